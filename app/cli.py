@@ -1,0 +1,50 @@
+"""The ``luch`` command line (also ``python main.py``)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from app import commands
+from core.errors import LuchError
+from core.logging import setup_logging
+from core.paths import app_subdir
+
+log = logging.getLogger(__name__)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="luch",
+        description="Luch CT reading workstation. Without a command, opens the app.",
+    )
+    parser.add_argument("--demo", action="store_true", help="open the app on the bundled demo study")
+    parser.add_argument("--screenshot", metavar="FILE",
+                        help="render offscreen, save a PNG of the window and exit")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.register_all(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    setup_logging()
+    handler = getattr(args, "run", None)
+    try:
+        if handler is None:
+            from app.commands.open import run_app
+
+            return run_app(path=None, demo=args.demo, screenshot=args.screenshot)
+        return int(handler(args) or 0)
+    except LuchError as err:
+        print(f"luch: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception:  # noqa: BLE001 - the last line of defence: log, tell, exit non-zero
+        log.exception("unexpected error in command %s", args.command)
+        print(f"luch: unexpected error; details are in {app_subdir('logs')}", file=sys.stderr)
+        return 1

@@ -1,0 +1,11 @@
+"""Errors the studies package raises, each with a message a radiologist can act on."""
+
+from core.errors import LuchError
+
+
+class StudyError(LuchError):
+    """A study or series could not be read; ``str(err)`` is short and user-readable."""
+
+
+class NoSeriesFound(StudyError):
+    """The path holds no readable image series."""

@@ -1,0 +1,39 @@
+"""Suite-wide set-up: offscreen Qt and VTK, a throwaway LUCH_HOME, the shared test data."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+# Before anything imports Qt or VTK: render offscreen through EGL unless a test asks for X.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("VTK_DEFAULT_OPENGL_WINDOW", "vtkEGLRenderWindow")
+os.environ["LUCH_HOME"] = tempfile.mkdtemp(prefix="luch-test-home-")
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _shared_data_dir() -> Path:
+    return Path(os.environ.get("LUCH_SHARED_DATA", PROJECT_ROOT.parent / "shared" / "data"))
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """``../shared/data``: skipped with a reason when absent, an error in CI where it must exist."""
+    path = _shared_data_dir()
+    if not (path / "README.md").exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"shared test data missing at {path}; CI must have it")
+        pytest.skip(f"shared test data not found at {path} (set LUCH_SHARED_DATA)")
+    return path
+
+
+@pytest.fixture
+def luch_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh, empty app data dir for one test."""
+    home = tmp_path / "luch-home"
+    monkeypatch.setenv("LUCH_HOME", str(home))
+    return home
