@@ -20,7 +20,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="luch",
         description="Luch CT reading workstation. Without a command, opens the app.",
     )
-    parser.add_argument("--demo", action="store_true", help="open the app on the bundled demo study")
+    parser.add_argument("--demo", action="store_true",
+                        help="open the app on the bundled demo study")
     parser.add_argument("--screenshot", metavar="FILE",
                         help="render offscreen, save a PNG of the window and exit")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -44,7 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
-    except Exception:  # noqa: BLE001 - the last line of defence: log, tell, exit non-zero
+    except Exception:  # the last line of defence: log, tell, exit non-zero
         log.exception("unexpected error in command %s", args.command)
         print(f"luch: unexpected error; details are in {app_subdir('logs')}", file=sys.stderr)
         return 1

@@ -30,8 +30,9 @@ _PHI_KEYS = (
     "patient_id",
     "birth_date",
 )
-_PHI_RE = re.compile(r"(?P<key>%s)(?P<sep>\s*[=:]\s*)(?P<val>'[^']*'|\"[^\"]*\"|[^\s,;)]+)"
-                     % "|".join(_PHI_KEYS))
+_PHI_RE = re.compile(
+    r"(?P<key>" + "|".join(_PHI_KEYS) + r")(?P<sep>\s*[=:]\s*)(?P<val>'[^']*'|\"[^\"]*\"|[^\s,;)]+)"
+)
 
 
 class PhiFilter(logging.Filter):

@@ -49,8 +49,6 @@ def _open_dicom(files: list[Path], progress: Progress | None) -> Volume:
             ds = pydicom.dcmread(f, stop_before_pixels=True)
         except (pydicom.errors.InvalidDicomError, OSError, ValueError):
             continue
-        if "ImagePositionPatient" in ds and "PixelData" not in ds:
-            pass
         if "ImagePositionPatient" in ds and "ImageOrientationPatient" in ds:
             headers.append((f, ds))
     if not headers:
@@ -69,7 +67,9 @@ def _open_dicom(files: list[Path], progress: Progress | None) -> Volume:
         voxels[k] = np.round(ds.pixel_array.astype(np.float32) * slope + intercept).astype(np.int16)
         if progress:
             progress((k + 1) / len(headers))
-    positions = np.array([np.dot(normal, np.array(h.ImagePositionPatient, float)) for _, h in headers])
+    positions = np.array(
+        [np.dot(normal, np.array(h.ImagePositionPatient, float)) for _, h in headers]
+    )
     dz = float(np.median(np.diff(positions))) if len(headers) > 1 else float(
         getattr(first, "SliceThickness", 1) or 1)
     ps = [float(v) for v in first.PixelSpacing]

@@ -15,6 +15,13 @@ os.environ["LUCH_HOME"] = tempfile.mkdtemp(prefix="luch-test-home-")
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
+# Shared fixtures for real services (Orthanc, PulseAudio, Xvfb...) live in tests/plugins/.
+pytest_plugins = sorted(
+    f"tests.plugins.{p.stem}"
+    for p in (Path(__file__).parent / "plugins").glob("*.py")
+    if not p.name.startswith("_")
+)
+
 
 def _shared_data_dir() -> Path:
     return Path(os.environ.get("LUCH_SHARED_DATA", PROJECT_ROOT.parent / "shared" / "data"))

@@ -1,0 +1,1 @@
+"""Qt-free dictation: speech engines, audio capture, voice commands, text normalisation."""

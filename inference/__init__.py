@@ -1,0 +1,1 @@
+"""Qt-free AI pre-read: lungs, ground-glass opacity, consolidation, involvement and CT grade."""

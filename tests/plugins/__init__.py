@@ -1,0 +1,1 @@
+"""Pytest plugins (fixtures shared across test packages), one module per service."""

@@ -1,0 +1,1 @@
+"""Qt + VTK widgets for reading CT: slice views, MPR, overlays, measurements."""
