@@ -1,0 +1,143 @@
+"""Classical densitometric lung segmentation: body, lungs (incl. consolidated lung), sides.
+
+This is the baseline and fallback of the pre-read: thresholds, connected components and
+morphology, no learning. Lungs are filled so that vessels and consolidated lung that
+touch aerated lung count as lung (a plain threshold loses them and under-grades).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import ndimage as ndi
+
+from inference.geometry import Orientation
+
+AIR_HU = -400.0  # below this inside the body: aerated lung (or gas)
+BODY_HU = -500.0
+MIN_LUNG_ML = 5.0
+CLOSE_MM = 12.0  # closing radius that restores consolidated lung at the lung surface
+
+_PLANE = np.zeros((3, 3, 3), bool)
+_PLANE[1] = ndi.generate_binary_structure(2, 1)
+
+
+def body_mask(hu: np.ndarray) -> np.ndarray:
+    """The patient's body (largest dense component), holes filled slice by slice."""
+    dense = hu > BODY_HU
+    labels, n = ndi.label(dense)
+    if n == 0:
+        return dense
+    sizes = np.bincount(labels.ravel())
+    sizes[0] = 0
+    body = labels == int(np.argmax(sizes))
+    return ndi.binary_fill_holes(body, structure=_PLANE)
+
+
+def midline_columns(body: np.ndarray) -> np.ndarray:
+    """Per-slice column (i) of the body's centre; slices without body use the median."""
+    k_cols = np.full(body.shape[0], np.nan)
+    cols = np.arange(body.shape[2])
+    for k in range(body.shape[0]):
+        prof = body[k].sum(axis=0)
+        if prof.sum() > 0:
+            k_cols[k] = float((prof * cols).sum() / prof.sum())
+    fallback = np.nanmedian(k_cols) if np.isfinite(k_cols).any() else body.shape[2] / 2
+    return np.where(np.isfinite(k_cols), k_cols, fallback)
+
+
+def aerated_lung(hu: np.ndarray, body: np.ndarray, spacing) -> np.ndarray:
+    """Air inside the body in components big enough to be lung (bowel gas dropped)."""
+    air = (hu < AIR_HU) & body
+    labels, n = ndi.label(air)
+    if n == 0:
+        return air
+    sizes = np.bincount(labels.ravel()) * float(np.prod(spacing)) / 1000.0
+    sizes[0] = 0
+    keep = (sizes >= MIN_LUNG_ML) & (sizes >= 0.1 * sizes.max())
+    return keep[labels]
+
+
+def split_sides(lung: np.ndarray, body: np.ndarray, orient: Orientation) -> tuple[np.ndarray, np.ndarray]:
+    """Split a lung mask into (right, left) by components and the body midline."""
+    mid = midline_columns(body)
+    cols = np.arange(lung.shape[2])
+    left_of_mid = (cols[None, :] > mid[:, None]) if orient.left_is_high_i else (
+        cols[None, :] < mid[:, None])  # [k, i]: column lies on the patient's left
+    labels, n = ndi.label(lung)
+    right = np.zeros_like(lung)
+    left = np.zeros_like(lung)
+    objects = ndi.find_objects(labels)
+    for idx, sl in enumerate(objects, start=1):
+        comp = labels[sl] == idx
+        side = np.broadcast_to(left_of_mid[sl[0], None, sl[2]], comp.shape)
+        frac_left = float(side[comp].mean())
+        if frac_left >= 0.9:
+            left[sl] |= comp
+        elif frac_left <= 0.1:
+            right[sl] |= comp
+        else:  # lungs joined at the anterior junction: split slice by slice
+            r, lft = _split_joined(comp, side)
+            right[sl] |= r
+            left[sl] |= lft
+    return right, left
+
+
+def _split_joined(comp: np.ndarray, side: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    right = np.zeros_like(comp)
+    left = np.zeros_like(comp)
+    for k in range(comp.shape[0]):
+        labels, n = ndi.label(comp[k])
+        for idx in range(1, n + 1):
+            part = labels == idx
+            frac = float(side[k][part].mean())
+            if frac >= 0.8:
+                left[k] |= part
+            elif frac <= 0.2:
+                right[k] |= part
+            else:
+                left[k] |= part & side[k]
+                right[k] |= part & ~side[k]
+    return right, left
+
+
+def fill_lung(side: np.ndarray, other: np.ndarray, body: np.ndarray, spacing) -> np.ndarray:
+    """Add vessels and consolidated lung to one lung: closing (on a coarse grid) + hole fill."""
+    if not side.any():
+        return side
+    f = max(1, int(round(2.8 / float(spacing[0]))))  # coarse grid of about 2.8 mm in-plane
+    ks, js, is_ = side.shape
+    jp, ip = -(-js // f) * f, -(-is_ // f) * f
+    padded = np.zeros((ks, jp, ip), bool)
+    padded[:, :js, :is_] = side
+    coarse = padded.reshape(ks, jp // f, f, ip // f, f).mean(axis=(2, 4)) >= 0.5
+    sampling = (float(spacing[2]), float(spacing[1]) * f, float(spacing[0]) * f)
+    pad = int(np.ceil(CLOSE_MM / min(sampling))) + 1
+    grid = np.pad(coarse, pad)
+    dilated = ndi.distance_transform_edt(~grid, sampling=sampling) <= CLOSE_MM
+    closed = ndi.distance_transform_edt(dilated, sampling=sampling) > CLOSE_MM
+    closed = closed[pad:-pad, pad:-pad, pad:-pad]
+    up = _smooth_upsample(closed, f)[:, :js, :is_]
+    filled = side | (up & body & ~other)
+    return ndi.binary_fill_holes(filled, structure=_PLANE) & ~other
+
+
+def _smooth_upsample(mask: np.ndarray, f: int) -> np.ndarray:
+    """In-plane bilinear up-sampling of a coarse mask by ``f``, thresholded at one half."""
+    if f == 1:
+        return mask
+    import torch
+    import torch.nn.functional as F
+
+    t = torch.from_numpy(mask.astype(np.float32))[:, None]
+    up = F.interpolate(t, scale_factor=f, mode="bilinear", align_corners=False)
+    return up[:, 0].numpy() >= 0.5
+
+
+def segment_lungs(hu: np.ndarray, spacing, orient: Orientation) -> tuple[np.ndarray, np.ndarray]:
+    """(right, left) filled lung masks of a CT volume ``hu[k, j, i]``."""
+    body = body_mask(hu)
+    air = aerated_lung(hu, body, spacing)
+    right, left = split_sides(air, body, orient)
+    right_f = fill_lung(right, left, body, spacing)
+    left_f = fill_lung(left, right_f, body, spacing)
+    return right_f, left_f
