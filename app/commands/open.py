@@ -1,0 +1,87 @@
+"""``luch open PATH``: show a study; ``--screenshot`` renders offscreen, saves a PNG and exits."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from core.errors import LuchError
+from core.paths import DEMO_STUDY
+
+SCREENSHOT_SIZE = (1280, 900)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "open", help="open a DICOM folder or NIfTI file in the viewer",
+        description="Open a DICOM folder, DICOM file or NIfTI file in the viewer.")
+    parser.add_argument("path", type=Path, help="DICOM folder or file, or .nii/.nii.gz")
+    parser.add_argument("--preset", default="lung", help="window preset (default: lung)")
+    parser.add_argument("--screenshot", metavar="FILE",
+                        help="render offscreen, save a PNG of the window and exit")
+    parser.set_defaults(run=lambda args: run_app(args.path, screenshot=args.screenshot,
+                                                 preset=args.preset))
+
+
+def prepare_environment(screenshot: bool) -> None:
+    """Choose offscreen rendering before Qt and VTK load: for screenshots, or with no display."""
+    no_display = sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    if screenshot or no_display:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+        os.environ.setdefault("VTK_DEFAULT_OPENGL_WINDOW", "vtkEGLRenderWindow")
+
+
+def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None,
+            preset: str = "lung") -> int:
+    """Start the GUI, optionally on ``path`` or the demo study; return the exit code."""
+    if demo:
+        path = DEMO_STUDY
+    if path is not None and not Path(path).exists():
+        raise LuchError(f"not found: {path}")
+    prepare_environment(bool(screenshot))
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from app.main_window import MainWindow
+    from viewer.screenshot import save_screenshot
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Luch")
+    window = MainWindow()
+    window.setProperty("headless", bool(screenshot))
+    window.resize(*SCREENSHOT_SIZE)
+    try:
+        window.view.apply_preset(preset)
+    except KeyError as err:
+        raise LuchError(f"unknown window preset {preset!r}") from err
+    window.show()
+    result = {"code": 0}
+
+    if screenshot:
+        def finish(code: int, message: str = "") -> None:
+            if message:
+                print(f"luch: {message}", file=sys.stderr)
+            result["code"] = code
+            app.exit(code)
+
+        def shoot(*_args) -> None:
+            app.processEvents()
+            out = save_screenshot(window, screenshot)
+            print(out)
+            finish(0)
+
+        if path is None:
+            QTimer.singleShot(0, shoot)
+        else:
+            window.volume_loaded.connect(lambda _v: QTimer.singleShot(0, shoot))
+            window.load_failed.connect(lambda message: finish(2, message))
+    if path is not None:
+        window.open_path(path)
+    code = app.exec()
+    window.close()
+    return result["code"] if screenshot else code

@@ -1,0 +1,66 @@
+"""Run long work (loading, AI, sync) off the UI thread with progress and cancel."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from core.errors import LuchError
+
+log = logging.getLogger(__name__)
+
+
+class Task(QObject):
+    """Calls ``work(progress=..., cancel=...)`` on the thread pool.
+
+    ``progress(fraction)`` may be called from the worker; ``cancel`` is a ``threading.Event``
+    the work should check. Results come back on the UI thread through the signals.
+    """
+
+    progress = Signal(float)
+    succeeded = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+
+    def __init__(self, work: Callable[..., Any], name: str = "task") -> None:
+        super().__init__()
+        self.name = name
+        self._work = work
+        self.cancel_event = threading.Event()
+        self.done = threading.Event()
+
+    def start(self, pool: QThreadPool | None = None) -> Task:
+        (pool or QThreadPool.globalInstance()).start(_Runner(self))
+        return self
+
+    def cancel(self) -> None:
+        self.cancel_event.set()
+
+    def _run(self) -> None:
+        try:
+            result = self._work(progress=self.progress.emit, cancel=self.cancel_event)
+        except LuchError as err:
+            self.failed.emit(str(err))
+        except Exception as err:  # a bug: log it, tell the user something short
+            log.exception("%s failed", self.name)
+            self.failed.emit(f"{self.name} failed unexpectedly ({type(err).__name__}); see the log")
+        else:
+            if self.cancel_event.is_set():
+                self.cancelled.emit()
+            else:
+                self.succeeded.emit(result)
+        finally:
+            self.done.set()
+
+
+class _Runner(QRunnable):
+    def __init__(self, task: Task) -> None:
+        super().__init__()
+        self.task = task
+
+    def run(self) -> None:
+        self.task._run()

@@ -1,0 +1,47 @@
+"""The app data dir, PHI-free logging and settings."""
+
+from __future__ import annotations
+
+import logging
+
+from core.logging import PhiFilter, setup_logging
+from core.paths import app_home, app_subdir
+from core.settings import Settings
+
+
+def test_luch_home_overrides_the_data_dir(luch_home):
+    assert app_home() == luch_home
+    assert app_subdir("logs") == luch_home / "logs"
+    assert (luch_home / "logs").is_dir()
+
+
+def test_phi_filter_masks_patient_attributes():
+    record = logging.LogRecord("t", logging.INFO, "", 0,
+                               "opened PatientName=IVANOV^IVAN PatientID: 12345 series=%s",
+                               ("1.2.3",), None)
+    PhiFilter().filter(record)
+    message = record.getMessage()
+    assert "IVANOV" not in message and "12345" not in message
+    assert "series=1.2.3" in message
+
+
+def test_log_file_is_written_under_luch_home_without_phi(luch_home):
+    handler = setup_logging()
+    try:
+        logging.getLogger("luch.test").warning("study opened, patient_name='Petrov P.'")
+        handler.flush()
+        text = (luch_home / "logs" / "luch.log").read_text()
+        assert "study opened" in text
+        assert "Petrov" not in text
+    finally:
+        logging.getLogger().removeHandler(handler)
+        handler.close()
+
+
+def test_settings_persist_and_survive_a_damaged_file(luch_home):
+    Settings().set("viewer.layout", "mpr")
+    assert Settings().get("viewer.layout") == "mpr"
+    (luch_home / "settings.json").write_text("{not json")
+    settings = Settings()
+    assert settings.get("viewer.layout", "1x1") == "1x1"
+    assert (luch_home / "settings.broken.json").exists(), "the damaged file is kept aside"

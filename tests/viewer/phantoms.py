@@ -1,0 +1,23 @@
+"""Generated volumes of known geometry for viewer tests."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from studies import SeriesInfo, Volume
+
+
+def marker_phantom() -> Volume:
+    """Air-filled box (-1000 HU) with a water body and one bright marker.
+
+    The body (0 HU) fills the middle; a +1000 HU marker cube sits at the patient's LEFT and
+    ANTERIOR side, in slices 30-39 only, so an axial view in radiological convention must show
+    it at the screen's right and top, and only on those slices.
+    """
+    nk, nj, ni = 60, 80, 100
+    voxels = np.full((nk, nj, ni), -1000, dtype=np.int16)
+    voxels[:, 10:70, 10:90] = 0
+    voxels[30:40, 15:30, 70:85] = 1000  # i high = patient left (LPS x), j low = anterior
+    return Volume(voxels=voxels, spacing=(1.0, 1.0, 2.0), origin=(-50.0, -40.0, 100.0),
+                  info=SeriesInfo(patient_name="PHANTOM^MARKER", series_description="phantom",
+                                  modality="CT"))

@@ -1,0 +1,40 @@
+"""Standard reading planes as camera geometry in LPS patient space (radiological convention).
+
+Axial is seen from the feet (patient's right on screen left, anterior up); coronal from the
+front (patient's right on screen left, superior up); sagittal from the patient's left
+(anterior on screen left, superior up).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Plane:
+    name: str
+    normal: tuple[float, float, float]  # direction of projection (camera looks along it)
+    view_up: tuple[float, float, float]
+
+
+AXIAL = Plane("axial", (0.0, 0.0, 1.0), (0.0, -1.0, 0.0))
+CORONAL = Plane("coronal", (0.0, 1.0, 0.0), (0.0, 0.0, 1.0))
+SAGITTAL = Plane("sagittal", (-1.0, 0.0, 0.0), (0.0, 0.0, 1.0))
+PLANES = {p.name: p for p in (AXIAL, CORONAL, SAGITTAL)}
+
+
+def orientation_letters(plane: Plane) -> dict[str, str]:
+    """Patient-direction letters at the four screen edges of ``plane``."""
+    up = np.array(plane.view_up)
+    right = np.cross(np.array(plane.normal), up)
+
+    def letter(v: np.ndarray) -> str:
+        axis = int(np.argmax(np.abs(v)))
+        positive = v[axis] > 0
+        pairs = (("R", "L"), ("A", "P"), ("I", "S"))  # (negative, positive) LPS directions
+        return pairs[axis][int(positive)]
+
+    return {"top": letter(up), "bottom": letter(-up),
+            "right": letter(right), "left": letter(-right)}

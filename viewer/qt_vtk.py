@@ -1,0 +1,32 @@
+"""VTK render windows inside Qt, on screen or offscreen (EGL) when Qt has no screen."""
+
+from __future__ import annotations
+
+import vtkmodules.qt
+
+vtkmodules.qt.PyQtImpl = "PySide6"
+
+import vtk  # noqa: E402
+from PySide6.QtGui import QGuiApplication  # noqa: E402
+from vtkmodules.qt.QVTKRenderWindowInteractor import QVTKRenderWindowInteractor  # noqa: E402
+
+__all__ = ["QVTKRenderWindowInteractor", "is_offscreen", "new_render_window"]
+
+
+def is_offscreen() -> bool:
+    """True when Qt draws to no screen (``QT_QPA_PLATFORM=offscreen``)."""
+    return QGuiApplication.platformName() in ("offscreen", "minimal")
+
+
+def new_render_window() -> vtk.vtkRenderWindow:
+    """A render window for a ``QVTKRenderWindowInteractor``.
+
+    Offscreen, the window is made offscreen and rendered once before Qt sees it, which is what
+    lets VTK draw through EGL with no display; on a screen, Qt's window hosts it as usual.
+    """
+    window = vtk.vtkRenderWindow()
+    if is_offscreen():
+        window.SetOffScreenRendering(1)
+        window.SetSize(64, 64)
+        window.Render()
+    return window

@@ -1,0 +1,254 @@
+"""One 2D reading view of a CT volume (axial, coronal or sagittal) rendered by VTK inside Qt.
+
+The view reslices the shared VTK image (which itself shares the numpy buffer) at the camera's
+focal point, so a slice change moves the camera and renders; it allocates no image memory.
+Rendering happens on demand only, after something changed.
+
+Mouse: wheel scrolls slices, left drag sets window/level, middle drag pans, right drag zooms.
+Keys: Up/Down and PageUp/PageDown scroll (1 and 10 slices), Home/End jump to the ends, the
+number keys of the window presets apply them.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import vtk
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from studies import Volume
+from viewer.orientation import AXIAL, Plane, orientation_letters
+from viewer.presets import DEFAULT_PRESETS, WindowPreset
+from viewer.qt_vtk import QVTKRenderWindowInteractor, new_render_window
+
+_PAGE = 10
+
+
+class SliceView(QWidget):
+    """A slice of ``volume`` in one plane, with window/level, scrolling and corner text."""
+
+    slice_changed = Signal(int)
+    window_changed = Signal(float, float)
+
+    def __init__(self, plane: Plane = AXIAL, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plane = plane
+        self.presets: list[WindowPreset] = list(DEFAULT_PRESETS)
+        self.anonymize = False
+        self.volume: Volume | None = None
+        self._index = 0
+        self._count = 1
+        self._step = 1.0
+        self._start = 0.0  # position of slice 0 along the plane normal (mm)
+        self._center = np.zeros(3)
+
+        self.render_window = new_render_window()
+        self.interactor = QVTKRenderWindowInteractor(self, rw=self.render_window)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.interactor)
+
+        self.renderer = vtk.vtkRenderer()
+        self.renderer.SetBackground(0, 0, 0)
+        self.render_window.AddRenderer(self.renderer)
+
+        self.mapper = vtk.vtkImageResliceMapper()
+        self.mapper.SliceFacesCameraOn()
+        self.mapper.SliceAtFocalPointOn()
+        self.image_slice = vtk.vtkImageSlice()
+        self.image_slice.SetMapper(self.mapper)
+        self.image_property = self.image_slice.GetProperty()
+        self.image_property.SetInterpolationTypeToLinear()
+
+        self.corner_text = vtk.vtkCornerAnnotation()
+        self.corner_text.SetMaximumFontSize(14)
+        self.corner_text.SetLinearFontScaleFactor(2)
+        self.corner_text.GetTextProperty().SetColor(0.9, 0.9, 0.6)
+        self.renderer.AddViewProp(self.corner_text)
+
+        self.style = vtk.vtkInteractorStyleImage()
+        self.style.SetInteractionModeToImage2D()
+        self.interactor.SetInteractorStyle(self.style)
+        self.style.AddObserver("MouseWheelForwardEvent", lambda *_: self.scroll(1))
+        self.style.AddObserver("MouseWheelBackwardEvent", lambda *_: self.scroll(-1))
+        self.style.AddObserver("KeyPressEvent", self._on_key)
+        self.style.AddObserver("CharEvent", lambda *_: None)  # keep VTK's 'r', 'w', 'q' keys off
+        self.style.AddObserver("WindowLevelEvent", self._on_style_window_level)
+        self.style.AddObserver("InteractionEvent", lambda *_: self._update_text())
+
+    # -- data ---------------------------------------------------------------------------------
+    def set_volume(self, volume: Volume, image: vtk.vtkImageData) -> None:
+        """Show ``volume`` (``image`` is its zero-copy VTK twin), centred, in the current window."""
+        self.volume = volume
+        self.mapper.SetInputData(image)
+        if self.image_slice not in _props(self.renderer):
+            self.renderer.AddViewProp(self.image_slice)
+        corners = _corners(volume)
+        normal = np.array(self.plane.normal)
+        along = corners @ normal
+        self._step = _step_along(volume, normal)
+        self._start = float(along.min())
+        self._count = max(1, round((along.max() - along.min()) / self._step) + 1)
+        self._center = corners.mean(axis=0)
+        self._reset_camera(corners)
+        self.set_slice_index(self._count // 2, render=False)
+        if self.image_property.GetColorWindow() in (0, 255):
+            self.set_window(self.presets[0].center, self.presets[0].width, render=False)
+        self.render()
+
+    # -- navigation ---------------------------------------------------------------------------
+    @property
+    def slice_index(self) -> int:
+        return self._index
+
+    @property
+    def slice_count(self) -> int:
+        return self._count
+
+    def slice_position(self) -> float:
+        """Position of the current slice along the plane normal (mm)."""
+        return self._start + self._index * self._step
+
+    def set_slice_index(self, index: int, render: bool = True) -> None:
+        index = max(0, min(self._count - 1, int(index)))
+        camera = self.renderer.GetActiveCamera()
+        normal = np.array(self.plane.normal)
+        focal = np.array(camera.GetFocalPoint())
+        offset = self._start + index * self._step - float(focal @ normal)
+        camera.SetFocalPoint(*(focal + offset * normal))
+        camera.SetPosition(*(np.array(camera.GetPosition()) + offset * normal))
+        changed = index != self._index
+        self._index = index
+        self._update_text()
+        if render:
+            self.render()
+        if changed:
+            self.slice_changed.emit(index)
+
+    def scroll(self, delta: int) -> None:
+        self.set_slice_index(self._index + delta)
+
+    def move_to_point(self, lps: np.ndarray) -> None:
+        """Move to the slice that contains the LPS point ``lps``."""
+        position = float(np.asarray(lps) @ np.array(self.plane.normal))
+        self.set_slice_index(round((position - self._start) / self._step))
+
+    # -- window/level -------------------------------------------------------------------------
+    def set_window(self, center: float, width: float, render: bool = True) -> None:
+        self.image_property.SetColorLevel(center)
+        self.image_property.SetColorWindow(max(1.0, width))
+        self._update_text()
+        if render:
+            self.render()
+        self.window_changed.emit(center, width)
+
+    def window(self) -> tuple[float, float]:
+        return self.image_property.GetColorLevel(), self.image_property.GetColorWindow()
+
+    def apply_preset(self, name: str) -> None:
+        for preset in self.presets:
+            if preset.name == name:
+                self.set_window(preset.center, preset.width)
+                return
+        raise KeyError(name)
+
+    # -- rendering ----------------------------------------------------------------------------
+    def render(self) -> None:
+        self.render_window.Render()
+
+    def zoom_factor(self) -> float:
+        camera = self.renderer.GetActiveCamera()
+        return self._fit_scale / camera.GetParallelScale() if camera.GetParallelScale() else 1.0
+
+    def _reset_camera(self, corners: np.ndarray) -> None:
+        camera = self.renderer.GetActiveCamera()
+        camera.ParallelProjectionOn()
+        normal = np.array(self.plane.normal)
+        up = np.array(self.plane.view_up)
+        right = np.cross(normal, up)
+        camera.SetFocalPoint(*self._center)
+        camera.SetPosition(*(self._center - normal * 1000.0))
+        camera.SetViewUp(*up)
+        half_h = float(np.ptp(corners @ up)) / 2
+        half_w = float(np.ptp(corners @ right)) / 2
+        size = self.render_window.GetSize()
+        aspect = size[0] / size[1] if size[1] else 1.0
+        self._fit_scale = max(half_h, half_w / aspect) * 1.02
+        camera.SetParallelScale(self._fit_scale)
+        self.renderer.ResetCameraClippingRange()
+        camera.SetClippingRange(1.0, 4000.0)
+
+    def resizeEvent(self, event) -> None:  # keep the image fitted when the widget is resized
+        super().resizeEvent(event)
+        if self.volume is not None and math.isclose(self.zoom_factor(), 1.0, rel_tol=1e-6):
+            index = self._index
+            self._reset_camera(_corners(self.volume))
+            self.set_slice_index(index, render=False)
+
+    # -- events -------------------------------------------------------------------------------
+    def _on_key(self, *_args) -> None:
+        key = self.interactor.GetKeySym() or ""
+        moves = {"Up": 1, "Down": -1, "Prior": _PAGE, "Next": -_PAGE}
+        if key in moves:
+            self.scroll(moves[key])
+        elif key == "Home":
+            self.set_slice_index(0)
+        elif key == "End":
+            self.set_slice_index(self._count - 1)
+        else:
+            for preset in self.presets:
+                if preset.key and preset.key == key:
+                    self.set_window(preset.center, preset.width)
+
+    def _on_style_window_level(self, *_args) -> None:
+        self.style.OnWindowLevel()
+        center, width = self.window()
+        self._update_text()
+        self.window_changed.emit(center, width)
+
+    def _update_text(self) -> None:
+        if self.volume is None:
+            return
+        info = self.volume.info
+        if self.anonymize:
+            top_left = "Anonymized"
+        else:
+            top_left = "\n".join(x for x in (info.patient_name, info.patient_id) if x)
+        top_right = "\n".join(x for x in (_date(info.study_date), info.series_description) if x)
+        center, width = self.window()
+        bottom_left = (f"{self.plane.name.capitalize()} {self._index + 1}/{self._count}\n"
+                       f"{self.slice_position():.1f} mm")
+        bottom_right = f"W {width:.0f} L {center:.0f}\nZoom {self.zoom_factor():.2f}"
+        for pos, text in enumerate((bottom_left, bottom_right, top_left, top_right)):
+            self.corner_text.SetText(pos, text)
+        letters = orientation_letters(self.plane)
+        for pos, edge in ((4, "bottom"), (5, "right"), (6, "left"), (7, "top")):
+            self.corner_text.SetText(pos, letters[edge])
+
+    def closeEvent(self, event) -> None:
+        self.interactor.Finalize()
+        super().closeEvent(event)
+
+
+def _props(renderer: vtk.vtkRenderer) -> list:
+    props = renderer.GetViewProps()
+    return [props.GetItemAsObject(i) for i in range(props.GetNumberOfItems())]
+
+
+def _corners(volume: Volume) -> np.ndarray:
+    nk, nj, ni = volume.shape
+    ijk = np.array([[i, j, k] for i in (0, ni - 1) for j in (0, nj - 1) for k in (0, nk - 1)])
+    return volume.index_to_lps(ijk)
+
+
+def _step_along(volume: Volume, normal: np.ndarray) -> float:
+    """Voxel step along ``normal``: the spacing of the image axis closest to it."""
+    axis = int(np.argmax(np.abs(volume.direction.T @ normal)))
+    return float(volume.spacing[axis])
+
+
+def _date(dicom_date: str) -> str:
+    d = dicom_date.strip()
+    return f"{d[6:8]}.{d[4:6]}.{d[:4]}" if len(d) == 8 and d.isdigit() else d
