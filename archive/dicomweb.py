@@ -1,0 +1,184 @@
+"""A DICOMweb client for the central archive: QIDO-RS search, WADO-RS retrieve, STOW-RS store.
+
+Failures are sorted for the caller: :class:`ArchiveUnavailable` (network down, timeouts,
+5xx, 429: retry later), :class:`ArchiveAuthError` (401/403) and :class:`ArchiveRejected`
+(other 4xx, or objects the archive refused).
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pydicom
+import requests
+from pydicom.dataset import Dataset
+
+from archive.credentials import ArchiveConfig
+from archive.errors import ArchiveAuthError, ArchiveRejected, ArchiveUnavailable
+
+DICOM_JSON = "application/dicom+json"
+MULTIPART_DICOM = 'multipart/related; type="application/dicom"'
+# STOW-RS response attributes
+FAILED_SOP_SEQUENCE, REFERENCED_SOP_SEQUENCE = "00081198", "00081199"
+REFERENCED_SOP_INSTANCE_UID, FAILURE_REASON = "00081155", "00081197"
+
+
+def tag_value(item: dict[str, Any], tag: str, default: Any = "") -> Any:
+    """The first value of a DICOM JSON attribute (person names as their alphabetic form)."""
+    values = item.get(tag, {}).get("Value") or []
+    if not values:
+        return default
+    first = values[0]
+    if isinstance(first, dict) and "Alphabetic" in first:
+        return first["Alphabetic"]
+    return first
+
+
+def tag_values(item: dict[str, Any], tag: str) -> list[Any]:
+    return list(item.get(tag, {}).get("Value") or [])
+
+
+@dataclass
+class StowResult:
+    stored: list[str] = field(default_factory=list)
+    failed: dict[str, int] = field(default_factory=dict)  # SOP Instance UID -> failure reason
+
+
+class DicomWebClient:
+    """One archive; reuses a pooled HTTP session. Thread-safe for concurrent GETs."""
+
+    def __init__(self, config: ArchiveConfig, session: requests.Session | None = None) -> None:
+        self.config = config
+        self.session = session or requests.Session()
+        if config.user:
+            self.session.auth = (config.user, config.password)
+        self.session.verify = config.verify
+        adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=8)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+
+    # -- transport -----------------------------------------------------------------------------
+    def _request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        url = f"{self.config.url}/{path.lstrip('/')}"
+        kwargs.setdefault("timeout", self.config.timeout_s)
+        try:
+            response = self.session.request(method, url, **kwargs)
+        except requests.exceptions.SSLError as err:
+            raise ArchiveRejected("the archive's TLS certificate was not trusted; check the "
+                                  "hospital CA bundle") from err
+        except (requests.ConnectionError, requests.Timeout) as err:
+            raise ArchiveUnavailable("the archive cannot be reached") from err
+        except requests.RequestException as err:
+            raise ArchiveUnavailable(f"talking to the archive failed ({err.__class__.__name__})"
+                                     ) from err
+        status = response.status_code
+        if status in (401, 403):
+            raise ArchiveAuthError("the archive refused the credentials")
+        if status == 429 or status >= 500:
+            raise ArchiveUnavailable(f"the archive is unavailable (HTTP {status})")
+        if status >= 400 and status != 409:
+            raise ArchiveRejected(f"the archive refused the request (HTTP {status})")
+        return response
+
+    # -- QIDO-RS -------------------------------------------------------------------------------
+    def search(self, path: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        response = self._request("GET", path, params=params or {},
+                                 headers={"Accept": DICOM_JSON})
+        if response.status_code == 204 or not response.content:
+            return []
+        try:
+            return response.json()
+        except ValueError as err:
+            raise ArchiveUnavailable("the archive sent an unreadable search answer") from err
+
+    def search_studies(self, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        return self.search("studies", params)
+
+    def search_series(self, study_uid: str, params: dict[str, Any] | None = None
+                      ) -> list[dict[str, Any]]:
+        return self.search(f"studies/{study_uid}/series", params)
+
+    def search_instances(self, study_uid: str, params: dict[str, Any] | None = None,
+                         series_uid: str | None = None) -> list[dict[str, Any]]:
+        path = f"studies/{study_uid}" + (f"/series/{series_uid}" if series_uid else "")
+        return self.search(f"{path}/instances", params)
+
+    def instance_exists(self, study_uid: str, sop_instance_uid: str) -> bool:
+        return bool(self.search_instances(study_uid, {"SOPInstanceUID": sop_instance_uid}))
+
+    # -- WADO-RS -------------------------------------------------------------------------------
+    def retrieve_instance(self, study_uid: str, series_uid: str, sop_uid: str) -> bytes:
+        """One instance's Part 10 bytes, in the transfer syntax the archive stored."""
+        path = f"studies/{study_uid}/series/{series_uid}/instances/{sop_uid}"
+        response = self._request("GET", path, headers={
+            "Accept": f'{MULTIPART_DICOM}; transfer-syntax=*'})
+        parts = list(iter_multipart(response.content, response.headers.get("Content-Type", "")))
+        if len(parts) != 1:
+            raise ArchiveRejected("the archive sent no or several objects for one instance")
+        return parts[0]
+
+    def retrieve_metadata(self, study_uid: str, series_uid: str, sop_uid: str
+                          ) -> dict[str, Any]:
+        path = f"studies/{study_uid}/series/{series_uid}/instances/{sop_uid}/metadata"
+        found = self.search(path)
+        if not found:
+            raise ArchiveRejected("the archive sent no metadata for the instance")
+        return found[0]
+
+    # -- STOW-RS -------------------------------------------------------------------------------
+    def store(self, objects: Iterable[Dataset | bytes]) -> StowResult:
+        """Send objects in one multipart request; says which were stored and which refused."""
+        boundary = uuid.uuid4().hex
+        body = io.BytesIO()
+        for obj in objects:
+            data = obj if isinstance(obj, bytes) else dataset_bytes(obj)
+            body.write(f"--{boundary}\r\nContent-Type: application/dicom\r\n\r\n".encode())
+            body.write(data)
+            body.write(b"\r\n")
+        body.write(f"--{boundary}--\r\n".encode())
+        response = self._request("POST", "studies", data=body.getvalue(), headers={
+            "Content-Type": f'{MULTIPART_DICOM}; boundary="{boundary}"',
+            "Accept": DICOM_JSON})
+        result = StowResult()
+        answer = response.json() if response.content else {}
+        if isinstance(answer, list):
+            answer = answer[0] if answer else {}
+        for item in tag_values(answer, REFERENCED_SOP_SEQUENCE):
+            result.stored.append(tag_value(item, REFERENCED_SOP_INSTANCE_UID))
+        for item in tag_values(answer, FAILED_SOP_SEQUENCE):
+            result.failed[tag_value(item, REFERENCED_SOP_INSTANCE_UID)] = int(
+                tag_value(item, FAILURE_REASON, 0) or 0)
+        return result
+
+
+def dataset_bytes(ds: Dataset) -> bytes:
+    buffer = io.BytesIO()
+    ds.save_as(buffer, enforce_file_format=True)
+    return buffer.getvalue()
+
+
+def iter_multipart(content: bytes, content_type: str) -> Iterator[bytes]:
+    """The bodies of a ``multipart/related`` message."""
+    boundary = None
+    for param in content_type.split(";")[1:]:
+        key, _, value = param.strip().partition("=")
+        if key.lower() == "boundary":
+            boundary = value.strip('"')
+    if not boundary:
+        raise ArchiveRejected("the archive sent a multipart answer without a boundary")
+    delimiter = b"--" + boundary.encode()
+    for chunk in content.split(delimiter)[1:]:
+        if chunk.startswith(b"--"):
+            break
+        _head, sep, body = chunk.partition(b"\r\n\r\n")
+        if not sep:
+            continue
+        yield body[:-2] if body.endswith(b"\r\n") else body
+
+
+def read_dataset(data: bytes) -> Dataset:
+    return pydicom.dcmread(io.BytesIO(data))

@@ -1,0 +1,25 @@
+"""Errors of the records package; each carries a short message for the user and no PHI."""
+
+from __future__ import annotations
+
+from core.errors import LuchError
+
+
+class RecordsError(LuchError):
+    """A records operation failed in a way the user can act on."""
+
+
+class StoreError(RecordsError):
+    """The local database could not be opened or migrated."""
+
+
+class InvalidTransition(RecordsError):
+    """A report status change that the workflow does not allow (e.g. final -> draft)."""
+
+
+class ProtocolError(RecordsError):
+    """A protocol template is missing or malformed, or report fields do not match it."""
+
+
+class ImportFormatError(RecordsError):
+    """A line of a legacy report import file is malformed."""

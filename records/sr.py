@@ -1,0 +1,187 @@
+"""Report versions and AI results as DICOM Structured Reports (highdicom).
+
+A report version becomes a Comprehensive SR titled "Diagnostic imaging report" (LOINC
+18748-4) with the text as Finding, the conclusion as Impression, the author as observer and
+the structured protocol fields as JSON, so the archive copy can be read back in full. Its SOP
+Instance UID is derived from the report's UID and version number, so a resend is the same
+object. AI results become a Comprehensive 3D SR (a different SOP class, so they are never
+mistaken for a reader's report) with the model as device observer.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import highdicom as hd
+from pydicom.dataset import Dataset
+from pydicom.sr.codedict import codes
+from pydicom.sr.coding import Code
+from pydicom.uid import generate_uid
+
+from records.models import ReportStatus
+from records.store import ReportVersionRecord, report_series_instance_uid
+
+MANUFACTURER = "Luch"
+REPORT_TITLE = Code("18748-4", "LN", "Diagnostic imaging report")
+AI_TITLE = Code("126000", "DCM", "Imaging Measurement Report")
+FINDING = Code("121071", "DCM", "Finding")
+IMPRESSION = Code("121073", "DCM", "Impression")
+# Private concept for the structured fields; round-trips the form exactly.
+PROTOCOL_FIELDS = Code("protocol-fields", "99LUCH", "Structured protocol fields")
+REPORT_SERIES_NUMBER, AI_SERIES_NUMBER = 990, 991
+# SOP classes that hold a reader's narrative report (AI results use Comprehensive 3D SR).
+REPORT_SOP_CLASSES = frozenset({
+    "1.2.840.10008.5.1.4.1.1.88.11",  # Basic Text SR
+    "1.2.840.10008.5.1.4.1.1.88.22",  # Enhanced SR
+    "1.2.840.10008.5.1.4.1.1.88.33",  # Comprehensive SR
+})
+# Value units by field-name suffix (UCUM); anything else is unitless.
+UNITS = {
+    "_percent": Code("%", "UCUM", "percent"),
+    "_ml": Code("mL", "UCUM", "milliliter"),
+    "_mm": Code("mm", "UCUM", "millimeter"),
+    "_hu": Code("[hnsf'U]", "UCUM", "Hounsfield unit"),
+}
+NO_UNITS = Code("1", "UCUM", "no units")
+
+
+def study_header(study_instance_uid: str, patient: dict[str, str], study: dict[str, str]
+                 ) -> Dataset:
+    """The patient/study attributes the SR copies (highdicom reads them from 'evidence')."""
+    ds = Dataset()
+    ds.StudyInstanceUID = study_instance_uid
+    ds.PatientID = patient.get("patient_id", "")
+    ds.PatientName = patient.get("name", "")
+    ds.PatientBirthDate = patient.get("birth_date", "")
+    ds.PatientSex = patient.get("sex", "")
+    ds.StudyDate = study.get("study_date", "")
+    ds.StudyTime = study.get("study_time", "")
+    ds.AccessionNumber = study.get("accession_number", "")
+    ds.StudyID = ""
+    ds.ReferringPhysicianName = ""
+    ds.SpecificCharacterSet = "ISO_IR 192"
+    # highdicom wants an evidence instance; this placeholder is removed again by _build().
+    ds.SOPClassUID = "1.2.840.10008.5.1.4.1.1.2"
+    ds.SOPInstanceUID = ds.SeriesInstanceUID = _PLACEHOLDER
+    return ds
+
+
+_PLACEHOLDER = "2.25.0"
+
+
+def _build(cls: type, **kwargs: Any) -> Dataset:
+    """An SR of ``cls`` that references no images it does not really cite."""
+    sr = cls(**kwargs)
+    if "CurrentRequestedProcedureEvidenceSequence" in sr:
+        kept = [s for s in sr.CurrentRequestedProcedureEvidenceSequence
+                if all(r.SeriesInstanceUID != _PLACEHOLDER
+                       for r in s.ReferencedSeriesSequence)]
+        if kept:
+            sr.CurrentRequestedProcedureEvidenceSequence = kept
+        else:
+            del sr.CurrentRequestedProcedureEvidenceSequence
+    return sr
+
+
+def _text(name: Code, value: str) -> hd.sr.TextContentItem:
+    return hd.sr.TextContentItem(name=name, value=value,
+                                 relationship_type=hd.sr.RelationshipTypeValues.CONTAINS)
+
+
+def person_name(name: str) -> str:
+    """A free-text reader name as a DICOM PN ("Ivanov I.I." -> "Ivanov^I.I.")."""
+    if "^" in name:
+        return name
+    family, _, given = name.strip().partition(" ")
+    return f"{family}^{given.strip()}"
+
+
+def _observer(name: str) -> hd.sr.PnameContentItem:
+    return hd.sr.PnameContentItem(name=codes.DCM.PersonObserverName, value=person_name(name),
+                                  relationship_type=hd.sr.RelationshipTypeValues.HAS_OBS_CONTEXT)
+
+
+def _stamp(ds: Dataset, when: datetime) -> None:
+    when = when.astimezone(UTC)
+    ds.ContentDate, ds.ContentTime = when.strftime("%Y%m%d"), when.strftime("%H%M%S")
+    ds.TimezoneOffsetFromUTC = "+0000"
+
+
+def report_to_sr(version: ReportVersionRecord, header: Dataset) -> Dataset:
+    """The DICOM SR of one report version (the same version always gives the same UIDs)."""
+    conclusion = str(version.fields.get("conclusion", "") or "")
+    items = [_observer(version.author), _text(FINDING, version.text or "-")]
+    if conclusion:
+        items.append(_text(IMPRESSION, conclusion))
+    items.append(_text(PROTOCOL_FIELDS, json.dumps({
+        "report_uid": version.report_uid, "version": version.version, "author": version.author,
+        "status": version.status.value, "protocol": version.protocol,
+        "fields": version.fields}, ensure_ascii=False, sort_keys=True)))
+    content = hd.sr.ContainerContentItem(name=REPORT_TITLE, template_id="2000")
+    content.ContentSequence = hd.sr.ContentSequence(items)
+    signed = version.status in (ReportStatus.FINAL, ReportStatus.AMENDED)
+    sr = _build(
+        hd.sr.ComprehensiveSR, evidence=[header], content=content,
+        series_instance_uid=report_series_instance_uid(version.report_uid),
+        series_number=REPORT_SERIES_NUMBER, sop_instance_uid=version.sop_instance_uid,
+        instance_number=version.version, manufacturer=MANUFACTURER, is_complete=signed,
+        is_final=signed, is_verified=signed,
+        verifying_observer_name=person_name(version.author) if signed else None,
+        verifying_organization=MANUFACTURER if signed else None,
+        record_evidence=False, specific_character_set="ISO_IR 192",
+        series_description="Luch report")
+    _stamp(sr, version.signed_at or version.created_at)
+    if signed:  # the verification time is the signing time, not the build time
+        sr.VerifyingObserverSequence[0].VerificationDateTime = (
+            (version.signed_at or version.created_at).astimezone(UTC).strftime("%Y%m%d%H%M%S"))
+    return sr
+
+
+def read_report_sr(ds: Dataset) -> dict[str, Any]:
+    """What :func:`report_to_sr` wrote: fields, status, version, text, conclusion, author."""
+    found: dict[str, Any] = {}
+    for item in ds.ContentSequence:
+        code = item.ConceptNameCodeSequence[0].CodeValue
+        if code == PROTOCOL_FIELDS.value:
+            found.update(json.loads(item.TextValue))
+        elif code == FINDING.value:
+            found["text"] = item.TextValue
+        elif code == IMPRESSION.value:
+            found["conclusion"] = item.TextValue
+        elif item.ValueType == "PNAME":
+            found.setdefault("author", str(item.PersonName))
+    return found
+
+
+def ai_result_sop_instance_uid(ai_uid: str) -> str:
+    return str(generate_uid(prefix=None, entropy_srcs=["luch-ai-sr", ai_uid]))
+
+
+def ai_result_to_sr(ai_uid: str, model_name: str, model_version: str, values: dict[str, Any],
+                    created_at: datetime, header: Dataset) -> Dataset:
+    """The AI result as a Comprehensive 3D SR: numeric values with units, text values as text."""
+    items: list[Any] = [hd.sr.TextContentItem(
+        name=codes.DCM.DeviceObserverName, value=f"{model_name} {model_version}"[:64],
+        relationship_type=hd.sr.RelationshipTypeValues.HAS_OBS_CONTEXT)]
+    for key, value in sorted(values.items()):
+        name = Code(key[:16], "99LUCH", key)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            items.append(_text(name, str(value)))
+            continue
+        unit = next((u for suffix, u in UNITS.items() if key.endswith(suffix)), NO_UNITS)
+        items.append(hd.sr.NumContentItem(
+            name=name, value=value, unit=unit,
+            relationship_type=hd.sr.RelationshipTypeValues.CONTAINS))
+    content = hd.sr.ContainerContentItem(name=AI_TITLE)
+    content.ContentSequence = hd.sr.ContentSequence(items)
+    sr = _build(
+        hd.sr.Comprehensive3DSR, evidence=[header], content=content,
+        series_instance_uid=str(generate_uid(prefix=None, entropy_srcs=["luch-ai-series", ai_uid])),
+        series_number=AI_SERIES_NUMBER, sop_instance_uid=ai_result_sop_instance_uid(ai_uid),
+        instance_number=1, manufacturer=MANUFACTURER, is_complete=True,
+        record_evidence=False, specific_character_set="ISO_IR 192",
+        series_description=f"Luch AI {model_name}"[:64])
+    _stamp(sr, created_at)
+    return sr

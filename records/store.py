@@ -1,0 +1,505 @@
+"""The records store: the small API the app and the sync engine call.
+
+Every method is one short transaction, so a crash loses at most the call in flight and
+never leaves half a report. Report versions are immutable; saving creates a new version and
+(unless it is a draft) queues it for the archive in the same transaction (outbox pattern).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import psutil
+from pydicom.uid import generate_uid
+from sqlalchemy import Engine, Integer, func, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.paths import app_home
+from records import db
+from records.errors import InvalidTransition, RecordsError
+from records.models import (
+    AIFeedback,
+    AIResult,
+    AuditEvent,
+    Dictation,
+    JobState,
+    OutboxJob,
+    Patient,
+    Report,
+    ReportStatus,
+    ReportVersion,
+    SecondOpinion,
+    Series,
+    Study,
+    SyncConflict,
+    Verdict,
+)
+
+# Which status a report may move to from its current one.
+TRANSITIONS: dict[ReportStatus | None, set[ReportStatus]] = {
+    None: {ReportStatus.DRAFT, ReportStatus.PRELIMINARY, ReportStatus.FINAL},
+    ReportStatus.DRAFT: {ReportStatus.DRAFT, ReportStatus.PRELIMINARY, ReportStatus.FINAL},
+    ReportStatus.PRELIMINARY: {ReportStatus.PRELIMINARY, ReportStatus.FINAL},
+    ReportStatus.FINAL: {ReportStatus.AMENDED},
+    ReportStatus.AMENDED: {ReportStatus.AMENDED},
+}
+SIGNED = {ReportStatus.FINAL, ReportStatus.AMENDED}
+
+# Audit actions (free text is allowed, these are the ones the app uses).
+OPENED, CHANGED, EXPORTED, SENT, RECEIVED = "opened", "changed", "exported", "sent", "received"
+
+# Outbox job kinds; the sync engine keeps a handler registry keyed by these.
+KIND_REPORT = "report_version"
+KIND_AI_RESULT = "ai_result"
+
+
+def lease_holder() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _holder_dead(holder: str) -> bool:
+    host, _, pid = holder.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    return not psutil.pid_exists(int(pid))
+
+
+def report_sop_instance_uid(report_uid: str, version: int) -> str:
+    """The SR's SOP Instance UID: the same report version always gets the same UID."""
+    return str(generate_uid(prefix=None, entropy_srcs=["luch-report-sr", report_uid, str(version)]))
+
+
+def report_series_instance_uid(report_uid: str) -> str:
+    """All versions of one report go into one SR series."""
+    return str(generate_uid(prefix=None, entropy_srcs=["luch-report-series", report_uid]))
+
+
+@dataclass(frozen=True)
+class ReportVersionRecord:
+    """A saved report version, detached from the database."""
+
+    id: int
+    report_id: int
+    report_uid: str
+    study_instance_uid: str
+    version: int
+    status: ReportStatus
+    fields: dict[str, Any]
+    text: str
+    author: str
+    signed_at: datetime | None
+    created_at: datetime
+    sop_instance_uid: str
+    protocol: str
+
+
+@dataclass(frozen=True)
+class JobRecord:
+    id: int
+    kind: str
+    object_pk: int
+    study_instance_uid: str
+    attempts: int
+
+
+def _version_record(v: ReportVersion) -> ReportVersionRecord:
+    r = v.report
+    return ReportVersionRecord(
+        id=v.id, report_id=r.id, report_uid=r.uid, study_instance_uid=r.study.study_instance_uid,
+        version=v.version, status=v.status, fields=dict(v.fields), text=v.text, author=v.author,
+        signed_at=v.signed_at, created_at=v.created_at, sop_instance_uid=v.sop_instance_uid,
+        protocol=r.protocol)
+
+
+class Store:
+    """The local records database (one SQLite file); safe to share between processes."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One transaction: committed on success, rolled back on any error."""
+        with self._sessions.begin() as s:
+            yield s
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- studies -------------------------------------------------------------------------------
+    def upsert_study(self, study_instance_uid: str, *, patient_id: str = "",
+                     patient_name: str = "", birth_date: str = "", sex: str = "",
+                     **attrs: Any) -> int:
+        """Cache a study's metadata (and its patient); returns the study's row id."""
+        if not study_instance_uid:
+            raise RecordsError("a study needs a Study Instance UID")
+        with self.session() as s:
+            return self._upsert_study(s, study_instance_uid, patient_id, patient_name,
+                                      birth_date, sex, attrs).id
+
+    def _upsert_study(self, s: Session, uid: str, patient_id: str = "", patient_name: str = "",
+                      birth_date: str = "", sex: str = "",
+                      attrs: dict[str, Any] | None = None) -> Study:
+        study = s.scalar(select(Study).where(Study.study_instance_uid == uid))
+        if study is None:
+            study = Study(study_instance_uid=uid)
+            s.add(study)
+        if patient_id:
+            patient = s.scalar(select(Patient).where(Patient.patient_id == patient_id,
+                                                     Patient.issuer == ""))
+            if patient is None:
+                patient = Patient(patient_id=patient_id)
+                s.add(patient)
+            for key, value in (("name", patient_name), ("birth_date", birth_date), ("sex", sex)):
+                if value:
+                    setattr(patient, key, value)
+            study.patient = patient
+        for key, value in (attrs or {}).items():
+            if not hasattr(Study, key):
+                raise RecordsError(f"unknown study attribute {key!r}")
+            if value is not None:
+                setattr(study, key, value)
+        s.flush()
+        return study
+
+    def upsert_series(self, study_instance_uid: str, series_instance_uid: str,
+                      **attrs: Any) -> int:
+        with self.session() as s:
+            study = self._upsert_study(s, study_instance_uid)
+            series = s.scalar(select(Series).where(
+                Series.series_instance_uid == series_instance_uid))
+            if series is None:
+                series = Series(series_instance_uid=series_instance_uid, study=study)
+                s.add(series)
+            for key, value in attrs.items():
+                setattr(series, key, value)
+            s.flush()
+            return series.id
+
+    def study_header_info(self, study_instance_uid: str) -> tuple[dict[str, str], dict[str, str]]:
+        """(patient, study) attributes for DICOM objects made from local records."""
+        with self.session() as s:
+            study = s.scalar(select(Study).where(Study.study_instance_uid == study_instance_uid))
+            if study is None:
+                return {}, {}
+            p = study.patient
+            patient = {} if p is None else {"patient_id": p.patient_id, "name": p.name,
+                                            "birth_date": p.birth_date, "sex": p.sex}
+            return patient, {"study_date": study.study_date, "study_time": study.study_time,
+                             "accession_number": study.accession_number}
+
+    def study(self, study_instance_uid: str) -> Study | None:
+        with self.session() as s:
+            return s.scalar(select(Study).where(Study.study_instance_uid == study_instance_uid))
+
+    # -- audit ---------------------------------------------------------------------------------
+    def audit(self, actor: str, action: str, study_instance_uid: str = "", **detail: Any) -> None:
+        """Append an audit event (who did what to which study, now)."""
+        with self.session() as s:
+            s.add(AuditEvent(actor=actor, action=action,
+                             study_instance_uid=study_instance_uid, detail=detail))
+
+    def audit_events(self, study_instance_uid: str | None = None) -> list[AuditEvent]:
+        with self.session() as s:
+            q = select(AuditEvent).order_by(AuditEvent.id)
+            if study_instance_uid is not None:
+                q = q.where(AuditEvent.study_instance_uid == study_instance_uid)
+            return list(s.scalars(q))
+
+    # -- reports -------------------------------------------------------------------------------
+    def save_report(self, study_instance_uid: str, *, author: str, fields: dict[str, Any],
+                    text: str, status: ReportStatus | str = ReportStatus.DRAFT,
+                    protocol: str = "", report_uid: str | None = None,
+                    signed_at: datetime | None = None, base_remote_sop_uid: str | None = None,
+                    ) -> ReportVersionRecord:
+        """Save a new version of a report (a new report when ``report_uid`` is None).
+
+        Drafts stay local; any other status is queued for the archive in the same transaction.
+        """
+        status = ReportStatus(status)
+        with self.session() as s:
+            if report_uid is None:
+                study = self._upsert_study(s, study_instance_uid)
+                report = Report(study=study, protocol=protocol, status=status, author=author,
+                                base_remote_sop_uid=base_remote_sop_uid)
+                s.add(report)
+                s.flush()
+                previous = None
+            else:
+                report = s.scalar(select(Report).where(Report.uid == report_uid))
+                if report is None:
+                    raise RecordsError("the report to update does not exist in the local store")
+                if report.study.study_instance_uid != study_instance_uid:
+                    raise RecordsError("the report belongs to another study")
+                previous = report.status if report.current_version else None
+            if status not in TRANSITIONS[previous]:
+                was = previous.value if previous else "new"
+                raise InvalidTransition(f"a {was} report cannot become {status.value}")
+            if status in SIGNED and signed_at is None:
+                signed_at = datetime.now(UTC)
+            number = report.current_version + 1
+            version = ReportVersion(
+                report=report, version=number, status=status, fields=fields, text=text,
+                author=author, signed_at=signed_at,
+                sop_instance_uid=report_sop_instance_uid(report.uid, number))
+            s.add(version)
+            report.current_version, report.status, report.author = number, status, author
+            if protocol:
+                report.protocol = protocol
+            s.flush()
+            s.add(AuditEvent(actor=author, action=CHANGED,
+                             study_instance_uid=study_instance_uid,
+                             detail={"report": report.uid, "version": number,
+                                     "status": status.value}))
+            if status is not ReportStatus.DRAFT:
+                self._enqueue(s, KIND_REPORT, version.id, study_instance_uid)
+            return _version_record(version)
+
+    def report_versions(self, report_uid: str) -> list[ReportVersionRecord]:
+        with self.session() as s:
+            report = s.scalar(select(Report).where(Report.uid == report_uid))
+            return [] if report is None else [_version_record(v) for v in report.versions]
+
+    def report_version(self, version_id: int) -> ReportVersionRecord:
+        with self.session() as s:
+            v = s.get(ReportVersion, version_id)
+            if v is None:
+                raise RecordsError("report version not found in the local store")
+            return _version_record(v)
+
+    def reports_for_study(self, study_instance_uid: str) -> list[Report]:
+        with self.session() as s:
+            return list(s.scalars(select(Report).join(Study).where(
+                Study.study_instance_uid == study_instance_uid).order_by(Report.id)))
+
+    def local_report_sop_uids(self, study_instance_uid: str) -> set[str]:
+        """SOP Instance UIDs of every report version this station wrote for the study."""
+        with self.session() as s:
+            return set(s.scalars(
+                select(ReportVersion.sop_instance_uid).join(Report).join(Study)
+                .where(Study.study_instance_uid == study_instance_uid)))
+
+    # -- second opinions -----------------------------------------------------------------------
+    def add_second_opinion(self, report_version_id: int, *, expert: str, expert_grade: str,
+                           comment: str = "") -> int:
+        """Record an expert re-read; a different CT grade counts as a discrepancy."""
+        with self.session() as s:
+            first = s.get(ReportVersion, report_version_id)
+            if first is None:
+                raise RecordsError("the report version to re-read does not exist")
+            first_grade = str(first.fields.get("grade", ""))
+            opinion = SecondOpinion(first_read=first, expert=expert, first_reader=first.author,
+                                    first_grade=first_grade, expert_grade=expert_grade,
+                                    discrepancy=first_grade != expert_grade, comment=comment)
+            s.add(opinion)
+            s.flush()
+            return opinion.id
+
+    def discrepancy_rates(self) -> dict[str, tuple[int, int, float]]:
+        """Per first reader: (re-reads, discrepancies, rate)."""
+        with self.session() as s:
+            rows = s.execute(select(
+                SecondOpinion.first_reader, func.count(),
+                func.sum(SecondOpinion.discrepancy.cast(Integer)),
+            ).group_by(SecondOpinion.first_reader)).all()
+        return {reader: (n, int(d or 0), (d or 0) / n) for reader, n, d in rows}
+
+    # -- AI ------------------------------------------------------------------------------------
+    def save_ai_result(self, study_instance_uid: str, *, model_name: str, model_version: str,
+                       values: dict[str, Any], mask_files: list[str] | tuple[str, ...] = (),
+                       series_instance_uid: str = "", sync: bool = True) -> int:
+        """Store an AI result (and queue its SR + SEG for the archive unless ``sync`` is off)."""
+        with self.session() as s:
+            study = self._upsert_study(s, study_instance_uid)
+            result = AIResult(study=study, model_name=model_name, model_version=model_version,
+                              values=values, mask_files=[str(Path(m)) for m in mask_files],
+                              series_instance_uid=series_instance_uid)
+            s.add(result)
+            s.flush()
+            if sync:
+                self._enqueue(s, KIND_AI_RESULT, result.id, study_instance_uid)
+            return result.id
+
+    def ai_result(self, ai_result_id: int) -> AIResult:
+        with self.session() as s:
+            result = s.get(AIResult, ai_result_id)
+            if result is None:
+                raise RecordsError("AI result not found in the local store")
+            _ = result.study.study_instance_uid  # load before detaching
+            return result
+
+    def save_ai_feedback(self, ai_result_id: int, *, reader: str, verdict: Verdict | str,
+                         corrected_grade: str | None = None, comment: str = "") -> int:
+        with self.session() as s:
+            if s.get(AIResult, ai_result_id) is None:
+                raise RecordsError("AI result not found in the local store")
+            fb = AIFeedback(ai_result_pk=ai_result_id, reader=reader, verdict=Verdict(verdict),
+                            corrected_grade=corrected_grade, comment=comment)
+            s.add(fb)
+            s.flush()
+            return fb.id
+
+    # -- dictation -----------------------------------------------------------------------------
+    def save_dictation(self, study_instance_uid: str, *, audio_path: str | Path,
+                       transcript: str, timings: list[dict[str, Any]], engine: str = "",
+                       report_uid: str | None = None) -> int:
+        with self.session() as s:
+            study = self._upsert_study(s, study_instance_uid)
+            report_pk = None
+            if report_uid is not None:
+                report_pk = s.scalar(select(Report.id).where(Report.uid == report_uid))
+            d = Dictation(study_pk=study.id, report_pk=report_pk, audio_path=str(audio_path),
+                          transcript=transcript, timings=timings, engine=engine)
+            s.add(d)
+            s.flush()
+            return d.id
+
+    # -- outbox --------------------------------------------------------------------------------
+    def _enqueue(self, s: Session, kind: str, object_pk: int, study_uid: str) -> None:
+        exists = s.scalar(select(OutboxJob.id).where(OutboxJob.kind == kind,
+                                                     OutboxJob.object_pk == object_pk))
+        if exists is None:
+            s.add(OutboxJob(kind=kind, object_pk=object_pk, study_instance_uid=study_uid))
+
+    def enqueue(self, kind: str, object_pk: int, study_instance_uid: str = "") -> None:
+        """Queue an object for the archive; queuing it twice is a no-op."""
+        with self.session() as s:
+            self._enqueue(s, kind, object_pk, study_instance_uid)
+
+    def claim_jobs(self, limit: int = 50, lease_s: float = 120.0,
+                   due_by: datetime | None = None) -> list[JobRecord]:
+        """Lease due jobs to this process.
+
+        A job leased by a process that died (SIGKILL, power cut) is taken over when its lease
+        expires, or at once when its holder was on this machine and is gone.
+        """
+        now = datetime.now(UTC)
+        due_by = due_by or now
+        me = lease_holder()
+        with self.session() as s:
+            stale = [j.id for j in s.scalars(select(OutboxJob).where(
+                OutboxJob.state == JobState.IN_PROGRESS, OutboxJob.lease_until >= now))
+                if _holder_dead(j.lease_holder)]
+            jobs = list(s.scalars(
+                select(OutboxJob).where(
+                    ((OutboxJob.state == JobState.PENDING) & (OutboxJob.next_attempt_at <= due_by))
+                    | ((OutboxJob.state == JobState.IN_PROGRESS)
+                       & ((OutboxJob.lease_until < now) | OutboxJob.id.in_(stale))))
+                .order_by(OutboxJob.next_attempt_at, OutboxJob.id).limit(limit)))
+            for job in jobs:
+                job.state, job.lease_holder = JobState.IN_PROGRESS, me
+                job.lease_until = now + timedelta(seconds=lease_s)
+            return [JobRecord(j.id, j.kind, j.object_pk, j.study_instance_uid, j.attempts)
+                    for j in jobs]
+
+    def next_due(self) -> datetime | None:
+        """When the earliest waiting job becomes due (None when nothing waits)."""
+        with self.session() as s:
+            return s.scalar(select(func.min(OutboxJob.next_attempt_at)).where(
+                OutboxJob.state == JobState.PENDING))
+
+    def complete_job(self, job_id: int, actor: str = "sync") -> None:
+        with self.session() as s:
+            job = s.get(OutboxJob, job_id)
+            job.state, job.done_at, job.lease_until, job.last_error = (
+                JobState.DONE, datetime.now(UTC), None, "")
+            s.add(AuditEvent(actor=actor, action=SENT, study_instance_uid=job.study_instance_uid,
+                             detail={"kind": job.kind, "object": job.object_pk}))
+
+    def retry_job(self, job_id: int, error: str, delay_s: float) -> None:
+        with self.session() as s:
+            s.execute(update(OutboxJob).where(OutboxJob.id == job_id).values(
+                state=JobState.PENDING, attempts=OutboxJob.attempts + 1, lease_until=None,
+                next_attempt_at=datetime.now(UTC) + timedelta(seconds=delay_s),
+                last_error=error[:500]))
+
+    def fail_job(self, job_id: int, error: str) -> None:
+        with self.session() as s:
+            s.execute(update(OutboxJob).where(OutboxJob.id == job_id).values(
+                state=JobState.FAILED, attempts=OutboxJob.attempts + 1, lease_until=None,
+                last_error=error[:500]))
+
+    def release_jobs(self, job_ids: list[int]) -> None:
+        """Hand leased jobs back untouched (cancelled before they were tried)."""
+        with self.session() as s:
+            s.execute(update(OutboxJob).where(OutboxJob.id.in_(job_ids),
+                                              OutboxJob.state == JobState.IN_PROGRESS)
+                      .values(state=JobState.PENDING, lease_until=None))
+
+    def conflict_job(self, job_id: int, report_id: int, remote: list[tuple[str, str]]) -> None:
+        """Park a report job: the archive holds reports by others this station has not seen."""
+        with self.session() as s:
+            job = s.get(OutboxJob, job_id)
+            job.state, job.lease_until = JobState.CONFLICT, None
+            job.last_error = "the archive has a newer report for this study by someone else"
+            for sop_uid, author in remote:
+                known = s.scalar(select(SyncConflict.id).where(
+                    SyncConflict.report_pk == report_id,
+                    SyncConflict.remote_sop_instance_uid == sop_uid))
+                if known is None:
+                    s.add(SyncConflict(job_pk=job_id, report_pk=report_id,
+                                       remote_sop_instance_uid=sop_uid, remote_author=author))
+
+    def conflicts(self, unresolved_only: bool = True) -> list[SyncConflict]:
+        with self.session() as s:
+            q = select(SyncConflict).order_by(SyncConflict.id)
+            if unresolved_only:
+                q = q.where(SyncConflict.resolution.is_(None))
+            return list(s.scalars(q))
+
+    def acknowledged_remote_uids(self, report_id: int) -> set[str]:
+        """Archive reports a person has decided on, plus the one this report was based on."""
+        with self.session() as s:
+            uids = set(s.scalars(select(SyncConflict.remote_sop_instance_uid).where(
+                SyncConflict.report_pk == report_id, SyncConflict.resolution.is_not(None))))
+            base = s.scalar(select(Report.base_remote_sop_uid).where(Report.id == report_id))
+            return uids | ({base} if base else set())
+
+    def resolve_conflict(self, conflict_id: int, *, resolution: str, by: str) -> None:
+        """``keep_local``: send ours on top of theirs; ``keep_remote``: drop ours."""
+        if resolution not in ("keep_local", "keep_remote"):
+            raise RecordsError("resolution must be keep_local or keep_remote")
+        with self.session() as s:
+            c = s.get(SyncConflict, conflict_id)
+            if c is None:
+                raise RecordsError("conflict not found")
+            c.resolution, c.resolved_by, c.resolved_at = resolution, by, datetime.now(UTC)
+            job = s.get(OutboxJob, c.job_pk)
+            open_left = s.scalar(select(func.count()).select_from(SyncConflict).where(
+                SyncConflict.job_pk == job.id, SyncConflict.resolution.is_(None),
+                SyncConflict.id != c.id))
+            if resolution == "keep_remote":
+                job.state, job.last_error = JobState.DONE, "superseded by the archive's report"
+                job.done_at = datetime.now(UTC)
+            elif not open_left:
+                job.state, job.next_attempt_at = JobState.PENDING, datetime.now(UTC)
+            s.add(AuditEvent(actor=by, action=CHANGED, study_instance_uid=job.study_instance_uid,
+                             detail={"conflict": c.id, "resolution": resolution}))
+
+    def outbox_counts(self) -> dict[str, int]:
+        with self.session() as s:
+            rows = s.execute(select(OutboxJob.state, func.count()).group_by(OutboxJob.state))
+            counts = {state.value: 0 for state in JobState}
+            counts.update({state.value: n for state, n in rows})
+            return counts
+
+    def jobs(self) -> list[OutboxJob]:
+        with self.session() as s:
+            return list(s.scalars(select(OutboxJob).order_by(OutboxJob.id)))
+
+
+def open_store(path: Path | None = None) -> Store:
+    """Open (creating and migrating as needed) the records database under ``LUCH_HOME``."""
+    path = path or app_home() / db.DB_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    engine = db.make_engine(path)
+    db.upgrade(engine)
+    return Store(engine)

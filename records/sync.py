@@ -1,0 +1,271 @@
+"""The sync engine: drains the outbox to the archive over STOW-RS, exactly once per object.
+
+For each batch of leased jobs it (1) builds the DICOM objects (a report version's SR; an AI
+result's SR plus its SEG files), (2) asks the archive which of them it already holds (QIDO-RS
+by SOP Instance UID), (3) parks report jobs as conflicts when the archive holds a report for
+the study that this station has not seen, (4) sends only what is missing in one STOW-RS
+request, and (5) marks a job done only when every object of it is known to be in the archive.
+When a send fails half-way the next attempt starts again at (2), so nothing is sent twice and
+nothing is dropped. Network failures are retried with exponential backoff and jitter.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import random
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pydicom
+from pydicom.dataset import Dataset
+
+from archive.dicomweb import DicomWebClient, tag_value
+from archive.errors import ArchiveAuthError, ArchiveError, ArchiveRejected, ArchiveUnavailable
+from records.errors import RecordsError
+from records.sr import (
+    REPORT_SOP_CLASSES,
+    ai_result_to_sr,
+    report_to_sr,
+    study_header,
+)
+from records.store import KIND_AI_RESULT, KIND_REPORT, JobRecord, Store
+
+log = logging.getLogger(__name__)
+SOP_CLASS_UID, SOP_INSTANCE_UID, SERIES_INSTANCE_UID = "00080016", "00080018", "0020000E"
+VERIFYING_OBSERVER_SEQUENCE, VERIFYING_OBSERVER_NAME = "0040A073", "0040A075"
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Exponential backoff with jitter: attempt n waits U(c/2, c), c = min(cap, base * 2**n)."""
+
+    base_s: float = 2.0
+    cap_s: float = 600.0
+
+    def delay(self, attempts: int) -> float:
+        ceiling = min(self.cap_s, self.base_s * 2 ** min(attempts, 30))
+        return random.uniform(ceiling / 2, ceiling)
+
+
+@dataclass
+class Outgoing:
+    """The DICOM objects one job must get into the archive."""
+
+    job: JobRecord
+    objects: dict[str, Dataset | bytes]  # SOP Instance UID -> object
+    report_id: int | None = None
+
+
+@dataclass
+class DrainReport:
+    sent: int = 0  # objects stored by this drain
+    already_there: int = 0  # objects the archive already had (resends avoided)
+    done: int = 0  # jobs completed
+    conflicts: int = 0
+    retried: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+Builder = Callable[[Store, JobRecord], Outgoing]
+BUILDERS: dict[str, Builder] = {}
+
+
+def builder(kind: str) -> Callable[[Builder], Builder]:
+    """Register how a job kind becomes DICOM objects."""
+    def register(fn: Builder) -> Builder:
+        BUILDERS[kind] = fn
+        return fn
+    return register
+
+
+def _header(store: Store, study_uid: str) -> Dataset:
+    patient, study = store.study_header_info(study_uid)
+    return study_header(study_uid, patient, study)
+
+
+@builder(KIND_REPORT)
+def _build_report(store: Store, job: JobRecord) -> Outgoing:
+    version = store.report_version(job.object_pk)
+    sr = report_to_sr(version, _header(store, version.study_instance_uid))
+    return Outgoing(job, {sr.SOPInstanceUID: sr}, report_id=version.report_id)
+
+
+@builder(KIND_AI_RESULT)
+def _build_ai_result(store: Store, job: JobRecord) -> Outgoing:
+    result = store.ai_result(job.object_pk)
+    study_uid = result.study.study_instance_uid
+    sr = ai_result_to_sr(result.uid, result.model_name, result.model_version, result.values,
+                         result.created_at, _header(store, study_uid))
+    objects: dict[str, Dataset | bytes] = {sr.SOPInstanceUID: sr}
+    for mask in result.mask_files:
+        path = Path(mask)
+        if not path.is_file():
+            raise RecordsError(f"the AI mask file {path.name} is missing; cannot send the result")
+        if not pydicom.misc.is_dicom(path):
+            continue  # NIfTI and other working files stay local; SEG objects are sent
+        data = path.read_bytes()
+        ds = pydicom.dcmread(path, stop_before_pixels=True)
+        if ds.StudyInstanceUID != study_uid:
+            raise RecordsError(f"the AI mask {path.name} belongs to another study")
+        objects[str(ds.SOPInstanceUID)] = data
+    return Outgoing(job, objects)
+
+
+class SyncEngine:
+    """Drains the outbox of one store into one archive."""
+
+    def __init__(self, store: Store, client: DicomWebClient, *, batch_size: int = 50,
+                 backoff: Backoff | None = None, max_attempts: int = 12,
+                 lease_s: float = 300.0) -> None:
+        self.store, self.client = store, client
+        self.batch_size, self.backoff = batch_size, backoff or Backoff()
+        self.max_attempts, self.lease_s = max_attempts, lease_s
+        self._remote_srs: dict[str, list[dict]] = {}  # study UID -> its SRs in the archive
+
+    def drain(self, progress: Callable[[float], None] | None = None,
+              cancel: threading.Event | None = None) -> DrainReport:
+        """Send every due job once; jobs that fail wait for their backoff (a later drain)."""
+        report = DrainReport()
+        total = max(1, self.store.outbox_counts()["pending"])
+        handled = 0
+        started = datetime.now(UTC)  # jobs put back for later wait for the next drain
+        while not (cancel and cancel.is_set()):
+            jobs = self.store.claim_jobs(self.batch_size, self.lease_s, due_by=started)
+            if not jobs:
+                break
+            try:
+                self._run_batch(jobs, report)
+            except ArchiveAuthError:
+                self.store.release_jobs([j.id for j in jobs])
+                raise
+            handled += len(jobs)
+            if progress:
+                progress(min(1.0, handled / total))
+        return report
+
+    # -- one batch -----------------------------------------------------------------------------
+    def _run_batch(self, jobs: list[JobRecord], report: DrainReport) -> None:
+        outgoing: list[Outgoing] = []
+        for job in jobs:
+            try:
+                outgoing.append(BUILDERS[job.kind](self.store, job))
+            except (RecordsError, KeyError, OSError, ValueError) as err:
+                self._fail(job, f"could not build the objects: {err}", report)
+        try:
+            present = self._present(outgoing)
+        except ArchiveUnavailable as err:
+            self._retry_all(outgoing, str(err), report, transient=True)
+            return
+        except ArchiveRejected as err:
+            self._retry_all(outgoing, str(err), report, transient=False)
+            return
+        ready: list[Outgoing] = []
+        for out in outgoing:
+            if out.report_id is not None and self._conflicting(out, present, report):
+                continue
+            ready.append(out)
+        missing = {uid: obj for out in ready for uid, obj in out.objects.items()
+                   if uid not in present}
+        report.already_there += sum(len(o.objects) for o in ready) - len(missing)
+        failed: dict[str, int] = {}
+        transient = False
+        if missing:
+            try:
+                result = self.client.store(missing.values())
+                stored = set(result.stored) & missing.keys()
+                failed = result.failed
+                report.sent += len(stored)
+                present |= stored
+            except ArchiveError as err:
+                # The request may or may not have arrived: ask the archive what it now holds.
+                log.warning("STOW-RS of %d objects failed: %s", len(missing), err)
+                transient = not isinstance(err, ArchiveRejected)
+                with contextlib.suppress(ArchiveError):
+                    present |= self._present(ready, only=set(missing))
+        for out in ready:
+            if all(uid in present for uid in out.objects):
+                self.store.complete_job(out.job.id)
+                report.done += 1
+            else:
+                reasons = [f"{failed[u]:#06x}" for u in out.objects if u in failed]
+                detail = f"archive refused ({', '.join(reasons)})" if reasons else "not stored"
+                self._retry(out.job, detail, report, transient=transient and not reasons)
+
+    def _present(self, outgoing: list[Outgoing], only: set[str] | None = None) -> set[str]:
+        """Which of the batch's objects (and other SRs of its studies) the archive holds."""
+        present: set[str] = set()
+        by_study: dict[str, list[str]] = {}
+        for out in outgoing:
+            wanted = [u for u in out.objects if only is None or u in only]
+            if wanted:
+                by_study.setdefault(out.job.study_instance_uid, []).extend(wanted)
+        for study_uid, uids in by_study.items():
+            srs = self.client.search_instances(study_uid, {"Modality": "SR"})
+            self._remote_srs[study_uid] = srs
+            found = {tag_value(i, SOP_INSTANCE_UID) for i in srs}
+            for uid in uids:
+                if uid in found or (uid not in found and not self._is_sr(outgoing, uid)
+                                    and self.client.instance_exists(study_uid, uid)):
+                    present.add(uid)
+        return present
+
+    @staticmethod
+    def _is_sr(outgoing: list[Outgoing], uid: str) -> bool:
+        for out in outgoing:
+            obj = out.objects.get(uid)
+            if obj is not None:
+                return isinstance(obj, Dataset)
+        return False
+
+    def _conflicting(self, out: Outgoing, present: set[str], report: DrainReport) -> bool:
+        """Park the job if the archive has a report on the study this station has not seen."""
+        if all(uid in present for uid in out.objects):
+            return False  # ours is already there: nothing to decide
+        study_uid = out.job.study_instance_uid
+        known = self.store.local_report_sop_uids(study_uid)
+        known |= self.store.acknowledged_remote_uids(out.report_id)
+        foreign = [i for i in self._remote_srs.get(study_uid, [])
+                   if tag_value(i, SOP_CLASS_UID) in REPORT_SOP_CLASSES
+                   and tag_value(i, SOP_INSTANCE_UID) not in known]
+        if not foreign:
+            return False
+        remote = [(tag_value(i, SOP_INSTANCE_UID), self._author(study_uid, i)) for i in foreign]
+        self.store.conflict_job(out.job.id, out.report_id, remote)
+        report.conflicts += 1
+        log.warning("report job %d parked: the archive holds %d report(s) by others",
+                    out.job.id, len(remote))
+        return True
+
+    def _author(self, study_uid: str, item: dict) -> str:
+        try:
+            meta = self.client.retrieve_metadata(study_uid, tag_value(item, SERIES_INSTANCE_UID),
+                                                 tag_value(item, SOP_INSTANCE_UID))
+        except ArchiveError:
+            return ""
+        for observer in meta.get(VERIFYING_OBSERVER_SEQUENCE, {}).get("Value", []):
+            return str(tag_value(observer, VERIFYING_OBSERVER_NAME))
+        return ""
+
+    def _retry_all(self, outgoing: list[Outgoing], error: str, report: DrainReport,
+                   transient: bool) -> None:
+        for out in outgoing:
+            self._retry(out.job, error, report, transient)
+
+    def _retry(self, job: JobRecord, error: str, report: DrainReport, transient: bool) -> None:
+        """Try again later; an archive that is merely down never makes a job give up."""
+        if not transient and job.attempts + 1 >= self.max_attempts:
+            self._fail(job, f"gave up after {job.attempts + 1} attempts: {error}", report)
+            return
+        self.store.retry_job(job.id, error, self.backoff.delay(job.attempts))
+        report.retried += 1
+
+    def _fail(self, job: JobRecord, error: str, report: DrainReport) -> None:
+        self.store.fail_job(job.id, error)
+        report.failed += 1
+        report.errors.append(error)
+

@@ -1,0 +1,162 @@
+"""A real Orthanc with the DICOMweb plugin and HTTP basic auth, on fresh loopback ports.
+
+``orthanc`` (session) is shared by tests that only add data; ``orthanc_factory`` starts
+private servers for tests that stop, restart or cut them. Each server gets its own storage
+folder; Orthanc 1.10 listens on all interfaces, so remote access is switched off and only
+loopback clients are served. Servers are stopped by PID, never by name.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+ORTHANC = shutil.which("Orthanc") or "/usr/sbin/Orthanc"
+DICOMWEB_PLUGIN = Path("/usr/share/orthanc/plugins/libOrthancDicomWeb.so")
+USER, PASSWORD = "luch", "luch-test-secret"
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class OrthancServer:
+    """One Orthanc process; ``stop()``/``start()`` keep its storage and ports."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.http_port, self.dicom_port = free_port(), free_port()
+        self.user, self.password = USER, PASSWORD
+        self.proc: subprocess.Popen | None = None
+        (root / "storage").mkdir(parents=True, exist_ok=True)
+        config = {
+            "Name": f"luch-test-{self.http_port}",
+            "StorageDirectory": str(root / "storage"),
+            "IndexDirectory": str(root / "storage"),
+            "HttpPort": self.http_port,
+            "DicomPort": self.dicom_port,
+            "DicomServerEnabled": False,
+            "RemoteAccessAllowed": False,
+            "AuthenticationEnabled": True,
+            "RegisteredUsers": {USER: PASSWORD},
+            "Plugins": [str(DICOMWEB_PLUGIN)],
+            "DicomWeb": {"Enable": True, "Root": "/dicom-web/", "EnableWado": False},
+            "StorageCompression": False,
+            "HttpThreadsCount": 8,
+        }
+        self.config = root / "orthanc.json"
+        self.config.write_text(json.dumps(config), encoding="utf-8")
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.http_port}"
+
+    @property
+    def dicomweb_url(self) -> str:
+        return f"{self.url}/dicom-web"
+
+    @property
+    def auth(self) -> tuple[str, str]:
+        return self.user, self.password
+
+    def start(self, timeout: float = 60.0) -> None:
+        log = (self.root / "orthanc.log").open("ab")
+        self.proc = subprocess.Popen([ORTHANC, str(self.config)], stdout=log,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"Orthanc exited with {self.proc.returncode}; see {log.name}")
+            try:
+                if requests.get(f"{self.url}/system", auth=self.auth, timeout=1).ok:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("Orthanc did not become ready")
+
+    def stop(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        os.kill(self.proc.pid, signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.kill(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=10)
+
+    def rest(self, method: str, path: str, **kwargs) -> requests.Response:
+        r = requests.request(method, f"{self.url}{path}", auth=self.auth, timeout=60, **kwargs)
+        r.raise_for_status()
+        return r
+
+    def upload(self, files: list[Path]) -> None:
+        for f in files:
+            self.rest("POST", "/instances", data=f.read_bytes())
+
+    def instances(self) -> list[str]:
+        return self.rest("GET", "/instances").json()
+
+    def sop_instance_uids(self) -> list[str]:
+        """Every stored instance's SOP Instance UID (duplicates would show twice)."""
+        found = self.rest("POST", "/tools/find", json={
+            "Level": "Instance", "Query": {}, "Expand": True}).json()
+        return [i["MainDicomTags"]["SOPInstanceUID"] for i in found]
+
+    def clear(self) -> None:
+        for patient in self.rest("GET", "/patients").json():
+            self.rest("DELETE", f"/patients/{patient}")
+
+
+def _start(root: Path) -> OrthancServer:
+    if not DICOMWEB_PLUGIN.exists():
+        pytest.skip("Orthanc DICOMweb plugin not installed (Debian orthanc-dicomweb)")
+    last: Exception | None = None
+    for attempt in range(3):  # a port may be taken between choosing and binding it
+        server = OrthancServer(root / f"try{attempt}")
+        try:
+            server.start()
+            return server
+        except RuntimeError as err:
+            last = err
+    raise RuntimeError(f"could not start Orthanc: {last}")
+
+
+@pytest.fixture(scope="session")
+def orthanc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OrthancServer]:
+    """A shared Orthanc for the session; tests must tolerate data from other tests."""
+    if not Path(ORTHANC).exists():
+        pytest.skip("Orthanc is not installed (Debian orthanc)")
+    server = _start(tmp_path_factory.mktemp("orthanc"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def orthanc_factory(tmp_path: Path) -> Iterator:
+    """Starts private Orthanc servers for one test; all are stopped afterwards."""
+    if not Path(ORTHANC).exists():
+        pytest.skip("Orthanc is not installed (Debian orthanc)")
+    servers: list[OrthancServer] = []
+
+    def make() -> OrthancServer:
+        server = _start(tmp_path / f"orthanc{len(servers)}")
+        servers.append(server)
+        return server
+
+    yield make
+    for server in servers:
+        server.stop()
