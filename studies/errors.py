@@ -9,3 +9,15 @@ class StudyError(LuchError):
 
 class NoSeriesFound(StudyError):
     """The path holds no readable image series."""
+
+
+class UnsupportedData(StudyError):
+    """The data is valid but of a kind Luch cannot show (e.g. colour, no geometry)."""
+
+
+class DamagedFile(StudyError):
+    """A file is truncated or corrupt, so its pixels cannot be decoded."""
+
+
+class LoadCancelled(StudyError):
+    """The user cancelled loading."""

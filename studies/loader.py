@@ -1,91 +1,76 @@
-"""Open the best series at a path as a :class:`Volume` (first slice of the studies package)."""
+"""Open the best series at a path as a :class:`Volume`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
-import pydicom
-
 from studies.errors import NoSeriesFound, StudyError
-from studies.volume import SeriesInfo, Volume
+from studies.pixels import Cancel, FirstSlice, Progress
+from studies.readers import Candidate
+from studies.scan import ScanResult, scan
+from studies.volume import Volume
 
-Progress = Callable[[float], None]
-
-
-def open_volume(path: str | Path, progress: Progress | None = None) -> Volume:
-    """Read a DICOM folder/file or a NIfTI file at ``path`` into a :class:`Volume`."""
-    path = Path(path)
-    if not path.exists():
-        raise StudyError(f"Not found: {path}")
-    if path.is_file() and path.name.lower().endswith((".nii", ".nii.gz")):
-        return _open_nifti(path)
-    files = sorted(p for p in (path.rglob("*") if path.is_dir() else [path]) if p.is_file())
-    return _open_dicom(files, progress)
+#: share of the progress bar spent on the header pass
+HEADER_SHARE = 0.1
 
 
-def _open_nifti(path: Path) -> Volume:
-    import SimpleITK as sitk
+def choose(result: ScanResult, series: str | int | None = None) -> Candidate:
+    """The candidate to open: by SeriesInstanceUID, by index in ``result.images``, or the best.
 
-    try:
-        image = sitk.ReadImage(str(path))
-    except RuntimeError as err:
-        raise StudyError(f"Cannot read NIfTI file {path.name}: it is damaged or not NIfTI") from err
-    voxels = sitk.GetArrayFromImage(image)
-    return Volume(
-        voxels=np.ascontiguousarray(voxels),
-        spacing=tuple(image.GetSpacing()),
-        origin=tuple(image.GetOrigin()),
-        direction=np.array(image.GetDirection()).reshape(3, 3),
-        info=SeriesInfo(series_description=path.name, modality="CT"),
-    )
+    The best is the most confident reader's largest volume (readers rank candidates).
+    """
+    images = result.images
+    if not images:
+        raise NoSeriesFound("No image series found here" + (
+            f" ({result.notes[0]})" if result.notes else ""))
+    if series is None:
+        return images[0]
+    if isinstance(series, int) or str(series).isdigit():
+        index = int(series)
+        if not 0 <= index < len(images):
+            raise StudyError(f"There is no series number {index} here (0..{len(images) - 1})")
+        return images[index]
+    matches = [c for c in images if c.info.series_instance_uid == series]
+    if not matches:
+        raise StudyError("No series with that SeriesInstanceUID here")
+    return matches[0]
 
 
-def _open_dicom(files: list[Path], progress: Progress | None) -> Volume:
-    headers = []
-    for f in files:
-        try:
-            ds = pydicom.dcmread(f, stop_before_pixels=True)
-        except (pydicom.errors.InvalidDicomError, OSError, ValueError):
-            continue
-        if "ImagePositionPatient" in ds and "ImageOrientationPatient" in ds:
-            headers.append((f, ds))
-    if not headers:
-        raise NoSeriesFound("No CT image series found here")
-    iop = np.array(headers[0][1].ImageOrientationPatient, dtype=float)
-    row, col = iop[:3], iop[3:]
-    normal = np.cross(row, col)
-    headers.sort(key=lambda fh: float(np.dot(normal, np.array(fh[1].ImagePositionPatient, float))))
-    first = headers[0][1]
-    rows, cols = int(first.Rows), int(first.Columns)
-    voxels = np.empty((len(headers), rows, cols), dtype=np.int16)
-    for k, (f, _) in enumerate(headers):
-        ds = pydicom.dcmread(f)
-        slope = float(getattr(ds, "RescaleSlope", 1) or 1)
-        intercept = float(getattr(ds, "RescaleIntercept", 0) or 0)
-        voxels[k] = np.round(ds.pixel_array.astype(np.float32) * slope + intercept).astype(np.int16)
-        if progress:
-            progress((k + 1) / len(headers))
-    positions = np.array(
-        [np.dot(normal, np.array(h.ImagePositionPatient, float)) for _, h in headers]
-    )
-    dz = float(np.median(np.diff(positions))) if len(headers) > 1 else float(
-        getattr(first, "SliceThickness", 1) or 1)
-    ps = [float(v) for v in first.PixelSpacing]
-    info = SeriesInfo(
-        study_instance_uid=str(getattr(first, "StudyInstanceUID", "")),
-        series_instance_uid=str(getattr(first, "SeriesInstanceUID", "")),
-        patient_name=str(getattr(first, "PatientName", "")),
-        patient_id=str(getattr(first, "PatientID", "")),
-        study_date=str(getattr(first, "StudyDate", "")),
-        series_description=str(getattr(first, "SeriesDescription", "")),
-        modality=str(getattr(first, "Modality", "")),
-    )
-    return Volume(
-        voxels=voxels,
-        spacing=(ps[1], ps[0], dz),
-        origin=tuple(float(v) for v in first.ImagePositionPatient),
-        direction=np.column_stack([row, col, normal]),
-        info=info,
-    )
+def load(
+    candidate: Candidate,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+    on_first_slice: FirstSlice | None = None,
+) -> Volume:
+    """Load one image candidate (see :func:`studies.scan`)."""
+    volume = candidate.load(progress, cancel, on_first_slice)
+    if not isinstance(volume, Volume):
+        raise StudyError("This object is a segmentation, not an image series")
+    return volume
+
+
+def open_volume(
+    path: str | Path,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+    on_first_slice: FirstSlice | None = None,
+    series: str | int | None = None,
+) -> Volume:
+    """Read the best (or the chosen) series at a folder, zip, DICOMDIR or file as a Volume.
+
+    ``progress(fraction)`` is called as loading goes; ``cancel()`` returning True stops it
+    with :class:`~studies.errors.LoadCancelled`; ``on_first_slice(k, image)`` receives the
+    middle slice (in HU) as soon as it is decoded, before the rest of the volume.
+    """
+    header_progress = (lambda f: progress(f * HEADER_SHARE)) if progress else None
+    pixel_progress = (lambda f: progress(HEADER_SHARE + f * (1 - HEADER_SHARE))
+                      ) if progress else None
+    result = scan(path, header_progress)
+    candidate = choose(result, series)
+    volume = load(candidate, pixel_progress, cancel, on_first_slice)
+    others = len(result.images) - 1
+    if others and series is None:
+        volume.warnings.append(
+            f"{others} other series at this location were not opened "
+            "(list them with `luch info`)")
+    return volume

@@ -32,6 +32,7 @@ class SeriesInfo:
     window_center: float | None = None
     window_width: float | None = None
     sop_instance_uids: list[str] = field(default_factory=list)
+    frame_of_reference_uid: str = ""
 
 
 @dataclass
@@ -51,6 +52,10 @@ class Volume:
     direction: np.ndarray = field(default_factory=lambda: np.eye(3))
     info: SeriesInfo = field(default_factory=SeriesInfo)
     warnings: list[str] = field(default_factory=list)
+    #: distance (mm) of each slice along the ``k`` axis from the first, as acquired
+    slice_positions: np.ndarray | None = None
+    #: HU value of PixelPaddingValue (outside the scan field of view), when the series has one
+    padding_hu: float | None = None
 
     @property
     def shape(self) -> tuple[int, int, int]:

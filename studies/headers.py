@@ -1,0 +1,225 @@
+"""The header-only pass: read each DICOM file up to its pixel data, nothing more.
+
+:class:`DicomHeader` keeps what grouping, ordering and decoding need, plus where the raw
+pixel bytes start so that uncompressed slices can be read straight into the volume.
+"""
+
+from __future__ import annotations
+
+import logging
+import struct
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pydicom
+from pydicom.dataset import Dataset
+from pydicom.uid import (
+    ExplicitVRLittleEndian,
+    ImplicitVRLittleEndian,
+)
+
+from studies.sources import FileRef
+
+log = logging.getLogger(__name__)
+
+NATIVE_LITTLE_ENDIAN = {ImplicitVRLittleEndian, ExplicitVRLittleEndian}
+DICOMDIR_CLASS = "1.2.840.10008.1.3.10"
+_PIXEL_TAGS = {
+    b"\xe0\x7f\x10\x00", b"\xe0\x7f\x08\x00", b"\xe0\x7f\x09\x00",  # little endian
+    b"\x7f\xe0\x00\x10", b"\x7f\xe0\x00\x08", b"\x7f\xe0\x00\x09",  # big endian
+}
+_LONG_VRS = {b"OB", b"OW", b"OF", b"OD", b"OL", b"OV", b"UN", b"SQ", b"UT", b"UC", b"UR"}
+
+
+@dataclass
+class DicomHeader:
+    """One DICOM file's header, read without its pixel data."""
+
+    ref: FileRef
+    dataset: Dataset
+    transfer_syntax: str
+    pixel_offset: int | None  # byte offset of native pixel values in the file, else None
+    pixel_length: int | None
+    has_pixels: bool = False  # the file has a (Float/DoubleFloat) PixelData element
+
+    # -- identity -------------------------------------------------------------------------
+    @cached_property
+    def sop_class_uid(self) -> str:
+        return str(self.dataset.get("SOPClassUID", ""))
+
+    @cached_property
+    def sop_instance_uid(self) -> str:
+        return str(self.dataset.get("SOPInstanceUID", ""))
+
+    @cached_property
+    def study_uid(self) -> str:
+        return str(self.dataset.get("StudyInstanceUID", ""))
+
+    @cached_property
+    def series_uid(self) -> str:
+        return str(self.dataset.get("SeriesInstanceUID", ""))
+
+    @cached_property
+    def modality(self) -> str:
+        return str(self.dataset.get("Modality", ""))
+
+    @cached_property
+    def image_type(self) -> tuple[str, ...]:
+        value = self.dataset.get("ImageType") or ()
+        return tuple(str(v).upper() for v in ([value] if isinstance(value, str) else value))
+
+    # -- image pixel module ---------------------------------------------------------------
+    @cached_property
+    def rows(self) -> int:
+        return int(self.dataset.get("Rows") or 0)
+
+    @cached_property
+    def columns(self) -> int:
+        return int(self.dataset.get("Columns") or 0)
+
+    @cached_property
+    def number_of_frames(self) -> int:
+        try:
+            return max(1, int(self.dataset.get("NumberOfFrames") or 1))
+        except (TypeError, ValueError):
+            return 1
+
+    @cached_property
+    def bits_allocated(self) -> int:
+        return int(self.dataset.get("BitsAllocated") or 0)
+
+    @cached_property
+    def bits_stored(self) -> int:
+        return int(self.dataset.get("BitsStored") or self.bits_allocated)
+
+    @cached_property
+    def signed(self) -> bool:
+        return int(self.dataset.get("PixelRepresentation") or 0) == 1
+
+    @cached_property
+    def samples_per_pixel(self) -> int:
+        return int(self.dataset.get("SamplesPerPixel") or 1)
+
+    # -- geometry and rescale (single-frame images) ---------------------------------------
+    @cached_property
+    def position(self) -> np.ndarray | None:
+        return _floats(self.dataset.get("ImagePositionPatient"), 3)
+
+    @cached_property
+    def orientation(self) -> np.ndarray | None:
+        return _floats(self.dataset.get("ImageOrientationPatient"), 6)
+
+    @cached_property
+    def pixel_spacing(self) -> np.ndarray | None:
+        return _floats(self.dataset.get("PixelSpacing"), 2)
+
+    @cached_property
+    def rescale(self) -> tuple[float, float]:
+        return rescale_of(self.dataset)
+
+    @cached_property
+    def padding_value(self) -> int | None:
+        """PixelPaddingValue as a stored pixel value (sign fixed for signed images)."""
+        value = self.dataset.get("PixelPaddingValue")
+        if value is None or isinstance(value, bytes):
+            return None
+        value = int(value)
+        if self.signed and value >= 1 << (self.bits_allocated - 1) and self.bits_allocated:
+            value -= 1 << self.bits_allocated
+        return value
+
+    @cached_property
+    def acquisition_number(self) -> str:
+        return str(self.dataset.get("AcquisitionNumber", "") or "")
+
+    def native_dtype(self) -> np.dtype | None:
+        """The numpy dtype of uncompressed little-endian grey pixels, or None if not native."""
+        if self.transfer_syntax not in NATIVE_LITTLE_ENDIAN or self.samples_per_pixel != 1:
+            return None
+        if self.bits_allocated not in (8, 16, 32) or self.bits_stored != self.bits_allocated:
+            return None
+        kind = "i" if self.signed else "u"
+        return np.dtype(f"<{kind}{self.bits_allocated // 8}")
+
+
+def rescale_of(item: Dataset) -> tuple[float, float]:
+    """``(slope, intercept)`` of a dataset or functional group item; identity when absent."""
+    try:
+        slope = float(item.get("RescaleSlope", 1) or 1)
+        intercept = float(item.get("RescaleIntercept", 0) or 0)
+    except (TypeError, ValueError):
+        return 1.0, 0.0
+    if not np.isfinite(slope) or not np.isfinite(intercept) or slope == 0:
+        return 1.0, 0.0
+    return slope, intercept
+
+
+def _floats(value: object, n: int) -> np.ndarray | None:
+    if value is None:
+        return None
+    try:
+        values = [float(v) for v in (value if isinstance(value, Sequence | list) else [value])]
+    except (TypeError, ValueError):
+        return None
+    if len(values) != n or not all(np.isfinite(values)):
+        return None
+    return np.asarray(values, dtype=float)
+
+
+def read_header(ref: FileRef) -> DicomHeader | None:
+    """The header of one file, or None when it is not DICOM (or too damaged to identify)."""
+    try:
+        with ref.open() as fp:
+            ds = pydicom.dcmread(fp, stop_before_pixels=True)
+            tell = fp.tell()
+            head = fp.read(12)
+    except Exception:
+        return None
+    if not isinstance(ds, Dataset) or ("SOPClassUID" not in ds and "Rows" not in ds):
+        return None
+    meta = getattr(ds, "file_meta", None)
+    syntax = str(meta.get("TransferSyntaxUID", "")) if meta is not None else ""
+    if not syntax:
+        syntax = ImplicitVRLittleEndian if ds.is_implicit_VR in (True, None) else (
+            ExplicitVRLittleEndian)
+    offset, length = _pixel_location(head, tell, syntax)
+    return DicomHeader(ref, ds, syntax, offset, length, head[:4] in _PIXEL_TAGS)
+
+
+def _pixel_location(head: bytes, tell: int, syntax: str) -> tuple[int | None, int | None]:
+    """Offset and length of native PixelData values, from the bytes at the element start."""
+    if len(head) < 8 or head[:4] != b"\xe0\x7f\x10\x00" or syntax not in NATIVE_LITTLE_ENDIAN:
+        return None, None
+    if syntax == ImplicitVRLittleEndian:
+        (length,) = struct.unpack("<I", head[4:8])
+        offset = tell + 8
+    elif head[4:6] in _LONG_VRS and len(head) >= 12:
+        (length,) = struct.unpack("<I", head[8:12])
+        offset = tell + 12
+    else:
+        (length,) = struct.unpack("<H", head[6:8])
+        offset = tell + 8
+    if length == 0xFFFFFFFF:
+        return None, None
+    return offset, length
+
+
+def read_headers(
+    refs: Sequence[FileRef], progress: Callable[[float], None] | None = None,
+) -> tuple[list[DicomHeader], list[FileRef]]:
+    """Header pass over ``refs``: ``(DICOM headers, files that are not DICOM)``."""
+    headers, others = [], []
+    step = max(1, len(refs) // 50)
+    for n, ref in enumerate(refs):
+        header = None if ref.is_nifti else read_header(ref)
+        if header is None:
+            others.append(ref)
+        elif header.sop_class_uid != DICOMDIR_CLASS:
+            headers.append(header)
+        if progress and n % step == 0:
+            progress(n / len(refs))
+    if others:
+        log.info("header pass: %d DICOM files, %d other files", len(headers), len(others))
+    return headers, others

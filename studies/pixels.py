@@ -1,0 +1,235 @@
+"""Pixel pass: decode slices in parallel straight into one preallocated HU array.
+
+Uncompressed little-endian slices are read with ``readinto`` directly into their place in
+the volume and rescaled in place; compressed ones go through pydicom's decoder plugins
+(pylibjpeg, openjpeg, gdcm) one slice at a time. The middle slice is decoded first so that a
+viewer can show something while the rest loads.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+import pydicom
+from pydicom.dataset import Dataset
+
+from studies.errors import DamagedFile, LoadCancelled, UnsupportedData
+from studies.headers import DicomHeader
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[float], None]
+Cancel = Callable[[], bool]
+FirstSlice = Callable[[int, np.ndarray], None]
+
+_INT16 = np.iinfo(np.int16)
+
+
+@dataclass(frozen=True)
+class SliceSource:
+    """Where the pixels of output slice ``k`` come from."""
+
+    header: DicomHeader
+    frame: int | None  # frame index in a multi-frame file, None for a single-frame file
+    slope: float
+    intercept: float
+
+
+def output_dtype(sources: Sequence[SliceSource]) -> np.dtype:
+    """int16 when every rescale is integral (CT as stored), else float32."""
+    integral = all(
+        float(s.slope).is_integer() and float(s.intercept).is_integer() for s in sources
+    )
+    fits = all(abs(s.slope) <= 1 for s in sources)
+    return np.dtype(np.int16) if integral and fits else np.dtype(np.float32)
+
+
+def worker_count() -> int:
+    return max(1, min(8, (os.cpu_count() or 1)))
+
+
+def decode_volume(
+    sources: Sequence[SliceSource],
+    rows: int,
+    columns: int,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+    on_first_slice: FirstSlice | None = None,
+    workers: int | None = None,
+) -> tuple[np.ndarray, list[str]]:
+    """Decode every source into a new ``(n, rows, columns)`` HU array; returns warnings too."""
+    n = len(sources)
+    out = np.empty((n, rows, columns), dtype=output_dtype(sources))
+    failures: list[int] = []
+    clipped: list[int] = []
+    middle = n // 2
+
+    def work(k: int) -> None:
+        if cancel is not None and cancel():
+            raise LoadCancelled("Loading was cancelled")
+        try:
+            if decode_slice(sources[k], out[k]):
+                clipped.append(k)
+        except (DamagedFile, UnsupportedData) as err:
+            if n == 1:
+                raise
+            log.warning("slice %d could not be decoded: %s", k, err)
+            failures.append(k)
+
+    work(middle)
+    if on_first_slice is not None and middle not in failures:
+        on_first_slice(middle, out[middle])
+    rest = [k for k in range(n) if k != middle]
+    done = 1
+    if progress:
+        progress(done / n)
+    workers = workers or worker_count()
+    if workers == 1 or n < 4:
+        for k in rest:
+            work(k)
+            done += 1
+            if progress:
+                progress(done / n)
+    else:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="luch-decode") as pool:
+            try:
+                for _ in pool.map(work, rest):
+                    done += 1
+                    if progress and (done % 8 == 0 or done == n):
+                        progress(done / n)
+            except BaseException:
+                pool.shutdown(cancel_futures=True)
+                raise
+    warnings = []
+    if failures:
+        if len(failures) == n:
+            raise DamagedFile("No slice of this series could be decoded; the files are damaged")
+        fill = _blank_value(out, failures)
+        for k in failures:
+            out[k] = fill
+        warnings.append(
+            f"{len(failures)} of {n} slice(s) could not be decoded (damaged files) and are "
+            "shown blank"
+        )
+    if clipped:
+        warnings.append(f"{len(clipped)} slice(s) held values outside -32768..32767 HU (clipped)")
+    return out, warnings
+
+
+def _blank_value(out: np.ndarray, failures: list[int]) -> float:
+    good = np.setdiff1d(np.arange(len(out)), failures)
+    return float(out[good[0]].min()) if len(good) else 0.0
+
+
+def decode_slice(source: SliceSource, out: np.ndarray) -> bool:
+    """Decode one slice into ``out`` (a view into the volume); True when values were clipped."""
+    header = source.header
+    native = header.native_dtype() if source.frame is None else None
+    if native is not None and header.pixel_offset is not None:
+        return _read_native(source, native, out)
+    raw = _decode_with_pydicom(source)
+    if raw.shape != out.shape:
+        raise UnsupportedData(
+            f"A slice in {header.ref.name} is {raw.shape} pixels, not {out.shape} like the rest"
+        )
+    return _rescale_into(raw, source.slope, source.intercept, out)
+
+
+def _read_native(source: SliceSource, dtype: np.dtype, out: np.ndarray) -> bool:
+    header = source.header
+    nbytes = out.shape[0] * out.shape[1] * dtype.itemsize
+    if header.pixel_length is not None and header.pixel_length < nbytes:
+        raise DamagedFile(f"The pixel data of {header.ref.name} is shorter than its image size")
+    direct = out.dtype == dtype and source.slope == 1
+    buffer = out if direct else np.empty(out.shape, dtype=dtype)
+    with header.ref.open() as fp:
+        fp.seek(header.pixel_offset)
+        got = fp.readinto(memoryview(buffer).cast("B"))
+    if got != nbytes:
+        raise DamagedFile(f"{header.ref.name} is truncated")
+    return _rescale_into(buffer, source.slope, source.intercept, out)
+
+
+def _rescale_into(raw: np.ndarray, slope: float, intercept: float, out: np.ndarray) -> bool:
+    """``out[...] = raw * slope + intercept``; True when int16 output had to be clipped."""
+    if out.dtype != np.int16:
+        np.multiply(raw, slope, out=out, casting="unsafe")
+        out += np.float32(intercept)
+        return False
+    low, high = int(raw.min()), int(raw.max())
+    low, high = sorted((int(low * slope + intercept), int(high * slope + intercept)))
+    if low >= _INT16.min and high <= _INT16.max:
+        if raw is not out:
+            np.copyto(out, raw, casting="unsafe")
+        if slope != 1:
+            out *= np.int16(slope)
+        if intercept:
+            out += np.int16(intercept)
+        return False
+    wide = raw.astype(np.int32) * int(slope) + int(intercept)
+    np.clip(wide, _INT16.min, _INT16.max, out=wide)
+    out[...] = wide
+    return True
+
+
+def _decode_with_pydicom(source: SliceSource) -> np.ndarray:
+    header = source.header
+    try:
+        with header.ref.open() as fp:
+            ds = pydicom.dcmread(fp, force=True)
+            if source.frame is None:
+                raw = ds.pixel_array
+            else:
+                raw = pydicom.pixels.pixel_array(ds, index=source.frame)
+    except (MemoryError, KeyboardInterrupt):
+        raise
+    except (NotImplementedError, RuntimeError) as err:
+        if "plugin" in str(err).lower() or "decod" in str(err).lower():
+            raise UnsupportedData(
+                f"{header.ref.name}: transfer syntax {_syntax_name(header)} cannot be decoded"
+            ) from err
+        raise DamagedFile(f"The pixel data of {header.ref.name} is damaged") from err
+    except Exception as err:
+        raise DamagedFile(f"The pixel data of {header.ref.name} is damaged") from err
+    if raw.ndim != 2:
+        raise UnsupportedData(f"{header.ref.name} holds colour or multi-sample images, not CT")
+    return raw
+
+
+def _syntax_name(header: DicomHeader) -> str:
+    uid = pydicom.uid.UID(header.transfer_syntax)
+    return uid.name if uid.is_valid else repr(header.transfer_syntax)
+
+
+def decode_frames(
+    ds: Dataset, order: Sequence[int], rescales: Sequence[tuple[float, float]],
+    out: np.ndarray, cancel: Cancel | None = None, progress: Progress | None = None,
+) -> bool:
+    """Decode frames of a multi-frame ``ds`` in ``order`` into ``out[k]``; True if clipped."""
+    clipped = False
+    n = len(order)
+    position = {frame: k for k, frame in enumerate(order)}
+    try:
+        frames = pydicom.pixels.iter_pixels(ds)
+        for frame, raw in enumerate(frames):
+            if cancel is not None and cancel():
+                raise LoadCancelled("Loading was cancelled")
+            k = position.get(frame)
+            if k is None:
+                continue
+            if raw.ndim != 2:
+                raise UnsupportedData("This multi-frame image is colour, not CT")
+            slope, intercept = rescales[k]
+            clipped |= _rescale_into(raw, slope, intercept, out[k])
+            if progress and (k % 8 == 0):
+                progress((frame + 1) / n)
+    except (LoadCancelled, UnsupportedData, MemoryError):
+        raise
+    except Exception as err:
+        raise DamagedFile("The pixel data of this multi-frame image is damaged") from err
+    return clipped

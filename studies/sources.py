@@ -1,0 +1,136 @@
+"""Where files come from: a folder, a zip archive, a DICOMDIR or a single file.
+
+A :class:`FileRef` names one file so that the header pass and the (threaded) pixel pass can
+both open it without caring whether it lives on disk or inside a zip.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import threading
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from studies.errors import NoSeriesFound, StudyError
+
+NIFTI_SUFFIXES = (".nii", ".nii.gz")
+_zip_handles = threading.local()
+
+
+@dataclass(frozen=True)
+class FileRef:
+    """One file: a path on disk, or ``member`` of the zip archive at ``path``."""
+
+    path: Path
+    member: str | None = None
+
+    @property
+    def name(self) -> str:
+        return Path(self.member).name if self.member else self.path.name
+
+    @property
+    def is_nifti(self) -> bool:
+        return self.name.lower().endswith(NIFTI_SUFFIXES)
+
+    def open(self) -> BinaryIO:
+        """A seekable binary stream (zip members are read into memory)."""
+        if self.member is None:
+            return open(self.path, "rb")
+        return io.BytesIO(self.read_bytes())
+
+    def read_bytes(self) -> bytes:
+        if self.member is None:
+            return self.path.read_bytes()
+        return _zip(self.path).read(self.member)
+
+    def __str__(self) -> str:
+        return f"{self.path}!{self.member}" if self.member else str(self.path)
+
+
+def _zip(path: Path) -> zipfile.ZipFile:
+    """One open ``ZipFile`` per thread and archive (``ZipFile`` is not thread-safe)."""
+    handles = getattr(_zip_handles, "handles", None)
+    if handles is None:
+        handles = _zip_handles.handles = {}
+    if path not in handles:
+        handles[path] = zipfile.ZipFile(path)
+    return handles[path]
+
+
+def list_files(path: str | Path) -> list[FileRef]:
+    """Every candidate file at ``path``: walk a folder, list a zip, follow a DICOMDIR."""
+    path = Path(path)
+    if not path.exists():
+        raise StudyError(f"Not found: {path}")
+    if path.is_dir():
+        files = sorted(_walk(path), key=str)
+    elif path.name.upper() == "DICOMDIR":
+        files = _dicomdir(path)
+    elif zipfile.is_zipfile(path) and not path.name.lower().endswith(NIFTI_SUFFIXES):
+        files = _zip_members(path)
+    else:
+        files = [FileRef(path)]
+    if not files:
+        raise NoSeriesFound(f"No files found in {path.name}")
+    return files
+
+
+def _walk(root: Path) -> Iterator[FileRef]:
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in filenames:
+            if name.startswith(".") or name.upper() == "DICOMDIR":
+                continue
+            full = Path(dirpath) / name
+            if full.is_file():
+                yield FileRef(full)
+
+
+def _zip_members(path: Path) -> list[FileRef]:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = [i.filename for i in archive.infolist() if not i.is_dir()]
+    except (zipfile.BadZipFile, OSError) as err:
+        raise StudyError(f"The zip archive {path.name} is damaged") from err
+    return [
+        FileRef(path, n) for n in sorted(names)
+        if not Path(n).name.startswith(".") and Path(n).name.upper() != "DICOMDIR"
+        and "__MACOSX" not in n
+    ]
+
+
+def _dicomdir(path: Path) -> list[FileRef]:
+    """The image files a DICOMDIR references (paths relative to its folder)."""
+    import pydicom
+
+    try:
+        ds = pydicom.dcmread(path)
+        records = ds.DirectoryRecordSequence
+    except Exception as err:
+        raise StudyError(f"The DICOMDIR at {path.parent.name} is damaged") from err
+    files = []
+    for record in records:
+        parts = record.get("ReferencedFileID")
+        if not parts:
+            continue
+        parts = [parts] if isinstance(parts, str) else list(parts)
+        candidate = path.parent.joinpath(*parts)
+        if not candidate.exists():  # CDs written on Windows: case may differ
+            candidate = _case_insensitive(path.parent, parts)
+        if candidate is not None and candidate.is_file():
+            files.append(FileRef(candidate))
+    return files
+
+
+def _case_insensitive(root: Path, parts: list[str]) -> Path | None:
+    current = root
+    for part in parts:
+        matches = [p for p in current.iterdir() if p.name.lower() == part.lower()]
+        if not matches:
+            return None
+        current = matches[0]
+    return current

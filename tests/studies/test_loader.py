@@ -1,0 +1,197 @@
+"""Loading real and synthetic series: values and geometry against SimpleITK, and warnings."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+import SimpleITK as sitk
+
+import studies
+from studies.synthetic import phantom
+
+REAL_SERIES = ["lidc-idri-0001", "lidc-idri-0003", "siemens-j2k-abdomen"]
+REAL_NIFTI = ["chest-crop-a.nii.gz", "chest-crop-b.nii.gz"]
+
+
+def sitk_series(folder: Path) -> sitk.Image:
+    reader = sitk.ImageSeriesReader()
+    reader.SetFileNames(reader.GetGDCMSeriesFileNames(str(folder)))
+    return reader.Execute()
+
+
+def assert_same_as_sitk(volume: studies.Volume, image: sitk.Image) -> None:
+    np.testing.assert_array_equal(volume.voxels, sitk.GetArrayViewFromImage(image))
+    np.testing.assert_allclose(volume.spacing, image.GetSpacing(), rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(volume.origin, image.GetOrigin(), atol=1e-4)
+    np.testing.assert_allclose(volume.direction.ravel(), image.GetDirection(), atol=1e-6)
+
+
+@pytest.mark.parametrize("name", REAL_SERIES)
+def test_real_dicom_series_matches_simpleitk(shared_data: Path, name: str) -> None:
+    folder = shared_data / "ct" / name
+    volume = studies.open_volume(folder)
+    assert_same_as_sitk(volume, sitk_series(folder))
+    assert volume.voxels.dtype == np.int16
+    assert volume.info.modality == "CT"
+    assert volume.warnings == []
+
+
+@pytest.mark.parametrize("name", REAL_NIFTI)
+def test_real_nifti_matches_simpleitk(shared_data: Path, name: str) -> None:
+    path = shared_data / "ct" / name
+    assert_same_as_sitk(studies.open_volume(path), sitk.ReadImage(str(path)))
+
+
+def test_lidc_padding_is_reported_in_hu(shared_data: Path) -> None:
+    volume = studies.open_volume(shared_data / "ct" / "lidc-idri-0001")
+    assert volume.padding_hu == -3024
+    assert volume.voxels.min() >= volume.padding_hu
+
+
+def test_zip_gives_same_volume_as_folder(shared_data: Path, tmp_path: Path) -> None:
+    folder = shared_data / "ct" / "siemens-j2k-abdomen"
+    archive = tmp_path / "study.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for f in sorted(folder.iterdir()):
+            zf.write(f, f"DICOM/{f.name}")
+        zf.writestr("README.txt", "not dicom")
+    from_zip, from_folder = studies.open_volume(archive), studies.open_volume(folder)
+    np.testing.assert_array_equal(from_zip.voxels, from_folder.voxels)
+    assert from_zip.origin == from_folder.origin
+
+
+def test_synthetic_series_round_trip(make_series) -> None:
+    folder = make_series(slices=12)
+    volume = studies.open_volume(folder)
+    np.testing.assert_array_equal(volume.voxels, phantom(12, 64, 64))
+    assert volume.spacing == pytest.approx((0.8, 0.7, 2.5))
+    assert volume.origin == pytest.approx((-120, -130, -300))
+    assert_same_as_sitk(volume, sitk_series(folder))
+    assert volume.info.series_description == "Synthetic chest"
+
+
+def test_order_comes_from_positions_not_names_or_numbers(make_series) -> None:
+    # feet-first numbering and names that sort backwards must not change the order
+    folder = make_series(slices=10, first_number=100, shuffle_names=True)
+    volume = studies.open_volume(folder)
+    assert list(volume.voxels[:, 0, 0]) == list(range(-1000, -990))
+    assert np.all(np.diff(volume.slice_positions) > 0)
+
+
+def test_sagittal_orientation_direction(make_series) -> None:
+    folder = make_series(slices=8, orientation=(0, 1, 0, 0, 0, -1))
+    volume = studies.open_volume(folder)
+    assert_same_as_sitk(volume, sitk_series(folder))
+    np.testing.assert_allclose(volume.direction[:, 2], [-1, 0, 0], atol=1e-9)  # row x col
+
+
+def test_non_dicom_files_are_skipped(make_series) -> None:
+    folder = make_series(slices=6)
+    (folder / "notes.txt").write_text("hello")
+    (folder / "thumbs.db").write_bytes(b"\x00" * 300)
+    (folder / "empty.dcm").write_bytes(b"")
+    result = studies.scan(folder)
+    assert len(result.images) == 1 and result.non_dicom_files == 3
+    assert studies.open_volume(folder).shape[0] == 6
+
+
+def test_missing_slice_is_warned(make_series) -> None:
+    volume = studies.open_volume(make_series(slices=12, skip=[5]))
+    assert volume.shape[0] == 11
+    assert any("missing" in w for w in volume.warnings)
+    assert volume.spacing[2] == pytest.approx(2.5)
+
+
+def test_non_uniform_spacing_is_warned(make_series) -> None:
+    positions = [0, 2.5, 5, 7.5, 10, 11.25, 12.5, 15, 17.5, 20]
+    volume = studies.open_volume(make_series(slices=10, positions=positions))
+    assert any("not uniform" in w for w in volume.warnings)
+    np.testing.assert_allclose(volume.slice_positions, positions)
+
+
+def test_gantry_tilt_is_warned(make_series) -> None:
+    volume = studies.open_volume(make_series(slices=10, tilt_degrees=15))
+    assert any("tilt of 15.0" in w for w in volume.warnings)
+
+
+def test_series_is_split_by_geometry_and_localizers_left_out(make_series, tmp_path) -> None:
+    folder = make_series(slices=10, series_uid="1.2.3.4", study_uid="1.2.3")
+    make_series(slices=6, series_uid="1.2.3.4", study_uid="1.2.3", rows=48, columns=48,
+                origin=(0, 0, 500))
+    make_series(slices=1, series_uid="1.2.3.4", study_uid="1.2.3",
+                image_type=("ORIGINAL", "PRIMARY", "LOCALIZER"),
+                orientation=(1, 0, 0, 0, 0, -1))
+    for sub in sorted(folder.parent.glob("series-*"))[1:]:
+        for f in sub.iterdir():
+            shutil.move(f, folder / f"{sub.name}-{f.name}")
+    result = studies.scan(folder)
+    shapes = sorted(c.shape for c in result.images)
+    assert shapes == [(6, 48, 48), (10, 64, 64)]
+    best = studies.open_volume(folder)
+    assert best.shape == (10, 64, 64)
+    assert any("Mixed series" in w for w in best.warnings)
+    assert any("1 localizer" in w for w in best.warnings)
+    assert any("other series" in w for w in best.warnings)
+
+
+def test_two_series_and_selection_by_uid(make_series, tmp_path) -> None:
+    a = make_series(slices=5, series_uid="1.2.840.1")
+    b = make_series(slices=7, series_uid="1.2.840.2")
+    both = tmp_path / "both"
+    shutil.copytree(a, both / "a")
+    shutil.copytree(b, both / "b")
+    assert studies.open_volume(both).shape[0] == 7  # the larger one
+    assert studies.open_volume(both, series="1.2.840.1").shape[0] == 5
+    with pytest.raises(studies.StudyError):
+        studies.open_volume(both, series="9.9")
+
+
+def test_progress_middle_slice_first_and_cancel(make_series) -> None:
+    folder = make_series(slices=20)
+    seen: list[float] = []
+    first: list[tuple[int, np.ndarray]] = []
+    volume = studies.open_volume(folder, progress=seen.append,
+                                 on_first_slice=lambda k, img: first.append((k, img.copy())))
+    assert seen[-1] == pytest.approx(1.0) and seen == sorted(seen)
+    assert first[0][0] == 10
+    np.testing.assert_array_equal(first[0][1], volume.voxels[10])
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(studies.LoadCancelled):
+        studies.open_volume(folder, cancel=cancel.is_set)
+
+
+def test_dicomdir(make_series, tmp_path) -> None:
+    from pydicom.fileset import FileSet
+
+    folder = make_series(slices=6)
+    fs = FileSet()
+    for f in sorted(folder.iterdir()):
+        fs.add(str(f))
+    out = tmp_path / "cd"
+    fs.write(out)
+    volume = studies.open_volume(out / "DICOMDIR")
+    np.testing.assert_array_equal(volume.voxels, phantom(6, 64, 64))
+    assert studies.open_volume(out).shape[0] == 6  # the folder works too
+
+
+def test_damaged_slice_is_blank_with_warning(make_series) -> None:
+    folder = make_series(slices=8)
+    victim = sorted(folder.iterdir())[3]
+    victim.write_bytes(victim.read_bytes()[:-1000])
+    volume = studies.open_volume(folder)
+    assert volume.shape[0] == 8
+    assert any("could not be decoded" in w for w in volume.warnings)
+
+
+def test_missing_path_is_a_clear_error(tmp_path) -> None:
+    with pytest.raises(studies.StudyError, match="Not found"):
+        studies.open_volume(tmp_path / "nope")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(studies.NoSeriesFound):
+        studies.open_volume(tmp_path / "empty")
