@@ -1,0 +1,121 @@
+"""Compressed transfer syntaxes, Enhanced multi-frame CT, NIfTI orientation and DICOM SEG."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nibabel as nib
+import numpy as np
+import pydicom
+import pytest
+import SimpleITK as sitk
+from pydicom.uid import (
+    ImplicitVRLittleEndian,
+    JPEG2000Lossless,
+    JPEGLSLossless,
+    RLELossless,
+)
+
+import studies
+from studies.seg import read_segmentation
+from studies.synthetic import phantom
+
+
+@pytest.mark.parametrize(
+    "syntax", [ImplicitVRLittleEndian, RLELossless, JPEGLSLossless, JPEG2000Lossless],
+    ids=["implicit", "rle", "jpeg-ls", "jpeg2000"],
+)
+def test_transfer_syntaxes_decode_losslessly(make_series, syntax: str) -> None:
+    folder = make_series(slices=6, transfer_syntax=syntax)
+    assert pydicom.dcmread(next(folder.iterdir())).file_meta.TransferSyntaxUID == syntax
+    volume = studies.open_volume(folder)
+    np.testing.assert_array_equal(volume.voxels, phantom(6, 64, 64))
+
+
+def _enhanced_from(folder: Path) -> Path:
+    from highdicom.legacy import LegacyConvertedEnhancedCTImage
+
+    slices = [pydicom.dcmread(f) for f in sorted(folder.iterdir())]
+    image = LegacyConvertedEnhancedCTImage(
+        legacy_datasets=slices, series_instance_uid=pydicom.uid.generate_uid(),
+        series_number=9, sop_instance_uid=pydicom.uid.generate_uid(), instance_number=1,
+    )
+    out = folder.parent / "enhanced.dcm"
+    image.save_as(out)
+    return out
+
+
+def test_enhanced_multiframe_ct_equals_the_slices(make_series) -> None:
+    folder = make_series(slices=9, shuffle_names=True)
+    classic = studies.open_volume(folder)
+    enhanced_file = _enhanced_from(folder)
+    result = studies.scan(enhanced_file)
+    assert [c.reader for c in result.images] == ["dicom-enhanced"]
+    volume = studies.open_volume(enhanced_file)
+    np.testing.assert_array_equal(volume.voxels, classic.voxels)
+    np.testing.assert_allclose(volume.spacing, classic.spacing)
+    np.testing.assert_allclose(volume.origin, classic.origin)
+    np.testing.assert_allclose(volume.direction, classic.direction)
+
+
+def test_nifti_ras_affine_becomes_lps(tmp_path: Path) -> None:
+    data = np.arange(4 * 5 * 6, dtype=np.int16).reshape(4, 5, 6)  # (i, j, k)
+    affine = np.array([[-0.8, 0, 0, 100.0], [0, 0.7, 0, -50.0], [0, 0, 2.0, 10.0],
+                       [0, 0, 0, 1]])
+    path = tmp_path / "x.nii.gz"
+    nib.save(nib.Nifti1Image(data, affine), path)
+    volume = studies.open_volume(path)
+    image = sitk.ReadImage(str(path))
+    np.testing.assert_array_equal(volume.voxels, sitk.GetArrayFromImage(image))
+    np.testing.assert_allclose(volume.origin, image.GetOrigin(), atol=1e-5)
+    np.testing.assert_allclose(volume.direction.ravel(), image.GetDirection(), atol=1e-6)
+    assert volume.origin == pytest.approx((-100.0, 50.0, 10.0))  # RAS -> LPS
+    assert volume.voxels[2, 1, 3] == data[3, 1, 2]  # [k, j, i]
+
+
+def _seg_for(folder: Path) -> tuple[Path, np.ndarray]:
+    import highdicom as hd
+    from highdicom.sr.coding import CodedConcept
+
+    slices = sorted((pydicom.dcmread(f) for f in folder.iterdir()),
+                    key=lambda ds: float(ds.ImagePositionPatient[2]))
+    mask = np.zeros((len(slices), 64, 64), dtype=np.uint8)
+    mask[2:5, 10:30, 10:20] = 1
+    mask[3:6, 35:50, 40:55] = 2
+    tissue = CodedConcept("85756007", "SCT", "Tissue")
+    descriptions = [
+        hd.seg.SegmentDescription(
+            segment_number=n, segment_label=label, segmented_property_category=tissue,
+            segmented_property_type=CodedConcept("39607008", "SCT", "Lung"),
+            algorithm_type=hd.seg.SegmentAlgorithmTypeValues.MANUAL,
+        ) for n, label in ((1, "left lung lesion"), (2, "right lung lesion"))
+    ]
+    seg = hd.seg.Segmentation(
+        source_images=slices, pixel_array=mask,
+        segmentation_type=hd.seg.SegmentationTypeValues.BINARY,
+        segment_descriptions=descriptions, series_instance_uid=hd.UID(), series_number=50,
+        sop_instance_uid=hd.UID(), instance_number=1, manufacturer="Luch",
+        manufacturer_model_name="test", software_versions="0", device_serial_number="1",
+        omit_empty_frames=True,
+    )
+    out = folder.parent / "seg.dcm"
+    seg.save_as(out)
+    return out, mask
+
+
+def test_dicom_seg_becomes_a_label_map_on_the_image_grid(make_series) -> None:
+    folder = make_series(slices=8)
+    volume = studies.open_volume(folder)
+    seg_path, mask = _seg_for(folder)
+    labels = read_segmentation(str(seg_path))
+    assert labels.segments == {1: "left lung lesion", 2: "right lung lesion"}
+    assert labels.referenced_series_uid == volume.info.series_instance_uid
+    np.testing.assert_array_equal(labels.on_grid_of(volume), mask)
+    # found by scan next to the images, offered as a segmentation
+    seg_dir = folder / "seg"
+    seg_dir.mkdir()
+    seg_path.rename(seg_dir / "seg.dcm")
+    result = studies.scan(folder)
+    assert len(result.images) == 1 and len(result.segmentations) == 1
+    loaded = result.segmentations[0].load()
+    np.testing.assert_array_equal(loaded.on_grid_of(volume), mask)
