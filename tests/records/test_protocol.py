@@ -1,0 +1,80 @@
+"""Protocol templates: the Moscow COVID protocol as data, text in Russian and English."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from records.errors import ProtocolError
+from records.protocol import available_protocols, load_protocol, load_protocol_file
+
+COVID = "moscow-chest-ct-covid"
+FULL = {
+    "distribution_side": "bilateral", "distribution_pattern": ["peripheral"],
+    "lower_lobe": True, "main_signs": ["crazy_paving", "ggo_rounded"],
+    "atypical_signs": ["cavitation"], "additional_findings": ["effusion"],
+    "involvement_right_percent": 30, "involvement_left_percent": 22.5, "grade": "CT-2",
+    "covid_probability": "high", "dynamics": "progression",
+    "conclusion": "Viral pneumonia.", "recommendations": "Follow-up CT.",
+}
+
+
+def test_covid_protocol_has_the_fields_of_the_moscow_protocol() -> None:
+    p = load_protocol(COVID)
+    assert COVID in available_protocols()
+    assert set(p.field("main_signs").options) == {
+        "ggo_rounded", "ggo_irregular", "consolidation", "crazy_paving", "reversed_halo",
+        "air_bronchogram"}
+    assert set(p.field("atypical_signs").options) == {
+        "lobar_infiltrate", "cavitation", "tree_in_bud", "miliary_nodules"}
+    assert set(p.field("grade").options) == {f"CT-{i}" for i in range(5)}
+    for key in ("distribution_side", "distribution_pattern", "lower_lobe", "additional_findings",
+                "involvement_right_percent", "involvement_left_percent", "covid_probability",
+                "dynamics", "conclusion", "recommendations"):
+        p.field(key)
+
+
+def test_report_text_in_russian_and_english() -> None:
+    p = load_protocol(COVID)
+    ru, en = p.render(FULL, "ru"), p.render(FULL, "en")
+    assert ru.startswith("Изменения двусторонние, периферические, с преобладанием в нижних долях.")
+    assert "КТ-2" in ru and "22,5%" in ru and "«булыжной мостовой»" in ru
+    assert en.startswith("The changes are bilateral, peripheral, with lower-lobe predominance.")
+    # Options come out in protocol order, not dictation order.
+    assert "rounded ground-glass opacities, crazy paving" in en
+    assert "Right lung involvement 30%, left lung 22.5%." in en
+    assert en.endswith("Recommendations: Follow-up CT.")
+    assert p.render({"grade": "CT-0"}, "en") == "Grade: CT-0 (normal, no signs of viral pneumonia)."
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"grade": "CT-5"}, "not one of"),
+    ({"grade": "CT-1", "involvement_left_percent": 120}, "outside"),
+    ({"grade": "CT-1", "main_signs": ["halo"]}, "unknown option"),
+    ({"grade": "CT-1", "colour": "red"}, "no field"),
+    ({"main_signs": ["consolidation"]}, "required"),
+])
+def test_bad_fields_are_clear_errors(fields: dict, message: str) -> None:
+    with pytest.raises(ProtocolError, match=message):
+        load_protocol(COVID).render(fields, "en")
+
+
+def test_a_new_protocol_is_only_a_data_file(tmp_path: Path) -> None:
+    (tmp_path / "knee-mri.yaml").write_text("""
+id: knee-mri
+title: {ru: "МРТ колена", en: "Knee MRI"}
+fields:
+  - key: effusion
+    type: bool
+    label: {ru: "Выпот", en: "Effusion"}
+    sentence: {ru: "Выпот в суставе", en: "Joint effusion"}
+""", encoding="utf-8")
+    p = load_protocol("knee-mri", tmp_path)
+    assert p.render({"effusion": True}, "en") == "Joint effusion."
+    assert p.render({"effusion": False}, "ru") == ""
+    with pytest.raises(ProtocolError, match="no protocol"):
+        load_protocol("absent", tmp_path)
+    (tmp_path / "broken.yaml").write_text("id: x\nfields: [{key: a}]\n", encoding="utf-8")
+    with pytest.raises(ProtocolError, match="malformed"):
+        load_protocol_file(tmp_path / "broken.yaml")

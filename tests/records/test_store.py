@@ -1,0 +1,106 @@
+"""The local store: migrations, pragmas, report workflow, append-only audit, outbox, AI."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from records import ReportStatus, Store, open_store
+from records.errors import InvalidTransition, RecordsError
+
+
+def test_open_store_under_luch_home_migrates_and_sets_pragmas(luch_home: Path) -> None:
+    store = open_store()
+    assert (luch_home / "records.sqlite3").exists()
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 10_000
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+    store.close()
+    open_store().close()  # re-opening an up-to-date database is a no-op
+
+
+def test_audit_log_is_append_only(store: Store, tmp_path: Path) -> None:
+    store.audit("dr A", "opened", "1.2.3", source="worklist")
+    [event] = store.audit_events("1.2.3")
+    assert (event.actor, event.action, event.detail) == ("dr A", "opened", {"source": "worklist"})
+    raw = sqlite3.connect(tmp_path / "records.sqlite3")
+    for sql in ("UPDATE audit_event SET actor='x'", "DELETE FROM audit_event"):
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            raw.execute(sql)
+    raw.close()
+    assert len(store.audit_events()) == 1
+
+
+def test_report_versions_and_status_workflow(store: Store) -> None:
+    v1 = store.save_report("1.2.3", author="A B", text="draft", fields={"grade": "CT-1"})
+    assert v1.status is ReportStatus.DRAFT and v1.signed_at is None
+    v2 = store.save_report("1.2.3", author="A B", text="final", fields={"grade": "CT-2"},
+                           status="final", report_uid=v1.report_uid)
+    assert v2.version == 2 and v2.signed_at is not None
+    with pytest.raises(InvalidTransition):
+        store.save_report("1.2.3", author="A B", text="x", fields={}, status="draft",
+                          report_uid=v1.report_uid)
+    v3 = store.save_report("1.2.3", author="C D", text="amended", fields={"grade": "CT-3"},
+                           status="amended", report_uid=v1.report_uid)
+    history = store.report_versions(v1.report_uid)
+    assert [(v.version, v.status.value, v.text) for v in history] == [
+        (1, "draft", "draft"), (2, "final", "final"), (3, "amended", "amended")]
+    assert len({v.sop_instance_uid for v in history}) == 3
+    # Only signed-off versions go to the outbox; each exactly once.
+    assert store.outbox_counts()["pending"] == 2
+    store.enqueue("report_version", v3.id, "1.2.3")
+    assert store.outbox_counts()["pending"] == 2
+    with pytest.raises(RecordsError):
+        store.save_report("9.9.9", author="A B", text="", fields={}, report_uid=v1.report_uid)
+
+
+def test_saved_versions_are_immutable(store: Store) -> None:
+    store.save_report("1.2.3", author="A B", text="t", fields={})
+    with pytest.raises(Exception, match="immutable"), store.session() as s:
+        s.execute(text("UPDATE report_version SET text='changed'"))
+    assert store.report_versions(store.reports_for_study("1.2.3")[0].uid)[0].text == "t"
+
+
+def test_second_opinion_discrepancy_rates(store: Store) -> None:
+    a = store.save_report("1.1", author="Reader A", text="", fields={"grade": "CT-3"},
+                          status="final")
+    b = store.save_report("1.2", author="Reader A", text="", fields={"grade": "CT-1"},
+                          status="final")
+    c = store.save_report("1.3", author="Reader B", text="", fields={"grade": "CT-2"},
+                          status="final")
+    store.add_second_opinion(a.id, expert="Expert", expert_grade="CT-2", comment="overgraded")
+    store.add_second_opinion(b.id, expert="Expert", expert_grade="CT-1")
+    store.add_second_opinion(c.id, expert="Expert", expert_grade="CT-2")
+    assert store.discrepancy_rates() == {"Reader A": (2, 1, 0.5), "Reader B": (1, 0, 0.0)}
+
+
+def test_ai_result_feedback_and_dictation(store: Store, tmp_path: Path) -> None:
+    ai = store.save_ai_result("1.2.3", model_name="covid-seg", model_version="1.0",
+                              values={"grade": "CT-2", "right_percent": 21.5},
+                              mask_files=[tmp_path / "mask.nii.gz"])
+    assert store.ai_result(ai).values["right_percent"] == 21.5
+    store.save_ai_feedback(ai, reader="A B", verdict="partly", corrected_grade="CT-1")
+    with pytest.raises(ValueError):
+        store.save_ai_feedback(ai, reader="A B", verdict="maybe")
+    with pytest.raises(RecordsError):
+        store.save_ai_feedback(999, reader="A B", verdict="agree")
+    d = store.save_dictation("1.2.3", audio_path=tmp_path / "a.flac", transcript="норма",
+                             timings=[{"word": "норма", "start": 0.1, "end": 0.6}], engine="vosk")
+    assert d > 0
+    assert store.outbox_counts()["pending"] == 1  # the AI result
+
+
+def test_two_processes_share_the_database(tmp_path: Path) -> None:
+    """A second handle (as the sync process has) sees commits at once and can write."""
+    a, b = open_store(tmp_path / "r.sqlite3"), open_store(tmp_path / "r.sqlite3")
+    v = a.save_report("1.2.3", author="A B", text="t", fields={}, status="final")
+    [job] = b.claim_jobs()
+    b.complete_job(job.id)
+    assert a.outbox_counts()["done"] == 1 and a.report_version(v.id).text == "t"
+    a.close()
+    b.close()
