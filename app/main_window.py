@@ -1,11 +1,13 @@
-"""The main window: the reading view, menus, and a status bar with load progress."""
+"""The main window: the reading layout, menus, and a status bar with load progress."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
@@ -16,9 +18,27 @@ from PySide6.QtWidgets import (
 )
 
 from app.tasks import Task
+from core.errors import LuchError
+from core.settings import Settings
 from studies import Volume, open_volume
+from studies.registration import Alignment, align_by_position, align_rigid
+from viewer.compare import ComparisonLayout
+from viewer.hanging import choose_protocol, load_protocols
+from viewer.layouts import LAYOUTS, ReadingLayout
+from viewer.overlay import LabelOverlay
 from viewer.slice_view import SliceView
 from viewer.vtk_bridge import volume_to_vtk
+
+# Priors whose scan centre lies further than this from the current one get rigid registration.
+REGISTRATION_SHIFT_MM = 10.0
+
+
+@dataclass
+class LoadedStudy:
+    volume: Volume
+    prior: Volume | None = None
+    labels: Volume | None = None
+    alignment: Alignment | None = None
 
 
 class MainWindow(QMainWindow):
@@ -27,16 +47,28 @@ class MainWindow(QMainWindow):
     volume_loaded = Signal(object)
     load_failed = Signal(str)
 
-    def __init__(self) -> None:
+    def __init__(self, settings: Settings | None = None) -> None:
         super().__init__()
+        self.settings = settings or Settings()
         self.setWindowTitle(self.tr("Luch — CT reading workstation"))
-        self.view = SliceView()
-        self.setCentralWidget(self.view)
-        self.volume: Volume | None = None
+        self.reading: ReadingLayout | ComparisonLayout = ReadingLayout("1x1")
+        self.setCentralWidget(self.reading)
+        self.study: LoadedStudy | None = None
+        self.overlay_layers: list[LabelOverlay] = []
         self._task: Task | None = None
         self._build_status_bar()
         self._build_menus()
 
+    @property
+    def view(self) -> SliceView:
+        """The main view (axial of the current study)."""
+        return self.reading.primary
+
+    @property
+    def volume(self) -> Volume | None:
+        return self.study.volume if self.study else None
+
+    # -- chrome -----------------------------------------------------------------------------------
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
         self.status_label = QLabel(self.tr("No study open"))
@@ -53,26 +85,39 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
-        open_dir = QAction(self.tr("Open DICOM &folder…"), self)
-        open_dir.setShortcut(QKeySequence.StandardKey.Open)
-        open_dir.triggered.connect(self._choose_folder)
-        open_file = QAction(self.tr("Open &file (NIfTI, DICOM)…"), self)
-        open_file.setShortcut(QKeySequence("Ctrl+Shift+O"))
-        open_file.triggered.connect(self._choose_file)
-        quit_action = QAction(self.tr("&Quit"), self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addActions([open_dir, open_file])
+        self._add_action(file_menu, self.tr("Open DICOM &folder…"), self._choose_folder,
+                         QKeySequence.StandardKey.Open)
+        self._add_action(file_menu, self.tr("Open &file (NIfTI, DICOM)…"), self._choose_file,
+                         QKeySequence("Ctrl+Shift+O"))
         file_menu.addSeparator()
-        file_menu.addAction(quit_action)
+        self._add_action(file_menu, self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
 
         view_menu = self.menuBar().addMenu(self.tr("&View"))
+        layouts = QActionGroup(self)
+        for n, name in enumerate(LAYOUTS, start=1):
+            action = self._add_action(view_menu, self.tr("Layout: %s") % name,
+                                      lambda _=False, n=name: self.set_layout(n),
+                                      QKeySequence(f"Ctrl+{n}"))
+            action.setCheckable(True)
+            layouts.addAction(action)
+        view_menu.addSeparator()
         for preset in self.view.presets:
-            action = QAction(self.tr("Window: %s") % preset.name, self)
-            if preset.key:
-                action.setShortcut(QKeySequence(preset.key))
-            action.triggered.connect(lambda _=False, n=preset.name: self.view.apply_preset(n))
-            view_menu.addAction(action)
+            self._add_action(view_menu, self.tr("Window: %s") % preset.name,
+                             lambda _=False, n=preset.name: self.reading.apply_preset(n))
+        view_menu.addSeparator()
+        self._add_action(view_menu, self.tr("Toggle AI &overlay"), self.toggle_overlay,
+                         QKeySequence("O"))
+        self._add_action(view_menu, self.tr("&Cine"), self._toggle_cine, QKeySequence("C"))
+        self._add_action(view_menu, self.tr("&Detach view to a new window"), self._detach_view,
+                         QKeySequence("Ctrl+D"))
+
+    def _add_action(self, menu, text: str, slot, shortcut=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
 
     def _choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, self.tr("Open DICOM folder"))
@@ -85,17 +130,31 @@ class MainWindow(QMainWindow):
         if path:
             self.open_path(path)
 
-    def open_path(self, path: str | Path) -> Task:
-        """Load ``path`` in the background; the view shows it when done."""
+    # -- loading ----------------------------------------------------------------------------------
+    def open_path(self, path: str | Path, prior: str | Path | None = None,
+                  overlay: str | Path | None = None, layout: str | None = None,
+                  preset: str | None = None) -> Task:
+        """Load a study (and optionally its prior and a label overlay) in the background."""
         self.cancel_loading()
         path = Path(path)
         self.status_label.setText(self.tr("Loading %s…") % path.name)
         self.progress.setValue(0)
         self.progress.show()
         self.cancel_button.show()
-        task = Task(lambda progress, cancel: open_volume(path, progress=progress), "loading")
+
+        def work(progress, cancel) -> LoadedStudy:
+            parts = 1 + (prior is not None) + (overlay is not None)
+            study = LoadedStudy(open_volume(path, progress=lambda f: progress(f / parts)))
+            if prior is not None and not cancel.is_set():
+                study.prior = open_volume(prior, progress=lambda f: progress((1 + f) / parts))
+                study.alignment = _align(study.volume, study.prior)
+            if overlay is not None and not cancel.is_set():
+                study.labels = _load_labels(overlay, study.volume)
+            return study
+
+        task = Task(work, "loading")
         task.progress.connect(lambda f: self.progress.setValue(int(f * 100)))
-        task.succeeded.connect(self._show_volume)
+        task.succeeded.connect(lambda s: self._show_study(s, layout, preset))
         task.failed.connect(self._show_error)
         task.cancelled.connect(self._loading_done)
         self._task = task
@@ -110,15 +169,21 @@ class MainWindow(QMainWindow):
         self.cancel_button.hide()
         self._task = None
 
-    def _show_volume(self, volume: Volume) -> None:
+    def _show_study(self, study: LoadedStudy, layout: str | None, preset: str | None) -> None:
         self._loading_done()
-        self.volume = volume
-        self.view.set_volume(volume, volume_to_vtk(volume))
-        nk, nj, ni = volume.shape
+        self.study = study
+        protocol = choose_protocol(study.volume.info, load_protocols(self.settings))
+        if study.prior is not None:
+            layout = "compare"
+        self._install_layout(layout or protocol.layout)
+        self.apply_preset(preset or protocol.preset)
+        if study.labels is not None:
+            self._show_overlay(study.labels)
+        nk, nj, ni = study.volume.shape
         self.status_label.setText(self.tr("%1 × %2 × %3 voxels").replace("%1", str(ni))
                                   .replace("%2", str(nj)).replace("%3", str(nk)))
         self.view.interactor.setFocus(Qt.FocusReason.OtherFocusReason)
-        self.volume_loaded.emit(volume)
+        self.volume_loaded.emit(study.volume)
 
     def _show_error(self, message: str) -> None:
         self._loading_done()
@@ -126,3 +191,79 @@ class MainWindow(QMainWindow):
         self.load_failed.emit(message)
         if not self.property("headless"):
             QMessageBox.warning(self, self.tr("Cannot open study"), message)
+
+    # -- layout, window, overlay ------------------------------------------------------------------
+    def set_layout(self, name: str) -> None:
+        if self.study is not None:
+            self._install_layout(name)
+            if self.study.labels is not None:
+                self._show_overlay(self.study.labels)
+
+    def _install_layout(self, name: str) -> None:
+        window = self.view.window()
+        if name == "compare":
+            if self.study is None or self.study.prior is None:
+                raise LuchError("compare needs a prior study")
+            reading = ComparisonLayout()
+        else:
+            reading = ReadingLayout(name)
+        old = self.reading
+        self.reading = reading
+        self.setCentralWidget(reading)
+        old.deleteLater()
+        if self.study is not None:
+            image = volume_to_vtk(self.study.volume)
+            if isinstance(reading, ComparisonLayout):
+                reading.set_volumes(self.study.volume, image, self.study.prior,
+                                    volume_to_vtk(self.study.prior), self.study.alignment)
+            else:
+                reading.set_volume(self.study.volume, image)
+        for view in reading.views:
+            view.set_window(*window)
+
+    def apply_preset(self, name: str) -> None:
+        try:
+            self.reading.apply_preset(name)
+        except KeyError as err:
+            raise LuchError(f"unknown window preset {name!r}") from err
+
+    def _show_overlay(self, labels: Volume) -> None:
+        if isinstance(self.reading, ComparisonLayout):
+            self.reading.current.add_overlay(LabelOverlay(labels))
+            self.overlay_layers = self.reading.current.overlays[:]
+        else:
+            self.overlay_layers = self.reading.add_overlay(LabelOverlay(labels))
+
+    def toggle_overlay(self) -> None:
+        for layer in self.overlay_layers:
+            layer.set_visible(not layer.slice.GetVisibility())
+        for view in self.reading.views:
+            view.render()
+
+    def _toggle_cine(self) -> None:
+        self.view.stop_cine() if self.view.cine_running else self.view.start_cine()
+
+    def _detach_view(self) -> None:
+        if isinstance(self.reading, ReadingLayout) and len(self.reading.views) > 1:
+            self.reading.detach(self.reading.views[-1])
+
+
+def _align(current: Volume, prior: Volume) -> Alignment:
+    def centre(volume: Volume) -> np.ndarray:
+        nk, nj, ni = volume.shape
+        return volume.index_to_lps(np.array([(ni - 1) / 2, (nj - 1) / 2, (nk - 1) / 2]))
+
+    if np.linalg.norm(centre(current) - centre(prior)) > REGISTRATION_SHIFT_MM:
+        return align_rigid(current, prior)
+    return align_by_position(current, prior)
+
+
+def _load_labels(path: str | Path, volume: Volume) -> Volume:
+    labels = open_volume(path)
+    if labels.shape != volume.shape:
+        raise LuchError(
+            f"the overlay's grid {labels.shape[::-1]} differs from the study's "
+            f"{volume.shape[::-1]}; it must be a label map of this series")
+    if labels.voxels.dtype.kind == "f":
+        labels.voxels = np.ascontiguousarray(np.rint(labels.voxels).astype(np.int16))
+    return labels

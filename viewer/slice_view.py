@@ -4,7 +4,8 @@ The view reslices the shared VTK image (which itself shares the numpy buffer) at
 focal point, so a slice change moves the camera and renders; it allocates no image memory.
 Rendering happens on demand only, after something changed.
 
-Mouse: wheel scrolls slices, left drag sets window/level, middle drag pans, right drag zooms.
+Mouse: wheel scrolls slices, left click sets the cursor (crosshair) point, left drag sets
+window/level, middle drag pans, right drag zooms.
 Keys: Up/Down and PageUp/PageDown scroll (1 and 10 slices), Home/End jump to the ends, the
 number keys of the window presets apply them.
 """
@@ -15,7 +16,7 @@ import math
 
 import numpy as np
 import vtk
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from studies import Volume
@@ -31,6 +32,7 @@ class SliceView(QWidget):
 
     slice_changed = Signal(int)
     window_changed = Signal(float, float)
+    point_picked = Signal(object)  # LPS point (numpy array) clicked in the current slice
 
     def __init__(self, plane: Plane = AXIAL, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -61,6 +63,17 @@ class SliceView(QWidget):
         self.image_slice.SetMapper(self.mapper)
         self.image_property = self.image_slice.GetProperty()
         self.image_property.SetInterpolationTypeToLinear()
+        self.stack = vtk.vtkImageStack()
+        self.stack.AddImage(self.image_slice)
+        self.stack.SetActiveLayer(0)
+        self.overlays: list = []
+        self.slab_mode = "none"
+        self.cursor: np.ndarray | None = None
+        self._crosshair = _Crosshair()
+        self.renderer.AddViewProp(self._crosshair.actor)
+        self._press: tuple[int, int] | None = None
+        self._cine = QTimer(self)
+        self._cine.timeout.connect(self._cine_step)
 
         self.corner_text = vtk.vtkCornerAnnotation()
         self.corner_text.SetMaximumFontSize(14)
@@ -77,14 +90,16 @@ class SliceView(QWidget):
         self.style.AddObserver("CharEvent", lambda *_: None)  # keep VTK's 'r', 'w', 'q' keys off
         self.style.AddObserver("WindowLevelEvent", self._on_style_window_level)
         self.style.AddObserver("InteractionEvent", lambda *_: self._update_text())
+        self.style.AddObserver("LeftButtonPressEvent", self._on_left_press)
+        self.style.AddObserver("LeftButtonReleaseEvent", self._on_left_release)
 
     # -- data ---------------------------------------------------------------------------------
     def set_volume(self, volume: Volume, image: vtk.vtkImageData) -> None:
         """Show ``volume`` (``image`` is its zero-copy VTK twin), centred, in the current window."""
         self.volume = volume
         self.mapper.SetInputData(image)
-        if self.image_slice not in _props(self.renderer):
-            self.renderer.AddViewProp(self.image_slice)
+        if self.stack not in _props(self.renderer):
+            self.renderer.AddViewProp(self.stack)
         corners = _corners(volume)
         normal = np.array(self.plane.normal)
         along = corners @ normal
@@ -121,6 +136,7 @@ class SliceView(QWidget):
         camera.SetPosition(*(np.array(camera.GetPosition()) + offset * normal))
         changed = index != self._index
         self._index = index
+        self._update_crosshair()
         self._update_text()
         if render:
             self.render()
@@ -130,10 +146,72 @@ class SliceView(QWidget):
     def scroll(self, delta: int) -> None:
         self.set_slice_index(self._index + delta)
 
+    def start_cine(self, frames_per_second: float = 10.0) -> None:
+        """Play through the slices, looping at the end."""
+        self._cine.start(max(1, round(1000 / frames_per_second)))
+
+    def stop_cine(self) -> None:
+        self._cine.stop()
+
+    @property
+    def cine_running(self) -> bool:
+        return self._cine.isActive()
+
+    def _cine_step(self) -> None:
+        self.set_slice_index((self._index + 1) % self._count)
+
     def move_to_point(self, lps: np.ndarray) -> None:
         """Move to the slice that contains the LPS point ``lps``."""
         position = float(np.asarray(lps) @ np.array(self.plane.normal))
         self.set_slice_index(round((position - self._start) / self._step))
+
+    def set_cursor(self, lps: np.ndarray | None, move: bool = True) -> None:
+        """Show the crosshair at ``lps`` (and move to its slice when ``move``)."""
+        self.cursor = None if lps is None else np.asarray(lps, dtype=float)
+        if move and self.cursor is not None:
+            self.move_to_point(self.cursor)
+        self._update_crosshair()
+        self.render()
+
+    def display_to_lps(self, x: float, y: float) -> np.ndarray:
+        """The LPS point under display pixel ``(x, y)`` (VTK origin: bottom left), in this slice."""
+        self.renderer.SetDisplayPoint(x, y, 0.0)
+        self.renderer.DisplayToWorld()
+        world = np.array(self.renderer.GetWorldPoint(), dtype=float)
+        point = world[:3] / (world[3] or 1.0)
+        normal = np.array(self.plane.normal)
+        return point - (point @ normal - self.slice_position()) * normal
+
+    def lps_to_display(self, lps: np.ndarray) -> tuple[float, float]:
+        self.renderer.SetWorldPoint(*np.asarray(lps, float), 1.0)
+        self.renderer.WorldToDisplay()
+        x, y, _ = self.renderer.GetDisplayPoint()
+        return x, y
+
+    # -- overlays and slabs -----------------------------------------------------------------
+    def add_overlay(self, overlay) -> None:
+        """Draw a :class:`viewer.overlay.LabelOverlay` over the CT."""
+        self.overlays.append(overlay)
+        overlay.slice.GetProperty().SetLayerNumber(len(self.overlays))
+        self.stack.AddImage(overlay.slice)
+        self.render()
+
+    def remove_overlay(self, overlay) -> None:
+        self.overlays.remove(overlay)
+        self.stack.RemoveImage(overlay.slice)
+        self.render()
+
+    def set_slab(self, mode: str = "none", thickness_mm: float = 0.0) -> None:
+        """Thick slab: ``mip``, ``minip`` or ``mean`` over ``thickness_mm``; ``none`` = thin."""
+        setters = {"mip": self.mapper.SetSlabTypeToMax, "minip": self.mapper.SetSlabTypeToMin,
+                   "mean": self.mapper.SetSlabTypeToMean, "none": self.mapper.SetSlabTypeToMean}
+        if mode not in setters:
+            raise ValueError(f"unknown slab mode {mode!r}; use one of {', '.join(setters)}")
+        setters[mode]()
+        self.slab_mode = mode
+        self.mapper.SetSlabThickness(0.0 if mode == "none" else max(0.0, thickness_mm))
+        self._update_text()
+        self.render()
 
     # -- window/level -------------------------------------------------------------------------
     def set_window(self, center: float, width: float, render: bool = True) -> None:
@@ -173,8 +251,7 @@ class SliceView(QWidget):
         camera.SetViewUp(*up)
         half_h = float(np.ptp(corners @ up)) / 2
         half_w = float(np.ptp(corners @ right)) / 2
-        size = self.render_window.GetSize()
-        aspect = size[0] / size[1] if size[1] else 1.0
+        aspect = self.width() / self.height() if self.height() > 0 else 1.0
         self._fit_scale = max(half_h, half_w / aspect) * 1.02
         camera.SetParallelScale(self._fit_scale)
         self.renderer.ResetCameraClippingRange()
@@ -197,10 +274,37 @@ class SliceView(QWidget):
             self.set_slice_index(0)
         elif key == "End":
             self.set_slice_index(self._count - 1)
+        elif key in ("c", "C"):
+            self.stop_cine() if self.cine_running else self.start_cine()
         else:
             for preset in self.presets:
                 if preset.key and preset.key == key:
                     self.set_window(preset.center, preset.width)
+
+    def _on_left_press(self, *_args) -> None:
+        self._press = self.interactor.GetEventPosition()
+        self.style.OnLeftButtonDown()
+
+    def _on_left_release(self, *_args) -> None:
+        self.style.OnLeftButtonUp()
+        position = self.interactor.GetEventPosition()
+        if self._press is not None and self.volume is not None:
+            if abs(position[0] - self._press[0]) + abs(position[1] - self._press[1]) <= 2:
+                point = self.display_to_lps(*position)
+                self.set_cursor(point, move=False)
+                self.point_picked.emit(point)
+        self._press = None
+
+    def _update_crosshair(self) -> None:
+        if self.cursor is None or self.volume is None:
+            self._crosshair.actor.SetVisibility(False)
+            return
+        normal = np.array(self.plane.normal)
+        up = np.array(self.plane.view_up)
+        right = np.cross(normal, up)
+        center = self.cursor - (self.cursor @ normal - self.slice_position()) * normal
+        reach = float(np.ptp(_corners(self.volume), axis=0).max())
+        self._crosshair.place(center, right, up, reach)
 
     def _on_style_window_level(self, *_args) -> None:
         self.style.OnWindowLevel()
@@ -221,6 +325,9 @@ class SliceView(QWidget):
         bottom_left = (f"{self.plane.name.capitalize()} {self._index + 1}/{self._count}\n"
                        f"{self.slice_position():.1f} mm")
         bottom_right = f"W {width:.0f} L {center:.0f}\nZoom {self.zoom_factor():.2f}"
+        if self.slab_mode != "none":
+            thickness = self.mapper.GetSlabThickness()
+            bottom_left += f"\n{self.slab_mode.upper()} {thickness:.0f} mm"
         for pos, text in enumerate((bottom_left, bottom_right, top_left, top_right)):
             self.corner_text.SetText(pos, text)
         letters = orientation_letters(self.plane)
@@ -230,6 +337,32 @@ class SliceView(QWidget):
     def closeEvent(self, event) -> None:
         self.interactor.Finalize()
         super().closeEvent(event)
+
+
+class _Crosshair:
+    """Two thin lines through the cursor point, drawn in world coordinates on top."""
+
+    def __init__(self) -> None:
+        self.lines = vtk.vtkAppendPolyData()
+        self.sources = [vtk.vtkLineSource(), vtk.vtkLineSource()]
+        for source in self.sources:
+            self.lines.AddInputConnection(source.GetOutputPort())
+        coordinate = vtk.vtkCoordinate()
+        coordinate.SetCoordinateSystemToWorld()
+        mapper = vtk.vtkPolyDataMapper2D()
+        mapper.SetInputConnection(self.lines.GetOutputPort())
+        mapper.SetTransformCoordinate(coordinate)
+        self.actor = vtk.vtkActor2D()
+        self.actor.SetMapper(mapper)
+        self.actor.GetProperty().SetColor(0.1, 0.9, 0.1)
+        self.actor.GetProperty().SetOpacity(0.7)
+        self.actor.SetVisibility(False)
+
+    def place(self, center: np.ndarray, right: np.ndarray, up: np.ndarray, reach: float) -> None:
+        for source, axis in zip(self.sources, (right, up), strict=True):
+            source.SetPoint1(*(center - reach * axis))
+            source.SetPoint2(*(center + reach * axis))
+        self.actor.SetVisibility(True)
 
 
 def _props(renderer: vtk.vtkRenderer) -> list:

@@ -18,11 +18,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "open", help="open a DICOM folder or NIfTI file in the viewer",
         description="Open a DICOM folder, DICOM file or NIfTI file in the viewer.")
     parser.add_argument("path", type=Path, help="DICOM folder or file, or .nii/.nii.gz")
-    parser.add_argument("--preset", default="lung", help="window preset (default: lung)")
+    parser.add_argument("--prior", type=Path, help="a prior study to compare with, side by side")
+    parser.add_argument("--layout", choices=["1x1", "1x2", "mpr", "2x2", "compare"],
+                        help="view layout (default: from the hanging protocol)")
+    parser.add_argument("--preset", help="window preset: lung, mediastinum, bone, soft-tissue "
+                        "(default: from the hanging protocol)")
+    parser.add_argument("--overlay", type=Path, metavar="MASK",
+                        help="a label map of this series (NIfTI or DICOM SEG) to draw over it")
     parser.add_argument("--screenshot", metavar="FILE",
                         help="render offscreen, save a PNG of the window and exit")
-    parser.set_defaults(run=lambda args: run_app(args.path, screenshot=args.screenshot,
-                                                 preset=args.preset))
+    parser.set_defaults(run=lambda args: run_app(
+        args.path, screenshot=args.screenshot, preset=args.preset, layout=args.layout,
+        prior=args.prior, overlay=args.overlay))
 
 
 def prepare_environment(screenshot: bool) -> None:
@@ -36,12 +43,16 @@ def prepare_environment(screenshot: bool) -> None:
 
 
 def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None,
-            preset: str = "lung") -> int:
+            preset: str | None = None, layout: str | None = None, prior: Path | None = None,
+            overlay: Path | None = None) -> int:
     """Start the GUI, optionally on ``path`` or the demo study; return the exit code."""
     if demo:
         path = DEMO_STUDY
-    if path is not None and not Path(path).exists():
-        raise LuchError(f"not found: {path}")
+    for given in (path, prior, overlay):
+        if given is not None and not Path(given).exists():
+            raise LuchError(f"not found: {given}")
+    if layout == "compare" and prior is None:
+        raise LuchError("--layout compare needs --prior PATH")
     prepare_environment(bool(screenshot))
 
     from PySide6.QtCore import QTimer
@@ -55,10 +66,8 @@ def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None
     window = MainWindow()
     window.setProperty("headless", bool(screenshot))
     window.resize(*SCREENSHOT_SIZE)
-    try:
-        window.view.apply_preset(preset)
-    except KeyError as err:
-        raise LuchError(f"unknown window preset {preset!r}") from err
+    if preset is not None:
+        window.apply_preset(preset)  # fails early on an unknown name
     window.show()
     result = {"code": 0}
 
@@ -81,7 +90,7 @@ def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None
             window.volume_loaded.connect(lambda _v: QTimer.singleShot(0, shoot))
             window.load_failed.connect(lambda message: finish(2, message))
     if path is not None:
-        window.open_path(path)
+        window.open_path(path, prior=prior, overlay=overlay, layout=layout, preset=preset)
     code = app.exec()
     window.close()
     return result["code"] if screenshot else code

@@ -21,3 +21,18 @@ def marker_phantom() -> Volume:
     return Volume(voxels=voxels, spacing=(1.0, 1.0, 2.0), origin=(-50.0, -40.0, 100.0),
                   info=SeriesInfo(patient_name="PHANTOM^MARKER", series_description="phantom",
                                   modality="CT"))
+
+
+def marker_labels(volume: Volume) -> Volume:
+    """A label map on ``volume``'s grid: label 5 (consolidation, right) in a known box."""
+    labels = np.zeros(volume.shape, dtype=np.uint8)
+    labels[20:40, 40:60, 15:35] = 5  # patient's right (low i), posterior half
+    return Volume(voxels=labels, spacing=volume.spacing, origin=volume.origin,
+                  direction=volume.direction.copy(), info=volume.info)
+
+
+def shifted(volume: Volume, dz_mm: float) -> Volume:
+    """The same anatomy scanned with the table moved by ``dz_mm`` along z."""
+    x, y, z = volume.origin
+    return Volume(voxels=volume.voxels.copy(), spacing=volume.spacing, origin=(x, y, z + dz_mm),
+                  direction=volume.direction.copy(), info=volume.info)

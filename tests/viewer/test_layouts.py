@@ -1,0 +1,116 @@
+"""Linked layouts on real pixels: crosshair clicks, window linking, overlays, slabs, detach."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, Qt
+
+from tests.viewer.phantoms import marker_labels, marker_phantom
+from viewer.layouts import ReadingLayout
+from viewer.overlay import LabelOverlay, outline
+from viewer.screenshot import render_window_pixels
+from viewer.vtk_bridge import volume_to_vtk
+
+
+def white_pixels(view) -> np.ndarray:
+    gray = render_window_pixels(view.render_window).mean(axis=2)
+    return np.argwhere(gray > 240)
+
+
+@pytest.fixture
+def mpr(qtbot):
+    layout = ReadingLayout("mpr")
+    qtbot.addWidget(layout)
+    layout.resize(900, 300)
+    layout.show()
+    qtbot.waitExposed(layout)
+    volume = marker_phantom()
+    layout.set_volume(volume, volume_to_vtk(volume))
+    layout.set_window(0, 2000)
+    return layout
+
+
+def test_click_in_axial_moves_coronal_and_sagittal_to_that_point(mpr, qtbot):
+    axial, coronal, sagittal = mpr.views
+    axial.set_slice_index(35)
+    assert white_pixels(coronal).size == 0, "the centred coronal slice misses the marker"
+    rows_cols = white_pixels(axial)
+    y, x = rows_cols.mean(axis=0)
+    h = axial.interactor.height()
+    qtbot.mouseClick(axial.interactor, Qt.MouseButton.LeftButton,
+                     pos=QPoint(int(x), int(y)))
+    assert mpr.views[0].cursor is not None
+    lps = axial.cursor
+    i, j, k = mpr.volume.lps_to_index(lps)
+    assert 70 <= i <= 85 and 15 <= j <= 30, f"clicked point {i:.0f},{j:.0f} not on the marker"
+    assert k == pytest.approx(35, abs=0.6)
+    assert white_pixels(coronal).size > 0, "coronal view did not move to the clicked point"
+    assert white_pixels(sagittal).size > 0, "sagittal view did not move to the clicked point"
+    assert h > 0
+
+
+def test_window_level_is_linked(mpr):
+    mpr.views[1].set_window(40, 400)
+    assert all(view.window() == (40, 400) for view in mpr.views)
+
+
+def test_overlay_is_drawn_where_the_mask_is(mpr):
+    axial = mpr.views[0]
+    labels = marker_labels(mpr.volume)
+    layers = mpr.add_overlay(LabelOverlay(labels))
+    assert len(layers) == 3
+    axial.set_slice_index(30)
+    rgb = render_window_pixels(axial.render_window).astype(int)
+    reddish = (rgb[..., 0] - rgb[..., 1] > 40)
+    ys, xs = np.nonzero(reddish)
+    assert ys.size > 100, "consolidation label not drawn in red"
+    # The mask sits on the patient's right (screen left) and posterior (screen bottom).
+    assert xs.mean() < rgb.shape[1] / 2 and ys.mean() > rgb.shape[0] / 2
+    layers[0].set_visible(False)
+    axial.render()
+    rgb = render_window_pixels(axial.render_window).astype(int)
+    assert ((rgb[..., 0] - rgb[..., 1]) > 40).sum() == 0, "hidden overlay still drawn"
+    axial.set_slice_index(5)
+
+
+def test_outline_keeps_only_borders():
+    labels = np.zeros((1, 10, 10), dtype=np.uint8)
+    labels[0, 2:8, 2:8] = 3
+    border = outline(labels)
+    assert border[0, 2, 4] == 3 and border[0, 5, 5] == 0
+    assert (border > 0).sum() == 20
+
+
+def test_mip_slab_shows_a_marker_from_neighbouring_slices(mpr):
+    axial = mpr.views[0]
+    axial.set_slice_index(43)  # 4 slices (8 mm) above the marker's last slice
+    assert white_pixels(axial).size == 0
+    axial.set_slab("mip", 20.0)
+    assert white_pixels(axial).size > 0, "MIP over 20 mm must include the marker"
+    axial.set_slab("none")
+    assert white_pixels(axial).size == 0
+    with pytest.raises(ValueError, match="unknown slab"):
+        axial.set_slab("median", 5)
+
+
+def test_cine_plays_through_slices(mpr, qtbot):
+    axial = mpr.views[0]
+    start = axial.slice_index
+    axial.start_cine(50)
+    qtbot.waitUntil(lambda: axial.slice_index != start, timeout=2000)
+    axial.stop_cine()
+    assert not axial.cine_running
+
+
+def test_view_detaches_to_its_own_window_and_comes_back(mpr, qtbot):
+    sagittal = mpr.views[2]
+    window = mpr.detach(sagittal)
+    assert sagittal.window() and sagittal.parent() is window and window.isWindow()
+    window.close()
+    assert sagittal.parent() is mpr
+
+
+def test_unknown_layout_is_refused():
+    with pytest.raises(ValueError, match="mpr"):
+        ReadingLayout("3x3")

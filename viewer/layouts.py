@@ -1,0 +1,135 @@
+"""Reading layouts of linked views: 1x1, axial+coronal, MPR 1x3, 2x2 with 3D, and compare.
+
+Views of one study share the cursor (clicking in one moves the others to that point) and the
+window/level. Every view can be detached into its own window (for a second monitor) and comes
+back when that window closes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import vtk
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QGridLayout, QWidget
+
+from studies import Volume
+from viewer.orientation import AXIAL, CORONAL, SAGITTAL, Plane
+from viewer.overlay import LabelOverlay
+from viewer.slice_view import SliceView
+from viewer.three_d import OrthoSlices3D
+
+LAYOUTS: dict[str, tuple[Plane, ...]] = {
+    "1x1": (AXIAL,),
+    "1x2": (AXIAL, CORONAL),
+    "mpr": (AXIAL, CORONAL, SAGITTAL),
+    "2x2": (AXIAL, CORONAL, SAGITTAL),
+}
+
+
+class ReadingLayout(QWidget):
+    """Linked views of one volume in a named layout (see :data:`LAYOUTS`)."""
+
+    cursor_changed = Signal(object)
+
+    def __init__(self, layout: str = "1x1", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        if layout not in LAYOUTS:
+            raise ValueError(f"unknown layout {layout!r}; use one of {', '.join(LAYOUTS)}")
+        self.layout_name = layout
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setSpacing(2)
+        self.views: list[SliceView] = [SliceView(plane, self) for plane in LAYOUTS[layout]]
+        self.three_d: OrthoSlices3D | None = OrthoSlices3D(self) if layout == "2x2" else None
+        self._detached: dict[SliceView, QWidget] = {}
+        self._syncing = False
+        for view in self.views:
+            view.point_picked.connect(self.set_cursor)
+            view.window_changed.connect(lambda c, w, src=view: self._sync_window(src, c, w))
+        self._place_views()
+        self.volume: Volume | None = None
+
+    def _place_views(self) -> None:
+        cells = [*self.views, *([self.three_d] if self.three_d else [])]
+        columns = 2 if self.layout_name == "2x2" else len(cells)
+        for n, widget in enumerate(cells):
+            self.grid.addWidget(widget, n // columns, n % columns)
+
+    @property
+    def primary(self) -> SliceView:
+        return self.views[0]
+
+    def set_volume(self, volume: Volume, image: vtk.vtkImageData) -> None:
+        self.volume = volume
+        for view in self.views:
+            view.set_volume(volume, image)
+        if self.three_d is not None:
+            self.three_d.set_volume(volume, image)
+        nk, nj, ni = volume.shape
+        self.set_cursor(volume.index_to_lps(np.array([(ni - 1) / 2, (nj - 1) / 2, nk // 2])),
+                        move=True)
+
+    def set_cursor(self, lps: np.ndarray, move: bool = True) -> None:
+        """Put the crosshair at ``lps`` in every view; each view moves to its slice."""
+        for view in self.views:
+            view.set_cursor(lps, move=move)
+        if self.three_d is not None:
+            self.three_d.set_cursor(lps)
+        self.cursor_changed.emit(np.asarray(lps))
+
+    def set_window(self, center: float, width: float) -> None:
+        for view in self.views:
+            view.set_window(center, width)
+
+    def apply_preset(self, name: str) -> None:
+        for view in self.views:
+            view.apply_preset(name)
+
+    def add_overlay(self, overlay: LabelOverlay) -> list[LabelOverlay]:
+        """Show ``overlay`` in every view; returns the per-view layers (sharing one image)."""
+        layers = [overlay if n == 0 else overlay.clone() for n in range(len(self.views))]
+        for view, layer in zip(self.views, layers, strict=True):
+            view.add_overlay(layer)
+        return layers
+
+    def _sync_window(self, source: SliceView, center: float, width: float) -> None:
+        if self._syncing:
+            return
+        self._syncing = True
+        try:
+            for view in self.views:
+                if view is not source and view.window() != (center, width):
+                    view.set_window(center, width)
+            if self.three_d is not None:
+                self.three_d.set_window(center, width)
+        finally:
+            self._syncing = False
+
+    # -- second monitor -------------------------------------------------------------------------
+    def detach(self, view: SliceView) -> QWidget:
+        """Move ``view`` into its own top-level window; closing that window brings it back."""
+        window = _DetachedWindow(self, view)
+        self._detached[view] = window
+        window.show()
+        return window
+
+    def reattach(self, view: SliceView) -> None:
+        self._detached.pop(view, None)
+        view.setParent(self)
+        self._place_views()
+        view.show()
+
+
+class _DetachedWindow(QWidget):
+    def __init__(self, owner: ReadingLayout, view: SliceView) -> None:
+        super().__init__(None, Qt.WindowType.Window)
+        self.owner, self.view = owner, view
+        self.setWindowTitle(f"Luch — {view.plane.name}")
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.addWidget(view)
+        self.resize(max(400, view.width()), max(400, view.height()))
+
+    def closeEvent(self, event) -> None:
+        self.owner.reattach(self.view)
+        super().closeEvent(event)

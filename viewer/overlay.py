@@ -1,0 +1,126 @@
+"""Label-map overlays (lungs, ground-glass, consolidation) drawn over the CT slice.
+
+An overlay is a second image layer resliced exactly like the CT (nearest neighbour), coloured
+through a lookup table with one colour and opacity per label. Outline mode shows only the
+label borders (computed once per overlay, in the slice plane).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import vtk
+
+from inference.labels import Label
+from studies import Volume
+from viewer.vtk_bridge import volume_to_vtk
+
+
+@dataclass(frozen=True)
+class LabelStyle:
+    name: str
+    color: tuple[float, float, float]
+    opacity: float = 0.4
+    visible: bool = True
+
+
+DEFAULT_STYLES: dict[int, LabelStyle] = {
+    int(Label.LUNG_RIGHT): LabelStyle("right lung", (0.2, 0.6, 1.0), 0.15),
+    int(Label.LUNG_LEFT): LabelStyle("left lung", (0.2, 1.0, 0.6), 0.15),
+    int(Label.GGO_RIGHT): LabelStyle("ground-glass (right)", (1.0, 0.85, 0.1), 0.45),
+    int(Label.GGO_LEFT): LabelStyle("ground-glass (left)", (1.0, 0.85, 0.1), 0.45),
+    int(Label.CONSOLIDATION_RIGHT): LabelStyle("consolidation (right)", (1.0, 0.2, 0.2), 0.55),
+    int(Label.CONSOLIDATION_LEFT): LabelStyle("consolidation (left)", (1.0, 0.2, 0.2), 0.55),
+}
+_FALLBACK = LabelStyle("label", (0.8, 0.3, 1.0), 0.4)
+MAX_LABEL = 255
+
+
+def outline(labels: np.ndarray) -> np.ndarray:
+    """Labels kept only where an in-plane 4-neighbour has another value (per axial slice)."""
+    edge = np.zeros(labels.shape, dtype=bool)
+    edge[:, 1:, :] |= labels[:, 1:, :] != labels[:, :-1, :]
+    edge[:, :-1, :] |= labels[:, :-1, :] != labels[:, 1:, :]
+    edge[:, :, 1:] |= labels[:, :, 1:] != labels[:, :, :-1]
+    edge[:, :, :-1] |= labels[:, :, :-1] != labels[:, :, 1:]
+    return np.where(edge, labels, 0).astype(labels.dtype)
+
+
+class LabelOverlay:
+    """One label map as a VTK image layer, with per-label style and filled/outline mode."""
+
+    def __init__(self, labels: Volume, styles: dict[int, LabelStyle] | None = None) -> None:
+        if labels.voxels.dtype.kind not in "iub":
+            raise ValueError("an overlay needs an integer label map")
+        self.labels = labels
+        self.styles = dict(DEFAULT_STYLES if styles is None else styles)
+        self.filled = True
+        self._outline: Volume | None = None
+        self.lookup = vtk.vtkLookupTable()
+        self.lookup.SetNumberOfTableValues(MAX_LABEL + 1)
+        self.lookup.SetTableRange(0, MAX_LABEL)
+        self.mapper = vtk.vtkImageResliceMapper()
+        self.mapper.SliceFacesCameraOn()
+        self.mapper.SliceAtFocalPointOn()
+        self.slice = vtk.vtkImageSlice()
+        self.slice.SetMapper(self.mapper)
+        prop = self.slice.GetProperty()
+        prop.SetInterpolationTypeToNearest()
+        prop.SetLookupTable(self.lookup)
+        prop.UseLookupTableScalarRangeOn()
+        prop.SetLayerNumber(1)
+        self._images = {True: volume_to_vtk(_as_uint8(labels))}
+        self.mapper.SetInputData(self._images[True])
+        self._update_lookup()
+
+    def clone(self) -> LabelOverlay:
+        """Another view's layer of the same overlay: shares images, styles and colours."""
+        twin = LabelOverlay.__new__(LabelOverlay)
+        twin.labels, twin.styles, twin.filled = self.labels, self.styles, self.filled
+        twin._images, twin.lookup = self._images, self.lookup
+        twin.mapper = vtk.vtkImageResliceMapper()
+        twin.mapper.SliceFacesCameraOn()
+        twin.mapper.SliceAtFocalPointOn()
+        twin.mapper.SetInputData(self.mapper.GetInput())
+        twin.slice = vtk.vtkImageSlice()
+        twin.slice.SetMapper(twin.mapper)
+        twin.slice.GetProperty().DeepCopy(self.slice.GetProperty())
+        return twin
+
+    def present_labels(self) -> list[int]:
+        return [int(v) for v in np.unique(self.labels.voxels) if v]
+
+    def set_style(self, value: int, **changes) -> None:
+        self.styles[value] = replace(self.styles.get(value, _FALLBACK), **changes)
+        self._update_lookup()
+
+    def set_visible(self, visible: bool) -> None:
+        self.slice.SetVisibility(visible)
+
+    def set_filled(self, filled: bool) -> None:
+        self.filled = filled
+        if filled not in self._images:
+            border = outline(self.labels.voxels)
+            self._images[filled] = volume_to_vtk(_as_uint8(replace(self.labels, voxels=border)))
+        self.mapper.SetInputData(self._images[filled])
+        self._update_lookup()
+
+    def _update_lookup(self) -> None:
+        self.lookup.SetTableValue(0, 0, 0, 0, 0)
+        for value in range(1, MAX_LABEL + 1):
+            style = self.styles.get(value, _FALLBACK)
+            alpha = style.opacity if style.visible else 0.0
+            if not self.filled:
+                alpha = min(1.0, alpha * 2.5) if style.visible else 0.0
+            self.lookup.SetTableValue(value, *style.color, alpha)
+        self.lookup.Modified()
+
+
+def _as_uint8(labels: Volume) -> Volume:
+    voxels = labels.voxels
+    if voxels.dtype != np.uint8:
+        if voxels.min() < 0 or voxels.max() > MAX_LABEL:
+            raise ValueError("label values must lie in 0..255")
+        voxels = np.ascontiguousarray(voxels, dtype=np.uint8)
+    return replace(labels, voxels=np.ascontiguousarray(voxels))
