@@ -21,3 +21,12 @@ class DamagedFile(StudyError):
 
 class LoadCancelled(StudyError):
     """The user cancelled loading."""
+
+
+def is_fatal(err: BaseException) -> bool:
+    """Exceptions that must propagate even through a decoder guard.
+
+    Rust-based decoders raise ``pyo3_runtime.PanicException`` (a ``BaseException``) on some
+    corrupt input; that one is a damaged file, not a reason to quit.
+    """
+    return isinstance(err, KeyboardInterrupt | SystemExit | GeneratorExit)

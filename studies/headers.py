@@ -16,10 +16,12 @@ import numpy as np
 import pydicom
 from pydicom.dataset import Dataset
 from pydicom.uid import (
+    DeflatedExplicitVRLittleEndian,
     ExplicitVRLittleEndian,
     ImplicitVRLittleEndian,
 )
 
+from studies.errors import is_fatal
 from studies.sources import FileRef
 
 log = logging.getLogger(__name__)
@@ -172,10 +174,14 @@ def read_header(ref: FileRef) -> DicomHeader | None:
     """The header of one file, or None when it is not DICOM (or too damaged to identify)."""
     try:
         with ref.open() as fp:
-            ds = pydicom.dcmread(fp, stop_before_pixels=True)
+            ds = _read_until_pixels(fp)
+            if ds is None:
+                return None
             tell = fp.tell()
             head = fp.read(12)
-    except Exception:
+    except BaseException as err:  # anything unreadable here is "not a DICOM image"
+        if is_fatal(err):
+            raise
         return None
     if not isinstance(ds, Dataset) or ("SOPClassUID" not in ds and "Rows" not in ds):
         return None
@@ -185,7 +191,33 @@ def read_header(ref: FileRef) -> DicomHeader | None:
         syntax = ImplicitVRLittleEndian if ds.is_implicit_VR in (True, None) else (
             ExplicitVRLittleEndian)
     offset, length = _pixel_location(head, tell, syntax)
-    return DicomHeader(ref, ds, syntax, offset, length, head[:4] in _PIXEL_TAGS)
+    has_pixels = head[:4] in _PIXEL_TAGS
+    if syntax == DeflatedExplicitVRLittleEndian:  # positions are inside the inflated stream
+        has_pixels = _deflated_has_pixels(ref)
+    return DicomHeader(ref, ds, syntax, offset, length, has_pixels)
+
+
+def _read_until_pixels(fp) -> Dataset | None:
+    """Parse up to PixelData; files without the DICM preamble are tried if they look like
+    a raw dataset (first group 0002 or 0008), as old scanners and some archives write them."""
+    preamble = fp.read(132)
+    fp.seek(0)
+    force = False
+    if preamble[128:132] != b"DICM":
+        if preamble[:2] not in (b"\x02\x00", b"\x08\x00", b"\x00\x08"):
+            return None
+        force = True
+    return pydicom.dcmread(fp, stop_before_pixels=True, force=force)
+
+
+def _deflated_has_pixels(ref: FileRef) -> bool:
+    try:
+        with ref.open() as fp:
+            return "PixelData" in pydicom.dcmread(fp)
+    except BaseException as err:
+        if is_fatal(err):
+            raise
+        return False
 
 
 def _pixel_location(head: bytes, tell: int, syntax: str) -> tuple[int | None, int | None]:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
-from studies.errors import NoSeriesFound, StudyError
+from studies.errors import DamagedFile, NoSeriesFound, StudyError, is_fatal
 from studies.pixels import Cancel, FirstSlice, Progress
 from studies.readers import Candidate
 from studies.scan import ScanResult, scan
 from studies.volume import Volume
+
+log = logging.getLogger(__name__)
 
 #: share of the progress bar spent on the header pass
 HEADER_SHARE = 0.1
@@ -20,6 +23,9 @@ def choose(result: ScanResult, series: str | int | None = None) -> Candidate:
     The best is the most confident reader's largest volume (readers rank candidates).
     """
     images = result.images
+    if not images and result.segmentations:
+        raise NoSeriesFound("This holds only a segmentation (SEG); open the image series it "
+                            "belongs to and add the segmentation as an overlay")
     if not images:
         raise NoSeriesFound("No image series found here" + (
             f" ({result.notes[0]})" if result.notes else ""))
@@ -43,7 +49,18 @@ def load(
     on_first_slice: FirstSlice | None = None,
 ) -> Volume:
     """Load one image candidate (see :func:`studies.scan`)."""
-    volume = candidate.load(progress, cancel, on_first_slice)
+    try:
+        volume = candidate.load(progress, cancel, on_first_slice)
+    except StudyError:
+        raise
+    except MemoryError as err:
+        raise StudyError("Not enough memory to load this series") from err
+    except BaseException as err:  # a reader bug or data no reader foresaw: say so, log the type
+        if is_fatal(err):
+            raise
+        log.warning("reader %s failed: %s", candidate.reader, type(err).__name__)
+        raise DamagedFile("This series could not be read: its data is damaged or of a kind "
+                          "Luch does not support") from err
     if not isinstance(volume, Volume):
         raise StudyError("This object is a segmentation, not an image series")
     return volume

@@ -18,7 +18,7 @@ import numpy as np
 import pydicom
 from pydicom.dataset import Dataset
 
-from studies.errors import DamagedFile, LoadCancelled, UnsupportedData
+from studies.errors import DamagedFile, LoadCancelled, StudyError, UnsupportedData, is_fatal
 from studies.headers import DicomHeader
 
 log = logging.getLogger(__name__)
@@ -49,6 +49,25 @@ def output_dtype(sources: Sequence[SliceSource]) -> np.dtype:
     return np.dtype(np.int16) if integral and fits else np.dtype(np.float32)
 
 
+#: largest image side a CT or MR reader produces; larger means a corrupt header
+MAX_SIDE = 16384
+
+
+def check_size(shape: tuple[int, ...], dtype: np.dtype) -> None:
+    """Refuse volumes that cannot fit in memory or whose header is implausible."""
+    if any(side <= 0 for side in shape) or max(shape[1:]) > MAX_SIDE:
+        raise UnsupportedData(f"Implausible image size {shape}; the header is damaged")
+    nbytes = int(np.prod(shape, dtype=np.int64)) * np.dtype(dtype).itemsize
+    import psutil
+
+    available = psutil.virtual_memory().available
+    if nbytes > 0.8 * available:
+        raise StudyError(
+            f"This series needs {nbytes / 2**30:.1f} GB of memory but only "
+            f"{available / 2**30:.1f} GB is free; close other studies and try again"
+        )
+
+
 def worker_count() -> int:
     return max(1, min(8, (os.cpu_count() or 1)))
 
@@ -64,7 +83,9 @@ def decode_volume(
 ) -> tuple[np.ndarray, list[str]]:
     """Decode every source into a new ``(n, rows, columns)`` HU array; returns warnings too."""
     n = len(sources)
-    out = np.empty((n, rows, columns), dtype=output_dtype(sources))
+    dtype = output_dtype(sources)
+    check_size((n, rows, columns), dtype)
+    out = np.empty((n, rows, columns), dtype=dtype)
     failures: list[int] = []
     clipped: list[int] = []
     middle = n // 2
@@ -194,7 +215,9 @@ def _decode_with_pydicom(source: SliceSource) -> np.ndarray:
                 f"{header.ref.name}: transfer syntax {_syntax_name(header)} cannot be decoded"
             ) from err
         raise DamagedFile(f"The pixel data of {header.ref.name} is damaged") from err
-    except Exception as err:
+    except BaseException as err:
+        if is_fatal(err):
+            raise
         raise DamagedFile(f"The pixel data of {header.ref.name} is damaged") from err
     if raw.ndim != 2:
         raise UnsupportedData(f"{header.ref.name} holds colour or multi-sample images, not CT")
@@ -230,6 +253,8 @@ def decode_frames(
                 progress((frame + 1) / n)
     except (LoadCancelled, UnsupportedData, MemoryError):
         raise
-    except Exception as err:
+    except BaseException as err:
+        if is_fatal(err):
+            raise
         raise DamagedFile("The pixel data of this multi-frame image is damaged") from err
     return clipped

@@ -8,7 +8,7 @@ import numpy as np
 import pydicom
 from pydicom.dataset import Dataset
 
-from studies.errors import DamagedFile, StudyError, UnsupportedData
+from studies.errors import DamagedFile, StudyError, UnsupportedData, is_fatal
 from studies.geometry import orientation_axes
 from studies.volume import SeriesInfo, Volume
 
@@ -59,7 +59,9 @@ def read_segmentation(source: str | Dataset) -> LabelMap:
     try:
         ds = source if isinstance(source, Dataset) else pydicom.dcmread(source, force=True)
         masks = ds.pixel_array
-    except Exception as err:
+    except BaseException as err:
+        if is_fatal(err):
+            raise
         raise DamagedFile("The segmentation file is damaged") from err
     if str(ds.get("Modality", "")) != "SEG":
         raise StudyError("This file is not a DICOM segmentation")

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from studies.errors import is_fatal
 from studies.headers import DicomHeader
 from studies.sources import FileRef
 
@@ -78,7 +79,9 @@ def examine_all(headers: Sequence[DicomHeader], others: Sequence[FileRef],
     for reader in REGISTRY.values():
         try:
             candidates += reader.examine(headers, others)
-        except Exception as err:
+        except BaseException as err:
+            if is_fatal(err):
+                raise
             if on_error:
                 on_error(reader.name, err)
     best: dict[frozenset[FileRef], Candidate] = {}

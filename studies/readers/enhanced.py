@@ -9,11 +9,11 @@ import numpy as np
 import pydicom
 from pydicom.dataset import Dataset
 
-from studies.errors import DamagedFile, UnsupportedData
+from studies.errors import DamagedFile, UnsupportedData, is_fatal
 from studies.geometry import stack_geometry
 from studies.headers import DicomHeader, rescale_of
 from studies.metadata import series_info
-from studies.pixels import SliceSource, decode_frames, output_dtype
+from studies.pixels import SliceSource, check_size, decode_frames, output_dtype
 from studies.readers import Candidate, register
 from studies.readers.dicom_series import SEG_CLASS
 from studies.sources import FileRef
@@ -124,9 +124,12 @@ class EnhancedImageReader:
         try:
             with h.ref.open() as fp:
                 ds = pydicom.dcmread(fp, force=True)
-        except Exception as err:
+        except BaseException as err:
+            if is_fatal(err):
+                raise
             raise DamagedFile(f"{h.ref.name} is damaged") from err
         dtype = output_dtype([SliceSource(h, 0, s, i) for s, i in rescales])
+        check_size(candidate.shape, dtype)
         voxels = np.empty(candidate.shape, dtype=dtype)
         clipped = decode_frames(ds, order, rescales, voxels, cancel, progress)
         if on_first_slice is not None:

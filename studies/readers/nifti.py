@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from studies.errors import DamagedFile, UnsupportedData
+from studies.errors import DamagedFile, UnsupportedData, is_fatal
 from studies.headers import DicomHeader
 from studies.readers import Candidate, register
 from studies.sources import FileRef
@@ -27,7 +27,9 @@ def _open(ref: FileRef):
         data = ref.read_bytes()
         klass = nib.Nifti2Image if data[:4] == b"\x1c\x02\x00\x00" else nib.Nifti1Image
         return klass.from_bytes(_gunzip(data) if ref.name.lower().endswith(".gz") else data)
-    except Exception as err:
+    except BaseException as err:
+        if is_fatal(err):
+            raise
         raise DamagedFile(f"{ref.name} is damaged or is not a NIfTI file") from err
 
 
@@ -88,7 +90,9 @@ class NiftiReader:
         image = _open(ref)
         try:
             data = np.asanyarray(image.dataobj)
-        except Exception as err:
+        except BaseException as err:
+            if is_fatal(err):
+                raise
             raise DamagedFile(f"{ref.name} is truncated or damaged") from err
         while data.ndim > 3:
             data = data[..., 0]

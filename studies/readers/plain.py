@@ -9,10 +9,10 @@ from collections.abc import Sequence
 import numpy as np
 import pydicom
 
-from studies.errors import DamagedFile, UnsupportedData
+from studies.errors import DamagedFile, UnsupportedData, is_fatal
 from studies.headers import DicomHeader
 from studies.metadata import series_info
-from studies.pixels import SliceSource, decode_volume, output_dtype
+from studies.pixels import SliceSource, check_size, decode_volume, output_dtype
 from studies.readers import Candidate, register
 from studies.readers.dicom_series import SEG_CLASS, has_geometry, is_slice
 from studies.sources import FileRef
@@ -74,9 +74,12 @@ def _frames(h, slope, intercept, n, cancel, progress):
     try:
         with h.ref.open() as fp:
             ds = pydicom.dcmread(fp, force=True)
-    except Exception as err:
+    except BaseException as err:
+        if is_fatal(err):
+            raise
         raise DamagedFile(f"{h.ref.name} is damaged") from err
     dtype = output_dtype([SliceSource(h, 0, slope, intercept)])
+    check_size((n, h.rows, h.columns), dtype)
     voxels = np.empty((n, h.rows, h.columns), dtype=dtype)
     clipped = decode_frames(ds, list(range(n)), [(slope, intercept)] * n, voxels, cancel,
                             progress)
