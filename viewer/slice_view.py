@@ -288,12 +288,13 @@ class SliceView(QWidget):
     def _on_left_release(self, *_args) -> None:
         self.style.OnLeftButtonUp()
         position = self.interactor.GetEventPosition()
-        if self._press is not None and self.volume is not None:
-            if abs(position[0] - self._press[0]) + abs(position[1] - self._press[1]) <= 2:
-                point = self.display_to_lps(*position)
-                self.set_cursor(point, move=False)
-                self.point_picked.emit(point)
-        self._press = None
+        pressed, self._press = self._press, None
+        if pressed is None or self.volume is None:
+            return
+        if abs(position[0] - pressed[0]) + abs(position[1] - pressed[1]) <= 2:  # a click
+            point = self.display_to_lps(*position)
+            self.set_cursor(point, move=False)
+            self.point_picked.emit(point)
 
     def _update_crosshair(self) -> None:
         if self.cursor is None or self.volume is None:
