@@ -160,3 +160,22 @@ def orthanc_factory(tmp_path: Path) -> Iterator:
     yield make
     for server in servers:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def orthanc_ct(orthanc: OrthancServer, shared_data: Path) -> dict[str, list[Path]]:
+    """The shared Orthanc with real CT uploaded: 12 slices of LIDC-IDRI-0001, 20 of -0003.
+
+    Returns the uploaded files per Study Instance UID.
+    """
+    import pydicom
+
+    files = sorted((shared_data / "ct" / "lidc-idri-0001").rglob("*.dcm"))[:12]
+    # (Orthanc 1.10 refuses the Siemens JPEG 2000 files: "missing StudyInstanceUID".)
+    files += sorted((shared_data / "ct" / "lidc-idri-0003").rglob("*.dcm"))[:20]
+    orthanc.upload(files)
+    by_study: dict[str, list[Path]] = {}
+    for f in files:
+        uid = str(pydicom.dcmread(f, stop_before_pixels=True).StudyInstanceUID)
+        by_study.setdefault(uid, []).append(f)
+    return by_study

@@ -1,0 +1,85 @@
+"""The reading worklist: unreported CT studies from the archive in triage order.
+
+Order: urgency (stat, urgent, routine), then the AI grade from the pre-read (CT-4 first), then
+the oldest study first. A study the AI has not graded sorts as CT-2, so a failed pre-read
+never buries a study at the bottom. Studies reported in the archive or signed off here are
+left out. Each study's metadata is cached in the local store for offline use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import select
+
+from archive.dicomweb import DicomWebClient
+from archive.worklist import ArchiveStudy, query_studies
+from records.models import AIResult, Report, ReportStatus, Study
+from records.store import Store
+
+PRIORITY_RANK = {"stat": 0, "urgent": 1, "routine": 2}
+UNGRADED_RANK = 2
+
+
+@dataclass(frozen=True)
+class WorklistItem:
+    study_instance_uid: str
+    accession_number: str
+    study_date: str
+    study_time: str
+    description: str
+    priority: str
+    ai_grade: str | None
+
+    def as_dict(self) -> dict[str, str | None]:
+        return asdict(self)
+
+
+def grade_rank(grade: str | None) -> int:
+    if grade and grade.upper().startswith("CT-") and grade[3:].isdigit():
+        return int(grade[3:])
+    return UNGRADED_RANK
+
+
+def triage_key(item: WorklistItem) -> tuple:
+    return (PRIORITY_RANK.get(item.priority, 2), -grade_rank(item.ai_grade),
+            item.study_date or "99999999", item.study_time or "999999")
+
+
+def _cache(store: Store, found: list[ArchiveStudy]) -> None:
+    for st in found:
+        store.upsert_study(st.study_instance_uid, patient_id=st.patient_id,
+                           patient_name=st.patient_name, study_date=st.study_date,
+                           study_time=st.study_time, accession_number=st.accession_number,
+                           description=st.description, modalities="\\".join(st.modalities))
+
+
+def build_worklist(store: Store, client: DicomWebClient | None, *,
+                   include_reported: bool = False) -> list[WorklistItem]:
+    """The worklist from the archive (or, with ``client`` None, from the local cache only)."""
+    if client is not None:
+        found = query_studies(client)
+        _cache(store, found)
+        in_archive = {s.study_instance_uid for s in found}
+        reported_remote = {s.study_instance_uid for s in found if s.has_report}
+    else:
+        in_archive, reported_remote = None, set()
+    items = []
+    with store.session() as s:
+        studies = s.scalars(select(Study))
+        signed = set(s.scalars(select(Report.study_pk).where(Report.status.in_(
+            [ReportStatus.FINAL, ReportStatus.AMENDED, ReportStatus.PRELIMINARY]))))
+        grades: dict[int, str] = {}
+        for result in s.scalars(select(AIResult).order_by(AIResult.id)):
+            if "grade" in result.values:
+                grades[result.study_pk] = str(result.values["grade"])
+        for st in studies:
+            if in_archive is not None and st.study_instance_uid not in in_archive:
+                continue
+            reported = st.id in signed or st.study_instance_uid in reported_remote
+            if reported and not include_reported:
+                continue
+            items.append(WorklistItem(st.study_instance_uid, st.accession_number, st.study_date,
+                                      st.study_time, st.description, st.priority,
+                                      grades.get(st.id)))
+    return sorted(items, key=triage_key)

@@ -1,0 +1,85 @@
+"""The local image cache: WADO-RS retrieval, LRU eviction within a size bound, prefetch."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+import pydicom
+import pytest
+
+from archive.cache import FetchCancelled, ImageCache, Prefetcher
+from archive.credentials import ArchiveConfig
+from archive.dicomweb import DicomWebClient
+from archive.errors import ArchiveRejected
+
+
+def _client(server) -> DicomWebClient:
+    return DicomWebClient(ArchiveConfig(server.dicomweb_url, server.user, server.password))
+
+
+def test_fetch_study_retrieves_every_instance_intact(orthanc, orthanc_ct, tmp_path: Path) -> None:
+    cache = ImageCache(tmp_path / "cache")
+    study_uid, files = next((u, f) for u, f in orthanc_ct.items() if len(f) == 12)
+    seen: list[float] = []
+    folder = cache.fetch_study(_client(orthanc), study_uid, progress=seen.append)
+    got = sorted(folder.rglob("*.dcm"))
+    assert len(got) == 12 and cache.has_study(study_uid)
+    assert seen[-1] == 1.0 and seen == sorted(seen)
+    originals = {pydicom.dcmread(f).SOPInstanceUID: f for f in files}
+    for path in got:
+        ds = pydicom.dcmread(path)
+        assert (ds.pixel_array == pydicom.dcmread(originals[ds.SOPInstanceUID]).pixel_array).all()
+    # A second fetch is served from disk.
+    assert cache.fetch_study(_client(orthanc), study_uid) == folder
+
+
+def test_lru_eviction_keeps_the_cache_within_bounds(orthanc, orthanc_ct, tmp_path: Path) -> None:
+    client = _client(orthanc)
+    small, large = sorted(orthanc_ct, key=lambda u: len(orthanc_ct[u]))
+    cache = ImageCache(tmp_path / "cache", max_bytes=10**12)
+    cache.fetch_study(client, small)
+    cache.fetch_study(client, large)
+    old = time.time() - 100
+    os.utime(cache.study_dir(small) / ".complete", (old, old))  # used long ago
+    cache.max_bytes = cache.size() - 1
+    assert cache.evict() == [small]
+    assert not cache.study_dir(small).exists() and cache.has_study(large)
+    cache.max_bytes = 0
+    assert cache.evict(keep=[large]) == []  # a study in use is never evicted
+
+
+def test_cancel_keeps_partial_download_and_resumes(orthanc, orthanc_ct, tmp_path: Path) -> None:
+    cache = ImageCache(tmp_path / "cache")
+    study_uid = next(u for u, f in orthanc_ct.items() if len(f) == 20)
+    cancel = threading.Event()
+
+    def stop_after_some(fraction: float) -> None:
+        if fraction >= 0.2:
+            cancel.set()
+
+    with pytest.raises(FetchCancelled):
+        cache.fetch_study(_client(orthanc), study_uid, progress=stop_after_some, cancel=cancel,
+                          workers=1)
+    partial = len(list(cache.study_dir(study_uid).rglob("*.dcm")))
+    assert 0 < partial < 20 and not cache.has_study(study_uid)
+    cache.fetch_study(_client(orthanc), study_uid)
+    assert len(list(cache.study_dir(study_uid).rglob("*.dcm"))) == 20
+
+
+def test_prefetch_fetches_the_next_studies(orthanc, orthanc_ct, tmp_path: Path) -> None:
+    cache = ImageCache(tmp_path / "cache")
+    prefetcher = Prefetcher(cache, _client(orthanc))
+    try:
+        prefetcher.prefetch(list(orthanc_ct))
+        assert prefetcher.wait_idle(120)
+    finally:
+        prefetcher.stop()
+    assert all(cache.has_study(u) for u in orthanc_ct)
+
+
+def test_uids_from_the_archive_cannot_escape_the_cache(tmp_path: Path) -> None:
+    with pytest.raises(ArchiveRejected):
+        ImageCache(tmp_path).study_dir("../../etc")

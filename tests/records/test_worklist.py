@@ -1,0 +1,52 @@
+"""The worklist: unreported CT studies from a real archive, in triage order."""
+
+from __future__ import annotations
+
+import pydicom
+
+from records import Store, open_store
+from records.worklist import WorklistItem, build_worklist, triage_key
+from tests.records.conftest import client_for, engine_for
+
+
+def _item(uid: str, priority: str = "routine", grade: str | None = None,
+          date: str = "20240101") -> WorklistItem:
+    return WorklistItem(uid, "", date, "", "", priority, grade)
+
+
+def test_triage_order_urgency_then_ai_grade_then_age() -> None:
+    items = [_item("old-ct1", grade="CT-1", date="20230101"), _item("ct4", grade="CT-4"),
+             _item("stat-ct0", priority="stat", grade="CT-0"), _item("ungraded"),
+             _item("ct3", grade="CT-3"), _item("new-ct1", grade="CT-1", date="20250101")]
+    assert [i.study_instance_uid for i in sorted(items, key=triage_key)] == [
+        "stat-ct0", "ct4", "ct3", "ungraded", "old-ct1", "new-ct1"]
+
+
+def test_worklist_from_archive_with_ai_triage(store: Store, orthanc_factory, shared_data,
+                                              tmp_path) -> None:
+    orthanc = orthanc_factory()  # private: this test adds a report to a study
+    by_study = {}
+    for case in ("lidc-idri-0001", "lidc-idri-0003"):
+        files = sorted((shared_data / "ct" / case).glob("*.dcm"))[:2]
+        orthanc.upload(files)
+        by_study[str(pydicom.dcmread(files[0], stop_before_pixels=True).StudyInstanceUID)] = files
+    client = client_for(orthanc)
+    first, second = sorted(by_study)
+    store.save_ai_result(second, model_name="covid", model_version="1", values={"grade": "CT-4"},
+                         sync=False)
+    store.save_ai_result(first, model_name="covid", model_version="1", values={"grade": "CT-1"},
+                         sync=False)
+    uids = [i.study_instance_uid for i in build_worklist(store, client)]
+    assert uids.index(second) < uids.index(first)
+    cached = store.study(first)
+    assert cached.accession_number is not None and cached.modalities == "CT"
+    # Reporting a study (and sending it) takes it off the worklist, here and in the archive.
+    store.save_report(second, author="A B", text="t", fields={"grade": "CT-4"}, status="final")
+    engine_for(store, client).drain()
+    assert second not in [i.study_instance_uid for i in build_worklist(store, client)]
+    elsewhere = open_store(tmp_path / "other-station.sqlite3")  # knows only the archive
+    assert second not in [i.study_instance_uid for i in build_worklist(elsewhere, client)]
+    assert first in [i.study_instance_uid for i in build_worklist(elsewhere, client)]
+    elsewhere.close()
+    # Offline: the cached worklist still works.
+    assert first in [i.study_instance_uid for i in build_worklist(store, None)]
