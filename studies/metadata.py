@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pydicom.dataset import Dataset
+from pydicom.multival import MultiValue
 
 from studies.volume import SeriesInfo
 
@@ -14,7 +15,7 @@ def _text(ds: Dataset, keyword: str) -> str:
         return ""
     if value is None:
         return ""
-    if not isinstance(value, str | bytes) and hasattr(value, "__iter__"):
+    if isinstance(value, MultiValue | list | tuple):
         return "\\".join(str(v) for v in value)
     return str(value).strip()
 
@@ -24,7 +25,7 @@ def _number(ds: Dataset, keyword: str, index: int = 0) -> float | None:
         value = ds.get(keyword)
         if value is None or value == "":
             return None
-        if not isinstance(value, str | bytes) and hasattr(value, "__getitem__"):
+        if isinstance(value, MultiValue | list | tuple):
             value = value[index]
         return float(value)
     except Exception:

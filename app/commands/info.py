@@ -1,0 +1,86 @@
+"""``luch info PATH [--json]``: list the series at a folder, zip, DICOMDIR or file."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "info", help="list the series at a path with geometry and warnings",
+        description="List the image series at a DICOM folder, zip, DICOMDIR or NIfTI file: "
+                    "geometry, slice count and warnings. Only headers are read.")
+    parser.add_argument("path", type=Path, help="DICOM folder, zip, DICOMDIR or file")
+    parser.add_argument("--json", action="store_true",
+                        help="print JSON (includes the patient fields of each series)")
+    parser.set_defaults(run=run)
+
+
+def describe(candidate, index: int, with_patient: bool) -> dict:
+    """One series as a JSON-ready dict."""
+    info = candidate.info
+    entry = {
+        "index": index,
+        "kind": candidate.kind,
+        "reader": candidate.reader,
+        "confidence": round(candidate.confidence, 2),
+        "modality": info.modality,
+        "description": info.series_description,
+        "series_number": info.series_number,
+        "study_instance_uid": info.study_instance_uid,
+        "series_instance_uid": info.series_instance_uid,
+        "slices": candidate.shape[0],
+        "rows": candidate.shape[1],
+        "columns": candidate.shape[2],
+        "spacing": [round(float(v), 6) for v in candidate.spacing],
+        "origin": [round(float(v), 6) for v in candidate.origin],
+        "direction": (None if candidate.direction is None else
+                      [round(float(v), 6) for v in candidate.direction.ravel()]),
+        "manufacturer": info.manufacturer,
+        "model": info.model,
+        "convolution_kernel": info.convolution_kernel,
+        "slice_thickness": info.slice_thickness,
+        "files": len(candidate.files),
+        "warnings": list(candidate.warnings),
+    }
+    if with_patient:
+        entry["patient"] = {"name": info.patient_name, "id": info.patient_id,
+                            "birth_date": info.patient_birth_date, "sex": info.patient_sex}
+        entry["study_date"] = info.study_date
+        entry["accession_number"] = info.accession_number
+    return entry
+
+
+def run(args: argparse.Namespace) -> int:
+    import studies
+
+    result = studies.scan(args.path)
+    series = [c for c in result.candidates if c.shape[0] > 0 or c.warnings]
+    if args.json:
+        json.dump({
+            "path": str(args.path),
+            "files": result.files_seen,
+            "non_dicom_files": result.non_dicom_files,
+            "other_dicom_objects": result.other_dicom_objects,
+            "notes": result.notes,
+            "series": [describe(c, n, with_patient=True) for n, c in enumerate(series)],
+        }, sys.stdout, indent=2)
+        print()
+        return 0 if result.images else 2
+    print(f"{args.path}: {result.files_seen} file(s), {len(series)} series")
+    for n, c in enumerate(series):
+        d = describe(c, n, with_patient=False)
+        spacing = " x ".join(f"{v:.3g}" for v in d["spacing"])
+        print(f"[{n}] {d['kind']:<12} {c.label}  {d['modality']}  spacing {spacing} mm  "
+              f"({d['reader']})")
+        for warning in d["warnings"]:
+            print(f"      warning: {warning}")
+    for note in result.notes:
+        print(f"note: {note}")
+    if not result.images:
+        print("No image series found", file=sys.stderr)
+        return 2
+    return 0
