@@ -1,0 +1,57 @@
+"""The streaming interface every speech engine implements.
+
+Audio goes in as 16-bit little-endian PCM, 16 kHz, mono, in chunks of any size. Each call
+to :meth:`Recognizer.accept` returns the results it produced: partial hypotheses while an
+utterance is spoken and a final result (with word times and confidences) when the engine
+detects its end. :meth:`Recognizer.finish` flushes the utterance in progress (push-to-talk
+release, end of file) and returns its final result, if any.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from dictation.results import Result
+
+SAMPLE_RATE = 16_000
+SAMPLE_WIDTH = 2  # bytes, int16
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    """How to build a recogniser: language, model folder and an optional phrase grammar."""
+
+    lang: str = "en"
+    model_dir: Path | None = None
+    grammar: Sequence[str] | None = None  # whole phrases the recogniser may output, if restricted
+    extra_words: dict[str, str] | None = None  # word -> pronunciation (engines that support it)
+
+
+@dataclass(frozen=True)
+class EngineSpec:
+    """A registered engine: its name, the languages it serves and how to build a recogniser."""
+
+    name: str
+    title: str
+    languages: tuple[str, ...]  # languages it can serve; "*" = any language with an installed model
+    factory: Callable[[EngineOptions], Recognizer]
+
+
+class Recognizer(ABC):
+    """One streaming recogniser; not thread-safe (feed it from one thread)."""
+
+    sample_rate: int = SAMPLE_RATE
+
+    @abstractmethod
+    def accept(self, pcm: bytes) -> list[Result]:
+        """Feed PCM; return partial and final results produced by this chunk, in order."""
+
+    @abstractmethod
+    def finish(self) -> Result | None:
+        """End the current utterance now; return its final result (None if nothing was said)."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release native resources."""

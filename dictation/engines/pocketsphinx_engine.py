@@ -1,0 +1,191 @@
+"""PocketSphinx: the built-in default, with the US-English model its PyPI wheel carries.
+
+Utterances are cut by PocketSphinx's own voice-activity endpointer; a grammar is compiled to
+JSGF so that only the given phrases can be recognised.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from pathlib import Path
+
+from dictation.engines.base import SAMPLE_RATE, EngineOptions, EngineSpec, Recognizer
+from dictation.errors import EngineError, GrammarError, ModelError
+from dictation.results import Result, Word
+
+FRAME_RATE = 100  # PocketSphinx feature frames per second (-frate)
+PARTIAL_EVERY = 0.2  # seconds of speech between partial hypotheses
+LEAD_IN = 0.15  # seconds of audio before the detected speech start given to the decoder
+_FILLERS = {"<s>", "</s>", "<sil>", "[NOISE]", "(NULL)"}
+_ALT_PRON = re.compile(r"\(\d+\)$")
+
+
+def _model_kwargs(model_dir: Path | None) -> dict[str, str]:
+    """Decoder arguments for a custom model folder (acoustic model dir + .dict + .lm.bin)."""
+    if model_dir is None:
+        return {}
+    model_dir = Path(model_dir)
+    if not model_dir.is_dir():
+        raise ModelError(f"PocketSphinx model folder not found: {model_dir}")
+    hmm = next((p.parent for p in model_dir.rglob("mdef")), None)
+    dic = next(iter(sorted(model_dir.rglob("*.dict"))), None)
+    lm = next(iter(sorted(model_dir.rglob("*.lm.bin"))), None)
+    missing = [
+        n
+        for n, v in (
+            ("acoustic model (mdef)", hmm),
+            ("dictionary (*.dict)", dic),
+            ("language model (*.lm.bin)", lm),
+        )
+        if v is None
+    ]
+    if missing:
+        raise ModelError(f"PocketSphinx model folder {model_dir} lacks: {', '.join(missing)}")
+    return {"hmm": str(hmm), "dict": str(dic), "lm": str(lm)}
+
+
+def jsgf_for(phrases: list[str]) -> str:
+    """A JSGF grammar whose one public rule matches exactly one of ``phrases``."""
+    alternatives = " | ".join(" ".join(p.split()) for p in phrases)
+    return f"#JSGF V1.0;\ngrammar luch;\npublic <phrase> = {alternatives};\n"
+
+
+class PocketSphinxRecognizer(Recognizer):
+    def __init__(self, options: EngineOptions) -> None:
+        try:
+            import pocketsphinx
+        except ImportError as err:  # pragma: no cover - a packaging fault
+            raise EngineError("PocketSphinx is not installed (pip install pocketsphinx)") from err
+        self._ps = pocketsphinx
+        self._decoder = pocketsphinx.Decoder(
+            samprate=SAMPLE_RATE, loglevel="FATAL", **_model_kwargs(options.model_dir)
+        )
+        for word, phones in (options.extra_words or {}).items():
+            self._add_word(word.lower(), phones)
+        self._endpointer = pocketsphinx.Endpointer(sample_rate=SAMPLE_RATE)
+        self._frame_bytes = self._endpointer.frame_bytes
+        self._phrases: set[str] | None = None
+        if options.grammar:
+            self._use_grammar([p.lower() for p in options.grammar])
+        self._pending = b""
+        self._time = 0.0  # stream time of the next frame, seconds
+        self._recent: deque[tuple[float, bytes]] = deque(maxlen=32)
+        self._utt_start = 0.0
+        self._since_partial = 0.0
+        self._last_partial = ""
+
+    def _add_word(self, word: str, phones: str) -> None:
+        """Add ``word``, or another pronunciation (``word(2)``...) if the dictionary has it."""
+        name, alt = word, 1
+        while (known := self._decoder.lookup_word(name)) is not None:
+            if known == phones:
+                return
+            alt += 1
+            name = f"{word}({alt})"
+        try:
+            self._decoder.add_word(name, phones, True)
+        except RuntimeError as err:
+            raise GrammarError(f"cannot add the word {word!r} with phones {phones!r}") from err
+
+    def _use_grammar(self, phrases: list[str]) -> None:
+        unknown = sorted(
+            {w for p in phrases for w in p.split() if self._decoder.lookup_word(w) is None}
+        )
+        if unknown:
+            raise GrammarError(
+                "PocketSphinx does not know these grammar words: "
+                + ", ".join(unknown)
+                + "; add them with a pronunciation to the user dictionary"
+            )
+        self._phrases = {" ".join(p.split()) for p in phrases}
+        self._decoder.add_jsgf_string("luch_grammar", jsgf_for(phrases))
+        self._decoder.activate_search("luch_grammar")
+
+    # -- streaming -----------------------------------------------------------------------
+    def accept(self, pcm: bytes) -> list[Result]:
+        results: list[Result] = []
+        data = self._pending + pcm
+        n = len(data) - len(data) % self._frame_bytes
+        self._pending = data[n:]
+        for i in range(0, n, self._frame_bytes):
+            result = self._frame(data[i : i + self._frame_bytes])
+            if result is not None:
+                results.append(result)
+        return results
+
+    def _frame(self, frame: bytes, last: bool = False) -> Result | None:
+        """Endpoint one frame. The decoder gets the raw audio from a little before the
+        endpointer's speech start to its end decision, so soft word onsets and endings
+        (which the voice-activity detector trims) reach it."""
+        ep = self._endpointer
+        t = self._time
+        self._time += len(frame) / (2 * SAMPLE_RATE)
+        self._recent.append((t, frame))
+        was_in_speech = ep.in_speech
+        if last:
+            ep.end_stream(frame)
+        else:
+            ep.process(frame)
+        if not was_in_speech:
+            if not ep.in_speech:
+                return None
+            self._decoder.start_utt()
+            self._since_partial = 0.0
+            self._last_partial = ""
+            lead = [(ft, f) for ft, f in self._recent if ft >= ep.speech_start - LEAD_IN]
+            self._utt_start = lead[0][0]
+            for _, f in lead:
+                self._decoder.process_raw(f, False, False)
+        elif frame:
+            self._decoder.process_raw(frame, False, False)
+        if not ep.in_speech or last:
+            return self._end_utterance()
+        self._since_partial += len(frame) / (2 * SAMPLE_RATE)
+        if self._since_partial >= PARTIAL_EVERY:
+            self._since_partial = 0.0
+            hyp = self._decoder.hyp()
+            text = hyp.hypstr if hyp is not None else ""
+            if text and text != self._last_partial:
+                self._last_partial = text
+                return Result(text=text, final=False)
+        return None
+
+    def _end_utterance(self) -> Result | None:
+        self._decoder.end_utt()
+        words = []
+        for seg in self._decoder.seg():
+            if seg.word in _FILLERS or seg.word.startswith("++"):
+                continue
+            words.append(
+                Word(
+                    word=_ALT_PRON.sub("", seg.word),
+                    start=self._utt_start + seg.start_frame / FRAME_RATE,
+                    end=self._utt_start + (seg.end_frame + 1) / FRAME_RATE,
+                    confidence=min(1.0, max(0.0, float(seg.prob))),
+                )
+            )
+        text = " ".join(w.word for w in words)
+        if self._phrases is not None and text not in self._phrases:
+            # The grammar search returns its best partial path when no phrase fits the audio;
+            # a prefix such as "go" is not a command, so nothing was recognised.
+            return None
+        return Result(text=text, final=True, words=tuple(words))
+
+    def finish(self) -> Result | None:
+        frame, self._pending = self._pending, b""
+        if self._endpointer.in_speech:
+            return self._frame(frame, last=True)
+        return None
+
+
+def _create(options: EngineOptions) -> Recognizer:
+    return PocketSphinxRecognizer(options)
+
+
+SPEC = EngineSpec(
+    name="pocketsphinx",
+    title="PocketSphinx (built-in US English)",
+    languages=("en",),
+    factory=_create,
+)

@@ -1,0 +1,99 @@
+"""Vosk (Kaldi): any language with an installed model; grammar through ``SetGrammar``."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+from dictation.engines.base import SAMPLE_RATE, EngineOptions, EngineSpec, Recognizer
+from dictation.errors import EngineError, ModelError
+from dictation.models import ModelManager, model_problems
+from dictation.results import Result, Word
+
+_MODELS: dict[Path, object] = {}  # loaded models are large: share one per folder
+_LOCK = threading.Lock()
+
+
+def load_model(path: Path):
+    """The ``vosk.Model`` in ``path``, loaded once per process."""
+    import vosk
+
+    path = Path(path).resolve()
+    with _LOCK:
+        if path not in _MODELS:
+            problems = model_problems(path)
+            if problems:
+                raise ModelError(f"the Vosk model in {path} is not usable: " + "; ".join(problems))
+            vosk.SetLogLevel(-1)
+            try:
+                _MODELS[path] = vosk.Model(str(path))
+            except Exception as err:  # vosk raises a bare Exception
+                raise ModelError(f"Vosk could not load the model in {path}: {err}") from err
+        return _MODELS[path]
+
+
+def resolve_model_dir(options: EngineOptions) -> Path:
+    if options.model_dir is not None:
+        return Path(options.model_dir)
+    path = ModelManager().model_for(options.lang)
+    if path is None:
+        raise EngineError(
+            f"no Vosk model is installed for language {options.lang!r}; install one "
+            "(Settings > Dictation > Models, or point --model at its folder)"
+        )
+    return path
+
+
+def _words(items: list[dict]) -> tuple[Word, ...]:
+    return tuple(
+        Word(str(w["word"]), float(w["start"]), float(w["end"]), float(w.get("conf", 1.0)))
+        for w in items
+    )
+
+
+class VoskRecognizer(Recognizer):
+    def __init__(self, options: EngineOptions) -> None:
+        try:
+            import vosk
+        except ImportError as err:  # pragma: no cover - a packaging fault
+            raise EngineError("Vosk is not installed (pip install vosk)") from err
+        model = load_model(resolve_model_dir(options))
+        if options.grammar:
+            phrases = [" ".join(p.lower().split()) for p in options.grammar] + ["[unk]"]
+            self._rec = vosk.KaldiRecognizer(
+                model, SAMPLE_RATE, json.dumps(phrases, ensure_ascii=False)
+            )
+        else:
+            self._rec = vosk.KaldiRecognizer(model, SAMPLE_RATE)
+        self._rec.SetWords(True)
+        self._last_partial = ""
+
+    def accept(self, pcm: bytes) -> list[Result]:
+        if self._rec.AcceptWaveform(pcm):
+            self._last_partial = ""
+            final = self._final(self._rec.Result())
+            return [final] if final else []
+        text = json.loads(self._rec.PartialResult()).get("partial", "")
+        if text and text != self._last_partial:
+            self._last_partial = text
+            return [Result(text=text, final=False)]
+        return []
+
+    def _final(self, raw: str) -> Result | None:
+        data = json.loads(raw)
+        words = tuple(w for w in _words(data.get("result", [])) if w.word != "[unk]")
+        if not words:
+            return None
+        return Result(text=" ".join(w.word for w in words), final=True, words=words)
+
+    def finish(self) -> Result | None:
+        self._last_partial = ""
+        return self._final(self._rec.FinalResult())
+
+
+def _create(options: EngineOptions) -> Recognizer:
+    return VoskRecognizer(options)
+
+
+SPEC = EngineSpec(name="vosk", title="Vosk", languages=("*",), factory=_create)

@@ -1,0 +1,33 @@
+"""Engine options from the user's choices: language, model, grammar name, user dictionary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dictation.commands import CommandSet
+from dictation.engines import EngineOptions
+from dictation.errors import DictationError
+from dictation.normalize import UserDictionary
+
+GRAMMARS = ("commands",)
+
+
+def build_options(
+    lang: str = "en",
+    model_dir: Path | None = None,
+    grammar: str | None = None,
+    dictionary: UserDictionary | None = None,
+) -> EngineOptions:
+    """Options with the named grammar's phrases and the dictionary's extra words."""
+    dictionary = dictionary if dictionary is not None else UserDictionary.load()
+    phrases = None
+    if grammar == "commands":
+        phrases = CommandSet(lang).grammar()
+    elif grammar is not None:
+        raise DictationError(f"unknown grammar {grammar!r}; choose one of: {', '.join(GRAMMARS)}")
+    return EngineOptions(
+        lang=lang,
+        model_dir=Path(model_dir) if model_dir else None,
+        grammar=phrases,
+        extra_words=dictionary.words.get(lang) or None,
+    )

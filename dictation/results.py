@@ -1,0 +1,40 @@
+"""What an engine returns: words with times and confidences, partial or final."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Word:
+    """One recognised word; times in seconds from the start of the audio stream."""
+
+    word: str
+    start: float
+    end: float
+    confidence: float
+
+    def as_dict(self) -> dict[str, float | str]:
+        return {
+            "word": self.word,
+            "start": round(self.start, 3),
+            "end": round(self.end, 3),
+            "confidence": round(self.confidence, 3),
+        }
+
+
+@dataclass(frozen=True)
+class Result:
+    """A hypothesis for one utterance: ``final`` once the engine will not change it."""
+
+    text: str
+    final: bool
+    words: tuple[Word, ...] = field(default_factory=tuple)
+
+    @property
+    def start(self) -> float | None:
+        return self.words[0].start if self.words else None
+
+    @property
+    def end(self) -> float | None:
+        return self.words[-1].end if self.words else None

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from dictation.normalize import UserDictionary
+from dictation.results import Result
+from dictation.transcript import DictationProcessor, Transcript
+
+
+def _feed(processor: DictationProcessor, *utterances: str) -> list[str]:
+    names = []
+    for u in utterances:
+        names += [c.name for c in processor.process(Result(u, final=True)).commands]
+    return names
+
+
+def test_english_report_with_punctuation_numbers_and_grades():
+    p = DictationProcessor("en")
+    names = _feed(
+        p,
+        "bilateral ground glass opacities comma involvement twenty five percent period",
+        "new paragraph impression ct two",
+        "next field",
+    )
+    assert p.transcript.text == (
+        "Bilateral ground-glass opacities, involvement 25%.\n\nImpression CT-2"
+    )
+    assert names == ["comma", "period", "new_paragraph", "next_field"]
+
+
+def test_russian_report():
+    p = DictationProcessor("ru")
+    _feed(p, "объём поражения двадцать пять процентов запятая ка тэ два точка", "очагов нет точка")
+    assert p.transcript.text == "Объём поражения 25%, КТ-2. Очагов нет."
+
+
+def test_scratch_that_and_delete_last_word():
+    p = DictationProcessor("en", normalizer=None)
+    _feed(p, "no nodules period", "wrong words here", "scratch that")
+    assert p.transcript.text == "No nodules."
+    _feed(p, "small effusion left", "delete last word")
+    assert p.transcript.text == "No nodules. Small effusion"
+    _feed(p, "delete last word", "delete last word", "delete last word")
+    assert p.transcript.text == "No"
+
+
+def test_partials_do_not_change_the_text():
+    p = DictationProcessor("en")
+    assert p.process(Result("next field", final=False)).commands == ()
+    assert p.transcript.text == ""
+
+
+def test_capitalisation_rules():
+    t = Transcript()
+    t.add(["no", "change", "?", "stable", ".", "\n", "see", "above", ",", "mm"])
+    assert t.text == "No change? Stable.\nSee above, mm"
+    assert UserDictionary()  # an empty dictionary is valid
