@@ -47,23 +47,28 @@ def midline_columns(body: np.ndarray) -> np.ndarray:
 
 def aerated_lung(hu: np.ndarray, body: np.ndarray, spacing) -> np.ndarray:
     """Air inside the body in components big enough to be lung (bowel gas dropped)."""
-    air = (hu < AIR_HU) & body
-    labels, n = ndi.label(air)
+    return keep_lung_components((hu < AIR_HU) & body, spacing)
+
+
+def keep_lung_components(mask: np.ndarray, spacing) -> np.ndarray:
+    """Components of ``mask`` big enough to be lung (>= 5 mL and >= 10 % of the largest)."""
+    labels, n = ndi.label(mask)
     if n == 0:
-        return air
+        return mask
     sizes = np.bincount(labels.ravel()) * float(np.prod(spacing)) / 1000.0
     sizes[0] = 0
     keep = (sizes >= MIN_LUNG_ML) & (sizes >= 0.1 * sizes.max())
     return keep[labels]
 
 
-def split_sides(lung: np.ndarray, body: np.ndarray, orient: Orientation) -> tuple[np.ndarray, np.ndarray]:
+def split_sides(lung: np.ndarray, body: np.ndarray,
+                orient: Orientation) -> tuple[np.ndarray, np.ndarray]:
     """Split a lung mask into (right, left) by components and the body midline."""
     mid = midline_columns(body)
     cols = np.arange(lung.shape[2])
     left_of_mid = (cols[None, :] > mid[:, None]) if orient.left_is_high_i else (
         cols[None, :] < mid[:, None])  # [k, i]: column lies on the patient's left
-    labels, n = ndi.label(lung)
+    labels, _n = ndi.label(lung)
     right = np.zeros_like(lung)
     left = np.zeros_like(lung)
     objects = ndi.find_objects(labels)
@@ -104,7 +109,7 @@ def fill_lung(side: np.ndarray, other: np.ndarray, body: np.ndarray, spacing) ->
     """Add vessels and consolidated lung to one lung: closing (on a coarse grid) + hole fill."""
     if not side.any():
         return side
-    f = max(1, int(round(2.8 / float(spacing[0]))))  # coarse grid of about 2.8 mm in-plane
+    f = max(1, round(2.8 / float(spacing[0])))  # coarse grid of about 2.8 mm in-plane
     ks, js, is_ = side.shape
     jp, ip = -(-js // f) * f, -(-is_ // f) * f
     padded = np.zeros((ks, jp, ip), bool)
@@ -126,10 +131,10 @@ def _smooth_upsample(mask: np.ndarray, f: int) -> np.ndarray:
     if f == 1:
         return mask
     import torch
-    import torch.nn.functional as F
+    import torch.nn.functional as nnf
 
     t = torch.from_numpy(mask.astype(np.float32))[:, None]
-    up = F.interpolate(t, scale_factor=f, mode="bilinear", align_corners=False)
+    up = nnf.interpolate(t, scale_factor=f, mode="bilinear", align_corners=False)
     return up[:, 0].numpy() >= 0.5
 
 

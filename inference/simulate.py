@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import torch
-import torch.nn.functional as F
+import torch.nn.functional as nnf
 from scipy import ndimage as ndi
 
 from inference.geometry import Orientation
@@ -35,7 +35,7 @@ class SimulatedCase:
 
 
 def _coarse_factor(spacing) -> int:
-    return max(1, int(round(2.8 / float(spacing[0]))))
+    return max(1, round(2.8 / float(spacing[0])))
 
 
 def _smooth_noise(shape, sigma_vox, rng: np.random.Generator) -> np.ndarray:
@@ -46,7 +46,8 @@ def _smooth_noise(shape, sigma_vox, rng: np.random.Generator) -> np.ndarray:
 
 def _upsample(field_c: np.ndarray, shape) -> np.ndarray:
     t = torch.from_numpy(np.ascontiguousarray(field_c, dtype=np.float32))[None, None]
-    return F.interpolate(t, size=tuple(shape), mode="trilinear", align_corners=False)[0, 0].numpy()
+    up = nnf.interpolate(t, size=tuple(shape), mode="trilinear", align_corners=False)
+    return up[0, 0].numpy()
 
 
 def _downsample_mask(mask: np.ndarray, f: int) -> np.ndarray:

@@ -1,0 +1,181 @@
+"""DICOM outputs of a pre-read: a SEG (lungs, GGO, consolidation) and a TID 1500 SR.
+
+Both reference the source CT series, so they need a DICOM source; a NIfTI input has no
+UIDs to reference (write the label map as NIfTI instead). Codes not found in SNOMED CT /
+DCM use the private scheme ``99LUCH``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import highdicom as hd
+import numpy as np
+import pydicom
+from pydicom.sr.codedict import codes
+
+from inference.errors import DicomOutputError
+from inference.labels import Label
+from inference.preread import PreReadResult
+from studies import Volume
+
+MANUFACTURER = "Luch"
+SCHEME = "99LUCH"
+SEG_SERIES_NUMBER, SR_SERIES_NUMBER = 9901, 9902
+
+RIGHT_LUNG = hd.sr.CodedConcept("3341006", "SCT", "Right lung")
+LEFT_LUNG = hd.sr.CodedConcept("44029006", "SCT", "Left lung")
+GGO_CODE = hd.sr.CodedConcept("GGO", SCHEME, "Ground-glass opacity")
+CONSOLIDATION_CODE = hd.sr.CodedConcept("CONSOLIDATION", SCHEME, "Consolidation")
+INVOLVEMENT = hd.sr.CodedConcept("INVOLVEMENT", SCHEME, "Lung involvement by GGO and consolidation")
+CT_GRADE = hd.sr.CodedConcept("CTGRADE", SCHEME, "CT severity grade (CT-0..CT-4)")
+PROBABILITY = hd.sr.CodedConcept("COVIDPROB", SCHEME, "COVID-19 pattern probability")
+VOLUME = hd.sr.CodedConcept("118565006", "SCT", "Volume")
+ALTERED = hd.sr.CodedConcept("49755003", "SCT", "Morphologically Altered Structure")
+ML = hd.sr.CodedConcept("ml", "UCUM", "milliliter")
+PERCENT = hd.sr.CodedConcept("%", "UCUM", "percent")
+
+# SEG segment number -> (label values, label, category, type)
+SEGMENTS = {
+    1: ((Label.LUNG_RIGHT,), "Right lung (aerated)", codes.SCT.AnatomicalStructure, RIGHT_LUNG),
+    2: ((Label.LUNG_LEFT,), "Left lung (aerated)", codes.SCT.AnatomicalStructure, LEFT_LUNG),
+    3: ((Label.GGO_RIGHT, Label.GGO_LEFT), "Ground-glass opacity",
+        ALTERED, GGO_CODE),
+    4: ((Label.CONSOLIDATION_RIGHT, Label.CONSOLIDATION_LEFT), "Consolidation",
+        ALTERED, CONSOLIDATION_CODE),
+}
+
+
+def _normal(ds) -> np.ndarray:
+    iop = np.array(ds.ImageOrientationPatient, float)
+    return np.cross(iop[:3], iop[3:])
+
+
+def _with_sop_uids(ds: pydicom.Dataset) -> pydicom.Dataset:
+    """Some exporters leave SOP Class/Instance UID only in the file meta: copy them over."""
+    meta = getattr(ds, "file_meta", None)
+    if not ds.get("SOPClassUID"):
+        ds.SOPClassUID = (getattr(meta, "MediaStorageSOPClassUID", None)
+                          or pydicom.uid.CTImageStorage)
+    if not ds.get("SOPInstanceUID") and getattr(meta, "MediaStorageSOPInstanceUID", None):
+        ds.SOPInstanceUID = meta.MediaStorageSOPInstanceUID
+    if not ds.get("SOPInstanceUID"):
+        raise DicomOutputError("A source image has no SOP Instance UID; SEG/SR cannot refer to it")
+    return ds
+
+
+def source_datasets(path: str | Path, volume: Volume) -> list[pydicom.Dataset]:
+    """Headers of the source series in the volume's slice order, checked against it."""
+    path = Path(path)
+    if path.is_file() and path.name.lower().endswith((".nii", ".nii.gz")):
+        raise DicomOutputError("DICOM SEG and SR need a DICOM source series; this study is "
+                               "NIfTI (write the label map with --mask instead)")
+    files = sorted(p for p in (path.rglob("*") if path.is_dir() else [path]) if p.is_file())
+    uid = volume.info.series_instance_uid
+    found = []
+    for f in files:
+        try:
+            ds = pydicom.dcmread(f, stop_before_pixels=True)
+        except (pydicom.errors.InvalidDicomError, OSError, ValueError):
+            continue
+        if "ImagePositionPatient" in ds and (not uid or ds.get("SeriesInstanceUID") == uid):
+            found.append(_with_sop_uids(ds))
+    if not found:
+        raise DicomOutputError("DICOM SEG and SR need a DICOM source series; none found here")
+    normal = _normal(found[0])
+    found.sort(key=lambda d: float(np.dot(normal, np.array(d.ImagePositionPatient, float))))
+    if len(found) != volume.shape[0]:
+        raise DicomOutputError("The source series does not match the analysed volume "
+                               f"({len(found)} images, {volume.shape[0]} slices)")
+    return found
+
+
+def make_seg(result: PreReadResult, sources: list[pydicom.Dataset]) -> hd.seg.Segmentation:
+    """A binary SEG with four non-overlapping segments over the source frames."""
+    lut = np.zeros(256, np.uint8)
+    for number, (values, *_rest) in SEGMENTS.items():
+        lut[list(values)] = number
+    label_map = lut[result.labels]
+    algorithm = hd.AlgorithmIdentificationSequence(
+        name=f"luch-{result.engine}", version=result.model_version,
+        family=codes.cid7162.ArtificialIntelligence)
+    descriptions = [
+        hd.seg.SegmentDescription(
+            segment_number=n, segment_label=label, segmented_property_category=category,
+            segmented_property_type=prop,
+            algorithm_type=hd.seg.SegmentAlgorithmTypeValues.AUTOMATIC,
+            algorithm_identification=algorithm, tracking_uid=hd.UID(), tracking_id=label)
+        for n, (_values, label, category, prop) in SEGMENTS.items()
+    ]
+    try:
+        return hd.seg.Segmentation(
+            source_images=sources, pixel_array=label_map,
+            segmentation_type=hd.seg.SegmentationTypeValues.BINARY,
+            segment_descriptions=descriptions, series_instance_uid=hd.UID(),
+            series_number=SEG_SERIES_NUMBER, sop_instance_uid=hd.UID(), instance_number=1,
+            manufacturer=MANUFACTURER, manufacturer_model_name="Luch AI pre-read",
+            software_versions=result.model_version, device_serial_number="0",
+            series_description="AI pre-read lungs/GGO/consolidation (investigational)",
+            content_description="Investigational AI segmentation", content_label="AI_PREREAD",
+            omit_empty_frames=True)
+    except (ValueError, TypeError, AttributeError) as err:
+        raise DicomOutputError(f"Cannot build the DICOM SEG: {err}") from err
+
+
+def _tracking(name: str) -> hd.sr.TrackingIdentifier:
+    return hd.sr.TrackingIdentifier(uid=hd.UID(), identifier=name)
+
+
+def _code(value: str, meaning: str) -> hd.sr.CodedConcept:
+    return hd.sr.CodedConcept(value.upper(), SCHEME, meaning)
+
+
+def make_sr(result: PreReadResult, sources: list[pydicom.Dataset],
+            seg: hd.seg.Segmentation | None = None) -> hd.sr.Comprehensive3DSR:
+    """A Comprehensive 3D SR (TID 1500) with volumes, involvement, grade and pattern."""
+    m = result.measures
+    device = hd.sr.ObserverContext(
+        observer_type=codes.DCM.Device,
+        observer_identifying_attributes=hd.sr.DeviceObserverIdentifyingAttributes(
+            uid=hd.UID(), name="Luch AI pre-read", manufacturer_name=MANUFACTURER,
+            model_name=f"{result.engine} {result.model_version}"))
+    context = hd.sr.ObservationContext(observer_device_context=device)
+    groups: list = []
+    for name, site, side in (("Right lung", RIGHT_LUNG, "right"), ("Left lung", LEFT_LUNG, "left")):
+        groups.append(hd.sr.MeasurementsAndQualitativeEvaluations(
+            tracking_identifier=_tracking(name), finding_sites=[hd.sr.FindingSite(site)],
+            measurements=[
+                hd.sr.Measurement(VOLUME, m.volumes_ml[f"lung_{side}"], ML),
+                hd.sr.Measurement(INVOLVEMENT, m.involvement_percent[side], PERCENT)]))
+    for number, key, code in ((3, "ggo", GGO_CODE), (4, "consolidation", CONSOLIDATION_CODE)):
+        measurement = [hd.sr.Measurement(VOLUME, m.volumes_ml[key], ML)]
+        if seg is not None:
+            ref = hd.sr.ReferencedSegment(
+                sop_class_uid=seg.SOPClassUID, sop_instance_uid=seg.SOPInstanceUID,
+                segment_number=number,
+                source_series=hd.sr.SourceSeriesForSegmentation(sources[0].SeriesInstanceUID))
+            groups.append(hd.sr.VolumetricROIMeasurementsAndQualitativeEvaluations(
+                tracking_identifier=_tracking(code.meaning), referenced_segment=ref,
+                finding_type=code, measurements=measurement))
+        else:
+            groups.append(hd.sr.MeasurementsAndQualitativeEvaluations(
+                tracking_identifier=_tracking(code.meaning), finding_type=code,
+                measurements=measurement))
+    groups.append(hd.sr.MeasurementsAndQualitativeEvaluations(
+        tracking_identifier=_tracking("Both lungs"),
+        measurements=[hd.sr.Measurement(INVOLVEMENT, m.involvement_percent["total"], PERCENT)],
+        qualitative_evaluations=[
+            hd.sr.QualitativeEvaluation(CT_GRADE, _code(m.grade, m.grade)),
+            hd.sr.QualitativeEvaluation(PROBABILITY, _code(m.probability, m.probability))]))
+    report = hd.sr.MeasurementReport(
+        observation_context=context, procedure_reported=codes.LN.CTUnspecifiedBodyRegion,
+        imaging_measurements=groups)
+    evidence = list(sources) + ([seg] if seg is not None else [])
+    try:
+        return hd.sr.Comprehensive3DSR(
+            evidence=evidence, content=report, series_instance_uid=hd.UID(),
+            series_number=SR_SERIES_NUMBER, sop_instance_uid=hd.UID(), instance_number=1,
+            manufacturer=MANUFACTURER, is_complete=True,
+            series_description="AI pre-read measurements (investigational)")
+    except (ValueError, TypeError, AttributeError) as err:
+        raise DicomOutputError(f"Cannot build the DICOM SR: {err}") from err

@@ -1,0 +1,152 @@
+"""Measures of a pre-read label map: volumes, % involvement, grade, pattern, quality flags."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+from scipy import ndimage as ndi
+
+from inference.geometry import Orientation, voxel_ml
+from inference.grading import NOT_ASSESSABLE, GradeRule, grade_of
+from inference.labels import CONSOLIDATION, GGO, LEFT, RIGHT
+
+MIN_LESION_ML = 1.0  # below this a lung counts as free of lesions (noise floor)
+MIN_LUNGS_ML = 400.0  # less aerated+diseased lung than this in view: not assessable
+MIN_ONE_LUNG_ML = 100.0
+MIN_EXTENT_MM = 100.0  # craniocaudal lung coverage needed for a grade
+PERIPHERAL_MM = 20.0  # lesion within this of the lung surface counts as peripheral
+
+
+@dataclass
+class PatternFeatures:
+    """Distribution of lesions that drives the suggested COVID-19 probability."""
+
+    bilateral: bool = False
+    peripheral_share: float = 0.0
+    lower_zone_share: float = 0.0
+    ggo_share: float = 0.0
+
+
+@dataclass
+class Measures:
+    """Everything the report shows; percentages in %, volumes in mL."""
+
+    grade: str
+    grade_worst_lung: str
+    grade_both_lungs: str
+    rule: str
+    involvement_percent: dict[str, float]
+    volumes_ml: dict[str, float]
+    probability: str
+    features: PatternFeatures = field(default_factory=PatternFeatures)
+    quality_flags: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _ml(mask_count: int, spacing) -> float:
+    return round(mask_count * voxel_ml(spacing), 1)
+
+
+def measure(labels: np.ndarray, spacing, orient: Orientation,
+            rule: GradeRule | str = GradeRule.WORST_LUNG,
+            flags: list[str] | None = None) -> Measures:
+    """Volumes, involvement, grades and pattern of a sided label map (see :mod:`labels`)."""
+    rule = GradeRule(rule)
+    flags = list(flags or [])
+    counts = np.bincount(labels.ravel(), minlength=7)
+    right = int(sum(counts[v] for v in RIGHT))
+    left = int(sum(counts[v] for v in LEFT))
+    ggo_r, ggo_l = int(counts[GGO[0]]), int(counts[GGO[1]])
+    con_r, con_l = int(counts[CONSOLIDATION[0]]), int(counts[CONSOLIDATION[1]])
+    les_r, les_l = ggo_r + con_r, ggo_l + con_l
+    ml = voxel_ml(spacing)
+    floor = MIN_LESION_ML / ml
+    pr = 100.0 * les_r / right if right and les_r >= floor else 0.0
+    pl = 100.0 * les_l / left if left and les_l >= floor else 0.0
+    lesion_total = (les_r if pr else 0) + (les_l if pl else 0)
+    pt = 100.0 * lesion_total / (right + left) if right + left else 0.0
+    volumes = {"lung_left": _ml(left, spacing), "lung_right": _ml(right, spacing),
+               "ggo": _ml(ggo_r + ggo_l, spacing), "consolidation": _ml(con_r + con_l, spacing)}
+    involvement = {"left": round(pl, 1), "right": round(pr, 1), "total": round(pt, 1)}
+    flags += coverage_flags(labels, spacing, volumes)
+    assessable = not any(f.startswith("not-assessable") for f in flags)
+    if not assessable:
+        return Measures(NOT_ASSESSABLE, NOT_ASSESSABLE, NOT_ASSESSABLE, rule.value, involvement,
+                        volumes, NOT_ASSESSABLE, PatternFeatures(), flags)
+    worst, both = grade_of(max(pr, pl)), grade_of(pt)
+    grade = worst if rule is GradeRule.WORST_LUNG else both
+    features = pattern_features(labels, spacing, orient, les_r >= floor and les_l >= floor)
+    probability = covid_probability(features, lesion_total > 0)
+    return Measures(grade, worst, both, rule.value, involvement, volumes, probability, features,
+                    flags)
+
+
+def coverage_flags(labels: np.ndarray, spacing, volumes: dict[str, float]) -> list[str]:
+    """Quality flags about how much lung is in view; ``not-assessable:*`` ones block a grade."""
+    flags = []
+    lung = labels > 0
+    total = volumes["lung_left"] + volumes["lung_right"]
+    per_slice = lung.reshape(lung.shape[0], -1).sum(axis=1)
+    ks = np.nonzero(per_slice)[0]
+    extent = (ks[-1] - ks[0] + 1) * float(spacing[2]) if ks.size else 0.0
+    if total < MIN_LUNGS_ML:
+        flags.append("not-assessable:lungs-missing-or-barely-in-view")
+    elif extent < MIN_EXTENT_MM:
+        flags.append("not-assessable:too-little-lung-coverage")
+    elif min(volumes["lung_left"], volumes["lung_right"]) < MIN_ONE_LUNG_ML:
+        flags.append("not-assessable:one-lung-not-found")
+    if ks.size and per_slice.max() > 0:
+        if per_slice[0] > 0.25 * per_slice.max():
+            flags.append("lungs-cut-off-at-first-slice")
+        if per_slice[-1] > 0.25 * per_slice.max():
+            flags.append("lungs-cut-off-at-last-slice")
+    if float(spacing[2]) > 5.0:
+        flags.append("thick-slices")
+    return flags
+
+
+def pattern_features(labels: np.ndarray, spacing, orient: Orientation,
+                     bilateral: bool) -> PatternFeatures:
+    """Peripheral, lower-zone and GGO shares of the lesions (on a ~3 mm grid for speed)."""
+    f = max(1, round(3.0 / float(spacing[0])))
+    sub = labels[:, ::f, ::f]
+    lung = sub > 0
+    lesion = np.isin(sub, GGO + CONSOLIDATION)
+    n_les = int(lesion.sum())
+    if not n_les:
+        return PatternFeatures(bilateral=False)
+    sampling = (float(spacing[2]), float(spacing[1]) * f, float(spacing[0]) * f)
+    depth = ndi.distance_transform_edt(np.pad(lung, 1), sampling=sampling)[1:-1, 1:-1, 1:-1]
+    peripheral = float((depth[lesion] <= PERIPHERAL_MM).mean())
+    ks = np.nonzero(lung.any(axis=(1, 2)))[0]
+    mid = (ks[0] + ks[-1]) / 2.0
+    k_les = np.nonzero(lesion)[0]
+    lower = float((k_les < mid).mean() if orient.superior_is_high_k else (k_les > mid).mean())
+    ggo_share = float(np.isin(sub, GGO).sum() / n_les)
+    return PatternFeatures(bool(bilateral), round(peripheral, 3), round(lower, 3),
+                           round(ggo_share, 3))
+
+
+def covid_probability(feat: PatternFeatures, has_lesions: bool) -> str:
+    """Suggested likelihood that the pattern is COVID-19: high, medium, low or atypical.
+
+    Typical: bilateral, peripheral, lower-zone, GGO-dominant opacities. Consolidation
+    without GGO is atypical (e.g. lobar bacterial pneumonia). No lesions: low.
+    """
+    if not has_lesions:
+        return "low"
+    if feat.ggo_share < 0.2:
+        return "atypical"
+    typical = [feat.bilateral, feat.peripheral_share >= 0.5, feat.lower_zone_share >= 0.5,
+               feat.ggo_share >= 0.5]
+    score = sum(typical)
+    if score == 4 or (score == 3 and feat.bilateral and feat.ggo_share >= 0.5):
+        return "high"
+    if score >= 2:
+        return "medium"
+    if not feat.bilateral and feat.peripheral_share < 0.3:
+        return "atypical"
+    return "low"

@@ -1,0 +1,169 @@
+"""Segmentation engines behind one interface, in a registry: the U-Net and the classical one.
+
+``segment(volume, progress, cancel) -> labels`` returns a sided ``uint8`` label map
+(:class:`inference.labels.Label`) of the volume's shape.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+from scipy import ndimage as ndi
+
+from inference.errors import AnalysisCancelled, InferenceError
+from inference.geometry import Orientation
+from inference.labels import CLASS_CONSOLIDATION, CLASS_GGO, Label
+from inference.lungs import body_mask, keep_lung_components, segment_lungs, split_sides
+from studies import Volume
+
+Progress = Callable[[float], None]
+SLAB = 16  # slices per forward pass: bounds memory (about 70 MB of logits at 512x512)
+
+
+class Segmenter(Protocol):
+    name: str
+    version: str
+    device: str
+
+    def segment(self, volume: Volume, progress: Progress | None,
+                cancel: threading.Event | None) -> np.ndarray: ...
+
+
+def _check(cancel: threading.Event | None) -> None:
+    if cancel is not None and cancel.is_set():
+        raise AnalysisCancelled("AI pre-read cancelled")
+
+
+def sided_labels(lung: np.ndarray, ggo: np.ndarray, cons: np.ndarray, right: np.ndarray,
+                 left: np.ndarray) -> np.ndarray:
+    """Combine lung sides and lesion classes into one sided label map."""
+    out = np.zeros(lung.shape, np.uint8)
+    out[right] = Label.LUNG_RIGHT
+    out[left] = Label.LUNG_LEFT
+    out[ggo & right] = Label.GGO_RIGHT
+    out[ggo & left] = Label.GGO_LEFT
+    out[cons & right] = Label.CONSOLIDATION_RIGHT
+    out[cons & left] = Label.CONSOLIDATION_LEFT
+    return out
+
+
+def classical_lesions(hu: np.ndarray, lung: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Densitometric GGO (-750..-300 HU) and consolidation (-250..+200 HU) in lung, opened
+    to drop vessels and partial-volume rims."""
+    ks = np.nonzero(lung.any(axis=(1, 2)))[0]
+    ggo = np.zeros_like(lung)
+    cons = np.zeros_like(lung)
+    if not ks.size:
+        return ggo, cons
+    sl = slice(ks[0], ks[-1] + 1)
+    smooth = ndi.uniform_filter(hu[sl].astype(np.float32), size=(1, 5, 5))
+    inside = lung[sl]
+    plane = np.zeros((3, 3, 3), bool)
+    plane[1] = True
+    c = ndi.binary_opening(inside & (smooth > -250) & (smooth < 200), plane, iterations=3)
+    g = ndi.binary_opening(inside & (smooth >= -750) & (smooth <= -300) & ~c, plane, iterations=2)
+    cons[sl], ggo[sl] = c, g
+    return ggo, cons
+
+
+@dataclass
+class ClassicalSegmenter:
+    """Thresholds, components and morphology: the baseline and the fallback."""
+
+    name: str = "classical"
+    version: str = "1.0"
+    device: str = "cpu"
+
+    def segment(self, volume: Volume, progress: Progress | None = None,
+                cancel: threading.Event | None = None) -> np.ndarray:
+        _check(cancel)
+        right, left = segment_lungs(volume.voxels, volume.spacing, Orientation.of(volume))
+        if progress:
+            progress(0.6)
+        _check(cancel)
+        ggo, cons = classical_lesions(volume.voxels, right | left)
+        if progress:
+            progress(1.0)
+        return sided_labels(right | left, ggo, cons, right, left)
+
+
+def pick_device(requested: str) -> str:
+    """``auto`` -> ``cuda`` when a GPU is usable, else ``cpu``; an unusable request is an error."""
+    import torch
+
+    if requested == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if requested == "cuda" and not torch.cuda.is_available():
+        raise InferenceError("No CUDA GPU is available here; use --device cpu or auto")
+    if requested not in ("cpu", "cuda"):
+        raise InferenceError(f"Unknown device {requested!r}; use auto, cpu or cuda")
+    return requested
+
+
+class UNetSegmenter:
+    """The shipped 2D U-Net, slab by slab, then lungs cleaned and split into sides."""
+
+    name = "unet"
+
+    def __init__(self, weights: Path | None = None, device: str = "auto") -> None:
+        import torch
+
+        from inference.weights import DEFAULT_WEIGHTS, load_model
+
+        self.device = pick_device(device)
+        model, self.meta = load_model(weights or DEFAULT_WEIGHTS)
+        self.version = str(self.meta.get("version", "?"))
+        if self.device == "cpu":
+            torch.set_num_threads(os.cpu_count() or 1)
+        else:
+            torch.backends.cudnn.deterministic = True
+            torch.backends.cudnn.benchmark = False
+        self.model = model.to(self.device)
+
+    def segment(self, volume: Volume, progress: Progress | None = None,
+                cancel: threading.Event | None = None) -> np.ndarray:
+        classes = self._classes(volume, progress, cancel)
+        _check(cancel)
+        return self._postprocess(volume, classes)
+
+    def _classes(self, volume, progress, cancel) -> np.ndarray:
+        import torch
+        import torch.nn.functional as nnf
+
+        from inference.model import to_input
+
+        n, rows, cols = volume.shape
+        out = np.empty((n, rows, cols), np.uint8)
+        cuda = self.device == "cuda"
+        with torch.inference_mode():
+            for start in range(0, n, SLAB):
+                _check(cancel)
+                x = to_input(volume.voxels[start:start + SLAB]).to(self.device)
+                with torch.autocast("cuda", dtype=torch.float16, enabled=cuda):
+                    logits = self.model(x)
+                logits = nnf.interpolate(logits.float(), size=(rows, cols), mode="bilinear",
+                                       align_corners=False)
+                out[start:start + SLAB] = logits.argmax(1).to(torch.uint8).cpu().numpy()
+                if progress:
+                    progress(0.85 * min(n, start + SLAB) / n)
+        return out
+
+    def _postprocess(self, volume: Volume, classes: np.ndarray) -> np.ndarray:
+        body = body_mask(volume.voxels)
+        # Lung = what the network calls lung, inside the body, in lung-sized components.
+        lung = keep_lung_components((classes > 0) & body, volume.spacing)
+        right, left = split_sides(lung, body, Orientation.of(volume))
+        return sided_labels(lung, (classes == CLASS_GGO) & lung,
+                            (classes == CLASS_CONSOLIDATION) & lung, right, left)
+
+
+SEGMENTERS: dict[str, Callable[..., Segmenter]] = {
+    "unet": UNetSegmenter,
+    "classical": lambda **_: ClassicalSegmenter(),
+}

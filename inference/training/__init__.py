@@ -1,0 +1,1 @@
+"""Reproducible training recipe of the shipped pre-read weights (see ``train.py``)."""
