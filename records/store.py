@@ -219,10 +219,13 @@ class Store:
                     text: str, status: ReportStatus | str = ReportStatus.DRAFT,
                     protocol: str = "", report_uid: str | None = None,
                     signed_at: datetime | None = None, base_remote_sop_uid: str | None = None,
+                    new_report_uid: str | None = None, legacy: bool = False,
                     ) -> ReportVersionRecord:
         """Save a new version of a report (a new report when ``report_uid`` is None).
 
         Drafts stay local; any other status is queued for the archive in the same transaction.
+        ``new_report_uid`` names a new report (imports use stable names to stay idempotent);
+        ``legacy`` lets an imported report start in any status, e.g. amended.
         """
         status = ReportStatus(status)
         with self.session() as s:
@@ -230,6 +233,8 @@ class Store:
                 study = self._upsert_study(s, study_instance_uid)
                 report = Report(study=study, protocol=protocol, status=status, author=author,
                                 base_remote_sop_uid=base_remote_sop_uid)
+                if new_report_uid:
+                    report.uid = new_report_uid
                 s.add(report)
                 s.flush()
                 previous = None
@@ -240,7 +245,7 @@ class Store:
                 if report.study.study_instance_uid != study_instance_uid:
                     raise RecordsError("the report belongs to another study")
                 previous = report.status if report.current_version else None
-            if status not in TRANSITIONS[previous]:
+            if status not in TRANSITIONS[previous] and not (legacy and previous is None):
                 was = previous.value if previous else "new"
                 raise InvalidTransition(f"a {was} report cannot become {status.value}")
             if status in SIGNED and signed_at is None:
@@ -262,6 +267,10 @@ class Store:
             if status is not ReportStatus.DRAFT:
                 self._enqueue(s, KIND_REPORT, version.id, study_instance_uid)
             return _version_record(version)
+
+    def has_report(self, report_uid: str) -> bool:
+        with self.session() as s:
+            return s.scalar(select(Report.id).where(Report.uid == report_uid)) is not None
 
     def report_versions(self, report_uid: str) -> list[ReportVersionRecord]:
         with self.session() as s:

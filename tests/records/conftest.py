@@ -12,6 +12,7 @@ from records import Store, open_store
 from records.sync import Backoff, SyncEngine
 
 FAST = Backoff(base_s=0.01, cap_s=0.05)
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
