@@ -195,3 +195,19 @@ def test_missing_path_is_a_clear_error(tmp_path) -> None:
     (tmp_path / "empty").mkdir()
     with pytest.raises(studies.NoSeriesFound):
         studies.open_volume(tmp_path / "empty")
+
+
+def test_resample_non_uniform_series_to_uniform(make_series) -> None:
+    from studies.resample import resample_uniform
+
+    positions = [0, 2.5, 5, 7.5, 10, 11.25, 12.5, 15, 17.5, 20]
+    volume = studies.open_volume(make_series(slices=10, positions=positions))
+    uniform = resample_uniform(volume, 1.25)
+    assert uniform.shape[0] == 17 and uniform.spacing[2] == 1.25
+    assert uniform.origin == volume.origin
+    np.testing.assert_array_equal(uniform.voxels[0], volume.voxels[0])
+    np.testing.assert_array_equal(uniform.voxels[-1], volume.voxels[-1])
+    np.testing.assert_array_equal(uniform.voxels[9], volume.voxels[5])  # 11.25 mm
+    midway = (volume.voxels[0].astype(float) + volume.voxels[1]) / 2
+    np.testing.assert_array_equal(uniform.voxels[1], np.rint(midway))
+    assert not any("not uniform" in w for w in uniform.warnings)
