@@ -1,0 +1,115 @@
+"""Capture and the no-drop queue; live audio through sounddevice from a PulseAudio pipe source."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from dictation.audio import AudioCapture, SpillQueue, level_dbfs
+from dictation.engines import create_recognizer
+from dictation.errors import AudioDeviceError
+from dictation.options import build_options
+from dictation.session import DictationSession
+from dictation.synth import synthesize
+from dictation.transcribe import read_audio
+from dictation.transcript import DictationProcessor
+from dictation.wer import word_error_rate
+
+
+def test_spill_queue_keeps_every_chunk_in_order_when_the_reader_lags():
+    q = SpillQueue(memory_limit=10_000)
+    chunks = [bytes([i % 256]) * 1600 for i in range(200)]  # 320 kB, 32x the memory limit
+    got: list[bytes] = []
+
+    def slow_reader():
+        while len(got) < len(chunks):
+            chunk = q.get(timeout=5)
+            assert chunk is not None
+            got.append(chunk)
+            if len(got) % 20 == 0:
+                time.sleep(0.01)
+
+    reader = threading.Thread(target=slow_reader)
+    reader.start()
+    for c in chunks:
+        q.put(c)
+    reader.join(30)
+    assert got == chunks
+    assert q.spilled_bytes > 0  # the disk path was used
+    assert q.get(timeout=0.01) is None
+    q.put(b"after")  # reusable after draining the spill file
+    assert q.get(timeout=0.1) == b"after"
+    q.close()
+
+
+def test_level_meter():
+    assert level_dbfs(None) == -120.0
+    full = (np.ones(800) * 32767).astype(np.int16).tobytes()
+    assert level_dbfs(full) == pytest.approx(0.0, abs=0.01)
+    half = (np.ones(800) * 16384).astype(np.int16).tobytes()
+    assert level_dbfs(half) == pytest.approx(-6.02, abs=0.05)
+
+
+def test_opening_a_missing_device_is_a_clear_error():
+    capture = AudioCapture(SpillQueue(), device="no such microphone")
+    with pytest.raises(AudioDeviceError, match="cannot open the microphone"):
+        capture.start()
+
+
+DIGITS_REF = "one zero zero zero one nine oh two one oh zero one eight zero three"
+
+
+@pytest.mark.slow
+def test_live_dictation_from_a_pulseaudio_microphone(pulse_mic, shared_data: Path):
+    events = []
+    session = DictationSession(create_recognizer("pocketsphinx"), DictationProcessor("en"),
+                               events.append, device=pulse_mic.device)
+    speech = read_audio(shared_data / "speech" / "digits-en-16k.wav")
+    session.start()
+    pulse_mic.play(speech)
+    pulse_mic.play(np.zeros(16000, np.int16))
+    assert pulse_mic.wait_played(30)
+    time.sleep(0.3)
+    assert session.capture.level > -120.0 or session.capture.last_chunk is not None
+    session.stop()
+    finals = [e.result for e in events if e.kind == "final"]
+    hyp = " ".join(r.text for r in finals)
+    assert word_error_rate(DIGITS_REF, hyp) <= 0.2, hyp
+    assert events[-1].kind == "stopped"
+    assert len(session.audio) >= 2 * len(speech)  # everything heard is kept
+
+
+@pytest.mark.slow
+def test_microphone_lost_mid_dictation_reports_and_recovers(pulse_mic):
+    events = []
+    errors = threading.Event()
+
+    def on_event(e):
+        events.append(e)
+        if e.kind == "error":
+            errors.set()
+
+    recognizer = create_recognizer("pocketsphinx", build_options("en", grammar="commands"))
+    session = DictationSession(recognizer, DictationProcessor("en"), on_event,
+                               device=pulse_mic.device)
+    session.start()
+    time.sleep(0.5)
+    pulse_mic.stop()  # the microphone stops delivering audio: unplugged
+    assert errors.wait(10)
+    err = next(e for e in events if e.kind == "error")
+    assert isinstance(err.error, AudioDeviceError) and "unplugged" in err.text
+    assert session.capture.lost
+
+    pulse_mic.start()  # plugged back in
+    session.capture.restart(pulse_mic.device)
+    pulse_mic.play(np.zeros(8000, np.int16))
+    pulse_mic.play(synthesize("next field"))
+    pulse_mic.play(np.zeros(16000, np.int16))
+    assert pulse_mic.wait_played(30)
+    time.sleep(0.3)
+    session.stop()
+    assert [c.name for e in events if e.kind == "final" for c in e.commands] == ["next_field"]
