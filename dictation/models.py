@@ -57,7 +57,7 @@ def find_model_root(path: Path) -> Path:
     """``path`` or the one folder inside it (as unpacked zips often have) that holds the model."""
     if not model_problems(path):
         return path
-    candidates = [p.parent for p in Path(path).rglob("final.mdl") if p.parent.name == "am"]
+    candidates = [p.parent.parent for p in Path(path).rglob("final.mdl") if p.parent.name == "am"]
     valid = [c for c in candidates if not model_problems(c)]
     if len(valid) == 1:
         return valid[0]

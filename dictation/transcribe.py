@@ -33,7 +33,8 @@ def read_audio(path: Path) -> np.ndarray:
     try:
         data, rate = sf.read(path, dtype="float32", always_2d=True)
     except (sf.LibsndfileError, RuntimeError, TypeError) as err:
-        raise DictationError(f"cannot read {path.name} as audio: {err}") from err
+        reason = str(err).rsplit(":", 1)[-1].strip() or "unknown format"
+        raise DictationError(f"cannot read {path.name} as audio: {reason}") from err
     if len(data) == 0:
         raise DictationError(f"{path.name} holds no audio")
     mono = resample(data.mean(axis=1), rate)

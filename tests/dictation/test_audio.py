@@ -66,8 +66,12 @@ DIGITS_REF = "one zero zero zero one nine oh two one oh zero one eight zero thre
 @pytest.mark.slow
 def test_live_dictation_from_a_pulseaudio_microphone(pulse_mic, shared_data: Path):
     events = []
-    session = DictationSession(create_recognizer("pocketsphinx"), DictationProcessor("en"),
-                               events.append, device=pulse_mic.device)
+    session = DictationSession(
+        create_recognizer("pocketsphinx"),
+        DictationProcessor("en"),
+        events.append,
+        device=pulse_mic.device,
+    )
     speech = read_audio(shared_data / "speech" / "digits-en-16k.wav")
     session.start()
     pulse_mic.play(speech)
@@ -94,8 +98,9 @@ def test_microphone_lost_mid_dictation_reports_and_recovers(pulse_mic):
             errors.set()
 
     recognizer = create_recognizer("pocketsphinx", build_options("en", grammar="commands"))
-    session = DictationSession(recognizer, DictationProcessor("en"), on_event,
-                               device=pulse_mic.device)
+    session = DictationSession(
+        recognizer, DictationProcessor("en"), on_event, device=pulse_mic.device
+    )
     session.start()
     time.sleep(0.5)
     pulse_mic.stop()  # the microphone stops delivering audio: unplugged

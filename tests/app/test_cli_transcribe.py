@@ -1,0 +1,74 @@
+"""``python main.py transcribe`` end to end, in a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+from dictation.synth import synthesize
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _cli(*args: str, home: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "main.py", "transcribe", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"LUCH_HOME": str(home), "PATH": "/usr/bin:/bin"},
+    )
+
+
+def test_transcribe_human_digits_json(shared_data: Path, tmp_path: Path):
+    out = _cli(str(shared_data / "speech" / "digits-en-16k.wav"), "--json", home=tmp_path)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert set(data) >= {"text", "commands", "words", "rtf"}
+    assert data["text"].startswith("1 0 0 0 1")  # numbers are normalised to digits
+    assert data["words"][0]["word"] == "one"
+    assert set(data["words"][0]) == {"word", "start", "end", "confidence"}
+    assert 0 < data["rtf"] < 2
+
+
+def test_transcribe_commands_grammar(tmp_path: Path):
+    silence = np.zeros(8000, np.int16)
+    audio = np.concatenate(
+        [
+            silence,
+            synthesize("next field"),
+            silence,
+            silence,
+            synthesize("insert template normal chest"),
+            silence,
+            silence,
+        ]
+    )
+    wav = tmp_path / "commands.wav"
+    sf.write(wav, audio, 16000)
+    out = _cli(str(wav), "--grammar", "commands", "--json", home=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["commands"] == [
+        {"name": "next_field"},
+        {"name": "insert_template", "argument": "normal chest"},
+    ]
+
+
+def test_transcribe_errors_are_short(tmp_path: Path):
+    out = _cli(str(tmp_path / "missing.wav"), home=tmp_path)
+    assert out.returncode == 2 and "audio file not found" in out.stderr
+    assert "Traceback" not in out.stderr
+    bad = tmp_path / "bad.wav"
+    bad.write_bytes(b"not audio")
+    out = _cli(str(bad), home=tmp_path)
+    assert out.returncode == 2 and "cannot read bad.wav as audio" in out.stderr
+    wav = tmp_path / "silence.wav"
+    sf.write(wav, np.zeros(1600, np.int16), 16000)
+    out = _cli(str(wav), "--engine", "vosk", "--lang", "ru", home=tmp_path)
+    assert out.returncode == 2 and "no Vosk model is installed" in out.stderr
