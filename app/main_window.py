@@ -25,9 +25,14 @@ from studies.registration import Alignment, align_by_position, align_rigid
 from viewer.compare import ComparisonLayout
 from viewer.hanging import choose_protocol, load_protocols
 from viewer.layouts import LAYOUTS, ReadingLayout
+from viewer.measurement_store import load_measurements, save_measurements
+from viewer.measurements import Measurement
 from viewer.overlay import LabelOverlay
+from viewer.presets import load_presets
 from viewer.slice_view import SliceView
 from viewer.vtk_bridge import volume_to_vtk
+
+SHORTCUTS_KEY = "app.shortcuts"  # settings: action id -> key sequence, overriding the defaults
 
 # Priors whose scan centre lies further than this from the current one get rigid registration.
 REGISTRATION_SHIFT_MM = 10.0
@@ -55,6 +60,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.reading)
         self.study: LoadedStudy | None = None
         self.overlay_layers: list[LabelOverlay] = []
+        self.measurements: list[Measurement] = []
+        self.anonymize = False
+        self.presets = load_presets(self.settings)
+        self.actions: dict[str, QAction] = {}
         self._task: Task | None = None
         self._build_status_bar()
         self._build_menus()
@@ -85,38 +94,54 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
-        self._add_action(file_menu, self.tr("Open DICOM &folder…"), self._choose_folder,
-                         QKeySequence.StandardKey.Open)
-        self._add_action(file_menu, self.tr("Open &file (NIfTI, DICOM)…"), self._choose_file,
-                         QKeySequence("Ctrl+Shift+O"))
+        self._add_action(file_menu, "open-folder", self.tr("Open DICOM &folder…"),
+                         self._choose_folder, QKeySequence.StandardKey.Open)
+        self._add_action(file_menu, "open-file", self.tr("Open &file (NIfTI, DICOM)…"),
+                         self._choose_file, "Ctrl+Shift+O")
         file_menu.addSeparator()
-        self._add_action(file_menu, self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
+        self._add_action(file_menu, "quit", self.tr("&Quit"), self.close,
+                         QKeySequence.StandardKey.Quit)
 
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         layouts = QActionGroup(self)
         for n, name in enumerate(LAYOUTS, start=1):
-            action = self._add_action(view_menu, self.tr("Layout: %s") % name,
-                                      lambda _=False, n=name: self.set_layout(n),
-                                      QKeySequence(f"Ctrl+{n}"))
+            action = self._add_action(view_menu, f"layout-{name}", self.tr("Layout: %s") % name,
+                                      lambda _=False, n=name: self.set_layout(n), f"Ctrl+{n}")
             action.setCheckable(True)
             layouts.addAction(action)
         view_menu.addSeparator()
-        for preset in self.view.presets:
-            self._add_action(view_menu, self.tr("Window: %s") % preset.name,
-                             lambda _=False, n=preset.name: self.reading.apply_preset(n))
+        for preset in self.presets:
+            self._add_action(view_menu, f"preset-{preset.name}",
+                             self.tr("Window: %s") % preset.name,
+                             lambda _=False, n=preset.name: self.apply_preset(n))
         view_menu.addSeparator()
-        self._add_action(view_menu, self.tr("Toggle AI &overlay"), self.toggle_overlay,
-                         QKeySequence("O"))
-        self._add_action(view_menu, self.tr("&Cine"), self._toggle_cine, QKeySequence("C"))
-        self._add_action(view_menu, self.tr("&Detach view to a new window"), self._detach_view,
-                         QKeySequence("Ctrl+D"))
+        self._add_action(view_menu, "overlay", self.tr("Toggle AI &overlay"),
+                         self.toggle_overlay, "O")
+        self._add_action(view_menu, "cine", self.tr("&Cine"), self._toggle_cine, "C")
+        self._add_action(view_menu, "anonymize", self.tr("&Anonymize corner text"),
+                         self.toggle_anonymize, "Ctrl+Shift+A")
+        self._add_action(view_menu, "detach", self.tr("&Detach view to a new window"),
+                         self._detach_view, "Ctrl+D")
 
-    def _add_action(self, menu, text: str, slot, shortcut=None) -> QAction:
+        tools = self.menuBar().addMenu(self.tr("&Tools"))
+        for tool, text, key in (
+            (None, self.tr("&Window/level (no tool)"), "Esc"),
+            ("distance", self.tr("&Distance"), "D"),
+            ("ellipse", self.tr("&Ellipse ROI"), "E"),
+            ("freehand", self.tr("&Freehand ROI"), "F"),
+        ):
+            self._add_action(tools, f"tool-{tool or 'none'}", text,
+                             lambda _=False, t=tool: self.set_tool(t), key)
+
+    def _add_action(self, menu, action_id: str, text: str, slot, shortcut=None) -> QAction:
+        """A menu action whose shortcut the user may rebind in settings (``app.shortcuts``)."""
         action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
+        custom = (self.settings.get(SHORTCUTS_KEY) or {}).get(action_id)
+        if custom is not None or shortcut is not None:
+            action.setShortcut(QKeySequence(custom if custom is not None else shortcut))
         action.triggered.connect(slot)
         menu.addAction(action)
+        self.actions[action_id] = action
         return action
 
     def _choose_folder(self) -> None:
@@ -179,6 +204,8 @@ class MainWindow(QMainWindow):
         self.apply_preset(preset or protocol.preset)
         if study.labels is not None:
             self._show_overlay(study.labels)
+        self.measurements = load_measurements(study.volume.info.series_instance_uid)
+        self._refresh_views()
         nk, nj, ni = study.volume.shape
         self.status_label.setText(self.tr("%1 × %2 × %3 voxels").replace("%1", str(ni))
                                   .replace("%2", str(nj)).replace("%3", str(nk)))
@@ -219,7 +246,10 @@ class MainWindow(QMainWindow):
             else:
                 reading.set_volume(self.study.volume, image)
         for view in reading.views:
+            view.presets = self.presets
             view.set_window(*window)
+            view.measurement_added.connect(self._measurement_added)
+        self._refresh_views()
 
     def apply_preset(self, name: str) -> None:
         try:
@@ -239,6 +269,28 @@ class MainWindow(QMainWindow):
             layer.set_visible(not layer.slice.GetVisibility())
         for view in self.reading.views:
             view.render()
+
+    def set_tool(self, tool: str | None) -> None:
+        for view in self.reading.views:
+            view.set_tool(tool)
+
+    def toggle_anonymize(self) -> None:
+        self.anonymize = not self.anonymize
+        self._refresh_views()
+
+    def _measurement_added(self, measurement: Measurement) -> None:
+        self.measurements.append(measurement)
+        if self.study is not None:
+            save_measurements(self.study.volume.info.series_instance_uid, self.measurements)
+        self._refresh_views()
+
+    def _refresh_views(self) -> None:
+        """Push window-wide state (measurements, anonymisation) into every view."""
+        for view in self.reading.views:
+            view.anonymize = self.anonymize
+            if view.volume is self.volume:
+                view.measurements = self.measurements
+            view.set_slice_index(view.slice_index)
 
     def _toggle_cine(self) -> None:
         self.view.stop_cine() if self.view.cine_running else self.view.start_cine()

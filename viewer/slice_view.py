@@ -20,6 +20,8 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from studies import Volume
+from viewer.measure_tool import MeasurementLayer
+from viewer.measurements import Measurement
 from viewer.orientation import AXIAL, Plane, orientation_letters
 from viewer.presets import DEFAULT_PRESETS, WindowPreset
 from viewer.qt_vtk import QVTKRenderWindowInteractor, new_render_window
@@ -33,6 +35,9 @@ class SliceView(QWidget):
     slice_changed = Signal(int)
     window_changed = Signal(float, float)
     point_picked = Signal(object)  # LPS point (numpy array) clicked in the current slice
+    measurement_added = Signal(object)  # a Measurement drawn by the user
+
+    TOOLS = ("distance", "ellipse", "freehand")
 
     def __init__(self, plane: Plane = AXIAL, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -68,10 +73,18 @@ class SliceView(QWidget):
         self.stack.SetActiveLayer(0)
         self.overlays: list = []
         self.slab_mode = "none"
+        self._announced_window = (0.0, 0.0)
         self.cursor: np.ndarray | None = None
         self._crosshair = _Crosshair()
         self.renderer.AddViewProp(self._crosshair.actor)
         self._press: tuple[int, int] | None = None
+        self.tool: str | None = None  # a measurement tool takes the left button when set
+        self.measurements: list[Measurement] = []
+        self._drawing: list[np.ndarray] = []
+        self._measure_layer = MeasurementLayer(self.renderer)
+        self.scale_bar = _ScaleBar()
+        self.renderer.AddViewProp(self.scale_bar.line)
+        self.renderer.AddViewProp(self.scale_bar.text)
         self._cine = QTimer(self)
         self._cine.timeout.connect(self._cine_step)
 
@@ -88,10 +101,10 @@ class SliceView(QWidget):
         self.style.AddObserver("MouseWheelBackwardEvent", lambda *_: self.scroll(-1))
         self.style.AddObserver("KeyPressEvent", self._on_key)
         self.style.AddObserver("CharEvent", lambda *_: None)  # keep VTK's 'r', 'w', 'q' keys off
-        self.style.AddObserver("WindowLevelEvent", self._on_style_window_level)
-        self.style.AddObserver("InteractionEvent", lambda *_: self._update_text())
+        self.style.AddObserver("InteractionEvent", self._after_interaction)
         self.style.AddObserver("LeftButtonPressEvent", self._on_left_press)
         self.style.AddObserver("LeftButtonReleaseEvent", self._on_left_release)
+        self.style.AddObserver("MouseMoveEvent", self._on_mouse_move)
 
     # -- data ---------------------------------------------------------------------------------
     def set_volume(self, volume: Volume, image: vtk.vtkImageData) -> None:
@@ -137,6 +150,7 @@ class SliceView(QWidget):
         changed = index != self._index
         self._index = index
         self._update_crosshair()
+        self._update_measurements()
         self._update_text()
         if render:
             self.render()
@@ -220,7 +234,8 @@ class SliceView(QWidget):
         self._update_text()
         if render:
             self.render()
-        self.window_changed.emit(center, width)
+        self._announced_window = self.window()
+        self.window_changed.emit(*self._announced_window)
 
     def window(self) -> tuple[float, float]:
         return self.image_property.GetColorLevel(), self.image_property.GetColorWindow()
@@ -281,11 +296,67 @@ class SliceView(QWidget):
                 if preset.key and preset.key == key:
                     self.set_window(preset.center, preset.width)
 
+    # -- measurements -----------------------------------------------------------------------
+    def set_tool(self, tool: str | None) -> None:
+        """``distance``, ``ellipse``, ``freehand`` or None (left drag = window/level again)."""
+        if tool is not None and tool not in self.TOOLS:
+            raise ValueError(f"unknown tool {tool!r}")
+        self.tool = tool
+        self._drawing.clear()
+
+    def set_measurements(self, measurements: list[Measurement]) -> None:
+        self.measurements = list(measurements)
+        self._update_measurements()
+        self.render()
+
+    def _current_measurement(self) -> Measurement | None:
+        if len(self._drawing) < 2 or self.tool is None:
+            return None
+        points = self._drawing if self.tool == "freehand" else [self._drawing[0], self._drawing[-1]]
+        return Measurement(self.tool, [tuple(map(float, p)) for p in points],
+                           normal=tuple(float(v) for v in self.plane.normal))
+
+    def _update_measurements(self, preview: Measurement | None = None) -> None:
+        if self.volume is None:
+            return
+        self._measure_layer.draw(self.volume, self.measurements, np.array(self.plane.normal),
+                                 np.array(self.plane.view_up), self.slice_position(),
+                                 self._step / 2, preview)
+
+    def _on_mouse_move(self, *_args) -> None:
+        if self.tool is None or not self._drawing:
+            self.style.OnMouseMove()
+            return
+        point = self.display_to_lps(*self.interactor.GetEventPosition())
+        if self.tool == "freehand":
+            self._drawing.append(point)
+        else:
+            self._drawing[1:] = [point]
+        self._update_measurements(self._current_measurement())
+        self.render()
+
     def _on_left_press(self, *_args) -> None:
         self._press = self.interactor.GetEventPosition()
+        if self.tool is not None and self.volume is not None:
+            self._drawing = [self.display_to_lps(*self._press)]
+            return
         self.style.OnLeftButtonDown()
 
+    def _finish_drawing(self) -> None:
+        measurement = self._current_measurement()
+        self._drawing = []
+        if measurement is not None and (measurement.kind != "freehand"
+                                        or len(measurement.points) >= 3):
+            self.measurements.append(measurement)
+            self.measurement_added.emit(measurement)
+        self._update_measurements()
+        self.render()
+
     def _on_left_release(self, *_args) -> None:
+        if self.tool is not None and self._drawing:
+            self._press = None
+            self._finish_drawing()
+            return
         self.style.OnLeftButtonUp()
         position = self.interactor.GetEventPosition()
         pressed, self._press = self._press, None
@@ -307,11 +378,12 @@ class SliceView(QWidget):
         reach = float(np.ptp(_corners(self.volume), axis=0).max())
         self._crosshair.place(center, right, up, reach)
 
-    def _on_style_window_level(self, *_args) -> None:
-        self.style.OnWindowLevel()
-        center, width = self.window()
+    def _after_interaction(self, *_args) -> None:
+        """After VTK's own window/level, pan or zoom: refresh the text, announce a new window."""
         self._update_text()
-        self.window_changed.emit(center, width)
+        if self.window() != self._announced_window:
+            self._announced_window = self.window()
+            self.window_changed.emit(*self._announced_window)
 
     def _update_text(self) -> None:
         if self.volume is None:
@@ -331,6 +403,9 @@ class SliceView(QWidget):
             bottom_left += f"\n{self.slab_mode.upper()} {thickness:.0f} mm"
         for pos, text in enumerate((bottom_left, bottom_right, top_left, top_right)):
             self.corner_text.SetText(pos, text)
+        camera = self.renderer.GetActiveCamera()
+        if self.height() > 0:
+            self.scale_bar.update(2 * camera.GetParallelScale() / self.height(), self.width())
         letters = orientation_letters(self.plane)
         for pos, edge in ((4, "bottom"), (5, "right"), (6, "left"), (7, "top")):
             self.corner_text.SetText(pos, letters[edge])
@@ -364,6 +439,44 @@ class _Crosshair:
             source.SetPoint1(*(center - reach * axis))
             source.SetPoint2(*(center + reach * axis))
         self.actor.SetVisibility(True)
+
+
+class _ScaleBar:
+    """A horizontal bar of a round length (1, 2, 5, 10... cm) at the bottom centre."""
+
+    STEPS_MM = (1, 2, 5, 10, 20, 50, 100, 200, 500)
+
+    def __init__(self) -> None:
+        self.points = vtk.vtkPoints()
+        self.points.SetNumberOfPoints(2)
+        cells = vtk.vtkCellArray()
+        cells.InsertNextCell(2, [0, 1])
+        data = vtk.vtkPolyData()
+        data.SetPoints(self.points)
+        data.SetLines(cells)
+        mapper = vtk.vtkPolyDataMapper2D()
+        mapper.SetInputData(data)
+        self.line = vtk.vtkActor2D()
+        self.line.SetMapper(mapper)
+        self.line.GetProperty().SetColor(0.9, 0.9, 0.6)
+        self.line.GetProperty().SetLineWidth(2)
+        self.text = vtk.vtkTextActor()
+        self.text.GetTextProperty().SetColor(0.9, 0.9, 0.6)
+        self.text.GetTextProperty().SetFontSize(12)
+        self.text.GetTextProperty().SetJustificationToCentered()
+        self.length_mm = 0.0
+
+    def update(self, mm_per_pixel: float, width_px: int) -> None:
+        target = mm_per_pixel * width_px / 5  # about a fifth of the view
+        self.length_mm = max((s for s in self.STEPS_MM if s <= target), default=self.STEPS_MM[0])
+        pixels = self.length_mm / mm_per_pixel
+        x0 = width_px / 2 - pixels / 2
+        self.points.SetPoint(0, x0, 18, 0)
+        self.points.SetPoint(1, x0 + pixels, 18, 0)
+        self.points.Modified()
+        label = f"{self.length_mm / 10:g} cm" if self.length_mm >= 10 else f"{self.length_mm} mm"
+        self.text.SetInput(label)
+        self.text.SetPosition(width_px / 2, 22)
 
 
 def _props(renderer: vtk.vtkRenderer) -> list:

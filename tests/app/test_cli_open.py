@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.screens import chest_fractions, read_gray
+from tests.screens import chest_fractions, read_gray, split_views
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,6 +42,66 @@ def test_mediastinum_preset_blackens_the_lungs(shared_data: Path, tmp_path: Path
     assert proc.returncode == 0, proc.stderr
     _, black, _ = chest_fractions(read_gray(png))
     assert black > 0.25, f"a mediastinal window shows the lungs black ({black:.0%} black)"
+
+
+def test_mpr_layout_shows_three_correct_non_blank_views(shared_data: Path, tmp_path: Path):
+    png = tmp_path / "mpr.png"
+    proc = run_luch("open", str(shared_data / "ct" / "lidc-idri-0003"), "--layout", "mpr",
+                    "--preset", "lung", "--screenshot", str(png))
+    assert proc.returncode == 0, proc.stderr
+    views = split_views(read_gray(png))
+    assert len(views) == 3
+    for view in views:
+        assert view.std() > 40, "a view is blank"
+        assert (view > 200).mean() > 0.1, "no bright tissue in a view"
+        assert ((view > 20) & (view < 130)).mean() > 0.05, "no lung parenchyma in a view"
+    assert_chest_in_lung_window(png)
+
+
+def test_chest_hanging_protocol_shows_axial_and_coronal(tmp_path: Path):
+    png = tmp_path / "hanging.png"
+    proc = run_luch("--demo", "--screenshot", str(png))
+    assert proc.returncode == 0, proc.stderr
+    views = split_views(read_gray(png))
+    assert len(views) == 2, "chest CT hangs as axial + coronal"
+    axial, coronal = views
+    assert axial.shape[1] == pytest.approx(coronal.shape[1], abs=4)
+
+
+def test_overlay_is_drawn_from_a_mask_file(tmp_path: Path):
+    import numpy as np
+    import SimpleITK as sitk
+    from PIL import Image
+
+    from core.paths import DEMO_STUDY
+    from studies import open_volume
+
+    volume = open_volume(DEMO_STUDY)
+    labels = np.zeros(volume.shape, dtype=np.uint8)
+    labels[:, 100:160, 40:110] = 5  # consolidation label over the patient's right lung
+    image = sitk.GetImageFromArray(labels)
+    image.SetSpacing(volume.spacing)
+    image.SetOrigin(volume.origin)
+    image.SetDirection(tuple(volume.direction.ravel()))
+    sitk.WriteImage(image, str(tmp_path / "mask.nii.gz"))
+    png = tmp_path / "overlay.png"
+    proc = run_luch("open", str(DEMO_STUDY), "--layout", "1x1", "--overlay",
+                    str(tmp_path / "mask.nii.gz"), "--screenshot", str(png))
+    assert proc.returncode == 0, proc.stderr
+    rgb = np.asarray(Image.open(png).convert("RGB")).astype(int)
+    red = (rgb[..., 0] - rgb[..., 1]) > 40
+    ys, xs = np.nonzero(red)
+    assert ys.size > 500, "the mask is not drawn"
+    assert xs.mean() < rgb.shape[1] / 2, "patient's right is on the screen's left"
+
+
+def test_prior_comparison_opens_side_by_side(shared_data: Path, tmp_path: Path):
+    png = tmp_path / "compare.png"
+    proc = run_luch("open", str(shared_data / "ct" / "lidc-idri-0003"), "--prior",
+                    str(shared_data / "ct" / "lidc-idri-0001"), "--screenshot", str(png))
+    assert proc.returncode == 0, proc.stderr
+    views = split_views(read_gray(png))
+    assert len(views) == 2 and all(view.std() > 40 for view in views)
 
 
 def test_demo_screenshot_shows_the_demo_ct(tmp_path: Path):

@@ -114,3 +114,14 @@ def test_view_detaches_to_its_own_window_and_comes_back(mpr, qtbot):
 def test_unknown_layout_is_refused():
     with pytest.raises(ValueError, match="mpr"):
         ReadingLayout("3x3")
+
+
+def test_window_level_drag_in_one_view_reaches_the_others(mpr, qtbot):
+    coronal = mpr.views[1]
+    before = mpr.views[0].window()
+    qtbot.mousePress(coronal.interactor, Qt.MouseButton.LeftButton, pos=QPoint(100, 100))
+    for n in range(1, 6):
+        qtbot.mouseMove(coronal.interactor, QPoint(100 + 10 * n, 100 + 8 * n))
+    qtbot.mouseRelease(coronal.interactor, Qt.MouseButton.LeftButton, pos=QPoint(150, 140))
+    assert coronal.window() != before
+    assert mpr.views[0].window() == coronal.window() == mpr.views[2].window()

@@ -115,3 +115,23 @@ def test_coronal_view_shows_anterior_marker_on_patient_left(qtbot):
     centroid = bright_centroid(widget)
     assert centroid is not None
     assert centroid[0] > 0.6, "patient's left is on the screen's right in coronal view"
+
+
+def test_scale_bar_is_a_round_length_matching_the_zoom(view):
+    camera = view.renderer.GetActiveCamera()
+    view._update_text()
+    mm_per_pixel = 2 * camera.GetParallelScale() / view.height()
+    assert view.scale_bar.length_mm in view.scale_bar.STEPS_MM
+    assert view.scale_bar.length_mm <= mm_per_pixel * view.width() / 5
+    camera.SetParallelScale(camera.GetParallelScale() / 4)  # zoom in: a shorter bar
+    before = view.scale_bar.length_mm
+    view._update_text()
+    assert view.scale_bar.length_mm < before
+
+
+def test_anonymize_hides_patient_name(view):
+    view._update_text()
+    assert "PHANTOM" in view.corner_text.GetText(2)
+    view.anonymize = True
+    view._update_text()
+    assert "PHANTOM" not in view.corner_text.GetText(2)

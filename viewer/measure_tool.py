@@ -1,0 +1,95 @@
+"""Drawing measurements in a slice view: distance lines, ellipses and freehand outlines with
+their values (mm, HU mean/SD/min/max, area) as text beside them."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import vtk
+
+from studies import Volume
+from viewer.measurements import Measurement, distance_mm, roi_stats
+
+_COLOR = (1.0, 0.75, 0.1)
+_ELLIPSE_SEGMENTS = 64
+
+
+def describe(volume: Volume, m: Measurement) -> str:
+    """The text shown beside a measurement."""
+    if m.kind == "distance":
+        return f"{distance_mm(*m.points):.1f} mm"
+    try:
+        s = roi_stats(volume, m)
+    except ValueError as err:
+        return str(err)
+    return (f"mean {s.mean:.1f} HU  SD {s.sd:.1f}\nmin {s.min:.0f}  max {s.max:.0f}\n"
+            f"area {s.area_mm2 / 100:.2f} cm²")
+
+
+def outline_points(m: Measurement, right: np.ndarray, up: np.ndarray) -> np.ndarray:
+    """The polyline to draw for ``m`` (LPS), in a view with the given in-plane axes."""
+    points = np.asarray(m.points, float)
+    if m.kind == "ellipse":
+        centre = points.mean(axis=0)
+        half = (points[1] - points[0]) / 2
+        a, b = abs(half @ right), abs(half @ up)
+        t = np.linspace(0, 2 * math.pi, _ELLIPSE_SEGMENTS + 1)
+        return centre + np.outer(a * np.cos(t), right) + np.outer(b * np.sin(t), up)
+    if m.kind == "freehand":
+        return np.vstack([points, points[:1]])
+    return points
+
+
+class MeasurementLayer:
+    """The measurements of one view, drawn when they lie on its current slice."""
+
+    def __init__(self, renderer: vtk.vtkRenderer) -> None:
+        self.renderer = renderer
+        self._actors: list[vtk.vtkProp] = []
+
+    def clear(self) -> None:
+        for actor in self._actors:
+            self.renderer.RemoveViewProp(actor)
+        self._actors.clear()
+
+    def draw(self, volume: Volume, measurements: list[Measurement], normal: np.ndarray,
+             up: np.ndarray, position: float, tolerance: float,
+             preview: Measurement | None = None) -> None:
+        self.clear()
+        right = np.cross(normal, up)
+        shown = [m for m in measurements
+                 if np.allclose(np.abs(m.normal), np.abs(normal))
+                 and abs(float(np.mean(np.asarray(m.points) @ normal)) - position) <= tolerance]
+        for m in [*shown, *([preview] if preview else [])]:
+            line = outline_points(m, right, up)
+            self._add_polyline(line)
+            self._add_text(describe(volume, m), line.max(axis=0) if m.kind != "distance"
+                           else line[-1])
+
+    def _add_polyline(self, points: np.ndarray) -> None:
+        source = vtk.vtkPolyLineSource()
+        source.SetNumberOfPoints(len(points))
+        for n, p in enumerate(points):
+            source.SetPoint(n, *p)
+        coordinate = vtk.vtkCoordinate()
+        coordinate.SetCoordinateSystemToWorld()
+        mapper = vtk.vtkPolyDataMapper2D()
+        mapper.SetInputConnection(source.GetOutputPort())
+        mapper.SetTransformCoordinate(coordinate)
+        actor = vtk.vtkActor2D()
+        actor.SetMapper(mapper)
+        actor.GetProperty().SetColor(*_COLOR)
+        actor.GetProperty().SetLineWidth(2)
+        self.renderer.AddViewProp(actor)
+        self._actors.append(actor)
+
+    def _add_text(self, text: str, anchor: np.ndarray) -> None:
+        actor = vtk.vtkTextActor()
+        actor.SetInput(text)
+        actor.GetTextProperty().SetColor(*_COLOR)
+        actor.GetTextProperty().SetFontSize(13)
+        actor.GetPositionCoordinate().SetCoordinateSystemToWorld()
+        actor.GetPositionCoordinate().SetValue(*anchor)
+        self.renderer.AddViewProp(actor)
+        self._actors.append(actor)
