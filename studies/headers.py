@@ -40,101 +40,136 @@ class DicomHeader:
     """One DICOM file's header, read without its pixel data."""
 
     ref: FileRef
-    dataset: Dataset
+    preloaded: Dataset | None  # None: parsed lazily on first use of ``dataset``
     transfer_syntax: str
     pixel_offset: int | None  # byte offset of native pixel values in the file, else None
     pixel_length: int | None
     has_pixels: bool = False  # the file has a (Float/DoubleFloat) PixelData element
+    fields: dict[str, str | None] | None = None  # text values from a fast C++ scan
+
+    @cached_property
+    def dataset(self) -> Dataset:
+        """The pydicom header (read now if the fast scan found everything else)."""
+        if self.preloaded is not None:
+            return self.preloaded
+        try:
+            with self.ref.open() as fp:
+                return pydicom.dcmread(fp, stop_before_pixels=True, force=True)
+        except BaseException as err:
+            if is_fatal(err):
+                raise
+            return Dataset()
+
+    def get(self, keyword: str) -> object:
+        """An attribute's value: from the fast scan when it covered it, else the dataset."""
+        if self.fields is not None and keyword in self.fields:
+            text = self.fields[keyword]
+            if text is None:
+                return None
+            text = text.strip(" \x00")
+            return text.split("\\") if "\\" in text else text
+        try:
+            return self.dataset.get(keyword)
+        except BaseException as err:
+            if is_fatal(err):
+                raise
+            return None
+
+    @cached_property
+    def has_functional_groups(self) -> bool:
+        """Enhanced multi-frame (or SEG) image with per-frame functional groups."""
+        if self.fields is not None and self.fields.get("NumberOfFrames") is None:
+            return False  # classic single-frame images carry no NumberOfFrames
+        return "PerFrameFunctionalGroupsSequence" in self.dataset
 
     # -- identity -------------------------------------------------------------------------
     @cached_property
     def sop_class_uid(self) -> str:
-        return str(self.dataset.get("SOPClassUID", ""))
+        return str(self.get("SOPClassUID") or "")
 
     @cached_property
     def sop_instance_uid(self) -> str:
-        return str(self.dataset.get("SOPInstanceUID", ""))
+        return str(self.get("SOPInstanceUID") or "")
 
     @cached_property
     def study_uid(self) -> str:
-        return str(self.dataset.get("StudyInstanceUID", ""))
+        return str(self.get("StudyInstanceUID") or "")
 
     @cached_property
     def series_uid(self) -> str:
-        return str(self.dataset.get("SeriesInstanceUID", ""))
+        return str(self.get("SeriesInstanceUID") or "")
 
     @cached_property
     def modality(self) -> str:
-        return str(self.dataset.get("Modality", ""))
+        return str(self.get("Modality") or "")
 
     @cached_property
     def image_type(self) -> tuple[str, ...]:
-        value = self.dataset.get("ImageType") or ()
+        value = self.get("ImageType") or ()
         return tuple(str(v).upper() for v in ([value] if isinstance(value, str) else value))
 
     # -- image pixel module ---------------------------------------------------------------
     @cached_property
     def rows(self) -> int:
-        return int(self.dataset.get("Rows") or 0)
+        return _int(self.get("Rows"), 0)
 
     @cached_property
     def columns(self) -> int:
-        return int(self.dataset.get("Columns") or 0)
+        return _int(self.get("Columns"), 0)
 
     @cached_property
     def number_of_frames(self) -> int:
         try:
-            return max(1, int(self.dataset.get("NumberOfFrames") or 1))
+            return max(1, _int(self.get("NumberOfFrames"), 1))
         except (TypeError, ValueError):
             return 1
 
     @cached_property
     def bits_allocated(self) -> int:
-        return int(self.dataset.get("BitsAllocated") or 0)
+        return _int(self.get("BitsAllocated"), 0)
 
     @cached_property
     def bits_stored(self) -> int:
-        return int(self.dataset.get("BitsStored") or self.bits_allocated)
+        return _int(self.get("BitsStored"), self.bits_allocated)
 
     @cached_property
     def signed(self) -> bool:
-        return int(self.dataset.get("PixelRepresentation") or 0) == 1
+        return _int(self.get("PixelRepresentation"), 0) == 1
 
     @cached_property
     def samples_per_pixel(self) -> int:
-        return int(self.dataset.get("SamplesPerPixel") or 1)
+        return _int(self.get("SamplesPerPixel"), 1)
 
     # -- geometry and rescale (single-frame images) ---------------------------------------
     @cached_property
     def position(self) -> np.ndarray | None:
-        return _floats(self.dataset.get("ImagePositionPatient"), 3)
+        return _floats(self.get("ImagePositionPatient"), 3)
 
     @cached_property
     def orientation(self) -> np.ndarray | None:
-        return _floats(self.dataset.get("ImageOrientationPatient"), 6)
+        return _floats(self.get("ImageOrientationPatient"), 6)
 
     @cached_property
     def pixel_spacing(self) -> np.ndarray | None:
-        return _floats(self.dataset.get("PixelSpacing"), 2)
+        return _floats(self.get("PixelSpacing"), 2)
 
     @cached_property
     def rescale(self) -> tuple[float, float]:
-        return rescale_of(self.dataset)
+        return rescale_of(self)
 
     @cached_property
     def padding_value(self) -> int | None:
         """PixelPaddingValue as a stored pixel value (sign fixed for signed images)."""
-        value = self.dataset.get("PixelPaddingValue")
-        if value is None or isinstance(value, bytes):
+        value = _int(self.get("PixelPaddingValue"), None)
+        if value is None:
             return None
-        value = int(value)
         if self.signed and value >= 1 << (self.bits_allocated - 1) and self.bits_allocated:
             value -= 1 << self.bits_allocated
         return value
 
     @cached_property
     def acquisition_number(self) -> str:
-        return str(self.dataset.get("AcquisitionNumber", "") or "")
+        return str((self.get("AcquisitionNumber") or "") or "")
 
     def native_dtype(self) -> np.dtype | None:
         """The numpy dtype of uncompressed little-endian grey pixels, or None if not native."""
@@ -146,11 +181,24 @@ class DicomHeader:
         return np.dtype(f"<{kind}{self.bits_allocated // 8}")
 
 
-def rescale_of(item: Dataset) -> tuple[float, float]:
+def _int(value: object, default):
+    """An integer attribute value, or ``default`` when absent or malformed."""
+    if isinstance(value, list | tuple) and value:
+        value = value[0]
+    try:
+        return int(value) if value not in (None, "") else default  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        try:
+            return int(float(value))  # type: ignore[arg-type]
+        except (TypeError, ValueError, OverflowError):
+            return default
+
+
+def rescale_of(item: Dataset | DicomHeader) -> tuple[float, float]:
     """``(slope, intercept)`` of a dataset or functional group item; identity when absent."""
     try:
-        slope = float(item.get("RescaleSlope", 1) or 1)
-        intercept = float(item.get("RescaleIntercept", 0) or 0)
+        slope = float(item.get("RescaleSlope") or 1)
+        intercept = float(item.get("RescaleIntercept") or 0)
     except (TypeError, ValueError):
         return 1.0, 0.0
     if not np.isfinite(slope) or not np.isfinite(intercept) or slope == 0:
@@ -161,8 +209,10 @@ def rescale_of(item: Dataset) -> tuple[float, float]:
 def _floats(value: object, n: int) -> np.ndarray | None:
     if value is None:
         return None
+    if isinstance(value, str | bytes) or not isinstance(value, Sequence | list):
+        value = [value]
     try:
-        values = [float(v) for v in (value if isinstance(value, Sequence | list) else [value])]
+        values = [float(v) for v in value]
     except (TypeError, ValueError):
         return None
     if len(values) != n or not all(np.isfinite(values)):
@@ -194,7 +244,7 @@ def read_header(ref: FileRef) -> DicomHeader | None:
     has_pixels = head[:4] in _PIXEL_TAGS
     if syntax == DeflatedExplicitVRLittleEndian:  # positions are inside the inflated stream
         has_pixels = _deflated_has_pixels(ref)
-    return DicomHeader(ref, ds, syntax, offset, length, has_pixels)
+    return DicomHeader(ref, ds, syntax, offset, length, has_pixels)  # type: ignore[arg-type]
 
 
 def _read_until_pixels(fp) -> Dataset | None:
@@ -242,7 +292,14 @@ def read_headers(
     refs: Sequence[FileRef], progress: Callable[[float], None] | None = None,
 ) -> tuple[list[DicomHeader], list[FileRef]]:
     """Header pass over ``refs``: ``(DICOM headers, files that are not DICOM)``."""
-    headers, others = [], []
+    from studies import fastscan
+
+    on_disk = [r for r in refs if r.member is None and not r.is_nifti]
+    headers, _ = fastscan.scan_files(on_disk) if len(on_disk) > 1 else ([], [])
+    headers = [h for h in headers if h.sop_class_uid != DICOMDIR_CLASS]
+    scanned = {h.ref for h in headers}
+    refs = [r for r in refs if r not in scanned]
+    others: list[FileRef] = []
     step = max(1, len(refs) // 50)
     for n, ref in enumerate(refs):
         header = None if ref.is_nifti else read_header(ref)

@@ -31,7 +31,7 @@ def has_geometry(h: DicomHeader) -> bool:
 def is_slice(h: DicomHeader) -> bool:
     return (
         h.number_of_frames == 1 and h.rows > 0 and h.columns > 0 and h.samples_per_pixel == 1
-        and h.sop_class_uid != SEG_CLASS and "PerFrameFunctionalGroupsSequence" not in h.dataset
+        and h.sop_class_uid != SEG_CLASS and not h.has_functional_groups
         and h.has_pixels
     )
 

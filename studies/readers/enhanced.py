@@ -80,7 +80,7 @@ class EnhancedImageReader:
                 ) -> list[Candidate]:
         candidates = []
         for h in headers:
-            if ("PerFrameFunctionalGroupsSequence" not in h.dataset or h.sop_class_uid == SEG_CLASS
+            if (not h.has_functional_groups or h.sop_class_uid == SEG_CLASS
                     or h.samples_per_pixel != 1 or h.rows == 0):
                 continue
             frames = frame_geometry(h.dataset)

@@ -28,7 +28,7 @@ class PlainImageReader:
                 ) -> list[Candidate]:
         candidates = []
         for h in headers:
-            if h.sop_class_uid == SEG_CLASS or "PerFrameFunctionalGroupsSequence" in h.dataset:
+            if h.sop_class_uid == SEG_CLASS or h.has_functional_groups:
                 continue
             if h.rows <= 0 or h.columns <= 0 or not h.has_pixels:
                 continue
