@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pydicom
 from pydicom.dataset import Dataset
+from pydicom.uid import JPEG2000, JPEG2000Lossless
 
 from studies.errors import DamagedFile, LoadCancelled, StudyError, UnsupportedData, is_fatal
 from studies.headers import DicomHeader
@@ -203,10 +204,7 @@ def _decode_with_pydicom(source: SliceSource) -> np.ndarray:
     try:
         with header.ref.open() as fp:
             ds = pydicom.dcmread(fp, force=True)
-            if source.frame is None:
-                raw = ds.pixel_array
-            else:
-                raw = pydicom.pixels.pixel_array(ds, index=source.frame)
+            raw = _decode(ds, source.frame, header.transfer_syntax)
     except (MemoryError, KeyboardInterrupt):
         raise
     except (NotImplementedError, RuntimeError) as err:
@@ -222,6 +220,33 @@ def _decode_with_pydicom(source: SliceSource) -> np.ndarray:
     if raw.ndim != 2:
         raise UnsupportedData(f"{header.ref.name} holds colour or multi-sample images, not CT")
     return raw
+
+
+#: JPEG 2000 goes to GDCM first: what SimpleITK uses, and it decodes off the GIL, so
+#: slices decode in parallel; pylibjpeg (openjpeg) is the fallback.
+GDCM_FIRST = {JPEG2000Lossless, JPEG2000}
+
+
+def _decode(ds: Dataset, frame: int | None, syntax: str) -> np.ndarray:
+    """Decode with the preferred plugin, then with the others (e.g. 12-bit lossy JPEG that
+    only GDCM reads)."""
+    plugins = ["gdcm", ""] if syntax in GDCM_FIRST else ["", "gdcm"]
+    if not _has_gdcm():
+        plugins = [""]
+    for n, plugin in enumerate(plugins):
+        try:
+            return pydicom.pixels.pixel_array(ds, index=frame, decoding_plugin=plugin)
+        except BaseException as err:
+            if is_fatal(err) or n == len(plugins) - 1:
+                raise
+            log.debug("plugin %r could not decode; trying the next", plugin or "default")
+    raise AssertionError("unreachable")
+
+
+def _has_gdcm() -> bool:
+    from studies import fastscan
+
+    return fastscan.available()
 
 
 def _syntax_name(header: DicomHeader) -> str:
