@@ -9,7 +9,7 @@ new line) count anywhere; a "literal" word before a phrase keeps it as text.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -38,9 +38,10 @@ class Command:
 
 @dataclass(frozen=True)
 class Text:
-    """Dictated words between commands (not yet normalised)."""
+    """Dictated words between commands (not yet normalised); ``indices`` into the utterance."""
 
     words: tuple[str, ...]
+    indices: tuple[int, ...] = field(default=(), compare=False)
 
 
 def fold(word: str) -> str:
@@ -115,27 +116,30 @@ class CommandSet:
         if whole is not None:
             return [whole]
         out: list[Command | Text] = []
-        text: list[str] = []
+        text: list[int] = []  # indices of the dictated words in the utterance
+
+        def flush() -> None:
+            if text:
+                out.append(Text(tuple(spoken[k] for k in text), tuple(text)))
+                text.clear()
+
         i = 0
         while i < len(toks):
             if toks[i] in self._literal and i + 1 < len(toks):
                 phrase = self._match_inline(toks, i + 1)
                 n = len(phrase.words) if phrase else 1
-                text.extend(spoken[i + 1 : i + 1 + n])
+                text.extend(range(i + 1, min(i + 1 + n, len(toks))))
                 i += 1 + n
                 continue
             phrase = self._match_inline(toks, i)
             if phrase is None:
-                text.append(spoken[i])
+                text.append(i)
                 i += 1
                 continue
-            if text:
-                out.append(Text(tuple(text)))
-                text = []
+            flush()
             out.append(Command(phrase.name, value=phrase.value))
             i += len(phrase.words)
-        if text:
-            out.append(Text(tuple(text)))
+        flush()
         return out
 
     def _alone(self, toks: list[str]) -> Command | None:

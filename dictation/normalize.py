@@ -17,7 +17,7 @@ import yaml
 from core.paths import RESOURCES, app_subdir
 from dictation.commands import fold, tokens
 from dictation.errors import DictationError
-from dictation.numbers import words_to_numbers
+from dictation.numbers import number_spans
 
 DEFAULT_DICTIONARY = RESOURCES / "dictation" / "user_dictionary.yaml"
 USER_DICTIONARY_NAME = "user_dictionary.yaml"
@@ -79,53 +79,61 @@ class UserDictionary:
         return sorted(rules, key=lambda r: -len(r[0]))
 
 
-def _replace_phrases(words: list[str], rules: Sequence[tuple[tuple[str, ...], str]]) -> list[str]:
-    out: list[str] = []
+Tok = tuple[str, int, int]  # text, and the range [lo, hi) of spoken words it came from
+
+
+def _texts(toks: Sequence[Tok], i: int, n: int) -> tuple[str, ...]:
+    return tuple(fold(t[0]) for t in toks[i : i + n])
+
+
+def _replace_phrases(toks: list[Tok], rules: Sequence[tuple[tuple[str, ...], str]]) -> list[Tok]:
+    out: list[Tok] = []
     i = 0
-    while i < len(words):
-        low = [fold(w) for w in words[i : i + 8]]
+    while i < len(toks):
         for spoken, written in rules:
-            if spoken and tuple(low[: len(spoken)]) == spoken:
-                out.append(written)
-                i += len(spoken)
+            n = len(spoken)
+            if n and _texts(toks, i, n) == spoken:
+                out.append((written, toks[i][1], toks[i + n - 1][2]))
+                i += n
                 break
         else:
-            out.append(words[i])
+            out.append(toks[i])
             i += 1
     return out
 
 
-def _percentages(words: list[str], lang: str) -> list[str]:
-    out: list[str] = []
+def _percentages(toks: list[Tok], lang: str) -> list[Tok]:
+    out: list[Tok] = []
     i = 0
     forms = _PERCENT.get(lang, [])
-    while i < len(words):
-        if out and _NUMBER.match(out[-1]):
-            form = next((f for f in forms if tuple(words[i : i + len(f)]) == f), None)
+    while i < len(toks):
+        if out and _NUMBER.match(out[-1][0]):
+            form = next((f for f in forms if _texts(toks, i, len(f)) == f), None)
             if form:
-                out[-1] += "%"
+                text, lo, _ = out[-1]
+                out[-1] = (text + "%", lo, toks[i + len(form) - 1][2])
                 i += len(form)
                 continue
-        out.append(words[i])
+        out.append(toks[i])
         i += 1
     return out
 
 
-def _ct_grades(words: list[str], lang: str) -> list[str]:
+def _ct_grades(toks: list[Tok], lang: str) -> list[Tok]:
     """ "ка тэ 2" -> "КТ-2", "ct 3" -> "CT-3" (the CT-0..CT-4 COVID severity scale)."""
     prefixes, label = _CT_PREFIX.get(lang, ([], ""))
-    out: list[str] = []
+    out: list[Tok] = []
     i = 0
-    while i < len(words):
+    while i < len(toks):
         for p in prefixes:
             n = len(p)
-            nxt = words[i + n] if i + n < len(words) else ""
-            if tuple(fold(w) for w in words[i : i + n]) == p and nxt in {"0", "1", "2", "3", "4"}:
-                out.append(f"{label}-{nxt}")
+            grade = toks[i + n] if i + n < len(toks) else None
+            if _texts(toks, i, n) == p and grade and grade[0] in {"0", "1", "2", "3", "4"}:
+                out.append((f"{label}-{grade[0]}", toks[i][1], grade[2]))
                 i += n + 1
                 break
         else:
-            out.append(words[i])
+            out.append(toks[i])
             i += 1
     return out
 
@@ -139,7 +147,11 @@ class Normalizer:
         self._rules = self.dictionary.rules(lang)
 
     def __call__(self, words: Sequence[str]) -> list[str]:
-        out = words_to_numbers(" ".join(words).lower().split(), self.lang)
+        return [t for t, _, _ in self.spans(words)]
+
+    def spans(self, words: Sequence[str]) -> list[Tok]:
+        """Written tokens, each with the range ``[lo, hi)`` of ``words`` it was spoken as."""
+        out = number_spans([w.lower() for w in words], self.lang)
         out = _percentages(out, self.lang)
         out = _ct_grades(out, self.lang)
         return _replace_phrases(out, self._rules)

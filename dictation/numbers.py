@@ -236,19 +236,24 @@ def _ru_number(c: _Cursor) -> str | None:
 _PARSERS = {"en": _en_number, "ru": _ru_number}
 
 
-def words_to_numbers(words: list[str], lang: str) -> list[str]:
-    """Replace each spoken number in ``words`` (lower case) by one digit token."""
+def number_spans(words: list[str], lang: str) -> list[tuple[str, int, int]]:
+    """Like :func:`words_to_numbers`, each token with the source word range ``[lo, hi)``."""
     parse = _PARSERS.get(lang)
     if parse is None:
-        return list(words)
-    out: list[str] = []
+        return [(w, i, i + 1) for i, w in enumerate(words)]
+    out: list[tuple[str, int, int]] = []
     c = _Cursor([w.replace("ё", "е") for w in words])
     while c.i < len(c.toks):
         start = c.i
         num = parse(c)
         if num is None or c.i == start:
             c.i = start + 1
-            out.append(words[start])
+            out.append((words[start], start, start + 1))
         else:
-            out.append(num)
+            out.append((num, start, c.i))
     return out
+
+
+def words_to_numbers(words: list[str], lang: str) -> list[str]:
+    """Replace each spoken number in ``words`` (lower case) by one digit token."""
+    return [t for t, _, _ in number_spans(words, lang)]

@@ -16,7 +16,8 @@ from dictation.audio import AudioCapture, SpillQueue
 from dictation.commands import Command
 from dictation.engines import Recognizer
 from dictation.errors import AudioDeviceError
-from dictation.results import Result
+from dictation.recording import DictationRecording
+from dictation.results import Result, Word
 from dictation.transcript import DictationProcessor
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ class DictationSession:
         self.queue = queue or SpillQueue()
         self.capture = AudioCapture(self.queue, device, on_error=self._audio_error)
         self.audio = bytearray()  # everything heard, for the saved recording
+        self.words: list[Word] = []  # final words, times relative to the start of `audio`
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -63,6 +65,10 @@ class DictationSession:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout)
+
+    def recording(self) -> DictationRecording:
+        """The audio heard so far with its words, to keep with the report as FLAC."""
+        return DictationRecording.from_pcm(bytes(self.audio), self.words)
 
     def _audio_error(self, err: AudioDeviceError) -> None:
         self.on_event(DictationEvent("error", error=err, text=str(err)))
@@ -93,6 +99,7 @@ class DictationSession:
         if not result.final:
             self.on_event(DictationEvent("partial", result=result, text=result.text))
             return
+        self.words.extend(result.words)
         done = self.processor.process(result)
         self.on_event(
             DictationEvent(

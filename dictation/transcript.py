@@ -2,7 +2,8 @@
 
 Pieces are kept per utterance so that "scratch that" removes the last utterance and
 "delete last word" the last word. Rendering joins words with spaces, attaches punctuation
-to the word before it and capitalises the first word of each sentence and line.
+to the word before it and capitalises the first word of each sentence and line. Each word
+keeps the time span it was spoken in, so a click on a word can play its audio.
 """
 
 from __future__ import annotations
@@ -17,19 +18,42 @@ from dictation.results import Result
 PUNCTUATION = {".", ",", ":", ";", "?", "!"}
 SENTENCE_END = {".", "?", "!"}
 BREAKS = {"\n", "\n\n"}
-EDITING = {"scratch_that", "delete_last_word"}
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A written word, punctuation mark or line break; times (s) for spoken words."""
+
+    text: str
+    start: float | None = None
+    end: float | None = None
+
+    @property
+    def is_word(self) -> bool:
+        return self.text not in PUNCTUATION and self.text not in BREAKS
+
+
+@dataclass(frozen=True)
+class WordSpan:
+    """Where a word sits in the rendered text and when it was spoken."""
+
+    char_start: int
+    char_end: int
+    start: float | None
+    end: float | None
 
 
 @dataclass
 class Transcript:
     """Utterances of pieces: words, punctuation marks and line breaks."""
 
-    utterances: list[list[str]] = field(default_factory=list)
+    utterances: list[list[Piece]] = field(default_factory=list)
 
-    def add(self, pieces: Iterable[str]) -> None:
-        pieces = [p for p in pieces if p]
-        if pieces:
-            self.utterances.append(pieces)
+    def add(self, pieces: Iterable[Piece | str]) -> None:
+        items = [p if isinstance(p, Piece) else Piece(p) for p in pieces]
+        items = [p for p in items if p.text]
+        if items:
+            self.utterances.append(items)
 
     def scratch_that(self) -> None:
         if self.utterances:
@@ -39,7 +63,7 @@ class Transcript:
         """Remove the last word and any punctuation or breaks after it."""
         while self.utterances:
             last = self.utterances[-1]
-            while last and (last[-1] in PUNCTUATION or last[-1] in BREAKS):
+            while last and not last[-1].is_word:
                 last.pop()
             deleted = bool(last) and last.pop() is not None
             if not last:
@@ -47,23 +71,33 @@ class Transcript:
             if deleted:
                 return
 
-    @property
-    def text(self) -> str:
+    def render(self) -> tuple[str, list[WordSpan]]:
         out = ""
+        spans: list[WordSpan] = []
         capital = True
         for piece in (p for u in self.utterances for p in u):
-            if piece in BREAKS:
-                out = out.rstrip(" ") + piece
+            if piece.text in BREAKS:
+                out = out.rstrip(" ") + piece.text
                 capital = True
-            elif piece in PUNCTUATION:
-                out = out.rstrip(" ") + piece
-                capital = capital or piece in SENTENCE_END
+            elif piece.text in PUNCTUATION:
+                out = out.rstrip(" ") + piece.text
+                capital = capital or piece.text in SENTENCE_END
             else:
                 if out and not out.endswith("\n"):
                     out += " "
-                out += piece[:1].upper() + piece[1:] if capital else piece
+                word = piece.text[:1].upper() + piece.text[1:] if capital else piece.text
+                spans.append(WordSpan(len(out), len(out) + len(word), piece.start, piece.end))
+                out += word
                 capital = False
-        return out
+        return out, spans
+
+    @property
+    def text(self) -> str:
+        return self.render()[0]
+
+    def span_at(self, char: int) -> WordSpan | None:
+        """The word at character ``char`` of :attr:`text` (what a click on it means)."""
+        return next((s for s in self.render()[1] if s.char_start <= char < s.char_end), None)
 
 
 @dataclass(frozen=True)
@@ -86,19 +120,31 @@ class DictationProcessor:
     def process(self, result: Result) -> Processed:
         if not result.final:
             return Processed(())
-        pieces: list[str] = []
+        words = list(result.words)
+        spoken = [w.word for w in words] if words else result.text.split()
+        pieces: list[Piece] = []
         found: list[Command] = []
-        spoken = [w.word for w in result.words] if result.words else result.text.split()
         for part in self.commands.parse(spoken):
             if isinstance(part, Text):
-                pieces.extend(self.normalize(part.words))
+                pieces.extend(self._pieces(part, words))
                 continue
             found.append(part)
             if part.value is not None:
-                pieces.append(part.value)
+                pieces.append(Piece(part.value))
             elif part.name == "scratch_that":
                 self.transcript.scratch_that()
             elif part.name == "delete_last_word":
                 self.transcript.delete_last_word()
         self.transcript.add(pieces)
         return Processed(tuple(found))
+
+    def _pieces(self, text: Text, words: list) -> list[Piece]:
+        out = []
+        for written, lo, hi in self.normalize.spans(text.words):
+            if words and text.indices:
+                out.append(
+                    Piece(written, words[text.indices[lo]].start, words[text.indices[hi - 1]].end)
+                )
+            else:
+                out.append(Piece(written))
+        return out

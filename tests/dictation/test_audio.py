@@ -13,6 +13,7 @@ from dictation.audio import AudioCapture, SpillQueue, level_dbfs
 from dictation.engines import create_recognizer
 from dictation.errors import AudioDeviceError
 from dictation.options import build_options
+from dictation.recording import DictationRecording
 from dictation.session import DictationSession
 from dictation.synth import synthesize
 from dictation.transcribe import read_audio
@@ -64,7 +65,7 @@ DIGITS_REF = "one zero zero zero one nine oh two one oh zero one eight zero thre
 
 
 @pytest.mark.slow
-def test_live_dictation_from_a_pulseaudio_microphone(pulse_mic, shared_data: Path):
+def test_live_dictation_from_a_pulseaudio_microphone(pulse_mic, shared_data: Path, tmp_path):
     events = []
     session = DictationSession(
         create_recognizer("pocketsphinx"),
@@ -85,6 +86,9 @@ def test_live_dictation_from_a_pulseaudio_microphone(pulse_mic, shared_data: Pat
     assert word_error_rate(DIGITS_REF, hyp) <= 0.2, hyp
     assert events[-1].kind == "stopped"
     assert len(session.audio) >= 2 * len(speech)  # everything heard is kept
+    saved = DictationRecording.load(session.recording().save(tmp_path / "dictation"))
+    assert [w.word for w in saved.words] == hyp.split()
+    assert len(saved.samples) == len(session.audio) // 2
 
 
 @pytest.mark.slow

@@ -1,0 +1,100 @@
+"""The dictation audio kept with a report: FLAC plus the words and their times.
+
+``report.flac`` holds the 16 kHz mono audio (lossless, about half the size of WAV);
+``report.words.json`` next to it holds the recognised words with start/end seconds, so
+that the radiologist can click a word while correcting and hear what was said.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+from dictation.engines.base import SAMPLE_RATE
+from dictation.errors import DictationError
+from dictation.results import Word
+
+WORDS_SUFFIX = ".words.json"
+FORMAT_VERSION = 1
+
+
+def words_path(audio_path: Path) -> Path:
+    return Path(audio_path).with_suffix(WORDS_SUFFIX)
+
+
+@dataclass
+class DictationRecording:
+    """Audio samples (int16, 16 kHz) and the words recognised in them."""
+
+    samples: np.ndarray
+    words: tuple[Word, ...] = ()
+
+    @classmethod
+    def from_pcm(cls, pcm: bytes, words=()) -> DictationRecording:
+        return cls(np.frombuffer(bytes(pcm), dtype=np.int16).copy(), tuple(words))
+
+    @property
+    def duration(self) -> float:
+        return len(self.samples) / SAMPLE_RATE
+
+    def save(self, path: Path) -> Path:
+        """Write ``path`` (.flac) and its words file, each atomically."""
+        path = Path(path).with_suffix(".flac")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".rec-", suffix=".flac")
+        os.close(fd)
+        try:
+            sf.write(tmp, self.samples, SAMPLE_RATE, format="FLAC", subtype="PCM_16")
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        meta = {
+            "version": FORMAT_VERSION,
+            "sample_rate": SAMPLE_RATE,
+            "duration": round(self.duration, 3),
+            "words": [w.as_dict() for w in self.words],
+        }
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".rec-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(meta, f, ensure_ascii=False)
+        os.replace(tmp, words_path(path))
+        return path
+
+    @classmethod
+    def load(cls, path: Path) -> DictationRecording:
+        path = Path(path)
+        try:
+            samples, rate = sf.read(path, dtype="int16")
+        except (sf.LibsndfileError, RuntimeError) as err:
+            raise DictationError(f"cannot read the dictation audio {path.name}: {err}") from err
+        if rate != SAMPLE_RATE or samples.ndim != 1:
+            raise DictationError(f"{path.name} is not 16 kHz mono dictation audio")
+        words: tuple[Word, ...] = ()
+        meta_path = words_path(path)
+        if meta_path.is_file():
+            try:
+                meta = json.loads(meta_path.read_text(encoding="utf-8"))
+                words = tuple(
+                    Word(w["word"], w["start"], w["end"], w["confidence"])
+                    for w in meta.get("words", [])
+                )
+            except (ValueError, KeyError, TypeError) as err:
+                raise DictationError(f"the word times of {path.name} are damaged") from err
+        return cls(samples, words)
+
+    def word_at(self, t: float) -> int | None:
+        """Index of the word spoken at ``t`` seconds."""
+        return next((i for i, w in enumerate(self.words) if w.start <= t < w.end), None)
+
+    def clip(self, start: float, end: float, pad: float = 0.1) -> np.ndarray:
+        """Samples from ``start - pad`` to ``end + pad`` seconds (clamped), to play."""
+        a = max(0, int((start - pad) * SAMPLE_RATE))
+        b = min(len(self.samples), int(np.ceil((end + pad) * SAMPLE_RATE)))
+        return self.samples[a : max(a, b)]
