@@ -10,18 +10,20 @@ mistaken for a reader's report) with the model as device observer.
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import UTC, datetime
 from typing import Any
 
 import highdicom as hd
+import pydicom
 from pydicom.dataset import Dataset
 from pydicom.sr.codedict import codes
 from pydicom.sr.coding import Code
-from pydicom.uid import generate_uid
 
 from records.models import ReportStatus
 from records.store import ReportVersionRecord, report_series_instance_uid
+from records.uids import derived_uid
 
 MANUFACTURER = "Luch"
 REPORT_TITLE = Code("18748-4", "LN", "Diagnostic imaging report")
@@ -109,19 +111,31 @@ def _stamp(ds: Dataset, when: datetime) -> None:
     ds.TimezoneOffsetFromUTC = "+0000"
 
 
+def _conclusion(version: ReportVersionRecord) -> str:
+    return str(version.fields.get("conclusion", "") or "")
+
+
+def _fields_json(version: ReportVersionRecord) -> str:
+    return json.dumps({
+        "report_uid": version.report_uid, "version": version.version, "author": version.author,
+        "status": version.status.value, "protocol": version.protocol,
+        "fields": version.fields}, ensure_ascii=False, sort_keys=True)
+
+
+def _signed(version: ReportVersionRecord) -> bool:
+    return version.status in (ReportStatus.FINAL, ReportStatus.AMENDED)
+
+
 def report_to_sr(version: ReportVersionRecord, header: Dataset) -> Dataset:
     """The DICOM SR of one report version (the same version always gives the same UIDs)."""
-    conclusion = str(version.fields.get("conclusion", "") or "")
+    conclusion = _conclusion(version)
     items = [_observer(version.author), _text(FINDING, version.text or "-")]
     if conclusion:
         items.append(_text(IMPRESSION, conclusion))
-    items.append(_text(PROTOCOL_FIELDS, json.dumps({
-        "report_uid": version.report_uid, "version": version.version, "author": version.author,
-        "status": version.status.value, "protocol": version.protocol,
-        "fields": version.fields}, ensure_ascii=False, sort_keys=True)))
+    items.append(_text(PROTOCOL_FIELDS, _fields_json(version)))
     content = hd.sr.ContainerContentItem(name=REPORT_TITLE, template_id="2000")
     content.ContentSequence = hd.sr.ContentSequence(items)
-    signed = version.status in (ReportStatus.FINAL, ReportStatus.AMENDED)
+    signed = _signed(version)
     sr = _build(
         hd.sr.ComprehensiveSR, evidence=[header], content=content,
         series_instance_uid=report_series_instance_uid(version.report_uid),
@@ -132,11 +146,65 @@ def report_to_sr(version: ReportVersionRecord, header: Dataset) -> Dataset:
         verifying_organization=MANUFACTURER if signed else None,
         record_evidence=False, specific_character_set="ISO_IR 192",
         series_description="Luch report")
-    _stamp(sr, version.signed_at or version.created_at)
-    if signed:  # the verification time is the signing time, not the build time
-        sr.VerifyingObserverSequence[0].VerificationDateTime = (
-            (version.signed_at or version.created_at).astimezone(UTC).strftime("%Y%m%d%H%M%S"))
+    _fill(sr, version, header)
     return sr
+
+
+_HEADER_KEYWORDS = ("StudyInstanceUID", "PatientID", "PatientName", "PatientBirthDate",
+                    "PatientSex", "StudyDate", "StudyTime", "AccessionNumber")
+
+
+def _fill(sr: Dataset, version: ReportVersionRecord, header: Dataset) -> None:
+    """Write everything that differs between report versions of the same shape.
+
+    Dates are the signing (or saving) time, not the build time, so building the same version
+    twice gives the same bytes.
+    """
+    when = (version.signed_at or version.created_at).astimezone(UTC)
+    sr.SOPInstanceUID = sr.file_meta.MediaStorageSOPInstanceUID = version.sop_instance_uid
+    sr.SeriesInstanceUID = report_series_instance_uid(version.report_uid)
+    sr.InstanceNumber = version.version
+    for keyword in _HEADER_KEYWORDS:
+        setattr(sr, keyword, header.get(keyword, ""))
+    _stamp(sr, when)
+    sr.InstanceCreationDate, sr.InstanceCreationTime = sr.ContentDate, sr.ContentTime
+    for equipment in sr.get("ContributingEquipmentSequence", []):
+        equipment.ContributionDateTime = when.strftime("%Y%m%d%H%M%S")
+    if _signed(version):
+        observer = sr.VerifyingObserverSequence[0]
+        observer.VerifyingObserverName = person_name(version.author)
+        observer.VerificationDateTime = when.strftime("%Y%m%d%H%M%S")
+    items = sr.ContentSequence
+    items[0].PersonName = person_name(version.author)
+    items[1].TextValue = version.text or "-"
+    if _conclusion(version):
+        items[2].TextValue = _conclusion(version)
+    items[-1].TextValue = _fields_json(version)
+
+
+class ReportSRBuilder:
+    """Builds report SRs fast for the sync engine.
+
+    highdicom builds (and checks) the first SR of each shape (signed or not, with or without
+    a conclusion); later versions are re-read from its bytes with :func:`_fill` writing their
+    values, about 20 times faster. The test suite checks that both ways give the same bytes.
+    """
+
+    def __init__(self) -> None:
+        self._prototypes: dict[tuple[bool, bool], bytes] = {}
+
+    def __call__(self, version: ReportVersionRecord, header: Dataset) -> Dataset:
+        key = (_signed(version), bool(_conclusion(version)))
+        prototype = self._prototypes.get(key)
+        if prototype is None:
+            sr = report_to_sr(version, header)
+            buffer = io.BytesIO()
+            sr.save_as(buffer, enforce_file_format=True)
+            self._prototypes[key] = buffer.getvalue()
+            return sr
+        sr = pydicom.dcmread(io.BytesIO(prototype))
+        _fill(sr, version, header)
+        return sr
 
 
 def read_report_sr(ds: Dataset) -> dict[str, Any]:
@@ -156,7 +224,7 @@ def read_report_sr(ds: Dataset) -> dict[str, Any]:
 
 
 def ai_result_sop_instance_uid(ai_uid: str) -> str:
-    return str(generate_uid(prefix=None, entropy_srcs=["luch-ai-sr", ai_uid]))
+    return derived_uid("luch-ai-sr", ai_uid)
 
 
 def ai_result_to_sr(ai_uid: str, model_name: str, model_version: str, values: dict[str, Any],
@@ -178,7 +246,7 @@ def ai_result_to_sr(ai_uid: str, model_name: str, model_version: str, values: di
     content.ContentSequence = hd.sr.ContentSequence(items)
     sr = _build(
         hd.sr.Comprehensive3DSR, evidence=[header], content=content,
-        series_instance_uid=str(generate_uid(prefix=None, entropy_srcs=["luch-ai-series", ai_uid])),
+        series_instance_uid=derived_uid("luch-ai-series", ai_uid),
         series_number=AI_SERIES_NUMBER, sop_instance_uid=ai_result_sop_instance_uid(ai_uid),
         instance_number=1, manufacturer=MANUFACTURER, is_complete=True,
         record_evidence=False, specific_character_set="ISO_IR 192",

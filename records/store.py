@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import psutil
-from pydicom.uid import generate_uid
 from sqlalchemy import Engine, Integer, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -41,6 +40,7 @@ from records.models import (
     SyncConflict,
     Verdict,
 )
+from records.uids import derived_uid
 
 # Which status a report may move to from its current one.
 TRANSITIONS: dict[ReportStatus | None, set[ReportStatus]] = {
@@ -73,12 +73,12 @@ def _holder_dead(holder: str) -> bool:
 
 def report_sop_instance_uid(report_uid: str, version: int) -> str:
     """The SR's SOP Instance UID: the same report version always gets the same UID."""
-    return str(generate_uid(prefix=None, entropy_srcs=["luch-report-sr", report_uid, str(version)]))
+    return derived_uid("luch-report-sr", report_uid, str(version))
 
 
 def report_series_instance_uid(report_uid: str) -> str:
     """All versions of one report go into one SR series."""
-    return str(generate_uid(prefix=None, entropy_srcs=["luch-report-series", report_uid]))
+    return derived_uid("luch-report-series", report_uid)
 
 
 @dataclass(frozen=True)
@@ -416,12 +416,20 @@ class Store:
                 OutboxJob.state == JobState.PENDING))
 
     def complete_job(self, job_id: int, actor: str = "sync") -> None:
+        self.complete_jobs([job_id], actor)
+
+    def complete_jobs(self, job_ids: list[int], actor: str = "sync") -> None:
+        """Mark jobs done and audit each send, in one transaction."""
+        if not job_ids:
+            return
+        now = datetime.now(UTC)
         with self.session() as s:
-            job = s.get(OutboxJob, job_id)
-            job.state, job.done_at, job.lease_until, job.last_error = (
-                JobState.DONE, datetime.now(UTC), None, "")
-            s.add(AuditEvent(actor=actor, action=SENT, study_instance_uid=job.study_instance_uid,
-                             detail={"kind": job.kind, "object": job.object_pk}))
+            for job in s.scalars(select(OutboxJob).where(OutboxJob.id.in_(job_ids))):
+                job.state, job.done_at, job.lease_until, job.last_error = (
+                    JobState.DONE, now, None, "")
+                s.add(AuditEvent(actor=actor, action=SENT, at=now,
+                                 study_instance_uid=job.study_instance_uid,
+                                 detail={"kind": job.kind, "object": job.object_pk}))
 
     def retry_job(self, job_id: int, error: str, delay_s: float) -> None:
         with self.session() as s:

@@ -28,8 +28,8 @@ from archive.errors import ArchiveAuthError, ArchiveError, ArchiveRejected, Arch
 from records.errors import RecordsError
 from records.sr import (
     REPORT_SOP_CLASSES,
+    ReportSRBuilder,
     ai_result_to_sr,
-    report_to_sr,
     study_header,
 )
 from records.store import KIND_AI_RESULT, KIND_REPORT, JobRecord, Store
@@ -88,10 +88,13 @@ def _header(store: Store, study_uid: str) -> Dataset:
     return study_header(study_uid, patient, study)
 
 
+_REPORT_SR = ReportSRBuilder()
+
+
 @builder(KIND_REPORT)
 def _build_report(store: Store, job: JobRecord) -> Outgoing:
     version = store.report_version(job.object_pk)
-    sr = report_to_sr(version, _header(store, version.study_instance_uid))
+    sr = _REPORT_SR(version, _header(store, version.study_instance_uid))
     return Outgoing(job, {sr.SOPInstanceUID: sr}, report_id=version.report_id)
 
 
@@ -150,6 +153,7 @@ class SyncEngine:
 
     # -- one batch -----------------------------------------------------------------------------
     def _run_batch(self, jobs: list[JobRecord], report: DrainReport) -> None:
+        self._local_uids: dict[str, set[str]] = {}  # study UID -> our report SOP UIDs
         outgoing: list[Outgoing] = []
         for job in jobs:
             try:
@@ -181,17 +185,19 @@ class SyncEngine:
                 failed = result.failed
                 report.sent += len(stored)
                 present |= stored
+            except ArchiveAuthError:
+                raise
             except ArchiveError as err:
                 # The request may or may not have arrived: ask the archive what it now holds.
                 log.warning("STOW-RS of %d objects failed: %s", len(missing), err)
                 transient = not isinstance(err, ArchiveRejected)
                 with contextlib.suppress(ArchiveError):
                     present |= self._present(ready, only=set(missing))
+        done = [out.job.id for out in ready if all(uid in present for uid in out.objects)]
+        self.store.complete_jobs(done)
+        report.done += len(done)
         for out in ready:
-            if all(uid in present for uid in out.objects):
-                self.store.complete_job(out.job.id)
-                report.done += 1
-            else:
+            if out.job.id not in done:
                 reasons = [f"{failed[u]:#06x}" for u in out.objects if u in failed]
                 detail = f"archive refused ({', '.join(reasons)})" if reasons else "not stored"
                 self._retry(out.job, detail, report, transient=transient and not reasons)
@@ -227,11 +233,14 @@ class SyncEngine:
         if all(uid in present for uid in out.objects):
             return False  # ours is already there: nothing to decide
         study_uid = out.job.study_instance_uid
-        known = self.store.local_report_sop_uids(study_uid)
-        known |= self.store.acknowledged_remote_uids(out.report_id)
-        foreign = [i for i in self._remote_srs.get(study_uid, [])
-                   if tag_value(i, SOP_CLASS_UID) in REPORT_SOP_CLASSES
-                   and tag_value(i, SOP_INSTANCE_UID) not in known]
+        remote = [i for i in self._remote_srs.get(study_uid, [])
+                  if tag_value(i, SOP_CLASS_UID) in REPORT_SOP_CLASSES]
+        if not remote:
+            return False
+        if study_uid not in self._local_uids:
+            self._local_uids[study_uid] = self.store.local_report_sop_uids(study_uid)
+        known = self._local_uids[study_uid] | self.store.acknowledged_remote_uids(out.report_id)
+        foreign = [i for i in remote if tag_value(i, SOP_INSTANCE_UID) not in known]
         if not foreign:
             return False
         remote = [(tag_value(i, SOP_INSTANCE_UID), self._author(study_uid, i)) for i in foreign]
