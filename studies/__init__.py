@@ -11,7 +11,7 @@ from studies.errors import (
     StudyError,
     UnsupportedData,
 )
-from studies.loader import choose, load, open_volume
+from studies.loader import choose, load, open_volume, preview
 from studies.readers import Candidate
 from studies.scan import ScanResult, scan
 from studies.volume import SeriesInfo, Volume
@@ -29,5 +29,6 @@ __all__ = [
     "choose",
     "load",
     "open_volume",
+    "preview",
     "scan",
 ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import numpy as np
+
 from studies.errors import DamagedFile, NoSeriesFound, StudyError, is_fatal
 from studies.pixels import Cancel, FirstSlice, Progress
 from studies.readers import Candidate
@@ -64,6 +66,23 @@ def load(
     if not isinstance(volume, Volume):
         raise StudyError("This object is a segmentation, not an image series")
     return volume
+
+
+def preview(candidate: Candidate) -> tuple[int, np.ndarray]:
+    """``(k, image)``: only the middle slice of a classic series, decoded in HU, for a
+    thumbnail or a first view before the whole volume is loaded."""
+    if candidate.reader != "dicom-series":
+        volume = load(candidate)
+        k = volume.shape[0] // 2
+        return k, volume.voxels[k].copy()
+    from studies.pixels import SliceSource, decode_volume
+
+    ordered = candidate.plan[0]
+    k = len(ordered) // 2
+    header = ordered[k]
+    image, _ = decode_volume([SliceSource(header, None, *header.rescale)], header.rows,
+                             header.columns)
+    return k, image[0]
 
 
 def open_volume(

@@ -100,7 +100,7 @@ def decode_volume(
         except (DamagedFile, UnsupportedData) as err:
             if n == 1:
                 raise
-            log.warning("slice %d could not be decoded: %s", k, err)
+            log.warning("slice %d could not be decoded (%s)", k, type(err).__name__)  # no path
             failures.append(k)
 
     work(middle)
@@ -183,9 +183,7 @@ def _rescale_into(raw: np.ndarray, slope: float, intercept: float, out: np.ndarr
         np.multiply(raw, slope, out=out, casting="unsafe")
         out += np.float32(intercept)
         return False
-    low, high = int(raw.min()), int(raw.max())
-    low, high = sorted((int(low * slope + intercept), int(high * slope + intercept)))
-    if low >= _INT16.min and high <= _INT16.max:
+    if _fits_int16(raw, slope, intercept):
         if raw is not out:
             np.copyto(out, raw, casting="unsafe")
         if slope != 1:
@@ -197,6 +195,20 @@ def _rescale_into(raw: np.ndarray, slope: float, intercept: float, out: np.ndarr
     np.clip(wide, _INT16.min, _INT16.max, out=wide)
     out[...] = wide
     return True
+
+
+def _fits_int16(raw: np.ndarray, slope: float, intercept: float) -> bool:
+    """Whether ``raw * slope + intercept`` stays in int16. Only an end of the stored type's
+    range that could overflow is replaced by the actual extreme (one pass at most for CT)."""
+    def inside(v: float) -> bool:
+        return _INT16.min <= v * slope + intercept <= _INT16.max
+
+    if raw.dtype.kind not in "iu":
+        return inside(float(raw.min())) and inside(float(raw.max()))
+    info = np.iinfo(raw.dtype)
+    low = info.min if inside(info.min) else int(raw.min())
+    high = info.max if inside(info.max) else int(raw.max())
+    return inside(low) and inside(high)
 
 
 def _decode_with_pydicom(source: SliceSource) -> np.ndarray:

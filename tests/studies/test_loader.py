@@ -229,3 +229,20 @@ def test_fast_gdcm_scan_and_pydicom_scan_agree(shared_data: Path, name: str,
     assert [h.pixel_offset for h in fast.plan[0]] == [h.pixel_offset for h in slow.plan[0]]
     assert fast.spacing == slow.spacing and fast.origin == slow.origin
     np.testing.assert_array_equal(studies.load(fast).voxels, studies.load(slow).voxels)
+
+
+def test_values_beyond_int16_are_clipped_with_a_warning(make_series) -> None:
+    hu = phantom(4, 64, 64).astype(np.int32)
+    hu[1, 10, 10] = -33000  # stored -31976 fits int16, but not once rescaled
+    volume = studies.open_volume(make_series(slices=4, voxels=hu))
+    assert volume.voxels[1, 10, 10] == -32768
+    np.testing.assert_array_equal(volume.voxels[2], hu[2])
+    assert any("clipped" in w for w in volume.warnings)
+
+
+def test_middle_slice_preview_without_loading(make_series) -> None:
+    folder = make_series(slices=9)
+    candidate = studies.scan(folder).images[0]
+    k, image = studies.preview(candidate)
+    assert k == 4
+    np.testing.assert_array_equal(image, phantom(9, 64, 64)[4])
