@@ -36,6 +36,8 @@ from records.store import KIND_AI_RESULT, KIND_REPORT, JobRecord, Store
 
 log = logging.getLogger(__name__)
 SOP_CLASS_UID, SOP_INSTANCE_UID, SERIES_INSTANCE_UID = "00080016", "00080018", "0020000E"
+STUDY_INSTANCE_UID = "0020000D"
+UID_LIST = 60  # UIDs per QIDO-RS list match (keeps the URL well under 8 KB)
 VERIFYING_OBSERVER_SEQUENCE, VERIFYING_OBSERVER_NAME = "0040A073", "0040A075"
 
 
@@ -119,6 +121,10 @@ def _build_ai_result(store: Store, job: JobRecord) -> Outgoing:
     return Outgoing(job, objects)
 
 
+def _chunks(items: list[str], size: int) -> list[list[str]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
 class SyncEngine:
     """Drains the outbox of one store into one archive."""
 
@@ -154,6 +160,7 @@ class SyncEngine:
     # -- one batch -----------------------------------------------------------------------------
     def _run_batch(self, jobs: list[JobRecord], report: DrainReport) -> None:
         self._local_uids: dict[str, set[str]] = {}  # study UID -> our report SOP UIDs
+        self._remote_srs = {}
         outgoing: list[Outgoing] = []
         for job in jobs:
             try:
@@ -203,30 +210,28 @@ class SyncEngine:
                 self._retry(out.job, detail, report, transient=transient and not reasons)
 
     def _present(self, outgoing: list[Outgoing], only: set[str] | None = None) -> set[str]:
-        """Which of the batch's objects (and other SRs of its studies) the archive holds."""
-        present: set[str] = set()
-        by_study: dict[str, list[str]] = {}
-        for out in outgoing:
-            wanted = [u for u in out.objects if only is None or u in only]
-            if wanted:
-                by_study.setdefault(out.job.study_instance_uid, []).extend(wanted)
-        for study_uid, uids in by_study.items():
-            srs = self.client.search_instances(study_uid, {"Modality": "SR"})
-            self._remote_srs[study_uid] = srs
-            found = {tag_value(i, SOP_INSTANCE_UID) for i in srs}
-            for uid in uids:
-                if uid in found or (uid not in found and not self._is_sr(outgoing, uid)
-                                    and self.client.instance_exists(study_uid, uid)):
-                    present.add(uid)
-        return present
+        """Which of the batch's objects the archive holds; also notes the studies' SRs.
 
-    @staticmethod
-    def _is_sr(outgoing: list[Outgoing], uid: str) -> bool:
+        One QIDO-RS request per ``UID_LIST`` studies (UID list matching), not one per job.
+        """
+        wanted: dict[str, bool] = {}  # SOP Instance UID -> is an SR we built
+        studies: set[str] = set()
         for out in outgoing:
-            obj = out.objects.get(uid)
-            if obj is not None:
-                return isinstance(obj, Dataset)
-        return False
+            for uid, obj in out.objects.items():
+                if only is None or uid in only:
+                    wanted[uid] = isinstance(obj, Dataset)
+                    studies.add(out.job.study_instance_uid)
+        present: set[str] = set()
+        for chunk in _chunks(sorted(studies), UID_LIST):
+            for item in self.client.search("instances", {
+                    "StudyInstanceUID": ",".join(chunk), "Modality": "SR"}):
+                self._remote_srs.setdefault(tag_value(item, STUDY_INSTANCE_UID), []).append(item)
+                present.add(tag_value(item, SOP_INSTANCE_UID))
+        others = sorted(uid for uid, is_sr in wanted.items() if not is_sr)
+        for chunk in _chunks(others, UID_LIST):
+            present |= {tag_value(i, SOP_INSTANCE_UID) for i in self.client.search(
+                "instances", {"SOPInstanceUID": ",".join(chunk)})}
+        return present & wanted.keys()
 
     def _conflicting(self, out: Outgoing, present: set[str], report: DrainReport) -> bool:
         """Park the job if the archive has a report on the study this station has not seen."""
