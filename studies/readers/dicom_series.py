@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from studies.errors import UnsupportedData
-from studies.geometry import StackGeometry, stack_geometry
+from studies.geometry import StackGeometry, cross, stack_geometry
 from studies.headers import DicomHeader
 from studies.metadata import series_info
 from studies.pixels import SliceSource, decode_volume
@@ -22,10 +22,9 @@ SEG_CLASS = "1.2.840.10008.5.1.4.1.1.66.4"
 def has_geometry(h: DicomHeader) -> bool:
     """Whether a single-frame grey image carries usable patient geometry."""
     iop, ps = h.orientation, h.pixel_spacing
-    if h.position is None or iop is None or ps is None or np.any(ps <= 0):
+    if h.position is None or iop is None or ps is None or ps[0] <= 0 or ps[1] <= 0:
         return False
-    row, col = iop[:3], iop[3:]
-    return bool(np.linalg.norm(np.cross(row, col)) > 1e-3)
+    return sum(c * c for c in cross(iop[:3], iop[3:])) > 1e-6
 
 
 def is_slice(h: DicomHeader) -> bool:
@@ -127,8 +126,8 @@ def _thickness(h: DicomHeader) -> float | None:
 
 def _geometry_key(h: DicomHeader) -> tuple:
     return (
-        tuple(np.round(h.orientation, 4)), h.rows, h.columns,
-        tuple(np.round(h.pixel_spacing, 4)),
+        tuple(round(float(v), 4) for v in h.orientation), h.rows, h.columns,
+        tuple(round(float(v), 4) for v in h.pixel_spacing),
     )
 
 
@@ -159,7 +158,7 @@ def _split(members: list[DicomHeader]) -> list[tuple[list[DicomHeader], list[str
 
 def _distances(group: list[DicomHeader]) -> np.ndarray:
     iop = group[0].orientation
-    normal = np.cross(iop[:3], iop[3:])
+    normal = np.array(cross(iop[:3], iop[3:]))
     return np.array([h.position for h in group]) @ normal
 
 
