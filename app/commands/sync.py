@@ -22,13 +22,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--interval", type=float, default=30.0, metavar="S",
                         help="seconds between worklist refreshes when running (default 30)")
     parser.add_argument("--batch", type=int, default=50, help="objects per STOW-RS request")
+    parser.add_argument("--prefetch", type=int, default=0, metavar="N",
+                        help="also fetch the first N worklist studies into the image cache")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
+    from archive.cache import FetchCancelled, ImageCache
     from archive.credentials import load_config
     from archive.dicomweb import DicomWebClient
-    from archive.errors import ArchiveUnavailable
+    from archive.errors import ArchiveError, ArchiveUnavailable
     from records import open_store
     from records.sync import SyncEngine
     from records.worklist import build_worklist
@@ -49,8 +52,14 @@ def run(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
                 try:
                     items = build_worklist(store, client)
                     log.info("worklist refreshed: %d studies", len(items))
+                    if args.prefetch:
+                        cache = ImageCache()
+                        for item in items[:args.prefetch]:
+                            cache.fetch_study(client, item.study_instance_uid, cancel=stop)
                 except ArchiveUnavailable as err:
                     log.warning("worklist not refreshed: %s", err)
+                except (ArchiveError, FetchCancelled) as err:
+                    log.warning("prefetch stopped: %s", err)
                 next_pull = time.monotonic() + args.interval
             if args.once:
                 left = counts["pending"] + counts["in_progress"] + counts["conflict"]

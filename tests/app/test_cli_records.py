@@ -49,8 +49,10 @@ def test_import_sync_and_worklist(archive_env, shared_data: Path, tmp_path: Path
     assert main(["sync", "--once"]) == 0
     assert "sent 2" in capsys.readouterr().out
     assert len(server.sop_instance_uids()) == 4  # 2 CT + 2 report SRs
-    assert main(["sync", "--once"]) == 0
+    assert main(["sync", "--once", "--prefetch", "1"]) == 0
     assert "sent 0" in capsys.readouterr().out
+    from archive.cache import ImageCache
+    assert ImageCache().has_study(ct_study)  # the top of the worklist is cached
 
     assert main(["worklist", "--json"]) == 0
     items = json.loads(capsys.readouterr().out)

@@ -113,3 +113,30 @@ def test_offline_then_drains(store: Store, orthanc_factory) -> None:
 def test_drafts_stay_local(store: Store, status: str) -> None:
     store.save_report("1.2.3", author="A B", text="", fields={}, status=status)
     assert store.outbox_counts()["pending"] == 0
+
+
+def test_conflict_resolved_by_keeping_the_archive_report(store: Store, orthanc, tmp_path) -> None:
+    from records import open_store
+
+    study = pydicom.uid.generate_uid()
+    client = client_for(orthanc)
+    other = open_store(tmp_path / "other-station.sqlite3")
+    theirs = other.save_report(study, author="Other Reader", text="CT-3", status="final",
+                               fields={"grade": "CT-3"})
+    engine_for(other, client).drain()
+    ours = store.save_report(study, author="Our Reader", text="CT-2", status="final",
+                             fields={"grade": "CT-2"})
+    engine_for(store, client).drain()
+    [conflict] = store.conflicts()
+    store.resolve_conflict(conflict.id, resolution="keep_remote", by="Our Reader")
+    engine_for(store, client).drain()
+    uids = [i["00080018"]["Value"][0] for i in client.search_instances(study)]
+    assert uids == [theirs.sop_instance_uid]  # ours stays local, nothing overwritten
+    assert store.report_version(ours.id).text == "CT-2" and store.conflicts() == []
+    # A later amendment on top of theirs is no conflict any more: it was decided on.
+    amended = store.save_report(study, author="Our Reader", text="CT-3 agreed",
+                                status="amended", fields={"grade": "CT-3"},
+                                report_uid=ours.report_uid)
+    engine_for(store, client).drain()
+    assert amended.sop_instance_uid in orthanc.sop_instance_uids()
+    other.close()
