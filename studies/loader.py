@@ -29,8 +29,9 @@ def choose(result: ScanResult, series: str | int | None = None) -> Candidate:
         raise NoSeriesFound("This holds only a segmentation (SEG); open the image series it "
                             "belongs to and add the segmentation as an overlay")
     if not images:
+        reasons = [w for c in result.candidates for w in c.warnings] + result.notes
         raise NoSeriesFound("No image series found here" + (
-            f" ({result.notes[0]})" if result.notes else ""))
+            f" ({reasons[0]})" if reasons else ""))
     if series is None:
         return images[0]
     if isinstance(series, int) or str(series).isdigit():

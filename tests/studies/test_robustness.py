@@ -96,3 +96,14 @@ def test_damaged_slice_in_a_series_never_crashes(ct_series: Path, tmp_path_facto
     outcome = _open_or_error(folder)
     if isinstance(outcome, studies.Volume):
         assert outcome.shape[1:] == (64, 64)
+
+
+def test_damaged_nifti_files_give_clear_errors(shared_data: Path, tmp_path: Path) -> None:
+    data = (shared_data / "ct" / "chest-crop-a.nii.gz").read_bytes()
+    (tmp_path / "cut.nii.gz").write_bytes(data[: len(data) // 2])
+    (tmp_path / "noise.nii").write_bytes(bytes(range(256)) * 4)
+    (tmp_path / "empty.nii.gz").write_bytes(b"")
+    for name in ("cut.nii.gz", "noise.nii", "empty.nii.gz"):
+        outcome = _open_or_error(tmp_path / name)
+        assert isinstance(outcome, studies.StudyError), name
+        assert "damaged" in str(outcome) or "truncated" in str(outcome), str(outcome)
