@@ -18,7 +18,7 @@ from typing import Any
 
 import psutil
 from sqlalchemy import Engine, Integer, func, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from core.paths import app_home
 from records import db
@@ -196,6 +196,21 @@ class Store:
             return patient, {"study_date": study.study_date, "study_time": study.study_time,
                              "accession_number": study.accession_number}
 
+    def study_header_infos(self, study_uids: set[str]
+                           ) -> dict[str, tuple[dict[str, str], dict[str, str]]]:
+        """:meth:`study_header_info` for many studies in one query."""
+        found: dict[str, tuple[dict[str, str], dict[str, str]]] = {}
+        with self.session() as s:
+            for study in s.scalars(select(Study).options(selectinload(Study.patient)).where(
+                    Study.study_instance_uid.in_(study_uids))):
+                p = study.patient
+                patient = {} if p is None else {"patient_id": p.patient_id, "name": p.name,
+                                                "birth_date": p.birth_date, "sex": p.sex}
+                found[study.study_instance_uid] = (patient, {
+                    "study_date": study.study_date, "study_time": study.study_time,
+                    "accession_number": study.accession_number})
+        return found
+
     def study(self, study_instance_uid: str) -> Study | None:
         with self.session() as s:
             return s.scalar(select(Study).where(Study.study_instance_uid == study_instance_uid))
@@ -276,6 +291,14 @@ class Store:
         with self.session() as s:
             report = s.scalar(select(Report).where(Report.uid == report_uid))
             return [] if report is None else [_version_record(v) for v in report.versions]
+
+    def report_versions_by_id(self, version_ids: list[int]) -> dict[int, ReportVersionRecord]:
+        """Many report versions in one query (the sync engine's batches)."""
+        with self.session() as s:
+            rows = s.scalars(select(ReportVersion).options(
+                selectinload(ReportVersion.report).selectinload(Report.study))
+                .where(ReportVersion.id.in_(version_ids)))
+            return {v.id: _version_record(v) for v in rows}
 
     def report_version(self, version_id: int) -> ReportVersionRecord:
         with self.session() as s:

@@ -16,6 +16,7 @@ import logging
 import random
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,7 +24,7 @@ from pathlib import Path
 import pydicom
 from pydicom.dataset import Dataset
 
-from archive.dicomweb import DicomWebClient, tag_value
+from archive.dicomweb import DicomWebClient, dataset_bytes, tag_value
 from archive.errors import ArchiveAuthError, ArchiveError, ArchiveRejected, ArchiveUnavailable
 from records.errors import RecordsError
 from records.sr import (
@@ -58,8 +59,9 @@ class Outgoing:
     """The DICOM objects one job must get into the archive."""
 
     job: JobRecord
-    objects: dict[str, Dataset | bytes]  # SOP Instance UID -> object
+    objects: dict[str, bytes]  # SOP Instance UID -> Part 10 bytes
     report_id: int | None = None
+    srs: frozenset[str] = frozenset()  # which of them are SRs we built
 
 
 @dataclass
@@ -73,7 +75,24 @@ class DrainReport:
     errors: list[str] = field(default_factory=list)
 
 
-Builder = Callable[[Store, JobRecord], Outgoing]
+class BatchContext:
+    """What the builders of one batch share: rows loaded in bulk, headers per study."""
+
+    def __init__(self, store: Store, jobs: list[JobRecord]) -> None:
+        self.store = store
+        self.versions = store.report_versions_by_id(
+            [j.object_pk for j in jobs if j.kind == KIND_REPORT])
+        self._headers = {uid: study_header(uid, patient, study) for uid, (patient, study)
+                         in store.study_header_infos({j.study_instance_uid for j in jobs}).items()}
+
+    def header(self, study_uid: str) -> Dataset:
+        if study_uid not in self._headers:
+            patient, study = self.store.study_header_info(study_uid)
+            self._headers[study_uid] = study_header(study_uid, patient, study)
+        return self._headers[study_uid]
+
+
+Builder = Callable[[BatchContext, JobRecord], Outgoing]
 BUILDERS: dict[str, Builder] = {}
 
 
@@ -85,28 +104,25 @@ def builder(kind: str) -> Callable[[Builder], Builder]:
     return register
 
 
-def _header(store: Store, study_uid: str) -> Dataset:
-    patient, study = store.study_header_info(study_uid)
-    return study_header(study_uid, patient, study)
-
-
 _REPORT_SR = ReportSRBuilder()
 
 
 @builder(KIND_REPORT)
-def _build_report(store: Store, job: JobRecord) -> Outgoing:
-    version = store.report_version(job.object_pk)
-    sr = _REPORT_SR(version, _header(store, version.study_instance_uid))
-    return Outgoing(job, {sr.SOPInstanceUID: sr}, report_id=version.report_id)
+def _build_report(ctx: BatchContext, job: JobRecord) -> Outgoing:
+    version = ctx.versions.get(job.object_pk) or ctx.store.report_version(job.object_pk)
+    sr = _REPORT_SR(version, ctx.header(version.study_instance_uid))
+    uid = str(sr.SOPInstanceUID)
+    return Outgoing(job, {uid: dataset_bytes(sr)}, report_id=version.report_id,
+                    srs=frozenset({uid}))
 
 
 @builder(KIND_AI_RESULT)
-def _build_ai_result(store: Store, job: JobRecord) -> Outgoing:
-    result = store.ai_result(job.object_pk)
+def _build_ai_result(ctx: BatchContext, job: JobRecord) -> Outgoing:
+    result = ctx.store.ai_result(job.object_pk)
     study_uid = result.study.study_instance_uid
     sr = ai_result_to_sr(result.uid, result.model_name, result.model_version, result.values,
-                         result.created_at, _header(store, study_uid))
-    objects: dict[str, Dataset | bytes] = {sr.SOPInstanceUID: sr}
+                         result.created_at, ctx.header(study_uid))
+    objects = {str(sr.SOPInstanceUID): dataset_bytes(sr)}
     for mask in result.mask_files:
         path = Path(mask)
         if not path.is_file():
@@ -118,7 +134,16 @@ def _build_ai_result(store: Store, job: JobRecord) -> Outgoing:
         if ds.StudyInstanceUID != study_uid:
             raise RecordsError(f"the AI mask {path.name} belongs to another study")
         objects[str(ds.SOPInstanceUID)] = data
-    return Outgoing(job, objects)
+    return Outgoing(job, objects, srs=frozenset({str(sr.SOPInstanceUID)}))
+
+
+@dataclass
+class _Batch:
+    """One batch between building and bookkeeping."""
+
+    ready: list[Outgoing] = field(default_factory=list)  # not parked as conflicts
+    present: set[str] = field(default_factory=set)  # already in the archive
+    missing: dict[str, bytes] = field(default_factory=dict)  # to send
 
 
 def _chunks(items: list[str], size: int) -> list[list[str]]:
@@ -138,72 +163,91 @@ class SyncEngine:
 
     def drain(self, progress: Callable[[float], None] | None = None,
               cancel: threading.Event | None = None) -> DrainReport:
-        """Send every due job once; jobs that fail wait for their backoff (a later drain)."""
+        """Send every due job once; jobs that fail wait for their backoff (a later drain).
+
+        Pipelined: while one batch's STOW-RS is in flight (the archive is busy storing), the
+        next batch is built and checked. Bookkeeping stays on the calling thread.
+        """
         report = DrainReport()
         total = max(1, self.store.outbox_counts()["pending"])
         handled = 0
         started = datetime.now(UTC)  # jobs put back for later wait for the next drain
-        while not (cancel and cancel.is_set()):
-            jobs = self.store.claim_jobs(self.batch_size, self.lease_s, due_by=started)
-            if not jobs:
-                break
+        in_flight: tuple[_Batch, Future | None] | None = None
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="luch-stow") as sender:
             try:
-                self._run_batch(jobs, report)
-            except ArchiveAuthError:
-                self.store.release_jobs([j.id for j in jobs])
-                raise
-            handled += len(jobs)
-            if progress:
-                progress(min(1.0, handled / total))
+                while not (cancel and cancel.is_set()):
+                    jobs = self.store.claim_jobs(self.batch_size, self.lease_s, due_by=started)
+                    if not jobs:
+                        break
+                    try:
+                        batch = self._prepare(jobs, report)
+                    except ArchiveAuthError:
+                        self.store.release_jobs([j.id for j in jobs])
+                        raise
+                    if in_flight is not None:
+                        finishing, in_flight = in_flight, None
+                        self._finish(*finishing, report)
+                    future = (sender.submit(self.client.store, list(batch.missing.values()))
+                              if batch.missing else None)
+                    in_flight = (batch, future)
+                    handled += len(jobs)
+                    if progress:
+                        progress(min(1.0, handled / total))
+            finally:
+                if in_flight is not None:
+                    self._finish(*in_flight, report)
         return report
 
     # -- one batch -----------------------------------------------------------------------------
-    def _run_batch(self, jobs: list[JobRecord], report: DrainReport) -> None:
+    def _prepare(self, jobs: list[JobRecord], report: DrainReport) -> _Batch:
+        """Build the batch's objects and decide what to send (conflicts are parked here)."""
         self._local_uids: dict[str, set[str]] = {}  # study UID -> our report SOP UIDs
         self._remote_srs = {}
+        ctx = BatchContext(self.store, jobs)
         outgoing: list[Outgoing] = []
         for job in jobs:
             try:
-                outgoing.append(BUILDERS[job.kind](self.store, job))
+                outgoing.append(BUILDERS[job.kind](ctx, job))
             except (RecordsError, KeyError, OSError, ValueError) as err:
                 self._fail(job, f"could not build the objects: {err}", report)
         try:
             present = self._present(outgoing)
         except ArchiveUnavailable as err:
             self._retry_all(outgoing, str(err), report, transient=True)
-            return
+            return _Batch()
         except ArchiveRejected as err:
             self._retry_all(outgoing, str(err), report, transient=False)
-            return
-        ready: list[Outgoing] = []
-        for out in outgoing:
-            if out.report_id is not None and self._conflicting(out, present, report):
-                continue
-            ready.append(out)
+            return _Batch()
+        ready = [out for out in outgoing
+                 if out.report_id is None or not self._conflicting(out, present, report)]
         missing = {uid: obj for out in ready for uid, obj in out.objects.items()
                    if uid not in present}
         report.already_there += sum(len(o.objects) for o in ready) - len(missing)
-        failed: dict[str, int] = {}
-        transient = False
-        if missing:
+        return _Batch(ready, present, missing)
+
+    def _finish(self, batch: _Batch, future: Future | None, report: DrainReport) -> None:
+        """Complete what the archive confirmed; put the rest back for a later attempt."""
+        present, failed, transient = set(batch.present), {}, False
+        if future is not None:
             try:
-                result = self.client.store(missing.values())
-                stored = set(result.stored) & missing.keys()
+                result = future.result()
+                stored = set(result.stored) & batch.missing.keys()
                 failed = result.failed
                 report.sent += len(stored)
                 present |= stored
             except ArchiveAuthError:
+                self.store.release_jobs([out.job.id for out in batch.ready])
                 raise
             except ArchiveError as err:
                 # The request may or may not have arrived: ask the archive what it now holds.
-                log.warning("STOW-RS of %d objects failed: %s", len(missing), err)
+                log.warning("STOW-RS of %d objects failed: %s", len(batch.missing), err)
                 transient = not isinstance(err, ArchiveRejected)
                 with contextlib.suppress(ArchiveError):
-                    present |= self._present(ready, only=set(missing))
-        done = [out.job.id for out in ready if all(uid in present for uid in out.objects)]
+                    present |= self._present(batch.ready, only=set(batch.missing))
+        done = [out.job.id for out in batch.ready if all(u in present for u in out.objects)]
         self.store.complete_jobs(done)
         report.done += len(done)
-        for out in ready:
+        for out in batch.ready:
             if out.job.id not in done:
                 reasons = [f"{failed[u]:#06x}" for u in out.objects if u in failed]
                 detail = f"archive refused ({', '.join(reasons)})" if reasons else "not stored"
@@ -217,9 +261,9 @@ class SyncEngine:
         wanted: dict[str, bool] = {}  # SOP Instance UID -> is an SR we built
         studies: set[str] = set()
         for out in outgoing:
-            for uid, obj in out.objects.items():
+            for uid in out.objects:
                 if only is None or uid in only:
-                    wanted[uid] = isinstance(obj, Dataset)
+                    wanted[uid] = uid in out.srs
                     studies.add(out.job.study_instance_uid)
         present: set[str] = set()
         for chunk in _chunks(sorted(studies), UID_LIST):
