@@ -28,6 +28,7 @@ class EngineOptions:
     model_dir: Path | None = None
     grammar: Sequence[str] | None = None  # whole phrases the recogniser may output, if restricted
     extra_words: dict[str, str] | None = None  # word -> pronunciation (engines that support it)
+    endpoint_window: float = 0.3  # seconds of mostly silence that end an utterance
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ import re
 from collections import deque
 from pathlib import Path
 
+from dictation.endpoint import ratio_for
 from dictation.engines.base import SAMPLE_RATE, EngineOptions, EngineSpec, Recognizer
 from dictation.errors import EngineError, GrammarError, ModelError
 from dictation.results import Result, Word
@@ -63,7 +64,10 @@ class PocketSphinxRecognizer(Recognizer):
         )
         for word, phones in (options.extra_words or {}).items():
             self._add_word(word.lower(), phones)
-        self._endpointer = pocketsphinx.Endpointer(sample_rate=SAMPLE_RATE)
+        window = options.endpoint_window
+        self._endpointer = pocketsphinx.Endpointer(
+            window=window, ratio=ratio_for(window), sample_rate=SAMPLE_RATE
+        )
         self._frame_bytes = self._endpointer.frame_bytes
         self._phrases: set[str] | None = None
         if options.grammar:
@@ -154,7 +158,7 @@ class PocketSphinxRecognizer(Recognizer):
     def _end_utterance(self) -> Result | None:
         self._decoder.end_utt()
         words = []
-        for seg in self._decoder.seg():
+        for seg in self._decoder.seg() or ():
             if seg.word in _FILLERS or seg.word.startswith("++"):
                 continue
             words.append(

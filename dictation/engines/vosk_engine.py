@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from pathlib import Path
 
+from dictation.endpoint import SpeechEndpointer
 from dictation.engines.base import SAMPLE_RATE, EngineOptions, EngineSpec, Recognizer
 from dictation.errors import EngineError, ModelError
 from dictation.models import ModelManager, model_problems
 from dictation.results import Result, Word
 
+log = logging.getLogger(__name__)
 _MODELS: dict[Path, object] = {}  # loaded models are large: share one per folder
 _LOCK = threading.Lock()
 
@@ -59,7 +62,9 @@ class VoskRecognizer(Recognizer):
         except ImportError as err:  # pragma: no cover - a packaging fault
             raise EngineError("Vosk is not installed (pip install vosk)") from err
         model = load_model(resolve_model_dir(options))
+        self._phrases: set[str] | None = None
         if options.grammar:
+            self._phrases = {" ".join(p.lower().split()) for p in options.grammar}
             phrases = [" ".join(p.lower().split()) for p in options.grammar] + ["[unk]"]
             self._rec = vosk.KaldiRecognizer(
                 model, SAMPLE_RATE, json.dumps(phrases, ensure_ascii=False)
@@ -68,11 +73,17 @@ class VoskRecognizer(Recognizer):
             self._rec = vosk.KaldiRecognizer(model, SAMPLE_RATE)
         self._rec.SetWords(True)
         self._last_partial = ""
+        self._endpointer = SpeechEndpointer(window=options.endpoint_window)
 
     def accept(self, pcm: bytes) -> list[Result]:
         if self._rec.AcceptWaveform(pcm):
             self._last_partial = ""
             final = self._final(self._rec.Result())
+            self._endpointer.feed(pcm)
+            return [final] if final else []
+        if self._endpointer.feed(pcm):
+            # Our endpointer heard the end of speech before Vosk's slower rules did.
+            final = self.finish()
             return [final] if final else []
         text = json.loads(self._rec.PartialResult()).get("partial", "")
         if text and text != self._last_partial:
@@ -84,6 +95,11 @@ class VoskRecognizer(Recognizer):
         data = json.loads(raw)
         words = tuple(w for w in _words(data.get("result", [])) if w.word != "[unk]")
         if not words:
+            return None
+        text = " ".join(w.word for w in words)
+        if self._phrases is not None and text not in self._phrases:
+            # Vosk's grammar is a loop over the phrases' words; only a whole phrase counts.
+            log.info("grammar mode: %d words fit no phrase; dropped", len(words))
             return None
         return Result(text=" ".join(w.word for w in words), final=True, words=words)
 

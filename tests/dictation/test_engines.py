@@ -99,6 +99,18 @@ def test_pocketsphinx_grammar_never_yields_a_wrong_command():
     assert exact >= 0.8 * len(grammar)
 
 
+def test_push_to_talk_release_mid_word_flushes_safely():
+    """Releasing the record button cuts the audio anywhere; finish() must cope."""
+    speech = _speech("insert template normal chest")
+    for cut in (9000, 20000):
+        for options in (EngineOptions(), build_options("en", grammar="commands")):
+            rec = create_recognizer("pocketsphinx", options)
+            rec.accept(speech[:cut].tobytes())
+            last = rec.finish()
+            assert last is None or last.final
+            assert rec.finish() is None  # nothing left after a flush
+
+
 def test_pocketsphinx_grammar_rejects_unknown_words():
     with pytest.raises(GrammarError, match="zorblax"):
         create_recognizer("pocketsphinx", EngineOptions(grammar=["next zorblax"]))
