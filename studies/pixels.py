@@ -21,6 +21,7 @@ from pydicom.uid import JPEG2000, JPEG2000Lossless
 
 from studies.errors import DamagedFile, LoadCancelled, StudyError, UnsupportedData, is_fatal
 from studies.headers import DicomHeader
+from studies.sources import FileRef
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +112,10 @@ def decode_volume(
     if progress:
         progress(done / n)
     workers = workers or worker_count()
-    if workers == 1 or n < 4:
+    if _use_processes(sources, workers):
+        _decode_in_processes(sources, rest, out, work_failed=failures, clipped=clipped,
+                             progress=progress, cancel=cancel)
+    elif workers == 1 or n < 4:
         for k in rest:
             work(k)
             done += 1
@@ -141,6 +145,51 @@ def decode_volume(
     if clipped:
         warnings.append(f"{len(clipped)} slice(s) held values outside -32768..32767 HU (clipped)")
     return out, warnings
+
+
+def _use_processes(sources: Sequence[SliceSource], workers: int) -> bool:
+    from studies import decode_pool
+
+    return (workers > 1 and len(sources) >= decode_pool.MIN_SLICES and decode_pool.enabled()
+            and all(s.header.pixel_offset is None for s in sources))
+
+
+def _decode_in_processes(sources, indices, out, work_failed, clipped, progress, cancel) -> None:
+    """Decode ``indices`` in worker processes; rescale each result into ``out`` here."""
+    from concurrent.futures import as_completed
+
+    from studies import decode_pool
+
+    n = len(sources)
+    futures = {}
+    try:
+        for k in indices:
+            s = sources[k]
+            futures[decode_pool.submit(s.header.ref, s.frame, s.header.transfer_syntax)] = k
+        done = 1
+        for future in as_completed(futures):
+            if cancel is not None and cancel():
+                raise LoadCancelled("Loading was cancelled")
+            k = futures[future]
+            try:
+                raw = future.result()
+                if raw.shape != out[k].shape:
+                    raise UnsupportedData("A slice differs in size from the rest")
+                if _rescale_into(raw, sources[k].slope, sources[k].intercept, out[k]):
+                    clipped.append(k)
+            except (DamagedFile, UnsupportedData):
+                log.warning("slice %d could not be decoded", k)
+                work_failed.append(k)
+            done += 1
+            if progress and (done % 8 == 0 or done == n):
+                progress(done / n)
+    except decode_pool.BrokenProcessPool as err:
+        decode_pool.reset()
+        raise DamagedFile("The image decoder crashed on this series; its files may be "
+                          "damaged") from err
+    finally:
+        for future in futures:
+            future.cancel()
 
 
 def _blank_value(out: np.ndarray, failures: list[int]) -> float:
@@ -212,30 +261,34 @@ def _fits_int16(raw: np.ndarray, slope: float, intercept: float) -> bool:
 
 
 def _decode_with_pydicom(source: SliceSource) -> np.ndarray:
-    header = source.header
+    return decode_file(source.header.ref, source.frame, source.header.transfer_syntax)
+
+
+def decode_file(ref: FileRef, frame: int | None, syntax: str) -> np.ndarray:
+    """Stored pixel values of one (frame of a) compressed or unusual file, as 2D array."""
     try:
-        with header.ref.open() as fp:
+        with ref.open() as fp:
             ds = pydicom.dcmread(fp, force=True)
-            raw = _decode(ds, source.frame, header.transfer_syntax)
+            raw = _decode(ds, frame, syntax)
     except (MemoryError, KeyboardInterrupt):
         raise
     except (NotImplementedError, RuntimeError) as err:
         if "plugin" in str(err).lower() or "decod" in str(err).lower():
             raise UnsupportedData(
-                f"{header.ref.name}: transfer syntax {_syntax_name(header)} cannot be decoded"
+                f"{ref.name}: transfer syntax {_syntax_name(syntax)} cannot be decoded"
             ) from err
-        raise DamagedFile(f"The pixel data of {header.ref.name} is damaged") from err
+        raise DamagedFile(f"The pixel data of {ref.name} is damaged") from err
     except BaseException as err:
         if is_fatal(err):
             raise
-        raise DamagedFile(f"The pixel data of {header.ref.name} is damaged") from err
+        raise DamagedFile(f"The pixel data of {ref.name} is damaged") from err
     if raw.ndim != 2:
-        raise UnsupportedData(f"{header.ref.name} holds colour or multi-sample images, not CT")
+        raise UnsupportedData(f"{ref.name} holds colour or multi-sample images, not CT")
     return raw
 
 
-#: JPEG 2000 goes to GDCM first: what SimpleITK uses, and it decodes off the GIL, so
-#: slices decode in parallel; pylibjpeg (openjpeg) is the fallback.
+#: JPEG 2000 goes to GDCM first (what SimpleITK uses, so values match it); pylibjpeg
+#: (openjpeg) is the fallback.
 GDCM_FIRST = {JPEG2000Lossless, JPEG2000}
 
 
@@ -261,9 +314,9 @@ def _has_gdcm() -> bool:
     return fastscan.available()
 
 
-def _syntax_name(header: DicomHeader) -> str:
-    uid = pydicom.uid.UID(header.transfer_syntax)
-    return uid.name if uid.is_valid else repr(header.transfer_syntax)
+def _syntax_name(syntax: str) -> str:
+    uid = pydicom.uid.UID(syntax)
+    return uid.name if uid.is_valid else repr(syntax)
 
 
 def decode_frames(

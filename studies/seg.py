@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import pydicom
@@ -51,7 +53,7 @@ def segment_labels(ds: Dataset) -> dict[int, str]:
     }
 
 
-def read_segmentation(source: str | Dataset) -> LabelMap:
+def read_segmentation(source: str | Path | BinaryIO | Dataset) -> LabelMap:
     """Read a DICOM SEG file (or dataset) into a :class:`LabelMap` on its own frame grid."""
     from studies.metadata import series_info
     from studies.readers.enhanced import frame_geometry

@@ -54,6 +54,8 @@ def write_ct_series(
     image_type: Sequence[str] = ("ORIGINAL", "PRIMARY", "AXIAL"),
     first_number: int = 1,
     voxels: np.ndarray | None = None,
+    acquisition_number: int | None = None,
+    name_prefix: str = "IM",
 ) -> list[Path]:
     """Write one CT series; returns the files. Slices at ``positions`` (mm along the normal)
     or evenly ``slice_spacing`` apart, leaving out the indices in ``skip``."""
@@ -82,7 +84,9 @@ def write_ct_series(
         ds.PatientName = patient_name
         ds.ImageType = list(image_type)
         ds.GantryDetectorTilt = tilt_degrees
-        path = folder / f"IM{int(names[k]):05d}"
+        if acquisition_number is not None:
+            ds.AcquisitionNumber = acquisition_number
+        path = folder / f"{name_prefix}{int(names[k]):05d}"
         ds.save_as(path, enforce_file_format=True)
         files.append(path)
     return files

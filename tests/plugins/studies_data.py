@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from studies.synthetic import write_ct_series
@@ -34,10 +33,3 @@ def ct_series(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("ct-series")
     write_ct_series(folder, slices=24)
     return folder
-
-
-@pytest.fixture(scope="session")
-def phantom_hu() -> Callable[[int, int, int], np.ndarray]:
-    from studies.synthetic import phantom
-
-    return phantom

@@ -246,3 +246,25 @@ def test_middle_slice_preview_without_loading(make_series) -> None:
     k, image = studies.preview(candidate)
     assert k == 4
     np.testing.assert_array_equal(image, phantom(9, 64, 64)[4])
+
+
+def test_two_acquisitions_in_one_series_become_two_volumes(tmp_path) -> None:
+    from studies.synthetic import write_ct_series
+
+    for number, prefix in ((1, "A"), (2, "B")):
+        write_ct_series(tmp_path, slices=5, series_uid="1.2.9", study_uid="1.2",
+                        acquisition_number=number, name_prefix=prefix)
+    images = studies.scan(tmp_path).images
+    assert [c.shape for c in images] == [(5, 64, 64), (5, 64, 64)]
+    assert all(any("Mixed series" in w for w in c.warnings) for c in images)
+
+
+def test_duplicate_slices_are_left_out_with_a_warning(tmp_path) -> None:
+    from studies.synthetic import write_ct_series
+
+    for prefix in ("A", "B"):
+        write_ct_series(tmp_path, slices=5, series_uid="1.2.9", study_uid="1.2",
+                        name_prefix=prefix)
+    [candidate] = studies.scan(tmp_path).images
+    assert candidate.shape == (5, 64, 64)
+    assert any("5 duplicate" in w for w in candidate.warnings)

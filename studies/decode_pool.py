@@ -1,0 +1,79 @@
+"""Compressed slices decoded in worker processes.
+
+JPEG 2000 / JPEG-LS / JPEG decoders hold the GIL, so threads do not scale; worker processes
+do, and they also isolate the app from a decoder that crashes on a corrupt file (the pool
+breaks, the load fails with a clear message, the app lives on). Workers return the stored
+values of one slice; the caller rescales them into the preallocated volume. The pool is
+created on first use and kept warm (``warm_up()`` at app start hides its start-up).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import sys
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+import numpy as np
+
+from studies.sources import FileRef
+
+log = logging.getLogger(__name__)
+
+#: below this many compressed slices, decoding in-process is quicker than shipping work
+MIN_SLICES = 8
+#: with fewer CPUs the workers only compete with the app's own thread for the same cores
+MIN_CPUS = 4
+_lock = threading.Lock()
+_pool: ProcessPoolExecutor | None = None
+
+
+def enabled() -> bool:
+    """Off with ``LUCH_DECODE_PROCESSES=0``, below ``MIN_CPUS`` CPUs, or when workers could not
+    start (a ``__main__`` read from stdin cannot be re-imported by them)."""
+    if os.environ.get("LUCH_DECODE_PROCESSES", "1") == "0" or (os.cpu_count() or 1) < MIN_CPUS:
+        return False
+    main_file = getattr(sys.modules.get("__main__"), "__file__", None)
+    return main_file is None or os.path.isfile(main_file)
+
+
+def pool() -> ProcessPoolExecutor:
+    global _pool
+    with _lock:
+        if _pool is None:
+            method = "forkserver" if sys.platform.startswith("linux") else "spawn"
+            context = multiprocessing.get_context(method)
+            if method == "forkserver":
+                context.set_forkserver_preload(["studies.pixels"])
+            workers = max(1, min(8, os.cpu_count() or 1))
+            _pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        return _pool
+
+
+def reset() -> None:
+    """Drop a broken pool; the next use starts a fresh one."""
+    global _pool
+    with _lock:
+        if _pool is not None:
+            _pool.shutdown(wait=False, cancel_futures=True)
+        _pool = None
+
+
+def warm_up() -> None:
+    """Start the worker processes now (e.g. at app start) so the first load is fast."""
+    if enabled():
+        futures = [pool().submit(os.getpid) for _ in range(pool()._max_workers)]
+        for f in futures:
+            f.result()
+
+
+def submit(ref: FileRef, frame: int | None, syntax: str) -> Future[np.ndarray]:
+    from studies.pixels import decode_file
+
+    return pool().submit(decode_file, ref, frame, syntax)
+
+
+__all__ = ["MIN_SLICES", "BrokenProcessPool", "enabled", "reset", "submit", "warm_up"]

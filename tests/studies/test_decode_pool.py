@@ -1,0 +1,44 @@
+"""Compressed slices decoded in worker processes: same values, and a crashing decoder
+fails the load cleanly instead of taking the app down."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+from pydicom.uid import JPEG2000Lossless, RLELossless
+
+import studies
+from studies import decode_pool
+from studies.synthetic import phantom
+
+
+@pytest.fixture
+def processes(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(decode_pool, "MIN_CPUS", 1)
+    monkeypatch.setenv("LUCH_DECODE_PROCESSES", "1")
+    assert decode_pool.enabled()
+    yield
+    decode_pool.reset()
+
+
+@pytest.mark.parametrize("syntax", [RLELossless, JPEG2000Lossless], ids=["rle", "j2k"])
+def test_worker_processes_decode_the_same_values(make_series, processes, syntax) -> None:
+    folder = make_series(slices=decode_pool.MIN_SLICES + 2, transfer_syntax=syntax)
+    seen: list[float] = []
+    volume = studies.open_volume(folder, progress=seen.append)
+    np.testing.assert_array_equal(volume.voxels, phantom(decode_pool.MIN_SLICES + 2, 64, 64))
+    assert seen[-1] == pytest.approx(1.0)
+
+
+def test_a_crashing_decoder_fails_the_load_not_the_app(make_series, processes,
+                                                      monkeypatch) -> None:
+    folder = make_series(slices=decode_pool.MIN_SLICES + 2, transfer_syntax=RLELossless)
+    monkeypatch.setattr(decode_pool, "submit",
+                        lambda ref, frame, syntax: decode_pool.pool().submit(os._exit, 3))
+    with pytest.raises(studies.DamagedFile, match="crashed"):
+        studies.open_volume(folder)
+    monkeypatch.undo()
+    monkeypatch.setattr(decode_pool, "MIN_CPUS", 1)
+    assert studies.open_volume(folder).shape[0] == decode_pool.MIN_SLICES + 2  # pool renewed
