@@ -14,7 +14,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "text, voice commands, word times, real-time factor.",
     )
     p.add_argument("file", help="sound file (WAV, FLAC...; any rate, mixed to 16 kHz mono)")
-    p.add_argument("--engine", default=None, help="pocketsphinx (default) or vosk")
+    p.add_argument(
+        "--engine",
+        default=None,
+        help="pocketsphinx or vosk (default: the dictation.engine setting, else pocketsphinx)",
+    )
     p.add_argument("--model", default=None, help="model folder (Vosk: else the installed one)")
     p.add_argument("--lang", default="en", help="language: en, ru... (default en)")
     p.add_argument(
@@ -28,12 +32,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dictation.engines import DEFAULT_ENGINE
+    from dictation.engines import configured_engine
     from dictation.options import build_options
     from dictation.transcribe import transcribe_file
 
     options = build_options(args.lang, args.model, args.grammar)
-    result = transcribe_file(args.file, args.engine or DEFAULT_ENGINE, options)
+    result = transcribe_file(args.file, args.engine or configured_engine(), options)
     if args.json:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return 0

@@ -12,16 +12,26 @@ from dictation.errors import EngineError
 
 __all__ = [
     "DEFAULT_ENGINE",
+    "ENGINE_SETTING",
     "SAMPLE_RATE",
     "EngineOptions",
     "EngineSpec",
     "Recognizer",
     "available_engines",
+    "configured_engine",
     "create_recognizer",
     "register_engine",
 ]
 
 DEFAULT_ENGINE = "pocketsphinx"
+ENGINE_SETTING = "dictation.engine"
+
+
+def configured_engine() -> str:
+    """The engine chosen in settings (``dictation.engine``), else the built-in default."""
+    from core.settings import Settings
+
+    return Settings().get(ENGINE_SETTING) or DEFAULT_ENGINE
 
 
 _ENGINES: dict[str, EngineSpec] = {}

@@ -7,6 +7,7 @@ import logging
 import threading
 from pathlib import Path
 
+from core.settings import Settings
 from dictation.endpoint import SpeechEndpointer
 from dictation.engines.base import SAMPLE_RATE, EngineOptions, EngineSpec, Recognizer
 from dictation.errors import EngineError, ModelError
@@ -14,6 +15,9 @@ from dictation.models import ModelManager, model_problems
 from dictation.results import Result, Word
 
 log = logging.getLogger(__name__)
+MODEL_SETTING = (
+    "dictation.vosk.model"  # + ".<lang>": a model folder used in place of the installed one
+)
 _MODELS: dict[Path, object] = {}  # loaded models are large: share one per folder
 _LOCK = threading.Lock()
 
@@ -37,8 +41,12 @@ def load_model(path: Path):
 
 
 def resolve_model_dir(options: EngineOptions) -> Path:
+    """``--model``, else the folder set in settings for the language, else the installed one."""
     if options.model_dir is not None:
         return Path(options.model_dir)
+    configured = Settings().get(f"{MODEL_SETTING}.{options.lang}")
+    if configured:
+        return Path(configured)
     path = ModelManager().model_for(options.lang)
     if path is None:
         raise EngineError(

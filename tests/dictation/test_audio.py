@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from dictation.audio import AudioCapture, SpillQueue, level_dbfs
+from dictation.audio import AudioCapture, SpillQueue, input_devices, level_dbfs
 from dictation.engines import create_recognizer
 from dictation.errors import AudioDeviceError
 from dictation.options import build_options
@@ -62,6 +62,12 @@ def test_opening_a_missing_device_is_a_clear_error():
 
 
 DIGITS_REF = "one zero zero zero one nine oh two one oh zero one eight zero three"
+
+
+def test_device_list_shows_the_pulseaudio_microphone(pulse_mic):
+    devices = input_devices()
+    assert any(d.name == "pulse" for d in devices)
+    assert sum(d.default for d in devices) <= 1
 
 
 @pytest.mark.slow

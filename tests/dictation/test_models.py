@@ -57,6 +57,24 @@ def test_broken_models_are_explained(luch_home: Path, korean_model: Path, tmp_pa
     assert ModelManager().installed() == {}
 
 
+def test_model_folder_from_settings(luch_home: Path, korean_model: Path):
+    from core.settings import Settings
+    from dictation.engines.vosk_engine import MODEL_SETTING, resolve_model_dir
+
+    Settings().set(f"{MODEL_SETTING}.ko", str(korean_model))
+    assert resolve_model_dir(EngineOptions(lang="ko")) == korean_model
+    assert create_recognizer("vosk", EngineOptions(lang="ko")) is not None
+
+
+def test_engine_from_settings(luch_home: Path):
+    from core.settings import Settings
+    from dictation.engines import ENGINE_SETTING, configured_engine
+
+    assert configured_engine() == "pocketsphinx"
+    Settings().set(ENGINE_SETTING, "vosk")
+    assert configured_engine() == "vosk"
+
+
 def test_guess_language():
     assert guess_language("vosk-model-small-ru-0.22.zip") == "ru"
     assert guess_language("vosk-model-en-us-0.22") == "en-us"
