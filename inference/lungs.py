@@ -105,8 +105,34 @@ def _split_joined(comp: np.ndarray, side: np.ndarray) -> tuple[np.ndarray, np.nd
     return right, left
 
 
-def fill_lung(side: np.ndarray, other: np.ndarray, body: np.ndarray, spacing) -> np.ndarray:
-    """Add vessels and consolidated lung to one lung: closing (on a coarse grid) + hole fill."""
+def _lateral_hull(coarse: np.ndarray, medial_high_i: bool) -> np.ndarray:
+    """Per slice, the convex hull of the lung minus its medial half (heart, hilum, spine):
+    restores large consolidated areas at the costal surface that closing cannot bridge."""
+    from scipy.spatial import ConvexHull, QhullError
+
+    out = np.zeros_like(coarse)
+    for k in range(coarse.shape[0]):
+        pts = np.argwhere(coarse[k])
+        if len(pts) < 10:
+            continue
+        lo, hi = pts.min(axis=0), pts.max(axis=0) + 1
+        try:
+            eq = ConvexHull(pts).equations  # a*j + b*i + c <= 0 inside
+        except QhullError:
+            continue
+        jj, ii = np.mgrid[lo[0]:hi[0], lo[1]:hi[1]]
+        grid = np.stack([jj.ravel(), ii.ravel(), np.ones(jj.size)])
+        hull = (eq @ grid <= 1e-6).all(axis=0).reshape(jj.shape)
+        centre = pts[:, 1].mean()
+        lateral = (ii < centre) if medial_high_i else (ii > centre)
+        out[k, lo[0]:hi[0], lo[1]:hi[1]] = hull & lateral
+    return out
+
+
+def fill_lung(side: np.ndarray, other: np.ndarray, body: np.ndarray, spacing,
+              medial_high_i: bool = True) -> np.ndarray:
+    """Add vessels and consolidated lung to one lung: closing and a lateral convex hull (on a
+    coarse grid), then hole fill. ``medial_high_i``: the midline lies at larger i."""
     if not side.any():
         return side
     f = max(1, round(2.8 / float(spacing[0])))  # coarse grid of about 2.8 mm in-plane
@@ -120,7 +146,7 @@ def fill_lung(side: np.ndarray, other: np.ndarray, body: np.ndarray, spacing) ->
     grid = np.pad(coarse, pad)
     dilated = ndi.distance_transform_edt(~grid, sampling=sampling) <= CLOSE_MM
     closed = ndi.distance_transform_edt(dilated, sampling=sampling) > CLOSE_MM
-    closed = closed[pad:-pad, pad:-pad, pad:-pad]
+    closed = closed[pad:-pad, pad:-pad, pad:-pad] | _lateral_hull(coarse, medial_high_i)
     up = _smooth_upsample(closed, f)[:, :js, :is_]
     filled = side | (up & body & ~other)
     return ndi.binary_fill_holes(filled, structure=_PLANE) & ~other
@@ -143,6 +169,6 @@ def segment_lungs(hu: np.ndarray, spacing, orient: Orientation) -> tuple[np.ndar
     body = body_mask(hu)
     air = aerated_lung(hu, body, spacing)
     right, left = split_sides(air, body, orient)
-    right_f = fill_lung(right, left, body, spacing)
-    left_f = fill_lung(left, right_f, body, spacing)
+    right_f = fill_lung(right, left, body, spacing, medial_high_i=orient.left_is_high_i)
+    left_f = fill_lung(left, right_f, body, spacing, medial_high_i=not orient.left_is_high_i)
     return right_f, left_f

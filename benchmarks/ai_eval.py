@@ -1,0 +1,211 @@
+"""Accuracy of the AI pre-read on held-apart simulated cases and real COVID slices.
+
+    .venv/bin/python benchmarks/ai_eval.py [--cases 10] [--engines unet,classical]
+                                           [--write-sidecar]
+
+Simulated cases: lesions simulated (inference/simulate.py) in ``ct/lidc-idri-0003``, a
+patient and scanner never used in training, with seeds from 1000 (training used 0..99 on
+``ct/lidc-idri-0001`` and ``ct/siemens-j2k-abdomen``). Truth: lungs from the classical
+method on the clean CT, lesions from the simulator. Reported per engine: Dice (lungs, GGO,
+consolidation; pooled over cases), involvement error in percentage points (worst lung and
+total), Spearman of total involvement, grade accuracy and the confusion matrix.
+
+Real COVID slices (``covid-slices``, no masks): per axial slice, lung area and the %
+of lung the model calls GGO/consolidation, next to a visual reference read by the
+engineer (``VISUAL_REFERENCE``; not a radiologist's read).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from inference.geometry import Orientation  # noqa: E402
+from inference.grading import GRADES  # noqa: E402
+from inference.labels import CONSOLIDATION, GGO  # noqa: E402
+from inference.measures import measure  # noqa: E402
+from inference.preread import PreReadOptions, analyze  # noqa: E402
+from inference.training import data as sim_data  # noqa: E402
+from studies import SeriesInfo, Volume  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "data"
+COLUMNS = (*GRADES, "not-assessable")
+
+
+def dice_counts(pred: np.ndarray, truth: np.ndarray) -> tuple[int, int]:
+    return int((pred & truth).sum()), int(pred.sum() + truth.sum())
+
+
+def spearman(a, b) -> float:
+    ra = np.argsort(np.argsort(a)).astype(float)
+    rb = np.argsort(np.argsort(b)).astype(float)
+    if ra.std() == 0 or rb.std() == 0:
+        return float("nan")
+    return float(np.corrcoef(ra, rb)[0, 1])
+
+
+def evaluate_simulated(n_cases: int, engines: list[str]) -> dict:
+    series = sim_data.load_series(DATA, sim_data.VALIDATION_SERIES[0])
+    grades = [g % 5 for g in range(n_cases)]
+    stats = {e: {"dice": {k: [0, 0] for k in ("lungs", "ggo", "consolidation")},
+                 "err_worst": [], "err_total": [], "pred_total": [], "true_total": [],
+                 "confusion": np.zeros((5, len(COLUMNS)), int), "seconds": []}
+             for e in engines}
+    orient = Orientation.of(series.volume)
+    for n, case in enumerate(sim_data.cases(series, grades, sim_data.VALIDATION_SEED0)):
+        volume = Volume(voxels=case.hu, spacing=series.volume.spacing,
+                        origin=series.volume.origin, direction=series.volume.direction,
+                        info=SeriesInfo(modality="CT"))
+        truth = measure(case.truth, volume.spacing, orient)
+        t_grade = GRADES.index(truth.grade)
+        t_inv = truth.involvement_percent
+        for engine in engines:
+            res = analyze(volume, PreReadOptions(engine=engine, device="cpu", fallback=False))
+            st, m = stats[engine], res.measures
+            for key, sel in (("lungs", None), ("ggo", GGO), ("consolidation", CONSOLIDATION)):
+                p = res.labels > 0 if sel is None else np.isin(res.labels, sel)
+                t = case.truth > 0 if sel is None else np.isin(case.truth, sel)
+                inter, total = dice_counts(p, t)
+                st["dice"][key][0] += inter
+                st["dice"][key][1] += total
+            inv = m.involvement_percent
+            st["err_worst"].append(abs(max(inv["left"], inv["right"])
+                                       - max(t_inv["left"], t_inv["right"])))
+            st["err_total"].append(abs(inv["total"] - t_inv["total"]))
+            st["pred_total"].append(inv["total"])
+            st["true_total"].append(t_inv["total"])
+            st["confusion"][t_grade, COLUMNS.index(m.grade)] += 1
+            st["seconds"].append(res.seconds)
+            print(f"case {n} (seed {sim_data.VALIDATION_SEED0 + n}) {engine:9s} truth "
+                  f"{truth.grade} {t_inv['total']:5.1f} %  pred {m.grade} {inv['total']:5.1f} %"
+                  f"  {res.seconds:5.1f} s", flush=True)
+    return {e: _summarise(st) for e, st in stats.items()}
+
+
+def _summarise(st: dict) -> dict:
+    conf = st["confusion"]
+    return {
+        "dice": {k: round(2 * i / t, 4) if t else None for k, (i, t) in st["dice"].items()},
+        "involvement_error_pp": {
+            "worst_lung_mean": round(float(np.mean(st["err_worst"])), 2),
+            "worst_lung_max": round(float(np.max(st["err_worst"])), 2),
+            "total_mean": round(float(np.mean(st["err_total"])), 2)},
+        "spearman_total_involvement": round(spearman(st["pred_total"], st["true_total"]), 3),
+        "grade_accuracy": round(float(np.trace(conf[:, :5]) / conf.sum()), 3),
+        "confusion": conf.tolist(),
+        "cases": int(conf.sum()),
+        "mean_seconds": round(float(np.mean(st["seconds"])), 1),
+    }
+
+
+# The engineer's visual read of each axial slice (lung window): is GGO/consolidation visible?
+# None: no lung in the slice (abdomen). Read once from a lung-window contact sheet.
+VISUAL_REFERENCE: dict[str, bool | None] = {
+    "A002304/19001231-076": False, "A002304/19010112-135": True,
+    "A027284/19000925-116": None, "A027284/19001231-131": None,
+    "A046441/19001111-045": True, "A046441/19010101-23": True,
+    "A048383/19001231-30": False, "A048383/19010410-30": False,
+    "A056642/19001229-053": True, "A056642/19010107-111": True,
+    "A058062/19001231-084": None, "A058062/19010108-078": None,
+}
+FOUND_PERCENT = 5.0  # a slice "has involvement" when >= 5 % of its lung is called lesion
+NO_LUNG_CM2 = 20.0  # less lung than this in a slice: "no lung"
+
+
+def evaluate_covid_slices(engine: str) -> list[dict]:
+    """Per real axial COVID slice: lung area and the % the engine calls lesion."""
+    import studies
+    from inference.preread import load_segmenter
+
+    seg, _ = load_segmenter(PreReadOptions(engine=engine, device="cpu", fallback=False))
+    rows = []
+    for f in sorted((DATA / "covid-slices").glob("*/axial/*.dcm")):
+        v = studies.open_volume(f)
+        labels = seg.segment(v, None, None)
+        lung = int((labels > 0).sum())
+        lesion = int(np.isin(labels, GGO + CONSOLIDATION).sum())
+        area = lung * v.spacing[0] * v.spacing[1] / 100.0
+        key = f"{f.parent.parent.name}/{f.stem}"
+        rows.append({"slice": key, "lung_cm2": round(area, 1),
+                     "lesion_percent": round(100.0 * lesion / lung, 1) if lung else None,
+                     "visible": VISUAL_REFERENCE.get(key)})
+    return rows
+
+
+def slice_agreement(rows: list[dict]) -> dict:
+    """How often the engine's call matches the visual read (visible / clear / no lung)."""
+    agree = {"visible": [0, 0], "clear": [0, 0], "no-lung": [0, 0]}
+    for row in rows:
+        ref = row["visible"]
+        no_lung = row["lung_cm2"] < NO_LUNG_CM2
+        found = not no_lung and (row["lesion_percent"] or 0) >= FOUND_PERCENT
+        key = "no-lung" if ref is None else ("visible" if ref else "clear")
+        ok = no_lung if ref is None else (found if ref else (not found and not no_lung))
+        agree[key][0] += int(ok)
+        agree[key][1] += 1
+    return {k: f"{a}/{n}" for k, (a, n) in agree.items()}
+
+
+def _print_confusion(conf: list[list[int]]) -> None:
+    print("      truth \\ pred " + " ".join(f"{c:>6s}" for c in ("CT-0", "CT-1", "CT-2", "CT-3",
+                                                               "CT-4", "n/a")))
+    for g, row in zip(GRADES, conf, strict=True):
+        print(f"      {g:>16s} " + " ".join(f"{v:6d}" for v in row))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--cases", type=int, default=10)
+    parser.add_argument("--engines", default="unet,classical")
+    parser.add_argument("--no-slices", action="store_true")
+    parser.add_argument("--write-sidecar", action="store_true",
+                        help="store the U-Net metrics in the shipped weights' JSON sidecar")
+    args = parser.parse_args()
+    engines = args.engines.split(",")
+    t0 = time.time()
+    results = evaluate_simulated(args.cases, engines)
+    for engine, r in results.items():
+        print(f"\n== {engine}: {r['cases']} held-apart simulated cases on "
+              f"{sim_data.VALIDATION_SERIES[0]} ==")
+        print(f"  Dice lungs {r['dice']['lungs']}  GGO {r['dice']['ggo']}  consolidation "
+              f"{r['dice']['consolidation']}   (goal lungs >= 0.97; anchors lungmask 0.98, "
+              "COVID-19-20 lesions 0.65-0.77)")
+        e = r["involvement_error_pp"]
+        print(f"  involvement error: worst lung mean {e['worst_lung_mean']} pp (max "
+              f"{e['worst_lung_max']}), total mean {e['total_mean']} pp   (goal <= 5 pp)")
+        print(f"  Spearman total involvement {r['spearman_total_involvement']}  (anchor 0.97)")
+        print(f"  grade accuracy {r['grade_accuracy']}  (goal >= 0.90)")
+        _print_confusion(r["confusion"])
+    slices = []
+    if not args.no_slices:
+        print("\n== real COVID-19 axial slices (covid-slices, no masks) ==")
+        slices = evaluate_covid_slices(engines[0])
+        for row in slices:
+            print(f"  {row['slice']:28s} lung {row['lung_cm2']:7.1f} cm2  lesion "
+                  f"{row['lesion_percent']} %  visible (visual read): {row['visible']}")
+        print(f"  agreement with the visual read: {slice_agreement(slices)} "
+              f"(found = lesion >= {FOUND_PERCENT} % of the slice's lung)")
+    print(f"\ntotal {time.time() - t0:.0f} s")
+    if args.write_sidecar and "unet" in results:
+        from inference.weights import DEFAULT_WEIGHTS
+
+        side = DEFAULT_WEIGHTS.with_suffix(".json")
+        meta = json.loads(side.read_text())
+        meta["metrics"] = {"method": "benchmarks/ai_eval.py", "validation": results["unet"],
+                           "classical_baseline": results.get("classical"),
+                           "covid_slices": slices,
+                           "covid_slices_agreement": slice_agreement(slices) if slices else None}
+        side.write_text(json.dumps(meta, indent=2) + "\n")
+        print(f"metrics written to {side.name}")
+
+
+if __name__ == "__main__":
+    main()

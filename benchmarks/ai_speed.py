@@ -1,0 +1,78 @@
+"""Time the AI pre-read of a 512x512x300 chest CT; print ratios to the goals and baseline.
+
+    .venv/bin/python benchmarks/ai_speed.py [--slices 300] [--device cpu|cuda|auto]
+                                            [--repeat 2]
+
+The study is ``ct/lidc-idri-0003`` (512x512x140) mirrored along z to ``--slices`` slices.
+Measured: the U-Net pre-read (segmentation, post-processing and measures, model load
+excluded and warm) and, as the reference in the same run, the classical baseline. Goals:
+<= 30 s on 2 CPU cores, <= 2 s on a GPU. Peak RSS growth is reported too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import studies  # noqa: E402
+from inference.preread import PreReadOptions, analyze, load_segmenter  # noqa: E402
+
+DATA = Path(os.environ.get("LUCH_SHARED_DATA", ROOT.parent / "shared" / "data"))
+GOALS = {"cpu": 30.0, "cuda": 2.0}
+
+
+def study(slices: int) -> studies.Volume:
+    v = studies.open_volume(DATA / "ct" / "lidc-idri-0003")
+    reps = -(-slices // v.shape[0])
+    stack = np.concatenate([v.voxels if r % 2 == 0 else v.voxels[::-1] for r in range(reps)])
+    v.voxels = np.ascontiguousarray(stack[:slices])
+    return v
+
+
+def timed(volume, options, repeat: int) -> tuple[float, float]:
+    proc = psutil.Process()
+    best, peak = float("inf"), 0.0
+    for _ in range(repeat):
+        before = proc.memory_info().rss
+        t = time.perf_counter()
+        analyze(volume, options)
+        best = min(best, time.perf_counter() - t)
+        peak = max(peak, (proc.memory_info().rss - before) / 2**20)
+    return best, peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--slices", type=int, default=300)
+    parser.add_argument("--device", default="auto")
+    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--no-baseline", action="store_true")
+    args = parser.parse_args()
+    volume = study(args.slices)
+    unet = PreReadOptions(engine="unet", device=args.device, fallback=False)
+    segmenter, _ = load_segmenter(unet)
+    print(f"study {volume.shape[2]}x{volume.shape[1]}x{volume.shape[0]}, device "
+          f"{segmenter.device}, {os.cpu_count()} CPUs, torch threads "
+          f"{__import__('torch').get_num_threads()}")
+    analyze(volume, unet)  # warm-up
+    t_unet, mem_unet = timed(volume, unet, args.repeat)
+    goal = GOALS[segmenter.device]
+    print(f"unet       {t_unet:6.1f} s  (+{mem_unet:5.0f} MiB RSS)  goal {goal:.0f} s: "
+          f"ratio {t_unet / goal:.2f}")
+    if not args.no_baseline:
+        t_cls, mem_cls = timed(volume, PreReadOptions(engine="classical"), 1)
+        print(f"classical  {t_cls:6.1f} s  (+{mem_cls:5.0f} MiB RSS)  unet/classical "
+              f"{t_unet / t_cls:.2f}")
+
+
+if __name__ == "__main__":
+    main()

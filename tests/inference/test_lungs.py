@@ -1,0 +1,43 @@
+"""Classical lung segmentation: sides, vessels and consolidated lung included."""
+
+import numpy as np
+
+from inference.geometry import Orientation, voxel_ml
+from inference.lungs import segment_lungs
+from tests.inference.conftest import ellipsoid, make_phantom
+
+
+def test_phantom_lungs_sides_and_volumes():
+    v = make_phantom()
+    right, left = segment_lungs(v.voxels, v.spacing, Orientation.of(v))
+    true_ml = 4 / 3 * np.pi * 45 * 70 * 90 / 1000
+    for side in (right, left):
+        assert abs(side.sum() * voxel_ml(v.spacing) - true_ml) / true_ml < 0.08
+    # Patient right is at low column index i for an identity direction (LPS).
+    assert np.nonzero(right)[2].mean() < np.nonzero(left)[2].mean()
+    assert not (right & left).any()
+
+
+def test_vessels_inside_lung_count_as_lung():
+    v = make_phantom()
+    right, _ = segment_lungs(v.voxels, v.spacing, Orientation.of(v))
+    vessel = ellipsoid((95, 150, 100), (3, 3, 200)) & ellipsoid((105, 160, 100), (45, 70, 90))
+    assert right[vessel].mean() > 0.9
+
+
+def test_consolidated_peripheral_lung_is_kept_in_the_lung_mask():
+    v = make_phantom(consolidation_bite=True)
+    right, _ = segment_lungs(v.voxels, v.spacing, Orientation.of(v))
+    bite = ellipsoid((105, 160, 100), (45, 70, 90)) & ellipsoid((62, 160, 100), (18, 25, 30))
+    assert bite.sum() > 200
+    assert right[bite].mean() > 0.8  # a plain threshold would give 0
+
+
+def test_real_chest_lungs(shared_data):
+    import studies
+
+    v = studies.open_volume(shared_data / "ct" / "lidc-idri-0003")
+    right, left = segment_lungs(v.voxels, v.spacing, Orientation.of(v))
+    ml = voxel_ml(v.spacing)
+    assert 1500 < right.sum() * ml < 5000
+    assert 1500 < left.sum() * ml < 5000

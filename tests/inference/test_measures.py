@@ -1,0 +1,107 @@
+"""Volumes, involvement, grade rules, pattern, not-assessable and dynamics on label maps."""
+
+import numpy as np
+import pytest
+
+from inference.dynamics import compare
+from inference.geometry import Orientation
+from inference.labels import Label
+from inference.measures import PatternFeatures, covid_probability, measure
+
+SPACING = (1.0, 1.0, 2.0)  # 2 uL voxels: 500 voxels = 1 mL
+ORIENT = Orientation(True, True, True)
+
+
+def lungs_map(right_lesion: float, left_lesion: float, shape=(100, 60, 120)) -> np.ndarray:
+    """Two box lungs of 100x60x50 voxels (600 mL each); lesions fill the first slices."""
+    labels = np.zeros(shape, np.uint8)
+    labels[:, :, 5:55] = Label.LUNG_RIGHT
+    labels[:, :, 65:115] = Label.LUNG_LEFT
+    for frac, sl, ggo in ((right_lesion, slice(5, 55), Label.GGO_RIGHT),
+                          (left_lesion, slice(65, 115), Label.GGO_LEFT)):
+        n = round(frac * shape[0])
+        labels[:n, :, sl] = ggo
+    return labels
+
+
+def test_volumes_and_involvement():
+    m = measure(lungs_map(0.30, 0.10), SPACING, ORIENT)
+    assert m.volumes_ml["lung_right"] == pytest.approx(600.0)
+    assert m.volumes_ml["lung_left"] == pytest.approx(600.0)
+    assert m.volumes_ml["ggo"] == pytest.approx(240.0)
+    assert m.involvement_percent == {"right": 30.0, "left": 10.0, "total": 20.0}
+
+
+def test_worst_lung_rule_and_both_lungs_number():
+    m = measure(lungs_map(0.60, 0.10), SPACING, ORIENT)
+    assert (m.grade, m.grade_worst_lung, m.grade_both_lungs) == ("CT-3", "CT-3", "CT-2")
+    m2 = measure(lungs_map(0.60, 0.10), SPACING, ORIENT, rule="both-lungs")
+    assert m2.grade == "CT-2" and m2.rule == "both-lungs"
+
+
+def test_consolidation_counts_as_involvement():
+    labels = lungs_map(0.0, 0.0)
+    labels[:80, :, 5:55] = Label.CONSOLIDATION_RIGHT
+    m = measure(labels, SPACING, ORIENT)
+    assert m.volumes_ml["consolidation"] == pytest.approx(480.0)
+    assert m.grade == "CT-4"
+    assert m.probability == "atypical"  # consolidation without GGO
+
+
+def test_no_lesions_is_ct0_low():
+    m = measure(lungs_map(0.0, 0.0), SPACING, ORIENT)
+    assert (m.grade, m.probability) == ("CT-0", "low")
+
+
+def test_lesion_below_noise_floor_is_ct0():
+    labels = lungs_map(0.0, 0.0)
+    labels[0, 0, 5:105] = Label.GGO_RIGHT  # 100 voxels = 0.2 mL
+    assert measure(labels, SPACING, ORIENT).grade == "CT-0"
+
+
+def test_no_lungs_is_not_assessable_never_ct0():
+    m = measure(np.zeros((50, 60, 60), np.uint8), SPACING, ORIENT)
+    assert m.grade == "not-assessable"
+    assert m.grade_worst_lung == m.grade_both_lungs == "not-assessable"
+    assert any(f.startswith("not-assessable") for f in m.quality_flags)
+
+
+def test_lungs_barely_in_view_are_not_assessable():
+    labels = lungs_map(0.0, 0.0)[:8]  # 16 mm of lung: 48 mL each
+    assert measure(labels, SPACING, ORIENT).grade == "not-assessable"
+
+
+def test_one_lung_missing_is_not_assessable():
+    labels = lungs_map(0.0, 0.0)
+    labels[labels == Label.LUNG_LEFT] = 0
+    m = measure(labels, SPACING, ORIENT)
+    assert m.grade == "not-assessable"
+    assert "not-assessable:one-lung-not-found" in m.quality_flags
+
+
+def test_typical_pattern_is_high_probability():
+    feat = PatternFeatures(bilateral=True, peripheral_share=0.8, lower_zone_share=0.7,
+                           ggo_share=0.9)
+    assert covid_probability(feat, True) == "high"
+    assert covid_probability(PatternFeatures(True, 0.2, 0.3, 0.9), True) == "medium"
+    assert covid_probability(PatternFeatures(False, 0.1, 0.2, 0.6), True) == "atypical"
+
+
+def test_dynamics_flags_increase_of_half_or_more():
+    prior = measure(lungs_map(0.20, 0.20), SPACING, ORIENT)
+    grew = measure(lungs_map(0.30, 0.30), SPACING, ORIENT)  # +50 % lesion volume
+    d = compare(grew, prior)
+    assert d.lesion_volume_change_percent == pytest.approx(50.0)
+    assert d.involvement_change_pp["total"] == pytest.approx(10.0)
+    assert d.flag_increase
+    less = compare(measure(lungs_map(0.29, 0.29), SPACING, ORIENT), prior)
+    assert not less.flag_increase
+
+
+def test_dynamics_new_lesions_and_not_assessable_prior():
+    clear = measure(lungs_map(0.0, 0.0), SPACING, ORIENT)
+    sick = measure(lungs_map(0.1, 0.0), SPACING, ORIENT)
+    d = compare(sick, clear)
+    assert d.flag_increase and d.lesion_volume_change_percent is None
+    missing = measure(np.zeros((10, 10, 10), np.uint8), SPACING, ORIENT)
+    assert compare(sick, missing).involvement_change_pp is None
