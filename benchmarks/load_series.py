@@ -52,7 +52,11 @@ base = psutil.Process().memory_info().rss
 t = time.perf_counter()
 nbytes = run()
 wall = time.perf_counter() - t
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+try:  # VmHWM starts afresh at exec; ru_maxrss is inherited from the forking parent
+    status = open("/proc/self/status").read()
+    peak = int(status.split("VmHWM:")[1].split()[0]) * 1024
+except (OSError, IndexError):
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 print(json.dumps({"wall": wall, "peak_extra": peak - base, "nbytes": nbytes}))
 """
 
