@@ -25,6 +25,7 @@ import os
 import platform
 import statistics
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -32,6 +33,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("LUCH_HOME", tempfile.mkdtemp(prefix="luch-bench-"))  # caches go here
 
 from dictation.engines import EngineOptions, create_recognizer
 from dictation.options import build_options
@@ -47,7 +49,7 @@ GOAL_DELAY = 0.300
 EN_PHRASES = [
     "bilateral ground glass opacities in the lower lobes",
     "no pleural effusion",
-    "consolidation in the right lower lobe",
+    "consolidation in the left upper lobe",
     "the heart size is normal",
     "no enlarged lymph nodes",
     "findings are consistent with viral pneumonia",
@@ -173,6 +175,10 @@ def main() -> int:
     results: dict[str, Stats] = {}
     results["pocketsphinx en, open, espeak radiology"] = bench(
         "ps", lambda: create_recognizer("pocketsphinx", ps_open), en, args.verbose
+    )
+    ps_rad = EngineOptions(lang="en", domain="radiology")
+    results["pocketsphinx en, radiology LM, espeak radiology"] = bench(
+        "ps", lambda: create_recognizer("pocketsphinx", ps_rad), en, args.verbose
     )
     digits = (
         Path(__file__).resolve().parents[2] / "shared" / "data" / "speech" / "digits-en-16k.wav"

@@ -17,6 +17,7 @@ def build_options(
     model_dir: Path | None = None,
     grammar: str | None = None,
     dictionary: UserDictionary | None = None,
+    domain: str | None = None,
 ) -> EngineOptions:
     """Options with the named grammar's phrases and the dictionary's extra words."""
     dictionary = dictionary if dictionary is not None else UserDictionary.load()
@@ -30,4 +31,5 @@ def build_options(
         model_dir=Path(model_dir) if model_dir else None,
         grammar=phrases,
         extra_words=dictionary.words.get(lang) or None,
+        domain=None if domain in (None, "general") else domain,
     )

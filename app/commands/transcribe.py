@@ -27,6 +27,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         choices=["commands"],
         help="restrict recognition to the voice commands",
     )
+    p.add_argument(
+        "--domain",
+        default="general",
+        choices=["general", "radiology"],
+        help="language model: general (default) or radiology (PocketSphinx)",
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=run)
 
@@ -36,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     from dictation.options import build_options
     from dictation.transcribe import transcribe_file
 
-    options = build_options(args.lang, args.model, args.grammar)
+    options = build_options(args.lang, args.model, args.grammar, domain=args.domain)
     result = transcribe_file(args.file, args.engine or configured_engine(), options)
     if args.json:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))

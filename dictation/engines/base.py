@@ -29,6 +29,7 @@ class EngineOptions:
     grammar: Sequence[str] | None = None  # whole phrases the recogniser may output, if restricted
     extra_words: dict[str, str] | None = None  # word -> pronunciation (engines that support it)
     endpoint_window: float = 0.3  # seconds of mostly silence that end an utterance
+    domain: str | None = None  # a domain language model ("radiology") where the engine has one
 
 
 @dataclass(frozen=True)

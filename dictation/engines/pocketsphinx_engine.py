@@ -59,9 +59,12 @@ class PocketSphinxRecognizer(Recognizer):
         except ImportError as err:  # pragma: no cover - a packaging fault
             raise EngineError("PocketSphinx is not installed (pip install pocketsphinx)") from err
         self._ps = pocketsphinx
-        self._decoder = pocketsphinx.Decoder(
-            samprate=SAMPLE_RATE, loglevel="FATAL", **_model_kwargs(options.model_dir)
-        )
+        kwargs = _model_kwargs(options.model_dir)
+        if options.domain and not options.grammar:
+            from dictation.lm import domain_lm
+
+            kwargs["lm"] = str(domain_lm(options.domain, options.lang))
+        self._decoder = pocketsphinx.Decoder(samprate=SAMPLE_RATE, loglevel="FATAL", **kwargs)
         for word, phones in (options.extra_words or {}).items():
             self._add_word(word.lower(), phones)
         window = options.endpoint_window
