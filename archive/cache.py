@@ -84,7 +84,10 @@ class ImageCache:
                 self.touch(study_uid)
                 return folder
             todo: list[tuple[str, str, Path]] = []
-            for series in client.search_series(study_uid):
+            all_series = client.search_series(study_uid)
+            if not all_series:
+                raise ArchiveRejected("the archive has no images for this study")
+            for series in all_series:
                 series_uid = _safe_uid(tag_value(series, SERIES_UID))
                 for inst in client.search_instances(study_uid, series_uid=series_uid):
                     sop_uid = _safe_uid(tag_value(inst, SOP_UID))

@@ -144,7 +144,10 @@ class DicomWebClient:
             "Content-Type": f'{MULTIPART_DICOM}; boundary="{boundary}"',
             "Accept": DICOM_JSON})
         result = StowResult()
-        answer = response.json() if response.content else {}
+        try:
+            answer = response.json() if response.content else {}
+        except ValueError as err:  # stored or not, we cannot tell: the caller asks again
+            raise ArchiveUnavailable("the archive sent an unreadable STOW-RS answer") from err
         if isinstance(answer, list):
             answer = answer[0] if answer else {}
         for item in tag_values(answer, REFERENCED_SOP_SEQUENCE):

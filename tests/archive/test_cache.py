@@ -80,6 +80,13 @@ def test_prefetch_fetches_the_next_studies(orthanc, orthanc_ct, tmp_path: Path) 
     assert all(cache.has_study(u) for u in orthanc_ct)
 
 
+def test_unknown_study_is_an_error_not_an_empty_cache_entry(orthanc, tmp_path: Path) -> None:
+    cache = ImageCache(tmp_path / "cache")
+    with pytest.raises(ArchiveRejected, match="no images"):
+        cache.fetch_study(_client(orthanc), "1.2.3.999")
+    assert not cache.has_study("1.2.3.999")
+
+
 def test_uids_from_the_archive_cannot_escape_the_cache(tmp_path: Path) -> None:
     with pytest.raises(ArchiveRejected):
         ImageCache(tmp_path).study_dir("../../etc")
