@@ -65,6 +65,8 @@ class DicomWebClient:
     def _request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         url = f"{self.config.url}/{path.lstrip('/')}"
         kwargs.setdefault("timeout", self.config.timeout_s)
+        # Per request: a session-level setting loses to REQUESTS_CA_BUNDLE in the environment.
+        kwargs.setdefault("verify", self.config.verify)
         try:
             response = self.session.request(method, url, **kwargs)
         except requests.exceptions.SSLError as err:
