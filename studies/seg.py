@@ -30,6 +30,11 @@ class LabelMap:
 
     def on_grid_of(self, volume: Volume) -> np.ndarray:
         """The labels resampled (nearest neighbour) onto ``volume``'s voxel grid."""
+        if (self.labels.shape == volume.shape
+                and np.allclose(self.spacing, volume.spacing, atol=1e-4)
+                and np.allclose(self.origin, volume.origin, atol=1e-3)
+                and np.allclose(self.direction, volume.direction, atol=1e-5)):
+            return self.labels
         out = np.zeros(volume.shape, dtype=self.labels.dtype)
         nk, nj, ni = volume.shape
         jj, ii = np.mgrid[0:nj, 0:ni]
@@ -107,4 +112,36 @@ def read_segmentation(source: str | Path | BinaryIO | Dataset) -> LabelMap:
         direction=np.column_stack([row, col, normal]), segments=segment_labels(ds),
         info=series_info(ds), referenced_series_uid=ref_series,
         warnings=["Segments overlap; the higher segment number is shown"] if overlap else [],
+    )
+
+
+def open_label_map(path: str | Path) -> LabelMap:
+    """A label map from a DICOM SEG, or from an integer image (NIfTI mask, label series).
+
+    Place it on an image with :meth:`LabelMap.on_grid_of`.
+    """
+    from studies.loader import load
+    from studies.scan import scan
+
+    result = scan(path)
+    if result.segmentations:
+        labels = result.segmentations[0].load()
+        if not isinstance(labels, LabelMap):
+            raise StudyError("The segmentation could not be read")
+        return labels
+    images = result.images
+    if not images:
+        raise StudyError("No segmentation or label image found here")
+    volume = load(images[0])
+    values = volume.voxels
+    if values.dtype.kind == "f" and not np.all(np.mod(values, 1) == 0):
+        raise UnsupportedData("This image holds fractional values, not integer labels")
+    if values.min() < 0 or values.max() > 65535:
+        raise UnsupportedData("This image is not a label map (values outside 0..65535)")
+    dtype = np.uint8 if values.max() < 256 else np.uint16
+    numbers = [int(v) for v in np.unique(values) if v != 0][:255]
+    return LabelMap(
+        labels=values.astype(dtype), spacing=volume.spacing, origin=volume.origin,
+        direction=volume.direction, segments={n: f"Label {n}" for n in numbers},
+        info=volume.info, warnings=volume.warnings,
     )

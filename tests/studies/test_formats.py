@@ -119,3 +119,21 @@ def test_dicom_seg_becomes_a_label_map_on_the_image_grid(make_series) -> None:
     assert len(result.images) == 1 and len(result.segmentations) == 1
     loaded = result.segmentations[0].load()
     np.testing.assert_array_equal(loaded.on_grid_of(volume), mask)
+
+
+def test_open_label_map_from_seg_or_nifti_mask(make_series, tmp_path: Path) -> None:
+    from studies.export import write_nifti
+    from studies.seg import open_label_map
+
+    folder = make_series(slices=8)
+    volume = studies.open_volume(folder)
+    seg_path, mask = _seg_for(folder)
+    np.testing.assert_array_equal(open_label_map(seg_path).on_grid_of(volume), mask)
+    as_volume = studies.Volume(voxels=mask.astype(np.int16), spacing=volume.spacing,
+                               origin=volume.origin, direction=volume.direction)
+    nifti = write_nifti(as_volume, tmp_path / "mask.nii.gz")
+    labels = open_label_map(nifti)
+    assert set(labels.segments) == {1, 2}
+    np.testing.assert_array_equal(labels.on_grid_of(volume), mask)
+    with pytest.raises(studies.StudyError):
+        open_label_map(folder)  # CT values are not labels
