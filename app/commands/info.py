@@ -19,8 +19,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-def describe(candidate, index: int, with_patient: bool) -> dict:
-    """One series as a JSON-ready dict."""
+def describe(candidate, index: int | None, with_patient: bool) -> dict:
+    """One series as a JSON-ready dict; ``index`` is what ``export --series`` takes (images
+    only; None for segmentations and unreadable files)."""
     info = candidate.info
     entry = {
         "index": index,
@@ -58,7 +59,10 @@ def run(args: argparse.Namespace) -> int:
     import studies
 
     result = studies.scan(args.path)
-    series = [c for c in result.candidates if c.shape[0] > 0 or c.warnings]
+    images = result.images  # indices match `luch export --series N`
+    others = [c for c in result.candidates if c not in images and (c.shape[0] > 0 or c.warnings)]
+    series = images + others
+    index = {id(c): n for n, c in enumerate(images)}
     if args.json:
         json.dump({
             "path": str(args.path),
@@ -66,15 +70,16 @@ def run(args: argparse.Namespace) -> int:
             "non_dicom_files": result.non_dicom_files,
             "other_dicom_objects": result.other_dicom_objects,
             "notes": result.notes,
-            "series": [describe(c, n, with_patient=True) for n, c in enumerate(series)],
+            "series": [describe(c, index.get(id(c)), with_patient=True) for c in series],
         }, sys.stdout, indent=2)
         print()
         return 0 if result.images else 2
     print(f"{args.path}: {result.files_seen} file(s), {len(series)} series")
-    for n, c in enumerate(series):
-        d = describe(c, n, with_patient=False)
+    for c in series:
+        d = describe(c, index.get(id(c)), with_patient=False)
         spacing = " x ".join(f"{v:.3g}" for v in d["spacing"])
-        print(f"[{n}] {d['kind']:<12} {c.label}  {d['modality']}  spacing {spacing} mm  "
+        number = f"[{d['index']}]" if d["index"] is not None else "[-]"
+        print(f"{number} {d['kind']:<12} {c.label}  {d['modality']}  spacing {spacing} mm  "
               f"({d['reader']})")
         for warning in d["warnings"]:
             print(f"      warning: {warning}")

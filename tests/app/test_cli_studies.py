@@ -102,3 +102,17 @@ def test_main_py_info_runs_as_a_process(make_series) -> None:
                            "--json"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["series"][0]["slices"] == 3
+
+
+def test_info_index_is_what_export_series_takes(make_series, tmp_path, capsys) -> None:
+    import shutil
+
+    both = tmp_path / "both"
+    shutil.copytree(make_series(slices=3, series_uid="1.2.840.7"), both / "a")
+    shutil.copytree(make_series(slices=5, series_uid="1.2.840.8"), both / "b")
+    assert main(["info", str(both), "--json"]) == 0
+    listed = {s["index"]: s for s in json.loads(capsys.readouterr().out)["series"]}
+    for index, entry in listed.items():
+        out = tmp_path / f"s{index}.nii.gz"
+        assert main(["export", str(both), str(out), "--series", str(index)]) == 0
+        assert sitk.ReadImage(str(out)).GetSize()[2] == entry["slices"]
