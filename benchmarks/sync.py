@@ -50,7 +50,7 @@ def main() -> int:
                         help="reports spread over N studies (default: one report a study)")
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="luch-bench-sync-"))
-    server = OrthancServer(root / "orthanc")
+    server = OrthancServer(root / "orthanc", count_stores=False)
     server.start()
     try:
         config = ArchiveConfig(server.dicomweb_url, server.user, server.password)

@@ -109,3 +109,12 @@ def test_password_from_the_os_keyring(monkeypatch: pytest.MonkeyPatch, luch_home
         assert "from-keyring" not in (luch_home / "settings.json").read_text()
     finally:
         keyring.set_keyring(previous)
+
+
+def test_the_test_archive_counts_resends(orthanc_factory, shared_data) -> None:
+    """The fixture's store log sees a resend (so the fault tests' "sent once" can fail)."""
+    server = orthanc_factory()
+    f = sorted((shared_data / "ct" / "lidc-idri-0001").glob("*.dcm"))[0]
+    server.upload([f, f])
+    uid = str(pydicom.dcmread(f, stop_before_pixels=True).SOPInstanceUID)
+    assert server.store_counts() == {uid: 2} and server.sop_instance_uids() == [uid]

@@ -32,10 +32,23 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-class OrthancServer:
-    """One Orthanc process; ``stop()``/``start()`` keep its storage and ports."""
+# Logs every store, re-stores included (OverwriteInstances), so tests can prove "sent once".
+_STORE_LOG_LUA = """function OnStoredInstance(instanceId, tags, metadata, origin)
+  local f = io.open("%s", "a")
+  f:write(tags["SOPInstanceUID"] .. "\\n")
+  f:close()
+end
+"""
 
-    def __init__(self, root: Path) -> None:
+
+class OrthancServer:
+    """One Orthanc process; ``stop()``/``start()`` keep its storage and ports.
+
+    With ``count_stores`` every store of an instance (a resend of one it already has included)
+    is logged; :meth:`store_counts` says how often each SOP Instance UID arrived.
+    """
+
+    def __init__(self, root: Path, count_stores: bool = True) -> None:
         self.root = root
         self.http_port, self.dicom_port = free_port(), free_port()
         self.user, self.password = USER, PASSWORD
@@ -56,6 +69,11 @@ class OrthancServer:
             "StorageCompression": False,
             "HttpThreadsCount": 8,
         }
+        self.store_log = root / "stored.log"
+        if count_stores:
+            lua = root / "store-log.lua"
+            lua.write_text(_STORE_LOG_LUA % self.store_log, encoding="utf-8")
+            config.update({"LuaScripts": [str(lua)], "OverwriteInstances": True})
         self.config = root / "orthanc.json"
         self.config.write_text(json.dumps(config), encoding="utf-8")
 
@@ -115,6 +133,14 @@ class OrthancServer:
         found = self.rest("POST", "/tools/find", json={
             "Level": "Instance", "Query": {}, "Expand": True}).json()
         return [i["MainDicomTags"]["SOPInstanceUID"] for i in found]
+
+    def store_counts(self) -> dict[str, int]:
+        """SOP Instance UID -> how many times the archive stored it (needs ``count_stores``)."""
+        counts: dict[str, int] = {}
+        if self.store_log.exists():
+            for uid in self.store_log.read_text(encoding="utf-8").split():
+                counts[uid] = counts.get(uid, 0) + 1
+        return counts
 
     def clear(self) -> None:
         for patient in self.rest("GET", "/patients").json():

@@ -67,6 +67,7 @@ def test_resend_is_detected_not_duplicated(store: Store, orthanc) -> None:
     assert (report.sent, report.already_there, report.done) == (0, 1, 1)
     assert posts == []
     assert orthanc.sop_instance_uids().count(v.sop_instance_uid) == 1
+    assert orthanc.store_counts()[v.sop_instance_uid] == 1  # arrived once, never resent
 
 
 def test_conflict_when_archive_has_someone_elses_report(store: Store, orthanc, tmp_path) -> None:

@@ -61,6 +61,8 @@ def _drain_all(engine, timeout: float = 120.0) -> None:
 def _assert_exactly_once(server, store: Store, expected: set[str]) -> None:
     in_archive = server.sop_instance_uids()
     assert sorted(in_archive) == sorted(expected)  # each once, none missing, none extra
+    stores = server.store_counts()  # every arrival, a resend overwriting a copy included
+    assert set(stores) == expected and max(stores.values()) == 1
     counts = store.outbox_counts()
     assert counts["done"] == len(expected) and counts["pending"] == counts["failed"] == 0
     with store.session() as s:  # nothing lost locally
