@@ -45,9 +45,12 @@ def test_info_on_nothing_is_a_clear_error(tmp_path, capsys) -> None:
     assert "Not found" in capsys.readouterr().err
 
 
-def test_export_real_series_to_nifti_keeps_geometry(shared_data: Path, tmp_path) -> None:
-    folder = shared_data / "ct" / "siemens-j2k-abdomen"
-    out = tmp_path / "out.nii.gz"
+@pytest.mark.parametrize("name, suffix", [("siemens-j2k-abdomen", ".nii.gz"),
+                                          ("lidc-idri-0001", ".nii"), ("lidc-idri-0003", ".nii")])
+def test_export_real_series_to_nifti_keeps_geometry(shared_data: Path, tmp_path, name: str,
+                                                    suffix: str) -> None:
+    folder = shared_data / "ct" / name
+    out = tmp_path / f"out{suffix}"
     assert main(["export", str(folder), str(out)]) == 0
     reader = sitk.ImageSeriesReader()
     reader.SetFileNames(reader.GetGDCMSeriesFileNames(str(folder)))
@@ -116,3 +119,16 @@ def test_info_index_is_what_export_series_takes(make_series, tmp_path, capsys) -
         out = tmp_path / f"s{index}.nii.gz"
         assert main(["export", str(both), str(out), "--series", str(index)]) == 0
         assert sitk.ReadImage(str(out)).GetSize()[2] == entry["slices"]
+
+
+@pytest.mark.parametrize("name", ["chest-crop-a.nii.gz", "chest-crop-b.nii.gz"])
+def test_export_real_nifti_round_trip(shared_data: Path, tmp_path, name: str) -> None:
+    source = shared_data / "ct" / name
+    out = tmp_path / "copy.nii"
+    assert main(["export", str(source), str(out), "--anonymize"]) == 0
+    reference, exported = sitk.ReadImage(str(source)), sitk.ReadImage(str(out))
+    np.testing.assert_array_equal(sitk.GetArrayViewFromImage(exported),
+                                  sitk.GetArrayViewFromImage(reference))
+    np.testing.assert_allclose(exported.GetSpacing(), reference.GetSpacing(), atol=1e-5)
+    np.testing.assert_allclose(exported.GetOrigin(), reference.GetOrigin(), atol=1e-4)
+    np.testing.assert_allclose(exported.GetDirection(), reference.GetDirection(), atol=1e-6)
