@@ -25,6 +25,7 @@ def new_render_window() -> vtk.vtkRenderWindow:
     lets VTK draw through EGL with no display; on a screen, Qt's window hosts it as usual.
     """
     window = vtk.vtkRenderWindow()
+    window.SetMultiSamples(0)  # 2D images and text gain nothing from MSAA; it costs per frame
     if is_offscreen():
         window.SetOffScreenRendering(1)
         window.SetSize(64, 64)

@@ -88,11 +88,7 @@ class SliceView(QWidget):
         self._cine = QTimer(self)
         self._cine.timeout.connect(self._cine_step)
 
-        self.corner_text = vtk.vtkCornerAnnotation()
-        self.corner_text.SetMaximumFontSize(14)
-        self.corner_text.SetLinearFontScaleFactor(2)
-        self.corner_text.GetTextProperty().SetColor(0.9, 0.9, 0.6)
-        self.renderer.AddViewProp(self.corner_text)
+        self.corner_text = CornerText(self.renderer)
 
         self.style = vtk.vtkInteractorStyleImage()
         self.style.SetInteractionModeToImage2D()
@@ -149,7 +145,6 @@ class SliceView(QWidget):
         camera.SetPosition(*(np.array(camera.GetPosition()) + offset * normal))
         changed = index != self._index
         self._index = index
-        self._update_crosshair()
         self._update_measurements()
         self._update_text()
         if render:
@@ -371,12 +366,12 @@ class SliceView(QWidget):
         if self.cursor is None or self.volume is None:
             self._crosshair.actor.SetVisibility(False)
             return
-        normal = np.array(self.plane.normal)
         up = np.array(self.plane.view_up)
-        right = np.cross(normal, up)
-        center = self.cursor - (self.cursor @ normal - self.slice_position()) * normal
+        right = np.cross(np.array(self.plane.normal), up)
         reach = float(np.ptp(_corners(self.volume), axis=0).max())
-        self._crosshair.place(center, right, up, reach)
+        # Parallel projection: the lines fall on the same pixels whatever the slice, so they
+        # are placed through the cursor itself and need no update when scrolling.
+        self._crosshair.place(self.cursor, right, up, reach)
 
     def _after_interaction(self, *_args) -> None:
         """After VTK's own window/level, pan or zoom: refresh the text, announce a new window."""
@@ -402,17 +397,55 @@ class SliceView(QWidget):
             thickness = self.mapper.GetSlabThickness()
             bottom_left += f"\n{self.slab_mode.upper()} {thickness:.0f} mm"
         for pos, text in enumerate((bottom_left, bottom_right, top_left, top_right)):
-            self.corner_text.SetText(pos, text)
+            self.corner_text.set(pos, text)
         camera = self.renderer.GetActiveCamera()
         if self.height() > 0:
             self.scale_bar.update(2 * camera.GetParallelScale() / self.height(), self.width())
         letters = orientation_letters(self.plane)
         for pos, edge in ((4, "bottom"), (5, "right"), (6, "left"), (7, "top")):
-            self.corner_text.SetText(pos, letters[edge])
+            self.corner_text.set(pos, letters[edge])
 
     def closeEvent(self, event) -> None:
+        self.stop_cine()
+        self.style.RemoveAllObservers()  # observers hold Python callables that hold self
         self.interactor.Finalize()
         super().closeEvent(event)
+
+
+class CornerText:
+    """Text in the four corners and at the four edge centres, in a fixed font size.
+
+    Positions follow vtkCornerAnnotation's numbering: 0 lower left, 1 lower right, 2 upper
+    left, 3 upper right, 4 lower edge, 5 right edge, 6 left edge, 7 upper edge. A text is
+    rasterised again only when it changes (vtkCornerAnnotation re-fits its font every frame).
+    """
+
+    # (normalised x, y, horizontal justification, vertical justification)
+    _PLACES = ((0.005, 0.005, 0, 0), (0.995, 0.005, 2, 0), (0.005, 0.995, 0, 2),
+               (0.995, 0.995, 2, 2), (0.5, 0.005, 1, 0), (0.995, 0.5, 2, 1),
+               (0.005, 0.5, 0, 1), (0.5, 0.995, 1, 2))
+
+    def __init__(self, renderer: vtk.vtkRenderer, font_size: int = 13) -> None:
+        self.actors = []
+        for x, y, h, v in self._PLACES:
+            actor = vtk.vtkTextActor()
+            prop = actor.GetTextProperty()
+            prop.SetFontSize(font_size)
+            prop.SetColor(0.9, 0.9, 0.6)
+            prop.SetJustification(h)
+            prop.SetVerticalJustification(v)
+            actor.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
+            actor.GetPositionCoordinate().SetValue(x, y)
+            renderer.AddViewProp(actor)
+            self.actors.append(actor)
+
+    def set(self, position: int, text: str) -> None:
+        actor = self.actors[position]
+        if actor.GetInput() != text:
+            actor.SetInput(text)
+
+    def text(self, position: int) -> str:
+        return self.actors[position].GetInput() or ""
 
 
 class _Crosshair:
@@ -459,14 +492,17 @@ class _ScaleBar:
         self.line = vtk.vtkActor2D()
         self.line.SetMapper(mapper)
         self.line.GetProperty().SetColor(0.9, 0.9, 0.6)
-        self.line.GetProperty().SetLineWidth(2)
         self.text = vtk.vtkTextActor()
         self.text.GetTextProperty().SetColor(0.9, 0.9, 0.6)
         self.text.GetTextProperty().SetFontSize(12)
         self.text.GetTextProperty().SetJustificationToCentered()
         self.length_mm = 0.0
+        self._state: tuple[float, int] | None = None
 
     def update(self, mm_per_pixel: float, width_px: int) -> None:
+        if (mm_per_pixel, width_px) == self._state:
+            return
+        self._state = (mm_per_pixel, width_px)
         target = mm_per_pixel * width_px / 5  # about a fifth of the view
         self.length_mm = max((s for s in self.STEPS_MM if s <= target), default=self.STEPS_MM[0])
         pixels = self.length_mm / mm_per_pixel

@@ -131,7 +131,7 @@ def test_scale_bar_is_a_round_length_matching_the_zoom(view):
 
 def test_anonymize_hides_patient_name(view):
     view._update_text()
-    assert "PHANTOM" in view.corner_text.GetText(2)
+    assert "PHANTOM" in view.corner_text.text(2)
     view.anonymize = True
     view._update_text()
-    assert "PHANTOM" not in view.corner_text.GetText(2)
+    assert "PHANTOM" not in view.corner_text.text(2)
