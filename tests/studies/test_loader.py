@@ -268,3 +268,24 @@ def test_duplicate_slices_are_left_out_with_a_warning(tmp_path) -> None:
     [candidate] = studies.scan(tmp_path).images
     assert candidate.shape == (5, 64, 64)
     assert any("5 duplicate" in w for w in candidate.warnings)
+
+
+def test_rescale_may_differ_per_slice_and_be_fractional(make_series) -> None:
+    import pydicom
+
+    folder = make_series(slices=6)
+    expected = phantom(6, 64, 64).astype(np.float32)
+    for n, path in enumerate(sorted(folder.iterdir())):
+        ds = pydicom.dcmread(path)
+        k = int(ds.InstanceNumber) - 1
+        slope, intercept = (0.5, -1000.0) if n % 2 else (1.0, -1024.0)
+        stored = np.round((expected[k] - intercept) / slope).astype(np.int16)
+        expected[k] = stored * slope + intercept
+        ds.RescaleSlope, ds.RescaleIntercept = slope, intercept
+        ds.PixelData = stored.tobytes()
+        ds.save_as(path)
+    volume = studies.open_volume(folder)
+    assert volume.voxels.dtype == np.float32  # a fractional slope: no silent rounding
+    np.testing.assert_array_equal(volume.voxels, expected)
+    image = sitk_series(folder)
+    np.testing.assert_allclose(volume.voxels, sitk.GetArrayViewFromImage(image), atol=1e-3)
