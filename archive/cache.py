@@ -61,9 +61,13 @@ class ImageCache:
             os.utime(marker)
 
     def studies(self) -> list[str]:
-        """Complete studies, least recently used first."""
-        found = [(p.stat().st_mtime, p.parent.name)
-                 for p in self.root.glob(f"*/{COMPLETE}")]
+        """Cached studies (complete or partly fetched), least recently used first."""
+        found = []
+        for folder in self.root.iterdir():
+            if folder.is_dir() and _UID.match(folder.name):
+                marker = folder / COMPLETE
+                used = marker.stat().st_mtime if marker.exists() else folder.stat().st_mtime
+                found.append((used, folder.name))
         return [uid for _, uid in sorted(found)]
 
     def size(self) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import threading
 import time
 from datetime import UTC, datetime
@@ -39,7 +40,11 @@ def run(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
     store = open_store()
     client = DicomWebClient(load_config())
     engine = SyncEngine(store, client, batch_size=args.batch)
-    stop = stop or threading.Event()
+    if stop is None:
+        stop = threading.Event()
+        if threading.current_thread() is threading.main_thread():
+            # A service manager's SIGTERM ends the current batch cleanly (SIGKILL is safe too).
+            signal.signal(signal.SIGTERM, lambda *_: stop.set())
     next_pull = 0.0
     try:
         while True:

@@ -65,8 +65,19 @@ def test_cancel_keeps_partial_download_and_resumes(orthanc, orthanc_ct, tmp_path
                           workers=1)
     partial = len(list(cache.study_dir(study_uid).rglob("*.dcm")))
     assert 0 < partial < 20 and not cache.has_study(study_uid)
-    cache.fetch_study(_client(orthanc), study_uid)
+    cache.fetch_study(_client(orthanc), study_uid)  # resumes
     assert len(list(cache.study_dir(study_uid).rglob("*.dcm"))) == 20
+    # A partial download left behind counts against the bound and is evicted like the rest.
+    cache.max_bytes = 0
+    assert cache.evict() == [study_uid]
+    cache.max_bytes = 10**12
+    cancel.clear()
+    with pytest.raises(FetchCancelled):
+        cache.fetch_study(_client(orthanc), study_uid, progress=stop_after_some, cancel=cancel,
+                          workers=1)
+    assert cache.evict() == []
+    cache.max_bytes = 0
+    assert cache.evict() == [study_uid] and not cache.study_dir(study_uid).exists()
 
 
 def test_prefetch_fetches_the_next_studies(orthanc, orthanc_ct, tmp_path: Path) -> None:
