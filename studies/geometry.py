@@ -32,6 +32,8 @@ class StackGeometry:
     direction: np.ndarray  # columns: row (i), column (j), normal (k) directions, LPS
     warnings: list[str] = field(default_factory=list)
     tilt_degrees: float = 0.0
+    #: in-plane LPS shift of a slice's origin per mm along the normal (gantry tilt)
+    shear: tuple[float, float, float] | None = None
 
 
 def cross(a: Sequence[float], b: Sequence[float]) -> tuple[float, float, float]:
@@ -68,6 +70,7 @@ def stack_geometry(
     distance = distance[order]
     warnings: list[str] = []
     tilt = 0.0
+    shear = None
     if len(order) > 1:
         gaps = np.diff(distance)
         median = float(np.median(gaps))
@@ -80,8 +83,11 @@ def stack_geometry(
         if tilt > TILT_TOLERANCE_DEG:
             warnings.append(
                 f"Gantry tilt of {tilt:.1f}°: the volume is sheared, so shapes and distances "
-                "across slices are distorted in 3D views"
+                "across slices are distorted in 3D views until tilt is corrected"
             )
+            span = distance[-1] - distance[0]
+            in_plane = stack - normal * float(stack @ normal)
+            shear = tuple(float(v) for v in in_plane / span) if span > 0 else None
         dz = median if _has_missing(gaps, median) else dz
     else:
         dz = float(fallback_thickness) if fallback_thickness and fallback_thickness > 0 else 1.0
@@ -96,6 +102,7 @@ def stack_geometry(
         direction=np.column_stack([row, col, normal]),
         warnings=warnings,
         tilt_degrees=tilt,
+        shear=shear,
     )
 
 

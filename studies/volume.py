@@ -56,6 +56,9 @@ class Volume:
     slice_positions: np.ndarray | None = None
     #: HU value of PixelPaddingValue (outside the scan field of view), when the series has one
     padding_hu: float | None = None
+    #: gantry tilt: in-plane LPS shift (mm) of slice ``k``'s origin per mm of
+    #: ``slice_positions[k]``; None when slices are stacked straight along the normal
+    shear: tuple[float, float, float] | None = None
 
     @property
     def shape(self) -> tuple[int, int, int]:

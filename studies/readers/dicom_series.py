@@ -113,6 +113,7 @@ class DicomSeriesReader:
             info=candidate.info,
             warnings=list(candidate.warnings) + warnings,
             slice_positions=geometry.positions - geometry.positions[0],
+            shear=geometry.shear,
             padding_hu=padding * slope + intercept if padding is not None else None,
         )
 

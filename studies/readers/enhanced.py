@@ -141,6 +141,7 @@ class EnhancedImageReader:
             voxels=voxels, spacing=geometry.spacing, origin=geometry.origin,
             direction=geometry.direction, info=candidate.info, warnings=warnings,
             slice_positions=geometry.positions - geometry.positions[0],
+            shear=geometry.shear,
         )
 
 
