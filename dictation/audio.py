@@ -34,12 +34,12 @@ class SpillQueue:
 
     def __init__(self, memory_limit: int = 16 * 1024 * 1024) -> None:
         self.memory_limit = memory_limit
-        self._memory: collections.deque[bytes] = collections.deque()
+        self._memory: collections.deque[bytes | str] = collections.deque()
         self._memory_bytes = 0
         self._file = None
         self._read_pos = 0
         self._write_pos = 0
-        self._spilled: collections.deque[int] = collections.deque()  # chunk sizes on disk
+        self._spilled: collections.deque[int | str] = collections.deque()  # sizes on disk, markers
         self._cond = threading.Condition()
         self.spilled_bytes = 0  # total ever written to disk (for tests and diagnostics)
 
@@ -58,16 +58,28 @@ class SpillQueue:
                 self._memory_bytes += len(chunk)
             self._cond.notify()
 
-    def get(self, timeout: float | None = None) -> bytes | None:
-        """The oldest chunk, or None after ``timeout`` seconds without one."""
+    def put_marker(self, name: str) -> None:
+        """A control marker (e.g. record start/stop), kept in order with the audio."""
+        with self._cond:
+            if self._spilled:
+                self._spilled.append(name)
+            else:
+                self._memory.append(name)
+            self._cond.notify()
+
+    def get(self, timeout: float | None = None) -> bytes | str | None:
+        """The oldest chunk (bytes) or marker (str), or None after ``timeout`` seconds."""
         with self._cond:
             if not self._cond.wait_for(lambda: self._memory or self._spilled, timeout):
                 return None
             if self._memory:
                 chunk = self._memory.popleft()
-                self._memory_bytes -= len(chunk)
+                if isinstance(chunk, bytes):
+                    self._memory_bytes -= len(chunk)
                 return chunk
             size = self._spilled.popleft()
+            if isinstance(size, str):  # a marker
+                return size
             self._file.seek(self._read_pos)
             chunk = self._file.read(size)
             self._read_pos += size

@@ -1,12 +1,16 @@
 """A dictation session: microphone -> queue -> recogniser thread -> text and commands.
 
-Events go to one callback (the Qt adapter turns them into signals): partial text, final
-results with the commands they held, audio errors. All captured audio is also kept, for
-the FLAC saved with the report.
+Hands-free, all audio is recognised and the engine's endpointing cuts utterances. With a
+push-to-talk or toggle button, only audio between :meth:`record_start` and
+:meth:`record_stop` is (plus 0.3 s of pre-roll so the first syllable is not lost), and a
+release ends the utterance at once. Events go to one callback (the Qt adapter turns them
+into signals): partial text, final results with the commands they held, audio errors. The
+recognised audio is kept, with word times, for the FLAC saved with the report.
 """
 
 from __future__ import annotations
 
+import collections
 import logging
 import threading
 from collections.abc import Callable
@@ -15,12 +19,16 @@ from dataclasses import dataclass
 from dictation.audio import AudioCapture, SpillQueue
 from dictation.commands import Command
 from dictation.engines import Recognizer
+from dictation.engines.base import SAMPLE_RATE
 from dictation.errors import AudioDeviceError
 from dictation.recording import DictationRecording
 from dictation.results import Result, Word
 from dictation.transcript import DictationProcessor
 
 log = logging.getLogger(__name__)
+
+RECORD_START, RECORD_STOP = "record_start", "record_stop"
+PRE_ROLL_SECONDS = 0.3  # audio before a record press that is still recognised
 
 
 @dataclass(frozen=True)
@@ -42,14 +50,17 @@ class DictationSession:
         on_event: Callable[[DictationEvent], None],
         device: int | str | None = None,
         queue: SpillQueue | None = None,
+        hands_free: bool = True,
     ) -> None:
         self.recognizer = recognizer
         self.processor = processor
         self.on_event = on_event
         self.queue = queue or SpillQueue()
         self.capture = AudioCapture(self.queue, device, on_error=self._audio_error)
-        self.audio = bytearray()  # everything heard, for the saved recording
+        self.audio = bytearray()  # everything recognised, for the saved recording
         self.words: list[Word] = []  # final words, times relative to the start of `audio`
+        self.hands_free = hands_free  # else only audio between record_start and record_stop
+        self._pre_roll: collections.deque[bytes] = collections.deque()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -66,6 +77,14 @@ class DictationSession:
         if self._thread is not None:
             self._thread.join(timeout)
 
+    def record_start(self) -> None:
+        """Push-to-talk pressed (or toggled on): recognise from now, with a short pre-roll."""
+        self.queue.put_marker(RECORD_START)
+
+    def record_stop(self) -> None:
+        """Push-to-talk released: the utterance ends here and its final result follows."""
+        self.queue.put_marker(RECORD_STOP)
+
     def recording(self) -> DictationRecording:
         """The audio heard so far with its words, to keep with the report as FLAC."""
         return DictationRecording.from_pcm(bytes(self.audio), self.words)
@@ -74,19 +93,28 @@ class DictationSession:
         self.on_event(DictationEvent("error", error=err, text=str(err)))
 
     def _run(self) -> None:
+        recording = self.hands_free
         try:
             while True:
-                chunk = self.queue.get(timeout=0.1)
-                if chunk is None:
+                item = self.queue.get(timeout=0.1)
+                if item is None:
                     if self._stop.is_set():
                         break
                     continue
-                self.audio += chunk
-                for result in self.recognizer.accept(chunk):
-                    self._emit(result)
-            last = self.recognizer.finish()
-            if last is not None:
-                self._emit(last)
+                if item == RECORD_START and not recording:
+                    recording = True
+                    pre_roll, self._pre_roll = b"".join(self._pre_roll), collections.deque()
+                    self._feed(pre_roll)
+                elif item == RECORD_STOP and recording and not self.hands_free:
+                    recording = False
+                    self._flush()
+                elif isinstance(item, bytes):
+                    if recording:
+                        self._feed(item)
+                    else:
+                        self._keep_pre_roll(item)
+            if recording:
+                self._flush()
         except Exception as err:
             log.exception("recogniser failed")
             self.on_event(
@@ -94,6 +122,23 @@ class DictationSession:
             )
         finally:
             self.on_event(DictationEvent("stopped", text=self.processor.transcript.text))
+
+    def _feed(self, chunk: bytes) -> None:
+        if not chunk:
+            return
+        self.audio += chunk
+        for result in self.recognizer.accept(chunk):
+            self._emit(result)
+
+    def _flush(self) -> None:
+        last = self.recognizer.finish()
+        if last is not None:
+            self._emit(last)
+
+    def _keep_pre_roll(self, chunk: bytes) -> None:
+        self._pre_roll.append(chunk)
+        while sum(map(len, self._pre_roll)) > PRE_ROLL_SECONDS * SAMPLE_RATE * 2:
+            self._pre_roll.popleft()
 
     def _emit(self, result: Result) -> None:
         if not result.final:

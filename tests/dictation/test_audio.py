@@ -47,6 +47,16 @@ def test_spill_queue_keeps_every_chunk_in_order_when_the_reader_lags():
     q.close()
 
 
+def test_markers_keep_their_place_among_spilled_chunks():
+    q = SpillQueue(memory_limit=4)
+    q.put(b"ab")
+    q.put_marker("record_start")
+    q.put(b"cdef")  # spills
+    q.put_marker("record_stop")
+    q.put(b"gh")
+    assert [q.get(0.1) for _ in range(5)] == [b"ab", "record_start", b"cdef", "record_stop", b"gh"]
+
+
 def test_level_meter():
     assert level_dbfs(None) == -120.0
     full = (np.ones(800) * 32767).astype(np.int16).tobytes()
@@ -128,3 +138,30 @@ def test_microphone_lost_mid_dictation_reports_and_recovers(pulse_mic):
     time.sleep(0.3)
     session.stop()
     assert [c.name for e in events if e.kind == "final" for c in e.commands] == ["next_field"]
+
+
+@pytest.mark.slow
+def test_push_to_talk_recognises_only_while_the_button_is_held(pulse_mic):
+    events = []
+    recognizer = create_recognizer("pocketsphinx", build_options("en", grammar="commands"))
+    session = DictationSession(
+        recognizer,
+        DictationProcessor("en"),
+        events.append,
+        device=pulse_mic.device,
+        hands_free=False,
+    )
+    silence = np.zeros(8000, np.int16)
+    session.start()
+    pulse_mic.play(np.concatenate([silence, synthesize("sign report"), silence]))
+    assert pulse_mic.wait_played(30)  # spoken with the button up: ignored
+    time.sleep(0.5)
+    session.record_start()
+    pulse_mic.play(np.concatenate([silence, synthesize("next field")]))
+    assert pulse_mic.wait_played(30)
+    time.sleep(0.4)  # the audio path's latency
+    session.record_stop()  # released right after speaking: no trailing silence needed
+    time.sleep(0.5)
+    finals = [e for e in events if e.kind == "final"]
+    assert [c.name for e in finals for c in e.commands] == ["next_field"]
+    session.stop()
