@@ -106,9 +106,19 @@ class InputDevice:
     default: bool
 
 
+def _sounddevice():
+    try:
+        import sounddevice
+    except (ImportError, OSError) as err:
+        raise AudioDeviceError(
+            f"audio input is unavailable ({err}); install PortAudio (Debian: libportaudio2)"
+        ) from err
+    return sounddevice
+
+
 def input_devices() -> list[InputDevice]:
     """Microphones PortAudio can open."""
-    import sounddevice as sd
+    sd = _sounddevice()
 
     try:
         default = sd.default.device[0]
@@ -161,7 +171,7 @@ class AudioCapture:
         return level_dbfs(self.last_chunk)
 
     def start(self) -> None:
-        import sounddevice as sd
+        sd = _sounddevice()
 
         try:
             self._stream = sd.RawInputStream(
