@@ -292,11 +292,11 @@ class SyncEngine:
         foreign = [i for i in remote if tag_value(i, SOP_INSTANCE_UID) not in known]
         if not foreign:
             return False
-        remote = [(tag_value(i, SOP_INSTANCE_UID), self._author(study_uid, i)) for i in foreign]
-        self.store.conflict_job(out.job.id, out.report_id, remote)
+        others = [(tag_value(i, SOP_INSTANCE_UID), self._author(study_uid, i)) for i in foreign]
+        self.store.conflict_job(out.job.id, out.report_id, others)
         report.conflicts += 1
         log.warning("report job %d parked: the archive holds %d report(s) by others",
-                    out.job.id, len(remote))
+                    out.job.id, len(others))
         return True
 
     def _author(self, study_uid: str, item: dict) -> str:
