@@ -94,3 +94,30 @@ def test_sync_without_archive_config(luch_home: Path, monkeypatch,
     monkeypatch.delenv("LUCH_ARCHIVE_URL", raising=False)
     assert main(["sync", "--once"]) == 2
     assert "no archive configured" in capsys.readouterr().err
+
+
+def test_sync_service_sends_new_reports_until_stopped(archive_env, luch_home: Path) -> None:
+    import argparse
+    import threading
+    import time
+
+    from app.commands import sync
+
+    server = archive_env
+    stop = threading.Event()
+    args = argparse.Namespace(once=False, interval=0.2, batch=50, prefetch=0)
+    runner = threading.Thread(target=sync.run, args=(args, stop))
+    runner.start()
+    try:
+        store = open_store()
+        v = store.save_report(str(pydicom.uid.generate_uid()), author="A B", text="t",
+                              fields={}, status="final")
+        deadline = time.monotonic() + 30
+        while v.sop_instance_uid not in server.sop_instance_uids():
+            assert time.monotonic() < deadline, "the running sync did not send the report"
+            time.sleep(0.1)
+    finally:
+        stop.set()
+        runner.join(30)
+    assert not runner.is_alive()
+    store.close()
