@@ -110,8 +110,11 @@ class Protocol:
                 return f
         raise ProtocolError(f"the protocol {self.id} has no field {key!r}")
 
-    def validate(self, values: dict[str, Any]) -> dict[str, Any]:
-        """Checked, normalised field values; unknown keys and bad values are errors."""
+    def validate(self, values: dict[str, Any], complete: bool = True) -> dict[str, Any]:
+        """Checked, normalised field values; unknown keys and bad values are errors.
+
+        ``complete`` also requires the required fields (for signing; a draft need not).
+        """
         clean: dict[str, Any] = {}
         for key, value in values.items():
             f = self.field(key)
@@ -119,15 +122,15 @@ class Protocol:
                 continue
             clean[key] = FIELD_TYPES[f.type][0](f, value)
         missing = [f.key for f in self.fields if f.required and f.key not in clean]
-        if missing:
+        if complete and missing:
             raise ProtocolError(f"required field(s) missing: {', '.join(missing)}")
         return clean
 
     def render(self, values: dict[str, Any], lang: str = "ru") -> str:
-        """The report text in ``lang`` from the (validated) field values."""
+        """The report text in ``lang`` from the field values (a partly filled form is fine)."""
         if lang not in LANGUAGES:
             raise ProtocolError(f"no report language {lang!r}; use one of {', '.join(LANGUAGES)}")
-        values = self.validate(values)
+        values = self.validate(values, complete=False)
         text, previous_written = "", False
         for f in self.fields:
             rendered = None

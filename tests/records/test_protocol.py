@@ -53,11 +53,18 @@ def test_report_text_in_russian_and_english() -> None:
     ({"grade": "CT-1", "involvement_left_percent": 120}, "outside"),
     ({"grade": "CT-1", "main_signs": ["halo"]}, "unknown option"),
     ({"grade": "CT-1", "colour": "red"}, "no field"),
-    ({"main_signs": ["consolidation"]}, "required"),
 ])
 def test_bad_fields_are_clear_errors(fields: dict, message: str) -> None:
     with pytest.raises(ProtocolError, match=message):
         load_protocol(COVID).render(fields, "en")
+
+
+def test_a_partly_filled_form_renders_but_does_not_validate_for_signing() -> None:
+    p = load_protocol(COVID)
+    assert p.render({"main_signs": ["consolidation"]}, "en") == "Findings: consolidation."
+    with pytest.raises(ProtocolError, match="required"):
+        p.validate({"main_signs": ["consolidation"]})
+    assert p.validate({"main_signs": ["consolidation"]}, complete=False)
 
 
 def test_a_new_protocol_is_only_a_data_file(tmp_path: Path) -> None:
