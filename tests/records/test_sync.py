@@ -141,3 +141,27 @@ def test_conflict_resolved_by_keeping_the_archive_report(store: Store, orthanc, 
     engine_for(store, client).drain()
     assert amended.sop_instance_uid in orthanc.sop_instance_uids()
     other.close()
+
+
+def test_backoff_grows_exponentially_with_jitter_and_a_cap() -> None:
+    from records.sync import Backoff
+
+    b = Backoff(base_s=1.0, cap_s=60.0)
+    for attempt, ceiling in [(0, 1.0), (3, 8.0), (10, 60.0), (500, 60.0)]:
+        delays = {b.delay(attempt) for _ in range(50)}
+        assert all(ceiling / 2 <= d <= ceiling for d in delays)
+        assert len(delays) > 1  # jittered: retries of many stations do not line up
+
+
+def test_wrong_credentials_stop_the_drain_and_keep_jobs(store: Store, orthanc) -> None:
+    from archive.credentials import ArchiveConfig
+    from archive.dicomweb import DicomWebClient
+    from archive.errors import ArchiveAuthError
+
+    store.save_report(pydicom.uid.generate_uid(), author="A B", text="t", fields={},
+                      status="final")
+    client = DicomWebClient(ArchiveConfig(orthanc.dicomweb_url, orthanc.user, "wrong"))
+    with pytest.raises(ArchiveAuthError):
+        engine_for(store, client).drain()
+    [job] = store.jobs()
+    assert (job.state, job.attempts) == (JobState.PENDING, 0)  # untouched, sent later
