@@ -8,6 +8,7 @@ loopback clients are served. Servers are stopped by PID, never by name.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import shutil
@@ -155,6 +156,7 @@ def _start(root: Path) -> OrthancServer:
         server = OrthancServer(root / f"try{attempt}")
         try:
             server.start()
+            atexit.register(server.stop)  # also on an interrupted session; stop is idempotent
             return server
         except RuntimeError as err:
             last = err
