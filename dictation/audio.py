@@ -153,6 +153,7 @@ class AudioCapture:
         self.device = device
         self.on_error = on_error
         self.last_chunk: bytes | None = None  # for the level meter
+        self.captured_bytes = 0
         self._stream = None
         self._last_audio = 0.0
         self._watchdog: threading.Thread | None = None
@@ -163,6 +164,7 @@ class AudioCapture:
         chunk = bytes(indata)
         self.queue.put(chunk)
         self.last_chunk = chunk
+        self.captured_bytes += len(chunk)
         self._last_audio = time.monotonic()
 
     @property

@@ -55,7 +55,7 @@ class DictationSession:
         self.recognizer = recognizer
         self.processor = processor
         self.on_event = on_event
-        self.queue = queue or SpillQueue()
+        self.queue = queue if queue is not None else SpillQueue()
         self.capture = AudioCapture(self.queue, device, on_error=self._audio_error)
         self.audio = bytearray()  # everything recognised, for the saved recording
         self.words: list[Word] = []  # final words, times relative to the start of `audio`

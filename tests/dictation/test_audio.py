@@ -165,3 +165,37 @@ def test_push_to_talk_recognises_only_while_the_button_is_held(pulse_mic):
     finals = [e for e in events if e.kind == "final"]
     assert [c.name for e in finals for c in e.commands] == ["next_field"]
     session.stop()
+
+
+class _LaggingRecognizer:
+    """A real recogniser made slow, as on a busy machine (the seam: its accept call)."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    def accept(self, pcm):
+        time.sleep(0.12)  # 2.4x slower than the 50 ms blocks arrive
+        return self.inner.accept(pcm)
+
+    def finish(self):
+        return self.inner.finish()
+
+
+@pytest.mark.slow
+def test_a_lagging_recogniser_loses_no_audio(pulse_mic):
+    events = []
+    queue = SpillQueue(memory_limit=8000)  # 0.25 s in memory, the rest spills to disk
+    recognizer = _LaggingRecognizer(
+        create_recognizer("pocketsphinx", build_options("en", grammar="commands"))
+    )
+    session = DictationSession(
+        recognizer, DictationProcessor("en"), events.append, device=pulse_mic.device, queue=queue
+    )
+    silence = np.zeros(8000, np.int16)
+    session.start()
+    pulse_mic.play(np.concatenate([silence, synthesize("new paragraph"), silence, silence]))
+    assert pulse_mic.wait_played(30)
+    session.stop(timeout=60)  # drains the backlog before returning
+    assert queue.spilled_bytes > 0
+    assert len(session.audio) == session.capture.captured_bytes
+    assert [c.name for e in events if e.kind == "final" for c in e.commands] == ["new_paragraph"]
