@@ -81,8 +81,7 @@ class CommandSet:
                         spec.get("value"),
                     )
                 )
-        if not self._phrases:
-            raise DictationError(f"no voice commands are defined for language {lang!r}")
+        # A language without commands is plain dictation.
         # Longest phrases first so "next paragraph" wins over "next".
         self._phrases.sort(key=lambda p: -len(p.words))
         self._literal = {w for w in data.get("literal", {}).get(lang, [])}

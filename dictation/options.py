@@ -24,6 +24,8 @@ def build_options(
     phrases = None
     if grammar == "commands":
         phrases = CommandSet(lang).grammar()
+        if not phrases:
+            raise DictationError(f"no voice commands are defined for language {lang!r}")
     elif grammar is not None:
         raise DictationError(f"unknown grammar {grammar!r}; choose one of: {', '.join(GRAMMARS)}")
     return EngineOptions(

