@@ -17,7 +17,16 @@ from dataclasses import dataclass
 import numpy as np
 import pydicom
 from pydicom.dataset import Dataset
-from pydicom.uid import JPEG2000, JPEG2000Lossless
+from pydicom.uid import (
+    JPEG2000,
+    JPEG2000Lossless,
+    JPEGBaseline8Bit,
+    JPEGExtended12Bit,
+    JPEGLossless,
+    JPEGLosslessSV1,
+    JPEGLSLossless,
+    JPEGLSNearLossless,
+)
 
 from studies.errors import DamagedFile, LoadCancelled, StudyError, UnsupportedData, is_fatal
 from studies.headers import DicomHeader
@@ -287,9 +296,13 @@ def decode_file(ref: FileRef, frame: int | None, syntax: str) -> np.ndarray:
     return raw
 
 
-#: JPEG 2000 goes to GDCM first (what SimpleITK uses, so values match it); pylibjpeg
-#: (openjpeg) is the fallback.
-GDCM_FIRST = {JPEG2000Lossless, JPEG2000}
+#: JPEG-family syntaxes go to GDCM first: it decodes with the GIL released, so slices decode
+#: in parallel threads (pylibjpeg's decoders hold it), and it is what SimpleITK uses, so
+#: lossy data decodes to the same values. pylibjpeg is the fallback.
+GDCM_FIRST = {
+    JPEG2000Lossless, JPEG2000, JPEGLSLossless, JPEGLSNearLossless, JPEGLossless,
+    JPEGLosslessSV1, JPEGBaseline8Bit, JPEGExtended12Bit,
+}
 
 
 def _decode(ds: Dataset, frame: int | None, syntax: str) -> np.ndarray:
