@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
         self.reading: ReadingLayout | ComparisonLayout = ReadingLayout("1x1")
         self.setCentralWidget(self.reading)
         self.study: LoadedStudy | None = None
+        self.current_path: Path | None = None
         self.overlay_layers: list[LabelOverlay] = []
         self.measurements: list[Measurement] = []
         self.anonymize = False
@@ -162,6 +163,7 @@ class MainWindow(QMainWindow):
         """Load a study (and optionally its prior and a label overlay) in the background."""
         self.cancel_loading()
         path = Path(path)
+        self.current_path = path
         self.status_label.setText(self.tr("Loading %s…") % path.name)
         self.progress.setValue(0)
         self.progress.show()
@@ -256,6 +258,16 @@ class MainWindow(QMainWindow):
             self.reading.apply_preset(name)
         except KeyError as err:
             raise LuchError(f"unknown window preset {name!r}") from err
+
+    def show_labels(self, labels: Volume) -> None:
+        """Draw a label map of the current study (e.g. the AI result), replacing any other."""
+        if self.study is None:
+            return
+        for view in self.reading.views:
+            for layer in list(view.overlays):
+                view.remove_overlay(layer)
+        self.study.labels = labels
+        self._show_overlay(labels)
 
     def _show_overlay(self, labels: Volume) -> None:
         if isinstance(self.reading, ComparisonLayout):

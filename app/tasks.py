@@ -42,19 +42,35 @@ class Task(QObject):
 
     def _run(self) -> None:
         try:
-            result = self._work(progress=self.progress.emit, cancel=self.cancel_event)
+            result = self._work(progress=self._progress, cancel=self.cancel_event)
         except LuchError as err:
-            self.failed.emit(str(err))
+            self._emit(self.failed, str(err))
         except Exception as err:  # a bug: log it, tell the user something short
             log.exception("%s failed", self.name)
-            self.failed.emit(f"{self.name} failed unexpectedly ({type(err).__name__}); see the log")
+            self._emit(self.failed,
+                       f"{self.name} failed unexpectedly ({type(err).__name__}); see the log")
         else:
             if self.cancel_event.is_set():
-                self.cancelled.emit()
+                self._emit(self.cancelled)
             else:
-                self.succeeded.emit(result)
+                self._emit(self.succeeded, result)
         finally:
             self.done.set()
+
+    def _progress(self, fraction: float) -> None:
+        self._emit(self.progress, fraction)
+
+    def _emit(self, signal, *args) -> None:
+        """Emit unless the receiving side is gone (the window closed while work ran)."""
+        try:
+            signal.emit(*args)
+        except RuntimeError:
+            self.cancel_event.set()
+
+
+def wait_for_background_work(timeout_ms: int = 10_000) -> bool:
+    """At exit: give running tasks time to see their cancel flag and finish."""
+    return QThreadPool.globalInstance().waitForDone(timeout_ms)
 
 
 class _Runner(QRunnable):

@@ -425,7 +425,7 @@ class CornerText:
                (0.995, 0.995, 2, 2), (0.5, 0.005, 1, 0), (0.995, 0.5, 2, 1),
                (0.005, 0.5, 0, 1), (0.5, 0.995, 1, 2))
 
-    def __init__(self, renderer: vtk.vtkRenderer, font_size: int = 13) -> None:
+    def __init__(self, renderer: vtk.vtkRenderer, font_size: int = 11) -> None:
         self.actors = []
         for x, y, h, v in self._PLACES:
             actor = vtk.vtkTextActor()

@@ -42,6 +42,47 @@ def prepare_environment(screenshot: bool) -> None:
         os.environ.setdefault("VTK_DEFAULT_OPENGL_WINDOW", "vtkEGLRenderWindow")
 
 
+def open_records():
+    from records import open_store
+
+    return open_store()
+
+
+def reader_name() -> str:
+    import getpass
+
+    return getpass.getuser()
+
+
+def archive_client():
+    """The archive client from the environment or settings, or None (offline) if unset."""
+    from archive.credentials import load_config
+    from archive.dicomweb import DicomWebClient
+    from archive.errors import ArchiveConfigError
+
+    try:
+        return DicomWebClient(load_config())
+    except ArchiveConfigError:
+        return None
+
+
+def dictation_factory(settings):
+    """Builds a dictation session with the engine, language and microphone from settings."""
+
+    def factory(on_event):
+        from dictation.engines import configured_engine, create_recognizer
+        from dictation.options import build_options
+        from dictation.session import DictationSession
+        from dictation.transcript import DictationProcessor
+
+        lang = settings.get("dictation.language", "en")
+        recognizer = create_recognizer(configured_engine(), build_options(lang))
+        return DictationSession(recognizer, DictationProcessor(lang), on_event,
+                                device=settings.get("dictation.device"))
+
+    return factory
+
+
 def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None,
             preset: str | None = None, layout: str | None = None, prior: Path | None = None,
             overlay: Path | None = None) -> int:
@@ -59,11 +100,21 @@ def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None
     from PySide6.QtWidgets import QApplication
 
     from app.main_window import MainWindow
+    from app.workflow import Workflow
     from viewer.screenshot import save_screenshot
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Luch")
-    window = MainWindow()
+    from app.i18n import install_translator
+    from core.settings import Settings
+
+    settings = Settings()
+    ui_lang = install_translator(app, settings)
+    window = MainWindow(settings)
+    workflow = Workflow(window, open_records(), reader=reader_name(), ui_lang=ui_lang,
+                        report_lang=settings.get("report.language", "ru"),
+                        session_factory=dictation_factory(settings), archive=archive_client())
+    window.workflow = workflow
     window.setProperty("headless", bool(screenshot))
     window.resize(*SCREENSHOT_SIZE)
     if preset is not None:
@@ -87,10 +138,22 @@ def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None
         if path is None:
             QTimer.singleShot(0, shoot)
         else:
-            window.volume_loaded.connect(lambda _v: QTimer.singleShot(0, shoot))
+            # Shoot once the study is shown and, when the AI runs by itself, once it is done.
+            waits_for_ai = settings.get("ai.autorun", True)
+            ready = workflow.ai.result_ready if waits_for_ai else window.volume_loaded
+            ready.connect(lambda _v: QTimer.singleShot(0, shoot))
+            if waits_for_ai:
+                workflow.ai.failed.connect(lambda _m: QTimer.singleShot(0, shoot))
             window.load_failed.connect(lambda message: finish(2, message))
     if path is not None:
         window.open_path(path, prior=prior, overlay=overlay, layout=layout, preset=preset)
     code = app.exec()
+    window.cancel_loading()
+    workflow.ai.cancel()
+    workflow.dictation.stop()
+    workflow.report.save_now()
+    from app.tasks import wait_for_background_work
+
+    wait_for_background_work()
     window.close()
     return result["code"] if screenshot else code

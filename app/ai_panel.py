@@ -1,0 +1,173 @@
+"""The AI pre-read panel: runs in the background with progress and cancel, shows the grade and
+% involvement, and records the radiologist's verdict (accept / reject) as feedback."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.tasks import Task
+from inference.preread import INVESTIGATIONAL, PreReadOptions, PreReadResult, analyze
+from records import Store, Verdict
+from studies import Volume
+
+
+class AiPanel(QWidget):
+    """``result_ready(PreReadResult)`` once the pre-read is done; ``accepted(dict)`` with its
+    JSON when the reader accepts it; ``rejected()`` when they reject it."""
+
+    result_ready = Signal(object)
+    accepted = Signal(dict)
+    rejected = Signal()
+    failed = Signal(str)
+
+    def __init__(self, store: Store, reader: str, options: PreReadOptions | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store, self.reader = store, reader
+        self.options = options or PreReadOptions()
+        self.result: PreReadResult | None = None
+        self.result_json: dict | None = None
+        self.ai_result_id: int | None = None
+        self.study_uid = ""
+        self._task: Task | None = None
+
+        self.notice = QLabel(f"<i>{self.tr(INVESTIGATIONAL)}</i>")
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet("color: #b35c00")
+        self.grade = QLabel("—")
+        self.grade.setObjectName("ai-grade")
+        self.grade.setStyleSheet("font-size: 22px; font-weight: bold")
+        self.details = QLabel()
+        self.details.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.run_button = QPushButton(self.tr("Run AI"))
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.accept_button = QPushButton(self.tr("Accept AI values"))
+        self.accept_button.setObjectName("accept-ai")
+        self.reject_button = QPushButton(self.tr("Reject"))
+        self.run_button.clicked.connect(lambda: self.run(self._volume))
+        self.cancel_button.clicked.connect(self.cancel)
+        self.accept_button.clicked.connect(self.accept)
+        self.reject_button.clicked.connect(self.reject)
+
+        grid = QGridLayout()
+        grid.addWidget(QLabel(self.tr("AI grade")), 0, 0)
+        grid.addWidget(self.grade, 0, 1)
+        buttons = QHBoxLayout()
+        for b in (self.run_button, self.cancel_button, self.accept_button, self.reject_button):
+            buttons.addWidget(b)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.notice)
+        layout.addLayout(grid)
+        layout.addWidget(self.details)
+        layout.addWidget(self.progress)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+        self._volume: Volume | None = None
+        self._set_state("idle")
+
+    def _set_state(self, state: str) -> None:
+        running, done = state == "running", state == "done"
+        self.progress.setVisible(running)
+        self.cancel_button.setVisible(running)
+        self.run_button.setEnabled(not running and self._volume is not None)
+        self.accept_button.setEnabled(done)
+        self.reject_button.setEnabled(done)
+
+    def run(self, volume: Volume | None, study_uid: str = "") -> Task | None:
+        """Start the pre-read of ``volume`` off the UI thread."""
+        if volume is None:
+            return None
+        self.cancel()
+        self._volume, self.study_uid = volume, study_uid or self.study_uid
+        self.result = self.result_json = self.ai_result_id = None
+        self.grade.setText("…")
+        self.details.setText(self.tr("AI pre-read running…"))
+        self.progress.setValue(0)
+        options = self.options
+        task = Task(lambda progress, cancel: analyze(volume, options, progress, cancel),
+                    "AI pre-read")
+        task.progress.connect(lambda f: self.progress.setValue(int(100 * f)))
+        task.succeeded.connect(self._done)
+        task.failed.connect(self._failed)
+        task.cancelled.connect(self._cancelled)
+        self._task = task
+        self._set_state("running")
+        return task.start()
+
+    def cancel(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+
+    def _cancelled(self) -> None:
+        self._task = None
+        self.grade.setText("—")
+        self.details.setText(self.tr("AI pre-read cancelled"))
+        self._set_state("idle")
+
+    def _failed(self, message: str) -> None:
+        self._task = None
+        self.grade.setText("—")
+        self.details.setText(message)
+        self._set_state("idle")
+        self.failed.emit(message)
+
+    def _done(self, result) -> None:
+        self._task = None
+        self.result, self.result_json = result, result.to_json()
+        j = self.result_json
+        inv, vol = j["involvement_percent"], j["volumes_ml"]
+        self.grade.setText(j["grade"])
+        lines = [
+            self.tr("Involvement: right %1%, left %2%, total %3%")
+            .replace("%1", f"{inv['right']:.1f}").replace("%2", f"{inv['left']:.1f}")
+            .replace("%3", f"{inv['total']:.1f}"),
+            self.tr("Grade by the worse lung %1, by both lungs %2")
+            .replace("%1", j["grade_worst_lung"]).replace("%2", j["grade_both_lungs"]),
+            self.tr("GGO %1 mL, consolidation %2 mL").replace("%1", f"{vol['ggo']:.0f}")
+            .replace("%2", f"{vol['consolidation']:.0f}"),
+            self.tr("COVID-19 pattern: %s") % j["probability"],
+        ]
+        if j["quality_flags"]:
+            lines.append(self.tr("Quality: %s") % ", ".join(j["quality_flags"]))
+        lines.append(self.tr("%1 on %2 in %3 s").replace("%1", j["engine"])
+                     .replace("%2", j["device"]).replace("%3", f"{j['seconds']:.1f}"))
+        self.details.setText("\n".join(lines))
+        if self.study_uid:
+            self.ai_result_id = self.store.save_ai_result(
+                self.study_uid, model_name=j["engine"], model_version=j["model_version"],
+                values=j, sync=False)
+        self._set_state("done")
+        self.result_ready.emit(result)
+
+    def accept(self) -> None:
+        self._feedback(Verdict.AGREE)
+        self.accepted.emit(self.result_json or {})
+
+    def reject(self) -> None:
+        self._feedback(Verdict.DISAGREE)
+        self.rejected.emit()
+
+    def _feedback(self, verdict: Verdict, corrected_grade: str | None = None) -> None:
+        if self.ai_result_id is not None:
+            self.store.save_ai_feedback(self.ai_result_id, reader=self.reader, verdict=verdict,
+                                        corrected_grade=corrected_grade)
+        self._set_state("idle")
+
+    def record_correction(self, signed_grade: str | None) -> None:
+        """After signing: a grade that differs from the accepted AI grade is a partial verdict."""
+        if self.ai_result_id is None or not self.result_json or signed_grade is None:
+            return
+        if signed_grade != self.result_json["grade"]:
+            self.store.save_ai_feedback(self.ai_result_id, reader=self.reader,
+                                        verdict=Verdict.PARTLY, corrected_grade=signed_grade)

@@ -1,0 +1,168 @@
+"""The Qt adapter of dictation: a record button, a level meter, live partial text, and the
+glue that turns recognised text into field edits and voice commands into form actions.
+
+The recogniser runs on its own thread (:class:`dictation.session.DictationSession`); its
+events cross to the UI thread through a queued signal. Dictated text goes into the form
+field that has focus: a text field receives the running transcript of that field after
+what it already held; a number or choice field takes the value it recognises.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QWidget,
+)
+
+from app.protocol_form import ProtocolForm
+from dictation.session import DictationEvent, DictationSession
+from dictation.transcript import Transcript
+
+log = logging.getLogger(__name__)
+
+
+class DictationPanel(QWidget):
+    """Dictation into a :class:`ProtocolForm`; ``command`` carries app-level commands
+    (``accept_ai_values``, ``sign_report``, ``insert_template``) to the main window."""
+
+    command = Signal(str, object)
+    message = Signal(str)
+    _event = Signal(object)  # from the recogniser thread, delivered on the UI thread
+
+    def __init__(self, form: ProtocolForm, session_factory: Callable[..., DictationSession],
+                 lang: str = "en", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.form = form
+        self.lang = lang
+        self._factory = session_factory
+        self.session: DictationSession | None = None
+        self._target: str | None = None  # field key receiving text
+        self._base = ""  # the field's text before dictation into it began
+        self._spoken = ""  # transcript text already placed
+
+        self.record = QPushButton(self.tr("Dictate"))
+        self.record.setCheckable(True)
+        self.record.setObjectName("dictate")
+        self.record.setShortcut("F9")
+        self.record.toggled.connect(self._toggle)
+        self.level = QProgressBar()
+        self.level.setRange(-60, 0)
+        self.level.setTextVisible(False)
+        self.level.setMaximumWidth(90)
+        self.level.setValue(-60)
+        self.partial = QLabel()
+        self.partial.setObjectName("partial")
+        self.partial.setStyleSheet("color: gray; font-style: italic")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.record)
+        layout.addWidget(self.level)
+        layout.addWidget(self.partial, 1)
+        self._event.connect(self._handle, Qt.ConnectionType.QueuedConnection)
+        self._meter = QTimer(self)
+        self._meter.timeout.connect(self._update_level)
+
+    # -- session ----------------------------------------------------------------------------------
+    def _toggle(self, on: bool) -> None:
+        if on:
+            self.start()
+        else:
+            self.stop()
+
+    def start(self) -> None:
+        if self.session is not None:
+            return
+        try:
+            self.session = self._factory(on_event=self._event.emit)
+            self.session.start()
+        except Exception as err:  # engine or microphone: tell the user, keep the report
+            log.warning("dictation could not start: %s", type(err).__name__)
+            self.session = None
+            self.record.setChecked(False)
+            self.message.emit(self.tr("Dictation could not start: %s") % err)
+            return
+        self._retarget()
+        self._meter.start(100)
+        self.record.setChecked(True)
+
+    def stop(self) -> None:
+        session, self.session = self.session, None
+        self._meter.stop()
+        self.level.setValue(-60)
+        if session is not None:
+            session.stop()  # flushes the last utterance; its events still arrive
+        self.record.setChecked(False)
+
+    def _update_level(self) -> None:
+        if self.session is not None:
+            self.level.setValue(int(max(-60.0, min(0.0, self.session.capture.level))))
+
+    # -- events -----------------------------------------------------------------------------------
+    def _handle(self, event: DictationEvent) -> None:
+        if event.kind == "partial":
+            self.partial.setText(event.text)
+        elif event.kind == "error":
+            self.message.emit(event.text)
+            self.stop()
+        elif event.kind == "final":
+            self.partial.clear()
+            self._place(event.text)
+            for command in event.commands:
+                self._run_command(command.name, command.argument)
+
+    def _place(self, transcript: str) -> None:
+        """Put the new part of the field's transcript into the focused field."""
+        if self._target != self.form.current_key():
+            self._retarget()
+        new = transcript[len(self._spoken):].strip() if transcript.startswith(self._spoken) \
+            else transcript
+        if not new:
+            return
+        editor_key = self._target
+        if editor_key is None:
+            self.message.emit(self.tr("Choose a field to dictate into"))
+            return
+        editor = self.form.editors[editor_key]
+        if isinstance(editor, QPlainTextEdit):
+            joiner = "" if not self._base or self._base.endswith((" ", "\n")) else " "
+            editor.setPlainText(self._base + joiner + transcript)
+            cursor = editor.textCursor()
+            cursor.movePosition(cursor.MoveOperation.End)
+            editor.setTextCursor(cursor)
+        elif not self.form.insert_text(new):
+            self.message.emit(self.tr("“%s” does not fit this field") % new)
+        self._spoken = transcript
+
+    def _retarget(self) -> None:
+        """A new field has focus: its own transcript starts now."""
+        self._target = self.form.current_key()
+        editor = self.form.editors.get(self._target) if self._target else None
+        self._base = editor.toPlainText() if isinstance(editor, QPlainTextEdit) else ""
+        if self.session is not None:
+            self.session.processor.transcript = Transcript()
+        self._spoken = ""
+
+    def _run_command(self, name: str, argument: str | None) -> None:
+        if name == "next_field":
+            self.form.next_field()
+        elif name == "previous_field":
+            self.form.previous_field()
+        elif name == "go_to_field":
+            if self.form.go_to_field(argument or "") is None:
+                self.message.emit(self.tr("No field called “%s”") % (argument or ""))
+        elif name == "stop_dictation":
+            self.stop()
+            return
+        elif name in ("accept_ai_values", "sign_report", "insert_template"):
+            self.command.emit(name, argument)
+        else:
+            return  # inline edits (punctuation, new line, scratch that) are in the transcript
+        self._retarget()

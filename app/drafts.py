@@ -1,0 +1,57 @@
+"""Report drafts on disk, written atomically every few seconds and restored after a crash.
+
+A draft is the form as it stands (field values, free text, the report it amends). It lives
+under the app data dir, one file per study, named by a hash of the Study Instance UID. It
+is removed once the report is signed (the signed version is in the records store).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from core.paths import app_subdir
+
+
+@dataclass
+class Draft:
+    study_instance_uid: str
+    fields: dict[str, Any] = field(default_factory=dict)
+    free_text: str = ""
+    report_uid: str | None = None
+    ai_result_id: int | None = None
+
+
+def _path(study_uid: str) -> Path:
+    return app_subdir("drafts") / (hashlib.sha256(study_uid.encode()).hexdigest()[:32] + ".json")
+
+
+def save_draft(draft: Draft) -> None:
+    path = _path(draft.study_instance_uid)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".draft-")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(asdict(draft), f, ensure_ascii=False)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def load_draft(study_uid: str) -> Draft | None:
+    path = _path(study_uid)
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return Draft(**data)
+    except (ValueError, TypeError):
+        path.replace(path.with_suffix(".broken.json"))  # kept for recovery by hand
+        return None
+
+
+def discard_draft(study_uid: str) -> None:
+    _path(study_uid).unlink(missing_ok=True)

@@ -1,0 +1,37 @@
+"""Interface language: English (source) or Russian, through Qt Linguist translations.
+
+The language comes from ``LUCH_LANG``, else the ``ui.language`` setting, else the system
+locale. Translations are ``resources/i18n/luch_<lang>.qm``, compiled from the ``.ts`` files
+with ``pyside6-lrelease`` (``installer/update_translations.py`` refreshes both).
+"""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import QLocale, QTranslator
+from PySide6.QtWidgets import QApplication
+
+from core.paths import RESOURCES
+
+I18N = RESOURCES / "i18n"
+LANGUAGES = ("en", "ru")
+SETTINGS_KEY = "ui.language"
+
+
+def ui_language(settings=None) -> str:
+    chosen = os.environ.get("LUCH_LANG") or (settings.get(SETTINGS_KEY) if settings else None)
+    if chosen in LANGUAGES:
+        return chosen
+    return "ru" if QLocale.system().name().startswith("ru") else "en"
+
+
+def install_translator(app: QApplication, settings=None) -> str:
+    """Load the translation for the chosen language into ``app``; returns the language."""
+    lang = ui_language(settings)
+    if lang != "en":
+        translator = QTranslator(app)
+        if translator.load(str(I18N / f"luch_{lang}.qm")):
+            app.installTranslator(translator)
+            app._luch_translator = translator  # keep it alive with the app
+    return lang

@@ -1,0 +1,164 @@
+"""The report editor: protocol form, free text, live report text, sign and addendum.
+
+The form is autosaved to a draft file every few seconds and restored when the study is
+opened again (after a crash too). Signing stores a final version in the records store,
+which queues it for the archive; signing again after that makes an amended version.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.drafts import Draft, discard_draft, load_draft, save_draft
+from app.protocol_form import ProtocolForm
+from core.errors import LuchError
+from records import ReportStatus, Store
+from records.protocol import Protocol
+
+AUTOSAVE_MS = 3000
+
+
+class ReportPanel(QWidget):
+    """Edits one study's report; ``signed`` carries the stored version."""
+
+    signed = Signal(object)
+    message = Signal(str)
+
+    def __init__(self, store: Store, protocol: Protocol, author: str, ui_lang: str = "en",
+                 report_lang: str = "ru", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store, self.protocol, self.author = store, protocol, author
+        self.report_lang = report_lang
+        self.study_uid: str | None = None
+        self.report_uid: str | None = None
+        self.ai_result_id: int | None = None
+        self._dirty = False
+
+        self.title = QLabel(f"<b>{protocol.title.get(ui_lang, protocol.id)}</b>")
+        self.form = ProtocolForm(protocol, ui_lang)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.form)
+        self.free_text = QPlainTextEdit()
+        self.free_text.setPlaceholderText(self.tr("Additional text (dictate or type)"))
+        self.free_text.setMaximumHeight(90)
+        self.free_text.setObjectName("free-text")
+        self.preview = QTextBrowser()
+        self.preview.setObjectName("report-text")
+        self.status = QLabel()
+        self.save_button = QPushButton(self.tr("Save draft"))
+        self.sign_button = QPushButton(self.tr("Sign"))
+        self.sign_button.setObjectName("sign")
+        self.save_button.clicked.connect(self.save_now)
+        self.sign_button.clicked.connect(self.sign)
+        QShortcut(QKeySequence("Ctrl+S"), self, self.save_now)
+        QShortcut(QKeySequence("Ctrl+Return"), self, self.sign)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.sign_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(scroll, 3)
+        layout.addWidget(self.free_text)
+        layout.addWidget(self.preview, 2)
+        layout.addLayout(buttons)
+
+        self.form.values_changed.connect(self._changed)
+        self.free_text.textChanged.connect(self._changed)
+        self._autosave = QTimer(self)
+        self._autosave.timeout.connect(self.save_now)
+        self._autosave.start(AUTOSAVE_MS)
+        self.setEnabled(False)
+
+    # -- study ------------------------------------------------------------------------------------
+    def begin(self, study_uid: str) -> bool:
+        """Edit the report of ``study_uid``; returns True when a draft was restored."""
+        self.save_now()
+        self.study_uid = study_uid
+        reports = self.store.reports_for_study(study_uid)
+        self.report_uid = reports[-1].uid if reports else None
+        self.ai_result_id = None
+        draft = load_draft(study_uid)
+        if draft is not None:
+            self.report_uid = draft.report_uid or self.report_uid
+            self.ai_result_id = draft.ai_result_id
+            self.form.set_values(draft.fields)
+            self.free_text.setPlainText(draft.free_text)
+            self.status.setText(self.tr("Draft restored"))
+        elif self.report_uid is not None:
+            latest = self.store.report_versions(self.report_uid)[-1]
+            self.form.set_values(latest.fields)
+            self.free_text.setPlainText(latest.fields.get("_free_text", ""))
+            self.status.setText(self.tr("Report %s") % latest.status.value)
+        else:
+            self.form.set_values({})
+            self.free_text.clear()
+            self.status.setText(self.tr("New report"))
+        self._dirty = False
+        self.setEnabled(True)
+        self._update_preview()
+        return draft is not None
+
+    def _changed(self) -> None:
+        self._dirty = True
+        self._update_preview()
+
+    def report_text(self) -> str:
+        fields = self.form.values()
+        try:
+            text = self.protocol.render(fields, self.report_lang) if fields else ""
+        except LuchError:
+            text = self.protocol.render({k: v for k, v in fields.items() if k != "grade"},
+                                        self.report_lang) if len(fields) > 1 else ""
+        extra = self.free_text.toPlainText().strip()
+        return "\n\n".join(part for part in (text, extra) if part)
+
+    def _update_preview(self) -> None:
+        self.preview.setPlainText(self.report_text())
+
+    # -- saving -----------------------------------------------------------------------------------
+    def save_now(self) -> None:
+        """Write the draft file if anything changed since the last save."""
+        if self.study_uid is None or not self._dirty:
+            return
+        save_draft(Draft(self.study_uid, self.form.values(), self.free_text.toPlainText(),
+                         self.report_uid, self.ai_result_id))
+        self._dirty = False
+
+    def sign(self) -> None:
+        """Store a signed version (final, or amended after a final) and queue it for sync."""
+        if self.study_uid is None:
+            return
+        fields = self.form.values()
+        try:
+            fields = self.protocol.validate(fields)
+        except LuchError as err:
+            self.status.setText(str(err))
+            self.message.emit(str(err))
+            return
+        previous = self.store.report_versions(self.report_uid) if self.report_uid else []
+        signed_before = bool(previous) and previous[-1].status in (ReportStatus.FINAL,
+                                                                   ReportStatus.AMENDED)
+        status = ReportStatus.AMENDED if signed_before else ReportStatus.FINAL
+        stored = {**fields, "_free_text": self.free_text.toPlainText().strip()}
+        record = self.store.save_report(
+            self.study_uid, author=self.author, fields=stored, text=self.report_text(),
+            status=status, protocol=self.protocol.id, report_uid=self.report_uid)
+        self.report_uid = record.report_uid
+        discard_draft(self.study_uid)
+        self._dirty = False
+        self.status.setText(self.tr("Signed (%s), queued for the archive") % status.value)
+        self.signed.emit(record)

@@ -1,0 +1,101 @@
+"""The worklist: studies to read, most urgent and most severe (AI grade) first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLineEdit,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+@dataclass(frozen=True)
+class WorklistRow:
+    study_instance_uid: str
+    priority: str
+    patient: str
+    study_date: str
+    modality: str
+    ai_grade: str
+    status: str
+    description: str = ""
+
+
+class WorklistPanel(QWidget):
+    """A sortable, searchable table; ``open_requested(study_uid)`` on Enter or double-click."""
+
+    open_requested = Signal(str)
+    COLUMNS = ("priority", "patient", "study_date", "modality", "ai_grade", "status")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.anonymize = False
+        self.rows: list[WorklistRow] = []
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Search patient, date, grade…"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._filter)
+        self.table = QTableWidget(0, len(self.COLUMNS))
+        self.table.setObjectName("worklist")
+        self.table.setHorizontalHeaderLabels([
+            self.tr("Urgency"), self.tr("Patient"), self.tr("Date"), self.tr("Modality"),
+            self.tr("AI grade"), self.tr("Status")])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.itemActivated.connect(self._activated)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.search)
+        layout.addWidget(self.table)
+
+    def set_rows(self, rows: list[WorklistRow]) -> None:
+        """Show ``rows`` in the order given (the triage order)."""
+        self.rows = list(rows)
+        self.table.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            patient = self.tr("Anonymized") if self.anonymize else row.patient
+            date = row.study_date
+            shown = (row.priority, patient, f"{date[6:8]}.{date[4:6]}.{date[:4]}"
+                     if len(date) == 8 else date, row.modality, row.ai_grade or "—", row.status)
+            for c, text in enumerate(shown):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, row.study_instance_uid)
+                if c == 4 and row.ai_grade in ("CT-3", "CT-4"):
+                    item.setForeground(Qt.GlobalColor.red)
+                self.table.setItem(r, c, item)
+        self._filter(self.search.text())
+
+    def set_anonymize(self, anonymize: bool) -> None:
+        self.anonymize = anonymize
+        self.set_rows(self.rows)
+
+    def _filter(self, text: str) -> None:
+        needle = text.strip().lower()
+        for r in range(self.table.rowCount()):
+            cells = " ".join(self.table.item(r, c).text().lower()
+                             for c in range(self.table.columnCount()))
+            self.table.setRowHidden(r, bool(needle) and needle not in cells)
+
+    def visible_study_uids(self) -> list[str]:
+        return [self.table.item(r, 0).data(Qt.ItemDataRole.UserRole)
+                for r in range(self.table.rowCount()) if not self.table.isRowHidden(r)]
+
+    def _activated(self, item: QTableWidgetItem) -> None:
+        self.open_requested.emit(item.data(Qt.ItemDataRole.UserRole))
+
+    def select_study(self, study_uid: str) -> None:
+        for r in range(self.table.rowCount()):
+            if self.table.item(r, 0).data(Qt.ItemDataRole.UserRole) == study_uid:
+                self.table.selectRow(r)
+                return

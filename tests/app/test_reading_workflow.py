@@ -1,0 +1,102 @@
+"""The day of a radiologist, end to end, with real parts: a study from the worklist, the AI
+pre-fill, dictation through the audio layer, signing, and the SR arriving in a real Orthanc."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from app.main_window import MainWindow
+from app.workflow import Workflow
+from archive.credentials import ArchiveConfig
+from archive.dicomweb import DicomWebClient
+from core.paths import DEMO_STUDY
+from core.settings import Settings
+from dictation.engines import create_recognizer
+from dictation.session import DictationSession
+from dictation.synth import synthesize
+from dictation.transcribe import transcribe_samples
+from dictation.transcript import DictationProcessor
+from records import open_store
+
+PHRASE = "no signs of pneumonia"
+
+
+@pytest.fixture
+def station(qtbot, luch_home, orthanc, pulse_mic):
+    store = open_store()
+    archive = DicomWebClient(ArchiveConfig(url=orthanc.dicomweb_url, user=orthanc.auth[0],
+                                           password=orthanc.auth[1]))
+
+    def session_factory(on_event):
+        return DictationSession(create_recognizer("pocketsphinx"), DictationProcessor("en"),
+                                on_event, device=pulse_mic.device)
+
+    window = MainWindow(Settings())
+    window.setProperty("headless", True)
+    qtbot.addWidget(window)
+    workflow = Workflow(window, store, reader="dr.test", ui_lang="en", report_lang="en",
+                        session_factory=session_factory, archive=archive)
+    window.resize(1400, 900)
+    window.show()
+    yield window, workflow, store
+    workflow.dictation.stop()
+    workflow.ai.cancel()
+
+
+def test_worklist_to_signed_report_in_the_archive(station, qtbot, orthanc, pulse_mic):
+    window, workflow, store = station
+    uid = workflow.add_local_study(DEMO_STUDY)
+
+    # Open the study from the worklist with the keyboard.
+    table = workflow.worklist.table
+    assert workflow.worklist.visible_study_uids() == [uid]
+    table.setCurrentCell(0, 1)
+    with qtbot.waitSignal(workflow.ai.result_ready, timeout=180_000):
+        qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert window.volume is not None and window.volume.shape == (67, 256, 256)
+    assert window.overlay_layers, "the AI label map is drawn over the CT"
+
+    # Accept the AI values: the grade is pre-filled from the AI.
+    ai_grade = workflow.ai.result_json["grade"]
+    assert ai_grade.startswith("CT-")
+    qtbot.mouseClick(workflow.ai.accept_button, Qt.MouseButton.LeftButton)
+    form = workflow.report.form
+    assert form.values()["grade"] == ai_grade
+
+    # Dictate the conclusion through the microphone (PulseAudio pipe source -> sounddevice).
+    form.focus_field("conclusion")
+    speech = synthesize(PHRASE)
+    expected = transcribe_samples(speech, "pocketsphinx").text
+    assert expected, "the engine hears nothing in the synthesized phrase"
+    qtbot.mouseClick(workflow.dictation.record, Qt.MouseButton.LeftButton)
+    assert workflow.dictation.session is not None
+    pulse_mic.play(speech)
+    pulse_mic.play(np.zeros(16000, np.int16))
+    assert pulse_mic.wait_played(30)
+    qtbot.waitUntil(lambda: form.values().get("conclusion"), timeout=30_000)
+    qtbot.mouseClick(workflow.dictation.record, Qt.MouseButton.LeftButton)  # stop
+    qtbot.wait(200)
+    conclusion = form.values()["conclusion"]
+    assert conclusion.lower().split() == expected.lower().split()
+
+    # Sign: a final version is stored and its SR reaches the archive exactly once.
+    with qtbot.waitSignal(workflow.report.signed, timeout=10_000) as signed:
+        qtbot.mouseClick(workflow.report.sign_button, Qt.MouseButton.LeftButton)
+    record = signed.args[0]
+    assert record.status.value == "final" and record.fields["grade"] == ai_grade
+    deadline = time.monotonic() + 60
+    while record.sop_instance_uid not in orthanc.sop_instance_uids():
+        assert time.monotonic() < deadline, "the signed report never reached the archive"
+        qtbot.wait(250)
+    assert orthanc.store_counts()[record.sop_instance_uid] == 1
+    qtbot.waitUntil(lambda: store.outbox_counts()["pending"] == 0, timeout=10_000)
+
+    # The verdict on the AI and every access are on record.
+    feedback = store.ai_result(workflow.ai.ai_result_id)
+    assert feedback.values["grade"] == ai_grade
+    actions = [e.action for e in store.audit_events(uid)]
+    assert "opened" in actions and "signed" in actions
