@@ -18,7 +18,7 @@ from typing import Any
 
 import psutil
 from sqlalchemy import Engine, Integer, func, select, update
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm import Session, object_session, selectinload, sessionmaker
 
 from core.paths import app_home
 from records import db
@@ -98,6 +98,8 @@ class ReportVersionRecord:
     created_at: datetime
     sop_instance_uid: str
     protocol: str
+    # The SR this version amends or completes: the latest earlier version that was sent.
+    predecessor_sop_uid: str | None = None
 
 
 @dataclass(frozen=True)
@@ -111,11 +113,16 @@ class JobRecord:
 
 def _version_record(v: ReportVersion) -> ReportVersionRecord:
     r = v.report
+    predecessor = object_session(v).scalar(
+        select(ReportVersion.sop_instance_uid)
+        .where(ReportVersion.report_pk == r.id, ReportVersion.version < v.version,
+               ReportVersion.status != ReportStatus.DRAFT)
+        .order_by(ReportVersion.version.desc()).limit(1))
     return ReportVersionRecord(
         id=v.id, report_id=r.id, report_uid=r.uid, study_instance_uid=r.study.study_instance_uid,
         version=v.version, status=v.status, fields=dict(v.fields), text=v.text, author=v.author,
         signed_at=v.signed_at, created_at=v.created_at, sop_instance_uid=v.sop_instance_uid,
-        protocol=r.protocol)
+        protocol=r.protocol, predecessor_sop_uid=predecessor)
 
 
 class Store:

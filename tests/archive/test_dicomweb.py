@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pydicom
 import pytest
 
@@ -117,4 +119,7 @@ def test_the_test_archive_counts_resends(orthanc_factory, shared_data) -> None:
     f = sorted((shared_data / "ct" / "lidc-idri-0001").glob("*.dcm"))[0]
     server.upload([f, f])
     uid = str(pydicom.dcmread(f, stop_before_pixels=True).SOPInstanceUID)
+    deadline = time.monotonic() + 20  # the log is written after Orthanc answers
+    while server.store_counts(settle_s=0.1).get(uid, 0) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert server.store_counts() == {uid: 2} and server.sop_instance_uids() == [uid]

@@ -135,12 +135,24 @@ class OrthancServer:
             "Level": "Instance", "Query": {}, "Expand": True}).json()
         return [i["MainDicomTags"]["SOPInstanceUID"] for i in found]
 
-    def store_counts(self) -> dict[str, int]:
-        """SOP Instance UID -> how many times the archive stored it (needs ``count_stores``)."""
+    def store_counts(self, settle_s: float = 0.5) -> dict[str, int]:
+        """SOP Instance UID -> how many times the archive stored it (needs ``count_stores``).
+
+        Orthanc runs the Lua callback after answering, so wait until the log stops growing.
+        """
+        def read() -> str:
+            return self.store_log.read_text(encoding="utf-8") if self.store_log.exists() else ""
+
+        text, deadline = read(), time.monotonic() + 10
+        while time.monotonic() < deadline:
+            time.sleep(settle_s)
+            again = read()
+            if again == text:
+                break
+            text = again
         counts: dict[str, int] = {}
-        if self.store_log.exists():
-            for uid in self.store_log.read_text(encoding="utf-8").split():
-                counts[uid] = counts.get(uid, 0) + 1
+        for uid in text.split():
+            counts[uid] = counts.get(uid, 0) + 1
         return counts
 
     def clear(self) -> None:

@@ -48,6 +48,23 @@ def test_report_sr_round_trip(store: Store) -> None:
     assert (back["version"], back["status"], back["report_uid"]) == (1, "final", v.report_uid)
 
 
+def test_amendment_cites_the_last_sent_version(store: Store) -> None:
+    draft = store.save_report("1.2.840.99.1", author="A B", text="d", fields={})
+    final = store.save_report("1.2.840.99.1", author="A B", text="f", fields={}, status="final",
+                              report_uid=draft.report_uid)
+    amended = store.save_report("1.2.840.99.1", author="A B", text="a", fields={},
+                                status="amended", report_uid=draft.report_uid)
+    assert final.predecessor_sop_uid is None  # the draft never left the station
+    assert amended.predecessor_sop_uid == final.sop_instance_uid
+    build = ReportSRBuilder()
+    for v in (final, amended, amended):  # prototype, then copy, of each shape
+        ds = read_dataset(dataset_bytes(build(v, HEADER)))
+        assert dataset_bytes(ds) == dataset_bytes(report_to_sr(v, HEADER))
+    ref = ds.PredecessorDocumentsSequence[0].ReferencedSeriesSequence[0].ReferencedSOPSequence[0]
+    assert ref.ReferencedSOPInstanceUID == final.sop_instance_uid
+    assert "PredecessorDocumentsSequence" not in report_to_sr(final, HEADER)
+
+
 def test_preliminary_report_is_unverified(store: Store) -> None:
     v = store.save_report("1.2.840.99.1", author="A B", text="t", fields={},
                           status="preliminary")
