@@ -90,43 +90,63 @@ class VirtualMicrophone:
 
     def pactl(self, *args: str) -> str:
         env = {**os.environ, "PULSE_SERVER": self.server}
-        return subprocess.run(["pactl", *args], env=env, check=True, capture_output=True,
-                              text=True, timeout=10).stdout
+        return subprocess.run(
+            ["pactl", *args], env=env, check=True, capture_output=True, text=True, timeout=10
+        ).stdout
 
 
 @pytest.fixture
-def pulse_mic(tmp_path_factory: pytest.TempPathFactory,
-              monkeypatch: pytest.MonkeyPatch) -> Iterator[VirtualMicrophone]:
+def pulse_mic(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[VirtualMicrophone]:
     if shutil.which("pulseaudio") is None:
         pytest.skip("pulseaudio is not installed (Debian: pulseaudio)")
     root = tmp_path_factory.mktemp("pulse")
     runtime = root / "runtime"
     runtime.mkdir(mode=0o700)
     fifo, socket = root / "mic.fifo", runtime / "native"
-    env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime), "HOME": str(root),
-           "PULSE_RUNTIME_PATH": str(runtime)}
+    env = {
+        **os.environ,
+        "XDG_RUNTIME_DIR": str(runtime),
+        "HOME": str(root),
+        "PULSE_RUNTIME_PATH": str(runtime),
+    }
     log = open(root / "pulseaudio.log", "wb")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
-        ["pulseaudio", "--daemonize=no", "--exit-idle-time=-1", "--disallow-exit", "-n",
-         "--disable-shm=yes", "--use-pid-file=no", "--log-target=stderr",
-         f"--load=module-native-protocol-unix socket={socket} auth-anonymous=1",
-         "--load=module-null-sink sink_name=luch_null",
-         f"--load=module-pipe-source source_name=luch_mic file={fifo} format=s16le "
-         f"rate={RATE} channels=1"],
-        env=env, stdout=log, stderr=log)
+        [
+            "pulseaudio",
+            "--daemonize=no",
+            "--exit-idle-time=-1",
+            "--disallow-exit",
+            "-n",
+            "--disable-shm=yes",
+            "--use-pid-file=no",
+            "--log-target=stderr",
+            f"--load=module-native-protocol-unix socket={socket} auth-anonymous=1",
+            "--load=module-null-sink sink_name=luch_null",
+            f"--load=module-pipe-source source_name=luch_mic file={fifo} format=s16le "
+            f"rate={RATE} channels=1",
+        ],
+        env=env,
+        stdout=log,
+        stderr=log,
+    )
     server = f"unix:{socket}"
     try:
         deadline = time.monotonic() + 15
         while not (socket.exists() and fifo.exists()):
             if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("PulseAudio did not start: "
-                            + (root / "pulseaudio.log").read_text(errors="replace")[-800:])
+                pytest.fail(
+                    "PulseAudio did not start: "
+                    + (root / "pulseaudio.log").read_text(errors="replace")[-800:]
+                )
             time.sleep(0.05)
         mic = VirtualMicrophone(fifo, server, proc.pid)
         mic.pactl("set-default-source", "luch_mic")
         monkeypatch.setenv("PULSE_SERVER", server)
         mic.start()
         _reinitialise_portaudio()
+        _require_pulse_device()
         yield mic
         mic.stop()
     finally:
@@ -138,6 +158,19 @@ def pulse_mic(tmp_path_factory: pytest.TempPathFactory,
             proc.wait(5)
         log.close()
         _reinitialise_portaudio()
+
+
+def _require_pulse_device() -> None:
+    import sounddevice as sd
+
+    if not any(d["name"] == "pulse" for d in sd.query_devices()):
+        message = (
+            "PortAudio shows no 'pulse' device: install ALSA's PulseAudio plugin "
+            "(Debian: libasound2-plugins)"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
 
 
 def _reinitialise_portaudio() -> None:
