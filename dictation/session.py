@@ -23,11 +23,12 @@ from dictation.engines.base import SAMPLE_RATE
 from dictation.errors import AudioDeviceError
 from dictation.recording import DictationRecording
 from dictation.results import Result, Word
-from dictation.transcript import DictationProcessor
+from dictation.transcript import DictationProcessor, Transcript
 
 log = logging.getLogger(__name__)
 
 RECORD_START, RECORD_STOP = "record_start", "record_stop"
+NEW_FIELD = "new_field"
 PRE_ROLL_SECONDS = 0.3  # audio before a record press that is still recognised
 
 
@@ -85,6 +86,13 @@ class DictationSession:
         """Push-to-talk released: the utterance ends here and its final result follows."""
         self.queue.put_marker(RECORD_STOP)
 
+    def new_field(self) -> None:
+        """Another field has focus: later results start a fresh transcript.
+
+        Thread-safe: the reset happens on the recogniser thread, in order with the audio,
+        so a result already being recognised is not split between two fields."""
+        self.queue.put_marker(NEW_FIELD)
+
     def recording(self) -> DictationRecording:
         """The audio heard so far with its words, to keep with the report as FLAC."""
         return DictationRecording.from_pcm(bytes(self.audio), self.words)
@@ -108,6 +116,8 @@ class DictationSession:
                 elif item == RECORD_STOP and recording and not self.hands_free:
                     recording = False
                     self._flush()
+                elif item == NEW_FIELD:
+                    self.processor.transcript = Transcript()
                 elif isinstance(item, bytes):
                     if recording:
                         self._feed(item)

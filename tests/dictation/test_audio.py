@@ -164,7 +164,14 @@ def test_push_to_talk_recognises_only_while_the_button_is_held(pulse_mic):
     time.sleep(0.5)
     finals = [e for e in events if e.kind == "final"]
     assert [c.name for e in finals for c in e.commands] == ["next_field"]
+    session.new_field()
+    session.record_start()
+    pulse_mic.play(np.concatenate([silence, synthesize("comma"), silence]))
+    assert pulse_mic.wait_played(30)
+    time.sleep(0.4)
+    session.record_stop()
     session.stop()
+    assert events[-1].kind == "stopped" and events[-1].text == ","  # the new field's text
 
 
 class _LaggingRecognizer:
