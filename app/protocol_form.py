@@ -100,7 +100,8 @@ class ProtocolForm(QWidget):
         out: dict[str, Any] = {}
         for field in self.protocol.fields:
             value = self._value(field, self.editors[field.key])
-            if value not in (None, [], "", False):
+            # Unset: no choice, nothing ticked, empty text, an unchecked box. A 0 stays.
+            if value is not None and value != [] and value != "" and value is not False:
                 out[field.key] = value
         return out
 

@@ -43,12 +43,15 @@ class Task(QObject):
     def _run(self) -> None:
         try:
             result = self._work(progress=self._progress, cancel=self.cancel_event)
-        except LuchError as err:
-            self._emit(self.failed, str(err))
-        except Exception as err:  # a bug: log it, tell the user something short
-            log.exception("%s failed", self.name)
-            self._emit(self.failed,
-                       f"{self.name} failed unexpectedly ({type(err).__name__}); see the log")
+        except Exception as err:
+            if self.cancel_event.is_set():  # work stopped by raising its own "cancelled" error
+                self._emit(self.cancelled)
+            elif isinstance(err, LuchError):
+                self._emit(self.failed, str(err))
+            else:  # a bug: log it, tell the user something short
+                log.exception("%s failed", self.name)
+                self._emit(self.failed,
+                           f"{self.name} failed unexpectedly ({type(err).__name__}); see the log")
         else:
             if self.cancel_event.is_set():
                 self._emit(self.cancelled)

@@ -1,0 +1,65 @@
+"""The AI panel's cancel and failure paths, and the worklist's order, search and anonymity."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from app.ai_panel import AiPanel
+from app.worklist_panel import WorklistPanel, WorklistRow
+from records import open_store
+from studies import SeriesInfo, Volume
+
+
+def test_ai_run_can_be_cancelled_and_stores_nothing(qtbot, luch_home):
+    store = open_store()
+    panel = AiPanel(store, "dr.a")
+    qtbot.addWidget(panel)
+    voxels = np.full((120, 256, 256), -800, dtype=np.int16)
+    volume = Volume(voxels, (1.0, 1.0, 2.0), (0.0, 0.0, 0.0), info=SeriesInfo(modality="CT"))
+    task = panel.run(volume, "1.2.3.4")
+    with qtbot.waitSignal(task.cancelled, timeout=120_000):
+        panel.cancel()
+    assert panel.result is None and panel.ai_result_id is None
+    assert "cancelled" in panel.details.text()
+    assert not panel.accept_button.isEnabled()
+
+
+def test_ai_failure_is_told_not_raised(qtbot, luch_home):
+    panel = AiPanel(open_store(), "dr.a")
+    qtbot.addWidget(panel)
+    bad = Volume(np.zeros((1, 2, 2), dtype=np.int16), (1.0, 1.0, 1.0), (0.0, 0.0, 0.0))
+    failures: list[str] = []
+    panel.failed.connect(failures.append)
+    panel.run(bad, "1.2.3.5")
+    qtbot.waitUntil(lambda: failures or panel.result is not None, timeout=60_000)
+    if failures:
+        assert "Traceback" not in failures[0] and failures[0].strip()
+    else:  # a tiny volume may be judged rather than refused:
+        assert panel.result_json["grade"] == "not-assessable", "never a silent CT-0"
+
+
+ROWS = [WorklistRow("1", "stat", "IVANOV^I", "20260101", "CT", "CT-4", "unread"),
+        WorklistRow("2", "routine", "PETROV^P", "20260102", "CT", "CT-1", "draft")]
+
+
+@pytest.fixture
+def worklist(qtbot):
+    panel = WorklistPanel()
+    qtbot.addWidget(panel)
+    panel.set_rows(ROWS)
+    return panel
+
+
+def test_worklist_keeps_the_triage_order_and_searches(worklist):
+    assert worklist.visible_study_uids() == ["1", "2"]
+    worklist.search.setText("petrov")
+    assert worklist.visible_study_uids() == ["2"]
+    worklist.search.setText("ct-4")
+    assert worklist.visible_study_uids() == ["1"]
+
+
+def test_worklist_anonymizes_patient_names(worklist):
+    worklist.set_anonymize(True)
+    cells = [worklist.table.item(r, 1).text() for r in range(2)]
+    assert "IVANOV^I" not in cells and "PETROV^P" not in cells

@@ -1,0 +1,77 @@
+"""The protocol form: values, keyboard and voice navigation, dictated values."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app.protocol_form import ProtocolForm
+from records.protocol import load_protocol
+
+
+@pytest.fixture
+def form(qtbot):
+    widget = ProtocolForm(load_protocol("moscow-chest-ct-covid"), "en")
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def test_values_round_trip(form):
+    values = {"distribution_side": "bilateral", "distribution_pattern": ["peripheral"],
+              "lower_lobe": True, "involvement_right_percent": 32.5, "grade": "CT-2",
+              "conclusion": "Viral pneumonia"}
+    form.set_values(values)
+    assert form.values() == values
+    form.set_values({})
+    assert form.values() == {}
+
+
+def test_unset_number_is_not_a_zero(form):
+    form.set_value("involvement_left_percent", 0.0)
+    assert form.values() == {"involvement_left_percent": 0.0}
+    form.set_value("involvement_left_percent", None)
+    assert "involvement_left_percent" not in form.values()
+
+
+def test_tab_walks_the_fields_in_protocol_order(form, qtbot):
+    form.focus_field("distribution_side")
+    qtbot.keyClick(form.focusWidget(), Qt.Key.Key_Tab)
+    assert form.current_key() == "distribution_pattern"
+
+
+def test_voice_navigation_by_command_and_by_field_name(form):
+    form.focus_field("grade")
+    assert form.next_field() == "covid_probability"
+    assert form.previous_field() == "grade"
+    assert form.go_to_field("conclusion") == "conclusion"
+    assert form.go_to_field("Заключение") == "conclusion", "Russian field names work too"
+    assert form.go_to_field("recommend") == "recommendations"
+    assert form.go_to_field("weather") is None
+
+
+@pytest.mark.parametrize(("field", "spoken", "expected"), [
+    ("involvement_right_percent", "25%", 25.0),
+    ("involvement_right_percent", "12,5", 12.5),
+    ("grade", "CT-2", "CT-2"),
+    ("grade", "КТ-3", "CT-3"),
+    ("covid_probability", "high", "high"),
+])
+def test_dictated_values_fill_typed_fields(form, field, spoken, expected):
+    form.focus_field(field)
+    assert form.insert_text(spoken)
+    assert form.values()[field] == expected
+
+
+def test_dictated_text_is_appended_with_a_space(form):
+    form.focus_field("conclusion")
+    assert form.insert_text("Bilateral changes")
+    assert form.insert_text("typical of COVID-19.")
+    assert form.values()["conclusion"] == "Bilateral changes typical of COVID-19."
+
+
+def test_words_that_fit_no_option_are_refused(form):
+    form.focus_field("grade")
+    assert not form.insert_text("banana")
+    assert "grade" not in form.values()

@@ -1,0 +1,73 @@
+"""The report editor: drafts survive a crash, signing validates, stores and amends."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.drafts import load_draft
+from app.report_panel import ReportPanel
+from records import open_store
+from records.protocol import load_protocol
+
+STUDY = "1.2.826.0.1.3680043.10.1.1"
+
+
+def make_panel(qtbot, store):
+    panel = ReportPanel(store, load_protocol("moscow-chest-ct-covid"), "dr.a", "en", "en")
+    qtbot.addWidget(panel)
+    return panel
+
+
+@pytest.fixture
+def store(luch_home):
+    return open_store()
+
+
+def test_draft_is_autosaved_and_restored_after_a_crash(qtbot, store):
+    panel = make_panel(qtbot, store)
+    assert panel.begin(STUDY) is False
+    panel.form.set_value("grade", "CT-2")
+    panel.free_text.setPlainText("Compare with the prior.")
+    qtbot.waitUntil(lambda: load_draft(STUDY) is not None, timeout=10_000)  # the autosave
+    # The app dies here: a new panel (a new process, same LUCH_HOME) gets the draft back.
+    again = make_panel(qtbot, store)
+    assert again.begin(STUDY) is True
+    assert again.form.values() == {"grade": "CT-2"}
+    assert again.free_text.toPlainText() == "Compare with the prior."
+    assert store.reports_for_study(STUDY) == [], "a draft is not a report until it is signed"
+
+
+def test_signing_without_a_grade_is_refused_and_nothing_is_stored(qtbot, store):
+    panel = make_panel(qtbot, store)
+    panel.begin(STUDY)
+    panel.form.set_value("conclusion", "Normal")
+    with qtbot.assertNotEmitted(panel.signed):
+        panel.sign()
+    assert "grade" in panel.status.text()
+    assert store.reports_for_study(STUDY) == []
+
+
+def test_sign_then_addendum_makes_final_then_amended(qtbot, store):
+    panel = make_panel(qtbot, store)
+    panel.begin(STUDY)
+    panel.form.set_values({"grade": "CT-1", "involvement_right_percent": 10.0,
+                           "conclusion": "Viral pneumonia, mild."})
+    with qtbot.waitSignal(panel.signed) as first:
+        panel.sign()
+    assert first.args[0].status.value == "final"
+    assert "Grade: CT-1" in first.args[0].text
+    assert load_draft(STUDY) is None, "the draft is gone once signed"
+    panel.form.set_value("grade", "CT-2")
+    with qtbot.waitSignal(panel.signed) as second:
+        panel.sign()
+    assert second.args[0].status.value == "amended"
+    assert second.args[0].report_uid == first.args[0].report_uid
+    assert [v.version for v in store.report_versions(first.args[0].report_uid)] == [1, 2]
+    assert store.outbox_counts()["pending"] == 2, "both signed versions are queued for sync"
+
+
+def test_report_text_follows_the_form_live(qtbot, store):
+    panel = make_panel(qtbot, store)
+    panel.begin(STUDY)
+    panel.form.set_value("distribution_side", "bilateral")
+    assert "bilateral" in panel.preview.toPlainText()
