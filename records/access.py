@@ -8,7 +8,8 @@ from pathlib import Path
 
 from archive.cache import ImageCache, Prefetcher
 from archive.dicomweb import DicomWebClient
-from records.store import OPENED, Store
+from records.outbox import OPENED
+from records.store import Store
 from records.worklist import WorklistItem
 
 PREFETCH_NEXT = 3

@@ -7,17 +7,14 @@ never leaves half a report. Report versions are immutable; saving creates a new 
 
 from __future__ import annotations
 
-import os
-import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import psutil
-from sqlalchemy import Engine, Integer, func, select, update
+from sqlalchemy import Engine, Integer, func, select
 from sqlalchemy.orm import Session, object_session, selectinload, sessionmaker
 
 from core.paths import app_home
@@ -28,8 +25,6 @@ from records.models import (
     AIResult,
     AuditEvent,
     Dictation,
-    JobState,
-    OutboxJob,
     Patient,
     Report,
     ReportStatus,
@@ -37,8 +32,18 @@ from records.models import (
     SecondOpinion,
     Series,
     Study,
-    SyncConflict,
     Verdict,
+)
+from records.outbox import (  # noqa: F401  (re-exported: the store's API in one place)
+    CHANGED,
+    EXPORTED,
+    KIND_AI_RESULT,
+    KIND_REPORT,
+    OPENED,
+    RECEIVED,
+    SENT,
+    JobRecord,
+    OutboxMixin,
 )
 from records.uids import derived_uid
 
@@ -51,24 +56,6 @@ TRANSITIONS: dict[ReportStatus | None, set[ReportStatus]] = {
     ReportStatus.AMENDED: {ReportStatus.AMENDED},
 }
 SIGNED = {ReportStatus.FINAL, ReportStatus.AMENDED}
-
-# Audit actions (free text is allowed, these are the ones the app uses).
-OPENED, CHANGED, EXPORTED, SENT, RECEIVED = "opened", "changed", "exported", "sent", "received"
-
-# Outbox job kinds; the sync engine keeps a handler registry keyed by these.
-KIND_REPORT = "report_version"
-KIND_AI_RESULT = "ai_result"
-
-
-def lease_holder() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def _holder_dead(holder: str) -> bool:
-    host, _, pid = holder.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
-        return False
-    return not psutil.pid_exists(int(pid))
 
 
 def report_sop_instance_uid(report_uid: str, version: int) -> str:
@@ -102,15 +89,6 @@ class ReportVersionRecord:
     predecessor_sop_uid: str | None = None
 
 
-@dataclass(frozen=True)
-class JobRecord:
-    id: int
-    kind: str
-    object_pk: int
-    study_instance_uid: str
-    attempts: int
-
-
 def _version_record(v: ReportVersion) -> ReportVersionRecord:
     r = v.report
     predecessor = object_session(v).scalar(
@@ -125,7 +103,7 @@ def _version_record(v: ReportVersion) -> ReportVersionRecord:
         protocol=r.protocol, predecessor_sop_uid=predecessor)
 
 
-class Store:
+class Store(OutboxMixin):
     """The local records database (one SQLite file); safe to share between processes."""
 
     def __init__(self, engine: Engine) -> None:
@@ -400,147 +378,6 @@ class Store:
             s.add(d)
             s.flush()
             return d.id
-
-    # -- outbox --------------------------------------------------------------------------------
-    def _enqueue(self, s: Session, kind: str, object_pk: int, study_uid: str) -> None:
-        exists = s.scalar(select(OutboxJob.id).where(OutboxJob.kind == kind,
-                                                     OutboxJob.object_pk == object_pk))
-        if exists is None:
-            s.add(OutboxJob(kind=kind, object_pk=object_pk, study_instance_uid=study_uid))
-
-    def enqueue(self, kind: str, object_pk: int, study_instance_uid: str = "") -> None:
-        """Queue an object for the archive; queuing it twice is a no-op."""
-        with self.session() as s:
-            self._enqueue(s, kind, object_pk, study_instance_uid)
-
-    def claim_jobs(self, limit: int = 50, lease_s: float = 120.0,
-                   due_by: datetime | None = None) -> list[JobRecord]:
-        """Lease due jobs to this process.
-
-        A job leased by a process that died (SIGKILL, power cut) is taken over when its lease
-        expires, or at once when its holder was on this machine and is gone.
-        """
-        now = datetime.now(UTC)
-        due_by = due_by or now
-        me = lease_holder()
-        with self.session() as s:
-            stale = [j.id for j in s.scalars(select(OutboxJob).where(
-                OutboxJob.state == JobState.IN_PROGRESS, OutboxJob.lease_until >= now))
-                if _holder_dead(j.lease_holder)]
-            jobs = list(s.scalars(
-                select(OutboxJob).where(
-                    ((OutboxJob.state == JobState.PENDING) & (OutboxJob.next_attempt_at <= due_by))
-                    | ((OutboxJob.state == JobState.IN_PROGRESS)
-                       & ((OutboxJob.lease_until < now) | OutboxJob.id.in_(stale))))
-                .order_by(OutboxJob.next_attempt_at, OutboxJob.id).limit(limit)))
-            for job in jobs:
-                job.state, job.lease_holder = JobState.IN_PROGRESS, me
-                job.lease_until = now + timedelta(seconds=lease_s)
-            return [JobRecord(j.id, j.kind, j.object_pk, j.study_instance_uid, j.attempts)
-                    for j in jobs]
-
-    def next_due(self) -> datetime | None:
-        """When the earliest waiting job becomes due (None when nothing waits)."""
-        with self.session() as s:
-            return s.scalar(select(func.min(OutboxJob.next_attempt_at)).where(
-                OutboxJob.state == JobState.PENDING))
-
-    def complete_job(self, job_id: int, actor: str = "sync") -> None:
-        self.complete_jobs([job_id], actor)
-
-    def complete_jobs(self, job_ids: list[int], actor: str = "sync") -> None:
-        """Mark jobs done and audit each send, in one transaction."""
-        if not job_ids:
-            return
-        now = datetime.now(UTC)
-        with self.session() as s:
-            for job in s.scalars(select(OutboxJob).where(OutboxJob.id.in_(job_ids))):
-                job.state, job.done_at, job.lease_until, job.last_error = (
-                    JobState.DONE, now, None, "")
-                s.add(AuditEvent(actor=actor, action=SENT, at=now,
-                                 study_instance_uid=job.study_instance_uid,
-                                 detail={"kind": job.kind, "object": job.object_pk}))
-
-    def retry_job(self, job_id: int, error: str, delay_s: float) -> None:
-        with self.session() as s:
-            s.execute(update(OutboxJob).where(OutboxJob.id == job_id).values(
-                state=JobState.PENDING, attempts=OutboxJob.attempts + 1, lease_until=None,
-                next_attempt_at=datetime.now(UTC) + timedelta(seconds=delay_s),
-                last_error=error[:500]))
-
-    def fail_job(self, job_id: int, error: str) -> None:
-        with self.session() as s:
-            s.execute(update(OutboxJob).where(OutboxJob.id == job_id).values(
-                state=JobState.FAILED, attempts=OutboxJob.attempts + 1, lease_until=None,
-                last_error=error[:500]))
-
-    def release_jobs(self, job_ids: list[int]) -> None:
-        """Hand leased jobs back untouched (cancelled before they were tried)."""
-        with self.session() as s:
-            s.execute(update(OutboxJob).where(OutboxJob.id.in_(job_ids),
-                                              OutboxJob.state == JobState.IN_PROGRESS)
-                      .values(state=JobState.PENDING, lease_until=None))
-
-    def conflict_job(self, job_id: int, report_id: int, remote: list[tuple[str, str]]) -> None:
-        """Park a report job: the archive holds reports by others this station has not seen."""
-        with self.session() as s:
-            job = s.get(OutboxJob, job_id)
-            job.state, job.lease_until = JobState.CONFLICT, None
-            job.last_error = "the archive has a newer report for this study by someone else"
-            for sop_uid, author in remote:
-                known = s.scalar(select(SyncConflict.id).where(
-                    SyncConflict.report_pk == report_id,
-                    SyncConflict.remote_sop_instance_uid == sop_uid))
-                if known is None:
-                    s.add(SyncConflict(job_pk=job_id, report_pk=report_id,
-                                       remote_sop_instance_uid=sop_uid, remote_author=author))
-
-    def conflicts(self, unresolved_only: bool = True) -> list[SyncConflict]:
-        with self.session() as s:
-            q = select(SyncConflict).order_by(SyncConflict.id)
-            if unresolved_only:
-                q = q.where(SyncConflict.resolution.is_(None))
-            return list(s.scalars(q))
-
-    def acknowledged_remote_uids(self, report_id: int) -> set[str]:
-        """Archive reports a person has decided on, plus the one this report was based on."""
-        with self.session() as s:
-            uids = set(s.scalars(select(SyncConflict.remote_sop_instance_uid).where(
-                SyncConflict.report_pk == report_id, SyncConflict.resolution.is_not(None))))
-            base = s.scalar(select(Report.base_remote_sop_uid).where(Report.id == report_id))
-            return uids | ({base} if base else set())
-
-    def resolve_conflict(self, conflict_id: int, *, resolution: str, by: str) -> None:
-        """``keep_local``: send ours on top of theirs; ``keep_remote``: drop ours."""
-        if resolution not in ("keep_local", "keep_remote"):
-            raise RecordsError("resolution must be keep_local or keep_remote")
-        with self.session() as s:
-            c = s.get(SyncConflict, conflict_id)
-            if c is None:
-                raise RecordsError("conflict not found")
-            c.resolution, c.resolved_by, c.resolved_at = resolution, by, datetime.now(UTC)
-            job = s.get(OutboxJob, c.job_pk)
-            open_left = s.scalar(select(func.count()).select_from(SyncConflict).where(
-                SyncConflict.job_pk == job.id, SyncConflict.resolution.is_(None),
-                SyncConflict.id != c.id))
-            if resolution == "keep_remote":
-                job.state, job.last_error = JobState.DONE, "superseded by the archive's report"
-                job.done_at = datetime.now(UTC)
-            elif not open_left:
-                job.state, job.next_attempt_at = JobState.PENDING, datetime.now(UTC)
-            s.add(AuditEvent(actor=by, action=CHANGED, study_instance_uid=job.study_instance_uid,
-                             detail={"conflict": c.id, "resolution": resolution}))
-
-    def outbox_counts(self) -> dict[str, int]:
-        with self.session() as s:
-            rows = s.execute(select(OutboxJob.state, func.count()).group_by(OutboxJob.state))
-            counts = {state.value: 0 for state in JobState}
-            counts.update({state.value: n for state, n in rows})
-            return counts
-
-    def jobs(self) -> list[OutboxJob]:
-        with self.session() as s:
-            return list(s.scalars(select(OutboxJob).order_by(OutboxJob.id)))
 
 
 def open_store(path: Path | None = None) -> Store:

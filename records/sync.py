@@ -27,13 +27,14 @@ from pydicom.dataset import Dataset
 from archive.dicomweb import DicomWebClient, dataset_bytes, tag_value
 from archive.errors import ArchiveAuthError, ArchiveError, ArchiveRejected, ArchiveUnavailable
 from records.errors import RecordsError
+from records.outbox import KIND_AI_RESULT, KIND_REPORT, JobRecord
 from records.sr import (
     REPORT_SOP_CLASSES,
     ReportSRBuilder,
     ai_result_to_sr,
     study_header,
 )
-from records.store import KIND_AI_RESULT, KIND_REPORT, JobRecord, Store
+from records.store import Store
 
 log = logging.getLogger(__name__)
 SOP_CLASS_UID, SOP_INSTANCE_UID, SERIES_INSTANCE_UID = "00080016", "00080018", "0020000E"
