@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from core.paths import RESOURCES, app_subdir
+from core.paths import RESOURCES, app_home
 from dictation.commands import fold, tokens
 from dictation.errors import DictationError
 from dictation.numbers import number_spans
@@ -45,7 +45,7 @@ class UserDictionary:
     def load(cls, paths: Sequence[Path] | None = None) -> UserDictionary:
         """Defaults, then the user's file on top (later files win)."""
         if paths is None:
-            paths = [DEFAULT_DICTIONARY, app_subdir("dictation") / USER_DICTIONARY_NAME]
+            paths = [DEFAULT_DICTIONARY, app_home() / "dictation" / USER_DICTIONARY_NAME]
         merged = cls()
         for path in paths:
             if Path(path).is_file():
