@@ -1,0 +1,237 @@
+"""Idle lock: after some minutes without user input, hide all patient data behind a lock screen.
+
+:class:`IdleLock` filters the application's input events (keys, mouse, wheel, touch, tablet).
+When the station has been idle for the configured time it conceals the main window's content
+(central widget, docks, toolbars, menu and status bar, other top-level windows) and shows a
+lock panel with the reader's name and an *Unlock* button.
+
+VTK views render into native windows that a sibling overlay widget cannot reliably cover, so
+the content is *hidden*, not just covered, and restored on unlock. While locked, the window's
+actions and shortcuts are disabled so that no key can open, sign or show anything.
+
+Limitations: there is no password system yet, so unlocking is a click or Enter. Input that does
+not pass through Qt (HID dictation buttons, foot pedals) does not count as activity unless the
+caller reports it with :meth:`IdleLock.notice_activity`. Modal dialogs open at lock time are
+cancelled (they would block the lock panel and may show patient data).
+"""
+
+from __future__ import annotations
+
+import time
+
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QStatusBar,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+SETTINGS_KEY = "app.autolock_minutes"  # minutes of idleness before the lock; 0 = never
+DEFAULT_MINUTES = 10
+
+USER_INPUT = frozenset({
+    QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.MouseButtonPress,
+    QEvent.Type.MouseButtonRelease, QEvent.Type.MouseButtonDblClick, QEvent.Type.MouseMove,
+    QEvent.Type.Wheel, QEvent.Type.TouchBegin, QEvent.Type.TouchUpdate,
+    QEvent.Type.TabletPress, QEvent.Type.TabletMove,
+})
+
+
+class LockPanel(QWidget):
+    """What the locked window shows: who is signed in and how to unlock. No patient data."""
+
+    unlock_requested = Signal()
+
+    def __init__(self, parent: QWidget, user: str) -> None:
+        super().__init__(parent)
+        self.setObjectName("lock-panel")
+        self.setAutoFillBackground(True)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        self.title = QLabel(self.tr("Luch is locked"))
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        self.title.setFont(font)
+        self.user_label = QLabel()
+        self.user_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.set_user(user)
+        self.unlock_button = QPushButton(self.tr("&Unlock"))
+        self.unlock_button.setDefault(True)
+        self.unlock_button.clicked.connect(self.unlock_requested)
+        layout.addWidget(self.title)
+        layout.addWidget(self.user_label)
+        layout.addWidget(self.unlock_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(1)
+
+    def set_user(self, user: str) -> None:
+        self.user_label.setText(self.tr("Signed in: %1").replace("%1", user) if user else "")
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.unlock_requested.emit()
+        else:
+            super().keyPressEvent(event)
+
+
+class IdleLock(QObject):
+    """Locks ``window`` after ``minutes`` without user input (0 = never). ``timeout_ms``, when
+    given, overrides ``minutes`` (tests, kiosks)."""
+
+    locked_changed = Signal(bool)
+
+    def __init__(self, window: QMainWindow, minutes: float = DEFAULT_MINUTES, user: str = "",
+                 timeout_ms: int | None = None) -> None:
+        super().__init__(window)
+        self.window = window
+        self.panel = LockPanel(window, user)
+        self.panel.hide()
+        self.panel.unlock_requested.connect(self.unlock)
+        self._locked = False
+        self._timeout_ms = 0
+        self._last_input = time.monotonic()
+        self._hidden: list[QWidget] = []  # what conceal() hid and unlock() shows again
+        self._disabled: list[QObject] = []  # actions and shortcuts switched off while locked
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._check_idle)
+        QApplication.instance().installEventFilter(self)
+        window.destroyed.connect(self._detach)
+        self.set_timeout_ms(timeout_ms if timeout_ms is not None else int(minutes * 60_000))
+
+    # -- configuration ----------------------------------------------------------------------------
+    @property
+    def timeout_ms(self) -> int:
+        return self._timeout_ms
+
+    def set_minutes(self, minutes: float) -> None:
+        self.set_timeout_ms(int(minutes * 60_000))
+
+    def set_timeout_ms(self, timeout_ms: int) -> None:
+        """Idle time before locking; 0 switches the lock off (an open lock stays)."""
+        self._timeout_ms = max(0, int(timeout_ms))
+        self._timer.stop()
+        self.notice_activity()
+
+    def set_user(self, user: str) -> None:
+        self.panel.set_user(user)
+
+    # -- activity ---------------------------------------------------------------------------------
+    def notice_activity(self) -> None:
+        """Count activity Qt does not see (a dictation button, a foot pedal) as input."""
+        self._last_input = time.monotonic()
+        if self._timeout_ms and not self._locked:
+            if not self._timer.isActive():
+                self._timer.start(self._timeout_ms)
+        else:
+            self._timer.stop()
+
+    def _check_idle(self) -> None:
+        if self._locked or not self._timeout_ms:
+            return
+        if not self.window.isVisible():  # a closed window shows nothing to hide
+            self.notice_activity()
+            return
+        idle_ms = (time.monotonic() - self._last_input) * 1000
+        if idle_ms >= self._timeout_ms - 5:  # timers may fire a few ms early
+            self.lock()
+        else:
+            self._timer.start(max(1, int(self._timeout_ms - idle_ms)))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind in USER_INPUT:
+            if not self._locked:
+                # Cheap on every mouse move: a time stamp; the timer re-arms only when it fires.
+                self._last_input = time.monotonic()
+        elif self._locked:
+            if kind == QEvent.Type.Show and self._may_show_data(watched):
+                # Something appeared while locked (a study finished loading): hide it too.
+                QTimer.singleShot(0, self._conceal)
+            elif kind == QEvent.Type.Resize and watched is self.window:
+                self.panel.setGeometry(self.window.rect())
+        return False
+
+    def _may_show_data(self, widget: QObject) -> bool:
+        if not isinstance(widget, QWidget) or widget is self.panel:
+            return False
+        if self.panel.isAncestorOf(widget):
+            return False
+        return widget.isWindow() or widget.window() is self.window
+
+    # -- locking ----------------------------------------------------------------------------------
+    @property
+    def locked(self) -> bool:
+        return self._locked
+
+    def lock(self) -> None:
+        if self._locked:
+            return
+        self._locked = True
+        self._timer.stop()
+        self._conceal()
+        self.panel.setGeometry(self.window.rect())
+        self.panel.show()
+        self.panel.raise_()
+        self.panel.unlock_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.locked_changed.emit(True)
+
+    def unlock(self) -> None:
+        if not self._locked:
+            return
+        self._locked = False
+        self.panel.hide()
+        for widget in self._hidden:
+            if shiboken6.isValid(widget):
+                widget.show()
+        central = self.window.centralWidget()
+        if central is not None:
+            central.show()  # a layout installed while locked replaces the one hidden
+        for item in self._disabled:
+            if shiboken6.isValid(item):
+                item.setEnabled(True)
+        self._hidden, self._disabled = [], []
+        self.notice_activity()
+        self.locked_changed.emit(False)
+
+    def _conceal(self) -> None:
+        """Hide everything that may show patient data and switch off every action."""
+        if not self._locked or not shiboken6.isValid(self.window) or not self.window.isVisible():
+            return  # a closed window: nothing of it is on screen
+        window = self.window
+        parts: list[QWidget] = [window.centralWidget(), window.menuWidget(),
+                                *window.findChildren(QStatusBar), *window.findChildren(QDockWidget),
+                                *window.findChildren(QToolBar)]
+        for widget in parts:
+            if widget is not None and widget.isVisible():
+                widget.hide()
+                self._hidden.append(widget)
+        for top in QApplication.topLevelWidgets():
+            if top is window or not top.isVisible():
+                continue
+            if isinstance(top, QDialog) and top.isModal():
+                top.reject()  # it would block the lock panel; cancelling loses only its input
+            elif top.windowType() in (Qt.WindowType.Window, Qt.WindowType.Dialog):
+                top.hide()  # a detached view, a tool window
+                self._hidden.append(top)
+            else:
+                top.hide()  # popups, menus, tooltips: not worth restoring
+        for item in [*window.findChildren(QAction), *window.findChildren(QShortcut)]:
+            if item.isEnabled():
+                item.setEnabled(False)
+                self._disabled.append(item)
+        self.panel.raise_()
+
+    def _detach(self) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)

@@ -1,0 +1,159 @@
+"""The idle lock hides patient data after a short idle time and gives it back on unlock."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow
+
+from app.lock import IdleLock
+
+IDLE_MS = 200
+
+
+class Station:
+    """A main window shaped like Luch's: an image in the middle, a worklist dock, a menu."""
+
+    def __init__(self, qtbot) -> None:
+        self.window = QMainWindow()
+        qtbot.addWidget(self.window)
+        self.image = QLabel("IVANOV^IVAN 1961-02-03")  # stands for patient data
+        self.window.setCentralWidget(self.image)
+        self.worklist = QDockWidget("Worklist", self.window)
+        self.worklist.setWidget(QLabel("PETROV^PETR"))
+        self.window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.worklist)
+        self.closed_dock = QDockWidget("Closed", self.window)
+        self.window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.closed_dock)
+        self.closed_dock.hide()
+        self.sign = QAction("Sign", self.window)
+        self.sign.setShortcut("Ctrl+Shift+S")
+        self.window.menuBar().addMenu("&Report").addAction(self.sign)
+        self.window.statusBar().showMessage("Loading IVANOV^IVAN…")
+        self.window.resize(640, 480)
+        self.window.show()
+        qtbot.waitExposed(self.window)
+
+
+@pytest.fixture
+def station(qtbot):
+    return Station(qtbot)
+
+
+@pytest.fixture
+def idle_lock(station):
+    lock = IdleLock(station.window, user="dr.smirnova", timeout_ms=IDLE_MS)
+    yield lock
+    lock.set_timeout_ms(0)  # no stray lock firing in later tests
+
+
+def assert_concealed(station: Station, lock: IdleLock) -> None:
+    assert lock.locked
+    assert not station.image.isVisible()
+    assert not station.worklist.isVisible()
+    assert not station.window.menuBar().isVisible()
+    assert not station.window.statusBar().isVisible()
+    assert not station.sign.isEnabled()
+    assert lock.panel.isVisible()
+    assert lock.panel.geometry() == station.window.rect()
+
+
+def test_locks_after_idle_and_hides_patient_data(qtbot, station, idle_lock):
+    idle_lock.notice_activity()
+    start = time.monotonic()
+    with qtbot.waitSignal(idle_lock.locked_changed, timeout=3000) as blocker:
+        pass
+    assert blocker.args == [True]
+    assert time.monotonic() - start >= (IDLE_MS - 20) / 1000
+    assert_concealed(station, idle_lock)
+    assert "dr.smirnova" in idle_lock.panel.user_label.text()
+    assert idle_lock.panel.unlock_button.hasFocus()
+
+
+def test_input_resets_the_idle_timer(qtbot, station, idle_lock):
+    deadline = time.monotonic() + 3 * IDLE_MS / 1000
+    inputs = [lambda: qtbot.keyClick(station.image, Qt.Key.Key_Down),
+              lambda: qtbot.mouseMove(station.image),
+              lambda: qtbot.mouseClick(station.image, Qt.MouseButton.LeftButton)]
+    n = 0
+    while time.monotonic() < deadline:  # three idle periods of steady reading
+        inputs[n % len(inputs)]()
+        n += 1
+        qtbot.wait(IDLE_MS // 4)
+        assert not idle_lock.locked, "locked while the reader was working"
+    with qtbot.waitSignal(idle_lock.locked_changed, timeout=3000):
+        pass  # and once the input stops, it locks
+    assert idle_lock.locked
+
+
+def test_unlock_restores_what_was_shown_and_only_that(qtbot, station, idle_lock):
+    with qtbot.waitSignal(idle_lock.locked_changed, timeout=3000):
+        pass
+    with qtbot.waitSignal(idle_lock.locked_changed, timeout=1000) as blocker:
+        qtbot.keyClick(idle_lock.panel.unlock_button, Qt.Key.Key_Return)
+    assert blocker.args == [False]
+    assert not idle_lock.locked and not idle_lock.panel.isVisible()
+    assert station.image.isVisible() and station.worklist.isVisible()
+    assert station.window.menuBar().isVisible() and station.window.statusBar().isVisible()
+    assert station.sign.isEnabled()
+    assert not station.closed_dock.isVisible(), "a dock closed before the lock stays closed"
+    with qtbot.waitSignal(idle_lock.locked_changed, timeout=3000):
+        pass  # the idle timer runs again after unlocking
+    assert idle_lock.locked
+
+
+def test_unlock_by_mouse_click(qtbot, station, idle_lock):
+    idle_lock.lock()
+    assert_concealed(station, idle_lock)
+    qtbot.mouseClick(idle_lock.panel.unlock_button, Qt.MouseButton.LeftButton)
+    assert not idle_lock.locked and station.image.isVisible()
+
+
+def test_content_that_appears_while_locked_is_hidden_too(qtbot, station, idle_lock):
+    idle_lock.lock()
+    late = QLabel("SIDOROV^S")  # a study that finished loading after the lock
+    station.window.setCentralWidget(late)
+    qtbot.waitUntil(lambda: not late.isVisible(), timeout=1000)
+    idle_lock.unlock()
+    assert late.isVisible()
+
+
+def test_detached_windows_are_hidden_and_restored(qtbot, station, idle_lock):
+    detached = QLabel("axial view of IVANOV^IVAN")
+    qtbot.addWidget(detached)
+    detached.show()
+    idle_lock.lock()
+    assert not detached.isVisible()
+    idle_lock.unlock()
+    assert detached.isVisible()
+
+
+def test_zero_minutes_never_locks_and_timeout_is_configurable(qtbot, station, idle_lock):
+    idle_lock.set_minutes(0)
+    qtbot.wait(2 * IDLE_MS)
+    assert not idle_lock.locked
+    idle_lock.set_timeout_ms(IDLE_MS // 2)
+    assert idle_lock.timeout_ms == IDLE_MS // 2
+    with qtbot.waitSignal(idle_lock.locked_changed, timeout=3000):
+        pass
+    idle_lock.set_minutes(10)
+    assert idle_lock.timeout_ms == 600_000
+
+
+def test_the_real_main_window_hides_its_vtk_views(qtbot):
+    from app.main_window import MainWindow
+    from core.settings import Settings
+
+    window = MainWindow(Settings())
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    lock = IdleLock(window, minutes=0)
+    lock.lock()
+    assert not window.view.isVisible() and not window.reading.isVisible()
+    assert not any(a.isEnabled() for a in window.actions.values())
+    lock.unlock()
+    assert window.view.isVisible()
+    assert all(a.isEnabled() for a in window.actions.values())
