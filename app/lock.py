@@ -20,7 +20,7 @@ from __future__ import annotations
 import time
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
     QMainWindow,
+    QMenu,
     QPushButton,
     QStatusBar,
     QToolBar,
@@ -235,3 +236,31 @@ class IdleLock(QObject):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
+
+
+def install_idle_lock(window, user: str) -> IdleLock:
+    """Give a :class:`~app.main_window.MainWindow` its idle lock (minutes from settings) and a
+    *File > Lock screen* action (Ctrl+L), placed before *Quit*."""
+    minutes = window.settings.get(SETTINGS_KEY, DEFAULT_MINUTES)
+    try:
+        minutes = max(0.0, float(minutes))
+    except (TypeError, ValueError):
+        minutes = DEFAULT_MINUTES
+    lock = IdleLock(window, minutes, user)
+    text = QCoreApplication.translate("IdleLock", "&Lock screen")
+    add_before_quit(window, "lock", text, lock.lock, "Ctrl+L")
+    return lock
+
+
+def add_before_quit(window, action_id: str, text: str, slot, shortcut: str) -> QAction:
+    """A rebindable action in the menu that holds *Quit* (File), just above it."""
+    quit_action = window.actions.get("quit")
+    menus = [o for o in quit_action.associatedObjects() if isinstance(o, QMenu)] \
+        if quit_action is not None else []
+    menu = menus[0] if menus else window.menuBar().addMenu(
+        QCoreApplication.translate("IdleLock", "&File"))
+    action = window._add_action(menu, action_id, text, slot, shortcut)
+    if menus:
+        menu.removeAction(action)
+        menu.insertAction(quit_action, action)
+    return action

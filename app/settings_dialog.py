@@ -13,7 +13,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -400,9 +400,19 @@ class ControllerPage(Page):
         return {"push_to_talk": self.tr("Push to talk (record while held)"),
                 "toggle": self.tr("Toggle (press to start, press to stop)")}.get(mode, mode)
 
+    def action_title(self, action: str) -> str:
+        return {
+            "record": self.tr("Record"), "next_field": self.tr("Next field"),
+            "previous_field": self.tr("Previous field"), "play": self.tr("Play"),
+            "rewind": self.tr("Rewind"), "fast_forward": self.tr("Fast forward"),
+            "insert_template": self.tr("Insert template"),
+            "accept_ai_values": self.tr("Accept AI values"), "sign_report": self.tr("Sign report"),
+            "stop_dictation": self.tr("Stop dictation"),
+        }.get(action, action.replace("_", " "))
+
     def _action_combo(self, current: str | None, can_clear: bool = False) -> QComboBox:
         items = [(None, self.tr("(nothing)"))] if can_clear or not current else []
-        return _combo(items + [(a, a.replace("_", " ")) for a in self.actions], current)
+        return _combo(items + [(a, self.action_title(a)) for a in self.actions], current)
 
     def _add_key_row(self, key: str, action: str, edit: bool = False) -> None:
         row = self.keys.rowCount()
@@ -570,6 +580,9 @@ class ViewerPage(Page):
             if not 0 < w <= 10_000 or not -2_000 <= c <= 5_000:
                 raise InvalidSetting(where + self.tr("the width must be 1..10000 HU and the "
                                                      "centre -2000..5000 HU."), self.presets)
+            if key and (len(key) != 1 or not key.isalnum() or key.lower() == "c"):
+                raise InvalidSetting(where + self.tr("the key must be one letter or digit (C "
+                                                     "is taken by cine)."), self.presets)
             if key and key in keys:
                 raise InvalidSetting(where + self.tr("the key %1 is used twice.")
                                      .replace("%1", key), self.presets)
@@ -580,6 +593,10 @@ class ViewerPage(Page):
         if not out:
             raise InvalidSetting(self.tr("Keep at least one window preset."), self.presets)
         return out
+
+    def preset_keys(self) -> dict[str, str]:
+        """Key -> preset name, as entered (validated by :meth:`values`)."""
+        return {p["key"]: p["name"] for p in self._preset_rows() if p["key"]}
 
     def values(self) -> dict[str, Any]:
         presets = self._preset_rows()
@@ -826,19 +843,23 @@ class SettingsDialog(QDialog):
 
     def _check_key_conflicts(self) -> None:
         """A keyboard key may not both trigger a menu action and a dictation action."""
-        try:
-            voice = self.controller.key_bindings()
-        except InvalidSetting as err:
-            err.page = self.controller
-            raise
+        voice = self.controller.key_bindings()
+        presets = {k.upper(): name for k, name in self.viewer.preset_keys().items()}
         for action_id, sequence in self.hotkeys.shortcuts().items():
+            title = self.hotkeys.action_title(action_id)
             if sequence and sequence in voice:
-                err = InvalidSetting(
-                    self.tr("%1 is the shortcut of “%2” and also a voice controller key; "
-                            "give one of them another key.").replace("%1", native(sequence))
-                    .replace("%2", self.hotkeys.action_title(action_id)), self.hotkeys.table)
-                err.page = self.hotkeys
-                raise err
+                message = self.tr("%1 is the shortcut of “%2” and also a voice controller key; "
+                                  "give one of them another key.")
+            elif sequence.upper() in presets:
+                message = self.tr("%1 is the shortcut of “%2” and also the key of the window "
+                                  "preset %3; give one of them another key.")
+                message = message.replace("%3", presets[sequence.upper()])
+            else:
+                continue
+            err = InvalidSetting(message.replace("%1", native(sequence)).replace("%2", title),
+                                 self.hotkeys.table)
+            err.page = self.hotkeys
+            raise err
 
     def accept(self) -> None:
         from keyring.errors import KeyringError
@@ -875,3 +896,35 @@ class SettingsDialog(QDialog):
             save_presets(self.settings, [WindowPreset(**p) for p in value])
         else:
             self.settings.set(key, value)
+
+
+# -- Wiring -----------------------------------------------------------------------------------
+def install_settings_action(window, idle_lock=None) -> QAction:
+    """Add *File > Settings…* (Ctrl+,) to a :class:`~app.main_window.MainWindow`; what can take
+    effect at once after OK does (window presets, the idle lock's timeout, shortcuts)."""
+    from app.lock import add_before_quit
+
+    text = QCoreApplication.translate("SettingsDialog", "&Settings…")
+    return add_before_quit(window, "settings", text,
+                           lambda: open_settings(window, idle_lock), "Ctrl+,")
+
+
+def open_settings(window, idle_lock=None) -> SettingsDialog:
+    """Show the dialog (window-modal, not blocking) and apply what it saves."""
+    dialog = SettingsDialog(window.settings, window.actions, window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.saved.connect(lambda keys: apply_saved(window, keys, idle_lock))
+    dialog.open()
+    return dialog
+
+
+def apply_saved(window, keys: list[str], idle_lock=None) -> None:
+    from viewer.presets import SETTINGS_KEY as PRESETS_KEY
+    from viewer.presets import load_presets
+
+    if PRESETS_KEY in keys:
+        window.presets = load_presets(window.settings)
+        for view in window.reading.views:
+            view.presets = window.presets
+    if idle_lock is not None and AUTOLOCK_KEY in keys:
+        idle_lock.set_minutes(_minutes(window.settings.get(AUTOLOCK_KEY, DEFAULT_MINUTES)))

@@ -347,6 +347,8 @@ def test_window_presets_table_round_trip(qtbot, settings):
     (("abd", "forty", "400", ""), ["numbers"]),
     (("abd", "40", "0", ""), ["width"]),
     (("abd", "40", "400", "1"), ["key 1", "twice"]),
+    (("abd", "40", "400", "c"), ["one letter or digit", "cine"]),
+    (("abd", "40", "400", "F5"), ["one letter or digit"]),
 ])
 def test_bad_presets_are_refused(qtbot, settings, row, words):
     dialog = make_dialog(qtbot, settings)
@@ -447,3 +449,50 @@ def test_every_field_is_reachable_by_keyboard(qtbot, settings, station_actions):
         for widget in page.findChildren(QWidget):
             if isinstance(widget, controls) and not widget.objectName().startswith("qt_"):
                 assert widget.focusPolicy() & Qt.FocusPolicy.TabFocus, widget
+
+
+def test_a_shortcut_that_is_a_window_preset_key_is_refused(qtbot, settings, station_actions):
+    dialog = make_dialog(qtbot, settings, station_actions)
+    record_shortcut(qtbot, dialog.hotkeys, "sync", Qt.Key.Key_1)  # 1 = the lung window
+    press_ok(qtbot, dialog)
+    assert_refused(dialog, dialog.hotkeys, "window preset lung")
+    dialog.viewer.presets.item(0, 3).setText("9")  # move the lung window to 9: now it fits
+    press_ok(qtbot, dialog)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert Settings().get("app.shortcuts") == {"sync": "1"}
+
+
+# -- Wiring into the main window ---------------------------------------------------------------
+def test_settings_and_lock_actions_in_the_main_window(qtbot, settings):
+    from app.lock import install_idle_lock
+    from app.main_window import MainWindow
+    from app.settings_dialog import install_settings_action
+
+    settings.set("app.autolock_minutes", 7)
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    lock = install_idle_lock(window, "dr.a")
+    assert lock.timeout_ms == 7 * 60_000
+    install_settings_action(window, lock)
+    file_menu = window.actions["quit"].associatedObjects()[-1]
+    ids = {id(a): i for i, a in window.actions.items()}
+    order = [ids.get(id(a)) for a in file_menu.actions() if not a.isSeparator()]
+    assert order[-3:] == ["lock", "settings", "quit"]
+    assert window.actions["settings"].shortcut() == QKeySequence("Ctrl+,")
+
+    window.actions["settings"].trigger()
+    dialog = window.findChild(SettingsDialog)
+    assert dialog is not None and dialog.isVisible()
+    dialog.general.autolock.setValue(2)
+    dialog.viewer.presets.item(0, 1).setText("-650")  # lung centre
+    press_ok(qtbot, dialog)
+    assert lock.timeout_ms == 2 * 60_000, "the new idle time applies at once"
+    assert window.presets[0].center == -650
+    assert all(view.presets is window.presets for view in window.reading.views)
+
+    window.actions["lock"].trigger()
+    assert lock.locked and not window.reading.isVisible()
+    lock.unlock()
+    lock.set_timeout_ms(0)
