@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.tasks import Task
-from inference.preread import INVESTIGATIONAL, PreReadOptions, PreReadResult, analyze
+from inference.preread import PreReadOptions, PreReadResult, analyze
 from records import Store, Verdict
 from studies import Volume
 
@@ -40,7 +40,10 @@ class AiPanel(QWidget):
         self.study_uid = ""
         self._task: Task | None = None
 
-        self.notice = QLabel(f"<i>{self.tr(INVESTIGATIONAL)}</i>")
+        # The same words as inference.preread.INVESTIGATIONAL, as a literal so it is translated.
+        self.notice = QLabel("<i>" + self.tr(
+            "Investigational AI pre-read, not a medical device: a radiologist must review "
+            "every result.") + "</i>")
         self.notice.setWordWrap(True)
         self.notice.setStyleSheet("color: #b35c00")
         self.grade = QLabel("—")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -42,7 +42,7 @@ REGISTRATION_SHIFT_MM = 10.0
 class LoadedStudy:
     volume: Volume
     prior: Volume | None = None
-    labels: Volume | None = None
+    labels: dict[str, Volume] = field(default_factory=dict)  # overlay source -> label map
     alignment: Alignment | None = None
 
 
@@ -60,7 +60,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.reading)
         self.study: LoadedStudy | None = None
         self.current_path: Path | None = None
-        self.overlay_layers: list[LabelOverlay] = []
+        self.overlays: dict[str, list[LabelOverlay]] = {}  # source -> one layer per view
         self.measurements: list[Measurement] = []
         self.anonymize = False
         self.presets = load_presets(self.settings)
@@ -176,7 +176,7 @@ class MainWindow(QMainWindow):
                 study.prior = open_volume(prior, progress=lambda f: progress((1 + f) / parts))
                 study.alignment = _align(study.volume, study.prior)
             if overlay is not None and not cancel.is_set():
-                study.labels = _load_labels(overlay, study.volume)
+                study.labels["file"] = _load_labels(overlay, study.volume)
             return study
 
         task = Task(work, "loading")
@@ -204,8 +204,7 @@ class MainWindow(QMainWindow):
             layout = "compare"
         self._install_layout(layout or protocol.layout)
         self.apply_preset(preset or protocol.preset)
-        if study.labels is not None:
-            self._show_overlay(study.labels)
+        self._show_overlays()
         self.measurements = load_measurements(study.volume.info.series_instance_uid)
         self._refresh_views()
         nk, nj, ni = study.volume.shape
@@ -225,8 +224,7 @@ class MainWindow(QMainWindow):
     def set_layout(self, name: str) -> None:
         if self.study is not None:
             self._install_layout(name)
-            if self.study.labels is not None:
-                self._show_overlay(self.study.labels)
+            self._show_overlays()
 
     def _install_layout(self, name: str) -> None:
         window = self.view.window()
@@ -259,22 +257,29 @@ class MainWindow(QMainWindow):
         except KeyError as err:
             raise LuchError(f"unknown window preset {name!r}") from err
 
-    def show_labels(self, labels: Volume) -> None:
-        """Draw a label map of the current study (e.g. the AI result), replacing any other."""
+    @property
+    def overlay_layers(self) -> list[LabelOverlay]:
+        return [layer for layers in self.overlays.values() for layer in layers]
+
+    def show_labels(self, labels: Volume, source: str = "ai") -> None:
+        """Draw a label map of the current study; it replaces the earlier one from ``source``
+        (a new AI result replaces the old AI result, never a mask the user opened)."""
         if self.study is None:
             return
+        self.study.labels[source] = labels
+        self._show_overlays()
+
+    def _show_overlays(self) -> None:
         for view in self.reading.views:
             for layer in list(view.overlays):
                 view.remove_overlay(layer)
-        self.study.labels = labels
-        self._show_overlay(labels)
-
-    def _show_overlay(self, labels: Volume) -> None:
-        if isinstance(self.reading, ComparisonLayout):
-            self.reading.current.add_overlay(LabelOverlay(labels))
-            self.overlay_layers = self.reading.current.overlays[:]
-        else:
-            self.overlay_layers = self.reading.add_overlay(LabelOverlay(labels))
+        self.overlays = {}
+        for source, labels in (self.study.labels.items() if self.study else ()):
+            if isinstance(self.reading, ComparisonLayout):
+                self.reading.current.add_overlay(LabelOverlay(labels))
+                self.overlays[source] = self.reading.current.overlays[-1:]
+            else:
+                self.overlays[source] = self.reading.add_overlay(LabelOverlay(labels))
 
     def toggle_overlay(self) -> None:
         for layer in self.overlay_layers:
@@ -323,11 +328,11 @@ def _align(current: Volume, prior: Volume) -> Alignment:
 
 
 def _load_labels(path: str | Path, volume: Volume) -> Volume:
-    labels = open_volume(path)
-    if labels.shape != volume.shape:
-        raise LuchError(
-            f"the overlay's grid {labels.shape[::-1]} differs from the study's "
-            f"{volume.shape[::-1]}; it must be a label map of this series")
-    if labels.voxels.dtype.kind == "f":
-        labels.voxels = np.ascontiguousarray(np.rint(labels.voxels).astype(np.int16))
-    return labels
+    """A label map (DICOM SEG, or an integer NIfTI/DICOM mask) placed on the study's grid."""
+    from studies.seg import open_label_map
+
+    labels = open_label_map(path).on_grid_of(volume)
+    if labels.min() < 0 or labels.max() > 255:
+        raise LuchError("the overlay is not a label map (values must be 0..255)")
+    return Volume(voxels=np.ascontiguousarray(labels, dtype=np.uint8), spacing=volume.spacing,
+                  origin=volume.origin, direction=volume.direction, info=volume.info)

@@ -7,7 +7,7 @@ import hashlib
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QVBoxLayout, QWidget
 
@@ -26,6 +26,7 @@ from studies import Volume
 
 log = logging.getLogger(__name__)
 PROTOCOL = "moscow-chest-ct-covid"
+
 STATUS_POLL_MS = 5000
 
 
@@ -37,11 +38,12 @@ def study_uid_of(volume: Volume, path: Path) -> str:
     return f"2.25.{digest}"
 
 
-class Workflow:
+class Workflow(QObject):
     """The panels of one reading station and the wiring between them and the viewer."""
 
     def __init__(self, window: MainWindow, store: Store, reader: str, ui_lang: str = "en",
                  report_lang: str = "ru", session_factory=None, archive=None) -> None:
+        super().__init__(window)
         self.window, self.store, self.reader = window, store, reader
         self.archive = archive  # a DicomWebClient, or None when working offline
         self.study_uid: str | None = None
@@ -60,9 +62,9 @@ class Workflow:
         column.addWidget(self.ai)
         column.addWidget(self.dictation)
         column.addWidget(self.report, 1)
-        self.worklist_dock = _dock(window, window.tr("Worklist"), self.worklist, "worklist",
+        self.worklist_dock = _dock(window, self.tr("Worklist"), self.worklist, "worklist",
                                    Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.report_dock = _dock(window, window.tr("Report"), right, "report",
+        self.report_dock = _dock(window, self.tr("Report"), right, "report",
                                  Qt.DockWidgetArea.RightDockWidgetArea)
 
         self.online = QLabel()
@@ -86,22 +88,22 @@ class Workflow:
         self.update_status()
 
     def _add_actions(self) -> None:
-        menu = self.window.menuBar().addMenu(self.window.tr("&Report"))
+        menu = self.window.menuBar().addMenu(self.tr("&Report"))
         for action_id, text, slot, key in (
-            ("ai-run", self.window.tr("Run &AI pre-read"), lambda: self.ai.run(
+            ("ai-run", self.tr("Run &AI pre-read"), lambda: self.ai.run(
                 self.window.volume, self.study_uid or ""), "Ctrl+R"),
-            ("ai-accept", self.window.tr("&Accept AI values"), self.ai.accept, "Ctrl+Shift+Y"),
-            ("ai-reject", self.window.tr("Re&ject AI result"), self.ai.reject, "Ctrl+Shift+N"),
-            ("next-field", self.window.tr("&Next field"), self.report.form.next_field,
+            ("ai-accept", self.tr("&Accept AI values"), self.ai.accept, "Ctrl+Shift+Y"),
+            ("ai-reject", self.tr("Re&ject AI result"), self.ai.reject, "Ctrl+Shift+N"),
+            ("next-field", self.tr("&Next field"), self.report.form.next_field,
              "Ctrl+Down"),
-            ("previous-field", self.window.tr("&Previous field"),
+            ("previous-field", self.tr("&Previous field"),
              self.report.form.previous_field, "Ctrl+Up"),
-            ("sign", self.window.tr("&Sign report"), self.report.sign, "Ctrl+Shift+S"),
-            ("sync", self.window.tr("S&ync now"), self.sync, "F5"),
-            ("next-study", self.window.tr("Open next s&tudy"), self.open_next, "Ctrl+N"),
+            ("sign", self.tr("&Sign report"), self.report.sign, "Ctrl+Shift+S"),
+            ("sync", self.tr("S&ync now"), self.sync, "F5"),
+            ("next-study", self.tr("Open next s&tudy"), self.open_next, "Ctrl+N"),
         ):
             self.window._add_action(menu, action_id, text, slot, key)
-        dictate = QAction(self.window.tr("&Dictate"), self.window)
+        dictate = QAction(self.tr("&Dictate"), self.window)
         dictate.setShortcut(QKeySequence("F9"))
         dictate.triggered.connect(self.dictation.record.toggle)
         menu.addAction(dictate)
@@ -114,7 +116,7 @@ class Workflow:
         for item in items:
             patient, _ = headers.get(item.study_instance_uid, ({}, {}))
             reports = self.store.reports_for_study(item.study_instance_uid)
-            status = reports[-1].status.value if reports else self.window.tr("unread")
+            status = reports[-1].status.value if reports else self.tr("unread")
             study = self.store.study(item.study_instance_uid)
             rows.append(WorklistRow(item.study_instance_uid, item.priority,
                                     patient.get("name", "") or patient.get("patient_id", ""),
@@ -142,7 +144,7 @@ class Workflow:
         study = self.store.study(study_uid)
         if study is None or not study.local_path:
             self.window.statusBar().showMessage(
-                self.window.tr("This study is not on this station yet; sync to fetch it"))
+                self.tr("This study is not on this station yet; sync to fetch it"))
             return
         self.window.open_path(study.local_path)
 
@@ -166,7 +168,7 @@ class Workflow:
         self.worklist.select_study(self.study_uid)
         restored = self.report.begin(self.study_uid)
         if restored:
-            self.window.statusBar().showMessage(self.window.tr("Unsigned draft restored"))
+            self.window.statusBar().showMessage(self.tr("Unsigned draft restored"))
         if self.window.settings.get("ai.autorun", True):
             self.ai.run(volume, self.study_uid)
 
@@ -183,12 +185,12 @@ class Workflow:
         values = protocol_values(ai_json)
         if not values:
             self.window.statusBar().showMessage(
-                self.window.tr("The AI could not assess this study: nothing to pre-fill"))
+                self.tr("The AI could not assess this study: nothing to pre-fill"))
             return
         for key, value in values.items():
             self.report.form.set_value(key, value)
         self.report.ai_result_id = self.ai.ai_result_id
-        self.window.statusBar().showMessage(self.window.tr("AI values filled in; check them"))
+        self.window.statusBar().showMessage(self.tr("AI values filled in; check them"))
 
     def _voice_command(self, name: str, _argument) -> None:
         if name == "accept_ai_values":
@@ -222,14 +224,14 @@ class Workflow:
         self._sync_task = None
         if error:
             self.window.statusBar().showMessage(
-                self.window.tr("Archive unreachable; reports stay queued: %s") % error)
+                self.tr("Archive unreachable; reports stay queued: %s") % error)
         self.update_status()
 
     def update_status(self) -> None:
         counts = self.store.outbox_counts()
         unsent = counts.get("pending", 0) + counts.get("failed", 0)
-        state = self.window.tr("offline") if self.archive is None else self.window.tr("online")
-        self.online.setText(self.window.tr("Archive: %1 · unsent: %2")
+        state = self.tr("offline") if self.archive is None else self.tr("online")
+        self.online.setText(self.tr("Archive: %1 · unsent: %2")
                             .replace("%1", state).replace("%2", str(unsent)))
 
 

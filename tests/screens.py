@@ -13,10 +13,13 @@ def read_gray(path: Path) -> np.ndarray:
 
 
 def ct_view_rows(gray: np.ndarray) -> np.ndarray:
-    """The rows of the black-backed VTK view (Qt's menu and status bars are light)."""
-    rows = np.where(gray[:, 1] < 5)[0]
-    assert rows.size > 100, "no black-backed VTK view found in the screenshot"
-    return gray[rows.min() : rows.max() + 1]
+    """The black-backed VTK area (Qt's menus, docks and status bar are light)."""
+    dark = gray < 5
+    cols = np.nonzero(dark.mean(axis=0) > 0.3)[0]
+    assert cols.size > 100, "no black-backed VTK view found in the screenshot"
+    area = dark[:, cols.min() : cols.max() + 1]
+    rows = np.nonzero(area.mean(axis=1) > 0.1)[0]
+    return gray[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1]
 
 
 def split_views(gray: np.ndarray) -> list[np.ndarray]:
@@ -45,15 +48,28 @@ def _split(image: np.ndarray, axis: int) -> list[np.ndarray]:
 def chest_fractions(gray: np.ndarray) -> tuple[float, float, float]:
     """In the middle of the body of the first (axial) view: (dark-grey, black, bright) shares."""
     view = split_views(gray)[0]
-    bright = view > 200
-    assert bright.sum() > 1000, "no bright body found"
-    # The body's extent: rows/columns with real bright content (not thin text or lines).
-    ys = np.nonzero(bright.sum(axis=1) > 0.15 * view.shape[1])[0]
-    xs = np.nonzero(bright.sum(axis=0) > 0.15 * view.shape[0])[0]
-    h0, h1, w0, w1 = ys.min(), ys.max(), xs.min(), xs.max()
+    body = view > 90  # soft tissue in a lung or a mediastinal window; not air, not lung
+    assert body.sum() > 1000, "no body found"
+    # The body's extent: rows/columns with real content (not thin text or lines).
+    h0, h1 = _longest_run(body.sum(axis=1) > 0.15 * view.shape[1])
+    w0, w1 = _longest_run(body[h0 : h1 + 1].sum(axis=0) > 0.05 * (h1 - h0 + 1))
     dh, dw = (h1 - h0) // 4, (w1 - w0) // 4
     core = view[h0 + dh : h1 - dh, w0 + dw : w1 - dw]
     dark_grey = float(((core > 20) & (core < 130)).mean())
     black = float((core <= 10).mean())
     bright = float((core > 200).mean())
     return dark_grey, black, bright
+
+
+def _longest_run(flags: np.ndarray) -> tuple[int, int]:
+    """First and last index of the longest run of True (the body, not a line of text)."""
+    best, start = (0, -1), None
+    for n, flag in enumerate([*flags, False]):
+        if flag and start is None:
+            start = n
+        elif not flag and start is not None:
+            if n - 1 - start > best[1] - best[0]:
+                best = (start, n - 1)
+            start = None
+    assert best[1] >= best[0], "no body found"
+    return best

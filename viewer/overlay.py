@@ -26,8 +26,8 @@ class LabelStyle:
 
 
 DEFAULT_STYLES: dict[int, LabelStyle] = {
-    int(Label.LUNG_RIGHT): LabelStyle("right lung", (0.2, 0.6, 1.0), 0.15),
-    int(Label.LUNG_LEFT): LabelStyle("left lung", (0.2, 1.0, 0.6), 0.15),
+    int(Label.LUNG_RIGHT): LabelStyle("right lung", (0.2, 0.6, 1.0), 0.08),
+    int(Label.LUNG_LEFT): LabelStyle("left lung", (0.2, 1.0, 0.6), 0.08),
     int(Label.GGO_RIGHT): LabelStyle("ground-glass (right)", (1.0, 0.85, 0.1), 0.45),
     int(Label.GGO_LEFT): LabelStyle("ground-glass (left)", (1.0, 0.85, 0.1), 0.45),
     int(Label.CONSOLIDATION_RIGHT): LabelStyle("consolidation (right)", (1.0, 0.2, 0.2), 0.55),

@@ -10,7 +10,7 @@ from pathlib import Path
 from core.errors import LuchError
 from core.paths import DEMO_STUDY
 
-SCREENSHOT_SIZE = (1280, 900)
+SCREENSHOT_SIZE = (1600, 1000)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
