@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 
 from app.protocol_form import ProtocolForm
 from dictation.session import DictationEvent, DictationSession
-from dictation.transcript import Transcript
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +146,7 @@ class DictationPanel(QWidget):
         editor = self.form.editors.get(self._target) if self._target else None
         self._base = editor.toPlainText() if isinstance(editor, QPlainTextEdit) else ""
         if self.session is not None:
-            self.session.processor.transcript = Transcript()
+            self.session.new_field()  # reset on the recogniser thread, in order with the audio
         self._spoken = ""
 
     def _run_command(self, name: str, argument: str | None) -> None:

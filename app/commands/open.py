@@ -76,7 +76,10 @@ def dictation_factory(settings):
         from dictation.transcript import DictationProcessor
 
         lang = settings.get("dictation.language", "en")
-        recognizer = create_recognizer(configured_engine(), build_options(lang))
+        engine = configured_engine()
+        # English PocketSphinx gets the radiology language model (far fewer errors on reports).
+        domain = "radiology" if engine == "pocketsphinx" and lang == "en" else None
+        recognizer = create_recognizer(engine, build_options(lang, domain=domain))
         return DictationSession(recognizer, DictationProcessor(lang), on_event,
                                 device=settings.get("dictation.device"))
 
