@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -15,9 +17,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.tasks import Task
-from inference.preread import PreReadOptions, PreReadResult, analyze
 from records import Store, Verdict
 from studies import Volume
+
+if TYPE_CHECKING:  # the AI stack (torch, scipy) loads on the first run, not at start-up
+    from inference.preread import PreReadOptions, PreReadResult
 
 
 class AiPanel(QWidget):
@@ -33,7 +37,7 @@ class AiPanel(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store, self.reader = store, reader
-        self.options = options or PreReadOptions()
+        self.options = options
         self.result: PreReadResult | None = None
         self.result_json: dict | None = None
         self.ai_result_id: int | None = None
@@ -98,8 +102,13 @@ class AiPanel(QWidget):
         self.details.setText(self.tr("AI pre-read running…"))
         self.progress.setValue(0)
         options = self.options
-        task = Task(lambda progress, cancel: analyze(volume, options, progress, cancel),
-                    "AI pre-read")
+
+        def work(progress, cancel):
+            from inference.preread import analyze
+
+            return analyze(volume, options, progress, cancel)
+
+        task = Task(work, "AI pre-read")
         task.progress.connect(lambda f: self.progress.setValue(int(100 * f)))
         task.succeeded.connect(self._done)
         task.failed.connect(self._failed)

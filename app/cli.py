@@ -24,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="open the app on the bundled demo study")
     parser.add_argument("--screenshot", metavar="FILE",
                         help="render offscreen, save a PNG of the window and exit")
+    parser.add_argument("--startup-probe", action="store_true", help=argparse.SUPPRESS)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.register_all(subparsers)
     return parser
@@ -38,7 +39,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if handler is None:
             from app.commands.open import run_app
 
-            return run_app(path=None, demo=args.demo, screenshot=args.screenshot)
+            return run_app(path=None, demo=args.demo, screenshot=args.screenshot,
+                           startup_probe=args.startup_probe)
         return int(handler(args) or 0)
     except LuchError as err:
         print(f"luch: {err}", file=sys.stderr)

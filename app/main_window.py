@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from app.tasks import Task
 from core.errors import LuchError
 from core.settings import Settings
-from studies import Volume, open_volume
+from studies import Volume
 from studies.registration import Alignment, align_by_position, align_rigid
 from viewer.compare import ComparisonLayout
 from viewer.hanging import choose_protocol, load_protocols
@@ -170,6 +170,8 @@ class MainWindow(QMainWindow):
         self.cancel_button.show()
 
         def work(progress, cancel) -> LoadedStudy:
+            from studies import open_volume  # the readers load here, off the UI thread
+
             parts = 1 + (prior is not None) + (overlay is not None)
             study = LoadedStudy(open_volume(path, progress=lambda f: progress(f / parts)))
             if prior is not None and not cancel.is_set():

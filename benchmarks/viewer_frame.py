@@ -80,8 +80,7 @@ class BareVtk:
     """A bare VTK reslice-and-render pipeline: offscreen window, reslice mapper, nothing else."""
 
     def __init__(self, volume) -> None:
-        import vtk
-
+        from viewer import vtk_api as vtk
         from viewer.vtk_bridge import volume_to_vtk
 
         self.image = volume_to_vtk(volume)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -42,15 +41,48 @@ def make_engine(path: Path) -> Engine:
     return engine
 
 
-def alembic_config(engine: Engine) -> Config:
+def alembic_config(engine: Engine):
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", str(engine.url))
     return cfg
 
 
+_REVISION = re.compile(r'^(down_)?revision\b[^=]*=\s*(?:"([^"]*)"|None)', re.M)
+
+
+def head_revision() -> str:
+    """The newest migration's revision, read from the scripts (no alembic import needed)."""
+    revisions, parents = set(), set()
+    for script in (MIGRATIONS / "versions").glob("*.py"):
+        for down, value in _REVISION.findall(script.read_text(encoding="utf-8")):
+            (parents if down else revisions).add(value)
+    heads = revisions - parents
+    if len(heads) != 1:
+        raise StoreError("the records migrations have no single head; reinstall Luch")
+    return heads.pop()
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        try:
+            return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        except SQLAlchemyError:
+            return None
+
+
 def upgrade(engine: Engine) -> None:
-    """Apply every pending migration (idempotent; safe with a second process waiting)."""
+    """Apply every pending migration (idempotent; safe with a second process waiting).
+
+    A database already at the head revision is left alone without loading alembic, which
+    keeps it off the start-up path.
+    """
+    if current_revision(engine) == head_revision():
+        return
+    from alembic import command
+
     cfg = alembic_config(engine)
     try:
         with engine.begin() as conn:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import SimpleITK as sitk
 
 from studies.volume import Volume
 
@@ -19,7 +18,9 @@ class Alignment:
     metric: float | None = None
 
 
-def _to_sitk(volume: Volume, shrink: int) -> sitk.Image:
+def _to_sitk(volume: Volume, shrink: int):
+    import SimpleITK as sitk
+
     image = sitk.GetImageFromArray(volume.voxels.astype(np.float32, copy=False))
     image.SetSpacing(volume.spacing)
     image.SetOrigin(volume.origin)
@@ -38,6 +39,8 @@ def align_rigid(current: Volume, prior: Volume, iterations: int = 60) -> Alignme
     Volumes are shrunk in-plane first and the body is clipped to -1000..400 HU so that
     registration takes seconds. Only the translation is used for linking the views.
     """
+    import SimpleITK as sitk
+
     fixed = sitk.Clamp(_to_sitk(current, 4), sitk.sitkFloat32, -1000.0, 400.0)
     moving = sitk.Clamp(_to_sitk(prior, 4), sitk.sitkFloat32, -1000.0, 400.0)
     initial = sitk.CenteredTransformInitializer(

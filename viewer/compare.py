@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-import vtk
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from studies import Volume
 from studies.registration import Alignment, align_by_position
+from viewer import vtk_api as vtk
 from viewer.slice_view import SliceView
 
 

@@ -8,11 +8,11 @@ back when that window closes.
 from __future__ import annotations
 
 import numpy as np
-import vtk
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QWidget
 
 from studies import Volume
+from viewer import vtk_api as vtk
 from viewer.orientation import AXIAL, CORONAL, SAGITTAL, Plane
 from viewer.overlay import LabelOverlay
 from viewer.slice_view import SliceView

@@ -6,9 +6,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import vtk
 
 from studies import Volume
+from viewer import vtk_api as vtk
 from viewer.measurements import Measurement, distance_mm, roi_stats
 
 _COLOR = (1.0, 0.75, 0.1)

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import numpy as np
-import vtk
 
 from inference.labels import Label
 from studies import Volume
+from viewer import vtk_api as vtk
 from viewer.vtk_bridge import volume_to_vtk
 
 

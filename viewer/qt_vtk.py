@@ -6,9 +6,10 @@ import vtkmodules.qt
 
 vtkmodules.qt.PyQtImpl = "PySide6"
 
-import vtk  # noqa: E402
 from PySide6.QtGui import QGuiApplication  # noqa: E402
 from vtkmodules.qt.QVTKRenderWindowInteractor import QVTKRenderWindowInteractor  # noqa: E402
+
+from viewer import vtk_api as vtk  # noqa: E402
 
 __all__ = ["QVTKRenderWindowInteractor", "is_offscreen", "new_render_window"]
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import vtk
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QWidget
 from vtkmodules.util import numpy_support
 
+from viewer import vtk_api as vtk
 from viewer.qt_vtk import QVTKRenderWindowInteractor
 
 

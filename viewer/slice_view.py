@@ -15,11 +15,11 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import vtk
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from studies import Volume
+from viewer import vtk_api as vtk
 from viewer.measure_tool import MeasurementLayer
 from viewer.measurements import Measurement
 from viewer.orientation import AXIAL, Plane, orientation_letters

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
-import vtk
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from studies import Volume
+from viewer import vtk_api as vtk
 from viewer.orientation import AXIAL, CORONAL, SAGITTAL
 from viewer.qt_vtk import QVTKRenderWindowInteractor, new_render_window
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
-import vtk
 from vtkmodules.util import numpy_support
 
 from studies import Volume
+from viewer import vtk_api as vtk
 
 
 def volume_to_vtk(volume: Volume) -> vtk.vtkImageData:

@@ -88,7 +88,7 @@ def dictation_factory(settings):
 
 def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None,
             preset: str | None = None, layout: str | None = None, prior: Path | None = None,
-            overlay: Path | None = None) -> int:
+            overlay: Path | None = None, startup_probe: bool = False) -> int:
     """Start the GUI, optionally on ``path`` or the demo study; return the exit code."""
     if demo:
         path = DEMO_STUDY
@@ -124,6 +124,8 @@ def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None
         window.apply_preset(preset)  # fails early on an unknown name
     window.show()
     result = {"code": 0}
+    if startup_probe:  # benchmarks/startup.py: quit as soon as the window is up and usable
+        QTimer.singleShot(0, app.quit)
 
     if screenshot:
         def finish(code: int, message: str = "") -> None:

@@ -104,3 +104,14 @@ def test_two_processes_share_the_database(tmp_path: Path) -> None:
     assert a.outbox_counts()["done"] == 1 and a.report_version(v.id).text == "t"
     a.close()
     b.close()
+
+
+def test_head_revision_read_from_scripts_matches_alembic(luch_home):
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from records.db import MIGRATIONS, head_revision
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    assert head_revision() == ScriptDirectory.from_config(cfg).get_current_head()
