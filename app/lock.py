@@ -10,9 +10,10 @@ the content is *hidden*, not just covered, and restored on unlock. While locked,
 actions and shortcuts are disabled so that no key can open, sign or show anything.
 
 Limitations: there is no password system yet, so unlocking is a click or Enter. Input that does
-not pass through Qt (HID dictation buttons, foot pedals) does not count as activity unless the
-caller reports it with :meth:`IdleLock.notice_activity`. Modal dialogs open at lock time are
-cancelled (they would block the lock panel and may show patient data).
+not pass through Qt (HID dictation buttons, foot pedals, speech) does not count as activity
+unless the caller reports it with :meth:`IdleLock.notice_activity`. Modal dialogs open at lock
+time are cancelled (they would block the lock panel and may show patient data); native file
+dialogs run by the desktop (portals) are outside Qt's reach and stay visible.
 """
 
 from __future__ import annotations
@@ -61,8 +62,9 @@ class LockPanel(QWidget):
         self.title = QLabel(self.tr("Luch is locked"))
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.6)
-        self.title.setFont(font)
+        if font.pointSizeF() > 0:  # -1 when the size is given in pixels
+            font.setPointSizeF(font.pointSizeF() * 1.6)
+            self.title.setFont(font)
         self.user_label = QLabel()
         self.user_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.set_user(user)
