@@ -899,21 +899,24 @@ class SettingsDialog(QDialog):
 
 
 # -- Wiring -----------------------------------------------------------------------------------
-def install_settings_action(window, idle_lock=None) -> QAction:
+def install_settings_action(window, idle_lock=None, on_saved=None) -> QAction:
     """Add *File > Settings…* (Ctrl+,) to a :class:`~app.main_window.MainWindow`; what can take
-    effect at once after OK does (window presets, the idle lock's timeout, shortcuts)."""
+    effect at once after OK does (window presets, the idle lock's timeout, shortcuts), and
+    ``on_saved(keys)`` is called for the rest (e.g. a new archive address)."""
     from app.lock import add_before_quit
 
     text = QCoreApplication.translate("SettingsDialog", "&Settings…")
     return add_before_quit(window, "settings", text,
-                           lambda: open_settings(window, idle_lock), "Ctrl+,")
+                           lambda: open_settings(window, idle_lock, on_saved), "Ctrl+,")
 
 
-def open_settings(window, idle_lock=None) -> SettingsDialog:
+def open_settings(window, idle_lock=None, on_saved=None) -> SettingsDialog:
     """Show the dialog (window-modal, not blocking) and apply what it saves."""
     dialog = SettingsDialog(window.settings, window.actions, window)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.saved.connect(lambda keys: apply_saved(window, keys, idle_lock))
+    if on_saved is not None:
+        dialog.saved.connect(on_saved)
     dialog.open()
     return dialog
 

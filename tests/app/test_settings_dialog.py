@@ -475,7 +475,8 @@ def test_settings_and_lock_actions_in_the_main_window(qtbot, settings):
     qtbot.waitExposed(window)
     lock = install_idle_lock(window, "dr.a")
     assert lock.timeout_ms == 7 * 60_000
-    install_settings_action(window, lock)
+    told: list[list[str]] = []
+    install_settings_action(window, lock, on_saved=told.append)
     file_menu = window.actions["quit"].associatedObjects()[-1]
     ids = {id(a): i for i, a in window.actions.items()}
     order = [ids.get(id(a)) for a in file_menu.actions() if not a.isSeparator()]
@@ -489,6 +490,7 @@ def test_settings_and_lock_actions_in_the_main_window(qtbot, settings):
     dialog.viewer.presets.item(0, 1).setText("-650")  # lung centre
     press_ok(qtbot, dialog)
     assert lock.timeout_ms == 2 * 60_000, "the new idle time applies at once"
+    assert told == [["app.autolock_minutes", "viewer.window_presets"]]
     assert window.presets[0].center == -650
     assert all(view.presets is window.presets for view in window.reading.views)
 
