@@ -1,7 +1,7 @@
 """Time the AI pre-read of a 512x512x300 chest CT; print ratios to the goals and baseline.
 
     .venv/bin/python benchmarks/ai_speed.py [--slices 300] [--device cpu|cuda|auto]
-                                            [--repeat 2]
+                                            [--repeat 1]
 
 The study is ``ct/lidc-idri-0003`` (512x512x140) mirrored along z to ``--slices`` slices.
 Measured: the U-Net pre-read (segmentation, post-processing and measures, model load
@@ -54,7 +54,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--slices", type=int, default=300)
     parser.add_argument("--device", default="auto")
-    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--no-baseline", action="store_true")
     args = parser.parse_args()
     volume = study(args.slices)

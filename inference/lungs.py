@@ -130,7 +130,7 @@ def _lateral_hull(coarse: np.ndarray, medial_high_i: bool) -> np.ndarray:
 
 
 def fill_lung(side: np.ndarray, other: np.ndarray, body: np.ndarray, spacing,
-              medial_high_i: bool = True) -> np.ndarray:
+              medial_high_i: bool = True, hull: bool = True) -> np.ndarray:
     """Add vessels and consolidated lung to one lung: closing and a lateral convex hull (on a
     coarse grid), then hole fill. ``medial_high_i``: the midline lies at larger i."""
     if not side.any():
@@ -146,7 +146,9 @@ def fill_lung(side: np.ndarray, other: np.ndarray, body: np.ndarray, spacing,
     grid = np.pad(coarse, pad)
     dilated = ndi.distance_transform_edt(~grid, sampling=sampling) <= CLOSE_MM
     closed = ndi.distance_transform_edt(dilated, sampling=sampling) > CLOSE_MM
-    closed = closed[pad:-pad, pad:-pad, pad:-pad] | _lateral_hull(coarse, medial_high_i)
+    closed = closed[pad:-pad, pad:-pad, pad:-pad]
+    if hull:
+        closed |= _lateral_hull(coarse, medial_high_i)
     up = _smooth_upsample(closed, f)[:, :js, :is_]
     filled = side | (up & body & ~other)
     return ndi.binary_fill_holes(filled, structure=_PLANE) & ~other
@@ -164,11 +166,16 @@ def _smooth_upsample(mask: np.ndarray, f: int) -> np.ndarray:
     return up[:, 0].numpy() >= 0.5
 
 
-def segment_lungs(hu: np.ndarray, spacing, orient: Orientation) -> tuple[np.ndarray, np.ndarray]:
-    """(right, left) filled lung masks of a CT volume ``hu[k, j, i]``."""
+def segment_lungs(hu: np.ndarray, spacing, orient: Orientation,
+                  hull: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """(right, left) filled lung masks of a CT volume ``hu[k, j, i]``.
+
+    ``hull=False`` skips the lateral convex hull: for clean (healthy) CTs, where there is no
+    consolidated lung to restore, as when making the lung truth for simulated cases.
+    """
     body = body_mask(hu)
     air = aerated_lung(hu, body, spacing)
     right, left = split_sides(air, body, orient)
-    right_f = fill_lung(right, left, body, spacing, medial_high_i=orient.left_is_high_i)
-    left_f = fill_lung(left, right_f, body, spacing, medial_high_i=not orient.left_is_high_i)
+    right_f = fill_lung(right, left, body, spacing, orient.left_is_high_i, hull)
+    left_f = fill_lung(left, right_f, body, spacing, not orient.left_is_high_i, hull)
     return right_f, left_f

@@ -6,6 +6,8 @@ assigned afterwards from the lung components, so the network may be trained with
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import torch
 import torch.nn.functional as nnf
@@ -13,7 +15,8 @@ from torch import nn
 
 from inference.labels import N_CLASSES
 
-INPUT_SIZE = 128  # pixels per side the slice is resampled to
+INPUT_SIZE = 144  # pixels per side of the network input
+PIXEL_MM = 2.8  # input pixel size: a fixed 403 mm field of view whatever the scanner's
 HU_LOW, HU_HIGH = -1024.0, 600.0
 CHANNELS = (16, 32, 64, 96)
 
@@ -23,11 +26,70 @@ def normalise(hu: torch.Tensor) -> torch.Tensor:
     return (hu.clamp(HU_LOW, HU_HIGH) + 400.0) / 500.0
 
 
-def to_input(slices: np.ndarray | torch.Tensor) -> torch.Tensor:
-    """``(n, rows, cols)`` HU slices to ``(n, 1, INPUT_SIZE, INPUT_SIZE)`` network input."""
+@dataclass(frozen=True)
+class InputGrid:
+    """How slices map to the network input: ``pixel_mm`` None = whole slice resized (v1)."""
+
+    size: int = INPUT_SIZE
+    pixel_mm: float | None = PIXEL_MM
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where the resampled slice (``h`` x ``w``) sits in the input (offsets may be < 0)."""
+
+    h: int
+    w: int
+    top: int
+    left: int
+
+
+def _place(rows: int, cols: int, spacing_xy, grid: InputGrid) -> Placement:
+    if grid.pixel_mm is None:
+        return Placement(grid.size, grid.size, 0, 0)
+    h = max(8, round(rows * float(spacing_xy[1]) / grid.pixel_mm))
+    w = max(8, round(cols * float(spacing_xy[0]) / grid.pixel_mm))
+    return Placement(h, w, (grid.size - h) // 2, (grid.size - w) // 2)
+
+
+def _overlap(p: Placement, size: int):
+    """Slices of the input and of the resampled slice that overlap."""
+    t0, l0 = max(p.top, 0), max(p.left, 0)
+    t1, l1 = min(p.top + p.h, size), min(p.left + p.w, size)
+    return (slice(t0, t1), slice(l0, l1)), (slice(t0 - p.top, t1 - p.top),
+                                            slice(l0 - p.left, l1 - p.left))
+
+
+def resample_in(t: torch.Tensor, spacing_xy, grid: InputGrid, fill: torch.Tensor | float
+                ) -> tuple[torch.Tensor, Placement]:
+    """``(n, c, rows, cols)`` to ``(n, c, size, size)`` on the input grid, padded by ``fill``."""
+    n, c, rows, cols = t.shape
+    p = _place(rows, cols, spacing_xy, grid)
+    mode = "area" if p.h <= rows and p.w <= cols else "bilinear"
+    r = nnf.interpolate(t, size=(p.h, p.w), mode=mode)
+    out = torch.empty((n, c, grid.size, grid.size), dtype=t.dtype, device=t.device)
+    out[:] = torch.as_tensor(fill, dtype=t.dtype, device=t.device).reshape(1, -1, 1, 1)
+    dst, src = _overlap(p, grid.size)
+    out[:, :, dst[0], dst[1]] = r[:, :, src[0], src[1]]
+    return out, p
+
+
+def resample_out(logits: torch.Tensor, p: Placement, rows: int, cols: int) -> torch.Tensor:
+    """Network output back to ``(n, k, rows, cols)``; outside the input grid: background."""
+    n, k, size, _ = logits.shape
+    full = torch.full((n, k, p.h, p.w), -20.0, dtype=logits.dtype, device=logits.device)
+    full[:, 0] = 20.0
+    dst, src = _overlap(p, size)
+    full[:, :, src[0], src[1]] = logits[:, :, dst[0], dst[1]]
+    return nnf.interpolate(full, size=(rows, cols), mode="bilinear", align_corners=False)
+
+
+def to_input(slices: np.ndarray | torch.Tensor, spacing_xy=(1.0, 1.0),
+             grid: InputGrid = InputGrid()) -> tuple[torch.Tensor, Placement]:
+    """``(n, rows, cols)`` HU slices to ``(n, 1, size, size)`` network input."""
     t = torch.as_tensor(slices, dtype=torch.float32)[:, None]
-    t = nnf.interpolate(t, size=(INPUT_SIZE, INPUT_SIZE), mode="area")
-    return normalise(t)
+    x, p = resample_in(t, spacing_xy, grid, HU_LOW)
+    return normalise(x), p
 
 
 def _block(cin: int, cout: int) -> nn.Sequential:

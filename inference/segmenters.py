@@ -23,6 +23,7 @@ from inference.lungs import body_mask, keep_lung_components, segment_lungs, spli
 from studies import Volume
 
 Progress = Callable[[float], None]
+MIN_LESION_RADIUS_MM = 2.5  # lesions must hold a disk of this radius somewhere (not rims)
 SLAB = 16  # slices per forward pass: bounds memory (about 70 MB of logits at 512x512)
 
 
@@ -72,6 +73,22 @@ def classical_lesions(hu: np.ndarray, lung: np.ndarray) -> tuple[np.ndarray, np.
     return ggo, cons
 
 
+def drop_thin_lesions(lesion: np.ndarray, spacing, radius_mm: float = MIN_LESION_RADIUS_MM
+                      ) -> np.ndarray:
+    """In-plane opening by a disk: removes rims thinner than about 2 x ``radius_mm`` (partial
+    volume at the pleura, heart and diaphragm), keeps patches."""
+    ks = np.nonzero(lesion.any(axis=(1, 2)))[0]
+    if not ks.size:
+        return lesion
+    r = max(1, round(radius_mm / float(spacing[0])))
+    yy, xx = np.mgrid[-r:r + 1, -r:r + 1]
+    disk = (yy**2 + xx**2 <= r * r)[None]
+    out = np.zeros_like(lesion)
+    sl = slice(ks[0], ks[-1] + 1)
+    out[sl] = ndi.binary_opening(lesion[sl], structure=disk)
+    return out
+
+
 @dataclass
 class ClassicalSegmenter:
     """Thresholds, components and morphology: the baseline and the fallback."""
@@ -119,6 +136,10 @@ class UNetSegmenter:
         self.device = pick_device(device)
         model, self.meta = load_model(weights or DEFAULT_WEIGHTS)
         self.version = str(self.meta.get("version", "?"))
+        arch = self.meta.get("architecture", {})
+        from inference.model import InputGrid
+
+        self.grid = InputGrid(int(arch.get("input_size", 128)), arch.get("pixel_mm"))
         if self.device == "cpu":
             torch.set_num_threads(os.cpu_count() or 1)
         else:
@@ -134,9 +155,8 @@ class UNetSegmenter:
 
     def _classes(self, volume, progress, cancel) -> np.ndarray:
         import torch
-        import torch.nn.functional as nnf
 
-        from inference.model import to_input
+        from inference.model import resample_out, to_input
 
         n, rows, cols = volume.shape
         out = np.empty((n, rows, cols), np.uint8)
@@ -144,11 +164,11 @@ class UNetSegmenter:
         with torch.inference_mode():
             for start in range(0, n, SLAB):
                 _check(cancel)
-                x = to_input(volume.voxels[start:start + SLAB]).to(self.device)
+                x, place = to_input(volume.voxels[start:start + SLAB], volume.spacing,
+                                    self.grid)
                 with torch.autocast("cuda", dtype=torch.float16, enabled=cuda):
-                    logits = self.model(x)
-                logits = nnf.interpolate(logits.float(), size=(rows, cols), mode="bilinear",
-                                       align_corners=False)
+                    logits = self.model(x.to(self.device))
+                logits = resample_out(logits.float(), place, rows, cols)
                 out[start:start + SLAB] = logits.argmax(1).to(torch.uint8).cpu().numpy()
                 if progress:
                     progress(0.85 * min(n, start + SLAB) / n)
@@ -159,8 +179,9 @@ class UNetSegmenter:
         # Lung = what the network calls lung, inside the body, in lung-sized components.
         lung = keep_lung_components((classes > 0) & body, volume.spacing)
         right, left = split_sides(lung, body, Orientation.of(volume))
-        return sided_labels(lung, (classes == CLASS_GGO) & lung,
-                            (classes == CLASS_CONSOLIDATION) & lung, right, left)
+        lesion = drop_thin_lesions((classes >= CLASS_GGO) & lung, volume.spacing)
+        return sided_labels(lung, (classes == CLASS_GGO) & lesion,
+                            (classes == CLASS_CONSOLIDATION) & lesion, right, left)
 
 
 SEGMENTERS: dict[str, Callable[..., Segmenter]] = {

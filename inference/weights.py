@@ -12,7 +12,7 @@ from inference.errors import WeightsError
 from inference.model import UNet2D
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "resources" / "models"
-DEFAULT_WEIGHTS = MODELS_DIR / "luch-lung-unet-v1.pt"
+DEFAULT_WEIGHTS = MODELS_DIR / "luch-lung-unet.pt"
 
 
 def read_sidecar(path: Path) -> dict:

@@ -10,7 +10,8 @@ from pathlib import Path
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "analyze", help="AI pre-read of a chest CT: %% involvement and CT-0..CT-4 (investigational)",
+        "analyze",
+        help="AI pre-read of a chest CT: %% involvement and CT-0..CT-4 (investigational)",
         description="Segment lungs, ground-glass opacity and consolidation, measure %% "
                     "involvement and grade CT-0..CT-4. Investigational: a radiologist must "
                     "review every result.")

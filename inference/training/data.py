@@ -18,7 +18,7 @@ import torch.nn.functional as nnf
 from inference.geometry import Orientation
 from inference.labels import CONSOLIDATION, GGO, LEFT, N_CLASSES, RIGHT
 from inference.lungs import segment_lungs
-from inference.model import INPUT_SIZE, normalise
+from inference.model import InputGrid, resample_in, to_input
 from inference.simulate import SimulatedCase, simulate
 from studies import Volume, open_volume
 
@@ -40,7 +40,9 @@ class CleanSeries:
 
 def load_series(data_root: Path, name: str) -> CleanSeries:
     volume = open_volume(data_root / name)
-    right, left = segment_lungs(volume.voxels, volume.spacing, Orientation.of(volume))
+    # Clean CTs have no consolidated lung to restore: no lateral hull in the truth.
+    right, left = segment_lungs(volume.voxels, volume.spacing, Orientation.of(volume),
+                                hull=False)
     return CleanSeries(name, volume, right, left)
 
 
@@ -62,11 +64,11 @@ def truth_classes(truth: np.ndarray) -> np.ndarray:
     return out
 
 
-def to_training_slices(case: SimulatedCase) -> tuple[torch.Tensor, torch.Tensor]:
-    """(HU slices normalised, class maps) at the network's input size."""
-    hu = torch.from_numpy(case.hu.astype(np.float32))[:, None]
-    x = normalise(nnf.interpolate(hu, size=(INPUT_SIZE, INPUT_SIZE), mode="area"))
+def to_training_slices(case: SimulatedCase, spacing) -> tuple[torch.Tensor, torch.Tensor]:
+    """(HU slices normalised, class maps) on the network's input grid."""
+    x, _ = to_input(case.hu, spacing, InputGrid())
     cls = torch.from_numpy(truth_classes(case.truth).astype(np.int64))
     onehot = nnf.one_hot(cls, N_CLASSES).permute(0, 3, 1, 2).float()
-    frac = nnf.interpolate(onehot, size=(INPUT_SIZE, INPUT_SIZE), mode="area")
+    background = torch.tensor([1.0] + [0.0] * (N_CLASSES - 1))
+    frac, _ = resample_in(onehot, spacing, InputGrid(), background)
     return x.half(), frac.argmax(dim=1).to(torch.uint8)

@@ -18,12 +18,12 @@ import torch
 import torch.nn.functional as nnf
 
 from inference.labels import N_CLASSES
-from inference.model import CHANNELS, INPUT_SIZE, UNet2D
+from inference.model import CHANNELS, INPUT_SIZE, PIXEL_MM, UNet2D
 from inference.training import data as sim_data
 from inference.weights import DEFAULT_WEIGHTS
 
 SEED = 20260522
-ITERATIONS = 1600
+ITERATIONS = 2000
 BATCH = 10
 CROP = 96
 LR = 3e-3
@@ -38,7 +38,7 @@ def build_dataset(data_root: Path, log=print) -> tuple[torch.Tensor, torch.Tenso
     for name in sim_data.TRAIN_SERIES:
         series = sim_data.load_series(data_root, name)
         for case in sim_data.cases(series, TRAIN_GRADES[name], sim_data.TRAIN_SEED0):
-            x, y = sim_data.to_training_slices(case)
+            x, y = sim_data.to_training_slices(case, series.volume.spacing)
             xs.append(x)
             ys.append(y)
         log(f"simulated {len(TRAIN_GRADES[name])} cases on {name}")
@@ -107,8 +107,9 @@ def train(data_root: Path, out: Path, iterations: int = ITERATIONS, log=print) -
     torch.save(model.state_dict(), out)
     sidecar = {
         "name": "luch-lung-unet",
-        "version": "1.0.0",
+        "version": "2.0.0",
         "architecture": {"type": "UNet2D", "channels": list(CHANNELS), "input_size": INPUT_SIZE,
+                         "pixel_mm": PIXEL_MM,
                          "classes": ["background", "lung", "ggo", "consolidation"]},
         "sha256": hashlib.sha256(out.read_bytes()).hexdigest(),
         "trained": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d"),

@@ -62,3 +62,10 @@ def test_missing_path_is_a_clear_error(tmp_path, capsys):
 def test_bad_options_are_refused(bad, tmp_path):
     with pytest.raises(SystemExit):
         main(["analyze", str(tmp_path), *bad])
+
+
+def test_help_renders(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["analyze", "--help"])
+    assert exit_.value.code == 0
+    assert "involvement" in capsys.readouterr().out

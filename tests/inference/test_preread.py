@@ -1,0 +1,113 @@
+"""The pre-read runtime: threaded job, progress, cancel, fallback, refusal of non-CT."""
+
+import threading
+
+import numpy as np
+import pytest
+import torch
+
+from inference.errors import AnalysisCancelled, InferenceError, WeightsError
+from inference.labels import LEFT, RIGHT
+from inference.preread import FALLBACK_FLAG, AnalysisJob, PreReadOptions, analyze
+from inference.weights import DEFAULT_WEIGHTS, load_model
+from tests.inference.conftest import make_phantom
+
+CLASSICAL = PreReadOptions(engine="classical")
+
+
+def test_classical_preread_of_phantom(phantom):
+    result = analyze(phantom, CLASSICAL)
+    data = result.to_json()
+    # The baseline calls a little partial-volume GGO at the lung tips, never a real patch.
+    assert data["involvement_percent"]["total"] < 1.0
+    assert data["grade"] in ("CT-0", "CT-1")
+    assert data["investigational"] is True
+    assert set(data) >= {"grade", "involvement_percent", "volumes_ml", "probability",
+                         "quality_flags", "device", "seconds"}
+    assert set(data["volumes_ml"]) == {"lung_left", "lung_right", "ggo", "consolidation"}
+    assert 900 < data["volumes_ml"]["lung_right"] < 1500
+
+
+def test_job_runs_off_the_calling_thread_with_progress(phantom):
+    seen: list[tuple[float, str]] = []
+    job = AnalysisJob(phantom, CLASSICAL,
+                      progress=lambda f: seen.append((f, threading.current_thread().name)))
+    result = job.start().result(timeout=120)
+    assert job.done and result.measures.volumes_ml["lung_left"] > 900
+    assert seen and seen[-1][0] == 1.0
+    assert all(name == "luch-ai-preread" for _, name in seen)
+    assert [f for f, _ in seen] == sorted(f for f, _ in seen)
+
+
+def test_cancel_stops_the_unet_between_slabs():
+    volume = make_phantom()
+    volume.voxels = np.concatenate([volume.voxels] * 3)  # 120 slices: several slabs
+    fractions: list[float] = []
+    job = AnalysisJob(volume, PreReadOptions(engine="unet", device="cpu", fallback=False))
+
+    def progress(f: float) -> None:
+        fractions.append(f)
+        job.cancel()  # the user presses Cancel after the first slab
+
+    job._progress = progress
+    with pytest.raises(AnalysisCancelled):
+        job.start().result(timeout=120)
+    assert len(fractions) == 1 and fractions[0] < 0.5
+
+
+def test_cancel_before_start(phantom):
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(AnalysisCancelled):
+        analyze(phantom, CLASSICAL, cancel=cancel)
+
+
+def test_missing_weights_fall_back_to_classical_clearly_labelled(phantom, tmp_path):
+    options = PreReadOptions(engine="unet", weights=tmp_path / "missing.pt")
+    result = analyze(phantom, options)
+    assert result.engine == FALLBACK_FLAG
+    assert any(f.startswith(FALLBACK_FLAG) for f in result.measures.quality_flags)
+    assert result.to_json()["engine"] == FALLBACK_FLAG
+
+
+def test_corrupt_weights_are_a_clear_error(tmp_path):
+    bad = tmp_path / "bad.pt"
+    bad.write_bytes(b"not a torch file")
+    bad.with_suffix(".json").write_text("{}")
+    with pytest.raises(WeightsError, match="cannot be loaded"):
+        load_model(bad)
+    with pytest.raises(WeightsError, match="checksum"):
+        side = DEFAULT_WEIGHTS.with_suffix(".json").read_text()
+        bad.with_suffix(".json").write_text(side)  # right sidecar, wrong bytes
+        load_model(bad)
+
+
+def test_non_ct_is_refused(phantom):
+    phantom.info.modality = "MR"
+    with pytest.raises(InferenceError, match="CT only"):
+        analyze(phantom, CLASSICAL)
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this box has a GPU")
+def test_cuda_request_without_gpu_is_a_clear_error(phantom):
+    with pytest.raises(InferenceError, match="CUDA"):
+        analyze(phantom, PreReadOptions(device="cuda", fallback=False))
+
+
+def test_shipped_unet_is_deterministic_and_finds_real_lungs(shared_data):
+    import studies
+    from inference.segmenters import UNetSegmenter
+
+    volume = studies.open_volume(shared_data / "ct" / "lidc-idri-0003")
+    volume.voxels = volume.voxels[60:76].copy()  # 16 mid-chest slices
+    seg = UNetSegmenter(device="cpu")
+    a = seg.segment(volume)
+    b = seg.segment(volume)
+    assert np.array_equal(a, b)
+    from inference.geometry import Orientation
+    from inference.lungs import segment_lungs
+
+    right, left = segment_lungs(volume.voxels, volume.spacing, Orientation.of(volume))
+    for pred, ref in ((np.isin(a, RIGHT), right), (np.isin(a, LEFT), left)):
+        dice = 2 * (pred & ref).sum() / (pred.sum() + ref.sum())
+        assert dice > 0.9
