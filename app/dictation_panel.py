@@ -50,7 +50,7 @@ class DictationPanel(QWidget):
         self.record = QPushButton(self.tr("Dictate"))
         self.record.setCheckable(True)
         self.record.setObjectName("dictate")
-        self.record.setShortcut("F9")
+        self.record.setToolTip(self.tr("Dictate (F9, or the record button of the microphone)"))
         self.record.toggled.connect(self._toggle)
         self.level = QProgressBar()
         self.level.setRange(-60, 0)

@@ -8,7 +8,6 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QVBoxLayout, QWidget
 
 from app.ai_panel import AiPanel
@@ -101,12 +100,9 @@ class Workflow(QObject):
             ("sign", self.tr("&Sign report"), self.report.sign, "Ctrl+Shift+S"),
             ("sync", self.tr("S&ync now"), self.sync, "F5"),
             ("next-study", self.tr("Open next s&tudy"), self.open_next, "Ctrl+N"),
+            ("dictate", self.tr("&Dictate"), self.dictation.record.toggle, "F9"),
         ):
             self.window._add_action(menu, action_id, text, slot, key)
-        dictate = QAction(self.tr("&Dictate"), self.window)
-        dictate.setShortcut(QKeySequence("F9"))
-        dictate.triggered.connect(self.dictation.record.toggle)
-        menu.addAction(dictate)
 
     # -- worklist ---------------------------------------------------------------------------------
     def refresh_worklist(self) -> None:

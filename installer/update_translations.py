@@ -20,13 +20,13 @@ BIN = Path(sys.executable).parent
 
 def sources() -> list[Path]:
     """Every Python file whose strings the user sees (the Qt layers)."""
-    return sorted(p for folder in ("app", "viewer") for p in (ROOT / folder).rglob("*.py")
-                  if "__pycache__" not in p.parts)
+    return sorted(p.relative_to(ROOT) for folder in ("app", "viewer")
+                  for p in (ROOT / folder).rglob("*.py") if "__pycache__" not in p.parts)
 
 
 def lupdate(ts: Path) -> str:
     proc = subprocess.run([str(BIN / "pyside6-lupdate"), *map(str, sources()), "-no-obsolete",
-                           "-ts", str(ts)], capture_output=True, text=True, check=True)
+                           "-ts", str(ts)], cwd=ROOT, capture_output=True, text=True, check=True)
     return proc.stdout + proc.stderr
 
 

@@ -118,6 +118,20 @@ def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None
                         report_lang=settings.get("report.language", "ru"),
                         session_factory=dictation_factory(settings), archive=archive_client())
     window.workflow = workflow
+    if not screenshot:
+        from app.lock import install_idle_lock
+        from app.settings_dialog import install_settings_action
+
+        window.idle_lock = install_idle_lock(window, reader_name())
+
+        def settings_saved(keys: list[str]) -> None:
+            if any(k.startswith("archive.") for k in keys):
+                workflow.archive = archive_client()  # new address/credentials take effect now
+                workflow.update_status()
+
+        install_settings_action(window, window.idle_lock, on_saved=settings_saved)
+        # Speech is activity too: dictating keeps the station unlocked.
+        workflow.dictation.message.connect(lambda _m: window.idle_lock.notice_activity())
     window.setProperty("headless", bool(screenshot))
     window.resize(*SCREENSHOT_SIZE)
     if preset is not None:

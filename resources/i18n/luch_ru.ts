@@ -4,102 +4,451 @@
 <context>
     <name>AiPanel</name>
     <message>
-        <location filename="../../app/ai_panel.py" line="45"/>
+        <location filename="../../app/ai_panel.py" line="49"/>
         <source>Investigational AI pre-read, not a medical device: a radiologist must review every result.</source>
         <translation>Исследовательский ИИ-анализ, не медицинское изделие: каждый результат проверяет врач-рентгенолог.</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="56"/>
+        <location filename="../../app/ai_panel.py" line="60"/>
         <source>Run AI</source>
         <translation>Запустить ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="57"/>
+        <location filename="../../app/ai_panel.py" line="61"/>
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="58"/>
+        <location filename="../../app/ai_panel.py" line="62"/>
         <source>Accept AI values</source>
         <translation>Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="60"/>
+        <location filename="../../app/ai_panel.py" line="64"/>
         <source>Reject</source>
         <translation>Отклонить</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="67"/>
+        <location filename="../../app/ai_panel.py" line="71"/>
         <source>AI grade</source>
         <translation>Степень (ИИ)</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="98"/>
+        <location filename="../../app/ai_panel.py" line="102"/>
         <source>AI pre-read running…</source>
         <translation>ИИ анализирует исследование…</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="118"/>
+        <location filename="../../app/ai_panel.py" line="127"/>
         <source>AI pre-read cancelled</source>
         <translation>Анализ ИИ отменён</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="135"/>
+        <location filename="../../app/ai_panel.py" line="144"/>
         <source>Involvement: right %1%, left %2%, total %3%</source>
         <translation>Поражение: справа %1%, слева %2%, всего %3%</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="138"/>
+        <location filename="../../app/ai_panel.py" line="147"/>
         <source>Grade by the worse lung %1, by both lungs %2</source>
         <translation>Степень по худшему лёгкому %1, по обоим лёгким %2</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="140"/>
+        <location filename="../../app/ai_panel.py" line="149"/>
         <source>GGO %1 mL, consolidation %2 mL</source>
         <translation>«Матовое стекло» %1 мл, консолидация %2 мл</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="142"/>
+        <location filename="../../app/ai_panel.py" line="151"/>
         <source>COVID-19 pattern: %s</source>
         <translation>Паттерн COVID-19: %s</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="145"/>
+        <location filename="../../app/ai_panel.py" line="154"/>
         <source>Quality: %s</source>
         <translation>Качество: %s</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="146"/>
+        <location filename="../../app/ai_panel.py" line="155"/>
         <source>%1 on %2 in %3 s</source>
         <translation>%1 на %2 за %3 с</translation>
     </message>
 </context>
 <context>
+    <name>ArchivePage</name>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="134"/>
+        <source>stored in the OS keyring; type to replace</source>
+        <translation>хранится в связке ключей ОС; введите, чтобы заменить</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="136"/>
+        <source>system certificates</source>
+        <translation>системные сертификаты</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="137"/>
+        <source>&amp;Browse…</source>
+        <translation>&amp;Обзор…</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="139"/>
+        <source>&amp;Test connection</source>
+        <translation>&amp;Проверить подключение</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="147"/>
+        <source>DICOMweb &amp;address:</source>
+        <translation>&amp;Адрес DICOMweb:</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="148"/>
+        <source>&amp;User:</source>
+        <translation>&amp;Пользователь:</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="149"/>
+        <source>&amp;Password:</source>
+        <translation>П&amp;ароль:</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="150"/>
+        <source>&amp;CA bundle (optional):</source>
+        <translation>&amp;Сертификаты УЦ (необязательно):</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="151"/>
+        <source>The password is kept in the operating system&apos;s keyring, never in the settings file.</source>
+        <translation>Пароль хранится в связке ключей операционной системы и никогда — в файле настроек.</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="156"/>
+        <source>Archive</source>
+        <translation>Архив</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="165"/>
+        <source>Enter the archive address, or clear the user and password.</source>
+        <translation>Введите адрес архива или очистите поля пользователя и пароля.</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="168"/>
+        <source>Enter the archive user the password belongs to.</source>
+        <translation>Введите пользователя архива, которому принадлежит пароль.</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="173"/>
+        <source>Enter the password for this user and address: none is stored in the OS keyring.</source>
+        <translation>Введите пароль для этого пользователя и адреса: в связке ключей ОС его нет.</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="188"/>
+        <source>The CA bundle file does not exist.</source>
+        <translation>Файл сертификатов УЦ не существует.</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="208"/>
+        <source>CA bundle</source>
+        <translation>Сертификаты УЦ</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="208"/>
+        <source>Certificates (*.pem *.crt *.cer);;All (*)</source>
+        <translation>Сертификаты (*.pem *.crt *.cer);;Все файлы (*)</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="221"/>
+        <source>Enter the archive address first.</source>
+        <translation>Сначала введите адрес архива.</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="232"/>
+        <source>Connecting…</source>
+        <translation>Подключение…</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="234"/>
+        <source>Connected: the archive answered.</source>
+        <translation>Подключено: архив ответил.</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="235"/>
+        <source>Failed: %1</source>
+        <translation>Ошибка: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ControllerPage</name>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="354"/>
+        <source>Button</source>
+        <translation>Кнопка</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="354"/>
+        <source>Devices</source>
+        <translation>Устройства</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="355"/>
+        <location filename="../../app/settings_dialog.py" line="362"/>
+        <source>Action</source>
+        <translation>Действие</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="362"/>
+        <source>Key</source>
+        <translation>Клавиша</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="366"/>
+        <source>&amp;Add key</source>
+        <translation>&amp;Добавить клавишу</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="368"/>
+        <source>&amp;Remove key</source>
+        <translation>&amp;Удалить клавишу</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="377"/>
+        <source>&amp;Record button:</source>
+        <translation>Кнопка &amp;записи:</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="379"/>
+        <source>Device &amp;buttons:</source>
+        <translation>&amp;Кнопки устройств:</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="383"/>
+        <source>&amp;Keyboard keys (select a key cell and press F2 to record):</source>
+        <translation>Клавиши к&amp;лавиатуры (выберите ячейку клавиши и нажмите F2, чтобы записать):</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="392"/>
+        <source>Shipped keys and buttons can be given another action but not removed.</source>
+        <translation>Стандартным клавишам и кнопкам можно назначить другое действие, но нельзя их удалить.</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="397"/>
+        <source>Voice controller</source>
+        <translation>Пульт диктовки</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="400"/>
+        <source>Push to talk (record while held)</source>
+        <translation>Нажми и говори (запись, пока кнопка нажата)</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="401"/>
+        <source>Toggle (press to start, press to stop)</source>
+        <translation>Переключатель (нажать — начать, нажать — остановить)</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="405"/>
+        <source>Record</source>
+        <translation>Запись</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="405"/>
+        <source>Next field</source>
+        <translation>Следующее поле</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="406"/>
+        <source>Previous field</source>
+        <translation>Предыдущее поле</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="406"/>
+        <source>Play</source>
+        <translation>Воспроизведение</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="407"/>
+        <source>Rewind</source>
+        <translation>Назад</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="407"/>
+        <source>Fast forward</source>
+        <translation>Вперёд</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="408"/>
+        <source>Insert template</source>
+        <translation>Вставить шаблон</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="409"/>
+        <source>Accept AI values</source>
+        <translation>Принять значения ИИ</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="409"/>
+        <source>Sign report</source>
+        <translation>Подписать протокол</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="410"/>
+        <source>Stop dictation</source>
+        <translation>Остановить диктовку</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="414"/>
+        <source>(nothing)</source>
+        <translation>(ничего)</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="447"/>
+        <source>The key %1 is listed twice; give it one action.</source>
+        <translation>Клавиша %1 указана дважды; назначьте ей одно действие.</translation>
+    </message>
+</context>
+<context>
     <name>DictationPanel</name>
     <message>
-        <location filename="../../app/dictation_panel.py" line="51"/>
+        <location filename="../../app/dictation_panel.py" line="50"/>
         <source>Dictate</source>
         <translation>Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="90"/>
+        <location filename="../../app/dictation_panel.py" line="53"/>
+        <source>Dictate (F9, or the record button of the microphone)</source>
+        <translation>Диктовка (F9 или кнопка записи на микрофоне)</translation>
+    </message>
+    <message>
+        <location filename="../../app/dictation_panel.py" line="89"/>
         <source>Dictation could not start: %s</source>
         <translation>Не удалось начать диктовку: %s</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="131"/>
+        <location filename="../../app/dictation_panel.py" line="130"/>
         <source>Choose a field to dictate into</source>
         <translation>Выберите поле для диктовки</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="141"/>
+        <location filename="../../app/dictation_panel.py" line="140"/>
         <source>“%s” does not fit this field</source>
         <translation>«%s» не подходит для этого поля</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="160"/>
+        <location filename="../../app/dictation_panel.py" line="159"/>
         <source>No field called “%s”</source>
         <translation>Нет поля «%s»</translation>
+    </message>
+</context>
+<context>
+    <name>GeneralPage</name>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="753"/>
+        <source>Run the AI &amp;pre-read when a study opens</source>
+        <translation>Запускать &amp;ИИ-анализ при открытии исследования</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="757"/>
+        <source> min</source>
+        <translation> мин</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="758"/>
+        <source>never</source>
+        <translation>никогда</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="761"/>
+        <source>&amp;Interface language:</source>
+        <translation>&amp;Язык интерфейса:</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="762"/>
+        <source>The interface language applies the next time Luch starts.</source>
+        <translation>Язык интерфейса изменится при следующем запуске Луча.</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="763"/>
+        <source>&amp;Report language:</source>
+        <translation>Язык &amp;протокола:</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="765"/>
+        <source>&amp;Lock the screen after idle:</source>
+        <translation>&amp;Блокировать экран после простоя:</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="766"/>
+        <source>The lock hides patient data when nobody has used the keyboard or mouse for this long (0 = never).</source>
+        <translation>Блокировка скрывает данные пациентов, если клавиатурой и мышью не пользовались столько времени (0 — никогда).</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="770"/>
+        <source>General</source>
+        <translation>Общие</translation>
+    </message>
+</context>
+<context>
+    <name>HotkeysPage</name>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="662"/>
+        <source>Action</source>
+        <translation>Действие</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="662"/>
+        <source>Shortcut</source>
+        <translation>Сочетание клавиш</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="681"/>
+        <source>&amp;Shortcuts:</source>
+        <translation>&amp;Сочетания клавиш:</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="685"/>
+        <source>Select a shortcut and press F2 (or double-click) to record a new one; Delete clears it.</source>
+        <translation>Выберите сочетание и нажмите F2 (или дважды щёлкните), чтобы записать новое; Delete удаляет его.</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="689"/>
+        <source>Hotkeys</source>
+        <translation>Горячие клавиши</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="720"/>
+        <source>%1 is the shortcut of both “%2” and “%3”; give one of them another key.</source>
+        <translation>%1 назначено и для «%2», и для «%3»; назначьте одному из них другую клавишу.</translation>
+    </message>
+</context>
+<context>
+    <name>IdleLock</name>
+    <message>
+        <location filename="../../app/lock.py" line="252"/>
+        <source>&amp;Lock screen</source>
+        <translation>&amp;Заблокировать экран</translation>
+    </message>
+    <message>
+        <location filename="../../app/lock.py" line="263"/>
+        <source>&amp;File</source>
+        <translation>&amp;Файл</translation>
+    </message>
+</context>
+<context>
+    <name>LockPanel</name>
+    <message>
+        <location filename="../../app/lock.py" line="62"/>
+        <source>Luch is locked</source>
+        <translation>Луч заблокирован</translation>
+    </message>
+    <message>
+        <location filename="../../app/lock.py" line="71"/>
+        <source>&amp;Unlock</source>
+        <translation>&amp;Разблокировать</translation>
+    </message>
+    <message>
+        <location filename="../../app/lock.py" line="80"/>
+        <source>Signed in: %1</source>
+        <translation>Пользователь: %1</translation>
     </message>
 </context>
 <context>
@@ -220,12 +569,12 @@
         <translation>Загрузка %s…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="212"/>
+        <location filename="../../app/main_window.py" line="213"/>
         <source>%1 × %2 × %3 voxels</source>
         <translation>%1 × %2 × %3 вокселей</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="222"/>
+        <location filename="../../app/main_window.py" line="223"/>
         <source>Cannot open study</source>
         <translation>Не удалось открыть исследование</translation>
     </message>
@@ -269,109 +618,313 @@
     </message>
 </context>
 <context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="795"/>
+        <source>Settings</source>
+        <translation>Настройки</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="851"/>
+        <source>%1 is the shortcut of “%2” and also a voice controller key; give one of them another key.</source>
+        <translation>%1 — сочетание для «%2» и одновременно клавиша пульта диктовки; назначьте одному из них другую клавишу.</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="854"/>
+        <source>%1 is the shortcut of “%2” and also the key of the window preset %3; give one of them another key.</source>
+        <translation>%1 — сочетание для «%2» и одновременно клавиша окна %3; назначьте одному из них другую клавишу.</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="879"/>
+        <source>The OS keyring could not keep the archive password (%1); nothing was saved.</source>
+        <translation>Связка ключей ОС не смогла сохранить пароль архива (%1); ничего не сохранено.</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="908"/>
+        <source>&amp;Settings…</source>
+        <translation>&amp;Настройки…</translation>
+    </message>
+</context>
+<context>
+    <name>SpeechPage</name>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="270"/>
+        <source>Speech &amp;engine:</source>
+        <translation>&amp;Движок распознавания:</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="271"/>
+        <source>Dictation &amp;language:</source>
+        <translation>&amp;Язык диктовки:</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="272"/>
+        <source>&amp;Microphone:</source>
+        <translation>&amp;Микрофон:</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="277"/>
+        <source>the installed model</source>
+        <translation>установленная модель</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="278"/>
+        <source>Browse…</source>
+        <translation>Обзор…</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="281"/>
+        <source>Vosk model folder (%1):</source>
+        <translation>Папка модели Vosk (%1):</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="285"/>
+        <source>Speech</source>
+        <translation>Речь</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="291"/>
+        <source>System default</source>
+        <translation>Системный по умолчанию</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="300"/>
+        <source>%1 (not connected)</source>
+        <translation>%1 (не подключён)</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="304"/>
+        <source>Vosk model folder</source>
+        <translation>Папка модели Vosk</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="314"/>
+        <source>%1 cannot recognise this language; choose another engine (Vosk) or language.</source>
+        <translation>%1 не распознаёт этот язык; выберите другой движок (Vosk) или язык.</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="323"/>
+        <source>Not a Vosk model folder: %1</source>
+        <translation>Это не папка модели Vosk: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ViewerPage</name>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="498"/>
+        <source>Name</source>
+        <translation>Название</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="498"/>
+        <source>Centre (HU)</source>
+        <translation>Центр (HU)</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="499"/>
+        <source>Width (HU)</source>
+        <translation>Ширина (HU)</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="499"/>
+        <source>Key</source>
+        <translation>Клавиша</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="502"/>
+        <source>&amp;Add preset</source>
+        <translation>&amp;Добавить окно</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="504"/>
+        <source>&amp;Remove preset</source>
+        <translation>&amp;Удалить окно</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="508"/>
+        <source>Hanging protocol</source>
+        <translation>Протокол раскладки</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="508"/>
+        <source>Layout</source>
+        <translation>Раскладка</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="509"/>
+        <source>Window preset</source>
+        <translation>Окно</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="526"/>
+        <source>&amp;Window presets:</source>
+        <translation>&amp;Окна (ширина/уровень):</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="535"/>
+        <source>&amp;Hanging protocols (first match wins):</source>
+        <translation>&amp;Протоколы раскладки (действует первый подходящий):</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="539"/>
+        <source>Changes to presets and protocols apply to the next study opened; new preset menu entries after a restart.</source>
+        <translation>Изменения окон и протоколов действуют со следующего открытого исследования; новые пункты меню окон — после перезапуска.</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="543"/>
+        <source>Viewer</source>
+        <translation>Просмотр</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="569"/>
+        <source>Window preset %1: </source>
+        <translation>Окно %1: </translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="571"/>
+        <source>enter a name.</source>
+        <translation>введите название.</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="573"/>
+        <source>the name %1 is used twice.</source>
+        <translation>название %1 используется дважды.</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="578"/>
+        <source>centre and width must be numbers (HU).</source>
+        <translation>центр и ширина должны быть числами (HU).</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="581"/>
+        <source>the width must be 1..10000 HU and the centre -2000..5000 HU.</source>
+        <translation>ширина должна быть 1..10000 HU, а центр −2000..5000 HU.</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="584"/>
+        <source>the key must be one letter or digit (C is taken by cine).</source>
+        <translation>клавиша — одна буква или цифра (C занята кинорежимом).</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="587"/>
+        <source>the key %1 is used twice.</source>
+        <translation>клавиша %1 используется дважды.</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="594"/>
+        <source>Keep at least one window preset.</source>
+        <translation>Оставьте хотя бы одно окно.</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="608"/>
+        <source>Hanging protocol %1 uses the window preset %2, which is not in the preset table.</source>
+        <translation>Протокол раскладки %1 использует окно %2, которого нет в таблице окон.</translation>
+    </message>
+</context>
+<context>
     <name>Workflow</name>
     <message>
-        <location filename="../../app/workflow.py" line="65"/>
+        <location filename="../../app/workflow.py" line="64"/>
         <source>Worklist</source>
         <translation>Рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="67"/>
+        <location filename="../../app/workflow.py" line="66"/>
         <source>Report</source>
         <translation>Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="91"/>
+        <location filename="../../app/workflow.py" line="90"/>
         <source>&amp;Report</source>
         <translation>&amp;Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="93"/>
+        <location filename="../../app/workflow.py" line="92"/>
         <source>Run &amp;AI pre-read</source>
         <translation>Запустить &amp;ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="95"/>
+        <location filename="../../app/workflow.py" line="94"/>
         <source>&amp;Accept AI values</source>
         <translation>&amp;Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="96"/>
+        <location filename="../../app/workflow.py" line="95"/>
         <source>Re&amp;ject AI result</source>
         <translation>О&amp;тклонить результат ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="97"/>
+        <location filename="../../app/workflow.py" line="96"/>
         <source>&amp;Next field</source>
         <translation>&amp;Следующее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="99"/>
+        <location filename="../../app/workflow.py" line="98"/>
         <source>&amp;Previous field</source>
         <translation>П&amp;редыдущее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="101"/>
+        <location filename="../../app/workflow.py" line="100"/>
         <source>&amp;Sign report</source>
         <translation>П&amp;одписать протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="102"/>
+        <location filename="../../app/workflow.py" line="101"/>
         <source>S&amp;ync now</source>
         <translation>Си&amp;нхронизировать</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="103"/>
+        <location filename="../../app/workflow.py" line="102"/>
         <source>Open next s&amp;tudy</source>
         <translation>Открыть следующее &amp;исследование</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="106"/>
+        <location filename="../../app/workflow.py" line="103"/>
         <source>&amp;Dictate</source>
         <translation>&amp;Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="119"/>
+        <location filename="../../app/workflow.py" line="115"/>
         <source>unread</source>
         <translation>не прочитано</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="147"/>
+        <location filename="../../app/workflow.py" line="143"/>
         <source>This study is not on this station yet; sync to fetch it</source>
         <translation>Исследования ещё нет на этой станции; синхронизируйте, чтобы загрузить его</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="171"/>
+        <location filename="../../app/workflow.py" line="167"/>
         <source>Unsigned draft restored</source>
         <translation>Восстановлен неподписанный черновик</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="188"/>
+        <location filename="../../app/workflow.py" line="184"/>
         <source>The AI could not assess this study: nothing to pre-fill</source>
         <translation>ИИ не смог оценить исследование: заполнять нечего</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="193"/>
+        <location filename="../../app/workflow.py" line="189"/>
         <source>AI values filled in; check them</source>
         <translation>Значения ИИ подставлены; проверьте их</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="227"/>
+        <location filename="../../app/workflow.py" line="223"/>
         <source>Archive unreachable; reports stay queued: %s</source>
         <translation>Архив недоступен; протоколы остаются в очереди: %s</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="233"/>
+        <location filename="../../app/workflow.py" line="229"/>
         <source>offline</source>
         <translation>нет связи</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="233"/>
+        <location filename="../../app/workflow.py" line="229"/>
         <source>online</source>
         <translation>на связи</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="234"/>
+        <location filename="../../app/workflow.py" line="230"/>
         <source>Archive: %1 · unsent: %2</source>
         <translation>Архив: %1 · не отправлено: %2</translation>
     </message>
