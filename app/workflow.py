@@ -45,8 +45,14 @@ class Workflow(QObject):
         super().__init__(window)
         self.window, self.store, self.reader = window, store, reader
         self.archive = archive  # a DicomWebClient, or None when working offline
+        self.reachable: bool | None = None  # last contact with the archive: ok, failed, none
         self.study_uid: str | None = None
-        self.study_path: Path | None = None
+        self.prior_path: Path | None = None
+        self._cache = None
+        self._prefetcher = None
+        self._items: list = []
+        self._worklist_task: Task | None = None
+        self._fetch_task: Task | None = None
         protocol = load_protocol(PROTOCOL)
 
         self.worklist = WorklistPanel()
@@ -83,6 +89,8 @@ class Workflow(QObject):
         self.dictation.message.connect(window.statusBar().showMessage)
         self.dictation.command.connect(self._voice_command)
         self._add_actions()
+        window.actions["anonymize"].triggered.connect(
+            lambda: self.worklist.set_anonymize(window.anonymize))
         self.refresh_worklist()
         self.update_status()
 
@@ -101,15 +109,49 @@ class Workflow(QObject):
             ("sync", self.tr("S&ync now"), self.sync, "F5"),
             ("next-study", self.tr("Open next s&tudy"), self.open_next, "Ctrl+N"),
             ("dictate", self.tr("&Dictate"), self.dictation.record.toggle, "F9"),
+            ("compare-prior", self.tr("&Compare with the prior study"), self.compare_prior,
+             "Ctrl+P"),
+            ("refresh-worklist", self.tr("&Refresh worklist"), self.refresh_worklist,
+             "Ctrl+F5"),
         ):
             self.window._add_action(menu, action_id, text, slot, key)
 
     # -- worklist ---------------------------------------------------------------------------------
     def refresh_worklist(self) -> None:
-        items = build_worklist(self.store, None, include_reported=True)
-        headers = self.store.study_header_infos({i.study_instance_uid for i in items})
+        """Show the local worklist now; then, when online, fetch the archive's in the background."""
+        self._show_worklist(build_worklist(self.store, None, include_reported=True))
+        if self.archive is None or self._worklist_task is not None:
+            return
+        archive, store = self.archive, self.store
+        task = Task(lambda progress, cancel: build_worklist(store, archive, include_reported=True),
+                    "worklist")
+        task.succeeded.connect(self._archive_worklist)
+        task.failed.connect(self._archive_failed)
+        self._worklist_task = task
+        task.start()
+
+    def _archive_worklist(self, items: list) -> None:
+        self._worklist_task = None
+        self.reachable = True
+        local = build_worklist(self.store, None, include_reported=True)
+        seen = {i.study_instance_uid for i in items}
+        self._show_worklist(items + [i for i in local if i.study_instance_uid not in seen])
+        self.update_status()
+
+    def _archive_failed(self, message: str) -> None:
+        self._worklist_task = None
+        self.reachable = False
+        self.window.statusBar().showMessage(
+            self.tr("Archive unreachable; working offline: %s") % message)
+        self.update_status()
+
+    def _show_worklist(self, items: list) -> None:
+        from records.worklist import triage_key
+
+        self._items = sorted(items, key=triage_key)
+        headers = self.store.study_header_infos({i.study_instance_uid for i in self._items})
         rows = []
-        for item in items:
+        for item in self._items:
             patient, _ = headers.get(item.study_instance_uid, ({}, {}))
             reports = self.store.reports_for_study(item.study_instance_uid)
             status = reports[-1].status.value if reports else self.tr("unread")
@@ -136,13 +178,57 @@ class Workflow(QObject):
         self.refresh_worklist()
         return uid
 
-    def open_study(self, study_uid: str) -> None:
+    def open_study(self, study_uid: str) -> Task | None:
+        """Open a worklist study: from disk, or fetched from the archive into the image cache."""
         study = self.store.study(study_uid)
-        if study is None or not study.local_path:
+        if study is not None and study.local_path and Path(study.local_path).exists():
+            self.window.open_path(study.local_path)
+            return None
+        if self.archive is None:
             self.window.statusBar().showMessage(
-                self.tr("This study is not on this station yet; sync to fetch it"))
+                self.tr("This study is not on this station and the archive is not reachable"))
+            return None
+        from records.access import open_archive_study
+
+        cache, archive, store, reader = self._image_cache(), self.archive, self.store, self.reader
+        self.window.statusBar().showMessage(self.tr("Fetching the study from the archive…"))
+        task = Task(lambda progress, cancel: open_archive_study(
+            store, cache, archive, study_uid, reader, progress=progress, cancel=cancel),
+            "fetching the study")
+        task.succeeded.connect(lambda folder: self._fetched(study_uid, folder))
+        task.failed.connect(self._archive_failed)
+        self._fetch_task = task
+        return task.start()
+
+    def _fetched(self, study_uid: str, folder: Path) -> None:
+        self._fetch_task = None
+        self.reachable = True
+        self.store.upsert_study(study_uid, local_path=str(folder))
+        self.window.open_path(folder)
+        self._prefetch_after(study_uid)
+
+    def _image_cache(self):
+        if self._cache is None:
+            from archive.cache import ImageCache
+
+            self._cache = ImageCache()
+        return self._cache
+
+    def _prefetch_after(self, study_uid: str) -> None:
+        """Home readers on a VPN: fetch the next studies of the worklist in the background."""
+        if self.archive is None:
             return
-        self.window.open_path(study.local_path)
+        from archive.cache import Prefetcher
+        from records.access import prefetch_next
+
+        if self._prefetcher is None:
+            self._prefetcher = Prefetcher(self._image_cache(), self.archive)
+        prefetch_next(self._prefetcher, self._items, study_uid)
+
+    def stop(self) -> None:
+        """At exit: stop background fetching."""
+        if self._prefetcher is not None:
+            self._prefetcher.stop()
 
     def open_next(self) -> None:
         uids = self.worklist.visible_study_uids()
@@ -154,7 +240,12 @@ class Workflow(QObject):
     # -- reading ----------------------------------------------------------------------------------
     def _study_opened(self, volume: Volume) -> None:
         path = self.window.current_path
-        self.study_uid = study_uid_of(volume, path) if path else None
+        uid = study_uid_of(volume, path) if path else None
+        if uid is not None and uid == self.study_uid and self.ai.result is not None:
+            # The same study again (e.g. now with its prior): keep the form and the AI result.
+            self.window.show_labels(self._labels_volume(self.ai.result.labels, volume))
+            return
+        self.study_uid = uid
         if self.study_uid is None:
             return
         study = self.store.study(self.study_uid)
@@ -162,20 +253,51 @@ class Workflow(QObject):
             self.add_local_study(path, volume)
         self.store.audit(self.reader, "opened", self.study_uid)
         self.worklist.select_study(self.study_uid)
+        self._offer_prior(self.study_uid)
         restored = self.report.begin(self.study_uid)
         if restored:
             self.window.statusBar().showMessage(self.tr("Unsigned draft restored"))
         if self.window.settings.get("ai.autorun", True):
             self.ai.run(volume, self.study_uid)
 
+    def _offer_prior(self, study_uid: str) -> None:
+        """Find this patient's latest earlier study on the station and offer it for comparison."""
+        from sqlalchemy import select
+
+        from records.models import Study
+
+        self.prior_path = None
+        with self.store.session() as s:
+            current = s.scalar(select(Study).where(Study.study_instance_uid == study_uid))
+            if current is None or current.patient_pk is None:
+                return
+            priors = s.scalars(select(Study).where(
+                Study.patient_pk == current.patient_pk, Study.id != current.id,
+                Study.local_path.is_not(None), Study.study_date < (current.study_date or "9"))
+                .order_by(Study.study_date.desc())).all()
+            prior = next((p for p in priors if Path(p.local_path).exists()), None)
+            if prior is None:
+                return
+            self.prior_path, date = Path(prior.local_path), prior.study_date
+        self.window.statusBar().showMessage(
+            self.tr("A prior study of this patient (%1) is here: Ctrl+P compares")
+            .replace("%1", f"{date[6:8]}.{date[4:6]}.{date[:4]}" if len(date) == 8 else date))
+
+    def compare_prior(self) -> None:
+        if self.prior_path is not None and self.window.current_path is not None:
+            self.window.open_path(self.window.current_path, prior=self.prior_path)
+
     def _ai_done(self, result) -> None:
         volume = self.window.volume
         if volume is None or result.labels.shape != volume.shape:
             return
-        labels = Volume(voxels=result.labels, spacing=volume.spacing, origin=volume.origin,
-                        direction=volume.direction, info=volume.info)
-        self.window.show_labels(labels)
+        self.window.show_labels(self._labels_volume(result.labels, volume))
         self.refresh_worklist()
+
+    @staticmethod
+    def _labels_volume(labels, volume: Volume) -> Volume:
+        return Volume(voxels=labels, spacing=volume.spacing, origin=volume.origin,
+                      direction=volume.direction, info=volume.info)
 
     def _prefill(self, ai_json: dict) -> None:
         values = protocol_values(ai_json)
@@ -218,6 +340,7 @@ class Workflow(QObject):
 
     def _sync_done(self, error: str | None) -> None:
         self._sync_task = None
+        self.reachable = error is None
         if error:
             self.window.statusBar().showMessage(
                 self.tr("Archive unreachable; reports stay queued: %s") % error)
@@ -226,7 +349,10 @@ class Workflow(QObject):
     def update_status(self) -> None:
         counts = self.store.outbox_counts()
         unsent = counts.get("pending", 0) + counts.get("failed", 0)
-        state = self.tr("offline") if self.archive is None else self.tr("online")
+        if self.archive is None or self.reachable is False:
+            state = self.tr("offline")
+        else:
+            state = self.tr("online") if self.reachable else self.tr("connecting")
         self.online.setText(self.tr("Archive: %1 · unsent: %2")
                             .replace("%1", state).replace("%2", str(unsent)))
 

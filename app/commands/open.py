@@ -171,6 +171,7 @@ def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None
     workflow.ai.cancel()
     workflow.dictation.stop()
     workflow.report.save_now()
+    workflow.stop()
     from app.tasks import wait_for_background_work
 
     wait_for_background_work()

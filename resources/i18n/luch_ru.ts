@@ -824,107 +824,137 @@
 <context>
     <name>Workflow</name>
     <message>
-        <location filename="../../app/workflow.py" line="64"/>
+        <location filename="../../app/workflow.py" line="70"/>
         <source>Worklist</source>
         <translation>Рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="66"/>
+        <location filename="../../app/workflow.py" line="72"/>
         <source>Report</source>
         <translation>Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="90"/>
+        <location filename="../../app/workflow.py" line="98"/>
         <source>&amp;Report</source>
         <translation>&amp;Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="92"/>
+        <location filename="../../app/workflow.py" line="100"/>
         <source>Run &amp;AI pre-read</source>
         <translation>Запустить &amp;ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="94"/>
+        <location filename="../../app/workflow.py" line="102"/>
         <source>&amp;Accept AI values</source>
         <translation>&amp;Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="95"/>
+        <location filename="../../app/workflow.py" line="103"/>
         <source>Re&amp;ject AI result</source>
         <translation>О&amp;тклонить результат ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="96"/>
+        <location filename="../../app/workflow.py" line="104"/>
         <source>&amp;Next field</source>
         <translation>&amp;Следующее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="98"/>
+        <location filename="../../app/workflow.py" line="106"/>
         <source>&amp;Previous field</source>
         <translation>П&amp;редыдущее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="100"/>
+        <location filename="../../app/workflow.py" line="108"/>
         <source>&amp;Sign report</source>
         <translation>П&amp;одписать протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="101"/>
+        <location filename="../../app/workflow.py" line="109"/>
         <source>S&amp;ync now</source>
         <translation>Си&amp;нхронизировать</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="102"/>
+        <location filename="../../app/workflow.py" line="110"/>
         <source>Open next s&amp;tudy</source>
         <translation>Открыть следующее &amp;исследование</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="103"/>
+        <location filename="../../app/workflow.py" line="111"/>
         <source>&amp;Dictate</source>
         <translation>&amp;Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="115"/>
+        <location filename="../../app/workflow.py" line="112"/>
+        <source>&amp;Compare with the prior study</source>
+        <translation>&amp;Сравнить с предыдущим исследованием</translation>
+    </message>
+    <message>
+        <location filename="../../app/workflow.py" line="114"/>
+        <source>&amp;Refresh worklist</source>
+        <translation>&amp;Обновить рабочий список</translation>
+    </message>
+    <message>
+        <location filename="../../app/workflow.py" line="145"/>
+        <source>Archive unreachable; working offline: %s</source>
+        <translation>Архив недоступен; работа без связи: %s</translation>
+    </message>
+    <message>
+        <location filename="../../app/workflow.py" line="157"/>
         <source>unread</source>
         <translation>не прочитано</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="143"/>
-        <source>This study is not on this station yet; sync to fetch it</source>
-        <translation>Исследования ещё нет на этой станции; синхронизируйте, чтобы загрузить его</translation>
+        <location filename="../../app/workflow.py" line="189"/>
+        <source>This study is not on this station and the archive is not reachable</source>
+        <translation>Этого исследования нет на станции, а архив недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="167"/>
+        <location filename="../../app/workflow.py" line="194"/>
+        <source>Fetching the study from the archive…</source>
+        <translation>Загрузка исследования из архива…</translation>
+    </message>
+    <message>
+        <location filename="../../app/workflow.py" line="259"/>
         <source>Unsigned draft restored</source>
         <translation>Восстановлен неподписанный черновик</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="184"/>
+        <location filename="../../app/workflow.py" line="283"/>
+        <source>A prior study of this patient (%1) is here: Ctrl+P compares</source>
+        <translation>Есть предыдущее исследование пациента (%1): Ctrl+P — сравнить</translation>
+    </message>
+    <message>
+        <location filename="../../app/workflow.py" line="306"/>
         <source>The AI could not assess this study: nothing to pre-fill</source>
         <translation>ИИ не смог оценить исследование: заполнять нечего</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="189"/>
+        <location filename="../../app/workflow.py" line="311"/>
         <source>AI values filled in; check them</source>
         <translation>Значения ИИ подставлены; проверьте их</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="223"/>
+        <location filename="../../app/workflow.py" line="346"/>
         <source>Archive unreachable; reports stay queued: %s</source>
         <translation>Архив недоступен; протоколы остаются в очереди: %s</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="229"/>
+        <location filename="../../app/workflow.py" line="353"/>
         <source>offline</source>
         <translation>нет связи</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="229"/>
+        <location filename="../../app/workflow.py" line="355"/>
         <source>online</source>
         <translation>на связи</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="230"/>
+        <location filename="../../app/workflow.py" line="355"/>
+        <source>connecting</source>
+        <translation>подключение</translation>
+    </message>
+    <message>
+        <location filename="../../app/workflow.py" line="356"/>
         <source>Archive: %1 · unsent: %2</source>
         <translation>Архив: %1 · не отправлено: %2</translation>
     </message>

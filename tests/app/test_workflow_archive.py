@@ -1,0 +1,86 @@
+"""The workflow with a real archive: the worklist from QIDO-RS, a study opened through the
+image cache (audited), the next study prefetched; and a prior study offered for comparison."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from app.main_window import MainWindow
+from app.workflow import Workflow
+from archive.credentials import ArchiveConfig
+from archive.dicomweb import DicomWebClient
+from core.paths import DEMO_STUDY
+from core.settings import Settings
+from records import open_store
+from viewer.compare import ComparisonLayout
+
+
+def make_station(qtbot, archive=None):
+    settings = Settings()
+    settings.set("ai.autorun", False)
+    window = MainWindow(settings)
+    window.setProperty("headless", True)
+    qtbot.addWidget(window)
+    store = open_store()
+    workflow = Workflow(window, store, reader="dr.home", archive=archive)
+    window.resize(1400, 900)
+    window.show()
+    return window, workflow, store
+
+
+def test_archive_worklist_open_and_prefetch(qtbot, luch_home, orthanc, orthanc_ct):
+    client = DicomWebClient(ArchiveConfig(url=orthanc.dicomweb_url, user=orthanc.auth[0],
+                                          password=orthanc.auth[1]))
+    window, workflow, store = make_station(qtbot, client)
+    uploaded = set(orthanc_ct)
+    qtbot.waitUntil(lambda: uploaded <= set(workflow.worklist.visible_study_uids()),
+                    timeout=30_000)
+    assert workflow.reachable is True
+    assert "online" in workflow.online.text()
+
+    first = workflow.worklist.visible_study_uids()[0]
+    with qtbot.waitSignal(window.volume_loaded, timeout=120_000):
+        workflow.open_study(first)
+    assert window.volume.shape[0] == len(orthanc_ct[first])
+    events = store.audit_events(first)
+    assert any(e.action == "opened" and e.detail.get("source") == "archive" for e in events)
+
+    others = [u for u in workflow.worklist.visible_study_uids() if u != first]
+    qtbot.waitUntil(lambda: workflow._prefetcher is not None
+                    and workflow._image_cache().has_study(others[0]), timeout=120_000)
+    workflow.stop()
+
+
+def test_dead_archive_leaves_a_working_offline_station(qtbot, luch_home):
+    dead = DicomWebClient(ArchiveConfig(url="http://127.0.0.1:9/dicom-web", timeout_s=2))
+    _window, workflow, _store = make_station(qtbot, dead)
+    qtbot.waitUntil(lambda: workflow.reachable is False, timeout=30_000)
+    assert "offline" in workflow.online.text()
+    uid = workflow.add_local_study(DEMO_STUDY)
+    assert uid in workflow.worklist.visible_study_uids(), "local studies stay readable"
+
+
+def test_prior_study_of_the_patient_is_offered_and_compared(qtbot, luch_home, shared_data):
+    window, workflow, store = make_station(qtbot)
+    current = workflow.add_local_study(DEMO_STUDY)
+    prior_path = shared_data / "ct" / "lidc-idri-0003"
+    # The same patient scanned a year earlier (records say so; the files are another study).
+    store.upsert_study("1.2.826.0.1.3680043.10.99.1", patient_id="LIDC-IDRI-0001",
+                       study_date="19990101", local_path=str(prior_path))
+    with qtbot.waitSignal(window.volume_loaded, timeout=60_000):
+        workflow.open_study(current)
+    assert workflow.prior_path == prior_path
+    assert "01.01.1999" in window.statusBar().currentMessage()
+    with qtbot.waitSignal(window.volume_loaded, timeout=120_000):
+        qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert isinstance(window.reading, ComparisonLayout)
+    assert window.reading.prior.volume.shape[0] == 140
+
+
+def test_anonymize_hides_names_in_the_worklist_and_the_views(qtbot, luch_home):
+    window, workflow, _store = make_station(qtbot)
+    workflow.add_local_study(DEMO_STUDY)
+    assert workflow.worklist.table.item(0, 1).text() == "LIDC-IDRI-0001"
+    window.actions["anonymize"].trigger()
+    assert workflow.worklist.table.item(0, 1).text() != "LIDC-IDRI-0001"
+    assert all(view.anonymize for view in window.reading.views)
