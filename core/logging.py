@@ -47,13 +47,20 @@ class PhiFilter(logging.Filter):
 
 
 def setup_logging(level: int = logging.INFO) -> logging.Handler:
-    """Attach a rotating file handler (5 x 2 MB) to the root logger; idempotent."""
+    """Attach a rotating file handler (5 x 2 MB) to the root logger; idempotent.
+
+    A handler left from an earlier data dir (``LUCH_HOME`` changed) is replaced.
+    """
     root = logging.getLogger()
-    for handler in root.handlers:
+    path = app_subdir("logs") / LOG_FILE
+    for handler in list(root.handlers):
         if getattr(handler, "_luch", False):
-            return handler
+            if handler.baseFilename == str(path):
+                return handler
+            root.removeHandler(handler)
+            handler.close()
     handler = logging.handlers.RotatingFileHandler(
-        app_subdir("logs") / LOG_FILE, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
+        path, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
     )
     handler._luch = True  # type: ignore[attr-defined]
     handler.setFormatter(logging.Formatter(_FORMAT))

@@ -3,7 +3,7 @@
 Reduction: 2x2 in-plane block mean (512 -> 256, 0.70 -> 1.41 mm pixels), every second slice
 (2.5 -> 5 mm apart), JPEG-LS lossless. Geometry is kept exact: pixel spacing doubles and the
 image position moves by half an original pixel to the centre of the first 2x2 block. The
-derived images get new, deterministic UIDs.
+derived study, series and images get new, deterministic UIDs.
 
     .venv/bin/python installer/make_demo_study.py ../shared/data/ct/lidc-idri-0001
 """
@@ -59,7 +59,9 @@ def main() -> None:
         ds.ImageType = ["DERIVED", "SECONDARY", "AXIAL"]
         ds.SeriesDescription = "Luch demo (LIDC-IDRI-0001, reduced)"
         ds.DerivationDescription = "2x2 block mean, every 2nd slice, JPEG-LS lossless"
-        for tag in ("SeriesInstanceUID", "SOPInstanceUID"):
+        # A derived study of its own: reports and AI results made on the demo must never land
+        # in the original study if they reach an archive that holds it.
+        for tag in ("StudyInstanceUID", "SeriesInstanceUID", "SOPInstanceUID"):
             setattr(ds, tag, derived_uid(getattr(ds, tag)))
         ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
         for tag in ("SmallestImagePixelValue", "LargestImagePixelValue"):

@@ -27,7 +27,14 @@ DIGITS = "1 0 0 0 1 9 0 2 1 0 0 1 8 0 3"
 
 
 @pytest.fixture
-def station(qtbot, luch_home, orthanc, pulse_mic):
+def archive(orthanc_factory):
+    """A private, empty archive: what this test sends is all that is there."""
+    return orthanc_factory()
+
+
+@pytest.fixture
+def station(qtbot, luch_home, archive, pulse_mic):
+    orthanc = archive
     store = open_store()
     archive = DicomWebClient(ArchiveConfig(url=orthanc.dicomweb_url, user=orthanc.auth[0],
                                            password=orthanc.auth[1]))
@@ -48,8 +55,9 @@ def station(qtbot, luch_home, orthanc, pulse_mic):
     workflow.ai.cancel()
 
 
-def test_worklist_to_signed_report_in_the_archive(station, qtbot, orthanc, pulse_mic,
+def test_worklist_to_signed_report_in_the_archive(station, qtbot, archive, pulse_mic,
                                                  shared_data):
+    orthanc = archive
     window, workflow, store = station
     uid = workflow.add_local_study(DEMO_STUDY)
 
