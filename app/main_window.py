@@ -63,6 +63,7 @@ class MainWindow(QMainWindow):
         self.overlays: dict[str, list[LabelOverlay]] = {}  # source -> one layer per view
         self.measurements: list[Measurement] = []
         self.anonymize = False
+        self.slab_mode, self.slab_mm = "none", float(self.settings.get("viewer.slab_mm", 10.0))
         self.presets = load_presets(self.settings)
         self.actions: dict[str, QAction] = {}
         self._task: Task | None = None
@@ -118,6 +119,19 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         self._add_action(view_menu, "overlay", self.tr("Toggle AI &overlay"),
                          self.toggle_overlay, "O")
+        self._add_action(view_menu, "overlay-outline", self.tr("AI overlay as &outlines"),
+                         self.toggle_overlay_outline, "Shift+O")
+        slab = view_menu.addMenu(self.tr("Thick &slab"))
+        for mode, text, key in (("none", self.tr("&Thin slice"), "Shift+T"),
+                                ("mip", self.tr("&MIP (maximum)"), "Shift+M"),
+                                ("minip", self.tr("M&inIP (minimum)"), "Shift+N"),
+                                ("mean", self.tr("M&ean"), "Shift+E")):
+            self._add_action(slab, f"slab-{mode}", text,
+                             lambda _=False, m=mode: self.set_slab(m), key)
+        self._add_action(slab, "slab-thicker", self.tr("T&hicker slab"),
+                         lambda: self.set_slab(self.slab_mode, self.slab_mm * 2), "]")
+        self._add_action(slab, "slab-thinner", self.tr("Thinne&r slab"),
+                         lambda: self.set_slab(self.slab_mode, self.slab_mm / 2), "[")
         self._add_action(view_menu, "cine", self.tr("&Cine"), self._toggle_cine, "C")
         self._add_action(view_menu, "anonymize", self.tr("&Anonymize corner text"),
                          self.toggle_anonymize, "Ctrl+Shift+A")
@@ -282,6 +296,20 @@ class MainWindow(QMainWindow):
                 self.overlays[source] = self.reading.current.overlays[-1:]
             else:
                 self.overlays[source] = self.reading.add_overlay(LabelOverlay(labels))
+
+    def set_slab(self, mode: str, thickness_mm: float | None = None) -> None:
+        """Thick-slab MIP / MinIP / mean (or thin) in every view of the current study."""
+        if thickness_mm is not None:
+            self.slab_mm = min(100.0, max(1.0, thickness_mm))
+        self.slab_mode = mode
+        for view in self.reading.views:
+            view.set_slab(mode, self.slab_mm)
+
+    def toggle_overlay_outline(self) -> None:
+        for layer in self.overlay_layers:
+            layer.set_filled(not layer.filled)
+        for view in self.reading.views:
+            view.render()
 
     def toggle_overlay(self) -> None:
         for layer in self.overlay_layers:

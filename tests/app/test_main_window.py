@@ -1,0 +1,63 @@
+"""The main window's view actions on a loaded study: layouts, slabs, overlays, tools."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from app.main_window import MainWindow
+from core.paths import DEMO_STUDY
+from core.settings import Settings
+from viewer.layouts import ReadingLayout
+
+
+@pytest.fixture
+def window(qtbot, luch_home):
+    win = MainWindow(Settings())
+    win.setProperty("headless", True)
+    qtbot.addWidget(win)
+    win.resize(1200, 800)
+    win.show()
+    with qtbot.waitSignal(win.volume_loaded, timeout=60_000):
+        win.open_path(DEMO_STUDY, layout="mpr")
+    return win
+
+
+def test_layout_actions_rebuild_the_views(window):
+    assert isinstance(window.reading, ReadingLayout) and len(window.reading.views) == 3
+    window.actions["layout-2x2"].trigger()
+    assert window.reading.three_d is not None
+    window.actions["layout-1x1"].trigger()
+    assert len(window.reading.views) == 1
+
+
+def test_slab_actions_apply_to_every_view(window):
+    window.actions["slab-mip"].trigger()
+    for view in window.reading.views:
+        assert view.mapper.GetSlabTypeAsString() == "Max"
+        assert view.mapper.GetSlabThickness() == 10.0
+    window.actions["slab-thicker"].trigger()
+    assert all(v.mapper.GetSlabThickness() == 20.0 for v in window.reading.views)
+    window.actions["slab-none"].trigger()
+    assert all(v.mapper.GetSlabThickness() == 0.0 for v in window.reading.views)
+
+
+def test_overlay_toggles(window):
+    labels = window.volume.voxels < -500  # anything: a label map on the study's grid
+    from studies import Volume
+
+    window.show_labels(Volume(labels.astype(np.uint8) * 2, window.volume.spacing,
+                              window.volume.origin, window.volume.direction))
+    layers = window.overlay_layers
+    assert len(layers) == 3
+    window.actions["overlay-outline"].trigger()
+    assert not any(layer.filled for layer in layers)
+    window.actions["overlay"].trigger()
+    assert not any(layer.slice.GetVisibility() for layer in layers)
+
+
+def test_tool_actions_arm_the_views(window):
+    window.actions["tool-distance"].trigger()
+    assert all(v.tool == "distance" for v in window.reading.views)
+    window.actions["tool-none"].trigger()
+    assert all(v.tool is None for v in window.reading.views)
