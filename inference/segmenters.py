@@ -123,6 +123,26 @@ def pick_device(requested: str) -> str:
     return requested
 
 
+def _argmax_classes(logits):
+    """Argmax over the class axis of ``(n, k, h, w)`` as uint8 (faster than torch's on CPU)."""
+    import torch
+
+    best = logits[:, 0].clone()
+    index = torch.zeros(best.shape, dtype=torch.uint8, device=logits.device)
+    for k in range(1, logits.shape[1]):
+        better = logits[:, k] > best
+        index[better] = k
+        best = torch.maximum(best, logits[:, k])
+    return index
+
+
+def coarse_body_mask(hu: np.ndarray) -> np.ndarray:
+    """:func:`body_mask` on every second row and column, back to full size (faster)."""
+    coarse = body_mask(hu[:, ::2, ::2])
+    full = np.repeat(np.repeat(coarse, 2, axis=1), 2, axis=2)
+    return full[:, : hu.shape[1], : hu.shape[2]]
+
+
 class UNetSegmenter:
     """The shipped 2D U-Net, slab by slab, then lungs cleaned and split into sides."""
 
@@ -169,13 +189,13 @@ class UNetSegmenter:
                 with torch.autocast("cuda", dtype=torch.float16, enabled=cuda):
                     logits = self.model(x.to(self.device))
                 logits = resample_out(logits.float(), place, rows, cols)
-                out[start:start + SLAB] = logits.argmax(1).to(torch.uint8).cpu().numpy()
+                out[start:start + SLAB] = _argmax_classes(logits).cpu().numpy()
                 if progress:
                     progress(0.85 * min(n, start + SLAB) / n)
         return out
 
     def _postprocess(self, volume: Volume, classes: np.ndarray) -> np.ndarray:
-        body = body_mask(volume.voxels)
+        body = coarse_body_mask(volume.voxels)
         # Lung = what the network calls lung, inside the body, in lung-sized components.
         lung = keep_lung_components((classes > 0) & body, volume.spacing)
         right, left = split_sides(lung, body, Orientation.of(volume))
