@@ -69,3 +69,19 @@ def test_help_renders(capsys):
         main(["analyze", "--help"])
     assert exit_.value.code == 0
     assert "involvement" in capsys.readouterr().out
+
+
+def test_save_stores_the_result_in_local_records(shared_data, luch_home, capsys):
+    import records
+
+    one_slice = shared_data / "covid-slices" / "A048383" / "axial" / "19001231-30.dcm"
+    assert main(["analyze", str(one_slice), "--engine", "classical", "--save", "--json",
+                 "-"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    store = records.open_store()
+    try:
+        saved = store.ai_result(data["saved_ai_result_id"])
+        assert saved.values["grade"] == "not-assessable"
+        assert saved.model_name == "luch-classical"
+    finally:
+        store.close()
