@@ -104,6 +104,11 @@ class BareVtk:
         self.camera.ParallelProjectionOn()
         renderer.ResetCamera()
         self.camera.SetViewUp(0, -1, 0)
+        # Same zoom as the app's fit-to-view, so both reslice the same number of screen pixels
+        # (ResetCamera fits the bounding sphere and would show a smaller, cheaper image).
+        nk, nj, ni = volume.shape
+        half_w, half_h = ni * volume.spacing[0] / 2, nj * volume.spacing[1] / 2
+        self.camera.SetParallelScale(max(half_h, half_w / (SIZE[0] / SIZE[1])) * 1.02)
         self.x, self.y, _ = self.camera.GetFocalPoint()
         self.z0, self.dz = volume.origin[2], volume.spacing[2]
         self.count = volume.shape[0]
