@@ -108,6 +108,7 @@ class DictationPanel(QWidget):
     def _handle(self, event: DictationEvent) -> None:
         if event.kind == "partial":
             self.partial.setText(event.text)
+            self._preview(event.text)
         elif event.kind == "error":
             self.message.emit(event.text)
             self.stop()
@@ -117,26 +118,39 @@ class DictationPanel(QWidget):
             for command in event.commands:
                 self._run_command(command.name, command.argument)
 
+    def _preview(self, partial: str) -> None:
+        """Show the words being recognised at the cursor of a text field, until the final."""
+        editor = self.form.editors.get(self._target) if self._target else None
+        if not isinstance(editor, QPlainTextEdit) or self._target != self.form.current_key():
+            return
+        self._write(editor, " ".join(x for x in (self._spoken, partial) if x))
+
+    def _write(self, editor: QPlainTextEdit, dictated: str) -> None:
+        joiner = "" if not self._base or self._base.endswith((" ", "\n")) or not dictated \
+            else " "
+        editor.setPlainText(self._base + joiner + dictated)
+        cursor = editor.textCursor()
+        cursor.movePosition(cursor.MoveOperation.End)
+        editor.setTextCursor(cursor)
+
     def _place(self, transcript: str) -> None:
         """Put the new part of the field's transcript into the focused field."""
         if self._target != self.form.current_key():
             self._retarget()
+        if self._target is None:
+            if transcript:
+                self.message.emit(self.tr("Choose a field to dictate into"))
+            return
+        editor = self.form.editors[self._target]
+        if isinstance(editor, QPlainTextEdit):  # the final text replaces the live preview
+            self._write(editor, transcript)
+            self._spoken = transcript
+            return
         new = transcript[len(self._spoken):].strip() if transcript.startswith(self._spoken) \
             else transcript
         if not new:
             return
-        editor_key = self._target
-        if editor_key is None:
-            self.message.emit(self.tr("Choose a field to dictate into"))
-            return
-        editor = self.form.editors[editor_key]
-        if isinstance(editor, QPlainTextEdit):
-            joiner = "" if not self._base or self._base.endswith((" ", "\n")) else " "
-            editor.setPlainText(self._base + joiner + transcript)
-            cursor = editor.textCursor()
-            cursor.movePosition(cursor.MoveOperation.End)
-            editor.setTextCursor(cursor)
-        elif not self.form.insert_text(new):
+        if not self.form.insert_text(new):
             self.message.emit(self.tr("“%s” does not fit this field") % new)
         self._spoken = transcript
 

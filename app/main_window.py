@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from app.tasks import Task
 from core.errors import LuchError
 from core.settings import Settings
+from inference.labels import Label
 from studies import Volume
 from studies.registration import Alignment, align_by_position, align_rigid
 from viewer.compare import ComparisonLayout
@@ -33,6 +34,12 @@ from viewer.slice_view import SliceView
 from viewer.vtk_bridge import volume_to_vtk
 
 SHORTCUTS_KEY = "app.shortcuts"  # settings: action id -> key sequence, overriding the defaults
+
+LABEL_GROUPS = {
+    "lungs": (int(Label.LUNG_RIGHT), int(Label.LUNG_LEFT)),
+    "ggo": (int(Label.GGO_RIGHT), int(Label.GGO_LEFT)),
+    "consolidation": (int(Label.CONSOLIDATION_RIGHT), int(Label.CONSOLIDATION_LEFT)),
+}
 
 # Priors whose scan centre lies further than this from the current one get rigid registration.
 REGISTRATION_SHIFT_MM = 10.0
@@ -121,6 +128,19 @@ class MainWindow(QMainWindow):
                          self.toggle_overlay, "O")
         self._add_action(view_menu, "overlay-outline", self.tr("AI overlay as &outlines"),
                          self.toggle_overlay_outline, "Shift+O")
+        labels = view_menu.addMenu(self.tr("Overlay &labels"))
+        for group, text, key in (("lungs", self.tr("&Lungs"), "Alt+1"),
+                                 ("ggo", self.tr("&Ground-glass opacity"), "Alt+2"),
+                                 ("consolidation", self.tr("&Consolidation"), "Alt+3")):
+            action = self._add_action(labels, f"overlay-{group}", text,
+                                      lambda on, g=group: self.set_label_group(g, visible=on),
+                                      key)
+            action.setCheckable(True)
+            action.setChecked(True)
+        self._add_action(labels, "overlay-more", self.tr("&More opaque"),
+                         lambda: self.scale_overlay_opacity(1.5), "Alt+=")
+        self._add_action(labels, "overlay-less", self.tr("L&ess opaque"),
+                         lambda: self.scale_overlay_opacity(1 / 1.5), "Alt+-")
         slab = view_menu.addMenu(self.tr("Thick &slab"))
         for mode, text, key in (("none", self.tr("&Thin slice"), "Shift+T"),
                                 ("mip", self.tr("&MIP (maximum)"), "Shift+M"),
@@ -304,6 +324,28 @@ class MainWindow(QMainWindow):
         self.slab_mode = mode
         for view in self.reading.views:
             view.set_slab(mode, self.slab_mm)
+
+    def set_label_group(self, group: str, visible: bool) -> None:
+        """Show or hide one kind of label (lungs, GGO, consolidation) in every view."""
+        for layer in self._style_owners():
+            for value in LABEL_GROUPS[group]:
+                layer.set_style(value, visible=visible)
+        self._render_all()
+
+    def _style_owners(self) -> list[LabelOverlay]:
+        """One layer per overlay source: its views share that layer's colours and opacities."""
+        return [layers[0] for layers in self.overlays.values() if layers]
+
+    def scale_overlay_opacity(self, factor: float) -> None:
+        for layer in self._style_owners():
+            for value in list(layer.styles):
+                style = layer.styles[value]
+                layer.set_style(value, opacity=min(1.0, max(0.02, style.opacity * factor)))
+        self._render_all()
+
+    def _render_all(self) -> None:
+        for view in self.reading.views:
+            view.render()
 
     def toggle_overlay_outline(self) -> None:
         for layer in self.overlay_layers:

@@ -61,3 +61,24 @@ def test_tool_actions_arm_the_views(window):
     assert all(v.tool == "distance" for v in window.reading.views)
     window.actions["tool-none"].trigger()
     assert all(v.tool is None for v in window.reading.views)
+
+
+def test_label_groups_and_opacity(window):
+    from studies import Volume
+
+    labels = np.zeros(window.volume.shape, dtype=np.uint8)
+    labels[:, 100:150, 40:100] = 1  # right lung
+    labels[:, 120:130, 60:80] = 3  # ground-glass, right
+    window.show_labels(Volume(labels, window.volume.spacing, window.volume.origin,
+                              window.volume.direction))
+    layer = window.overlay_layers[0]
+
+    def alpha(value: int) -> float:
+        return layer.lookup.GetTableValue(value)[3]
+
+    ggo_before = alpha(3)
+    window.actions["overlay-lungs"].trigger()  # checked -> unchecked: lungs hidden
+    assert alpha(1) == 0.0 and alpha(2) == 0.0 and alpha(3) == ggo_before
+    window.actions["overlay-more"].trigger()
+    assert alpha(3) == pytest.approx(min(1.0, ggo_before * 1.5), abs=0.01)  # 8-bit table
+    assert window.overlay_layers[1].lookup is layer.lookup, "every view shows the same styles"
