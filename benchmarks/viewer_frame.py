@@ -106,7 +106,7 @@ class BareVtk:
         self.camera.SetViewUp(0, -1, 0)
         # Same zoom as the app's fit-to-view, so both reslice the same number of screen pixels
         # (ResetCamera fits the bounding sphere and would show a smaller, cheaper image).
-        nk, nj, ni = volume.shape
+        _, nj, ni = volume.shape
         half_w, half_h = ni * volume.spacing[0] / 2, nj * volume.spacing[1] / 2
         self.camera.SetParallelScale(max(half_h, half_w / (SIZE[0] / SIZE[1])) * 1.02)
         self.x, self.y, _ = self.camera.GetFocalPoint()
