@@ -7,11 +7,12 @@ import vtkmodules.qt
 vtkmodules.qt.PyQtImpl = "PySide6"
 
 from PySide6.QtGui import QGuiApplication  # noqa: E402
+from PySide6.QtWidgets import QVBoxLayout, QWidget  # noqa: E402
 from vtkmodules.qt.QVTKRenderWindowInteractor import QVTKRenderWindowInteractor  # noqa: E402
 
 from viewer import vtk_api as vtk  # noqa: E402
 
-__all__ = ["QVTKRenderWindowInteractor", "is_offscreen", "new_render_window"]
+__all__ = ["QVTKRenderWindowInteractor", "VtkPanel", "is_offscreen", "new_render_window"]
 
 
 def is_offscreen() -> bool:
@@ -32,3 +33,19 @@ def new_render_window() -> vtk.vtkRenderWindow:
         window.SetSize(64, 64)
         window.Render()
     return window
+
+
+class VtkPanel(QWidget):
+    """A Qt widget filled by one VTK render window with one renderer."""
+
+    def __init__(self, parent: QWidget | None = None,
+                 background: tuple[float, float, float] = (0.0, 0.0, 0.0)) -> None:
+        super().__init__(parent)
+        self.render_window = new_render_window()
+        self.interactor = QVTKRenderWindowInteractor(self, rw=self.render_window)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.interactor)
+        self.renderer = vtk.vtkRenderer()
+        self.renderer.SetBackground(*background)
+        self.render_window.AddRenderer(self.renderer)

@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from studies import Volume
 from viewer import vtk_api as vtk
@@ -24,12 +24,12 @@ from viewer.measure_tool import MeasurementLayer
 from viewer.measurements import Measurement
 from viewer.orientation import AXIAL, Plane, orientation_letters
 from viewer.presets import DEFAULT_PRESETS, WindowPreset
-from viewer.qt_vtk import QVTKRenderWindowInteractor, new_render_window
+from viewer.qt_vtk import VtkPanel
 
 _PAGE = 10
 
 
-class SliceView(QWidget):
+class SliceView(VtkPanel):
     """A slice of ``volume`` in one plane, with window/level, scrolling and corner text."""
 
     slice_changed = Signal(int)
@@ -50,16 +50,6 @@ class SliceView(QWidget):
         self._step = 1.0
         self._start = 0.0  # position of slice 0 along the plane normal (mm)
         self._center = np.zeros(3)
-
-        self.render_window = new_render_window()
-        self.interactor = QVTKRenderWindowInteractor(self, rw=self.render_window)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.interactor)
-
-        self.renderer = vtk.vtkRenderer()
-        self.renderer.SetBackground(0, 0, 0)
-        self.render_window.AddRenderer(self.renderer)
 
         self.mapper = vtk.vtkImageResliceMapper()
         self.mapper.SliceFacesCameraOn()

@@ -3,27 +3,19 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from studies import Volume
 from viewer import vtk_api as vtk
 from viewer.orientation import AXIAL, CORONAL, SAGITTAL
-from viewer.qt_vtk import QVTKRenderWindowInteractor, new_render_window
+from viewer.qt_vtk import VtkPanel
 
 
-class OrthoSlices3D(QWidget):
+class OrthoSlices3D(VtkPanel):
     """Axial, coronal and sagittal planes in 3D, seen from the front; rotate with the mouse."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.render_window = new_render_window()
-        self.interactor = QVTKRenderWindowInteractor(self, rw=self.render_window)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.interactor)
-        self.renderer = vtk.vtkRenderer()
-        self.renderer.SetBackground(0.05, 0.05, 0.08)
-        self.render_window.AddRenderer(self.renderer)
+        super().__init__(parent, background=(0.05, 0.05, 0.08))
         self.interactor.SetInteractorStyle(vtk.vtkInteractorStyleTrackballCamera())
         self.planes: dict[str, vtk.vtkPlane] = {}
         self.slices: list[vtk.vtkImageSlice] = []

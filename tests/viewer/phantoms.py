@@ -36,3 +36,17 @@ def shifted(volume: Volume, dz_mm: float) -> Volume:
     x, y, z = volume.origin
     return Volume(voxels=volume.voxels.copy(), spacing=volume.spacing, origin=(x, y, z + dz_mm),
                   direction=volume.direction.copy(), info=volume.info)
+
+
+def show_in_view(qtbot, widget, volume: Volume | None = None, size=(400, 400)):
+    """Show ``widget`` (a SliceView or a layout) at ``size`` with ``volume`` (the marker
+    phantom by default) loaded; returns the widget."""
+    from viewer.vtk_bridge import volume_to_vtk
+
+    qtbot.addWidget(widget)
+    widget.resize(*size)
+    widget.show()
+    qtbot.waitExposed(widget)
+    volume = volume if volume is not None else marker_phantom()
+    widget.set_volume(volume, volume_to_vtk(volume))
+    return widget

@@ -6,11 +6,10 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from tests.viewer.phantoms import marker_labels, marker_phantom
+from tests.viewer.phantoms import marker_labels, show_in_view
 from viewer.layouts import ReadingLayout
 from viewer.overlay import LabelOverlay, outline
 from viewer.screenshot import render_window_pixels
-from viewer.vtk_bridge import volume_to_vtk
 
 
 def white_pixels(view) -> np.ndarray:
@@ -20,13 +19,7 @@ def white_pixels(view) -> np.ndarray:
 
 @pytest.fixture
 def mpr(qtbot):
-    layout = ReadingLayout("mpr")
-    qtbot.addWidget(layout)
-    layout.resize(900, 300)
-    layout.show()
-    qtbot.waitExposed(layout)
-    volume = marker_phantom()
-    layout.set_volume(volume, volume_to_vtk(volume))
+    layout = show_in_view(qtbot, ReadingLayout("mpr"), size=(900, 300))
     layout.set_window(0, 2000)
     return layout
 

@@ -5,24 +5,16 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from tests.viewer.phantoms import marker_phantom
+from tests.viewer.phantoms import show_in_view
 from viewer.measure_tool import describe
 from viewer.measurement_store import load_measurements, save_measurements
 from viewer.measurements import Measurement
 from viewer.slice_view import SliceView
-from viewer.vtk_bridge import volume_to_vtk
 
 
 @pytest.fixture
 def view(qtbot):
-    widget = SliceView()
-    qtbot.addWidget(widget)
-    widget.resize(400, 400)
-    widget.show()
-    qtbot.waitExposed(widget)
-    volume = marker_phantom()
-    widget.set_volume(volume, volume_to_vtk(volume))
-    return widget
+    return show_in_view(qtbot, SliceView())
 
 
 def drag(qtbot, widget, start: QPoint, end: QPoint, steps: int = 5) -> None:

@@ -8,21 +8,15 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 
-from tests.viewer.phantoms import marker_phantom
+from tests.viewer.phantoms import show_in_view
 from viewer.orientation import CORONAL
 from viewer.screenshot import render_window_pixels
 from viewer.slice_view import SliceView
-from viewer.vtk_bridge import volume_to_vtk
 
 
 @pytest.fixture
 def view(qtbot):
-    widget = SliceView()
-    qtbot.addWidget(widget)
-    widget.resize(400, 400)
-    widget.show()
-    volume = marker_phantom()
-    widget.set_volume(volume, volume_to_vtk(volume))
+    widget = show_in_view(qtbot, SliceView())
     widget.set_window(0, 2000)  # -1000 -> black, 0 -> mid grey, +1000 -> white
     return widget
 
@@ -104,12 +98,8 @@ def test_slice_position_in_mm(view):
 
 
 def test_coronal_view_shows_anterior_marker_on_patient_left(qtbot):
-    widget = SliceView(CORONAL)
-    qtbot.addWidget(widget)
-    widget.resize(400, 400)
-    widget.show()
-    volume = marker_phantom()
-    widget.set_volume(volume, volume_to_vtk(volume))
+    widget = show_in_view(qtbot, SliceView(CORONAL))
+    volume = widget.volume
     widget.set_window(0, 2000)
     widget.move_to_point(volume.index_to_lps(np.array([77, 22, 35])))
     centroid = bright_centroid(widget)
