@@ -76,11 +76,13 @@ class DictationPanel(QWidget):
         else:
             self.stop()
 
-    def start(self) -> None:
+    def start(self, hands_free: bool = True) -> None:
+        """Start listening: hands-free (recognise everything) or, for a push-to-talk
+        button, only between the session's ``record_start`` and ``record_stop``."""
         if self.session is not None:
             return
         try:
-            self.session = self._factory(on_event=self._event.emit)
+            self.session = self._factory(on_event=self._event.emit, hands_free=hands_free)
             self.session.start()
         except Exception as err:  # engine or microphone: tell the user, keep the report
             log.warning("dictation could not start: %s", type(err).__name__)

@@ -69,7 +69,7 @@ def archive_client():
 def dictation_factory(settings):
     """Builds a dictation session with the engine, language and microphone from settings."""
 
-    def factory(on_event):
+    def factory(on_event, hands_free: bool = True):
         from dictation.engines import configured_engine, create_recognizer
         from dictation.options import build_options
         from dictation.session import DictationSession
@@ -81,7 +81,7 @@ def dictation_factory(settings):
         domain = "radiology" if engine == "pocketsphinx" and lang == "en" else None
         recognizer = create_recognizer(engine, build_options(lang, domain=domain))
         return DictationSession(recognizer, DictationProcessor(lang), on_event,
-                                device=settings.get("dictation.device"))
+                                device=settings.get("dictation.device"), hands_free=hands_free)
 
     return factory
 
@@ -130,6 +130,11 @@ def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None
                 workflow.update_status()
 
         install_settings_action(window, window.idle_lock, on_saved=settings_saved)
+        from app.voice_controller import VoiceControllerAdapter
+
+        window.voice_controller = VoiceControllerAdapter(workflow, settings)
+        window.voice_controller.status.connect(window.statusBar().showMessage)
+        window.voice_controller.start_hid()
         # Speech is activity too: dictating keeps the station unlocked.
         workflow.dictation.message.connect(lambda _m: window.idle_lock.notice_activity())
     window.setProperty("headless", bool(screenshot))
@@ -172,6 +177,8 @@ def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None
     workflow.dictation.stop()
     workflow.report.save_now()
     workflow.stop()
+    if getattr(window, "voice_controller", None) is not None:
+        window.voice_controller.stop()
     from app.tasks import wait_for_background_work
 
     wait_for_background_work()

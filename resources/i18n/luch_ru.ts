@@ -319,22 +319,22 @@
         <translation>Диктовка (F9 или кнопка записи на микрофоне)</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="89"/>
+        <location filename="../../app/dictation_panel.py" line="91"/>
         <source>Dictation could not start: %s</source>
         <translation>Не удалось начать диктовку: %s</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="142"/>
+        <location filename="../../app/dictation_panel.py" line="144"/>
         <source>Choose a field to dictate into</source>
         <translation>Выберите поле для диктовки</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="154"/>
+        <location filename="../../app/dictation_panel.py" line="156"/>
         <source>“%s” does not fit this field</source>
         <translation>«%s» не подходит для этого поля</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="173"/>
+        <location filename="../../app/dictation_panel.py" line="175"/>
         <source>No field called “%s”</source>
         <translation>Нет поля «%s»</translation>
     </message>
@@ -889,6 +889,14 @@
         <location filename="../../app/settings_dialog.py" line="608"/>
         <source>Hanging protocol %1 uses the window preset %2, which is not in the preset table.</source>
         <translation>Протокол раскладки %1 использует окно %2, которого нет в таблице окон.</translation>
+    </message>
+</context>
+<context>
+    <name>VoiceControllerAdapter</name>
+    <message>
+        <location filename="../../app/voice_controller.py" line="72"/>
+        <source>“%s” is not available yet</source>
+        <translation>«%s» пока недоступно</translation>
     </message>
 </context>
 <context>

@@ -79,7 +79,7 @@ def test_a_microphone_error_stops_dictation_and_tells_the_user(panel, qtbot):
 def test_an_engine_that_cannot_start_is_reported(qtbot):
     form = ProtocolForm(load_protocol("moscow-chest-ct-covid"), "en")
 
-    def broken(on_event):
+    def broken(on_event, hands_free=True):
         raise RuntimeError("no model")
 
     panel = DictationPanel(form, broken)

@@ -39,9 +39,9 @@ def station(qtbot, luch_home, archive, pulse_mic):
     archive = DicomWebClient(ArchiveConfig(url=orthanc.dicomweb_url, user=orthanc.auth[0],
                                            password=orthanc.auth[1]))
 
-    def session_factory(on_event):
+    def session_factory(on_event, hands_free=True):
         return DictationSession(create_recognizer("pocketsphinx"), DictationProcessor("en"),
-                                on_event, device=pulse_mic.device)
+                                on_event, device=pulse_mic.device, hands_free=hands_free)
 
     window = MainWindow(Settings())
     window.setProperty("headless", True)

@@ -1,0 +1,72 @@
+"""The hand microphone and the foot pedal in the app: HID buttons -> dictation and form actions.
+
+:class:`dictation.controller.HidReader` reads the device on its own thread (and reconnects
+after unplugging); :class:`dictation.controller.VoiceController` maps buttons to actions with
+the user's mapping; this adapter carries the actions to the UI thread and performs them.
+Push-to-talk records only while the button is held (a session that is not hands-free).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, Qt, Signal
+
+from core.settings import Settings
+from dictation.controller import ButtonEvent, ControllerMapping, HidReader, VoiceController
+
+log = logging.getLogger(__name__)
+MAPPING_KEY = "dictation.controller.mapping"
+
+
+class VoiceControllerAdapter(QObject):
+    """Drives a :class:`app.workflow.Workflow` from controller buttons."""
+
+    _action = Signal(str)
+    status = Signal(str)
+
+    def __init__(self, workflow, settings: Settings | None = None) -> None:
+        super().__init__(workflow)
+        self.workflow = workflow
+        self.performed: list[str] = []
+        mapping = ControllerMapping.from_settings((settings or Settings()).get(MAPPING_KEY))
+        self.controller = VoiceController(mapping, self._action.emit)
+        self._action.connect(self._perform, Qt.ConnectionType.QueuedConnection)
+        self.reader: HidReader | None = None
+
+    def start_hid(self) -> None:
+        """Listen for a known dictation microphone or pedal (hidapi); safe with none attached."""
+        self.reader = HidReader(self.controller.button, self.status.emit)
+        self.reader.start()
+
+    def stop(self) -> None:
+        if self.reader is not None:
+            self.reader.stop()
+
+    def button(self, event: ButtonEvent) -> None:
+        """A button press or release, from any thread."""
+        self.controller.button(event)
+
+    def _perform(self, action: str) -> None:
+        self.performed.append(action)
+        dictation, form = self.workflow.dictation, self.workflow.report.form
+        if action == "record_start":
+            if dictation.session is None:
+                dictation.start(hands_free=False)
+            if dictation.session is not None:
+                dictation.session.record_start()
+        elif action == "record_stop":
+            if dictation.session is not None:
+                dictation.session.record_stop()
+        elif action == "next_field":
+            form.next_field()
+        elif action == "previous_field":
+            form.previous_field()
+        elif action == "accept_ai_values":
+            self.workflow.ai.accept()
+        elif action == "sign_report":
+            self.workflow.report.sign()
+        elif action == "stop_dictation":
+            dictation.stop()
+        else:  # play, rewind, fast_forward, insert_template: not in the app yet
+            self.status.emit(self.tr("“%s” is not available yet") % action)

@@ -1,0 +1,85 @@
+"""A hand microphone in the app: PowerMic report bytes -> buttons -> push-to-talk dictation
+through the real audio layer, and field navigation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from app.main_window import MainWindow
+from app.voice_controller import VoiceControllerAdapter
+from app.workflow import Workflow
+from core.settings import Settings
+from dictation.controller import ReportDecoder, button_events, device_profiles
+from dictation.engines import create_recognizer
+from dictation.session import DictationSession
+from dictation.transcribe import read_audio
+from dictation.transcript import DictationProcessor
+from dictation.wer import word_error_rate
+from records import open_store
+
+DIGITS = "1 0 0 0 1 9 0 2 1 0 0 1 8 0 3"
+POWERMIC_IDLE, POWERMIC_RECORD, POWERMIC_SKIP_FORWARD = b"\x00\x00\x00", b"\x00\x04\x00", \
+    b"\x00\x08\x00"
+
+
+@pytest.fixture
+def station(qtbot, luch_home, pulse_mic):
+    def session_factory(on_event, hands_free=True):
+        return DictationSession(create_recognizer("pocketsphinx"), DictationProcessor("en"),
+                                on_event, device=pulse_mic.device, hands_free=hands_free)
+
+    settings = Settings()
+    settings.set("ai.autorun", False)
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    workflow = Workflow(window, open_store(), "dr.a", session_factory=session_factory)
+    workflow.report.begin("1.2.826.0.1.3680043.10.1.7")
+    window.show()
+    adapter = VoiceControllerAdapter(workflow, settings)
+    yield workflow, adapter
+    workflow.dictation.stop()
+
+
+def press(adapter, decoder, state, report) -> frozenset:
+    now = decoder.pressed(report)
+    for event in button_events(state, now, "powermic"):
+        adapter.button(event)
+    return now
+
+
+def test_push_to_talk_from_the_powermic_dictates_into_the_field(station, qtbot, pulse_mic,
+                                                              shared_data):
+    workflow, adapter = station
+    decoder = ReportDecoder(device_profiles()["powermic"])
+    form = workflow.report.form
+    form.focus_field("recommendations")
+    state = press(adapter, decoder, frozenset(), POWERMIC_RECORD)  # record held down
+    qtbot.waitUntil(lambda: workflow.dictation.session is not None, timeout=10_000)
+    assert workflow.dictation.session.hands_free is False
+    pulse_mic.play(read_audio(shared_data / "speech" / "digits-en-16k.wav"))
+    assert pulse_mic.wait_played(30)
+    state = press(adapter, decoder, state, POWERMIC_IDLE)  # released: the utterance ends
+    qtbot.waitUntil(lambda: word_error_rate(DIGITS, form.values().get("recommendations", ""))
+                    <= 0.3, timeout=30_000)
+    assert adapter.performed[:2] == ["record_start", "record_stop"]
+
+    # Speech while the button is up is not dictated.
+    before = form.values()["recommendations"]
+    pulse_mic.play(read_audio(shared_data / "speech" / "digits-en-16k.wav")[:16000 * 3])
+    pulse_mic.play(np.zeros(8000, np.int16))
+    assert pulse_mic.wait_played(30)
+    qtbot.wait(1000)
+    assert form.values()["recommendations"] == before
+
+    press(adapter, decoder, state, POWERMIC_SKIP_FORWARD)
+    qtbot.waitUntil(lambda: form.current_key() != "recommendations", timeout=5_000)
+
+
+def test_unavailable_actions_are_told_not_ignored(station, qtbot):
+    _, adapter = station
+    messages = []
+    adapter.status.connect(messages.append)
+    adapter.controller.on_action("play")
+    qtbot.waitUntil(lambda: bool(messages), timeout=2_000)
+    assert "play" in messages[0]
