@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import terms
 from app.tasks import Task
 from records import Store, Verdict
 from studies import Volume
@@ -139,16 +140,17 @@ class AiPanel(QWidget):
         self.result, self.result_json = result, result.to_json()
         j = self.result_json
         inv, vol = j["involvement_percent"], j["volumes_ml"]
-        self.grade.setText(j["grade"])
+        self.grade.setText(terms.grade(j["grade"]))
         lines = [
             self.tr("Involvement: right %1%, left %2%, total %3%")
             .replace("%1", f"{inv['right']:.1f}").replace("%2", f"{inv['left']:.1f}")
             .replace("%3", f"{inv['total']:.1f}"),
             self.tr("Grade by the worse lung %1, by both lungs %2")
-            .replace("%1", j["grade_worst_lung"]).replace("%2", j["grade_both_lungs"]),
+            .replace("%1", terms.grade(j["grade_worst_lung"]))
+            .replace("%2", terms.grade(j["grade_both_lungs"])),
             self.tr("GGO %1 mL, consolidation %2 mL").replace("%1", f"{vol['ggo']:.0f}")
             .replace("%2", f"{vol['consolidation']:.0f}"),
-            self.tr("COVID-19 pattern: %s") % j["probability"],
+            self.tr("COVID-19 pattern: %s") % terms.term(j["probability"]),
         ]
         if j["quality_flags"]:
             lines.append(self.tr("Quality: %s") % ", ".join(j["quality_flags"]))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QLocale, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from core.paths import RESOURCES
@@ -30,8 +30,19 @@ def install_translator(app: QApplication, settings=None) -> str:
     """Load the translation for the chosen language into ``app``; returns the language."""
     lang = ui_language(settings)
     if lang != "en":
-        translator = QTranslator(app)
-        if translator.load(str(I18N / f"luch_{lang}.qm")):
-            app.installTranslator(translator)
-            app._luch_translator = translator  # keep it alive with the app
+        qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        translators = []
+        # Qt's own strings (OK, Cancel, file dialogs), then Luch's.
+        for folder, name in ((qt_dir, f"qtbase_{lang}.qm"), (str(I18N), f"luch_{lang}.qm")):
+            translator = QTranslator(app)
+            if translator.load(f"{folder}/{name}"):
+                app.installTranslator(translator)
+                translators.append(translator)
+        app._luch_translators = translators  # keep them alive with the app
     return lang
+
+
+def remove_translators(app: QApplication) -> None:
+    for translator in getattr(app, "_luch_translators", []):
+        app.removeTranslator(translator)
+    app._luch_translators = []

@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import terms
+
 
 @dataclass(frozen=True)
 class WorklistRow:
@@ -66,8 +68,9 @@ class WorklistPanel(QWidget):
         for r, row in enumerate(rows):
             patient = self.tr("Anonymized") if self.anonymize else row.patient
             date = row.study_date
-            shown = (row.priority, patient, f"{date[6:8]}.{date[4:6]}.{date[:4]}"
-                     if len(date) == 8 else date, row.modality, row.ai_grade or "—", row.status)
+            shown = (terms.term(row.priority), patient, f"{date[6:8]}.{date[4:6]}.{date[:4]}"
+                     if len(date) == 8 else date, row.modality, terms.grade(row.ai_grade),
+                     terms.term(row.status))
             for c, text in enumerate(shown):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, row.study_instance_uid)

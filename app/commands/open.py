@@ -86,6 +86,14 @@ def dictation_factory(settings):
     return factory
 
 
+def _warm_up_decoders() -> None:
+    import threading
+
+    from studies.decode_pool import warm_up
+
+    threading.Thread(target=warm_up, name="luch-decoder-warm-up", daemon=True).start()
+
+
 def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None,
             preset: str | None = None, layout: str | None = None, prior: Path | None = None,
             overlay: Path | None = None, startup_probe: bool = False) -> int:
@@ -135,6 +143,9 @@ def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None
         window.voice_controller = VoiceControllerAdapter(workflow, settings)
         window.voice_controller.status.connect(window.statusBar().showMessage)
         window.voice_controller.start_hid()
+        # The decoding workers start in the background once the window is up, so the first
+        # compressed study does not wait for them.
+        QTimer.singleShot(1500, _warm_up_decoders)
         # Speech is activity too: dictating keeps the station unlocked.
         workflow.dictation.message.connect(lambda _m: window.idle_lock.notice_activity())
     window.setProperty("headless", bool(screenshot))

@@ -4,72 +4,72 @@
 <context>
     <name>AiPanel</name>
     <message>
-        <location filename="../../app/ai_panel.py" line="49"/>
+        <location filename="../../app/ai_panel.py" line="50"/>
         <source>Investigational AI pre-read, not a medical device: a radiologist must review every result.</source>
         <translation>Исследовательский ИИ-анализ, не медицинское изделие: каждый результат проверяет врач-рентгенолог.</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="60"/>
+        <location filename="../../app/ai_panel.py" line="61"/>
         <source>Run AI</source>
         <translation>Запустить ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="61"/>
+        <location filename="../../app/ai_panel.py" line="62"/>
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="62"/>
+        <location filename="../../app/ai_panel.py" line="63"/>
         <source>Accept AI values</source>
         <translation>Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="64"/>
+        <location filename="../../app/ai_panel.py" line="65"/>
         <source>Reject</source>
         <translation>Отклонить</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="71"/>
+        <location filename="../../app/ai_panel.py" line="72"/>
         <source>AI grade</source>
         <translation>Степень (ИИ)</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="102"/>
+        <location filename="../../app/ai_panel.py" line="103"/>
         <source>AI pre-read running…</source>
         <translation>ИИ анализирует исследование…</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="127"/>
+        <location filename="../../app/ai_panel.py" line="128"/>
         <source>AI pre-read cancelled</source>
         <translation>Анализ ИИ отменён</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="144"/>
+        <location filename="../../app/ai_panel.py" line="145"/>
         <source>Involvement: right %1%, left %2%, total %3%</source>
         <translation>Поражение: справа %1%, слева %2%, всего %3%</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="147"/>
+        <location filename="../../app/ai_panel.py" line="148"/>
         <source>Grade by the worse lung %1, by both lungs %2</source>
         <translation>Степень по худшему лёгкому %1, по обоим лёгким %2</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="149"/>
+        <location filename="../../app/ai_panel.py" line="151"/>
         <source>GGO %1 mL, consolidation %2 mL</source>
         <translation>«Матовое стекло» %1 мл, консолидация %2 мл</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="151"/>
+        <location filename="../../app/ai_panel.py" line="153"/>
         <source>COVID-19 pattern: %s</source>
         <translation>Паттерн COVID-19: %s</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="154"/>
+        <location filename="../../app/ai_panel.py" line="156"/>
         <source>Quality: %s</source>
         <translation>Качество: %s</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="155"/>
+        <location filename="../../app/ai_panel.py" line="157"/>
         <source>%1 on %2 in %3 s</source>
         <translation>%1 на %2 за %3 с</translation>
     </message>
@@ -779,6 +779,74 @@
     </message>
 </context>
 <context>
+    <name>Terms</name>
+    <message>
+        <location filename="../../app/terms.py" line="16"/>
+        <source>not assessable</source>
+        <translation>не оценивается</translation>
+    </message>
+    <message>
+        <location filename="../../app/terms.py" line="17"/>
+        <source>CT-</source>
+        <translation>КТ-</translation>
+    </message>
+    <message>
+        <location filename="../../app/terms.py" line="23"/>
+        <source>stat</source>
+        <translation>экстренно</translation>
+    </message>
+    <message>
+        <location filename="../../app/terms.py" line="24"/>
+        <source>urgent</source>
+        <translation>срочно</translation>
+    </message>
+    <message>
+        <location filename="../../app/terms.py" line="25"/>
+        <source>routine</source>
+        <translation>планово</translation>
+    </message>
+    <message>
+        <location filename="../../app/terms.py" line="26"/>
+        <source>high</source>
+        <translation>высокая</translation>
+    </message>
+    <message>
+        <location filename="../../app/terms.py" line="27"/>
+        <source>medium</source>
+        <translation>средняя</translation>
+    </message>
+    <message>
+        <location filename="../../app/terms.py" line="28"/>
+        <source>low</source>
+        <translation>низкая</translation>
+    </message>
+    <message>
+        <location filename="../../app/terms.py" line="29"/>
+        <source>atypical</source>
+        <translation>нетипичная картина</translation>
+    </message>
+    <message>
+        <location filename="../../app/terms.py" line="30"/>
+        <source>draft</source>
+        <translation>черновик</translation>
+    </message>
+    <message>
+        <location filename="../../app/terms.py" line="31"/>
+        <source>preliminary</source>
+        <translation>предварительный</translation>
+    </message>
+    <message>
+        <location filename="../../app/terms.py" line="32"/>
+        <source>final</source>
+        <translation>подписан</translation>
+    </message>
+    <message>
+        <location filename="../../app/terms.py" line="33"/>
+        <source>amended</source>
+        <translation>дополнен</translation>
+    </message>
+</context>
+<context>
     <name>ViewerPage</name>
     <message>
         <location filename="../../app/settings_dialog.py" line="498"/>
@@ -1040,42 +1108,42 @@
 <context>
     <name>WorklistPanel</name>
     <message>
-        <location filename="../../app/worklist_panel.py" line="42"/>
+        <location filename="../../app/worklist_panel.py" line="44"/>
         <source>Search patient, date, grade…</source>
         <translation>Поиск: пациент, дата, степень…</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="48"/>
+        <location filename="../../app/worklist_panel.py" line="50"/>
         <source>Urgency</source>
         <translation>Срочность</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="48"/>
+        <location filename="../../app/worklist_panel.py" line="50"/>
         <source>Patient</source>
         <translation>Пациент</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="48"/>
+        <location filename="../../app/worklist_panel.py" line="50"/>
         <source>Date</source>
         <translation>Дата</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="48"/>
+        <location filename="../../app/worklist_panel.py" line="50"/>
         <source>Modality</source>
         <translation>Модальность</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="49"/>
+        <location filename="../../app/worklist_panel.py" line="51"/>
         <source>AI grade</source>
         <translation>Степень (ИИ)</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="49"/>
+        <location filename="../../app/worklist_panel.py" line="51"/>
         <source>Status</source>
         <translation>Статус</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="67"/>
+        <location filename="../../app/worklist_panel.py" line="69"/>
         <source>Anonymized</source>
         <translation>Анонимизировано</translation>
     </message>

@@ -53,8 +53,29 @@ def test_the_interface_speaks_the_chosen_language(qtbot, qapp, luch_home, monkey
         menus = [a.text() for a in window.menuBar().actions()]
         assert menus[0] == file_menu
         assert workflow.report.sign_button.text() == sign
+        if lang == "ru":
+            from PySide6.QtWidgets import QDialogButtonBox
+
+            box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+            qtbot.addWidget(box)
+            assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == "Отмена", \
+                "Qt's own buttons speak Russian too"
     finally:
-        translator = getattr(qapp, "_luch_translator", None)
-        if translator is not None:
-            qapp.removeTranslator(translator)
-            qapp._luch_translator = None
+        from app.i18n import remove_translators
+
+        remove_translators(qapp)
+
+
+def test_grades_and_terms_follow_the_interface_language(qapp, monkeypatch):
+    from app import terms
+    from app.i18n import install_translator, remove_translators
+
+    assert (terms.grade("CT-3"), terms.term("routine")) == ("CT-3", "routine")
+    monkeypatch.setenv("LUCH_LANG", "ru")
+    install_translator(qapp)
+    try:
+        assert terms.grade("CT-3") == "КТ-3"
+        assert terms.term("routine") == "планово"
+        assert terms.grade("not-assessable") == "не оценивается"
+    finally:
+        remove_translators(qapp)
