@@ -60,6 +60,9 @@ def run(args: argparse.Namespace) -> int:
         prior_volume = studies.open_volume(args.prior)
         prior_result = AnalysisJob(prior_volume, options, _progress("prior")).start().result()
     volume = studies.open_volume(args.path)
+    from app.commands._audit import audit_access
+
+    audit_access("analyzed", [volume.info.study_instance_uid])
     sources = _dicom_sources(args, volume)  # before the run: a NIfTI source fails fast
     result = AnalysisJob(volume, options, _progress("AI pre-read"), prior_result).start().result()
     if sys.stderr.isatty():

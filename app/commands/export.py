@@ -26,9 +26,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import studies
+    from app.commands._audit import audit_access
 
     result = studies.scan(args.path)
     candidate = studies.choose(result, args.series)
+    audit_access("exported", [candidate.info.study_instance_uid],
+                 anonymized=bool(args.anonymize))
     if args.dicom:
         return _export_dicom(candidate, args.out, args.anonymize)
     from studies.export import write_nifti

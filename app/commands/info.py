@@ -57,8 +57,10 @@ def describe(candidate, index: int | None, with_patient: bool) -> dict:
 
 def run(args: argparse.Namespace) -> int:
     import studies
+    from app.commands._audit import audit_access
 
     result = studies.scan(args.path)
+    audit_access("inspected", [c.info.study_instance_uid for c in result.candidates])
     images = result.images  # indices match `luch export --series N`
     others = [c for c in result.candidates if c not in images and (c.shape[0] > 0 or c.warnings)]
     series = images + others
