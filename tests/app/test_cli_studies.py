@@ -132,3 +132,24 @@ def test_export_real_nifti_round_trip(shared_data: Path, tmp_path, name: str) ->
     np.testing.assert_allclose(exported.GetSpacing(), reference.GetSpacing(), atol=1e-5)
     np.testing.assert_allclose(exported.GetOrigin(), reference.GetOrigin(), atol=1e-4)
     np.testing.assert_allclose(exported.GetDirection(), reference.GetDirection(), atol=1e-6)
+
+
+def test_reading_and_exporting_are_audited(shared_data: Path, tmp_path, monkeypatch) -> None:
+    """Every access to a study from the command line is in the audit log."""
+    import os
+    import subprocess
+    import sys
+
+    from records import open_store
+
+    root = Path(__file__).resolve().parents[2]
+    home = tmp_path / "home"
+    env = {**os.environ, "LUCH_HOME": str(home)}
+    series = shared_data / "ct" / "lidc-idri-0003"
+    for args in (["info", str(series)], ["export", str(series), str(tmp_path / "o.nii.gz")]):
+        proc = subprocess.run([sys.executable, str(root / "main.py"), *args], cwd=root,
+                              capture_output=True, text=True, env=env, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+    monkeypatch.setenv("LUCH_HOME", str(home))
+    actions = [e.action for e in open_store().audit_events()]
+    assert "inspected" in actions and "exported" in actions
