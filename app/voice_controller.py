@@ -68,5 +68,7 @@ class VoiceControllerAdapter(QObject):
             self.workflow.report.sign()
         elif action == "stop_dictation":
             dictation.stop()
-        else:  # play, rewind, fast_forward, insert_template: not in the app yet
+        elif action == "insert_template":
+            self.workflow.insert_template(None)  # the first template (a normal chest CT)
+        else:  # play, rewind, fast_forward: no playback in the app yet
             self.status.emit(self.tr("“%s” is not available yet") % action)

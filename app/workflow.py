@@ -20,6 +20,7 @@ from app.worklist_panel import WorklistPanel, WorklistRow
 from core.errors import LuchError
 from records import Store
 from records.protocol import load_protocol
+from records.templates import find_template, load_templates
 from records.worklist import build_worklist
 from studies import Volume
 
@@ -54,6 +55,8 @@ class Workflow(QObject):
         self._worklist_task: Task | None = None
         self._fetch_task: Task | None = None
         protocol = load_protocol(PROTOCOL)
+        self.templates = load_templates(protocol)
+        self.ui_lang, self.report_lang = ui_lang, report_lang
 
         self.worklist = WorklistPanel()
         self.worklist.open_requested.connect(self.open_study)
@@ -115,6 +118,13 @@ class Workflow(QObject):
              "Ctrl+F5"),
         ):
             self.window._add_action(menu, action_id, text, slot, key)
+        templates = menu.addMenu(self.tr("Insert &template"))
+        for n, template in enumerate(self.templates):
+            self.window._add_action(
+                templates, f"template-{template.key}",
+                template.title.get(self.ui_lang, template.key),
+                lambda _=False, k=template.key: self.insert_template(k),
+                "Ctrl+T" if n == 0 else None)
 
     # -- worklist ---------------------------------------------------------------------------------
     def refresh_worklist(self) -> None:
@@ -310,11 +320,25 @@ class Workflow(QObject):
         self.report.ai_result_id = self.ai.ai_result_id
         self.window.statusBar().showMessage(self.tr("AI values filled in; check them"))
 
-    def _voice_command(self, name: str, _argument) -> None:
+    def insert_template(self, spoken: str | None = None) -> bool:
+        """Fill the form from a template (by key or spoken name; the first when none given)."""
+        template = find_template(self.templates, spoken)
+        if template is None:
+            self.window.statusBar().showMessage(self.tr("No template called “%s”") % spoken)
+            return False
+        for key, value in template.values(self.report_lang).items():
+            self.report.form.set_value(key, value)
+        self.window.statusBar().showMessage(
+            self.tr("Template inserted: %s") % template.title.get(self.ui_lang, template.key))
+        return True
+
+    def _voice_command(self, name: str, argument) -> None:
         if name == "accept_ai_values":
             self.ai.accept()
         elif name == "sign_report":
             self.report.sign()
+        elif name == "insert_template":
+            self.insert_template(argument)
 
     def _signed(self, record) -> None:
         self.ai.record_correction(record.fields.get("grade"))

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
     QHeaderView,
     QLineEdit,
     QTableWidget,
@@ -44,6 +47,13 @@ class WorklistPanel(QWidget):
         self.search.setPlaceholderText(self.tr("Search patient, date, grade…"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._filter)
+        self.status_filter = QComboBox()
+        for text, value in ((self.tr("All studies"), ""), (self.tr("Unread"), "unread"),
+                            (self.tr("Drafts"), "draft"), (self.tr("Signed"), "signed")):
+            self.status_filter.addItem(text, value)
+        self.status_filter.currentIndexChanged.connect(lambda _i: self._filter())
+        self.severe_only = QCheckBox(self.tr("CT-3/CT-4 only"))
+        self.severe_only.toggled.connect(lambda _on: self._filter())
         self.table = QTableWidget(0, len(self.COLUMNS))
         self.table.setObjectName("worklist")
         self.table.setHorizontalHeaderLabels([
@@ -59,6 +69,10 @@ class WorklistPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.search)
+        filters = QHBoxLayout()
+        filters.addWidget(self.status_filter, 1)
+        filters.addWidget(self.severe_only)
+        layout.addLayout(filters)
         layout.addWidget(self.table)
 
     def set_rows(self, rows: list[WorklistRow]) -> None:
@@ -83,12 +97,20 @@ class WorklistPanel(QWidget):
         self.anonymize = anonymize
         self.set_rows(self.rows)
 
-    def _filter(self, text: str) -> None:
-        needle = text.strip().lower()
-        for r in range(self.table.rowCount()):
+    def _filter(self, _text: str | None = None) -> None:
+        """Search text (any column), status and severity filters together."""
+        needle = self.search.text().strip().lower()
+        status = self.status_filter.currentData()
+        for r, row in enumerate(self.rows):
             cells = " ".join(self.table.item(r, c).text().lower()
                              for c in range(self.table.columnCount()))
-            self.table.setRowHidden(r, bool(needle) and needle not in cells)
+            signed = row.status in ("final", "amended", "preliminary")
+            hidden = (bool(needle) and needle not in cells and needle not in row.ai_grade.lower()) \
+                or (status == "signed" and not signed) \
+                or (status == "draft" and row.status != "draft") \
+                or (status == "unread" and (signed or row.status == "draft")) \
+                or (self.severe_only.isChecked() and row.ai_grade not in ("CT-3", "CT-4"))
+            self.table.setRowHidden(r, hidden)
 
     def visible_study_uids(self) -> list[str]:
         return [self.table.item(r, 0).data(Qt.ItemDataRole.UserRole)

@@ -962,7 +962,7 @@
 <context>
     <name>VoiceControllerAdapter</name>
     <message>
-        <location filename="../../app/voice_controller.py" line="72"/>
+        <location filename="../../app/voice_controller.py" line="74"/>
         <source>“%s” is not available yet</source>
         <translation>«%s» пока недоступно</translation>
     </message>
@@ -970,137 +970,152 @@
 <context>
     <name>Workflow</name>
     <message>
-        <location filename="../../app/workflow.py" line="70"/>
+        <location filename="../../app/workflow.py" line="73"/>
         <source>Worklist</source>
         <translation>Рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="72"/>
+        <location filename="../../app/workflow.py" line="75"/>
         <source>Report</source>
         <translation>Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="98"/>
+        <location filename="../../app/workflow.py" line="101"/>
         <source>&amp;Report</source>
         <translation>&amp;Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="100"/>
+        <location filename="../../app/workflow.py" line="103"/>
         <source>Run &amp;AI pre-read</source>
         <translation>Запустить &amp;ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="102"/>
+        <location filename="../../app/workflow.py" line="105"/>
         <source>&amp;Accept AI values</source>
         <translation>&amp;Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="103"/>
+        <location filename="../../app/workflow.py" line="106"/>
         <source>Re&amp;ject AI result</source>
         <translation>О&amp;тклонить результат ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="104"/>
+        <location filename="../../app/workflow.py" line="107"/>
         <source>&amp;Next field</source>
         <translation>&amp;Следующее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="106"/>
+        <location filename="../../app/workflow.py" line="109"/>
         <source>&amp;Previous field</source>
         <translation>П&amp;редыдущее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="108"/>
+        <location filename="../../app/workflow.py" line="111"/>
         <source>&amp;Sign report</source>
         <translation>П&amp;одписать протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="109"/>
+        <location filename="../../app/workflow.py" line="112"/>
         <source>S&amp;ync now</source>
         <translation>Си&amp;нхронизировать</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="110"/>
+        <location filename="../../app/workflow.py" line="113"/>
         <source>Open next s&amp;tudy</source>
         <translation>Открыть следующее &amp;исследование</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="111"/>
+        <location filename="../../app/workflow.py" line="114"/>
         <source>&amp;Dictate</source>
         <translation>&amp;Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="112"/>
+        <location filename="../../app/workflow.py" line="115"/>
         <source>&amp;Compare with the prior study</source>
         <translation>&amp;Сравнить с предыдущим исследованием</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="114"/>
+        <location filename="../../app/workflow.py" line="117"/>
         <source>&amp;Refresh worklist</source>
         <translation>&amp;Обновить рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="145"/>
+        <location filename="../../app/workflow.py" line="121"/>
+        <source>Insert &amp;template</source>
+        <translation>Вставить &amp;шаблон</translation>
+    </message>
+    <message>
+        <location filename="../../app/workflow.py" line="155"/>
         <source>Archive unreachable; working offline: %s</source>
         <translation>Архив недоступен; работа без связи: %s</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="157"/>
+        <location filename="../../app/workflow.py" line="167"/>
         <source>unread</source>
         <translation>не прочитано</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="189"/>
+        <location filename="../../app/workflow.py" line="199"/>
         <source>This study is not on this station and the archive is not reachable</source>
         <translation>Этого исследования нет на станции, а архив недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="194"/>
+        <location filename="../../app/workflow.py" line="204"/>
         <source>Fetching the study from the archive…</source>
         <translation>Загрузка исследования из архива…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="259"/>
+        <location filename="../../app/workflow.py" line="269"/>
         <source>Unsigned draft restored</source>
         <translation>Восстановлен неподписанный черновик</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="283"/>
+        <location filename="../../app/workflow.py" line="293"/>
         <source>A prior study of this patient (%1) is here: Ctrl+P compares</source>
         <translation>Есть предыдущее исследование пациента (%1): Ctrl+P — сравнить</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="306"/>
+        <location filename="../../app/workflow.py" line="316"/>
         <source>The AI could not assess this study: nothing to pre-fill</source>
         <translation>ИИ не смог оценить исследование: заполнять нечего</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="311"/>
+        <location filename="../../app/workflow.py" line="321"/>
         <source>AI values filled in; check them</source>
         <translation>Значения ИИ подставлены; проверьте их</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="346"/>
+        <location filename="../../app/workflow.py" line="327"/>
+        <source>No template called “%s”</source>
+        <translation>Нет шаблона «%s»</translation>
+    </message>
+    <message>
+        <location filename="../../app/workflow.py" line="332"/>
+        <source>Template inserted: %s</source>
+        <translation>Вставлен шаблон: %s</translation>
+    </message>
+    <message>
+        <location filename="../../app/workflow.py" line="370"/>
         <source>Archive unreachable; reports stay queued: %s</source>
         <translation>Архив недоступен; протоколы остаются в очереди: %s</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="353"/>
+        <location filename="../../app/workflow.py" line="377"/>
         <source>offline</source>
         <translation>нет связи</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="355"/>
+        <location filename="../../app/workflow.py" line="379"/>
         <source>online</source>
         <translation>на связи</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="355"/>
+        <location filename="../../app/workflow.py" line="379"/>
         <source>connecting</source>
         <translation>подключение</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="356"/>
+        <location filename="../../app/workflow.py" line="380"/>
         <source>Archive: %1 · unsent: %2</source>
         <translation>Архив: %1 · не отправлено: %2</translation>
     </message>
@@ -1108,42 +1123,67 @@
 <context>
     <name>WorklistPanel</name>
     <message>
-        <location filename="../../app/worklist_panel.py" line="44"/>
+        <location filename="../../app/worklist_panel.py" line="47"/>
         <source>Search patient, date, grade…</source>
         <translation>Поиск: пациент, дата, степень…</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="50"/>
+        <location filename="../../app/worklist_panel.py" line="51"/>
+        <source>All studies</source>
+        <translation>Все исследования</translation>
+    </message>
+    <message>
+        <location filename="../../app/worklist_panel.py" line="51"/>
+        <source>Unread</source>
+        <translation>Непрочитанные</translation>
+    </message>
+    <message>
+        <location filename="../../app/worklist_panel.py" line="52"/>
+        <source>Drafts</source>
+        <translation>Черновики</translation>
+    </message>
+    <message>
+        <location filename="../../app/worklist_panel.py" line="52"/>
+        <source>Signed</source>
+        <translation>Подписанные</translation>
+    </message>
+    <message>
+        <location filename="../../app/worklist_panel.py" line="55"/>
+        <source>CT-3/CT-4 only</source>
+        <translation>Только КТ-3/КТ-4</translation>
+    </message>
+    <message>
+        <location filename="../../app/worklist_panel.py" line="60"/>
         <source>Urgency</source>
         <translation>Срочность</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="50"/>
+        <location filename="../../app/worklist_panel.py" line="60"/>
         <source>Patient</source>
         <translation>Пациент</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="50"/>
+        <location filename="../../app/worklist_panel.py" line="60"/>
         <source>Date</source>
         <translation>Дата</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="50"/>
+        <location filename="../../app/worklist_panel.py" line="60"/>
         <source>Modality</source>
         <translation>Модальность</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="51"/>
+        <location filename="../../app/worklist_panel.py" line="61"/>
         <source>AI grade</source>
         <translation>Степень (ИИ)</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="51"/>
+        <location filename="../../app/worklist_panel.py" line="61"/>
         <source>Status</source>
         <translation>Статус</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="69"/>
+        <location filename="../../app/worklist_panel.py" line="83"/>
         <source>Anonymized</source>
         <translation>Анонимизировано</translation>
     </message>

@@ -59,6 +59,16 @@ def test_worklist_keeps_the_triage_order_and_searches(worklist):
     assert worklist.visible_study_uids() == ["1"]
 
 
+def test_worklist_filters_by_status_and_severity(worklist):
+    worklist.status_filter.setCurrentIndex(worklist.status_filter.findData("draft"))
+    assert worklist.visible_study_uids() == ["2"]
+    worklist.status_filter.setCurrentIndex(worklist.status_filter.findData("unread"))
+    assert worklist.visible_study_uids() == ["1"]
+    worklist.status_filter.setCurrentIndex(0)
+    worklist.severe_only.setChecked(True)
+    assert worklist.visible_study_uids() == ["1"]
+
+
 def test_worklist_anonymizes_patient_names(worklist):
     worklist.set_anonymize(True)
     cells = [worklist.table.item(r, 1).text() for r in range(2)]

@@ -84,3 +84,19 @@ def test_anonymize_hides_names_in_the_worklist_and_the_views(qtbot, luch_home):
     window.actions["anonymize"].trigger()
     assert workflow.worklist.table.item(0, 1).text() != "LIDC-IDRI-0001"
     assert all(view.anonymize for view in window.reading.views)
+
+
+def test_templates_from_the_menu_and_by_voice(qtbot, luch_home):
+    from dictation.commands import Command
+    from dictation.session import DictationEvent
+
+    window, workflow, _ = make_station(qtbot)
+    workflow.report.begin("1.2.826.0.1.3680043.10.1.9")
+    window.actions["template-normal"].trigger()
+    values = workflow.report.form.values()
+    assert values["grade"] == "CT-0" and values["covid_probability"] == "none"
+    assert values["conclusion"] == "КТ-признаков вирусной пневмонии не выявлено."  # ru report
+    workflow.dictation._event.emit(DictationEvent(
+        "final", commands=(Command("insert_template", "covid"),)))
+    qtbot.waitUntil(lambda: workflow.report.form.values().get("covid_probability") == "high")
+    assert workflow.report.form.values()["distribution_side"] == "bilateral"
