@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 PROTOCOL = "moscow-chest-ct-covid"
 
 STATUS_POLL_MS = 5000
+WORKLIST_POLL_MS = 60_000
 
 
 def study_uid_of(volume: Volume, path: Path) -> str:
@@ -82,6 +83,9 @@ class Workflow(QObject):
         self._timer = QTimer(window)
         self._timer.timeout.connect(self.update_status)
         self._timer.start(STATUS_POLL_MS)
+        self._worklist_timer = QTimer(window)  # new studies arrive all day
+        self._worklist_timer.timeout.connect(self.refresh_worklist)
+        self._worklist_timer.start(WORKLIST_POLL_MS)
 
         window.volume_loaded.connect(self._study_opened)
         self.ai.result_ready.connect(self._ai_done)
@@ -109,6 +113,8 @@ class Workflow(QObject):
             ("previous-field", self.tr("&Previous field"),
              self.report.form.previous_field, "Ctrl+Up"),
             ("sign", self.tr("&Sign report"), self.report.sign, "Ctrl+Shift+S"),
+            ("sign-next", self.tr("Sign and open the ne&xt study"), self.sign_and_next,
+             "Ctrl+Shift+Return"),
             ("sync", self.tr("S&ync now"), self.sync, "F5"),
             ("next-study", self.tr("Open next s&tudy"), self.open_next, "Ctrl+N"),
             ("dictate", self.tr("&Dictate"), self.dictation.record.toggle, "F9"),
@@ -319,6 +325,17 @@ class Workflow(QObject):
             self.report.form.set_value(key, value)
         self.report.ai_result_id = self.ai.ai_result_id
         self.window.statusBar().showMessage(self.tr("AI values filled in; check them"))
+
+    def sign_and_next(self) -> None:
+        """Sign the report; once it is stored, open the next study of the worklist."""
+        signed: list = []
+        self.report.signed.connect(signed.append)
+        try:
+            self.report.sign()
+        finally:
+            self.report.signed.disconnect(signed.append)
+        if signed:
+            self.open_next()
 
     def insert_template(self, spoken: str | None = None) -> bool:
         """Fill the form from a template (by key or spoken name; the first when none given)."""

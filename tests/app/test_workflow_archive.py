@@ -100,3 +100,18 @@ def test_templates_from_the_menu_and_by_voice(qtbot, luch_home):
         "final", commands=(Command("insert_template", "covid"),)))
     qtbot.waitUntil(lambda: workflow.report.form.values().get("covid_probability") == "high")
     assert workflow.report.form.values()["distribution_side"] == "bilateral"
+
+
+def test_sign_and_open_next(qtbot, luch_home, shared_data):
+    window, workflow, store = make_station(qtbot)
+    first = workflow.add_local_study(DEMO_STUDY)
+    second = workflow.add_local_study(shared_data / "ct" / "lidc-idri-0003")
+    order = workflow.worklist.visible_study_uids()
+    with qtbot.waitSignal(window.volume_loaded, timeout=60_000):
+        workflow.open_study(order[0])
+    workflow.insert_template("normal")
+    with qtbot.waitSignal(window.volume_loaded, timeout=60_000):
+        window.actions["sign-next"].trigger()
+    assert workflow.study_uid == order[1]
+    assert {first, second} == set(order)
+    assert store.reports_for_study(order[0])[0].status.value == "final"
