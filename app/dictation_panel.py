@@ -34,6 +34,7 @@ class DictationPanel(QWidget):
 
     command = Signal(str, object)
     message = Signal(str)
+    recorded = Signal(object, str)  # DictationRecording of a finished session, engine name
     _event = Signal(object)  # from the recogniser thread, delivered on the UI thread
 
     def __init__(self, form: ProtocolForm, session_factory: Callable[..., DictationSession],
@@ -100,6 +101,10 @@ class DictationPanel(QWidget):
         self.level.setValue(-60)
         if session is not None:
             session.stop()  # flushes the last utterance; its events still arrive
+            recording = session.recording()
+            if recording.duration > 0:  # keep the audio with its words for the report
+                engine = type(session.recognizer).__name__
+                self.recorded.emit(recording, engine)
         self.record.setChecked(False)
 
     def _update_level(self) -> None:

@@ -95,6 +95,7 @@ class Workflow(QObject):
         self.report.message.connect(window.statusBar().showMessage)
         self.dictation.message.connect(window.statusBar().showMessage)
         self.dictation.command.connect(self._voice_command)
+        self.dictation.recorded.connect(self._keep_recording)
         self._add_actions()
         window.actions["anonymize"].triggered.connect(
             lambda: self.worklist.set_anonymize(window.anonymize))
@@ -348,6 +349,22 @@ class Workflow(QObject):
         self.window.statusBar().showMessage(
             self.tr("Template inserted: %s") % template.title.get(self.ui_lang, template.key))
         return True
+
+    def _keep_recording(self, recording, engine: str) -> None:
+        """Dictated audio is kept (FLAC + word times) and recorded with the study's report."""
+        if self.study_uid is None:
+            return
+        from datetime import UTC, datetime
+
+        from core.paths import app_subdir
+
+        folder = app_subdir("dictations") / hashlib.sha256(self.study_uid.encode()).hexdigest()[:32]
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+        path = recording.save(folder / f"{stamp}.flac")
+        self.store.save_dictation(
+            self.study_uid, audio_path=path, transcript=" ".join(w.word for w in recording.words),
+            timings=[w.as_dict() for w in recording.words], engine=engine,
+            report_uid=self.report.report_uid)
 
     def _voice_command(self, name: str, argument) -> None:
         if name == "accept_ai_values":

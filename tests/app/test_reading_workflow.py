@@ -91,6 +91,19 @@ def test_worklist_to_signed_report_in_the_archive(station, qtbot, archive, pulse
     dictated = form.values()["recommendations"]
     assert word_error_rate(DIGITS, dictated) <= 0.3, dictated
 
+    # The audio is kept as FLAC with its word times, on record for the study.
+    from sqlalchemy import select
+
+    from dictation.recording import DictationRecording
+    from records.models import Dictation
+
+    with store.session() as s:
+        kept = s.scalars(select(Dictation)).all()
+        assert len(kept) == 1 and kept[0].timings
+        audio_path, words = kept[0].audio_path, len(kept[0].timings)
+    saved = DictationRecording.load(audio_path)
+    assert saved.duration >= 8.0 and len(saved.words) == words
+
     # Sign: a final version is stored and its SR reaches the archive exactly once.
     with qtbot.waitSignal(workflow.report.signed, timeout=10_000) as signed:
         qtbot.mouseClick(workflow.report.sign_button, Qt.MouseButton.LeftButton)
