@@ -1,5 +1,6 @@
 """The reading workflow around the viewer: worklist -> study -> AI pre-fill -> dictate -> sign ->
-sync. :func:`install_workflow` adds the panels to a :class:`MainWindow` and wires them."""
+sync. :class:`Workflow` adds the worklist and report panels to a :class:`MainWindow` and wires
+them to the records store, the archive, the AI and dictation."""
 
 from __future__ import annotations
 
