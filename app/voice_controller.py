@@ -70,5 +70,7 @@ class VoiceControllerAdapter(QObject):
             dictation.stop()
         elif action == "insert_template":
             self.workflow.insert_template(None)  # the first template (a normal chest CT)
-        else:  # play, rewind, fast_forward: no playback in the app yet
+        elif action in ("play", "rewind"):
+            self.workflow.play_back()  # from the start of the last dictation
+        else:  # fast_forward: no seeking within a playback yet
             self.status.emit(self.tr("“%s” is not available yet") % action)

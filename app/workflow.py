@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QVBoxLayout, QWidget
 from app.ai_panel import AiPanel
 from app.dictation_panel import DictationPanel
 from app.main_window import MainWindow
+from app.playback import Player
 from app.prefill import protocol_values
 from app.report_panel import ReportPanel
 from app.tasks import Task
@@ -58,6 +59,7 @@ class Workflow(QObject):
         self._fetch_task: Task | None = None
         protocol = load_protocol(PROTOCOL)
         self.templates = load_templates(protocol)
+        self.player = Player(window.settings.get("dictation.output_device"))
         self.ui_lang, self.report_lang = ui_lang, report_lang
 
         self.worklist = WorklistPanel()
@@ -120,6 +122,7 @@ class Workflow(QObject):
             ("sync", self.tr("S&ync now"), self.sync, "F5"),
             ("next-study", self.tr("Open next s&tudy"), self.open_next, "Ctrl+N"),
             ("dictate", self.tr("&Dictate"), self.dictation.record.toggle, "F9"),
+            ("play-dictation", self.tr("&Play back the last dictation"), self.play_back, "F10"),
             ("compare-prior", self.tr("&Compare with the prior study"), self.compare_prior,
              "Ctrl+P"),
             ("refresh-worklist", self.tr("&Refresh worklist"), self.refresh_worklist,
@@ -328,6 +331,15 @@ class Workflow(QObject):
         self.report.ai_result_id = self.ai.ai_result_id
         self.window.statusBar().showMessage(self.tr("AI values filled in; check them"))
 
+    def play_back(self) -> None:
+        try:
+            seconds = self.player.play()
+        except OSError as err:
+            self.window.statusBar().showMessage(str(err))
+            return
+        if not seconds:
+            self.window.statusBar().showMessage(self.tr("Nothing dictated to play back yet"))
+
     def sign_and_next(self) -> None:
         """Sign the report; once it is stored, open the next study of the worklist."""
         signed: list = []
@@ -362,6 +374,7 @@ class Workflow(QObject):
         folder = app_subdir("dictations") / hashlib.sha256(self.study_uid.encode()).hexdigest()[:32]
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
         path = recording.save(folder / f"{stamp}.flac")
+        self.player.last = recording
         self.store.save_dictation(
             self.study_uid, audio_path=path, transcript=" ".join(w.word for w in recording.words),
             timings=[w.as_dict() for w in recording.words], engine=engine,

@@ -80,6 +80,6 @@ def test_unavailable_actions_are_told_not_ignored(station, qtbot):
     _, adapter = station
     messages = []
     adapter.status.connect(messages.append)
-    adapter.controller.on_action("play")
+    adapter.controller.on_action("fast_forward")
     qtbot.waitUntil(lambda: bool(messages), timeout=2_000)
-    assert "play" in messages[0]
+    assert "fast_forward" in messages[0]
