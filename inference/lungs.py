@@ -179,3 +179,27 @@ def segment_lungs(hu: np.ndarray, spacing, orient: Orientation,
     right_f = fill_lung(right, left, body, spacing, orient.left_is_high_i, hull)
     left_f = fill_lung(left, right_f, body, spacing, not orient.left_is_high_i, hull)
     return right_f, left_f
+
+
+
+
+
+def mediastinum_mask(hu: np.ndarray, spacing, orient: Orientation) -> np.ndarray:
+    """The mediastinum and heart: per slice, what lies outside the classical lungs between
+    the centres of the right and the left lung (computed on a half-resolution grid).
+
+    Where a lung is consolidated the classical lungs miss it, so lung can lie in this mask
+    too: callers use it to veto what a learned segmenter calls consolidation there, not
+    as a lung boundary.
+    """
+    coarse_spacing = (float(spacing[0]) * 2, float(spacing[1]) * 2, float(spacing[2]))
+    right, left = segment_lungs(hu[:, ::2, ::2], coarse_spacing, orient)
+    cols = np.arange(right.shape[2], dtype=float)
+    corridor = np.zeros((right.shape[0], right.shape[2]), bool)
+    for k in range(right.shape[0]):
+        pr, pl = right[k].sum(axis=0), left[k].sum(axis=0)
+        if pr.sum() and pl.sum():
+            cr, cl = (pr * cols).sum() / pr.sum(), (pl * cols).sum() / pl.sum()
+            corridor[k] = (cols > min(cr, cl)) & (cols < max(cr, cl))
+    med = corridor[:, None, :] & ~(right | left)
+    return np.repeat(np.repeat(med, 2, axis=1), 2, axis=2)[:, : hu.shape[1], : hu.shape[2]]

@@ -19,11 +19,18 @@ from scipy import ndimage as ndi
 from inference.errors import AnalysisCancelled, InferenceError
 from inference.geometry import Orientation
 from inference.labels import CLASS_CONSOLIDATION, CLASS_GGO, Label
-from inference.lungs import body_mask, keep_lung_components, segment_lungs, split_sides
+from inference.lungs import (
+    body_mask,
+    keep_lung_components,
+    mediastinum_mask,
+    segment_lungs,
+    split_sides,
+)
 from studies import Volume
 
 Progress = Callable[[float], None]
 MIN_LESION_RADIUS_MM = 2.5  # lesions must hold a disk of this radius somewhere (not rims)
+MEDIASTINAL_SHARE = 0.9  # consolidation this much inside the mediastinum is the heart
 SLAB = 16  # slices per forward pass: bounds memory (about 70 MB of logits at 512x512)
 
 
@@ -87,6 +94,20 @@ def drop_thin_lesions(lesion: np.ndarray, spacing, radius_mm: float = MIN_LESION
     sl = slice(ks[0], ks[-1] + 1)
     out[sl] = ndi.binary_opening(lesion[sl], structure=disk)
     return out
+
+
+def mediastinal_consolidation(classes: np.ndarray, mediastinum: np.ndarray,
+                              share: float = MEDIASTINAL_SHARE) -> np.ndarray:
+    """What the network calls consolidation in 3D components lying mostly (``share``) in the
+    mediastinum: on unseen patients that is the heart and great vessels, not lung. Lung
+    consolidation reaching the mediastinum keeps most of its bulk inside the lung."""
+    comps, n = ndi.label(classes == CLASS_CONSOLIDATION)
+    if n == 0:
+        return np.zeros(classes.shape, bool)
+    inside = np.bincount(comps[mediastinum], minlength=n + 1)
+    frac = inside / np.maximum(np.bincount(comps.ravel(), minlength=n + 1), 1)
+    frac[0] = 0.0
+    return (frac >= share)[comps]
 
 
 @dataclass
@@ -196,9 +217,12 @@ class UNetSegmenter:
 
     def _postprocess(self, volume: Volume, classes: np.ndarray) -> np.ndarray:
         body = coarse_body_mask(volume.voxels)
+        orient = Orientation.of(volume)
+        heart = mediastinal_consolidation(
+            classes, mediastinum_mask(volume.voxels, volume.spacing, orient))
         # Lung = what the network calls lung, inside the body, in lung-sized components.
-        lung = keep_lung_components((classes > 0) & body, volume.spacing)
-        right, left = split_sides(lung, body, Orientation.of(volume))
+        lung = keep_lung_components((classes > 0) & body & ~heart, volume.spacing)
+        right, left = split_sides(lung, body, orient)
         lesion = drop_thin_lesions((classes >= CLASS_GGO) & lung, volume.spacing)
         return sided_labels(lung, (classes == CLASS_GGO) & lesion,
                             (classes == CLASS_CONSOLIDATION) & lesion, right, left)

@@ -3,7 +3,7 @@
 import numpy as np
 
 from inference.geometry import Orientation, voxel_ml
-from inference.lungs import segment_lungs
+from inference.lungs import mediastinum_mask, segment_lungs
 from tests.inference.conftest import ellipsoid, make_phantom
 
 
@@ -41,3 +41,17 @@ def test_real_chest_lungs(shared_data):
     ml = voxel_ml(v.spacing)
     assert 1500 < right.sum() * ml < 5000
     assert 1500 < left.sum() * ml < 5000
+
+
+
+def test_mediastinum_lies_between_the_lungs():
+    v = make_phantom()
+    orient = Orientation.of(v)
+    right, left = segment_lungs(v.voxels, v.spacing, orient)
+    mediastinum = mediastinum_mask(v.voxels, v.spacing, orient)
+    assert mediastinum[20, 64, 64]  # x = y = 160 mm, between the lungs at mid-height
+    lungs = right | left
+    assert (mediastinum & lungs).sum() < 0.03 * lungs.sum()  # half-resolution edge only
+    assert not mediastinum[20, 64, 8]  # chest wall lateral to the right lung
+    assert not mediastinum[20, 64, 120]  # chest wall lateral to the left lung
+    assert not mediastinum[0].any()  # no lungs in the first slice: no corridor

@@ -1,0 +1,89 @@
+"""U-Net post-processing: the heart read as consolidation is vetoed; real lesions are kept."""
+
+import numpy as np
+import pytest
+
+from inference.geometry import Orientation
+from inference.labels import CLASS_CONSOLIDATION, CLASS_GGO, CLASS_LUNG, CONSOLIDATION, GGO
+from inference.lungs import segment_lungs
+from inference.measures import measure
+from inference.segmenters import UNetSegmenter, mediastinal_consolidation
+from tests.inference.conftest import ellipsoid, make_phantom
+
+
+@pytest.fixture(scope="module")
+def unet() -> UNetSegmenter:
+    return UNetSegmenter(device="cpu")
+
+
+def _classes_reading_the_heart_as_disease(v, patch: bool) -> np.ndarray:
+    """Network classes as seen on unseen patients: lungs, the heart and mediastinum called
+    consolidation; optionally a real lateral GGO patch."""
+    right, left = segment_lungs(v.voxels, v.spacing, Orientation.of(v))
+    classes = np.zeros(v.shape, np.uint8)
+    classes[right | left] = CLASS_LUNG
+    heart = ellipsoid((160, 165, 100), (14, 35, 60))
+    classes[heart & ~(right | left)] = CLASS_CONSOLIDATION
+    if patch:
+        classes[ellipsoid((75, 160, 100), (10, 10, 10)) & right] = CLASS_GGO
+    return classes
+
+
+def test_heart_read_as_consolidation_is_vetoed_clear_lungs_grade_ct0(unet):
+    v = make_phantom()
+    labels = unet._postprocess(v, _classes_reading_the_heart_as_disease(v, patch=False))
+    heart = ellipsoid((160, 165, 100), (14, 35, 60))
+    assert not (labels[heart] >= 3).any()
+    m = measure(labels, v.spacing, Orientation.of(v))
+    assert m.grade == "CT-0" and m.involvement_percent["total"] == 0.0
+    assert 900 < m.volumes_ml["lung_right"] < 1500  # the heart is not counted as lung
+
+
+def test_small_lateral_lesion_is_still_found(unet):
+    v = make_phantom()
+    labels = unet._postprocess(v, _classes_reading_the_heart_as_disease(v, patch=True))
+    patch = ellipsoid((75, 160, 100), (10, 10, 10))
+    assert np.isin(labels[patch], GGO).mean() > 0.8
+    assert not np.isin(labels, CONSOLIDATION).any()
+    m = measure(labels, v.spacing, Orientation.of(v))
+    assert m.grade == "CT-1" and 0.2 < m.involvement_percent["right"] < 1.0
+
+
+@pytest.mark.parametrize(("slice_key", "lo", "hi"), [
+    ("A048383/axial/19001231-30", 0.0, 15.0),  # clear lungs: the heart once read 32 %
+    ("A048383/axial/19010410-30", 0.0, 15.0),  # clear lungs: once 21 %
+    ("A046441/axial/19001111-045", 50.0, 100.0),  # extensive bilateral disease
+    ("A056642/axial/19010107-111", 15.0, 40.0),  # bilateral peripheral GGO
+])
+def test_real_covid_slices(unet, shared_data, slice_key, lo, hi):
+    import studies
+
+    v = studies.open_volume(shared_data / "covid-slices" / f"{slice_key}.dcm")
+    labels = unet.segment(v)
+    lung = (labels > 0).sum()
+    assert lung * v.spacing[0] * v.spacing[1] / 100 > 100  # cm2 of lung in the slice
+    percent = 100 * np.isin(labels, GGO + CONSOLIDATION).sum() / lung
+    assert lo <= percent <= hi
+
+
+def test_consolidated_lung_outside_the_corridor_is_kept(unet):
+    v = make_phantom(consolidation_bite=True)
+    right, left = segment_lungs(v.voxels, v.spacing, Orientation.of(v))
+    classes = np.zeros(v.shape, np.uint8)
+    classes[right | left] = CLASS_LUNG
+    bite = ellipsoid((105, 160, 100), (45, 70, 90)) & ellipsoid((62, 160, 100), (18, 25, 30))
+    classes[bite] = CLASS_CONSOLIDATION
+    labels = unet._postprocess(v, classes)
+    assert np.isin(labels[bite], CONSOLIDATION).mean() > 0.8
+
+
+def test_only_consolidation_lying_mostly_in_the_mediastinum_is_vetoed():
+    classes = np.zeros((3, 20, 40), np.uint8)
+    mediastinum = np.zeros(classes.shape, bool)
+    mediastinum[:, :, 15:25] = True
+    classes[:, 5:10, 16:24] = CLASS_CONSOLIDATION  # the heart: all inside
+    classes[:, 12:18, 2:18] = CLASS_CONSOLIDATION  # lung consolidation reaching the corridor
+    heart = mediastinal_consolidation(classes, mediastinum)
+    assert heart[:, 5:10, 16:24].all()
+    assert not heart[:, 12:18, 2:18].any()
+    assert not mediastinal_consolidation(np.zeros_like(classes), mediastinum).any()
