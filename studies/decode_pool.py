@@ -31,15 +31,28 @@ MIN_SLICES = 8
 MIN_CPUS = 2
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
+_workers_start: bool | None = None  # None until tried
 
 
 def enabled() -> bool:
-    """Off with ``LUCH_DECODE_PROCESSES=0``, below ``MIN_CPUS`` CPUs, or when workers could not
-    start (a ``__main__`` read from stdin cannot be re-imported by them)."""
+    """Off with ``LUCH_DECODE_PROCESSES=0``, below ``MIN_CPUS`` CPUs, or when workers cannot
+    start (a ``__main__`` read from stdin, or a script without a ``__main__`` guard, cannot be
+    re-imported by them): then decoding stays in this process, on threads."""
+    global _workers_start
     if os.environ.get("LUCH_DECODE_PROCESSES", "1") == "0" or (os.cpu_count() or 1) < MIN_CPUS:
         return False
     main_file = getattr(sys.modules.get("__main__"), "__file__", None)
-    return main_file is None or os.path.isfile(main_file)
+    if main_file is not None and not os.path.isfile(main_file):
+        return False
+    if _workers_start is None:  # checked once: can a worker start and answer?
+        try:
+            pool().submit(os.getpid).result(timeout=120)
+            _workers_start = True
+        except Exception as err:  # BrokenProcessPool, RuntimeError from a re-imported script
+            log.info("decoding in worker processes is off: %s", type(err).__name__)
+            reset()
+            _workers_start = False
+    return _workers_start
 
 
 def pool() -> ProcessPoolExecutor:
