@@ -17,35 +17,23 @@ from pathlib import Path
 from core.paths import RESOURCES, app_subdir
 from dictation.commands import CommandSet
 from dictation.errors import DictationError
+from dictation.numbers import EN_TENS, EN_UNITS
 
 DISCOUNT = 0.5
 BOS, EOS = "<s>", "</s>"
 CORPORA = {"radiology": {"en": RESOURCES / "dictation" / "radiology-en.txt"}}
 
-_UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
-_TEENS = [
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-]
-_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 
 
 def spoken_numbers_en() -> list[str]:
     """0..100 as spoken, plus a few decimals."""
-    out = [*_UNITS, *_TEENS]
-    for t in _TENS:
+    units = EN_UNITS[:10]
+    out = list(EN_UNITS)
+    for t in EN_TENS:
         out.append(t)
-        out.extend(f"{t} {u}" for u in _UNITS[1:])
+        out.extend(f"{t} {u}" for u in units[1:])
     out.append("one hundred")
-    out.extend(f"{a} point {b}" for a in _UNITS[:6] for b in _UNITS)
+    out.extend(f"{a} point {b}" for a in units[:6] for b in units)
     return out
 
 
