@@ -130,7 +130,9 @@ class PocketSphinxRecognizer(Recognizer):
         self._recent.append((t, frame))
         was_in_speech = ep.in_speech
         if last:
-            ep.end_stream(frame)
+            # end_stream needs at least one sample: audio that ended exactly on a frame
+            # boundary leaves nothing pending, and an empty buffer makes it raise.
+            ep.end_stream(frame or b"\x00\x00")
         else:
             ep.process(frame)
         if not was_in_speech:

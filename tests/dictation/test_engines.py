@@ -162,3 +162,19 @@ def test_vosk_without_model_explains(luch_home: Path):
         create_recognizer("vosk", EngineOptions(lang="ru"))
     with pytest.raises(ModelError, match=r"am/final\.mdl"):
         create_recognizer("vosk", EngineOptions(lang="ru", model_dir=luch_home))
+
+
+def test_finish_when_the_audio_ends_on_a_frame_boundary(shared_data):
+    """Push-to-talk release right after a whole frame: nothing pending, the utterance ends."""
+    from dictation.engines import create_recognizer
+    from dictation.transcribe import read_audio
+
+    recognizer = create_recognizer("pocketsphinx")
+    pcm = read_audio(shared_data / "speech" / "digits-en-16k.wav").tobytes()
+    pcm = pcm[: len(pcm) - len(pcm) % recognizer._frame_bytes]
+    results = recognizer.accept(pcm)  # whole frames only: nothing is left pending
+    last = recognizer.finish()
+    finals = [r for r in [*results, last] if r is not None and r.final]
+    assert finals, "the last utterance was lost"
+    again = recognizer.accept(pcm[:32000])  # the endpointer is ready for the next press
+    assert isinstance(again, list)
