@@ -47,6 +47,8 @@ class MeasurementLayer:
     def __init__(self, renderer: vtk.vtkRenderer) -> None:
         self.renderer = renderer
         self._actors: list[vtk.vtkProp] = []
+        self._texts: dict[str, str] = {}  # measurement id -> its values (they never change)
+        self._shown: tuple = ()
 
     def clear(self) -> None:
         for actor in self._actors:
@@ -56,15 +58,23 @@ class MeasurementLayer:
     def draw(self, volume: Volume, measurements: list[Measurement], normal: np.ndarray,
              up: np.ndarray, position: float, tolerance: float,
              preview: Measurement | None = None) -> None:
-        self.clear()
-        right = np.cross(normal, up)
         shown = [m for m in measurements
                  if np.allclose(np.abs(m.normal), np.abs(normal))
                  and abs(float(np.mean(np.asarray(m.points) @ normal)) - position) <= tolerance]
+        key = tuple(m.id for m in shown)
+        if preview is None and key == self._shown:
+            return  # scrolling past: nothing to redraw on this slice
+        self._shown = key if preview is None else ()
+        self.clear()
+        right = np.cross(normal, up)
         for m in [*shown, *([preview] if preview else [])]:
             line = outline_points(m, right, up)
             self._add_polyline(line)
-            self._add_text(describe(volume, m), line.max(axis=0) if m.kind != "distance"
+            if m is preview and m.kind != "distance":
+                continue  # HU statistics once the ROI is drawn, not on every mouse move
+            if m.id not in self._texts:
+                self._texts[m.id] = describe(volume, m)
+            self._add_text(self._texts[m.id], line.max(axis=0) if m.kind != "distance"
                            else line[-1])
 
     def _add_polyline(self, points: np.ndarray) -> None:

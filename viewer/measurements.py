@@ -92,7 +92,13 @@ def roi_mask(volume: Volume, roi: Measurement) -> tuple[np.ndarray, int, int]:
     np_axes = [a for a in (0, 1, 2) if a != 2 - k_axis]
     index_axes = [2 - a for a in np_axes]
     shape = [volume.voxels.shape[a] for a in np_axes]
-    grid = np.indices(shape).reshape(2, -1).T
+    # Only voxels in the bounding box of the shape's outline (padded by one) can be inside.
+    outline = volume.lps_to_index(_outline_lps(roi)) if roi.kind == "ellipse" else ijk
+    lo = [max(0, int(np.floor(outline[:, a].min())) - 1) for a in index_axes]
+    hi = [min(n, int(np.ceil(outline[:, a].max())) + 2) for a, n in zip(index_axes, shape,
+                                                                         strict=True)]
+    box = [max(0, h - lo_) for lo_, h in zip(lo, hi, strict=True)]
+    grid = np.indices(box).reshape(2, -1).T + np.array(lo)
     full = np.empty((grid.shape[0], 3))
     full[:, index_axes[0]], full[:, index_axes[1]], full[:, k_axis] = grid[:, 0], grid[:, 1], k
     centres = _in_plane(volume.index_to_lps(full), np.asarray(roi.normal, float))
@@ -105,16 +111,32 @@ def roi_mask(volume: Volume, roi: Measurement) -> tuple[np.ndarray, int, int]:
         inside = (((centres - centre) / semi) ** 2).sum(axis=1) <= 1.0
     else:
         inside = _inside_polygon(centres, shape_uv)
-    return inside.reshape(shape), k_axis, k
+    mask = np.zeros(shape, dtype=bool)
+    mask[lo[0]:lo[0] + box[0], lo[1]:lo[1] + box[1]] = inside.reshape(box)
+    return mask, k_axis, k
+
+
+def _outline_lps(roi: Measurement, segments: int = 64) -> np.ndarray:
+    """Points on an ellipse ROI's outline in LPS (its axes are those of :func:`_in_plane`)."""
+    points = np.asarray(roi.points, float)
+    normal = np.asarray(roi.normal, float) / np.linalg.norm(roi.normal)
+    u, v = _plane_basis(normal)
+    centre = points.mean(axis=0)
+    a, b = np.abs((points[1] - points[0]) @ np.stack([u, v], axis=1)) / 2
+    t = np.linspace(0, 2 * math.pi, segments, endpoint=False)
+    return centre + np.outer(a * np.cos(t), u) + np.outer(b * np.sin(t), v)
+
+
+def _plane_basis(normal: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    helper = np.array([0.0, 0.0, 1.0]) if abs(normal[2]) < 0.9 else np.array([0.0, 1.0, 0.0])
+    u = np.cross(helper, normal)
+    u /= np.linalg.norm(u)
+    return u, np.cross(normal, u)
 
 
 def _in_plane(points: np.ndarray, normal: np.ndarray) -> np.ndarray:
     """2D coordinates of LPS points in a plane with ``normal`` (any fixed orthonormal basis)."""
-    normal = normal / np.linalg.norm(normal)
-    helper = np.array([0.0, 0.0, 1.0]) if abs(normal[2]) < 0.9 else np.array([0.0, 1.0, 0.0])
-    u = np.cross(helper, normal)
-    u /= np.linalg.norm(u)
-    v = np.cross(normal, u)
+    u, v = _plane_basis(normal / np.linalg.norm(normal))
     return np.stack([points @ u, points @ v], axis=-1)
 
 

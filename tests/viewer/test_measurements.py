@@ -81,3 +81,27 @@ def test_degenerate_rois_are_refused(phantom):
 def test_measurement_round_trips_through_a_dict():
     m = Measurement("distance", [(0.0, 1.0, 2.0), (3.0, 4.0, 5.0)], label="nodule")
     assert Measurement.from_dict(m.to_dict()) == m
+
+
+@pytest.mark.parametrize("kind", ["ellipse", "freehand"])
+def test_roi_mask_equals_a_whole_slice_evaluation_on_rotated_axes(phantom, kind):
+    from viewer.measurements import _in_plane, _inside_polygon
+
+    angle = np.radians(30)
+    phantom.direction = np.array([[np.cos(angle), -np.sin(angle), 0],
+                                  [np.sin(angle), np.cos(angle), 0], [0, 0, 1.0]])
+    a, b = lps(phantom, 80, 90, 10), lps(phantom, 120, 105, 10)
+    points = [a, b] if kind == "ellipse" else [a, (b[0], a[1], a[2]), b, (a[0], b[1], b[2])]
+    roi = Measurement(kind, points)
+    mask, _, k = roi_mask(phantom, roi)
+    jj, ii = np.mgrid[0:200, 0:200]
+    ijk = np.stack([ii.ravel(), jj.ravel(), np.full(ii.size, k)], axis=1)
+    centres = _in_plane(phantom.index_to_lps(ijk), np.array([0.0, 0.0, 1.0]))
+    shape_uv = _in_plane(np.asarray(points, float), np.array([0.0, 0.0, 1.0]))
+    if kind == "ellipse":
+        semi = np.abs(shape_uv[1] - shape_uv[0]) / 2
+        expected = (((centres - shape_uv.mean(axis=0)) / semi) ** 2).sum(axis=1) <= 1
+    else:
+        expected = _inside_polygon(centres, shape_uv)
+    np.testing.assert_array_equal(mask, expected.reshape(200, 200))
+    assert mask.sum() > 100
