@@ -7,14 +7,12 @@ is removed once the report is signed (the signed version is in the records store
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from core.files import uid_name, write_json_atomic
 from core.paths import app_subdir
 
 
@@ -28,17 +26,11 @@ class Draft:
 
 
 def _path(study_uid: str) -> Path:
-    return app_subdir("drafts") / (hashlib.sha256(study_uid.encode()).hexdigest()[:32] + ".json")
+    return app_subdir("drafts") / f"{uid_name(study_uid)}.json"
 
 
 def save_draft(draft: Draft) -> None:
-    path = _path(draft.study_instance_uid)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".draft-")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(asdict(draft), f, ensure_ascii=False)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    write_json_atomic(_path(draft.study_instance_uid), asdict(draft))
 
 
 def load_draft(study_uid: str) -> Draft | None:

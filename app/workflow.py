@@ -369,9 +369,10 @@ class Workflow(QObject):
             return
         from datetime import UTC, datetime
 
+        from core.files import uid_name
         from core.paths import app_subdir
 
-        folder = app_subdir("dictations") / hashlib.sha256(self.study_uid.encode()).hexdigest()[:32]
+        folder = app_subdir("dictations") / uid_name(self.study_uid)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
         path = recording.save(folder / f"{stamp}.flac")
         self.player.last = recording

@@ -8,11 +8,10 @@ Secrets never go here: archive credentials live in the OS keyring.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from core.files import write_json_atomic
 from core.paths import app_home
 
 SETTINGS_FILE = "settings.json"
@@ -40,8 +39,4 @@ class Settings:
         self._save()
 
     def _save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".settings-")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(self._values, f, indent=2, ensure_ascii=False)
-        os.replace(tmp, self.path)
+        write_json_atomic(self.path, self._values)

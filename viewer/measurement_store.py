@@ -6,19 +6,16 @@ Instance UID, so no identifier appears in the file system.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 
+from core.files import uid_name, write_json_atomic
 from core.paths import app_subdir
 from viewer.measurements import Measurement
 
 
 def _file(series_uid: str) -> Path:
-    digest = hashlib.sha256(series_uid.encode()).hexdigest()[:32]
-    return app_subdir("measurements") / f"{digest}.json"
+    return app_subdir("measurements") / f"{uid_name(series_uid)}.json"
 
 
 def load_measurements(series_uid: str) -> list[Measurement]:
@@ -35,8 +32,4 @@ def load_measurements(series_uid: str) -> list[Measurement]:
 def save_measurements(series_uid: str, measurements: list[Measurement]) -> None:
     if not series_uid:
         return
-    path = _file(series_uid)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".m-")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump([m.to_dict() for m in measurements], f)
-    os.replace(tmp, path)
+    write_json_atomic(_file(series_uid), [m.to_dict() for m in measurements])

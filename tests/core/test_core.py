@@ -45,3 +45,20 @@ def test_settings_persist_and_survive_a_damaged_file(luch_home):
     settings = Settings()
     assert settings.get("viewer.layout", "1x1") == "1x1"
     assert (luch_home / "settings.broken.json").exists(), "the damaged file is kept aside"
+
+
+def test_atomic_json_write_keeps_the_old_file_when_a_write_fails(tmp_path):
+    import json
+
+    import pytest
+
+    from core.files import uid_name, write_json_atomic
+
+    path = tmp_path / "draft.json"
+    write_json_atomic(path, {"grade": "CT-1"})
+    with pytest.raises(TypeError):
+        write_json_atomic(path, {"grade": object()})  # not JSON: fails half-way
+    assert json.loads(path.read_text()) == {"grade": "CT-1"}
+    assert [p.name for p in tmp_path.iterdir()] == ["draft.json"], "no temp file left behind"
+    name = uid_name("1.2.840.113619.2.55")
+    assert len(name) == 32 and "1.2.840" not in name
