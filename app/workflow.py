@@ -170,17 +170,13 @@ class Workflow(QObject):
         from records.worklist import triage_key
 
         self._items = sorted(items, key=triage_key)
-        headers = self.store.study_header_infos({i.study_instance_uid for i in self._items})
+        details = self.store.worklist_details({i.study_instance_uid for i in self._items})
         rows = []
         for item in self._items:
-            patient, _ = headers.get(item.study_instance_uid, ({}, {}))
-            reports = self.store.reports_for_study(item.study_instance_uid)
-            status = reports[-1].status.value if reports else self.tr("unread")
-            study = self.store.study(item.study_instance_uid)
-            rows.append(WorklistRow(item.study_instance_uid, item.priority,
-                                    patient.get("name", "") or patient.get("patient_id", ""),
-                                    item.study_date, (study.modalities if study else "") or "CT",
-                                    item.ai_grade or "", status, item.description))
+            patient, modalities, status = details.get(item.study_instance_uid, ("", "", None))
+            rows.append(WorklistRow(item.study_instance_uid, item.priority, patient,
+                                    item.study_date, modalities or "CT", item.ai_grade or "",
+                                    status or self.tr("unread"), item.description))
         self.worklist.set_rows(rows)
 
     def add_local_study(self, path: Path, volume: Volume | None = None) -> str:

@@ -196,6 +196,24 @@ class Store(OutboxMixin):
                     "accession_number": study.accession_number})
         return found
 
+    def worklist_details(self, study_uids: set[str]) -> dict[str, tuple[str, str, str | None]]:
+        """Per study: (patient name or ID, modalities, latest report status or None), for many
+        studies in two queries (the worklist refreshes every minute)."""
+        found: dict[str, tuple[str, str, str | None]] = {}
+        with self.session() as s:
+            studies = s.scalars(select(Study).options(selectinload(Study.patient)).where(
+                Study.study_instance_uid.in_(study_uids))).all()
+            by_pk = {st.id: st for st in studies}
+            status: dict[int, str] = {}
+            for pk, value in s.execute(select(Report.study_pk, Report.status)
+                                       .where(Report.study_pk.in_(by_pk)).order_by(Report.id)):
+                status[pk] = value.value
+            for pk, st in by_pk.items():
+                p = st.patient
+                name = (p.name or p.patient_id) if p is not None else ""
+                found[st.study_instance_uid] = (name, st.modalities, status.get(pk))
+        return found
+
     def study(self, study_instance_uid: str) -> Study | None:
         with self.session() as s:
             return s.scalar(select(Study).where(Study.study_instance_uid == study_instance_uid))

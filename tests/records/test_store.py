@@ -115,3 +115,15 @@ def test_head_revision_read_from_scripts_matches_alembic(luch_home):
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     assert head_revision() == ScriptDirectory.from_config(cfg).get_current_head()
+
+
+def test_worklist_details_in_bulk(luch_home):
+    from records import open_store
+
+    store = open_store()
+    store.upsert_study("1.2.3.1", patient_id="P1", patient_name="IVANOV^I", modalities="CT")
+    store.upsert_study("1.2.3.2", patient_id="P2")
+    store.save_report("1.2.3.1", author="dr.a", fields={"grade": "CT-1"}, text="x",
+                      status="draft")
+    details = store.worklist_details({"1.2.3.1", "1.2.3.2", "9.9.9"})
+    assert details == {"1.2.3.1": ("IVANOV^I", "CT", "draft"), "1.2.3.2": ("P2", "", None)}
