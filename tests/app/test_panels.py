@@ -25,18 +25,30 @@ def test_ai_run_can_be_cancelled_and_stores_nothing(qtbot, luch_home):
     assert not panel.accept_button.isEnabled()
 
 
-def test_ai_failure_is_told_not_raised(qtbot, luch_home):
+def test_a_volume_without_lungs_is_not_assessable_never_ct0(qtbot, luch_home):
     panel = AiPanel(open_store(), "dr.a")
     qtbot.addWidget(panel)
-    bad = Volume(np.zeros((1, 2, 2), dtype=np.int16), (1.0, 1.0, 1.0), (0.0, 0.0, 0.0))
-    failures: list[str] = []
-    panel.failed.connect(failures.append)
-    panel.run(bad, "1.2.3.5")
-    qtbot.waitUntil(lambda: failures or panel.result is not None, timeout=60_000)
-    if failures:
-        assert "Traceback" not in failures[0] and failures[0].strip()
-    else:  # a tiny volume may be judged rather than refused:
-        assert panel.result_json["grade"] == "not-assessable", "never a silent CT-0"
+    tiny = Volume(np.zeros((1, 2, 2), dtype=np.int16), (1.0, 1.0, 1.0), (0.0, 0.0, 0.0))
+    with qtbot.waitSignal(panel.result_ready, timeout=60_000):
+        panel.run(tiny, "1.2.3.5")
+    assert panel.result_json["grade"] == "not-assessable"
+    assert panel.grade.text() != "CT-0"
+
+
+def test_ai_failure_is_told_not_raised(qtbot, luch_home, tmp_path):
+    from inference.preread import PreReadOptions
+
+    options = PreReadOptions(weights=tmp_path / "missing.pt", fallback=False)
+    panel = AiPanel(open_store(), "dr.a", options)
+    qtbot.addWidget(panel)
+    volume = Volume(np.full((20, 64, 64), -800, dtype=np.int16), (1.0, 1.0, 5.0),
+                    (0.0, 0.0, 0.0))
+    with qtbot.waitSignal(panel.failed, timeout=60_000) as failed:
+        panel.run(volume, "1.2.3.6")
+    message = failed.args[0]
+    assert message.strip() and "Traceback" not in message
+    assert panel.result is None and panel.ai_result_id is None
+    assert panel.details.text() == message
 
 
 ROWS = [WorklistRow("1", "stat", "IVANOV^I", "20260101", "CT", "CT-4", "unread"),
