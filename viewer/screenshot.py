@@ -37,7 +37,6 @@ def grab_window(widget: QWidget) -> QImage:
     """The widget as the user sees it, VTK views included."""
     image = widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB888)
     painter = QPainter(image)
-    ratio = image.devicePixelRatio()
     for view in widget.findChildren(QVTKRenderWindowInteractor):
         if not view.isVisible():
             continue
@@ -45,7 +44,7 @@ def grab_window(widget: QWidget) -> QImage:
         h, w, _ = pixels.shape
         frame = QImage(pixels.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
         top_left = view.mapTo(widget, QPoint(0, 0))
-        painter.drawImage(QRect(top_left, view.size() * ratio / ratio), frame)
+        painter.drawImage(QRect(top_left, view.size()), frame)
     painter.end()
     return image
 

@@ -30,7 +30,6 @@ def test_click_in_axial_moves_coronal_and_sagittal_to_that_point(mpr, qtbot):
     assert white_pixels(coronal).size == 0, "the centred coronal slice misses the marker"
     rows_cols = white_pixels(axial)
     y, x = rows_cols.mean(axis=0)
-    h = axial.interactor.height()
     qtbot.mouseClick(axial.interactor, Qt.MouseButton.LeftButton,
                      pos=QPoint(int(x), int(y)))
     assert mpr.views[0].cursor is not None
@@ -40,7 +39,6 @@ def test_click_in_axial_moves_coronal_and_sagittal_to_that_point(mpr, qtbot):
     assert k == pytest.approx(35, abs=0.6)
     assert white_pixels(coronal).size > 0, "coronal view did not move to the clicked point"
     assert white_pixels(sagittal).size > 0, "sagittal view did not move to the clicked point"
-    assert h > 0
 
 
 def test_window_level_is_linked(mpr):
