@@ -9,6 +9,7 @@ import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QLabel,
     QMainWindow,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QPushButton,
 )
 
+from app import shortcut_guard
 from app.tasks import Task
 from core.errors import LuchError
 from core.settings import Settings
@@ -62,6 +64,7 @@ class MainWindow(QMainWindow):
     def __init__(self, settings: Settings | None = None) -> None:
         super().__init__()
         self.settings = settings or Settings()
+        shortcut_guard.install(QApplication.instance())  # letters in combo boxes are not tools
         self.setWindowTitle(self.tr("Luch — CT reading workstation"))
         self.reading: ReadingLayout | ComparisonLayout = ReadingLayout("1x1")
         self.setCentralWidget(self.reading)

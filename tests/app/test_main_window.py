@@ -82,3 +82,19 @@ def test_label_groups_and_opacity(window):
     window.actions["overlay-more"].trigger()
     assert alpha(3) == pytest.approx(min(1.0, ggo_before * 1.5), abs=0.01)  # 8-bit table
     assert window.overlay_layers[1].lookup is layer.lookup, "every view shows the same styles"
+
+
+def test_letter_shortcuts_stay_out_of_combo_boxes(window, qtbot):
+    from PySide6.QtWidgets import QComboBox
+
+    box = QComboBox(window)
+    box.addItems(["none", "diffuse", "focal"])
+    box.show()
+    box.setFocus()
+    qtbot.waitUntil(box.hasFocus, timeout=5000)
+    qtbot.keyClick(box, "d")
+    assert all(v.tool is None for v in window.reading.views)
+    assert box.currentText() == "diffuse"  # the letter went to the box's keyboard search
+    window.reading.views[0].setFocus()
+    qtbot.keyClick(window.reading.views[0], "d")
+    assert all(v.tool == "distance" for v in window.reading.views)

@@ -1,0 +1,38 @@
+"""Keeps one-letter viewer shortcuts (D, E, F, O, C...) out of widgets that take letters.
+
+Text fields already claim printable keys before shortcuts fire; combo boxes, spin boxes and
+lists do not, so typing "D" to jump to an item in a report's combo box would arm the distance
+tool instead. This filter claims plain printable keys for those widgets.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QAbstractItemView, QAbstractSpinBox, QApplication, QComboBox
+
+LETTER_TAKERS = (QComboBox, QAbstractSpinBox, QAbstractItemView)
+_MODIFIERS = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier \
+    | Qt.KeyboardModifier.MetaModifier
+
+
+class ShortcutGuard(QObject):
+    """An application event filter: plain letters stay with the focused letter-taking widget."""
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride:
+            focus = QApplication.focusWidget()
+            text = event.text()
+            if (focus is not None and isinstance(focus, LETTER_TAKERS)
+                    and not (event.modifiers() & _MODIFIERS)
+                    and len(text) == 1 and text.isprintable() and not text.isspace()):
+                event.accept()  # deliver as a key press to the widget, not as a shortcut
+        return False
+
+
+def install(app: QApplication) -> ShortcutGuard:
+    """Install the guard once per application; returns it (keep a reference)."""
+    guard = app.findChild(ShortcutGuard)
+    if guard is None:
+        guard = ShortcutGuard(app)
+        app.installEventFilter(guard)
+    return guard
