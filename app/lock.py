@@ -9,16 +9,20 @@ VTK views render into native windows that a sibling overlay widget cannot reliab
 the content is *hidden*, not just covered, and restored on unlock. While locked, the window's
 actions and shortcuts are disabled so that no key can open, sign or show anything.
 
-Limitations: there is no password system yet, so unlocking is a click or Enter. Input that does
-not pass through Qt (HID dictation buttons, foot pedals, speech) does not count as activity
-unless the caller reports it with :meth:`IdleLock.notice_activity`. Modal dialogs open at lock
+Unlocking asks for the reader's PIN when one is set (Settings > General; a salted hash in the
+OS keyring, :mod:`core.unlock_pin`), with wrong guesses throttled; without a PIN it is a click
+or Enter, and the lock panel says so. Input that does not pass through Qt (HID dictation
+buttons, foot pedals, speech) does not count as activity unless the caller reports it with
+:meth:`IdleLock.notice_activity`. Modal dialogs open at lock
 time are cancelled (they would block the lock panel and may show patient data); native file
 dialogs run by the desktop (portals) are outside Qt's reach and stay visible.
 """
 
 from __future__ import annotations
 
+import logging
 import time
+from collections.abc import Callable
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
@@ -28,6 +32,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDockWidget,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMenu,
     QPushButton,
@@ -36,6 +41,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from core import unlock_pin
+
+log = logging.getLogger(__name__)
 
 SETTINGS_KEY = "app.autolock_minutes"  # minutes of idleness before the lock; 0 = never
 DEFAULT_MINUTES = 10
@@ -68,13 +77,30 @@ class LockPanel(QWidget):
         self.user_label = QLabel()
         self.user_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.set_user(user)
+        self.pin = QLineEdit()
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setPlaceholderText(self.tr("PIN"))
+        self.pin.setMaximumWidth(220)  # Enter reaches keyPressEvent below (QLineEdit ignores it)
+        self.pin.hide()
         self.unlock_button = QPushButton(self.tr("&Unlock"))
         self.unlock_button.setDefault(True)
         self.unlock_button.clicked.connect(self.unlock_requested)
+        self.message = QLabel()
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setWordWrap(True)
         layout.addWidget(self.title)
         layout.addWidget(self.user_label)
+        layout.addWidget(self.pin, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.unlock_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.message)
         layout.addStretch(1)
+
+    def set_pin_required(self, required: bool) -> None:
+        self.pin.clear()
+        self.pin.setVisible(required)
+        self.message.setText("" if required else self.tr(
+            "No PIN is set, so anyone can unlock: set one in Settings > General."))
+        (self.pin if required else self.unlock_button).setFocus(Qt.FocusReason.OtherFocusReason)
 
     def set_user(self, user: str) -> None:
         self.user_label.setText(self.tr("Signed in: %1").replace("%1", user) if user else "")
@@ -93,12 +119,16 @@ class IdleLock(QObject):
     locked_changed = Signal(bool)
 
     def __init__(self, window: QMainWindow, minutes: float = DEFAULT_MINUTES, user: str = "",
-                 timeout_ms: int | None = None) -> None:
+                 timeout_ms: int | None = None,
+                 pin_source: Callable[[], str | None] | None = None) -> None:
         super().__init__(window)
         self.window = window
         self.panel = LockPanel(window, user)
         self.panel.hide()
-        self.panel.unlock_requested.connect(self.unlock)
+        self.panel.unlock_requested.connect(self.try_unlock)
+        self._pin_source = pin_source or (lambda: None)
+        self._pin_hash: str | None = None  # read when the lock closes
+        self.throttle = unlock_pin.Throttle()
         self._locked = False
         self._timeout_ms = 0
         self._last_input = time.monotonic()
@@ -182,16 +212,43 @@ class IdleLock(QObject):
         self._locked = True
         self._timer.stop()
         self._conceal()
+        try:
+            self._pin_hash = self._pin_source()
+        except unlock_pin.PinError as err:
+            log.warning("unlock PIN unavailable: %s", err)
+            self._pin_hash = None
         self.panel.setGeometry(self.window.rect())
         self.panel.show()
         self.panel.raise_()
-        self.panel.unlock_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.panel.set_pin_required(self._pin_hash is not None)
         self.locked_changed.emit(True)
+
+    def try_unlock(self) -> bool:
+        """Unlock if no PIN is set or the panel holds the right one; True when unlocked."""
+        if not self._locked:
+            return True
+        if self._pin_hash is not None:
+            wait = self.throttle.wait_s()
+            if wait > 0:
+                self.panel.message.setText(self.tr("Too many wrong PINs: try again in %1 s.")
+                                           .replace("%1", str(int(wait + 0.999))))
+                self.panel.pin.clear()
+                return False
+            if not unlock_pin.verify_pin(self.panel.pin.text(), self._pin_hash):
+                self.throttle.failed()
+                log.warning("wrong unlock PIN (%d in a row)", self.throttle.failures)
+                self.panel.message.setText(self.tr("Wrong PIN."))
+                self.panel.pin.clear()
+                return False
+            self.throttle.succeeded()
+        self.unlock()
+        return True
 
     def unlock(self) -> None:
         if not self._locked:
             return
         self._locked = False
+        self.panel.pin.clear()
         self.panel.hide()
         for widget in self._hidden:
             if shiboken6.isValid(widget):
@@ -248,7 +305,7 @@ def install_idle_lock(window, user: str) -> IdleLock:
         minutes = max(0.0, float(minutes))
     except (TypeError, ValueError):
         minutes = DEFAULT_MINUTES
-    lock = IdleLock(window, minutes, user)
+    lock = IdleLock(window, minutes, user, pin_source=lambda: unlock_pin.load_pin_hash(user))
     text = QCoreApplication.translate("IdleLock", "&Lock screen")
     add_before_quit(window, "lock", text, lock.lock, "Ctrl+L")
     return lock

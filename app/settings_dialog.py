@@ -43,6 +43,7 @@ from app.i18n import ui_language
 from app.lock import DEFAULT_MINUTES
 from app.lock import SETTINGS_KEY as AUTOLOCK_KEY
 from app.main_window import SHORTCUTS_KEY
+from core import unlock_pin
 from core.errors import LuchError
 from core.settings import Settings
 
@@ -739,8 +740,9 @@ class HotkeysPage(Page):
 
 # -- General ----------------------------------------------------------------------------------
 class GeneralPage(Page):
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, reader: str = "") -> None:
         super().__init__(settings)
+        self.reader = reader
         self.initial = {
             UI_LANGUAGE_KEY: settings.get(UI_LANGUAGE_KEY) or ui_language(settings),
             REPORT_LANGUAGE_KEY: settings.get(REPORT_LANGUAGE_KEY, "ru"),
@@ -765,9 +767,35 @@ class GeneralPage(Page):
         form.addRow(self.tr("&Lock the screen after idle:"), self.autolock)
         form.addRow(_hint(self.tr("The lock hides patient data when nobody has used the "
                                   "keyboard or mouse for this long (0 = never).")))
+        self.pin_new, self.pin_repeat = QLineEdit(), QLineEdit()
+        for field in (self.pin_new, self.pin_repeat):
+            field.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin_new.setPlaceholderText(self.tr("unchanged"))
+        self.pin_remove = QCheckBox(self.tr("Re&move my unlock PIN"))
+        form.addRow(self.tr("New unlock PI&N:"), self.pin_new)
+        form.addRow(self.tr("Repea&t the PIN:"), self.pin_repeat)
+        form.addRow(self.pin_remove)
+        form.addRow(_hint(self.tr("The PIN unlocks the lock screen. It is kept as a salted "
+                                  "hash in the OS keyring, never in a file.")))
 
     def title(self) -> str:
         return self.tr("General")
+
+    def pin_change(self) -> tuple[str | None] | None:
+        """``(pin,)`` to set, ``(None,)`` to remove, or None for no change (validated)."""
+        pin = self.pin_new.text()
+        if pin or self.pin_repeat.text():
+            if len(pin) < unlock_pin.MIN_LENGTH or not pin.strip():
+                raise InvalidSetting(self.tr("The PIN needs at least %1 characters.")
+                                     .replace("%1", str(unlock_pin.MIN_LENGTH)), self.pin_new)
+            if pin != self.pin_repeat.text():
+                raise InvalidSetting(self.tr("The two PINs differ."), self.pin_repeat)
+            return (pin,)
+        return (None,) if self.pin_remove.isChecked() else None
+
+    def changes(self) -> dict[str, Any]:
+        self.pin_change()  # validate with the rest; the PIN itself goes to the keyring
+        return super().changes()
 
     def values(self) -> dict[str, Any]:
         return {UI_LANGUAGE_KEY: self.ui_language.currentData(),
@@ -790,7 +818,7 @@ class SettingsDialog(QDialog):
     saved = Signal(list)
 
     def __init__(self, settings: Settings, actions: Mapping[str, QAction] | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, reader: str | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Settings"))
         self.settings = settings
@@ -799,7 +827,11 @@ class SettingsDialog(QDialog):
         self.controller = ControllerPage(settings)
         self.viewer = ViewerPage(settings)
         self.hotkeys = HotkeysPage(settings, actions or {})
-        self.general = GeneralPage(settings)
+        if reader is None:
+            import getpass
+
+            reader = getpass.getuser()
+        self.general = GeneralPage(settings, reader)
         self.pages: list[Page] = [self.general, self.archive, self.speech, self.controller,
                                   self.viewer, self.hotkeys]
         self.tabs = QTabWidget()
@@ -880,6 +912,15 @@ class SettingsDialog(QDialog):
                                         "(%1); nothing was saved.")
                                 .replace("%1", type(err).__name__), self.archive,
                                 self.archive.password)
+                return
+        pin = self.general.pin_change()
+        if pin is not None:
+            try:
+                unlock_pin.save_pin(self.general.reader, pin[0])
+            except unlock_pin.PinError:
+                self.show_error(self.tr("The OS keyring could not keep the PIN; the "
+                                        "settings were not saved."), self.general,
+                                self.general.pin_new)
                 return
         for key, value in changes.items():
             self._write(key, value)

@@ -498,3 +498,51 @@ def test_settings_and_lock_actions_in_the_main_window(qtbot, settings):
     assert lock.locked and not window.reading.isVisible()
     lock.unlock()
     lock.set_timeout_ms(0)
+
+
+# -- Unlock PIN -------------------------------------------------------------------------------
+def test_unlock_pin_goes_to_the_keyring_as_a_hash(qtbot, settings, luch_home, memory_keyring):
+    from core import unlock_pin
+
+    dialog = SettingsDialog(settings, reader="dr.a")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.general.pin_new.setText("40-17-93")
+    dialog.general.pin_repeat.setText("40-17-93")
+    press_ok(qtbot, dialog)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    stored = unlock_pin.load_pin_hash("dr.a")
+    assert stored and unlock_pin.verify_pin("40-17-93", stored)
+    assert "40-17-93" not in all_saved_text(luch_home) + str(memory_keyring.passwords)
+
+    again = SettingsDialog(Settings(), reader="dr.a")
+    qtbot.addWidget(again)
+    again.show()
+    again.general.pin_remove.setChecked(True)
+    press_ok(qtbot, again)
+    assert unlock_pin.load_pin_hash("dr.a") is None
+
+
+@pytest.mark.parametrize(("pin", "repeat", "words"), [
+    ("12", "12", ["at least 4"]),
+    ("4017", "4071", ["differ"]),
+    ("", "4017", ["at least"]),
+])
+def test_bad_pins_are_refused(qtbot, settings, memory_keyring, pin, repeat, words):
+    dialog = make_dialog(qtbot, settings)
+    dialog.tabs.setCurrentWidget(dialog.archive)
+    dialog.general.pin_new.setText(pin)
+    dialog.general.pin_repeat.setText(repeat)
+    press_ok(qtbot, dialog)
+    assert_refused(dialog, dialog.general, *words)
+    assert not memory_keyring.passwords
+
+
+def test_a_keyring_failure_keeps_no_pin_and_no_settings(qtbot, settings, failing_keyring):
+    dialog = make_dialog(qtbot, settings)
+    dialog.general.autolock.setValue(5)
+    dialog.general.pin_new.setText("4017")
+    dialog.general.pin_repeat.setText("4017")
+    press_ok(qtbot, dialog)
+    assert_refused(dialog, dialog.general, "keyring", "not saved")
+    assert not settings.path.exists()
