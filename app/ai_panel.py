@@ -153,7 +153,8 @@ class AiPanel(QWidget):
             self.tr("COVID-19 pattern: %s") % terms.term(j["probability"]),
         ]
         if j["quality_flags"]:
-            lines.append(self.tr("Quality: %s") % ", ".join(j["quality_flags"]))
+            lines.append(self.tr("Quality: %s")
+                         % "; ".join(terms.quality_flag(f) for f in j["quality_flags"]))
         lines.append(self.tr("%1 on %2 in %3 s").replace("%1", j["engine"])
                      .replace("%2", j["device"]).replace("%3", f"{j['seconds']:.1f}"))
         self.details.setText("\n".join(lines))

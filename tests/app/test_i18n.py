@@ -8,6 +8,7 @@ import re
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,5 +78,28 @@ def test_grades_and_terms_follow_the_interface_language(qapp, monkeypatch):
         assert terms.grade("CT-3") == "КТ-3"
         assert terms.term("routine") == "планово"
         assert terms.grade("not-assessable") == "не оценивается"
+    finally:
+        remove_translators(qapp)
+
+
+def test_ai_quality_flags_read_as_words_in_both_languages(qapp, monkeypatch):
+    from app import terms
+    from app.i18n import install_translator, remove_translators
+    from inference.measures import coverage_flags
+
+    labels = np.zeros((4, 8, 8), np.uint8)
+    codes = coverage_flags(labels, (1.0, 1.0, 8.0), {"lung_left": 0.0, "lung_right": 0.0})
+    codes += ["classical-fallback: weights file missing", "no-air-in-view: HU scale may be wrong"]
+    english = [terms.quality_flag(c) for c in codes]
+    assert english[0].startswith("not assessable") and "thick slices" in english[1]
+    assert "reinstall" in english[2] and "weights file" not in english[2]
+    assert "HU scale" in english[3]
+    assert terms.quality_flag("something-new") == "something-new"  # unknown: shown as is
+    monkeypatch.setenv("LUCH_LANG", "ru")
+    install_translator(qapp)
+    try:
+        russian = [terms.quality_flag(c) for c in codes]
+        pairs = zip(russian, english, strict=True)
+        assert all(r != e and any("а" <= ch <= "я" for ch in r) for r, e in pairs)
     finally:
         remove_translators(qapp)
