@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.error_text import error_text, localize
 from app.protocol_form import ProtocolForm
 from dictation.session import DictationEvent, DictationSession
 
@@ -89,7 +90,7 @@ class DictationPanel(QWidget):
             log.warning("dictation could not start: %s", type(err).__name__)
             self.session = None
             self.record.setChecked(False)
-            self.message.emit(self.tr("Dictation could not start: %s") % err)
+            self.message.emit(self.tr("Dictation could not start: %s") % error_text(err))
             return
         self._retarget()
         self._meter.start(100)
@@ -117,7 +118,7 @@ class DictationPanel(QWidget):
             self.partial.setText(event.text)
             self._preview(event.text)
         elif event.kind == "error":
-            self.message.emit(event.text)
+            self.message.emit(localize(event.text))
             self.stop()
         elif event.kind == "final":
             self.partial.clear()

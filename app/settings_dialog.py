@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.error_text import error_text
 from app.i18n import SETTINGS_KEY as UI_LANGUAGE_KEY
 from app.i18n import ui_language
 from app.lock import DEFAULT_MINUTES
@@ -190,7 +191,7 @@ class ArchivePage(Page):
         try:
             return ArchiveConfig(url=url, user=user, password=password, verify=ca or True)
         except ArchiveConfigError as err:
-            raise InvalidSetting(str(err), self.url) from err
+            raise InvalidSetting(error_text(err), self.url) from err
 
     @staticmethod
     def _stored_password(url: str, user: str) -> str | None:
@@ -294,7 +295,7 @@ class SpeechPage(Page):
             devices = input_devices()
         except AudioDeviceError as err:
             devices = []
-            self.microphone_note.setText(str(err))
+            self.microphone_note.setText(error_text(err))
         for device in devices:
             self.microphone.addItem(device.name, device.name)  # names survive re-plugging
         if current and self.microphone.findData(current) < 0:
@@ -463,7 +464,7 @@ class ControllerPage(Page):
         try:
             mapping.validate()
         except DictationError as err:
-            raise InvalidSetting(str(err), self.mode) from err
+            raise InvalidSetting(error_text(err), self.mode) from err
         return {CONTROLLER_KEY: self._mapping_value(mapping)}
 
     def _mapping_value(self, mapping) -> dict:

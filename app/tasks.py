@@ -7,8 +7,9 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
 
+from app.error_text import error_text
 from core.errors import LuchError
 
 log = logging.getLogger(__name__)
@@ -47,11 +48,13 @@ class Task(QObject):
             if self.cancel_event.is_set():  # work stopped by raising its own "cancelled" error
                 self._emit(self.cancelled)
             elif isinstance(err, LuchError):
-                self._emit(self.failed, str(err))
+                self._emit(self.failed, error_text(err))
             else:  # a bug: log it, tell the user something short
                 log.exception("%s failed", self.name)
+                message = QCoreApplication.translate(
+                    "Task", "%1 failed unexpectedly (%2); see the log")
                 self._emit(self.failed,
-                           f"{self.name} failed unexpectedly ({type(err).__name__}); see the log")
+                           message.replace("%1", self.name).replace("%2", type(err).__name__))
         else:
             if self.cancel_event.is_set():
                 self._emit(self.cancelled)

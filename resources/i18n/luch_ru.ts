@@ -69,7 +69,7 @@
         <translation>Качество: %s</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="157"/>
+        <location filename="../../app/ai_panel.py" line="158"/>
         <source>%1 on %2 in %3 s</source>
         <translation>%1 на %2 за %3 с</translation>
     </message>
@@ -77,102 +77,102 @@
 <context>
     <name>ArchivePage</name>
     <message>
-        <location filename="../../app/settings_dialog.py" line="134"/>
+        <location filename="../../app/settings_dialog.py" line="136"/>
         <source>stored in the OS keyring; type to replace</source>
         <translation>хранится в связке ключей ОС; введите, чтобы заменить</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="136"/>
+        <location filename="../../app/settings_dialog.py" line="138"/>
         <source>system certificates</source>
         <translation>системные сертификаты</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="137"/>
+        <location filename="../../app/settings_dialog.py" line="139"/>
         <source>&amp;Browse…</source>
         <translation>&amp;Обзор…</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="139"/>
+        <location filename="../../app/settings_dialog.py" line="141"/>
         <source>&amp;Test connection</source>
         <translation>&amp;Проверить подключение</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="147"/>
+        <location filename="../../app/settings_dialog.py" line="149"/>
         <source>DICOMweb &amp;address:</source>
         <translation>&amp;Адрес DICOMweb:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="148"/>
+        <location filename="../../app/settings_dialog.py" line="150"/>
         <source>&amp;User:</source>
         <translation>&amp;Пользователь:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="149"/>
+        <location filename="../../app/settings_dialog.py" line="151"/>
         <source>&amp;Password:</source>
         <translation>П&amp;ароль:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="150"/>
+        <location filename="../../app/settings_dialog.py" line="152"/>
         <source>&amp;CA bundle (optional):</source>
         <translation>&amp;Сертификаты УЦ (необязательно):</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="151"/>
+        <location filename="../../app/settings_dialog.py" line="153"/>
         <source>The password is kept in the operating system&apos;s keyring, never in the settings file.</source>
         <translation>Пароль хранится в связке ключей операционной системы и никогда — в файле настроек.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="156"/>
+        <location filename="../../app/settings_dialog.py" line="158"/>
         <source>Archive</source>
         <translation>Архив</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="165"/>
+        <location filename="../../app/settings_dialog.py" line="167"/>
         <source>Enter the archive address, or clear the user and password.</source>
         <translation>Введите адрес архива или очистите поля пользователя и пароля.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="168"/>
+        <location filename="../../app/settings_dialog.py" line="170"/>
         <source>Enter the archive user the password belongs to.</source>
         <translation>Введите пользователя архива, которому принадлежит пароль.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="173"/>
+        <location filename="../../app/settings_dialog.py" line="175"/>
         <source>Enter the password for this user and address: none is stored in the OS keyring.</source>
         <translation>Введите пароль для этого пользователя и адреса: в связке ключей ОС его нет.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="188"/>
+        <location filename="../../app/settings_dialog.py" line="190"/>
         <source>The CA bundle file does not exist.</source>
         <translation>Файл сертификатов УЦ не существует.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="208"/>
+        <location filename="../../app/settings_dialog.py" line="210"/>
         <source>CA bundle</source>
         <translation>Сертификаты УЦ</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="208"/>
+        <location filename="../../app/settings_dialog.py" line="210"/>
         <source>Certificates (*.pem *.crt *.cer);;All (*)</source>
         <translation>Сертификаты (*.pem *.crt *.cer);;Все файлы (*)</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="221"/>
+        <location filename="../../app/settings_dialog.py" line="223"/>
         <source>Enter the archive address first.</source>
         <translation>Сначала введите адрес архива.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="232"/>
+        <location filename="../../app/settings_dialog.py" line="234"/>
         <source>Connecting…</source>
         <translation>Подключение…</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="234"/>
+        <location filename="../../app/settings_dialog.py" line="236"/>
         <source>Connected: the archive answered.</source>
         <translation>Подключено: архив ответил.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="235"/>
+        <location filename="../../app/settings_dialog.py" line="237"/>
         <source>Failed: %1</source>
         <translation>Ошибка: %1</translation>
     </message>
@@ -180,128 +180,128 @@
 <context>
     <name>ControllerPage</name>
     <message>
-        <location filename="../../app/settings_dialog.py" line="354"/>
+        <location filename="../../app/settings_dialog.py" line="356"/>
         <source>Button</source>
         <translation>Кнопка</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="354"/>
+        <location filename="../../app/settings_dialog.py" line="356"/>
         <source>Devices</source>
         <translation>Устройства</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="355"/>
-        <location filename="../../app/settings_dialog.py" line="362"/>
+        <location filename="../../app/settings_dialog.py" line="357"/>
+        <location filename="../../app/settings_dialog.py" line="364"/>
         <source>Action</source>
         <translation>Действие</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="362"/>
+        <location filename="../../app/settings_dialog.py" line="364"/>
         <source>Key</source>
         <translation>Клавиша</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="366"/>
+        <location filename="../../app/settings_dialog.py" line="368"/>
         <source>&amp;Add key</source>
         <translation>&amp;Добавить клавишу</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="368"/>
+        <location filename="../../app/settings_dialog.py" line="370"/>
         <source>&amp;Remove key</source>
         <translation>&amp;Удалить клавишу</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="377"/>
+        <location filename="../../app/settings_dialog.py" line="379"/>
         <source>&amp;Record button:</source>
         <translation>Кнопка &amp;записи:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="379"/>
+        <location filename="../../app/settings_dialog.py" line="381"/>
         <source>Device &amp;buttons:</source>
         <translation>&amp;Кнопки устройств:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="383"/>
+        <location filename="../../app/settings_dialog.py" line="385"/>
         <source>&amp;Keyboard keys (select a key cell and press F2 to record):</source>
         <translation>Клавиши к&amp;лавиатуры (выберите ячейку клавиши и нажмите F2, чтобы записать):</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="392"/>
+        <location filename="../../app/settings_dialog.py" line="394"/>
         <source>Shipped keys and buttons can be given another action but not removed.</source>
         <translation>Стандартным клавишам и кнопкам можно назначить другое действие, но нельзя их удалить.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="397"/>
+        <location filename="../../app/settings_dialog.py" line="399"/>
         <source>Voice controller</source>
         <translation>Пульт диктовки</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="400"/>
+        <location filename="../../app/settings_dialog.py" line="402"/>
         <source>Push to talk (record while held)</source>
         <translation>Нажми и говори (запись, пока кнопка нажата)</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="401"/>
+        <location filename="../../app/settings_dialog.py" line="403"/>
         <source>Toggle (press to start, press to stop)</source>
         <translation>Переключатель (нажать — начать, нажать — остановить)</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="405"/>
+        <location filename="../../app/settings_dialog.py" line="407"/>
         <source>Record</source>
         <translation>Запись</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="405"/>
+        <location filename="../../app/settings_dialog.py" line="407"/>
         <source>Next field</source>
         <translation>Следующее поле</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="406"/>
+        <location filename="../../app/settings_dialog.py" line="408"/>
         <source>Previous field</source>
         <translation>Предыдущее поле</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="406"/>
+        <location filename="../../app/settings_dialog.py" line="408"/>
         <source>Play</source>
         <translation>Воспроизведение</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="407"/>
+        <location filename="../../app/settings_dialog.py" line="409"/>
         <source>Rewind</source>
         <translation>Назад</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="407"/>
+        <location filename="../../app/settings_dialog.py" line="409"/>
         <source>Fast forward</source>
         <translation>Вперёд</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="408"/>
+        <location filename="../../app/settings_dialog.py" line="410"/>
         <source>Insert template</source>
         <translation>Вставить шаблон</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="409"/>
+        <location filename="../../app/settings_dialog.py" line="411"/>
         <source>Accept AI values</source>
         <translation>Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="409"/>
+        <location filename="../../app/settings_dialog.py" line="411"/>
         <source>Sign report</source>
         <translation>Подписать протокол</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="410"/>
+        <location filename="../../app/settings_dialog.py" line="412"/>
         <source>Stop dictation</source>
         <translation>Остановить диктовку</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="414"/>
+        <location filename="../../app/settings_dialog.py" line="416"/>
         <source>(nothing)</source>
         <translation>(ничего)</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="447"/>
+        <location filename="../../app/settings_dialog.py" line="449"/>
         <source>The key %1 is listed twice; give it one action.</source>
         <translation>Клавиша %1 указана дважды; назначьте ей одно действие.</translation>
     </message>
@@ -309,113 +309,956 @@
 <context>
     <name>DictationPanel</name>
     <message>
-        <location filename="../../app/dictation_panel.py" line="51"/>
+        <location filename="../../app/dictation_panel.py" line="52"/>
         <source>Dictate</source>
         <translation>Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="54"/>
+        <location filename="../../app/dictation_panel.py" line="55"/>
         <source>Dictate (F9, or the record button of the microphone)</source>
         <translation>Диктовка (F9 или кнопка записи на микрофоне)</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="92"/>
+        <location filename="../../app/dictation_panel.py" line="93"/>
         <source>Dictation could not start: %s</source>
         <translation>Не удалось начать диктовку: %s</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="149"/>
+        <location filename="../../app/dictation_panel.py" line="150"/>
         <source>Choose a field to dictate into</source>
         <translation>Выберите поле для диктовки</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="161"/>
+        <location filename="../../app/dictation_panel.py" line="162"/>
         <source>“%s” does not fit this field</source>
         <translation>«%s» не подходит для этого поля</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="180"/>
+        <location filename="../../app/dictation_panel.py" line="181"/>
         <source>No field called “%s”</source>
         <translation>Нет поля «%s»</translation>
     </message>
 </context>
 <context>
+    <name>DomainError</name>
+    <message>
+        <location filename="../../app/error_catalog.py" line="8"/>
+        <source>%1 contains an unsafe path: %2</source>
+        <translation>%1 содержит небезопасный путь: %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="9"/>
+        <source>%1 could not be read for anonymization</source>
+        <translation>%1 не удалось прочитать для анонимизации</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="10"/>
+        <source>%1 has %2-bit pixels, not CT</source>
+        <translation>%1: пиксели %2 бит, это не КТ</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="11"/>
+        <source>%1 has no model for language %2 (it serves: %3); install a Vosk model for it</source>
+        <translation>в %1 нет модели для языка %2 (есть: %3); установите модель Vosk для этого языка</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="12"/>
+        <source>%1 holds %2 models; install them one at a time</source>
+        <translation>%1 содержит %2 модели; устанавливайте их по одной</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="13"/>
+        <source>%1 holds colour or multi-sample images, not CT</source>
+        <translation>%1 содержит цветные или многоканальные изображения, это не КТ</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="14"/>
+        <source>%1 holds no audio</source>
+        <translation>в %1 нет звука</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="15"/>
+        <source>%1 is a colour image, not a CT series</source>
+        <translation>%1 — цветное изображение, а не серия КТ</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="16"/>
+        <source>%1 is damaged</source>
+        <translation>%1 повреждён</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="17"/>
+        <source>%1 is damaged or is not a NIfTI file</source>
+        <translation>%1 повреждён или не является файлом NIfTI</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="18"/>
+        <source>%1 is neither a folder nor a zip archive</source>
+        <translation>%1 не папка и не zip-архив</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="19"/>
+        <source>%1 is not 16 kHz mono dictation audio</source>
+        <translation>%1 — не запись диктовки (нужно 16 кГц, моно)</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="20"/>
+        <source>%1 is truncated</source>
+        <translation>%1 обрезан (файл неполный)</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="21"/>
+        <source>%1 is truncated or damaged</source>
+        <translation>%1 обрезан или повреждён</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="22"/>
+        <source>%1: %2 is not one of %3</source>
+        <translation>%1: %2 не входит в варианты %3</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="23"/>
+        <source>%1: %2 is outside %3..%4</source>
+        <translation>%1: %2 вне диапазона %3..%4</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="24"/>
+        <source>%1: expected a number</source>
+        <translation>%1: нужно число</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="25"/>
+        <source>%1: expected text</source>
+        <translation>%1: нужен текст</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="26"/>
+        <source>%1: expected yes/no</source>
+        <translation>%1: нужно да/нет</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="27"/>
+        <source>%1: transfer syntax %2 cannot be decoded</source>
+        <translation>%1: синтаксис передачи %2 не поддерживается декодером</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="28"/>
+        <source>%1: unknown option(s) %2</source>
+        <translation>%1: неизвестные варианты %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="29"/>
+        <source>A slice differs in size from the rest</source>
+        <translation>Размер одного из срезов отличается от остальных</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="30"/>
+        <source>A slice in %1 is %2 pixels, not %3 like the rest</source>
+        <translation>Срез в %1 имеет размер %2 пикселей, а не %3, как остальные</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="31"/>
+        <source>A source image has no SOP Instance UID; SEG/SR cannot refer to it</source>
+        <translation>У исходного изображения нет SOP Instance UID; SEG/SR не могут на него сослаться</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="32"/>
+        <source>AI model weights %1 are damaged (checksum mismatch)</source>
+        <translation>Веса модели ИИ %1 повреждены (не совпадает контрольная сумма)</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="33"/>
+        <source>AI model weights %1 cannot be loaded: %2</source>
+        <translation>Веса модели ИИ %1 не загружаются: %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="34"/>
+        <source>AI model weights not found (%1); reinstall Luch</source>
+        <translation>Веса модели ИИ не найдены (%1); переустановите Luch</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="35"/>
+        <source>AI pre-read cancelled</source>
+        <translation>Анализ ИИ отменён</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="36"/>
+        <source>AI result not found in the local store</source>
+        <translation>Результат ИИ не найден в локальном хранилище</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="37"/>
+        <source>All slices of this series lie at the same position</source>
+        <translation>Все срезы этой серии находятся в одной позиции</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="38"/>
+        <source>An image has text burned into its pixels (patient data may be visible); it cannot be anonymized automatically</source>
+        <translation>В пиксели изображения впечатан текст (могут быть видны данные пациента); автоматическая анонимизация невозможна</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="39"/>
+        <source>Cannot build the DICOM SEG: %1</source>
+        <translation>Не удаётся создать DICOM SEG: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="40"/>
+        <source>Cannot build the DICOM SR: %1</source>
+        <translation>Не удаётся создать DICOM SR: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="41"/>
+        <source>Cannot write %1: %2</source>
+        <translation>Не удаётся записать %1: %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="42"/>
+        <source>DICOM SEG and SR need a DICOM source series; none found here</source>
+        <translation>Для DICOM SEG и SR нужна исходная серия DICOM; здесь её нет</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="43"/>
+        <source>DICOM SEG and SR need a DICOM source series; this study is NIfTI (write the label map with --mask instead)</source>
+        <translation>Для DICOM SEG и SR нужна исходная серия DICOM; это исследование в NIfTI (запишите карту меток через --mask)</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="44"/>
+        <source>Implausible image size %1; the header is damaged</source>
+        <translation>Неправдоподобный размер изображения %1; заголовок повреждён</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="45"/>
+        <source>Loading was cancelled</source>
+        <translation>Загрузка отменена</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="46"/>
+        <source>Model description %1 is missing or damaged</source>
+        <translation>Описание модели %1 отсутствует или повреждено</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="47"/>
+        <source>No CUDA GPU is available here; use --device cpu or auto</source>
+        <translation>GPU с CUDA здесь нет; используйте --device cpu или auto</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="48"/>
+        <source>No files found in %1</source>
+        <translation>В %1 нет файлов</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="49"/>
+        <source>No segmentation or label image found here</source>
+        <translation>Здесь нет сегментации или карты меток</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="50"/>
+        <source>No series with that SeriesInstanceUID here</source>
+        <translation>Здесь нет серии с таким SeriesInstanceUID</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="51"/>
+        <source>No slice of this series could be decoded; the files are damaged</source>
+        <translation>Ни один срез серии не удалось декодировать; файлы повреждены</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="52"/>
+        <source>Not enough memory to load this series</source>
+        <translation>Недостаточно памяти для загрузки этой серии</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="53"/>
+        <source>Not found: %1</source>
+        <translation>Не найдено: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="54"/>
+        <source>PocketSphinx is not installed (pip install pocketsphinx)</source>
+        <translation>PocketSphinx не установлен (pip install pocketsphinx)</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="55"/>
+        <source>PocketSphinx model folder %1 lacks: %2</source>
+        <translation>В папке модели PocketSphinx %1 нет: %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="56"/>
+        <source>PocketSphinx model folder not found: %1</source>
+        <translation>Папка модели PocketSphinx не найдена: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="57"/>
+        <source>Slice positions are not increasing; cannot resample</source>
+        <translation>Позиции срезов не возрастают; передискретизация невозможна</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="58"/>
+        <source>The AI pre-read is still running</source>
+        <translation>Предварительное чтение ИИ ещё выполняется</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="59"/>
+        <source>The AI pre-read needs a 3D series</source>
+        <translation>Для предварительного чтения ИИ нужна объёмная (3D) серия</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="60"/>
+        <source>The AI pre-read reads CT only; this series is %1</source>
+        <translation>ИИ читает только КТ; эта серия — %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="61"/>
+        <source>The DICOMDIR at %1 is damaged</source>
+        <translation>DICOMDIR в %1 повреждён</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="62"/>
+        <source>The NIfTI file has an invalid voxel-to-world transform</source>
+        <translation>В файле NIfTI неверное преобразование вокселей в координаты пациента</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="63"/>
+        <source>The image decoder crashed on this series; its files may be damaged</source>
+        <translation>Декодер изображений аварийно завершился на этой серии; файлы могут быть повреждены</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="64"/>
+        <source>The image orientation in this series is invalid (parallel axes)</source>
+        <translation>Ориентация изображений в серии неверна (параллельные оси)</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="65"/>
+        <source>The image orientation in this series is invalid (zero vector)</source>
+        <translation>Ориентация изображений в серии неверна (нулевой вектор)</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="66"/>
+        <source>The output file name must end in .nii or .nii.gz</source>
+        <translation>Имя выходного файла должно оканчиваться на .nii или .nii.gz</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="67"/>
+        <source>The pixel data of %1 is damaged</source>
+        <translation>Пиксельные данные %1 повреждены</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="68"/>
+        <source>The pixel data of %1 is shorter than its image size</source>
+        <translation>Пиксельных данных %1 меньше, чем требует размер изображения</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="69"/>
+        <source>The pixel data of this multi-frame image is damaged</source>
+        <translation>Пиксельные данные этого многокадрового изображения повреждены</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="70"/>
+        <source>The segmentation could not be read</source>
+        <translation>Не удалось прочитать сегментацию</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="71"/>
+        <source>The segmentation file is damaged</source>
+        <translation>Файл сегментации повреждён</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="72"/>
+        <source>The segmentation has no plane positions, so it cannot be placed</source>
+        <translation>В сегментации нет позиций плоскостей, её нельзя совместить с изображением</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="73"/>
+        <source>The source series does not match the analysed volume (%1 images, %2 slices)</source>
+        <translation>Исходная серия не совпадает с проанализированным объёмом (%1 изображений, %2 срезов)</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="74"/>
+        <source>The zip archive %1 is damaged</source>
+        <translation>Zip-архив %1 повреждён</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="75"/>
+        <source>There is no series number %1 here (0..%2)</source>
+        <translation>Здесь нет серии номер %1 (0..%2)</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="76"/>
+        <source>This file is not a DICOM segmentation</source>
+        <translation>Этот файл не является сегментацией DICOM</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="77"/>
+        <source>This holds only a segmentation (SEG); open the image series it belongs to and add the segmentation as an overlay</source>
+        <translation>Здесь только сегментация (SEG); откройте серию изображений, к которой она относится, и добавьте сегментацию как наложение</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="78"/>
+        <source>This image holds fractional values, not integer labels</source>
+        <translation>В изображении дробные значения, а не целочисленные метки</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="79"/>
+        <source>This image is not a label map (values outside 0..65535)</source>
+        <translation>Это изображение — не карта меток (значения вне 0..65535)</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="80"/>
+        <source>This multi-frame image is colour, not CT</source>
+        <translation>Это многокадровое изображение цветное, это не КТ</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="81"/>
+        <source>This object is a segmentation, not an image series</source>
+        <translation>Этот объект — сегментация, а не серия изображений</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="82"/>
+        <source>This series could not be read: its data is damaged or of a kind Luch does not support</source>
+        <translation>Серию не удалось прочитать: данные повреждены или такой тип Luch не поддерживает</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="83"/>
+        <source>This series needs %1 GB of memory but only %2 GB is free; close other studies and try again</source>
+        <translation>Для этой серии нужно %1 ГБ памяти, а свободно только %2 ГБ; закройте другие исследования и повторите</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="84"/>
+        <source>This volume has no slice positions to resample from</source>
+        <translation>У этого объёма нет позиций срезов для передискретизации</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="85"/>
+        <source>Unknown AI engine %1; use one of %2</source>
+        <translation>Неизвестный движок ИИ %1; используйте один из %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="86"/>
+        <source>Unknown device %1; use auto, cpu or cuda</source>
+        <translation>Неизвестное устройство %1; используйте auto, cpu или cuda</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="87"/>
+        <source>Vosk could not load the model in %1: %2</source>
+        <translation>Vosk не смог загрузить модель из %1: %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="88"/>
+        <source>Vosk is not installed (pip install vosk)</source>
+        <translation>Vosk не установлен (pip install vosk)</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="89"/>
+        <source>a %1 report cannot become %2</source>
+        <translation>заключение в статусе %1 нельзя перевести в %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="90"/>
+        <source>a study needs a Study Instance UID</source>
+        <translation>у исследования должен быть Study Instance UID</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="91"/>
+        <source>audio file not found: %1</source>
+        <translation>аудиофайл не найден: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="92"/>
+        <source>audio input is unavailable (%1); install PortAudio (Debian: libportaudio2)</source>
+        <translation>звуковой вход недоступен (%1); установите PortAudio (Debian: libportaudio2)</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="93"/>
+        <source>cannot add the word %1 with phones %2</source>
+        <translation>не удаётся добавить слово %1 с фонемами %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="94"/>
+        <source>cannot list audio devices: %1</source>
+        <translation>не удаётся получить список звуковых устройств: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="95"/>
+        <source>cannot open the microphone %1: %2; check that it is plugged in and not used by another program</source>
+        <translation>не удаётся открыть микрофон %1: %2; проверьте, что он подключён и не занят другой программой</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="96"/>
+        <source>cannot read %1 as UTF-8 text</source>
+        <translation>не удаётся прочитать %1 как текст UTF-8</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="97"/>
+        <source>cannot read %1 as audio: %2</source>
+        <translation>не удаётся прочитать %1 как звук: %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="98"/>
+        <source>cannot read the controller table %1: %2</source>
+        <translation>не удаётся прочитать таблицу кнопок микрофона %1: %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="99"/>
+        <source>cannot read the dictation audio %1: %2</source>
+        <translation>не удаётся прочитать запись диктовки %1: %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="100"/>
+        <source>cannot read the dictation dictionary %1: %2</source>
+        <translation>не удаётся прочитать словарь диктовки %1: %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="101"/>
+        <source>cannot read the voice command table %1: %2</source>
+        <translation>не удаётся прочитать таблицу голосовых команд %1: %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="102"/>
+        <source>conflict not found</source>
+        <translation>конфликт не найден</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="103"/>
+        <source>espeak-ng failed for voice %1: %2</source>
+        <translation>espeak-ng не справился с голосом %1: %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="104"/>
+        <source>espeak-ng is not installed (apt-get install espeak-ng)</source>
+        <translation>espeak-ng не установлен (apt-get install espeak-ng)</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="105"/>
+        <source>line %1: %2</source>
+        <translation>строка %1: %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="106"/>
+        <source>line %1: author is missing</source>
+        <translation>строка %1: не указан автор</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="107"/>
+        <source>line %1: expected a JSON object</source>
+        <translation>строка %1: ожидался объект JSON</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="108"/>
+        <source>line %1: fields must be an object</source>
+        <translation>строка %1: fields должно быть объектом</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="109"/>
+        <source>line %1: not valid JSON (%2)</source>
+        <translation>строка %1: неверный JSON (%2)</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="110"/>
+        <source>line %1: signed_at is not an ISO date-time</source>
+        <translation>строка %1: signed_at не является датой-временем ISO</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="111"/>
+        <source>line %1: signed_at needs a time zone</source>
+        <translation>строка %1: в signed_at нужен часовой пояс</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="112"/>
+        <source>line %1: study.study_instance_uid is missing</source>
+        <translation>строка %1: нет study.study_instance_uid</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="113"/>
+        <source>line %1: text must be a string</source>
+        <translation>строка %1: text должно быть строкой</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="114"/>
+        <source>line %1: unknown status %2</source>
+        <translation>строка %1: неизвестный статус %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="115"/>
+        <source>model installation cancelled</source>
+        <translation>установка модели отменена</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="116"/>
+        <source>model not found: %1</source>
+        <translation>модель не найдена: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="117"/>
+        <source>no %1 language model for language %2</source>
+        <translation>нет языковой модели %1 для языка %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="118"/>
+        <source>no Vosk model is installed for language %1; install one (Settings &gt; Dictation &gt; Models, or point --model at its folder)</source>
+        <translation>для языка %1 не установлена модель Vosk; установите её (Настройки &gt; Речь или укажите папку через --model)</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="119"/>
+        <source>no archive configured: set %1 or archive.url in settings</source>
+        <translation>архив не настроен: задайте %1 или archive.url в настройках</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="120"/>
+        <source>no archive password in the OS keyring; sign in to the archive once from the app, or set LUCH_ARCHIVE_PASSWORD</source>
+        <translation>в хранилище паролей ОС нет пароля архива; один раз войдите в архив из приложения или задайте LUCH_ARCHIVE_PASSWORD</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="121"/>
+        <source>no protocol %1; available: %2</source>
+        <translation>протокола %1 нет; доступны: %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="122"/>
+        <source>no report language %1; use one of %2</source>
+        <translation>нет языка заключения %1; используйте один из %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="123"/>
+        <source>no voice commands are defined for language %1</source>
+        <translation>для языка %1 голосовые команды не заданы</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="124"/>
+        <source>protocol file %1 cannot be read</source>
+        <translation>файл протокола %1 не читается</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="125"/>
+        <source>protocol file %1 is malformed (%2)</source>
+        <translation>файл протокола %1 составлен неверно (%2)</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="126"/>
+        <source>protocol file %1: field %2 has unknown type %3</source>
+        <translation>файл протокола %1: у поля %2 неизвестный тип %3</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="127"/>
+        <source>protocol file %1: field %2 lacks a sentence in every language</source>
+        <translation>файл протокола %1: у поля %2 нет фразы ни на одном языке</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="128"/>
+        <source>record mode must be one of %1, not %2</source>
+        <translation>режим записи должен быть одним из %1, а не %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="129"/>
+        <source>report version not found in the local store</source>
+        <translation>версия заключения не найдена в локальном хранилище</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="130"/>
+        <source>required field(s) missing: %1</source>
+        <translation>не заполнены обязательные поля: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="131"/>
+        <source>resolution must be keep_local or keep_remote</source>
+        <translation>решение должно быть keep_local или keep_remote</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="132"/>
+        <source>say which language the model %1 is for (e.g. en, ru)</source>
+        <translation>укажите язык модели %1 (например, en, ru)</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="133"/>
+        <source>talking to the archive failed (%1)</source>
+        <translation>ошибка связи с архивом (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="134"/>
+        <source>template file %1 is malformed (%2)</source>
+        <translation>файл шаблона %1 составлен неверно (%2)</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="135"/>
+        <source>the AI mask %1 belongs to another study</source>
+        <translation>маска ИИ %1 относится к другому исследованию</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="136"/>
+        <source>the AI mask file %1 is missing; cannot send the result</source>
+        <translation>файла маски ИИ %1 нет; результат нельзя отправить</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="137"/>
+        <source>the CA bundle file for the archive does not exist</source>
+        <translation>файл корневых сертификатов (CA) для архива не существует</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="138"/>
+        <source>the OS keyring cannot be read (%1)</source>
+        <translation>хранилище паролей ОС недоступно для чтения (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="139"/>
+        <source>the OS keyring cannot keep the PIN (%1)</source>
+        <translation>хранилище паролей ОС не может сохранить PIN (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="140"/>
+        <source>the OS keyring could not be read for the archive password</source>
+        <translation>не удалось прочитать пароль архива из хранилища паролей ОС</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="141"/>
+        <source>the PIN needs at least %1 characters</source>
+        <translation>PIN должен содержать не меньше %1 символов</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="142"/>
+        <source>the archive address must look like https://host/dicom-web</source>
+        <translation>адрес архива должен иметь вид https://host/dicom-web</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="143"/>
+        <source>the archive cannot be reached</source>
+        <translation>архив недоступен</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="144"/>
+        <source>the archive has no images for this study</source>
+        <translation>в архиве нет изображений этого исследования</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="145"/>
+        <source>the archive is unavailable (HTTP %1)</source>
+        <translation>архив недоступен (HTTP %1)</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="146"/>
+        <source>the archive must be reached over https (http only to this machine)</source>
+        <translation>к архиву нужно подключаться по https (http — только к этому компьютеру)</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="147"/>
+        <source>the archive refused the credentials</source>
+        <translation>архив отклонил учётные данные</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="148"/>
+        <source>the archive refused the request (HTTP %1)</source>
+        <translation>архив отклонил запрос (HTTP %1)</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="149"/>
+        <source>the archive sent a multipart answer without a boundary</source>
+        <translation>архив прислал составной ответ без разделителя</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="150"/>
+        <source>the archive sent an invalid UID</source>
+        <translation>архив прислал неверный UID</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="151"/>
+        <source>the archive sent an unreadable STOW-RS answer</source>
+        <translation>архив прислал нечитаемый ответ STOW-RS</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="152"/>
+        <source>the archive sent an unreadable search answer</source>
+        <translation>архив прислал нечитаемый ответ на поиск</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="153"/>
+        <source>the archive sent no metadata for the instance</source>
+        <translation>архив не прислал метаданные объекта</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="154"/>
+        <source>the archive sent no or several objects for one instance</source>
+        <translation>архив прислал ни одного или несколько объектов вместо одного</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="155"/>
+        <source>the archive&apos;s TLS certificate was not trusted; check the hospital CA bundle</source>
+        <translation>сертификату TLS архива нет доверия; проверьте файл корневых сертификатов больницы</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="156"/>
+        <source>the dictation dictionary %1 must be a mapping</source>
+        <translation>словарь диктовки %1 должен быть таблицей соответствий</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="157"/>
+        <source>the download was cancelled</source>
+        <translation>загрузка отменена</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="158"/>
+        <source>the local records database could not be upgraded (%1); it was left unchanged</source>
+        <translation>локальную базу записей не удалось обновить (%1); она оставлена без изменений</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="159"/>
+        <source>the protocol %1 has no field %2</source>
+        <translation>в протоколе %1 нет поля %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="160"/>
+        <source>the records migrations have no single head; reinstall Luch</source>
+        <translation>миграции базы записей не имеют единой вершины; переустановите Luch</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="161"/>
+        <source>the report belongs to another study</source>
+        <translation>заключение относится к другому исследованию</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="162"/>
+        <source>the report to update does not exist in the local store</source>
+        <translation>обновляемого заключения нет в локальном хранилище</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="163"/>
+        <source>the report version to re-read does not exist</source>
+        <translation>версии заключения для повторного чтения не существует</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="164"/>
+        <source>the word times of %1 are damaged</source>
+        <translation>временные метки слов в %1 повреждены</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="165"/>
+        <source>unknown controller actions: %1; choose from %2</source>
+        <translation>неизвестные действия кнопок: %1; выберите из %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="166"/>
+        <source>unknown grammar %1; choose one of: %2</source>
+        <translation>неизвестная грамматика %1; выберите одну из: %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="167"/>
+        <source>unknown speech engine %1; choose one of: %2</source>
+        <translation>неизвестный движок распознавания речи %1; выберите один из: %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="168"/>
+        <source>unknown study attribute %1</source>
+        <translation>неизвестный атрибут исследования %1</translation>
+    </message>
+</context>
+<context>
     <name>GeneralPage</name>
     <message>
-        <location filename="../../app/settings_dialog.py" line="753"/>
+        <location filename="../../app/settings_dialog.py" line="756"/>
         <source>Run the AI &amp;pre-read when a study opens</source>
         <translation>Запускать &amp;ИИ-анализ при открытии исследования</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="757"/>
+        <location filename="../../app/settings_dialog.py" line="760"/>
         <source> min</source>
         <translation> мин</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="758"/>
+        <location filename="../../app/settings_dialog.py" line="761"/>
         <source>never</source>
         <translation>никогда</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="761"/>
+        <location filename="../../app/settings_dialog.py" line="764"/>
         <source>&amp;Interface language:</source>
         <translation>&amp;Язык интерфейса:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="762"/>
+        <location filename="../../app/settings_dialog.py" line="765"/>
         <source>The interface language applies the next time Luch starts.</source>
         <translation>Язык интерфейса изменится при следующем запуске Луча.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="763"/>
+        <location filename="../../app/settings_dialog.py" line="766"/>
         <source>&amp;Report language:</source>
         <translation>Язык &amp;протокола:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="765"/>
+        <location filename="../../app/settings_dialog.py" line="768"/>
         <source>&amp;Lock the screen after idle:</source>
         <translation>&amp;Блокировать экран после простоя:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="766"/>
+        <location filename="../../app/settings_dialog.py" line="769"/>
         <source>The lock hides patient data when nobody has used the keyboard or mouse for this long (0 = never).</source>
         <translation>Блокировка скрывает данные пациентов, если клавиатурой и мышью не пользовались столько времени (0 — никогда).</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="770"/>
+        <location filename="../../app/settings_dialog.py" line="774"/>
+        <source>unchanged</source>
+        <translation>без изменений</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="775"/>
+        <source>Re&amp;move my unlock PIN</source>
+        <translation>&amp;Удалить мой PIN разблокировки</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="776"/>
+        <source>New unlock PI&amp;N:</source>
+        <translation>Новый PIN &amp;разблокировки:</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="777"/>
+        <source>Repea&amp;t the PIN:</source>
+        <translation>П&amp;овторите PIN:</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="779"/>
+        <source>The PIN unlocks the lock screen. It is kept as a salted hash in the OS keyring, never in a file.</source>
+        <translation>PIN снимает блокировку экрана. Он хранится в хранилище паролей ОС в виде хеша с солью, никогда не в файле.</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="783"/>
         <source>General</source>
         <translation>Общие</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="790"/>
+        <source>The PIN needs at least %1 characters.</source>
+        <translation>PIN должен содержать не меньше %1 символов.</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="793"/>
+        <source>The two PINs differ.</source>
+        <translation>Введённые PIN не совпадают.</translation>
     </message>
 </context>
 <context>
     <name>HotkeysPage</name>
     <message>
-        <location filename="../../app/settings_dialog.py" line="662"/>
+        <location filename="../../app/settings_dialog.py" line="664"/>
         <source>Action</source>
         <translation>Действие</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="662"/>
+        <location filename="../../app/settings_dialog.py" line="664"/>
         <source>Shortcut</source>
         <translation>Сочетание клавиш</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="681"/>
+        <location filename="../../app/settings_dialog.py" line="683"/>
         <source>&amp;Shortcuts:</source>
         <translation>&amp;Сочетания клавиш:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="685"/>
+        <location filename="../../app/settings_dialog.py" line="687"/>
         <source>Select a shortcut and press F2 (or double-click) to record a new one; Delete clears it.</source>
         <translation>Выберите сочетание и нажмите F2 (или дважды щёлкните), чтобы записать новое; Delete удаляет его.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="689"/>
+        <location filename="../../app/settings_dialog.py" line="691"/>
         <source>Hotkeys</source>
         <translation>Горячие клавиши</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="720"/>
+        <location filename="../../app/settings_dialog.py" line="722"/>
         <source>%1 is the shortcut of both “%2” and “%3”; give one of them another key.</source>
         <translation>%1 назначено и для «%2», и для «%3»; назначьте одному из них другую клавишу.</translation>
     </message>
@@ -423,12 +1266,22 @@
 <context>
     <name>IdleLock</name>
     <message>
-        <location filename="../../app/lock.py" line="252"/>
+        <location filename="../../app/lock.py" line="233"/>
+        <source>Too many wrong PINs: try again in %1 s.</source>
+        <translation>Слишком много неверных PIN: повторите через %1 с.</translation>
+    </message>
+    <message>
+        <location filename="../../app/lock.py" line="240"/>
+        <source>Wrong PIN.</source>
+        <translation>Неверный PIN.</translation>
+    </message>
+    <message>
+        <location filename="../../app/lock.py" line="309"/>
         <source>&amp;Lock screen</source>
         <translation>&amp;Заблокировать экран</translation>
     </message>
     <message>
-        <location filename="../../app/lock.py" line="263"/>
+        <location filename="../../app/lock.py" line="320"/>
         <source>&amp;File</source>
         <translation>&amp;Файл</translation>
     </message>
@@ -436,17 +1289,27 @@
 <context>
     <name>LockPanel</name>
     <message>
-        <location filename="../../app/lock.py" line="62"/>
+        <location filename="../../app/lock.py" line="71"/>
         <source>Luch is locked</source>
         <translation>Луч заблокирован</translation>
     </message>
     <message>
-        <location filename="../../app/lock.py" line="71"/>
+        <location filename="../../app/lock.py" line="82"/>
+        <source>PIN</source>
+        <translation>PIN</translation>
+    </message>
+    <message>
+        <location filename="../../app/lock.py" line="85"/>
         <source>&amp;Unlock</source>
         <translation>&amp;Разблокировать</translation>
     </message>
     <message>
-        <location filename="../../app/lock.py" line="80"/>
+        <location filename="../../app/lock.py" line="102"/>
+        <source>No PIN is set, so anyone can unlock: set one in Settings &gt; General.</source>
+        <translation>PIN не задан, поэтому разблокировать может любой: задайте его в Настройки &gt; Общие.</translation>
+    </message>
+    <message>
+        <location filename="../../app/lock.py" line="106"/>
         <source>Signed in: %1</source>
         <translation>Пользователь: %1</translation>
     </message>
@@ -454,197 +1317,197 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/main_window.py" line="65"/>
+        <location filename="../../app/main_window.py" line="68"/>
         <source>Luch — CT reading workstation</source>
         <translation>Луч — рабочее место врача КТ</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="92"/>
+        <location filename="../../app/main_window.py" line="95"/>
         <source>No study open</source>
         <translation>Исследование не открыто</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="97"/>
+        <location filename="../../app/main_window.py" line="100"/>
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="105"/>
+        <location filename="../../app/main_window.py" line="108"/>
         <source>&amp;File</source>
         <translation>&amp;Файл</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="106"/>
+        <location filename="../../app/main_window.py" line="109"/>
         <source>Open DICOM &amp;folder…</source>
         <translation>Открыть &amp;папку DICOM…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="108"/>
+        <location filename="../../app/main_window.py" line="111"/>
         <source>Open &amp;file (NIfTI, DICOM)…</source>
         <translation>Открыть &amp;файл (NIfTI, DICOM)…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="111"/>
+        <location filename="../../app/main_window.py" line="114"/>
         <source>&amp;Quit</source>
         <translation>В&amp;ыход</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="114"/>
+        <location filename="../../app/main_window.py" line="117"/>
         <source>&amp;View</source>
         <translation>&amp;Вид</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="117"/>
+        <location filename="../../app/main_window.py" line="120"/>
         <source>Layout: %s</source>
         <translation>Раскладка: %s</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="124"/>
+        <location filename="../../app/main_window.py" line="127"/>
         <source>Window: %s</source>
         <translation>Окно: %s</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="127"/>
+        <location filename="../../app/main_window.py" line="130"/>
         <source>Toggle AI &amp;overlay</source>
         <translation>&amp;Разметка ИИ вкл/выкл</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="129"/>
+        <location filename="../../app/main_window.py" line="132"/>
         <source>AI overlay as &amp;outlines</source>
         <translation>Разметка ИИ &amp;контурами</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="131"/>
+        <location filename="../../app/main_window.py" line="134"/>
         <source>Overlay &amp;labels</source>
         <translation>&amp;Метки разметки</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="132"/>
+        <location filename="../../app/main_window.py" line="135"/>
         <source>&amp;Lungs</source>
         <translation>&amp;Лёгкие</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="133"/>
+        <location filename="../../app/main_window.py" line="136"/>
         <source>&amp;Ground-glass opacity</source>
         <translation>&amp;Матовое стекло</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="134"/>
+        <location filename="../../app/main_window.py" line="137"/>
         <source>&amp;Consolidation</source>
         <translation>&amp;Консолидация</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="140"/>
+        <location filename="../../app/main_window.py" line="143"/>
         <source>&amp;More opaque</source>
         <translation>&amp;Плотнее</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="142"/>
+        <location filename="../../app/main_window.py" line="145"/>
         <source>L&amp;ess opaque</source>
         <translation>П&amp;розрачнее</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="144"/>
+        <location filename="../../app/main_window.py" line="147"/>
         <source>Thick &amp;slab</source>
         <translation>Толстый &amp;срез</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="145"/>
+        <location filename="../../app/main_window.py" line="148"/>
         <source>&amp;Thin slice</source>
         <translation>&amp;Тонкий срез</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="146"/>
+        <location filename="../../app/main_window.py" line="149"/>
         <source>&amp;MIP (maximum)</source>
         <translation>&amp;MIP (максимум)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="147"/>
+        <location filename="../../app/main_window.py" line="150"/>
         <source>M&amp;inIP (minimum)</source>
         <translation>M&amp;inIP (минимум)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="148"/>
+        <location filename="../../app/main_window.py" line="151"/>
         <source>M&amp;ean</source>
         <translation>&amp;Среднее</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="151"/>
+        <location filename="../../app/main_window.py" line="154"/>
         <source>T&amp;hicker slab</source>
         <translation>&amp;Толще</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="153"/>
+        <location filename="../../app/main_window.py" line="156"/>
         <source>Thinne&amp;r slab</source>
         <translation>Т&amp;оньше</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="155"/>
+        <location filename="../../app/main_window.py" line="158"/>
         <source>&amp;Cine</source>
         <translation>&amp;Кино</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="156"/>
+        <location filename="../../app/main_window.py" line="159"/>
         <source>&amp;Anonymize corner text</source>
         <translation>&amp;Анонимизировать надписи</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="158"/>
+        <location filename="../../app/main_window.py" line="161"/>
         <source>&amp;Detach view to a new window</source>
         <translation>&amp;Открепить вид в новое окно</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="161"/>
+        <location filename="../../app/main_window.py" line="164"/>
         <source>&amp;Tools</source>
         <translation>&amp;Инструменты</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="163"/>
+        <location filename="../../app/main_window.py" line="166"/>
         <source>&amp;Window/level (no tool)</source>
         <translation>&amp;Окно/уровень (без инструмента)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="164"/>
+        <location filename="../../app/main_window.py" line="167"/>
         <source>&amp;Distance</source>
         <translation>&amp;Расстояние</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="165"/>
+        <location filename="../../app/main_window.py" line="168"/>
         <source>&amp;Ellipse ROI</source>
         <translation>&amp;Эллиптическая ROI</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="166"/>
+        <location filename="../../app/main_window.py" line="169"/>
         <source>&amp;Freehand ROI</source>
         <translation>&amp;Произвольная ROI</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="183"/>
+        <location filename="../../app/main_window.py" line="186"/>
         <source>Open DICOM folder</source>
         <translation>Открыть папку DICOM</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="189"/>
+        <location filename="../../app/main_window.py" line="192"/>
         <source>Open image</source>
         <translation>Открыть изображение</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="189"/>
+        <location filename="../../app/main_window.py" line="192"/>
         <source>Images (*.nii *.nii.gz *.dcm);;All (*)</source>
         <translation>Изображения (*.nii *.nii.gz *.dcm);;Все файлы (*)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="201"/>
+        <location filename="../../app/main_window.py" line="204"/>
         <source>Loading %s…</source>
         <translation>Загрузка %s…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="247"/>
+        <location filename="../../app/main_window.py" line="250"/>
         <source>%1 × %2 × %3 voxels</source>
         <translation>%1 × %2 × %3 вокселей</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="257"/>
+        <location filename="../../app/main_window.py" line="260"/>
         <source>Cannot open study</source>
         <translation>Не удалось открыть исследование</translation>
     </message>
@@ -690,27 +1553,32 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../app/settings_dialog.py" line="795"/>
+        <location filename="../../app/settings_dialog.py" line="824"/>
         <source>Settings</source>
         <translation>Настройки</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="851"/>
+        <location filename="../../app/settings_dialog.py" line="884"/>
         <source>%1 is the shortcut of “%2” and also a voice controller key; give one of them another key.</source>
         <translation>%1 — сочетание для «%2» и одновременно клавиша пульта диктовки; назначьте одному из них другую клавишу.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="854"/>
+        <location filename="../../app/settings_dialog.py" line="887"/>
         <source>%1 is the shortcut of “%2” and also the key of the window preset %3; give one of them another key.</source>
         <translation>%1 — сочетание для «%2» и одновременно клавиша окна %3; назначьте одному из них другую клавишу.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="879"/>
+        <location filename="../../app/settings_dialog.py" line="912"/>
         <source>The OS keyring could not keep the archive password (%1); nothing was saved.</source>
         <translation>Связка ключей ОС не смогла сохранить пароль архива (%1); ничего не сохранено.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="908"/>
+        <location filename="../../app/settings_dialog.py" line="922"/>
+        <source>The OS keyring could not keep the PIN; the settings were not saved.</source>
+        <translation>Хранилище паролей ОС не смогло сохранить PIN; настройки не сохранены.</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="950"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Настройки…</translation>
     </message>
@@ -718,64 +1586,72 @@
 <context>
     <name>SpeechPage</name>
     <message>
-        <location filename="../../app/settings_dialog.py" line="270"/>
+        <location filename="../../app/settings_dialog.py" line="272"/>
         <source>Speech &amp;engine:</source>
         <translation>&amp;Движок распознавания:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="271"/>
+        <location filename="../../app/settings_dialog.py" line="273"/>
         <source>Dictation &amp;language:</source>
         <translation>&amp;Язык диктовки:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="272"/>
+        <location filename="../../app/settings_dialog.py" line="274"/>
         <source>&amp;Microphone:</source>
         <translation>&amp;Микрофон:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="277"/>
+        <location filename="../../app/settings_dialog.py" line="279"/>
         <source>the installed model</source>
         <translation>установленная модель</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="278"/>
+        <location filename="../../app/settings_dialog.py" line="280"/>
         <source>Browse…</source>
         <translation>Обзор…</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="281"/>
+        <location filename="../../app/settings_dialog.py" line="283"/>
         <source>Vosk model folder (%1):</source>
         <translation>Папка модели Vosk (%1):</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="285"/>
+        <location filename="../../app/settings_dialog.py" line="287"/>
         <source>Speech</source>
         <translation>Речь</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="291"/>
+        <location filename="../../app/settings_dialog.py" line="293"/>
         <source>System default</source>
         <translation>Системный по умолчанию</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="300"/>
+        <location filename="../../app/settings_dialog.py" line="302"/>
         <source>%1 (not connected)</source>
         <translation>%1 (не подключён)</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="304"/>
+        <location filename="../../app/settings_dialog.py" line="306"/>
         <source>Vosk model folder</source>
         <translation>Папка модели Vosk</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="314"/>
+        <location filename="../../app/settings_dialog.py" line="316"/>
         <source>%1 cannot recognise this language; choose another engine (Vosk) or language.</source>
         <translation>%1 не распознаёт этот язык; выберите другой движок (Vosk) или язык.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="323"/>
+        <location filename="../../app/settings_dialog.py" line="325"/>
         <source>Not a Vosk model folder: %1</source>
         <translation>Это не папка модели Vosk: %1</translation>
+    </message>
+</context>
+<context>
+    <name>Task</name>
+    <message>
+        <location filename="../../app/tasks.py" line="54"/>
+        <source>%1 failed unexpectedly (%2); see the log</source>
+        <translation>%1: непредвиденный сбой (%2); подробности в журнале</translation>
     </message>
 </context>
 <context>
@@ -845,116 +1721,161 @@
         <source>amended</source>
         <translation>дополнен</translation>
     </message>
+    <message>
+        <location filename="../../app/terms.py" line="40"/>
+        <source>not assessable: lungs missing or barely in view</source>
+        <translation>не оценивается: лёгких нет или они почти не видны</translation>
+    </message>
+    <message>
+        <location filename="../../app/terms.py" line="42"/>
+        <source>not assessable: too little of the lungs is covered</source>
+        <translation>не оценивается: лёгкие охвачены слишком мало</translation>
+    </message>
+    <message>
+        <location filename="../../app/terms.py" line="44"/>
+        <source>not assessable: one lung not found</source>
+        <translation>не оценивается: одно лёгкое не найдено</translation>
+    </message>
+    <message>
+        <location filename="../../app/terms.py" line="45"/>
+        <source>lungs cut off at the first slice</source>
+        <translation>лёгкие обрезаны на первом срезе</translation>
+    </message>
+    <message>
+        <location filename="../../app/terms.py" line="46"/>
+        <source>lungs cut off at the last slice</source>
+        <translation>лёгкие обрезаны на последнем срезе</translation>
+    </message>
+    <message>
+        <location filename="../../app/terms.py" line="48"/>
+        <source>slices over 5 mm: percentages are less reliable</source>
+        <translation>срезы толще 5 мм: проценты менее надёжны</translation>
+    </message>
+    <message>
+        <location filename="../../app/terms.py" line="49"/>
+        <source>fewer than 10 slices</source>
+        <translation>меньше 10 срезов</translation>
+    </message>
+    <message>
+        <location filename="../../app/terms.py" line="50"/>
+        <source>no air in view: the HU scale may be wrong</source>
+        <translation>в поле зрения нет воздуха: шкала HU может быть неверной</translation>
+    </message>
+    <message>
+        <location filename="../../app/terms.py" line="52"/>
+        <source>AI weights unusable: classical method used; reinstall Luch</source>
+        <translation>веса ИИ непригодны: использован классический метод; переустановите Luch</translation>
+    </message>
 </context>
 <context>
     <name>ViewerPage</name>
     <message>
-        <location filename="../../app/settings_dialog.py" line="498"/>
+        <location filename="../../app/settings_dialog.py" line="500"/>
         <source>Name</source>
         <translation>Название</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="498"/>
+        <location filename="../../app/settings_dialog.py" line="500"/>
         <source>Centre (HU)</source>
         <translation>Центр (HU)</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="499"/>
+        <location filename="../../app/settings_dialog.py" line="501"/>
         <source>Width (HU)</source>
         <translation>Ширина (HU)</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="499"/>
+        <location filename="../../app/settings_dialog.py" line="501"/>
         <source>Key</source>
         <translation>Клавиша</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="502"/>
+        <location filename="../../app/settings_dialog.py" line="504"/>
         <source>&amp;Add preset</source>
         <translation>&amp;Добавить окно</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="504"/>
+        <location filename="../../app/settings_dialog.py" line="506"/>
         <source>&amp;Remove preset</source>
         <translation>&amp;Удалить окно</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="508"/>
+        <location filename="../../app/settings_dialog.py" line="510"/>
         <source>Hanging protocol</source>
         <translation>Протокол раскладки</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="508"/>
+        <location filename="../../app/settings_dialog.py" line="510"/>
         <source>Layout</source>
         <translation>Раскладка</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="509"/>
+        <location filename="../../app/settings_dialog.py" line="511"/>
         <source>Window preset</source>
         <translation>Окно</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="526"/>
+        <location filename="../../app/settings_dialog.py" line="528"/>
         <source>&amp;Window presets:</source>
         <translation>&amp;Окна (ширина/уровень):</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="535"/>
+        <location filename="../../app/settings_dialog.py" line="537"/>
         <source>&amp;Hanging protocols (first match wins):</source>
         <translation>&amp;Протоколы раскладки (действует первый подходящий):</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="539"/>
+        <location filename="../../app/settings_dialog.py" line="541"/>
         <source>Changes to presets and protocols apply to the next study opened; new preset menu entries after a restart.</source>
         <translation>Изменения окон и протоколов действуют со следующего открытого исследования; новые пункты меню окон — после перезапуска.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="543"/>
+        <location filename="../../app/settings_dialog.py" line="545"/>
         <source>Viewer</source>
         <translation>Просмотр</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="569"/>
+        <location filename="../../app/settings_dialog.py" line="571"/>
         <source>Window preset %1: </source>
         <translation>Окно %1: </translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="571"/>
+        <location filename="../../app/settings_dialog.py" line="573"/>
         <source>enter a name.</source>
         <translation>введите название.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="573"/>
+        <location filename="../../app/settings_dialog.py" line="575"/>
         <source>the name %1 is used twice.</source>
         <translation>название %1 используется дважды.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="578"/>
+        <location filename="../../app/settings_dialog.py" line="580"/>
         <source>centre and width must be numbers (HU).</source>
         <translation>центр и ширина должны быть числами (HU).</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="581"/>
+        <location filename="../../app/settings_dialog.py" line="583"/>
         <source>the width must be 1..10000 HU and the centre -2000..5000 HU.</source>
         <translation>ширина должна быть 1..10000 HU, а центр −2000..5000 HU.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="584"/>
+        <location filename="../../app/settings_dialog.py" line="586"/>
         <source>the key must be one letter or digit (C is taken by cine).</source>
         <translation>клавиша — одна буква или цифра (C занята кинорежимом).</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="587"/>
+        <location filename="../../app/settings_dialog.py" line="589"/>
         <source>the key %1 is used twice.</source>
         <translation>клавиша %1 используется дважды.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="594"/>
+        <location filename="../../app/settings_dialog.py" line="596"/>
         <source>Keep at least one window preset.</source>
         <translation>Оставьте хотя бы одно окно.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="608"/>
+        <location filename="../../app/settings_dialog.py" line="610"/>
         <source>Hanging protocol %1 uses the window preset %2, which is not in the preset table.</source>
         <translation>Протокол раскладки %1 использует окно %2, которого нет в таблице окон.</translation>
     </message>
@@ -1060,77 +1981,77 @@
         <translation>Архив недоступен; работа без связи: %s</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="178"/>
+        <location filename="../../app/workflow.py" line="179"/>
         <source>unread</source>
         <translation>не прочитано</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="210"/>
+        <location filename="../../app/workflow.py" line="206"/>
         <source>This study is not on this station and the archive is not reachable</source>
         <translation>Этого исследования нет на станции, а архив недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="215"/>
+        <location filename="../../app/workflow.py" line="211"/>
         <source>Fetching the study from the archive…</source>
         <translation>Загрузка исследования из архива…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="280"/>
+        <location filename="../../app/workflow.py" line="276"/>
         <source>Unsigned draft restored</source>
         <translation>Восстановлен неподписанный черновик</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="304"/>
+        <location filename="../../app/workflow.py" line="300"/>
         <source>A prior study of this patient (%1) is here: Ctrl+P compares</source>
         <translation>Есть предыдущее исследование пациента (%1): Ctrl+P — сравнить</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="327"/>
+        <location filename="../../app/workflow.py" line="323"/>
         <source>The AI could not assess this study: nothing to pre-fill</source>
         <translation>ИИ не смог оценить исследование: заполнять нечего</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="332"/>
+        <location filename="../../app/workflow.py" line="328"/>
         <source>AI values filled in; check them</source>
         <translation>Значения ИИ подставлены; проверьте их</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="341"/>
+        <location filename="../../app/workflow.py" line="337"/>
         <source>Nothing dictated to play back yet</source>
         <translation>Пока нечего воспроизводить</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="358"/>
+        <location filename="../../app/workflow.py" line="354"/>
         <source>No template called “%s”</source>
         <translation>Нет шаблона «%s»</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="363"/>
+        <location filename="../../app/workflow.py" line="359"/>
         <source>Template inserted: %s</source>
         <translation>Вставлен шаблон: %s</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="418"/>
+        <location filename="../../app/workflow.py" line="415"/>
         <source>Archive unreachable; reports stay queued: %s</source>
         <translation>Архив недоступен; протоколы остаются в очереди: %s</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="425"/>
+        <location filename="../../app/workflow.py" line="422"/>
         <source>offline</source>
         <translation>нет связи</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="427"/>
+        <location filename="../../app/workflow.py" line="424"/>
         <source>online</source>
         <translation>на связи</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="427"/>
+        <location filename="../../app/workflow.py" line="424"/>
         <source>connecting</source>
         <translation>подключение</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="428"/>
+        <location filename="../../app/workflow.py" line="425"/>
         <source>Archive: %1 · unsent: %2</source>
         <translation>Архив: %1 · не отправлено: %2</translation>
     </message>
