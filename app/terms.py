@@ -6,7 +6,7 @@ the AI's probability pattern, report statuses and the AI's quality flags are sho
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 
 def grade(value: str | None) -> str:
@@ -35,26 +35,27 @@ def term(value: str | None) -> str:
     return words.get(value or "", value or "")
 
 
+_FLAGS = {
+    "not-assessable:lungs-missing-or-barely-in-view":
+        QT_TRANSLATE_NOOP("Terms", "not assessable: lungs missing or barely in view"),
+    "not-assessable:too-little-lung-coverage":
+        QT_TRANSLATE_NOOP("Terms", "not assessable: too little of the lungs is covered"),
+    "not-assessable:one-lung-not-found":
+        QT_TRANSLATE_NOOP("Terms", "not assessable: one lung not found"),
+    "lungs-cut-off-at-first-slice": QT_TRANSLATE_NOOP("Terms", "lungs cut off at the first slice"),
+    "lungs-cut-off-at-last-slice": QT_TRANSLATE_NOOP("Terms", "lungs cut off at the last slice"),
+    "thick-slices":
+        QT_TRANSLATE_NOOP("Terms", "slices over 5 mm: percentages are less reliable"),
+    "few-slices": QT_TRANSLATE_NOOP("Terms", "fewer than 10 slices"),
+    "no-air-in-view": QT_TRANSLATE_NOOP("Terms", "no air in view: the HU scale may be wrong"),
+    "classical-fallback":
+        QT_TRANSLATE_NOOP("Terms", "AI weights unusable: classical method used; reinstall Luch"),
+}
+
+
 def quality_flag(code: str) -> str:
     """An AI quality flag (``thick-slices``, ``classical-fallback: <why>``) as a short phrase."""
     name, _, detail = code.partition(":")
-    t = QCoreApplication.translate
-    words = {
-        "not-assessable": {
-            "lungs-missing-or-barely-in-view": t("Terms", "not assessable: lungs missing or "
-                                                 "barely in view"),
-            "too-little-lung-coverage": t("Terms", "not assessable: too little of the lungs "
-                                          "is covered"),
-            "one-lung-not-found": t("Terms", "not assessable: one lung not found"),
-        },
-        "lungs-cut-off-at-first-slice": t("Terms", "lungs cut off at the first slice"),
-        "lungs-cut-off-at-last-slice": t("Terms", "lungs cut off at the last slice"),
-        "thick-slices": t("Terms", "thick slices (over 5 mm): percentages are less reliable"),
-        "few-slices": t("Terms", "fewer than 10 slices"),
-        "no-air-in-view": t("Terms", "no air in view: the HU scale may be wrong"),
-        "classical-fallback": t("Terms", "the AI model's weights are missing or damaged, so "
-                                "the less accurate classical method was used; reinstall Luch"),
-    }.get(name)
-    if isinstance(words, dict):
-        return words.get(detail.strip(), code)
-    return words or code
+    key = f"{name}:{detail.strip()}" if name == "not-assessable" else name
+    text = _FLAGS.get(key)
+    return QCoreApplication.translate("Terms", text) if text else code

@@ -91,7 +91,7 @@ def test_ai_quality_flags_read_as_words_in_both_languages(qapp, monkeypatch):
     codes = coverage_flags(labels, (1.0, 1.0, 8.0), {"lung_left": 0.0, "lung_right": 0.0})
     codes += ["classical-fallback: weights file missing", "no-air-in-view: HU scale may be wrong"]
     english = [terms.quality_flag(c) for c in codes]
-    assert english[0].startswith("not assessable") and "thick slices" in english[1]
+    assert english[0].startswith("not assessable") and "over 5 mm" in english[1]
     assert "reinstall" in english[2] and "weights file" not in english[2]
     assert "HU scale" in english[3]
     assert terms.quality_flag("something-new") == "something-new"  # unknown: shown as is
