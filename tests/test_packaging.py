@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -18,11 +19,16 @@ def _tracked(prefix: str) -> set[str]:
 
 
 def test_wheel_ships_resources_and_migrations(tmp_path):
-    proc = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(tmp_path), str(ROOT)],
-        capture_output=True, text=True,
-    )
+    had_build = (ROOT / "build").exists()
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+             "-w", str(tmp_path), str(ROOT)],
+            capture_output=True, text=True,
+        )
+    finally:
+        if not had_build:  # setuptools builds in the source tree; leave it as it was
+            shutil.rmtree(ROOT / "build", ignore_errors=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     (wheel,) = tmp_path.glob("luch-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
