@@ -3,8 +3,9 @@
     .venv/bin/python installer/update_translations.py
 
 It first regenerates app/error_catalog.py (the domain packages' error messages, see
-installer/error_catalog.py). New strings appear in resources/i18n/luch_<lang>.ts as unfinished; translate them in Qt
-Linguist (pyside6-linguist) or by hand, then run this again to compile the .qm files.
+installer/error_catalog.py). New strings appear in resources/i18n/luch_<lang>.ts as
+unfinished; translate them in Qt Linguist (pyside6-linguist), by hand or with
+installer/fill_translation.py, then run this again to compile the .qm files.
 """
 
 from __future__ import annotations

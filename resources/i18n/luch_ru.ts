@@ -77,102 +77,102 @@
 <context>
     <name>ArchivePage</name>
     <message>
-        <location filename="../../app/settings_dialog.py" line="136"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="42"/>
         <source>stored in the OS keyring; type to replace</source>
         <translation>хранится в связке ключей ОС; введите, чтобы заменить</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="138"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="44"/>
         <source>system certificates</source>
         <translation>системные сертификаты</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="139"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="45"/>
         <source>&amp;Browse…</source>
         <translation>&amp;Обзор…</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="141"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="47"/>
         <source>&amp;Test connection</source>
         <translation>&amp;Проверить подключение</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="149"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="55"/>
         <source>DICOMweb &amp;address:</source>
         <translation>&amp;Адрес DICOMweb:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="150"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="56"/>
         <source>&amp;User:</source>
         <translation>&amp;Пользователь:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="151"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="57"/>
         <source>&amp;Password:</source>
         <translation>П&amp;ароль:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="152"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="58"/>
         <source>&amp;CA bundle (optional):</source>
         <translation>&amp;Сертификаты УЦ (необязательно):</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="153"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="59"/>
         <source>The password is kept in the operating system&apos;s keyring, never in the settings file.</source>
         <translation>Пароль хранится в связке ключей операционной системы и никогда — в файле настроек.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="158"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="64"/>
         <source>Archive</source>
         <translation>Архив</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="167"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="73"/>
         <source>Enter the archive address, or clear the user and password.</source>
         <translation>Введите адрес архива или очистите поля пользователя и пароля.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="170"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="76"/>
         <source>Enter the archive user the password belongs to.</source>
         <translation>Введите пользователя архива, которому принадлежит пароль.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="175"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="81"/>
         <source>Enter the password for this user and address: none is stored in the OS keyring.</source>
         <translation>Введите пароль для этого пользователя и адреса: в связке ключей ОС его нет.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="190"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="96"/>
         <source>The CA bundle file does not exist.</source>
         <translation>Файл сертификатов УЦ не существует.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="210"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="116"/>
         <source>CA bundle</source>
         <translation>Сертификаты УЦ</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="210"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="116"/>
         <source>Certificates (*.pem *.crt *.cer);;All (*)</source>
         <translation>Сертификаты (*.pem *.crt *.cer);;Все файлы (*)</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="223"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="129"/>
         <source>Enter the archive address first.</source>
         <translation>Сначала введите адрес архива.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="234"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="140"/>
         <source>Connecting…</source>
         <translation>Подключение…</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="236"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="142"/>
         <source>Connected: the archive answered.</source>
         <translation>Подключено: архив ответил.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="237"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="143"/>
         <source>Failed: %1</source>
         <translation>Ошибка: %1</translation>
     </message>
@@ -180,128 +180,128 @@
 <context>
     <name>ControllerPage</name>
     <message>
-        <location filename="../../app/settings_dialog.py" line="356"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="60"/>
         <source>Button</source>
         <translation>Кнопка</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="356"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="60"/>
         <source>Devices</source>
         <translation>Устройства</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="357"/>
-        <location filename="../../app/settings_dialog.py" line="364"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="61"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="68"/>
         <source>Action</source>
         <translation>Действие</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="364"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="68"/>
         <source>Key</source>
         <translation>Клавиша</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="368"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="72"/>
         <source>&amp;Add key</source>
         <translation>&amp;Добавить клавишу</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="370"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="74"/>
         <source>&amp;Remove key</source>
         <translation>&amp;Удалить клавишу</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="379"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="83"/>
         <source>&amp;Record button:</source>
         <translation>Кнопка &amp;записи:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="381"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="85"/>
         <source>Device &amp;buttons:</source>
         <translation>&amp;Кнопки устройств:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="385"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="89"/>
         <source>&amp;Keyboard keys (select a key cell and press F2 to record):</source>
         <translation>Клавиши к&amp;лавиатуры (выберите ячейку клавиши и нажмите F2, чтобы записать):</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="394"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="98"/>
         <source>Shipped keys and buttons can be given another action but not removed.</source>
         <translation>Стандартным клавишам и кнопкам можно назначить другое действие, но нельзя их удалить.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="399"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="103"/>
         <source>Voice controller</source>
         <translation>Пульт диктовки</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="402"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="106"/>
         <source>Push to talk (record while held)</source>
         <translation>Нажми и говори (запись, пока кнопка нажата)</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="403"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="107"/>
         <source>Toggle (press to start, press to stop)</source>
         <translation>Переключатель (нажать — начать, нажать — остановить)</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="407"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="111"/>
         <source>Record</source>
         <translation>Запись</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="407"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="111"/>
         <source>Next field</source>
         <translation>Следующее поле</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="408"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="112"/>
         <source>Previous field</source>
         <translation>Предыдущее поле</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="408"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="112"/>
         <source>Play</source>
         <translation>Воспроизведение</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="409"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="113"/>
         <source>Rewind</source>
         <translation>Назад</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="409"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="113"/>
         <source>Fast forward</source>
         <translation>Вперёд</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="410"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="114"/>
         <source>Insert template</source>
         <translation>Вставить шаблон</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="411"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="115"/>
         <source>Accept AI values</source>
         <translation>Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="411"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="115"/>
         <source>Sign report</source>
         <translation>Подписать протокол</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="412"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="116"/>
         <source>Stop dictation</source>
         <translation>Остановить диктовку</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="416"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="120"/>
         <source>(nothing)</source>
         <translation>(ничего)</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="449"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="153"/>
         <source>The key %1 is listed twice; give it one action.</source>
         <translation>Клавиша %1 указана дважды; назначьте ей одно действие.</translation>
     </message>
@@ -1150,82 +1150,82 @@
 <context>
     <name>GeneralPage</name>
     <message>
-        <location filename="../../app/settings_dialog.py" line="756"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="44"/>
         <source>Run the AI &amp;pre-read when a study opens</source>
         <translation>Запускать &amp;ИИ-анализ при открытии исследования</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="760"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="48"/>
         <source> min</source>
         <translation> мин</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="761"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="49"/>
         <source>never</source>
         <translation>никогда</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="764"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="52"/>
         <source>&amp;Interface language:</source>
         <translation>&amp;Язык интерфейса:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="765"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="53"/>
         <source>The interface language applies the next time Luch starts.</source>
         <translation>Язык интерфейса изменится при следующем запуске Луча.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="766"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="54"/>
         <source>&amp;Report language:</source>
         <translation>Язык &amp;протокола:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="768"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="56"/>
         <source>&amp;Lock the screen after idle:</source>
         <translation>&amp;Блокировать экран после простоя:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="769"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="57"/>
         <source>The lock hides patient data when nobody has used the keyboard or mouse for this long (0 = never).</source>
         <translation>Блокировка скрывает данные пациентов, если клавиатурой и мышью не пользовались столько времени (0 — никогда).</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="774"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="62"/>
         <source>unchanged</source>
         <translation>без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="775"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="63"/>
         <source>Re&amp;move my unlock PIN</source>
         <translation>&amp;Удалить мой PIN разблокировки</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="776"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="64"/>
         <source>New unlock PI&amp;N:</source>
         <translation>Новый PIN &amp;разблокировки:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="777"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="65"/>
         <source>Repea&amp;t the PIN:</source>
         <translation>П&amp;овторите PIN:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="779"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="67"/>
         <source>The PIN unlocks the lock screen. It is kept as a salted hash in the OS keyring, never in a file.</source>
         <translation>PIN снимает блокировку экрана. Он хранится в хранилище паролей ОС в виде хеша с солью, никогда не в файле.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="783"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="71"/>
         <source>General</source>
         <translation>Общие</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="790"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="78"/>
         <source>The PIN needs at least %1 characters.</source>
         <translation>PIN должен содержать не меньше %1 символов.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="793"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="81"/>
         <source>The two PINs differ.</source>
         <translation>Введённые PIN не совпадают.</translation>
     </message>
@@ -1233,32 +1233,32 @@
 <context>
     <name>HotkeysPage</name>
     <message>
-        <location filename="../../app/settings_dialog.py" line="664"/>
+        <location filename="../../app/settings_dialog/hotkeys_page.py" line="41"/>
         <source>Action</source>
         <translation>Действие</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="664"/>
+        <location filename="../../app/settings_dialog/hotkeys_page.py" line="41"/>
         <source>Shortcut</source>
         <translation>Сочетание клавиш</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="683"/>
+        <location filename="../../app/settings_dialog/hotkeys_page.py" line="60"/>
         <source>&amp;Shortcuts:</source>
         <translation>&amp;Сочетания клавиш:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="687"/>
+        <location filename="../../app/settings_dialog/hotkeys_page.py" line="64"/>
         <source>Select a shortcut and press F2 (or double-click) to record a new one; Delete clears it.</source>
         <translation>Выберите сочетание и нажмите F2 (или дважды щёлкните), чтобы записать новое; Delete удаляет его.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="691"/>
+        <location filename="../../app/settings_dialog/hotkeys_page.py" line="68"/>
         <source>Hotkeys</source>
         <translation>Горячие клавиши</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="722"/>
+        <location filename="../../app/settings_dialog/hotkeys_page.py" line="99"/>
         <source>%1 is the shortcut of both “%2” and “%3”; give one of them another key.</source>
         <translation>%1 назначено и для «%2», и для «%3»; назначьте одному из них другую клавишу.</translation>
     </message>
@@ -1553,32 +1553,32 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../app/settings_dialog.py" line="824"/>
+        <location filename="../../app/settings_dialog/dialog.py" line="44"/>
         <source>Settings</source>
         <translation>Настройки</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="884"/>
+        <location filename="../../app/settings_dialog/dialog.py" line="104"/>
         <source>%1 is the shortcut of “%2” and also a voice controller key; give one of them another key.</source>
         <translation>%1 — сочетание для «%2» и одновременно клавиша пульта диктовки; назначьте одному из них другую клавишу.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="887"/>
+        <location filename="../../app/settings_dialog/dialog.py" line="107"/>
         <source>%1 is the shortcut of “%2” and also the key of the window preset %3; give one of them another key.</source>
         <translation>%1 — сочетание для «%2» и одновременно клавиша окна %3; назначьте одному из них другую клавишу.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="912"/>
+        <location filename="../../app/settings_dialog/dialog.py" line="132"/>
         <source>The OS keyring could not keep the archive password (%1); nothing was saved.</source>
         <translation>Связка ключей ОС не смогла сохранить пароль архива (%1); ничего не сохранено.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="922"/>
+        <location filename="../../app/settings_dialog/dialog.py" line="142"/>
         <source>The OS keyring could not keep the PIN; the settings were not saved.</source>
         <translation>Хранилище паролей ОС не смогло сохранить PIN; настройки не сохранены.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="950"/>
+        <location filename="../../app/settings_dialog/dialog.py" line="170"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Настройки…</translation>
     </message>
@@ -1586,62 +1586,62 @@
 <context>
     <name>SpeechPage</name>
     <message>
-        <location filename="../../app/settings_dialog.py" line="272"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="53"/>
         <source>Speech &amp;engine:</source>
         <translation>&amp;Движок распознавания:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="273"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="54"/>
         <source>Dictation &amp;language:</source>
         <translation>&amp;Язык диктовки:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="274"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="55"/>
         <source>&amp;Microphone:</source>
         <translation>&amp;Микрофон:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="279"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="60"/>
         <source>the installed model</source>
         <translation>установленная модель</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="280"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="61"/>
         <source>Browse…</source>
         <translation>Обзор…</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="283"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="64"/>
         <source>Vosk model folder (%1):</source>
         <translation>Папка модели Vosk (%1):</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="287"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="68"/>
         <source>Speech</source>
         <translation>Речь</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="293"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="74"/>
         <source>System default</source>
         <translation>Системный по умолчанию</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="302"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="83"/>
         <source>%1 (not connected)</source>
         <translation>%1 (не подключён)</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="306"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="87"/>
         <source>Vosk model folder</source>
         <translation>Папка модели Vosk</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="316"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="97"/>
         <source>%1 cannot recognise this language; choose another engine (Vosk) or language.</source>
         <translation>%1 не распознаёт этот язык; выберите другой движок (Vosk) или язык.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="325"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="106"/>
         <source>Not a Vosk model folder: %1</source>
         <translation>Это не папка модели Vosk: %1</translation>
     </message>
@@ -1770,112 +1770,112 @@
 <context>
     <name>ViewerPage</name>
     <message>
-        <location filename="../../app/settings_dialog.py" line="500"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="48"/>
         <source>Name</source>
         <translation>Название</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="500"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="48"/>
         <source>Centre (HU)</source>
         <translation>Центр (HU)</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="501"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="49"/>
         <source>Width (HU)</source>
         <translation>Ширина (HU)</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="501"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="49"/>
         <source>Key</source>
         <translation>Клавиша</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="504"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="52"/>
         <source>&amp;Add preset</source>
         <translation>&amp;Добавить окно</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="506"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="54"/>
         <source>&amp;Remove preset</source>
         <translation>&amp;Удалить окно</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="510"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="58"/>
         <source>Hanging protocol</source>
         <translation>Протокол раскладки</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="510"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="58"/>
         <source>Layout</source>
         <translation>Раскладка</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="511"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="59"/>
         <source>Window preset</source>
         <translation>Окно</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="528"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="76"/>
         <source>&amp;Window presets:</source>
         <translation>&amp;Окна (ширина/уровень):</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="537"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="85"/>
         <source>&amp;Hanging protocols (first match wins):</source>
         <translation>&amp;Протоколы раскладки (действует первый подходящий):</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="541"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="89"/>
         <source>Changes to presets and protocols apply to the next study opened; new preset menu entries after a restart.</source>
         <translation>Изменения окон и протоколов действуют со следующего открытого исследования; новые пункты меню окон — после перезапуска.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="545"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="93"/>
         <source>Viewer</source>
         <translation>Просмотр</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="571"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="119"/>
         <source>Window preset %1: </source>
         <translation>Окно %1: </translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="573"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="121"/>
         <source>enter a name.</source>
         <translation>введите название.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="575"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="123"/>
         <source>the name %1 is used twice.</source>
         <translation>название %1 используется дважды.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="580"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="128"/>
         <source>centre and width must be numbers (HU).</source>
         <translation>центр и ширина должны быть числами (HU).</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="583"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="131"/>
         <source>the width must be 1..10000 HU and the centre -2000..5000 HU.</source>
         <translation>ширина должна быть 1..10000 HU, а центр −2000..5000 HU.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="586"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="134"/>
         <source>the key must be one letter or digit (C is taken by cine).</source>
         <translation>клавиша — одна буква или цифра (C занята кинорежимом).</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="589"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="137"/>
         <source>the key %1 is used twice.</source>
         <translation>клавиша %1 используется дважды.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="596"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="144"/>
         <source>Keep at least one window preset.</source>
         <translation>Оставьте хотя бы одно окно.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="610"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="158"/>
         <source>Hanging protocol %1 uses the window preset %2, which is not in the preset table.</source>
         <translation>Протокол раскладки %1 использует окно %2, которого нет в таблице окон.</translation>
     </message>

@@ -1,0 +1,153 @@
+"""The Archive tab: DICOMweb address, user, password (to the OS keyring), CA bundle, test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+)
+
+from app.error_text import error_text
+from app.settings_dialog.base import (
+    ARCHIVE_CA_KEY,
+    ARCHIVE_URL_KEY,
+    ARCHIVE_USER_KEY,
+    InvalidSetting,
+    Page,
+    _folder_row,
+    _hint,
+)
+from core.settings import Settings
+
+
+class ArchivePage(Page):
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self.initial = {ARCHIVE_URL_KEY: settings.get(ARCHIVE_URL_KEY, "") or "",
+                        ARCHIVE_USER_KEY: settings.get(ARCHIVE_USER_KEY, "") or "",
+                        ARCHIVE_CA_KEY: settings.get(ARCHIVE_CA_KEY, "") or ""}
+        self.url = QLineEdit(self.initial[ARCHIVE_URL_KEY])
+        self.url.setPlaceholderText("https://pacs.example.org/dicom-web")
+        self.user = QLineEdit(self.initial[ARCHIVE_USER_KEY])
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        if self.initial[ARCHIVE_USER_KEY] and self._stored_password(
+                self.initial[ARCHIVE_URL_KEY], self.initial[ARCHIVE_USER_KEY]):
+            self.password.setPlaceholderText(self.tr("stored in the OS keyring; type to replace"))
+        self.ca_bundle = QLineEdit(self.initial[ARCHIVE_CA_KEY])
+        self.ca_bundle.setPlaceholderText(self.tr("system certificates"))
+        browse = QPushButton(self.tr("&Browse…"))
+        browse.clicked.connect(self._choose_ca_bundle)
+        self.test_button = QPushButton(self.tr("&Test connection"))
+        self.test_button.clicked.connect(self.test_connection)
+        self.test_result = QLabel()
+        self.test_result.setObjectName("archive-test-result")
+        self.test_result.setWordWrap(True)
+        self._test_task = None
+
+        form = QFormLayout(self)
+        form.addRow(self.tr("DICOMweb &address:"), self.url)
+        form.addRow(self.tr("&User:"), self.user)
+        form.addRow(self.tr("&Password:"), self.password)
+        form.addRow(self.tr("&CA bundle (optional):"), _folder_row(self.ca_bundle, browse))
+        form.addRow(_hint(self.tr("The password is kept in the operating system's keyring, "
+                                  "never in the settings file.")))
+        form.addRow(self.test_button, self.test_result)
+
+    def title(self) -> str:
+        return self.tr("Archive")
+
+    def values(self) -> dict[str, Any]:
+        url = self.url.text().strip().rstrip("/")
+        user = self.user.text().strip()
+        ca = self.ca_bundle.text().strip()
+        if url:
+            self._config(url, user, "", ca)  # validates address and CA bundle
+        elif user or self.password.text():
+            raise InvalidSetting(self.tr("Enter the archive address, or clear the user and "
+                                         "password."), self.url)
+        if self.password.text() and not user:
+            raise InvalidSetting(self.tr("Enter the archive user the password belongs to."),
+                                 self.user)
+        changed = (url, user) != (self.initial[ARCHIVE_URL_KEY], self.initial[ARCHIVE_USER_KEY])
+        if url and user and changed and not self.password.text() \
+                and not self._stored_password(url, user):
+            raise InvalidSetting(self.tr("Enter the password for this user and address: none "
+                                         "is stored in the OS keyring."), self.password)
+        return {ARCHIVE_URL_KEY: url, ARCHIVE_USER_KEY: user, ARCHIVE_CA_KEY: ca}
+
+    def new_password(self) -> tuple[str, str, str] | None:
+        """``(url, user, password)`` to put in the keyring, if one was typed."""
+        if not self.password.text():
+            return None
+        return self.url.text().strip().rstrip("/"), self.user.text().strip(), self.password.text()
+
+    def _config(self, url: str, user: str, password: str, ca: str):
+        from archive.credentials import ArchiveConfig
+        from archive.errors import ArchiveConfigError
+
+        if ca and not Path(ca).is_file():
+            raise InvalidSetting(self.tr("The CA bundle file does not exist."), self.ca_bundle)
+        try:
+            return ArchiveConfig(url=url, user=user, password=password, verify=ca or True)
+        except ArchiveConfigError as err:
+            raise InvalidSetting(error_text(err), self.url) from err
+
+    @staticmethod
+    def _stored_password(url: str, user: str) -> str | None:
+        import keyring
+        from keyring.errors import KeyringError
+
+        from archive.credentials import KEYRING_SERVICE
+
+        try:
+            return keyring.get_password(KEYRING_SERVICE, f"{user}@{url.rstrip('/')}")
+        except KeyringError:
+            return None
+
+    def _choose_ca_bundle(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("CA bundle"), "", self.tr("Certificates (*.pem *.crt *.cer);;All (*)"))
+        if path:
+            self.ca_bundle.setText(path)
+
+    def test_connection(self):
+        """Ask the archive for one study with the entered values, off the UI thread."""
+        from app.tasks import Task
+        from archive.dicomweb import DicomWebClient
+
+        url = self.url.text().strip().rstrip("/")
+        user = self.user.text().strip()
+        try:
+            if not url:
+                raise InvalidSetting(self.tr("Enter the archive address first."), self.url)
+            password = self.password.text() or (self._stored_password(url, user) if user else "")
+            config = self._config(url, user, password or "", self.ca_bundle.text().strip())
+        except InvalidSetting as err:
+            self.test_result.setText(str(err))
+            return None
+
+        def work(progress, cancel) -> int:
+            return len(DicomWebClient(config).search_studies({"limit": "1"}))
+
+        self.test_button.setEnabled(False)
+        self.test_result.setText(self.tr("Connecting…"))
+        task = Task(work, "archive connection test")
+        task.succeeded.connect(lambda _n: self._tested(self.tr("Connected: the archive answered.")))
+        task.failed.connect(lambda message: self._tested(self.tr("Failed: %1")
+                                                         .replace("%1", message)))
+        self._test_task = task
+        return task.start()
+
+    def _tested(self, message: str) -> None:
+        self.test_button.setEnabled(True)
+        self.test_result.setText(message)
+        self._test_task = None
+
+
