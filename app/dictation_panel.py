@@ -36,6 +36,7 @@ class DictationPanel(QWidget):
     command = Signal(str, object)
     message = Signal(str)
     recorded = Signal(object, str)  # DictationRecording of a finished session, engine name
+    activity = Signal()  # the reader is speaking (counts as input for the idle lock)
     _event = Signal(object)  # from the recogniser thread, delivered on the UI thread
 
     def __init__(self, form: ProtocolForm, session_factory: Callable[..., DictationSession],
@@ -114,6 +115,8 @@ class DictationPanel(QWidget):
 
     # -- events -----------------------------------------------------------------------------------
     def _handle(self, event: DictationEvent) -> None:
+        if event.kind in ("partial", "final"):
+            self.activity.emit()
         if event.kind == "partial":
             self.partial.setText(event.text)
             self._preview(event.text)

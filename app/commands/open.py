@@ -146,7 +146,8 @@ def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None
         # The decoding workers start in the background once the window is up, so the first
         # compressed study does not wait for them.
         QTimer.singleShot(1500, _warm_up_decoders)
-        # Speech is activity too: dictating keeps the station unlocked.
+        # Speech and the microphone's buttons are activity too: dictating keeps it unlocked.
+        workflow.dictation.activity.connect(window.idle_lock.notice_activity)
         workflow.dictation.message.connect(lambda _m: window.idle_lock.notice_activity())
     window.setProperty("headless", bool(screenshot))
     window.resize(*SCREENSHOT_SIZE)

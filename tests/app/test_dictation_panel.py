@@ -88,3 +88,23 @@ def test_an_engine_that_cannot_start_is_reported(qtbot):
     panel.message.connect(messages.append)
     panel.record.click()
     assert not panel.record.isChecked() and "no model" in messages[0]
+
+
+def test_speech_counts_as_activity_for_the_idle_lock(panel, qtbot):
+    from PySide6.QtWidgets import QMainWindow
+
+    from app.lock import IdleLock
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    lock = IdleLock(window, timeout_ms=400)
+    panel.activity.connect(lock.notice_activity)
+    panel.form.focus_field("conclusion")
+    panel._retarget()
+    for _ in range(6):  # 600 ms of dictation with no key or mouse input
+        deliver(panel, qtbot, DictationEvent("partial", text="bilateral"))
+        qtbot.wait(100)
+    assert not lock.locked
+    qtbot.waitUntil(lambda: lock.locked, timeout=3000)  # silence: it locks as usual
+    lock.set_timeout_ms(0)
