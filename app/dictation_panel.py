@@ -120,6 +120,9 @@ class DictationPanel(QWidget):
         if event.kind == "partial":
             self.partial.setText(event.text)
             self._preview(event.text)
+        elif event.kind == "restarted":  # the session replaced a failed recogniser; go on
+            self.message.emit(self.tr("The speech recogniser had a fault and was restarted; "
+                                      "dictation goes on and no audio was lost."))
         elif event.kind == "error":
             self.message.emit(localize(event.text))
             self.stop()

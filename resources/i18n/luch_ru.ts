@@ -309,32 +309,37 @@
 <context>
     <name>DictationPanel</name>
     <message>
-        <location filename="../../app/dictation_panel.py" line="52"/>
+        <location filename="../../app/dictation_panel.py" line="53"/>
         <source>Dictate</source>
         <translation>Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="55"/>
+        <location filename="../../app/dictation_panel.py" line="56"/>
         <source>Dictate (F9, or the record button of the microphone)</source>
         <translation>Диктовка (F9 или кнопка записи на микрофоне)</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="93"/>
+        <location filename="../../app/dictation_panel.py" line="94"/>
         <source>Dictation could not start: %s</source>
         <translation>Не удалось начать диктовку: %s</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="150"/>
+        <location filename="../../app/dictation_panel.py" line="124"/>
+        <source>The speech recogniser had a fault and was restarted; dictation goes on and no audio was lost.</source>
+        <translation>Распознаватель речи дал сбой и был перезапущен; диктовка продолжается, звук не потерян.</translation>
+    </message>
+    <message>
+        <location filename="../../app/dictation_panel.py" line="156"/>
         <source>Choose a field to dictate into</source>
         <translation>Выберите поле для диктовки</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="162"/>
+        <location filename="../../app/dictation_panel.py" line="168"/>
         <source>“%s” does not fit this field</source>
         <translation>«%s» не подходит для этого поля</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="181"/>
+        <location filename="../../app/dictation_panel.py" line="187"/>
         <source>No field called “%s”</source>
         <translation>Нет поля «%s»</translation>
     </message>

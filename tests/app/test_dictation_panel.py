@@ -108,3 +108,14 @@ def test_speech_counts_as_activity_for_the_idle_lock(panel, qtbot):
     assert not lock.locked
     qtbot.waitUntil(lambda: lock.locked, timeout=3000)  # silence: it locks as usual
     lock.set_timeout_ms(0)
+
+
+def test_a_restarted_recogniser_is_reported_and_dictation_goes_on(panel, qtbot):
+    messages = []
+    panel.message.connect(messages.append)
+    panel.form.focus_field("conclusion")
+    panel._retarget()
+    deliver(panel, qtbot, DictationEvent("restarted", text="the speech recogniser had a fault"))
+    assert messages and "restarted" in messages[0]
+    deliver(panel, qtbot, DictationEvent("final", text="No consolidation."))
+    assert panel.form.values()["conclusion"] == "No consolidation."
