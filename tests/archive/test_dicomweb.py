@@ -76,41 +76,21 @@ def test_worklist_query_and_instance_retrieval(orthanc, orthanc_ct) -> None:
         assert (got.pixel_array == original.pixel_array).all()
 
 
-def test_password_from_the_os_keyring(monkeypatch: pytest.MonkeyPatch, luch_home) -> None:
-    import keyring
-    from keyring.backend import KeyringBackend
-
+def test_password_from_the_os_keyring(monkeypatch: pytest.MonkeyPatch, luch_home,
+                                      memory_keyring) -> None:
     from archive.credentials import save_password
     from core.settings import Settings
 
-    class Memory(KeyringBackend):
-        priority = 1
-        secrets: dict = {}  # noqa: RUF012
-
-        def get_password(self, service, username):
-            return self.secrets.get((service, username))
-
-        def set_password(self, service, username, password):
-            self.secrets[(service, username)] = password
-
-        def delete_password(self, service, username):
-            self.secrets.pop((service, username), None)
-
-    previous = keyring.get_keyring()
-    keyring.set_keyring(Memory())
-    try:
-        monkeypatch.delenv("LUCH_ARCHIVE_URL", raising=False)
-        settings = Settings()
-        settings.set("archive.url", "https://pacs.example.org/dicom-web")
-        settings.set("archive.user", "reader")
-        with pytest.raises(ArchiveConfigError, match="no archive password"):
-            load_config(settings)
-        save_password("https://pacs.example.org/dicom-web/", "reader", "from-keyring")
-        config = load_config(settings)
-        assert (config.user, config.password) == ("reader", "from-keyring")
-        assert "from-keyring" not in (luch_home / "settings.json").read_text()
-    finally:
-        keyring.set_keyring(previous)
+    monkeypatch.delenv("LUCH_ARCHIVE_URL", raising=False)
+    settings = Settings()
+    settings.set("archive.url", "https://pacs.example.org/dicom-web")
+    settings.set("archive.user", "reader")
+    with pytest.raises(ArchiveConfigError, match="no archive password"):
+        load_config(settings)
+    save_password("https://pacs.example.org/dicom-web/", "reader", "from-keyring")
+    config = load_config(settings)
+    assert (config.user, config.password) == ("reader", "from-keyring")
+    assert "from-keyring" not in (luch_home / "settings.json").read_text()
 
 
 def test_the_test_archive_counts_resends(orthanc_factory, shared_data) -> None:

@@ -2,42 +2,10 @@
 
 from __future__ import annotations
 
-import keyring
 import pytest
-from keyring.backend import KeyringBackend
-from keyring.backends import fail
 
 from core import unlock_pin
 from core.unlock_pin import PinError, Throttle, hash_pin, verify_pin
-
-
-class MemoryKeyring(KeyringBackend):
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.items.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.items[(service, username)] = password
-
-    def delete_password(self, service, username):
-        from keyring.errors import PasswordDeleteError
-
-        if self.items.pop((service, username), None) is None:
-            raise PasswordDeleteError(username)
-
-
-@pytest.fixture
-def memory_keyring():
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
 
 
 def test_hash_is_salted_and_verifies_only_the_right_pin():
@@ -59,7 +27,7 @@ def test_keyring_round_trip_keeps_only_a_hash(memory_keyring):
     assert unlock_pin.load_pin_hash("dr.ivanova") is None
     unlock_pin.save_pin("dr.ivanova", "13579")
     stored = unlock_pin.load_pin_hash("dr.ivanova")
-    assert stored and "13579" not in str(memory_keyring.items)
+    assert stored and "13579" not in str(memory_keyring.passwords)
     assert verify_pin("13579", stored)
     assert unlock_pin.load_pin_hash("dr.petrov") is None  # per reader
     unlock_pin.save_pin("dr.ivanova", None)
@@ -67,16 +35,11 @@ def test_keyring_round_trip_keeps_only_a_hash(memory_keyring):
     assert unlock_pin.load_pin_hash("dr.ivanova") is None
 
 
-def test_a_failing_keyring_is_a_clear_error():
-    previous = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    try:
-        with pytest.raises(PinError, match="keyring"):
-            unlock_pin.save_pin("dr.ivanova", "13579")
-        with pytest.raises(PinError, match="keyring"):
-            unlock_pin.load_pin_hash("dr.ivanova")
-    finally:
-        keyring.set_keyring(previous)
+def test_a_failing_keyring_is_a_clear_error(failing_keyring):
+    with pytest.raises(PinError, match="keyring"):
+        unlock_pin.save_pin("dr.ivanova", "13579")
+    with pytest.raises(PinError, match="keyring"):
+        unlock_pin.load_pin_hash("dr.ivanova")
 
 
 def test_throttle_waits_after_the_free_attempts_and_doubles():
