@@ -78,7 +78,13 @@ def reset() -> None:
 
 
 def warm_up() -> None:
-    """Start the worker processes now (e.g. at app start) so the first load is fast."""
+    """Import the readers and decoders (pydicom alone takes ~0.25 s) and start the worker
+    processes now (e.g. at app start, on a background thread) so the first load is fast."""
+    import studies.loader
+    import studies.scan  # noqa: F401 - the readers, pydicom and GDCM
+    from studies import frame_decoders
+
+    frame_decoders.load_all()
     if enabled():
         futures = [pool().submit(os.getpid) for _ in range(pool()._max_workers)]
         for f in futures:

@@ -54,6 +54,12 @@ def for_syntax(syntax: str) -> FrameDecoder | None:
     return factory() if factory is not None else None
 
 
+def load_all() -> None:
+    """Import every registered decoder's library now (start-up warm-up)."""
+    for syntax in _REGISTRY:
+        for_syntax(syntax)
+
+
 def suits(header: DicomHeader) -> bool:
     """Whether ``header``'s images are of the kind the fast decoders handle exactly."""
     return (for_syntax(header.transfer_syntax) is not None and header.samples_per_pixel == 1

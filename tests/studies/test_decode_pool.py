@@ -44,3 +44,14 @@ def test_a_crashing_decoder_fails_the_load_not_the_app(make_series, processes,
     monkeypatch.undo()
     monkeypatch.setattr(decode_pool, "MIN_CPUS", 1)
     assert studies.open_volume(folder).shape[0] == decode_pool.MIN_SLICES + 2  # pool renewed
+
+
+def test_warm_up_imports_the_readers_and_decoders() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from studies import decode_pool; decode_pool.warm_up(); "
+            "print(all(m in sys.modules for m in ('pydicom', 'imagecodecs', 'studies.readers')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={**os.environ, "LUCH_DECODE_PROCESSES": "0"}, timeout=60)
+    assert out.stdout.strip() == "True", out.stderr
