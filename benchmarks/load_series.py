@@ -6,7 +6,8 @@ Run: ``.venv/bin/python benchmarks/load_series.py [--slices 1000] [--j2k-slices 
 Series: every DICOM series under ``../shared/data/ct`` (when present), a generated series of
 ``--slices`` 512x512 int16 uncompressed slices (temporary folder, removed after) and a
 realistic-size JPEG 2000 lossless series of ``--j2k-slices`` slices made from the real
-``lidc-idri-0001`` slices (``benchmarks/j2k_series.py``, cached under /tmp).
+``lidc-idri-0001`` slices, once as classic JPEG 2000 and once as High-Throughput JPEG 2000
+(``benchmarks/j2k_series.py``, cached under /tmp).
 
 Each measurement runs in a fresh subprocess (after one warm-up read, so all tools read from
 the page cache) and reports wall time, CPU time (all threads of that process) and peak RSS
@@ -88,9 +89,10 @@ def measure_dcm2niix(folder: Path) -> dict:
                                    if Path("/dev/shm").is_dir() else None))
     try:
         t = time.perf_counter()
-        subprocess.run(["dcm2niix", "-z", "n", "-b", "n", "-o", str(target), "-f", "vol",
-                        str(folder)], check=True, capture_output=True)
-        return {"wall": time.perf_counter() - t}
+        done = subprocess.run(["dcm2niix", "-z", "n", "-b", "n", "-o", str(target), "-f", "vol",
+                               str(folder)], capture_output=True)
+        wall = time.perf_counter() - t
+        return {"wall": wall if done.returncode == 0 else float("nan")}  # nan: cannot read it
     finally:
         shutil.rmtree(target, ignore_errors=True)
 
@@ -133,8 +135,10 @@ def main() -> int:
         if args.j2k_slices and (SHARED_CT / "lidc-idri-0001").is_dir():
             from benchmarks.j2k_series import j2k_series
 
-            print(f"JPEG 2000 series of {args.j2k_slices} slices (cached) ...", flush=True)
-            series.append(j2k_series(SHARED_CT / "lidc-idri-0001", args.j2k_slices))
+            print(f"JPEG 2000 and HTJ2K series of {args.j2k_slices} slices (cached) ...",
+                  flush=True)
+            for ht in (False, True):
+                series.append(j2k_series(SHARED_CT / "lidc-idri-0001", args.j2k_slices, ht))
         if args.slices:
             generated = tmp / f"generated-{args.slices}"
             print(f"generating {args.slices} slices of 512x512 in {tmp} ...", flush=True)

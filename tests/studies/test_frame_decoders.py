@@ -105,3 +105,58 @@ def test_series_decodes_on_threads_without_worker_processes(make_series, monkeyp
     volume = studies.open_volume(folder, on_first_slice=lambda k, image: first.append(k))
     np.testing.assert_array_equal(volume.voxels, phantom(n, 64, 64))
     assert first == [n // 2]
+
+
+def _to_htj2k(folder: Path) -> None:
+    """Re-encode a series' files as High-Throughput JPEG 2000 lossless (OpenJPH)."""
+    import imagecodecs
+    from pydicom.encaps import encapsulate
+    from pydicom.uid import HTJ2KLossless
+
+    for path in folder.iterdir():
+        ds = pydicom.dcmread(path)
+        ds.PixelData = encapsulate([imagecodecs.htj2k_encode(ds.pixel_array)])
+        ds["PixelData"].VR, ds["PixelData"].is_undefined_length = "OB", True
+        ds.file_meta.TransferSyntaxUID = HTJ2KLossless
+        ds.save_as(path, enforce_file_format=True)
+
+
+def test_htj2k_series_equals_the_phantom_and_pydicom(make_series, monkeypatch) -> None:
+    monkeypatch.setattr(decode_pool, "submit", lambda *a: pytest.fail("worker process used"))
+    n = decode_pool.MIN_SLICES + 1
+    folder = make_series(slices=n)
+    _to_htj2k(folder)
+    volume = studies.open_volume(folder)
+    np.testing.assert_array_equal(volume.voxels, phantom(n, 64, 64))
+    path = next(folder.iterdir())
+    fast = frame_decoders.decode(read_header(FileRef(path)), None)
+    assert fast is not None
+    np.testing.assert_array_equal(fast, pydicom.pixels.pixel_array(path))
+
+
+def test_fragment_reader_agrees_with_pydicom_or_steps_aside() -> None:
+    from pydicom.encaps import get_frame
+
+    agreed = 0
+    for path in sorted(get_testdata_files()):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                ds = pydicom.dcmread(path)
+                encapsulated = ds.file_meta.TransferSyntaxUID.is_encapsulated
+                if not encapsulated or int(ds.get("NumberOfFrames") or 1) != 1:
+                    continue
+                expected = get_frame(ds.PixelData, 0, number_of_frames=1)
+            except Exception:
+                continue
+        found = frame_decoders.last_pixel_data_fragments(Path(path).read_bytes())
+        if found is not None:
+            assert found == expected, path
+            agreed += 1
+    assert agreed >= 20
+    head = b"\xe0\x7f\x10\x00OB\x00\x00\xff\xff\xff\xff" + b"\xfe\xff\x00\xe0" + bytes(4)
+    fragment = b"\xfe\xff\x00\xe0" + (4).to_bytes(4, "little") + b"\xffO\xffQ"
+    end = b"\xfe\xff\xdd\xe0" + bytes(4)
+    assert frame_decoders.last_pixel_data_fragments(head + fragment + end) == b"\xffO\xffQ"
+    assert frame_decoders.last_pixel_data_fragments(head + fragment[:-1] + end) is None  # cut
+    assert frame_decoders.last_pixel_data_fragments(head + fragment) is None  # no delimiter
