@@ -454,197 +454,197 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/main_window.py" line="65"/>
+        <location filename="../../app/main_window.py" line="68"/>
         <source>Luch — CT reading workstation</source>
         <translation>Луч — рабочее место врача КТ</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="92"/>
+        <location filename="../../app/main_window.py" line="95"/>
         <source>No study open</source>
         <translation>Исследование не открыто</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="97"/>
+        <location filename="../../app/main_window.py" line="100"/>
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="105"/>
+        <location filename="../../app/main_window.py" line="108"/>
         <source>&amp;File</source>
         <translation>&amp;Файл</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="106"/>
+        <location filename="../../app/main_window.py" line="109"/>
         <source>Open DICOM &amp;folder…</source>
         <translation>Открыть &amp;папку DICOM…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="108"/>
+        <location filename="../../app/main_window.py" line="111"/>
         <source>Open &amp;file (NIfTI, DICOM)…</source>
         <translation>Открыть &amp;файл (NIfTI, DICOM)…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="111"/>
+        <location filename="../../app/main_window.py" line="114"/>
         <source>&amp;Quit</source>
         <translation>В&amp;ыход</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="114"/>
+        <location filename="../../app/main_window.py" line="117"/>
         <source>&amp;View</source>
         <translation>&amp;Вид</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="117"/>
+        <location filename="../../app/main_window.py" line="120"/>
         <source>Layout: %s</source>
         <translation>Раскладка: %s</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="124"/>
+        <location filename="../../app/main_window.py" line="127"/>
         <source>Window: %s</source>
         <translation>Окно: %s</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="127"/>
+        <location filename="../../app/main_window.py" line="130"/>
         <source>Toggle AI &amp;overlay</source>
         <translation>&amp;Разметка ИИ вкл/выкл</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="129"/>
+        <location filename="../../app/main_window.py" line="132"/>
         <source>AI overlay as &amp;outlines</source>
         <translation>Разметка ИИ &amp;контурами</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="131"/>
+        <location filename="../../app/main_window.py" line="134"/>
         <source>Overlay &amp;labels</source>
         <translation>&amp;Метки разметки</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="132"/>
+        <location filename="../../app/main_window.py" line="135"/>
         <source>&amp;Lungs</source>
         <translation>&amp;Лёгкие</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="133"/>
+        <location filename="../../app/main_window.py" line="136"/>
         <source>&amp;Ground-glass opacity</source>
         <translation>&amp;Матовое стекло</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="134"/>
+        <location filename="../../app/main_window.py" line="137"/>
         <source>&amp;Consolidation</source>
         <translation>&amp;Консолидация</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="140"/>
+        <location filename="../../app/main_window.py" line="143"/>
         <source>&amp;More opaque</source>
         <translation>&amp;Плотнее</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="142"/>
+        <location filename="../../app/main_window.py" line="145"/>
         <source>L&amp;ess opaque</source>
         <translation>П&amp;розрачнее</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="144"/>
+        <location filename="../../app/main_window.py" line="147"/>
         <source>Thick &amp;slab</source>
         <translation>Толстый &amp;срез</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="145"/>
+        <location filename="../../app/main_window.py" line="148"/>
         <source>&amp;Thin slice</source>
         <translation>&amp;Тонкий срез</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="146"/>
+        <location filename="../../app/main_window.py" line="149"/>
         <source>&amp;MIP (maximum)</source>
         <translation>&amp;MIP (максимум)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="147"/>
+        <location filename="../../app/main_window.py" line="150"/>
         <source>M&amp;inIP (minimum)</source>
         <translation>M&amp;inIP (минимум)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="148"/>
+        <location filename="../../app/main_window.py" line="151"/>
         <source>M&amp;ean</source>
         <translation>&amp;Среднее</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="151"/>
+        <location filename="../../app/main_window.py" line="154"/>
         <source>T&amp;hicker slab</source>
         <translation>&amp;Толще</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="153"/>
+        <location filename="../../app/main_window.py" line="156"/>
         <source>Thinne&amp;r slab</source>
         <translation>Т&amp;оньше</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="155"/>
+        <location filename="../../app/main_window.py" line="158"/>
         <source>&amp;Cine</source>
         <translation>&amp;Кино</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="156"/>
+        <location filename="../../app/main_window.py" line="159"/>
         <source>&amp;Anonymize corner text</source>
         <translation>&amp;Анонимизировать надписи</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="158"/>
+        <location filename="../../app/main_window.py" line="161"/>
         <source>&amp;Detach view to a new window</source>
         <translation>&amp;Открепить вид в новое окно</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="161"/>
+        <location filename="../../app/main_window.py" line="164"/>
         <source>&amp;Tools</source>
         <translation>&amp;Инструменты</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="163"/>
+        <location filename="../../app/main_window.py" line="166"/>
         <source>&amp;Window/level (no tool)</source>
         <translation>&amp;Окно/уровень (без инструмента)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="164"/>
+        <location filename="../../app/main_window.py" line="167"/>
         <source>&amp;Distance</source>
         <translation>&amp;Расстояние</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="165"/>
+        <location filename="../../app/main_window.py" line="168"/>
         <source>&amp;Ellipse ROI</source>
         <translation>&amp;Эллиптическая ROI</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="166"/>
+        <location filename="../../app/main_window.py" line="169"/>
         <source>&amp;Freehand ROI</source>
         <translation>&amp;Произвольная ROI</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="183"/>
+        <location filename="../../app/main_window.py" line="186"/>
         <source>Open DICOM folder</source>
         <translation>Открыть папку DICOM</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="189"/>
+        <location filename="../../app/main_window.py" line="192"/>
         <source>Open image</source>
         <translation>Открыть изображение</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="189"/>
+        <location filename="../../app/main_window.py" line="192"/>
         <source>Images (*.nii *.nii.gz *.dcm);;All (*)</source>
         <translation>Изображения (*.nii *.nii.gz *.dcm);;Все файлы (*)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="201"/>
+        <location filename="../../app/main_window.py" line="204"/>
         <source>Loading %s…</source>
         <translation>Загрузка %s…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="247"/>
+        <location filename="../../app/main_window.py" line="250"/>
         <source>%1 × %2 × %3 voxels</source>
         <translation>%1 × %2 × %3 вокселей</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="257"/>
+        <location filename="../../app/main_window.py" line="260"/>
         <source>Cannot open study</source>
         <translation>Не удалось открыть исследование</translation>
     </message>
@@ -652,37 +652,37 @@
 <context>
     <name>ReportPanel</name>
     <message>
-        <location filename="../../app/report_panel.py" line="54"/>
+        <location filename="../../app/report_panel.py" line="57"/>
         <source>Additional text (dictate or type)</source>
         <translation>Дополнительный текст (диктовка или ввод)</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="60"/>
+        <location filename="../../app/report_panel.py" line="63"/>
         <source>Save draft</source>
         <translation>Сохранить черновик</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="61"/>
+        <location filename="../../app/report_panel.py" line="64"/>
         <source>Sign</source>
         <translation>Подписать</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="100"/>
+        <location filename="../../app/report_panel.py" line="105"/>
         <source>Draft restored</source>
         <translation>Черновик восстановлен</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="105"/>
+        <location filename="../../app/report_panel.py" line="110"/>
         <source>Report %s</source>
         <translation>Протокол: %s</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="109"/>
+        <location filename="../../app/report_panel.py" line="114"/>
         <source>New report</source>
         <translation>Новый протокол</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="163"/>
+        <location filename="../../app/report_panel.py" line="177"/>
         <source>Signed (%s), queued for the archive</source>
         <translation>Подписано (%s), поставлено в очередь в архив</translation>
     </message>
@@ -962,175 +962,230 @@
 <context>
     <name>VoiceControllerAdapter</name>
     <message>
-        <location filename="../../app/voice_controller.py" line="76"/>
+        <location filename="../../app/voice_controller.py" line="80"/>
         <source>“%s” is not available yet</source>
         <translation>«%s» пока недоступно</translation>
     </message>
 </context>
 <context>
+    <name>WordAudio</name>
+    <message>
+        <location filename="../../app/word_audio.py" line="60"/>
+        <source>Ctrl+click a dictated word (dotted underline) to hear it; Ctrl+F10 plays the word at the cursor</source>
+        <translation>Ctrl+щелчок по надиктованному слову (подчёркнуто точками) — прослушать его; Ctrl+F10 — слово под курсором</translation>
+    </message>
+    <message>
+        <location filename="../../app/word_audio.py" line="143"/>
+        <location filename="../../app/word_audio.py" line="151"/>
+        <source>The audio of this word is not on this station</source>
+        <translation>Запись этого слова отсутствует на этой станции</translation>
+    </message>
+    <message>
+        <location filename="../../app/word_audio.py" line="158"/>
+        <source>No dictated word at the cursor</source>
+        <translation>Под курсором нет надиктованного слова</translation>
+    </message>
+    <message>
+        <location filename="../../app/word_audio.py" line="166"/>
+        <source>Cannot play the dictation: %s</source>
+        <translation>Не удалось воспроизвести диктовку: %s</translation>
+    </message>
+</context>
+<context>
     <name>Workflow</name>
     <message>
-        <location filename="../../app/workflow.py" line="77"/>
+        <location filename="../../app/workflow.py" line="88"/>
         <source>Worklist</source>
         <translation>Рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="79"/>
+        <location filename="../../app/workflow.py" line="90"/>
         <source>Report</source>
         <translation>Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="109"/>
+        <location filename="../../app/workflow.py" line="120"/>
         <source>&amp;Report</source>
         <translation>&amp;Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="111"/>
+        <location filename="../../app/workflow.py" line="122"/>
         <source>Run &amp;AI pre-read</source>
         <translation>Запустить &amp;ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="113"/>
+        <location filename="../../app/workflow.py" line="124"/>
         <source>&amp;Accept AI values</source>
         <translation>&amp;Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="114"/>
+        <location filename="../../app/workflow.py" line="125"/>
         <source>Re&amp;ject AI result</source>
         <translation>О&amp;тклонить результат ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="115"/>
+        <location filename="../../app/workflow.py" line="126"/>
         <source>&amp;Next field</source>
         <translation>&amp;Следующее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="117"/>
+        <location filename="../../app/workflow.py" line="128"/>
         <source>&amp;Previous field</source>
         <translation>П&amp;редыдущее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="119"/>
+        <location filename="../../app/workflow.py" line="130"/>
         <source>&amp;Sign report</source>
         <translation>П&amp;одписать протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="120"/>
+        <location filename="../../app/workflow.py" line="131"/>
         <source>Sign and open the ne&amp;xt study</source>
         <translation>Подписать и открыть сле&amp;дующее</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="122"/>
+        <location filename="../../app/workflow.py" line="133"/>
         <source>S&amp;ync now</source>
         <translation>Си&amp;нхронизировать</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="123"/>
+        <location filename="../../app/workflow.py" line="134"/>
         <source>Open next s&amp;tudy</source>
         <translation>Открыть следующее &amp;исследование</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="124"/>
+        <location filename="../../app/workflow.py" line="135"/>
         <source>&amp;Dictate</source>
         <translation>&amp;Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="125"/>
-        <source>&amp;Play back the last dictation</source>
-        <translation>&amp;Прослушать последнюю диктовку</translation>
+        <location filename="../../app/workflow.py" line="136"/>
+        <source>&amp;Play back (from the dictated word at the cursor)</source>
+        <translation>&amp;Воспроизвести (с надиктованного слова под курсором)</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="126"/>
+        <location filename="../../app/workflow.py" line="138"/>
+        <source>&amp;Hear the dictated word at the cursor</source>
+        <translation>Прослушать надиктованное с&amp;лово под курсором</translation>
+    </message>
+    <message>
+        <location filename="../../app/workflow.py" line="140"/>
+        <source>Re&amp;wind the playback</source>
+        <translation>Перемотать н&amp;азад</translation>
+    </message>
+    <message>
+        <location filename="../../app/workflow.py" line="141"/>
+        <source>&amp;Fast-forward the playback</source>
+        <translation>Перемотать вп&amp;ерёд</translation>
+    </message>
+    <message>
+        <location filename="../../app/workflow.py" line="143"/>
         <source>&amp;Compare with the prior study</source>
         <translation>&amp;Сравнить с предыдущим исследованием</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="128"/>
+        <location filename="../../app/workflow.py" line="145"/>
         <source>&amp;Refresh worklist</source>
         <translation>&amp;Обновить рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="132"/>
+        <location filename="../../app/workflow.py" line="149"/>
         <source>Insert &amp;template</source>
         <translation>Вставить &amp;шаблон</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="166"/>
+        <location filename="../../app/workflow.py" line="183"/>
         <source>Archive unreachable; working offline: %s</source>
         <translation>Архив недоступен; работа без связи: %s</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="178"/>
+        <location filename="../../app/workflow.py" line="196"/>
         <source>unread</source>
         <translation>не прочитано</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="210"/>
+        <location filename="../../app/workflow.py" line="223"/>
         <source>This study is not on this station and the archive is not reachable</source>
         <translation>Этого исследования нет на станции, а архив недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="215"/>
+        <location filename="../../app/workflow.py" line="228"/>
         <source>Fetching the study from the archive…</source>
         <translation>Загрузка исследования из архива…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="280"/>
+        <location filename="../../app/workflow.py" line="293"/>
         <source>Unsigned draft restored</source>
         <translation>Восстановлен неподписанный черновик</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="304"/>
+        <location filename="../../app/workflow.py" line="317"/>
         <source>A prior study of this patient (%1) is here: Ctrl+P compares</source>
         <translation>Есть предыдущее исследование пациента (%1): Ctrl+P — сравнить</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="327"/>
+        <location filename="../../app/workflow.py" line="340"/>
         <source>The AI could not assess this study: nothing to pre-fill</source>
         <translation>ИИ не смог оценить исследование: заполнять нечего</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="332"/>
+        <location filename="../../app/workflow.py" line="345"/>
         <source>AI values filled in; check them</source>
         <translation>Значения ИИ подставлены; проверьте их</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="341"/>
+        <location filename="../../app/workflow.py" line="366"/>
+        <location filename="../../app/workflow.py" line="384"/>
+        <source>Cannot play the dictation: %s</source>
+        <translation>Не удалось воспроизвести диктовку: %s</translation>
+    </message>
+    <message>
+        <location filename="../../app/workflow.py" line="369"/>
         <source>Nothing dictated to play back yet</source>
         <translation>Пока нечего воспроизводить</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="358"/>
+        <location filename="../../app/workflow.py" line="379"/>
+        <source>Nothing is being played back</source>
+        <translation>Сейчас ничего не воспроизводится</translation>
+    </message>
+    <message>
+        <location filename="../../app/workflow.py" line="387"/>
+        <source>Playback at %s s</source>
+        <translation>Воспроизведение: %s с</translation>
+    </message>
+    <message>
+        <location filename="../../app/workflow.py" line="428"/>
         <source>No template called “%s”</source>
         <translation>Нет шаблона «%s»</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="363"/>
+        <location filename="../../app/workflow.py" line="433"/>
         <source>Template inserted: %s</source>
         <translation>Вставлен шаблон: %s</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="418"/>
+        <location filename="../../app/workflow.py" line="491"/>
         <source>Archive unreachable; reports stay queued: %s</source>
         <translation>Архив недоступен; протоколы остаются в очереди: %s</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="425"/>
+        <location filename="../../app/workflow.py" line="498"/>
         <source>offline</source>
         <translation>нет связи</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="427"/>
+        <location filename="../../app/workflow.py" line="500"/>
         <source>online</source>
         <translation>на связи</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="427"/>
+        <location filename="../../app/workflow.py" line="500"/>
         <source>connecting</source>
         <translation>подключение</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="428"/>
+        <location filename="../../app/workflow.py" line="501"/>
         <source>Archive: %1 · unsent: %2</source>
         <translation>Архив: %1 · не отправлено: %2</translation>
     </message>
