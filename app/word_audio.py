@@ -28,7 +28,7 @@ from app.playback import Player
 from app.protocol_form import ProtocolForm
 from app.word_links import FieldLinks, WordLink
 from core.files import uid_name, write_json_atomic
-from core.paths import app_subdir
+from core.paths import app_home, app_subdir
 from dictation.errors import DictationError
 from dictation.recording import DictationRecording
 
@@ -51,6 +51,9 @@ class WordAudio(QObject):
         self._live: dict[str, object] = {}  # session key -> DictationSession still dictating
         self._aliases: dict[str, str] = {}  # session key -> source once the audio is kept
         self._last_changed: str | None = None
+        self._edits = 0  # text changes seen, to tell which field dictation just wrote
+        self._changed_at: dict[str, int] = {}
+        self._placed_at = 0
         self._viewports: dict[QObject, str] = {}
         for key, editor in form.text_editors().items():
             self.fields[key] = FieldLinks(editor.toPlainText())
@@ -65,9 +68,11 @@ class WordAudio(QObject):
         links = self.fields[key]
         before = len(links.links)
         links.edit(self.form.editors[key].toPlainText())
-        self._last_changed = key
+        self._edits += 1
+        self._last_changed, self._changed_at[key] = key, self._edits
+        if links.links or before:
+            self._underline(key)  # a rewrite (setPlainText) resets the marks' cursors
         if len(links.links) != before:
-            self._underline(key)
             self.changed.emit()
 
     def placed(self, source: str, transcript: str,
@@ -77,6 +82,7 @@ class WordAudio(QObject):
         if not transcript:
             return None
         key = self._field_ending_with(transcript)
+        self._placed_at = self._edits
         if key is None:
             return None
         links = self.fields[key]
@@ -90,9 +96,11 @@ class WordAudio(QObject):
         return key
 
     def _field_ending_with(self, transcript: str) -> str | None:
-        """The text field dictation wrote to: the last one edited whose text ends so."""
+        """The text field dictation wrote to: of those changed since the last placement and
+        ending with ``transcript``, the last one edited."""
         candidates = [k for k, e in self.form.text_editors().items()
-                      if e.toPlainText().endswith(transcript)]
+                      if self._changed_at.get(k, 0) > self._placed_at
+                      and e.toPlainText().endswith(transcript)]
         if self._last_changed in candidates:
             return self._last_changed
         return candidates[0] if len(candidates) == 1 else None
@@ -104,7 +112,7 @@ class WordAudio(QObject):
     def kept(self, key: str, recording: DictationRecording, path: Path | None) -> None:
         """The session ``key`` ended; its audio is ``recording``, kept at ``path`` (if any)."""
         self._live.pop(key, None)
-        source = str(path) if path is not None else key
+        source = _source_name(path) if path is not None else key
         self._recordings[source] = recording
         if source != key:
             self._aliases[key] = source
@@ -129,8 +137,9 @@ class WordAudio(QObject):
         if source not in self._recordings:
             if source.startswith("session:"):
                 return None
+            path = Path(source) if Path(source).is_absolute() else app_home() / source
             try:
-                self._recordings[source] = DictationRecording.load(Path(source))
+                self._recordings[source] = DictationRecording.load(path)
             except DictationError as err:
                 log.warning("word audio unavailable: %s", err)
                 return None
@@ -222,6 +231,15 @@ class WordAudio(QObject):
             count += len(self.fields[key].links)
             self._underline(key)
         return count
+
+
+def _source_name(path: Path) -> str:
+    """A kept recording's name in the links: relative to the app data dir when inside it,
+    so the links still hold when that folder moves (``LUCH_HOME``)."""
+    try:
+        return Path(path).resolve().relative_to(app_home().resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _path(study_uid: str) -> Path:

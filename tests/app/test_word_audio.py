@@ -151,6 +151,11 @@ def test_word_links_follow_edits_in_the_field(dictated, qtbot):
     qtbot.keyClicks(editor, "Note. ")  # typing before the words shifts them
     text = editor.toPlainText()
     digits = word_positions(text, "Note. " + TYPED)
+    # Dictated words are marked (dotted underline) where they now are; typed text is not.
+    marks = [(m.cursor.selectionStart(), m.cursor.selectionEnd())
+             for m in editor.extraSelections()]
+    assert [a for a, _ in marks] == digits
+    assert all(text[a:b] and " " not in text[a:b] for a, b in marks)
     ctrl_click(qtbot, editor, digits[3])
     fourth = recording.words[3]
     assert player.sounded[-1][0] == pytest.approx(max(0.0, fourth.start - 0.1), abs=2e-3)
