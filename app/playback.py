@@ -4,7 +4,7 @@ A *programme* is what the reader asked to hear: a recording between two times (a
 dictation, one word with a little padding, or from a word to the end). The microphone's play
 button pauses and resumes it; rewind and fast-forward move the position by a few seconds
 within it and keep playing. The position is the clock since the sound started (good to a
-few tens of milliseconds, what a reader needs to find a word again).
+few tens of milliseconds after the output latency, what a reader needs to find a word again).
 
 Sound goes to ``sounddevice``; :meth:`Player._output` and :meth:`Player._halt` are the only
 calls into it, so a test can record what would have sounded.
@@ -48,6 +48,7 @@ class Player:
         self._from = 0.0  # position (s) where the sound now playing began
         self._began: float | None = None  # clock time it began; None while paused or stopped
         self._stream = None  # the sounddevice output stream now open
+        self._latency = 0.0  # seconds from handing samples over to hearing them
         self._done: threading.Event | None = None  # set when it has played out
 
     # -- transport --------------------------------------------------------------------------------
@@ -69,13 +70,14 @@ class Player:
             return None
         if self._began is None:
             return self._from
-        return min(self.programme.end, self._from + self._clock() - self._began)
+        heard = max(0.0, self._clock() - self._began - self._latency)
+        return min(self.programme.end, self._from + heard)
 
     @property
     def playing(self) -> bool:
-        position = self.position()
-        return self._began is not None and position is not None and \
-            position < self.programme.end
+        if self._began is None or (self._done is not None and self._done.is_set()):
+            return False  # paused, or the device has played it all (or failed)
+        return (self.position() or 0.0) < self.programme.end
 
     def pause(self) -> float | None:
         """Stop the sound and keep the position; returns it."""
@@ -164,6 +166,7 @@ class Player:
             log.warning("playback failed: %s", err)
             raise OSError(f"cannot play the dictation: {err}") from err
         self._stream, self._done = stream, done
+        self._latency = float(stream.latency or 0.0)
 
     def _halt(self) -> None:
         stream, self._stream = self._stream, None
