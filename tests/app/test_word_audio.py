@@ -270,3 +270,29 @@ def test_dictated_word_plays_on_the_output_device(qtbot, luch_home, pulse_mic, s
     first = said(workflow, 0)
     assert player.programme.start == pytest.approx(max(0.0, first.start - 0.1), abs=2e-3)
     assert player.wait(10)
+
+
+def test_words_followed_by_a_field_command_stay_with_their_field(qtbot, luch_home):
+    """A final result that writes text and then moves on ("... next field"): the words are
+    linked in the field they were written to, not the one that has focus afterwards."""
+    from dictation.commands import Command
+    from dictation.recording import DictationRecording
+    from dictation.session import DictationEvent
+
+    _, workflow = make_station(qtbot)
+    player = RecordingPlayer()
+    workflow.player = workflow.words.player = player
+    form = workflow.report.form
+    form.focus_field("conclusion")
+    workflow.dictation._retarget()
+    workflow.words.kept("session:9", DictationRecording(np.zeros(3 * RATE, np.int16)), None)
+    # As the recogniser thread sends them: the panel's event, then the word spans.
+    workflow.dictation._event.emit(DictationEvent("final", text="Clear lungs",
+                                                  commands=(Command("next_field"),)))
+    workflow._words_placed.emit("session:9", "Clear lungs", [(0, 5, 1.0, 1.4),
+                                                            (6, 11, 1.4, 1.9)])
+    qtbot.waitUntil(lambda: bool(workflow.words.fields["conclusion"].links), timeout=2_000)
+    assert form.current_key() != "conclusion"
+    editor = form.editors["conclusion"]
+    ctrl_click(qtbot, editor, editor.toPlainText().index("lungs") + 2)
+    assert player.sounded == [(1.3, 2.0)]
