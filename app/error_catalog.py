@@ -5,6 +5,7 @@ message templates of the domain packages' errors, for Qt Linguist. Do not edit."
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 TEMPLATES = (
+    QT_TRANSLATE_NOOP('DomainError', '%1 cannot be restarted (no options kept)'),
     QT_TRANSLATE_NOOP('DomainError', '%1 contains an unsafe path: %2'),
     QT_TRANSLATE_NOOP('DomainError', '%1 could not be read for anonymization'),
     QT_TRANSLATE_NOOP('DomainError', '%1 has %2-bit pixels, not CT'),
@@ -161,6 +162,7 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP('DomainError', 'the report belongs to another study'),
     QT_TRANSLATE_NOOP('DomainError', 'the report to update does not exist in the local store'),
     QT_TRANSLATE_NOOP('DomainError', 'the report version to re-read does not exist'),
+    QT_TRANSLATE_NOOP('DomainError', 'the speech recogniser failed %1 times within %2 s (%3); dictation stopped, the audio is kept'),
     QT_TRANSLATE_NOOP('DomainError', 'the word times of %1 are damaged'),
     QT_TRANSLATE_NOOP('DomainError', 'unknown controller actions: %1; choose from %2'),
     QT_TRANSLATE_NOOP('DomainError', 'unknown grammar %1; choose one of: %2'),

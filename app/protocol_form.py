@@ -140,6 +140,10 @@ class ProtocolForm(QWidget):
         else:
             editor.setPlainText("" if value is None else str(value))
 
+    def text_editors(self) -> dict[str, QPlainTextEdit]:
+        """The free-text fields (those dictation writes sentences into), by key."""
+        return {k: e for k, e in self.editors.items() if isinstance(e, QPlainTextEdit)}
+
     # -- navigation (keyboard and voice) ----------------------------------------------------------
     def current_key(self) -> str | None:
         focused = self.focusWidget()

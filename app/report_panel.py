@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from app.drafts import Draft, discard_draft, load_draft, save_draft
 from app.protocol_form import ProtocolForm
+from app.word_audio import WordAudio
 from core.errors import LuchError
 from records import ReportStatus, Store
 from records.protocol import Protocol
@@ -47,6 +48,8 @@ class ReportPanel(QWidget):
 
         self.title = QLabel(f"<b>{protocol.title.get(ui_lang, protocol.id)}</b>")
         self.form = ProtocolForm(protocol, ui_lang)
+        self.words = WordAudio(self.form)  # dictated words -> their audio
+        self._words_dirty = False
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.form)
@@ -78,6 +81,8 @@ class ReportPanel(QWidget):
 
         self.form.values_changed.connect(self._changed)
         self.free_text.textChanged.connect(self._changed)
+        self.words.changed.connect(self._words_changed)
+        self.words.message.connect(self.message)
         self._autosave = QTimer(self)
         self._autosave.timeout.connect(self.save_now)
         self._autosave.start(AUTOSAVE_MS)
@@ -107,10 +112,14 @@ class ReportPanel(QWidget):
             self.form.set_values({})
             self.free_text.clear()
             self.status.setText(self.tr("New report"))
-        self._dirty = False
+        self.words.restore(study_uid)  # after the text: links are checked against it
+        self._dirty = self._words_dirty = False
         self.setEnabled(True)
         self._update_preview()
         return draft is not None
+
+    def _words_changed(self) -> None:
+        self._words_dirty = True
 
     def _changed(self) -> None:
         self._dirty = True
@@ -131,7 +140,12 @@ class ReportPanel(QWidget):
 
     # -- saving -----------------------------------------------------------------------------------
     def save_now(self) -> None:
-        """Write the draft file if anything changed since the last save."""
+        """Write the draft file (and the word links) if anything changed since the last save.
+
+        The word links are kept after signing too, so the signed report's words still play."""
+        if self.study_uid is not None and self._words_dirty:
+            self.words.save(self.study_uid)
+            self._words_dirty = False
         if self.study_uid is None or not self._dirty:
             return
         save_draft(Draft(self.study_uid, self.form.values(), self.free_text.toPlainText(),

@@ -70,7 +70,11 @@ class VoiceControllerAdapter(QObject):
             dictation.stop()
         elif action == "insert_template":
             self.workflow.insert_template(None)  # the first template (a normal chest CT)
-        elif action in ("play", "rewind"):
-            self.workflow.play_back()  # from the start of the last dictation
-        else:  # fast_forward: no seeking within a playback yet
+        elif action == "play":  # play / pause; from the dictated word at the cursor
+            self.workflow.play_back()
+        elif action == "rewind":
+            self.workflow.rewind()
+        elif action == "fast_forward":
+            self.workflow.fast_forward()
+        else:
             self.status.emit(self.tr("“%s” is not available yet") % action)

@@ -8,13 +8,13 @@ import hashlib
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QDockWidget, QLabel, QVBoxLayout, QWidget
 
 from app.ai_panel import AiPanel
 from app.dictation_panel import DictationPanel
 from app.main_window import MainWindow
-from app.playback import Player
+from app.playback import SEEK_SECONDS, Player
 from app.prefill import protocol_values
 from app.report_panel import ReportPanel
 from app.tasks import Task
@@ -44,6 +44,11 @@ def study_uid_of(volume: Volume, path: Path) -> str:
 class Workflow(QObject):
     """The panels of one reading station and the wiring between them and the viewer."""
 
+    # Words just placed by dictation: session key, field transcript, its word spans with
+    # times. Emitted on the recogniser thread right after the dictation panel's own event,
+    # so it arrives (queued) after the panel has written the transcript into the field.
+    _words_placed = Signal(str, str, object)
+
     def __init__(self, window: MainWindow, store: Store, reader: str, ui_lang: str = "en",
                  report_lang: str = "ru", session_factory=None, archive=None) -> None:
         super().__init__(window)
@@ -66,8 +71,14 @@ class Workflow(QObject):
         self.worklist.open_requested.connect(self.open_study)
         self.ai = AiPanel(store, reader)
         self.report = ReportPanel(store, protocol, reader, ui_lang, report_lang)
-        self.dictation = DictationPanel(self.report.form, session_factory or _no_dictation,
-                                        ui_lang)
+        self.words = self.report.words
+        self.words.player = self.player
+        self._session_key: str | None = None
+        self._sessions = 0
+        self._play_anchor = None  # the word "play back" last started from
+        self._words_placed.connect(self.words.placed, Qt.ConnectionType.QueuedConnection)
+        self.dictation = DictationPanel(
+            self.report.form, self._with_word_times(session_factory or _no_dictation), ui_lang)
         right = QWidget()
         column = QVBoxLayout(right)
         column.setContentsMargins(4, 4, 4, 4)
@@ -122,7 +133,13 @@ class Workflow(QObject):
             ("sync", self.tr("S&ync now"), self.sync, "F5"),
             ("next-study", self.tr("Open next s&tudy"), self.open_next, "Ctrl+N"),
             ("dictate", self.tr("&Dictate"), self.dictation.record.toggle, "F9"),
-            ("play-dictation", self.tr("&Play back the last dictation"), self.play_back, "F10"),
+            ("play-dictation", self.tr("&Play back (from the dictated word at the cursor)"),
+             self.play_back, "F10"),
+            ("play-word", self.tr("&Hear the dictated word at the cursor"),
+             self.words.play_word_at_cursor, "Ctrl+F10"),
+            ("rewind-dictation", self.tr("Re&wind the playback"), self.rewind, "F11"),
+            ("forward-dictation", self.tr("&Fast-forward the playback"), self.fast_forward,
+             "F12"),
             ("compare-prior", self.tr("&Compare with the prior study"), self.compare_prior,
              "Ctrl+P"),
             ("refresh-worklist", self.tr("&Refresh worklist"), self.refresh_worklist,
@@ -327,14 +344,71 @@ class Workflow(QObject):
         self.report.ai_result_id = self.ai.ai_result_id
         self.window.statusBar().showMessage(self.tr("AI values filled in; check them"))
 
+    # -- playback transport (F10-F12, the microphone's play, rewind and fast-forward) ------------
     def play_back(self) -> None:
+        """Play / pause. Plays from the dictated word at the cursor when the cursor moved to
+        one, else resumes the paused playback, else plays the last dictation."""
+        player = self.player
+        if player.playing:
+            player.pause()
+            return
+        found = self.words.link_at_cursor()
+        link = found[1] if found is not None else None
+        unfinished = player.programme is not None and \
+            (player.position() or 0.0) < player.programme.end
+        if link is not None and (link != self._play_anchor or not unfinished):
+            self._play_anchor = link
+            self.words.play_from(link)
+            return
         try:
-            seconds = self.player.play()
+            seconds = player.resume() if unfinished else player.play()
         except OSError as err:
-            self.window.statusBar().showMessage(str(err))
+            self.window.statusBar().showMessage(self.tr("Cannot play the dictation: %s") % err)
             return
         if not seconds:
             self.window.statusBar().showMessage(self.tr("Nothing dictated to play back yet"))
+
+    def rewind(self) -> None:
+        self._seek(-SEEK_SECONDS)
+
+    def fast_forward(self) -> None:
+        self._seek(SEEK_SECONDS)
+
+    def _seek(self, delta: float) -> None:
+        if self.player.programme is None:
+            self.window.statusBar().showMessage(self.tr("Nothing is being played back"))
+            return
+        try:
+            position = self.player.seek(delta)
+        except OSError as err:
+            self.window.statusBar().showMessage(self.tr("Cannot play the dictation: %s") % err)
+            return
+        self.window.statusBar().showMessage(
+            self.tr("Playback at %s s") % f"{position:.1f}", 2000)
+
+    def _with_word_times(self, factory):
+        """Wrap the dictation session factory so each final result's word spans (with their
+        times in the session's audio) reach the word links after the text is placed."""
+
+        def make(on_event, hands_free: bool = True):
+            self._sessions += 1
+            key = f"session:{self._sessions}"
+            made: list = []
+
+            def relay(event) -> None:  # on the recogniser thread
+                spans = _rendered_spans(made[0], event.text) \
+                    if made and event.kind == "final" else None
+                on_event(event)
+                if spans is not None:
+                    self._words_placed.emit(key, event.text, spans)
+
+            session = factory(on_event=relay, hands_free=hands_free)
+            made.append(session)
+            self._session_key = key
+            self.words.dictating(key, session)
+            return session
+
+        return make
 
     def sign_and_next(self) -> None:
         """Sign the report; once it is stored, open the next study of the worklist."""
@@ -361,7 +435,9 @@ class Workflow(QObject):
 
     def _keep_recording(self, recording, engine: str) -> None:
         """Dictated audio is kept (FLAC + word times) and recorded with the study's report."""
+        self.player.last = recording
         if self.study_uid is None:
+            self.words.kept(self._session_key or "", recording, None)
             return
         from datetime import UTC, datetime
 
@@ -371,7 +447,7 @@ class Workflow(QObject):
         folder = app_subdir("dictations") / uid_name(self.study_uid)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
         path = recording.save(folder / f"{stamp}.flac")
-        self.player.last = recording
+        self.words.kept(self._session_key or "", recording, path)
         self.store.save_dictation(
             self.study_uid, audio_path=path, transcript=" ".join(w.word for w in recording.words),
             timings=[w.as_dict() for w in recording.words], engine=engine,
@@ -437,5 +513,17 @@ def _dock(window: MainWindow, title: str, widget: QWidget, name: str,
     return dock
 
 
-def _no_dictation(on_event):
+def _no_dictation(on_event, hands_free: bool = True):
     raise LuchError("no speech engine is configured")
+
+
+def _rendered_spans(session, text: str) -> list[tuple[int, int, float | None, float | None]]:
+    """The word spans of the session's field transcript, if it renders to ``text`` (called on
+    the recogniser thread, where the transcript is not being changed)."""
+    transcript = getattr(getattr(session, "processor", None), "transcript", None)
+    if transcript is None:
+        return []
+    rendered, spans = transcript.render()
+    if rendered != text:
+        return []
+    return [(s.char_start, s.char_end, s.start, s.end) for s in spans]

@@ -23,3 +23,7 @@ class GrammarError(DictationError):
 
 class AudioDeviceError(DictationError):
     """The microphone cannot be opened or was lost mid-dictation."""
+
+
+class RecognizerFailedError(DictationError):
+    """The speech recogniser kept failing after restarts; dictation stopped, audio kept."""

@@ -22,6 +22,7 @@ from dictation.results import Word
 
 WORDS_SUFFIX = ".words.json"
 FORMAT_VERSION = 1
+WORD_PAD = 0.1  # seconds of audio kept around a word played on its own
 
 
 def words_path(audio_path: Path) -> Path:
@@ -93,8 +94,12 @@ class DictationRecording:
         """Index of the word spoken at ``t`` seconds."""
         return next((i for i, w in enumerate(self.words) if w.start <= t < w.end), None)
 
-    def clip(self, start: float, end: float, pad: float = 0.1) -> np.ndarray:
+    def bounds(self, start: float, end: float, pad: float = WORD_PAD) -> tuple[float, float]:
+        """``start - pad`` to ``end + pad`` seconds, clamped to the recording: a word to play."""
+        a = min(max(0.0, start - pad), self.duration)
+        return a, min(max(a, end + pad), self.duration)
+
+    def clip(self, start: float, end: float, pad: float = WORD_PAD) -> np.ndarray:
         """Samples from ``start - pad`` to ``end + pad`` seconds (clamped), to play."""
-        a = max(0, int((start - pad) * SAMPLE_RATE))
-        b = min(len(self.samples), int(np.ceil((end + pad) * SAMPLE_RATE)))
-        return self.samples[a : max(a, b)]
+        a, b = self.bounds(start, end, pad)
+        return self.samples[int(a * SAMPLE_RATE) : int(np.ceil(b * SAMPLE_RATE))]

@@ -13,14 +13,15 @@ from __future__ import annotations
 import collections
 import logging
 import threading
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dictation.audio import AudioCapture, SpillQueue
 from dictation.commands import Command
 from dictation.engines import Recognizer
 from dictation.engines.base import SAMPLE_RATE
-from dictation.errors import AudioDeviceError
+from dictation.errors import AudioDeviceError, RecognizerFailedError
 from dictation.recording import DictationRecording
 from dictation.results import Result, Word
 from dictation.transcript import DictationProcessor, Transcript
@@ -30,11 +31,15 @@ log = logging.getLogger(__name__)
 RECORD_START, RECORD_STOP = "record_start", "record_stop"
 NEW_FIELD = "new_field"
 PRE_ROLL_SECONDS = 0.3  # audio before a record press that is still recognised
+BYTES_PER_SECOND = SAMPLE_RATE * 2
+MAX_FAILURES = 5  # recogniser faults within FAILURE_WINDOW that end dictation
+FAILURE_WINDOW = 30.0  # seconds
+MAX_REPLAY_BYTES = 60 * BYTES_PER_SECOND  # unfinished audio fed again to a restarted recogniser
 
 
 @dataclass(frozen=True)
 class DictationEvent:
-    kind: str  # "partial" | "final" | "error" | "stopped"
+    kind: str  # "partial" | "final" | "restarted" | "error" | "stopped"
     result: Result | None = None
     commands: tuple[Command, ...] = ()
     text: str = ""
@@ -52,8 +57,11 @@ class DictationSession:
         device: int | str | None = None,
         queue: SpillQueue | None = None,
         hands_free: bool = True,
+        new_recognizer: Callable[[], Recognizer] | None = None,
     ) -> None:
         self.recognizer = recognizer
+        # Builds a replacement after an engine fault (default: one like ``recognizer``).
+        self._new_recognizer = new_recognizer or (lambda: self.recognizer.fresh())
         self.processor = processor
         self.on_event = on_event
         self.queue = queue if queue is not None else SpillQueue()
@@ -62,12 +70,24 @@ class DictationSession:
         self.words: list[Word] = []  # final words, times relative to the start of `audio`
         self.hands_free = hands_free  # else only audio between record_start and record_stop
         self._pre_roll: collections.deque[bytes] = collections.deque()
+        # What the recogniser was fed since its last final (replayed to a replacement),
+        # where that starts in `audio` (bytes), and where the recogniser's time 0 is (s).
+        self._unfinished = bytearray()
+        self._unfinished_at = 0
+        self._offset = 0.0
+        self._failures: collections.deque[float] = collections.deque()
+        self._announced_restart = False
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
-        self._stop.clear()
+        """Open the microphone and start recognising."""
         self.capture.start()
+        self.start_recogniser()
+
+    def start_recogniser(self) -> None:
+        """Only the recogniser thread; audio comes from whoever fills :attr:`queue` (a file)."""
+        self._stop.clear()
         self._thread = threading.Thread(target=self._run, name="luch-recogniser", daemon=True)
         self._thread.start()
 
@@ -125,25 +145,115 @@ class DictationSession:
                         self._keep_pre_roll(item)
             if recording:
                 self._flush()
+        except RecognizerFailedError as gave_up:
+            log.error("speech recogniser failed %d times; dictation stopped", MAX_FAILURES)
+            self.on_event(DictationEvent("error", error=gave_up, text=str(gave_up)))
+            self._keep_audio(recording)
         except Exception as err:
-            log.exception("recogniser failed")
-            self.on_event(
-                DictationEvent("error", error=err, text=f"speech recogniser failed: {err}")
-            )
+            log.exception("dictation failed")
+            self.on_event(DictationEvent("error", error=err, text=f"dictation failed: {err}"))
+            self._keep_audio(recording)
         finally:
             self.on_event(DictationEvent("stopped", text=self.processor.transcript.text))
 
+    def _keep_audio(self, recording: bool) -> None:
+        """After a fatal failure: keep what is still captured, unrecognised, until stop()."""
+        while not (self._stop.is_set() and not len(self.queue)):
+            item = self.queue.get(timeout=0.1)
+            if item == RECORD_START:
+                recording = True
+            elif item == RECORD_STOP and not self.hands_free:
+                recording = False
+            elif isinstance(item, bytes) and recording:
+                self.audio += item
+
+    # -- recognition, with restarts -------------------------------------------------------
     def _feed(self, chunk: bytes) -> None:
-        if not chunk:
+        if chunk:
+            self.audio += chunk
+            self._recognise(chunk)
+
+    def _recognise(self, chunk: bytes) -> None:
+        for _attempt in range(2):
+            try:
+                results = self.recognizer.accept(chunk)
+            except Exception as err:  # an engine fault: restart, replay, try once more
+                self._restart(err)
+                continue
+            self._unfinished += chunk
+            self._emit_all(results)
+            if len(self._unfinished) > MAX_REPLAY_BYTES:  # an endless utterance: replay its end
+                cut = len(self._unfinished) - MAX_REPLAY_BYTES
+                del self._unfinished[:cut]
+                self._unfinished_at += cut
             return
-        self.audio += chunk
-        for result in self.recognizer.accept(chunk):
+        # The same block failed twice: recognise silence in its place (its audio is kept).
+        log.warning("a %d-byte audio block failed twice; recognised as silence", len(chunk))
+        self._recognise(bytes(len(chunk)))
+
+    def _emit_all(self, results: list[Result]) -> None:
+        """Emit results; after a final, the unfinished utterance starts where the
+        recogniser's stream is now."""
+        finals = False
+        for result in results:
             self._emit(result)
+            finals |= result.final
+        if finals:
+            self._unfinished_at += len(self._unfinished)
+            self._unfinished = bytearray()
 
     def _flush(self) -> None:
-        last = self.recognizer.finish()
-        if last is not None:
-            self._emit(last)
+        for _attempt in range(2):
+            try:
+                last = self.recognizer.finish()
+            except Exception as err:
+                self._restart(err)
+                continue
+            self._emit_all([last] if last is not None else [])
+            break
+        self._unfinished_at += len(self._unfinished)
+        self._unfinished = bytearray()
+
+    def _restart(self, err: Exception) -> None:
+        """A new recogniser in place of one that raised, fed the unfinished utterance again.
+
+        Gives up (:class:`RecognizerFailedError`) after ``MAX_FAILURES`` within
+        ``FAILURE_WINDOW`` seconds; the first restart is announced with a ``restarted`` event."""
+        while True:
+            now = time.monotonic()
+            self._failures.append(now)
+            while self._failures and now - self._failures[0] > FAILURE_WINDOW:
+                self._failures.popleft()
+            log.warning("speech recogniser failed (%s); restarting it", type(err).__name__)
+            if len(self._failures) >= MAX_FAILURES:
+                raise RecognizerFailedError(
+                    f"the speech recogniser failed {len(self._failures)} times within "
+                    f"{FAILURE_WINDOW:.0f} s ({err}); dictation stopped, the audio is kept"
+                ) from err
+            if not self._announced_restart:
+                self._announced_restart = True
+                self.on_event(
+                    DictationEvent(
+                        "restarted",
+                        error=err,
+                        text="the speech recogniser had a fault and was restarted; "
+                        "dictation goes on and no audio was lost",
+                    )
+                )
+            try:
+                self.recognizer.close()
+            except Exception:
+                log.debug("closing a failed recogniser failed", exc_info=True)
+            try:
+                self.recognizer = self._new_recognizer()
+                self._offset = self._unfinished_at / BYTES_PER_SECOND
+                replay = bytes(self._unfinished)
+                results = self.recognizer.accept(replay) if replay else []
+            except Exception as again:
+                err = again
+                continue
+            self._emit_all(results)
+            return
 
     def _keep_pre_roll(self, chunk: bytes) -> None:
         self._pre_roll.append(chunk)
@@ -154,6 +264,12 @@ class DictationSession:
         if not result.final:
             self.on_event(DictationEvent("partial", result=result, text=result.text))
             return
+        if self._offset and result.words:
+            words = tuple(
+                replace(w, start=w.start + self._offset, end=w.end + self._offset)
+                for w in result.words
+            )
+            result = replace(result, words=words)
         self.words.extend(result.words)
         done = self.processor.process(result)
         self.on_event(
@@ -163,4 +279,4 @@ class DictationSession:
         )
 
 
-__all__ = ["AudioDeviceError", "DictationEvent", "DictationSession"]
+__all__ = ["AudioDeviceError", "DictationEvent", "DictationSession", "RecognizerFailedError"]

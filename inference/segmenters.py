@@ -29,6 +29,11 @@ from inference.lungs import (
 from studies import Volume
 
 Progress = Callable[[float], None]
+# Version of the U-Net's post-processing, reported with the weights' version as
+# ``<weights>+post<N>`` (model_version in the JSON, SEG and SR): a change of any rule or
+# constant below that can change a label bumps it. 1: body, lung-sized components, sides,
+# thin-lesion drop. 2 (2026-11-22): + mediastinal consolidation veto.
+POSTPROCESS_VERSION = 2
 MIN_LESION_RADIUS_MM = 2.5  # lesions must hold a disk of this radius somewhere (not rims)
 MEDIASTINAL_SHARE = 0.9  # consolidation this much inside the mediastinum is the heart
 SLAB = 16  # slices per forward pass: bounds memory (about 70 MB of logits at 512x512)
@@ -176,7 +181,7 @@ class UNetSegmenter:
 
         self.device = pick_device(device)
         model, self.meta = load_model(weights or DEFAULT_WEIGHTS)
-        self.version = str(self.meta.get("version", "?"))
+        self.version = f"{self.meta.get('version', '?')}+post{POSTPROCESS_VERSION}"
         arch = self.meta.get("architecture", {})
         from inference.model import InputGrid
 

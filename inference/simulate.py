@@ -240,16 +240,20 @@ def _bands(case, spacing, orient, rng) -> None:
     case.negatives.append("atelectasis")
 
 
-def _nodules(case, spacing, rng) -> None:
-    """Solid nodules 4-14 mm: lung, not a lesion."""
+def _nodules(case, spacing, rng, radius_mm=(2.0, 7.0), count=(1, 5),
+             aerated_only: bool = False) -> None:
+    """Solid nodules (4-14 mm by default): lung, not a lesion. ``aerated_only``: placed in
+    lung without simulated lesions."""
     right, left = _side_masks(case.truth)
     lung = right | left
+    if aerated_only:
+        lung = np.isin(case.truth, (Label.LUNG_RIGHT, Label.LUNG_LEFT))
     sp = np.array([spacing[2], spacing[1], spacing[0]], float)
-    for _ in range(int(rng.integers(1, 5))):
+    for _ in range(int(rng.integers(*count))):
         c = _random_lung_point(lung, rng, False, Orientation(True, True, True))
         if c is None:
             return
-        r = float(rng.uniform(2.0, 7.0))
+        r = float(rng.uniform(*radius_mm))
         half = np.ceil(r / sp).astype(int)
         lo, hi = np.maximum(c - half, 0), np.minimum(c + half + 1, lung.shape)
         grid = np.stack(np.meshgrid(*[np.arange(a, b) for a, b in zip(lo, hi, strict=True)],
@@ -262,3 +266,40 @@ def _nodules(case, spacing, rng) -> None:
         sub[ball & right[sl]] = Label.LUNG_RIGHT
         sub[ball & left[sl]] = Label.LUNG_LEFT
     case.negatives.append("nodules")
+
+
+def training_negatives(case: SimulatedCase, spacing, orient: Orientation,
+                       rng: np.random.Generator) -> None:
+    """Extra hard negatives for training only (validation cases stay as they were): solid
+    nodules up to 30 mm and gravity-dependent subpleural density, both normal lung."""
+    if not np.isin(case.truth, (Label.LUNG_RIGHT, Label.LUNG_LEFT)).any():
+        return
+    case.hu = case.hu.astype(np.float32)
+    if rng.random() < 0.6:
+        _dependent_density(case, spacing, orient, rng)
+    if rng.random() < 0.5:
+        _nodules(case, spacing, rng, radius_mm=(7.0, 15.0), count=(1, 3), aerated_only=True)
+        case.negatives.append("large-nodules")
+    case.hu = np.clip(np.round(case.hu), -1024, 3071).astype(np.int16)
+
+
+def _dependent_density(case: SimulatedCase, spacing, orient: Orientation,
+                       rng: np.random.Generator) -> None:
+    """Thin gravity-dependent density along the posterior pleura (supine patient): +80..250 HU
+    at the pleura fading over 2-6 mm, strongest posteriorly; normal lung, not GGO."""
+    right, left = _side_masks(case.truth)
+    lung = right | left
+    aerated = np.isin(case.truth, (Label.LUNG_RIGHT, Label.LUNG_LEFT))
+    # Per-slice distance to the lung surface (a huge through-plane spacing keeps it 2D).
+    depth = ndi.distance_transform_edt(lung, sampling=(1e4, float(spacing[1]),
+                                                       float(spacing[0])))
+    j = np.arange(lung.shape[1], dtype=np.float32)
+    js = j[lung.any(axis=(0, 2))]
+    rel = (j - js.min()) / max(1.0, float(js.max() - js.min()))
+    posterior = rel if orient.posterior_is_high_j else 1.0 - rel
+    weight = np.clip((posterior - 0.55) / 0.3, 0.0, 1.0)[None, :, None]
+    amp, fade = float(rng.uniform(80.0, 250.0)), float(rng.uniform(2.0, 6.0))
+    add = amp * np.exp(-depth / fade) * weight
+    sel = aerated & (add > 5.0)
+    case.hu[sel] += add[sel] + rng.normal(0.0, 8.0, int(sel.sum()))
+    case.negatives.append("dependent-density")

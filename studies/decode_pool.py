@@ -1,9 +1,10 @@
 """Compressed slices decoded in worker processes.
 
-JPEG 2000 / JPEG-LS / JPEG decoders hold the GIL, so threads do not scale; worker processes
-do, and they also isolate the app from a decoder that crashes on a corrupt file (the pool
-breaks, the load fails with a clear message, the app lives on). Workers return the stored
-values of one slice; the caller rescales them into the preallocated volume. The pool is
+pydicom's JPEG / RLE decoder plugins hold the GIL, so threads do not scale; worker processes
+do (JPEG 2000 and JPEG-LS lossless go to :mod:`studies.frame_decoders` on threads instead),
+and they also isolate the app from a decoder that crashes on a corrupt file (the pool breaks,
+the load fails with a clear message, the app lives on). Workers return the stored values of
+one slice; the caller rescales them into the preallocated volume. The pool is
 created on first use and kept warm (``warm_up()`` at app start hides its start-up).
 """
 
@@ -25,9 +26,8 @@ log = logging.getLogger(__name__)
 
 #: below this many compressed slices, decoding in-process is quicker than shipping work
 MIN_SLICES = 8
-#: with one CPU the workers only compete with the app for it; on two, JPEG 2000 series load in
-#: 0.87x SimpleITK's time with worker processes against 1.15-1.5x with threads (the decoder
-#: holds the GIL)
+#: with one CPU the workers only compete with the app for it; on two, JPEG 2000 series decoded
+#: by pydicom loaded in 0.87x SimpleITK's time in worker processes against 1.15-1.5x on threads
 MIN_CPUS = 2
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
@@ -78,7 +78,13 @@ def reset() -> None:
 
 
 def warm_up() -> None:
-    """Start the worker processes now (e.g. at app start) so the first load is fast."""
+    """Import the readers and decoders (pydicom alone takes ~0.25 s) and start the worker
+    processes now (e.g. at app start, on a background thread) so the first load is fast."""
+    import studies.loader
+    import studies.scan  # noqa: F401 - the readers, pydicom and GDCM
+    from studies import frame_decoders
+
+    frame_decoders.load_all()
     if enabled():
         futures = [pool().submit(os.getpid) for _ in range(pool()._max_workers)]
         for f in futures:

@@ -10,7 +10,8 @@ import numpy as np
 from studies.errors import DamagedFile, NoSeriesFound, StudyError, is_fatal
 from studies.pixels import Cancel, FirstSlice, Progress
 from studies.readers import Candidate
-from studies.scan import ScanResult, scan
+from studies.scan import ScanResult, scan, scan_files
+from studies.sources import FileRef
 from studies.volume import Volume
 
 log = logging.getLogger(__name__)
@@ -86,14 +87,42 @@ def preview(candidate: Candidate) -> tuple[int, np.ndarray]:
     return k, image[0]
 
 
+def _is_one_slice(candidate: Candidate) -> bool:
+    """A single classic slice opened as a file on disk (not from a zip or DICOMDIR)."""
+    return (candidate.reader == "dicom-series" and candidate.shape[0] == 1
+            and candidate.files[0].member is None)
+
+
+def _whole_series(candidate: Candidate, progress: Progress | None) -> Candidate:
+    """The series in the same folder that the one slice of ``candidate`` belongs to: same
+    Series Instance UID and geometry (a radiologist opening one file means its series)."""
+    chosen = candidate.files[0]
+    folder = chosen.path.parent
+    siblings = [FileRef(p) for p in sorted(folder.iterdir())
+                if p.is_file() and not p.name.startswith(".") and p.name.upper() != "DICOMDIR"]
+    if len(siblings) < 2:
+        return candidate
+    for sibling in scan_files(siblings, progress).images:
+        if chosen in sibling.files:
+            if sibling.shape[0] > 1:
+                log.info("opened the whole series of the chosen file: %d slices of %d files "
+                         "in its folder", sibling.shape[0], len(siblings))
+            return sibling
+    return candidate
+
+
 def open_volume(
     path: str | Path,
     progress: Progress | None = None,
     cancel: Cancel | None = None,
     on_first_slice: FirstSlice | None = None,
     series: str | int | None = None,
+    whole_series: bool = True,
 ) -> Volume:
     """Read the best (or the chosen) series at a folder, zip, DICOMDIR or file as a Volume.
+
+    A single slice file opens the whole series it belongs to from its folder (unless
+    ``whole_series`` is False).
 
     ``progress(fraction)`` is called as loading goes; ``cancel()`` returning True stops it
     with :class:`~studies.errors.LoadCancelled`; ``on_first_slice(k, image)`` receives the
@@ -102,8 +131,11 @@ def open_volume(
     header_progress = (lambda f: progress(f * HEADER_SHARE)) if progress else None
     pixel_progress = (lambda f: progress(HEADER_SHARE + f * (1 - HEADER_SHARE))
                       ) if progress else None
-    result = scan(path, header_progress)
+    result = scan(path, None if Path(path).is_file() else header_progress)
     candidate = choose(result, series)
+    if whole_series and series is None and _is_one_slice(candidate):
+        candidate = _whole_series(candidate, header_progress)
+        result = ScanResult([candidate], 1, 0, 0)
     volume = load(candidate, pixel_progress, cancel, on_first_slice)
     others = len(result.images) - 1
     if others and series is None:

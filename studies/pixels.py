@@ -1,9 +1,11 @@
 """Pixel pass: decode slices in parallel straight into one preallocated HU array.
 
 Uncompressed little-endian slices are read with ``readinto`` directly into their place in
-the volume and rescaled in place; compressed ones go through pydicom's decoder plugins
-(pylibjpeg, openjpeg, gdcm) one slice at a time. The middle slice is decoded first so that a
-viewer can show something while the rest loads.
+the volume and rescaled in place; JPEG 2000 and JPEG-LS lossless go to the GIL-releasing
+decoders of :mod:`studies.frame_decoders` on threads; the rest go through pydicom's decoder
+plugins (pylibjpeg, openjpeg, gdcm), in worker processes for long series. The middle slice
+is decoded first (with the decoder's own threads where it has them) so that a viewer can
+show something while the rest loads.
 """
 
 from __future__ import annotations
@@ -101,11 +103,13 @@ def decode_volume(
     clipped: list[int] = []
     middle = n // 2
 
-    def work(k: int) -> None:
+    workers = workers or worker_count()
+
+    def work(k: int, threads: int = 1) -> None:
         if cancel is not None and cancel():
             raise LoadCancelled("Loading was cancelled")
         try:
-            if decode_slice(sources[k], out[k]):
+            if decode_slice(sources[k], out[k], threads):
                 clipped.append(k)
         except (DamagedFile, UnsupportedData) as err:
             if n == 1:
@@ -113,14 +117,13 @@ def decode_volume(
             log.warning("slice %d could not be decoded (%s)", k, type(err).__name__)  # no path
             failures.append(k)
 
-    work(middle)
+    work(middle, threads=workers)  # the decoder's own threads, where it has them
     if on_first_slice is not None and middle not in failures:
         on_first_slice(middle, out[middle])
     rest = [k for k in range(n) if k != middle]
     done = 1
     if progress:
         progress(done / n)
-    workers = workers or worker_count()
     if _use_processes(sources, workers):
         _decode_in_processes(sources, rest, out, work_failed=failures, clipped=clipped,
                              progress=progress, cancel=cancel)
@@ -157,10 +160,14 @@ def decode_volume(
 
 
 def _use_processes(sources: Sequence[SliceSource], workers: int) -> bool:
-    from studies import decode_pool
+    """Worker processes for compressed slices whose decoder holds the GIL; slices that a
+    fast (GIL-releasing) decoder takes decode on threads here."""
+    from studies import decode_pool, frame_decoders
 
-    return (workers > 1 and len(sources) >= decode_pool.MIN_SLICES and decode_pool.enabled()
-            and all(s.header.pixel_offset is None for s in sources))
+    return (workers > 1 and len(sources) >= decode_pool.MIN_SLICES
+            and all(s.header.pixel_offset is None for s in sources)
+            and not any(frame_decoders.suits(s.header) for s in sources)
+            and decode_pool.enabled())
 
 
 def _decode_in_processes(sources, indices, out, work_failed, clipped, progress, cancel) -> None:
@@ -206,13 +213,19 @@ def _blank_value(out: np.ndarray, failures: list[int]) -> float:
     return float(out[good[0]].min()) if len(good) else 0.0
 
 
-def decode_slice(source: SliceSource, out: np.ndarray) -> bool:
-    """Decode one slice into ``out`` (a view into the volume); True when values were clipped."""
+def decode_slice(source: SliceSource, out: np.ndarray, threads: int = 1) -> bool:
+    """Decode one slice into ``out`` (a view into the volume); True when values were clipped.
+
+    ``threads``: how many threads the decoder may use for this one slice."""
+    from studies import frame_decoders
+
     header = source.header
     native = header.native_dtype() if source.frame is None else None
     if native is not None and header.pixel_offset is not None:
         return _read_native(source, native, out)
-    raw = _decode_with_pydicom(source)
+    raw = frame_decoders.decode(header, source.frame, threads)
+    if raw is None:
+        raw = _decode_with_pydicom(source)
     if raw.shape != out.shape:
         raise UnsupportedData(
             f"A slice in {header.ref.name} is {raw.shape} pixels, not {out.shape} like the rest"

@@ -12,7 +12,7 @@ from pathlib import Path
 from studies.headers import read_headers
 from studies.pixels import Progress
 from studies.readers import Candidate, examine_all
-from studies.sources import list_files
+from studies.sources import FileRef, list_files
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,11 @@ class ScanResult:
 
 def scan(path: str | Path, progress: Progress | None = None) -> ScanResult:
     """List the series at ``path`` from file headers only (no pixel data is read)."""
-    files = list_files(path)
+    return scan_files(list_files(path), progress)
+
+
+def scan_files(files: list[FileRef], progress: Progress | None = None) -> ScanResult:
+    """List the series that ``files`` hold (headers only)."""
     headers, others = read_headers(files, progress)
     errors: list[str] = []
 

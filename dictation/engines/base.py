@@ -43,9 +43,13 @@ class EngineSpec:
 
 
 class Recognizer(ABC):
-    """One streaming recogniser; not thread-safe (feed it from one thread)."""
+    """One streaming recogniser; not thread-safe (feed it from one thread).
+
+    Engines keep the options they were built with in :attr:`options`, so that
+    :meth:`fresh` can build a replacement after a failure."""
 
     sample_rate: int = SAMPLE_RATE
+    options: EngineOptions | None = None
 
     @abstractmethod
     def accept(self, pcm: bytes) -> list[Result]:
@@ -54,6 +58,14 @@ class Recognizer(ABC):
     @abstractmethod
     def finish(self) -> Result | None:
         """End the current utterance now; return its final result (None if nothing was said)."""
+
+    def fresh(self) -> Recognizer:
+        """A new recogniser built like this one, with an empty stream (restart after a fault)."""
+        if self.options is None:
+            from dictation.errors import EngineError
+
+            raise EngineError(f"{type(self).__name__} cannot be restarted (no options kept)")
+        return type(self)(self.options)
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release native resources."""

@@ -58,6 +58,7 @@ class PocketSphinxRecognizer(Recognizer):
             import pocketsphinx
         except ImportError as err:  # pragma: no cover - a packaging fault
             raise EngineError("PocketSphinx is not installed (pip install pocketsphinx)") from err
+        self.options = options
         kwargs = _model_kwargs(options.model_dir)
         if options.domain and not options.grammar:
             from dictation.lm import domain_lm

@@ -69,6 +69,7 @@ class VoskRecognizer(Recognizer):
             import vosk
         except ImportError as err:  # pragma: no cover - a packaging fault
             raise EngineError("Vosk is not installed (pip install vosk)") from err
+        self.options = options
         model = load_model(resolve_model_dir(options))
         self._phrases: set[str] | None = None
         if options.grammar:

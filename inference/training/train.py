@@ -23,55 +23,117 @@ from inference.training import data as sim_data
 from inference.weights import DEFAULT_WEIGHTS
 
 SEED = 20260522
-ITERATIONS = 2000
+VERSION = "3.0.0"
+ITERATIONS = 2500
 BATCH = 10
 CROP = 96
 LR = 3e-3
 CLASS_WEIGHTS = (1.0, 1.0, 2.0, 2.0)
-# Grades of the simulated training cases per series (every grade, twice for the full chest).
-TRAIN_GRADES = {"ct/lidc-idri-0001": [0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 2, 3],
-                "ct/siemens-j2k-abdomen": [0, 1, 2, 3, 4]}
+EDGE_WEIGHT = 3.0  # loss weight of lung within EDGE_PX of non-lung, and of lesion borders
+EDGE_PX = 3  # about 8 mm on the 2.8 mm grid
+HARD_CENTRE_SHARE = 0.5  # share of crops centred on a lung border pixel (else the slice centre)
+# Grades of the simulated training cases per series: every grade, and clean (CT-0) chests
+# more often (hard negatives: mediastinal and cardiac borders, hila, dependent density).
+TRAIN_GRADES = {"ct/lidc-idri-0001": [0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 2, 3, 0, 0],
+                "ct/siemens-j2k-abdomen": [0, 1, 2, 3, 4],
+                "ct/chest-crop-a.nii.gz": [0, 1, 2, 3, 4, 0],
+                "ct/chest-crop-b.nii.gz": [0, 1, 2, 3, 4, 0]}
 
 
 def build_dataset(data_root: Path, log=print) -> tuple[torch.Tensor, torch.Tensor]:
     xs, ys = [], []
     for name in sim_data.TRAIN_SERIES:
         series = sim_data.load_series(data_root, name)
-        for case in sim_data.cases(series, TRAIN_GRADES[name], sim_data.TRAIN_SEED0):
-            x, y = sim_data.to_training_slices(case, series.volume.spacing)
+        for case in sim_data.cases(series, TRAIN_GRADES[name], sim_data.TRAIN_SEED0,
+                                   extra_negatives=True):
+            x, y = sim_data.to_training_slices(case, series.volume.spacing, series.valid)
             xs.append(x)
             ys.append(y)
         log(f"simulated {len(TRAIN_GRADES[name])} cases on {name}")
     return torch.cat(xs), torch.cat(ys)
 
 
-def augment(x: torch.Tensor, y: torch.Tensor, gen: torch.Generator):
-    """Random flip, scale/rotation, crop, intensity offset and noise (all from ``gen``)."""
+def lung_border_pixels(y: torch.Tensor) -> torch.Tensor:
+    """``(m, 3)`` (slice, row, col) of lung pixels within EDGE_PX of background."""
+    out = []
+    for start in range(0, y.shape[0], 256):  # chunks: bounded memory
+        part = y[start:start + 256]
+        bg = (part == 0).float()[:, None]
+        near = nnf.max_pool2d(bg, 2 * EDGE_PX + 1, stride=1, padding=EDGE_PX)[:, 0] > 0
+        found = torch.nonzero((part == 1) & near)
+        found[:, 0] += start
+        out.append(found)
+    return torch.cat(out)
+
+
+def sample_batch(y_all: torch.Tensor, border: torch.Tensor, gen: torch.Generator):
+    """Slice indices and crop centres (normalised -1..1 (x, y)): half at lung borders."""
+    idx = torch.randint(0, y_all.shape[0], (BATCH,), generator=gen)
+    centre = torch.zeros(BATCH, 2)
+    hard = torch.rand(BATCH, generator=gen) < HARD_CENTRE_SHARE
+    pick = border[torch.randint(0, border.shape[0], (BATCH,), generator=gen)]
+    idx = torch.where(hard, pick[:, 0], idx)
+    size = y_all.shape[-1]
+    xy = torch.stack([pick[:, 2], pick[:, 1]], 1).float()
+    centre = torch.where(hard[:, None], (2 * xy + 1) / size - 1, centre)
+    return idx, centre
+
+
+def augment(x: torch.Tensor, y: torch.Tensor, gen: torch.Generator,
+            centre: torch.Tensor | None = None):
+    """Random flip, scale/rotation, crop (around ``centre``, normalised (x, y), default the
+    slice centre), intensity offset and noise (all from ``gen``)."""
     n = x.shape[0]
+    if centre is None:
+        centre = torch.zeros(n, 2)
     flip = torch.rand(n, generator=gen) < 0.5
     x = torch.where(flip[:, None, None, None], x.flip(-1), x)
     y = torch.where(flip[:, None, None], y.flip(-1), y)
+    centre = torch.stack([torch.where(flip, -centre[:, 0], centre[:, 0]), centre[:, 1]], 1)
     scale = 0.85 + 0.3 * torch.rand(n, generator=gen)
     angle = (torch.rand(n, generator=gen) - 0.5) * 0.3
     cos, sin = torch.cos(angle) / scale, torch.sin(angle) / scale
-    shift = (torch.rand(n, 2, generator=gen) - 0.5) * 0.2
+    shift = (torch.rand(n, 2, generator=gen) - 0.5) * 0.2 + centre * (INPUT_SIZE / CROP)
     theta = torch.stack([torch.stack([cos, -sin, shift[:, 0]], 1),
                          torch.stack([sin, cos, shift[:, 1]], 1)], 1)
     grid = nnf.affine_grid(theta, (n, 1, CROP, CROP), align_corners=False)
     grid = grid * (CROP / INPUT_SIZE)
     xa = nnf.grid_sample(x, grid, mode="bilinear", padding_mode="border", align_corners=False)
-    onehot = nnf.one_hot(y.long(), N_CLASSES).permute(0, 3, 1, 2).float()
+    yi = torch.where(y == sim_data.IGNORE, N_CLASSES, y.long())
+    onehot = nnf.one_hot(yi, N_CLASSES + 1).permute(0, 3, 1, 2).float()
     ya = nnf.grid_sample(onehot, grid, mode="nearest", padding_mode="zeros", align_corners=False)
     ya = ya.argmax(1)
+    ya = torch.where(ya == N_CLASSES, sim_data.IGNORE, ya)
     xa = xa + (torch.rand(n, 1, 1, 1, generator=gen) - 0.5) * 0.08
     xa = xa + torch.randn(xa.shape, generator=gen) * (0.04 * torch.rand(n, 1, 1, 1, generator=gen))
     return xa, ya
 
 
+def pixel_weights(y: torch.Tensor) -> torch.Tensor:
+    """EDGE_WEIGHT on lung within EDGE_PX of background (mediastinal, cardiac and pleural
+    borders, hila: where clean lung was read as GGO) and on both sides of lesion borders
+    (where lesion edges were under-segmented); 1 elsewhere, 0 where ignored."""
+    k = 2 * EDGE_PX + 1
+    bg = (y == 0).float()[:, None]
+    near_bg = nnf.max_pool2d(bg, k, stride=1, padding=EDGE_PX)[:, 0] > 0
+    lesion = (y >= 2) & (y != sim_data.IGNORE)
+    les = lesion.float()[:, None]
+    grown = nnf.max_pool2d(les, 3, stride=1, padding=1)[:, 0] > 0
+    shrunk = -nnf.max_pool2d(-les, 3, stride=1, padding=1)[:, 0] > 0
+    edge = ((y == 1) & near_bg) | (grown & ~shrunk)
+    w = torch.where(edge, EDGE_WEIGHT, 1.0)
+    return torch.where(y == sim_data.IGNORE, 0.0, w)
+
+
 def loss_fn(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    ce = nnf.cross_entropy(logits, y, weight=torch.tensor(CLASS_WEIGHTS))
-    prob = logits.softmax(1)
-    onehot = nnf.one_hot(y, N_CLASSES).permute(0, 3, 1, 2).float()
+    """Pixel-weighted cross-entropy plus soft Dice of lung, GGO and consolidation."""
+    w = pixel_weights(y)
+    yc = torch.where(y == sim_data.IGNORE, 0, y)
+    ce = nnf.cross_entropy(logits, yc, weight=torch.tensor(CLASS_WEIGHTS), reduction="none")
+    ce = (ce * w).sum() / w.sum().clamp(min=1.0)
+    valid = (w > 0).float()[:, None]
+    prob = logits.softmax(1) * valid
+    onehot = nnf.one_hot(yc, N_CLASSES).permute(0, 3, 1, 2).float() * valid
     inter = (prob * onehot).sum((0, 2, 3))
     denom = prob.sum((0, 2, 3)) + onehot.sum((0, 2, 3))
     dice = 1 - (2 * inter + 1) / (denom + 1)
@@ -86,6 +148,7 @@ def train(data_root: Path, out: Path, iterations: int = ITERATIONS, log=print) -
     t0 = time.time()
     x_all, y_all = build_dataset(data_root, log)
     log(f"{x_all.shape[0]} slices ready in {time.time() - t0:.0f} s")
+    border = lung_border_pixels(y_all)
     gen = torch.Generator().manual_seed(SEED)
     model = UNet2D()
     opt = torch.optim.AdamW(model.parameters(), lr=LR, weight_decay=1e-4)
@@ -93,9 +156,9 @@ def train(data_root: Path, out: Path, iterations: int = ITERATIONS, log=print) -
     model.train()
     running = 0.0
     for it in range(iterations):
-        idx = torch.randint(0, x_all.shape[0], (BATCH,), generator=gen)
-        xb, yb = augment(x_all[idx].float(), y_all[idx], gen)
-        loss = loss_fn(model(xb), yb)
+        idx, centre = sample_batch(y_all, border, gen)
+        xb, yb = augment(x_all[idx].float(), y_all[idx], gen, centre)
+        loss = loss_fn(model(xb), yb.long())
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -107,7 +170,7 @@ def train(data_root: Path, out: Path, iterations: int = ITERATIONS, log=print) -
     torch.save(model.state_dict(), out)
     sidecar = {
         "name": "luch-lung-unet",
-        "version": "2.0.0",
+        "version": VERSION,
         "architecture": {"type": "UNet2D", "channels": list(CHANNELS), "input_size": INPUT_SIZE,
                          "pixel_mm": PIXEL_MM,
                          "classes": ["background", "lung", "ggo", "consolidation"]},
@@ -119,7 +182,10 @@ def train(data_root: Path, out: Path, iterations: int = ITERATIONS, log=print) -
             "seed0": sim_data.TRAIN_SEED0,
             "slices": int(x_all.shape[0]), "iterations": iterations, "batch": BATCH,
             "crop": CROP, "seed": SEED, "seconds": round(time.time() - t0),
-            "data": "real LIDC-IDRI / TotalSegmentator CT with simulated lesions "
+            "edge_weight": EDGE_WEIGHT, "hard_centre_share": HARD_CENTRE_SHARE,
+            "extra_negatives": "nodules 14-30 mm, dependent subpleural density "
+                               "(inference.simulate.training_negatives)",
+            "data": "real LIDC-IDRI / TotalSegmentator CT (4 patients) with simulated lesions "
                     "(inference/simulate.py); lung truth from the classical method on the "
                     "clean CT",
         },

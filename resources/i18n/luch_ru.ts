@@ -348,806 +348,816 @@
     <name>DomainError</name>
     <message>
         <location filename="../../app/error_catalog.py" line="8"/>
+        <source>%1 cannot be restarted (no options kept)</source>
+        <translation>%1 нельзя перезапустить (параметры не сохранены)</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="9"/>
         <source>%1 contains an unsafe path: %2</source>
         <translation>%1 содержит небезопасный путь: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="9"/>
+        <location filename="../../app/error_catalog.py" line="10"/>
         <source>%1 could not be read for anonymization</source>
         <translation>%1 не удалось прочитать для анонимизации</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="10"/>
+        <location filename="../../app/error_catalog.py" line="11"/>
         <source>%1 has %2-bit pixels, not CT</source>
         <translation>%1: пиксели %2 бит, это не КТ</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="11"/>
+        <location filename="../../app/error_catalog.py" line="12"/>
         <source>%1 has no model for language %2 (it serves: %3); install a Vosk model for it</source>
         <translation>в %1 нет модели для языка %2 (есть: %3); установите модель Vosk для этого языка</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="12"/>
+        <location filename="../../app/error_catalog.py" line="13"/>
         <source>%1 holds %2 models; install them one at a time</source>
         <translation>%1 содержит %2 модели; устанавливайте их по одной</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="13"/>
+        <location filename="../../app/error_catalog.py" line="14"/>
         <source>%1 holds colour or multi-sample images, not CT</source>
         <translation>%1 содержит цветные или многоканальные изображения, это не КТ</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="14"/>
+        <location filename="../../app/error_catalog.py" line="15"/>
         <source>%1 holds no audio</source>
         <translation>в %1 нет звука</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="15"/>
+        <location filename="../../app/error_catalog.py" line="16"/>
         <source>%1 is a colour image, not a CT series</source>
         <translation>%1 — цветное изображение, а не серия КТ</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="16"/>
+        <location filename="../../app/error_catalog.py" line="17"/>
         <source>%1 is damaged</source>
         <translation>%1 повреждён</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="17"/>
+        <location filename="../../app/error_catalog.py" line="18"/>
         <source>%1 is damaged or is not a NIfTI file</source>
         <translation>%1 повреждён или не является файлом NIfTI</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="18"/>
+        <location filename="../../app/error_catalog.py" line="19"/>
         <source>%1 is neither a folder nor a zip archive</source>
         <translation>%1 не папка и не zip-архив</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="19"/>
+        <location filename="../../app/error_catalog.py" line="20"/>
         <source>%1 is not 16 kHz mono dictation audio</source>
         <translation>%1 — не запись диктовки (нужно 16 кГц, моно)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="20"/>
+        <location filename="../../app/error_catalog.py" line="21"/>
         <source>%1 is truncated</source>
         <translation>%1 обрезан (файл неполный)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="21"/>
+        <location filename="../../app/error_catalog.py" line="22"/>
         <source>%1 is truncated or damaged</source>
         <translation>%1 обрезан или повреждён</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="22"/>
+        <location filename="../../app/error_catalog.py" line="23"/>
         <source>%1: %2 is not one of %3</source>
         <translation>%1: %2 не входит в варианты %3</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="23"/>
+        <location filename="../../app/error_catalog.py" line="24"/>
         <source>%1: %2 is outside %3..%4</source>
         <translation>%1: %2 вне диапазона %3..%4</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="24"/>
+        <location filename="../../app/error_catalog.py" line="25"/>
         <source>%1: expected a number</source>
         <translation>%1: нужно число</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="25"/>
+        <location filename="../../app/error_catalog.py" line="26"/>
         <source>%1: expected text</source>
         <translation>%1: нужен текст</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="26"/>
+        <location filename="../../app/error_catalog.py" line="27"/>
         <source>%1: expected yes/no</source>
         <translation>%1: нужно да/нет</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="27"/>
+        <location filename="../../app/error_catalog.py" line="28"/>
         <source>%1: transfer syntax %2 cannot be decoded</source>
         <translation>%1: синтаксис передачи %2 не поддерживается декодером</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="28"/>
+        <location filename="../../app/error_catalog.py" line="29"/>
         <source>%1: unknown option(s) %2</source>
         <translation>%1: неизвестные варианты %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="29"/>
+        <location filename="../../app/error_catalog.py" line="30"/>
         <source>A slice differs in size from the rest</source>
         <translation>Размер одного из срезов отличается от остальных</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="30"/>
+        <location filename="../../app/error_catalog.py" line="31"/>
         <source>A slice in %1 is %2 pixels, not %3 like the rest</source>
         <translation>Срез в %1 имеет размер %2 пикселей, а не %3, как остальные</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="31"/>
+        <location filename="../../app/error_catalog.py" line="32"/>
         <source>A source image has no SOP Instance UID; SEG/SR cannot refer to it</source>
         <translation>У исходного изображения нет SOP Instance UID; SEG/SR не могут на него сослаться</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="32"/>
+        <location filename="../../app/error_catalog.py" line="33"/>
         <source>AI model weights %1 are damaged (checksum mismatch)</source>
         <translation>Веса модели ИИ %1 повреждены (не совпадает контрольная сумма)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="33"/>
+        <location filename="../../app/error_catalog.py" line="34"/>
         <source>AI model weights %1 cannot be loaded: %2</source>
         <translation>Веса модели ИИ %1 не загружаются: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="34"/>
+        <location filename="../../app/error_catalog.py" line="35"/>
         <source>AI model weights not found (%1); reinstall Luch</source>
         <translation>Веса модели ИИ не найдены (%1); переустановите Luch</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="35"/>
+        <location filename="../../app/error_catalog.py" line="36"/>
         <source>AI pre-read cancelled</source>
         <translation>Анализ ИИ отменён</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="36"/>
+        <location filename="../../app/error_catalog.py" line="37"/>
         <source>AI result not found in the local store</source>
         <translation>Результат ИИ не найден в локальном хранилище</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="37"/>
+        <location filename="../../app/error_catalog.py" line="38"/>
         <source>All slices of this series lie at the same position</source>
         <translation>Все срезы этой серии находятся в одной позиции</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="38"/>
+        <location filename="../../app/error_catalog.py" line="39"/>
         <source>An image has text burned into its pixels (patient data may be visible); it cannot be anonymized automatically</source>
         <translation>В пиксели изображения впечатан текст (могут быть видны данные пациента); автоматическая анонимизация невозможна</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="39"/>
+        <location filename="../../app/error_catalog.py" line="40"/>
         <source>Cannot build the DICOM SEG: %1</source>
         <translation>Не удаётся создать DICOM SEG: %1</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="40"/>
+        <location filename="../../app/error_catalog.py" line="41"/>
         <source>Cannot build the DICOM SR: %1</source>
         <translation>Не удаётся создать DICOM SR: %1</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="41"/>
+        <location filename="../../app/error_catalog.py" line="42"/>
         <source>Cannot write %1: %2</source>
         <translation>Не удаётся записать %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="42"/>
+        <location filename="../../app/error_catalog.py" line="43"/>
         <source>DICOM SEG and SR need a DICOM source series; none found here</source>
         <translation>Для DICOM SEG и SR нужна исходная серия DICOM; здесь её нет</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="43"/>
+        <location filename="../../app/error_catalog.py" line="44"/>
         <source>DICOM SEG and SR need a DICOM source series; this study is NIfTI (write the label map with --mask instead)</source>
         <translation>Для DICOM SEG и SR нужна исходная серия DICOM; это исследование в NIfTI (запишите карту меток через --mask)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="44"/>
+        <location filename="../../app/error_catalog.py" line="45"/>
         <source>Implausible image size %1; the header is damaged</source>
         <translation>Неправдоподобный размер изображения %1; заголовок повреждён</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="45"/>
+        <location filename="../../app/error_catalog.py" line="46"/>
         <source>Loading was cancelled</source>
         <translation>Загрузка отменена</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="46"/>
+        <location filename="../../app/error_catalog.py" line="47"/>
         <source>Model description %1 is missing or damaged</source>
         <translation>Описание модели %1 отсутствует или повреждено</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="47"/>
+        <location filename="../../app/error_catalog.py" line="48"/>
         <source>No CUDA GPU is available here; use --device cpu or auto</source>
         <translation>GPU с CUDA здесь нет; используйте --device cpu или auto</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="48"/>
+        <location filename="../../app/error_catalog.py" line="49"/>
         <source>No files found in %1</source>
         <translation>В %1 нет файлов</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="49"/>
+        <location filename="../../app/error_catalog.py" line="50"/>
         <source>No segmentation or label image found here</source>
         <translation>Здесь нет сегментации или карты меток</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="50"/>
+        <location filename="../../app/error_catalog.py" line="51"/>
         <source>No series with that SeriesInstanceUID here</source>
         <translation>Здесь нет серии с таким SeriesInstanceUID</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="51"/>
+        <location filename="../../app/error_catalog.py" line="52"/>
         <source>No slice of this series could be decoded; the files are damaged</source>
         <translation>Ни один срез серии не удалось декодировать; файлы повреждены</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="52"/>
+        <location filename="../../app/error_catalog.py" line="53"/>
         <source>Not enough memory to load this series</source>
         <translation>Недостаточно памяти для загрузки этой серии</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="53"/>
+        <location filename="../../app/error_catalog.py" line="54"/>
         <source>Not found: %1</source>
         <translation>Не найдено: %1</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="54"/>
+        <location filename="../../app/error_catalog.py" line="55"/>
         <source>PocketSphinx is not installed (pip install pocketsphinx)</source>
         <translation>PocketSphinx не установлен (pip install pocketsphinx)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="55"/>
+        <location filename="../../app/error_catalog.py" line="56"/>
         <source>PocketSphinx model folder %1 lacks: %2</source>
         <translation>В папке модели PocketSphinx %1 нет: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="56"/>
+        <location filename="../../app/error_catalog.py" line="57"/>
         <source>PocketSphinx model folder not found: %1</source>
         <translation>Папка модели PocketSphinx не найдена: %1</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="57"/>
+        <location filename="../../app/error_catalog.py" line="58"/>
         <source>Slice positions are not increasing; cannot resample</source>
         <translation>Позиции срезов не возрастают; передискретизация невозможна</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="58"/>
+        <location filename="../../app/error_catalog.py" line="59"/>
         <source>The AI pre-read is still running</source>
         <translation>Предварительное чтение ИИ ещё выполняется</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="59"/>
+        <location filename="../../app/error_catalog.py" line="60"/>
         <source>The AI pre-read needs a 3D series</source>
         <translation>Для предварительного чтения ИИ нужна объёмная (3D) серия</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="60"/>
+        <location filename="../../app/error_catalog.py" line="61"/>
         <source>The AI pre-read reads CT only; this series is %1</source>
         <translation>ИИ читает только КТ; эта серия — %1</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="61"/>
+        <location filename="../../app/error_catalog.py" line="62"/>
         <source>The DICOMDIR at %1 is damaged</source>
         <translation>DICOMDIR в %1 повреждён</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="62"/>
+        <location filename="../../app/error_catalog.py" line="63"/>
         <source>The NIfTI file has an invalid voxel-to-world transform</source>
         <translation>В файле NIfTI неверное преобразование вокселей в координаты пациента</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="63"/>
+        <location filename="../../app/error_catalog.py" line="64"/>
         <source>The image decoder crashed on this series; its files may be damaged</source>
         <translation>Декодер изображений аварийно завершился на этой серии; файлы могут быть повреждены</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="64"/>
+        <location filename="../../app/error_catalog.py" line="65"/>
         <source>The image orientation in this series is invalid (parallel axes)</source>
         <translation>Ориентация изображений в серии неверна (параллельные оси)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="65"/>
+        <location filename="../../app/error_catalog.py" line="66"/>
         <source>The image orientation in this series is invalid (zero vector)</source>
         <translation>Ориентация изображений в серии неверна (нулевой вектор)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="66"/>
+        <location filename="../../app/error_catalog.py" line="67"/>
         <source>The output file name must end in .nii or .nii.gz</source>
         <translation>Имя выходного файла должно оканчиваться на .nii или .nii.gz</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="67"/>
+        <location filename="../../app/error_catalog.py" line="68"/>
         <source>The pixel data of %1 is damaged</source>
         <translation>Пиксельные данные %1 повреждены</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="68"/>
+        <location filename="../../app/error_catalog.py" line="69"/>
         <source>The pixel data of %1 is shorter than its image size</source>
         <translation>Пиксельных данных %1 меньше, чем требует размер изображения</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="69"/>
+        <location filename="../../app/error_catalog.py" line="70"/>
         <source>The pixel data of this multi-frame image is damaged</source>
         <translation>Пиксельные данные этого многокадрового изображения повреждены</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="70"/>
+        <location filename="../../app/error_catalog.py" line="71"/>
         <source>The segmentation could not be read</source>
         <translation>Не удалось прочитать сегментацию</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="71"/>
+        <location filename="../../app/error_catalog.py" line="72"/>
         <source>The segmentation file is damaged</source>
         <translation>Файл сегментации повреждён</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="72"/>
+        <location filename="../../app/error_catalog.py" line="73"/>
         <source>The segmentation has no plane positions, so it cannot be placed</source>
         <translation>В сегментации нет позиций плоскостей, её нельзя совместить с изображением</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="73"/>
+        <location filename="../../app/error_catalog.py" line="74"/>
         <source>The source series does not match the analysed volume (%1 images, %2 slices)</source>
         <translation>Исходная серия не совпадает с проанализированным объёмом (%1 изображений, %2 срезов)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="74"/>
+        <location filename="../../app/error_catalog.py" line="75"/>
         <source>The zip archive %1 is damaged</source>
         <translation>Zip-архив %1 повреждён</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="75"/>
+        <location filename="../../app/error_catalog.py" line="76"/>
         <source>There is no series number %1 here (0..%2)</source>
         <translation>Здесь нет серии номер %1 (0..%2)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="76"/>
+        <location filename="../../app/error_catalog.py" line="77"/>
         <source>This file is not a DICOM segmentation</source>
         <translation>Этот файл не является сегментацией DICOM</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="77"/>
+        <location filename="../../app/error_catalog.py" line="78"/>
         <source>This holds only a segmentation (SEG); open the image series it belongs to and add the segmentation as an overlay</source>
         <translation>Здесь только сегментация (SEG); откройте серию изображений, к которой она относится, и добавьте сегментацию как наложение</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="78"/>
+        <location filename="../../app/error_catalog.py" line="79"/>
         <source>This image holds fractional values, not integer labels</source>
         <translation>В изображении дробные значения, а не целочисленные метки</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="79"/>
+        <location filename="../../app/error_catalog.py" line="80"/>
         <source>This image is not a label map (values outside 0..65535)</source>
         <translation>Это изображение — не карта меток (значения вне 0..65535)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="80"/>
+        <location filename="../../app/error_catalog.py" line="81"/>
         <source>This multi-frame image is colour, not CT</source>
         <translation>Это многокадровое изображение цветное, это не КТ</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="81"/>
+        <location filename="../../app/error_catalog.py" line="82"/>
         <source>This object is a segmentation, not an image series</source>
         <translation>Этот объект — сегментация, а не серия изображений</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="82"/>
+        <location filename="../../app/error_catalog.py" line="83"/>
         <source>This series could not be read: its data is damaged or of a kind Luch does not support</source>
         <translation>Серию не удалось прочитать: данные повреждены или такой тип Luch не поддерживает</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="83"/>
+        <location filename="../../app/error_catalog.py" line="84"/>
         <source>This series needs %1 GB of memory but only %2 GB is free; close other studies and try again</source>
         <translation>Для этой серии нужно %1 ГБ памяти, а свободно только %2 ГБ; закройте другие исследования и повторите</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="84"/>
+        <location filename="../../app/error_catalog.py" line="85"/>
         <source>This volume has no slice positions to resample from</source>
         <translation>У этого объёма нет позиций срезов для передискретизации</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="85"/>
+        <location filename="../../app/error_catalog.py" line="86"/>
         <source>Unknown AI engine %1; use one of %2</source>
         <translation>Неизвестный движок ИИ %1; используйте один из %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="86"/>
+        <location filename="../../app/error_catalog.py" line="87"/>
         <source>Unknown device %1; use auto, cpu or cuda</source>
         <translation>Неизвестное устройство %1; используйте auto, cpu или cuda</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="87"/>
+        <location filename="../../app/error_catalog.py" line="88"/>
         <source>Vosk could not load the model in %1: %2</source>
         <translation>Vosk не смог загрузить модель из %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="88"/>
+        <location filename="../../app/error_catalog.py" line="89"/>
         <source>Vosk is not installed (pip install vosk)</source>
         <translation>Vosk не установлен (pip install vosk)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="89"/>
+        <location filename="../../app/error_catalog.py" line="90"/>
         <source>a %1 report cannot become %2</source>
         <translation>заключение в статусе %1 нельзя перевести в %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="90"/>
+        <location filename="../../app/error_catalog.py" line="91"/>
         <source>a study needs a Study Instance UID</source>
         <translation>у исследования должен быть Study Instance UID</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="91"/>
+        <location filename="../../app/error_catalog.py" line="92"/>
         <source>audio file not found: %1</source>
         <translation>аудиофайл не найден: %1</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="92"/>
+        <location filename="../../app/error_catalog.py" line="93"/>
         <source>audio input is unavailable (%1); install PortAudio (Debian: libportaudio2)</source>
         <translation>звуковой вход недоступен (%1); установите PortAudio (Debian: libportaudio2)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="93"/>
+        <location filename="../../app/error_catalog.py" line="94"/>
         <source>cannot add the word %1 with phones %2</source>
         <translation>не удаётся добавить слово %1 с фонемами %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="94"/>
+        <location filename="../../app/error_catalog.py" line="95"/>
         <source>cannot list audio devices: %1</source>
         <translation>не удаётся получить список звуковых устройств: %1</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="95"/>
+        <location filename="../../app/error_catalog.py" line="96"/>
         <source>cannot open the microphone %1: %2; check that it is plugged in and not used by another program</source>
         <translation>не удаётся открыть микрофон %1: %2; проверьте, что он подключён и не занят другой программой</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="96"/>
+        <location filename="../../app/error_catalog.py" line="97"/>
         <source>cannot read %1 as UTF-8 text</source>
         <translation>не удаётся прочитать %1 как текст UTF-8</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="97"/>
+        <location filename="../../app/error_catalog.py" line="98"/>
         <source>cannot read %1 as audio: %2</source>
         <translation>не удаётся прочитать %1 как звук: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="98"/>
+        <location filename="../../app/error_catalog.py" line="99"/>
         <source>cannot read the controller table %1: %2</source>
         <translation>не удаётся прочитать таблицу кнопок микрофона %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="99"/>
+        <location filename="../../app/error_catalog.py" line="100"/>
         <source>cannot read the dictation audio %1: %2</source>
         <translation>не удаётся прочитать запись диктовки %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="100"/>
+        <location filename="../../app/error_catalog.py" line="101"/>
         <source>cannot read the dictation dictionary %1: %2</source>
         <translation>не удаётся прочитать словарь диктовки %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="101"/>
+        <location filename="../../app/error_catalog.py" line="102"/>
         <source>cannot read the voice command table %1: %2</source>
         <translation>не удаётся прочитать таблицу голосовых команд %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="102"/>
+        <location filename="../../app/error_catalog.py" line="103"/>
         <source>conflict not found</source>
         <translation>конфликт не найден</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="103"/>
+        <location filename="../../app/error_catalog.py" line="104"/>
         <source>espeak-ng failed for voice %1: %2</source>
         <translation>espeak-ng не справился с голосом %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="104"/>
+        <location filename="../../app/error_catalog.py" line="105"/>
         <source>espeak-ng is not installed (apt-get install espeak-ng)</source>
         <translation>espeak-ng не установлен (apt-get install espeak-ng)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="105"/>
+        <location filename="../../app/error_catalog.py" line="106"/>
         <source>line %1: %2</source>
         <translation>строка %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="106"/>
+        <location filename="../../app/error_catalog.py" line="107"/>
         <source>line %1: author is missing</source>
         <translation>строка %1: не указан автор</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="107"/>
+        <location filename="../../app/error_catalog.py" line="108"/>
         <source>line %1: expected a JSON object</source>
         <translation>строка %1: ожидался объект JSON</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="108"/>
+        <location filename="../../app/error_catalog.py" line="109"/>
         <source>line %1: fields must be an object</source>
         <translation>строка %1: fields должно быть объектом</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="109"/>
+        <location filename="../../app/error_catalog.py" line="110"/>
         <source>line %1: not valid JSON (%2)</source>
         <translation>строка %1: неверный JSON (%2)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="110"/>
+        <location filename="../../app/error_catalog.py" line="111"/>
         <source>line %1: signed_at is not an ISO date-time</source>
         <translation>строка %1: signed_at не является датой-временем ISO</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="111"/>
+        <location filename="../../app/error_catalog.py" line="112"/>
         <source>line %1: signed_at needs a time zone</source>
         <translation>строка %1: в signed_at нужен часовой пояс</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="112"/>
+        <location filename="../../app/error_catalog.py" line="113"/>
         <source>line %1: study.study_instance_uid is missing</source>
         <translation>строка %1: нет study.study_instance_uid</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="113"/>
+        <location filename="../../app/error_catalog.py" line="114"/>
         <source>line %1: text must be a string</source>
         <translation>строка %1: text должно быть строкой</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="114"/>
+        <location filename="../../app/error_catalog.py" line="115"/>
         <source>line %1: unknown status %2</source>
         <translation>строка %1: неизвестный статус %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="115"/>
+        <location filename="../../app/error_catalog.py" line="116"/>
         <source>model installation cancelled</source>
         <translation>установка модели отменена</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="116"/>
+        <location filename="../../app/error_catalog.py" line="117"/>
         <source>model not found: %1</source>
         <translation>модель не найдена: %1</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="117"/>
+        <location filename="../../app/error_catalog.py" line="118"/>
         <source>no %1 language model for language %2</source>
         <translation>нет языковой модели %1 для языка %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="118"/>
+        <location filename="../../app/error_catalog.py" line="119"/>
         <source>no Vosk model is installed for language %1; install one (Settings &gt; Dictation &gt; Models, or point --model at its folder)</source>
         <translation>для языка %1 не установлена модель Vosk; установите её (Настройки &gt; Речь или укажите папку через --model)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="119"/>
+        <location filename="../../app/error_catalog.py" line="120"/>
         <source>no archive configured: set %1 or archive.url in settings</source>
         <translation>архив не настроен: задайте %1 или archive.url в настройках</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="120"/>
+        <location filename="../../app/error_catalog.py" line="121"/>
         <source>no archive password in the OS keyring; sign in to the archive once from the app, or set LUCH_ARCHIVE_PASSWORD</source>
         <translation>в хранилище паролей ОС нет пароля архива; один раз войдите в архив из приложения или задайте LUCH_ARCHIVE_PASSWORD</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="121"/>
+        <location filename="../../app/error_catalog.py" line="122"/>
         <source>no protocol %1; available: %2</source>
         <translation>протокола %1 нет; доступны: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="122"/>
+        <location filename="../../app/error_catalog.py" line="123"/>
         <source>no report language %1; use one of %2</source>
         <translation>нет языка заключения %1; используйте один из %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="123"/>
+        <location filename="../../app/error_catalog.py" line="124"/>
         <source>no voice commands are defined for language %1</source>
         <translation>для языка %1 голосовые команды не заданы</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="124"/>
+        <location filename="../../app/error_catalog.py" line="125"/>
         <source>protocol file %1 cannot be read</source>
         <translation>файл протокола %1 не читается</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="125"/>
+        <location filename="../../app/error_catalog.py" line="126"/>
         <source>protocol file %1 is malformed (%2)</source>
         <translation>файл протокола %1 составлен неверно (%2)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="126"/>
+        <location filename="../../app/error_catalog.py" line="127"/>
         <source>protocol file %1: field %2 has unknown type %3</source>
         <translation>файл протокола %1: у поля %2 неизвестный тип %3</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="127"/>
+        <location filename="../../app/error_catalog.py" line="128"/>
         <source>protocol file %1: field %2 lacks a sentence in every language</source>
         <translation>файл протокола %1: у поля %2 нет фразы ни на одном языке</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="128"/>
+        <location filename="../../app/error_catalog.py" line="129"/>
         <source>record mode must be one of %1, not %2</source>
         <translation>режим записи должен быть одним из %1, а не %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="129"/>
+        <location filename="../../app/error_catalog.py" line="130"/>
         <source>report version not found in the local store</source>
         <translation>версия заключения не найдена в локальном хранилище</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="130"/>
+        <location filename="../../app/error_catalog.py" line="131"/>
         <source>required field(s) missing: %1</source>
         <translation>не заполнены обязательные поля: %1</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="131"/>
+        <location filename="../../app/error_catalog.py" line="132"/>
         <source>resolution must be keep_local or keep_remote</source>
         <translation>решение должно быть keep_local или keep_remote</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="132"/>
+        <location filename="../../app/error_catalog.py" line="133"/>
         <source>say which language the model %1 is for (e.g. en, ru)</source>
         <translation>укажите язык модели %1 (например, en, ru)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="133"/>
+        <location filename="../../app/error_catalog.py" line="134"/>
         <source>talking to the archive failed (%1)</source>
         <translation>ошибка связи с архивом (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="134"/>
+        <location filename="../../app/error_catalog.py" line="135"/>
         <source>template file %1 is malformed (%2)</source>
         <translation>файл шаблона %1 составлен неверно (%2)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="135"/>
+        <location filename="../../app/error_catalog.py" line="136"/>
         <source>the AI mask %1 belongs to another study</source>
         <translation>маска ИИ %1 относится к другому исследованию</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="136"/>
+        <location filename="../../app/error_catalog.py" line="137"/>
         <source>the AI mask file %1 is missing; cannot send the result</source>
         <translation>файла маски ИИ %1 нет; результат нельзя отправить</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="137"/>
+        <location filename="../../app/error_catalog.py" line="138"/>
         <source>the CA bundle file for the archive does not exist</source>
         <translation>файл корневых сертификатов (CA) для архива не существует</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="138"/>
+        <location filename="../../app/error_catalog.py" line="139"/>
         <source>the OS keyring cannot be read (%1)</source>
         <translation>хранилище паролей ОС недоступно для чтения (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="139"/>
+        <location filename="../../app/error_catalog.py" line="140"/>
         <source>the OS keyring cannot keep the PIN (%1)</source>
         <translation>хранилище паролей ОС не может сохранить PIN (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="140"/>
+        <location filename="../../app/error_catalog.py" line="141"/>
         <source>the OS keyring could not be read for the archive password</source>
         <translation>не удалось прочитать пароль архива из хранилища паролей ОС</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="141"/>
+        <location filename="../../app/error_catalog.py" line="142"/>
         <source>the PIN needs at least %1 characters</source>
         <translation>PIN должен содержать не меньше %1 символов</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="142"/>
+        <location filename="../../app/error_catalog.py" line="143"/>
         <source>the archive address must look like https://host/dicom-web</source>
         <translation>адрес архива должен иметь вид https://host/dicom-web</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="143"/>
+        <location filename="../../app/error_catalog.py" line="144"/>
         <source>the archive cannot be reached</source>
         <translation>архив недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="144"/>
+        <location filename="../../app/error_catalog.py" line="145"/>
         <source>the archive has no images for this study</source>
         <translation>в архиве нет изображений этого исследования</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="145"/>
+        <location filename="../../app/error_catalog.py" line="146"/>
         <source>the archive is unavailable (HTTP %1)</source>
         <translation>архив недоступен (HTTP %1)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="146"/>
+        <location filename="../../app/error_catalog.py" line="147"/>
         <source>the archive must be reached over https (http only to this machine)</source>
         <translation>к архиву нужно подключаться по https (http — только к этому компьютеру)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="147"/>
+        <location filename="../../app/error_catalog.py" line="148"/>
         <source>the archive refused the credentials</source>
         <translation>архив отклонил учётные данные</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="148"/>
+        <location filename="../../app/error_catalog.py" line="149"/>
         <source>the archive refused the request (HTTP %1)</source>
         <translation>архив отклонил запрос (HTTP %1)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="149"/>
+        <location filename="../../app/error_catalog.py" line="150"/>
         <source>the archive sent a multipart answer without a boundary</source>
         <translation>архив прислал составной ответ без разделителя</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="150"/>
+        <location filename="../../app/error_catalog.py" line="151"/>
         <source>the archive sent an invalid UID</source>
         <translation>архив прислал неверный UID</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="151"/>
+        <location filename="../../app/error_catalog.py" line="152"/>
         <source>the archive sent an unreadable STOW-RS answer</source>
         <translation>архив прислал нечитаемый ответ STOW-RS</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="152"/>
+        <location filename="../../app/error_catalog.py" line="153"/>
         <source>the archive sent an unreadable search answer</source>
         <translation>архив прислал нечитаемый ответ на поиск</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="153"/>
+        <location filename="../../app/error_catalog.py" line="154"/>
         <source>the archive sent no metadata for the instance</source>
         <translation>архив не прислал метаданные объекта</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="154"/>
+        <location filename="../../app/error_catalog.py" line="155"/>
         <source>the archive sent no or several objects for one instance</source>
         <translation>архив прислал ни одного или несколько объектов вместо одного</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="155"/>
+        <location filename="../../app/error_catalog.py" line="156"/>
         <source>the archive&apos;s TLS certificate was not trusted; check the hospital CA bundle</source>
         <translation>сертификату TLS архива нет доверия; проверьте файл корневых сертификатов больницы</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="156"/>
+        <location filename="../../app/error_catalog.py" line="157"/>
         <source>the dictation dictionary %1 must be a mapping</source>
         <translation>словарь диктовки %1 должен быть таблицей соответствий</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="157"/>
+        <location filename="../../app/error_catalog.py" line="158"/>
         <source>the download was cancelled</source>
         <translation>загрузка отменена</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="158"/>
+        <location filename="../../app/error_catalog.py" line="159"/>
         <source>the local records database could not be upgraded (%1); it was left unchanged</source>
         <translation>локальную базу записей не удалось обновить (%1); она оставлена без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="159"/>
+        <location filename="../../app/error_catalog.py" line="160"/>
         <source>the protocol %1 has no field %2</source>
         <translation>в протоколе %1 нет поля %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="160"/>
+        <location filename="../../app/error_catalog.py" line="161"/>
         <source>the records migrations have no single head; reinstall Luch</source>
         <translation>миграции базы записей не имеют единой вершины; переустановите Luch</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="161"/>
+        <location filename="../../app/error_catalog.py" line="162"/>
         <source>the report belongs to another study</source>
         <translation>заключение относится к другому исследованию</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="162"/>
+        <location filename="../../app/error_catalog.py" line="163"/>
         <source>the report to update does not exist in the local store</source>
         <translation>обновляемого заключения нет в локальном хранилище</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="163"/>
+        <location filename="../../app/error_catalog.py" line="164"/>
         <source>the report version to re-read does not exist</source>
         <translation>версии заключения для повторного чтения не существует</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="164"/>
+        <location filename="../../app/error_catalog.py" line="165"/>
+        <source>the speech recogniser failed %1 times within %2 s (%3); dictation stopped, the audio is kept</source>
+        <translation>распознаватель речи дал сбой %1 раз за %2 с (%3); диктовка остановлена, звук сохранён</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="166"/>
         <source>the word times of %1 are damaged</source>
         <translation>временные метки слов в %1 повреждены</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="165"/>
+        <location filename="../../app/error_catalog.py" line="167"/>
         <source>unknown controller actions: %1; choose from %2</source>
         <translation>неизвестные действия кнопок: %1; выберите из %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="166"/>
+        <location filename="../../app/error_catalog.py" line="168"/>
         <source>unknown grammar %1; choose one of: %2</source>
         <translation>неизвестная грамматика %1; выберите одну из: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="167"/>
+        <location filename="../../app/error_catalog.py" line="169"/>
         <source>unknown speech engine %1; choose one of: %2</source>
         <translation>неизвестный движок распознавания речи %1; выберите один из: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="168"/>
+        <location filename="../../app/error_catalog.py" line="170"/>
         <source>unknown study attribute %1</source>
         <translation>неизвестный атрибут исследования %1</translation>
     </message>
@@ -1520,37 +1530,37 @@
 <context>
     <name>ReportPanel</name>
     <message>
-        <location filename="../../app/report_panel.py" line="54"/>
+        <location filename="../../app/report_panel.py" line="57"/>
         <source>Additional text (dictate or type)</source>
         <translation>Дополнительный текст (диктовка или ввод)</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="60"/>
+        <location filename="../../app/report_panel.py" line="63"/>
         <source>Save draft</source>
         <translation>Сохранить черновик</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="61"/>
+        <location filename="../../app/report_panel.py" line="64"/>
         <source>Sign</source>
         <translation>Подписать</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="100"/>
+        <location filename="../../app/report_panel.py" line="105"/>
         <source>Draft restored</source>
         <translation>Черновик восстановлен</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="105"/>
+        <location filename="../../app/report_panel.py" line="110"/>
         <source>Report %s</source>
         <translation>Протокол: %s</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="109"/>
+        <location filename="../../app/report_panel.py" line="114"/>
         <source>New report</source>
         <translation>Новый протокол</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="163"/>
+        <location filename="../../app/report_panel.py" line="177"/>
         <source>Signed (%s), queued for the archive</source>
         <translation>Подписано (%s), поставлено в очередь в архив</translation>
     </message>
@@ -1888,175 +1898,230 @@
 <context>
     <name>VoiceControllerAdapter</name>
     <message>
-        <location filename="../../app/voice_controller.py" line="76"/>
+        <location filename="../../app/voice_controller.py" line="80"/>
         <source>“%s” is not available yet</source>
         <translation>«%s» пока недоступно</translation>
     </message>
 </context>
 <context>
+    <name>WordAudio</name>
+    <message>
+        <location filename="../../app/word_audio.py" line="63"/>
+        <source>Ctrl+click a dictated word (dotted underline) to hear it; Ctrl+F10 plays the word at the cursor</source>
+        <translation>Ctrl+щелчок по надиктованному слову (подчёркнуто точками) — прослушать его; Ctrl+F10 — слово под курсором</translation>
+    </message>
+    <message>
+        <location filename="../../app/word_audio.py" line="152"/>
+        <location filename="../../app/word_audio.py" line="160"/>
+        <source>The audio of this word is not on this station</source>
+        <translation>Запись этого слова отсутствует на этой станции</translation>
+    </message>
+    <message>
+        <location filename="../../app/word_audio.py" line="167"/>
+        <source>No dictated word at the cursor</source>
+        <translation>Под курсором нет надиктованного слова</translation>
+    </message>
+    <message>
+        <location filename="../../app/word_audio.py" line="175"/>
+        <source>Cannot play the dictation: %s</source>
+        <translation>Не удалось воспроизвести диктовку: %s</translation>
+    </message>
+</context>
+<context>
     <name>Workflow</name>
     <message>
-        <location filename="../../app/workflow.py" line="77"/>
+        <location filename="../../app/workflow.py" line="88"/>
         <source>Worklist</source>
         <translation>Рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="79"/>
+        <location filename="../../app/workflow.py" line="90"/>
         <source>Report</source>
         <translation>Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="109"/>
+        <location filename="../../app/workflow.py" line="120"/>
         <source>&amp;Report</source>
         <translation>&amp;Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="111"/>
+        <location filename="../../app/workflow.py" line="122"/>
         <source>Run &amp;AI pre-read</source>
         <translation>Запустить &amp;ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="113"/>
+        <location filename="../../app/workflow.py" line="124"/>
         <source>&amp;Accept AI values</source>
         <translation>&amp;Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="114"/>
+        <location filename="../../app/workflow.py" line="125"/>
         <source>Re&amp;ject AI result</source>
         <translation>О&amp;тклонить результат ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="115"/>
+        <location filename="../../app/workflow.py" line="126"/>
         <source>&amp;Next field</source>
         <translation>&amp;Следующее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="117"/>
+        <location filename="../../app/workflow.py" line="128"/>
         <source>&amp;Previous field</source>
         <translation>П&amp;редыдущее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="119"/>
+        <location filename="../../app/workflow.py" line="130"/>
         <source>&amp;Sign report</source>
         <translation>П&amp;одписать протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="120"/>
+        <location filename="../../app/workflow.py" line="131"/>
         <source>Sign and open the ne&amp;xt study</source>
         <translation>Подписать и открыть сле&amp;дующее</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="122"/>
+        <location filename="../../app/workflow.py" line="133"/>
         <source>S&amp;ync now</source>
         <translation>Си&amp;нхронизировать</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="123"/>
+        <location filename="../../app/workflow.py" line="134"/>
         <source>Open next s&amp;tudy</source>
         <translation>Открыть следующее &amp;исследование</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="124"/>
+        <location filename="../../app/workflow.py" line="135"/>
         <source>&amp;Dictate</source>
         <translation>&amp;Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="125"/>
-        <source>&amp;Play back the last dictation</source>
-        <translation>&amp;Прослушать последнюю диктовку</translation>
+        <location filename="../../app/workflow.py" line="136"/>
+        <source>&amp;Play back (from the dictated word at the cursor)</source>
+        <translation>&amp;Воспроизвести (с надиктованного слова под курсором)</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="126"/>
+        <location filename="../../app/workflow.py" line="138"/>
+        <source>&amp;Hear the dictated word at the cursor</source>
+        <translation>Прослушать надиктованное с&amp;лово под курсором</translation>
+    </message>
+    <message>
+        <location filename="../../app/workflow.py" line="140"/>
+        <source>Re&amp;wind the playback</source>
+        <translation>Перемотать н&amp;азад</translation>
+    </message>
+    <message>
+        <location filename="../../app/workflow.py" line="141"/>
+        <source>&amp;Fast-forward the playback</source>
+        <translation>Перемотать вп&amp;ерёд</translation>
+    </message>
+    <message>
+        <location filename="../../app/workflow.py" line="143"/>
         <source>&amp;Compare with the prior study</source>
         <translation>&amp;Сравнить с предыдущим исследованием</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="128"/>
+        <location filename="../../app/workflow.py" line="145"/>
         <source>&amp;Refresh worklist</source>
         <translation>&amp;Обновить рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="132"/>
+        <location filename="../../app/workflow.py" line="149"/>
         <source>Insert &amp;template</source>
         <translation>Вставить &amp;шаблон</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="166"/>
+        <location filename="../../app/workflow.py" line="183"/>
         <source>Archive unreachable; working offline: %s</source>
         <translation>Архив недоступен; работа без связи: %s</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="179"/>
+        <location filename="../../app/workflow.py" line="196"/>
         <source>unread</source>
         <translation>не прочитано</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="206"/>
+        <location filename="../../app/workflow.py" line="223"/>
         <source>This study is not on this station and the archive is not reachable</source>
         <translation>Этого исследования нет на станции, а архив недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="211"/>
+        <location filename="../../app/workflow.py" line="228"/>
         <source>Fetching the study from the archive…</source>
         <translation>Загрузка исследования из архива…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="276"/>
+        <location filename="../../app/workflow.py" line="293"/>
         <source>Unsigned draft restored</source>
         <translation>Восстановлен неподписанный черновик</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="300"/>
+        <location filename="../../app/workflow.py" line="317"/>
         <source>A prior study of this patient (%1) is here: Ctrl+P compares</source>
         <translation>Есть предыдущее исследование пациента (%1): Ctrl+P — сравнить</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="323"/>
+        <location filename="../../app/workflow.py" line="340"/>
         <source>The AI could not assess this study: nothing to pre-fill</source>
         <translation>ИИ не смог оценить исследование: заполнять нечего</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="328"/>
+        <location filename="../../app/workflow.py" line="345"/>
         <source>AI values filled in; check them</source>
         <translation>Значения ИИ подставлены; проверьте их</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="337"/>
+        <location filename="../../app/workflow.py" line="366"/>
+        <location filename="../../app/workflow.py" line="384"/>
+        <source>Cannot play the dictation: %s</source>
+        <translation>Не удалось воспроизвести диктовку: %s</translation>
+    </message>
+    <message>
+        <location filename="../../app/workflow.py" line="369"/>
         <source>Nothing dictated to play back yet</source>
         <translation>Пока нечего воспроизводить</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="354"/>
+        <location filename="../../app/workflow.py" line="379"/>
+        <source>Nothing is being played back</source>
+        <translation>Сейчас ничего не воспроизводится</translation>
+    </message>
+    <message>
+        <location filename="../../app/workflow.py" line="387"/>
+        <source>Playback at %s s</source>
+        <translation>Воспроизведение: %s с</translation>
+    </message>
+    <message>
+        <location filename="../../app/workflow.py" line="428"/>
         <source>No template called “%s”</source>
         <translation>Нет шаблона «%s»</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="359"/>
+        <location filename="../../app/workflow.py" line="433"/>
         <source>Template inserted: %s</source>
         <translation>Вставлен шаблон: %s</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="415"/>
+        <location filename="../../app/workflow.py" line="491"/>
         <source>Archive unreachable; reports stay queued: %s</source>
         <translation>Архив недоступен; протоколы остаются в очереди: %s</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="422"/>
+        <location filename="../../app/workflow.py" line="498"/>
         <source>offline</source>
         <translation>нет связи</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="424"/>
+        <location filename="../../app/workflow.py" line="500"/>
         <source>online</source>
         <translation>на связи</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="424"/>
+        <location filename="../../app/workflow.py" line="500"/>
         <source>connecting</source>
         <translation>подключение</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="425"/>
+        <location filename="../../app/workflow.py" line="501"/>
         <source>Archive: %1 · unsent: %2</source>
         <translation>Архив: %1 · не отправлено: %2</translation>
     </message>

@@ -51,7 +51,7 @@ class DicomSeriesReader:
         for h in headers:
             if not (is_slice(h) and has_geometry(h)):
                 continue
-            key = (h.study_uid, h.series_uid)
+            key = series_key(h)
             if is_localizer(h):
                 localizers[key] += 1
             else:
@@ -70,6 +70,7 @@ class DicomSeriesReader:
                     )
                 if localizers.get(key):
                     c.warnings.append(f"{localizers[key]} localizer image(s) left out")
+                c.warnings.extend(_missing_uid_warnings(stack[0]))
                 candidates.append(c)
         return candidates
 
@@ -116,6 +117,24 @@ class DicomSeriesReader:
             shear=geometry.shear,
             padding_hu=padding * slope + intercept if padding is not None else None,
         )
+
+
+def series_key(h: DicomHeader) -> tuple[str, ...]:
+    """Which series an image belongs to: its Study and Series Instance UIDs; images without a
+    Series Instance UID (some exports blank it) by series number and frame of reference."""
+    if h.series_uid:
+        return (h.study_uid, h.series_uid)
+    return (h.study_uid, "", str(h.get("SeriesNumber") or ""),
+            str(h.get("FrameOfReferenceUID") or ""))
+
+
+def _missing_uid_warnings(h: DicomHeader) -> list[str]:
+    missing = [name for name, uid in (("Study", h.study_uid), ("Series", h.series_uid))
+               if not uid]
+    if not missing:
+        return []
+    return [f"The images have no {' or '.join(missing)} Instance UID; they were grouped by "
+            "series number and geometry"]
 
 
 def _thickness(h: DicomHeader) -> float | None:

@@ -78,10 +78,23 @@ def test_push_to_talk_from_the_powermic_dictates_into_the_field(station, qtbot, 
     qtbot.waitUntil(lambda: form.current_key() != "recommendations", timeout=5_000)
 
 
-def test_unavailable_actions_are_told_not_ignored(station, qtbot):
-    _, adapter = station
-    messages = []
-    adapter.status.connect(messages.append)
-    adapter.controller.on_action("fast_forward")
-    qtbot.waitUntil(lambda: bool(messages), timeout=2_000)
-    assert "fast_forward" in messages[0]
+def test_the_microphone_transport_seeks_within_the_playback(station, qtbot):
+    from dictation.recording import DictationRecording
+    from tests.app.test_playback import RecordingPlayer
+
+    workflow, adapter = station
+    player = RecordingPlayer()
+    workflow.player = workflow.words.player = player
+    player.last = DictationRecording(np.zeros(10 * 16000, np.int16))
+    adapter.controller.on_action("play")
+    qtbot.waitUntil(lambda: player.sounded == [(0.0, 10.0)], timeout=2_000)
+    player.now += 4.0
+    adapter.controller.on_action("rewind")  # -3 s, playing on
+    qtbot.waitUntil(lambda: len(player.sounded) == 2, timeout=2_000)
+    assert player.sounded[-1] == (1.0, 10.0)
+    adapter.controller.on_action("fast_forward")  # +3 s
+    qtbot.waitUntil(lambda: len(player.sounded) == 3, timeout=2_000)
+    assert player.sounded[-1] == (4.0, 10.0)
+    adapter.controller.on_action("play")  # play again: pause
+    qtbot.waitUntil(lambda: not player.playing, timeout=2_000)
+    assert adapter.performed[-4:] == ["play", "rewind", "fast_forward", "play"]

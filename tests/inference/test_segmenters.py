@@ -87,3 +87,9 @@ def test_only_consolidation_lying_mostly_in_the_mediastinum_is_vetoed():
     assert heart[:, 5:10, 16:24].all()
     assert not heart[:, 12:18, 2:18].any()
     assert not mediastinal_consolidation(np.zeros_like(classes), mediastinum).any()
+
+
+def test_reported_version_names_weights_and_postprocessing(unet):
+    from inference.segmenters import POSTPROCESS_VERSION
+
+    assert unet.version == f"{unet.meta['version']}+post{POSTPROCESS_VERSION}"

@@ -6,7 +6,12 @@ import pytest
 from inference.geometry import Orientation
 from inference.labels import CONSOLIDATION, GGO, LEFT, RIGHT, Label
 from inference.lungs import segment_lungs
-from inference.simulate import GRADE_RANGES, simulate
+from inference.simulate import (
+    GRADE_RANGES,
+    _dependent_density,
+    simulate,
+    training_negatives,
+)
 from tests.inference.conftest import make_phantom
 
 
@@ -56,3 +61,44 @@ def test_ct0_has_no_lesions_and_effusion_is_not_lung(clean):
             assert abs(np.median(case.hu[fluid])) < 40
             return
     pytest.fail("no effusion drawn in 20 seeds")
+
+
+def test_training_negatives_are_lung_and_leave_lesions_alone(clean):
+    v, right, left = clean
+    orient = Orientation.of(v)
+    seen = set()
+    for seed in range(12):
+        case = simulate(v.voxels, v.spacing, orient, right, left, 2, np.random.default_rng(seed))
+        before_truth, before_hu = case.truth.copy(), case.hu.copy()
+        training_negatives(case, v.spacing, orient, np.random.default_rng(seed + 100_000))
+        seen.update(case.negatives)
+        assert np.array_equal(case.truth[np.isin(before_truth, GGO + CONSOLIDATION)],
+                              before_truth[np.isin(before_truth, GGO + CONSOLIDATION)])
+        changed = case.hu != before_hu
+        assert not np.isin(case.truth[changed], GGO + CONSOLIDATION).any()
+        assert np.isin(case.truth[changed], (Label.LUNG_RIGHT, Label.LUNG_LEFT)).all()
+        if "large-nodules" in case.negatives:
+            solid = changed & (case.hu > -100)
+            assert solid.sum() * np.prod(v.spacing) > 4 / 3 * np.pi * 7.0**3 * 0.3
+    assert {"dependent-density", "large-nodules"} <= seen
+
+
+def test_dependent_density_is_thin_and_posterior(clean):
+    v, right, left = clean
+    orient = Orientation.of(v)
+    for seed in range(20):
+        case = simulate(v.voxels, v.spacing, orient, right, left, 0, np.random.default_rng(seed),
+                        negatives=False)
+        case.hu = case.hu.astype(np.float32)
+        before = case.hu.copy()
+        _dependent_density(case, v.spacing, orient, np.random.default_rng(seed))
+        raised = (case.hu.astype(float) - before) > 30
+        if not raised.any():
+            continue
+        j = np.nonzero(raised)[1]
+        lung_j = np.nonzero(right | left)[1]
+        assert np.median(j) > np.median(lung_j)  # posterior half (j grows posteriorly here)
+        assert raised.sum() < 0.15 * (right | left).sum()  # a thin band, not a patch
+        return
+    pytest.fail("no dependent density drawn")
+

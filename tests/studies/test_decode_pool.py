@@ -10,7 +10,7 @@ import pytest
 from pydicom.uid import JPEG2000Lossless, RLELossless
 
 import studies
-from studies import decode_pool
+from studies import decode_pool, frame_decoders
 from studies.synthetic import phantom
 
 
@@ -24,7 +24,9 @@ def processes(monkeypatch: pytest.MonkeyPatch):
 
 
 @pytest.mark.parametrize("syntax", [RLELossless, JPEG2000Lossless], ids=["rle", "j2k"])
-def test_worker_processes_decode_the_same_values(make_series, processes, syntax) -> None:
+def test_worker_processes_decode_the_same_values(make_series, processes, syntax,
+                                                 monkeypatch) -> None:
+    monkeypatch.setattr(frame_decoders, "for_syntax", lambda syntax: None)  # pydicom's path
     folder = make_series(slices=decode_pool.MIN_SLICES + 2, transfer_syntax=syntax)
     seen: list[float] = []
     volume = studies.open_volume(folder, progress=seen.append)
@@ -42,3 +44,14 @@ def test_a_crashing_decoder_fails_the_load_not_the_app(make_series, processes,
     monkeypatch.undo()
     monkeypatch.setattr(decode_pool, "MIN_CPUS", 1)
     assert studies.open_volume(folder).shape[0] == decode_pool.MIN_SLICES + 2  # pool renewed
+
+
+def test_warm_up_imports_the_readers_and_decoders() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from studies import decode_pool; decode_pool.warm_up(); "
+            "print(all(m in sys.modules for m in ('pydicom', 'imagecodecs', 'studies.readers')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={**os.environ, "LUCH_DECODE_PROCESSES": "0"}, timeout=60)
+    assert out.stdout.strip() == "True", out.stderr

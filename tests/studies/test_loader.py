@@ -38,7 +38,9 @@ def test_real_dicom_series_matches_simpleitk(shared_data: Path, name: str) -> No
     assert_same_as_sitk(volume, sitk_series(folder))
     assert volume.voxels.dtype == np.int16
     assert volume.info.modality == "CT"
-    assert volume.warnings == []
+    no_uids = ["The images have no Study or Series Instance UID; they were grouped by series "
+               "number and geometry"]
+    assert volume.warnings == (no_uids if name == "siemens-j2k-abdomen" else [])
 
 
 @pytest.mark.parametrize("name", REAL_NIFTI)
@@ -304,3 +306,55 @@ def test_gantry_tilt_correction_puts_voxels_at_their_true_position(make_series) 
                                    volume.voxels[k, 10:54 - k, 5:60], atol=1)
     straight = studies.open_volume(make_series(slices=4))
     assert straight.shear is None and correct_tilt(straight) is straight
+
+
+def test_one_file_opens_its_whole_series(tmp_path, caplog) -> None:
+    import logging
+
+    from studies.synthetic import write_ct_series
+
+    folder = tmp_path / "Ivanov Ivan 1970"  # folder names often carry patient names
+    mine = write_ct_series(folder, slices=9, series_uid="1.2.840.1", name_prefix="A")
+    write_ct_series(folder, slices=12, series_uid="1.2.840.2", name_prefix="B")
+    (folder / "notes.txt").write_text("not DICOM")
+    everything = studies.open_volume(folder)  # the larger series
+    assert everything.shape[0] == 12
+    with caplog.at_level(logging.INFO, logger="studies"):
+        volume = studies.open_volume(mine[4])
+    assert volume.shape[0] == 9 and volume.info.series_instance_uid == "1.2.840.1"
+    np.testing.assert_array_equal(volume.voxels, phantom(9, 64, 64))
+    said = [r.getMessage() for r in caplog.records if "whole series" in r.getMessage()]
+    assert said and "Ivanov" not in said[0] and "Synthetic" not in said[0]
+    assert studies.open_volume(mine[4], whole_series=False).shape[0] == 1
+
+
+def test_one_real_file_opens_its_series(shared_data: Path) -> None:
+    folder = shared_data / "ct" / "siemens-j2k-abdomen"
+    one = sorted(folder.iterdir())[3]
+    np.testing.assert_array_equal(studies.open_volume(one).voxels,
+                                  studies.open_volume(folder).voxels)
+
+
+def test_images_without_uids_are_grouped_by_series_number_with_a_warning(make_series,
+                                                                         tmp_path) -> None:
+    import pydicom
+
+    folder = tmp_path / "no-uids"
+    folder.mkdir()
+    for number, slices in ((2, 5), (3, 7)):  # same geometry and positions, two series
+        for path in make_series(slices=slices).iterdir():
+            ds = pydicom.dcmread(path)
+            ds.StudyInstanceUID = ds.SeriesInstanceUID = ""
+            ds.SeriesNumber = number
+            ds.save_as(folder / f"{number}-{path.name}")
+    result = studies.scan(folder)
+    assert sorted(c.shape[0] for c in result.images) == [5, 7]
+    for candidate in result.images:
+        assert any("no Study or Series Instance UID" in w for w in candidate.warnings)
+        assert "Mixed series" not in " ".join(candidate.warnings)
+
+
+def test_real_series_without_uids_says_so(shared_data: Path) -> None:
+    result = studies.scan(shared_data / "ct" / "siemens-j2k-abdomen")
+    assert [c.shape[0] for c in result.images] == [20]
+    assert any("no Study or Series Instance UID" in w for w in result.images[0].warnings)

@@ -19,7 +19,7 @@ def _open_or_error(path: str | Path) -> studies.Volume | studies.StudyError:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            return studies.open_volume(path)
+            return studies.open_volume(path, whole_series=False)
         except studies.StudyError as err:
             return err
 

@@ -1,0 +1,246 @@
+"""Click a dictated word, hear it: word links of the protocol form's text fields.
+
+When dictation writes a field's transcript, :meth:`WordAudio.placed` links each written word
+to its time in the session's recording (:mod:`app.word_links`). Ctrl+click on a word plays it
+with a little padding; "play the word at the cursor" does the same from the keyboard, and
+"play back" from a word plays from there on. Dictated words with audio are underlined with
+dots.
+
+The links survive a restart: they are written per study (``word-links/<hash>.json`` under
+the app data dir) with the draft autosave and read back when the study's report is opened;
+each link is checked against the restored text and dropped where the word is no longer
+there. Links refer to the FLAC kept with the report (``dictations/``); words dictated in a
+session that never ended (a crash) have no kept audio and are not written.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
+
+from app.playback import Player
+from app.protocol_form import ProtocolForm
+from app.word_links import FieldLinks, WordLink
+from core.files import uid_name, write_json_atomic
+from core.paths import app_home, app_subdir
+from dictation.errors import DictationError
+from dictation.recording import DictationRecording
+
+log = logging.getLogger(__name__)
+FILE_VERSION = 1
+
+
+class WordAudio(QObject):
+    """Word links of a :class:`ProtocolForm`'s text fields, and playing them."""
+
+    message = Signal(str)
+    changed = Signal()  # links were added, moved or dropped (for the autosave)
+
+    def __init__(self, form: ProtocolForm, player: Player | None = None) -> None:
+        super().__init__(form)
+        self.form = form
+        self.player = player or Player()
+        self.fields: dict[str, FieldLinks] = {}
+        self._recordings: dict[str, DictationRecording] = {}  # source -> audio
+        self._live: dict[str, object] = {}  # session key -> DictationSession still dictating
+        self._aliases: dict[str, str] = {}  # session key -> source once the audio is kept
+        self._last_changed: str | None = None
+        self._edits = 0  # text changes seen, to tell which field dictation just wrote
+        self._changed_at: dict[str, int] = {}
+        self._placed_at = 0
+        self._viewports: dict[QObject, str] = {}
+        for key, editor in form.text_editors().items():
+            self.fields[key] = FieldLinks(editor.toPlainText())
+            editor.textChanged.connect(lambda k=key: self._edited(k))
+            editor.viewport().installEventFilter(self)
+            self._viewports[editor.viewport()] = key
+            editor.setToolTip(self.tr("Ctrl+click a dictated word (dotted underline) to hear it; "
+                                      "Ctrl+F10 plays the word at the cursor"))
+
+    # -- links ------------------------------------------------------------------------------------
+    def _edited(self, key: str) -> None:
+        links = self.fields[key]
+        before = len(links.links)
+        links.edit(self.form.editors[key].toPlainText())
+        self._edits += 1
+        self._last_changed, self._changed_at[key] = key, self._edits
+        if links.links or before:
+            self._underline(key)  # a rewrite (setPlainText) resets the marks' cursors
+        if len(links.links) != before:
+            self.changed.emit()
+
+    def placed(self, source: str, transcript: str,
+               spans: Iterable[tuple[int, int, float | None, float | None]]) -> str | None:
+        """Dictation just wrote ``transcript`` at the end of a text field; ``spans`` are its
+        words (chars within ``transcript``, times in ``source``). Returns the field's key."""
+        if not transcript:
+            return None
+        key = self._field_ending_with(transcript)
+        self._placed_at = self._edits
+        if key is None:
+            return None
+        links = self.fields[key]
+        links.edit(self.form.editors[key].toPlainText())
+        offset = len(links.text) - len(transcript)
+        links.place(offset, [(a, b, t0, t1) for a, b, t0, t1 in spans
+                             if t0 is not None and t1 is not None],
+                    self._aliases.get(source, source))
+        self._underline(key)
+        self.changed.emit()
+        return key
+
+    def _field_ending_with(self, transcript: str) -> str | None:
+        """The text field dictation wrote to: of those changed since the last placement and
+        ending with ``transcript``, the last one edited."""
+        candidates = [k for k, e in self.form.text_editors().items()
+                      if self._changed_at.get(k, 0) > self._placed_at
+                      and e.toPlainText().endswith(transcript)]
+        if self._last_changed in candidates:
+            return self._last_changed
+        return candidates[0] if len(candidates) == 1 else None
+
+    def dictating(self, key: str, session: object) -> None:
+        """A session (audio still growing) speaks for the source ``key``."""
+        self._live[key] = session
+
+    def kept(self, key: str, recording: DictationRecording, path: Path | None) -> None:
+        """The session ``key`` ended; its audio is ``recording``, kept at ``path`` (if any)."""
+        self._live.pop(key, None)
+        source = _source_name(path) if path is not None else key
+        self._recordings[source] = recording
+        if source != key:
+            self._aliases[key] = source
+            for links in self.fields.values():
+                links.rename(key, source)
+            self.changed.emit()
+
+    def link_at_cursor(self) -> tuple[str, WordLink] | None:
+        """The dictated word at the cursor of the focused text field."""
+        key = self.form.current_key()
+        if key not in self.fields:
+            return None
+        editor = self.form.editors[key]
+        link = self.fields[key].at(editor.textCursor().position())
+        return (key, link) if link is not None else None
+
+    # -- playing ----------------------------------------------------------------------------------
+    def recording(self, source: str) -> DictationRecording | None:
+        source = self._aliases.get(source, source)
+        if source in self._live:
+            return self._live[source].recording()  # the audio so far
+        if source not in self._recordings:
+            if source.startswith("session:"):
+                return None
+            path = Path(source) if Path(source).is_absolute() else app_home() / source
+            try:
+                self._recordings[source] = DictationRecording.load(path)
+            except DictationError as err:
+                log.warning("word audio unavailable: %s", err)
+                return None
+        return self._recordings[source]
+
+    def play_word(self, link: WordLink) -> bool:
+        """Play one word with a little padding."""
+        recording = self.recording(link.source)
+        if recording is None:
+            self.message.emit(self.tr("The audio of this word is not on this station"))
+            return False
+        return self._play(recording, *recording.bounds(link.t0, link.t1))
+
+    def play_from(self, link: WordLink) -> bool:
+        """Play from ``link`` to the end of its recording."""
+        recording = self.recording(link.source)
+        if recording is None:
+            self.message.emit(self.tr("The audio of this word is not on this station"))
+            return False
+        return self._play(recording, recording.bounds(link.t0, link.t1)[0], None)
+
+    def play_word_at_cursor(self) -> bool:
+        found = self.link_at_cursor()
+        if found is None:
+            self.message.emit(self.tr("No dictated word at the cursor"))
+            return False
+        return self.play_word(found[1])
+
+    def _play(self, recording: DictationRecording, start: float, end: float | None) -> bool:
+        try:
+            return self.player.play(recording, start, end) > 0
+        except OSError as err:
+            self.message.emit(self.tr("Cannot play the dictation: %s") % err)
+            return False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        key = self._viewports.get(watched)
+        if key is not None and event.type() == QEvent.Type.MouseButtonPress and \
+                event.button() == Qt.MouseButton.LeftButton and \
+                event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            editor = self.form.editors[key]
+            cursor = editor.cursorForPosition(event.position().toPoint())
+            editor.setFocus(Qt.FocusReason.MouseFocusReason)
+            editor.setTextCursor(cursor)
+            link = self.fields[key].at(cursor.position())
+            if link is not None:
+                self.play_word(link)
+            return True
+        return super().eventFilter(watched, event)
+
+    def _underline(self, key: str) -> None:
+        editor: QPlainTextEdit = self.form.editors[key]
+        marks = []
+        for link in self.fields[key].links:
+            mark = QTextEdit.ExtraSelection()
+            mark.format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
+            cursor = QTextCursor(editor.document())
+            cursor.setPosition(link.start)
+            cursor.setPosition(link.end, QTextCursor.MoveMode.KeepAnchor)
+            mark.cursor = cursor
+            marks.append(mark)
+        editor.setExtraSelections(marks)
+
+    # -- persistence ------------------------------------------------------------------------------
+    def save(self, study_uid: str) -> None:
+        """Write the links whose audio is kept (not those of a session still dictating)."""
+        data = {key: [x.as_dict() for x in links.links if not x.source.startswith("session:")]
+                for key, links in self.fields.items()}
+        write_json_atomic(_path(study_uid), {"version": FILE_VERSION,
+                                             "fields": {k: v for k, v in data.items() if v}})
+
+    def restore(self, study_uid: str) -> int:
+        """Read the study's links back against the text now in the fields; returns how many
+        still hold. Links whose word changed, or a damaged file, are dropped."""
+        fields: dict = {}
+        path = _path(study_uid)
+        if path.is_file():
+            try:
+                fields = json.loads(path.read_text(encoding="utf-8")).get("fields", {})
+            except (ValueError, AttributeError) as err:
+                log.warning("word links unreadable, dropped: %s", type(err).__name__)
+        count = 0
+        for key, editor in self.form.text_editors().items():
+            try:
+                links = [WordLink.from_dict(d) for d in fields.get(key, [])]
+            except (KeyError, TypeError, ValueError):
+                links = []
+            self.fields[key] = FieldLinks(editor.toPlainText(), links)
+            count += len(self.fields[key].links)
+            self._underline(key)
+        return count
+
+
+def _source_name(path: Path) -> str:
+    """A kept recording's name in the links: relative to the app data dir when inside it,
+    so the links still hold when that folder moves (``LUCH_HOME``)."""
+    try:
+        return Path(path).resolve().relative_to(app_home().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _path(study_uid: str) -> Path:
+    return app_subdir("word-links") / f"{uid_name(study_uid)}.json"

@@ -1,0 +1,85 @@
+"""Training recipe pieces: crops centred on lung borders, ignored padding, edge weights."""
+
+import torch
+
+from inference.labels import N_CLASSES
+from inference.model import INPUT_SIZE, UNet2D
+from inference.training import train
+from inference.training.data import IGNORE
+
+
+def _toy_labels(n: int = 4) -> torch.Tensor:
+    y = torch.zeros(n, INPUT_SIZE, INPUT_SIZE, dtype=torch.uint8)
+    y[:, 30:110, 20:70] = 1
+    y[:, 30:110, 80:130] = 1
+    y[:, 60:80, 30:50] = 2
+    return y
+
+
+def test_crop_is_centred_on_the_requested_pixel_also_when_flipped():
+    gen = torch.Generator().manual_seed(1)
+    for row, col in [(30, 20), (100, 120), (40, 110)]:
+        x = torch.zeros(8, 1, INPUT_SIZE, INPUT_SIZE)
+        x[:, 0, row - 2:row + 3, col - 2:col + 3] = 100
+        y = torch.zeros(8, INPUT_SIZE, INPUT_SIZE, dtype=torch.uint8)
+        centre = torch.tensor([[(2 * col + 1) / INPUT_SIZE - 1,
+                                (2 * row + 1) / INPUT_SIZE - 1]]).repeat(8, 1)
+        xb, _ = train.augment(x, y, gen, centre)
+        for k in range(8):
+            r, c = divmod(int(xb[k, 0].argmax()), train.CROP)
+            assert abs(r - train.CROP // 2) <= 8 and abs(c - train.CROP // 2) <= 8
+
+
+def test_ignored_pixels_survive_augmentation_and_do_not_move_the_loss():
+    gen = torch.Generator().manual_seed(2)
+    y = _toy_labels()
+    y[:, :, :40] = IGNORE
+    x = torch.randn(4, 1, INPUT_SIZE, INPUT_SIZE)
+    xb, yb = train.augment(x, y, gen)
+    assert (yb == IGNORE).any() and set(yb.unique().tolist()) <= {0, 1, 2, IGNORE}
+    yb = yb.long()
+    logits = UNet2D()(xb).detach()
+    other = logits.clone()
+    other[(yb == IGNORE)[:, None].expand_as(other)] = 7.0  # change only ignored pixels
+    assert torch.isclose(train.loss_fn(logits, yb), train.loss_fn(other, yb))
+    changed = logits.clone()
+    changed[(yb == 1)[:, None].expand_as(changed)] = 7.0
+    assert not torch.isclose(train.loss_fn(logits, yb), train.loss_fn(changed, yb))
+
+
+def test_edge_weights_on_lung_borders_and_lesion_borders_only():
+    y = _toy_labels(1).long()
+    w = train.pixel_weights(y)[0]
+    assert w[70, 22] == train.EDGE_WEIGHT  # lung next to background
+    assert w[70, 45] == 1.0  # deep in the lesion
+    assert w[60, 40] == train.EDGE_WEIGHT  # lesion border
+    assert w[95, 45] == 1.0  # lung far from borders
+    assert w[5, 5] == 1.0  # background
+
+
+def test_hard_centres_lie_on_lung_borders():
+    y = _toy_labels()
+    border = train.lung_border_pixels(y)
+    assert (y[border[:, 0], border[:, 1], border[:, 2]] == 1).all()
+    idx, centre = train.sample_batch(y, border, torch.Generator().manual_seed(0))
+    assert idx.shape == (train.BATCH,) and centre.abs().max() <= 1
+    assert (centre != 0).any(dim=1).sum() >= 1
+
+
+def test_a_few_iterations_lower_the_loss_on_a_toy_problem():
+    torch.manual_seed(0)
+    gen = torch.Generator().manual_seed(0)
+    y = _toy_labels(2)
+    x = torch.where(y == 1, -0.9, torch.where(y == 2, -0.4, 0.1)).float()[:, None]
+    model = UNet2D()
+    opt = torch.optim.AdamW(model.parameters(), lr=3e-3)
+    losses = []
+    for _ in range(15):
+        xb, yb = train.augment(x, y, gen)
+        loss = train.loss_fn(model(xb), yb.long())
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses.append(float(loss.detach()))
+    assert losses[-1] < losses[0]
+    assert N_CLASSES == 4

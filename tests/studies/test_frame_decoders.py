@@ -1,0 +1,162 @@
+"""Fast (GIL-releasing) frame decoders: bit-identical to pydicom and GDCM, or they step aside."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pydicom
+import pytest
+from pydicom.data import get_testdata_file, get_testdata_files
+from pydicom.uid import JPEG2000Lossless, JPEGLSLossless
+
+import studies
+from studies import decode_pool, frame_decoders
+from studies.headers import read_header
+from studies.pixels import SliceSource, decode_slice
+from studies.sources import FileRef
+from studies.synthetic import phantom
+
+pytestmark = pytest.mark.skipif(frame_decoders.for_syntax(JPEG2000Lossless) is None,
+                                reason="imagecodecs is not installed")
+
+
+def _grey_files(syntax: str) -> list[str]:
+    found = []
+    for path in sorted(get_testdata_files()):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                ds = pydicom.dcmread(path, stop_before_pixels=True)
+            except Exception:
+                continue
+        meta = getattr(ds, "file_meta", None)
+        if meta is not None and meta.get("TransferSyntaxUID") == syntax and ds.get(
+                "SamplesPerPixel", 1) == 1 and "too_short" not in path:
+            found.append(path)
+    return found
+
+
+J2K_FILES = _grey_files(JPEG2000Lossless)
+JLS_FILES = _grey_files(JPEGLSLossless)
+
+
+def _reference(path: str, frame: int | None, plugin: str) -> np.ndarray | None:
+    try:
+        return pydicom.pixels.pixel_array(path, index=frame, decoding_plugin=plugin)
+    except Exception:
+        return None  # this plugin cannot decode the file: nothing to compare with
+
+
+@pytest.mark.parametrize("path", J2K_FILES + JLS_FILES, ids=lambda p: Path(p).name)
+def test_fast_decode_equals_pydicom_and_gdcm_or_steps_aside(path: str) -> None:
+    header = read_header(FileRef(Path(path)))
+    assert header is not None
+    frames = [None] if header.number_of_frames == 1 else list(range(header.number_of_frames))
+    for frame in frames:
+        for threads in (1, 2):
+            fast = frame_decoders.decode(header, frame, threads)
+            if fast is None:
+                continue
+            for plugin in ("pylibjpeg", "gdcm"):
+                expected = _reference(path, frame, plugin)
+                if expected is not None:
+                    assert fast.dtype == expected.dtype, plugin
+                    np.testing.assert_array_equal(fast, expected, err_msg=plugin)
+
+
+def test_the_real_cases_are_covered() -> None:
+    decoded = {Path(p).name for p in J2K_FILES + JLS_FILES
+               if frame_decoders.decode(read_header(FileRef(Path(p))), 0) is not None}
+    # signed and unsigned, 10-16 bits stored, multi-frame, JPEG 2000 and JPEG-LS
+    assert {"MR_small_jp2klossless.dcm", "RG3_J2KR.dcm", "emri_small_jpeg_2k_lossless.dcm",
+            "MR_small_jpeg_ls_lossless.dcm", "emri_small_jpeg_ls_lossless.dcm"} <= decoded
+
+
+def test_codestream_signed_unlike_the_header_goes_to_pydicom() -> None:
+    path = get_testdata_file("J2K_pixelrep_mismatch.dcm")
+    header = read_header(FileRef(Path(path)))
+    assert frame_decoders.decode(header, None) is None  # pydicom corrects the sign
+    out = np.empty((header.rows, header.columns), np.int16)
+    decode_slice(SliceSource(header, None, 1.0, 0.0), out)
+    np.testing.assert_array_equal(out, pydicom.dcmread(path).pixel_array)
+
+
+def test_damaged_frame_steps_aside_and_the_load_says_damaged(tmp_path: Path) -> None:
+    data = bytearray(Path(get_testdata_file("MR_small_jp2klossless.dcm")).read_bytes())
+    data[-3000:-8] = bytes(2992)  # the codestream's tail zeroed, the file structure intact
+    path = tmp_path / "damaged.dcm"
+    path.write_bytes(bytes(data))
+    header = read_header(FileRef(path))
+    assert frame_decoders.decode(header, None) is None
+    with pytest.raises(studies.DamagedFile):
+        studies.open_volume(path)
+
+
+@pytest.mark.parametrize("syntax", [JPEG2000Lossless, JPEGLSLossless], ids=["j2k", "jls"])
+def test_series_decodes_on_threads_without_worker_processes(make_series, monkeypatch,
+                                                            syntax) -> None:
+    monkeypatch.setattr(decode_pool, "MIN_CPUS", 1)
+    monkeypatch.setattr(decode_pool, "submit", lambda *a: pytest.fail("worker process used"))
+    n = decode_pool.MIN_SLICES + 3
+    folder = make_series(slices=n, transfer_syntax=syntax)
+    first: list[int] = []
+    volume = studies.open_volume(folder, on_first_slice=lambda k, image: first.append(k))
+    np.testing.assert_array_equal(volume.voxels, phantom(n, 64, 64))
+    assert first == [n // 2]
+
+
+def _to_htj2k(folder: Path) -> None:
+    """Re-encode a series' files as High-Throughput JPEG 2000 lossless (OpenJPH)."""
+    import imagecodecs
+    from pydicom.encaps import encapsulate
+    from pydicom.uid import HTJ2KLossless
+
+    for path in folder.iterdir():
+        ds = pydicom.dcmread(path)
+        ds.PixelData = encapsulate([imagecodecs.htj2k_encode(ds.pixel_array)])
+        ds["PixelData"].VR, ds["PixelData"].is_undefined_length = "OB", True
+        ds.file_meta.TransferSyntaxUID = HTJ2KLossless
+        ds.save_as(path, enforce_file_format=True)
+
+
+def test_htj2k_series_equals_the_phantom_and_pydicom(make_series, monkeypatch) -> None:
+    monkeypatch.setattr(decode_pool, "submit", lambda *a: pytest.fail("worker process used"))
+    n = decode_pool.MIN_SLICES + 1
+    folder = make_series(slices=n)
+    _to_htj2k(folder)
+    volume = studies.open_volume(folder)
+    np.testing.assert_array_equal(volume.voxels, phantom(n, 64, 64))
+    path = next(folder.iterdir())
+    fast = frame_decoders.decode(read_header(FileRef(path)), None)
+    assert fast is not None
+    np.testing.assert_array_equal(fast, pydicom.pixels.pixel_array(path))
+
+
+def test_fragment_reader_agrees_with_pydicom_or_steps_aside() -> None:
+    from pydicom.encaps import get_frame
+
+    agreed = 0
+    for path in sorted(get_testdata_files()):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                ds = pydicom.dcmread(path)
+                encapsulated = ds.file_meta.TransferSyntaxUID.is_encapsulated
+                if not encapsulated or int(ds.get("NumberOfFrames") or 1) != 1:
+                    continue
+                expected = get_frame(ds.PixelData, 0, number_of_frames=1)
+            except Exception:
+                continue
+        found = frame_decoders.last_pixel_data_fragments(Path(path).read_bytes())
+        if found is not None:
+            assert found == expected, path
+            agreed += 1
+    assert agreed >= 20
+    head = b"\xe0\x7f\x10\x00OB\x00\x00\xff\xff\xff\xff" + b"\xfe\xff\x00\xe0" + bytes(4)
+    fragment = b"\xfe\xff\x00\xe0" + (4).to_bytes(4, "little") + b"\xffO\xffQ"
+    end = b"\xfe\xff\xdd\xe0" + bytes(4)
+    assert frame_decoders.last_pixel_data_fragments(head + fragment + end) == b"\xffO\xffQ"
+    assert frame_decoders.last_pixel_data_fragments(head + fragment[:-1] + end) is None  # cut
+    assert frame_decoders.last_pixel_data_fragments(head + fragment) is None  # no delimiter
