@@ -21,10 +21,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.drafts import Draft, discard_draft, load_draft, save_draft
+from app.error_text import error_text
 from app.protocol_form import ProtocolForm
 from app.word_audio import WordAudio
 from core.errors import LuchError
 from records import ReportStatus, Store
+from records.errors import ProtocolError
 from records.protocol import Protocol
 
 AUTOSAVE_MS = 3000
@@ -159,9 +161,15 @@ class ReportPanel(QWidget):
         fields = self.form.values()
         try:
             fields = self.protocol.validate(fields)
-        except LuchError as err:
-            self.status.setText(str(err))
-            self.message.emit(str(err))
+        except ProtocolError as err:
+            text = error_text(err)
+            if err.missing:  # name them as the form does, and go to the first
+                labels = ", ".join(self.protocol.field(k).label.get(self.form.lang, k)
+                                   for k in err.missing)
+                text = self.tr("Fill in before signing: %1").replace("%1", labels)
+                self.form.focus_field(err.missing[0])
+            self.status.setText(text)
+            self.message.emit(text)
             return
         previous = self.store.report_versions(self.report_uid) if self.report_uid else []
         signed_before = bool(previous) and previous[-1].status in (ReportStatus.FINAL,

@@ -9,6 +9,7 @@ Push-to-talk records only while the button is held (a session that is not hands-
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, Signal
 
@@ -24,6 +25,7 @@ class VoiceControllerAdapter(QObject):
 
     _action = Signal(str)
     status = Signal(str)
+    activity = Signal()  # a button was used (counts as input for the idle lock)
 
     def __init__(self, workflow, settings: Settings | None = None) -> None:
         super().__init__(workflow)
@@ -33,6 +35,7 @@ class VoiceControllerAdapter(QObject):
         self.controller = VoiceController(mapping, self._action.emit)
         self._action.connect(self._perform, Qt.ConnectionType.QueuedConnection)
         self.reader: HidReader | None = None
+        self.blocked: Callable[[], bool] = lambda: False  # True while the station is locked
 
     def start_hid(self) -> None:
         """Listen for a known dictation microphone or pedal (hidapi); safe with none attached."""
@@ -48,6 +51,11 @@ class VoiceControllerAdapter(QObject):
         self.controller.button(event)
 
     def _perform(self, action: str) -> None:
+        self.activity.emit()
+        if self.blocked():  # a locked station neither records, signs nor shows anything
+            if action != "record_stop":
+                self.status.emit(self.tr("Luch is locked: unlock it to use the microphone"))
+            return
         self.performed.append(action)
         dictation, form = self.workflow.dictation, self.workflow.report.form
         if action == "record_start":

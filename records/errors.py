@@ -18,7 +18,12 @@ class InvalidTransition(RecordsError):
 
 
 class ProtocolError(RecordsError):
-    """A protocol template is missing or malformed, or report fields do not match it."""
+    """A protocol template is missing or malformed, or report fields do not match it.
+    ``missing`` names the required fields left empty (to show and focus them)."""
+
+    def __init__(self, message: str, missing: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.missing = missing
 
 
 class ImportFormatError(RecordsError):

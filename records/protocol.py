@@ -123,7 +123,8 @@ class Protocol:
             clean[key] = FIELD_TYPES[f.type][0](f, value)
         missing = [f.key for f in self.fields if f.required and f.key not in clean]
         if complete and missing:
-            raise ProtocolError(f"required field(s) missing: {', '.join(missing)}")
+            raise ProtocolError(f"required field(s) missing: {', '.join(missing)}",
+                                missing=tuple(missing))
         return clean
 
     def render(self, values: dict[str, Any], lang: str = "ru") -> str:

@@ -142,6 +142,11 @@ def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None
 
         window.voice_controller = VoiceControllerAdapter(workflow, settings)
         window.voice_controller.status.connect(window.statusBar().showMessage)
+        window.voice_controller.activity.connect(window.idle_lock.notice_activity)
+        window.voice_controller.blocked = lambda: window.idle_lock.locked
+        # Locking ends a dictation: nothing is heard or typed into a hidden report.
+        window.idle_lock.locked_changed.connect(
+            lambda locked: workflow.dictation.stop() if locked else None)
         window.voice_controller.start_hid()
         # The decoding workers start in the background once the window is up, so the first
         # compressed study does not wait for them.

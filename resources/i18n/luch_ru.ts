@@ -1530,37 +1530,42 @@
 <context>
     <name>ReportPanel</name>
     <message>
-        <location filename="../../app/report_panel.py" line="57"/>
+        <location filename="../../app/report_panel.py" line="59"/>
         <source>Additional text (dictate or type)</source>
         <translation>Дополнительный текст (диктовка или ввод)</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="63"/>
+        <location filename="../../app/report_panel.py" line="65"/>
         <source>Save draft</source>
         <translation>Сохранить черновик</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="64"/>
+        <location filename="../../app/report_panel.py" line="66"/>
         <source>Sign</source>
         <translation>Подписать</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="105"/>
+        <location filename="../../app/report_panel.py" line="107"/>
         <source>Draft restored</source>
         <translation>Черновик восстановлен</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="110"/>
+        <location filename="../../app/report_panel.py" line="112"/>
         <source>Report %s</source>
         <translation>Протокол: %s</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="114"/>
+        <location filename="../../app/report_panel.py" line="116"/>
         <source>New report</source>
         <translation>Новый протокол</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="177"/>
+        <location filename="../../app/report_panel.py" line="169"/>
+        <source>Fill in before signing: %1</source>
+        <translation>Заполните перед подписью: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/report_panel.py" line="185"/>
         <source>Signed (%s), queued for the archive</source>
         <translation>Подписано (%s), поставлено в очередь в архив</translation>
     </message>
@@ -1898,7 +1903,12 @@
 <context>
     <name>VoiceControllerAdapter</name>
     <message>
-        <location filename="../../app/voice_controller.py" line="80"/>
+        <location filename="../../app/voice_controller.py" line="57"/>
+        <source>Luch is locked: unlock it to use the microphone</source>
+        <translation>Luch заблокирован: разблокируйте, чтобы пользоваться микрофоном</translation>
+    </message>
+    <message>
+        <location filename="../../app/voice_controller.py" line="88"/>
         <source>“%s” is not available yet</source>
         <translation>«%s» пока недоступно</translation>
     </message>

@@ -41,9 +41,12 @@ def test_signing_without_a_grade_is_refused_and_nothing_is_stored(qtbot, store):
     panel = make_panel(qtbot, store)
     panel.begin(STUDY)
     panel.form.set_value("conclusion", "Normal")
+    panel.show()
+    panel.form.focus_field("conclusion")
     with qtbot.assertNotEmitted(panel.signed):
         panel.sign()
-    assert "grade" in panel.status.text()
+    assert panel.status.text() == "Fill in before signing: CT grade"  # the form's label
+    assert panel.form.current_key() == "grade", "the first missing field gets the cursor"
     assert store.reports_for_study(STUDY) == []
 
 

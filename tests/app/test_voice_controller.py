@@ -98,3 +98,24 @@ def test_the_microphone_transport_seeks_within_the_playback(station, qtbot):
     adapter.controller.on_action("play")  # play again: pause
     qtbot.waitUntil(lambda: not player.playing, timeout=2_000)
     assert adapter.performed[-4:] == ["play", "rewind", "fast_forward", "play"]
+
+
+def test_a_locked_station_ignores_the_microphone_buttons(station, qtbot):
+    from app.lock import IdleLock
+
+    workflow, adapter = station
+    lock = IdleLock(workflow.window, timeout_ms=0)
+    adapter.blocked = lambda: lock.locked
+    used, messages = [], []
+    adapter.activity.connect(lambda: used.append(1))
+    adapter.status.connect(messages.append)
+    form = workflow.report.form
+    form.focus_field("recommendations")
+    lock.lock()
+    adapter._perform("next_field")
+    adapter._perform("sign_report")
+    assert form.current_key() == "recommendations" and adapter.performed == []
+    assert len(used) == 2 and "locked" in messages[-1]
+    lock.unlock()
+    adapter._perform("next_field")
+    assert form.current_key() != "recommendations" and adapter.performed == ["next_field"]
