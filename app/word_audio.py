@@ -214,6 +214,7 @@ class WordAudio(QObject):
     def restore(self, study_uid: str) -> int:
         """Read the study's links back against the text now in the fields; returns how many
         still hold. Links whose word changed, or a damaged file, are dropped."""
+        self._recordings.clear()  # another study: its audio loads from disk when played
         fields: dict = {}
         path = _path(study_uid)
         if path.is_file():
