@@ -137,9 +137,9 @@ class Workflow(QObject):
              self.play_back, "F10"),
             ("play-word", self.tr("&Hear the dictated word at the cursor"),
              self.words.play_word_at_cursor, "Ctrl+F10"),
-            ("rewind-dictation", self.tr("Re&wind the playback"), self.rewind, "F11"),
+            ("rewind-dictation", self.tr("Re&wind the playback"), self.rewind, "Ctrl+F11"),
             ("forward-dictation", self.tr("&Fast-forward the playback"), self.fast_forward,
-             "F12"),
+             "Ctrl+F12"),
             ("compare-prior", self.tr("&Compare with the prior study"), self.compare_prior,
              "Ctrl+P"),
             ("refresh-worklist", self.tr("&Refresh worklist"), self.refresh_worklist,
@@ -344,7 +344,7 @@ class Workflow(QObject):
         self.report.ai_result_id = self.ai.ai_result_id
         self.window.statusBar().showMessage(self.tr("AI values filled in; check them"))
 
-    # -- playback transport (F10-F12, the microphone's play, rewind and fast-forward) ------------
+    # -- playback transport (F10, Ctrl+F10-F12, the microphone's play, rewind, fast-forward) --
     def play_back(self) -> None:
         """Play / pause. Plays from the dictated word at the cursor when the cursor moved to
         one, else resumes the paused playback, else plays the last dictation."""

@@ -210,12 +210,12 @@ def test_the_keyboard_plays_the_word_at_the_cursor_and_the_transport_seeks(dicta
     assert not player.playing
     paused = player.position()
     assert paused == pytest.approx(sixth.start - 0.1 + 1.0, abs=2e-3)
-    window.actions["forward-dictation"].trigger()  # F12: +3 s, still paused
+    window.actions["forward-dictation"].trigger()  # Ctrl+F12: +3 s, still paused
     assert player.position() == pytest.approx(paused + 3.0)
     window.actions["play-dictation"].trigger()  # F10: resumes there, not at the word
     assert player.sounded[-1][0] == pytest.approx(paused + 3.0)
     player.now += 0.5
-    window.actions["rewind-dictation"].trigger()  # F11: -3 s while playing
+    window.actions["rewind-dictation"].trigger()  # Ctrl+F11: -3 s while playing
     assert player.sounded[-1][0] == pytest.approx(paused + 0.5)
     assert "Playback at" in window.statusBar().currentMessage()
 
