@@ -970,23 +970,23 @@
 <context>
     <name>WordAudio</name>
     <message>
-        <location filename="../../app/word_audio.py" line="60"/>
+        <location filename="../../app/word_audio.py" line="63"/>
         <source>Ctrl+click a dictated word (dotted underline) to hear it; Ctrl+F10 plays the word at the cursor</source>
         <translation>Ctrl+щелчок по надиктованному слову (подчёркнуто точками) — прослушать его; Ctrl+F10 — слово под курсором</translation>
     </message>
     <message>
-        <location filename="../../app/word_audio.py" line="143"/>
-        <location filename="../../app/word_audio.py" line="151"/>
+        <location filename="../../app/word_audio.py" line="152"/>
+        <location filename="../../app/word_audio.py" line="160"/>
         <source>The audio of this word is not on this station</source>
         <translation>Запись этого слова отсутствует на этой станции</translation>
     </message>
     <message>
-        <location filename="../../app/word_audio.py" line="158"/>
+        <location filename="../../app/word_audio.py" line="167"/>
         <source>No dictated word at the cursor</source>
         <translation>Под курсором нет надиктованного слова</translation>
     </message>
     <message>
-        <location filename="../../app/word_audio.py" line="166"/>
+        <location filename="../../app/word_audio.py" line="175"/>
         <source>Cannot play the dictation: %s</source>
         <translation>Не удалось воспроизвести диктовку: %s</translation>
     </message>
