@@ -70,11 +70,22 @@ def suits(header: DicomHeader) -> bool:
 def decode(header: DicomHeader, frame: int | None, threads: int = 1) -> np.ndarray | None:
     """Stored values of one frame, or None when the fast path does not apply (or fails: the
     caller then decodes with pydicom, which raises the right error for damaged data)."""
+    if not suits(header):
+        return None
+    try:
+        data = read_frame(header.ref, frame, header.number_of_frames)
+    except Exception as err:  # damaged or unusual: pydicom's path decides and reports
+        log.debug("frame bytes not found: %s", type(err).__name__)
+        return None
+    return decode_bytes(header, data, threads)
+
+
+def decode_bytes(header: DicomHeader, data: bytes, threads: int = 1) -> np.ndarray | None:
+    """Stored values of the frame in ``data`` (compressed bytes), as :func:`decode`."""
     decoder = for_syntax(header.transfer_syntax)
     if decoder is None or not suits(header):
         return None
     try:
-        data = read_frame(header.ref, frame, header.number_of_frames)
         raw = decoder.decode(data, header, threads if decoder.threaded else 1)
     except Exception as err:  # damaged or unusual: pydicom's path decides and reports
         log.debug("%s could not decode a frame: %s", decoder.name, type(err).__name__)

@@ -160,3 +160,17 @@ def test_fragment_reader_agrees_with_pydicom_or_steps_aside() -> None:
     assert frame_decoders.last_pixel_data_fragments(head + fragment + end) == b"\xffO\xffQ"
     assert frame_decoders.last_pixel_data_fragments(head + fragment[:-1] + end) is None  # cut
     assert frame_decoders.last_pixel_data_fragments(head + fragment) is None  # no delimiter
+
+
+@pytest.mark.parametrize("name", ["emri_small_jpeg_2k_lossless.dcm",
+                                  "emri_small_jpeg_ls_lossless.dcm"])
+def test_multi_frame_file_decodes_on_threads_like_pydicom(name: str, monkeypatch) -> None:
+    path = get_testdata_file(name)
+    monkeypatch.setattr(frame_decoders, "for_syntax", lambda syntax: None)
+    expected = studies.open_volume(path, whole_series=False).voxels
+    monkeypatch.undo()
+    monkeypatch.setattr(pydicom.pixels, "iter_pixels",
+                        lambda *a, **k: pytest.fail("pydicom decoded the frames"))
+    volume = studies.open_volume(path, whole_series=False)
+    assert volume.shape[0] == 10
+    np.testing.assert_array_equal(volume.voxels, expected)
