@@ -41,6 +41,7 @@ class WordAudio(QObject):
 
     message = Signal(str)
     changed = Signal()  # links were added, moved or dropped (for the autosave)
+    about_to_play = Signal()  # (direct) the loudspeaker is about to sound: mute the dictation
 
     def __init__(self, form: ProtocolForm, player: Player | None = None) -> None:
         super().__init__(form)
@@ -147,6 +148,7 @@ class WordAudio(QObject):
 
     def play_word(self, link: WordLink) -> bool:
         """Play one word with a little padding."""
+        self.about_to_play.emit()
         recording = self.recording(link.source)
         if recording is None:
             self.message.emit(self.tr("The audio of this word is not on this station"))
@@ -155,6 +157,7 @@ class WordAudio(QObject):
 
     def play_from(self, link: WordLink) -> bool:
         """Play from ``link`` to the end of its recording."""
+        self.about_to_play.emit()
         recording = self.recording(link.source)
         if recording is None:
             self.message.emit(self.tr("The audio of this word is not on this station"))

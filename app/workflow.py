@@ -77,6 +77,7 @@ class Workflow(QObject):
         self._sessions = 0
         self._play_anchor = None  # the word "play back" last started from
         self._words_placed.connect(self.words.placed, Qt.ConnectionType.QueuedConnection)
+        self.words.about_to_play.connect(self._stop_listening, Qt.ConnectionType.DirectConnection)
         self.dictation = DictationPanel(
             self.report.form, self._with_word_times(session_factory or _no_dictation), ui_lang)
         right = QWidget()
@@ -352,6 +353,7 @@ class Workflow(QObject):
         if player.playing:
             player.pause()
             return
+        self._stop_listening()
         found = self.words.link_at_cursor()
         link = found[1] if found is not None else None
         unfinished = player.programme is not None and \
@@ -367,6 +369,14 @@ class Workflow(QObject):
             return
         if not seconds:
             self.window.statusBar().showMessage(self.tr("Nothing dictated to play back yet"))
+
+    def _stop_listening(self) -> None:
+        """Playback and hands-free dictation exclude each other: the microphone would take
+        the loudspeaker's words for the reader's. Push-to-talk only listens while held."""
+        session = self.dictation.session
+        if session is not None and getattr(session, "hands_free", False):
+            self.dictation.stop()
+            self.window.statusBar().showMessage(self.tr("Dictation stopped for playback"))
 
     def rewind(self) -> None:
         self._seek(-SEEK_SECONDS)
