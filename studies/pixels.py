@@ -4,8 +4,8 @@ Uncompressed little-endian slices are read with ``readinto`` directly into their
 the volume and rescaled in place; lossless JPEG 2000, HTJ2K, JPEG-LS and JPEG go to the
 GIL-releasing decoders of :mod:`studies.frame_decoders` on threads; the rest go through
 pydicom's decoder plugins (pylibjpeg, openjpeg, gdcm), in worker processes for long series.
-The middle slice is decoded first (with the decoder's own threads where it has them) so that a viewer can
-show something while the rest loads.
+The middle slice is decoded first (with the decoder's own threads where it has them) so
+that a viewer can show something while the rest loads.
 """
 
 from __future__ import annotations
