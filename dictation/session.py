@@ -115,7 +115,9 @@ class DictationSession:
         """Another field has focus: later results start a fresh transcript.
 
         Thread-safe: the reset happens on the recogniser thread, in order with the audio,
-        so a result already being recognised is not split between two fields."""
+        so a result already being recognised is not split between two fields. An early final
+        already shown (speech paused) is ended in the old field; speech after it goes to
+        the new one."""
         self.queue.put_marker(NEW_FIELD)
 
     def recording(self) -> DictationRecording:
@@ -142,6 +144,8 @@ class DictationSession:
                     recording = False
                     self._flush()
                 elif item == NEW_FIELD:
+                    if self._pending is not None:  # its text is in the old field: end it there
+                        self._flush()
                     self._settle()
                     self.processor.transcript = Transcript()
                 elif isinstance(item, bytes):

