@@ -1,8 +1,10 @@
 """The report editor: protocol form, free text, live report text, sign and addendum.
 
 The form is autosaved to a draft file every few seconds and restored when the study is
-opened again (after a crash too). Signing stores a final version in the records store,
-which queues it for the archive; signing again after that makes an amended version.
+opened again (after a crash too), with the links of dictated words to their audio
+(:mod:`app.word_audio`; kept after signing too). Signing stores a final version in the
+records store, which queues it for the archive; signing again after that makes an amended
+version.
 """
 
 from __future__ import annotations

@@ -41,6 +41,7 @@ class WordAudio(QObject):
 
     message = Signal(str)
     changed = Signal()  # links were added, moved or dropped (for the autosave)
+    about_to_play = Signal()  # (direct) the loudspeaker is about to sound: mute the dictation
 
     def __init__(self, form: ProtocolForm, player: Player | None = None) -> None:
         super().__init__(form)
@@ -147,6 +148,7 @@ class WordAudio(QObject):
 
     def play_word(self, link: WordLink) -> bool:
         """Play one word with a little padding."""
+        self.about_to_play.emit()
         recording = self.recording(link.source)
         if recording is None:
             self.message.emit(self.tr("The audio of this word is not on this station"))
@@ -155,6 +157,7 @@ class WordAudio(QObject):
 
     def play_from(self, link: WordLink) -> bool:
         """Play from ``link`` to the end of its recording."""
+        self.about_to_play.emit()
         recording = self.recording(link.source)
         if recording is None:
             self.message.emit(self.tr("The audio of this word is not on this station"))
@@ -214,6 +217,7 @@ class WordAudio(QObject):
     def restore(self, study_uid: str) -> int:
         """Read the study's links back against the text now in the fields; returns how many
         still hold. Links whose word changed, or a damaged file, are dropped."""
+        self._recordings.clear()  # another study: its audio loads from disk when played
         fields: dict = {}
         path = _path(study_uid)
         if path.is_file():

@@ -88,10 +88,6 @@ class FieldLinks:
         """The recording ``old`` is now known as ``new`` (kept to disk)."""
         self.links = [replace(x, source=new) if x.source == old else x for x in self.links]
 
-    def after(self, link: WordLink) -> list[WordLink]:
-        """``link`` and the words after it in the text from the same recording."""
-        return [x for x in self.links if x.start >= link.start and x.source == link.source]
-
 
 def _holds(text: str, link: WordLink) -> bool:
     """The text still has exactly the linked word there, not part of a longer word."""

@@ -77,6 +77,7 @@ class Workflow(QObject):
         self._sessions = 0
         self._play_anchor = None  # the word "play back" last started from
         self._words_placed.connect(self.words.placed, Qt.ConnectionType.QueuedConnection)
+        self.words.about_to_play.connect(self._stop_listening, Qt.ConnectionType.DirectConnection)
         self.dictation = DictationPanel(
             self.report.form, self._with_word_times(session_factory or _no_dictation), ui_lang)
         right = QWidget()
@@ -137,9 +138,9 @@ class Workflow(QObject):
              self.play_back, "F10"),
             ("play-word", self.tr("&Hear the dictated word at the cursor"),
              self.words.play_word_at_cursor, "Ctrl+F10"),
-            ("rewind-dictation", self.tr("Re&wind the playback"), self.rewind, "F11"),
+            ("rewind-dictation", self.tr("Re&wind the playback"), self.rewind, "Ctrl+F11"),
             ("forward-dictation", self.tr("&Fast-forward the playback"), self.fast_forward,
-             "F12"),
+             "Ctrl+F12"),
             ("compare-prior", self.tr("&Compare with the prior study"), self.compare_prior,
              "Ctrl+P"),
             ("refresh-worklist", self.tr("&Refresh worklist"), self.refresh_worklist,
@@ -344,7 +345,7 @@ class Workflow(QObject):
         self.report.ai_result_id = self.ai.ai_result_id
         self.window.statusBar().showMessage(self.tr("AI values filled in; check them"))
 
-    # -- playback transport (F10-F12, the microphone's play, rewind and fast-forward) ------------
+    # -- playback transport (F10, Ctrl+F10-F12, the microphone's play, rewind, fast-forward) --
     def play_back(self) -> None:
         """Play / pause. Plays from the dictated word at the cursor when the cursor moved to
         one, else resumes the paused playback, else plays the last dictation."""
@@ -352,6 +353,7 @@ class Workflow(QObject):
         if player.playing:
             player.pause()
             return
+        self._stop_listening()
         found = self.words.link_at_cursor()
         link = found[1] if found is not None else None
         unfinished = player.programme is not None and \
@@ -367,6 +369,14 @@ class Workflow(QObject):
             return
         if not seconds:
             self.window.statusBar().showMessage(self.tr("Nothing dictated to play back yet"))
+
+    def _stop_listening(self) -> None:
+        """Playback and hands-free dictation exclude each other: the microphone would take
+        the loudspeaker's words for the reader's. Push-to-talk only listens while held."""
+        session = self.dictation.session
+        if session is not None and getattr(session, "hands_free", False):
+            self.dictation.stop()
+            self.window.statusBar().showMessage(self.tr("Dictation stopped for playback"))
 
     def rewind(self) -> None:
         self._seek(-SEEK_SECONDS)

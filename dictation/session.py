@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from dictation.audio import AudioCapture, SpillQueue
-from dictation.commands import Command
+from dictation.commands import Command, CommandSet
 from dictation.engines import Recognizer
 from dictation.engines.base import SAMPLE_RATE
 from dictation.errors import AudioDeviceError, RecognizerFailedError
@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 RECORD_START, RECORD_STOP = "record_start", "record_stop"
 NEW_FIELD = "new_field"
+TEXT_EDITS = {"scratch_that", "delete_last_word"}  # commands that only edit the transcript
 PRE_ROLL_SECONDS = 0.3  # audio before a record press that is still recognised
 BYTES_PER_SECOND = SAMPLE_RATE * 2
 MAX_FAILURES = 5  # recogniser faults within FAILURE_WINDOW that end dictation
@@ -40,10 +41,13 @@ MAX_REPLAY_BYTES = 60 * BYTES_PER_SECOND  # unfinished audio fed again to a rest
 @dataclass(frozen=True)
 class DictationEvent:
     kind: str  # "partial" | "final" | "restarted" | "error" | "stopped"
+    # A final may come early, at a short pause (Result.tentative); if speech resumes, a later
+    # final with ``revises`` replaces its text. One holding a command waits to be confirmed.
     result: Result | None = None
     commands: tuple[Command, ...] = ()
     text: str = ""
     error: Exception | None = None
+    revises: bool = False  # a final whose text replaces the previous final's (not appended)
 
 
 class DictationSession:
@@ -77,6 +81,7 @@ class DictationSession:
         self._offset = 0.0
         self._failures: collections.deque[float] = collections.deque()
         self._announced_restart = False
+        self._pending: _Pending | None = None  # the last tentative final, until it is revised
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -110,7 +115,9 @@ class DictationSession:
         """Another field has focus: later results start a fresh transcript.
 
         Thread-safe: the reset happens on the recogniser thread, in order with the audio,
-        so a result already being recognised is not split between two fields."""
+        so a result already being recognised is not split between two fields. An early final
+        already shown (speech paused) is ended in the old field; speech after it goes to
+        the new one."""
         self.queue.put_marker(NEW_FIELD)
 
     def recording(self) -> DictationRecording:
@@ -137,6 +144,9 @@ class DictationSession:
                     recording = False
                     self._flush()
                 elif item == NEW_FIELD:
+                    if self._pending is not None:  # its text is in the old field: end it there
+                        self._flush()
+                    self._settle()
                     self.processor.transcript = Transcript()
                 elif isinstance(item, bytes):
                     if recording:
@@ -240,6 +250,7 @@ class DictationSession:
                         "dictation goes on and no audio was lost",
                     )
                 )
+            self._settle()
             try:
                 self.recognizer.close()
             except Exception:
@@ -264,19 +275,77 @@ class DictationSession:
         if not result.final:
             self.on_event(DictationEvent("partial", result=result, text=result.text))
             return
-        if self._offset and result.words:
+        if self._offset and result.words:  # the recogniser's clock -> the session's audio
             words = tuple(
                 replace(w, start=w.start + self._offset, end=w.end + self._offset)
                 for w in result.words
             )
             result = replace(result, words=words)
+        pending, self._pending = self._pending, None
+        revises = result.revises and pending is not None
+        if revises:
+            self.processor.transcript = pending.before  # take the tentative final back
+            del self.words[pending.words :]
+            if pending.shown and not result.tentative and result.text == pending.result.text:
+                self.words.extend(result.words)  # confirmed as shown: only word times change
+                self.processor.process(result)
+                return
+            revises = pending.shown
+        if not result.tentative:
+            self._apply(result, revises)
+            return
+        before, words = _copy(self.processor.transcript), len(self.words)
+        if acts_beyond_the_text(result, self.processor.commands):
+            # Field moves, signing, templates cannot be taken back: they wait to be confirmed.
+            self._pending = _Pending(result, before, words, shown=False)
+            self.on_event(DictationEvent("partial", result=result, text=result.text))
+            return
+        self._pending = _Pending(result, before, words, shown=True)
+        self._apply(result, revises)
+
+    def _apply(self, result: Result, revises: bool = False) -> None:
         self.words.extend(result.words)
         done = self.processor.process(result)
         self.on_event(
             DictationEvent(
-                "final", result=result, commands=done.commands, text=self.processor.transcript.text
+                "final",
+                result=result,
+                commands=done.commands,
+                text=self.processor.transcript.text,
+                revises=revises,
             )
         )
+
+    def _settle(self) -> None:
+        """The tentative final stands as it is (a new field, a new recogniser)."""
+        pending, self._pending = self._pending, None
+        if pending is not None and not pending.shown:
+            self._apply(pending.result)
+
+
+def acts_beyond_the_text(result: Result, commands: CommandSet) -> bool:
+    """Whether ``result`` holds a command that cannot be taken back (a field move, signing,
+    a template), unlike dictated words, punctuation, "scratch that"."""
+    spoken = [w.word for w in result.words] or result.text.split()
+    return any(
+        isinstance(part, Command) and part.value is None and part.name not in TEXT_EDITS
+        for part in commands.parse(spoken)
+    )
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """A tentative final: the transcript and word count before it, and whether it was shown
+    (one holding a command is not, until it is confirmed)."""
+
+    result: Result
+    before: Transcript
+    words: int
+    shown: bool
+
+
+def _copy(transcript: Transcript) -> Transcript:
+    return Transcript([list(u) for u in transcript.utterances])
 
 
 __all__ = ["AudioDeviceError", "DictationEvent", "DictationSession", "RecognizerFailedError"]

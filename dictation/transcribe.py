@@ -47,23 +47,34 @@ def recognize(
     on_result: Callable[[Result], None] | None = None,
     cancel: Callable[[], bool] | None = None,
 ) -> list[Result]:
-    """Final results for ``samples`` (int16, 16 kHz), fed in microphone-sized chunks."""
+    """Final results for ``samples`` (int16, 16 kHz), fed in microphone-sized chunks.
+
+    A revising final replaces the tentative one before it (see ``Result.tentative``)."""
     pcm = np.asarray(samples, dtype=np.int16).tobytes()
     step = int(CHUNK_SECONDS * SAMPLE_RATE) * 2
     finals: list[Result] = []
+    tentative = False  # the last final may still be revised
+
+    def take(result: Result) -> None:
+        nonlocal tentative
+        if on_result:
+            on_result(result)
+        if not result.final:
+            return
+        if result.revises and tentative:
+            finals.pop()
+        tentative = result.tentative
+        if result.text or not result.revises:
+            finals.append(result)
+
     for i in range(0, len(pcm), step):
         if cancel is not None and cancel():
             break
         for result in recognizer.accept(pcm[i : i + step]):
-            if on_result:
-                on_result(result)
-            if result.final:
-                finals.append(result)
+            take(result)
     last = recognizer.finish()
     if last is not None:
-        if on_result:
-            on_result(last)
-        finals.append(last)
+        take(last)
     return finals
 
 

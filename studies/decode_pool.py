@@ -1,7 +1,7 @@
 """Compressed slices decoded in worker processes.
 
 pydicom's JPEG / RLE decoder plugins hold the GIL, so threads do not scale; worker processes
-do (JPEG 2000 and JPEG-LS lossless go to :mod:`studies.frame_decoders` on threads instead),
+do (lossless JPEG-family syntaxes go to :mod:`studies.frame_decoders` on threads instead),
 and they also isolate the app from a decoder that crashes on a corrupt file (the pool breaks,
 the load fails with a clear message, the app lives on). Workers return the stored values of
 one slice; the caller rescales them into the preallocated volume. The pool is

@@ -1,5 +1,8 @@
 """Fast frame decoders per transfer syntax, tried before pydicom's plugins.
 
+JPEG 2000 lossless (OpenJPEG), HTJ2K lossless (OpenJPH), JPEG-LS lossless (CharLS) and
+lossless JPEG (libjpeg-turbo), all through ``imagecodecs``.
+
 A decoder here takes one encapsulated frame (the compressed bytes) and releases the GIL
 while it decodes, so plain threads decode slices in parallel: no worker processes to start,
 nothing to pickle. It only takes the case it is sure of (greyscale, the codestream's
@@ -20,7 +23,14 @@ from functools import cache
 from types import ModuleType
 
 import numpy as np
-from pydicom.uid import HTJ2KLossless, HTJ2KLosslessRPCL, JPEG2000Lossless, JPEGLSLossless
+from pydicom.uid import (
+    HTJ2KLossless,
+    HTJ2KLosslessRPCL,
+    JPEG2000Lossless,
+    JPEGLossless,
+    JPEGLosslessSV1,
+    JPEGLSLossless,
+)
 
 from studies.headers import DicomHeader
 from studies.sources import FileRef
@@ -70,11 +80,22 @@ def suits(header: DicomHeader) -> bool:
 def decode(header: DicomHeader, frame: int | None, threads: int = 1) -> np.ndarray | None:
     """Stored values of one frame, or None when the fast path does not apply (or fails: the
     caller then decodes with pydicom, which raises the right error for damaged data)."""
+    if not suits(header):
+        return None
+    try:
+        data = read_frame(header.ref, frame, header.number_of_frames)
+    except Exception as err:  # damaged or unusual: pydicom's path decides and reports
+        log.debug("frame bytes not found: %s", type(err).__name__)
+        return None
+    return decode_bytes(header, data, threads)
+
+
+def decode_bytes(header: DicomHeader, data: bytes, threads: int = 1) -> np.ndarray | None:
+    """Stored values of the frame in ``data`` (compressed bytes), as :func:`decode`."""
     decoder = for_syntax(header.transfer_syntax)
     if decoder is None or not suits(header):
         return None
     try:
-        data = read_frame(header.ref, frame, header.number_of_frames)
         raw = decoder.decode(data, header, threads if decoder.threaded else 1)
     except Exception as err:  # damaged or unusual: pydicom's path decides and reports
         log.debug("%s could not decode a frame: %s", decoder.name, type(err).__name__)
@@ -174,6 +195,28 @@ def _imagecodecs_jpegls() -> FrameDecoder | None:
     return FrameDecoder("imagecodecs-charls", decode)
 
 
+def _imagecodecs_jpeg_lossless() -> FrameDecoder | None:
+    codecs = _imagecodecs()
+    if codecs is None or not codecs.JPEG8.available:
+        return None
+
+    def decode(data: bytes, header: DicomHeader, threads: int) -> np.ndarray:
+        # libjpeg-turbo 3 decodes lossless JPEG (process 14, 2-16 bits), ~4x faster than
+        # pydicom's plugins. JPEG has no sign: the stored type comes from the header, and
+        # bits above BitsStored are cleared or sign-extended as pydicom does
+        raw = codecs.jpeg8_decode(data)
+        if raw.dtype.kind != "u" or raw.ndim != 2:
+            return raw  # refused by the dtype check
+        raw = raw.view(f"{'i' if header.signed else 'u'}{raw.itemsize}")
+        shift = 8 * raw.itemsize - header.bits_stored
+        if shift > 0:
+            np.left_shift(raw, shift, out=raw)
+            np.right_shift(raw, shift, out=raw)
+        return raw
+
+    return FrameDecoder("imagecodecs-libjpeg-turbo", decode)
+
+
 def jpegls_precision(data: bytes) -> int:
     """Sample precision P from a JPEG-LS frame header (the SOF55 marker segment)."""
     at = data.find(b"\xff\xf7", 0, 4096)
@@ -186,3 +229,5 @@ register(JPEG2000Lossless, _imagecodecs_jpeg2k)
 register(HTJ2KLossless, _imagecodecs_htj2k)
 register(HTJ2KLosslessRPCL, _imagecodecs_htj2k)
 register(JPEGLSLossless, _imagecodecs_jpegls)
+register(JPEGLossless, _imagecodecs_jpeg_lossless)
+register(JPEGLosslessSV1, _imagecodecs_jpeg_lossless)

@@ -1,11 +1,11 @@
 """Pixel pass: decode slices in parallel straight into one preallocated HU array.
 
 Uncompressed little-endian slices are read with ``readinto`` directly into their place in
-the volume and rescaled in place; JPEG 2000 and JPEG-LS lossless go to the GIL-releasing
-decoders of :mod:`studies.frame_decoders` on threads; the rest go through pydicom's decoder
-plugins (pylibjpeg, openjpeg, gdcm), in worker processes for long series. The middle slice
-is decoded first (with the decoder's own threads where it has them) so that a viewer can
-show something while the rest loads.
+the volume and rescaled in place; lossless JPEG 2000, HTJ2K, JPEG-LS and JPEG go to the
+GIL-releasing decoders of :mod:`studies.frame_decoders` on threads; the rest go through
+pydicom's decoder plugins (pylibjpeg, openjpeg, gdcm), in worker processes for long series.
+The middle slice is decoded first (with the decoder's own threads where it has them) so
+that a viewer can show something while the rest loads.
 """
 
 from __future__ import annotations
@@ -348,8 +348,15 @@ def _syntax_name(syntax: str) -> str:
 def decode_frames(
     ds: Dataset, order: Sequence[int], rescales: Sequence[tuple[float, float]],
     out: np.ndarray, cancel: Cancel | None = None, progress: Progress | None = None,
+    header: DicomHeader | None = None,
 ) -> bool:
-    """Decode frames of a multi-frame ``ds`` in ``order`` into ``out[k]``; True if clipped."""
+    """Decode frames of a multi-frame ``ds`` in ``order`` into ``out[k]``; True if clipped.
+
+    With its ``header``, frames a fast decoder takes decode on threads."""
+    if header is not None:
+        fast = _decode_frames_fast(ds, header, order, rescales, out, cancel, progress)
+        if fast is not None:
+            return fast
     clipped = False
     n = len(order)
     position = {frame: k for k, frame in enumerate(order)}
@@ -374,3 +381,39 @@ def decode_frames(
             raise
         raise DamagedFile("The pixel data of this multi-frame image is damaged") from err
     return clipped
+
+
+def _decode_frames_fast(ds, header, order, rescales, out, cancel, progress) -> bool | None:
+    """:func:`decode_frames` with a fast decoder on threads; None (nothing decided) when the
+    fast path does not take every frame."""
+    from pydicom.encaps import generate_frames
+
+    from studies import frame_decoders
+
+    if not frame_decoders.suits(header) or "PixelData" not in ds:
+        return None
+    try:
+        frames = list(generate_frames(ds.PixelData, number_of_frames=header.number_of_frames))
+    except Exception:
+        return None
+    if len(frames) != header.number_of_frames or max(order) >= len(frames):
+        return None
+
+    def work(k: int) -> bool | None:
+        if cancel is not None and cancel():
+            raise LoadCancelled("Loading was cancelled")
+        raw = frame_decoders.decode_bytes(header, frames[order[k]])
+        if raw is None:
+            return None
+        return _rescale_into(raw, *rescales[k], out[k])
+
+    results = []
+    with ThreadPoolExecutor(max_workers=worker_count(), thread_name_prefix="luch-decode") as pool:
+        for k, result in enumerate(pool.map(work, range(len(order)))):
+            if result is None:
+                pool.shutdown(cancel_futures=True)
+                return None
+            results.append(result)
+            if progress and (k % 8 == 0):
+                progress((k + 1) / len(order))
+    return any(results)

@@ -29,6 +29,8 @@ class EngineOptions:
     grammar: Sequence[str] | None = None  # whole phrases the recogniser may output, if restricted
     extra_words: dict[str, str] | None = None  # word -> pronunciation (engines that support it)
     endpoint_window: float = 0.3  # seconds of mostly silence that end an utterance
+    # A tentative final after this pause (s), revised if speech resumes; None: no early finals.
+    early_final_pause: float | None = 0.06
     domain: str | None = None  # a domain language model ("radiology") where the engine has one
 
 

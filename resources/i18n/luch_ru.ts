@@ -1530,42 +1530,42 @@
 <context>
     <name>ReportPanel</name>
     <message>
-        <location filename="../../app/report_panel.py" line="59"/>
+        <location filename="../../app/report_panel.py" line="61"/>
         <source>Additional text (dictate or type)</source>
         <translation>Дополнительный текст (диктовка или ввод)</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="65"/>
+        <location filename="../../app/report_panel.py" line="67"/>
         <source>Save draft</source>
         <translation>Сохранить черновик</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="66"/>
+        <location filename="../../app/report_panel.py" line="68"/>
         <source>Sign</source>
         <translation>Подписать</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="107"/>
+        <location filename="../../app/report_panel.py" line="109"/>
         <source>Draft restored</source>
         <translation>Черновик восстановлен</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="112"/>
+        <location filename="../../app/report_panel.py" line="114"/>
         <source>Report %s</source>
         <translation>Протокол: %s</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="116"/>
+        <location filename="../../app/report_panel.py" line="118"/>
         <source>New report</source>
         <translation>Новый протокол</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="169"/>
+        <location filename="../../app/report_panel.py" line="171"/>
         <source>Fill in before signing: %1</source>
         <translation>Заполните перед подписью: %1</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="185"/>
+        <location filename="../../app/report_panel.py" line="187"/>
         <source>Signed (%s), queued for the archive</source>
         <translation>Подписано (%s), поставлено в очередь в архив</translation>
     </message>
@@ -1916,23 +1916,23 @@
 <context>
     <name>WordAudio</name>
     <message>
-        <location filename="../../app/word_audio.py" line="63"/>
+        <location filename="../../app/word_audio.py" line="64"/>
         <source>Ctrl+click a dictated word (dotted underline) to hear it; Ctrl+F10 plays the word at the cursor</source>
         <translation>Ctrl+щелчок по надиктованному слову (подчёркнуто точками) — прослушать его; Ctrl+F10 — слово под курсором</translation>
     </message>
     <message>
-        <location filename="../../app/word_audio.py" line="152"/>
-        <location filename="../../app/word_audio.py" line="160"/>
+        <location filename="../../app/word_audio.py" line="154"/>
+        <location filename="../../app/word_audio.py" line="163"/>
         <source>The audio of this word is not on this station</source>
         <translation>Запись этого слова отсутствует на этой станции</translation>
     </message>
     <message>
-        <location filename="../../app/word_audio.py" line="167"/>
+        <location filename="../../app/word_audio.py" line="170"/>
         <source>No dictated word at the cursor</source>
         <translation>Под курсором нет надиктованного слова</translation>
     </message>
     <message>
-        <location filename="../../app/word_audio.py" line="175"/>
+        <location filename="../../app/word_audio.py" line="178"/>
         <source>Cannot play the dictation: %s</source>
         <translation>Не удалось воспроизвести диктовку: %s</translation>
     </message>
@@ -1940,198 +1940,203 @@
 <context>
     <name>Workflow</name>
     <message>
-        <location filename="../../app/workflow.py" line="88"/>
+        <location filename="../../app/workflow.py" line="89"/>
         <source>Worklist</source>
         <translation>Рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="90"/>
+        <location filename="../../app/workflow.py" line="91"/>
         <source>Report</source>
         <translation>Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="120"/>
+        <location filename="../../app/workflow.py" line="121"/>
         <source>&amp;Report</source>
         <translation>&amp;Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="122"/>
+        <location filename="../../app/workflow.py" line="123"/>
         <source>Run &amp;AI pre-read</source>
         <translation>Запустить &amp;ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="124"/>
+        <location filename="../../app/workflow.py" line="125"/>
         <source>&amp;Accept AI values</source>
         <translation>&amp;Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="125"/>
+        <location filename="../../app/workflow.py" line="126"/>
         <source>Re&amp;ject AI result</source>
         <translation>О&amp;тклонить результат ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="126"/>
+        <location filename="../../app/workflow.py" line="127"/>
         <source>&amp;Next field</source>
         <translation>&amp;Следующее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="128"/>
+        <location filename="../../app/workflow.py" line="129"/>
         <source>&amp;Previous field</source>
         <translation>П&amp;редыдущее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="130"/>
+        <location filename="../../app/workflow.py" line="131"/>
         <source>&amp;Sign report</source>
         <translation>П&amp;одписать протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="131"/>
+        <location filename="../../app/workflow.py" line="132"/>
         <source>Sign and open the ne&amp;xt study</source>
         <translation>Подписать и открыть сле&amp;дующее</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="133"/>
+        <location filename="../../app/workflow.py" line="134"/>
         <source>S&amp;ync now</source>
         <translation>Си&amp;нхронизировать</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="134"/>
+        <location filename="../../app/workflow.py" line="135"/>
         <source>Open next s&amp;tudy</source>
         <translation>Открыть следующее &amp;исследование</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="135"/>
+        <location filename="../../app/workflow.py" line="136"/>
         <source>&amp;Dictate</source>
         <translation>&amp;Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="136"/>
+        <location filename="../../app/workflow.py" line="137"/>
         <source>&amp;Play back (from the dictated word at the cursor)</source>
         <translation>&amp;Воспроизвести (с надиктованного слова под курсором)</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="138"/>
+        <location filename="../../app/workflow.py" line="139"/>
         <source>&amp;Hear the dictated word at the cursor</source>
         <translation>Прослушать надиктованное с&amp;лово под курсором</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="140"/>
+        <location filename="../../app/workflow.py" line="141"/>
         <source>Re&amp;wind the playback</source>
         <translation>Перемотать н&amp;азад</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="141"/>
+        <location filename="../../app/workflow.py" line="142"/>
         <source>&amp;Fast-forward the playback</source>
         <translation>Перемотать вп&amp;ерёд</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="143"/>
+        <location filename="../../app/workflow.py" line="144"/>
         <source>&amp;Compare with the prior study</source>
         <translation>&amp;Сравнить с предыдущим исследованием</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="145"/>
+        <location filename="../../app/workflow.py" line="146"/>
         <source>&amp;Refresh worklist</source>
         <translation>&amp;Обновить рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="149"/>
+        <location filename="../../app/workflow.py" line="150"/>
         <source>Insert &amp;template</source>
         <translation>Вставить &amp;шаблон</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="183"/>
+        <location filename="../../app/workflow.py" line="184"/>
         <source>Archive unreachable; working offline: %s</source>
         <translation>Архив недоступен; работа без связи: %s</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="196"/>
+        <location filename="../../app/workflow.py" line="197"/>
         <source>unread</source>
         <translation>не прочитано</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="223"/>
+        <location filename="../../app/workflow.py" line="224"/>
         <source>This study is not on this station and the archive is not reachable</source>
         <translation>Этого исследования нет на станции, а архив недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="228"/>
+        <location filename="../../app/workflow.py" line="229"/>
         <source>Fetching the study from the archive…</source>
         <translation>Загрузка исследования из архива…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="293"/>
+        <location filename="../../app/workflow.py" line="294"/>
         <source>Unsigned draft restored</source>
         <translation>Восстановлен неподписанный черновик</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="317"/>
+        <location filename="../../app/workflow.py" line="318"/>
         <source>A prior study of this patient (%1) is here: Ctrl+P compares</source>
         <translation>Есть предыдущее исследование пациента (%1): Ctrl+P — сравнить</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="340"/>
+        <location filename="../../app/workflow.py" line="341"/>
         <source>The AI could not assess this study: nothing to pre-fill</source>
         <translation>ИИ не смог оценить исследование: заполнять нечего</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="345"/>
+        <location filename="../../app/workflow.py" line="346"/>
         <source>AI values filled in; check them</source>
         <translation>Значения ИИ подставлены; проверьте их</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="366"/>
-        <location filename="../../app/workflow.py" line="384"/>
+        <location filename="../../app/workflow.py" line="368"/>
+        <location filename="../../app/workflow.py" line="394"/>
         <source>Cannot play the dictation: %s</source>
         <translation>Не удалось воспроизвести диктовку: %s</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="369"/>
+        <location filename="../../app/workflow.py" line="371"/>
         <source>Nothing dictated to play back yet</source>
         <translation>Пока нечего воспроизводить</translation>
     </message>
     <message>
         <location filename="../../app/workflow.py" line="379"/>
+        <source>Dictation stopped for playback</source>
+        <translation>Диктовка остановлена на время воспроизведения</translation>
+    </message>
+    <message>
+        <location filename="../../app/workflow.py" line="389"/>
         <source>Nothing is being played back</source>
         <translation>Сейчас ничего не воспроизводится</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="387"/>
+        <location filename="../../app/workflow.py" line="397"/>
         <source>Playback at %s s</source>
         <translation>Воспроизведение: %s с</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="428"/>
+        <location filename="../../app/workflow.py" line="438"/>
         <source>No template called “%s”</source>
         <translation>Нет шаблона «%s»</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="433"/>
+        <location filename="../../app/workflow.py" line="443"/>
         <source>Template inserted: %s</source>
         <translation>Вставлен шаблон: %s</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="491"/>
+        <location filename="../../app/workflow.py" line="501"/>
         <source>Archive unreachable; reports stay queued: %s</source>
         <translation>Архив недоступен; протоколы остаются в очереди: %s</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="498"/>
+        <location filename="../../app/workflow.py" line="508"/>
         <source>offline</source>
         <translation>нет связи</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="500"/>
+        <location filename="../../app/workflow.py" line="510"/>
         <source>online</source>
         <translation>на связи</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="500"/>
+        <location filename="../../app/workflow.py" line="510"/>
         <source>connecting</source>
         <translation>подключение</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="501"/>
+        <location filename="../../app/workflow.py" line="511"/>
         <source>Archive: %1 · unsent: %2</source>
         <translation>Архив: %1 · не отправлено: %2</translation>
     </message>

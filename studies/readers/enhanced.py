@@ -131,7 +131,7 @@ class EnhancedImageReader:
         dtype = output_dtype([SliceSource(h, 0, s, i) for s, i in rescales])
         check_size(candidate.shape, dtype)
         voxels = np.empty(candidate.shape, dtype=dtype)
-        clipped = decode_frames(ds, order, rescales, voxels, cancel, progress)
+        clipped = decode_frames(ds, order, rescales, voxels, cancel, progress, header=h)
         if on_first_slice is not None:
             on_first_slice(len(order) // 2, voxels[len(order) // 2])
         warnings = list(candidate.warnings)

@@ -82,7 +82,7 @@ def _frames(h, slope, intercept, n, cancel, progress):
     check_size((n, h.rows, h.columns), dtype)
     voxels = np.empty((n, h.rows, h.columns), dtype=dtype)
     clipped = decode_frames(ds, list(range(n)), [(slope, intercept)] * n, voxels, cancel,
-                            progress)
+                            progress, header=h)
     return voxels, ["Some values were clipped to the int16 range"] if clipped else []
 
 

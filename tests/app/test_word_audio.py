@@ -210,12 +210,12 @@ def test_the_keyboard_plays_the_word_at_the_cursor_and_the_transport_seeks(dicta
     assert not player.playing
     paused = player.position()
     assert paused == pytest.approx(sixth.start - 0.1 + 1.0, abs=2e-3)
-    window.actions["forward-dictation"].trigger()  # F12: +3 s, still paused
+    window.actions["forward-dictation"].trigger()  # Ctrl+F12: +3 s, still paused
     assert player.position() == pytest.approx(paused + 3.0)
     window.actions["play-dictation"].trigger()  # F10: resumes there, not at the word
     assert player.sounded[-1][0] == pytest.approx(paused + 3.0)
     player.now += 0.5
-    window.actions["rewind-dictation"].trigger()  # F11: -3 s while playing
+    window.actions["rewind-dictation"].trigger()  # Ctrl+F11: -3 s while playing
     assert player.sounded[-1][0] == pytest.approx(paused + 0.5)
     assert "Playback at" in window.statusBar().currentMessage()
 
@@ -296,3 +296,23 @@ def test_words_followed_by_a_field_command_stay_with_their_field(qtbot, luch_hom
     editor = form.editors["conclusion"]
     ctrl_click(qtbot, editor, editor.toPlainText().index("lungs") + 2)
     assert player.sounded == [(1.3, 2.0)]
+
+
+def test_playing_a_word_stops_hands_free_dictation(qtbot, luch_home):
+    """The microphone must not take the loudspeaker's words for the reader's."""
+    from dictation.recording import DictationRecording
+
+    window, workflow = make_station(qtbot, samples=np.zeros(RATE, np.int16))
+    player = RecordingPlayer()
+    workflow.player = workflow.words.player = player
+    form = workflow.report.form
+    form.focus_field("conclusion")
+    form.editors["conclusion"].setPlainText("Clear lungs")
+    workflow.words.kept("session:7", DictationRecording(np.zeros(3 * RATE, np.int16)), None)
+    workflow.words.placed("session:7", "Clear lungs", [(0, 5, 1.0, 1.4), (6, 11, 1.4, 1.9)])
+    workflow.dictation.start()  # hands-free, listening to silence
+    assert workflow.dictation.session is not None
+    ctrl_click(qtbot, form.editors["conclusion"], 1)
+    assert workflow.dictation.session is None and not workflow.dictation.record.isChecked()
+    assert player.sounded == [(0.9, 1.5)]
+    assert "stopped for playback" in window.statusBar().currentMessage()

