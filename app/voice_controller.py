@@ -11,7 +11,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication, QWidget
 
 from core.settings import Settings
 from dictation.controller import ButtonEvent, ControllerMapping, HidReader, VoiceController
@@ -36,6 +38,7 @@ class VoiceControllerAdapter(QObject):
         self._action.connect(self._perform, Qt.ConnectionType.QueuedConnection)
         self.reader: HidReader | None = None
         self.blocked: Callable[[], bool] = lambda: False  # True while the station is locked
+        self._window: QWidget | None = None
 
     def start_hid(self) -> None:
         """Listen for a known dictation microphone or pedal (hidapi); safe with none attached."""
@@ -45,6 +48,27 @@ class VoiceControllerAdapter(QObject):
     def stop(self) -> None:
         if self.reader is not None:
             self.reader.stop()
+
+    def watch_keyboard(self, window: QWidget) -> None:
+        """Take the mapped keyboard keys (press and release) while ``window`` is active."""
+        self._window = window
+        QApplication.instance().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind not in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.ShortcutOverride):
+            return False
+        if self._window is None or QApplication.activeWindow() is not self._window:
+            return False
+        key = QKeySequence(event.keyCombination()).toString(
+            QKeySequence.SequenceFormat.PortableText)
+        if key not in self.controller.mapping.keys:
+            return False
+        if kind == QEvent.Type.ShortcutOverride:
+            event.accept()  # ours, not a menu shortcut's
+        elif not event.isAutoRepeat():
+            self.controller.key(key, pressed=kind == QEvent.Type.KeyPress)
+        return kind != QEvent.Type.ShortcutOverride
 
     def button(self, event: ButtonEvent) -> None:
         """A button press or release, from any thread."""

@@ -148,6 +148,7 @@ def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None
         window.idle_lock.locked_changed.connect(
             lambda locked: workflow.dictation.stop() if locked else None)
         window.voice_controller.start_hid()
+        window.voice_controller.watch_keyboard(window)
         # The decoding workers start in the background once the window is up, so the first
         # compressed study does not wait for them.
         QTimer.singleShot(1500, _warm_up_decoders)

@@ -119,3 +119,36 @@ def test_a_locked_station_ignores_the_microphone_buttons(station, qtbot):
     lock.unlock()
     adapter._perform("next_field")
     assert form.current_key() != "recommendations" and adapter.performed == ["next_field"]
+
+
+def test_keyboard_keys_of_the_mapping_drive_the_controller(station, qtbot):
+    from PySide6.QtCore import Qt
+
+    workflow, adapter = station
+    window = workflow.window
+    adapter.watch_keyboard(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: window.isActiveWindow(), timeout=5000)
+    form = workflow.report.form
+    form.focus_field("recommendations")
+    qtbot.keyClick(form.editors["recommendations"], Qt.Key.Key_F6)  # next field
+    qtbot.waitUntil(lambda: form.current_key() != "recommendations", timeout=5000)
+    target = form.current_key()
+    qtbot.keyPress(form.editors[target], Qt.Key.Key_F4)  # push-to-talk: held down...
+    qtbot.waitUntil(lambda: workflow.dictation.session is not None, timeout=10_000)
+    qtbot.keyRelease(form.editors[target], Qt.Key.Key_F4)  # ...and let go
+    qtbot.waitUntil(lambda: "record_stop" in adapter.performed, timeout=5000)
+    assert adapter.performed == ["next_field", "record_start", "record_stop"]
+
+
+def test_default_controller_keys_do_not_clash_with_the_menus(station, qtbot):
+    from PySide6.QtWidgets import QDialog
+
+    from app.settings_dialog import SettingsDialog
+
+    workflow, _ = station
+    dialog = SettingsDialog(workflow.window.settings, workflow.window.actions, workflow.window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.accept()  # defaults as shipped must save
+    assert dialog.result() == QDialog.DialogCode.Accepted, dialog.error.text()
