@@ -263,20 +263,20 @@ def test_controller_keys_can_be_added_but_not_twice(qtbot, settings):
                           if b.text() == "&Add key"), Qt.MouseButton.LeftButton)
     editor = page.keys.findChild(QKeySequenceEdit)
     assert editor is not None, "a new key row opens the key recorder"
-    qtbot.keyClick(editor, Qt.Key.Key_F8)
+    qtbot.keyClick(editor, Qt.Key.Key_F7)
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     row = page.keys.rowCount() - 1
-    assert page.keys.item(row, 0).data(Qt.ItemDataRole.UserRole) == "F8"
+    assert page.keys.item(row, 0).data(Qt.ItemDataRole.UserRole) == "F7"
     combo = page.keys.cellWidget(row, 1)
     combo.setCurrentIndex(combo.findData("rewind"))
     press_ok(qtbot, dialog)
-    assert Settings().get("dictation.controller.mapping")["keys"] == {"F8": "rewind"}
+    assert Settings().get("dictation.controller.mapping")["keys"] == {"F7": "rewind"}
 
     dialog = make_dialog(qtbot, Settings())
     page = dialog.controller
-    page._add_key_row("F9", "play")  # F9 is already the record key
+    page._add_key_row("F4", "play")  # F4 is already the record key
     press_ok(qtbot, dialog)
-    assert_refused(dialog, page, "F9", "twice")
+    assert_refused(dialog, page, "F4", "twice")
 
 
 # -- Viewer -----------------------------------------------------------------------------------
@@ -386,9 +386,9 @@ def test_a_shortcut_used_twice_is_refused(qtbot, settings, station_actions):
 def test_a_shortcut_that_is_a_voice_controller_key_is_refused(qtbot, settings,
                                                               station_actions):
     dialog = make_dialog(qtbot, settings, station_actions)
-    record_shortcut(qtbot, dialog.hotkeys, "sync", Qt.Key.Key_F9)  # F9 records dictation
+    record_shortcut(qtbot, dialog.hotkeys, "sync", Qt.Key.Key_F4)  # F4 records dictation
     press_ok(qtbot, dialog)
-    assert_refused(dialog, dialog.hotkeys, "F9", "voice controller")
+    assert_refused(dialog, dialog.hotkeys, "F4", "voice controller")
 
 
 # -- Keyboard ---------------------------------------------------------------------------------
