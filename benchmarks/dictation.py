@@ -157,7 +157,10 @@ def run_utterance(
     """Feed lead silence + speech + trail silence; measure as described above."""
     lead, trail = np.zeros(RATE // 2, np.int16), np.zeros(RATE, np.int16)
     audio = np.concatenate([lead, speech, trail])
-    end_of_speech = len(lead) / RATE + _speech_end(speech)
+    end_of_speech = len(lead) / RATE + _speech_end(speech)  # from the clean clip
+    if NOISE_RMS:  # a room's noise floor under everything, speech and silence
+        noise = np.random.default_rng(len(audio)).normal(0, NOISE_RMS, len(audio))
+        audio = np.clip(audio + noise, -32768, 32767).astype(np.int16)
     rec = make()
     shown = Shown(lang)
     for i in range(0, len(audio), chunk):
@@ -198,6 +201,7 @@ def run_utterance(
 
 
 PAUSE: float | None = EngineOptions.early_final_pause
+NOISE_RMS = 0.0  # int16 units; 100 = -50 dBFS
 
 
 def bench(
@@ -299,9 +303,13 @@ def main() -> int:
             ("vosk ko, open, espeak", vosk_open, ko, "vosk"),
             ("vosk ko, phrase grammar, espeak", vosk_g, ko, "vosk"),
         ]
+    noisy = "pocketsphinx en, radiology LM, espeak + -50 dBFS noise"
+    setups.append((noisy, ps_rad, en, "pocketsphinx"))
     results: dict[str, tuple[Stats, Stats]] = {}
+    global NOISE_RMS
     for label, options, items, engine in setups:
         if args.only is None or args.only in label:
+            NOISE_RMS = 100.0 if label == noisy else 0.0
             results[label] = bench(label, options, items, args.verbose, engine)
 
     for label, (stats, ref_stats) in results.items():

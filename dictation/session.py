@@ -290,17 +290,17 @@ class DictationSession:
                 self.words.extend(result.words)  # confirmed as shown: only word times change
                 self.processor.process(result)
                 return
-            revises = pending.shown
+            revises = pending.shown or pending.replaces
         if not result.tentative:
             self._apply(result, revises)
             return
         before, words = _copy(self.processor.transcript), len(self.words)
         if acts_beyond_the_text(result, self.processor.commands):
             # Field moves, signing, templates cannot be taken back: they wait to be confirmed.
-            self._pending = _Pending(result, before, words, shown=False)
+            self._pending = _Pending(result, before, words, shown=False, replaces=revises)
             self.on_event(DictationEvent("partial", result=result, text=result.text))
             return
-        self._pending = _Pending(result, before, words, shown=True)
+        self._pending = _Pending(result, before, words, shown=True, replaces=revises)
         self._apply(result, revises)
 
     def _apply(self, result: Result, revises: bool = False) -> None:
@@ -320,7 +320,7 @@ class DictationSession:
         """The tentative final stands as it is (a new field, a new recogniser)."""
         pending, self._pending = self._pending, None
         if pending is not None and not pending.shown:
-            self._apply(pending.result)
+            self._apply(pending.result, pending.replaces)
 
 
 def acts_beyond_the_text(result: Result, commands: CommandSet) -> bool:
@@ -335,13 +335,15 @@ def acts_beyond_the_text(result: Result, commands: CommandSet) -> bool:
 
 @dataclass(frozen=True)
 class _Pending:
-    """A tentative final: the transcript and word count before it, and whether it was shown
-    (one holding a command is not, until it is confirmed)."""
+    """A tentative final: the transcript and word count before it, whether it was shown
+    (one holding a command is not, until it is confirmed), and whether it took back text
+    that was shown (so the final that settles it replaces rather than appends)."""
 
     result: Result
     before: Transcript
     words: int
     shown: bool
+    replaces: bool = False
 
 
 def _copy(transcript: Transcript) -> Transcript:

@@ -172,3 +172,25 @@ def test_a_vosk_fault_restarts_a_vosk_recogniser(monkeypatch):
     assert plan.raised == 1
     assert [e.kind for e in events].count("restarted") == 1
     assert _finals(events) == [phrases[0]]
+
+
+@pytest.mark.slow
+def test_live_dictation_from_a_microphone_survives_a_decoder_fault(pulse_mic, inject):
+    import time
+
+    plan = inject(FaultPlan(nth=30))  # about 0.6 s into the first command
+    events: list = []
+    recognizer = create_recognizer("pocketsphinx", build_options("en", grammar="commands"))
+    session = DictationSession(
+        recognizer, DictationProcessor("en"), events.append, device=pulse_mic.device
+    )
+    session.start()
+    pulse_mic.play(_speech("insert template normal chest", "next field"))
+    assert pulse_mic.wait_played(30)
+    time.sleep(0.3)
+    session.stop()
+    kinds = [e.kind for e in events]
+    assert plan.raised == 1 and kinds.count("restarted") == 1 and "error" not in kinds
+    finals = [e for e in events if e.kind == "final"]
+    assert [c.name for e in finals for c in e.commands] == ["insert_template", "next_field"]
+    assert len(session.audio) == session.capture.captured_bytes  # nothing dropped
