@@ -6,6 +6,11 @@ push-to-talk or toggle button, only audio between :meth:`record_start` and
 release ends the utterance at once. Events go to one callback (the Qt adapter turns them
 into signals): partial text, final results with the commands they held, audio errors. The
 recognised audio is kept, with word times, for the FLAC saved with the report.
+
+Early finals (``Result.tentative``) are shown at once and taken back if a revising final
+follows; one holding a command waits for its confirmation. An engine fault does not end
+dictation: a new recogniser is fed the unfinished utterance again (``restarted`` event,
+once); only repeated faults stop it, and the audio is kept either way.
 """
 
 from __future__ import annotations
