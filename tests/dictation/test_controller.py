@@ -102,9 +102,9 @@ def test_toggle_mode_and_user_remapping():
 def test_keyboard_and_pedal_share_the_controller():
     actions: list[str] = []
     ctl = VoiceController(ControllerMapping.defaults(), actions.append)
-    ctl.key("F10")
-    ctl.key("F9", True)
-    ctl.key("F9", False)
+    ctl.key("F6")
+    ctl.key("F4", True)
+    ctl.key("F4", False)
     ctl.button(ButtonEvent("pedal_left", True))
     assert actions == ["next_field", "record_start", "record_stop", "rewind"]
 
