@@ -10,10 +10,13 @@ what it already held; a number or choice field takes the value it recognises.
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -27,6 +30,15 @@ from app.protocol_form import ProtocolForm
 from dictation.session import DictationEvent, DictationSession
 
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Target:
+    """A field receiving dictation: its text before dictation began and what was placed."""
+
+    key: str | None
+    base: str = ""
+    spoken: str = ""
 
 
 class DictationPanel(QWidget):
@@ -46,9 +58,9 @@ class DictationPanel(QWidget):
         self.lang = lang
         self._factory = session_factory
         self.session: DictationSession | None = None
-        self._target: str | None = None  # field key receiving text
-        self._base = ""  # the field's text before dictation into it began
-        self._spoken = ""  # transcript text already placed
+        # Where recognised text goes. [0] receives the session's events; a field chosen since
+        # waits behind it until the session says (a "field" event) that its audio begins.
+        self._targets: deque[_Target] = deque([_Target(None)])
 
         self.record = QPushButton(self.tr("Dictate"))
         self.record.setCheckable(True)
@@ -69,6 +81,7 @@ class DictationPanel(QWidget):
         layout.addWidget(self.level)
         layout.addWidget(self.partial, 1)
         self._event.connect(self._handle, Qt.ConnectionType.QueuedConnection)
+        QApplication.instance().focusChanged.connect(self._focus_changed)
         self._meter = QTimer(self)
         self._meter.timeout.connect(self._update_level)
 
@@ -93,7 +106,7 @@ class DictationPanel(QWidget):
             self.record.setChecked(False)
             self.message.emit(self.tr("Dictation could not start: %s") % error_text(err))
             return
-        self._retarget()
+        self._targets = deque([self._snapshot()])  # a new session: its transcript is fresh
         self._meter.start(100)
         self.record.setChecked(True)
 
@@ -126,6 +139,9 @@ class DictationPanel(QWidget):
         elif event.kind == "error":
             self.message.emit(localize(event.text))
             self.stop()
+        elif event.kind == "field":  # the session reached the field change in its audio
+            if len(self._targets) > 1:
+                self._targets.popleft()
         elif event.kind == "final":
             self.partial.clear()
             self._place(event.text)
@@ -133,49 +149,60 @@ class DictationPanel(QWidget):
                 self._run_command(command.name, command.argument)
 
     def _preview(self, partial: str) -> None:
-        """Show the words being recognised at the cursor of a text field, until the final."""
-        editor = self.form.editors.get(self._target) if self._target else None
-        if not isinstance(editor, QPlainTextEdit) or self._target != self.form.current_key():
-            return
-        self._write(editor, " ".join(x for x in (self._spoken, partial) if x))
+        """Show the words being recognised in their text field, until the final."""
+        target = self._targets[0]
+        editor = self.form.editors.get(target.key) if target.key else None
+        if isinstance(editor, QPlainTextEdit):
+            self._write(editor, target, " ".join(x for x in (target.spoken, partial) if x))
 
-    def _write(self, editor: QPlainTextEdit, dictated: str) -> None:
-        joiner = "" if not self._base or self._base.endswith((" ", "\n")) or not dictated \
-            else " "
-        editor.setPlainText(self._base + joiner + dictated)
+    def _write(self, editor: QPlainTextEdit, target: _Target, dictated: str) -> None:
+        base = target.base
+        joiner = "" if not base or base.endswith((" ", "\n")) or not dictated else " "
+        editor.setPlainText(base + joiner + dictated)
         cursor = editor.textCursor()
         cursor.movePosition(cursor.MoveOperation.End)
         editor.setTextCursor(cursor)
 
     def _place(self, transcript: str) -> None:
-        """Put the new part of the field's transcript into the focused field."""
-        if self._target != self.form.current_key():
-            self._retarget()
-        if self._target is None:
+        """Put the new part of the field's transcript into the field it was dictated into
+        (where the focus was when the words were spoken, even if it has moved since)."""
+        target = self._targets[0]
+        if target.key is None:
             if transcript:
                 self.message.emit(self.tr("Choose a field to dictate into"))
             return
-        editor = self.form.editors[self._target]
+        editor = self.form.editors[target.key]
         if isinstance(editor, QPlainTextEdit):  # the final text replaces the live preview
-            self._write(editor, transcript)
-            self._spoken = transcript
+            self._write(editor, target, transcript)
+            target.spoken = transcript
             return
-        new = transcript[len(self._spoken):].strip() if transcript.startswith(self._spoken) \
-            else transcript
+        new = transcript[len(target.spoken):].strip() \
+            if transcript.startswith(target.spoken) else transcript
         if not new:
             return
-        if not self.form.insert_text(new):
+        if not self.form.insert_text(new, target.key):
             self.message.emit(self.tr("“%s” does not fit this field") % new)
-        self._spoken = transcript
+        target.spoken = transcript
+
+    def _snapshot(self) -> _Target:
+        key = self.form.current_key()
+        editor = self.form.editors.get(key) if key else None
+        return _Target(key, editor.toPlainText() if isinstance(editor, QPlainTextEdit) else "")
 
     def _retarget(self) -> None:
-        """A new field has focus: its own transcript starts now."""
-        self._target = self.form.current_key()
-        editor = self.form.editors.get(self._target) if self._target else None
-        self._base = editor.toPlainText() if isinstance(editor, QPlainTextEdit) else ""
+        """A field has focus: speech from now on goes there, with a transcript of its own."""
+        target = self._snapshot()
+        if self.session is None:
+            self._targets = deque([target])
+        elif target.key is not None and target.key != self._targets[-1].key:
+            self._targets.append(target)
+            self.session.new_field()  # the switch happens in order with the audio
+
+    def _focus_changed(self, _old, _new) -> None:
+        """Clicking or tabbing to another field while dictating moves the dictation there;
+        focus leaving the form (scrolling images) keeps it in the last field."""
         if self.session is not None:
-            self.session.new_field()  # reset on the recogniser thread, in order with the audio
-        self._spoken = ""
+            self._retarget()
 
     def _run_command(self, name: str, argument: str | None) -> None:
         if name == "next_field":

@@ -175,9 +175,10 @@ class ProtocolForm(QWidget):
                 return field.key
         return None
 
-    def insert_text(self, text: str) -> bool:
-        """Put dictated ``text`` into the focused field; False if it does not fit there."""
-        key = self.current_key()
+    def insert_text(self, text: str, key: str | None = None) -> bool:
+        """Put dictated ``text`` into field ``key`` (default: the focused one); False if it
+        does not fit there."""
+        key = key or self.current_key()
         if key is None:
             return False
         field, editor = self.protocol.field(key), self.editors[key]

@@ -45,7 +45,9 @@ MAX_REPLAY_BYTES = 60 * BYTES_PER_SECOND  # unfinished audio fed again to a rest
 
 @dataclass(frozen=True)
 class DictationEvent:
-    kind: str  # "partial" | "final" | "restarted" | "error" | "stopped"
+    # "partial" | "final" | "field" (the audio of the field chosen by the next pending
+    # new_field() call begins here) | "restarted" | "error" | "stopped"
+    kind: str
     # A final may come early, at a short pause (Result.tentative); if speech resumes, a later
     # final with ``revises`` replaces its text. One holding a command waits to be confirmed.
     result: Result | None = None
@@ -122,7 +124,8 @@ class DictationSession:
         Thread-safe: the reset happens on the recogniser thread, in order with the audio,
         so a result already being recognised is not split between two fields. An early final
         already shown (speech paused) is ended in the old field; speech after it goes to
-        the new one."""
+        the new one. A ``field`` event marks the point: events before it belong to the old
+        field, events after it to the new one."""
         self.queue.put_marker(NEW_FIELD)
 
     def recording(self) -> DictationRecording:
@@ -153,6 +156,7 @@ class DictationSession:
                         self._flush()
                     self._settle()
                     self.processor.transcript = Transcript()
+                    self.on_event(DictationEvent("field"))  # later results: the new field
                 elif isinstance(item, bytes):
                     if recording:
                         self._feed(item)

@@ -119,3 +119,84 @@ def test_a_restarted_recogniser_is_reported_and_dictation_goes_on(panel, qtbot):
     assert messages and "restarted" in messages[0]
     deliver(panel, qtbot, DictationEvent("final", text="No consolidation."))
     assert panel.form.values()["conclusion"] == "No consolidation."
+
+
+def test_final_text_goes_to_the_field_it_was_dictated_into(panel, qtbot):
+    """Focus moves on while the recogniser still works on the last words: they land where
+    they were spoken; what is said after the move lands in the new field."""
+    markers: list[str] = []
+    form = panel.form
+    form.focus_field("conclusion")
+    panel._retarget()
+    panel.session = type("Session", (), {"new_field": lambda self: markers.append("f")})()
+    form.focus_field("recommendations")
+    panel._retarget()  # what a click on the field does (focusChanged)
+    assert markers == ["f"]
+    deliver(panel, qtbot, DictationEvent("partial", text="bilateral"))
+    assert form.values().get("recommendations") is None
+    deliver(panel, qtbot, DictationEvent("final", text="Bilateral opacities."))
+    deliver(panel, qtbot, DictationEvent("field"))  # the session reached the switch
+    deliver(panel, qtbot, DictationEvent("final", text="Follow up in a month."))
+    panel.session = None
+    assert form.values()["conclusion"] == "Bilateral opacities."
+    assert form.values()["recommendations"] == "Follow up in a month."
+
+
+def test_a_real_session_keeps_late_words_in_their_field(qtbot, luch_home, shared_data):
+    import threading
+
+    import numpy as np
+
+    from dictation.transcribe import read_audio
+    from tests.app.test_word_audio import RATE, make_station
+
+    digits = read_audio(shared_data / "speech" / "digits-en-16k.wav")
+    utterance = np.concatenate([digits, np.zeros(RATE, np.int16)])
+    fed, moved = threading.Event(), threading.Event()
+
+    class TwoUtterances:
+        """The reader says the digits, clicks the next field, says them again."""
+
+        level = -60.0
+
+        def __init__(self, queue) -> None:
+            self.queue = queue
+            self.thread = threading.Thread(target=self._feed, daemon=True)
+
+        def start(self) -> None:
+            self.thread.start()
+
+        def _feed(self) -> None:
+            for part, after in ((utterance, fed), (utterance, None)):
+                data = part.tobytes()
+                for at in range(0, len(data), RATE // 5):
+                    self.queue.put(data[at : at + RATE // 5])
+                if after is not None:
+                    after.set()
+                    moved.wait(10)
+
+        def stop(self) -> None:
+            self.thread.join(10)
+
+    _, workflow = make_station(qtbot)
+    factory = workflow.dictation._factory
+
+    def session_factory(on_event, hands_free=True):
+        session = factory(on_event=on_event, hands_free=hands_free)
+        session.capture = TwoUtterances(session.queue)
+        return session
+
+    workflow.dictation._factory = session_factory
+    form = workflow.report.form
+    form.focus_field("conclusion")
+    workflow.dictation.start()
+    assert fed.wait(10)
+    form.focus_field("recommendations")  # while the first digits are still being recognised
+    workflow.dictation._retarget()
+    moved.set()
+    qtbot.waitUntil(lambda: len(form.values().get("recommendations") or "") > 20,
+                    timeout=60_000)
+    workflow.dictation.stop()
+    qtbot.wait(300)
+    first, second = form.values()["conclusion"], form.values()["recommendations"]
+    assert len(first) > 20 and first.split()[:3] == second.split()[:3], (first, second)
