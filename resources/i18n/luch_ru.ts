@@ -309,37 +309,37 @@
 <context>
     <name>DictationPanel</name>
     <message>
-        <location filename="../../app/dictation_panel.py" line="53"/>
+        <location filename="../../app/dictation_panel.py" line="65"/>
         <source>Dictate</source>
         <translation>Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="56"/>
+        <location filename="../../app/dictation_panel.py" line="68"/>
         <source>Dictate (F9, or the record button of the microphone)</source>
         <translation>Диктовка (F9 или кнопка записи на микрофоне)</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="94"/>
+        <location filename="../../app/dictation_panel.py" line="107"/>
         <source>Dictation could not start: %s</source>
         <translation>Не удалось начать диктовку: %s</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="124"/>
+        <location filename="../../app/dictation_panel.py" line="137"/>
         <source>The speech recogniser had a fault and was restarted; dictation goes on and no audio was lost.</source>
         <translation>Распознаватель речи дал сбой и был перезапущен; диктовка продолжается, звук не потерян.</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="156"/>
+        <location filename="../../app/dictation_panel.py" line="172"/>
         <source>Choose a field to dictate into</source>
         <translation>Выберите поле для диктовки</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="168"/>
+        <location filename="../../app/dictation_panel.py" line="184"/>
         <source>“%s” does not fit this field</source>
         <translation>«%s» не подходит для этого поля</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="187"/>
+        <location filename="../../app/dictation_panel.py" line="214"/>
         <source>No field called “%s”</source>
         <translation>Нет поля «%s»</translation>
     </message>
@@ -1903,12 +1903,12 @@
 <context>
     <name>VoiceControllerAdapter</name>
     <message>
-        <location filename="../../app/voice_controller.py" line="57"/>
+        <location filename="../../app/voice_controller.py" line="81"/>
         <source>Luch is locked: unlock it to use the microphone</source>
         <translation>Luch заблокирован: разблокируйте, чтобы пользоваться микрофоном</translation>
     </message>
     <message>
-        <location filename="../../app/voice_controller.py" line="88"/>
+        <location filename="../../app/voice_controller.py" line="112"/>
         <source>“%s” is not available yet</source>
         <translation>«%s» пока недоступно</translation>
     </message>
