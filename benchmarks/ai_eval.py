@@ -5,7 +5,7 @@
 
 Simulated cases: lesions simulated (inference/simulate.py) in ``ct/lidc-idri-0003``, a
 patient and scanner never used in training, with seeds from 1000 (training used seeds
-0..99 on the series in ``inference.training.data.TRAIN_SERIES``). Set A is seeds
+0..99 on the series of ``inference.training.train.RECIPES``). Set A is seeds
 1000-1009 (the original 10 cases), set B seeds 1010-1019 (added, and declared, before any
 result of the v3 weights was seen); each block of 10 is reported on its own and pooled.
 ``--set tuning`` runs the same on ``ct/lidc-idri-0001`` with seeds 500+ (a training
@@ -239,7 +239,11 @@ def main() -> None:
 
         side = DEFAULT_WEIGHTS.with_suffix(".json")
         meta = json.loads(side.read_text())
-        meta["metrics"] = {"method": "benchmarks/ai_eval.py", "validation": results["unet"],
+        from inference.segmenters import POSTPROCESS_VERSION
+
+        meta["metrics"] = {"method": "benchmarks/ai_eval.py",
+                           "postprocess_version": POSTPROCESS_VERSION,
+                           "validation": results["unet"],
                            "classical_baseline": results.get("classical"),
                            "covid_slices": slices,
                            "covid_slices_agreement": slice_agreement(slices) if slices else None}

@@ -25,6 +25,7 @@ from inference.model import InputGrid, resample_in, to_input
 from inference.simulate import SimulatedCase, simulate, training_negatives
 from studies import Volume, open_volume
 
+# Series the training recipes (inference.training.train.RECIPES) may draw on.
 TRAIN_SERIES = ("ct/lidc-idri-0001", "ct/siemens-j2k-abdomen", "ct/chest-crop-a.nii.gz",
                 "ct/chest-crop-b.nii.gz")
 # Crops cut through the lungs at their sides and back: closed there by soft tissue for the

@@ -1,7 +1,9 @@
-"""Train the shipped pre-read U-Net: ``python -m inference.training.train [--data DIR]``.
+"""Train the pre-read U-Net: ``python -m inference.training.train [--recipe v2] [--data DIR]``.
 
-Deterministic (fixed seeds, deterministic algorithms, 1 thread): running it again on the
-same data and torch version regenerates the shipped weights. About 15 minutes on 2 cores.
+Deterministic (fixed seeds, deterministic algorithms, 1 thread): running the shipped recipe
+(:data:`SHIPPED`) again on the same data and torch version regenerates the shipped weights.
+About 15 minutes on 2 cores (v3: 25). Recipes are kept, tried or shipped, with their
+measured outcome in docs/model-card.md.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -23,33 +26,55 @@ from inference.training import data as sim_data
 from inference.weights import DEFAULT_WEIGHTS
 
 SEED = 20260522
-VERSION = "3.0.0"
-ITERATIONS = 2500
 BATCH = 10
 CROP = 96
 LR = 3e-3
 CLASS_WEIGHTS = (1.0, 1.0, 2.0, 2.0)
-EDGE_WEIGHT = 3.0  # loss weight of lung within EDGE_PX of non-lung, and of lesion borders
-EDGE_PX = 3  # about 8 mm on the 2.8 mm grid
-HARD_CENTRE_SHARE = 0.5  # share of crops centred on a lung border pixel (else the slice centre)
-# Grades of the simulated training cases per series: every grade, and clean (CT-0) chests
-# more often (hard negatives: mediastinal and cardiac borders, hila, dependent density).
-TRAIN_GRADES = {"ct/lidc-idri-0001": [0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 2, 3, 0, 0],
-                "ct/siemens-j2k-abdomen": [0, 1, 2, 3, 4],
-                "ct/chest-crop-a.nii.gz": [0, 1, 2, 3, 4, 0],
-                "ct/chest-crop-b.nii.gz": [0, 1, 2, 3, 4, 0]}
+EDGE_PX = 3  # lung border band for edge weights and crop centres: about 8 mm at 2.8 mm
 
 
-def build_dataset(data_root: Path, log=print) -> tuple[torch.Tensor, torch.Tensor]:
+@dataclass(frozen=True)
+class Recipe:
+    """One training recipe: data (series -> grades of its simulated cases) and method."""
+
+    version: str
+    grades: dict[str, list[int]]
+    iterations: int
+    extra_negatives: bool = False  # inference.simulate.training_negatives
+    edge_weight: float | None = None  # loss weight of lung and lesion borders; None: plain
+    hard_centre_share: float = 0.0  # share of crops centred on a lung border pixel
+    outcome: str = ""
+    notes: dict = field(default_factory=dict)
+
+
+RECIPES = {
+    "v2": Recipe("2.0.0", {"ct/lidc-idri-0001": [0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 2, 3],
+                           "ct/siemens-j2k-abdomen": [0, 1, 2, 3, 4]}, 2000,
+                 outcome="shipped"),
+    # More patients (contrast-enhanced chest crops), more clean chests, training-only hard
+    # negatives, crops centred on lung borders, edge-weighted loss.
+    "v3": Recipe("3.0.0", {"ct/lidc-idri-0001": [0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 2, 3, 0, 0],
+                           "ct/siemens-j2k-abdomen": [0, 1, 2, 3, 4],
+                           "ct/chest-crop-a.nii.gz": [0, 1, 2, 3, 4, 0],
+                           "ct/chest-crop-b.nii.gz": [0, 1, 2, 3, 4, 0]}, 2500,
+                 extra_negatives=True, edge_weight=3.0, hard_centre_share=0.5,
+                 outcome="not shipped: worse than v2 on the held-apart validation "
+                         "(docs/model-card.md)"),
+}
+SHIPPED = "v2"
+
+
+def build_dataset(data_root: Path, recipe: Recipe, log=print
+                  ) -> tuple[torch.Tensor, torch.Tensor]:
     xs, ys = [], []
-    for name in sim_data.TRAIN_SERIES:
+    for name, grades in recipe.grades.items():
         series = sim_data.load_series(data_root, name)
-        for case in sim_data.cases(series, TRAIN_GRADES[name], sim_data.TRAIN_SEED0,
-                                   extra_negatives=True):
+        for case in sim_data.cases(series, grades, sim_data.TRAIN_SEED0,
+                                   extra_negatives=recipe.extra_negatives):
             x, y = sim_data.to_training_slices(case, series.volume.spacing, series.valid)
             xs.append(x)
             ys.append(y)
-        log(f"simulated {len(TRAIN_GRADES[name])} cases on {name}")
+        log(f"simulated {len(grades)} cases on {name}")
     return torch.cat(xs), torch.cat(ys)
 
 
@@ -66,11 +91,15 @@ def lung_border_pixels(y: torch.Tensor) -> torch.Tensor:
     return torch.cat(out)
 
 
-def sample_batch(y_all: torch.Tensor, border: torch.Tensor, gen: torch.Generator):
-    """Slice indices and crop centres (normalised -1..1 (x, y)): half at lung borders."""
+def sample_batch(y_all: torch.Tensor, border: torch.Tensor | None, gen: torch.Generator,
+                 hard_share: float = 0.5):
+    """Slice indices and crop centres (normalised -1..1 (x, y), None: slice centres), a
+    ``hard_share`` of them at lung borders."""
     idx = torch.randint(0, y_all.shape[0], (BATCH,), generator=gen)
+    if border is None or hard_share <= 0:
+        return idx, None
     centre = torch.zeros(BATCH, 2)
-    hard = torch.rand(BATCH, generator=gen) < HARD_CENTRE_SHARE
+    hard = torch.rand(BATCH, generator=gen) < hard_share
     pick = border[torch.randint(0, border.shape[0], (BATCH,), generator=gen)]
     idx = torch.where(hard, pick[:, 0], idx)
     size = y_all.shape[-1]
@@ -109,8 +138,8 @@ def augment(x: torch.Tensor, y: torch.Tensor, gen: torch.Generator,
     return xa, ya
 
 
-def pixel_weights(y: torch.Tensor) -> torch.Tensor:
-    """EDGE_WEIGHT on lung within EDGE_PX of background (mediastinal, cardiac and pleural
+def pixel_weights(y: torch.Tensor, edge_weight: float = 3.0) -> torch.Tensor:
+    """``edge_weight`` on lung within EDGE_PX of background (mediastinal, cardiac and pleural
     borders, hila: where clean lung was read as GGO) and on both sides of lesion borders
     (where lesion edges were under-segmented); 1 elsewhere, 0 where ignored."""
     k = 2 * EDGE_PX + 1
@@ -121,16 +150,25 @@ def pixel_weights(y: torch.Tensor) -> torch.Tensor:
     grown = nnf.max_pool2d(les, 3, stride=1, padding=1)[:, 0] > 0
     shrunk = -nnf.max_pool2d(-les, 3, stride=1, padding=1)[:, 0] > 0
     edge = ((y == 1) & near_bg) | (grown & ~shrunk)
-    w = torch.where(edge, EDGE_WEIGHT, 1.0)
+    w = torch.where(edge, edge_weight, 1.0)
     return torch.where(y == sim_data.IGNORE, 0.0, w)
 
 
-def loss_fn(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """Pixel-weighted cross-entropy plus soft Dice of lung, GGO and consolidation."""
-    w = pixel_weights(y)
-    yc = torch.where(y == sim_data.IGNORE, 0, y)
-    ce = nnf.cross_entropy(logits, yc, weight=torch.tensor(CLASS_WEIGHTS), reduction="none")
-    ce = (ce * w).sum() / w.sum().clamp(min=1.0)
+def loss_fn(logits: torch.Tensor, y: torch.Tensor, edge_weight: float | None = 3.0
+            ) -> torch.Tensor:
+    """Cross-entropy (pixel-weighted unless ``edge_weight`` is None) plus soft Dice of
+    lung, GGO and consolidation; :data:`IGNORE` pixels count in neither."""
+    if edge_weight is None:  # v2: class-weighted mean over all pixels
+        w = torch.where(y == sim_data.IGNORE, 0.0, 1.0)
+        yc = torch.where(y == sim_data.IGNORE, 0, y)
+        ce = nnf.cross_entropy(logits, torch.where(y == sim_data.IGNORE, -100, y),
+                               weight=torch.tensor(CLASS_WEIGHTS))
+    else:
+        w = pixel_weights(y, edge_weight)
+        yc = torch.where(y == sim_data.IGNORE, 0, y)
+        ce = nnf.cross_entropy(logits, yc, weight=torch.tensor(CLASS_WEIGHTS),
+                               reduction="none")
+        ce = (ce * w).sum() / w.sum().clamp(min=1.0)
     valid = (w > 0).float()[:, None]
     prob = logits.softmax(1) * valid
     onehot = nnf.one_hot(yc, N_CLASSES).permute(0, 3, 1, 2).float() * valid
@@ -140,15 +178,18 @@ def loss_fn(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     return ce + dice[1:].mean()
 
 
-def train(data_root: Path, out: Path, iterations: int = ITERATIONS, log=print) -> dict:
+def train(data_root: Path, out: Path, recipe: str = SHIPPED, iterations: int | None = None,
+          log=print) -> dict:
+    r = RECIPES[recipe]
+    iterations = iterations or r.iterations
     torch.manual_seed(SEED)
     np.random.seed(SEED)
     torch.use_deterministic_algorithms(True)
     torch.set_num_threads(1)  # steadier than 2 on a shared 2-core box; same result
     t0 = time.time()
-    x_all, y_all = build_dataset(data_root, log)
+    x_all, y_all = build_dataset(data_root, r, log)
     log(f"{x_all.shape[0]} slices ready in {time.time() - t0:.0f} s")
-    border = lung_border_pixels(y_all)
+    border = lung_border_pixels(y_all) if r.hard_centre_share > 0 else None
     gen = torch.Generator().manual_seed(SEED)
     model = UNet2D()
     opt = torch.optim.AdamW(model.parameters(), lr=LR, weight_decay=1e-4)
@@ -156,9 +197,9 @@ def train(data_root: Path, out: Path, iterations: int = ITERATIONS, log=print) -
     model.train()
     running = 0.0
     for it in range(iterations):
-        idx, centre = sample_batch(y_all, border, gen)
+        idx, centre = sample_batch(y_all, border, gen, r.hard_centre_share)
         xb, yb = augment(x_all[idx].float(), y_all[idx], gen, centre)
-        loss = loss_fn(model(xb), yb.long())
+        loss = loss_fn(model(xb), yb.long(), r.edge_weight)
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -170,7 +211,7 @@ def train(data_root: Path, out: Path, iterations: int = ITERATIONS, log=print) -
     torch.save(model.state_dict(), out)
     sidecar = {
         "name": "luch-lung-unet",
-        "version": VERSION,
+        "version": r.version,
         "architecture": {"type": "UNet2D", "channels": list(CHANNELS), "input_size": INPUT_SIZE,
                          "pixel_mm": PIXEL_MM,
                          "classes": ["background", "lung", "ggo", "consolidation"]},
@@ -178,14 +219,13 @@ def train(data_root: Path, out: Path, iterations: int = ITERATIONS, log=print) -
         "trained": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d"),
         "torch": torch.__version__,
         "training": {
-            "series": list(sim_data.TRAIN_SERIES), "grades": TRAIN_GRADES,
+            "recipe": recipe, "series": list(r.grades), "grades": r.grades,
             "seed0": sim_data.TRAIN_SEED0,
             "slices": int(x_all.shape[0]), "iterations": iterations, "batch": BATCH,
             "crop": CROP, "seed": SEED, "seconds": round(time.time() - t0),
-            "edge_weight": EDGE_WEIGHT, "hard_centre_share": HARD_CENTRE_SHARE,
-            "extra_negatives": "nodules 14-30 mm, dependent subpleural density "
-                               "(inference.simulate.training_negatives)",
-            "data": "real LIDC-IDRI / TotalSegmentator CT (4 patients) with simulated lesions "
+            "edge_weight": r.edge_weight, "hard_centre_share": r.hard_centre_share,
+            "extra_negatives": r.extra_negatives,
+            "data": "real LIDC-IDRI / TotalSegmentator CT with simulated lesions "
                     "(inference/simulate.py); lung truth from the classical method on the "
                     "clean CT",
         },
@@ -203,9 +243,10 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[2].parent
                         / "shared" / "data")
     parser.add_argument("--out", type=Path, default=DEFAULT_WEIGHTS)
-    parser.add_argument("--iterations", type=int, default=ITERATIONS)
+    parser.add_argument("--recipe", choices=tuple(RECIPES), default=SHIPPED)
+    parser.add_argument("--iterations", type=int, default=None)
     args = parser.parse_args()
-    train(args.data, args.out, args.iterations)
+    train(args.data, args.out, args.recipe, args.iterations)
 
 
 if __name__ == "__main__":

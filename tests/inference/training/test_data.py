@@ -8,7 +8,6 @@ from inference.training import data
 from studies import SeriesInfo, Volume
 from tests.inference.conftest import make_phantom
 
-
 CROP = (slice(None), slice(10, 80), slice(35, 95))  # j: air in front to mid-lung; i: both
 
 

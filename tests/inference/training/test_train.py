@@ -49,10 +49,10 @@ def test_ignored_pixels_survive_augmentation_and_do_not_move_the_loss():
 
 def test_edge_weights_on_lung_borders_and_lesion_borders_only():
     y = _toy_labels(1).long()
-    w = train.pixel_weights(y)[0]
-    assert w[70, 22] == train.EDGE_WEIGHT  # lung next to background
+    w = train.pixel_weights(y, 3.0)[0]
+    assert w[70, 22] == 3.0  # lung next to background
     assert w[70, 45] == 1.0  # deep in the lesion
-    assert w[60, 40] == train.EDGE_WEIGHT  # lesion border
+    assert w[60, 40] == 3.0  # lesion border
     assert w[95, 45] == 1.0  # lung far from borders
     assert w[5, 5] == 1.0  # background
 
@@ -61,7 +61,7 @@ def test_hard_centres_lie_on_lung_borders():
     y = _toy_labels()
     border = train.lung_border_pixels(y)
     assert (y[border[:, 0], border[:, 1], border[:, 2]] == 1).all()
-    idx, centre = train.sample_batch(y, border, torch.Generator().manual_seed(0))
+    idx, centre = train.sample_batch(y, border, torch.Generator().manual_seed(0), 0.5)
     assert idx.shape == (train.BATCH,) and centre.abs().max() <= 1
     assert (centre != 0).any(dim=1).sum() >= 1
 
@@ -83,3 +83,23 @@ def test_a_few_iterations_lower_the_loss_on_a_toy_problem():
         losses.append(float(loss.detach()))
     assert losses[-1] < losses[0]
     assert N_CLASSES == 4
+
+
+def test_shipped_recipe_v2_keeps_its_original_sampling_and_loss():
+    """The shipped weights must stay reproducible: v2 draws only the slice indices and uses
+    the plain class-weighted cross-entropy plus Dice of the original recipe."""
+    assert train.RECIPES[train.SHIPPED].version == "2.0.0"
+    y = _toy_labels()
+    gen, ref = torch.Generator().manual_seed(3), torch.Generator().manual_seed(3)
+    idx, centre = train.sample_batch(y, None, gen, 0.0)
+    assert centre is None
+    assert torch.equal(idx, torch.randint(0, y.shape[0], (train.BATCH,), generator=ref))
+    assert torch.equal(torch.rand(3, generator=gen), torch.rand(3, generator=ref))
+    logits = torch.randn(4, N_CLASSES, INPUT_SIZE, INPUT_SIZE)
+    yl = y.long()
+    ce = torch.nn.functional.cross_entropy(logits, yl, weight=torch.tensor(train.CLASS_WEIGHTS))
+    prob = logits.softmax(1)
+    onehot = torch.nn.functional.one_hot(yl, N_CLASSES).permute(0, 3, 1, 2).float()
+    inter = (prob * onehot).sum((0, 2, 3))
+    dice = 1 - (2 * inter + 1) / (prob.sum((0, 2, 3)) + onehot.sum((0, 2, 3)) + 1)
+    assert torch.isclose(train.loss_fn(logits, yl, None), ce + dice[1:].mean())
