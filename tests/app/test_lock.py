@@ -158,3 +158,69 @@ def test_the_real_main_window_hides_its_vtk_views(qtbot):
     lock.unlock()
     assert window.view.isVisible()
     assert all(a.isEnabled() for a in window.actions.values())
+
+
+# -- Unlock PIN -------------------------------------------------------------------------------
+@pytest.fixture
+def pin_lock(station):
+    from core.unlock_pin import hash_pin
+
+    stored = hash_pin("4017")
+    lock = IdleLock(station.window, minutes=0, user="dr.smirnova", pin_source=lambda: stored)
+    yield lock
+    lock.set_timeout_ms(0)
+
+
+def test_a_set_pin_is_asked_for_and_only_the_right_one_unlocks(qtbot, station, pin_lock):
+    pin_lock.lock()
+    panel = pin_lock.panel
+    assert panel.pin.isVisible() and panel.pin.hasFocus() and panel.message.text() == ""
+    qtbot.keyClick(panel.pin, Qt.Key.Key_Return)  # no PIN typed
+    assert pin_lock.locked and panel.message.text() == "Wrong PIN."
+    qtbot.keyClicks(panel.pin, "4071")
+    qtbot.mouseClick(panel.unlock_button, Qt.MouseButton.LeftButton)
+    assert pin_lock.locked and panel.pin.text() == ""
+    assert_concealed(station, pin_lock)
+    qtbot.keyClicks(panel.pin, "4017")
+    with qtbot.waitSignal(pin_lock.locked_changed, timeout=1000) as blocker:
+        qtbot.keyClick(panel.pin, Qt.Key.Key_Return)
+    assert blocker.args == [False] and station.image.isVisible()
+    assert pin_lock.throttle.failures == 0 and panel.pin.text() == ""
+
+
+def test_wrong_pins_are_throttled_even_before_the_right_one(qtbot, station, pin_lock):
+    from core import unlock_pin
+
+    pin_lock.lock()
+    for _ in range(unlock_pin.FREE_ATTEMPTS):
+        pin_lock.panel.pin.setText("0000")
+        assert not pin_lock.try_unlock()
+    pin_lock.panel.pin.setText("4017")
+    assert not pin_lock.try_unlock()
+    assert pin_lock.locked and "try again in 30 s" in pin_lock.panel.message.text()
+
+
+def test_without_a_pin_the_panel_says_anyone_can_unlock(qtbot, station, idle_lock):
+    idle_lock.lock()
+    assert not idle_lock.panel.pin.isVisible()
+    assert "No PIN is set" in idle_lock.panel.message.text()
+    assert idle_lock.try_unlock() and not idle_lock.locked
+
+
+def test_the_pin_comes_from_the_readers_keyring_entry(qtbot, memory_keyring):
+    from app.lock import install_idle_lock
+    from app.main_window import MainWindow
+    from core import unlock_pin
+    from core.settings import Settings
+
+    unlock_pin.save_pin("dr.smirnova", "97531")
+    window = MainWindow(Settings())
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    lock = install_idle_lock(window, "dr.smirnova")
+    lock.lock()
+    assert lock.panel.pin.isVisible()
+    lock.panel.pin.setText("97531")
+    assert lock.try_unlock() and not lock.locked
+    lock.set_timeout_ms(0)
