@@ -46,8 +46,8 @@ class DicomSeriesReader:
 
     def examine(self, headers: Sequence[DicomHeader], others: Sequence[FileRef]
                 ) -> list[Candidate]:
-        series: dict[tuple[str, str], list[DicomHeader]] = defaultdict(list)
-        localizers: dict[tuple[str, str], int] = defaultdict(int)
+        series: dict[tuple[str, ...], list[DicomHeader]] = defaultdict(list)
+        localizers: dict[tuple[str, ...], int] = defaultdict(int)
         for h in headers:
             if not (is_slice(h) and has_geometry(h)):
                 continue
@@ -129,12 +129,11 @@ def series_key(h: DicomHeader) -> tuple[str, ...]:
 
 
 def _missing_uid_warnings(h: DicomHeader) -> list[str]:
-    missing = [name for name, uid in (("Study", h.study_uid), ("Series", h.series_uid))
-               if not uid]
-    if not missing:
-        return []
-    return [f"The images have no {' or '.join(missing)} Instance UID; they were grouped by "
-            "series number and geometry"]
+    if h.series_uid:  # grouped by its Series Instance UID as usual
+        return [] if h.study_uid else ["The images have no Study Instance UID"]
+    missing = "Series" if h.study_uid else "Study or Series"
+    return [f"The images have no {missing} Instance UID; they were grouped by series number "
+            "and geometry"]
 
 
 def _thickness(h: DicomHeader) -> float | None:

@@ -354,6 +354,19 @@ def test_images_without_uids_are_grouped_by_series_number_with_a_warning(make_se
         assert "Mixed series" not in " ".join(candidate.warnings)
 
 
+def test_images_without_a_study_uid_keep_their_series_grouping(make_series) -> None:
+    import pydicom
+
+    folder = make_series(slices=5)
+    for path in folder.iterdir():
+        ds = pydicom.dcmread(path)
+        ds.StudyInstanceUID = ""
+        ds.save_as(path)
+    [candidate] = studies.scan(folder).images
+    assert "The images have no Study Instance UID" in candidate.warnings
+    assert "grouped by series number" not in " ".join(candidate.warnings)  # by its Series UID
+
+
 def test_real_series_without_uids_says_so(shared_data: Path) -> None:
     result = studies.scan(shared_data / "ct" / "siemens-j2k-abdomen")
     assert [c.shape[0] for c in result.images] == [20]
