@@ -45,13 +45,13 @@ def _error_classes(trees: list[ast.Module]) -> set[str]:
 def _template(node: ast.expr) -> str | None:
     """The message with each ``{expression}`` as %1, %2...; None if not a literal."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value.replace("%", "%%") if "%" in node.value else node.value
+        return node.value.replace("%", "%%")
     if not isinstance(node, ast.JoinedStr):
         return None
     parts, n = [], 0
     for value in node.values:
         if isinstance(value, ast.Constant):
-            parts.append(str(value.value))
+            parts.append(str(value.value).replace("%", "%%"))  # a literal %, not a slot
         else:
             n += 1
             parts.append(f"%{n}")

@@ -63,3 +63,13 @@ def test_a_failed_load_tells_the_reader_in_russian(qtbot, russian, luch_home, tm
         window.open_path(tmp_path / "absent")
     assert failed.args[0].startswith("Не найдено")
     assert window.status_label.text() == failed.args[0]
+
+
+def test_a_literal_percent_in_a_message_is_not_a_slot():
+    import ast
+
+    def template(source: str) -> str:
+        return catalog_tool._template(ast.parse(source, mode="eval").body)
+
+    assert template('f"{share}%{n} lungs"') == "%1%%%2 lungs"
+    assert template('"over 5% of slices"') == "over 5%% of slices"
