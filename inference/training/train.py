@@ -158,14 +158,13 @@ def loss_fn(logits: torch.Tensor, y: torch.Tensor, edge_weight: float | None = 3
             ) -> torch.Tensor:
     """Cross-entropy (pixel-weighted unless ``edge_weight`` is None) plus soft Dice of
     lung, GGO and consolidation; :data:`IGNORE` pixels count in neither."""
+    yc = torch.where(y == sim_data.IGNORE, 0, y)
     if edge_weight is None:  # v2: class-weighted mean over all pixels
         w = torch.where(y == sim_data.IGNORE, 0.0, 1.0)
-        yc = torch.where(y == sim_data.IGNORE, 0, y)
         ce = nnf.cross_entropy(logits, torch.where(y == sim_data.IGNORE, -100, y),
                                weight=torch.tensor(CLASS_WEIGHTS))
     else:
         w = pixel_weights(y, edge_weight)
-        yc = torch.where(y == sim_data.IGNORE, 0, y)
         ce = nnf.cross_entropy(logits, yc, weight=torch.tensor(CLASS_WEIGHTS),
                                reduction="none")
         ce = (ce * w).sum() / w.sum().clamp(min=1.0)
