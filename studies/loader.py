@@ -11,7 +11,7 @@ from studies.errors import DamagedFile, NoSeriesFound, StudyError, is_fatal
 from studies.pixels import Cancel, FirstSlice, Progress
 from studies.readers import Candidate
 from studies.scan import ScanResult, scan, scan_files
-from studies.sources import FileRef
+from studies.sources import files_beside
 from studies.volume import Volume
 
 log = logging.getLogger(__name__)
@@ -97,9 +97,7 @@ def _whole_series(candidate: Candidate, progress: Progress | None) -> Candidate:
     """The series in the same folder that the one slice of ``candidate`` belongs to: same
     Series Instance UID and geometry (a radiologist opening one file means its series)."""
     chosen = candidate.files[0]
-    folder = chosen.path.parent
-    siblings = [FileRef(p) for p in sorted(folder.iterdir())
-                if p.is_file() and not p.name.startswith(".") and p.name.upper() != "DICOMDIR"]
+    siblings = files_beside(chosen.path)
     if len(siblings) < 2:
         return candidate
     for sibling in scan_files(siblings, progress).images:

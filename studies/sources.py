@@ -79,14 +79,22 @@ def list_files(path: str | Path) -> list[FileRef]:
     return files
 
 
+def files_beside(path: Path) -> list[FileRef]:
+    """The files in the folder of ``path`` (a file on disk), not its subfolders, sorted."""
+    return [FileRef(p) for p in sorted(path.parent.iterdir()) if _listed(p.name) and p.is_file()]
+
+
+def _listed(name: str) -> bool:
+    """A file to look at: not hidden, not a DICOMDIR index."""
+    return not name.startswith(".") and name.upper() != "DICOMDIR"
+
+
 def _walk(root: Path) -> Iterator[FileRef]:
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in filenames:
-            if name.startswith(".") or name.upper() == "DICOMDIR":
-                continue
             full = Path(dirpath) / name
-            if full.is_file():
+            if _listed(name) and full.is_file():
                 yield FileRef(full)
 
 
@@ -98,7 +106,7 @@ def _zip_members(path: Path) -> list[FileRef]:
         raise StudyError(f"The zip archive {path.name} is damaged") from err
     return [
         FileRef(path, n) for n in sorted(names)
-        if not Path(n).name.startswith(".") and Path(n).name.upper() != "DICOMDIR"
+        if _listed(Path(n).name)
         and "__MACOSX" not in n
     ]
 
