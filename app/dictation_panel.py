@@ -34,11 +34,13 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class _Target:
-    """A field receiving dictation: its text before dictation began and what was placed."""
+    """A field receiving dictation: its text before dictation began, the transcript placed,
+    and the transcript before the last early (tentative) final, which a revision replaces."""
 
     key: str | None
     base: str = ""
     spoken: str = ""
+    settled: str = ""
 
 
 class DictationPanel(QWidget):
@@ -144,7 +146,8 @@ class DictationPanel(QWidget):
                 self._targets.popleft()
         elif event.kind == "final":
             self.partial.clear()
-            self._place(event.text)
+            tentative = event.result is not None and event.result.tentative
+            self._place(event.text, event.revises, tentative)
             for command in event.commands:
                 self._run_command(command.name, command.argument)
 
@@ -163,10 +166,14 @@ class DictationPanel(QWidget):
         cursor.movePosition(cursor.MoveOperation.End)
         editor.setTextCursor(cursor)
 
-    def _place(self, transcript: str) -> None:
+    def _place(self, transcript: str, revises: bool = False, tentative: bool = False) -> None:
         """Put the new part of the field's transcript into the field it was dictated into
-        (where the focus was when the words were spoken, even if it has moved since)."""
+        (where the focus was when the words were spoken, even if it has moved since). A
+        revising final replaces what the tentative one before it placed."""
         target = self._targets[0]
+        if revises:
+            target.spoken = target.settled
+        settled = target.spoken
         if target.key is None:
             if transcript:
                 self.message.emit(self.tr("Choose a field to dictate into"))
@@ -174,15 +181,13 @@ class DictationPanel(QWidget):
         editor = self.form.editors[target.key]
         if isinstance(editor, QPlainTextEdit):  # the final text replaces the live preview
             self._write(editor, target, transcript)
-            target.spoken = transcript
+            target.spoken, target.settled = transcript, settled if tentative else transcript
             return
         new = transcript[len(target.spoken):].strip() \
             if transcript.startswith(target.spoken) else transcript
-        if not new:
-            return
-        if not self.form.insert_text(new, target.key):
+        target.spoken, target.settled = transcript, settled if tentative else transcript
+        if new and not self.form.insert_text(new, target.key):
             self.message.emit(self.tr("“%s” does not fit this field") % new)
-        target.spoken = transcript
 
     def _snapshot(self) -> _Target:
         key = self.form.current_key()

@@ -200,3 +200,24 @@ def test_a_real_session_keeps_late_words_in_their_field(qtbot, luch_home, shared
     qtbot.wait(300)
     first, second = form.values()["conclusion"], form.values()["recommendations"]
     assert len(first) > 20 and first.split()[:3] == second.split()[:3], (first, second)
+
+
+def test_a_revised_early_final_replaces_the_value_it_placed(panel, qtbot):
+    """A number said with a pause inside ("two ... point five") comes as an early final,
+    then a revision of the whole utterance: the field takes the revised number, not its
+    tail."""
+    from dictation.results import Result
+
+    form = panel.form
+    form.focus_field("involvement_right_percent")
+    panel._retarget()
+    deliver(panel, qtbot, DictationEvent("final", text="10"))
+    deliver(panel, qtbot, DictationEvent(
+        "final", text="10 2", result=Result("two", final=True, tentative=True)))
+    assert form.values()["involvement_right_percent"] == 2.0
+    deliver(panel, qtbot, DictationEvent(
+        "final", text="10 2.5", revises=True,
+        result=Result("two point five", final=True, revises=True)))
+    assert form.values()["involvement_right_percent"] == 2.5
+    deliver(panel, qtbot, DictationEvent("final", text="10 2.5 30"))
+    assert form.values()["involvement_right_percent"] == 30.0
