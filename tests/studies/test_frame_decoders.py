@@ -124,6 +124,7 @@ def _to_htj2k(folder: Path) -> None:
 
 
 def test_htj2k_series_equals_the_phantom_and_pydicom(make_series, monkeypatch) -> None:
+    monkeypatch.setattr(decode_pool, "MIN_CPUS", 1)  # the pool would be used but for threads
     monkeypatch.setattr(decode_pool, "submit", lambda *a: pytest.fail("worker process used"))
     n = decode_pool.MIN_SLICES + 1
     folder = make_series(slices=n)
@@ -205,3 +206,17 @@ def test_lossless_jpeg_series_decodes_on_threads(make_series, monkeypatch) -> No
     _to_jpeg_lossless(folder)
     assert pydicom.dcmread(next(folder.iterdir())).file_meta.TransferSyntaxUID == JPEGLosslessSV1
     np.testing.assert_array_equal(studies.open_volume(folder).voxels, phantom(n, 64, 64))
+
+
+def test_multi_frame_load_on_threads_can_be_cancelled(monkeypatch) -> None:
+    path = get_testdata_file("emri_small_jpeg_2k_lossless.dcm")
+    monkeypatch.setattr(pydicom.pixels, "iter_pixels",
+                        lambda *a, **k: pytest.fail("pydicom decoded the frames"))
+    asked: list[int] = []
+
+    def cancel() -> bool:
+        asked.append(1)
+        return len(asked) > 3
+
+    with pytest.raises(studies.LoadCancelled):
+        studies.open_volume(path, cancel=cancel, whole_series=False)
