@@ -114,19 +114,21 @@ class LockPanel(QWidget):
 
 class IdleLock(QObject):
     """Locks ``window`` after ``minutes`` without user input (0 = never). ``timeout_ms``, when
-    given, overrides ``minutes`` (tests, kiosks)."""
+    given, overrides ``minutes`` (tests, kiosks). ``pin_source(user)`` gives the reader's PIN
+    hash (None: no PIN)."""
 
     locked_changed = Signal(bool)
 
     def __init__(self, window: QMainWindow, minutes: float = DEFAULT_MINUTES, user: str = "",
                  timeout_ms: int | None = None,
-                 pin_source: Callable[[], str | None] | None = None) -> None:
+                 pin_source: Callable[[str], str | None] | None = None) -> None:
         super().__init__(window)
         self.window = window
+        self.user = user  # the signed-in reader: whose PIN unlocks
         self.panel = LockPanel(window, user)
         self.panel.hide()
         self.panel.unlock_requested.connect(self.try_unlock)
-        self._pin_source = pin_source or (lambda: None)
+        self._pin_source = pin_source or (lambda _user: None)
         self._pin_hash: str | None = None  # read when the lock closes
         self.throttle = unlock_pin.Throttle()
         self._locked = False
@@ -156,6 +158,7 @@ class IdleLock(QObject):
         self.notice_activity()
 
     def set_user(self, user: str) -> None:
+        self.user = user
         self.panel.set_user(user)
 
     # -- activity ---------------------------------------------------------------------------------
@@ -213,7 +216,7 @@ class IdleLock(QObject):
         self._timer.stop()
         self._conceal()
         try:
-            self._pin_hash = self._pin_source()
+            self._pin_hash = self._pin_source(self.user)
         except unlock_pin.PinError as err:
             log.warning("unlock PIN unavailable: %s", err)
             self._pin_hash = None
@@ -305,7 +308,7 @@ def install_idle_lock(window, user: str) -> IdleLock:
         minutes = max(0.0, float(minutes))
     except (TypeError, ValueError):
         minutes = DEFAULT_MINUTES
-    lock = IdleLock(window, minutes, user, pin_source=lambda: unlock_pin.load_pin_hash(user))
+    lock = IdleLock(window, minutes, user, pin_source=unlock_pin.load_pin_hash)
     text = QCoreApplication.translate("IdleLock", "&Lock screen")
     add_before_quit(window, "lock", text, lock.lock, "Ctrl+L")
     return lock

@@ -174,7 +174,8 @@ def install_settings_action(window, idle_lock=None, on_saved=None) -> QAction:
 
 def open_settings(window, idle_lock=None, on_saved=None) -> SettingsDialog:
     """Show the dialog (window-modal, not blocking) and apply what it saves."""
-    dialog = SettingsDialog(window.settings, window.actions, window)
+    reader = idle_lock.user if idle_lock is not None else None  # the PIN the lock asks for
+    dialog = SettingsDialog(window.settings, window.actions, window, reader)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.saved.connect(lambda keys: apply_saved(window, keys, idle_lock))
     if on_saved is not None:

@@ -166,7 +166,8 @@ def pin_lock(station):
     from core.unlock_pin import hash_pin
 
     stored = hash_pin("4017")
-    lock = IdleLock(station.window, minutes=0, user="dr.smirnova", pin_source=lambda: stored)
+    lock = IdleLock(station.window, minutes=0, user="dr.smirnova",
+                    pin_source={"dr.smirnova": stored}.get)
     yield lock
     lock.set_timeout_ms(0)
 
@@ -223,4 +224,7 @@ def test_the_pin_comes_from_the_readers_keyring_entry(qtbot, memory_keyring):
     assert lock.panel.pin.isVisible()
     lock.panel.pin.setText("97531")
     assert lock.try_unlock() and not lock.locked
+    lock.set_user("dr.petrov")  # another reader, who set no PIN
+    lock.lock()
+    assert not lock.panel.pin.isVisible() and lock.try_unlock()
     lock.set_timeout_ms(0)

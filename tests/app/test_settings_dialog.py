@@ -447,6 +447,7 @@ def test_settings_and_lock_actions_in_the_main_window(qtbot, settings):
     window.actions["settings"].trigger()
     dialog = window.findChild(SettingsDialog)
     assert dialog is not None and dialog.isVisible()
+    assert dialog.general.reader == "dr.a", "the PIN is set for the reader the lock asks"
     dialog.general.autolock.setValue(2)
     dialog.viewer.presets.item(0, 1).setText("-650")  # lung centre
     press_ok(qtbot, dialog)
