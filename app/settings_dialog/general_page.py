@@ -74,9 +74,12 @@ class GeneralPage(Page):
         """``(pin,)`` to set, ``(None,)`` to remove, or None for no change (validated)."""
         pin = self.pin_new.text()
         if pin or self.pin_repeat.text():
-            if len(pin) < unlock_pin.MIN_LENGTH or not pin.strip():
+            try:
+                unlock_pin.check_new_pin(pin)  # the rule hash_pin applies
+            except unlock_pin.PinError:
                 raise InvalidSetting(self.tr("The PIN needs at least %1 characters.")
-                                     .replace("%1", str(unlock_pin.MIN_LENGTH)), self.pin_new)
+                                     .replace("%1", str(unlock_pin.MIN_LENGTH)),
+                                     self.pin_new) from None
             if pin != self.pin_repeat.text():
                 raise InvalidSetting(self.tr("The two PINs differ."), self.pin_repeat)
             return (pin,)
