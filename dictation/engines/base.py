@@ -10,10 +10,11 @@ release, end of file) and returns its final result, if any.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from dictation.errors import EngineError
 from dictation.results import Result
 
 SAMPLE_RATE = 16_000
@@ -64,10 +65,18 @@ class Recognizer(ABC):
     def fresh(self) -> Recognizer:
         """A new recogniser built like this one, with an empty stream (restart after a fault)."""
         if self.options is None:
-            from dictation.errors import EngineError
-
             raise EngineError(f"{type(self).__name__} cannot be restarted (no options kept)")
         return type(self)(self.options)
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release native resources."""
+
+
+def phrase_prefixes(phrases: Iterable[str]) -> set[str]:
+    """The word prefixes of grammar ``phrases`` ("insert" of "insert template"): a phrase
+    heard so far that is one of these may go on, so it is not final at a short pause."""
+    prefixes = set()
+    for phrase in phrases:
+        words = phrase.split()
+        prefixes.update(" ".join(words[:k]) for k in range(1, len(words)))
+    return prefixes

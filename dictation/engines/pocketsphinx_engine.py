@@ -20,7 +20,13 @@ from collections import deque
 from pathlib import Path
 
 from dictation.endpoint import PauseTimer, ratio_for
-from dictation.engines.base import SAMPLE_RATE, EngineOptions, EngineSpec, Recognizer
+from dictation.engines.base import (
+    SAMPLE_RATE,
+    EngineOptions,
+    EngineSpec,
+    Recognizer,
+    phrase_prefixes,
+)
 from dictation.errors import EngineError, GrammarError, ModelError
 from dictation.results import Result, Word
 
@@ -131,9 +137,7 @@ class PocketSphinxRecognizer(Recognizer):
                 + "; add them with a pronunciation to the user dictionary"
             )
         self._phrases = {" ".join(p.split()) for p in phrases}
-        self._prefixes = {
-            " ".join(p.split()[:k]) for p in self._phrases for k in range(1, len(p.split()))
-        }
+        self._prefixes = phrase_prefixes(self._phrases)
         self._decoder.add_jsgf_string("luch_grammar", jsgf_for(phrases))
         self._decoder.activate_search("luch_grammar")
 

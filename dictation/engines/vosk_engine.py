@@ -15,7 +15,13 @@ from pathlib import Path
 
 from core.settings import Settings
 from dictation.endpoint import PauseTimer, SpeechEndpointer
-from dictation.engines.base import SAMPLE_RATE, EngineOptions, EngineSpec, Recognizer
+from dictation.engines.base import (
+    SAMPLE_RATE,
+    EngineOptions,
+    EngineSpec,
+    Recognizer,
+    phrase_prefixes,
+)
 from dictation.errors import EngineError, GrammarError, ModelError
 from dictation.models import ModelManager, model_problems
 from dictation.results import Result, Word
@@ -89,9 +95,7 @@ class VoskRecognizer(Recognizer):
                     "the Vosk model does not know these grammar words: " + ", ".join(unknown)
                 )
             self._phrases = set(phrases)
-            self._prefixes = {
-                " ".join(p.split()[:k]) for p in phrases for k in range(1, len(p.split()))
-            }
+            self._prefixes = phrase_prefixes(phrases)
             if model.vosk_model_find_word("[unk]") >= 0:
                 phrases.append("[unk]")  # lets non-command speech fall outside the grammar
             self._rec = vosk.KaldiRecognizer(
