@@ -18,9 +18,14 @@ from pathlib import Path
 CACHE = Path(tempfile.gettempdir()) / "luch-bench-cache"
 
 
+def series_name(source: Path, slices: int = 300, ht: bool = False) -> str:
+    """The folder name of :func:`j2k_series`' series."""
+    return f"{'htj2k' if ht else 'j2k'}-{source.name}-{slices}"
+
+
 def j2k_series(source: Path, slices: int = 300, ht: bool = False) -> Path:
     """The folder of a ``slices``-slice (HT)JPEG 2000 lossless series made from ``source``."""
-    target = CACHE / f"{'htj2k' if ht else 'j2k'}-{source.name}-{slices}"
+    target = CACHE / series_name(source, slices, ht)
     if target.is_dir():
         return target
     import pydicom

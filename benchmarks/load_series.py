@@ -130,22 +130,27 @@ def main() -> int:
     sys.path.insert(0, str(ROOT))
     have_dcm2niix = shutil.which("dcm2niix") is not None
     series = sorted(p for p in SHARED_CT.iterdir() if p.is_dir()) if SHARED_CT.is_dir() else []
+
+    def wanted(name: str) -> bool:
+        return args.only is None or args.only in name
+
+    series = [f for f in series if wanted(f.name)]
     tmp = Path(tempfile.mkdtemp(prefix="luch-bench-series-"))
     try:
-        if args.j2k_slices and (SHARED_CT / "lidc-idri-0001").is_dir():
-            from benchmarks.j2k_series import j2k_series
+        lidc = SHARED_CT / "lidc-idri-0001"
+        if args.j2k_slices and lidc.is_dir():
+            from benchmarks.j2k_series import j2k_series, series_name
 
-            print(f"JPEG 2000 and HTJ2K series of {args.j2k_slices} slices (cached) ...",
-                  flush=True)
             for ht in (False, True):
-                series.append(j2k_series(SHARED_CT / "lidc-idri-0001", args.j2k_slices, ht))
-        if args.slices:
+                if wanted(series_name(lidc, args.j2k_slices, ht)):
+                    print(f"{'HTJ2K' if ht else 'JPEG 2000'} series of {args.j2k_slices} slices "
+                          "(cached) ...", flush=True)
+                    series.append(j2k_series(lidc, args.j2k_slices, ht))
+        if args.slices and wanted(f"generated-{args.slices}"):
             generated = tmp / f"generated-{args.slices}"
             print(f"generating {args.slices} slices of 512x512 in {tmp} ...", flush=True)
             generate(generated, args.slices)
             series.append(generated)
-        if args.only:
-            series = [f for f in series if args.only in f.name]
         print(f"cpus={os.cpu_count()} load={os.getloadavg()[0]:.2f} repeat={args.repeat} "
               "(median of interleaved rounds)\n")
         header = (f"{'series':<28}{'MB':>5}{'cold s':>8}{'warm s':>8}{'sitk s':>8}{'d2n s':>8}"
