@@ -300,15 +300,20 @@ class IdleLock(QObject):
             app.removeEventFilter(self)
 
 
+def idle_minutes(settings) -> float:
+    """The idle time before the lock from ``settings`` (minutes, 0 = never; default if unset
+    or unreadable)."""
+    try:
+        return max(0.0, float(settings.get(SETTINGS_KEY, DEFAULT_MINUTES)))
+    except (TypeError, ValueError):
+        return DEFAULT_MINUTES
+
+
 def install_idle_lock(window, user: str) -> IdleLock:
     """Give a :class:`~app.main_window.MainWindow` its idle lock (minutes from settings) and a
     *File > Lock screen* action (Ctrl+L), placed before *Quit*."""
-    minutes = window.settings.get(SETTINGS_KEY, DEFAULT_MINUTES)
-    try:
-        minutes = max(0.0, float(minutes))
-    except (TypeError, ValueError):
-        minutes = DEFAULT_MINUTES
-    lock = IdleLock(window, minutes, user, pin_source=unlock_pin.load_pin_hash)
+    lock = IdleLock(window, idle_minutes(window.settings), user,
+                    pin_source=unlock_pin.load_pin_hash)
     text = QCoreApplication.translate("IdleLock", "&Lock screen")
     add_before_quit(window, "lock", text, lock.lock, "Ctrl+L")
     return lock

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.lock import DEFAULT_MINUTES
 from app.lock import SETTINGS_KEY as AUTOLOCK_KEY
+from app.lock import idle_minutes
 from app.settings_dialog.archive_page import ArchivePage
 from app.settings_dialog.base import (
     InvalidSetting,
@@ -25,7 +25,7 @@ from app.settings_dialog.base import (
     native,
 )
 from app.settings_dialog.controller_page import ControllerPage
-from app.settings_dialog.general_page import GeneralPage, _minutes
+from app.settings_dialog.general_page import GeneralPage
 from app.settings_dialog.hotkeys_page import HotkeysPage
 from app.settings_dialog.speech_page import SpeechPage
 from app.settings_dialog.viewer_page import ViewerPage
@@ -193,4 +193,4 @@ def apply_saved(window, keys: list[str], idle_lock=None) -> None:
         for view in window.reading.views:
             view.presets = window.presets
     if idle_lock is not None and AUTOLOCK_KEY in keys:
-        idle_lock.set_minutes(_minutes(window.settings.get(AUTOLOCK_KEY, DEFAULT_MINUTES)))
+        idle_lock.set_minutes(idle_minutes(window.settings))

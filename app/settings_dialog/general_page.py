@@ -13,8 +13,8 @@ from PySide6.QtWidgets import (
 
 from app.i18n import SETTINGS_KEY as UI_LANGUAGE_KEY
 from app.i18n import ui_language
-from app.lock import DEFAULT_MINUTES
 from app.lock import SETTINGS_KEY as AUTOLOCK_KEY
+from app.lock import idle_minutes
 from app.settings_dialog.base import (
     AI_AUTORUN_KEY,
     LANGUAGES,
@@ -36,7 +36,7 @@ class GeneralPage(Page):
             UI_LANGUAGE_KEY: settings.get(UI_LANGUAGE_KEY) or ui_language(settings),
             REPORT_LANGUAGE_KEY: settings.get(REPORT_LANGUAGE_KEY, "ru"),
             AI_AUTORUN_KEY: bool(settings.get(AI_AUTORUN_KEY, True)),
-            AUTOLOCK_KEY: _minutes(settings.get(AUTOLOCK_KEY, DEFAULT_MINUTES)),
+            AUTOLOCK_KEY: int(idle_minutes(settings)),
         }
         self.ui_language = _combo(list(LANGUAGES), self.initial[UI_LANGUAGE_KEY])
         self.report_language = _combo([("ru", "Русский"), ("en", "English")],
@@ -94,12 +94,5 @@ class GeneralPage(Page):
                 REPORT_LANGUAGE_KEY: self.report_language.currentData(),
                 AI_AUTORUN_KEY: self.ai_autorun.isChecked(),
                 AUTOLOCK_KEY: self.autolock.value()}
-
-
-def _minutes(value: Any) -> int:
-    try:
-        return max(0, int(value))
-    except (TypeError, ValueError):
-        return DEFAULT_MINUTES
 
 

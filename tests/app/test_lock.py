@@ -228,3 +228,16 @@ def test_the_pin_comes_from_the_readers_keyring_entry(qtbot, memory_keyring):
     lock.lock()
     assert not lock.panel.pin.isVisible() and lock.try_unlock()
     lock.set_timeout_ms(0)
+
+
+@pytest.mark.parametrize(("stored", "minutes"), [(7, 7.0), (0.5, 0.5), (-3, 0.0),
+                                                 ("soon", 10.0), (None, 10.0)])
+def test_idle_minutes_from_settings(luch_home, stored, minutes):
+    from app.lock import DEFAULT_MINUTES, SETTINGS_KEY, idle_minutes
+    from core.settings import Settings
+
+    settings = Settings()
+    if stored is not None:
+        settings.set(SETTINGS_KEY, stored)
+    assert idle_minutes(settings) == minutes
+    assert DEFAULT_MINUTES == 10
