@@ -148,21 +148,11 @@ class WordAudio(QObject):
 
     def play_word(self, link: WordLink) -> bool:
         """Play one word with a little padding."""
-        self.about_to_play.emit()
-        recording = self.recording(link.source)
-        if recording is None:
-            self.message.emit(self.tr("The audio of this word is not on this station"))
-            return False
-        return self._play(recording, *recording.bounds(link.t0, link.t1))
+        return self._play_link(link, to_end=False)
 
     def play_from(self, link: WordLink) -> bool:
         """Play from ``link`` to the end of its recording."""
-        self.about_to_play.emit()
-        recording = self.recording(link.source)
-        if recording is None:
-            self.message.emit(self.tr("The audio of this word is not on this station"))
-            return False
-        return self._play(recording, recording.bounds(link.t0, link.t1)[0], None)
+        return self._play_link(link, to_end=True)
 
     def play_word_at_cursor(self) -> bool:
         found = self.link_at_cursor()
@@ -171,9 +161,15 @@ class WordAudio(QObject):
             return False
         return self.play_word(found[1])
 
-    def _play(self, recording: DictationRecording, start: float, end: float | None) -> bool:
+    def _play_link(self, link: WordLink, to_end: bool) -> bool:
+        self.about_to_play.emit()
+        recording = self.recording(link.source)
+        if recording is None:
+            self.message.emit(self.tr("The audio of this word is not on this station"))
+            return False
+        start, end = recording.bounds(link.t0, link.t1)
         try:
-            return self.player.play(recording, start, end) > 0
+            return self.player.play(recording, start, None if to_end else end) > 0
         except OSError as err:
             self.message.emit(self.tr("Cannot play the dictation: %s") % err)
             return False
