@@ -152,9 +152,9 @@ def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None
         # The decoding workers start in the background once the window is up, so the first
         # compressed study does not wait for them.
         QTimer.singleShot(1500, _warm_up_decoders)
-        # Speech and the microphone's buttons are activity too: dictating keeps it unlocked.
+        # Speech is activity too (partials and finals, commands included): dictating keeps the
+        # station unlocked; a recogniser's own messages (faults) are not the reader's input.
         workflow.dictation.activity.connect(window.idle_lock.notice_activity)
-        workflow.dictation.message.connect(lambda _m: window.idle_lock.notice_activity())
     window.setProperty("headless", bool(screenshot))
     window.resize(*SCREENSHOT_SIZE)
     if preset is not None:
