@@ -10,8 +10,8 @@ import numpy as np
 from studies.errors import DamagedFile, NoSeriesFound, StudyError, is_fatal
 from studies.pixels import Cancel, FirstSlice, Progress
 from studies.readers import Candidate
-from studies.scan import ScanResult, scan, scan_files
-from studies.sources import files_beside
+from studies.scan import ScanResult, scan_files
+from studies.sources import files_beside, list_files
 from studies.volume import Volume
 
 log = logging.getLogger(__name__)
@@ -129,7 +129,8 @@ def open_volume(
     header_progress = (lambda f: progress(f * HEADER_SHARE)) if progress else None
     pixel_progress = (lambda f: progress(HEADER_SHARE + f * (1 - HEADER_SHARE))
                       ) if progress else None
-    result = scan(path, None if Path(path).is_file() else header_progress)
+    files = list_files(path)  # one file's header progress would run twice with its series'
+    result = scan_files(files, header_progress if len(files) > 1 else None)
     candidate = choose(result, series)
     if whole_series and series is None and _is_one_slice(candidate):
         candidate = _whole_series(candidate, header_progress)

@@ -168,6 +168,22 @@ def test_progress_middle_slice_first_and_cancel(make_series) -> None:
         studies.open_volume(folder, cancel=cancel.is_set)
 
 
+def test_zip_and_one_file_report_header_progress_in_order(make_series, tmp_path) -> None:
+    from studies.loader import HEADER_SHARE
+
+    folder = make_series(slices=6)
+    archive = tmp_path / "series.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for path in sorted(folder.iterdir()):
+            zf.write(path, path.name)
+    seen: list[float] = []
+    assert studies.open_volume(archive, progress=seen.append).shape[0] == 6
+    assert min(seen) < HEADER_SHARE and seen == sorted(seen)  # the header pass, then pixels
+    seen.clear()  # one file: its series' header pass only, so progress never goes back
+    assert studies.open_volume(sorted(folder.iterdir())[2], progress=seen.append).shape[0] == 6
+    assert seen == sorted(seen)
+
+
 def test_dicomdir(make_series, tmp_path) -> None:
     from pydicom.fileset import FileSet
 
