@@ -89,7 +89,15 @@ def test_only_consolidation_lying_mostly_in_the_mediastinum_is_vetoed():
     assert not mediastinal_consolidation(np.zeros_like(classes), mediastinum).any()
 
 
-def test_reported_version_names_weights_and_postprocessing(unet):
-    from inference.segmenters import POSTPROCESS_VERSION
+def test_reported_version_names_weights_and_postprocessing(phantom):
+    """The pre-read's output names the shipped weights (their sidecar) and the
+    post-processing version, so a result can be traced to both."""
+    import json
 
-    assert unet.version == f"{unet.meta['version']}+post{POSTPROCESS_VERSION}"
+    from inference.preread import PreReadOptions, analyze
+    from inference.segmenters import POSTPROCESS_VERSION
+    from inference.weights import DEFAULT_WEIGHTS
+
+    sidecar = json.loads(DEFAULT_WEIGHTS.with_suffix(".json").read_text(encoding="utf-8"))
+    result = analyze(phantom, PreReadOptions(engine="unet", device="cpu", fallback=False))
+    assert result.to_json()["model_version"] == f"{sidecar['version']}+post{POSTPROCESS_VERSION}"
