@@ -56,13 +56,10 @@ def j2k_series(source: Path, slices: int = 300, ht: bool = False) -> Path:
 def _encode(ds, ht: bool):
     from pydicom.uid import HTJ2KLossless, JPEG2000Lossless
 
+    from studies.synthetic import compress
+
     if not ht:
         ds.compress(JPEG2000Lossless, encoding_plugin="pylibjpeg")
         return ds
-    import imagecodecs
-    from pydicom.encaps import encapsulate
-
-    ds.PixelData = encapsulate([imagecodecs.htj2k_encode(ds.pixel_array)])
-    ds["PixelData"].VR, ds["PixelData"].is_undefined_length = "OB", True
-    ds.file_meta.TransferSyntaxUID = HTJ2KLossless
+    compress(ds, HTJ2KLossless, ds.pixel_array)
     return ds

@@ -10,6 +10,7 @@ from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.uid import (
     CTImageStorage,
     ExplicitVRLittleEndian,
+    HTJ2KLossless,
     ImplicitVRLittleEndian,
     generate_uid,
 )
@@ -119,5 +120,19 @@ def _slice_dataset(hu: np.ndarray, iop, position, pixel_spacing, thickness, synt
         ds.PixelData = stored.tobytes()
         ds["PixelData"].VR = "OW"
     else:
-        ds.compress(syntax, stored, encoding_plugin="")
+        compress(ds, syntax, stored)
     return ds
+
+
+def compress(ds: Dataset, syntax: str, stored: np.ndarray) -> None:
+    """Encode ``stored`` into ``ds`` as ``syntax``: with pydicom's encoders, or with OpenJPH
+    (imagecodecs) for High-Throughput JPEG 2000 lossless, which pydicom cannot encode."""
+    if syntax != HTJ2KLossless:
+        ds.compress(syntax, stored, encoding_plugin="")
+        return
+    import imagecodecs
+    from pydicom.encaps import encapsulate
+
+    ds.PixelData = encapsulate([imagecodecs.htj2k_encode(stored)])
+    ds["PixelData"].VR, ds["PixelData"].is_undefined_length = "OB", True
+    ds.file_meta.TransferSyntaxUID = HTJ2KLossless

@@ -9,7 +9,13 @@ import numpy as np
 import pydicom
 import pytest
 from pydicom.data import get_testdata_file, get_testdata_files
-from pydicom.uid import JPEG2000Lossless, JPEGLossless, JPEGLosslessSV1, JPEGLSLossless
+from pydicom.uid import (
+    HTJ2KLossless,
+    JPEG2000Lossless,
+    JPEGLossless,
+    JPEGLosslessSV1,
+    JPEGLSLossless,
+)
 
 import studies
 from studies import decode_pool, frame_decoders
@@ -109,26 +115,11 @@ def test_series_decodes_on_threads_without_worker_processes(make_series, monkeyp
     assert first == [n // 2]
 
 
-def _to_htj2k(folder: Path) -> None:
-    """Re-encode a series' files as High-Throughput JPEG 2000 lossless (OpenJPH)."""
-    import imagecodecs
-    from pydicom.encaps import encapsulate
-    from pydicom.uid import HTJ2KLossless
-
-    for path in folder.iterdir():
-        ds = pydicom.dcmread(path)
-        ds.PixelData = encapsulate([imagecodecs.htj2k_encode(ds.pixel_array)])
-        ds["PixelData"].VR, ds["PixelData"].is_undefined_length = "OB", True
-        ds.file_meta.TransferSyntaxUID = HTJ2KLossless
-        ds.save_as(path, enforce_file_format=True)
-
-
 def test_htj2k_series_equals_the_phantom_and_pydicom(make_series, monkeypatch) -> None:
     monkeypatch.setattr(decode_pool, "MIN_CPUS", 1)  # the pool would be used but for threads
     monkeypatch.setattr(decode_pool, "submit", lambda *a: pytest.fail("worker process used"))
     n = decode_pool.MIN_SLICES + 1
-    folder = make_series(slices=n)
-    _to_htj2k(folder)
+    folder = make_series(slices=n, transfer_syntax=HTJ2KLossless)
     volume = studies.open_volume(folder)
     np.testing.assert_array_equal(volume.voxels, phantom(n, 64, 64))
     path = next(folder.iterdir())
