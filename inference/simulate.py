@@ -245,9 +245,8 @@ def _nodules(case, spacing, rng, radius_mm=(2.0, 7.0), count=(1, 5),
     """Solid nodules (4-14 mm by default): lung, not a lesion. ``aerated_only``: placed in
     lung without simulated lesions."""
     right, left = _side_masks(case.truth)
-    lung = right | left
-    if aerated_only:
-        lung = np.isin(case.truth, (Label.LUNG_RIGHT, Label.LUNG_LEFT))
+    lung = (np.isin(case.truth, (Label.LUNG_RIGHT, Label.LUNG_LEFT)) if aerated_only
+            else right | left)
     sp = np.array([spacing[2], spacing[1], spacing[0]], float)
     for _ in range(int(rng.integers(*count))):
         c = _random_lung_point(lung, rng, False, Orientation(True, True, True))
