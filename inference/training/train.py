@@ -78,14 +78,18 @@ def build_dataset(data_root: Path, recipe: Recipe, log=print
     return torch.cat(xs), torch.cat(ys)
 
 
+def _near_background(y: torch.Tensor) -> torch.Tensor:
+    """Pixels within EDGE_PX (square) of a background pixel."""
+    bg = (y == 0).float()[:, None]
+    return nnf.max_pool2d(bg, 2 * EDGE_PX + 1, stride=1, padding=EDGE_PX)[:, 0] > 0
+
+
 def lung_border_pixels(y: torch.Tensor) -> torch.Tensor:
     """``(m, 3)`` (slice, row, col) of lung pixels within EDGE_PX of background."""
     out = []
     for start in range(0, y.shape[0], 256):  # chunks: bounded memory
         part = y[start:start + 256]
-        bg = (part == 0).float()[:, None]
-        near = nnf.max_pool2d(bg, 2 * EDGE_PX + 1, stride=1, padding=EDGE_PX)[:, 0] > 0
-        found = torch.nonzero((part == 1) & near)
+        found = torch.nonzero((part == 1) & _near_background(part))
         found[:, 0] += start
         out.append(found)
     return torch.cat(out)
@@ -142,9 +146,7 @@ def pixel_weights(y: torch.Tensor, edge_weight: float = 3.0) -> torch.Tensor:
     """``edge_weight`` on lung within EDGE_PX of background (mediastinal, cardiac and pleural
     borders, hila: where clean lung was read as GGO) and on both sides of lesion borders
     (where lesion edges were under-segmented); 1 elsewhere, 0 where ignored."""
-    k = 2 * EDGE_PX + 1
-    bg = (y == 0).float()[:, None]
-    near_bg = nnf.max_pool2d(bg, k, stride=1, padding=EDGE_PX)[:, 0] > 0
+    near_bg = _near_background(y)
     lesion = (y >= 2) & (y != sim_data.IGNORE)
     les = lesion.float()[:, None]
     grown = nnf.max_pool2d(les, 3, stride=1, padding=1)[:, 0] > 0
