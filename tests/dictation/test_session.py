@@ -17,7 +17,7 @@ from dictation.session import MAX_FAILURES, DictationSession
 from dictation.synth import synthesize
 from dictation.transcript import DictationProcessor
 
-BLOCK = 800  # samples: 50 ms blocks (the fault plans count decoder calls at this size)
+BLOCK = 800  # samples: 50 ms blocks fed to the queue (live capture now delivers 20 ms)
 SILENCE = np.zeros(8000, np.int16)
 REAL_DECODER = pocketsphinx.Decoder
 
