@@ -41,6 +41,7 @@ class _Target:
     base: str = ""
     spoken: str = ""
     settled: str = ""
+    started: bool = False  # dictation has written into the field (base is final from then on)
 
 
 class DictationPanel(QWidget):
@@ -159,6 +160,8 @@ class DictationPanel(QWidget):
             self._write(editor, target, " ".join(x for x in (target.spoken, partial) if x))
 
     def _write(self, editor: QPlainTextEdit, target: _Target, dictated: str) -> None:
+        if not target.started:  # what was typed since the field was chosen stays
+            target.base, target.started = editor.toPlainText(), True
         base = target.base
         joiner = "" if not base or base.endswith((" ", "\n")) or not dictated else " "
         editor.setPlainText(base + joiner + dictated)

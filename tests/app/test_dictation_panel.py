@@ -221,3 +221,13 @@ def test_a_revised_early_final_replaces_the_value_it_placed(panel, qtbot):
     assert form.values()["involvement_right_percent"] == 2.5
     deliver(panel, qtbot, DictationEvent("final", text="10 2.5 30"))
     assert form.values()["involvement_right_percent"] == 30.0
+
+
+def test_text_typed_after_choosing_the_field_survives_its_dictation(panel, qtbot):
+    form = panel.form
+    form.focus_field("conclusion")
+    panel._retarget()  # the field is chosen (its text is empty now)...
+    form.editors["conclusion"].insertPlainText("Typed while the reader thinks.")  # ...then typed
+    deliver(panel, qtbot, DictationEvent("partial", text="no effusion"))
+    deliver(panel, qtbot, DictationEvent("final", text="No effusion."))
+    assert form.values()["conclusion"] == "Typed while the reader thinks. No effusion."
