@@ -309,37 +309,37 @@
 <context>
     <name>DictationPanel</name>
     <message>
-        <location filename="../../app/dictation_panel.py" line="65"/>
+        <location filename="../../app/dictation_panel.py" line="68"/>
         <source>Dictate</source>
         <translation>Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="68"/>
+        <location filename="../../app/dictation_panel.py" line="71"/>
         <source>Dictate (F9, or the record button of the microphone)</source>
         <translation>Диктовка (F9 или кнопка записи на микрофоне)</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="107"/>
+        <location filename="../../app/dictation_panel.py" line="110"/>
         <source>Dictation could not start: %s</source>
         <translation>Не удалось начать диктовку: %s</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="137"/>
+        <location filename="../../app/dictation_panel.py" line="140"/>
         <source>The speech recogniser had a fault and was restarted; dictation goes on and no audio was lost.</source>
         <translation>Распознаватель речи дал сбой и был перезапущен; диктовка продолжается, звук не потерян.</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="172"/>
+        <location filename="../../app/dictation_panel.py" line="182"/>
         <source>Choose a field to dictate into</source>
         <translation>Выберите поле для диктовки</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="184"/>
+        <location filename="../../app/dictation_panel.py" line="193"/>
         <source>“%s” does not fit this field</source>
         <translation>«%s» не подходит для этого поля</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="214"/>
+        <location filename="../../app/dictation_panel.py" line="222"/>
         <source>No field called “%s”</source>
         <translation>Нет поля «%s»</translation>
     </message>
@@ -1235,12 +1235,12 @@
         <translation>Общие</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="78"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="80"/>
         <source>The PIN needs at least %1 characters.</source>
         <translation>PIN должен содержать не меньше %1 символов.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="81"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="84"/>
         <source>The two PINs differ.</source>
         <translation>Введённые PIN не совпадают.</translation>
     </message>
@@ -1281,22 +1281,22 @@
 <context>
     <name>IdleLock</name>
     <message>
-        <location filename="../../app/lock.py" line="233"/>
+        <location filename="../../app/lock.py" line="236"/>
         <source>Too many wrong PINs: try again in %1 s.</source>
         <translation>Слишком много неверных PIN: повторите через %1 с.</translation>
     </message>
     <message>
-        <location filename="../../app/lock.py" line="240"/>
+        <location filename="../../app/lock.py" line="243"/>
         <source>Wrong PIN.</source>
         <translation>Неверный PIN.</translation>
     </message>
     <message>
-        <location filename="../../app/lock.py" line="309"/>
+        <location filename="../../app/lock.py" line="317"/>
         <source>&amp;Lock screen</source>
         <translation>&amp;Заблокировать экран</translation>
     </message>
     <message>
-        <location filename="../../app/lock.py" line="320"/>
+        <location filename="../../app/lock.py" line="328"/>
         <source>&amp;File</source>
         <translation>&amp;Файл</translation>
     </message>
@@ -1921,18 +1921,17 @@
         <translation>Ctrl+щелчок по надиктованному слову (подчёркнуто точками) — прослушать его; Ctrl+F10 — слово под курсором</translation>
     </message>
     <message>
-        <location filename="../../app/word_audio.py" line="154"/>
-        <location filename="../../app/word_audio.py" line="163"/>
+        <location filename="../../app/word_audio.py" line="168"/>
         <source>The audio of this word is not on this station</source>
         <translation>Запись этого слова отсутствует на этой станции</translation>
     </message>
     <message>
-        <location filename="../../app/word_audio.py" line="170"/>
+        <location filename="../../app/word_audio.py" line="160"/>
         <source>No dictated word at the cursor</source>
         <translation>Под курсором нет надиктованного слова</translation>
     </message>
     <message>
-        <location filename="../../app/word_audio.py" line="178"/>
+        <location filename="../../app/word_audio.py" line="174"/>
         <source>Cannot play the dictation: %s</source>
         <translation>Не удалось воспроизвести диктовку: %s</translation>
     </message>
