@@ -129,7 +129,8 @@ class IdleLock(QObject):
         self.panel.hide()
         self.panel.unlock_requested.connect(self.try_unlock)
         self._pin_source = pin_source or (lambda _user: None)
-        self._pin_hash: str | None = None  # read when the lock closes
+        self._pin_hash: str | None = None
+        self.refresh_pin()
         self.throttle = unlock_pin.Throttle()
         self._locked = False
         self._timeout_ms = 0
@@ -160,6 +161,16 @@ class IdleLock(QObject):
     def set_user(self, user: str) -> None:
         self.user = user
         self.panel.set_user(user)
+        self.refresh_pin()
+
+    def refresh_pin(self) -> None:
+        """Read the reader's PIN hash now (start-up, a new reader, saved settings), not when
+        the lock closes: the OS keyring may block or ask for its own password, which must not
+        happen behind a lock screen. If it cannot be read, the PIN known before stays."""
+        try:
+            self._pin_hash = self._pin_source(self.user)
+        except unlock_pin.PinError as err:
+            log.warning("unlock PIN unavailable: %s", err)
 
     # -- activity ---------------------------------------------------------------------------------
     def notice_activity(self) -> None:
@@ -215,11 +226,6 @@ class IdleLock(QObject):
         self._locked = True
         self._timer.stop()
         self._conceal()
-        try:
-            self._pin_hash = self._pin_source(self.user)
-        except unlock_pin.PinError as err:
-            log.warning("unlock PIN unavailable: %s", err)
-            self._pin_hash = None
         self.panel.setGeometry(self.window.rect())
         self.panel.show()
         self.panel.raise_()

@@ -192,5 +192,7 @@ def apply_saved(window, keys: list[str], idle_lock=None) -> None:
         window.presets = load_presets(window.settings)
         for view in window.reading.views:
             view.presets = window.presets
-    if idle_lock is not None and AUTOLOCK_KEY in keys:
-        idle_lock.set_minutes(idle_minutes(window.settings))
+    if idle_lock is not None:
+        idle_lock.refresh_pin()  # a PIN set or removed in the dialog (it is not a settings key)
+        if AUTOLOCK_KEY in keys:
+            idle_lock.set_minutes(idle_minutes(window.settings))

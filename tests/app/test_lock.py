@@ -241,3 +241,32 @@ def test_idle_minutes_from_settings(luch_home, stored, minutes):
         settings.set(SETTINGS_KEY, stored)
     assert idle_minutes(settings) == minutes
     assert DEFAULT_MINUTES == 10
+
+
+def test_the_pin_is_read_ahead_not_behind_the_lock_screen(qtbot, station):
+    from core import unlock_pin
+    from core.unlock_pin import PinError
+
+    stored: list = [None]
+    reads: list[str] = []
+
+    def source(user):
+        reads.append(user)
+        if isinstance(stored[0], Exception):
+            raise stored[0]
+        return stored[0]
+
+    lock = IdleLock(station.window, user="dr.smirnova", timeout_ms=0, pin_source=source)
+    assert reads == ["dr.smirnova"]  # at start-up
+    lock.lock()
+    assert reads == ["dr.smirnova"], "no keyring read when the lock closes"
+    assert not lock.panel.pin.isVisible()
+    lock.unlock()
+    stored[0] = unlock_pin.hash_pin("2580")
+    lock.refresh_pin()  # what saving the settings does
+    stored[0] = PinError("the OS keyring cannot be read (NoKeyringError)")
+    lock.refresh_pin()  # a failing read keeps the PIN known before
+    lock.lock()
+    assert lock.panel.pin.isVisible() and not lock.try_unlock()
+    lock.panel.pin.setText("2580")
+    assert lock.try_unlock() and not lock.locked
