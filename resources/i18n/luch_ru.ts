@@ -1281,22 +1281,22 @@
 <context>
     <name>IdleLock</name>
     <message>
-        <location filename="../../app/lock.py" line="236"/>
+        <location filename="../../app/lock.py" line="242"/>
         <source>Too many wrong PINs: try again in %1 s.</source>
         <translation>Слишком много неверных PIN: повторите через %1 с.</translation>
     </message>
     <message>
-        <location filename="../../app/lock.py" line="243"/>
+        <location filename="../../app/lock.py" line="249"/>
         <source>Wrong PIN.</source>
         <translation>Неверный PIN.</translation>
     </message>
     <message>
-        <location filename="../../app/lock.py" line="317"/>
+        <location filename="../../app/lock.py" line="323"/>
         <source>&amp;Lock screen</source>
         <translation>&amp;Заблокировать экран</translation>
     </message>
     <message>
-        <location filename="../../app/lock.py" line="328"/>
+        <location filename="../../app/lock.py" line="334"/>
         <source>&amp;File</source>
         <translation>&amp;Файл</translation>
     </message>
