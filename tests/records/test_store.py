@@ -127,3 +127,24 @@ def test_worklist_details_in_bulk(luch_home):
                       status="draft")
     details = store.worklist_details({"1.2.3.1", "1.2.3.2", "9.9.9"})
     assert details == {"1.2.3.1": ("IVANOV^I", "CT", "draft"), "1.2.3.2": ("P2", "", None)}
+
+
+def test_opening_waits_while_another_connection_writes_a_fresh_database(tmp_path: Path) -> None:
+    """The app and `luch sync` starting together on a new database: SQLite refuses the switch
+    to WAL at once (no busy wait) while the other writes; opening must wait, not fail."""
+    import threading
+    import time
+
+    from records.db import make_engine
+
+    path = tmp_path / "records.sqlite3"
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("CREATE TABLE t (i)")
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO t VALUES (1)")
+    threading.Timer(0.4, lambda: other.execute("COMMIT")).start()
+    started = time.monotonic()
+    with make_engine(path).connect() as conn:
+        mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
+    assert mode == "wal" and time.monotonic() - started >= 0.3
+    other.close()
