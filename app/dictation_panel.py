@@ -34,14 +34,14 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class _Target:
-    """A field receiving dictation: its text before dictation began, the transcript placed,
-    and the transcript before the last early (tentative) final, which a revision replaces."""
+    """A field receiving dictation: its text when dictation first wrote into it (None until
+    then, so what was typed after choosing the field stays), the transcript placed, and the
+    transcript before the last early (tentative) final, which a revision replaces."""
 
     key: str | None
-    base: str = ""
+    base: str | None = None
     spoken: str = ""
     settled: str = ""
-    started: bool = False  # dictation has written into the field (base is final from then on)
 
 
 class DictationPanel(QWidget):
@@ -160,8 +160,8 @@ class DictationPanel(QWidget):
             self._write(editor, target, " ".join(x for x in (target.spoken, partial) if x))
 
     def _write(self, editor: QPlainTextEdit, target: _Target, dictated: str) -> None:
-        if not target.started:  # what was typed since the field was chosen stays
-            target.base, target.started = editor.toPlainText(), True
+        if target.base is None:
+            target.base = editor.toPlainText()
         base = target.base
         joiner = "" if not base or base.endswith((" ", "\n")) or not dictated else " "
         editor.setPlainText(base + joiner + dictated)
@@ -193,9 +193,7 @@ class DictationPanel(QWidget):
             self.message.emit(self.tr("“%s” does not fit this field") % new)
 
     def _snapshot(self) -> _Target:
-        key = self.form.current_key()
-        editor = self.form.editors.get(key) if key else None
-        return _Target(key, editor.toPlainText() if isinstance(editor, QPlainTextEdit) else "")
+        return _Target(self.form.current_key())
 
     def _retarget(self) -> None:
         """A field has focus: speech from now on goes there, with a transcript of its own."""
