@@ -1,13 +1,14 @@
 """Accuracy of the AI pre-read on held-apart simulated cases and real COVID slices.
 
-    .venv/bin/python benchmarks/ai_eval.py [--cases 20] [--engines unet,classical]
+    .venv/bin/python benchmarks/ai_eval.py [--cases 20] [--first 0] [--engines unet,classical]
                                            [--set validation|tuning] [--write-sidecar]
 
 Simulated cases: lesions simulated (inference/simulate.py) in ``ct/lidc-idri-0003``, a
 patient and scanner never used in training, with seeds from 1000 (training used seeds
 0..99 on the series of ``inference.training.train.RECIPES``). Set A is seeds
 1000-1009 (the original 10 cases), set B seeds 1010-1019 (added, and declared, before any
-result of the v3 weights was seen); each block of 10 is reported on its own and pooled.
+result of the v3 weights was seen), set C seeds 1020-1039 (`--first 20`, declared before any
+result of post-processing 4 was seen); each block of 10 is reported on its own and pooled.
 ``--set tuning`` runs the same on ``ct/lidc-idri-0001`` with seeds 500+ (a training
 patient, unseen lesions): the only cases on which post-processing may be chosen.
 Truth: lungs from the classical method on the clean CT, lesions from the simulator.
@@ -60,6 +61,8 @@ def spearman(a, b) -> float:
 SETS = {"validation": (sim_data.VALIDATION_SERIES[0], sim_data.VALIDATION_SEED0),
         "tuning": ("ct/lidc-idri-0001", sim_data.TUNING_SEED0)}
 BLOCK = 10  # cases per reported block (set A = seeds 1000-1009, set B = 1010-1019)
+# Set C, seeds 1020-1039 (``--first 20 --cases 20``): declared 2026-11-22, before any
+# result of post-processing 4 was seen; sets A and B had been seen by then.
 
 
 def _new_stats() -> dict:
@@ -68,14 +71,17 @@ def _new_stats() -> dict:
             "confusion": np.zeros((5, len(COLUMNS)), int), "seconds": [], "ct0_false": []}
 
 
-def evaluate_simulated(n_cases: int, engines: list[str], which: str = "validation") -> dict:
-    """Per engine, the summary of all cases and of each block of 10 (``blocks``)."""
+def evaluate_simulated(n_cases: int, engines: list[str], which: str = "validation",
+                       first: int = 0) -> dict:
+    """Per engine, the summary of all cases and of each block of 10 (``blocks``); cases
+    ``first .. first + n_cases - 1`` (seeds from the set's first seed + ``first``)."""
     name, seed0 = SETS[which]
     series = sim_data.load_series(DATA, name)
-    grades = [g % 5 for g in range(n_cases)]
+    grades = [g % 5 for g in range(first, first + n_cases)]
     n_blocks = -(-n_cases // BLOCK)
     stats = {e: [_new_stats() for _ in range(n_blocks + 1)] for e in engines}
     orient = Orientation.of(series.volume)
+    seed0 += first
     for n, case in enumerate(sim_data.cases(series, grades, seed0)):
         volume = Volume(voxels=case.hu, spacing=series.volume.spacing,
                         origin=series.volume.origin, direction=series.volume.direction,
@@ -211,6 +217,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cases", type=int, default=20)
     parser.add_argument("--set", choices=tuple(SETS), default="validation")
+    parser.add_argument("--first", type=int, default=0,
+                        help="index of the first case (20: set C, seeds 1020-1039)")
     parser.add_argument("--engines", default="unet,classical")
     parser.add_argument("--no-slices", action="store_true")
     parser.add_argument("--write-sidecar", action="store_true",
@@ -218,7 +226,7 @@ def main() -> None:
     args = parser.parse_args()
     engines = args.engines.split(",")
     t0 = time.time()
-    results = evaluate_simulated(args.cases, engines, args.set)
+    results = evaluate_simulated(args.cases, engines, args.set, args.first)
     for engine, r in results.items():
         for label, part in (("all", r), *r.get("blocks", {}).items()):
             print(f"\n== {engine}: {part['cases']} simulated cases ({args.set} set, {label}) on "
@@ -234,7 +242,7 @@ def main() -> None:
         print(f"  agreement with the visual read: {slice_agreement(slices)} "
               f"(found = lesion >= {FOUND_PERCENT} % of the slice's lung)")
     print(f"\ntotal {time.time() - t0:.0f} s")
-    if args.write_sidecar and "unet" in results and args.set == "validation":
+    if args.write_sidecar and "unet" in results and args.set == "validation" and not args.first:
         from inference.weights import DEFAULT_WEIGHTS
 
         side = DEFAULT_WEIGHTS.with_suffix(".json")
