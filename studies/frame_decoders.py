@@ -47,6 +47,9 @@ class FrameDecoder:
     decode: DecodeFn
     #: the decoder can use several threads on one frame (used for the first slice)
     threaded: bool = False
+    #: ``accepts(frame_bytes, header)``: False when the frame's own header (not its decoded
+    #: values) shows the fast path would not give pydicom's result, e.g. a sign mismatch
+    accepts: Callable[[bytes, DicomHeader], bool] | None = None
 
 
 _REGISTRY: dict[str, Callable[[], FrameDecoder | None]] = {}
@@ -90,11 +93,28 @@ def decode(header: DicomHeader, frame: int | None, threads: int = 1) -> np.ndarr
     return decode_bytes(header, data, threads)
 
 
+def takes(header: DicomHeader, frame: int | None) -> bool:
+    """Whether the fast path decodes this frame, judged from the frame's header bytes only
+    (nothing is decoded): e.g. to pick threads or worker processes for a series."""
+    decoder = for_syntax(header.transfer_syntax)
+    if decoder is None or not suits(header):
+        return False
+    if decoder.accepts is None:
+        return True
+    try:
+        data = read_frame(header.ref, frame, header.number_of_frames)
+    except Exception:
+        return False
+    return decoder.accepts(data, header)
+
+
 def decode_bytes(header: DicomHeader, data: bytes, threads: int = 1) -> np.ndarray | None:
     """Stored values of the frame in ``data`` (compressed bytes), as :func:`decode`."""
     decoder = for_syntax(header.transfer_syntax)
     if decoder is None or not suits(header):
         return None
+    if decoder.accepts is not None and not decoder.accepts(data, header):
+        return None  # refused before decoding: pydicom decodes it (once)
     try:
         raw = decoder.decode(data, header, threads if decoder.threaded else 1)
     except Exception as err:  # damaged or unusual: pydicom's path decides and reports
@@ -145,6 +165,27 @@ def last_pixel_data_fragments(data: bytes) -> bytes | None:
     return None
 
 
+_SOC_SIZ = b"\xff\x4f\xff\x51"  # start of codestream, then the image and tile size marker
+
+
+def j2k_sign(data: bytes) -> tuple[bool, int] | None:
+    """``(signed, precision)`` of the first component from a JPEG 2000 (or HTJ2K) frame's
+    SIZ marker segment (its Ssiz byte), or None when no codestream header is found. A JP2
+    wrapper (some encoders add one) is skipped by looking for the codestream start."""
+    at = data.find(_SOC_SIZ, 0, 1 << 16)
+    ssiz = at + 42  # SOC, SIZ, Lsiz, Rsiz, 8 x 4-byte sizes, Csiz: then Ssiz of component 0
+    if at < 0 or ssiz >= len(data):
+        return None
+    return bool(data[ssiz] & 0x80), (data[ssiz] & 0x7F) + 1
+
+
+def j2k_sign_agrees(data: bytes, header: DicomHeader) -> bool:
+    """The codestream is signed as PixelRepresentation says: otherwise pydicom corrects the
+    values (``_apply_sign_correction``) and the fast path steps aside before decoding."""
+    found = j2k_sign(data)
+    return found is not None and found[0] == header.signed
+
+
 def _imagecodecs() -> ModuleType | None:
     try:
         import imagecodecs
@@ -159,11 +200,12 @@ def _imagecodecs_jpeg2k() -> FrameDecoder | None:
         return None
 
     def decode(data: bytes, header: DicomHeader, threads: int) -> np.ndarray:
-        # a codestream signed unlike PixelRepresentation comes back in the other dtype and
-        # is left to pydicom's correction (``decode`` checks the dtype)
         return codecs.jpeg2k_decode(data, numthreads=threads)
 
-    return FrameDecoder("imagecodecs-openjpeg", decode, threaded=True)
+    # a codestream signed unlike PixelRepresentation is refused from its SIZ marker and left
+    # to pydicom's correction (``decode_bytes`` still checks the dtype of what comes back)
+    return FrameDecoder("imagecodecs-openjpeg", decode, threaded=True,
+                        accepts=j2k_sign_agrees)
 
 
 def _imagecodecs_htj2k() -> FrameDecoder | None:
@@ -172,7 +214,8 @@ def _imagecodecs_htj2k() -> FrameDecoder | None:
         return None
     # OpenJPH: High-Throughput JPEG 2000 decodes ~15x faster than classic JPEG 2000
     return FrameDecoder("imagecodecs-openjph",
-                        lambda data, header, threads: codecs.htj2k_decode(data))
+                        lambda data, header, threads: codecs.htj2k_decode(data),
+                        accepts=j2k_sign_agrees)
 
 
 def _imagecodecs_jpegls() -> FrameDecoder | None:

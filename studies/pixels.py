@@ -124,7 +124,7 @@ def decode_volume(
     done = 1
     if progress:
         progress(done / n)
-    if _use_processes(sources, workers):
+    if _use_processes(sources, workers, middle):
         _decode_in_processes(sources, rest, out, work_failed=failures, clipped=clipped,
                              progress=progress, cancel=cancel)
     elif workers == 1 or n < 4:
@@ -159,15 +159,18 @@ def decode_volume(
     return out, warnings
 
 
-def _use_processes(sources: Sequence[SliceSource], workers: int) -> bool:
-    """Worker processes for compressed slices whose decoder holds the GIL; slices that a
-    fast (GIL-releasing) decoder takes decode on threads here."""
+def _use_processes(sources: Sequence[SliceSource], workers: int, middle: int) -> bool:
+    """Worker processes for compressed slices whose decoder holds the GIL (pydicom's); a
+    series whose middle slice a fast (GIL-releasing) decoder takes decodes on threads here.
+    The middle slice speaks for the series: e.g. a JPEG 2000 codestream signed unlike
+    PixelRepresentation (seen in its SIZ marker, nothing decoded) sends it to the workers."""
     from studies import decode_pool, frame_decoders
 
-    return (workers > 1 and len(sources) >= decode_pool.MIN_SLICES
-            and all(s.header.pixel_offset is None for s in sources)
-            and not any(frame_decoders.suits(s.header) for s in sources)
-            and decode_pool.enabled())
+    if not (workers > 1 and len(sources) >= decode_pool.MIN_SLICES
+            and all(s.header.pixel_offset is None for s in sources)):
+        return False
+    first = sources[middle]
+    return not frame_decoders.takes(first.header, first.frame) and decode_pool.enabled()
 
 
 def _decode_in_processes(sources, indices, out, work_failed, clipped, progress, cancel) -> None:

@@ -91,6 +91,66 @@ def test_codestream_signed_unlike_the_header_goes_to_pydicom() -> None:
     np.testing.assert_array_equal(out, pydicom.dcmread(path).pixel_array)
 
 
+def test_sign_mismatch_is_refused_from_the_siz_marker_without_decoding(monkeypatch) -> None:
+    import imagecodecs
+
+    path = get_testdata_file("J2K_pixelrep_mismatch.dcm")  # PixelRepresentation 1, unsigned
+    header = read_header(FileRef(Path(path)))
+    data = frame_decoders.read_frame(header.ref, None, 1)
+    assert frame_decoders.j2k_sign(data) == (False, 13)
+    decoded: list[int] = []
+    real = imagecodecs.jpeg2k_decode
+    monkeypatch.setattr(imagecodecs, "jpeg2k_decode",
+                        lambda *a, **k: decoded.append(1) or real(*a, **k))
+    assert frame_decoders.decode(header, None) is None
+    assert not frame_decoders.takes(header, None)
+    assert decoded == []  # not decoded once by imagecodecs and then again by pydicom
+    agreeing = read_header(FileRef(Path(get_testdata_file("MR_small_jp2klossless.dcm"))))
+    assert frame_decoders.takes(agreeing, None)
+    assert frame_decoders.j2k_sign(b"not a codestream") is None
+
+
+def _to_unsigned_13_bit_j2k(folder: Path) -> None:
+    """Re-encode signed slices as an older encoder did: 13-bit JPEG 2000 codestreams marked
+    unsigned (Ssiz) while PixelRepresentation says signed (as J2K_pixelrep_mismatch.dcm)."""
+    import imagecodecs
+    from pydicom.encaps import encapsulate
+
+    for path in folder.iterdir():
+        ds = pydicom.dcmread(path)
+        stored = ds.pixel_array
+        ds.BitsStored, ds.HighBit = 13, 12
+        code = imagecodecs.jpeg2k_encode((stored & 0x1FFF).astype(np.uint16), level=0,
+                                         codecformat="J2K", reversible=True, bitspersample=13)
+        ds.PixelData = encapsulate([code])
+        ds["PixelData"].VR, ds["PixelData"].is_undefined_length = "OB", True
+        ds.file_meta.TransferSyntaxUID = JPEG2000Lossless
+        ds.save_as(path, enforce_file_format=True)
+
+
+def test_sign_mismatched_j2k_series_decodes_once_in_worker_processes(make_series,
+                                                                    monkeypatch) -> None:
+    import imagecodecs
+
+    monkeypatch.setattr(decode_pool, "MIN_CPUS", 1)
+    n = decode_pool.MIN_SLICES + 2
+    folder = make_series(slices=n)
+    _to_unsigned_13_bit_j2k(folder)
+    submitted: list[tuple] = []
+    real_submit = decode_pool.submit
+    monkeypatch.setattr(decode_pool, "submit",
+                        lambda *a: submitted.append(a) or real_submit(*a))
+    monkeypatch.setattr(imagecodecs, "jpeg2k_decode",
+                        lambda *a, **k: pytest.fail("decoded by imagecodecs and discarded"))
+    volume = studies.open_volume(folder)
+    assert len(submitted) == n - 1  # all but the middle slice, decoded first in-process
+    np.testing.assert_array_equal(volume.voxels, phantom(n, 64, 64))
+    for path in sorted(folder.iterdir())[:3]:  # bit-identical to pydicom (sign corrected)
+        ds = pydicom.dcmread(path)
+        k = int(ds.InstanceNumber) - 1
+        np.testing.assert_array_equal(volume.voxels[k], ds.pixel_array + int(ds.RescaleIntercept))
+
+
 def test_damaged_frame_steps_aside_and_the_load_says_damaged(tmp_path: Path) -> None:
     data = bytearray(Path(get_testdata_file("MR_small_jp2klossless.dcm")).read_bytes())
     data[-3000:-8] = bytes(2992)  # the codestream's tail zeroed, the file structure intact
