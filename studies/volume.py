@@ -33,6 +33,9 @@ class SeriesInfo:
     window_width: float | None = None
     sop_instance_uids: list[str] = field(default_factory=list)
     frame_of_reference_uid: str = ""
+    #: the UIDs above that the files lacked and :mod:`studies.identity` derived from the
+    #: images ("StudyInstanceUID", "SeriesInstanceUID"); empty when all are the files' own
+    derived_uids: tuple[str, ...] = ()
 
 
 @dataclass

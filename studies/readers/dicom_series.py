@@ -10,6 +10,7 @@ import numpy as np
 from studies.errors import UnsupportedData
 from studies.geometry import StackGeometry, cross, stack_geometry
 from studies.headers import DicomHeader
+from studies.identity import fill_missing, series_content
 from studies.metadata import series_info
 from studies.pixels import SliceSource, decode_volume
 from studies.readers import Candidate, register
@@ -88,6 +89,7 @@ class DicomSeriesReader:
         if first.modality == "CT":
             confidence += 0.05
         info = series_info(first.dataset, [h.sop_instance_uid for h in ordered])
+        fill_missing(info, lambda: series_content(ordered))
         return Candidate(
             reader=self.name, confidence=confidence, kind="image",
             files=[h.ref for h in ordered],

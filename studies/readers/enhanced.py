@@ -12,6 +12,7 @@ from pydicom.dataset import Dataset
 from studies.errors import DamagedFile, UnsupportedData, is_fatal
 from studies.geometry import stack_geometry
 from studies.headers import DicomHeader, rescale_of
+from studies.identity import file_content, fill_missing
 from studies.metadata import series_info
 from studies.pixels import SliceSource, check_size, decode_frames, output_dtype
 from studies.readers import Candidate, register
@@ -110,10 +111,11 @@ class EnhancedImageReader:
             warnings.append(f"This multi-frame image holds {n_groups} stacks of different "
                             "orientation; each is a separate volume")
         confidence = 0.95 if h.modality == "CT" else 0.85
+        info = series_info(h.dataset, [h.sop_instance_uid])
+        fill_missing(info, lambda: file_content(h, h.ref, order))
         return Candidate(
             reader=self.name, confidence=confidence, kind="image", files=[h.ref],
-            shape=(len(order), h.rows, h.columns), info=series_info(h.dataset,
-                                                                   [h.sop_instance_uid]),
+            shape=(len(order), h.rows, h.columns), info=info,
             spacing=geometry.spacing, origin=geometry.origin, direction=geometry.direction,
             warnings=warnings,
             plan=(h, order, [frames[i]["rescale"] for i in order], geometry),

@@ -11,6 +11,7 @@ import numpy as np
 
 from studies.errors import DamagedFile, UnsupportedData, is_fatal
 from studies.headers import DicomHeader
+from studies.identity import file_content, fill_missing
 from studies.readers import Candidate, register
 from studies.sources import FileRef
 from studies.volume import SeriesInfo, Volume
@@ -72,10 +73,11 @@ class NiftiReader:
                 continue
             if len(shape) < 3:
                 shape = (*shape, 1, 1)[:3]
+            info = SeriesInfo(series_description=ref.name, modality="CT")
+            fill_missing(info, lambda ref=ref: file_content(None, ref))
             candidates.append(Candidate(
                 reader=self.name, confidence=0.9, kind="image", files=[ref],
-                shape=(int(shape[2]), int(shape[1]), int(shape[0])),
-                info=SeriesInfo(series_description=ref.name, modality="CT"),
+                shape=(int(shape[2]), int(shape[1]), int(shape[0])), info=info,
                 spacing=spacing, origin=origin, direction=direction,
                 warnings=[] if len(image.shape) <= 3 or image.shape[3] == 1 else [
                     "This NIfTI file holds several volumes; the first is shown"],

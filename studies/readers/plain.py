@@ -11,6 +11,7 @@ import pydicom
 
 from studies.errors import DamagedFile, UnsupportedData, is_fatal
 from studies.headers import DicomHeader
+from studies.identity import file_content, fill_missing
 from studies.metadata import series_info
 from studies.pixels import SliceSource, check_size, decode_volume, output_dtype
 from studies.readers import Candidate, register
@@ -38,10 +39,11 @@ class PlainImageReader:
             if spacing is None:
                 spacing = _floats(h.dataset.get("ImagerPixelSpacing"))
             sx, sy = (float(spacing[1]), float(spacing[0])) if spacing is not None else (1.0, 1.0)
+            info = series_info(h.dataset, [h.sop_instance_uid])
+            fill_missing(info, lambda h=h: file_content(h, h.ref))
             candidates.append(Candidate(
                 reader=self.name, confidence=0.2, kind="image", files=[h.ref],
-                shape=(h.number_of_frames, h.rows, h.columns),
-                info=series_info(h.dataset, [h.sop_instance_uid]),
+                shape=(h.number_of_frames, h.rows, h.columns), info=info,
                 spacing=(sx, sy, 1.0), direction=np.eye(3), warnings=[NO_GEOMETRY], plan=h,
             ))
         return candidates
