@@ -75,6 +75,47 @@
     </message>
 </context>
 <context>
+    <name>AiPrefill</name>
+    <message>
+        <location filename="../../app/reading/ai_prefill.py" line="41"/>
+        <source>The AI could not assess this study: nothing to pre-fill</source>
+        <translation>ИИ не смог оценить исследование: заполнять нечего</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/ai_prefill.py" line="46"/>
+        <source>AI values filled in; check them</source>
+        <translation>Значения ИИ подставлены; проверьте их</translation>
+    </message>
+</context>
+<context>
+    <name>ArchiveLink</name>
+    <message>
+        <location filename="../../app/reading/archive_link.py" line="49"/>
+        <source>Archive unreachable; reports stay queued: %s</source>
+        <translation>Архив недоступен; протоколы остаются в очереди: %s</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/archive_link.py" line="56"/>
+        <source>offline</source>
+        <translation>нет связи</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/archive_link.py" line="58"/>
+        <source>online</source>
+        <translation>на связи</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/archive_link.py" line="58"/>
+        <source>connecting</source>
+        <translation>подключение</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/archive_link.py" line="59"/>
+        <source>Archive: %1 · unsent: %2</source>
+        <translation>Архив: %1 · не отправлено: %2</translation>
+    </message>
+</context>
+<context>
     <name>ArchivePage</name>
     <message>
         <location filename="../../app/settings_dialog/archive_page.py" line="42"/>
@@ -339,7 +380,7 @@
         <translation>«%s» не подходит для этого поля</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="222"/>
+        <location filename="../../app/dictation_panel.py" line="220"/>
         <source>No field called “%s”</source>
         <translation>Нет поля «%s»</translation>
     </message>
@@ -1667,11 +1708,37 @@
     </message>
 </context>
 <context>
+    <name>StudyFlow</name>
+    <message>
+        <location filename="../../app/reading/study.py" line="61"/>
+        <source>Unsigned draft restored</source>
+        <translation>Восстановлен неподписанный черновик</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/study.py" line="85"/>
+        <source>A prior study of this patient (%1) is here: Ctrl+P compares</source>
+        <translation>Есть предыдущее исследование пациента (%1): Ctrl+P — сравнить</translation>
+    </message>
+</context>
+<context>
     <name>Task</name>
     <message>
         <location filename="../../app/tasks.py" line="54"/>
         <source>%1 failed unexpectedly (%2); see the log</source>
         <translation>%1: непредвиденный сбой (%2); подробности в журнале</translation>
+    </message>
+</context>
+<context>
+    <name>TemplateInserter</name>
+    <message>
+        <location filename="../../app/reading/templates.py" line="26"/>
+        <source>No template called “%s”</source>
+        <translation>Нет шаблона «%s»</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/templates.py" line="31"/>
+        <source>Template inserted: %s</source>
+        <translation>Вставлен шаблон: %s</translation>
     </message>
 </context>
 <context>
@@ -1785,6 +1852,35 @@
         <location filename="../../app/terms.py" line="52"/>
         <source>AI weights unusable: classical method used; reinstall Luch</source>
         <translation>веса ИИ непригодны: использован классический метод; переустановите Luch</translation>
+    </message>
+</context>
+<context>
+    <name>Transport</name>
+    <message>
+        <location filename="../../app/reading/transport.py" line="42"/>
+        <location filename="../../app/reading/transport.py" line="68"/>
+        <source>Cannot play the dictation: %s</source>
+        <translation>Не удалось воспроизвести диктовку: %s</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/transport.py" line="45"/>
+        <source>Nothing dictated to play back yet</source>
+        <translation>Пока нечего воспроизводить</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/transport.py" line="53"/>
+        <source>Dictation stopped for playback</source>
+        <translation>Диктовка остановлена на время воспроизведения</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/transport.py" line="63"/>
+        <source>Nothing is being played back</source>
+        <translation>Сейчас ничего не воспроизводится</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/transport.py" line="71"/>
+        <source>Playback at %s s</source>
+        <translation>Воспроизведение: %s с</translation>
     </message>
 </context>
 <context>
@@ -1939,205 +2035,127 @@
 <context>
     <name>Workflow</name>
     <message>
-        <location filename="../../app/workflow.py" line="89"/>
+        <location filename="../../app/workflow.py" line="69"/>
         <source>Worklist</source>
         <translation>Рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="91"/>
+        <location filename="../../app/workflow.py" line="71"/>
         <source>Report</source>
         <translation>Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="121"/>
+        <location filename="../../app/workflow.py" line="99"/>
         <source>&amp;Report</source>
         <translation>&amp;Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="123"/>
+        <location filename="../../app/workflow.py" line="101"/>
         <source>Run &amp;AI pre-read</source>
         <translation>Запустить &amp;ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="125"/>
+        <location filename="../../app/workflow.py" line="103"/>
         <source>&amp;Accept AI values</source>
         <translation>&amp;Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="126"/>
+        <location filename="../../app/workflow.py" line="104"/>
         <source>Re&amp;ject AI result</source>
         <translation>О&amp;тклонить результат ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="127"/>
+        <location filename="../../app/workflow.py" line="105"/>
         <source>&amp;Next field</source>
         <translation>&amp;Следующее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="129"/>
+        <location filename="../../app/workflow.py" line="107"/>
         <source>&amp;Previous field</source>
         <translation>П&amp;редыдущее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="131"/>
+        <location filename="../../app/workflow.py" line="109"/>
         <source>&amp;Sign report</source>
         <translation>П&amp;одписать протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="132"/>
+        <location filename="../../app/workflow.py" line="110"/>
         <source>Sign and open the ne&amp;xt study</source>
         <translation>Подписать и открыть сле&amp;дующее</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="134"/>
+        <location filename="../../app/workflow.py" line="112"/>
         <source>S&amp;ync now</source>
         <translation>Си&amp;нхронизировать</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="135"/>
+        <location filename="../../app/workflow.py" line="113"/>
         <source>Open next s&amp;tudy</source>
         <translation>Открыть следующее &amp;исследование</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="136"/>
+        <location filename="../../app/workflow.py" line="114"/>
         <source>&amp;Dictate</source>
         <translation>&amp;Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="137"/>
+        <location filename="../../app/workflow.py" line="115"/>
         <source>&amp;Play back (from the dictated word at the cursor)</source>
         <translation>&amp;Воспроизвести (с надиктованного слова под курсором)</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="139"/>
+        <location filename="../../app/workflow.py" line="117"/>
         <source>&amp;Hear the dictated word at the cursor</source>
         <translation>Прослушать надиктованное с&amp;лово под курсором</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="141"/>
+        <location filename="../../app/workflow.py" line="119"/>
         <source>Re&amp;wind the playback</source>
         <translation>Перемотать н&amp;азад</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="142"/>
+        <location filename="../../app/workflow.py" line="120"/>
         <source>&amp;Fast-forward the playback</source>
         <translation>Перемотать вп&amp;ерёд</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="144"/>
+        <location filename="../../app/workflow.py" line="122"/>
         <source>&amp;Compare with the prior study</source>
         <translation>&amp;Сравнить с предыдущим исследованием</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="146"/>
+        <location filename="../../app/workflow.py" line="124"/>
         <source>&amp;Refresh worklist</source>
         <translation>&amp;Обновить рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="150"/>
+        <location filename="../../app/workflow.py" line="128"/>
         <source>Insert &amp;template</source>
         <translation>Вставить &amp;шаблон</translation>
     </message>
+</context>
+<context>
+    <name>WorklistFlow</name>
     <message>
-        <location filename="../../app/workflow.py" line="184"/>
+        <location filename="../../app/reading/worklist.py" line="65"/>
         <source>Archive unreachable; working offline: %s</source>
         <translation>Архив недоступен; работа без связи: %s</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="197"/>
+        <location filename="../../app/reading/worklist.py" line="78"/>
         <source>unread</source>
         <translation>не прочитано</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="224"/>
+        <location filename="../../app/reading/worklist.py" line="105"/>
         <source>This study is not on this station and the archive is not reachable</source>
         <translation>Этого исследования нет на станции, а архив недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="229"/>
+        <location filename="../../app/reading/worklist.py" line="111"/>
         <source>Fetching the study from the archive…</source>
         <translation>Загрузка исследования из архива…</translation>
-    </message>
-    <message>
-        <location filename="../../app/workflow.py" line="294"/>
-        <source>Unsigned draft restored</source>
-        <translation>Восстановлен неподписанный черновик</translation>
-    </message>
-    <message>
-        <location filename="../../app/workflow.py" line="318"/>
-        <source>A prior study of this patient (%1) is here: Ctrl+P compares</source>
-        <translation>Есть предыдущее исследование пациента (%1): Ctrl+P — сравнить</translation>
-    </message>
-    <message>
-        <location filename="../../app/workflow.py" line="341"/>
-        <source>The AI could not assess this study: nothing to pre-fill</source>
-        <translation>ИИ не смог оценить исследование: заполнять нечего</translation>
-    </message>
-    <message>
-        <location filename="../../app/workflow.py" line="346"/>
-        <source>AI values filled in; check them</source>
-        <translation>Значения ИИ подставлены; проверьте их</translation>
-    </message>
-    <message>
-        <location filename="../../app/workflow.py" line="368"/>
-        <location filename="../../app/workflow.py" line="394"/>
-        <source>Cannot play the dictation: %s</source>
-        <translation>Не удалось воспроизвести диктовку: %s</translation>
-    </message>
-    <message>
-        <location filename="../../app/workflow.py" line="371"/>
-        <source>Nothing dictated to play back yet</source>
-        <translation>Пока нечего воспроизводить</translation>
-    </message>
-    <message>
-        <location filename="../../app/workflow.py" line="379"/>
-        <source>Dictation stopped for playback</source>
-        <translation>Диктовка остановлена на время воспроизведения</translation>
-    </message>
-    <message>
-        <location filename="../../app/workflow.py" line="389"/>
-        <source>Nothing is being played back</source>
-        <translation>Сейчас ничего не воспроизводится</translation>
-    </message>
-    <message>
-        <location filename="../../app/workflow.py" line="397"/>
-        <source>Playback at %s s</source>
-        <translation>Воспроизведение: %s с</translation>
-    </message>
-    <message>
-        <location filename="../../app/workflow.py" line="438"/>
-        <source>No template called “%s”</source>
-        <translation>Нет шаблона «%s»</translation>
-    </message>
-    <message>
-        <location filename="../../app/workflow.py" line="443"/>
-        <source>Template inserted: %s</source>
-        <translation>Вставлен шаблон: %s</translation>
-    </message>
-    <message>
-        <location filename="../../app/workflow.py" line="501"/>
-        <source>Archive unreachable; reports stay queued: %s</source>
-        <translation>Архив недоступен; протоколы остаются в очереди: %s</translation>
-    </message>
-    <message>
-        <location filename="../../app/workflow.py" line="508"/>
-        <source>offline</source>
-        <translation>нет связи</translation>
-    </message>
-    <message>
-        <location filename="../../app/workflow.py" line="510"/>
-        <source>online</source>
-        <translation>на связи</translation>
-    </message>
-    <message>
-        <location filename="../../app/workflow.py" line="510"/>
-        <source>connecting</source>
-        <translation>подключение</translation>
-    </message>
-    <message>
-        <location filename="../../app/workflow.py" line="511"/>
-        <source>Archive: %1 · unsent: %2</source>
-        <translation>Архив: %1 · не отправлено: %2</translation>
     </message>
 </context>
 <context>

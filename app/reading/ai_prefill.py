@@ -1,0 +1,46 @@
+"""The AI result in the reading: its label map drawn over the CT, its values pre-filled
+into the protocol form when the reader accepts it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject
+
+from app.ai_panel import AiPanel
+from app.main_window import MainWindow
+from app.prefill import protocol_values
+from app.report_panel import ReportPanel
+from studies import Volume
+
+
+def labels_volume(labels, volume: Volume) -> Volume:
+    """A label map on the geometry of ``volume`` (to draw over it)."""
+    return Volume(voxels=labels, spacing=volume.spacing, origin=volume.origin,
+                  direction=volume.direction, info=volume.info)
+
+
+class AiPrefill(QObject):
+    """Shows a finished AI result over the study and fills the form from an accepted one."""
+
+    def __init__(self, window: MainWindow, ai: AiPanel, report: ReportPanel) -> None:
+        super().__init__(window)
+        self.window, self.ai, self.report = window, ai, report
+
+    def show_result(self, result) -> bool:
+        """Draw the result's label map over the study it was made for; False if another
+        study is shown now."""
+        volume = self.window.volume
+        if volume is None or result.labels.shape != volume.shape:
+            return False
+        self.window.show_labels(labels_volume(result.labels, volume))
+        return True
+
+    def prefill(self, ai_json: dict) -> None:
+        values = protocol_values(ai_json)
+        if not values:
+            self.window.statusBar().showMessage(
+                self.tr("The AI could not assess this study: nothing to pre-fill"))
+            return
+        for key, value in values.items():
+            self.report.form.set_value(key, value)
+        self.report.ai_result_id = self.ai.ai_result_id
+        self.window.statusBar().showMessage(self.tr("AI values filled in; check them"))

@@ -1,0 +1,90 @@
+"""The study being read: what happens when one opens (audit, worklist, draft, AI), and the
+patient's prior study offered for comparison."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+
+from app.ai_panel import AiPanel
+from app.main_window import MainWindow
+from app.reading.ai_prefill import labels_volume
+from app.report_panel import ReportPanel
+from records import Store
+from studies import Volume
+
+if TYPE_CHECKING:
+    from app.reading.worklist import WorklistFlow
+
+
+def study_uid_of(volume: Volume, path: Path) -> str:
+    """The Study Instance UID, or a stable local one for files without (NIfTI)."""
+    if volume.info.study_instance_uid:
+        return volume.info.study_instance_uid
+    digest = int(hashlib.sha256(str(Path(path).resolve()).encode()).hexdigest()[:30], 16)
+    return f"2.25.{digest}"
+
+
+class StudyFlow(QObject):
+    """Follows the window's study: ``study_uid`` is the one being read (None before any)."""
+
+    def __init__(self, window: MainWindow, store: Store, reader: str, ai: AiPanel,
+                 report: ReportPanel, worklist: WorklistFlow) -> None:
+        super().__init__(window)
+        self.window, self.store, self.reader = window, store, reader
+        self.ai, self.report, self.worklist = ai, report, worklist
+        self.study_uid: str | None = None
+        self.prior_path: Path | None = None
+
+    def opened(self, volume: Volume) -> None:
+        """The window shows ``volume``: record it, select it, restore its draft, run the AI."""
+        path = self.window.current_path
+        uid = study_uid_of(volume, path) if path else None
+        if uid is not None and uid == self.study_uid and self.ai.result is not None:
+            # The same study again (e.g. now with its prior): keep the form and the AI result.
+            self.window.show_labels(labels_volume(self.ai.result.labels, volume))
+            return
+        self.study_uid = uid
+        if self.study_uid is None:
+            return
+        study = self.store.study(self.study_uid)
+        if study is None or not study.local_path:
+            self.worklist.add_local_study(path, volume)
+        self.store.audit(self.reader, "opened", self.study_uid)
+        self.worklist.panel.select_study(self.study_uid)
+        self._offer_prior(self.study_uid)
+        restored = self.report.begin(self.study_uid)
+        if restored:
+            self.window.statusBar().showMessage(self.tr("Unsigned draft restored"))
+        if self.window.settings.get("ai.autorun", True):
+            self.ai.run(volume, self.study_uid)
+
+    def _offer_prior(self, study_uid: str) -> None:
+        """Find this patient's latest earlier study on the station and offer it for comparison."""
+        from sqlalchemy import select
+
+        from records.models import Study
+
+        self.prior_path = None
+        with self.store.session() as s:
+            current = s.scalar(select(Study).where(Study.study_instance_uid == study_uid))
+            if current is None or current.patient_pk is None:
+                return
+            priors = s.scalars(select(Study).where(
+                Study.patient_pk == current.patient_pk, Study.id != current.id,
+                Study.local_path.is_not(None), Study.study_date < (current.study_date or "9"))
+                .order_by(Study.study_date.desc())).all()
+            prior = next((p for p in priors if Path(p.local_path).exists()), None)
+            if prior is None:
+                return
+            self.prior_path, date = Path(prior.local_path), prior.study_date
+        self.window.statusBar().showMessage(
+            self.tr("A prior study of this patient (%1) is here: Ctrl+P compares")
+            .replace("%1", f"{date[6:8]}.{date[4:6]}.{date[:4]}" if len(date) == 8 else date))
+
+    def compare_prior(self) -> None:
+        if self.prior_path is not None and self.window.current_path is not None:
+            self.window.open_path(self.window.current_path, prior=self.prior_path)
