@@ -10,8 +10,8 @@ import numpy as np
 from studies.errors import DamagedFile, NoSeriesFound, StudyError, is_fatal
 from studies.pixels import Cancel, FirstSlice, Progress
 from studies.readers import Candidate
-from studies.scan import ScanResult, scan_files
-from studies.sources import files_beside, list_files
+from studies.scan import ScanResult, is_one_slice, scan_files, whole_series_of
+from studies.sources import list_files
 from studies.volume import Volume
 
 log = logging.getLogger(__name__)
@@ -87,28 +87,6 @@ def preview(candidate: Candidate) -> tuple[int, np.ndarray]:
     return k, image[0]
 
 
-def _is_one_slice(candidate: Candidate) -> bool:
-    """A single classic slice opened as a file on disk (not from a zip or DICOMDIR)."""
-    return (candidate.reader == "dicom-series" and candidate.shape[0] == 1
-            and candidate.files[0].member is None)
-
-
-def _whole_series(candidate: Candidate, progress: Progress | None) -> Candidate:
-    """The series in the same folder that the one slice of ``candidate`` belongs to: same
-    Series Instance UID and geometry (a radiologist opening one file means its series)."""
-    chosen = candidate.files[0]
-    siblings = files_beside(chosen.path)
-    if len(siblings) < 2:
-        return candidate
-    for sibling in scan_files(siblings, progress).images:
-        if chosen in sibling.files:
-            if sibling.shape[0] > 1:
-                log.info("opened the whole series of the chosen file: %d slices of %d files "
-                         "in its folder", sibling.shape[0], len(siblings))
-            return sibling
-    return candidate
-
-
 def open_volume(
     path: str | Path,
     progress: Progress | None = None,
@@ -132,8 +110,8 @@ def open_volume(
     files = list_files(path)  # one file's header progress would run twice with its series'
     result = scan_files(files, header_progress if len(files) > 1 else None)
     candidate = choose(result, series)
-    if whole_series and series is None and _is_one_slice(candidate):
-        candidate = _whole_series(candidate, header_progress)
+    if whole_series and series is None and is_one_slice(candidate):
+        candidate = whole_series_of(candidate, header_progress)
         result = ScanResult([candidate], 1, 0, 0)
     volume = load(candidate, pixel_progress, cancel, on_first_slice)
     others = len(result.images) - 1

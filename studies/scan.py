@@ -12,7 +12,7 @@ from pathlib import Path
 from studies.headers import read_headers
 from studies.pixels import Progress
 from studies.readers import Candidate, examine_all
-from studies.sources import FileRef, list_files
+from studies.sources import FileRef, files_beside, list_files
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +26,8 @@ class ScanResult:
     non_dicom_files: int
     other_dicom_objects: int  # reports, presentation states, ... (no image pixels)
     notes: list[str] = field(default_factory=list)
+    #: the file asked about, when the result describes the whole series it belongs to
+    given: FileRef | None = None
 
     @property
     def images(self) -> list[Candidate]:
@@ -36,9 +38,19 @@ class ScanResult:
         return [c for c in self.candidates if c.kind == "segmentation"]
 
 
-def scan(path: str | Path, progress: Progress | None = None) -> ScanResult:
-    """List the series at ``path`` from file headers only (no pixel data is read)."""
-    return scan_files(list_files(path), progress)
+def scan(path: str | Path, progress: Progress | None = None,
+         whole_series: bool = False) -> ScanResult:
+    """List the series at ``path`` from file headers only (no pixel data is read).
+
+    With ``whole_series``, one slice file describes the whole series it belongs to in its
+    folder, as :func:`studies.open_volume` opens it (``given`` is that file)."""
+    files = list_files(path)
+    result = scan_files(files, progress if len(files) > 1 or not whole_series else None)
+    images = result.images
+    if whole_series and len(files) == 1 and images and is_one_slice(images[0]):
+        series = whole_series_of(images[0], progress)
+        return ScanResult([series], 1, 0, 0, given=files[0])
+    return result
 
 
 def scan_files(files: list[FileRef], progress: Progress | None = None) -> ScanResult:
@@ -66,3 +78,25 @@ def scan_files(files: list[FileRef], progress: Progress | None = None) -> ScanRe
         progress(1.0)
     log.info("scan: %d files, %d candidates", len(files), len(candidates))
     return ScanResult(candidates, len(files), non_dicom, other_objects, notes)
+
+
+def is_one_slice(candidate: Candidate) -> bool:
+    """A single classic slice opened as a file on disk (not from a zip or DICOMDIR)."""
+    return (candidate.reader == "dicom-series" and candidate.shape[0] == 1
+            and candidate.files[0].member is None)
+
+
+def whole_series_of(candidate: Candidate, progress: Progress | None = None) -> Candidate:
+    """The series in the same folder that the one slice of ``candidate`` belongs to: same
+    Series Instance UID and geometry (a radiologist opening one file means its series)."""
+    chosen = candidate.files[0]
+    siblings = files_beside(chosen.path)
+    if len(siblings) < 2:
+        return candidate
+    for sibling in scan_files(siblings, progress).images:
+        if chosen in sibling.files:
+            if sibling.shape[0] > 1:
+                log.info("the whole series of the chosen file: %d slices of %d files in its "
+                         "folder", sibling.shape[0], len(siblings))
+            return sibling
+    return candidate

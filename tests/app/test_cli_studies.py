@@ -45,6 +45,33 @@ def test_info_on_nothing_is_a_clear_error(tmp_path, capsys) -> None:
     assert "Not found" in capsys.readouterr().err
 
 
+def test_info_on_one_file_describes_its_whole_series(make_series, capsys) -> None:
+    folder = make_series(slices=7, patient_name="Doe^Jane")  # file names shuffled
+    make_series(slices=3)  # another series in another folder: not part of it
+    given = next(p for p in folder.iterdir() if pydicom.dcmread(p).InstanceNumber == 5)
+    assert main(["info", str(given), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    [series] = report["series"]
+    assert series["slices"] == 7 and series["files"] == 7  # as `luch open` opens it
+    assert report["given_file"] == {"path": str(given), "slice": 4, "slices": 7}
+    assert main(["info", str(given)]) == 0
+    out = capsys.readouterr().out
+    assert "slice 5 of 7" in out and "(7x64x64)" in out and "Doe" not in out
+
+
+def test_info_on_one_real_file_without_uids_matches_its_folder(shared_data: Path,
+                                                               capsys) -> None:
+    folder = shared_data / "ct" / "siemens-j2k-abdomen"
+    assert main(["info", str(folder), "--json"]) == 0
+    whole = json.loads(capsys.readouterr().out)
+    assert main(["info", str(sorted(folder.iterdir())[0]), "--json"]) == 0
+    one = json.loads(capsys.readouterr().out)
+    assert one["given_file"]["slices"] == 20 and whole["given_file"] is None
+    keys = ("slices", "study_instance_uid", "series_instance_uid", "derived_uids", "origin")
+    assert [one["series"][0][k] for k in keys] == [whole["series"][0][k] for k in keys]
+    assert whole["series"][0]["derived_uids"] == ["StudyInstanceUID", "SeriesInstanceUID"]
+
+
 @pytest.mark.parametrize("name, suffix", [("siemens-j2k-abdomen", ".nii.gz"),
                                           ("lidc-idri-0001", ".nii"), ("lidc-idri-0003", ".nii")])
 def test_export_real_series_to_nifti_keeps_geometry(shared_data: Path, tmp_path, name: str,

@@ -387,3 +387,14 @@ def test_real_series_without_uids_says_so(shared_data: Path) -> None:
     result = studies.scan(shared_data / "ct" / "siemens-j2k-abdomen")
     assert [c.shape[0] for c in result.images] == [20]
     assert any("no Study or Series Instance UID" in w for w in result.images[0].warnings)
+
+
+def test_scan_of_one_file_can_describe_its_whole_series(make_series) -> None:
+    folder = make_series(slices=6)
+    one = sorted(folder.iterdir())[2]
+    alone = studies.scan(one)
+    assert [c.shape[0] for c in alone.images] == [1] and alone.given is None
+    whole = studies.scan(one, whole_series=True)
+    assert [c.shape[0] for c in whole.images] == [6] and whole.given in whole.images[0].files
+    assert whole.images[0].info == studies.open_volume(one).info
+    assert studies.scan(folder, whole_series=True).given is None
