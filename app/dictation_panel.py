@@ -52,6 +52,10 @@ class DictationPanel(QWidget):
     message = Signal(str)
     recorded = Signal(object, str)  # DictationRecording of a finished session, engine name
     activity = Signal()  # the reader is speaking (counts as input for the idle lock)
+    # A final's transcript was written into a text field: the event, the field's key, and
+    # where the transcript now sits in the field's text (offset, length). Emitted at once,
+    # before anything else can change the field (the word links are placed from it).
+    written = Signal(object, str, int, int)
     _event = Signal(object)  # from the recogniser thread, delivered on the UI thread
 
     def __init__(self, form: ProtocolForm, session_factory: Callable[..., DictationSession],
@@ -148,7 +152,9 @@ class DictationPanel(QWidget):
         elif event.kind == "final":
             self.partial.clear()
             tentative = event.result is not None and event.result.tentative
-            self._place(event.text, event.revises, tentative)
+            placed = self._place(event.text, event.revises, tentative)
+            if placed is not None:
+                self.written.emit(event, *placed)
             for command in event.commands:
                 self._run_command(command.name, command.argument)
 
@@ -159,7 +165,8 @@ class DictationPanel(QWidget):
         if isinstance(editor, QPlainTextEdit):
             self._write(editor, target, " ".join(x for x in (target.spoken, partial) if x))
 
-    def _write(self, editor: QPlainTextEdit, target: _Target, dictated: str) -> None:
+    def _write(self, editor: QPlainTextEdit, target: _Target, dictated: str) -> int:
+        """Show ``dictated`` after the field's base text; returns where it starts."""
         if target.base is None:
             target.base = editor.toPlainText()
         base = target.base
@@ -168,11 +175,15 @@ class DictationPanel(QWidget):
         cursor = editor.textCursor()
         cursor.movePosition(cursor.MoveOperation.End)
         editor.setTextCursor(cursor)
+        return len(base) + len(joiner)
 
-    def _place(self, transcript: str, revises: bool = False, tentative: bool = False) -> None:
+    def _place(self, transcript: str, revises: bool = False,
+               tentative: bool = False) -> tuple[str, int, int] | None:
         """Put the new part of the field's transcript into the field it was dictated into
         (where the focus was when the words were spoken, even if it has moved since). A
-        revising final replaces what the tentative one before it placed."""
+        revising final replaces what the tentative one before it placed. Returns the text
+        field's key and where the transcript sits in its text (offset, length); None for
+        a value field or no field."""
         target = self._targets[0]
         if revises:
             target.spoken = target.settled
@@ -180,17 +191,18 @@ class DictationPanel(QWidget):
         if target.key is None:
             if transcript:
                 self.message.emit(self.tr("Choose a field to dictate into"))
-            return
+            return None
         editor = self.form.editors[target.key]
         if isinstance(editor, QPlainTextEdit):  # the final text replaces the live preview
-            self._write(editor, target, transcript)
+            offset = self._write(editor, target, transcript)
             target.spoken, target.settled = transcript, settled if tentative else transcript
-            return
+            return target.key, offset, len(transcript)
         new = transcript[len(target.spoken):].strip() \
             if transcript.startswith(target.spoken) else transcript
         target.spoken, target.settled = transcript, settled if tentative else transcript
         if new and not self.form.insert_text(new, target.key):
             self.message.emit(self.tr("“%s” does not fit this field") % new)
+        return None
 
     def _snapshot(self) -> _Target:
         return _Target(self.form.current_key())

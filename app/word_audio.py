@@ -1,6 +1,7 @@
 """Click a dictated word, hear it: word links of the protocol form's text fields.
 
-When dictation writes a field's transcript, :meth:`WordAudio.placed` links each written word
+When dictation writes a field's transcript, :meth:`WordAudio.placed` is told where (the
+field, the offset and length of the transcript in its text) and links each written word
 to its time in the session's recording (:mod:`app.word_links`). Ctrl+click on a word plays it
 with a little padding; "play the word at the cursor" does the same from the keyboard, and
 "play back" from a word plays from there on. Dictated words with audio are underlined with
@@ -51,10 +52,6 @@ class WordAudio(QObject):
         self._recordings: dict[str, DictationRecording] = {}  # source -> audio
         self._live: dict[str, object] = {}  # session key -> DictationSession still dictating
         self._aliases: dict[str, str] = {}  # session key -> source once the audio is kept
-        self._last_changed: str | None = None
-        self._edits = 0  # text changes seen, to tell which field dictation just wrote
-        self._changed_at: dict[str, int] = {}
-        self._placed_at = 0
         self._viewports: dict[QObject, str] = {}
         for key, editor in form.text_editors().items():
             self.fields[key] = FieldLinks(editor.toPlainText())
@@ -69,42 +66,26 @@ class WordAudio(QObject):
         links = self.fields[key]
         before = len(links.links)
         links.edit(self.form.editors[key].toPlainText())
-        self._edits += 1
-        self._last_changed, self._changed_at[key] = key, self._edits
         if links.links or before:
             self._underline(key)  # a rewrite (setPlainText) resets the marks' cursors
         if len(links.links) != before:
             self.changed.emit()
 
-    def placed(self, source: str, transcript: str,
-               spans: Iterable[tuple[int, int, float | None, float | None]]) -> str | None:
-        """Dictation just wrote ``transcript`` at the end of a text field; ``spans`` are its
-        words (chars within ``transcript``, times in ``source``). Returns the field's key."""
-        if not transcript:
-            return None
-        key = self._field_ending_with(transcript)
-        self._placed_at = self._edits
-        if key is None:
-            return None
-        links = self.fields[key]
+    def placed(self, source: str, key: str, offset: int, length: int,
+               spans: Iterable[tuple[int, int, float | None, float | None]]) -> bool:
+        """Dictation just wrote a transcript into the text field ``key``, at ``offset`` of
+        its text, ``length`` characters; ``spans`` are its words (chars within the
+        transcript, times in ``source``). Returns False for a field without word links."""
+        links = self.fields.get(key)
+        if links is None:
+            return False
         links.edit(self.form.editors[key].toPlainText())
-        offset = len(links.text) - len(transcript)
         links.place(offset, [(a, b, t0, t1) for a, b, t0, t1 in spans
-                             if t0 is not None and t1 is not None],
+                             if t0 is not None and t1 is not None and b <= length],
                     self._aliases.get(source, source))
         self._underline(key)
         self.changed.emit()
-        return key
-
-    def _field_ending_with(self, transcript: str) -> str | None:
-        """The text field dictation wrote to: of those changed since the last placement and
-        ending with ``transcript``, the last one edited."""
-        candidates = [k for k, e in self.form.text_editors().items()
-                      if self._changed_at.get(k, 0) > self._placed_at
-                      and e.toPlainText().endswith(transcript)]
-        if self._last_changed in candidates:
-            return self._last_changed
-        return candidates[0] if len(candidates) == 1 else None
+        return True
 
     def dictating(self, key: str, session: object) -> None:
         """A session (audio still growing) speaks for the source ``key``."""

@@ -89,6 +89,7 @@ class Workflow(QObject):
         self.dictation.message.connect(window.statusBar().showMessage)
         self.dictation.command.connect(self._voice_command)
         self.dictation.recorded.connect(self.dictation_glue.keep_recording)
+        self.dictation.written.connect(self.dictation_glue.link_words)
         self._add_actions()
         window.actions["anonymize"].triggered.connect(
             lambda: self.worklist.set_anonymize(window.anonymize))
@@ -181,10 +182,6 @@ class Workflow(QObject):
 
     def _image_cache(self):
         return self.worklist_flow.image_cache()
-
-    @property
-    def _words_placed(self):
-        return self.dictation_glue._words_placed
 
     # -- worklist ---------------------------------------------------------------------------------
     def refresh_worklist(self) -> None:

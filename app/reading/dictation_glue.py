@@ -1,11 +1,18 @@
 """Dictation around the report: each session's word times reach the word links, and each
-finished session's audio is kept (FLAC + word times) on record with the study's report."""
+finished session's audio is kept (FLAC + word times) on record with the study's report.
+
+The word spans of a final are taken on the recogniser thread (where the session's
+transcript is not changing) and wait here until the dictation panel says where it wrote
+that final (:attr:`app.dictation_panel.DictationPanel.written`): the words are linked
+there, in that field at that offset, not where similar text is found later."""
 
 from __future__ import annotations
 
+import threading
+from collections import deque
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject
 
 from app.report_panel import ReportPanel
 from app.word_audio import WordAudio
@@ -14,12 +21,8 @@ from records import Store
 
 
 class DictationGlue(QObject):
-    """Wraps the dictation session factory and keeps the recordings of ended sessions."""
-
-    # Words just placed by dictation: session key, field transcript, its word spans with
-    # times. Emitted on the recogniser thread right after the dictation panel's own event,
-    # so it arrives (queued) after the panel has written the transcript into the field.
-    _words_placed = Signal(str, str, object)
+    """Wraps the dictation session factory, links the words of each final where the panel
+    wrote them (:meth:`link_words`) and keeps the recordings of ended sessions."""
 
     def __init__(self, parent: QObject, store: Store, report: ReportPanel, words: WordAudio,
                  study_uid: Callable[[], str | None], player: Callable[[], object]) -> None:
@@ -28,11 +31,14 @@ class DictationGlue(QObject):
         self._study_uid, self._player = study_uid, player
         self._session_key: str | None = None
         self._sessions = 0
-        self._words_placed.connect(self.words.placed, Qt.ConnectionType.QueuedConnection)
+        # (final event, session key, its word spans), in the order the finals were sent;
+        # appended on the recogniser thread, taken on the UI thread.
+        self._spans: deque[tuple[object, str, list]] = deque()
+        self._lock = threading.Lock()
 
     def with_word_times(self, factory):
         """Wrap the dictation session factory so each final result's word spans (with their
-        times in the session's audio) reach the word links after the text is placed."""
+        times in the session's audio) wait for :meth:`link_words`."""
         factory = factory or _no_dictation
 
         def make(on_event, hands_free: bool = True):
@@ -41,11 +47,11 @@ class DictationGlue(QObject):
             made: list = []
 
             def relay(event) -> None:  # on the recogniser thread
-                spans = _rendered_spans(made[0], event.text) \
-                    if made and event.kind == "final" else None
+                if made and event.kind == "final":
+                    spans = _rendered_spans(made[0], event.text)
+                    with self._lock:  # before the panel can see the event
+                        self._spans.append((event, key, spans))
                 on_event(event)
-                if spans is not None:
-                    self._words_placed.emit(key, event.text, spans)
 
             session = factory(on_event=relay, hands_free=hands_free)
             made.append(session)
@@ -54,6 +60,20 @@ class DictationGlue(QObject):
             return session
 
         return make
+
+    def link_words(self, event, field: str, offset: int, length: int) -> bool:
+        """The panel wrote ``event``'s transcript into ``field`` at ``offset`` (``length``
+        characters): link its words there. Finals queued before it were not written into a
+        text field and are dropped. False if the event's words are not known here."""
+        with self._lock:
+            found = next((n for n, item in enumerate(self._spans) if item[0] is event), None)
+            if found is None:
+                return False
+            for _ in range(found):
+                self._spans.popleft()
+            _event, key, spans = self._spans.popleft()
+        self.words.placed(key, field, offset, length, spans)
+        return True
 
     def keep_recording(self, recording, engine: str) -> None:
         """Dictated audio is kept (FLAC + word times) and recorded with the study's report."""

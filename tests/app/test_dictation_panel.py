@@ -231,3 +231,25 @@ def test_text_typed_after_choosing_the_field_survives_its_dictation(panel, qtbot
     deliver(panel, qtbot, DictationEvent("partial", text="no effusion"))
     deliver(panel, qtbot, DictationEvent("final", text="No effusion."))
     assert form.values()["conclusion"] == "Typed while the reader thinks. No effusion."
+
+
+def test_the_panel_says_where_it_wrote_each_final(panel, qtbot):
+    """Text fields: the field, and where the transcript sits in its text; value fields and
+    no field: nothing (no words to link)."""
+    form = panel.form
+    written = []
+    panel.written.connect(lambda event, key, offset, length:
+                          written.append((event.text, key, offset, length)))
+    form.focus_field("conclusion")
+    panel._retarget()
+    form.editors["conclusion"].insertPlainText("Typed.")
+    deliver(panel, qtbot, DictationEvent("final", text="No effusion"))
+    deliver(panel, qtbot, DictationEvent("final", text="No effusion. Clear lungs"))
+    text = form.values()["conclusion"]
+    assert written == [("No effusion", "conclusion", 7, 11),
+                       ("No effusion. Clear lungs", "conclusion", 7, 24)]
+    assert text[7:7 + 24] == "No effusion. Clear lungs"
+    form.focus_field("involvement_right_percent")
+    panel._retarget()
+    deliver(panel, qtbot, DictationEvent("final", text="35%"))
+    assert len(written) == 2 and form.values()["involvement_right_percent"] == 35.0

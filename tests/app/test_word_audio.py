@@ -23,6 +23,8 @@ from app.playback import Player
 from app.workflow import Workflow
 from core.settings import Settings
 from dictation.engines import create_recognizer
+from dictation.engines.base import Recognizer
+from dictation.results import Result, Word
 from dictation.session import DictationSession
 from dictation.transcribe import read_audio
 from dictation.transcript import DictationProcessor
@@ -55,9 +57,10 @@ class FileMicrophone:
         self._thread.join(5)
 
 
-def make_station(qtbot, samples: np.ndarray | None = None, microphone=None):
+def make_station(qtbot, samples: np.ndarray | None = None, microphone=None,
+                 recognizer=lambda: create_recognizer("pocketsphinx")):
     def session_factory(on_event, hands_free=True):
-        session = DictationSession(create_recognizer("pocketsphinx"), DictationProcessor("en"),
+        session = DictationSession(recognizer(), DictationProcessor("en"),
                                    on_event, device=microphone, hands_free=hands_free)
         if samples is not None:
             session.capture = FileMicrophone(session.queue, samples)
@@ -273,27 +276,21 @@ def test_dictated_word_plays_on_the_output_device(qtbot, luch_home, pulse_mic, s
 
 
 def test_words_followed_by_a_field_command_stay_with_their_field(qtbot, luch_home):
-    """A final result that writes text and then moves on ("... next field"): the words are
-    linked in the field they were written to, not the one that has focus afterwards."""
-    from dictation.commands import Command
-    from dictation.recording import DictationRecording
-    from dictation.session import DictationEvent
-
-    _, workflow = make_station(qtbot)
+    """Words and then "next field", both recognised before the UI sees either: the words
+    are linked in the field they were written to, not the one that has focus afterwards."""
+    _, workflow = make_station(
+        qtbot, samples=np.zeros(3 * RATE, np.int16),
+        recognizer=lambda: ScriptedRecognizer([("clear", 1.0, 1.4), ("lungs", 1.4, 1.9)],
+                                              [("next", 2.0, 2.2), ("field", 2.2, 2.5)]))
     player = RecordingPlayer()
     workflow.player = workflow.words.player = player
     form = workflow.report.form
     form.focus_field("conclusion")
-    workflow.dictation._retarget()
-    workflow.words.kept("session:9", DictationRecording(np.zeros(3 * RATE, np.int16)), None)
-    # As the recogniser thread sends them: the panel's event, then the word spans.
-    workflow.dictation._event.emit(DictationEvent("final", text="Clear lungs",
-                                                  commands=(Command("next_field"),)))
-    workflow._words_placed.emit("session:9", "Clear lungs", [(0, 5, 1.0, 1.4),
-                                                            (6, 11, 1.4, 1.9)])
-    qtbot.waitUntil(lambda: bool(workflow.words.fields["conclusion"].links), timeout=2_000)
-    assert form.current_key() != "conclusion"
+    workflow.dictation.start()
+    qtbot.waitUntil(lambda: form.current_key() != "conclusion", timeout=10_000)
+    workflow.dictation.stop()
     editor = form.editors["conclusion"]
+    assert editor.toPlainText() == "Clear lungs"
     ctrl_click(qtbot, editor, editor.toPlainText().index("lungs") + 2)
     assert player.sounded == [(1.3, 2.0)]
 
@@ -309,10 +306,72 @@ def test_playing_a_word_stops_hands_free_dictation(qtbot, luch_home):
     form.focus_field("conclusion")
     form.editors["conclusion"].setPlainText("Clear lungs")
     workflow.words.kept("session:7", DictationRecording(np.zeros(3 * RATE, np.int16)), None)
-    workflow.words.placed("session:7", "Clear lungs", [(0, 5, 1.0, 1.4), (6, 11, 1.4, 1.9)])
+    assert workflow.words.placed("session:7", "conclusion", 0, 11,
+                                 [(0, 5, 1.0, 1.4), (6, 11, 1.4, 1.9)])
     workflow.dictation.start()  # hands-free, listening to silence
     assert workflow.dictation.session is not None
     ctrl_click(qtbot, form.editors["conclusion"], 1)
     assert workflow.dictation.session is None and not workflow.dictation.record.isChecked()
     assert player.sounded == [(0.9, 1.5)]
     assert "stopped for playback" in window.statusBar().currentMessage()
+
+
+class ScriptedRecognizer(Recognizer):
+    """Below the engine seam: on its first audio, one final per utterance given, each
+    utterance words as (word, start s, end s)."""
+
+    def __init__(self, *utterances: list[tuple[str, float, float]]) -> None:
+        self.finals = [tuple(Word(w, t0, t1, 0.9) for w, t0, t1 in words)
+                       for words in utterances]
+
+    def accept(self, pcm: bytes) -> list[Result]:
+        finals, self.finals = self.finals, []
+        return [Result(" ".join(w.word for w in words), True, words) for words in finals]
+
+    def finish(self) -> Result | None:
+        return None
+
+
+@pytest.mark.parametrize("meanwhile", ["same words typed in another field",
+                                       "the dictated field edited"])
+def test_words_are_linked_where_the_panel_wrote_them(qtbot, luch_home, meanwhile):
+    """Right after dictation writes a final, before anything else runs, the reader changes
+    a field: types the same words into another one, or types on after the dictated words.
+    The words are linked in the field they were written to, at the place they were written."""
+    from PySide6.QtCore import Qt as QtNs
+
+    _, workflow = make_station(qtbot, samples=np.zeros(3 * RATE, np.int16),
+                               recognizer=lambda: ScriptedRecognizer([("clear", 1.0, 1.4),
+                                                                      ("lungs", 1.4, 1.9)]))
+    player = RecordingPlayer()
+    workflow.player = workflow.words.player = player
+    form = workflow.report.form
+    conclusion, recommendations = form.editors["conclusion"], form.editors["recommendations"]
+    form.focus_field("conclusion")
+    conclusion.insertPlainText("Typed. ")
+    done: list = []
+
+    def reader_types(event) -> None:  # queued after the panel's own handling of the event
+        if event.kind != "final" or done:
+            return
+        if meanwhile == "same words typed in another field":
+            recommendations.setPlainText("Clear lungs")
+        else:
+            conclusion.moveCursor(conclusion.textCursor().MoveOperation.End)
+            conclusion.insertPlainText(" Follow-up")
+        done.append(event)
+
+    workflow.dictation._event.connect(reader_types, QtNs.ConnectionType.QueuedConnection)
+    workflow.dictation.start()
+    qtbot.waitUntil(lambda: bool(done), timeout=10_000)
+    qtbot.wait(100)  # anything still queued for this final
+    workflow.dictation.stop()
+    qtbot.wait(100)
+    assert conclusion.toPlainText().startswith("Typed. Clear lungs")
+    links = workflow.words.fields
+    assert [x.word for x in links["conclusion"].links] == ["Clear", "lungs"]
+    assert links["recommendations"].links == []
+    ctrl_click(qtbot, conclusion, conclusion.toPlainText().index("lungs") + 2)
+    assert player.sounded == [(1.3, 2.0)]
+    ctrl_click(qtbot, recommendations, 2)
+    assert player.sounded == [(1.3, 2.0)]  # typed words have no audio
