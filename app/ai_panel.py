@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -109,7 +109,7 @@ class AiPanel(QWidget):
 
             return analyze(volume, options, progress, cancel)
 
-        task = Task(work, "AI pre-read")
+        task = Task(work, QT_TRANSLATE_NOOP("Task", "AI pre-read"))
         task.progress.connect(lambda f: self.progress.setValue(int(100 * f)))
         task.succeeded.connect(self._done)
         task.failed.connect(self._failed)

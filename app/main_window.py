@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -218,7 +218,7 @@ class MainWindow(QMainWindow):
                 study.labels["file"] = _load_labels(overlay, study.volume)
             return study
 
-        task = Task(work, "loading")
+        task = Task(work, QT_TRANSLATE_NOOP("Task", "loading"))
         task.progress.connect(lambda f: self.progress.setValue(int(f * 100)))
         task.succeeded.connect(lambda s: self._show_study(s, layout, preset))
         task.failed.connect(self._show_error)

@@ -20,6 +20,10 @@ class Task(QObject):
 
     ``progress(fraction)`` may be called from the worker; ``cancel`` is a ``threading.Event``
     the work should check. Results come back on the UI thread through the signals.
+
+    ``name`` says what the work is, in English, marked for translation in the ``Task``
+    context at the call site (``QT_TRANSLATE_NOOP("Task", "loading")``): the log gets it as
+    it is, the user the interface language's (:meth:`display_name`).
     """
 
     progress = Signal(float)
@@ -33,6 +37,10 @@ class Task(QObject):
         self._work = work
         self.cancel_event = threading.Event()
         self.done = threading.Event()
+
+    def display_name(self) -> str:
+        """The name in the interface language."""
+        return QCoreApplication.translate("Task", self.name)
 
     def start(self, pool: QThreadPool | None = None) -> Task:
         (pool or QThreadPool.globalInstance()).start(_Runner(self))
@@ -53,8 +61,8 @@ class Task(QObject):
                 log.exception("%s failed", self.name)
                 message = QCoreApplication.translate(
                     "Task", "%1 failed unexpectedly (%2); see the log")
-                self._emit(self.failed,
-                           message.replace("%1", self.name).replace("%2", type(err).__name__))
+                self._emit(self.failed, message.replace("%1", self.display_name())
+                           .replace("%2", type(err).__name__))
         else:
             if self.cancel_event.is_set():
                 self._emit(self.cancelled)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QTimer
 from PySide6.QtWidgets import QLabel, QMainWindow
 
 from app.tasks import Task
@@ -35,7 +35,8 @@ class ArchiveLink(QObject):
         from records.sync import SyncEngine
 
         engine = SyncEngine(self.store, self.archive)
-        task = Task(lambda progress, cancel: engine.drain(progress, cancel), "sync")
+        task = Task(lambda progress, cancel: engine.drain(progress, cancel),
+                    QT_TRANSLATE_NOOP("Task", "sync"))
         task.succeeded.connect(lambda _r: self._sync_done(None))
         task.failed.connect(self._sync_done)
         self._sync_task = task

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QTimer
 
 from app.main_window import MainWindow
 from app.reading.archive_link import ArchiveLink
@@ -44,7 +44,7 @@ class WorklistFlow(QObject):
             return
         store = self.store
         task = Task(lambda progress, cancel: build_worklist(store, archive, include_reported=True),
-                    "worklist")
+                    QT_TRANSLATE_NOOP("Task", "worklist"))
         task.succeeded.connect(self._archive_worklist)
         task.failed.connect(self._archive_failed)
         self._worklist_task = task
@@ -111,7 +111,7 @@ class WorklistFlow(QObject):
         self.window.statusBar().showMessage(self.tr("Fetching the study from the archive…"))
         task = Task(lambda progress, cancel: open_archive_study(
             store, cache, archive, study_uid, reader, progress=progress, cancel=cancel),
-            "fetching the study")
+            QT_TRANSLATE_NOOP("Task", "fetching the study"))
         task.succeeded.connect(lambda folder: self._fetched(study_uid, folder))
         task.failed.connect(self._archive_failed)
         self._fetch_task = task

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
@@ -138,7 +139,7 @@ class ArchivePage(Page):
 
         self.test_button.setEnabled(False)
         self.test_result.setText(self.tr("Connecting…"))
-        task = Task(work, "archive connection test")
+        task = Task(work, QT_TRANSLATE_NOOP("Task", "archive connection test"))
         task.succeeded.connect(lambda _n: self._tested(self.tr("Connected: the archive answered.")))
         task.failed.connect(lambda message: self._tested(self.tr("Failed: %1")
                                                          .replace("%1", message)))

@@ -90,27 +90,27 @@
 <context>
     <name>ArchiveLink</name>
     <message>
-        <location filename="../../app/reading/archive_link.py" line="49"/>
+        <location filename="../../app/reading/archive_link.py" line="50"/>
         <source>Archive unreachable; reports stay queued: %s</source>
         <translation>Архив недоступен; протоколы остаются в очереди: %s</translation>
     </message>
     <message>
-        <location filename="../../app/reading/archive_link.py" line="56"/>
+        <location filename="../../app/reading/archive_link.py" line="57"/>
         <source>offline</source>
         <translation>нет связи</translation>
     </message>
     <message>
-        <location filename="../../app/reading/archive_link.py" line="58"/>
+        <location filename="../../app/reading/archive_link.py" line="59"/>
         <source>online</source>
         <translation>на связи</translation>
     </message>
     <message>
-        <location filename="../../app/reading/archive_link.py" line="58"/>
+        <location filename="../../app/reading/archive_link.py" line="59"/>
         <source>connecting</source>
         <translation>подключение</translation>
     </message>
     <message>
-        <location filename="../../app/reading/archive_link.py" line="59"/>
+        <location filename="../../app/reading/archive_link.py" line="60"/>
         <source>Archive: %1 · unsent: %2</source>
         <translation>Архив: %1 · не отправлено: %2</translation>
     </message>
@@ -118,102 +118,102 @@
 <context>
     <name>ArchivePage</name>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="42"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="43"/>
         <source>stored in the OS keyring; type to replace</source>
         <translation>хранится в связке ключей ОС; введите, чтобы заменить</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="44"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="45"/>
         <source>system certificates</source>
         <translation>системные сертификаты</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="45"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="46"/>
         <source>&amp;Browse…</source>
         <translation>&amp;Обзор…</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="47"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="48"/>
         <source>&amp;Test connection</source>
         <translation>&amp;Проверить подключение</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="55"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="56"/>
         <source>DICOMweb &amp;address:</source>
         <translation>&amp;Адрес DICOMweb:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="56"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="57"/>
         <source>&amp;User:</source>
         <translation>&amp;Пользователь:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="57"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="58"/>
         <source>&amp;Password:</source>
         <translation>П&amp;ароль:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="58"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="59"/>
         <source>&amp;CA bundle (optional):</source>
         <translation>&amp;Сертификаты УЦ (необязательно):</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="59"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="60"/>
         <source>The password is kept in the operating system&apos;s keyring, never in the settings file.</source>
         <translation>Пароль хранится в связке ключей операционной системы и никогда — в файле настроек.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="64"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="65"/>
         <source>Archive</source>
         <translation>Архив</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="73"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="74"/>
         <source>Enter the archive address, or clear the user and password.</source>
         <translation>Введите адрес архива или очистите поля пользователя и пароля.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="76"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="77"/>
         <source>Enter the archive user the password belongs to.</source>
         <translation>Введите пользователя архива, которому принадлежит пароль.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="81"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="82"/>
         <source>Enter the password for this user and address: none is stored in the OS keyring.</source>
         <translation>Введите пароль для этого пользователя и адреса: в связке ключей ОС его нет.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="96"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="97"/>
         <source>The CA bundle file does not exist.</source>
         <translation>Файл сертификатов УЦ не существует.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="116"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="117"/>
         <source>CA bundle</source>
         <translation>Сертификаты УЦ</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="116"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="117"/>
         <source>Certificates (*.pem *.crt *.cer);;All (*)</source>
         <translation>Сертификаты (*.pem *.crt *.cer);;Все файлы (*)</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="129"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="130"/>
         <source>Enter the archive address first.</source>
         <translation>Сначала введите адрес архива.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="140"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="141"/>
         <source>Connecting…</source>
         <translation>Подключение…</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="142"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="143"/>
         <source>Connected: the archive answered.</source>
         <translation>Подключено: архив ответил.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="143"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="144"/>
         <source>Failed: %1</source>
         <translation>Ошибка: %1</translation>
     </message>
@@ -350,37 +350,37 @@
 <context>
     <name>DictationPanel</name>
     <message>
-        <location filename="../../app/dictation_panel.py" line="68"/>
+        <location filename="../../app/dictation_panel.py" line="72"/>
         <source>Dictate</source>
         <translation>Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="71"/>
+        <location filename="../../app/dictation_panel.py" line="75"/>
         <source>Dictate (F9, or the record button of the microphone)</source>
         <translation>Диктовка (F9 или кнопка записи на микрофоне)</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="110"/>
+        <location filename="../../app/dictation_panel.py" line="114"/>
         <source>Dictation could not start: %s</source>
         <translation>Не удалось начать диктовку: %s</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="140"/>
+        <location filename="../../app/dictation_panel.py" line="144"/>
         <source>The speech recogniser had a fault and was restarted; dictation goes on and no audio was lost.</source>
         <translation>Распознаватель речи дал сбой и был перезапущен; диктовка продолжается, звук не потерян.</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="182"/>
+        <location filename="../../app/dictation_panel.py" line="193"/>
         <source>Choose a field to dictate into</source>
         <translation>Выберите поле для диктовки</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="193"/>
+        <location filename="../../app/dictation_panel.py" line="204"/>
         <source>“%s” does not fit this field</source>
         <translation>«%s» не подходит для этого поля</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="220"/>
+        <location filename="../../app/dictation_panel.py" line="232"/>
         <source>No field called “%s”</source>
         <translation>Нет поля «%s»</translation>
     </message>
@@ -1723,9 +1723,39 @@
 <context>
     <name>Task</name>
     <message>
-        <location filename="../../app/tasks.py" line="54"/>
+        <location filename="../../app/tasks.py" line="62"/>
         <source>%1 failed unexpectedly (%2); see the log</source>
         <translation>%1: непредвиденный сбой (%2); подробности в журнале</translation>
+    </message>
+    <message>
+        <location filename="../../app/ai_panel.py" line="112"/>
+        <source>AI pre-read</source>
+        <translation>ИИ-анализ</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="221"/>
+        <source>loading</source>
+        <translation>Загрузка исследования</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/archive_link.py" line="39"/>
+        <source>sync</source>
+        <translation>Отправка протоколов в архив</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/worklist.py" line="47"/>
+        <source>worklist</source>
+        <translation>Загрузка рабочего списка</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/worklist.py" line="114"/>
+        <source>fetching the study</source>
+        <translation>Загрузка исследования из архива</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/archive_page.py" line="142"/>
+        <source>archive connection test</source>
+        <translation>Проверка подключения к архиву</translation>
     </message>
 </context>
 <context>
@@ -2012,22 +2042,22 @@
 <context>
     <name>WordAudio</name>
     <message>
-        <location filename="../../app/word_audio.py" line="64"/>
+        <location filename="../../app/word_audio.py" line="61"/>
         <source>Ctrl+click a dictated word (dotted underline) to hear it; Ctrl+F10 plays the word at the cursor</source>
         <translation>Ctrl+щелчок по надиктованному слову (подчёркнуто точками) — прослушать его; Ctrl+F10 — слово под курсором</translation>
     </message>
     <message>
-        <location filename="../../app/word_audio.py" line="168"/>
+        <location filename="../../app/word_audio.py" line="149"/>
         <source>The audio of this word is not on this station</source>
         <translation>Запись этого слова отсутствует на этой станции</translation>
     </message>
     <message>
-        <location filename="../../app/word_audio.py" line="160"/>
+        <location filename="../../app/word_audio.py" line="141"/>
         <source>No dictated word at the cursor</source>
         <translation>Под курсором нет надиктованного слова</translation>
     </message>
     <message>
-        <location filename="../../app/word_audio.py" line="174"/>
+        <location filename="../../app/word_audio.py" line="155"/>
         <source>Cannot play the dictation: %s</source>
         <translation>Не удалось воспроизвести диктовку: %s</translation>
     </message>
@@ -2045,92 +2075,92 @@
         <translation>Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="99"/>
+        <location filename="../../app/workflow.py" line="100"/>
         <source>&amp;Report</source>
         <translation>&amp;Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="101"/>
+        <location filename="../../app/workflow.py" line="102"/>
         <source>Run &amp;AI pre-read</source>
         <translation>Запустить &amp;ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="103"/>
+        <location filename="../../app/workflow.py" line="104"/>
         <source>&amp;Accept AI values</source>
         <translation>&amp;Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="104"/>
+        <location filename="../../app/workflow.py" line="105"/>
         <source>Re&amp;ject AI result</source>
         <translation>О&amp;тклонить результат ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="105"/>
+        <location filename="../../app/workflow.py" line="106"/>
         <source>&amp;Next field</source>
         <translation>&amp;Следующее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="107"/>
+        <location filename="../../app/workflow.py" line="108"/>
         <source>&amp;Previous field</source>
         <translation>П&amp;редыдущее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="109"/>
+        <location filename="../../app/workflow.py" line="110"/>
         <source>&amp;Sign report</source>
         <translation>П&amp;одписать протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="110"/>
+        <location filename="../../app/workflow.py" line="111"/>
         <source>Sign and open the ne&amp;xt study</source>
         <translation>Подписать и открыть сле&amp;дующее</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="112"/>
+        <location filename="../../app/workflow.py" line="113"/>
         <source>S&amp;ync now</source>
         <translation>Си&amp;нхронизировать</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="113"/>
+        <location filename="../../app/workflow.py" line="114"/>
         <source>Open next s&amp;tudy</source>
         <translation>Открыть следующее &amp;исследование</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="114"/>
+        <location filename="../../app/workflow.py" line="115"/>
         <source>&amp;Dictate</source>
         <translation>&amp;Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="115"/>
+        <location filename="../../app/workflow.py" line="116"/>
         <source>&amp;Play back (from the dictated word at the cursor)</source>
         <translation>&amp;Воспроизвести (с надиктованного слова под курсором)</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="117"/>
+        <location filename="../../app/workflow.py" line="118"/>
         <source>&amp;Hear the dictated word at the cursor</source>
         <translation>Прослушать надиктованное с&amp;лово под курсором</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="119"/>
+        <location filename="../../app/workflow.py" line="120"/>
         <source>Re&amp;wind the playback</source>
         <translation>Перемотать н&amp;азад</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="120"/>
+        <location filename="../../app/workflow.py" line="121"/>
         <source>&amp;Fast-forward the playback</source>
         <translation>Перемотать вп&amp;ерёд</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="122"/>
+        <location filename="../../app/workflow.py" line="123"/>
         <source>&amp;Compare with the prior study</source>
         <translation>&amp;Сравнить с предыдущим исследованием</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="124"/>
+        <location filename="../../app/workflow.py" line="125"/>
         <source>&amp;Refresh worklist</source>
         <translation>&amp;Обновить рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="128"/>
+        <location filename="../../app/workflow.py" line="129"/>
         <source>Insert &amp;template</source>
         <translation>Вставить &amp;шаблон</translation>
     </message>
