@@ -139,9 +139,14 @@ class SettingsDialog(QDialog):
             try:
                 unlock_pin.save_pin(self.general.reader, pin[0])
             except unlock_pin.PinError:
-                self.show_error(self.tr("The OS keyring could not keep the PIN; the "
-                                        "settings were not saved."), self.general,
-                                self.general.pin_new)
+                if secret is not None:  # it stays in the keyring: say so
+                    message = self.tr("The archive password was saved in the OS keyring, but "
+                                      "the keyring could not keep the PIN: the PIN and the "
+                                      "other settings were not saved.")
+                else:
+                    message = self.tr("The OS keyring could not keep the PIN; the settings "
+                                      "were not saved.")
+                self.show_error(message, self.general, self.general.pin_new)
                 return
         for key, value in changes.items():
             self._write(key, value)

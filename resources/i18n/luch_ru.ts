@@ -1634,12 +1634,17 @@
         <translation>Связка ключей ОС не смогла сохранить пароль архива (%1); ничего не сохранено.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/dialog.py" line="142"/>
+        <location filename="../../app/settings_dialog/dialog.py" line="143"/>
+        <source>The archive password was saved in the OS keyring, but the keyring could not keep the PIN: the PIN and the other settings were not saved.</source>
+        <translation>Пароль архива сохранён в хранилище паролей ОС, но PIN-код оно сохранить не смогло: PIN-код и остальные настройки не сохранены.</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/dialog.py" line="147"/>
         <source>The OS keyring could not keep the PIN; the settings were not saved.</source>
         <translation>Хранилище паролей ОС не смогло сохранить PIN; настройки не сохранены.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/dialog.py" line="170"/>
+        <location filename="../../app/settings_dialog/dialog.py" line="175"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Настройки…</translation>
     </message>

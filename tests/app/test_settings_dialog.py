@@ -508,3 +508,40 @@ def test_a_keyring_failure_keeps_no_pin_and_no_settings(qtbot, settings, failing
     press_ok(qtbot, dialog)
     assert_refused(dialog, dialog.general, "keyring", "not saved")
     assert not settings.path.exists()
+
+
+def test_a_pin_refused_after_the_password_was_kept_says_what_was_saved(qtbot, settings):
+    """The keyring takes the archive password, then fails on the PIN: the dialog says the
+    password was saved and the PIN and the rest were not, and that is what happened."""
+    import keyring
+    from keyring.errors import PasswordSetError
+
+    from core import unlock_pin
+    from tests.plugins.keyrings import MemoryKeyring
+
+    class NoPins(MemoryKeyring):
+        """Below the keyring seam: keeps passwords, refuses the unlock PIN's service."""
+
+        def set_password(self, service, username, password):
+            if service == unlock_pin.KEYRING_SERVICE:
+                raise PasswordSetError("locked collection")
+            super().set_password(service, username, password)
+
+    previous, backend = keyring.get_keyring(), NoPins()
+    keyring.set_keyring(backend)
+    try:
+        dialog = make_dialog(qtbot, settings)
+        dialog.general.autolock.setValue(5)
+        dialog.archive.url.setText(URL)
+        dialog.archive.user.setText("dr.a")
+        dialog.archive.password.setText(PASSWORD)
+        dialog.general.pin_new.setText("4017")
+        dialog.general.pin_repeat.setText("4017")
+        press_ok(qtbot, dialog)
+        assert_refused(dialog, dialog.general, "archive password was saved",
+                       "PIN and the other settings were not saved")
+        assert backend.passwords == {(KEYRING_SERVICE, f"dr.a@{URL}"): PASSWORD}
+        assert unlock_pin.load_pin_hash("dr.a") is None
+        assert not settings.path.exists()
+    finally:
+        keyring.set_keyring(previous)
