@@ -1,6 +1,7 @@
 """Idle lock: after some minutes without user input, hide all patient data behind a lock screen.
 
-:class:`IdleLock` filters the application's input events (keys, mouse, wheel, touch, tablet).
+:class:`IdleLock` watches the application's input events (keys, mouse, wheel, touch, tablet)
+through the station's one event filter (:mod:`app.input_router`).
 When the station has been idle for the configured time it conceals the main window's content
 (central widget, docks, toolbars, menu and status bar, other top-level windows) and shows a
 lock panel with the reader's name and an *Unlock* button.
@@ -42,6 +43,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.input_router import input_router
 from core import unlock_pin
 
 log = logging.getLogger(__name__)
@@ -55,6 +57,8 @@ USER_INPUT = frozenset({
     QEvent.Type.Wheel, QEvent.Type.TouchBegin, QEvent.Type.TouchUpdate,
     QEvent.Type.TabletPress, QEvent.Type.TabletMove,
 })
+# While locked, a widget shown may show patient data, and the lock panel follows the window.
+WATCHED = USER_INPUT | {QEvent.Type.Show, QEvent.Type.Resize}
 
 
 class LockPanel(QWidget):
@@ -140,8 +144,7 @@ class IdleLock(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._check_idle)
-        QApplication.instance().installEventFilter(self)
-        window.destroyed.connect(self._detach)
+        input_router().add(window, WATCHED, self._on_event)
         self.set_timeout_ms(timeout_ms if timeout_ms is not None else int(minutes * 60_000))
 
     # -- configuration ----------------------------------------------------------------------------
@@ -194,7 +197,7 @@ class IdleLock(QObject):
         else:
             self._timer.start(max(1, int(self._timeout_ms - idle_ms)))
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+    def _on_event(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if kind in USER_INPUT:
             if not self._locked:
@@ -299,11 +302,6 @@ class IdleLock(QObject):
                 item.setEnabled(False)
                 self._disabled.append(item)
         self.panel.raise_()
-
-    def _detach(self) -> None:
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
 
 
 def idle_minutes(settings) -> float:

@@ -10,15 +10,18 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QAbstractItemView, QAbstractSpinBox, QApplication, QComboBox
 
+from app.input_router import input_router
+
 LETTER_TAKERS = (QComboBox, QAbstractSpinBox, QAbstractItemView)
 _MODIFIERS = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier \
     | Qt.KeyboardModifier.MetaModifier
 
 
 class ShortcutGuard(QObject):
-    """An application event filter: plain letters stay with the focused letter-taking widget."""
+    """Plain letters stay with the focused letter-taking widget (a handler of the
+    application's :class:`~app.input_router.InputRouter`)."""
 
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+    def on_shortcut_override(self, obj: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ShortcutOverride:
             focus = QApplication.focusWidget()
             text = event.text()
@@ -34,5 +37,5 @@ def install(app: QApplication) -> ShortcutGuard:
     guard = app.findChild(ShortcutGuard)
     if guard is None:
         guard = ShortcutGuard(app)
-        app.installEventFilter(guard)
+        input_router(app).add(guard, {QEvent.Type.ShortcutOverride}, guard.on_shortcut_override)
     return guard

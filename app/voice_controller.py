@@ -15,6 +15,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QWidget
 
+from app.input_router import KEYS, input_router
 from core.settings import Settings
 from dictation.controller import ButtonEvent, ControllerMapping, HidReader, VoiceController
 
@@ -52,11 +53,11 @@ class VoiceControllerAdapter(QObject):
     def watch_keyboard(self, window: QWidget) -> None:
         """Take the mapped keyboard keys (press and release) while ``window`` is active."""
         self._window = window
-        QApplication.instance().installEventFilter(self)
+        input_router().add(self, KEYS, self._on_key)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+    def _on_key(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
-        if kind not in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.ShortcutOverride):
+        if kind not in KEYS:
             return False
         if self._window is None or QApplication.activeWindow() is not self._window:
             return False
