@@ -1322,22 +1322,22 @@
 <context>
     <name>IdleLock</name>
     <message>
-        <location filename="../../app/lock.py" line="242"/>
+        <location filename="../../app/lock.py" line="245"/>
         <source>Too many wrong PINs: try again in %1 s.</source>
         <translation>Слишком много неверных PIN: повторите через %1 с.</translation>
     </message>
     <message>
-        <location filename="../../app/lock.py" line="249"/>
+        <location filename="../../app/lock.py" line="252"/>
         <source>Wrong PIN.</source>
         <translation>Неверный PIN.</translation>
     </message>
     <message>
-        <location filename="../../app/lock.py" line="323"/>
+        <location filename="../../app/lock.py" line="321"/>
         <source>&amp;Lock screen</source>
         <translation>&amp;Заблокировать экран</translation>
     </message>
     <message>
-        <location filename="../../app/lock.py" line="334"/>
+        <location filename="../../app/lock.py" line="332"/>
         <source>&amp;File</source>
         <translation>&amp;Файл</translation>
     </message>
@@ -1345,27 +1345,27 @@
 <context>
     <name>LockPanel</name>
     <message>
-        <location filename="../../app/lock.py" line="71"/>
+        <location filename="../../app/lock.py" line="75"/>
         <source>Luch is locked</source>
         <translation>Луч заблокирован</translation>
     </message>
     <message>
-        <location filename="../../app/lock.py" line="82"/>
+        <location filename="../../app/lock.py" line="86"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../../app/lock.py" line="85"/>
+        <location filename="../../app/lock.py" line="89"/>
         <source>&amp;Unlock</source>
         <translation>&amp;Разблокировать</translation>
     </message>
     <message>
-        <location filename="../../app/lock.py" line="102"/>
+        <location filename="../../app/lock.py" line="106"/>
         <source>No PIN is set, so anyone can unlock: set one in Settings &gt; General.</source>
         <translation>PIN не задан, поэтому разблокировать может любой: задайте его в Настройки &gt; Общие.</translation>
     </message>
     <message>
-        <location filename="../../app/lock.py" line="106"/>
+        <location filename="../../app/lock.py" line="110"/>
         <source>Signed in: %1</source>
         <translation>Пользователь: %1</translation>
     </message>
@@ -2034,12 +2034,12 @@
 <context>
     <name>VoiceControllerAdapter</name>
     <message>
-        <location filename="../../app/voice_controller.py" line="81"/>
+        <location filename="../../app/voice_controller.py" line="82"/>
         <source>Luch is locked: unlock it to use the microphone</source>
         <translation>Luch заблокирован: разблокируйте, чтобы пользоваться микрофоном</translation>
     </message>
     <message>
-        <location filename="../../app/voice_controller.py" line="112"/>
+        <location filename="../../app/voice_controller.py" line="113"/>
         <source>“%s” is not available yet</source>
         <translation>«%s» пока недоступно</translation>
     </message>
