@@ -64,14 +64,23 @@ def _with_sop_uids(ds: pydicom.Dataset) -> pydicom.Dataset:
     return ds
 
 
+_INFO_FIELD = {"StudyInstanceUID": "study_instance_uid",
+               "SeriesInstanceUID": "series_instance_uid"}
+
+
 def source_datasets(path: str | Path, volume: Volume) -> list[pydicom.Dataset]:
     """Headers of the source series in the volume's slice order, checked against it."""
     path = Path(path)
     if path.is_file() and path.name.lower().endswith((".nii", ".nii.gz")):
         raise DicomOutputError("DICOM SEG and SR need a DICOM source series; this study is "
                                "NIfTI (write the label map with --mask instead)")
-    files = sorted(p for p in (path.rglob("*") if path.is_dir() else [path]) if p.is_file())
-    uid = volume.info.series_instance_uid
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.is_file())
+    else:  # one slice file opens its whole series: look beside it
+        files = sorted(p for p in path.parent.iterdir() if p.is_file()) \
+            if volume.shape[0] > 1 else [path]
+    derived = volume.info.derived_uids
+    uid = "" if "SeriesInstanceUID" in derived else volume.info.series_instance_uid
     found = []
     for f in files:
         try:
@@ -79,6 +88,8 @@ def source_datasets(path: str | Path, volume: Volume) -> list[pydicom.Dataset]:
         except (pydicom.errors.InvalidDicomError, OSError, ValueError):
             continue
         if "ImagePositionPatient" in ds and (not uid or ds.get("SeriesInstanceUID") == uid):
+            for keyword in derived:  # the UIDs Luch derived for images that lack them
+                setattr(ds, keyword, getattr(volume.info, _INFO_FIELD[keyword]))
             found.append(_with_sop_uids(ds))
     if not found:
         raise DicomOutputError("DICOM SEG and SR need a DICOM source series; none found here")

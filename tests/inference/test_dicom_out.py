@@ -57,6 +57,18 @@ def test_sr_reads_back_with_grade_and_volumes(outputs):
     assert result.measures.grade == "not-assessable"
 
 
+def test_one_slice_file_finds_its_whole_series_with_the_derived_uids(outputs, shared_data):
+    import studies
+
+    volume, _, sources, _ = outputs
+    one = sorted((shared_data / "ct" / "siemens-j2k-abdomen").iterdir())[0]
+    again = studies.open_volume(one)
+    assert again.shape == volume.shape
+    beside = source_datasets(one, again)
+    assert [s.SOPInstanceUID for s in beside] == [s.SOPInstanceUID for s in sources]
+    assert {s.StudyInstanceUID for s in beside} == {volume.info.study_instance_uid}
+
+
 def test_nifti_source_cannot_have_seg_or_sr(shared_data):
     import studies
 
