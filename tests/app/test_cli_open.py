@@ -179,3 +179,80 @@ def test_every_command_has_help():
         sub = run_luch(command, "--help")
         assert sub.returncode == 0, f"{command} --help failed: {sub.stderr}"
         assert "usage:" in sub.stdout
+
+
+def test_the_app_wires_the_lock_the_microphone_and_activity(qapp, luch_home, memory_keyring,
+                                                            monkeypatch, pulse_mic):
+    """``luch --demo`` in this process, offscreen: once the demo study is up, the idle lock
+    has its settings and hooks, speech and controller buttons count as activity, locking
+    ends a dictation and the microphone buttons do nothing while locked."""
+    import time
+
+    from PySide6.QtCore import QEvent, QTimer
+
+    from app.commands.open import reader_name, run_app
+    from app.input_router import input_router
+    from app.lock import IdleLock
+    from app.main_window import MainWindow
+    from core.settings import Settings
+
+    monkeypatch.setenv("LUCH_LANG", "en")
+    settings = Settings()
+    settings.set("ai.autorun", False)
+    settings.set("app.autolock_minutes", 7)
+    settings.set("dictation.device", pulse_mic.device)
+    started, seen, messages = time.monotonic(), {}, []
+
+    def lock_notices(lock, act) -> bool:
+        before = lock._last_input
+        time.sleep(0.002)
+        act()
+        return lock._last_input > before
+
+    def inspect(window: MainWindow) -> None:
+        workflow, lock, adapter = window.workflow, window.idle_lock, window.voice_controller
+        router = input_router()
+        adapter.status.connect(messages.append)
+        seen["lock"] = (isinstance(lock, IdleLock), lock.timeout_ms, lock.user)
+        seen["actions"] = {"lock", "settings"} <= set(window.actions)
+        seen["routed"] = (lock._on_event in router.handlers(QEvent.Type.MouseMove),
+                          adapter._on_key in router.handlers(QEvent.Type.KeyPress))
+        seen["speech is activity"] = lock_notices(lock, workflow.dictation.activity.emit)
+        seen["buttons are activity"] = lock_notices(lock, lambda: adapter._perform("rewind"))
+        workflow.report.form.focus_field("conclusion")
+        workflow.dictation.start()
+        seen["dictating"] = workflow.dictation.session is not None
+        lock.lock()
+        seen["locking ends it"] = workflow.dictation.session is None
+        adapter._perform("record_start")
+        seen["no microphone while locked"] = (workflow.dictation.session is None,
+                                              "record_start" not in adapter.performed,
+                                              "locked" in (messages or [""])[-1])
+        lock.unlock()
+        lock.set_timeout_ms(0)  # the closed window's lock fires in no later test
+
+    def poll() -> None:
+        window = next((w for w in qapp.topLevelWidgets()
+                       if isinstance(w, MainWindow) and w.isVisible()), None)
+        # After the decoder warm-up timer (1.5 s) too, so none is left for later tests.
+        if window is None or window.volume is None or time.monotonic() - started < 2.0:
+            return
+        timer.stop()
+        try:
+            inspect(window)
+        finally:
+            qapp.quit()
+
+    timer = QTimer()
+    timer.timeout.connect(poll)
+    timer.start(100)
+    QTimer.singleShot(120_000, qapp.quit)  # never hang the suite
+    try:
+        assert run_app(None, demo=True) == 0
+    finally:
+        timer.stop()
+    assert seen.get("lock") == (True, 7 * 60_000, reader_name()), seen
+    assert seen["actions"] and seen["routed"] == (True, True)
+    assert seen["speech is activity"] and seen["buttons are activity"]
+    assert seen["dictating"] and seen["locking ends it"]
+    assert seen["no microphone while locked"] == (True, True, True), messages
