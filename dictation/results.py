@@ -45,3 +45,20 @@ class Result:
     @property
     def end(self) -> float | None:
         return self.words[-1].end if self.words else None
+
+
+APPEND, CONFIRM, REPLACE = "append", "confirm", "replace"
+
+
+def revision(result: Result, tentative: Result | None, shown: bool = True) -> str:
+    """How a final stands to the ``tentative`` final before it (None: none pending).
+
+    ``APPEND``: a new utterance, after what stands. ``CONFIRM``: the tentative text as it
+    was ``shown``, now with exact word times (nothing changes on screen). ``REPLACE``: it
+    takes the tentative final back and stands in its place (even when empty: then nothing
+    does), so nothing is doubled or lost."""
+    if not result.revises or tentative is None:
+        return APPEND
+    if shown and not result.tentative and result.text == tentative.text:
+        return CONFIRM
+    return REPLACE

@@ -8,7 +8,9 @@ into signals): partial text, final results with the commands they held, audio er
 recognised audio is kept, with word times, for the FLAC saved with the report.
 
 Early finals (``Result.tentative``) are shown at once and taken back if a revising final
-follows; one holding a command waits for its confirmation. An engine fault does not end
+follows (a ``confirmed`` event when it only brings the words' exact times); one holding a
+command waits for its confirmation, and is reported (``unconfirmed``) if dictation ends
+before that. An engine fault does not end
 dictation: a new recogniser is fed the unfinished utterance again (``restarted`` event,
 once); only repeated faults stop it, and the audio is kept either way.
 """
@@ -28,7 +30,7 @@ from dictation.engines import Recognizer
 from dictation.engines.base import SAMPLE_RATE
 from dictation.errors import AudioDeviceError, RecognizerFailedError
 from dictation.recording import DictationRecording
-from dictation.results import Result, Word
+from dictation.results import APPEND, CONFIRM, REPLACE, Result, Word, revision
 from dictation.transcript import DictationProcessor, Transcript
 
 log = logging.getLogger(__name__)
@@ -45,8 +47,11 @@ MAX_REPLAY_BYTES = 60 * BYTES_PER_SECOND  # unfinished audio fed again to a rest
 
 @dataclass(frozen=True)
 class DictationEvent:
-    # "partial" | "final" | "field" (the audio of the field chosen by the next pending
-    # new_field() call begins here) | "restarted" | "error" | "stopped"
+    # "partial" | "final" | "confirmed" (the last tentative final stands as shown; ``result``
+    # has its words' exact times, ``text`` the field's transcript, unchanged) | "field" (the
+    # audio of the field chosen by the next pending new_field() call begins here) |
+    # "unconfirmed" (a command heard in a tentative final that dictation ended before
+    # confirming; ``commands`` were not run) | "restarted" | "error" | "stopped"
     kind: str
     # A final may come early, at a short pause (Result.tentative); if speech resumes, a later
     # final with ``revises`` replaces its text. One holding a command waits to be confirmed.
@@ -166,14 +171,39 @@ class DictationSession:
                 self._flush()
         except RecognizerFailedError as gave_up:
             log.error("speech recogniser failed %d times; dictation stopped", MAX_FAILURES)
+            self._report_unconfirmed()
             self.on_event(DictationEvent("error", error=gave_up, text=str(gave_up)))
             self._keep_audio(recording)
         except Exception as err:
             log.exception("dictation failed")
+            self._report_unconfirmed()
             self.on_event(DictationEvent("error", error=err, text=f"dictation failed: {err}"))
             self._keep_audio(recording)
         finally:
+            self._report_unconfirmed()
+            self._close_recognizer()
             self.on_event(DictationEvent("stopped", text=self.processor.transcript.text))
+
+    def _report_unconfirmed(self) -> None:
+        """A held tentative final (a command waiting for its confirmation) that will never
+        be confirmed: say so, with its commands, rather than drop it unseen."""
+        pending, self._pending = self._pending, None
+        if pending is None or pending.shown:
+            return
+        spoken = [w.word for w in pending.result.words] or pending.result.text.split()
+        commands = tuple(p for p in self.processor.commands.parse(spoken) if isinstance(p, Command))
+        log.warning("%d voice command(s) heard but not confirmed; not run", len(commands))
+        self.on_event(
+            DictationEvent(
+                "unconfirmed", result=pending.result, commands=commands, text=pending.result.text
+            )
+        )
+
+    def _close_recognizer(self) -> None:
+        try:
+            self.recognizer.close()
+        except Exception:
+            log.debug("closing the recogniser failed", exc_info=True)
 
     def _keep_audio(self, recording: bool) -> None:
         """After a fatal failure: keep what is still captured, unrecognised, until stop()."""
@@ -291,15 +321,19 @@ class DictationSession:
             )
             result = replace(result, words=words)
         pending, self._pending = self._pending, None
-        revises = result.revises and pending is not None
-        if revises:
+        kind = APPEND
+        if pending is not None:
+            kind = revision(result, pending.result, pending.shown)
+        if kind != APPEND:
             self.processor.transcript = pending.before  # take the tentative final back
             del self.words[pending.words :]
-            if pending.shown and not result.tentative and result.text == pending.result.text:
-                self.words.extend(result.words)  # confirmed as shown: only word times change
-                self.processor.process(result)
-                return
-            revises = pending.shown or pending.replaces
+        if kind == CONFIRM:  # as shown: only the word times change
+            self.words.extend(result.words)
+            self.processor.process(result)
+            text = self.processor.transcript.text
+            self.on_event(DictationEvent("confirmed", result=result, text=text))
+            return
+        revises = kind == REPLACE and (pending.shown or pending.replaces)
         if not result.tentative:
             self._apply(result, revises)
             return

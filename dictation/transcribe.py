@@ -18,7 +18,7 @@ from dictation.commands import Command
 from dictation.engines import DEFAULT_ENGINE, EngineOptions, Recognizer, create_recognizer
 from dictation.engines.base import SAMPLE_RATE
 from dictation.errors import DictationError
-from dictation.results import Result, Word
+from dictation.results import APPEND, Result, Word, revision
 from dictation.synth import resample
 from dictation.transcript import DictationProcessor
 
@@ -53,19 +53,20 @@ def recognize(
     pcm = np.asarray(samples, dtype=np.int16).tobytes()
     step = int(CHUNK_SECONDS * SAMPLE_RATE) * 2
     finals: list[Result] = []
-    tentative = False  # the last final may still be revised
+    pending: Result | None = None  # the last final, while it is tentative
 
     def take(result: Result) -> None:
-        nonlocal tentative
+        nonlocal pending
         if on_result:
             on_result(result)
         if not result.final:
             return
-        if result.revises and tentative:
+        kind = revision(result, pending)
+        if kind != APPEND and finals and finals[-1] is pending:
             finals.pop()
-        tentative = result.tentative
-        if result.text or not result.revises:
+        if result.text or kind == APPEND:
             finals.append(result)
+        pending = result if result.tentative else None
 
     for i in range(0, len(pcm), step):
         if cancel is not None and cancel():

