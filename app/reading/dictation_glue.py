@@ -19,6 +19,8 @@ from app.word_audio import WordAudio
 from core.errors import LuchError
 from records import Store
 
+MAX_WAITING = 256  # finals whose words wait for the panel to place them
+
 
 class DictationGlue(QObject):
     """Wraps the dictation session factory, links the words of each final where the panel
@@ -32,8 +34,9 @@ class DictationGlue(QObject):
         self._session_key: str | None = None
         self._sessions = 0
         # (final event, session key, its word spans), in the order the finals were sent;
-        # appended on the recogniser thread, taken on the UI thread.
-        self._spans: deque[tuple[object, str, list]] = deque()
+        # appended on the recogniser thread, taken on the UI thread. Finals placed into
+        # value fields are never taken; the oldest go when it is full.
+        self._spans: deque[tuple[object, str, list]] = deque(maxlen=MAX_WAITING)
         self._lock = threading.Lock()
 
     def with_word_times(self, factory):
