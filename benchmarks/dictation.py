@@ -142,7 +142,7 @@ class Shown:
         self.lang = lang
         self.finals: list = []
         self.changed_at: float | None = None  # the text that stands
-        self.first_at: float | None = None  # the first text shown
+        self.first_at: float | None = None  # the last utterance's text first shown
         self.confirmed_at: float | None = None  # the last final that is not tentative
         self.revised = 0
         self.tentatives = 0
@@ -172,7 +172,8 @@ class Shown:
         if result.text:
             self.finals.append(result)
             self.changed_at = at
-            self.first_at = at if self.first_at is None else self.first_at
+            if kind == APPEND or not pending[1]:  # this utterance's text is first shown
+                self.first_at = at
 
 
 def run_utterance(
