@@ -196,3 +196,16 @@ def test_a_closed_vosk_recogniser_is_reused_clean_by_the_next_one(korean_model, 
     assert second._rec is kaldi  # its graph cache is kept warm
     finals = recognize(second, _speech("감사합니다", voice="ko"))
     assert [r.text for r in finals] == ["감사합니다"]  # nothing of the first one's speech
+
+
+def test_a_warmed_up_vosk_recogniser_waits_for_the_first_dictation(korean_model, monkeypatch):
+    from dictation.engines import vosk_engine
+
+    monkeypatch.setattr(vosk_engine, "_IDLE", {})
+    opts = EngineOptions(lang="ko", model_dir=korean_model, grammar=KOREAN)
+    vosk_engine.warm_up(opts)  # espeak-ng English: any speech fills the graph cache
+    [kept] = vosk_engine._IDLE.values()
+    first = create_recognizer("vosk", opts)
+    assert first._rec is kept
+    finals = recognize(first, _speech("감사합니다", voice="ko"))
+    assert [r.text for r in finals] == ["감사합니다"]
