@@ -47,7 +47,8 @@ MODEL_SETTING = (
 )
 _MODELS: dict[Path, object] = {}  # loaded models are large: share one per folder
 _LOCK = threading.Lock()
-_IDLE: dict[tuple[Path, str | None], object] = {}  # (model, grammar) -> a reset recogniser
+_IDLE: dict[tuple[Path, str | None], object] = {}  # (model, grammar) -> a closed recogniser
+MAX_IDLE = 4  # recognisers kept: open dictation and commands, per language
 
 
 def load_model(path: Path):
@@ -202,6 +203,8 @@ class VoskRecognizer(Recognizer):
                 return
             with _LOCK:
                 _IDLE.setdefault(self._key, rec)
+                while len(_IDLE) > MAX_IDLE:  # grammars change (templates): drop the oldest
+                    del _IDLE[next(iter(_IDLE))]
 
 
 def _text(partial: str) -> str:

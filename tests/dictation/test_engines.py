@@ -209,3 +209,15 @@ def test_a_warmed_up_vosk_recogniser_waits_for_the_first_dictation(korean_model,
     assert first._rec is kept
     finals = recognize(first, _speech("감사합니다", voice="ko"))
     assert [r.text for r in finals] == ["감사합니다"]
+
+
+def test_closed_vosk_recognisers_kept_are_bounded(korean_model, monkeypatch):
+    from dictation.engines import vosk_engine
+
+    monkeypatch.setattr(vosk_engine, "_IDLE", {})
+    monkeypatch.setattr(vosk_engine, "MAX_IDLE", 1)
+    first = create_recognizer("vosk", EngineOptions("ko", korean_model, grammar=KOREAN[:2]))
+    second = create_recognizer("vosk", EngineOptions("ko", korean_model, grammar=KOREAN[2:]))
+    first.close()
+    second.close()  # a newer grammar: the older recogniser goes
+    assert [key[1] for key in vosk_engine._IDLE] == [second._key[1]]
