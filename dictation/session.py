@@ -10,9 +10,9 @@ recognised audio is kept, with word times, for the FLAC saved with the report.
 Early finals (``Result.tentative``) are shown at once and taken back if a revising final
 follows (a ``confirmed`` event when it only brings the words' exact times); one holding a
 command waits for its confirmation, and is reported (``unconfirmed``) if dictation ends
-before that. An engine fault does not end
-dictation: a new recogniser is fed the unfinished utterance again (``restarted`` event,
-once); only repeated faults stop it, and the audio is kept either way.
+before that. An engine fault does not end dictation: a new recogniser is fed the unfinished
+utterance again (``restarted`` event, once); only repeated faults stop it, and the audio is
+kept either way. The recogniser is closed when the session's thread ends.
 """
 
 from __future__ import annotations

@@ -212,7 +212,7 @@ def _text(partial: str) -> str:
 
 
 def _idle(key: tuple[Path, str | None]):
-    """A reset recogniser on this model and grammar that a closed one left, if any."""
+    """The recogniser a closed one left on this model and grammar, if any."""
     with _LOCK:
         return _IDLE.pop(key, None)
 
