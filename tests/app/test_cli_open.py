@@ -243,14 +243,22 @@ def test_the_app_wires_the_lock_the_microphone_and_activity(qapp, luch_home, mem
         finally:
             qapp.quit()
 
-    timer = QTimer()
+    timer, deadline = QTimer(), QTimer()
     timer.timeout.connect(poll)
     timer.start(100)
-    QTimer.singleShot(120_000, qapp.quit)  # never hang the suite
+    deadline.setSingleShot(True)
+    deadline.timeout.connect(qapp.quit)  # never hang the suite
+    deadline.start(120_000)
     try:
         assert run_app(None, demo=True) == 0
     finally:
         timer.stop()
+        deadline.stop()
+        # run_app closes its window after the event loop ended; the last window closing
+        # asks the application to quit, which would end every later test's event loop at
+        # once. A turn of the application's own loop clears that.
+        QTimer.singleShot(0, qapp.quit)
+        qapp.exec()
     assert seen.get("lock") == (True, 7 * 60_000, reader_name()), seen
     assert seen["actions"] and seen["routed"] == (True, True)
     assert seen["speech is activity"] and seen["buttons are activity"]
