@@ -26,7 +26,7 @@ app keeps a closed recogniser for the next session).
 * Delays (hands-free), audio arriving in real time: a block is processed when it has
   arrived and the blocks before it are done (a recogniser slower than real time falls
   behind); a result is shown when its block is done. From the end of speech to: "first
-  text" (a tentative or final text first shown), "stands" (the text that stands was
+  text" (the first change of the text shown after it), "stands" (the text that stands was
   shown: a tentative final counts when it is confirmed unchanged, a revised one when
   revised; one holding a field/sign/template command only once confirmed; goal <= 300 ms)
   and "confirmed" (the engine's final that ends the utterance).
@@ -142,7 +142,7 @@ class Shown:
         self.lang = lang
         self.finals: list = []
         self.changed_at: float | None = None  # the text that stands
-        self.first_at: float | None = None  # the last utterance's text first shown
+        self.changes: list[float] = []  # every time the text shown changed
         self.confirmed_at: float | None = None  # the last final that is not tentative
         self.revised = 0
         self.tentatives = 0
@@ -164,6 +164,7 @@ class Shown:
             if shown and prev.text:
                 self.finals.pop()
                 self.changed_at = at
+                self.changes.append(at)
         if result.tentative:
             held = acts_beyond_the_text(result, _commands(self.lang))
             self._pending = (result, not held)
@@ -172,8 +173,7 @@ class Shown:
         if result.text:
             self.finals.append(result)
             self.changed_at = at
-            if kind == APPEND or not pending[1]:  # this utterance's text is first shown
-                self.first_at = at
+            self.changes.append(at)
 
 
 def run_utterance(
@@ -215,8 +215,9 @@ def run_utterance(
         stats.missed_endpoints += 1
     else:
         stats.endpoint_delays.append(shown.changed_at - end_of_speech)
-    if shown.first_at is not None and shown.first_at < float("inf"):
-        stats.first_delays.append(shown.first_at - end_of_speech)
+    first = min((t for t in shown.changes if t >= end_of_speech), default=shown.changed_at)
+    if first is not None and first < float("inf"):
+        stats.first_delays.append(first - end_of_speech)
     if shown.confirmed_at is not None and shown.confirmed_at < float("inf"):
         stats.confirm_delays.append(shown.confirmed_at - end_of_speech)
     stats.splits += len(shown.finals) > 1
