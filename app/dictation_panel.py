@@ -146,6 +146,14 @@ class DictationPanel(QWidget):
         elif event.kind == "error":
             self.message.emit(localize(event.text))
             self.stop()
+        elif event.kind == "confirmed":  # the early final stands, now with exact word times
+            placed = self._confirm(event.text)
+            if placed is not None:
+                self.written.emit(event, *placed)
+        elif event.kind == "unconfirmed":
+            self.message.emit(self.tr("A voice command was heard but dictation ended before it "
+                                      "was confirmed, so it was not run: “%1”")
+                              .replace("%1", event.text))
         elif event.kind == "field":  # the session reached the field change in its audio
             if len(self._targets) > 1:
                 self._targets.popleft()
@@ -169,13 +177,25 @@ class DictationPanel(QWidget):
         """Show ``dictated`` after the field's base text; returns where it starts."""
         if target.base is None:
             target.base = editor.toPlainText()
-        base = target.base
-        joiner = "" if not base or base.endswith((" ", "\n")) or not dictated else " "
+        base, joiner = target.base, _joiner(target.base, dictated)
         editor.setPlainText(base + joiner + dictated)
         cursor = editor.textCursor()
         cursor.movePosition(cursor.MoveOperation.End)
         editor.setTextCursor(cursor)
         return len(base) + len(joiner)
+
+    def _confirm(self, transcript: str) -> tuple[str, int, int] | None:
+        """The last early final stands as placed: it can no longer be revised. Returns
+        where its text field holds the transcript (as :meth:`_place`), if it does."""
+        target = self._targets[0]
+        if transcript != target.spoken:
+            return None
+        target.settled = transcript
+        editor = self.form.editors.get(target.key) if target.key else None
+        if not isinstance(editor, QPlainTextEdit) or target.base is None:
+            return None
+        return target.key, len(target.base) + len(_joiner(target.base, transcript)), \
+            len(transcript)
 
     def _place(self, transcript: str, revises: bool = False,
                tentative: bool = False) -> tuple[str, int, int] | None:
@@ -238,3 +258,8 @@ class DictationPanel(QWidget):
         else:
             return  # inline edits (punctuation, new line, scratch that) are in the transcript
         self._retarget()
+
+
+def _joiner(base: str, dictated: str) -> str:
+    """What separates a field's own text from the dictated text after it."""
+    return "" if not base or base.endswith((" ", "\n")) or not dictated else " "

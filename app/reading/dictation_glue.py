@@ -50,7 +50,7 @@ class DictationGlue(QObject):
             made: list = []
 
             def relay(event) -> None:  # on the recogniser thread
-                if made and event.kind == "final":
+                if made and event.kind in ("final", "confirmed"):  # text, or exact times
                     spans = _rendered_spans(made[0], event.text)
                     with self._lock:  # before the panel can see the event
                         self._spans.append((event, key, spans))
@@ -66,8 +66,9 @@ class DictationGlue(QObject):
 
     def link_words(self, event, field: str, offset: int, length: int) -> bool:
         """The panel wrote ``event``'s transcript into ``field`` at ``offset`` (``length``
-        characters): link its words there. Finals queued before it were not written into a
-        text field and are dropped. False if the event's words are not known here."""
+        characters), or it stands there confirmed: link its words there. Finals queued
+        before it were not written into a text field and are dropped. False if the event's
+        words are not known here."""
         with self._lock:
             found = next((n for n, item in enumerate(self._spans) if item[0] is event), None)
             if found is None:

@@ -370,17 +370,22 @@
         <translation>Распознаватель речи дал сбой и был перезапущен; диктовка продолжается, звук не потерян.</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="193"/>
+        <location filename="../../app/dictation_panel.py" line="154"/>
+        <source>A voice command was heard but dictation ended before it was confirmed, so it was not run: “%1”</source>
+        <translation>Голосовая команда услышана, но диктовка закончилась раньше, чем она подтвердилась, поэтому команда не выполнена: «%1»</translation>
+    </message>
+    <message>
+        <location filename="../../app/dictation_panel.py" line="213"/>
         <source>Choose a field to dictate into</source>
         <translation>Выберите поле для диктовки</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="204"/>
+        <location filename="../../app/dictation_panel.py" line="224"/>
         <source>“%s” does not fit this field</source>
         <translation>«%s» не подходит для этого поля</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="232"/>
+        <location filename="../../app/dictation_panel.py" line="252"/>
         <source>No field called “%s”</source>
         <translation>Нет поля «%s»</translation>
     </message>

@@ -253,3 +253,35 @@ def test_the_panel_says_where_it_wrote_each_final(panel, qtbot):
     panel._retarget()
     deliver(panel, qtbot, DictationEvent("final", text="35%"))
     assert len(written) == 2 and form.values()["involvement_right_percent"] == 35.0
+
+
+def test_a_confirmed_early_final_stands_and_says_where_it_is(panel, qtbot):
+    """An early final confirmed as shown changes no text; the panel says again where it
+    stands (its words now have exact times) and a later final no longer replaces it."""
+    from dictation.results import Result
+
+    form = panel.form
+    written = []
+    panel.written.connect(lambda event, key, offset, length:
+                          written.append((event.kind, key, offset, length)))
+    form.focus_field("conclusion")
+    panel._retarget()
+    form.editors["conclusion"].insertPlainText("Typed.")
+    deliver(panel, qtbot, DictationEvent(
+        "final", text="Clear lungs", result=Result("clear lungs", final=True, tentative=True)))
+    deliver(panel, qtbot, DictationEvent(
+        "confirmed", text="Clear lungs", result=Result("clear lungs", final=True, revises=True)))
+    assert form.values()["conclusion"] == "Typed. Clear lungs"
+    assert written == [("final", "conclusion", 7, 11), ("confirmed", "conclusion", 7, 11)]
+    deliver(panel, qtbot, DictationEvent("final", text="Clear lungs. No effusion",
+                                         revises=True))
+    assert form.values()["conclusion"] == "Typed. Clear lungs. No effusion"
+
+
+def test_an_unconfirmed_command_is_told_not_run(panel, qtbot):
+    seen, messages = [], []
+    panel.command.connect(lambda name, arg: seen.append(name))
+    panel.message.connect(messages.append)
+    deliver(panel, qtbot, DictationEvent("unconfirmed", text="sign report",
+                                         commands=(Command("sign_report"),)))
+    assert seen == [] and "not run" in messages[-1] and "sign report" in messages[-1]

@@ -375,3 +375,37 @@ def test_words_are_linked_where_the_panel_wrote_them(qtbot, luch_home, meanwhile
     assert player.sounded == [(1.3, 2.0)]
     ctrl_click(qtbot, recommendations, 2)
     assert player.sounded == [(1.3, 2.0)]  # typed words have no audio
+
+
+class EarlyThenConfirmed(Recognizer):
+    """Below the engine seam: "clear lungs" as an early final at a short pause (rough word
+    times), then the same words confirmed with their exact times."""
+
+    def __init__(self) -> None:
+        rough = (Word("clear", 0.9, 1.3, 0.5), Word("lungs", 1.3, 1.7, 0.5))
+        exact = (Word("clear", 1.0, 1.4, 0.9), Word("lungs", 1.4, 1.9, 0.9))
+        self.results = [Result("clear lungs", True, rough, tentative=True),
+                        Result("clear lungs", True, exact, revises=True)]
+
+    def accept(self, pcm: bytes) -> list[Result]:
+        return [self.results.pop(0)] if self.results else []
+
+    def finish(self) -> Result | None:
+        return None
+
+
+def test_confirmed_words_play_at_their_exact_times(qtbot, luch_home):
+    _, workflow = make_station(qtbot, samples=np.zeros(3 * RATE, np.int16),
+                               recognizer=EarlyThenConfirmed)
+    player = RecordingPlayer()
+    workflow.player = workflow.words.player = player
+    form = workflow.report.form
+    form.focus_field("conclusion")
+    workflow.dictation.start()
+    links = workflow.words.fields["conclusion"]
+    qtbot.waitUntil(lambda: [x.t0 for x in links.links] == [1.0, 1.4], timeout=10_000)
+    workflow.dictation.stop()
+    editor = form.editors["conclusion"]
+    assert editor.toPlainText() == "Clear lungs"
+    ctrl_click(qtbot, editor, editor.toPlainText().index("lungs") + 2)
+    assert player.sounded == [(1.3, 2.0)]
