@@ -163,9 +163,9 @@ class VoskRecognizer(Recognizer):
         text = _text(json.loads(self._rec.PartialResult()).get("partial", ""))
         silent = not text and not self._endpointer.in_speech
         if early_open and silent and len(self._utt) > LEAD_IN_BYTES:
-            # Begin the utterance anew, so that decoding it again replays it exactly.
-            self._finish_raw()
-            self._utt.clear()
+            # Begin the utterance anew, so that decoding it again replays it from a lead-in.
+            final = self._final(self._finish_raw())  # nothing, unless a word was on its way
+            return [final] if final else []
         if self._early is not None and pause >= self._early and text:
             if self._phrases is None:
                 if len(self._utt) <= EARLY_MAX_BYTES:

@@ -300,3 +300,15 @@ def test_the_pause_detector_is_not_run_without_early_finals(monkeypatch, korean)
         with pytest.raises(AssertionError, match="pause detector"):
             create_recognizer(engine, options)
     assert recognize(create_recognizer("pocketsphinx", GENERAL), audio)  # no early finals
+
+
+def test_vosk_release_during_the_pause_keeps_the_early_final(korean):
+    speech = _trimmed_ko("감사합니다")
+    audio = np.concatenate([SILENCE, speech, np.zeros(int(0.2 * RATE), np.int16)])
+    rec = create_recognizer("vosk", korean)
+    blocks = (audio[i : i + BLOCK].tobytes() for i in range(0, len(audio), BLOCK))
+    [early] = [r for block in blocks for r in rec.accept(block) if r.final]
+    assert early.tentative
+    last = rec.finish()  # push-to-talk released before the endpointer's window ended
+    assert last.revises and not last.tentative and last.words == early.words
+    assert rec.finish() is None  # nothing more
