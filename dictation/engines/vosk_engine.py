@@ -4,9 +4,10 @@ Early finals: at a short pause (a fast 10 ms VAD), before the endpointer's silen
 ends, a grammar phrase that begins no longer phrase is final. Open dictation ends the
 utterance there (``FinalResult``) and gives its final as a tentative one, with word times.
 If the endpointer then ends the utterance, that final stands as it was (nothing decoded
-again); if speech resumes within the window, the utterance's audio is decoded again from
-its start, and its next final revises the tentative one (only utterances up to
-``EARLY_MAX_BYTES``, so the second decode stays short). Measured on the Korean model: the
+again); if speech resumes within the window, the utterance's audio (from a lead-in before
+it: in silence a new Vosk utterance begins every ``LEAD_IN_BYTES``) is decoded again, and
+its next final revises the tentative one (only utterances up to ``EARLY_MAX_BYTES``, so the
+second decode stays short). Measured on the Korean model: the
 final at the pause was the endpointer's in 7 of 8 phrases (two decodes of one clip differ
 as often: Kaldi dithers), 0.22-0.31 s after the last loud sample instead of ~0.5 s. (Its
 partial at the pause was no good as a tentative final: the decoder lags the audio by
@@ -54,9 +55,9 @@ _LOCK = threading.Lock()
 _IDLE: dict[tuple[Path, str | None], object] = {}  # (model, grammar) -> a closed recogniser
 MAX_IDLE = 4  # recognisers kept: open dictation and commands, per language
 # Open dictation ends utterances early only up to this long (a resumed one is decoded again:
-# ~1 s of CPU at most on 2 cores); in silence, a new utterance begins this often.
+# 1-2 s of CPU at most on 2 cores, warm), with this much audio before speech (1 s).
 EARLY_MAX_BYTES = 8 * SAMPLE_RATE * 2
-LEAD_IN_BYTES = SAMPLE_RATE * 2  # 1 s
+LEAD_IN_BYTES = SAMPLE_RATE * 2
 
 
 def load_model(path: Path):
