@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     import studies
     from app.commands._audit import audit_access
 
-    result = studies.scan(args.path)
+    result = studies.scan(args.path, whole_series=True)
     candidate = studies.choose(result, args.series)
     audit_access("exported", [candidate.info.study_instance_uid],
                  anonymized=bool(args.anonymize))

@@ -89,6 +89,13 @@ def test_export_real_series_to_nifti_keeps_geometry(shared_data: Path, tmp_path,
     np.testing.assert_allclose(exported.GetDirection(), reference.GetDirection(), atol=1e-6)
 
 
+def test_export_of_one_slice_file_writes_its_whole_series(make_series, tmp_path) -> None:
+    folder = make_series(slices=6)
+    out = tmp_path / "one.nii"
+    assert main(["export", str(sorted(folder.iterdir())[2]), str(out)]) == 0
+    assert sitk.ReadImage(str(out)).GetSize()[2] == 6  # as opening that file shows
+
+
 def test_export_oblique_synthetic_and_anonymized_header(make_series, tmp_path) -> None:
     c, s = np.cos(np.radians(20)), np.sin(np.radians(20))
     ca, sa = np.cos(np.radians(15)), np.sin(np.radians(15))
