@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from pathlib import Path
@@ -86,12 +87,30 @@ def dictation_factory(settings):
     return factory
 
 
-def _warm_up_decoders() -> None:
+def _warm_up_decoders(settings) -> None:
+    """Start the decoding workers and, for Vosk, a first decode (a new Vosk recogniser's first
+    utterances cost about 1.5x), in the background once the window is up."""
     import threading
 
     from studies.decode_pool import warm_up
 
     threading.Thread(target=warm_up, name="luch-decoder-warm-up", daemon=True).start()
+    threading.Thread(target=_warm_up_dictation, args=(settings,), name="luch-vosk-warm-up",
+                     daemon=True).start()
+
+
+def _warm_up_dictation(settings) -> None:
+    from dictation.engines import configured_engine
+
+    try:
+        if configured_engine() != "vosk":
+            return
+        from dictation.engines.vosk_engine import warm_up
+        from dictation.options import build_options
+
+        warm_up(build_options(settings.get("dictation.language", "en")))
+    except Exception as err:  # a missing model is told when dictation starts, not here
+        logging.getLogger(__name__).info("Vosk warm-up skipped: %s", type(err).__name__)
 
 
 def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None,
@@ -151,7 +170,7 @@ def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None
         window.voice_controller.watch_keyboard(window)
         # The decoding workers start in the background once the window is up, so the first
         # compressed study does not wait for them.
-        QTimer.singleShot(1500, _warm_up_decoders)
+        QTimer.singleShot(1500, lambda: _warm_up_decoders(settings))
         # Speech is activity too (partials and finals, commands included): dictating keeps the
         # station unlocked; a recogniser's own messages (faults) are not the reader's input.
         workflow.dictation.activity.connect(window.idle_lock.notice_activity)
