@@ -45,5 +45,15 @@ def load_draft(study_uid: str) -> Draft | None:
         return None
 
 
+def move_draft(old_uid: str, new_uid: str) -> None:
+    """The draft of ``old_uid`` becomes ``new_uid``'s (the study's UID was derived anew)."""
+    draft = load_draft(old_uid)
+    if draft is None or _path(new_uid).exists():
+        return
+    draft.study_instance_uid = new_uid
+    save_draft(draft)
+    discard_draft(old_uid)
+
+
 def discard_draft(study_uid: str) -> None:
     _path(study_uid).unlink(missing_ok=True)

@@ -218,6 +218,28 @@ class Store(OutboxMixin):
         with self.session() as s:
             return s.scalar(select(Study).where(Study.study_instance_uid == study_instance_uid))
 
+    def adopt_study_uid(self, old_uid: str, new_uid: str, actor: str = "luch") -> bool:
+        """Move a study's records from ``old_uid`` to ``new_uid`` (a local study's UID derived
+        anew): reports, AI results and dictations follow the study row, unsent sync jobs
+        follow too, the audit keeps its history and gains a line. Nothing happens (False) when
+        ``old_uid`` is unknown or ``new_uid`` already has a study."""
+        from records.models import JobState, OutboxJob
+
+        with self.session() as s:
+            if s.scalar(select(Study).where(Study.study_instance_uid == new_uid)) is not None:
+                return False
+            study = s.scalar(select(Study).where(Study.study_instance_uid == old_uid))
+            if study is None:
+                return False
+            study.study_instance_uid = new_uid
+            for job in s.scalars(select(OutboxJob).where(
+                    OutboxJob.study_instance_uid == old_uid,
+                    OutboxJob.state != JobState.DONE)):
+                job.study_instance_uid = new_uid
+            s.add(AuditEvent(actor=actor, action="uid-adopted", study_instance_uid=new_uid,
+                             detail={"previous_uid": old_uid}))
+        return True
+
     # -- audit ---------------------------------------------------------------------------------
     def audit(self, actor: str, action: str, study_instance_uid: str = "", **detail: Any) -> None:
         """Append an audit event (who did what to which study, now)."""

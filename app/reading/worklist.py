@@ -9,7 +9,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QTimer
 
 from app.main_window import MainWindow
 from app.reading.archive_link import ArchiveLink
-from app.reading.study import study_uid_of
+from app.reading.study import adopt_path_uid, study_uid_of
 from app.tasks import Task
 from app.worklist_panel import WorklistPanel, WorklistRow
 from records import Store
@@ -83,6 +83,7 @@ class WorklistFlow(QObject):
         from studies import open_volume
 
         volume = volume or open_volume(path)
+        adopt_path_uid(self.store, volume, path, self.reader)
         uid = study_uid_of(volume, path)
         info = volume.info
         self.store.upsert_study(uid, patient_id=info.patient_id, patient_name=info.patient_name,

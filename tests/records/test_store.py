@@ -148,3 +148,19 @@ def test_opening_waits_while_another_connection_writes_a_fresh_database(tmp_path
         mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
     assert mode == "wal" and time.monotonic() - started >= 0.3
     other.close()
+
+
+def test_a_study_adopts_its_new_uid_with_reports_and_unsent_jobs(store: Store) -> None:
+    signed = store.save_report("2.25.1", author="A B", text="t", fields={}, status="final")
+    store.audit("A B", "opened", "2.25.1")
+    assert store.adopt_study_uid("2.25.1", "2.25.2", actor="A B")
+    assert [r.uid for r in store.reports_for_study("2.25.2")] == [signed.report_uid]
+    assert store.reports_for_study("2.25.1") == []
+    assert {j.study_instance_uid for j in store.jobs()} == {"2.25.2"}  # syncs under the new
+    assert "opened" in [e.action for e in store.audit_events("2.25.1")]  # history kept
+    adopted = store.audit_events("2.25.2")[-1]
+    assert adopted.action == "uid-adopted" and adopted.detail == {"previous_uid": "2.25.1"}
+    assert not store.adopt_study_uid("2.25.1", "2.25.3")  # nothing left under the old UID
+    store.save_report("2.25.4", author="A B", text="", fields={})
+    assert not store.adopt_study_uid("2.25.2", "2.25.4")  # never merged into another study
+    assert len(store.reports_for_study("2.25.4")) == 1
