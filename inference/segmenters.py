@@ -32,10 +32,13 @@ Progress = Callable[[float], None]
 # Version of the U-Net's post-processing, reported with the weights' version as
 # ``<weights>+post<N>`` (model_version in the JSON, SEG and SR): a change of any rule or
 # constant below that can change a label bumps it. 1: body, lung-sized components, sides,
-# thin-lesion drop. 2 (2026-11-22): + mediastinal consolidation veto.
-POSTPROCESS_VERSION = 2
+# thin-lesion drop. 2 (2026-11-22): + mediastinal consolidation veto. (3: only with the
+# rejected v3 weights.) 4 (2026-11-22): + ground-glass grown into GGO-density lung at its edges.
+POSTPROCESS_VERSION = 4
 MIN_LESION_RADIUS_MM = 2.5  # lesions must hold a disk of this radius somewhere (not rims)
 MEDIASTINAL_SHARE = 0.9  # consolidation this much inside the mediastinum is the heart
+GGO_GROW_MM = 5.0  # ground-glass found by the network grows this far (in-plane) ...
+GGO_HU = (-750.0, -300.0)  # ... into lung of ground-glass density (3x3 in-plane mean)
 SLAB = 16  # slices per forward pass: bounds memory (about 70 MB of logits at 512x512)
 
 
@@ -98,6 +101,26 @@ def drop_thin_lesions(lesion: np.ndarray, spacing, radius_mm: float = MIN_LESION
     out = np.zeros_like(lesion)
     sl = slice(ks[0], ks[-1] + 1)
     out[sl] = ndi.binary_opening(lesion[sl], structure=disk)
+    return out
+
+
+def grow_ground_glass(hu: np.ndarray, lung: np.ndarray, ggo: np.ndarray, spacing,
+                      reach_mm: float = GGO_GROW_MM, band=GGO_HU) -> np.ndarray:
+    """``ggo`` grown, slice by slice and at most ``reach_mm``, into connected lung whose local
+    mean density is ground glass. The network stops short of the faint edge of a patch (on
+    training-side cases it under-read involvement by 2.3 pp on average); normal lung, vessels
+    and consolidation stay as they are."""
+    ks = np.nonzero(ggo.any(axis=(1, 2)))[0]
+    if not ks.size:
+        return ggo
+    sl = slice(ks[0], ks[-1] + 1)
+    mean = ndi.uniform_filter(hu[sl].astype(np.float32), size=(1, 3, 3))
+    room = lung[sl] & (mean >= band[0]) & (mean <= band[1])
+    plane = np.zeros((3, 3, 3), bool)
+    plane[1] = ndi.generate_binary_structure(2, 1)
+    steps = max(1, round(reach_mm / float(spacing[0])))
+    out = ggo.copy()
+    out[sl] = ndi.binary_dilation(ggo[sl], plane, iterations=steps, mask=room | ggo[sl])
     return out
 
 
@@ -229,8 +252,10 @@ class UNetSegmenter:
         lung = keep_lung_components((classes > 0) & body & ~heart, volume.spacing)
         right, left = split_sides(lung, body, orient)
         lesion = drop_thin_lesions((classes >= CLASS_GGO) & lung, volume.spacing)
-        return sided_labels(lung, (classes == CLASS_GGO) & lesion,
-                            (classes == CLASS_CONSOLIDATION) & lesion, right, left)
+        cons = (classes == CLASS_CONSOLIDATION) & lesion
+        ggo = grow_ground_glass(volume.voxels, lung, (classes == CLASS_GGO) & lesion,
+                                volume.spacing) & ~cons
+        return sided_labels(lung, ggo, cons, right, left)
 
 
 SEGMENTERS: dict[str, Callable[..., Segmenter]] = {
