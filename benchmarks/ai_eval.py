@@ -59,7 +59,10 @@ def spearman(a, b) -> float:
 
 
 SETS = {"validation": (sim_data.VALIDATION_SERIES[0], sim_data.VALIDATION_SEED0),
-        "tuning": ("ct/lidc-idri-0001", sim_data.TUNING_SEED0)}
+        "tuning": ("ct/lidc-idri-0001", sim_data.TUNING_SEED0),
+        # Real anatomy the shipped v2 weights never saw (chest crops, lungs cut at the sides).
+        "tuning-crop-a": ("ct/chest-crop-a.nii.gz", sim_data.TUNING_SEED0),
+        "tuning-crop-b": ("ct/chest-crop-b.nii.gz", sim_data.TUNING_SEED0)}
 BLOCK = 10  # cases per reported block (set A = seeds 1000-1009, set B = 1010-1019)
 # Set C, seeds 1020-1039 (``--first 20 --cases 20``): declared 2026-11-22, before any
 # result of post-processing 4 was seen; sets A and B had been seen by then.
