@@ -8,7 +8,8 @@ patient and scanner never used in training, with seeds from 1000 (training used 
 0..99 on the series of ``inference.training.train.RECIPES``). Set A is seeds
 1000-1009 (the original 10 cases), set B seeds 1010-1019 (added, and declared, before any
 result of the v3 weights was seen), set C seeds 1020-1039 (`--first 20`, declared before any
-result of post-processing 4 was seen); each block of 10 is reported on its own and pooled.
+result of post-processing 4 was seen), set D seeds 1040-1059 (`--first 40`, declared before any
+result of post-processing 5 was seen); each block of 10 is reported on its own and pooled.
 ``--set tuning`` runs the same on ``ct/lidc-idri-0001`` with seeds 500+ (a training
 patient, unseen lesions): the only cases on which post-processing may be chosen.
 Truth: lungs from the classical method on the clean CT, lesions from the simulator.
@@ -66,6 +67,8 @@ SETS = {"validation": (sim_data.VALIDATION_SERIES[0], sim_data.VALIDATION_SEED0)
 BLOCK = 10  # cases per reported block (set A = seeds 1000-1009, set B = 1010-1019)
 # Set C, seeds 1020-1039 (``--first 20 --cases 20``): declared 2026-11-22, before any
 # result of post-processing 4 was seen; sets A and B had been seen by then.
+# Set D, seeds 1040-1059 (``--first 40 --cases 20``): declared 2026-12-02, before any result
+# of post-processing 5 was seen; sets A, B and C had been seen by then.
 
 
 def _new_stats() -> dict:
