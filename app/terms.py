@@ -56,6 +56,20 @@ _FLAGS = {
 def quality_flag(code: str) -> str:
     """An AI quality flag (``thick-slices``, ``classical-fallback: <why>``) as a short phrase."""
     name, _, detail = code.partition(":")
+    if name == "solid-focus-not-graded":
+        return _solid_focus(detail)
     key = f"{name}:{detail.strip()}" if name == "not-assessable" else name
     text = _FLAGS.get(key)
     return QCoreApplication.translate("Terms", text) if text else code
+
+
+def _solid_focus(detail: str) -> str:
+    """``side=right slices=43-50 ml=9.7 mm=20`` (inference.foci) as a sentence."""
+    parts = dict(p.split("=", 1) for p in detail.split() if "=" in p)
+    side = (QCoreApplication.translate("Terms", "left lung") if parts.get("side") == "left"
+            else QCoreApplication.translate("Terms", "right lung"))
+    text = QCoreApplication.translate(
+        "Terms", "solitary solid focus not graded as pneumonia (nodule or atelectasis?): "
+        "%1, slices %2, %3 mL, %4 mm; review it")
+    return (text.replace("%1", side).replace("%2", parts.get("slices", "?"))
+            .replace("%3", parts.get("ml", "?")).replace("%4", parts.get("mm", "?")))

@@ -19,6 +19,7 @@ import numpy as np
 
 from inference.dynamics import Dynamics, compare
 from inference.errors import InferenceError, WeightsError
+from inference.foci import set_aside_solid_foci
 from inference.geometry import Orientation
 from inference.grading import GradeRule
 from inference.measures import Measures, measure
@@ -125,9 +126,10 @@ def analyze(volume: Volume, options: PreReadOptions | None = None,
     flags = check_input(volume)
     segmenter, fallback_flags = load_segmenter(options)
     labels = segmenter.segment(volume, progress, cancel)
+    labels, foci = set_aside_solid_foci(labels, volume.spacing)
     engine = segmenter.name if not fallback_flags else FALLBACK_FLAG
     measures = measure(labels, volume.spacing, Orientation.of(volume), options.rule,
-                       fallback_flags + flags)
+                       fallback_flags + flags + [f.flag() for f in foci])
     if progress:
         progress(1.0)
     result = PreReadResult(labels, measures, engine, segmenter.version, segmenter.device,

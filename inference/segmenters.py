@@ -17,6 +17,7 @@ import numpy as np
 from scipy import ndimage as ndi
 
 from inference.errors import AnalysisCancelled, InferenceError
+from inference.foci import drop_flat_lesions
 from inference.geometry import Orientation
 from inference.labels import CLASS_CONSOLIDATION, CLASS_GGO, Label
 from inference.lungs import (
@@ -34,7 +35,9 @@ Progress = Callable[[float], None]
 # constant below that can change a label bumps it. 1: body, lung-sized components, sides,
 # thin-lesion drop. 2 (2026-11-22): + mediastinal consolidation veto. (3: only with the
 # rejected v3 weights.) 4 (2026-11-22): + ground-glass grown into GGO-density lung at its edges.
-POSTPROCESS_VERSION = 4
+# 5 (2026-12-02): + flat partial-volume specks dropped, isolated solid foci in otherwise clear
+# lungs not graded (:mod:`inference.foci`; the second rule runs in ``preread.analyze``).
+POSTPROCESS_VERSION = 5
 MIN_LESION_RADIUS_MM = 2.5  # lesions must hold a disk of this radius somewhere (not rims)
 MEDIASTINAL_SHARE = 0.9  # consolidation this much inside the mediastinum is the heart
 GGO_GROW_MM = 5.0  # ground-glass found by the network grows this far (in-plane) ...
@@ -255,7 +258,8 @@ class UNetSegmenter:
         cons = (classes == CLASS_CONSOLIDATION) & lesion
         ggo = grow_ground_glass(volume.voxels, lung, (classes == CLASS_GGO) & lesion,
                                 volume.spacing) & ~cons
-        return sided_labels(lung, ggo, cons, right, left)
+        lesion = drop_flat_lesions(ggo | cons, volume.spacing)
+        return sided_labels(lung, ggo & lesion, cons & lesion, right, left)
 
 
 SEGMENTERS: dict[str, Callable[..., Segmenter]] = {

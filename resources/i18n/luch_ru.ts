@@ -1720,12 +1720,12 @@
 <context>
     <name>StudyFlow</name>
     <message>
-        <location filename="../../app/reading/study.py" line="61"/>
+        <location filename="../../app/reading/study.py" line="79"/>
         <source>Unsigned draft restored</source>
         <translation>Восстановлен неподписанный черновик</translation>
     </message>
     <message>
-        <location filename="../../app/reading/study.py" line="85"/>
+        <location filename="../../app/reading/study.py" line="103"/>
         <source>A prior study of this patient (%1) is here: Ctrl+P compares</source>
         <translation>Есть предыдущее исследование пациента (%1): Ctrl+P — сравнить</translation>
     </message>
@@ -1758,7 +1758,7 @@
         <translation>Загрузка рабочего списка</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="114"/>
+        <location filename="../../app/reading/worklist.py" line="115"/>
         <source>fetching the study</source>
         <translation>Загрузка исследования из архива</translation>
     </message>
@@ -1892,6 +1892,21 @@
         <location filename="../../app/terms.py" line="52"/>
         <source>AI weights unusable: classical method used; reinstall Luch</source>
         <translation>веса ИИ непригодны: использован классический метод; переустановите Luch</translation>
+    </message>
+    <message>
+        <location filename="../../app/terms.py" line="69"/>
+        <source>left lung</source>
+        <translation>левое лёгкое</translation>
+    </message>
+    <message>
+        <location filename="../../app/terms.py" line="70"/>
+        <source>right lung</source>
+        <translation>правое лёгкое</translation>
+    </message>
+    <message>
+        <location filename="../../app/terms.py" line="71"/>
+        <source>solitary solid focus not graded as pneumonia (nodule or atelectasis?): %1, slices %2, %3 mL, %4 mm; review it</source>
+        <translation>одиночный солидный очаг не учтён как пневмония (узел или ателектаз?): %1, срезы %2, %3 мл, %4 мм; проверьте</translation>
     </message>
 </context>
 <context>
@@ -2188,12 +2203,12 @@
         <translation>не прочитано</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="105"/>
+        <location filename="../../app/reading/worklist.py" line="106"/>
         <source>This study is not on this station and the archive is not reachable</source>
         <translation>Этого исследования нет на станции, а архив недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="111"/>
+        <location filename="../../app/reading/worklist.py" line="112"/>
         <source>Fetching the study from the archive…</source>
         <translation>Загрузка исследования из архива…</translation>
     </message>

@@ -89,11 +89,13 @@ def test_ai_quality_flags_read_as_words_in_both_languages(qapp, monkeypatch):
 
     labels = np.zeros((4, 8, 8), np.uint8)
     codes = coverage_flags(labels, (1.0, 1.0, 8.0), {"lung_left": 0.0, "lung_right": 0.0})
-    codes += ["classical-fallback: weights file missing", "no-air-in-view: HU scale may be wrong"]
+    codes += ["classical-fallback: weights file missing", "no-air-in-view: HU scale may be wrong",
+              "solid-focus-not-graded: side=left slices=43-50 ml=9.7 mm=20"]
     english = [terms.quality_flag(c) for c in codes]
     assert english[0].startswith("not assessable") and "over 5 mm" in english[1]
     assert "reinstall" in english[2] and "weights file" not in english[2]
     assert "HU scale" in english[3]
+    assert "left lung, slices 43-50, 9.7 mL, 20 mm" in english[4] and "nodule" in english[4]
     assert terms.quality_flag("something-new") == "something-new"  # unknown: shown as is
     monkeypatch.setenv("LUCH_LANG", "ru")
     install_translator(qapp)

@@ -1,0 +1,122 @@
+"""Lesion components that are not viral pneumonia: flat partial-volume specks and isolated
+solid foci.
+
+* A **flat speck**: a lesion component thinner than :data:`FLAT_MM` through-plane (one or
+  two 2.5 mm slices) yet centimetres wide in-plane is partial volume where the lung surface
+  runs nearly parallel to the slices (diaphragm domes, apices, fissures); a real opacity of
+  that width spans more slices. Components touching the first or last slice are kept (their
+  depth is unknown), so single slices and lesions cut by the scan range are never dropped.
+* An **isolated solid focus**: a component whose solid core is one focal lesion
+  (:data:`FOCUS_DIAMETER_MM`, equivalent-sphere diameter) and whose ground glass is only a
+  rim within :data:`HALO_MM` of that core (:data:`HALO_SHARE`): a nodule, a band of
+  atelectasis or a scar. When the rest of the lesion in both lungs is under
+  :data:`SOLITARY_ML`, the chest shows no viral pneumonia besides these foci, so they are
+  not graded (CT-0 stays CT-0) but named in a quality flag for the radiologist to review.
+  Where there is pneumonia elsewhere they count as involvement like any opacity.
+
+Chosen on training-side cases only (``benchmarks/ai_eval.py --set tuning``); see the model
+card.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import ndimage as ndi
+
+from inference.labels import CONSOLIDATION, GGO, LEFT, Label
+
+FLAT_MM = 6.0
+FOCUS_DIAMETER_MM = (5.0, 30.0)
+HALO_MM = 7.0
+HALO_SHARE = 0.9
+SOLITARY_ML = 5.0
+FLAG = "solid-focus-not-graded"
+# Sided label -> the aerated lung of that side (a focus set aside is read as lung).
+_AS_LUNG = np.array([Label.BACKGROUND, Label.LUNG_RIGHT, Label.LUNG_LEFT, Label.LUNG_RIGHT,
+                     Label.LUNG_LEFT, Label.LUNG_RIGHT, Label.LUNG_LEFT], np.uint8)
+_CONNECT = np.ones((3, 3, 3), bool)
+
+
+@dataclass(frozen=True)
+class SolidFocus:
+    """An isolated solid focus set aside from grading (slices are 0-based, inclusive)."""
+
+    side: str  # "right" | "left"
+    first_slice: int
+    last_slice: int
+    ml: float
+    diameter_mm: float
+
+    def flag(self) -> str:
+        """The quality flag naming it (slices 1-based, as the viewer counts them)."""
+        return (f"{FLAG}: side={self.side} slices={self.first_slice + 1}-{self.last_slice + 1} "
+                f"ml={self.ml:.1f} mm={self.diameter_mm:.0f}")
+
+
+def _mm(spacing) -> np.ndarray:
+    """(slice, row, column) voxel size in mm from a Volume's (x, y, z) spacing."""
+    return np.array([spacing[2], spacing[1], spacing[0]], float)
+
+
+def drop_flat_lesions(lesion: np.ndarray, spacing, flat_mm: float = FLAT_MM) -> np.ndarray:
+    """``lesion`` without components under ``flat_mm`` deep through-plane (see above)."""
+    comps, n = ndi.label(lesion, structure=_CONNECT)
+    if n == 0:
+        return lesion
+    dz = float(_mm(spacing)[0])
+    last = lesion.shape[0] - 1
+    drop = np.zeros(n + 1, bool)
+    for idx, sl in enumerate(ndi.find_objects(comps), 1):
+        k = sl[0]
+        drop[idx] = (k.stop - k.start) * dz < flat_mm and k.start > 0 and k.stop - 1 < last
+    return lesion & ~drop[comps]
+
+
+def set_aside_solid_foci(labels: np.ndarray, spacing) -> tuple[np.ndarray, list[SolidFocus]]:
+    """A sided label map with isolated solid foci read as lung, and the foci; ``labels``
+    itself when the rest of the lesion is :data:`SOLITARY_ML` or more or there is none."""
+    lesion = np.isin(labels, GGO + CONSOLIDATION)
+    comps, n = ndi.label(lesion, structure=_CONNECT)
+    if n == 0:
+        return labels, []
+    cons = np.isin(labels, CONSOLIDATION)
+    mm = _mm(spacing)
+    voxel_ml = float(np.prod(mm)) / 1000.0
+    sizes = np.bincount(comps.ravel(), minlength=n + 1)
+    foci, ids = [], []
+    for idx, sl in enumerate(ndi.find_objects(comps), 1):
+        focus = _solid_focus(comps, cons, idx, sl, mm, voxel_ml)
+        if focus is not None:
+            side = "left" if np.isin(labels[sl][comps[sl] == idx], LEFT).mean() > 0.5 else "right"
+            foci.append(SolidFocus(side, *focus))
+            ids.append(idx)
+    rest_ml = (int(sizes[1:].sum()) - int(sizes[ids].sum())) * voxel_ml
+    if not foci or rest_ml >= SOLITARY_ML:
+        return labels, []
+    aside = np.isin(comps, ids)
+    out = labels.copy()
+    out[aside] = _AS_LUNG[labels[aside]]
+    return out, foci
+
+
+def _solid_focus(comps, cons, idx, sl, mm, voxel_ml) -> tuple[int, int, float, float] | None:
+    """(first slice, last slice, mL, core diameter mm) when component ``idx`` is a solid
+    focus with at most a ground-glass rim."""
+    pad = tuple(slice(max(s.start - 4, 0), s.stop + 4) for s in sl)
+    comp = comps[pad] == idx
+    core = cons[pad] & comp
+    if not core.any():
+        return None
+    _, n_cores = ndi.label(core, structure=_CONNECT)
+    if n_cores != 1:
+        return None
+    diameter = (6.0 * core.sum() * voxel_ml * 1000.0 / np.pi) ** (1 / 3)
+    if not FOCUS_DIAMETER_MM[0] <= diameter <= FOCUS_DIAMETER_MM[1]:
+        return None
+    near = ndi.distance_transform_edt(~core, sampling=mm) <= HALO_MM
+    if (comp & near).sum() < HALO_SHARE * comp.sum():
+        return None
+    return (sl[0].start, sl[0].stop - 1, round(float(comp.sum() * voxel_ml), 1),
+            round(float(diameter), 1))
