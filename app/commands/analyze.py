@@ -123,7 +123,8 @@ def _save(volume, result, args) -> int:
     if not uid:
         from core.errors import LuchError
 
-        raise LuchError("Only DICOM studies (with a Study Instance UID) can be saved to records")
+        raise LuchError("This study has no Study Instance UID and none could be derived from its "
+                       "images, so it cannot be saved to the records")
     store = records.open_store()
     try:
         masks = [str(p) for p in (args.mask, args.seg) if p]
