@@ -7,6 +7,7 @@ times (which block of audio produced a result), never wall-clock.
 from __future__ import annotations
 
 from dataclasses import replace
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,9 @@ from dictation.session import DictationSession
 from dictation.synth import synthesize
 from dictation.transcribe import read_audio, recognize
 from dictation.transcript import DictationProcessor
+from dictation.wer import word_error_rate
+
+DIGITS_REF = "one zero zero zero one nine oh two one oh zero one eight zero three"
 
 RATE = 16_000
 BLOCK = 320  # 20 ms, as live capture delivers
@@ -271,6 +275,91 @@ def test_vosk_speech_after_a_comma_pause_is_one_utterance_with_its_words_once(ko
 GENERAL = EngineOptions(lang="en")  # the general model keeps its second (fwdflat) pass
 
 
+# -- the general model: its full decode at the pause stands ----------------------------------------
+@pytest.fixture
+def decoded(monkeypatch) -> list[int]:
+    """Bytes of audio each call gave the real PocketSphinx decoder; 0 marks a start_utt."""
+    import pocketsphinx
+
+    sizes: list[int] = []
+    real = pocketsphinx.Decoder
+
+    class Counting:
+        def __init__(self, *args, **kwargs):
+            self._real = real(*args, **kwargs)
+
+        def start_utt(self):
+            sizes.append(0)
+            return self._real.start_utt()
+
+        def process_raw(self, data, *args):
+            sizes.append(len(data))
+            return self._real.process_raw(data, *args)
+
+        def __getattr__(self, name):
+            return getattr(self._real, name)
+
+    monkeypatch.setattr(pocketsphinx, "Decoder", Counting)
+    return sizes
+
+
+def test_general_model_final_at_the_pause_stands_without_a_second_decode(decoded):
+    speech = _trimmed("the weather is nice today")
+    audio = np.concatenate([SILENCE, speech, SILENCE, SILENCE])
+    (t_early, early), (t_done, done) = _stream(GENERAL, audio)
+    end = (len(SILENCE) + len(speech)) / RATE
+    assert early.tentative and early.words and not early.revises
+    assert t_early - end < 0.25 < t_done - end  # the silence window alone takes ~0.45 s
+    assert done.revises and not done.tentative
+    assert (done.text, done.words) == (early.text, early.words)  # it stands as it was
+    # Decoded once, from the lead-in before speech to the pause; then only the silence after
+    # it, on its own (for the cepstral mean): no audio twice.
+    assert decoded.count(0) == 2
+    utterance = decoded[: decoded.index(0, 1)]
+    assert sum(utterance) <= (t_early - len(SILENCE) / RATE + 0.2) * 2 * RATE
+    assert sum(decoded) <= (t_done - len(SILENCE) / RATE + 0.2) * 2 * RATE
+    assert len(SILENCE) / RATE - 0.2 < early.words[0].start < early.words[-1].end <= end + 0.05
+    plain = _stream(replace(GENERAL, early_final_pause=None), audio)
+    assert [r.text for _, r in plain] == [done.text]  # the endpointer's decode heard the same
+
+
+def test_general_model_speech_after_a_pause_revises_into_one_utterance():
+    first, second = _trimmed("the weather is nice today"), _trimmed("please call me back")
+    pause = np.zeros(int(0.2 * RATE), np.int16)  # past the early pause, within the window
+    audio = np.concatenate([SILENCE, first, pause, second, SILENCE, SILENCE])
+    finals = [r for _, r in _stream(GENERAL, audio)]
+    assert finals[0].tentative and not finals[-1].tentative
+    assert all(r.revises for r in finals[1:])  # each replaces the one before: one utterance
+    early = recognize(create_recognizer("pocketsphinx", GENERAL), audio)
+    plain = recognize(
+        create_recognizer("pocketsphinx", replace(GENERAL, early_final_pause=None)), audio
+    )
+    assert len(plain) == 1  # the endpointer heard one utterance
+    assert [r.text for r in early] == [r.text for r in plain]  # nothing doubled or lost
+    words = early[0].words
+    assert words[0].start < (len(SILENCE) + len(first)) / RATE  # words of both parts
+    assert words[-1].end > (len(SILENCE) + len(first) + len(pause)) / RATE
+    assert all(a.end <= b.start for a, b in pairwise(words))  # each once
+    session, events = _session(GENERAL, audio)
+    assert events[-1].text.lower() == early[0].text  # the transcript capitalises it
+    assert [w.word for w in session.words] == early[0].text.split()
+
+
+def test_general_model_human_digits_with_early_finals(shared_data: Path):
+    digits = read_audio(shared_data / "speech" / "digits-en-16k.wav")
+    audio = np.concatenate([SILENCE, digits, SILENCE, SILENCE])
+    finals = [r for _, r in _stream(GENERAL, audio)]
+    confirmed = [(a, b) for a, b in pairwise(finals) if a.tentative and not b.tentative]
+    assert len(confirmed) == 3  # the three digit groups, each ended at its pause
+    for tentative, final in confirmed:
+        assert final.revises and (final.text, final.words) == (tentative.text, tentative.words)
+    text = " ".join(r.text for r in recognize(create_recognizer("pocketsphinx", GENERAL), audio))
+    # The engine as it was (final at the endpointer, default second pass) made 2 errors in 15.
+    assert word_error_rate(DIGITS_REF, text) <= 2 / 15, text
+    assert text.split()[:5] == DIGITS_REF.split()[:5]
+    assert text.split()[-5:] == DIGITS_REF.split()[-5:]
+
+
 # -- the session's events for the UI ---------------------------------------------------------------
 def test_an_early_final_confirmed_as_shown_sends_its_word_times():
     audio = np.concatenate([SILENCE, synthesize("no pleural effusion"), SILENCE, SILENCE])
@@ -294,12 +383,15 @@ def test_the_pause_detector_is_not_run_without_early_finals(monkeypatch, korean)
     monkeypatch.setattr(pocketsphinx_engine, "PauseTimer", Refused)
     monkeypatch.setattr(vosk_engine, "PauseTimer", Refused)
     audio = np.concatenate([SILENCE, synthesize("no pleural effusion"), SILENCE])
-    for engine, options in (("pocketsphinx", RADIOLOGY), ("vosk", korean)):
+    for engine, options in (
+        ("pocketsphinx", RADIOLOGY),
+        ("pocketsphinx", GENERAL),
+        ("vosk", korean),
+    ):
         off = replace(options, early_final_pause=None)
         assert recognize(create_recognizer(engine, off), audio)
         with pytest.raises(AssertionError, match="pause detector"):
             create_recognizer(engine, options)
-    assert recognize(create_recognizer("pocketsphinx", GENERAL), audio)  # no early finals
 
 
 def test_vosk_release_during_the_pause_keeps_the_early_final(korean):
