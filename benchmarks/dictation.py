@@ -11,8 +11,10 @@ utterance is framed by digital silence and fed in the blocks live capture delive
 Each setup runs twice, utterance by utterance interleaved: as now (early finals at a short
 pause, 20 ms blocks) and the reference (no early finals, 50 ms blocks: the endpointer's
 silence window alone, as before early finals); the ratio now/reference is printed for the
-delay. Both skip PocketSphinx's fwdflat pass with a domain LM or grammar. ``--pause`` sets the
-early-final pause, ``--only`` runs the setups whose label contains a word.
+delay. Both skip PocketSphinx's fwdflat pass with a domain LM or grammar; the general model
+keeps it in both (``fwdflatsfwin`` 5), and as now its final at the pause stands unless speech
+resumes. ``--pause`` sets the early-final pause, ``--only`` runs the setups whose label
+contains a word.
 
 As in a dictation session, one recogniser (per setup, for now and for the reference) hears
 all the setup's utterances in turn; Vosk's first utterances on a new recogniser cost ~3x
