@@ -85,14 +85,26 @@ def set_aside_solid_foci(labels: np.ndarray, spacing) -> tuple[np.ndarray, list[
     mm = _mm(spacing)
     voxel_ml = float(np.prod(mm)) / 1000.0
     sizes = np.bincount(comps.ravel(), minlength=n + 1)
+    cores = np.bincount(comps[cons], minlength=n + 1)
+    max_core = np.pi / 6.0 * FOCUS_DIAMETER_MM[1] ** 3 / 1000.0 / voxel_ml
+    # Cheap first: components without a core of focus size are the rest; stop once it is
+    # too much (diseased lungs cost almost nothing).
+    candidate = (cores > 0) & (cores <= max_core)
+    candidate[0] = False
+    rest_ml = float(sizes[1:][~candidate[1:]].sum()) * voxel_ml
+    objects = ndi.find_objects(comps)
     foci, ids = [], []
-    for idx, sl in enumerate(ndi.find_objects(comps), 1):
-        focus = _solid_focus(comps, cons, idx, sl, mm, voxel_ml)
-        if focus is not None:
-            side = "left" if np.isin(labels[sl][comps[sl] == idx], LEFT).mean() > 0.5 else "right"
-            foci.append(SolidFocus(side, *focus))
-            ids.append(idx)
-    rest_ml = (int(sizes[1:].sum()) - int(sizes[ids].sum())) * voxel_ml
+    for idx in sorted(np.nonzero(candidate)[0], key=lambda i: sizes[i]):
+        if rest_ml >= SOLITARY_ML:
+            return labels, []
+        sl = objects[idx - 1]
+        focus = _solid_focus(comps, cons, int(idx), sl, mm, voxel_ml)
+        if focus is None:
+            rest_ml += float(sizes[idx]) * voxel_ml
+            continue
+        side = "left" if np.isin(labels[sl][comps[sl] == idx], LEFT).mean() > 0.5 else "right"
+        foci.append(SolidFocus(side, *focus))
+        ids.append(int(idx))
     if not foci or rest_ml >= SOLITARY_ML:
         return labels, []
     aside = np.isin(comps, ids)
