@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
@@ -33,6 +34,7 @@ class AiPanel(QWidget):
     accepted = Signal(dict)
     rejected = Signal()
     failed = Signal(str)
+    show_voxel = Signal(object)  # (i, j, k) of a finding the reader asked to see
 
     def __init__(self, store: Store, reader: str, options: PreReadOptions | None = None,
                  parent: QWidget | None = None) -> None:
@@ -56,6 +58,11 @@ class AiPanel(QWidget):
         self.grade.setStyleSheet("font-size: 22px; font-weight: bold")
         self.details = QLabel()
         self.details.setWordWrap(True)
+        # Findings set aside from the grade (solid foci), each a link that shows it.
+        self.findings = QLabel()
+        self.findings.setObjectName("ai-findings")
+        self.findings.setWordWrap(True)
+        self.findings.linkActivated.connect(self._link)
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.run_button = QPushButton(self.tr("Run AI"))
@@ -78,10 +85,12 @@ class AiPanel(QWidget):
         layout.addWidget(self.notice)
         layout.addLayout(grid)
         layout.addWidget(self.details)
+        layout.addWidget(self.findings)
         layout.addWidget(self.progress)
         layout.addLayout(buttons)
         layout.addStretch(1)
         self._volume: Volume | None = None
+        self._show_findings([])
         self._set_state("idle")
 
     def _set_state(self, state: str) -> None:
@@ -101,6 +110,7 @@ class AiPanel(QWidget):
         self.result = self.result_json = self.ai_result_id = None
         self.grade.setText("…")
         self.details.setText(self.tr("AI pre-read running…"))
+        self._show_findings([])
         self.progress.setValue(0)
         options = self.options
 
@@ -158,12 +168,29 @@ class AiPanel(QWidget):
         lines.append(self.tr("%1 on %2 in %3 s").replace("%1", j["engine"])
                      .replace("%2", j["device"]).replace("%3", f"{j['seconds']:.1f}"))
         self.details.setText("\n".join(lines))
+        self._show_findings(j["quality_flags"])
         if self.study_uid:
             self.ai_result_id = self.store.save_ai_result(
                 self.study_uid, model_name=j["engine"], model_version=j["model_version"],
                 values=j, sync=False)
         self._set_state("done")
         self.result_ready.emit(result)
+
+    def _show_findings(self, flags: list[str]) -> None:
+        links = []
+        for flag in flags:
+            at = terms.finding_voxel(flag)
+            if at is not None:
+                text = self.tr("Show the solid focus (slices %s)") % terms.finding_slices(flag)
+                href = "voxel:{},{},{}".format(*at)
+                links.append(f'<a href="{href}">{html.escape(text)}</a>')
+        self.findings.setText("<br>".join(links))
+        self.findings.setVisible(bool(links))
+
+    def _link(self, href: str) -> None:
+        kind, _, value = href.partition(":")
+        if kind == "voxel":
+            self.show_voxel.emit(tuple(int(v) for v in value.split(",")))
 
     def accept(self) -> None:
         self._feedback(Verdict.AGREE)

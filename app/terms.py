@@ -65,7 +65,7 @@ def quality_flag(code: str) -> str:
 
 def _solid_focus(detail: str) -> str:
     """``side=right slices=43-50 ml=9.7 mm=20`` (inference.foci) as a sentence."""
-    parts = dict(p.split("=", 1) for p in detail.split() if "=" in p)
+    parts = _focus_parts(f"solid-focus-not-graded:{detail}") or {}
     side = (QCoreApplication.translate("Terms", "left lung") if parts.get("side") == "left"
             else QCoreApplication.translate("Terms", "right lung"))
     text = QCoreApplication.translate(
@@ -73,3 +73,24 @@ def _solid_focus(detail: str) -> str:
         "%1, slices %2, %3 mL, %4 mm; review it")
     return (text.replace("%1", side).replace("%2", parts.get("slices", "?"))
             .replace("%3", parts.get("ml", "?")).replace("%4", parts.get("mm", "?")))
+
+
+def _focus_parts(code: str) -> dict[str, str] | None:
+    name, _, detail = code.partition(":")
+    if name != "solid-focus-not-graded":
+        return None
+    return dict(p.split("=", 1) for p in detail.split() if "=" in p)
+
+
+def finding_voxel(code: str) -> tuple[int, int, int] | None:
+    """The voxel index (i, j, k) a finding flag points at, if it names one."""
+    parts = _focus_parts(code)
+    try:
+        i, j, k = (int(v) for v in parts["at"].split(","))
+    except (TypeError, KeyError, ValueError):
+        return None
+    return i, j, k
+
+
+def finding_slices(code: str) -> str:
+    return (_focus_parts(code) or {}).get("slices", "?")

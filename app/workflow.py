@@ -83,6 +83,7 @@ class Workflow(QObject):
         window.volume_loaded.connect(self.study_flow.opened)
         self.ai.result_ready.connect(self._ai_done)
         self.ai.accepted.connect(self.ai_prefill.prefill)
+        self.ai.show_voxel.connect(window.go_to_voxel)
         self.ai.failed.connect(window.statusBar().showMessage)
         self.report.signed.connect(self._signed)
         self.report.message.connect(window.statusBar().showMessage)

@@ -48,11 +48,14 @@ class SolidFocus:
     last_slice: int
     ml: float
     diameter_mm: float
+    center: tuple[int, int, int]  # voxel index (column i, row j, slice k) of its core
 
     def flag(self) -> str:
-        """The quality flag naming it (slices 1-based, as the viewer counts them)."""
+        """The quality flag naming it (slices 1-based, as the viewer counts them; ``at`` the
+        core's centre as a 0-based voxel index i,j,k, for the viewer to go to)."""
         return (f"{FLAG}: side={self.side} slices={self.first_slice + 1}-{self.last_slice + 1} "
-                f"ml={self.ml:.1f} mm={self.diameter_mm:.0f}")
+                f"ml={self.ml:.1f} mm={self.diameter_mm:.0f} "
+                f"at={self.center[0]},{self.center[1]},{self.center[2]}")
 
 
 def _mm(spacing) -> np.ndarray:
@@ -113,9 +116,9 @@ def set_aside_solid_foci(labels: np.ndarray, spacing) -> tuple[np.ndarray, list[
     return out, foci
 
 
-def _solid_focus(comps, cons, idx, sl, mm, voxel_ml) -> tuple[int, int, float, float] | None:
-    """(first slice, last slice, mL, core diameter mm) when component ``idx`` is a solid
-    focus with at most a ground-glass rim."""
+def _solid_focus(comps, cons, idx, sl, mm, voxel_ml) -> tuple | None:
+    """(first slice, last slice, mL, core diameter mm, core centre i,j,k) when component
+    ``idx`` is a solid focus with at most a ground-glass rim."""
     pad = tuple(slice(max(s.start - 4, 0), s.stop + 4) for s in sl)
     comp = comps[pad] == idx
     core = cons[pad] & comp
@@ -130,5 +133,7 @@ def _solid_focus(comps, cons, idx, sl, mm, voxel_ml) -> tuple[int, int, float, f
     near = ndi.distance_transform_edt(~core, sampling=mm) <= HALO_MM
     if (comp & near).sum() < HALO_SHARE * comp.sum():
         return None
+    k, j, i = (round(float(c)) + p.start for c, p in zip(ndi.center_of_mass(core), pad,
+                                                             strict=True))
     return (sl[0].start, sl[0].stop - 1, round(float(comp.sum() * voxel_ml), 1),
-            round(float(diameter), 1))
+            round(float(diameter), 1), (i, j, k))

@@ -4,74 +4,79 @@
 <context>
     <name>AiPanel</name>
     <message>
-        <location filename="../../app/ai_panel.py" line="50"/>
+        <location filename="../../app/ai_panel.py" line="52"/>
         <source>Investigational AI pre-read, not a medical device: a radiologist must review every result.</source>
         <translation>Исследовательский ИИ-анализ, не медицинское изделие: каждый результат проверяет врач-рентгенолог.</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="61"/>
+        <location filename="../../app/ai_panel.py" line="68"/>
         <source>Run AI</source>
         <translation>Запустить ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="62"/>
+        <location filename="../../app/ai_panel.py" line="69"/>
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="63"/>
+        <location filename="../../app/ai_panel.py" line="70"/>
         <source>Accept AI values</source>
         <translation>Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="65"/>
+        <location filename="../../app/ai_panel.py" line="72"/>
         <source>Reject</source>
         <translation>Отклонить</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="72"/>
+        <location filename="../../app/ai_panel.py" line="79"/>
         <source>AI grade</source>
         <translation>Степень (ИИ)</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="103"/>
+        <location filename="../../app/ai_panel.py" line="112"/>
         <source>AI pre-read running…</source>
         <translation>ИИ анализирует исследование…</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="128"/>
+        <location filename="../../app/ai_panel.py" line="138"/>
         <source>AI pre-read cancelled</source>
         <translation>Анализ ИИ отменён</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="145"/>
+        <location filename="../../app/ai_panel.py" line="155"/>
         <source>Involvement: right %1%, left %2%, total %3%</source>
         <translation>Поражение: справа %1%, слева %2%, всего %3%</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="148"/>
+        <location filename="../../app/ai_panel.py" line="158"/>
         <source>Grade by the worse lung %1, by both lungs %2</source>
         <translation>Степень по худшему лёгкому %1, по обоим лёгким %2</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="151"/>
+        <location filename="../../app/ai_panel.py" line="161"/>
         <source>GGO %1 mL, consolidation %2 mL</source>
         <translation>«Матовое стекло» %1 мл, консолидация %2 мл</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="153"/>
+        <location filename="../../app/ai_panel.py" line="163"/>
         <source>COVID-19 pattern: %s</source>
         <translation>Паттерн COVID-19: %s</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="156"/>
+        <location filename="../../app/ai_panel.py" line="166"/>
         <source>Quality: %s</source>
         <translation>Качество: %s</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="158"/>
+        <location filename="../../app/ai_panel.py" line="168"/>
         <source>%1 on %2 in %3 s</source>
         <translation>%1 на %2 за %3 с</translation>
+    </message>
+    <message>
+        <location filename="../../app/ai_panel.py" line="184"/>
+        <source>Show the solid focus (slices %s)</source>
+        <translation>Показать солидный очаг (срезы %s)</translation>
     </message>
 </context>
 <context>
@@ -1738,7 +1743,7 @@
         <translation>%1: непредвиденный сбой (%2); подробности в журнале</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="112"/>
+        <location filename="../../app/ai_panel.py" line="122"/>
         <source>AI pre-read</source>
         <translation>ИИ-анализ</translation>
     </message>
@@ -2100,92 +2105,92 @@
         <translation>Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="100"/>
+        <location filename="../../app/workflow.py" line="101"/>
         <source>&amp;Report</source>
         <translation>&amp;Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="102"/>
+        <location filename="../../app/workflow.py" line="103"/>
         <source>Run &amp;AI pre-read</source>
         <translation>Запустить &amp;ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="104"/>
+        <location filename="../../app/workflow.py" line="105"/>
         <source>&amp;Accept AI values</source>
         <translation>&amp;Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="105"/>
+        <location filename="../../app/workflow.py" line="106"/>
         <source>Re&amp;ject AI result</source>
         <translation>О&amp;тклонить результат ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="106"/>
+        <location filename="../../app/workflow.py" line="107"/>
         <source>&amp;Next field</source>
         <translation>&amp;Следующее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="108"/>
+        <location filename="../../app/workflow.py" line="109"/>
         <source>&amp;Previous field</source>
         <translation>П&amp;редыдущее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="110"/>
+        <location filename="../../app/workflow.py" line="111"/>
         <source>&amp;Sign report</source>
         <translation>П&amp;одписать протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="111"/>
+        <location filename="../../app/workflow.py" line="112"/>
         <source>Sign and open the ne&amp;xt study</source>
         <translation>Подписать и открыть сле&amp;дующее</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="113"/>
+        <location filename="../../app/workflow.py" line="114"/>
         <source>S&amp;ync now</source>
         <translation>Си&amp;нхронизировать</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="114"/>
+        <location filename="../../app/workflow.py" line="115"/>
         <source>Open next s&amp;tudy</source>
         <translation>Открыть следующее &amp;исследование</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="115"/>
+        <location filename="../../app/workflow.py" line="116"/>
         <source>&amp;Dictate</source>
         <translation>&amp;Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="116"/>
+        <location filename="../../app/workflow.py" line="117"/>
         <source>&amp;Play back (from the dictated word at the cursor)</source>
         <translation>&amp;Воспроизвести (с надиктованного слова под курсором)</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="118"/>
+        <location filename="../../app/workflow.py" line="119"/>
         <source>&amp;Hear the dictated word at the cursor</source>
         <translation>Прослушать надиктованное с&amp;лово под курсором</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="120"/>
+        <location filename="../../app/workflow.py" line="121"/>
         <source>Re&amp;wind the playback</source>
         <translation>Перемотать н&amp;азад</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="121"/>
+        <location filename="../../app/workflow.py" line="122"/>
         <source>&amp;Fast-forward the playback</source>
         <translation>Перемотать вп&amp;ерёд</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="123"/>
+        <location filename="../../app/workflow.py" line="124"/>
         <source>&amp;Compare with the prior study</source>
         <translation>&amp;Сравнить с предыдущим исследованием</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="125"/>
+        <location filename="../../app/workflow.py" line="126"/>
         <source>&amp;Refresh worklist</source>
         <translation>&amp;Обновить рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="129"/>
+        <location filename="../../app/workflow.py" line="130"/>
         <source>Insert &amp;template</source>
         <translation>Вставить &amp;шаблон</translation>
     </message>

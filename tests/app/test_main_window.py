@@ -98,3 +98,18 @@ def test_letter_shortcuts_stay_out_of_combo_boxes(window, qtbot):
     window.reading.views[0].setFocus()
     qtbot.keyClick(window.reading.views[0], "d")
     assert all(v.tool == "distance" for v in window.reading.views)
+
+
+def test_go_to_voxel_puts_the_crosshair_on_a_finding(window):
+    v = window.volume
+    nk, nj, ni = v.shape
+    axial = next(view for view in window.reading.views if view.plane.name == "axial")
+    assert window.go_to_voxel((ni // 3, nj // 2, 10))
+    before = axial.slice_index
+    target = (ni // 3, nj // 2, 44)
+    assert window.go_to_voxel(target)
+    assert abs(axial.slice_index - before) == 34
+    lps = v.index_to_lps(np.array(target, float))
+    assert all(np.allclose(view.cursor, lps) for view in window.reading.views)
+    assert not window.go_to_voxel((0, 0, nk + 5))  # outside the study: nothing moves
+    assert np.allclose(axial.cursor, lps)

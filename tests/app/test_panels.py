@@ -85,3 +85,18 @@ def test_worklist_anonymizes_patient_names(worklist):
     worklist.set_anonymize(True)
     cells = [worklist.table.item(r, 1).text() for r in range(2)]
     assert "IVANOV^I" not in cells and "PETROV^P" not in cells
+
+
+def test_solid_focus_set_aside_is_a_link_that_shows_it(qtbot, luch_home):
+    panel = AiPanel(open_store(), "dr.a")
+    qtbot.addWidget(panel)
+    panel._show_findings(["thick-slices",
+                          "solid-focus-not-graded: side=left slices=44-47 ml=10.2 mm=20 "
+                          "at=301,288,45"])
+    assert not panel.findings.isHidden()
+    assert "44-47" in panel.findings.text() and 'href="voxel:301,288,45"' in panel.findings.text()
+    with qtbot.waitSignal(panel.show_voxel) as shown:
+        panel.findings.linkActivated.emit("voxel:301,288,45")
+    assert shown.args[0] == (301, 288, 45)
+    panel._show_findings(["thick-slices"])
+    assert panel.findings.isHidden() and panel.findings.text() == ""

@@ -3,6 +3,7 @@ pre-fill, dictation through the audio layer, signing, and the SR arriving in a r
 
 from __future__ import annotations
 
+import re
 import time
 
 import numpy as np
@@ -69,6 +70,13 @@ def test_worklist_to_signed_report_in_the_archive(station, qtbot, archive, pulse
         qtbot.keyClick(table, Qt.Key.Key_Return)
     assert window.volume is not None and window.volume.shape == (67, 256, 256)
     assert window.overlay_layers, "the AI label map is drawn over the CT"
+    # The demo chest's solitary nodule is not graded; the panel's link puts the crosshair on it.
+    link = re.search(r'href="(voxel:[0-9,]+)"', workflow.ai.findings.text())
+    assert link, workflow.ai.result_json["quality_flags"]
+    workflow.ai.findings.linkActivated.emit(link.group(1))
+    ijk = np.array([float(x) for x in link.group(1)[6:].split(",")])
+    assert 43 <= ijk[2] <= 47
+    assert np.allclose(window.reading.views[0].cursor, window.volume.index_to_lps(ijk))
 
     # Accept the AI values: the grade is pre-filled from the AI.
     ai_grade = workflow.ai.result_json["grade"]

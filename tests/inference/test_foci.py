@@ -55,6 +55,7 @@ def test_solitary_solid_focus_is_read_as_lung_and_named_in_a_flag():
     assert focus.side == "right" and 15 < focus.diameter_mm < 25
     assert focus.first_slice <= 20 <= focus.last_slice
     assert focus.flag().startswith(f"{FLAG}: side=right slices=")
+    assert focus.center == (60, 60, 20) and focus.flag().endswith(" at=60,60,20")
     assert labels[shell].max() == Label.CONSOLIDATION_RIGHT  # the input is not changed
     assert not (out >= Label.GGO_RIGHT).any()  # nothing left to grade: CT-0
 
