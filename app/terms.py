@@ -35,6 +35,7 @@ def term(value: str | None) -> str:
     return words.get(value or "", value or "")
 
 
+SOLID_FOCUS = "solid-focus-not-graded"  # inference.foci.FLAG (not imported: scipy stays unloaded)
 _FLAGS = {
     "not-assessable:lungs-missing-or-barely-in-view":
         QT_TRANSLATE_NOOP("Terms", "not assessable: lungs missing or barely in view"),
@@ -56,16 +57,15 @@ _FLAGS = {
 def quality_flag(code: str) -> str:
     """An AI quality flag (``thick-slices``, ``classical-fallback: <why>``) as a short phrase."""
     name, _, detail = code.partition(":")
-    if name == "solid-focus-not-graded":
-        return _solid_focus(detail)
+    if name == SOLID_FOCUS:
+        return _solid_focus(_parts(detail))
     key = f"{name}:{detail.strip()}" if name == "not-assessable" else name
     text = _FLAGS.get(key)
     return QCoreApplication.translate("Terms", text) if text else code
 
 
-def _solid_focus(detail: str) -> str:
-    """``side=right slices=43-50 ml=9.7 mm=20`` (inference.foci) as a sentence."""
-    parts = _focus_parts(f"solid-focus-not-graded:{detail}") or {}
+def _solid_focus(parts: dict[str, str]) -> str:
+    """A solid focus set aside (``side=right slices=43-50 ml=9.7 mm=20 ...``) as a sentence."""
     side = (QCoreApplication.translate("Terms", "left lung") if parts.get("side") == "left"
             else QCoreApplication.translate("Terms", "right lung"))
     text = QCoreApplication.translate(
@@ -75,11 +75,13 @@ def _solid_focus(detail: str) -> str:
             .replace("%3", parts.get("ml", "?")).replace("%4", parts.get("mm", "?")))
 
 
+def _parts(detail: str) -> dict[str, str]:
+    return dict(p.split("=", 1) for p in detail.split() if "=" in p)
+
+
 def _focus_parts(code: str) -> dict[str, str] | None:
     name, _, detail = code.partition(":")
-    if name != "solid-focus-not-graded":
-        return None
-    return dict(p.split("=", 1) for p in detail.split() if "=" in p)
+    return _parts(detail) if name == SOLID_FOCUS else None
 
 
 def finding_voxel(code: str) -> tuple[int, int, int] | None:

@@ -119,9 +119,8 @@ def set_aside_solid_foci(labels: np.ndarray, spacing) -> tuple[np.ndarray, list[
 def _solid_focus(comps, cons, idx, sl, mm, voxel_ml) -> tuple | None:
     """(first slice, last slice, mL, core diameter mm, core centre i,j,k) when component
     ``idx`` is a solid focus with at most a ground-glass rim."""
-    pad = tuple(slice(max(s.start - 4, 0), s.stop + 4) for s in sl)
-    comp = comps[pad] == idx
-    core = cons[pad] & comp
+    comp = comps[sl] == idx  # the distances below need nothing outside its bounding box
+    core = cons[sl] & comp
     if not core.any():
         return None
     _, n_cores = ndi.label(core, structure=_CONNECT)
@@ -133,7 +132,7 @@ def _solid_focus(comps, cons, idx, sl, mm, voxel_ml) -> tuple | None:
     near = ndi.distance_transform_edt(~core, sampling=mm) <= HALO_MM
     if (comp & near).sum() < HALO_SHARE * comp.sum():
         return None
-    k, j, i = (round(float(c)) + p.start for c, p in zip(ndi.center_of_mass(core), pad,
+    k, j, i = (round(float(c)) + s.start for c, s in zip(ndi.center_of_mass(core), sl,
                                                              strict=True))
     return (sl[0].start, sl[0].stop - 1, round(float(comp.sum() * voxel_ml), 1),
             round(float(diameter), 1), (i, j, k))
