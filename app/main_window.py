@@ -302,18 +302,14 @@ class MainWindow(QMainWindow):
 
     def go_to_voxel(self, ijk) -> bool:
         """Put the crosshair on voxel (i, j, k) of the current study in every view (the
-        primary view when comparing); False when no study is shown or it lies outside."""
+        current study's when comparing); False when no study is shown or it lies outside."""
         volume = self.volume
         if volume is None:
             return False
         ijk = np.asarray(ijk, float)
         if (ijk < 0).any() or (ijk >= np.array(volume.shape[::-1])).any():
             return False
-        lps = volume.index_to_lps(ijk)
-        if hasattr(self.reading, "set_cursor"):
-            self.reading.set_cursor(lps)
-        else:
-            self.reading.primary.set_cursor(lps)
+        self.reading.set_cursor(volume.index_to_lps(ijk))
         return True
 
     def show_labels(self, labels: Volume, source: str = "ai") -> None:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import ndimage as ndi
 
+from inference.geometry import voxel_ml as voxel_ml_of
 from inference.labels import CONSOLIDATION, GGO, LEFT, Label
 
 FLAT_MM = 6.0
@@ -86,7 +87,7 @@ def set_aside_solid_foci(labels: np.ndarray, spacing) -> tuple[np.ndarray, list[
         return labels, []
     cons = np.isin(labels, CONSOLIDATION)
     mm = _mm(spacing)
-    voxel_ml = float(np.prod(mm)) / 1000.0
+    voxel_ml = voxel_ml_of(spacing)
     sizes = np.bincount(comps.ravel(), minlength=n + 1)
     cores = np.bincount(comps[cons], minlength=n + 1)
     max_core = np.pi / 6.0 * FOCUS_DIAMETER_MM[1] ** 3 / 1000.0 / voxel_ml

@@ -37,6 +37,10 @@ class ComparisonLayout(QWidget):
     def primary(self) -> SliceView:
         return self.current
 
+    def set_cursor(self, lps: np.ndarray, move: bool = True) -> None:
+        """Crosshair at ``lps`` of the current study; the prior follows to the same anatomy."""
+        self.current.set_cursor(lps, move=move)
+
     def set_volumes(self, current: Volume, current_image: vtk.vtkImageData,
                     prior: Volume, prior_image: vtk.vtkImageData,
                     alignment: Alignment | None = None) -> None:

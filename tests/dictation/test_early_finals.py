@@ -227,6 +227,14 @@ def _vosk_stream(options: EngineOptions, audio: np.ndarray) -> list[tuple[float,
     return [(t, r) for t, r in out if r.final]
 
 
+def _assert_early_final_stands(early, t_early, done, t_done, end) -> None:
+    """The final at the pause came well before the endpointer's, which confirmed it as it was."""
+    assert early.tentative and early.words and not early.revises
+    assert t_early - end < 0.25 < t_done - end  # the silence window alone takes ~0.45 s
+    assert done.revises and not done.tentative
+    assert (done.text, done.words) == (early.text, early.words)  # it stands as it was
+
+
 def _trimmed_ko(phrase: str) -> np.ndarray:
     speech = synthesize(phrase, "ko")
     return speech[: int(_end_of_speech(speech, 0.0) * RATE)]
@@ -237,10 +245,7 @@ def test_vosk_open_dictation_ends_at_the_pause_and_the_endpointer_confirms_it(ko
     audio = np.concatenate([SILENCE, speech, SILENCE, SILENCE])
     (t_early, early), (t_done, done) = _vosk_stream(korean, audio)
     end = (len(SILENCE) + len(speech)) / RATE
-    assert early.tentative and early.words and not early.revises
-    assert t_early - end < 0.25 < t_done - end  # the silence window alone takes ~0.45 s
-    assert done.revises and not done.tentative
-    assert (done.text, done.words) == (early.text, early.words)  # it stands as it was
+    _assert_early_final_stands(early, t_early, done, t_done, end)
     assert sum(fed) == audio.nbytes  # decoded once
     assert 0.4 < early.words[0].start < early.words[-1].end <= end + 0.05  # stream times
 
@@ -308,10 +313,7 @@ def test_general_model_final_at_the_pause_stands_without_a_second_decode(decoded
     audio = np.concatenate([SILENCE, speech, SILENCE, SILENCE])
     (t_early, early), (t_done, done) = _stream(GENERAL, audio)
     end = (len(SILENCE) + len(speech)) / RATE
-    assert early.tentative and early.words and not early.revises
-    assert t_early - end < 0.25 < t_done - end  # the silence window alone takes ~0.45 s
-    assert done.revises and not done.tentative
-    assert (done.text, done.words) == (early.text, early.words)  # it stands as it was
+    _assert_early_final_stands(early, t_early, done, t_done, end)
     # Decoded once, from the lead-in before speech to the pause; then only the silence after
     # it, on its own (for the cepstral mean): no audio twice.
     assert decoded.count(0) == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from studies import SeriesInfo
@@ -25,6 +26,9 @@ def test_prior_follows_scrolling_by_slice_location(qtbot):
     assert layout.prior.slice_index == 20
     layout.prior.set_window(40, 400)
     assert layout.current.window() == (40, 400)
+    # Going to a point (an AI finding) moves the current study there; the prior follows.
+    layout.set_cursor(current.index_to_lps(np.array([10.0, 10.0, 40.0])))
+    assert layout.current.slice_index == 40 and layout.prior.slice_index == 30
 
 
 def test_rigid_registration_recovers_a_table_shift():
