@@ -3,6 +3,11 @@
 Both reference the source CT series, so they need a DICOM source; a NIfTI input has no
 UIDs to reference (write the label map as NIfTI instead). Codes not found in SNOMED CT /
 DCM use the private scheme ``99LUCH``.
+
+An isolated solid focus set aside from grading (``inference.foci``) is a segment of its
+own after the four (its voxels are then not in the aerated-lung segments) and a
+measurement group of its own in the SR (side, volume, core diameter, "not graded as
+pneumonia; review"), so a viewer reading a CT-0 SR sees what was set aside.
 """
 
 from __future__ import annotations
@@ -32,7 +37,15 @@ CT_GRADE = hd.sr.CodedConcept("CTGRADE", SCHEME, "CT severity grade (CT-0..CT-4)
 PROBABILITY = hd.sr.CodedConcept("COVIDPROB", SCHEME, "COVID-19 pattern probability")
 VOLUME = hd.sr.CodedConcept("118565006", "SCT", "Volume")
 ALTERED = hd.sr.CodedConcept("49755003", "SCT", "Morphologically Altered Structure")
+DIAMETER = hd.sr.CodedConcept("81827009", "SCT", "Diameter")
+SOLID_FOCUS = hd.sr.CodedConcept("SOLIDFOCUS", SCHEME,
+                                 "Isolated solid focus (nodule, atelectasis or scar)")
+EQUIVALENT_SPHERE = hd.sr.CodedConcept("EQSPHERE", SCHEME,
+                                       "Equivalent-sphere diameter of the solid core")
+FOCUS_GRADING = hd.sr.CodedConcept("FOCUSGRADING", SCHEME, "Grading of the focus")
+NOT_GRADED = hd.sr.CodedConcept("NOTGRADED", SCHEME, "Not graded as pneumonia; review")
 ML = hd.sr.CodedConcept("ml", "UCUM", "milliliter")
+MM = hd.sr.CodedConcept("mm", "UCUM", "millimeter")
 PERCENT = hd.sr.CodedConcept("%", "UCUM", "percent")
 
 # SEG segment number -> (label values, label, category, type)
@@ -101,12 +114,25 @@ def source_datasets(path: str | Path, volume: Volume) -> list[pydicom.Dataset]:
     return found
 
 
+def focus_name(number: int) -> str:
+    """Segment label and SR tracking identifier of the ``number``-th focus (1-based)."""
+    return f"Solid focus {number} (not graded)"
+
+
 def make_seg(result: PreReadResult, sources: list[pydicom.Dataset]) -> hd.seg.Segmentation:
-    """A binary SEG with four non-overlapping segments over the source frames."""
+    """A binary SEG with four non-overlapping segments over the source frames, and one more
+    per solid focus set aside (segment 5 the first)."""
     lut = np.zeros(256, np.uint8)
     for number, (values, *_rest) in SEGMENTS.items():
         lut[list(values)] = number
     label_map = lut[result.labels]
+    segments = [(n, label, category, prop) for n, (_values, label, category, prop)
+                in SEGMENTS.items()]
+    for k, focus in enumerate(result.foci, 1):
+        if focus.box is not None and focus.mask is not None:
+            number = len(segments) + 1
+            label_map[focus.box][focus.mask] = number
+            segments.append((number, focus_name(k), ALTERED, SOLID_FOCUS))
     algorithm = hd.AlgorithmIdentificationSequence(
         name=f"luch-{result.engine}", version=result.model_version,
         family=codes.cid7162.ArtificialIntelligence)
@@ -116,7 +142,7 @@ def make_seg(result: PreReadResult, sources: list[pydicom.Dataset]) -> hd.seg.Se
             segmented_property_type=prop,
             algorithm_type=hd.seg.SegmentAlgorithmTypeValues.AUTOMATIC,
             algorithm_identification=algorithm, tracking_uid=hd.UID(), tracking_id=label)
-        for n, (_values, label, category, prop) in SEGMENTS.items()
+        for n, label, category, prop in segments
     ]
     try:
         return hd.seg.Segmentation(
@@ -141,9 +167,42 @@ def _code(value: str, meaning: str) -> hd.sr.CodedConcept:
     return hd.sr.CodedConcept(value.upper(), SCHEME, meaning)
 
 
+def _referenced(seg: hd.seg.Segmentation, number: int,
+                sources: list[pydicom.Dataset]) -> hd.sr.ReferencedSegment:
+    return hd.sr.ReferencedSegment(
+        sop_class_uid=seg.SOPClassUID, sop_instance_uid=seg.SOPInstanceUID,
+        segment_number=number,
+        source_series=hd.sr.SourceSeriesForSegmentation(sources[0].SeriesInstanceUID))
+
+
+def _focus_groups(result: PreReadResult, sources: list[pydicom.Dataset],
+                  seg: hd.seg.Segmentation | None) -> list:
+    """One group per solid focus set aside; it references its SEG segment when ``seg`` has
+    one of that name."""
+    in_seg = {} if seg is None else {
+        seg.get_segment_description(n).SegmentLabel: n for n in seg.segment_numbers}
+    groups: list = []
+    for number, focus in enumerate(result.foci, 1):
+        name = focus_name(number)
+        fields = dict(
+            tracking_identifier=_tracking(name), finding_type=SOLID_FOCUS,
+            finding_sites=[hd.sr.FindingSite(RIGHT_LUNG if focus.side == "right" else LEFT_LUNG)],
+            measurements=[hd.sr.Measurement(VOLUME, focus.ml, ML),
+                          hd.sr.Measurement(DIAMETER, focus.diameter_mm, MM,
+                                            method=EQUIVALENT_SPHERE)],
+            qualitative_evaluations=[hd.sr.QualitativeEvaluation(FOCUS_GRADING, NOT_GRADED)])
+        if name in in_seg:
+            groups.append(hd.sr.VolumetricROIMeasurementsAndQualitativeEvaluations(
+                referenced_segment=_referenced(seg, in_seg[name], sources), **fields))
+        else:
+            groups.append(hd.sr.MeasurementsAndQualitativeEvaluations(**fields))
+    return groups
+
+
 def make_sr(result: PreReadResult, sources: list[pydicom.Dataset],
             seg: hd.seg.Segmentation | None = None) -> hd.sr.Comprehensive3DSR:
-    """A Comprehensive 3D SR (TID 1500) with volumes, involvement, grade and pattern."""
+    """A Comprehensive 3D SR (TID 1500) with volumes, involvement, grade and pattern, and a
+    group per solid focus set aside from grading."""
     m = result.measures
     device = hd.sr.ObserverContext(
         observer_type=codes.DCM.Device,
@@ -161,12 +220,9 @@ def make_sr(result: PreReadResult, sources: list[pydicom.Dataset],
     for number, key, code in ((3, "ggo", GGO_CODE), (4, "consolidation", CONSOLIDATION_CODE)):
         measurement = [hd.sr.Measurement(VOLUME, m.volumes_ml[key], ML)]
         if seg is not None:
-            ref = hd.sr.ReferencedSegment(
-                sop_class_uid=seg.SOPClassUID, sop_instance_uid=seg.SOPInstanceUID,
-                segment_number=number,
-                source_series=hd.sr.SourceSeriesForSegmentation(sources[0].SeriesInstanceUID))
             groups.append(hd.sr.VolumetricROIMeasurementsAndQualitativeEvaluations(
-                tracking_identifier=_tracking(code.meaning), referenced_segment=ref,
+                tracking_identifier=_tracking(code.meaning),
+                referenced_segment=_referenced(seg, number, sources),
                 finding_type=code, measurements=measurement))
         else:
             groups.append(hd.sr.MeasurementsAndQualitativeEvaluations(
@@ -178,6 +234,7 @@ def make_sr(result: PreReadResult, sources: list[pydicom.Dataset],
         qualitative_evaluations=[
             hd.sr.QualitativeEvaluation(CT_GRADE, _code(m.grade, m.grade)),
             hd.sr.QualitativeEvaluation(PROBABILITY, _code(m.probability, m.probability))]))
+    groups += _focus_groups(result, sources, seg)
     report = hd.sr.MeasurementReport(
         observation_context=context, procedure_reported=codes.LN.CTUnspecifiedBodyRegion,
         imaging_measurements=groups)

@@ -20,7 +20,7 @@ card.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import ndimage as ndi
@@ -50,6 +50,9 @@ class SolidFocus:
     ml: float
     diameter_mm: float
     center: tuple[int, int, int]  # voxel index (column i, row j, slice k) of its core
+    # Where it lies, for the DICOM SEG: the component within its (slice, row, column) box.
+    box: tuple[slice, slice, slice] | None = field(default=None, compare=False, repr=False)
+    mask: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     def flag(self) -> str:
         """The quality flag naming it (slices 1-based, as the viewer counts them; ``at`` the
@@ -118,8 +121,8 @@ def set_aside_solid_foci(labels: np.ndarray, spacing) -> tuple[np.ndarray, list[
 
 
 def _solid_focus(comps, cons, idx, sl, mm, voxel_ml) -> tuple | None:
-    """(first slice, last slice, mL, core diameter mm, core centre i,j,k) when component
-    ``idx`` is a solid focus with at most a ground-glass rim."""
+    """(first slice, last slice, mL, core diameter mm, core centre i,j,k, box, mask) when
+    component ``idx`` is a solid focus with at most a ground-glass rim."""
     comp = comps[sl] == idx  # the distances below need nothing outside its bounding box
     core = cons[sl] & comp
     if not core.any():
@@ -136,4 +139,4 @@ def _solid_focus(comps, cons, idx, sl, mm, voxel_ml) -> tuple | None:
     k, j, i = (round(float(c)) + s.start for c, s in zip(ndi.center_of_mass(core), sl,
                                                              strict=True))
     return (sl[0].start, sl[0].stop - 1, round(float(comp.sum() * voxel_ml), 1),
-            round(float(diameter), 1), (i, j, k))
+            round(float(diameter), 1), (i, j, k), sl, comp)

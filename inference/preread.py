@@ -19,7 +19,7 @@ import numpy as np
 
 from inference.dynamics import Dynamics, compare
 from inference.errors import InferenceError, WeightsError
-from inference.foci import set_aside_solid_foci
+from inference.foci import SolidFocus, set_aside_solid_foci
 from inference.geometry import Orientation
 from inference.grading import GradeRule
 from inference.measures import Measures, measure
@@ -47,7 +47,9 @@ class PreReadOptions:
 
 @dataclass
 class PreReadResult:
-    """Labels (sided :class:`Label` map), measures and how they were made."""
+    """Labels (sided :class:`Label` map), measures and how they were made; ``foci`` the
+    isolated solid foci set aside from grading (read as lung in ``labels``, each named in a
+    quality flag)."""
 
     labels: np.ndarray
     measures: Measures
@@ -58,6 +60,7 @@ class PreReadResult:
     dynamics: Dynamics | None = None
     notice: str = INVESTIGATIONAL
     extra: dict = field(default_factory=dict)
+    foci: list[SolidFocus] = field(default_factory=list)
 
     def to_json(self) -> dict:
         m = self.measures
@@ -133,7 +136,7 @@ def analyze(volume: Volume, options: PreReadOptions | None = None,
     if progress:
         progress(1.0)
     result = PreReadResult(labels, measures, engine, segmenter.version, segmenter.device,
-                           time.perf_counter() - t0)
+                           time.perf_counter() - t0, foci=foci)
     if prior is not None:
         result.dynamics = compare(measures, prior.measures)
     return result

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -41,3 +43,17 @@ def make_phantom(consolidation_bite: bool = False, lungs: bool = True) -> Volume
 @pytest.fixture
 def phantom() -> Volume:
     return make_phantom()
+
+
+DEMO_CHEST = Path(__file__).resolve().parents[2] / "resources" / "demo" / "chest-ct"
+
+
+@pytest.fixture(scope="session")
+def demo_preread():
+    """The bundled demo chest (real LIDC, a 2.5 cm solid nodule, no pneumonia) and its
+    shipped U-Net pre-read on the CPU, run once for every test that reads it."""
+    import studies
+    from inference.preread import PreReadOptions, analyze
+
+    volume = studies.open_volume(DEMO_CHEST)
+    return volume, analyze(volume, PreReadOptions(engine="unet", device="cpu"))

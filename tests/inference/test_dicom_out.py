@@ -5,9 +5,17 @@ import numpy as np
 import pydicom
 import pytest
 
-from inference.dicom_out import make_seg, make_sr, source_datasets
+from inference.dicom_out import (
+    LEFT_LUNG,
+    NOT_GRADED,
+    SOLID_FOCUS,
+    VOLUME,
+    make_seg,
+    make_sr,
+    source_datasets,
+)
 from inference.errors import DicomOutputError
-from inference.labels import GGO
+from inference.labels import GGO, Label
 from inference.preread import PreReadOptions, analyze
 
 
@@ -55,6 +63,9 @@ def test_sr_reads_back_with_grade_and_volumes(outputs):
     text = str(raw)
     assert result.measures.grade.upper() in text  # not-assessable here: lung bases only
     assert result.measures.grade == "not-assessable"
+    assert result.foci == []  # no focus set aside: no focus group, no focus segment
+    assert sr.content.get_image_measurement_groups(finding_type=SOLID_FOCUS) == []
+    assert "Solid focus" not in text
 
 
 def test_one_slice_file_finds_its_whole_series_with_the_derived_uids(outputs, shared_data):
@@ -75,3 +86,54 @@ def test_nifti_source_cannot_have_seg_or_sr(shared_data):
     path = shared_data / "ct" / "chest-crop-a.nii.gz"
     with pytest.raises(DicomOutputError, match="NIfTI"):
         source_datasets(path, studies.open_volume(path))
+
+
+def _focus_group(group, focus):
+    """The group names the focus's side, volume, core diameter and 'not graded; review'."""
+    assert group.tracking_identifier == "Solid focus 1 (not graded)"
+    assert [site.value for site in group.finding_sites] == [LEFT_LUNG]
+    values = {m.name.meaning: (m.value, m.unit.value) for m in group.get_measurements()}
+    assert values[VOLUME.meaning] == (pytest.approx(focus.ml), "ml")
+    assert values["Diameter"] == (pytest.approx(focus.diameter_mm), "mm")
+    (evaluation,) = group.get_qualitative_evaluations()
+    assert evaluation.value == NOT_GRADED
+
+
+def test_sr_and_seg_record_the_solid_focus_set_aside(demo_preread, tmp_path):
+    """The demo's nodule, set aside (CT-0, flag only in the JSON), is a SEG segment and an
+    SR group of its own, so a PACS viewer reading a CT-0 SR sees it."""
+    from tests.inference.conftest import DEMO_CHEST
+
+    volume, result = demo_preread
+    (focus,) = result.foci
+    assert result.measures.grade == "CT-0" and focus.side == "left"
+    sources = source_datasets(DEMO_CHEST, volume)
+    seg = make_seg(result, sources)
+    make_sr(result, sources, seg).save_as(tmp_path / "sr.dcm")
+    make_sr(result, sources).save_as(tmp_path / "plain.dcm")  # no SEG to point at
+    seg.save_as(tmp_path / "seg.dcm")
+
+    back = hd.seg.segread(tmp_path / "seg.dcm")
+    assert back.segment_numbers[-1] == 5
+    assert back.get_segment_description(5).SegmentLabel == "Solid focus 1 (not graded)"
+    pixels = back.get_pixels_by_source_instance(
+        source_sop_instance_uids=[s.SOPInstanceUID for s in sources], segment_numbers=[5],
+        ignore_spatial_locations=True)
+    assert int(pixels.sum()) == int(focus.mask.sum()) > 0
+    # Its voxels are lung in the labels: in the SEG they are the focus, not aerated lung.
+    focus_voxels = result.labels[focus.box][focus.mask]
+    assert (focus_voxels == Label.LUNG_LEFT).all()
+
+    raw = pydicom.dcmread(tmp_path / "sr.dcm")
+    assert raw.ContentTemplateSequence[0].TemplateIdentifier == "1500"
+    sr = hd.sr.srread(tmp_path / "sr.dcm")
+    (group,) = sr.content.get_volumetric_roi_measurement_groups(finding_type=SOLID_FOCUS)
+    _focus_group(group, focus)
+    assert group.referenced_segment.referenced_segment_numbers == [5]
+    assert group.referenced_segment.referenced_sop_instance_uid == seg.SOPInstanceUID
+    assert "CT-0" in str(raw)
+
+    plain = hd.sr.srread(tmp_path / "plain.dcm")
+    assert plain.content.get_volumetric_roi_measurement_groups(finding_type=SOLID_FOCUS) == []
+    (group,) = plain.content.get_image_measurement_groups(finding_type=SOLID_FOCUS)
+    _focus_group(group, focus)

@@ -113,18 +113,19 @@ def test_shipped_unet_is_deterministic_and_finds_real_lungs(shared_data):
         assert dice > 0.9
 
 
-def test_demo_chest_solitary_nodule_is_named_not_graded_as_pneumonia():
+def test_demo_chest_solitary_nodule_is_named_not_graded_as_pneumonia(demo_preread):
     """The bundled demo is a real LIDC chest with a 2.5 cm solid nodule in the left lower lobe
     (slices 44-47) and no pneumonia: CT-0, with the nodule named in a flag to review."""
-    from pathlib import Path
-
-    import studies
     from inference.foci import FLAG
+    from inference.geometry import voxel_ml
 
-    demo = Path(__file__).resolve().parents[2] / "resources" / "demo" / "chest-ct"
-    result = analyze(studies.open_volume(demo), PreReadOptions(engine="unet", device="cpu"))
+    volume, result = demo_preread
     assert result.measures.grade == "CT-0"
     foci = [f for f in result.measures.quality_flags if f.startswith(FLAG)]
     assert len(foci) == 1 and "side=left" in foci[0]
     first, last = map(int, foci[0].split("slices=")[1].split()[0].split("-"))
     assert first <= 46 and last >= 45
+    # The result carries the focus itself (for the SEG and SR) with where it lies.
+    (focus,) = result.foci
+    assert focus.flag() == foci[0] and focus.mask.shape == result.labels[focus.box].shape
+    assert focus.ml == pytest.approx(focus.mask.sum() * voxel_ml(volume.spacing), abs=0.05)
