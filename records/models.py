@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -110,6 +111,9 @@ class Study(Base):
     modalities: Mapped[str] = mapped_column(String(64), default="")
     priority: Mapped[str] = mapped_column(String(16), default="routine")
     local_path: Mapped[str | None] = mapped_column(Text)
+    # The UID was derived here (NIfTI, files without UIDs): the archive has no such study, so
+    # reports and AI results on it stay on this station (never sent, see records/README.md).
+    uid_derived: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     patient: Mapped[Patient | None] = relationship(back_populates="studies")
     series: Mapped[list[Series]] = relationship(back_populates="study")

@@ -17,10 +17,13 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from records.errors import RecordsError
-from records.models import AuditEvent, JobState, OutboxJob, Report, SyncConflict
+from records.models import AuditEvent, JobState, OutboxJob, Report, Study, SyncConflict
 
 # Audit actions (free text is allowed, these are the ones the app uses).
 OPENED, CHANGED, EXPORTED, SENT, RECEIVED = "opened", "changed", "exported", "sent", "received"
+KEPT_LOCAL = "kept-local"  # signed or saved, deliberately not sent (derived-UID study)
+KEPT_LOCAL_REASON = ("kept on this workstation: the study has no DICOM identity in the archive "
+                     "(opened from NIfTI or files without UIDs)")
 
 # Outbox job kinds; the sync engine keeps a builder registry keyed by these.
 KIND_REPORT = "report_version"
@@ -36,6 +39,10 @@ def _holder_dead(holder: str) -> bool:
     if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
         return False
     return not psutil.pid_exists(int(pid))
+
+
+# Studies whose UID was derived on this station: nothing of theirs goes to the archive.
+_DERIVED_STUDIES = select(Study.study_instance_uid).where(Study.uid_derived)
 
 
 @dataclass(frozen=True)
@@ -64,9 +71,28 @@ class OutboxMixin:
         with self.session() as s:
             self._enqueue(s, kind, object_pk, study_instance_uid)
 
+    def keep_jobs_local(self, actor: str = "sync") -> int:
+        """Close the unsent jobs of studies whose UID was derived here (queued by a version that
+        did not know, or before the study was marked): done, never sent, with the reason and
+        a ``kept-local`` audit event each. The reports and AI results stay. Returns how many."""
+        now = datetime.now(UTC)
+        with self.session() as s:
+            jobs = list(s.scalars(select(OutboxJob).where(
+                OutboxJob.state.in_((JobState.PENDING, JobState.FAILED))
+                | ((OutboxJob.state == JobState.IN_PROGRESS) & (OutboxJob.lease_until < now)),
+                OutboxJob.study_instance_uid.in_(_DERIVED_STUDIES))))
+            for job in jobs:
+                job.state, job.done_at, job.lease_until = JobState.DONE, now, None
+                job.last_error = KEPT_LOCAL_REASON
+                s.add(AuditEvent(actor=actor, action=KEPT_LOCAL, at=now,
+                                 study_instance_uid=job.study_instance_uid,
+                                 detail={"kind": job.kind, "object": job.object_pk}))
+            return len(jobs)
+
     def claim_jobs(self, limit: int = 50, lease_s: float = 120.0,
                    due_by: datetime | None = None) -> list[JobRecord]:
-        """Lease due jobs to this process.
+        """Lease due jobs to this process (never one of a derived-UID study, see
+        :meth:`keep_jobs_local`).
 
         A job leased by a process that died (SIGKILL, power cut) is taken over when its lease
         expires, or at once when its holder was on this machine and is gone.
@@ -82,7 +108,8 @@ class OutboxMixin:
                 select(OutboxJob).where(
                     ((OutboxJob.state == JobState.PENDING) & (OutboxJob.next_attempt_at <= due_by))
                     | ((OutboxJob.state == JobState.IN_PROGRESS)
-                       & ((OutboxJob.lease_until < now) | OutboxJob.id.in_(stale))))
+                       & ((OutboxJob.lease_until < now) | OutboxJob.id.in_(stale))),
+                    OutboxJob.study_instance_uid.not_in(_DERIVED_STUDIES))
                 .order_by(OutboxJob.next_attempt_at, OutboxJob.id).limit(limit)))
             for job in jobs:
                 job.state, job.lease_holder = JobState.IN_PROGRESS, me

@@ -37,6 +37,8 @@ from records.models import (
 from records.outbox import (  # noqa: F401  (re-exported: the store's API in one place)
     CHANGED,
     EXPORTED,
+    KEPT_LOCAL,
+    KEPT_LOCAL_REASON,
     KIND_AI_RESULT,
     KIND_REPORT,
     OPENED,
@@ -122,21 +124,30 @@ class Store(OutboxMixin):
     # -- studies -------------------------------------------------------------------------------
     def upsert_study(self, study_instance_uid: str, *, patient_id: str = "",
                      patient_name: str = "", birth_date: str = "", sex: str = "",
-                     **attrs: Any) -> int:
-        """Cache a study's metadata (and its patient); returns the study's row id."""
+                     uid_derived: bool = False, **attrs: Any) -> int:
+        """Cache a study's metadata (and its patient); returns the study's row id.
+
+        ``uid_derived`` marks a Study Instance UID derived on this station (see
+        :meth:`study_kept_local`); False leaves the mark as it was (see ``_upsert_study``).
+        """
         if not study_instance_uid:
             raise RecordsError("a study needs a Study Instance UID")
         with self.session() as s:
             return self._upsert_study(s, study_instance_uid, patient_id, patient_name,
-                                      birth_date, sex, attrs).id
+                                      birth_date, sex, attrs, uid_derived).id
 
     def _upsert_study(self, s: Session, uid: str, patient_id: str = "", patient_name: str = "",
                       birth_date: str = "", sex: str = "",
-                      attrs: dict[str, Any] | None = None) -> Study:
+                      attrs: dict[str, Any] | None = None, uid_derived: bool = False) -> Study:
         study = s.scalar(select(Study).where(Study.study_instance_uid == uid))
         if study is None:
             study = Study(study_instance_uid=uid)
             s.add(study)
+        # The mark is only ever set, by an open that derived this very UID from the images
+        # (which no real study's UID equals). It is never cleared: files written from a
+        # derived-UID study (an exported SEG or SR) carry the UID and read as "real" later.
+        if uid_derived:
+            study.uid_derived = True
         if patient_id:
             patient = s.scalar(select(Patient).where(Patient.patient_id == patient_id,
                                                      Patient.issuer == ""))
@@ -218,6 +229,14 @@ class Store(OutboxMixin):
         with self.session() as s:
             return s.scalar(select(Study).where(Study.study_instance_uid == study_instance_uid))
 
+    def study_kept_local(self, study_instance_uid: str) -> bool:
+        """Whether the study's reports and AI results stay on this station: its UID was derived
+        here (NIfTI, files without UIDs), so the archive has no such study and must not get an
+        orphan one holding only our SRs."""
+        with self.session() as s:
+            return bool(s.scalar(select(Study.uid_derived).where(
+                Study.study_instance_uid == study_instance_uid)))
+
     def adopt_study_uid(self, old_uid: str, new_uid: str, actor: str = "luch") -> bool:
         """Move a study's records from ``old_uid`` to ``new_uid`` (a local study's UID derived
         anew): reports, AI results and dictations follow the study row, unsent sync jobs
@@ -232,6 +251,7 @@ class Store(OutboxMixin):
             if study is None:
                 return False
             study.study_instance_uid = new_uid
+            study.uid_derived = True  # both the path hash and the images' digest are local
             for job in s.scalars(select(OutboxJob).where(
                     OutboxJob.study_instance_uid == old_uid,
                     OutboxJob.state != JobState.DONE)):
@@ -263,7 +283,8 @@ class Store(OutboxMixin):
                     ) -> ReportVersionRecord:
         """Save a new version of a report (a new report when ``report_uid`` is None).
 
-        Drafts stay local; any other status is queued for the archive in the same transaction.
+        Drafts stay local; any other status is queued for the archive in the same transaction,
+        unless the study's UID was derived here (:meth:`study_kept_local`).
         ``new_report_uid`` names a new report (imports use stable names to stay idempotent);
         ``legacy`` lets an imported report start in any status, e.g. amended.
         """
@@ -305,7 +326,12 @@ class Store(OutboxMixin):
                              detail={"report": report.uid, "version": number,
                                      "status": status.value}))
             if status is not ReportStatus.DRAFT:
-                self._enqueue(s, KIND_REPORT, version.id, study_instance_uid)
+                if report.study.uid_derived:
+                    s.add(AuditEvent(actor=author, action=KEPT_LOCAL,
+                                     study_instance_uid=study_instance_uid,
+                                     detail={"kind": KIND_REPORT, "object": version.id}))
+                else:
+                    self._enqueue(s, KIND_REPORT, version.id, study_instance_uid)
             return _version_record(version)
 
     def has_report(self, report_uid: str) -> bool:
@@ -372,16 +398,22 @@ class Store(OutboxMixin):
     # -- AI ------------------------------------------------------------------------------------
     def save_ai_result(self, study_instance_uid: str, *, model_name: str, model_version: str,
                        values: dict[str, Any], mask_files: list[str] | tuple[str, ...] = (),
-                       series_instance_uid: str = "", sync: bool = True) -> int:
-        """Store an AI result (and queue its SR + SEG for the archive unless ``sync`` is off)."""
+                       series_instance_uid: str = "", sync: bool = True,
+                       study_uid_derived: bool = False) -> int:
+        """Store an AI result (and queue its SR + SEG for the archive unless ``sync`` is off
+        or the study's UID was derived here; ``study_uid_derived`` marks it so)."""
         with self.session() as s:
-            study = self._upsert_study(s, study_instance_uid)
+            study = self._upsert_study(s, study_instance_uid, uid_derived=study_uid_derived)
             result = AIResult(study=study, model_name=model_name, model_version=model_version,
                               values=values, mask_files=[str(Path(m)) for m in mask_files],
                               series_instance_uid=series_instance_uid)
             s.add(result)
             s.flush()
-            if sync:
+            if sync and study.uid_derived:
+                s.add(AuditEvent(actor="luch", action=KEPT_LOCAL,
+                                 study_instance_uid=study_instance_uid,
+                                 detail={"kind": KIND_AI_RESULT, "object": result.id}))
+            elif sync:
                 self._enqueue(s, KIND_AI_RESULT, result.id, study_instance_uid)
             return result.id
 

@@ -7,6 +7,8 @@ the study that this station has not seen, (4) sends only what is missing in one 
 request, and (5) marks a job done only when every object of it is known to be in the archive.
 When a send fails half-way the next attempt starts again at (2), so nothing is sent twice and
 nothing is dropped. Network failures are retried with exponential backoff and jitter.
+Studies whose UID was derived here (NIfTI, files without UIDs) send nothing: their reports
+and AI results stay local (:meth:`records.store.Store.keep_jobs_local`).
 """
 
 from __future__ import annotations
@@ -73,6 +75,7 @@ class DrainReport:
     conflicts: int = 0
     retried: int = 0
     failed: int = 0
+    kept_local: int = 0  # jobs of derived-UID studies closed unsent (the archive lacks them)
     errors: list[str] = field(default_factory=list)
 
 
@@ -166,10 +169,13 @@ class SyncEngine:
               cancel: threading.Event | None = None) -> DrainReport:
         """Send every due job once; jobs that fail wait for their backoff (a later drain).
 
+        Jobs of studies whose UID was derived on this station are closed unsent first: the
+        archive has no such study, and an SR alone would make an orphan one there.
+
         Pipelined: while one batch's STOW-RS is in flight (the archive is busy storing), the
         next batch is built and checked. Bookkeeping stays on the calling thread.
         """
-        report = DrainReport()
+        report = DrainReport(kept_local=self.store.keep_jobs_local())
         total = max(1, self.store.outbox_counts()["pending"])
         handled = 0
         started = datetime.now(UTC)  # jobs put back for later wait for the next drain

@@ -32,3 +32,33 @@ def test_downgrade_and_upgrade_again(tmp_path: Path) -> None:
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     db.upgrade(engine)
     assert "audit_event" in inspect(engine).get_table_names()
+
+
+def _migrate(engine, direction: str, revision: str) -> None:
+    cfg = db.alembic_config(engine)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        getattr(command, direction)(cfg, revision)
+
+
+def test_0002_marks_existing_studies_real_and_goes_down(tmp_path: Path) -> None:
+    """A database of the first schema keeps its studies; they are not derived (false)."""
+    engine = db.make_engine(tmp_path / "m.sqlite3")
+    _migrate(engine, "upgrade", "0001")
+    assert "uid_derived" not in {c["name"] for c in inspect(engine).get_columns("study")}
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO study (study_instance_uid, study_date, study_time, accession_number,"
+            " description, modalities, priority, local_path, created_at) VALUES"
+            " ('1.2.3', '20240101', '', 'A1', 'CT chest', 'CT', 'routine', NULL,"
+            " '2026-11-30 10:00:00')")
+    db.upgrade(engine)
+    assert db.current_revision(engine) == db.head_revision() == "0002"
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT study_instance_uid, accession_number, uid_derived FROM study").all()
+    assert [tuple(r) for r in rows] == [("1.2.3", "A1", 0)]
+    _migrate(engine, "downgrade", "0001")
+    assert "uid_derived" not in {c["name"] for c in inspect(engine).get_columns("study")}
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT study_instance_uid FROM study").scalar() == "1.2.3"
