@@ -3,8 +3,8 @@
 The form is autosaved to a draft file every few seconds and restored when the study is
 opened again (after a crash too), with the links of dictated words to their audio
 (:mod:`app.word_audio`; kept after signing too). Signing stores a final version in the
-records store, which queues it for the archive; signing again after that makes an amended
-version.
+records store, which queues it for the archive (or keeps it on this station when the study's
+UID was derived from the images); signing again after that makes an amended version.
 """
 
 from __future__ import annotations
@@ -111,7 +111,12 @@ class ReportPanel(QWidget):
             latest = self.store.report_versions(self.report_uid)[-1]
             self.form.set_values(latest.fields)
             self.free_text.setPlainText(latest.fields.get("_free_text", ""))
-            self.status.setText(self.tr("Report %s") % latest.status.value)
+            if latest.status is not ReportStatus.DRAFT and self.store.study_kept_local(study_uid):
+                self.status.setText(self.tr(
+                    "Report %s, kept on this workstation: the study has no DICOM identity in "
+                    "the archive (opened from NIfTI or files without UIDs)") % latest.status.value)
+            else:
+                self.status.setText(self.tr("Report %s") % latest.status.value)
         else:
             self.form.set_values({})
             self.free_text.clear()
@@ -184,5 +189,10 @@ class ReportPanel(QWidget):
         self.report_uid = record.report_uid
         discard_draft(self.study_uid)
         self._dirty = False
-        self.status.setText(self.tr("Signed (%s), queued for the archive") % status.value)
+        if self.store.study_kept_local(self.study_uid):
+            self.status.setText(self.tr(
+                "Signed (%s), kept on this workstation: the study has no DICOM identity in the "
+                "archive (opened from NIfTI or files without UIDs)") % status.value)
+        else:
+            self.status.setText(self.tr("Signed (%s), queued for the archive") % status.value)
         self.signed.emit(record)

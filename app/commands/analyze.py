@@ -33,7 +33,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--sr", type=Path, metavar="OUT.dcm",
                         help="write a DICOM Comprehensive 3D SR (TID 1500)")
     parser.add_argument("--save", action="store_true",
-                        help="store the result in the local records (queued for the archive)")
+                        help="store the result in the local records (queued for the archive; "
+                             "kept local when the study's UID was derived from the images)")
     parser.set_defaults(run=run)
 
 
@@ -131,7 +132,8 @@ def _save(volume, result, args) -> int:
         return store.save_ai_result(
             uid, model_name=f"luch-{result.engine}", model_version=result.model_version,
             values=result.to_json(), mask_files=masks,
-            series_instance_uid=volume.info.series_instance_uid)
+            series_instance_uid=volume.info.series_instance_uid,
+            study_uid_derived="StudyInstanceUID" in volume.info.derived_uids)
     finally:
         store.close()
 

@@ -52,7 +52,9 @@ def run(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
             counts = store.outbox_counts()
             print(f"sent {report.sent}, already in archive {report.already_there}, "
                   f"waiting {counts['pending']}, conflicts {counts['conflict']}, "
-                  f"failed {counts['failed']}", flush=True)
+                  f"failed {counts['failed']}"
+                  + (f", kept local (no such study in the archive) {report.kept_local}"
+                     if report.kept_local else ""), flush=True)
             if time.monotonic() >= next_pull:
                 try:
                     items = build_worklist(store, client)

@@ -9,7 +9,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QTimer
 
 from app.main_window import MainWindow
 from app.reading.archive_link import ArchiveLink
-from app.reading.study import adopt_path_uid, study_uid_of
+from app.reading.study import adopt_path_uid, study_uid_of, uid_is_local
 from app.tasks import Task
 from app.worklist_panel import WorklistPanel, WorklistRow
 from records import Store
@@ -91,7 +91,8 @@ class WorklistFlow(QObject):
                                 study_date=info.study_date, study_time=info.study_time,
                                 description=info.study_description or info.series_description,
                                 accession_number=info.accession_number,
-                                modalities=info.modality, local_path=str(Path(path).resolve()))
+                                modalities=info.modality, local_path=str(Path(path).resolve()),
+                                uid_derived=uid_is_local(volume))
         self.refresh()
         return uid
 

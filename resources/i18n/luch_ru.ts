@@ -1601,22 +1601,32 @@
         <translation>Черновик восстановлен</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="114"/>
+        <location filename="../../app/report_panel.py" line="116"/>
+        <source>Report %s, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
+        <translation>Протокол: %s, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
+    </message>
+    <message>
+        <location filename="../../app/report_panel.py" line="119"/>
         <source>Report %s</source>
         <translation>Протокол: %s</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="118"/>
+        <location filename="../../app/report_panel.py" line="123"/>
         <source>New report</source>
         <translation>Новый протокол</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="171"/>
+        <location filename="../../app/report_panel.py" line="176"/>
         <source>Fill in before signing: %1</source>
         <translation>Заполните перед подписью: %1</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="187"/>
+        <location filename="../../app/report_panel.py" line="194"/>
+        <source>Signed (%s), kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
+        <translation>Подписано (%s), хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
+    </message>
+    <message>
+        <location filename="../../app/report_panel.py" line="197"/>
         <source>Signed (%s), queued for the archive</source>
         <translation>Подписано (%s), поставлено в очередь в архив</translation>
     </message>
@@ -1725,12 +1735,12 @@
 <context>
     <name>StudyFlow</name>
     <message>
-        <location filename="../../app/reading/study.py" line="79"/>
+        <location filename="../../app/reading/study.py" line="87"/>
         <source>Unsigned draft restored</source>
         <translation>Восстановлен неподписанный черновик</translation>
     </message>
     <message>
-        <location filename="../../app/reading/study.py" line="103"/>
+        <location filename="../../app/reading/study.py" line="111"/>
         <source>A prior study of this patient (%1) is here: Ctrl+P compares</source>
         <translation>Есть предыдущее исследование пациента (%1): Ctrl+P — сравнить</translation>
     </message>
@@ -1763,7 +1773,7 @@
         <translation>Загрузка рабочего списка</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="115"/>
+        <location filename="../../app/reading/worklist.py" line="116"/>
         <source>fetching the study</source>
         <translation>Загрузка исследования из архива</translation>
     </message>
@@ -1854,47 +1864,47 @@
         <translation>дополнен</translation>
     </message>
     <message>
-        <location filename="../../app/terms.py" line="40"/>
+        <location filename="../../app/terms.py" line="41"/>
         <source>not assessable: lungs missing or barely in view</source>
         <translation>не оценивается: лёгких нет или они почти не видны</translation>
     </message>
     <message>
-        <location filename="../../app/terms.py" line="42"/>
+        <location filename="../../app/terms.py" line="43"/>
         <source>not assessable: too little of the lungs is covered</source>
         <translation>не оценивается: лёгкие охвачены слишком мало</translation>
     </message>
     <message>
-        <location filename="../../app/terms.py" line="44"/>
+        <location filename="../../app/terms.py" line="45"/>
         <source>not assessable: one lung not found</source>
         <translation>не оценивается: одно лёгкое не найдено</translation>
     </message>
     <message>
-        <location filename="../../app/terms.py" line="45"/>
+        <location filename="../../app/terms.py" line="46"/>
         <source>lungs cut off at the first slice</source>
         <translation>лёгкие обрезаны на первом срезе</translation>
     </message>
     <message>
-        <location filename="../../app/terms.py" line="46"/>
+        <location filename="../../app/terms.py" line="47"/>
         <source>lungs cut off at the last slice</source>
         <translation>лёгкие обрезаны на последнем срезе</translation>
     </message>
     <message>
-        <location filename="../../app/terms.py" line="48"/>
+        <location filename="../../app/terms.py" line="49"/>
         <source>slices over 5 mm: percentages are less reliable</source>
         <translation>срезы толще 5 мм: проценты менее надёжны</translation>
     </message>
     <message>
-        <location filename="../../app/terms.py" line="49"/>
+        <location filename="../../app/terms.py" line="50"/>
         <source>fewer than 10 slices</source>
         <translation>меньше 10 срезов</translation>
     </message>
     <message>
-        <location filename="../../app/terms.py" line="50"/>
+        <location filename="../../app/terms.py" line="51"/>
         <source>no air in view: the HU scale may be wrong</source>
         <translation>в поле зрения нет воздуха: шкала HU может быть неверной</translation>
     </message>
     <message>
-        <location filename="../../app/terms.py" line="52"/>
+        <location filename="../../app/terms.py" line="53"/>
         <source>AI weights unusable: classical method used; reinstall Luch</source>
         <translation>веса ИИ непригодны: использован классический метод; переустановите Luch</translation>
     </message>
@@ -2208,12 +2218,12 @@
         <translation>не прочитано</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="106"/>
+        <location filename="../../app/reading/worklist.py" line="107"/>
         <source>This study is not on this station and the archive is not reachable</source>
         <translation>Этого исследования нет на станции, а архив недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="112"/>
+        <location filename="../../app/reading/worklist.py" line="113"/>
         <source>Fetching the study from the archive…</source>
         <translation>Загрузка исследования из архива…</translation>
     </message>

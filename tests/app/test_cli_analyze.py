@@ -85,3 +85,25 @@ def test_save_stores_the_result_in_local_records(shared_data, luch_home, capsys)
         assert saved.model_name == "luch-classical"
     finally:
         store.close()
+
+
+def test_a_saved_result_of_a_nifti_study_is_kept_local_not_queued(shared_data, luch_home,
+                                                                  capsys):
+    """A NIfTI has no DICOM identity: its result is stored but not queued for the archive."""
+    import records
+    import studies
+
+    nifti = shared_data / "ct" / "chest-crop-a.nii.gz"
+    one_slice = shared_data / "covid-slices" / "A048383" / "axial" / "19001231-30.dcm"
+    for path in (nifti, one_slice):
+        assert main(["analyze", str(path), "--engine", "classical", "--save", "--json",
+                     "-"]) == 0
+    store = records.open_store()
+    try:
+        uid = studies.open_volume(nifti).info.study_instance_uid
+        assert store.study_kept_local(uid)
+        assert [e.action for e in store.audit_events(uid)].count("kept-local") == 1
+        assert [j.study_instance_uid for j in store.jobs()] == [
+            studies.open_volume(one_slice).info.study_instance_uid]
+    finally:
+        store.close()

@@ -74,3 +74,46 @@ def test_report_text_follows_the_form_live(qtbot, store):
     panel.begin(STUDY)
     panel.form.set_value("distribution_side", "bilateral")
     assert "bilateral" in panel.preview.toPlainText()
+
+
+KEPT = {"en": ("Signed (final), kept on this workstation: the study has no DICOM identity in the "
+               "archive (opened from NIfTI or files without UIDs)",
+               "Report amended, kept on this workstation"),
+        "ru": ("Подписано (final), хранится на этой рабочей станции: у исследования нет "
+               "DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)",
+               "Протокол: amended, хранится на этой рабочей станции")}
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_a_report_on_a_derived_uid_study_says_it_stays_here(qtbot, qapp, store, monkeypatch,
+                                                            lang):
+    from app.i18n import install_translator, remove_translators
+
+    derived = "2.25.310912351233454234523452345234523452"
+    store.upsert_study(derived, uid_derived=True)
+    monkeypatch.setenv("LUCH_LANG", lang)
+    assert install_translator(qapp) == lang
+    try:
+        panel = make_panel(qtbot, store)
+        panel.begin(derived)
+        panel.form.set_values({"grade": "CT-1", "conclusion": "Viral pneumonia, mild."})
+        with qtbot.waitSignal(panel.signed):
+            panel.sign()
+        assert panel.status.text() == KEPT[lang][0]
+        panel.form.set_value("grade", "CT-2")
+        with qtbot.waitSignal(panel.signed) as amended:
+            panel.sign()
+        assert amended.args[0].status.value == "amended"
+        again = make_panel(qtbot, store)  # the study opened again later
+        again.begin(derived)
+        assert again.status.text().startswith(KEPT[lang][1])
+        # A normal study on the same panel is queued as before.
+        panel.begin(STUDY)
+        panel.form.set_values({"grade": "CT-0", "conclusion": "Normal."})
+        with qtbot.waitSignal(panel.signed):
+            panel.sign()
+        assert "DICOM" not in panel.status.text()
+    finally:
+        remove_translators(qapp)
+    assert [j.study_instance_uid for j in store.jobs()] == [STUDY]
+    assert [v.version for v in store.report_versions(amended.args[0].report_uid)] == [1, 2]
