@@ -31,11 +31,12 @@ import time
 from pathlib import Path
 
 import numpy as np
+from scipy import ndimage as ndi
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from inference.geometry import Orientation  # noqa: E402
+from inference.geometry import Orientation, voxel_ml  # noqa: E402
 from inference.grading import GRADES  # noqa: E402
 from inference.labels import CONSOLIDATION, GGO  # noqa: E402
 from inference.measures import measure  # noqa: E402
@@ -74,7 +75,30 @@ BLOCK = 10  # cases per reported block (set A = seeds 1000-1009, set B = 1010-10
 def _new_stats() -> dict:
     return {"dice": {k: [0, 0] for k in ("lungs", "ggo", "consolidation")},
             "err_worst": [], "err_total": [], "pred_total": [], "true_total": [],
-            "confusion": np.zeros((5, len(COLUMNS)), int), "seconds": [], "ct0_false": []}
+            "confusion": np.zeros((5, len(COLUMNS)), int), "seconds": [], "ct0_false": [],
+            "ct0_false_in_clean": []}
+
+
+def evaluate_clean(series, engine: str) -> tuple[dict, np.ndarray]:
+    """The engine on the real series as it is (no simulated finding): its grade, lesion and
+    largest lesion components, and the lesion mask. Every simulated case inherits this
+    anatomy, so the CT-0 cases of one series are one normal chest, not several."""
+    res = analyze(series.volume, PreReadOptions(engine=engine, device="cpu", fallback=False))
+    lesion = np.isin(res.labels, GGO + CONSOLIDATION)
+    comps, n = ndi.label(lesion, structure=np.ones((3, 3, 3), bool))
+    ml = voxel_ml(series.volume.spacing)
+    rows = []
+    for idx, sl in enumerate(ndi.find_objects(comps), 1):
+        comp = comps[sl] == idx
+        rows.append({"ml": round(float(comp.sum() * ml), 1),
+                     "slices": f"{sl[0].start + 1}-{sl[0].stop}",
+                     "median_hu": round(float(np.median(series.volume.voxels[sl][comp]))),
+                     "ggo_share": round(float(np.isin(res.labels[sl][comp], GGO).mean()), 2)})
+    rows.sort(key=lambda r: -r["ml"])
+    return ({"grade": res.measures.grade,
+             "involvement_percent": res.measures.involvement_percent,
+             "lesion_ml": round(float(lesion.sum() * ml), 1), "components": n,
+             "largest": rows[:10], "quality_flags": res.measures.quality_flags}, lesion)
 
 
 def evaluate_simulated(n_cases: int, engines: list[str], which: str = "validation",
@@ -87,6 +111,7 @@ def evaluate_simulated(n_cases: int, engines: list[str], which: str = "validatio
     n_blocks = -(-n_cases // BLOCK)
     stats = {e: [_new_stats() for _ in range(n_blocks + 1)] for e in engines}
     orient = Orientation.of(series.volume)
+    clean = {e: evaluate_clean(series, e) for e in engines}
     seed0 += first
     for n, case in enumerate(sim_data.cases(series, grades, seed0)):
         volume = Volume(voxels=case.hu, spacing=series.volume.spacing,
@@ -98,7 +123,7 @@ def evaluate_simulated(n_cases: int, engines: list[str], which: str = "validatio
         for engine in engines:
             res = analyze(volume, PreReadOptions(engine=engine, device="cpu", fallback=False))
             for st in (stats[engine][0], stats[engine][1 + n // BLOCK]):
-                _add_case(st, res, case, truth, t_grade)
+                _add_case(st, res, case, truth, t_grade, clean[engine][1])
             inv = res.measures.involvement_percent
             print(f"case {n} (seed {seed0 + n}) {engine:9s} truth "
                   f"{truth.grade} {t_inv['total']:5.1f} %  pred {res.measures.grade} "
@@ -108,13 +133,14 @@ def evaluate_simulated(n_cases: int, engines: list[str], which: str = "validatio
     out = {}
     for e, sts in stats.items():
         out[e] = _summarise(sts[0])
+        out[e]["clean_series"] = clean[e][0]
         if n_blocks > 1:
             out[e]["blocks"] = {f"seeds {seed0 + b * BLOCK}-{seed0 + (b + 1) * BLOCK - 1}":
                                 _summarise(st) for b, st in enumerate(sts[1:])}
     return out
 
 
-def _add_case(st: dict, res, case, truth, t_grade: int) -> None:
+def _add_case(st: dict, res, case, truth, t_grade: int, clean_lesion: np.ndarray) -> None:
     m, t_inv = res.measures, truth.involvement_percent
     for key, sel in (("lungs", None), ("ggo", GGO), ("consolidation", CONSOLIDATION)):
         p = res.labels > 0 if sel is None else np.isin(res.labels, sel)
@@ -132,6 +158,10 @@ def _add_case(st: dict, res, case, truth, t_grade: int) -> None:
     st["seconds"].append(res.seconds)
     if t_grade == 0:
         st["ct0_false"].append(round(inv["total"], 2))
+        false = np.isin(res.labels, GGO + CONSOLIDATION)
+        if false.any():
+            st["ct0_false_in_clean"].append(round(float((false & clean_lesion).sum()
+                                                        / false.sum()), 2))
 
 
 def _summarise(st: dict) -> dict:
@@ -147,6 +177,8 @@ def _summarise(st: dict) -> dict:
         "confusion": conf.tolist(),
         "cases": int(conf.sum()),
         "ct0_false_lesion_percent": st["ct0_false"],
+        # Share of each CT-0 case's false lesion that the clean series itself shows.
+        "ct0_false_lesion_share_in_clean_series": st["ct0_false_in_clean"],
         "mean_seconds": round(float(np.mean(st["seconds"])), 1),
     }
 
@@ -215,7 +247,8 @@ def _print_summary(r: dict) -> None:
           f"{e['worst_lung_max']}), total mean {e['total_mean']} pp   (goal <= 5 pp)")
     print(f"  Spearman total involvement {r['spearman_total_involvement']}  (anchor 0.97)")
     print(f"  grade accuracy {r['grade_accuracy']}  (goal >= 0.90); false lesion on CT-0 "
-          f"cases {r['ct0_false_lesion_percent']} %")
+          f"cases {r['ct0_false_lesion_percent']} %, share of it the clean series shows "
+          f"{r['ct0_false_lesion_share_in_clean_series']}")
     _print_confusion(r["confusion"])
 
 
@@ -234,6 +267,13 @@ def main() -> None:
     t0 = time.time()
     results = evaluate_simulated(args.cases, engines, args.set, args.first)
     for engine, r in results.items():
+        c = r["clean_series"]
+        print(f"\n== {engine}: the clean series {SETS[args.set][0]} as it is (no simulated "
+              f"finding; every case inherits it) ==\n  {c['grade']}  involvement "
+              f"{c['involvement_percent']} %  lesion {c['lesion_ml']} mL in {c['components']} "
+              f"components; largest: " + ", ".join(
+                  f"{x['ml']} mL (slices {x['slices']}, {x['median_hu']} HU, GGO share "
+                  f"{x['ggo_share']})" for x in c["largest"][:6]))
         for label, part in (("all", r), *r.get("blocks", {}).items()):
             print(f"\n== {engine}: {part['cases']} simulated cases ({args.set} set, {label}) on "
                   f"{SETS[args.set][0]} ==")

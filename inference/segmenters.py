@@ -146,7 +146,9 @@ class ClassicalSegmenter:
     """Thresholds, components and morphology: the baseline and the fallback."""
 
     name: str = "classical"
-    version: str = "1.0"
+    # 1.0: densitometric lungs and lesions; 1.1: the isolated solid foci rule
+    # (inference.foci, run by preread.analyze on every engine's labels) joined it.
+    version: str = "1.1"
     device: str = "cpu"
 
     def segment(self, volume: Volume, progress: Progress | None = None,
