@@ -129,10 +129,9 @@ def make_seg(result: PreReadResult, sources: list[pydicom.Dataset]) -> hd.seg.Se
     segments = [(n, label, category, prop) for n, (_values, label, category, prop)
                 in SEGMENTS.items()]
     for k, focus in enumerate(result.foci, 1):
-        if focus.box is not None and focus.mask is not None:
-            number = len(segments) + 1
-            label_map[focus.box][focus.mask] = number
-            segments.append((number, focus_name(k), ALTERED, SOLID_FOCUS))
+        number = len(segments) + 1
+        label_map[focus.box][focus.mask] = number
+        segments.append((number, focus_name(k), ALTERED, SOLID_FOCUS))
     algorithm = hd.AlgorithmIdentificationSequence(
         name=f"luch-{result.engine}", version=result.model_version,
         family=codes.cid7162.ArtificialIntelligence)

@@ -51,8 +51,8 @@ class SolidFocus:
     diameter_mm: float
     center: tuple[int, int, int]  # voxel index (column i, row j, slice k) of its core
     # Where it lies, for the DICOM SEG: the component within its (slice, row, column) box.
-    box: tuple[slice, slice, slice] | None = field(default=None, compare=False, repr=False)
-    mask: np.ndarray | None = field(default=None, compare=False, repr=False)
+    box: tuple[slice, slice, slice] = field(compare=False, repr=False)
+    mask: np.ndarray = field(compare=False, repr=False)
 
     def flag(self) -> str:
         """The quality flag naming it (slices 1-based, as the viewer counts them; ``at`` the

@@ -60,14 +60,21 @@ class OutboxMixin:
     def session(self) -> AbstractContextManager[Session]:  # provided by Store
         raise NotImplementedError
 
-    def _enqueue(self, s: Session, kind: str, object_pk: int, study_uid: str) -> None:
+    def _enqueue(self, s: Session, kind: str, object_pk: int, study_uid: str,
+                 actor: str = "luch") -> None:
+        if s.scalar(select(Study.uid_derived).where(Study.study_instance_uid == study_uid)):
+            # The archive has no such study: kept here, audited, never queued.
+            s.add(AuditEvent(actor=actor, action=KEPT_LOCAL, study_instance_uid=study_uid,
+                             detail={"kind": kind, "object": object_pk}))
+            return
         exists = s.scalar(select(OutboxJob.id).where(OutboxJob.kind == kind,
                                                      OutboxJob.object_pk == object_pk))
         if exists is None:
             s.add(OutboxJob(kind=kind, object_pk=object_pk, study_instance_uid=study_uid))
 
     def enqueue(self, kind: str, object_pk: int, study_instance_uid: str = "") -> None:
-        """Queue an object for the archive; queuing it twice is a no-op."""
+        """Queue an object for the archive; queuing it twice is a no-op, and an object of a
+        study whose UID was derived here is kept local (audited ``kept-local``) instead."""
         with self.session() as s:
             self._enqueue(s, kind, object_pk, study_instance_uid)
 

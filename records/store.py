@@ -326,12 +326,7 @@ class Store(OutboxMixin):
                              detail={"report": report.uid, "version": number,
                                      "status": status.value}))
             if status is not ReportStatus.DRAFT:
-                if report.study.uid_derived:
-                    s.add(AuditEvent(actor=author, action=KEPT_LOCAL,
-                                     study_instance_uid=study_instance_uid,
-                                     detail={"kind": KIND_REPORT, "object": version.id}))
-                else:
-                    self._enqueue(s, KIND_REPORT, version.id, study_instance_uid)
+                self._enqueue(s, KIND_REPORT, version.id, study_instance_uid, author)
             return _version_record(version)
 
     def has_report(self, report_uid: str) -> bool:
@@ -409,11 +404,7 @@ class Store(OutboxMixin):
                               series_instance_uid=series_instance_uid)
             s.add(result)
             s.flush()
-            if sync and study.uid_derived:
-                s.add(AuditEvent(actor="luch", action=KEPT_LOCAL,
-                                 study_instance_uid=study_instance_uid,
-                                 detail={"kind": KIND_AI_RESULT, "object": result.id}))
-            elif sync:
+            if sync:
                 self._enqueue(s, KIND_AI_RESULT, result.id, study_instance_uid)
             return result.id
 

@@ -37,6 +37,13 @@ class SeriesInfo:
     #: images ("StudyInstanceUID", "SeriesInstanceUID"); empty when all are the files' own
     derived_uids: tuple[str, ...] = ()
 
+    @property
+    def study_is_local(self) -> bool:
+        """Whether the study has no DICOM identity of its own (its Study Instance UID was
+        derived here from the images, or it has none): the archive never had it, so its
+        reports and AI results stay on this station."""
+        return "StudyInstanceUID" in self.derived_uids or not self.study_instance_uid
+
 
 @dataclass
 class Volume:

@@ -133,7 +133,7 @@ def _save(volume, result, args) -> int:
             uid, model_name=f"luch-{result.engine}", model_version=result.model_version,
             values=result.to_json(), mask_files=masks,
             series_instance_uid=volume.info.series_instance_uid,
-            study_uid_derived="StudyInstanceUID" in volume.info.derived_uids)
+            study_uid_derived=volume.info.study_is_local)
     finally:
         store.close()
 

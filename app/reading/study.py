@@ -28,13 +28,6 @@ def study_uid_of(volume: Volume, path: Path) -> str:
     return path_uid(path)
 
 
-def uid_is_local(volume: Volume) -> bool:
-    """Whether the volume's study has no DICOM identity of its own: its Study Instance UID was
-    derived from the images (NIfTI, files without UIDs) or it has none (a path UID). Such a
-    study's reports and AI results stay on this station; the archive never had the study."""
-    return "StudyInstanceUID" in volume.info.derived_uids or not volume.info.study_instance_uid
-
-
 def path_uid(path: Path) -> str:
     """The UID earlier versions gave every study without one: a hash of its path."""
     digest = int(hashlib.sha256(str(Path(path).resolve()).encode()).hexdigest()[:30], 16)
@@ -77,7 +70,7 @@ class StudyFlow(QObject):
             return
         study = self.store.study(self.study_uid)
         if study is None or not study.local_path or (
-                uid_is_local(volume) and not study.uid_derived):  # a row of an older version
+                volume.info.study_is_local and not study.uid_derived):  # a row of an older version
             self.worklist.add_local_study(path, volume)
         self.store.audit(self.reader, "opened", self.study_uid)
         self.worklist.panel.select_study(self.study_uid)

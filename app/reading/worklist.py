@@ -9,7 +9,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QTimer
 
 from app.main_window import MainWindow
 from app.reading.archive_link import ArchiveLink
-from app.reading.study import adopt_path_uid, study_uid_of, uid_is_local
+from app.reading.study import adopt_path_uid, study_uid_of
 from app.tasks import Task
 from app.worklist_panel import WorklistPanel, WorklistRow
 from records import Store
@@ -92,7 +92,7 @@ class WorklistFlow(QObject):
                                 description=info.study_description or info.series_description,
                                 accession_number=info.accession_number,
                                 modalities=info.modality, local_path=str(Path(path).resolve()),
-                                uid_derived=uid_is_local(volume))
+                                uid_derived=info.study_is_local)
         self.refresh()
         return uid
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
@@ -45,15 +43,13 @@ def phantom() -> Volume:
     return make_phantom()
 
 
-DEMO_CHEST = Path(__file__).resolve().parents[2] / "resources" / "demo" / "chest-ct"
-
-
 @pytest.fixture(scope="session")
 def demo_preread():
     """The bundled demo chest (real LIDC, a 2.5 cm solid nodule, no pneumonia) and its
     shipped U-Net pre-read on the CPU, run once for every test that reads it."""
     import studies
+    from core.paths import DEMO_STUDY
     from inference.preread import PreReadOptions, analyze
 
-    volume = studies.open_volume(DEMO_CHEST)
+    volume = studies.open_volume(DEMO_STUDY)
     return volume, analyze(volume, PreReadOptions(engine="unet", device="cpu"))

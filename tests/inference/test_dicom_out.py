@@ -102,12 +102,12 @@ def _focus_group(group, focus):
 def test_sr_and_seg_record_the_solid_focus_set_aside(demo_preread, tmp_path):
     """The demo's nodule, set aside (CT-0, flag only in the JSON), is a SEG segment and an
     SR group of its own, so a PACS viewer reading a CT-0 SR sees it."""
-    from tests.inference.conftest import DEMO_CHEST
+    from core.paths import DEMO_STUDY
 
     volume, result = demo_preread
     (focus,) = result.foci
     assert result.measures.grade == "CT-0" and focus.side == "left"
-    sources = source_datasets(DEMO_CHEST, volume)
+    sources = source_datasets(DEMO_STUDY, volume)
     seg = make_seg(result, sources)
     make_sr(result, sources, seg).save_as(tmp_path / "sr.dcm")
     make_sr(result, sources).save_as(tmp_path / "plain.dcm")  # no SEG to point at

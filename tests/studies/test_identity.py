@@ -80,7 +80,7 @@ def test_nifti_gets_uids_from_its_content_not_its_path(shared_data: Path, tmp_pa
                                                        name: str) -> None:
     path = shared_data / "ct" / name
     volume = studies.open_volume(path)
-    assert volume.info.derived_uids == DERIVED
+    assert volume.info.derived_uids == DERIVED and volume.info.study_is_local
     for uid in uids(volume):
         assert_proper(uid)
     copy = tmp_path / "patient folder" / "ct.nii.gz"
@@ -133,12 +133,14 @@ def test_only_the_missing_uid_is_derived(make_series) -> None:
     assert volume.info.study_instance_uid == "1.2.840.99"
     assert volume.info.derived_uids == ("SeriesInstanceUID",)
     assert_proper(volume.info.series_instance_uid)
+    assert not volume.info.study_is_local  # the study is the archive's; only a series UID made
 
 
 def test_files_own_uids_are_kept(make_series) -> None:
     folder = make_series(slices=3, study_uid="1.2.840.7", series_uid="1.2.840.8")
     volume = studies.open_volume(folder)
     assert uids(volume) == ("1.2.840.7", "1.2.840.8") and volume.info.derived_uids == ()
+    assert not volume.info.study_is_local
 
 
 def test_two_series_without_any_uid_at_the_same_positions_differ(make_series,
@@ -166,3 +168,4 @@ def test_unreadable_content_leaves_the_uids_empty() -> None:
 
     identity.fill_missing(info, gone)
     assert (info.study_instance_uid, info.series_instance_uid, info.derived_uids) == ("", "", ())
+    assert info.study_is_local  # no identity at all: nothing of it may go to the archive
