@@ -31,11 +31,11 @@ import time
 from pathlib import Path
 
 import numpy as np
-from scipy import ndimage as ndi
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from inference.findings import largest_lesions  # noqa: E402
 from inference.geometry import Orientation, voxel_ml  # noqa: E402
 from inference.grading import GRADES  # noqa: E402
 from inference.labels import CONSOLIDATION, GGO  # noqa: E402
@@ -81,24 +81,16 @@ def _new_stats() -> dict:
 
 def evaluate_clean(series, engine: str) -> tuple[dict, np.ndarray]:
     """The engine on the real series as it is (no simulated finding): its grade, lesion and
-    largest lesion components, and the lesion mask. Every simulated case inherits this
-    anatomy, so the CT-0 cases of one series are one normal chest, not several."""
+    largest lesions, and the lesion mask. Every simulated case inherits this anatomy, so the
+    CT-0 cases of one series are one normal chest, not several."""
     res = analyze(series.volume, PreReadOptions(engine=engine, device="cpu", fallback=False))
     lesion = np.isin(res.labels, GGO + CONSOLIDATION)
-    comps, n = ndi.label(lesion, structure=np.ones((3, 3, 3), bool))
-    ml = voxel_ml(series.volume.spacing)
-    rows = []
-    for idx, sl in enumerate(ndi.find_objects(comps), 1):
-        comp = comps[sl] == idx
-        rows.append({"ml": round(float(comp.sum() * ml), 1),
-                     "slices": f"{sl[0].start + 1}-{sl[0].stop}",
-                     "median_hu": round(float(np.median(series.volume.voxels[sl][comp]))),
-                     "ggo_share": round(float(np.isin(res.labels[sl][comp], GGO).mean()), 2)})
-    rows.sort(key=lambda r: -r["ml"])
+    found = largest_lesions(res.labels, series.volume.spacing, top=None)
     return ({"grade": res.measures.grade,
              "involvement_percent": res.measures.involvement_percent,
-             "lesion_ml": round(float(lesion.sum() * ml), 1), "components": n,
-             "largest": rows[:10], "quality_flags": res.measures.quality_flags}, lesion)
+             "lesion_ml": round(float(lesion.sum() * voxel_ml(series.volume.spacing)), 1),
+             "components": len(found), "largest": [x.to_dict() for x in found[:10]],
+             "quality_flags": res.measures.quality_flags}, lesion)
 
 
 def evaluate_simulated(n_cases: int, engines: list[str], which: str = "validation",
@@ -272,7 +264,7 @@ def main() -> None:
               f"finding; every case inherits it) ==\n  {c['grade']}  involvement "
               f"{c['involvement_percent']} %  lesion {c['lesion_ml']} mL in {c['components']} "
               f"components; largest: " + ", ".join(
-                  f"{x['ml']} mL (slices {x['slices']}, {x['median_hu']} HU, GGO share "
+                  f"{x['ml']} mL ({x['side']}, slices {x['slices']}, GGO share "
                   f"{x['ggo_share']})" for x in c["largest"][:6]))
         for label, part in (("all", r), *r.get("blocks", {}).items()):
             print(f"\n== {engine}: {part['cases']} simulated cases ({args.set} set, {label}) on "

@@ -19,6 +19,7 @@ import numpy as np
 
 from inference.dynamics import Dynamics, compare
 from inference.errors import InferenceError, WeightsError
+from inference.findings import Lesion, largest_lesions
 from inference.foci import SolidFocus, set_aside_solid_foci
 from inference.geometry import Orientation
 from inference.grading import GradeRule
@@ -49,7 +50,7 @@ class PreReadOptions:
 class PreReadResult:
     """Labels (sided :class:`Label` map), measures and how they were made; ``foci`` the
     isolated solid foci set aside from grading (read as lung in ``labels``, each named in a
-    quality flag)."""
+    quality flag); ``lesions`` the largest lesions with where to look."""
 
     labels: np.ndarray
     measures: Measures
@@ -61,6 +62,7 @@ class PreReadResult:
     notice: str = INVESTIGATIONAL
     extra: dict = field(default_factory=dict)
     foci: list[SolidFocus] = field(default_factory=list)
+    lesions: list[Lesion] = field(default_factory=list)
 
     def to_json(self) -> dict:
         m = self.measures
@@ -80,6 +82,7 @@ class PreReadResult:
             "model_version": self.model_version,
             "investigational": True,
             "notice": self.notice,
+            "lesions": [lesion.to_dict() for lesion in self.lesions],
         }
         if self.dynamics is not None:
             out["dynamics"] = self.dynamics.to_dict()
@@ -133,10 +136,11 @@ def analyze(volume: Volume, options: PreReadOptions | None = None,
     engine = segmenter.name if not fallback_flags else FALLBACK_FLAG
     measures = measure(labels, volume.spacing, Orientation.of(volume), options.rule,
                        fallback_flags + flags + [f.flag() for f in foci])
+    lesions = largest_lesions(labels, volume.spacing)
     if progress:
         progress(1.0)
     result = PreReadResult(labels, measures, engine, segmenter.version, segmenter.device,
-                           time.perf_counter() - t0, foci=foci)
+                           time.perf_counter() - t0, foci=foci, lesions=lesions)
     if prior is not None:
         result.dynamics = compare(measures, prior.measures)
     return result

@@ -121,6 +121,7 @@ def test_demo_chest_solitary_nodule_is_named_not_graded_as_pneumonia(demo_prerea
 
     volume, result = demo_preread
     assert result.measures.grade == "CT-0"
+    assert result.to_json()["lesions"] == []  # the nodule is a focus, not a lesion to review
     foci = [f for f in result.measures.quality_flags if f.startswith(FLAG)]
     assert len(foci) == 1 and "side=left" in foci[0]
     first, last = map(int, foci[0].split("slices=")[1].split()[0].split("-"))
