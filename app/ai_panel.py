@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
 from app import terms
 from app.tasks import Task
 from records import Store, Verdict
+from records.errors import RecordsError
+from records.outbox import KIND_AI_RESULT
 from studies import Volume
 
 if TYPE_CHECKING:  # the AI stack (torch, scipy) loads on the first run, not at start-up
@@ -213,3 +215,21 @@ class AiPanel(QWidget):
         if signed_grade != self.result_json["grade"]:
             self.store.save_ai_feedback(self.ai_result_id, reader=self.reader,
                                         verdict=Verdict.PARTLY, corrected_grade=signed_grade)
+
+    def queue_for_archive(self, study_uid: str, also: int | None = None) -> list[int]:
+        """After signing: queue this study's stored pre-read (and ``also``, e.g. the one the
+        report was filled from in an earlier session) for the archive, with its verdicts.
+
+        Queuing is idempotent per result; a pre-read of another study is never queued, and
+        one of a study whose UID was derived here stays local (the store audits it).
+        Returns the ids queued."""
+        queued = []
+        for ai_id in dict.fromkeys(i for i in (self.ai_result_id, also) if i is not None):
+            try:
+                same_study = self.store.ai_result(ai_id).study.study_instance_uid == study_uid
+            except RecordsError:  # a draft naming a result this store does not hold
+                continue
+            if same_study:
+                self.store.enqueue(KIND_AI_RESULT, ai_id, study_uid)
+                queued.append(ai_id)
+        return queued

@@ -243,6 +243,8 @@ class Workflow(QObject):
 
     def _signed(self, record) -> None:
         self.ai.record_correction(record.fields.get("grade"))
+        # The pre-read and the verdicts on it go to the archive with the signed report.
+        self.ai.queue_for_archive(record.study_instance_uid, also=self.report.ai_result_id)
         self.store.audit(self.reader, "signed", record.study_instance_uid,
                          report=record.report_uid, version=record.version)
         self.refresh_worklist()

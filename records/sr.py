@@ -5,13 +5,16 @@ A report version becomes a Comprehensive SR titled "Diagnostic imaging report" (
 the structured protocol fields as JSON, so the archive copy can be read back in full. Its SOP
 Instance UID is derived from the report's UID and version number, so a resend is the same
 object. AI results become a Comprehensive 3D SR (a different SOP class, so they are never
-mistaken for a reader's report) with the model as device observer.
+mistaken for a reader's report) with the model as device observer and, when readers gave
+them, their verdicts on it (reader, agree/partly/disagree, corrected grade, time).
 """
 
 from __future__ import annotations
 
 import io
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,6 +35,11 @@ FINDING = Code("121071", "DCM", "Finding")
 IMPRESSION = Code("121073", "DCM", "Impression")
 # Private concept for the structured fields; round-trips the form exactly.
 PROTOCOL_FIELDS = Code("protocol-fields", "99LUCH", "Structured protocol fields")
+# A reader's verdict on an AI result: a container per verdict in the AI SR.
+AI_VERDICT = Code("ai-verdict", "99LUCH", "Reader verdict on the AI result")
+VERDICT = Code("verdict", "99LUCH", "Verdict")
+CORRECTED_GRADE = Code("corrected-grade", "99LUCH", "Corrected grade")
+VERDICT_TIME = Code("verdict-time", "99LUCH", "Verdict date and time")
 REPORT_SERIES_NUMBER, AI_SERIES_NUMBER = 990, 991
 # SOP classes that hold a reader's narrative report (AI results use Comprehensive 3D SR).
 REPORT_SOP_CLASSES = frozenset({
@@ -240,9 +248,58 @@ def ai_result_sop_instance_uid(ai_uid: str) -> str:
     return derived_uid("luch-ai-sr", ai_uid)
 
 
+@dataclass(frozen=True)
+class AIVerdict:
+    """One reader's verdict on an AI result, as the AI SR carries it."""
+
+    reader: str
+    verdict: str  # agree, partly, disagree (records.models.Verdict)
+    corrected_grade: str | None
+    at: datetime
+
+
+def _verdict_item(v: AIVerdict) -> hd.sr.ContainerContentItem:
+    items: list[Any] = [_observer(v.reader), hd.sr.CodeContentItem(
+        name=VERDICT, value=Code(str(v.verdict), "99LUCH", str(v.verdict)),
+        relationship_type=hd.sr.RelationshipTypeValues.CONTAINS)]
+    if v.corrected_grade:
+        items.append(_text(CORRECTED_GRADE, v.corrected_grade))
+    items.append(hd.sr.DateTimeContentItem(
+        name=VERDICT_TIME, value=v.at.astimezone(UTC).replace(tzinfo=None),
+        relationship_type=hd.sr.RelationshipTypeValues.CONTAINS))
+    container = hd.sr.ContainerContentItem(
+        name=AI_VERDICT, relationship_type=hd.sr.RelationshipTypeValues.CONTAINS)
+    container.ContentSequence = hd.sr.ContentSequence(items)
+    return container
+
+
+def read_ai_verdicts(ds: Dataset) -> list[dict[str, str]]:
+    """The verdicts :func:`ai_result_to_sr` wrote: reader, verdict, corrected_grade, at
+    (DICOM DT, UTC), in the order given."""
+    found = []
+    for item in ds.ContentSequence:
+        if item.ConceptNameCodeSequence[0].CodeValue != AI_VERDICT.value:
+            continue
+        verdict = {"corrected_grade": ""}
+        for part in item.ContentSequence:
+            code = part.ConceptNameCodeSequence[0].CodeValue
+            if part.ValueType == "PNAME":
+                verdict["reader"] = str(part.PersonName)
+            elif code == VERDICT.value:
+                verdict["verdict"] = str(part.ConceptCodeSequence[0].CodeValue)
+            elif code == CORRECTED_GRADE.value:
+                verdict["corrected_grade"] = str(part.TextValue)
+            elif code == VERDICT_TIME.value:
+                verdict["at"] = str(part.DateTime)
+        found.append(verdict)
+    return found
+
+
 def ai_result_to_sr(ai_uid: str, model_name: str, model_version: str, values: dict[str, Any],
-                    created_at: datetime, header: Dataset) -> Dataset:
-    """The AI result as a Comprehensive 3D SR: numeric values with units, text values as text."""
+                    created_at: datetime, header: Dataset,
+                    verdicts: Sequence[AIVerdict] = ()) -> Dataset:
+    """The AI result as a Comprehensive 3D SR: numeric values with units, text values as text,
+    then one container per reader's verdict (oldest first)."""
     items: list[Any] = [hd.sr.TextContentItem(
         name=codes.DCM.DeviceObserverName, value=f"{model_name} {model_version}"[:64],
         relationship_type=hd.sr.RelationshipTypeValues.HAS_OBS_CONTEXT)]
@@ -255,6 +312,7 @@ def ai_result_to_sr(ai_uid: str, model_name: str, model_version: str, values: di
         items.append(hd.sr.NumContentItem(
             name=name, value=value, unit=unit,
             relationship_type=hd.sr.RelationshipTypeValues.CONTAINS))
+    items += [_verdict_item(v) for v in sorted(verdicts, key=lambda v: v.at)]
     content = hd.sr.ContainerContentItem(name=AI_TITLE)
     content.ContentSequence = hd.sr.ContentSequence(items)
     sr = _build(

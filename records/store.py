@@ -427,6 +427,12 @@ class Store(OutboxMixin):
             s.flush()
             return fb.id
 
+    def ai_feedback(self, ai_result_id: int) -> list[AIFeedback]:
+        """The readers' verdicts on an AI result, oldest first."""
+        with self.session() as s:
+            return list(s.scalars(select(AIFeedback).where(
+                AIFeedback.ai_result_pk == ai_result_id).order_by(AIFeedback.id)))
+
     # -- dictation -----------------------------------------------------------------------------
     def save_dictation(self, study_instance_uid: str, *, audio_path: str | Path,
                        transcript: str, timings: list[dict[str, Any]], engine: str = "",

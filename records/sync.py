@@ -32,6 +32,7 @@ from records.errors import RecordsError
 from records.outbox import KIND_AI_RESULT, KIND_REPORT, JobRecord
 from records.sr import (
     REPORT_SOP_CLASSES,
+    AIVerdict,
     ReportSRBuilder,
     ai_result_to_sr,
     study_header,
@@ -122,10 +123,14 @@ def _build_report(ctx: BatchContext, job: JobRecord) -> Outgoing:
 
 @builder(KIND_AI_RESULT)
 def _build_ai_result(ctx: BatchContext, job: JobRecord) -> Outgoing:
+    """The flat AI SR with the readers' verdicts as they are now (a verdict given after the SR
+    reached the archive is not resent: its SOP Instance UID is fixed), plus its SEG files."""
     result = ctx.store.ai_result(job.object_pk)
     study_uid = result.study.study_instance_uid
+    verdicts = [AIVerdict(f.reader, f.verdict.value, f.corrected_grade, f.created_at)
+                for f in ctx.store.ai_feedback(result.id)]
     sr = ai_result_to_sr(result.uid, result.model_name, result.model_version, result.values,
-                         result.created_at, ctx.header(study_uid))
+                         result.created_at, ctx.header(study_uid), verdicts)
     objects = {str(sr.SOPInstanceUID): dataset_bytes(sr)}
     for mask in result.mask_files:
         path = Path(mask)

@@ -1,4 +1,5 @@
-"""The AI panel's cancel and failure paths, and the worklist's order, search and anonymity."""
+"""The AI panel's cancel and failure paths and what it queues on signing; the worklist's
+order, search and anonymity."""
 
 from __future__ import annotations
 
@@ -49,6 +50,27 @@ def test_ai_failure_is_told_not_raised(qtbot, luch_home, tmp_path):
     assert message.strip() and "Traceback" not in message
     assert panel.result is None and panel.ai_result_id is None
     assert panel.details.text() == message
+
+
+def test_only_the_signed_studys_pre_read_is_queued_once(qtbot, luch_home):
+    store = open_store()
+    panel = AiPanel(store, "dr.a")
+    qtbot.addWidget(panel)
+    ai = store.save_ai_result("1.2.3.7", model_name="classical", model_version="1.1",
+                              values={"grade": "CT-1"}, sync=False)
+    panel.ai_result_id = ai
+    assert panel.queue_for_archive("1.2.3.8") == [] and store.jobs() == []  # another study
+    assert panel.queue_for_archive("1.2.3.7", also=ai) == [ai]
+    assert panel.queue_for_archive("1.2.3.7") == [ai]  # signed again (an amendment)
+    assert [(j.kind, j.object_pk) for j in store.jobs()] == [("ai_result", ai)]
+    # A study with a UID derived here: kept local, audited, never queued.
+    local = store.save_ai_result("2.25.99", model_name="classical", model_version="1.1",
+                                 values={}, sync=False, study_uid_derived=True)
+    panel.ai_result_id = None
+    panel.queue_for_archive("2.25.99", also=local)
+    assert len(store.jobs()) == 1
+    assert [e.action for e in store.audit_events("2.25.99")] == ["kept-local"]
+    assert panel.queue_for_archive("1.2.3.7", also=12345) == []  # a result not held here
 
 
 ROWS = [WorklistRow("1", "stat", "IVANOV^I", "20260101", "CT", "CT-4", "unread"),

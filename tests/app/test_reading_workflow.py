@@ -129,3 +129,73 @@ def test_worklist_to_signed_report_in_the_archive(station, qtbot, archive, pulse
     assert feedback.values["grade"] == ai_grade
     actions = [e.action for e in store.audit_events(uid)]
     assert "opened" in actions and "signed" in actions
+
+
+def _archived(orthanc, client, study_uid: str, sop_uid: str):
+    """The instance as the archive returns it."""
+    from archive.dicomweb import read_dataset, tag_value
+
+    item = next(i for i in client.search_instances(study_uid)
+                if tag_value(i, "00080018") == sop_uid)
+    return read_dataset(client.retrieve_instance(study_uid, tag_value(item, "0020000E"),
+                                                 sop_uid))
+
+
+def test_signed_report_sends_the_ai_pre_read_with_the_verdict(qtbot, luch_home, archive):
+    """The AI pre-read stays local until a report on its study is signed; then its SR, with
+    the reader's verdict, reaches the archive exactly once (an amendment adds no resend)."""
+    from inference.preread import PreReadOptions
+    from records.outbox import KIND_AI_RESULT
+    from records.sr import ai_result_sop_instance_uid, read_ai_verdicts
+
+    orthanc = archive
+    client = DicomWebClient(ArchiveConfig(url=orthanc.dicomweb_url, user=orthanc.auth[0],
+                                          password=orthanc.auth[1]))
+    settings = Settings()
+    settings.set("ai.autorun", False)
+    window = MainWindow(settings)
+    window.setProperty("headless", True)
+    qtbot.addWidget(window)
+    store = open_store()
+    workflow = Workflow(window, store, reader="Petrov P.P.", ui_lang="en", report_lang="en",
+                        archive=client)
+    workflow.ai.options = PreReadOptions(engine="classical", device="cpu")
+    uid = workflow.add_local_study(DEMO_STUDY)
+    with qtbot.waitSignal(window.volume_loaded, timeout=60_000):
+        workflow.open_study(uid)
+    with qtbot.waitSignal(workflow.ai.result_ready, timeout=180_000):
+        window.actions["ai-run"].trigger()
+    ai_id = workflow.ai.ai_result_id
+    assert ai_id is not None
+    workflow.ai.accept()
+    workflow.report.form.set_value("conclusion", "Checked")
+    # Pre-read and accepted, not signed: nothing of it is queued.
+    assert not [j for j in store.jobs() if j.kind == KIND_AI_RESULT]
+    with qtbot.waitSignal(workflow.report.signed, timeout=10_000) as signed:
+        workflow.report.sign()
+    assert signed.args[0].status.value == "final"
+    assert [j.object_pk for j in store.jobs() if j.kind == KIND_AI_RESULT] == [ai_id]
+
+    sr_uid = ai_result_sop_instance_uid(store.ai_result(ai_id).uid)
+    qtbot.waitUntil(lambda: sr_uid in orthanc.sop_instance_uids(), timeout=60_000)
+    qtbot.waitUntil(lambda: store.outbox_counts()["pending"] == 0, timeout=10_000)
+    # A sign during a running drain is not drained until the next sync: let this one end.
+    qtbot.waitUntil(lambda: workflow.archive_link._sync_task is None, timeout=30_000)
+    sr = _archived(orthanc, client, uid, sr_uid)
+    assert sr.StudyInstanceUID == uid
+    assert [(v["reader"], v["verdict"]) for v in read_ai_verdicts(sr)] == [
+        ("Petrov^P.P.", "agree")]
+
+    # An amendment with another grade: a partial verdict is recorded, no second AI job.
+    grade = workflow.report.form.values()["grade"]
+    other = "CT-4" if grade != "CT-4" else "CT-3"
+    workflow.report.form.set_value("grade", other)
+    with qtbot.waitSignal(workflow.report.signed, timeout=10_000) as amended:
+        workflow.report.sign()
+    assert amended.args[0].status.value == "amended"
+    assert [f.verdict.value for f in store.ai_feedback(ai_id)] == ["agree", "partly"]
+    assert [j.object_pk for j in store.jobs() if j.kind == KIND_AI_RESULT] == [ai_id]
+    qtbot.waitUntil(lambda: amended.args[0].sop_instance_uid in orthanc.sop_instance_uids(),
+                    timeout=60_000)
+    assert orthanc.store_counts()[sr_uid] == 1
+    workflow.ai.cancel()

@@ -8,9 +8,12 @@ from archive.dicomweb import dataset_bytes, read_dataset
 from records import Store
 from records.sr import (
     REPORT_SOP_CLASSES,
+    AIVerdict,
     ReportSRBuilder,
+    ai_result_sop_instance_uid,
     ai_result_to_sr,
     person_name,
+    read_ai_verdicts,
     read_report_sr,
     report_to_sr,
     study_header,
@@ -98,6 +101,31 @@ def test_ai_result_sr_holds_values_with_units() -> None:
     assert float(num.NumericValue) == 31.5
     assert num.MeasurementUnitsCodeSequence[0].CodeValue == "%"
     assert items["grade"].TextValue == "CT-2"
+    assert read_ai_verdicts(ds) == []
+
+
+def test_ai_result_sr_carries_the_readers_verdicts() -> None:
+    from datetime import UTC, datetime, timedelta, timezone
+
+    signed = datetime(2024, 3, 1, 12, 30, 5, tzinfo=timezone(timedelta(hours=3)))
+    verdicts = [AIVerdict("Petrov P.P.", "partly", "CT-3", signed),
+                AIVerdict("Иванов Иван", "agree", None, signed - timedelta(minutes=5))]
+    ds = read_dataset(dataset_bytes(ai_result_to_sr(
+        "ai-1", "covid-seg", "2.1", {"grade": "CT-2"}, datetime(2024, 3, 1, tzinfo=UTC),
+        HEADER, verdicts)))
+    # Oldest first, reader as PN, the time in UTC, a corrected grade only where one was given.
+    assert read_ai_verdicts(ds) == [
+        {"reader": "Иванов^Иван", "verdict": "agree", "corrected_grade": "",
+         "at": "20240301092505"},
+        {"reader": "Petrov^P.P.", "verdict": "partly", "corrected_grade": "CT-3",
+         "at": "20240301093005"}]
+    containers = [i for i in ds.ContentSequence if i.ValueType == "CONTAINER"]
+    assert [c.ConceptNameCodeSequence[0].CodeValue for c in containers] == ["ai-verdict"] * 2
+    assert containers[1].ContentSequence[1].ConceptCodeSequence[0].CodeValue == "partly"
+    # The values are still there, and the SR stays the same object (same SOP Instance UID).
+    values = {i.ConceptNameCodeSequence[0].CodeMeaning: i for i in ds.ContentSequence}
+    assert values["grade"].TextValue == "CT-2"
+    assert ds.SOPInstanceUID == ai_result_sop_instance_uid("ai-1")
 
 
 def test_person_name() -> None:

@@ -11,7 +11,7 @@ from pydicom.sr.codedict import codes
 
 from archive.dicomweb import read_dataset, tag_value
 from records import Store
-from records.sr import ai_result_sop_instance_uid
+from records.sr import ai_result_sop_instance_uid, read_ai_verdicts
 from tests.records.conftest import client_for, engine_for
 
 
@@ -74,3 +74,29 @@ def test_missing_mask_file_fails_clearly(store: Store, orthanc, tmp_path: Path) 
     assert report.failed == 1 and "gone.seg.dcm is missing" in report.errors[0]
     assert store.outbox_counts()["failed"] == 1
     assert store.ai_result(ai).values == {}  # the result itself stays
+
+
+def test_ai_sr_carries_the_verdicts_given_before_it_was_sent(store: Store, orthanc_factory,
+                                                             shared_data: Path) -> None:
+    server = orthanc_factory()
+    files = sorted((shared_data / "ct" / "lidc-idri-0001").glob("*.dcm"))[40:41]
+    server.upload(files)
+    study = str(pydicom.dcmread(files[0], stop_before_pixels=True).StudyInstanceUID)
+    ai = store.save_ai_result(study, model_name="classical", model_version="1.1",
+                              values={"grade": "CT-1"}, sync=False)
+    store.save_ai_feedback(ai, reader="Petrov P.P.", verdict="agree")
+    store.save_ai_feedback(ai, reader="Petrov P.P.", verdict="partly", corrected_grade="CT-2")
+    store.enqueue("ai_result", ai, study)
+    client = client_for(server)
+    assert engine_for(store, client).drain().sent == 1
+    uid = ai_result_sop_instance_uid(store.ai_result(ai).uid)
+    item = next(i for i in client.search_instances(study) if tag_value(i, "00080018") == uid)
+    sr = read_dataset(client.retrieve_instance(study, tag_value(item, "0020000E"), uid))
+    assert [(v["reader"], v["verdict"], v["corrected_grade"]) for v in read_ai_verdicts(sr)] == [
+        ("Petrov^P.P.", "agree", ""), ("Petrov^P.P.", "partly", "CT-2")]
+    # A later verdict is kept here but not resent: the SR's SOP Instance UID is fixed.
+    store.save_ai_feedback(ai, reader="Sidorov S.S.", verdict="disagree")
+    store.enqueue("ai_result", ai, study)
+    assert engine_for(store, client).drain().sent == 0
+    assert server.store_counts()[uid] == 1
+    assert len(store.ai_feedback(ai)) == 3
