@@ -1,9 +1,15 @@
 """The AI pre-read panel: runs in the background with progress and cancel, shows the grade and
-% involvement, and records the radiologist's verdict (accept / reject) as feedback."""
+% involvement, and records the radiologist's verdict (accept / reject) as feedback.
+
+For a DICOM study the worker also writes the result as a DICOM SEG and a TID 1500 SR under
+``LUCH_HOME/ai-dicom``; they are listed with the stored result and go to the archive with it
+once a report on the study is signed. A NIfTI study (no DICOM identity) gets neither."""
 
 from __future__ import annotations
 
 import html
+import logging
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
@@ -18,7 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from app import terms
+from app.error_text import error_text
 from app.tasks import Task
+from core.errors import LuchError
+from core.paths import app_subdir
 from records import Store, Verdict
 from records.errors import RecordsError
 from records.outbox import KIND_AI_RESULT
@@ -26,6 +35,27 @@ from studies import Volume
 
 if TYPE_CHECKING:  # the AI stack (torch, scipy) loads on the first run, not at start-up
     from inference.preread import PreReadOptions, PreReadResult
+
+log = logging.getLogger(__name__)
+DICOM_DIR = "ai-dicom"  # under LUCH_HOME: the SEG and SR files of pre-reads
+
+
+def write_dicom_outputs(result: PreReadResult, volume: Volume, source: Path) -> list[Path]:
+    """Write the pre-read as a DICOM SEG and a TID 1500 SR (the SR refers to the SEG) under
+    ``LUCH_HOME/ai-dicom``; returns their paths. Raises DicomOutputError for a source that
+    is not a matching DICOM series."""
+    from inference.dicom_out import make_seg, make_sr, source_datasets
+
+    sources = source_datasets(source, volume)
+    seg = make_seg(result, sources)
+    sr = make_sr(result, sources, seg)
+    folder = app_subdir(DICOM_DIR)
+    paths = [folder / f"{seg.SOPInstanceUID}.seg.dcm", folder / f"{sr.SOPInstanceUID}.sr.dcm"]
+    for dataset, path in zip((seg, sr), paths, strict=True):
+        partial = path.with_suffix(".part")
+        dataset.save_as(partial)
+        partial.replace(path)  # never a half-written file under the final name
+    return paths
 
 
 class AiPanel(QWidget):
@@ -47,6 +77,7 @@ class AiPanel(QWidget):
         self.result_json: dict | None = None
         self.ai_result_id: int | None = None
         self.study_uid = ""
+        self.dicom_files: list[Path] = []  # the SEG and SR of the current pre-read
         self._task: Task | None = None
 
         # The same words as inference.preread.INVESTIGATIONAL, as a literal so it is translated.
@@ -103,23 +134,35 @@ class AiPanel(QWidget):
         self.accept_button.setEnabled(done)
         self.reject_button.setEnabled(done)
 
-    def run(self, volume: Volume | None, study_uid: str = "") -> Task | None:
-        """Start the pre-read of ``volume`` off the UI thread."""
+    def run(self, volume: Volume | None, study_uid: str = "",
+            source: Path | None = None) -> Task | None:
+        """Start the pre-read of ``volume`` off the UI thread; with ``source`` (the study's
+        DICOM files) also write its SEG and SR."""
         if volume is None:
             return None
         self.cancel()
         self._volume, self.study_uid = volume, study_uid or self.study_uid
         self.result = self.result_json = self.ai_result_id = None
+        self.dicom_files = []
         self.grade.setText("…")
         self.details.setText(self.tr("AI pre-read running…"))
         self._show_findings([])
         self.progress.setValue(0)
         options = self.options
 
+        dicom = source is not None and not volume.info.study_is_local
+
         def work(progress, cancel):
             from inference.preread import analyze
 
-            return analyze(volume, options, progress, cancel)
+            result = analyze(volume, options, progress, cancel)
+            if not dicom:
+                return result, [], None
+            try:
+                return result, write_dicom_outputs(result, volume, source), None
+            except Exception as err:  # the result stands without its DICOM copies
+                log.warning("AI SEG/SR not written: %s", type(err).__name__)
+                return result, [], err
 
         task = Task(work, QT_TRANSLATE_NOOP("Task", "AI pre-read"))
         task.progress.connect(lambda f: self.progress.setValue(int(100 * f)))
@@ -147,8 +190,9 @@ class AiPanel(QWidget):
         self._set_state("idle")
         self.failed.emit(message)
 
-    def _done(self, result) -> None:
+    def _done(self, outcome) -> None:
         self._task = None
+        result, self.dicom_files, dicom_error = outcome
         self.result, self.result_json = result, result.to_json()
         j = self.result_json
         inv, vol = j["involvement_percent"], j["volumes_ml"]
@@ -169,12 +213,16 @@ class AiPanel(QWidget):
                          % "; ".join(terms.quality_flag(f) for f in j["quality_flags"]))
         lines.append(self.tr("%1 on %2 in %3 s").replace("%1", j["engine"])
                      .replace("%2", j["device"]).replace("%3", f"{j['seconds']:.1f}"))
+        if dicom_error is not None:
+            reason = error_text(dicom_error) if isinstance(dicom_error, LuchError) else ""
+            lines.append(self.tr("The result is kept, but its DICOM SEG and SR could not be "
+                                 "written: %s") % (reason or type(dicom_error).__name__))
         self.details.setText("\n".join(lines))
         self._show_findings(j["quality_flags"])
         if self.study_uid:
             self.ai_result_id = self.store.save_ai_result(
                 self.study_uid, model_name=j["engine"], model_version=j["model_version"],
-                values=j, sync=False)
+                values=j, mask_files=[str(p) for p in self.dicom_files], sync=False)
         self._set_state("done")
         self.result_ready.emit(result)
 

@@ -101,7 +101,7 @@ class Workflow(QObject):
         menu = self.window.menuBar().addMenu(self.tr("&Report"))
         for action_id, text, slot, key in (
             ("ai-run", self.tr("Run &AI pre-read"), lambda: self.ai.run(
-                self.window.volume, self.study_uid or ""), "Ctrl+R"),
+                self.window.volume, self.study_uid or "", self.window.current_path), "Ctrl+R"),
             ("ai-accept", self.tr("&Accept AI values"), self.ai.accept, "Ctrl+Shift+Y"),
             ("ai-reject", self.tr("Re&ject AI result"), self.ai.reject, "Ctrl+Shift+N"),
             ("next-field", self.tr("&Next field"), self.report.form.next_field,

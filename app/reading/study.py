@@ -79,7 +79,7 @@ class StudyFlow(QObject):
         if restored:
             self.window.statusBar().showMessage(self.tr("Unsigned draft restored"))
         if self.window.settings.get("ai.autorun", True):
-            self.ai.run(volume, self.study_uid)
+            self.ai.run(volume, self.study_uid, source=path)
 
     def _offer_prior(self, study_uid: str) -> None:
         """Find this patient's latest earlier study on the station and offer it for comparison."""

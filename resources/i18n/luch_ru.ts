@@ -4,77 +4,82 @@
 <context>
     <name>AiPanel</name>
     <message>
-        <location filename="../../app/ai_panel.py" line="52"/>
+        <location filename="../../app/ai_panel.py" line="85"/>
         <source>Investigational AI pre-read, not a medical device: a radiologist must review every result.</source>
         <translation>Исследовательский ИИ-анализ, не медицинское изделие: каждый результат проверяет врач-рентгенолог.</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="68"/>
+        <location filename="../../app/ai_panel.py" line="101"/>
         <source>Run AI</source>
         <translation>Запустить ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="69"/>
+        <location filename="../../app/ai_panel.py" line="102"/>
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="70"/>
+        <location filename="../../app/ai_panel.py" line="103"/>
         <source>Accept AI values</source>
         <translation>Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="72"/>
+        <location filename="../../app/ai_panel.py" line="105"/>
         <source>Reject</source>
         <translation>Отклонить</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="79"/>
+        <location filename="../../app/ai_panel.py" line="112"/>
         <source>AI grade</source>
         <translation>Степень (ИИ)</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="112"/>
+        <location filename="../../app/ai_panel.py" line="148"/>
         <source>AI pre-read running…</source>
         <translation>ИИ анализирует исследование…</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="138"/>
+        <location filename="../../app/ai_panel.py" line="183"/>
         <source>AI pre-read cancelled</source>
         <translation>Анализ ИИ отменён</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="155"/>
+        <location filename="../../app/ai_panel.py" line="201"/>
         <source>Involvement: right %1%, left %2%, total %3%</source>
         <translation>Поражение: справа %1%, слева %2%, всего %3%</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="158"/>
+        <location filename="../../app/ai_panel.py" line="204"/>
         <source>Grade by the worse lung %1, by both lungs %2</source>
         <translation>Степень по худшему лёгкому %1, по обоим лёгким %2</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="161"/>
+        <location filename="../../app/ai_panel.py" line="207"/>
         <source>GGO %1 mL, consolidation %2 mL</source>
         <translation>«Матовое стекло» %1 мл, консолидация %2 мл</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="163"/>
+        <location filename="../../app/ai_panel.py" line="209"/>
         <source>COVID-19 pattern: %s</source>
         <translation>Паттерн COVID-19: %s</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="166"/>
+        <location filename="../../app/ai_panel.py" line="212"/>
         <source>Quality: %s</source>
         <translation>Качество: %s</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="168"/>
+        <location filename="../../app/ai_panel.py" line="214"/>
         <source>%1 on %2 in %3 s</source>
         <translation>%1 на %2 за %3 с</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="184"/>
+        <location filename="../../app/ai_panel.py" line="218"/>
+        <source>The result is kept, but its DICOM SEG and SR could not be written: %s</source>
+        <translation>Результат сохранён, но его DICOM SEG и SR записать не удалось: %s</translation>
+    </message>
+    <message>
+        <location filename="../../app/ai_panel.py" line="234"/>
         <source>Show the solid focus (slices %s)</source>
         <translation>Показать солидный очаг (срезы %s)</translation>
     </message>
@@ -1735,12 +1740,12 @@
 <context>
     <name>StudyFlow</name>
     <message>
-        <location filename="../../app/reading/study.py" line="87"/>
+        <location filename="../../app/reading/study.py" line="80"/>
         <source>Unsigned draft restored</source>
         <translation>Восстановлен неподписанный черновик</translation>
     </message>
     <message>
-        <location filename="../../app/reading/study.py" line="111"/>
+        <location filename="../../app/reading/study.py" line="104"/>
         <source>A prior study of this patient (%1) is here: Ctrl+P compares</source>
         <translation>Есть предыдущее исследование пациента (%1): Ctrl+P — сравнить</translation>
     </message>
@@ -1753,7 +1758,7 @@
         <translation>%1: непредвиденный сбой (%2); подробности в журнале</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="122"/>
+        <location filename="../../app/ai_panel.py" line="167"/>
         <source>AI pre-read</source>
         <translation>ИИ-анализ</translation>
     </message>

@@ -73,6 +73,40 @@ def test_only_the_signed_studys_pre_read_is_queued_once(qtbot, luch_home):
     assert panel.queue_for_archive("1.2.3.7", also=12345) == []  # a result not held here
 
 
+def test_dicom_outputs_that_cannot_be_written_leave_the_result(qtbot, luch_home):
+    from core.paths import DEMO_STUDY, app_home
+
+    store = open_store()
+    panel = AiPanel(store, "dr.a")
+    qtbot.addWidget(panel)
+    info = SeriesInfo(modality="CT", study_instance_uid="1.2.3.9", series_instance_uid="1.2.3.9.1")
+    tiny = Volume(np.zeros((1, 2, 2), dtype=np.int16), (1.0, 1.0, 1.0), (0.0, 0.0, 0.0),
+                  info=info)
+    with qtbot.waitSignal(panel.result_ready, timeout=60_000):
+        panel.run(tiny, "1.2.3.9", source=DEMO_STUDY)  # not the series that was analysed
+    assert "DICOM SEG and SR could not be written" in panel.details.text()
+    assert "need a DICOM source series; none found here" in panel.details.text()
+    stored = store.ai_result(panel.ai_result_id)
+    assert stored.values["grade"] == "not-assessable" and stored.mask_files == []
+    assert not list((app_home() / "ai-dicom").glob("*"))
+
+
+def test_a_nifti_study_gets_no_dicom_outputs(qtbot, luch_home, shared_data):
+    from inference.preread import PreReadOptions
+    from studies import open_volume
+
+    path = shared_data / "ct" / "chest-crop-a.nii.gz"
+    volume = open_volume(path)
+    assert volume.info.study_is_local
+    store = open_store()
+    panel = AiPanel(store, "dr.a", PreReadOptions(engine="classical", device="cpu"))
+    qtbot.addWidget(panel)
+    with qtbot.waitSignal(panel.result_ready, timeout=120_000):
+        panel.run(volume, "2.25.1", source=path)
+    assert panel.dicom_files == [] and "could not be written" not in panel.details.text()
+    assert store.ai_result(panel.ai_result_id).mask_files == []
+
+
 ROWS = [WorklistRow("1", "stat", "IVANOV^I", "20260101", "CT", "CT-4", "unread"),
         WorklistRow("2", "routine", "PETROV^P", "20260102", "CT", "CT-1", "draft")]
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 
 import numpy as np
+import pydicom
 import pytest
 from PySide6.QtCore import Qt
 
@@ -142,8 +144,9 @@ def _archived(orthanc, client, study_uid: str, sop_uid: str):
 
 
 def test_signed_report_sends_the_ai_pre_read_with_the_verdict(qtbot, luch_home, archive):
-    """The AI pre-read stays local until a report on its study is signed; then its SR, with
-    the reader's verdict, reaches the archive exactly once (an amendment adds no resend)."""
+    """The AI pre-read stays local until a report on its study is signed; then its flat SR,
+    with the reader's verdict, and its SEG and TID 1500 SR reach the archive exactly once
+    (an amendment adds no resend)."""
     from inference.preread import PreReadOptions
     from records.outbox import KIND_AI_RESULT
     from records.sr import ai_result_sop_instance_uid, read_ai_verdicts
@@ -185,6 +188,21 @@ def test_signed_report_sends_the_ai_pre_read_with_the_verdict(qtbot, luch_home, 
     assert sr.StudyInstanceUID == uid
     assert [(v["reader"], v["verdict"]) for v in read_ai_verdicts(sr)] == [
         ("Petrov^P.P.", "agree")]
+    # The pre-read's DICOM SEG and TID 1500 SR (written under LUCH_HOME) went with it.
+    files = [Path(f) for f in store.ai_result(ai_id).mask_files]
+    assert [f.name.rsplit(".", 2)[1] for f in files] == ["seg", "sr"]
+    assert all(f.is_relative_to(luch_home) for f in files)
+    seg_uid, tid_uid = (str(pydicom.dcmread(f, stop_before_pixels=True).SOPInstanceUID)
+                        for f in files)
+    seg = _archived(orthanc, client, uid, seg_uid)
+    assert seg.Modality == "SEG" and seg.StudyInstanceUID == uid
+    labels = [s.SegmentLabel for s in seg.SegmentSequence]
+    assert labels[2:4] == ["Ground-glass opacity", "Consolidation"]
+    assert len(labels) == 4 + len(workflow.ai.result.foci)  # and a segment per solid focus
+    tid = _archived(orthanc, client, uid, tid_uid)
+    assert tid.ContentTemplateSequence[0].TemplateIdentifier == "1500"
+    counts = orthanc.store_counts()
+    assert [counts[u] for u in (sr_uid, seg_uid, tid_uid)] == [1, 1, 1]
 
     # An amendment with another grade: a partial verdict is recorded, no second AI job.
     grade = workflow.report.form.values()["grade"]
@@ -197,5 +215,6 @@ def test_signed_report_sends_the_ai_pre_read_with_the_verdict(qtbot, luch_home, 
     assert [j.object_pk for j in store.jobs() if j.kind == KIND_AI_RESULT] == [ai_id]
     qtbot.waitUntil(lambda: amended.args[0].sop_instance_uid in orthanc.sop_instance_uids(),
                     timeout=60_000)
-    assert orthanc.store_counts()[sr_uid] == 1
+    counts = orthanc.store_counts()
+    assert [counts[u] for u in (sr_uid, seg_uid, tid_uid)] == [1, 1, 1]
     workflow.ai.cancel()
