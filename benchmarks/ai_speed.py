@@ -1,12 +1,15 @@
 """Time the AI pre-read of a 512x512x300 chest CT; print ratios to the goals and baseline.
 
     .venv/bin/python benchmarks/ai_speed.py [--slices 300] [--device cpu|cuda|auto]
-                                            [--repeat 1]
+                                            [--repeat 1] [--dicom]
 
 The study is ``ct/lidc-idri-0003`` (512x512x140) mirrored along z to ``--slices`` slices.
 Measured: the U-Net pre-read (segmentation, post-processing and measures, model load
 excluded and warm) and, as the reference in the same run, the classical baseline. Goals:
 <= 30 s on 2 CPU cores, <= 2 s on a GPU. Peak RSS growth is reported too.
+``--dicom``: also the app's DICOM SEG + TID 1500 SR writing after a pre-read
+(``app.ai_panel.write_dicom_outputs``) on the study's own 140 slices, as a ratio to that
+pre-read, and the files' size.
 """
 
 from __future__ import annotations
@@ -50,12 +53,34 @@ def timed(volume, options, repeat: int) -> tuple[float, float]:
     return best, peak
 
 
+def dicom_outputs(options: PreReadOptions) -> None:
+    """Time the SEG + SR the app writes after a pre-read of a DICOM study (same run)."""
+    import tempfile
+
+    os.environ["LUCH_HOME"] = tempfile.mkdtemp(prefix="luch-bench-")
+    from app.ai_panel import write_dicom_outputs
+
+    source = DATA / "ct" / "lidc-idri-0003"
+    volume = studies.open_volume(source)
+    t = time.perf_counter()
+    result = analyze(volume, options)
+    t_read = time.perf_counter() - t
+    t = time.perf_counter()
+    files = write_dicom_outputs(result, volume, source)
+    t_write = time.perf_counter() - t
+    size = sum(f.stat().st_size for f in files) / 1e6
+    print(f"SEG+SR     {t_write:6.2f} s  after a {t_read:.1f} s pre-read of "
+          f"{volume.shape[2]}x{volume.shape[1]}x{volume.shape[0]}: ratio "
+          f"{t_write / t_read:.2f}, {size:.1f} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--slices", type=int, default=300)
     parser.add_argument("--device", default="auto")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--dicom", action="store_true")
     args = parser.parse_args()
     volume = study(args.slices)
     unet = PreReadOptions(engine="unet", device=args.device, fallback=False)
@@ -72,6 +97,8 @@ def main() -> None:
         t_cls, mem_cls = timed(volume, PreReadOptions(engine="classical"), 1)
         print(f"classical  {t_cls:6.1f} s  (+{mem_cls:5.0f} MiB RSS)  unet/classical "
               f"{t_unet / t_cls:.2f}")
+    if args.dicom:
+        dicom_outputs(unet)
 
 
 if __name__ == "__main__":
