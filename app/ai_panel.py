@@ -218,7 +218,7 @@ class AiPanel(QWidget):
             lines.append(self.tr("The result is kept, but its DICOM SEG and SR could not be "
                                  "written: %s") % (reason or type(dicom_error).__name__))
         self.details.setText("\n".join(lines))
-        self._show_findings(j["quality_flags"])
+        self._show_findings(j["quality_flags"], j.get("lesions", []))
         if self.study_uid:
             self.ai_result_id = self.store.save_ai_result(
                 self.study_uid, model_name=j["engine"], model_version=j["model_version"],
@@ -226,15 +226,23 @@ class AiPanel(QWidget):
         self._set_state("done")
         self.result_ready.emit(result)
 
-    def _show_findings(self, flags: list[str]) -> None:
+    def _show_findings(self, flags: list[str], lesions: list[dict] = ()) -> None:
+        """Links that put the crosshair on each solid focus set aside and on each of the
+        largest lesions (``lesions`` of the result's JSON), to check them in the images."""
         links = []
         for flag in flags:
             at = terms.finding_voxel(flag)
             if at is not None:
                 text = self.tr("Show the solid focus (slices %s)") % terms.finding_slices(flag)
-                href = "voxel:{},{},{}".format(*at)
-                links.append(f'<a href="{href}">{html.escape(text)}</a>')
-        self.findings.setText("<br>".join(links))
+                links.append((text, at))
+        for n, lesion in enumerate(lesions, 1):
+            text = (self.tr("Show lesion %1: %2, slices %3, %4 mL")
+                    .replace("%1", str(n)).replace("%2", terms.lung(lesion["side"]))
+                    .replace("%3", lesion["slices"]).replace("%4", f"{lesion['ml']:.1f}"))
+            links.append((text, tuple(lesion["at"])))
+        self.findings.setText("<br>".join(
+            '<a href="voxel:{},{},{}">{}</a>'.format(*at, html.escape(text))
+            for text, at in links))
         self.findings.setVisible(bool(links))
 
     def _link(self, href: str) -> None:

@@ -66,13 +66,18 @@ def quality_flag(code: str) -> str:
 
 def _solid_focus(parts: dict[str, str]) -> str:
     """A solid focus set aside (``side=right slices=43-50 ml=9.7 mm=20 ...``) as a sentence."""
-    side = (QCoreApplication.translate("Terms", "left lung") if parts.get("side") == "left"
-            else QCoreApplication.translate("Terms", "right lung"))
+    side = lung(parts.get("side", ""))
     text = QCoreApplication.translate(
         "Terms", "solitary solid focus not graded as pneumonia (nodule or atelectasis?): "
         "%1, slices %2, %3 mL, %4 mm; review it")
     return (text.replace("%1", side).replace("%2", parts.get("slices", "?"))
             .replace("%3", parts.get("ml", "?")).replace("%4", parts.get("mm", "?")))
+
+
+def lung(side: str) -> str:
+    """``left`` / ``right`` as the lung's name."""
+    return (QCoreApplication.translate("Terms", "left lung") if side == "left"
+            else QCoreApplication.translate("Terms", "right lung"))
 
 
 def _parts(detail: str) -> dict[str, str]:

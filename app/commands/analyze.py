@@ -128,7 +128,7 @@ def _save(volume, result, args) -> int:
                        "images, so it cannot be saved to the records")
     store = records.open_store()
     try:
-        masks = [str(p) for p in (args.mask, args.seg) if p]
+        masks = [str(p) for p in (args.mask, args.seg, args.sr) if p]  # DICOM ones are sent
         return store.save_ai_result(
             uid, model_name=f"luch-{result.engine}", model_version=result.model_version,
             values=result.to_json(), mask_files=masks,

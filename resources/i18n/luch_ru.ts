@@ -79,9 +79,14 @@
         <translation>Результат сохранён, но его DICOM SEG и SR записать не удалось: %s</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="234"/>
+        <location filename="../../app/ai_panel.py" line="236"/>
         <source>Show the solid focus (slices %s)</source>
         <translation>Показать солидный очаг (срезы %s)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ai_panel.py" line="239"/>
+        <source>Show lesion %1: %2, slices %3, %4 mL</source>
+        <translation>Показать участок уплотнения %1: %2, срезы %3, %4 мл</translation>
     </message>
 </context>
 <context>
@@ -1914,17 +1919,17 @@
         <translation>веса ИИ непригодны: использован классический метод; переустановите Luch</translation>
     </message>
     <message>
-        <location filename="../../app/terms.py" line="69"/>
+        <location filename="../../app/terms.py" line="79"/>
         <source>left lung</source>
         <translation>левое лёгкое</translation>
     </message>
     <message>
-        <location filename="../../app/terms.py" line="70"/>
+        <location filename="../../app/terms.py" line="80"/>
         <source>right lung</source>
         <translation>правое лёгкое</translation>
     </message>
     <message>
-        <location filename="../../app/terms.py" line="71"/>
+        <location filename="../../app/terms.py" line="70"/>
         <source>solitary solid focus not graded as pneumonia (nodule or atelectasis?): %1, slices %2, %3 mL, %4 mm; review it</source>
         <translation>одиночный солидный очаг не учтён как пневмония (узел или ателектаз?): %1, срезы %2, %3 мл, %4 мм; проверьте</translation>
     </message>

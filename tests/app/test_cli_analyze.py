@@ -75,14 +75,17 @@ def test_save_stores_the_result_in_local_records(shared_data, luch_home, capsys)
     import records
 
     one_slice = shared_data / "covid-slices" / "A048383" / "axial" / "19001231-30.dcm"
+    seg, sr = luch_home / "out" / "seg.dcm", luch_home / "out" / "sr.dcm"
     assert main(["analyze", str(one_slice), "--engine", "classical", "--save", "--json",
-                 "-"]) == 0
+                 "-", "--seg", str(seg), "--sr", str(sr)]) == 0
     data = json.loads(capsys.readouterr().out)
     store = records.open_store()
     try:
         saved = store.ai_result(data["saved_ai_result_id"])
         assert saved.values["grade"] == "not-assessable"
         assert saved.model_name == "luch-classical"
+        # The SEG and the TID 1500 SR written go to the archive with the result.
+        assert saved.mask_files == [str(seg), str(sr)] and seg.is_file() and sr.is_file()
     finally:
         store.close()
 

@@ -156,3 +156,41 @@ def test_solid_focus_set_aside_is_a_link_that_shows_it(qtbot, luch_home):
     assert shown.args[0] == (301, 288, 45)
     panel._show_findings(["thick-slices"])
     assert panel.findings.isHidden() and panel.findings.text() == ""
+
+
+def test_largest_lesions_are_links_that_show_them(qtbot, luch_home):
+    """The result's largest lesions are listed after any focus, each a link to a voxel on it."""
+    panel = AiPanel(open_store(), "dr.a")
+    qtbot.addWidget(panel)
+    lesions = [{"side": "right", "slices": "71-80", "ml": 12.4, "ggo_share": 0.73,
+                "at": [158, 201, 75]},
+               {"side": "left", "slices": "35-39", "ml": 6.2, "ggo_share": 0.11,
+                "at": [300, 260, 36]}]
+    panel._show_findings(["solid-focus-not-graded: side=left slices=44-47 ml=10.2 mm=20 "
+                          "at=301,288,45"], lesions)
+    text = panel.findings.text()
+    assert text.index("voxel:301,288,45") < text.index("voxel:158,201,75") < text.index(
+        "voxel:300,260,36")
+    assert "Show lesion 1: right lung, slices 71-80, 12.4 mL" in text
+    assert "Show lesion 2: left lung, slices 35-39, 6.2 mL" in text
+    with qtbot.waitSignal(panel.show_voxel) as shown:
+        panel.findings.linkActivated.emit("voxel:300,260,36")
+    assert shown.args[0] == (300, 260, 36)
+    panel._show_findings([], lesions[:1])
+    assert not panel.findings.isHidden() and "lesion 2" not in panel.findings.text()
+
+
+def test_lesion_links_speak_russian(qtbot, qapp, luch_home, monkeypatch):
+    from app.i18n import install_translator, remove_translators
+
+    monkeypatch.setenv("LUCH_LANG", "ru")
+    assert install_translator(qapp) == "ru"
+    try:
+        panel = AiPanel(open_store(), "dr.a")
+        qtbot.addWidget(panel)
+        panel._show_findings([], [{"side": "left", "slices": "35-39", "ml": 6.2,
+                                   "ggo_share": 0.11, "at": [300, 260, 36]}])
+        assert "Показать участок уплотнения 1: левое лёгкое, срезы 35-39, 6.2 мл" in (
+            panel.findings.text())
+    finally:
+        remove_translators(qapp)
