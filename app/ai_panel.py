@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import logging
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -56,6 +57,26 @@ def write_dicom_outputs(result: PreReadResult, volume: Volume, source: Path) -> 
         dataset.save_as(partial)
         partial.replace(path)  # never a half-written file under the final name
     return paths
+
+
+ORPHAN_AGE_S = 3600.0  # files no result lists yet: a pre-read may be saving them right now
+
+
+def prune_dicom_outputs(store: Store, now: float | None = None) -> list[Path]:
+    """Delete the SEG/SR files under ``LUCH_HOME/ai-dicom`` that no AI result still needs:
+    those of results the archive now holds (their job is done) and, after an hour, files no
+    result lists (a pre-read of a session that ended before saving it). Returns them."""
+    needed = store.ai_files_needed()
+    now = time.time() if now is None else now
+    removed = []
+    for path in app_subdir(DICOM_DIR).iterdir():
+        need = needed.get(str(path))
+        if need is None and now - path.stat().st_mtime < ORPHAN_AGE_S:
+            continue
+        if not need:
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
 
 
 class AiPanel(QWidget):

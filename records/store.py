@@ -416,6 +416,22 @@ class Store(OutboxMixin):
             _ = result.study.study_instance_uid  # load before detaching
             return result
 
+    def ai_files_needed(self) -> dict[str, bool]:
+        """Every file an AI result lists, and whether this station still needs it: not once
+        the result's outbox job is done (the archive holds it), else yes (it may still be
+        queued, or is waiting to be sent)."""
+        from records.models import JobState, OutboxJob
+
+        needed: dict[str, bool] = {}
+        with self.session() as s:
+            rows = s.execute(select(AIResult.mask_files, OutboxJob.state).outerjoin(
+                OutboxJob, (OutboxJob.kind == KIND_AI_RESULT)
+                & (OutboxJob.object_pk == AIResult.id)))
+            for files, state in rows:
+                for f in files:
+                    needed[f] = needed.get(f, False) or state is not JobState.DONE
+        return needed
+
     def save_ai_feedback(self, ai_result_id: int, *, reader: str, verdict: Verdict | str,
                          corrected_grade: str | None = None, comment: str = "") -> int:
         with self.session() as s:

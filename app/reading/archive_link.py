@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QTimer
 from PySide6.QtWidgets import QLabel, QMainWindow
 
+from app.ai_panel import prune_dicom_outputs
 from app.tasks import Task
 from records import Store
 
@@ -45,6 +46,8 @@ class ArchiveLink(QObject):
     def _sync_done(self, error: str | None) -> None:
         self._sync_task = None
         self.reachable = error is None
+        if error is None:  # what the archive now holds needs no local copy
+            prune_dicom_outputs(self.store)
         if error:
             self.window.statusBar().showMessage(
                 self.tr("Archive unreachable; reports stay queued: %s") % error)

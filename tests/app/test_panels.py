@@ -194,3 +194,36 @@ def test_lesion_links_speak_russian(qtbot, qapp, luch_home, monkeypatch):
             panel.findings.text())
     finally:
         remove_translators(qapp)
+
+
+def test_pruning_keeps_what_may_still_be_sent(luch_home):
+    """Files of a result the archive holds go; files of a queued or never queued result stay;
+    files no result lists go after an hour (a session ended before saving its pre-read)."""
+    import os
+
+    from app.ai_panel import DICOM_DIR, ORPHAN_AGE_S, prune_dicom_outputs
+    from core.paths import app_subdir
+    from records import JobState
+    from records.models import OutboxJob
+    from records.outbox import KIND_AI_RESULT
+
+    store = open_store()
+    folder = app_subdir(DICOM_DIR)
+    names = ("sent.seg.dcm", "queued.seg.dcm", "local.seg.dcm", "old.seg.dcm", "new.seg.dcm")
+    paths = {n.split(".")[0]: folder / n for n in names}
+    for path in paths.values():
+        path.write_bytes(b"DICM")
+    ids = {key: store.save_ai_result("1.2.3", model_name="m", model_version="1", values={},
+                                     mask_files=[str(paths[key])], sync=key != "local")
+           for key in ("sent", "queued", "local")}
+    with store.session() as s:  # the archive confirmed the first one
+        job = s.query(OutboxJob).filter_by(kind=KIND_AI_RESULT, object_pk=ids["sent"]).one()
+        job.state = JobState.DONE
+    now = paths["new"].stat().st_mtime + 60
+    os.utime(paths["old"], (now - ORPHAN_AGE_S - 1,) * 2)
+    removed = prune_dicom_outputs(store, now=now)
+    assert sorted(p.name for p in removed) == ["old.seg.dcm", "sent.seg.dcm"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "local.seg.dcm", "new.seg.dcm", "queued.seg.dcm"]
+    assert prune_dicom_outputs(store, now=now) == []
+    store.close()

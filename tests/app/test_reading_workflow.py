@@ -174,6 +174,12 @@ def test_signed_report_sends_the_ai_pre_read_with_the_verdict(qtbot, luch_home, 
     workflow.report.form.set_value("conclusion", "Checked")
     # Pre-read and accepted, not signed: nothing of it is queued.
     assert not [j for j in store.jobs() if j.kind == KIND_AI_RESULT]
+    # Its DICOM SEG and TID 1500 SR are written under LUCH_HOME, listed with the result.
+    files = [Path(f) for f in store.ai_result(ai_id).mask_files]
+    assert [f.name.rsplit(".", 2)[1] for f in files] == ["seg", "sr"]
+    assert all(f.is_relative_to(luch_home) for f in files)
+    seg_uid, tid_uid = (str(pydicom.dcmread(f, stop_before_pixels=True).SOPInstanceUID)
+                        for f in files)
     with qtbot.waitSignal(workflow.report.signed, timeout=10_000) as signed:
         workflow.report.sign()
     assert signed.args[0].status.value == "final"
@@ -188,12 +194,9 @@ def test_signed_report_sends_the_ai_pre_read_with_the_verdict(qtbot, luch_home, 
     assert sr.StudyInstanceUID == uid
     assert [(v["reader"], v["verdict"]) for v in read_ai_verdicts(sr)] == [
         ("Petrov^P.P.", "agree")]
-    # The pre-read's DICOM SEG and TID 1500 SR (written under LUCH_HOME) went with it.
-    files = [Path(f) for f in store.ai_result(ai_id).mask_files]
-    assert [f.name.rsplit(".", 2)[1] for f in files] == ["seg", "sr"]
-    assert all(f.is_relative_to(luch_home) for f in files)
-    seg_uid, tid_uid = (str(pydicom.dcmread(f, stop_before_pixels=True).SOPInstanceUID)
-                        for f in files)
+    # The pre-read's DICOM SEG and TID 1500 SR went with it; the archive holds them now, so
+    # the local copies are gone.
+    assert not any(f.exists() for f in files)
     seg = _archived(orthanc, client, uid, seg_uid)
     assert seg.Modality == "SEG" and seg.StudyInstanceUID == uid
     labels = [s.SegmentLabel for s in seg.SegmentSequence]
