@@ -12,6 +12,9 @@ pneumonia; review"), so a viewer reading a CT-0 SR sees what was set aside.
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import highdicom as hd
@@ -119,6 +122,17 @@ def focus_name(number: int) -> str:
     return f"Solid focus {number} (not graded)"
 
 
+@contextmanager
+def _patient_name_unquoted() -> Iterator[None]:
+    """highdicom warns about a source's Patient's Name of one component (e.g. an anonymised
+    ``A048383``) and quotes the name; the name is copied as the source has it, and the
+    warning, which carries patient data, is not let out to stderr or a log."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "The string .* unlikely to represent the intended "
+                                "person name", UserWarning)
+        yield
+
+
 def make_seg(result: PreReadResult, sources: list[pydicom.Dataset]) -> hd.seg.Segmentation:
     """A binary SEG with four non-overlapping segments over the source frames, and one more
     per solid focus set aside (segment 5 the first)."""
@@ -144,16 +158,17 @@ def make_seg(result: PreReadResult, sources: list[pydicom.Dataset]) -> hd.seg.Se
         for n, label, category, prop in segments
     ]
     try:
-        return hd.seg.Segmentation(
-            source_images=sources, pixel_array=label_map,
-            segmentation_type=hd.seg.SegmentationTypeValues.BINARY,
-            segment_descriptions=descriptions, series_instance_uid=hd.UID(),
-            series_number=SEG_SERIES_NUMBER, sop_instance_uid=hd.UID(), instance_number=1,
-            manufacturer=MANUFACTURER, manufacturer_model_name="Luch AI pre-read",
-            software_versions=result.model_version, device_serial_number="0",
-            series_description="AI pre-read lungs/GGO/consolidation (investigational)",
-            content_description="Investigational AI segmentation", content_label="AI_PREREAD",
-            omit_empty_frames=True)
+        with _patient_name_unquoted():
+            return hd.seg.Segmentation(
+                source_images=sources, pixel_array=label_map,
+                segmentation_type=hd.seg.SegmentationTypeValues.BINARY,
+                segment_descriptions=descriptions, series_instance_uid=hd.UID(),
+                series_number=SEG_SERIES_NUMBER, sop_instance_uid=hd.UID(), instance_number=1,
+                manufacturer=MANUFACTURER, manufacturer_model_name="Luch AI pre-read",
+                software_versions=result.model_version, device_serial_number="0",
+                series_description="AI pre-read lungs/GGO/consolidation (investigational)",
+                content_description="Investigational AI segmentation", content_label="AI_PREREAD",
+                omit_empty_frames=True)
     except (ValueError, TypeError, AttributeError) as err:
         raise DicomOutputError(f"Cannot build the DICOM SEG: {err}") from err
 
@@ -239,10 +254,11 @@ def make_sr(result: PreReadResult, sources: list[pydicom.Dataset],
         imaging_measurements=groups)
     evidence = list(sources) + ([seg] if seg is not None else [])
     try:
-        return hd.sr.Comprehensive3DSR(
-            evidence=evidence, content=report, series_instance_uid=hd.UID(),
-            series_number=SR_SERIES_NUMBER, sop_instance_uid=hd.UID(), instance_number=1,
-            manufacturer=MANUFACTURER, is_complete=True,
-            series_description="AI pre-read measurements (investigational)")
+        with _patient_name_unquoted():
+            return hd.sr.Comprehensive3DSR(
+                evidence=evidence, content=report, series_instance_uid=hd.UID(),
+                series_number=SR_SERIES_NUMBER, sop_instance_uid=hd.UID(), instance_number=1,
+                manufacturer=MANUFACTURER, is_complete=True,
+                series_description="AI pre-read measurements (investigational)")
     except (ValueError, TypeError, AttributeError) as err:
         raise DicomOutputError(f"Cannot build the DICOM SR: {err}") from err

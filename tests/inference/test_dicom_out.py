@@ -137,3 +137,24 @@ def test_sr_and_seg_record_the_solid_focus_set_aside(demo_preread, tmp_path):
     assert plain.content.get_volumetric_roi_measurement_groups(finding_type=SOLID_FOCUS) == []
     (group,) = plain.content.get_image_measurement_groups(finding_type=SOLID_FOCUS)
     _focus_group(group, focus)
+
+
+def test_a_one_component_patient_name_is_not_quoted_in_a_warning(shared_data):
+    """highdicom warns about such a name and quotes it; patient data must not reach stderr or
+    a log, so that warning is not let out (the name itself is copied as the source has it)."""
+    import warnings
+
+    import studies
+
+    path = shared_data / "covid-slices" / "A048383" / "axial" / "19001231-30.dcm"
+    volume = studies.open_volume(path)
+    sources = source_datasets(path, volume)
+    name = str(sources[0].PatientName)
+    assert "^" not in name  # one component: the case highdicom warns about
+    result = analyze(volume, PreReadOptions(engine="classical"))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        seg = make_seg(result, sources)
+        sr = make_sr(result, sources, seg)
+    assert not [w for w in caught if name in str(w.message)]
+    assert str(seg.PatientName) == str(sr.PatientName) == name
