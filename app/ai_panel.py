@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import logging
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -60,16 +61,22 @@ def write_dicom_outputs(result: PreReadResult, volume: Volume, source: Path) -> 
 
 
 ORPHAN_AGE_S = 3600.0  # files no result lists yet: a pre-read may be saving them right now
+UNSENT_KEEP_DAYS = 7  # a pre-read with no report signed on its study keeps its copies this long
 
 
 def prune_dicom_outputs(store: Store, now: float | None = None) -> list[Path]:
     """Delete the SEG/SR files under ``LUCH_HOME/ai-dicom`` that no AI result still needs:
-    those of results the archive now holds (their job is done) and, after an hour, files no
-    result lists (a pre-read of a session that ended before saving it). Returns them."""
-    needed = store.ai_files_needed()
+    those of results the archive now holds (their job is done), those of pre-reads never
+    queued within :data:`UNSENT_KEEP_DAYS` (released from the result, audited) and, after an
+    hour, files no result lists (a session ended before saving its pre-read). Returns them."""
     now = time.time() if now is None else now
-    removed = []
-    for path in app_subdir(DICOM_DIR).iterdir():
+    folder = app_subdir(DICOM_DIR)
+    removed = [Path(f) for f in store.release_unsent_ai_files(
+        datetime.fromtimestamp(now - UNSENT_KEEP_DAYS * 86400.0, UTC), folder)]
+    for path in removed:
+        path.unlink(missing_ok=True)
+    needed = store.ai_files_needed()
+    for path in folder.iterdir():
         need = needed.get(str(path))
         if need is None and now - path.stat().st_mtime < ORPHAN_AGE_S:
             continue

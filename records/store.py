@@ -49,6 +49,8 @@ from records.outbox import (  # noqa: F401  (re-exported: the store's API in one
 )
 from records.uids import derived_uid
 
+AI_FILES_RELEASED = "ai-files-released"  # audit: an unsent pre-read's DICOM copies deleted
+
 # Which status a report may move to from its current one.
 TRANSITIONS: dict[ReportStatus | None, set[ReportStatus]] = {
     None: {ReportStatus.DRAFT, ReportStatus.PRELIMINARY, ReportStatus.FINAL},
@@ -431,6 +433,33 @@ class Store(OutboxMixin):
                 for f in files:
                     needed[f] = needed.get(f, False) or state is not JobState.DONE
         return needed
+
+    def release_unsent_ai_files(self, before: datetime, folder: Path,
+                                actor: str = "luch") -> list[str]:
+        """For AI results saved before ``before`` and never queued for the archive (no report
+        signed on their study here): drop their files that lie in ``folder`` (the app's own
+        copies; files a user named elsewhere stay listed) and return them for deletion. The
+        result, its values and verdicts stay; queued later, it goes without those copies.
+        Audited ``ai-files-released``."""
+        from records.models import OutboxJob
+
+        folder = Path(folder).resolve()
+        released: list[str] = []
+        with self.session() as s:
+            results = s.scalars(select(AIResult).outerjoin(
+                OutboxJob, (OutboxJob.kind == KIND_AI_RESULT)
+                & (OutboxJob.object_pk == AIResult.id)).where(
+                OutboxJob.id.is_(None), AIResult.created_at < before))
+            for result in results:
+                ours = [f for f in result.mask_files if Path(f).resolve().parent == folder]
+                if not ours:
+                    continue
+                released += ours
+                s.add(AuditEvent(actor=actor, action=AI_FILES_RELEASED,
+                                 study_instance_uid=result.study.study_instance_uid,
+                                 detail={"ai_result": result.id, "files": len(ours)}))
+                result.mask_files = [f for f in result.mask_files if f not in ours]
+        return released
 
     def save_ai_feedback(self, ai_result_id: int, *, reader: str, verdict: Verdict | str,
                          corrected_grade: str | None = None, comment: str = "") -> int:

@@ -197,33 +197,45 @@ def test_lesion_links_speak_russian(qtbot, qapp, luch_home, monkeypatch):
 
 
 def test_pruning_keeps_what_may_still_be_sent(luch_home):
-    """Files of a result the archive holds go; files of a queued or never queued result stay;
-    files no result lists go after an hour (a session ended before saving its pre-read)."""
+    """Files of a result the archive holds go; files of a queued result, or of a recent one
+    never queued, stay; a pre-read never queued for a week is released (audited, the result
+    kept); files no result lists go after an hour (a session ended before saving them)."""
     import os
+    from datetime import UTC, datetime, timedelta
 
-    from app.ai_panel import DICOM_DIR, ORPHAN_AGE_S, prune_dicom_outputs
+    from app.ai_panel import DICOM_DIR, ORPHAN_AGE_S, UNSENT_KEEP_DAYS, prune_dicom_outputs
     from core.paths import app_subdir
     from records import JobState
-    from records.models import OutboxJob
+    from records.models import AIResult, OutboxJob
     from records.outbox import KIND_AI_RESULT
 
     store = open_store()
     folder = app_subdir(DICOM_DIR)
-    names = ("sent.seg.dcm", "queued.seg.dcm", "local.seg.dcm", "old.seg.dcm", "new.seg.dcm")
+    names = ("sent.seg.dcm", "queued.seg.dcm", "local.seg.dcm", "stale.seg.dcm",
+             "old.seg.dcm", "new.seg.dcm")
     paths = {n.split(".")[0]: folder / n for n in names}
     for path in paths.values():
         path.write_bytes(b"DICM")
-    ids = {key: store.save_ai_result("1.2.3", model_name="m", model_version="1", values={},
-                                     mask_files=[str(paths[key])], sync=key != "local")
-           for key in ("sent", "queued", "local")}
-    with store.session() as s:  # the archive confirmed the first one
+    mine = luch_home / "mine.seg.dcm"  # a user's own file (luch analyze --seg): not ours
+    mine.write_bytes(b"DICM")
+    ids = {key: store.save_ai_result(
+        "1.2.3", model_name="m", model_version="1", values={},
+        mask_files=[str(paths[key])] + ([str(mine)] if key == "stale" else []),
+        sync=key in ("sent", "queued")) for key in ("sent", "queued", "local", "stale")}
+    now = paths["new"].stat().st_mtime + 60
+    with store.session() as s:  # the archive confirmed the first one; one is a week old
         job = s.query(OutboxJob).filter_by(kind=KIND_AI_RESULT, object_pk=ids["sent"]).one()
         job.state = JobState.DONE
-    now = paths["new"].stat().st_mtime + 60
+        s.get(AIResult, ids["stale"]).created_at = (
+            datetime.fromtimestamp(now, UTC) - timedelta(days=UNSENT_KEEP_DAYS, hours=1))
     os.utime(paths["old"], (now - ORPHAN_AGE_S - 1,) * 2)
     removed = prune_dicom_outputs(store, now=now)
-    assert sorted(p.name for p in removed) == ["old.seg.dcm", "sent.seg.dcm"]
+    assert sorted(p.name for p in removed) == ["old.seg.dcm", "sent.seg.dcm", "stale.seg.dcm"]
     assert sorted(p.name for p in folder.iterdir()) == [
         "local.seg.dcm", "new.seg.dcm", "queued.seg.dcm"]
+    assert store.ai_result(ids["stale"]).mask_files == [str(mine)] and mine.exists()
+    assert store.ai_result(ids["local"]).mask_files == [str(paths["local"])]
+    assert [e.detail for e in store.audit_events("1.2.3") if e.action == "ai-files-released"] == [
+        {"ai_result": ids["stale"], "files": 1}]
     assert prune_dicom_outputs(store, now=now) == []
     store.close()
