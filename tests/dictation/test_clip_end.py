@@ -44,3 +44,20 @@ def test_transcribing_a_cut_clip_ends_with_its_last_digit(cut_digits):
     samples, _ = cut_digits
     text = transcribe_samples(samples, "pocketsphinx").text
     assert text.rstrip(" .").endswith("3"), text
+
+
+def test_dictation_stopped_right_after_the_last_word_keeps_it(cut_digits):
+    """Push-to-talk released at the last word: the session flushes the recogniser on stop."""
+    from dictation.session import DictationSession
+    from dictation.transcript import DictationProcessor
+
+    samples, full_words = cut_digits
+    events: list = []
+    recognizer = create_recognizer("pocketsphinx", EngineOptions(early_final_pause=None))
+    session = DictationSession(recognizer, DictationProcessor("en"), events.append)
+    for i in range(0, len(samples), 800):
+        session.queue.put(samples[i:i + 800].tobytes())
+    session.start_recogniser()
+    session.stop(timeout=60)
+    assert [w.word for w in session.words] == full_words
+    assert events[-1].kind == "stopped"
