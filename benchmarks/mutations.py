@@ -106,6 +106,14 @@ MUTATIONS = (
         "        done = [out.job.id for out in batch.ready]\n",
         ("tests/records/test_sync_faults.py::test_connection_cut_mid_upload",)),
     Mutation(
+        "outbox-dead-lease-kept", "exactly-once sync under kill -9: jobs leased by a dead "
+        "process wait for the lease to expire",
+        "records/outbox.py",
+        "                       & ((OutboxJob.lease_until < now) | OutboxJob.id.in_(stale))),\n",
+        "                       & (OutboxJob.lease_until < now)),\n",
+        ("tests/records/test_sync_faults.py::"
+         "test_sync_process_killed_mid_drain_and_restarted",)),
+    Mutation(
         "versions-deletable", "immutable reports: DELETE on report versions allowed",
         "records/migrations/versions/0001_initial_schema.py",
         "    \"\"\"CREATE TRIGGER report_version_no_delete BEFORE DELETE ON report_version\n"

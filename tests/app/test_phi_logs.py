@@ -67,14 +67,17 @@ def named_study(shared_data: Path, tmp_path: Path) -> Path:
 def test_open_preread_sign_sync_export_log_no_identifier(
         qtbot, luch_home, orthanc_factory, named_study, tmp_path, caplog, capfd):
     orthanc = orthanc_factory()
+    root = logging.getLogger()
+    level = root.level
     setup_logging(logging.DEBUG)
     caplog.set_level(logging.DEBUG)
     raw = RawRecords()
-    logging.getLogger().handlers.insert(0, raw)  # first: sees records before any filter
+    root.handlers.insert(0, raw)  # first: sees records before any filter
     try:
         _reading_flow(qtbot, orthanc, named_study, tmp_path)
     finally:
-        logging.getLogger().removeHandler(raw)
+        root.removeHandler(raw)
+        root.setLevel(level)
     for handler in logging.getLogger().handlers:
         handler.flush()
     log_text = (app_subdir("logs") / LOG_FILE).read_text(encoding="utf-8")
