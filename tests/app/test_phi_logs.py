@@ -69,8 +69,8 @@ def test_open_preread_sign_sync_export_log_no_identifier(
     orthanc = orthanc_factory()
     root = logging.getLogger()
     level = root.level
+    caplog.set_level(logging.DEBUG)  # first: it puts back the level found here
     setup_logging(logging.DEBUG)
-    caplog.set_level(logging.DEBUG)
     raw = RawRecords()
     root.handlers.insert(0, raw)  # first: sees records before any filter
     try:
