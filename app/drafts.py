@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from core.files import uid_name, write_json_atomic
+from core.files import remove_stale_temps, uid_name, write_json_atomic
 from core.paths import app_subdir
 
 
@@ -35,6 +35,7 @@ def save_draft(draft: Draft) -> None:
 
 def load_draft(study_uid: str) -> Draft | None:
     path = _path(study_uid)
+    remove_stale_temps(path)  # left by a crash mid-write; drafts are written on the UI thread
     if not path.exists():
         return None
     try:

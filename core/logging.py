@@ -1,8 +1,10 @@
 """Rotating file logging under the app data dir, with a filter that keeps PHI out.
 
 Log messages must never carry patient data. Code logs UIDs only where unavoidable and
-never names, IDs or birth dates; :class:`PhiFilter` is a second line of defence that
-masks the values of DICOM person/identity attributes if one slips into a message.
+never names, IDs or birth dates (where one must be referred to, pass :func:`masked`);
+:class:`PhiFilter` is a second line of defence that masks what it can recognise if one slips
+into a message: ``Name=value`` pairs of DICOM person/identity attributes, person-name values
+passed as arguments (pydicom ``PersonName``), and ``Family^Given`` DICOM-style names.
 """
 
 from __future__ import annotations
@@ -35,14 +37,35 @@ _PHI_RE = re.compile(
 )
 
 
+# A DICOM person name: components joined by carets (``Family^Given^Middle``).
+_CARET_NAME_RE = re.compile(r"[^\s\^=:,;()'\"]*(?:\^[^\s\^,;()'\"]*)+")
+MASK = "***"
+
+
+def masked(value: object) -> str:
+    """What code logs in place of a patient identifier: a mask, never the value."""
+    return MASK if value else ""
+
+
+def _is_person_name(value: object) -> bool:
+    return type(value).__name__ == "PersonName" or (
+        isinstance(value, str) and "^" in value and _CARET_NAME_RE.fullmatch(value) is not None)
+
+
 class PhiFilter(logging.Filter):
-    """Masks ``PatientName=...``-style values in log records."""
+    """Masks identifiers it recognises in log records (see the module docstring)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and any(_is_person_name(a) for a in args):
+            record.args = tuple(MASK if _is_person_name(a) else a for a in args)
+        elif isinstance(args, dict) and any(_is_person_name(a) for a in args.values()):
+            record.args = {k: MASK if _is_person_name(a) else a for k, a in args.items()}
         message = record.getMessage()
-        masked = _PHI_RE.sub(lambda m: f"{m['key']}{m['sep']}***", message)
-        if masked != message:
-            record.msg, record.args = masked, None
+        masked_text = _PHI_RE.sub(lambda m: f"{m['key']}{m['sep']}{MASK}", message)
+        masked_text = _CARET_NAME_RE.sub(MASK, masked_text)
+        if masked_text != message:
+            record.msg, record.args = masked_text, None
         return True
 
 

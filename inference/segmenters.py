@@ -147,8 +147,9 @@ class ClassicalSegmenter:
 
     name: str = "classical"
     # 1.0: densitometric lungs and lesions; 1.1: the isolated solid foci rule
-    # (inference.foci, run by preread.analyze on every engine's labels) joined it.
-    version: str = "1.1"
+    # (inference.foci, run by preread.analyze on every engine's labels) joined it; 1.2: flat
+    # partial-volume specks dropped as for the U-Net (the lung tips read as GGO: CT-1).
+    version: str = "1.2"
     device: str = "cpu"
 
     def segment(self, volume: Volume, progress: Progress | None = None,
@@ -159,6 +160,8 @@ class ClassicalSegmenter:
             progress(0.6)
         _check(cancel)
         ggo, cons = classical_lesions(volume.voxels, right | left)
+        lesion = drop_flat_lesions(ggo | cons, volume.spacing)
+        ggo, cons = ggo & lesion, cons & lesion
         if progress:
             progress(1.0)
         return sided_labels(right | left, ggo, cons, right, left)

@@ -54,7 +54,8 @@ class SliceSource:
 
 
 def output_dtype(sources: Sequence[SliceSource]) -> np.dtype:
-    """int16 when every rescale is integral (CT as stored), else float32."""
+    """int16 when every rescale is integral with |slope| <= 1 (CT as stored), else float32
+    (a slope of 2 would overflow int16); values are ``stored * slope + intercept`` exactly."""
     integral = all(
         float(s.slope).is_integer() and float(s.intercept).is_integer() for s in sources
     )

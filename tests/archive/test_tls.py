@@ -15,12 +15,12 @@ import pytest
 from archive.credentials import ArchiveConfig
 from archive.dicomweb import DicomWebClient
 from archive.errors import ArchiveRejected
+from tests.plugins import ci_guard
 
 
 def _make_ca_and_server_cert(folder: Path) -> tuple[Path, Path, Path]:
     """A throwaway hospital CA and a certificate for 127.0.0.1 signed by it (openssl CLI)."""
-    if shutil.which("openssl") is None:
-        pytest.skip("openssl not installed")
+    ci_guard.require(shutil.which("openssl"), "openssl", "Debian openssl")
     ca_key, ca_crt = folder / "ca.key", folder / "ca.pem"
     key, csr, crt = folder / "server.key", folder / "server.csr", folder / "server.pem"
     ext = folder / "san.ext"

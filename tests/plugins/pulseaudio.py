@@ -22,6 +22,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.plugins.ci_guard import require
+
 RATE = 16_000
 TICK = 0.02  # seconds of audio per FIFO write
 
@@ -99,8 +101,8 @@ class VirtualMicrophone:
 def pulse_mic(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[VirtualMicrophone]:
-    if shutil.which("pulseaudio") is None:
-        pytest.skip("pulseaudio is not installed (Debian: pulseaudio)")
+    require(shutil.which("pulseaudio"), "PulseAudio", "Debian pulseaudio")
+    require(shutil.which("pactl"), "pactl", "Debian pulseaudio-utils")
     root = tmp_path_factory.mktemp("pulse")
     runtime = root / "runtime"
     runtime.mkdir(mode=0o700)
@@ -163,14 +165,8 @@ def pulse_mic(
 def _require_pulse_device() -> None:
     import sounddevice as sd
 
-    if not any(d["name"] == "pulse" for d in sd.query_devices()):
-        message = (
-            "PortAudio shows no 'pulse' device: install ALSA's PulseAudio plugin "
-            "(Debian: libasound2-plugins)"
-        )
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+    require(any(d["name"] == "pulse" for d in sd.query_devices()),
+            "PortAudio's 'pulse' device (ALSA's PulseAudio plugin)", "Debian libasound2-plugins")
 
 
 def _reinitialise_portaudio() -> None:

@@ -10,14 +10,13 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.plugins.ci_guard import require
+
 
 @pytest.fixture(scope="session")
 def xvfb_display() -> Iterator[str]:
     """Start Xvfb on a free display number; yield ``":N"``; stop it by PID."""
-    if not shutil.which("Xvfb"):
-        if os.environ.get("CI"):
-            pytest.fail("Xvfb is not installed; installer/setup.sh should have installed xvfb")
-        pytest.skip("Xvfb is not installed (apt-get install xvfb)")
+    require(shutil.which("Xvfb"), "Xvfb", "Debian xvfb")
     read_fd, write_fd = os.pipe()
     log = tempfile.TemporaryFile()  # noqa: SIM115 - closed after Xvfb stops
     proc = subprocess.Popen(

@@ -12,7 +12,9 @@ class CuttingProxy:
 
     ``cut_upload_after(n)``: the next connection that sends more than ``n`` bytes upstream is
     reset in the middle of its request. ``cut_response()``: the next response is dropped after
-    the whole request reached the server (the archive stored it, the client never hears).
+    the whole request reached the server (the archive stored it, the client never hears);
+    with ``then_dark`` every later connection is reset at once until :meth:`heal` (the link
+    stays down, so the client cannot ask the archive what it got either).
     """
 
     def __init__(self, upstream_port: int) -> None:
@@ -22,6 +24,8 @@ class CuttingProxy:
         self.cuts = 0
         self._upload_limit: int | None = None
         self._drop_response = False
+        self._dark_after_drop = False
+        self.dark = False
         self._lock = threading.Lock()
         self._closed = False
         threading.Thread(target=self._accept, daemon=True).start()
@@ -30,9 +34,13 @@ class CuttingProxy:
         with self._lock:
             self._upload_limit = n_bytes
 
-    def cut_response(self) -> None:
+    def cut_response(self, then_dark: bool = False) -> None:
         with self._lock:
-            self._drop_response = True
+            self._drop_response, self._dark_after_drop = True, then_dark
+
+    def heal(self) -> None:
+        with self._lock:
+            self.dark = False
 
     def close(self) -> None:
         self._closed = True
@@ -44,6 +52,9 @@ class CuttingProxy:
                 client, _ = self.server.accept()
             except OSError:
                 return
+            if self.dark:
+                self._reset(client)
+                continue
             upstream = socket.create_connection(self.upstream)
             state = {"posting": False, "posted": 0}  # shared by the two directions
             threading.Thread(target=self._pump_up, args=(client, upstream, state),
@@ -101,6 +112,7 @@ class CuttingProxy:
                 drop = self._drop_response and state["posting"]
                 if drop:
                     self._drop_response = False
+                    self.dark = self._dark_after_drop
                     self.cuts += 1
             if drop:  # the server has the whole request and answered; the client never hears
                 self._reset(client, upstream)

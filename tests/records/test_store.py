@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from records import ReportStatus, Store, open_store
 from records.errors import InvalidTransition, RecordsError
@@ -59,11 +60,30 @@ def test_report_versions_and_status_workflow(store: Store) -> None:
         store.save_report("9.9.9", author="A B", text="", fields={}, report_uid=v1.report_uid)
 
 
-def test_saved_versions_are_immutable(store: Store) -> None:
-    store.save_report("1.2.3", author="A B", text="t", fields={})
-    with pytest.raises(Exception, match="immutable"), store.session() as s:
-        s.execute(text("UPDATE report_version SET text='changed'"))
-    assert store.report_versions(store.reports_for_study("1.2.3")[0].uid)[0].text == "t"
+@pytest.mark.parametrize("sql", [
+    "UPDATE report_version SET text='changed'",
+    "DELETE FROM report_version",
+    "UPDATE audit_event SET actor='x'",
+    "DELETE FROM audit_event",
+])
+def test_versions_and_audit_rows_are_refused_at_the_database(store: Store, tmp_path: Path,
+                                                             sql: str) -> None:
+    """The triggers refuse the change whoever asks: the app's engine and a raw connection."""
+    version = store.save_report("1.2.3", author="A B", text="t", fields={}, status="final")
+    store.audit("dr A", "opened", "1.2.3")
+    table = sql.split()[1] if sql.startswith("UPDATE") else sql.split()[2]
+    message = {"report_version": "report_version is immutable",
+               "audit_event": "audit_event is append-only"}[table]
+    with pytest.raises(IntegrityError, match=message) as refused, store.session() as s:
+        s.execute(text(sql))
+    assert isinstance(refused.value.orig, sqlite3.IntegrityError)
+    raw = sqlite3.connect(tmp_path / "records.sqlite3")
+    with pytest.raises(sqlite3.IntegrityError, match=message):
+        raw.execute(sql)
+    raw.close()
+    [kept] = store.report_versions(version.report_uid)
+    assert kept.text == "t"
+    assert [e.actor for e in store.audit_events("1.2.3") if e.action == "opened"] == ["dr A"]
 
 
 def test_second_opinion_discrepancy_rates(store: Store) -> None:

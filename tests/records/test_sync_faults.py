@@ -116,6 +116,30 @@ def test_connection_cut_mid_upload(store: Store, orthanc_factory, fault: str) ->
         proxy.close()
 
 
+def test_lost_response_then_link_down_next_drain_asks_before_resending(
+        store: Store, orthanc_factory) -> None:
+    """The archive stored a batch, its answer was lost and the link stayed down, so the sync
+    could not ask then: the next drain asks the archive first and resends nothing."""
+    server = orthanc_factory()
+    proxy = CuttingProxy(server.http_port)
+    try:
+        expected = _fill(store, 20)
+        client = SpyClient(client_for(server, f"http://127.0.0.1:{proxy.port}/dicom-web").config)
+        engine = engine_for(store, client, batch_size=20)
+        proxy.cut_response(then_dark=True)
+        first = engine.drain()
+        assert proxy.cuts == 1 and (first.done, first.retried, first.sent) == (0, 20, 0)
+        assert sorted(server.sop_instance_uids()) == sorted(expected)  # stored, unconfirmed
+        proxy.heal()
+        time.sleep(0.1)  # past the (test) backoff
+        second = engine.drain()
+        assert (second.done, second.sent, second.already_there) == (20, 0, 20)
+        _assert_exactly_once(server, store, expected)
+        assert not client.delivered  # no STOW-RS of this station ever succeeded twice, or once
+    finally:
+        proxy.close()
+
+
 def test_sync_process_killed_mid_drain_and_restarted(orthanc_factory, tmp_path: Path) -> None:
     server = orthanc_factory()
     home = tmp_path / "home"

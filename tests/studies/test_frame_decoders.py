@@ -23,9 +23,13 @@ from studies.headers import read_header
 from studies.pixels import SliceSource, decode_slice
 from studies.sources import FileRef
 from studies.synthetic import phantom
+from tests.plugins import ci_guard
 
-pytestmark = pytest.mark.skipif(frame_decoders.for_syntax(JPEG2000Lossless) is None,
-                                reason="imagecodecs is not installed")
+
+@pytest.fixture(autouse=True)
+def _needs_imagecodecs() -> None:
+    ci_guard.require(frame_decoders.for_syntax(JPEG2000Lossless), "imagecodecs' JPEG 2000 codec",
+                     "PyPI imagecodecs")
 
 
 def _grey_files(syntax: str) -> list[str]:

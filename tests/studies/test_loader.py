@@ -398,3 +398,37 @@ def test_scan_of_one_file_can_describe_its_whole_series(make_series) -> None:
     assert [c.shape[0] for c in whole.images] == [6] and whole.given in whole.images[0].files
     assert whole.images[0].info == studies.open_volume(one).info
     assert studies.scan(folder, whole_series=True).given is None
+
+
+@pytest.mark.parametrize("slope, intercept, dtype, extremes", [
+    (2.0, -1024.0, np.float32, True),  # integral, but 2 x int16 overflows int16: float32
+    (0.25, -1024.5, np.float32, True),  # fractional, exact in binary: no rounding at all
+    (-1.0, -1024.0, np.int16, False),  # integral, |slope| <= 1: the int16 in-place fast path
+    (-1.0, -1024.0, np.int16, True),  # the stored type's ends would overflow: widened, clipped
+    (1.0, -1024.0, np.int16, False),
+])
+def test_integer_and_fractional_slopes_load_bit_exact(make_series, slope, intercept, dtype,
+                                                      extremes):
+    """HU = stored * slope + intercept, exactly, in the dtype ``pixels.output_dtype`` documents
+    (int16 when every rescale is integral with |slope| <= 1, else float32)."""
+    import pydicom
+
+    folder = make_series(slices=4)
+    rng = np.random.default_rng(7)
+    expected = np.zeros((4, 64, 64), np.float64)
+    for path in sorted(folder.iterdir()):
+        ds = pydicom.dcmread(path)
+        k = int(ds.InstanceNumber) - 1
+        stored = rng.integers(-2048, 4096, (64, 64)).astype(np.int16)
+        if extremes:
+            stored[0, :2] = (-32768, 32767)
+        expected[k] = stored.astype(np.float64) * slope + intercept
+        ds.RescaleSlope, ds.RescaleIntercept = slope, intercept
+        del ds.PixelPaddingValue
+        ds.PixelData = stored.tobytes()
+        ds.save_as(path)
+    volume = studies.open_volume(folder)
+    assert volume.voxels.dtype == dtype
+    if dtype == np.int16:
+        expected = np.clip(expected, -32768, 32767)  # int16 output saturates, never wraps
+    np.testing.assert_array_equal(volume.voxels, expected.astype(dtype))
