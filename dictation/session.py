@@ -37,7 +37,8 @@ log = logging.getLogger(__name__)
 
 RECORD_START, RECORD_STOP = "record_start", "record_stop"
 NEW_FIELD = "new_field"
-TEXT_EDITS = {"scratch_that", "delete_last_word"}  # commands that only edit the transcript
+# commands that only edit the transcript
+TEXT_EDITS = {"scratch_that", "delete_last_word", "delete_last_sentence"}
 PRE_ROLL_SECONDS = 0.3  # audio before a record press that is still recognised
 BYTES_PER_SECOND = SAMPLE_RATE * 2
 MAX_FAILURES = 5  # recogniser faults within FAILURE_WINDOW that end dictation

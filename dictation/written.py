@@ -1,0 +1,75 @@
+"""Engine words split into word and punctuation tokens, each with the word it came from.
+
+PocketSphinx and Vosk give bare lower-case words. Whisper writes text: leading spaces,
+capitals, punctuation stuck to words ("field."), hyphenated numbers ("twenty-five"),
+quotes and trailing ellipses. :func:`split_words` turns either into tokens: punctuation
+marks become tokens of their own, ellipses, quotes and spaces go, number words joined by
+a hyphen are split, and each token keeps the index of its source word (for word times).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from dictation.numbers import is_number_word
+
+PUNCTUATION = frozenset(".,:;?!")
+SENTENCE_END = frozenset(".?!")
+_ELLIPSIS = re.compile(r"\.\.+|…")
+_QUOTES = "\"“”„«»‘’`"
+_TRAIL = re.compile(r"[.,:;?!]+$")
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word or one punctuation mark; ``index`` of the engine word it was written in."""
+
+    text: str
+    index: int
+
+    @property
+    def is_punct(self) -> bool:
+        return self.text in PUNCTUATION
+
+
+def is_written(words: Sequence[str]) -> bool:
+    """Whether the engine wrote text (capitals or punctuation: Whisper), not bare words."""
+    return any(ch.isupper() or ch in PUNCTUATION for w in words for ch in w)
+
+
+def split_words(words: Sequence[str]) -> list[Token]:
+    """Tokens of ``words`` (see the module docstring); empty words and marks alone go."""
+    out: list[Token] = []
+    for index, raw in enumerate(words):
+        word = _ELLIPSIS.sub(" ", raw.strip().strip(_QUOTES)).strip(_QUOTES + " ")
+        for part in word.split():
+            out.extend(_split_one(part.strip(_QUOTES), index))
+    return out
+
+
+def _split_one(part: str, index: int) -> list[Token]:
+    if not part:
+        return []
+    trail = _TRAIL.search(part)
+    marks = trail.group() if trail else ""
+    # A dotted abbreviation ("A.I.", "e.g.") keeps its last dot as part of the word.
+    if marks == "." and re.fullmatch(r"(?:\w\.){2,}", part):
+        marks = ""
+    body = part[: len(part) - len(marks)] if marks else part
+    out: list[Token] = []
+    if body:
+        pieces = body.split("-")
+        if len(pieces) > 1 and all(is_number_word(p) for p in pieces):
+            out.extend(Token(p, index) for p in pieces)
+        else:
+            out.append(Token(body, index))
+    if marks:
+        out.append(Token(marks[0], index))  # "?!" or ".," is one mark: the first
+    return out
+
+
+def word_texts(tokens: Sequence[Token]) -> list[str]:
+    """The texts of the tokens that are words (no punctuation)."""
+    return [t.text for t in tokens if not t.is_punct]
