@@ -208,3 +208,17 @@ def _uncapitalise(pieces: list[Piece]) -> list[Piece]:
             start = True
         out.append(piece)
     return out
+
+
+def render_text(
+    utterances: str | Iterable[str],
+    lang: str,
+    commands: CommandSet | None = None,
+    normalizer: Normalizer | None = None,
+) -> str:
+    """The report text one field gets from ``utterances`` (each an engine's final text, as
+    Whisper or a bare engine wrote it): commands run, numbers and units normalised."""
+    processor = DictationProcessor(lang, commands, normalizer)
+    for text in [utterances] if isinstance(utterances, str) else utterances:
+        processor.process(Result(text, final=True))
+    return processor.transcript.text

@@ -17,7 +17,7 @@ from dictation.numbers import is_number_word
 
 PUNCTUATION = frozenset(".,:;?!")
 SENTENCE_END = frozenset(".?!")
-_ELLIPSIS = re.compile(r"\.\.+|…")
+_ELLIPSIS = re.compile(r"\.{3,}|…")  # Whisper's trailing off; ".." is one mark
 _QUOTES = "\"“”„«»‘’`"
 _TRAIL = re.compile(r"[.,:;?!]+$")
 
@@ -57,7 +57,7 @@ def _split_one(part: str, index: int) -> list[Token]:
     # A dotted abbreviation ("A.I.", "e.g.") keeps its last dot as part of the word.
     if marks == "." and re.fullmatch(r"(?:\w\.){2,}", part):
         marks = ""
-    body = part[: len(part) - len(marks)] if marks else part
+    body = (part[: len(part) - len(marks)] if marks else part).strip(_QUOTES)
     out: list[Token] = []
     if body:
         pieces = body.split("-")
