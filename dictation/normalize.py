@@ -164,6 +164,16 @@ def _split_stuck_units(toks: list[Tok], units: set[str]) -> list[Tok]:
     return out
 
 
+def _times(toks: list[Tok], forms: Forms) -> list[Tok]:
+    """ "12 by 8" -> "12 x 8": a size, the word between two numbers."""
+    out = list(toks)
+    for k in range(1, len(out) - 1):
+        found = _match(out, k, forms)
+        if found and found[0] == 1 and _is_number(out[k - 1]) and _is_number(out[k + 1]):
+            out[k] = (found[1], out[k][1], out[k][2])
+    return out
+
+
 def _ct_grades(toks: list[Tok], forms: Forms, label: str) -> list[Tok]:
     """ "ка тэ 2", "CT 2", "CT-2", "ct2" -> "КТ-2"/"CT-2" (the CT-0..CT-4 COVID scale)."""
     out: list[Tok] = []
@@ -211,6 +221,7 @@ class WrittenForms:
     signs: Forms = field(default_factory=list)
     ct: Forms = field(default_factory=list)
     ct_label: str = ""
+    times: Forms = field(default_factory=list)
 
     @classmethod
     def load(cls, lang: str, path: Path = WRITTEN_FORMS) -> WrittenForms:
@@ -222,6 +233,7 @@ class WrittenForms:
             _forms(spec.get("signs", {})),
             _forms({"": ct.get("names", [])}),
             ct.get("label", ""),
+            _forms({"x": spec.get("times", [])}),
         )
 
     @property
@@ -266,6 +278,7 @@ class Normalizer:
                for t, lo, hi in out]  # words that are not numbers keep their case
         out = _split_stuck_units(out, self._units)
         out = _signs(out, f.signs)
+        out = _times(out, f.times)
         out = _after_numbers(out, f.percent, glue=True)
         out = _after_numbers(out, f.units, glue=False)
         out = _ct_grades(out, f.ct, f.ct_label)
