@@ -14,7 +14,7 @@ capital at the start of an utterance is taken back (the transcript capitalises s
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 from dictation.commands import Command, CommandSet, Text
@@ -138,6 +138,14 @@ class Transcript:
         return next((s for s in self.render()[1] if s.char_start <= char < s.char_end), None)
 
 
+# Commands that edit the transcript, by name (the table's other commands are for the app).
+EDITS: dict[str, Callable[[Transcript], None]] = {
+    "scratch_that": Transcript.scratch_that,
+    "delete_last_word": Transcript.delete_last_word,
+    "delete_last_sentence": Transcript.delete_last_sentence,
+}
+
+
 @dataclass(frozen=True)
 class Processed:
     """What one final result did: the commands in it for the app (field navigation etc.)."""
@@ -169,12 +177,10 @@ class DictationProcessor:
             found.append(part)
             if part.value is not None:
                 pieces.append(Piece(part.value))
-            elif part.name == "scratch_that":
-                self.transcript.scratch_that()
-            elif part.name == "delete_last_word":
-                self.transcript.delete_last_word()
-            elif part.name == "delete_last_sentence":
-                self.transcript.delete_last_sentence()
+            elif part.name in EDITS:  # on what was said before it, this utterance's too
+                self.transcript.add(_uncapitalise(pieces))
+                pieces = []
+                EDITS[part.name](self.transcript)
         self.transcript.add(_uncapitalise(pieces))
         return Processed(tuple(found))
 

@@ -121,6 +121,9 @@ def test_russian_whisper_text_to_report(whisper, report):
         (["Очагов нет.", "Выпота нет.", "Удалить последнее предложение."], "ru",
          "Очагов нет."),
         (["No effusion.", "Next field."], "en", "No effusion."),
+        # an edit at the end of Whisper's text acts on what was said before it, in order
+        (["No effusion.", "Small nodule. Scratch that."], "en", "No effusion."),
+        (["No effusion.", "Small nodule. Delete last word."], "en", "No effusion. Small"),
     ],
 )
 def test_utterances_in_turn(utterances, lang, report):
