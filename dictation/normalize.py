@@ -242,9 +242,13 @@ class WrittenForms:
 
 
 def _forms(table: dict[str, list[str]]) -> Forms:
-    out = [(tuple(fold(t.text) for t in split_words(s.split())), written)
-           for written, spoken in table.items() for s in spoken]
-    return sorted(out, key=lambda f: -len(f[0]))
+    """Each spoken form as Whisper's tokens ("ед", ".", "х") and as bare words ("c.", "t.")."""
+    out: dict[tuple[str, ...], str] = {}
+    for written, spoken in table.items():
+        for s in spoken:
+            out.setdefault(tuple(fold(t.text) for t in split_words(s.split(), True)), written)
+            out.setdefault(tuple(fold(w) for w in s.split()), written)
+    return sorted(out.items(), key=lambda f: -len(f[0]))
 
 
 @lru_cache(maxsize=2)

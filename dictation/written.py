@@ -1,10 +1,11 @@
 """Engine words split into word and punctuation tokens, each with the word it came from.
 
-PocketSphinx and Vosk give bare lower-case words. Whisper writes text: leading spaces,
-capitals, punctuation stuck to words ("field."), hyphenated numbers ("twenty-five"),
-quotes and trailing ellipses. :func:`split_words` turns either into tokens: punctuation
-marks become tokens of their own, ellipses, quotes and spaces go, number words joined by
-a hyphen are split, and each token keeps the index of its source word (for word times).
+PocketSphinx and Vosk give bare lower-case words, kept as they are. Whisper writes text:
+leading spaces, capitals, punctuation stuck to words ("field."), hyphenated numbers
+("twenty-five"), quotes and trailing ellipses. :func:`split_words` turns it into tokens:
+punctuation marks become tokens of their own, ellipses, quotes and spaces go, number words
+joined by a hyphen are split, and each token keeps the index of its source word (for word
+times).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ SENTENCE_END = frozenset(".?!")
 _ELLIPSIS = re.compile(r"\.{3,}|…")  # Whisper's trailing off; ".." is one mark
 _QUOTES = "\"“”„«»‘’`"
 _TRAIL = re.compile(r"[.,:;?!]+$")
+_MARKS = frozenset(",:;?!…") | frozenset(_QUOTES)
 
 
 @dataclass(frozen=True)
@@ -35,12 +37,24 @@ class Token:
 
 
 def is_written(words: Sequence[str]) -> bool:
-    """Whether the engine wrote text (capitals or punctuation: Whisper), not bare words."""
-    return any(ch.isupper() or ch in PUNCTUATION for w in words for ch in w)
+    """Whether the engine wrote text (Whisper: capitals or punctuation), not bare lower-case
+    words (PocketSphinx, Vosk). Bare words may end in a dot ("c.", "a.m.", "al." are words
+    of PocketSphinx's dictionary), so a dot counts only after the last word of 4 letters
+    or more."""
+    if any(ch.isupper() or ch in _MARKS for w in words for ch in w):
+        return True
+    last = words[-1].strip() if words else ""
+    return last.endswith(".") and not re.fullmatch(r"(?:\w{1,3}\.)+", last)
 
 
-def split_words(words: Sequence[str]) -> list[Token]:
-    """Tokens of ``words`` (see the module docstring); empty words and marks alone go."""
+def split_words(words: Sequence[str], written: bool | None = None) -> list[Token]:
+    """Tokens of ``words`` (see the module docstring); empty words and marks alone go.
+    Bare engine words (``written`` False; None: :func:`is_written` decides) are kept as
+    they are, one token each."""
+    if written is None:
+        written = is_written(words)
+    if not written:
+        return [Token(w.strip(), i) for i, w in enumerate(words) if w.strip()]
     out: list[Token] = []
     for index, raw in enumerate(words):
         word = _ELLIPSIS.sub(" ", raw.strip().strip(_QUOTES)).strip(_QUOTES + " ")

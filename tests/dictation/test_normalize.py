@@ -53,6 +53,7 @@ NO_DICT = UserDictionary()
         ("тридцать один процент", "ru", ["31%"]),
         ("CT two", "en", ["CT-2"]),
         ("c t three", "en", ["CT-3"]),
+        ("c. t. three", "en", ["CT-3"]),  # PocketSphinx's letter words
         ("ct ten", "en", ["ct", "10"]),
         ("ка тэ два", "ru", ["КТ-2"]),
         ("кт четыре", "ru", ["КТ-4"]),

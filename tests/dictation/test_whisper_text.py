@@ -25,6 +25,9 @@ from dictation.written import Token, split_words
         (['"normal', 'chest".'], [("normal", 0), ("chest", 1), (".", 1)]),
         (["3,5", "мм?!"], [("3,5", 0), ("мм", 1), ("?", 1)]),
         (["", " ", "—"], [("—", 2)]),
+        # bare engine words are kept: PocketSphinx writes letters and abbreviations with a dot
+        (["c.", "t.", "two"], [("c.", 0), ("t.", 1), ("two", 2)]),
+        (["at", "eight", "a.m."], [("at", 0), ("eight", 1), ("a.m.", 2)]),
     ],
 )
 def test_whisper_words_split_into_tokens(words, tokens):
