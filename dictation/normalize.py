@@ -27,7 +27,7 @@ DEFAULT_DICTIONARY = RESOURCES / "dictation" / "user_dictionary.yaml"
 USER_DICTIONARY_NAME = "user_dictionary.yaml"
 
 WRITTEN_FORMS = RESOURCES / "dictation" / "written_forms.yaml"
-_NUMBER = re.compile(r"^[-+]?\d+([.,]\d+)?$")
+_NUMBER = re.compile(r"^[-+]?\d+([.,]\d+)?([-–]\d+([.,]\d+)?)?$")  # a range too: 5-7
 _STUCK = re.compile(r"^(\d+(?:[.,]\d+)?)([^\d.,%+-]+)$")
 _CT_WRITTEN = re.compile(r"^(ct|кт|kt)-?([0-4])$")
 _CT_LATIN_OR_LOCAL = {"ct", "кт", "kt"}
