@@ -24,7 +24,6 @@ WRITTEN_FORMS = RESOURCES / "dictation" / "written_forms.yaml"
 _NUMBER = re.compile(r"^[-+]?\d+([.,]\d+)?([-–]\d+([.,]\d+)?)?$")  # a range too: 5-7
 _STUCK = re.compile(r"^(\d+(?:[.,]\d+)?)([^\d.,%+-]+)$")
 _CT_WRITTEN = re.compile(r"^(ct|кт|kt)-?([0-4])$")
-_CT_LATIN_OR_LOCAL = {"ct", "кт", "kt"}
 _ONE_WORDS = {"one", "один", "одна", "одно"}
 
 
@@ -129,7 +128,7 @@ def _ct_grades(toks: list[Tok], forms: Forms, label: str) -> list[Tok]:
     i = 0
     while i < len(toks):
         written = _CT_WRITTEN.match(fold(toks[i][0]))
-        if written and fold(written.group(1)) in _CT_LATIN_OR_LOCAL:
+        if written:
             out.append((f"{label}-{written.group(2)}", toks[i][1], toks[i][2]))
             i += 1
             continue
