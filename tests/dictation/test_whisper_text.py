@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import pytest
 
+from dictation.command_score import load_cases
+from dictation.errors import DictationError
 from dictation.normalize import Normalizer, UserDictionary
 from dictation.transcript import render_text
 from dictation.written import Token, split_words
+from dictation.written_forms import WrittenForms
 
 
 @pytest.mark.parametrize(
@@ -148,3 +151,14 @@ def test_normalizer_keeps_spans_over_whisper_tokens():
     toks = [t.text for t in split_words(["Twenty-five", "percent,", "12mm."])]
     spans = Normalizer("en", UserDictionary()).spans(toks)
     assert spans == [("25%", 0, 3), (",", 3, 4), ("12", 4, 5), ("mm", 4, 5), (".", 5, 6)]
+
+
+def test_broken_tables_are_clear_errors(tmp_path):
+    bad = tmp_path / "forms.yaml"
+    bad.write_text("en: [unclosed", encoding="utf-8")
+    with pytest.raises(DictationError, match=r"forms\.yaml"):
+        WrittenForms.load("en", bad)
+    cases = tmp_path / "cases.yaml"
+    cases.write_text("en: {commands: [[only one]]}", encoding="utf-8")
+    with pytest.raises(DictationError, match=r"cases\.yaml"):
+        load_cases(cases)
