@@ -2,8 +2,9 @@
 
 PocketSphinx and Vosk give bare lower-case words, kept as they are. Whisper writes text:
 leading spaces, capitals, punctuation stuck to words ("field."), hyphenated numbers
-("twenty-five"), quotes and trailing ellipses. :func:`split_words` turns it into tokens:
-punctuation marks become tokens of their own, ellipses, quotes and spaces go, number words
+("twenty-five"), quotes, trailing ellipses, and words in pieces (" C", "-T."; " 25", "%").
+:func:`split_words` turns it into tokens: pieces are joined, punctuation marks become tokens
+of their own, ellipses, quotes and spaces go, number words
 joined by a hyphen are split, and each token keeps the index of its source word (for word
 times).
 """
@@ -37,10 +38,12 @@ class Token:
 
 
 def is_written(words: Sequence[str]) -> bool:
-    """Whether the engine wrote text (Whisper: capitals or punctuation), not bare lower-case
+    """Whether the engine wrote text (Whisper: spaces, capitals, punctuation), not bare lower-case
     words (PocketSphinx, Vosk). Bare words may end in a dot ("c.", "a.m.", "al." are words
     of PocketSphinx's dictionary), so a dot counts only after the last word of 4 letters
     or more."""
+    if any(w[:1].isspace() for w in words):  # Whisper's words start with a space
+        return True
     if any(ch.isupper() or ch in _MARKS for w in words for ch in w):
         return True
     last = words[-1].strip() if words else ""
@@ -56,10 +59,28 @@ def split_words(words: Sequence[str], written: bool | None = None) -> list[Token
     if not written:
         return [Token(w.strip(), i) for i, w in enumerate(words) if w.strip()]
     out: list[Token] = []
-    for index, raw in enumerate(words):
+    for raw, index in _glued(words):
         word = _ELLIPSIS.sub(" ", raw.strip().strip(_QUOTES)).strip(_QUOTES + " ")
         for part in word.split():
             out.extend(_split_one(part.strip(_QUOTES), index))
+    return out
+
+
+def _glued(words: Sequence[str]) -> list[tuple[str, int]]:
+    """Whisper's word pieces joined to the word they continue: a piece without the leading
+    space its other words have (" 25", "%"), or one starting with a hyphen (" C", "-T.").
+    A joined word keeps the index of its first piece."""
+    spaced = any(w[:1].isspace() for w in words)
+    out: list[tuple[str, int]] = []
+    for index, raw in enumerate(words):
+        piece = raw.strip()
+        if not piece:
+            continue
+        if out and ((spaced and not raw[0].isspace())
+                              or (piece.startswith("-") and len(piece) > 1)):
+            out[-1] = (out[-1][0] + piece, out[-1][1])
+        else:
+            out.append((raw, index))
     return out
 
 

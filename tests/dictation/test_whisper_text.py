@@ -28,6 +28,10 @@ from dictation.written_forms import WrittenForms
         (['"normal', 'chest".'], [("normal", 0), ("chest", 1), (".", 1)]),
         (["3,5", "мм?!"], [("3,5", 0), ("мм", 1), ("?", 1)]),
         (["", " ", "—"], [("—", 2)]),
+        # Whisper's word pieces: no leading space, or a leading hyphen, continue a word
+        ([" CT", " C", "-T."], [("CT", 0), ("C-T", 1), (".", 1)]),
+        ([" 25", "%", " involvement"], [("25%", 0), ("involvement", 2)]),
+        (["COVID", "-19", "-"], [("COVID-19", 0), ("-", 2)]),
         # bare engine words are kept: PocketSphinx writes letters and abbreviations with a dot
         (["c.", "t.", "two"], [("c.", 0), ("t.", 1), ("two", 2)]),
         (["at", "eight", "a.m."], [("at", 0), ("eight", 1), ("a.m.", 2)]),
@@ -46,6 +50,7 @@ EN = [
     ("Nodules of 5-7 millimeters.", "Nodules of 5-7 mm."),
     ("CT 2.", "CT-2."),
     ("CT two.", "CT-2."),
+    ("C-T two.", "CT-2."),
     ("Grade CT-3.", "Grade CT-3."),
     ("Grade ct4.", "Grade CT-4."),
     ("CT 10 slices.", "CT 10 slices."),  # not a grade
