@@ -141,7 +141,7 @@ class CommandSet:
         ``words``: an engine's words, bare ("next", "field") or as Whisper writes them
         ("Next", "field."). A command spoken alone is the whole utterance, matched with the
         margin of :mod:`dictation.phrase_match`; in Whisper's text, sentences at its end that
-        are exactly a command phrase are commands too ("No effusion. Next field.")."""
+        are a command of two words or more are commands too ("No effusion. Next field.")."""
         words = list(words)
         toks = split_words(words)
         if not toks:
@@ -216,8 +216,8 @@ class CommandSet:
         }
 
     def _trailing(self, toks: list[Token]) -> tuple[list[Token], list[Command]]:
-        """Whole sentences at the end of Whisper's text that are exactly a command phrase
-        (of two words or more, or with a known name): those commands, and the tokens before."""
+        """Whole sentences at the end of Whisper's text that are a command of two words or
+        more (within the margin): those commands, and the tokens before them."""
         found: list[Command] = []
         end = len(toks)
         while end > 0:
@@ -226,7 +226,7 @@ class CommandSet:
             while start > 0 and toks[start - 1].text not in SENTENCE_END:
                 start -= 1
             key = self.key(t.text for t in toks[start:stop] if not t.is_punct)
-            command = self._alone(key, fuzzy=False) if len(key) >= 2 else None
+            command = self._alone(key, fuzzy=True) if len(key) >= 2 else None
             if command is None:
                 break
             found.insert(0, command)
