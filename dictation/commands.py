@@ -2,8 +2,12 @@
 
 Phrases come from ``resources/dictation/commands.yaml``. A command with scope ``alone``
 counts only when it is the whole utterance (PowerScribe-style: commands are spoken between
-pauses), so "the next field of view" stays text. ``inline`` commands (spoken punctuation,
-new line) count anywhere; a "literal" word before a phrase keeps it as text.
+pauses), so "the next field of view" stays text; Whisper's text ("Next field.") is matched
+by its normalised key with a small margin (:mod:`dictation.phrase_match`). Arguments of
+"go to field"/"insert template" are matched with the protocol's field labels and the
+template names (:mod:`dictation.command_names`). ``inline`` commands (spoken punctuation,
+new line) count anywhere in bare engine words, and in Whisper's text where they cannot be
+nouns; a "literal" word before a phrase keeps it as text.
 """
 
 from __future__ import annotations
@@ -16,7 +20,10 @@ from pathlib import Path
 import yaml
 
 from core.paths import RESOURCES
+from dictation.command_names import field_names, template_names
 from dictation.errors import DictationError
+from dictation.phrase_match import close, distance, fold, key_words
+from dictation.written import SENTENCE_END, Token, is_written, split_words
 
 COMMANDS_FILE = RESOURCES / "dictation" / "commands.yaml"
 
@@ -44,41 +51,55 @@ class Text:
     indices: tuple[int, ...] = field(default=(), compare=False)
 
 
-def fold(word: str) -> str:
-    """A word as the command tables spell it: lower case, ``ё`` -> ``е``."""
-    return word.lower().replace("ё", "е")
-
-
 def tokens(text: str) -> list[str]:
     """Folded words of ``text`` (for matching only; dictated text keeps its spelling)."""
     return [fold(w) for w in text.split()]
 
 
+MAX_OPEN_ARGUMENT = 6  # words after "insert template"/"go to field" taken as an unknown name
+
+
 @dataclass(frozen=True)
 class _Phrase:
-    words: tuple[str, ...]
+    words: tuple[str, ...]  # as written in the table (folded): what a grammar offers
+    key: tuple[str, ...]  # normalised (dictation.phrase_match.key_words)
     name: str
     scope: str
     argument: bool
     value: str | None
+    names: str | None = None  # "fields" | "templates": what the argument is matched with
+    open: bool = False  # any words after it are the argument, not only a known name
 
 
 class CommandSet:
-    """The command phrases of one language, and a parser that splits utterances."""
+    """The command phrases of one language (a table: ``resources/dictation/commands.yaml``),
+    and a parser that splits utterances, bare engine words or Whisper's text, into
+    dictated text and commands. ``names`` adds argument names per kind ("fields",
+    "templates") to those read from the protocol and template files."""
 
-    def __init__(self, lang: str, path: Path = COMMANDS_FILE) -> None:
+    def __init__(
+        self,
+        lang: str,
+        path: Path = COMMANDS_FILE,
+        names: dict[str, Sequence[str]] | None = None,
+    ) -> None:
         self.lang = lang
         data = _load(path)
+        self._fillers = {fold(w) for w in (data.get("fillers") or {}).get(lang, [])}
         self._phrases: list[_Phrase] = []
         for name, spec in data["commands"].items():
+            open_phrases = {fold(p) for p in (spec.get("open") or {}).get(lang, [])}
             for phrase in spec.get(lang, []):
                 self._phrases.append(
                     _Phrase(
                         tuple(tokens(phrase)),
+                        self.key(phrase.split()),
                         name,
                         spec.get("scope", "alone"),
                         bool(spec.get("argument")),
                         spec.get("value"),
+                        spec.get("names"),
+                        fold(phrase) in open_phrases,
                     )
                 )
         # A language without commands is plain dictation.
@@ -88,6 +109,15 @@ class CommandSet:
         self._grammar_args = {
             name: spec.get(lang, []) for name, spec in data.get("grammar_arguments", {}).items()
         }
+        nouns = (data.get("nouns") or {}).get(lang) or {}
+        self._nouns = {fold(w) for w in nouns.get("words", [])}
+        self._noun_after = {fold(w) for w in nouns.get("after", [])}
+        self._inline_keys = {p.key for p in self._phrases if p.scope == "inline"}
+        self._names = self._argument_names(names or {})
+
+    def key(self, words: Iterable[str]) -> tuple[str, ...]:
+        """The normalised key of ``words`` as commands are matched (fillers left out)."""
+        return key_words(words, self.lang, self._fillers)
 
     @property
     def names(self) -> set[str]:
@@ -106,33 +136,125 @@ class CommandSet:
         return list(dict.fromkeys(out))
 
     def parse(self, words: Iterable[str]) -> list[Command | Text]:
-        """Split one utterance into dictated text and commands, in spoken order."""
-        spoken = " ".join(words).lower().split()
-        toks = [fold(w) for w in spoken]
+        """Split one utterance into dictated text and commands, in spoken order.
+
+        ``words``: an engine's words, bare ("next", "field") or as Whisper writes them
+        ("Next", "field."). A command spoken alone is the whole utterance, matched with the
+        margin of :mod:`dictation.phrase_match`; in Whisper's text, sentences at its end that
+        are a command of two words or more are commands too ("No effusion. Next field.")."""
+        words = list(words)
+        toks = split_words(words)
         if not toks:
             return []
-        whole = self._alone(toks)
+        whole = self.match(t.text for t in toks if not t.is_punct)
         if whole is not None:
             return [whole]
+        written = is_written(words)
+        trailing: list[Command] = []
+        if written:
+            toks, trailing = self._trailing(toks)
+        return [*self._inline(toks, written), *trailing]
+
+    def match(self, words: Iterable[str]) -> Command | None:
+        """The command that ``words``, said alone as one utterance, are; None for text."""
+        return self._alone(self.key(words), fuzzy=True)
+
+    def _alone(self, key: tuple[str, ...], fuzzy: bool) -> Command | None:
+        if not key:
+            return None
+        alone = [p for p in self._phrases if p.scope == "alone"]
+        for p in alone:
+            if not p.argument and key == p.key:
+                return Command(p.name)
+        for p in alone:
+            n = len(p.key)
+            if p.argument and len(key) > n and (
+                key[:n] == p.key or (fuzzy and close(key[:n], p.key))
+            ):
+                argument = self._argument(p, key[n:], fuzzy)
+                if argument is not None:
+                    return Command(p.name, argument=argument)
+        if not fuzzy or key in self._inline_keys:
+            return None
+        near = [(distance(key, p.key), p) for p in alone if not p.argument and close(key, p.key)]
+        return Command(min(near, key=lambda d: d[0])[1].name) if near else None
+
+    def _argument(self, p: _Phrase, said: tuple[str, ...], fuzzy: bool) -> str | None:
+        """The name ``said`` after an argument phrase: a known one (as written in its file,
+        lower case), the words said (after an open phrase, or part of a field's label), or
+        None (not a command)."""
+        known = self._names.get(p.names or "", [])
+        exact = [name for name, key in known if key == said]
+        if exact:
+            return exact[0]
+        if fuzzy:
+            near = [(distance(said, key), name) for name, key in known
+                    if close(said, key, one_word_exact=False)]
+            if near:
+                return min(near)[1]
+        spoken = " ".join(said)
+        if p.names == "fields" and any(_contains(key, said) for _, key in known):
+            return spoken
+        if p.open and len(said) <= MAX_OPEN_ARGUMENT:
+            return spoken
+        if p.names is None:
+            return spoken
+        return None
+
+    def _argument_names(
+        self, extra: dict[str, Sequence[str]]
+    ) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
+        table = {
+            "fields": [*field_names(), *self._grammar_args.get("go_to_field", [])],
+            "templates": [*template_names(), *self._grammar_args.get("insert_template", [])],
+        }
+        for kind, names in extra.items():
+            table.setdefault(kind, []).extend(names)
+        return {
+            kind: [(n.lower(), self.key(n.split())) for n in dict.fromkeys(names)]
+            for kind, names in table.items()
+        }
+
+    def _trailing(self, toks: list[Token]) -> tuple[list[Token], list[Command]]:
+        """Whole sentences at the end of Whisper's text that are a command of two words or
+        more (within the margin): those commands, and the tokens before them."""
+        found: list[Command] = []
+        end = len(toks)
+        while end > 0:
+            stop = end - 1 if toks[end - 1].text in SENTENCE_END else end
+            start = stop
+            while start > 0 and toks[start - 1].text not in SENTENCE_END:
+                start -= 1
+            key = self.key(t.text for t in toks[start:stop] if not t.is_punct)
+            command = self._alone(key, fuzzy=True) if len(key) >= 2 else None
+            if command is None:
+                break
+            found.insert(0, command)
+            end = start
+        return toks[:end], found
+
+    def _inline(self, toks: list[Token], written: bool) -> list[Command | Text]:
         out: list[Command | Text] = []
-        text: list[int] = []  # indices of the dictated words in the utterance
+        text: list[Token] = []
 
         def flush() -> None:
             if text:
-                out.append(Text(tuple(spoken[k] for k in text), tuple(text)))
+                out.append(Text(tuple(t.text for t in text), tuple(t.index for t in text)))
                 text.clear()
 
         i = 0
         while i < len(toks):
-            if toks[i] in self._literal and i + 1 < len(toks):
+            if _bare(toks[i]) in self._literal and i + 1 < len(toks):
                 phrase = self._match_inline(toks, i + 1)
                 n = len(phrase.words) if phrase else 1
-                text.extend(range(i + 1, min(i + 1 + n, len(toks))))
+                text.extend(toks[i + 1 : i + 1 + n])
                 i += 1 + n
                 continue
-            phrase = self._match_inline(toks, i)
+            phrase = None if toks[i].is_punct else self._match_inline(toks, i)
+            if phrase is not None and written and not self._punctuation_here(phrase, toks, i):
+                phrase = None
             if phrase is None:
-                text.append(i)
+                text.append(toks[i])
                 i += 1
                 continue
             flush()
@@ -141,22 +263,32 @@ class CommandSet:
         flush()
         return out
 
-    def _alone(self, toks: list[str]) -> Command | None:
+    def _match_inline(self, toks: list[Token], i: int) -> _Phrase | None:
         for p in self._phrases:
-            if p.scope != "alone":
-                continue
             n = len(p.words)
-            if tuple(toks) == p.words:
-                return Command(p.name)
-            if p.argument and len(toks) > n and tuple(toks[:n]) == p.words:
-                return Command(p.name, argument=" ".join(toks[n:]))
-        return None
-
-    def _match_inline(self, toks: list[str], i: int) -> _Phrase | None:
-        for p in self._phrases:
-            if p.scope == "inline" and tuple(toks[i : i + len(p.words)]) == p.words:
+            if p.scope == "inline" and tuple(_bare(t) for t in toks[i : i + n]) == p.words:
                 return p
         return None
+
+    def _punctuation_here(self, phrase: _Phrase, toks: list[Token], i: int) -> bool:
+        """In written text, a spoken mark that is also a noun ("period", "colon") counts only
+        at a sentence's end and not after words like "the", "follow-up", "sigmoid"."""
+        if len(phrase.words) != 1 or phrase.words[0] not in self._nouns:
+            return True
+        after = i + 1
+        if after < len(toks) and not toks[after].is_punct:
+            return False
+        return i == 0 or toks[i - 1].is_punct or _bare(toks[i - 1]) not in self._noun_after
+
+
+def _bare(token: Token) -> str:
+    """A token as inline phrases are compared: folded, without quotes or inner marks."""
+    return fold(token.text).strip("'\"()[]")
+
+
+def _contains(name: tuple[str, ...], said: tuple[str, ...]) -> bool:
+    n = len(said)
+    return any(name[k : k + n] == said for k in range(len(name) - n + 1))
 
 
 @lru_cache(maxsize=4)

@@ -60,7 +60,30 @@ _RU_HUNDREDS = {
     "восемьсот": 800,
     "девятьсот": 900,
 }
-_RU_THOUSAND = {"тысяча", "тысячи", "тысяч"}
+# Oblique cases ("двадцати пяти", "двум", "трёх"), as dictated after prepositions. Those of
+# "один" are left out: "одного", "одной" are mostly pronouns ("одной из долей").
+_RU_UNITS_CASES = {
+    "двух": 2, "двум": 2, "двумя": 2, "трех": 3, "трем": 3, "тремя": 3,
+    "четырех": 4, "четырем": 4, "четырьмя": 4, "пяти": 5, "пятью": 5, "шести": 6,
+    "шестью": 6, "семи": 7, "семью": 7, "восьми": 8, "восемью": 8, "девяти": 9,
+    "девятью": 9, "десяти": 10, "десятью": 10, "одиннадцати": 11, "двенадцати": 12,
+    "тринадцати": 13, "четырнадцати": 14, "пятнадцати": 15, "шестнадцати": 16,
+    "семнадцати": 17, "восемнадцати": 18, "девятнадцати": 19,
+}
+_RU_TENS_CASES = {
+    "двадцати": 20, "двадцатью": 20, "тридцати": 30, "тридцатью": 30, "сорока": 40,
+    "пятидесяти": 50, "шестидесяти": 60, "семидесяти": 70, "восьмидесяти": 80,
+    "девяноста": 90,
+}
+_RU_HUNDREDS_CASES = {
+    "ста": 100, "двухсот": 200, "двумстам": 200, "трехсот": 300, "тремстам": 300,
+    "четырехсот": 400, "пятисот": 500, "пятистам": 500, "шестисот": 600, "семисот": 700,
+    "восьмисот": 800, "девятисот": 900,
+}
+_RU_UNITS.update(_RU_UNITS_CASES)
+_RU_TENS.update(_RU_TENS_CASES)
+_RU_HUNDREDS.update(_RU_HUNDREDS_CASES)
+_RU_THOUSAND = {"тысяча", "тысячи", "тысяч", "тысячу", "тысячам", "тысячах"}
 _RU_INT_PART = {"целых", "целая", "целой"}
 _RU_FRACTION = {"десятых": 1, "десятая": 1, "сотых": 2, "сотая": 2}
 _RU_UNITS_FEM = {"одна": 1, "две": 2}  # "одна десятая", "две десятых"
@@ -208,6 +231,14 @@ def _ru_number(c: _Cursor) -> str | None:
 
 
 _PARSERS = {"en": _en_number, "ru": _ru_number}
+_ALL_WORDS = frozenset(
+    [*_EN_UNITS, *_EN_TENS, "hundred", "thousand", *_RU_UNITS, *_RU_TENS, *_RU_HUNDREDS]
+)
+
+
+def is_number_word(word: str) -> bool:
+    """Whether ``word`` is a spoken number word (English or Russian, any case form)."""
+    return word.lower().replace("ё", "е") in _ALL_WORDS
 
 
 def number_spans(words: list[str], lang: str) -> list[tuple[str, int, int]]:

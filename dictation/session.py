@@ -31,13 +31,13 @@ from dictation.engines.base import SAMPLE_RATE
 from dictation.errors import AudioDeviceError, RecognizerFailedError
 from dictation.recording import DictationRecording
 from dictation.results import APPEND, CONFIRM, REPLACE, Result, Word, revision
-from dictation.transcript import DictationProcessor, Transcript
+from dictation.transcript import EDITS, DictationProcessor, Transcript
 
 log = logging.getLogger(__name__)
 
 RECORD_START, RECORD_STOP = "record_start", "record_stop"
 NEW_FIELD = "new_field"
-TEXT_EDITS = {"scratch_that", "delete_last_word"}  # commands that only edit the transcript
+TEXT_EDITS = set(EDITS)  # commands that only edit the transcript
 PRE_ROLL_SECONDS = 0.3  # audio before a record press that is still recognised
 BYTES_PER_SECOND = SAMPLE_RATE * 2
 MAX_FAILURES = 5  # recogniser faults within FAILURE_WINDOW that end dictation

@@ -1,15 +1,21 @@
 """The dictated text of one field, edited by utterances and editing commands.
 
-Pieces are kept per utterance so that "scratch that" removes the last utterance and
-"delete last word" the last word. Rendering joins words with spaces, attaches punctuation
-to the word before it and capitalises the first word of each sentence and line. Each word
-keeps the time span it was spoken in, so a click on a word can play its audio.
+Pieces are kept per utterance so that "scratch that" removes the last utterance, "delete
+last word" the last word and "delete last sentence" the last sentence. Rendering joins words
+with spaces, attaches punctuation to the word before it and capitalises the first word of
+each sentence and line. Each word keeps the time span it was spoken in, so a click on a word
+can play its audio.
+
+Whisper writes its own punctuation (``Piece.auto``): a mark the user says ("period") takes
+the place of Whisper's mark just before it, and Whisper's mark after another mark, a line
+break or at the start is dropped, so "No effusion, period." is "No effusion." Whisper's
+capital at the start of an utterance is taken back (the transcript capitalises sentences).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 
 from dictation.commands import Command, CommandSet, Text
 from dictation.normalize import Normalizer
@@ -27,6 +33,7 @@ class Piece:
     text: str
     start: float | None = None
     end: float | None = None
+    auto: bool = False  # a punctuation mark the engine wrote (Whisper), not one said
 
     @property
     def is_word(self) -> bool:
@@ -71,11 +78,42 @@ class Transcript:
             if deleted:
                 return
 
+    def delete_last_sentence(self) -> None:
+        """Remove the words back to the end of the sentence (or line) before the last one."""
+        shown = self._shown()
+        words = [k for k, (_, _, p) in enumerate(shown) if p.is_word]
+        if not words:
+            return
+        ends = [k for k, (_, _, p) in enumerate(shown[: words[-1]])
+                if p.text in SENTENCE_END or p.text in BREAKS]
+        if not ends:
+            self.utterances.clear()
+            return
+        u, i, _ = shown[ends[-1] + 1]
+        self.utterances[u:] = [self.utterances[u][:i]]
+        if not self.utterances[-1]:
+            self.utterances.pop()
+
+    def _shown(self) -> list[tuple[int, int, Piece]]:
+        """The pieces rendered, with where they are: Whisper's mark after a mark, a break or
+        at the start is left out, and a mark said after Whisper's takes its place."""
+        out: list[tuple[int, int, Piece]] = []
+        for u, utterance in enumerate(self.utterances):
+            for i, piece in enumerate(utterance):
+                if piece.text in PUNCTUATION:
+                    prev = out[-1][2] if out else None
+                    if piece.auto and (prev is None or not prev.is_word):
+                        continue
+                    if prev is not None and prev.auto and prev.text in PUNCTUATION:
+                        out.pop()
+                out.append((u, i, piece))
+        return out
+
     def render(self) -> tuple[str, list[WordSpan]]:
         out = ""
         spans: list[WordSpan] = []
         capital = True
-        for piece in (p for u in self.utterances for p in u):
+        for _, _, piece in self._shown():
             if piece.text in BREAKS:
                 out = out.rstrip(" ") + piece.text
                 capital = True
@@ -98,6 +136,14 @@ class Transcript:
     def span_at(self, char: int) -> WordSpan | None:
         """The word at character ``char`` of :attr:`text` (what a click on it means)."""
         return next((s for s in self.render()[1] if s.char_start <= char < s.char_end), None)
+
+
+# Commands that edit the transcript, by name (the table's other commands are for the app).
+EDITS: dict[str, Callable[[Transcript], None]] = {
+    "scratch_that": Transcript.scratch_that,
+    "delete_last_word": Transcript.delete_last_word,
+    "delete_last_sentence": Transcript.delete_last_sentence,
+}
 
 
 @dataclass(frozen=True)
@@ -131,20 +177,54 @@ class DictationProcessor:
             found.append(part)
             if part.value is not None:
                 pieces.append(Piece(part.value))
-            elif part.name == "scratch_that":
-                self.transcript.scratch_that()
-            elif part.name == "delete_last_word":
-                self.transcript.delete_last_word()
-        self.transcript.add(pieces)
+            elif part.name in EDITS:  # on what was said before it, this utterance's too
+                self.transcript.add(_uncapitalise(pieces))
+                pieces = []
+                EDITS[part.name](self.transcript)
+        self.transcript.add(_uncapitalise(pieces))
         return Processed(tuple(found))
 
     def _pieces(self, text: Text, words: list) -> list[Piece]:
         out = []
         for written, lo, hi in self.normalize.spans(text.words):
-            if words and text.indices:
+            if written in PUNCTUATION:
+                out.append(Piece(written, auto=True))
+            elif words and text.indices:
                 out.append(
                     Piece(written, words[text.indices[lo]].start, words[text.indices[hi - 1]].end)
                 )
             else:
                 out.append(Piece(written))
         return out
+
+
+def _uncapitalise(pieces: list[Piece]) -> list[Piece]:
+    """Whisper's capital on the first word of an utterance or of its sentences goes ("No" ->
+    "no"; "CT", "COVID-19", "I" stay): rendering capitalises where a sentence starts."""
+    out: list[Piece] = []
+    start = True
+    for piece in pieces:
+        text = piece.text
+        if piece.is_word:
+            if start and len(text) > 1 and text[0].isupper() and text[1:] == text[1:].lower() \
+                    and any(ch.islower() for ch in text[1:]):
+                piece = replace(piece, text=text[0].lower() + text[1:])
+            start = False
+        elif text in SENTENCE_END or text in BREAKS:
+            start = True
+        out.append(piece)
+    return out
+
+
+def render_text(
+    utterances: str | Iterable[str],
+    lang: str,
+    commands: CommandSet | None = None,
+    normalizer: Normalizer | None = None,
+) -> str:
+    """The report text one field gets from ``utterances`` (each an engine's final text, as
+    Whisper or a bare engine wrote it): commands run, numbers and units normalised."""
+    processor = DictationProcessor(lang, commands, normalizer)
+    for text in [utterances] if isinstance(utterances, str) else utterances:
+        processor.process(Result(text, final=True))
+    return processor.transcript.text

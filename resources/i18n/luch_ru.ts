@@ -4,87 +4,87 @@
 <context>
     <name>AiPanel</name>
     <message>
-        <location filename="../../app/ai_panel.py" line="85"/>
+        <location filename="../../app/ai_panel.py" line="113"/>
         <source>Investigational AI pre-read, not a medical device: a radiologist must review every result.</source>
         <translation>Исследовательский ИИ-анализ, не медицинское изделие: каждый результат проверяет врач-рентгенолог.</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="101"/>
+        <location filename="../../app/ai_panel.py" line="129"/>
         <source>Run AI</source>
         <translation>Запустить ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="102"/>
+        <location filename="../../app/ai_panel.py" line="130"/>
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="103"/>
+        <location filename="../../app/ai_panel.py" line="131"/>
         <source>Accept AI values</source>
         <translation>Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="105"/>
+        <location filename="../../app/ai_panel.py" line="133"/>
         <source>Reject</source>
         <translation>Отклонить</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="112"/>
+        <location filename="../../app/ai_panel.py" line="140"/>
         <source>AI grade</source>
         <translation>Степень (ИИ)</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="148"/>
+        <location filename="../../app/ai_panel.py" line="176"/>
         <source>AI pre-read running…</source>
         <translation>ИИ анализирует исследование…</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="183"/>
+        <location filename="../../app/ai_panel.py" line="211"/>
         <source>AI pre-read cancelled</source>
         <translation>Анализ ИИ отменён</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="201"/>
+        <location filename="../../app/ai_panel.py" line="229"/>
         <source>Involvement: right %1%, left %2%, total %3%</source>
         <translation>Поражение: справа %1%, слева %2%, всего %3%</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="204"/>
+        <location filename="../../app/ai_panel.py" line="232"/>
         <source>Grade by the worse lung %1, by both lungs %2</source>
         <translation>Степень по худшему лёгкому %1, по обоим лёгким %2</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="207"/>
+        <location filename="../../app/ai_panel.py" line="235"/>
         <source>GGO %1 mL, consolidation %2 mL</source>
         <translation>«Матовое стекло» %1 мл, консолидация %2 мл</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="209"/>
+        <location filename="../../app/ai_panel.py" line="237"/>
         <source>COVID-19 pattern: %s</source>
         <translation>Паттерн COVID-19: %s</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="212"/>
+        <location filename="../../app/ai_panel.py" line="240"/>
         <source>Quality: %s</source>
         <translation>Качество: %s</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="214"/>
+        <location filename="../../app/ai_panel.py" line="242"/>
         <source>%1 on %2 in %3 s</source>
         <translation>%1 на %2 за %3 с</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="218"/>
+        <location filename="../../app/ai_panel.py" line="246"/>
         <source>The result is kept, but its DICOM SEG and SR could not be written: %s</source>
         <translation>Результат сохранён, но его DICOM SEG и SR записать не удалось: %s</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="236"/>
+        <location filename="../../app/ai_panel.py" line="264"/>
         <source>Show the solid focus (slices %s)</source>
         <translation>Показать солидный очаг (срезы %s)</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="239"/>
+        <location filename="../../app/ai_panel.py" line="267"/>
         <source>Show lesion %1: %2, slices %3, %4 mL</source>
         <translation>Показать участок уплотнения %1: %2, срезы %3, %4 мл</translation>
     </message>
@@ -105,27 +105,27 @@
 <context>
     <name>ArchiveLink</name>
     <message>
-        <location filename="../../app/reading/archive_link.py" line="50"/>
+        <location filename="../../app/reading/archive_link.py" line="53"/>
         <source>Archive unreachable; reports stay queued: %s</source>
         <translation>Архив недоступен; протоколы остаются в очереди: %s</translation>
     </message>
     <message>
-        <location filename="../../app/reading/archive_link.py" line="57"/>
+        <location filename="../../app/reading/archive_link.py" line="60"/>
         <source>offline</source>
         <translation>нет связи</translation>
     </message>
     <message>
-        <location filename="../../app/reading/archive_link.py" line="59"/>
+        <location filename="../../app/reading/archive_link.py" line="62"/>
         <source>online</source>
         <translation>на связи</translation>
     </message>
     <message>
-        <location filename="../../app/reading/archive_link.py" line="59"/>
+        <location filename="../../app/reading/archive_link.py" line="62"/>
         <source>connecting</source>
         <translation>подключение</translation>
     </message>
     <message>
-        <location filename="../../app/reading/archive_link.py" line="60"/>
+        <location filename="../../app/reading/archive_link.py" line="63"/>
         <source>Archive: %1 · unsent: %2</source>
         <translation>Архив: %1 · не отправлено: %2</translation>
     </message>
@@ -864,361 +864,371 @@
     </message>
     <message>
         <location filename="../../app/error_catalog.py" line="99"/>
+        <source>cannot read the command cases %1: %2</source>
+        <translation>не удаётся прочитать таблицу проверочных голосовых команд %1: %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="100"/>
         <source>cannot read the controller table %1: %2</source>
         <translation>не удаётся прочитать таблицу кнопок микрофона %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="100"/>
+        <location filename="../../app/error_catalog.py" line="101"/>
         <source>cannot read the dictation audio %1: %2</source>
         <translation>не удаётся прочитать запись диктовки %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="101"/>
+        <location filename="../../app/error_catalog.py" line="102"/>
         <source>cannot read the dictation dictionary %1: %2</source>
         <translation>не удаётся прочитать словарь диктовки %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="102"/>
+        <location filename="../../app/error_catalog.py" line="103"/>
         <source>cannot read the voice command table %1: %2</source>
         <translation>не удаётся прочитать таблицу голосовых команд %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="103"/>
+        <location filename="../../app/error_catalog.py" line="104"/>
+        <source>cannot read the written forms table %1: %2</source>
+        <translation>не удаётся прочитать таблицу записи чисел и единиц %1: %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="105"/>
         <source>conflict not found</source>
         <translation>конфликт не найден</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="104"/>
+        <location filename="../../app/error_catalog.py" line="106"/>
         <source>espeak-ng failed for voice %1: %2</source>
         <translation>espeak-ng не справился с голосом %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="105"/>
+        <location filename="../../app/error_catalog.py" line="107"/>
         <source>espeak-ng is not installed (apt-get install espeak-ng)</source>
         <translation>espeak-ng не установлен (apt-get install espeak-ng)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="106"/>
+        <location filename="../../app/error_catalog.py" line="108"/>
         <source>line %1: %2</source>
         <translation>строка %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="107"/>
+        <location filename="../../app/error_catalog.py" line="109"/>
         <source>line %1: author is missing</source>
         <translation>строка %1: не указан автор</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="108"/>
+        <location filename="../../app/error_catalog.py" line="110"/>
         <source>line %1: expected a JSON object</source>
         <translation>строка %1: ожидался объект JSON</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="109"/>
+        <location filename="../../app/error_catalog.py" line="111"/>
         <source>line %1: fields must be an object</source>
         <translation>строка %1: fields должно быть объектом</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="110"/>
+        <location filename="../../app/error_catalog.py" line="112"/>
         <source>line %1: not valid JSON (%2)</source>
         <translation>строка %1: неверный JSON (%2)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="111"/>
+        <location filename="../../app/error_catalog.py" line="113"/>
         <source>line %1: signed_at is not an ISO date-time</source>
         <translation>строка %1: signed_at не является датой-временем ISO</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="112"/>
+        <location filename="../../app/error_catalog.py" line="114"/>
         <source>line %1: signed_at needs a time zone</source>
         <translation>строка %1: в signed_at нужен часовой пояс</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="113"/>
+        <location filename="../../app/error_catalog.py" line="115"/>
         <source>line %1: study.study_instance_uid is missing</source>
         <translation>строка %1: нет study.study_instance_uid</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="114"/>
+        <location filename="../../app/error_catalog.py" line="116"/>
         <source>line %1: text must be a string</source>
         <translation>строка %1: text должно быть строкой</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="115"/>
+        <location filename="../../app/error_catalog.py" line="117"/>
         <source>line %1: unknown status %2</source>
         <translation>строка %1: неизвестный статус %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="116"/>
+        <location filename="../../app/error_catalog.py" line="118"/>
         <source>model installation cancelled</source>
         <translation>установка модели отменена</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="117"/>
+        <location filename="../../app/error_catalog.py" line="119"/>
         <source>model not found: %1</source>
         <translation>модель не найдена: %1</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="118"/>
+        <location filename="../../app/error_catalog.py" line="120"/>
         <source>no %1 language model for language %2</source>
         <translation>нет языковой модели %1 для языка %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="119"/>
+        <location filename="../../app/error_catalog.py" line="121"/>
         <source>no Vosk model is installed for language %1; install one (Settings &gt; Dictation &gt; Models, or point --model at its folder)</source>
         <translation>для языка %1 не установлена модель Vosk; установите её (Настройки &gt; Речь или укажите папку через --model)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="120"/>
+        <location filename="../../app/error_catalog.py" line="122"/>
         <source>no archive configured: set %1 or archive.url in settings</source>
         <translation>архив не настроен: задайте %1 или archive.url в настройках</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="121"/>
+        <location filename="../../app/error_catalog.py" line="123"/>
         <source>no archive password in the OS keyring; sign in to the archive once from the app, or set LUCH_ARCHIVE_PASSWORD</source>
         <translation>в хранилище паролей ОС нет пароля архива; один раз войдите в архив из приложения или задайте LUCH_ARCHIVE_PASSWORD</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="122"/>
+        <location filename="../../app/error_catalog.py" line="124"/>
         <source>no protocol %1; available: %2</source>
         <translation>протокола %1 нет; доступны: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="123"/>
+        <location filename="../../app/error_catalog.py" line="125"/>
         <source>no report language %1; use one of %2</source>
         <translation>нет языка заключения %1; используйте один из %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="124"/>
+        <location filename="../../app/error_catalog.py" line="126"/>
         <source>no voice commands are defined for language %1</source>
         <translation>для языка %1 голосовые команды не заданы</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="125"/>
+        <location filename="../../app/error_catalog.py" line="127"/>
         <source>protocol file %1 cannot be read</source>
         <translation>файл протокола %1 не читается</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="126"/>
+        <location filename="../../app/error_catalog.py" line="128"/>
         <source>protocol file %1 is malformed (%2)</source>
         <translation>файл протокола %1 составлен неверно (%2)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="127"/>
+        <location filename="../../app/error_catalog.py" line="129"/>
         <source>protocol file %1: field %2 has unknown type %3</source>
         <translation>файл протокола %1: у поля %2 неизвестный тип %3</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="128"/>
+        <location filename="../../app/error_catalog.py" line="130"/>
         <source>protocol file %1: field %2 lacks a sentence in every language</source>
         <translation>файл протокола %1: у поля %2 нет фразы ни на одном языке</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="129"/>
+        <location filename="../../app/error_catalog.py" line="131"/>
         <source>record mode must be one of %1, not %2</source>
         <translation>режим записи должен быть одним из %1, а не %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="130"/>
+        <location filename="../../app/error_catalog.py" line="132"/>
         <source>report version not found in the local store</source>
         <translation>версия заключения не найдена в локальном хранилище</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="131"/>
+        <location filename="../../app/error_catalog.py" line="133"/>
         <source>required field(s) missing: %1</source>
         <translation>не заполнены обязательные поля: %1</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="132"/>
+        <location filename="../../app/error_catalog.py" line="134"/>
         <source>resolution must be keep_local or keep_remote</source>
         <translation>решение должно быть keep_local или keep_remote</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="133"/>
+        <location filename="../../app/error_catalog.py" line="135"/>
         <source>say which language the model %1 is for (e.g. en, ru)</source>
         <translation>укажите язык модели %1 (например, en, ru)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="134"/>
+        <location filename="../../app/error_catalog.py" line="136"/>
         <source>talking to the archive failed (%1)</source>
         <translation>ошибка связи с архивом (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="135"/>
+        <location filename="../../app/error_catalog.py" line="137"/>
         <source>template file %1 is malformed (%2)</source>
         <translation>файл шаблона %1 составлен неверно (%2)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="136"/>
+        <location filename="../../app/error_catalog.py" line="138"/>
         <source>the AI mask %1 belongs to another study</source>
         <translation>маска ИИ %1 относится к другому исследованию</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="137"/>
+        <location filename="../../app/error_catalog.py" line="139"/>
         <source>the AI mask file %1 is missing; cannot send the result</source>
         <translation>файла маски ИИ %1 нет; результат нельзя отправить</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="138"/>
+        <location filename="../../app/error_catalog.py" line="140"/>
         <source>the CA bundle file for the archive does not exist</source>
         <translation>файл корневых сертификатов (CA) для архива не существует</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="139"/>
+        <location filename="../../app/error_catalog.py" line="141"/>
         <source>the OS keyring cannot be read (%1)</source>
         <translation>хранилище паролей ОС недоступно для чтения (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="140"/>
+        <location filename="../../app/error_catalog.py" line="142"/>
         <source>the OS keyring cannot keep the PIN (%1)</source>
         <translation>хранилище паролей ОС не может сохранить PIN (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="141"/>
+        <location filename="../../app/error_catalog.py" line="143"/>
         <source>the OS keyring could not be read for the archive password</source>
         <translation>не удалось прочитать пароль архива из хранилища паролей ОС</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="142"/>
+        <location filename="../../app/error_catalog.py" line="144"/>
         <source>the PIN needs at least %1 characters</source>
         <translation>PIN должен содержать не меньше %1 символов</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="143"/>
+        <location filename="../../app/error_catalog.py" line="145"/>
         <source>the archive address must look like https://host/dicom-web</source>
         <translation>адрес архива должен иметь вид https://host/dicom-web</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="144"/>
+        <location filename="../../app/error_catalog.py" line="146"/>
         <source>the archive cannot be reached</source>
         <translation>архив недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="145"/>
+        <location filename="../../app/error_catalog.py" line="147"/>
         <source>the archive has no images for this study</source>
         <translation>в архиве нет изображений этого исследования</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="146"/>
+        <location filename="../../app/error_catalog.py" line="148"/>
         <source>the archive is unavailable (HTTP %1)</source>
         <translation>архив недоступен (HTTP %1)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="147"/>
+        <location filename="../../app/error_catalog.py" line="149"/>
         <source>the archive must be reached over https (http only to this machine)</source>
         <translation>к архиву нужно подключаться по https (http — только к этому компьютеру)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="148"/>
+        <location filename="../../app/error_catalog.py" line="150"/>
         <source>the archive refused the credentials</source>
         <translation>архив отклонил учётные данные</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="149"/>
+        <location filename="../../app/error_catalog.py" line="151"/>
         <source>the archive refused the request (HTTP %1)</source>
         <translation>архив отклонил запрос (HTTP %1)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="150"/>
+        <location filename="../../app/error_catalog.py" line="152"/>
         <source>the archive sent a multipart answer without a boundary</source>
         <translation>архив прислал составной ответ без разделителя</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="151"/>
+        <location filename="../../app/error_catalog.py" line="153"/>
         <source>the archive sent an invalid UID</source>
         <translation>архив прислал неверный UID</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="152"/>
+        <location filename="../../app/error_catalog.py" line="154"/>
         <source>the archive sent an unreadable STOW-RS answer</source>
         <translation>архив прислал нечитаемый ответ STOW-RS</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="153"/>
+        <location filename="../../app/error_catalog.py" line="155"/>
         <source>the archive sent an unreadable search answer</source>
         <translation>архив прислал нечитаемый ответ на поиск</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="154"/>
+        <location filename="../../app/error_catalog.py" line="156"/>
         <source>the archive sent no metadata for the instance</source>
         <translation>архив не прислал метаданные объекта</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="155"/>
+        <location filename="../../app/error_catalog.py" line="157"/>
         <source>the archive sent no or several objects for one instance</source>
         <translation>архив прислал ни одного или несколько объектов вместо одного</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="156"/>
+        <location filename="../../app/error_catalog.py" line="158"/>
         <source>the archive&apos;s TLS certificate was not trusted; check the hospital CA bundle</source>
         <translation>сертификату TLS архива нет доверия; проверьте файл корневых сертификатов больницы</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="157"/>
+        <location filename="../../app/error_catalog.py" line="159"/>
         <source>the dictation dictionary %1 must be a mapping</source>
         <translation>словарь диктовки %1 должен быть таблицей соответствий</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="158"/>
+        <location filename="../../app/error_catalog.py" line="160"/>
         <source>the download was cancelled</source>
         <translation>загрузка отменена</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="159"/>
+        <location filename="../../app/error_catalog.py" line="161"/>
         <source>the local records database could not be upgraded (%1); it was left unchanged</source>
         <translation>локальную базу записей не удалось обновить (%1); она оставлена без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="160"/>
+        <location filename="../../app/error_catalog.py" line="162"/>
         <source>the protocol %1 has no field %2</source>
         <translation>в протоколе %1 нет поля %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="161"/>
+        <location filename="../../app/error_catalog.py" line="163"/>
         <source>the records migrations have no single head; reinstall Luch</source>
         <translation>миграции базы записей не имеют единой вершины; переустановите Luch</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="162"/>
+        <location filename="../../app/error_catalog.py" line="164"/>
         <source>the report belongs to another study</source>
         <translation>заключение относится к другому исследованию</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="163"/>
+        <location filename="../../app/error_catalog.py" line="165"/>
         <source>the report to update does not exist in the local store</source>
         <translation>обновляемого заключения нет в локальном хранилище</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="164"/>
+        <location filename="../../app/error_catalog.py" line="166"/>
         <source>the report version to re-read does not exist</source>
         <translation>версии заключения для повторного чтения не существует</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="165"/>
+        <location filename="../../app/error_catalog.py" line="167"/>
         <source>the speech recogniser failed %1 times within %2 s (%3); dictation stopped, the audio is kept</source>
         <translation>распознаватель речи дал сбой %1 раз за %2 с (%3); диктовка остановлена, звук сохранён</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="166"/>
+        <location filename="../../app/error_catalog.py" line="168"/>
         <source>the word times of %1 are damaged</source>
         <translation>временные метки слов в %1 повреждены</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="167"/>
+        <location filename="../../app/error_catalog.py" line="169"/>
         <source>unknown controller actions: %1; choose from %2</source>
         <translation>неизвестные действия кнопок: %1; выберите из %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="168"/>
+        <location filename="../../app/error_catalog.py" line="170"/>
         <source>unknown grammar %1; choose one of: %2</source>
         <translation>неизвестная грамматика %1; выберите одну из: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="169"/>
+        <location filename="../../app/error_catalog.py" line="171"/>
         <source>unknown speech engine %1; choose one of: %2</source>
         <translation>неизвестный движок распознавания речи %1; выберите один из: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="170"/>
+        <location filename="../../app/error_catalog.py" line="172"/>
         <source>unknown study attribute %1</source>
         <translation>неизвестный атрибут исследования %1</translation>
     </message>
@@ -1763,7 +1773,7 @@
         <translation>%1: непредвиденный сбой (%2); подробности в журнале</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="167"/>
+        <location filename="../../app/ai_panel.py" line="195"/>
         <source>AI pre-read</source>
         <translation>ИИ-анализ</translation>
     </message>
@@ -1773,7 +1783,7 @@
         <translation>Загрузка исследования</translation>
     </message>
     <message>
-        <location filename="../../app/reading/archive_link.py" line="39"/>
+        <location filename="../../app/reading/archive_link.py" line="40"/>
         <source>sync</source>
         <translation>Отправка протоколов в архив</translation>
     </message>

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
-from dictation.commands import Command, CommandSet, Text
+import pytest
+import yaml
+
+from dictation.command_score import command_of, commands_exact, load_cases
+from dictation.commands import COMMANDS_FILE, Command, CommandSet, Text
 
 
 @pytest.fixture(scope="module")
@@ -88,3 +92,137 @@ def test_grammar_offers_every_phrase_with_arguments(en):
     assert "go to field lung nodules" in phrases
     assert "go to field" not in phrases  # an argument command needs its argument
     assert len(phrases) == len(set(phrases))
+
+
+# -- Whisper's text: normalised keys, the margin, argument names ------------------------------
+
+CASES = Path(__file__).parent / "data" / "whisper_commands.yaml"
+
+
+def test_whisper_utterance_table_is_all_exact():
+    """The table of utterances as Whisper writes them (tests/dictation/data): every command
+    taken exactly, no dictated sentence taken as a command, in both languages."""
+    cases = load_cases(CASES)
+    for lang in ("en", "ru"):
+        score = commands_exact(cases[lang], lang)
+        assert score.commands >= 30 and score.texts >= 20, lang
+        assert score.failures == (), (lang, score.failures)
+        assert score.rate == 1.0 and score.false_commands == 0
+
+
+def test_the_score_reports_what_went_wrong(en):
+    score = commands_exact(
+        [("Next field.", "previous_field"), ("Sign of consolidation.", None),
+         ("Sign report.", None), ("Next field.", "next_field")], "en", en)
+    assert (score.total, score.exact, score.commands_exact, score.false_commands) == (4, 2, 1, 1)
+    assert score.failures == (("Next field.", "previous_field", "next_field"),
+                              ("Sign report.", None, "sign_report"))
+    assert "1/2" in score.summary()
+
+
+def _whisper_phrases(lang: str) -> list[tuple[str, str]]:
+    """Every command phrase of the table as Whisper writes it: capitalised, with a period;
+    argument phrases with the first name the grammar offers."""
+    data = yaml.safe_load(COMMANDS_FILE.read_text(encoding="utf-8"))
+    out = []
+    for name, spec in data["commands"].items():
+        for phrase in spec.get(lang, []):
+            if spec.get("argument"):
+                arg = data["grammar_arguments"][name][lang][0]
+                out.append((f"{phrase.capitalize()} {arg}.", f"{name}: {arg}"))
+            else:
+                out.append((f"{phrase.capitalize()}.", name))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("lang", "utterance", "expected"),
+    [(lang, u, e) for lang in ("en", "ru") for u, e in _whisper_phrases(lang)],
+)
+def test_every_phrase_as_whisper_writes_it(lang, utterance, expected):
+    assert command_of(utterance, CommandSet(lang)) == expected
+
+
+@pytest.mark.parametrize(
+    ("utterance", "expected"),
+    [
+        ("Previous fields.", "previous_field"),  # one letter in a 6-letter word
+        ("Stop dictating.", "stop_dictation"),  # two letters in a 9-letter word
+        ("Accept the AI values.", "accept_ai_values"),  # a filler word
+        ("Accept A.I. values.", "accept_ai_values"),
+        ("Accept a i values.", "accept_ai_values"),  # letters spelled out
+        ("Previous film.", None),  # two letters in a 5-letter word
+        ("Next fill.", None),
+        ("Accept all.", None),  # words under 4 letters are exact
+        ("Undone.", None),  # one-word commands are exact
+        ("Prevous feild.", None),  # two words differ
+        ("Next field please.", None),  # a word added
+        ("Field.", None),  # a word missing
+        ("Sign report pending.", None),
+    ],
+)
+def test_english_margin(en, utterance, expected):
+    assert command_of(utterance, en) == expected
+
+
+@pytest.mark.parametrize(
+    ("utterance", "expected"),
+    [
+        ("Следующие поле.", "next_field"),
+        ("Подписать протокол!", "sign_report"),
+        ("Подписать протоколы.", "sign_report"),
+        ("Подписал.", None),
+        ("Подпись врача.", None),
+        ("Следующая.", None),
+        ("Отмена терапии.", None),
+    ],
+)
+def test_russian_margin(ru, utterance, expected):
+    assert command_of(utterance, ru) == expected
+
+
+def test_arguments_are_matched_with_field_and_template_names(en, ru):
+    assert command_of("Go to field, conclusions.", en) == "go_to_field: conclusion"
+    assert command_of("Go to involvement.", en) == "go_to_field: involvement"  # part of a label
+    assert command_of("Go to the hospital.", en) is None  # "go to" needs a field's name
+    assert command_of("Go to field whatever.", en) == "go_to_field: whatever"  # said the app
+    assert command_of("Insert template, typical COVID.", en) == "insert_template: typical covid"
+    assert command_of("Template matching shows no change.", en) is None
+    assert command_of("Перейти к рекомендациям.", ru) == "go_to_field: рекомендации"
+    assert command_of("Перейти к лечению.", ru) is None
+    assert command_of("Вставить шаблон «Норма».", ru) == "insert_template: норма"
+    more = CommandSet("en", names={"fields": ["Lung nodules"]})
+    assert command_of("Go to lung nodules.", more) == "go_to_field: lung nodules"
+
+
+def test_commands_at_the_end_of_whisper_text(en, ru):
+    """Whisper may join a sentence and a command said after a short pause: a command
+    sentence of two words or more at the end counts (with the same margin)."""
+    assert en.parse(["No", "effusion.", "Next", "field."]) == [
+        Text(("No", "effusion", "."), (0, 1, 1)), Command("next_field")
+    ]
+    assert command_of("No effusion. Next.", en) is None  # one word: only alone
+    assert command_of("No effusion. Previous fields.", en) == "previous_field"
+    assert command_of("No effusion. Previous film.", en) is None
+    assert command_of("Next field. No effusion.", en) is None  # then text: stays text
+    assert command_of("Очагов нет. Подписать протокол.", ru) == "sign_report"
+    # as Whisper base wrote it from espeak-ng
+    assert command_of("И на ТСНД. Подписать протоколь.", ru) == "sign_report"
+
+
+def _parse(commands: CommandSet, text: str) -> list[Command | Text]:
+    return commands.parse(text.split())
+
+
+def test_spoken_punctuation_in_whisper_text(en, ru):
+    parts = _parse(en, "No effusion, period. New paragraph.")
+    assert [p.name for p in parts if isinstance(p, Command)] == ["period", "new_paragraph"]
+    # "period" and "colon" are nouns too: in Whisper's text only at a sentence's end
+    assert command_of("A follow-up period of 6 months.", en) is None
+    assert all(isinstance(p, Text) for p in _parse(en, "A follow-up period."))
+    assert all(isinstance(p, Text) for p in _parse(en, "The sigmoid colon."))
+    assert any(isinstance(p, Command) for p in _parse(en, "Findings colon, no nodules."))
+    assert all(isinstance(p, Text) for p in _parse(ru, "Точка роста не видна."))
+    assert any(isinstance(p, Command) for p in _parse(ru, "Очагов нет точка."))
+    # bare engine words keep the old rule: anywhere
+    assert any(isinstance(p, Command) for p in _parse(en, "a period of"))

@@ -1,0 +1,52 @@
+"""Names a command's argument is matched with: protocol fields and report templates.
+
+Read straight from the data files (``resources/protocols/*.yaml`` labels and keys,
+``resources/protocols/templates/*.yaml`` names and keys), every language, so "go to field
+conclusion", "перейти к полю заключение" and "insert template normal chest" are known names.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from core.paths import RESOURCES
+
+PROTOCOLS_DIR = RESOURCES / "protocols"
+
+
+def field_names(folder: Path = PROTOCOLS_DIR) -> tuple[str, ...]:
+    """Every field label (all languages) and key of the protocols in ``folder``."""
+    out: list[str] = []
+    for data in _files(Path(folder)):
+        for field in data.get("fields") or []:
+            if isinstance(field, dict):
+                out += [str(v) for v in (field.get("label") or {}).values()]
+                out.append(str(field.get("key", "")).replace("_", " "))
+    return tuple(n for n in dict.fromkeys(out) if n.strip())
+
+
+def template_names(folder: Path = PROTOCOLS_DIR / "templates") -> tuple[str, ...]:
+    """Every spoken template name (all languages) and key in ``folder``."""
+    out: list[str] = []
+    for data in _files(Path(folder)):
+        for key, item in (data.get("templates") or {}).items():
+            for names in ((item or {}).get("names") or {}).values():
+                out += [str(n) for n in names]
+            out.append(str(key))
+    return tuple(n for n in dict.fromkeys(out) if n.strip())
+
+
+@lru_cache(maxsize=8)
+def _files(folder: Path) -> tuple[dict, ...]:
+    out = []
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError):
+            continue  # a broken protocol file is reported where it is loaded (records)
+        if isinstance(data, dict):
+            out.append(data)
+    return tuple(out)
