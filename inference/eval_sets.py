@@ -187,3 +187,17 @@ def luch_labels(raw: np.ndarray, segments: dict[int, str]) -> np.ndarray:
             elif role == "lung":
                 out[sel] = np.where(left[sel], Label.LUNG_LEFT, Label.LUNG_RIGHT)
     return out
+
+
+def correction_ref(name: str, ct_path: str | Path, labels_file: str | Path) -> StudyRef:
+    """A corrected study as truth: its CT and the reader's corrected label map."""
+    def load() -> TruthStudy:
+        from inference.corrections import check_labels, load_label_maps
+        from studies import open_volume
+
+        volume = open_volume(ct_path)
+        _, corrected = load_label_maps(labels_file)
+        check_labels(corrected, volume.shape)
+        return TruthStudy(name, volume, corrected, TRUTH_FULL, None)
+
+    return StudyRef(name, load)

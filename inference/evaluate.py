@@ -20,7 +20,13 @@ from pathlib import Path
 
 import numpy as np
 
-from inference.eval_sets import TRUTH_FULL, TRUTH_LESION, TruthStudy, find_studies
+from inference.eval_sets import (
+    TRUTH_FULL,
+    TRUTH_LESION,
+    StudyRef,
+    TruthStudy,
+    find_studies,
+)
 from inference.geometry import Orientation
 from inference.grading import GRADES, NOT_ASSESSABLE, grade_of
 from inference.labels import CONSOLIDATION, GGO, LEFT, RIGHT
@@ -149,14 +155,26 @@ def evaluate(folder: Path, weights: Path | None = None, device: str = "cpu",
              cancel: threading.Event | None = None, log=None) -> EvalReport:
     """Read every study of ``folder`` with the model ``weights`` (None: the active version)
     and score it against its truth (no fallback: a broken model is an error here)."""
-    refs = find_studies(folder)
+    return evaluate_refs(find_studies(folder), weights, device, engine, progress, cancel, log,
+                         Path(folder).name)
+
+
+def evaluate_refs(refs: list[StudyRef], weights: Path | None = None, device: str = "cpu",
+                  engine: str = "unet", progress: Progress | None = None,
+                  cancel: threading.Event | None = None, log=None,
+                  label: str = "held-apart studies") -> EvalReport:
+    """:func:`evaluate` on studies given one by one (e.g. held-apart corrections)."""
+    if not refs:
+        from inference.eval_sets import EvaluationDataError
+
+        raise EvaluationDataError("No studies to evaluate on")
     options = PreReadOptions(engine=engine, device=device, weights=weights, fallback=False)
     report: EvalReport | None = None
     for n, ref in enumerate(refs):
         study = ref.load()
         result = analyze(study.volume, options, cancel=cancel)
         if report is None:
-            report = EvalReport(result.model_version, Path(folder).name)
+            report = EvalReport(result.model_version, label)
         score = score_study(study, result.labels, result.to_json(), result.seconds)
         report.studies.append(score)
         if log:
