@@ -109,8 +109,8 @@ def test_train_site_evaluate_gate_and_rollback(corrected_chest, crop, monkeypatc
                  str(hold), "--json", str(out)]) == 0
     registry = ModelRegistry(home / "models")
     side = json.loads(out.read_text())
-    version = side["version"]
-    assert version == "2.0.0-site.1" and side["parent_version"] == "2.0.0"
+    version, base = side["version"], registry.shipped().version
+    assert version == f"{base}-site.1" and side["parent_version"] == base
     t = side["training"]
     assert t["steps"] == 3 and t["seed"] and t["recipe"] == "site-v1"
     assert [d["changed_slices"] > 0 for d in t["data"]] == [True]
@@ -127,8 +127,8 @@ def test_train_site_evaluate_gate_and_rollback(corrected_chest, crop, monkeypatc
         assert main(["model", "rollback"]) == 0
     else:
         assert main(["model", "activate", version]) == 2  # refused
-    assert registry.active().version == "2.0.0"
-    assert analyze(volume, PreReadOptions(device="cpu")).model_version.startswith("2.0.0+post")
+    assert registry.active().version == base
+    assert analyze(volume, PreReadOptions(device="cpu")).model_version.startswith(base + "+post")
     assert (registry.shipped().weights.parent.name == "models"
             and registry.shipped().sidecar["sha256"] == json.loads(
                 registry.shipped().weights.with_suffix(".json").read_text())["sha256"])
@@ -142,13 +142,13 @@ def test_fine_tuning_is_reproducible_and_a_cancel_writes_nothing(corrected_chest
     sample = [SiteSample("c1", str(c.ct), str(c.correction.labels_file))]
     a = fine_tune(sample, registry, steps=2, device="cpu", log=lambda _: None)
     b = fine_tune(sample, registry, steps=2, device="cpu", log=lambda _: None)
-    assert (a.version, b.version) == ("2.0.0-site.1", "2.0.0-site.2")
+    base = registry.shipped().version
+    assert (a.version, b.version) == (f"{base}-site.1", f"{base}-site.2")
     assert a.sidecar["sha256"] == b.sidecar["sha256"] != registry.shipped().sidecar["sha256"]
     cancel = threading.Event()
     cancel.set()
     with pytest.raises(TrainingCancelled):
         fine_tune(sample, registry, steps=2, device="cpu", cancel=cancel, log=lambda _: None)
-    assert sorted(p.name for p in (tmp_path / "models").iterdir()) == ["2.0.0-site.1",
-                                                                     "2.0.0-site.2"]
+    assert sorted(p.name for p in (tmp_path / "models").iterdir()) == [a.version, b.version]
     with pytest.raises(RegistryError):  # never gated
         registry.activate(a.version)
