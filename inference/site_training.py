@@ -227,6 +227,12 @@ def _write_candidate(registry: ModelRegistry, version: str, state, sidecar) -> M
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def require_holdout(holdout: list) -> None:
+    if not holdout:
+        raise SiteTrainingError("No held-apart studies to judge a model on: give a folder of "
+                                "studies with truth (--holdout) or correct more studies")
+
+
 def gate_and_activate(candidate: ModelVersion, holdout: list, registry: ModelRegistry | None = None,
                       device: str = "auto", activate: bool = True, log=print):
     """Read the held-apart studies (:class:`inference.eval_sets.StudyRef`) with the active
@@ -240,8 +246,7 @@ def gate_and_activate(candidate: ModelVersion, holdout: list, registry: ModelReg
     if not holdout:
         registry.update_sidecar(candidate.version, gate={
             "passed": False, "state": "no held-apart studies", "against": active.version})
-        raise SiteTrainingError("No held-apart studies to judge the candidate on: it is kept "
-                                "but not activated (give a folder with --holdout)")
+    require_holdout(holdout)
     log(f"held-apart studies read with the active model {active.version}")
     before = evaluate_refs(holdout, active.weights, device, log=log)
     log(f"... and with the candidate {candidate.version}")

@@ -54,7 +54,12 @@ def run(args: argparse.Namespace) -> int:
     from core.settings import Settings
     from inference.eval_sets import correction_ref, find_studies
     from inference.registry import ModelRegistry
-    from inference.site_training import SiteSample, fine_tune, gate_and_activate
+    from inference.site_training import (
+        SiteSample,
+        fine_tune,
+        gate_and_activate,
+        require_holdout,
+    )
     from records import open_store
 
     store = open_store()
@@ -68,11 +73,8 @@ def run(args: argparse.Namespace) -> int:
         folders.append(Path(Settings().get(HOLDOUT_SETTING)))
     for folder in folders:
         holdout += find_studies(folder)
-    if not holdout and not args.no_activate:
-        from inference.site_training import SiteTrainingError
-
-        raise SiteTrainingError("No held-apart studies to judge a candidate on: give a folder "
-                                "with --holdout or correct more studies")
+    if not args.no_activate:
+        require_holdout(holdout)
     samples = [SiteSample(c.uid, c.source_path, c.labels_file) for c in train_set]
     registry = ModelRegistry()
     try:
