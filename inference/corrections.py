@@ -133,3 +133,46 @@ def build_correction(volume: Volume, original: np.ndarray, corrected: np.ndarray
     path = save_label_maps(Path(folder) / f"{uuid.uuid4().hex}.npz", volume, original,
                            corrected)
     return Correction(path, reader, changes, values)
+
+
+CORRECTED_SERIES_NUMBER = 9903
+CORRECTED_DESCRIPTION = "AI pre-read corrected by reader (investigational)"
+
+
+def corrected_seg(corrected: np.ndarray, sources: list, model_version: str, reader: str,
+                  original_seg=None):
+    """A DICOM SEG of the corrected label map over the source frames, marked as a reader's
+    correction (segments SEMIAUTOMATIC, content label ``CORRECTED``, the reader as content
+    creator) and referencing the original AI SEG (``original_seg``: its dataset or header)
+    in its Common Instance Reference, so an archive keeps both and a viewer can tell them
+    apart. Segments as :func:`inference.dicom_out.make_seg` writes them."""
+    import highdicom as hd
+    from pydicom import Dataset
+    from pydicom.sequence import Sequence
+    from pydicom.uid import SegmentationStorage
+
+    from inference.dicom_out import make_seg
+    from inference.measures import Measures
+    from inference.preread import PreReadResult
+
+    check_labels(corrected, (len(sources), int(sources[0].Rows), int(sources[0].Columns)))
+    placeholder = Measures("", "", "", "", {}, {}, "")
+    seg = make_seg(PreReadResult(corrected, placeholder, "reader-corrected", model_version,
+                                 "cpu", 0.0), sources)
+    seg.SeriesInstanceUID = hd.UID()
+    seg.SeriesNumber = CORRECTED_SERIES_NUMBER
+    seg.SeriesDescription = CORRECTED_DESCRIPTION
+    seg.ContentLabel = "CORRECTED"
+    seg.ContentDescription = "AI segmentation corrected by a reader"
+    seg.ContentCreatorName = reader
+    for item in seg.SegmentSequence:
+        item.SegmentAlgorithmType = "SEMIAUTOMATIC"
+    if original_seg is not None:
+        ref = Dataset()
+        ref.SeriesInstanceUID = original_seg.SeriesInstanceUID
+        inst = Dataset()
+        inst.ReferencedSOPClassUID = SegmentationStorage
+        inst.ReferencedSOPInstanceUID = original_seg.SOPInstanceUID
+        ref.ReferencedInstanceSequence = Sequence([inst])
+        seg.ReferencedSeriesSequence.append(ref)
+    return seg
