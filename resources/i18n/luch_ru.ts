@@ -1326,82 +1326,82 @@
 <context>
     <name>GeneralPage</name>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="44"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="45"/>
         <source>Run the AI &amp;pre-read when a study opens</source>
         <translation>Запускать &amp;ИИ-анализ при открытии исследования</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="48"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="49"/>
         <source> min</source>
         <translation> мин</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="49"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="50"/>
         <source>never</source>
         <translation>никогда</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="52"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="53"/>
         <source>&amp;Interface language:</source>
         <translation>&amp;Язык интерфейса:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="53"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="54"/>
         <source>The interface language applies the next time Luch starts.</source>
         <translation>Язык интерфейса изменится при следующем запуске Луча.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="54"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="55"/>
         <source>&amp;Report language:</source>
         <translation>Язык &amp;протокола:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="56"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="57"/>
         <source>&amp;Lock the screen after idle:</source>
         <translation>&amp;Блокировать экран после простоя:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="57"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="58"/>
         <source>The lock hides patient data when nobody has used the keyboard or mouse for this long (0 = never).</source>
         <translation>Блокировка скрывает данные пациентов, если клавиатурой и мышью не пользовались столько времени (0 — никогда).</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="62"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="63"/>
         <source>unchanged</source>
         <translation>без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="63"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="64"/>
         <source>Re&amp;move my unlock PIN</source>
         <translation>&amp;Удалить мой PIN разблокировки</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="64"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="65"/>
         <source>New unlock PI&amp;N:</source>
         <translation>Новый PIN &amp;разблокировки:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="65"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="66"/>
         <source>Repea&amp;t the PIN:</source>
         <translation>П&amp;овторите PIN:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="67"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="68"/>
         <source>The PIN unlocks the lock screen. It is kept as a salted hash in the OS keyring, never in a file.</source>
         <translation>PIN снимает блокировку экрана. Он хранится в хранилище паролей ОС в виде хеша с солью, никогда не в файле.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="71"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="73"/>
         <source>General</source>
         <translation>Общие</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="80"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="82"/>
         <source>The PIN needs at least %1 characters.</source>
         <translation>PIN должен содержать не меньше %1 символов.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="84"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="86"/>
         <source>The two PINs differ.</source>
         <translation>Введённые PIN не совпадают.</translation>
     </message>
@@ -1686,6 +1686,29 @@
         <location filename="../../app/main_window.py" line="260"/>
         <source>Cannot open study</source>
         <translation>Не удалось открыть исследование</translation>
+    </message>
+</context>
+<context>
+    <name>ModelRow</name>
+    <message>
+        <location filename="../../app/settings_dialog/model_row.py" line="18"/>
+        <source>Roll &amp;back</source>
+        <translation>&amp;Откатить</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/model_row.py" line="19"/>
+        <source>Return to the AI model version active before this one</source>
+        <translation>Вернуться к версии модели ИИ, активной до этой</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/model_row.py" line="32"/>
+        <source>(shipped)</source>
+        <translation>(поставляемая)</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/model_row.py" line="44"/>
+        <source>rolled back</source>
+        <translation>откат выполнен</translation>
     </message>
 </context>
 <context>
@@ -2404,6 +2427,14 @@
         <location filename="../../app/worklist_panel.py" line="83"/>
         <source>Anonymized</source>
         <translation>Анонимизировано</translation>
+    </message>
+</context>
+<context>
+    <name>row</name>
+    <message>
+        <location filename="../../app/settings_dialog/model_row.py" line="51"/>
+        <source>AI &amp;model:</source>
+        <translation>&amp;Модель ИИ:</translation>
     </message>
 </context>
 </TS>
