@@ -82,3 +82,17 @@ def test_model_list_cli(luch_home, capsys):
         (base, True, "shipped"), (bad.version, False, "failed")]
     assert main(["model", "activate", bad.version]) == 2
     assert "did not pass the gate" in capsys.readouterr().err
+
+
+def test_evaluate_and_train_refuse_clearly(luch_home, tmp_path, capsys):
+    from app.cli import main
+
+    assert main(["evaluate", str(tmp_path), "--model", "9.9.9"]) == 2
+    assert "9.9.9 is not in this station's registry" in capsys.readouterr().err
+    assert main(["evaluate", str(tmp_path)]) == 2  # an empty folder
+    assert "No studies with truth found" in capsys.readouterr().err
+    assert main(["train", "--site", "--device", "cpu"]) == 2  # nothing held apart
+    assert "No held-apart studies" in capsys.readouterr().err
+    assert main(["train", "--site", "--device", "cpu", "--no-activate"]) == 2
+    assert "No corrected study can be used" in capsys.readouterr().err
+    assert [v.version for v in ModelRegistry().versions()] == [ModelRegistry().shipped().version]

@@ -149,6 +149,13 @@ def test_fine_tuning_is_reproducible_and_a_cancel_writes_nothing(corrected_chest
     cancel.set()
     with pytest.raises(TrainingCancelled):
         fine_tune(sample, registry, steps=2, device="cpu", cancel=cancel, log=lambda _: None)
+
+    def ctrl_c(fraction: float) -> None:
+        if fraction >= 0.5:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        fine_tune(sample, registry, steps=2, device="cpu", progress=ctrl_c, log=lambda _: None)
     assert sorted(p.name for p in (tmp_path / "models").iterdir()) == [a.version, b.version]
     with pytest.raises(RegistryError):  # never gated
         registry.activate(a.version)
