@@ -72,6 +72,7 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP('DomainError', 'The AI pre-read is still running'),
     QT_TRANSLATE_NOOP('DomainError', 'The AI pre-read needs a 3D series'),
     QT_TRANSLATE_NOOP('DomainError', 'The AI pre-read reads CT only; this series is %1'),
+    QT_TRANSLATE_NOOP('DomainError', "The AI's own label map is not saved with this result; give it with --original"),
     QT_TRANSLATE_NOOP('DomainError', 'The DICOMDIR at %1 is damaged'),
     QT_TRANSLATE_NOOP('DomainError', 'The NIfTI file has an invalid voxel-to-world transform'),
     QT_TRANSLATE_NOOP('DomainError', 'The SEG has no right and left lung segments'),

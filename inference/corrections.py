@@ -67,6 +67,14 @@ def label_changes(original: np.ndarray, corrected: np.ndarray) -> dict:
     return {"voxels_changed": int(diff.sum()), "labels": per}
 
 
+def require_original(path: Path | None) -> Path:
+    """The AI's own label map file, needed to see what a correction changed."""
+    if path is None:
+        raise CorrectionError("The AI's own label map is not saved with this result; give it "
+                              "with --original")
+    return path
+
+
 def check_labels(labels: np.ndarray, shape: tuple[int, ...]) -> None:
     if labels.shape != tuple(shape):
         raise CorrectionError(f"The corrected label map has shape {labels.shape}, the study "

@@ -159,3 +159,28 @@ def test_fine_tuning_is_reproducible_and_a_cancel_writes_nothing(corrected_chest
     assert sorted(p.name for p in (tmp_path / "models").iterdir()) == [a.version, b.version]
     with pytest.raises(RegistryError):  # never gated
         registry.activate(a.version)
+
+
+def test_correct_cli_saves_a_correction_made_in_another_tool(corrected_chest, monkeypatch,
+                                                             tmp_path, capsys):
+    """A NIfTI label map edited elsewhere: ``luch correct`` stores it like the viewer would."""
+    import records
+    from app.cli import main
+
+    c = corrected_chest
+    monkeypatch.setenv("LUCH_HOME", str(c.home))
+    original, edited = tmp_path / "ai.nii.gz", tmp_path / "edited.nii.gz"
+    tf._write_nifti(original, c.result.labels, c.volume)
+    tf._write_nifti(edited, erase_components(c.result.labels), c.volume)
+    assert main(["correct", str(c.rid), str(edited), "--study", str(c.ct), "--reader",
+                 "dr-cli"]) == 2  # the result lists no NIfTI mask of the AI's own
+    assert "--original" in capsys.readouterr().err
+    assert main(["correct", str(c.rid), str(edited), "--study", str(c.ct), "--original",
+                 str(original), "--reader", "dr-cli"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert (out["grade"], out["ai_grade"]) == ("CT-0", "CT-1")
+    assert out["changes"]["labels"] == c.correction.changes["labels"]
+    store = records.open_store(c.home / "records.sqlite3")
+    newest = store.ai_corrections(c.rid, latest_only=True)[0]
+    assert newest.id == out["correction_id"] and newest.reader == "dr-cli"
+    store.close()
