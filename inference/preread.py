@@ -37,7 +37,8 @@ FALLBACK_FLAG = "classical-fallback"
 
 @dataclass
 class PreReadOptions:
-    """How to run: engine (``unet`` or ``classical``), device, grade rule, weights file."""
+    """How to run: engine (``unet`` or ``classical``), device, grade rule, weights file
+    (None: the active version of the station's model registry, :mod:`inference.registry`)."""
 
     engine: str = "unet"
     device: str = "auto"
@@ -99,8 +100,13 @@ def _segmenter(engine: str, device: str, weights: Path | None) -> Segmenter:
 
 def load_segmenter(options: PreReadOptions) -> tuple[Segmenter, list[str]]:
     """The segmenter asked for, or the classical fallback (with a flag) if weights fail."""
+    weights = options.weights
+    if weights is None and options.engine == "unet":  # the station's active model version
+        from inference.registry import active_weights
+
+        weights = active_weights()
     try:
-        return _segmenter(options.engine, options.device, options.weights), []
+        return _segmenter(options.engine, options.device, weights), []
     except WeightsError as err:
         if not options.fallback:
             raise

@@ -212,6 +212,24 @@ class AIFeedback(Base):
     ai_result: Mapped[AIResult] = relationship()
 
 
+class AICorrection(Base):
+    """A reader's corrected label map of an AI result: who, when, what changed (voxels added
+    and removed per label), the values recomputed from it (marked corrected), and where the
+    maps and the CT are. The newest per result is the one that counts (training, SEG)."""
+
+    __tablename__ = "ai_correction"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uid)
+    ai_result_pk: Mapped[int] = mapped_column(ForeignKey("ai_result.id"), index=True)
+    reader: Mapped[str] = mapped_column(String(200))
+    labels_file: Mapped[str] = mapped_column(Text)  # npz: original and corrected maps
+    source_path: Mapped[str] = mapped_column(Text, default="")  # the CT series read
+    changes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    values: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ai_result: Mapped[AIResult] = relationship()
+
+
 class Dictation(Base):
     __tablename__ = "dictation"
     id: Mapped[int] = mapped_column(primary_key=True)

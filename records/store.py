@@ -21,6 +21,7 @@ from core.paths import app_home
 from records import db
 from records.errors import InvalidTransition, RecordsError
 from records.models import (
+    AICorrection,
     AIFeedback,
     AIResult,
     AuditEvent,
@@ -50,6 +51,7 @@ from records.outbox import (  # noqa: F401  (re-exported: the store's API in one
 from records.uids import derived_uid
 
 AI_FILES_RELEASED = "ai-files-released"  # audit: an unsent pre-read's DICOM copies deleted
+AI_CORRECTED = "ai-corrected"  # audit: a reader saved a corrected label map of an AI result
 
 # Which status a report may move to from its current one.
 TRANSITIONS: dict[ReportStatus | None, set[ReportStatus]] = {
@@ -477,6 +479,40 @@ class Store(OutboxMixin):
         with self.session() as s:
             return list(s.scalars(select(AIFeedback).where(
                 AIFeedback.ai_result_pk == ai_result_id).order_by(AIFeedback.id)))
+
+    def save_ai_correction(self, ai_result_id: int, *, reader: str, labels_file: str | Path,
+                           changes: dict[str, Any], values: dict[str, Any],
+                           source_path: str | Path = "") -> int:
+        """Store a reader's corrected label map of an AI result (see
+        :mod:`inference.corrections`, which writes ``labels_file`` and computes ``changes``
+        and ``values``). The AI result itself stays as it was. Audited ``ai-corrected``."""
+        with self.session() as s:
+            result = s.get(AIResult, ai_result_id)
+            if result is None:
+                raise RecordsError("AI result not found in the local store")
+            c = AICorrection(ai_result_pk=ai_result_id, reader=reader,
+                             labels_file=str(labels_file), source_path=str(source_path),
+                             changes=changes, values=values)
+            s.add(c)
+            s.flush()
+            s.add(AuditEvent(actor=reader, action=AI_CORRECTED,
+                             study_instance_uid=result.study.study_instance_uid,
+                             detail={"ai_result": ai_result_id, "correction": c.id}))
+            return c.id
+
+    def ai_corrections(self, ai_result_id: int | None = None, latest_only: bool = False
+                       ) -> list[AICorrection]:
+        """Corrections oldest first (of one AI result, or all); ``latest_only``: the newest
+        per AI result, the one that counts."""
+        with self.session() as s:
+            q = select(AICorrection).order_by(AICorrection.id)
+            if ai_result_id is not None:
+                q = q.where(AICorrection.ai_result_pk == ai_result_id)
+            rows = list(s.scalars(q))
+        if latest_only:
+            newest = {c.ai_result_pk: c for c in rows}
+            rows = sorted(newest.values(), key=lambda c: c.id)
+        return rows
 
     # -- dictation -----------------------------------------------------------------------------
     def save_dictation(self, study_instance_uid: str, *, audio_path: str | Path,

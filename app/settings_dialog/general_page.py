@@ -24,6 +24,7 @@ from app.settings_dialog.base import (
     _combo,
     _hint,
 )
+from app.settings_dialog.model_row import add_model_row
 from core import unlock_pin
 from core.settings import Settings
 
@@ -66,6 +67,7 @@ class GeneralPage(Page):
         form.addRow(self.pin_remove)
         form.addRow(_hint(self.tr("The PIN unlocks the lock screen. It is kept as a salted "
                                   "hash in the OS keyring, never in a file.")))
+        self.model_row = add_model_row(form, reader)
 
     def title(self) -> str:
         return self.tr("General")
