@@ -9,14 +9,14 @@ UID was derived from the images); signing again after that makes an amended vers
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSplitter,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.drafts import Draft, discard_draft, load_draft, save_draft
 from app.error_text import error_text
-from app.protocol_form import ProtocolForm
+from app.protocol_form import GrowingText, ProtocolForm
 from app.word_audio import WordAudio
 from core.errors import LuchError
 from records import ReportStatus, Store
@@ -54,15 +54,32 @@ class ReportPanel(QWidget):
         self.form = ProtocolForm(protocol, ui_lang)
         self.words = WordAudio(self.form)  # dictated words -> their audio
         self._words_dirty = False
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.form)
-        self.free_text = QPlainTextEdit()
+        self.free_text = GrowingText()
         self.free_text.setPlaceholderText(self.tr("Additional text (dictate or type)"))
-        self.free_text.setMaximumHeight(90)
         self.free_text.setObjectName("free-text")
+        # One scroll for the whole form (its lists and texts are as tall as their content),
+        # never sideways; the field being filled is scrolled into view.
+        sheet = QWidget()
+        column = QVBoxLayout(sheet)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.form)
+        column.addWidget(self.free_text)
+        column.addStretch(1)
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("report-form")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setWidget(sheet)
+        self.form.current_changed.connect(
+            lambda key: self.scroll.ensureWidgetVisible(self.form.rows[key], 0, 6))
         self.preview = QTextBrowser()
         self.preview.setObjectName("report-text")
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.scroll)
+        self.splitter.addWidget(self.preview)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
         self.status = QLabel()
         self.save_button = QPushButton(self.tr("Save draft"))
         self.sign_button = QPushButton(self.tr("Sign"))
@@ -78,9 +95,7 @@ class ReportPanel(QWidget):
         buttons.addWidget(self.sign_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
-        layout.addWidget(scroll, 3)
-        layout.addWidget(self.free_text)
-        layout.addWidget(self.preview, 2)
+        layout.addWidget(self.splitter, 1)
         layout.addLayout(buttons)
 
         self.form.values_changed.connect(self._changed)
