@@ -4,14 +4,19 @@ The form is autosaved to a draft file every few seconds and restored when the st
 opened again (after a crash too), with the links of dictated words to their audio
 (:mod:`app.word_audio`; kept after signing too). Signing stores a final version in the
 records store, which queues it for the archive (or keeps it on this station when the study's
-UID was derived from the images); signing again after that makes an amended version.
+UID was derived from the images). Signing shows the report and the checks' problems first
+(:mod:`app.sign_preview`); a signed report is locked, and a change is an addendum with a
+reason, signed as a new (amended) version.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -22,16 +27,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import terms
 from app.drafts import Draft, discard_draft, load_draft, save_draft
 from app.error_text import error_text
 from app.protocol_form import GrowingText, ProtocolForm
+from app.sign_preview import AddendumDialog, SignPreview, problem_text
 from app.word_audio import WordAudio
 from core.errors import LuchError
 from records import ReportStatus, Store
 from records.errors import ProtocolError
 from records.protocol import Protocol
+from records.report_checks import check_report
+from records.store import SIGNED
 
 AUTOSAVE_MS = 3000
+ADDENDUM_WORD = {"ru": "Дополнение", "en": "Addendum"}  # in the report language
 
 
 class ReportPanel(QWidget):
@@ -48,7 +58,12 @@ class ReportPanel(QWidget):
         self.study_uid: str | None = None
         self.report_uid: str | None = None
         self.ai_result_id: int | None = None
+        self.addendum_reason: str | None = None
+        # The AI pre-read shown to the reader (its JSON), for the checks before signing.
+        self.ai_values: Callable[[], dict | None] = lambda: None
+        self.addendum_keys = "Ctrl+Shift+D"  # named in messages; the window sets the real one
         self._dirty = False
+        self._locked = False
 
         self.title = QLabel(f"<b>{protocol.title.get(ui_lang, protocol.id)}</b>")
         self.form = ProtocolForm(protocol, ui_lang)
@@ -85,7 +100,12 @@ class ReportPanel(QWidget):
         self.sign_button = QPushButton(self.tr("Sign"))
         self.sign_button.setObjectName("sign")
         self.save_button.clicked.connect(self.save_now)
-        self.sign_button.clicked.connect(self.sign)
+        self.sign_button.clicked.connect(
+            lambda: self.start_addendum() if self._locked else self.sign())
+        self.locked_note = QLabel(self.tr("Signed: read-only. Changes go into an addendum."))
+        self.locked_note.setObjectName("report-locked")
+        self.locked_note.setStyleSheet("color: #1d5fd1; font-weight: bold")
+        self.locked_note.hide()
         QShortcut(QKeySequence("Ctrl+S"), self, self.save_now)
         QShortcut(QKeySequence("Ctrl+Return"), self, self.sign)
 
@@ -95,6 +115,7 @@ class ReportPanel(QWidget):
         buttons.addWidget(self.sign_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
+        layout.addWidget(self.locked_note)
         layout.addWidget(self.splitter, 1)
         layout.addLayout(buttons)
 
@@ -115,23 +136,32 @@ class ReportPanel(QWidget):
         reports = self.store.reports_for_study(study_uid)
         self.report_uid = reports[-1].uid if reports else None
         self.ai_result_id = None
+        self.addendum_reason = None
+        latest = self.store.report_versions(self.report_uid)[-1] if self.report_uid else None
+        signed = latest is not None and latest.status in SIGNED
         draft = load_draft(study_uid)
+        if draft is not None and signed and not draft.addendum_reason:
+            draft = None  # left over from before signing: the signed version stands
         if draft is not None:
             self.report_uid = draft.report_uid or self.report_uid
             self.ai_result_id = draft.ai_result_id
+            self.addendum_reason = draft.addendum_reason
             self.form.set_values(draft.fields)
             self.free_text.setPlainText(draft.free_text)
-            self.status.setText(self.tr("Draft restored"))
-        elif self.report_uid is not None:
-            latest = self.store.report_versions(self.report_uid)[-1]
-            self.form.set_values(latest.fields)
+            self.status.setText(self.tr("Addendum draft restored; reason: %s")
+                                % draft.addendum_reason if draft.addendum_reason
+                                else self.tr("Draft restored"))
+        elif latest is not None:
+            self.form.set_values({k: v for k, v in latest.fields.items()
+                                  if not k.startswith("_")})
             self.free_text.setPlainText(latest.fields.get("_free_text", ""))
-            if latest.status is not ReportStatus.DRAFT and self.store.study_kept_local(study_uid):
+            status = terms.term(latest.status.value)
+            if signed and self.store.study_kept_local(study_uid):
                 self.status.setText(self.tr(
                     "Report %s, kept on this workstation: the study has no DICOM identity in "
-                    "the archive (opened from NIfTI or files without UIDs)") % latest.status.value)
+                    "the archive (opened from NIfTI or files without UIDs)") % status)
             else:
-                self.status.setText(self.tr("Report %s") % latest.status.value)
+                self.status.setText(self.tr("Report %s") % status)
         else:
             self.form.set_values({})
             self.free_text.clear()
@@ -139,8 +169,49 @@ class ReportPanel(QWidget):
         self.words.restore(study_uid)  # after the text: links are checked against it
         self._dirty = self._words_dirty = False
         self.setEnabled(True)
+        self._set_locked(signed and draft is None)
         self._update_preview()
         return draft is not None
+
+    # -- locking and addenda ----------------------------------------------------------------------
+    @property
+    def locked(self) -> bool:
+        """The report is signed and no addendum is being written: nothing can change."""
+        return self._locked
+
+    def _set_locked(self, locked: bool) -> None:
+        self._locked = locked
+        self.form.set_read_only(locked)
+        self.free_text.setReadOnly(locked)
+        self.sign_button.setText(self.tr("Add addendum…") if locked else
+                                 self.tr("Sign addendum") if self.addendum_reason else
+                                 self.tr("Sign"))
+        self.save_button.setEnabled(not locked)
+        self.locked_note.setVisible(locked)
+
+    def start_addendum(self, reason: str | None = None) -> bool:
+        """Unlock a signed report to change it; the change is signed as a new (amended)
+        version with ``reason`` (asked for when not given). False if nothing was started."""
+        if self.study_uid is None or not self._locked:
+            return False
+        if reason is None:
+            dialog = AddendumDialog(self)
+            accepted = dialog.exec() == QDialog.DialogCode.Accepted
+            self._back_to_form()
+            if not accepted:
+                return False
+            reason = dialog.reason()
+        reason = reason.strip()
+        if not reason:
+            return False
+        self.addendum_reason = reason
+        self._set_locked(False)
+        self._dirty = True
+        self.save_now()  # the addendum and its reason survive a crash
+        self.status.setText(self.tr("Addendum; reason: %s") % reason)
+        self._update_preview()
+        self.form.focus_field(self.form.current or next(iter(self.form.editors)))
+        return True
 
     def _words_changed(self) -> None:
         self._words_dirty = True
@@ -157,7 +228,9 @@ class ReportPanel(QWidget):
             text = self.protocol.render({k: v for k, v in fields.items() if k != "grade"},
                                         self.report_lang) if len(fields) > 1 else ""
         extra = self.free_text.toPlainText().strip()
-        return "\n\n".join(part for part in (text, extra) if part)
+        addendum = (f"{ADDENDUM_WORD.get(self.report_lang, 'Addendum')}: {self.addendum_reason}"
+                    if self.addendum_reason else "")
+        return "\n\n".join(part for part in (text, extra, addendum) if part)
 
     def _update_preview(self) -> None:
         self.preview.setPlainText(self.report_text())
@@ -173,12 +246,20 @@ class ReportPanel(QWidget):
         if self.study_uid is None or not self._dirty:
             return
         save_draft(Draft(self.study_uid, self.form.values(), self.free_text.toPlainText(),
-                         self.report_uid, self.ai_result_id))
+                         self.report_uid, self.ai_result_id, self.addendum_reason))
         self._dirty = False
 
     def sign(self) -> None:
-        """Store a signed version (final, or amended after a final) and queue it for sync."""
+        """Check the report, show it with the problems found, and store it once the reader
+        confirms: final, or amended with the addendum's reason. A signed report is locked;
+        signing it again asks for an addendum instead of amending it silently."""
         if self.study_uid is None:
+            return
+        if self._locked:
+            text = self.tr("The report is signed. To change it, add an addendum (%s).") \
+                % self.addendum_keys
+            self.status.setText(text)
+            self.message.emit(text)
             return
         fields = self.form.values()
         try:
@@ -193,21 +274,52 @@ class ReportPanel(QWidget):
             self.status.setText(text)
             self.message.emit(text)
             return
+        free_text = self.free_text.toPlainText().strip()
+        report_text = self.report_text()
+        problems = check_report(fields, free_text, self.ai_values(), report_text)
+        worded = [problem_text(p, self.protocol, self.form.lang) for p in problems]
+        if not self.confirm_signing(report_text, worded):
+            self.status.setText(self.tr("Not signed"))
+            return
         previous = self.store.report_versions(self.report_uid) if self.report_uid else []
-        signed_before = bool(previous) and previous[-1].status in (ReportStatus.FINAL,
-                                                                   ReportStatus.AMENDED)
+        signed_before = bool(previous) and previous[-1].status in SIGNED
         status = ReportStatus.AMENDED if signed_before else ReportStatus.FINAL
-        stored = {**fields, "_free_text": self.free_text.toPlainText().strip()}
-        record = self.store.save_report(
-            self.study_uid, author=self.author, fields=stored, text=self.report_text(),
-            status=status, protocol=self.protocol.id, report_uid=self.report_uid)
+        stored = {**fields, "_free_text": free_text}
+        try:
+            record = self.store.save_report(
+                self.study_uid, author=self.author, fields=stored, text=report_text,
+                status=status, protocol=self.protocol.id, report_uid=self.report_uid,
+                reason=self.addendum_reason or "")
+        except LuchError as err:
+            self.status.setText(error_text(err))
+            self.message.emit(error_text(err))
+            return
         self.report_uid = record.report_uid
+        self.addendum_reason = None
         discard_draft(self.study_uid)
         self._dirty = False
+        self._set_locked(True)
+        self._update_preview()
+        addendum = status is ReportStatus.AMENDED
         if self.store.study_kept_local(self.study_uid):
             self.status.setText(self.tr(
-                "Signed (%s), kept on this workstation: the study has no DICOM identity in the "
-                "archive (opened from NIfTI or files without UIDs)") % status.value)
+                "Addendum signed, kept on this workstation: the study has no DICOM identity in "
+                "the archive (opened from NIfTI or files without UIDs)") if addendum else self.tr(
+                "Signed, kept on this workstation: the study has no DICOM identity in the "
+                "archive (opened from NIfTI or files without UIDs)"))
         else:
-            self.status.setText(self.tr("Signed (%s), queued for the archive") % status.value)
+            self.status.setText(self.tr("Addendum signed, queued for the archive") if addendum
+                                else self.tr("Signed, queued for the archive"))
         self.signed.emit(record)
+
+    def confirm_signing(self, text: str, problems: list[str]) -> bool:
+        """Show the report to be signed and the problems found; True to sign."""
+        preview = SignPreview(text, problems, self.addendum_reason, self)
+        accepted = preview.exec() == QDialog.DialogCode.Accepted
+        self._back_to_form()
+        return accepted
+
+    def _back_to_form(self) -> None:
+        """After a dialog: the keyboard is back in the report, at the field being filled."""
+        self.window().activateWindow()
+        self.form.focus_field(self.form.current or next(iter(self.form.editors)))

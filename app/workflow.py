@@ -9,6 +9,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDockWidget, QVBoxLayout, QWidget
 
 from app.ai_panel import AiPanel
@@ -50,6 +51,7 @@ class Workflow(QObject):
         self.worklist = WorklistPanel()
         self.ai = AiPanel(store, reader)
         self.report = ReportPanel(store, protocol, reader, ui_lang, report_lang)
+        self.report.ai_values = lambda: self.ai.result_json
         self.words = self.report.words
         self.words.player = Player(window.settings.get("dictation.output_device"))
         self.dictation_glue = DictationGlue(self, store, self.report, self.words,
@@ -109,6 +111,8 @@ class Workflow(QObject):
             ("previous-field", self.tr("&Previous field"),
              self.report.form.previous_field, "Ctrl+Up"),
             ("sign", self.tr("&Sign report"), self.report.sign, "Ctrl+Shift+S"),
+            ("addendum", self.tr("Add a&ddendum to the signed report…"),
+             lambda: self.report.start_addendum(), "Ctrl+Shift+D"),
             ("sign-next", self.tr("Sign and open the ne&xt study"), self.sign_and_next,
              "Ctrl+Shift+Return"),
             ("sync", self.tr("S&ync now"), self.sync, "F5"),
@@ -127,6 +131,8 @@ class Workflow(QObject):
              "Ctrl+F5"),
         ):
             self.window._add_action(menu, action_id, text, slot, key)
+        self.report.addendum_keys = self.window.actions["addendum"].shortcut().toString(
+            QKeySequence.SequenceFormat.NativeText)
         templates = menu.addMenu(self.tr("Insert &template"))
         for n, template in enumerate(self.templates):
             self.window._add_action(

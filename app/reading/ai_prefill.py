@@ -35,6 +35,10 @@ class AiPrefill(QObject):
         return True
 
     def prefill(self, ai_json: dict) -> None:
+        if self.report.locked:
+            self.window.statusBar().showMessage(self.tr(
+                "The report is signed: add an addendum before filling in AI values"))
+            return
         values = protocol_values(ai_json)
         if not values:
             self.window.statusBar().showMessage(

@@ -32,7 +32,7 @@ def station(qtbot, luch_home):
 
 
 def focused_key(form) -> str | None:
-    focus = QApplication.focusWidget()
+    focus = focus_target()
     for key, editor in form.editors.items():
         if focus is editor or (focus is not None and editor.isAncestorOf(focus)):
             return key
@@ -43,8 +43,21 @@ def form_scroll(report) -> QScrollArea:
     return report.findChild(QScrollArea)
 
 
+def focus_target():
+    """Where a key goes: the focused widget; after a dialog closed, the main window's focus
+    (the offscreen platform does not give the window back its activation, X does)."""
+    focus = QApplication.focusWidget()
+    if focus is not None and focus.isVisible():
+        return focus
+    window = next(w for w in QApplication.topLevelWidgets()
+                  if isinstance(w, MainWindow) and w.isVisible())
+    window.activateWindow()
+    QApplication.processEvents()
+    return window.focusWidget() or window
+
+
 def press(qtbot, key, modifier=Qt.KeyboardModifier.NoModifier):
-    qtbot.keyClick(QApplication.focusWidget(), key, modifier)
+    qtbot.keyClick(focus_target(), key, modifier)
 
 
 def test_ctrl_down_and_up_walk_every_field_from_every_editor(station, qtbot):
@@ -151,3 +164,107 @@ def test_the_form_reads_at_the_real_window_size(qtbot, luch_home, lang, size):
             rows = sum(editor.visualItemRect(editor.item(n)).height()
                        for n in range(editor.count()))
             assert editor.viewport().height() >= rows, f"{key}: options hidden"
+
+
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+# A pre-read's JSON as inference.preread.PreReadResult.to_json gives it (the demo chest's).
+AI_CT0_WITH_FOCUS = {
+    "grade": "CT-0", "grade_worst_lung": "CT-0", "grade_both_lungs": "CT-0",
+    "involvement_percent": {"right": 0.0, "left": 0.0, "total": 0.0},
+    "volumes_ml": {"ggo": 0.0, "consolidation": 0.0}, "probability": "low",
+    "quality_flags": ["solid-focus-not-graded: side=left slices=44-47 ml=10.2 mm=20 at=97,130,45"],
+    "lesions": [],
+}
+
+
+def test_ctrl_shift_s_shows_the_report_first_and_back_signs_nothing(station, qtbot):
+    """On main Ctrl+Shift+S stored a final version at once."""
+    _, workflow = station
+    report, form = workflow.report, workflow.report.form
+    form.set_values({"grade": "CT-1", "distribution_side": "bilateral",
+                     "involvement_right_percent": 10.0, "involvement_left_percent": 5.0,
+                     "conclusion": "Viral pneumonia, mild."})
+    form.focus_field("conclusion")
+    seen: list = []
+    from tests.app.signing import answer_dialog
+    answer_dialog(qtbot, lambda d: (seen.append(d.text.toPlainText()),
+                                    qtbot.keyClick(d, Qt.Key.Key_Escape)))
+    press(qtbot, Qt.Key.Key_S, CTRL_SHIFT)
+    assert seen and "Grade: CT-1" in seen[0], "the preview shows the text to be signed"
+    assert workflow.store.reports_for_study(STUDY) == []
+    assert not report.locked
+
+
+def test_the_preview_lists_empty_conclusion_contradictions_and_ai_flags(station, qtbot):
+    _, workflow = station
+    report, form = workflow.report, workflow.report.form
+    workflow.ai.result_json = AI_CT0_WITH_FOCUS
+    form.set_values({"grade": "CT-0", "distribution_side": "unilateral",
+                     "involvement_right_percent": 12.0})
+    report.free_text.setPlainText("Unilateral changes.")
+    form.focus_field("grade")
+    from tests.app.signing import answer_dialog
+    dialogs: list = []
+    # With problems Enter means "back to the report": nothing is signed by habit.
+    answer_dialog(qtbot, lambda d: qtbot.keyClick(d, Qt.Key.Key_Return), seen=dialogs)
+    press(qtbot, Qt.Key.Key_S, CTRL_SHIFT)
+    problems = dialogs[0].problems.text()
+    for expected in ("The conclusion is empty.",
+                     "CT-0 (normal), yet the distribution is “unilateral”.",
+                     "CT-0 (normal), yet the involvement is 12%.",
+                     "The text says “unilateral” next to CT-0 (normal).",
+                     "The AI flagged a solid focus (left lung, slices 44-47) that the report "
+                     "does not mention."):
+        assert expected in problems
+    assert workflow.store.reports_for_study(STUDY) == []
+    # Mentioned and consistent: no problems left, Enter signs.
+    form.set_values({"grade": "CT-0", "conclusion": "No signs of viral pneumonia. Solid "
+                     "focus in the left lung, a nodule: CT follow-up."})
+    report.free_text.clear()
+    answer_dialog(qtbot, lambda d: qtbot.keyClick(d, Qt.Key.Key_Return), seen=dialogs)
+    with qtbot.waitSignal(report.signed):
+        press(qtbot, Qt.Key.Key_S, CTRL_SHIFT)
+    assert not dialogs[1].problems.isVisibleTo(dialogs[1])
+
+
+def test_a_signed_report_is_locked_and_a_change_is_an_addendum_with_a_reason(station, qtbot):
+    """On main the signed form stayed editable and signing again made an amended version
+    with no reason asked."""
+    _, workflow = station
+    report, form, store = workflow.report, workflow.report.form, workflow.store
+    from tests.app.signing import confirm_signing, give_reason
+    form.set_values({"grade": "CT-1", "distribution_side": "bilateral",
+                     "involvement_right_percent": 10.0, "involvement_left_percent": 5.0,
+                     "conclusion": "Viral pneumonia, mild."})
+    form.focus_field("conclusion")
+    confirm_signing(qtbot)
+    with qtbot.waitSignal(report.signed) as first:
+        press(qtbot, Qt.Key.Key_S, CTRL_SHIFT)
+    assert first.args[0].status.value == "final"
+    assert form.editors["conclusion"].isReadOnly()
+    assert not form.editors["grade"].isEnabled()
+    assert report.locked
+    form.focus_field("conclusion")
+    qtbot.keyClicks(form.editors["conclusion"], " Changed")
+    assert form.values()["conclusion"] == "Viral pneumonia, mild."
+    with qtbot.assertNotEmitted(report.signed):  # signing again: no silent amendment
+        press(qtbot, Qt.Key.Key_S, CTRL_SHIFT)
+    assert "add an addendum (Ctrl+Shift+D)" in report.status.text()
+    assert len(store.report_versions(first.args[0].report_uid)) == 1
+
+    give_reason(qtbot, "Left lung percentage corrected")
+    press(qtbot, Qt.Key.Key_D, CTRL_SHIFT)
+    assert not report.locked
+    form.set_value("involvement_left_percent", 8.0)
+    confirm_signing(qtbot)
+    with qtbot.waitSignal(report.signed) as second:
+        press(qtbot, Qt.Key.Key_S, CTRL_SHIFT)
+    versions = store.report_versions(first.args[0].report_uid)
+    assert [v.status.value for v in versions] == ["final", "amended"]
+    assert versions[0].fields["involvement_left_percent"] == 5.0, "the signed version stays"
+    assert versions[1].fields["_addendum_reason"] == "Left lung percentage corrected"
+    assert versions[1].text.endswith("Addendum: Left lung percentage corrected")
+    assert second.args[0].version == 2 and report.locked
+    # Opened again later: still locked, showing the latest version.
+    report.begin(STUDY)
+    assert report.locked and form.values()["involvement_left_percent"] == 8.0
