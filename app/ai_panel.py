@@ -154,12 +154,18 @@ class AiPanel(QWidget):
         self._show_findings([])
         self._set_state("idle")
 
+    @property
+    def assessable(self) -> bool:
+        """The current result graded the study (CT-0..4); a not-assessable one has no values
+        to accept, no percentages and no lesions to show."""
+        return bool(self.result_json) and str(self.result_json.get("grade", "")).startswith("CT-")
+
     def _set_state(self, state: str) -> None:
         running, done = state == "running", state == "done"
         self.progress.setVisible(running)
         self.cancel_button.setVisible(running)
         self.run_button.setEnabled(not running and self._volume is not None)
-        self.accept_button.setEnabled(done)
+        self.accept_button.setEnabled(done and self.assessable)
         self.reject_button.setEnabled(done)
 
     def run(self, volume: Volume | None, study_uid: str = "",
@@ -223,19 +229,22 @@ class AiPanel(QWidget):
         result, self.dicom_files, dicom_error = outcome
         self.result, self.result_json = result, result.to_json()
         j = self.result_json
-        inv, vol = j["involvement_percent"], j["volumes_ml"]
         self.grade.setText(terms.grade(j["grade"]))
-        lines = [
-            self.tr("Involvement: right %1%, left %2%, total %3%")
-            .replace("%1", f"{inv['right']:.1f}").replace("%2", f"{inv['left']:.1f}")
-            .replace("%3", f"{inv['total']:.1f}"),
-            self.tr("Grade by the worse lung %1, by both lungs %2")
-            .replace("%1", terms.grade(j["grade_worst_lung"]))
-            .replace("%2", terms.grade(j["grade_both_lungs"])),
-            self.tr("GGO %1 mL, consolidation %2 mL").replace("%1", f"{vol['ggo']:.0f}")
-            .replace("%2", f"{vol['consolidation']:.0f}"),
-            self.tr("COVID-19 pattern: %s") % terms.term(j["probability"]),
-        ]
+        if self.assessable:
+            inv, vol = j["involvement_percent"], j["volumes_ml"]
+            lines = [
+                self.tr("Involvement: right %1%, left %2%, total %3%")
+                .replace("%1", f"{inv['right']:.1f}").replace("%2", f"{inv['left']:.1f}")
+                .replace("%3", f"{inv['total']:.1f}"),
+                self.tr("Grade by the worse lung %1, by both lungs %2")
+                .replace("%1", terms.grade(j["grade_worst_lung"]))
+                .replace("%2", terms.grade(j["grade_both_lungs"])),
+                self.tr("GGO %1 mL, consolidation %2 mL").replace("%1", f"{vol['ggo']:.0f}")
+                .replace("%2", f"{vol['consolidation']:.0f}"),
+                self.tr("COVID-19 pattern: %s") % terms.term(j["probability"]),
+            ]
+        else:  # nothing measured means anything: only why, and no values to accept
+            lines = [self.tr("The AI could not assess this study; the reader grades it.")]
         if j["quality_flags"]:
             lines.append(self.tr("Quality: %s")
                          % "; ".join(terms.quality_flag(f) for f in j["quality_flags"]))
@@ -246,7 +255,10 @@ class AiPanel(QWidget):
             lines.append(self.tr("The result is kept, but its DICOM SEG and SR could not be "
                                  "written: %s") % (reason or type(dicom_error).__name__))
         self.details.setText("\n".join(lines))
-        self._show_findings(j["quality_flags"], j.get("lesions", []))
+        if self.assessable:
+            self._show_findings(j["quality_flags"], j.get("lesions", []))
+        else:
+            self._show_findings([])
         if self.study_uid:
             self.ai_result_id = self.store.save_ai_result(
                 self.study_uid, model_name=j["engine"], model_version=j["model_version"],
@@ -279,6 +291,10 @@ class AiPanel(QWidget):
             self.show_voxel.emit(tuple(int(v) for v in value.split(",")))
 
     def accept(self) -> None:
+        """Agree with the result and fill the form from it (only a graded one: Ctrl+Shift+Y
+        or the voice command on a not-assessable result does nothing)."""
+        if not self.accept_button.isEnabled():
+            return
         self._feedback(Verdict.AGREE)
         self.accepted.emit(self.result_json or {})
 

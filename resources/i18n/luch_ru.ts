@@ -62,57 +62,62 @@
         <translation>Степень (ИИ)</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="176"/>
+        <location filename="../../app/ai_panel.py" line="182"/>
         <source>AI pre-read running…</source>
         <translation>ИИ анализирует исследование…</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="211"/>
+        <location filename="../../app/ai_panel.py" line="217"/>
         <source>AI pre-read cancelled</source>
         <translation>Анализ ИИ отменён</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="229"/>
+        <location filename="../../app/ai_panel.py" line="236"/>
         <source>Involvement: right %1%, left %2%, total %3%</source>
         <translation>Поражение: справа %1%, слева %2%, всего %3%</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="232"/>
+        <location filename="../../app/ai_panel.py" line="239"/>
         <source>Grade by the worse lung %1, by both lungs %2</source>
         <translation>Степень по худшему лёгкому %1, по обоим лёгким %2</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="235"/>
+        <location filename="../../app/ai_panel.py" line="242"/>
         <source>GGO %1 mL, consolidation %2 mL</source>
         <translation>«Матовое стекло» %1 мл, консолидация %2 мл</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="237"/>
+        <location filename="../../app/ai_panel.py" line="244"/>
         <source>COVID-19 pattern: %s</source>
         <translation>Паттерн COVID-19: %s</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="240"/>
+        <location filename="../../app/ai_panel.py" line="247"/>
+        <source>The AI could not assess this study; the reader grades it.</source>
+        <translation>ИИ не смог оценить это исследование; степень определяет врач.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ai_panel.py" line="249"/>
         <source>Quality: %s</source>
         <translation>Качество: %s</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="242"/>
+        <location filename="../../app/ai_panel.py" line="251"/>
         <source>%1 on %2 in %3 s</source>
         <translation>%1 на %2 за %3 с</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="246"/>
+        <location filename="../../app/ai_panel.py" line="255"/>
         <source>The result is kept, but its DICOM SEG and SR could not be written: %s</source>
         <translation>Результат сохранён, но его DICOM SEG и SR записать не удалось: %s</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="264"/>
+        <location filename="../../app/ai_panel.py" line="276"/>
         <source>Show the solid focus (slices %s)</source>
         <translation>Показать солидный очаг (срезы %s)</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="267"/>
+        <location filename="../../app/ai_panel.py" line="279"/>
         <source>Show lesion %1: %2, slices %3, %4 mL</source>
         <translation>Показать участок уплотнения %1: %2, срезы %3, %4 мл</translation>
     </message>
@@ -1940,7 +1945,7 @@
         <translation>%1: непредвиденный сбой (%2); подробности в журнале</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="195"/>
+        <location filename="../../app/ai_panel.py" line="201"/>
         <source>AI pre-read</source>
         <translation>ИИ-анализ</translation>
     </message>

@@ -268,3 +268,30 @@ def test_a_signed_report_is_locked_and_a_change_is_an_addendum_with_a_reason(sta
     # Opened again later: still locked, showing the latest version.
     report.begin(STUDY)
     assert report.locked and form.values()["involvement_left_percent"] == 8.0
+
+
+def test_a_not_assessable_pre_read_offers_nothing_to_accept(qtbot, luch_home):
+    """A real pre-read of a study it cannot assess (no lungs in view): on main Accept was
+    enabled and the panel showed percentages (and lesion links) for it."""
+    import numpy as np
+
+    from app.ai_panel import AiPanel
+    from studies import SeriesInfo, Volume
+
+    store = open_store()
+    panel = AiPanel(store, "dr.flow")
+    qtbot.addWidget(panel)
+    info = SeriesInfo(modality="CT", study_instance_uid="1.2.3.10",
+                      series_instance_uid="1.2.3.10.1")
+    air = Volume(np.full((12, 64, 64), -1000, dtype=np.int16), (2.0, 1.0, 1.0),
+                 (0.0, 0.0, 0.0), info=info)
+    with qtbot.waitSignal(panel.result_ready, timeout=120_000):
+        panel.run(air, "1.2.3.10")
+    assert panel.result_json["grade"] == "not-assessable"
+    assert not panel.accept_button.isEnabled()
+    assert panel.reject_button.isEnabled(), "the reader may still reject it"
+    assert "Involvement" not in panel.details.text() and "%" not in panel.details.text()
+    assert "could not assess" in panel.details.text()
+    assert not panel.findings.isVisibleTo(panel)
+    with qtbot.assertNotEmitted(panel.accepted):
+        panel.accept()  # Ctrl+Shift+Y or the voice command
