@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QHBoxLayout,
     QLabel,
@@ -36,12 +37,14 @@ from app.word_audio import WordAudio
 from core.errors import LuchError
 from records import ReportStatus, Store
 from records.errors import ProtocolError
+from records.findings import findings_text
 from records.protocol import Protocol
 from records.report_checks import check_report
 from records.store import SIGNED
 
 AUTOSAVE_MS = 3000
 ADDENDUM_WORD = {"ru": "Дополнение", "en": "Addendum"}  # in the report language
+REPORT_LANGUAGES = (("ru", "Русский"), ("en", "English"))  # each named in itself
 
 
 class ReportPanel(QWidget):
@@ -49,6 +52,7 @@ class ReportPanel(QWidget):
 
     signed = Signal(object)
     message = Signal(str)
+    report_language_changed = Signal(str)
 
     def __init__(self, store: Store, protocol: Protocol, author: str, ui_lang: str = "en",
                  report_lang: str = "ru", parent: QWidget | None = None) -> None:
@@ -66,6 +70,17 @@ class ReportPanel(QWidget):
         self._locked = False
 
         self.title = QLabel(f"<b>{protocol.title.get(ui_lang, protocol.id)}</b>")
+        self.title.setWordWrap(True)
+        # The report's language, shown and changed here (the setting report.language).
+        self.language = QComboBox()
+        self.language.setObjectName("report-language")
+        for code, name in REPORT_LANGUAGES:
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(0, self.language.findData(report_lang)))
+        self.language.currentIndexChanged.connect(
+            lambda _n: self.set_report_language(self.language.currentData()))
+        language_label = QLabel(self.tr("Report &language:"))
+        language_label.setBuddy(self.language)
         self.form = ProtocolForm(protocol, ui_lang)
         self.words = WordAudio(self.form)  # dictated words -> their audio
         self._words_dirty = False
@@ -113,8 +128,12 @@ class ReportPanel(QWidget):
         buttons.addWidget(self.status, 1)
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.sign_button)
+        header = QHBoxLayout()
+        header.addWidget(self.title, 1)
+        header.addWidget(language_label)
+        header.addWidget(self.language)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
+        layout.addLayout(header)
         layout.addWidget(self.locked_note)
         layout.addWidget(self.splitter, 1)
         layout.addLayout(buttons)
@@ -219,6 +238,44 @@ class ReportPanel(QWidget):
     def _changed(self) -> None:
         self._dirty = True
         self._update_preview()
+
+    def insert_ai_findings(self, kinds: tuple[str, ...] = ("focus", "lesion"),
+                           quiet: bool = False) -> int:
+        """Write the AI's flagged findings of ``kinds`` (solid foci, lesions) as sentences in
+        the report's language into the text field being filled (the additional text when it
+        is not a text field); sentences already there are not repeated. Returns how many."""
+        if self._locked:
+            if not quiet:
+                self.message.emit(self.tr(
+                    "The report is signed: add an addendum before inserting findings"))
+            return 0
+        sentences = findings_text(self.ai_values(), self.report_lang, kinds).splitlines()
+        texts = self.form.text_editors()
+        key = self.form.current
+        editor = texts.get(key, self.free_text) if key else self.free_text
+        if self.free_text.hasFocus():
+            editor = self.free_text
+        new = [line for line in sentences if line not in editor.toPlainText()]
+        if new:  # appended at the end, as typed text is (dictated words keep their audio)
+            cursor = editor.textCursor()
+            cursor.movePosition(QTextCursor.MoveOperation.End)
+            separator = "\n" if editor.toPlainText().strip() else ""
+            cursor.insertText(separator + "\n".join(new))
+            editor.setTextCursor(cursor)
+        if not quiet:
+            self.message.emit(self.tr("AI findings inserted into the report")
+                              if new else self.tr("No AI findings to insert"))
+        return len(new)
+
+    def set_report_language(self, lang: str) -> None:
+        """Write the report in ``lang`` ("ru" or "en") from now on (the text is made anew
+        from the fields; what was typed stays as typed)."""
+        if lang == self.report_lang:
+            return
+        self.report_lang = lang
+        self.language.setCurrentIndex(max(0, self.language.findData(lang)))
+        self._update_preview()
+        self.report_language_changed.emit(lang)
 
     def report_text(self) -> str:
         fields = self.form.values()

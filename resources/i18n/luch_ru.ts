@@ -135,7 +135,7 @@
         <translation>ИИ не смог оценить исследование: заполнять нечего</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="50"/>
+        <location filename="../../app/reading/ai_prefill.py" line="53"/>
         <source>AI values filled in; check them</source>
         <translation>Значения ИИ подставлены; проверьте их</translation>
     </message>
@@ -1634,98 +1634,118 @@
 <context>
     <name>ReportPanel</name>
     <message>
-        <location filename="../../app/report_panel.py" line="73"/>
+        <location filename="../../app/report_panel.py" line="82"/>
+        <source>Report &amp;language:</source>
+        <translation>&amp;Язык протокола:</translation>
+    </message>
+    <message>
+        <location filename="../../app/report_panel.py" line="88"/>
         <source>Additional text (dictate or type)</source>
         <translation>Дополнительный текст (диктовка или ввод)</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="99"/>
+        <location filename="../../app/report_panel.py" line="114"/>
         <source>Save draft</source>
         <translation>Сохранить черновик</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="100"/>
-        <location filename="../../app/report_panel.py" line="188"/>
+        <location filename="../../app/report_panel.py" line="115"/>
+        <location filename="../../app/report_panel.py" line="207"/>
         <source>Sign</source>
         <translation>Подписать</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="105"/>
+        <location filename="../../app/report_panel.py" line="120"/>
         <source>Signed: read-only. Changes go into an addendum.</source>
         <translation>Подписан: только чтение. Изменения вносятся дополнением.</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="151"/>
+        <location filename="../../app/report_panel.py" line="170"/>
         <source>Addendum draft restored; reason: %s</source>
         <translation>Черновик дополнения восстановлен; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="153"/>
+        <location filename="../../app/report_panel.py" line="172"/>
         <source>Draft restored</source>
         <translation>Черновик восстановлен</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="161"/>
+        <location filename="../../app/report_panel.py" line="180"/>
         <source>Report %s, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Протокол: %s, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="164"/>
+        <location filename="../../app/report_panel.py" line="183"/>
         <source>Report %s</source>
         <translation>Протокол: %s</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="168"/>
+        <location filename="../../app/report_panel.py" line="187"/>
         <source>New report</source>
         <translation>Новый протокол</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="186"/>
+        <location filename="../../app/report_panel.py" line="205"/>
         <source>Add addendum…</source>
         <translation>Дополнение…</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="187"/>
+        <location filename="../../app/report_panel.py" line="206"/>
         <source>Sign addendum</source>
         <translation>Подписать дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="211"/>
+        <location filename="../../app/report_panel.py" line="230"/>
         <source>Addendum; reason: %s</source>
         <translation>Дополнение; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="259"/>
+        <location filename="../../app/report_panel.py" line="250"/>
+        <source>The report is signed: add an addendum before inserting findings</source>
+        <translation>Протокол подписан: чтобы вставить находки, начните дополнение</translation>
+    </message>
+    <message>
+        <location filename="../../app/report_panel.py" line="266"/>
+        <source>AI findings inserted into the report</source>
+        <translation>Находки ИИ вставлены в протокол</translation>
+    </message>
+    <message>
+        <location filename="../../app/report_panel.py" line="267"/>
+        <source>No AI findings to insert</source>
+        <translation>Нет находок ИИ для вставки</translation>
+    </message>
+    <message>
+        <location filename="../../app/report_panel.py" line="316"/>
         <source>The report is signed. To change it, add an addendum (%s).</source>
         <translation>Протокол подписан. Чтобы изменить его, добавьте дополнение (%s).</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="272"/>
+        <location filename="../../app/report_panel.py" line="329"/>
         <source>Fill in before signing: %1</source>
         <translation>Заполните перед подписью: %1</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="282"/>
+        <location filename="../../app/report_panel.py" line="339"/>
         <source>Not signed</source>
         <translation>Не подписано</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="306"/>
+        <location filename="../../app/report_panel.py" line="363"/>
         <source>Addendum signed, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Дополнение подписано, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="308"/>
+        <location filename="../../app/report_panel.py" line="365"/>
         <source>Signed, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Подписано, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="311"/>
+        <location filename="../../app/report_panel.py" line="368"/>
         <source>Addendum signed, queued for the archive</source>
         <translation>Дополнение подписано, поставлено в очередь в архив</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="312"/>
+        <location filename="../../app/report_panel.py" line="369"/>
         <source>Signed, queued for the archive</source>
         <translation>Подписано, поставлено в очередь в архив</translation>
     </message>
@@ -1983,7 +2003,12 @@
         <translation>Нет шаблона «%s»</translation>
     </message>
     <message>
-        <location filename="../../app/reading/templates.py" line="31"/>
+        <location filename="../../app/reading/templates.py" line="30"/>
+        <source>The report is signed: add an addendum before inserting a template</source>
+        <translation>Протокол подписан: чтобы вставить шаблон, начните дополнение</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/templates.py" line="35"/>
         <source>Template inserted: %s</source>
         <translation>Вставлен шаблон: %s</translation>
     </message>
@@ -2297,107 +2322,112 @@
 <context>
     <name>Workflow</name>
     <message>
-        <location filename="../../app/workflow.py" line="71"/>
+        <location filename="../../app/workflow.py" line="77"/>
         <source>Worklist</source>
         <translation>Рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="73"/>
+        <location filename="../../app/workflow.py" line="79"/>
         <source>Report</source>
         <translation>Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="103"/>
+        <location filename="../../app/workflow.py" line="108"/>
         <source>&amp;Report</source>
         <translation>&amp;Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="105"/>
+        <location filename="../../app/workflow.py" line="110"/>
         <source>Run &amp;AI pre-read</source>
         <translation>Запустить &amp;ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="107"/>
+        <location filename="../../app/workflow.py" line="112"/>
         <source>&amp;Accept AI values</source>
         <translation>&amp;Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="108"/>
+        <location filename="../../app/workflow.py" line="113"/>
         <source>Re&amp;ject AI result</source>
         <translation>О&amp;тклонить результат ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="109"/>
+        <location filename="../../app/workflow.py" line="114"/>
+        <source>Insert the AI&apos;s &amp;findings as text</source>
+        <translation>Вставить &amp;находки ИИ текстом</translation>
+    </message>
+    <message>
+        <location filename="../../app/workflow.py" line="116"/>
         <source>&amp;Next field</source>
         <translation>&amp;Следующее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="111"/>
+        <location filename="../../app/workflow.py" line="118"/>
         <source>&amp;Previous field</source>
         <translation>П&amp;редыдущее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="113"/>
+        <location filename="../../app/workflow.py" line="120"/>
         <source>&amp;Sign report</source>
         <translation>П&amp;одписать протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="114"/>
+        <location filename="../../app/workflow.py" line="121"/>
         <source>Add a&amp;ddendum to the signed report…</source>
         <translation>&amp;Дополнение к подписанному протоколу…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="116"/>
+        <location filename="../../app/workflow.py" line="123"/>
         <source>Sign and open the ne&amp;xt study</source>
         <translation>Подписать и открыть сле&amp;дующее</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="118"/>
+        <location filename="../../app/workflow.py" line="125"/>
         <source>S&amp;ync now</source>
         <translation>Си&amp;нхронизировать</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="119"/>
+        <location filename="../../app/workflow.py" line="126"/>
         <source>Open next s&amp;tudy</source>
         <translation>Открыть следующее &amp;исследование</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="120"/>
+        <location filename="../../app/workflow.py" line="127"/>
         <source>&amp;Dictate</source>
         <translation>&amp;Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="121"/>
+        <location filename="../../app/workflow.py" line="128"/>
         <source>&amp;Play back (from the dictated word at the cursor)</source>
         <translation>&amp;Воспроизвести (с надиктованного слова под курсором)</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="123"/>
+        <location filename="../../app/workflow.py" line="130"/>
         <source>&amp;Hear the dictated word at the cursor</source>
         <translation>Прослушать надиктованное с&amp;лово под курсором</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="125"/>
+        <location filename="../../app/workflow.py" line="132"/>
         <source>Re&amp;wind the playback</source>
         <translation>Перемотать н&amp;азад</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="126"/>
+        <location filename="../../app/workflow.py" line="133"/>
         <source>&amp;Fast-forward the playback</source>
         <translation>Перемотать вп&amp;ерёд</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="128"/>
+        <location filename="../../app/workflow.py" line="135"/>
         <source>&amp;Compare with the prior study</source>
         <translation>&amp;Сравнить с предыдущим исследованием</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="130"/>
+        <location filename="../../app/workflow.py" line="137"/>
         <source>&amp;Refresh worklist</source>
         <translation>&amp;Обновить рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="136"/>
+        <location filename="../../app/workflow.py" line="143"/>
         <source>Insert &amp;template</source>
         <translation>Вставить &amp;шаблон</translation>
     </message>

@@ -295,3 +295,71 @@ def test_a_not_assessable_pre_read_offers_nothing_to_accept(qtbot, luch_home):
     assert not panel.findings.isVisibleTo(panel)
     with qtbot.assertNotEmitted(panel.accepted):
         panel.accept()  # Ctrl+Shift+Y or the voice command
+
+
+def test_the_report_language_follows_the_ui_and_the_setting_shown_in_the_form(qtbot,
+                                                                              luch_home):
+    """On main an English UI wrote the report in Russian, with nothing in the form saying so."""
+    def station(settings):
+        window = MainWindow(settings)
+        window.setProperty("headless", True)
+        qtbot.addWidget(window)
+        # As app/commands/open.py builds it: the report language from the settings, if set.
+        workflow = Workflow(window, open_store(), reader="dr.flow", ui_lang="en",
+                            report_lang=settings.get("report.language"))
+        workflow.report.begin(STUDY)
+        return workflow
+
+    report = station(Settings()).report
+    assert report.language.currentData() == "en" and report.language.isVisibleTo(report)
+    report.form.set_values({"grade": "CT-1", "distribution_side": "bilateral"})
+    assert report.report_text().startswith("The changes are bilateral.")
+    report.language.setCurrentIndex(report.language.findData("ru"))
+    assert report.report_text().startswith("Изменения двусторонние.")
+    assert "Степень поражения: КТ-1" in report.preview.toPlainText()
+    report.save_now()
+    again = station(Settings()).report  # the next start keeps the choice
+    assert again.language.currentData() == "ru" and again.report_lang == "ru"
+
+
+AI_CT1_WITH_LESIONS = {
+    **AI_CT0_WITH_FOCUS, "grade": "CT-1", "grade_worst_lung": "CT-1", "grade_both_lungs": "CT-1",
+    "involvement_percent": {"right": 6.0, "left": 2.0, "total": 4.0},
+    "volumes_ml": {"ggo": 80.0, "consolidation": 0.0},
+    "lesions": [{"side": "right", "slices": "30-41", "ml": 52.0, "ggo_share": 1.0,
+                 "at": [60, 120, 35]}],
+}
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_accepted_ai_values_keep_the_flagged_focus_in_the_text(station, qtbot, lang):
+    """On main the text made from the AI's values said CT-0 (normal) and nothing of the solid
+    focus the AI had flagged."""
+    _, workflow = station
+    report = workflow.report
+    report.set_report_language(lang)
+    workflow.ai.result_json = AI_CT0_WITH_FOCUS
+    workflow.ai_prefill.prefill(AI_CT0_WITH_FOCUS)
+    text = report.report_text()
+    expected = {"ru": "В левом лёгком определяется солитарный солидный очаг (20 мм, 10,2 мл; "
+                      "срезы 44–47)",
+                "en": "Solitary solid focus in the left lung (20 mm, 10.2 mL; slices 44–47)"}
+    assert expected[lang] in text
+    workflow.ai_prefill.prefill(AI_CT0_WITH_FOCUS)  # accepted again: not written twice
+    assert report.report_text().count(expected[lang]) == 1
+
+
+def test_ctrl_shift_f_writes_the_ai_findings_into_the_field_being_filled(station, qtbot):
+    _, workflow = station
+    form = workflow.report.form
+    workflow.ai.result_json = AI_CT1_WITH_LESIONS
+    form.focus_field("conclusion")
+    qtbot.keyClicks(form.editors["conclusion"], "Viral pneumonia, mild.")
+    press(qtbot, Qt.Key.Key_F, CTRL_SHIFT)
+    assert form.values()["conclusion"].splitlines() == [
+        "Viral pneumonia, mild.",
+        "Solitary solid focus in the left lung (20 mm, 10.2 mL; slices 44–47), not typical of "
+        "viral pneumonia (nodule or atelectasis?): to be assessed.",
+        "Ground-glass opacity in the right lung, 52 mL (slices 30–41)."]
+    press(qtbot, Qt.Key.Key_F, CTRL_SHIFT)
+    assert len(form.values()["conclusion"].splitlines()) == 3, "nothing written twice"

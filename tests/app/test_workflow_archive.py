@@ -23,7 +23,7 @@ def make_station(qtbot, archive=None):
     window.setProperty("headless", True)
     qtbot.addWidget(window)
     store = open_store()
-    workflow = Workflow(window, store, reader="dr.home", archive=archive)
+    workflow = Workflow(window, store, reader="dr.home", report_lang="ru", archive=archive)
     window.resize(1400, 900)
     window.show()
     return window, workflow, store
