@@ -234,13 +234,13 @@ class AiPanel(QWidget):
             inv, vol = j["involvement_percent"], j["volumes_ml"]
             lines = [
                 self.tr("Involvement: right %1%, left %2%, total %3%")
-                .replace("%1", f"{inv['right']:.1f}").replace("%2", f"{inv['left']:.1f}")
-                .replace("%3", f"{inv['total']:.1f}"),
+                .replace("%1", terms.number(inv["right"])).replace("%2", terms.number(inv["left"]))
+                .replace("%3", terms.number(inv["total"])),
                 self.tr("Grade by the worse lung %1, by both lungs %2")
                 .replace("%1", terms.grade(j["grade_worst_lung"]))
                 .replace("%2", terms.grade(j["grade_both_lungs"])),
-                self.tr("GGO %1 mL, consolidation %2 mL").replace("%1", f"{vol['ggo']:.0f}")
-                .replace("%2", f"{vol['consolidation']:.0f}"),
+                self.tr("GGO %1 mL, consolidation %2 mL").replace("%1", terms.number(vol["ggo"], 0))
+                .replace("%2", terms.number(vol["consolidation"], 0)),
                 self.tr("COVID-19 pattern: %s") % terms.term(j["probability"]),
             ]
         else:  # nothing measured means anything: only why, and no values to accept
@@ -248,8 +248,9 @@ class AiPanel(QWidget):
         if j["quality_flags"]:
             lines.append(self.tr("Quality: %s")
                          % "; ".join(terms.quality_flag(f) for f in j["quality_flags"]))
-        lines.append(self.tr("%1 on %2 in %3 s").replace("%1", j["engine"])
-                     .replace("%2", j["device"]).replace("%3", f"{j['seconds']:.1f}"))
+        lines.append(self.tr("%1 on %2 in %3 s").replace("%1", terms.engine(j["engine"]))
+                     .replace("%2", terms.device(j["device"]))
+                     .replace("%3", terms.number(j["seconds"])))
         if dicom_error is not None:
             reason = error_text(dicom_error) if isinstance(dicom_error, LuchError) else ""
             lines.append(self.tr("The result is kept, but its DICOM SEG and SR could not be "
@@ -278,7 +279,7 @@ class AiPanel(QWidget):
         for n, lesion in enumerate(lesions, 1):
             text = (self.tr("Show lesion %1: %2, slices %3, %4 mL")
                     .replace("%1", str(n)).replace("%2", terms.lung(lesion["side"]))
-                    .replace("%3", lesion["slices"]).replace("%4", f"{lesion['ml']:.1f}"))
+                    .replace("%3", lesion["slices"]).replace("%4", terms.number(lesion["ml"])))
             links.append((text, tuple(lesion["at"])))
         self.findings.setText("<br>".join(
             '<a href="voxel:{},{},{}">{}</a>'.format(*at, html.escape(text))

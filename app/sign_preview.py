@@ -62,10 +62,15 @@ def problem_text(problem: Problem, protocol: Protocol, lang: str) -> str:
     side = names.get(lang) or names.get("en") or d.get("side", "")
     text = QCoreApplication.translate("SignPreview", template)
     for mark, value in (("%1", terms.grade(d.get("grade"))), ("%2", side),
-                        ("%3", d.get("percent", "")), ("%4", terms.grade(d.get("said"))),
+                        ("%3", _percent(d.get("percent", ""))), ("%4", terms.grade(d.get("said"))),
                         ("%5", terms.lung(d.get("side", ""))), ("%6", d.get("slices", "?"))):
         text = text.replace(mark, value)
     return text
+
+
+def _percent(value: str) -> str:
+    text = terms.number(value, 1) if value else ""
+    return text[:-2] if text.endswith((".0", ",0")) else text
 
 
 class SignPreview(QDialog):

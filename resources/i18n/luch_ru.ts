@@ -107,17 +107,17 @@
         <translation>%1 на %2 за %3 с</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="255"/>
+        <location filename="../../app/ai_panel.py" line="256"/>
         <source>The result is kept, but its DICOM SEG and SR could not be written: %s</source>
         <translation>Результат сохранён, но его DICOM SEG и SR записать не удалось: %s</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="276"/>
+        <location filename="../../app/ai_panel.py" line="277"/>
         <source>Show the solid focus (slices %s)</source>
         <translation>Показать солидный очаг (срезы %s)</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="279"/>
+        <location filename="../../app/ai_panel.py" line="280"/>
         <source>Show lesion %1: %2, slices %3, %4 mL</source>
         <translation>Показать участок уплотнения %1: %2, срезы %3, %4 мл</translation>
     </message>
@@ -2022,6 +2022,7 @@
     </message>
     <message>
         <location filename="../../app/terms.py" line="17"/>
+        <location filename="../../app/terms.py" line="108"/>
         <source>CT-</source>
         <translation>КТ-</translation>
     </message>
@@ -2134,6 +2135,26 @@
         <location filename="../../app/terms.py" line="80"/>
         <source>right lung</source>
         <translation>правое лёгкое</translation>
+    </message>
+    <message>
+        <location filename="../../app/terms.py" line="121"/>
+        <source>U-Net neural network</source>
+        <translation>нейросеть U-Net</translation>
+    </message>
+    <message>
+        <location filename="../../app/terms.py" line="122"/>
+        <source>classical method</source>
+        <translation>классический метод</translation>
+    </message>
+    <message>
+        <location filename="../../app/terms.py" line="135"/>
+        <source>GPU</source>
+        <translation>ГП</translation>
+    </message>
+    <message>
+        <location filename="../../app/terms.py" line="137"/>
+        <source>CPU</source>
+        <translation>ЦП</translation>
     </message>
     <message>
         <location filename="../../app/terms.py" line="70"/>

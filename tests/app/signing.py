@@ -32,7 +32,10 @@ def give_reason(qtbot, reason: str) -> None:
     """Type the addendum's reason and start it."""
 
     def act(dialog) -> None:
-        qtbot.keyClicks(dialog.edit, reason)
+        if reason.isascii():
+            qtbot.keyClicks(dialog.edit, reason)
+        else:  # QTest types ASCII only
+            dialog.edit.insertPlainText(reason)
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
 
     answer_dialog(qtbot, act, name="addendum-reason")

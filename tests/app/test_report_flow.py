@@ -363,3 +363,86 @@ def test_ctrl_shift_f_writes_the_ai_findings_into_the_field_being_filled(station
         "Ground-glass opacity in the right lung, 52 mL (slices 30–41)."]
     press(qtbot, Qt.Key.Key_F, CTRL_SHIFT)
     assert len(form.values()["conclusion"].splitlines()) == 3, "nothing written twice"
+
+
+ALLOWED_LATIN = {"COVID", "U", "Net", "DICOM", "NIfTI", "UID", "Ctrl", "Shift", "Alt", "F9",
+                 "F10", "Y", "S", "D", "F", "English"}  # a language named in itself
+
+
+def latin_words(texts) -> set[str]:
+    import re
+
+    words = set()
+    for text in texts:
+        for word in re.findall(r"[A-Za-z][A-Za-z0-9]*", re.sub(r"<[^>]+>", "", text)):
+            if word not in ALLOWED_LATIN:
+                words.add(word)
+    return words
+
+
+def visible_texts(widget) -> list[str]:
+    from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QListWidget
+
+    texts = []
+    for child in widget.findChildren(QLabel):
+        if child.isVisibleTo(widget):
+            texts.append(child.text())
+    for child in widget.findChildren(QAbstractButton):
+        if child.isVisibleTo(widget):
+            texts.append(child.text())
+    for child in widget.findChildren(QComboBox):
+        texts += [child.itemText(n) for n in range(child.count())]
+    for child in widget.findChildren(QListWidget):
+        texts += [child.item(n).text() for n in range(child.count())]
+    return texts
+
+
+def test_the_russian_report_area_shows_no_english_words_or_raw_names(qtbot, qapp, luch_home,
+                                                                     monkeypatch):
+    """On main: 'Протокол: amended', 'Подписано (final)', 'unet на cpu', '10.2 мл'."""
+    from types import SimpleNamespace
+
+    from app.i18n import install_translator, remove_translators
+    from tests.app.signing import answer_dialog, confirm_signing, give_reason
+
+    monkeypatch.setenv("LUCH_LANG", "ru")
+    assert install_translator(qapp) == "ru"
+    try:
+        window = MainWindow(Settings())
+        window.setProperty("headless", True)
+        qtbot.addWidget(window)
+        workflow = Workflow(window, open_store(), reader="dr.flow", ui_lang="ru")
+        window.resize(1366, 768)
+        window.show()
+        report = workflow.report
+        report.begin(STUDY)
+        result = {**AI_CT1_WITH_LESIONS, "engine": "unet", "device": "cpu", "seconds": 16.7,
+                  "model_version": "1"}
+        workflow.ai._done((SimpleNamespace(to_json=lambda: result), [], None))
+        report.form.set_values({"grade": "CT-1", "distribution_side": "bilateral",
+                                "involvement_right_percent": 6.0,
+                                "involvement_left_percent": 2.0, "conclusion": "Пневмония."})
+        dock = workflow.report_dock.widget()
+        assert latin_words(visible_texts(dock)) == set(), visible_texts(dock)
+        assert "10,2 мл" in workflow.ai.details.text() and "6,0%" in workflow.ai.details.text()
+        assert "нейросеть U-Net на ЦП" in workflow.ai.details.text()
+        seen: list = []
+        answer_dialog(qtbot, lambda d: (seen.append([*visible_texts(d), d.windowTitle()]),
+                                        qtbot.mouseClick(d.sign_button,
+                                                         Qt.MouseButton.LeftButton)))
+        with qtbot.waitSignal(report.signed):
+            report.sign()
+        assert latin_words(seen[0]) == set(), seen[0]
+        assert "ИИ отметил солидный очаг (левое лёгкое, срезы 44-47)" in " ".join(seen[0])
+        assert report.status.text() == "Подписано, поставлено в очередь в архив"
+        give_reason(qtbot, "Уточнение")
+        assert report.start_addendum()
+        confirm_signing(qtbot)
+        with qtbot.waitSignal(report.signed):
+            report.sign()
+        assert report.status.text() == "Дополнение подписано, поставлено в очередь в архив"
+        report.begin(STUDY)
+        assert report.status.text() == "Протокол: дополнен"
+        assert latin_words(visible_texts(dock)) == set(), visible_texts(dock)
+    finally:
+        remove_translators(qapp)
