@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -118,7 +119,19 @@ class AiPanel(QWidget):
         self.grade.setObjectName("ai-grade")
         self.grade.setStyleSheet("font-size: 22px; font-weight: bold")
         self.details = QLabel()
+        self.details.setObjectName("ai-details")
         self.details.setWordWrap(True)
+        # One line (the involvement, or why not assessable) and the rest folded away, so the
+        # report form keeps the height of the column on a 768-pixel screen.
+        self.summary = QLabel()
+        self.summary.setObjectName("ai-summary")
+        self.summary.setWordWrap(True)
+        self.more = QToolButton()
+        self.more.setObjectName("ai-more")
+        self.more.setText(self.tr("Details"))
+        self.more.setCheckable(True)
+        self.more.setToolTip(self.tr("Show or hide the AI's details"))
+        self.more.toggled.connect(self._fold)
         # Findings set aside from the grade (solid foci), each a link that shows it.
         self.findings = QLabel()
         self.findings.setObjectName("ai-findings")
@@ -145,6 +158,10 @@ class AiPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.notice)
         layout.addLayout(grid)
+        summary = QHBoxLayout()
+        summary.addWidget(self.summary, 1)
+        summary.addWidget(self.more)
+        layout.addLayout(summary)
         layout.addWidget(self.details)
         layout.addWidget(self.findings)
         layout.addWidget(self.progress)
@@ -153,6 +170,18 @@ class AiPanel(QWidget):
         self._volume: Volume | None = None
         self._show_findings([])
         self._set_state("idle")
+        self._fold(False)
+
+    def _fold(self, unfolded: bool) -> None:
+        """The details shown in full, or as their first line (with a button to unfold)."""
+        text = self.details.text()
+        first, _, rest = text.partition("\n")
+        self.summary.setText(first)
+        folded = bool(rest) and not unfolded
+        self.summary.setVisible(folded)
+        self.details.setVisible(not folded and bool(text))
+        self.more.setVisible(bool(rest))
+        self.more.setText(self.tr("Less") if unfolded else self.tr("Details"))
 
     @property
     def assessable(self) -> bool:
@@ -180,6 +209,7 @@ class AiPanel(QWidget):
         self.dicom_files = []
         self.grade.setText("…")
         self.details.setText(self.tr("AI pre-read running…"))
+        self._fold(self.more.isChecked())
         self._show_findings([])
         self.progress.setValue(0)
         options = self.options
@@ -215,12 +245,14 @@ class AiPanel(QWidget):
         self._task = None
         self.grade.setText("—")
         self.details.setText(self.tr("AI pre-read cancelled"))
+        self._fold(self.more.isChecked())
         self._set_state("idle")
 
     def _failed(self, message: str) -> None:
         self._task = None
         self.grade.setText("—")
         self.details.setText(message)
+        self._fold(self.more.isChecked())
         self._set_state("idle")
         self.failed.emit(message)
 
@@ -256,6 +288,7 @@ class AiPanel(QWidget):
             lines.append(self.tr("The result is kept, but its DICOM SEG and SR could not be "
                                  "written: %s") % (reason or type(dicom_error).__name__))
         self.details.setText("\n".join(lines))
+        self._fold(self.more.isChecked())
         if self.assessable:
             self._show_findings(j["quality_flags"], j.get("lesions", []))
         else:

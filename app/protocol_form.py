@@ -13,7 +13,7 @@ import itertools
 import re
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QLocale, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -95,6 +95,19 @@ class GrowingText(QPlainTextEdit):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.fit()
+
+
+class _Number(QDoubleSpinBox):
+    """A number field that takes both decimal separators (the numeric keypad types ".")."""
+
+    def _dot(self, text: str) -> str:
+        return text.replace(".", self.locale().decimalPoint())
+
+    def validate(self, text: str, pos: int):
+        return super().validate(self._dot(text), pos)
+
+    def valueFromText(self, text: str) -> float:
+        return super().valueFromText(self._dot(text))
 
 
 class ProtocolForm(QWidget):
@@ -183,11 +196,13 @@ class ProtocolForm(QWidget):
             check.installEventFilter(self)
             return check
         if field.type == "number":
-            spin = QDoubleSpinBox()
+            spin = _Number()
             low = field.min if field.min is not None else 0.0
             spin.setRange(low - 1, field.max if field.max is not None else 1e6)
             spin.setDecimals(1)
             spin.setSpecialValueText(_UNSET)  # shown at the minimum: the value is not set
+            if self.lang == "ru":  # 12,5 as a Russian reader writes it (a typed 12.5 too)
+                spin.setLocale(QLocale(QLocale.Language.Russian, QLocale.Country.Russia))
             spin.setValue(spin.minimum())
             spin.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
             spin.valueChanged.connect(self.values_changed)

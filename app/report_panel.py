@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QTextBrowser,
     QVBoxLayout,
@@ -43,6 +44,7 @@ from records.report_checks import check_report
 from records.store import SIGNED
 
 AUTOSAVE_MS = 3000
+PREFERRED_WIDTH = 460  # px: labels and fields side by side without wrapping most labels
 ADDENDUM_WORD = {"ru": "Дополнение", "en": "Addendum"}  # in the report language
 REPORT_LANGUAGES = (("ru", "Русский"), ("en", "English"))  # each named in itself
 
@@ -68,6 +70,7 @@ class ReportPanel(QWidget):
         self.addendum_keys = "Ctrl+Shift+D"  # named in messages; the window sets the real one
         self._dirty = False
         self._locked = False
+        self._signed_text = ""  # the latest signed version's text, shown while locked
 
         self.title = QLabel(f"<b>{protocol.title.get(ui_lang, protocol.id)}</b>")
         self.title.setWordWrap(True)
@@ -111,6 +114,9 @@ class ReportPanel(QWidget):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
         self.status = QLabel()
+        self.status.setObjectName("report-status")
+        self.status.setWordWrap(True)  # a long message must not widen the panel
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.save_button = QPushButton(self.tr("Save draft"))
         self.sign_button = QPushButton(self.tr("Sign"))
         self.sign_button.setObjectName("sign")
@@ -147,6 +153,11 @@ class ReportPanel(QWidget):
         self._autosave.start(AUTOSAVE_MS)
         self.setEnabled(False)
 
+    def sizeHint(self) -> QSize:
+        """Wide enough for the labels beside their fields (the dock starts at this width)."""
+        hint = super().sizeHint()
+        return QSize(max(hint.width(), PREFERRED_WIDTH), hint.height())
+
     # -- study ------------------------------------------------------------------------------------
     def begin(self, study_uid: str) -> bool:
         """Edit the report of ``study_uid``; returns True when a draft was restored."""
@@ -158,6 +169,7 @@ class ReportPanel(QWidget):
         self.addendum_reason = None
         latest = self.store.report_versions(self.report_uid)[-1] if self.report_uid else None
         signed = latest is not None and latest.status in SIGNED
+        self._signed_text = latest.text if signed else ""
         draft = load_draft(study_uid)
         if draft is not None and signed and not draft.addendum_reason:
             draft = None  # left over from before signing: the signed version stands
@@ -290,7 +302,8 @@ class ReportPanel(QWidget):
         return "\n\n".join(part for part in (text, extra, addendum) if part)
 
     def _update_preview(self) -> None:
-        self.preview.setPlainText(self.report_text())
+        """The report text: as signed (a locked report), else as the form makes it now."""
+        self.preview.setPlainText(self._signed_text if self._locked else self.report_text())
 
     # -- saving -----------------------------------------------------------------------------------
     def save_now(self) -> None:
@@ -352,6 +365,7 @@ class ReportPanel(QWidget):
             self.message.emit(error_text(err))
             return
         self.report_uid = record.report_uid
+        self._signed_text = record.text
         self.addendum_reason = None
         discard_draft(self.study_uid)
         self._dirty = False

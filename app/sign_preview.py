@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
+    QLineEdit,
     QPushButton,
     QTextBrowser,
     QVBoxLayout,
@@ -122,9 +122,9 @@ class AddendumDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("addendum-reason")
         self.setWindowTitle(self.tr("Addendum to a signed report"))
-        self.edit = QPlainTextEdit()
+        self.edit = QLineEdit()  # one line: Enter starts the addendum
         self.edit.setObjectName("addendum-reason-text")
-        self.edit.setTabChangesFocus(True)
+        self.edit.setMinimumWidth(420)
         self.edit.setPlaceholderText(self.tr("Why is the signed report being changed?"))
         self.ok_button = QPushButton(self.tr("&Start the addendum"))
         self.ok_button.setObjectName("addendum-start")
@@ -147,4 +147,4 @@ class AddendumDialog(QDialog):
         self.edit.setFocus()
 
     def reason(self) -> str:
-        return self.edit.toPlainText().strip()
+        return self.edit.text().strip()

@@ -4,27 +4,27 @@
 <context>
     <name>AddendumDialog</name>
     <message>
-        <location filename="../../app/sign_preview.py" line="119"/>
+        <location filename="../../app/sign_preview.py" line="124"/>
         <source>Addendum to a signed report</source>
         <translation>Дополнение к подписанному протоколу</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="123"/>
+        <location filename="../../app/sign_preview.py" line="128"/>
         <source>Why is the signed report being changed?</source>
         <translation>Почему изменяется подписанный протокол?</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="124"/>
+        <location filename="../../app/sign_preview.py" line="129"/>
         <source>&amp;Start the addendum</source>
         <translation>&amp;Начать дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="128"/>
+        <location filename="../../app/sign_preview.py" line="133"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Отмена</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="134"/>
+        <location filename="../../app/sign_preview.py" line="139"/>
         <source>The signed version stays as it is; the change is signed as a new version with this reason.</source>
         <translation>Подписанная версия остаётся неизменной; изменение подписывается как новая версия с этой причиной.</translation>
     </message>
@@ -32,92 +32,108 @@
 <context>
     <name>AiPanel</name>
     <message>
-        <location filename="../../app/ai_panel.py" line="113"/>
+        <location filename="../../app/ai_panel.py" line="114"/>
         <source>Investigational AI pre-read, not a medical device: a radiologist must review every result.</source>
         <translation>Исследовательский ИИ-анализ, не медицинское изделие: каждый результат проверяет врач-рентгенолог.</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="129"/>
+        <location filename="../../app/ai_panel.py" line="131"/>
+        <location filename="../../app/ai_panel.py" line="184"/>
+        <source>Details</source>
+        <translation>Подробнее</translation>
+    </message>
+    <message>
+        <location filename="../../app/ai_panel.py" line="133"/>
+        <source>Show or hide the AI&apos;s details</source>
+        <translation>Показать или скрыть подробности анализа ИИ</translation>
+    </message>
+    <message>
+        <location filename="../../app/ai_panel.py" line="142"/>
         <source>Run AI</source>
         <translation>Запустить ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="130"/>
+        <location filename="../../app/ai_panel.py" line="143"/>
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="131"/>
+        <location filename="../../app/ai_panel.py" line="144"/>
         <source>Accept AI values</source>
         <translation>Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="133"/>
+        <location filename="../../app/ai_panel.py" line="146"/>
         <source>Reject</source>
         <translation>Отклонить</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="140"/>
+        <location filename="../../app/ai_panel.py" line="153"/>
         <source>AI grade</source>
         <translation>Степень (ИИ)</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="182"/>
+        <location filename="../../app/ai_panel.py" line="184"/>
+        <source>Less</source>
+        <translation>Свернуть</translation>
+    </message>
+    <message>
+        <location filename="../../app/ai_panel.py" line="211"/>
         <source>AI pre-read running…</source>
         <translation>ИИ анализирует исследование…</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="217"/>
+        <location filename="../../app/ai_panel.py" line="247"/>
         <source>AI pre-read cancelled</source>
         <translation>Анализ ИИ отменён</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="236"/>
+        <location filename="../../app/ai_panel.py" line="268"/>
         <source>Involvement: right %1%, left %2%, total %3%</source>
         <translation>Поражение: справа %1%, слева %2%, всего %3%</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="239"/>
+        <location filename="../../app/ai_panel.py" line="271"/>
         <source>Grade by the worse lung %1, by both lungs %2</source>
         <translation>Степень по худшему лёгкому %1, по обоим лёгким %2</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="242"/>
+        <location filename="../../app/ai_panel.py" line="274"/>
         <source>GGO %1 mL, consolidation %2 mL</source>
         <translation>«Матовое стекло» %1 мл, консолидация %2 мл</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="244"/>
+        <location filename="../../app/ai_panel.py" line="276"/>
         <source>COVID-19 pattern: %s</source>
         <translation>Паттерн COVID-19: %s</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="247"/>
+        <location filename="../../app/ai_panel.py" line="279"/>
         <source>The AI could not assess this study; the reader grades it.</source>
         <translation>ИИ не смог оценить это исследование; степень определяет врач.</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="249"/>
+        <location filename="../../app/ai_panel.py" line="281"/>
         <source>Quality: %s</source>
         <translation>Качество: %s</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="251"/>
+        <location filename="../../app/ai_panel.py" line="283"/>
         <source>%1 on %2 in %3 s</source>
         <translation>%1 на %2 за %3 с</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="256"/>
+        <location filename="../../app/ai_panel.py" line="288"/>
         <source>The result is kept, but its DICOM SEG and SR could not be written: %s</source>
         <translation>Результат сохранён, но его DICOM SEG и SR записать не удалось: %s</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="277"/>
+        <location filename="../../app/ai_panel.py" line="310"/>
         <source>Show the solid focus (slices %s)</source>
         <translation>Показать солидный очаг (срезы %s)</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="280"/>
+        <location filename="../../app/ai_panel.py" line="313"/>
         <source>Show lesion %1: %2, slices %3, %4 mL</source>
         <translation>Показать участок уплотнения %1: %2, срезы %3, %4 мл</translation>
     </message>
@@ -1634,118 +1650,118 @@
 <context>
     <name>ReportPanel</name>
     <message>
-        <location filename="../../app/report_panel.py" line="82"/>
+        <location filename="../../app/report_panel.py" line="85"/>
         <source>Report &amp;language:</source>
         <translation>&amp;Язык протокола:</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="88"/>
+        <location filename="../../app/report_panel.py" line="91"/>
         <source>Additional text (dictate or type)</source>
         <translation>Дополнительный текст (диктовка или ввод)</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="114"/>
+        <location filename="../../app/report_panel.py" line="120"/>
         <source>Save draft</source>
         <translation>Сохранить черновик</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="115"/>
-        <location filename="../../app/report_panel.py" line="207"/>
+        <location filename="../../app/report_panel.py" line="121"/>
+        <location filename="../../app/report_panel.py" line="219"/>
         <source>Sign</source>
         <translation>Подписать</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="120"/>
+        <location filename="../../app/report_panel.py" line="126"/>
         <source>Signed: read-only. Changes go into an addendum.</source>
         <translation>Подписан: только чтение. Изменения вносятся дополнением.</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="170"/>
+        <location filename="../../app/report_panel.py" line="182"/>
         <source>Addendum draft restored; reason: %s</source>
         <translation>Черновик дополнения восстановлен; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="172"/>
+        <location filename="../../app/report_panel.py" line="184"/>
         <source>Draft restored</source>
         <translation>Черновик восстановлен</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="180"/>
+        <location filename="../../app/report_panel.py" line="192"/>
         <source>Report %s, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Протокол: %s, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="183"/>
+        <location filename="../../app/report_panel.py" line="195"/>
         <source>Report %s</source>
         <translation>Протокол: %s</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="187"/>
+        <location filename="../../app/report_panel.py" line="199"/>
         <source>New report</source>
         <translation>Новый протокол</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="205"/>
+        <location filename="../../app/report_panel.py" line="217"/>
         <source>Add addendum…</source>
         <translation>Дополнение…</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="206"/>
+        <location filename="../../app/report_panel.py" line="218"/>
         <source>Sign addendum</source>
         <translation>Подписать дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="230"/>
+        <location filename="../../app/report_panel.py" line="242"/>
         <source>Addendum; reason: %s</source>
         <translation>Дополнение; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="250"/>
+        <location filename="../../app/report_panel.py" line="262"/>
         <source>The report is signed: add an addendum before inserting findings</source>
         <translation>Протокол подписан: чтобы вставить находки, начните дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="266"/>
+        <location filename="../../app/report_panel.py" line="278"/>
         <source>AI findings inserted into the report</source>
         <translation>Находки ИИ вставлены в протокол</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="267"/>
+        <location filename="../../app/report_panel.py" line="279"/>
         <source>No AI findings to insert</source>
         <translation>Нет находок ИИ для вставки</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="316"/>
+        <location filename="../../app/report_panel.py" line="329"/>
         <source>The report is signed. To change it, add an addendum (%s).</source>
         <translation>Протокол подписан. Чтобы изменить его, добавьте дополнение (%s).</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="329"/>
+        <location filename="../../app/report_panel.py" line="342"/>
         <source>Fill in before signing: %1</source>
         <translation>Заполните перед подписью: %1</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="339"/>
+        <location filename="../../app/report_panel.py" line="352"/>
         <source>Not signed</source>
         <translation>Не подписано</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="363"/>
+        <location filename="../../app/report_panel.py" line="377"/>
         <source>Addendum signed, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Дополнение подписано, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="365"/>
+        <location filename="../../app/report_panel.py" line="379"/>
         <source>Signed, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Подписано, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="368"/>
+        <location filename="../../app/report_panel.py" line="382"/>
         <source>Addendum signed, queued for the archive</source>
         <translation>Дополнение подписано, поставлено в очередь в архив</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="369"/>
+        <location filename="../../app/report_panel.py" line="383"/>
         <source>Signed, queued for the archive</source>
         <translation>Подписано, поставлено в очередь в архив</translation>
     </message>
@@ -1846,37 +1862,37 @@
         <translation>ИИ отметил солидный очаг (%5, срезы %6), который не упомянут в протоколе.</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="78"/>
+        <location filename="../../app/sign_preview.py" line="83"/>
         <source>Sign the addendum</source>
         <translation>Подписать дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="79"/>
+        <location filename="../../app/sign_preview.py" line="84"/>
         <source>Sign the report</source>
         <translation>Подписать протокол</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="86"/>
+        <location filename="../../app/sign_preview.py" line="91"/>
         <source>Addendum; reason: %s</source>
         <translation>Дополнение; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="93"/>
+        <location filename="../../app/sign_preview.py" line="98"/>
         <source>Check before signing:</source>
         <translation>Проверьте перед подписанием:</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="97"/>
+        <location filename="../../app/sign_preview.py" line="102"/>
         <source>&amp;Back to the report</source>
         <translation>&amp;Вернуться к протоколу</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="98"/>
+        <location filename="../../app/sign_preview.py" line="103"/>
         <source>&amp;Sign anyway</source>
         <translation>&amp;Всё равно подписать</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="98"/>
+        <location filename="../../app/sign_preview.py" line="103"/>
         <source>&amp;Sign</source>
         <translation>&amp;Подписать</translation>
     </message>
@@ -1965,7 +1981,7 @@
         <translation>%1: непредвиденный сбой (%2); подробности в журнале</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="201"/>
+        <location filename="../../app/ai_panel.py" line="231"/>
         <source>AI pre-read</source>
         <translation>ИИ-анализ</translation>
     </message>

@@ -35,7 +35,7 @@ def give_reason(qtbot, reason: str) -> None:
         if reason.isascii():
             qtbot.keyClicks(dialog.edit, reason)
         else:  # QTest types ASCII only
-            dialog.edit.insertPlainText(reason)
-        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+            dialog.edit.insert(reason)
+        qtbot.keyClick(dialog.edit, Qt.Key.Key_Return)  # the default button: Start
 
     answer_dialog(qtbot, act, name="addendum-reason")

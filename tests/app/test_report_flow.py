@@ -39,6 +39,15 @@ def focused_key(form) -> str | None:
     return None
 
 
+def shown_ai_result(workflow, result: dict | None = None) -> None:
+    """The AI panel showing a finished pre-read (the JSON of PreReadResult.to_json)."""
+    from types import SimpleNamespace
+
+    result = result or {**AI_CT1_WITH_LESIONS, "engine": "unet", "device": "cpu",
+                        "seconds": 16.7, "model_version": "1"}
+    workflow.ai._done((SimpleNamespace(to_json=lambda: result), [], None))
+
+
 def form_scroll(report) -> QScrollArea:
     return report.findChild(QScrollArea)
 
@@ -144,6 +153,7 @@ def test_the_form_reads_at_the_real_window_size(qtbot, luch_home, lang, size):
     qtbot.waitExposed(window)
     report = workflow.report
     report.begin(STUDY)
+    shown_ai_result(workflow)
     form = report.form
     form.set_value("conclusion", "Word " * 60)
     qtbot.wait(50)
@@ -153,7 +163,7 @@ def test_the_form_reads_at_the_real_window_size(qtbot, luch_home, lang, size):
         qtbot.wait(5)
         assert form_scroll(report).horizontalScrollBar().maximum() == 0
         assert form_scroll(report).widget().x() == 0
-    assert form_scroll(report).viewport().height() >= size[1] // 3
+    assert form_scroll(report).viewport().height() >= 0.4 * size[1]
     for key, label in form.labels.items():
         assert label.width() > 40, key
         assert label.height() >= label.heightForWidth(label.width()) - 1, f"{key} label cut"
@@ -265,6 +275,7 @@ def test_a_signed_report_is_locked_and_a_change_is_an_addendum_with_a_reason(sta
     assert versions[1].fields["_addendum_reason"] == "Left lung percentage corrected"
     assert versions[1].text.endswith("Addendum: Left lung percentage corrected")
     assert second.args[0].version == 2 and report.locked
+    assert report.preview.toPlainText() == versions[1].text, "the signed text is shown"
     # Opened again later: still locked, showing the latest version.
     report.begin(STUDY)
     assert report.locked and form.values()["involvement_left_percent"] == 8.0
@@ -446,3 +457,22 @@ def test_the_russian_report_area_shows_no_english_words_or_raw_names(qtbot, qapp
         assert latin_words(visible_texts(dock)) == set(), visible_texts(dock)
     finally:
         remove_translators(qapp)
+
+
+def test_russian_number_fields_show_a_comma_and_take_either_separator(qtbot):
+    """On main the Russian form showed 0.0 (English notation) in the percent fields."""
+    from app.protocol_form import ProtocolForm
+    from records.protocol import load_protocol
+
+    form = ProtocolForm(load_protocol("moscow-chest-ct-covid"), "ru")
+    qtbot.addWidget(form)
+    form.show()
+    spin = form.editors["involvement_right_percent"]
+    form.set_value("involvement_right_percent", 0.0)
+    assert spin.text() == "0,0"
+    for typed in ("12.5", "12,5"):
+        spin.setFocus()
+        spin.selectAll()
+        qtbot.keyClicks(spin, typed)
+        qtbot.keyClick(spin, Qt.Key.Key_Tab)
+        assert form.values()["involvement_right_percent"] == 12.5 and spin.text() == "12,5"
