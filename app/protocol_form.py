@@ -215,7 +215,8 @@ class ProtocolForm(QWidget):
     def eventFilter(self, watched, event) -> bool:
         """Space picks and moves on: in an open drop-down it chooses the highlighted option,
         closes it and goes to the next field; on a yes/no box it ticks it and goes on; in a
-        list it ticks the option and goes to the next option (never the same one twice)."""
+        list it ticks the option and goes to the next option (after the last one, to the next
+        field): never the same one twice."""
         if event.type() != QEvent.Type.KeyPress or event.modifiers() not in (
                 Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier):
             return False
@@ -241,7 +242,10 @@ class ProtocolForm(QWidget):
             item = watched.item(row)
             item.setCheckState(Qt.CheckState.Unchecked if item.checkState()
                                == Qt.CheckState.Checked else Qt.CheckState.Checked)
-            watched.setCurrentRow(min(row + 1, watched.count() - 1))
+            if row + 1 < watched.count():
+                watched.setCurrentRow(row + 1)
+            else:  # the last option: on to the next field
+                self.next_field()
             return True
         return False
 

@@ -138,6 +138,11 @@ def test_space_ticks_once_and_moves_on(station, qtbot):
     press(qtbot, Qt.Key.Key_Space)
     press(qtbot, Qt.Key.Key_Space)
     assert form.values()["main_signs"] == ["ggo_rounded", "ggo_irregular"]
+    form.focus_field("additional_findings")
+    for _ in range(3):
+        press(qtbot, Qt.Key.Key_Space)
+    assert form.values()["additional_findings"] == ["effusion", "lymphadenopathy", "fibrosis"]
+    assert focused_key(form) == "involvement_right_percent", "after the last option, on"
 
 
 @pytest.mark.parametrize(("lang", "size"), [("en", (1920, 1080)), ("ru", (1366, 768))])
