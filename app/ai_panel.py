@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -118,7 +119,19 @@ class AiPanel(QWidget):
         self.grade.setObjectName("ai-grade")
         self.grade.setStyleSheet("font-size: 22px; font-weight: bold")
         self.details = QLabel()
+        self.details.setObjectName("ai-details")
         self.details.setWordWrap(True)
+        # One line (the involvement, or why not assessable) and the rest folded away, so the
+        # report form keeps the height of the column on a 768-pixel screen.
+        self.summary = QLabel()
+        self.summary.setObjectName("ai-summary")
+        self.summary.setWordWrap(True)
+        self.more = QToolButton()
+        self.more.setObjectName("ai-more")
+        self.more.setText(self.tr("Details"))
+        self.more.setCheckable(True)
+        self.more.setToolTip(self.tr("Show or hide the AI's details"))
+        self.more.toggled.connect(self._fold)
         # Findings set aside from the grade (solid foci), each a link that shows it.
         self.findings = QLabel()
         self.findings.setObjectName("ai-findings")
@@ -145,6 +158,10 @@ class AiPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.notice)
         layout.addLayout(grid)
+        summary = QHBoxLayout()
+        summary.addWidget(self.summary, 1)
+        summary.addWidget(self.more)
+        layout.addLayout(summary)
         layout.addWidget(self.details)
         layout.addWidget(self.findings)
         layout.addWidget(self.progress)
@@ -153,13 +170,31 @@ class AiPanel(QWidget):
         self._volume: Volume | None = None
         self._show_findings([])
         self._set_state("idle")
+        self._fold(False)
+
+    def _fold(self, unfolded: bool) -> None:
+        """The details shown in full, or as their first line (with a button to unfold)."""
+        text = self.details.text()
+        first, _, rest = text.partition("\n")
+        self.summary.setText(first)
+        folded = bool(rest) and not unfolded
+        self.summary.setVisible(folded)
+        self.details.setVisible(not folded and bool(text))
+        self.more.setVisible(bool(rest))
+        self.more.setText(self.tr("Less") if unfolded else self.tr("Details"))
+
+    @property
+    def assessable(self) -> bool:
+        """The current result graded the study (CT-0..4); a not-assessable one has no values
+        to accept, no percentages and no lesions to show."""
+        return bool(self.result_json) and str(self.result_json.get("grade", "")).startswith("CT-")
 
     def _set_state(self, state: str) -> None:
         running, done = state == "running", state == "done"
         self.progress.setVisible(running)
         self.cancel_button.setVisible(running)
         self.run_button.setEnabled(not running and self._volume is not None)
-        self.accept_button.setEnabled(done)
+        self.accept_button.setEnabled(done and self.assessable)
         self.reject_button.setEnabled(done)
 
     def run(self, volume: Volume | None, study_uid: str = "",
@@ -174,6 +209,7 @@ class AiPanel(QWidget):
         self.dicom_files = []
         self.grade.setText("…")
         self.details.setText(self.tr("AI pre-read running…"))
+        self._fold(self.more.isChecked())
         self._show_findings([])
         self.progress.setValue(0)
         options = self.options
@@ -209,12 +245,14 @@ class AiPanel(QWidget):
         self._task = None
         self.grade.setText("—")
         self.details.setText(self.tr("AI pre-read cancelled"))
+        self._fold(self.more.isChecked())
         self._set_state("idle")
 
     def _failed(self, message: str) -> None:
         self._task = None
         self.grade.setText("—")
         self.details.setText(message)
+        self._fold(self.more.isChecked())
         self._set_state("idle")
         self.failed.emit(message)
 
@@ -223,30 +261,38 @@ class AiPanel(QWidget):
         result, self.dicom_files, dicom_error = outcome
         self.result, self.result_json = result, result.to_json()
         j = self.result_json
-        inv, vol = j["involvement_percent"], j["volumes_ml"]
         self.grade.setText(terms.grade(j["grade"]))
-        lines = [
-            self.tr("Involvement: right %1%, left %2%, total %3%")
-            .replace("%1", f"{inv['right']:.1f}").replace("%2", f"{inv['left']:.1f}")
-            .replace("%3", f"{inv['total']:.1f}"),
-            self.tr("Grade by the worse lung %1, by both lungs %2")
-            .replace("%1", terms.grade(j["grade_worst_lung"]))
-            .replace("%2", terms.grade(j["grade_both_lungs"])),
-            self.tr("GGO %1 mL, consolidation %2 mL").replace("%1", f"{vol['ggo']:.0f}")
-            .replace("%2", f"{vol['consolidation']:.0f}"),
-            self.tr("COVID-19 pattern: %s") % terms.term(j["probability"]),
-        ]
+        if self.assessable:
+            inv, vol = j["involvement_percent"], j["volumes_ml"]
+            lines = [
+                self.tr("Involvement: right %1%, left %2%, total %3%")
+                .replace("%1", terms.number(inv["right"])).replace("%2", terms.number(inv["left"]))
+                .replace("%3", terms.number(inv["total"])),
+                self.tr("Grade by the worse lung %1, by both lungs %2")
+                .replace("%1", terms.grade(j["grade_worst_lung"]))
+                .replace("%2", terms.grade(j["grade_both_lungs"])),
+                self.tr("GGO %1 mL, consolidation %2 mL").replace("%1", terms.number(vol["ggo"], 0))
+                .replace("%2", terms.number(vol["consolidation"], 0)),
+                self.tr("COVID-19 pattern: %s") % terms.term(j["probability"]),
+            ]
+        else:  # nothing measured means anything: only why, and no values to accept
+            lines = [self.tr("The AI could not assess this study; the reader grades it.")]
         if j["quality_flags"]:
             lines.append(self.tr("Quality: %s")
                          % "; ".join(terms.quality_flag(f) for f in j["quality_flags"]))
-        lines.append(self.tr("%1 on %2 in %3 s").replace("%1", j["engine"])
-                     .replace("%2", j["device"]).replace("%3", f"{j['seconds']:.1f}"))
+        lines.append(self.tr("%1 on %2 in %3 s").replace("%1", terms.engine(j["engine"]))
+                     .replace("%2", terms.device(j["device"]))
+                     .replace("%3", terms.number(j["seconds"])))
         if dicom_error is not None:
             reason = error_text(dicom_error) if isinstance(dicom_error, LuchError) else ""
             lines.append(self.tr("The result is kept, but its DICOM SEG and SR could not be "
                                  "written: %s") % (reason or type(dicom_error).__name__))
         self.details.setText("\n".join(lines))
-        self._show_findings(j["quality_flags"], j.get("lesions", []))
+        self._fold(self.more.isChecked())
+        if self.assessable:
+            self._show_findings(j["quality_flags"], j.get("lesions", []))
+        else:
+            self._show_findings([])
         if self.study_uid:
             self.ai_result_id = self.store.save_ai_result(
                 self.study_uid, model_name=j["engine"], model_version=j["model_version"],
@@ -266,7 +312,7 @@ class AiPanel(QWidget):
         for n, lesion in enumerate(lesions, 1):
             text = (self.tr("Show lesion %1: %2, slices %3, %4 mL")
                     .replace("%1", str(n)).replace("%2", terms.lung(lesion["side"]))
-                    .replace("%3", lesion["slices"]).replace("%4", f"{lesion['ml']:.1f}"))
+                    .replace("%3", lesion["slices"]).replace("%4", terms.number(lesion["ml"])))
             links.append((text, tuple(lesion["at"])))
         self.findings.setText("<br>".join(
             '<a href="voxel:{},{},{}">{}</a>'.format(*at, html.escape(text))
@@ -279,6 +325,10 @@ class AiPanel(QWidget):
             self.show_voxel.emit(tuple(int(v) for v in value.split(",")))
 
     def accept(self) -> None:
+        """Agree with the result and fill the form from it (only a graded one: Ctrl+Shift+Y
+        or the voice command on a not-assessable result does nothing)."""
+        if not self.accept_button.isEnabled():
+            return
         self._feedback(Verdict.AGREE)
         self.accepted.emit(self.result_json or {})
 

@@ -23,6 +23,7 @@ class Draft:
     free_text: str = ""
     report_uid: str | None = None
     ai_result_id: int | None = None
+    addendum_reason: str | None = None  # a change to a signed report, and why
 
 
 def _path(study_uid: str) -> Path:

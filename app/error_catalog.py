@@ -109,6 +109,7 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP('DomainError', 'Vosk could not load the model in %1: %2'),
     QT_TRANSLATE_NOOP('DomainError', 'Vosk is not installed (pip install vosk)'),
     QT_TRANSLATE_NOOP('DomainError', 'a %1 report cannot become %2'),
+    QT_TRANSLATE_NOOP('DomainError', 'a change to a signed report needs a reason'),
     QT_TRANSLATE_NOOP('DomainError', 'a study needs a Study Instance UID'),
     QT_TRANSLATE_NOOP('DomainError', 'audio file not found: %1'),
     QT_TRANSLATE_NOOP('DomainError', 'audio input is unavailable (%1); install PortAudio (Debian: libportaudio2)'),

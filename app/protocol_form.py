@@ -1,8 +1,10 @@
 """The structured protocol as a form: one editor per field of the protocol data file.
 
-Every field is reachable by keyboard (Tab order follows the protocol) and by voice: the
-dictation adapter calls :meth:`next_field`, :meth:`previous_field`, :meth:`go_to_field` and
-:meth:`insert_text` on the field that has focus.
+Every field is reachable by keyboard (Tab, Ctrl+Down/Up; the order follows the protocol) and
+by voice: the dictation adapter calls :meth:`next_field`, :meth:`previous_field`,
+:meth:`go_to_field` and :meth:`insert_text` on the field that has focus. The field being filled
+is highlighted (and stays so while the reader scrolls the images). Lists and texts are as tall
+as their content, so only the form scrolls; nothing in it scrolls sideways.
 """
 
 from __future__ import annotations
@@ -11,16 +13,21 @@ import itertools
 import re
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QLocale, Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
-    QFormLayout,
+    QFrame,
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
+    QSizePolicy,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -29,10 +36,86 @@ from records.protocol import Field, Protocol
 _UNSET = "—"
 
 
+ROW_STYLE = """
+QFrame#field-row { border-left: 3px solid transparent; border-radius: 3px; }
+QFrame#field-row[current="true"] { background: #dbe9ff; border-left: 3px solid #1d5fd1; }
+QFrame#field-row[current="true"] > QLabel { font-weight: bold; }
+"""
+TEXT_LINES = (2, 12)  # a text field grows with its text between these many lines
+
+
+class _CheckList(QListWidget):
+    """Ticked options, all shown: as tall as its items (no scroll bar), wrapping long ones."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWordWrap(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+
+    def fit(self) -> None:
+        self.doItemsLayout()  # wrapped options: their laid-out height at this width
+        rows = sum(max(self.visualItemRect(self.item(n)).height(), self.sizeHintForRow(n))
+                   for n in range(self.count()))
+        height = rows + 2 * self.frameWidth() + 2
+        if height != self.height():
+            self.setFixedHeight(height)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.fit()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.fit()
+
+
+class GrowingText(QPlainTextEdit):
+    """A text field as tall as its text (2 to 12 lines), so the form alone scrolls."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTabChangesFocus(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.textChanged.connect(self.fit)
+        self.fit()
+
+    def fit(self) -> None:
+        lines = int(self.document().size().height())  # in lines for a plain text document
+        lines = min(max(lines, TEXT_LINES[0]), TEXT_LINES[1])
+        margins = self.contentsMargins()
+        height = (lines * self.fontMetrics().lineSpacing() + margins.top() + margins.bottom()
+                  + 2 * int(self.document().documentMargin()) + 2)
+        if height != self.height():
+            self.setFixedHeight(height)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.fit()
+
+
+class _Number(QDoubleSpinBox):
+    """A number field that takes both decimal separators (the numeric keypad types ".")."""
+
+    def _dot(self, text: str) -> str:
+        return text.replace(".", self.locale().decimalPoint())
+
+    def validate(self, text: str, pos: int):
+        return super().validate(self._dot(text), pos)
+
+    def valueFromText(self, text: str) -> float:
+        return super().valueFromText(self._dot(text))
+
+
 class ProtocolForm(QWidget):
-    """Editors for a :class:`records.protocol.Protocol`; ``values_changed`` on every edit."""
+    """Editors for a :class:`records.protocol.Protocol`; ``values_changed`` on every edit,
+    ``current_changed(key)`` when another field becomes the one being filled."""
 
     values_changed = Signal()
+    current_changed = Signal(str)
 
     def __init__(self, protocol: Protocol, lang: str = "en", parent: QWidget | None = None):
         super().__init__(parent)
@@ -40,20 +123,45 @@ class ProtocolForm(QWidget):
         self.lang = lang
         self.editors: dict[str, QWidget] = {}
         self.labels: dict[str, QLabel] = {}
-        layout = QFormLayout(self)
-        layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.rows: dict[str, QFrame] = {}
+        self._current: str | None = None
+        self._read_only = False
+        self.setStyleSheet(ROW_STYLE)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.setSpacing(1)
         for field in protocol.fields:
             editor = self._make_editor(field)
             editor.setObjectName(f"field-{field.key}")
             editor.setAccessibleName(field.label.get(lang, field.key))
             label = QLabel(field.label.get(lang, field.key) + (" *" if field.required else ""))
+            label.setWordWrap(True)
             label.setBuddy(editor)
+            row = QFrame()
+            row.setObjectName("field-row")
+            row.setProperty("current", False)
+            # Ticked lists and texts take the full width under their label; the others sit
+            # beside it, labels in one column (the same stretch in every row).
+            stacked = field.type in ("multi", "text")
+            box = QVBoxLayout(row) if stacked else QHBoxLayout(row)
+            box.setContentsMargins(6, 2, 4, 2)
+            box.setSpacing(2 if stacked else 6)
+            if stacked:
+                box.addWidget(label)
+                box.addWidget(editor)
+            else:
+                label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+                box.addWidget(label, 2)
+                box.addWidget(editor, 3)
             self.editors[field.key] = editor
             self.labels[field.key] = label
-            layout.addRow(label, editor)
+            self.rows[field.key] = row
+            layout.addWidget(row)
+        layout.addStretch(1)
         keys = list(self.editors)
         for a, b in itertools.pairwise(keys):
             QWidget.setTabOrder(self.editors[a], self.editors[b])
+        QApplication.instance().focusChanged.connect(self._focus_changed)
 
     # -- editors ----------------------------------------------------------------------------------
     def _make_editor(self, field: Field) -> QWidget:
@@ -62,37 +170,98 @@ class ProtocolForm(QWidget):
             box.addItem(_UNSET, None)
             for key, names in field.options.items():
                 box.addItem(names.get(self.lang, key), key)
+            # Long option names must not widen the form: the box shrinks, its list does not.
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(6)
+            box.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+            box.view().setTextElideMode(Qt.TextElideMode.ElideNone)
+            box.view().setMinimumWidth(box.view().sizeHintForColumn(0) + 24)
+            box.view().installEventFilter(self)
             box.currentIndexChanged.connect(self.values_changed)
             return box
         if field.type == "multi":
-            items = QListWidget()
+            items = _CheckList()
             for key, names in field.options.items():
                 item = QListWidgetItem(names.get(self.lang, key))
                 item.setData(Qt.ItemDataRole.UserRole, key)
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 item.setCheckState(Qt.CheckState.Unchecked)
                 items.addItem(item)
-            items.setMaximumHeight(22 * max(2, len(field.options)) + 6)
             items.itemChanged.connect(lambda _item: self.values_changed.emit())
+            items.installEventFilter(self)
             return items
         if field.type == "bool":
             check = QCheckBox()
             check.toggled.connect(self.values_changed)
+            check.installEventFilter(self)
             return check
         if field.type == "number":
-            spin = QDoubleSpinBox()
+            spin = _Number()
             low = field.min if field.min is not None else 0.0
             spin.setRange(low - 1, field.max if field.max is not None else 1e6)
             spin.setDecimals(1)
             spin.setSpecialValueText(_UNSET)  # shown at the minimum: the value is not set
+            if self.lang == "ru":  # 12,5 as a Russian reader writes it (a typed 12.5 too)
+                spin.setLocale(QLocale(QLocale.Language.Russian, QLocale.Country.Russia))
             spin.setValue(spin.minimum())
+            spin.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
             spin.valueChanged.connect(self.values_changed)
             return spin
-        text = QPlainTextEdit()
-        text.setTabChangesFocus(True)
-        text.setMaximumHeight(70)
+        text = GrowingText()
         text.textChanged.connect(self.values_changed)
         return text
+
+    # -- Space in pick lists ----------------------------------------------------------------------
+    def eventFilter(self, watched, event) -> bool:
+        """Space picks and moves on: in an open drop-down it chooses the highlighted option,
+        closes it and goes to the next field; on a yes/no box it ticks it and goes on; in a
+        list it ticks the option and goes to the next option (after the last one, to the next
+        field): never the same one twice."""
+        if event.type() != QEvent.Type.KeyPress or event.modifiers() not in (
+                Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier):
+            return False
+        key = event.key()
+        if isinstance(watched, QAbstractItemView) and not isinstance(watched, QListWidget) \
+                and key in (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            box = next((e for e in self.editors.values()
+                        if isinstance(e, QComboBox) and e.view() is watched), None)
+            if box is None or not watched.currentIndex().isValid():
+                return False
+            box.setCurrentIndex(watched.currentIndex().row())
+            box.hidePopup()
+            self.next_field()
+            return True
+        if key != Qt.Key.Key_Space or self._read_only:
+            return False
+        if isinstance(watched, QCheckBox):
+            watched.toggle()
+            self.next_field()
+            return True
+        if isinstance(watched, QListWidget):
+            row = max(watched.currentRow(), 0)
+            item = watched.item(row)
+            item.setCheckState(Qt.CheckState.Unchecked if item.checkState()
+                               == Qt.CheckState.Checked else Qt.CheckState.Checked)
+            if row + 1 < watched.count():
+                watched.setCurrentRow(row + 1)
+            else:  # the last option: on to the next field
+                self.next_field()
+            return True
+        return False
+
+    # -- read-only (a signed report) --------------------------------------------------------------
+    def set_read_only(self, read_only: bool) -> None:
+        """Lock the form (a signed report): texts stay selectable, nothing can be changed."""
+        self._read_only = read_only
+        for editor in self.editors.values():
+            if isinstance(editor, QPlainTextEdit):
+                editor.setReadOnly(read_only)
+            else:
+                editor.setEnabled(not read_only)
+
+    @property
+    def read_only(self) -> bool:
+        return self._read_only
 
     # -- values -----------------------------------------------------------------------------------
     def values(self) -> dict[str, Any]:
@@ -146,24 +315,60 @@ class ProtocolForm(QWidget):
 
     # -- navigation (keyboard and voice) ----------------------------------------------------------
     def current_key(self) -> str | None:
-        focused = self.focusWidget()
+        """The field whose editor has (or last had) the keyboard focus within the form."""
+        return self._key_of(self.focusWidget())
+
+    def _key_of(self, widget: QWidget | None) -> str | None:
         for key, editor in self.editors.items():
-            if editor is focused or (focused is not None and editor.isAncestorOf(focused)):
+            if editor is widget or (widget is not None and editor.isAncestorOf(widget)):
                 return key
         return None
 
+    @property
+    def current(self) -> str | None:
+        """The field being filled: the focused one, else the last one that had the focus
+        (scrolling the images keeps dictation there)."""
+        return self.current_key() or self._current
+
+    def is_highlighted(self, key: str) -> bool:
+        return bool(self.rows[key].property("current"))
+
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        key = self._key_of(new)
+        if key is not None and key != self._current:
+            self._highlight(key)
+
+    def _highlight(self, key: str | None) -> None:
+        previous, self._current = self._current, key
+        for k in (previous, key):
+            if k is not None:
+                row = self.rows[k]
+                row.setProperty("current", k == key)
+                row.style().unpolish(row)
+                row.style().polish(row)
+                for child in row.findChildren(QLabel):
+                    child.style().unpolish(child)
+                    child.style().polish(child)
+        if key is not None:
+            self.current_changed.emit(key)
+
     def focus_field(self, key: str) -> None:
+        self._highlight(key)
         self.editors[key].setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def next_field(self, step: int = 1) -> str:
+    def next_field(self, *_: object) -> str:
+        """Go to the field after the current one (from a key, a menu or a voice command)."""
+        return self.step_field(1)
+
+    def previous_field(self, *_: object) -> str:
+        return self.step_field(-1)
+
+    def step_field(self, step: int) -> str:
         keys = list(self.editors)
-        current = self.current_key()
+        current = self.current
         index = (keys.index(current) + step) % len(keys) if current else 0
         self.focus_field(keys[index])
         return keys[index]
-
-    def previous_field(self) -> str:
-        return self.next_field(-1)
 
     def go_to_field(self, name: str) -> str | None:
         """Focus the field whose key or label (in any language) matches ``name``."""

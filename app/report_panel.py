@@ -4,34 +4,49 @@ The form is autosaved to a draft file every few seconds and restored when the st
 opened again (after a crash too), with the links of dictated words to their audio
 (:mod:`app.word_audio`; kept after signing too). Signing stores a final version in the
 records store, which queues it for the archive (or keeps it on this station when the study's
-UID was derived from the images); signing again after that makes an amended version.
+UID was derived from the images). Signing shows the report and the checks' problems first
+(:mod:`app.sign_preview`); a signed report is locked, and a change is an addendum with a
+reason, signed as a new (amended) version.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from collections.abc import Callable
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
+    QSplitter,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
+from app import terms
 from app.drafts import Draft, discard_draft, load_draft, save_draft
 from app.error_text import error_text
-from app.protocol_form import ProtocolForm
+from app.protocol_form import GrowingText, ProtocolForm
+from app.sign_preview import AddendumDialog, SignPreview, problem_text
 from app.word_audio import WordAudio
 from core.errors import LuchError
 from records import ReportStatus, Store
 from records.errors import ProtocolError
+from records.findings import findings_text
 from records.protocol import Protocol
+from records.report_checks import check_report
+from records.store import SIGNED
 
 AUTOSAVE_MS = 3000
+PREFERRED_WIDTH = 460  # px: labels and fields side by side without wrapping most labels
+ADDENDUM_WORD = {"ru": "Дополнение", "en": "Addendum"}  # in the report language
+REPORT_LANGUAGES = (("ru", "Русский"), ("en", "English"))  # each named in itself
 
 
 class ReportPanel(QWidget):
@@ -39,6 +54,7 @@ class ReportPanel(QWidget):
 
     signed = Signal(object)
     message = Signal(str)
+    report_language_changed = Signal(str)
 
     def __init__(self, store: Store, protocol: Protocol, author: str, ui_lang: str = "en",
                  report_lang: str = "ru", parent: QWidget | None = None) -> None:
@@ -48,27 +64,69 @@ class ReportPanel(QWidget):
         self.study_uid: str | None = None
         self.report_uid: str | None = None
         self.ai_result_id: int | None = None
+        self.addendum_reason: str | None = None
+        # The AI pre-read shown to the reader (its JSON), for the checks before signing.
+        self.ai_values: Callable[[], dict | None] = lambda: None
+        self.addendum_keys = "Ctrl+Shift+D"  # named in messages; the window sets the real one
         self._dirty = False
+        self._locked = False
+        self._signed_text = ""  # the latest signed version's text, shown while locked
 
         self.title = QLabel(f"<b>{protocol.title.get(ui_lang, protocol.id)}</b>")
+        self.title.setWordWrap(True)
+        # The report's language, shown and changed here (the setting report.language).
+        self.language = QComboBox()
+        self.language.setObjectName("report-language")
+        for code, name in REPORT_LANGUAGES:
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(0, self.language.findData(report_lang)))
+        self.language.currentIndexChanged.connect(
+            lambda _n: self.set_report_language(self.language.currentData()))
+        language_label = QLabel(self.tr("Report &language:"))
+        language_label.setBuddy(self.language)
         self.form = ProtocolForm(protocol, ui_lang)
         self.words = WordAudio(self.form)  # dictated words -> their audio
         self._words_dirty = False
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.form)
-        self.free_text = QPlainTextEdit()
+        self.free_text = GrowingText()
         self.free_text.setPlaceholderText(self.tr("Additional text (dictate or type)"))
-        self.free_text.setMaximumHeight(90)
         self.free_text.setObjectName("free-text")
+        # One scroll for the whole form (its lists and texts are as tall as their content),
+        # never sideways; the field being filled is scrolled into view.
+        sheet = QWidget()
+        column = QVBoxLayout(sheet)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.form)
+        column.addWidget(self.free_text)
+        column.addStretch(1)
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("report-form")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setWidget(sheet)
+        self.form.current_changed.connect(
+            lambda key: self.scroll.ensureWidgetVisible(self.form.rows[key], 0, 6))
         self.preview = QTextBrowser()
         self.preview.setObjectName("report-text")
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.scroll)
+        self.splitter.addWidget(self.preview)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
         self.status = QLabel()
+        self.status.setObjectName("report-status")
+        self.status.setWordWrap(True)  # a long message must not widen the panel
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.save_button = QPushButton(self.tr("Save draft"))
         self.sign_button = QPushButton(self.tr("Sign"))
         self.sign_button.setObjectName("sign")
         self.save_button.clicked.connect(self.save_now)
-        self.sign_button.clicked.connect(self.sign)
+        self.sign_button.clicked.connect(
+            lambda: self.start_addendum() if self._locked else self.sign())
+        self.locked_note = QLabel(self.tr("Signed: read-only. Changes go into an addendum."))
+        self.locked_note.setObjectName("report-locked")
+        self.locked_note.setStyleSheet("color: #1d5fd1; font-weight: bold")
+        self.locked_note.hide()
         QShortcut(QKeySequence("Ctrl+S"), self, self.save_now)
         QShortcut(QKeySequence("Ctrl+Return"), self, self.sign)
 
@@ -76,11 +134,14 @@ class ReportPanel(QWidget):
         buttons.addWidget(self.status, 1)
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.sign_button)
+        header = QHBoxLayout()
+        header.addWidget(self.title, 1)
+        header.addWidget(language_label)
+        header.addWidget(self.language)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
-        layout.addWidget(scroll, 3)
-        layout.addWidget(self.free_text)
-        layout.addWidget(self.preview, 2)
+        layout.addLayout(header)
+        layout.addWidget(self.locked_note)
+        layout.addWidget(self.splitter, 1)
         layout.addLayout(buttons)
 
         self.form.values_changed.connect(self._changed)
@@ -92,6 +153,11 @@ class ReportPanel(QWidget):
         self._autosave.start(AUTOSAVE_MS)
         self.setEnabled(False)
 
+    def sizeHint(self) -> QSize:
+        """Wide enough for the labels beside their fields (the dock starts at this width)."""
+        hint = super().sizeHint()
+        return QSize(max(hint.width(), PREFERRED_WIDTH), hint.height())
+
     # -- study ------------------------------------------------------------------------------------
     def begin(self, study_uid: str) -> bool:
         """Edit the report of ``study_uid``; returns True when a draft was restored."""
@@ -100,23 +166,33 @@ class ReportPanel(QWidget):
         reports = self.store.reports_for_study(study_uid)
         self.report_uid = reports[-1].uid if reports else None
         self.ai_result_id = None
+        self.addendum_reason = None
+        latest = self.store.report_versions(self.report_uid)[-1] if self.report_uid else None
+        signed = latest is not None and latest.status in SIGNED
+        self._signed_text = latest.text if signed else ""
         draft = load_draft(study_uid)
+        if draft is not None and signed and not draft.addendum_reason:
+            draft = None  # left over from before signing: the signed version stands
         if draft is not None:
             self.report_uid = draft.report_uid or self.report_uid
             self.ai_result_id = draft.ai_result_id
+            self.addendum_reason = draft.addendum_reason
             self.form.set_values(draft.fields)
             self.free_text.setPlainText(draft.free_text)
-            self.status.setText(self.tr("Draft restored"))
-        elif self.report_uid is not None:
-            latest = self.store.report_versions(self.report_uid)[-1]
-            self.form.set_values(latest.fields)
+            self.status.setText(self.tr("Addendum draft restored; reason: %s")
+                                % draft.addendum_reason if draft.addendum_reason
+                                else self.tr("Draft restored"))
+        elif latest is not None:
+            self.form.set_values({k: v for k, v in latest.fields.items()
+                                  if not k.startswith("_")})
             self.free_text.setPlainText(latest.fields.get("_free_text", ""))
-            if latest.status is not ReportStatus.DRAFT and self.store.study_kept_local(study_uid):
+            status = terms.term(latest.status.value)
+            if signed and self.store.study_kept_local(study_uid):
                 self.status.setText(self.tr(
                     "Report %s, kept on this workstation: the study has no DICOM identity in "
-                    "the archive (opened from NIfTI or files without UIDs)") % latest.status.value)
+                    "the archive (opened from NIfTI or files without UIDs)") % status)
             else:
-                self.status.setText(self.tr("Report %s") % latest.status.value)
+                self.status.setText(self.tr("Report %s") % status)
         else:
             self.form.set_values({})
             self.free_text.clear()
@@ -124,8 +200,49 @@ class ReportPanel(QWidget):
         self.words.restore(study_uid)  # after the text: links are checked against it
         self._dirty = self._words_dirty = False
         self.setEnabled(True)
+        self._set_locked(signed and draft is None)
         self._update_preview()
         return draft is not None
+
+    # -- locking and addenda ----------------------------------------------------------------------
+    @property
+    def locked(self) -> bool:
+        """The report is signed and no addendum is being written: nothing can change."""
+        return self._locked
+
+    def _set_locked(self, locked: bool) -> None:
+        self._locked = locked
+        self.form.set_read_only(locked)
+        self.free_text.setReadOnly(locked)
+        self.sign_button.setText(self.tr("Add addendum…") if locked else
+                                 self.tr("Sign addendum") if self.addendum_reason else
+                                 self.tr("Sign"))
+        self.save_button.setEnabled(not locked)
+        self.locked_note.setVisible(locked)
+
+    def start_addendum(self, reason: str | None = None) -> bool:
+        """Unlock a signed report to change it; the change is signed as a new (amended)
+        version with ``reason`` (asked for when not given). False if nothing was started."""
+        if self.study_uid is None or not self._locked:
+            return False
+        if reason is None:
+            dialog = AddendumDialog(self)
+            accepted = dialog.exec() == QDialog.DialogCode.Accepted
+            self._back_to_form()
+            if not accepted:
+                return False
+            reason = dialog.reason()
+        reason = reason.strip()
+        if not reason:
+            return False
+        self.addendum_reason = reason
+        self._set_locked(False)
+        self._dirty = True
+        self.save_now()  # the addendum and its reason survive a crash
+        self.status.setText(self.tr("Addendum; reason: %s") % reason)
+        self._update_preview()
+        self.form.focus_field(self.form.current or next(iter(self.form.editors)))
+        return True
 
     def _words_changed(self) -> None:
         self._words_dirty = True
@@ -133,6 +250,44 @@ class ReportPanel(QWidget):
     def _changed(self) -> None:
         self._dirty = True
         self._update_preview()
+
+    def insert_ai_findings(self, kinds: tuple[str, ...] = ("focus", "lesion"),
+                           quiet: bool = False) -> int:
+        """Write the AI's flagged findings of ``kinds`` (solid foci, lesions) as sentences in
+        the report's language into the text field being filled (the additional text when it
+        is not a text field); sentences already there are not repeated. Returns how many."""
+        if self._locked:
+            if not quiet:
+                self.message.emit(self.tr(
+                    "The report is signed: add an addendum before inserting findings"))
+            return 0
+        sentences = findings_text(self.ai_values(), self.report_lang, kinds).splitlines()
+        texts = self.form.text_editors()
+        key = self.form.current
+        editor = texts.get(key, self.free_text) if key else self.free_text
+        if self.free_text.hasFocus():
+            editor = self.free_text
+        new = [line for line in sentences if line not in editor.toPlainText()]
+        if new:  # appended at the end, as typed text is (dictated words keep their audio)
+            cursor = editor.textCursor()
+            cursor.movePosition(QTextCursor.MoveOperation.End)
+            separator = "\n" if editor.toPlainText().strip() else ""
+            cursor.insertText(separator + "\n".join(new))
+            editor.setTextCursor(cursor)
+        if not quiet:
+            self.message.emit(self.tr("AI findings inserted into the report")
+                              if new else self.tr("No AI findings to insert"))
+        return len(new)
+
+    def set_report_language(self, lang: str) -> None:
+        """Write the report in ``lang`` ("ru" or "en") from now on (the text is made anew
+        from the fields; what was typed stays as typed)."""
+        if lang == self.report_lang:
+            return
+        self.report_lang = lang
+        self.language.setCurrentIndex(max(0, self.language.findData(lang)))
+        self._update_preview()
+        self.report_language_changed.emit(lang)
 
     def report_text(self) -> str:
         fields = self.form.values()
@@ -142,10 +297,13 @@ class ReportPanel(QWidget):
             text = self.protocol.render({k: v for k, v in fields.items() if k != "grade"},
                                         self.report_lang) if len(fields) > 1 else ""
         extra = self.free_text.toPlainText().strip()
-        return "\n\n".join(part for part in (text, extra) if part)
+        addendum = (f"{ADDENDUM_WORD.get(self.report_lang, 'Addendum')}: {self.addendum_reason}"
+                    if self.addendum_reason else "")
+        return "\n\n".join(part for part in (text, extra, addendum) if part)
 
     def _update_preview(self) -> None:
-        self.preview.setPlainText(self.report_text())
+        """The report text: as signed (a locked report), else as the form makes it now."""
+        self.preview.setPlainText(self._signed_text if self._locked else self.report_text())
 
     # -- saving -----------------------------------------------------------------------------------
     def save_now(self) -> None:
@@ -158,12 +316,20 @@ class ReportPanel(QWidget):
         if self.study_uid is None or not self._dirty:
             return
         save_draft(Draft(self.study_uid, self.form.values(), self.free_text.toPlainText(),
-                         self.report_uid, self.ai_result_id))
+                         self.report_uid, self.ai_result_id, self.addendum_reason))
         self._dirty = False
 
     def sign(self) -> None:
-        """Store a signed version (final, or amended after a final) and queue it for sync."""
+        """Check the report, show it with the problems found, and store it once the reader
+        confirms: final, or amended with the addendum's reason. A signed report is locked;
+        signing it again asks for an addendum instead of amending it silently."""
         if self.study_uid is None:
+            return
+        if self._locked:
+            text = self.tr("The report is signed. To change it, add an addendum (%s).") \
+                % self.addendum_keys
+            self.status.setText(text)
+            self.message.emit(text)
             return
         fields = self.form.values()
         try:
@@ -178,21 +344,53 @@ class ReportPanel(QWidget):
             self.status.setText(text)
             self.message.emit(text)
             return
+        free_text = self.free_text.toPlainText().strip()
+        report_text = self.report_text()
+        problems = check_report(fields, free_text, self.ai_values(), report_text)
+        worded = [problem_text(p, self.protocol, self.form.lang) for p in problems]
+        if not self.confirm_signing(report_text, worded):
+            self.status.setText(self.tr("Not signed"))
+            return
         previous = self.store.report_versions(self.report_uid) if self.report_uid else []
-        signed_before = bool(previous) and previous[-1].status in (ReportStatus.FINAL,
-                                                                   ReportStatus.AMENDED)
+        signed_before = bool(previous) and previous[-1].status in SIGNED
         status = ReportStatus.AMENDED if signed_before else ReportStatus.FINAL
-        stored = {**fields, "_free_text": self.free_text.toPlainText().strip()}
-        record = self.store.save_report(
-            self.study_uid, author=self.author, fields=stored, text=self.report_text(),
-            status=status, protocol=self.protocol.id, report_uid=self.report_uid)
+        stored = {**fields, "_free_text": free_text}
+        try:
+            record = self.store.save_report(
+                self.study_uid, author=self.author, fields=stored, text=report_text,
+                status=status, protocol=self.protocol.id, report_uid=self.report_uid,
+                reason=self.addendum_reason or "")
+        except LuchError as err:
+            self.status.setText(error_text(err))
+            self.message.emit(error_text(err))
+            return
         self.report_uid = record.report_uid
+        self._signed_text = record.text
+        self.addendum_reason = None
         discard_draft(self.study_uid)
         self._dirty = False
+        self._set_locked(True)
+        self._update_preview()
+        addendum = status is ReportStatus.AMENDED
         if self.store.study_kept_local(self.study_uid):
             self.status.setText(self.tr(
-                "Signed (%s), kept on this workstation: the study has no DICOM identity in the "
-                "archive (opened from NIfTI or files without UIDs)") % status.value)
+                "Addendum signed, kept on this workstation: the study has no DICOM identity in "
+                "the archive (opened from NIfTI or files without UIDs)") if addendum else self.tr(
+                "Signed, kept on this workstation: the study has no DICOM identity in the "
+                "archive (opened from NIfTI or files without UIDs)"))
         else:
-            self.status.setText(self.tr("Signed (%s), queued for the archive") % status.value)
+            self.status.setText(self.tr("Addendum signed, queued for the archive") if addendum
+                                else self.tr("Signed, queued for the archive"))
         self.signed.emit(record)
+
+    def confirm_signing(self, text: str, problems: list[str]) -> bool:
+        """Show the report to be signed and the problems found; True to sign."""
+        preview = SignPreview(text, problems, self.addendum_reason, self)
+        accepted = preview.exec() == QDialog.DialogCode.Accepted
+        self._back_to_form()
+        return accepted
+
+    def _back_to_form(self) -> None:
+        """After a dialog: the keyboard is back in the report, at the field being filled."""
+        self.window().activateWindow()
+        self.form.focus_field(self.form.current or next(iter(self.form.editors)))

@@ -71,7 +71,7 @@ def _solid_focus(parts: dict[str, str]) -> str:
         "Terms", "solitary solid focus not graded as pneumonia (nodule or atelectasis?): "
         "%1, slices %2, %3 mL, %4 mm; review it")
     return (text.replace("%1", side).replace("%2", parts.get("slices", "?"))
-            .replace("%3", parts.get("ml", "?")).replace("%4", parts.get("mm", "?")))
+            .replace("%3", number(parts.get("ml", "?"))).replace("%4", parts.get("mm", "?")))
 
 
 def lung(side: str) -> str:
@@ -101,3 +101,38 @@ def finding_voxel(code: str) -> tuple[int, int, int] | None:
 
 def finding_slices(code: str) -> str:
     return (_focus_parts(code) or {}).get("slices", "?")
+
+
+def _russian() -> bool:
+    """Whether the interface is Russian (its translation of the grade prefix is loaded)."""
+    return QCoreApplication.translate("Terms", "CT-") != "CT-"
+
+
+def number(value: float | str, decimals: int = 1) -> str:
+    """A measured value with the interface's decimal separator (``10,2`` in Russian)."""
+    try:
+        text = f"{float(value):.{decimals}f}"
+    except (TypeError, ValueError):
+        return str(value)
+    return text.replace(".", ",") if _russian() else text
+
+
+_ENGINES = {
+    "unet": QT_TRANSLATE_NOOP("Terms", "U-Net neural network"),
+    "classical": QT_TRANSLATE_NOOP("Terms", "classical method"),
+}
+
+
+def engine(name: str) -> str:
+    """The AI engine (``unet``, ``classical``) in words."""
+    text = _ENGINES.get(name)
+    return QCoreApplication.translate("Terms", text) if text else name
+
+
+def device(name: str) -> str:
+    """Where the AI ran (``cpu``, ``cuda:0``) in words."""
+    if name.startswith("cuda"):
+        return QCoreApplication.translate("Terms", "GPU")
+    if name == "cpu":
+        return QCoreApplication.translate("Terms", "CPU")
+    return name

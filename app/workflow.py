@@ -9,6 +9,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDockWidget, QVBoxLayout, QWidget
 
 from app.ai_panel import AiPanel
@@ -34,22 +35,29 @@ __all__ = ["PROTOCOL", "STATUS_POLL_MS", "WORKLIST_POLL_MS", "Workflow", "study_
 
 log = logging.getLogger(__name__)
 PROTOCOL = "moscow-chest-ct-covid"
+REPORT_LANGUAGE = "report.language"  # settings: the report's language (app.settings_dialog)
 
 
 class Workflow(QObject):
     """The panels of one reading station and the wiring between them and the viewer."""
 
     def __init__(self, window: MainWindow, store: Store, reader: str, ui_lang: str = "en",
-                 report_lang: str = "ru", session_factory=None, archive=None) -> None:
+                 report_lang: str | None = None, session_factory=None, archive=None) -> None:
         super().__init__(window)
         self.window, self.store, self.reader = window, store, reader
         protocol = load_protocol(PROTOCOL)
         self.templates = load_templates(protocol)
-        self.ui_lang, self.report_lang = ui_lang, report_lang
+        # The report's language: the setting shown (and changed) in the report panel,
+        # the interface language until one is chosen.
+        report_lang = report_lang or window.settings.get(REPORT_LANGUAGE) or ui_lang
+        self.ui_lang = ui_lang
 
         self.worklist = WorklistPanel()
         self.ai = AiPanel(store, reader)
         self.report = ReportPanel(store, protocol, reader, ui_lang, report_lang)
+        self.report.ai_values = lambda: self.ai.result_json
+        self.report.report_language_changed.connect(
+            lambda lang: window.settings.set(REPORT_LANGUAGE, lang))
         self.words = self.report.words
         self.words.player = Player(window.settings.get("dictation.output_device"))
         self.dictation_glue = DictationGlue(self, store, self.report, self.words,
@@ -76,8 +84,7 @@ class Workflow(QObject):
         self.study_flow = StudyFlow(window, store, reader, self.ai, self.report,
                                     self.worklist_flow)
         self.ai_prefill = AiPrefill(window, self.ai, self.report)
-        self.template_inserter = TemplateInserter(window, self.report, self.templates,
-                                                  ui_lang, report_lang)
+        self.template_inserter = TemplateInserter(window, self.report, self.templates, ui_lang)
 
         self.worklist.open_requested.connect(self.open_study)
         window.volume_loaded.connect(self.study_flow.opened)
@@ -104,11 +111,15 @@ class Workflow(QObject):
                 self.window.volume, self.study_uid or "", self.window.current_path), "Ctrl+R"),
             ("ai-accept", self.tr("&Accept AI values"), self.ai.accept, "Ctrl+Shift+Y"),
             ("ai-reject", self.tr("Re&ject AI result"), self.ai.reject, "Ctrl+Shift+N"),
+            ("ai-findings", self.tr("Insert the AI's &findings as text"),
+             lambda: self.report.insert_ai_findings(), "Ctrl+Shift+F"),
             ("next-field", self.tr("&Next field"), self.report.form.next_field,
              "Ctrl+Down"),
             ("previous-field", self.tr("&Previous field"),
              self.report.form.previous_field, "Ctrl+Up"),
             ("sign", self.tr("&Sign report"), self.report.sign, "Ctrl+Shift+S"),
+            ("addendum", self.tr("Add a&ddendum to the signed report…"),
+             lambda: self.report.start_addendum(), "Ctrl+Shift+D"),
             ("sign-next", self.tr("Sign and open the ne&xt study"), self.sign_and_next,
              "Ctrl+Shift+Return"),
             ("sync", self.tr("S&ync now"), self.sync, "F5"),
@@ -127,6 +138,8 @@ class Workflow(QObject):
              "Ctrl+F5"),
         ):
             self.window._add_action(menu, action_id, text, slot, key)
+        self.report.addendum_keys = self.window.actions["addendum"].shortcut().toString(
+            QKeySequence.SequenceFormat.NativeText)
         templates = menu.addMenu(self.tr("Insert &template"))
         for n, template in enumerate(self.templates):
             self.window._add_action(
@@ -144,6 +157,10 @@ class Workflow(QObject):
     @study_uid.setter
     def study_uid(self, uid: str | None) -> None:
         self.study_flow.study_uid = uid
+
+    @property
+    def report_lang(self) -> str:
+        return self.report.report_lang
 
     @property
     def prior_path(self) -> Path | None:

@@ -62,6 +62,7 @@ TRANSITIONS: dict[ReportStatus | None, set[ReportStatus]] = {
     ReportStatus.AMENDED: {ReportStatus.AMENDED},
 }
 SIGNED = {ReportStatus.FINAL, ReportStatus.AMENDED}
+ADDENDUM_REASON = "_addendum_reason"  # in an amended version's fields: why it was changed
 
 
 def report_sop_instance_uid(report_uid: str, version: int) -> str:
@@ -284,13 +285,15 @@ class Store(OutboxMixin):
                     protocol: str = "", report_uid: str | None = None,
                     signed_at: datetime | None = None, base_remote_sop_uid: str | None = None,
                     new_report_uid: str | None = None, legacy: bool = False,
-                    ) -> ReportVersionRecord:
+                    reason: str = "") -> ReportVersionRecord:
         """Save a new version of a report (a new report when ``report_uid`` is None).
 
         Drafts stay local; any other status is queued for the archive in the same transaction,
         unless the study's UID was derived here (:meth:`study_kept_local`).
         ``new_report_uid`` names a new report (imports use stable names to stay idempotent);
         ``legacy`` lets an imported report start in any status, e.g. amended.
+        A change to a signed report (amended) needs the ``reason``, kept in the version's
+        fields as ``_addendum_reason``: signing again never amends silently.
         """
         status = ReportStatus(status)
         with self.session() as s:
@@ -313,6 +316,10 @@ class Store(OutboxMixin):
             if status not in TRANSITIONS[previous] and not (legacy and previous is None):
                 was = previous.value if previous else "new"
                 raise InvalidTransition(f"a {was} report cannot become {status.value}")
+            if status is ReportStatus.AMENDED and previous in SIGNED:
+                if not reason.strip():
+                    raise InvalidTransition("a change to a signed report needs a reason")
+                fields = {**fields, ADDENDUM_REASON: reason.strip()}
             if status in SIGNED and signed_at is None:
                 signed_at = datetime.now(UTC)
             number = report.current_version + 1

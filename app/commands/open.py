@@ -142,7 +142,7 @@ def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None
     ui_lang = install_translator(app, settings)
     window = MainWindow(settings)
     workflow = Workflow(window, open_records(), reader=reader_name(), ui_lang=ui_lang,
-                        report_lang=settings.get("report.language", "ru"),
+                        report_lang=settings.get("report.language") or ui_lang,
                         session_factory=dictation_factory(settings), archive=archive_client())
     window.workflow = workflow
     if not screenshot:

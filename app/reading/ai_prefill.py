@@ -35,6 +35,10 @@ class AiPrefill(QObject):
         return True
 
     def prefill(self, ai_json: dict) -> None:
+        if self.report.locked:
+            self.window.statusBar().showMessage(self.tr(
+                "The report is signed: add an addendum before filling in AI values"))
+            return
         values = protocol_values(ai_json)
         if not values:
             self.window.statusBar().showMessage(
@@ -42,5 +46,8 @@ class AiPrefill(QObject):
             return
         for key, value in values.items():
             self.report.form.set_value(key, value)
+        # A solid focus the AI set aside from the grade is written too: a CT-0 ("normal")
+        # text must not leave it out.
+        self.report.insert_ai_findings(("focus",), quiet=True)
         self.report.ai_result_id = self.ai.ai_result_id
         self.window.statusBar().showMessage(self.tr("AI values filled in; check them"))

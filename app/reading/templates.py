@@ -14,10 +14,10 @@ class TemplateInserter(QObject):
     """Fills the form from one of ``templates`` in the report's language."""
 
     def __init__(self, window: MainWindow, report: ReportPanel, templates: list,
-                 ui_lang: str, report_lang: str) -> None:
+                 ui_lang: str) -> None:
         super().__init__(window)
         self.window, self.report, self.templates = window, report, templates
-        self.ui_lang, self.report_lang = ui_lang, report_lang
+        self.ui_lang = ui_lang
 
     def insert(self, spoken: str | None = None) -> bool:
         """Fill the form from a template (by key or spoken name; the first when none given)."""
@@ -25,7 +25,11 @@ class TemplateInserter(QObject):
         if template is None:
             self.window.statusBar().showMessage(self.tr("No template called “%s”") % spoken)
             return False
-        for key, value in template.values(self.report_lang).items():
+        if self.report.locked:
+            self.window.statusBar().showMessage(self.tr(
+                "The report is signed: add an addendum before inserting a template"))
+            return False
+        for key, value in template.values(self.report.report_lang).items():
             self.report.form.set_value(key, value)
         self.window.statusBar().showMessage(
             self.tr("Template inserted: %s") % template.title.get(self.ui_lang, template.key))

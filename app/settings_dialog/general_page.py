@@ -35,7 +35,7 @@ class GeneralPage(Page):
         self.reader = reader
         self.initial = {
             UI_LANGUAGE_KEY: settings.get(UI_LANGUAGE_KEY) or ui_language(settings),
-            REPORT_LANGUAGE_KEY: settings.get(REPORT_LANGUAGE_KEY, "ru"),
+            REPORT_LANGUAGE_KEY: settings.get(REPORT_LANGUAGE_KEY) or ui_language(settings),
             AI_AUTORUN_KEY: bool(settings.get(AI_AUTORUN_KEY, True)),
             AUTOLOCK_KEY: int(idle_minutes(settings)),
         }

@@ -2,89 +2,138 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ru_RU">
 <context>
+    <name>AddendumDialog</name>
+    <message>
+        <location filename="../../app/sign_preview.py" line="124"/>
+        <source>Addendum to a signed report</source>
+        <translation>Дополнение к подписанному протоколу</translation>
+    </message>
+    <message>
+        <location filename="../../app/sign_preview.py" line="128"/>
+        <source>Why is the signed report being changed?</source>
+        <translation>Почему изменяется подписанный протокол?</translation>
+    </message>
+    <message>
+        <location filename="../../app/sign_preview.py" line="129"/>
+        <source>&amp;Start the addendum</source>
+        <translation>&amp;Начать дополнение</translation>
+    </message>
+    <message>
+        <location filename="../../app/sign_preview.py" line="133"/>
+        <source>&amp;Cancel</source>
+        <translation>&amp;Отмена</translation>
+    </message>
+    <message>
+        <location filename="../../app/sign_preview.py" line="139"/>
+        <source>The signed version stays as it is; the change is signed as a new version with this reason.</source>
+        <translation>Подписанная версия остаётся неизменной; изменение подписывается как новая версия с этой причиной.</translation>
+    </message>
+</context>
+<context>
     <name>AiPanel</name>
     <message>
-        <location filename="../../app/ai_panel.py" line="113"/>
+        <location filename="../../app/ai_panel.py" line="114"/>
         <source>Investigational AI pre-read, not a medical device: a radiologist must review every result.</source>
         <translation>Исследовательский ИИ-анализ, не медицинское изделие: каждый результат проверяет врач-рентгенолог.</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="129"/>
+        <location filename="../../app/ai_panel.py" line="131"/>
+        <location filename="../../app/ai_panel.py" line="184"/>
+        <source>Details</source>
+        <translation>Подробнее</translation>
+    </message>
+    <message>
+        <location filename="../../app/ai_panel.py" line="133"/>
+        <source>Show or hide the AI&apos;s details</source>
+        <translation>Показать или скрыть подробности анализа ИИ</translation>
+    </message>
+    <message>
+        <location filename="../../app/ai_panel.py" line="142"/>
         <source>Run AI</source>
         <translation>Запустить ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="130"/>
+        <location filename="../../app/ai_panel.py" line="143"/>
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="131"/>
+        <location filename="../../app/ai_panel.py" line="144"/>
         <source>Accept AI values</source>
         <translation>Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="133"/>
+        <location filename="../../app/ai_panel.py" line="146"/>
         <source>Reject</source>
         <translation>Отклонить</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="140"/>
+        <location filename="../../app/ai_panel.py" line="153"/>
         <source>AI grade</source>
         <translation>Степень (ИИ)</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="176"/>
+        <location filename="../../app/ai_panel.py" line="184"/>
+        <source>Less</source>
+        <translation>Свернуть</translation>
+    </message>
+    <message>
+        <location filename="../../app/ai_panel.py" line="211"/>
         <source>AI pre-read running…</source>
         <translation>ИИ анализирует исследование…</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="211"/>
+        <location filename="../../app/ai_panel.py" line="247"/>
         <source>AI pre-read cancelled</source>
         <translation>Анализ ИИ отменён</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="229"/>
+        <location filename="../../app/ai_panel.py" line="268"/>
         <source>Involvement: right %1%, left %2%, total %3%</source>
         <translation>Поражение: справа %1%, слева %2%, всего %3%</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="232"/>
+        <location filename="../../app/ai_panel.py" line="271"/>
         <source>Grade by the worse lung %1, by both lungs %2</source>
         <translation>Степень по худшему лёгкому %1, по обоим лёгким %2</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="235"/>
+        <location filename="../../app/ai_panel.py" line="274"/>
         <source>GGO %1 mL, consolidation %2 mL</source>
         <translation>«Матовое стекло» %1 мл, консолидация %2 мл</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="237"/>
+        <location filename="../../app/ai_panel.py" line="276"/>
         <source>COVID-19 pattern: %s</source>
         <translation>Паттерн COVID-19: %s</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="240"/>
+        <location filename="../../app/ai_panel.py" line="279"/>
+        <source>The AI could not assess this study; the reader grades it.</source>
+        <translation>ИИ не смог оценить это исследование; степень определяет врач.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ai_panel.py" line="281"/>
         <source>Quality: %s</source>
         <translation>Качество: %s</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="242"/>
+        <location filename="../../app/ai_panel.py" line="283"/>
         <source>%1 on %2 in %3 s</source>
         <translation>%1 на %2 за %3 с</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="246"/>
+        <location filename="../../app/ai_panel.py" line="288"/>
         <source>The result is kept, but its DICOM SEG and SR could not be written: %s</source>
         <translation>Результат сохранён, но его DICOM SEG и SR записать не удалось: %s</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="264"/>
+        <location filename="../../app/ai_panel.py" line="310"/>
         <source>Show the solid focus (slices %s)</source>
         <translation>Показать солидный очаг (срезы %s)</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="267"/>
+        <location filename="../../app/ai_panel.py" line="313"/>
         <source>Show lesion %1: %2, slices %3, %4 mL</source>
         <translation>Показать участок уплотнения %1: %2, срезы %3, %4 мл</translation>
     </message>
@@ -92,12 +141,17 @@
 <context>
     <name>AiPrefill</name>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="41"/>
+        <location filename="../../app/reading/ai_prefill.py" line="40"/>
+        <source>The report is signed: add an addendum before filling in AI values</source>
+        <translation>Протокол подписан: чтобы внести значения ИИ, начните дополнение</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/ai_prefill.py" line="45"/>
         <source>The AI could not assess this study: nothing to pre-fill</source>
         <translation>ИИ не смог оценить исследование: заполнять нечего</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="46"/>
+        <location filename="../../app/reading/ai_prefill.py" line="53"/>
         <source>AI values filled in; check them</source>
         <translation>Значения ИИ подставлены; проверьте их</translation>
     </message>
@@ -929,411 +983,416 @@
     </message>
     <message>
         <location filename="../../app/error_catalog.py" line="112"/>
+        <source>a change to a signed report needs a reason</source>
+        <translation>для изменения подписанного протокола нужна причина</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="113"/>
         <source>a study needs a Study Instance UID</source>
         <translation>у исследования должен быть Study Instance UID</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="113"/>
+        <location filename="../../app/error_catalog.py" line="114"/>
         <source>audio file not found: %1</source>
         <translation>аудиофайл не найден: %1</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="114"/>
+        <location filename="../../app/error_catalog.py" line="115"/>
         <source>audio input is unavailable (%1); install PortAudio (Debian: libportaudio2)</source>
         <translation>звуковой вход недоступен (%1); установите PortAudio (Debian: libportaudio2)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="115"/>
+        <location filename="../../app/error_catalog.py" line="116"/>
         <source>cannot add the word %1 with phones %2</source>
         <translation>не удаётся добавить слово %1 с фонемами %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="116"/>
+        <location filename="../../app/error_catalog.py" line="117"/>
         <source>cannot list audio devices: %1</source>
         <translation>не удаётся получить список звуковых устройств: %1</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="117"/>
+        <location filename="../../app/error_catalog.py" line="118"/>
         <source>cannot open the microphone %1: %2; check that it is plugged in and not used by another program</source>
         <translation>не удаётся открыть микрофон %1: %2; проверьте, что он подключён и не занят другой программой</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="118"/>
+        <location filename="../../app/error_catalog.py" line="119"/>
         <source>cannot read %1 as UTF-8 text</source>
         <translation>не удаётся прочитать %1 как текст UTF-8</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="119"/>
+        <location filename="../../app/error_catalog.py" line="120"/>
         <source>cannot read %1 as audio: %2</source>
         <translation>не удаётся прочитать %1 как звук: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="120"/>
+        <location filename="../../app/error_catalog.py" line="121"/>
         <source>cannot read the command cases %1: %2</source>
         <translation>не удаётся прочитать таблицу проверочных голосовых команд %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="121"/>
+        <location filename="../../app/error_catalog.py" line="122"/>
         <source>cannot read the controller table %1: %2</source>
         <translation>не удаётся прочитать таблицу кнопок микрофона %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="122"/>
+        <location filename="../../app/error_catalog.py" line="123"/>
         <source>cannot read the dictation audio %1: %2</source>
         <translation>не удаётся прочитать запись диктовки %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="123"/>
+        <location filename="../../app/error_catalog.py" line="124"/>
         <source>cannot read the dictation dictionary %1: %2</source>
         <translation>не удаётся прочитать словарь диктовки %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="124"/>
+        <location filename="../../app/error_catalog.py" line="125"/>
         <source>cannot read the voice command table %1: %2</source>
         <translation>не удаётся прочитать таблицу голосовых команд %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="125"/>
+        <location filename="../../app/error_catalog.py" line="126"/>
         <source>cannot read the written forms table %1: %2</source>
         <translation>не удаётся прочитать таблицу записи чисел и единиц %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="126"/>
+        <location filename="../../app/error_catalog.py" line="127"/>
         <source>conflict not found</source>
         <translation>конфликт не найден</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="127"/>
+        <location filename="../../app/error_catalog.py" line="128"/>
         <source>espeak-ng failed for voice %1: %2</source>
         <translation>espeak-ng не справился с голосом %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="128"/>
+        <location filename="../../app/error_catalog.py" line="129"/>
         <source>espeak-ng is not installed (apt-get install espeak-ng)</source>
         <translation>espeak-ng не установлен (apt-get install espeak-ng)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="129"/>
+        <location filename="../../app/error_catalog.py" line="130"/>
         <source>line %1: %2</source>
         <translation>строка %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="130"/>
+        <location filename="../../app/error_catalog.py" line="131"/>
         <source>line %1: author is missing</source>
         <translation>строка %1: не указан автор</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="131"/>
+        <location filename="../../app/error_catalog.py" line="132"/>
         <source>line %1: expected a JSON object</source>
         <translation>строка %1: ожидался объект JSON</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="132"/>
+        <location filename="../../app/error_catalog.py" line="133"/>
         <source>line %1: fields must be an object</source>
         <translation>строка %1: fields должно быть объектом</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="133"/>
+        <location filename="../../app/error_catalog.py" line="134"/>
         <source>line %1: not valid JSON (%2)</source>
         <translation>строка %1: неверный JSON (%2)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="134"/>
+        <location filename="../../app/error_catalog.py" line="135"/>
         <source>line %1: signed_at is not an ISO date-time</source>
         <translation>строка %1: signed_at не является датой-временем ISO</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="135"/>
+        <location filename="../../app/error_catalog.py" line="136"/>
         <source>line %1: signed_at needs a time zone</source>
         <translation>строка %1: в signed_at нужен часовой пояс</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="136"/>
+        <location filename="../../app/error_catalog.py" line="137"/>
         <source>line %1: study.study_instance_uid is missing</source>
         <translation>строка %1: нет study.study_instance_uid</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="137"/>
+        <location filename="../../app/error_catalog.py" line="138"/>
         <source>line %1: text must be a string</source>
         <translation>строка %1: text должно быть строкой</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="138"/>
+        <location filename="../../app/error_catalog.py" line="139"/>
         <source>line %1: unknown status %2</source>
         <translation>строка %1: неизвестный статус %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="139"/>
+        <location filename="../../app/error_catalog.py" line="140"/>
         <source>model installation cancelled</source>
         <translation>установка модели отменена</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="140"/>
+        <location filename="../../app/error_catalog.py" line="141"/>
         <source>model not found: %1</source>
         <translation>модель не найдена: %1</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="141"/>
+        <location filename="../../app/error_catalog.py" line="142"/>
         <source>no %1 language model for language %2</source>
         <translation>нет языковой модели %1 для языка %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="142"/>
+        <location filename="../../app/error_catalog.py" line="143"/>
         <source>no Vosk model is installed for language %1; install one (Settings &gt; Dictation &gt; Models, or point --model at its folder)</source>
         <translation>для языка %1 не установлена модель Vosk; установите её (Настройки &gt; Речь или укажите папку через --model)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="143"/>
+        <location filename="../../app/error_catalog.py" line="144"/>
         <source>no archive configured: set %1 or archive.url in settings</source>
         <translation>архив не настроен: задайте %1 или archive.url в настройках</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="144"/>
+        <location filename="../../app/error_catalog.py" line="145"/>
         <source>no archive password in the OS keyring; sign in to the archive once from the app, or set LUCH_ARCHIVE_PASSWORD</source>
         <translation>в хранилище паролей ОС нет пароля архива; один раз войдите в архив из приложения или задайте LUCH_ARCHIVE_PASSWORD</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="145"/>
+        <location filename="../../app/error_catalog.py" line="146"/>
         <source>no protocol %1; available: %2</source>
         <translation>протокола %1 нет; доступны: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="146"/>
+        <location filename="../../app/error_catalog.py" line="147"/>
         <source>no report language %1; use one of %2</source>
         <translation>нет языка заключения %1; используйте один из %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="147"/>
+        <location filename="../../app/error_catalog.py" line="148"/>
         <source>no voice commands are defined for language %1</source>
         <translation>для языка %1 голосовые команды не заданы</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="148"/>
+        <location filename="../../app/error_catalog.py" line="149"/>
         <source>protocol file %1 cannot be read</source>
         <translation>файл протокола %1 не читается</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="149"/>
+        <location filename="../../app/error_catalog.py" line="150"/>
         <source>protocol file %1 is malformed (%2)</source>
         <translation>файл протокола %1 составлен неверно (%2)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="150"/>
+        <location filename="../../app/error_catalog.py" line="151"/>
         <source>protocol file %1: field %2 has unknown type %3</source>
         <translation>файл протокола %1: у поля %2 неизвестный тип %3</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="151"/>
+        <location filename="../../app/error_catalog.py" line="152"/>
         <source>protocol file %1: field %2 lacks a sentence in every language</source>
         <translation>файл протокола %1: у поля %2 нет фразы ни на одном языке</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="152"/>
+        <location filename="../../app/error_catalog.py" line="153"/>
         <source>record mode must be one of %1, not %2</source>
         <translation>режим записи должен быть одним из %1, а не %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="153"/>
+        <location filename="../../app/error_catalog.py" line="154"/>
         <source>report version not found in the local store</source>
         <translation>версия заключения не найдена в локальном хранилище</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="154"/>
+        <location filename="../../app/error_catalog.py" line="155"/>
         <source>required field(s) missing: %1</source>
         <translation>не заполнены обязательные поля: %1</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="155"/>
+        <location filename="../../app/error_catalog.py" line="156"/>
         <source>resolution must be keep_local or keep_remote</source>
         <translation>решение должно быть keep_local или keep_remote</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="156"/>
+        <location filename="../../app/error_catalog.py" line="157"/>
         <source>say which language the model %1 is for (e.g. en, ru)</source>
         <translation>укажите язык модели %1 (например, en, ru)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="157"/>
+        <location filename="../../app/error_catalog.py" line="158"/>
         <source>talking to the archive failed (%1)</source>
         <translation>ошибка связи с архивом (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="158"/>
+        <location filename="../../app/error_catalog.py" line="159"/>
         <source>template file %1 is malformed (%2)</source>
         <translation>файл шаблона %1 составлен неверно (%2)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="159"/>
+        <location filename="../../app/error_catalog.py" line="160"/>
         <source>the AI mask %1 belongs to another study</source>
         <translation>маска ИИ %1 относится к другому исследованию</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="160"/>
+        <location filename="../../app/error_catalog.py" line="161"/>
         <source>the AI mask file %1 is missing; cannot send the result</source>
         <translation>файла маски ИИ %1 нет; результат нельзя отправить</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="161"/>
+        <location filename="../../app/error_catalog.py" line="162"/>
         <source>the CA bundle file for the archive does not exist</source>
         <translation>файл корневых сертификатов (CA) для архива не существует</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="162"/>
+        <location filename="../../app/error_catalog.py" line="163"/>
         <source>the OS keyring cannot be read (%1)</source>
         <translation>хранилище паролей ОС недоступно для чтения (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="163"/>
+        <location filename="../../app/error_catalog.py" line="164"/>
         <source>the OS keyring cannot keep the PIN (%1)</source>
         <translation>хранилище паролей ОС не может сохранить PIN (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="164"/>
+        <location filename="../../app/error_catalog.py" line="165"/>
         <source>the OS keyring could not be read for the archive password</source>
         <translation>не удалось прочитать пароль архива из хранилища паролей ОС</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="165"/>
+        <location filename="../../app/error_catalog.py" line="166"/>
         <source>the PIN needs at least %1 characters</source>
         <translation>PIN должен содержать не меньше %1 символов</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="166"/>
+        <location filename="../../app/error_catalog.py" line="167"/>
         <source>the archive address must look like https://host/dicom-web</source>
         <translation>адрес архива должен иметь вид https://host/dicom-web</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="167"/>
+        <location filename="../../app/error_catalog.py" line="168"/>
         <source>the archive cannot be reached</source>
         <translation>архив недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="168"/>
+        <location filename="../../app/error_catalog.py" line="169"/>
         <source>the archive has no images for this study</source>
         <translation>в архиве нет изображений этого исследования</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="169"/>
+        <location filename="../../app/error_catalog.py" line="170"/>
         <source>the archive is unavailable (HTTP %1)</source>
         <translation>архив недоступен (HTTP %1)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="170"/>
+        <location filename="../../app/error_catalog.py" line="171"/>
         <source>the archive must be reached over https (http only to this machine)</source>
         <translation>к архиву нужно подключаться по https (http — только к этому компьютеру)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="171"/>
+        <location filename="../../app/error_catalog.py" line="172"/>
         <source>the archive refused the credentials</source>
         <translation>архив отклонил учётные данные</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="172"/>
+        <location filename="../../app/error_catalog.py" line="173"/>
         <source>the archive refused the request (HTTP %1)</source>
         <translation>архив отклонил запрос (HTTP %1)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="173"/>
+        <location filename="../../app/error_catalog.py" line="174"/>
         <source>the archive sent a multipart answer without a boundary</source>
         <translation>архив прислал составной ответ без разделителя</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="174"/>
+        <location filename="../../app/error_catalog.py" line="175"/>
         <source>the archive sent an invalid UID</source>
         <translation>архив прислал неверный UID</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="175"/>
+        <location filename="../../app/error_catalog.py" line="176"/>
         <source>the archive sent an unreadable STOW-RS answer</source>
         <translation>архив прислал нечитаемый ответ STOW-RS</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="176"/>
+        <location filename="../../app/error_catalog.py" line="177"/>
         <source>the archive sent an unreadable search answer</source>
         <translation>архив прислал нечитаемый ответ на поиск</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="177"/>
+        <location filename="../../app/error_catalog.py" line="178"/>
         <source>the archive sent no metadata for the instance</source>
         <translation>архив не прислал метаданные объекта</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="178"/>
+        <location filename="../../app/error_catalog.py" line="179"/>
         <source>the archive sent no or several objects for one instance</source>
         <translation>архив прислал ни одного или несколько объектов вместо одного</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="179"/>
+        <location filename="../../app/error_catalog.py" line="180"/>
         <source>the archive&apos;s TLS certificate was not trusted; check the hospital CA bundle</source>
         <translation>сертификату TLS архива нет доверия; проверьте файл корневых сертификатов больницы</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="180"/>
+        <location filename="../../app/error_catalog.py" line="181"/>
         <source>the dictation dictionary %1 must be a mapping</source>
         <translation>словарь диктовки %1 должен быть таблицей соответствий</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="181"/>
+        <location filename="../../app/error_catalog.py" line="182"/>
         <source>the download was cancelled</source>
         <translation>загрузка отменена</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="182"/>
+        <location filename="../../app/error_catalog.py" line="183"/>
         <source>the local records database could not be upgraded (%1); it was left unchanged</source>
         <translation>локальную базу записей не удалось обновить (%1); она оставлена без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="183"/>
+        <location filename="../../app/error_catalog.py" line="184"/>
         <source>the protocol %1 has no field %2</source>
         <translation>в протоколе %1 нет поля %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="184"/>
+        <location filename="../../app/error_catalog.py" line="185"/>
         <source>the records migrations have no single head; reinstall Luch</source>
         <translation>миграции базы записей не имеют единой вершины; переустановите Luch</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="185"/>
+        <location filename="../../app/error_catalog.py" line="186"/>
         <source>the report belongs to another study</source>
         <translation>заключение относится к другому исследованию</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="186"/>
+        <location filename="../../app/error_catalog.py" line="187"/>
         <source>the report to update does not exist in the local store</source>
         <translation>обновляемого заключения нет в локальном хранилище</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="187"/>
+        <location filename="../../app/error_catalog.py" line="188"/>
         <source>the report version to re-read does not exist</source>
         <translation>версии заключения для повторного чтения не существует</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="188"/>
+        <location filename="../../app/error_catalog.py" line="189"/>
         <source>the speech recogniser failed %1 times within %2 s (%3); dictation stopped, the audio is kept</source>
         <translation>распознаватель речи дал сбой %1 раз за %2 с (%3); диктовка остановлена, звук сохранён</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="189"/>
+        <location filename="../../app/error_catalog.py" line="190"/>
         <source>the word times of %1 are damaged</source>
         <translation>временные метки слов в %1 повреждены</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="190"/>
+        <location filename="../../app/error_catalog.py" line="191"/>
         <source>unknown controller actions: %1; choose from %2</source>
         <translation>неизвестные действия кнопок: %1; выберите из %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="191"/>
+        <location filename="../../app/error_catalog.py" line="192"/>
         <source>unknown grammar %1; choose one of: %2</source>
         <translation>неизвестная грамматика %1; выберите одну из: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="192"/>
+        <location filename="../../app/error_catalog.py" line="193"/>
         <source>unknown speech engine %1; choose one of: %2</source>
         <translation>неизвестный движок распознавания речи %1; выберите один из: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="193"/>
+        <location filename="../../app/error_catalog.py" line="194"/>
         <source>unknown study attribute %1</source>
         <translation>неизвестный атрибут исследования %1</translation>
     </message>
@@ -1729,54 +1788,120 @@
 <context>
     <name>ReportPanel</name>
     <message>
-        <location filename="../../app/report_panel.py" line="61"/>
+        <location filename="../../app/report_panel.py" line="85"/>
+        <source>Report &amp;language:</source>
+        <translation>&amp;Язык протокола:</translation>
+    </message>
+    <message>
+        <location filename="../../app/report_panel.py" line="91"/>
         <source>Additional text (dictate or type)</source>
         <translation>Дополнительный текст (диктовка или ввод)</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="67"/>
+        <location filename="../../app/report_panel.py" line="120"/>
         <source>Save draft</source>
         <translation>Сохранить черновик</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="68"/>
+        <location filename="../../app/report_panel.py" line="121"/>
+        <location filename="../../app/report_panel.py" line="219"/>
         <source>Sign</source>
         <translation>Подписать</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="109"/>
+        <location filename="../../app/report_panel.py" line="126"/>
+        <source>Signed: read-only. Changes go into an addendum.</source>
+        <translation>Подписан: только чтение. Изменения вносятся дополнением.</translation>
+    </message>
+    <message>
+        <location filename="../../app/report_panel.py" line="182"/>
+        <source>Addendum draft restored; reason: %s</source>
+        <translation>Черновик дополнения восстановлен; причина: %s</translation>
+    </message>
+    <message>
+        <location filename="../../app/report_panel.py" line="184"/>
         <source>Draft restored</source>
         <translation>Черновик восстановлен</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="116"/>
+        <location filename="../../app/report_panel.py" line="192"/>
         <source>Report %s, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Протокол: %s, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="119"/>
+        <location filename="../../app/report_panel.py" line="195"/>
         <source>Report %s</source>
         <translation>Протокол: %s</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="123"/>
+        <location filename="../../app/report_panel.py" line="199"/>
         <source>New report</source>
         <translation>Новый протокол</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="176"/>
+        <location filename="../../app/report_panel.py" line="217"/>
+        <source>Add addendum…</source>
+        <translation>Дополнение…</translation>
+    </message>
+    <message>
+        <location filename="../../app/report_panel.py" line="218"/>
+        <source>Sign addendum</source>
+        <translation>Подписать дополнение</translation>
+    </message>
+    <message>
+        <location filename="../../app/report_panel.py" line="242"/>
+        <source>Addendum; reason: %s</source>
+        <translation>Дополнение; причина: %s</translation>
+    </message>
+    <message>
+        <location filename="../../app/report_panel.py" line="262"/>
+        <source>The report is signed: add an addendum before inserting findings</source>
+        <translation>Протокол подписан: чтобы вставить находки, начните дополнение</translation>
+    </message>
+    <message>
+        <location filename="../../app/report_panel.py" line="278"/>
+        <source>AI findings inserted into the report</source>
+        <translation>Находки ИИ вставлены в протокол</translation>
+    </message>
+    <message>
+        <location filename="../../app/report_panel.py" line="279"/>
+        <source>No AI findings to insert</source>
+        <translation>Нет находок ИИ для вставки</translation>
+    </message>
+    <message>
+        <location filename="../../app/report_panel.py" line="329"/>
+        <source>The report is signed. To change it, add an addendum (%s).</source>
+        <translation>Протокол подписан. Чтобы изменить его, добавьте дополнение (%s).</translation>
+    </message>
+    <message>
+        <location filename="../../app/report_panel.py" line="342"/>
         <source>Fill in before signing: %1</source>
         <translation>Заполните перед подписью: %1</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="194"/>
-        <source>Signed (%s), kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
-        <translation>Подписано (%s), хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
+        <location filename="../../app/report_panel.py" line="352"/>
+        <source>Not signed</source>
+        <translation>Не подписано</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="197"/>
-        <source>Signed (%s), queued for the archive</source>
-        <translation>Подписано (%s), поставлено в очередь в архив</translation>
+        <location filename="../../app/report_panel.py" line="377"/>
+        <source>Addendum signed, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
+        <translation>Дополнение подписано, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
+    </message>
+    <message>
+        <location filename="../../app/report_panel.py" line="379"/>
+        <source>Signed, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
+        <translation>Подписано, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
+    </message>
+    <message>
+        <location filename="../../app/report_panel.py" line="382"/>
+        <source>Addendum signed, queued for the archive</source>
+        <translation>Дополнение подписано, поставлено в очередь в архив</translation>
+    </message>
+    <message>
+        <location filename="../../app/report_panel.py" line="383"/>
+        <source>Signed, queued for the archive</source>
+        <translation>Подписано, поставлено в очередь в архив</translation>
     </message>
 </context>
 <context>
@@ -1815,6 +1940,99 @@
         <location filename="../../app/settings_dialog/dialog.py" line="175"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Настройки…</translation>
+    </message>
+</context>
+<context>
+    <name>SignPreview</name>
+    <message>
+        <location filename="../../app/sign_preview.py" line="24"/>
+        <source>The conclusion is empty.</source>
+        <translation>Заключение не заполнено.</translation>
+    </message>
+    <message>
+        <location filename="../../app/sign_preview.py" line="25"/>
+        <source>%1 (normal), yet the distribution is “%2”.</source>
+        <translation>%1 (норма), но распределение указано: «%2».</translation>
+    </message>
+    <message>
+        <location filename="../../app/sign_preview.py" line="27"/>
+        <source>%1 (normal), yet the involvement is %3%.</source>
+        <translation>%1 (норма), но объём поражения %3%.</translation>
+    </message>
+    <message>
+        <location filename="../../app/sign_preview.py" line="29"/>
+        <source>%1 (normal), yet main signs of pneumonia are ticked.</source>
+        <translation>%1 (норма), но отмечены основные признаки пневмонии.</translation>
+    </message>
+    <message>
+        <location filename="../../app/sign_preview.py" line="31"/>
+        <source>%1, yet the involvement of both lungs is 0%.</source>
+        <translation>%1, но объём поражения обоих лёгких 0%.</translation>
+    </message>
+    <message>
+        <location filename="../../app/sign_preview.py" line="33"/>
+        <source>%1 does not fit the involvement (%3% in the worse lung).</source>
+        <translation>%1 не соответствует объёму поражения (%3% в более поражённом лёгком).</translation>
+    </message>
+    <message>
+        <location filename="../../app/sign_preview.py" line="35"/>
+        <source>The distribution is “%2”, yet the percentages of the two lungs say otherwise.</source>
+        <translation>Распределение «%2», но проценты поражения лёгких говорят иное.</translation>
+    </message>
+    <message>
+        <location filename="../../app/sign_preview.py" line="38"/>
+        <source>The text says “%2” next to %1 (normal).</source>
+        <translation>В тексте «%2» при %1 (норма).</translation>
+    </message>
+    <message>
+        <location filename="../../app/sign_preview.py" line="40"/>
+        <source>The text says “%2”, the distribution field says otherwise.</source>
+        <translation>В тексте «%2», а в поле распределения указано иное.</translation>
+    </message>
+    <message>
+        <location filename="../../app/sign_preview.py" line="42"/>
+        <source>The text names %4, the grade field is %1.</source>
+        <translation>В тексте указана %4, а в поле степени — %1.</translation>
+    </message>
+    <message>
+        <location filename="../../app/sign_preview.py" line="43"/>
+        <source>The AI flagged a solid focus (%5, slices %6) that the report does not mention.</source>
+        <translation>ИИ отметил солидный очаг (%5, срезы %6), который не упомянут в протоколе.</translation>
+    </message>
+    <message>
+        <location filename="../../app/sign_preview.py" line="83"/>
+        <source>Sign the addendum</source>
+        <translation>Подписать дополнение</translation>
+    </message>
+    <message>
+        <location filename="../../app/sign_preview.py" line="84"/>
+        <source>Sign the report</source>
+        <translation>Подписать протокол</translation>
+    </message>
+    <message>
+        <location filename="../../app/sign_preview.py" line="91"/>
+        <source>Addendum; reason: %s</source>
+        <translation>Дополнение; причина: %s</translation>
+    </message>
+    <message>
+        <location filename="../../app/sign_preview.py" line="98"/>
+        <source>Check before signing:</source>
+        <translation>Проверьте перед подписанием:</translation>
+    </message>
+    <message>
+        <location filename="../../app/sign_preview.py" line="102"/>
+        <source>&amp;Back to the report</source>
+        <translation>&amp;Вернуться к протоколу</translation>
+    </message>
+    <message>
+        <location filename="../../app/sign_preview.py" line="103"/>
+        <source>&amp;Sign anyway</source>
+        <translation>&amp;Всё равно подписать</translation>
+    </message>
+    <message>
+        <location filename="../../app/sign_preview.py" line="103"/>
+        <source>&amp;Sign</source>
+        <translation>&amp;Подписать</translation>
     </message>
 </context>
 <context>
@@ -1901,7 +2119,7 @@
         <translation>%1: непредвиденный сбой (%2); подробности в журнале</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="195"/>
+        <location filename="../../app/ai_panel.py" line="231"/>
         <source>AI pre-read</source>
         <translation>ИИ-анализ</translation>
     </message>
@@ -1939,7 +2157,12 @@
         <translation>Нет шаблона «%s»</translation>
     </message>
     <message>
-        <location filename="../../app/reading/templates.py" line="31"/>
+        <location filename="../../app/reading/templates.py" line="30"/>
+        <source>The report is signed: add an addendum before inserting a template</source>
+        <translation>Протокол подписан: чтобы вставить шаблон, начните дополнение</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/templates.py" line="35"/>
         <source>Template inserted: %s</source>
         <translation>Вставлен шаблон: %s</translation>
     </message>
@@ -1953,6 +2176,7 @@
     </message>
     <message>
         <location filename="../../app/terms.py" line="17"/>
+        <location filename="../../app/terms.py" line="108"/>
         <source>CT-</source>
         <translation>КТ-</translation>
     </message>
@@ -2065,6 +2289,26 @@
         <location filename="../../app/terms.py" line="80"/>
         <source>right lung</source>
         <translation>правое лёгкое</translation>
+    </message>
+    <message>
+        <location filename="../../app/terms.py" line="121"/>
+        <source>U-Net neural network</source>
+        <translation>нейросеть U-Net</translation>
+    </message>
+    <message>
+        <location filename="../../app/terms.py" line="122"/>
+        <source>classical method</source>
+        <translation>классический метод</translation>
+    </message>
+    <message>
+        <location filename="../../app/terms.py" line="135"/>
+        <source>GPU</source>
+        <translation>ГП</translation>
+    </message>
+    <message>
+        <location filename="../../app/terms.py" line="137"/>
+        <source>CPU</source>
+        <translation>ЦП</translation>
     </message>
     <message>
         <location filename="../../app/terms.py" line="70"/>
@@ -2253,102 +2497,112 @@
 <context>
     <name>Workflow</name>
     <message>
-        <location filename="../../app/workflow.py" line="69"/>
+        <location filename="../../app/workflow.py" line="77"/>
         <source>Worklist</source>
         <translation>Рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="71"/>
+        <location filename="../../app/workflow.py" line="79"/>
         <source>Report</source>
         <translation>Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="101"/>
+        <location filename="../../app/workflow.py" line="108"/>
         <source>&amp;Report</source>
         <translation>&amp;Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="103"/>
+        <location filename="../../app/workflow.py" line="110"/>
         <source>Run &amp;AI pre-read</source>
         <translation>Запустить &amp;ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="105"/>
+        <location filename="../../app/workflow.py" line="112"/>
         <source>&amp;Accept AI values</source>
         <translation>&amp;Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="106"/>
+        <location filename="../../app/workflow.py" line="113"/>
         <source>Re&amp;ject AI result</source>
         <translation>О&amp;тклонить результат ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="107"/>
+        <location filename="../../app/workflow.py" line="114"/>
+        <source>Insert the AI&apos;s &amp;findings as text</source>
+        <translation>Вставить &amp;находки ИИ текстом</translation>
+    </message>
+    <message>
+        <location filename="../../app/workflow.py" line="116"/>
         <source>&amp;Next field</source>
         <translation>&amp;Следующее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="109"/>
+        <location filename="../../app/workflow.py" line="118"/>
         <source>&amp;Previous field</source>
         <translation>П&amp;редыдущее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="111"/>
+        <location filename="../../app/workflow.py" line="120"/>
         <source>&amp;Sign report</source>
         <translation>П&amp;одписать протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="112"/>
+        <location filename="../../app/workflow.py" line="121"/>
+        <source>Add a&amp;ddendum to the signed report…</source>
+        <translation>&amp;Дополнение к подписанному протоколу…</translation>
+    </message>
+    <message>
+        <location filename="../../app/workflow.py" line="123"/>
         <source>Sign and open the ne&amp;xt study</source>
         <translation>Подписать и открыть сле&amp;дующее</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="114"/>
+        <location filename="../../app/workflow.py" line="125"/>
         <source>S&amp;ync now</source>
         <translation>Си&amp;нхронизировать</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="115"/>
+        <location filename="../../app/workflow.py" line="126"/>
         <source>Open next s&amp;tudy</source>
         <translation>Открыть следующее &amp;исследование</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="116"/>
+        <location filename="../../app/workflow.py" line="127"/>
         <source>&amp;Dictate</source>
         <translation>&amp;Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="117"/>
+        <location filename="../../app/workflow.py" line="128"/>
         <source>&amp;Play back (from the dictated word at the cursor)</source>
         <translation>&amp;Воспроизвести (с надиктованного слова под курсором)</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="119"/>
+        <location filename="../../app/workflow.py" line="130"/>
         <source>&amp;Hear the dictated word at the cursor</source>
         <translation>Прослушать надиктованное с&amp;лово под курсором</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="121"/>
+        <location filename="../../app/workflow.py" line="132"/>
         <source>Re&amp;wind the playback</source>
         <translation>Перемотать н&amp;азад</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="122"/>
+        <location filename="../../app/workflow.py" line="133"/>
         <source>&amp;Fast-forward the playback</source>
         <translation>Перемотать вп&amp;ерёд</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="124"/>
+        <location filename="../../app/workflow.py" line="135"/>
         <source>&amp;Compare with the prior study</source>
         <translation>&amp;Сравнить с предыдущим исследованием</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="126"/>
+        <location filename="../../app/workflow.py" line="137"/>
         <source>&amp;Refresh worklist</source>
         <translation>&amp;Обновить рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="130"/>
+        <location filename="../../app/workflow.py" line="143"/>
         <source>Insert &amp;template</source>
         <translation>Вставить &amp;шаблон</translation>
     </message>

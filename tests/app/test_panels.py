@@ -190,7 +190,7 @@ def test_lesion_links_speak_russian(qtbot, qapp, luch_home, monkeypatch):
         qtbot.addWidget(panel)
         panel._show_findings([], [{"side": "left", "slices": "35-39", "ml": 6.2,
                                    "ggo_share": 0.11, "at": [300, 260, 36]}])
-        assert "Показать участок уплотнения 1: левое лёгкое, срезы 35-39, 6.2 мл" in (
+        assert "Показать участок уплотнения 1: левое лёгкое, срезы 35-39, 6,2 мл" in (
             panel.findings.text())
     finally:
         remove_translators(qapp)

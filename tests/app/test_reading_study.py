@@ -3,6 +3,7 @@
 from app.drafts import Draft, load_draft, save_draft
 from app.reading.study import adopt_path_uid, path_uid, study_uid_of
 from records import open_store
+from tests.app.signing import confirm_signing
 
 
 def test_records_under_the_old_path_uid_move_to_the_derived_uid(luch_home, shared_data):
@@ -49,7 +50,9 @@ def test_a_nifti_study_is_marked_derived_when_opened_and_its_report_stays_here(
         window.open_path(nifti)  # opened again by this version
     assert store.study_kept_local(uid)
     assert workflow.report.status.text().startswith("Report final, kept on this workstation")
+    assert workflow.report.start_addendum("Grade revised")
     workflow.report.form.set_values({"grade": "CT-2", "conclusion": "Viral pneumonia."})
+    confirm_signing(qtbot)
     with qtbot.waitSignal(workflow.report.signed):
         workflow.report.sign()
     assert len(store.jobs()) == 1, "the amendment is not queued"

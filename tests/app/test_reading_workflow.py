@@ -24,6 +24,7 @@ from dictation.transcribe import read_audio
 from dictation.transcript import DictationProcessor
 from dictation.wer import word_error_rate
 from records import open_store
+from tests.app.signing import confirm_signing
 
 # The real human voice of ../shared/data/speech/digits-en-16k.wav, as dictation writes it.
 DIGITS = "1 0 0 0 1 9 0 2 1 0 0 1 8 0 3"
@@ -114,7 +115,9 @@ def test_worklist_to_signed_report_in_the_archive(station, qtbot, archive, pulse
     saved = DictationRecording.load(audio_path)
     assert saved.duration >= 8.0 and len(saved.words) == words
 
-    # Sign: a final version is stored and its SR reaches the archive exactly once.
+    # Sign: the preview is confirmed, a final version is stored and its SR reaches the
+    # archive exactly once.
+    confirm_signing(qtbot)
     with qtbot.waitSignal(workflow.report.signed, timeout=10_000) as signed:
         qtbot.mouseClick(workflow.report.sign_button, Qt.MouseButton.LeftButton)
     record = signed.args[0]
@@ -180,6 +183,7 @@ def test_signed_report_sends_the_ai_pre_read_with_the_verdict(qtbot, luch_home, 
     assert all(f.is_relative_to(luch_home) for f in files)
     seg_uid, tid_uid = (str(pydicom.dcmread(f, stop_before_pixels=True).SOPInstanceUID)
                         for f in files)
+    confirm_signing(qtbot)
     with qtbot.waitSignal(workflow.report.signed, timeout=10_000) as signed:
         workflow.report.sign()
     assert signed.args[0].status.value == "final"
@@ -210,7 +214,9 @@ def test_signed_report_sends_the_ai_pre_read_with_the_verdict(qtbot, luch_home, 
     # An amendment with another grade: a partial verdict is recorded, no second AI job.
     grade = workflow.report.form.values()["grade"]
     other = "CT-4" if grade != "CT-4" else "CT-3"
+    assert workflow.report.start_addendum("Grade revised on review")
     workflow.report.form.set_value("grade", other)
+    confirm_signing(qtbot)
     with qtbot.waitSignal(workflow.report.signed, timeout=10_000) as amended:
         workflow.report.sign()
     assert amended.args[0].status.value == "amended"

@@ -14,6 +14,7 @@ STUDY = "1.2.826.0.1.3680043.10.1.1"
 
 def make_panel(qtbot, store):
     panel = ReportPanel(store, load_protocol("moscow-chest-ct-covid"), "dr.a", "en", "en")
+    panel.confirm_signing = lambda text, problems: True  # the preview: test_report_flow.py
     qtbot.addWidget(panel)
     return panel
 
@@ -60,6 +61,7 @@ def test_sign_then_addendum_makes_final_then_amended(qtbot, store):
     assert first.args[0].status.value == "final"
     assert "Grade: CT-1" in first.args[0].text
     assert load_draft(STUDY) is None, "the draft is gone once signed"
+    assert panel.start_addendum("Grade revised")
     panel.form.set_value("grade", "CT-2")
     with qtbot.waitSignal(panel.signed) as second:
         panel.sign()
@@ -76,12 +78,12 @@ def test_report_text_follows_the_form_live(qtbot, store):
     assert "bilateral" in panel.preview.toPlainText()
 
 
-KEPT = {"en": ("Signed (final), kept on this workstation: the study has no DICOM identity in the "
+KEPT = {"en": ("Signed, kept on this workstation: the study has no DICOM identity in the "
                "archive (opened from NIfTI or files without UIDs)",
                "Report amended, kept on this workstation"),
-        "ru": ("Подписано (final), хранится на этой рабочей станции: у исследования нет "
+        "ru": ("Подписано, хранится на этой рабочей станции: у исследования нет "
                "DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)",
-               "Протокол: amended, хранится на этой рабочей станции")}
+               "Протокол: дополнен, хранится на этой рабочей станции")}
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
@@ -100,6 +102,7 @@ def test_a_report_on_a_derived_uid_study_says_it_stays_here(qtbot, qapp, store, 
         with qtbot.waitSignal(panel.signed):
             panel.sign()
         assert panel.status.text() == KEPT[lang][0]
+        assert panel.start_addendum("Grade revised")
         panel.form.set_value("grade", "CT-2")
         with qtbot.waitSignal(panel.signed) as amended:
             panel.sign()

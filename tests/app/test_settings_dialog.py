@@ -103,15 +103,17 @@ def test_general_options_are_saved(qtbot, settings, monkeypatch):
     monkeypatch.delenv("LUCH_LANG", raising=False)
     dialog = make_dialog(qtbot, settings)
     assert "next time" in "".join(w.text() for w in dialog.general.findChildren(QLabel))
+    # Until one is chosen the report is written in the interface language.
+    assert dialog.general.report_language.currentData() == "en"
     dialog.general.ui_language.setCurrentIndex(dialog.general.ui_language.findData("ru"))
     dialog.general.report_language.setCurrentIndex(
-        dialog.general.report_language.findData("en"))
+        dialog.general.report_language.findData("ru"))
     dialog.general.ai_autorun.setChecked(False)
     dialog.general.autolock.setValue(0)
     assert dialog.general.autolock.text() == "never"
     press_ok(qtbot, dialog)
     again = Settings()
-    assert again.get("ui.language") == "ru" and again.get("report.language") == "en"
+    assert again.get("ui.language") == "ru" and again.get("report.language") == "ru"
     assert again.get("ai.autorun") is False and again.get("app.autolock_minutes") == 0
     assert ui_language(again) == "ru"
 

@@ -12,6 +12,7 @@ from archive.dicomweb import DicomWebClient
 from core.paths import DEMO_STUDY
 from core.settings import Settings
 from records import open_store
+from tests.app.signing import confirm_signing
 from viewer.compare import ComparisonLayout
 
 
@@ -22,7 +23,7 @@ def make_station(qtbot, archive=None):
     window.setProperty("headless", True)
     qtbot.addWidget(window)
     store = open_store()
-    workflow = Workflow(window, store, reader="dr.home", archive=archive)
+    workflow = Workflow(window, store, reader="dr.home", report_lang="ru", archive=archive)
     window.resize(1400, 900)
     window.show()
     return window, workflow, store
@@ -110,6 +111,7 @@ def test_sign_and_open_next(qtbot, luch_home, shared_data):
     with qtbot.waitSignal(window.volume_loaded, timeout=60_000):
         workflow.open_study(order[0])
     workflow.insert_template("normal")
+    confirm_signing(qtbot)
     with qtbot.waitSignal(window.volume_loaded, timeout=60_000):
         window.actions["sign-next"].trigger()
     assert workflow.study_uid == order[1]

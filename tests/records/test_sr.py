@@ -56,7 +56,8 @@ def test_amendment_cites_the_last_sent_version(store: Store) -> None:
     final = store.save_report("1.2.840.99.1", author="A B", text="f", fields={}, status="final",
                               report_uid=draft.report_uid)
     amended = store.save_report("1.2.840.99.1", author="A B", text="a", fields={},
-                                status="amended", report_uid=draft.report_uid)
+                                status="amended", reason="Grade corrected",
+                                report_uid=draft.report_uid)
     assert final.predecessor_sop_uid is None  # the draft never left the station
     assert amended.predecessor_sop_uid == final.sop_instance_uid
     build = ReportSRBuilder()

@@ -47,8 +47,12 @@ def test_report_versions_and_status_workflow(store: Store) -> None:
     with pytest.raises(InvalidTransition):
         store.save_report("1.2.3", author="A B", text="x", fields={}, status="draft",
                           report_uid=v1.report_uid)
+    with pytest.raises(InvalidTransition):  # signing again never amends silently
+        store.save_report("1.2.3", author="C D", text="amended", fields={"grade": "CT-3"},
+                          status="amended", report_uid=v1.report_uid)
     v3 = store.save_report("1.2.3", author="C D", text="amended", fields={"grade": "CT-3"},
-                           status="amended", report_uid=v1.report_uid)
+                           status="amended", reason=" Grade corrected ", report_uid=v1.report_uid)
+    assert v3.fields == {"grade": "CT-3", "_addendum_reason": "Grade corrected"}
     history = store.report_versions(v1.report_uid)
     assert [(v.version, v.status.value, v.text) for v in history] == [
         (1, "draft", "draft"), (2, "final", "final"), (3, "amended", "amended")]

@@ -43,7 +43,7 @@ def test_report_round_trip_through_archive(store: Store, orthanc) -> None:
     assert back["author"] == "Петров П.П." and back["status"] == "final"
     # An amendment is a second instance in the same series; nothing resent.
     v2 = store.save_report(study, author="Петров П.П.", text="Уточнение.", status="amended",
-                           fields={"grade": "CT-3"}, report_uid=v1.report_uid)
+                           reason="Уточнение", fields={"grade": "CT-3"}, report_uid=v1.report_uid)
     report = engine_for(store, client).drain()
     assert (report.sent, report.done) == (1, 1)
     uids = [i["00080018"]["Value"][0] for i in client.search_instances(study)]
@@ -137,6 +137,7 @@ def test_conflict_resolved_by_keeping_the_archive_report(store: Store, orthanc, 
     # A later amendment on top of theirs is no conflict any more: it was decided on.
     amended = store.save_report(study, author="Our Reader", text="CT-3 agreed",
                                 status="amended", fields={"grade": "CT-3"},
+                                reason="Agreed with the archive's report",
                                 report_uid=ours.report_uid)
     engine_for(store, client).drain()
     assert amended.sop_instance_uid in orthanc.sop_instance_uids()

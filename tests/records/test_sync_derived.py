@@ -36,7 +36,8 @@ def test_reports_on_a_derived_study_stay_local_while_others_are_sent(
     kept = store.save_report(nifti_uid, author="A B", text="CT-1", fields={"grade": "CT-1"},
                              status="final")
     amended = store.save_report(nifti_uid, author="A B", text="CT-2", fields={"grade": "CT-2"},
-                                status="amended", report_uid=kept.report_uid)
+                                status="amended", reason="Grade corrected",
+                                report_uid=kept.report_uid)
     ai = store.save_ai_result(nifti_uid, model_name="luch-classical", model_version="1",
                               values={"grade": "CT-1"})
     sent = store.save_report(normal, author="A B", text="CT-0", fields={"grade": "CT-0"},
