@@ -32,6 +32,7 @@ from viewer.measurement_store import load_measurements, save_measurements
 from viewer.measurements import Measurement
 from viewer.overlay import LabelOverlay
 from viewer.presets import load_presets
+from viewer.reading_state import ReadingState
 from viewer.slice_view import SliceView
 from viewer.vtk_bridge import volume_to_vtk
 
@@ -66,7 +67,8 @@ class MainWindow(QMainWindow):
         self.settings = settings or Settings()
         shortcut_guard.install(QApplication.instance())  # letters in combo boxes are not tools
         self.setWindowTitle(self.tr("Luch — CT reading workstation"))
-        self.reading: ReadingLayout | ComparisonLayout = ReadingLayout("1x1")
+        self.state = ReadingState()  # cursor, window, zoom, tool: kept across layouts
+        self.reading: ReadingLayout | ComparisonLayout = ReadingLayout("1x1", state=self.state)
         self.setCentralWidget(self.reading)
         self.study: LoadedStudy | None = None
         self.current_path: Path | None = None
@@ -238,6 +240,7 @@ class MainWindow(QMainWindow):
     def _show_study(self, study: LoadedStudy, layout: str | None, preset: str | None) -> None:
         self._loading_done()
         self.study = study
+        self.state = ReadingState()  # a new study starts at its centre
         protocol = choose_protocol(study.volume.info, load_protocols(self.settings))
         if study.prior is not None:
             layout = "compare"
@@ -272,8 +275,10 @@ class MainWindow(QMainWindow):
                 raise LuchError("compare needs a prior study")
             reading = ComparisonLayout()
         else:
-            reading = ReadingLayout(name)
+            reading = ReadingLayout(name, state=self.state)
         old = self.reading
+        if isinstance(old, ReadingLayout):
+            old.release()
         self.reading = reading
         self.setCentralWidget(reading)
         old.deleteLater()
@@ -375,6 +380,7 @@ class MainWindow(QMainWindow):
             view.render()
 
     def set_tool(self, tool: str | None) -> None:
+        self.state.set_tool(tool)
         for view in self.reading.views:
             view.set_tool(tool)
 

@@ -17,6 +17,7 @@ import math
 import numpy as np
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QWidget
+from shiboken6 import isValid
 
 from studies import Volume
 from viewer import vtk_api as vtk
@@ -25,6 +26,7 @@ from viewer.measurements import Measurement
 from viewer.orientation import AXIAL, Plane, orientation_letters
 from viewer.presets import DEFAULT_PRESETS, WindowPreset
 from viewer.qt_vtk import VtkPanel
+from viewer.reading_state import ReadingState
 
 _PAGE = 10
 
@@ -50,6 +52,7 @@ class SliceView(VtkPanel):
         self._step = 1.0
         self._start = 0.0  # position of slice 0 along the plane normal (mm)
         self._center = np.zeros(3)
+        self._fit_scale = 1.0
 
         self.mapper = vtk.vtkImageResliceMapper()
         self.mapper.SliceFacesCameraOn()
@@ -65,6 +68,8 @@ class SliceView(VtkPanel):
         self.slab_mode = "none"
         self._announced_window = (0.0, 0.0)
         self.cursor: np.ndarray | None = None
+        self.state: ReadingState | None = None  # shared with the layout's other views
+        self._quiet = False  # moving because the state moved (or loading): do not publish
         self._crosshair = _Crosshair()
         self.renderer.AddViewProp(self._crosshair.actor)
         self._press: tuple[int, int] | None = None
@@ -107,7 +112,11 @@ class SliceView(VtkPanel):
         self._count = max(1, round((along.max() - along.min()) / self._step) + 1)
         self._center = corners.mean(axis=0)
         self._reset_camera(corners)
-        self.set_slice_index(self._count // 2, render=False)
+        self._quiet = True
+        try:
+            self.set_slice_index(self._count // 2, render=False)
+        finally:
+            self._quiet = False
         if self.image_property.GetColorWindow() in (0, 255):
             self.set_window(self.presets[0].center, self.presets[0].width, render=False)
         self.render()
@@ -140,6 +149,12 @@ class SliceView(VtkPanel):
         if render:
             self.render()
         if changed:
+            if self.state is not None and not self._quiet and self.volume is not None:
+                self._quiet = True  # this view is already there
+                try:
+                    self.state.move_point(normal, self.slice_position())
+                finally:
+                    self._quiet = False
             self.slice_changed.emit(index)
 
     def scroll(self, delta: int) -> None:
@@ -187,6 +202,58 @@ class SliceView(VtkPanel):
         x, y, _ = self.renderer.GetDisplayPoint()
         return x, y
 
+    # -- shared reading state ----------------------------------------------------------------
+    def bind_state(self, state: ReadingState) -> None:
+        """Follow ``state`` (cursor point, window, zoom, tool) and write this view's changes
+        to it; unbound again by :meth:`unbind_state` or when the widget is destroyed."""
+        self.unbind_state()
+        self.state = state
+        state.subscribe(self._on_state)
+
+    def unbind_state(self) -> None:
+        if self.state is not None:
+            self.state.unsubscribe(self._on_state)
+            self.state = None
+
+    def apply_state(self) -> None:
+        """Take the state's window, zoom and tool (after a volume is set)."""
+        state = self.state
+        if state is None:
+            return
+        if state.window is not None and self.window() != state.window:
+            self.set_window(*state.window, render=False)
+        if self.plane.name in state.zoom:
+            self.set_zoom(state.zoom[self.plane.name], render=False)
+        self.set_tool(state.tool)
+
+    def _on_state(self, name: str, value) -> None:
+        if not isValid(self):  # the widget went with its layout
+            if self.state is not None:
+                self.state.unsubscribe(self._on_state)
+            return
+        if self.volume is None or self._quiet:
+            return
+        self._quiet = True
+        try:
+            if name == "point":
+                self.set_cursor(value, move=True)
+            elif name == "window" and self.window() != value:
+                self.set_window(*value)
+            elif name == "zoom" and value[0] == self.plane.name:
+                self.set_zoom(value[1])
+            elif name == "tool":
+                self.set_tool(value)
+        finally:
+            self._quiet = False
+
+    def set_zoom(self, factor: float, render: bool = True) -> None:
+        """Zoom to ``factor`` times the fitted size (1 = the whole image fits)."""
+        camera = self.renderer.GetActiveCamera()
+        camera.SetParallelScale(self._fit_scale / max(0.05, factor))
+        self._update_text()
+        if render:
+            self.render()
+
     # -- overlays and slabs -----------------------------------------------------------------
     def add_overlay(self, overlay) -> None:
         """Draw a :class:`viewer.overlay.LabelOverlay` over the CT."""
@@ -220,7 +287,16 @@ class SliceView(VtkPanel):
         if render:
             self.render()
         self._announced_window = self.window()
+        self._publish_window()
         self.window_changed.emit(*self._announced_window)
+
+    def _publish_window(self) -> None:
+        if self.state is not None and not self._quiet:
+            self._quiet = True
+            try:
+                self.state.set_window(*self._announced_window)
+            finally:
+                self._quiet = False
 
     def window(self) -> tuple[float, float]:
         return self.image_property.GetColorLevel(), self.image_property.GetColorWindow()
@@ -368,7 +444,14 @@ class SliceView(VtkPanel):
         self._update_text()
         if self.window() != self._announced_window:
             self._announced_window = self.window()
+            self._publish_window()
             self.window_changed.emit(*self._announced_window)
+        if self.state is not None and self.volume is not None and not self._quiet:
+            self._quiet = True
+            try:
+                self.state.set_zoom(self.plane.name, round(self.zoom_factor(), 4))
+            finally:
+                self._quiet = False
 
     def _update_text(self) -> None:
         if self.volume is None:
@@ -397,6 +480,7 @@ class SliceView(VtkPanel):
 
     def closeEvent(self, event) -> None:
         self.stop_cine()
+        self.unbind_state()
         self.style.RemoveAllObservers()  # observers hold Python callables that hold self
         self.interactor.Finalize()
         super().closeEvent(event)

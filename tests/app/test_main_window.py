@@ -113,3 +113,19 @@ def test_go_to_voxel_puts_the_crosshair_on_a_finding(window):
     assert all(np.allclose(view.cursor, lps) for view in window.reading.views)
     assert not window.go_to_voxel((0, 0, nk + 5))  # outside the study: nothing moves
     assert np.allclose(axial.cursor, lps)
+
+
+def test_layout_change_keeps_slice_crosshair_window_and_tool(window):
+    axial = window.view
+    axial.set_slice_index(axial.slice_count // 2 + 8)
+    index = axial.slice_index
+    window.go_to_voxel((100, 120, index))
+    point = axial.cursor.copy()
+    window.reading.set_window(-500, 1200)
+    window.actions["tool-distance"].trigger()
+    for name in ("2x2", "1x1", "mpr"):
+        window.actions[f"layout-{name}"].trigger()
+        assert window.view.slice_index == index, f"{name}: slice went back"
+        np.testing.assert_allclose(window.view.cursor, point)
+        assert window.view.window() == (-500, 1200)
+        assert all(v.tool == "distance" for v in window.reading.views)
