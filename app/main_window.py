@@ -127,7 +127,8 @@ class MainWindow(QMainWindow):
         for preset in self.presets:
             self._add_action(view_menu, f"preset-{preset.name}",
                              self.tr("Window: %s") % preset.name,
-                             lambda _=False, n=preset.name: self.apply_preset(n))
+                             lambda _=False, n=preset.name: self.apply_preset(n),
+                             preset.key or None)
         view_menu.addSeparator()
         self._add_action(view_menu, "overlay", self.tr("Toggle AI &overlay"),
                          self.toggle_overlay, "O")
@@ -252,8 +253,12 @@ class MainWindow(QMainWindow):
         nk, nj, ni = study.volume.shape
         self.status_label.setText(self.tr("%1 × %2 × %3 voxels").replace("%1", str(ni))
                                   .replace("%2", str(nj)).replace("%3", str(nk)))
-        self.view.interactor.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.focus_image()
         self.volume_loaded.emit(study.volume)
+
+    def focus_image(self) -> None:
+        """Give the keyboard to the main view (its keys: scroll, window presets, tools)."""
+        self.view.interactor.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _show_error(self, message: str) -> None:
         self._loading_done()
@@ -267,6 +272,7 @@ class MainWindow(QMainWindow):
         if self.study is not None:
             self._install_layout(name)
             self._show_overlays()
+            self.focus_image()  # the old views went; focus must not fall to a side panel
 
     def _install_layout(self, name: str) -> None:
         window = self.view.window()

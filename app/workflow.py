@@ -80,6 +80,7 @@ class Workflow(QObject):
                                                   ui_lang, report_lang)
 
         self.worklist.open_requested.connect(self.open_study)
+        self.worklist.search_left.connect(window.focus_image)
         window.volume_loaded.connect(self.study_flow.opened)
         self.ai.result_ready.connect(self._ai_done)
         self.ai.accepted.connect(self.ai_prefill.prefill)

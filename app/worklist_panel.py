@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -37,6 +37,7 @@ class WorklistPanel(QWidget):
     """A sortable, searchable table; ``open_requested(study_uid)`` on Enter or double-click."""
 
     open_requested = Signal(str)
+    search_left = Signal()  # Esc in the search box: the keys go back to the image
     COLUMNS = ("priority", "patient", "study_date", "modality", "ai_grade", "status")
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -47,6 +48,10 @@ class WorklistPanel(QWidget):
         self.search.setPlaceholderText(self.tr("Search patient, date, grade…"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._filter)
+        # Only a click puts the caret here: keys meant for the image (1-4, D, E...) never
+        # land in the search box because focus moved on after a menu or a layout change.
+        self.search.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.search.installEventFilter(self)
         self.status_filter = QComboBox()
         for text, value in ((self.tr("All studies"), ""), (self.tr("Unread"), "unread"),
                             (self.tr("Drafts"), "draft"), (self.tr("Signed"), "signed")):
@@ -74,6 +79,18 @@ class WorklistPanel(QWidget):
         filters.addWidget(self.severe_only)
         layout.addLayout(filters)
         layout.addWidget(self.table)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Esc in the search box hands the keyboard back (``search_left``)."""
+        keys = (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress)
+        if (watched is self.search and event.type() in keys
+                and event.key() == Qt.Key.Key_Escape and not event.modifiers()):
+            if event.type() == QEvent.Type.ShortcutOverride:
+                event.accept()  # a key press for the box, not the "no tool" shortcut
+            else:
+                self.search_left.emit()
+            return event.type() == QEvent.Type.KeyPress
+        return super().eventFilter(watched, event)
 
     def set_rows(self, rows: list[WorklistRow]) -> None:
         """Show ``rows`` in the order given (the triage order)."""

@@ -343,6 +343,8 @@ class SliceView(VtkPanel):
     # -- events -------------------------------------------------------------------------------
     def _on_key(self, *_args) -> None:
         key = self.interactor.GetKeySym() or ""
+        if self.interactor.GetControlKey() or self.interactor.GetAltKey():
+            return  # Ctrl+1..4 are layouts, Alt+1..3 overlay labels: not the window presets
         moves = {"Up": 1, "Down": -1, "Prior": _PAGE, "Next": -_PAGE}
         if key in moves:
             self.scroll(moves[key])
