@@ -10,6 +10,7 @@ import numpy as np
 from studies import Volume
 from viewer import vtk_api as vtk
 from viewer.measurements import Measurement, distance_mm, roi_stats
+from viewer.text_style import outline
 
 _COLOR = (1.0, 0.75, 0.1)
 _ELLIPSE_SEGMENTS = 64
@@ -99,6 +100,7 @@ class MeasurementLayer:
         actor.SetInput(text)
         actor.GetTextProperty().SetColor(*_COLOR)
         actor.GetTextProperty().SetFontSize(13)
+        outline(actor.GetTextProperty())
         actor.GetPositionCoordinate().SetCoordinateSystemToWorld()
         actor.GetPositionCoordinate().SetValue(*anchor)
         self.renderer.AddViewProp(actor)

@@ -27,6 +27,7 @@ from viewer.orientation import AXIAL, Plane, orientation_letters
 from viewer.presets import DEFAULT_PRESETS, WindowPreset
 from viewer.qt_vtk import VtkPanel
 from viewer.reading_state import ReadingState
+from viewer.text_style import outline
 
 _PAGE = 10
 
@@ -111,6 +112,7 @@ class SliceView(VtkPanel):
         self._start = float(along.min())
         self._count = max(1, round((along.max() - along.min()) / self._step) + 1)
         self._center = corners.mean(axis=0)
+        self._update_text()  # the corner text's size shapes the fit
         self._reset_camera(corners)
         self._quiet = True
         try:
@@ -327,11 +329,21 @@ class SliceView(VtkPanel):
         camera.SetViewUp(*up)
         half_h = float(np.ptp(corners @ up)) / 2
         half_w = float(np.ptp(corners @ right)) / 2
-        aspect = self.width() / self.height() if self.height() > 0 else 1.0
-        self._fit_scale = max(half_h, half_w / aspect) * 1.02
+        self._fit_scale = self._fit(half_w, half_h) * 1.02
         camera.SetParallelScale(self._fit_scale)
         self.renderer.ResetCameraClippingRange()
         camera.SetClippingRange(1.0, 4000.0)
+
+    def _fit(self, half_w: float, half_h: float) -> float:
+        """The parallel scale that fits the image and keeps it out of the corner text: the
+        image may fill the view's height or its width, not both where the text sits."""
+        w, h = max(1, self.width()), max(1, self.height())
+        tw, th = self.corner_text.extent(self.renderer)
+        plain = max(half_h, half_w * h / w)
+        clear_rows = max(half_h * h / (h - 2 * th), half_w * h / w) if h > 2 * th else math.inf
+        clear_cols = max(half_h, half_w * h / (w - 2 * tw)) if w > 2 * tw else math.inf
+        fitted = min(clear_rows, clear_cols)
+        return fitted if fitted < 3 * plain else plain  # tiny views: the image first
 
     def resizeEvent(self, event) -> None:  # keep the image fitted when the widget is resized
         super().resizeEvent(event)
@@ -510,6 +522,7 @@ class CornerText:
             prop.SetColor(0.9, 0.9, 0.6)
             prop.SetJustification(h)
             prop.SetVerticalJustification(v)
+            outline(prop)
             actor.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
             actor.GetPositionCoordinate().SetValue(x, y)
             renderer.AddViewProp(actor)
@@ -522,6 +535,16 @@ class CornerText:
 
     def text(self, position: int) -> str:
         return self.actors[position].GetInput() or ""
+
+    def extent(self, renderer: vtk.vtkRenderer, pad: int = 4) -> tuple[int, int]:
+        """Width and height (pixels) of the largest corner text, plus ``pad``."""
+        width = height = 0
+        box = [0.0] * 4
+        for actor in self.actors[:4]:
+            if actor.GetInput():
+                actor.GetBoundingBox(renderer, box)
+                width, height = max(width, box[1] - box[0]), max(height, box[3] - box[2])
+        return int(width) + pad, int(height) + pad
 
 
 class _Crosshair:
@@ -572,6 +595,7 @@ class _ScaleBar:
         self.text.GetTextProperty().SetColor(0.9, 0.9, 0.6)
         self.text.GetTextProperty().SetFontSize(12)
         self.text.GetTextProperty().SetJustificationToCentered()
+        outline(self.text.GetTextProperty())
         self.length_mm = 0.0
         self._state: tuple[float, int] | None = None
 
