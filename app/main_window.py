@@ -245,6 +245,8 @@ class MainWindow(QMainWindow):
         protocol = choose_protocol(study.volume.info, load_protocols(self.settings))
         if study.prior is not None:
             layout = "compare"
+        elif layout is None and study.volume.shape[0] < 2:
+            layout = "1x1"  # one slice: no coronal or sagittal picture to hang
         self._install_layout(layout or protocol.layout)
         self.apply_preset(preset or protocol.preset)
         self._show_overlays()

@@ -23,7 +23,7 @@ from studies import Volume
 from viewer import vtk_api as vtk
 from viewer.measure_tool import MeasurementLayer
 from viewer.measurements import Measurement
-from viewer.orientation import AXIAL, Plane, orientation_letters
+from viewer.orientation import AXIAL, Plane, counts_up, orientation_letters
 from viewer.presets import DEFAULT_PRESETS, WindowPreset
 from viewer.qt_vtk import VtkPanel
 from viewer.reading_state import ReadingState
@@ -85,6 +85,15 @@ class SliceView(VtkPanel):
         self._cine.timeout.connect(self._cine_step)
 
         self.corner_text = CornerText(self.renderer)
+        self._note = vtk.vtkTextActor()  # a centred message where there is no picture
+        note = outline(self._note.GetTextProperty())
+        note.SetFontSize(14)
+        note.SetColor(0.9, 0.9, 0.6)
+        note.SetJustificationToCentered()
+        note.SetVerticalJustificationToCentered()
+        self._note.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
+        self._note.GetPositionCoordinate().SetValue(0.5, 0.5)
+        self.renderer.AddViewProp(self._note)
 
         self.style = vtk.vtkInteractorStyleImage()
         self.style.SetInteractionModeToImage2D()
@@ -111,6 +120,8 @@ class SliceView(VtkPanel):
         self._step = _step_along(volume, normal)
         self._start = float(along.min())
         self._count = max(1, round((along.max() - along.min()) / self._step) + 1)
+        flat = float(np.ptp(corners @ np.array(self.plane.view_up))) < 1e-6
+        self._note.SetInput(self._single_slice_note() if flat else "")
         self._center = corners.mean(axis=0)
         self._update_text()  # the corner text's size shapes the fit
         self._reset_camera(corners)
@@ -123,6 +134,19 @@ class SliceView(VtkPanel):
             self.set_window(self.presets[0].center, self.presets[0].width, render=False)
         self.render()
 
+    def note_text(self) -> str:
+        """The centred message shown instead of a picture ("" when there is a picture)."""
+        return self._note.GetInput() or ""
+
+    def _single_slice_note(self) -> str:
+        return {"coronal": self.tr("Single slice: no coronal reconstruction"),
+                "sagittal": self.tr("Single slice: no sagittal reconstruction")}.get(
+            self.plane.name, self.tr("Single slice: no reconstruction in this plane"))
+
+    def _plane_title(self) -> str:
+        return {"axial": self.tr("Axial"), "coronal": self.tr("Coronal"),
+                "sagittal": self.tr("Sagittal")}.get(self.plane.name, self.plane.name)
+
     # -- navigation ---------------------------------------------------------------------------
     @property
     def slice_index(self) -> int:
@@ -131,6 +155,16 @@ class SliceView(VtkPanel):
     @property
     def slice_count(self) -> int:
         return self._count
+
+    @property
+    def slice_number(self) -> int:
+        """The slice as the reader counts it: 1 = most cranial (axial), most anterior
+        (coronal), patient's rightmost (sagittal)."""
+        return self._index + 1 if counts_up(self.plane) else self._count - self._index
+
+    def set_slice_number(self, number: int) -> None:
+        index = number - 1 if counts_up(self.plane) else self._count - number
+        self.set_slice_index(index)
 
     def slice_position(self) -> float:
         """Position of the current slice along the plane normal (mm)."""
@@ -361,9 +395,9 @@ class SliceView(VtkPanel):
         if key in moves:
             self.scroll(moves[key])
         elif key == "Home":
-            self.set_slice_index(0)
+            self.set_slice_number(1)
         elif key == "End":
-            self.set_slice_index(self._count - 1)
+            self.set_slice_number(self._count)
         elif key in ("c", "C"):
             self.stop_cine() if self.cine_running else self.start_cine()
         else:
@@ -477,7 +511,7 @@ class SliceView(VtkPanel):
             top_left = "\n".join(x for x in (info.patient_name, info.patient_id) if x)
         top_right = "\n".join(x for x in (_date(info.study_date), info.series_description) if x)
         center, width = self.window()
-        bottom_left = (f"{self.plane.name.capitalize()} {self._index + 1}/{self._count}\n"
+        bottom_left = (f"{self._plane_title()} {self.slice_number}/{self._count}\n"
                        f"{self.slice_position():.1f} mm")
         bottom_right = f"W {width:.0f} L {center:.0f}\nZoom {self.zoom_factor():.2f}"
         if self.slab_mode != "none":
