@@ -24,7 +24,7 @@ from core.errors import LuchError
 from core.settings import Settings
 from inference.labels import Label
 from studies import Volume
-from studies.registration import Alignment, align_by_position, align_rigid
+from studies.registration import Alignment, align_for_comparison
 from viewer.compare import ComparisonLayout
 from viewer.hanging import choose_protocol, load_protocols
 from viewer.layouts import LAYOUTS, ReadingLayout
@@ -44,9 +44,6 @@ LABEL_GROUPS = {
     "consolidation": (int(Label.CONSOLIDATION_RIGHT), int(Label.CONSOLIDATION_LEFT)),
 }
 
-# Priors whose scan centre lies further than this from the current one get rigid registration.
-REGISTRATION_SHIFT_MM = 10.0
-
 
 @dataclass
 class LoadedStudy:
@@ -60,6 +57,7 @@ class MainWindow(QMainWindow):
     """Luch's main window. ``volume_loaded`` fires once a study is on screen."""
 
     volume_loaded = Signal(object)
+    prior_loaded = Signal(object)
     load_failed = Signal(str)
 
     def __init__(self, settings: Settings | None = None) -> None:
@@ -216,7 +214,7 @@ class MainWindow(QMainWindow):
             study = LoadedStudy(open_volume(path, progress=lambda f: progress(f / parts)))
             if prior is not None and not cancel.is_set():
                 study.prior = open_volume(prior, progress=lambda f: progress((1 + f) / parts))
-                study.alignment = _align(study.volume, study.prior)
+                study.alignment = align_for_comparison(study.volume, study.prior)
             if overlay is not None and not cancel.is_set():
                 study.labels["file"] = _load_labels(overlay, study.volume)
             return study
@@ -225,6 +223,60 @@ class MainWindow(QMainWindow):
         task.progress.connect(lambda f: self.progress.setValue(int(f * 100)))
         task.succeeded.connect(lambda s: self._show_study(s, layout, preset))
         task.failed.connect(self._show_error)
+        task.cancelled.connect(self._loading_done)
+        self._task = task
+        return task.start()
+
+    def open_prior(self, prior: str | Path) -> Task | None:
+        """Compare the study on screen with ``prior``: the compare layout comes at once with
+        the current study readable, and the prior fills its pane when loaded and aligned
+        (off the UI thread; see :func:`studies.registration.align_for_comparison`)."""
+        if self.study is None:
+            return None
+        self.cancel_loading()
+        study = self.study
+        study.prior, study.alignment = None, None
+        self._install_layout("compare")
+        self._show_overlays()
+        self.focus_image()
+        self.status_label.setText(self.tr("Loading the prior study…"))
+        self.progress.setValue(0)
+        self.progress.show()
+        self.cancel_button.show()
+
+        def work(progress, cancel) -> tuple[Volume, Alignment]:
+            from studies import open_volume
+
+            volume = open_volume(prior, progress=lambda f: progress(0.8 * f))
+            if cancel.is_set():
+                return volume, Alignment((0.0, 0.0, 0.0), "none")
+            return volume, align_for_comparison(study.volume, volume)
+
+        def loaded(result: tuple[Volume, Alignment]) -> None:
+            self._loading_done()
+            if self.study is not study or not isinstance(self.reading, ComparisonLayout):
+                return  # another study or layout since
+            study.prior, study.alignment = result
+            self.reading.set_prior(study.prior, volume_to_vtk(study.prior), study.alignment)
+            self.status_label.setText(self.tr("Prior study aligned (%s)")
+                                      % _alignment_text(self, study.alignment))
+            self.prior_loaded.emit(study.prior)
+
+        def failed(message: str) -> None:
+            self._loading_done()
+            if isinstance(self.reading, ComparisonLayout):
+                self.reading.set_prior_failed(message)
+            self.status_label.setText(message)
+
+        def progress(f: float) -> None:
+            self.progress.setValue(int(f * 100))
+            if isinstance(self.reading, ComparisonLayout) and self.reading.prior.volume is None:
+                self.reading.set_prior_loading(f)
+
+        task = Task(work, QT_TRANSLATE_NOOP("Task", "loading"))
+        task.progress.connect(progress)
+        task.succeeded.connect(loaded)
+        task.failed.connect(failed)
         task.cancelled.connect(self._loading_done)
         self._task = task
         return task.start()
@@ -279,22 +331,25 @@ class MainWindow(QMainWindow):
     def _install_layout(self, name: str) -> None:
         window = self.view.window()
         if name == "compare":
-            if self.study is None or self.study.prior is None:
+            if self.study is None:
                 raise LuchError("compare needs a prior study")
-            reading = ComparisonLayout()
+            reading = ComparisonLayout(state=self.state)
         else:
             reading = ReadingLayout(name, state=self.state)
         old = self.reading
-        if isinstance(old, ReadingLayout):
-            old.release()
+        old.release()
         self.reading = reading
         self.setCentralWidget(reading)
         old.deleteLater()
         if self.study is not None:
             image = volume_to_vtk(self.study.volume)
             if isinstance(reading, ComparisonLayout):
-                reading.set_volumes(self.study.volume, image, self.study.prior,
-                                    volume_to_vtk(self.study.prior), self.study.alignment)
+                reading.set_current(self.study.volume, image)
+                if self.study.prior is not None:
+                    reading.set_prior(self.study.prior, volume_to_vtk(self.study.prior),
+                                      self.study.alignment)
+                else:
+                    reading.set_prior_loading(None)
             else:
                 reading.set_volume(self.study.volume, image)
         for view in reading.views:
@@ -418,16 +473,6 @@ class MainWindow(QMainWindow):
             self.reading.detach(self.reading.views[-1])
 
 
-def _align(current: Volume, prior: Volume) -> Alignment:
-    def centre(volume: Volume) -> np.ndarray:
-        nk, nj, ni = volume.shape
-        return volume.index_to_lps(np.array([(ni - 1) / 2, (nj - 1) / 2, (nk - 1) / 2]))
-
-    if np.linalg.norm(centre(current) - centre(prior)) > REGISTRATION_SHIFT_MM:
-        return align_rigid(current, prior)
-    return align_by_position(current, prior)
-
-
 def _load_labels(path: str | Path, volume: Volume) -> Volume:
     """A label map (DICOM SEG, or an integer NIfTI/DICOM mask) placed on the study's grid."""
     from studies.seg import open_label_map
@@ -437,3 +482,13 @@ def _load_labels(path: str | Path, volume: Volume) -> Volume:
         raise LuchError("the overlay is not a label map (values must be 0..255)")
     return Volume(voxels=np.ascontiguousarray(labels, dtype=np.uint8), spacing=volume.spacing,
                   origin=volume.origin, direction=volume.direction, info=volume.info)
+
+
+def _alignment_text(window: MainWindow, alignment: Alignment) -> str:
+    if alignment.method == "rigid":
+        dx, dy, dz = alignment.translation
+        return window.tr("registered, offset %1 mm").replace(
+            "%1", f"{dx:+.0f}, {dy:+.0f}, {dz:+.0f}")
+    if alignment.method == "frame-of-reference":
+        return window.tr("same table position")
+    return window.tr("by position")

@@ -74,7 +74,7 @@ class ReadingLayout(QWidget):
         for view in self.views:
             view.apply_state()
         point = self.state.point
-        if point is None or not _inside(volume, point):
+        if point is None or not inside(volume, point):
             nk, nj, ni = volume.shape
             point = volume.index_to_lps(np.array([(ni - 1) / 2, (nj - 1) / 2, nk // 2]))
         self.set_cursor(point, move=True)
@@ -152,7 +152,7 @@ class _DetachedWindow(QWidget):
         super().closeEvent(event)
 
 
-def _inside(volume: Volume, lps: np.ndarray) -> bool:
+def inside(volume: Volume, lps: np.ndarray) -> bool:
     """True when ``lps`` lies within the volume's voxel grid (half a voxel of slack)."""
     ijk = volume.lps_to_index(np.asarray(lps, float))
     return bool(np.all(ijk >= -0.5) and np.all(ijk <= np.array(volume.shape[::-1]) - 0.5))

@@ -134,6 +134,11 @@ class SliceView(VtkPanel):
             self.set_window(self.presets[0].center, self.presets[0].width, render=False)
         self.render()
 
+    def set_note(self, text: str) -> None:
+        """A centred message (loading, no picture); "" removes it."""
+        self._note.SetInput(text)
+        self.render()
+
     def note_text(self) -> str:
         """The centred message shown instead of a picture ("" when there is a picture)."""
         return self._note.GetInput() or ""

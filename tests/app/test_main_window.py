@@ -129,3 +129,21 @@ def test_layout_change_keeps_slice_crosshair_window_and_tool(window):
         np.testing.assert_allclose(window.view.cursor, point)
         assert window.view.window() == (-500, 1200)
         assert all(v.tool == "distance" for v in window.reading.views)
+
+
+def test_prior_opens_beside_the_current_study_without_reloading_it(window, qtbot):
+    from viewer.compare import ComparisonLayout
+
+    current = window.volume
+    window.view.set_slice_index(20)
+    with qtbot.waitSignal(window.prior_loaded, timeout=60_000):
+        window.open_prior(DEMO_STUDY)
+        # At once: the compare layout with the current study readable, the prior loading.
+        assert isinstance(window.reading, ComparisonLayout)
+        assert window.reading.current.volume is current
+        assert window.view.slice_index == 20
+        assert "Loading the prior" in window.reading.prior.note_text()
+    assert window.volume is current, "the current study was loaded again"
+    assert window.reading.prior.volume is not None and window.reading.prior.note_text() == ""
+    assert window.reading.prior.slice_position() == pytest.approx(window.view.slice_position())
+    assert "aligned" in window.status_label.text()
