@@ -117,14 +117,15 @@ class MainWindow(QMainWindow):
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         layouts = QActionGroup(self)
         for n, name in enumerate(LAYOUTS, start=1):
-            action = self._add_action(view_menu, f"layout-{name}", self.tr("Layout: %s") % name,
+            action = self._add_action(view_menu, f"layout-{name}",
+                                      self.tr("Layout: %s") % self.layout_title(name),
                                       lambda _=False, n=name: self.set_layout(n), f"Ctrl+{n}")
             action.setCheckable(True)
             layouts.addAction(action)
         view_menu.addSeparator()
         for preset in self.presets:
             self._add_action(view_menu, f"preset-{preset.name}",
-                             self.tr("Window: %s") % preset.name,
+                             self.tr("Window: %s") % self.preset_title(preset.name),
                              lambda _=False, n=preset.name: self.apply_preset(n),
                              preset.key or None)
         view_menu.addSeparator()
@@ -171,6 +172,18 @@ class MainWindow(QMainWindow):
         ):
             self._add_action(tools, f"tool-{tool or 'none'}", text,
                              lambda _=False, t=tool: self.set_tool(t), key)
+
+    def layout_title(self, name: str) -> str:
+        """A layout's name as the reader sees it (menus, toolbar)."""
+        return {"1x1": self.tr("1×1 (axial)"), "1x2": self.tr("axial + coronal"),
+                "mpr": self.tr("MPR (axial, coronal, sagittal)"),
+                "2x2": self.tr("2×2 with 3D"), "compare": self.tr("compare with prior")
+                }.get(name, name)
+
+    def preset_title(self, name: str) -> str:
+        """A window preset's name as the reader sees it (a user's own name as given)."""
+        return {"lung": self.tr("lung"), "mediastinum": self.tr("mediastinum"),
+                "bone": self.tr("bone"), "soft-tissue": self.tr("soft tissue")}.get(name, name)
 
     def _add_action(self, menu, action_id: str, text: str, slot, shortcut=None) -> QAction:
         """A menu action whose shortcut the user may rebind in settings (``app.shortcuts``)."""

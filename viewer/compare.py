@@ -133,9 +133,9 @@ class ComparisonLayout(QWidget):
         if days == 0:
             text += " · " + self.tr("the same day")
         elif days is not None and days > 0:
-            text += " · " + self.tr("%n day(s) earlier", "", days)
+            text += " · " + self.tr("%1 days earlier").replace("%1", str(days))
         elif days is not None:
-            text += " · " + self.tr("%n day(s) later", "", -days)
+            text += " · " + self.tr("%1 days later").replace("%1", str(-days))
         self.headers[1].setText(text)
         ids = (current.patient_id.strip(), prior.patient_id.strip()) if current and prior \
             else ("", "")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from PySide6.QtCore import QCoreApplication
 
 from studies import Volume
 from viewer import vtk_api as vtk
@@ -19,13 +20,17 @@ _ELLIPSE_SEGMENTS = 64
 def describe(volume: Volume, m: Measurement) -> str:
     """The text shown beside a measurement."""
     if m.kind == "distance":
-        return f"{distance_mm(*m.points):.1f} mm"
+        return f"{distance_mm(*m.points):.1f} " + QCoreApplication.translate("Measurement", "mm")
     try:
         s = roi_stats(volume, m)
     except ValueError as err:
         return str(err)
-    return (f"mean {s.mean:.1f} HU  SD {s.sd:.1f}\nmin {s.min:.0f}  max {s.max:.0f}\n"
-            f"area {s.area_mm2 / 100:.2f} cm²")
+    mean = QCoreApplication.translate("Measurement", "mean %1 HU  SD %2")
+    low_high = QCoreApplication.translate("Measurement", "min %1  max %2")
+    area = QCoreApplication.translate("Measurement", "area %1 cm²")
+    return (mean.replace("%1", f"{s.mean:.1f}").replace("%2", f"{s.sd:.1f}") + "\n"
+            + low_high.replace("%1", f"{s.min:.0f}").replace("%2", f"{s.max:.0f}") + "\n"
+            + area.replace("%1", f"{s.area_mm2 / 100:.2f}"))
 
 
 def outline_points(m: Measurement, right: np.ndarray, up: np.ndarray) -> np.ndarray:

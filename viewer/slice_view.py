@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 from shiboken6 import isValid
 
@@ -516,12 +516,17 @@ class SliceView(VtkPanel):
             top_left = "\n".join(x for x in (info.patient_name, info.patient_id) if x)
         top_right = "\n".join(x for x in (_date(info.study_date), info.series_description) if x)
         center, width = self.window()
+        mm = self.tr("mm")
         bottom_left = (f"{self._plane_title()} {self.slice_number}/{self._count}\n"
-                       f"{self.slice_position():.1f} mm")
-        bottom_right = f"W {width:.0f} L {center:.0f}\nZoom {self.zoom_factor():.2f}"
+                       f"{self.slice_position():.1f} {mm}")
+        bottom_right = (self.tr("W %1 L %2").replace("%1", f"{width:.0f}")
+                        .replace("%2", f"{center:.0f}") + "\n"
+                        + self.tr("Zoom %1").replace("%1", f"{self.zoom_factor():.2f}"))
         if self.slab_mode != "none":
             thickness = self.mapper.GetSlabThickness()
-            bottom_left += f"\n{self.slab_mode.upper()} {thickness:.0f} mm"
+            slab = {"mip": self.tr("MIP"), "minip": self.tr("MinIP"),
+                    "mean": self.tr("Mean")}.get(self.slab_mode, self.slab_mode.upper())
+            bottom_left += f"\n{slab} {thickness:.0f} {mm}"
         for pos, text in enumerate((bottom_left, bottom_right, top_left, top_right)):
             self.corner_text.set(pos, text)
         camera = self.renderer.GetActiveCamera()
@@ -649,7 +654,10 @@ class _ScaleBar:
         self.points.SetPoint(0, x0, 18, 0)
         self.points.SetPoint(1, x0 + pixels, 18, 0)
         self.points.Modified()
-        label = f"{self.length_mm / 10:g} cm" if self.length_mm >= 10 else f"{self.length_mm} mm"
+        cm = QCoreApplication.translate("SliceView", "cm")
+        mm = QCoreApplication.translate("SliceView", "mm")
+        label = (f"{self.length_mm / 10:g} {cm}" if self.length_mm >= 10
+                 else f"{self.length_mm} {mm}")
         self.text.SetInput(label)
         self.text.SetPosition(width_px / 2, 22)
 

@@ -4,87 +4,87 @@
 <context>
     <name>AiPanel</name>
     <message>
-        <location filename="../../app/ai_panel.py" line="85"/>
+        <location filename="../../app/ai_panel.py" line="113"/>
         <source>Investigational AI pre-read, not a medical device: a radiologist must review every result.</source>
         <translation>Исследовательский ИИ-анализ, не медицинское изделие: каждый результат проверяет врач-рентгенолог.</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="101"/>
+        <location filename="../../app/ai_panel.py" line="129"/>
         <source>Run AI</source>
         <translation>Запустить ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="102"/>
+        <location filename="../../app/ai_panel.py" line="130"/>
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="103"/>
+        <location filename="../../app/ai_panel.py" line="131"/>
         <source>Accept AI values</source>
         <translation>Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="105"/>
+        <location filename="../../app/ai_panel.py" line="133"/>
         <source>Reject</source>
         <translation>Отклонить</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="112"/>
+        <location filename="../../app/ai_panel.py" line="140"/>
         <source>AI grade</source>
         <translation>Степень (ИИ)</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="148"/>
+        <location filename="../../app/ai_panel.py" line="176"/>
         <source>AI pre-read running…</source>
         <translation>ИИ анализирует исследование…</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="183"/>
+        <location filename="../../app/ai_panel.py" line="211"/>
         <source>AI pre-read cancelled</source>
         <translation>Анализ ИИ отменён</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="201"/>
+        <location filename="../../app/ai_panel.py" line="229"/>
         <source>Involvement: right %1%, left %2%, total %3%</source>
         <translation>Поражение: справа %1%, слева %2%, всего %3%</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="204"/>
+        <location filename="../../app/ai_panel.py" line="232"/>
         <source>Grade by the worse lung %1, by both lungs %2</source>
         <translation>Степень по худшему лёгкому %1, по обоим лёгким %2</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="207"/>
+        <location filename="../../app/ai_panel.py" line="235"/>
         <source>GGO %1 mL, consolidation %2 mL</source>
         <translation>«Матовое стекло» %1 мл, консолидация %2 мл</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="209"/>
+        <location filename="../../app/ai_panel.py" line="237"/>
         <source>COVID-19 pattern: %s</source>
         <translation>Паттерн COVID-19: %s</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="212"/>
+        <location filename="../../app/ai_panel.py" line="240"/>
         <source>Quality: %s</source>
         <translation>Качество: %s</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="214"/>
+        <location filename="../../app/ai_panel.py" line="242"/>
         <source>%1 on %2 in %3 s</source>
         <translation>%1 на %2 за %3 с</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="218"/>
+        <location filename="../../app/ai_panel.py" line="246"/>
         <source>The result is kept, but its DICOM SEG and SR could not be written: %s</source>
         <translation>Результат сохранён, но его DICOM SEG и SR записать не удалось: %s</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="236"/>
+        <location filename="../../app/ai_panel.py" line="264"/>
         <source>Show the solid focus (slices %s)</source>
         <translation>Показать солидный очаг (срезы %s)</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="239"/>
+        <location filename="../../app/ai_panel.py" line="267"/>
         <source>Show lesion %1: %2, slices %3, %4 mL</source>
         <translation>Показать участок уплотнения %1: %2, срезы %3, %4 мл</translation>
     </message>
@@ -105,27 +105,27 @@
 <context>
     <name>ArchiveLink</name>
     <message>
-        <location filename="../../app/reading/archive_link.py" line="50"/>
+        <location filename="../../app/reading/archive_link.py" line="53"/>
         <source>Archive unreachable; reports stay queued: %s</source>
         <translation>Архив недоступен; протоколы остаются в очереди: %s</translation>
     </message>
     <message>
-        <location filename="../../app/reading/archive_link.py" line="57"/>
+        <location filename="../../app/reading/archive_link.py" line="60"/>
         <source>offline</source>
         <translation>нет связи</translation>
     </message>
     <message>
-        <location filename="../../app/reading/archive_link.py" line="59"/>
+        <location filename="../../app/reading/archive_link.py" line="62"/>
         <source>online</source>
         <translation>на связи</translation>
     </message>
     <message>
-        <location filename="../../app/reading/archive_link.py" line="59"/>
+        <location filename="../../app/reading/archive_link.py" line="62"/>
         <source>connecting</source>
         <translation>подключение</translation>
     </message>
     <message>
-        <location filename="../../app/reading/archive_link.py" line="60"/>
+        <location filename="../../app/reading/archive_link.py" line="63"/>
         <source>Archive: %1 · unsent: %2</source>
         <translation>Архив: %1 · не отправлено: %2</translation>
     </message>
@@ -231,6 +231,51 @@
         <location filename="../../app/settings_dialog/archive_page.py" line="144"/>
         <source>Failed: %1</source>
         <translation>Ошибка: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ComparisonLayout</name>
+    <message>
+        <location filename="../../viewer/compare.py" line="42"/>
+        <location filename="../../viewer/compare.py" line="129"/>
+        <source>Current</source>
+        <translation>Текущее</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/compare.py" line="42"/>
+        <location filename="../../viewer/compare.py" line="130"/>
+        <source>Prior</source>
+        <translation>Предыдущее</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/compare.py" line="101"/>
+        <source>Loading the prior study…</source>
+        <translation>Загрузка предыдущего исследования…</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/compare.py" line="107"/>
+        <source>The prior study could not be opened:</source>
+        <translation>Не удалось открыть предыдущее исследование:</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/compare.py" line="134"/>
+        <source>the same day</source>
+        <translation>в тот же день</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/compare.py" line="136"/>
+        <source>%1 days earlier</source>
+        <translation>на %1 дн. раньше</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/compare.py" line="138"/>
+        <source>%1 days later</source>
+        <translation>на %1 дн. позже</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/compare.py" line="143"/>
+        <source>Different patients: the current study is of patient ID %1, the prior of patient ID %2. Check before comparing.</source>
+        <translation>Разные пациенты: текущее исследование — пациента с ID %1, предыдущее — пациента с ID %2. Проверьте перед сравнением.</translation>
     </message>
 </context>
 <context>
@@ -1393,7 +1438,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/main_window.py" line="68"/>
+        <location filename="../../app/main_window.py" line="67"/>
         <source>Luch — CT reading workstation</source>
         <translation>Луч — рабочее место врача КТ</translation>
     </message>
@@ -1433,159 +1478,237 @@
         <translation>&amp;Вид</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="120"/>
+        <location filename="../../app/main_window.py" line="121"/>
         <source>Layout: %s</source>
         <translation>Раскладка: %s</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="127"/>
+        <location filename="../../app/main_window.py" line="128"/>
         <source>Window: %s</source>
         <translation>Окно: %s</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="130"/>
+        <location filename="../../app/main_window.py" line="132"/>
         <source>Toggle AI &amp;overlay</source>
         <translation>&amp;Разметка ИИ вкл/выкл</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="132"/>
+        <location filename="../../app/main_window.py" line="134"/>
         <source>AI overlay as &amp;outlines</source>
         <translation>Разметка ИИ &amp;контурами</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="134"/>
+        <location filename="../../app/main_window.py" line="136"/>
         <source>Overlay &amp;labels</source>
         <translation>&amp;Метки разметки</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="135"/>
+        <location filename="../../app/main_window.py" line="137"/>
         <source>&amp;Lungs</source>
         <translation>&amp;Лёгкие</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="136"/>
+        <location filename="../../app/main_window.py" line="138"/>
         <source>&amp;Ground-glass opacity</source>
         <translation>&amp;Матовое стекло</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="137"/>
+        <location filename="../../app/main_window.py" line="139"/>
         <source>&amp;Consolidation</source>
         <translation>&amp;Консолидация</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="143"/>
+        <location filename="../../app/main_window.py" line="145"/>
         <source>&amp;More opaque</source>
         <translation>&amp;Плотнее</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="145"/>
+        <location filename="../../app/main_window.py" line="147"/>
         <source>L&amp;ess opaque</source>
         <translation>П&amp;розрачнее</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="147"/>
+        <location filename="../../app/main_window.py" line="149"/>
         <source>Thick &amp;slab</source>
         <translation>Толстый &amp;срез</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="148"/>
+        <location filename="../../app/main_window.py" line="150"/>
         <source>&amp;Thin slice</source>
         <translation>&amp;Тонкий срез</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="149"/>
+        <location filename="../../app/main_window.py" line="151"/>
         <source>&amp;MIP (maximum)</source>
         <translation>&amp;MIP (максимум)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="150"/>
+        <location filename="../../app/main_window.py" line="152"/>
         <source>M&amp;inIP (minimum)</source>
         <translation>M&amp;inIP (минимум)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="151"/>
+        <location filename="../../app/main_window.py" line="153"/>
         <source>M&amp;ean</source>
         <translation>&amp;Среднее</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="154"/>
+        <location filename="../../app/main_window.py" line="156"/>
         <source>T&amp;hicker slab</source>
         <translation>&amp;Толще</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="156"/>
+        <location filename="../../app/main_window.py" line="158"/>
         <source>Thinne&amp;r slab</source>
         <translation>Т&amp;оньше</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="158"/>
+        <location filename="../../app/main_window.py" line="160"/>
         <source>&amp;Cine</source>
         <translation>&amp;Кино</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="159"/>
+        <location filename="../../app/main_window.py" line="161"/>
         <source>&amp;Anonymize corner text</source>
         <translation>&amp;Анонимизировать надписи</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="161"/>
+        <location filename="../../app/main_window.py" line="163"/>
         <source>&amp;Detach view to a new window</source>
         <translation>&amp;Открепить вид в новое окно</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="164"/>
+        <location filename="../../app/main_window.py" line="166"/>
         <source>&amp;Tools</source>
         <translation>&amp;Инструменты</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="166"/>
+        <location filename="../../app/main_window.py" line="168"/>
         <source>&amp;Window/level (no tool)</source>
         <translation>&amp;Окно/уровень (без инструмента)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="167"/>
+        <location filename="../../app/main_window.py" line="169"/>
         <source>&amp;Distance</source>
         <translation>&amp;Расстояние</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="168"/>
+        <location filename="../../app/main_window.py" line="170"/>
         <source>&amp;Ellipse ROI</source>
         <translation>&amp;Эллиптическая ROI</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="169"/>
+        <location filename="../../app/main_window.py" line="171"/>
         <source>&amp;Freehand ROI</source>
         <translation>&amp;Произвольная ROI</translation>
     </message>
     <message>
+        <location filename="../../app/main_window.py" line="178"/>
+        <source>1×1 (axial)</source>
+        <translation>1×1 (аксиальная)</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="178"/>
+        <source>axial + coronal</source>
+        <translation>аксиальная + корональная</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="179"/>
+        <source>MPR (axial, coronal, sagittal)</source>
+        <translation>МПР (аксиальная, корональная, сагиттальная)</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="180"/>
+        <source>2×2 with 3D</source>
+        <translation>2×2 с 3D</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="180"/>
+        <source>compare with prior</source>
+        <translation>сравнение с предыдущим</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="185"/>
+        <source>lung</source>
+        <translation>лёгочное</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="185"/>
+        <source>mediastinum</source>
+        <translation>средостение</translation>
+    </message>
+    <message>
         <location filename="../../app/main_window.py" line="186"/>
+        <source>bone</source>
+        <translation>костное</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="186"/>
+        <source>soft tissue</source>
+        <translation>мягкие ткани</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="200"/>
         <source>Open DICOM folder</source>
         <translation>Открыть папку DICOM</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="192"/>
+        <location filename="../../app/main_window.py" line="206"/>
         <source>Open image</source>
         <translation>Открыть изображение</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="192"/>
+        <location filename="../../app/main_window.py" line="206"/>
         <source>Images (*.nii *.nii.gz *.dcm);;All (*)</source>
         <translation>Изображения (*.nii *.nii.gz *.dcm);;Все файлы (*)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="204"/>
+        <location filename="../../app/main_window.py" line="218"/>
         <source>Loading %s…</source>
         <translation>Загрузка %s…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="250"/>
+        <location filename="../../app/main_window.py" line="255"/>
+        <source>Loading the prior study…</source>
+        <translation>Загрузка предыдущего исследования…</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="274"/>
+        <source>Prior study aligned (%s)</source>
+        <translation>Предыдущее исследование совмещено (%s)</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="321"/>
         <source>%1 × %2 × %3 voxels</source>
         <translation>%1 × %2 × %3 вокселей</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="260"/>
+        <location filename="../../app/main_window.py" line="335"/>
         <source>Cannot open study</source>
         <translation>Не удалось открыть исследование</translation>
+    </message>
+</context>
+<context>
+    <name>Measurement</name>
+    <message>
+        <location filename="../../viewer/measure_tool.py" line="23"/>
+        <source>mm</source>
+        <translation>мм</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/measure_tool.py" line="28"/>
+        <source>mean %1 HU  SD %2</source>
+        <translation>среднее %1 HU  СО %2</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/measure_tool.py" line="29"/>
+        <source>min %1  max %2</source>
+        <translation>мин %1  макс %2</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/measure_tool.py" line="30"/>
+        <source>area %1 cm²</source>
+        <translation>площадь %1 см²</translation>
     </message>
 </context>
 <context>
@@ -1654,29 +1777,98 @@
         <translation>%1 — сочетание для «%2» и одновременно клавиша пульта диктовки; назначьте одному из них другую клавишу.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/dialog.py" line="107"/>
+        <location filename="../../app/settings_dialog/dialog.py" line="108"/>
         <source>%1 is the shortcut of “%2” and also the key of the window preset %3; give one of them another key.</source>
         <translation>%1 — сочетание для «%2» и одновременно клавиша окна %3; назначьте одному из них другую клавишу.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/dialog.py" line="132"/>
+        <location filename="../../app/settings_dialog/dialog.py" line="133"/>
         <source>The OS keyring could not keep the archive password (%1); nothing was saved.</source>
         <translation>Связка ключей ОС не смогла сохранить пароль архива (%1); ничего не сохранено.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/dialog.py" line="143"/>
+        <location filename="../../app/settings_dialog/dialog.py" line="144"/>
         <source>The archive password was saved in the OS keyring, but the keyring could not keep the PIN: the PIN and the other settings were not saved.</source>
         <translation>Пароль архива сохранён в хранилище паролей ОС, но PIN-код оно сохранить не смогло: PIN-код и остальные настройки не сохранены.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/dialog.py" line="147"/>
+        <location filename="../../app/settings_dialog/dialog.py" line="148"/>
         <source>The OS keyring could not keep the PIN; the settings were not saved.</source>
         <translation>Хранилище паролей ОС не смогло сохранить PIN; настройки не сохранены.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/dialog.py" line="175"/>
+        <location filename="../../app/settings_dialog/dialog.py" line="176"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Настройки…</translation>
+    </message>
+</context>
+<context>
+    <name>SliceView</name>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="147"/>
+        <source>Single slice: no coronal reconstruction</source>
+        <translation>Один срез: корональная реконструкция невозможна</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="148"/>
+        <source>Single slice: no sagittal reconstruction</source>
+        <translation>Один срез: сагиттальная реконструкция невозможна</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="149"/>
+        <source>Single slice: no reconstruction in this plane</source>
+        <translation>Один срез: реконструкция в этой плоскости невозможна</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="152"/>
+        <source>Axial</source>
+        <translation>Аксиальная</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="152"/>
+        <source>Coronal</source>
+        <translation>Корональная</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="153"/>
+        <source>Sagittal</source>
+        <translation>Сагиттальная</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="519"/>
+        <location filename="../../viewer/slice_view.py" line="658"/>
+        <source>mm</source>
+        <translation>мм</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="522"/>
+        <source>W %1 L %2</source>
+        <translation>Ш %1 У %2</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="524"/>
+        <source>Zoom %1</source>
+        <translation>Масштаб %1</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="527"/>
+        <source>MIP</source>
+        <translation>MIP</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="527"/>
+        <source>MinIP</source>
+        <translation>MinIP</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="528"/>
+        <source>Mean</source>
+        <translation>Среднее</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="657"/>
+        <source>cm</source>
+        <translation>см</translation>
     </message>
 </context>
 <context>
@@ -1763,17 +1955,18 @@
         <translation>%1: непредвиденный сбой (%2); подробности в журнале</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="167"/>
+        <location filename="../../app/ai_panel.py" line="195"/>
         <source>AI pre-read</source>
         <translation>ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="221"/>
+        <location filename="../../app/main_window.py" line="235"/>
+        <location filename="../../app/main_window.py" line="289"/>
         <source>loading</source>
         <translation>Загрузка исследования</translation>
     </message>
     <message>
-        <location filename="../../app/reading/archive_link.py" line="39"/>
+        <location filename="../../app/reading/archive_link.py" line="40"/>
         <source>sync</source>
         <translation>Отправка протоколов в архив</translation>
     </message>
@@ -2125,92 +2318,92 @@
         <translation>Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="101"/>
+        <location filename="../../app/workflow.py" line="102"/>
         <source>&amp;Report</source>
         <translation>&amp;Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="103"/>
+        <location filename="../../app/workflow.py" line="104"/>
         <source>Run &amp;AI pre-read</source>
         <translation>Запустить &amp;ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="105"/>
+        <location filename="../../app/workflow.py" line="106"/>
         <source>&amp;Accept AI values</source>
         <translation>&amp;Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="106"/>
+        <location filename="../../app/workflow.py" line="107"/>
         <source>Re&amp;ject AI result</source>
         <translation>О&amp;тклонить результат ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="107"/>
+        <location filename="../../app/workflow.py" line="108"/>
         <source>&amp;Next field</source>
         <translation>&amp;Следующее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="109"/>
+        <location filename="../../app/workflow.py" line="110"/>
         <source>&amp;Previous field</source>
         <translation>П&amp;редыдущее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="111"/>
+        <location filename="../../app/workflow.py" line="112"/>
         <source>&amp;Sign report</source>
         <translation>П&amp;одписать протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="112"/>
+        <location filename="../../app/workflow.py" line="113"/>
         <source>Sign and open the ne&amp;xt study</source>
         <translation>Подписать и открыть сле&amp;дующее</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="114"/>
+        <location filename="../../app/workflow.py" line="115"/>
         <source>S&amp;ync now</source>
         <translation>Си&amp;нхронизировать</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="115"/>
+        <location filename="../../app/workflow.py" line="116"/>
         <source>Open next s&amp;tudy</source>
         <translation>Открыть следующее &amp;исследование</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="116"/>
+        <location filename="../../app/workflow.py" line="117"/>
         <source>&amp;Dictate</source>
         <translation>&amp;Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="117"/>
+        <location filename="../../app/workflow.py" line="118"/>
         <source>&amp;Play back (from the dictated word at the cursor)</source>
         <translation>&amp;Воспроизвести (с надиктованного слова под курсором)</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="119"/>
+        <location filename="../../app/workflow.py" line="120"/>
         <source>&amp;Hear the dictated word at the cursor</source>
         <translation>Прослушать надиктованное с&amp;лово под курсором</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="121"/>
+        <location filename="../../app/workflow.py" line="122"/>
         <source>Re&amp;wind the playback</source>
         <translation>Перемотать н&amp;азад</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="122"/>
+        <location filename="../../app/workflow.py" line="123"/>
         <source>&amp;Fast-forward the playback</source>
         <translation>Перемотать вп&amp;ерёд</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="124"/>
+        <location filename="../../app/workflow.py" line="125"/>
         <source>&amp;Compare with the prior study</source>
         <translation>&amp;Сравнить с предыдущим исследованием</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="126"/>
+        <location filename="../../app/workflow.py" line="127"/>
         <source>&amp;Refresh worklist</source>
         <translation>&amp;Обновить рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="130"/>
+        <location filename="../../app/workflow.py" line="131"/>
         <source>Insert &amp;template</source>
         <translation>Вставить &amp;шаблон</translation>
     </message>
@@ -2241,69 +2434,87 @@
 <context>
     <name>WorklistPanel</name>
     <message>
-        <location filename="../../app/worklist_panel.py" line="47"/>
+        <location filename="../../app/worklist_panel.py" line="48"/>
         <source>Search patient, date, grade…</source>
         <translation>Поиск: пациент, дата, степень…</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="51"/>
+        <location filename="../../app/worklist_panel.py" line="56"/>
         <source>All studies</source>
         <translation>Все исследования</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="51"/>
+        <location filename="../../app/worklist_panel.py" line="56"/>
         <source>Unread</source>
         <translation>Непрочитанные</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="52"/>
+        <location filename="../../app/worklist_panel.py" line="57"/>
         <source>Drafts</source>
         <translation>Черновики</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="52"/>
+        <location filename="../../app/worklist_panel.py" line="57"/>
         <source>Signed</source>
         <translation>Подписанные</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="55"/>
+        <location filename="../../app/worklist_panel.py" line="60"/>
         <source>CT-3/CT-4 only</source>
         <translation>Только КТ-3/КТ-4</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="60"/>
+        <location filename="../../app/worklist_panel.py" line="65"/>
         <source>Urgency</source>
         <translation>Срочность</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="60"/>
+        <location filename="../../app/worklist_panel.py" line="65"/>
         <source>Patient</source>
         <translation>Пациент</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="60"/>
+        <location filename="../../app/worklist_panel.py" line="65"/>
         <source>Date</source>
         <translation>Дата</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="60"/>
+        <location filename="../../app/worklist_panel.py" line="65"/>
         <source>Modality</source>
         <translation>Модальность</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="61"/>
+        <location filename="../../app/worklist_panel.py" line="66"/>
         <source>AI grade</source>
         <translation>Степень (ИИ)</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="61"/>
+        <location filename="../../app/worklist_panel.py" line="66"/>
         <source>Status</source>
         <translation>Статус</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="83"/>
+        <location filename="../../app/worklist_panel.py" line="100"/>
         <source>Anonymized</source>
         <translation>Анонимизировано</translation>
+    </message>
+</context>
+<context>
+    <name>window</name>
+    <message>
+        <location filename="../../app/main_window.py" line="503"/>
+        <source>registered, offset %1 mm</source>
+        <translation>регистрация, смещение %1 мм</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="506"/>
+        <source>same table position</source>
+        <translation>та же позиция стола</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="507"/>
+        <source>by position</source>
+        <translation>по положению</translation>
     </message>
 </context>
 </TS>

@@ -93,7 +93,7 @@ def test_panes_are_labelled_current_and_prior_with_dates_and_interval(qtbot):
     current_text, prior_text = (h.text() for h in layout.headers)
     assert current_text.startswith("Current") and "01.03.2026" in current_text
     assert prior_text.startswith("Prior") and "12.01.2026" in prior_text
-    assert "48 day" in prior_text
+    assert "48 days earlier" in prior_text
     assert layout.warning.isHidden()
 
 
