@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -100,7 +101,12 @@ class MainWindow(QMainWindow):
         self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.hide()
         self.cancel_button.clicked.connect(self.cancel_loading)
+        self.tool_label = QLabel()
+        self.tool_label.setObjectName("active-tool")
+        self.tool_label.setStyleSheet("font-weight: bold; color: #b36b00;")
+        self.tool_label.hide()
         bar.addWidget(self.status_label, 1)
+        bar.addPermanentWidget(self.tool_label)
         bar.addPermanentWidget(self.progress)
         bar.addPermanentWidget(self.cancel_button)
 
@@ -164,14 +170,64 @@ class MainWindow(QMainWindow):
                          self._detach_view, "Ctrl+D")
 
         tools = self.menuBar().addMenu(self.tr("&Tools"))
+        tool_group = QActionGroup(self)
         for tool, text, key in (
             (None, self.tr("&Window/level (no tool)"), "Esc"),
             ("distance", self.tr("&Distance"), "D"),
             ("ellipse", self.tr("&Ellipse ROI"), "E"),
             ("freehand", self.tr("&Freehand ROI"), "F"),
         ):
-            self._add_action(tools, f"tool-{tool or 'none'}", text,
-                             lambda _=False, t=tool: self.set_tool(t), key)
+            action = self._add_action(tools, f"tool-{tool or 'none'}", text,
+                                      lambda _=False, t=tool: self.set_tool(t), key)
+            action.setCheckable(True)
+            action.setChecked(tool is None)
+            tool_group.addAction(action)
+        self._build_toolbar()
+
+    def _build_toolbar(self) -> None:
+        """Tools, windows and layouts as buttons; each tooltip names its key."""
+        bar = self.addToolBar(self.tr("Viewer tools"))
+        bar.setObjectName("viewer-toolbar")
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        bar.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        groups = (("tool-none", "tool-distance", "tool-ellipse", "tool-freehand"),
+                  tuple(f"preset-{p.name}" for p in self.presets),
+                  tuple(f"layout-{name}" for name in LAYOUTS), ("cine",))
+        for n, group in enumerate(groups):
+            if n:
+                bar.addSeparator()
+            for action_id in group:
+                bar.addAction(self.actions[action_id])
+        self.toolbar = bar
+        short = {"tool-none": self.tr("W/L"), "tool-distance": self.tr("Distance"),
+                 "tool-ellipse": self.tr("Ellipse"), "tool-freehand": self.tr("Freehand"),
+                 "layout-1x1": "1×1", "layout-1x2": "1×2", "layout-mpr": self.tr("MPR"),
+                 "layout-2x2": "2×2", "cine": self.tr("Cine")}
+        short.update({f"preset-{p.name}": self.preset_title(p.name) for p in self.presets})
+        for action_id, text in short.items():
+            self.actions[action_id].setIconText(text)
+        for action in self.actions.values():
+            _name_key_in_tooltip(action)
+            action.changed.connect(lambda a=action: _name_key_in_tooltip(a))
+
+    def context_menu(self) -> QMenu:
+        """The right-click menu of a view: tools, windows, layouts."""
+        menu = QMenu(self)
+        for group in (("tool-none", "tool-distance", "tool-ellipse", "tool-freehand"),
+                      tuple(f"preset-{p.name}" for p in self.presets),
+                      tuple(f"layout-{name}" for name in LAYOUTS),
+                      ("cine", "overlay", "anonymize")):
+            if menu.actions():
+                menu.addSeparator()
+            for action_id in group:
+                menu.addAction(self.actions[action_id])
+        return menu
+
+    def _show_context_menu(self, view: SliceView, position) -> None:
+        menu = self.context_menu()
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(view.mapToGlobal(position))
+        self._context_menu = menu
 
     def layout_title(self, name: str) -> str:
         """A layout's name as the reader sees it (menus, toolbar)."""
@@ -369,6 +425,8 @@ class MainWindow(QMainWindow):
             view.presets = self.presets
             view.set_window(*window)
             view.measurement_added.connect(self._measurement_added)
+            view.context_menu_requested.connect(
+                lambda position, v=view: self._show_context_menu(v, position))
         self._refresh_views()
 
     def apply_preset(self, name: str) -> None:
@@ -456,9 +514,17 @@ class MainWindow(QMainWindow):
             view.render()
 
     def set_tool(self, tool: str | None) -> None:
+        """Arm a measurement tool (None: left drag is window/level again) in every view, and
+        say which is active and how to leave it."""
         self.state.set_tool(tool)
         for view in self.reading.views:
             view.set_tool(tool)
+        self.actions[f"tool-{tool or 'none'}"].setChecked(True)
+        names = {"distance": self.tr("Distance"), "ellipse": self.tr("Ellipse ROI"),
+                 "freehand": self.tr("Freehand ROI")}
+        self.tool_label.setText(self.tr("Tool: %1 — Esc leaves it").replace(
+            "%1", names.get(tool, tool or "")) if tool else "")
+        self.tool_label.setVisible(tool is not None)
 
     def toggle_anonymize(self) -> None:
         self.anonymize = not self.anonymize
@@ -505,3 +571,14 @@ def _alignment_text(window: MainWindow, alignment: Alignment) -> str:
     if alignment.method == "frame-of-reference":
         return window.tr("same table position")
     return window.tr("by position")
+
+
+def _name_key_in_tooltip(action: QAction) -> None:
+    """'Distance (D)': the tooltip says the key (kept current when it is rebound)."""
+    text = action.text().replace("&", "")
+    key = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+    tip = f"{text} ({key})" if key else text
+    if action.toolTip() != tip:
+        action.blockSignals(True)  # setToolTip emits changed
+        action.setToolTip(tip)
+        action.blockSignals(False)

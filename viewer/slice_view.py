@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QPoint, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 from shiboken6 import isValid
 
@@ -39,6 +39,7 @@ class SliceView(VtkPanel):
     window_changed = Signal(float, float)
     point_picked = Signal(object)  # LPS point (numpy array) clicked in the current slice
     measurement_added = Signal(object)  # a Measurement drawn by the user
+    context_menu_requested = Signal(object)  # QPoint in the view: a right click, not a drag
 
     TOOLS = ("distance", "ellipse", "freehand")
 
@@ -106,6 +107,9 @@ class SliceView(VtkPanel):
         self.style.AddObserver("LeftButtonPressEvent", self._on_left_press)
         self.style.AddObserver("LeftButtonReleaseEvent", self._on_left_release)
         self.style.AddObserver("MouseMoveEvent", self._on_mouse_move)
+        self.style.AddObserver("RightButtonPressEvent", self._on_right_press)
+        self.style.AddObserver("RightButtonReleaseEvent", self._on_right_release)
+        self._right_press: tuple[int, int] | None = None
 
     # -- data ---------------------------------------------------------------------------------
     def set_volume(self, volume: Volume, image: vtk.vtkImageData) -> None:
@@ -480,6 +484,19 @@ class SliceView(VtkPanel):
             point = self.display_to_lps(*position)
             self.set_cursor(point, move=False)
             self.point_picked.emit(point)
+
+    def _on_right_press(self, *_args) -> None:
+        self._right_press = self.interactor.GetEventPosition()
+        self.style.OnRightButtonDown()  # a right drag still zooms
+
+    def _on_right_release(self, *_args) -> None:
+        self.style.OnRightButtonUp()
+        pressed, self._right_press = self._right_press, None
+        x, y = self.interactor.GetEventPosition()
+        if pressed is not None and abs(x - pressed[0]) + abs(y - pressed[1]) <= 2:
+            ratio = self.interactor.devicePixelRatioF() or 1.0
+            self.context_menu_requested.emit(
+                QPoint(round(x / ratio), round(self.interactor.height() - 1 - y / ratio)))
 
     def _update_crosshair(self) -> None:
         if self.cursor is None or self.volume is None:

@@ -1438,254 +1438,305 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/main_window.py" line="67"/>
+        <location filename="../../app/main_window.py" line="68"/>
         <source>Luch — CT reading workstation</source>
         <translation>Луч — рабочее место врача КТ</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="95"/>
+        <location filename="../../app/main_window.py" line="96"/>
         <source>No study open</source>
         <translation>Исследование не открыто</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="100"/>
+        <location filename="../../app/main_window.py" line="101"/>
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="108"/>
+        <location filename="../../app/main_window.py" line="114"/>
         <source>&amp;File</source>
         <translation>&amp;Файл</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="109"/>
+        <location filename="../../app/main_window.py" line="115"/>
         <source>Open DICOM &amp;folder…</source>
         <translation>Открыть &amp;папку DICOM…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="111"/>
+        <location filename="../../app/main_window.py" line="117"/>
         <source>Open &amp;file (NIfTI, DICOM)…</source>
         <translation>Открыть &amp;файл (NIfTI, DICOM)…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="114"/>
+        <location filename="../../app/main_window.py" line="120"/>
         <source>&amp;Quit</source>
         <translation>В&amp;ыход</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="117"/>
+        <location filename="../../app/main_window.py" line="123"/>
         <source>&amp;View</source>
         <translation>&amp;Вид</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="121"/>
+        <location filename="../../app/main_window.py" line="127"/>
         <source>Layout: %s</source>
         <translation>Раскладка: %s</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="128"/>
+        <location filename="../../app/main_window.py" line="134"/>
         <source>Window: %s</source>
         <translation>Окно: %s</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="132"/>
+        <location filename="../../app/main_window.py" line="138"/>
         <source>Toggle AI &amp;overlay</source>
         <translation>&amp;Разметка ИИ вкл/выкл</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="134"/>
+        <location filename="../../app/main_window.py" line="140"/>
         <source>AI overlay as &amp;outlines</source>
         <translation>Разметка ИИ &amp;контурами</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="136"/>
+        <location filename="../../app/main_window.py" line="142"/>
         <source>Overlay &amp;labels</source>
         <translation>&amp;Метки разметки</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="137"/>
+        <location filename="../../app/main_window.py" line="143"/>
         <source>&amp;Lungs</source>
         <translation>&amp;Лёгкие</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="138"/>
+        <location filename="../../app/main_window.py" line="144"/>
         <source>&amp;Ground-glass opacity</source>
         <translation>&amp;Матовое стекло</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="139"/>
+        <location filename="../../app/main_window.py" line="145"/>
         <source>&amp;Consolidation</source>
         <translation>&amp;Консолидация</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="145"/>
+        <location filename="../../app/main_window.py" line="151"/>
         <source>&amp;More opaque</source>
         <translation>&amp;Плотнее</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="147"/>
+        <location filename="../../app/main_window.py" line="153"/>
         <source>L&amp;ess opaque</source>
         <translation>П&amp;розрачнее</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="149"/>
+        <location filename="../../app/main_window.py" line="155"/>
         <source>Thick &amp;slab</source>
         <translation>Толстый &amp;срез</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="150"/>
+        <location filename="../../app/main_window.py" line="156"/>
         <source>&amp;Thin slice</source>
         <translation>&amp;Тонкий срез</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="151"/>
+        <location filename="../../app/main_window.py" line="157"/>
         <source>&amp;MIP (maximum)</source>
         <translation>&amp;MIP (максимум)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="152"/>
+        <location filename="../../app/main_window.py" line="158"/>
         <source>M&amp;inIP (minimum)</source>
         <translation>M&amp;inIP (минимум)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="153"/>
+        <location filename="../../app/main_window.py" line="159"/>
         <source>M&amp;ean</source>
         <translation>&amp;Среднее</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="156"/>
+        <location filename="../../app/main_window.py" line="162"/>
         <source>T&amp;hicker slab</source>
         <translation>&amp;Толще</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="158"/>
+        <location filename="../../app/main_window.py" line="164"/>
         <source>Thinne&amp;r slab</source>
         <translation>Т&amp;оньше</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="160"/>
+        <location filename="../../app/main_window.py" line="166"/>
         <source>&amp;Cine</source>
         <translation>&amp;Кино</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="161"/>
+        <location filename="../../app/main_window.py" line="167"/>
         <source>&amp;Anonymize corner text</source>
         <translation>&amp;Анонимизировать надписи</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="163"/>
+        <location filename="../../app/main_window.py" line="169"/>
         <source>&amp;Detach view to a new window</source>
         <translation>&amp;Открепить вид в новое окно</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="166"/>
+        <location filename="../../app/main_window.py" line="172"/>
         <source>&amp;Tools</source>
         <translation>&amp;Инструменты</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="168"/>
+        <location filename="../../app/main_window.py" line="175"/>
         <source>&amp;Window/level (no tool)</source>
         <translation>&amp;Окно/уровень (без инструмента)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="169"/>
+        <location filename="../../app/main_window.py" line="176"/>
         <source>&amp;Distance</source>
         <translation>&amp;Расстояние</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="170"/>
+        <location filename="../../app/main_window.py" line="177"/>
         <source>&amp;Ellipse ROI</source>
         <translation>&amp;Эллиптическая ROI</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="171"/>
+        <location filename="../../app/main_window.py" line="178"/>
         <source>&amp;Freehand ROI</source>
         <translation>&amp;Произвольная ROI</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="178"/>
+        <location filename="../../app/main_window.py" line="189"/>
+        <source>Viewer tools</source>
+        <translation>Инструменты просмотра</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="202"/>
+        <source>W/L</source>
+        <translation>Ш/У</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="202"/>
+        <location filename="../../app/main_window.py" line="523"/>
+        <source>Distance</source>
+        <translation>Расстояние</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="203"/>
+        <source>Ellipse</source>
+        <translation>Эллипс</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="203"/>
+        <source>Freehand</source>
+        <translation>От руки</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="204"/>
+        <source>MPR</source>
+        <translation>МПР</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="205"/>
+        <source>Cine</source>
+        <translation>Кино</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="234"/>
         <source>1×1 (axial)</source>
         <translation>1×1 (аксиальная)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="178"/>
+        <location filename="../../app/main_window.py" line="234"/>
         <source>axial + coronal</source>
         <translation>аксиальная + корональная</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="179"/>
+        <location filename="../../app/main_window.py" line="235"/>
         <source>MPR (axial, coronal, sagittal)</source>
         <translation>МПР (аксиальная, корональная, сагиттальная)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="180"/>
+        <location filename="../../app/main_window.py" line="236"/>
         <source>2×2 with 3D</source>
         <translation>2×2 с 3D</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="180"/>
+        <location filename="../../app/main_window.py" line="236"/>
         <source>compare with prior</source>
         <translation>сравнение с предыдущим</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="185"/>
+        <location filename="../../app/main_window.py" line="241"/>
         <source>lung</source>
         <translation>лёгочное</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="185"/>
+        <location filename="../../app/main_window.py" line="241"/>
         <source>mediastinum</source>
         <translation>средостение</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="186"/>
+        <location filename="../../app/main_window.py" line="242"/>
         <source>bone</source>
         <translation>костное</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="186"/>
+        <location filename="../../app/main_window.py" line="242"/>
         <source>soft tissue</source>
         <translation>мягкие ткани</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="200"/>
+        <location filename="../../app/main_window.py" line="256"/>
         <source>Open DICOM folder</source>
         <translation>Открыть папку DICOM</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="206"/>
+        <location filename="../../app/main_window.py" line="262"/>
         <source>Open image</source>
         <translation>Открыть изображение</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="206"/>
+        <location filename="../../app/main_window.py" line="262"/>
         <source>Images (*.nii *.nii.gz *.dcm);;All (*)</source>
         <translation>Изображения (*.nii *.nii.gz *.dcm);;Все файлы (*)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="218"/>
+        <location filename="../../app/main_window.py" line="274"/>
         <source>Loading %s…</source>
         <translation>Загрузка %s…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="255"/>
+        <location filename="../../app/main_window.py" line="311"/>
         <source>Loading the prior study…</source>
         <translation>Загрузка предыдущего исследования…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="274"/>
+        <location filename="../../app/main_window.py" line="330"/>
         <source>Prior study aligned (%s)</source>
         <translation>Предыдущее исследование совмещено (%s)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="321"/>
+        <location filename="../../app/main_window.py" line="377"/>
         <source>%1 × %2 × %3 voxels</source>
         <translation>%1 × %2 × %3 вокселей</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="335"/>
+        <location filename="../../app/main_window.py" line="391"/>
         <source>Cannot open study</source>
         <translation>Не удалось открыть исследование</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="523"/>
+        <source>Ellipse ROI</source>
+        <translation>Эллипс (ROI)</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="524"/>
+        <source>Freehand ROI</source>
+        <translation>Контур от руки (ROI)</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="525"/>
+        <source>Tool: %1 — Esc leaves it</source>
+        <translation>Инструмент: %1 — Esc для выхода</translation>
     </message>
 </context>
 <context>
@@ -1805,68 +1856,68 @@
 <context>
     <name>SliceView</name>
     <message>
-        <location filename="../../viewer/slice_view.py" line="147"/>
+        <location filename="../../viewer/slice_view.py" line="151"/>
         <source>Single slice: no coronal reconstruction</source>
         <translation>Один срез: корональная реконструкция невозможна</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="148"/>
+        <location filename="../../viewer/slice_view.py" line="152"/>
         <source>Single slice: no sagittal reconstruction</source>
         <translation>Один срез: сагиттальная реконструкция невозможна</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="149"/>
+        <location filename="../../viewer/slice_view.py" line="153"/>
         <source>Single slice: no reconstruction in this plane</source>
         <translation>Один срез: реконструкция в этой плоскости невозможна</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="152"/>
+        <location filename="../../viewer/slice_view.py" line="156"/>
         <source>Axial</source>
         <translation>Аксиальная</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="152"/>
+        <location filename="../../viewer/slice_view.py" line="156"/>
         <source>Coronal</source>
         <translation>Корональная</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="153"/>
+        <location filename="../../viewer/slice_view.py" line="157"/>
         <source>Sagittal</source>
         <translation>Сагиттальная</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="519"/>
-        <location filename="../../viewer/slice_view.py" line="658"/>
+        <location filename="../../viewer/slice_view.py" line="536"/>
+        <location filename="../../viewer/slice_view.py" line="675"/>
         <source>mm</source>
         <translation>мм</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="522"/>
+        <location filename="../../viewer/slice_view.py" line="539"/>
         <source>W %1 L %2</source>
         <translation>Ш %1 У %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="524"/>
+        <location filename="../../viewer/slice_view.py" line="541"/>
         <source>Zoom %1</source>
         <translation>Масштаб %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="527"/>
+        <location filename="../../viewer/slice_view.py" line="544"/>
         <source>MIP</source>
         <translation>MIP</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="527"/>
+        <location filename="../../viewer/slice_view.py" line="544"/>
         <source>MinIP</source>
         <translation>MinIP</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="528"/>
+        <location filename="../../viewer/slice_view.py" line="545"/>
         <source>Mean</source>
         <translation>Среднее</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="657"/>
+        <location filename="../../viewer/slice_view.py" line="674"/>
         <source>cm</source>
         <translation>см</translation>
     </message>
@@ -1960,8 +2011,8 @@
         <translation>ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="235"/>
-        <location filename="../../app/main_window.py" line="289"/>
+        <location filename="../../app/main_window.py" line="291"/>
+        <location filename="../../app/main_window.py" line="345"/>
         <source>loading</source>
         <translation>Загрузка исследования</translation>
     </message>
@@ -2502,17 +2553,17 @@
 <context>
     <name>window</name>
     <message>
-        <location filename="../../app/main_window.py" line="503"/>
+        <location filename="../../app/main_window.py" line="569"/>
         <source>registered, offset %1 mm</source>
         <translation>регистрация, смещение %1 мм</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="506"/>
+        <location filename="../../app/main_window.py" line="572"/>
         <source>same table position</source>
         <translation>та же позиция стола</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="507"/>
+        <location filename="../../app/main_window.py" line="573"/>
         <source>by position</source>
         <translation>по положению</translation>
     </message>
