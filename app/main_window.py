@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from app import shortcut_guard
@@ -68,7 +70,14 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("Luch — CT reading workstation"))
         self.state = ReadingState()  # cursor, window, zoom, tool: kept across layouts
         self.reading: ReadingLayout | ComparisonLayout = ReadingLayout("1x1", state=self.state)
-        self.setCentralWidget(self.reading)
+        # One central area for the whole session: layouts are swapped inside it, so the
+        # side panels never resize and the new views are in place at once.
+        self.view_area = QWidget()
+        self.view_area.setObjectName("view-area")
+        area = QVBoxLayout(self.view_area)
+        area.setContentsMargins(0, 0, 0, 0)
+        area.addWidget(self.reading)
+        self.setCentralWidget(self.view_area)
         self.study: LoadedStudy | None = None
         self.current_path: Path | None = None
         self.overlays: dict[str, list[LabelOverlay]] = {}  # source -> one layer per view
@@ -408,8 +417,11 @@ class MainWindow(QMainWindow):
         old = self.reading
         old.release()
         self.reading = reading
-        self.setCentralWidget(reading)
+        self.view_area.layout().replaceWidget(old, reading)
+        reading.setGeometry(old.geometry())  # in place now, not after the next layout pass
+        old.hide()
         old.deleteLater()
+        reading.show()
         if self.study is not None:
             image = volume_to_vtk(self.study.volume)
             if isinstance(reading, ComparisonLayout):
