@@ -15,8 +15,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QPoint, QTimer, Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QCoreApplication, QPoint, Qt, QTimer, Signal
+from PySide6.QtWidgets import QHBoxLayout, QScrollBar, QWidget
 from shiboken6 import isValid
 
 from studies import Volume
@@ -86,6 +86,20 @@ class SliceView(VtkPanel):
         self._cine.timeout.connect(self._cine_step)
 
         self.corner_text = CornerText(self.renderer)
+        # Slice position beside the view: top = slice 1 (most cranial); drag or click to go.
+        self.slider = QScrollBar(Qt.Orientation.Vertical, self)
+        self.slider.setObjectName("slice-slider")
+        self.slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keys stay with the image
+        self.slider.setRange(1, 1)
+        self.slider.valueChanged.connect(self._slider_moved)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        outer = self.layout()
+        outer.removeWidget(self.interactor)
+        row.addWidget(self.interactor, 1)
+        row.addWidget(self.slider)
+        outer.addLayout(row)
         self._note = vtk.vtkTextActor()  # a centred message where there is no picture
         note = outline(self._note.GetTextProperty())
         note.SetFontSize(14)
@@ -124,6 +138,10 @@ class SliceView(VtkPanel):
         self._step = _step_along(volume, normal)
         self._start = float(along.min())
         self._count = max(1, round((along.max() - along.min()) / self._step) + 1)
+        self.slider.blockSignals(True)
+        self.slider.setRange(1, self._count)
+        self.slider.setPageStep(_PAGE)
+        self.slider.blockSignals(False)
         flat = float(np.ptp(corners @ np.array(self.plane.view_up))) < 1e-6
         self._note.SetInput(self._single_slice_note() if flat else "")
         self._center = corners.mean(axis=0)
@@ -189,6 +207,10 @@ class SliceView(VtkPanel):
         camera.SetPosition(*(np.array(camera.GetPosition()) + offset * normal))
         changed = index != self._index
         self._index = index
+        if self.slider.value() != self.slice_number:
+            self.slider.blockSignals(True)
+            self.slider.setValue(self.slice_number)
+            self.slider.blockSignals(False)
         self._update_measurements()
         self._update_text()
         if render:
@@ -201,6 +223,10 @@ class SliceView(VtkPanel):
                 finally:
                     self._quiet = False
             self.slice_changed.emit(index)
+
+    def _slider_moved(self, number: int) -> None:
+        if self.volume is not None and number != self.slice_number:
+            self.set_slice_number(number)
 
     def scroll(self, delta: int) -> None:
         self.set_slice_index(self._index + delta)
@@ -380,7 +406,7 @@ class SliceView(VtkPanel):
     def _fit(self, half_w: float, half_h: float) -> float:
         """The parallel scale that fits the image and keeps it out of the corner text: the
         image may fill the view's height or its width, not both where the text sits."""
-        w, h = max(1, self.width()), max(1, self.height())
+        w, h = max(1, self.interactor.width()), max(1, self.interactor.height())
         tw, th = self.corner_text.extent(self.renderer)
         plain = max(half_h, half_w * h / w)
         clear_rows = max(half_h * h / (h - 2 * th), half_w * h / w) if h > 2 * th else math.inf
@@ -547,8 +573,9 @@ class SliceView(VtkPanel):
         for pos, text in enumerate((bottom_left, bottom_right, top_left, top_right)):
             self.corner_text.set(pos, text)
         camera = self.renderer.GetActiveCamera()
-        if self.height() > 0:
-            self.scale_bar.update(2 * camera.GetParallelScale() / self.height(), self.width())
+        height = self.interactor.height()
+        if height > 0:
+            self.scale_bar.update(2 * camera.GetParallelScale() / height, self.interactor.width())
         letters = orientation_letters(self.plane)
         for pos, edge in ((4, "bottom"), (5, "right"), (6, "left"), (7, "top")):
             self.corner_text.set(pos, letters[edge])

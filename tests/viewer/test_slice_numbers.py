@@ -53,3 +53,19 @@ def test_a_single_slice_series_says_so_in_its_coronal_and_sagittal_panes(qtbot):
         rows = (rgb[h // 4:3 * h // 4, w // 6:5 * w // 6].max(axis=2) > 150).any(axis=1)
         assert rows.sum() >= 8, f"{view.plane.name}: only the slice's edge, a thin line"
     assert axial.note_text() == ""
+
+
+def test_a_scroll_bar_beside_the_view_shows_and_sets_the_slice(qtbot):
+    view = show_in_view(qtbot, SliceView())
+    slider = view.slider
+    assert slider.isVisible() and (slider.minimum(), slider.maximum()) == (1, 60)
+    assert slider.value() == view.slice_number
+    view.scroll(5)  # head-wards: the number (and the bar, top = slice 1) goes up the view
+    assert slider.value() == view.slice_number
+    slider.setValue(1)
+    assert view.slice_number == 1 and view.slice_index == view.slice_count - 1
+    view.start_cine(50)
+    qtbot.waitUntil(lambda: slider.value() != 1, timeout=2000)
+    view.stop_cine()
+    assert slider.value() == view.slice_number
+    assert slider.focusPolicy() == Qt.FocusPolicy.NoFocus
