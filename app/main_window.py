@@ -10,6 +10,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QDockWidget,
     QFileDialog,
     QLabel,
     QMainWindow,
@@ -31,6 +32,7 @@ from studies.registration import Alignment, align_for_comparison
 from viewer.compare import ComparisonLayout
 from viewer.hanging import choose_protocol, load_protocols
 from viewer.layouts import LAYOUTS, ReadingLayout
+from viewer.measurement_list import MeasurementList
 from viewer.measurement_store import load_measurements, save_measurements
 from viewer.measurements import Measurement
 from viewer.overlay import LabelOverlay
@@ -89,6 +91,7 @@ class MainWindow(QMainWindow):
         self._task: Task | None = None
         self._build_status_bar()
         self._build_menus()
+        self._build_measurement_list()
 
     @property
     def view(self) -> SliceView:
@@ -192,6 +195,38 @@ class MainWindow(QMainWindow):
             action.setChecked(tool is None)
             tool_group.addAction(action)
         self._build_toolbar()
+
+    def _build_measurement_list(self) -> None:
+        self.measurement_list = MeasurementList()
+        self.measurement_list.go_to.connect(self.go_to_measurement)
+        self.measurement_list.renamed.connect(self.rename_measurement)
+        self.measurement_list.deleted.connect(self.delete_measurement)
+        dock = QDockWidget(self.tr("Measurements"), self)
+        dock.setObjectName("dock-measurements")
+        dock.setWidget(self.measurement_list)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        self.measurement_dock = dock
+
+    def go_to_measurement(self, measurement: Measurement) -> None:
+        """Every view to the measurement (its centre), the keys back to the image."""
+        self.reading.set_cursor(np.mean(np.asarray(measurement.points, float), axis=0))
+
+    def rename_measurement(self, measurement_id: str, label: str) -> None:
+        for m in self.measurements:
+            if m.id == measurement_id:
+                m.label = label
+        self._measurements_changed()
+
+    def delete_measurement(self, measurement_id: str) -> None:
+        self.measurements = [m for m in self.measurements if m.id != measurement_id]
+        self._measurements_changed()
+
+    def _measurements_changed(self) -> None:
+        if self.study is not None:
+            save_measurements(self.study.volume.info.series_instance_uid, self.measurements)
+        self._refresh_views()
 
     def _build_toolbar(self) -> None:
         """Tools, windows and layouts as buttons; each tooltip names its key."""
@@ -544,17 +579,16 @@ class MainWindow(QMainWindow):
 
     def _measurement_added(self, measurement: Measurement) -> None:
         self.measurements.append(measurement)
-        if self.study is not None:
-            save_measurements(self.study.volume.info.series_instance_uid, self.measurements)
-        self._refresh_views()
+        self._measurements_changed()
 
     def _refresh_views(self) -> None:
         """Push window-wide state (measurements, anonymisation) into every view."""
         for view in self.reading.views:
             view.anonymize = self.anonymize
             if view.volume is self.volume:
-                view.measurements = self.measurements
+                view.measurements = list(self.measurements)  # the view adds to its copy
             view.set_slice_index(view.slice_index)
+        self.measurement_list.set_measurements(self.volume, self.measurements)
 
     def _toggle_cine(self) -> None:
         self.view.stop_cine() if self.view.cine_running else self.view.start_cine()

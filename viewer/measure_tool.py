@@ -67,7 +67,7 @@ class MeasurementLayer:
         shown = [m for m in measurements
                  if np.allclose(np.abs(m.normal), np.abs(normal))
                  and abs(float(np.mean(np.asarray(m.points) @ normal)) - position) <= tolerance]
-        key = tuple(m.id for m in shown)
+        key = tuple(f"{m.id}:{m.label}" for m in shown)
         if preview is None and key == self._shown:
             return  # scrolling past: nothing to redraw on this slice
         self._shown = key if preview is None else ()
@@ -78,9 +78,10 @@ class MeasurementLayer:
             self._add_polyline(line)
             if m is preview and m.kind != "distance":
                 continue  # HU statistics once the ROI is drawn, not on every mouse move
-            if m.id not in self._texts:
-                self._texts[m.id] = describe(volume, m)
-            self._add_text(self._texts[m.id], line.max(axis=0) if m.kind != "distance"
+            key = f"{m.id}:{m.label}"
+            if key not in self._texts:
+                self._texts[key] = (f"{m.label}\n" if m.label else "") + describe(volume, m)
+            self._add_text(self._texts[key], line.max(axis=0) if m.kind != "distance"
                            else line[-1])
 
     def _add_polyline(self, points: np.ndarray) -> None:
