@@ -1782,17 +1782,17 @@
     <message>
         <location filename="../../viewer/measurement_list.py" line="74"/>
         <source>Distance</source>
-        <translation type="unfinished">Расстояние</translation>
+        <translation>Расстояние</translation>
     </message>
     <message>
         <location filename="../../viewer/measurement_list.py" line="74"/>
         <source>Ellipse</source>
-        <translation type="unfinished">Эллипс</translation>
+        <translation>Эллипс</translation>
     </message>
     <message>
         <location filename="../../viewer/measurement_list.py" line="75"/>
         <source>Freehand ROI</source>
-        <translation type="unfinished">Контур от руки (ROI)</translation>
+        <translation>Контур от руки (ROI)</translation>
     </message>
 </context>
 <context>
