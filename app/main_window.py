@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from app import shortcut_guard
 from app.tasks import Task
@@ -38,6 +39,7 @@ from viewer.measurements import Measurement
 from viewer.overlay import LabelOverlay
 from viewer.presets import load_presets
 from viewer.reading_state import ReadingState
+from viewer.series_browser import SeriesBrowser, SeriesThumb
 from viewer.slice_view import SliceView
 from viewer.vtk_bridge import volume_to_vtk
 
@@ -63,6 +65,7 @@ class MainWindow(QMainWindow):
 
     volume_loaded = Signal(object)
     prior_loaded = Signal(object)
+    series_listed = Signal(int)  # how many series the browser shows
     load_failed = Signal(str)
 
     def __init__(self, settings: Settings | None = None) -> None:
@@ -91,6 +94,7 @@ class MainWindow(QMainWindow):
         self._task: Task | None = None
         self._build_status_bar()
         self._build_menus()
+        self._build_series_browser()
         self._build_measurement_list()
 
     @property
@@ -195,6 +199,64 @@ class MainWindow(QMainWindow):
             action.setChecked(tool is None)
             tool_group.addAction(action)
         self._build_toolbar()
+
+    def _build_series_browser(self) -> None:
+        self.series_browser = SeriesBrowser()
+        self.series_browser.series_chosen.connect(self.open_series)
+        dock = QDockWidget(self.tr("Series"), self)
+        dock.setObjectName("dock-series")
+        dock.setWidget(self.series_browser)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        self.series_dock = dock
+        self._series_task: Task | None = None
+
+    def open_series(self, series_uid: str) -> Task | None:
+        """Show another series of the open study (from the series browser)."""
+        if self.current_path is None or self.volume is None \
+                or series_uid == self.volume.info.series_instance_uid:
+            return None
+        return self.open_path(self.current_path, series=series_uid)
+
+    def _list_series(self) -> None:
+        """Fill the series browser with the study location's series (in the background;
+        the thumbnails are each series' middle slice)."""
+        path, shown = self.current_path, self.volume.info.series_instance_uid
+        if path is None:
+            return
+        if self.series_browser.count():
+            self.series_browser.mark_shown(shown)  # same place, another series: listed
+            return
+
+        volume = self.volume
+        middle = volume.voxels[volume.shape[0] // 2]
+
+        def work(progress, cancel) -> list[SeriesThumb]:
+            from studies import preview, scan
+
+            images = scan(path).images
+            thumbs = []
+            for n, candidate in enumerate(images):
+                if cancel.is_set():
+                    break
+                uid = candidate.info.series_instance_uid
+                image = middle if uid == shown else preview(candidate)[1]
+                thumbs.append(SeriesThumb(uid, candidate.label, image))
+                progress((n + 1) / len(images))
+            return thumbs
+
+        def listed(thumbs: list[SeriesThumb]) -> None:
+            if isValid(self) and path == self.current_path:
+                self.series_browser.set_series(thumbs, self.volume.info.series_instance_uid
+                                               if self.volume is not None else "")
+                self.series_listed.emit(len(thumbs))
+
+        task = Task(work, QT_TRANSLATE_NOOP("Task", "listing series"))
+        task.succeeded.connect(listed)
+        task.failed.connect(lambda _message: isValid(self) and self.series_listed.emit(0))
+        self._series_task = task
+        task.start()
 
     def _build_measurement_list(self) -> None:
         self.measurement_list = MeasurementList()
@@ -310,10 +372,13 @@ class MainWindow(QMainWindow):
     # -- loading ----------------------------------------------------------------------------------
     def open_path(self, path: str | Path, prior: str | Path | None = None,
                   overlay: str | Path | None = None, layout: str | None = None,
-                  preset: str | None = None) -> Task:
-        """Load a study (and optionally its prior and a label overlay) in the background."""
+                  preset: str | None = None, series: str | None = None) -> Task:
+        """Load a study (and optionally its prior and a label overlay) in the background;
+        ``series``: which series there (a Series Instance UID), else the best."""
         self.cancel_loading()
         path = Path(path)
+        if path != self.current_path:
+            self.series_browser.set_series([])
         self.current_path = path
         self.status_label.setText(self.tr("Loading %s…") % path.name)
         self.progress.setValue(0)
@@ -324,7 +389,8 @@ class MainWindow(QMainWindow):
             from studies import open_volume  # the readers load here, off the UI thread
 
             parts = 1 + (prior is not None) + (overlay is not None)
-            study = LoadedStudy(open_volume(path, progress=lambda f: progress(f / parts)))
+            study = LoadedStudy(open_volume(path, progress=lambda f: progress(f / parts),
+                                            series=series))
             if prior is not None and not cancel.is_set():
                 study.prior = open_volume(prior, progress=lambda f: progress((1 + f) / parts))
                 study.alignment = align_for_comparison(study.volume, study.prior)
@@ -366,6 +432,8 @@ class MainWindow(QMainWindow):
             return volume, align_for_comparison(study.volume, volume)
 
         def loaded(result: tuple[Volume, Alignment]) -> None:
+            if not isValid(self):
+                return
             self._loading_done()
             if self.study is not study or not isinstance(self.reading, ComparisonLayout):
                 return  # another study or layout since
@@ -376,12 +444,16 @@ class MainWindow(QMainWindow):
             self.prior_loaded.emit(study.prior)
 
         def failed(message: str) -> None:
+            if not isValid(self):
+                return
             self._loading_done()
             if isinstance(self.reading, ComparisonLayout):
                 self.reading.set_prior_failed(message)
             self.status_label.setText(message)
 
         def progress(f: float) -> None:
+            if not isValid(self):
+                return
             self.progress.setValue(int(f * 100))
             if isinstance(self.reading, ComparisonLayout) and self.reading.prior.volume is None:
                 self.reading.set_prior_loading(f)
@@ -422,6 +494,7 @@ class MainWindow(QMainWindow):
                                   .replace("%2", str(nj)).replace("%3", str(nk)))
         self.focus_image()
         self.volume_loaded.emit(study.volume)
+        self._list_series()
 
     def focus_image(self) -> None:
         """Give the keyboard to the main view (its keys: scroll, window presets, tools)."""

@@ -70,8 +70,8 @@ class Workflow(QObject):
                                    Qt.DockWidgetArea.LeftDockWidgetArea)
         self.report_dock = _dock(window, self.tr("Report"), right, "report",
                                  Qt.DockWidgetArea.RightDockWidgetArea)
-        window.splitDockWidget(self.worklist_dock, window.measurement_dock,
-                               Qt.Orientation.Vertical)  # the worklist on top
+        for dock in (window.series_dock, window.measurement_dock):  # the worklist on top
+            window.splitDockWidget(self.worklist_dock, dock, Qt.Orientation.Vertical)
 
         self.archive_link = ArchiveLink(window, store, archive)
         self.worklist_flow = WorklistFlow(window, store, reader, self.worklist, self.archive_link)
