@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QWidget
+from shiboken6 import isValid
 
 from studies import Volume
 from viewer import vtk_api as vtk
@@ -50,6 +51,8 @@ class ReadingLayout(QWidget):
         self.state = state if state is not None else ReadingState()
         for view in self.views:
             view.bind_state(self.state)
+        if self.three_d is not None:  # the 3D planes follow scrolling in any view
+            self.state.subscribe(self._on_state)
             view.point_picked.connect(self.set_cursor)
             view.window_changed.connect(lambda c, w, src=view: self._sync_window(src, c, w))
         self._place_views()
@@ -83,6 +86,13 @@ class ReadingLayout(QWidget):
         """Stop following the state (before this layout is replaced by another on it)."""
         for view in self.views:
             view.unbind_state()
+        self.state.unsubscribe(self._on_state)
+
+    def _on_state(self, name: str, value) -> None:
+        if not isValid(self):
+            self.state.unsubscribe(self._on_state)
+        elif name == "point" and self.three_d is not None and self.volume is not None:
+            self.three_d.set_cursor(value)
 
     def set_cursor(self, lps: np.ndarray, move: bool = True) -> None:
         """Put the crosshair at ``lps`` in every view; each view moves to its slice."""

@@ -67,3 +67,11 @@ def test_state_outside_a_new_volume_falls_back_to_its_centre(qtbot):
     state.set_point((1e4, 1e4, 1e4))
     layout = show_in_view(qtbot, ReadingLayout("1x1", state=state))
     assert layout.views[0].slice_index == layout.views[0].slice_count // 2
+
+
+def test_the_3d_planes_follow_scrolling_in_2x2(qtbot):
+    layout = show_in_view(qtbot, ReadingLayout("2x2"), size=(600, 600))
+    axial = layout.views[0]
+    axial.scroll(7)
+    origins = {name: plane.GetOrigin() for name, plane in layout.three_d.planes.items()}
+    assert all(o[2] == pytest.approx(axial.slice_position()) for o in origins.values())
