@@ -31,6 +31,20 @@ from viewer.text_style import outline
 
 _PAGE = 10
 
+#: What the mouse and the fixed keys do in a view: (input, action), for docs/reading.md.
+VIEW_INPUTS: tuple[tuple[str, str], ...] = (
+    ("Mouse wheel, Up / Down", "next / previous slice (Up: towards the head)"),
+    ("PageUp / PageDown", "10 slices"),
+    ("Home / End", "slice 1 (most cranial) / the last slice"),
+    ("Scroll bar beside the view", "drag or click to go to a slice"),
+    ("Left click", "crosshair here; the other views go to this point"),
+    ("Left drag", "window/level (with a tool: measure)"),
+    ("Middle drag", "pan"),
+    ("Right drag", "zoom"),
+    ("Right click", "menu: tools, windows, layouts"),
+    ("Esc in the worklist search", "the keys go back to the image"),
+)
+
 
 class SliceView(VtkPanel):
     """A slice of ``volume`` in one plane, with window/level, scrolling and corner text."""
