@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from app import shortcut_guard
+from app import shortcut_guard, view_names
 from app.tasks import Task
 from core.errors import LuchError
 from core.settings import Settings
@@ -337,15 +337,11 @@ class MainWindow(QMainWindow):
 
     def layout_title(self, name: str) -> str:
         """A layout's name as the reader sees it (menus, toolbar)."""
-        return {"1x1": self.tr("1×1 (axial)"), "1x2": self.tr("axial + coronal"),
-                "mpr": self.tr("MPR (axial, coronal, sagittal)"),
-                "2x2": self.tr("2×2 with 3D"), "compare": self.tr("compare with prior")
-                }.get(name, name)
+        return view_names.layout_title(name)
 
     def preset_title(self, name: str) -> str:
         """A window preset's name as the reader sees it (a user's own name as given)."""
-        return {"lung": self.tr("lung"), "mediastinum": self.tr("mediastinum"),
-                "bone": self.tr("bone"), "soft-tissue": self.tr("soft tissue")}.get(name, name)
+        return view_names.preset_title(name)
 
     def _add_action(self, menu, action_id: str, text: str, slot, shortcut=None) -> QAction:
         """A menu action whose shortcut the user may rebind in settings (``app.shortcuts``)."""

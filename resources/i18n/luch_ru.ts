@@ -1624,7 +1624,7 @@
     </message>
     <message>
         <location filename="../../app/main_window.py" line="308"/>
-        <location filename="../../app/main_window.py" line="643"/>
+        <location filename="../../app/main_window.py" line="639"/>
         <source>Distance</source>
         <translation>Расстояние</translation>
     </message>
@@ -1649,102 +1649,57 @@
         <translation>Кино</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="340"/>
-        <source>1×1 (axial)</source>
-        <translation>1×1 (аксиальная)</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="340"/>
-        <source>axial + coronal</source>
-        <translation>аксиальная + корональная</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="341"/>
-        <source>MPR (axial, coronal, sagittal)</source>
-        <translation>МПР (аксиальная, корональная, сагиттальная)</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="342"/>
-        <source>2×2 with 3D</source>
-        <translation>2×2 с 3D</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="342"/>
-        <source>compare with prior</source>
-        <translation>сравнение с предыдущим</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="347"/>
-        <source>lung</source>
-        <translation>лёгочное</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="347"/>
-        <source>mediastinum</source>
-        <translation>средостение</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="348"/>
-        <source>bone</source>
-        <translation>костное</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="348"/>
-        <source>soft tissue</source>
-        <translation>мягкие ткани</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window.py" line="362"/>
+        <location filename="../../app/main_window.py" line="358"/>
         <source>Open DICOM folder</source>
         <translation>Открыть папку DICOM</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="368"/>
+        <location filename="../../app/main_window.py" line="364"/>
         <source>Open image</source>
         <translation>Открыть изображение</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="368"/>
+        <location filename="../../app/main_window.py" line="364"/>
         <source>Images (*.nii *.nii.gz *.dcm);;All (*)</source>
         <translation>Изображения (*.nii *.nii.gz *.dcm);;Все файлы (*)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="383"/>
+        <location filename="../../app/main_window.py" line="379"/>
         <source>Loading %s…</source>
         <translation>Загрузка %s…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="421"/>
+        <location filename="../../app/main_window.py" line="417"/>
         <source>Loading the prior study…</source>
         <translation>Загрузка предыдущего исследования…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="442"/>
+        <location filename="../../app/main_window.py" line="438"/>
         <source>Prior study aligned (%s)</source>
         <translation>Предыдущее исследование совмещено (%s)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="493"/>
+        <location filename="../../app/main_window.py" line="489"/>
         <source>%1 × %2 × %3 voxels</source>
         <translation>%1 × %2 × %3 вокселей</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="508"/>
+        <location filename="../../app/main_window.py" line="504"/>
         <source>Cannot open study</source>
         <translation>Не удалось открыть исследование</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="643"/>
+        <location filename="../../app/main_window.py" line="639"/>
         <source>Ellipse ROI</source>
         <translation>Эллипс (ROI)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="644"/>
+        <location filename="../../app/main_window.py" line="640"/>
         <source>Freehand ROI</source>
         <translation>Контур от руки (ROI)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="645"/>
+        <location filename="../../app/main_window.py" line="641"/>
         <source>Tool: %1 — Esc leaves it</source>
         <translation>Инструмент: %1 — Esc для выхода</translation>
     </message>
@@ -1894,68 +1849,69 @@
 <context>
     <name>SliceView</name>
     <message>
-        <location filename="../../viewer/slice_view.py" line="169"/>
+        <location filename="../../viewer/slice_view.py" line="183"/>
         <source>Single slice: no coronal reconstruction</source>
+        <extracomment>What the mouse and the fixed keys do in a view: (input, action), for docs/reading.md.</extracomment>
         <translation>Один срез: корональная реконструкция невозможна</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="170"/>
+        <location filename="../../viewer/slice_view.py" line="184"/>
         <source>Single slice: no sagittal reconstruction</source>
         <translation>Один срез: сагиттальная реконструкция невозможна</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="171"/>
+        <location filename="../../viewer/slice_view.py" line="185"/>
         <source>Single slice: no reconstruction in this plane</source>
         <translation>Один срез: реконструкция в этой плоскости невозможна</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="174"/>
+        <location filename="../../viewer/slice_view.py" line="188"/>
         <source>Axial</source>
         <translation>Аксиальная</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="174"/>
+        <location filename="../../viewer/slice_view.py" line="188"/>
         <source>Coronal</source>
         <translation>Корональная</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="175"/>
+        <location filename="../../viewer/slice_view.py" line="189"/>
         <source>Sagittal</source>
         <translation>Сагиттальная</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="562"/>
-        <location filename="../../viewer/slice_view.py" line="702"/>
+        <location filename="../../viewer/slice_view.py" line="576"/>
+        <location filename="../../viewer/slice_view.py" line="716"/>
         <source>mm</source>
         <translation>мм</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="565"/>
+        <location filename="../../viewer/slice_view.py" line="579"/>
         <source>W %1 L %2</source>
         <translation>Ш %1 У %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="567"/>
+        <location filename="../../viewer/slice_view.py" line="581"/>
         <source>Zoom %1</source>
         <translation>Масштаб %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="570"/>
+        <location filename="../../viewer/slice_view.py" line="584"/>
         <source>MIP</source>
         <translation>MIP</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="570"/>
+        <location filename="../../viewer/slice_view.py" line="584"/>
         <source>MinIP</source>
         <translation>MinIP</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="571"/>
+        <location filename="../../viewer/slice_view.py" line="585"/>
         <source>Mean</source>
         <translation>Среднее</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="701"/>
+        <location filename="../../viewer/slice_view.py" line="715"/>
         <source>cm</source>
         <translation>см</translation>
     </message>
@@ -2054,8 +2010,8 @@
         <translation>поиск серий</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="401"/>
-        <location filename="../../app/main_window.py" line="461"/>
+        <location filename="../../app/main_window.py" line="397"/>
+        <location filename="../../app/main_window.py" line="457"/>
         <source>loading</source>
         <translation>Загрузка исследования</translation>
     </message>
@@ -2251,114 +2207,162 @@
     </message>
 </context>
 <context>
+    <name>ViewNames</name>
+    <message>
+        <location filename="../../app/view_names.py" line="9"/>
+        <source>1×1 (axial)</source>
+        <translation>1×1 (аксиальная)</translation>
+    </message>
+    <message>
+        <location filename="../../app/view_names.py" line="10"/>
+        <source>axial + coronal</source>
+        <translation>аксиальная + корональная</translation>
+    </message>
+    <message>
+        <location filename="../../app/view_names.py" line="11"/>
+        <source>MPR (axial, coronal, sagittal)</source>
+        <translation>МПР (аксиальная, корональная, сагиттальная)</translation>
+    </message>
+    <message>
+        <location filename="../../app/view_names.py" line="12"/>
+        <source>2×2 with 3D</source>
+        <translation>2×2 с 3D</translation>
+    </message>
+    <message>
+        <location filename="../../app/view_names.py" line="13"/>
+        <source>compare with prior</source>
+        <translation>сравнение с предыдущим</translation>
+    </message>
+    <message>
+        <location filename="../../app/view_names.py" line="16"/>
+        <source>lung</source>
+        <translation>лёгочное</translation>
+    </message>
+    <message>
+        <location filename="../../app/view_names.py" line="17"/>
+        <source>mediastinum</source>
+        <translation>средостение</translation>
+    </message>
+    <message>
+        <location filename="../../app/view_names.py" line="18"/>
+        <source>bone</source>
+        <translation>костное</translation>
+    </message>
+    <message>
+        <location filename="../../app/view_names.py" line="19"/>
+        <source>soft tissue</source>
+        <translation>мягкие ткани</translation>
+    </message>
+</context>
+<context>
     <name>ViewerPage</name>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="48"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="49"/>
         <source>Name</source>
         <translation>Название</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="48"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="49"/>
         <source>Centre (HU)</source>
         <translation>Центр (HU)</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="49"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="50"/>
         <source>Width (HU)</source>
         <translation>Ширина (HU)</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="49"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="50"/>
         <source>Key</source>
         <translation>Клавиша</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="52"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="53"/>
         <source>&amp;Add preset</source>
         <translation>&amp;Добавить окно</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="54"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="55"/>
         <source>&amp;Remove preset</source>
         <translation>&amp;Удалить окно</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="58"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="59"/>
         <source>Hanging protocol</source>
         <translation>Протокол раскладки</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="58"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="59"/>
         <source>Layout</source>
         <translation>Раскладка</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="59"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="60"/>
         <source>Window preset</source>
         <translation>Окно</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="76"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="78"/>
         <source>&amp;Window presets:</source>
         <translation>&amp;Окна (ширина/уровень):</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="85"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="87"/>
         <source>&amp;Hanging protocols (first match wins):</source>
         <translation>&amp;Протоколы раскладки (действует первый подходящий):</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="89"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="91"/>
         <source>Changes to presets and protocols apply to the next study opened; new preset menu entries after a restart.</source>
         <translation>Изменения окон и протоколов действуют со следующего открытого исследования; новые пункты меню окон — после перезапуска.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="93"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="95"/>
         <source>Viewer</source>
         <translation>Просмотр</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="119"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="121"/>
         <source>Window preset %1: </source>
         <translation>Окно %1: </translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="121"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="123"/>
         <source>enter a name.</source>
         <translation>введите название.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="123"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="125"/>
         <source>the name %1 is used twice.</source>
         <translation>название %1 используется дважды.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="128"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="130"/>
         <source>centre and width must be numbers (HU).</source>
         <translation>центр и ширина должны быть числами (HU).</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="131"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="133"/>
         <source>the width must be 1..10000 HU and the centre -2000..5000 HU.</source>
         <translation>ширина должна быть 1..10000 HU, а центр −2000..5000 HU.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="134"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="136"/>
         <source>the key must be one letter or digit (C is taken by cine).</source>
         <translation>клавиша — одна буква или цифра (C занята кинорежимом).</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="137"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="139"/>
         <source>the key %1 is used twice.</source>
         <translation>клавиша %1 используется дважды.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="144"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="146"/>
         <source>Keep at least one window preset.</source>
         <translation>Оставьте хотя бы одно окно.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="158"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="160"/>
         <source>Hanging protocol %1 uses the window preset %2, which is not in the preset table.</source>
         <translation>Протокол раскладки %1 использует окно %2, которого нет в таблице окон.</translation>
     </message>
@@ -2596,17 +2600,17 @@
 <context>
     <name>window</name>
     <message>
-        <location filename="../../app/main_window.py" line="688"/>
+        <location filename="../../app/main_window.py" line="684"/>
         <source>registered, offset %1 mm</source>
         <translation>регистрация, смещение %1 мм</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="691"/>
+        <location filename="../../app/main_window.py" line="687"/>
         <source>same table position</source>
         <translation>та же позиция стола</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="692"/>
+        <location filename="../../app/main_window.py" line="688"/>
         <source>by position</source>
         <translation>по положению</translation>
     </message>

@@ -167,5 +167,12 @@ def test_russian_ui_shows_no_raw_identifiers_or_english_words(qtbot, qapp, luch_
         assert len(texts) == 4, "the ellipse's values are not drawn"
         leftover = [t for t in texts if RAW.search(t)]
         assert not leftover, f"view text with English or raw names: {leftover}"
+        from app.settings_dialog.viewer_page import ViewerPage
+
+        page = ViewerPage(settings)
+        qtbot.addWidget(page)
+        combo = page.hanging.cellWidget(0, 1)
+        layouts = [combo.itemText(n) for n in range(combo.count())]
+        assert not [t for t in layouts if RAW.search(t)], f"settings layouts: {layouts}"
     finally:
         remove_translators(qapp)
