@@ -523,6 +523,7 @@ class MainWindow(QMainWindow):
         self.reading = reading
         self.view_area.layout().replaceWidget(old, reading)
         reading.setGeometry(old.geometry())  # in place now, not after the next layout pass
+        reading.layout().activate()  # and its views sized before their first render
         old.hide()
         old.deleteLater()
         reading.show()
