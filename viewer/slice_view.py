@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QScrollBar, QWidget
 from shiboken6 import isValid
 
@@ -31,18 +31,29 @@ from viewer.text_style import outline
 
 _PAGE = 10
 
-#: What the mouse and the fixed keys do in a view: (input, action), for docs/reading.md.
+# What the mouse and the fixed keys do in a view: (input, action), English; translated in
+# the "SliceView" context (docs/reading.md, the Hotkeys tab).
 VIEW_INPUTS: tuple[tuple[str, str], ...] = (
-    ("Mouse wheel, Up / Down", "next / previous slice (Up: towards the head)"),
-    ("PageUp / PageDown", "10 slices"),
-    ("Home / End", "slice 1 (most cranial) / the last slice"),
-    ("Scroll bar beside the view", "drag or click to go to a slice"),
-    ("Left click", "crosshair here; the other views go to this point"),
-    ("Left drag", "window/level (with a tool: measure)"),
-    ("Middle drag", "pan"),
-    ("Right drag", "zoom"),
-    ("Right click", "menu: tools, windows, layouts"),
-    ("Esc in the worklist search", "the keys go back to the image"),
+    (QT_TRANSLATE_NOOP("SliceView", "Mouse wheel, Up / Down"),
+     QT_TRANSLATE_NOOP("SliceView", "next / previous slice (Up: towards the head)")),
+    (QT_TRANSLATE_NOOP("SliceView", "PageUp / PageDown"),
+     QT_TRANSLATE_NOOP("SliceView", "10 slices")),
+    (QT_TRANSLATE_NOOP("SliceView", "Home / End"),
+     QT_TRANSLATE_NOOP("SliceView", "slice 1 (most cranial) / the last slice")),
+    (QT_TRANSLATE_NOOP("SliceView", "Scroll bar beside the view"),
+     QT_TRANSLATE_NOOP("SliceView", "drag or click to go to a slice")),
+    (QT_TRANSLATE_NOOP("SliceView", "Left click"),
+     QT_TRANSLATE_NOOP("SliceView", "crosshair here; the other views go to this point")),
+    (QT_TRANSLATE_NOOP("SliceView", "Left drag"),
+     QT_TRANSLATE_NOOP("SliceView", "window/level (with a tool: measure)")),
+    (QT_TRANSLATE_NOOP("SliceView", "Middle drag"),
+     QT_TRANSLATE_NOOP("SliceView", "pan")),
+    (QT_TRANSLATE_NOOP("SliceView", "Right drag"),
+     QT_TRANSLATE_NOOP("SliceView", "zoom")),
+    (QT_TRANSLATE_NOOP("SliceView", "Right click"),
+     QT_TRANSLATE_NOOP("SliceView", "menu: tools, windows, layouts")),
+    (QT_TRANSLATE_NOOP("SliceView", "Esc in the worklist search"),
+     QT_TRANSLATE_NOOP("SliceView", "the keys go back to the image")),
 )
 
 

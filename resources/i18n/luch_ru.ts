@@ -1374,14 +1374,29 @@
         <translation>Выберите сочетание и нажмите F2 (или дважды щёлкните), чтобы записать новое; Delete удаляет его.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/hotkeys_page.py" line="68"/>
+        <location filename="../../app/settings_dialog/hotkeys_page.py" line="66"/>
+        <source>In a view (mouse and fixed keys):</source>
+        <translation>В окне изображения (мышь и постоянные клавиши):</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/hotkeys_page.py" line="70"/>
         <source>Hotkeys</source>
         <translation>Горячие клавиши</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/hotkeys_page.py" line="99"/>
+        <location filename="../../app/settings_dialog/hotkeys_page.py" line="101"/>
         <source>%1 is the shortcut of both “%2” and “%3”; give one of them another key.</source>
         <translation>%1 назначено и для «%2», и для «%3»; назначьте одному из них другую клавишу.</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/hotkeys_page.py" line="131"/>
+        <source>Input</source>
+        <translation>Ввод</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/hotkeys_page.py" line="132"/>
+        <source>Does</source>
+        <translation>Действие</translation>
     </message>
 </context>
 <context>
@@ -1624,7 +1639,7 @@
     </message>
     <message>
         <location filename="../../app/main_window.py" line="308"/>
-        <location filename="../../app/main_window.py" line="639"/>
+        <location filename="../../app/main_window.py" line="640"/>
         <source>Distance</source>
         <translation>Расстояние</translation>
     </message>
@@ -1689,17 +1704,17 @@
         <translation>Не удалось открыть исследование</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="639"/>
+        <location filename="../../app/main_window.py" line="640"/>
         <source>Ellipse ROI</source>
         <translation>Эллипс (ROI)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="640"/>
+        <location filename="../../app/main_window.py" line="641"/>
         <source>Freehand ROI</source>
         <translation>Контур от руки (ROI)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="641"/>
+        <location filename="../../app/main_window.py" line="642"/>
         <source>Tool: %1 — Esc leaves it</source>
         <translation>Инструмент: %1 — Esc для выхода</translation>
     </message>
@@ -1849,69 +1864,168 @@
 <context>
     <name>SliceView</name>
     <message>
-        <location filename="../../viewer/slice_view.py" line="183"/>
+        <location filename="../../viewer/slice_view.py" line="37"/>
+        <source>Mouse wheel, Up / Down</source>
+        <translation>Колесо мыши, Up / Down</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="38"/>
+        <source>next / previous slice (Up: towards the head)</source>
+        <translation>следующий / предыдущий срез (Up: к голове)</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="39"/>
+        <source>PageUp / PageDown</source>
+        <translation>PageUp / PageDown</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="40"/>
+        <source>10 slices</source>
+        <translation>10 срезов</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="41"/>
+        <source>Home / End</source>
+        <translation>Home / End</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="42"/>
+        <source>slice 1 (most cranial) / the last slice</source>
+        <translation>срез 1 (самый краниальный) / последний срез</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="43"/>
+        <source>Scroll bar beside the view</source>
+        <translation>Полоса прокрутки рядом с изображением</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="44"/>
+        <source>drag or click to go to a slice</source>
+        <translation>перетащите или щёлкните, чтобы перейти к срезу</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="45"/>
+        <source>Left click</source>
+        <translation>Щелчок левой кнопкой</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="46"/>
+        <source>crosshair here; the other views go to this point</source>
+        <translation>перекрестие сюда; другие окна переходят к этой точке</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="47"/>
+        <source>Left drag</source>
+        <translation>Перетаскивание левой кнопкой</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="48"/>
+        <source>window/level (with a tool: measure)</source>
+        <translation>окно/уровень (с инструментом: измерение)</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="49"/>
+        <source>Middle drag</source>
+        <translation>Перетаскивание средней кнопкой</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="50"/>
+        <source>pan</source>
+        <translation>сдвиг</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="51"/>
+        <source>Right drag</source>
+        <translation>Перетаскивание правой кнопкой</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="52"/>
+        <source>zoom</source>
+        <translation>масштаб</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="53"/>
+        <source>Right click</source>
+        <translation>Щелчок правой кнопкой</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="54"/>
+        <source>menu: tools, windows, layouts</source>
+        <translation>меню: инструменты, окна, раскладки</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="55"/>
+        <source>Esc in the worklist search</source>
+        <translation>Esc в поиске рабочего списка</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="56"/>
+        <source>the keys go back to the image</source>
+        <translation>клавиши возвращаются к изображению</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="194"/>
         <source>Single slice: no coronal reconstruction</source>
-        <extracomment>What the mouse and the fixed keys do in a view: (input, action), for docs/reading.md.</extracomment>
         <translation>Один срез: корональная реконструкция невозможна</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="184"/>
+        <location filename="../../viewer/slice_view.py" line="195"/>
         <source>Single slice: no sagittal reconstruction</source>
         <translation>Один срез: сагиттальная реконструкция невозможна</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="185"/>
+        <location filename="../../viewer/slice_view.py" line="196"/>
         <source>Single slice: no reconstruction in this plane</source>
         <translation>Один срез: реконструкция в этой плоскости невозможна</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="188"/>
+        <location filename="../../viewer/slice_view.py" line="199"/>
         <source>Axial</source>
         <translation>Аксиальная</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="188"/>
+        <location filename="../../viewer/slice_view.py" line="199"/>
         <source>Coronal</source>
         <translation>Корональная</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="189"/>
+        <location filename="../../viewer/slice_view.py" line="200"/>
         <source>Sagittal</source>
         <translation>Сагиттальная</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="576"/>
-        <location filename="../../viewer/slice_view.py" line="716"/>
+        <location filename="../../viewer/slice_view.py" line="587"/>
+        <location filename="../../viewer/slice_view.py" line="727"/>
         <source>mm</source>
         <translation>мм</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="579"/>
+        <location filename="../../viewer/slice_view.py" line="590"/>
         <source>W %1 L %2</source>
         <translation>Ш %1 У %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="581"/>
+        <location filename="../../viewer/slice_view.py" line="592"/>
         <source>Zoom %1</source>
         <translation>Масштаб %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="584"/>
+        <location filename="../../viewer/slice_view.py" line="595"/>
         <source>MIP</source>
         <translation>MIP</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="584"/>
+        <location filename="../../viewer/slice_view.py" line="595"/>
         <source>MinIP</source>
         <translation>MinIP</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="585"/>
+        <location filename="../../viewer/slice_view.py" line="596"/>
         <source>Mean</source>
         <translation>Среднее</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="715"/>
+        <location filename="../../viewer/slice_view.py" line="726"/>
         <source>cm</source>
         <translation>см</translation>
     </message>
@@ -2600,17 +2714,17 @@
 <context>
     <name>window</name>
     <message>
-        <location filename="../../app/main_window.py" line="684"/>
+        <location filename="../../app/main_window.py" line="685"/>
         <source>registered, offset %1 mm</source>
         <translation>регистрация, смещение %1 мм</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="687"/>
+        <location filename="../../app/main_window.py" line="688"/>
         <source>same table position</source>
         <translation>та же позиция стола</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="688"/>
+        <location filename="../../app/main_window.py" line="689"/>
         <source>by position</source>
         <translation>по положению</translation>
     </message>

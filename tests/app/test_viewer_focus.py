@@ -78,3 +78,9 @@ def test_window_keys_are_in_the_view_menu_and_the_hotkeys_tab(station):
     page = HotkeysPage(window.settings, window.actions)
     row = page.rows["preset-lung"]
     assert page.table.item(row, 1).text() == "1"
+    # The mouse and the view's fixed keys are listed too (as docs/reading.md lists them).
+    from PySide6.QtWidgets import QTableWidget
+
+    inputs = page.findChild(QTableWidget, "view-inputs")
+    rows = [inputs.item(r, 0).text() for r in range(inputs.rowCount())]
+    assert "Right click" in rows and "Home / End" in rows
