@@ -136,5 +136,5 @@ def _view_inputs_table() -> QTableWidget:
     table.verticalHeader().hide()
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    table.setTabKeyNavigation(False)  # Tab moves on, as in the other tables
     return table
