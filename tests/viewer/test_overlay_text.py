@@ -82,3 +82,21 @@ def test_in_2x2_the_image_stays_clear_of_the_corner_text(qtbot, size):
             x0, x1, y0, y1 = box(view.corner_text.actors[position], view.renderer)
             overlap = min(ix1, x1) - max(ix0, x0) > 1 and min(iy1, y1) - max(iy0, y0) > 1
             assert not overlap, f"{view.plane.name}: image runs under corner {position}"
+
+
+def test_russian_corner_text_is_drawn(qtbot):
+    """VTK's own fonts have no Cyrillic: 'Аксиальная' must still leave glyphs on screen."""
+    view = show_in_view(qtbot, SliceView(), marker_phantom(), size=(400, 400))
+
+    def bright_in_box(text: str) -> int:
+        view.corner_text.set(0, text)
+        rgb = render_window_pixels(view.render_window)
+        h = rgb.shape[0]
+        x0, x1, y0, y1 = box(view.corner_text.actors[0], view.renderer)
+        patch = rgb[max(0, h - y1):h - max(0, y0), max(0, x0):x1]
+        return int((patch.mean(axis=2) > 150).sum())
+
+    latin = bright_in_box("Axialnaya 12/60")
+    cyrillic = bright_in_box("Аксиальная 12/60")
+    assert latin > 50
+    assert cyrillic > 0.6 * latin, f"Cyrillic glyphs missing ({cyrillic} vs {latin} pixels)"
