@@ -51,10 +51,10 @@ class ReadingLayout(QWidget):
         self.state = state if state is not None else ReadingState()
         for view in self.views:
             view.bind_state(self.state)
-        if self.three_d is not None:  # the 3D planes follow scrolling in any view
-            self.state.subscribe(self._on_state)
             view.point_picked.connect(self.set_cursor)
             view.window_changed.connect(lambda c, w, src=view: self._sync_window(src, c, w))
+        if self.three_d is not None:  # the 3D planes follow scrolling in any view
+            self.state.subscribe(self._on_state)
         self._place_views()
         self.volume: Volume | None = None
 
