@@ -595,12 +595,17 @@ class SliceView(VtkPanel):
             slab = {"mip": self.tr("MIP"), "minip": self.tr("MinIP"),
                     "mean": self.tr("Mean")}.get(self.slab_mode, self.slab_mode.upper())
             bottom_left += f"\n{slab} {thickness:.0f} {mm}"
+        # The top texts share one line width: each keeps to its half of the view (elided).
+        chars = max(8, int((self.interactor.width() / 2 - 10) / (CornerText.FONT_SIZE * 0.62)))
+        top_left, top_right = _elide(top_left, chars), _elide(top_right, chars)
         for pos, text in enumerate((bottom_left, bottom_right, top_left, top_right)):
             self.corner_text.set(pos, text)
         camera = self.renderer.GetActiveCamera()
         height = self.interactor.height()
-        if height > 0:
-            self.scale_bar.update(2 * camera.GetParallelScale() / height, self.interactor.width())
+        if height > 0:  # the scale bar sits above the bottom corner text
+            lines = max(bottom_left.count("\n"), bottom_right.count("\n")) + 1
+            self.scale_bar.update(2 * camera.GetParallelScale() / height, self.interactor.width(),
+                                  8 + lines * CornerText.LINE_PX)
         letters = orientation_letters(self.plane)
         for pos, edge in ((4, "bottom"), (5, "right"), (6, "left"), (7, "top")):
             self.corner_text.set(pos, letters[edge])
@@ -626,7 +631,10 @@ class CornerText:
                (0.995, 0.995, 2, 2), (0.5, 0.005, 1, 0), (0.995, 0.5, 2, 1),
                (0.005, 0.5, 0, 1), (0.5, 0.995, 1, 2))
 
-    def __init__(self, renderer: vtk.vtkRenderer, font_size: int = 11) -> None:
+    FONT_SIZE = 11
+    LINE_PX = 15  # one line of text at FONT_SIZE, with its spacing
+
+    def __init__(self, renderer: vtk.vtkRenderer, font_size: int = FONT_SIZE) -> None:
         self.actors = []
         for x, y, h, v in self._PLACES:
             actor = vtk.vtkTextActor()
@@ -710,25 +718,25 @@ class _ScaleBar:
         self.text.GetTextProperty().SetJustificationToCentered()
         outline(self.text.GetTextProperty())
         self.length_mm = 0.0
-        self._state: tuple[float, int] | None = None
+        self._state: tuple[float, int, int] | None = None
 
-    def update(self, mm_per_pixel: float, width_px: int) -> None:
-        if (mm_per_pixel, width_px) == self._state:
+    def update(self, mm_per_pixel: float, width_px: int, lift_px: int = 18) -> None:
+        if (mm_per_pixel, width_px, lift_px) == self._state:
             return
-        self._state = (mm_per_pixel, width_px)
+        self._state = (mm_per_pixel, width_px, lift_px)
         target = mm_per_pixel * width_px / 5  # about a fifth of the view
         self.length_mm = max((s for s in self.STEPS_MM if s <= target), default=self.STEPS_MM[0])
         pixels = self.length_mm / mm_per_pixel
         x0 = width_px / 2 - pixels / 2
-        self.points.SetPoint(0, x0, 18, 0)
-        self.points.SetPoint(1, x0 + pixels, 18, 0)
+        self.points.SetPoint(0, x0, lift_px, 0)
+        self.points.SetPoint(1, x0 + pixels, lift_px, 0)
         self.points.Modified()
         cm = QCoreApplication.translate("SliceView", "cm")
         mm = QCoreApplication.translate("SliceView", "mm")
         label = (f"{self.length_mm / 10:g} {cm}" if self.length_mm >= 10
                  else f"{self.length_mm} {mm}")
         self.text.SetInput(label)
-        self.text.SetPosition(width_px / 2, 22)
+        self.text.SetPosition(width_px / 2, lift_px + 4)
 
 
 def _props(renderer: vtk.vtkRenderer) -> list:
@@ -746,6 +754,12 @@ def _step_along(volume: Volume, normal: np.ndarray) -> float:
     """Voxel step along ``normal``: the spacing of the image axis closest to it."""
     axis = int(np.argmax(np.abs(volume.direction.T @ normal)))
     return float(volume.spacing[axis])
+
+
+def _elide(text: str, chars: int) -> str:
+    """Each line of ``text`` cut to ``chars`` characters, with an ellipsis where cut."""
+    return "\n".join(line if len(line) <= chars else line[:chars - 1] + "…"
+                     for line in text.split("\n"))
 
 
 def _date(dicom_date: str) -> str:

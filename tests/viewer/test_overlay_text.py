@@ -100,3 +100,27 @@ def test_russian_corner_text_is_drawn(qtbot):
     cyrillic = bright_in_box("Аксиальная 12/60")
     assert latin > 50
     assert cyrillic > 0.6 * latin, f"Cyrillic glyphs missing ({cyrillic} vs {latin} pixels)"
+
+
+def _overlap(a, b) -> bool:
+    return min(a[1], b[1]) - max(a[0], b[0]) > 1 and min(a[3], b[3]) - max(a[2], b[2]) > 1
+
+
+def test_texts_do_not_cover_each_other_in_narrow_views(qtbot):
+    """Long series descriptions and plane names in a narrow MPR pane: each text keeps to its
+    place (the top texts elided, the scale bar above the bottom texts)."""
+    from dataclasses import replace
+
+    volume = marker_phantom()
+    volume = replace(volume, info=replace(
+        volume.info, patient_id="LIDC-IDRI-0001", study_date="20000101",
+        series_description="Luch demo (LIDC-IDRI-0001, reduced) thin lung kernel"))
+    layout = show_in_view(qtbot, ReadingLayout("mpr"), volume, size=(720, 300))
+    for view in layout.views:
+        view.corner_text.set(0, "Коронарная 129/256\n8.7 мм")  # as long as the Russian
+        view.render()
+        boxes = {n: box(view.corner_text.actors[n], view.renderer) for n in range(4)}
+        assert not _overlap(boxes[2], boxes[3]), f"{view.plane.name}: top texts overlap"
+        bar = box(view.scale_bar.text, view.renderer)
+        for n in (0, 1):
+            assert not _overlap(bar, boxes[n]), f"{view.plane.name}: scale bar over corner {n}"
