@@ -10,28 +10,36 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QDockWidget,
     QFileDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QVBoxLayout,
+    QWidget,
 )
+from shiboken6 import isValid
 
-from app import shortcut_guard
+from app import shortcut_guard, view_names
 from app.tasks import Task
 from core.errors import LuchError
 from core.settings import Settings
 from inference.labels import Label
 from studies import Volume
-from studies.registration import Alignment, align_by_position, align_rigid
+from studies.registration import Alignment, align_for_comparison
 from viewer.compare import ComparisonLayout
 from viewer.hanging import choose_protocol, load_protocols
 from viewer.layouts import LAYOUTS, ReadingLayout
+from viewer.measurement_list import MeasurementList
 from viewer.measurement_store import load_measurements, save_measurements
 from viewer.measurements import Measurement
 from viewer.overlay import LabelOverlay
 from viewer.presets import load_presets
+from viewer.reading_state import ReadingState
+from viewer.series_browser import SeriesBrowser, SeriesThumb
 from viewer.slice_view import SliceView
 from viewer.vtk_bridge import volume_to_vtk
 
@@ -42,9 +50,6 @@ LABEL_GROUPS = {
     "ggo": (int(Label.GGO_RIGHT), int(Label.GGO_LEFT)),
     "consolidation": (int(Label.CONSOLIDATION_RIGHT), int(Label.CONSOLIDATION_LEFT)),
 }
-
-# Priors whose scan centre lies further than this from the current one get rigid registration.
-REGISTRATION_SHIFT_MM = 10.0
 
 
 @dataclass
@@ -59,6 +64,8 @@ class MainWindow(QMainWindow):
     """Luch's main window. ``volume_loaded`` fires once a study is on screen."""
 
     volume_loaded = Signal(object)
+    prior_loaded = Signal(object)
+    series_listed = Signal(int)  # how many series the browser shows
     load_failed = Signal(str)
 
     def __init__(self, settings: Settings | None = None) -> None:
@@ -66,8 +73,16 @@ class MainWindow(QMainWindow):
         self.settings = settings or Settings()
         shortcut_guard.install(QApplication.instance())  # letters in combo boxes are not tools
         self.setWindowTitle(self.tr("Luch — CT reading workstation"))
-        self.reading: ReadingLayout | ComparisonLayout = ReadingLayout("1x1")
-        self.setCentralWidget(self.reading)
+        self.state = ReadingState()  # cursor, window, zoom, tool: kept across layouts
+        self.reading: ReadingLayout | ComparisonLayout = ReadingLayout("1x1", state=self.state)
+        # One central area for the whole session: layouts are swapped inside it, so the
+        # side panels never resize and the new views are in place at once.
+        self.view_area = QWidget()
+        self.view_area.setObjectName("view-area")
+        area = QVBoxLayout(self.view_area)
+        area.setContentsMargins(0, 0, 0, 0)
+        area.addWidget(self.reading)
+        self.setCentralWidget(self.view_area)
         self.study: LoadedStudy | None = None
         self.current_path: Path | None = None
         self.overlays: dict[str, list[LabelOverlay]] = {}  # source -> one layer per view
@@ -79,6 +94,8 @@ class MainWindow(QMainWindow):
         self._task: Task | None = None
         self._build_status_bar()
         self._build_menus()
+        self._build_series_browser()
+        self._build_measurement_list()
 
     @property
     def view(self) -> SliceView:
@@ -100,7 +117,12 @@ class MainWindow(QMainWindow):
         self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.hide()
         self.cancel_button.clicked.connect(self.cancel_loading)
+        self.tool_label = QLabel()
+        self.tool_label.setObjectName("active-tool")
+        self.tool_label.setStyleSheet("font-weight: bold; color: #b36b00;")
+        self.tool_label.hide()
         bar.addWidget(self.status_label, 1)
+        bar.addPermanentWidget(self.tool_label)
         bar.addPermanentWidget(self.progress)
         bar.addPermanentWidget(self.cancel_button)
 
@@ -117,15 +139,17 @@ class MainWindow(QMainWindow):
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         layouts = QActionGroup(self)
         for n, name in enumerate(LAYOUTS, start=1):
-            action = self._add_action(view_menu, f"layout-{name}", self.tr("Layout: %s") % name,
+            action = self._add_action(view_menu, f"layout-{name}",
+                                      self.tr("Layout: %s") % self.layout_title(name),
                                       lambda _=False, n=name: self.set_layout(n), f"Ctrl+{n}")
             action.setCheckable(True)
             layouts.addAction(action)
         view_menu.addSeparator()
         for preset in self.presets:
             self._add_action(view_menu, f"preset-{preset.name}",
-                             self.tr("Window: %s") % preset.name,
-                             lambda _=False, n=preset.name: self.apply_preset(n))
+                             self.tr("Window: %s") % self.preset_title(preset.name),
+                             lambda _=False, n=preset.name: self.apply_preset(n),
+                             preset.key or None)
         view_menu.addSeparator()
         self._add_action(view_menu, "overlay", self.tr("Toggle AI &overlay"),
                          self.toggle_overlay, "O")
@@ -162,14 +186,162 @@ class MainWindow(QMainWindow):
                          self._detach_view, "Ctrl+D")
 
         tools = self.menuBar().addMenu(self.tr("&Tools"))
+        tool_group = QActionGroup(self)
         for tool, text, key in (
             (None, self.tr("&Window/level (no tool)"), "Esc"),
             ("distance", self.tr("&Distance"), "D"),
             ("ellipse", self.tr("&Ellipse ROI"), "E"),
             ("freehand", self.tr("&Freehand ROI"), "F"),
         ):
-            self._add_action(tools, f"tool-{tool or 'none'}", text,
-                             lambda _=False, t=tool: self.set_tool(t), key)
+            action = self._add_action(tools, f"tool-{tool or 'none'}", text,
+                                      lambda _=False, t=tool: self.set_tool(t), key)
+            action.setCheckable(True)
+            action.setChecked(tool is None)
+            tool_group.addAction(action)
+        self._build_toolbar()
+
+    def _build_series_browser(self) -> None:
+        self.series_browser = SeriesBrowser()
+        self.series_browser.series_chosen.connect(self.open_series)
+        dock = QDockWidget(self.tr("Series"), self)
+        dock.setObjectName("dock-series")
+        dock.setWidget(self.series_browser)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        self.series_dock = dock
+        self._series_task: Task | None = None
+
+    def open_series(self, series_uid: str) -> Task | None:
+        """Show another series of the open study (from the series browser)."""
+        if self.current_path is None or self.volume is None \
+                or series_uid == self.volume.info.series_instance_uid:
+            return None
+        return self.open_path(self.current_path, series=series_uid)
+
+    def _list_series(self) -> None:
+        """Fill the series browser with the study location's series (in the background;
+        the thumbnails are each series' middle slice)."""
+        path, shown = self.current_path, self.volume.info.series_instance_uid
+        if path is None:
+            return
+        if self.series_browser.count():
+            self.series_browser.mark_shown(shown)  # same place, another series: listed
+            return
+
+        volume = self.volume
+        middle = volume.voxels[volume.shape[0] // 2]
+
+        def work(progress, cancel) -> list[SeriesThumb]:
+            from studies import preview, scan
+
+            images = scan(path).images
+            thumbs = []
+            for n, candidate in enumerate(images):
+                if cancel.is_set():
+                    break
+                uid = candidate.info.series_instance_uid
+                image = middle if uid == shown else preview(candidate)[1]
+                thumbs.append(SeriesThumb(uid, candidate.label, image))
+                progress((n + 1) / len(images))
+            return thumbs
+
+        def listed(thumbs: list[SeriesThumb]) -> None:
+            if isValid(self) and path == self.current_path:
+                self.series_browser.set_series(thumbs, self.volume.info.series_instance_uid
+                                               if self.volume is not None else "")
+                self.series_listed.emit(len(thumbs))
+
+        task = Task(work, QT_TRANSLATE_NOOP("Task", "listing series"))
+        task.succeeded.connect(listed)
+        task.failed.connect(lambda _message: isValid(self) and self.series_listed.emit(0))
+        self._series_task = task
+        task.start()
+
+    def _build_measurement_list(self) -> None:
+        self.measurement_list = MeasurementList()
+        self.measurement_list.go_to.connect(self.go_to_measurement)
+        self.measurement_list.renamed.connect(self.rename_measurement)
+        self.measurement_list.deleted.connect(self.delete_measurement)
+        dock = QDockWidget(self.tr("Measurements"), self)
+        dock.setObjectName("dock-measurements")
+        dock.setWidget(self.measurement_list)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        self.measurement_dock = dock
+
+    def go_to_measurement(self, measurement: Measurement) -> None:
+        """Every view to the measurement (its centre), the keys back to the image."""
+        self.reading.set_cursor(np.mean(np.asarray(measurement.points, float), axis=0))
+
+    def rename_measurement(self, measurement_id: str, label: str) -> None:
+        for m in self.measurements:
+            if m.id == measurement_id:
+                m.label = label
+        self._measurements_changed()
+
+    def delete_measurement(self, measurement_id: str) -> None:
+        self.measurements = [m for m in self.measurements if m.id != measurement_id]
+        self._measurements_changed()
+
+    def _measurements_changed(self) -> None:
+        if self.study is not None:
+            save_measurements(self.study.volume.info.series_instance_uid, self.measurements)
+        self._refresh_views()
+
+    def _build_toolbar(self) -> None:
+        """Tools, windows and layouts as buttons; each tooltip names its key."""
+        bar = self.addToolBar(self.tr("Viewer tools"))
+        bar.setObjectName("viewer-toolbar")
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        bar.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        groups = (("tool-none", "tool-distance", "tool-ellipse", "tool-freehand"),
+                  tuple(f"preset-{p.name}" for p in self.presets),
+                  tuple(f"layout-{name}" for name in LAYOUTS), ("cine",))
+        for n, group in enumerate(groups):
+            if n:
+                bar.addSeparator()
+            for action_id in group:
+                bar.addAction(self.actions[action_id])
+        self.toolbar = bar
+        short = {"tool-none": self.tr("W/L"), "tool-distance": self.tr("Distance"),
+                 "tool-ellipse": self.tr("Ellipse"), "tool-freehand": self.tr("Freehand"),
+                 "layout-1x1": "1×1", "layout-1x2": "1×2", "layout-mpr": self.tr("MPR"),
+                 "layout-2x2": "2×2", "cine": self.tr("Cine")}
+        short.update({f"preset-{p.name}": self.preset_title(p.name) for p in self.presets})
+        for action_id, text in short.items():
+            self.actions[action_id].setIconText(text)
+        for action in self.actions.values():
+            _name_key_in_tooltip(action)
+            action.changed.connect(lambda a=action: _name_key_in_tooltip(a))
+
+    def context_menu(self) -> QMenu:
+        """The right-click menu of a view: tools, windows, layouts."""
+        menu = QMenu(self)
+        for group in (("tool-none", "tool-distance", "tool-ellipse", "tool-freehand"),
+                      tuple(f"preset-{p.name}" for p in self.presets),
+                      tuple(f"layout-{name}" for name in LAYOUTS),
+                      ("cine", "overlay", "anonymize")):
+            if menu.actions():
+                menu.addSeparator()
+            for action_id in group:
+                menu.addAction(self.actions[action_id])
+        return menu
+
+    def _show_context_menu(self, view: SliceView, position) -> None:
+        menu = self.context_menu()
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(view.mapToGlobal(position))
+        self._context_menu = menu
+
+    def layout_title(self, name: str) -> str:
+        """A layout's name as the reader sees it (menus, toolbar)."""
+        return view_names.layout_title(name)
+
+    def preset_title(self, name: str) -> str:
+        """A window preset's name as the reader sees it (a user's own name as given)."""
+        return view_names.preset_title(name)
 
     def _add_action(self, menu, action_id: str, text: str, slot, shortcut=None) -> QAction:
         """A menu action whose shortcut the user may rebind in settings (``app.shortcuts``)."""
@@ -196,10 +368,13 @@ class MainWindow(QMainWindow):
     # -- loading ----------------------------------------------------------------------------------
     def open_path(self, path: str | Path, prior: str | Path | None = None,
                   overlay: str | Path | None = None, layout: str | None = None,
-                  preset: str | None = None) -> Task:
-        """Load a study (and optionally its prior and a label overlay) in the background."""
+                  preset: str | None = None, series: str | None = None) -> Task:
+        """Load a study (and optionally its prior and a label overlay) in the background;
+        ``series``: which series there (a Series Instance UID), else the best."""
         self.cancel_loading()
         path = Path(path)
+        if path != self.current_path:
+            self.series_browser.set_series([])
         self.current_path = path
         self.status_label.setText(self.tr("Loading %s…") % path.name)
         self.progress.setValue(0)
@@ -210,10 +385,11 @@ class MainWindow(QMainWindow):
             from studies import open_volume  # the readers load here, off the UI thread
 
             parts = 1 + (prior is not None) + (overlay is not None)
-            study = LoadedStudy(open_volume(path, progress=lambda f: progress(f / parts)))
+            study = LoadedStudy(open_volume(path, progress=lambda f: progress(f / parts),
+                                            series=series))
             if prior is not None and not cancel.is_set():
                 study.prior = open_volume(prior, progress=lambda f: progress((1 + f) / parts))
-                study.alignment = _align(study.volume, study.prior)
+                study.alignment = align_for_comparison(study.volume, study.prior)
             if overlay is not None and not cancel.is_set():
                 study.labels["file"] = _load_labels(overlay, study.volume)
             return study
@@ -222,6 +398,66 @@ class MainWindow(QMainWindow):
         task.progress.connect(lambda f: self.progress.setValue(int(f * 100)))
         task.succeeded.connect(lambda s: self._show_study(s, layout, preset))
         task.failed.connect(self._show_error)
+        task.cancelled.connect(self._loading_done)
+        self._task = task
+        return task.start()
+
+    def open_prior(self, prior: str | Path) -> Task | None:
+        """Compare the study on screen with ``prior``: the compare layout comes at once with
+        the current study readable, and the prior fills its pane when loaded and aligned
+        (off the UI thread; see :func:`studies.registration.align_for_comparison`)."""
+        if self.study is None:
+            return None
+        self.cancel_loading()
+        study = self.study
+        study.prior, study.alignment = None, None
+        self._install_layout("compare")
+        self._show_overlays()
+        self.focus_image()
+        self.status_label.setText(self.tr("Loading the prior study…"))
+        self.progress.setValue(0)
+        self.progress.show()
+        self.cancel_button.show()
+
+        def work(progress, cancel) -> tuple[Volume, Alignment]:
+            from studies import open_volume
+
+            volume = open_volume(prior, progress=lambda f: progress(0.8 * f))
+            if cancel.is_set():
+                return volume, Alignment((0.0, 0.0, 0.0), "none")
+            return volume, align_for_comparison(study.volume, volume)
+
+        def loaded(result: tuple[Volume, Alignment]) -> None:
+            if not isValid(self):
+                return
+            self._loading_done()
+            if self.study is not study or not isinstance(self.reading, ComparisonLayout):
+                return  # another study or layout since
+            study.prior, study.alignment = result
+            self.reading.set_prior(study.prior, volume_to_vtk(study.prior), study.alignment)
+            self.status_label.setText(self.tr("Prior study aligned (%s)")
+                                      % _alignment_text(self, study.alignment))
+            self.prior_loaded.emit(study.prior)
+
+        def failed(message: str) -> None:
+            if not isValid(self):
+                return
+            self._loading_done()
+            if isinstance(self.reading, ComparisonLayout):
+                self.reading.set_prior_failed(message)
+            self.status_label.setText(message)
+
+        def progress(f: float) -> None:
+            if not isValid(self):
+                return
+            self.progress.setValue(int(f * 100))
+            if isinstance(self.reading, ComparisonLayout) and self.reading.prior.volume is None:
+                self.reading.set_prior_loading(f)
+
+        task = Task(work, QT_TRANSLATE_NOOP("Task", "loading"))
+        task.progress.connect(progress)
+        task.succeeded.connect(loaded)
+        task.failed.connect(failed)
         task.cancelled.connect(self._loading_done)
         self._task = task
         return task.start()
@@ -238,9 +474,12 @@ class MainWindow(QMainWindow):
     def _show_study(self, study: LoadedStudy, layout: str | None, preset: str | None) -> None:
         self._loading_done()
         self.study = study
+        self.state = ReadingState()  # a new study starts at its centre
         protocol = choose_protocol(study.volume.info, load_protocols(self.settings))
         if study.prior is not None:
             layout = "compare"
+        elif layout is None and study.volume.shape[0] < 2:
+            layout = "1x1"  # one slice: no coronal or sagittal picture to hang
         self._install_layout(layout or protocol.layout)
         self.apply_preset(preset or protocol.preset)
         self._show_overlays()
@@ -249,8 +488,13 @@ class MainWindow(QMainWindow):
         nk, nj, ni = study.volume.shape
         self.status_label.setText(self.tr("%1 × %2 × %3 voxels").replace("%1", str(ni))
                                   .replace("%2", str(nj)).replace("%3", str(nk)))
-        self.view.interactor.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.focus_image()
         self.volume_loaded.emit(study.volume)
+        self._list_series()
+
+    def focus_image(self) -> None:
+        """Give the keyboard to the main view (its keys: scroll, window presets, tools)."""
+        self.view.interactor.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _show_error(self, message: str) -> None:
         self._loading_done()
@@ -264,30 +508,42 @@ class MainWindow(QMainWindow):
         if self.study is not None:
             self._install_layout(name)
             self._show_overlays()
+            self.focus_image()  # the old views went; focus must not fall to a side panel
 
     def _install_layout(self, name: str) -> None:
         window = self.view.window()
         if name == "compare":
-            if self.study is None or self.study.prior is None:
+            if self.study is None:
                 raise LuchError("compare needs a prior study")
-            reading = ComparisonLayout()
+            reading = ComparisonLayout(state=self.state)
         else:
-            reading = ReadingLayout(name)
+            reading = ReadingLayout(name, state=self.state)
         old = self.reading
+        old.release()
         self.reading = reading
-        self.setCentralWidget(reading)
+        self.view_area.layout().replaceWidget(old, reading)
+        reading.setGeometry(old.geometry())  # in place now, not after the next layout pass
+        reading.layout().activate()  # and its views sized before their first render
+        old.hide()
         old.deleteLater()
+        reading.show()
         if self.study is not None:
             image = volume_to_vtk(self.study.volume)
             if isinstance(reading, ComparisonLayout):
-                reading.set_volumes(self.study.volume, image, self.study.prior,
-                                    volume_to_vtk(self.study.prior), self.study.alignment)
+                reading.set_current(self.study.volume, image)
+                if self.study.prior is not None:
+                    reading.set_prior(self.study.prior, volume_to_vtk(self.study.prior),
+                                      self.study.alignment)
+                else:
+                    reading.set_prior_loading(None)
             else:
                 reading.set_volume(self.study.volume, image)
         for view in reading.views:
             view.presets = self.presets
             view.set_window(*window)
             view.measurement_added.connect(self._measurement_added)
+            view.context_menu_requested.connect(
+                lambda position, v=view: self._show_context_menu(v, position))
         self._refresh_views()
 
     def apply_preset(self, name: str) -> None:
@@ -375,8 +631,17 @@ class MainWindow(QMainWindow):
             view.render()
 
     def set_tool(self, tool: str | None) -> None:
+        """Arm a measurement tool (None: left drag is window/level again) in every view, and
+        say which is active and how to leave it."""
+        self.state.set_tool(tool)
         for view in self.reading.views:
             view.set_tool(tool)
+        self.actions[f"tool-{tool or 'none'}"].setChecked(True)
+        names = {"distance": self.tr("Distance"), "ellipse": self.tr("Ellipse ROI"),
+                 "freehand": self.tr("Freehand ROI")}
+        self.tool_label.setText(self.tr("Tool: %1 — Esc leaves it").replace(
+            "%1", names.get(tool, tool or "")) if tool else "")
+        self.tool_label.setVisible(tool is not None)
 
     def toggle_anonymize(self) -> None:
         self.anonymize = not self.anonymize
@@ -384,17 +649,16 @@ class MainWindow(QMainWindow):
 
     def _measurement_added(self, measurement: Measurement) -> None:
         self.measurements.append(measurement)
-        if self.study is not None:
-            save_measurements(self.study.volume.info.series_instance_uid, self.measurements)
-        self._refresh_views()
+        self._measurements_changed()
 
     def _refresh_views(self) -> None:
         """Push window-wide state (measurements, anonymisation) into every view."""
         for view in self.reading.views:
             view.anonymize = self.anonymize
             if view.volume is self.volume:
-                view.measurements = self.measurements
+                view.measurements = list(self.measurements)  # the view adds to its copy
             view.set_slice_index(view.slice_index)
+        self.measurement_list.set_measurements(self.volume, self.measurements)
 
     def _toggle_cine(self) -> None:
         self.view.stop_cine() if self.view.cine_running else self.view.start_cine()
@@ -402,16 +666,6 @@ class MainWindow(QMainWindow):
     def _detach_view(self) -> None:
         if isinstance(self.reading, ReadingLayout) and len(self.reading.views) > 1:
             self.reading.detach(self.reading.views[-1])
-
-
-def _align(current: Volume, prior: Volume) -> Alignment:
-    def centre(volume: Volume) -> np.ndarray:
-        nk, nj, ni = volume.shape
-        return volume.index_to_lps(np.array([(ni - 1) / 2, (nj - 1) / 2, (nk - 1) / 2]))
-
-    if np.linalg.norm(centre(current) - centre(prior)) > REGISTRATION_SHIFT_MM:
-        return align_rigid(current, prior)
-    return align_by_position(current, prior)
 
 
 def _load_labels(path: str | Path, volume: Volume) -> Volume:
@@ -423,3 +677,24 @@ def _load_labels(path: str | Path, volume: Volume) -> Volume:
         raise LuchError("the overlay is not a label map (values must be 0..255)")
     return Volume(voxels=np.ascontiguousarray(labels, dtype=np.uint8), spacing=volume.spacing,
                   origin=volume.origin, direction=volume.direction, info=volume.info)
+
+
+def _alignment_text(window: MainWindow, alignment: Alignment) -> str:
+    if alignment.method == "rigid":
+        dx, dy, dz = alignment.translation
+        return window.tr("registered, offset %1 mm").replace(
+            "%1", f"{dx:+.0f}, {dy:+.0f}, {dz:+.0f}")
+    if alignment.method == "frame-of-reference":
+        return window.tr("same table position")
+    return window.tr("by position")
+
+
+def _name_key_in_tooltip(action: QAction) -> None:
+    """'Distance (D)': the tooltip says the key (kept current when it is rebound)."""
+    text = action.text().replace("&", "")
+    key = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+    tip = f"{text} ({key})" if key else text
+    if action.toolTip() != tip:
+        action.blockSignals(True)  # setToolTip emits changed
+        action.setToolTip(tip)
+        action.blockSignals(False)

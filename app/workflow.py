@@ -78,6 +78,8 @@ class Workflow(QObject):
                                    Qt.DockWidgetArea.LeftDockWidgetArea)
         self.report_dock = _dock(window, self.tr("Report"), right, "report",
                                  Qt.DockWidgetArea.RightDockWidgetArea)
+        for dock in (window.series_dock, window.measurement_dock):  # the worklist on top
+            window.splitDockWidget(self.worklist_dock, dock, Qt.Orientation.Vertical)
 
         self.archive_link = ArchiveLink(window, store, archive)
         self.worklist_flow = WorklistFlow(window, store, reader, self.worklist, self.archive_link)
@@ -87,6 +89,7 @@ class Workflow(QObject):
         self.template_inserter = TemplateInserter(window, self.report, self.templates, ui_lang)
 
         self.worklist.open_requested.connect(self.open_study)
+        self.worklist.search_left.connect(window.focus_image)
         window.volume_loaded.connect(self.study_flow.opened)
         self.ai.result_ready.connect(self._ai_done)
         self.ai.accepted.connect(self.ai_prefill.prefill)

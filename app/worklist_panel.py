@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -37,6 +38,7 @@ class WorklistPanel(QWidget):
     """A sortable, searchable table; ``open_requested(study_uid)`` on Enter or double-click."""
 
     open_requested = Signal(str)
+    search_left = Signal()  # Esc in the search box: the keys go back to the image
     COLUMNS = ("priority", "patient", "study_date", "modality", "ai_grade", "status")
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -47,6 +49,10 @@ class WorklistPanel(QWidget):
         self.search.setPlaceholderText(self.tr("Search patient, date, grade…"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._filter)
+        # Only a click puts the caret here: keys meant for the image (1-4, D, E...) never
+        # land in the search box because focus moved on after a menu or a layout change.
+        self.search.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.search.installEventFilter(self)
         self.status_filter = QComboBox()
         for text, value in ((self.tr("All studies"), ""), (self.tr("Unread"), "unread"),
                             (self.tr("Drafts"), "draft"), (self.tr("Signed"), "signed")):
@@ -63,8 +69,18 @@ class WorklistPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        # Every column in view: the patient's name takes what is left (elided), the short
+        # columns (urgency, date, modality, AI grade, status) their contents' width.
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
+        header.setMinimumSectionSize(24)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setWordWrap(False)
+        self.table.setColumnHidden(3, True)  # modality: a chest CT station reads CT only
+        self._fit_columns()
         self.table.itemActivated.connect(self._activated)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -74,6 +90,18 @@ class WorklistPanel(QWidget):
         filters.addWidget(self.severe_only)
         layout.addLayout(filters)
         layout.addWidget(self.table)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Esc in the search box hands the keyboard back (``search_left``)."""
+        keys = (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress)
+        if (watched is self.search and event.type() in keys
+                and event.key() == Qt.Key.Key_Escape and not event.modifiers()):
+            if event.type() == QEvent.Type.ShortcutOverride:
+                event.accept()  # a key press for the box, not the "no tool" shortcut
+            else:
+                self.search_left.emit()
+            return event.type() == QEvent.Type.KeyPress
+        return super().eventFilter(watched, event)
 
     def set_rows(self, rows: list[WorklistRow]) -> None:
         """Show ``rows`` in the order given (the triage order)."""
@@ -92,6 +120,32 @@ class WorklistPanel(QWidget):
                     item.setForeground(Qt.GlobalColor.red)
                 self.table.setItem(r, c, item)
         self._filter(self.search.text())
+
+    PATIENT_MIN_PX = 80
+    # What the short columns can hold (urgency, date, -, AI grade, status): their widths
+    # come from these, so the panel's size does not change as rows come and go.
+    SAMPLES: ClassVar[dict[int, tuple[str, ...]]] = {
+        0: ("stat", "urgent", "routine"), 2: ("00.00.0000",), 4: ("CT-4", "not-assessable"),
+        5: ("unread", "draft", "preliminary", "final", "amended")}
+
+    def _fit_columns(self) -> None:
+        """Short columns as wide as any value they can hold, the patient's name the rest;
+        the table at least that wide, so the AI grade and status never hide behind a
+        scroll bar and opening a study does not widen the panel."""
+        header = self.table.horizontalHeader()
+        metrics = self.table.fontMetrics()
+        pad = 2 * self.table.style().pixelMetric(
+            self.table.style().PixelMetric.PM_FocusFrameHMargin) + 6
+        shown = {0: terms.term, 2: str, 4: terms.grade, 5: terms.term}
+        fixed = 0
+        for column, samples in self.SAMPLES.items():
+            width = max(header.sectionSizeHint(column),
+                        *(metrics.horizontalAdvance(shown[column](v)) + pad for v in samples))
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(column, width)
+            fixed += width
+        frame = 2 * self.table.frameWidth() + self.table.verticalScrollBar().sizeHint().width()
+        self.table.setMinimumWidth(fixed + self.PATIENT_MIN_PX + frame)
 
     def set_anonymize(self, anonymize: bool) -> None:
         self.anonymize = anonymize

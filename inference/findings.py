@@ -21,6 +21,20 @@ MAX_POINTS = 20_000
 _CONNECT = np.ones((3, 3, 3), bool)
 
 
+def slice_range(first: int, last: int, count: int = 0, head_up: bool = False) -> str:
+    """Slices ``first..last`` (0-based k) as the viewer numbers them, "a-b" 1-based: from
+    the head, so with ``head_up`` (k grows toward the head, of ``count`` slices) the last k
+    is slice 1; otherwise k + 1."""
+    if head_up and count:
+        return f"{count - last}-{count - first}"
+    return f"{first + 1}-{last + 1}"
+
+
+def head_up(direction) -> bool:
+    """True when a volume's slice axis k points toward the head (LPS +z)."""
+    return bool(np.asarray(direction)[2, 2] > 0)
+
+
 @dataclass(frozen=True)
 class Lesion:
     """One lesion component (slices 0-based, inclusive)."""
@@ -31,16 +45,20 @@ class Lesion:
     ml: float
     ggo_share: float  # ground-glass share of its volume (the rest consolidation)
     at: tuple[int, int, int]  # voxel index (column i, row j, slice k) on the lesion
+    count: int = 0  # slices in the volume, and whether k grows toward the head: numbering
+    head_up: bool = False
 
     def to_dict(self) -> dict:
-        """JSON form; ``slices`` 1-based as the viewer counts them."""
-        return {"side": self.side, "slices": f"{self.first_slice + 1}-{self.last_slice + 1}",
+        """JSON form; ``slices`` 1-based as the viewer counts them (from the head)."""
+        slices = slice_range(self.first_slice, self.last_slice, self.count, self.head_up)
+        return {"side": self.side, "slices": slices,
                 "ml": self.ml, "ggo_share": self.ggo_share, "at": list(self.at)}
 
 
-def largest_lesions(labels: np.ndarray, spacing, top: int | None = TOP) -> list[Lesion]:
+def largest_lesions(labels: np.ndarray, spacing, top: int | None = TOP,
+                    k_head_up: bool = False) -> list[Lesion]:
     """The ``top`` largest lesion components of a sided label map (all when None), largest
-    first."""
+    first; ``k_head_up`` when the slice axis points to the head (see :func:`head_up`)."""
     lesion = labels >= min(GGO + CONSOLIDATION)  # lesion labels follow the lung labels
     box = ndi.find_objects(lesion.astype(np.uint8))
     if not box:
@@ -67,5 +85,5 @@ def largest_lesions(labels: np.ndarray, spacing, top: int | None = TOP) -> list[
             first_slice=sl[0].start + box[0].start, last_slice=sl[0].stop - 1 + box[0].start,
             ml=round(float(sizes[idx] * ml), 1),
             ggo_share=round(float(counts[list(GGO)].sum() / sizes[idx]), 2),
-            at=(int(i), int(j), int(k))))
+            at=(int(i), int(j), int(k)), count=labels.shape[0], head_up=k_head_up))
     return out

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import ndimage as ndi
 
+from inference.findings import slice_range
 from inference.geometry import voxel_ml as voxel_ml_of
 from inference.labels import CONSOLIDATION, GGO, LEFT, Label
 
@@ -53,11 +54,14 @@ class SolidFocus:
     # Where it lies, for the DICOM SEG: the component within its (slice, row, column) box.
     box: tuple[slice, slice, slice] = field(compare=False, repr=False)
     mask: np.ndarray = field(compare=False, repr=False)
+    count: int = 0  # slices in the volume, and whether k grows toward the head: numbering
+    head_up: bool = False
 
     def flag(self) -> str:
-        """The quality flag naming it (slices 1-based, as the viewer counts them; ``at`` the
-        core's centre as a 0-based voxel index i,j,k, for the viewer to go to)."""
-        return (f"{FLAG}: side={self.side} slices={self.first_slice + 1}-{self.last_slice + 1} "
+        """The quality flag naming it (slices 1-based, as the viewer counts them: from the
+        head; ``at`` the core's centre as a 0-based voxel index i,j,k, to go to)."""
+        slices = slice_range(self.first_slice, self.last_slice, self.count, self.head_up)
+        return (f"{FLAG}: side={self.side} slices={slices} "
                 f"ml={self.ml:.1f} mm={self.diameter_mm:.0f} "
                 f"at={self.center[0]},{self.center[1]},{self.center[2]}")
 
@@ -81,9 +85,11 @@ def drop_flat_lesions(lesion: np.ndarray, spacing, flat_mm: float = FLAT_MM) -> 
     return lesion & ~drop[comps]
 
 
-def set_aside_solid_foci(labels: np.ndarray, spacing) -> tuple[np.ndarray, list[SolidFocus]]:
+def set_aside_solid_foci(labels: np.ndarray, spacing, k_head_up: bool = False,
+                        ) -> tuple[np.ndarray, list[SolidFocus]]:
     """A sided label map with isolated solid foci read as lung, and the foci; ``labels``
-    itself when the rest of the lesion is :data:`SOLITARY_ML` or more or there is none."""
+    itself when the rest of the lesion is :data:`SOLITARY_ML` or more or there is none
+    (``k_head_up``: the slice axis points to the head, for the slice numbers)."""
     lesion = np.isin(labels, GGO + CONSOLIDATION)
     comps, n = ndi.label(lesion, structure=_CONNECT)
     if n == 0:
@@ -110,7 +116,7 @@ def set_aside_solid_foci(labels: np.ndarray, spacing) -> tuple[np.ndarray, list[
             rest_ml += float(sizes[idx]) * voxel_ml
             continue
         side = "left" if np.isin(labels[sl][comps[sl] == idx], LEFT).mean() > 0.5 else "right"
-        foci.append(SolidFocus(side, *focus))
+        foci.append(SolidFocus(side, *focus, count=labels.shape[0], head_up=k_head_up))
         ids.append(int(idx))
     if not foci or rest_ml >= SOLITARY_ML:
         return labels, []

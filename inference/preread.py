@@ -19,7 +19,7 @@ import numpy as np
 
 from inference.dynamics import Dynamics, compare
 from inference.errors import InferenceError, WeightsError
-from inference.findings import Lesion, largest_lesions
+from inference.findings import Lesion, head_up, largest_lesions
 from inference.foci import SolidFocus, set_aside_solid_foci
 from inference.geometry import Orientation
 from inference.grading import GradeRule
@@ -138,11 +138,11 @@ def analyze(volume: Volume, options: PreReadOptions | None = None,
     flags = check_input(volume)
     segmenter, fallback_flags = load_segmenter(options)
     labels = segmenter.segment(volume, progress, cancel)
-    labels, foci = set_aside_solid_foci(labels, volume.spacing)
+    labels, foci = set_aside_solid_foci(labels, volume.spacing, head_up(volume.direction))
     engine = segmenter.name if not fallback_flags else FALLBACK_FLAG
     measures = measure(labels, volume.spacing, Orientation.of(volume), options.rule,
                        fallback_flags + flags + [f.flag() for f in foci])
-    lesions = largest_lesions(labels, volume.spacing)
+    lesions = largest_lesions(labels, volume.spacing, k_head_up=head_up(volume.direction))
     if progress:
         progress(1.0)
     result = PreReadResult(labels, measures, engine, segmenter.version, segmenter.device,

@@ -62,3 +62,20 @@ def align_rigid(current: Volume, prior: Volume, iterations: int = 60) -> Alignme
         if isinstance(transform, sitk.CompositeTransform) else sitk.Euler3DTransform(transform)
     return Alignment(tuple(float(v) for v in euler.GetTranslation()), "rigid",
                      float(method.GetMetricValue()))
+
+
+def align_for_comparison(current: Volume, prior: Volume) -> Alignment:
+    """How a prior is linked to the current study for reading side by side.
+
+    Both in one frame of reference (the same table coordinates): the same LPS point is the
+    same anatomy, so scrolling links by table position. Otherwise (another visit, another
+    scanner) the patient lay elsewhere: rigid registration gives the offset, and the same
+    position is the fallback when registration fails.
+    """
+    mine, theirs = current.info.frame_of_reference_uid, prior.info.frame_of_reference_uid
+    if mine and mine == theirs:
+        return Alignment((0.0, 0.0, 0.0), "frame-of-reference")
+    try:
+        return align_rigid(current, prior)
+    except RuntimeError:  # SimpleITK's failures (e.g. too little overlap)
+        return align_by_position(current, prior)

@@ -1,8 +1,10 @@
 """Reading layouts of linked views: 1x1, axial+coronal, MPR 1x3, 2x2 with 3D, and compare.
 
-Views of one study share the cursor (clicking in one moves the others to that point) and the
-window/level. Every view can be detached into its own window (for a second monitor) and comes
-back when that window closes.
+Views of one study share a :class:`~viewer.reading_state.ReadingState`: the cursor point
+(clicking in one view moves the others to that point; scrolling one moves the point along its
+normal, so the others' reference lines follow), the window/level, each plane's zoom and the
+tool. A layout rebuilt on the same state shows the same place. Every view can be detached
+into its own window (for a second monitor) and comes back when that window closes.
 """
 
 from __future__ import annotations
@@ -10,11 +12,13 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QWidget
+from shiboken6 import isValid
 
 from studies import Volume
 from viewer import vtk_api as vtk
 from viewer.orientation import AXIAL, CORONAL, SAGITTAL, Plane
 from viewer.overlay import LabelOverlay
+from viewer.reading_state import ReadingState
 from viewer.slice_view import SliceView
 from viewer.three_d import OrthoSlices3D
 
@@ -31,7 +35,8 @@ class ReadingLayout(QWidget):
 
     cursor_changed = Signal(object)
 
-    def __init__(self, layout: str = "1x1", parent: QWidget | None = None) -> None:
+    def __init__(self, layout: str = "1x1", parent: QWidget | None = None,
+                 state: ReadingState | None = None) -> None:
         super().__init__(parent)
         if layout not in LAYOUTS:
             raise ValueError(f"unknown layout {layout!r}; use one of {', '.join(LAYOUTS)}")
@@ -43,9 +48,13 @@ class ReadingLayout(QWidget):
         self.three_d: OrthoSlices3D | None = OrthoSlices3D(self) if layout == "2x2" else None
         self._detached: dict[SliceView, QWidget] = {}
         self._syncing = False
+        self.state = state if state is not None else ReadingState()
         for view in self.views:
+            view.bind_state(self.state)
             view.point_picked.connect(self.set_cursor)
             view.window_changed.connect(lambda c, w, src=view: self._sync_window(src, c, w))
+        if self.three_d is not None:  # the 3D planes follow scrolling in any view
+            self.state.subscribe(self._on_state)
         self._place_views()
         self.volume: Volume | None = None
 
@@ -65,19 +74,37 @@ class ReadingLayout(QWidget):
             view.set_volume(volume, image)
         if self.three_d is not None:
             self.three_d.set_volume(volume, image)
-        nk, nj, ni = volume.shape
-        self.set_cursor(volume.index_to_lps(np.array([(ni - 1) / 2, (nj - 1) / 2, nk // 2])),
-                        move=True)
+        for view in self.views:
+            view.apply_state()
+        point = self.state.point
+        if point is None or not inside(volume, point):
+            nk, nj, ni = volume.shape
+            point = volume.index_to_lps(np.array([(ni - 1) / 2, (nj - 1) / 2, nk // 2]))
+        self.set_cursor(point, move=True)
+
+    def release(self) -> None:
+        """Stop following the state (before this layout is replaced by another on it)."""
+        for view in self.views:
+            view.unbind_state()
+        self.state.unsubscribe(self._on_state)
+
+    def _on_state(self, name: str, value) -> None:
+        if not isValid(self):
+            self.state.unsubscribe(self._on_state)
+        elif name == "point" and self.three_d is not None and self.volume is not None:
+            self.three_d.set_cursor(value)
 
     def set_cursor(self, lps: np.ndarray, move: bool = True) -> None:
         """Put the crosshair at ``lps`` in every view; each view moves to its slice."""
-        for view in self.views:
+        self.state.set_point(lps)
+        for view in self.views:  # also when the state already held that point
             view.set_cursor(lps, move=move)
         if self.three_d is not None:
             self.three_d.set_cursor(lps)
         self.cursor_changed.emit(np.asarray(lps))
 
     def set_window(self, center: float, width: float) -> None:
+        self.state.set_window(center, width)
         for view in self.views:
             view.set_window(center, width)
 
@@ -133,3 +160,9 @@ class _DetachedWindow(QWidget):
     def closeEvent(self, event) -> None:
         self.owner.reattach(self.view)
         super().closeEvent(event)
+
+
+def inside(volume: Volume, lps: np.ndarray) -> bool:
+    """True when ``lps`` lies within the volume's voxel grid (half a voxel of slack)."""
+    ijk = volume.lps_to_index(np.asarray(lps, float))
+    return bool(np.all(ijk >= -0.5) and np.all(ijk <= np.array(volume.shape[::-1]) - 0.5))

@@ -6,10 +6,12 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from PySide6.QtCore import QCoreApplication
 
 from studies import Volume
 from viewer import vtk_api as vtk
 from viewer.measurements import Measurement, distance_mm, roi_stats
+from viewer.text_style import outline
 
 _COLOR = (1.0, 0.75, 0.1)
 _ELLIPSE_SEGMENTS = 64
@@ -18,13 +20,17 @@ _ELLIPSE_SEGMENTS = 64
 def describe(volume: Volume, m: Measurement) -> str:
     """The text shown beside a measurement."""
     if m.kind == "distance":
-        return f"{distance_mm(*m.points):.1f} mm"
+        return f"{distance_mm(*m.points):.1f} " + QCoreApplication.translate("Measurement", "mm")
     try:
         s = roi_stats(volume, m)
     except ValueError as err:
         return str(err)
-    return (f"mean {s.mean:.1f} HU  SD {s.sd:.1f}\nmin {s.min:.0f}  max {s.max:.0f}\n"
-            f"area {s.area_mm2 / 100:.2f} cm²")
+    mean = QCoreApplication.translate("Measurement", "mean %1 HU  SD %2")
+    low_high = QCoreApplication.translate("Measurement", "min %1  max %2")
+    area = QCoreApplication.translate("Measurement", "area %1 cm²")
+    return (mean.replace("%1", f"{s.mean:.1f}").replace("%2", f"{s.sd:.1f}") + "\n"
+            + low_high.replace("%1", f"{s.min:.0f}").replace("%2", f"{s.max:.0f}") + "\n"
+            + area.replace("%1", f"{s.area_mm2 / 100:.2f}"))
 
 
 def outline_points(m: Measurement, right: np.ndarray, up: np.ndarray) -> np.ndarray:
@@ -61,7 +67,7 @@ class MeasurementLayer:
         shown = [m for m in measurements
                  if np.allclose(np.abs(m.normal), np.abs(normal))
                  and abs(float(np.mean(np.asarray(m.points) @ normal)) - position) <= tolerance]
-        key = tuple(m.id for m in shown)
+        key = tuple(f"{m.id}:{m.label}" for m in shown)
         if preview is None and key == self._shown:
             return  # scrolling past: nothing to redraw on this slice
         self._shown = key if preview is None else ()
@@ -72,9 +78,10 @@ class MeasurementLayer:
             self._add_polyline(line)
             if m is preview and m.kind != "distance":
                 continue  # HU statistics once the ROI is drawn, not on every mouse move
-            if m.id not in self._texts:
-                self._texts[m.id] = describe(volume, m)
-            self._add_text(self._texts[m.id], line.max(axis=0) if m.kind != "distance"
+            key = f"{m.id}:{m.label}"
+            if key not in self._texts:
+                self._texts[key] = (f"{m.label}\n" if m.label else "") + describe(volume, m)
+            self._add_text(self._texts[key], line.max(axis=0) if m.kind != "distance"
                            else line[-1])
 
     def _add_polyline(self, points: np.ndarray) -> None:
@@ -99,6 +106,7 @@ class MeasurementLayer:
         actor.SetInput(text)
         actor.GetTextProperty().SetColor(*_COLOR)
         actor.GetTextProperty().SetFontSize(13)
+        outline(actor.GetTextProperty())
         actor.GetPositionCoordinate().SetCoordinateSystemToWorld()
         actor.GetPositionCoordinate().SetValue(*anchor)
         self.renderer.AddViewProp(actor)

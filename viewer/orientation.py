@@ -38,3 +38,14 @@ def orientation_letters(plane: Plane) -> dict[str, str]:
 
     return {"top": letter(up), "bottom": letter(-up),
             "right": letter(right), "left": letter(-right)}
+
+
+def counts_up(plane: Plane) -> bool:
+    """True when slice numbers grow with the view's slice index (along its normal).
+
+    Slices are numbered as radiologists read them: axial from the head, coronal from the
+    front, sagittal from the patient's right; number 1 is the first of these.
+    """
+    first_to_last = {"axial": (0.0, 0.0, -1.0), "coronal": (0.0, 1.0, 0.0),
+                     "sagittal": (1.0, 0.0, 0.0)}.get(plane.name, plane.normal)
+    return float(np.dot(plane.normal, first_to_last)) > 0

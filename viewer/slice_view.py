@@ -15,18 +15,46 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPoint, Qt, QTimer, Signal
+from PySide6.QtWidgets import QHBoxLayout, QScrollBar, QWidget
+from shiboken6 import isValid
 
 from studies import Volume
 from viewer import vtk_api as vtk
 from viewer.measure_tool import MeasurementLayer
 from viewer.measurements import Measurement
-from viewer.orientation import AXIAL, Plane, orientation_letters
+from viewer.orientation import AXIAL, Plane, counts_up, orientation_letters
 from viewer.presets import DEFAULT_PRESETS, WindowPreset
 from viewer.qt_vtk import VtkPanel
+from viewer.reading_state import ReadingState
+from viewer.text_style import outline
 
 _PAGE = 10
+
+# What the mouse and the fixed keys do in a view: (input, action), English; translated in
+# the "SliceView" context (docs/reading.md, the Hotkeys tab).
+VIEW_INPUTS: tuple[tuple[str, str], ...] = (
+    (QT_TRANSLATE_NOOP("SliceView", "Mouse wheel, Up / Down"),
+     QT_TRANSLATE_NOOP("SliceView", "next / previous slice (Up: towards the head)")),
+    (QT_TRANSLATE_NOOP("SliceView", "PageUp / PageDown"),
+     QT_TRANSLATE_NOOP("SliceView", "10 slices")),
+    (QT_TRANSLATE_NOOP("SliceView", "Home / End"),
+     QT_TRANSLATE_NOOP("SliceView", "slice 1 (most cranial) / the last slice")),
+    (QT_TRANSLATE_NOOP("SliceView", "Scroll bar beside the view"),
+     QT_TRANSLATE_NOOP("SliceView", "drag or click to go to a slice")),
+    (QT_TRANSLATE_NOOP("SliceView", "Left click"),
+     QT_TRANSLATE_NOOP("SliceView", "crosshair here; the other views go to this point")),
+    (QT_TRANSLATE_NOOP("SliceView", "Left drag"),
+     QT_TRANSLATE_NOOP("SliceView", "window/level (with a tool: measure)")),
+    (QT_TRANSLATE_NOOP("SliceView", "Middle drag"),
+     QT_TRANSLATE_NOOP("SliceView", "pan")),
+    (QT_TRANSLATE_NOOP("SliceView", "Right drag"),
+     QT_TRANSLATE_NOOP("SliceView", "zoom")),
+    (QT_TRANSLATE_NOOP("SliceView", "Right click"),
+     QT_TRANSLATE_NOOP("SliceView", "menu: tools, windows, layouts")),
+    (QT_TRANSLATE_NOOP("SliceView", "Esc in the worklist search"),
+     QT_TRANSLATE_NOOP("SliceView", "the keys go back to the image")),
+)
 
 
 class SliceView(VtkPanel):
@@ -36,6 +64,7 @@ class SliceView(VtkPanel):
     window_changed = Signal(float, float)
     point_picked = Signal(object)  # LPS point (numpy array) clicked in the current slice
     measurement_added = Signal(object)  # a Measurement drawn by the user
+    context_menu_requested = Signal(object)  # QPoint in the view: a right click, not a drag
 
     TOOLS = ("distance", "ellipse", "freehand")
 
@@ -50,6 +79,7 @@ class SliceView(VtkPanel):
         self._step = 1.0
         self._start = 0.0  # position of slice 0 along the plane normal (mm)
         self._center = np.zeros(3)
+        self._fit_scale = 1.0
 
         self.mapper = vtk.vtkImageResliceMapper()
         self.mapper.SliceFacesCameraOn()
@@ -65,6 +95,8 @@ class SliceView(VtkPanel):
         self.slab_mode = "none"
         self._announced_window = (0.0, 0.0)
         self.cursor: np.ndarray | None = None
+        self.state: ReadingState | None = None  # shared with the layout's other views
+        self._quiet = False  # moving because the state moved (or loading): do not publish
         self._crosshair = _Crosshair()
         self.renderer.AddViewProp(self._crosshair.actor)
         self._press: tuple[int, int] | None = None
@@ -79,6 +111,29 @@ class SliceView(VtkPanel):
         self._cine.timeout.connect(self._cine_step)
 
         self.corner_text = CornerText(self.renderer)
+        # Slice position beside the view: top = slice 1 (most cranial); drag or click to go.
+        self.slider = QScrollBar(Qt.Orientation.Vertical, self)
+        self.slider.setObjectName("slice-slider")
+        self.slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keys stay with the image
+        self.slider.setRange(1, 1)
+        self.slider.valueChanged.connect(self._slider_moved)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        outer = self.layout()
+        outer.removeWidget(self.interactor)
+        row.addWidget(self.interactor, 1)
+        row.addWidget(self.slider)
+        outer.addLayout(row)
+        self._note = vtk.vtkTextActor()  # a centred message where there is no picture
+        note = outline(self._note.GetTextProperty())
+        note.SetFontSize(14)
+        note.SetColor(0.9, 0.9, 0.6)
+        note.SetJustificationToCentered()
+        note.SetVerticalJustificationToCentered()
+        self._note.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
+        self._note.GetPositionCoordinate().SetValue(0.5, 0.5)
+        self.renderer.AddViewProp(self._note)
 
         self.style = vtk.vtkInteractorStyleImage()
         self.style.SetInteractionModeToImage2D()
@@ -91,6 +146,9 @@ class SliceView(VtkPanel):
         self.style.AddObserver("LeftButtonPressEvent", self._on_left_press)
         self.style.AddObserver("LeftButtonReleaseEvent", self._on_left_release)
         self.style.AddObserver("MouseMoveEvent", self._on_mouse_move)
+        self.style.AddObserver("RightButtonPressEvent", self._on_right_press)
+        self.style.AddObserver("RightButtonReleaseEvent", self._on_right_release)
+        self._right_press: tuple[int, int] | None = None
 
     # -- data ---------------------------------------------------------------------------------
     def set_volume(self, volume: Volume, image: vtk.vtkImageData) -> None:
@@ -105,12 +163,41 @@ class SliceView(VtkPanel):
         self._step = _step_along(volume, normal)
         self._start = float(along.min())
         self._count = max(1, round((along.max() - along.min()) / self._step) + 1)
+        self.slider.blockSignals(True)
+        self.slider.setRange(1, self._count)
+        self.slider.setPageStep(_PAGE)
+        self.slider.blockSignals(False)
+        flat = float(np.ptp(corners @ np.array(self.plane.view_up))) < 1e-6
+        self._note.SetInput(self._single_slice_note() if flat else "")
         self._center = corners.mean(axis=0)
+        self._update_text()  # the corner text's size shapes the fit
         self._reset_camera(corners)
-        self.set_slice_index(self._count // 2, render=False)
+        self._quiet = True
+        try:
+            self.set_slice_index(self._count // 2, render=False)
+        finally:
+            self._quiet = False
         if self.image_property.GetColorWindow() in (0, 255):
             self.set_window(self.presets[0].center, self.presets[0].width, render=False)
         self.render()
+
+    def set_note(self, text: str) -> None:
+        """A centred message (loading, no picture); "" removes it."""
+        self._note.SetInput(text)
+        self.render()
+
+    def note_text(self) -> str:
+        """The centred message shown instead of a picture ("" when there is a picture)."""
+        return self._note.GetInput() or ""
+
+    def _single_slice_note(self) -> str:
+        return {"coronal": self.tr("Single slice: no coronal reconstruction"),
+                "sagittal": self.tr("Single slice: no sagittal reconstruction")}.get(
+            self.plane.name, self.tr("Single slice: no reconstruction in this plane"))
+
+    def _plane_title(self) -> str:
+        return {"axial": self.tr("Axial"), "coronal": self.tr("Coronal"),
+                "sagittal": self.tr("Sagittal")}.get(self.plane.name, self.plane.name)
 
     # -- navigation ---------------------------------------------------------------------------
     @property
@@ -120,6 +207,16 @@ class SliceView(VtkPanel):
     @property
     def slice_count(self) -> int:
         return self._count
+
+    @property
+    def slice_number(self) -> int:
+        """The slice as the reader counts it: 1 = most cranial (axial), most anterior
+        (coronal), patient's rightmost (sagittal)."""
+        return self._index + 1 if counts_up(self.plane) else self._count - self._index
+
+    def set_slice_number(self, number: int) -> None:
+        index = number - 1 if counts_up(self.plane) else self._count - number
+        self.set_slice_index(index)
 
     def slice_position(self) -> float:
         """Position of the current slice along the plane normal (mm)."""
@@ -135,12 +232,26 @@ class SliceView(VtkPanel):
         camera.SetPosition(*(np.array(camera.GetPosition()) + offset * normal))
         changed = index != self._index
         self._index = index
+        if self.slider.value() != self.slice_number:
+            self.slider.blockSignals(True)
+            self.slider.setValue(self.slice_number)
+            self.slider.blockSignals(False)
         self._update_measurements()
         self._update_text()
         if render:
             self.render()
         if changed:
+            if self.state is not None and not self._quiet and self.volume is not None:
+                self._quiet = True  # this view is already there
+                try:
+                    self.state.move_point(normal, self.slice_position())
+                finally:
+                    self._quiet = False
             self.slice_changed.emit(index)
+
+    def _slider_moved(self, number: int) -> None:
+        if self.volume is not None and number != self.slice_number:
+            self.set_slice_number(number)
 
     def scroll(self, delta: int) -> None:
         self.set_slice_index(self._index + delta)
@@ -187,6 +298,58 @@ class SliceView(VtkPanel):
         x, y, _ = self.renderer.GetDisplayPoint()
         return x, y
 
+    # -- shared reading state ----------------------------------------------------------------
+    def bind_state(self, state: ReadingState) -> None:
+        """Follow ``state`` (cursor point, window, zoom, tool) and write this view's changes
+        to it; unbound again by :meth:`unbind_state` or when the widget is destroyed."""
+        self.unbind_state()
+        self.state = state
+        state.subscribe(self._on_state)
+
+    def unbind_state(self) -> None:
+        if self.state is not None:
+            self.state.unsubscribe(self._on_state)
+            self.state = None
+
+    def apply_state(self) -> None:
+        """Take the state's window, zoom and tool (after a volume is set)."""
+        state = self.state
+        if state is None:
+            return
+        if state.window is not None and self.window() != state.window:
+            self.set_window(*state.window, render=False)
+        if self.plane.name in state.zoom:
+            self.set_zoom(state.zoom[self.plane.name], render=False)
+        self.set_tool(state.tool)
+
+    def _on_state(self, name: str, value) -> None:
+        if not isValid(self):  # the widget went with its layout
+            if self.state is not None:
+                self.state.unsubscribe(self._on_state)
+            return
+        if self.volume is None or self._quiet:
+            return
+        self._quiet = True
+        try:
+            if name == "point":
+                self.set_cursor(value, move=True)
+            elif name == "window" and self.window() != value:
+                self.set_window(*value)
+            elif name == "zoom" and value[0] == self.plane.name:
+                self.set_zoom(value[1])
+            elif name == "tool":
+                self.set_tool(value)
+        finally:
+            self._quiet = False
+
+    def set_zoom(self, factor: float, render: bool = True) -> None:
+        """Zoom to ``factor`` times the fitted size (1 = the whole image fits)."""
+        camera = self.renderer.GetActiveCamera()
+        camera.SetParallelScale(self._fit_scale / max(0.05, factor))
+        self._update_text()
+        if render:
+            self.render()
+
     # -- overlays and slabs -----------------------------------------------------------------
     def add_overlay(self, overlay) -> None:
         """Draw a :class:`viewer.overlay.LabelOverlay` over the CT."""
@@ -220,7 +383,16 @@ class SliceView(VtkPanel):
         if render:
             self.render()
         self._announced_window = self.window()
+        self._publish_window()
         self.window_changed.emit(*self._announced_window)
+
+    def _publish_window(self) -> None:
+        if self.state is not None and not self._quiet:
+            self._quiet = True
+            try:
+                self.state.set_window(*self._announced_window)
+            finally:
+                self._quiet = False
 
     def window(self) -> tuple[float, float]:
         return self.image_property.GetColorLevel(), self.image_property.GetColorWindow()
@@ -251,11 +423,21 @@ class SliceView(VtkPanel):
         camera.SetViewUp(*up)
         half_h = float(np.ptp(corners @ up)) / 2
         half_w = float(np.ptp(corners @ right)) / 2
-        aspect = self.width() / self.height() if self.height() > 0 else 1.0
-        self._fit_scale = max(half_h, half_w / aspect) * 1.02
+        self._fit_scale = self._fit(half_w, half_h) * 1.02
         camera.SetParallelScale(self._fit_scale)
         self.renderer.ResetCameraClippingRange()
         camera.SetClippingRange(1.0, 4000.0)
+
+    def _fit(self, half_w: float, half_h: float) -> float:
+        """The parallel scale that fits the image and keeps it out of the corner text: the
+        image may fill the view's height or its width, not both where the text sits."""
+        w, h = max(1, self.interactor.width()), max(1, self.interactor.height())
+        tw, th = self.corner_text.extent(self.renderer)
+        plain = max(half_h, half_w * h / w)
+        clear_rows = max(half_h * h / (h - 2 * th), half_w * h / w) if h > 2 * th else math.inf
+        clear_cols = max(half_h, half_w * h / (w - 2 * tw)) if w > 2 * tw else math.inf
+        fitted = min(clear_rows, clear_cols)
+        return fitted if fitted < 3 * plain else plain  # tiny views: the image first
 
     def resizeEvent(self, event) -> None:  # keep the image fitted when the widget is resized
         super().resizeEvent(event)
@@ -267,13 +449,15 @@ class SliceView(VtkPanel):
     # -- events -------------------------------------------------------------------------------
     def _on_key(self, *_args) -> None:
         key = self.interactor.GetKeySym() or ""
+        if self.interactor.GetControlKey() or self.interactor.GetAltKey():
+            return  # Ctrl+1..4 are layouts, Alt+1..3 overlay labels: not the window presets
         moves = {"Up": 1, "Down": -1, "Prior": _PAGE, "Next": -_PAGE}
         if key in moves:
             self.scroll(moves[key])
         elif key == "Home":
-            self.set_slice_index(0)
+            self.set_slice_number(1)
         elif key == "End":
-            self.set_slice_index(self._count - 1)
+            self.set_slice_number(self._count)
         elif key in ("c", "C"):
             self.stop_cine() if self.cine_running else self.start_cine()
         else:
@@ -352,6 +536,19 @@ class SliceView(VtkPanel):
             self.set_cursor(point, move=False)
             self.point_picked.emit(point)
 
+    def _on_right_press(self, *_args) -> None:
+        self._right_press = self.interactor.GetEventPosition()
+        self.style.OnRightButtonDown()  # a right drag still zooms
+
+    def _on_right_release(self, *_args) -> None:
+        self.style.OnRightButtonUp()
+        pressed, self._right_press = self._right_press, None
+        x, y = self.interactor.GetEventPosition()
+        if pressed is not None and abs(x - pressed[0]) + abs(y - pressed[1]) <= 2:
+            ratio = self.interactor.devicePixelRatioF() or 1.0
+            self.context_menu_requested.emit(
+                QPoint(round(x / ratio), round(self.interactor.height() - 1 - y / ratio)))
+
     def _update_crosshair(self) -> None:
         if self.cursor is None or self.volume is None:
             self._crosshair.actor.SetVisibility(False)
@@ -368,7 +565,14 @@ class SliceView(VtkPanel):
         self._update_text()
         if self.window() != self._announced_window:
             self._announced_window = self.window()
+            self._publish_window()
             self.window_changed.emit(*self._announced_window)
+        if self.state is not None and self.volume is not None and not self._quiet:
+            self._quiet = True
+            try:
+                self.state.set_zoom(self.plane.name, round(self.zoom_factor(), 4))
+            finally:
+                self._quiet = False
 
     def _update_text(self) -> None:
         if self.volume is None:
@@ -380,23 +584,35 @@ class SliceView(VtkPanel):
             top_left = "\n".join(x for x in (info.patient_name, info.patient_id) if x)
         top_right = "\n".join(x for x in (_date(info.study_date), info.series_description) if x)
         center, width = self.window()
-        bottom_left = (f"{self.plane.name.capitalize()} {self._index + 1}/{self._count}\n"
-                       f"{self.slice_position():.1f} mm")
-        bottom_right = f"W {width:.0f} L {center:.0f}\nZoom {self.zoom_factor():.2f}"
+        mm = self.tr("mm")
+        bottom_left = (f"{self._plane_title()} {self.slice_number}/{self._count}\n"
+                       f"{self.slice_position():.1f} {mm}")
+        bottom_right = (self.tr("W %1 L %2").replace("%1", f"{width:.0f}")
+                        .replace("%2", f"{center:.0f}") + "\n"
+                        + self.tr("Zoom %1").replace("%1", f"{self.zoom_factor():.2f}"))
         if self.slab_mode != "none":
             thickness = self.mapper.GetSlabThickness()
-            bottom_left += f"\n{self.slab_mode.upper()} {thickness:.0f} mm"
+            slab = {"mip": self.tr("MIP"), "minip": self.tr("MinIP"),
+                    "mean": self.tr("Mean")}.get(self.slab_mode, self.slab_mode.upper())
+            bottom_left += f"\n{slab} {thickness:.0f} {mm}"
+        # The top texts share one line width: each keeps to its half of the view (elided).
+        chars = max(8, int((self.interactor.width() / 2 - 10) / (CornerText.FONT_SIZE * 0.62)))
+        top_left, top_right = _elide(top_left, chars), _elide(top_right, chars)
         for pos, text in enumerate((bottom_left, bottom_right, top_left, top_right)):
             self.corner_text.set(pos, text)
         camera = self.renderer.GetActiveCamera()
-        if self.height() > 0:
-            self.scale_bar.update(2 * camera.GetParallelScale() / self.height(), self.width())
+        height = self.interactor.height()
+        if height > 0:  # the scale bar sits above the bottom corner text
+            lines = max(bottom_left.count("\n"), bottom_right.count("\n")) + 1
+            self.scale_bar.update(2 * camera.GetParallelScale() / height, self.interactor.width(),
+                                  8 + lines * CornerText.LINE_PX)
         letters = orientation_letters(self.plane)
         for pos, edge in ((4, "bottom"), (5, "right"), (6, "left"), (7, "top")):
             self.corner_text.set(pos, letters[edge])
 
     def closeEvent(self, event) -> None:
         self.stop_cine()
+        self.unbind_state()
         self.style.RemoveAllObservers()  # observers hold Python callables that hold self
         self.interactor.Finalize()
         super().closeEvent(event)
@@ -415,7 +631,10 @@ class CornerText:
                (0.995, 0.995, 2, 2), (0.5, 0.005, 1, 0), (0.995, 0.5, 2, 1),
                (0.005, 0.5, 0, 1), (0.5, 0.995, 1, 2))
 
-    def __init__(self, renderer: vtk.vtkRenderer, font_size: int = 11) -> None:
+    FONT_SIZE = 11
+    LINE_PX = 15  # one line of text at FONT_SIZE, with its spacing
+
+    def __init__(self, renderer: vtk.vtkRenderer, font_size: int = FONT_SIZE) -> None:
         self.actors = []
         for x, y, h, v in self._PLACES:
             actor = vtk.vtkTextActor()
@@ -424,6 +643,7 @@ class CornerText:
             prop.SetColor(0.9, 0.9, 0.6)
             prop.SetJustification(h)
             prop.SetVerticalJustification(v)
+            outline(prop)
             actor.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
             actor.GetPositionCoordinate().SetValue(x, y)
             renderer.AddViewProp(actor)
@@ -436,6 +656,16 @@ class CornerText:
 
     def text(self, position: int) -> str:
         return self.actors[position].GetInput() or ""
+
+    def extent(self, renderer: vtk.vtkRenderer, pad: int = 4) -> tuple[int, int]:
+        """Width and height (pixels) of the largest corner text, plus ``pad``."""
+        width = height = 0
+        box = [0.0] * 4
+        for actor in self.actors[:4]:
+            if actor.GetInput():
+                actor.GetBoundingBox(renderer, box)
+                width, height = max(width, box[1] - box[0]), max(height, box[3] - box[2])
+        return int(width) + pad, int(height) + pad
 
 
 class _Crosshair:
@@ -486,23 +716,27 @@ class _ScaleBar:
         self.text.GetTextProperty().SetColor(0.9, 0.9, 0.6)
         self.text.GetTextProperty().SetFontSize(12)
         self.text.GetTextProperty().SetJustificationToCentered()
+        outline(self.text.GetTextProperty())
         self.length_mm = 0.0
-        self._state: tuple[float, int] | None = None
+        self._state: tuple[float, int, int] | None = None
 
-    def update(self, mm_per_pixel: float, width_px: int) -> None:
-        if (mm_per_pixel, width_px) == self._state:
+    def update(self, mm_per_pixel: float, width_px: int, lift_px: int = 18) -> None:
+        if (mm_per_pixel, width_px, lift_px) == self._state:
             return
-        self._state = (mm_per_pixel, width_px)
+        self._state = (mm_per_pixel, width_px, lift_px)
         target = mm_per_pixel * width_px / 5  # about a fifth of the view
         self.length_mm = max((s for s in self.STEPS_MM if s <= target), default=self.STEPS_MM[0])
         pixels = self.length_mm / mm_per_pixel
         x0 = width_px / 2 - pixels / 2
-        self.points.SetPoint(0, x0, 18, 0)
-        self.points.SetPoint(1, x0 + pixels, 18, 0)
+        self.points.SetPoint(0, x0, lift_px, 0)
+        self.points.SetPoint(1, x0 + pixels, lift_px, 0)
         self.points.Modified()
-        label = f"{self.length_mm / 10:g} cm" if self.length_mm >= 10 else f"{self.length_mm} mm"
+        cm = QCoreApplication.translate("SliceView", "cm")
+        mm = QCoreApplication.translate("SliceView", "mm")
+        label = (f"{self.length_mm / 10:g} {cm}" if self.length_mm >= 10
+                 else f"{self.length_mm} {mm}")
         self.text.SetInput(label)
-        self.text.SetPosition(width_px / 2, 22)
+        self.text.SetPosition(width_px / 2, lift_px + 4)
 
 
 def _props(renderer: vtk.vtkRenderer) -> list:
@@ -520,6 +754,12 @@ def _step_along(volume: Volume, normal: np.ndarray) -> float:
     """Voxel step along ``normal``: the spacing of the image axis closest to it."""
     axis = int(np.argmax(np.abs(volume.direction.T @ normal)))
     return float(volume.spacing[axis])
+
+
+def _elide(text: str, chars: int) -> str:
+    """Each line of ``text`` cut to ``chars`` characters, with an ellipsis where cut."""
+    return "\n".join(line if len(line) <= chars else line[:chars - 1] + "…"
+                     for line in text.split("\n"))
 
 
 def _date(dicom_date: str) -> str:

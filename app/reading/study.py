@@ -105,5 +105,5 @@ class StudyFlow(QObject):
             .replace("%1", f"{date[6:8]}.{date[4:6]}.{date[:4]}" if len(date) == 8 else date))
 
     def compare_prior(self) -> None:
-        if self.prior_path is not None and self.window.current_path is not None:
-            self.window.open_path(self.window.current_path, prior=self.prior_path)
+        if self.prior_path is not None and self.window.study is not None:
+            self.window.open_prior(self.prior_path)

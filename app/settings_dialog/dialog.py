@@ -103,7 +103,8 @@ class SettingsDialog(QDialog):
             if sequence and sequence in voice:
                 message = self.tr("%1 is the shortcut of “%2” and also a voice controller key; "
                                   "give one of them another key.")
-            elif sequence.upper() in presets:
+            elif (sequence.upper() in presets
+                  and action_id != f"preset-{presets[sequence.upper()]}"):  # not its own key
                 message = self.tr("%1 is the shortcut of “%2” and also the key of the window "
                                   "preset %3; give one of them another key.")
                 message = message.replace("%3", presets[sequence.upper()])

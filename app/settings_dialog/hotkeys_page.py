@@ -63,6 +63,8 @@ class HotkeysPage(Page):
         layout.addWidget(self.table)
         layout.addWidget(_hint(self.tr("Select a shortcut and press F2 (or double-click) to "
                                        "record a new one; Delete clears it.")))
+        layout.addWidget(QLabel(self.tr("In a view (mouse and fixed keys):")))
+        layout.addWidget(_view_inputs_table())
 
     def title(self) -> str:
         return self.tr("Hotkeys")
@@ -116,3 +118,23 @@ class HotkeysPage(Page):
             self.actions[action_id].setShortcut(QKeySequence(sequence))
 
 
+
+
+def _view_inputs_table() -> QTableWidget:
+    """What the mouse and the fixed keys do in a view (read-only)."""
+    from PySide6.QtCore import QCoreApplication
+
+    from viewer.slice_view import VIEW_INPUTS
+
+    table = QTableWidget(len(VIEW_INPUTS), 2)
+    table.setObjectName("view-inputs")
+    table.setHorizontalHeaderLabels([QCoreApplication.translate("HotkeysPage", "Input"),
+                                     QCoreApplication.translate("HotkeysPage", "Does")])
+    for row, pair in enumerate(VIEW_INPUTS):
+        for column, text in enumerate(pair):
+            table.setItem(row, column, _read_only(QCoreApplication.translate("SliceView", text)))
+    table.verticalHeader().hide()
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setTabKeyNavigation(False)  # Tab moves on, as in the other tables
+    return table

@@ -31,6 +31,7 @@ class ViewerPage(Page):
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
+        from app.view_names import layout_title
         from viewer.hanging import SETTINGS_KEY as HANGING_KEY
         from viewer.hanging import load_protocols
         from viewer.layouts import LAYOUTS
@@ -61,7 +62,8 @@ class ViewerPage(Page):
             item = _read_only(protocol.name)
             item.setToolTip(protocol.description)
             self.hanging.setItem(row, 0, item)
-            self.hanging.setCellWidget(row, 1, _combo([(n, n) for n in self.layouts],
+            self.hanging.setCellWidget(row, 1, _combo([(n, layout_title(n))
+                                                       for n in self.layouts],
                                                       protocol.layout))
             preset = QComboBox()
             preset.setEditable(True)  # names come from the preset table, checked on OK

@@ -288,6 +288,51 @@
     </message>
 </context>
 <context>
+    <name>ComparisonLayout</name>
+    <message>
+        <location filename="../../viewer/compare.py" line="42"/>
+        <location filename="../../viewer/compare.py" line="129"/>
+        <source>Current</source>
+        <translation>Текущее</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/compare.py" line="42"/>
+        <location filename="../../viewer/compare.py" line="130"/>
+        <source>Prior</source>
+        <translation>Предыдущее</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/compare.py" line="101"/>
+        <source>Loading the prior study…</source>
+        <translation>Загрузка предыдущего исследования…</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/compare.py" line="107"/>
+        <source>The prior study could not be opened:</source>
+        <translation>Не удалось открыть предыдущее исследование:</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/compare.py" line="134"/>
+        <source>the same day</source>
+        <translation>в тот же день</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/compare.py" line="136"/>
+        <source>%1 days earlier</source>
+        <translation>на %1 дн. раньше</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/compare.py" line="138"/>
+        <source>%1 days later</source>
+        <translation>на %1 дн. позже</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/compare.py" line="143"/>
+        <source>Different patients: the current study is of patient ID %1, the prior of patient ID %2. Check before comparing.</source>
+        <translation>Разные пациенты: текущее исследование — пациента с ID %1, предыдущее — пациента с ID %2. Проверьте перед сравнением.</translation>
+    </message>
+</context>
+<context>
     <name>ControllerPage</name>
     <message>
         <location filename="../../app/settings_dialog/controller_page.py" line="60"/>
@@ -1503,14 +1548,29 @@
         <translation>Выберите сочетание и нажмите F2 (или дважды щёлкните), чтобы записать новое; Delete удаляет его.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/hotkeys_page.py" line="68"/>
+        <location filename="../../app/settings_dialog/hotkeys_page.py" line="66"/>
+        <source>In a view (mouse and fixed keys):</source>
+        <translation>В окне изображения (мышь и постоянные клавиши):</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/hotkeys_page.py" line="70"/>
         <source>Hotkeys</source>
         <translation>Горячие клавиши</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/hotkeys_page.py" line="99"/>
+        <location filename="../../app/settings_dialog/hotkeys_page.py" line="101"/>
         <source>%1 is the shortcut of both “%2” and “%3”; give one of them another key.</source>
         <translation>%1 назначено и для «%2», и для «%3»; назначьте одному из них другую клавишу.</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/hotkeys_page.py" line="131"/>
+        <source>Input</source>
+        <translation>Ввод</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/hotkeys_page.py" line="132"/>
+        <source>Does</source>
+        <translation>Действие</translation>
     </message>
 </context>
 <context>
@@ -1567,199 +1627,321 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/main_window.py" line="68"/>
+        <location filename="../../app/main_window.py" line="75"/>
         <source>Luch — CT reading workstation</source>
         <translation>Луч — рабочее место врача КТ</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="95"/>
+        <location filename="../../app/main_window.py" line="112"/>
         <source>No study open</source>
         <translation>Исследование не открыто</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="100"/>
+        <location filename="../../app/main_window.py" line="117"/>
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="108"/>
+        <location filename="../../app/main_window.py" line="130"/>
         <source>&amp;File</source>
         <translation>&amp;Файл</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="109"/>
+        <location filename="../../app/main_window.py" line="131"/>
         <source>Open DICOM &amp;folder…</source>
         <translation>Открыть &amp;папку DICOM…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="111"/>
+        <location filename="../../app/main_window.py" line="133"/>
         <source>Open &amp;file (NIfTI, DICOM)…</source>
         <translation>Открыть &amp;файл (NIfTI, DICOM)…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="114"/>
+        <location filename="../../app/main_window.py" line="136"/>
         <source>&amp;Quit</source>
         <translation>В&amp;ыход</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="117"/>
+        <location filename="../../app/main_window.py" line="139"/>
         <source>&amp;View</source>
         <translation>&amp;Вид</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="120"/>
+        <location filename="../../app/main_window.py" line="143"/>
         <source>Layout: %s</source>
         <translation>Раскладка: %s</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="127"/>
+        <location filename="../../app/main_window.py" line="150"/>
         <source>Window: %s</source>
         <translation>Окно: %s</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="130"/>
+        <location filename="../../app/main_window.py" line="154"/>
         <source>Toggle AI &amp;overlay</source>
         <translation>&amp;Разметка ИИ вкл/выкл</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="132"/>
+        <location filename="../../app/main_window.py" line="156"/>
         <source>AI overlay as &amp;outlines</source>
         <translation>Разметка ИИ &amp;контурами</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="134"/>
+        <location filename="../../app/main_window.py" line="158"/>
         <source>Overlay &amp;labels</source>
         <translation>&amp;Метки разметки</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="135"/>
+        <location filename="../../app/main_window.py" line="159"/>
         <source>&amp;Lungs</source>
         <translation>&amp;Лёгкие</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="136"/>
+        <location filename="../../app/main_window.py" line="160"/>
         <source>&amp;Ground-glass opacity</source>
         <translation>&amp;Матовое стекло</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="137"/>
+        <location filename="../../app/main_window.py" line="161"/>
         <source>&amp;Consolidation</source>
         <translation>&amp;Консолидация</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="143"/>
+        <location filename="../../app/main_window.py" line="167"/>
         <source>&amp;More opaque</source>
         <translation>&amp;Плотнее</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="145"/>
+        <location filename="../../app/main_window.py" line="169"/>
         <source>L&amp;ess opaque</source>
         <translation>П&amp;розрачнее</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="147"/>
+        <location filename="../../app/main_window.py" line="171"/>
         <source>Thick &amp;slab</source>
         <translation>Толстый &amp;срез</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="148"/>
+        <location filename="../../app/main_window.py" line="172"/>
         <source>&amp;Thin slice</source>
         <translation>&amp;Тонкий срез</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="149"/>
+        <location filename="../../app/main_window.py" line="173"/>
         <source>&amp;MIP (maximum)</source>
         <translation>&amp;MIP (максимум)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="150"/>
+        <location filename="../../app/main_window.py" line="174"/>
         <source>M&amp;inIP (minimum)</source>
         <translation>M&amp;inIP (минимум)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="151"/>
+        <location filename="../../app/main_window.py" line="175"/>
         <source>M&amp;ean</source>
         <translation>&amp;Среднее</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="154"/>
+        <location filename="../../app/main_window.py" line="178"/>
         <source>T&amp;hicker slab</source>
         <translation>&amp;Толще</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="156"/>
+        <location filename="../../app/main_window.py" line="180"/>
         <source>Thinne&amp;r slab</source>
         <translation>Т&amp;оньше</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="158"/>
+        <location filename="../../app/main_window.py" line="182"/>
         <source>&amp;Cine</source>
         <translation>&amp;Кино</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="159"/>
+        <location filename="../../app/main_window.py" line="183"/>
         <source>&amp;Anonymize corner text</source>
         <translation>&amp;Анонимизировать надписи</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="161"/>
+        <location filename="../../app/main_window.py" line="185"/>
         <source>&amp;Detach view to a new window</source>
         <translation>&amp;Открепить вид в новое окно</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="164"/>
+        <location filename="../../app/main_window.py" line="188"/>
         <source>&amp;Tools</source>
         <translation>&amp;Инструменты</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="166"/>
+        <location filename="../../app/main_window.py" line="191"/>
         <source>&amp;Window/level (no tool)</source>
         <translation>&amp;Окно/уровень (без инструмента)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="167"/>
+        <location filename="../../app/main_window.py" line="192"/>
         <source>&amp;Distance</source>
         <translation>&amp;Расстояние</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="168"/>
+        <location filename="../../app/main_window.py" line="193"/>
         <source>&amp;Ellipse ROI</source>
         <translation>&amp;Эллиптическая ROI</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="169"/>
+        <location filename="../../app/main_window.py" line="194"/>
         <source>&amp;Freehand ROI</source>
         <translation>&amp;Произвольная ROI</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="186"/>
+        <location filename="../../app/main_window.py" line="206"/>
+        <source>Series</source>
+        <translation>Серии</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="266"/>
+        <source>Measurements</source>
+        <translation>Измерения</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="295"/>
+        <source>Viewer tools</source>
+        <translation>Инструменты просмотра</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="308"/>
+        <source>W/L</source>
+        <translation>Ш/У</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="308"/>
+        <location filename="../../app/main_window.py" line="640"/>
+        <source>Distance</source>
+        <translation>Расстояние</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="309"/>
+        <source>Ellipse</source>
+        <translation>Эллипс</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="309"/>
+        <source>Freehand</source>
+        <translation>От руки</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="310"/>
+        <source>MPR</source>
+        <translation>МПР</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="311"/>
+        <source>Cine</source>
+        <translation>Кино</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="358"/>
         <source>Open DICOM folder</source>
         <translation>Открыть папку DICOM</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="192"/>
+        <location filename="../../app/main_window.py" line="364"/>
         <source>Open image</source>
         <translation>Открыть изображение</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="192"/>
+        <location filename="../../app/main_window.py" line="364"/>
         <source>Images (*.nii *.nii.gz *.dcm);;All (*)</source>
         <translation>Изображения (*.nii *.nii.gz *.dcm);;Все файлы (*)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="204"/>
+        <location filename="../../app/main_window.py" line="379"/>
         <source>Loading %s…</source>
         <translation>Загрузка %s…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="250"/>
+        <location filename="../../app/main_window.py" line="417"/>
+        <source>Loading the prior study…</source>
+        <translation>Загрузка предыдущего исследования…</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="438"/>
+        <source>Prior study aligned (%s)</source>
+        <translation>Предыдущее исследование совмещено (%s)</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="489"/>
         <source>%1 × %2 × %3 voxels</source>
         <translation>%1 × %2 × %3 вокселей</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="260"/>
+        <location filename="../../app/main_window.py" line="504"/>
         <source>Cannot open study</source>
         <translation>Не удалось открыть исследование</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="640"/>
+        <source>Ellipse ROI</source>
+        <translation>Эллипс (ROI)</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="641"/>
+        <source>Freehand ROI</source>
+        <translation>Контур от руки (ROI)</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="642"/>
+        <source>Tool: %1 — Esc leaves it</source>
+        <translation>Инструмент: %1 — Esc для выхода</translation>
+    </message>
+</context>
+<context>
+    <name>Measurement</name>
+    <message>
+        <location filename="../../viewer/measure_tool.py" line="23"/>
+        <source>mm</source>
+        <translation>мм</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/measure_tool.py" line="28"/>
+        <source>mean %1 HU  SD %2</source>
+        <translation>среднее %1 HU  СО %2</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/measure_tool.py" line="29"/>
+        <source>min %1  max %2</source>
+        <translation>мин %1  макс %2</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/measure_tool.py" line="30"/>
+        <source>area %1 cm²</source>
+        <translation>площадь %1 см²</translation>
+    </message>
+</context>
+<context>
+    <name>MeasurementList</name>
+    <message>
+        <location filename="../../viewer/measurement_list.py" line="40"/>
+        <source>Delete</source>
+        <translation>Удалить</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/measurement_list.py" line="42"/>
+        <source>Rename</source>
+        <translation>Переименовать</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/measurement_list.py" line="74"/>
+        <source>Distance</source>
+        <translation>Расстояние</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/measurement_list.py" line="74"/>
+        <source>Ellipse</source>
+        <translation>Эллипс</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/measurement_list.py" line="75"/>
+        <source>Freehand ROI</source>
+        <translation>Контур от руки (ROI)</translation>
     </message>
 </context>
 <context>
@@ -1917,27 +2099,27 @@
         <translation>%1 — сочетание для «%2» и одновременно клавиша пульта диктовки; назначьте одному из них другую клавишу.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/dialog.py" line="107"/>
+        <location filename="../../app/settings_dialog/dialog.py" line="108"/>
         <source>%1 is the shortcut of “%2” and also the key of the window preset %3; give one of them another key.</source>
         <translation>%1 — сочетание для «%2» и одновременно клавиша окна %3; назначьте одному из них другую клавишу.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/dialog.py" line="132"/>
+        <location filename="../../app/settings_dialog/dialog.py" line="133"/>
         <source>The OS keyring could not keep the archive password (%1); nothing was saved.</source>
         <translation>Связка ключей ОС не смогла сохранить пароль архива (%1); ничего не сохранено.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/dialog.py" line="143"/>
+        <location filename="../../app/settings_dialog/dialog.py" line="144"/>
         <source>The archive password was saved in the OS keyring, but the keyring could not keep the PIN: the PIN and the other settings were not saved.</source>
         <translation>Пароль архива сохранён в хранилище паролей ОС, но PIN-код оно сохранить не смогло: PIN-код и остальные настройки не сохранены.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/dialog.py" line="147"/>
+        <location filename="../../app/settings_dialog/dialog.py" line="148"/>
         <source>The OS keyring could not keep the PIN; the settings were not saved.</source>
         <translation>Хранилище паролей ОС не смогло сохранить PIN; настройки не сохранены.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/dialog.py" line="175"/>
+        <location filename="../../app/settings_dialog/dialog.py" line="176"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Настройки…</translation>
     </message>
@@ -2036,6 +2218,175 @@
     </message>
 </context>
 <context>
+    <name>SliceView</name>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="37"/>
+        <source>Mouse wheel, Up / Down</source>
+        <translation>Колесо мыши, Up / Down</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="38"/>
+        <source>next / previous slice (Up: towards the head)</source>
+        <translation>следующий / предыдущий срез (Up: к голове)</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="39"/>
+        <source>PageUp / PageDown</source>
+        <translation>PageUp / PageDown</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="40"/>
+        <source>10 slices</source>
+        <translation>10 срезов</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="41"/>
+        <source>Home / End</source>
+        <translation>Home / End</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="42"/>
+        <source>slice 1 (most cranial) / the last slice</source>
+        <translation>срез 1 (самый краниальный) / последний срез</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="43"/>
+        <source>Scroll bar beside the view</source>
+        <translation>Полоса прокрутки рядом с изображением</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="44"/>
+        <source>drag or click to go to a slice</source>
+        <translation>перетащите или щёлкните, чтобы перейти к срезу</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="45"/>
+        <source>Left click</source>
+        <translation>Щелчок левой кнопкой</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="46"/>
+        <source>crosshair here; the other views go to this point</source>
+        <translation>перекрестие сюда; другие окна переходят к этой точке</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="47"/>
+        <source>Left drag</source>
+        <translation>Перетаскивание левой кнопкой</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="48"/>
+        <source>window/level (with a tool: measure)</source>
+        <translation>окно/уровень (с инструментом: измерение)</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="49"/>
+        <source>Middle drag</source>
+        <translation>Перетаскивание средней кнопкой</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="50"/>
+        <source>pan</source>
+        <translation>сдвиг</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="51"/>
+        <source>Right drag</source>
+        <translation>Перетаскивание правой кнопкой</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="52"/>
+        <source>zoom</source>
+        <translation>масштаб</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="53"/>
+        <source>Right click</source>
+        <translation>Щелчок правой кнопкой</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="54"/>
+        <source>menu: tools, windows, layouts</source>
+        <translation>меню: инструменты, окна, раскладки</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="55"/>
+        <source>Esc in the worklist search</source>
+        <translation>Esc в поиске рабочего списка</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="56"/>
+        <source>the keys go back to the image</source>
+        <translation>клавиши возвращаются к изображению</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="194"/>
+        <source>Single slice: no coronal reconstruction</source>
+        <translation>Один срез: корональная реконструкция невозможна</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="195"/>
+        <source>Single slice: no sagittal reconstruction</source>
+        <translation>Один срез: сагиттальная реконструкция невозможна</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="196"/>
+        <source>Single slice: no reconstruction in this plane</source>
+        <translation>Один срез: реконструкция в этой плоскости невозможна</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="199"/>
+        <source>Axial</source>
+        <translation>Аксиальная</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="199"/>
+        <source>Coronal</source>
+        <translation>Корональная</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="200"/>
+        <source>Sagittal</source>
+        <translation>Сагиттальная</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="587"/>
+        <location filename="../../viewer/slice_view.py" line="735"/>
+        <source>mm</source>
+        <translation>мм</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="590"/>
+        <source>W %1 L %2</source>
+        <translation>Ш %1 У %2</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="592"/>
+        <source>Zoom %1</source>
+        <translation>Масштаб %1</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="595"/>
+        <source>MIP</source>
+        <translation>MIP</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="595"/>
+        <source>MinIP</source>
+        <translation>MinIP</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="596"/>
+        <source>Mean</source>
+        <translation>Среднее</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="734"/>
+        <source>cm</source>
+        <translation>см</translation>
+    </message>
+</context>
+<context>
     <name>SpeechPage</name>
     <message>
         <location filename="../../app/settings_dialog/speech_page.py" line="53"/>
@@ -2124,7 +2475,13 @@
         <translation>ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="221"/>
+        <location filename="../../app/main_window.py" line="255"/>
+        <source>listing series</source>
+        <translation>поиск серий</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="397"/>
+        <location filename="../../app/main_window.py" line="457"/>
         <source>loading</source>
         <translation>Загрузка исследования</translation>
     </message>
@@ -2346,114 +2703,162 @@
     </message>
 </context>
 <context>
+    <name>ViewNames</name>
+    <message>
+        <location filename="../../app/view_names.py" line="9"/>
+        <source>1×1 (axial)</source>
+        <translation>1×1 (аксиальная)</translation>
+    </message>
+    <message>
+        <location filename="../../app/view_names.py" line="10"/>
+        <source>axial + coronal</source>
+        <translation>аксиальная + корональная</translation>
+    </message>
+    <message>
+        <location filename="../../app/view_names.py" line="11"/>
+        <source>MPR (axial, coronal, sagittal)</source>
+        <translation>МПР (аксиальная, корональная, сагиттальная)</translation>
+    </message>
+    <message>
+        <location filename="../../app/view_names.py" line="12"/>
+        <source>2×2 with 3D</source>
+        <translation>2×2 с 3D</translation>
+    </message>
+    <message>
+        <location filename="../../app/view_names.py" line="13"/>
+        <source>compare with prior</source>
+        <translation>сравнение с предыдущим</translation>
+    </message>
+    <message>
+        <location filename="../../app/view_names.py" line="16"/>
+        <source>lung</source>
+        <translation>лёгочное</translation>
+    </message>
+    <message>
+        <location filename="../../app/view_names.py" line="17"/>
+        <source>mediastinum</source>
+        <translation>средостение</translation>
+    </message>
+    <message>
+        <location filename="../../app/view_names.py" line="18"/>
+        <source>bone</source>
+        <translation>костное</translation>
+    </message>
+    <message>
+        <location filename="../../app/view_names.py" line="19"/>
+        <source>soft tissue</source>
+        <translation>мягкие ткани</translation>
+    </message>
+</context>
+<context>
     <name>ViewerPage</name>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="48"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="49"/>
         <source>Name</source>
         <translation>Название</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="48"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="49"/>
         <source>Centre (HU)</source>
         <translation>Центр (HU)</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="49"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="50"/>
         <source>Width (HU)</source>
         <translation>Ширина (HU)</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="49"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="50"/>
         <source>Key</source>
         <translation>Клавиша</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="52"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="53"/>
         <source>&amp;Add preset</source>
         <translation>&amp;Добавить окно</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="54"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="55"/>
         <source>&amp;Remove preset</source>
         <translation>&amp;Удалить окно</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="58"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="59"/>
         <source>Hanging protocol</source>
         <translation>Протокол раскладки</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="58"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="59"/>
         <source>Layout</source>
         <translation>Раскладка</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="59"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="60"/>
         <source>Window preset</source>
         <translation>Окно</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="76"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="78"/>
         <source>&amp;Window presets:</source>
         <translation>&amp;Окна (ширина/уровень):</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="85"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="87"/>
         <source>&amp;Hanging protocols (first match wins):</source>
         <translation>&amp;Протоколы раскладки (действует первый подходящий):</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="89"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="91"/>
         <source>Changes to presets and protocols apply to the next study opened; new preset menu entries after a restart.</source>
         <translation>Изменения окон и протоколов действуют со следующего открытого исследования; новые пункты меню окон — после перезапуска.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="93"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="95"/>
         <source>Viewer</source>
         <translation>Просмотр</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="119"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="121"/>
         <source>Window preset %1: </source>
         <translation>Окно %1: </translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="121"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="123"/>
         <source>enter a name.</source>
         <translation>введите название.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="123"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="125"/>
         <source>the name %1 is used twice.</source>
         <translation>название %1 используется дважды.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="128"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="130"/>
         <source>centre and width must be numbers (HU).</source>
         <translation>центр и ширина должны быть числами (HU).</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="131"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="133"/>
         <source>the width must be 1..10000 HU and the centre -2000..5000 HU.</source>
         <translation>ширина должна быть 1..10000 HU, а центр −2000..5000 HU.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="134"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="136"/>
         <source>the key must be one letter or digit (C is taken by cine).</source>
         <translation>клавиша — одна буква или цифра (C занята кинорежимом).</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="137"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="139"/>
         <source>the key %1 is used twice.</source>
         <translation>клавиша %1 используется дважды.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="144"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="146"/>
         <source>Keep at least one window preset.</source>
         <translation>Оставьте хотя бы одно окно.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="158"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="160"/>
         <source>Hanging protocol %1 uses the window preset %2, which is not in the preset table.</source>
         <translation>Протокол раскладки %1 использует окно %2, которого нет в таблице окон.</translation>
     </message>
@@ -2507,102 +2912,102 @@
         <translation>Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="108"/>
+        <location filename="../../app/workflow.py" line="111"/>
         <source>&amp;Report</source>
         <translation>&amp;Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="110"/>
+        <location filename="../../app/workflow.py" line="113"/>
         <source>Run &amp;AI pre-read</source>
         <translation>Запустить &amp;ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="112"/>
+        <location filename="../../app/workflow.py" line="115"/>
         <source>&amp;Accept AI values</source>
         <translation>&amp;Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="113"/>
+        <location filename="../../app/workflow.py" line="116"/>
         <source>Re&amp;ject AI result</source>
         <translation>О&amp;тклонить результат ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="114"/>
+        <location filename="../../app/workflow.py" line="117"/>
         <source>Insert the AI&apos;s &amp;findings as text</source>
         <translation>Вставить &amp;находки ИИ текстом</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="116"/>
+        <location filename="../../app/workflow.py" line="119"/>
         <source>&amp;Next field</source>
         <translation>&amp;Следующее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="118"/>
+        <location filename="../../app/workflow.py" line="121"/>
         <source>&amp;Previous field</source>
         <translation>П&amp;редыдущее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="120"/>
+        <location filename="../../app/workflow.py" line="123"/>
         <source>&amp;Sign report</source>
         <translation>П&amp;одписать протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="121"/>
+        <location filename="../../app/workflow.py" line="124"/>
         <source>Add a&amp;ddendum to the signed report…</source>
         <translation>&amp;Дополнение к подписанному протоколу…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="123"/>
+        <location filename="../../app/workflow.py" line="126"/>
         <source>Sign and open the ne&amp;xt study</source>
         <translation>Подписать и открыть сле&amp;дующее</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="125"/>
+        <location filename="../../app/workflow.py" line="128"/>
         <source>S&amp;ync now</source>
         <translation>Си&amp;нхронизировать</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="126"/>
+        <location filename="../../app/workflow.py" line="129"/>
         <source>Open next s&amp;tudy</source>
         <translation>Открыть следующее &amp;исследование</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="127"/>
+        <location filename="../../app/workflow.py" line="130"/>
         <source>&amp;Dictate</source>
         <translation>&amp;Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="128"/>
+        <location filename="../../app/workflow.py" line="131"/>
         <source>&amp;Play back (from the dictated word at the cursor)</source>
         <translation>&amp;Воспроизвести (с надиктованного слова под курсором)</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="130"/>
+        <location filename="../../app/workflow.py" line="133"/>
         <source>&amp;Hear the dictated word at the cursor</source>
         <translation>Прослушать надиктованное с&amp;лово под курсором</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="132"/>
+        <location filename="../../app/workflow.py" line="135"/>
         <source>Re&amp;wind the playback</source>
         <translation>Перемотать н&amp;азад</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="133"/>
+        <location filename="../../app/workflow.py" line="136"/>
         <source>&amp;Fast-forward the playback</source>
         <translation>Перемотать вп&amp;ерёд</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="135"/>
+        <location filename="../../app/workflow.py" line="138"/>
         <source>&amp;Compare with the prior study</source>
         <translation>&amp;Сравнить с предыдущим исследованием</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="137"/>
+        <location filename="../../app/workflow.py" line="140"/>
         <source>&amp;Refresh worklist</source>
         <translation>&amp;Обновить рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="143"/>
+        <location filename="../../app/workflow.py" line="146"/>
         <source>Insert &amp;template</source>
         <translation>Вставить &amp;шаблон</translation>
     </message>
@@ -2633,67 +3038,67 @@
 <context>
     <name>WorklistPanel</name>
     <message>
-        <location filename="../../app/worklist_panel.py" line="47"/>
+        <location filename="../../app/worklist_panel.py" line="49"/>
         <source>Search patient, date, grade…</source>
         <translation>Поиск: пациент, дата, степень…</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="51"/>
+        <location filename="../../app/worklist_panel.py" line="57"/>
         <source>All studies</source>
         <translation>Все исследования</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="51"/>
+        <location filename="../../app/worklist_panel.py" line="57"/>
         <source>Unread</source>
         <translation>Непрочитанные</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="52"/>
+        <location filename="../../app/worklist_panel.py" line="58"/>
         <source>Drafts</source>
         <translation>Черновики</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="52"/>
+        <location filename="../../app/worklist_panel.py" line="58"/>
         <source>Signed</source>
         <translation>Подписанные</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="55"/>
+        <location filename="../../app/worklist_panel.py" line="61"/>
         <source>CT-3/CT-4 only</source>
         <translation>Только КТ-3/КТ-4</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="60"/>
+        <location filename="../../app/worklist_panel.py" line="66"/>
         <source>Urgency</source>
         <translation>Срочность</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="60"/>
+        <location filename="../../app/worklist_panel.py" line="66"/>
         <source>Patient</source>
         <translation>Пациент</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="60"/>
+        <location filename="../../app/worklist_panel.py" line="66"/>
         <source>Date</source>
         <translation>Дата</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="60"/>
+        <location filename="../../app/worklist_panel.py" line="66"/>
         <source>Modality</source>
         <translation>Модальность</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="61"/>
+        <location filename="../../app/worklist_panel.py" line="67"/>
         <source>AI grade</source>
         <translation>Степень (ИИ)</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="61"/>
+        <location filename="../../app/worklist_panel.py" line="67"/>
         <source>Status</source>
         <translation>Статус</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="83"/>
+        <location filename="../../app/worklist_panel.py" line="111"/>
         <source>Anonymized</source>
         <translation>Анонимизировано</translation>
     </message>
@@ -2704,6 +3109,24 @@
         <location filename="../../app/settings_dialog/model_row.py" line="51"/>
         <source>AI &amp;model:</source>
         <translation>&amp;Модель ИИ:</translation>
+    </message>
+</context>
+<context>
+    <name>window</name>
+    <message>
+        <location filename="../../app/main_window.py" line="685"/>
+        <source>registered, offset %1 mm</source>
+        <translation>регистрация, смещение %1 мм</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="688"/>
+        <source>same table position</source>
+        <translation>та же позиция стола</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="689"/>
+        <source>by position</source>
+        <translation>по положению</translation>
     </message>
 </context>
 </TS>

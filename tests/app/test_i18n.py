@@ -105,3 +105,74 @@ def test_ai_quality_flags_read_as_words_in_both_languages(qapp, monkeypatch):
         assert all(r != e and any("а" <= ch <= "я" for ch in r) for r, e in pairs)
     finally:
         remove_translators(qapp)
+
+
+def _menu_texts(menu) -> list[str]:
+    texts = []
+    for action in menu.actions():
+        if action.menu() is not None:
+            texts += [action.text(), *_menu_texts(action.menu())]
+        elif not action.isSeparator():
+            texts.append(action.text())
+    return texts
+
+
+RAW = re.compile(r"\b(1x1|1x2|mpr|2x2|lung|mediastinum|bone|soft-tissue|axial|coronal|sagittal"
+                 r"|zoom|mean|area|min|max|mm|cm|amended|final|draft|CT-\d)\b", re.IGNORECASE)
+
+
+def test_russian_ui_shows_no_raw_identifiers_or_english_words(qtbot, qapp, luch_home,
+                                                               monkeypatch):
+    """Menus and the views' own text (corner text, scale bar, measurement values) in Russian:
+    no identifiers ("Окно: lung", "Раскладка: mpr") and no English words ("Zoom", "mm")."""
+    from app.i18n import install_translator, remove_translators
+    from app.main_window import MainWindow
+    from app.workflow import Workflow
+    from core.paths import DEMO_STUDY
+    from core.settings import Settings
+    from records import open_store
+    from viewer import vtk_api as vtk
+    from viewer.measurements import Measurement
+
+    monkeypatch.setenv("LUCH_LANG", "ru")
+    install_translator(qapp)
+    try:
+        settings = Settings()
+        settings.set("ai.autorun", False)
+        window = MainWindow(settings)
+        window.setProperty("headless", True)
+        qtbot.addWidget(window)
+        Workflow(window, open_store(), "dr.a", ui_lang="ru")
+        window.resize(1200, 800)
+        window.show()
+        with qtbot.waitSignal(window.volume_loaded, timeout=60_000):
+            window.open_path(DEMO_STUDY, layout="mpr")
+        menus = [t.replace("&", "") for a in window.menuBar().actions()
+                 for t in [a.text(), *_menu_texts(a.menu())]]
+        raw = [t for t in menus if RAW.search(t)]
+        assert not raw, f"menu items with raw names or English: {raw}"
+        english = [t for t in menus if not re.search("[а-яА-Я]", t)]
+        assert not english, f"menu items without a Russian word: {english}"
+        view = window.view
+        window.set_slab("mip", 10)
+        centre = window.volume.index_to_lps(np.array([128.0, 128.0, 30.0]))
+        view.move_to_point(centre)
+        ellipse = Measurement("ellipse", [tuple(centre - 10), tuple(centre + 10)],
+                              normal=(0.0, 0.0, 1.0))
+        view.set_measurements([ellipse])
+        texts = [view.corner_text.text(0), view.corner_text.text(1),
+                 view.scale_bar.text.GetInput(),
+                 *[a.GetInput() for a in view._measure_layer._actors
+                   if isinstance(a, vtk.vtkTextActor)]]
+        assert len(texts) == 4, "the ellipse's values are not drawn"
+        leftover = [t for t in texts if RAW.search(t)]
+        assert not leftover, f"view text with English or raw names: {leftover}"
+        from app.settings_dialog.viewer_page import ViewerPage
+
+        page = ViewerPage(settings)
+        qtbot.addWidget(page)
+        combo = page.hanging.cellWidget(0, 1)
+        layouts = [combo.itemText(n) for n in range(combo.count())]
+        assert not [t for t in layouts if RAW.search(t)], f"settings layouts: {layouts}"
+    finally:
+        remove_translators(qapp)

@@ -113,3 +113,37 @@ def test_go_to_voxel_puts_the_crosshair_on_a_finding(window):
     assert all(np.allclose(view.cursor, lps) for view in window.reading.views)
     assert not window.go_to_voxel((0, 0, nk + 5))  # outside the study: nothing moves
     assert np.allclose(axial.cursor, lps)
+
+
+def test_layout_change_keeps_slice_crosshair_window_and_tool(window):
+    axial = window.view
+    axial.set_slice_index(axial.slice_count // 2 + 8)
+    index = axial.slice_index
+    window.go_to_voxel((100, 120, index))
+    point = axial.cursor.copy()
+    window.reading.set_window(-500, 1200)
+    window.actions["tool-distance"].trigger()
+    for name in ("2x2", "1x1", "mpr"):
+        window.actions[f"layout-{name}"].trigger()
+        assert window.view.slice_index == index, f"{name}: slice went back"
+        np.testing.assert_allclose(window.view.cursor, point)
+        assert window.view.window() == (-500, 1200)
+        assert all(v.tool == "distance" for v in window.reading.views)
+
+
+def test_prior_opens_beside_the_current_study_without_reloading_it(window, qtbot):
+    from viewer.compare import ComparisonLayout
+
+    current = window.volume
+    window.view.set_slice_index(20)
+    with qtbot.waitSignal(window.prior_loaded, timeout=60_000):
+        window.open_prior(DEMO_STUDY)
+        # At once: the compare layout with the current study readable, the prior loading.
+        assert isinstance(window.reading, ComparisonLayout)
+        assert window.reading.current.volume is current
+        assert window.view.slice_index == 20
+        assert "Loading the prior" in window.reading.prior.note_text()
+    assert window.volume is current, "the current study was loaded again"
+    assert window.reading.prior.volume is not None and window.reading.prior.note_text() == ""
+    assert window.reading.prior.slice_position() == pytest.approx(window.view.slice_position())
+    assert "aligned" in window.status_label.text()

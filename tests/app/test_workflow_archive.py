@@ -72,10 +72,13 @@ def test_prior_study_of_the_patient_is_offered_and_compared(qtbot, luch_home, sh
         workflow.open_study(current)
     assert workflow.prior_path == prior_path
     assert "01.01.1999" in window.statusBar().currentMessage()
-    with qtbot.waitSignal(window.volume_loaded, timeout=120_000):
+    with qtbot.waitSignal(window.prior_loaded, timeout=120_000):
         qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
-    assert isinstance(window.reading, ComparisonLayout)
+        assert isinstance(window.reading, ComparisonLayout)  # at once, the prior loading
     assert window.reading.prior.volume.shape[0] == 140
+    # The files are another patient's (LIDC-IDRI-0003): the reader is warned.
+    assert window.reading.warning.isVisible() and "LIDC-IDRI-0003" in window.reading.warning.text()
+    assert "Prior · " in window.reading.headers[1].text()
 
 
 def test_anonymize_hides_names_in_the_worklist_and_the_views(qtbot, luch_home):

@@ -58,3 +58,12 @@ def test_the_preread_json_lists_the_lesions():
     assert [x["ml"] for x in lesions] == sorted((x["ml"] for x in lesions), reverse=True)
     i, j, k = lesions[0]["at"]
     assert result.labels[k, j, i] in (Label.GGO_RIGHT, Label.CONSOLIDATION_RIGHT)
+
+
+def test_slices_are_numbered_from_the_head_when_k_points_to_it():
+    from inference.findings import head_up, slice_range
+
+    assert slice_range(4, 5) == "5-6"  # orientation unknown: k + 1
+    assert slice_range(7, 8, count=10, head_up=True) == "2-3"
+    assert slice_range(0, 1, count=10, head_up=True) == "9-10"  # the lowest slices come last
+    assert head_up(np.eye(3)) and not head_up(np.diag([1.0, 1.0, -1.0]))

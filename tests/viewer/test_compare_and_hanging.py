@@ -73,3 +73,65 @@ def test_user_protocols_from_settings_take_precedence(luch_home):
     protocol = choose_protocol(SeriesInfo(modality="CT", body_part="CHEST"),
                                load_protocols(settings))
     assert (protocol.name, protocol.layout) == ("mine", "mpr")
+
+
+def _patient(volume, patient_id: str, study_date: str, frame: str = ""):
+    from dataclasses import replace
+
+    return replace(volume, info=replace(volume.info, patient_id=patient_id,
+                                        study_date=study_date, frame_of_reference_uid=frame))
+
+
+def test_panes_are_labelled_current_and_prior_with_dates_and_interval(qtbot):
+    layout = ComparisonLayout()
+    qtbot.addWidget(layout)
+    layout.resize(800, 400)
+    layout.show()
+    current = _patient(marker_phantom(), "P-1", "20260301")
+    prior = _patient(marker_phantom(), "P-1", "20260112")
+    layout.set_volumes(current, volume_to_vtk(current), prior, volume_to_vtk(prior))
+    current_text, prior_text = (h.text() for h in layout.headers)
+    assert current_text.startswith("Current") and "01.03.2026" in current_text
+    assert prior_text.startswith("Prior") and "12.01.2026" in prior_text
+    assert "48 days earlier" in prior_text
+    assert layout.warning.isHidden()
+
+
+def test_different_patient_ids_raise_a_visible_warning(qtbot):
+    layout = ComparisonLayout()
+    qtbot.addWidget(layout)
+    layout.resize(800, 400)
+    layout.show()
+    current = _patient(marker_phantom(), "P-1", "20260301")
+    prior = _patient(marker_phantom(), "P-2", "20260112")
+    layout.set_volumes(current, volume_to_vtk(current), prior, volume_to_vtk(prior))
+    assert layout.warning.isVisible()
+    assert "P-1" in layout.warning.text() and "P-2" in layout.warning.text()
+
+
+def test_current_is_readable_while_the_prior_loads(qtbot):
+    layout = ComparisonLayout()
+    qtbot.addWidget(layout)
+    layout.resize(800, 400)
+    layout.show()
+    current = marker_phantom()
+    layout.set_current(current, volume_to_vtk(current))
+    layout.set_prior_loading(0.4)
+    assert "40%" in layout.prior.note_text()
+    layout.current.set_slice_index(30)  # reading goes on
+    prior = shifted(marker_phantom(), 20.0)
+    layout.set_prior(prior, volume_to_vtk(prior))
+    assert layout.prior.note_text() == "" and layout.prior.slice_index == 20
+
+
+def test_shared_frame_of_reference_links_by_table_position_else_registration():
+    from studies.registration import align_for_comparison
+
+    current = _patient(marker_phantom(), "P-1", "20260301", frame="1.2.3")
+    same_table = _patient(shifted(marker_phantom(), 20.0), "P-1", "20260112", frame="1.2.3")
+    alignment = align_for_comparison(current, same_table)
+    assert alignment.method == "frame-of-reference" and alignment.translation == (0, 0, 0)
+    other_visit = _patient(shifted(marker_phantom(), 20.0), "P-1", "20260112", frame="9.9")
+    alignment = align_for_comparison(current, other_visit)
+    assert alignment.method == "rigid"
+    assert alignment.translation[2] == pytest.approx(20.0, abs=2.0)

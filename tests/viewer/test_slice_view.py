@@ -64,9 +64,9 @@ def test_keys_and_wheel_scroll(view, qtbot):
     assert view.slice_index == start - 1
     qtbot.keyClick(view.interactor, Qt.Key.Key_PageUp)
     assert view.slice_index == start + 9
-    qtbot.keyClick(view.interactor, Qt.Key.Key_End)
+    qtbot.keyClick(view.interactor, Qt.Key.Key_Home)  # slice 1: the most cranial
     assert view.slice_index == view.slice_count - 1
-    qtbot.keyClick(view.interactor, Qt.Key.Key_Home)
+    qtbot.keyClick(view.interactor, Qt.Key.Key_End)
     assert view.slice_index == 0
 
     wheel = QWheelEvent(QPointF(200, 200), QPointF(200, 200), QPoint(0, 0), QPoint(0, 120),

@@ -1,0 +1,31 @@
+"""Names of the viewer's layouts and default window presets in the interface language (the
+data keeps its identifiers: ``mpr``, ``soft-tissue``)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
+LAYOUT_TITLES = {
+    "1x1": QT_TRANSLATE_NOOP("ViewNames", "1×1 (axial)"),
+    "1x2": QT_TRANSLATE_NOOP("ViewNames", "axial + coronal"),
+    "mpr": QT_TRANSLATE_NOOP("ViewNames", "MPR (axial, coronal, sagittal)"),
+    "2x2": QT_TRANSLATE_NOOP("ViewNames", "2×2 with 3D"),
+    "compare": QT_TRANSLATE_NOOP("ViewNames", "compare with prior"),
+}
+PRESET_TITLES = {
+    "lung": QT_TRANSLATE_NOOP("ViewNames", "lung"),
+    "mediastinum": QT_TRANSLATE_NOOP("ViewNames", "mediastinum"),
+    "bone": QT_TRANSLATE_NOOP("ViewNames", "bone"),
+    "soft-tissue": QT_TRANSLATE_NOOP("ViewNames", "soft tissue"),
+}
+
+
+def layout_title(name: str) -> str:
+    text = LAYOUT_TITLES.get(name)
+    return QCoreApplication.translate("ViewNames", text) if text else name
+
+
+def preset_title(name: str) -> str:
+    """A default window preset's name; a user's own preset keeps the name it was given."""
+    text = PRESET_TITLES.get(name)
+    return QCoreApplication.translate("ViewNames", text) if text else name

@@ -1,0 +1,86 @@
+"""Keyboard focus in the reading window: keys go to the image, never into a search box the
+reader did not click."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from app.main_window import MainWindow
+from app.workflow import Workflow
+from core.paths import DEMO_STUDY
+from core.settings import Settings
+from records import open_store
+
+
+@pytest.fixture
+def station(qtbot, luch_home):
+    settings = Settings()
+    settings.set("ai.autorun", False)
+    window = MainWindow(settings)
+    window.setProperty("headless", True)
+    qtbot.addWidget(window)
+    workflow = Workflow(window, open_store(), reader="dr.focus", ui_lang="en", report_lang="en")
+    window.resize(1400, 900)
+    window.show()
+    window.activateWindow()
+    qtbot.waitActive(window)
+    with qtbot.waitSignal(window.volume_loaded, timeout=60_000):
+        window.open_path(DEMO_STUDY, layout="1x1", preset="mediastinum")
+    return window, workflow
+
+
+def _in_view(window) -> bool:
+    focus = QApplication.focusWidget()
+    return any(focus is v.interactor for v in window.reading.views)
+
+
+def test_ctrl_digit_over_the_image_changes_the_layout_and_keeps_focus_on_it(station, qtbot):
+    window, workflow = station
+    assert _in_view(window)
+    qtbot.keyClick(window.view.interactor, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.reading.layout_name == "1x2"
+    assert window.view.window() == (40, 400), "Ctrl+2 changed the window, not only the layout"
+    assert _in_view(window), f"focus went to {QApplication.focusWidget()!r}"
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_1)
+    assert workflow.worklist.search.text() == ""
+    assert window.view.window() == (-600, 1500), "1 did not apply the lung window"
+
+
+def test_layout_from_the_menu_returns_focus_to_the_image(station, qtbot):
+    window, workflow = station
+    window.actions["layout-mpr"].trigger()
+    assert _in_view(window), f"focus went to {QApplication.focusWidget()!r}"
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_3)
+    assert workflow.worklist.search.text() == ""
+    assert window.view.window() == (300, 1500)
+
+
+def test_the_search_box_takes_focus_only_when_clicked(station, qtbot):
+    window, workflow = station
+    search = workflow.worklist.search
+    assert search.focusPolicy() == Qt.FocusPolicy.ClickFocus
+    qtbot.mouseClick(search, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(search, Qt.Key.Key_1)
+    assert search.text() == "1" and window.view.window() == (40, 400)
+    qtbot.keyClick(search, Qt.Key.Key_Escape)
+    assert _in_view(window), "Esc in the search box did not hand the keys back to the image"
+
+
+def test_window_keys_are_in_the_view_menu_and_the_hotkeys_tab(station):
+    from app.settings_dialog.hotkeys_page import HotkeysPage
+
+    window, _ = station
+    keys = {name: window.actions[f"preset-{name}"].shortcut().toString()
+            for name in ("lung", "mediastinum", "bone", "soft-tissue")}
+    assert keys == {"lung": "1", "mediastinum": "2", "bone": "3", "soft-tissue": "4"}
+    page = HotkeysPage(window.settings, window.actions)
+    row = page.rows["preset-lung"]
+    assert page.table.item(row, 1).text() == "1"
+    # The mouse and the view's fixed keys are listed too (as docs/reading.md lists them).
+    from PySide6.QtWidgets import QTableWidget
+
+    inputs = page.findChild(QTableWidget, "view-inputs")
+    rows = [inputs.item(r, 0).text() for r in range(inputs.rowCount())]
+    assert "Right click" in rows and "Home / End" in rows

@@ -1,0 +1,56 @@
+"""The viewer's toolbar, right-click menu and the active tool shown with how to leave it."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication
+
+from app.main_window import MainWindow
+from core.paths import DEMO_STUDY
+from core.settings import Settings
+
+
+@pytest.fixture
+def window(qtbot, luch_home):
+    win = MainWindow(Settings())
+    win.setProperty("headless", True)
+    qtbot.addWidget(win)
+    win.resize(1300, 800)
+    win.show()
+    with qtbot.waitSignal(win.volume_loaded, timeout=60_000):
+        win.open_path(DEMO_STUDY, layout="1x2")
+    return win
+
+
+def test_toolbar_has_tools_windows_and_layouts_with_their_keys(window):
+    buttons = {a.iconText(): a for a in window.toolbar.actions() if not a.isSeparator()}
+    for name, key in (("Distance", "D"), ("Ellipse", "E"), ("lung", "1"), ("2×2", "Ctrl+4")):
+        assert name in buttons, f"no {name} button: {sorted(buttons)}"
+        assert f"({key})" in buttons[name].toolTip(), buttons[name].toolTip()
+    buttons["2×2"].trigger()
+    assert window.reading.layout_name == "2x2"
+
+
+def test_the_active_tool_is_shown_with_how_to_leave_it(window, qtbot):
+    assert window.tool_label.isHidden()
+    qtbot.keyClick(window.view.interactor, Qt.Key.Key_D)
+    assert all(v.tool == "distance" for v in window.reading.views)
+    assert window.tool_label.isVisible()
+    assert "Distance" in window.tool_label.text() and "Esc" in window.tool_label.text()
+    assert window.actions["tool-distance"].isChecked()
+    qtbot.keyClick(window.view.interactor, Qt.Key.Key_Escape)
+    assert window.view.tool is None and window.tool_label.isHidden()
+    assert window.actions["tool-none"].isChecked()
+
+
+def test_right_click_opens_the_view_menu(window, qtbot):
+    view = window.view
+    with qtbot.waitSignal(view.context_menu_requested, timeout=2000) as signal:
+        qtbot.mouseClick(view.interactor, Qt.MouseButton.RightButton, pos=QPoint(200, 150))
+    assert signal.args[0] == QPoint(200, 150)
+    menu = window._context_menu
+    texts = [a.text().replace("&", "") for a in menu.actions() if not a.isSeparator()]
+    assert "Distance" in texts and any("lung" in t for t in texts)
+    menu.close()
+    QApplication.processEvents()

@@ -1,0 +1,72 @@
+"""The reading window's geometry: the worklist shows every column, and opening a study or
+changing the layout keeps the viewer and the side panels where they are."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from app.main_window import MainWindow
+from app.workflow import Workflow
+from app.worklist_panel import WorklistPanel, WorklistRow
+from core.paths import DEMO_STUDY
+from core.settings import Settings
+from records import open_store
+
+
+def test_worklist_columns_fit_without_a_horizontal_scroll_bar(qtbot):
+    panel = WorklistPanel()
+    qtbot.addWidget(panel)
+    panel.resize(300, 400)
+    panel.show()
+    panel.set_rows([WorklistRow("1.2.3", "urgent", "Konstantinopolskaya^Anastasia^Vladimirovna",
+                                "20260301", "CT", "CT-3", "draft"),
+                    WorklistRow("1.2.4", "routine", "Ivanov^Ivan", "20260302", "CT",
+                                "not-assessable", "unread")])
+    panel.resize(300, 400)  # as narrow as the panel lets itself be
+    QApplication.processEvents()
+    table = panel.table
+    assert table.horizontalScrollBar().maximum() == 0, "columns hide behind a scroll bar"
+    header = table.horizontalHeader()
+    assert panel.width() < 420, "the worklist takes too much of the screen"
+    for column in (4, 5):  # AI grade, status
+        right = header.sectionViewportPosition(column) + header.sectionSize(column)
+        assert right <= table.viewport().width() + 1, f"column {column} is cut off"
+        assert header.sectionSize(column) >= header.sectionSizeHint(column) - 1
+
+
+@pytest.fixture
+def station(qtbot, luch_home):
+    settings = Settings()
+    settings.set("ai.autorun", False)
+    window = MainWindow(settings)
+    window.setProperty("headless", True)
+    qtbot.addWidget(window)
+    workflow = Workflow(window, open_store(), reader="dr.geometry")
+    window.resize(1400, 900)
+    window.show()
+    qtbot.waitExposed(window)
+    return window, workflow
+
+
+def _geometry(window, workflow):
+    return (workflow.worklist_dock.width(), workflow.report_dock.width(),
+            window.centralWidget().geometry())
+
+
+def test_opening_a_study_and_changing_layout_keep_the_panels_in_place(station, qtbot):
+    window, workflow = station
+    with qtbot.waitSignal(window.volume_loaded, timeout=60_000):
+        window.open_path(DEMO_STUDY, layout="1x1")
+    QApplication.processEvents()
+    before = _geometry(window, workflow)
+    for layout in ("2x2", "1x2"):
+        window.set_layout(layout)
+        assert window.reading.isVisible() and window.reading.size() == before[2].size(), \
+            "the new views are not in place at once"
+        QApplication.processEvents()
+        assert _geometry(window, workflow) == before, f"{layout}: panels moved"
+    with qtbot.waitSignal(window.volume_loaded, timeout=60_000):
+        window.open_path(DEMO_STUDY, layout="mpr")
+    QApplication.processEvents()
+    assert _geometry(window, workflow) == before, "opening a study moved the panels"

@@ -1,0 +1,102 @@
+"""The measurements of the study as a list: select one to go to it, double-click (or F2)
+to name it, Delete to remove it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studies import Volume
+from viewer.measure_tool import describe
+from viewer.measurements import Measurement
+
+_ID = Qt.ItemDataRole.UserRole
+
+
+class MeasurementList(QWidget):
+    """Lists measurements; emits ``go_to``, ``renamed`` and ``deleted`` (by id)."""
+
+    go_to = Signal(object)  # Measurement
+    renamed = Signal(str, str)  # id, new label
+    deleted = Signal(str)  # id
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.list = QListWidget()
+        self.list.setObjectName("measurements")
+        self.list.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                  | QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.list.currentItemChanged.connect(self._selected)
+        self.list.itemChanged.connect(self._edited)
+        self.list.installEventFilter(self)
+        self.delete_button = QPushButton(self.tr("Delete"))
+        self.delete_button.clicked.connect(self.delete_current)
+        self.rename_button = QPushButton(self.tr("Rename"))
+        self.rename_button.clicked.connect(
+            lambda: self.list.currentItem() and self.list.editItem(self.list.currentItem()))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.rename_button)
+        buttons.addWidget(self.delete_button)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.list)
+        column.addLayout(buttons)
+        self._measurements: dict[str, Measurement] = {}
+        self._filling = False
+
+    def set_measurements(self, volume: Volume | None, measurements: list[Measurement]) -> None:
+        current = self.list.currentItem()
+        keep = current.data(_ID) if current is not None else None
+        self._filling = True
+        try:
+            self.list.clear()
+            self._measurements = {m.id: m for m in measurements}
+            for n, m in enumerate(measurements, start=1):
+                item = QListWidgetItem(m.label or self.default_name(m, n))
+                item.setData(_ID, m.id)
+                item.setToolTip(describe(volume, m) if volume is not None else "")
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
+                self.list.addItem(item)
+                if m.id == keep:
+                    self.list.setCurrentItem(item)
+        finally:
+            self._filling = False
+
+    def default_name(self, m: Measurement, n: int) -> str:
+        kinds = {"distance": self.tr("Distance"), "ellipse": self.tr("Ellipse"),
+                 "freehand": self.tr("Freehand ROI")}
+        return f"{kinds.get(m.kind, m.kind)} {n}"
+
+    def delete_current(self) -> None:
+        item = self.list.currentItem()
+        if item is not None:
+            self.deleted.emit(item.data(_ID))
+
+    def eventFilter(self, watched, event) -> bool:
+        from PySide6.QtCore import QEvent
+
+        if (watched is self.list and event.type() == QEvent.Type.KeyPress
+                and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+                and self.list.state() != QAbstractItemView.State.EditingState):
+            self.delete_current()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _selected(self, item: QListWidgetItem | None, _previous=None) -> None:
+        if item is not None and not self._filling:
+            self.go_to.emit(self._measurements[item.data(_ID)])
+
+    def _edited(self, item: QListWidgetItem) -> None:
+        if self._filling:
+            return
+        m = self._measurements.get(item.data(_ID))
+        if m is not None and item.text().strip() != m.label:
+            self.renamed.emit(m.id, item.text().strip())

@@ -1,0 +1,74 @@
+"""The reading state of one study, Qt-free: where the reader is and how the images look.
+
+Like napari's ``Dims`` and ``Camera``, the state lives apart from the views: the cursor point
+(every view shows the slice through it, and draws the other views' planes through it as
+reference lines), the window/level, each plane's zoom and the active tool. Views observe it
+and write to it; a layout rebuilt on the same state shows the same place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+Listener = Callable[[str, Any], None]
+
+FIELDS = ("point", "window", "zoom", "tool")
+
+
+class ReadingState:
+    """Observable reading state: ``point`` (LPS mm), ``window`` (centre, width), ``zoom``
+    (plane name -> factor over the fitted size) and ``tool`` (a measurement tool or None)."""
+
+    def __init__(self) -> None:
+        self.point: np.ndarray | None = None
+        self.window: tuple[float, float] | None = None
+        self.zoom: dict[str, float] = {}
+        self.tool: str | None = None
+        self._listeners: list[Listener] = []
+
+    def subscribe(self, listener: Listener) -> None:
+        """Call ``listener(field, value)`` after every change (``field`` in :data:`FIELDS`)."""
+        if listener not in self._listeners:
+            self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Listener) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def set_point(self, lps) -> None:
+        point = np.asarray(lps, dtype=float).reshape(3)
+        if self.point is not None and np.allclose(point, self.point, atol=1e-6):
+            return
+        self.point = point
+        self._emit("point", point)
+
+    def move_point(self, normal, position: float) -> None:
+        """Move the point along ``normal`` (a unit vector) to ``position`` mm on that axis:
+        what scrolling a view does."""
+        if self.point is None:
+            return
+        normal = np.asarray(normal, dtype=float)
+        self.set_point(self.point + (position - float(self.point @ normal)) * normal)
+
+    def set_window(self, center: float, width: float) -> None:
+        window = (float(center), float(width))
+        if window != self.window:
+            self.window = window
+            self._emit("window", window)
+
+    def set_zoom(self, plane: str, factor: float) -> None:
+        if self.zoom.get(plane) != factor:
+            self.zoom[plane] = float(factor)
+            self._emit("zoom", (plane, float(factor)))
+
+    def set_tool(self, tool: str | None) -> None:
+        if tool != self.tool:
+            self.tool = tool
+            self._emit("tool", tool)
+
+    def _emit(self, name: str, value: Any) -> None:
+        for listener in tuple(self._listeners):
+            listener(name, value)
