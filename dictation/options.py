@@ -8,6 +8,7 @@ from dictation.commands import CommandSet
 from dictation.engines import EngineOptions
 from dictation.errors import DictationError
 from dictation.normalize import UserDictionary
+from dictation.prompt import domain_terms
 
 GRAMMARS = ("commands",)
 
@@ -19,7 +20,8 @@ def build_options(
     dictionary: UserDictionary | None = None,
     domain: str | None = None,
 ) -> EngineOptions:
-    """Options with the named grammar's phrases and the dictionary's extra words."""
+    """Options with the named grammar's phrases, the dictionary's extra words and the
+    domain terms a prompting engine (Whisper) is given."""
     dictionary = dictionary if dictionary is not None else UserDictionary.load()
     phrases = None
     if grammar == "commands":
@@ -34,4 +36,5 @@ def build_options(
         grammar=phrases,
         extra_words=dictionary.words.get(lang) or None,
         domain=None if domain in (None, "general") else domain,
+        prompt_terms=tuple(domain_terms(lang, dictionary)),
     )

@@ -66,7 +66,8 @@ def create_recognizer(
 def _load_builtin() -> None:
     if _ENGINES:
         return
-    from dictation.engines import pocketsphinx_engine, vosk_engine
+    from dictation.engines import pocketsphinx_engine, vosk_engine, whisper_engine
 
+    register_engine(whisper_engine.SPEC)
     register_engine(pocketsphinx_engine.SPEC)
     register_engine(vosk_engine.SPEC)
