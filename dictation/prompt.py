@@ -7,7 +7,7 @@ more readily. :func:`echoes_prompt` tells text that merely repeats the prompt.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import yaml

@@ -96,12 +96,18 @@ def model_problems(path: Path) -> list[str]:
 
 
 def is_multilingual(path: Path) -> bool:
-    """Whether the model in ``path`` serves languages besides English (its config's lang ids)."""
+    """Whether the model in ``path`` serves languages besides English: English-only Whisper
+    models have 51,864 tokens, multilingual ones 51,865 (51,866 from large-v3)."""
+    path = Path(path)
     try:
-        data = json.loads((Path(path) / "config.json").read_text(encoding="utf-8"))
+        if (path / "vocabulary.json").is_file():
+            size = len(json.loads((path / "vocabulary.json").read_text(encoding="utf-8")))
+        else:
+            with open(path / "vocabulary.txt", "rb") as f:
+                size = sum(1 for line in f if line.strip())
     except (OSError, ValueError):
         return False
-    return len(data.get("lang_ids") or []) > 1
+    return size >= 51_865
 
 
 def shipped_english() -> Path | None:
@@ -317,13 +323,13 @@ def resolve_model(lang: str, configured: str | None = None) -> Path:
     if configured is None:
         configured = Settings().get(f"{MODEL_SETTING}.{lang}") or None
     if configured:
-        if configured == SHIPPED_BASE:
-            return join_base()
-        if configured == SHIPPED_EN and shipped_english() is not None:
-            return shipped_english()
         path = Path(configured)
         if not path.is_absolute():
             path = WhisperModelManager().root / configured
+        if configured == SHIPPED_BASE:
+            return join_base()
+        if configured == SHIPPED_EN and model_problems(path) and shipped_english() is not None:
+            return shipped_english()
         problems = model_problems(path)
         if problems:
             raise ModelError(
