@@ -201,6 +201,7 @@ RADIOLOGY = [  # (English, Russian): what a radiologist says every day
     ),
     ("the pleura is not thickened", "плевра не утолщена"),
 ]
+DIGITS = "100019021001803"  # what the human digits recording says
 EN_VOICES = ("en-us", "en-gb-x-rp", "en-gb-scotland")
 RU_VOICES = ("ru",)
 
@@ -429,6 +430,7 @@ class Row:
     commands_exact: int = 0
     commands_total: int = 0
     stray_commands: int = 0  # commands taken from plain dictation
+    commands_bare: int = 0  # exact if the text were matched without punctuation and case
 
 
 def _command_parts(text_or_words, lang: str) -> list:
@@ -457,6 +459,9 @@ def measure(
             hyp = run_utterance(rec, None, speech, None, row.stats, lang, CHUNK, shown_finals)
             words = [w.word for r in shown_finals for w in r.words] or hyp.split()
             ref_words, hyp_words = norm_words(ref, lang), norm_words(hyp, lang)
+            if kind == "digits":  # "1,0001" and "one zero zero zero one": digit by digit
+                ref_words = list(DIGITS)
+                hyp_words = [c for c in "".join(hyp_words) if c.isdigit()]
             row.stats.errors += edit_distance(ref_words, hyp_words)
             row.stats.ref_words += len(ref_words)
             found = [
@@ -468,6 +473,8 @@ def measure(
                 expected = _command_parts(ref.split(), lang)
                 row.commands_total += 1
                 row.commands_exact += found == expected
+                bare = [w for r in shown_finals for w in norm_words(r.text, lang)]
+                row.commands_bare += _command_parts(bare, lang) == expected
             else:
                 row.stray_commands += len(found)
             if verbose:
@@ -481,7 +488,7 @@ def measure(
 def _fmt_row(label: str, row: Row) -> str:
     st = row.stats
     cmd = (
-        f"{row.commands_exact}/{row.commands_total}"
+        f"{row.commands_exact}/{row.commands_total} (bare {row.commands_bare})"
         if row.commands_total
         else f"stray {row.stray_commands}"
     )
@@ -534,7 +541,7 @@ def engines_table(args, shared: Path) -> None:
         digits = shared / "speech" / "digits-en-16k.wav"
         if digits.is_file():
             ref = "one zero zero zero one nine oh two one oh zero one eight zero three"
-            items["human digits"] = ([(read_audio(digits), ref.replace("oh", "zero"))], "dictation")
+            items["human digits"] = ([(read_audio(digits), ref)], "digits")
         voices = shared / "speech" / "en-speechbrain"
         if voices.is_file() or voices.is_dir():
             items["en-speechbrain real voices"] = (_real(voices)[:n], "dictation")
@@ -550,6 +557,8 @@ def engines_table(args, shared: Path) -> None:
         ]
         for what, (data, kind) in items.items():
             for name, engine, options in engines:
+                if name == "PocketSphinx general" and what.startswith("radiology"):
+                    continue  # WER ~1 on these (see the early-final table): not worth the time
                 if kind == "commands" and engine == "pocketsphinx":
                     run(f"en {what}: {name} (open)", engine, options, data, "en", kind)
                     options = build_options("en", grammar="commands")
@@ -572,6 +581,8 @@ def engines_table(args, shared: Path) -> None:
             )
         rad = [(synthesize(ru, v), ru) for _en, ru in RADIOLOGY[:n] for v in RU_VOICES]
         run(f"ru radiology phrases, espeak-ng: {name}", "whisper", ru_opts, rad, "ru")
+        bare = replace(ru_opts, prompt_terms=())
+        run(f"ru radiology phrases, espeak-ng: {name}, no prompt", "whisper", bare, rad, "ru")
         cmds = [(synthesize(c, "ru"), c) for c in _commands("ru").grammar()[:n]]
         run(f"ru commands, espeak-ng: {name}", "whisper", ru_opts, cmds, "ru", "commands")
         if shipped_english() is None:
