@@ -287,3 +287,19 @@ def test_the_app_and_the_cli_default_to_whisper():
     rec, engine, why = open_recognizer("en")
     assert engine == "whisper" and why is None and isinstance(rec, WhisperRecognizer)
     assert time.perf_counter() - started < 60
+
+
+def test_a_phrase_whisper_says_twice_is_kept_once():
+    from dictation.engines.whisper_engine import collapse_repeats
+
+    assert collapse_repeats("air bronchogram within the consolidation, air bronchogram within "
+                            "the consolidation,") == "air bronchogram within the consolidation,"
+    assert collapse_repeats("High probability. High probability. High probability.") == (
+        "High probability. High probability. High probability."  # 2 words: too short to tell
+    )
+    assert collapse_repeats("no effusion no effusion") == "no effusion no effusion"
+    assert collapse_repeats("no focal lesions no focal lesions") == "no focal lesions"
+    assert collapse_repeats("90210 90210 90210") == "90210 90210 90210"
+    assert collapse_repeats("the left lobe and the left lobe too") == (
+        "the left lobe and the left lobe too"
+    )
