@@ -50,6 +50,11 @@ MAX_UTTERANCE = 28.0  # s: Whisper hears 30 s at most; a longer utterance is end
 PARTIAL_EVERY = 1.0  # s of audio between partials...
 PARTIAL_COST = 3.0  # ...or this many times the last decode's time, if longer
 EARLY_PAUSE = 0.12  # s: the shortest pause that gives a tentative final (each costs a decode)
+# Tentative finals only for utterances up to this long, and after this much new audio since
+# the last one: a long sentence read with short pauses was decoded whole at each (Russian
+# clips, base: 2-4 decodes of up to 12 s each, the final 12 s late under load).
+EARLY_MAX = 8.0  # s
+EARLY_EVERY = 0.8  # s
 NO_SPEECH = 0.6  # Whisper's own silence rule: no_speech_prob above this...
 LOGPROB = -1.0  # ...with the average log-probability below this
 LOGPROB_DROP = -1.6  # below this the decode is not trusted at all
@@ -199,6 +204,7 @@ class WhisperRecognizer(Recognizer):
         # A tentative final: its decode, the utterance length it covers, whether one was given.
         self._tentative: tuple[Result, Decoded | None, int] | None = None
         self._revising = False
+        self._next_tentative = 0  # bytes of utterance before the next tentative final
 
     # -- streaming ------------------------------------------------------------------------
     def accept(self, pcm: bytes) -> list[Result]:
@@ -217,6 +223,7 @@ class WhisperRecognizer(Recognizer):
             self._utt = bytearray(lead)
             self._utt_at = (at - len(lead)) / BYTES_PER_SECOND
             self._next_partial = len(lead) + round(PARTIAL_EVERY * BYTES_PER_SECOND)
+            self._next_tentative = 0
         self._utt += pcm
         if ended or len(self._utt) >= MAX_UTTERANCE * BYTES_PER_SECOND:
             final = self._end()
@@ -226,7 +233,12 @@ class WhisperRecognizer(Recognizer):
                 self._tentative = None
                 self._next_partial = len(self._utt) + round(PARTIAL_EVERY * BYTES_PER_SECOND)
             return []
-        if self._early is not None and pause >= self._early:
+        if (
+            self._early is not None
+            and pause >= self._early
+            and len(self._utt) <= EARLY_MAX * BYTES_PER_SECOND
+            and len(self._utt) >= self._next_tentative
+        ):
             return self._tentative_final()
         if pause == 0.0 and len(self._utt) >= self._next_partial and not self.phrases:
             return self._partial()
@@ -261,6 +273,7 @@ class WhisperRecognizer(Recognizer):
         result = self._result(decoded, words=False)
         result = replace(result, tentative=True, revises=self._revising)
         self._tentative = (result, decoded, len(self._utt))
+        self._next_tentative = len(self._utt) + round(EARLY_EVERY * BYTES_PER_SECOND)
         if not result.text and not self._revising:
             return []  # nothing said after all: nothing to show or take back
         self._revising = True
