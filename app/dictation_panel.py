@@ -143,6 +143,9 @@ class DictationPanel(QWidget):
         elif event.kind == "restarted":  # the session replaced a failed recogniser; go on
             self.message.emit(self.tr("The speech recogniser had a fault and was restarted; "
                                       "dictation goes on and no audio was lost."))
+        elif event.kind == "notice":  # Whisper could not start: another engine serves
+            self.message.emit(self.tr("Whisper could not start (%1); dictating with %2 instead.")
+                              .replace("%1", error_text(event.error)).replace("%2", event.text))
         elif event.kind == "error":
             self.message.emit(localize(event.text))
             self.stop()

@@ -45,6 +45,7 @@ import argparse
 import functools
 import os
 import platform
+import re
 import statistics
 import sys
 import tempfile
@@ -58,8 +59,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("LUCH_HOME", tempfile.mkdtemp(prefix="luch-bench-"))  # caches go here
 
 from dictation.audio import BLOCK_SECONDS
-from dictation.commands import CommandSet
+from dictation.commands import Command, CommandSet
 from dictation.engines import EngineOptions, Recognizer, create_recognizer
+from dictation.normalize import UserDictionary, normalize_words
 from dictation.options import build_options
 from dictation.results import APPEND, CONFIRM, REPLACE, revision
 from dictation.session import acts_beyond_the_text
@@ -98,6 +100,110 @@ COMMANDS_EN = [
     "insert template normal chest",
     "accept ai values",
 ]
+
+# Engines table (Whisper, PocketSphinx, Vosk in one run): 42 radiology phrases, written down
+# here, spoken by espeak-ng in three English voices and one Russian voice.
+RADIOLOGY = [  # (English, Russian): what a radiologist says every day
+    (
+        "bilateral ground glass opacities in the lower lobes",
+        "двусторонние участки матового стекла в нижних долях",
+    ),
+    ("no pleural effusion", "плеврального выпота нет"),
+    ("consolidation in the left upper lobe", "консолидация в верхней доле левого легкого"),
+    ("the heart size is normal", "размеры сердца в норме"),
+    ("no enlarged lymph nodes", "увеличенных лимфатических узлов нет"),
+    ("findings are consistent with viral pneumonia", "изменения соответствуют вирусной пневмонии"),
+    ("involvement of twenty five percent", "объем поражения двадцать пять процентов"),
+    ("no pneumothorax", "пневмоторакса нет"),
+    (
+        "ground glass opacities, predominantly peripheral",
+        "участки матового стекла, преимущественно периферические",
+    ),
+    (
+        "crazy paving pattern in the right lower lobe",
+        "симптом булыжной мостовой в нижней доле правого легкого",
+    ),
+    (
+        "reversed halo sign in the left lower lobe",
+        "симптом обратного ореола в нижней доле левого легкого",
+    ),
+    (
+        "air bronchogram within the consolidation",
+        "симптом воздушной бронхограммы в зоне консолидации",
+    ),
+    ("the trachea and main bronchi are patent", "трахея и главные бронхи проходимы"),
+    ("no focal lesions in the lungs", "очаговых изменений в легких нет"),
+    ("small bilateral pleural effusions", "небольшой двусторонний плевральный выпот"),
+    ("the mediastinum is not widened", "средостение не расширено"),
+    (
+        "subpleural reticulation in both lungs",
+        "субплевральная ретикулярная исчерченность в обоих легких",
+    ),
+    (
+        "multiple solid nodules up to five millimeters",
+        "множественные солидные очаги до пяти миллиметров",
+    ),
+    ("no signs of pulmonary embolism", "признаков тромбоэмболии легочной артерии нет"),
+    ("moderate cardiomegaly", "умеренная кардиомегалия"),
+    ("pericardial effusion is absent", "выпота в полости перикарда нет"),
+    ("emphysema in the upper lobes", "эмфизема в верхних долях"),
+    ("bronchial walls are thickened", "стенки бронхов утолщены"),
+    ("the aorta is of normal caliber", "аорта обычного калибра"),
+    (
+        "calcified granuloma in the right middle lobe",
+        "кальцинированная гранулема в средней доле правого легкого",
+    ),
+    ("atelectasis at the left lung base", "ателектаз в базальных отделах левого легкого"),
+    ("fibrotic changes after pneumonia", "фиброзные изменения после пневмонии"),
+    (
+        "lung involvement less than twenty five percent",
+        "объем поражения легких менее двадцати пяти процентов",
+    ),
+    ("CT grade two, moderate", "степень КТ два, средняя"),
+    (
+        "high probability of covid nineteen pneumonia",
+        "высокая вероятность пневмонии ковид девятнадцать",
+    ),
+    (
+        "compared with the previous study, progression",
+        "по сравнению с предыдущим исследованием отрицательная динамика",
+    ),
+    (
+        "the changes have regressed since the last examination",
+        "изменения регрессировали с прошлого исследования",
+    ),
+    ("no bone destruction", "деструктивных изменений костей нет"),
+    (
+        "degenerative changes of the thoracic spine",
+        "дегенеративные изменения грудного отдела позвоночника",
+    ),
+    (
+        "the liver is unremarkable in the scanned portion",
+        "печень в зоне сканирования без особенностей",
+    ),
+    ("a cyst in the left kidney", "киста левой почки"),
+    ("lymph nodes up to ten millimeters", "лимфатические узлы до десяти миллиметров"),
+    (
+        "diffuse ground glass opacities in both lungs",
+        "диффузные участки матового стекла в обоих легких",
+    ),
+    (
+        "peribronchial consolidation in the lower lobes",
+        "перибронхиальная консолидация в нижних долях",
+    ),
+    (
+        "follow up computed tomography in three months",
+        "контрольная компьютерная томография через три месяца",
+    ),
+    (
+        "tree in bud pattern in the right upper lobe",
+        "симптом дерева в почках в верхней доле правого легкого",
+    ),
+    ("the pleura is not thickened", "плевра не утолщена"),
+]
+DIGITS = "100019021001803"  # what the human digits recording says
+EN_VOICES = ("en-us", "en-gb-x-rp", "en-gb-scotland")
+RU_VOICES = ("ru",)
 
 
 @dataclass
@@ -182,12 +288,13 @@ class Shown:
 
 def run_utterance(
     rec: Recognizer,
-    ptt: Recognizer,
+    ptt: Recognizer | None,
     speech: np.ndarray,
     ref: str | None,
     stats: Stats,
     lang: str,
     chunk: int,
+    finals_out: list | None = None,
 ) -> str:
     """Feed lead silence + speech + trail silence to ``rec`` (hands-free) and the speech to
     ``ptt`` (push-to-talk); measure as described above."""
@@ -227,13 +334,15 @@ def run_utterance(
     stats.splits += len(shown.finals) > 1
     stats.revised += shown.revised
     stats.tentatives += shown.tentatives
-    # Push-to-talk: the button is released at the end of speech.
-    cut = audio[: int(end_of_speech * RATE)]
-    for i in range(0, len(cut), chunk):
-        ptt.accept(cut[i : i + chunk].tobytes())
-    t0 = time.perf_counter()
-    ptt.finish()
-    stats.release_delays.append(time.perf_counter() - t0)
+    if finals_out is not None:
+        finals_out.extend(shown.finals)
+    if ptt is not None:  # push-to-talk: the button is released at the end of speech
+        cut = audio[: int(end_of_speech * RATE)]
+        for i in range(0, len(cut), chunk):
+            ptt.accept(cut[i : i + chunk].tobytes())
+        t0 = time.perf_counter()
+        ptt.finish()
+        stats.release_delays.append(time.perf_counter() - t0)
     hyp = " ".join(r.text for r in shown.finals)
     if ref is not None:
         words = ref.lower().replace(",", "").split()
@@ -300,6 +409,197 @@ def _fmt(stats: Stats, ref: Stats) -> str:
     )
 
 
+# -- engines table -------------------------------------------------------------------------------
+_PUNCT = re.compile(r"[^\w\s%'-]", re.UNICODE)
+
+
+def norm_words(text: str, lang: str) -> list[str]:
+    """Words compared for WER: lower case, ё as е, no punctuation, numbers as digits
+    (``dictation.normalize``, applied alike to the reference and the engine's text), hyphens
+    as spaces ("ground-glass" = "ground glass")."""
+    words = _PUNCT.sub(" ", text.lower().replace("ё", "е")).split()
+    written = normalize_words(words, lang, UserDictionary())
+    return " ".join(written).replace("-", " ").lower().split()
+
+
+@dataclass
+class Row:
+    """One engine on one set of utterances, measured once (no reference run)."""
+
+    stats: Stats = field(default_factory=Stats)
+    commands_exact: int = 0
+    commands_total: int = 0
+    stray_commands: int = 0  # commands taken from plain dictation
+    commands_bare: int = 0  # exact if the text were matched without punctuation and case
+
+
+def _command_parts(text_or_words, lang: str) -> list:
+    return [p for p in _commands(lang).parse(text_or_words) if isinstance(p, Command)]
+
+
+def measure(
+    label: str,
+    engine: str,
+    options: EngineOptions,
+    items: list[tuple[np.ndarray, str]],
+    lang: str,
+    kind: str,
+    verbose: bool,
+) -> Row:
+    """Feed each utterance (framed by silence, in capture-sized blocks, arriving in real time)
+    to one recogniser as in a session; WER on normalised words; for ``kind`` "commands", a
+    command is exact when the commands in the finals equal the phrase's own; for
+    "dictation", any command in the finals is a stray one."""
+    row = Row()
+    rec = create_recognizer(engine, options)
+    try:
+        for speech, ref in items:
+            before = row.stats.errors
+            shown_finals: list = []
+            hyp = run_utterance(rec, None, speech, None, row.stats, lang, CHUNK, shown_finals)
+            words = [w.word for r in shown_finals for w in r.words] or hyp.split()
+            ref_words, hyp_words = norm_words(ref, lang), norm_words(hyp, lang)
+            if kind == "digits":  # "1,0001" and "one zero zero zero one": digit by digit
+                ref_words = list(DIGITS)
+                hyp_words = [c for c in "".join(hyp_words) if c.isdigit()]
+            row.stats.errors += edit_distance(ref_words, hyp_words)
+            row.stats.ref_words += len(ref_words)
+            found = [
+                c
+                for r in shown_finals
+                for c in _command_parts([w.word for w in r.words] or r.text.split(), lang)
+            ]
+            if kind == "commands":
+                expected = _command_parts(ref.split(), lang)
+                row.commands_total += 1
+                row.commands_exact += found == expected
+                bare = [w for r in shown_finals for w in norm_words(r.text, lang)]
+                row.commands_bare += _command_parts(bare, lang) == expected
+            else:
+                row.stray_commands += len(found)
+            if verbose:
+                mark = "" if row.stats.errors == before else f"  [{row.stats.errors - before}]"
+                print(f"    {label}: {ref!r} -> {' '.join(words)!r}{mark}", flush=True)
+    finally:
+        rec.close()
+    return row
+
+
+def _fmt_row(label: str, row: Row) -> str:
+    st = row.stats
+    cmd = (
+        f"{row.commands_exact}/{row.commands_total} (bare {row.commands_bare})"
+        if row.commands_total
+        else f"stray {row.stray_commands}"
+    )
+    return (
+        f"| {label} | {st.wer:.3f} ({st.errors}/{st.ref_words}) | {cmd} | {st.rtf:.3f} "
+        f"(CPU {st.rtf_cpu:.3f}) | {_median_ms(st.first_delays):.0f} "
+        f"({_p90_ms(st.first_delays):.0f}) | {_median_ms(st.confirm_delays):.0f} "
+        f"({_p90_ms(st.confirm_delays):.0f}) | {st.audio_s:.0f} s |"
+    )
+
+
+def _p90_ms(values: list[float]) -> float:
+    return float(np.percentile(values, 90)) * 1000 if values else float("nan")
+
+
+def _real(folder: Path) -> list[tuple[np.ndarray, str]]:
+    lines = (folder / "transcripts.tsv").read_text(encoding="utf-8").splitlines()
+    rows = [line.split("\t") for line in lines if "\t" in line]
+    return [(read_audio(folder / name), text.lower()) for name, text in rows]
+
+
+def engines_table(args, shared: Path) -> None:
+    """Whisper, PocketSphinx and Vosk on the same utterances, in one run."""
+    from dictation.whisper_models import join_base, model_name, resolve_model, shipped_english
+
+    n = 4 if args.quick else None
+    langs = args.lang.split(",")
+    print(f"engines table: load average {os.getloadavg()[0]:.1f}", flush=True)
+    rows: list[tuple[str, Row]] = []
+
+    def run(label, engine, options, items, lang, kind="dictation"):
+        if args.only and args.only not in label:
+            return
+        t0 = time.perf_counter()
+        row = measure(label, engine, options, items, lang, kind, args.verbose)
+        rows.append((label, row))
+        print(
+            _fmt_row(label, row),
+            f" [{time.perf_counter() - t0:.0f} s, load {os.getloadavg()[0]:.1f}]",
+            flush=True,
+        )
+
+    if "en" in langs:
+        rad = [(synthesize(en, v), en) for en, _ru in RADIOLOGY[:n] for v in EN_VOICES]
+        cmds = [(synthesize(c), c) for c in _commands("en").grammar()[:n]]
+        items = {
+            "radiology phrases, espeak-ng x3 voices": (rad, "dictation"),
+            "commands, espeak-ng": (cmds, "commands"),
+        }
+        digits = shared / "speech" / "digits-en-16k.wav"
+        if digits.is_file():
+            ref = "one zero zero zero one nine oh two one oh zero one eight zero three"
+            items["human digits"] = ([(read_audio(digits), ref)], "digits")
+        voices = shared / "speech" / "en-speechbrain"
+        if voices.is_file() or voices.is_dir():
+            items["en-speechbrain real voices"] = (_real(voices)[:n], "dictation")
+        whisper_en = model_name(resolve_model("en", args.whisper_en or None))
+        engines = [
+            (
+                f"Whisper {whisper_en}",
+                "whisper",
+                build_options("en", model_dir=resolve_model("en", args.whisper_en or None)),
+            ),
+            ("PocketSphinx radiology LM", "pocketsphinx", build_options("en", domain="radiology")),
+            ("PocketSphinx general", "pocketsphinx", build_options("en")),
+        ]
+        for what, (data, kind) in items.items():
+            for name, engine, options in engines:
+                if name == "PocketSphinx general" and what.startswith("radiology"):
+                    continue  # WER ~1 on these (see the early-final table): not worth the time
+                if kind == "commands" and engine == "pocketsphinx":
+                    run(f"en {what}: {name} (open)", engine, options, data, "en", kind)
+                    if name != "PocketSphinx radiology LM":
+                        continue  # the grammar row once
+                    options = build_options("en", grammar="commands")
+                    name = "PocketSphinx command grammar"
+                run(f"en {what}: {name}", engine, options, data, "en", kind)
+    if "ru" in langs:
+        model = resolve_model("ru", args.whisper_ru or None) if args.whisper_ru else join_base()
+        name = f"Whisper {model_name(model)}"
+        ru_opts = build_options("ru", model_dir=model)
+        voices = shared / "speech" / "ru-voxforge"
+        if voices.is_dir():
+            run(f"ru ru-voxforge real voices: {name}", "whisper", ru_opts, _real(voices)[:n], "ru")
+            bare = replace(ru_opts, prompt_terms=())
+            run(
+                f"ru ru-voxforge real voices: {name}, no prompt",
+                "whisper",
+                bare,
+                _real(voices)[:n],
+                "ru",
+            )
+        rad = [(synthesize(ru, v), ru) for _en, ru in RADIOLOGY[:n] for v in RU_VOICES]
+        run(f"ru radiology phrases, espeak-ng: {name}", "whisper", ru_opts, rad, "ru")
+        bare = replace(ru_opts, prompt_terms=())
+        run(f"ru radiology phrases, espeak-ng: {name}, no prompt", "whisper", bare, rad, "ru")
+        cmds = [(synthesize(c, "ru"), c) for c in _commands("ru").grammar()[:n]]
+        run(f"ru commands, espeak-ng: {name}", "whisper", ru_opts, cmds, "ru", "commands")
+        if shipped_english() is None:
+            print("(no English Whisper model)")
+    print()
+    print(
+        "| setup | WER | commands exact | RTF | first text, median (p90) ms | final, "
+        "median (p90) ms | audio |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for label, row in rows:
+        print(_fmt_row(label, row))
+    print(f"load average at the end {os.getloadavg()[0]:.1f}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer phrases")
@@ -311,6 +611,16 @@ def main() -> int:
         help="seconds of pause before an early final (default: the engines' default)",
     )
     parser.add_argument("--only", help="run only setups whose label contains this")
+    parser.add_argument(
+        "--table",
+        choices=["engines", "early", "both"],
+        default="both",
+        help="the engines table (Whisper, PocketSphinx, Vosk), the early-final "
+        "setups (now vs reference), or both",
+    )
+    parser.add_argument("--lang", default="en,ru", help="engines table languages (en,ru)")
+    parser.add_argument("--whisper-en", default="", help="Whisper model (name or folder), en")
+    parser.add_argument("--whisper-ru", default="", help="Whisper model (name or folder), ru")
     args = parser.parse_args()
     n = 3 if args.quick else None
     global PAUSE
@@ -320,6 +630,13 @@ def main() -> int:
         f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f}"
     )
 
+    shared = Path(
+        os.environ.get("LUCH_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
+    )
+    if args.table in ("engines", "both"):
+        engines_table(args, shared)
+    if args.table == "engines":
+        return 0
     en = [(synthesize(p), p) for p in EN_PHRASES[:n]]
     ps_open = EngineOptions(lang="en")
     ps_rad = EngineOptions(lang="en", domain="radiology")

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from dictation.commands import CommandSet
-from dictation.engines import EngineOptions
+from dictation.engines import (
+    FALLBACK_ENGINE,
+    EngineOptions,
+    Recognizer,
+    configured_engine,
+    create_recognizer,
+)
 from dictation.errors import DictationError
 from dictation.normalize import UserDictionary
+from dictation.prompt import domain_terms
 
+log = logging.getLogger(__name__)
 GRAMMARS = ("commands",)
 
 
@@ -19,7 +28,8 @@ def build_options(
     dictionary: UserDictionary | None = None,
     domain: str | None = None,
 ) -> EngineOptions:
-    """Options with the named grammar's phrases and the dictionary's extra words."""
+    """Options with the named grammar's phrases, the dictionary's extra words and the
+    domain terms a prompting engine (Whisper) is given."""
     dictionary = dictionary if dictionary is not None else UserDictionary.load()
     phrases = None
     if grammar == "commands":
@@ -34,4 +44,40 @@ def build_options(
         grammar=phrases,
         extra_words=dictionary.words.get(lang) or None,
         domain=None if domain in (None, "general") else domain,
+        prompt_terms=tuple(domain_terms(lang, dictionary)),
     )
+
+
+def open_recognizer(
+    lang: str = "en",
+    engine: str | None = None,
+    model_dir: Path | None = None,
+    grammar: str | None = None,
+    domain: str | None = None,
+) -> tuple[Recognizer, str, DictationError | None]:
+    """The recogniser dictation uses, as the app and ``luch transcribe`` build it: ``engine``
+    (default: the ``dictation.engine`` setting, else Whisper), the radiology LM for English
+    PocketSphinx unless ``domain`` says otherwise. If Whisper cannot start (no model, a
+    damaged one) and no model folder was given, PocketSphinx (English) or Vosk serves
+    instead: returns (recogniser, engine name, the error that made it fall back or None)."""
+    engine = engine or configured_engine()
+
+    def options(name: str) -> EngineOptions:
+        chosen = domain
+        if chosen is None and name == "pocketsphinx" and lang == "en":
+            chosen = "radiology"
+        return build_options(lang, model_dir, grammar, domain=chosen)
+
+    try:
+        return create_recognizer(engine, options(engine)), engine, None
+    except DictationError as err:
+        if engine != "whisper" or model_dir is not None:
+            raise
+        fallback = FALLBACK_ENGINE.get(lang, "vosk")
+        try:
+            recognizer = create_recognizer(fallback, options(fallback))
+        except DictationError:
+            raise err from None
+        log.warning("Whisper could not start (%s); %s serves dictation", type(err).__name__,
+                    fallback)
+        return recognizer, fallback, err

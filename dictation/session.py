@@ -51,7 +51,9 @@ class DictationEvent:
     # has its words' exact times, ``text`` the field's transcript, unchanged) | "field" (the
     # audio of the field chosen by the next pending new_field() call begins here) |
     # "unconfirmed" (a command heard in a tentative final that dictation ended before
-    # confirming; ``commands`` were not run) | "restarted" | "error" | "stopped"
+    # confirming; ``commands`` were not run) | "restarted" | "error" | "stopped" | "notice"
+    # (the app's factory: Whisper could not start, ``error`` says why, ``text`` names the
+    # engine that serves instead)
     kind: str
     # A final may come early, at a short pause (Result.tentative); if speech resumes, a later
     # final with ``revises`` replaces its text. One holding a command waits to be confirmed.

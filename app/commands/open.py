@@ -71,18 +71,19 @@ def dictation_factory(settings):
     """Builds a dictation session with the engine, language and microphone from settings."""
 
     def factory(on_event, hands_free: bool = True):
-        from dictation.engines import configured_engine, create_recognizer
-        from dictation.options import build_options
-        from dictation.session import DictationSession
+        from dictation.options import open_recognizer
+        from dictation.session import DictationEvent, DictationSession
         from dictation.transcript import DictationProcessor
 
         lang = settings.get("dictation.language", "en")
-        engine = configured_engine()
-        # English PocketSphinx gets the radiology language model (far fewer errors on reports).
-        domain = "radiology" if engine == "pocketsphinx" and lang == "en" else None
-        recognizer = create_recognizer(engine, build_options(lang, domain=domain))
-        return DictationSession(recognizer, DictationProcessor(lang), on_event,
-                                device=settings.get("dictation.device"), hands_free=hands_free)
+        # The same engine and options as `luch transcribe` with no flags; Whisper falls back
+        # to PocketSphinx (English) or Vosk, with a notice, where it cannot start.
+        recognizer, engine, fallback = open_recognizer(lang)
+        session = DictationSession(recognizer, DictationProcessor(lang), on_event,
+                                   device=settings.get("dictation.device"), hands_free=hands_free)
+        if fallback is not None:
+            on_event(DictationEvent("notice", error=fallback, text=engine))
+        return session
 
     return factory
 
@@ -103,14 +104,19 @@ def _warm_up_dictation(settings) -> None:
     from dictation.engines import configured_engine
 
     try:
-        if configured_engine() != "vosk":
-            return
-        from dictation.engines.vosk_engine import warm_up
+        engine = configured_engine()
         from dictation.options import build_options
 
-        warm_up(build_options(settings.get("dictation.language", "en")))
+        options = build_options(settings.get("dictation.language", "en"))
+        if engine == "vosk":
+            from dictation.engines.vosk_engine import warm_up
+        elif engine == "whisper":  # loads (and for Russian joins) the model, one decode
+            from dictation.engines.whisper_engine import warm_up
+        else:
+            return
+        warm_up(options)
     except Exception as err:  # a missing model is told when dictation starts, not here
-        logging.getLogger(__name__).info("Vosk warm-up skipped: %s", type(err).__name__)
+        logging.getLogger(__name__).info("dictation warm-up skipped: %s", type(err).__name__)
 
 
 def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None,

@@ -17,9 +17,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--engine",
         default=None,
-        help="pocketsphinx or vosk (default: the dictation.engine setting, else pocketsphinx)",
+        help="whisper, pocketsphinx or vosk (default: the dictation.engine setting, else "
+        "whisper; pocketsphinx or vosk, with a notice, if its model is missing)",
     )
-    p.add_argument("--model", default=None, help="model folder (Vosk: else the installed one)")
+    p.add_argument("--model", default=None, help="model folder (else the installed one)")
     p.add_argument("--lang", default="en", help="language: en, ru... (default en)")
     p.add_argument(
         "--grammar",
@@ -29,21 +30,29 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--domain",
-        default="general",
+        default=None,
         choices=["general", "radiology"],
-        help="language model: general (default) or radiology (PocketSphinx)",
+        help="PocketSphinx language model: general or radiology (default: radiology for "
+        "English, as in the app)",
     )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from dictation.engines import configured_engine
-    from dictation.options import build_options
-    from dictation.transcribe import transcribe_file
+    import sys
 
-    options = build_options(args.lang, args.model, args.grammar, domain=args.domain)
-    result = transcribe_file(args.file, args.engine or configured_engine(), options)
+    from dictation.options import open_recognizer
+    from dictation.transcribe import read_audio, transcribe_with
+
+    samples = read_audio(args.file)
+    recognizer, engine, fallback = open_recognizer(
+        args.lang, args.engine, args.model, args.grammar, args.domain
+    )
+    if fallback is not None:
+        print(f"Whisper could not start ({fallback}); transcribed with {engine} instead",
+              file=sys.stderr)
+    result = transcribe_with(recognizer, samples, args.lang)
     if args.json:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return 0

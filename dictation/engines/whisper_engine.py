@@ -1,0 +1,438 @@
+"""Whisper (faster-whisper on CTranslate2): utterances cut by a VAD, each decoded whole.
+
+Streaming around a whole-utterance model:
+
+* The endpointer (:mod:`dictation.endpoint`) cuts utterances; 0.4 s of audio before its
+  start goes with each, so the first syllable is not lost.
+* While speech goes on, a partial: the audio so far decoded greedily, every
+  :data:`PARTIAL_EVERY` seconds of audio (longer when decodes are slow, so partials cost
+  at most ~1/3 of real time).
+* At a short pause (:class:`~dictation.endpoint.PauseTimer`) the utterance is decoded and
+  given as a tentative final; when the endpointer then ends it, the same text comes again
+  with Whisper's word timestamps (aligned on the kept encoder output, no second decode): the
+  session's ``confirmed``. If speech resumes, the whole utterance is decoded again at the
+  next pause or end, and that final revises the tentative one.
+* Guards: no decode of an utterance in which Silero's VAD (shipped in the faster-whisper
+  wheel) hears no speech; a decode is dropped when Whisper itself calls it silence (no-speech
+  probability > 0.6 with average log-probability < -1), when its log-probability is very
+  low, or when it repeats itself (compression ratio > 2.4, after one retry); text that only
+  repeats the domain prompt (:func:`dictation.prompt.echoes_prompt`) is decoded again
+  without the prompt.
+
+Int8 on the CPU, float16 on a CUDA GPU. Models are local folders only
+(:mod:`dictation.whisper_models`); the language is fixed, never detected.
+"""
+
+from __future__ import annotations
+
+import collections
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from dictation.endpoint import PauseTimer, SpeechEndpointer
+from dictation.engines.base import SAMPLE_RATE, EngineOptions, EngineSpec, Recognizer
+from dictation.errors import EngineError, ModelError
+from dictation.prompt import build_prompt, domain_terms, echoes_prompt
+from dictation.results import Result, Word
+from dictation.whisper_models import model_name, resolve_model
+
+log = logging.getLogger(__name__)
+
+BYTES_PER_SECOND = SAMPLE_RATE * 2
+LEAD_IN = 0.4  # s of audio before the endpointer's start of speech
+MAX_UTTERANCE = 28.0  # s: Whisper hears 30 s at most; a longer utterance is ended here
+PARTIAL_EVERY = 1.0  # s of audio between partials...
+PARTIAL_COST = 3.0  # ...or this many times the last decode's time, if longer
+EARLY_PAUSE = 0.12  # s: the shortest pause that gives a tentative final (each costs a decode)
+# Tentative finals only for utterances up to this long, and after this much new audio since
+# the last one: a long sentence read with short pauses was decoded whole at each (Russian
+# clips, base: 2-4 decodes of up to 12 s each, the final 12 s late under load).
+EARLY_MAX = 8.0  # s
+EARLY_EVERY = 0.8  # s
+NO_SPEECH = 0.6  # Whisper's own silence rule: no_speech_prob above this...
+LOGPROB = -1.0  # ...with the average log-probability below this
+LOGPROB_DROP = -1.6  # below this the decode is not trusted at all
+COMPRESSION = 2.4  # gzip ratio above which the text repeats itself
+TOKENS_PER_SECOND = 12  # at most this many new tokens per second of audio (runaway loops)
+SILERO_THRESHOLD = 0.5
+MIN_SPEECH = 0.12  # s of speech Silero must hear in an utterance
+# The encoder hears the utterance padded with >= 10 s of silence to a multiple of 5 s, not
+# to 30 s: measured (2 cores) tiny.en on 10 real English clips + 28 espeak-ng phrases, WER
+# 0.260 vs 0.273 at 0.42 of the CPU time; base on the 9 real Russian clips, 0.346 vs 0.354
+# at 0.64. (With only 1 s of padding tiny.en falls apart: 0.58 vs 0.20 on the real clips.)
+CONTEXT_MARGIN = 1000  # frames (10 ms) of silence after the speech, at least
+BEAM_SIZE = 5  # finals; partials are greedy (base, Russian clips: WER 0.35 vs 0.39 greedy)
+# Whisper's well-known inventions on silence and noise (whole utterances only).
+HALLUCINATIONS = {
+    "thank you.", "thanks for watching!", "thank you for watching.", "you", "bye.",
+    "продолжение следует...", "субтитры сделал dimatorzok", "спасибо за внимание.",
+    "субтитры создавал dimatorzok", "редактор субтитров а.синецкая корректор а.егорова",
+}
+_MODELS: dict[tuple[Path, str, str], object] = {}
+_LOCK = threading.Lock()
+PREPEND = "\"'“¿([{-"
+APPEND = "\"'.。,，!！?？:：”)]}、"
+
+
+def cuda_available() -> bool:
+    """Whether CTranslate2 sees a CUDA GPU."""
+    try:
+        import ctranslate2
+
+        return ctranslate2.get_cuda_device_count() > 0
+    except Exception:  # no CUDA runtime at all
+        return False
+
+
+def device_and_type() -> tuple[str, str]:
+    """``("cuda", "float16")`` where a GPU is seen, else ``("cpu", "int8")``."""
+    forced = os.environ.get("LUCH_WHISPER_DEVICE")
+    if forced == "cpu" or (forced != "cuda" and not cuda_available()):
+        return "cpu", "int8"
+    return "cuda", "float16"
+
+
+def load_model(path: Path):
+    """The ``faster_whisper.WhisperModel`` in ``path``, loaded once per process."""
+    try:
+        from faster_whisper import WhisperModel
+    except ImportError as err:  # pragma: no cover - a packaging fault
+        raise EngineError("faster-whisper is not installed (run installer/setup.sh)") from err
+    device, compute = device_and_type()
+    key = (Path(path).resolve(), device, compute)
+    with _LOCK:
+        if key not in _MODELS:
+            threads = min(os.cpu_count() or 2, 8)
+            try:
+                _MODELS[key] = WhisperModel(
+                    str(key[0]), device=device, compute_type=compute, cpu_threads=threads,
+                    local_files_only=True,
+                )
+            except Exception as err:  # CTranslate2 raises RuntimeError/ValueError
+                raise ModelError(f"the Whisper model in {path} cannot be loaded: {err}") from err
+        return _MODELS[key]
+
+
+@dataclass
+class Decoded:
+    """One decode of an utterance's audio."""
+
+    text: str
+    tokens: list[int]
+    no_speech: float
+    logprob: float
+    compression: float
+    encoder_output: object = None
+    frames: int = 0
+    prompt: bool = False
+
+
+def collapse_repeats(text: str, min_words: int = 3) -> str:
+    """Whisper's loop on a short utterance: the whole text said twice or more in a row
+    ("no pleural effusion. No pleural effusion.") is given once. Measured: 3 of 126
+    espeak-ng radiology phrases came out doubled (tiny.en); a radiologist does not dictate a
+    whole phrase twice in one breath."""
+    words = text.split()
+    keys = [w.strip(".,;:!?").lower() for w in words]
+    n = len(words)
+    if any(ch.isdigit() for ch in text):
+        return text  # "90210 90210": numbers are said twice on purpose
+    for size in range(min_words, n // 2 + 1):
+        if n % size == 0 and keys == keys[:size] * (n // size):
+            return " ".join(words[:size])
+    return text
+
+
+def _speech_seconds(audio: np.ndarray) -> float:
+    """Seconds of speech Silero's VAD hears in ``audio`` (float32, 16 kHz)."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    chunks = get_speech_timestamps(
+        audio,
+        VadOptions(threshold=SILERO_THRESHOLD, min_speech_duration_ms=60,
+                   min_silence_duration_ms=100, speech_pad_ms=0),
+    )
+    return sum(c["end"] - c["start"] for c in chunks) / SAMPLE_RATE
+
+
+class WhisperRecognizer(Recognizer):
+    def __init__(self, options: EngineOptions) -> None:
+        self.options = options
+        self.lang = options.lang
+        path = Path(options.model_dir) if options.model_dir else resolve_model(options.lang)
+        self.model_path = path
+        self.model = load_model(path)
+        self.name = model_name(path)
+        if options.lang != "en" and not self.model.model.is_multilingual:
+            raise EngineError(
+                f"the Whisper model {model_name(path)} is English-only; it cannot serve "
+                f"{options.lang!r}"
+            )
+        from faster_whisper.tokenizer import Tokenizer
+        from faster_whisper.transcribe import get_suppressed_tokens
+
+        self.tokenizer = Tokenizer(
+            self.model.hf_tokenizer, self.model.model.is_multilingual, task="transcribe",
+            language=options.lang if self.model.model.is_multilingual else "en",
+        )
+        self._suppress = get_suppressed_tokens(self.tokenizer, [-1])
+        self.phrases = [" ".join(p.split()) for p in options.grammar] if options.grammar else None
+        if self.phrases:
+            self.prompt = build_prompt(self.phrases)
+        else:
+            terms = options.prompt_terms
+            if terms is None:
+                terms = domain_terms(options.lang)
+            self.prompt = build_prompt(terms)
+        self._endpointer = SpeechEndpointer(window=options.endpoint_window)
+        early = options.early_final_pause
+        self._early = None if early is None else max(early, EARLY_PAUSE)
+        self._pause = PauseTimer() if self._early is not None else None
+        self._lead: collections.deque[bytes] = collections.deque()
+        self._fed = 0  # bytes heard since this recogniser began (its clock)
+        self._utt: bytearray | None = None  # the utterance's audio, from its lead-in
+        self._utt_at = 0.0  # where it starts on the clock, s
+        self._next_partial = 0  # bytes of utterance before the next partial
+        self._last_partial = ""
+        self._decode_cost = 0.0  # seconds the last decode took
+        # A tentative final: its decode, the utterance length it covers, whether one was given.
+        self._tentative: tuple[Result, Decoded | None, int] | None = None
+        self._revising = False
+        self._next_tentative = 0  # bytes of utterance before the next tentative final
+
+    # -- streaming ------------------------------------------------------------------------
+    def accept(self, pcm: bytes) -> list[Result]:
+        ended = self._endpointer.feed(pcm)
+        pause = self._pause.feed(pcm) if self._pause is not None else 0.0
+        at = self._fed
+        self._fed += len(pcm)
+        if self._utt is None:
+            if not (self._endpointer.in_speech or ended):
+                self._lead.append(pcm)
+                while sum(map(len, self._lead)) > LEAD_IN * BYTES_PER_SECOND + len(pcm):
+                    self._lead.popleft()
+                return []
+            lead = b"".join(self._lead)
+            self._lead.clear()
+            self._utt = bytearray(lead)
+            self._utt_at = (at - len(lead)) / BYTES_PER_SECOND
+            self._next_partial = len(lead) + round(PARTIAL_EVERY * BYTES_PER_SECOND)
+            self._next_tentative = 0
+        self._utt += pcm
+        if ended or len(self._utt) >= MAX_UTTERANCE * BYTES_PER_SECOND:
+            final = self._end()
+            return [final] if final is not None else []
+        if self._tentative is not None:
+            if pause == 0.0 and self._endpointer.in_speech:  # speech resumed after the pause
+                self._tentative = None
+                self._next_partial = len(self._utt) + round(PARTIAL_EVERY * BYTES_PER_SECOND)
+            return []
+        if (
+            self._early is not None
+            and pause >= self._early
+            and len(self._utt) <= EARLY_MAX * BYTES_PER_SECOND
+            and len(self._utt) >= self._next_tentative
+        ):
+            return self._tentative_final()
+        if pause == 0.0 and len(self._utt) >= self._next_partial and not self.phrases:
+            return self._partial()
+        return []
+
+    def finish(self) -> Result | None:
+        """End the utterance now (button release, end of file)."""
+        self._lead.clear()
+        if self._utt is None:
+            return None
+        return self._end()
+
+    # -- results --------------------------------------------------------------------------
+    def _audio(self) -> np.ndarray:
+        return np.frombuffer(bytes(self._utt), dtype=np.int16).astype(np.float32) / 32768.0
+
+    def _partial(self) -> list[Result]:
+        started = time.perf_counter()
+        decoded = self._decode(self._audio(), beam=1, check_speech=False)
+        self._decode_cost = time.perf_counter() - started
+        wait = max(PARTIAL_EVERY, PARTIAL_COST * self._decode_cost)
+        self._next_partial = len(self._utt) + round(wait * BYTES_PER_SECOND)
+        text = decoded.text if decoded is not None else ""
+        if not text or text == self._last_partial:
+            return []
+        self._last_partial = text
+        return [Result(text=text, final=False)]
+
+    def _tentative_final(self) -> list[Result]:
+        """Decode at a pause; the result stands unless speech resumes."""
+        decoded = self._decode(self._audio())
+        result = self._result(decoded, words=False)
+        result = replace(result, tentative=True, revises=self._revising)
+        self._tentative = (result, decoded, len(self._utt))
+        self._next_tentative = len(self._utt) + round(EARLY_EVERY * BYTES_PER_SECOND)
+        if not result.text and not self._revising:
+            return []  # nothing said after all: nothing to show or take back
+        self._revising = True
+        return [result]
+
+    def _end(self) -> Result | None:
+        """The utterance ended: its final, revising a tentative one if one was given."""
+        tentative, self._tentative = self._tentative, None
+        revises, self._revising = self._revising, False
+        if tentative is not None:
+            result, decoded, _length = tentative
+            final = self._result(decoded, words=True, approx=result)
+        else:
+            final = self._result(self._decode(self._audio()), words=True)
+        self._utt = None
+        self._last_partial = ""
+        if not final.text and not revises:
+            return None
+        return replace(final, tentative=False, revises=revises)
+
+    def _result(self, decoded: Decoded | None, words: bool, approx: Result | None = None) -> Result:
+        if decoded is None or not decoded.text:
+            return Result(text="", final=True)
+        text = decoded.text
+        if self.phrases is not None:
+            text = self._snap(text)
+            if not text:
+                return Result(text="", final=True)
+        timed = self._align(decoded) if words and self.phrases is None else None
+        if timed is None:
+            timed = self._spread(text)
+        elif " ".join(w.word for w in timed) != text:
+            timed = self._spread(text)  # alignment split words differently: keep the text
+        return Result(text=text, final=True, words=timed)
+
+    def _spread(self, text: str) -> tuple[Word, ...]:
+        """Word times spread over the utterance by length (before alignment, or without)."""
+        words = text.split()
+        total = len(self._utt) / BYTES_PER_SECOND if self._utt is not None else 0.0
+        start = self._utt_at + min(LEAD_IN, total / 4)
+        span = max(total - (start - self._utt_at), 0.1)
+        weights = np.cumsum([0] + [len(w) + 1 for w in words], dtype=float)
+        weights /= weights[-1] or 1.0
+        return tuple(
+            Word(w, start + span * weights[i], start + span * weights[i + 1], 0.5)
+            for i, w in enumerate(words)
+        )
+
+    def _align(self, decoded: Decoded) -> tuple[Word, ...] | None:
+        from faster_whisper.transcribe import merge_punctuations
+
+        text_tokens = [t for t in decoded.tokens if t < self.tokenizer.eot]
+        try:
+            alignment = self.model.find_alignment(
+                self.tokenizer, [text_tokens], decoded.encoder_output, decoded.frames
+            )[0]
+        except Exception:  # alignment is a nicety: fall back to spread times
+            log.debug("Whisper word alignment failed", exc_info=True)
+            return None
+        if not alignment:
+            return None
+        merge_punctuations(alignment, PREPEND, APPEND)
+        return tuple(
+            Word(
+                a["word"].strip(),
+                self._utt_at + float(a["start"]),
+                self._utt_at + max(float(a["end"]), float(a["start"]) + 0.01),
+                float(a["probability"]),
+            )
+            for a in alignment
+            if a["word"].strip()
+        )
+
+    def _snap(self, text: str) -> str:
+        """Grammar mode: the command phrase ``text`` is, within a small edit margin, else ""."""
+        from dictation.commands import tokens
+        from dictation.wer import edit_distance
+
+        heard = [w.strip(".,!?;:") for w in tokens(text)]
+        heard = [w for w in heard if w]
+        best, best_cost = "", None
+        for phrase in self.phrases:
+            ref = tokens(phrase)
+            cost = edit_distance(list(" ".join(ref)), list(" ".join(heard)))
+            if best_cost is None or cost < best_cost:
+                best, best_cost = phrase, cost
+        limit = max(1, len(best) // 5)
+        return best if best_cost is not None and best_cost <= limit else ""
+
+    # -- decoding -------------------------------------------------------------------------
+    def _decode(self, audio: np.ndarray, beam: int = BEAM_SIZE,
+                check_speech: bool = True) -> Decoded | None:
+        """The utterance decoded with the guards; None when it holds no speech."""
+        seconds = len(audio) / SAMPLE_RATE
+        if check_speech and _speech_seconds(audio) < MIN_SPEECH:
+            log.debug("no speech in a %.1f s utterance: no text", seconds)
+            return None
+        decoded = self._generate(audio, seconds, beam, use_prompt=bool(self.prompt))
+        if decoded.compression > COMPRESSION:
+            decoded = self._generate(audio, seconds, beam, use_prompt=False, temperature=0.4)
+        if decoded.prompt and echoes_prompt(decoded.text, self.prompt):
+            log.info("Whisper echoed the prompt; decoded again without it")
+            decoded = self._generate(audio, seconds, beam, use_prompt=False)
+        if self._rejected(decoded):
+            return None
+        return decoded
+
+    def _rejected(self, d: Decoded) -> bool:
+        if d.no_speech > NO_SPEECH and d.logprob < LOGPROB:
+            return True  # Whisper's own rule for silence
+        if d.logprob < LOGPROB_DROP or d.compression > COMPRESSION:
+            return True
+        return d.text.strip().lower() in HALLUCINATIONS and d.no_speech > 0.1
+
+    def _generate(self, audio: np.ndarray, seconds: float, beam: int, use_prompt: bool,
+                  temperature: float = 0.0) -> Decoded:
+        from faster_whisper.audio import pad_or_trim
+        from faster_whisper.transcribe import get_compression_ratio
+
+        model = self.model
+        features = model.feature_extractor(audio)
+        frames = min(features.shape[-1], 3000)
+        context = min(3000, -(-(frames + CONTEXT_MARGIN) // 500) * 500)
+        encoder_output = model.encode(pad_or_trim(features, context))
+        previous = self.tokenizer.encode(" " + self.prompt) if use_prompt else []
+        prompt = model.get_prompt(self.tokenizer, previous, without_timestamps=True)
+        max_length = min(len(prompt) + int(TOKENS_PER_SECOND * seconds) + 8, model.max_length)
+        sampling = {"sampling_temperature": temperature, "sampling_topk": 0} if temperature else {}
+        result = model.model.generate(
+            encoder_output, [prompt], beam_size=1 if temperature else beam,
+            max_length=max_length, return_scores=True, return_no_speech_prob=True,
+            suppress_blank=True, suppress_tokens=self._suppress,
+            max_initial_timestamp_index=50, **sampling,
+        )[0]
+        tokens = result.sequences_ids[0]
+        text = collapse_repeats(self.tokenizer.decode(tokens).strip())
+        score = result.scores[0] if result.scores else 0.0
+        logprob = score * len(tokens) / (len(tokens) + 1)
+        return Decoded(
+            text=" ".join(text.split()), tokens=tokens, no_speech=result.no_speech_prob,
+            logprob=logprob, compression=get_compression_ratio(text) if text else 0.0,
+            encoder_output=encoder_output, frames=frames, prompt=use_prompt,
+        )
+
+    def close(self) -> None:
+        self._utt = None
+
+
+def warm_up(options: EngineOptions) -> None:
+    """Load the model and run one decode (untimed), for a background thread at start-up."""
+    rec = WhisperRecognizer(replace(options, early_final_pause=None))
+    try:
+        rec._generate(np.zeros(SAMPLE_RATE, np.float32), 1.0, 1, use_prompt=False)
+    finally:
+        rec.close()
+
+
+def _create(options: EngineOptions) -> Recognizer:
+    return WhisperRecognizer(options)
+
+
+SPEC = EngineSpec(name="whisper", title="Whisper", languages=("*",), factory=_create)

@@ -1,0 +1,98 @@
+"""A domain prompt for Whisper: the terms of the protocol templates and the user dictionary.
+
+Terms, not sentences: a prompt of sentences is echoed back on short or unclear speech far
+more readily. :func:`echoes_prompt` tells text that merely repeats the prompt.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import yaml
+
+from core.paths import RESOURCES
+
+PROTOCOLS = RESOURCES / "protocols"
+MAX_PROMPT_CHARS = 360  # Whisper keeps at most 223 prompt tokens; Cyrillic costs ~2 chars each
+_QUOTES = str.maketrans("", "", "«»\"“”")
+_WORD = re.compile(r"[\w%-]+", re.UNICODE)
+
+
+def _text(node, lang: str) -> str | None:
+    if isinstance(node, dict) and isinstance(node.get(lang), str):
+        text = " ".join(node[lang].translate(_QUOTES).split())
+        if 0 < len(text.split()) <= 4 and not set(text) & set("(%:"):  # a term, not a sentence
+            return text
+    return None
+
+
+def protocol_terms(lang: str, paths: Sequence[Path] | None = None) -> list[str]:
+    """The protocols' option texts (findings), then their field labels; not their sentences."""
+    paths = paths if paths is not None else sorted(PROTOCOLS.glob("*.yaml"))
+    options: list[str] = []
+    labels: list[str] = []
+    for path in paths:
+        try:
+            data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError):
+            continue
+        for field in data.get("fields") or []:
+            for option in (field.get("options") or {}).values():
+                options.append(_text(option, lang))
+            labels.append(_text(field.get("label"), lang))
+    return [t for t in options + labels if t]
+
+
+def domain_terms(lang: str, dictionary=None, paths: Sequence[Path] | None = None) -> list[str]:
+    """The prompt's terms: the protocols' findings, the user dictionary's written forms and
+    words (of more than two letters), the protocols' field labels; each once."""
+    found = protocol_terms(lang, paths)
+    n_options = len(found)  # labels come after the dictionary
+    extra: list[str] = []
+    if dictionary is not None:
+        extra += list((dictionary.substitutions.get(lang) or {}).values())
+        extra += list(dictionary.words.get(lang) or {})
+    terms = found[:n_options] + [t for t in extra if len(t) > 2] + found[n_options:]
+    seen: set[str] = set()
+    out = []
+    for term in terms:
+        key = term.lower().strip()
+        if key and key not in seen:
+            seen.add(key)
+            out.append(term.strip())
+    return out
+
+
+def build_prompt(terms: Sequence[str], limit: int = MAX_PROMPT_CHARS) -> str:
+    """Comma-separated terms, as many as fit in ``limit`` characters."""
+    prompt = ""
+    for term in terms:
+        more = f"{prompt}, {term}" if prompt else term
+        if len(more) > limit:
+            break
+        prompt = more
+    return prompt + "." if prompt else ""  # ends a sentence: what follows starts one
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower().replace("ё", "е") for w in _WORD.findall(text)]
+
+
+def echoes_prompt(text: str, prompt: str, min_words: int = 2) -> bool:
+    """Whether ``text`` only repeats the prompt: its words, in order, run through at least
+    two of the prompt's terms (or it is a whole term list of ``min_words`` or more). One
+    term said alone ("consolidation") is dictation, not an echo."""
+    words = _words(text)
+    if not words or not prompt:
+        return False
+    terms = [_words(t) for t in prompt.split(",")]
+    flat = [w for t in terms for w in t]
+    term_of = [i for i, t in enumerate(terms) for _ in t]
+    n = len(words)
+    for start in range(len(flat) - n + 1):
+        if flat[start : start + n] == words:
+            spanned = len(set(term_of[start : start + n]))
+            return spanned >= 2 and n >= min_words
+    return False
