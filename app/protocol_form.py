@@ -40,6 +40,8 @@ ROW_STYLE = """
 QFrame#field-row { border-left: 3px solid transparent; border-radius: 3px; }
 QFrame#field-row[current="true"] { background: #dbe9ff; border-left: 3px solid #1d5fd1; }
 QFrame#field-row[current="true"] > QLabel { font-weight: bold; }
+QFrame#field-row[current="true"][dictating="true"] {
+    background: #ffe3e0; border-left: 3px solid #c62828; }
 """
 TEXT_LINES = (2, 12)  # a text field grows with its text between these many lines
 
@@ -126,6 +128,7 @@ class ProtocolForm(QWidget):
         self.rows: dict[str, QFrame] = {}
         self._current: str | None = None
         self._read_only = False
+        self._dictating = False
         self.setStyleSheet(ROW_STYLE)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
@@ -140,6 +143,7 @@ class ProtocolForm(QWidget):
             row = QFrame()
             row.setObjectName("field-row")
             row.setProperty("current", False)
+            row.setProperty("dictating", False)
             # Ticked lists and texts take the full width under their label; the others sit
             # beside it, labels in one column (the same stretch in every row).
             stacked = field.type in ("multi", "text")
@@ -333,6 +337,15 @@ class ProtocolForm(QWidget):
     def is_highlighted(self, key: str) -> bool:
         return bool(self.rows[key].property("current"))
 
+    def set_dictating(self, on: bool) -> None:
+        """Mark the highlighted field as the one dictation writes into (red while on)."""
+        self._dictating = on
+        self._highlight(self._current)
+
+    @property
+    def dictating(self) -> bool:
+        return self._dictating
+
     def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         key = self._key_of(new)
         if key is not None and key != self._current:
@@ -344,6 +357,7 @@ class ProtocolForm(QWidget):
             if k is not None:
                 row = self.rows[k]
                 row.setProperty("current", k == key)
+                row.setProperty("dictating", k == key and self._dictating)
                 row.style().unpolish(row)
                 row.style().polish(row)
                 for child in row.findChildren(QLabel):

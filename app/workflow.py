@@ -65,6 +65,7 @@ class Workflow(QObject):
                                             player=lambda: self.player)
         self.dictation = DictationPanel(
             self.report.form, self.dictation_glue.with_word_times(session_factory), ui_lang)
+        self.dictation.record.toggled.connect(self.report.form.set_dictating)
         self.transport = Transport(window, self.words.player, self.words, self.dictation)
         self.words.about_to_play.connect(self.transport.stop_listening,
                                          Qt.ConnectionType.DirectConnection)

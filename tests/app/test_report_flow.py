@@ -98,6 +98,20 @@ def test_the_field_being_filled_is_highlighted_and_stays_so_over_the_images(stat
     assert focused_key(form) == "dynamics"
 
 
+def test_the_field_dictated_into_is_marked_while_dictation_is_on(station, qtbot):
+    _, workflow = station
+    form = workflow.report.form
+    form.focus_field("grade")
+    workflow.dictation.record.toggled.emit(True)  # what the Dictate button (F9) sends
+    assert form.rows["grade"].property("dictating") is True
+    press(qtbot, Qt.Key.Key_Down, CTRL)  # "next field" moves the mark with the dictation
+    assert form.rows["covid_probability"].property("dictating") is True
+    assert form.rows["grade"].property("dictating") is False
+    workflow.dictation.record.toggled.emit(False)
+    assert not any(row.property("dictating") for row in form.rows.values())
+    assert form.is_highlighted("covid_probability")
+
+
 def test_the_next_field_is_scrolled_into_view(station, qtbot):
     window, workflow = station
     window.resize(1366, 600)
