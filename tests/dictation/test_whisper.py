@@ -19,9 +19,10 @@ from dictation.prompt import build_prompt, echoes_prompt
 from dictation.synth import synthesize
 from dictation.transcribe import read_audio, recognize
 from dictation.wer import edit_distance
+from tests.plugins import ci_guard
 
-pytest.importorskip("faster_whisper")
-whisper_models = pytest.importorskip("dictation.whisper_models")
+ci_guard.importorskip("faster_whisper", "faster-whisper")
+whisper_models = ci_guard.importorskip("dictation.whisper_models", "faster-whisper")
 RATE = 16_000
 
 

@@ -8,7 +8,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from dictation.engines import create_recognizer
 from dictation.options import build_options
@@ -16,8 +15,9 @@ from dictation.session import DictationSession
 from dictation.transcribe import read_audio
 from dictation.transcript import DictationProcessor
 from dictation.wer import edit_distance
+from tests.plugins import ci_guard
 
-pytest.importorskip("faster_whisper")
+ci_guard.importorskip("faster_whisper", "faster-whisper")
 RATE = 16_000
 
 
