@@ -1,8 +1,9 @@
 """Fine-tune the active model on the station's corrected studies (``luch train --site``).
 
 Training data: each correction's CT (its ``source_path``) and the reader's corrected label
-map, as network classes on the input grid (:mod:`inference.training.data`). Half of each
-batch comes from slices the reader changed, so the corrections weigh. The recipe
+map, as network classes on the input grid (:mod:`inference.training.data`), plus simulated
+lesions replayed inside that study's corrected lungs (so the model keeps seeing lesions).
+Half of each batch comes from slices the reader changed, so the corrections weigh. The recipe
 (:data:`SITE_RECIPE`), seed and data list (correction ids with the checksum of each label
 file) go into the candidate's sidecar: the same data, recipe, seed, torch version and
 thread count give the same weights on the CPU.
@@ -47,7 +48,7 @@ class TrainingCancelled(AnalysisCancelled):
 class SiteRecipe:
     """How a site candidate is fine-tuned from the active model."""
 
-    name: str = "site-v1"
+    name: str = "site-v2"
     lr: float = 3e-4
     weight_decay: float = 1e-4
     batch: int = 10
@@ -55,6 +56,10 @@ class SiteRecipe:
     class_weights: tuple[float, ...] = (1.0, 1.0, 2.0, 2.0)
     seed: int = 20261206
     default_steps: int = 300
+    # Simulated lesions (inference.simulate) replayed inside each corrected study's own
+    # lungs, one case per grade: without them (site-v1) a model fine-tuned on "no lesion
+    # here" corrections forgot lesions (benchmarks/README.md, site_learning).
+    replay_grades: tuple[int, ...] = (1, 2, 3, 4)
 
 
 SITE_RECIPE = SiteRecipe()
@@ -73,7 +78,26 @@ def _sha256(path: str | Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def build_dataset(samples: list[SiteSample], log=print):
+def _replay(volume, corrected: np.ndarray, sl: slice, recipe: SiteRecipe, n: int):
+    """Simulated lesion cases in the corrected lungs (the reader's lesions kept)."""
+    from inference.geometry import Orientation
+    from inference.labels import CONSOLIDATION, GGO, Label
+    from inference.simulate import simulate
+
+    lab = corrected[sl]
+    right, left = lab == Label.LUNG_RIGHT, lab == Label.LUNG_LEFT
+    if not (right.any() and left.any()):
+        return
+    real = np.isin(lab, GGO + CONSOLIDATION)
+    for k, grade in enumerate(recipe.replay_grades):
+        rng = np.random.default_rng(recipe.seed + 1000 * n + k)
+        case = simulate(volume.voxels[sl], volume.spacing, Orientation.of(volume), right,
+                        left, grade, rng, negatives=False)
+        case.truth[real] = lab[real]
+        yield case
+
+
+def build_dataset(samples: list[SiteSample], log=print, recipe: SiteRecipe = SITE_RECIPE):
     """(x, y, changed slice indices, data list) on the network's input grid."""
     import torch
 
@@ -105,6 +129,11 @@ def build_dataset(samples: list[SiteSample], log=print):
         ys.append(y)
         changed.extend(int(offset + k) for k in diff)
         offset += x.shape[0]
+        for replay in _replay(volume, corrected, sl, recipe, len(data)):
+            rx, ry = to_training_slices(replay, volume.spacing)
+            xs.append(rx)
+            ys.append(ry)
+            offset += rx.shape[0]
         data.append({"correction": s.correction_uid, "labels_sha256": _sha256(s.labels_file),
                      "slices": int(x.shape[0]), "changed_slices": int(diff.size)})
     if not xs:
@@ -163,9 +192,10 @@ def fine_tune(samples: list[SiteSample], registry: ModelRegistry | None = None,
     device = pick_device(device)
     parent = registry.active()
     t0 = time.time()
-    x_all, y_all, changed, data = build_dataset(samples, log)
+    x_all, y_all, changed, data = build_dataset(samples, log, recipe)
     log(f"{x_all.shape[0]} slices from {len(data)} corrected studies ({changed.numel()} "
-        f"changed) in {time.time() - t0:.0f} s")
+        f"changed, with {len(recipe.replay_grades)} replayed lesion cases each) in "
+        f"{time.time() - t0:.0f} s")
     model, meta = load_model(parent.weights)
     threads = torch.get_num_threads()
     deterministic = torch.are_deterministic_algorithms_enabled()

@@ -112,7 +112,8 @@ def test_train_site_evaluate_gate_and_rollback(corrected_chest, crop, monkeypatc
     version, base = side["version"], registry.shipped().version
     assert version == f"{base}-site.1" and side["parent_version"] == base
     t = side["training"]
-    assert t["steps"] == 3 and t["seed"] and t["recipe"] == "site-v1"
+    assert t["steps"] == 3 and t["seed"] and t["recipe"] == "site-v2"
+    assert t["replay_grades"] == [1, 2, 3, 4]  # simulated lesions in its own lungs too
     assert [d["changed_slices"] > 0 for d in t["data"]] == [True]
     gate = side["gate"]
     assert gate["state"] in ("passed", "failed") and gate["studies"] == ["study_0001",
