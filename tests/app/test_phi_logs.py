@@ -20,6 +20,7 @@ from core.logging import LOG_FILE, PhiFilter, setup_logging
 from core.paths import app_subdir
 from core.settings import Settings
 from records import open_store
+from tests.app.signing import confirm_signing
 
 NAME = "Zvyagintseva^Evdokiya^Prokhorovna"
 IDENTIFIERS = {
@@ -116,6 +117,7 @@ def _reading_flow(qtbot, orthanc, named_study: Path, tmp_path: Path) -> None:
     ai_id = workflow.ai.ai_result_id
     workflow.ai.accept()
     workflow.report.form.set_value("conclusion", "Checked")
+    confirm_signing(qtbot)  # the preview signing now shows (issue 16)
     with qtbot.waitSignal(workflow.report.signed, timeout=10_000):
         workflow.report.sign()
     sr_uid = ai_result_sop_instance_uid(store.ai_result(ai_id).uid)
