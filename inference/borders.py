@@ -24,7 +24,7 @@ from scipy import ndimage as ndi
 
 from inference.geometry import voxel_ml as voxel_ml_of
 
-SHELL_MM = 7.0
+SHELL_MM = 10.0
 SHELL_MAX_ML = 30.0
 ENVELOPE_MM = 10.0
 OUTSIDE_SHARE = 0.9
