@@ -17,6 +17,13 @@ Reported per engine: Dice (lungs, GGO, consolidation; pooled over cases), involv
 error in percentage points (worst lung and total), Spearman of total involvement, grade
 accuracy and the confusion matrix, and the false lesion % on the CT-0 cases.
 
+Real chests without pneumonia (``--clean-chests``): the three whole real chests and the 3 mm
+chest-abdomen volume read as they are; every lesion found is false (apart from the nodules and
+the tumour, which are to be set aside and named). Per chest: grade, probability, false lesion
+(mL and % of lung), foci set aside, and each component with where it lies: its deepest point
+from the lung surface (mm), its share within 3 mm of the surface, the share of its nearest
+non-lung that is mediastinum, and its mean HU.
+
 Real COVID slices (``covid-slices``, no masks): per axial slice, lung area and the %
 of lung the model calls GGO/consolidation, next to a visual reference read by the
 engineer (``VISUAL_REFERENCE``; not a radiologist's read).
@@ -91,6 +98,67 @@ def evaluate_clean(series, engine: str) -> tuple[dict, np.ndarray]:
              "lesion_ml": round(float(lesion.sum() * voxel_ml(series.volume.spacing)), 1),
              "components": len(found), "largest": [x.to_dict() for x in found[:10]],
              "quality_flags": res.measures.quality_flags}, lesion)
+
+
+CLEAN_CHESTS = ("ct/lidc-idri-0001", "ct/lidc-idri-0003", "ct/popi-philips-phase00",
+                "ct/chest-abdomen-3mm.nii.gz")
+
+
+def where_components(volume, labels: np.ndarray, top: int = 12) -> list[dict]:
+    """The ``top`` largest lesion components and where they lie (see the module doc)."""
+    from scipy import ndimage as ndi
+
+    from inference.lungs import mediastinum_mask
+
+    mm = np.array([volume.spacing[2], volume.spacing[1], volume.spacing[0]], float)
+    lung = labels > 0
+    lesion = np.isin(labels, GGO + CONSOLIDATION)
+    comps, n = ndi.label(lesion, structure=np.ones((3, 3, 3), bool))
+    if not n:
+        return []
+    depth = ndi.distance_transform_edt(np.pad(lung, 1), sampling=mm)[1:-1, 1:-1, 1:-1]
+    med = mediastinum_mask(volume.voxels, volume.spacing, Orientation.of(volume))
+    sizes = np.bincount(comps.ravel(), minlength=n + 1)
+    objects = ndi.find_objects(comps)
+    out = []
+    for idx in np.argsort(-sizes[1:], kind="stable")[:top] + 1:
+        sl = objects[idx - 1]
+        pad = 8
+        big = tuple(slice(max(0, s.start - pad), s.stop + pad) for s in sl)
+        comp = comps[big] == idx
+        _, near = ndi.distance_transform_edt(lung[big], sampling=mm, return_indices=True)
+        nearest = tuple(a[comp] for a in near)
+        d = depth[big][comp]
+        out.append({"ml": round(float(comp.sum() * voxel_ml(volume.spacing)), 1),
+                    "slices": f"{sl[0].start + 1}-{sl[0].stop}",
+                    "ggo_share": round(float(np.isin(labels[big][comp], GGO).mean()), 2),
+                    "deepest_mm": round(float(d.max()), 1),
+                    "within_3mm": round(float((d <= 3.0).mean()), 2),
+                    "mediastinal": round(float(med[big][nearest].mean()), 2),
+                    "hu": int(volume.voxels[big][comp].mean())})
+    return out
+
+
+def evaluate_clean_chests(engine: str = "unet") -> list[dict]:
+    """Each real chest without pneumonia read as it is: its false lesion and where it lies."""
+    import studies
+
+    rows = []
+    for name in CLEAN_CHESTS:
+        volume = studies.open_volume(DATA / name)
+        res = analyze(volume, PreReadOptions(engine=engine, device="cpu", fallback=False))
+        lesion = np.isin(res.labels, GGO + CONSOLIDATION)
+        lung = int((res.labels > 0).sum())
+        rows.append({"chest": name, "grade": res.measures.grade,
+                     "probability": res.measures.probability,
+                     "lung_ml": round(float(lung * voxel_ml(volume.spacing))),
+                     "lesion_ml": round(float(lesion.sum() * voxel_ml(volume.spacing)), 1),
+                     "false_percent_of_lung": round(100.0 * lesion.sum() / max(lung, 1), 2),
+                     "components": len(largest_lesions(res.labels, volume.spacing, top=None)),
+                     "foci": [f.flag() for f in res.foci],
+                     "where": where_components(volume, res.labels),
+                     "model_version": res.model_version})
+    return rows
 
 
 def evaluate_simulated(n_cases: int, engines: list[str], which: str = "validation",
@@ -252,11 +320,25 @@ def main() -> None:
                         help="index of the first case (20: set C, seeds 1020-1039)")
     parser.add_argument("--engines", default="unet,classical")
     parser.add_argument("--no-slices", action="store_true")
+    parser.add_argument("--clean-chests", action="store_true",
+                        help="only the real chests without pneumonia, read as they are")
     parser.add_argument("--write-sidecar", action="store_true",
                         help="store the U-Net metrics in the shipped weights' JSON sidecar")
     args = parser.parse_args()
     engines = args.engines.split(",")
     t0 = time.time()
+    if args.clean_chests:
+        for row in evaluate_clean_chests(engines[0]):
+            print(f"\n== {row['chest']} ({row['model_version']}): {row['grade']}, probability "
+                  f"{row['probability']}, false lesion {row['lesion_ml']} mL = "
+                  f"{row['false_percent_of_lung']} % of {row['lung_ml']} mL lung in "
+                  f"{row['components']} components (goal CT-0, <= 0.2 %)")
+            for flag in row["foci"]:
+                print(f"  set aside: {flag}")
+            for c in row["where"]:
+                print("  " + "  ".join(f"{k} {v}" for k, v in c.items()))
+        print(f"\ntotal {time.time() - t0:.0f} s")
+        return
     results = evaluate_simulated(args.cases, engines, args.set, args.first)
     for engine, r in results.items():
         c = r["clean_series"]

@@ -181,9 +181,6 @@ def segment_lungs(hu: np.ndarray, spacing, orient: Orientation,
     return right_f, left_f
 
 
-
-
-
 def mediastinum_mask(hu: np.ndarray, spacing, orient: Orientation) -> np.ndarray:
     """The mediastinum and heart: per slice, what lies outside the classical lungs between
     the centres of the right and the left lung (computed on a half-resolution grid).
@@ -192,8 +189,27 @@ def mediastinum_mask(hu: np.ndarray, spacing, orient: Orientation) -> np.ndarray
     too: callers use it to veto what a learned segmenter calls consolidation there, not
     as a lung boundary.
     """
-    coarse_spacing = (float(spacing[0]) * 2, float(spacing[1]) * 2, float(spacing[2]))
-    right, left = segment_lungs(hu[:, ::2, ::2], coarse_spacing, orient)
+    right, left, _ = _half_lungs(hu, spacing, orient)
+    return _full(_corridor(right, left), hu.shape)
+
+
+def thorax_masks(hu: np.ndarray, spacing, orient: Orientation, envelope
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """(mediastinum, lung envelope) from one classical segmentation on the half-resolution
+    grid: :func:`mediastinum_mask` and ``envelope(lungs, half_spacing)`` (where lung can
+    be, e.g. :func:`inference.borders.lung_envelope`)."""
+    right, left, half = _half_lungs(hu, spacing, orient)
+    return (_full(_corridor(right, left), hu.shape),
+            _full(envelope(right | left, half), hu.shape))
+
+
+def _half_lungs(hu: np.ndarray, spacing, orient: Orientation):
+    half = (float(spacing[0]) * 2, float(spacing[1]) * 2, float(spacing[2]))
+    right, left = segment_lungs(hu[:, ::2, ::2], half, orient)
+    return right, left, half
+
+
+def _corridor(right: np.ndarray, left: np.ndarray) -> np.ndarray:
     cols = np.arange(right.shape[2], dtype=float)
     corridor = np.zeros((right.shape[0], right.shape[2]), bool)
     for k in range(right.shape[0]):
@@ -201,5 +217,8 @@ def mediastinum_mask(hu: np.ndarray, spacing, orient: Orientation) -> np.ndarray
         if pr.sum() and pl.sum():
             cr, cl = (pr * cols).sum() / pr.sum(), (pl * cols).sum() / pl.sum()
             corridor[k] = (cols > min(cr, cl)) & (cols < max(cr, cl))
-    med = corridor[:, None, :] & ~(right | left)
-    return np.repeat(np.repeat(med, 2, axis=1), 2, axis=2)[:, : hu.shape[1], : hu.shape[2]]
+    return corridor[:, None, :] & ~(right | left)
+
+
+def _full(half: np.ndarray, shape) -> np.ndarray:
+    return np.repeat(np.repeat(half, 2, axis=1), 2, axis=2)[:, : shape[1], : shape[2]]

@@ -16,6 +16,11 @@ MIN_LUNGS_ML = 400.0  # less aerated+diseased lung than this in view: not assess
 MIN_ONE_LUNG_ML = 100.0
 MIN_EXTENT_MM = 100.0  # craniocaudal lung coverage needed for a grade
 PERIPHERAL_MM = 20.0  # lesion within this of the lung surface counts as peripheral
+# "high" COVID-19 probability needs multifocal disease of some burden (a policy set before
+# any measurement, not fitted; docs/model-card.md): never for a solitary lesion (then at most
+# "low") or under HIGH_MIN_PERCENT of both lungs together (then at most "medium").
+HIGH_MIN_PERCENT = 2.0
+LESION_MIN_ML = 1.0  # a lesion component counts as a lesion from this volume
 
 
 @dataclass
@@ -26,6 +31,8 @@ class PatternFeatures:
     peripheral_share: float = 0.0
     lower_zone_share: float = 0.0
     ggo_share: float = 0.0
+    lesions: int | None = None  # lesion components of LESION_MIN_ML or more (None: unknown)
+    burden_percent: float | None = None  # lesion % of both lungs together
 
 
 @dataclass
@@ -79,6 +86,7 @@ def measure(labels: np.ndarray, spacing, orient: Orientation,
     worst, both = grade_of(max(pr, pl)), grade_of(pt)
     grade = worst if rule is GradeRule.WORST_LUNG else both
     features = pattern_features(labels, spacing, orient, les_r >= floor and les_l >= floor)
+    features.burden_percent = round(pt, 2)
     probability = covid_probability(features, lesion_total > 0)
     return Measures(grade, worst, both, rule.value, involvement, volumes, probability, features,
                     flags)
@@ -126,15 +134,18 @@ def pattern_features(labels: np.ndarray, spacing, orient: Orientation,
     k_les = np.nonzero(lesion)[0]
     lower = float((k_les < mid).mean() if orient.superior_is_high_k else (k_les > mid).mean())
     ggo_share = float(np.isin(sub, GGO).sum() / n_les)
+    comps, n = ndi.label(lesion, structure=np.ones((3, 3, 3), bool))
+    sizes = np.bincount(comps.ravel(), minlength=n + 1)[1:] * float(np.prod(sampling)) / 1000
     return PatternFeatures(bool(bilateral), round(peripheral, 3), round(lower, 3),
-                           round(ggo_share, 3))
+                           round(ggo_share, 3), int((sizes >= LESION_MIN_ML).sum()))
 
 
 def covid_probability(feat: PatternFeatures, has_lesions: bool) -> str:
     """Suggested likelihood that the pattern is COVID-19: high, medium, low or atypical.
 
     Typical: bilateral, peripheral, lower-zone, GGO-dominant opacities. Consolidation
-    without GGO is atypical (e.g. lobar bacterial pneumonia). No lesions: low.
+    without GGO is atypical (e.g. lobar bacterial pneumonia). No lesions: low. The burden
+    caps it: a solitary lesion at most low, under :data:`HIGH_MIN_PERCENT` at most medium.
     """
     if not has_lesions:
         return "low"
@@ -143,10 +154,14 @@ def covid_probability(feat: PatternFeatures, has_lesions: bool) -> str:
     typical = [feat.bilateral, feat.peripheral_share >= 0.5, feat.lower_zone_share >= 0.5,
                feat.ggo_share >= 0.5]
     score = sum(typical)
+    if not feat.bilateral and feat.peripheral_share < 0.3 and score < 2:
+        return "atypical"
+    if feat.lesions is not None and feat.lesions <= 1:
+        return "low"
     if score == 4 or (score == 3 and feat.bilateral and feat.ggo_share >= 0.5):
-        return "high"
+        if feat.burden_percent is None or feat.burden_percent >= HIGH_MIN_PERCENT:
+            return "high"
+        return "medium"
     if score >= 2:
         return "medium"
-    if not feat.bilateral and feat.peripheral_share < 0.3:
-        return "atypical"
     return "low"

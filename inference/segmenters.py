@@ -16,6 +16,7 @@ from typing import Protocol
 import numpy as np
 from scipy import ndimage as ndi
 
+from inference import borders
 from inference.errors import AnalysisCancelled, InferenceError
 from inference.foci import drop_flat_lesions
 from inference.geometry import Orientation
@@ -23,9 +24,9 @@ from inference.labels import CLASS_CONSOLIDATION, CLASS_GGO, Label
 from inference.lungs import (
     body_mask,
     keep_lung_components,
-    mediastinum_mask,
     segment_lungs,
     split_sides,
+    thorax_masks,
 )
 from studies import Volume
 
@@ -37,11 +38,15 @@ Progress = Callable[[float], None]
 # rejected v3 weights.) 4 (2026-11-22): + ground-glass grown into GGO-density lung at its edges.
 # 5 (2026-12-02): + flat partial-volume specks dropped, isolated solid foci in otherwise clear
 # lungs not graded (:mod:`inference.foci`; the second rule runs in ``preread.analyze``).
-POSTPROCESS_VERSION = 5
+# 6 (2026-12-06): + pleural shells and lesion outside the lung envelope dropped
+# (:mod:`inference.borders`), chosen leave-one-patient-out over three real chests.
+POSTPROCESS_VERSION = 6
 MIN_LESION_RADIUS_MM = 2.5  # lesions must hold a disk of this radius somewhere (not rims)
 MEDIASTINAL_SHARE = 0.9  # consolidation this much inside the mediastinum is the heart
 GGO_GROW_MM = 5.0  # ground-glass found by the network grows this far (in-plane) ...
 GGO_HU = (-750.0, -300.0)  # ... into lung of ground-glass density (3x3 in-plane mean)
+SHELL_MM = borders.SHELL_MM  # 0: no pleural-shell rule
+ENVELOPE = True  # lesion outside the lung envelope dropped
 SLAB = 16  # slices per forward pass: bounds memory (about 70 MB of logits at 512x512)
 
 
@@ -254,16 +259,21 @@ class UNetSegmenter:
     def _postprocess(self, volume: Volume, classes: np.ndarray) -> np.ndarray:
         body = coarse_body_mask(volume.voxels)
         orient = Orientation.of(volume)
-        heart = mediastinal_consolidation(
-            classes, mediastinum_mask(volume.voxels, volume.spacing, orient))
+        mediastinum, envelope = thorax_masks(volume.voxels, volume.spacing, orient,
+                                             borders.lung_envelope)
+        heart = mediastinal_consolidation(classes, mediastinum)
+        # Lesion lying outside the lung's envelope (mediastinum, chest wall) is neither.
+        outside = (borders.outside_envelope(classes >= CLASS_GGO, envelope, volume.spacing)
+                   if ENVELOPE else np.zeros_like(body))
         # Lung = what the network calls lung, inside the body, in lung-sized components.
-        lung = keep_lung_components((classes > 0) & body & ~heart, volume.spacing)
+        lung = keep_lung_components((classes > 0) & body & ~heart & ~outside, volume.spacing)
         right, left = split_sides(lung, body, orient)
         lesion = drop_thin_lesions((classes >= CLASS_GGO) & lung, volume.spacing)
         cons = (classes == CLASS_CONSOLIDATION) & lesion
         ggo = grow_ground_glass(volume.voxels, lung, (classes == CLASS_GGO) & lesion,
                                 volume.spacing) & ~cons
         lesion = drop_flat_lesions(ggo | cons, volume.spacing)
+        lesion = borders.drop_pleural_shells(lesion, lung, volume.spacing, SHELL_MM)
         return sided_labels(lung, ggo & lesion, cons & lesion, right, left)
 
 

@@ -43,6 +43,7 @@ class Recipe:
     extra_negatives: bool = False  # inference.simulate.training_negatives
     edge_weight: float | None = None  # loss weight of lung and lesion borders; None: plain
     hard_centre_share: float = 0.0  # share of crops centred on a lung border pixel
+    scanner: bool = False  # scanner augmentation (:func:`scanner_augment`, thick slices)
     outcome: str = ""
     notes: dict = field(default_factory=dict)
 
@@ -61,16 +62,50 @@ RECIPES = {
                  outcome="not shipped: worse than v2 on the held-apart validation "
                          "(docs/model-card.md)"),
 }
+# Leave one real chest out (issue 17): the three whole real chests without pneumonia, two
+# trained on and the third held apart per fold (``v4-<held-apart>``); the lung-base and
+# abdomen slices are in every fold. v2's data and method plus scanner augmentation and the
+# training-only hard negatives (nodules to 30 mm, dependent density).
+REAL_CHESTS = ("ct/lidc-idri-0001", "ct/lidc-idri-0003", "ct/popi-philips-phase00")
+
+
+def _lopo(held_out: str) -> Recipe:
+    grades = {name: [0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 2, 0] for name in REAL_CHESTS
+              if name != held_out}
+    grades["ct/siemens-j2k-abdomen"] = [0, 1, 2, 3, 4]
+    return Recipe("4.0.0", grades, 2000, extra_negatives=True, scanner=True,
+                  outcome=f"fold holding apart {held_out} (docs/model-card.md)")
+
+
+for _name in REAL_CHESTS:
+    RECIPES[f"v4-{_name.split('/')[-1]}"] = _lopo(_name)
 SHIPPED = "v2"
+
+
+THICK_MM = 6.0  # scanner augmentation: half of the cases read as slabs up to this thick
+
+
+def thicken(hu: np.ndarray, dz_mm: float, rng: np.random.Generator) -> np.ndarray:
+    """Half of the time, ``hu`` averaged over a slab of 2..THICK_MM/dz slices (a thicker
+    reconstruction: partial volume through-plane); the truth stays the centre slice's."""
+    n = int(rng.integers(2, max(3, int(THICK_MM / dz_mm) + 1))) if rng.random() < 0.5 else 1
+    if n == 1:
+        return hu
+    from scipy.ndimage import uniform_filter1d
+
+    return uniform_filter1d(hu.astype(np.float32), n, axis=0, mode="nearest")
 
 
 def build_dataset(data_root: Path, recipe: Recipe, log=print
                   ) -> tuple[torch.Tensor, torch.Tensor]:
     xs, ys = [], []
+    rng = np.random.default_rng(SEED)
     for name, grades in recipe.grades.items():
         series = sim_data.load_series(data_root, name)
         for case in sim_data.cases(series, grades, sim_data.TRAIN_SEED0,
                                    extra_negatives=recipe.extra_negatives):
+            if recipe.scanner:
+                case.hu = thicken(case.hu, float(series.volume.spacing[2]), rng)
             x, y = sim_data.to_training_slices(case, series.volume.spacing, series.valid)
             xs.append(x)
             ys.append(y)
@@ -142,6 +177,28 @@ def augment(x: torch.Tensor, y: torch.Tensor, gen: torch.Generator,
     return xa, ya
 
 
+def scanner_augment(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
+    """Other scanners and protocols, per image: reconstruction kernel (3x3 Gaussian blur or
+    unsharp masking, strength -0.6..+1), lower in-plane resolution (a quarter of the images
+    down-sampled 1.2-2x and back), HU offset (+-50 HU) and noise (0..40 HU), on the
+    normalised input (500 HU per unit, :func:`inference.model.normalise`)."""
+    n = x.shape[0]
+    g = torch.tensor([0.25, 0.5, 0.25])
+    kernel = (g[:, None] * g[None, :])[None, None]
+    blurred = nnf.conv2d(nnf.pad(x, (1, 1, 1, 1), mode="replicate"), kernel)
+    strength = (torch.rand(n, 1, 1, 1, generator=gen) * 1.6 - 0.6)
+    x = x + strength * (blurred - x)
+    low = torch.rand(n, generator=gen) < 0.25
+    if low.any():
+        factor = 1.2 + 0.8 * float(torch.rand(1, generator=gen))
+        size = max(8, round(x.shape[-1] / factor))
+        small = nnf.interpolate(x[low], size=(size, size), mode="area")
+        x = x.clone()
+        x[low] = nnf.interpolate(small, size=x.shape[-2:], mode="bilinear", align_corners=False)
+    x = x + (torch.rand(n, 1, 1, 1, generator=gen) - 0.5) * 0.2
+    return x + torch.randn(x.shape, generator=gen) * (0.08 * torch.rand(n, 1, 1, 1, generator=gen))
+
+
 def pixel_weights(y: torch.Tensor, edge_weight: float = 3.0) -> torch.Tensor:
     """``edge_weight`` on lung within EDGE_PX of background (mediastinal, cardiac and pleural
     borders, hila: where clean lung was read as GGO) and on both sides of lesion borders
@@ -200,6 +257,8 @@ def train(data_root: Path, out: Path, recipe: str = SHIPPED, iterations: int | N
     for it in range(iterations):
         idx, centre = sample_batch(y_all, border, gen, r.hard_centre_share)
         xb, yb = augment(x_all[idx].float(), y_all[idx], gen, centre)
+        if r.scanner:
+            xb = scanner_augment(xb, gen)
         loss = loss_fn(model(xb), yb.long(), r.edge_weight)
         opt.zero_grad()
         loss.backward()
@@ -225,7 +284,7 @@ def train(data_root: Path, out: Path, recipe: str = SHIPPED, iterations: int | N
             "slices": int(x_all.shape[0]), "iterations": iterations, "batch": BATCH,
             "crop": CROP, "seed": SEED, "seconds": round(time.time() - t0),
             "edge_weight": r.edge_weight, "hard_centre_share": r.hard_centre_share,
-            "extra_negatives": r.extra_negatives,
+            "extra_negatives": r.extra_negatives, "scanner_augmentation": r.scanner,
             "data": "real LIDC-IDRI / TotalSegmentator CT with simulated lesions "
                     "(inference/simulate.py); lung truth from the classical method on the "
                     "clean CT",

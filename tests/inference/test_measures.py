@@ -105,3 +105,33 @@ def test_dynamics_new_lesions_and_not_assessable_prior():
     assert d.flag_increase and d.lesion_volume_change_percent is None
     missing = measure(np.zeros((10, 10, 10), np.uint8), SPACING, ORIENT)
     assert compare(sick, missing).involvement_change_pp is None
+
+
+def _patch(labels, k0, j0, i0, label, size=(10, 12, 12)) -> None:
+    """A GGO patch (k, j, i box) at the lung's edge: peripheral, in the lower slices."""
+    labels[k0:k0 + size[0], j0:j0 + size[1], i0:i0 + size[2]] = label
+
+
+def test_probability_is_never_high_for_a_solitary_lesion():
+    labels = lungs_map(0.0, 0.0)
+    _patch(labels, 0, 0, 5, Label.GGO_RIGHT, size=(30, 30, 30))  # 54 mL, 4.5 %, one lesion
+    m = measure(labels, SPACING, ORIENT)
+    assert m.grade == "CT-1" and m.features.lesions == 1
+    assert m.probability == "low"
+
+
+def test_probability_is_never_high_under_the_minimum_burden():
+    labels = lungs_map(0.0, 0.0)
+    for k0, i0 in ((0, 5), (20, 5), (0, 103), (20, 103)):  # four small peripheral patches
+        _patch(labels, k0, 0, i0, Label.GGO_RIGHT if i0 < 60 else Label.GGO_LEFT)
+    m = measure(labels, SPACING, ORIENT)
+    f = m.features
+    assert f.bilateral and f.lesions == 4 and f.burden_percent < 2.0
+    assert covid_probability(PatternFeatures(True, f.peripheral_share, f.lower_zone_share,
+                                             f.ggo_share), True) == "high"  # burden unknown
+    assert m.probability == "medium"
+    heavier = lungs_map(0.0, 0.0)
+    for k0, i0 in ((0, 5), (20, 5), (0, 103), (20, 103)):
+        _patch(heavier, k0, 0, i0, Label.GGO_RIGHT if i0 < 60 else Label.GGO_LEFT,
+               size=(10, 30, 12))
+    assert measure(heavier, SPACING, ORIENT).probability == "high"

@@ -128,3 +128,38 @@ def test_reported_version_names_weights_and_postprocessing(phantom):
     sidecar = json.loads(DEFAULT_WEIGHTS.with_suffix(".json").read_text(encoding="utf-8"))
     result = analyze(phantom, PreReadOptions(engine="unet", device="cpu", fallback=False))
     assert result.to_json()["model_version"] == f"{sidecar['version']}+post{POSTPROCESS_VERSION}"
+
+
+COVID_AXIAL = ["A002304/axial/19001231-076", "A002304/axial/19010112-135",
+               "A046441/axial/19001111-045", "A046441/axial/19010101-23",
+               "A048383/axial/19001231-30", "A048383/axial/19010410-30",
+               "A056642/axial/19001229-053", "A056642/axial/19010107-111"]
+
+
+@pytest.mark.parametrize("slice_key", COVID_AXIAL)
+def test_no_lesion_outside_the_lung_on_real_covid_slices(unet, shared_data, slice_key):
+    """Consolidation blobs once sat on the pleura, in the chest wall and mediastinum, outside
+    the lung. Now no lesion component lies (90 %) beyond the lung envelope (the classical
+    lungs, air-filled lung closed and hulled over consolidation, computed here at full
+    resolution, grown by the envelope's reach plus 3 mm of slack for the pre-read's
+    half-resolution grid) unless it is a consolidated region the classical lungs miss
+    (OUTSIDE_MAX_ML or more). With the rule off (post 5) it fails on
+    A056642/19001229-053; A002304/19010112-135 then had four blobs of 0.3-0.9 mL wholly
+    beyond 10 mm of the classical lungs."""
+    from scipy import ndimage as ndi
+
+    import studies
+    from inference.borders import ENVELOPE_MM, OUTSIDE_MAX_ML, lung_envelope
+    from inference.geometry import voxel_ml
+
+    v = studies.open_volume(shared_data / "covid-slices" / f"{slice_key}.dcm")
+    labels = unet.segment(v)
+    lesion = np.isin(labels, GGO + CONSOLIDATION)
+    assert lesion.any() and not (lesion & (labels == 0)).any()
+    right, left = segment_lungs(v.voxels, v.spacing, Orientation.of(v))
+    envelope = lung_envelope(right | left, v.spacing, ENVELOPE_MM + 3.0)
+    comps, n = ndi.label(lesion, structure=np.ones((3, 3, 3), bool))
+    for idx in range(1, n + 1):
+        comp = comps == idx
+        if (comp & ~envelope).sum() >= 0.9 * comp.sum():
+            assert comp.sum() * voxel_ml(v.spacing) >= OUTSIDE_MAX_ML

@@ -103,3 +103,29 @@ def test_shipped_recipe_v2_keeps_its_original_sampling_and_loss():
     inter = (prob * onehot).sum((0, 2, 3))
     dice = 1 - (2 * inter + 1) / (prob.sum((0, 2, 3)) + onehot.sum((0, 2, 3)) + 1)
     assert torch.isclose(train.loss_fn(logits, yl, None), ce + dice[1:].mean())
+
+
+def test_leave_one_chest_out_recipes_hold_their_chest_apart():
+    folds = {k: r for k, r in train.RECIPES.items() if k.startswith("v4-")}
+    assert len(folds) == len(train.REAL_CHESTS) == 3
+    for name in train.REAL_CHESTS:
+        recipe = folds[f"v4-{name.split('/')[-1]}"]
+        assert name not in recipe.grades and recipe.scanner and recipe.extra_negatives
+        assert set(train.REAL_CHESTS) - {name} <= set(recipe.grades)
+
+
+def test_scanner_augmentation_changes_kernel_noise_and_offset_but_not_the_layout():
+    import numpy as np
+
+    gen = torch.Generator().manual_seed(3)
+    x = torch.zeros(16, 1, 32, 32)
+    x[:, :, 8:24, 8:24] = 1.0
+    out = train.scanner_augment(x, gen)
+    assert out.shape == x.shape and not torch.equal(out, x)
+    # the square is still where it was: augmentation is photometric, labels stay valid
+    assert (out[:, :, 12:20, 12:20].mean() - out[:, :, :4, :4].mean()) > 0.5
+    rng = np.random.default_rng(0)
+    hu = np.zeros((9, 4, 4), np.float32)
+    hu[4] = 100.0
+    thick = [train.thicken(hu, 1.0, rng) for _ in range(20)]
+    assert any(t[4, 0, 0] < 100 for t in thick) and any(t[4, 0, 0] == 100 for t in thick)
