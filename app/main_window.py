@@ -200,16 +200,20 @@ class MainWindow(QMainWindow):
             tool_group.addAction(action)
         self._build_toolbar()
 
-    def _build_series_browser(self) -> None:
-        self.series_browser = SeriesBrowser()
-        self.series_browser.series_chosen.connect(self.open_series)
-        dock = QDockWidget(self.tr("Series"), self)
-        dock.setObjectName("dock-series")
-        dock.setWidget(self.series_browser)
+    def _left_dock(self, widget: QWidget, title: str, name: str) -> QDockWidget:
+        """A movable, floatable (not closable) dock on the left holding ``widget``."""
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                          | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
-        self.series_dock = dock
+        return dock
+
+    def _build_series_browser(self) -> None:
+        self.series_browser = SeriesBrowser()
+        self.series_browser.series_chosen.connect(self.open_series)
+        self.series_dock = self._left_dock(self.series_browser, self.tr("Series"), "dock-series")
         self._series_task: Task | None = None
 
     def open_series(self, series_uid: str) -> Task | None:
@@ -263,13 +267,8 @@ class MainWindow(QMainWindow):
         self.measurement_list.go_to.connect(self.go_to_measurement)
         self.measurement_list.renamed.connect(self.rename_measurement)
         self.measurement_list.deleted.connect(self.delete_measurement)
-        dock = QDockWidget(self.tr("Measurements"), self)
-        dock.setObjectName("dock-measurements")
-        dock.setWidget(self.measurement_list)
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
-        self.measurement_dock = dock
+        self.measurement_dock = self._left_dock(
+            self.measurement_list, self.tr("Measurements"), "dock-measurements")
 
     def go_to_measurement(self, measurement: Measurement) -> None:
         """Every view to the measurement (its centre), the keys back to the image."""
