@@ -19,7 +19,7 @@ from viewer import vtk_api as vtk
 from viewer.orientation import AXIAL, CORONAL, SAGITTAL, Plane
 from viewer.overlay import LabelOverlay
 from viewer.reading_state import ReadingState
-from viewer.slice_view import SliceView
+from viewer.slice_view import SliceView, inside
 from viewer.three_d import OrthoSlices3D
 
 LAYOUTS: dict[str, tuple[Plane, ...]] = {
@@ -160,9 +160,3 @@ class _DetachedWindow(QWidget):
     def closeEvent(self, event) -> None:
         self.owner.reattach(self.view)
         super().closeEvent(event)
-
-
-def inside(volume: Volume, lps: np.ndarray) -> bool:
-    """True when ``lps`` lies within the volume's voxel grid (half a voxel of slack)."""
-    ijk = volume.lps_to_index(np.asarray(lps, float))
-    return bool(np.all(ijk >= -0.5) and np.all(ijk <= np.array(volume.shape[::-1]) - 0.5))

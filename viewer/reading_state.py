@@ -2,7 +2,7 @@
 
 Like napari's ``Dims`` and ``Camera``, the state lives apart from the views: the cursor point
 (every view shows the slice through it, and draws the other views' planes through it as
-reference lines), the window/level, each plane's zoom and the active tool. Views observe it
+reference lines), the window/level, each plane's zoom and pan, and the active tool. Views observe it
 and write to it; a layout rebuilt on the same state shows the same place.
 """
 
@@ -15,17 +15,20 @@ import numpy as np
 
 Listener = Callable[[str, Any], None]
 
-FIELDS = ("point", "window", "zoom", "tool")
+FIELDS = ("point", "window", "zoom", "pan", "tool")
 
 
 class ReadingState:
     """Observable reading state: ``point`` (LPS mm), ``window`` (centre, width), ``zoom``
-    (plane name -> factor over the fitted size) and ``tool`` (a measurement tool or None)."""
+    (plane name -> factor over the fitted size), ``pan`` (plane name -> the view centre's
+    offset from the image centre, mm along the view's right and up) and ``tool`` (a
+    measurement tool or None)."""
 
     def __init__(self) -> None:
         self.point: np.ndarray | None = None
         self.window: tuple[float, float] | None = None
         self.zoom: dict[str, float] = {}
+        self.pan: dict[str, tuple[float, float]] = {}
         self.tool: str | None = None
         self._listeners: list[Listener] = []
 
@@ -63,6 +66,12 @@ class ReadingState:
         if self.zoom.get(plane) != factor:
             self.zoom[plane] = float(factor)
             self._emit("zoom", (plane, float(factor)))
+
+    def set_pan(self, plane: str, right_mm: float, up_mm: float) -> None:
+        pan = (float(right_mm), float(up_mm))
+        if self.pan.get(plane) != pan:
+            self.pan[plane] = pan
+            self._emit("pan", (plane, pan))
 
     def set_tool(self, tool: str | None) -> None:
         if tool != self.tool:

@@ -4,7 +4,8 @@ The view reslices the shared VTK image (which itself shares the numpy buffer) at
 focal point, so a slice change moves the camera and renders; it allocates no image memory.
 Rendering happens on demand only, after something changed.
 
-Mouse: wheel scrolls slices, left click sets the cursor (crosshair) point, left drag sets
+Mouse: wheel scrolls slices, left click on the image sets the cursor (crosshair) point (on
+the black around it, it only takes the keyboard), left drag sets
 window/level, middle drag pans, right drag zooms.
 Keys: Up/Down and PageUp/PageDown scroll (1 and 10 slices), Home/End jump to the ends, the
 number keys of the window presets apply them.
@@ -44,10 +45,12 @@ VIEW_INPUTS: tuple[tuple[str, str], ...] = (
      QT_TRANSLATE_NOOP("SliceView", "drag or click to go to a slice")),
     (QT_TRANSLATE_NOOP("SliceView", "Left click"),
      QT_TRANSLATE_NOOP("SliceView", "crosshair here; the other views go to this point")),
+    (QT_TRANSLATE_NOOP("SliceView", "Left click beside the image"),
+     QT_TRANSLATE_NOOP("SliceView", "the keys go to this view; the crosshair stays")),
     (QT_TRANSLATE_NOOP("SliceView", "Left drag"),
      QT_TRANSLATE_NOOP("SliceView", "window/level (with a tool: measure)")),
     (QT_TRANSLATE_NOOP("SliceView", "Middle drag"),
-     QT_TRANSLATE_NOOP("SliceView", "pan")),
+     QT_TRANSLATE_NOOP("SliceView", "pan (kept when the layout changes)")),
     (QT_TRANSLATE_NOOP("SliceView", "Right drag"),
      QT_TRANSLATE_NOOP("SliceView", "zoom")),
     (QT_TRANSLATE_NOOP("SliceView", "Right click"),
@@ -300,7 +303,7 @@ class SliceView(VtkPanel):
 
     # -- shared reading state ----------------------------------------------------------------
     def bind_state(self, state: ReadingState) -> None:
-        """Follow ``state`` (cursor point, window, zoom, tool) and write this view's changes
+        """Follow ``state`` (cursor point, window, zoom, pan, tool) and write this view's changes
         to it; unbound again by :meth:`unbind_state` or when the widget is destroyed."""
         self.unbind_state()
         self.state = state
@@ -312,7 +315,7 @@ class SliceView(VtkPanel):
             self.state = None
 
     def apply_state(self) -> None:
-        """Take the state's window, zoom and tool (after a volume is set)."""
+        """Take the state's window, zoom, pan and tool (after a volume is set)."""
         state = self.state
         if state is None:
             return
@@ -320,6 +323,8 @@ class SliceView(VtkPanel):
             self.set_window(*state.window, render=False)
         if self.plane.name in state.zoom:
             self.set_zoom(state.zoom[self.plane.name], render=False)
+        if self.plane.name in state.pan:
+            self.set_pan(*state.pan[self.plane.name], render=False)
         self.set_tool(state.tool)
 
     def _on_state(self, name: str, value) -> None:
@@ -337,6 +342,8 @@ class SliceView(VtkPanel):
                 self.set_window(*value)
             elif name == "zoom" and value[0] == self.plane.name:
                 self.set_zoom(value[1])
+            elif name == "pan" and value[0] == self.plane.name:
+                self.set_pan(*value[1])
             elif name == "tool":
                 self.set_tool(value)
         finally:
@@ -347,6 +354,28 @@ class SliceView(VtkPanel):
         camera = self.renderer.GetActiveCamera()
         camera.SetParallelScale(self._fit_scale / max(0.05, factor))
         self._update_text()
+        if render:
+            self.render()
+
+    def _right_up(self) -> tuple[np.ndarray, np.ndarray]:
+        up = np.array(self.plane.view_up, dtype=float)
+        return np.cross(np.array(self.plane.normal, dtype=float), up), up
+
+    def pan_offset(self) -> tuple[float, float]:
+        """Where the view's centre is: mm right and up of the image centre."""
+        right, up = self._right_up()
+        focal = np.array(self.renderer.GetActiveCamera().GetFocalPoint()) - self._center
+        return float(focal @ right), float(focal @ up)
+
+    def set_pan(self, right_mm: float, up_mm: float, render: bool = True) -> None:
+        """Centre the view ``right_mm`` right and ``up_mm`` up of the image centre (the
+        slice stays)."""
+        right, up = self._right_up()
+        now_right, now_up = self.pan_offset()
+        shift = (right_mm - now_right) * right + (up_mm - now_up) * up
+        camera = self.renderer.GetActiveCamera()
+        camera.SetFocalPoint(*(np.array(camera.GetFocalPoint()) + shift))
+        camera.SetPosition(*(np.array(camera.GetPosition()) + shift))
         if render:
             self.render()
 
@@ -442,9 +471,10 @@ class SliceView(VtkPanel):
     def resizeEvent(self, event) -> None:  # keep the image fitted when the widget is resized
         super().resizeEvent(event)
         if self.volume is not None and math.isclose(self.zoom_factor(), 1.0, rel_tol=1e-6):
-            index = self._index
+            index, pan = self._index, self.pan_offset()
             self._reset_camera(_corners(self.volume))
             self.set_slice_index(index, render=False)
+            self.set_pan(*pan, render=False)  # a detached or resized view keeps its place
 
     # -- events -------------------------------------------------------------------------------
     def _on_key(self, *_args) -> None:
@@ -533,8 +563,9 @@ class SliceView(VtkPanel):
             return
         if abs(position[0] - pressed[0]) + abs(position[1] - pressed[1]) <= 2:  # a click
             point = self.display_to_lps(*position)
-            self.set_cursor(point, move=False)
-            self.point_picked.emit(point)
+            if inside(self.volume, point):  # a click on the black around it only focuses
+                self.set_cursor(point, move=False)
+                self.point_picked.emit(point)
 
     def _on_right_press(self, *_args) -> None:
         self._right_press = self.interactor.GetEventPosition()
@@ -561,7 +592,8 @@ class SliceView(VtkPanel):
         self._crosshair.place(self.cursor, right, up, reach)
 
     def _after_interaction(self, *_args) -> None:
-        """After VTK's own window/level, pan or zoom: refresh the text, announce a new window."""
+        """After VTK's own window/level, pan or zoom: refresh the text, announce a new window,
+        and write the zoom and pan to the reading state."""
         self._update_text()
         if self.window() != self._announced_window:
             self._announced_window = self.window()
@@ -571,6 +603,8 @@ class SliceView(VtkPanel):
             self._quiet = True
             try:
                 self.state.set_zoom(self.plane.name, round(self.zoom_factor(), 4))
+                self.state.set_pan(self.plane.name,
+                                   *(round(v, 3) for v in self.pan_offset()))
             finally:
                 self._quiet = False
 
@@ -737,6 +771,12 @@ class _ScaleBar:
                  else f"{self.length_mm} {mm}")
         self.text.SetInput(label)
         self.text.SetPosition(width_px / 2, lift_px + 4)
+
+
+def inside(volume: Volume, lps: np.ndarray) -> bool:
+    """True when ``lps`` lies within the volume's voxel grid (half a voxel of slack)."""
+    ijk = volume.lps_to_index(np.asarray(lps, float))
+    return bool(np.all(ijk >= -0.5) and np.all(ijk <= np.array(volume.shape[::-1]) - 0.5))
 
 
 def _props(renderer: vtk.vtkRenderer) -> list:

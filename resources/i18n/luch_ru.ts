@@ -2275,168 +2275,178 @@
 <context>
     <name>SliceView</name>
     <message>
-        <location filename="../../viewer/slice_view.py" line="37"/>
+        <location filename="../../viewer/slice_view.py" line="38"/>
         <source>Mouse wheel, Up / Down</source>
         <translation>Колесо мыши, Up / Down</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="38"/>
+        <location filename="../../viewer/slice_view.py" line="39"/>
         <source>next / previous slice (Up: towards the head)</source>
         <translation>следующий / предыдущий срез (Up: к голове)</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="39"/>
+        <location filename="../../viewer/slice_view.py" line="40"/>
         <source>PageUp / PageDown</source>
         <translation>PageUp / PageDown</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="40"/>
+        <location filename="../../viewer/slice_view.py" line="41"/>
         <source>10 slices</source>
         <translation>10 срезов</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="41"/>
+        <location filename="../../viewer/slice_view.py" line="42"/>
         <source>Home / End</source>
         <translation>Home / End</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="42"/>
+        <location filename="../../viewer/slice_view.py" line="43"/>
         <source>slice 1 (most cranial) / the last slice</source>
         <translation>срез 1 (самый краниальный) / последний срез</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="43"/>
+        <location filename="../../viewer/slice_view.py" line="44"/>
         <source>Scroll bar beside the view</source>
         <translation>Полоса прокрутки рядом с изображением</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="44"/>
+        <location filename="../../viewer/slice_view.py" line="45"/>
         <source>drag or click to go to a slice</source>
         <translation>перетащите или щёлкните, чтобы перейти к срезу</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="45"/>
+        <location filename="../../viewer/slice_view.py" line="46"/>
         <source>Left click</source>
         <translation>Щелчок левой кнопкой</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="46"/>
+        <location filename="../../viewer/slice_view.py" line="47"/>
         <source>crosshair here; the other views go to this point</source>
         <translation>перекрестие сюда; другие окна переходят к этой точке</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="47"/>
+        <location filename="../../viewer/slice_view.py" line="48"/>
+        <source>Left click beside the image</source>
+        <translation>Щелчок левой кнопкой рядом с изображением</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="49"/>
+        <source>the keys go to this view; the crosshair stays</source>
+        <translation>клавиши переходят к этому окну; перекрестие остаётся на месте</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="50"/>
         <source>Left drag</source>
         <translation>Перетаскивание левой кнопкой</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="48"/>
+        <location filename="../../viewer/slice_view.py" line="51"/>
         <source>window/level (with a tool: measure)</source>
         <translation>окно/уровень (с инструментом: измерение)</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="49"/>
+        <location filename="../../viewer/slice_view.py" line="52"/>
         <source>Middle drag</source>
         <translation>Перетаскивание средней кнопкой</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="50"/>
-        <source>pan</source>
-        <translation>сдвиг</translation>
+        <location filename="../../viewer/slice_view.py" line="53"/>
+        <source>pan (kept when the layout changes)</source>
+        <translation>сдвиг изображения (сохраняется при смене раскладки)</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="51"/>
+        <location filename="../../viewer/slice_view.py" line="54"/>
         <source>Right drag</source>
         <translation>Перетаскивание правой кнопкой</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="52"/>
+        <location filename="../../viewer/slice_view.py" line="55"/>
         <source>zoom</source>
         <translation>масштаб</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="53"/>
+        <location filename="../../viewer/slice_view.py" line="56"/>
         <source>Right click</source>
         <translation>Щелчок правой кнопкой</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="54"/>
+        <location filename="../../viewer/slice_view.py" line="57"/>
         <source>menu: tools, windows, layouts</source>
         <translation>меню: инструменты, окна, раскладки</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="55"/>
+        <location filename="../../viewer/slice_view.py" line="58"/>
         <source>Esc in the worklist search</source>
         <translation>Esc в поиске рабочего списка</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="56"/>
+        <location filename="../../viewer/slice_view.py" line="59"/>
         <source>the keys go back to the image</source>
         <translation>клавиши возвращаются к изображению</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="194"/>
+        <location filename="../../viewer/slice_view.py" line="197"/>
         <source>Single slice: no coronal reconstruction</source>
         <translation>Один срез: корональная реконструкция невозможна</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="195"/>
+        <location filename="../../viewer/slice_view.py" line="198"/>
         <source>Single slice: no sagittal reconstruction</source>
         <translation>Один срез: сагиттальная реконструкция невозможна</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="196"/>
+        <location filename="../../viewer/slice_view.py" line="199"/>
         <source>Single slice: no reconstruction in this plane</source>
         <translation>Один срез: реконструкция в этой плоскости невозможна</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="199"/>
+        <location filename="../../viewer/slice_view.py" line="202"/>
         <source>Axial</source>
         <translation>Аксиальная</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="199"/>
+        <location filename="../../viewer/slice_view.py" line="202"/>
         <source>Coronal</source>
         <translation>Корональная</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="200"/>
+        <location filename="../../viewer/slice_view.py" line="203"/>
         <source>Sagittal</source>
         <translation>Сагиттальная</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="587"/>
-        <location filename="../../viewer/slice_view.py" line="735"/>
+        <location filename="../../viewer/slice_view.py" line="621"/>
+        <location filename="../../viewer/slice_view.py" line="769"/>
         <source>mm</source>
         <translation>мм</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="590"/>
+        <location filename="../../viewer/slice_view.py" line="624"/>
         <source>W %1 L %2</source>
         <translation>Ш %1 У %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="592"/>
+        <location filename="../../viewer/slice_view.py" line="626"/>
         <source>Zoom %1</source>
         <translation>Масштаб %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="595"/>
+        <location filename="../../viewer/slice_view.py" line="629"/>
         <source>MIP</source>
         <translation>MIP</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="595"/>
+        <location filename="../../viewer/slice_view.py" line="629"/>
         <source>MinIP</source>
         <translation>MinIP</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="596"/>
+        <location filename="../../viewer/slice_view.py" line="630"/>
         <source>Mean</source>
         <translation>Среднее</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="734"/>
+        <location filename="../../viewer/slice_view.py" line="768"/>
         <source>cm</source>
         <translation>см</translation>
     </message>

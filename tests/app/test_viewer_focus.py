@@ -84,3 +84,35 @@ def test_window_keys_are_in_the_view_menu_and_the_hotkeys_tab(station):
     inputs = page.findChild(QTableWidget, "view-inputs")
     rows = [inputs.item(r, 0).text() for r in range(inputs.rowCount())]
     assert "Right click" in rows and "Home / End" in rows
+
+
+def test_a_click_on_the_black_beside_the_image_takes_the_keys_not_the_crosshair(station, qtbot):
+    from PySide6.QtCore import QPoint
+
+    from viewer.slice_view import inside
+
+    window, workflow = station
+    search = workflow.worklist.search
+    qtbot.mouseClick(search, Qt.MouseButton.LeftButton)
+    assert QApplication.focusWidget() is search
+    view = window.view
+    point, cursor = window.state.point.copy(), view.cursor.copy()
+    w, h = view.interactor.width(), view.interactor.height()
+    ratio = view.interactor.devicePixelRatioF() or 1.0
+
+    def on_image(x: int, y: int) -> bool:
+        return inside(window.volume, view.display_to_lps(x * ratio, (h - 1 - y) * ratio))
+
+    # Beside the fitted image: left/right of it in a wide view, above/below in a tall one.
+    x, y = next(p for p in ((12, h // 4), (w // 4, 12), (w - 12, h // 4), (w // 4, h - 12))
+                if not on_image(*p))
+    qtbot.mouseClick(view.interactor, Qt.MouseButton.LeftButton, pos=QPoint(x, y))
+    assert QApplication.focusWidget() is view.interactor, "the click did not take the keys"
+    assert (window.state.point == point).all() and (view.cursor == cursor).all(), \
+        "a click beside the image moved the crosshair"
+    qtbot.keyClick(view.interactor, Qt.Key.Key_1)
+    assert search.text() == "" and view.window() == (-600, 1500)
+    # On the image, a click still sets the crosshair.
+    cx, cy = view.interactor.width() // 2 + 20, view.interactor.height() // 2 + 15
+    qtbot.mouseClick(view.interactor, Qt.MouseButton.LeftButton, pos=QPoint(cx, cy))
+    assert not (window.state.point == point).all()

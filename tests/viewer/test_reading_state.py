@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PySide6.QtCore import QPoint, Qt
 
 from tests.viewer.phantoms import show_in_view
 from viewer.layouts import ReadingLayout
@@ -75,3 +76,47 @@ def test_the_3d_planes_follow_scrolling_in_2x2(qtbot):
     axial.scroll(7)
     origins = {name: plane.GetOrigin() for name, plane in layout.three_d.planes.items()}
     assert all(o[2] == pytest.approx(axial.slice_position()) for o in origins.values())
+
+
+def _middle_drag(qtbot, view, start: QPoint, end: QPoint) -> None:
+    """A real middle-button drag (VTK's pan) from ``start`` to ``end``."""
+    widget = view.interactor
+    qtbot.mousePress(widget, Qt.MouseButton.MiddleButton, pos=start)
+    for n in range(1, 6):
+        qtbot.mouseMove(widget, start + (end - start) * n / 5)
+    qtbot.mouseRelease(widget, Qt.MouseButton.MiddleButton, pos=end)
+
+
+def _marker_centre(view) -> np.ndarray:
+    gray = render_window_pixels(view.render_window).mean(axis=2)
+    return np.argwhere(gray > 240).mean(axis=0)
+
+
+def test_pan_is_kept_in_the_state_across_a_layout_rebuild_and_a_detached_view(qtbot):
+    state = ReadingState()
+    first = show_in_view(qtbot, ReadingLayout("1x2", state=state), size=(800, 400))
+    first.set_window(0, 2000)
+    axial = first.views[0]
+    axial.set_slice_index(35)
+    before = _marker_centre(axial)
+    _middle_drag(qtbot, axial, QPoint(200, 200), QPoint(260, 170))
+    moved = _marker_centre(axial)
+    assert np.abs(moved - before).max() > 10, "the middle drag did not pan"
+    right, up = state.pan["axial"]
+    assert abs(right) > 5 and abs(up) > 5
+    assert axial.pan_offset() == pytest.approx((right, up), abs=1e-3)
+    first.release()
+    second = show_in_view(qtbot, ReadingLayout("1x2", state=state), size=(800, 400))
+    second.views[0].set_slice_index(35)
+    assert second.views[0].pan_offset() == pytest.approx((right, up), abs=1e-3)
+    np.testing.assert_allclose(_marker_centre(second.views[0]), moved, atol=1.5)
+    coronal = second.views[1]
+    _middle_drag(qtbot, coronal, QPoint(100, 100), QPoint(140, 100))
+    pan = coronal.pan_offset()
+    window = second.detach(coronal)  # a new window of another size: the same place
+    qtbot.waitExposed(window)
+    window.resize(700, 500)
+    qtbot.wait(50)
+    assert coronal.pan_offset() == pytest.approx(pan, abs=1e-3)
+    assert state.pan["coronal"] == pytest.approx(pan, abs=1e-3)
+    window.close()
