@@ -41,6 +41,7 @@ from records.outbox import (  # noqa: F401  (re-exported: the store's API in one
     KEPT_LOCAL,
     KEPT_LOCAL_REASON,
     KIND_AI_RESULT,
+    KIND_KEY_OBJECTS,
     KIND_REPORT,
     OPENED,
     RECEIVED,
@@ -294,6 +295,8 @@ class Store(OutboxMixin):
         ``legacy`` lets an imported report start in any status, e.g. amended.
         A change to a signed report (amended) needs the ``reason``, kept in the version's
         fields as ``_addendum_reason``: signing again never amends silently.
+        Key images in the fields (``_key_images``, :mod:`records.key_objects`) queue a Key
+        Object Selection document with a signed version, unless the last one had the same.
         """
         status = ReportStatus(status)
         with self.session() as s:
@@ -338,7 +341,24 @@ class Store(OutboxMixin):
                                      "status": status.value}))
             if status is not ReportStatus.DRAFT:
                 self._enqueue(s, KIND_REPORT, version.id, study_instance_uid, author)
+                if self._new_key_images(s, report, version):
+                    self._enqueue(s, KIND_KEY_OBJECTS, version.id, study_instance_uid, author)
             return _version_record(version)
+
+    @staticmethod
+    def _new_key_images(s: Session, report: Report, version: ReportVersion) -> bool:
+        """Whether ``version`` marks key images that its report's last sent version did not
+        (an addendum with the same key images sends no second KOS)."""
+        from records.key_objects import key_image_uids
+
+        marked = key_image_uids(version.fields)
+        if not marked:
+            return False
+        before = s.scalar(select(ReportVersion).where(
+            ReportVersion.report_pk == report.id, ReportVersion.version < version.version,
+            ReportVersion.status != ReportStatus.DRAFT)
+            .order_by(ReportVersion.version.desc()).limit(1))
+        return before is None or key_image_uids(before.fields) != marked
 
     def has_report(self, report_uid: str) -> bool:
         with self.session() as s:

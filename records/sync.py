@@ -1,10 +1,11 @@
 """The sync engine: drains the outbox to the archive over STOW-RS, exactly once per object.
 
-For each batch of leased jobs it (1) builds the DICOM objects (a report version's SR; an AI
-result's SR plus its SEG files), (2) asks the archive which of them it already holds (QIDO-RS
-by SOP Instance UID), (3) parks report jobs as conflicts when the archive holds a report for
-the study that this station has not seen, (4) sends only what is missing in one STOW-RS
-request, and (5) marks a job done only when every object of it is known to be in the archive.
+For each batch of leased jobs it (1) builds the DICOM objects (a report version's SR; its
+key images' KOS; an AI result's SR plus its SEG files), (2) asks the archive which of them
+it already holds (QIDO-RS by SOP Instance UID), (3) parks report jobs as conflicts when the
+archive holds a report for the study that this station has not seen, (4) sends only what is
+missing in one STOW-RS request, and (5) marks a job done only when every object of it is
+known to be in the archive.
 When a send fails half-way the next attempt starts again at (2), so nothing is sent twice and
 nothing is dropped. Network failures are retried with exponential backoff and jitter.
 Studies whose UID was derived here (NIfTI, files without UIDs) send nothing: their reports
@@ -29,7 +30,8 @@ from pydicom.dataset import Dataset
 from archive.dicomweb import DicomWebClient, dataset_bytes, tag_value
 from archive.errors import ArchiveAuthError, ArchiveError, ArchiveRejected, ArchiveUnavailable
 from records.errors import RecordsError
-from records.outbox import KIND_AI_RESULT, KIND_REPORT, JobRecord
+from records.key_objects import key_object_selection
+from records.outbox import KIND_AI_RESULT, KIND_KEY_OBJECTS, KIND_REPORT, JobRecord
 from records.sr import (
     REPORT_SOP_CLASSES,
     AIVerdict,
@@ -86,7 +88,7 @@ class BatchContext:
     def __init__(self, store: Store, jobs: list[JobRecord]) -> None:
         self.store = store
         self.versions = store.report_versions_by_id(
-            [j.object_pk for j in jobs if j.kind == KIND_REPORT])
+            [j.object_pk for j in jobs if j.kind in (KIND_REPORT, KIND_KEY_OBJECTS)])
         self._headers = {uid: study_header(uid, patient, study) for uid, (patient, study)
                          in store.study_header_infos({j.study_instance_uid for j in jobs}).items()}
 
@@ -144,6 +146,14 @@ def _build_ai_result(ctx: BatchContext, job: JobRecord) -> Outgoing:
             raise RecordsError(f"the AI mask {path.name} belongs to another study")
         objects[str(ds.SOPInstanceUID)] = data
     return Outgoing(job, objects, srs=frozenset({str(sr.SOPInstanceUID)}))
+
+
+@builder(KIND_KEY_OBJECTS)
+def _build_key_objects(ctx: BatchContext, job: JobRecord) -> Outgoing:
+    """The Key Object Selection document of a signed report version's key images."""
+    version = ctx.versions.get(job.object_pk) or ctx.store.report_version(job.object_pk)
+    kos = key_object_selection(version, ctx.header(version.study_instance_uid))
+    return Outgoing(job, {str(kos.SOPInstanceUID): dataset_bytes(kos)})
 
 
 @dataclass
