@@ -32,6 +32,8 @@ from studies import Volume
 from studies.registration import Alignment, align_for_comparison
 from viewer.compare import ComparisonLayout
 from viewer.hanging import choose_protocol, load_protocols
+from viewer.key_image_list import KeyImageList
+from viewer.key_images import KeyImage, KeyImages, NotAnImage, key_image_of
 from viewer.layouts import LAYOUTS, ReadingLayout
 from viewer.measurement_list import MeasurementList
 from viewer.measurement_store import load_measurements, save_measurements
@@ -87,6 +89,9 @@ class MainWindow(QMainWindow):
         self.current_path: Path | None = None
         self.overlays: dict[str, list[LabelOverlay]] = {}  # source -> one layer per view
         self.measurements: list[Measurement] = []
+        self.key_images = KeyImages()  # the study's marked slices (Qt-free; go with the report)
+        self.key_images.subscribe(self._key_images_changed)
+        self._active: SliceView | None = None  # the view the keys went to last
         self.anonymize = False
         self.slab_mode, self.slab_mm = "none", float(self.settings.get("viewer.slab_mm", 10.0))
         self.presets = load_presets(self.settings)
@@ -96,6 +101,8 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_series_browser()
         self._build_measurement_list()
+        self._build_key_image_list()
+        QApplication.instance().focusChanged.connect(self._focus_changed)
 
     @property
     def view(self) -> SliceView:
@@ -105,6 +112,19 @@ class MainWindow(QMainWindow):
     @property
     def volume(self) -> Volume | None:
         return self.study.volume if self.study else None
+
+    @property
+    def active_view(self) -> SliceView:
+        """The view the reader works in: the one with the keys (or had them last)."""
+        views = self.reading.views
+        return self._active if self._active in views else self.view
+
+    def _focus_changed(self, _old, new) -> None:
+        if not isValid(self):
+            return
+        for view in self.reading.views:
+            if new is view.interactor:
+                self._active = view
 
     # -- chrome -----------------------------------------------------------------------------------
     def _build_status_bar(self) -> None:
@@ -180,6 +200,8 @@ class MainWindow(QMainWindow):
         self._add_action(slab, "slab-thinner", self.tr("Thinne&r slab"),
                          lambda: self.set_slab(self.slab_mode, self.slab_mm / 2), "[")
         self._add_action(view_menu, "cine", self.tr("&Cine"), self._toggle_cine, "C")
+        self._add_action(view_menu, "key-image", self.tr("Mark or unmark as &key image"),
+                         self.toggle_key_image, "K")
         self._add_action(view_menu, "anonymize", self.tr("&Anonymize corner text"),
                          self.toggle_anonymize, "Ctrl+Shift+A")
         self._add_action(view_menu, "detach", self.tr("&Detach view to a new window"),
@@ -289,6 +311,60 @@ class MainWindow(QMainWindow):
             save_measurements(self.study.volume.info.series_instance_uid, self.measurements)
         self._refresh_views()
 
+    # -- key images -------------------------------------------------------------------------------
+    def _build_key_image_list(self) -> None:
+        self.key_image_list = KeyImageList()
+        self.key_image_list.go_to.connect(self.go_to_key_image)
+        self.key_image_list.removed.connect(self.key_images.remove)
+        self.key_image_dock = self._left_dock(
+            self.key_image_list, self.tr("Key images"), "dock-key-images")
+        self.tabifyDockWidget(self.measurement_dock, self.key_image_dock)
+        self.measurement_dock.raise_()
+
+    def toggle_key_image(self) -> bool | None:
+        """Mark the slice of the active view as a key image, or unmark it; True when marked,
+        None when that slice cannot be one (a reformat, no DICOM identity)."""
+        view, volume = self.active_view, self.volume
+        if volume is None or view.volume is not volume:
+            return None
+        index = view.acquired_index()
+        if index is None:
+            self.statusBar().showMessage(self.tr(
+                "Key images are marked in the plane the images were taken in (axial)"), 5000)
+            return None
+        try:
+            image = key_image_of(volume, index, view.slice_number)
+        except NotAnImage:
+            self.statusBar().showMessage(self.tr(
+                "This series has no separate DICOM images to mark as key images"), 5000)
+            return None
+        marked = self.key_images.toggle(image)
+        self.statusBar().showMessage(
+            (self.tr("Key image: %1") if marked else self.tr("Key image removed: %1"))
+            .replace("%1", self.key_image_list.title(image)), 5000)
+        return marked
+
+    def go_to_key_image(self, image: KeyImage) -> None:
+        """Every view to the key image's slice (the crosshair keeps its place in the slice)."""
+        volume = self.volume
+        if volume is None or image.series_uid != volume.info.series_instance_uid:
+            self.statusBar().showMessage(self.tr(
+                "This key image is in another series (%1): open it in the series browser")
+                .replace("%1", str(image.series_number or "")), 5000)
+            return
+        point = self.state.point if self.state.point is not None else \
+            volume.index_to_lps(np.array(volume.shape[::-1], float) / 2)
+        ijk = volume.lps_to_index(np.asarray(point, float))
+        ijk[2] = image.index
+        self.reading.set_cursor(volume.index_to_lps(ijk))
+
+    def _key_images_changed(self) -> None:
+        if not isValid(self):
+            return
+        self.key_image_list.set_images(self.key_images.items)
+        for view in self.reading.views:
+            view.refresh_text()
+
     def _build_toolbar(self) -> None:
         """Tools, windows and layouts as buttons; each tooltip names its key."""
         bar = self.addToolBar(self.tr("Viewer tools"))
@@ -297,7 +373,7 @@ class MainWindow(QMainWindow):
         bar.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         groups = (("tool-none", "tool-distance", "tool-ellipse", "tool-freehand"),
                   tuple(f"preset-{p.name}" for p in self.presets),
-                  tuple(f"layout-{name}" for name in LAYOUTS), ("cine",))
+                  tuple(f"layout-{name}" for name in LAYOUTS), ("cine", "key-image"))
         for n, group in enumerate(groups):
             if n:
                 bar.addSeparator()
@@ -307,7 +383,7 @@ class MainWindow(QMainWindow):
         short = {"tool-none": self.tr("W/L"), "tool-distance": self.tr("Distance"),
                  "tool-ellipse": self.tr("Ellipse"), "tool-freehand": self.tr("Freehand"),
                  "layout-1x1": "1×1", "layout-1x2": "1×2", "layout-mpr": self.tr("MPR"),
-                 "layout-2x2": "2×2", "cine": self.tr("Cine")}
+                 "layout-2x2": "2×2", "cine": self.tr("Cine"), "key-image": self.tr("Key image")}
         short.update({f"preset-{p.name}": self.preset_title(p.name) for p in self.presets})
         for action_id, text in short.items():
             self.actions[action_id].setIconText(text)
@@ -321,7 +397,7 @@ class MainWindow(QMainWindow):
         for group in (("tool-none", "tool-distance", "tool-ellipse", "tool-freehand"),
                       tuple(f"preset-{p.name}" for p in self.presets),
                       tuple(f"layout-{name}" for name in LAYOUTS),
-                      ("cine", "overlay", "anonymize")):
+                      ("key-image", "cine", "overlay", "anonymize")):
             if menu.actions():
                 menu.addSeparator()
             for action_id in group:
@@ -329,6 +405,7 @@ class MainWindow(QMainWindow):
         return menu
 
     def _show_context_menu(self, view: SliceView, position) -> None:
+        self._active = view  # what the menu does, it does in this view
         menu = self.context_menu()
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.popup(view.mapToGlobal(position))
@@ -483,6 +560,8 @@ class MainWindow(QMainWindow):
         self.apply_preset(preset or protocol.preset)
         self._show_overlays()
         self.measurements = load_measurements(study.volume.info.series_instance_uid)
+        if study.volume.info.study_instance_uid != self.key_images.study_uid:
+            self.key_images.load(study.volume.info.study_instance_uid)
         self._refresh_views()
         nk, nj, ni = study.volume.shape
         self.status_label.setText(self.tr("%1 × %2 × %3 voxels").replace("%1", str(ni))
@@ -539,6 +618,7 @@ class MainWindow(QMainWindow):
                 reading.set_volume(self.study.volume, image)
         for view in reading.views:
             view.presets = self.presets
+            view.key_images = self.key_images
             view.set_window(*window)
             view.measurement_added.connect(self._measurement_added)
             view.context_menu_requested.connect(

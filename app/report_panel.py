@@ -39,6 +39,7 @@ from core.errors import LuchError
 from records import ReportStatus, Store
 from records.errors import ProtocolError
 from records.findings import findings_text
+from records.key_objects import KEY_IMAGES, key_images_text
 from records.protocol import Protocol
 from records.report_checks import check_report
 from records.store import SIGNED
@@ -67,6 +68,9 @@ class ReportPanel(QWidget):
         self.addendum_reason: str | None = None
         # The AI pre-read shown to the reader (its JSON), for the checks before signing.
         self.ai_values: Callable[[], dict | None] = lambda: None
+        # The viewer's key images (records.key_objects dicts): named in the text, stored with
+        # the signed version and sent with it as a KOS.
+        self.key_images: Callable[[], list[dict]] = lambda: []
         self.addendum_keys = "Ctrl+Shift+D"  # named in messages; the window sets the real one
         self._dirty = False
         self._locked = False
@@ -297,9 +301,14 @@ class ReportPanel(QWidget):
             text = self.protocol.render({k: v for k, v in fields.items() if k != "grade"},
                                         self.report_lang) if len(fields) > 1 else ""
         extra = self.free_text.toPlainText().strip()
+        keys = key_images_text(self.key_images(), self.report_lang)
         addendum = (f"{ADDENDUM_WORD.get(self.report_lang, 'Addendum')}: {self.addendum_reason}"
                     if self.addendum_reason else "")
-        return "\n\n".join(part for part in (text, extra, addendum) if part)
+        return "\n\n".join(part for part in (text, extra, keys, addendum) if part)
+
+    def refresh_text(self) -> None:
+        """Make the report text anew (something it names changed outside the form)."""
+        self._update_preview()
 
     def _update_preview(self) -> None:
         """The report text: as signed (a locked report), else as the form makes it now."""
@@ -355,6 +364,8 @@ class ReportPanel(QWidget):
         signed_before = bool(previous) and previous[-1].status in SIGNED
         status = ReportStatus.AMENDED if signed_before else ReportStatus.FINAL
         stored = {**fields, "_free_text": free_text}
+        if self.key_images():
+            stored[KEY_IMAGES] = self.key_images()
         try:
             record = self.store.save_report(
                 self.study_uid, author=self.author, fields=stored, text=report_text,

@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDockWidget, QVBoxLayout, QWidget
+from shiboken6 import isValid
 
 from app.ai_panel import AiPanel
 from app.dictation_panel import DictationPanel
@@ -56,6 +57,8 @@ class Workflow(QObject):
         self.ai = AiPanel(store, reader)
         self.report = ReportPanel(store, protocol, reader, ui_lang, report_lang)
         self.report.ai_values = lambda: self.ai.result_json
+        self.report.key_images = window.key_images.as_dicts  # named and sent with the report
+        window.key_images.subscribe(self._key_images_changed)
         self.report.report_language_changed.connect(
             lambda lang: window.settings.set(REPORT_LANGUAGE, lang))
         self.words = self.report.words
@@ -261,6 +264,10 @@ class Workflow(QObject):
             self.report.signed.disconnect(signed.append)
         if signed:
             self.open_next()
+
+    def _key_images_changed(self) -> None:
+        if isValid(self.report):
+            self.report.refresh_text()
 
     def _signed(self, record) -> None:
         self.ai.record_correction(record.fields.get("grade"))

@@ -57,5 +57,6 @@ def series_info(ds: Dataset, sop_instance_uids: list[str] | None = None) -> Seri
         window_center=_number(ds, "WindowCenter"),
         window_width=_number(ds, "WindowWidth"),
         sop_instance_uids=list(sop_instance_uids or []),
+        sop_class_uid=_text(ds, "SOPClassUID"),
         frame_of_reference_uid=_text(ds, "FrameOfReferenceUID"),
     )

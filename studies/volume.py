@@ -31,7 +31,8 @@ class SeriesInfo:
     slice_thickness: float | None = None
     window_center: float | None = None
     window_width: float | None = None
-    sop_instance_uids: list[str] = field(default_factory=list)
+    sop_instance_uids: list[str] = field(default_factory=list)  # slice k's at [k] (or one)
+    sop_class_uid: str = ""
     frame_of_reference_uid: str = ""
     #: the UIDs above that the files lacked and :mod:`studies.identity` derived from the
     #: images ("StudyInstanceUID", "SeriesInstanceUID"); empty when all are the files' own

@@ -22,6 +22,7 @@ from shiboken6 import isValid
 
 from studies import Volume
 from viewer import vtk_api as vtk
+from viewer.key_images import KeyImages
 from viewer.measure_tool import MeasurementLayer
 from viewer.measurements import Measurement
 from viewer.orientation import AXIAL, Plane, counts_up, orientation_letters
@@ -105,6 +106,7 @@ class SliceView(VtkPanel):
         self._press: tuple[int, int] | None = None
         self.tool: str | None = None  # a measurement tool takes the left button when set
         self.measurements: list[Measurement] = []
+        self.key_images: KeyImages | None = None  # the study's marks (a marked slice says so)
         self._drawing: list[np.ndarray] = []
         self._measure_layer = MeasurementLayer(self.renderer)
         self.scale_bar = _ScaleBar()
@@ -251,6 +253,27 @@ class SliceView(VtkPanel):
                 finally:
                     self._quiet = False
             self.slice_changed.emit(index)
+
+    def acquired_index(self) -> int | None:
+        """The stored slice (``k``) this view shows, when it shows the acquisition plane; None
+        in a reformat."""
+        volume = self.volume
+        if volume is None:
+            return None
+        normal = np.array(self.plane.normal, dtype=float)
+        if abs(float(volume.direction[:, 2] @ normal)) < 0.99:
+            return None
+        centre = self._center + (self.slice_position() - float(self._center @ normal)) * normal
+        k = round(float(volume.lps_to_index(centre)[2]))
+        return k if 0 <= k < volume.shape[0] else None
+
+    def is_key_image(self) -> bool:
+        """Whether the slice shown is marked as a key image."""
+        if self.key_images is None or self.volume is None or not len(self.key_images):
+            return False
+        k = self.acquired_index()
+        return k is not None and self.key_images.marked(
+            self.volume.info.series_instance_uid, k)
 
     def _slider_moved(self, number: int) -> None:
         if self.volume is not None and number != self.slice_number:
@@ -624,6 +647,8 @@ class SliceView(VtkPanel):
         bottom_right = (self.tr("W %1 L %2").replace("%1", f"{width:.0f}")
                         .replace("%2", f"{center:.0f}") + "\n"
                         + self.tr("Zoom %1").replace("%1", f"{self.zoom_factor():.2f}"))
+        if self.is_key_image():
+            bottom_left = self.tr("Key image") + "\n" + bottom_left
         if self.slab_mode != "none":
             thickness = self.mapper.GetSlabThickness()
             slab = {"mip": self.tr("MIP"), "minip": self.tr("MinIP"),
@@ -643,6 +668,11 @@ class SliceView(VtkPanel):
         letters = orientation_letters(self.plane)
         for pos, edge in ((4, "bottom"), (5, "right"), (6, "left"), (7, "top")):
             self.corner_text.set(pos, letters[edge])
+
+    def refresh_text(self) -> None:
+        """Draw the corner text anew (after something it shows changed elsewhere)."""
+        self._update_text()
+        self.render()
 
     def closeEvent(self, event) -> None:
         self.stop_cine()

