@@ -3,7 +3,9 @@
 1. Frame time: scroll through a whole series in the app's axial view (Qt + VTK, with corner
    text, crosshair, scale bar) and in a bare VTK reslice-and-render pipeline (offscreen render
    window, vtkImageResliceMapper, nothing else), both at the same size. Prints the ratio.
-2. Memory: in a fresh process, resident memory of the empty app, then after a generated
+2. The MPR layout: time per axial slice change with the other views' reference lines moving,
+   and how many views are drawn per change (each once, 3).
+3. Memory: in a fresh process, resident memory of the empty app, then after a generated
    512x512x1000 int16 series is shown in the MPR layout and scrolled in every view. Prints the
    growth over the volume's own bytes (goal <= 1.3).
 
@@ -139,6 +141,39 @@ def frame_times(volume, rounds: int = 3) -> tuple[float, float]:
     return float(np.median(results["app"])), float(np.median(results["bare"]))
 
 
+def layout_scroll(volume, rounds: int = 3) -> tuple[float, float]:
+    """Median seconds per axial slice change in the MPR layout (3 views at 1500x600: the
+    coronal and sagittal reference lines move with it), and the renders per change."""
+    from PySide6.QtWidgets import QApplication
+
+    from viewer.layouts import ReadingLayout
+    from viewer.vtk_bridge import volume_to_vtk
+
+    app = QApplication.instance() or QApplication([])
+    layout = ReadingLayout("mpr")
+    layout.resize(1500, 600)
+    layout.show()
+    app.processEvents()
+    layout.set_volume(volume, volume_to_vtk(volume))
+    renders = [0]
+    for view in layout.views:
+        view.render_window.AddObserver("StartEvent",
+                                       lambda *_a: renders.__setitem__(0, renders[0] + 1))
+    axial, times = layout.views[0], []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for k in range(axial.slice_count):
+            axial.set_slice_index(k)
+        times.append((time.perf_counter() - start) / axial.slice_count)
+    per_change = renders[0] / (rounds * axial.slice_count)
+    layout.release()
+    for view in layout.views:
+        view.close()
+    layout.deleteLater()
+    app.processEvents()
+    return float(np.median(times)), per_change
+
+
 def memory_probe(slices: int) -> dict:
     """Run in a fresh process: RSS of the empty app, then with the series shown in MPR."""
     import psutil
@@ -194,6 +229,10 @@ def main() -> None:
         app, bare = frame_times(volume)
         print(f"{name:34} {volume.shape[0]:>6} {app * 1e3:8.2f} {bare * 1e3:12.2f} "
               f"{app / bare:6.2f}")
+
+    layout_s, renders = layout_scroll(open_volume(series))
+    print(f"\nMPR layout (axial, coronal, sagittal at 1500x600), scrolling the axial view of "
+          f"{series.name}: {layout_s * 1e3:.2f} ms per slice change, {renders:.2f} renders")
 
     proc = subprocess.run([sys.executable, __file__, "--probe", str(args.slices)],
                           capture_output=True, text=True, check=True)

@@ -184,6 +184,7 @@ class SliceView(VtkPanel):
             self._quiet = False
         if self.image_property.GetColorWindow() in (0, 255):
             self.set_window(self.presets[0].center, self.presets[0].width, render=False)
+        self._update_crosshair()  # its reach is the new volume's
         self.render()
 
     def set_note(self, text: str) -> None:
@@ -296,18 +297,30 @@ class SliceView(VtkPanel):
     def _cine_step(self) -> None:
         self.set_slice_index((self._index + 1) % self._count)
 
-    def move_to_point(self, lps: np.ndarray) -> None:
+    def move_to_point(self, lps: np.ndarray, render: bool = True) -> None:
         """Move to the slice that contains the LPS point ``lps``."""
         position = float(np.asarray(lps) @ np.array(self.plane.normal))
-        self.set_slice_index(round((position - self._start) / self._step))
+        self.set_slice_index(round((position - self._start) / self._step), render=render)
 
     def set_cursor(self, lps: np.ndarray | None, move: bool = True) -> None:
-        """Show the crosshair at ``lps`` (and move to its slice when ``move``)."""
-        self.cursor = None if lps is None else np.asarray(lps, dtype=float)
-        if move and self.cursor is not None:
-            self.move_to_point(self.cursor)
+        """Show the crosshair at ``lps`` (and move to its slice when ``move``); renders once,
+        and not at all when neither the slice nor the crosshair changed."""
+        cursor = None if lps is None else np.asarray(lps, dtype=float)
+        unchanged = (cursor is None and self.cursor is None) or (
+            cursor is not None and self.cursor is not None
+            and np.array_equal(cursor, self.cursor))
+        index = self._index
+        self.cursor = cursor
+        if move and cursor is not None:
+            self.move_to_point(cursor, render=False)
+        if unchanged and index == self._index and self._crosshair_shown():
+            return
         self._update_crosshair()
         self.render()
+
+    def _crosshair_shown(self) -> bool:
+        return bool(self._crosshair.actor.GetVisibility()) == (
+            self.cursor is not None and self.volume is not None)
 
     def display_to_lps(self, x: float, y: float) -> np.ndarray:
         """The LPS point under display pixel ``(x, y)`` (VTK origin: bottom left), in this slice."""

@@ -116,3 +116,24 @@ def test_window_level_drag_in_one_view_reaches_the_others(mpr, qtbot):
     qtbot.mouseRelease(coronal.interactor, Qt.MouseButton.LeftButton, pos=QPoint(150, 140))
     assert coronal.window() != before
     assert mpr.views[0].window() == coronal.window() == mpr.views[2].window()
+
+
+def _count_renders(widgets) -> list[int]:
+    counts = [0] * len(widgets)
+    for n, widget in enumerate(widgets):
+        widget.render_window.AddObserver(
+            "StartEvent", lambda *_a, n=n: counts.__setitem__(n, counts[n] + 1))
+    return counts
+
+
+def test_a_scroll_redraws_each_view_once_and_an_unchanged_view_not_at_all(qtbot):
+    layout = show_in_view(qtbot, ReadingLayout("2x2"), size=(800, 800))
+    widgets = [*layout.views, layout.three_d]
+    counts = _count_renders(widgets)
+    qtbot.keyClick(layout.views[0].interactor, Qt.Key.Key_Up)  # a real scroll of the axial
+    assert counts == [1, 1, 1, 1], "a view was drawn more than once for one scroll"
+    point = layout.volume.index_to_lps(np.array([40.0, 30.0, 20.0]))
+    layout.set_cursor(point)
+    counts[:] = [0] * 4
+    layout.set_cursor(point)  # the same place again (a list clicked twice): nothing to redraw
+    assert counts[:3] == [0, 0, 0]
