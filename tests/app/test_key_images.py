@@ -46,11 +46,24 @@ def _key(qtbot, view) -> None:
     qtbot.keyClick(view.interactor, Qt.Key.Key_K)
 
 
+def _text_rows(view) -> int:
+    """Rows of the view's bottom-left quarter holding corner-text pixels (pale yellow)."""
+    from viewer.screenshot import render_window_pixels
+
+    rgb = render_window_pixels(view.render_window).astype(int)
+    h, w, _ = rgb.shape
+    corner = rgb[h // 2:, : w // 2]
+    text = (corner[..., 0] > 180) & (corner[..., 1] > 180) & (corner[..., 2] < 170)
+    return int((text.sum(axis=1) > 0).sum())
+
+
 def test_k_marks_the_slice_shown_and_the_view_and_list_say_so(station, qtbot):
     window, workflow = station
     axial, coronal = window.reading.views
     volume = window.volume
+    plain = _text_rows(axial)
     _key(qtbot, axial)
+    assert _text_rows(axial) > plain + 5, "no 'Key image' line drawn in the view"
     [first] = window.key_images.items
     k = axial.acquired_index()
     assert first.sop_instance_uid == volume.info.sop_instance_uids[k]
