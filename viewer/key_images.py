@@ -47,7 +47,7 @@ def key_image_of(volume: Volume, index: int, number: int) -> KeyImage:
     :class:`NotAnImage` when the slice is not one stored image."""
     info = volume.info
     uids = info.sop_instance_uids
-    if len(uids) != volume.shape[0] or not 0 <= index < len(uids):
+    if len(uids) != volume.shape[0] or not 0 <= index < len(uids) or not uids[index]:
         raise NotAnImage("the slices of this series are not separate images")
     if "SeriesInstanceUID" in info.derived_uids or not info.sop_class_uid:
         raise NotAnImage("the series has no DICOM identity")

@@ -118,6 +118,9 @@ def test_k_is_in_the_menu_toolbar_right_click_menu_and_hotkeys(station, qtbot):
     assert action.shortcut().toString() == "K"
     assert action in window.toolbar.actions() and "(K)" in action.toolTip()
     assert action in window.context_menu().actions()
+    from app.settings_dialog.hotkeys_page import HotkeysPage
+    page = HotkeysPage(window.settings, window.actions)
+    assert page.table.item(page.rows["key-image"], 1).text() == "K"
     # The right-click menu marks the view it was opened on.
     axial = window.reading.views[0]
     point = QPoint(axial.interactor.width() // 2, axial.interactor.height() // 2)
