@@ -128,13 +128,15 @@ class LabelEditor:
     @property
     def unsaved(self) -> bool:
         """Edits since the last :meth:`mark_saved` (or since the start)."""
-        return self._state() != self._saved_state
+        return self.state() != self._saved_state
 
-    def _state(self) -> int:
+    def state(self) -> int:
+        """A token of the map's edit state (the newest edit in the history; 0: none)."""
         return self._undo[-1].serial if self._undo else 0
 
-    def mark_saved(self) -> None:
-        self._saved_state = self._state()
+    def mark_saved(self, state: int | None = None) -> None:
+        """The map as it was at ``state`` (default: now) is saved."""
+        self._saved_state = self.state() if state is None else state
         self._emit("history", None)
 
     def changed_voxels(self) -> int:

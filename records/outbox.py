@@ -28,6 +28,7 @@ KEPT_LOCAL_REASON = ("kept on this workstation: the study has no DICOM identity 
 # Outbox job kinds; the sync engine keeps a builder registry keyed by these.
 KIND_REPORT = "report_version"
 KIND_AI_RESULT = "ai_result"
+KIND_AI_CORRECTION = "ai_correction"  # a reader's corrected SEG of a queued AI result
 
 
 def lease_holder() -> str:

@@ -19,6 +19,8 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPoint, Qt, QTim
 from PySide6.QtWidgets import QHBoxLayout, QScrollBar, QWidget
 from shiboken6 import isValid
 
+from inference.label_edit import ERASE_COMPONENT
+from inference.label_edit import TOOLS as LABEL_TOOLS
 from studies import Volume
 from viewer import vtk_api as vtk
 from viewer.measure_tool import MeasurementLayer
@@ -45,7 +47,10 @@ VIEW_INPUTS: tuple[tuple[str, str], ...] = (
     (QT_TRANSLATE_NOOP("SliceView", "Left click"),
      QT_TRANSLATE_NOOP("SliceView", "crosshair here; the other views go to this point")),
     (QT_TRANSLATE_NOOP("SliceView", "Left drag"),
-     QT_TRANSLATE_NOOP("SliceView", "window/level (with a tool: measure)")),
+     QT_TRANSLATE_NOOP("SliceView", "window/level (with a tool: measure; with a label "
+                       "tool: paint, erase or fill)")),
+    (QT_TRANSLATE_NOOP("SliceView", "Left click with \"erase component\""),
+     QT_TRANSLATE_NOOP("SliceView", "erase the whole 3D lesion under the cursor")),
     (QT_TRANSLATE_NOOP("SliceView", "Middle drag"),
      QT_TRANSLATE_NOOP("SliceView", "pan")),
     (QT_TRANSLATE_NOOP("SliceView", "Right drag"),
@@ -67,6 +72,7 @@ class SliceView(VtkPanel):
     context_menu_requested = Signal(object)  # QPoint in the view: a right click, not a drag
 
     TOOLS = ("distance", "ellipse", "freehand")
+    LABEL_TOOLS = LABEL_TOOLS  # edit the AI label map (inference.label_edit) when it is set
 
     def __init__(self, plane: Plane = AXIAL, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -101,6 +107,8 @@ class SliceView(VtkPanel):
         self.renderer.AddViewProp(self._crosshair.actor)
         self._press: tuple[int, int] | None = None
         self.tool: str | None = None  # a measurement tool takes the left button when set
+        self.editor = None  # the study's inference.label_edit.LabelEditor, for label tools
+        self._painted: np.ndarray | None = None  # the last brush point of a stroke
         self.measurements: list[Measurement] = []
         self._drawing: list[np.ndarray] = []
         self._measure_layer = MeasurementLayer(self.renderer)
@@ -467,11 +475,33 @@ class SliceView(VtkPanel):
 
     # -- measurements -----------------------------------------------------------------------
     def set_tool(self, tool: str | None) -> None:
-        """``distance``, ``ellipse``, ``freehand`` or None (left drag = window/level again)."""
-        if tool is not None and tool not in self.TOOLS:
+        """``distance``, ``ellipse``, ``freehand``, a label tool (``paint``, ``erase``,
+        ``threshold``, ``erase-component``) or None (left drag = window/level again)."""
+        if tool is not None and tool not in self.TOOLS + self.LABEL_TOOLS:
             raise ValueError(f"unknown tool {tool!r}")
+        self._end_stroke()
         self.tool = tool
         self._drawing.clear()
+
+    def _label_tool(self) -> bool:
+        return (self.tool in self.LABEL_TOOLS and self.editor is not None
+                and self.volume is not None and self.editor.volume is self.volume)
+
+    def _label_press(self) -> None:
+        point = self.display_to_lps(*self._press)
+        normal = np.array(self.plane.normal)
+        if self.tool == ERASE_COMPONENT:
+            self.editor.erase_component(point)
+            return
+        self.editor.begin_stroke()
+        self._painted = point
+        self.editor.stroke(self.tool, point, normal)
+
+    def _end_stroke(self) -> None:
+        if self._painted is not None:
+            self._painted = None
+            if self.editor is not None:
+                self.editor.end_stroke()
 
     def set_measurements(self, measurements: list[Measurement]) -> None:
         self.measurements = list(measurements)
@@ -493,6 +523,11 @@ class SliceView(VtkPanel):
                                  self._step / 2, preview)
 
     def _on_mouse_move(self, *_args) -> None:
+        if self._painted is not None and self.editor is not None:
+            point = self.display_to_lps(*self.interactor.GetEventPosition())
+            self.editor.stroke(self.tool, point, np.array(self.plane.normal), self._painted)
+            self._painted = point
+            return
         if self.tool is None or not self._drawing:
             self.style.OnMouseMove()
             return
@@ -506,7 +541,10 @@ class SliceView(VtkPanel):
 
     def _on_left_press(self, *_args) -> None:
         self._press = self.interactor.GetEventPosition()
-        if self.tool is not None and self.volume is not None:
+        if self._label_tool():
+            self._label_press()
+            return
+        if self.tool in self.TOOLS and self.volume is not None:
             self._drawing = [self.display_to_lps(*self._press)]
             return
         self.style.OnLeftButtonDown()
@@ -522,6 +560,10 @@ class SliceView(VtkPanel):
         self.render()
 
     def _on_left_release(self, *_args) -> None:
+        if self._label_tool():
+            self._press = None
+            self._end_stroke()
+            return
         if self.tool is not None and self._drawing:
             self._press = None
             self._finish_drawing()
