@@ -76,7 +76,8 @@ def test_brush_in_the_coronal_view_redraws_every_view_and_ctrl_z_undoes_it(windo
     window.actions["tool-paint"].trigger()
     assert window.state.tool == "paint" and window.actions["tool-paint"].isChecked()
     assert "GGO" in window.tool_label.text()
-    start, end = qt_point(coronal, at - [4, 0, 0]), qt_point(coronal, at + [4, 0, 0])
+    step = np.array([4.0, 0.0, 0.0])  # 4 mm along x, in the coronal plane
+    start, end = qt_point(coronal, at - step), qt_point(coronal, at + step)
     qtbot.mousePress(coronal.interactor, Qt.MouseButton.LeftButton, pos=start)
     for n in range(1, 5):
         qtbot.mouseMove(coronal.interactor, start + (end - start) * n / 4)
