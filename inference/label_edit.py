@@ -35,6 +35,7 @@ _VALUES = {LUNG: (Label.LUNG_RIGHT, Label.LUNG_LEFT), GGO_CLASS: GGO,
 HU_RANGES = {LUNG: (-1000, -500), GGO_CLASS: (-750, -300), CONSOLIDATION_CLASS: (-300, 100)}
 MIN_RADIUS_MM, MAX_RADIUS_MM = 1.0, 50.0
 MAX_UNDO = 100
+_FIRST_LESION = min(GGO + CONSOLIDATION)  # lesion labels follow the lung labels
 
 
 @dataclass
@@ -267,24 +268,39 @@ class LabelEditor:
         """Turn the 3D connected lesion (ground glass and consolidation, 26 neighbours)
         under ``lps`` into lung of its side; one undo step. Returns the voxels changed
         (0 when no lesion lies there)."""
-        from scipy import ndimage as ndi
-
         at = self.voxel_at(lps)
-        lesion_values = GGO + CONSOLIDATION
-        if at is None or self.labels[at] not in lesion_values:
+        if at is None or self.labels[at] < _FIRST_LESION:
             return 0
-        lesion = np.isin(self.labels, lesion_values)
-        box = _box_around(lesion)
-        comps, _ = ndi.label(lesion[box], structure=np.ones((3, 3, 3), bool))
-        local = tuple(a - s.start for a, s in zip(at, box, strict=True))
-        mask = np.zeros_like(lesion)
-        mask[box] = comps == comps[local]
-        index = np.flatnonzero(mask)
+        box, component = self._component(at)
+        where = np.nonzero(component)
+        index = np.ravel_multi_index(tuple(w + b.start for w, b in zip(where, box, strict=True)),
+                                     self.labels.shape)
         new = np.where(np.isin(self.labels.reshape(-1)[index], RIGHT), Label.LUNG_RIGHT,
                        Label.LUNG_LEFT).astype(np.uint8)
         self.begin_stroke()
         self._write(index, new)
         return self.end_stroke()
+
+    def _component(self, at: tuple[int, int, int]) -> tuple[tuple[slice, ...], np.ndarray]:
+        """The lesion component through voxel ``at``: labelled in a box around it that
+        doubles until the component does not reach the box's inner faces (a lesion is
+        small next to the volume, so this rarely labels the whole map)."""
+        from scipy import ndimage as ndi
+
+        shape, seed = np.array(self.labels.shape), np.array(at)
+        half = np.array([8, 32, 32])
+        while True:
+            low, high = np.maximum(seed - half, 0), np.minimum(seed + half + 1, shape)
+            box = tuple(slice(int(a), int(b)) for a, b in zip(low, high, strict=True))
+            comps, _ = ndi.label(self.labels[box] >= _FIRST_LESION,
+                                 structure=np.ones((3, 3, 3), bool))
+            component = comps == comps[tuple(seed - low)]
+            reaches = any((low[ax] > 0 and component.take(0, axis=ax).any())
+                          or (high[ax] < shape[ax] and component.take(-1, axis=ax).any())
+                          for ax in range(3))
+            if not reaches:
+                return box, component
+            half = half * 2
 
     def _write(self, index: np.ndarray, new: np.ndarray) -> int:
         flat = self.labels.reshape(-1)
@@ -329,14 +345,3 @@ class LabelEditor:
         self._emit("labels", len(edit.index))
         self._emit("history", None)
         return True
-
-
-def _box_around(mask: np.ndarray) -> tuple[slice, ...]:
-    """The smallest box holding every True voxel (the whole array when none)."""
-    if not mask.any():
-        return tuple(slice(0, n) for n in mask.shape)
-    spans = []
-    for axis in range(mask.ndim):
-        hit = np.flatnonzero(mask.any(axis=tuple(a for a in range(mask.ndim) if a != axis)))
-        spans.append(slice(int(hit[0]), int(hit[-1]) + 1))
-    return tuple(spans)

@@ -128,3 +128,15 @@ def test_settings_are_bounded_and_follow_the_label(chest):
     assert ed.cycle_label_class() == LUNG and ed.cycle_label_class() == GGO_CLASS
     with pytest.raises(ValueError):
         LabelEditor(volume, labels[1:])
+
+
+def test_erase_component_follows_a_lesion_longer_than_its_first_box():
+    labels = np.full((6, 120, 120), Label.LUNG_LEFT, np.uint8)
+    labels[2, 5:115, 60] = Label.GGO_LEFT  # 110 voxels long, one voxel thick
+    labels[3, 114, 61:118] = Label.CONSOLIDATION_LEFT  # and round a corner, diagonally
+    labels[4, 10, 10] = Label.GGO_LEFT  # not touching it
+    volume = Volume(np.zeros(labels.shape, np.int16), (1.0, 1.0, 1.0), (0.0, 0.0, 0.0),
+                    info=SeriesInfo(modality="CT"))
+    ed = LabelEditor(volume, labels)
+    assert ed.erase_component(lps(volume, 2, 7, 60)) == 110 + 57
+    assert ed.labels[4, 10, 10] == Label.GGO_LEFT and (ed.labels[:4] == Label.LUNG_LEFT).all()
