@@ -105,6 +105,8 @@ class SliceView(VtkPanel):
         self._quiet = False  # moving because the state moved (or loading): do not publish
         self._crosshair = _Crosshair()
         self.renderer.AddViewProp(self._crosshair.actor)
+        self._ring = _BrushRing()  # the brush's size and place under the mouse
+        self.renderer.AddViewProp(self._ring.actor)
         self._press: tuple[int, int] | None = None
         self.tool: str | None = None  # a measurement tool takes the left button when set
         self.editor = None  # the study's inference.label_edit.LabelEditor, for label tools
@@ -156,6 +158,7 @@ class SliceView(VtkPanel):
         self.style.AddObserver("MouseMoveEvent", self._on_mouse_move)
         self.style.AddObserver("RightButtonPressEvent", self._on_right_press)
         self.style.AddObserver("RightButtonReleaseEvent", self._on_right_release)
+        self.style.AddObserver("LeaveEvent", self._on_leave)
         self._right_press: tuple[int, int] | None = None
 
     # -- data ---------------------------------------------------------------------------------
@@ -482,6 +485,8 @@ class SliceView(VtkPanel):
         self._end_stroke()
         self.tool = tool
         self._drawing.clear()
+        if tool in (None, ERASE_COMPONENT, *self.TOOLS):
+            self._ring.actor.SetVisibility(False)
 
     def _label_tool(self) -> bool:
         return (self.tool in self.LABEL_TOOLS and self.editor is not None
@@ -496,6 +501,16 @@ class SliceView(VtkPanel):
         self.editor.begin_stroke()
         self._painted = point
         self.editor.stroke(self.tool, point, normal)
+
+    def _on_leave(self, *_args) -> None:
+        if self._ring.actor.GetVisibility():
+            self._ring.actor.SetVisibility(False)
+            self.render()
+
+    def _place_ring(self, point: np.ndarray) -> None:
+        up = np.array(self.plane.view_up)
+        self._ring.place(point, np.cross(np.array(self.plane.normal), up), up,
+                         self.editor.radius_mm)
 
     def _end_stroke(self) -> None:
         if self._painted is not None:
@@ -523,11 +538,14 @@ class SliceView(VtkPanel):
                                  self._step / 2, preview)
 
     def _on_mouse_move(self, *_args) -> None:
-        if self._painted is not None and self.editor is not None:
+        if self._label_tool() and self.tool != ERASE_COMPONENT:
             point = self.display_to_lps(*self.interactor.GetEventPosition())
-            self.editor.stroke(self.tool, point, np.array(self.plane.normal), self._painted)
-            self._painted = point
-            return
+            self._place_ring(point)
+            if self._painted is not None:
+                self.editor.stroke(self.tool, point, np.array(self.plane.normal), self._painted)
+                self._painted = point
+                return
+            self.render()
         if self.tool is None or not self._drawing:
             self.style.OnMouseMove()
             return
@@ -733,6 +751,35 @@ class _Crosshair:
         for source, axis in zip(self.sources, (right, up), strict=True):
             source.SetPoint1(*(center - reach * axis))
             source.SetPoint2(*(center + reach * axis))
+        self.actor.SetVisibility(True)
+
+
+class _BrushRing:
+    """A circle of the brush's radius around the mouse, in world coordinates."""
+
+    SEGMENTS = 48
+
+    def __init__(self) -> None:
+        self.source = vtk.vtkPolyLineSource()
+        self.source.SetNumberOfPoints(self.SEGMENTS + 1)
+        coordinate = vtk.vtkCoordinate()
+        coordinate.SetCoordinateSystemToWorld()
+        mapper = vtk.vtkPolyDataMapper2D()
+        mapper.SetInputConnection(self.source.GetOutputPort())
+        mapper.SetTransformCoordinate(coordinate)
+        self.actor = vtk.vtkActor2D()
+        self.actor.SetMapper(mapper)
+        self.actor.GetProperty().SetColor(1.0, 0.85, 0.1)
+        self.actor.GetProperty().SetOpacity(0.8)
+        self.actor.SetVisibility(False)
+
+    def place(self, center: np.ndarray, right: np.ndarray, up: np.ndarray,
+              radius: float) -> None:
+        t = np.linspace(0.0, 2 * math.pi, self.SEGMENTS + 1)
+        points = center + radius * (np.outer(np.cos(t), right) + np.outer(np.sin(t), up))
+        for n, p in enumerate(points):
+            self.source.SetPoint(n, *p)
+        self.source.Modified()
         self.actor.SetVisibility(True)
 
 

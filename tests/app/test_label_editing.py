@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication
 
 from app.main_window import MainWindow
 from core.paths import DEMO_STUDY
@@ -54,6 +56,14 @@ def pixel(view, lps) -> np.ndarray:
     return frame[frame.shape[0] - 1 - round(y), round(x)].astype(int)
 
 
+def hover(widget, pos: QPoint) -> None:
+    """A mouse move with no button (QTest's offscreen mouseMove sends none without one)."""
+    event = QMouseEvent(QEvent.Type.MouseMove, QPointF(pos), QPointF(widget.mapToGlobal(pos)),
+                        Qt.MouseButton.NoButton, Qt.MouseButton.NoButton,
+                        Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(widget, event)
+
+
 def lung_voxel(labels: np.ndarray, value: int) -> tuple[int, int, int]:
     """(k, j, i) deep inside the lung of ``value`` (at the middle slice)."""
     from scipy import ndimage as ndi
@@ -78,6 +88,8 @@ def test_brush_in_the_coronal_view_redraws_every_view_and_ctrl_z_undoes_it(windo
     assert "GGO" in window.tool_label.text()
     step = np.array([4.0, 0.0, 0.0])  # 4 mm along x, in the coronal plane
     start, end = qt_point(coronal, at - step), qt_point(coronal, at + step)
+    hover(coronal.interactor, start)  # the brush's ring follows the mouse
+    assert coronal._ring.actor.GetVisibility()
     qtbot.mousePress(coronal.interactor, Qt.MouseButton.LeftButton, pos=start)
     for n in range(1, 5):
         qtbot.mouseMove(coronal.interactor, start + (end - start) * n / 4)
