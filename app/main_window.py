@@ -480,6 +480,8 @@ class MainWindow(QMainWindow):
     def _show_study(self, study: LoadedStudy, layout: str | None, preset: str | None) -> None:
         self._loading_done()
         self.study = study
+        editor = self.label_tools.editor
+        unsaved = editor if editor is not None and editor.unsaved else None
         self.label_tools.start(None)  # the last study's AI labels are not this one's
         self.state = ReadingState()  # a new study starts at its centre
         protocol = choose_protocol(study.volume.info, load_protocols(self.settings))
@@ -497,6 +499,9 @@ class MainWindow(QMainWindow):
                                   .replace("%2", str(nj)).replace("%3", str(nk)))
         self.focus_image()
         self.volume_loaded.emit(study.volume)
+        if unsaved is not None and self.label_tools.editor is not unsaved:  # not taken up again
+            self.statusBar().showMessage(self.tr(
+                "The label edits of the previous study were not saved"), 10000)
         self._list_series()
 
     def focus_image(self) -> None:

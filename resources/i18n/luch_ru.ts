@@ -2104,7 +2104,7 @@
     </message>
     <message>
         <location filename="../../app/main_window.py" line="312"/>
-        <location filename="../../app/main_window.py" line="679"/>
+        <location filename="../../app/main_window.py" line="684"/>
         <source>Distance</source>
         <translation>Расстояние</translation>
     </message>
@@ -2159,32 +2159,37 @@
         <translation>Предыдущее исследование совмещено (%s)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="496"/>
+        <location filename="../../app/main_window.py" line="498"/>
         <source>%1 × %2 × %3 voxels</source>
         <translation>%1 × %2 × %3 вокселей</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="511"/>
+        <location filename="../../app/main_window.py" line="504"/>
+        <source>The label edits of the previous study were not saved</source>
+        <translation>Правки разметки предыдущего исследования не были сохранены</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="516"/>
         <source>Cannot open study</source>
         <translation>Не удалось открыть исследование</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="665"/>
+        <location filename="../../app/main_window.py" line="670"/>
         <source>Run the AI pre-read first: the label tools edit its overlay</source>
         <translation>Сначала запустите ИИ: инструменты разметки правят его наложение</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="679"/>
+        <location filename="../../app/main_window.py" line="684"/>
         <source>Ellipse ROI</source>
         <translation>Эллипс (ROI)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="680"/>
+        <location filename="../../app/main_window.py" line="685"/>
         <source>Freehand ROI</source>
         <translation>Контур от руки (ROI)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="682"/>
+        <location filename="../../app/main_window.py" line="687"/>
         <source>Tool: %1 — Esc leaves it</source>
         <translation>Инструмент: %1 — Esc для выхода</translation>
     </message>
@@ -2626,68 +2631,68 @@
         <translation>клавиши возвращаются к изображению</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="202"/>
+        <location filename="../../viewer/slice_view.py" line="205"/>
         <source>Single slice: no coronal reconstruction</source>
         <translation>Один срез: корональная реконструкция невозможна</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="203"/>
+        <location filename="../../viewer/slice_view.py" line="206"/>
         <source>Single slice: no sagittal reconstruction</source>
         <translation>Один срез: сагиттальная реконструкция невозможна</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="204"/>
+        <location filename="../../viewer/slice_view.py" line="207"/>
         <source>Single slice: no reconstruction in this plane</source>
         <translation>Один срез: реконструкция в этой плоскости невозможна</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="207"/>
+        <location filename="../../viewer/slice_view.py" line="210"/>
         <source>Axial</source>
         <translation>Аксиальная</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="207"/>
+        <location filename="../../viewer/slice_view.py" line="210"/>
         <source>Coronal</source>
         <translation>Корональная</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="208"/>
+        <location filename="../../viewer/slice_view.py" line="211"/>
         <source>Sagittal</source>
         <translation>Сагиттальная</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="629"/>
-        <location filename="../../viewer/slice_view.py" line="777"/>
+        <location filename="../../viewer/slice_view.py" line="647"/>
+        <location filename="../../viewer/slice_view.py" line="824"/>
         <source>mm</source>
         <translation>мм</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="632"/>
+        <location filename="../../viewer/slice_view.py" line="650"/>
         <source>W %1 L %2</source>
         <translation>Ш %1 У %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="634"/>
+        <location filename="../../viewer/slice_view.py" line="652"/>
         <source>Zoom %1</source>
         <translation>Масштаб %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="637"/>
+        <location filename="../../viewer/slice_view.py" line="655"/>
         <source>MIP</source>
         <translation>MIP</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="637"/>
+        <location filename="../../viewer/slice_view.py" line="655"/>
         <source>MinIP</source>
         <translation>MinIP</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="638"/>
+        <location filename="../../viewer/slice_view.py" line="656"/>
         <source>Mean</source>
         <translation>Среднее</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="776"/>
+        <location filename="../../viewer/slice_view.py" line="823"/>
         <source>cm</source>
         <translation>см</translation>
     </message>
@@ -3440,17 +3445,17 @@
 <context>
     <name>window</name>
     <message>
-        <location filename="../../app/main_window.py" line="725"/>
+        <location filename="../../app/main_window.py" line="730"/>
         <source>registered, offset %1 mm</source>
         <translation>регистрация, смещение %1 мм</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="728"/>
+        <location filename="../../app/main_window.py" line="733"/>
         <source>same table position</source>
         <translation>та же позиция стола</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="729"/>
+        <location filename="../../app/main_window.py" line="734"/>
         <source>by position</source>
         <translation>по положению</translation>
     </message>

@@ -170,3 +170,16 @@ def test_label_tools_need_an_ai_overlay_and_are_in_the_menus(window):
     assert window.label_tools.size_box.value() == 8 and "8 mm" in window.tool_label.text()
     window.actions["label-next"].trigger()
     assert window.label_tools.label_box.currentData() == "consolidation"
+
+
+def test_unsaved_edits_are_named_when_another_study_opens(window, qtbot):
+    window.show_labels(ai_labels(window.volume))
+    editor = window.label_tools.editor
+    k, j, i = lung_voxel(editor.labels, Label.LUNG_RIGHT)
+    assert editor.erase_component(window.volume.index_to_lps([i, j, k])) == 0
+    editor.stroke("paint", window.volume.index_to_lps([i, j, k]), (0, 0, 1))
+    assert editor.unsaved
+    with qtbot.waitSignal(window.volume_loaded, timeout=60_000):
+        window.open_path(DEMO_STUDY, layout="mpr")
+    assert window.label_tools.editor is None and not window.actions["tool-paint"].isEnabled()
+    assert "not saved" in window.statusBar().currentMessage()
