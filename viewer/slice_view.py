@@ -5,7 +5,9 @@ focal point, so a slice change moves the camera and renders; it allocates no ima
 Rendering happens on demand only, after something changed.
 
 Mouse: wheel scrolls slices, left click sets the cursor (crosshair) point, left drag sets
-window/level, middle drag pans, right drag zooms.
+window/level, middle drag pans, right drag zooms. With a label tool and an editor (the AI
+label map's :class:`inference.label_edit.LabelEditor`) the left button paints, erases,
+fills or erases a component through the editor instead.
 Keys: Up/Down and PageUp/PageDown scroll (1 and 10 slices), Home/End jump to the ends, the
 number keys of the window presets apply them.
 """
