@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pydicom
 import pytest
+from PySide6.QtCore import Qt
 
 from app.reading.label_correction import write_corrected_seg
 from archive.dicomweb import read_dataset, tag_value
@@ -100,3 +101,70 @@ def test_corrected_seg_goes_once_with_the_queued_result(store: Store, orthanc_fa
     assert counts[first_uid] == counts[second_uid] == counts[str(original.SOPInstanceUID)] == 1
     assert store.ai_correction(second).files == [str(Path(tmp_path / "corrections" /
                                                           f"{second_uid}.seg.dcm"))]
+
+
+def test_the_viewer_saves_a_corrected_seg_and_signing_sends_it_once(qtbot, luch_home,
+                                                                   orthanc_factory):
+    """The whole app path on the demo chest (DICOM): paint ground glass with the brush in the
+    viewer, save; the correction lists a corrected SEG referencing the pre-read's SEG; signing
+    the report sends both to the archive, each once."""
+    from app.main_window import MainWindow
+    from app.workflow import Workflow
+    from archive.credentials import ArchiveConfig
+    from archive.dicomweb import DicomWebClient
+    from core.paths import DEMO_STUDY
+    from core.settings import Settings
+    from tests.app.signing import confirm_signing
+    from tests.app.test_label_editing import lung_voxel, qt_point
+
+    orthanc = orthanc_factory()
+    store = open_store()
+    window = MainWindow(Settings())
+    window.setProperty("headless", True)
+    qtbot.addWidget(window)
+    workflow = Workflow(window, store, reader="dr.seg", ui_lang="en", report_lang="en",
+                        archive=DicomWebClient(ArchiveConfig(url=orthanc.dicomweb_url,
+                                                             user=orthanc.auth[0],
+                                                             password=orthanc.auth[1])))
+    window.resize(1400, 900)
+    window.show()
+    try:
+        uid = workflow.add_local_study(DEMO_STUDY)
+        with qtbot.waitSignal(workflow.ai.result_ready, timeout=300_000):
+            workflow.open_study(uid)
+        ai_seg = next(p for p in workflow.ai.dicom_files if str(p).endswith(".seg.dcm"))
+        editor = window.label_tools.editor
+        k, j, i = lung_voxel(editor.labels, 1)  # deep in the right lung
+        window.go_to_voxel((i, j, k))
+        axial = next(v for v in window.reading.views if v.plane.name == "axial")
+        window.actions["tool-paint"].trigger()
+        qtbot.mouseClick(axial.interactor, Qt.MouseButton.LeftButton,
+                         pos=qt_point(axial, window.volume.index_to_lps([i, j, k])))
+        assert editor.labels[k, j, i] == 3  # ground glass, right
+        with qtbot.waitSignal(workflow.label_correction.saved, timeout=120_000) as saved:
+            window.actions["label-save"].trigger()
+        correction = store.ai_correction(saved.args[0])
+        (seg_file,) = correction.files
+        seg = pydicom.dcmread(seg_file)
+        original = pydicom.dcmread(ai_seg, stop_before_pixels=True)
+        refs = {str(i.ReferencedSOPInstanceUID) for s in seg.ReferencedSeriesSequence
+                for i in s.ReferencedInstanceSequence}
+        assert str(original.SOPInstanceUID) in refs and seg.ContentLabel == "CORRECTED"
+        assert correction.values["corrected"] and correction.changes["labels"]["ggo_right"][
+            "added"] > 0
+        assert store.outbox_counts()["pending"] == 0  # nothing goes before signing
+
+        workflow.ai.accept()
+        confirm_signing(qtbot)
+        with qtbot.waitSignal(workflow.report.signed, timeout=10_000):
+            workflow.report.sign()
+        wanted = {str(seg.SOPInstanceUID), str(original.SOPInstanceUID)}
+        qtbot.waitUntil(lambda: wanted <= set(orthanc.sop_instance_uids()), timeout=60_000)
+        qtbot.waitUntil(lambda: store.outbox_counts()["pending"] == 0, timeout=20_000)
+        workflow.sync()  # once more: nothing is sent twice
+        qtbot.waitUntil(lambda: workflow.archive_link._sync_task is None, timeout=20_000)
+        counts = orthanc.store_counts()
+        assert all(counts[u] == 1 for u in wanted)
+    finally:
+        workflow.ai.cancel()
+        store.close()
