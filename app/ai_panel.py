@@ -105,6 +105,8 @@ class AiPanel(QWidget):
         self.result: PreReadResult | None = None
         self.result_json: dict | None = None
         self.ai_result_id: int | None = None
+        self.ai_json: dict | None = None  # the AI's own values (result_json once corrected)
+        self.correction_id: int | None = None  # the reader's saved correction of the labels
         self.study_uid = ""
         self.dicom_files: list[Path] = []  # the SEG and SR of the current pre-read
         self._task: Task | None = None
@@ -205,7 +207,8 @@ class AiPanel(QWidget):
             return None
         self.cancel()
         self._volume, self.study_uid = volume, study_uid or self.study_uid
-        self.result = self.result_json = self.ai_result_id = None
+        self.result = self.result_json = self.ai_result_id = self.ai_json = None
+        self.correction_id = None
         self.dicom_files = []
         self.grade.setText("…")
         self.details.setText(self.tr("AI pre-read running…"))
@@ -260,8 +263,27 @@ class AiPanel(QWidget):
         self._task = None
         result, self.dicom_files, dicom_error = outcome
         self.result, self.result_json = result, result.to_json()
+        self.ai_json = self.result_json
         j = self.result_json
-        self.grade.setText(terms.grade(j["grade"]))
+        extra = []
+        if dicom_error is not None:
+            reason = error_text(dicom_error) if isinstance(dicom_error, LuchError) else ""
+            extra.append(self.tr("The result is kept, but its DICOM SEG and SR could not be "
+                                 "written: %s") % (reason or type(dicom_error).__name__))
+        self._show_values(j, extra)
+        if self.study_uid:
+            self.ai_result_id = self.store.save_ai_result(
+                self.study_uid, model_name=j["engine"], model_version=j["model_version"],
+                values=j, mask_files=[str(p) for p in self.dicom_files], sync=False)
+        self._set_state("done")
+        self.result_ready.emit(result)
+
+    def _show_values(self, j: dict, extra: list[str] = ()) -> None:
+        """The grade, involvement, volumes and findings of ``j`` (a result's JSON)."""
+        corrected = bool(j.get("corrected"))
+        grade = terms.grade(j["grade"])
+        self.grade.setText(self.tr("%1 (corrected)").replace("%1", grade) if corrected
+                           else grade)
         if self.assessable:
             inv, vol = j["involvement_percent"], j["volumes_ml"]
             lines = [
@@ -277,28 +299,29 @@ class AiPanel(QWidget):
             ]
         else:  # nothing measured means anything: only why, and no values to accept
             lines = [self.tr("The AI could not assess this study; the reader grades it.")]
-        if j["quality_flags"]:
-            lines.append(self.tr("Quality: %s")
-                         % "; ".join(terms.quality_flag(f) for f in j["quality_flags"]))
+        if corrected:
+            lines.insert(0, self.tr("Corrected by the reader: recomputed from the edited "
+                                    "labels (the AI read %1)").replace(
+                "%1", terms.grade(str(j.get("ai_grade", "")))))
+        flags = [f for f in j["quality_flags"] if not f.startswith("corrected")]
+        if flags:
+            lines.append(self.tr("Quality: %s") % "; ".join(terms.quality_flag(f) for f in flags))
         lines.append(self.tr("%1 on %2 in %3 s").replace("%1", terms.engine(j["engine"]))
                      .replace("%2", terms.device(j["device"]))
                      .replace("%3", terms.number(j["seconds"])))
-        if dicom_error is not None:
-            reason = error_text(dicom_error) if isinstance(dicom_error, LuchError) else ""
-            lines.append(self.tr("The result is kept, but its DICOM SEG and SR could not be "
-                                 "written: %s") % (reason or type(dicom_error).__name__))
-        self.details.setText("\n".join(lines))
+        self.details.setText("\n".join([*lines, *extra]))
         self._fold(self.more.isChecked())
         if self.assessable:
             self._show_findings(j["quality_flags"], j.get("lesions", []))
         else:
             self._show_findings([])
-        if self.study_uid:
-            self.ai_result_id = self.store.save_ai_result(
-                self.study_uid, model_name=j["engine"], model_version=j["model_version"],
-                values=j, mask_files=[str(p) for p in self.dicom_files], sync=False)
+
+    def show_corrected(self, values: dict, correction_id: int) -> None:
+        """The reader's saved correction: its recomputed values are shown (marked corrected)
+        and are what "accept" fills in from now on."""
+        self.result_json, self.correction_id = values, correction_id
+        self._show_values(values)
         self._set_state("done")
-        self.result_ready.emit(result)
 
     def _show_findings(self, flags: list[str], lesions: list[dict] = ()) -> None:
         """Links that put the crosshair on each solid focus set aside and on each of the
@@ -329,8 +352,12 @@ class AiPanel(QWidget):
         or the voice command on a not-assessable result does nothing)."""
         if not self.accept_button.isEnabled():
             return
-        self._feedback(Verdict.AGREE)
-        self.accepted.emit(self.result_json or {})
+        j, ai = self.result_json or {}, self.ai_json or {}
+        if j.get("corrected") and j.get("grade") != ai.get("grade"):  # labels corrected
+            self._feedback(Verdict.PARTLY, corrected_grade=j.get("grade"))
+        else:
+            self._feedback(Verdict.AGREE)
+        self.accepted.emit(j)
 
     def reject(self) -> None:
         self._feedback(Verdict.DISAGREE)
@@ -346,7 +373,7 @@ class AiPanel(QWidget):
         """After signing: a grade that differs from the accepted AI grade is a partial verdict."""
         if self.ai_result_id is None or not self.result_json or signed_grade is None:
             return
-        if signed_grade != self.result_json["grade"]:
+        if signed_grade != (self.ai_json or self.result_json)["grade"]:
             self.store.save_ai_feedback(self.ai_result_id, reader=self.reader,
                                         verdict=Verdict.PARTLY, corrected_grade=signed_grade)
 

@@ -32,6 +32,7 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP('DomainError', 'A slice differs in size from the rest'),
     QT_TRANSLATE_NOOP('DomainError', 'A slice in %1 is %2 pixels, not %3 like the rest'),
     QT_TRANSLATE_NOOP('DomainError', 'A source image has no SOP Instance UID; SEG/SR cannot refer to it'),
+    QT_TRANSLATE_NOOP('DomainError', 'AI correction not found in the local store'),
     QT_TRANSLATE_NOOP('DomainError', 'AI model weights %1 are damaged (checksum mismatch)'),
     QT_TRANSLATE_NOOP('DomainError', 'AI model weights %1 cannot be loaded: %2'),
     QT_TRANSLATE_NOOP('DomainError', 'AI model weights not found (%1); reinstall Luch'),

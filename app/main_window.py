@@ -24,9 +24,13 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from app import shortcut_guard, view_names
+from app.label_tools import SOURCE as EDITED_SOURCE
+from app.label_tools import LabelTools
 from app.tasks import Task
 from core.errors import LuchError
 from core.settings import Settings
+from inference.label_edit import TOOLS as LABEL_TOOLS
+from inference.label_edit import LabelEditor
 from inference.labels import Label
 from studies import Volume
 from studies.registration import Alignment, align_for_comparison
@@ -220,6 +224,7 @@ class MainWindow(QMainWindow):
             action.setCheckable(True)
             action.setChecked(tool is None)
             tool_group.addAction(action)
+        self.label_tools = LabelTools(self, tools, tool_group)
         self._build_toolbar()
 
     def _left_dock(self, widget: QWidget, title: str, name: str) -> QDockWidget:
@@ -387,14 +392,16 @@ class MainWindow(QMainWindow):
         short.update({f"preset-{p.name}": self.preset_title(p.name) for p in self.presets})
         for action_id, text in short.items():
             self.actions[action_id].setIconText(text)
+        self.label_toolbar = self.label_tools.build_toolbar()
         for action in self.actions.values():
             _name_key_in_tooltip(action)
             action.changed.connect(lambda a=action: _name_key_in_tooltip(a))
 
     def context_menu(self) -> QMenu:
-        """The right-click menu of a view: tools, windows, layouts."""
+        """The right-click menu of a view: tools, label tools, windows, layouts."""
         menu = QMenu(self)
         for group in (("tool-none", "tool-distance", "tool-ellipse", "tool-freehand"),
+                      (*self.label_tools.ids, "label-undo", "label-redo", "label-save"),
                       tuple(f"preset-{p.name}" for p in self.presets),
                       tuple(f"layout-{name}" for name in LAYOUTS),
                       ("key-image", "cine", "overlay", "anonymize")):
@@ -550,6 +557,9 @@ class MainWindow(QMainWindow):
     def _show_study(self, study: LoadedStudy, layout: str | None, preset: str | None) -> None:
         self._loading_done()
         self.study = study
+        editor = self.label_tools.editor
+        unsaved = editor if editor is not None and editor.unsaved else None
+        self.label_tools.start(None)  # the last study's AI labels are not this one's
         self.state = ReadingState()  # a new study starts at its centre
         protocol = choose_protocol(study.volume.info, load_protocols(self.settings))
         if study.prior is not None:
@@ -568,6 +578,9 @@ class MainWindow(QMainWindow):
                                   .replace("%2", str(nj)).replace("%3", str(nk)))
         self.focus_image()
         self.volume_loaded.emit(study.volume)
+        if unsaved is not None and self.label_tools.editor is not unsaved:  # not taken up again
+            self.statusBar().showMessage(self.tr(
+                "The label edits of the previous study were not saved"), 10000)
         self._list_series()
 
     def focus_image(self) -> None:
@@ -652,8 +665,24 @@ class MainWindow(QMainWindow):
         (a new AI result replaces the old AI result, never a mask the user opened)."""
         if self.study is None:
             return
+        if source == EDITED_SOURCE:  # the label tools edit the AI's map (a copy of it)
+            editor = self.label_tools.last
+            if editor is None or editor.labels.shape != labels.shape \
+                    or not np.array_equal(editor.original, labels.voxels):
+                editor = LabelEditor(self.study.volume, labels.voxels)
+            editor.volume = self.study.volume  # the same map again (reopened): edits kept
+            labels = Volume(voxels=editor.labels, spacing=labels.spacing, origin=labels.origin,
+                            direction=labels.direction, info=labels.info)
+            self.label_tools.start(editor)
         self.study.labels[source] = labels
         self._show_overlays()
+
+    def refresh_labels(self, source: str) -> None:
+        """A label map was edited in place: redraw its overlay in every view."""
+        layers = self.overlays.get(source) or []
+        if layers:
+            layers[0].refresh()  # the views' layers share its images
+        self._render_all()
 
     def _show_overlays(self) -> None:
         for view in self.reading.views:
@@ -666,6 +695,10 @@ class MainWindow(QMainWindow):
                 self.overlays[source] = self.reading.current.overlays[-1:]
             else:
                 self.overlays[source] = self.reading.add_overlay(LabelOverlay(labels))
+        editor = self.label_tools.editor
+        for view in self.reading.views:  # the label tools edit the current study's views
+            view.editor = editor if view.volume is not None and view.volume is self.volume \
+                else None
 
     def set_slab(self, mode: str, thickness_mm: float | None = None) -> None:
         """Thick-slab MIP / MinIP / mean (or thin) in every view of the current study."""
@@ -710,16 +743,29 @@ class MainWindow(QMainWindow):
             view.render()
 
     def set_tool(self, tool: str | None) -> None:
-        """Arm a measurement tool (None: left drag is window/level again) in every view, and
-        say which is active and how to leave it."""
+        """Arm a measurement or label tool (None: left drag is window/level again) in every
+        view, and say which is active and how to leave it."""
+        if tool in LABEL_TOOLS and self.label_tools.editor is None:
+            self.statusBar().showMessage(self.tr(
+                "Run the AI pre-read first: the label tools edit its overlay"), 5000)
+            tool = self.state.tool
         self.state.set_tool(tool)
         for view in self.reading.views:
             view.set_tool(tool)
         self.actions[f"tool-{tool or 'none'}"].setChecked(True)
+        if tool in LABEL_TOOLS:
+            for layer in self.overlays.get(EDITED_SOURCE, []):
+                layer.set_visible(True)  # editing what is hidden helps nobody
+        self.show_tool_label()
+
+    def show_tool_label(self) -> None:
+        """The active tool in the status bar (with the label tools' label and size)."""
+        tool = self.state.tool
         names = {"distance": self.tr("Distance"), "ellipse": self.tr("Ellipse ROI"),
                  "freehand": self.tr("Freehand ROI")}
-        self.tool_label.setText(self.tr("Tool: %1 — Esc leaves it").replace(
-            "%1", names.get(tool, tool or "")) if tool else "")
+        name = self.label_tools.describe(tool) if tool in LABEL_TOOLS else names.get(tool, tool)
+        self.tool_label.setText(self.tr("Tool: %1 — Esc leaves it").replace("%1", name or "")
+                                if tool else "")
         self.tool_label.setVisible(tool is not None)
 
     def toggle_anonymize(self) -> None:

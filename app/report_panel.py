@@ -131,6 +131,12 @@ class ReportPanel(QWidget):
         self.locked_note.setObjectName("report-locked")
         self.locked_note.setStyleSheet("color: #1d5fd1; font-weight: bold")
         self.locked_note.hide()
+        # Where the AI values came from (marked when the reader corrected the labels).
+        self.prefill_note = QLabel()
+        self.prefill_note.setObjectName("report-prefill")
+        self.prefill_note.setWordWrap(True)
+        self.prefill_note.setStyleSheet("color: #b35c00")
+        self.prefill_note.hide()
         QShortcut(QKeySequence("Ctrl+S"), self, self.save_now)
         QShortcut(QKeySequence("Ctrl+Return"), self, self.sign)
 
@@ -145,6 +151,7 @@ class ReportPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self.locked_note)
+        layout.addWidget(self.prefill_note)
         layout.addWidget(self.splitter, 1)
         layout.addLayout(buttons)
 
@@ -167,6 +174,7 @@ class ReportPanel(QWidget):
         """Edit the report of ``study_uid``; returns True when a draft was restored."""
         self.save_now()
         self.study_uid = study_uid
+        self.prefill_note.hide()
         reports = self.store.reports_for_study(study_uid)
         self.report_uid = reports[-1].uid if reports else None
         self.ai_result_id = None

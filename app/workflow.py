@@ -20,6 +20,7 @@ from app.playback import Player
 from app.reading.ai_prefill import AiPrefill
 from app.reading.archive_link import STATUS_POLL_MS, ArchiveLink
 from app.reading.dictation_glue import DictationGlue
+from app.reading.label_correction import LabelCorrection
 from app.reading.study import StudyFlow, study_uid_of
 from app.reading.templates import TemplateInserter
 from app.reading.transport import Transport
@@ -90,6 +91,7 @@ class Workflow(QObject):
         self.study_flow = StudyFlow(window, store, reader, self.ai, self.report,
                                     self.worklist_flow)
         self.ai_prefill = AiPrefill(window, self.ai, self.report)
+        self.label_correction = LabelCorrection(window, store, reader, self.ai)
         self.template_inserter = TemplateInserter(window, self.report, self.templates, ui_lang)
 
         self.worklist.open_requested.connect(self.open_study)

@@ -86,11 +86,16 @@ def check_labels(labels: np.ndarray, shape: tuple[int, ...]) -> None:
 def corrected_values(volume: Volume, corrected: np.ndarray, ai_values: dict,
                      rule: GradeRule | str | None = None) -> dict:
     """The AI result's values recomputed from ``corrected``: grade, involvement, volumes,
-    probability and pattern, ``corrected: True`` and a quality flag saying so."""
+    probability and pattern, the largest lesions, ``corrected: True`` and a quality flag
+    saying so."""
+    from inference.findings import head_up, largest_lesions
+
     rule = rule or ai_values.get("grade_rule") or GradeRule.WORST_LUNG
     m = measure(corrected, volume.spacing, Orientation.of(volume), rule, [CORRECTED_FLAG])
     d = m.to_dict()
-    return {**ai_values, "grade": m.grade, "grade_worst_lung": m.grade_worst_lung,
+    lesions = largest_lesions(corrected, volume.spacing, k_head_up=head_up(volume.direction))
+    return {**ai_values, "grade": m.grade, "lesions": [x.to_dict() for x in lesions],
+            "grade_worst_lung": m.grade_worst_lung,
             "grade_both_lungs": m.grade_both_lungs, "grade_rule": m.rule,
             "involvement_percent": m.involvement_percent, "volumes_ml": m.volumes_ml,
             "probability": m.probability, "pattern_features": d["features"],

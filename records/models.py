@@ -215,7 +215,8 @@ class AIFeedback(Base):
 class AICorrection(Base):
     """A reader's corrected label map of an AI result: who, when, what changed (voxels added
     and removed per label), the values recomputed from it (marked corrected), and where the
-    maps and the CT are. The newest per result is the one that counts (training, SEG)."""
+    maps and the CT are, and its corrected SEG (``files``; sent to the archive with the AI
+    result). The newest per result is the one that counts (training)."""
 
     __tablename__ = "ai_correction"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -226,6 +227,7 @@ class AICorrection(Base):
     source_path: Mapped[str] = mapped_column(Text, default="")  # the CT series read
     changes: Mapped[dict[str, Any]] = mapped_column(default=dict)
     values: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    files: Mapped[list[Any]] = mapped_column(default=list)  # its corrected SEG, for the archive
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     ai_result: Mapped[AIResult] = relationship()
 

@@ -29,6 +29,7 @@ KEPT_LOCAL_REASON = ("kept on this workstation: the study has no DICOM identity 
 KIND_REPORT = "report_version"
 KIND_AI_RESULT = "ai_result"
 KIND_KEY_OBJECTS = "key_objects"  # a signed report version's key images (a KOS)
+KIND_AI_CORRECTION = "ai_correction"  # a reader's corrected SEG of a queued AI result
 
 
 def lease_holder() -> str:

@@ -40,6 +40,7 @@ from records.outbox import (  # noqa: F401  (re-exported: the store's API in one
     EXPORTED,
     KEPT_LOCAL,
     KEPT_LOCAL_REASON,
+    KIND_AI_CORRECTION,
     KIND_AI_RESULT,
     KIND_KEY_OBJECTS,
     KIND_REPORT,
@@ -509,23 +510,49 @@ class Store(OutboxMixin):
 
     def save_ai_correction(self, ai_result_id: int, *, reader: str, labels_file: str | Path,
                            changes: dict[str, Any], values: dict[str, Any],
-                           source_path: str | Path = "") -> int:
+                           source_path: str | Path = "",
+                           files: list[str] | tuple[str, ...] = ()) -> int:
         """Store a reader's corrected label map of an AI result (see
         :mod:`inference.corrections`, which writes ``labels_file`` and computes ``changes``
-        and ``values``). The AI result itself stays as it was. Audited ``ai-corrected``."""
+        and ``values``). The AI result itself stays as it was. Audited ``ai-corrected``.
+
+        ``files``: DICOM made from it (the corrected SEG). They go to the archive with the
+        result: queued now if the result already is, else when it is (:meth:`enqueue`)."""
+        from records.models import OutboxJob
+
         with self.session() as s:
             result = s.get(AIResult, ai_result_id)
             if result is None:
                 raise RecordsError("AI result not found in the local store")
+            study_uid = result.study.study_instance_uid
             c = AICorrection(ai_result_pk=ai_result_id, reader=reader,
                              labels_file=str(labels_file), source_path=str(source_path),
-                             changes=changes, values=values)
+                             changes=changes, values=values, files=[str(f) for f in files])
             s.add(c)
             s.flush()
-            s.add(AuditEvent(actor=reader, action=AI_CORRECTED,
-                             study_instance_uid=result.study.study_instance_uid,
+            s.add(AuditEvent(actor=reader, action=AI_CORRECTED, study_instance_uid=study_uid,
                              detail={"ai_result": ai_result_id, "correction": c.id}))
+            queued = s.scalar(select(OutboxJob.id).where(OutboxJob.kind == KIND_AI_RESULT,
+                                                         OutboxJob.object_pk == ai_result_id))
+            if files and queued is not None:
+                self._enqueue(s, KIND_AI_CORRECTION, c.id, study_uid)
             return c.id
+
+    def ai_correction(self, correction_id: int) -> AICorrection:
+        with self.session() as s:
+            c = s.get(AICorrection, correction_id)
+            if c is None:
+                raise RecordsError("AI correction not found in the local store")
+            return c
+
+    def enqueue(self, kind: str, object_pk: int, study_instance_uid: str = "") -> None:
+        """Queue an object for the archive (see :meth:`OutboxMixin.enqueue`); an AI result
+        takes its newest correction's SEG with it."""
+        super().enqueue(kind, object_pk, study_instance_uid)
+        if kind == KIND_AI_RESULT:
+            newest = self.ai_corrections(object_pk, latest_only=True)
+            if newest and newest[0].files:
+                super().enqueue(KIND_AI_CORRECTION, newest[0].id, study_instance_uid)
 
     def ai_corrections(self, ai_result_id: int | None = None, latest_only: bool = False
                        ) -> list[AICorrection]:

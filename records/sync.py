@@ -31,7 +31,13 @@ from archive.dicomweb import DicomWebClient, dataset_bytes, tag_value
 from archive.errors import ArchiveAuthError, ArchiveError, ArchiveRejected, ArchiveUnavailable
 from records.errors import RecordsError
 from records.key_objects import key_object_selection
-from records.outbox import KIND_AI_RESULT, KIND_KEY_OBJECTS, KIND_REPORT, JobRecord
+from records.outbox import (
+    KIND_AI_CORRECTION,
+    KIND_AI_RESULT,
+    KIND_KEY_OBJECTS,
+    KIND_REPORT,
+    JobRecord,
+)
 from records.sr import (
     REPORT_SOP_CLASSES,
     AIVerdict,
@@ -134,18 +140,33 @@ def _build_ai_result(ctx: BatchContext, job: JobRecord) -> Outgoing:
     sr = ai_result_to_sr(result.uid, result.model_name, result.model_version, result.values,
                          result.created_at, ctx.header(study_uid), verdicts)
     objects = {str(sr.SOPInstanceUID): dataset_bytes(sr)}
-    for mask in result.mask_files:
+    objects.update(_dicom_files(result.mask_files, study_uid))
+    return Outgoing(job, objects, srs=frozenset({str(sr.SOPInstanceUID)}))
+
+
+@builder(KIND_AI_CORRECTION)
+def _build_ai_correction(ctx: BatchContext, job: JobRecord) -> Outgoing:
+    """A reader's corrected SEG (it references the AI's own SEG, sent with the result)."""
+    correction = ctx.store.ai_correction(job.object_pk)
+    return Outgoing(job, _dicom_files(correction.files, job.study_instance_uid))
+
+
+def _dicom_files(paths: list[str], study_uid: str) -> dict[str, bytes]:
+    """SOP Instance UID -> bytes of the DICOM files among ``paths`` (NIfTI and other working
+    files stay local); a missing file or one of another study is an error."""
+    objects = {}
+    for mask in paths:
         path = Path(mask)
         if not path.is_file():
             raise RecordsError(f"the AI mask file {path.name} is missing; cannot send the result")
         if not pydicom.misc.is_dicom(path):
-            continue  # NIfTI and other working files stay local; SEG objects are sent
+            continue
         data = path.read_bytes()
         ds = pydicom.dcmread(path, stop_before_pixels=True)
         if ds.StudyInstanceUID != study_uid:
             raise RecordsError(f"the AI mask {path.name} belongs to another study")
         objects[str(ds.SOPInstanceUID)] = data
-    return Outgoing(job, objects, srs=frozenset({str(sr.SOPInstanceUID)}))
+    return objects
 
 
 @builder(KIND_KEY_OBJECTS)

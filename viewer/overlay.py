@@ -106,6 +106,18 @@ class LabelOverlay:
         self.mapper.SetInputData(self._images[filled])
         self._update_lookup()
 
+    def refresh(self) -> None:
+        """The label map's voxels were edited in place: show them (in every view sharing
+        this overlay's images; the outline image is recomputed when it exists)."""
+        filled = self._images[True]
+        filled.GetPointData().GetScalars().Modified()
+        filled.Modified()
+        if False in self._images:
+            border = self._images[False]
+            border._luch_buffer[...] = outline(self.labels.voxels)
+            border.GetPointData().GetScalars().Modified()
+            border.Modified()
+
     def _update_lookup(self) -> None:
         self.lookup.SetTableValue(0, 0, 0, 0, 0)
         for value in range(1, MAX_LABEL + 1):

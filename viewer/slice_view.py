@@ -5,8 +5,10 @@ focal point, so a slice change moves the camera and renders; it allocates no ima
 Rendering happens on demand only, after something changed.
 
 Mouse: wheel scrolls slices, left click on the image sets the cursor (crosshair) point (on
-the black around it, it only takes the keyboard), left drag sets
-window/level, middle drag pans, right drag zooms.
+the black around it, it only takes the keyboard), left drag sets window/level, middle drag
+pans, right drag zooms. With a label tool and an editor (the AI label map's
+:class:`inference.label_edit.LabelEditor`) the left button paints, erases, fills or erases a
+component through the editor instead.
 Keys: Up/Down and PageUp/PageDown scroll (1 and 10 slices), Home/End jump to the ends, the
 number keys of the window presets apply them.
 """
@@ -20,6 +22,8 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPoint, Qt, QTim
 from PySide6.QtWidgets import QHBoxLayout, QScrollBar, QWidget
 from shiboken6 import isValid
 
+from inference.label_edit import ERASE_COMPONENT
+from inference.label_edit import TOOLS as LABEL_TOOLS
 from studies import Volume
 from viewer import vtk_api as vtk
 from viewer.key_images import KeyImages
@@ -49,7 +53,10 @@ VIEW_INPUTS: tuple[tuple[str, str], ...] = (
     (QT_TRANSLATE_NOOP("SliceView", "Left click beside the image"),
      QT_TRANSLATE_NOOP("SliceView", "the keys go to this view; the crosshair stays")),
     (QT_TRANSLATE_NOOP("SliceView", "Left drag"),
-     QT_TRANSLATE_NOOP("SliceView", "window/level (with a tool: measure)")),
+     QT_TRANSLATE_NOOP("SliceView", "window/level (with a tool: measure; with a label "
+                       "tool: paint, erase or fill)")),
+    (QT_TRANSLATE_NOOP("SliceView", "Left click with \"erase component\""),
+     QT_TRANSLATE_NOOP("SliceView", "erase the whole 3D lesion under the cursor")),
     (QT_TRANSLATE_NOOP("SliceView", "Middle drag"),
      QT_TRANSLATE_NOOP("SliceView", "pan (kept when the layout changes)")),
     (QT_TRANSLATE_NOOP("SliceView", "Right drag"),
@@ -71,6 +78,7 @@ class SliceView(VtkPanel):
     context_menu_requested = Signal(object)  # QPoint in the view: a right click, not a drag
 
     TOOLS = ("distance", "ellipse", "freehand")
+    LABEL_TOOLS = LABEL_TOOLS  # edit the AI label map (inference.label_edit) when it is set
 
     def __init__(self, plane: Plane = AXIAL, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -103,8 +111,12 @@ class SliceView(VtkPanel):
         self._quiet = False  # moving because the state moved (or loading): do not publish
         self._crosshair = _Crosshair()
         self.renderer.AddViewProp(self._crosshair.actor)
+        self._ring = _BrushRing()  # the brush's size and place under the mouse
+        self.renderer.AddViewProp(self._ring.actor)
         self._press: tuple[int, int] | None = None
         self.tool: str | None = None  # a measurement tool takes the left button when set
+        self.editor = None  # the study's inference.label_edit.LabelEditor, for label tools
+        self._painted: np.ndarray | None = None  # the last brush point of a stroke
         self.measurements: list[Measurement] = []
         self.key_images: KeyImages | None = None  # the study's marks (a marked slice says so)
         self._drawing: list[np.ndarray] = []
@@ -153,6 +165,7 @@ class SliceView(VtkPanel):
         self.style.AddObserver("MouseMoveEvent", self._on_mouse_move)
         self.style.AddObserver("RightButtonPressEvent", self._on_right_press)
         self.style.AddObserver("RightButtonReleaseEvent", self._on_right_release)
+        self.style.AddObserver("LeaveEvent", self._on_leave)
         self._right_press: tuple[int, int] | None = None
 
     # -- data ---------------------------------------------------------------------------------
@@ -533,11 +546,45 @@ class SliceView(VtkPanel):
 
     # -- measurements -----------------------------------------------------------------------
     def set_tool(self, tool: str | None) -> None:
-        """``distance``, ``ellipse``, ``freehand`` or None (left drag = window/level again)."""
-        if tool is not None and tool not in self.TOOLS:
+        """``distance``, ``ellipse``, ``freehand``, a label tool (``paint``, ``erase``,
+        ``threshold``, ``erase-component``) or None (left drag = window/level again)."""
+        if tool is not None and tool not in self.TOOLS + self.LABEL_TOOLS:
             raise ValueError(f"unknown tool {tool!r}")
+        self._end_stroke()
         self.tool = tool
         self._drawing.clear()
+        if tool in (None, ERASE_COMPONENT, *self.TOOLS):
+            self._ring.actor.SetVisibility(False)
+
+    def _label_tool(self) -> bool:
+        return (self.tool in self.LABEL_TOOLS and self.editor is not None
+                and self.volume is not None and self.editor.volume is self.volume)
+
+    def _label_press(self) -> None:
+        point = self.display_to_lps(*self._press)
+        normal = np.array(self.plane.normal)
+        if self.tool == ERASE_COMPONENT:
+            self.editor.erase_component(point)
+            return
+        self.editor.begin_stroke()
+        self._painted = point
+        self.editor.stroke(self.tool, point, normal)
+
+    def _on_leave(self, *_args) -> None:
+        if self._ring.actor.GetVisibility():
+            self._ring.actor.SetVisibility(False)
+            self.render()
+
+    def _place_ring(self, point: np.ndarray) -> None:
+        up = np.array(self.plane.view_up)
+        self._ring.place(point, np.cross(np.array(self.plane.normal), up), up,
+                         self.editor.radius_mm)
+
+    def _end_stroke(self) -> None:
+        if self._painted is not None:
+            self._painted = None
+            if self.editor is not None:
+                self.editor.end_stroke()
 
     def set_measurements(self, measurements: list[Measurement]) -> None:
         self.measurements = list(measurements)
@@ -559,6 +606,14 @@ class SliceView(VtkPanel):
                                  self._step / 2, preview)
 
     def _on_mouse_move(self, *_args) -> None:
+        if self._label_tool() and self.tool != ERASE_COMPONENT:
+            point = self.display_to_lps(*self.interactor.GetEventPosition())
+            self._place_ring(point)
+            if self._painted is not None:
+                self.editor.stroke(self.tool, point, np.array(self.plane.normal), self._painted)
+                self._painted = point
+                return
+            self.render()
         if self.tool is None or not self._drawing:
             self.style.OnMouseMove()
             return
@@ -572,7 +627,10 @@ class SliceView(VtkPanel):
 
     def _on_left_press(self, *_args) -> None:
         self._press = self.interactor.GetEventPosition()
-        if self.tool is not None and self.volume is not None:
+        if self._label_tool():
+            self._label_press()
+            return
+        if self.tool in self.TOOLS and self.volume is not None:
             self._drawing = [self.display_to_lps(*self._press)]
             return
         self.style.OnLeftButtonDown()
@@ -588,6 +646,10 @@ class SliceView(VtkPanel):
         self.render()
 
     def _on_left_release(self, *_args) -> None:
+        if self._label_tool():
+            self._press = None
+            self._end_stroke()
+            return
         if self.tool is not None and self._drawing:
             self._press = None
             self._finish_drawing()
@@ -768,6 +830,35 @@ class _Crosshair:
         for source, axis in zip(self.sources, (right, up), strict=True):
             source.SetPoint1(*(center - reach * axis))
             source.SetPoint2(*(center + reach * axis))
+        self.actor.SetVisibility(True)
+
+
+class _BrushRing:
+    """A circle of the brush's radius around the mouse, in world coordinates."""
+
+    SEGMENTS = 48
+
+    def __init__(self) -> None:
+        self.source = vtk.vtkPolyLineSource()
+        self.source.SetNumberOfPoints(self.SEGMENTS + 1)
+        coordinate = vtk.vtkCoordinate()
+        coordinate.SetCoordinateSystemToWorld()
+        mapper = vtk.vtkPolyDataMapper2D()
+        mapper.SetInputConnection(self.source.GetOutputPort())
+        mapper.SetTransformCoordinate(coordinate)
+        self.actor = vtk.vtkActor2D()
+        self.actor.SetMapper(mapper)
+        self.actor.GetProperty().SetColor(1.0, 0.85, 0.1)
+        self.actor.GetProperty().SetOpacity(0.8)
+        self.actor.SetVisibility(False)
+
+    def place(self, center: np.ndarray, right: np.ndarray, up: np.ndarray,
+              radius: float) -> None:
+        t = np.linspace(0.0, 2 * math.pi, self.SEGMENTS + 1)
+        points = center + radius * (np.outer(np.cos(t), right) + np.outer(np.sin(t), up))
+        for n, p in enumerate(points):
+            self.source.SetPoint(n, *p)
+        self.source.Modified()
         self.actor.SetVisibility(True)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject
 
+from app import terms
 from app.ai_panel import AiPanel
 from app.main_window import MainWindow
 from app.prefill import protocol_values
@@ -50,4 +51,14 @@ class AiPrefill(QObject):
         # text must not leave it out.
         self.report.insert_ai_findings(("focus",), quiet=True)
         self.report.ai_result_id = self.ai.ai_result_id
-        self.window.statusBar().showMessage(self.tr("AI values filled in; check them"))
+        if ai_json.get("corrected"):
+            note = self.tr("Filled in from the AI pre-read as corrected by the reader (labels "
+                           "edited; the AI read %1)").replace(
+                "%1", terms.grade(str(ai_json.get("ai_grade"))))
+        else:
+            note = self.tr("Filled in from the AI pre-read")
+        self.report.prefill_note.setText(note)
+        self.report.prefill_note.show()
+        self.window.statusBar().showMessage(
+            self.tr("Corrected AI values filled in; check them") if ai_json.get("corrected")
+            else self.tr("AI values filled in; check them"))
