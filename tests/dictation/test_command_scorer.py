@@ -1,0 +1,116 @@
+"""The closed-set command scorer with the real Whisper models on real and synthesised audio:
+a spoken command that Whisper writes wrongly is taken, dictation that resembles a command
+stays text, in English (tiny.en, espeak-ng) and Russian (base, Festival's recorded voice;
+the real Russian voices)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from dictation.command_score import command_of
+from dictation.commands import CommandSet
+from dictation.engines import create_recognizer
+from dictation.options import build_options, command_phrases
+from dictation.synth import FESTIVAL_RU, festival_available, synthesize, synthesize_many
+from dictation.transcribe import read_audio, recognize
+from tests.plugins import ci_guard
+
+ci_guard.importorskip("faster_whisper", "faster-whisper")
+RATE = 16_000
+
+
+def _framed(speech: np.ndarray) -> np.ndarray:
+    pad = np.zeros(RATE // 2, np.int16)
+    return np.concatenate([pad, speech, pad, pad])
+
+
+def _heard(rec, speech: np.ndarray, lang: str) -> tuple[str, str | None]:
+    text = " ".join(r.text for r in recognize(rec, _framed(speech)))
+    return text, command_of(text, CommandSet(lang))
+
+
+@pytest.fixture(scope="module")
+def english(english_model):
+    options = build_options("en", model_dir=english_model)
+    assert options.commands, "open dictation carries the command phrases"
+    return options
+
+
+@pytest.fixture(scope="module")
+def russian(base_model):
+    return build_options("ru", model_dir=base_model)
+
+
+@pytest.fixture(scope="module")
+def festival():
+    ci_guard.require(festival_available(), "Festival's Russian voice", "Debian festvox-ru")
+    return FESTIVAL_RU
+
+
+def test_command_phrases_name_what_they_do():
+    phrases = dict(command_phrases("ru"))
+    assert phrases["вставить шаблон норма"] == "insert_template: норма"
+    assert phrases["следующее поле"] == phrases["к следующему полю"] == "next_field"
+    assert build_options("en", grammar="commands").commands is None  # grammar mode: no scorer
+
+
+def test_an_english_command_whisper_mishears_is_taken(english):
+    """tiny.en writes "delete that" as "delete now" (no command); the scorer takes it."""
+    speech = synthesize("delete that")
+    plain = create_recognizer("whisper", replace(english, commands=None))
+    text, command = _heard(plain, speech, "en")
+    assert command is None, text  # the text matcher alone misses it
+    text, command = _heard(create_recognizer("whisper", english), speech, "en")
+    assert command == "scratch_that", text
+
+
+def test_a_russian_command_whisper_mishears_is_taken(russian, festival):
+    """base writes "удали последнее слово" as "Удали последние слова." (two words off:
+    no command by text); the scorer takes it."""
+    speech = synthesize("удали последнее слово", festival)
+    text, command = _heard(create_recognizer("whisper", russian), speech, "ru")
+    assert command == "delete_last_word", text
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "previous film"),
+        ("en", "sign of consolidation"),
+        ("en", "no pleural effusion"),
+        ("en", "next patient please"),
+    ],
+)
+def test_english_dictation_like_a_command_stays_text(english, lang, said):
+    text, command = _heard(create_recognizer("whisper", english), synthesize(said), lang)
+    assert command is None, text
+
+
+def test_russian_dictation_like_a_command_stays_text(russian, festival):
+    said = ["следующий пациент", "поле зрения сужено", "плеврального выпота нет",
+            "точка роста в нижней доле"]
+    rec = create_recognizer("whisper", russian)
+    for speech, phrase in zip(synthesize_many(said, festival), said, strict=True):
+        text, command = _heard(rec, speech, "ru")
+        assert command is None, (phrase, text)
+
+
+def test_real_voices_never_score_as_commands(russian, shared_data: Path):
+    """Without its length limit the scorer still keeps real Russian sentences as text:
+    the two shortest clips, scored directly on their decodes."""
+    from dictation.command_scorer import CommandScorer
+
+    rec = create_recognizer("whisper", russian)
+    scorer = CommandScorer(rec.model, rec.tokenizer, russian.commands, "ru")
+    folder = shared_data / "speech" / "ru-voxforge"
+    for name in ("ru_0054.wav", "ru_0003.wav"):
+        audio = read_audio(folder / name).astype(np.float32) / 32768
+        decoded = rec._decode(audio)
+        choice = scorer.rank(decoded.encoder_output, decoded.frames, decoded.text,
+                             decoded.tokens)
+        assert choice.phrase is None, (name, decoded.text, choice)
+        assert choice.best is not None and choice.free - choice.score > 2.5
