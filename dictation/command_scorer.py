@@ -6,7 +6,8 @@ when it finds no command, :class:`CommandScorer` asks the model itself how likel
 command phrase is for the same audio: the text-token probabilities of CTranslate2 Whisper's
 ``align`` (what faster-whisper's word timestamps use), on the encoder output the decode
 already made. Scored, in one batch: the free decode's own text and the command phrases
-nearest to it in writing (:data:`CANDIDATES`, by character edits on the normalised key),
+nearest to it in writing (one for each of the :data:`CANDIDATES` nearest commands, by
+character edits on the normalised key),
 each written as Whisper writes a sentence (capital, full stop).
 
 The score of a text is its mean log-probability per token. A phrase is taken only when
@@ -86,10 +87,19 @@ class CommandScorer:
         return key_words(text.split(), self.lang, self._fillers)
 
     def candidates(self, text: str, n: int = CANDIDATES) -> list[int]:
-        """Indices of the ``n`` phrases nearest to ``text`` in characters (normalised)."""
+        """Indices of the phrases nearest to ``text`` in characters (normalised), one for
+        each of the ``n`` nearest things a command does (so a runner-up always differs)."""
         key = " ".join(self._key(text))
         cost = [edit_distance(k, key) / max(len(k), 1) for k in self._keys]
-        return sorted(range(len(cost)), key=lambda i: (cost[i], i))[:n]
+        out: list[int] = []
+        done: set[str] = set()
+        for i in sorted(range(len(cost)), key=lambda i: (cost[i], i)):
+            if self.phrases[i][1] not in done:
+                done.add(self.phrases[i][1])
+                out.append(i)
+                if len(out) == n:
+                    break
+        return out
 
     def scores(self, encoder_output, frames: int, token_lists: list[list[int]]) -> list[float]:
         """Mean log-probability per token of each token list, given the audio."""

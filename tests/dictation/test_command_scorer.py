@@ -68,12 +68,19 @@ def test_an_english_command_whisper_mishears_is_taken(english):
     assert command == "scratch_that", text
 
 
-def test_a_russian_command_whisper_mishears_is_taken(russian, festival):
-    """base writes "удали последнее слово" as "Удали последние слова." (two words off:
-    no command by text); the scorer takes it."""
-    speech = synthesize("удали последнее слово", festival)
-    text, command = _heard(create_recognizer("whisper", russian), speech, "ru")
-    assert command == "delete_last_word", text
+def test_russian_commands_whisper_mishears_are_taken(russian, festival):
+    """base writes "следующее поле" as "Следующие поли." and "зачеркни это" as
+    "Зачеркнета." (no command by text); the scorer takes both."""
+    plain = create_recognizer("whisper", replace(russian, commands=None))
+    rec = create_recognizer("whisper", russian)
+    said = {"следующее поле": "next_field", "зачеркни это": "scratch_that"}
+    for speech, (phrase, expected) in zip(
+        synthesize_many(list(said), festival), said.items(), strict=True
+    ):
+        text, command = _heard(plain, speech, "ru")
+        assert command is None, text
+        text, command = _heard(rec, speech, "ru")
+        assert command == expected, (phrase, text)
 
 
 @pytest.mark.parametrize(
