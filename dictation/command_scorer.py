@@ -11,7 +11,8 @@ character edits on the normalised key),
 each written as Whisper writes a sentence (capital, full stop).
 
 The score of a text is its mean log-probability per token. A phrase is taken only when
-* the utterance is short (:data:`MAX_SECONDS` of audio, :data:`MAX_WORDS` decoded words),
+* the utterance is short (:data:`MAX_SECONDS` of audio, :data:`MAX_WORDS` decoded words)
+  and written somewhat like a command (:data:`MAX_DISTANCE`),
 * it beats the next best phrase of another command by :data:`MARGIN_NEXT` or more, and
 * it scores no more than :data:`MAX_BEHIND` below the free decode's own text.
 The free decode is nearly Whisper's most likely text (its own score is usually the higher
@@ -37,6 +38,12 @@ log = logging.getLogger(__name__)
 
 MAX_SECONDS = 4.0  # s of utterance audio (with its lead-in); longer is dictation
 MAX_WORDS = 6  # words of the free decode
+# ...and only when the decode is within this many character edits (per character) of some
+# phrase: most dictated phrases are not scored at all (each scoring costs 0.3-1 s on 2 busy
+# cores). Chosen on the English and espeak-ng Russian sets: the commands the scorer took
+# there were within 0.74 (one espeak-ng Russian command lost at 0.7); tiny.en radiology
+# phrases scored: 10 of 70 short ones instead of all.
+MAX_DISTANCE = 0.7
 CANDIDATES = 8  # phrases scored per utterance (each costs a decoder pass over the audio)
 MARGIN_NEXT = 2.0  # mean log-probability per token the phrase must beat the runner-up by
 MAX_BEHIND = 2.5  # ...and may be below the free decode's
@@ -86,11 +93,15 @@ class CommandScorer:
     def _key(self, text: str) -> tuple[str, ...]:
         return key_words(text.split(), self.lang, self._fillers)
 
+    def distances(self, text: str) -> list[float]:
+        """Character edits from ``text`` to each phrase, per character of the phrase (keys)."""
+        key = " ".join(self._key(text))
+        return [edit_distance(k, key) / max(len(k), 1) for k in self._keys]
+
     def candidates(self, text: str, n: int = CANDIDATES) -> list[int]:
         """Indices of the phrases nearest to ``text`` in characters (normalised), one for
         each of the ``n`` nearest things a command does (so a runner-up always differs)."""
-        key = " ".join(self._key(text))
-        cost = [edit_distance(k, key) / max(len(k), 1) for k in self._keys]
+        cost = self.distances(text)
         out: list[int] = []
         done: set[str] = set()
         for i in sorted(range(len(cost)), key=lambda i: (cost[i], i)):
@@ -130,6 +141,8 @@ class CommandScorer:
         """The command phrase this utterance is, or ``Choice(None, ...)`` (see module doc)."""
         if seconds > MAX_SECONDS or len(decoded_text.split()) > MAX_WORDS:
             return Choice(None)
+        if min(self.distances(decoded_text), default=1.0) > MAX_DISTANCE:
+            return Choice(None)  # written nothing like any command: not worth the time
         return self.rank(encoder_output, frames, decoded_text, decoded_tokens)
 
     def rank(self, encoder_output, frames: int, decoded_text: str,

@@ -4,8 +4,8 @@ PocketSphinx and Vosk give bare lower-case words, kept as they are. Whisper writ
 leading spaces, capitals, punctuation stuck to words ("field."), hyphenated numbers
 ("twenty-five"), quotes, trailing ellipses, and words in pieces (" C", "-T."; " 25", "%").
 :func:`split_words` turns it into tokens: pieces are joined, punctuation marks become tokens
-of their own, ellipses, quotes and spaces go, number words
-joined by a hyphen, or to an acronym ("КТ-два"), are split, and each token keeps the index of its source word (for word
+of their own, ellipses, quotes and spaces go, number words joined by a hyphen, or to an
+acronym ("КТ-два"), are split, and each token keeps the index of its source word (for word
 times).
 """
 
