@@ -472,12 +472,15 @@ def measure(
                 expected = _command_parts(ref.split(), lang)
                 row.commands_total += 1
                 row.commands_exact += found == expected
+                missed = found != expected
                 bare = [w for r in shown_finals for w in norm_words(r.text, lang)]
                 row.commands_bare += _command_parts(bare, lang) == expected
             else:
                 row.stray_commands += len(found)
+                missed = bool(found)
             if verbose:
                 mark = "" if row.stats.errors == before else f"  [{row.stats.errors - before}]"
+                mark += "  (command wrong)" if missed else ""
                 print(f"    {label}: {ref!r} -> {' '.join(words)!r}{mark}", flush=True)
     finally:
         rec.close()
