@@ -12,8 +12,8 @@ Streaming around a whole-utterance model:
   with Whisper's word timestamps (aligned on the kept encoder output, no second decode): the
   session's ``confirmed``. If speech resumes, the whole utterance is decoded again at the
   next pause or end, and that final revises the tentative one.
-* Commands: a short utterance whose text is no command is scored against every command
-  phrase (:mod:`dictation.command_scorer`); a phrase that clearly wins replaces the text.
+* Commands: a short utterance whose text is no command is scored against the nearest command
+  phrases (:mod:`dictation.command_scorer`); a phrase that clearly wins replaces the text.
 * Guards: no decode of an utterance in which Silero's VAD (shipped in the faster-whisper
   wheel) hears no speech; a decode is dropped when Whisper itself calls it silence (no-speech
   probability > 0.6 with average log-probability < -1), when its log-probability is very
