@@ -124,3 +124,15 @@ def test_real_voices_never_score_as_commands(russian, shared_data: Path):
                              decoded.tokens)
         assert choice.phrase is None, (name, decoded.text, choice)
         assert choice.best is not None and choice.free - choice.score > 2.5
+
+
+def test_candidates_are_one_phrase_for_each_nearest_command(english):
+    """The runner-up is always another command (another field counts as another), and a
+    decode written nothing like a command is not scored."""
+    rec = create_recognizer("whisper", english)
+    picks = rec.scorer.candidates("go to environment,")
+    does = [rec.scorer.phrases[i][1] for i in picks]
+    assert len(does) == len(set(does)) == 8
+    assert does[0] == "go_to_field: involvement"
+    choice = rec.scorer.choose(None, 0, 2.0, "consolidation in the left upper lobe", [1])
+    assert choice.best is None  # too far from any command to be worth scoring
