@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from dictation.commands import CommandSet
+from dictation.commands import Command, CommandSet
 from dictation.engines import (
     FALLBACK_ENGINE,
     EngineOptions,
@@ -50,7 +50,23 @@ def build_options(
         extra_words=dictionary.words.get(lang) or None,
         domain=None if domain in (None, "general") else domain,
         prompt_terms=tuple(prompt_terms(lang, dictionary)),
+        commands=command_phrases(lang) if phrases is None else None,
     )
+
+
+def command_phrases(lang: str) -> tuple[tuple[str, str], ...]:
+    """Every command phrase of ``lang`` (with template and field names) and what it does
+    ("go_to_field: findings"): phrases that do the same are not rivals."""
+    commands = CommandSet(lang)
+    out = []
+    for phrase in commands.grammar():
+        found = [p for p in commands.parse(phrase.split()) if isinstance(p, Command)]
+        does = phrase
+        if found:
+            arg = found[0].argument
+            does = found[0].name if arg is None else f"{found[0].name}: {arg}"
+        out.append((phrase, does))
+    return tuple(out)
 
 
 def prompt_terms(lang: str, dictionary: UserDictionary | None = None) -> list[str]:

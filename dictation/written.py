@@ -4,8 +4,8 @@ PocketSphinx and Vosk give bare lower-case words, kept as they are. Whisper writ
 leading spaces, capitals, punctuation stuck to words ("field."), hyphenated numbers
 ("twenty-five"), quotes, trailing ellipses, and words in pieces (" C", "-T."; " 25", "%").
 :func:`split_words` turns it into tokens: pieces are joined, punctuation marks become tokens
-of their own, ellipses, quotes and spaces go, number words
-joined by a hyphen are split, and each token keeps the index of its source word (for word
+of their own, ellipses, quotes and spaces go, number words joined by a hyphen, or to an
+acronym ("КТ-два"), are split, and each token keeps the index of its source word (for word
 times).
 """
 
@@ -96,7 +96,10 @@ def _split_one(part: str, index: int) -> list[Token]:
     out: list[Token] = []
     if body:
         pieces = body.split("-")
-        if len(pieces) > 1 and all(is_number_word(p) for p in pieces):
+        # "twenty-five", "пять-шесть"; an acronym with a spoken number: "КТ-два", "CT-two"
+        if len(pieces) > 1 and all(is_number_word(p) for p in pieces[1:]) and (
+            is_number_word(pieces[0]) or (pieces[0].isupper() and len(pieces[0]) > 1)
+        ):
             out.extend(Token(p, index) for p in pieces)
         else:
             out.append(Token(body, index))

@@ -35,6 +35,9 @@ class EngineOptions:
     domain: str | None = None  # a domain language model ("radiology") where the engine has one
     # Terms for a prompting engine (Whisper); None: the protocols' and user dictionary's.
     prompt_terms: tuple[str, ...] | None = None
+    # (phrase, what it does) of the voice commands, for an engine that can score them against
+    # the audio when its text is no command (Whisper: dictation.command_scorer); None: none.
+    commands: tuple[tuple[str, str], ...] | None = None
 
 
 @dataclass(frozen=True)

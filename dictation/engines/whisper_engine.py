@@ -12,6 +12,8 @@ Streaming around a whole-utterance model:
   with Whisper's word timestamps (aligned on the kept encoder output, no second decode): the
   session's ``confirmed``. If speech resumes, the whole utterance is decoded again at the
   next pause or end, and that final revises the tentative one.
+* Commands: a short utterance whose text is no command is scored against the nearest command
+  phrases (:mod:`dictation.command_scorer`); a phrase that clearly wins replaces the text.
 * Guards: no decode of an utterance in which Silero's VAD (shipped in the faster-whisper
   wheel) hears no speech; a decode is dropped when Whisper itself calls it silence (no-speech
   probability > 0.6 with average log-probability < -1), when its log-probability is very
@@ -35,6 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
+from dictation.command_scorer import written
 from dictation.endpoint import PauseTimer, SpeechEndpointer
 from dictation.engines.base import SAMPLE_RATE, EngineOptions, EngineSpec, Recognizer
 from dictation.errors import EngineError, ModelError
@@ -132,6 +135,8 @@ class Decoded:
     encoder_output: object = None
     frames: int = 0
     prompt: bool = False
+    command: str | None = None  # the command phrase the scorer took it for
+    scored: bool = False
 
 
 def collapse_repeats(text: str, min_words: int = 2) -> str:
@@ -191,6 +196,7 @@ class WhisperRecognizer(Recognizer):
             if terms is None:
                 terms = domain_terms(options.lang)
             self.prompt = self._fit_prompt(terms)
+        self.scorer = self._command_scorer(options)
         self._endpointer = SpeechEndpointer(window=options.endpoint_window)
         early = options.early_final_pause
         self._early = None if early is None else max(early, EARLY_PAUSE)
@@ -215,6 +221,35 @@ class WhisperRecognizer(Recognizer):
             terms = terms[: max(len(terms) * 9 // 10, len(terms) - 1) or 0]
             prompt = build_prompt(terms, limit=10_000)
         return prompt
+
+    def _command_scorer(self, options: EngineOptions):
+        """The closed-set command scorer, with the text matcher that comes before it."""
+        if not options.commands or self.phrases:
+            return None
+        from dictation.command_scorer import CommandScorer
+        from dictation.commands import CommandSet
+
+        self._command_set = CommandSet(options.lang)
+        return CommandScorer(self.model, self.tokenizer, options.commands, options.lang)
+
+    def _command(self, decoded: Decoded) -> str | None:
+        """The command phrase ``decoded`` is taken for by the scorer (once per decode),
+        when the text matcher finds no command in its text."""
+        if self.scorer is None or decoded.scored:
+            return decoded.command
+        from dictation.command_score import command_of
+
+        decoded.scored = True
+        if command_of(decoded.text, self._command_set) is None:
+            seconds = len(self._utt) / BYTES_PER_SECOND if self._utt is not None else 0.0
+            choice = self.scorer.choose(
+                decoded.encoder_output, decoded.frames, seconds, decoded.text, decoded.tokens
+            )
+            if choice.phrase is not None:
+                log.debug("command scorer: took a command (%.2f vs free %.2f, next %.2f)",
+                          choice.score, choice.free, choice.runner_up)
+                decoded.command = written(choice.phrase).strip()
+        return decoded.command
 
     # -- streaming ------------------------------------------------------------------------
     def accept(self, pcm: bytes) -> list[Result]:
@@ -307,7 +342,7 @@ class WhisperRecognizer(Recognizer):
     def _result(self, decoded: Decoded | None, words: bool, approx: Result | None = None) -> Result:
         if decoded is None or not decoded.text:
             return Result(text="", final=True)
-        text = decoded.text
+        text = self._command(decoded) or decoded.text
         if self.phrases is not None:
             text = self._snap(text)
             if not text:
