@@ -4,27 +4,27 @@
 <context>
     <name>AddendumDialog</name>
     <message>
-        <location filename="../../app/sign_preview.py" line="124"/>
+        <location filename="../../app/sign_preview.py" line="135"/>
         <source>Addendum to a signed report</source>
         <translation>Дополнение к подписанному протоколу</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="128"/>
+        <location filename="../../app/sign_preview.py" line="139"/>
         <source>Why is the signed report being changed?</source>
         <translation>Почему изменяется подписанный протокол?</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="129"/>
+        <location filename="../../app/sign_preview.py" line="140"/>
         <source>&amp;Start the addendum</source>
         <translation>&amp;Начать дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="133"/>
+        <location filename="../../app/sign_preview.py" line="144"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Отмена</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="139"/>
+        <location filename="../../app/sign_preview.py" line="150"/>
         <source>The signed version stays as it is; the change is signed as a new version with this reason.</source>
         <translation>Подписанная версия остаётся неизменной; изменение подписывается как новая версия с этой причиной.</translation>
     </message>
@@ -464,47 +464,52 @@
 <context>
     <name>DictationPanel</name>
     <message>
-        <location filename="../../app/dictation_panel.py" line="72"/>
+        <location filename="../../app/dictation_panel.py" line="86"/>
         <source>Dictate</source>
         <translation>Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="75"/>
+        <location filename="../../app/dictation_panel.py" line="89"/>
         <source>Dictate (F9, or the record button of the microphone)</source>
         <translation>Диктовка (F9 или кнопка записи на микрофоне)</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="114"/>
+        <location filename="../../app/dictation_panel.py" line="131"/>
         <source>Dictation could not start: %s</source>
         <translation>Не удалось начать диктовку: %s</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="144"/>
+        <location filename="../../app/dictation_panel.py" line="172"/>
         <source>The speech recogniser had a fault and was restarted; dictation goes on and no audio was lost.</source>
         <translation>Распознаватель речи дал сбой и был перезапущен; диктовка продолжается, звук не потерян.</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="147"/>
+        <location filename="../../app/dictation_panel.py" line="175"/>
         <source>Whisper could not start (%1); dictating with %2 instead.</source>
         <translation>Whisper не запустился (%1); диктовку распознаёт %2.</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="157"/>
+        <location filename="../../app/dictation_panel.py" line="186"/>
         <source>A voice command was heard but dictation ended before it was confirmed, so it was not run: “%1”</source>
         <translation>Голосовая команда услышана, но диктовка закончилась раньше, чем она подтвердилась, поэтому команда не выполнена: «%1»</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="216"/>
+        <location filename="../../app/dictation_panel.py" line="227"/>
+        <source>Signing: say “sign” to sign, or “cancel” to go back to the report</source>
+        <translation>Подписание: скажите «подписать», чтобы подписать, или «отмена», чтобы вернуться к протоколу</translation>
+    </message>
+    <message>
+        <location filename="../../app/dictation_panel.py" line="276"/>
         <source>Choose a field to dictate into</source>
         <translation>Выберите поле для диктовки</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="227"/>
+        <location filename="../../app/dictation_panel.py" line="287"/>
         <source>“%s” does not fit this field</source>
         <translation>«%s» не подходит для этого поля</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="255"/>
+        <location filename="../../app/dictation_panel.py" line="315"/>
         <source>No field called “%s”</source>
         <translation>Нет поля «%s»</translation>
     </message>
@@ -2025,118 +2030,123 @@
 <context>
     <name>ReportPanel</name>
     <message>
-        <location filename="../../app/report_panel.py" line="85"/>
+        <location filename="../../app/report_panel.py" line="94"/>
         <source>Report &amp;language:</source>
         <translation>&amp;Язык протокола:</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="91"/>
+        <location filename="../../app/report_panel.py" line="98"/>
         <source>Additional text (dictate or type)</source>
         <translation>Дополнительный текст (диктовка или ввод)</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="120"/>
+        <location filename="../../app/report_panel.py" line="101"/>
+        <source>Additional text</source>
+        <translation>Дополнительный текст</translation>
+    </message>
+    <message>
+        <location filename="../../app/report_panel.py" line="131"/>
         <source>Save draft</source>
         <translation>Сохранить черновик</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="121"/>
-        <location filename="../../app/report_panel.py" line="219"/>
+        <location filename="../../app/report_panel.py" line="132"/>
+        <location filename="../../app/report_panel.py" line="230"/>
         <source>Sign</source>
         <translation>Подписать</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="126"/>
+        <location filename="../../app/report_panel.py" line="137"/>
         <source>Signed: read-only. Changes go into an addendum.</source>
         <translation>Подписан: только чтение. Изменения вносятся дополнением.</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="182"/>
+        <location filename="../../app/report_panel.py" line="193"/>
         <source>Addendum draft restored; reason: %s</source>
         <translation>Черновик дополнения восстановлен; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="184"/>
+        <location filename="../../app/report_panel.py" line="195"/>
         <source>Draft restored</source>
         <translation>Черновик восстановлен</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="192"/>
+        <location filename="../../app/report_panel.py" line="203"/>
         <source>Report %s, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Протокол: %s, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="195"/>
+        <location filename="../../app/report_panel.py" line="206"/>
         <source>Report %s</source>
         <translation>Протокол: %s</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="199"/>
+        <location filename="../../app/report_panel.py" line="210"/>
         <source>New report</source>
         <translation>Новый протокол</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="217"/>
+        <location filename="../../app/report_panel.py" line="228"/>
         <source>Add addendum…</source>
         <translation>Дополнение…</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="218"/>
+        <location filename="../../app/report_panel.py" line="229"/>
         <source>Sign addendum</source>
         <translation>Подписать дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="242"/>
+        <location filename="../../app/report_panel.py" line="253"/>
         <source>Addendum; reason: %s</source>
         <translation>Дополнение; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="262"/>
+        <location filename="../../app/report_panel.py" line="273"/>
         <source>The report is signed: add an addendum before inserting findings</source>
         <translation>Протокол подписан: чтобы вставить находки, начните дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="278"/>
+        <location filename="../../app/report_panel.py" line="289"/>
         <source>AI findings inserted into the report</source>
         <translation>Находки ИИ вставлены в протокол</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="279"/>
+        <location filename="../../app/report_panel.py" line="290"/>
         <source>No AI findings to insert</source>
         <translation>Нет находок ИИ для вставки</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="329"/>
+        <location filename="../../app/report_panel.py" line="343"/>
         <source>The report is signed. To change it, add an addendum (%s).</source>
         <translation>Протокол подписан. Чтобы изменить его, добавьте дополнение (%s).</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="342"/>
+        <location filename="../../app/report_panel.py" line="356"/>
         <source>Fill in before signing: %1</source>
         <translation>Заполните перед подписью: %1</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="352"/>
+        <location filename="../../app/report_panel.py" line="366"/>
         <source>Not signed</source>
         <translation>Не подписано</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="377"/>
+        <location filename="../../app/report_panel.py" line="391"/>
         <source>Addendum signed, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Дополнение подписано, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="379"/>
+        <location filename="../../app/report_panel.py" line="393"/>
         <source>Signed, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Подписано, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="382"/>
+        <location filename="../../app/report_panel.py" line="396"/>
         <source>Addendum signed, queued for the archive</source>
         <translation>Дополнение подписано, поставлено в очередь в архив</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="383"/>
+        <location filename="../../app/report_panel.py" line="397"/>
         <source>Signed, queued for the archive</source>
         <translation>Подписано, поставлено в очередь в архив</translation>
     </message>
@@ -2182,92 +2192,92 @@
 <context>
     <name>SignPreview</name>
     <message>
-        <location filename="../../app/sign_preview.py" line="24"/>
+        <location filename="../../app/sign_preview.py" line="25"/>
         <source>The conclusion is empty.</source>
         <translation>Заключение не заполнено.</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="25"/>
+        <location filename="../../app/sign_preview.py" line="26"/>
         <source>%1 (normal), yet the distribution is “%2”.</source>
         <translation>%1 (норма), но распределение указано: «%2».</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="27"/>
+        <location filename="../../app/sign_preview.py" line="28"/>
         <source>%1 (normal), yet the involvement is %3%.</source>
         <translation>%1 (норма), но объём поражения %3%.</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="29"/>
+        <location filename="../../app/sign_preview.py" line="30"/>
         <source>%1 (normal), yet main signs of pneumonia are ticked.</source>
         <translation>%1 (норма), но отмечены основные признаки пневмонии.</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="31"/>
+        <location filename="../../app/sign_preview.py" line="32"/>
         <source>%1, yet the involvement of both lungs is 0%.</source>
         <translation>%1, но объём поражения обоих лёгких 0%.</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="33"/>
+        <location filename="../../app/sign_preview.py" line="34"/>
         <source>%1 does not fit the involvement (%3% in the worse lung).</source>
         <translation>%1 не соответствует объёму поражения (%3% в более поражённом лёгком).</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="35"/>
+        <location filename="../../app/sign_preview.py" line="36"/>
         <source>The distribution is “%2”, yet the percentages of the two lungs say otherwise.</source>
         <translation>Распределение «%2», но проценты поражения лёгких говорят иное.</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="38"/>
+        <location filename="../../app/sign_preview.py" line="39"/>
         <source>The text says “%2” next to %1 (normal).</source>
         <translation>В тексте «%2» при %1 (норма).</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="40"/>
+        <location filename="../../app/sign_preview.py" line="41"/>
         <source>The text says “%2”, the distribution field says otherwise.</source>
         <translation>В тексте «%2», а в поле распределения указано иное.</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="42"/>
+        <location filename="../../app/sign_preview.py" line="43"/>
         <source>The text names %4, the grade field is %1.</source>
         <translation>В тексте указана %4, а в поле степени — %1.</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="43"/>
+        <location filename="../../app/sign_preview.py" line="44"/>
         <source>The AI flagged a solid focus (%5, slices %6) that the report does not mention.</source>
         <translation>ИИ отметил солидный очаг (%5, срезы %6), который не упомянут в протоколе.</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="83"/>
+        <location filename="../../app/sign_preview.py" line="84"/>
         <source>Sign the addendum</source>
         <translation>Подписать дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="84"/>
+        <location filename="../../app/sign_preview.py" line="85"/>
         <source>Sign the report</source>
         <translation>Подписать протокол</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="91"/>
+        <location filename="../../app/sign_preview.py" line="92"/>
         <source>Addendum; reason: %s</source>
         <translation>Дополнение; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="98"/>
+        <location filename="../../app/sign_preview.py" line="99"/>
         <source>Check before signing:</source>
         <translation>Проверьте перед подписанием:</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="102"/>
+        <location filename="../../app/sign_preview.py" line="103"/>
         <source>&amp;Back to the report</source>
         <translation>&amp;Вернуться к протоколу</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="103"/>
+        <location filename="../../app/sign_preview.py" line="104"/>
         <source>&amp;Sign anyway</source>
         <translation>&amp;Всё равно подписать</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="103"/>
+        <location filename="../../app/sign_preview.py" line="104"/>
         <source>&amp;Sign</source>
         <translation>&amp;Подписать</translation>
     </message>
@@ -2982,102 +2992,102 @@
         <translation>Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="112"/>
+        <location filename="../../app/workflow.py" line="114"/>
         <source>&amp;Report</source>
         <translation>&amp;Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="114"/>
+        <location filename="../../app/workflow.py" line="116"/>
         <source>Run &amp;AI pre-read</source>
         <translation>Запустить &amp;ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="116"/>
+        <location filename="../../app/workflow.py" line="118"/>
         <source>&amp;Accept AI values</source>
         <translation>&amp;Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="117"/>
+        <location filename="../../app/workflow.py" line="119"/>
         <source>Re&amp;ject AI result</source>
         <translation>О&amp;тклонить результат ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="118"/>
+        <location filename="../../app/workflow.py" line="120"/>
         <source>Insert the AI&apos;s &amp;findings as text</source>
         <translation>Вставить &amp;находки ИИ текстом</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="120"/>
+        <location filename="../../app/workflow.py" line="122"/>
         <source>&amp;Next field</source>
         <translation>&amp;Следующее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="122"/>
+        <location filename="../../app/workflow.py" line="124"/>
         <source>&amp;Previous field</source>
         <translation>П&amp;редыдущее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="124"/>
+        <location filename="../../app/workflow.py" line="126"/>
         <source>&amp;Sign report</source>
         <translation>П&amp;одписать протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="125"/>
+        <location filename="../../app/workflow.py" line="127"/>
         <source>Add a&amp;ddendum to the signed report…</source>
         <translation>&amp;Дополнение к подписанному протоколу…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="127"/>
+        <location filename="../../app/workflow.py" line="129"/>
         <source>Sign and open the ne&amp;xt study</source>
         <translation>Подписать и открыть сле&amp;дующее</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="129"/>
+        <location filename="../../app/workflow.py" line="131"/>
         <source>S&amp;ync now</source>
         <translation>Си&amp;нхронизировать</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="130"/>
+        <location filename="../../app/workflow.py" line="132"/>
         <source>Open next s&amp;tudy</source>
         <translation>Открыть следующее &amp;исследование</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="131"/>
+        <location filename="../../app/workflow.py" line="133"/>
         <source>&amp;Dictate</source>
         <translation>&amp;Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="132"/>
+        <location filename="../../app/workflow.py" line="134"/>
         <source>&amp;Play back (from the dictated word at the cursor)</source>
         <translation>&amp;Воспроизвести (с надиктованного слова под курсором)</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="134"/>
+        <location filename="../../app/workflow.py" line="136"/>
         <source>&amp;Hear the dictated word at the cursor</source>
         <translation>Прослушать надиктованное с&amp;лово под курсором</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="136"/>
+        <location filename="../../app/workflow.py" line="138"/>
         <source>Re&amp;wind the playback</source>
         <translation>Перемотать н&amp;азад</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="137"/>
+        <location filename="../../app/workflow.py" line="139"/>
         <source>&amp;Fast-forward the playback</source>
         <translation>Перемотать вп&amp;ерёд</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="139"/>
+        <location filename="../../app/workflow.py" line="141"/>
         <source>&amp;Compare with the prior study</source>
         <translation>&amp;Сравнить с предыдущим исследованием</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="141"/>
+        <location filename="../../app/workflow.py" line="143"/>
         <source>&amp;Refresh worklist</source>
         <translation>&amp;Обновить рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="147"/>
+        <location filename="../../app/workflow.py" line="151"/>
         <source>Insert &amp;template</source>
         <translation>Вставить &amp;шаблон</translation>
     </message>
