@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from app.error_text import error_text, localize
 from app.protocol_form import ProtocolForm
+from dictation.commands import Command
 from dictation.session import DictationEvent, DictationSession
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ class _Target:
     base: str | None = None
     spoken: str = ""
     settled: str = ""
+    answering: bool = False  # speech answers a dialog (the signing preview), not a field
 
 
 class DictationPanel(QWidget):
@@ -68,6 +70,10 @@ class DictationPanel(QWidget):
         # Where recognised text goes. [0] receives the session's events; a field chosen since
         # waits behind it until the session says (a "field" event) that its audio begins.
         self._targets: deque[_Target] = deque([_Target(None)])
+        # While a dialog waits for a spoken answer (the signing preview), the commands heard
+        # go to it (a command name -> True when it took it); nothing is written in the form.
+        self._answer: Callable[[str], bool] | None = None
+        self._origins: dict[int, tuple[DictationEvent, deque]] = {}  # event -> its session's
 
         self.record = QPushButton(self.tr("Dictate"))
         self.record.setCheckable(True)
@@ -104,8 +110,14 @@ class DictationPanel(QWidget):
         button, only between the session's ``record_start`` and ``record_stop``."""
         if self.session is not None:
             return
+        targets = deque([self._snapshot()])  # a new session: its transcript is fresh
+
+        def on_event(event: DictationEvent) -> None:  # on the recogniser thread
+            self._origins[id(event)] = (event, targets)  # before the UI thread can see it
+            self._event.emit(event)
+
         try:
-            self.session = self._factory(on_event=self._event.emit, hands_free=hands_free)
+            self.session = self._factory(on_event=on_event, hands_free=hands_free)
             self.session.start()
         except Exception as err:  # engine or microphone: tell the user, keep the report
             log.warning("dictation could not start: %s", type(err).__name__)
@@ -113,7 +125,7 @@ class DictationPanel(QWidget):
             self.record.setChecked(False)
             self.message.emit(self.tr("Dictation could not start: %s") % error_text(err))
             return
-        self._targets = deque([self._snapshot()])  # a new session: its transcript is fresh
+        self._targets = targets
         self._meter.start(100)
         self.record.setChecked(True)
 
@@ -135,6 +147,19 @@ class DictationPanel(QWidget):
 
     # -- events -----------------------------------------------------------------------------------
     def _handle(self, event: DictationEvent) -> None:
+        # The fields of the session that sent it: a stopped session's last events arrive
+        # after it ended (perhaps with another session started) and go where its words were.
+        origin = self._origins.pop(id(event), None)
+        targets = origin[1] if origin is not None and origin[0] is event else self._targets
+        ended = targets is not self._targets  # a session stopped before (dictation went on)
+        live, self._targets = self._targets, targets  # its own fields, while handling it
+        try:
+            self._handle_event(event, ended)
+        finally:
+            if ended:
+                self._targets = live
+
+    def _handle_event(self, event: DictationEvent, ended: bool) -> None:
         if event.kind in ("partial", "final"):
             self.activity.emit()
         if event.kind == "partial":
@@ -148,7 +173,8 @@ class DictationPanel(QWidget):
                               .replace("%1", error_text(event.error)).replace("%2", event.text))
         elif event.kind == "error":
             self.message.emit(localize(event.text))
-            self.stop()
+            if not ended:
+                self.stop()
         elif event.kind == "confirmed":  # the early final stands, now with exact word times
             placed = self._confirm(event.text)
             if placed is not None:
@@ -160,6 +186,9 @@ class DictationPanel(QWidget):
         elif event.kind == "field":  # the session reached the field change in its audio
             if len(self._targets) > 1:
                 self._targets.popleft()
+        elif event.kind == "final" and self._answer is not None:
+            self.partial.clear()
+            self._answer_with(event)
         elif event.kind == "final":
             self.partial.clear()
             tentative = event.result is not None and event.result.tentative
@@ -168,6 +197,32 @@ class DictationPanel(QWidget):
                 self.written.emit(event, *placed)
             for command in event.commands:
                 self._run_command(command.name, command.argument)
+
+    # -- answering a dialog by voice ---------------------------------------------------------------
+    def set_answering(self, answer: Callable[[str], bool] | None) -> None:
+        """Give the commands heard to ``answer`` (it returns True for those it takes: "sign",
+        "cancel") instead of acting on the form, until called with None; dictation then goes
+        on in the field being filled, with a transcript of its own."""
+        self._answer = answer
+        if self.session is not None:
+            self._targets.append(_Target(None, answering=True) if answer else self._snapshot())
+            self.session.new_field()  # in order with the audio
+
+    def _answer_with(self, event: DictationEvent) -> None:
+        """A final heard while a dialog waits: its commands (those the transcript consumes,
+        such as «отмена», included) answer it; other words are not written anywhere."""
+        names = [c.name for c in event.commands]
+        commands = getattr(getattr(self.session, "processor", None), "commands", None)
+        spoken = event.result.text if event.result is not None else ""
+        if commands is not None and event.result is not None:
+            words = [w.word for w in event.result.words] or spoken.split()
+            names = [p.name for p in commands.parse(words) if isinstance(p, Command)]
+        if "stop_dictation" in names:
+            self.stop()
+            return
+        if not any(self._answer(name) for name in names) and (names or spoken.strip()):
+            self.message.emit(self.tr("Signing: say “sign” to sign, or “cancel” to go back "
+                                      "to the report"))
 
     def _preview(self, partial: str) -> None:
         """Show the words being recognised in their text field, until the final."""
@@ -208,6 +263,8 @@ class DictationPanel(QWidget):
         field's key and where the transcript sits in its text (offset, length); None for
         a value field or no field."""
         target = self._targets[0]
+        if target.answering:  # heard before the dialog closed: not the field's
+            return None
         if revises:
             target.spoken = target.settled
         settled = target.spoken

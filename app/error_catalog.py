@@ -46,6 +46,8 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP('DomainError', 'Cannot write %1: %2'),
     QT_TRANSLATE_NOOP('DomainError', 'DICOM SEG and SR need a DICOM source series; none found here'),
     QT_TRANSLATE_NOOP('DomainError', 'DICOM SEG and SR need a DICOM source series; this study is NIfTI (write the label map with --mask instead)'),
+    QT_TRANSLATE_NOOP('DomainError', 'Festival failed for %1: %2'),
+    QT_TRANSLATE_NOOP('DomainError', 'Festival is not installed (apt-get install festival festvox-ru)'),
     QT_TRANSLATE_NOOP('DomainError', 'Implausible image size %1; the header is damaged'),
     QT_TRANSLATE_NOOP('DomainError', 'Loading was cancelled'),
     QT_TRANSLATE_NOOP('DomainError', 'Mask of %1 has labels above %2'),

@@ -9,7 +9,6 @@ as their content, so only the form scrolls; nothing in it scrolls sideways.
 
 from __future__ import annotations
 
-import itertools
 import re
 from typing import Any
 
@@ -133,39 +132,53 @@ class ProtocolForm(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.setSpacing(1)
+        layout.addStretch(1)
+        self._names: dict[str, list[str]] = {}  # extra fields' names, for "go to field"
         for field in protocol.fields:
             editor = self._make_editor(field)
             editor.setObjectName(f"field-{field.key}")
-            editor.setAccessibleName(field.label.get(lang, field.key))
-            label = QLabel(field.label.get(lang, field.key) + (" *" if field.required else ""))
-            label.setWordWrap(True)
-            label.setBuddy(editor)
-            row = QFrame()
-            row.setObjectName("field-row")
-            row.setProperty("current", False)
-            row.setProperty("dictating", False)
-            # Ticked lists and texts take the full width under their label; the others sit
-            # beside it, labels in one column (the same stretch in every row).
-            stacked = field.type in ("multi", "text")
-            box = QVBoxLayout(row) if stacked else QHBoxLayout(row)
-            box.setContentsMargins(6, 2, 4, 2)
-            box.setSpacing(2 if stacked else 6)
-            if stacked:
-                box.addWidget(label)
-                box.addWidget(editor)
-            else:
-                label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-                box.addWidget(label, 2)
-                box.addWidget(editor, 3)
-            self.editors[field.key] = editor
-            self.labels[field.key] = label
-            self.rows[field.key] = row
-            layout.addWidget(row)
-        layout.addStretch(1)
-        keys = list(self.editors)
-        for a, b in itertools.pairwise(keys):
-            QWidget.setTabOrder(self.editors[a], self.editors[b])
+            self._add_row(field.key, field.label.get(lang, field.key), editor,
+                          stacked=field.type in ("multi", "text"), required=field.required)
         QApplication.instance().focusChanged.connect(self._focus_changed)
+
+    def _add_row(self, key: str, text: str, editor: QWidget, stacked: bool,
+                 required: bool = False) -> None:
+        editor.setAccessibleName(text)
+        label = QLabel(text + (" *" if required else ""))
+        label.setWordWrap(True)
+        label.setBuddy(editor)
+        row = QFrame()
+        row.setObjectName("field-row")
+        row.setProperty("current", False)
+        row.setProperty("dictating", False)
+        # Ticked lists and texts take the full width under their label; the others sit
+        # beside it, labels in one column (the same stretch in every row).
+        box = QVBoxLayout(row) if stacked else QHBoxLayout(row)
+        box.setContentsMargins(6, 2, 4, 2)
+        box.setSpacing(2 if stacked else 6)
+        if stacked:
+            box.addWidget(label)
+            box.addWidget(editor)
+        else:
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            box.addWidget(label, 2)
+            box.addWidget(editor, 3)
+        layout = self.layout()
+        layout.insertWidget(layout.count() - 1, row)  # before the closing stretch
+        if self.editors:
+            QWidget.setTabOrder(list(self.editors.values())[-1], editor)
+        self.editors[key] = editor
+        self.labels[key] = label
+        self.rows[key] = row
+
+    def add_text_field(self, key: str, label: str, editor: QPlainTextEdit,
+                       names: list[str] | None = None) -> None:
+        """A text field that is not part of the protocol's values (the report's additional
+        text), after the protocol's fields: in the field order (Tab, Ctrl+Down/Up, voice),
+        highlighted and dictated into as they are; ``names`` also find it by voice."""
+        self._add_row(key, label, editor, stacked=True)
+        self._names[key] = [label, *(names or [])]
+        editor.setReadOnly(self._read_only)
 
     # -- editors ----------------------------------------------------------------------------------
     def _make_editor(self, field: Field) -> QWidget:
@@ -387,11 +400,11 @@ class ProtocolForm(QWidget):
     def go_to_field(self, name: str) -> str | None:
         """Focus the field whose key or label (in any language) matches ``name``."""
         wanted = _norm(name)
-        for field in self.protocol.fields:
-            names = [field.key, *field.label.values()]
+        fields = [(f.key, [f.key, *f.label.values()]) for f in self.protocol.fields]
+        for key, names in [*fields, *self._names.items()]:
             if any(wanted and (wanted == _norm(n) or wanted in _norm(n)) for n in names):
-                self.focus_field(field.key)
-                return field.key
+                self.focus_field(key)
+                return key
         return None
 
     def insert_text(self, text: str, key: str | None = None) -> bool:
@@ -400,12 +413,13 @@ class ProtocolForm(QWidget):
         key = key or self.current_key()
         if key is None:
             return False
-        field, editor = self.protocol.field(key), self.editors[key]
+        editor = self.editors[key]
         if isinstance(editor, QPlainTextEdit):
             cursor = editor.textCursor()
             before = editor.toPlainText()[: cursor.position()]
             cursor.insertText(text if not before or before.endswith((" ", "\n")) else " " + text)
             return True
+        field = self.protocol.field(key)
         if isinstance(editor, QDoubleSpinBox):
             number = re.search(r"-?\d+(?:[.,]\d+)?", text)
             if number:

@@ -47,6 +47,10 @@ from records.store import SIGNED
 AUTOSAVE_MS = 3000
 PREFERRED_WIDTH = 460  # px: labels and fields side by side without wrapping most labels
 ADDENDUM_WORD = {"ru": "Дополнение", "en": "Addendum"}  # in the report language
+# Voice commands that answer the signing preview (resources/dictation/commands.yaml).
+PREVIEW_SIGN = frozenset({"sign_report"})
+PREVIEW_BACK = frozenset({"cancel", "scratch_that", "previous_field"})
+FREE_TEXT = "free_text"  # the additional text's key in the form (not a protocol field)
 REPORT_LANGUAGES = (("ru", "Русский"), ("en", "English"))  # each named in itself
 
 
@@ -55,6 +59,8 @@ class ReportPanel(QWidget):
 
     signed = Signal(object)
     message = Signal(str)
+    # The signing preview opened (True) or closed (False): dictation answers it meanwhile.
+    previewing = Signal(bool)
     report_language_changed = Signal(str)
 
     def __init__(self, store: Store, protocol: Protocol, author: str, ui_lang: str = "en",
@@ -72,6 +78,9 @@ class ReportPanel(QWidget):
         # the signed version and sent with it as a KOS.
         self.key_images: Callable[[], list[dict]] = lambda: []
         self.addendum_keys = "Ctrl+Shift+D"  # named in messages; the window sets the real one
+        # Keys that sign when pressed in the preview (those that open it; the window's own).
+        self.sign_keys: Callable[[], list[str]] = lambda: ["Ctrl+Shift+S", "Ctrl+Return"]
+        self._sign_preview: SignPreview | None = None  # open while the reader decides
         self._dirty = False
         self._locked = False
         self._signed_text = ""  # the latest signed version's text, shown while locked
@@ -89,18 +98,20 @@ class ReportPanel(QWidget):
         language_label = QLabel(self.tr("Report &language:"))
         language_label.setBuddy(self.language)
         self.form = ProtocolForm(protocol, ui_lang)
-        self.words = WordAudio(self.form)  # dictated words -> their audio
-        self._words_dirty = False
         self.free_text = GrowingText()
         self.free_text.setPlaceholderText(self.tr("Additional text (dictate or type)"))
         self.free_text.setObjectName("free-text")
+        # The last field of the form: in the field order (keys, voice), dictated into.
+        self.form.add_text_field(FREE_TEXT, self.tr("Additional text"), self.free_text,
+                                 names=["additional text", "дополнительный текст"])
+        self.words = WordAudio(self.form)  # dictated words -> their audio
+        self._words_dirty = False
         # One scroll for the whole form (its lists and texts are as tall as their content),
         # never sideways; the field being filled is scrolled into view.
         sheet = QWidget()
         column = QVBoxLayout(sheet)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.form)
-        column.addWidget(self.free_text)
         column.addStretch(1)
         self.scroll = QScrollArea()
         self.scroll.setObjectName("report-form")
@@ -340,6 +351,9 @@ class ReportPanel(QWidget):
         """Check the report, show it with the problems found, and store it once the reader
         confirms: final, or amended with the addendum's reason. A signed report is locked;
         signing it again asks for an addendum instead of amending it silently."""
+        if self._sign_preview is not None:  # "sign" again (voice, pedal): confirmed
+            self._sign_preview.accept()
+            return
         if self.study_uid is None:
             return
         if self._locked:
@@ -404,10 +418,31 @@ class ReportPanel(QWidget):
 
     def confirm_signing(self, text: str, problems: list[str]) -> bool:
         """Show the report to be signed and the problems found; True to sign."""
-        preview = SignPreview(text, problems, self.addendum_reason, self)
-        accepted = preview.exec() == QDialog.DialogCode.Accepted
+        preview = SignPreview(text, problems, self.addendum_reason, self,
+                              self.sign_keys())
+        self._sign_preview = preview
+        self.previewing.emit(True)
+        try:
+            accepted = preview.exec() == QDialog.DialogCode.Accepted
+        finally:
+            self._sign_preview = None
         self._back_to_form()
+        self.previewing.emit(False)
         return accepted
+
+    def answer_preview(self, command: str) -> bool:
+        """A voice command while the signing preview is open: "sign"/«подписать» sign,
+        "cancel"/«отмена»/"go back"/«назад» go back to the report. True if it answered."""
+        preview = self._sign_preview
+        if preview is None:
+            return False
+        if command in PREVIEW_SIGN:
+            preview.accept()
+        elif command in PREVIEW_BACK:
+            preview.reject()
+        else:
+            return False
+        return True
 
     def _back_to_form(self) -> None:
         """After a dialog: the keyboard is back in the report, at the field being filled."""

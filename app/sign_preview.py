@@ -4,6 +4,7 @@ and the reason asked for an addendum to a signed report."""
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -77,7 +78,7 @@ class SignPreview(QDialog):
     """The text to be signed and the problems found; ``exec()`` is Accepted to sign."""
 
     def __init__(self, text: str, problems: list[str], addendum_reason: str | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, sign_keys: list[str] = ()) -> None:
         super().__init__(parent)
         self.setObjectName("sign-preview")
         self.setWindowTitle(self.tr("Sign the addendum") if addendum_reason
@@ -113,6 +114,16 @@ class SignPreview(QDialog):
         buttons.addWidget(self.sign_button)
         layout.addLayout(buttons)
         default.setFocus()
+        # The key that opened the preview signs in it (as "sign" said does).
+        self._sign_keys = [QKeySequence(k) for k in sign_keys if k]
+
+    def keyPressEvent(self, event) -> None:
+        pressed = QKeySequence(event.keyCombination())
+        if any(pressed.matches(k) == QKeySequence.SequenceMatch.ExactMatch
+               for k in self._sign_keys):
+            self.accept()
+            return
+        super().keyPressEvent(event)
 
 
 class AddendumDialog(QDialog):

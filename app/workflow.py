@@ -105,6 +105,8 @@ class Workflow(QObject):
         self.report.message.connect(window.statusBar().showMessage)
         self.dictation.message.connect(window.statusBar().showMessage)
         self.dictation.command.connect(self._voice_command)
+        self.report.previewing.connect(  # "sign" / "cancel" answer the signing preview
+            lambda on: self.dictation.set_answering(self.report.answer_preview if on else None))
         self.dictation.recorded.connect(self.dictation_glue.keep_recording)
         self.dictation.written.connect(self.dictation_glue.link_words)
         self._add_actions()
@@ -149,6 +151,8 @@ class Workflow(QObject):
             self.window._add_action(menu, action_id, text, slot, key)
         self.report.addendum_keys = self.window.actions["addendum"].shortcut().toString(
             QKeySequence.SequenceFormat.NativeText)
+        self.report.sign_keys = lambda: [
+            self.window.actions["sign"].shortcut().toString(), "Ctrl+Return"]
         templates = menu.addMenu(self.tr("Insert &template"))
         for n, template in enumerate(self.templates):
             self.window._add_action(

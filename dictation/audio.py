@@ -26,7 +26,11 @@ from dictation.errors import AudioDeviceError
 log = logging.getLogger(__name__)
 
 BLOCK_SECONDS = 0.02  # 20 ms: a final can follow the end of speech sooner
-STALL_SECONDS = 1.0  # no audio for this long while capturing = the device is lost
+# No audio for this long while capturing = the device is lost. On a loaded 2-core box (load
+# 10-12) the callbacks came up to 3.1 s late (1.6 s typical worst) and then delivered the
+# audio whole (no overflow), so 1 s stopped working dictations; an unplugged device is still
+# told within ~5 s.
+STALL_SECONDS = 5.0
 
 
 class SpillQueue:
@@ -154,6 +158,8 @@ class AudioCapture:
         self.on_error = on_error
         self.last_chunk: bytes | None = None  # for the level meter
         self.captured_bytes = 0
+        self.overflows = 0  # blocks PortAudio reported as overflowed (audio was lost)
+        self.max_gap = 0.0  # the longest wait between two callbacks, seconds (diagnostics)
         self._stream = None
         self._last_audio = 0.0
         self._watchdog: threading.Thread | None = None
@@ -165,7 +171,14 @@ class AudioCapture:
         self.queue.put(chunk)
         self.last_chunk = chunk
         self.captured_bytes += len(chunk)
-        self._last_audio = time.monotonic()
+        now = time.monotonic()
+        if self.captured_bytes > len(chunk):
+            self.max_gap = max(self.max_gap, now - self._last_audio)
+        self._last_audio = now
+        if status.input_overflow:
+            self.overflows += 1
+            if self.overflows == 1:
+                log.warning("microphone input overflowed: audio was lost (the callback ran late)")
 
     @property
     def level(self) -> float:

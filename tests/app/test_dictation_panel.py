@@ -285,3 +285,64 @@ def test_an_unconfirmed_command_is_told_not_run(panel, qtbot):
     deliver(panel, qtbot, DictationEvent("unconfirmed", text="sign report",
                                          commands=(Command("sign_report"),)))
     assert seen == [] and "not run" in messages[-1] and "sign report" in messages[-1]
+
+
+class _Session:
+    """A session as the panel sees it (start, stop, recording); its events are sent by hand."""
+
+    recognizer = None
+
+    def __init__(self, on_event) -> None:
+        from types import SimpleNamespace
+
+        self.on_event = on_event
+        self.capture = SimpleNamespace(level=-60.0)
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def new_field(self) -> None: ...
+
+    def recording(self):
+        from types import SimpleNamespace
+
+        return SimpleNamespace(duration=0.0)
+
+
+def test_a_stopped_sessions_late_final_stays_in_its_field_and_is_not_doubled(qtbot):
+    """A session's last events arrive after it stopped. Dictation started again meanwhile
+    (the microphone watchdog stopped it on a loaded box and the reader pressed Dictate):
+    on main the late final was written after the text again, doubling it (the reading-day
+    test's 'flake': '... 8 0 sir cyril one eight zero see 1 0 0 0 1 ... 8 0 3')."""
+    from dictation.results import Result
+
+    form = ProtocolForm(load_protocol("moscow-chest-ct-covid"), "en")
+    sessions: list[_Session] = []
+
+    def factory(on_event, hands_free=True):
+        sessions.append(_Session(on_event))
+        return sessions[-1]
+
+    panel = DictationPanel(form, session_factory=factory)
+    qtbot.addWidget(form)
+    qtbot.addWidget(panel)
+    form.show()
+    form.focus_field("conclusion")
+    panel.start()
+    first = sessions[0]
+    first.on_event(DictationEvent("final", text="one two three",
+                                  result=Result("one two three", True, tentative=True)))
+    first.on_event(DictationEvent("partial", text="four"))
+    first.on_event(DictationEvent("error", text="the microphone stopped delivering audio"))
+    qtbot.waitUntil(lambda: panel.session is None)
+    assert form.values()["conclusion"] == "one two three four"  # the live preview
+    panel.start()  # dictating again at once
+    first.on_event(DictationEvent("final", text="one two four", revises=True,
+                                  result=Result("one two four", True, revises=True)))
+    first.on_event(DictationEvent("error", text="a late error of the old session"))
+    qtbot.wait(20)
+    assert form.values()["conclusion"] == "one two four"
+    assert panel.session is sessions[1], "the old session's error stopped the new one"
+    sessions[1].on_event(DictationEvent("final", text="five", result=Result("five", True)))
+    qtbot.waitUntil(lambda: form.values()["conclusion"] == "one two four five")

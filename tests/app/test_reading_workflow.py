@@ -92,19 +92,28 @@ def test_worklist_to_signed_report_in_the_archive(station, qtbot, archive, pulse
     form.focus_field("recommendations")
     speech = read_audio(shared_data / "speech" / "digits-en-16k.wav")
     qtbot.mouseClick(workflow.dictation.record, Qt.MouseButton.LeftButton)
-    assert workflow.dictation.session is not None
+    session = workflow.dictation.session
+    assert session is not None
+    heard_before = session.capture.captured_bytes
     pulse_mic.play(speech)
     pulse_mic.play(np.zeros(16000, np.int16))
     assert pulse_mic.wait_played(30)
-    qtbot.waitUntil(lambda: form.values().get("recommendations"), timeout=30_000)
+    # Dictation stops only once all that was said has reached the app (the microphone runs
+    # in real time; 1 s of silence after the words covers the audio path's latency), the
+    # recogniser has taken it, and the words are in the field. Stopping sooner cut the last
+    # digit group off (the flake of 2026-12-06).
+    said = 2 * (len(speech) + 16000)
+    qtbot.waitUntil(lambda: session.capture.captured_bytes - heard_before >= said,
+                    timeout=15_000)
+    qtbot.waitUntil(lambda: len(session.queue) == 0, timeout=30_000)
+    qtbot.waitUntil(lambda: bool(form.values().get("recommendations")), timeout=30_000)
     qtbot.mouseClick(workflow.dictation.record, Qt.MouseButton.LeftButton)  # stop: flushes
     qtbot.wait(500)
+    assert session.capture.overflows == 0, "the microphone's audio overflowed: words lost"
     dictated = form.values()["recommendations"]
     # The voice reached the field through the real microphone path; accuracy itself is
-    # measured in benchmarks/dictation.py. Live PocketSphinx here read one digit group wrong
-    # (5/15 words) in 2 of 8 quiet runs after 2026-12-06's merge (0 of 4 before): flagged
-    # for planning, limit 6/15 until the cause is found.
-    assert word_error_rate(DIGITS, dictated) <= 0.4, dictated
+    # measured in benchmarks/dictation.py.
+    assert word_error_rate(DIGITS, dictated) <= 0.3, dictated
 
     # The audio is kept as FLAC with its word times, on record for the study.
     from sqlalchemy import select

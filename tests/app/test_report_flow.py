@@ -84,6 +84,39 @@ def test_ctrl_down_and_up_walk_every_field_from_every_editor(station, qtbot):
         assert focused_key(form) == expected
 
 
+def test_the_additional_text_is_a_field_of_the_order_by_key_and_voice(station, qtbot):
+    """Ctrl+Down from the last protocol field reaches the additional text (highlighted, and
+    dictated into there); Ctrl+Up and "previous field" go back. On main it was outside the
+    field order: Ctrl+Down from the recommendations wrapped to the first field."""
+    from dictation.commands import Command
+    from dictation.session import DictationEvent
+
+    _, workflow = station
+    report, form = workflow.report, workflow.report.form
+    last = form.protocol.fields[-1].key
+    form.focus_field(last)
+    press(qtbot, Qt.Key.Key_Down, CTRL)
+    assert QApplication.focusWidget() is report.free_text
+    assert [k for k in form.editors if form.is_highlighted(k)] == ["free_text"]
+    assert form.rows["free_text"].isAncestorOf(report.free_text)
+    press(qtbot, Qt.Key.Key_Up, CTRL)
+    assert focused_key(form) == last
+    # By voice: "next field" from the last field, words dictated there, "previous field".
+    panel = workflow.dictation
+    panel._retarget()
+    panel._event.emit(DictationEvent("final", text="", commands=(Command("next_field"),)))
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is report.free_text)
+    panel._event.emit(DictationEvent("final", text="Compare with the prior."))
+    qtbot.waitUntil(lambda: report.free_text.toPlainText() == "Compare with the prior.")
+    assert "Compare with the prior." in report.report_text()
+    assert "free_text" not in form.values()  # stored as the report's text, not a field
+    panel._event.emit(DictationEvent("final", text="",
+                                     commands=(Command("previous_field"),)))
+    qtbot.waitUntil(lambda: focused_key(form) == last)
+    assert form.go_to_field("additional text") == "free_text"
+    assert form.go_to_field("дополнительный текст") == "free_text"
+
+
 def test_the_field_being_filled_is_highlighted_and_stays_so_over_the_images(station, qtbot):
     window, workflow = station
     form = workflow.report.form

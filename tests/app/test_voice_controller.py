@@ -57,11 +57,21 @@ def test_push_to_talk_from_the_powermic_dictates_into_the_field(station, qtbot, 
     state = press(adapter, decoder, frozenset(), POWERMIC_RECORD)  # record held down
     qtbot.waitUntil(lambda: workflow.dictation.session is not None, timeout=10_000)
     assert workflow.dictation.session.hands_free is False
-    pulse_mic.play(read_audio(shared_data / "speech" / "digits-en-16k.wav"))
+    session = workflow.dictation.session
+    heard_before = session.capture.captured_bytes
+    speech = read_audio(shared_data / "speech" / "digits-en-16k.wav")
+    pulse_mic.play(speech)
+    pulse_mic.play(np.zeros(8000, np.int16))  # the reader lets go after the last word
     assert pulse_mic.wait_played(30)
+    # Released once the words have reached the app (the microphone runs in real time; a
+    # release before that would cut the last word, as a hand microphone does).
+    qtbot.waitUntil(lambda: session.capture.captured_bytes - heard_before
+                    >= 2 * (len(speech) + 8000), timeout=15_000)
     state = press(adapter, decoder, state, POWERMIC_IDLE)  # released: the utterance ends
-    qtbot.waitUntil(lambda: form.values().get("recommendations"), timeout=30_000)
-    qtbot.wait(500)
+    # (waitUntil needs a bool: a None returned counts as done at once)
+    qtbot.waitUntil(lambda: "record_stop" in adapter.performed
+                    and bool(form.values().get("recommendations"))
+                    and not workflow.dictation.partial.text(), timeout=30_000)
     dictated = form.values()["recommendations"]
     assert word_error_rate(DIGITS, dictated) <= 0.3, dictated
     assert adapter.performed[:2] == ["record_start", "record_stop"]

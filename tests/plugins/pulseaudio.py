@@ -3,19 +3,21 @@
 ``pulse_mic`` starts ``pulseaudio`` with a private runtime dir and socket, a null sink and
 ``module-pipe-source`` reading s16le/16 kHz/mono from a FIFO, makes the pipe source the
 default, and points ``PULSE_SERVER`` at it. PortAudio reaches it through ALSA's pulse plugin
-(Debian ``libasound2-plugins``) as the device named ``pulse``. A feeder thread writes to the
-FIFO in real time: queued speech, silence otherwise (the pipe source only delivers what is
-written, so the feeder is the microphone's clock). The daemon is stopped by its PID.
+(Debian ``libasound2-plugins``) as the device named ``pulse``. A feeder process
+(``mic_feeder.py``) writes to the FIFO in real time: queued speech, silence otherwise (the
+pipe source only delivers what is written, so the feeder is the microphone's clock). The
+daemon is stopped by its PID.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import struct
 import subprocess
+import sys
 import threading
 import time
-from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,70 +27,68 @@ import pytest
 from tests.plugins.ci_guard import require
 
 RATE = 16_000
-TICK = 0.02  # seconds of audio per FIFO write
 
 
 class VirtualMicrophone:
-    """Speech played into the pipe source at real-time pace."""
+    """Speech played into the pipe source at real-time pace, by a feeder process of its own
+    (tests/plugins/mic_feeder.py: the test process's own load cannot stall the microphone,
+    and lost time is never made up by a burst faster than real time)."""
 
     def __init__(self, fifo: Path, server: str, pid: int) -> None:
         self.fifo = fifo
         self.server = server
         self.pid = pid
         self.device = "pulse"
-        self._pending: deque[np.ndarray] = deque()
+        self._feeder: subprocess.Popen | None = None
+        self._reader: threading.Thread | None = None
         self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._feed, name="pulse-mic-feeder", daemon=True)
-        self._idle = threading.Event()
-        self._idle.set()
+        self._changed = threading.Condition(self._lock)
+        self._queued = self._played = 0
 
     def play(self, samples: np.ndarray) -> None:
         """Queue int16 16 kHz samples; they are 'spoken' after what is already queued."""
+        data = np.asarray(samples, dtype=np.int16).tobytes()
+        if not data:
+            return
         with self._lock:
-            self._idle.clear()
-            self._pending.append(np.asarray(samples, dtype=np.int16))
+            self._queued += 1
+        self._feeder.stdin.write(struct.pack("<I", len(data)) + data)
+        self._feeder.stdin.flush()
 
     def wait_played(self, timeout: float = 60.0) -> bool:
-        return self._idle.wait(timeout)
+        """Wait until everything queued was written to the pipe source."""
+        with self._changed:
+            return self._changed.wait_for(lambda: self._played >= self._queued, timeout)
 
-    def _feed(self) -> None:
-        fd = os.open(self.fifo, os.O_WRONLY)
-        block = int(RATE * TICK)
-        buf = np.zeros(0, np.int16)
-        started, n = time.monotonic(), 0
-        try:
-            while not self._stop.is_set():
-                with self._lock:
-                    while len(buf) < block and self._pending:
-                        buf = np.concatenate([buf, self._pending.popleft()])
-                    if len(buf) < block and not self._pending:
-                        self._idle.set()
-                out = buf[:block]
-                buf = buf[block:]
-                if len(out) < block:
-                    out = np.concatenate([out, np.zeros(block - len(out), np.int16)])
-                try:
-                    os.write(fd, out.tobytes())
-                except BrokenPipeError:
-                    return
-                n += 1
-                delay = started + n * TICK - time.monotonic()
-                if delay > 0:
-                    time.sleep(delay)
-        finally:
-            os.close(fd)
+    def _count_played(self, feeder: subprocess.Popen) -> None:
+        while feeder.stdout.read(1):
+            with self._changed:
+                self._played += 1
+                self._changed.notify_all()
 
     def start(self) -> None:
         """Plug the microphone in (again): audio flows from now on."""
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._feed, name="pulse-mic-feeder", daemon=True)
-        self._thread.start()
+        self._feeder = subprocess.Popen(
+            [sys.executable, str(Path(__file__).with_name("mic_feeder.py")), str(self.fifo)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        with self._lock:
+            self._queued = self._played = 0
+        self._reader = threading.Thread(target=self._count_played, args=(self._feeder,),
+                                        name="pulse-mic-played", daemon=True)
+        self._reader.start()
 
     def stop(self) -> None:
         """Unplug: the pipe source stops delivering audio."""
-        self._stop.set()
-        self._thread.join(5)
+        feeder, self._feeder = self._feeder, None
+        if feeder is None:
+            return
+        feeder.stdin.close()  # the feeder ends at once, closing its end of the FIFO
+        try:
+            feeder.wait(5)
+        except subprocess.TimeoutExpired:
+            feeder.kill()
+            feeder.wait(5)
+        self._reader.join(5)
 
     def pactl(self, *args: str) -> str:
         env = {**os.environ, "PULSE_SERVER": self.server}
