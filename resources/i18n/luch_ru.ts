@@ -749,12 +749,12 @@
     <message>
         <location filename="../../app/error_catalog.py" line="49"/>
         <source>Festival failed for %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Festival не смог озвучить %1: %2</translation>
     </message>
     <message>
         <location filename="../../app/error_catalog.py" line="50"/>
         <source>Festival is not installed (apt-get install festival festvox-ru)</source>
-        <translation type="unfinished"></translation>
+        <translation>Festival не установлен (apt-get install festival festvox-ru)</translation>
     </message>
     <message>
         <location filename="../../app/error_catalog.py" line="51"/>
@@ -1907,7 +1907,7 @@
     <message>
         <location filename="../../app/label_tools.py" line="177"/>
         <source>mm</source>
-        <translation type="unfinished">мм</translation>
+        <translation>мм</translation>
     </message>
     <message>
         <location filename="../../app/label_tools.py" line="194"/>
