@@ -110,6 +110,10 @@ class DictationPanel(QWidget):
         button, only between the session's ``record_start`` and ``record_stop``."""
         if self.session is not None:
             return
+        if self.form.read_only:  # a signed report: nothing may be written into it
+            self.record.setChecked(False)
+            self.message.emit(self._locked_text())
+            return
         targets = deque([self._snapshot()])  # a new session: its transcript is fresh
 
         def on_event(event: DictationEvent) -> None:  # on the recogniser thread
@@ -224,8 +228,13 @@ class DictationPanel(QWidget):
             self.message.emit(self.tr("Signing: say “sign” to sign, or “cancel” to go back "
                                       "to the report"))
 
+    def _locked_text(self) -> str:
+        return self.tr("The report is signed: start an addendum to dictate into it.")
+
     def _preview(self, partial: str) -> None:
         """Show the words being recognised in their text field, until the final."""
+        if self.form.read_only:
+            return
         target = self._targets[0]
         editor = self.form.editors.get(target.key) if target.key else None
         if isinstance(editor, QPlainTextEdit):
@@ -264,6 +273,10 @@ class DictationPanel(QWidget):
         a value field or no field."""
         target = self._targets[0]
         if target.answering:  # heard before the dialog closed: not the field's
+            return None
+        if self.form.read_only:  # heard as the report was signed: the signed text stands
+            if transcript:
+                self.message.emit(self._locked_text())
             return None
         if revises:
             target.spoken = target.settled

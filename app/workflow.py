@@ -276,6 +276,7 @@ class Workflow(QObject):
             self.report.refresh_text()
 
     def _signed(self, record) -> None:
+        self.dictation.stop()  # the signed report is locked: its late words are not written
         self.ai.record_correction(record.fields.get("grade"))
         # The pre-read and the verdicts on it go to the archive with the signed report.
         self.ai.queue_for_archive(record.study_instance_uid, also=self.report.ai_result_id)

@@ -499,42 +499,47 @@
         <translation>Диктовка (F9 или кнопка записи на микрофоне)</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="126"/>
+        <location filename="../../app/dictation_panel.py" line="130"/>
         <source>Dictation could not start: %s</source>
         <translation>Не удалось начать диктовку: %s</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="169"/>
+        <location filename="../../app/dictation_panel.py" line="173"/>
         <source>The speech recogniser had a fault and was restarted; dictation goes on and no audio was lost.</source>
         <translation>Распознаватель речи дал сбой и был перезапущен; диктовка продолжается, звук не потерян.</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="172"/>
+        <location filename="../../app/dictation_panel.py" line="176"/>
         <source>Whisper could not start (%1); dictating with %2 instead.</source>
         <translation>Whisper не запустился (%1); диктовку распознаёт %2.</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="183"/>
+        <location filename="../../app/dictation_panel.py" line="187"/>
         <source>A voice command was heard but dictation ended before it was confirmed, so it was not run: “%1”</source>
         <translation>Голосовая команда услышана, но диктовка закончилась раньше, чем она подтвердилась, поэтому команда не выполнена: «%1»</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="224"/>
+        <location filename="../../app/dictation_panel.py" line="228"/>
         <source>Signing: say “sign” to sign, or “cancel” to go back to the report</source>
         <translation>Подписание: скажите «подписать», чтобы подписать, или «отмена», чтобы вернуться к протоколу</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="273"/>
+        <location filename="../../app/dictation_panel.py" line="232"/>
+        <source>The report is signed: start an addendum to dictate into it.</source>
+        <translation>Протокол подписан: чтобы диктовать в него, начните дополнение.</translation>
+    </message>
+    <message>
+        <location filename="../../app/dictation_panel.py" line="286"/>
         <source>Choose a field to dictate into</source>
         <translation>Выберите поле для диктовки</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="284"/>
+        <location filename="../../app/dictation_panel.py" line="297"/>
         <source>“%s” does not fit this field</source>
         <translation>«%s» не подходит для этого поля</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="312"/>
+        <location filename="../../app/dictation_panel.py" line="325"/>
         <source>No field called “%s”</source>
         <translation>Нет поля «%s»</translation>
     </message>

@@ -346,3 +346,24 @@ def test_a_stopped_sessions_late_final_stays_in_its_field_and_is_not_doubled(qtb
     assert panel.session is sessions[1], "the old session's error stopped the new one"
     sessions[1].on_event(DictationEvent("final", text="five", result=Result("five", True)))
     qtbot.waitUntil(lambda: form.values()["conclusion"] == "one two four five")
+
+
+def test_a_signed_report_takes_no_dictation(panel, qtbot):
+    """Dictation does not start on a signed (read-only) report, and words still in flight
+    when it was signed are not written into it; the reader is told to add an addendum."""
+    messages = []
+    panel.message.connect(messages.append)
+    form = panel.form
+    form.focus_field("conclusion")
+    form.set_value("conclusion", "Signed text.")
+    panel._retarget()
+    form.set_read_only(True)
+    deliver(panel, qtbot, DictationEvent("partial", text="late words"))
+    deliver(panel, qtbot, DictationEvent("final", text="Late words."))
+    assert form.values()["conclusion"] == "Signed text."
+    assert messages and "addendum" in messages[-1]
+    started = []
+    panel._factory = lambda **_kw: started.append(1)  # would open the microphone
+    panel.start()
+    assert not started and panel.session is None and not panel.record.isChecked()
+    assert "addendum" in messages[-1]
