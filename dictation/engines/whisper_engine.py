@@ -38,9 +38,11 @@ import numpy as np
 from dictation.endpoint import PauseTimer, SpeechEndpointer
 from dictation.engines.base import SAMPLE_RATE, EngineOptions, EngineSpec, Recognizer
 from dictation.errors import EngineError, ModelError
+from dictation.lexicon_fix import fixer_for
 from dictation.prompt import build_prompt, domain_terms, echoes_prompt
 from dictation.results import Result, Word
 from dictation.whisper_models import model_name, resolve_model
+from dictation.written import drop_final_comma
 
 log = logging.getLogger(__name__)
 
@@ -191,6 +193,8 @@ class WhisperRecognizer(Recognizer):
             if terms is None:
                 terms = domain_terms(options.lang)
             self.prompt = self._fit_prompt(terms)
+        # Misheard radiology words put right from the domain vocabulary (dictation only).
+        self._fixer = None if self.phrases else fixer_for(options.lang)
         self._endpointer = SpeechEndpointer(window=options.endpoint_window)
         early = options.early_final_pause
         self._early = None if early is None else max(early, EARLY_PAUSE)
@@ -313,6 +317,11 @@ class WhisperRecognizer(Recognizer):
             if not text:
                 return Result(text="", final=True)
         timed = self._align(decoded) if words and self.phrases is None else None
+        if self._fixer is not None:
+            text = drop_final_comma(self._fixer.fix(text))
+            timed = self._fixer.fix_timed(timed) if timed is not None else None
+            if timed:
+                timed = (*timed[:-1], replace(timed[-1], word=drop_final_comma(timed[-1].word)))
         if timed is None:
             timed = self._spread(text)
         elif " ".join(w.word for w in timed) != text:
