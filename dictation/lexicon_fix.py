@@ -176,3 +176,30 @@ def fixer_for(lang: str) -> LexiconFixer | None:
     from dictation.prompt import protocol_terms
 
     return LexiconFixer([*corpus_sentences("radiology", lang), *terms, *protocol_terms(lang)])
+
+
+RESCORE_WEIGHT = 0.5  # domain score weight against Whisper's mean token log-probability
+
+
+def domain_score(fixer: LexiconFixer, text: str) -> float:
+    """How much ``text`` reads as report language, 0..2: the share of its words in the
+    vocabulary plus the share of its word pairs the corpus has (after :meth:`fix`)."""
+    words = _words(fixer.fix(text))
+    if not words:
+        return 0.0
+    known = sum(w in fixer.vocab for w in words) / len(words)
+    if len(words) < 2:
+        return known
+    pairs = sum(p in fixer.pairs for p in itertools.pairwise(words)) / (len(words) - 1)
+    return known + pairs
+
+
+def pick(fixer: LexiconFixer, texts: Sequence[str], scores: Sequence[float],
+         weight: float = RESCORE_WEIGHT) -> int:
+    """The index of the hypothesis of Whisper's beam (``texts`` with their mean token
+    log-probabilities ``scores``) that reads best as report language: shallow-fusion-like
+    rescoring of the n-best list by :func:`domain_score`."""
+    if len(texts) < 2:
+        return 0
+    ranked = [s + weight * domain_score(fixer, t) for t, s in zip(texts, scores, strict=True)]
+    return max(range(len(texts)), key=ranked.__getitem__)

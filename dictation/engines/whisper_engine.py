@@ -38,7 +38,7 @@ import numpy as np
 from dictation.endpoint import PauseTimer, SpeechEndpointer
 from dictation.engines.base import SAMPLE_RATE, EngineOptions, EngineSpec, Recognizer
 from dictation.errors import EngineError, ModelError
-from dictation.lexicon_fix import fixer_for
+from dictation.lexicon_fix import fixer_for, pick
 from dictation.prompt import build_prompt, domain_terms, echoes_prompt
 from dictation.results import Result, Word
 from dictation.whisper_models import model_name, resolve_model
@@ -421,15 +421,20 @@ class WhisperRecognizer(Recognizer):
         prompt = model.get_prompt(self.tokenizer, previous, without_timestamps=True)
         max_length = min(len(prompt) + int(TOKENS_PER_SECOND * seconds) + 8, model.max_length)
         sampling = {"sampling_temperature": temperature, "sampling_topk": 0} if temperature else {}
+        beam = 1 if temperature else beam
         result = model.model.generate(
-            encoder_output, [prompt], beam_size=1 if temperature else beam,
+            encoder_output, [prompt], beam_size=beam,
             max_length=max_length, return_scores=True, return_no_speech_prob=True,
             suppress_blank=True, suppress_tokens=self._suppress,
-            max_initial_timestamp_index=50, **sampling,
+            max_initial_timestamp_index=50,
+            num_hypotheses=beam if self._fixer is not None else 1, **sampling,
         )[0]
-        tokens = result.sequences_ids[0]
-        text = collapse_repeats(self.tokenizer.decode(tokens).strip())
-        score = result.scores[0] if result.scores else 0.0
+        # The beam's n-best rescored by the domain vocabulary (dictation.lexicon_fix.pick).
+        texts = [collapse_repeats(self.tokenizer.decode(t).strip())
+                 for t in result.sequences_ids]
+        best = pick(self._fixer, texts, result.scores) if self._fixer is not None else 0
+        tokens, text = result.sequences_ids[best], texts[best]
+        score = result.scores[best] if result.scores else 0.0
         logprob = score * len(tokens) / (len(tokens) + 1)
         return Decoded(
             text=" ".join(text.split()), tokens=tokens, no_speech=result.no_speech_prob,

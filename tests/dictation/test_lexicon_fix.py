@@ -108,3 +108,15 @@ def test_the_engine_fixes_a_misheard_term_in_real_speech(english_model, fixer):
     spine = words[spoken.index("spine")]
     assert 0.5 + 0.5 * len(speech) / RATE < spine.end <= 0.5 + len(speech) / RATE + 0.5
     assert not finals[-1].text.endswith(",")
+
+
+def test_the_nbest_pick_prefers_report_language_within_reason(fixer):
+    from dictation.lexicon_fix import domain_score, pick
+
+    texts = ["small like lateral, cleal effusion", "small bilateral pleural effusions"]
+    assert domain_score(fixer, texts[1]) > domain_score(fixer, texts[0])
+    assert pick(fixer, texts, [-0.30, -0.45]) == 1  # a little less likely, far more domain
+    assert pick(fixer, texts, [-0.30, -2.50]) == 0  # far less likely: Whisper's word stands
+    assert pick(fixer, texts[:1], [-0.3]) == 0
+    # everyday speech: the pick changes nothing when no hypothesis is report language
+    assert pick(fixer, ["tear a thin sheet", "terra thin sheet"], [-0.2, -0.25]) == 0
