@@ -45,6 +45,17 @@ def _margin(word: str) -> int:
     return 0 if len(word) < 4 else 1 if len(word) < 8 else 2
 
 
+@functools.lru_cache(maxsize=4096)
+def _deletions(word: str, reach: int) -> frozenset[str]:
+    """``word`` with up to ``reach`` letters deleted (itself included)."""
+    forms = {word}
+    edge = {word}
+    for _ in range(reach):
+        edge = {w[:i] + w[i + 1 :] for w in edge for i in range(len(w))}
+        forms |= edge
+    return frozenset(forms)
+
+
 def _inflected(a: str, b: str) -> bool:
     """Whether one word is the other with a plural or past ending ("lesion"/"lesions")."""
     short, long = sorted((a, b), key=len)
@@ -67,8 +78,24 @@ class LexiconFixer:
         seqs = [_words(line) for line in lines]
         self.vocab = {w for seq in seqs for w in seq}
         self.pairs = {(a, b) for seq in seqs for a, b in itertools.pairwise(seq)}
-        self._candidates = sorted(w for w in self.vocab if w.isalpha() and len(w) >= 4)
-        self._long = [w for w in self._candidates if len(w) >= MERGE_MIN]
+        # Symmetric-deletion indexes: every candidate's forms with up to 2 (long terms: 3)
+        # letters deleted -> the candidates; a heard word's deletions find those within reach.
+        self._near: dict[str, set[str]] = {}
+        self._near_long: dict[str, set[str]] = {}
+        for w in self.vocab:
+            if w.isalpha() and len(w) >= 4:
+                for form in _deletions(w, _margin(w)):
+                    self._near.setdefault(form, set()).add(w)
+            if w.isalpha() and len(w) >= MERGE_MIN:
+                for form in _deletions(w, MERGE_MARGIN):
+                    self._near_long.setdefault(form, set()).add(w)
+
+    def _within(self, word: str, index: dict[str, set[str]], reach: int) -> list[str]:
+        """Candidates of ``index`` that may lie within ``reach`` edits of ``word``, sorted."""
+        found: set[str] = set()
+        for form in _deletions(word, reach):
+            found |= index.get(form, set())
+        return sorted(found)
 
     def _support(self, before: str, word: str, after: str) -> int:
         return ((before, word) in self.pairs) + ((word, after) in self.pairs)
@@ -89,7 +116,7 @@ class LexiconFixer:
             if self._support(before, w, after):
                 continue
             best = None
-            for c in self._candidates:
+            for c in self._within(w, self._near, 2):
                 if abs(len(c) - len(w)) > _margin(c):
                     continue
                 d = edit_distance(c, w)
@@ -108,7 +135,7 @@ class LexiconFixer:
             if not joined.isalpha():
                 continue
             before, after = around(i, i + 1)
-            for c in self._long:
+            for c in self._within(joined, self._near_long, MERGE_MARGIN):
                 if abs(len(c) - len(joined)) > 2 or edit_distance(c, joined) > MERGE_MARGIN:
                     continue
                 if self._support(before, c, after):
