@@ -439,7 +439,9 @@ class WhisperRecognizer(Recognizer):
                  for t in result.sequences_ids]
         best = pick(self._fixer, texts, result.scores) if self._fixer is not None else 0
         tokens, text = result.sequences_ids[best], texts[best]
-        score = result.scores[best] if result.scores else 0.0
+        # The guards judge the audio by the beam's best score, not the pick's (which may be
+        # a little less likely): a pick never turns speech into "no text".
+        score = result.scores[0] if result.scores else 0.0
         logprob = score * len(tokens) / (len(tokens) + 1)
         return Decoded(
             text=" ".join(text.split()), tokens=tokens, no_speech=result.no_speech_prob,
