@@ -111,3 +111,11 @@ def _split_one(part: str, index: int) -> list[Token]:
 def word_texts(tokens: Sequence[Token]) -> list[str]:
     """The texts of the tokens that are words (no punctuation)."""
     return [t.text for t in tokens if not t.is_punct]
+
+
+def drop_final_comma(text: str) -> str:
+    """Whisper's comma at the very end of an utterance, dropped: after a prompt of
+    comma-separated terms tiny.en ends most phrases with one ("no pleural effusion,"), which
+    the next utterance would leave dangling. A comma the user says ("comma") is a command
+    and stays."""
+    return text[:-1].rstrip() if text.endswith(",") else text
