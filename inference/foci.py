@@ -28,6 +28,7 @@ from scipy import ndimage as ndi
 from inference.findings import slice_range
 from inference.geometry import voxel_ml as voxel_ml_of
 from inference.labels import CONSOLIDATION, GGO, LEFT, Label
+from inference.morphology import Components
 
 FLAT_MM = 6.0
 FOCUS_DIAMETER_MM = (5.0, 30.0)
@@ -73,16 +74,21 @@ def _mm(spacing) -> np.ndarray:
 
 def drop_flat_lesions(lesion: np.ndarray, spacing, flat_mm: float = FLAT_MM) -> np.ndarray:
     """``lesion`` without components under ``flat_mm`` deep through-plane (see above)."""
-    comps, n = ndi.label(lesion, structure=_CONNECT)
-    if n == 0:
+    comps = Components.of(lesion)
+    if not comps.n:
         return lesion
+    return lesion & ~comps.select(flat_components(comps, spacing, flat_mm))
+
+
+def flat_components(comps: Components, spacing, flat_mm: float = FLAT_MM) -> np.ndarray:
+    """Per label, whether the component is a flat speck (see above)."""
     dz = float(_mm(spacing)[0])
-    last = lesion.shape[0] - 1
-    drop = np.zeros(n + 1, bool)
-    for idx, sl in enumerate(ndi.find_objects(comps), 1):
+    last = comps.shape[0] - 1
+    drop = np.zeros(comps.n + 1, bool)
+    for idx, sl in enumerate(comps.objects, 1):
         k = sl[0]
         drop[idx] = (k.stop - k.start) * dz < flat_mm and k.start > 0 and k.stop - 1 < last
-    return lesion & ~drop[comps]
+    return drop
 
 
 def set_aside_solid_foci(labels: np.ndarray, spacing, k_head_up: bool = False,
