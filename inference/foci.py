@@ -35,6 +35,7 @@ FOCUS_DIAMETER_MM = (5.0, 30.0)
 HALO_MM = 7.0
 HALO_SHARE = 0.9
 SOLITARY_ML = 5.0
+SOLITARY_PERCENT = 0.0  # the limit is at least this % of both lungs (0: SOLITARY_ML alone)
 FLAG = "solid-focus-not-graded"
 # Sided label -> the aerated lung of that side (a focus set aside is read as lung).
 _AS_LUNG = np.array([Label.BACKGROUND, Label.LUNG_RIGHT, Label.LUNG_LEFT, Label.LUNG_RIGHT,
@@ -111,10 +112,11 @@ def set_aside_solid_foci(labels: np.ndarray, spacing, k_head_up: bool = False,
     candidate = (cores > 0) & (cores <= max_core)
     candidate[0] = False
     rest_ml = float(sizes[1:][~candidate[1:]].sum()) * voxel_ml
+    limit = solitary_limit_ml(labels, voxel_ml)
     objects = ndi.find_objects(comps)
     foci, ids = [], []
     for idx in sorted(np.nonzero(candidate)[0], key=lambda i: sizes[i]):
-        if rest_ml >= SOLITARY_ML:
+        if rest_ml >= limit:
             return labels, []
         sl = objects[idx - 1]
         focus = _solid_focus(comps, cons, int(idx), sl, mm, voxel_ml)
@@ -124,12 +126,20 @@ def set_aside_solid_foci(labels: np.ndarray, spacing, k_head_up: bool = False,
         side = "left" if np.isin(labels[sl][comps[sl] == idx], LEFT).mean() > 0.5 else "right"
         foci.append(SolidFocus(side, *focus, count=labels.shape[0], head_up=k_head_up))
         ids.append(int(idx))
-    if not foci or rest_ml >= SOLITARY_ML:
+    if not foci or rest_ml >= limit:
         return labels, []
     aside = np.isin(comps, ids)
     out = labels.copy()
     out[aside] = _AS_LUNG[labels[aside]]
     return out, foci
+
+
+def solitary_limit_ml(labels: np.ndarray, voxel_ml: float) -> float:
+    """The most other lesion (mL) beside which foci are still set aside."""
+    if SOLITARY_PERCENT <= 0:
+        return SOLITARY_ML
+    lung_ml = float(np.count_nonzero(labels)) * voxel_ml
+    return max(SOLITARY_ML, SOLITARY_PERCENT / 100.0 * lung_ml)
 
 
 def _solid_focus(comps, cons, idx, sl, mm, voxel_ml) -> tuple | None:

@@ -11,6 +11,7 @@ import numpy as np
 from scipy import ndimage as ndi
 
 from inference.geometry import Orientation
+from inference.morphology import Components
 
 AIR_HU = -400.0  # below this inside the body: aerated lung (or gas)
 BODY_HU = -500.0
@@ -52,13 +53,13 @@ def aerated_lung(hu: np.ndarray, body: np.ndarray, spacing) -> np.ndarray:
 
 def keep_lung_components(mask: np.ndarray, spacing) -> np.ndarray:
     """Components of ``mask`` big enough to be lung (>= 5 mL and >= 10 % of the largest)."""
-    labels, n = ndi.label(mask)
-    if n == 0:
+    comps = Components.of(mask, structure=None)  # labelled in the mask's box only
+    if comps.n == 0:
         return mask
-    sizes = np.bincount(labels.ravel()) * float(np.prod(spacing)) / 1000.0
+    sizes = comps.sizes * float(np.prod(spacing)) / 1000.0
     sizes[0] = 0
     keep = (sizes >= MIN_LUNG_ML) & (sizes >= 0.1 * sizes.max())
-    return keep[labels]
+    return comps.select(keep)
 
 
 def split_sides(lung: np.ndarray, body: np.ndarray,
