@@ -113,9 +113,13 @@ def main() -> None:
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--dicom", action="store_true")
     parser.add_argument("--post", action="store_true")
+    parser.add_argument("--post-only", action="store_true", help="--post and nothing else")
     args = parser.parse_args()
     volume = study(args.slices)
     print(f"load average {os.getloadavg()[0]:.1f}")
+    if args.post_only:
+        post_processing(volume, args.repeat)
+        return
     unet = PreReadOptions(engine="unet", device=args.device, fallback=False)
     segmenter, _ = load_segmenter(unet)
     print(f"study {volume.shape[2]}x{volume.shape[1]}x{volume.shape[0]}, device "
