@@ -71,12 +71,22 @@ SETS = {"validation": (sim_data.VALIDATION_SERIES[0], sim_data.VALIDATION_SEED0)
         "tuning": ("ct/lidc-idri-0001", sim_data.TUNING_SEED0),
         # Real anatomy the shipped v2 weights never saw (chest crops, lungs cut at the sides).
         "tuning-crop-a": ("ct/chest-crop-a.nii.gz", sim_data.TUNING_SEED0),
-        "tuning-crop-b": ("ct/chest-crop-b.nii.gz", sim_data.TUNING_SEED0)}
+        "tuning-crop-b": ("ct/chest-crop-b.nii.gz", sim_data.TUNING_SEED0),
+        # The leave-one-patient-out folds' held-apart Philips chest (issue 17).
+        "popi": ("ct/popi-philips-phase00", 3000)}
 BLOCK = 10  # cases per reported block (set A = seeds 1000-1009, set B = 1010-1019)
 # Set C, seeds 1020-1039 (``--first 20 --cases 20``): declared 2026-11-22, before any
 # result of post-processing 4 was seen; sets A and B had been seen by then.
 # Set D, seeds 1040-1059 (``--first 40 --cases 20``): declared 2026-12-02, before any result
 # of post-processing 5 was seen; sets A, B and C had been seen by then.
+
+
+def options(engine: str) -> PreReadOptions:
+    """``unet``, ``classical`` or ``unet@WEIGHTS`` (the U-Net with other weights, e.g. a
+    training fold's), on the CPU, no fallback."""
+    name, _, weights = engine.partition("@")
+    return PreReadOptions(engine=name, device="cpu", fallback=False,
+                          weights=Path(weights) if weights else None)
 
 
 def _new_stats() -> dict:
@@ -90,7 +100,7 @@ def evaluate_clean(series, engine: str) -> tuple[dict, np.ndarray]:
     """The engine on the real series as it is (no simulated finding): its grade, lesion and
     largest lesions, and the lesion mask. Every simulated case inherits this anatomy, so the
     CT-0 cases of one series are one normal chest, not several."""
-    res = analyze(series.volume, PreReadOptions(engine=engine, device="cpu", fallback=False))
+    res = analyze(series.volume, options(engine))
     lesion = np.isin(res.labels, GGO + CONSOLIDATION)
     found = largest_lesions(res.labels, series.volume.spacing, top=None)
     return ({"grade": res.measures.grade,
@@ -139,14 +149,14 @@ def where_components(volume, labels: np.ndarray, top: int = 12) -> list[dict]:
     return out
 
 
-def evaluate_clean_chests(engine: str = "unet") -> list[dict]:
+def evaluate_clean_chests(engine: str = "unet", chests=CLEAN_CHESTS) -> list[dict]:
     """Each real chest without pneumonia read as it is: its false lesion and where it lies."""
     import studies
 
     rows = []
-    for name in CLEAN_CHESTS:
+    for name in chests:
         volume = studies.open_volume(DATA / name)
-        res = analyze(volume, PreReadOptions(engine=engine, device="cpu", fallback=False))
+        res = analyze(volume, options(engine))
         lesion = np.isin(res.labels, GGO + CONSOLIDATION)
         lung = int((res.labels > 0).sum())
         rows.append({"chest": name, "grade": res.measures.grade,
@@ -181,7 +191,7 @@ def evaluate_simulated(n_cases: int, engines: list[str], which: str = "validatio
         t_grade = GRADES.index(truth.grade)
         t_inv = truth.involvement_percent
         for engine in engines:
-            res = analyze(volume, PreReadOptions(engine=engine, device="cpu", fallback=False))
+            res = analyze(volume, options(engine))
             for st in (stats[engine][0], stats[engine][1 + n // BLOCK]):
                 _add_case(st, res, case, truth, t_grade, clean[engine][1])
             inv = res.measures.involvement_percent
@@ -262,7 +272,7 @@ def evaluate_covid_slices(engine: str) -> list[dict]:
     import studies
     from inference.preread import load_segmenter
 
-    seg, _ = load_segmenter(PreReadOptions(engine=engine, device="cpu", fallback=False))
+    seg, _ = load_segmenter(options(engine))
     rows = []
     for f in sorted((DATA / "covid-slices").glob("*/axial/*.dcm")):
         v = studies.open_volume(f)
@@ -322,13 +332,16 @@ def main() -> None:
     parser.add_argument("--no-slices", action="store_true")
     parser.add_argument("--clean-chests", action="store_true",
                         help="only the real chests without pneumonia, read as they are")
+    parser.add_argument("--chests", default=",".join(CLEAN_CHESTS),
+                        help="with --clean-chests: which (comma-separated)")
     parser.add_argument("--write-sidecar", action="store_true",
                         help="store the U-Net metrics in the shipped weights' JSON sidecar")
     args = parser.parse_args()
     engines = args.engines.split(",")
     t0 = time.time()
     if args.clean_chests:
-        for row in evaluate_clean_chests(engines[0]):
+        for row in (r for e in engines
+                    for r in evaluate_clean_chests(e, args.chests.split(","))):
             print(f"\n== {row['chest']} ({row['model_version']}): {row['grade']}, probability "
                   f"{row['probability']}, false lesion {row['lesion_ml']} mL = "
                   f"{row['false_percent_of_lung']} % of {row['lung_ml']} mL lung in "

@@ -7,6 +7,9 @@ The study is ``ct/lidc-idri-0003`` (512x512x140) mirrored along z to ``--slices`
 Measured: the U-Net pre-read (segmentation, post-processing and measures, model load
 excluded and warm) and, as the reference in the same run, the classical baseline. Goals:
 <= 30 s on 2 CPU cores, <= 2 s on a GPU. Peak RSS growth is reported too.
+``--post``: also the U-Net's post-processing alone, the shipped form against the plain form it
+replaced (``tests/inference/test_morphology.py``, bit-identical), interleaved on one network
+output, median of ``--repeat`` (at least 3) rounds: a load-robust ratio.
 ``--dicom``: also the app's DICOM SEG + TID 1500 SR writing after a pre-read
 (``app.ai_panel.write_dicom_outputs``) on the study's own 140 slices, as a ratio to that
 pre-read, and the files' size.
@@ -74,6 +77,34 @@ def dicom_outputs(options: PreReadOptions) -> None:
           f"{t_write / t_read:.2f}, {size:.1f} MB")
 
 
+def post_processing(volume, repeat: int) -> None:
+    """Time the shipped post-processing against the plain form, interleaved (same run)."""
+    from inference.segmenters import UNetSegmenter
+    from tests.inference.test_morphology import _ref_keep, _reference_postprocess
+
+    seg = UNetSegmenter(device="cpu")
+    classes = seg._classes(volume, None, None)
+    import inference.lungs as lungs
+
+    shipped_keep = lungs.keep_lung_components
+    times = {"shipped": [], "plain": []}
+    for _ in range(max(3, repeat)):
+        t = time.perf_counter()
+        seg._postprocess(volume, classes)
+        times["shipped"].append(time.perf_counter() - t)
+        lungs.keep_lung_components = _ref_keep
+        try:
+            t = time.perf_counter()
+            _reference_postprocess(volume, classes)
+            times["plain"].append(time.perf_counter() - t)
+        finally:
+            lungs.keep_lung_components = shipped_keep
+    new, old = (float(np.median(times[k])) for k in ("shipped", "plain"))
+    print(f"post-processing {new:6.1f} s, plain form (before) {old:6.1f} s in the same run: "
+          f"ratio {new / old:.2f} (rounds: {[round(x, 1) for x in times['shipped']]} vs "
+          f"{[round(x, 1) for x in times['plain']]}); load {os.getloadavg()[0]:.1f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--slices", type=int, default=300)
@@ -81,8 +112,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--dicom", action="store_true")
+    parser.add_argument("--post", action="store_true")
+    parser.add_argument("--post-only", action="store_true", help="--post and nothing else")
     args = parser.parse_args()
     volume = study(args.slices)
+    print(f"load average {os.getloadavg()[0]:.1f}")
+    if args.post_only:
+        post_processing(volume, args.repeat)
+        return
     unet = PreReadOptions(engine="unet", device=args.device, fallback=False)
     segmenter, _ = load_segmenter(unet)
     print(f"study {volume.shape[2]}x{volume.shape[1]}x{volume.shape[0]}, device "
@@ -97,6 +134,9 @@ def main() -> None:
         t_cls, mem_cls = timed(volume, PreReadOptions(engine="classical"), 1)
         print(f"classical  {t_cls:6.1f} s  (+{mem_cls:5.0f} MiB RSS)  unet/classical "
               f"{t_unet / t_cls:.2f}")
+    print(f"load average {os.getloadavg()[0]:.1f}")
+    if args.post:
+        post_processing(volume, args.repeat)
     if args.dicom:
         dicom_outputs(unet)
 

@@ -22,14 +22,15 @@ from __future__ import annotations
 import numpy as np
 from scipy import ndimage as ndi
 
+from inference.foci import flat_components
 from inference.geometry import voxel_ml as voxel_ml_of
+from inference.morphology import Components, disk_dilation
 
 SHELL_MM = 10.0
 SHELL_MAX_ML = 30.0
 ENVELOPE_MM = 10.0
 OUTSIDE_SHARE = 0.9
 OUTSIDE_MAX_ML = 5.0
-_CONNECT = np.ones((3, 3, 3), bool)
 
 
 def _mm(spacing) -> np.ndarray:
@@ -42,48 +43,61 @@ def drop_pleural_shells(lesion: np.ndarray, lung: np.ndarray, spacing,
     lung's surface. Single slices are left as they are (no through-plane depth)."""
     if shell_mm <= 0 or lesion.shape[0] < 2:
         return lesion
-    comps, n = ndi.label(lesion, structure=_CONNECT)
-    if n == 0:
+    comps = Components.of(lesion)
+    return lesion & ~comps.select(shell_components(comps, lung, spacing, shell_mm))
+
+
+def drop_flat_and_shells(lesion: np.ndarray, lung: np.ndarray, spacing,
+                         shell_mm: float = SHELL_MM) -> np.ndarray:
+    """:func:`inference.foci.drop_flat_lesions` then :func:`drop_pleural_shells`, on one
+    labelling: dropping whole components leaves the others' components as they were, so
+    this is the same voxels as the two in turn."""
+    comps = Components.of(lesion)
+    if not comps.n:
         return lesion
+    drop = flat_components(comps, spacing)
+    if shell_mm > 0 and lesion.shape[0] >= 2:
+        drop |= shell_components(comps, lung, spacing, shell_mm, skip=drop)
+    return lesion & ~comps.select(drop)
+
+
+def shell_components(comps: Components, lung: np.ndarray, spacing, shell_mm: float,
+                     skip: np.ndarray | None = None) -> np.ndarray:
+    """Per label, whether the component is a pleural shell (``skip``: labels not tested)."""
+    drop = np.zeros(comps.n + 1, bool)
     mm = _mm(spacing)
-    sizes = np.bincount(comps.ravel(), minlength=n + 1)
     too_big = SHELL_MAX_ML / voxel_ml_of(spacing)
     pad = np.ceil(shell_mm / mm).astype(int) + 1
-    drop = np.zeros(n + 1, bool)
-    for idx, sl in enumerate(ndi.find_objects(comps), 1):
-        if sizes[idx] > too_big:
+    for idx, sl in enumerate(comps.objects, 1):
+        if comps.sizes[idx] > too_big or (skip is not None and skip[idx]):
             continue
-        box = tuple(slice(max(0, s.start - p), s.stop + p)
-                    for s, p in zip(sl, pad, strict=True))
-        inside = lung[box]
+        box = tuple(slice(max(0, s.start - p), min(n, s.stop + p))
+                    for s, p, n in zip(sl, pad, lung.shape, strict=True))
         # Distances up to ``pad`` are exact within the padded box; the volume's own edge
         # counts as lung (a lesion cut by the scan range is not a shell there).
-        depth = ndi.distance_transform_edt(inside, sampling=mm)
-        drop[idx] = depth[comps[box] == idx].max() <= shell_mm
-    return lesion & ~drop[comps]
+        depth = ndi.distance_transform_edt(lung[box], sampling=mm)
+        drop[idx] = depth[comps.local(idx, box)].max() <= shell_mm
+    return drop
 
 
 def lung_envelope(classical: np.ndarray, spacing, reach_mm: float = ENVELOPE_MM
                   ) -> np.ndarray:
     """The classical lungs grown in-plane by ``reach_mm``: where lung can be."""
     r = max(1, round(reach_mm / float(spacing[0])))
-    yy, xx = np.mgrid[-r:r + 1, -r:r + 1]
-    disk = (yy**2 + xx**2 <= r * r)[None]
     ks = np.nonzero(classical.any(axis=(1, 2)))[0]
     out = np.zeros_like(classical)
     if ks.size:
         sl = slice(ks[0], ks[-1] + 1)
-        out[sl] = ndi.binary_dilation(classical[sl], structure=disk)
+        out[sl] = disk_dilation(classical[sl], r)
     return out
 
 
 def outside_envelope(lesion: np.ndarray, envelope: np.ndarray, spacing) -> np.ndarray:
     """The lesion components that lie outside the lung envelope (see above)."""
-    comps, n = ndi.label(lesion, structure=_CONNECT)
-    if n == 0:
+    comps = Components.of(lesion)
+    if not comps.n:
         return np.zeros_like(lesion)
-    sizes = np.bincount(comps.ravel(), minlength=n + 1)
-    out = np.bincount(comps[lesion & ~envelope], minlength=n + 1)
-    drop = (out >= OUTSIDE_SHARE * sizes) & (sizes * voxel_ml_of(spacing) < OUTSIDE_MAX_ML)
-    drop[0] = False
-    return drop[comps]
+    out = np.bincount(comps.labels[~envelope[comps.box]], minlength=comps.n + 1)
+    drop = (out >= OUTSIDE_SHARE * comps.sizes) & (
+        comps.sizes * voxel_ml_of(spacing) < OUTSIDE_MAX_ML)
+    return comps.select(drop)

@@ -28,12 +28,14 @@ from scipy import ndimage as ndi
 from inference.findings import slice_range
 from inference.geometry import voxel_ml as voxel_ml_of
 from inference.labels import CONSOLIDATION, GGO, LEFT, Label
+from inference.morphology import Components
 
 FLAT_MM = 6.0
 FOCUS_DIAMETER_MM = (5.0, 30.0)
 HALO_MM = 7.0
 HALO_SHARE = 0.9
 SOLITARY_ML = 5.0
+SOLITARY_PERCENT = 0.0  # the limit is at least this % of both lungs (0: SOLITARY_ML alone)
 FLAG = "solid-focus-not-graded"
 # Sided label -> the aerated lung of that side (a focus set aside is read as lung).
 _AS_LUNG = np.array([Label.BACKGROUND, Label.LUNG_RIGHT, Label.LUNG_LEFT, Label.LUNG_RIGHT,
@@ -73,16 +75,21 @@ def _mm(spacing) -> np.ndarray:
 
 def drop_flat_lesions(lesion: np.ndarray, spacing, flat_mm: float = FLAT_MM) -> np.ndarray:
     """``lesion`` without components under ``flat_mm`` deep through-plane (see above)."""
-    comps, n = ndi.label(lesion, structure=_CONNECT)
-    if n == 0:
+    comps = Components.of(lesion)
+    if not comps.n:
         return lesion
+    return lesion & ~comps.select(flat_components(comps, spacing, flat_mm))
+
+
+def flat_components(comps: Components, spacing, flat_mm: float = FLAT_MM) -> np.ndarray:
+    """Per label, whether the component is a flat speck (see above)."""
     dz = float(_mm(spacing)[0])
-    last = lesion.shape[0] - 1
-    drop = np.zeros(n + 1, bool)
-    for idx, sl in enumerate(ndi.find_objects(comps), 1):
+    last = comps.shape[0] - 1
+    drop = np.zeros(comps.n + 1, bool)
+    for idx, sl in enumerate(comps.objects, 1):
         k = sl[0]
         drop[idx] = (k.stop - k.start) * dz < flat_mm and k.start > 0 and k.stop - 1 < last
-    return lesion & ~drop[comps]
+    return drop
 
 
 def set_aside_solid_foci(labels: np.ndarray, spacing, k_head_up: bool = False,
@@ -105,10 +112,11 @@ def set_aside_solid_foci(labels: np.ndarray, spacing, k_head_up: bool = False,
     candidate = (cores > 0) & (cores <= max_core)
     candidate[0] = False
     rest_ml = float(sizes[1:][~candidate[1:]].sum()) * voxel_ml
+    limit = solitary_limit_ml(labels, voxel_ml)
     objects = ndi.find_objects(comps)
     foci, ids = [], []
     for idx in sorted(np.nonzero(candidate)[0], key=lambda i: sizes[i]):
-        if rest_ml >= SOLITARY_ML:
+        if rest_ml >= limit:
             return labels, []
         sl = objects[idx - 1]
         focus = _solid_focus(comps, cons, int(idx), sl, mm, voxel_ml)
@@ -118,12 +126,20 @@ def set_aside_solid_foci(labels: np.ndarray, spacing, k_head_up: bool = False,
         side = "left" if np.isin(labels[sl][comps[sl] == idx], LEFT).mean() > 0.5 else "right"
         foci.append(SolidFocus(side, *focus, count=labels.shape[0], head_up=k_head_up))
         ids.append(int(idx))
-    if not foci or rest_ml >= SOLITARY_ML:
+    if not foci or rest_ml >= limit:
         return labels, []
     aside = np.isin(comps, ids)
     out = labels.copy()
     out[aside] = _AS_LUNG[labels[aside]]
     return out, foci
+
+
+def solitary_limit_ml(labels: np.ndarray, voxel_ml: float) -> float:
+    """The most other lesion (mL) beside which foci are still set aside."""
+    if SOLITARY_PERCENT <= 0:
+        return SOLITARY_ML
+    lung_ml = float(np.count_nonzero(labels)) * voxel_ml
+    return max(SOLITARY_ML, SOLITARY_PERCENT / 100.0 * lung_ml)
 
 
 def _solid_focus(comps, cons, idx, sl, mm, voxel_ml) -> tuple | None:

@@ -11,6 +11,7 @@ import numpy as np
 from scipy import ndimage as ndi
 
 from inference.geometry import Orientation
+from inference.morphology import Components
 
 AIR_HU = -400.0  # below this inside the body: aerated lung (or gas)
 BODY_HU = -500.0
@@ -52,13 +53,13 @@ def aerated_lung(hu: np.ndarray, body: np.ndarray, spacing) -> np.ndarray:
 
 def keep_lung_components(mask: np.ndarray, spacing) -> np.ndarray:
     """Components of ``mask`` big enough to be lung (>= 5 mL and >= 10 % of the largest)."""
-    labels, n = ndi.label(mask)
-    if n == 0:
+    comps = Components.of(mask, structure=None)  # labelled in the mask's box only
+    if comps.n == 0:
         return mask
-    sizes = np.bincount(labels.ravel()) * float(np.prod(spacing)) / 1000.0
+    sizes = comps.sizes * float(np.prod(spacing)) / 1000.0
     sizes[0] = 0
     keep = (sizes >= MIN_LUNG_ML) & (sizes >= 0.1 * sizes.max())
-    return keep[labels]
+    return comps.select(keep)
 
 
 def split_sides(lung: np.ndarray, body: np.ndarray,
@@ -167,13 +168,15 @@ def _smooth_upsample(mask: np.ndarray, f: int) -> np.ndarray:
 
 
 def segment_lungs(hu: np.ndarray, spacing, orient: Orientation,
-                  hull: bool = True) -> tuple[np.ndarray, np.ndarray]:
+                  hull: bool = True, body: np.ndarray | None = None
+                  ) -> tuple[np.ndarray, np.ndarray]:
     """(right, left) filled lung masks of a CT volume ``hu[k, j, i]``.
 
     ``hull=False`` skips the lateral convex hull: for clean (healthy) CTs, where there is no
     consolidated lung to restore, as when making the lung truth for simulated cases.
+    ``body``: :func:`body_mask` of ``hu`` when the caller has it already.
     """
-    body = body_mask(hu)
+    body = body_mask(hu) if body is None else body
     air = aerated_lung(hu, body, spacing)
     right, left = split_sides(air, body, orient)
     right_f = fill_lung(right, left, body, spacing, orient.left_is_high_i, hull)
@@ -194,18 +197,21 @@ def mediastinum_mask(hu: np.ndarray, spacing, orient: Orientation) -> np.ndarray
 
 
 def thorax_masks(hu: np.ndarray, spacing, orient: Orientation, envelope
-                 ) -> tuple[np.ndarray, np.ndarray]:
-    """(mediastinum, lung envelope) from one classical segmentation on the half-resolution
-    grid: :func:`mediastinum_mask` and ``envelope(lungs, half_spacing)`` (where lung can
-    be, e.g. :func:`inference.borders.lung_envelope`)."""
-    right, left, half = _half_lungs(hu, spacing, orient)
-    return (_full(_corridor(right, left), hu.shape),
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(body, mediastinum, lung envelope) from one body mask and one classical segmentation
+    on the half-resolution grid: the body as ``body_mask`` there (every second row and
+    column, back to full size), :func:`mediastinum_mask` and ``envelope(lungs,
+    half_spacing)`` (where lung can be, e.g. :func:`inference.borders.lung_envelope`)."""
+    small = hu[:, ::2, ::2]
+    body = body_mask(small)
+    right, left, half = _half_lungs(hu, spacing, orient, body)
+    return (_full(body, hu.shape), _full(_corridor(right, left), hu.shape),
             _full(envelope(right | left, half), hu.shape))
 
 
-def _half_lungs(hu: np.ndarray, spacing, orient: Orientation):
+def _half_lungs(hu: np.ndarray, spacing, orient: Orientation, body=None):
     half = (float(spacing[0]) * 2, float(spacing[1]) * 2, float(spacing[2]))
-    right, left = segment_lungs(hu[:, ::2, ::2], half, orient)
+    right, left = segment_lungs(hu[:, ::2, ::2], half, orient, body=body)
     return right, left, half
 
 

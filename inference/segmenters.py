@@ -22,12 +22,12 @@ from inference.foci import drop_flat_lesions
 from inference.geometry import Orientation
 from inference.labels import CLASS_CONSOLIDATION, CLASS_GGO, Label
 from inference.lungs import (
-    body_mask,
     keep_lung_components,
     segment_lungs,
     split_sides,
     thorax_masks,
 )
+from inference.morphology import Components, bounding_box, disk_opening
 from studies import Volume
 
 Progress = Callable[[float], None]
@@ -100,16 +100,7 @@ def drop_thin_lesions(lesion: np.ndarray, spacing, radius_mm: float = MIN_LESION
                       ) -> np.ndarray:
     """In-plane opening by a disk: removes rims thinner than about 2 x ``radius_mm`` (partial
     volume at the pleura, heart and diaphragm), keeps patches."""
-    ks = np.nonzero(lesion.any(axis=(1, 2)))[0]
-    if not ks.size:
-        return lesion
-    r = max(1, round(radius_mm / float(spacing[0])))
-    yy, xx = np.mgrid[-r:r + 1, -r:r + 1]
-    disk = (yy**2 + xx**2 <= r * r)[None]
-    out = np.zeros_like(lesion)
-    sl = slice(ks[0], ks[-1] + 1)
-    out[sl] = ndi.binary_opening(lesion[sl], structure=disk)
-    return out
+    return disk_opening(lesion, max(1, round(radius_mm / float(spacing[0]))))
 
 
 def grow_ground_glass(hu: np.ndarray, lung: np.ndarray, ggo: np.ndarray, spacing,
@@ -118,10 +109,14 @@ def grow_ground_glass(hu: np.ndarray, lung: np.ndarray, ggo: np.ndarray, spacing
     mean density is ground glass. The network stops short of the faint edge of a patch (on
     training-side cases it under-read involvement by 2.3 pp on average); normal lung, vessels
     and consolidation stay as they are."""
-    ks = np.nonzero(ggo.any(axis=(1, 2)))[0]
-    if not ks.size:
+    seed = bounding_box(ggo)
+    if seed is None:
         return ggo
-    sl = slice(ks[0], ks[-1] + 1)
+    # Only lung can turn ground glass: work in the box of the lung and the ground glass,
+    # one pixel wider for the 3x3 mean (the same sums: integer HU, exact partial sums).
+    box = bounding_box(lung) or seed
+    sl = tuple(slice(max(0, min(a.start, b.start) - pad), max(a.stop, b.stop) + pad)
+               for a, b, pad in zip(box, seed, (0, 1, 1), strict=True))
     mean = ndi.uniform_filter(hu[sl].astype(np.float32), size=(1, 3, 3))
     room = lung[sl] & (mean >= band[0]) & (mean <= band[1])
     plane = np.zeros((3, 3, 3), bool)
@@ -137,13 +132,12 @@ def mediastinal_consolidation(classes: np.ndarray, mediastinum: np.ndarray,
     """What the network calls consolidation in 3D components lying mostly (``share``) in the
     mediastinum: on unseen patients that is the heart and great vessels, not lung. Lung
     consolidation reaching the mediastinum keeps most of its bulk inside the lung."""
-    comps, n = ndi.label(classes == CLASS_CONSOLIDATION)
-    if n == 0:
+    comps = Components.of(classes == CLASS_CONSOLIDATION, structure=None)
+    if not comps.n:
         return np.zeros(classes.shape, bool)
-    inside = np.bincount(comps[mediastinum], minlength=n + 1)
-    frac = inside / np.maximum(np.bincount(comps.ravel(), minlength=n + 1), 1)
-    frac[0] = 0.0
-    return (frac >= share)[comps]
+    inside = np.bincount(comps.labels[mediastinum[comps.box]], minlength=comps.n + 1)
+    frac = inside / np.maximum(comps.sizes, 1)
+    return comps.select(frac >= share)
 
 
 @dataclass
@@ -198,13 +192,6 @@ def _argmax_classes(logits):
     return index
 
 
-def coarse_body_mask(hu: np.ndarray) -> np.ndarray:
-    """:func:`body_mask` on every second row and column, back to full size (faster)."""
-    coarse = body_mask(hu[:, ::2, ::2])
-    full = np.repeat(np.repeat(coarse, 2, axis=1), 2, axis=2)
-    return full[:, : hu.shape[1], : hu.shape[2]]
-
-
 class UNetSegmenter:
     """The shipped 2D U-Net, slab by slab, then lungs cleaned and split into sides."""
 
@@ -257,10 +244,10 @@ class UNetSegmenter:
         return out
 
     def _postprocess(self, volume: Volume, classes: np.ndarray) -> np.ndarray:
-        body = coarse_body_mask(volume.voxels)
         orient = Orientation.of(volume)
-        mediastinum, envelope = thorax_masks(volume.voxels, volume.spacing, orient,
-                                             borders.lung_envelope)
+        # One half-resolution body mask for the body and the classical lungs.
+        body, mediastinum, envelope = thorax_masks(volume.voxels, volume.spacing, orient,
+                                                   borders.lung_envelope)
         heart = mediastinal_consolidation(classes, mediastinum)
         # Lesion lying outside the lung's envelope (mediastinum, chest wall) is neither.
         outside = (borders.outside_envelope(classes >= CLASS_GGO, envelope, volume.spacing)
@@ -272,8 +259,8 @@ class UNetSegmenter:
         cons = (classes == CLASS_CONSOLIDATION) & lesion
         ggo = grow_ground_glass(volume.voxels, lung, (classes == CLASS_GGO) & lesion,
                                 volume.spacing) & ~cons
-        lesion = drop_flat_lesions(ggo | cons, volume.spacing)
-        lesion = borders.drop_pleural_shells(lesion, lung, volume.spacing, SHELL_MM)
+        # Flat specks and pleural shells, on one labelling of the lesion.
+        lesion = borders.drop_flat_and_shells(ggo | cons, lung, volume.spacing, SHELL_MM)
         return sided_labels(lung, ggo & lesion, cons & lesion, right, left)
 
 
