@@ -85,6 +85,9 @@ class Workflow(QObject):
                                  Qt.DockWidgetArea.RightDockWidgetArea)
         for dock in (window.series_dock, window.measurement_dock):  # the worklist on top
             window.splitDockWidget(self.worklist_dock, dock, Qt.Orientation.Vertical)
+        # The split takes the measurements out of their tab group: key images go back in.
+        window.tabifyDockWidget(window.measurement_dock, window.key_image_dock)
+        window.measurement_dock.raise_()
 
         self.archive_link = ArchiveLink(window, store, archive)
         self.worklist_flow = WorklistFlow(window, store, reader, self.worklist, self.archive_link)

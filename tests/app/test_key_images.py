@@ -166,3 +166,13 @@ def test_signing_sends_the_key_images_to_the_archive_once(station, qtbot, orthan
     assert set(key_images_of(kos)) == uids
     assert engine_for(workflow.store, client).drain().sent == 0
     assert server.store_counts()[kos_uid] == 1
+
+
+def test_the_worklist_stays_on_top_and_key_images_share_the_measurements_place(station):
+    """The key image list is a tab beside the measurements, below the worklist; it does not
+    take the top of the left side (it did, once the worklist split the docks)."""
+    window, workflow = station
+    assert window.key_image_dock in window.tabifiedDockWidgets(window.measurement_dock)
+    top = workflow.worklist_dock.mapTo(window, QPoint(0, 0)).y()
+    for dock in (window.measurement_dock, window.series_dock):
+        assert dock.mapTo(window, QPoint(0, 0)).y() > top
