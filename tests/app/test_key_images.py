@@ -9,13 +9,11 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
 from app.main_window import MainWindow
-from app.workflow import Workflow
 from archive.dicomweb import read_dataset, tag_value
 from core.paths import DEMO_STUDY
-from core.settings import Settings
-from records import open_store
 from records.key_objects import KEY_IMAGES, key_images_of, kos_sop_instance_uid
 from records.outbox import KIND_KEY_OBJECTS
+from tests.app import windows
 from tests.app.signing import confirm_signing
 from tests.records.conftest import client_for, engine_for
 
@@ -24,18 +22,8 @@ CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModi
 
 @pytest.fixture
 def station(qtbot, luch_home):
-    settings = Settings()
-    settings.set("ai.autorun", False)
-    window = MainWindow(settings)
-    window.setProperty("headless", True)
-    qtbot.addWidget(window)
-    workflow = Workflow(window, open_store(), reader="dr.key", ui_lang="en", report_lang="en")
-    window.resize(1400, 900)
-    window.show()
-    window.activateWindow()
-    qtbot.waitActive(window)
-    with qtbot.waitSignal(window.volume_loaded, timeout=60_000):
-        window.open_path(DEMO_STUDY, layout="1x2", preset="lung")
+    window, workflow = windows.station(qtbot, "dr.key", ui_lang="en", report_lang="en")
+    windows.open_demo(qtbot, window, layout="1x2", preset="lung")
     yield window, workflow
     workflow.report.save_now()
 

@@ -6,9 +6,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from app.main_window import MainWindow
-from core.paths import DEMO_STUDY
-from core.settings import Settings
+from tests.app import windows
 from viewer import vtk_api as vtk
 from viewer.measurement_store import load_measurements
 from viewer.measurements import Measurement
@@ -16,13 +14,9 @@ from viewer.measurements import Measurement
 
 @pytest.fixture
 def window(qtbot, luch_home):
-    win = MainWindow(Settings())
-    win.setProperty("headless", True)
-    qtbot.addWidget(win)
-    win.resize(1300, 800)
+    win = windows.shown_window(qtbot)
     win.show()
-    with qtbot.waitSignal(win.volume_loaded, timeout=60_000):
-        win.open_path(DEMO_STUDY, layout="1x2")
+    windows.open_demo(qtbot, win, layout="1x2")
     return win
 
 

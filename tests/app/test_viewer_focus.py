@@ -7,27 +7,13 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from app.main_window import MainWindow
-from app.workflow import Workflow
-from core.paths import DEMO_STUDY
-from core.settings import Settings
-from records import open_store
+from tests.app import windows
 
 
 @pytest.fixture
 def station(qtbot, luch_home):
-    settings = Settings()
-    settings.set("ai.autorun", False)
-    window = MainWindow(settings)
-    window.setProperty("headless", True)
-    qtbot.addWidget(window)
-    workflow = Workflow(window, open_store(), reader="dr.focus", ui_lang="en", report_lang="en")
-    window.resize(1400, 900)
-    window.show()
-    window.activateWindow()
-    qtbot.waitActive(window)
-    with qtbot.waitSignal(window.volume_loaded, timeout=60_000):
-        window.open_path(DEMO_STUDY, layout="1x1", preset="mediastinum")
+    window, workflow = windows.station(qtbot, "dr.focus", ui_lang="en", report_lang="en")
+    windows.open_demo(qtbot, window, layout="1x1", preset="mediastinum")
     return window, workflow
 
 

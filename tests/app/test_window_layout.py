@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from app.main_window import MainWindow
 from app.workflow import Workflow
 from app.worklist_panel import WorklistPanel, WorklistRow
 from core.paths import DEMO_STUDY
 from core.settings import Settings
 from records import open_store
+from tests.app import windows
 
 
 def test_worklist_columns_fit_without_a_horizontal_scroll_bar(qtbot):
@@ -39,11 +39,8 @@ def test_worklist_columns_fit_without_a_horizontal_scroll_bar(qtbot):
 def station(qtbot, luch_home):
     settings = Settings()
     settings.set("ai.autorun", False)
-    window = MainWindow(settings)
-    window.setProperty("headless", True)
-    qtbot.addWidget(window)
+    window = windows.shown_window(qtbot, settings, (1400, 900))
     workflow = Workflow(window, open_store(), reader="dr.geometry")
-    window.resize(1400, 900)
     window.show()
     qtbot.waitExposed(window)
     return window, workflow
