@@ -21,7 +21,8 @@ from app.reading.ai_prefill import AiPrefill
 from app.reading.archive_link import STATUS_POLL_MS, ArchiveLink
 from app.reading.dictation_glue import DictationGlue
 from app.reading.label_correction import LabelCorrection
-from app.reading.study import StudyFlow, study_uid_of
+from app.reading.study import StudyFlow
+from app.reading.study_uid import study_uid_of
 from app.reading.templates import TemplateInserter
 from app.reading.transport import Transport
 from app.reading.worklist import WORKLIST_POLL_MS, WorklistFlow
@@ -92,7 +93,8 @@ class Workflow(QObject):
         self.archive_link = ArchiveLink(window, store, archive)
         self.worklist_flow = WorklistFlow(window, store, reader, self.worklist, self.archive_link)
         self.study_flow = StudyFlow(window, store, reader, self.ai, self.report,
-                                    self.worklist_flow)
+                                    add_local_study=self.worklist_flow.add_local_study,
+                                    select_study=self.worklist.select_study)
         self.ai_prefill = AiPrefill(window, self.ai, self.report)
         self.label_correction = LabelCorrection(window, store, reader, self.ai)
         self.template_inserter = TemplateInserter(window, self.report, self.templates, ui_lang)

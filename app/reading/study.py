@@ -3,57 +3,33 @@ patient's prior study offered for comparison."""
 
 from __future__ import annotations
 
-import hashlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
 from app.ai_panel import AiPanel
 from app.main_window import MainWindow
 from app.reading.ai_prefill import labels_volume
+from app.reading.study_uid import study_uid_of
 from app.report_panel import ReportPanel
 from records import Store
 from studies import Volume
 
-if TYPE_CHECKING:
-    from app.reading.worklist import WorklistFlow
-
-
-def study_uid_of(volume: Volume, path: Path) -> str:
-    """The Study Instance UID (derived from the images when they have none), else a local
-    one from the path (volumes built in code)."""
-    if volume.info.study_instance_uid:
-        return volume.info.study_instance_uid
-    return path_uid(path)
-
-
-def path_uid(path: Path) -> str:
-    """The UID earlier versions gave every study without one: a hash of its path."""
-    digest = int(hashlib.sha256(str(Path(path).resolve()).encode()).hexdigest()[:30], 16)
-    return f"2.25.{digest}"
-
-
-def adopt_path_uid(store, volume: Volume, path: Path, reader: str) -> None:
-    """Records kept under the path-hash UID of a study whose UID is now derived from its
-    images move to the new UID (reports, AI results, dictations, unsent sync jobs, draft)."""
-    if "StudyInstanceUID" not in volume.info.derived_uids:
-        return
-    old, new = path_uid(path), volume.info.study_instance_uid
-    if store.adopt_study_uid(old, new, actor=reader):
-        from app.drafts import move_draft
-
-        move_draft(old, new)
-
 
 class StudyFlow(QObject):
-    """Follows the window's study: ``study_uid`` is the one being read (None before any)."""
+    """Follows the window's study: ``study_uid`` is the one being read (None before any).
+
+    It does not know the worklist: the workflow that owns both passes ``add_local_study``
+    (put a study on disk into the worklist) and ``select_study`` (show it selected)."""
 
     def __init__(self, window: MainWindow, store: Store, reader: str, ai: AiPanel,
-                 report: ReportPanel, worklist: WorklistFlow) -> None:
+                 report: ReportPanel, add_local_study: Callable[[Path, Volume], object],
+                 select_study: Callable[[str], None]) -> None:
         super().__init__(window)
         self.window, self.store, self.reader = window, store, reader
-        self.ai, self.report, self.worklist = ai, report, worklist
+        self.ai, self.report = ai, report
+        self.add_local_study, self.select_study = add_local_study, select_study
         self.study_uid: str | None = None
         self.prior_path: Path | None = None
 
@@ -71,9 +47,9 @@ class StudyFlow(QObject):
         study = self.store.study(self.study_uid)
         if study is None or not study.local_path or (
                 volume.info.study_is_local and not study.uid_derived):  # a row of an older version
-            self.worklist.add_local_study(path, volume)
+            self.add_local_study(path, volume)
         self.store.audit(self.reader, "opened", self.study_uid)
-        self.worklist.panel.select_study(self.study_uid)
+        self.select_study(self.study_uid)
         self._offer_prior(self.study_uid)
         restored = self.report.begin(self.study_uid)
         if restored:

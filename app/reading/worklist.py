@@ -9,7 +9,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QTimer
 
 from app.main_window import MainWindow
 from app.reading.archive_link import ArchiveLink
-from app.reading.study import adopt_path_uid, study_uid_of
+from app.reading.study_uid import adopt_path_uid, study_uid_of
 from app.tasks import Task
 from app.worklist_panel import WorklistPanel, WorklistRow
 from records import Store
