@@ -13,10 +13,11 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDockWidget, QVBoxLayout, QWidget
 from shiboken6 import isValid
 
-from app.ai_panel import AiPanel
-from app.dictation_panel import DictationPanel
-from app.main_window import MainWindow
-from app.playback import Player
+from app.panels.ai_panel import AiPanel
+from app.panels.dictation_panel import DictationPanel
+from app.panels.report_panel import ReportPanel
+from app.panels.worklist_panel import WorklistPanel
+from app.playback.player import Player
 from app.reading.ai_prefill import AiPrefill
 from app.reading.archive_link import STATUS_POLL_MS, ArchiveLink
 from app.reading.dictation_glue import DictationGlue
@@ -26,9 +27,8 @@ from app.reading.study_uid import study_uid_of
 from app.reading.templates import TemplateInserter
 from app.reading.transport import Transport
 from app.reading.worklist import WORKLIST_POLL_MS, WorklistFlow
-from app.report_panel import ReportPanel
-from app.tasks import Task
-from app.worklist_panel import WorklistPanel
+from app.shell.main_window import MainWindow
+from app.shell.tasks import Task
 from records import Store
 from records.protocol import load_protocol
 from records.templates import load_templates

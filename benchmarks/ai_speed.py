@@ -11,7 +11,7 @@ excluded and warm) and, as the reference in the same run, the classical baseline
 replaced (``tests/inference/test_morphology.py``, bit-identical), interleaved on one network
 output, median of ``--repeat`` (at least 3) rounds: a load-robust ratio.
 ``--dicom``: also the app's DICOM SEG + TID 1500 SR writing after a pre-read
-(``app.ai_panel.write_dicom_outputs``) on the study's own 140 slices, as a ratio to that
+(``app.panels.ai_panel.write_dicom_outputs``) on the study's own 140 slices, as a ratio to that
 pre-read, and the files' size.
 """
 
@@ -61,7 +61,7 @@ def dicom_outputs(options: PreReadOptions) -> None:
     import tempfile
 
     os.environ["LUCH_HOME"] = tempfile.mkdtemp(prefix="luch-bench-")
-    from app.ai_panel import write_dicom_outputs
+    from app.panels.ai_panel import write_dicom_outputs
 
     source = DATA / "ct" / "lidc-idri-0003"
     volume = studies.open_volume(source)

@@ -34,7 +34,7 @@ def build() -> str:
     """The document's text (needs a QApplication and a writable LUCH_HOME)."""
     from PySide6.QtGui import QKeySequence
 
-    from app.main_window import MainWindow
+    from app.shell.main_window import MainWindow
     from app.workflow import Workflow
     from core.settings import Settings
     from records import open_store

@@ -3,8 +3,8 @@
 The domain packages (core, studies, archive, records, inference, dictation) raise
 ``LuchError`` subclasses with English messages and never import Qt. This finds every
 ``raise SomeLuchError("...")`` / ``f"..."`` in them, turns each message into a template
-(``f"Not found: {path}"`` -> ``"Not found: %1"``) and writes ``app/error_catalog.py``, whose
-``QT_TRANSLATE_NOOP`` entries lupdate picks up and :mod:`app.error_text` matches at run time.
+(``f"Not found: {path}"`` -> ``"Not found: %1"``) and writes ``app/shell/error_catalog.py``, whose
+``QT_TRANSLATE_NOOP`` entries lupdate picks up and :mod:`app.shell.error_text` matches at run time.
 Run through ``installer/update_translations.py``.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = ("core", "studies", "archive", "records", "inference", "dictation")
-CATALOG = ROOT / "app" / "error_catalog.py"
+CATALOG = ROOT / "app" / "shell" / "error_catalog.py"
 CONTEXT = "DomainError"
 BASE = "LuchError"
 

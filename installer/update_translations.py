@@ -2,7 +2,7 @@
 
     .venv/bin/python installer/update_translations.py
 
-It first regenerates app/error_catalog.py (the domain packages' error messages, see
+It first regenerates app/shell/error_catalog.py (the domain packages' error messages, see
 installer/error_catalog.py). New strings appear in resources/i18n/luch_<lang>.ts as
 unfinished; translate them in Qt Linguist (pyside6-linguist), by hand or with
 installer/fill_translation.py, then run this again to compile the .qm files.
@@ -40,10 +40,10 @@ def lrelease(ts: Path, qm: Path) -> str:
 
 def main() -> None:
     sys.path.insert(0, str(ROOT / "installer"))
-    import error_catalog  # the domain errors' message templates, as app/error_catalog.py
+    import error_catalog  # the domain errors' message templates, as app/shell/error_catalog.py
 
     if error_catalog.write():
-        print("app/error_catalog.py updated")
+        print("app/shell/error_catalog.py updated")
     for lang in LANGUAGES:
         ts = I18N / f"luch_{lang}.ts"
         print(lupdate(ts).strip())

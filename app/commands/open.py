@@ -149,13 +149,13 @@ def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from app.main_window import MainWindow
+    from app.shell.main_window import MainWindow
     from app.workflow import Workflow
     from viewer.screenshot import save_screenshot
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Luch")
-    from app.i18n import install_translator
+    from app.shell.i18n import install_translator
     from core.settings import Settings
 
     settings = Settings()
@@ -166,8 +166,8 @@ def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None
                         session_factory=dictation_factory(settings), archive=archive_client())
     window.workflow = workflow
     if not screenshot:
-        from app.lock import install_idle_lock
         from app.settings_dialog import install_settings_action
+        from app.shell.lock import install_idle_lock
 
         window.idle_lock = install_idle_lock(window, reader_name())
 
@@ -177,7 +177,7 @@ def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None
                 workflow.update_status()
 
         install_settings_action(window, window.idle_lock, on_saved=settings_saved)
-        from app.voice_controller import VoiceControllerAdapter
+        from app.shell.voice_controller import VoiceControllerAdapter
 
         window.voice_controller = VoiceControllerAdapter(workflow, settings)
         window.voice_controller.status.connect(window.statusBar().showMessage)
@@ -236,7 +236,7 @@ def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None
     workflow.stop()
     if getattr(window, "voice_controller", None) is not None:
         window.voice_controller.stop()
-    from app.tasks import wait_for_background_work
+    from app.shell.tasks import wait_for_background_work
 
     wait_for_background_work()
     window.close()

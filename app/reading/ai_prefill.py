@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject
 
-from app import terms
-from app.ai_panel import AiPanel
-from app.main_window import MainWindow
-from app.prefill import protocol_values
-from app.report_panel import ReportPanel
+from app.panels import terms
+from app.panels.ai_panel import AiPanel
+from app.panels.report_panel import ReportPanel
+from app.reading.prefill import protocol_values
+from app.shell.main_window import MainWindow
 from studies import Volume
 
 

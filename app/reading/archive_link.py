@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QTimer
 from PySide6.QtWidgets import QLabel, QMainWindow
 
-from app.ai_panel import prune_dicom_outputs
-from app.tasks import Task
+from app.panels.ai_panel import prune_dicom_outputs
+from app.shell.tasks import Task
 from records import Store
 
 STATUS_POLL_MS = 5000

@@ -3,7 +3,7 @@ finished session's audio is kept (FLAC + word times) on record with the study's 
 
 The word spans of a final are taken on the recogniser thread (where the session's
 transcript is not changing) and wait here until the dictation panel says where it wrote
-that final (:attr:`app.dictation_panel.DictationPanel.written`): the words are linked
+that final (:attr:`app.panels.dictation_panel.DictationPanel.written`): the words are linked
 there, in that field at that offset, not where similar text is found later."""
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject
 
-from app.report_panel import ReportPanel
-from app.word_audio import WordAudio
+from app.panels.report_panel import ReportPanel
+from app.playback.word_audio import WordAudio
 from core.errors import LuchError
 from records import Store
 

@@ -14,10 +14,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Signal
 
-from app import terms
-from app.ai_panel import AiPanel
-from app.main_window import MainWindow
-from app.tasks import Task
+from app.panels import terms
+from app.panels.ai_panel import AiPanel
+from app.shell.main_window import MainWindow
+from app.shell.tasks import Task
 from core.paths import app_subdir
 from records import Store
 from studies import Volume

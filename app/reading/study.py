@@ -8,11 +8,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject
 
-from app.ai_panel import AiPanel
-from app.main_window import MainWindow
+from app.panels.ai_panel import AiPanel
+from app.panels.report_panel import ReportPanel
 from app.reading.ai_prefill import labels_volume
 from app.reading.study_uid import study_uid_of
-from app.report_panel import ReportPanel
+from app.shell.main_window import MainWindow
 from records import Store
 from studies import Volume
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from app.drafts import move_draft
+from app.panels.drafts import move_draft
 from studies import Volume
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject
 
-from app.main_window import MainWindow
-from app.report_panel import ReportPanel
+from app.panels.report_panel import ReportPanel
+from app.shell.main_window import MainWindow
 from records.templates import find_template
 
 

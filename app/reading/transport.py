@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject
 
-from app.dictation_panel import DictationPanel
-from app.main_window import MainWindow
-from app.playback import SEEK_SECONDS, Player
-from app.word_audio import WordAudio
+from app.panels.dictation_panel import DictationPanel
+from app.playback.player import SEEK_SECONDS, Player
+from app.playback.word_audio import WordAudio
+from app.shell.main_window import MainWindow
 
 
 class Transport(QObject):

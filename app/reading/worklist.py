@@ -7,11 +7,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QTimer
 
-from app.main_window import MainWindow
+from app.panels.worklist_panel import WorklistPanel, WorklistRow
 from app.reading.archive_link import ArchiveLink
 from app.reading.study_uid import adopt_path_uid, study_uid_of
-from app.tasks import Task
-from app.worklist_panel import WorklistPanel, WorklistRow
+from app.shell.main_window import MainWindow
+from app.shell.tasks import Task
 from records import Store
 from records.worklist import build_worklist
 from studies import Volume

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QPushButton,
 )
 
-from app.error_text import error_text
 from app.settings_dialog.base import (
     ARCHIVE_CA_KEY,
     ARCHIVE_URL_KEY,
@@ -24,6 +23,7 @@ from app.settings_dialog.base import (
     _folder_row,
     _hint,
 )
+from app.shell.error_text import error_text
 from core.settings import Settings
 
 
@@ -120,7 +120,7 @@ class ArchivePage(Page):
 
     def test_connection(self):
         """Ask the archive for one study with the entered values, off the UI thread."""
-        from app.tasks import Task
+        from app.shell.tasks import Task
         from archive.dicomweb import DicomWebClient
 
         url = self.url.text().strip().rstrip("/")

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app.error_text import error_text
 from app.settings_dialog.base import (
     CONTROLLER_KEY,
     InvalidSetting,
@@ -30,6 +29,7 @@ from app.settings_dialog.base import (
     native,
     portable,
 )
+from app.shell.error_text import error_text
 from core.settings import Settings
 
 

@@ -16,8 +16,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.lock import SETTINGS_KEY as AUTOLOCK_KEY
-from app.lock import idle_minutes
 from app.settings_dialog.archive_page import ArchivePage
 from app.settings_dialog.base import (
     InvalidSetting,
@@ -29,6 +27,8 @@ from app.settings_dialog.general_page import GeneralPage
 from app.settings_dialog.hotkeys_page import HotkeysPage
 from app.settings_dialog.speech_page import SpeechPage
 from app.settings_dialog.viewer_page import ViewerPage
+from app.shell.lock import SETTINGS_KEY as AUTOLOCK_KEY
+from app.shell.lock import idle_minutes
 from core import unlock_pin
 from core.settings import Settings
 
@@ -168,10 +168,10 @@ class SettingsDialog(QDialog):
 
 # -- Wiring -----------------------------------------------------------------------------------
 def install_settings_action(window, idle_lock=None, on_saved=None) -> QAction:
-    """Add *File > Settings…* (Ctrl+,) to a :class:`~app.main_window.MainWindow`; what can take
-    effect at once after OK does (window presets, the idle lock's timeout, shortcuts), and
+    """Add *File > Settings…* (Ctrl+,) to a :class:`~app.shell.main_window.MainWindow`; what
+    can take effect at once after OK does (window presets, the idle lock's timeout, shortcuts), and
     ``on_saved(keys)`` is called for the rest (e.g. a new archive address)."""
-    from app.lock import add_before_quit
+    from app.shell.lock import add_before_quit
 
     text = QCoreApplication.translate("SettingsDialog", "&Settings…")
     return add_before_quit(window, "settings", text,

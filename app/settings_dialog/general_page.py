@@ -11,10 +11,6 @@ from PySide6.QtWidgets import (
     QSpinBox,
 )
 
-from app.i18n import SETTINGS_KEY as UI_LANGUAGE_KEY
-from app.i18n import ui_language
-from app.lock import SETTINGS_KEY as AUTOLOCK_KEY
-from app.lock import idle_minutes
 from app.settings_dialog.base import (
     AI_AUTORUN_KEY,
     LANGUAGES,
@@ -25,6 +21,10 @@ from app.settings_dialog.base import (
     _hint,
 )
 from app.settings_dialog.model_row import add_model_row
+from app.shell.i18n import SETTINGS_KEY as UI_LANGUAGE_KEY
+from app.shell.i18n import ui_language
+from app.shell.lock import SETTINGS_KEY as AUTOLOCK_KEY
+from app.shell.lock import idle_minutes
 from core import unlock_pin
 from core.settings import Settings
 

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app.main_window import SHORTCUTS_KEY
 from app.settings_dialog.base import (
     InvalidSetting,
     KeySequenceDelegate,
@@ -26,6 +25,7 @@ from app.settings_dialog.base import (
     native,
     portable,
 )
+from app.shell.main_window import SHORTCUTS_KEY
 from core.settings import Settings
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QWidget
 
-from app.error_text import error_text
+from app.shell.error_text import error_text
 from core.errors import LuchError
 
 

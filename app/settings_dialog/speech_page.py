@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QPushButton,
 )
 
-from app.error_text import error_text
 from app.settings_dialog.base import (
     DICTATION_DEVICE_KEY,
     DICTATION_LANGUAGE_KEY,
@@ -24,6 +23,7 @@ from app.settings_dialog.base import (
     _combo,
     _folder_row,
 )
+from app.shell.error_text import error_text
 from core.settings import Settings
 
 

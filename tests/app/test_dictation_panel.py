@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.dictation_panel import DictationPanel
-from app.protocol_form import ProtocolForm
+from app.panels.dictation_panel import DictationPanel
+from app.panels.protocol_form import ProtocolForm
 from dictation.commands import Command
 from dictation.session import DictationEvent
 from records.protocol import load_protocol
@@ -93,7 +93,7 @@ def test_an_engine_that_cannot_start_is_reported(qtbot):
 def test_speech_counts_as_activity_for_the_idle_lock(panel, qtbot):
     from PySide6.QtWidgets import QMainWindow
 
-    from app.lock import IdleLock
+    from app.shell.lock import IdleLock
 
     window = QMainWindow()
     qtbot.addWidget(window)

@@ -19,7 +19,7 @@ STUDY = "1.2.826.0.1.3680043.8.498.22"
 # milliseconds, so random kills land inside writes. Field "n" and the text say which draft.
 WRITER = """
 import sys
-from app.drafts import Draft, save_draft
+from app.panels.drafts import Draft, save_draft
 n = int(sys.argv[1])
 while True:
     n += 1
@@ -40,7 +40,7 @@ def _whole(draft_file: Path) -> int:
 
 
 def test_draft_is_old_or_new_after_sigkill_mid_write(luch_home: Path) -> None:
-    from app.drafts import _path, load_draft
+    from app.panels.drafts import _path, load_draft
 
     draft_file = _path(STUDY)
     rng = random.Random(22)

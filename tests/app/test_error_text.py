@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.error_text import localize
+from app.shell.error_text import localize
 
 ROOT = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location("error_catalog",
@@ -19,13 +19,13 @@ _spec.loader.exec_module(catalog_tool)
 def test_the_catalogue_holds_every_domain_error_message():
     assert catalog_tool.CATALOG.read_text(encoding="utf-8") == \
         catalog_tool.render(catalog_tool.templates()), \
-        "app/error_catalog.py is stale: run installer/update_translations.py"
+        "app/shell/error_catalog.py is stale: run installer/update_translations.py"
     assert "Not found: %1" in catalog_tool.templates()
 
 
 @pytest.fixture
 def russian(qapp, monkeypatch):
-    from app.i18n import install_translator, remove_translators
+    from app.shell.i18n import install_translator, remove_translators
 
     monkeypatch.setenv("LUCH_LANG", "ru")
     install_translator(qapp)
@@ -53,7 +53,7 @@ def test_nested_messages_and_unknown_ones(russian):
 
 
 def test_a_failed_load_tells_the_reader_in_russian(qtbot, russian, luch_home, tmp_path):
-    from app.main_window import MainWindow
+    from app.shell.main_window import MainWindow
     from core.settings import Settings
 
     window = MainWindow(Settings())

@@ -40,8 +40,8 @@ def test_the_compiled_translation_is_current(tmp_path: Path):
                                                          ("en", "&File", "Sign")])
 def test_the_interface_speaks_the_chosen_language(qtbot, qapp, luch_home, monkeypatch,
                                                   lang, file_menu, sign):
-    from app.i18n import install_translator
-    from app.main_window import MainWindow
+    from app.shell.i18n import install_translator
+    from app.shell.main_window import MainWindow
     from app.workflow import Workflow
     from records import open_store
 
@@ -62,14 +62,14 @@ def test_the_interface_speaks_the_chosen_language(qtbot, qapp, luch_home, monkey
             assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == "Отмена", \
                 "Qt's own buttons speak Russian too"
     finally:
-        from app.i18n import remove_translators
+        from app.shell.i18n import remove_translators
 
         remove_translators(qapp)
 
 
 def test_grades_and_terms_follow_the_interface_language(qapp, monkeypatch):
-    from app import terms
-    from app.i18n import install_translator, remove_translators
+    from app.panels import terms
+    from app.shell.i18n import install_translator, remove_translators
 
     assert (terms.grade("CT-3"), terms.term("routine")) == ("CT-3", "routine")
     monkeypatch.setenv("LUCH_LANG", "ru")
@@ -83,8 +83,8 @@ def test_grades_and_terms_follow_the_interface_language(qapp, monkeypatch):
 
 
 def test_ai_quality_flags_read_as_words_in_both_languages(qapp, monkeypatch):
-    from app import terms
-    from app.i18n import install_translator, remove_translators
+    from app.panels import terms
+    from app.shell.i18n import install_translator, remove_translators
     from inference.measures import coverage_flags
 
     labels = np.zeros((4, 8, 8), np.uint8)
@@ -125,8 +125,8 @@ def test_russian_ui_shows_no_raw_identifiers_or_english_words(qtbot, qapp, luch_
                                                                monkeypatch):
     """Menus and the views' own text (corner text, scale bar, measurement values) in Russian:
     no identifiers ("Окно: lung", "Раскладка: mpr") and no English words ("Zoom", "mm")."""
-    from app.i18n import install_translator, remove_translators
-    from app.main_window import MainWindow
+    from app.shell.i18n import install_translator, remove_translators
+    from app.shell.main_window import MainWindow
     from app.workflow import Workflow
     from core.paths import DEMO_STUDY
     from core.settings import Settings

@@ -7,10 +7,10 @@ import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QMainWindow
 
-from app.input_router import InputRouter, input_router
-from app.lock import install_idle_lock
-from app.main_window import MainWindow
-from app.voice_controller import VoiceControllerAdapter
+from app.shell.input_router import InputRouter, input_router
+from app.shell.lock import install_idle_lock
+from app.shell.main_window import MainWindow
+from app.shell.voice_controller import VoiceControllerAdapter
 from app.workflow import Workflow
 from core.paths import DEMO_STUDY
 from core.settings import Settings
@@ -88,7 +88,7 @@ def test_the_three_watchers_share_one_filter_and_stop_with_it(station, qtbot):
 
 
 def test_a_watcher_goes_with_its_owner(qtbot):
-    from app.lock import IdleLock
+    from app.shell.lock import IdleLock
 
     router = input_router()
     window = QMainWindow()

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
-from app.main_window import MainWindow
+from app.shell.main_window import MainWindow
 from archive.dicomweb import read_dataset, tag_value
 from core.paths import DEMO_STUDY
 from records.key_objects import KEY_IMAGES, key_images_of, kos_sop_instance_uid

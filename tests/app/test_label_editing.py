@@ -9,7 +9,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
-from app.main_window import MainWindow
+from app.shell.main_window import MainWindow
 from core.paths import DEMO_STUDY
 from core.settings import Settings
 from inference.labels import Label

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow
 
-from app.lock import IdleLock
+from app.shell.lock import IdleLock
 
 IDLE_MS = 200
 
@@ -144,7 +144,7 @@ def test_zero_minutes_never_locks_and_timeout_is_configurable(qtbot, station, id
 
 
 def test_the_real_main_window_hides_its_vtk_views(qtbot):
-    from app.main_window import MainWindow
+    from app.shell.main_window import MainWindow
     from core.settings import Settings
 
     window = MainWindow(Settings())
@@ -211,8 +211,8 @@ def test_without_a_pin_the_panel_says_anyone_can_unlock(qtbot, station, idle_loc
 
 
 def test_the_pin_comes_from_the_readers_keyring_entry(qtbot, memory_keyring):
-    from app.lock import install_idle_lock
-    from app.main_window import MainWindow
+    from app.shell.lock import install_idle_lock
+    from app.shell.main_window import MainWindow
     from core import unlock_pin
     from core.settings import Settings
 
@@ -235,7 +235,7 @@ def test_the_pin_comes_from_the_readers_keyring_entry(qtbot, memory_keyring):
 @pytest.mark.parametrize(("stored", "minutes"), [(7, 7.0), (0.5, 0.5), (-3, 0.0),
                                                  ("soon", 10.0), (None, 10.0)])
 def test_idle_minutes_from_settings(luch_home, stored, minutes):
-    from app.lock import DEFAULT_MINUTES, SETTINGS_KEY, idle_minutes
+    from app.shell.lock import DEFAULT_MINUTES, SETTINGS_KEY, idle_minutes
     from core.settings import Settings
 
     settings = Settings()

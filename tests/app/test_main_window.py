@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from app.main_window import MainWindow
+from app.shell.main_window import MainWindow
 from core.paths import DEMO_STUDY
 from core.settings import Settings
 from viewer.layouts import ReadingLayout

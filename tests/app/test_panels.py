@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from app.ai_panel import AiPanel
-from app.worklist_panel import WorklistPanel, WorklistRow
+from app.panels.ai_panel import AiPanel
+from app.panels.worklist_panel import WorklistPanel, WorklistRow
 from records import open_store
 from studies import SeriesInfo, Volume
 
@@ -181,7 +181,7 @@ def test_largest_lesions_are_links_that_show_them(qtbot, luch_home):
 
 
 def test_lesion_links_speak_russian(qtbot, qapp, luch_home, monkeypatch):
-    from app.i18n import install_translator, remove_translators
+    from app.shell.i18n import install_translator, remove_translators
 
     monkeypatch.setenv("LUCH_LANG", "ru")
     assert install_translator(qapp) == "ru"
@@ -203,7 +203,7 @@ def test_pruning_keeps_what_may_still_be_sent(luch_home):
     import os
     from datetime import UTC, datetime, timedelta
 
-    from app.ai_panel import DICOM_DIR, ORPHAN_AGE_S, UNSENT_KEEP_DAYS, prune_dicom_outputs
+    from app.panels.ai_panel import DICOM_DIR, ORPHAN_AGE_S, UNSENT_KEEP_DAYS, prune_dicom_outputs
     from core.paths import app_subdir
     from records import JobState
     from records.models import AIResult, OutboxJob

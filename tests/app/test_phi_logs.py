@@ -12,7 +12,7 @@ import pydicom
 import pytest
 
 from app import cli
-from app.main_window import MainWindow
+from app.shell.main_window import MainWindow
 from app.workflow import Workflow
 from archive.credentials import ArchiveConfig
 from archive.dicomweb import DicomWebClient

@@ -7,7 +7,7 @@ import time
 import numpy as np
 import pytest
 
-from app.playback import Player
+from app.playback.player import Player
 from dictation.recording import DictationRecording
 
 

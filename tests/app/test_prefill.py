@@ -1,6 +1,6 @@
 """AI values -> protocol fields."""
 
-from app.prefill import protocol_values
+from app.reading.prefill import protocol_values
 
 AI = {"grade": "CT-2", "involvement_percent": {"right": 30.0, "left": 12.3, "total": 21.0},
       "volumes_ml": {"ggo": 300.0, "consolidation": 0.0},

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from app.protocol_form import ProtocolForm
+from app.panels.protocol_form import ProtocolForm
 from records.protocol import load_protocol
 
 

@@ -1,6 +1,6 @@
 """A local study without UIDs keeps its records when its UID becomes derived from its images."""
 
-from app.drafts import Draft, load_draft, save_draft
+from app.panels.drafts import Draft, load_draft, save_draft
 from app.reading.study_uid import adopt_path_uid, path_uid, study_uid_of
 from records import open_store
 from tests.app.signing import confirm_signing

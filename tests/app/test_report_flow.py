@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QScrollArea
 
-from app.main_window import MainWindow
+from app.shell.main_window import MainWindow
 from app.workflow import Workflow
 from core.settings import Settings
 from records import open_store
@@ -338,7 +338,7 @@ def test_a_not_assessable_pre_read_offers_nothing_to_accept(qtbot, luch_home):
     enabled and the panel showed percentages (and lesion links) for it."""
     import numpy as np
 
-    from app.ai_panel import AiPanel
+    from app.panels.ai_panel import AiPanel
     from studies import SeriesInfo, Volume
 
     store = open_store()
@@ -465,7 +465,7 @@ def test_the_russian_report_area_shows_no_english_words_or_raw_names(qtbot, qapp
     """On main: 'Протокол: amended', 'Подписано (final)', 'unet на cpu', '10.2 мл'."""
     from types import SimpleNamespace
 
-    from app.i18n import install_translator, remove_translators
+    from app.shell.i18n import install_translator, remove_translators
     from tests.app.signing import answer_dialog, confirm_signing, give_reason
 
     monkeypatch.setenv("LUCH_LANG", "ru")
@@ -513,7 +513,7 @@ def test_the_russian_report_area_shows_no_english_words_or_raw_names(qtbot, qapp
 
 def test_russian_number_fields_show_a_comma_and_take_either_separator(qtbot):
     """On main the Russian form showed 0.0 (English notation) in the percent fields."""
-    from app.protocol_form import ProtocolForm
+    from app.panels.protocol_form import ProtocolForm
     from records.protocol import load_protocol
 
     form = ProtocolForm(load_protocol("moscow-chest-ct-covid"), "ru")

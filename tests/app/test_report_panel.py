@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.drafts import load_draft
-from app.report_panel import ReportPanel
+from app.panels.drafts import load_draft
+from app.panels.report_panel import ReportPanel
 from records import open_store
 from records.protocol import load_protocol
 
@@ -89,7 +89,7 @@ KEPT = {"en": ("Signed, kept on this workstation: the study has no DICOM identit
 @pytest.mark.parametrize("lang", ["en", "ru"])
 def test_a_report_on_a_derived_uid_study_says_it_stays_here(qtbot, qapp, store, monkeypatch,
                                                             lang):
-    from app.i18n import install_translator, remove_translators
+    from app.shell.i18n import install_translator, remove_translators
 
     derived = "2.25.310912351233454234523452345234523452"
     store.upsert_study(derived, uid_derived=True)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from app.main_window import MainWindow
+from app.shell.main_window import MainWindow
 from core.settings import Settings
 from studies.synthetic import write_ct_series
 from viewer.series_browser import thumbnail

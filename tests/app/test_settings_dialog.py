@@ -98,7 +98,7 @@ def test_cancel_saves_nothing(qtbot, settings, memory_keyring):
 
 # -- General ----------------------------------------------------------------------------------
 def test_general_options_are_saved(qtbot, settings, monkeypatch):
-    from app.i18n import ui_language
+    from app.shell.i18n import ui_language
 
     monkeypatch.delenv("LUCH_LANG", raising=False)
     dialog = make_dialog(qtbot, settings)
@@ -377,7 +377,7 @@ def record_shortcut(qtbot, page, action_id: str, key, modifier=Qt.KeyboardModifi
 
 
 def test_hotkeys_are_stored_and_used_by_the_main_window(qtbot, settings):
-    from app.main_window import MainWindow
+    from app.shell.main_window import MainWindow
 
     window = MainWindow(settings)
     qtbot.addWidget(window)
@@ -448,9 +448,9 @@ def test_a_shortcut_that_is_a_window_preset_key_is_refused(qtbot, settings, stat
 
 # -- Wiring into the main window ---------------------------------------------------------------
 def test_settings_and_lock_actions_in_the_main_window(qtbot, settings):
-    from app.lock import install_idle_lock
-    from app.main_window import MainWindow
     from app.settings_dialog import install_settings_action
+    from app.shell.lock import install_idle_lock
+    from app.shell.main_window import MainWindow
 
     settings.set("app.autolock_minutes", 7)
     window = MainWindow(settings)

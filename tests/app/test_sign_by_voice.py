@@ -12,7 +12,7 @@ from collections import deque
 import pytest
 from PySide6.QtCore import Qt
 
-from app.main_window import MainWindow
+from app.shell.main_window import MainWindow
 from app.workflow import Workflow
 from core.settings import Settings
 from dictation.engines import Recognizer
@@ -135,7 +135,7 @@ def test_the_preview_is_answered_by_keys_and_the_pedal(station, qtbot):
     assert signs_on(qtbot, workflow, lambda d: qtbot.keyClick(d, Qt.Key.Key_S, CTRL_SHIFT))
     assert report.locked
     # An addendum signed with the microphone's "sign" button (the controller's action).
-    from app.voice_controller import VoiceControllerAdapter
+    from app.shell.voice_controller import VoiceControllerAdapter
     assert report.start_addendum("Grade checked again")
     adapter = VoiceControllerAdapter(workflow)
     assert signs_on(qtbot, workflow, lambda d: adapter._perform("sign_report"))

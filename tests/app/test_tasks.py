@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
-from app.tasks import Task
+from app.shell.tasks import Task
 
 APP = Path(__file__).resolve().parents[2] / "app"
 
@@ -24,7 +24,7 @@ def broken(progress, cancel):
 ])
 def test_an_unexpected_failure_names_the_task_in_the_interface_language(
         qtbot, qapp, monkeypatch, lang, expected):
-    from app.i18n import install_translator, remove_translators
+    from app.shell.i18n import install_translator, remove_translators
 
     monkeypatch.setenv("LUCH_LANG", lang)
     assert install_translator(qapp) == lang

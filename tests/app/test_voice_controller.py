@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from app.main_window import MainWindow
-from app.voice_controller import VoiceControllerAdapter
+from app.shell.main_window import MainWindow
+from app.shell.voice_controller import VoiceControllerAdapter
 from app.workflow import Workflow
 from core.settings import Settings
 from dictation.controller import ReportDecoder, button_events, device_profiles
@@ -111,7 +111,7 @@ def test_the_microphone_transport_seeks_within_the_playback(station, qtbot):
 
 
 def test_a_locked_station_ignores_the_microphone_buttons(station, qtbot):
-    from app.lock import IdleLock
+    from app.shell.lock import IdleLock
 
     workflow, adapter = station
     lock = IdleLock(workflow.window, timeout_ms=0)

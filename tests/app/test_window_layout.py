@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QApplication
 
+from app.panels.worklist_panel import WorklistPanel, WorklistRow
 from app.workflow import Workflow
-from app.worklist_panel import WorklistPanel, WorklistRow
 from core.paths import DEMO_STUDY
 from core.settings import Settings
 from records import open_store

@@ -18,8 +18,8 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from app.main_window import MainWindow
-from app.playback import Player
+from app.playback.player import Player
+from app.shell.main_window import MainWindow
 from app.workflow import Workflow
 from core.settings import Settings
 from dictation.engines import create_recognizer

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.word_links import FieldLinks, WordLink
+from app.playback.word_links import FieldLinks, WordLink
 from dictation.engines import create_recognizer
 from dictation.options import build_options
 from dictation.recording import DictationRecording

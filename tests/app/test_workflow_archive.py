@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from app.main_window import MainWindow
+from app.shell.main_window import MainWindow
 from app.workflow import Workflow
 from archive.credentials import ArchiveConfig
 from archive.dicomweb import DicomWebClient

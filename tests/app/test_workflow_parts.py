@@ -3,7 +3,7 @@ it (a new archive from the settings, a player, the study) is what every part use
 
 from __future__ import annotations
 
-from app.main_window import MainWindow
+from app.shell.main_window import MainWindow
 from app.workflow import Workflow
 from archive.credentials import ArchiveConfig
 from archive.dicomweb import DicomWebClient

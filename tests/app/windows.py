@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.main_window import MainWindow
+from app.shell.main_window import MainWindow
 from app.workflow import Workflow
 from core.paths import DEMO_STUDY
 from core.settings import Settings

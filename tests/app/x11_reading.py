@@ -35,7 +35,7 @@ def main() -> None:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    from app.main_window import MainWindow
+    from app.shell.main_window import MainWindow
     from app.workflow import Workflow
     from core.paths import DEMO_STUDY
     from core.settings import Settings

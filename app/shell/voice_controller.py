@@ -15,7 +15,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.input_router import KEYS, input_router
+from app.shell.input_router import KEYS, input_router
 from core.settings import Settings
 from dictation.controller import ButtonEvent, ControllerMapping, HidReader, VoiceController
 

@@ -29,7 +29,7 @@ SOURCE = "ai"  # the overlay source the tools edit
 
 
 class LabelTools(QObject):
-    """The label tools of ``window`` (a :class:`app.main_window.MainWindow`)."""
+    """The label tools of ``window`` (a :class:`app.shell.main_window.MainWindow`)."""
 
     def __init__(self, window, menu: QMenu, group) -> None:
         super().__init__(window)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import terms
+from app.panels import terms
 
 
 @dataclass(frozen=True)

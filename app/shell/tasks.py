@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
 
-from app.error_text import error_text
+from app.shell.error_text import error_text
 from core.errors import LuchError
 
 log = logging.getLogger(__name__)

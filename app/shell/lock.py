@@ -1,7 +1,7 @@
 """Idle lock: after some minutes without user input, hide all patient data behind a lock screen.
 
 :class:`IdleLock` watches the application's input events (keys, mouse, wheel, touch, tablet)
-through the station's one event filter (:mod:`app.input_router`).
+through the station's one event filter (:mod:`app.shell.input_router`).
 When the station has been idle for the configured time it conceals the main window's content
 (central widget, docks, toolbars, menu and status bar, other top-level windows) and shows a
 lock panel with the reader's name and an *Unlock* button.
@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.input_router import input_router
+from app.shell.input_router import input_router
 from core import unlock_pin
 
 log = logging.getLogger(__name__)
@@ -314,7 +314,7 @@ def idle_minutes(settings) -> float:
 
 
 def install_idle_lock(window, user: str) -> IdleLock:
-    """Give a :class:`~app.main_window.MainWindow` its idle lock (minutes from settings) and a
+    """Give a :class:`~app.shell.main_window.MainWindow` its idle lock (minutes from settings) and a
     *File > Lock screen* action (Ctrl+L), placed before *Quit*."""
     lock = IdleLock(window, idle_minutes(window.settings), user,
                     pin_source=unlock_pin.load_pin_hash)

@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import terms
-from app.error_text import error_text
-from app.tasks import Task
+from app.panels import terms
+from app.shell.error_text import error_text
+from app.shell.tasks import Task
 from core.errors import LuchError
 from core.paths import app_subdir
 from records import Store, Verdict

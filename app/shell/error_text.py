@@ -1,7 +1,7 @@
 """Domain error messages in the interface language.
 
 The Qt-free packages raise errors with English messages. :func:`localize` matches a message
-against the templates in :mod:`app.error_catalog` (``"Not found: %1"``), translates the
+against the templates in :mod:`app.shell.error_catalog` (``"Not found: %1"``), translates the
 template and puts the values back; the values themselves (file names, numbers, nested
 messages) are localised too where they are messages. Unknown messages stay as they are.
 """
@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from PySide6.QtCore import QCoreApplication
 
-from app.error_catalog import TEMPLATES
+from app.shell.error_catalog import TEMPLATES
 
 CONTEXT = "DomainError"
 _SLOT = re.compile(r"%(\d+)")

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import terms
+from app.panels import terms
 from core.errors import LuchError
 from records.protocol import Protocol
 from records.report_checks import Problem

@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QAbstractItemView, QAbstractSpinBox, QApplication, QComboBox
 
-from app.input_router import input_router
+from app.shell.input_router import input_router
 
 LETTER_TAKERS = (QComboBox, QAbstractSpinBox, QAbstractItemView)
 _MODIFIERS = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier \
@@ -19,7 +19,7 @@ _MODIFIERS = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifi
 
 class ShortcutGuard(QObject):
     """Plain letters stay with the focused letter-taking widget (a handler of the
-    application's :class:`~app.input_router.InputRouter`)."""
+    application's :class:`~app.shell.input_router.InputRouter`)."""
 
     def on_shortcut_override(self, obj: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ShortcutOverride:

@@ -2,10 +2,10 @@
 
 When dictation writes a field's transcript, :meth:`WordAudio.placed` is told where (the
 field, the offset and length of the transcript in its text) and links each written word
-to its time in the session's recording (:mod:`app.word_links`). Ctrl+click on a word plays it
-with a little padding; "play the word at the cursor" does the same from the keyboard, and
-"play back" from a word plays from there on. Dictated words with audio are underlined with
-dots.
+to its time in the session's recording (:mod:`app.playback.word_links`). Ctrl+click on a
+word plays it with a little padding; "play the word at the cursor" does the same from the
+keyboard, and "play back" from a word plays from there on. Dictated words with audio are
+underlined with dots.
 
 The links survive a restart: they are written per study (``word-links/<hash>.json`` under
 the app data dir) with the draft autosave and read back when the study's report is opened;
@@ -20,14 +20,14 @@ import json
 import logging
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Protocol
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
-from app.playback import Player
-from app.protocol_form import ProtocolForm
-from app.word_links import FieldLinks, WordLink
+from app.playback.player import Player
+from app.playback.word_links import FieldLinks, WordLink
 from core.files import uid_name, write_json_atomic
 from core.paths import app_home, app_subdir
 from dictation.errors import DictationError
@@ -37,14 +37,25 @@ log = logging.getLogger(__name__)
 FILE_VERSION = 1
 
 
+class TextFields(Protocol):
+    """What the word links need of a form (:class:`app.panels.protocol_form.ProtocolForm`,
+    a QObject that becomes their parent): its editors by field key, and which has focus."""
+
+    editors: dict[str, QWidget]
+
+    def text_editors(self) -> dict[str, QPlainTextEdit]: ...
+
+    def current_key(self) -> str | None: ...
+
+
 class WordAudio(QObject):
-    """Word links of a :class:`ProtocolForm`'s text fields, and playing them."""
+    """Word links of a form's text fields (:class:`TextFields`), and playing them."""
 
     message = Signal(str)
     changed = Signal()  # links were added, moved or dropped (for the autosave)
     about_to_play = Signal()  # (direct) the loudspeaker is about to sound: mute the dictation
 
-    def __init__(self, form: ProtocolForm, player: Player | None = None) -> None:
+    def __init__(self, form: TextFields, player: Player | None = None) -> None:
         super().__init__(form)
         self.form = form
         self.player = player or Player()

@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from app import shortcut_guard, view_names
-from app.label_tools import SOURCE as EDITED_SOURCE
-from app.label_tools import LabelTools
-from app.tasks import Task
+from app.shell import shortcut_guard, view_names
+from app.shell.label_tools import SOURCE as EDITED_SOURCE
+from app.shell.label_tools import LabelTools
+from app.shell.tasks import Task
 from core.errors import LuchError
 from core.settings import Settings
 from inference.label_edit import TOOLS as LABEL_TOOLS

@@ -2,10 +2,10 @@
 
 The form is autosaved to a draft file every few seconds and restored when the study is
 opened again (after a crash too), with the links of dictated words to their audio
-(:mod:`app.word_audio`; kept after signing too). Signing stores a final version in the
+(:mod:`app.playback.word_audio`; kept after signing too). Signing stores a final version in the
 records store, which queues it for the archive (or keeps it on this station when the study's
 UID was derived from the images). Signing shows the report and the checks' problems first
-(:mod:`app.sign_preview`); a signed report is locked, and a change is an addendum with a
+(:mod:`app.panels.sign_preview`); a signed report is locked, and a change is an addendum with a
 reason, signed as a new (amended) version.
 """
 
@@ -29,12 +29,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import terms
-from app.drafts import Draft, discard_draft, load_draft, save_draft
-from app.error_text import error_text
-from app.protocol_form import GrowingText, ProtocolForm
-from app.sign_preview import AddendumDialog, SignPreview, problem_text
-from app.word_audio import WordAudio
+from app.panels import terms
+from app.panels.drafts import Draft, discard_draft, load_draft, save_draft
+from app.panels.protocol_form import GrowingText, ProtocolForm
+from app.panels.sign_preview import AddendumDialog, SignPreview, problem_text
+from app.playback.word_audio import WordAudio
+from app.shell.error_text import error_text
 from core.errors import LuchError
 from records import ReportStatus, Store
 from records.errors import ProtocolError

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.error_text import error_text, localize
-from app.protocol_form import ProtocolForm
+from app.panels.protocol_form import ProtocolForm
+from app.shell.error_text import error_text, localize
 from dictation.commands import Command
 from dictation.session import DictationEvent, DictationSession
 
