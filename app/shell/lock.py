@@ -144,7 +144,7 @@ class IdleLock(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._check_idle)
-        input_router().add(window, WATCHED, self._on_event)
+        input_router().add(window, WATCHED, self._on_event, window=window)
         self.set_timeout_ms(timeout_ms if timeout_ms is not None else int(minutes * 60_000))
 
     # -- configuration ----------------------------------------------------------------------------

@@ -51,9 +51,10 @@ class VoiceControllerAdapter(QObject):
             self.reader.stop()
 
     def watch_keyboard(self, window: QWidget) -> None:
-        """Take the mapped keyboard keys (press and release) while ``window`` is active."""
+        """Take the mapped keyboard keys (press and release) while ``window`` is active (and
+        no longer once it is closed)."""
         self._window = window
-        input_router().add(self, KEYS, self._on_key)
+        input_router().add(self, KEYS, self._on_key, window=window)
 
     def _on_key(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()

@@ -99,3 +99,47 @@ def test_a_watcher_goes_with_its_owner(qtbot):
     qtbot.waitUntil(lambda: handler not in router.handlers(QEvent.Type.MouseMove),
                     timeout=2000)
     qtbot.mouseMove(QMainWindow())  # events after it are fine (nothing calls a dead lock)
+
+
+def test_a_closed_window_takes_its_watchers_with_it(qtbot, luch_home):
+    """A closed window is hidden, not deleted: its idle lock's and its voice controller's
+    handlers go at the close, not only once it is destroyed."""
+    from PySide6.QtCore import QObject
+    from shiboken6 import isValid
+
+    from app.shell.lock import IdleLock
+
+    router = input_router()
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    lock = IdleLock(window, timeout_ms=0)
+    adapter = VoiceControllerAdapter(QObject(window), Settings())
+    adapter.watch_keyboard(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert lock._on_event in router.handlers(QEvent.Type.MouseMove)
+    assert adapter._on_key in router.handlers(QEvent.Type.KeyPress)
+    window.close()
+    qtbot.waitUntil(lambda: lock._on_event not in router.handlers(QEvent.Type.MouseMove)
+                    and lock._on_event not in router.handlers(QEvent.Type.KeyPress)
+                    and adapter._on_key not in router.handlers(QEvent.Type.KeyPress),
+                    timeout=2000)
+    assert isValid(window) and isValid(lock) and isValid(adapter)  # closed, not deleted
+
+
+def test_a_refused_close_keeps_the_watchers(qtbot):
+    from app.shell.lock import IdleLock
+
+    class Refusing(QMainWindow):
+        def closeEvent(self, event) -> None:
+            event.ignore()
+
+    router = input_router()
+    window = Refusing()
+    qtbot.addWidget(window)
+    lock = IdleLock(window, timeout_ms=0)
+    window.show()
+    qtbot.waitExposed(window)
+    assert not window.close()
+    qtbot.wait(100)
+    assert window.isVisible() and lock._on_event in router.handlers(QEvent.Type.MouseMove)
