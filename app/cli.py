@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from app import commands
+from app.commands.open import run_app  # light: heavy imports wait in run_app
 from core.errors import LuchError
 from core.logging import setup_logging
 from core.paths import app_subdir
@@ -37,8 +38,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = getattr(args, "run", None)
     try:
         if handler is None:
-            from app.commands.open import run_app
-
             return run_app(path=None, demo=args.demo, screenshot=args.screenshot,
                            startup_probe=args.startup_probe)
         return int(handler(args) or 0)

@@ -47,7 +47,11 @@ def write_dicom_outputs(result: PreReadResult, volume: Volume, source: Path) -> 
     """Write the pre-read as a DICOM SEG and a TID 1500 SR (the SR refers to the SEG) under
     ``LUCH_HOME/ai-dicom``; returns their paths. Raises DicomOutputError for a source that
     is not a matching DICOM series."""
-    from inference.dicom_out import make_seg, make_sr, source_datasets
+    from inference.dicom_out import (  # deferred: the DICOM writers load with the first output
+        make_seg,
+        make_sr,
+        source_datasets,
+    )
 
     sources = source_datasets(source, volume)
     seg = make_seg(result, sources)
@@ -220,7 +224,7 @@ class AiPanel(QWidget):
         dicom = source is not None and not volume.info.study_is_local
 
         def work(progress, cancel):
-            from inference.preread import analyze
+            from inference.preread import analyze  # deferred: the AI stack loads on the first run
 
             result = analyze(volume, options, progress, cancel)
             if not dicom:

@@ -140,7 +140,7 @@ class Player:
         ``sd.play`` would first wait for the old sound's buffers to drain (seconds on
         PulseAudio)."""
         try:
-            import sounddevice as sd
+            import sounddevice as sd  # deferred: PortAudio opens with the first playback
         except OSError as err:  # no PortAudio library on this machine
             raise OSError(f"no audio output: {err}") from err
         self._halt()

@@ -33,7 +33,7 @@ class ArchiveLink(QObject):
         """Drain the outbox to the archive in the background (no-op when offline)."""
         if self.archive is None or self._sync_task is not None:
             return None
-        from records.sync import SyncEngine
+        from records.sync import SyncEngine  # deferred: loads with the first sync, not at start-up
 
         engine = SyncEngine(self.store, self.archive)
         task = Task(lambda progress, cancel: engine.drain(progress, cancel),

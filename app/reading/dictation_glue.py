@@ -11,12 +11,15 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject
 
 from app.panels.report_panel import ReportPanel
 from app.playback.word_audio import WordAudio
 from core.errors import LuchError
+from core.files import uid_name
+from core.paths import app_subdir
 from records import Store
 
 MAX_WAITING = 256  # finals whose words wait for the panel to place them
@@ -86,11 +89,6 @@ class DictationGlue(QObject):
         if study_uid is None:
             self.words.kept(self._session_key or "", recording, None)
             return
-        from datetime import UTC, datetime
-
-        from core.files import uid_name
-        from core.paths import app_subdir
-
         folder = app_subdir("dictations") / uid_name(study_uid)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
         path = recording.save(folder / f"{stamp}.flac")

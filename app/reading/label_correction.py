@@ -30,7 +30,7 @@ def write_corrected_seg(corrected, volume: Volume, source: Path, original_seg: P
                         model_version: str, reader: str, folder: Path) -> Path:
     """The corrected label map as a SEG over the study's own frames, referencing the AI's
     SEG (``original_seg``), written atomically under ``folder``."""
-    import pydicom
+    import pydicom  # deferred (this function): the correction stack loads with the first save
 
     from inference.corrections import corrected_seg
     from inference.dicom_out import source_datasets
@@ -73,7 +73,7 @@ class LabelCorrection(QObject):
         seg = next((p for p in ai.dicom_files if str(p).endswith(".seg.dcm")), None)
 
         def work(progress, cancel):
-            from inference.corrections import build_correction
+            from inference.corrections import build_correction  # deferred: first save loads it
 
             folder = app_subdir(FOLDER)
             correction = build_correction(volume, original, corrected, ai_values, reader, folder)

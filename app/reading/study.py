@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject
+from sqlalchemy import select
 
 from app.panels.ai_panel import AiPanel
 from app.panels.report_panel import ReportPanel
@@ -14,6 +15,7 @@ from app.reading.ai_prefill import labels_volume
 from app.reading.study_uid import study_uid_of
 from app.shell.main_window import MainWindow
 from records import Store
+from records.models import Study
 from studies import Volume
 
 
@@ -59,10 +61,6 @@ class StudyFlow(QObject):
 
     def _offer_prior(self, study_uid: str) -> None:
         """Find this patient's latest earlier study on the station and offer it for comparison."""
-        from sqlalchemy import select
-
-        from records.models import Study
-
         self.prior_path = None
         with self.store.session() as s:
             current = s.scalar(select(Study).where(Study.study_instance_uid == study_uid))

@@ -12,8 +12,9 @@ from app.reading.archive_link import ArchiveLink
 from app.reading.study_uid import adopt_path_uid, study_uid_of
 from app.shell.main_window import MainWindow
 from app.shell.tasks import Task
+from archive.cache import ImageCache, Prefetcher
 from records import Store
-from records.worklist import build_worklist
+from records.worklist import build_worklist, triage_key
 from studies import Volume
 
 WORKLIST_POLL_MS = 60_000
@@ -66,8 +67,6 @@ class WorklistFlow(QObject):
         self.link.update_status()
 
     def _show(self, items: list) -> None:
-        from records.worklist import triage_key
-
         self._items = sorted(items, key=triage_key)
         details = self.store.worklist_details({i.study_instance_uid for i in self._items})
         rows = []
@@ -80,7 +79,7 @@ class WorklistFlow(QObject):
 
     def add_local_study(self, path: Path, volume: Volume | None = None) -> str:
         """Put a study on disk into the local worklist (read from its headers)."""
-        from studies import open_volume
+        from studies import open_volume  # deferred: the readers load on the first open
 
         volume = volume or open_volume(path)
         adopt_path_uid(self.store, volume, path, self.reader)
@@ -106,7 +105,7 @@ class WorklistFlow(QObject):
             self.window.statusBar().showMessage(
                 self.tr("This study is not on this station and the archive is not reachable"))
             return None
-        from records.access import open_archive_study
+        from records.access import open_archive_study  # deferred: loads on the first fetch
 
         cache, archive, store, reader = self.image_cache(), self.link.archive, self.store, \
             self.reader
@@ -128,8 +127,6 @@ class WorklistFlow(QObject):
 
     def image_cache(self):
         if self.cache is None:
-            from archive.cache import ImageCache
-
             self.cache = ImageCache()
         return self.cache
 
@@ -137,8 +134,7 @@ class WorklistFlow(QObject):
         """Home readers on a VPN: fetch the next studies of the worklist in the background."""
         if self.link.archive is None:
             return
-        from archive.cache import Prefetcher
-        from records.access import prefetch_next
+        from records.access import prefetch_next  # deferred: loads on the first fetch
 
         if self.prefetcher is None:
             self.prefetcher = Prefetcher(self.image_cache(), self.link.archive)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import keyring
+from keyring.errors import KeyringError
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -24,6 +26,10 @@ from app.settings_dialog.base import (
     _hint,
 )
 from app.shell.error_text import error_text
+from app.shell.tasks import Task
+from archive.credentials import KEYRING_SERVICE, ArchiveConfig
+from archive.dicomweb import DicomWebClient
+from archive.errors import ArchiveConfigError
 from core.settings import Settings
 
 
@@ -90,9 +96,6 @@ class ArchivePage(Page):
         return self.url.text().strip().rstrip("/"), self.user.text().strip(), self.password.text()
 
     def _config(self, url: str, user: str, password: str, ca: str):
-        from archive.credentials import ArchiveConfig
-        from archive.errors import ArchiveConfigError
-
         if ca and not Path(ca).is_file():
             raise InvalidSetting(self.tr("The CA bundle file does not exist."), self.ca_bundle)
         try:
@@ -102,11 +105,6 @@ class ArchivePage(Page):
 
     @staticmethod
     def _stored_password(url: str, user: str) -> str | None:
-        import keyring
-        from keyring.errors import KeyringError
-
-        from archive.credentials import KEYRING_SERVICE
-
         try:
             return keyring.get_password(KEYRING_SERVICE, f"{user}@{url.rstrip('/')}")
         except KeyringError:
@@ -120,9 +118,6 @@ class ArchivePage(Page):
 
     def test_connection(self):
         """Ask the archive for one study with the entered values, off the UI thread."""
-        from app.shell.tasks import Task
-        from archive.dicomweb import DicomWebClient
-
         url = self.url.text().strip().rstrip("/")
         user = self.user.text().strip()
         try:

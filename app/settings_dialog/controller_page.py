@@ -31,6 +31,8 @@ from app.settings_dialog.base import (
 )
 from app.shell.error_text import error_text
 from core.settings import Settings
+from dictation.controller import ACTIONS, RECORD_MODES, ControllerMapping, device_profiles
+from dictation.errors import DictationError
 
 
 class ControllerPage(Page):
@@ -41,9 +43,6 @@ class ControllerPage(Page):
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
-        from dictation.controller import ACTIONS, RECORD_MODES, ControllerMapping, device_profiles
-        from dictation.errors import DictationError
-
         self.actions = ACTIONS
         self.defaults = ControllerMapping.defaults()
         try:
@@ -156,9 +155,6 @@ class ControllerPage(Page):
         return out
 
     def values(self) -> dict[str, Any]:
-        from dictation.controller import ControllerMapping
-        from dictation.errors import DictationError
-
         buttons = {}
         for row in range(self.buttons.rowCount()):
             action = self.buttons.cellWidget(row, 2).currentData()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Mapping
 from typing import Any
 
+from keyring.errors import KeyringError
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
@@ -28,9 +30,12 @@ from app.settings_dialog.hotkeys_page import HotkeysPage
 from app.settings_dialog.speech_page import SpeechPage
 from app.settings_dialog.viewer_page import ViewerPage
 from app.shell.lock import SETTINGS_KEY as AUTOLOCK_KEY
-from app.shell.lock import idle_minutes
+from app.shell.lock import add_before_quit, idle_minutes
+from archive.credentials import save_password
 from core import unlock_pin
 from core.settings import Settings
+from viewer.presets import SETTINGS_KEY as PRESETS_KEY
+from viewer.presets import WindowPreset, load_presets, save_presets
 
 
 class SettingsDialog(QDialog):
@@ -49,8 +54,6 @@ class SettingsDialog(QDialog):
         self.viewer = ViewerPage(settings)
         self.hotkeys = HotkeysPage(settings, actions or {})
         if reader is None:
-            import getpass
-
             reader = getpass.getuser()
         self.general = GeneralPage(settings, reader)
         self.pages: list[Page] = [self.general, self.archive, self.speech, self.controller,
@@ -116,10 +119,6 @@ class SettingsDialog(QDialog):
             raise err
 
     def accept(self) -> None:
-        from keyring.errors import KeyringError
-
-        from archive.credentials import save_password
-
         try:
             changes = self.collect()
         except InvalidSetting as err:
@@ -157,9 +156,6 @@ class SettingsDialog(QDialog):
         super().accept()
 
     def _write(self, key: str, value: Any) -> None:
-        from viewer.presets import SETTINGS_KEY as PRESETS_KEY
-        from viewer.presets import WindowPreset, save_presets
-
         if key == PRESETS_KEY:
             save_presets(self.settings, [WindowPreset(**p) for p in value])
         else:
@@ -171,8 +167,6 @@ def install_settings_action(window, idle_lock=None, on_saved=None) -> QAction:
     """Add *File > Settings…* (Ctrl+,) to a :class:`~app.shell.main_window.MainWindow`; what
     can take effect at once after OK does (window presets, the idle lock's timeout, shortcuts), and
     ``on_saved(keys)`` is called for the rest (e.g. a new archive address)."""
-    from app.shell.lock import add_before_quit
-
     text = QCoreApplication.translate("SettingsDialog", "&Settings…")
     return add_before_quit(window, "settings", text,
                            lambda: open_settings(window, idle_lock, on_saved), "Ctrl+,")
@@ -191,9 +185,6 @@ def open_settings(window, idle_lock=None, on_saved=None) -> SettingsDialog:
 
 
 def apply_saved(window, keys: list[str], idle_lock=None) -> None:
-    from viewer.presets import SETTINGS_KEY as PRESETS_KEY
-    from viewer.presets import load_presets
-
     if PRESETS_KEY in keys:
         window.presets = load_presets(window.settings)
         for view in window.reading.views:

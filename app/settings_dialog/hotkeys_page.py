@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,6 +27,7 @@ from app.settings_dialog.base import (
 )
 from app.shell.main_window import SHORTCUTS_KEY
 from core.settings import Settings
+from viewer.slice_view import VIEW_INPUTS
 
 
 class HotkeysPage(Page):
@@ -70,8 +71,6 @@ class HotkeysPage(Page):
         return self.tr("Hotkeys")
 
     def eventFilter(self, watched, event) -> bool:
-        from PySide6.QtCore import QEvent
-
         if (watched is self.table and event.type() == QEvent.Type.KeyPress
                 and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
                 and self.table.currentColumn() == 1):
@@ -122,10 +121,6 @@ class HotkeysPage(Page):
 
 def _view_inputs_table() -> QTableWidget:
     """What the mouse and the fixed keys do in a view (read-only)."""
-    from PySide6.QtCore import QCoreApplication
-
-    from viewer.slice_view import VIEW_INPUTS
-
     table = QTableWidget(len(VIEW_INPUTS), 2)
     table.setObjectName("view-inputs")
     table.setHorizontalHeaderLabels([QCoreApplication.translate("HotkeysPage", "Input"),

@@ -25,6 +25,7 @@ class ModelRow(QWidget):
         self.refresh()
 
     def refresh(self, note: str = "") -> None:
+        # deferred: loads when the dialog opens, not at start-up
         from inference.registry import ModelRegistry
 
         try:
@@ -37,6 +38,7 @@ class ModelRow(QWidget):
         self.version.setText(f"{text}  {note}".strip())
 
     def _roll_back(self) -> None:
+        # deferred: loads when the dialog opens, not at start-up
         from inference.registry import ModelRegistry
 
         try:

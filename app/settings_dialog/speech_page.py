@@ -25,12 +25,15 @@ from app.settings_dialog.base import (
 )
 from app.shell.error_text import error_text
 from core.settings import Settings
+from dictation.audio import input_devices
+from dictation.engines import DEFAULT_ENGINE, ENGINE_SETTING, available_engines
+from dictation.errors import AudioDeviceError
 
 
 class SpeechPage(Page):
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
-        from dictation.engines import DEFAULT_ENGINE, ENGINE_SETTING, available_engines
+        # deferred: loads when the dialog opens, not at start-up
         from dictation.engines.vosk_engine import MODEL_SETTING
 
         self.engine_key, self.model_key = ENGINE_SETTING, MODEL_SETTING
@@ -68,6 +71,7 @@ class SpeechPage(Page):
     def _add_whisper_models(self, settings: Settings, form: QFormLayout) -> None:
         """Per language, the Whisper model: the shipped one or one installed with
         ``luch speech-models install`` (English-only models only for English)."""
+        # deferred: loads when the dialog opens, not at start-up
         from dictation.whisper_models import GPU_MODEL, MODEL_SETTING, WhisperModelManager
 
         self.whisper_key = MODEL_SETTING
@@ -94,9 +98,6 @@ class SpeechPage(Page):
         return self.tr("Speech")
 
     def _fill_microphones(self, current: str | None) -> None:
-        from dictation.audio import input_devices
-        from dictation.errors import AudioDeviceError
-
         self.microphone.addItem(self.tr("System default"), None)
         try:
             devices = input_devices()
@@ -115,6 +116,7 @@ class SpeechPage(Page):
             edit.setText(folder)
 
     def values(self) -> dict[str, Any]:
+        # deferred: loads when the dialog opens, not at start-up
         from dictation.models import model_problems
 
         engine, lang = self.engine.currentData(), self.language.currentData()

@@ -23,7 +23,13 @@ from app.settings_dialog.base import (
     _hint,
     _read_only,
 )
+from app.shell.view_names import layout_title
 from core.settings import Settings
+from viewer.hanging import SETTINGS_KEY as HANGING_KEY
+from viewer.hanging import load_protocols
+from viewer.layouts import LAYOUTS
+from viewer.presets import SETTINGS_KEY as PRESETS_KEY
+from viewer.presets import load_presets
 
 
 class ViewerPage(Page):
@@ -31,13 +37,6 @@ class ViewerPage(Page):
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
-        from app.shell.view_names import layout_title
-        from viewer.hanging import SETTINGS_KEY as HANGING_KEY
-        from viewer.hanging import load_protocols
-        from viewer.layouts import LAYOUTS
-        from viewer.presets import SETTINGS_KEY as PRESETS_KEY
-        from viewer.presets import load_presets
-
         self.presets_key, self.hanging_key = PRESETS_KEY, HANGING_KEY
         self.layouts = list(LAYOUTS)
         presets = load_presets(settings)

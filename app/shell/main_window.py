@@ -264,7 +264,7 @@ class MainWindow(QMainWindow):
         middle = volume.voxels[volume.shape[0] // 2]
 
         def work(progress, cancel) -> list[SeriesThumb]:
-            from studies import preview, scan
+            from studies import preview, scan  # deferred: the readers load off the UI thread
 
             images = scan(path).images
             thumbs = []
@@ -503,7 +503,7 @@ class MainWindow(QMainWindow):
         self.cancel_button.show()
 
         def work(progress, cancel) -> tuple[Volume, Alignment]:
-            from studies import open_volume
+            from studies import open_volume  # deferred: the readers load off the UI thread
 
             volume = open_volume(prior, progress=lambda f: progress(0.8 * f))
             if cancel.is_set():
@@ -795,7 +795,7 @@ class MainWindow(QMainWindow):
 
 def _load_labels(path: str | Path, volume: Volume) -> Volume:
     """A label map (DICOM SEG, or an integer NIfTI/DICOM mask) placed on the study's grid."""
-    from studies.seg import open_label_map
+    from studies.seg import open_label_map  # deferred: the SEG reader loads on first use
 
     labels = open_label_map(path).on_grid_of(volume)
     if labels.min() < 0 or labels.max() > 255:
