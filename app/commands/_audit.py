@@ -20,7 +20,7 @@ def audit_access(action: str, study_uids: Iterable[str], **detail) -> None:
     if not uids:
         return
     try:
-        from records import open_store
+        from records import open_store  # deferred: `luch --help` does not load the store
 
         store = open_store()
         for uid in uids:

@@ -7,6 +7,9 @@ import json
 import sys
 from pathlib import Path
 
+from app.commands._audit import audit_access
+from core.errors import LuchError
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
@@ -49,6 +52,7 @@ def _progress(label: str):
 
 
 def run(args: argparse.Namespace) -> int:
+    # deferred: `luch --help` and the other commands do not load it
     import studies
     from core.settings import Settings
     from inference.grading import GradeRule
@@ -61,7 +65,6 @@ def run(args: argparse.Namespace) -> int:
         prior_volume = studies.open_volume(args.prior)
         prior_result = AnalysisJob(prior_volume, options, _progress("prior")).start().result()
     volume = studies.open_volume(args.path)
-    from app.commands._audit import audit_access
 
     audit_access("analyzed", [volume.info.study_instance_uid])
     sources = _dicom_sources(args, volume)  # before the run: a NIfTI source fails fast
@@ -86,6 +89,7 @@ def run(args: argparse.Namespace) -> int:
 def _dicom_sources(args, volume):
     if not (args.seg or args.sr):
         return None
+    # deferred: `luch --help` and the other commands do not load it
     from inference.dicom_out import source_datasets
 
     return source_datasets(args.path, volume)
@@ -95,6 +99,7 @@ def _write_outputs(args, volume, result, sources) -> None:
     if args.mask:
         _write_mask(args.mask, volume, result.labels)
     if sources is not None:
+        # deferred: `luch --help` and the other commands do not load it
         from inference.dicom_out import make_seg, make_sr
 
         seg = make_seg(result, sources) if args.seg else None
@@ -107,6 +112,7 @@ def _write_outputs(args, volume, result, sources) -> None:
 
 
 def _write_mask(path: Path, volume, labels) -> None:
+    # deferred: `luch --help` and the other commands do not load it
     import SimpleITK as sitk
 
     image = sitk.GetImageFromArray(labels)
@@ -118,12 +124,11 @@ def _write_mask(path: Path, volume, labels) -> None:
 
 
 def _save(volume, result, args) -> int:
+    # deferred: `luch --help` and the other commands do not load it
     import records
 
     uid = volume.info.study_instance_uid
     if not uid:
-        from core.errors import LuchError
-
         raise LuchError("This study has no Study Instance UID and none could be derived from its "
                        "images, so it cannot be saved to the records")
     store = records.open_store()

@@ -11,6 +11,8 @@ import getpass
 import json
 from pathlib import Path
 
+from core.paths import app_subdir
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
@@ -32,6 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def read_labels(path: Path, volume):
     """A label map in Luch values on ``volume``'s grid."""
+    # deferred: `luch --help` and the other commands do not load it
     import numpy as np
 
     from inference.eval_sets import luch_labels
@@ -45,9 +48,9 @@ def read_labels(path: Path, volume):
 
 
 def run(args: argparse.Namespace) -> int:
+    # deferred: `luch --help` and the other commands do not load it
     import records
     import studies
-    from core.paths import app_subdir
     from inference.corrections import build_correction, require_original
 
     store = records.open_store()

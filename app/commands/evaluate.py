@@ -29,6 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # deferred: `luch --help` and the other commands do not load it
     from inference.evaluate import evaluate, table
     from inference.registry import ModelRegistry
 
@@ -46,11 +47,13 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(data, indent=2))
     else:
         if args.json_out:
+            # deferred: `luch --help` and the other commands do not load it
             from core.files import write_json_atomic
 
             write_json_atomic(args.json_out, data)
         print(table(report))
     if args.png:
+        # deferred: `luch --help` and the other commands do not load it
         from inference.eval_plots import write_plots
 
         for path in write_plots(report, args.png):

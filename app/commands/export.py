@@ -6,7 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from app.commands._audit import audit_access
 from core.errors import LuchError
+from core.paths import app_subdir
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -25,8 +27,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # deferred: `luch --help` and the other commands do not load it
     import studies
-    from app.commands._audit import audit_access
 
     result = studies.scan(args.path, whole_series=True)
     candidate = studies.choose(result, args.series)
@@ -34,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
                  anonymized=bool(args.anonymize))
     if args.dicom:
         return _export_dicom(candidate, args.out, args.anonymize)
+    # deferred: `luch --help` and the other commands do not load it
     from studies.export import write_nifti
 
     volume = studies.load(candidate)
@@ -47,9 +50,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _export_dicom(candidate, out: Path, anonymize: bool) -> int:
+    # deferred: `luch --help` and the other commands do not load it
     import shutil
 
-    from core.paths import app_subdir
     from studies.anonymize import Anonymizer, anonymize_files, load_or_create_key
 
     if candidate.reader == "nifti":

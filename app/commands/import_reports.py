@@ -21,6 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # deferred: `luch --help` and the other commands do not load it
     from records import open_store
     from records.errors import ImportFormatError
     from records.legacy import import_reports

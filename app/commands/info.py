@@ -10,6 +10,8 @@ import json
 import sys
 from pathlib import Path
 
+from app.commands._audit import audit_access
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
@@ -72,8 +74,8 @@ def given_file(result) -> dict | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # deferred: `luch --help` and the other commands do not load it
     import studies
-    from app.commands._audit import audit_access
 
     result = studies.scan(args.path, whole_series=True)
     audit_access("inspected", [c.info.study_instance_uid for c in result.candidates])

@@ -36,6 +36,7 @@ def describe(registry) -> list[dict]:
 
 
 def run(args: argparse.Namespace) -> int:
+    # deferred: `luch --help` and the other commands do not load it
     from inference.registry import ModelRegistry
 
     registry = ModelRegistry()

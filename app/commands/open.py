@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import logging
 import os
 import sys
+import threading
 from pathlib import Path
 
 from core.errors import LuchError
@@ -44,19 +46,19 @@ def prepare_environment(screenshot: bool) -> None:
 
 
 def open_records():
+    # deferred: `luch --help` and the other commands do not load it
     from records import open_store
 
     return open_store()
 
 
 def reader_name() -> str:
-    import getpass
-
     return getpass.getuser()
 
 
 def archive_client():
     """The archive client from the environment or settings, or None (offline) if unset."""
+    # deferred: `luch --help` and the other commands do not load it
     from archive.credentials import load_config
     from archive.dicomweb import DicomWebClient
     from archive.errors import ArchiveConfigError
@@ -71,6 +73,7 @@ def dictation_factory(settings):
     """Builds a dictation session with the engine, language and microphone from settings."""
 
     def factory(on_event, hands_free: bool = True):
+        # deferred: `luch --help` and the other commands do not load it
         from dictation.options import open_recognizer
         from dictation.session import DictationEvent, DictationSession
         from dictation.transcript import DictationProcessor
@@ -91,8 +94,7 @@ def dictation_factory(settings):
 def _warm_up_decoders(settings) -> None:
     """Start the decoding workers and, for Vosk, a first decode (a new Vosk recogniser's first
     utterances cost about 1.5x), in the background once the window is up."""
-    import threading
-
+    # deferred: `luch --help` and the other commands do not load it
     from studies.decode_pool import warm_up
 
     threading.Thread(target=warm_up, name="luch-decoder-warm-up", daemon=True).start()
@@ -101,17 +103,18 @@ def _warm_up_decoders(settings) -> None:
 
 
 def _warm_up_dictation(settings) -> None:
+    # deferred: the engines load here, on the warm-up thread, not at start-up
     from dictation.engines import configured_engine
 
     try:
         engine = configured_engine()
-        from dictation.options import build_options
+        from dictation.options import build_options  # deferred: on the warm-up thread
 
         options = build_options(settings.get("dictation.language", "en"))
         if engine == "vosk":
-            from dictation.engines.vosk_engine import warm_up
+            from dictation.engines.vosk_engine import warm_up  # deferred: as above
         elif engine == "whisper":  # loads (and for Russian joins) the model, one decode
-            from dictation.engines.whisper_engine import warm_up
+            from dictation.engines.whisper_engine import warm_up  # deferred: as above
         else:
             return
         warm_up(options)
@@ -123,6 +126,7 @@ def _import_qt_free_first() -> None:
     """Import the window's Qt-free libraries before PySide6: PySide6's import hook reads and
     compiles the source of every module imported after it (``__feature__``), which cost
     about 0.35 s of start-up (benchmarks/startup.py)."""
+    # deferred: only for the window, and before PySide6 (see above)
     import numpy  # noqa: F401
     import pydicom  # noqa: F401
     import sqlalchemy  # noqa: F401
@@ -146,6 +150,8 @@ def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None
     prepare_environment(bool(screenshot))
     _import_qt_free_first()
 
+    # deferred: PySide6 and the window after _import_qt_free_first (start-up); not for
+    # the other commands
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -155,6 +161,7 @@ def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Luch")
+    # deferred: after _import_qt_free_first (start-up); not for the other commands
     from app.shell.i18n import install_translator
     from core.settings import Settings
 
@@ -166,6 +173,7 @@ def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None
                         session_factory=dictation_factory(settings), archive=archive_client())
     window.workflow = workflow
     if not screenshot:
+        # deferred: only with a display (not for --screenshot); not for the other commands
         from app.settings_dialog import install_settings_action
         from app.shell.lock import install_idle_lock
 
@@ -177,6 +185,7 @@ def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None
                 workflow.update_status()
 
         install_settings_action(window, window.idle_lock, on_saved=settings_saved)
+        # deferred: only with a display (not for --screenshot); not for the other commands
         from app.shell.voice_controller import VoiceControllerAdapter
 
         window.voice_controller = VoiceControllerAdapter(workflow, settings)
@@ -236,6 +245,7 @@ def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None
     workflow.stop()
     if getattr(window, "voice_controller", None) is not None:
         window.voice_controller.stop()
+    # deferred: `luch --help` and the other commands do not load it
     from app.shell.tasks import wait_for_background_work
 
     wait_for_background_work()

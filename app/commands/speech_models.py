@@ -30,6 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # deferred: `luch --help` and the other commands do not load it
     from core.settings import Settings
     from dictation import whisper_models as wm
     from dictation.engines.whisper_engine import cuda_available

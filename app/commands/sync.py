@@ -29,6 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
+    # deferred: `luch --help` and the other commands do not load it
     from archive.cache import FetchCancelled, ImageCache
     from archive.credentials import load_config
     from archive.dicomweb import DicomWebClient

@@ -51,6 +51,7 @@ def split(corrections) -> tuple[list, list]:
 
 
 def run(args: argparse.Namespace) -> int:
+    # deferred: `luch --help` and the other commands do not load it
     from core.settings import Settings
     from inference.eval_sets import correction_ref, find_studies
     from inference.registry import ModelRegistry
@@ -92,6 +93,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"candidate {candidate.version}: gate {verdict}")
     print(f"active model: {registry.active().version}")
     if args.json_out:
+        # deferred: `luch --help` and the other commands do not load it
         from core.files import write_json_atomic
 
         write_json_atomic(args.json_out, registry.get(candidate.version).sidecar)

@@ -18,6 +18,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # deferred: `luch --help` and the other commands do not load it
     import sys
 
     from archive.credentials import load_config
