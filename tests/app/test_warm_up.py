@@ -37,3 +37,58 @@ def test_pocketsphinx_or_a_missing_model_warms_nothing_and_raises_nothing(luch_h
     settings.set("dictation.vosk.model.ko", str(luch_home / "no-model-here"))
     _warm_up_dictation(settings)
     assert not idle
+
+
+def test_the_app_starts_the_decoding_workers_on_a_thread_once_the_window_is_up(
+        qapp, luch_home, memory_keyring, monkeypatch):
+    """``luch`` in this process, offscreen: after the window is shown, the decoding worker
+    processes start (``studies.decode_pool``) on a thread of their own, not the UI thread;
+    start-up itself does not wait for them (benchmarks/startup.py times it)."""
+    import threading
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    from app.commands.open import run_app
+    from app.shell.main_window import MainWindow
+    from studies import decode_pool
+
+    if not decode_pool.enabled():
+        pytest.skip("decoding workers are off on this machine (CPUs or LUCH_DECODE_PROCESSES)")
+    monkeypatch.setenv("LUCH_LANG", "en")
+    Settings().set("app.autolock_minutes", 0)  # no lock timer is left for later tests
+    shown: list[float] = []
+    calls: list[tuple[str, float]] = []
+    real_pool = decode_pool.pool
+
+    def pool():
+        calls.append((threading.current_thread().name, time.monotonic()))
+        return real_pool()
+
+    monkeypatch.setattr(decode_pool, "pool", pool)
+
+    def poll() -> None:
+        window = next((w for w in qapp.topLevelWidgets()
+                       if isinstance(w, MainWindow) and w.isVisible()), None)
+        if window is not None and not shown:
+            shown.append(time.monotonic())
+        if calls and decode_pool._pool is not None:
+            timer.stop()
+            qapp.quit()
+
+    timer, deadline = QTimer(), QTimer()
+    timer.timeout.connect(poll)
+    timer.start(50)
+    deadline.setSingleShot(True)
+    deadline.timeout.connect(qapp.quit)  # never hang the suite
+    deadline.start(60_000)
+    try:
+        assert run_app(None) == 0
+    finally:
+        timer.stop()
+        deadline.stop()
+        QTimer.singleShot(0, qapp.quit)  # see test_cli_open: the closed window's quit request
+    assert calls, "the decoding workers were not started"
+    assert shown and all(at > shown[0] for _, at in calls), "started before the window was up"
+    assert {name for name, _ in calls} == {"luch-decoder-warm-up"}
+    assert decode_pool._pool is not None
