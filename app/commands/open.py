@@ -93,7 +93,7 @@ def _warm_up_decoders(settings) -> None:
     utterances cost about 1.5x), in the background once the window is up."""
     import threading
 
-    from studies.decode_pool import warm_up
+    from studies import warm_up  # the readers too, not only the decoders
 
     threading.Thread(target=warm_up, name="luch-decoder-warm-up", daemon=True).start()
     threading.Thread(target=_warm_up_dictation, args=(settings,), name="luch-vosk-warm-up",
