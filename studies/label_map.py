@@ -65,6 +65,20 @@ def segment_labels(ds: Dataset) -> dict[int, str]:
     }
 
 
+#: SNOMED CT "Anatomical Structure" (and the older "Body structure" code, CID 7150): a segment
+#: of this category is an organ, drawn under the findings inside it
+ANATOMY = {"91723000", "123037004"}
+
+
+def anatomy_segments(ds: Dataset) -> set[int]:
+    """The numbers of the segments that are organs (category Anatomical Structure)."""
+    return {
+        int(item.SegmentNumber) for item in ds.get("SegmentSequence") or []
+        if any(str(code.get("CodeValue", "")) in ANATOMY
+               for code in item.get("SegmentedPropertyCategoryCodeSequence") or [])
+    }
+
+
 def read_segmentation(source: str | Path | BinaryIO | Dataset) -> LabelMap:
     """Read a DICOM SEG file (or dataset) into a :class:`LabelMap` on its own frame grid."""
     try:
@@ -99,13 +113,16 @@ def read_segmentation(source: str | Path | BinaryIO | Dataset) -> LabelMap:
     dtype = np.uint8 if len(segment_labels(ds)) < 256 else np.uint16
     labels = np.zeros((nk, int(ds.Rows), int(ds.Columns)), dtype=dtype)
     overlap = False
+    organs = np.array(sorted(anatomy_segments(ds)) or [0], dtype=dtype)
     for index, frame in enumerate(per_frame[:n_frames]):
         item = (frame.get("SegmentIdentificationSequence") or [None])[0]
         number = int(item.ReferencedSegmentNumber) if item is not None else 1
         k = round(float(distance[index] - planes[0]) / dz)
         mask = masks[index].astype(bool)
-        overlap |= bool(np.any(labels[k][mask]))
-        labels[k][mask] = number
+        under = labels[k][mask]
+        # a finding inside an organ's segment (a lesion in a lung) is no overlap to report
+        overlap |= bool(np.any((under != 0) & (np.isin(under, organs) == (number in organs))))
+        labels[k][mask] = np.maximum(under, number)  # the higher number shows, in any order
     ref_series = ""
     for ref in ds.get("ReferencedSeriesSequence") or []:
         ref_series = str(ref.get("SeriesInstanceUID", ""))
