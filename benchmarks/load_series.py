@@ -13,7 +13,7 @@ Each measurement runs in a fresh subprocess (after one warm-up read, so all tool
 the page cache) and reports wall time, CPU time (all threads of that process) and peak RSS
 above the process's RSS after imports. ``luch cold`` has imported only ``studies`` (the
 readers, pydicom and the decoders load inside the clock); ``luch warm`` has run
-``studies.decode_pool.warm_up()`` first, as the app does at start-up (readers and decoders
+``studies.warm_up()`` first, as the app does at start-up (readers and decoders
 imported, worker processes started), which is the state SimpleITK is measured in (its
 ``import SimpleITK`` loads ITK and GDCM before the clock). One more untimed run measures
 Luch's allocation peak with tracemalloc (numpy buffers). dcm2niix converts to an uncompressed
@@ -43,8 +43,7 @@ tool, folder = sys.argv[1], sys.argv[2]
 if tool.startswith("luch"):
     import studies
     if tool == "luch-warm":
-        from studies import decode_pool
-        decode_pool.warm_up()
+        studies.warm_up()
     def run():
         v = studies.open_volume(folder)
         return v.voxels.nbytes
@@ -176,7 +175,7 @@ def main() -> int:
                   f"{itk['peak_extra'] / itk['nbytes']:>9.2f}", flush=True)
         print("\ngoals: luch/sitk <= 0.5, luch/d2n <= 1.0, memory <= 1.2x the volume.\n"
               "cold: fresh process, readers and decoders imported inside the clock; warm: after\n"
-              "decode_pool.warm_up() as at app start (SimpleITK's import is outside its clock).\n"
+              "studies.warm_up() as at app start (SimpleITK's import is outside its clock).\n"
               "cpu/sitk: CPU seconds (all threads of the process; decode worker processes are\n"
               "not counted, JPEG 2000 uses none) of luch warm / SimpleITK: the ratio a 2-core\n"
               "box converges to when both keep both cores busy.\n"

@@ -6,7 +6,7 @@ Some encoders write signed CT as an *unsigned* JPEG 2000 codestream (the SIZ mar
 says unsigned; pydicom corrects the values, see ``J2K_pixelrep_mismatch.dcm``). The series
 is the real ``lidc-idri-0001`` (133 slices, 512x512) re-encoded that way: each signed slice
 as an unsigned codestream of the fewest bits that hold it, with BitsStored set to match
-(cached under /tmp). Each load runs in a fresh subprocess after ``decode_pool.warm_up()``, as
+(cached under /tmp). Each load runs in a fresh subprocess after ``studies.warm_up()``, as
 the app does at start-up, reading from the page cache:
 
 - ``luch``: now; the fast decoder refuses the slices from their SIZ marker (nothing decoded)
@@ -43,7 +43,7 @@ if tool.startswith("luch"):
     if tool != "luch":
         os.environ["LUCH_DECODE_PROCESSES"] = "0"
     import studies
-    from studies import decode_pool, frame_decoders
+    from studies import frame_decoders
     if tool == "luch-old":  # the fast decoder without its SIZ check: decode, then refuse
         import dataclasses
         from pydicom.uid import JPEG2000Lossless
@@ -51,7 +51,7 @@ if tool.startswith("luch"):
         frame_decoders._REGISTRY[JPEG2000Lossless] = lambda: dataclasses.replace(
             factory(), accepts=None)
         frame_decoders.for_syntax.cache_clear()
-    decode_pool.warm_up()
+    studies.warm_up()
     def run():
         v = studies.open_volume(folder)
         return hashlib.sha256(v.voxels.tobytes()).hexdigest()

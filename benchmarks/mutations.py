@@ -64,7 +64,7 @@ MUTATIONS = (
         ("tests/studies/test_loader.py",)),
     Mutation(
         "hu-intercept-ignored", "exact HU: RescaleIntercept not read",
-        "studies/headers.py",
+        "studies/dicom_header.py",
         "        intercept = float(item.get(\"RescaleIntercept\") or 0)\n",
         "        intercept = 0.0\n",
         ("tests/studies/test_loader.py",)),

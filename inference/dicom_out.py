@@ -4,10 +4,16 @@ Both reference the source CT series, so they need a DICOM source; a NIfTI input 
 UIDs to reference (write the label map as NIfTI instead). Codes not found in SNOMED CT /
 DCM use the private scheme ``99LUCH``.
 
+The lung segments are the whole lungs, as the SR measures them: everything inside each
+lung, its ground glass, consolidation and solid foci too (those are segments of their own as
+well, drawn over the lung: the segments overlap). A lung's volume is the denominator of its
+involvement, and a nodule or atelectasis is lung tissue: a lung is not smaller because a
+focus was found in it. So each SR volume equals the volume of the SEG segment it references.
+
 An isolated solid focus set aside from grading (``inference.foci``) is a segment of its
-own after the four (its voxels are then not in the aerated-lung segments) and a
-measurement group of its own in the SR (side, volume, core diameter, "not graded as
-pneumonia; review"), so a viewer reading a CT-0 SR sees what was set aside.
+own after the four and a measurement group of its own in the SR (side, volume, core
+diameter, "not graded as pneumonia; review"), so a viewer reading a CT-0 SR sees what was
+set aside.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ import pydicom
 from pydicom.sr.codedict import codes
 
 from inference.errors import DicomOutputError
-from inference.labels import Label
+from inference.labels import LEFT, RIGHT, Label
 from inference.preread import PreReadResult
 from studies import Volume
 
@@ -51,10 +57,10 @@ ML = hd.sr.CodedConcept("ml", "UCUM", "milliliter")
 MM = hd.sr.CodedConcept("mm", "UCUM", "millimeter")
 PERCENT = hd.sr.CodedConcept("%", "UCUM", "percent")
 
-# SEG segment number -> (label values, label, category, type)
+# SEG segment number -> (label values, label, category, type); the lungs hold their lesions
 SEGMENTS = {
-    1: ((Label.LUNG_RIGHT,), "Right lung (aerated)", codes.SCT.AnatomicalStructure, RIGHT_LUNG),
-    2: ((Label.LUNG_LEFT,), "Left lung (aerated)", codes.SCT.AnatomicalStructure, LEFT_LUNG),
+    1: (RIGHT, "Right lung", codes.SCT.AnatomicalStructure, RIGHT_LUNG),
+    2: (LEFT, "Left lung", codes.SCT.AnatomicalStructure, LEFT_LUNG),
     3: ((Label.GGO_RIGHT, Label.GGO_LEFT), "Ground-glass opacity",
         ALTERED, GGO_CODE),
     4: ((Label.CONSOLIDATION_RIGHT, Label.CONSOLIDATION_LEFT), "Consolidation",
@@ -134,17 +140,19 @@ def _patient_name_unquoted() -> Iterator[None]:
 
 
 def make_seg(result: PreReadResult, sources: list[pydicom.Dataset]) -> hd.seg.Segmentation:
-    """A binary SEG with four non-overlapping segments over the source frames, and one more
-    per solid focus set aside (segment 5 the first)."""
-    lut = np.zeros(256, np.uint8)
-    for number, (values, *_rest) in SEGMENTS.items():
-        lut[list(values)] = number
-    label_map = lut[result.labels]
+    """A binary SEG over the source frames: the two whole lungs, ground glass, consolidation,
+    and one segment per solid focus set aside (segment 5 the first); lesions and foci lie
+    inside their lung's segment (one byte per voxel and segment while it is built)."""
     segments = [(n, label, category, prop) for n, (_values, label, category, prop)
                 in SEGMENTS.items()]
+    masks = np.zeros((*result.labels.shape, len(SEGMENTS) + len(result.foci)), dtype=bool)
+    for index, (values, *_rest) in enumerate(SEGMENTS.values()):
+        lut = np.zeros(256, bool)
+        lut[list(values)] = True
+        masks[..., index] = lut[result.labels]
     for k, focus in enumerate(result.foci, 1):
         number = len(segments) + 1
-        label_map[focus.box][focus.mask] = number
+        masks[(*focus.box, number - 1)] |= focus.mask
         segments.append((number, focus_name(k), ALTERED, SOLID_FOCUS))
     algorithm = hd.AlgorithmIdentificationSequence(
         name=f"luch-{result.engine}", version=result.model_version,
@@ -160,7 +168,7 @@ def make_seg(result: PreReadResult, sources: list[pydicom.Dataset]) -> hd.seg.Se
     try:
         with _patient_name_unquoted():
             return hd.seg.Segmentation(
-                source_images=sources, pixel_array=label_map,
+                source_images=sources, pixel_array=masks,
                 segmentation_type=hd.seg.SegmentationTypeValues.BINARY,
                 segment_descriptions=descriptions, series_instance_uid=hd.UID(),
                 series_number=SEG_SERIES_NUMBER, sop_instance_uid=hd.UID(), instance_number=1,
@@ -225,12 +233,18 @@ def make_sr(result: PreReadResult, sources: list[pydicom.Dataset],
             model_name=f"{result.engine} {result.model_version}"))
     context = hd.sr.ObservationContext(observer_device_context=device)
     groups: list = []
-    for name, site, side in (("Right lung", RIGHT_LUNG, "right"), ("Left lung", LEFT_LUNG, "left")):
-        groups.append(hd.sr.MeasurementsAndQualitativeEvaluations(
+    for number, name, site, side in ((1, "Right lung", RIGHT_LUNG, "right"),
+                                     (2, "Left lung", LEFT_LUNG, "left")):
+        fields = dict(
             tracking_identifier=_tracking(name), finding_sites=[hd.sr.FindingSite(site)],
             measurements=[
                 hd.sr.Measurement(VOLUME, m.volumes_ml[f"lung_{side}"], ML),
-                hd.sr.Measurement(INVOLVEMENT, m.involvement_percent[side], PERCENT)]))
+                hd.sr.Measurement(INVOLVEMENT, m.involvement_percent[side], PERCENT)])
+        if seg is not None:  # the whole lung: the volume is its segment's
+            groups.append(hd.sr.VolumetricROIMeasurementsAndQualitativeEvaluations(
+                referenced_segment=_referenced(seg, number, sources), **fields))
+        else:
+            groups.append(hd.sr.MeasurementsAndQualitativeEvaluations(**fields))
     for number, key, code in ((3, "ggo", GGO_CODE), (4, "consolidation", CONSOLIDATION_CODE)):
         measurement = [hd.sr.Measurement(VOLUME, m.volumes_ml[key], ML)]
         if seg is not None:

@@ -59,6 +59,15 @@ class SolidFocus:
     count: int = 0  # slices in the volume, and whether k grows toward the head: numbering
     head_up: bool = False
 
+    def to_dict(self) -> dict:
+        """JSON form, as the flag says it: ``slices`` 1-based from the head, "a-b"; ``at``
+        the core's centre as a 0-based voxel index ``[i, j, k]``."""
+        return {"side": self.side,
+                "slices": slice_range(self.first_slice, self.last_slice, self.count,
+                                      self.head_up),
+                "ml": round(float(self.ml), 1), "mm": round(float(self.diameter_mm)),
+                "at": [int(v) for v in self.center]}
+
     def flag(self) -> str:
         """The quality flag naming it (slices 1-based, as the viewer counts them: from the
         head; ``at`` the core's centre as a 0-based voxel index i,j,k, to go to)."""

@@ -84,6 +84,7 @@ class PreReadResult:
             "investigational": True,
             "notice": self.notice,
             "lesions": [lesion.to_dict() for lesion in self.lesions],
+            "foci": [focus.to_dict() for focus in self.foci],
         }
         if self.dynamics is not None:
             out["dynamics"] = self.dynamics.to_dict()

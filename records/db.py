@@ -59,7 +59,7 @@ def _enter_wal(cur: sqlite3.Cursor) -> None:
 
 
 def alembic_config(engine: Engine):
-    from alembic.config import Config
+    from alembic.config import Config  # deferred: alembic loads on first use (start-up time)
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
@@ -98,7 +98,7 @@ def upgrade(engine: Engine) -> None:
     """
     if current_revision(engine) == head_revision():
         return
-    from alembic import command
+    from alembic import command  # deferred: alembic loads on first use (start-up time)
 
     cfg = alembic_config(engine)
     try:

@@ -14,14 +14,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from records.errors import RecordsError
+from records.report_version import (  # noqa: F401  (key_image_uids re-exported)
+    KEY_IMAGES,
+    ReportVersionRecord,
+    key_image_uids,
+    report_series_instance_uid,
+)
 from records.uids import derived_uid
 
-if TYPE_CHECKING:  # highdicom and pydicom load on first use (start-up time)
+if TYPE_CHECKING:  # pydicom loads on first use (start-up time)
     from pydicom.dataset import Dataset
 
-    from records.store import ReportVersionRecord
-
-KEY_IMAGES = "_key_images"  # in a report version's fields
 KOS_SOP_CLASS = "1.2.840.10008.5.1.4.1.1.88.59"
 REPORT_SR_CLASS = "1.2.840.10008.5.1.4.1.1.88.33"  # Comprehensive SR (records.sr.report_to_sr)
 KOS_SERIES_NUMBER = 993
@@ -47,11 +50,6 @@ def key_images_text(items: list[dict[str, Any]], lang: str) -> str:
     return f"{title}: " + "; ".join(parts)
 
 
-def key_image_uids(fields: dict[str, Any]) -> frozenset[str]:
-    """The SOP Instance UIDs a report version's fields mark as key images."""
-    return frozenset(str(i["sop_instance_uid"]) for i in fields.get(KEY_IMAGES) or ())
-
-
 def kos_sop_instance_uid(report_sop_uid: str) -> str:
     """The KOS of a report version: derived from that version's SR UID."""
     return derived_uid("luch-kos", report_sop_uid)
@@ -62,7 +60,7 @@ def kos_series_instance_uid(report_uid: str) -> str:
 
 
 def _reference(header: Dataset, item: dict[str, Any]) -> Dataset:
-    from pydicom.dataset import Dataset
+    from pydicom.dataset import Dataset  # deferred: pydicom loads on first use (start-up time)
 
     ds = Dataset()
     for keyword in ("PatientID", "PatientName", "PatientBirthDate", "PatientSex", "StudyDate",
@@ -79,12 +77,12 @@ def _reference(header: Dataset, item: dict[str, Any]) -> Dataset:
 def key_object_selection(version: ReportVersionRecord, header: Dataset) -> Dataset:
     """The KOS of one signed report version (the same version always gives the same bytes):
     the key images, then the report SR, as "Of Interest"."""
+    # deferred: highdicom and the SR writer take ~0.5 s to import (start-up time)
     import highdicom as hd
     from pydicom.dataset import Dataset
     from pydicom.sr.codedict import codes
 
     from records.sr import MANUFACTURER, _stamp, person_name
-    from records.store import report_series_instance_uid
 
     items = list(version.fields.get(KEY_IMAGES) or ())
     if not items:

@@ -25,7 +25,7 @@ from pydicom.sr.codedict import codes
 from pydicom.sr.coding import Code
 
 from records.models import ReportStatus
-from records.store import ReportVersionRecord, report_series_instance_uid
+from records.report_version import ReportVersionRecord, report_series_instance_uid
 from records.uids import derived_uid
 
 MANUFACTURER = "Luch"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,8 @@ from records.models import (
     AIResult,
     AuditEvent,
     Dictation,
+    JobState,
+    OutboxJob,
     Patient,
     Report,
     ReportStatus,
@@ -50,7 +51,12 @@ from records.outbox import (  # noqa: F401  (re-exported: the store's API in one
     JobRecord,
     OutboxMixin,
 )
-from records.uids import derived_uid
+from records.report_version import (  # noqa: F401  (re-exported: where callers find them)
+    ReportVersionRecord,
+    key_image_uids,
+    report_series_instance_uid,
+    report_sop_instance_uid,
+)
 
 AI_FILES_RELEASED = "ai-files-released"  # audit: an unsent pre-read's DICOM copies deleted
 AI_CORRECTED = "ai-corrected"  # audit: a reader saved a corrected label map of an AI result
@@ -65,37 +71,6 @@ TRANSITIONS: dict[ReportStatus | None, set[ReportStatus]] = {
 }
 SIGNED = {ReportStatus.FINAL, ReportStatus.AMENDED}
 ADDENDUM_REASON = "_addendum_reason"  # in an amended version's fields: why it was changed
-
-
-def report_sop_instance_uid(report_uid: str, version: int) -> str:
-    """The SR's SOP Instance UID: the same report version always gets the same UID."""
-    return derived_uid("luch-report-sr", report_uid, str(version))
-
-
-def report_series_instance_uid(report_uid: str) -> str:
-    """All versions of one report go into one SR series."""
-    return derived_uid("luch-report-series", report_uid)
-
-
-@dataclass(frozen=True)
-class ReportVersionRecord:
-    """A saved report version, detached from the database."""
-
-    id: int
-    report_id: int
-    report_uid: str
-    study_instance_uid: str
-    version: int
-    status: ReportStatus
-    fields: dict[str, Any]
-    text: str
-    author: str
-    signed_at: datetime | None
-    created_at: datetime
-    sop_instance_uid: str
-    protocol: str
-    # The SR this version amends or completes: the latest earlier version that was sent.
-    predecessor_sop_uid: str | None = None
 
 
 def _version_record(v: ReportVersion) -> ReportVersionRecord:
@@ -249,8 +224,6 @@ class Store(OutboxMixin):
         anew): reports, AI results and dictations follow the study row, unsent sync jobs
         follow too, the audit keeps its history and gains a line. Nothing happens (False) when
         ``old_uid`` is unknown or ``new_uid`` already has a study."""
-        from records.models import JobState, OutboxJob
-
         with self.session() as s:
             if s.scalar(select(Study).where(Study.study_instance_uid == new_uid)) is not None:
                 return False
@@ -350,8 +323,6 @@ class Store(OutboxMixin):
     def _new_key_images(s: Session, report: Report, version: ReportVersion) -> bool:
         """Whether ``version`` marks key images that its report's last sent version did not
         (an addendum with the same key images sends no second KOS)."""
-        from records.key_objects import key_image_uids
-
         marked = key_image_uids(version.fields)
         if not marked:
             return False
@@ -452,8 +423,6 @@ class Store(OutboxMixin):
         """Every file an AI result lists, and whether this station still needs it: not once
         the result's outbox job is done (the archive holds it), else yes (it may still be
         queued, or is waiting to be sent)."""
-        from records.models import JobState, OutboxJob
-
         needed: dict[str, bool] = {}
         with self.session() as s:
             rows = s.execute(select(AIResult.mask_files, OutboxJob.state).outerjoin(
@@ -471,8 +440,6 @@ class Store(OutboxMixin):
         copies; files a user named elsewhere stay listed) and return them for deletion. The
         result, its values and verdicts stay; queued later, it goes without those copies.
         Audited ``ai-files-released``."""
-        from records.models import OutboxJob
-
         folder = Path(folder).resolve()
         released: list[str] = []
         with self.session() as s:
@@ -518,8 +485,6 @@ class Store(OutboxMixin):
 
         ``files``: DICOM made from it (the corrected SEG). They go to the archive with the
         result: queued now if the result already is, else when it is (:meth:`enqueue`)."""
-        from records.models import OutboxJob
-
         with self.session() as s:
             result = s.get(AIResult, ai_result_id)
             if result is None:

@@ -22,18 +22,19 @@ from studies.errors import (
 from studies.volume import SeriesInfo, Volume
 
 _LAZY = {
-    "Candidate": "studies.readers",
+    "Candidate": "studies.registry",
     "ScanResult": "studies.scan",
     "scan": "studies.scan",
     "choose": "studies.loader",
     "load": "studies.loader",
     "open_volume": "studies.loader",
     "preview": "studies.loader",
+    "warm_up": "studies.loader",
 }
 
 if TYPE_CHECKING:
-    from studies.loader import choose, load, open_volume, preview
-    from studies.readers import Candidate
+    from studies.loader import choose, load, open_volume, preview, warm_up
+    from studies.registry import Candidate
     from studies.scan import ScanResult, scan
 
 
@@ -74,4 +75,5 @@ __all__ = [
     "open_volume",
     "preview",
     "scan",
+    "warm_up",
 ]

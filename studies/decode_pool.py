@@ -4,8 +4,9 @@ pydicom's JPEG / RLE decoder plugins hold the GIL, so threads do not scale; work
 do (lossless JPEG-family syntaxes go to :mod:`studies.frame_decoders` on threads instead),
 and they also isolate the app from a decoder that crashes on a corrupt file (the pool breaks,
 the load fails with a clear message, the app lives on). Workers return the stored values of
-one slice; the caller rescales them into the preallocated volume. The pool is
-created on first use and kept warm (``warm_up()`` at app start hides its start-up).
+one slice (:func:`studies.pydicom_decoder.decode_file`); the caller rescales them into the
+preallocated volume. The pool is created on first use and kept warm (``warm_up()`` at app
+start hides its start-up; :func:`studies.warm_up` also imports the readers).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from concurrent.futures.process import BrokenProcessPool
 
 import numpy as np
 
+from studies import frame_decoders
+from studies.pydicom_decoder import decode_file
 from studies.sources import FileRef
 
 log = logging.getLogger(__name__)
@@ -62,7 +65,7 @@ def pool() -> ProcessPoolExecutor:
             method = "forkserver" if sys.platform.startswith("linux") else "spawn"
             context = multiprocessing.get_context(method)
             if method == "forkserver":
-                context.set_forkserver_preload(["studies.pixels"])
+                context.set_forkserver_preload(["studies.pydicom_decoder"])
             workers = max(1, min(8, os.cpu_count() or 1))
             _pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
         return _pool
@@ -78,12 +81,9 @@ def reset() -> None:
 
 
 def warm_up() -> None:
-    """Import the readers and decoders (pydicom alone takes ~0.25 s) and start the worker
-    processes now (e.g. at app start, on a background thread) so the first load is fast."""
-    import studies.loader
-    import studies.scan  # noqa: F401 - the readers, pydicom and GDCM
-    from studies import frame_decoders
-
+    """Import the decoders (pydicom and its plugins take ~0.3 s, imagecodecs' too) and start
+    the worker processes now (e.g. at app start, on a background thread) so that the first
+    load is fast. :func:`studies.warm_up` does this and imports the readers as well."""
     frame_decoders.load_all()
     if enabled():
         futures = [pool().submit(os.getpid) for _ in range(pool()._max_workers)]
@@ -92,8 +92,6 @@ def warm_up() -> None:
 
 
 def submit(ref: FileRef, frame: int | None, syntax: str) -> Future[np.ndarray]:
-    from studies.pixels import decode_file
-
     return pool().submit(decode_file, ref, frame, syntax)
 
 

@@ -26,7 +26,7 @@ def write_nifti(volume: Volume, path: str | Path, anonymize: bool = False) -> Pa
 
     With ``anonymize`` even the series description is left out of the header.
     """
-    import nibabel as nib
+    import nibabel as nib  # deferred: nibabel loads on first use (start-up time)
 
     path = Path(path)
     if not path.name.lower().endswith((".nii", ".nii.gz")):

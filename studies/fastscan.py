@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from pydicom.datadict import tag_for_keyword
 
-from studies.headers import NATIVE_LITTLE_ENDIAN, DicomHeader
+from studies.dicom_header import NATIVE_LITTLE_ENDIAN, DicomHeader
 from studies.sources import FileRef
 
 log = logging.getLogger(__name__)

@@ -23,6 +23,8 @@ from functools import cache
 from types import ModuleType
 
 import numpy as np
+import pydicom
+from pydicom.encaps import get_frame
 from pydicom.uid import (
     HTJ2KLossless,
     HTJ2KLosslessRPCL,
@@ -32,7 +34,7 @@ from pydicom.uid import (
     JPEGLSLossless,
 )
 
-from studies.headers import DicomHeader
+from studies.dicom_header import DicomHeader
 from studies.sources import FileRef
 
 log = logging.getLogger(__name__)
@@ -132,8 +134,6 @@ def read_frame(ref: FileRef, frame: int | None, frames: int) -> bytes:
         found = last_pixel_data_fragments(ref.read_bytes())
         if found is not None:
             return found
-    import pydicom
-    from pydicom.encaps import get_frame
 
     with ref.open() as fp:
         ds = pydicom.dcmread(fp, force=True, specific_tags=["PixelData"])
@@ -188,7 +188,7 @@ def j2k_sign_agrees(data: bytes, header: DicomHeader) -> bool:
 
 def _imagecodecs() -> ModuleType | None:
     try:
-        import imagecodecs
+        import imagecodecs  # deferred: optional, and heavy to import (warm_up loads it)
     except ImportError:
         return None
     return imagecodecs

@@ -22,7 +22,8 @@ import hashlib
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
-from studies.headers import DicomHeader
+from studies.dicom_header import DicomHeader
+from studies.frame_decoders import last_pixel_data_fragments
 from studies.sources import FileRef
 from studies.volume import SeriesInfo
 
@@ -101,8 +102,6 @@ def pixel_bytes(h: DicomHeader) -> bytes:
         with h.ref.open() as fp:
             fp.seek(h.pixel_offset)
             return fp.read(h.pixel_length)
-    from studies.frame_decoders import last_pixel_data_fragments
-
     data = h.ref.read_bytes()
     return last_pixel_data_fragments(data) or data
 

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import numpy as np
 
+from studies import decode_pool
 from studies.errors import DamagedFile, NoSeriesFound, StudyError, is_fatal
-from studies.pixels import Cancel, FirstSlice, Progress
-from studies.readers import Candidate
+from studies.pixels import Cancel, FirstSlice, Progress, SliceSource, decode_volume
+from studies.registry import Candidate
 from studies.scan import ScanResult, is_one_slice, scan_files, whole_series_of
 from studies.sources import list_files
 from studies.volume import Volume
@@ -77,8 +78,6 @@ def preview(candidate: Candidate) -> tuple[int, np.ndarray]:
         volume = load(candidate)
         k = volume.shape[0] // 2
         return k, volume.voxels[k].copy()
-    from studies.pixels import SliceSource, decode_volume
-
     ordered = candidate.plan[0]
     k = len(ordered) // 2
     header = ordered[k]
@@ -120,3 +119,9 @@ def open_volume(
             f"{others} other series at this location were not opened "
             "(list them with `luch info`)")
     return volume
+
+
+def warm_up() -> None:
+    """Import the readers and decoders and start the decoding workers now (at app start, on
+    a background thread), so that the first study opens without paying for them."""
+    decode_pool.warm_up()  # importing this module has imported the readers (``studies.scan``)

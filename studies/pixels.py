@@ -13,26 +13,19 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 
 import numpy as np
+import psutil
 import pydicom
 from pydicom.dataset import Dataset
-from pydicom.uid import (
-    JPEG2000,
-    JPEG2000Lossless,
-    JPEGBaseline8Bit,
-    JPEGExtended12Bit,
-    JPEGLossless,
-    JPEGLosslessSV1,
-    JPEGLSLossless,
-    JPEGLSNearLossless,
-)
+from pydicom.encaps import generate_frames
 
+from studies import decode_pool, frame_decoders
+from studies.dicom_header import DicomHeader
 from studies.errors import DamagedFile, LoadCancelled, StudyError, UnsupportedData, is_fatal
-from studies.headers import DicomHeader
-from studies.sources import FileRef
+from studies.pydicom_decoder import decode_file
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +65,6 @@ def check_size(shape: tuple[int, ...], dtype: np.dtype) -> None:
     if any(side <= 0 for side in shape) or max(shape[1:]) > MAX_SIDE:
         raise UnsupportedData(f"Implausible image size {shape}; the header is damaged")
     nbytes = int(np.prod(shape, dtype=np.int64)) * np.dtype(dtype).itemsize
-    import psutil
-
     available = psutil.virtual_memory().available
     if nbytes > 0.8 * available:
         raise StudyError(
@@ -165,8 +156,6 @@ def _use_processes(sources: Sequence[SliceSource], workers: int, middle: int) ->
     series whose middle slice a fast (GIL-releasing) decoder takes decodes on threads here.
     The middle slice speaks for the series: e.g. a JPEG 2000 codestream signed unlike
     PixelRepresentation (seen in its SIZ marker, nothing decoded) sends it to the workers."""
-    from studies import decode_pool, frame_decoders
-
     if not (workers > 1 and len(sources) >= decode_pool.MIN_SLICES
             and all(s.header.pixel_offset is None for s in sources)):
         return False
@@ -176,10 +165,6 @@ def _use_processes(sources: Sequence[SliceSource], workers: int, middle: int) ->
 
 def _decode_in_processes(sources, indices, out, work_failed, clipped, progress, cancel) -> None:
     """Decode ``indices`` in worker processes; rescale each result into ``out`` here."""
-    from concurrent.futures import as_completed
-
-    from studies import decode_pool
-
     n = len(sources)
     futures = {}
     try:
@@ -221,8 +206,6 @@ def decode_slice(source: SliceSource, out: np.ndarray, threads: int = 1) -> bool
     """Decode one slice into ``out`` (a view into the volume); True when values were clipped.
 
     ``threads``: how many threads the decoder may use for this one slice."""
-    from studies import frame_decoders
-
     header = source.header
     native = header.native_dtype() if source.frame is None else None
     if native is not None and header.pixel_offset is not None:
@@ -290,65 +273,6 @@ def _decode_with_pydicom(source: SliceSource) -> np.ndarray:
     return decode_file(source.header.ref, source.frame, source.header.transfer_syntax)
 
 
-def decode_file(ref: FileRef, frame: int | None, syntax: str) -> np.ndarray:
-    """Stored pixel values of one (frame of a) compressed or unusual file, as 2D array."""
-    try:
-        with ref.open() as fp:
-            ds = pydicom.dcmread(fp, force=True)
-            raw = _decode(ds, frame, syntax)
-    except (MemoryError, KeyboardInterrupt):
-        raise
-    except (NotImplementedError, RuntimeError) as err:
-        if "plugin" in str(err).lower() or "decod" in str(err).lower():
-            raise UnsupportedData(
-                f"{ref.name}: transfer syntax {_syntax_name(syntax)} cannot be decoded"
-            ) from err
-        raise DamagedFile(f"The pixel data of {ref.name} is damaged") from err
-    except BaseException as err:
-        if is_fatal(err):
-            raise
-        raise DamagedFile(f"The pixel data of {ref.name} is damaged") from err
-    if raw.ndim != 2:
-        raise UnsupportedData(f"{ref.name} holds colour or multi-sample images, not CT")
-    return raw
-
-
-#: JPEG-family syntaxes go to GDCM first: it decodes with the GIL released, so slices decode
-#: in parallel threads (pylibjpeg's decoders hold it), and it is what SimpleITK uses, so
-#: lossy data decodes to the same values. pylibjpeg is the fallback.
-GDCM_FIRST = {
-    JPEG2000Lossless, JPEG2000, JPEGLSLossless, JPEGLSNearLossless, JPEGLossless,
-    JPEGLosslessSV1, JPEGBaseline8Bit, JPEGExtended12Bit,
-}
-
-
-def _decode(ds: Dataset, frame: int | None, syntax: str) -> np.ndarray:
-    """Decode with the preferred plugin, then with the others (e.g. 12-bit lossy JPEG that
-    only GDCM reads)."""
-    plugins = ["gdcm", ""] if syntax in GDCM_FIRST else ["", "gdcm"]
-    if not _has_gdcm():
-        plugins = [""]
-    for n, plugin in enumerate(plugins):
-        try:
-            return pydicom.pixels.pixel_array(ds, index=frame, decoding_plugin=plugin)
-        except BaseException as err:
-            if is_fatal(err) or n == len(plugins) - 1:
-                raise
-            log.debug("plugin %r could not decode; trying the next", plugin or "default")
-    raise AssertionError("unreachable")
-
-
-def _has_gdcm() -> bool:
-    from studies import fastscan
-
-    return fastscan.available()
-
-
-def _syntax_name(syntax: str) -> str:
-    uid = pydicom.uid.UID(syntax)
-    return uid.name if uid.is_valid else repr(syntax)
-
-
 def decode_frames(
     ds: Dataset, order: Sequence[int], rescales: Sequence[tuple[float, float]],
     out: np.ndarray, cancel: Cancel | None = None, progress: Progress | None = None,
@@ -390,10 +314,6 @@ def decode_frames(
 def _decode_frames_fast(ds, header, order, rescales, out, cancel, progress) -> bool | None:
     """:func:`decode_frames` with a fast decoder on threads; None (nothing decided) when the
     fast path does not take every frame."""
-    from pydicom.encaps import generate_frames
-
-    from studies import frame_decoders
-
     if not frame_decoders.suits(header) or "PixelData" not in ds:
         return None
     try:

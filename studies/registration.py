@@ -19,7 +19,7 @@ class Alignment:
 
 
 def _to_sitk(volume: Volume, shrink: int):
-    import SimpleITK as sitk
+    import SimpleITK as sitk  # deferred: ~0.2 s, and the app imports this module at start
 
     image = sitk.GetImageFromArray(volume.voxels.astype(np.float32, copy=False))
     image.SetSpacing(volume.spacing)
@@ -39,7 +39,7 @@ def align_rigid(current: Volume, prior: Volume, iterations: int = 60) -> Alignme
     Volumes are shrunk in-plane first and the body is clipped to -1000..400 HU so that
     registration takes seconds. Only the translation is used for linking the views.
     """
-    import SimpleITK as sitk
+    import SimpleITK as sitk  # deferred: ~0.2 s, and the app imports this module at start
 
     fixed = sitk.Clamp(_to_sitk(current, 4), sitk.sitkFloat32, -1000.0, 400.0)
     moving = sitk.Clamp(_to_sitk(prior, 4), sitk.sitkFloat32, -1000.0, 400.0)

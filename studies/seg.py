@@ -1,118 +1,19 @@
-"""DICOM Segmentation (SEG) objects as label maps, e.g. AI lung masks from the archive."""
+"""Label maps from any path: a DICOM SEG, or an integer image (NIfTI mask, label series).
+
+The SEG objects themselves are read by :mod:`studies.label_map` (re-exported here, where
+callers have always found them); this module lies above the loader, which it uses.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
 
 import numpy as np
-import pydicom
-from pydicom.dataset import Dataset
 
-from studies.errors import DamagedFile, StudyError, UnsupportedData, is_fatal
-from studies.geometry import orientation_axes
-from studies.volume import SeriesInfo, Volume
-
-
-@dataclass
-class LabelMap:
-    """Segments as integer labels on a voxel grid (same conventions as :class:`Volume`)."""
-
-    labels: np.ndarray  # [k, j, i], 0 = background, n = segment number n
-    spacing: tuple[float, float, float]
-    origin: tuple[float, float, float]
-    direction: np.ndarray
-    segments: dict[int, str] = field(default_factory=dict)  # segment number -> label
-    info: SeriesInfo = field(default_factory=SeriesInfo)
-    referenced_series_uid: str = ""
-    warnings: list[str] = field(default_factory=list)
-
-    def on_grid_of(self, volume: Volume) -> np.ndarray:
-        """The labels resampled (nearest neighbour) onto ``volume``'s voxel grid."""
-        if (self.labels.shape == volume.shape
-                and np.allclose(self.spacing, volume.spacing, atol=1e-4)
-                and np.allclose(self.origin, volume.origin, atol=1e-3)
-                and np.allclose(self.direction, volume.direction, atol=1e-5)):
-            return self.labels
-        out = np.zeros(volume.shape, dtype=self.labels.dtype)
-        nk, nj, ni = volume.shape
-        jj, ii = np.mgrid[0:nj, 0:ni]
-        to_index = np.linalg.inv(self.direction * np.asarray(self.spacing))
-        for k in range(nk):
-            ijk = np.stack([ii, jj, np.full_like(ii, k)], axis=-1).reshape(-1, 3)
-            lps = volume.index_to_lps(ijk)
-            idx = np.rint((lps - np.asarray(self.origin)) @ to_index.T).astype(np.int64)
-            inside = np.all((idx >= 0) & (idx < np.array(self.labels.shape[::-1])), axis=1)
-            plane = np.zeros(ni * nj, dtype=self.labels.dtype)
-            sel = idx[inside]
-            plane[inside] = self.labels[sel[:, 2], sel[:, 1], sel[:, 0]]
-            out[k] = plane.reshape(nj, ni)
-        return out
-
-
-def segment_labels(ds: Dataset) -> dict[int, str]:
-    return {
-        int(item.SegmentNumber): str(item.get("SegmentLabel", f"Segment {item.SegmentNumber}"))
-        for item in ds.get("SegmentSequence") or []
-    }
-
-
-def read_segmentation(source: str | Path | BinaryIO | Dataset) -> LabelMap:
-    """Read a DICOM SEG file (or dataset) into a :class:`LabelMap` on its own frame grid."""
-    from studies.metadata import series_info
-    from studies.readers.enhanced import frame_geometry
-
-    try:
-        ds = source if isinstance(source, Dataset) else pydicom.dcmread(source, force=True)
-        masks = ds.pixel_array
-    except BaseException as err:
-        if is_fatal(err):
-            raise
-        raise DamagedFile("The segmentation file is damaged") from err
-    if str(ds.get("Modality", "")) != "SEG":
-        raise StudyError("This file is not a DICOM segmentation")
-    n_frames = int(ds.get("NumberOfFrames") or 1)
-    masks = masks.reshape(n_frames, int(ds.Rows), int(ds.Columns))
-    if str(ds.get("SegmentationType", "BINARY")) == "FRACTIONAL":
-        masks = masks > (int(ds.get("MaximumFractionalValue") or 255) / 2)
-    frames = frame_geometry(ds)
-    per_frame = ds.get("PerFrameFunctionalGroupsSequence") or []
-    if not frames or any(f["position"] is None for f in frames) or frames[0][
-            "orientation"] is None or frames[0]["spacing"] is None:
-        raise UnsupportedData("The segmentation has no plane positions, so it cannot be placed")
-    row, col, normal = orientation_axes(frames[0]["orientation"])
-    positions = np.array([f["position"] for f in frames])
-    distance = np.round(positions @ normal, 3)
-    planes = np.unique(distance)
-    gaps = np.diff(planes)
-    dz = float(np.median(gaps)) if len(gaps) else float(frames[0]["thickness"] or 1.0)
-    if len(gaps) and np.any(np.abs(gaps - dz) > 0.01 * dz + 1e-3):
-        # frames only on some planes: build the grid from the smallest gap
-        dz = float(gaps.min())
-    first = int(np.argmin(positions @ normal))
-    nk = round(float(planes[-1] - planes[0]) / dz) + 1 if len(planes) > 1 else 1
-    dtype = np.uint8 if len(segment_labels(ds)) < 256 else np.uint16
-    labels = np.zeros((nk, int(ds.Rows), int(ds.Columns)), dtype=dtype)
-    overlap = False
-    for index, frame in enumerate(per_frame[:n_frames]):
-        item = (frame.get("SegmentIdentificationSequence") or [None])[0]
-        number = int(item.ReferencedSegmentNumber) if item is not None else 1
-        k = round(float(distance[index] - planes[0]) / dz)
-        mask = masks[index].astype(bool)
-        overlap |= bool(np.any(labels[k][mask]))
-        labels[k][mask] = number
-    ref_series = ""
-    for ref in ds.get("ReferencedSeriesSequence") or []:
-        ref_series = str(ref.get("SeriesInstanceUID", ""))
-    ps = frames[0]["spacing"]
-    return LabelMap(
-        labels=labels, spacing=(float(ps[1]), float(ps[0]), dz),
-        origin=tuple(float(v) for v in positions[first]),
-        direction=np.column_stack([row, col, normal]), segments=segment_labels(ds),
-        info=series_info(ds), referenced_series_uid=ref_series,
-        warnings=["Segments overlap; the higher segment number is shown"] if overlap else [],
-    )
+from studies.errors import StudyError, UnsupportedData
+from studies.label_map import LabelMap, read_segmentation, segment_labels
+from studies.loader import load
+from studies.scan import scan
 
 
 def open_label_map(path: str | Path) -> LabelMap:
@@ -120,9 +21,6 @@ def open_label_map(path: str | Path) -> LabelMap:
 
     Place it on an image with :meth:`LabelMap.on_grid_of`.
     """
-    from studies.loader import load
-    from studies.scan import scan
-
     result = scan(path)
     if result.segmentations:
         labels = result.segmentations[0].load()
@@ -145,3 +43,6 @@ def open_label_map(path: str | Path) -> LabelMap:
         direction=volume.direction, segments={n: f"Label {n}" for n in numbers},
         info=volume.info, warnings=volume.warnings,
     )
+
+
+__all__ = ["LabelMap", "open_label_map", "read_segmentation", "segment_labels"]

@@ -113,7 +113,7 @@ def _zip_members(path: Path) -> list[FileRef]:
 
 def _dicomdir(path: Path) -> list[FileRef]:
     """The image files a DICOMDIR references (paths relative to its folder)."""
-    import pydicom
+    import pydicom  # deferred: listing a folder or zip needs no pydicom (start-up time)
 
     try:
         ds = pydicom.dcmread(path)

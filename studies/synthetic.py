@@ -130,7 +130,7 @@ def compress(ds: Dataset, syntax: str, stored: np.ndarray) -> None:
     if syntax != HTJ2KLossless:
         ds.compress(syntax, stored, encoding_plugin="")
         return
-    import imagecodecs
+    import imagecodecs  # deferred: only HTJ2K needs it (import time)
     from pydicom.encaps import encapsulate
 
     ds.PixelData = encapsulate([imagecodecs.htj2k_encode(stored)])

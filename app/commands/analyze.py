@@ -15,7 +15,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "analyze",
         help="AI pre-read of a chest CT: %% involvement and CT-0..CT-4 (investigational)",
-        description="Segment lungs, ground-glass opacity and consolidation, measure %% "
+        description="Segment lungs, ground-glass opacity and consolidation, measure % "
                     "involvement and grade CT-0..CT-4. Investigational: a radiologist must "
                     "review every result.")
     parser.add_argument("path", type=Path, help="DICOM folder/file or NIfTI file of a chest CT")

@@ -101,7 +101,7 @@ def _warm_up_decoders(settings) -> None:
 
 def _warm_up_studies() -> None:
     # deferred: imported here, on the warm-up thread (28-72 ms on the UI thread otherwise)
-    from studies.decode_pool import warm_up
+    from studies import warm_up  # the readers too, not only the decoders
 
     warm_up()
 

@@ -34,6 +34,7 @@ from core.paths import app_subdir
 from records import Store, Verdict
 from records.errors import RecordsError
 from records.outbox import KIND_AI_RESULT
+from records.retention import UNSENT_KEEP_DAYS, unsent_keep_days  # noqa: F401 (tests)
 from studies import Volume
 
 if TYPE_CHECKING:  # the AI stack (torch, scipy) loads on the first run, not at start-up
@@ -66,7 +67,6 @@ def write_dicom_outputs(result: PreReadResult, volume: Volume, source: Path) -> 
 
 
 ORPHAN_AGE_S = 3600.0  # files no result lists yet: a pre-read may be saving them right now
-UNSENT_KEEP_DAYS = 7  # a pre-read with no report signed on its study keeps its copies this long
 
 
 def prune_dicom_outputs(store: Store, now: float | None = None) -> list[Path]:
@@ -77,7 +77,7 @@ def prune_dicom_outputs(store: Store, now: float | None = None) -> list[Path]:
     now = time.time() if now is None else now
     folder = app_subdir(DICOM_DIR)
     removed = [Path(f) for f in store.release_unsent_ai_files(
-        datetime.fromtimestamp(now - UNSENT_KEEP_DAYS * 86400.0, UTC), folder)]
+        datetime.fromtimestamp(now - unsent_keep_days() * 86400.0, UTC), folder)]
     for path in removed:
         path.unlink(missing_ok=True)
     needed = store.ai_files_needed()

@@ -7,13 +7,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from studies.dicom_header import DicomHeader
 from studies.errors import UnsupportedData
 from studies.geometry import StackGeometry, cross, stack_geometry
-from studies.headers import DicomHeader
 from studies.identity import fill_missing, series_content
 from studies.metadata import series_info
 from studies.pixels import SliceSource, decode_volume
-from studies.readers import Candidate, register
+from studies.registry import Candidate, register
 from studies.sources import FileRef
 from studies.volume import Volume
 

@@ -7,69 +7,18 @@ from collections.abc import Sequence
 
 import numpy as np
 import pydicom
-from pydicom.dataset import Dataset
 
+from studies.dicom_header import DicomHeader
 from studies.errors import DamagedFile, UnsupportedData, is_fatal
+from studies.frames import frame_geometry
 from studies.geometry import stack_geometry
-from studies.headers import DicomHeader, rescale_of
 from studies.identity import file_content, fill_missing
 from studies.metadata import series_info
 from studies.pixels import SliceSource, check_size, decode_frames, output_dtype
-from studies.readers import Candidate, register
 from studies.readers.dicom_series import SEG_CLASS
+from studies.registry import Candidate, register
 from studies.sources import FileRef
 from studies.volume import Volume
-
-
-def _item(seq_owner: Dataset | None, keyword: str) -> Dataset | None:
-    if seq_owner is None:
-        return None
-    seq = seq_owner.get(keyword)
-    return seq[0] if seq else None
-
-
-def _frame_attribute(frame: Dataset | None, shared: Dataset | None, sequence: str,
-                     attribute: str) -> object:
-    for owner in (frame, shared):
-        item = _item(owner, sequence)
-        if item is not None and attribute in item:
-            return item.get(attribute)
-    return None
-
-
-def frame_geometry(ds: Dataset) -> list[dict]:
-    """Per-frame position, orientation, pixel spacing and rescale of a multi-frame image."""
-    shared = _item(ds, "SharedFunctionalGroupsSequence")
-    per_frame = ds.get("PerFrameFunctionalGroupsSequence") or []
-    frames = []
-    for index in range(int(ds.get("NumberOfFrames") or 1)):
-        frame = per_frame[index] if index < len(per_frame) else None
-        transform = None
-        for owner in (frame, shared):
-            item = _item(owner, "PixelValueTransformationSequence")
-            if item is not None:
-                transform = item
-                break
-        frames.append({
-            "position": _floats(_frame_attribute(frame, shared, "PlanePositionSequence",
-                                                 "ImagePositionPatient"), 3),
-            "orientation": _floats(_frame_attribute(frame, shared, "PlaneOrientationSequence",
-                                                    "ImageOrientationPatient"), 6),
-            "spacing": _floats(_frame_attribute(frame, shared, "PixelMeasuresSequence",
-                                                "PixelSpacing"), 2),
-            "thickness": _frame_attribute(frame, shared, "PixelMeasuresSequence",
-                                          "SliceThickness"),
-            "rescale": rescale_of(transform if transform is not None else ds),
-        })
-    return frames
-
-
-def _floats(value: object, n: int) -> tuple[float, ...] | None:
-    try:
-        values = tuple(float(v) for v in value)  # type: ignore[union-attr]
-    except (TypeError, ValueError):
-        return None
-    return values if len(values) == n and all(np.isfinite(values)) else None
 
 
 class EnhancedImageReader:

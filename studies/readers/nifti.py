@@ -5,14 +5,15 @@ NIfTI stores a RAS affine; the :class:`Volume` is LPS, so the first two axes fli
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Sequence
 
 import numpy as np
 
+from studies.dicom_header import DicomHeader
 from studies.errors import DamagedFile, UnsupportedData, is_fatal
-from studies.headers import DicomHeader
 from studies.identity import file_content, fill_missing
-from studies.readers import Candidate, register
+from studies.registry import Candidate, register
 from studies.sources import FileRef
 from studies.volume import SeriesInfo, Volume
 
@@ -20,7 +21,7 @@ RAS_TO_LPS = np.diag([-1.0, -1.0, 1.0])
 
 
 def _open(ref: FileRef):
-    import nibabel as nib
+    import nibabel as nib  # deferred: nibabel loads on first use (start-up time)
 
     try:
         if ref.member is None:
@@ -35,8 +36,6 @@ def _open(ref: FileRef):
 
 
 def _gunzip(data: bytes) -> bytes:
-    import gzip
-
     return gzip.decompress(data)
 
 

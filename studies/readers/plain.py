@@ -9,13 +9,13 @@ from collections.abc import Sequence
 import numpy as np
 import pydicom
 
+from studies.dicom_header import DicomHeader
 from studies.errors import DamagedFile, UnsupportedData, is_fatal
-from studies.headers import DicomHeader
 from studies.identity import file_content, fill_missing
 from studies.metadata import series_info
-from studies.pixels import SliceSource, check_size, decode_volume, output_dtype
-from studies.readers import Candidate, register
+from studies.pixels import SliceSource, check_size, decode_frames, decode_volume, output_dtype
 from studies.readers.dicom_series import SEG_CLASS, has_geometry, is_slice
+from studies.registry import Candidate, register
 from studies.sources import FileRef
 from studies.volume import Volume
 
@@ -71,8 +71,6 @@ class PlainImageReader:
 
 
 def _frames(h, slope, intercept, n, cancel, progress):
-    from studies.pixels import decode_frames
-
     try:
         with h.ref.open() as fp:
             ds = pydicom.dcmread(fp, force=True)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from studies.headers import DicomHeader
+from studies.dicom_header import DicomHeader
+from studies.label_map import LabelMap, read_segmentation
 from studies.metadata import series_info
-from studies.readers import Candidate, register
 from studies.readers.dicom_series import SEG_CLASS
-from studies.seg import LabelMap, read_segmentation
+from studies.registry import Candidate, register
 from studies.sources import FileRef
 
 

@@ -8,6 +8,7 @@ import pytest
 from inference.dicom_out import (
     LEFT_LUNG,
     NOT_GRADED,
+    RIGHT_LUNG,
     SOLID_FOCUS,
     VOLUME,
     make_seg,
@@ -43,8 +44,7 @@ def test_seg_reads_back_and_references_the_source_series(outputs):
     assert raw.ReferencedSeriesSequence[0].SeriesInstanceUID == volume.info.series_instance_uid
     seg = hd.seg.segread(out / "seg.dcm")
     labels = [seg.get_segment_description(n).SegmentLabel for n in seg.segment_numbers]
-    assert labels == ["Right lung (aerated)", "Left lung (aerated)", "Ground-glass opacity",
-                      "Consolidation"]
+    assert labels == ["Right lung", "Left lung", "Ground-glass opacity", "Consolidation"]
     uids = [(s.SeriesInstanceUID, s.SOPInstanceUID) for s in sources]
     ggo = seg.get_pixels_by_source_instance(
         source_sop_instance_uids=[u for _, u in uids], segment_numbers=[3],
@@ -59,7 +59,7 @@ def test_sr_reads_back_with_grade_and_volumes(outputs):
     assert raw.ContentTemplateSequence[0].TemplateIdentifier == "1500"
     sr = hd.sr.srread(out / "sr.dcm")
     groups = sr.content.get_volumetric_roi_measurement_groups()
-    assert len(groups) == 2  # GGO and consolidation, each referencing its SEG segment
+    assert len(groups) == 4  # both lungs, GGO and consolidation, each referencing its segment
     text = str(raw)
     assert result.measures.grade.upper() in text  # not-assessable here: lung bases only
     assert result.measures.grade == "not-assessable"
@@ -120,7 +120,7 @@ def test_sr_and_seg_record_the_solid_focus_set_aside(demo_preread, tmp_path):
         source_sop_instance_uids=[s.SOPInstanceUID for s in sources], segment_numbers=[5],
         ignore_spatial_locations=True)
     assert int(pixels.sum()) == int(focus.mask.sum()) > 0
-    # Its voxels are lung in the labels: in the SEG they are the focus, not aerated lung.
+    # Its voxels are lung in the labels: in the SEG they are the focus, inside the left lung.
     focus_voxels = result.labels[focus.box][focus.mask]
     assert (focus_voxels == Label.LUNG_LEFT).all()
 
@@ -137,6 +137,47 @@ def test_sr_and_seg_record_the_solid_focus_set_aside(demo_preread, tmp_path):
     assert plain.content.get_volumetric_roi_measurement_groups(finding_type=SOLID_FOCUS) == []
     (group,) = plain.content.get_image_measurement_groups(finding_type=SOLID_FOCUS)
     _focus_group(group, focus)
+
+
+def test_the_sr_measures_each_lung_as_the_seg_draws_it(demo_preread, tmp_path):
+    """A lung is whole in both: the SR's volume of each lung (the denominator of its
+    involvement) is the volume of the SEG segment it references, with the solid focus set
+    aside inside it (a nodule is lung tissue). The SEG still reads back as one label map,
+    the focus drawn over its lung, and no overlap is reported for a finding in an organ."""
+    from core.paths import DEMO_STUDY
+    from inference.geometry import voxel_ml
+    from studies.seg import read_segmentation
+
+    volume, result = demo_preread
+    (focus,) = result.foci
+    sources = source_datasets(DEMO_STUDY, volume)
+    seg = make_seg(result, sources)
+    make_sr(result, sources, seg).save_as(tmp_path / "sr.dcm")
+    seg.save_as(tmp_path / "seg.dcm")
+    back = hd.seg.segread(tmp_path / "seg.dcm")
+    uids = [s.SOPInstanceUID for s in sources]
+
+    def segment(number: int) -> np.ndarray:
+        return back.get_pixels_by_source_instance(
+            source_sop_instance_uids=uids, segment_numbers=[number],
+            ignore_spatial_locations=True)[..., 0].astype(bool)
+
+    groups = hd.sr.srread(tmp_path / "sr.dcm").content.get_volumetric_roi_measurement_groups()
+    lungs = {g.finding_sites[0].value: g for g in groups if g.finding_sites
+             and g.finding_type is None}
+    for number, site, side in ((1, RIGHT_LUNG, "right"), (2, LEFT_LUNG, "left")):
+        group = lungs[site]
+        assert group.referenced_segment.referenced_segment_numbers == [number]
+        (volume_ml,) = [m.value for m in group.get_measurements() if m.name == VOLUME]
+        assert volume_ml == result.measures.volumes_ml[f"lung_{side}"]
+        assert volume_ml == pytest.approx(segment(number).sum() * voxel_ml(volume.spacing),
+                                          abs=0.05)
+    assert segment(2)[focus.box][focus.mask].all()  # the focus is in the left lung's segment
+    assert segment(2)[np.isin(result.labels, GGO)].sum() == np.isin(
+        result.labels, (Label.GGO_LEFT,)).sum()  # and so is its ground glass
+    read = read_segmentation(tmp_path / "seg.dcm")
+    assert read.warnings == []
+    assert (read.on_grid_of(volume)[focus.box][focus.mask] == 5).all()
 
 
 def test_a_one_component_patient_name_is_not_quoted_in_a_warning(shared_data):

@@ -131,3 +131,20 @@ def test_demo_chest_solitary_nodule_is_named_not_graded_as_pneumonia(demo_prerea
     (focus,) = result.foci
     assert focus.flag() == foci[0] and focus.mask.shape == result.labels[focus.box].shape
     assert focus.ml == pytest.approx(focus.mask.sum() * voxel_ml(volume.spacing), abs=0.05)
+
+
+def test_the_json_carries_each_solid_focus_set_aside(demo_preread):
+    """``to_json`` (what the store keeps and ``luch analyze --json`` writes) names the demo's
+    nodule as structured data, the same values its flag says, and survives a JSON round trip."""
+    import json
+
+    from inference.labels import Label
+
+    _, result = demo_preread
+    (focus,) = result.foci
+    (entry,) = json.loads(json.dumps(result.to_json()))["foci"]
+    assert entry["side"] == "left"
+    i, j, k = entry["at"]
+    assert focus.flag().endswith(f"side=left slices={entry['slices']} ml={entry['ml']:.1f} "
+                                 f"mm={entry['mm']} at={i},{j},{k}")
+    assert result.labels[k, j, i] == Label.LUNG_LEFT  # its core, read as lung

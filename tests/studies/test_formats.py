@@ -74,33 +74,39 @@ def test_nifti_ras_affine_becomes_lps(tmp_path: Path) -> None:
 
 
 def _seg_for(folder: Path) -> tuple[Path, np.ndarray]:
+    mask = np.zeros((len(list(folder.iterdir())), 64, 64), dtype=np.uint8)
+    mask[2:5, 10:30, 10:20] = 1
+    mask[3:6, 35:50, 40:55] = 2
+    segments = [("left lung lesion", None), ("right lung lesion", None)]
+    return _save_seg(folder, mask, segments, folder.parent / "seg.dcm"), mask
+
+
+def _save_seg(folder: Path, pixels: np.ndarray, segments: list, out: Path) -> Path:
+    """A binary SEG over the slices in ``folder``: ``pixels`` a label map, or one mask per
+    segment; ``segments`` (label, category or None for Tissue) in number order."""
     import highdicom as hd
     from highdicom.sr.coding import CodedConcept
 
     slices = sorted((pydicom.dcmread(f) for f in folder.iterdir()),
                     key=lambda ds: float(ds.ImagePositionPatient[2]))
-    mask = np.zeros((len(slices), 64, 64), dtype=np.uint8)
-    mask[2:5, 10:30, 10:20] = 1
-    mask[3:6, 35:50, 40:55] = 2
     tissue = CodedConcept("85756007", "SCT", "Tissue")
     descriptions = [
         hd.seg.SegmentDescription(
-            segment_number=n, segment_label=label, segmented_property_category=tissue,
+            segment_number=n, segment_label=label,
+            segmented_property_category=category or tissue,
             segmented_property_type=CodedConcept("39607008", "SCT", "Lung"),
             algorithm_type=hd.seg.SegmentAlgorithmTypeValues.MANUAL,
-        ) for n, label in ((1, "left lung lesion"), (2, "right lung lesion"))
+        ) for n, (label, category) in enumerate(segments, 1)
     ]
-    seg = hd.seg.Segmentation(
-        source_images=slices, pixel_array=mask,
+    hd.seg.Segmentation(
+        source_images=slices, pixel_array=pixels,
         segmentation_type=hd.seg.SegmentationTypeValues.BINARY,
         segment_descriptions=descriptions, series_instance_uid=hd.UID(), series_number=50,
         sop_instance_uid=hd.UID(), instance_number=1, manufacturer="Luch",
         manufacturer_model_name="test", software_versions="0", device_serial_number="1",
         omit_empty_frames=True,
-    )
-    out = folder.parent / "seg.dcm"
-    seg.save_as(out)
-    return out, mask
+    ).save_as(out)
+    return out
 
 
 def test_dicom_seg_becomes_a_label_map_on_the_image_grid(make_series) -> None:
@@ -137,3 +143,32 @@ def test_open_label_map_from_seg_or_nifti_mask(make_series, tmp_path: Path) -> N
     np.testing.assert_array_equal(labels.on_grid_of(volume), mask)
     with pytest.raises(studies.StudyError):
         open_label_map(folder)  # CT values are not labels
+
+
+def _overlapping_seg(folder: Path, lesions_overlap: bool) -> Path:
+    """An organ (Anatomical Structure) with a lesion inside it, and a second lesion that
+    overlaps the first one or not."""
+    from pydicom.sr.codedict import codes
+
+    masks = np.zeros((len(list(folder.iterdir())), 64, 64, 3), dtype=bool)
+    masks[1:7, 5:60, 5:60, 0] = True  # the organ
+    masks[2:5, 10:30, 10:20, 1] = True  # a lesion inside it
+    masks[3:6, 25:40, 15:30, 2] = lesions_overlap  # a second lesion, over the first
+    masks[3:6, 45:50, 45:50, 2] |= True
+    segments = [("lung", codes.SCT.AnatomicalStructure), ("lesion a", None), ("lesion b", None)]
+    return _save_seg(folder, masks, segments, folder.parent / f"overlap-{lesions_overlap}.dcm")
+
+
+def test_a_lesion_inside_its_organ_is_drawn_over_it_without_an_overlap_warning(
+        make_series) -> None:
+    """Findings lie inside an organ's segment (Luch's AI SEG: lesions and foci in the whole
+    lung); only findings overlapping each other are reported. The higher number shows."""
+    folder = make_series(slices=8)
+    volume = studies.open_volume(folder)
+    inside = read_segmentation(str(_overlapping_seg(folder, lesions_overlap=False)))
+    assert inside.warnings == []
+    labels = inside.on_grid_of(volume)
+    assert (labels[2:5, 10:30, 10:20] == 2).all() and labels[1, 50, 50] == 1
+    crossing = read_segmentation(str(_overlapping_seg(folder, lesions_overlap=True)))
+    assert crossing.warnings == ["Segments overlap; the higher segment number is shown"]
+    assert (crossing.on_grid_of(volume)[3:5, 25:30, 15:20] == 3).all()
