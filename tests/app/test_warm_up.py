@@ -53,7 +53,9 @@ def test_the_app_starts_the_decoding_workers_on_a_thread_once_the_window_is_up(
     if not decode_pool.enabled():
         pytest.skip("decoding workers are off on this machine (CPUs or LUCH_DECODE_PROCESSES)")
     monkeypatch.setenv("LUCH_LANG", "en")
-    Settings().set("app.autolock_minutes", 0)  # no lock timer is left for later tests
+    settings = Settings()
+    settings.set("app.autolock_minutes", 0)  # no lock timer is left for later tests
+    settings.set("dictation.engine", "pocketsphinx")  # no Whisper model loading for later tests
     shown: list[float] = []
     calls: list[tuple[str, float]] = []
     real_pool = decode_pool.pool
@@ -70,6 +72,9 @@ def test_the_app_starts_the_decoding_workers_on_a_thread_once_the_window_is_up(
         return bool(calls) and decode_pool._pool is not None
 
     assert windows.run_app_until(qapp, started, timeout_ms=60_000) == 0
+    for thread in threading.enumerate():  # nothing of this start-up is left running
+        if thread.name in ("luch-decoder-warm-up", "luch-vosk-warm-up"):
+            thread.join(60)
     assert calls, "the decoding workers were not started"
     assert shown and all(at > shown[0] for _, at in calls), "started before the window was up"
     assert {name for name, _ in calls} == {"luch-decoder-warm-up"}
