@@ -188,13 +188,14 @@ def test_the_app_wires_the_lock_the_microphone_and_activity(qapp, luch_home, mem
     ends a dictation and the microphone buttons do nothing while locked."""
     import time
 
-    from PySide6.QtCore import QEvent, QTimer
+    from PySide6.QtCore import QEvent
 
-    from app.commands.open import reader_name, run_app
+    from app.commands.open import reader_name
     from app.shell.input_router import input_router
     from app.shell.lock import IdleLock
     from app.shell.main_window import MainWindow
     from core.settings import Settings
+    from tests.app import windows
 
     monkeypatch.setenv("LUCH_LANG", "en")
     settings = Settings()
@@ -231,34 +232,14 @@ def test_the_app_wires_the_lock_the_microphone_and_activity(qapp, luch_home, mem
         lock.unlock()
         lock.set_timeout_ms(0)  # the closed window's lock fires in no later test
 
-    def poll() -> None:
-        window = next((w for w in qapp.topLevelWidgets()
-                       if isinstance(w, MainWindow) and w.isVisible()), None)
+    def ready(window: MainWindow | None) -> bool:
         # After the decoder warm-up timer (1.5 s) too, so none is left for later tests.
         if window is None or window.volume is None or time.monotonic() - started < 2.0:
-            return
-        timer.stop()
-        try:
-            inspect(window)
-        finally:
-            qapp.quit()
+            return False
+        inspect(window)
+        return True
 
-    timer, deadline = QTimer(), QTimer()
-    timer.timeout.connect(poll)
-    timer.start(100)
-    deadline.setSingleShot(True)
-    deadline.timeout.connect(qapp.quit)  # never hang the suite
-    deadline.start(120_000)
-    try:
-        assert run_app(None, demo=True) == 0
-    finally:
-        timer.stop()
-        deadline.stop()
-        # run_app closes its window after the event loop ended; the last window closing
-        # asks the application to quit, which would end every later test's event loop at
-        # once. A turn of the application's own loop clears that.
-        QTimer.singleShot(0, qapp.quit)
-        qapp.exec()
+    assert windows.run_app_until(qapp, ready, demo=True) == 0
     assert seen.get("lock") == (True, 7 * 60_000, reader_name()), seen
     assert seen["actions"] and seen["routed"] == (True, True)
     assert seen["speech is activity"] and seen["buttons are activity"]

@@ -47,16 +47,15 @@ def test_the_app_starts_the_decoding_workers_on_a_thread_once_the_window_is_up(
     import threading
     import time
 
-    from PySide6.QtCore import QTimer
-
-    from app.commands.open import run_app
-    from app.shell.main_window import MainWindow
     from studies import decode_pool
+    from tests.app import windows
 
     if not decode_pool.enabled():
         pytest.skip("decoding workers are off on this machine (CPUs or LUCH_DECODE_PROCESSES)")
     monkeypatch.setenv("LUCH_LANG", "en")
-    Settings().set("app.autolock_minutes", 0)  # no lock timer is left for later tests
+    settings = Settings()
+    settings.set("app.autolock_minutes", 0)  # no lock timer is left for later tests
+    settings.set("dictation.engine", "pocketsphinx")  # no Whisper model loading for later tests
     shown: list[float] = []
     calls: list[tuple[str, float]] = []
     real_pool = decode_pool.pool
@@ -67,27 +66,15 @@ def test_the_app_starts_the_decoding_workers_on_a_thread_once_the_window_is_up(
 
     monkeypatch.setattr(decode_pool, "pool", pool)
 
-    def poll() -> None:
-        window = next((w for w in qapp.topLevelWidgets()
-                       if isinstance(w, MainWindow) and w.isVisible()), None)
+    def started(window) -> bool:
         if window is not None and not shown:
             shown.append(time.monotonic())
-        if calls and decode_pool._pool is not None:
-            timer.stop()
-            qapp.quit()
+        return bool(calls) and decode_pool._pool is not None
 
-    timer, deadline = QTimer(), QTimer()
-    timer.timeout.connect(poll)
-    timer.start(50)
-    deadline.setSingleShot(True)
-    deadline.timeout.connect(qapp.quit)  # never hang the suite
-    deadline.start(60_000)
-    try:
-        assert run_app(None) == 0
-    finally:
-        timer.stop()
-        deadline.stop()
-        QTimer.singleShot(0, qapp.quit)  # see test_cli_open: the closed window's quit request
+    assert windows.run_app_until(qapp, started, timeout_ms=60_000) == 0
+    for thread in threading.enumerate():  # nothing of this start-up is left running
+        if thread.name in ("luch-decoder-warm-up", "luch-vosk-warm-up"):
+            thread.join(60)
     assert calls, "the decoding workers were not started"
     assert shown and all(at > shown[0] for _, at in calls), "started before the window was up"
     assert {name for name, _ in calls} == {"luch-decoder-warm-up"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from app.shell.main_window import MainWindow
@@ -39,3 +40,42 @@ def station(qtbot, reader: str, size: tuple[int, int] = (1400, 900),
     window.activateWindow()
     qtbot.waitActive(window)
     return window, workflow
+
+
+def run_app_until(qapp, done: Callable[[MainWindow | None], bool], timeout_ms: int = 120_000,
+                  **kwargs) -> int:
+    """``luch`` in this process (``app.commands.open.run_app(**kwargs)``, offscreen):
+    ``done(window)`` is called every 100 ms with the shown main window (None before) until it
+    returns True or raises, then the app quits; after ``timeout_ms`` it quits anyway.
+    Returns run_app's exit code."""
+    from PySide6.QtCore import QTimer
+
+    from app.commands.open import run_app
+
+    def poll() -> None:
+        window = next((w for w in qapp.topLevelWidgets()
+                       if isinstance(w, MainWindow) and w.isVisible()), None)
+        finished = True
+        try:
+            finished = done(window)
+        finally:
+            if finished:
+                timer.stop()
+                qapp.quit()
+
+    timer, deadline = QTimer(), QTimer()
+    timer.timeout.connect(poll)
+    timer.start(100)
+    deadline.setSingleShot(True)
+    deadline.timeout.connect(qapp.quit)  # never hang the suite
+    deadline.start(timeout_ms)
+    try:
+        return run_app(**{"path": None, **kwargs})
+    finally:
+        timer.stop()
+        deadline.stop()
+        # run_app closes its window after the event loop ended; the last window closing
+        # asks the application to quit, which would end every later test's event loop at
+        # once. A turn of the application's own loop clears that.
+        QTimer.singleShot(0, qapp.quit)
+        qapp.exec()
