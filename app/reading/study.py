@@ -72,9 +72,11 @@ class StudyFlow(QObject):
         if study is None or not study.local_path or (
                 volume.info.study_is_local and not study.uid_derived):  # a row of an older version
             self.worklist.add_local_study(path, volume)
-        self.store.audit(self.reader, "opened", self.study_uid)
         self.worklist.panel.select_study(self.study_uid)
         self._offer_prior(self.study_uid)
+        # Audited once the study is ready to read (its prior offered): from this row on,
+        # Ctrl+P answers for this study.
+        self.store.audit(self.reader, "opened", self.study_uid)
         restored = self.report.begin(self.study_uid)
         if restored:
             self.window.statusBar().showMessage(self.tr("Unsigned draft restored"))
@@ -105,5 +107,12 @@ class StudyFlow(QObject):
             .replace("%1", f"{date[6:8]}.{date[4:6]}.{date[:4]}" if len(date) == 8 else date))
 
     def compare_prior(self) -> None:
-        if self.prior_path is not None and self.window.study is not None:
+        """Show the offered prior beside the study, or say why there is none."""
+        bar = self.window.statusBar()
+        if self.window.study is None:
+            bar.showMessage(self.tr("Open a study first: the prior is the same patient's "
+                                    "earlier study."), 8000)
+        elif self.prior_path is None:
+            bar.showMessage(self.tr("No earlier study of this patient is on this station."), 8000)
+        else:
             self.window.open_prior(self.prior_path)

@@ -1691,22 +1691,22 @@
 <context>
     <name>IdleLock</name>
     <message>
-        <location filename="../../app/lock.py" line="245"/>
+        <location filename="../../app/lock.py" line="259"/>
         <source>Too many wrong PINs: try again in %1 s.</source>
         <translation>Слишком много неверных PIN: повторите через %1 с.</translation>
     </message>
     <message>
-        <location filename="../../app/lock.py" line="252"/>
+        <location filename="../../app/lock.py" line="266"/>
         <source>Wrong PIN.</source>
         <translation>Неверный PIN.</translation>
     </message>
     <message>
-        <location filename="../../app/lock.py" line="321"/>
+        <location filename="../../app/lock.py" line="335"/>
         <source>&amp;Lock screen</source>
         <translation>&amp;Заблокировать экран</translation>
     </message>
     <message>
-        <location filename="../../app/lock.py" line="332"/>
+        <location filename="../../app/lock.py" line="346"/>
         <source>&amp;File</source>
         <translation>&amp;Файл</translation>
     </message>
@@ -1938,27 +1938,27 @@
 <context>
     <name>LockPanel</name>
     <message>
-        <location filename="../../app/lock.py" line="75"/>
+        <location filename="../../app/lock.py" line="78"/>
         <source>Luch is locked</source>
         <translation>Луч заблокирован</translation>
     </message>
     <message>
-        <location filename="../../app/lock.py" line="86"/>
+        <location filename="../../app/lock.py" line="89"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../../app/lock.py" line="89"/>
+        <location filename="../../app/lock.py" line="92"/>
         <source>&amp;Unlock</source>
         <translation>&amp;Разблокировать</translation>
     </message>
     <message>
-        <location filename="../../app/lock.py" line="106"/>
+        <location filename="../../app/lock.py" line="109"/>
         <source>No PIN is set, so anyone can unlock: set one in Settings &gt; General.</source>
         <translation>PIN не задан, поэтому разблокировать может любой: задайте его в Настройки &gt; Общие.</translation>
     </message>
     <message>
-        <location filename="../../app/lock.py" line="110"/>
+        <location filename="../../app/lock.py" line="113"/>
         <source>Signed in: %1</source>
         <translation>Пользователь: %1</translation>
     </message>
@@ -2886,14 +2886,24 @@
 <context>
     <name>StudyFlow</name>
     <message>
-        <location filename="../../app/reading/study.py" line="80"/>
+        <location filename="../../app/reading/study.py" line="82"/>
         <source>Unsigned draft restored</source>
         <translation>Восстановлен неподписанный черновик</translation>
     </message>
     <message>
-        <location filename="../../app/reading/study.py" line="104"/>
+        <location filename="../../app/reading/study.py" line="106"/>
         <source>A prior study of this patient (%1) is here: Ctrl+P compares</source>
         <translation>Есть предыдущее исследование пациента (%1): Ctrl+P — сравнить</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/study.py" line="113"/>
+        <source>Open a study first: the prior is the same patient&apos;s earlier study.</source>
+        <translation>Сначала откройте исследование: предыдущее — это более раннее исследование того же пациента.</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/study.py" line="116"/>
+        <source>No earlier study of this patient is on this station.</source>
+        <translation>Более ранних исследований этого пациента на этой станции нет.</translation>
     </message>
 </context>
 <context>
@@ -3351,102 +3361,102 @@
         <translation>Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="119"/>
+        <location filename="../../app/workflow.py" line="122"/>
         <source>&amp;Report</source>
         <translation>&amp;Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="121"/>
+        <location filename="../../app/workflow.py" line="124"/>
         <source>Run &amp;AI pre-read</source>
         <translation>Запустить &amp;ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="123"/>
+        <location filename="../../app/workflow.py" line="126"/>
         <source>&amp;Accept AI values</source>
         <translation>&amp;Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="124"/>
+        <location filename="../../app/workflow.py" line="127"/>
         <source>Re&amp;ject AI result</source>
         <translation>О&amp;тклонить результат ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="125"/>
+        <location filename="../../app/workflow.py" line="128"/>
         <source>Insert the AI&apos;s &amp;findings as text</source>
         <translation>Вставить &amp;находки ИИ текстом</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="127"/>
+        <location filename="../../app/workflow.py" line="130"/>
         <source>&amp;Next field</source>
         <translation>&amp;Следующее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="129"/>
+        <location filename="../../app/workflow.py" line="132"/>
         <source>&amp;Previous field</source>
         <translation>П&amp;редыдущее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="131"/>
+        <location filename="../../app/workflow.py" line="134"/>
         <source>&amp;Sign report</source>
         <translation>П&amp;одписать протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="132"/>
+        <location filename="../../app/workflow.py" line="135"/>
         <source>Add a&amp;ddendum to the signed report…</source>
         <translation>&amp;Дополнение к подписанному протоколу…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="134"/>
+        <location filename="../../app/workflow.py" line="137"/>
         <source>Sign and open the ne&amp;xt study</source>
         <translation>Подписать и открыть сле&amp;дующее</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="136"/>
+        <location filename="../../app/workflow.py" line="139"/>
         <source>S&amp;ync now</source>
         <translation>Си&amp;нхронизировать</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="137"/>
+        <location filename="../../app/workflow.py" line="140"/>
         <source>Open next s&amp;tudy</source>
         <translation>Открыть следующее &amp;исследование</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="138"/>
+        <location filename="../../app/workflow.py" line="141"/>
         <source>&amp;Dictate</source>
         <translation>&amp;Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="139"/>
+        <location filename="../../app/workflow.py" line="142"/>
         <source>&amp;Play back (from the dictated word at the cursor)</source>
         <translation>&amp;Воспроизвести (с надиктованного слова под курсором)</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="141"/>
+        <location filename="../../app/workflow.py" line="144"/>
         <source>&amp;Hear the dictated word at the cursor</source>
         <translation>Прослушать надиктованное с&amp;лово под курсором</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="143"/>
+        <location filename="../../app/workflow.py" line="146"/>
         <source>Re&amp;wind the playback</source>
         <translation>Перемотать н&amp;азад</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="144"/>
+        <location filename="../../app/workflow.py" line="147"/>
         <source>&amp;Fast-forward the playback</source>
         <translation>Перемотать вп&amp;ерёд</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="146"/>
+        <location filename="../../app/workflow.py" line="149"/>
         <source>&amp;Compare with the prior study</source>
         <translation>&amp;Сравнить с предыдущим исследованием</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="148"/>
+        <location filename="../../app/workflow.py" line="151"/>
         <source>&amp;Refresh worklist</source>
         <translation>&amp;Обновить рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="156"/>
+        <location filename="../../app/workflow.py" line="159"/>
         <source>Insert &amp;template</source>
         <translation>Вставить &amp;шаблон</translation>
     </message>
