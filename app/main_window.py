@@ -49,6 +49,7 @@ from viewer.series_browser import SeriesBrowser, SeriesThumb
 from viewer.slice_view import SliceView
 from viewer.vtk_bridge import volume_to_vtk
 
+OPEN_DIR_KEY = "app.open_dir"  # settings: where the open dialogs start next time
 SHORTCUTS_KEY = "app.shortcuts"  # settings: action id -> key sequence, overriding the defaults
 
 LABEL_GROUPS = {
@@ -438,15 +439,28 @@ class MainWindow(QMainWindow):
         return action
 
     def _choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Open DICOM folder"))
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Open DICOM folder"),
+                                                  self._open_dir())
         if folder:
+            self._remember_open_dir(str(Path(folder).parent))  # where its neighbours are
             self.open_path(folder)
 
     def _choose_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Open image"), "", self.tr("Images (*.nii *.nii.gz *.dcm);;All (*)"))
+            self, self.tr("Open image"), self._open_dir(),
+            self.tr("Images (*.nii *.nii.gz *.dcm);;All (*)"))
         if path:
+            self._remember_open_dir(str(Path(path).parent))
             self.open_path(path)
+
+    def _open_dir(self) -> str:
+        """Where the open dialogs start: the folder last opened from, else the home folder
+        (not the folder the app happened to be started in)."""
+        last = self.settings.get(OPEN_DIR_KEY)
+        return last if isinstance(last, str) and Path(last).is_dir() else str(Path.home())
+
+    def _remember_open_dir(self, folder: str) -> None:
+        self.settings.set(OPEN_DIR_KEY, folder)
 
     # -- loading ----------------------------------------------------------------------------------
     def open_path(self, path: str | Path, prior: str | Path | None = None,
