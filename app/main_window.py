@@ -42,6 +42,7 @@ from viewer.layouts import LAYOUTS, ReadingLayout
 from viewer.measurement_list import MeasurementList
 from viewer.measurement_store import load_measurements, save_measurements
 from viewer.measurements import Measurement
+from viewer.orientation import AXIAL, acquisition_plane
 from viewer.overlay import LabelOverlay
 from viewer.presets import load_presets
 from viewer.reading_state import ReadingState
@@ -622,7 +623,9 @@ class MainWindow(QMainWindow):
                 raise LuchError("compare needs a prior study")
             reading = ComparisonLayout(state=self.state)
         else:
-            reading = ReadingLayout(name, state=self.state)
+            acquired = (acquisition_plane(self.study.volume.direction)
+                        if self.study is not None else AXIAL)
+            reading = ReadingLayout(name, state=self.state, acquired=acquired)
         old = self.reading
         old.release()
         self.reading = reading
