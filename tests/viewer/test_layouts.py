@@ -142,8 +142,6 @@ def test_a_scroll_redraws_each_view_once_and_an_unchanged_view_not_at_all(qtbot)
 
 def _coronal_single_slice() -> Volume:
     """One coronal image (rows run foot-wards), bright body in air: a localizer-like series."""
-
-
     voxels = np.full((1, 80, 100), -1000, dtype=np.int16)
     voxels[0, 10:70, 10:90] = 1000
     direction = np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.0, -1.0, 0.0]])  # i=x, j=-z, k=y
