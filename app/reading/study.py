@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject
 
 from app.ai_panel import AiPanel
 from app.main_window import MainWindow
-from app.reading.ai_prefill import labels_volume
+from app.reading.ai_prefill import labels_volume, same_grid
 from app.report_panel import ReportPanel
 from records import Store
 from studies import Volume
@@ -62,8 +62,16 @@ class StudyFlow(QObject):
         path = self.window.current_path
         uid = study_uid_of(volume, path) if path else None
         if uid is not None and uid == self.study_uid and self.ai.result is not None:
-            # The same study again (e.g. now with its prior): keep the form and the AI result.
-            self.window.show_labels(labels_volume(self.ai.result.labels, volume))
+            # The same study again: the form stays. The AI result belongs to the series it
+            # read: its labels are drawn on that series only (e.g. reopened with its prior).
+            if same_grid(self.ai.volume, volume):
+                self.window.show_labels(labels_volume(self.ai.result.labels, volume))
+            elif not self.ai.assessable and self.window.settings.get("ai.autorun", True):
+                self.ai.run(volume, self.study_uid, source=path)  # maybe this one can be read
+            else:
+                self.window.statusBar().showMessage(self.tr(
+                    "The AI result is of another series of this study: its labels are drawn "
+                    "on that series"), 10000)
             return
         self.study_uid = uid
         if self.study_uid is None:
