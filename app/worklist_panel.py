@@ -92,16 +92,40 @@ class WorklistPanel(QWidget):
         layout.addWidget(self.table)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Esc in the search box hands the keyboard back (``search_left``)."""
+        """Keys of the search box: Esc hands the keyboard back (``search_left``), Enter opens
+        the selected match (else the first), Down steps into the list."""
         keys = (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress)
-        if (watched is self.search and event.type() in keys
-                and event.key() == Qt.Key.Key_Escape and not event.modifiers()):
-            if event.type() == QEvent.Type.ShortcutOverride:
-                event.accept()  # a key press for the box, not the "no tool" shortcut
-            else:
-                self.search_left.emit()
-            return event.type() == QEvent.Type.KeyPress
-        return super().eventFilter(watched, event)
+        if watched is not self.search or event.type() not in keys or event.modifiers() not in (
+                Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier):
+            return super().eventFilter(watched, event)
+        key = event.key()
+        if key not in (Qt.Key.Key_Escape, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Down):
+            return super().eventFilter(watched, event)
+        if event.type() == QEvent.Type.ShortcutOverride:
+            event.accept()  # a key press for the box, not a window shortcut
+            return False
+        if key == Qt.Key.Key_Escape:
+            self.search_left.emit()
+        elif key == Qt.Key.Key_Down:
+            self._step_into_list()
+        else:
+            shown = self._visible_rows()
+            row = self.table.currentRow() if self.table.currentRow() in shown else (
+                shown[0] if shown else None)
+            if row is not None:
+                self.open_requested.emit(self.table.item(row, 0).data(Qt.ItemDataRole.UserRole))
+        return True
+
+    def _visible_rows(self) -> list[int]:
+        return [r for r in range(self.table.rowCount()) if not self.table.isRowHidden(r)]
+
+    def _step_into_list(self) -> None:
+        shown = self._visible_rows()
+        if not shown:
+            return
+        if self.table.currentRow() not in shown:
+            self.table.selectRow(shown[0])
+        self.table.setFocus(Qt.FocusReason.TabFocusReason)
 
     def set_rows(self, rows: list[WorklistRow]) -> None:
         """Show ``rows`` in the order given (the triage order)."""
@@ -168,7 +192,7 @@ class WorklistPanel(QWidget):
 
     def visible_study_uids(self) -> list[str]:
         return [self.table.item(r, 0).data(Qt.ItemDataRole.UserRole)
-                for r in range(self.table.rowCount()) if not self.table.isRowHidden(r)]
+                for r in self._visible_rows()]
 
     def _activated(self, item: QTableWidgetItem) -> None:
         self.open_requested.emit(item.data(Qt.ItemDataRole.UserRole))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 
 from app.ai_panel import AiPanel
 from app.worklist_panel import WorklistPanel, WorklistRow
@@ -125,6 +126,26 @@ def test_worklist_keeps_the_triage_order_and_searches(worklist):
     assert worklist.visible_study_uids() == ["2"]
     worklist.search.setText("ct-4")
     assert worklist.visible_study_uids() == ["1"]
+
+
+def test_worklist_search_box_opens_the_match_and_steps_into_the_list(worklist, qtbot):
+    """Type a name, Enter opens the (first) match; Down goes into the list."""
+    worklist.show()
+    qtbot.waitExposed(worklist)
+    worklist.search.setFocus()
+    qtbot.keyClicks(worklist.search, "petrov")
+    with qtbot.waitSignal(worklist.open_requested, timeout=1000) as opened:
+        qtbot.keyClick(worklist.search, Qt.Key.Key_Return)
+    assert opened.args == ["2"]
+    worklist.search.clear()
+    worklist.search.setFocus()
+    qtbot.keyClick(worklist.search, Qt.Key.Key_Down)
+    assert worklist.focusWidget() is worklist.table  # the keys go to the list now
+    assert worklist.table.currentRow() == 0
+    worklist.search.setText("nobody")
+    worklist.search.setFocus()
+    with qtbot.assertNotEmitted(worklist.open_requested):
+        qtbot.keyClick(worklist.search, Qt.Key.Key_Return)  # no match: nothing opens
 
 
 def test_worklist_filters_by_status_and_severity(worklist):
