@@ -128,7 +128,11 @@ class WorklistPanel(QWidget):
         self.table.setFocus(Qt.FocusReason.TabFocusReason)
 
     def set_rows(self, rows: list[WorklistRow]) -> None:
-        """Show ``rows`` in the order given (the triage order)."""
+        """Show ``rows`` in the order given (the triage order); the selected study stays
+        selected wherever its row moves (a new AI grade re-sorts the list)."""
+        selected = self.selected_study()
+        self.table.clearSelection()
+        self.table.setCurrentCell(-1, -1)
         self.rows = list(rows)
         self.table.setRowCount(len(rows))
         for r, row in enumerate(rows):
@@ -144,6 +148,16 @@ class WorklistPanel(QWidget):
                     item.setForeground(Qt.GlobalColor.red)
                 self.table.setItem(r, c, item)
         self._filter(self.search.text())
+        if selected is not None:
+            self.select_study(selected)
+
+    def selected_study(self) -> str | None:
+        """The Study Instance UID of the selected row, if any."""
+        row = self.table.currentRow()
+        if row < 0 or not self.table.selectionModel().isRowSelected(row):
+            return None
+        item = self.table.item(row, 0)
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
 
     PATIENT_MIN_PX = 80
     # What the short columns can hold (urgency, date, -, AI grade, status): their widths

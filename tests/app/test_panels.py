@@ -148,6 +148,16 @@ def test_worklist_search_box_opens_the_match_and_steps_into_the_list(worklist, q
         qtbot.keyClick(worklist.search, Qt.Key.Key_Return)  # no match: nothing opens
 
 
+def test_worklist_selection_follows_the_study_when_rows_are_reordered(worklist):
+    """A new AI grade re-sorts the worklist: the study being read stays the selected one."""
+    worklist.select_study("1")
+    worklist.set_rows(list(reversed(ROWS)))  # "1" is now the second row
+    assert worklist.selected_study() == "1"
+    assert worklist.table.currentRow() == 1
+    worklist.set_rows([ROWS[1]])  # the study left the list: nothing stays wrongly selected
+    assert worklist.selected_study() is None
+
+
 def test_worklist_filters_by_status_and_severity(worklist):
     worklist.status_filter.setCurrentIndex(worklist.status_filter.findData("draft"))
     assert worklist.visible_study_uids() == ["2"]
