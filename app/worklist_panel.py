@@ -77,7 +77,9 @@ class WorklistPanel(QWidget):
         header.setStretchLastSection(False)
         header.setMinimumSectionSize(24)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # Names that differ at the end (LIDC-IDRI-0001, -0003) stay told apart when cut short;
+        # the whole name is the cell's tooltip.
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.table.setWordWrap(False)
         self.table.setColumnHidden(3, True)  # modality: a chest CT station reads CT only
         self._fit_columns()
@@ -144,6 +146,8 @@ class WorklistPanel(QWidget):
             for c, text in enumerate(shown):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, row.study_instance_uid)
+                if c == 1:
+                    item.setToolTip(text)
                 if c == 4 and row.ai_grade in ("CT-3", "CT-4"):
                     item.setForeground(Qt.GlobalColor.red)
                 self.table.setItem(r, c, item)

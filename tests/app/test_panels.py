@@ -169,9 +169,11 @@ def test_worklist_filters_by_status_and_severity(worklist):
 
 
 def test_worklist_anonymizes_patient_names(worklist):
+    assert worklist.table.item(0, 1).toolTip() == "IVANOV^I"  # the whole name, when cut short
     worklist.set_anonymize(True)
     cells = [worklist.table.item(r, 1).text() for r in range(2)]
     assert "IVANOV^I" not in cells and "PETROV^P" not in cells
+    assert all("IVANOV" not in worklist.table.item(r, 1).toolTip() for r in range(2))
 
 
 def test_solid_focus_set_aside_is_a_link_that_shows_it(qtbot, luch_home):
