@@ -138,7 +138,8 @@ class WorklistPanel(QWidget):
         self.rows = list(rows)
         self.table.setRowCount(len(rows))
         for r, row in enumerate(rows):
-            patient = self.tr("Anonymized") if self.anonymize else row.patient
+            patient = self.tr("Anonymized") if self.anonymize else (
+                row.patient.strip() or self.tr("(no name)"))  # an empty row is easy to miss
             date = row.study_date
             shown = (terms.term(row.priority), patient, f"{date[6:8]}.{date[4:6]}.{date[:4]}"
                      if len(date) == 8 else date, row.modality, terms.grade(row.ai_grade),

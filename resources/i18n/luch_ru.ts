@@ -3552,9 +3552,14 @@
         <translation>Статус</translation>
     </message>
     <message>
-        <location filename="../../app/worklist_panel.py" line="111"/>
+        <location filename="../../app/worklist_panel.py" line="141"/>
         <source>Anonymized</source>
         <translation>Анонимизировано</translation>
+    </message>
+    <message>
+        <location filename="../../app/worklist_panel.py" line="142"/>
+        <source>(no name)</source>
+        <translation>(без имени)</translation>
     </message>
 </context>
 <context>

@@ -168,6 +168,11 @@ def test_worklist_filters_by_status_and_severity(worklist):
     assert worklist.visible_study_uids() == ["1"]
 
 
+def test_worklist_names_a_study_without_a_patient_name(worklist):
+    worklist.set_rows([WorklistRow("3", "routine", "", "20070208", "CT", "", "unread")])
+    assert worklist.table.item(0, 1).text() == "(no name)"
+
+
 def test_worklist_anonymizes_patient_names(worklist):
     assert worklist.table.item(0, 1).toolTip() == "IVANOV^I"  # the whole name, when cut short
     worklist.set_anonymize(True)
