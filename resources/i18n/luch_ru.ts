@@ -3488,6 +3488,16 @@
         <source>Fetching the study from the archive…</source>
         <translation>Загрузка исследования из архива…</translation>
     </message>
+    <message>
+        <location filename="../../app/reading/worklist.py" line="156"/>
+        <source>The worklist shows no study</source>
+        <translation>В рабочем списке нет исследований</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/worklist.py" line="163"/>
+        <source>This is the last study of the worklist as shown (search and filters apply)</source>
+        <translation>Это последнее исследование рабочего списка в текущем виде (с учётом поиска и фильтров)</translation>
+    </message>
 </context>
 <context>
     <name>WorklistPanel</name>
