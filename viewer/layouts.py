@@ -30,13 +30,22 @@ LAYOUTS: dict[str, tuple[Plane, ...]] = {
 }
 
 
+def layout_planes(layout: str, acquired: Plane = AXIAL) -> tuple[Plane, ...]:
+    """The planes of ``layout`` for a series acquired in ``acquired``: the main view of 1x1
+    and 1x2 shows the acquisition plane (a coronal or single-slice series is read as acquired,
+    not as a reformat across it); MPR and 2x2 always show all three in their usual places."""
+    if acquired == AXIAL or layout not in ("1x1", "1x2"):
+        return LAYOUTS[layout]
+    return (acquired,) if layout == "1x1" else (acquired, AXIAL)
+
+
 class ReadingLayout(QWidget):
     """Linked views of one volume in a named layout (see :data:`LAYOUTS`)."""
 
     cursor_changed = Signal(object)
 
     def __init__(self, layout: str = "1x1", parent: QWidget | None = None,
-                 state: ReadingState | None = None) -> None:
+                 state: ReadingState | None = None, acquired: Plane = AXIAL) -> None:
         super().__init__(parent)
         if layout not in LAYOUTS:
             raise ValueError(f"unknown layout {layout!r}; use one of {', '.join(LAYOUTS)}")
@@ -44,7 +53,8 @@ class ReadingLayout(QWidget):
         self.grid = QGridLayout(self)
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setSpacing(2)
-        self.views: list[SliceView] = [SliceView(plane, self) for plane in LAYOUTS[layout]]
+        self.views: list[SliceView] = [SliceView(plane, self)
+                                       for plane in layout_planes(layout, acquired)]
         self.three_d: OrthoSlices3D | None = OrthoSlices3D(self) if layout == "2x2" else None
         self._detached: dict[SliceView, QWidget] = {}
         self._syncing = False

@@ -25,6 +25,13 @@ SAGITTAL = Plane("sagittal", (-1.0, 0.0, 0.0), (0.0, 0.0, 1.0))
 PLANES = {p.name: p for p in (AXIAL, CORONAL, SAGITTAL)}
 
 
+def acquisition_plane(direction: np.ndarray) -> Plane:
+    """The standard plane nearest to the slices of a volume with ``direction`` (columns: the
+    LPS unit vectors of ``i``, ``j``, ``k``): the plane the series was acquired in."""
+    normal = np.asarray(direction, dtype=float)[:, 2]
+    return max((AXIAL, CORONAL, SAGITTAL), key=lambda p: abs(float(np.dot(p.normal, normal))))
+
+
 def orientation_letters(plane: Plane) -> dict[str, str]:
     """Patient-direction letters at the four screen edges of ``plane``."""
     up = np.array(plane.view_up)

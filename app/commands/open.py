@@ -208,7 +208,13 @@ def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None
         # station unlocked; a recogniser's own messages (faults) are not the reader's input.
         workflow.dictation.activity.connect(window.idle_lock.notice_activity)
     window.setProperty("headless", bool(screenshot))
-    window.resize(*SCREENSHOT_SIZE)
+    if screenshot:
+        window.resize(*SCREENSHOT_SIZE)
+    else:
+        from app.shell.window_place import place_window, remember_geometry
+
+        place_window(window, settings)  # where the reader left it, else fitted to the screen
+        app.aboutToQuit.connect(lambda: remember_geometry(window, settings))
     if preset is not None:
         window.apply_preset(preset)  # fails early on an unknown name
     window.show()

@@ -190,6 +190,11 @@ class AiPanel(QWidget):
         self.more.setText(self.tr("Less") if unfolded else self.tr("Details"))
 
     @property
+    def volume(self) -> Volume | None:
+        """The series the current (or running) pre-read reads."""
+        return self._volume
+
+    @property
     def assessable(self) -> bool:
         """The current result graded the study (CT-0..4); a not-assessable one has no values
         to accept, no percentages and no lesions to show."""

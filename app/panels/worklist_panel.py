@@ -77,7 +77,9 @@ class WorklistPanel(QWidget):
         header.setStretchLastSection(False)
         header.setMinimumSectionSize(24)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # Names that differ at the end (LIDC-IDRI-0001, -0003) stay told apart when cut short;
+        # the whole name is the cell's tooltip.
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.table.setWordWrap(False)
         self.table.setColumnHidden(3, True)  # modality: a chest CT station reads CT only
         self._fit_columns()
@@ -92,23 +94,52 @@ class WorklistPanel(QWidget):
         layout.addWidget(self.table)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Esc in the search box hands the keyboard back (``search_left``)."""
+        """Keys of the search box: Esc hands the keyboard back (``search_left``), Enter opens
+        the selected match (else the first), Down steps into the list."""
         keys = (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress)
-        if (watched is self.search and event.type() in keys
-                and event.key() == Qt.Key.Key_Escape and not event.modifiers()):
-            if event.type() == QEvent.Type.ShortcutOverride:
-                event.accept()  # a key press for the box, not the "no tool" shortcut
-            else:
-                self.search_left.emit()
-            return event.type() == QEvent.Type.KeyPress
-        return super().eventFilter(watched, event)
+        if watched is not self.search or event.type() not in keys or event.modifiers() not in (
+                Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier):
+            return super().eventFilter(watched, event)
+        key = event.key()
+        if key not in (Qt.Key.Key_Escape, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Down):
+            return super().eventFilter(watched, event)
+        if event.type() == QEvent.Type.ShortcutOverride:
+            event.accept()  # a key press for the box, not a window shortcut
+            return False
+        if key == Qt.Key.Key_Escape:
+            self.search_left.emit()
+        elif key == Qt.Key.Key_Down:
+            self._step_into_list()
+        else:
+            shown = self._visible_rows()
+            row = self.table.currentRow() if self.table.currentRow() in shown else (
+                shown[0] if shown else None)
+            if row is not None:
+                self.open_requested.emit(self.table.item(row, 0).data(Qt.ItemDataRole.UserRole))
+        return True
+
+    def _visible_rows(self) -> list[int]:
+        return [r for r in range(self.table.rowCount()) if not self.table.isRowHidden(r)]
+
+    def _step_into_list(self) -> None:
+        shown = self._visible_rows()
+        if not shown:
+            return
+        if self.table.currentRow() not in shown:
+            self.table.selectRow(shown[0])
+        self.table.setFocus(Qt.FocusReason.TabFocusReason)
 
     def set_rows(self, rows: list[WorklistRow]) -> None:
-        """Show ``rows`` in the order given (the triage order)."""
+        """Show ``rows`` in the order given (the triage order); the selected study stays
+        selected wherever its row moves (a new AI grade re-sorts the list)."""
+        selected = self.selected_study()
+        self.table.clearSelection()
+        self.table.setCurrentCell(-1, -1)
         self.rows = list(rows)
         self.table.setRowCount(len(rows))
         for r, row in enumerate(rows):
-            patient = self.tr("Anonymized") if self.anonymize else row.patient
+            patient = self.tr("Anonymized") if self.anonymize else (
+                row.patient.strip() or self.tr("(no name)"))  # an empty row is easy to miss
             date = row.study_date
             shown = (terms.term(row.priority), patient, f"{date[6:8]}.{date[4:6]}.{date[:4]}"
                      if len(date) == 8 else date, row.modality, terms.grade(row.ai_grade),
@@ -116,10 +147,22 @@ class WorklistPanel(QWidget):
             for c, text in enumerate(shown):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, row.study_instance_uid)
+                if c == 1:
+                    item.setToolTip(text)
                 if c == 4 and row.ai_grade in ("CT-3", "CT-4"):
                     item.setForeground(Qt.GlobalColor.red)
                 self.table.setItem(r, c, item)
         self._filter(self.search.text())
+        if selected is not None:
+            self.select_study(selected)
+
+    def selected_study(self) -> str | None:
+        """The Study Instance UID of the selected row, if any."""
+        row = self.table.currentRow()
+        if row < 0 or not self.table.selectionModel().isRowSelected(row):
+            return None
+        item = self.table.item(row, 0)
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
 
     PATIENT_MIN_PX = 80
     # What the short columns can hold (urgency, date, -, AI grade, status): their widths
@@ -168,7 +211,7 @@ class WorklistPanel(QWidget):
 
     def visible_study_uids(self) -> list[str]:
         return [self.table.item(r, 0).data(Qt.ItemDataRole.UserRole)
-                for r in range(self.table.rowCount()) if not self.table.isRowHidden(r)]
+                for r in self._visible_rows()]
 
     def _activated(self, item: QTableWidgetItem) -> None:
         self.open_requested.emit(item.data(Qt.ItemDataRole.UserRole))

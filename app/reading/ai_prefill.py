@@ -3,6 +3,7 @@ into the protocol form when the reader accepts it."""
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import QObject
 
 from app.panels import terms
@@ -19,6 +20,17 @@ def labels_volume(labels, volume: Volume) -> Volume:
                   direction=volume.direction, info=volume.info)
 
 
+def same_grid(a: Volume | None, b: Volume | None, tol_mm: float = 0.01) -> bool:
+    """Whether two volumes lie on one voxel grid (shape, spacing, origin, direction): only
+    then is a label map made on one drawn over the other. Two series of a study may share a
+    matrix size and nothing else (a coronal and an axial image)."""
+    if a is None or b is None or a.shape != b.shape:
+        return False
+    return (np.allclose(a.spacing, b.spacing, atol=tol_mm)
+            and np.allclose(a.origin, b.origin, atol=tol_mm)
+            and np.allclose(a.direction, b.direction, atol=1e-4))
+
+
 class AiPrefill(QObject):
     """Shows a finished AI result over the study and fills the form from an accepted one."""
 
@@ -30,7 +42,7 @@ class AiPrefill(QObject):
         """Draw the result's label map over the study it was made for; False if another
         study is shown now."""
         volume = self.window.volume
-        if volume is None or result.labels.shape != volume.shape:
+        if not same_grid(self.ai.volume, volume) or result.labels.shape != volume.shape:
             return False
         self.window.show_labels(labels_volume(result.labels, volume))
         return True

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.panels.ai_panel import AiPanel
 from app.panels.report_panel import ReportPanel
-from app.reading.ai_prefill import labels_volume
+from app.reading.ai_prefill import labels_volume, same_grid
 from app.reading.study_uid import study_uid_of
 from app.shell.main_window import MainWindow
 from records import Store
@@ -40,8 +40,16 @@ class StudyFlow(QObject):
         path = self.window.current_path
         uid = study_uid_of(volume, path) if path else None
         if uid is not None and uid == self.study_uid and self.ai.result is not None:
-            # The same study again (e.g. now with its prior): keep the form and the AI result.
-            self.window.show_labels(labels_volume(self.ai.result.labels, volume))
+            # The same study again: the form stays. The AI result belongs to the series it
+            # read: its labels are drawn on that series only (e.g. reopened with its prior).
+            if same_grid(self.ai.volume, volume):
+                self.window.show_labels(labels_volume(self.ai.result.labels, volume))
+            elif not self.ai.assessable and self.window.settings.get("ai.autorun", True):
+                self.ai.run(volume, self.study_uid, source=path)  # maybe this one can be read
+            else:
+                self.window.statusBar().showMessage(self.tr(
+                    "The AI result is of another series of this study: its labels are drawn "
+                    "on that series"), 10000)
             return
         self.study_uid = uid
         if self.study_uid is None:
@@ -50,9 +58,11 @@ class StudyFlow(QObject):
         if study is None or not study.local_path or (
                 volume.info.study_is_local and not study.uid_derived):  # a row of an older version
             self.add_local_study(path, volume)
-        self.store.audit(self.reader, "opened", self.study_uid)
         self.select_study(self.study_uid)
         self._offer_prior(self.study_uid)
+        # Audited once the study is ready to read (its prior offered): from this row on,
+        # Ctrl+P answers for this study.
+        self.store.audit(self.reader, "opened", self.study_uid)
         restored = self.report.begin(self.study_uid)
         if restored:
             self.window.statusBar().showMessage(self.tr("Unsigned draft restored"))
@@ -79,5 +89,12 @@ class StudyFlow(QObject):
             .replace("%1", f"{date[6:8]}.{date[4:6]}.{date[:4]}" if len(date) == 8 else date))
 
     def compare_prior(self) -> None:
-        if self.prior_path is not None and self.window.study is not None:
+        """Show the offered prior beside the study, or say why there is none."""
+        bar = self.window.statusBar()
+        if self.window.study is None:
+            bar.showMessage(self.tr("Open a study first: the prior is the same patient's "
+                                    "earlier study."), 8000)
+        elif self.prior_path is None:
+            bar.showMessage(self.tr("No earlier study of this patient is on this station."), 8000)
+        else:
             self.window.open_prior(self.prior_path)

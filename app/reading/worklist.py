@@ -148,7 +148,13 @@ class WorklistFlow(QObject):
     def open_next(self, current: str | None) -> None:
         """Open the study after ``current`` in the worklist as shown (the first if none)."""
         uids = self.panel.visible_study_uids()
-        if current in uids and uids.index(current) + 1 < len(uids):
-            self.open_study(uids[uids.index(current) + 1])
-        elif uids:
+        if not uids:
+            self.window.statusBar().showMessage(self.tr("The worklist shows no study"), 8000)
+        elif current not in uids:
             self.open_study(uids[0])
+        elif uids.index(current) + 1 < len(uids):
+            self.open_study(uids[uids.index(current) + 1])
+        else:  # not round to the first again: the reader would read a study twice
+            self.window.statusBar().showMessage(self.tr(
+                "This is the last study of the worklist as shown (search and filters apply)"),
+                8000)

@@ -8,7 +8,9 @@ lock panel with the reader's name and an *Unlock* button.
 
 VTK views render into native windows that a sibling overlay widget cannot reliably cover, so
 the content is *hidden*, not just covered, and restored on unlock. While locked, the window's
-actions and shortcuts are disabled so that no key can open, sign or show anything.
+actions and shortcuts are disabled, and every shortcut key is refused (an action that app logic
+enables behind the lock, e.g. the label tools when an AI result arrives, stays unreachable), so
+that no key can open, sign or show anything.
 
 Unlocking asks for the reader's PIN when one is set (Settings > General; a salted hash in the
 OS keyring, :mod:`core.unlock_pin`), with wrong guesses throttled; without a PIN it is a click
@@ -57,8 +59,9 @@ USER_INPUT = frozenset({
     QEvent.Type.Wheel, QEvent.Type.TouchBegin, QEvent.Type.TouchUpdate,
     QEvent.Type.TabletPress, QEvent.Type.TabletMove,
 })
-# While locked, a widget shown may show patient data, and the lock panel follows the window.
-WATCHED = USER_INPUT | {QEvent.Type.Show, QEvent.Type.Resize}
+# While locked, a widget shown may show patient data, and the lock panel follows the window;
+# a shortcut is refused even for an action that app logic enabled behind the lock.
+WATCHED = USER_INPUT | {QEvent.Type.Show, QEvent.Type.Resize, QEvent.Type.ShortcutOverride}
 
 
 class LockPanel(QWidget):
@@ -204,12 +207,23 @@ class IdleLock(QObject):
                 # Cheap on every mouse move: a time stamp; the timer re-arms only when it fires.
                 self._last_input = time.monotonic()
         elif self._locked:
+            if kind == QEvent.Type.ShortcutOverride and self._in_window(watched):
+                # Accepting it tells Qt the focus widget takes the key itself, so no shortcut
+                # fires; consuming it here keeps the widget from seeing it as well.
+                event.accept()
+                return True
             if kind == QEvent.Type.Show and self._may_show_data(watched):
                 # Something appeared while locked (a study finished loading): hide it too.
                 QTimer.singleShot(0, self._conceal)
             elif kind == QEvent.Type.Resize and watched is self.window:
                 self.panel.setGeometry(self.window.rect())
         return False
+
+    def _in_window(self, obj: QObject) -> bool:
+        """Whether ``obj`` is a widget of this lock's (shown) window: another window's keys are
+        not this lock's business."""
+        return (isinstance(obj, QWidget) and obj.window() is self.window
+                and self.window.isVisible())
 
     def _may_show_data(self, widget: QObject) -> bool:
         if not isinstance(widget, QWidget) or widget is self.panel:

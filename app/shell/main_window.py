@@ -42,6 +42,7 @@ from viewer.layouts import LAYOUTS, ReadingLayout
 from viewer.measurement_list import MeasurementList
 from viewer.measurement_store import load_measurements, save_measurements
 from viewer.measurements import Measurement
+from viewer.orientation import AXIAL, acquisition_plane
 from viewer.overlay import LabelOverlay
 from viewer.presets import load_presets
 from viewer.reading_state import ReadingState
@@ -49,6 +50,7 @@ from viewer.series_browser import SeriesBrowser, SeriesThumb
 from viewer.slice_view import SliceView
 from viewer.vtk_bridge import volume_to_vtk
 
+OPEN_DIR_KEY = "app.open_dir"  # settings: where the open dialogs start next time
 SHORTCUTS_KEY = "app.shortcuts"  # settings: action id -> key sequence, overriding the defaults
 
 LABEL_GROUPS = {
@@ -438,15 +440,28 @@ class MainWindow(QMainWindow):
         return action
 
     def _choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Open DICOM folder"))
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Open DICOM folder"),
+                                                  self._open_dir())
         if folder:
+            self._remember_open_dir(str(Path(folder).parent))  # where its neighbours are
             self.open_path(folder)
 
     def _choose_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Open image"), "", self.tr("Images (*.nii *.nii.gz *.dcm);;All (*)"))
+            self, self.tr("Open image"), self._open_dir(),
+            self.tr("Images (*.nii *.nii.gz *.dcm);;All (*)"))
         if path:
+            self._remember_open_dir(str(Path(path).parent))
             self.open_path(path)
+
+    def _open_dir(self) -> str:
+        """Where the open dialogs start: the folder last opened from, else the home folder
+        (not the folder the app happened to be started in)."""
+        last = self.settings.get(OPEN_DIR_KEY)
+        return last if isinstance(last, str) and Path(last).is_dir() else str(Path.home())
+
+    def _remember_open_dir(self, folder: str) -> None:
+        self.settings.set(OPEN_DIR_KEY, folder)
 
     # -- loading ----------------------------------------------------------------------------------
     def open_path(self, path: str | Path, prior: str | Path | None = None,
@@ -608,7 +623,9 @@ class MainWindow(QMainWindow):
                 raise LuchError("compare needs a prior study")
             reading = ComparisonLayout(state=self.state)
         else:
-            reading = ReadingLayout(name, state=self.state)
+            acquired = (acquisition_plane(self.study.volume.direction)
+                        if self.study is not None else AXIAL)
+            reading = ReadingLayout(name, state=self.state, acquired=acquired)
         old = self.reading
         old.release()
         self.reading = reading

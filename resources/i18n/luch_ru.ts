@@ -78,72 +78,72 @@
         <translation>Свернуть</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="218"/>
+        <location filename="../../app/panels/ai_panel.py" line="223"/>
         <source>AI pre-read running…</source>
         <translation>ИИ анализирует исследование…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="254"/>
+        <location filename="../../app/panels/ai_panel.py" line="259"/>
         <source>AI pre-read cancelled</source>
         <translation>Анализ ИИ отменён</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="289"/>
+        <location filename="../../app/panels/ai_panel.py" line="294"/>
         <source>%1 (corrected)</source>
         <translation>%1 (исправлено)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="294"/>
+        <location filename="../../app/panels/ai_panel.py" line="299"/>
         <source>Involvement: right %1%, left %2%, total %3%</source>
         <translation>Поражение: справа %1%, слева %2%, всего %3%</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="297"/>
+        <location filename="../../app/panels/ai_panel.py" line="302"/>
         <source>Grade by the worse lung %1, by both lungs %2</source>
         <translation>Степень по худшему лёгкому %1, по обоим лёгким %2</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="300"/>
+        <location filename="../../app/panels/ai_panel.py" line="305"/>
         <source>GGO %1 mL, consolidation %2 mL</source>
         <translation>«Матовое стекло» %1 мл, консолидация %2 мл</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="302"/>
+        <location filename="../../app/panels/ai_panel.py" line="307"/>
         <source>COVID-19 pattern: %s</source>
         <translation>Паттерн COVID-19: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="305"/>
+        <location filename="../../app/panels/ai_panel.py" line="310"/>
         <source>The AI could not assess this study; the reader grades it.</source>
         <translation>ИИ не смог оценить это исследование; степень определяет врач.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="307"/>
+        <location filename="../../app/panels/ai_panel.py" line="312"/>
         <source>Corrected by the reader: recomputed from the edited labels (the AI read %1)</source>
         <translation>Исправлено врачом: пересчитано по исправленной разметке (ИИ: %1)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="312"/>
+        <location filename="../../app/panels/ai_panel.py" line="317"/>
         <source>Quality: %s</source>
         <translation>Качество: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="313"/>
+        <location filename="../../app/panels/ai_panel.py" line="318"/>
         <source>%1 on %2 in %3 s</source>
         <translation>%1 на %2 за %3 с</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="275"/>
+        <location filename="../../app/panels/ai_panel.py" line="280"/>
         <source>The result is kept, but its DICOM SEG and SR could not be written: %s</source>
         <translation>Результат сохранён, но его DICOM SEG и SR записать не удалось: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="337"/>
+        <location filename="../../app/panels/ai_panel.py" line="342"/>
         <source>Show the solid focus (slices %s)</source>
         <translation>Показать солидный очаг (срезы %s)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="340"/>
+        <location filename="../../app/panels/ai_panel.py" line="345"/>
         <source>Show lesion %1: %2, slices %3, %4 mL</source>
         <translation>Показать участок уплотнения %1: %2, срезы %3, %4 мл</translation>
     </message>
@@ -151,32 +151,32 @@
 <context>
     <name>AiPrefill</name>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="41"/>
+        <location filename="../../app/reading/ai_prefill.py" line="53"/>
         <source>The report is signed: add an addendum before filling in AI values</source>
         <translation>Протокол подписан: чтобы внести значения ИИ, начните дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="46"/>
+        <location filename="../../app/reading/ai_prefill.py" line="58"/>
         <source>The AI could not assess this study: nothing to pre-fill</source>
         <translation>ИИ не смог оценить исследование: заполнять нечего</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="55"/>
+        <location filename="../../app/reading/ai_prefill.py" line="67"/>
         <source>Filled in from the AI pre-read as corrected by the reader (labels edited; the AI read %1)</source>
         <translation>Заполнено по предварительному заключению ИИ, исправленному врачом (разметка исправлена; ИИ: %1)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="59"/>
+        <location filename="../../app/reading/ai_prefill.py" line="71"/>
         <source>Filled in from the AI pre-read</source>
         <translation>Заполнено по предварительному заключению ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="63"/>
+        <location filename="../../app/reading/ai_prefill.py" line="75"/>
         <source>Corrected AI values filled in; check them</source>
         <translation>Исправленные значения ИИ внесены; проверьте их</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="64"/>
+        <location filename="../../app/reading/ai_prefill.py" line="76"/>
         <source>AI values filled in; check them</source>
         <translation>Значения ИИ подставлены; проверьте их</translation>
     </message>
@@ -1691,22 +1691,22 @@
 <context>
     <name>IdleLock</name>
     <message>
-        <location filename="../../app/shell/lock.py" line="245"/>
+        <location filename="../../app/shell/lock.py" line="259"/>
         <source>Too many wrong PINs: try again in %1 s.</source>
         <translation>Слишком много неверных PIN: повторите через %1 с.</translation>
     </message>
     <message>
-        <location filename="../../app/shell/lock.py" line="252"/>
+        <location filename="../../app/shell/lock.py" line="266"/>
         <source>Wrong PIN.</source>
         <translation>Неверный PIN.</translation>
     </message>
     <message>
-        <location filename="../../app/shell/lock.py" line="321"/>
+        <location filename="../../app/shell/lock.py" line="335"/>
         <source>&amp;Lock screen</source>
         <translation>&amp;Заблокировать экран</translation>
     </message>
     <message>
-        <location filename="../../app/shell/lock.py" line="332"/>
+        <location filename="../../app/shell/lock.py" line="346"/>
         <source>&amp;File</source>
         <translation>&amp;Файл</translation>
     </message>
@@ -1938,27 +1938,27 @@
 <context>
     <name>LockPanel</name>
     <message>
-        <location filename="../../app/shell/lock.py" line="75"/>
+        <location filename="../../app/shell/lock.py" line="78"/>
         <source>Luch is locked</source>
         <translation>Луч заблокирован</translation>
     </message>
     <message>
-        <location filename="../../app/shell/lock.py" line="86"/>
+        <location filename="../../app/shell/lock.py" line="89"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../../app/shell/lock.py" line="89"/>
+        <location filename="../../app/shell/lock.py" line="92"/>
         <source>&amp;Unlock</source>
         <translation>&amp;Разблокировать</translation>
     </message>
     <message>
-        <location filename="../../app/shell/lock.py" line="106"/>
+        <location filename="../../app/shell/lock.py" line="109"/>
         <source>No PIN is set, so anyone can unlock: set one in Settings &gt; General.</source>
         <translation>PIN не задан, поэтому разблокировать может любой: задайте его в Настройки &gt; Общие.</translation>
     </message>
     <message>
-        <location filename="../../app/shell/lock.py" line="110"/>
+        <location filename="../../app/shell/lock.py" line="113"/>
         <source>Signed in: %1</source>
         <translation>Пользователь: %1</translation>
     </message>
@@ -1966,318 +1966,318 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/shell/main_window.py" line="81"/>
+        <location filename="../../app/shell/main_window.py" line="83"/>
         <source>Luch — CT reading workstation</source>
         <translation>Луч — рабочее место врача КТ</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="136"/>
+        <location filename="../../app/shell/main_window.py" line="138"/>
         <source>No study open</source>
         <translation>Исследование не открыто</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="141"/>
+        <location filename="../../app/shell/main_window.py" line="143"/>
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="154"/>
+        <location filename="../../app/shell/main_window.py" line="156"/>
         <source>&amp;File</source>
         <translation>&amp;Файл</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="155"/>
+        <location filename="../../app/shell/main_window.py" line="157"/>
         <source>Open DICOM &amp;folder…</source>
         <translation>Открыть &amp;папку DICOM…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="157"/>
+        <location filename="../../app/shell/main_window.py" line="159"/>
         <source>Open &amp;file (NIfTI, DICOM)…</source>
         <translation>Открыть &amp;файл (NIfTI, DICOM)…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="160"/>
+        <location filename="../../app/shell/main_window.py" line="162"/>
         <source>&amp;Quit</source>
         <translation>В&amp;ыход</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="163"/>
+        <location filename="../../app/shell/main_window.py" line="165"/>
         <source>&amp;View</source>
         <translation>&amp;Вид</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="167"/>
+        <location filename="../../app/shell/main_window.py" line="169"/>
         <source>Layout: %s</source>
         <translation>Раскладка: %s</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="174"/>
+        <location filename="../../app/shell/main_window.py" line="176"/>
         <source>Window: %s</source>
         <translation>Окно: %s</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="178"/>
+        <location filename="../../app/shell/main_window.py" line="180"/>
         <source>Toggle AI &amp;overlay</source>
         <translation>&amp;Разметка ИИ вкл/выкл</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="180"/>
+        <location filename="../../app/shell/main_window.py" line="182"/>
         <source>AI overlay as &amp;outlines</source>
         <translation>Разметка ИИ &amp;контурами</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="182"/>
+        <location filename="../../app/shell/main_window.py" line="184"/>
         <source>Overlay &amp;labels</source>
         <translation>&amp;Метки разметки</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="183"/>
+        <location filename="../../app/shell/main_window.py" line="185"/>
         <source>&amp;Lungs</source>
         <translation>&amp;Лёгкие</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="184"/>
+        <location filename="../../app/shell/main_window.py" line="186"/>
         <source>&amp;Ground-glass opacity</source>
         <translation>&amp;Матовое стекло</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="185"/>
+        <location filename="../../app/shell/main_window.py" line="187"/>
         <source>&amp;Consolidation</source>
         <translation>&amp;Консолидация</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="191"/>
+        <location filename="../../app/shell/main_window.py" line="193"/>
         <source>&amp;More opaque</source>
         <translation>&amp;Плотнее</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="193"/>
+        <location filename="../../app/shell/main_window.py" line="195"/>
         <source>L&amp;ess opaque</source>
         <translation>П&amp;розрачнее</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="195"/>
+        <location filename="../../app/shell/main_window.py" line="197"/>
         <source>Thick &amp;slab</source>
         <translation>Толстый &amp;срез</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="196"/>
+        <location filename="../../app/shell/main_window.py" line="198"/>
         <source>&amp;Thin slice</source>
         <translation>&amp;Тонкий срез</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="197"/>
+        <location filename="../../app/shell/main_window.py" line="199"/>
         <source>&amp;MIP (maximum)</source>
         <translation>&amp;MIP (максимум)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="198"/>
+        <location filename="../../app/shell/main_window.py" line="200"/>
         <source>M&amp;inIP (minimum)</source>
         <translation>M&amp;inIP (минимум)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="199"/>
+        <location filename="../../app/shell/main_window.py" line="201"/>
         <source>M&amp;ean</source>
         <translation>&amp;Среднее</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="202"/>
+        <location filename="../../app/shell/main_window.py" line="204"/>
         <source>T&amp;hicker slab</source>
         <translation>&amp;Толще</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="204"/>
+        <location filename="../../app/shell/main_window.py" line="206"/>
         <source>Thinne&amp;r slab</source>
         <translation>Т&amp;оньше</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="206"/>
+        <location filename="../../app/shell/main_window.py" line="208"/>
         <source>&amp;Cine</source>
         <translation>&amp;Кино</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="207"/>
+        <location filename="../../app/shell/main_window.py" line="209"/>
         <source>Mark or unmark as &amp;key image</source>
         <translation>Отметить или снять отметку &amp;ключевого изображения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="209"/>
+        <location filename="../../app/shell/main_window.py" line="211"/>
         <source>&amp;Anonymize corner text</source>
         <translation>&amp;Анонимизировать надписи</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="211"/>
+        <location filename="../../app/shell/main_window.py" line="213"/>
         <source>&amp;Detach view to a new window</source>
         <translation>&amp;Открепить вид в новое окно</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="214"/>
+        <location filename="../../app/shell/main_window.py" line="216"/>
         <source>&amp;Tools</source>
         <translation>&amp;Инструменты</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="217"/>
+        <location filename="../../app/shell/main_window.py" line="219"/>
         <source>&amp;Window/level (no tool)</source>
         <translation>&amp;Окно/уровень (без инструмента)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="218"/>
+        <location filename="../../app/shell/main_window.py" line="220"/>
         <source>&amp;Distance</source>
         <translation>&amp;Расстояние</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="219"/>
+        <location filename="../../app/shell/main_window.py" line="221"/>
         <source>&amp;Ellipse ROI</source>
         <translation>&amp;Эллиптическая ROI</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="220"/>
+        <location filename="../../app/shell/main_window.py" line="222"/>
         <source>&amp;Freehand ROI</source>
         <translation>&amp;Произвольная ROI</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="243"/>
+        <location filename="../../app/shell/main_window.py" line="245"/>
         <source>Series</source>
         <translation>Серии</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="298"/>
+        <location filename="../../app/shell/main_window.py" line="300"/>
         <source>Measurements</source>
         <translation>Измерения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="325"/>
+        <location filename="../../app/shell/main_window.py" line="327"/>
         <source>Key images</source>
         <translation>Ключевые изображения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="338"/>
+        <location filename="../../app/shell/main_window.py" line="340"/>
         <source>Key images are marked in the plane the images were taken in (axial)</source>
         <translation>Ключевые изображения отмечаются в плоскости, в которой получены снимки (аксиальной)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="344"/>
+        <location filename="../../app/shell/main_window.py" line="346"/>
         <source>This series has no separate DICOM images to mark as key images</source>
         <translation>В этой серии нет отдельных DICOM-изображений, которые можно отметить как ключевые</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="348"/>
+        <location filename="../../app/shell/main_window.py" line="350"/>
         <source>Key image: %1</source>
         <translation>Ключевое изображение: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="348"/>
+        <location filename="../../app/shell/main_window.py" line="350"/>
         <source>Key image removed: %1</source>
         <translation>Отметка ключевого изображения снята: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="357"/>
+        <location filename="../../app/shell/main_window.py" line="359"/>
         <source>This key image is in another series (%1): open it in the series browser</source>
         <translation>Это ключевое изображение в другой серии (%1): откройте её в списке серий</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="375"/>
+        <location filename="../../app/shell/main_window.py" line="377"/>
         <source>Viewer tools</source>
         <translation>Инструменты просмотра</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="388"/>
+        <location filename="../../app/shell/main_window.py" line="390"/>
         <source>W/L</source>
         <translation>Ш/У</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="388"/>
-        <location filename="../../app/shell/main_window.py" line="764"/>
+        <location filename="../../app/shell/main_window.py" line="390"/>
+        <location filename="../../app/shell/main_window.py" line="781"/>
         <source>Distance</source>
         <translation>Расстояние</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="389"/>
+        <location filename="../../app/shell/main_window.py" line="391"/>
         <source>Ellipse</source>
         <translation>Эллипс</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="389"/>
+        <location filename="../../app/shell/main_window.py" line="391"/>
         <source>Freehand</source>
         <translation>От руки</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="390"/>
+        <location filename="../../app/shell/main_window.py" line="392"/>
         <source>MPR</source>
         <translation>МПР</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="391"/>
+        <location filename="../../app/shell/main_window.py" line="393"/>
         <source>Cine</source>
         <translation>Кино</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="391"/>
+        <location filename="../../app/shell/main_window.py" line="393"/>
         <source>Key image</source>
         <translation>Ключевое изображение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="441"/>
+        <location filename="../../app/shell/main_window.py" line="443"/>
         <source>Open DICOM folder</source>
         <translation>Открыть папку DICOM</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="447"/>
+        <location filename="../../app/shell/main_window.py" line="451"/>
         <source>Open image</source>
         <translation>Открыть изображение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="447"/>
+        <location filename="../../app/shell/main_window.py" line="452"/>
         <source>Images (*.nii *.nii.gz *.dcm);;All (*)</source>
         <translation>Изображения (*.nii *.nii.gz *.dcm);;Все файлы (*)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="462"/>
+        <location filename="../../app/shell/main_window.py" line="477"/>
         <source>Loading %s…</source>
         <translation>Загрузка %s…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="500"/>
+        <location filename="../../app/shell/main_window.py" line="515"/>
         <source>Loading the prior study…</source>
         <translation>Загрузка предыдущего исследования…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="521"/>
+        <location filename="../../app/shell/main_window.py" line="536"/>
         <source>Prior study aligned (%s)</source>
         <translation>Предыдущее исследование совмещено (%s)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="577"/>
+        <location filename="../../app/shell/main_window.py" line="592"/>
         <source>%1 × %2 × %3 voxels</source>
         <translation>%1 × %2 × %3 вокселей</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="583"/>
+        <location filename="../../app/shell/main_window.py" line="598"/>
         <source>The label edits of the previous study were not saved</source>
         <translation>Правки разметки предыдущего исследования не были сохранены</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="595"/>
+        <location filename="../../app/shell/main_window.py" line="610"/>
         <source>Cannot open study</source>
         <translation>Не удалось открыть исследование</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="750"/>
+        <location filename="../../app/shell/main_window.py" line="767"/>
         <source>Run the AI pre-read first: the label tools edit its overlay</source>
         <translation>Сначала запустите ИИ: инструменты разметки правят его наложение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="764"/>
+        <location filename="../../app/shell/main_window.py" line="781"/>
         <source>Ellipse ROI</source>
         <translation>Эллипс (ROI)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="765"/>
+        <location filename="../../app/shell/main_window.py" line="782"/>
         <source>Freehand ROI</source>
         <translation>Контур от руки (ROI)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="767"/>
+        <location filename="../../app/shell/main_window.py" line="784"/>
         <source>Tool: %1 — Esc leaves it</source>
         <translation>Инструмент: %1 — Esc для выхода</translation>
     </message>
@@ -2886,14 +2886,29 @@
 <context>
     <name>StudyFlow</name>
     <message>
-        <location filename="../../app/reading/study.py" line="58"/>
+        <location filename="../../app/reading/study.py" line="51"/>
+        <source>The AI result is of another series of this study: its labels are drawn on that series</source>
+        <translation>Результат ИИ получен по другой серии этого исследования: его разметка показывается на той серии</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/study.py" line="68"/>
         <source>Unsigned draft restored</source>
         <translation>Восстановлен неподписанный черновик</translation>
     </message>
     <message>
-        <location filename="../../app/reading/study.py" line="78"/>
+        <location filename="../../app/reading/study.py" line="88"/>
         <source>A prior study of this patient (%1) is here: Ctrl+P compares</source>
         <translation>Есть предыдущее исследование пациента (%1): Ctrl+P — сравнить</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/study.py" line="95"/>
+        <source>Open a study first: the prior is the same patient&apos;s earlier study.</source>
+        <translation>Сначала откройте исследование: предыдущее — это более раннее исследование того же пациента.</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/study.py" line="98"/>
+        <source>No earlier study of this patient is on this station.</source>
+        <translation>Более ранних исследований этого пациента на этой станции нет.</translation>
     </message>
 </context>
 <context>
@@ -2904,18 +2919,18 @@
         <translation>%1: непредвиденный сбой (%2); подробности в журнале</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="238"/>
+        <location filename="../../app/panels/ai_panel.py" line="243"/>
         <source>AI pre-read</source>
         <translation>ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="286"/>
+        <location filename="../../app/shell/main_window.py" line="288"/>
         <source>listing series</source>
         <translation>поиск серий</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="480"/>
-        <location filename="../../app/shell/main_window.py" line="540"/>
+        <location filename="../../app/shell/main_window.py" line="495"/>
+        <location filename="../../app/shell/main_window.py" line="555"/>
         <source>loading</source>
         <translation>Загрузка исследования</translation>
     </message>
@@ -3473,6 +3488,16 @@
         <source>Fetching the study from the archive…</source>
         <translation>Загрузка исследования из архива…</translation>
     </message>
+    <message>
+        <location filename="../../app/reading/worklist.py" line="152"/>
+        <source>The worklist shows no study</source>
+        <translation>В рабочем списке нет исследований</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/worklist.py" line="159"/>
+        <source>This is the last study of the worklist as shown (search and filters apply)</source>
+        <translation>Это последнее исследование рабочего списка в текущем виде (с учётом поиска и фильтров)</translation>
+    </message>
 </context>
 <context>
     <name>WorklistPanel</name>
@@ -3537,9 +3562,14 @@
         <translation>Статус</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="111"/>
+        <location filename="../../app/panels/worklist_panel.py" line="141"/>
         <source>Anonymized</source>
         <translation>Анонимизировано</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/worklist_panel.py" line="142"/>
+        <source>(no name)</source>
+        <translation>(без имени)</translation>
     </message>
 </context>
 <context>
@@ -3553,17 +3583,17 @@
 <context>
     <name>window</name>
     <message>
-        <location filename="../../app/shell/main_window.py" line="810"/>
+        <location filename="../../app/shell/main_window.py" line="827"/>
         <source>registered, offset %1 mm</source>
         <translation>регистрация, смещение %1 мм</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="813"/>
+        <location filename="../../app/shell/main_window.py" line="830"/>
         <source>same table position</source>
         <translation>та же позиция стола</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="814"/>
+        <location filename="../../app/shell/main_window.py" line="831"/>
         <source>by position</source>
         <translation>по положению</translation>
     </message>

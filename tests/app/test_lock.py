@@ -272,3 +272,28 @@ def test_the_pin_is_read_ahead_not_behind_the_lock_screen(qtbot, station):
     assert lock.panel.pin.isVisible() and not lock.try_unlock()
     lock.panel.pin.setText("2580")
     assert lock.try_unlock() and not lock.locked
+
+
+def test_an_action_enabled_while_locked_still_cannot_be_triggered_by_its_key(qtbot, station,
+                                                                              idle_lock):
+    """App logic may enable an action behind the lock (an AI result arriving enables the label
+    tools); its shortcut must still do nothing until the reader unlocks."""
+    brush = QAction("Brush", station.window)
+    brush.setShortcut("B")
+    brush.setEnabled(False)  # no AI result yet
+    station.window.addAction(brush)
+    fired: list[str] = []
+    brush.triggered.connect(lambda: fired.append("brush"))
+    station.sign.triggered.connect(lambda: fired.append("sign"))
+    idle_lock.lock()
+    brush.setEnabled(True)  # the AI result arrives under the lock
+    station.sign.setEnabled(True)  # and something re-enables signing
+    for target in (idle_lock.panel, idle_lock.panel.unlock_button, station.window):
+        qtbot.keyClick(target, Qt.Key.Key_B)
+        qtbot.keyClick(target, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier
+                       | Qt.KeyboardModifier.ShiftModifier)
+    assert fired == [], "a shortcut fired behind the lock screen"
+    idle_lock.unlock()
+    assert brush.isEnabled(), "the state app logic set while locked is kept"
+    qtbot.keyClick(station.window, Qt.Key.Key_B)
+    assert fired == ["brush"]

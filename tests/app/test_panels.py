@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 
 from app.panels.ai_panel import AiPanel
 from app.panels.worklist_panel import WorklistPanel, WorklistRow
@@ -127,6 +128,36 @@ def test_worklist_keeps_the_triage_order_and_searches(worklist):
     assert worklist.visible_study_uids() == ["1"]
 
 
+def test_worklist_search_box_opens_the_match_and_steps_into_the_list(worklist, qtbot):
+    """Type a name, Enter opens the (first) match; Down goes into the list."""
+    worklist.show()
+    qtbot.waitExposed(worklist)
+    worklist.search.setFocus()
+    qtbot.keyClicks(worklist.search, "petrov")
+    with qtbot.waitSignal(worklist.open_requested, timeout=1000) as opened:
+        qtbot.keyClick(worklist.search, Qt.Key.Key_Return)
+    assert opened.args == ["2"]
+    worklist.search.clear()
+    worklist.search.setFocus()
+    qtbot.keyClick(worklist.search, Qt.Key.Key_Down)
+    assert worklist.focusWidget() is worklist.table  # the keys go to the list now
+    assert worklist.table.currentRow() == 0
+    worklist.search.setText("nobody")
+    worklist.search.setFocus()
+    with qtbot.assertNotEmitted(worklist.open_requested):
+        qtbot.keyClick(worklist.search, Qt.Key.Key_Return)  # no match: nothing opens
+
+
+def test_worklist_selection_follows_the_study_when_rows_are_reordered(worklist):
+    """A new AI grade re-sorts the worklist: the study being read stays the selected one."""
+    worklist.select_study("1")
+    worklist.set_rows(list(reversed(ROWS)))  # "1" is now the second row
+    assert worklist.selected_study() == "1"
+    assert worklist.table.currentRow() == 1
+    worklist.set_rows([ROWS[1]])  # the study left the list: nothing stays wrongly selected
+    assert worklist.selected_study() is None
+
+
 def test_worklist_filters_by_status_and_severity(worklist):
     worklist.status_filter.setCurrentIndex(worklist.status_filter.findData("draft"))
     assert worklist.visible_study_uids() == ["2"]
@@ -137,10 +168,17 @@ def test_worklist_filters_by_status_and_severity(worklist):
     assert worklist.visible_study_uids() == ["1"]
 
 
+def test_worklist_names_a_study_without_a_patient_name(worklist):
+    worklist.set_rows([WorklistRow("3", "routine", "", "20070208", "CT", "", "unread")])
+    assert worklist.table.item(0, 1).text() == "(no name)"
+
+
 def test_worklist_anonymizes_patient_names(worklist):
+    assert worklist.table.item(0, 1).toolTip() == "IVANOV^I"  # the whole name, when cut short
     worklist.set_anonymize(True)
     cells = [worklist.table.item(r, 1).text() for r in range(2)]
     assert "IVANOV^I" not in cells and "PETROV^P" not in cells
+    assert all("IVANOV" not in worklist.table.item(r, 1).toolTip() for r in range(2))
 
 
 def test_solid_focus_set_aside_is_a_link_that_shows_it(qtbot, luch_home):

@@ -231,11 +231,10 @@ def read_day(station: Station, store, opened, chest_uid: str, shared_data: Path,
     x, y, w, h = views[0]
     station.xdo("mousemove", str(x + w // 2), str(y + h // 3))
 
-    # Compare with the prior the station offers (Ctrl+P, once the offer is made just after
-    # the study opened): both panes drawn.
+    # Compare with the prior the station offers (Ctrl+P: the offer is made before the study's
+    # "opened" audit row, which is what opened() waits for): both panes drawn.
     station.shot("demo")
     first_views = station.views()  # 1x2: axial and coronal of the current study
-    time.sleep(2)
     station.keys("ctrl+p")
 
     def both_drawn():

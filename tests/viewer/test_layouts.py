@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
+from studies import SeriesInfo, Volume
 from tests.viewer.phantoms import marker_labels, show_in_view
 from viewer.layouts import ReadingLayout
 from viewer.overlay import LabelOverlay, outline
@@ -137,3 +138,32 @@ def test_a_scroll_redraws_each_view_once_and_an_unchanged_view_not_at_all(qtbot)
     counts[:] = [0] * 4
     layout.set_cursor(point)  # the same place again (a list clicked twice): nothing to redraw
     assert counts[:3] == [0, 0, 0]
+
+
+def _coronal_single_slice() -> Volume:
+    """One coronal image (rows run foot-wards), bright body in air: a localizer-like series."""
+    voxels = np.full((1, 80, 100), -1000, dtype=np.int16)
+    voxels[0, 10:70, 10:90] = 1000
+    direction = np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.0, -1.0, 0.0]])  # i=x, j=-z, k=y
+    return Volume(voxels=voxels, spacing=(1.0, 1.0, 2.0), origin=(-50.0, 0.0, 40.0),
+                  direction=direction, info=SeriesInfo(series_description="coronal",
+                                                       modality="CT"))
+
+
+@pytest.mark.parametrize("layout", ["1x1", "1x2"])
+def test_a_coronal_single_slice_is_shown_as_acquired_in_the_main_view(qtbot, layout):
+    from viewer.layouts import layout_planes
+    from viewer.orientation import AXIAL, CORONAL, acquisition_plane
+
+    volume = _coronal_single_slice()
+    assert acquisition_plane(volume.direction) == CORONAL
+    assert layout_planes("mpr", CORONAL) == layout_planes("mpr")  # all three, usual places
+    shown = show_in_view(qtbot, ReadingLayout(layout, acquired=CORONAL), volume, (800, 400))
+    shown.set_window(0, 2000)
+    assert shown.views[0].plane == CORONAL
+    bright = len(white_pixels(shown.views[0])) / np.prod(shown.views[0].render_window.GetSize())
+    assert bright > 0.2, "the coronal image is not on the main view"
+    across = show_in_view(qtbot, ReadingLayout("1x1", acquired=AXIAL), volume, (400, 400))
+    across.set_window(0, 2000)  # the old hanging: an axial cut across one coronal slice
+    line = len(white_pixels(across.views[0])) / np.prod(across.views[0].render_window.GetSize())
+    assert line < 0.05
