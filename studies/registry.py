@@ -15,6 +15,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+import numpy as np
+
 from studies.dicom_header import DicomHeader
 from studies.errors import is_fatal
 from studies.sources import FileRef
@@ -92,5 +94,16 @@ def examine_all(headers: Sequence[DicomHeader], others: Sequence[FileRef],
         key = frozenset(c.files)
         if key not in best or c.confidence > best[key].confidence:
             best[key] = c
-    return sorted(best.values(), key=lambda c: (-c.confidence, -c.shape[0]))
+    return sorted(best.values(), key=_rank)
+
+
+def _rank(c: Candidate) -> tuple:
+    """Best first: the most confident reader, the most slices; among equals an axial series
+    before a coronal or sagittal one (a study of single images opens on its axial image),
+    then the lower series number."""
+    axial = True
+    if c.direction is not None:
+        axial = abs(float(np.asarray(c.direction, dtype=float)[2, 2])) >= 0.7
+    number = c.info.series_number if c.info.series_number is not None else 1 << 30
+    return (-c.confidence, -c.shape[0], not axial, number)
 

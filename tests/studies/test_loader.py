@@ -432,3 +432,16 @@ def test_integer_and_fractional_slopes_load_bit_exact(make_series, slope, interc
     if dtype == np.int16:
         expected = np.clip(expected, -32768, 32767)  # int16 output saturates, never wraps
     np.testing.assert_array_equal(volume.voxels, expected.astype(dtype))
+
+
+def test_among_single_images_the_axial_one_opens_first(tmp_path) -> None:
+    """A study of one coronal, one sagittal and one axial image (as in the COVID-19 slice
+    studies) opens on the axial image, whatever order the files come in."""
+    from studies.synthetic import write_ct_series
+
+    study = "1.2.826.0.1.3680043.8.498.90"
+    write_ct_series(tmp_path / "a", slices=1, orientation=(1, 0, 0, 0, 0, -1), study_uid=study)
+    write_ct_series(tmp_path / "b", slices=1, orientation=(0, 1, 0, 0, 0, -1), study_uid=study)
+    write_ct_series(tmp_path / "c", slices=1, study_uid=study)
+    volume = studies.open_volume(tmp_path)
+    assert abs(volume.direction[2, 2]) > 0.99, "a coronal or sagittal image was chosen"
