@@ -31,12 +31,16 @@ LAYOUTS: dict[str, tuple[Plane, ...]] = {
 
 
 def layout_planes(layout: str, acquired: Plane = AXIAL) -> tuple[Plane, ...]:
-    """The planes of ``layout`` for a series acquired in ``acquired``: the main view of 1x1
-    and 1x2 shows the acquisition plane (a coronal or single-slice series is read as acquired,
-    not as a reformat across it); MPR and 2x2 always show all three in their usual places."""
-    if acquired == AXIAL or layout not in ("1x1", "1x2"):
-        return LAYOUTS[layout]
-    return (acquired,) if layout == "1x1" else (acquired, AXIAL)
+    """The planes of ``layout`` for a series acquired in ``acquired`` (see
+    :func:`~viewer.orientation.acquisition_plane`): the main view of 1x1 and 1x2 shows the
+    acquisition plane, so a coronal or single-slice series is read as acquired, not as a
+    reformat across it; in MPR and 2x2 the acquired plane takes its usual place."""
+    planes = LAYOUTS[layout]
+    if layout == "1x1":
+        return (acquired,)
+    if layout == "1x2":
+        return (acquired, CORONAL if acquired.name == AXIAL.name else AXIAL)
+    return tuple(acquired if p.name == acquired.name else p for p in planes)
 
 
 class ReadingLayout(QWidget):

@@ -25,11 +25,23 @@ SAGITTAL = Plane("sagittal", (-1.0, 0.0, 0.0), (0.0, 0.0, 1.0))
 PLANES = {p.name: p for p in (AXIAL, CORONAL, SAGITTAL)}
 
 
-def acquisition_plane(direction: np.ndarray) -> Plane:
-    """The standard plane nearest to the slices of a volume with ``direction`` (columns: the
-    LPS unit vectors of ``i``, ``j``, ``k``): the plane the series was acquired in."""
+def acquisition_plane(direction: np.ndarray, max_tilt_degrees: float = 20.0) -> Plane:
+    """The plane a volume with ``direction`` (columns: the LPS unit vectors of ``i``, ``j``,
+    ``k``) was acquired in: the nearest standard plane, turned onto the slices themselves when
+    they are a little oblique (a coronal reformat 1 degree off). A standard plane cuts such a
+    thin slab in a strip; the acquired slices are read whole. Beyond ``max_tilt_degrees`` the
+    standard plane stays (a strongly oblique series is read as reformats)."""
     normal = np.asarray(direction, dtype=float)[:, 2]
-    return max((AXIAL, CORONAL, SAGITTAL), key=lambda p: abs(float(np.dot(p.normal, normal))))
+    normal = normal / np.linalg.norm(normal)
+    nearest = max((AXIAL, CORONAL, SAGITTAL), key=lambda p: abs(float(np.dot(p.normal, normal))))
+    cosine = float(np.dot(nearest.normal, normal))
+    if abs(cosine) > 1 - 1e-9 or abs(cosine) < np.cos(np.radians(max_tilt_degrees)):
+        return nearest
+    normal = normal if cosine > 0 else -normal  # looking the standard way
+    up = np.asarray(nearest.view_up, dtype=float)
+    up = up - float(up @ normal) * normal
+    up = up / np.linalg.norm(up)
+    return Plane(nearest.name, tuple(float(v) for v in normal), tuple(float(v) for v in up))
 
 
 def orientation_letters(plane: Plane) -> dict[str, str]:

@@ -167,3 +167,25 @@ def test_a_coronal_single_slice_is_shown_as_acquired_in_the_main_view(qtbot, lay
     across.set_window(0, 2000)  # the old hanging: an axial cut across one coronal slice
     line = len(white_pixels(across.views[0])) / np.prod(across.views[0].render_window.GetSize())
     assert line < 0.05
+
+
+def test_a_slightly_oblique_coronal_image_is_shown_whole(qtbot, shared_data):
+    """A real coronal reformat about 1 degree off the coronal plane (one image, 3 mm): the
+    standard coronal plane cuts it in a narrow strip; the acquired plane shows all of it."""
+    import studies
+    from viewer.orientation import CORONAL, acquisition_plane
+
+    path = next((shared_data / "covid-slices" / "A027284" / "coronal").glob("*.dcm"))
+    volume = studies.open_volume(path)
+    acquired = acquisition_plane(volume.direction)
+    assert acquired.name == "coronal" and acquired != CORONAL  # turned onto the slice
+
+    def shown(plane) -> float:
+        layout = show_in_view(qtbot, ReadingLayout("1x1", acquired=plane), volume, (400, 400))
+        layout.set_window(40, 400)
+        gray = render_window_pixels(layout.views[0].render_window).mean(axis=2)
+        return float((gray > 20).mean())
+
+    whole, strip = shown(acquired), shown(CORONAL)
+    assert whole > 0.4, f"the acquired image fills {whole:.0%} of the view"
+    assert strip < whole / 2, f"standard plane {strip:.0%} vs acquired {whole:.0%}"
