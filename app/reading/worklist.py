@@ -121,6 +121,9 @@ class WorklistFlow(QObject):
     def _fetched(self, study_uid: str, folder: Path) -> None:
         self._fetch_task = None
         self.link.reachable = True
+        bar = self.window.statusBar()
+        if bar.currentMessage() == self.tr("Fetching the study from the archive…"):
+            bar.clearMessage()  # it is here: the message would stay for the whole reading
         self.store.upsert_study(study_uid, local_path=str(folder))
         self.window.open_path(folder)
         self._prefetch_after(study_uid)

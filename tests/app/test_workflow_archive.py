@@ -43,6 +43,7 @@ def test_archive_worklist_open_and_prefetch(qtbot, luch_home, orthanc, orthanc_c
     with qtbot.waitSignal(window.volume_loaded, timeout=120_000):
         workflow.open_study(first)
     assert window.volume.shape[0] == len(orthanc_ct[first])
+    assert "Fetching" not in window.statusBar().currentMessage(), "a stale fetching message"
     events = store.audit_events(first)
     assert any(e.action == "opened" and e.detail.get("source") == "archive" for e in events)
 
