@@ -2,7 +2,7 @@
 patient's own lung, and does a margin over that background remove it, leave one patient out?
 
     .venv/bin/python benchmarks/ai_density.py measure [--cache DIR]
-    .venv/bin/python benchmarks/ai_density.py folds [--cache DIR] [--json FILE]
+    .venv/bin/python benchmarks/ai_density.py folds|all [--cache DIR] [--json FILE]
 
 Works on the label maps ``benchmarks/ai_folds.py`` cached for the shipped weights (tag
 ``v2``, post-processing 6; run it first for each chest in ``CASES``): each real chest read
@@ -50,7 +50,7 @@ from benchmarks.ai_folds import DATA, dice, read, summarise  # noqa: E402
 from inference import density  # noqa: E402
 from inference.geometry import Orientation  # noqa: E402
 from inference.grading import GRADES  # noqa: E402
-from inference.labels import CONSOLIDATION, GGO, LEFT, RIGHT  # noqa: E402
+from inference.labels import CONSOLIDATION, GGO, LEFT, RIGHT, Label  # noqa: E402
 from inference.measures import measure  # noqa: E402
 from inference.training import data as sim_data  # noqa: E402
 from studies import SeriesInfo, Volume  # noqa: E402
@@ -158,22 +158,49 @@ def covid_components(top: int = 6) -> list[dict]:
     return rows
 
 
-def relabel(labels: np.ndarray, volume: Volume, margin: float) -> np.ndarray:
-    return density.faint_to_lung(labels, volume.voxels, volume.spacing, margin)
+class Relabel:
+    """One label map's component densities, computed once, relabelled for any margin
+    (the same voxels as :func:`inference.density.faint_to_lung`: checked on each clean
+    chest at the chosen margin in every ``folds`` run)."""
+
+    def __init__(self, labels: np.ndarray, volume: Volume) -> None:
+        self.labels = labels
+        lesion = np.isin(labels, LESION)
+        self.comps, dens = density.component_densities(volume.voxels, labels > 0, lesion,
+                                                       volume.spacing)
+        self.excess = np.full(self.comps.n + 1, np.inf)
+        for d in dens:
+            if d.excess_hu is not None:
+                self.excess[d.label] = d.excess_hu
+        self.left = np.isin(labels, LEFT)
+
+    def __call__(self, margin: float) -> np.ndarray:
+        if margin <= 0 or not self.comps.n:
+            return self.labels
+        gone = self.comps.select(self.excess < margin)
+        out = self.labels.copy()
+        out[gone & self.left] = Label.LUNG_LEFT
+        out[gone & ~self.left] = Label.LUNG_RIGHT
+        return out
 
 
-def score_chest(data, margin: float) -> dict:
+def score_chest(data, margins) -> dict[float, dict]:
     volume, labels, sims = data
-    lab, foci, m = read(relabel(labels, volume, margin), volume)
+    clean = Relabel(labels, volume)
+    cases = [(vol, Relabel(lab, vol), truth, measure(truth, vol.spacing, Orientation.of(vol)))
+             for vol, lab, truth in sims]
+    return {m: _score(volume, clean, cases, m) for m in margins}
+
+
+def _score(volume, clean_relabel, cases_relabel, margin: float) -> dict:
+    lab, foci, m = read(clean_relabel(margin), volume)
     lung = int((lab > 0).sum())
     clean = {"grade": m.grade, "probability": m.probability,
              "false_percent": round(100.0 * np.isin(lab, LESION).sum() / max(lung, 1), 3),
              "foci": [f.flag() for f in foci]}
     cases = []
-    for vol, lab0, truth in sims:
-        orient = Orientation.of(vol)
-        t = measure(truth, vol.spacing, orient)
-        lab, _, p = read(relabel(lab0, vol, margin), vol)
+    for vol, relabel, truth, t in cases_relabel:
+        lab, _, p = read(relabel(margin), vol)
         inv, t_inv = p.involvement_percent, t.involvement_percent
         cases.append({"truth": t.grade, "pred": p.grade,
                       "err_worst": abs(max(inv["left"], inv["right"])
@@ -188,7 +215,8 @@ def score_chest(data, margin: float) -> dict:
 def score_covid(rows: list[dict], margin: float) -> dict:
     out = []
     for r in rows:
-        lab = relabel(r["labels"], r["volume"], margin)
+        lab = density.faint_to_lung(r["labels"], r["volume"].voxels, r["volume"].spacing,
+                                    margin)
         lung = int((lab > 0).sum())
         area = lung * r["volume"].spacing[0] * r["volume"].spacing[1] / 100.0
         out.append({"slice": r["slice"], "visible": r["visible"], "lung_cm2": round(area, 1),
@@ -197,6 +225,31 @@ def score_covid(rows: list[dict], margin: float) -> dict:
     return {"agreement": slice_agreement(out),
             "clear": [x["lesion_percent"] for x in out if x["visible"] is False],
             "visible": [x["lesion_percent"] for x in out if x["visible"]]}
+
+
+def shift_clean(chest: str, cache: Path) -> dict:
+    """The shipped pipeline on the clean chest with its HU shifted so that its aerated lung
+    matches the training chest's (:func:`inference.density.background_shift`, classical
+    lungs): the input normalisation screen. Network and post-processing see the shifted HU."""
+    import studies
+    from benchmarks.ai_folds import segment_cached
+    from inference.lungs import segment_lungs
+    from inference.segmenters import UNetSegmenter
+
+    volume = studies.open_volume(DATA / chest)
+    right, left = segment_lungs(volume.voxels, volume.spacing, Orientation.of(volume),
+                                hull=False)
+    shift = round(density.background_shift(volume.voxels, right | left))
+    shifted = Volume(voxels=np.clip(volume.voxels.astype(np.int32) + shift, -1024, 3071)
+                     .astype(np.int16), spacing=volume.spacing, origin=volume.origin,
+                     direction=volume.direction, info=SeriesInfo(modality="CT"))
+    seg = UNetSegmenter(None, device="cpu")
+    labels = segment_cached(seg, "v2-shift", f"{chest.split('/')[-1]}-clean", shifted, cache)
+    lab, foci, m = read(labels, shifted)
+    lung = int((lab > 0).sum())
+    return {"chest": chest, "shift_hu": shift, "grade": m.grade, "probability": m.probability,
+            "false_percent": round(100.0 * np.isin(lab, LESION).sum() / max(lung, 1), 3),
+            "foci": [f.flag() for f in foci]}
 
 
 def choose(table: dict[float, dict]) -> float:
@@ -225,7 +278,7 @@ def _line(r: dict) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("what", choices=("measure", "folds"))
+    parser.add_argument("what", choices=("measure", "folds", "all", "shift"))
     parser.add_argument("--tag", default="v2")
     parser.add_argument("--cache", type=Path, default=Path("/tmp/luch-folds"))
     parser.add_argument("--chests", default=",".join(CASES))
@@ -233,10 +286,14 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     chests = [c for c in args.chests.split(",") if c]
+    if args.what == "shift":
+        for chest in chests:
+            print(shift_clean(chest, args.cache), flush=True)
+        return
     data = {c: d for c in chests if (d := load(args.tag, args.cache, c)) is not None}
     covid = [] if args.no_slices else covid_components()
     result: dict = {}
-    if args.what == "measure":
+    if args.what in ("measure", "all"):
         for chest, d in data.items():
             m = measure_chest(chest, d)
             result[chest] = m
@@ -258,8 +315,8 @@ def main() -> None:
                   f"{r['aerated_median']}: " + _excess_table(r["components"], "x"))
         result["covid"] = [{k: v for k, v in r.items() if k not in ("labels", "volume")}
                            for r in covid]
-    else:
-        table = {c: {m: score_chest(d, m) for m in MARGINS} for c, d in data.items()}
+    if args.what in ("folds", "all"):
+        table = {c: score_chest(d, MARGINS) for c, d in data.items()}
         slices = {m: score_covid(covid, m) for m in MARGINS} if covid else {}
         for chest, rows in table.items():
             print(f"\n== {chest}{' (tuning chest)' if chest == TUNE else ' (held out)'}")
@@ -272,13 +329,16 @@ def main() -> None:
         if TUNE in table:
             best = choose(table[TUNE])
             print(f"\nchosen on {TUNE}: margin {best} HU")
+            for volume, labels, _ in data.values():
+                assert np.array_equal(Relabel(labels, volume)(best), density.faint_to_lung(
+                    labels, volume.voxels, volume.spacing, best))
             for chest, rows in table.items():
                 print(f"  {chest}: margin 0 (v2 + post 6): {_line(rows[0.0])}\n"
                       f"  {' ' * len(chest)}  margin {best:.0f}: {_line(rows[best])}")
             if slices:
                 print(f"  covid slices: margin 0 {slices[0.0]}\n  covid slices: margin "
                       f"{best:.0f} {slices[best]}")
-            result = {"chosen": best, "tune": TUNE, "chests": {
+            result["folds"] = {"chosen": best, "tune": TUNE, "chests": {
                 c: {str(m): r for m, r in rows.items()} for c, rows in table.items()},
                 "covid": {str(m): s for m, s in slices.items()}}
     if args.json:

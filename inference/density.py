@@ -132,3 +132,18 @@ def faint_to_lung(labels: np.ndarray, hu: np.ndarray, spacing, margin_hu: float 
     out[gone & left] = Label.LUNG_LEFT
     out[gone & ~left] = Label.LUNG_RIGHT
     return out
+
+
+# Aerated-lung 25th percentile of v2's one real training chest (lidc-idri-0001, classical
+# lungs, both sides: -906 / -899 HU), the reference of :func:`background_shift`.
+REFERENCE_P25_HU = -903.0
+
+
+def background_shift(hu: np.ndarray, lung: np.ndarray, reference: float = REFERENCE_P25_HU,
+                     limit: float = 100.0) -> float:
+    """HU to add so that this patient's aerated lung (25th percentile of ``lung``, less
+    swayed by disease than the median) matches the training chest's, within ``limit``.
+    An experiment (``benchmarks/ai_density.py shift``): not used by the pre-read."""
+    if not lung.any():
+        return 0.0
+    return float(np.clip(reference - np.percentile(hu[lung], 25), -limit, limit))

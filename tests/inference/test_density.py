@@ -96,3 +96,12 @@ def test_aerated_profile_follows_dependent_density():
     rows = density.aerated_profile(hu, lung, np.zeros(SHAPE, bool), SPACING, bands=4, axis=1)
     medians = [r["median"] for r in rows]
     assert medians == sorted(medians) and medians[-1] - medians[0] > 100
+
+
+def test_background_shift_brings_a_denser_lung_to_the_reference_within_the_limit():
+    hu, lung = lung_with_gradient(-850.0, -750.0)  # a denser lung than the training chest's
+    shift = density.background_shift(hu, lung)
+    assert -100 <= shift < -50
+    assert abs(np.percentile(hu[lung] + shift, 25) - density.REFERENCE_P25_HU) < 2
+    assert density.background_shift(hu, lung, limit=20) == -20
+    assert density.background_shift(hu, np.zeros(SHAPE, bool)) == 0.0
