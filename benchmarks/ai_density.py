@@ -233,16 +233,10 @@ def shift_clean(chest: str, cache: Path) -> dict:
     lungs): the input normalisation screen. Network and post-processing see the shifted HU."""
     import studies
     from benchmarks.ai_folds import segment_cached
-    from inference.lungs import segment_lungs
     from inference.segmenters import UNetSegmenter
 
     volume = studies.open_volume(DATA / chest)
-    right, left = segment_lungs(volume.voxels, volume.spacing, Orientation.of(volume),
-                                hull=False)
-    shift = round(density.background_shift(volume.voxels, right | left))
-    shifted = Volume(voxels=np.clip(volume.voxels.astype(np.int32) + shift, -1024, 3071)
-                     .astype(np.int16), spacing=volume.spacing, origin=volume.origin,
-                     direction=volume.direction, info=SeriesInfo(modality="CT"))
+    shifted, shift = density.normalised(volume)
     seg = UNetSegmenter(None, device="cpu")
     labels = segment_cached(seg, "v2-shift", f"{chest.split('/')[-1]}-clean", shifted, cache)
     lab, foci, m = read(labels, shifted)
@@ -250,6 +244,64 @@ def shift_clean(chest: str, cache: Path) -> dict:
     return {"chest": chest, "shift_hu": shift, "grade": m.grade, "probability": m.probability,
             "false_percent": round(100.0 * np.isin(lab, LESION).sum() / max(lung, 1), 3),
             "foci": [f.flag() for f in foci]}
+
+
+def _shifted(volume: Volume) -> tuple[Volume, int]:
+    """``volume`` with its HU shifted by its own :func:`density.background_shift` (on the
+    classical lungs of this very volume, as a station would compute it)."""
+    return density.normalised(volume)
+
+
+def shift_cases(chest: str, n: int, cache: Path) -> dict:
+    """Simulated cases of ``chest`` (seeds of ``CASES``) read with and without the shift
+    (the unshifted labels come from the ``v2`` cache, or are made)."""
+    from benchmarks.ai_folds import segment_cached
+    from inference.segmenters import UNetSegmenter
+
+    seg = UNetSegmenter(None, device="cpu")
+    seed0 = CASES[chest][0]
+    name = chest.split("/")[-1]
+    series = sim_data.load_series(DATA, chest)
+    rows = {"v2": [], "v2-shift": []}
+    for k, case in enumerate(sim_data.cases(series, [g % 5 for g in range(n)], seed0)):
+        vol = Volume(voxels=case.hu, spacing=series.volume.spacing, origin=series.volume.origin,
+                     direction=series.volume.direction, info=SeriesInfo(modality="CT"))
+        t = measure(case.truth, vol.spacing, Orientation.of(vol))
+        shifted, shift = _shifted(vol)
+        for tag, v in (("v2", vol), ("v2-shift", shifted)):
+            lab, _, p = read(segment_cached(seg, tag, f"{name}-{seed0 + k}", v, cache), v)
+            inv, t_inv = p.involvement_percent, t.involvement_percent
+            rows[tag].append({"truth": t.grade, "pred": p.grade, "shift": shift,
+                              "err_worst": abs(max(inv["left"], inv["right"])
+                                               - max(t_inv["left"], t_inv["right"])),
+                              "lung": dice(lab > 0, case.truth > 0),
+                              "lesion": dice(np.isin(lab, LESION),
+                                             np.isin(case.truth, LESION))})
+            print(f"{chest} seed {seed0 + k} {tag} shift {shift}: truth {t.grade} pred "
+                  f"{p.grade} err {rows[tag][-1]['err_worst']:.2f}", flush=True)
+    return {tag: summarise(r) for tag, r in rows.items()}
+
+
+def shift_covid() -> dict:
+    """The covid axial slices read with and without the shift."""
+    import studies
+    from benchmarks.ai_eval import options
+    from inference.preread import load_segmenter
+
+    seg, _ = load_segmenter(options("unet"))
+    out = {"v2": [], "v2-shift": []}
+    for f in sorted((DATA / "covid-slices").glob("*/axial/*.dcm")):
+        v = studies.open_volume(f)
+        key = f"{f.parent.parent.name}/{f.stem}"
+        shifted, shift = _shifted(v)
+        for tag, vol in (("v2", v), ("v2-shift", shifted)):
+            labels = seg.segment(vol, None, None)
+            lung = int((labels > 0).sum())
+            out[tag].append({"slice": key, "visible": VISUAL_REFERENCE.get(key), "shift": shift,
+                             "lung_cm2": round(lung * v.spacing[0] * v.spacing[1] / 100.0, 1),
+                             "lesion_percent": round(100.0 * np.isin(labels, LESION).sum()
+                                                     / lung, 1) if lung else None})
+    return {tag: {"agreement": slice_agreement(r), "rows": r} for tag, r in out.items()}
 
 
 def choose(table: dict[float, dict]) -> float:
@@ -284,11 +336,22 @@ def main() -> None:
     parser.add_argument("--chests", default=",".join(CASES))
     parser.add_argument("--no-slices", action="store_true")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--cases", type=int, default=0, help="shift: simulated cases per chest")
     args = parser.parse_args()
     chests = [c for c in args.chests.split(",") if c]
     if args.what == "shift":
+        out = {"clean": [], "cases": {}, "covid": None}
         for chest in chests:
-            print(shift_clean(chest, args.cache), flush=True)
+            out["clean"].append(shift_clean(chest, args.cache))
+            print(out["clean"][-1], flush=True)
+        for chest in chests:
+            if args.cases:
+                out["cases"][chest] = shift_cases(chest, args.cases, args.cache)
+        if not args.no_slices:
+            out["covid"] = shift_covid()
+            print(out["covid"], flush=True)
+        if args.json:
+            args.json.write_text(json.dumps(out, indent=1, default=str))
         return
     data = {c: d for c in chests if (d := load(args.tag, args.cache, c)) is not None}
     covid = [] if args.no_slices else covid_components()

@@ -147,3 +147,20 @@ def background_shift(hu: np.ndarray, lung: np.ndarray, reference: float = REFERE
     if not lung.any():
         return 0.0
     return float(np.clip(reference - np.percentile(hu[lung], 25), -limit, limit))
+
+
+def normalised(volume, reference: float = REFERENCE_P25_HU, limit: float = 100.0):
+    """``(volume with HU shifted by its own background_shift, the shift)``: the classical
+    lungs of this very volume (no hull) give the aerated lung."""
+    from inference.geometry import Orientation
+    from inference.lungs import segment_lungs
+    from studies import Volume
+
+    right, left = segment_lungs(volume.voxels, volume.spacing, Orientation.of(volume),
+                                hull=False)
+    shift = round(background_shift(volume.voxels, right | left, reference, limit))
+    if not shift:
+        return volume, 0
+    voxels = np.clip(volume.voxels.astype(np.int32) + shift, -1024, 3071).astype(np.int16)
+    return Volume(voxels=voxels, spacing=volume.spacing, origin=volume.origin,
+                  direction=volume.direction, info=volume.info), shift
