@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from inference import density
-from inference.labels import Label
+from inference.labels import CONSOLIDATION, GGO, Label
+from tests.inference.conftest import make_phantom
 
 SPACING = (1.0, 1.0, 2.0)  # x, y, z mm
 SHAPE = (20, 80, 80)
@@ -105,3 +106,34 @@ def test_background_shift_brings_a_denser_lung_to_the_reference_within_the_limit
     assert abs(np.percentile(hu[lung] + shift, 25) - density.REFERENCE_P25_HU) < 2
     assert density.background_shift(hu, lung, limit=20) == -20
     assert density.background_shift(hu, np.zeros(SHAPE, bool)) == 0.0
+
+
+def test_normalised_shifts_a_copy_by_the_lungs_own_background():
+    volume = make_phantom()  # lungs at -860 HU (+-10): p25 about -867, denser than -903
+    before = volume.voxels.copy()
+    shifted, shift = density.normalised(volume)
+    assert -45 < shift < -25
+    assert np.array_equal(volume.voxels, before)  # the study's own voxels untouched
+    body = before > -500
+    assert np.array_equal(shifted.voxels[body], before[body] + shift)
+    assert shifted.spacing == volume.spacing and shifted.info is volume.info
+    no_lungs = make_phantom(lungs=False)
+    same, zero = density.normalised(no_lungs)
+    assert zero == 0 and same is no_lungs
+
+
+def test_real_ground_glass_can_be_fainter_than_the_margin_chosen_on_a_chest(shared_data):
+    """Why the rule is not shipped (docs/model-card.md): on a real COVID slice with visible
+    ground glass (A056642, the later date) the shipped U-Net's lesion lies less than 125 HU
+    (the margin lidc-idri-0003 chose) above the lung around it, so that margin erases it."""
+    import studies
+    from inference.segmenters import UNetSegmenter
+
+    (path,) = (shared_data / "covid-slices" / "A056642" / "axial").glob("19010107-111.dcm")
+    volume = studies.open_volume(path)
+    labels = UNetSegmenter(device="cpu").segment(volume)
+    lesion = np.isin(labels, GGO + CONSOLIDATION)
+    share = lesion.sum() / (labels > 0).sum()
+    assert share > 0.2  # visible disease found by the shipped pre-read (36 %)
+    after = density.faint_to_lung(labels, volume.voxels, volume.spacing, margin_hu=125)
+    assert np.isin(after, GGO + CONSOLIDATION).sum() / (after > 0).sum() < 0.05
