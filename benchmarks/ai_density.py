@@ -26,6 +26,9 @@ Circularity: the simulator (``inference/simulate.py``) makes ground glass by rai
 simulated lesion is denser than the lung it replaces by construction; the simulated cases
 only show that a margin does not eat the simulator's own faint edges. Evidence that real
 disease survives comes only from the covid slices (no masks, an engineer's read).
+
+Outcome (2026-12-06): neither the margin nor the input shift (``shift``) held out; figures
+in ``benchmarks/README.md`` and ``docs/model-card.md``. The hooks stay off.
 """
 
 from __future__ import annotations
