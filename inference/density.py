@@ -9,7 +9,13 @@ component, lesion excluded): a component not denser than that background by
 
 Medians keep vessels (dense, few) from deciding either figure. Where the ring holds fewer
 than :data:`MIN_RING_VOXELS` aerated voxels (a lung whited out by disease) the component is
-kept untested. The rule only ever removes lesion.
+kept untested. The rule only ever removes lesion. :func:`normalised` is the other form
+of the idea: the input's HU shifted so that its aerated lung matches the training chest's.
+
+Both were studied leave one patient out (2026-12-06, ``benchmarks/ai_density.py``) and are
+**not used** by the pre-read (``inference.segmenters.NORMALISE``, ``FAINT_MARGIN_HU``): the
+false lesion on the real chests is dense tissue, real ground glass can be fainter above its
+surroundings, and a diseased lung gives no clean background (docs/model-card.md).
 """
 
 from __future__ import annotations
