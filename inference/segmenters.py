@@ -16,7 +16,7 @@ from typing import Protocol
 import numpy as np
 from scipy import ndimage as ndi
 
-from inference import borders
+from inference import borders, density
 from inference.errors import AnalysisCancelled, InferenceError
 from inference.foci import drop_flat_lesions
 from inference.geometry import Orientation
@@ -47,6 +47,11 @@ GGO_GROW_MM = 5.0  # ground-glass found by the network grows this far (in-plane)
 GGO_HU = (-750.0, -300.0)  # ... into lung of ground-glass density (3x3 in-plane mean)
 SHELL_MM = borders.SHELL_MM  # 0: no pleural-shell rule
 ENVELOPE = True  # lesion outside the lung envelope dropped
+# Patient-adaptive density (:mod:`inference.density`, studied 2026-12-06, not shipped):
+# the input's HU shifted so that its aerated lung matches the training chest's; and lesion
+# components not ``FAINT_MARGIN_HU`` denser than the aerated lung around them dropped.
+NORMALISE = False
+FAINT_MARGIN_HU = 0.0
 SLAB = 16  # slices per forward pass: bounds memory (about 70 MB of logits at 512x512)
 
 
@@ -218,6 +223,8 @@ class UNetSegmenter:
 
     def segment(self, volume: Volume, progress: Progress | None = None,
                 cancel: threading.Event | None = None) -> np.ndarray:
+        if NORMALISE:
+            volume, _ = density.normalised(volume)
         classes = self._classes(volume, progress, cancel)
         _check(cancel)
         return self._postprocess(volume, classes)
@@ -261,6 +268,8 @@ class UNetSegmenter:
                                 volume.spacing) & ~cons
         # Flat specks and pleural shells, on one labelling of the lesion.
         lesion = borders.drop_flat_and_shells(ggo | cons, lung, volume.spacing, SHELL_MM)
+        lesion = density.drop_faint_lesions(volume.voxels, lung, (ggo | cons) & lesion,
+                                            volume.spacing, FAINT_MARGIN_HU)
         return sided_labels(lung, ggo & lesion, cons & lesion, right, left)
 
 
