@@ -44,6 +44,9 @@ class AiPrefill(QObject):
         volume = self.window.volume
         if not same_grid(self.ai.volume, volume) or result.labels.shape != volume.shape:
             return False
+        if not self.ai.assessable:  # "the reader grades it": no lesions painted either
+            self.window.clear_labels()
+            return True
         self.window.show_labels(labels_volume(result.labels, volume))
         return True
 

@@ -43,7 +43,8 @@ class StudyFlow(QObject):
             # The same study again: the form stays. The AI result belongs to the series it
             # read: its labels are drawn on that series only (e.g. reopened with its prior).
             if same_grid(self.ai.volume, volume):
-                self.window.show_labels(labels_volume(self.ai.result.labels, volume))
+                if self.ai.assessable:
+                    self.window.show_labels(labels_volume(self.ai.result.labels, volume))
             elif not self.ai.assessable and self.window.settings.get("ai.autorun", True):
                 self.ai.run(volume, self.study_uid, source=path)  # maybe this one can be read
             else:

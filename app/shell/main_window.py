@@ -694,6 +694,17 @@ class MainWindow(QMainWindow):
         self.study.labels[source] = labels
         self._show_overlays()
 
+    def clear_labels(self, source: str = "ai") -> None:
+        """Remove the label map from ``source`` (and, for the AI's, the label tools' map)."""
+        if self.study is None:
+            return
+        if self.study.labels.pop(source, None) is None:
+            return
+        if source == EDITED_SOURCE:
+            self.label_tools.start(None)
+        self._show_overlays()
+        self._render_all()
+
     def refresh_labels(self, source: str) -> None:
         """A label map was edited in place: redraw its overlay in every view."""
         layers = self.overlays.get(source) or []

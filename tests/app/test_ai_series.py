@@ -20,6 +20,9 @@ def test_another_series_of_the_study_gets_no_foreign_labels(qtbot, luch_home, tm
     with qtbot.waitSignal(workflow.ai.result_ready, timeout=120_000):
         windows.open_demo(qtbot, window, tmp_path / "s", series=coronal)
     assert workflow.ai.volume.info.series_instance_uid == coronal
+    assert not workflow.ai.assessable
+    assert "ai" not in window.study.labels, "lesions painted for a study the AI could not read"
+    assert window.label_tools.editor is None
     first = workflow.ai.result
     drawn: list = []
     window.show_labels = lambda labels, source="ai": drawn.append(labels)  # what gets painted
