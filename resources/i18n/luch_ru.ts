@@ -32,118 +32,118 @@
 <context>
     <name>AiPanel</name>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="116"/>
+        <location filename="../../app/panels/ai_panel.py" line="120"/>
         <source>Investigational AI pre-read, not a medical device: a radiologist must review every result.</source>
         <translation>Исследовательский ИИ-анализ, не медицинское изделие: каждый результат проверяет врач-рентгенолог.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="133"/>
-        <location filename="../../app/panels/ai_panel.py" line="186"/>
+        <location filename="../../app/panels/ai_panel.py" line="137"/>
+        <location filename="../../app/panels/ai_panel.py" line="190"/>
         <source>Details</source>
         <translation>Подробнее</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="135"/>
+        <location filename="../../app/panels/ai_panel.py" line="139"/>
         <source>Show or hide the AI&apos;s details</source>
         <translation>Показать или скрыть подробности анализа ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="144"/>
+        <location filename="../../app/panels/ai_panel.py" line="148"/>
         <source>Run AI</source>
         <translation>Запустить ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="145"/>
+        <location filename="../../app/panels/ai_panel.py" line="149"/>
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="146"/>
+        <location filename="../../app/panels/ai_panel.py" line="150"/>
         <source>Accept AI values</source>
         <translation>Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="148"/>
+        <location filename="../../app/panels/ai_panel.py" line="152"/>
         <source>Reject</source>
         <translation>Отклонить</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="155"/>
+        <location filename="../../app/panels/ai_panel.py" line="159"/>
         <source>AI grade</source>
         <translation>Степень (ИИ)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="186"/>
+        <location filename="../../app/panels/ai_panel.py" line="190"/>
         <source>Less</source>
         <translation>Свернуть</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="214"/>
+        <location filename="../../app/panels/ai_panel.py" line="218"/>
         <source>AI pre-read running…</source>
         <translation>ИИ анализирует исследование…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="250"/>
+        <location filename="../../app/panels/ai_panel.py" line="254"/>
         <source>AI pre-read cancelled</source>
         <translation>Анализ ИИ отменён</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="285"/>
+        <location filename="../../app/panels/ai_panel.py" line="289"/>
         <source>%1 (corrected)</source>
         <translation>%1 (исправлено)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="290"/>
+        <location filename="../../app/panels/ai_panel.py" line="294"/>
         <source>Involvement: right %1%, left %2%, total %3%</source>
         <translation>Поражение: справа %1%, слева %2%, всего %3%</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="293"/>
+        <location filename="../../app/panels/ai_panel.py" line="297"/>
         <source>Grade by the worse lung %1, by both lungs %2</source>
         <translation>Степень по худшему лёгкому %1, по обоим лёгким %2</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="296"/>
+        <location filename="../../app/panels/ai_panel.py" line="300"/>
         <source>GGO %1 mL, consolidation %2 mL</source>
         <translation>«Матовое стекло» %1 мл, консолидация %2 мл</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="298"/>
+        <location filename="../../app/panels/ai_panel.py" line="302"/>
         <source>COVID-19 pattern: %s</source>
         <translation>Паттерн COVID-19: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="301"/>
+        <location filename="../../app/panels/ai_panel.py" line="305"/>
         <source>The AI could not assess this study; the reader grades it.</source>
         <translation>ИИ не смог оценить это исследование; степень определяет врач.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="303"/>
+        <location filename="../../app/panels/ai_panel.py" line="307"/>
         <source>Corrected by the reader: recomputed from the edited labels (the AI read %1)</source>
         <translation>Исправлено врачом: пересчитано по исправленной разметке (ИИ: %1)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="308"/>
+        <location filename="../../app/panels/ai_panel.py" line="312"/>
         <source>Quality: %s</source>
         <translation>Качество: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="309"/>
+        <location filename="../../app/panels/ai_panel.py" line="313"/>
         <source>%1 on %2 in %3 s</source>
         <translation>%1 на %2 за %3 с</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="271"/>
+        <location filename="../../app/panels/ai_panel.py" line="275"/>
         <source>The result is kept, but its DICOM SEG and SR could not be written: %s</source>
         <translation>Результат сохранён, но его DICOM SEG и SR записать не удалось: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="333"/>
+        <location filename="../../app/panels/ai_panel.py" line="337"/>
         <source>Show the solid focus (slices %s)</source>
         <translation>Показать солидный очаг (срезы %s)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="336"/>
+        <location filename="../../app/panels/ai_panel.py" line="340"/>
         <source>Show lesion %1: %2, slices %3, %4 mL</source>
         <translation>Показать участок уплотнения %1: %2, срезы %3, %4 мл</translation>
     </message>
@@ -212,102 +212,102 @@
 <context>
     <name>ArchivePage</name>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="43"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="49"/>
         <source>stored in the OS keyring; type to replace</source>
         <translation>хранится в связке ключей ОС; введите, чтобы заменить</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="45"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="51"/>
         <source>system certificates</source>
         <translation>системные сертификаты</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="46"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="52"/>
         <source>&amp;Browse…</source>
         <translation>&amp;Обзор…</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="48"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="54"/>
         <source>&amp;Test connection</source>
         <translation>&amp;Проверить подключение</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="56"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="62"/>
         <source>DICOMweb &amp;address:</source>
         <translation>&amp;Адрес DICOMweb:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="57"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="63"/>
         <source>&amp;User:</source>
         <translation>&amp;Пользователь:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="58"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="64"/>
         <source>&amp;Password:</source>
         <translation>П&amp;ароль:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="59"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="65"/>
         <source>&amp;CA bundle (optional):</source>
         <translation>&amp;Сертификаты УЦ (необязательно):</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="60"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="66"/>
         <source>The password is kept in the operating system&apos;s keyring, never in the settings file.</source>
         <translation>Пароль хранится в связке ключей операционной системы и никогда — в файле настроек.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="65"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="71"/>
         <source>Archive</source>
         <translation>Архив</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="74"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="80"/>
         <source>Enter the archive address, or clear the user and password.</source>
         <translation>Введите адрес архива или очистите поля пользователя и пароля.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="77"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="83"/>
         <source>Enter the archive user the password belongs to.</source>
         <translation>Введите пользователя архива, которому принадлежит пароль.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="82"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="88"/>
         <source>Enter the password for this user and address: none is stored in the OS keyring.</source>
         <translation>Введите пароль для этого пользователя и адреса: в связке ключей ОС его нет.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="97"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="100"/>
         <source>The CA bundle file does not exist.</source>
         <translation>Файл сертификатов УЦ не существует.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="117"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="115"/>
         <source>CA bundle</source>
         <translation>Сертификаты УЦ</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="117"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="115"/>
         <source>Certificates (*.pem *.crt *.cer);;All (*)</source>
         <translation>Сертификаты (*.pem *.crt *.cer);;Все файлы (*)</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="130"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="125"/>
         <source>Enter the archive address first.</source>
         <translation>Сначала введите адрес архива.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="141"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="136"/>
         <source>Connecting…</source>
         <translation>Подключение…</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="143"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="138"/>
         <source>Connected: the archive answered.</source>
         <translation>Подключено: архив ответил.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="144"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="139"/>
         <source>Failed: %1</source>
         <translation>Ошибка: %1</translation>
     </message>
@@ -360,128 +360,128 @@
 <context>
     <name>ControllerPage</name>
     <message>
-        <location filename="../../app/settings_dialog/controller_page.py" line="60"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="59"/>
         <source>Button</source>
         <translation>Кнопка</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/controller_page.py" line="60"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="59"/>
         <source>Devices</source>
         <translation>Устройства</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/controller_page.py" line="61"/>
-        <location filename="../../app/settings_dialog/controller_page.py" line="68"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="60"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="67"/>
         <source>Action</source>
         <translation>Действие</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/controller_page.py" line="68"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="67"/>
         <source>Key</source>
         <translation>Клавиша</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/controller_page.py" line="72"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="71"/>
         <source>&amp;Add key</source>
         <translation>&amp;Добавить клавишу</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/controller_page.py" line="74"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="73"/>
         <source>&amp;Remove key</source>
         <translation>&amp;Удалить клавишу</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/controller_page.py" line="83"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="82"/>
         <source>&amp;Record button:</source>
         <translation>Кнопка &amp;записи:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/controller_page.py" line="85"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="84"/>
         <source>Device &amp;buttons:</source>
         <translation>&amp;Кнопки устройств:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/controller_page.py" line="89"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="88"/>
         <source>&amp;Keyboard keys (select a key cell and press F2 to record):</source>
         <translation>Клавиши к&amp;лавиатуры (выберите ячейку клавиши и нажмите F2, чтобы записать):</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/controller_page.py" line="98"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="97"/>
         <source>Shipped keys and buttons can be given another action but not removed.</source>
         <translation>Стандартным клавишам и кнопкам можно назначить другое действие, но нельзя их удалить.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/controller_page.py" line="103"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="102"/>
         <source>Voice controller</source>
         <translation>Пульт диктовки</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/controller_page.py" line="106"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="105"/>
         <source>Push to talk (record while held)</source>
         <translation>Нажми и говори (запись, пока кнопка нажата)</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/controller_page.py" line="107"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="106"/>
         <source>Toggle (press to start, press to stop)</source>
         <translation>Переключатель (нажать — начать, нажать — остановить)</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/controller_page.py" line="111"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="110"/>
         <source>Record</source>
         <translation>Запись</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/controller_page.py" line="111"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="110"/>
         <source>Next field</source>
         <translation>Следующее поле</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/controller_page.py" line="112"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="111"/>
         <source>Previous field</source>
         <translation>Предыдущее поле</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/controller_page.py" line="112"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="111"/>
         <source>Play</source>
         <translation>Воспроизведение</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/controller_page.py" line="113"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="112"/>
         <source>Rewind</source>
         <translation>Назад</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/controller_page.py" line="113"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="112"/>
         <source>Fast forward</source>
         <translation>Вперёд</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/controller_page.py" line="114"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="113"/>
         <source>Insert template</source>
         <translation>Вставить шаблон</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/controller_page.py" line="115"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="114"/>
         <source>Accept AI values</source>
         <translation>Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/controller_page.py" line="115"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="114"/>
         <source>Sign report</source>
         <translation>Подписать протокол</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/controller_page.py" line="116"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="115"/>
         <source>Stop dictation</source>
         <translation>Остановить диктовку</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/controller_page.py" line="120"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="119"/>
         <source>(nothing)</source>
         <translation>(ничего)</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/controller_page.py" line="153"/>
+        <location filename="../../app/settings_dialog/controller_page.py" line="152"/>
         <source>The key %1 is listed twice; give it one action.</source>
         <translation>Клавиша %1 указана дважды; назначьте ей одно действие.</translation>
     </message>
@@ -1560,82 +1560,92 @@
 <context>
     <name>GeneralPage</name>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="45"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="47"/>
         <source>Run the AI &amp;pre-read when a study opens</source>
         <translation>Запускать &amp;ИИ-анализ при открытии исследования</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="49"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="53"/>
+        <source>The DICOM SEG and SR copies of a pre-read whose study has no report signed here are deleted after this many days; the result itself is kept.</source>
+        <translation>Копии DICOM SEG и SR ИИ-анализа исследования, заключение по которому здесь не подписано, удаляются через столько дней; сам результат сохраняется.</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/general_page.py" line="57"/>
         <source> min</source>
         <translation> мин</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="50"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="58"/>
         <source>never</source>
         <translation>никогда</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="53"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="61"/>
         <source>&amp;Interface language:</source>
         <translation>&amp;Язык интерфейса:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="54"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="62"/>
         <source>The interface language applies the next time Luch starts.</source>
         <translation>Язык интерфейса изменится при следующем запуске Луча.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="55"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="63"/>
         <source>&amp;Report language:</source>
         <translation>Язык &amp;протокола:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="57"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="65"/>
+        <source>Keep unsent AI &amp;copies (days):</source>
+        <translation>Хранить неотправленные &amp;копии ИИ (дни):</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/general_page.py" line="66"/>
         <source>&amp;Lock the screen after idle:</source>
         <translation>&amp;Блокировать экран после простоя:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="58"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="67"/>
         <source>The lock hides patient data when nobody has used the keyboard or mouse for this long (0 = never).</source>
         <translation>Блокировка скрывает данные пациентов, если клавиатурой и мышью не пользовались столько времени (0 — никогда).</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="63"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="72"/>
         <source>unchanged</source>
         <translation>без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="64"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="73"/>
         <source>Re&amp;move my unlock PIN</source>
         <translation>&amp;Удалить мой PIN разблокировки</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="65"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="74"/>
         <source>New unlock PI&amp;N:</source>
         <translation>Новый PIN &amp;разблокировки:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="66"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="75"/>
         <source>Repea&amp;t the PIN:</source>
         <translation>П&amp;овторите PIN:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="68"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="77"/>
         <source>The PIN unlocks the lock screen. It is kept as a salted hash in the OS keyring, never in a file.</source>
         <translation>PIN снимает блокировку экрана. Он хранится в хранилище паролей ОС в виде хеша с солью, никогда не в файле.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="73"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="82"/>
         <source>General</source>
         <translation>Общие</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="82"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="91"/>
         <source>The PIN needs at least %1 characters.</source>
         <translation>PIN должен содержать не меньше %1 символов.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="86"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="95"/>
         <source>The two PINs differ.</source>
         <translation>Введённые PIN не совпадают.</translation>
     </message>
@@ -1643,47 +1653,47 @@
 <context>
     <name>HotkeysPage</name>
     <message>
-        <location filename="../../app/settings_dialog/hotkeys_page.py" line="41"/>
+        <location filename="../../app/settings_dialog/hotkeys_page.py" line="42"/>
         <source>Action</source>
         <translation>Действие</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/hotkeys_page.py" line="41"/>
+        <location filename="../../app/settings_dialog/hotkeys_page.py" line="42"/>
         <source>Shortcut</source>
         <translation>Сочетание клавиш</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/hotkeys_page.py" line="60"/>
+        <location filename="../../app/settings_dialog/hotkeys_page.py" line="61"/>
         <source>&amp;Shortcuts:</source>
         <translation>&amp;Сочетания клавиш:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/hotkeys_page.py" line="64"/>
+        <location filename="../../app/settings_dialog/hotkeys_page.py" line="65"/>
         <source>Select a shortcut and press F2 (or double-click) to record a new one; Delete clears it.</source>
         <translation>Выберите сочетание и нажмите F2 (или дважды щёлкните), чтобы записать новое; Delete удаляет его.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/hotkeys_page.py" line="66"/>
+        <location filename="../../app/settings_dialog/hotkeys_page.py" line="67"/>
         <source>In a view (mouse and fixed keys):</source>
         <translation>В окне изображения (мышь и постоянные клавиши):</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/hotkeys_page.py" line="70"/>
+        <location filename="../../app/settings_dialog/hotkeys_page.py" line="71"/>
         <source>Hotkeys</source>
         <translation>Горячие клавиши</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/hotkeys_page.py" line="101"/>
+        <location filename="../../app/settings_dialog/hotkeys_page.py" line="100"/>
         <source>%1 is the shortcut of both “%2” and “%3”; give one of them another key.</source>
         <translation>%1 назначено и для «%2», и для «%3»; назначьте одному из них другую клавишу.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/hotkeys_page.py" line="131"/>
+        <location filename="../../app/settings_dialog/hotkeys_page.py" line="126"/>
         <source>Input</source>
         <translation>Ввод</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/hotkeys_page.py" line="132"/>
+        <location filename="../../app/settings_dialog/hotkeys_page.py" line="127"/>
         <source>Does</source>
         <translation>Действие</translation>
     </message>
@@ -2346,12 +2356,12 @@
         <translation>Вернуться к версии модели ИИ, активной до этой</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/model_row.py" line="32"/>
+        <location filename="../../app/settings_dialog/model_row.py" line="33"/>
         <source>(shipped)</source>
         <translation>(поставляемая)</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/model_row.py" line="44"/>
+        <location filename="../../app/settings_dialog/model_row.py" line="46"/>
         <source>rolled back</source>
         <translation>откат выполнен</translation>
     </message>
@@ -2483,37 +2493,37 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../app/settings_dialog/dialog.py" line="44"/>
+        <location filename="../../app/settings_dialog/dialog.py" line="49"/>
         <source>Settings</source>
         <translation>Настройки</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/dialog.py" line="104"/>
+        <location filename="../../app/settings_dialog/dialog.py" line="107"/>
         <source>%1 is the shortcut of “%2” and also a voice controller key; give one of them another key.</source>
         <translation>%1 — сочетание для «%2» и одновременно клавиша пульта диктовки; назначьте одному из них другую клавишу.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/dialog.py" line="108"/>
+        <location filename="../../app/settings_dialog/dialog.py" line="111"/>
         <source>%1 is the shortcut of “%2” and also the key of the window preset %3; give one of them another key.</source>
         <translation>%1 — сочетание для «%2» и одновременно клавиша окна %3; назначьте одному из них другую клавишу.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/dialog.py" line="133"/>
+        <location filename="../../app/settings_dialog/dialog.py" line="132"/>
         <source>The OS keyring could not keep the archive password (%1); nothing was saved.</source>
         <translation>Связка ключей ОС не смогла сохранить пароль архива (%1); ничего не сохранено.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/dialog.py" line="144"/>
+        <location filename="../../app/settings_dialog/dialog.py" line="143"/>
         <source>The archive password was saved in the OS keyring, but the keyring could not keep the PIN: the PIN and the other settings were not saved.</source>
         <translation>Пароль архива сохранён в хранилище паролей ОС, но PIN-код оно сохранить не смогло: PIN-код и остальные настройки не сохранены.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/dialog.py" line="148"/>
+        <location filename="../../app/settings_dialog/dialog.py" line="147"/>
         <source>The OS keyring could not keep the PIN; the settings were not saved.</source>
         <translation>Хранилище паролей ОС не смогло сохранить PIN; настройки не сохранены.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/dialog.py" line="176"/>
+        <location filename="../../app/settings_dialog/dialog.py" line="170"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Настройки…</translation>
     </message>
@@ -2808,77 +2818,77 @@
 <context>
     <name>SpeechPage</name>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="53"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="56"/>
         <source>Speech &amp;engine:</source>
         <translation>&amp;Движок распознавания:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="54"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="57"/>
         <source>Dictation &amp;language:</source>
         <translation>&amp;Язык диктовки:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="55"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="58"/>
         <source>&amp;Microphone:</source>
         <translation>&amp;Микрофон:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="60"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="63"/>
         <source>the installed model</source>
         <translation>установленная модель</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="61"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="64"/>
         <source>Browse…</source>
         <translation>Обзор…</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="64"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="67"/>
         <source>Vosk model folder (%1):</source>
         <translation>Папка модели Vosk (%1):</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="79"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="83"/>
         <source>the shipped model</source>
         <translation>поставляемая модель</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="86"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="90"/>
         <source>Whisper model (%1):</source>
         <translation>Модель Whisper (%1):</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="87"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="91"/>
         <source>Bigger Whisper models are installed with “luch speech-models install”; a station with a GPU should use %1.</source>
         <translation>Большие модели Whisper устанавливаются командой «luch speech-models install»; станции с GPU подходит %1.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="94"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="98"/>
         <source>Speech</source>
         <translation>Речь</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="100"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="101"/>
         <source>System default</source>
         <translation>Системный по умолчанию</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="109"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="110"/>
         <source>%1 (not connected)</source>
         <translation>%1 (не подключён)</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="113"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="114"/>
         <source>Vosk model folder</source>
         <translation>Папка модели Vosk</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="123"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="125"/>
         <source>%1 cannot recognise this language; choose another engine (Vosk) or language.</source>
         <translation>%1 не распознаёт этот язык; выберите другой движок (Vosk) или язык.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="132"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="134"/>
         <source>Not a Vosk model folder: %1</source>
         <translation>Это не папка модели Vosk: %1</translation>
     </message>
@@ -2886,12 +2896,12 @@
 <context>
     <name>StudyFlow</name>
     <message>
-        <location filename="../../app/reading/study.py" line="56"/>
+        <location filename="../../app/reading/study.py" line="58"/>
         <source>Unsigned draft restored</source>
         <translation>Восстановлен неподписанный черновик</translation>
     </message>
     <message>
-        <location filename="../../app/reading/study.py" line="80"/>
+        <location filename="../../app/reading/study.py" line="78"/>
         <source>A prior study of this patient (%1) is here: Ctrl+P compares</source>
         <translation>Есть предыдущее исследование пациента (%1): Ctrl+P — сравнить</translation>
     </message>
@@ -2904,7 +2914,7 @@
         <translation>%1: непредвиденный сбой (%2); подробности в журнале</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="234"/>
+        <location filename="../../app/panels/ai_panel.py" line="238"/>
         <source>AI pre-read</source>
         <translation>ИИ-анализ</translation>
     </message>
@@ -2925,17 +2935,17 @@
         <translation>Отправка протоколов в архив</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="47"/>
+        <location filename="../../app/reading/worklist.py" line="48"/>
         <source>worklist</source>
         <translation>Загрузка рабочего списка</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="116"/>
+        <location filename="../../app/reading/worklist.py" line="115"/>
         <source>fetching the study</source>
         <translation>Загрузка исследования из архива</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="142"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="137"/>
         <source>archive connection test</source>
         <translation>Проверка подключения к архиву</translation>
     </message>
@@ -3192,112 +3202,112 @@
 <context>
     <name>ViewerPage</name>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="49"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="48"/>
         <source>Name</source>
         <translation>Название</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="49"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="48"/>
         <source>Centre (HU)</source>
         <translation>Центр (HU)</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="50"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="49"/>
         <source>Width (HU)</source>
         <translation>Ширина (HU)</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="50"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="49"/>
         <source>Key</source>
         <translation>Клавиша</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="53"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="52"/>
         <source>&amp;Add preset</source>
         <translation>&amp;Добавить окно</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="55"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="54"/>
         <source>&amp;Remove preset</source>
         <translation>&amp;Удалить окно</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="59"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="58"/>
         <source>Hanging protocol</source>
         <translation>Протокол раскладки</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="59"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="58"/>
         <source>Layout</source>
         <translation>Раскладка</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="60"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="59"/>
         <source>Window preset</source>
         <translation>Окно</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="78"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="77"/>
         <source>&amp;Window presets:</source>
         <translation>&amp;Окна (ширина/уровень):</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="87"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="86"/>
         <source>&amp;Hanging protocols (first match wins):</source>
         <translation>&amp;Протоколы раскладки (действует первый подходящий):</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="91"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="90"/>
         <source>Changes to presets and protocols apply to the next study opened; new preset menu entries after a restart.</source>
         <translation>Изменения окон и протоколов действуют со следующего открытого исследования; новые пункты меню окон — после перезапуска.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="95"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="94"/>
         <source>Viewer</source>
         <translation>Просмотр</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="121"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="120"/>
         <source>Window preset %1: </source>
         <translation>Окно %1: </translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="123"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="122"/>
         <source>enter a name.</source>
         <translation>введите название.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="125"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="124"/>
         <source>the name %1 is used twice.</source>
         <translation>название %1 используется дважды.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="130"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="129"/>
         <source>centre and width must be numbers (HU).</source>
         <translation>центр и ширина должны быть числами (HU).</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="133"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="132"/>
         <source>the width must be 1..10000 HU and the centre -2000..5000 HU.</source>
         <translation>ширина должна быть 1..10000 HU, а центр −2000..5000 HU.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="136"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="135"/>
         <source>the key must be one letter or digit (C is taken by cine).</source>
         <translation>клавиша — одна буква или цифра (C занята кинорежимом).</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="139"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="138"/>
         <source>the key %1 is used twice.</source>
         <translation>клавиша %1 используется дважды.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="146"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="145"/>
         <source>Keep at least one window preset.</source>
         <translation>Оставьте хотя бы одно окно.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/viewer_page.py" line="160"/>
+        <location filename="../../app/settings_dialog/viewer_page.py" line="159"/>
         <source>Hanging protocol %1 uses the window preset %2, which is not in the preset table.</source>
         <translation>Протокол раскладки %1 использует окно %2, которого нет в таблице окон.</translation>
     </message>
@@ -3305,12 +3315,12 @@
 <context>
     <name>VoiceControllerAdapter</name>
     <message>
-        <location filename="../../app/shell/voice_controller.py" line="82"/>
+        <location filename="../../app/shell/voice_controller.py" line="83"/>
         <source>Luch is locked: unlock it to use the microphone</source>
         <translation>Luch заблокирован: разблокируйте, чтобы пользоваться микрофоном</translation>
     </message>
     <message>
-        <location filename="../../app/shell/voice_controller.py" line="113"/>
+        <location filename="../../app/shell/voice_controller.py" line="114"/>
         <source>“%s” is not available yet</source>
         <translation>«%s» пока недоступно</translation>
     </message>
@@ -3454,22 +3464,22 @@
 <context>
     <name>WorklistFlow</name>
     <message>
-        <location filename="../../app/reading/worklist.py" line="65"/>
+        <location filename="../../app/reading/worklist.py" line="66"/>
         <source>Archive unreachable; working offline: %s</source>
         <translation>Архив недоступен; работа без связи: %s</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="78"/>
+        <location filename="../../app/reading/worklist.py" line="77"/>
         <source>unread</source>
         <translation>не прочитано</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="107"/>
+        <location filename="../../app/reading/worklist.py" line="106"/>
         <source>This study is not on this station and the archive is not reachable</source>
         <translation>Этого исследования нет на станции, а архив недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="113"/>
+        <location filename="../../app/reading/worklist.py" line="112"/>
         <source>Fetching the study from the archive…</source>
         <translation>Загрузка исследования из архива…</translation>
     </message>
@@ -3545,7 +3555,7 @@
 <context>
     <name>row</name>
     <message>
-        <location filename="../../app/settings_dialog/model_row.py" line="51"/>
+        <location filename="../../app/settings_dialog/model_row.py" line="53"/>
         <source>AI &amp;model:</source>
         <translation>&amp;Модель ИИ:</translation>
     </message>

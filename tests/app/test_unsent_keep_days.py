@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 def test_pruning_releases_an_unsent_pre_read_after_the_days_set(luch_home):
     """A pre-read four days old, never queued: kept with the default week, released when the
     setting says three days (audited, the result kept)."""
-    from app.ai_panel import DICOM_DIR, prune_dicom_outputs
+    from app.panels.ai_panel import DICOM_DIR, prune_dicom_outputs
     from core.paths import app_subdir
     from core.settings import Settings
     from records import open_store
