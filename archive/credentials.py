@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import keyring
+from keyring.errors import KeyringError
+
 from archive.errors import ArchiveConfigError
 from core.settings import Settings
 
@@ -76,9 +79,6 @@ def load_config(settings: Settings | None = None) -> ArchiveConfig:
 
 
 def _keyring_password(url: str, user: str) -> str:
-    import keyring
-    from keyring.errors import KeyringError
-
     try:
         password = keyring.get_password(KEYRING_SERVICE, f"{user}@{url}")
     except KeyringError as err:
@@ -92,6 +92,4 @@ def _keyring_password(url: str, user: str) -> str:
 
 def save_password(url: str, user: str, password: str) -> None:
     """Keep the archive password in the OS keyring (never in settings or logs)."""
-    import keyring
-
     keyring.set_password(KEYRING_SERVICE, f"{user}@{url.rstrip('/')}", password)

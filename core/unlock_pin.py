@@ -13,6 +13,9 @@ import hmac
 import os
 import time
 
+import keyring
+from keyring.errors import KeyringError, PasswordDeleteError
+
 from core.errors import LuchError
 
 KEYRING_SERVICE = "luch-lock"
@@ -61,9 +64,6 @@ def _account(user: str) -> str:
 
 def load_pin_hash(user: str) -> str | None:
     """The stored hash for ``user``, or None when no PIN is set. PinError if the keyring fails."""
-    import keyring
-    from keyring.errors import KeyringError
-
     try:
         return keyring.get_password(KEYRING_SERVICE, _account(user))
     except KeyringError as err:
@@ -72,9 +72,6 @@ def load_pin_hash(user: str) -> str | None:
 
 def save_pin(user: str, pin: str | None) -> None:
     """Set (or, with None, remove) ``user``'s PIN in the keyring. PinError on failure."""
-    import keyring
-    from keyring.errors import KeyringError, PasswordDeleteError
-
     try:
         if pin is None:
             with contextlib.suppress(PasswordDeleteError):  # none was set

@@ -24,13 +24,20 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+import highdicom as hd
 import numpy as np
+from pydicom import Dataset
+from pydicom.sequence import Sequence
+from pydicom.uid import SegmentationStorage
 
+from inference.dicom_out import make_seg
 from inference.errors import InferenceError
+from inference.findings import head_up, largest_lesions
 from inference.geometry import Orientation
 from inference.grading import GradeRule
 from inference.labels import Label
-from inference.measures import measure
+from inference.measures import Measures, measure
+from inference.preread import PreReadResult
 from studies import Volume
 
 CORRECTED_FLAG = "corrected-by-reader"
@@ -88,8 +95,6 @@ def corrected_values(volume: Volume, corrected: np.ndarray, ai_values: dict,
     """The AI result's values recomputed from ``corrected``: grade, involvement, volumes,
     probability and pattern, the largest lesions, ``corrected: True`` and a quality flag
     saying so."""
-    from inference.findings import head_up, largest_lesions
-
     rule = rule or ai_values.get("grade_rule") or GradeRule.WORST_LUNG
     m = measure(corrected, volume.spacing, Orientation.of(volume), rule, [CORRECTED_FLAG])
     d = m.to_dict()
@@ -159,15 +164,6 @@ def corrected_seg(corrected: np.ndarray, sources: list, model_version: str, read
     creator) and referencing the original AI SEG (``original_seg``: its dataset or header)
     in its Common Instance Reference, so an archive keeps both and a viewer can tell them
     apart. Segments as :func:`inference.dicom_out.make_seg` writes them."""
-    import highdicom as hd
-    from pydicom import Dataset
-    from pydicom.sequence import Sequence
-    from pydicom.uid import SegmentationStorage
-
-    from inference.dicom_out import make_seg
-    from inference.measures import Measures
-    from inference.preread import PreReadResult
-
     check_labels(corrected, (len(sources), int(sources[0].Rows), int(sources[0].Columns)))
     placeholder = Measures("", "", "", "", {}, {}, "")
     seg = make_seg(PreReadResult(corrected, placeholder, "reader-corrected", model_version,

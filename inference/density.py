@@ -26,7 +26,9 @@ from itertools import pairwise
 import numpy as np
 from scipy import ndimage as ndi
 
-from inference.geometry import voxel_ml
+from inference.geometry import Orientation, voxel_ml
+from inference.labels import CONSOLIDATION, GGO, LEFT, Label
+from inference.lungs import segment_lungs
 from inference.morphology import Components
 
 MARGIN_HU = 0.0  # 0: rule off (the shipped post-processing 6 does not run it)
@@ -126,8 +128,6 @@ def faint_to_lung(labels: np.ndarray, hu: np.ndarray, spacing, margin_hu: float 
                   ring_mm: float = RING_MM) -> np.ndarray:
     """A sided label map (:class:`inference.labels.Label`) with the faint lesion components
     (:func:`drop_faint_lesions`) read as aerated lung of their side."""
-    from inference.labels import CONSOLIDATION, GGO, LEFT, Label
-
     lesion = np.isin(labels, GGO + CONSOLIDATION)
     kept = drop_faint_lesions(hu, labels > 0, lesion, spacing, margin_hu, ring_mm)
     gone = lesion & ~kept
@@ -158,9 +158,7 @@ def background_shift(hu: np.ndarray, lung: np.ndarray, reference: float = REFERE
 def normalised(volume, reference: float = REFERENCE_P25_HU, limit: float = 100.0):
     """``(volume with HU shifted by its own background_shift, the shift)``: the classical
     lungs of this very volume (no hull) give the aerated lung."""
-    from inference.geometry import Orientation
-    from inference.lungs import segment_lungs
-    from studies import Volume
+    from studies import Volume  # deferred: only this study tool builds a Volume
 
     right, left = segment_lungs(volume.voxels, volume.spacing, Orientation.of(volume),
                                 hull=False)

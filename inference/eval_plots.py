@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PIL import Image, ImageDraw, ImageFont
+
 from inference.evaluate import EvalReport
 
 SIZE = 480
@@ -14,15 +16,11 @@ MARGIN = 70
 
 
 def _font(size: int = 14):
-    from PIL import ImageFont
-
     return ImageFont.load_default(size)
 
 
 def confusion_png(report: EvalReport, path: Path) -> Path:
     """Rows truth, columns read, cells shaded by count."""
-    from PIL import Image, ImageDraw
-
     conf = report.summary["grade_confusion"]
     axis = [a.replace("not-assessable", "n/a") for a in conf["axis"]]
     rows = conf["rows_truth_cols_read"]
@@ -53,8 +51,6 @@ def confusion_png(report: EvalReport, path: Path) -> Path:
 
 def involvement_png(report: EvalReport, path: Path) -> Path:
     """Truth vs read involvement per lung (%), with the identity line."""
-    from PIL import Image, ImageDraw
-
     img = Image.new("RGB", (SIZE, SIZE), "white")
     draw = ImageDraw.Draw(img)
     font = _font()

@@ -20,11 +20,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pydicom
 from scipy import ndimage as ndi
 
+from inference.corrections import check_labels, load_label_maps
 from inference.errors import InferenceError
 from inference.labels import Label
-from studies import Volume
+from studies import Volume, open_volume
+from studies.loader import load as load_candidate
+from studies.scan import scan
+from studies.seg import open_label_map
 
 MOSMED_STUDY = re.compile(r"^(?P<name>.+)\.nii(\.gz)?$")
 MOSMED_GRADE = re.compile(r"^CT-(?P<k>[0-4])$")
@@ -87,9 +92,6 @@ def _mosmed(root: Path) -> list[StudyRef]:
 
 def _mosmed_loader(name: str, path: Path, mask: Path, grade: str):
     def load() -> TruthStudy:
-        from studies import open_volume
-        from studies.seg import open_label_map
-
         volume = open_volume(path)
         if not mask.is_file():
             return TruthStudy(name, volume, None, TRUTH_NONE, grade)
@@ -104,8 +106,6 @@ def _mosmed_loader(name: str, path: Path, mask: Path, grade: str):
 
 
 def _dicom_seg(root: Path) -> list[StudyRef]:
-    from studies.scan import scan
-
     found = scan(root)
     by_series = {c.info.series_instance_uid: c for c in found.images
                  if c.info.series_instance_uid}
@@ -120,8 +120,6 @@ def _dicom_seg(root: Path) -> list[StudyRef]:
 
 
 def _referenced_series(seg_candidate) -> str:
-    import pydicom
-
     for ref in seg_candidate.files[:1]:
         with ref.open() as f:
             ds = pydicom.dcmread(f, stop_before_pixels=True)
@@ -132,8 +130,6 @@ def _referenced_series(seg_candidate) -> str:
 
 def _dicom_loader(name: str, image, seg):
     def load() -> TruthStudy:
-        from studies.loader import load as load_candidate
-
         volume = load_candidate(image)
         label_map = seg.load()
         raw = label_map.on_grid_of(volume)
@@ -192,9 +188,6 @@ def luch_labels(raw: np.ndarray, segments: dict[int, str]) -> np.ndarray:
 def correction_ref(name: str, ct_path: str | Path, labels_file: str | Path) -> StudyRef:
     """A corrected study as truth: its CT and the reader's corrected label map."""
     def load() -> TruthStudy:
-        from inference.corrections import check_labels, load_label_maps
-        from studies import open_volume
-
         volume = open_volume(ct_path)
         _, corrected = load_label_maps(labels_file)
         check_labels(corrected, volume.shape)

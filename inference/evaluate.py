@@ -23,6 +23,7 @@ import numpy as np
 from inference.eval_sets import (
     TRUTH_FULL,
     TRUTH_LESION,
+    EvaluationDataError,
     StudyRef,
     TruthStudy,
     find_studies,
@@ -165,8 +166,6 @@ def evaluate_refs(refs: list[StudyRef], weights: Path | None = None, device: str
                   label: str = "held-apart studies") -> EvalReport:
     """:func:`evaluate` on studies given one by one (e.g. held-apart corrections)."""
     if not refs:
-        from inference.eval_sets import EvaluationDataError
-
         raise EvaluationDataError("No studies to evaluate on")
     options = PreReadOptions(engine=engine, device=device, weights=weights, fallback=False)
     report: EvalReport | None = None

@@ -285,6 +285,7 @@ class LabelEditor:
         """The lesion component through voxel ``at``: labelled in a box around it that
         doubles until the component does not reach the box's inner faces (a lesion is
         small next to the volume, so this rarely labels the whole map)."""
+        # deferred: scipy.ndimage takes ~0.4 s, and the window imports this module at start
         from scipy import ndimage as ndi
 
         shape, seed = np.array(self.labels.shape), np.array(at)

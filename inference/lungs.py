@@ -109,6 +109,7 @@ def _split_joined(comp: np.ndarray, side: np.ndarray) -> tuple[np.ndarray, np.nd
 def _lateral_hull(coarse: np.ndarray, medial_high_i: bool) -> np.ndarray:
     """Per slice, the convex hull of the lung minus its medial half (heart, hilum, spine):
     restores large consolidated areas at the costal surface that closing cannot bridge."""
+    # deferred: scipy.spatial (~0.15 s) only for the hull, not with the pre-read's import
     from scipy.spatial import ConvexHull, QhullError
 
     out = np.zeros_like(coarse)
@@ -159,6 +160,7 @@ def _smooth_upsample(mask: np.ndarray, f: int) -> np.ndarray:
     """In-plane bilinear up-sampling of a coarse mask by ``f``, thresholded at one half."""
     if f == 1:
         return mask
+    # deferred: torch (~2 s) loads at the first run, not when the pre-read is imported
     import torch
     import torch.nn.functional as nnf
 

@@ -103,6 +103,7 @@ def load_segmenter(options: PreReadOptions) -> tuple[Segmenter, list[str]]:
     """The segmenter asked for, or the classical fallback (with a flag) if weights fail."""
     weights = options.weights
     if weights is None and options.engine == "unet":  # the station's active model version
+        # deferred: the registry imports torch (~2 s) through weights; a U-Net run needs it
         from inference.registry import active_weights
 
         weights = active_weights()

@@ -173,6 +173,7 @@ class ClassicalSegmenter:
 
 def pick_device(requested: str) -> str:
     """``auto`` -> ``cuda`` when a GPU is usable, else ``cpu``; an unusable request is an error."""
+    # deferred: torch (~2 s) loads at the first run, not when the pre-read is imported
     import torch
 
     if requested == "auto":
@@ -186,6 +187,7 @@ def pick_device(requested: str) -> str:
 
 def _argmax_classes(logits):
     """Argmax over the class axis of ``(n, k, h, w)`` as uint8 (faster than torch's on CPU)."""
+    # deferred: torch (~2 s) loads at the first run, not when the pre-read is imported
     import torch
 
     best = logits[:, 0].clone()
@@ -203,16 +205,16 @@ class UNetSegmenter:
     name = "unet"
 
     def __init__(self, weights: Path | None = None, device: str = "auto") -> None:
+        # deferred: torch (~2 s; model and weights import it) loads at the first U-Net run
         import torch
 
+        from inference.model import InputGrid
         from inference.weights import DEFAULT_WEIGHTS, load_model
 
         self.device = pick_device(device)
         model, self.meta = load_model(weights or DEFAULT_WEIGHTS)
         self.version = f"{self.meta.get('version', '?')}+post{POSTPROCESS_VERSION}"
         arch = self.meta.get("architecture", {})
-        from inference.model import InputGrid
-
         self.grid = InputGrid(int(arch.get("input_size", 128)), arch.get("pixel_mm"))
         if self.device == "cpu":
             torch.set_num_threads(os.cpu_count() or 1)
@@ -230,6 +232,7 @@ class UNetSegmenter:
         return self._postprocess(volume, classes)
 
     def _classes(self, volume, progress, cancel) -> np.ndarray:
+        # deferred: torch (~2 s) loads at the first run, not when the pre-read is imported
         import torch
 
         from inference.model import resample_out, to_input

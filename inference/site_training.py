@@ -28,10 +28,22 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
+import torch
+import torch.nn.functional as nnf
 
 from inference.corrections import load_label_maps
 from inference.errors import AnalysisCancelled, InferenceError
+from inference.evaluate import evaluate_refs
+from inference.gate import decide
+from inference.geometry import Orientation
+from inference.labels import CONSOLIDATION, GGO, N_CLASSES, Label
 from inference.registry import WEIGHTS_NAME, ModelRegistry, ModelVersion
+from inference.segmenters import pick_device
+from inference.simulate import SimulatedCase, simulate
+from inference.training.data import IGNORE, to_training_slices
+from inference.training.train import augment
+from inference.weights import load_model
+from studies import open_volume
 
 Progress = Callable[[float], None]
 
@@ -80,10 +92,6 @@ def _sha256(path: str | Path) -> str:
 
 def _replay(volume, corrected: np.ndarray, sl: slice, recipe: SiteRecipe, n: int):
     """Simulated lesion cases in the corrected lungs (the reader's lesions kept)."""
-    from inference.geometry import Orientation
-    from inference.labels import CONSOLIDATION, GGO, Label
-    from inference.simulate import simulate
-
     lab = corrected[sl]
     right, left = lab == Label.LUNG_RIGHT, lab == Label.LUNG_LEFT
     if not (right.any() and left.any()):
@@ -99,12 +107,6 @@ def _replay(volume, corrected: np.ndarray, sl: slice, recipe: SiteRecipe, n: int
 
 def build_dataset(samples: list[SiteSample], log=print, recipe: SiteRecipe = SITE_RECIPE):
     """(x, y, changed slice indices, data list) on the network's input grid."""
-    import torch
-
-    from inference.simulate import SimulatedCase
-    from inference.training.data import to_training_slices
-    from studies import open_volume
-
     xs, ys, changed, data = [], [], [], []
     offset = 0
     for s in samples:
@@ -145,12 +147,6 @@ def build_dataset(samples: list[SiteSample], log=print, recipe: SiteRecipe = SIT
 def _loss(logits, y, class_weights):
     """Class-weighted cross-entropy plus soft Dice of lung, GGO and consolidation (the
     shipped v2 loss), on the logits' device; ignored pixels count in neither."""
-    import torch
-    import torch.nn.functional as nnf
-
-    from inference.labels import N_CLASSES
-    from inference.training.data import IGNORE
-
     ignore = y == IGNORE
     yc = torch.where(ignore, 0, y)
     ce = nnf.cross_entropy(logits, torch.where(ignore, -100, y),
@@ -164,8 +160,6 @@ def _loss(logits, y, class_weights):
 
 
 def _batch(n_slices, changed, gen, recipe: SiteRecipe):
-    import torch
-
     idx = torch.randint(0, n_slices, (recipe.batch,), generator=gen)
     if changed.numel():
         pick = changed[torch.randint(0, changed.numel(), (recipe.batch,), generator=gen)]
@@ -179,12 +173,6 @@ def fine_tune(samples: list[SiteSample], registry: ModelRegistry | None = None,
               progress: Progress | None = None, cancel: threading.Event | None = None,
               log=print) -> ModelVersion:
     """Fine-tune the active version on ``samples``; returns the new (inactive) candidate."""
-    import torch
-
-    from inference.segmenters import pick_device
-    from inference.training.train import augment
-    from inference.weights import load_model
-
     registry = registry or ModelRegistry()
     steps = int(steps or recipe.default_steps)
     if steps < 1:
@@ -243,8 +231,6 @@ def fine_tune(samples: list[SiteSample], registry: ModelRegistry | None = None,
 
 
 def _write_candidate(registry: ModelRegistry, version: str, state, sidecar) -> ModelVersion:
-    import torch
-
     staging = registry.staging(version)
     try:
         weights = staging / WEIGHTS_NAME
@@ -268,9 +254,6 @@ def gate_and_activate(candidate: ModelVersion, holdout: list, registry: ModelReg
     """Read the held-apart studies (:class:`inference.eval_sets.StudyRef`) with the active
     version and the candidate by the same :func:`inference.evaluate.evaluate_refs`; record
     both in the candidate's sidecar with the gate's decision; activate it if it passed."""
-    from inference.evaluate import evaluate_refs
-    from inference.gate import decide
-
     registry = registry or ModelRegistry()
     active = registry.active()
     if not holdout:

@@ -1,7 +1,8 @@
 """How long the station keeps what it never sent: a pre-read whose study has no report signed
 here keeps its DICOM SEG/SR copies (about 11 MB a study) ``ai.unsent_keep_days`` days, a
-setting (default 7); then the copies are released, the result and its verdicts kept
-(:meth:`records.Store.release_unsent_ai_files`, called by the app after each sync)."""
+setting (default 7; the Settings dialog's General tab); then the copies are released, the
+result and its verdicts kept (:meth:`records.Store.release_unsent_ai_files`, called by the
+app after each sync)."""
 
 from __future__ import annotations
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 from pydicom.dataset import Dataset, FileMetaDataset
+from pydicom.encaps import encapsulate
 from pydicom.uid import (
     CTImageStorage,
     ExplicitVRLittleEndian,
@@ -131,7 +132,6 @@ def compress(ds: Dataset, syntax: str, stored: np.ndarray) -> None:
         ds.compress(syntax, stored, encoding_plugin="")
         return
     import imagecodecs  # deferred: only HTJ2K needs it (import time)
-    from pydicom.encaps import encapsulate
 
     ds.PixelData = encapsulate([imagecodecs.htj2k_encode(stored)])
     ds["PixelData"].VR, ds["PixelData"].is_undefined_length = "OB", True

@@ -211,6 +211,7 @@ def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None
     if screenshot:
         window.resize(*SCREENSHOT_SIZE)
     else:
+        # deferred: with the window, after _import_qt_free_first (PySide6 loads late)
         from app.shell.window_place import place_window, remember_geometry
 
         place_window(window, settings)  # where the reader left it, else fitted to the screen

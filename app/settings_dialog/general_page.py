@@ -1,4 +1,4 @@
-"""The General tab: languages, AI autorun, idle lock and the unlock PIN."""
+"""The General tab: languages, AI autorun and unsent copies, idle lock and the unlock PIN."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from app.shell.lock import SETTINGS_KEY as AUTOLOCK_KEY
 from app.shell.lock import idle_minutes
 from core import unlock_pin
 from core.settings import Settings
+from records.retention import MAX_DAYS, MIN_DAYS, UNSENT_KEEP_DAYS_KEY, unsent_keep_days
 
 
 class GeneralPage(Page):
@@ -38,12 +39,19 @@ class GeneralPage(Page):
             REPORT_LANGUAGE_KEY: settings.get(REPORT_LANGUAGE_KEY) or ui_language(settings),
             AI_AUTORUN_KEY: bool(settings.get(AI_AUTORUN_KEY, True)),
             AUTOLOCK_KEY: int(idle_minutes(settings)),
+            UNSENT_KEEP_DAYS_KEY: int(unsent_keep_days(settings)),
         }
         self.ui_language = _combo(list(LANGUAGES), self.initial[UI_LANGUAGE_KEY])
         self.report_language = _combo([("ru", "Русский"), ("en", "English")],
                                       self.initial[REPORT_LANGUAGE_KEY])
         self.ai_autorun = QCheckBox(self.tr("Run the AI &pre-read when a study opens"))
         self.ai_autorun.setChecked(self.initial[AI_AUTORUN_KEY])
+        self.unsent_days = QSpinBox()
+        self.unsent_days.setRange(MIN_DAYS, MAX_DAYS)
+        self.unsent_days.setValue(self.initial[UNSENT_KEEP_DAYS_KEY])
+        self.unsent_days.setToolTip(self.tr(
+            "The DICOM SEG and SR copies of a pre-read whose study has no report signed here "
+            "are deleted after this many days; the result itself is kept."))
         self.autolock = QSpinBox()
         self.autolock.setRange(0, 240)
         self.autolock.setSuffix(self.tr(" min"))
@@ -54,6 +62,7 @@ class GeneralPage(Page):
         form.addRow(_hint(self.tr("The interface language applies the next time Luch starts.")))
         form.addRow(self.tr("&Report language:"), self.report_language)
         form.addRow(self.ai_autorun)
+        form.addRow(self.tr("Keep unsent AI &copies (days):"), self.unsent_days)
         form.addRow(self.tr("&Lock the screen after idle:"), self.autolock)
         form.addRow(_hint(self.tr("The lock hides patient data when nobody has used the "
                                   "keyboard or mouse for this long (0 = never).")))
@@ -95,6 +104,7 @@ class GeneralPage(Page):
         return {UI_LANGUAGE_KEY: self.ui_language.currentData(),
                 REPORT_LANGUAGE_KEY: self.report_language.currentData(),
                 AI_AUTORUN_KEY: self.ai_autorun.isChecked(),
+                UNSENT_KEEP_DAYS_KEY: self.unsent_days.value(),
                 AUTOLOCK_KEY: self.autolock.value()}
 
 

@@ -19,11 +19,12 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as nnf
+from scipy.ndimage import uniform_filter1d
 
 from inference.labels import N_CLASSES
 from inference.model import CHANNELS, INPUT_SIZE, PIXEL_MM, UNet2D
 from inference.training import data as sim_data
-from inference.weights import DEFAULT_WEIGHTS
+from inference.weights import DEFAULT_WEIGHTS, load_model
 
 SEED = 20260522
 BATCH = 10
@@ -109,8 +110,6 @@ def thicken(hu: np.ndarray, dz_mm: float, rng: np.random.Generator) -> np.ndarra
     n = int(rng.integers(2, max(3, int(THICK_MM / dz_mm) + 1))) if rng.random() < 0.5 else 1
     if n == 1:
         return hu
-    from scipy.ndimage import uniform_filter1d
-
     return uniform_filter1d(hu.astype(np.float32), n, axis=0, mode="nearest")
 
 
@@ -277,8 +276,6 @@ def train(data_root: Path, out: Path, recipe: str = SHIPPED, iterations: int | N
     gen = torch.Generator().manual_seed(SEED)
     model, init_sha = UNet2D(), None
     if r.init == "shipped":
-        from inference.weights import load_model
-
         model, meta = load_model(DEFAULT_WEIGHTS)
         init_sha = meta.get("sha256")
         log(f"fine-tuning {DEFAULT_WEIGHTS.name} {meta.get('version')} ({init_sha})")

@@ -151,32 +151,32 @@
 <context>
     <name>AiPrefill</name>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="53"/>
+        <location filename="../../app/reading/ai_prefill.py" line="56"/>
         <source>The report is signed: add an addendum before filling in AI values</source>
         <translation>Протокол подписан: чтобы внести значения ИИ, начните дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="58"/>
+        <location filename="../../app/reading/ai_prefill.py" line="61"/>
         <source>The AI could not assess this study: nothing to pre-fill</source>
         <translation>ИИ не смог оценить исследование: заполнять нечего</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="67"/>
+        <location filename="../../app/reading/ai_prefill.py" line="70"/>
         <source>Filled in from the AI pre-read as corrected by the reader (labels edited; the AI read %1)</source>
         <translation>Заполнено по предварительному заключению ИИ, исправленному врачом (разметка исправлена; ИИ: %1)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="71"/>
+        <location filename="../../app/reading/ai_prefill.py" line="74"/>
         <source>Filled in from the AI pre-read</source>
         <translation>Заполнено по предварительному заключению ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="75"/>
+        <location filename="../../app/reading/ai_prefill.py" line="78"/>
         <source>Corrected AI values filled in; check them</source>
         <translation>Исправленные значения ИИ внесены; проверьте их</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="76"/>
+        <location filename="../../app/reading/ai_prefill.py" line="79"/>
         <source>AI values filled in; check them</source>
         <translation>Значения ИИ подставлены; проверьте их</translation>
     </message>
@@ -1560,82 +1560,92 @@
 <context>
     <name>GeneralPage</name>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="45"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="47"/>
         <source>Run the AI &amp;pre-read when a study opens</source>
         <translation>Запускать &amp;ИИ-анализ при открытии исследования</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="49"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="53"/>
+        <source>The DICOM SEG and SR copies of a pre-read whose study has no report signed here are deleted after this many days; the result itself is kept.</source>
+        <translation>Копии DICOM SEG и SR ИИ-анализа исследования, заключение по которому здесь не подписано, удаляются через столько дней; сам результат сохраняется.</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/general_page.py" line="57"/>
         <source> min</source>
         <translation> мин</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="50"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="58"/>
         <source>never</source>
         <translation>никогда</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="53"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="61"/>
         <source>&amp;Interface language:</source>
         <translation>&amp;Язык интерфейса:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="54"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="62"/>
         <source>The interface language applies the next time Luch starts.</source>
         <translation>Язык интерфейса изменится при следующем запуске Луча.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="55"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="63"/>
         <source>&amp;Report language:</source>
         <translation>Язык &amp;протокола:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="57"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="65"/>
+        <source>Keep unsent AI &amp;copies (days):</source>
+        <translation>Хранить неотправленные &amp;копии ИИ (дни):</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/general_page.py" line="66"/>
         <source>&amp;Lock the screen after idle:</source>
         <translation>&amp;Блокировать экран после простоя:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="58"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="67"/>
         <source>The lock hides patient data when nobody has used the keyboard or mouse for this long (0 = never).</source>
         <translation>Блокировка скрывает данные пациентов, если клавиатурой и мышью не пользовались столько времени (0 — никогда).</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="63"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="72"/>
         <source>unchanged</source>
         <translation>без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="64"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="73"/>
         <source>Re&amp;move my unlock PIN</source>
         <translation>&amp;Удалить мой PIN разблокировки</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="65"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="74"/>
         <source>New unlock PI&amp;N:</source>
         <translation>Новый PIN &amp;разблокировки:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="66"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="75"/>
         <source>Repea&amp;t the PIN:</source>
         <translation>П&amp;овторите PIN:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="68"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="77"/>
         <source>The PIN unlocks the lock screen. It is kept as a salted hash in the OS keyring, never in a file.</source>
         <translation>PIN снимает блокировку экрана. Он хранится в хранилище паролей ОС в виде хеша с солью, никогда не в файле.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="73"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="82"/>
         <source>General</source>
         <translation>Общие</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="82"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="91"/>
         <source>The PIN needs at least %1 characters.</source>
         <translation>PIN должен содержать не меньше %1 символов.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="86"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="95"/>
         <source>The two PINs differ.</source>
         <translation>Введённые PIN не совпадают.</translation>
     </message>
@@ -2187,7 +2197,7 @@
     </message>
     <message>
         <location filename="../../app/shell/main_window.py" line="390"/>
-        <location filename="../../app/shell/main_window.py" line="781"/>
+        <location filename="../../app/shell/main_window.py" line="792"/>
         <source>Distance</source>
         <translation>Расстояние</translation>
     </message>
@@ -2262,22 +2272,22 @@
         <translation>Не удалось открыть исследование</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="767"/>
+        <location filename="../../app/shell/main_window.py" line="778"/>
         <source>Run the AI pre-read first: the label tools edit its overlay</source>
         <translation>Сначала запустите ИИ: инструменты разметки правят его наложение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="781"/>
+        <location filename="../../app/shell/main_window.py" line="792"/>
         <source>Ellipse ROI</source>
         <translation>Эллипс (ROI)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="782"/>
+        <location filename="../../app/shell/main_window.py" line="793"/>
         <source>Freehand ROI</source>
         <translation>Контур от руки (ROI)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="784"/>
+        <location filename="../../app/shell/main_window.py" line="795"/>
         <source>Tool: %1 — Esc leaves it</source>
         <translation>Инструмент: %1 — Esc для выхода</translation>
     </message>
@@ -2886,27 +2896,27 @@
 <context>
     <name>StudyFlow</name>
     <message>
-        <location filename="../../app/reading/study.py" line="51"/>
+        <location filename="../../app/reading/study.py" line="52"/>
         <source>The AI result is of another series of this study: its labels are drawn on that series</source>
         <translation>Результат ИИ получен по другой серии этого исследования: его разметка показывается на той серии</translation>
     </message>
     <message>
-        <location filename="../../app/reading/study.py" line="68"/>
+        <location filename="../../app/reading/study.py" line="69"/>
         <source>Unsigned draft restored</source>
         <translation>Восстановлен неподписанный черновик</translation>
     </message>
     <message>
-        <location filename="../../app/reading/study.py" line="88"/>
+        <location filename="../../app/reading/study.py" line="89"/>
         <source>A prior study of this patient (%1) is here: Ctrl+P compares</source>
         <translation>Есть предыдущее исследование пациента (%1): Ctrl+P — сравнить</translation>
     </message>
     <message>
-        <location filename="../../app/reading/study.py" line="95"/>
+        <location filename="../../app/reading/study.py" line="96"/>
         <source>Open a study first: the prior is the same patient&apos;s earlier study.</source>
         <translation>Сначала откройте исследование: предыдущее — это более раннее исследование того же пациента.</translation>
     </message>
     <message>
-        <location filename="../../app/reading/study.py" line="98"/>
+        <location filename="../../app/reading/study.py" line="99"/>
         <source>No earlier study of this patient is on this station.</source>
         <translation>Более ранних исследований этого пациента на этой станции нет.</translation>
     </message>
@@ -3485,16 +3495,17 @@
     </message>
     <message>
         <location filename="../../app/reading/worklist.py" line="112"/>
+        <location filename="../../app/reading/worklist.py" line="125"/>
         <source>Fetching the study from the archive…</source>
         <translation>Загрузка исследования из архива…</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="152"/>
+        <location filename="../../app/reading/worklist.py" line="155"/>
         <source>The worklist shows no study</source>
         <translation>В рабочем списке нет исследований</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="159"/>
+        <location filename="../../app/reading/worklist.py" line="162"/>
         <source>This is the last study of the worklist as shown (search and filters apply)</source>
         <translation>Это последнее исследование рабочего списка в текущем виде (с учётом поиска и фильтров)</translation>
     </message>
@@ -3583,17 +3594,17 @@
 <context>
     <name>window</name>
     <message>
-        <location filename="../../app/shell/main_window.py" line="827"/>
+        <location filename="../../app/shell/main_window.py" line="838"/>
         <source>registered, offset %1 mm</source>
         <translation>регистрация, смещение %1 мм</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="830"/>
+        <location filename="../../app/shell/main_window.py" line="841"/>
         <source>same table position</source>
         <translation>та же позиция стола</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="831"/>
+        <location filename="../../app/shell/main_window.py" line="842"/>
         <source>by position</source>
         <translation>по положению</translation>
     </message>

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from app.settings_dialog import SettingsDialog
 from archive.credentials import KEYRING_SERVICE, load_config
 from core.settings import Settings
+from records.retention import MAX_DAYS, MIN_DAYS, UNSENT_KEEP_DAYS, unsent_keep_days
 from tests.plugins import ci_guard
 
 PASSWORD = "s3cret-Pw-7781"
@@ -116,6 +117,23 @@ def test_general_options_are_saved(qtbot, settings, monkeypatch):
     assert again.get("ui.language") == "ru" and again.get("report.language") == "ru"
     assert again.get("ai.autorun") is False and again.get("app.autolock_minutes") == 0
     assert ui_language(again) == "ru"
+
+
+def test_unsent_ai_copies_days_are_read_back_by_the_retention_rule(qtbot, settings):
+    """The spin box shows the rule's default, allows only its range, and what OK saves is
+    what :func:`records.retention.unsent_keep_days` (the app's clean-up) then uses."""
+    dialog = make_dialog(qtbot, settings)
+    days = dialog.general.unsent_days
+    assert days.value() == UNSENT_KEEP_DAYS and "days" in days.toolTip()
+    assert (days.minimum(), days.maximum()) == (MIN_DAYS, MAX_DAYS)
+    days.setValue(MAX_DAYS + 1)  # clamped: the rule would ignore it
+    assert days.value() == MAX_DAYS
+    days.setValue(30)
+    with qtbot.waitSignal(dialog.saved) as saved:
+        press_ok(qtbot, dialog)
+    assert saved.args == [["ai.unsent_keep_days"]]
+    assert unsent_keep_days(Settings()) == 30
+    assert make_dialog(qtbot, Settings()).general.unsent_days.value() == 30
 
 
 # -- Archive ----------------------------------------------------------------------------------
