@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-
-import torch
+from typing import TYPE_CHECKING
 
 from inference.errors import WeightsError
-from inference.model import UNet2D
+
+if TYPE_CHECKING:
+    from inference.model import UNet2D
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "resources" / "models"
 DEFAULT_WEIGHTS = MODELS_DIR / "luch-lung-unet.pt"
@@ -26,6 +27,11 @@ def read_sidecar(path: Path) -> dict:
 
 def load_model(path: Path = DEFAULT_WEIGHTS) -> tuple[UNet2D, dict]:
     """The network with its weights, checked against the sidecar's checksum."""
+    # deferred: torch (about 2 s) only when a model is loaded, not for the sidecar (Settings)
+    import torch
+
+    from inference.model import UNet2D
+
     if not path.is_file():
         raise WeightsError(f"AI model weights not found ({path.name}); reinstall Luch")
     meta = read_sidecar(path)
