@@ -34,7 +34,7 @@ from core.paths import app_subdir
 from records import Store, Verdict
 from records.errors import RecordsError
 from records.outbox import KIND_AI_RESULT
-from records.retention import UNSENT_KEEP_DAYS, unsent_keep_days  # noqa: F401 (tests)
+from records.retention import unsent_keep_days
 from studies import Volume
 
 if TYPE_CHECKING:  # the AI stack (torch, scipy) loads on the first run, not at start-up
