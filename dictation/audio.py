@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dictation.engines.base import SAMPLE_RATE
 from dictation.errors import AudioDeviceError
+from dictation.pcm import SAMPLE_RATE
 
 log = logging.getLogger(__name__)
 

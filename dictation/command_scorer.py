@@ -46,6 +46,8 @@ MAX_WORDS = 6  # words of the free decode
 MAX_DISTANCE = 0.7
 CANDIDATES = 8  # phrases scored per utterance (each costs a decoder pass over the audio)
 MARGIN_NEXT = 2.0  # mean log-probability per token the phrase must beat the runner-up by
+# ...per language where chosen apart (benchmarks/command_margin.py, on a tuning set).
+MARGIN_NEXT_BY_LANG: dict[str, float] = {}
 MAX_BEHIND = 2.5  # ...and may be below the free decode's
 FLOOR = 1e-9  # probability floor before the logarithm
 
@@ -89,6 +91,7 @@ class CommandScorer:
         self.phrases = [(" ".join(p.split()), name) for p, name in phrases]
         self._keys = [" ".join(self._key(p)) for p, _ in self.phrases]
         self._tokens = [tokenizer.encode(written(p)) for p, _ in self.phrases]
+        self.margin = MARGIN_NEXT_BY_LANG.get(lang, MARGIN_NEXT)
 
     def _key(self, text: str) -> tuple[str, ...]:
         return key_words(text.split(), self.lang, self._fillers)
@@ -163,7 +166,7 @@ class CommandScorer:
         runner = max((s for s, i in ranked[1:] if self.phrases[i][1] != name),
                      default=float("-inf"))
         phrase = self.phrases[best][0]
-        taken = best_score >= free - MAX_BEHIND and best_score >= runner + MARGIN_NEXT
+        taken = best_score >= free - MAX_BEHIND and best_score >= runner + self.margin
         return Choice(phrase if taken else None, phrase, best_score, runner, free)
 
 

@@ -10,7 +10,7 @@ sooner. :class:`PauseTimer` hears a pause much sooner (an aggressive VAD on 10 m
 
 from __future__ import annotations
 
-from dictation.engines.base import SAMPLE_RATE
+from dictation.pcm import SAMPLE_RATE
 
 WINDOW = 0.3
 RATIO = 0.9

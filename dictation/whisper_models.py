@@ -30,6 +30,7 @@ from pathlib import Path
 from core.paths import app_subdir
 from core.settings import Settings
 from dictation.errors import ModelError
+from dictation.models import _copy_tree, _extract_zip
 
 log = logging.getLogger(__name__)
 
@@ -228,8 +229,6 @@ class WhisperModelManager:
     ) -> WhisperModelInfo:
         """Install the CTranslate2 Whisper model in ``source`` (a folder or zip) as ``name``
         (guessed from the source's name: ``faster-whisper-small`` -> ``small``)."""
-        from dictation.models import _copy_tree, _extract_zip
-
         source = Path(source)
         if not source.exists():
             raise ModelError(f"model not found: {source}")
@@ -307,11 +306,19 @@ def check_loads(path: Path) -> None:
         )
 
 
+def cuda_available() -> bool:
+    """Whether CTranslate2 sees a CUDA GPU."""
+    try:
+        import ctranslate2
+
+        return ctranslate2.get_cuda_device_count() > 0
+    except Exception:  # no CUDA runtime at all
+        return False
+
+
 def recommended_model(gpu: bool | None = None) -> str:
     """The model to install on this station: :data:`GPU_MODEL` with a CUDA GPU, else small."""
     if gpu is None:
-        from dictation.engines.whisper_engine import cuda_available
-
         gpu = cuda_available()
     return GPU_MODEL if gpu else CPU_MODEL
 

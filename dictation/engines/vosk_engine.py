@@ -38,10 +38,12 @@ from dictation.engines.base import (
     EngineSpec,
     Recognizer,
     phrase_prefixes,
+    register_engine,
 )
 from dictation.errors import DictationError, EngineError, GrammarError, ModelError
 from dictation.models import ModelManager, model_problems
 from dictation.results import Result, Word
+from dictation.synth import synthesize
 
 if TYPE_CHECKING:
     import numpy as np
@@ -301,8 +303,6 @@ def warm_up(options: EngineOptions, speech: np.ndarray | None = None) -> None:
 
     if speech is None:
         try:
-            from dictation.synth import synthesize
-
             speech = synthesize(WARM_UP_TEXT)
         except DictationError:  # no espeak-ng: noise warms it a little
             speech = np.random.default_rng(0).normal(0, 3000, 4 * SAMPLE_RATE).astype(np.int16)
@@ -319,3 +319,4 @@ def _create(options: EngineOptions) -> Recognizer:
 
 
 SPEC = EngineSpec(name="vosk", title="Vosk", languages=("*",), factory=_create)
+register_engine(SPEC)

@@ -40,14 +40,23 @@ from pathlib import Path
 
 import numpy as np
 
-from dictation.command_scorer import written
+from dictation.command_score import command_of
+from dictation.command_scorer import CommandScorer, written
+from dictation.commands import CommandSet, tokens
 from dictation.endpoint import PauseTimer, SpeechEndpointer
-from dictation.engines.base import SAMPLE_RATE, EngineOptions, EngineSpec, Recognizer
+from dictation.engines.base import (
+    SAMPLE_RATE,
+    EngineOptions,
+    EngineSpec,
+    Recognizer,
+    register_engine,
+)
 from dictation.errors import EngineError, ModelError
 from dictation.lexicon_fix import fixer_for, pick
 from dictation.prompt import build_prompt, domain_terms, echoes_prompt
 from dictation.results import Result, Word
-from dictation.whisper_models import model_name, resolve_model
+from dictation.wer import edit_distance
+from dictation.whisper_models import cuda_available, model_name, resolve_model
 from dictation.written import drop_final_comma
 
 log = logging.getLogger(__name__)
@@ -95,16 +104,6 @@ _MODELS: dict[tuple[Path, str, str], object] = {}
 _LOCK = threading.Lock()
 PREPEND = "\"'“¿([{-"
 APPEND = "\"'.。,，!！?？:：”)]}、"
-
-
-def cuda_available() -> bool:
-    """Whether CTranslate2 sees a CUDA GPU."""
-    try:
-        import ctranslate2
-
-        return ctranslate2.get_cuda_device_count() > 0
-    except Exception:  # no CUDA runtime at all
-        return False
 
 
 def device_and_type() -> tuple[str, str]:
@@ -245,9 +244,6 @@ class WhisperRecognizer(Recognizer):
         """The closed-set command scorer, with the text matcher that comes before it."""
         if not options.commands or self.phrases:
             return None
-        from dictation.command_scorer import CommandScorer
-        from dictation.commands import CommandSet
-
         self._command_set = CommandSet(options.lang)
         return CommandScorer(self.model, self.tokenizer, options.commands, options.lang)
 
@@ -256,8 +252,6 @@ class WhisperRecognizer(Recognizer):
         when the text matcher finds no command in its text."""
         if self.scorer is None or decoded.scored:
             return decoded.command
-        from dictation.command_score import command_of
-
         decoded.scored = True
         if command_of(decoded.text, self._command_set) is None:
             seconds = len(self._utt) / BYTES_PER_SECOND if self._utt is not None else 0.0
@@ -455,9 +449,6 @@ class WhisperRecognizer(Recognizer):
 
     def _snap(self, text: str) -> str:
         """Grammar mode: the command phrase ``text`` is, within a small edit margin, else ""."""
-        from dictation.commands import tokens
-        from dictation.wer import edit_distance
-
         heard = [w.strip(".,!?;:") for w in tokens(text)]
         heard = [w for w in heard if w]
         best, best_cost = "", None
@@ -561,3 +552,4 @@ def _create(options: EngineOptions) -> Recognizer:
 
 
 SPEC = EngineSpec(name="whisper", title="Whisper", languages=("*",), factory=_create)
+register_engine(SPEC)
