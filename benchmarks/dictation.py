@@ -37,6 +37,11 @@ app keeps a closed recogniser for the next session).
 * WER against the phrase text over the finals that stand; "splits": phrases that came out
   as more than one final; "revised": tentative finals replaced by other text (speech went
   on, or the final heard it differently), of all tentative finals given.
+
+The engines table (``--table engines``) gives first text, final (confirmed) and stands
+for each setup, and "revised" (as above). ``--before fast`` adds, for each Whisper row, the
+same recogniser without the fast tentative final (Whisper's first text before it), fed
+each utterance right after the current one (interleaved, so both see the same load).
 """
 
 from __future__ import annotations
