@@ -41,7 +41,9 @@ app keeps a closed recogniser for the next session).
 The engines table (``--table engines``) gives first text, final (confirmed) and stands
 for each setup, and "revised" (as above). ``--before fast`` adds, for each Whisper row, the
 same recogniser without the fast tentative final (Whisper's first text before it), fed
-each utterance right after the current one (interleaved, so both see the same load).
+each utterance right after the current one (interleaved, so both see the same load);
+``--before margin``: with the command scorer's default margin instead of the language's
+own. ``--subset N``: the first N phrases of each set.
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("LUCH_HOME", tempfile.mkdtemp(prefix="luch-bench-"))  # caches go here
 
+from dictation import command_scorer
 from dictation.audio import BLOCK_SECONDS
 from dictation.commands import Command, CommandSet
 from dictation.engines import EngineOptions, Recognizer, create_recognizer
@@ -588,14 +591,21 @@ def _no_fast_tentative(rec: Recognizer) -> None:
 
 # ``--before``: what turns a Whisper recogniser into the previous code's, for a row measured
 # utterance by utterance interleaved with the current one.
-BEFORE: dict[str, Callable[[Recognizer], None]] = {"fast": _no_fast_tentative}
+def _default_margin(rec: Recognizer) -> None:
+    if getattr(rec, "scorer", None) is not None:  # the scorer's margin before a language's own
+        rec.scorer.margin = command_scorer.MARGIN_NEXT
+
+
+BEFORE: dict[str, Callable[[Recognizer], None]] = {
+    "fast": _no_fast_tentative, "margin": _default_margin,
+}
 
 
 def engines_table(args, shared: Path) -> None:
     """Whisper, PocketSphinx and Vosk on the same utterances, in one run."""
     from dictation.whisper_models import join_base, model_name, resolve_model, shipped_english
 
-    n = 4 if args.quick else None
+    n = 4 if args.quick else args.subset
     langs = args.lang.split(",")
     print(f"engines table: load average {os.getloadavg()[0]:.1f}", flush=True)
     rows: list[tuple[str, Row]] = []
@@ -705,6 +715,7 @@ def engines_table(args, shared: Path) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer phrases")
+    parser.add_argument("--subset", type=int, help="engines table: the first N of each set")
     parser.add_argument("-v", "--verbose", action="store_true", help="print hypotheses")
     parser.add_argument(
         "--pause",
@@ -723,7 +734,8 @@ def main() -> int:
     parser.add_argument("--lang", default="en,ru", help="engines table languages (en,ru)")
     parser.add_argument(
         "--before", choices=sorted(BEFORE), help="Whisper rows also as before a change "
-        "(interleaved, utterance by utterance): fast = no fast tentative final"
+        "(interleaved, utterance by utterance): fast = no fast tentative final, margin = "
+        "the command scorer's default margin"
     )
     parser.add_argument("--whisper-en", default="", help="Whisper model (name or folder), en")
     parser.add_argument("--whisper-ru", default="", help="Whisper model (name or folder), ru")
