@@ -8,8 +8,9 @@ Streaming around a whole-utterance model:
   :data:`PARTIAL_EVERY` seconds of audio (longer when decodes are slow, so partials cost
   at most ~1/3 of real time).
 * First text: at the first sign of a pause (:data:`FAST_PAUSE`, ~0.13 s after the last
-  word) a fast greedy decode is given as a tentative final, so text appears before the full
-  decode; dropped if speech resumes, replaced by the full decode's text where that differs.
+  word) in an utterance of up to :data:`FAST_MAX`, a fast greedy decode is given as a
+  tentative final, so text appears before the full decode; dropped if speech resumes,
+  replaced by the full decode's text where that differs.
 * At a short pause (:class:`~dictation.endpoint.PauseTimer`) the utterance is decoded and
   given as a tentative final; when the endpointer then ends it, the same text comes again
   with Whisper's word timestamps (aligned on the kept encoder output, no second decode): the
@@ -71,6 +72,10 @@ EARLY_PAUSE = 0.12  # s: the shortest pause that gives a tentative final (each c
 # reaches it ~0.13 s after the last word (0.23 s for EARLY_PAUSE; espeak-ng phrases), so
 # first text can come ~0.1 s sooner, and the greedy decode costs about half a beam-8 one.
 FAST_PAUSE = 0.03
+# ...for utterances up to this long only (with the lead-in): in long sentences read with short
+# pauses each pause cost a decode that speech then made void (ru-voxforge, base, load 6: the
+# final a median 3.4 s after speech vs 1.7 s without fast finals).
+FAST_MAX = 4.0  # s
 # Tentative finals only for utterances up to this long, and after this much new audio since
 # the last one: a long sentence read with short pauses was decoded whole at each (Russian
 # clips, base: 2-4 decodes of up to 12 s each, the final 12 s late under load).
@@ -306,7 +311,7 @@ class WhisperRecognizer(Recognizer):
             and self._fast is None
             and self.fast_pause is not None
             and pause >= self.fast_pause
-            and short
+            and len(self._utt) <= FAST_MAX * BYTES_PER_SECOND
             and len(self._utt) >= self._next_fast
             and not self.phrases
         ):

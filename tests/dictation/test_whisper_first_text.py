@@ -117,3 +117,16 @@ def test_the_session_shows_the_fast_text_then_the_final_in_its_place(english):
     assert not shown[-1].result.tentative  # the final (confirmed or revising) ends it
     assert all(e.revises for e in shown[1:] if e.kind == "final")  # replaced, not appended
     assert _words(shown[-1].text) == ["consolidation", "in", "the", "left", "upper", "lobe"]
+
+
+def test_a_long_utterance_waits_for_the_full_decode(english):
+    """Past FAST_MAX (a sentence read with pauses) no fast decode: each would be made void
+    by the speech after it, and the final came later."""
+    speech = _trimmed(
+        "findings are consistent with viral pneumonia with bilateral ground glass opacities "
+        "in the lower lobes"
+    )
+    assert len(speech) / RATE > 4.5
+    audio = np.concatenate([LEAD, speech, np.zeros(RATE * 3 // 2, np.int16)])
+    fast, slow = _stream(english(), audio), _stream(english(fast=False), audio)
+    assert [t for t, _ in fast] == [t for t, _ in slow]  # the same finals, at the same blocks
