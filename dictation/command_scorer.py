@@ -147,11 +147,16 @@ class CommandScorer:
     def choose(self, encoder_output, frames: int, seconds: float, decoded_text: str,
                decoded_tokens: Sequence[int]) -> Choice:
         """The command phrase this utterance is, or ``Choice(None, ...)`` (see module doc)."""
-        if seconds > MAX_SECONDS or len(decoded_text.split()) > MAX_WORDS:
+        if not self.considers(seconds, decoded_text):
             return Choice(None)
-        if min(self.distances(decoded_text), default=1.0) > MAX_DISTANCE:
-            return Choice(None)  # written nothing like any command: not worth the time
         return self.rank(encoder_output, frames, decoded_text, decoded_tokens)
+
+    def considers(self, seconds: float, decoded_text: str) -> bool:
+        """Whether :meth:`choose` would score this utterance: short, and written somewhat
+        like a command (written nothing like one: not worth the time)."""
+        if seconds > MAX_SECONDS or len(decoded_text.split()) > MAX_WORDS:
+            return False
+        return min(self.distances(decoded_text), default=1.0) <= MAX_DISTANCE
 
     def rank(self, encoder_output, frames: int, decoded_text: str,
              decoded_tokens: Sequence[int]) -> Choice:

@@ -231,8 +231,9 @@ class WhisperRecognizer(Recognizer):
         self._tentative: tuple[Result, Decoded | None, int] | None = None
         self._revising = False
         self._next_tentative = 0  # bytes of utterance before the next tentative final
-        # The fast tentative final shown and its decode, until revised or speech resumes.
-        self._fast: tuple[Result, Decoded] | None = None
+        # The fast tentative final shown (None: held back) and its decode, until revised or
+        # speech resumes.
+        self._fast: tuple[Result | None, Decoded] | None = None
         self.fast_pause: float | None = FAST_PAUSE  # None: no fast tentative finals
         self._next_fast = 0  # bytes of utterance before the next fast tentative final
 
@@ -346,12 +347,18 @@ class WhisperRecognizer(Recognizer):
     def _fast_tentative(self) -> list[Result]:
         """First text at the first sign of a pause: a greedy decode, no retries and no
         command scorer, given as a tentative final that the full decode then confirms or
-        replaces."""
+        replaces. Text the scorer would weigh as a misheard command is not shown (the full
+        decode decides), but its encoder output is kept for that decode."""
         decoded = self._decode(self._audio(), beam=1, fast=True)
         self._next_fast = len(self._utt) + round(EARLY_EVERY * BYTES_PER_SECOND)
         if decoded is None:
             return []
         decoded.scored = True  # the full decode's result decides commands
+        seconds = len(self._utt) / BYTES_PER_SECOND
+        if (self.scorer is not None and command_of(decoded.text, self._command_set) is None
+                and self.scorer.considers(seconds, decoded.text)):
+            self._fast = (None, decoded)
+            return []
         result = replace(self._result(decoded, words=False), tentative=True,
                          revises=self._revising)
         if not result.text:
@@ -371,7 +378,7 @@ class WhisperRecognizer(Recognizer):
         result = replace(result, tentative=True, revises=self._revising)
         self._tentative = (result, decoded, len(self._utt))
         self._next_tentative = len(self._utt) + round(EARLY_EVERY * BYTES_PER_SECOND)
-        if fast is not None and fast[0].text == result.text:
+        if fast is not None and fast[0] is not None and fast[0].text == result.text:
             return []  # the fast text stands as shown; the final confirms it
         if not result.text and not self._revising:
             return []  # nothing said after all: nothing to show or take back

@@ -130,3 +130,23 @@ def test_a_long_utterance_waits_for_the_full_decode(english):
     audio = np.concatenate([LEAD, speech, np.zeros(RATE * 3 // 2, np.int16)])
     fast, slow = _stream(english(), audio), _stream(english(fast=False), audio)
     assert [t for t, _ in fast] == [t for t, _ in slow]  # the same finals, at the same blocks
+
+
+def test_a_misheard_command_never_shows_as_text_first(english_model):
+    """tiny.en's greedy decode writes "end dictation" as text no command matches; the fast
+    final holds it back (the scorer, on the full decode, decides), so no stray text flashes
+    before the command."""
+    from dictation.command_score import command_of
+    from dictation.commands import CommandSet
+    from dictation.options import build_options
+
+    commands = CommandSet("en")
+    rec = create_recognizer("whisper", build_options("en", model_dir=english_model))
+    for phrase in ("end dictation", "strike that", "next field"):
+        speech = _trimmed(phrase)
+        audio = np.concatenate([LEAD, speech, np.zeros(RATE * 3 // 2, np.int16)])
+        finals = [r for _, r in _stream(rec, audio) if r.text]
+        assert finals, phrase
+        expected = command_of(phrase, commands)
+        assert [command_of(r.text, commands) for r in finals] == [expected] * len(finals), (
+            phrase, [r.text for r in finals])
