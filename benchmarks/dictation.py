@@ -37,6 +37,13 @@ app keeps a closed recogniser for the next session).
 * WER against the phrase text over the finals that stand; "splits": phrases that came out
   as more than one final; "revised": tentative finals replaced by other text (speech went
   on, or the final heard it differently), of all tentative finals given.
+
+The engines table (``--table engines``) gives first text, final (confirmed) and stands
+for each setup, and "revised" (as above). ``--before fast`` adds, for each Whisper row, the
+same recogniser without the fast tentative final (Whisper's first text before it), fed
+each utterance right after the current one (interleaved, so both see the same load);
+``--before margin``: with the command scorer's default margin instead of the language's
+own. ``--subset N``: the first N phrases of each set.
 """
 
 from __future__ import annotations
@@ -50,6 +57,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -58,6 +66,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("LUCH_HOME", tempfile.mkdtemp(prefix="luch-bench-"))  # caches go here
 
+from dictation import command_scorer
 from dictation.audio import BLOCK_SECONDS
 from dictation.commands import Command, CommandSet
 from dictation.engines import EngineOptions, Recognizer, create_recognizer
@@ -494,47 +503,59 @@ def measure(
     lang: str,
     kind: str,
     verbose: bool,
-) -> Row:
+    before: Callable[[Recognizer], None] | None = None,
+) -> Row | tuple[Row, Row]:
     """Feed each utterance (framed by silence, in capture-sized blocks, arriving in real time)
     to one recogniser as in a session; WER on normalised words; for ``kind`` "commands", a
     command is exact when the commands in the finals equal the phrase's own; for
-    "dictation", any command in the finals is a stray one."""
-    row = Row()
-    rec = create_recognizer(engine, options)
+    "dictation", any command in the finals is a stray one. With ``before`` (which turns a
+    recogniser into the previous code's), a second recogniser so changed hears each utterance
+    right after the first, and both rows are returned (now, before)."""
+    rows = [Row()] + ([Row()] if before is not None else [])
+    recs = [create_recognizer(engine, options) for _ in rows]
+    if before is not None:
+        before(recs[1])
     try:
         for speech, ref in items:
-            before = row.stats.errors
-            shown_finals: list = []
-            hyp = run_utterance(rec, None, speech, None, row.stats, lang, CHUNK, shown_finals)
-            words = [w.word for r in shown_finals for w in r.words] or hyp.split()
-            ref_words, hyp_words = norm_words(ref, lang), norm_words(hyp, lang)
-            if kind == "digits":  # "1,0001" and "one zero zero zero one": digit by digit
-                ref_words = list(DIGITS)
-                hyp_words = [c for c in "".join(hyp_words) if c.isdigit()]
-            row.stats.errors += edit_distance(ref_words, hyp_words)
-            row.stats.ref_words += len(ref_words)
-            found = [
-                c
-                for r in shown_finals
-                for c in _command_parts([w.word for w in r.words] or r.text.split(), lang)
-            ]
-            if kind == "commands":
-                expected = _command_parts(ref.split(), lang)
-                row.commands_total += 1
-                row.commands_exact += found == expected
-                missed = found != expected
-                bare = [w for r in shown_finals for w in norm_words(r.text, lang)]
-                row.commands_bare += _command_parts(bare, lang) == expected
-            else:
-                row.stray_commands += len(found)
-                missed = bool(found)
-            if verbose:
-                mark = "" if row.stats.errors == before else f"  [{row.stats.errors - before}]"
-                mark += "  (command wrong)" if missed else ""
-                print(f"    {label}: {ref!r} -> {' '.join(words)!r}{mark}", flush=True)
+            for row, rec in zip(rows, recs, strict=True):
+                _measure_one(row, rec, speech, ref, label, lang, kind, verbose)
     finally:
-        rec.close()
-    return row
+        for rec in recs:
+            rec.close()
+    return rows[0] if before is None else (rows[0], rows[1])
+
+
+def _measure_one(row, rec, speech, ref, label, lang, kind, verbose) -> None:
+    """One utterance into ``row`` (see :func:`measure`)."""
+    before = row.stats.errors
+    shown_finals: list = []
+    hyp = run_utterance(rec, None, speech, None, row.stats, lang, CHUNK, shown_finals)
+    words = [w.word for r in shown_finals for w in r.words] or hyp.split()
+    ref_words, hyp_words = norm_words(ref, lang), norm_words(hyp, lang)
+    if kind == "digits":  # "1,0001" and "one zero zero zero one": digit by digit
+        ref_words = list(DIGITS)
+        hyp_words = [c for c in "".join(hyp_words) if c.isdigit()]
+    row.stats.errors += edit_distance(ref_words, hyp_words)
+    row.stats.ref_words += len(ref_words)
+    found = [
+        c
+        for r in shown_finals
+        for c in _command_parts([w.word for w in r.words] or r.text.split(), lang)
+    ]
+    if kind == "commands":
+        expected = _command_parts(ref.split(), lang)
+        row.commands_total += 1
+        row.commands_exact += found == expected
+        missed = found != expected
+        bare = [w for r in shown_finals for w in norm_words(r.text, lang)]
+        row.commands_bare += _command_parts(bare, lang) == expected
+    else:
+        row.stray_commands += len(found)
+        missed = bool(found)
+    if verbose:
+        mark = "" if row.stats.errors == before else f"  [{row.stats.errors - before}]"
+        mark += "  (command wrong)" if missed else ""
+        print(f"    {label}: {ref!r} -> {' '.join(words)!r}{mark}", flush=True)
 
 
 def _fmt_row(label: str, row: Row) -> str:
@@ -548,7 +569,9 @@ def _fmt_row(label: str, row: Row) -> str:
         f"| {label} | {st.wer:.3f} ({st.errors}/{st.ref_words}) | {cmd} | {st.rtf:.3f} "
         f"(CPU {st.rtf_cpu:.3f}) | {_median_ms(st.first_delays):.0f} "
         f"({_p90_ms(st.first_delays):.0f}) | {_median_ms(st.confirm_delays):.0f} "
-        f"({_p90_ms(st.confirm_delays):.0f}) | {st.audio_s:.0f} s |"
+        f"({_p90_ms(st.confirm_delays):.0f}) | {st.audio_s:.0f} s | "
+        f"{_median_ms(st.endpoint_delays):.0f} ({_p90_ms(st.endpoint_delays):.0f}) | "
+        f"{st.revised}/{st.tentatives} |"
     )
 
 
@@ -562,11 +585,27 @@ def _real(folder: Path) -> list[tuple[np.ndarray, str]]:
     return [(read_audio(folder / name), text.lower()) for name, text in rows]
 
 
+def _no_fast_tentative(rec: Recognizer) -> None:
+    rec.fast_pause = None  # Whisper before the fast tentative final (first text)
+
+
+# ``--before``: what turns a Whisper recogniser into the previous code's, for a row measured
+# utterance by utterance interleaved with the current one.
+def _default_margin(rec: Recognizer) -> None:
+    if getattr(rec, "scorer", None) is not None:  # the scorer's margin before a language's own
+        rec.scorer.margin = command_scorer.MARGIN_NEXT
+
+
+BEFORE: dict[str, Callable[[Recognizer], None]] = {
+    "fast": _no_fast_tentative, "margin": _default_margin,
+}
+
+
 def engines_table(args, shared: Path) -> None:
     """Whisper, PocketSphinx and Vosk on the same utterances, in one run."""
     from dictation.whisper_models import join_base, model_name, resolve_model, shipped_english
 
-    n = 4 if args.quick else None
+    n = 4 if args.quick else args.subset
     langs = args.lang.split(",")
     print(f"engines table: load average {os.getloadavg()[0]:.1f}", flush=True)
     rows: list[tuple[str, Row]] = []
@@ -575,13 +614,18 @@ def engines_table(args, shared: Path) -> None:
         if args.only and args.only not in label:
             return
         t0 = time.perf_counter()
-        row = measure(label, engine, options, items, lang, kind, args.verbose)
-        rows.append((label, row))
-        print(
-            _fmt_row(label, row),
-            f" [{time.perf_counter() - t0:.0f} s, load {os.getloadavg()[0]:.1f}]",
-            flush=True,
-        )
+        before = BEFORE.get(args.before) if engine == "whisper" else None
+        got = measure(label, engine, options, items, lang, kind, args.verbose, before)
+        pairs = [(label, got)] if before is None else [
+            (label, got[0]), (f"{label}, before ({args.before})", got[1])
+        ]
+        for name, row in pairs:
+            rows.append((name, row))
+            print(
+                _fmt_row(name, row),
+                f" [{time.perf_counter() - t0:.0f} s, load {os.getloadavg()[0]:.1f}]",
+                flush=True,
+            )
 
     if "en" in langs:
         rad = [(synthesize(en, v), en) for en, _ru in RADIOLOGY[:n] for v in EN_VOICES]
@@ -660,9 +704,9 @@ def engines_table(args, shared: Path) -> None:
     print()
     print(
         "| setup | WER | commands exact | RTF | first text, median (p90) ms | final, "
-        "median (p90) ms | audio |"
+        "median (p90) ms | audio | stands, median (p90) ms | revised |"
     )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     for label, row in rows:
         print(_fmt_row(label, row))
     print(f"load average at the end {os.getloadavg()[0]:.1f}")
@@ -671,6 +715,7 @@ def engines_table(args, shared: Path) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer phrases")
+    parser.add_argument("--subset", type=int, help="engines table: the first N of each set")
     parser.add_argument("-v", "--verbose", action="store_true", help="print hypotheses")
     parser.add_argument(
         "--pause",
@@ -687,6 +732,11 @@ def main() -> int:
         "setups (now vs reference), or both",
     )
     parser.add_argument("--lang", default="en,ru", help="engines table languages (en,ru)")
+    parser.add_argument(
+        "--before", choices=sorted(BEFORE), help="Whisper rows also as before a change "
+        "(interleaved, utterance by utterance): fast = no fast tentative final, margin = "
+        "the command scorer's default margin"
+    )
     parser.add_argument("--whisper-en", default="", help="Whisper model (name or folder), en")
     parser.add_argument("--whisper-ru", default="", help="Whisper model (name or folder), ru")
     args = parser.parse_args()

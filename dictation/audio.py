@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dictation.engines.base import SAMPLE_RATE
 from dictation.errors import AudioDeviceError
+from dictation.pcm import SAMPLE_RATE
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +112,7 @@ class InputDevice:
 
 def _sounddevice():
     try:
+        # deferred: PortAudio loads only when a microphone opens
         import sounddevice
     except (ImportError, OSError) as err:
         raise AudioDeviceError(

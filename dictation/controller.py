@@ -220,6 +220,7 @@ class HidReader:
     @staticmethod
     def find() -> list[tuple[DeviceProfile, dict]]:
         """Known devices that hidapi can see, with their enumeration info."""
+        # deferred: optional: only on stations with a USB hand controller
         import hid
 
         found = []
@@ -240,6 +241,7 @@ class HidReader:
             self._thread.join(2)
 
     def _run(self) -> None:
+        # deferred: optional: only on stations with a USB hand controller
         import hid
 
         while not self._stop.is_set():
@@ -285,6 +287,7 @@ class EvdevReader:
         return next((self.codes[n] for n in names if n in self.codes), None)
 
     def find(self) -> list:
+        # deferred: optional: only on stations with a USB hand controller
         import evdev
 
         devices = []
@@ -298,6 +301,7 @@ class EvdevReader:
 
     def run(self, device, stop: threading.Event) -> None:
         """Forward key events of ``device`` until ``stop`` is set (blocking)."""
+        # deferred: optional: only on stations with a USB hand controller
         import evdev
 
         for event in device.read_loop():

@@ -10,7 +10,7 @@ sooner. :class:`PauseTimer` hears a pause much sooner (an aggressive VAD on 10 m
 
 from __future__ import annotations
 
-from dictation.engines.base import SAMPLE_RATE
+from dictation.pcm import SAMPLE_RATE
 
 WINDOW = 0.3
 RATIO = 0.9
@@ -29,6 +29,7 @@ class SpeechEndpointer:
     """Feed PCM of any size; :meth:`feed` says whether an utterance ended within it."""
 
     def __init__(self, window: float = WINDOW, ratio: float = RATIO) -> None:
+        # deferred: PocketSphinx loads only when it is the engine
         import pocketsphinx
 
         self._ep = pocketsphinx.Endpointer(
@@ -58,6 +59,7 @@ class PauseTimer:
     """Seconds of non-speech since the last speech frame, from a fast 10 ms VAD."""
 
     def __init__(self, mode: int = PAUSE_VAD_MODE) -> None:
+        # deferred: PocketSphinx loads only when it is the engine
         import pocketsphinx
 
         self._vad = pocketsphinx.Vad(mode=mode, sample_rate=SAMPLE_RATE, frame_length=PAUSE_FRAME)

@@ -26,6 +26,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from core.paths import RESOURCES
+from dictation.lm import corpus_sentences
+from dictation.prompt import protocol_terms
 from dictation.results import Word
 from dictation.wer import edit_distance
 
@@ -199,9 +201,6 @@ def fixer_for(lang: str) -> LexiconFixer | None:
     terms = read_terms(lang)
     if not terms:
         return None
-    from dictation.lm import corpus_sentences
-    from dictation.prompt import protocol_terms
-
     return LexiconFixer([*corpus_sentences("radiology", lang), *terms, *protocol_terms(lang)])
 
 

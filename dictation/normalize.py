@@ -90,7 +90,23 @@ class Normalizer:
         out = [(words[lo], lo, hi) if hi - lo == 1 and t == words[lo].lower() else (t, lo, hi)
                for t, lo, hi in out]  # words that are not numbers keep their case
         out = written_spans(out, words, self.forms)
-        return replace_phrases(out, self._rules)
+        return replace_phrases(_ranges(out), self._rules)
+
+
+def _ranges(toks: list[Tok]) -> list[Tok]:
+    """Numbers joined by a hyphen token written as one range: "6", "-", "7" -> "6-7"."""
+    out: list[Tok] = []
+    for tok in toks:
+        if len(out) >= 2 and out[-1][0] == "-" and _number(out[-2][0]) and _number(tok[0]):
+            (first, lo, _), _dash = out[-2], out.pop()
+            out[-1] = (f"{first}-{tok[0]}", lo, tok[2])
+        else:
+            out.append(tok)
+    return out
+
+
+def _number(text: str) -> bool:
+    return bool(text) and text.replace(",", "").replace(".", "").isdigit()
 
 
 def normalize_words(

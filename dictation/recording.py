@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from dictation.engines.base import SAMPLE_RATE
 from dictation.errors import DictationError
+from dictation.pcm import SAMPLE_RATE
 from dictation.results import Word
 
 WORDS_SUFFIX = ".words.json"

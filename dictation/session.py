@@ -27,8 +27,8 @@ from dataclasses import dataclass, replace
 from dictation.audio import AudioCapture, SpillQueue
 from dictation.commands import Command, CommandSet
 from dictation.engines import Recognizer
-from dictation.engines.base import SAMPLE_RATE
 from dictation.errors import AudioDeviceError, RecognizerFailedError
+from dictation.pcm import SAMPLE_RATE
 from dictation.recording import DictationRecording
 from dictation.results import APPEND, CONFIRM, REPLACE, Result, Word, revision
 from dictation.transcript import EDITS, DictationProcessor, Transcript

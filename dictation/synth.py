@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from dictation.engines.base import SAMPLE_RATE
 from dictation.errors import DictationError
+from dictation.pcm import SAMPLE_RATE
 
 
 def resample(samples: np.ndarray, rate: int, target: int = SAMPLE_RATE) -> np.ndarray:

@@ -16,8 +16,8 @@ import soundfile as sf
 
 from dictation.commands import Command
 from dictation.engines import DEFAULT_ENGINE, EngineOptions, Recognizer, create_recognizer
-from dictation.engines.base import SAMPLE_RATE
 from dictation.errors import DictationError
+from dictation.pcm import SAMPLE_RATE
 from dictation.results import APPEND, Result, Word, revision
 from dictation.synth import resample
 from dictation.transcript import DictationProcessor

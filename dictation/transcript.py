@@ -8,7 +8,8 @@ can play its audio.
 
 Whisper writes its own punctuation (``Piece.auto``): a mark the user says ("period") takes
 the place of Whisper's mark just before it, and Whisper's mark after another mark, a line
-break or at the start is dropped, so "No effusion, period." is "No effusion." Whisper's
+break or at the start is dropped, so "No effusion, period." is "No effusion."; its comma
+before a said line break goes too ("нет, новая строка" is "нет" and a new line). Whisper's
 capital at the start of an utterance is taken back (the transcript capitalises sentences).
 """
 
@@ -106,6 +107,8 @@ class Transcript:
                         continue
                     if prev is not None and prev.auto and prev.text in PUNCTUATION:
                         out.pop()
+                elif piece.text in BREAKS and out and out[-1][2].auto and out[-1][2].text == ",":
+                    out.pop()  # Whisper's comma before "new line" ("нет, новая строка")
                 out.append((u, i, piece))
         return out
 

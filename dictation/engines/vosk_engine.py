@@ -30,6 +30,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from core.settings import Settings
 from dictation.endpoint import PauseTimer, SpeechEndpointer
 from dictation.engines.base import (
@@ -38,10 +40,12 @@ from dictation.engines.base import (
     EngineSpec,
     Recognizer,
     phrase_prefixes,
+    register_engine,
 )
 from dictation.errors import DictationError, EngineError, GrammarError, ModelError
 from dictation.models import ModelManager, model_problems
 from dictation.results import Result, Word
+from dictation.synth import synthesize
 
 if TYPE_CHECKING:
     import numpy as np
@@ -62,6 +66,7 @@ LEAD_IN_BYTES = SAMPLE_RATE * 2
 
 def load_model(path: Path):
     """The ``vosk.Model`` in ``path``, loaded once per process."""
+    # deferred: Vosk loads only when it is the engine
     import vosk
 
     path = Path(path).resolve()
@@ -104,6 +109,7 @@ def _words(items: list[dict]) -> tuple[Word, ...]:
 class VoskRecognizer(Recognizer):
     def __init__(self, options: EngineOptions) -> None:
         try:
+            # deferred: Vosk loads only when it is the engine
             import vosk
         except ImportError as err:  # pragma: no cover - a packaging fault
             raise EngineError("Vosk is not installed (pip install vosk)") from err
@@ -297,12 +303,8 @@ def warm_up(options: EngineOptions, speech: np.ndarray | None = None) -> None:
     Measured on the Korean model: first utterances then cost CPU RTF 0.15 instead of 0.23
     (English speech warms a Korean model almost as well as Korean, 0.14; noise, 0.19), for
     ~2 s of CPU once."""
-    import numpy as np
-
     if speech is None:
         try:
-            from dictation.synth import synthesize
-
             speech = synthesize(WARM_UP_TEXT)
         except DictationError:  # no espeak-ng: noise warms it a little
             speech = np.random.default_rng(0).normal(0, 3000, 4 * SAMPLE_RATE).astype(np.int16)
@@ -319,3 +321,4 @@ def _create(options: EngineOptions) -> Recognizer:
 
 
 SPEC = EngineSpec(name="vosk", title="Vosk", languages=("*",), factory=_create)
+register_engine(SPEC)

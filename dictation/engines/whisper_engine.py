@@ -7,6 +7,10 @@ Streaming around a whole-utterance model:
 * While speech goes on, a partial: the audio so far decoded greedily, every
   :data:`PARTIAL_EVERY` seconds of audio (longer when decodes are slow, so partials cost
   at most ~1/3 of real time).
+* First text: at the first sign of a pause (:data:`FAST_PAUSE`, ~0.13 s after the last
+  word) in an utterance of up to :data:`FAST_MAX`, a fast greedy decode is given as a
+  tentative final, so text appears before the full decode; dropped if speech resumes,
+  replaced by the full decode's text where that differs.
 * At a short pause (:class:`~dictation.endpoint.PauseTimer`) the utterance is decoded and
   given as a tentative final; when the endpointer then ends it, the same text comes again
   with Whisper's word timestamps (aligned on the kept encoder output, no second decode): the
@@ -37,14 +41,23 @@ from pathlib import Path
 
 import numpy as np
 
-from dictation.command_scorer import written
+from dictation.command_score import command_of
+from dictation.command_scorer import CommandScorer, written
+from dictation.commands import CommandSet, tokens
 from dictation.endpoint import PauseTimer, SpeechEndpointer
-from dictation.engines.base import SAMPLE_RATE, EngineOptions, EngineSpec, Recognizer
+from dictation.engines.base import (
+    SAMPLE_RATE,
+    EngineOptions,
+    EngineSpec,
+    Recognizer,
+    register_engine,
+)
 from dictation.errors import EngineError, ModelError
 from dictation.lexicon_fix import fixer_for, pick
 from dictation.prompt import build_prompt, domain_terms, echoes_prompt
 from dictation.results import Result, Word
-from dictation.whisper_models import model_name, resolve_model
+from dictation.wer import edit_distance
+from dictation.whisper_models import cuda_available, model_name, resolve_model
 from dictation.written import drop_final_comma
 
 log = logging.getLogger(__name__)
@@ -55,6 +68,14 @@ MAX_UTTERANCE = 28.0  # s: Whisper hears 30 s at most; a longer utterance is end
 PARTIAL_EVERY = 1.0  # s of audio between partials...
 PARTIAL_COST = 3.0  # ...or this many times the last decode's time, if longer
 EARLY_PAUSE = 0.12  # s: the shortest pause that gives a tentative final (each costs a decode)
+# s of pause for the fast tentative final (greedy, no command scorer): the pause timer's VAD
+# reaches it ~0.13 s after the last word (0.23 s for EARLY_PAUSE; espeak-ng phrases), so
+# first text can come ~0.1 s sooner, and the greedy decode costs about half a beam-8 one.
+FAST_PAUSE = 0.03
+# ...for utterances up to this long only (with the lead-in): in long sentences read with short
+# pauses each pause cost a decode that speech then made void (ru-voxforge, base, load 6: the
+# final a median 3.4 s after speech vs 1.7 s without fast finals).
+FAST_MAX = 4.0  # s
 # Tentative finals only for utterances up to this long, and after this much new audio since
 # the last one: a long sentence read with short pauses was decoded whole at each (Russian
 # clips, base: 2-4 decodes of up to 12 s each, the final 12 s late under load).
@@ -90,16 +111,6 @@ PREPEND = "\"'“¿([{-"
 APPEND = "\"'.。,，!！?？:：”)]}、"
 
 
-def cuda_available() -> bool:
-    """Whether CTranslate2 sees a CUDA GPU."""
-    try:
-        import ctranslate2
-
-        return ctranslate2.get_cuda_device_count() > 0
-    except Exception:  # no CUDA runtime at all
-        return False
-
-
 def device_and_type() -> tuple[str, str]:
     """``("cuda", "float16")`` where a GPU is seen, else ``("cpu", "int8")``."""
     forced = os.environ.get("LUCH_WHISPER_DEVICE")
@@ -111,6 +122,7 @@ def device_and_type() -> tuple[str, str]:
 def load_model(path: Path):
     """The ``faster_whisper.WhisperModel`` in ``path``, loaded once per process."""
     try:
+        # deferred: faster-whisper (and CTranslate2) load only when Whisper runs
         from faster_whisper import WhisperModel
     except ImportError as err:  # pragma: no cover - a packaging fault
         raise EngineError("faster-whisper is not installed (run installer/setup.sh)") from err
@@ -163,6 +175,7 @@ def collapse_repeats(text: str, min_words: int = 2) -> str:
 
 def _speech_seconds(audio: np.ndarray) -> float:
     """Seconds of speech Silero's VAD hears in ``audio`` (float32, 16 kHz)."""
+    # deferred: faster-whisper (and CTranslate2) load only when Whisper runs
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
     chunks = get_speech_timestamps(
@@ -186,6 +199,7 @@ class WhisperRecognizer(Recognizer):
                 f"the Whisper model {model_name(path)} is English-only; it cannot serve "
                 f"{options.lang!r}"
             )
+        # deferred: faster-whisper (and CTranslate2) load only when Whisper runs
         from faster_whisper.tokenizer import Tokenizer
         from faster_whisper.transcribe import get_suppressed_tokens
 
@@ -220,6 +234,11 @@ class WhisperRecognizer(Recognizer):
         self._tentative: tuple[Result, Decoded | None, int] | None = None
         self._revising = False
         self._next_tentative = 0  # bytes of utterance before the next tentative final
+        # The fast tentative final shown (None: held back) and its decode, until revised or
+        # speech resumes.
+        self._fast: tuple[Result | None, Decoded] | None = None
+        self.fast_pause: float | None = FAST_PAUSE  # None: no fast tentative finals
+        self._next_fast = 0  # bytes of utterance before the next fast tentative final
 
     def _fit_prompt(self, terms) -> str:
         """As many of ``terms`` as fit in :data:`PROMPT_TOKENS` of Whisper's tokens."""
@@ -234,9 +253,6 @@ class WhisperRecognizer(Recognizer):
         """The closed-set command scorer, with the text matcher that comes before it."""
         if not options.commands or self.phrases:
             return None
-        from dictation.command_scorer import CommandScorer
-        from dictation.commands import CommandSet
-
         self._command_set = CommandSet(options.lang)
         return CommandScorer(self.model, self.tokenizer, options.commands, options.lang)
 
@@ -245,8 +261,6 @@ class WhisperRecognizer(Recognizer):
         when the text matcher finds no command in its text."""
         if self.scorer is None or decoded.scored:
             return decoded.command
-        from dictation.command_score import command_of
-
         decoded.scored = True
         if command_of(decoded.text, self._command_set) is None:
             seconds = len(self._utt) / BYTES_PER_SECOND if self._utt is not None else 0.0
@@ -276,7 +290,7 @@ class WhisperRecognizer(Recognizer):
             self._utt = bytearray(lead)
             self._utt_at = (at - len(lead)) / BYTES_PER_SECOND
             self._next_partial = len(lead) + round(PARTIAL_EVERY * BYTES_PER_SECOND)
-            self._next_tentative = 0
+            self._next_tentative = self._next_fast = 0
         self._utt += pcm
         if ended or len(self._utt) >= MAX_UTTERANCE * BYTES_PER_SECOND:
             final = self._end()
@@ -286,13 +300,26 @@ class WhisperRecognizer(Recognizer):
                 self._tentative = None
                 self._next_partial = len(self._utt) + round(PARTIAL_EVERY * BYTES_PER_SECOND)
             return []
+        if self._fast is not None and pause == 0.0 and self._endpointer.in_speech:
+            self._fast = None  # speech resumed: the next final revises the fast one
+        short = len(self._utt) <= EARLY_MAX * BYTES_PER_SECOND
         if (
             self._early is not None
             and pause >= self._early
-            and len(self._utt) <= EARLY_MAX * BYTES_PER_SECOND
+            and short
             and len(self._utt) >= self._next_tentative
         ):
             return self._tentative_final()
+        if (
+            self._early is not None
+            and self._fast is None
+            and self.fast_pause is not None
+            and pause >= self.fast_pause
+            and len(self._utt) <= FAST_MAX * BYTES_PER_SECOND
+            and len(self._utt) >= self._next_fast
+            and not self.phrases
+        ):
+            return self._fast_tentative()
         if pause == 0.0 and len(self._utt) >= self._next_partial and not self.phrases:
             return self._partial()
         return []
@@ -320,13 +347,42 @@ class WhisperRecognizer(Recognizer):
         self._last_partial = text
         return [Result(text=text, final=False)]
 
+    def _fast_tentative(self) -> list[Result]:
+        """First text at the first sign of a pause: a greedy decode, no retries and no
+        command scorer, given as a tentative final that the full decode then confirms or
+        replaces. Text the scorer would weigh as a misheard command is not shown (the full
+        decode decides), but its encoder output is kept for that decode."""
+        decoded = self._decode(self._audio(), beam=1, fast=True)
+        self._next_fast = len(self._utt) + round(EARLY_EVERY * BYTES_PER_SECOND)
+        if decoded is None:
+            return []
+        decoded.scored = True  # the full decode's result decides commands
+        seconds = len(self._utt) / BYTES_PER_SECOND
+        if (self.scorer is not None and command_of(decoded.text, self._command_set) is None
+                and self.scorer.considers(seconds, decoded.text)):
+            self._fast = (None, decoded)
+            return []
+        result = replace(self._result(decoded, words=False), tentative=True,
+                         revises=self._revising)
+        if not result.text:
+            return []
+        self._fast = (result, decoded)
+        self._revising = True
+        return [result]
+
     def _tentative_final(self) -> list[Result]:
-        """Decode at a pause; the result stands unless speech resumes."""
-        decoded = self._decode(self._audio())
+        """Decode at a pause; the result stands unless speech resumes. After a fast
+        tentative final with no speech since, the encoder output of its audio is decoded
+        again (only silence came after it)."""
+        fast, self._fast = self._fast, None
+        encoded = None if fast is None else (fast[1].encoder_output, fast[1].frames)
+        decoded = self._decode(self._audio(), encoded=encoded)
         result = self._result(decoded, words=False)
         result = replace(result, tentative=True, revises=self._revising)
         self._tentative = (result, decoded, len(self._utt))
         self._next_tentative = len(self._utt) + round(EARLY_EVERY * BYTES_PER_SECOND)
+        if fast is not None and fast[0] is not None and fast[0].text == result.text:
+            return []  # the fast text stands as shown; the final confirms it
         if not result.text and not self._revising:
             return []  # nothing said after all: nothing to show or take back
         self._revising = True
@@ -336,6 +392,7 @@ class WhisperRecognizer(Recognizer):
         """The utterance ended: its final, revising a tentative one if one was given."""
         tentative, self._tentative = self._tentative, None
         revises, self._revising = self._revising, False
+        self._fast = None
         if tentative is not None:
             result, decoded, _length = tentative
             final = self._result(decoded, words=True, approx=result)
@@ -381,6 +438,7 @@ class WhisperRecognizer(Recognizer):
         )
 
     def _align(self, decoded: Decoded) -> tuple[Word, ...] | None:
+        # deferred: faster-whisper (and CTranslate2) load only when Whisper runs
         from faster_whisper.transcribe import merge_punctuations
 
         text_tokens = [t for t in decoded.tokens if t < self.tokenizer.eot]
@@ -407,9 +465,6 @@ class WhisperRecognizer(Recognizer):
 
     def _snap(self, text: str) -> str:
         """Grammar mode: the command phrase ``text`` is, within a small edit margin, else ""."""
-        from dictation.commands import tokens
-        from dictation.wer import edit_distance
-
         heard = [w.strip(".,!?;:") for w in tokens(text)]
         heard = [w for w in heard if w]
         best, best_cost = "", None
@@ -422,20 +477,27 @@ class WhisperRecognizer(Recognizer):
         return best if best_cost is not None and best_cost <= limit else ""
 
     # -- decoding -------------------------------------------------------------------------
-    def _decode(self, audio: np.ndarray, beam: int | None = None,
-                check_speech: bool = True) -> Decoded | None:
-        """The utterance decoded with the guards; None when it holds no speech."""
+    def _decode(self, audio: np.ndarray, beam: int | None = None, check_speech: bool = True,
+                fast: bool = False, encoded: tuple[object, int] | None = None) -> Decoded | None:
+        """The utterance decoded with the guards; None when it holds no speech (``fast``:
+        None as well where a retry would be needed). ``encoded``: the encoder output and
+        frame count of this audio, already checked for speech."""
         seconds = len(audio) / SAMPLE_RATE
         beam = beam or (BEAM_SIZE_DOMAIN if self._fixer is not None else BEAM_SIZE)
-        if check_speech and _speech_seconds(audio) < MIN_SPEECH:
+        if check_speech and encoded is None and _speech_seconds(audio) < MIN_SPEECH:
             log.debug("no speech in a %.1f s utterance: no text", seconds)
             return None
-        decoded = self._generate(audio, seconds, beam, use_prompt=bool(self.prompt))
+        decoded = self._generate(audio, seconds, beam, use_prompt=bool(self.prompt),
+                                 encoded=encoded)
+        if fast and (decoded.compression > COMPRESSION
+                     or (decoded.prompt and echoes_prompt(decoded.text, self.prompt))):
+            return None
         if decoded.compression > COMPRESSION:
-            decoded = self._generate(audio, seconds, beam, use_prompt=False, temperature=0.4)
+            decoded = self._generate(audio, seconds, beam, use_prompt=False, temperature=0.4,
+                                     encoded=encoded)
         if decoded.prompt and echoes_prompt(decoded.text, self.prompt):
             log.info("Whisper echoed the prompt; decoded again without it")
-            decoded = self._generate(audio, seconds, beam, use_prompt=False)
+            decoded = self._generate(audio, seconds, beam, use_prompt=False, encoded=encoded)
         if self._rejected(decoded):
             return None
         return decoded
@@ -448,15 +510,20 @@ class WhisperRecognizer(Recognizer):
         return d.text.strip().lower() in HALLUCINATIONS and d.no_speech > 0.1
 
     def _generate(self, audio: np.ndarray, seconds: float, beam: int, use_prompt: bool,
-                  temperature: float = 0.0) -> Decoded:
+                  temperature: float = 0.0,
+                  encoded: tuple[object, int] | None = None) -> Decoded:
+        # deferred: faster-whisper (and CTranslate2) load only when Whisper runs
         from faster_whisper.audio import pad_or_trim
         from faster_whisper.transcribe import get_compression_ratio
 
         model = self.model
-        features = model.feature_extractor(audio)
-        frames = min(features.shape[-1], 3000)
-        context = min(3000, -(-(frames + CONTEXT_MARGIN) // 500) * 500)
-        encoder_output = model.encode(pad_or_trim(features, context))
+        if encoded is not None:
+            encoder_output, frames = encoded
+        else:
+            features = model.feature_extractor(audio)
+            frames = min(features.shape[-1], 3000)
+            context = min(3000, -(-(frames + CONTEXT_MARGIN) // 500) * 500)
+            encoder_output = model.encode(pad_or_trim(features, context))
         previous = self.tokenizer.encode(" " + self.prompt) if use_prompt else []
         prompt = model.get_prompt(self.tokenizer, previous, without_timestamps=True)
         max_length = min(len(prompt) + int(TOKENS_PER_SECOND * seconds) + 8, model.max_length)
@@ -502,3 +569,4 @@ def _create(options: EngineOptions) -> Recognizer:
 
 
 SPEC = EngineSpec(name="whisper", title="Whisper", languages=("*",), factory=_create)
+register_engine(SPEC)

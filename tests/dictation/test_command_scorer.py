@@ -59,16 +59,21 @@ def test_command_phrases_name_what_they_do():
 
 
 def test_english_commands_whisper_mishears_are_taken(english):
-    """tiny.en writes "end dictation" as "and dictation." and "strike that" as "strike
-    note," (no command by text); the scorer takes both."""
+    """tiny.en writes "end dictation" as "and dictation." (and, with some prompts, "strike
+    that" as "strike note,"): no command by text; the scorer takes each one it misheard.
+    (Which ones it mishears moves with the prompt, which holds the command phrases.)"""
     plain = create_recognizer("whisper", replace(english, commands=None))
     rec = create_recognizer("whisper", english)
-    for phrase in ("end dictation", "strike that"):
+    missed = 0
+    for phrase in ("end dictation", "strike that", "undo that"):
         speech = synthesize(phrase)
         text, command = _heard(plain, speech, "en")
-        assert command is None, text  # the text matcher alone misses it
+        if command is not None:
+            continue  # the text matcher alone found it
+        missed += 1
         text, command = _heard(rec, speech, "en")
         assert command == command_of(phrase, CommandSet("en")), (phrase, text)
+    assert missed >= 1
 
 
 def test_russian_commands_whisper_mishears_are_taken(russian, festival):

@@ -94,6 +94,13 @@ def test_grammar_offers_every_phrase_with_arguments(en):
     assert len(phrases) == len(set(phrases))
 
 
+def test_the_grammar_offers_the_forms_additional_text_field(en, ru):
+    """The report form's free-text field is no protocol field: the grammar names it too, so a
+    grammar-restricted engine can go there."""
+    assert "go to field additional text" in en.grammar()
+    assert "перейти к полю дополнительный текст" in ru.grammar()
+
+
 # -- Whisper's text: normalised keys, the margin, argument names ------------------------------
 
 CASES = Path(__file__).parent / "data" / "whisper_commands.yaml"

@@ -85,6 +85,16 @@ def test_pocketsphinx_grammar_recognises_espeak_commands_exactly():
     assert [r.text for r in finals] == ENGLISH_COMMANDS
 
 
+def test_pocketsphinx_grammar_goes_to_the_additional_text_field():
+    """The form's free-text field (no protocol field) is in the command grammar's arguments:
+    said in the grammar mode it is that command, with that argument."""
+    rec = create_recognizer("pocketsphinx", build_options("en", grammar="commands"))
+    texts = [r.text for r in recognize(rec, _speech("go to field additional text"))]
+    assert texts == ["go to field additional text"]
+    [command] = CommandSet("en").parse(texts[0].split())
+    assert (command.name, command.argument) == ("go_to_field", "additional text")
+
+
 def test_pocketsphinx_grammar_never_yields_a_wrong_command():
     """Every command phrase, one recogniser: most are exact, the rest give nothing.
 

@@ -53,3 +53,30 @@ def test_capitalisation_rules():
     t.add(["no", "change", "?", "stable", ".", "\n", "see", "above", ",", "mm"])
     assert t.text == "No change? Stable.\nSee above, mm"
     assert UserDictionary()  # an empty dictionary is valid
+
+
+def test_whispers_comma_before_a_said_new_line_goes():
+    """Whisper writes "нет, новая строка": the comma before the line break goes (in the same
+    utterance or the one before); a period stays, and a said comma is the user's."""
+    p = DictationProcessor("ru")
+    _feed(p, "Очагов нет, новая строка. Размер в норме.")
+    assert p.transcript.text == "Очагов нет\nРазмер в норме."
+    p = DictationProcessor("ru")
+    _feed(p, "Очагов нет,", "Новая строка.", "Размер в норме.")
+    assert p.transcript.text == "Очагов нет\nРазмер в норме."
+    p = DictationProcessor("en")
+    _feed(p, "No effusion, new paragraph.", "No nodules. New line.")
+    assert p.transcript.text == "No effusion\n\nNo nodules.\n"
+
+
+def test_a_range_of_numbers_keeps_its_hyphen():
+    """Whisper's "Шесть-семь" is the range 6-7, not "6 7"; "twenty-five" stays one number."""
+    p = DictationProcessor("ru")
+    _feed(p, "Шесть-семь.", "Очаги размером шесть-семь миллиметров.")
+    assert p.transcript.text == "6-7. Очаги размером 6-7 мм."
+    p = DictationProcessor("en")
+    _feed(p, "Three-four nodules, involvement of twenty-five percent.")
+    assert p.transcript.text == "3-4 nodules, involvement of 25%."
+    p = DictationProcessor("ru")
+    _feed(p, "КТ-два, сорок-два.")
+    assert p.transcript.text == "КТ-2, 42."

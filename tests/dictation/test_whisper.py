@@ -109,9 +109,9 @@ def test_an_echoed_prompt_is_decoded_again_without_it(english, monkeypatch):
     real = rec._generate
     calls: list[bool] = []
 
-    def generate(audio, seconds, beam, use_prompt, temperature=0.0):
+    def generate(audio, seconds, beam, use_prompt, temperature=0.0, encoded=None):
         calls.append(use_prompt)
-        decoded = real(audio, seconds, beam, use_prompt, temperature)
+        decoded = real(audio, seconds, beam, use_prompt, temperature, encoded)
         if use_prompt:
             return replace(decoded, text=rec.prompt.rstrip("."))  # the prompt, echoed whole
         return decoded

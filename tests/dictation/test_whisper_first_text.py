@@ -1,0 +1,152 @@
+"""Whisper's first text: a fast greedy tentative final at the first sign of a pause, before
+the full decode, confirmed or replaced by the final. Real tiny.en on espeak-ng speech; times
+are stream times (the block that gave a result), never wall-clock."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dictation.engines import EngineOptions, create_recognizer
+from dictation.results import APPEND, revision
+from dictation.session import DictationSession
+from dictation.synth import synthesize
+from dictation.transcript import DictationProcessor
+from tests.plugins import ci_guard
+
+ci_guard.importorskip("faster_whisper", "faster-whisper")
+RATE = 16_000
+BLOCK = 320  # 20 ms, as live capture delivers
+LEAD = np.zeros(RATE // 2, np.int16)
+
+
+@pytest.fixture(scope="module")
+def english(english_model):
+    def make(fast: bool = True):
+        rec = create_recognizer("whisper", EngineOptions(lang="en", model_dir=english_model))
+        if not fast:
+            rec.fast_pause = None  # as before the fast tentative final
+        return rec
+
+    make().close()
+    return make
+
+
+def _words(text: str) -> list[str]:
+    return [w.strip(".,;:!?").lower() for w in text.split()]
+
+
+def _trimmed(text: str) -> np.ndarray:
+    speech = synthesize(text)
+    loud = np.flatnonzero(np.abs(speech) > 500)
+    return speech[: loud[-1] + 1]
+
+
+def _stream(rec, audio: np.ndarray) -> list[tuple[float, object]]:
+    """(stream time in s of the block that gave it, result) for every final."""
+    out = []
+    for i in range(0, len(audio), BLOCK):
+        out += [((i + BLOCK) / RATE, r) for r in rec.accept(audio[i : i + BLOCK].tobytes())]
+    return [(t, r) for t, r in out if r.final]
+
+
+def _shown(finals) -> str:
+    """The text a session shows after these finals (revisions replace, never append)."""
+    shown: list = []
+    pending = None
+    for _, r in finals:
+        kind = revision(r, pending)
+        if kind != APPEND and shown and shown[-1] is pending:
+            shown.pop()
+        if r.text:
+            shown.append(r)
+        pending = r if r.tentative else None
+    return " ".join(r.text for r in shown)
+
+
+def test_tentative_text_comes_sooner_and_the_final_stands_in_its_place(english):
+    speech = _trimmed("no enlarged lymph nodes")
+    audio = np.concatenate([LEAD, speech, np.zeros(RATE * 3 // 2, np.int16)])
+    end = (len(LEAD) + len(speech)) / RATE  # the last loud sample
+    fast, slow = _stream(english(), audio), _stream(english(fast=False), audio)
+    (first_at, first), (_, last) = fast[0], fast[-1]
+    assert first.tentative and not first.revises and first.text
+    assert first_at - end <= 0.2  # the pause timer's first sign of a pause: ~0.13 s
+    assert first_at < slow[0][0] - 0.05  # the full decode's pause comes ~0.1 s later
+    assert not last.tentative and last.revises and last.words  # the final, with word times
+    assert _words(_shown(fast)) == ["no", "enlarged", "lymph", "nodes"]
+    assert _words(_shown(fast)) == _words(_shown(slow))
+
+
+def test_speech_that_resumes_after_fast_text_is_decoded_whole_once(english):
+    first, second = _trimmed("no pleural effusion"), _trimmed("the heart size is normal")
+    pause = np.zeros(int(0.25 * RATE), np.int16)  # shorter than the endpointer's silence
+    audio = np.concatenate([LEAD, first, pause, second, np.zeros(RATE * 3 // 2, np.int16)])
+    finals = _stream(english(), audio)
+    assert finals[0][1].tentative and finals[0][0] < (len(LEAD) + len(first)) / RATE + 0.25
+    assert any(r.revises for _, r in finals[1:])
+    shown = _words(_shown(finals))
+    assert shown[-5:] == ["the", "heart", "size", "is", "normal"], shown
+    assert shown.count("effusion") + shown.count("diffusion") == 1, shown  # nothing doubled
+
+
+def test_silence_and_noise_give_no_fast_text(english):
+    rng = np.random.default_rng(11)
+    rec = english()
+    silence = np.zeros(2 * RATE, np.int16)
+    hiss = rng.normal(0, 2500, 2 * RATE).astype(np.int16)
+    envelope = 0.5 + 0.5 * np.sin(2 * np.pi * 4 * np.arange(2 * RATE) / RATE)
+    babble = (np.convolve(rng.normal(0, 1, 2 * RATE), np.ones(8) / 8, "same") * envelope * 8000)
+    for audio in (silence, hiss, babble.astype(np.int16)):
+        framed = np.concatenate([LEAD, audio, np.zeros(RATE, np.int16)])
+        assert [r.text for _, r in _stream(rec, framed) if r.text] == []
+
+
+def test_the_session_shows_the_fast_text_then_the_final_in_its_place(english):
+    """The app's path: recogniser -> session events, as the dictation panel takes them."""
+    speech = _trimmed("consolidation in the left upper lobe")
+    audio = np.concatenate([LEAD, speech, np.zeros(RATE * 3 // 2, np.int16)])
+    events: list = []
+    session = DictationSession(english(), DictationProcessor("en"), events.append)
+    for i in range(0, len(audio), BLOCK):
+        session.queue.put(audio[i : i + BLOCK].tobytes())
+    session.start_recogniser()
+    session.stop(timeout=60)
+    shown = [e for e in events if e.kind in ("final", "confirmed")]
+    assert shown[0].kind == "final" and shown[0].result.tentative and shown[0].text
+    assert not shown[-1].result.tentative  # the final (confirmed or revising) ends it
+    assert all(e.revises for e in shown[1:] if e.kind == "final")  # replaced, not appended
+    assert _words(shown[-1].text) == ["consolidation", "in", "the", "left", "upper", "lobe"]
+
+
+def test_a_long_utterance_waits_for_the_full_decode(english):
+    """Past FAST_MAX (a sentence read with pauses) no fast decode: each would be made void
+    by the speech after it, and the final came later."""
+    speech = _trimmed(
+        "findings are consistent with viral pneumonia with bilateral ground glass opacities "
+        "in the lower lobes"
+    )
+    assert len(speech) / RATE > 4.5
+    audio = np.concatenate([LEAD, speech, np.zeros(RATE * 3 // 2, np.int16)])
+    fast, slow = _stream(english(), audio), _stream(english(fast=False), audio)
+    assert [t for t, _ in fast] == [t for t, _ in slow]  # the same finals, at the same blocks
+
+
+def test_a_misheard_command_never_shows_as_text_first(english_model):
+    """tiny.en's greedy decode writes "end dictation" as text no command matches; the fast
+    final holds it back (the scorer, on the full decode, decides), so no stray text flashes
+    before the command."""
+    from dictation.command_score import command_of
+    from dictation.commands import CommandSet
+    from dictation.options import build_options
+
+    commands = CommandSet("en")
+    rec = create_recognizer("whisper", build_options("en", model_dir=english_model))
+    for phrase in ("end dictation", "strike that", "next field"):
+        speech = _trimmed(phrase)
+        audio = np.concatenate([LEAD, speech, np.zeros(RATE * 3 // 2, np.int16)])
+        finals = [r for _, r in _stream(rec, audio) if r.text]
+        assert finals, phrase
+        expected = command_of(phrase, commands)
+        assert [command_of(r.text, commands) for r in finals] == [expected] * len(finals), (
+            phrase, [r.text for r in finals])
