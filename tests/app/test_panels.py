@@ -242,11 +242,11 @@ def test_pruning_keeps_what_may_still_be_sent(luch_home):
     from datetime import UTC, datetime, timedelta
 
     from app.panels.ai_panel import DICOM_DIR, ORPHAN_AGE_S, prune_dicom_outputs
-    from records.retention import UNSENT_KEEP_DAYS
     from core.paths import app_subdir
     from records import JobState
     from records.models import AIResult, OutboxJob
     from records.outbox import KIND_AI_RESULT
+    from records.retention import UNSENT_KEEP_DAYS
 
     store = open_store()
     folder = app_subdir(DICOM_DIR)
