@@ -6,8 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 LAYOUT_TITLES = {
-    "1x1": QT_TRANSLATE_NOOP("ViewNames", "1×1 (axial)"),
-    "1x2": QT_TRANSLATE_NOOP("ViewNames", "axial + coronal"),
+    "1x1": QT_TRANSLATE_NOOP("ViewNames", "1×1 (the plane acquired)"),
+    "1x2": QT_TRANSLATE_NOOP("ViewNames", "1×2 (acquired + axial or coronal)"),
     "mpr": QT_TRANSLATE_NOOP("ViewNames", "MPR (axial, coronal, sagittal)"),
     "2x2": QT_TRANSLATE_NOOP("ViewNames", "2×2 with 3D"),
     "compare": QT_TRANSLATE_NOOP("ViewNames", "compare with prior"),

@@ -3170,13 +3170,13 @@
     <name>ViewNames</name>
     <message>
         <location filename="../../app/shell/view_names.py" line="9"/>
-        <source>1×1 (axial)</source>
-        <translation>1×1 (аксиальная)</translation>
+        <source>1×1 (the plane acquired)</source>
+        <translation>1×1 (плоскость сканирования)</translation>
     </message>
     <message>
         <location filename="../../app/shell/view_names.py" line="10"/>
-        <source>axial + coronal</source>
-        <translation>аксиальная + корональная</translation>
+        <source>1×2 (acquired + axial or coronal)</source>
+        <translation>1×2 (плоскость сканирования + аксиальная или корональная)</translation>
     </message>
     <message>
         <location filename="../../app/shell/view_names.py" line="11"/>
