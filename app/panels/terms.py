@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
+from app.shell.i18n import translated
+
 
 def grade(value: str | None) -> str:
     if not value:
@@ -60,8 +62,7 @@ def quality_flag(code: str) -> str:
     if name == SOLID_FOCUS:
         return _solid_focus(_parts(detail))
     key = f"{name}:{detail.strip()}" if name == "not-assessable" else name
-    text = _FLAGS.get(key)
-    return QCoreApplication.translate("Terms", text) if text else code
+    return translated("Terms", _FLAGS, key, code)
 
 
 def _solid_focus(parts: dict[str, str]) -> str:
@@ -125,8 +126,7 @@ _ENGINES = {
 
 def engine(name: str) -> str:
     """The AI engine (``unet``, ``classical``) in words."""
-    text = _ENGINES.get(name)
-    return QCoreApplication.translate("Terms", text) if text else name
+    return translated("Terms", _ENGINES, name)
 
 
 def device(name: str) -> str:

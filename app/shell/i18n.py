@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from core.paths import RESOURCES
@@ -46,3 +46,12 @@ def remove_translators(app: QApplication) -> None:
     for translator in getattr(app, "_luch_translators", []):
         app.removeTranslator(translator)
     app._luch_translators = []
+
+
+def translated(context: str, table: dict[str, str], key: str, default: str | None = None) -> str:
+    """``table[key]`` (a source text marked with ``QT_TRANSLATE_NOOP(context, ...)``) in the
+    interface language; ``default`` (else ``key`` itself) when the table does not name it."""
+    text = table.get(key)
+    if not text:
+        return key if default is None else default
+    return QCoreApplication.translate(context, text)

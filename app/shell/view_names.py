@@ -3,7 +3,9 @@ data keeps its identifiers: ``mpr``, ``soft-tissue``)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+
+from app.shell.i18n import translated
 
 LAYOUT_TITLES = {
     "1x1": QT_TRANSLATE_NOOP("ViewNames", "1×1 (the plane acquired)"),
@@ -21,11 +23,9 @@ PRESET_TITLES = {
 
 
 def layout_title(name: str) -> str:
-    text = LAYOUT_TITLES.get(name)
-    return QCoreApplication.translate("ViewNames", text) if text else name
+    return translated("ViewNames", LAYOUT_TITLES, name)
 
 
 def preset_title(name: str) -> str:
     """A default window preset's name; a user's own preset keeps the name it was given."""
-    text = PRESET_TITLES.get(name)
-    return QCoreApplication.translate("ViewNames", text) if text else name
+    return translated("ViewNames", PRESET_TITLES, name)

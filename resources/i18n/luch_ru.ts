@@ -2991,133 +2991,133 @@
 <context>
     <name>Terms</name>
     <message>
-        <location filename="../../app/panels/terms.py" line="16"/>
+        <location filename="../../app/panels/terms.py" line="18"/>
         <source>not assessable</source>
         <translation>не оценивается</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="17"/>
-        <location filename="../../app/panels/terms.py" line="108"/>
+        <location filename="../../app/panels/terms.py" line="19"/>
+        <location filename="../../app/panels/terms.py" line="109"/>
         <source>CT-</source>
         <translation>КТ-</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="23"/>
+        <location filename="../../app/panels/terms.py" line="25"/>
         <source>stat</source>
         <translation>экстренно</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="24"/>
+        <location filename="../../app/panels/terms.py" line="26"/>
         <source>urgent</source>
         <translation>срочно</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="25"/>
+        <location filename="../../app/panels/terms.py" line="27"/>
         <source>routine</source>
         <translation>планово</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="26"/>
+        <location filename="../../app/panels/terms.py" line="28"/>
         <source>high</source>
         <translation>высокая</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="27"/>
+        <location filename="../../app/panels/terms.py" line="29"/>
         <source>medium</source>
         <translation>средняя</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="28"/>
+        <location filename="../../app/panels/terms.py" line="30"/>
         <source>low</source>
         <translation>низкая</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="29"/>
+        <location filename="../../app/panels/terms.py" line="31"/>
         <source>atypical</source>
         <translation>нетипичная картина</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="30"/>
+        <location filename="../../app/panels/terms.py" line="32"/>
         <source>draft</source>
         <translation>черновик</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="31"/>
+        <location filename="../../app/panels/terms.py" line="33"/>
         <source>preliminary</source>
         <translation>предварительный</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="32"/>
+        <location filename="../../app/panels/terms.py" line="34"/>
         <source>final</source>
         <translation>подписан</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="33"/>
+        <location filename="../../app/panels/terms.py" line="35"/>
         <source>amended</source>
         <translation>дополнен</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="41"/>
+        <location filename="../../app/panels/terms.py" line="43"/>
         <source>not assessable: lungs missing or barely in view</source>
         <translation>не оценивается: лёгких нет или они почти не видны</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="43"/>
+        <location filename="../../app/panels/terms.py" line="45"/>
         <source>not assessable: too little of the lungs is covered</source>
         <translation>не оценивается: лёгкие охвачены слишком мало</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="45"/>
+        <location filename="../../app/panels/terms.py" line="47"/>
         <source>not assessable: one lung not found</source>
         <translation>не оценивается: одно лёгкое не найдено</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="46"/>
+        <location filename="../../app/panels/terms.py" line="48"/>
         <source>lungs cut off at the first slice</source>
         <translation>лёгкие обрезаны на первом срезе</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="47"/>
+        <location filename="../../app/panels/terms.py" line="49"/>
         <source>lungs cut off at the last slice</source>
         <translation>лёгкие обрезаны на последнем срезе</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="49"/>
+        <location filename="../../app/panels/terms.py" line="51"/>
         <source>slices over 5 mm: percentages are less reliable</source>
         <translation>срезы толще 5 мм: проценты менее надёжны</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="50"/>
+        <location filename="../../app/panels/terms.py" line="52"/>
         <source>fewer than 10 slices</source>
         <translation>меньше 10 срезов</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="51"/>
+        <location filename="../../app/panels/terms.py" line="53"/>
         <source>no air in view: the HU scale may be wrong</source>
         <translation>в поле зрения нет воздуха: шкала HU может быть неверной</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="53"/>
+        <location filename="../../app/panels/terms.py" line="55"/>
         <source>AI weights unusable: classical method used; reinstall Luch</source>
         <translation>веса ИИ непригодны: использован классический метод; переустановите Luch</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="79"/>
+        <location filename="../../app/panels/terms.py" line="80"/>
         <source>left lung</source>
         <translation>левое лёгкое</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="80"/>
+        <location filename="../../app/panels/terms.py" line="81"/>
         <source>right lung</source>
         <translation>правое лёгкое</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="121"/>
+        <location filename="../../app/panels/terms.py" line="122"/>
         <source>U-Net neural network</source>
         <translation>нейросеть U-Net</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="122"/>
+        <location filename="../../app/panels/terms.py" line="123"/>
         <source>classical method</source>
         <translation>классический метод</translation>
     </message>
@@ -3132,7 +3132,7 @@
         <translation>ЦП</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="70"/>
+        <location filename="../../app/panels/terms.py" line="71"/>
         <source>solitary solid focus not graded as pneumonia (nodule or atelectasis?): %1, slices %2, %3 mL, %4 mm; review it</source>
         <translation>одиночный солидный очаг не учтён как пневмония (узел или ателектаз?): %1, срезы %2, %3 мл, %4 мм; проверьте</translation>
     </message>
@@ -3169,47 +3169,47 @@
 <context>
     <name>ViewNames</name>
     <message>
-        <location filename="../../app/shell/view_names.py" line="9"/>
+        <location filename="../../app/shell/view_names.py" line="11"/>
         <source>1×1 (the plane acquired)</source>
         <translation>1×1 (плоскость сканирования)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/view_names.py" line="10"/>
+        <location filename="../../app/shell/view_names.py" line="12"/>
         <source>1×2 (acquired + axial or coronal)</source>
         <translation>1×2 (плоскость сканирования + аксиальная или корональная)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/view_names.py" line="11"/>
+        <location filename="../../app/shell/view_names.py" line="13"/>
         <source>MPR (axial, coronal, sagittal)</source>
         <translation>МПР (аксиальная, корональная, сагиттальная)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/view_names.py" line="12"/>
+        <location filename="../../app/shell/view_names.py" line="14"/>
         <source>2×2 with 3D</source>
         <translation>2×2 с 3D</translation>
     </message>
     <message>
-        <location filename="../../app/shell/view_names.py" line="13"/>
+        <location filename="../../app/shell/view_names.py" line="15"/>
         <source>compare with prior</source>
         <translation>сравнение с предыдущим</translation>
     </message>
     <message>
-        <location filename="../../app/shell/view_names.py" line="16"/>
+        <location filename="../../app/shell/view_names.py" line="18"/>
         <source>lung</source>
         <translation>лёгочное</translation>
     </message>
     <message>
-        <location filename="../../app/shell/view_names.py" line="17"/>
+        <location filename="../../app/shell/view_names.py" line="19"/>
         <source>mediastinum</source>
         <translation>средостение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/view_names.py" line="18"/>
+        <location filename="../../app/shell/view_names.py" line="20"/>
         <source>bone</source>
         <translation>костное</translation>
     </message>
     <message>
-        <location filename="../../app/shell/view_names.py" line="19"/>
+        <location filename="../../app/shell/view_names.py" line="21"/>
         <source>soft tissue</source>
         <translation>мягкие ткани</translation>
     </message>
