@@ -13,16 +13,13 @@ they draw is :attr:`LabelEditor.labels` itself (no copy).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
+from core.observable import Observable
 from inference.labels import CONSOLIDATION, GGO, LEFT, RIGHT, Label
 from studies import Volume
-
-Listener = Callable[[str, Any], None]
 
 PAINT, ERASE, THRESHOLD, ERASE_COMPONENT = "paint", "erase", "threshold", "erase-component"
 TOOLS = (PAINT, ERASE, THRESHOLD, ERASE_COMPONENT)
@@ -48,7 +45,7 @@ class Edit:
     serial: int = 0
 
 
-class LabelEditor:
+class LabelEditor(Observable):
     """The edit state of one study's AI label map: the map, the active class, brush radius
     and HU range, and the undo/redo history. Listeners get ``(field, value)`` with field
     ``labels`` (value: the number of voxels changed), ``label_class``, ``radius_mm``,
@@ -57,6 +54,7 @@ class LabelEditor:
     def __init__(self, volume: Volume, labels: np.ndarray) -> None:
         if labels.shape != volume.shape:
             raise ValueError("the label map does not match the study")
+        super().__init__()
         self.volume = volume
         self.original = np.array(labels, dtype=np.uint8, copy=True)
         self.labels = np.ascontiguousarray(self.original.copy())
@@ -66,25 +64,11 @@ class LabelEditor:
         self._undo: list[Edit] = []
         self._redo: list[Edit] = []
         self._stroke: list[tuple[np.ndarray, np.ndarray]] | None = None
-        self._listeners: list[Listener] = []
         self._inverse = np.linalg.inv(np.asarray(volume.direction, float)
                                       * np.asarray(volume.spacing, float))
         self._midline_x = self._find_midline()
         self._serial = 0
         self._saved_state = 0  # the history's top edit when last saved (0: none)
-
-    # -- observing ------------------------------------------------------------------------------
-    def subscribe(self, listener: Listener) -> None:
-        if listener not in self._listeners:
-            self._listeners.append(listener)
-
-    def unsubscribe(self, listener: Listener) -> None:
-        if listener in self._listeners:
-            self._listeners.remove(listener)
-
-    def _emit(self, name: str, value: Any) -> None:
-        for listener in tuple(self._listeners):
-            listener(name, value)
 
     # -- settings -------------------------------------------------------------------------------
     def set_label_class(self, name: str) -> None:

@@ -11,15 +11,13 @@ study is opened again.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from core.files import uid_name, write_json_atomic
+from core.observable import Observable
 from core.paths import app_subdir
 from studies import Volume
-
-Listener = Callable[[], None]
 
 
 class NotAnImage(ValueError):
@@ -55,21 +53,13 @@ def key_image_of(volume: Volume, index: int, number: int) -> KeyImage:
                     uids[index], int(index), int(number))
 
 
-class KeyImages:
+class KeyImages(Observable):
     """The key images of one study, in marking order; observable (``subscribe``)."""
 
     def __init__(self, study_uid: str = "") -> None:
+        super().__init__()
         self.study_uid = study_uid
         self._items: list[KeyImage] = []
-        self._listeners: list[Listener] = []
-
-    def subscribe(self, listener: Listener) -> None:
-        if listener not in self._listeners:
-            self._listeners.append(listener)
-
-    def unsubscribe(self, listener: Listener) -> None:
-        if listener in self._listeners:
-            self._listeners.remove(listener)
 
     @property
     def items(self) -> list[KeyImage]:
@@ -112,14 +102,12 @@ class KeyImages:
                 self._items = [KeyImage(**d) for d in json.loads(path.read_text("utf-8"))]
             except (ValueError, TypeError):
                 path.replace(path.with_suffix(".broken.json"))  # kept for recovery
-        for listener in tuple(self._listeners):
-            listener()
+        self._emit()
 
     def _changed(self) -> None:
         if self.study_uid:
             write_json_atomic(_file(self.study_uid), [m.to_dict() for m in self._items])
-        for listener in tuple(self._listeners):
-            listener()
+        self._emit()
 
 
 def _file(study_uid: str) -> Path:

@@ -13,33 +13,30 @@ from typing import Any
 
 import numpy as np
 
+from core.observable import Observable
+
 Listener = Callable[[str, Any], None]
 
 FIELDS = ("point", "window", "zoom", "pan", "tool")
 
 
-class ReadingState:
+class ReadingState(Observable):
     """Observable reading state: ``point`` (LPS mm), ``window`` (centre, width), ``zoom``
     (plane name -> factor over the fitted size), ``pan`` (plane name -> the view centre's
     offset from the image centre, mm along the view's right and up) and ``tool`` (a
     measurement tool or None)."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.point: np.ndarray | None = None
         self.window: tuple[float, float] | None = None
         self.zoom: dict[str, float] = {}
         self.pan: dict[str, tuple[float, float]] = {}
         self.tool: str | None = None
-        self._listeners: list[Listener] = []
 
     def subscribe(self, listener: Listener) -> None:
         """Call ``listener(field, value)`` after every change (``field`` in :data:`FIELDS`)."""
-        if listener not in self._listeners:
-            self._listeners.append(listener)
-
-    def unsubscribe(self, listener: Listener) -> None:
-        if listener in self._listeners:
-            self._listeners.remove(listener)
+        super().subscribe(listener)
 
     def set_point(self, lps) -> None:
         point = np.asarray(lps, dtype=float).reshape(3)
@@ -78,6 +75,3 @@ class ReadingState:
             self.tool = tool
             self._emit("tool", tool)
 
-    def _emit(self, name: str, value: Any) -> None:
-        for listener in tuple(self._listeners):
-            listener(name, value)
