@@ -9,23 +9,18 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
-from app.shell.main_window import MainWindow
 from core.paths import DEMO_STUDY
-from core.settings import Settings
 from inference.labels import Label
 from studies import Volume
+from tests.app import windows
 from viewer.screenshot import render_window_pixels
 
 
 @pytest.fixture
 def window(qtbot, luch_home):
-    win = MainWindow(Settings())
-    win.setProperty("headless", True)
-    qtbot.addWidget(win)
-    win.resize(1400, 900)
+    win = windows.shown_window(qtbot, size=(1400, 900))
     win.show()
-    with qtbot.waitSignal(win.volume_loaded, timeout=60_000):
-        win.open_path(DEMO_STUDY, layout="mpr")
+    windows.open_demo(qtbot, win, layout="mpr")
     win.activateWindow()
     return win
 

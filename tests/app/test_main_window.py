@@ -5,21 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from app.shell.main_window import MainWindow
 from core.paths import DEMO_STUDY
-from core.settings import Settings
+from tests.app import windows
 from viewer.layouts import ReadingLayout
 
 
 @pytest.fixture
 def window(qtbot, luch_home):
-    win = MainWindow(Settings())
-    win.setProperty("headless", True)
-    qtbot.addWidget(win)
-    win.resize(1200, 800)
+    win = windows.shown_window(qtbot, size=(1200, 800))
     win.show()
-    with qtbot.waitSignal(win.volume_loaded, timeout=60_000):
-        win.open_path(DEMO_STUDY, layout="mpr")
+    windows.open_demo(qtbot, win, layout="mpr")
     return win
 
 
