@@ -807,6 +807,21 @@ class CornerText:
         return int(width) + pad, int(height) + pad
 
 
+def _world_lines_actor(port, color: tuple[float, float, float], opacity: float):
+    """A hidden 2D actor drawing the lines at ``port`` (world coordinates) over the image."""
+    coordinate = vtk.vtkCoordinate()
+    coordinate.SetCoordinateSystemToWorld()
+    mapper = vtk.vtkPolyDataMapper2D()
+    mapper.SetInputConnection(port)
+    mapper.SetTransformCoordinate(coordinate)
+    actor = vtk.vtkActor2D()
+    actor.SetMapper(mapper)
+    actor.GetProperty().SetColor(*color)
+    actor.GetProperty().SetOpacity(opacity)
+    actor.SetVisibility(False)
+    return actor
+
+
 class _Crosshair:
     """Two thin lines through the cursor point, drawn in world coordinates on top."""
 
@@ -815,16 +830,7 @@ class _Crosshair:
         self.sources = [vtk.vtkLineSource(), vtk.vtkLineSource()]
         for source in self.sources:
             self.lines.AddInputConnection(source.GetOutputPort())
-        coordinate = vtk.vtkCoordinate()
-        coordinate.SetCoordinateSystemToWorld()
-        mapper = vtk.vtkPolyDataMapper2D()
-        mapper.SetInputConnection(self.lines.GetOutputPort())
-        mapper.SetTransformCoordinate(coordinate)
-        self.actor = vtk.vtkActor2D()
-        self.actor.SetMapper(mapper)
-        self.actor.GetProperty().SetColor(0.1, 0.9, 0.1)
-        self.actor.GetProperty().SetOpacity(0.7)
-        self.actor.SetVisibility(False)
+        self.actor = _world_lines_actor(self.lines.GetOutputPort(), (0.1, 0.9, 0.1), 0.7)
 
     def place(self, center: np.ndarray, right: np.ndarray, up: np.ndarray, reach: float) -> None:
         for source, axis in zip(self.sources, (right, up), strict=True):
@@ -841,16 +847,7 @@ class _BrushRing:
     def __init__(self) -> None:
         self.source = vtk.vtkPolyLineSource()
         self.source.SetNumberOfPoints(self.SEGMENTS + 1)
-        coordinate = vtk.vtkCoordinate()
-        coordinate.SetCoordinateSystemToWorld()
-        mapper = vtk.vtkPolyDataMapper2D()
-        mapper.SetInputConnection(self.source.GetOutputPort())
-        mapper.SetTransformCoordinate(coordinate)
-        self.actor = vtk.vtkActor2D()
-        self.actor.SetMapper(mapper)
-        self.actor.GetProperty().SetColor(1.0, 0.85, 0.1)
-        self.actor.GetProperty().SetOpacity(0.8)
-        self.actor.SetVisibility(False)
+        self.actor = _world_lines_actor(self.source.GetOutputPort(), (1.0, 0.85, 0.1), 0.8)
 
     def place(self, center: np.ndarray, right: np.ndarray, up: np.ndarray,
               radius: float) -> None:
