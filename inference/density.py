@@ -30,6 +30,7 @@ from inference.geometry import Orientation, voxel_ml
 from inference.labels import CONSOLIDATION, GGO, LEFT, Label
 from inference.lungs import segment_lungs
 from inference.morphology import Components
+from studies import Volume
 
 MARGIN_HU = 0.0  # 0: rule off (the shipped post-processing 6 does not run it)
 RING_MM = 10.0
@@ -158,7 +159,6 @@ def background_shift(hu: np.ndarray, lung: np.ndarray, reference: float = REFERE
 def normalised(volume, reference: float = REFERENCE_P25_HU, limit: float = 100.0):
     """``(volume with HU shifted by its own background_shift, the shift)``: the classical
     lungs of this very volume (no hull) give the aerated lung."""
-    from studies import Volume  # deferred: only this study tool builds a Volume
 
     right, left = segment_lungs(volume.voxels, volume.spacing, Orientation.of(volume),
                                 hull=False)
