@@ -33,6 +33,7 @@ class WorklistFlow(QObject):
         self._items: list = []
         self._worklist_task: Task | None = None
         self._fetch_task: Task | None = None
+        self._fetch_message = ""  # the status line shown while a study is fetched
         self._timer = QTimer(window)  # new studies arrive all day
         self._timer.timeout.connect(self.refresh)
         self._timer.start(WORKLIST_POLL_MS)
@@ -109,7 +110,8 @@ class WorklistFlow(QObject):
 
         cache, archive, store, reader = self.image_cache(), self.link.archive, self.store, \
             self.reader
-        self.window.statusBar().showMessage(self.tr("Fetching the study from the archive…"))
+        self._fetch_message = self.tr("Fetching the study from the archive…")
+        self.window.statusBar().showMessage(self._fetch_message)
         task = Task(lambda progress, cancel: open_archive_study(
             store, cache, archive, study_uid, reader, progress=progress, cancel=cancel),
             QT_TRANSLATE_NOOP("Task", "fetching the study"))
@@ -122,7 +124,7 @@ class WorklistFlow(QObject):
         self._fetch_task = None
         self.link.reachable = True
         bar = self.window.statusBar()
-        if bar.currentMessage() == self.tr("Fetching the study from the archive…"):
+        if bar.currentMessage() == self._fetch_message:
             bar.clearMessage()  # it is here: the message would stay for the whole reading
         self.store.upsert_study(study_uid, local_path=str(folder))
         self.window.open_path(folder)

@@ -2775,7 +2775,7 @@
     </message>
     <message>
         <location filename="../../viewer/slice_view.py" line="719"/>
-        <location filename="../../viewer/slice_view.py" line="903"/>
+        <location filename="../../viewer/slice_view.py" line="900"/>
         <source>mm</source>
         <translation>мм</translation>
     </message>
@@ -2810,7 +2810,7 @@
         <translation>Среднее</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="902"/>
+        <location filename="../../viewer/slice_view.py" line="899"/>
         <source>cm</source>
         <translation>см</translation>
     </message>
@@ -2950,12 +2950,12 @@
         <translation>Отправка протоколов в архив</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="48"/>
+        <location filename="../../app/reading/worklist.py" line="49"/>
         <source>worklist</source>
         <translation>Загрузка рабочего списка</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="115"/>
+        <location filename="../../app/reading/worklist.py" line="117"/>
         <source>fetching the study</source>
         <translation>Загрузка исследования из архива</translation>
     </message>
@@ -3479,33 +3479,32 @@
 <context>
     <name>WorklistFlow</name>
     <message>
-        <location filename="../../app/reading/worklist.py" line="66"/>
+        <location filename="../../app/reading/worklist.py" line="67"/>
         <source>Archive unreachable; working offline: %s</source>
         <translation>Архив недоступен; работа без связи: %s</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="77"/>
+        <location filename="../../app/reading/worklist.py" line="78"/>
         <source>unread</source>
         <translation>не прочитано</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="106"/>
+        <location filename="../../app/reading/worklist.py" line="107"/>
         <source>This study is not on this station and the archive is not reachable</source>
         <translation>Этого исследования нет на станции, а архив недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="112"/>
-        <location filename="../../app/reading/worklist.py" line="125"/>
+        <location filename="../../app/reading/worklist.py" line="113"/>
         <source>Fetching the study from the archive…</source>
         <translation>Загрузка исследования из архива…</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="155"/>
+        <location filename="../../app/reading/worklist.py" line="157"/>
         <source>The worklist shows no study</source>
         <translation>В рабочем списке нет исследований</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="162"/>
+        <location filename="../../app/reading/worklist.py" line="164"/>
         <source>This is the last study of the worklist as shown (search and filters apply)</source>
         <translation>Это последнее исследование рабочего списка в текущем виде (с учётом поиска и фильтров)</translation>
     </message>
