@@ -100,13 +100,16 @@ def coverage_flags(labels: np.ndarray, spacing, volumes: dict[str, float]) -> li
     per_slice = lung.reshape(lung.shape[0], -1).sum(axis=1)
     ks = np.nonzero(per_slice)[0]
     extent = (ks[-1] - ks[0] + 1) * float(spacing[2]) if ks.size else 0.0
-    if total < MIN_LUNGS_ML:
-        flags.append("not-assessable:lungs-missing-or-barely-in-view")
-    elif extent < MIN_EXTENT_MM:
+    # A lung seen on a few slices (a single image, a thin slab) is "too little covered", not
+    # "missing": the reader sees lung there and would take "missing" for a wrong AI.
+    short = bool(ks.size) and extent < MIN_EXTENT_MM
+    if short:
         flags.append("not-assessable:too-little-lung-coverage")
+    elif total < MIN_LUNGS_ML:
+        flags.append("not-assessable:lungs-missing-or-barely-in-view")
     elif min(volumes["lung_left"], volumes["lung_right"]) < MIN_ONE_LUNG_ML:
         flags.append("not-assessable:one-lung-not-found")
-    if ks.size and per_slice.max() > 0:
+    if ks.size and not short:  # cut-off ends mean nothing on a slab too short to grade
         if per_slice[0] > 0.25 * per_slice.max():
             flags.append("lungs-cut-off-at-first-slice")
         if per_slice[-1] > 0.25 * per_slice.max():

@@ -68,7 +68,26 @@ def test_no_lungs_is_not_assessable_never_ct0():
 
 def test_lungs_barely_in_view_are_not_assessable():
     labels = lungs_map(0.0, 0.0)[:8]  # 16 mm of lung: 48 mL each
-    assert measure(labels, SPACING, ORIENT).grade == "not-assessable"
+    m = measure(labels, SPACING, ORIENT)
+    assert m.grade == "not-assessable"
+    assert m.quality_flags == ["not-assessable:too-little-lung-coverage"]
+
+
+def test_a_single_image_of_lung_is_too_little_coverage_not_missing_lungs():
+    """One axial image through both lungs (the COVID-19 slice studies): the reader sees lung,
+    so the reason given is the coverage, without "cut off at the first/last slice" noise."""
+    m = measure(lungs_map(0.3, 0.3)[:1], SPACING, ORIENT)
+    assert m.grade == "not-assessable"
+    assert m.quality_flags == ["not-assessable:too-little-lung-coverage"]
+
+
+def test_little_lung_over_a_long_extent_is_missing_lungs():
+    """Lung bases in an abdomen scan: coverage long enough, too little lung in it."""
+    labels = np.zeros((100, 60, 120), np.uint8)
+    labels[:, :5, 5:15] = Label.LUNG_RIGHT  # 100 slices x 50 voxels: 10 mL each side
+    labels[:, :5, 65:75] = Label.LUNG_LEFT
+    m = measure(labels, SPACING, ORIENT)
+    assert "not-assessable:lungs-missing-or-barely-in-view" in m.quality_flags
 
 
 def test_one_lung_missing_is_not_assessable():
