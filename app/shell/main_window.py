@@ -103,6 +103,7 @@ class MainWindow(QMainWindow):
         self.presets = load_presets(self.settings)
         self.actions: dict[str, QAction] = {}
         self._task: Task | None = None
+        self._hidden_docks: list[QDockWidget] = []  # hidden by "images only", shown again by it
         self._build_status_bar()
         self._build_menus()
         self._build_series_browser()
@@ -212,6 +213,10 @@ class MainWindow(QMainWindow):
                          self.toggle_anonymize, "Ctrl+Shift+A")
         self._add_action(view_menu, "detach", self.tr("&Detach view to a new window"),
                          self._detach_view, "Ctrl+D")
+        images_only = self._add_action(view_menu, "images-only",
+                                       self.tr("&Images only (hide the panels)"),
+                                       self.toggle_images_only, "F11")
+        images_only.setCheckable(True)
 
         tools = self.menuBar().addMenu(self.tr("&Tools"))
         tool_group = QActionGroup(self)
@@ -228,6 +233,22 @@ class MainWindow(QMainWindow):
             tool_group.addAction(action)
         self.label_tools = LabelTools(self, tools, tool_group)
         self._build_toolbar()
+
+    def toggle_images_only(self) -> None:
+        """Hide the side panels so the images take the whole window (a small screen, a
+        comparison); again: bring back the panels that were shown."""
+        if self._hidden_docks:
+            for dock in self._hidden_docks:
+                if isValid(dock):
+                    dock.show()
+            self._hidden_docks = []
+        else:
+            self._hidden_docks = [d for d in self.findChildren(QDockWidget)
+                                  if d.parent() is self and d.isVisible() and not d.isFloating()]
+            for dock in self._hidden_docks:
+                dock.hide()
+        self.actions["images-only"].setChecked(bool(self._hidden_docks))
+        self.focus_image()
 
     def _left_dock(self, widget: QWidget, title: str, name: str) -> QDockWidget:
         """A movable, floatable (not closable) dock on the left holding ``widget``."""
