@@ -63,6 +63,7 @@ def largest_lesions(labels: np.ndarray, spacing, top: int | None = TOP,
     box = ndi.find_objects(lesion.astype(np.uint8))
     if not box:
         return []
+    count = labels.shape[0]  # slices of the whole volume: the viewer numbers them
     box = box[0]  # label and measure within the lesions' bounding box only
     lesion, labels = lesion[box], labels[box]
     comps, n = ndi.label(lesion, structure=_CONNECT)
@@ -85,5 +86,5 @@ def largest_lesions(labels: np.ndarray, spacing, top: int | None = TOP,
             first_slice=sl[0].start + box[0].start, last_slice=sl[0].stop - 1 + box[0].start,
             ml=round(float(sizes[idx] * ml), 1),
             ggo_share=round(float(counts[list(GGO)].sum() / sizes[idx]), 2),
-            at=(int(i), int(j), int(k)), count=labels.shape[0], head_up=k_head_up))
+            at=(int(i), int(j), int(k)), count=count, head_up=k_head_up))
     return out

@@ -67,3 +67,11 @@ def test_slices_are_numbered_from_the_head_when_k_points_to_it():
     assert slice_range(7, 8, count=10, head_up=True) == "2-3"
     assert slice_range(0, 1, count=10, head_up=True) == "9-10"  # the lowest slices come last
     assert head_up(np.eye(3)) and not head_up(np.diag([1.0, 1.0, -1.0]))
+
+
+def test_head_up_numbering_counts_the_whole_volume_not_the_lesions_box():
+    """Lesions on k 4-5 and 10-12 of 20 head-up slices are slices 15-16 and 8-10 from the
+    head (the viewer's numbers). Counting only the lesions' box (k 4-18) gave "1-2"/"-5--3"
+    style nonsense: seen as "slices -29--20" on LIDC-IDRI-0003."""
+    found = largest_lesions(_map(), SPACING, k_head_up=True)
+    assert [f.to_dict()["slices"] for f in found] == ["15-16", "8-10", "2-2"]
