@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -103,7 +103,7 @@ class MainWindow(QMainWindow):
         self.presets = load_presets(self.settings)
         self.actions: dict[str, QAction] = {}
         self._task: Task | None = None
-        self._hidden_docks: list[QDockWidget] = []  # hidden by "images only", shown again by it
+        self._panels_state: QByteArray | None = None  # the panels "images only" hid
         self._build_status_bar()
         self._build_menus()
         self._build_series_browser()
@@ -236,18 +236,16 @@ class MainWindow(QMainWindow):
 
     def toggle_images_only(self) -> None:
         """Hide the side panels so the images take the whole window (a small screen, a
-        comparison); again: bring back the panels that were shown."""
-        if self._hidden_docks:
-            for dock in self._hidden_docks:
-                if isValid(dock):
-                    dock.show()
-            self._hidden_docks = []
+        comparison); again: the panels come back as they were (sizes, tabs, places)."""
+        if self._panels_state is not None:
+            self.restoreState(self._panels_state)
+            self._panels_state = None
         else:
-            self._hidden_docks = [d for d in self.findChildren(QDockWidget)
-                                  if d.parent() is self and d.isVisible() and not d.isFloating()]
-            for dock in self._hidden_docks:
-                dock.hide()
-        self.actions["images-only"].setChecked(bool(self._hidden_docks))
+            self._panels_state = self.saveState()
+            for dock in self.findChildren(QDockWidget):
+                if dock.parent() is self and not dock.isFloating():
+                    dock.hide()
+        self.actions["images-only"].setChecked(self._panels_state is not None)
         self.focus_image()
 
     def _left_dock(self, widget: QWidget, title: str, name: str) -> QDockWidget:

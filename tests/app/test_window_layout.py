@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDockWidget
 
 from app.panels.worklist_panel import WorklistPanel, WorklistRow
 from app.workflow import Workflow
@@ -70,26 +70,35 @@ def test_opening_a_study_and_changing_layout_keep_the_panels_in_place(station, q
     assert _geometry(window, workflow) == before, "opening a study moved the panels"
 
 
+def _panels(window):
+    """Each docked panel: shown, where, how big, and which tab of a tab group is in front."""
+    docks = sorted((d for d in window.findChildren(QDockWidget) if d.parent() is window),
+                   key=lambda d: d.objectName())
+    return [(d.objectName(), d.isVisible(), not d.visibleRegion().isEmpty(),
+             d.geometry().getRect()) for d in docks]
+
+
 def test_images_only_hides_the_panels_and_brings_them_back(station, qtbot):
     """F11 in the image: every side panel goes, the images take the window; F11 again: the
-    same panels come back where they were, and the keys stay in the image."""
+    same panels come back as they were (sizes, the tab in front), the keys in the image."""
     window, workflow = station
     with qtbot.waitSignal(window.volume_loaded, timeout=60_000):
         window.open_path(DEMO_STUDY, layout="1x2")
     QApplication.processEvents()
-    before = _geometry(window, workflow)
-    shown = {d for d in (workflow.worklist_dock, workflow.report_dock, window.series_dock)}
+    before, panels = _geometry(window, workflow), _panels(window)
+    shown = {workflow.worklist_dock, workflow.report_dock, window.series_dock}
     assert all(d.isVisible() for d in shown)
     window.activateWindow()
     window.focus_image()
     qtbot.keyClick(window.view.interactor, Qt.Key.Key_F11)
     QApplication.processEvents()
-    assert not any(d.isVisible() for d in shown), "a panel stayed"
+    assert not any(d.isVisible() for d in window.findChildren(QDockWidget)), "a panel stayed"
     wide = window.centralWidget().geometry()
     assert wide.width() > before[2].width() + 500, "the images did not get the room"
     assert window.actions["images-only"].isChecked()
     qtbot.keyClick(window.view.interactor, Qt.Key.Key_F11)
     QApplication.processEvents()
-    assert all(d.isVisible() for d in shown)
-    assert _geometry(window, workflow) == before, "the panels came back elsewhere"
+    assert _panels(window) == panels, "the panels came back changed"
+    assert _geometry(window, workflow) == before
     assert not window.actions["images-only"].isChecked()
+    assert window.view.interactor.hasFocus()
