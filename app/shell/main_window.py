@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -493,7 +494,8 @@ class MainWindow(QMainWindow):
         if path != self.current_path:
             self.series_browser.set_series([])
         self.current_path = path
-        self.status_label.setText(self.tr("Loading %s…") % path.name)
+        self.status_label.setText(self.tr("Loading the study…") if _is_uid(path.name)
+                                  else self.tr("Loading %s…") % path.name)
         self.progress.setValue(0)
         self.progress.show()
         self.cancel_button.show()
@@ -512,12 +514,35 @@ class MainWindow(QMainWindow):
             return study
 
         task = Task(work, QT_TRANSLATE_NOOP("Task", "loading"))
-        task.progress.connect(lambda f: self.progress.setValue(int(f * 100)))
-        task.succeeded.connect(lambda s: self._show_study(s, layout, preset))
-        task.failed.connect(self._show_error)
-        task.cancelled.connect(self._loading_done)
+        task.progress.connect(self._if_current(
+            task, lambda f: self.progress.setValue(int(f * 100))))
+        task.succeeded.connect(self._if_current(
+            task, lambda s: self._show_study(s, layout, preset)))
+        task.failed.connect(self._if_current(task, self._show_error))
+        task.cancelled.connect(self._if_current(task, self._loading_cancelled))
         self._task = task
         return task.start()
+
+    def _if_current(self, task: Task, slot):
+        """``slot`` for ``task``'s signals, called only while ``task`` is the loading in hand:
+        a loading replaced by a newer one (a double click, a fetch done twice) must not hide
+        the newer one's progress, nor show its study or its error over it."""
+        def call(*args) -> None:
+            if isValid(self) and self._task is task:
+                slot(*args)
+        return call
+
+    def _loading_cancelled(self) -> None:
+        self._loading_done()
+        self.status_label.setText(self._study_text())
+
+    def _study_text(self) -> str:
+        """The status line for the study on screen: its size in voxels."""
+        if self.study is None:
+            return self.tr("No study open")
+        nk, nj, ni = self.study.volume.shape
+        return (self.tr("%1 × %2 × %3 voxels").replace("%1", str(ni)).replace("%2", str(nj))
+                .replace("%3", str(nk)))
 
     def open_prior(self, prior: str | Path) -> Task | None:
         """Compare the study on screen with ``prior``: the compare layout comes at once with
@@ -572,10 +597,10 @@ class MainWindow(QMainWindow):
                 self.reading.set_prior_loading(f)
 
         task = Task(work, QT_TRANSLATE_NOOP("Task", "loading"))
-        task.progress.connect(progress)
-        task.succeeded.connect(loaded)
-        task.failed.connect(failed)
-        task.cancelled.connect(self._loading_done)
+        task.progress.connect(self._if_current(task, progress))
+        task.succeeded.connect(self._if_current(task, loaded))
+        task.failed.connect(self._if_current(task, failed))
+        task.cancelled.connect(self._if_current(task, self._loading_cancelled))
         self._task = task
         return task.start()
 
@@ -607,9 +632,7 @@ class MainWindow(QMainWindow):
         if study.volume.info.study_instance_uid != self.key_images.study_uid:
             self.key_images.load(study.volume.info.study_instance_uid)
         self._refresh_views()
-        nk, nj, ni = study.volume.shape
-        self.status_label.setText(self.tr("%1 × %2 × %3 voxels").replace("%1", str(ni))
-                                  .replace("%2", str(nj)).replace("%3", str(nk)))
+        self.status_label.setText(self._study_text())
         self.focus_image()
         self.volume_loaded.emit(study.volume)
         if unsaved is not None and self.label_tools.editor is not unsaved:  # not taken up again
@@ -870,3 +893,8 @@ def _name_key_in_tooltip(action: QAction) -> None:
         action.blockSignals(True)  # setToolTip emits changed
         action.setToolTip(tip)
         action.blockSignals(False)
+
+
+def _is_uid(name: str) -> bool:
+    """A folder named by a DICOM UID (the archive cache's): no name to show the reader."""
+    return bool(re.fullmatch(r"[0-9]+(\.[0-9]+)+", name))

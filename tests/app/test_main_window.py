@@ -142,3 +142,36 @@ def test_prior_opens_beside_the_current_study_without_reloading_it(window, qtbot
     assert window.reading.prior.volume is not None and window.reading.prior.note_text() == ""
     assert window.reading.prior.slice_position() == pytest.approx(window.view.slice_position())
     assert "aligned" in window.status_label.text()
+
+
+def test_a_loading_replaced_by_a_newer_one_leaves_the_newer_one_alone(qtbot, luch_home,
+                                                                      tmp_path):
+    """A study opened twice in a row (a double click, a fetch finished twice): the first
+    loading, cancelled, finished while the second ran and hid its progress and forgot it;
+    the status line then said "Loading 1.3.6.1…" (the cache folder's UID) for the whole
+    reading. The stale loading is now ignored; the status names no UID."""
+    import shutil
+
+    from PySide6.QtWidgets import QApplication
+
+    win = windows.shown_window(qtbot, size=(1200, 800))
+    win.show()
+    folder = tmp_path / "1.2.826.0.1.3680043.8.498.1"  # named as the archive cache names it
+    shutil.copytree(DEMO_STUDY, folder) if DEMO_STUDY.is_dir() else \
+        (folder.mkdir(), shutil.copy(DEMO_STUDY, folder / DEMO_STUDY.name))
+    first = win.open_path(folder)
+    assert win.status_label.text() == "Loading the study…"
+    second = win.open_path(folder)
+    seen, second_done = [], []
+    second.succeeded.connect(lambda _study: second_done.append(True))
+    first.cancelled.connect(lambda: seen.append(
+        (bool(second_done), win._task is second, win.progress.isVisibleTo(win))))
+    with qtbot.waitSignal(win.volume_loaded, timeout=60_000):
+        pass
+    qtbot.waitUntil(lambda: bool(seen), timeout=60_000)
+    QApplication.processEvents()
+    if not seen[0][0]:  # the second was still loading when the first gave up (as a rule)
+        assert seen[0] == (False, True, True), "the stale loading hid the newer one"
+    nk, nj, ni = win.volume.shape
+    assert win.status_label.text() == f"{ni} × {nj} × {nk} voxels"
+    assert win._task is None and not win.progress.isVisibleTo(win)
