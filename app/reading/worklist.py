@@ -32,7 +32,8 @@ class WorklistFlow(QObject):
         self.prefetcher = None
         self._items: list = []
         self._worklist_task: Task | None = None
-        self._fetch_task: Task | None = None
+        self._fetch_task: Task | None = None  # the study being fetched to open, and its UID
+        self._fetch_uid = ""
         self._fetch_message = ""  # the status line shown while a study is fetched
         self._timer = QTimer(window)  # new studies arrive all day
         self._timer.timeout.connect(self.refresh)
@@ -98,6 +99,12 @@ class WorklistFlow(QObject):
 
     def open_study(self, study_uid: str) -> Task | None:
         """Open a worklist study: from disk, or fetched from the archive into the image cache."""
+        pending = self._fetch_task
+        if pending is not None and self._fetch_uid == study_uid:
+            return pending  # clicked again while it comes: one fetch, one opening
+        if pending is not None:  # another study asked for: that one must not open over it
+            pending.cancel()
+            self._fetch_task = None
         study = self.store.study(study_uid)
         if study is not None and study.local_path and Path(study.local_path).exists():
             self.window.open_path(study.local_path)
@@ -115,10 +122,22 @@ class WorklistFlow(QObject):
         task = Task(lambda progress, cancel: open_archive_study(
             store, cache, archive, study_uid, reader, progress=progress, cancel=cancel),
             QT_TRANSLATE_NOOP("Task", "fetching the study"))
-        task.succeeded.connect(lambda folder: self._fetched(study_uid, folder))
-        task.failed.connect(self._archive_failed)
-        self._fetch_task = task
+        task.succeeded.connect(lambda folder: task is self._fetch_task
+                               and self._fetched(study_uid, folder))
+        task.failed.connect(lambda message: task is self._fetch_task
+                            and self._fetch_failed(message))
+        task.cancelled.connect(lambda: task is self._fetch_task and self._forget_fetch())
+        self._fetch_task, self._fetch_uid = task, study_uid
         return task.start()
+
+    def _forget_fetch(self) -> None:
+        self._fetch_task = None
+        if self.window.statusBar().currentMessage() == self._fetch_message:
+            self.window.statusBar().clearMessage()
+
+    def _fetch_failed(self, message: str) -> None:
+        self._fetch_task = None
+        self._archive_failed(message)
 
     def _fetched(self, study_uid: str, folder: Path) -> None:
         self._fetch_task = None

@@ -53,6 +53,34 @@ def test_archive_worklist_open_and_prefetch(qtbot, luch_home, orthanc, orthanc_c
     workflow.stop()
 
 
+def test_the_study_asked_for_last_is_the_one_that_opens(qtbot, luch_home, orthanc,
+                                                       orthanc_ct):
+    """A row clicked twice fetches once; another study asked for while the first is still
+    coming is the one that opens: the first, fetched later, does not open over it (before,
+    every click fetched and each fetch opened its study when it arrived)."""
+    client = DicomWebClient(ArchiveConfig(url=orthanc.dicomweb_url, user=orthanc.auth[0],
+                                          password=orthanc.auth[1]))
+    window, workflow, _store = make_station(qtbot, client)
+    uploaded = set(orthanc_ct)
+    qtbot.waitUntil(lambda: uploaded <= set(workflow.worklist.visible_study_uids()),
+                    timeout=30_000)
+    first, second = sorted(uploaded, key=lambda u: -len(orthanc_ct[u]))  # the bigger first
+    loaded = []
+    window.volume_loaded.connect(lambda v: loaded.append(v.info.study_instance_uid))
+    fetch = workflow.open_study(first)
+    assert fetch is not None and workflow.open_study(first) is fetch, "a second fetch"
+    ended = []
+    fetch.cancelled.connect(lambda: ended.append("cancelled"))
+    fetch.succeeded.connect(lambda _folder: ended.append("fetched"))
+    workflow.open_study(second)
+    qtbot.waitUntil(lambda: second in loaded, timeout=120_000)
+    qtbot.waitUntil(lambda: bool(ended), timeout=120_000)
+    qtbot.wait(500)
+    assert loaded == [second], f"opened {loaded}"
+    assert window.volume.info.study_instance_uid == second
+    workflow.stop()
+
+
 def test_dead_archive_leaves_a_working_offline_station(qtbot, luch_home):
     dead = DicomWebClient(ArchiveConfig(url="http://127.0.0.1:9/dicom-web", timeout_s=2))
     _window, workflow, _store = make_station(qtbot, dead)
