@@ -124,6 +124,9 @@ class AiPanel(QWidget):
         self.grade = QLabel("—")
         self.grade.setObjectName("ai-grade")
         self.grade.setStyleSheet("font-size: 22px; font-weight: bold")
+        self.verdict = QLabel()  # the reader's verdict on this result, once given
+        self.verdict.setObjectName("ai-verdict")
+        self.verdict.setStyleSheet("font-weight: bold")
         self.details = QLabel()
         self.details.setObjectName("ai-details")
         self.details.setWordWrap(True)
@@ -158,6 +161,7 @@ class AiPanel(QWidget):
         grid = QGridLayout()
         grid.addWidget(QLabel(self.tr("AI grade")), 0, 0)
         grid.addWidget(self.grade, 0, 1)
+        grid.addWidget(self.verdict, 1, 0, 1, 2)
         buttons = QHBoxLayout()
         for b in (self.run_button, self.cancel_button, self.accept_button, self.reject_button):
             buttons.addWidget(b)
@@ -207,6 +211,8 @@ class AiPanel(QWidget):
         self.run_button.setEnabled(not running and self._volume is not None)
         self.accept_button.setEnabled(done and self.assessable)
         self.reject_button.setEnabled(done)
+        if state != "idle":
+            self.verdict.clear()
 
     def run(self, volume: Volume | None, study_uid: str = "",
             source: Path | None = None) -> Task | None:
@@ -377,6 +383,13 @@ class AiPanel(QWidget):
             self.store.save_ai_feedback(self.ai_result_id, reader=self.reader, verdict=verdict,
                                         corrected_grade=corrected_grade)
         self._set_state("idle")
+        self.verdict.setText({
+            Verdict.AGREE: self.tr("You accepted the AI values"),
+            Verdict.PARTLY: self.tr("You accepted the AI values as corrected"),
+            Verdict.DISAGREE: self.tr("You rejected the AI result: its values are not used"),
+        }[verdict])
+        self.verdict.setStyleSheet("font-weight: bold; color: %s" % (
+            "#a61b1b" if verdict is Verdict.DISAGREE else "#1b6e2e"))
 
     def record_correction(self, signed_grade: str | None) -> None:
         """After signing: a grade that differs from the accepted AI grade is a partial verdict."""

@@ -37,6 +37,25 @@ def test_a_volume_without_lungs_is_not_assessable_never_ct0(qtbot, luch_home):
     assert panel.grade.text() != "CT-0"
 
 
+def test_the_readers_verdict_is_shown_until_the_next_run(qtbot, luch_home):
+    """Reject left the grade shown as before, with nothing saying the reader had rejected
+    it (seen on the Philips chest); the verdict now stands under the grade, and goes with
+    the next run."""
+    panel = AiPanel(open_store(), "dr.a")
+    qtbot.addWidget(panel)
+    tiny = Volume(np.zeros((1, 2, 2), dtype=np.int16), (1.0, 1.0, 1.0), (0.0, 0.0, 0.0))
+    with qtbot.waitSignal(panel.result_ready, timeout=60_000):
+        panel.run(tiny, "1.2.3.5")
+    assert panel.verdict.text() == ""
+    with qtbot.waitSignal(panel.rejected):
+        qtbot.mouseClick(panel.reject_button, Qt.MouseButton.LeftButton)
+    assert "rejected" in panel.verdict.text()
+    assert not panel.reject_button.isEnabled()
+    with qtbot.waitSignal(panel.result_ready, timeout=60_000):
+        panel.run(tiny, "1.2.3.5")
+    assert panel.verdict.text() == ""
+
+
 def test_ai_failure_is_told_not_raised(qtbot, luch_home, tmp_path):
     from inference.preread import PreReadOptions
 
