@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QLocale, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractScrollArea,
     QApplication,
     QCheckBox,
     QComboBox,
@@ -194,6 +195,7 @@ class ProtocolForm(QWidget):
             box.view().setTextElideMode(Qt.TextElideMode.ElideNone)
             box.view().setMinimumWidth(box.view().sizeHintForColumn(0) + 24)
             box.view().installEventFilter(self)
+            self._wheel_only_when_focused(box)
             box.currentIndexChanged.connect(self.values_changed)
             return box
         if field.type == "multi":
@@ -222,18 +224,38 @@ class ProtocolForm(QWidget):
                 spin.setLocale(QLocale(QLocale.Language.Russian, QLocale.Country.Russia))
             spin.setValue(spin.minimum())
             spin.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+            self._wheel_only_when_focused(spin)
             spin.valueChanged.connect(self.values_changed)
             return spin
         text = GrowingText()
         text.textChanged.connect(self.values_changed)
         return text
 
+    def _wheel_only_when_focused(self, editor: QWidget) -> None:
+        """Qt turns a combo or number box with the mouse wheel even unfocused: the report
+        scrolled under the pointer changed its values (Dynamics, a grade, a percentage)."""
+        editor.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        editor.installEventFilter(self)
+
+    def _scroll_wheel(self, event) -> None:
+        """Give a wheel turn to the scroll area the form sits in (if any)."""
+        parent = self.parentWidget()
+        while parent is not None and not isinstance(parent, QAbstractScrollArea):
+            parent = parent.parentWidget()
+        if parent is not None:
+            QApplication.sendEvent(parent.verticalScrollBar(), event)
+
     # -- Space in pick lists ----------------------------------------------------------------------
     def eventFilter(self, watched, event) -> bool:
         """Space picks and moves on: in an open drop-down it chooses the highlighted option,
         closes it and goes to the next field; on a yes/no box it ticks it and goes on; in a
         list it ticks the option and goes to the next option (after the last one, to the next
-        field): never the same one twice."""
+        field): never the same one twice. A wheel over an unfocused box scrolls the form."""
+        if event.type() == QEvent.Type.Wheel and isinstance(watched, (QComboBox, _Number)):
+            if watched.hasFocus():
+                return False
+            self._scroll_wheel(event)
+            return True
         if event.type() != QEvent.Type.KeyPress or event.modifiers() not in (
                 Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier):
             return False

@@ -75,3 +75,45 @@ def test_words_that_fit_no_option_are_refused(form):
     form.focus_field("grade")
     assert not form.insert_text("banana")
     assert "grade" not in form.values()
+
+
+def test_the_wheel_scrolls_the_report_and_never_turns_a_box_it_passes(qtbot, luch_home):
+    """Scrolling the report with the wheel changed "Dynamics" to "first examination" when
+    the box passed under the pointer (seen in Xvfb): an unfocused combo or number box now
+    passes the wheel to the report's scroll area; a focused one still takes it."""
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication, QScrollArea
+
+    form = ProtocolForm(load_protocol("moscow-chest-ct-covid"), "en")
+    scroll = QScrollArea()
+    qtbot.addWidget(scroll)
+    scroll.setWidget(form)
+    scroll.setWidgetResizable(True)
+    scroll.resize(400, 250)  # the form is taller: it scrolls
+    scroll.show()
+    scroll.activateWindow()
+    qtbot.waitActive(scroll)
+    bar = scroll.verticalScrollBar()
+    assert bar.maximum() > 0
+
+    def wheel(widget, steps: int = -1) -> None:  # down by one notch
+        centre = QPointF(widget.rect().center())
+        event = QWheelEvent(centre, QPointF(widget.mapToGlobal(centre.toPoint())),
+                            QPoint(0, 0), QPoint(0, 120 * steps), Qt.MouseButton.NoButton,
+                            Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+        QApplication.sendEvent(widget, event)
+
+    for key in ("dynamics", "involvement_right_percent"):
+        editor = form.editors[key]
+        scroll.setFocus()
+        before, top = form.values().get(key), bar.value()
+        wheel(editor)
+        assert form.values().get(key) == before, f"{key} turned by the wheel"
+        assert bar.value() > top or bar.value() == bar.maximum(), "the report did not scroll"
+        bar.setValue(0)
+    box = form.editors["dynamics"]
+    box.setFocus()
+    qtbot.waitUntil(box.hasFocus)
+    wheel(box)
+    assert form.values().get("dynamics") is not None, "a focused box takes the wheel"
