@@ -127,6 +127,7 @@ class AiPanel(QWidget):
         self.verdict = QLabel()  # the reader's verdict on this result, once given
         self.verdict.setObjectName("ai-verdict")
         self.verdict.setStyleSheet("font-weight: bold")
+        self.verdict.hide()
         self.details = QLabel()
         self.details.setObjectName("ai-details")
         self.details.setWordWrap(True)
@@ -213,6 +214,7 @@ class AiPanel(QWidget):
         self.reject_button.setEnabled(done)
         if state != "idle":
             self.verdict.clear()
+            self.verdict.hide()  # no empty line under the grade
 
     def run(self, volume: Volume | None, study_uid: str = "",
             source: Path | None = None) -> Task | None:
@@ -390,6 +392,7 @@ class AiPanel(QWidget):
         }[verdict])
         self.verdict.setStyleSheet("font-weight: bold; color: %s" % (
             "#a61b1b" if verdict is Verdict.DISAGREE else "#1b6e2e"))
+        self.verdict.show()
 
     def record_correction(self, signed_grade: str | None) -> None:
         """After signing: a grade that differs from the accepted AI grade is a partial verdict."""
