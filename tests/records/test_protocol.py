@@ -85,3 +85,34 @@ fields:
     (tmp_path / "broken.yaml").write_text("id: x\nfields: [{key: a}]\n", encoding="utf-8")
     with pytest.raises(ProtocolError, match="malformed"):
         load_protocol_file(tmp_path / "broken.yaml")
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_grade_labels_state_the_ranges_the_grading_uses(lang: str) -> None:
+    """Each CT grade's label states the involvement range that grades to it, boundaries
+    included as the grading includes them (CT-1 said "< 25%" while 25.0% grades CT-1, CT-4
+    "> 75%" while 75.0% grades CT-4); and no two grades share a name (CT-2 and CT-3 were
+    both «среднетяжёлая» in Russian)."""
+    import re
+
+    from inference.grading import grade_of
+
+    options = {f.key: f for f in load_protocol("moscow-chest-ct-covid").fields}["grade"].options
+    labels = {grade: names[lang] for grade, names in options.items()}
+    words = [re.sub(r"[,\s]*(поражение\s*)?[\d≤≥<>–\-%\s]+(involvement)?\)$", ")",
+                    label.split(" ", 1)[1]) for label in labels.values()]  # no "CT-n"
+    assert len(set(words)) == len(words), f"two grades named alike: {words}"
+
+    def holds(label: str, pct: float) -> bool:
+        if m := re.search(r"([≤<≥>])\s*(\d+)\s*%", label):
+            sign, bound = m.group(1), float(m.group(2))
+            return {"≤": pct <= bound, "<": pct < bound, "≥": pct >= bound,
+                    ">": pct > bound}[sign]
+        low, high = map(float, re.search(r"(\d+)\s*[–-]\s*(\d+)\s*%", label).groups())
+        # "25-50%" after "≤ 25%": the shared boundary belongs to the grade that claims it
+        return low <= pct <= high
+    for pct in (0.5, 10.0, 25.0, 25.1, 37.0, 50.0, 50.1, 74.9, 75.0, 90.0):
+        grade = grade_of(pct)
+        assert holds(labels[grade], pct), f"{pct}% grades {grade}: '{labels[grade]}'"
+        claiming = [g for g, text in labels.items() if g != "CT-0" and holds(text, pct)]
+        assert grade in claiming
