@@ -401,6 +401,10 @@ class ProtocolForm(QWidget):
         if key is not None:
             self.current_changed.emit(key)
 
+    def mark_field(self, key: str) -> None:
+        """Make ``key`` the field being filled without taking the keyboard from the images."""
+        self._highlight(key)
+
     def focus_field(self, key: str) -> None:
         self._highlight(key)
         self.editors[key].setFocus(Qt.FocusReason.OtherFocusReason)

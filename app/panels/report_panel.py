@@ -184,6 +184,7 @@ class ReportPanel(QWidget):
     def begin(self, study_uid: str) -> bool:
         """Edit the report of ``study_uid``; returns True when a draft was restored."""
         self.save_now()
+        another = study_uid != self.study_uid
         self.study_uid = study_uid
         self.prefill_note.hide()
         reports = self.store.reports_for_study(study_uid)
@@ -225,6 +226,12 @@ class ReportPanel(QWidget):
         self.setEnabled(True)
         self._set_locked(signed and draft is None)
         self._update_preview()
+        if another:  # a new study's report starts at its top, not where the last one ended
+            focused = self.form.focusWidget()  # the last study's field, focused or not
+            if focused is not None:
+                focused.clearFocus()  # the keys go to the images (the window gives them)
+            self.form.mark_field(next(iter(self.form.editors)))
+            self.scroll.verticalScrollBar().setValue(0)
         return draft is not None
 
     # -- locking and addenda ----------------------------------------------------------------------

@@ -120,3 +120,22 @@ def test_a_report_on_a_derived_uid_study_says_it_stays_here(qtbot, qapp, store, 
         remove_translators(qapp)
     assert [j.study_instance_uid for j in store.jobs()] == [STUDY]
     assert [v.version for v in store.report_versions(amended.args[0].report_uid)] == [1, 2]
+
+
+def test_the_next_study_s_report_starts_at_its_first_field(qtbot, store):
+    """After "sign and open the next study" the new report was scrolled to the bottom with
+    the last study's field (Conclusion) still marked, so dictation went there (seen in
+    Xvfb). A new study starts at the top, at the first field; the same study keeps its place."""
+    panel = make_panel(qtbot, store)
+    panel.resize(420, 500)
+    panel.show()
+    panel.begin(STUDY)
+    panel.form.focus_field("conclusion")
+    qtbot.waitUntil(lambda: panel.scroll.verticalScrollBar().value() > 0)
+    panel.begin(STUDY)  # the same study again (another series of it): the place stays
+    assert panel.form.current == "conclusion"
+    panel.begin("1.2.826.0.1.3680043.10.1.2")
+    first = next(iter(panel.form.editors))
+    assert panel.form.current == first and panel.form.is_highlighted(first)
+    assert not panel.form.is_highlighted("conclusion")
+    assert panel.scroll.verticalScrollBar().value() == 0
