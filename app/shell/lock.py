@@ -191,9 +191,8 @@ class IdleLock(QObject):
     def _check_idle(self) -> None:
         if self._locked or not self._timeout_ms:
             return
-        if not self.window.isVisible():  # a closed window shows nothing to hide
-            self.notice_activity()
-            return
+        if not self.window.isVisible():  # a closed window shows nothing to hide: the timer
+            return  # stops (its input handlers went with the close)
         idle_ms = (time.monotonic() - self._last_input) * 1000
         if idle_ms >= self._timeout_ms - 5:  # timers may fire a few ms early
             self.lock()

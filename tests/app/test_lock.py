@@ -297,3 +297,12 @@ def test_an_action_enabled_while_locked_still_cannot_be_triggered_by_its_key(qtb
     assert brush.isEnabled(), "the state app logic set while locked is kept"
     qtbot.keyClick(station.window, Qt.Key.Key_B)
     assert fired == ["brush"]
+
+
+def test_a_closed_window_s_idle_timer_stops(qtbot, station, idle_lock):
+    """A closed (hidden) window's idle timer went on firing every timeout for the rest of
+    the process; it now stops (its input handlers go with the close, see input_router)."""
+    station.window.close()
+    qtbot.waitUntil(lambda: not station.window.isVisible())
+    qtbot.wait(IDLE_MS + 300)  # one timeout after the close: the check finds it closed
+    assert not idle_lock._timer.isActive() and not idle_lock.locked
