@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
     prior_loaded = Signal(object)
     series_listed = Signal(int)  # how many series the browser shows
     load_failed = Signal(str)
+    loading = Signal(bool)  # a study (or prior) is loading (True), or is done or stopped (False)
 
     def __init__(self, settings: Settings | None = None) -> None:
         super().__init__()
@@ -474,6 +475,7 @@ class MainWindow(QMainWindow):
         if path != self.current_path:
             self.series_browser.set_series([])
         self.current_path = path
+        self.loading.emit(True)
         self.status_label.setText(self.tr("Loading %s…") % path.name)
         self.progress.setValue(0)
         self.progress.show()
@@ -512,6 +514,7 @@ class MainWindow(QMainWindow):
         self._install_layout("compare")
         self._show_overlays()
         self.focus_image()
+        self.loading.emit(True)
         self.status_label.setText(self.tr("Loading the prior study…"))
         self.progress.setValue(0)
         self.progress.show()
@@ -568,6 +571,7 @@ class MainWindow(QMainWindow):
         self.progress.hide()
         self.cancel_button.hide()
         self._task = None
+        self.loading.emit(False)
 
     def _show_study(self, study: LoadedStudy, layout: str | None, preset: str | None) -> None:
         self._loading_done()
