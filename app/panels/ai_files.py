@@ -41,10 +41,14 @@ class StoredPreRead:
         return dict(self.values)
 
 
+def _shape(grid) -> tuple[int, ...]:
+    return tuple(getattr(grid, "shape", None) or grid.labels.shape)
+
+
 def same_grid(a: Volume | None, b: Volume | None, tol_mm: float = GRID_TOL_MM) -> bool:
     """Whether two volumes (or label maps) lie on one voxel grid: shape, spacing, origin,
     direction. Two series of a study may share a matrix size and nothing else."""
-    if a is None or b is None or tuple(a.shape) != tuple(b.shape):
+    if a is None or b is None or _shape(a) != _shape(b):
         return False
     return (np.allclose(a.spacing, b.spacing, atol=tol_mm)
             and np.allclose(a.origin, b.origin, atol=tol_mm)

@@ -249,16 +249,29 @@ class AiPanel(QWidget):
         (made here, in the background or imported) if there is one, else run the model
         (with ``run``).
         "Run AI pre-read" (:meth:`run`) always runs it again."""
-        stored = None
-        if study_uid:
+        self.cancel()
+        self._volume, self.study_uid = volume, study_uid or self.study_uid
+        store = self.store
+
+        def work(progress, cancel):
             try:
-                stored = find_stored(self.store, study_uid, volume, current_model_version())
+                return find_stored(store, study_uid, volume, current_model_version())
             except Exception as err:  # a damaged store row or file: run the model instead
                 log.warning("stored AI result not read: %s", type(err).__name__)
-        if stored is None:
-            return self.run(volume, study_uid, source=source) if run else None
-        self.show_stored(volume, study_uid, stored)
-        return None
+                return None
+
+        def found(stored: StoredPreRead | None) -> None:
+            if self._volume is not volume or self._task is not None:
+                return  # another study since, or the reader ran the AI meanwhile
+            if stored is not None:
+                self.show_stored(volume, study_uid, stored)
+            elif run:
+                self.run(volume, study_uid, source=source)
+
+        task = Task(work, QT_TRANSLATE_NOOP("Task", "reading the stored AI result"))
+        task.succeeded.connect(found)
+        self._lookup = task
+        return task.start()
 
     def show_stored(self, volume: Volume, study_uid: str, stored: StoredPreRead) -> None:
         """Show a stored result of ``volume`` as if it had just been read (no model run)."""

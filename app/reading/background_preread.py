@@ -25,6 +25,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from shiboken6 import isValid
 
+from app.reading.preread_worker import LOWEST_PRIORITY
 from records import Store
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ class BackgroundPreread(QObject):
         self.enabled = True
         self.states: dict[str, str] = {}
         self.read_count = 0  # results stored by this queue (tests and the benchmark)
+        self.progress: dict[str, float] = {}  # the running pre-read's last checkpoint
         self._queue: list[tuple[str, str]] = []
         self._running: str | None = None
         self._proc: subprocess.Popen | None = None
@@ -139,6 +141,9 @@ class BackgroundPreread(QObject):
         proc = subprocess.Popen(
             [sys.executable, "-m", "app.reading.preread_worker"], cwd=_ROOT, env=env,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8")
+        if hasattr(os, "setpriority"):  # at once, not only once the worker has started
+            with contextlib.suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, proc.pid, LOWEST_PRIORITY)
         threading.Thread(target=self._read_answers, args=(proc,), daemon=True,
                          name="luch-preread-answers").start()
         if self._paused and hasattr(signal, "SIGSTOP"):
@@ -185,8 +190,15 @@ class BackgroundPreread(QObject):
         self.changed.emit()
         self._send({"read": uid, "path": path})
 
+    @property
+    def pid(self) -> int | None:
+        """The worker process's id while it runs."""
+        return self._proc.pid if self._proc is not None and self._proc.poll() is None else None
+
     def _answer(self, message: dict) -> None:
-        if "done" in message:
+        if "progress" in message:
+            self.progress[message["progress"]] = float(message["f"])
+        elif "done" in message:
             uid = message["done"]
             self.store.save_ai_result(
                 uid, model_name=message["engine"], model_version=message["model_version"],
@@ -209,6 +221,7 @@ class BackgroundPreread(QObject):
                 self._finished(self._running)
 
     def _finished(self, uid: str) -> None:
+        self.progress.pop(uid, None)
         if self._running == uid:
             self._running = None
         if self.states.get(uid) == RUNNING:

@@ -27,10 +27,10 @@ LOWEST_PRIORITY = 19
 
 
 def lower_priority() -> None:
-    """The lowest CPU priority the OS gives (nice 19 on POSIX, idle class on Windows)."""
+    """The lowest CPU priority (nice 19 on POSIX; elsewhere the priority is left as it is)."""
     if hasattr(os, "nice"):
-        with contextlib.suppress(OSError):
-            os.nice(LOWEST_PRIORITY)
+        with contextlib.suppress(OSError):  # already there when the station set it
+            os.nice(LOWEST_PRIORITY - os.nice(0))
 
 
 class Worker:
