@@ -19,11 +19,13 @@ import contextlib
 import json
 import os
 import queue
+import signal
 import sys
 import threading
 from pathlib import Path
 
 LOWEST_PRIORITY = 19
+PR_SET_PDEATHSIG = 1  # prctl(2)
 
 
 def lower_priority() -> None:
@@ -107,7 +109,18 @@ class Worker:
             self.cancels.pop(uid, None)
 
 
+def die_with_the_station() -> None:
+    """On Linux the kernel kills this process when the station's ends, even while it is
+    stopped (a stopped process cannot notice that itself)."""
+    if sys.platform.startswith("linux"):
+        import ctypes  # deferred: Linux only
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 def main() -> int:
+    die_with_the_station()
     lower_priority()
     import torch  # deferred: only this process needs it, and after lowering its priority
 
