@@ -107,9 +107,10 @@ def current_model_version() -> str | None:
         return None
 
 
-def _labels_on(path: Path, volume: Volume) -> np.ndarray | None:
+def _labels_on(path: Path, volume: Volume, same_series: bool) -> np.ndarray | None:
     """The label map in ``path`` (a NIfTI label map or a DICOM SEG) on ``volume``'s grid, or
-    None when it lies on another grid (another series) or cannot be read."""
+    None when it lies on another grid or cannot be read. One made for this very series
+    (``same_series``: a SEG may hold only the frames with segments) is placed on its grid."""
     from inference.eval_sets import luch_labels  # deferred: loads with a stored SEG
     from studies.seg import open_label_map  # deferred: the readers load with the first open
 
@@ -117,17 +118,23 @@ def _labels_on(path: Path, volume: Volume) -> np.ndarray | None:
         label_map = open_label_map(path)
     except Exception:  # a file pruned or damaged: the model runs instead
         return None
-    if not same_grid(label_map, volume):
+    if same_grid(label_map, volume):
+        raw = np.asarray(label_map.labels)
+    elif same_series:
+        raw = label_map.on_grid_of(volume)
+    else:
         return None
-    raw = np.asarray(label_map.labels)
     if any(not name.startswith("Label ") for name in label_map.segments.values()):
         return luch_labels(raw, label_map.segments)  # a SEG: segments by name
     return raw.astype(np.uint8)
 
 
-def _series_matches(result: AIResult, volume: Volume) -> bool:
+def _series_matches(result: AIResult, volume: Volume) -> bool | None:
+    """True: made for this series; None: not known (either UID missing); False: another."""
     stored, shown = result.series_instance_uid, volume.info.series_instance_uid
-    return not stored or not shown or stored == shown
+    if not stored or not shown:
+        return None
+    return stored == shown
 
 
 def find_stored(store: Store, study_uid: str, volume: Volume,
@@ -137,7 +144,8 @@ def find_stored(store: Store, study_uid: str, volume: Volume,
     if not study_uid or not model_version:
         return None
     for result in store.ai_results_of(study_uid, model_version):
-        if not _series_matches(result, volume) or "grade" not in result.values:
+        series = _series_matches(result, volume)
+        if series is False or "grade" not in result.values:
             continue
         files = [Path(f) for f in result.mask_files]
         ordered = sorted((f for f in files if f.is_file()),  # the label map before a SEG
@@ -146,7 +154,7 @@ def find_stored(store: Store, study_uid: str, volume: Volume,
         for path in ordered:
             if path.name.endswith(".sr.dcm"):
                 continue
-            labels = _labels_on(path, volume)
+            labels = _labels_on(path, volume, bool(series))
             if labels is not None:
                 return StoredPreRead(labels, dict(result.values), result.id, files)
     return None

@@ -23,6 +23,7 @@ from app.reading.background_preread import RUNNING, BackgroundPreread
 from archive.credentials import ArchiveConfig
 from archive.dicomweb import DicomWebClient
 from records import open_store
+from records.models import AIResult
 from tests.app.windows import station
 
 # Opening a study while a background pre-read runs may take at most this much longer than
@@ -176,3 +177,54 @@ def test_worklist_marks_pending_and_running_pre_reads_without_colour_alone(qtbot
     assert cells[0].font().bold()  # severe: bold as well as red
     assert "background" in cells[1].toolTip() and "pending" in cells[2].toolTip()
     assert panel.visible_study_uids() == ["1", "2", "3", "4"]
+
+
+def test_a_stored_seg_from_elsewhere_is_reused_and_another_version_is_not(
+        qtbot, luch_home, shared_data, tmp_path):
+    """A result stored by something else (here: only a DICOM SEG and SR, as an import of the
+    archive's pre-read would list) is shown on open without running the model; one of
+    another model version is not: the model runs."""
+    import shutil
+
+    import pydicom
+
+    from app.panels.ai_files import write_dicom_outputs
+    from app.panels.ai_panel import AiPanel
+    from inference.preread import analyze
+    from studies import open_volume
+
+    series = tmp_path / "series"  # 12 adjacent real slices: a short pre-read
+    series.mkdir()
+    files = sorted((shared_data / "ct" / "lidc-idri-0001").rglob("*.dcm"), key=lambda f: float(
+        pydicom.dcmread(f, stop_before_pixels=True).ImagePositionPatient[2]))
+    for f in files[60:72]:
+        shutil.copy(f, series / f.name)
+    volume = open_volume(series)
+    uid = volume.info.study_instance_uid
+    result = analyze(volume)
+    seg, sr = write_dicom_outputs(result, volume, series)
+    store = open_store()
+    values = result.to_json()
+    store.save_ai_result(uid, model_name="central", model_version="0.9+post1", values=values,
+                         mask_files=[str(seg), str(sr)],
+                         series_instance_uid=volume.info.series_instance_uid, sync=False)
+    imported = store.save_ai_result(
+        uid, model_name="central", model_version=result.model_version, values=values,
+        mask_files=[str(seg), str(sr)], series_instance_uid=volume.info.series_instance_uid,
+        sync=False)
+    panel = AiPanel(store, "dr.a")
+    qtbot.addWidget(panel)
+    runs = []
+    panel.running.connect(lambda on: on and runs.append(on))
+    with qtbot.waitSignal(panel.result_ready, timeout=60_000) as shown:
+        panel.open_study(volume, uid, source=series)
+    assert runs == [] and panel.ai_result_id == imported
+    assert (shown.args[0].labels == result.labels).all()  # from the SEG, on this grid
+    assert panel.dicom_files == [seg, sr]
+    # Only a result of another version: the model runs.
+    with store.session() as s:
+        s.delete(s.get(AIResult, imported))
+    with qtbot.waitSignal(panel.result_ready, timeout=120_000):
+        panel.open_study(volume, uid, source=series)
+    (new,) = store.ai_results_of(uid, result.model_version)
+    assert runs == [True] and panel.ai_result_id == new.id and new.model_name != "central"
