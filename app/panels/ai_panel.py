@@ -100,6 +100,7 @@ class AiPanel(QWidget):
         self.study_uid = ""
         self.dicom_files: list[Path] = []  # the SEG and SR of the current pre-read
         self._task: Task | None = None
+        self._generation = 0  # a stored result looked up for an older open is not shown
 
         # The same words as inference.preread.INVESTIGATIONAL, as a literal so it is translated.
         self.notice = QLabel("<i>" + self.tr(
@@ -204,6 +205,7 @@ class AiPanel(QWidget):
         if volume is None:
             return None
         self.cancel()
+        self._generation += 1
         self._volume, self.study_uid = volume, study_uid or self.study_uid
         self.result = self.result_json = self.ai_result_id = self.ai_json = None
         self.correction_id = None
@@ -252,6 +254,8 @@ class AiPanel(QWidget):
         self.cancel()
         self._volume, self.study_uid = volume, study_uid or self.study_uid
         store = self.store
+        self._generation += 1
+        generation = self._generation
 
         def work(progress, cancel):
             try:
@@ -261,7 +265,7 @@ class AiPanel(QWidget):
                 return None
 
         def found(stored: StoredPreRead | None) -> None:
-            if self._volume is not volume or self._task is not None:
+            if generation != self._generation:
                 return  # another study since, or the reader ran the AI meanwhile
             if stored is not None:
                 self.show_stored(volume, study_uid, stored)
