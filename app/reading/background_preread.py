@@ -61,6 +61,8 @@ class BackgroundPreread(QObject):
         self._quiet.setInterval(quiet_ms)
         self._quiet.timeout.connect(lambda: self.release("input"))
         self._message.connect(self._answer)
+        started = self._started = []  # the worker processes, ended with this object too
+        self.destroyed.connect(lambda *_: _end_all(started))
 
     # -- the queue ---------------------------------------------------------------------------
     def set_queue(self, studies: list[tuple[str, str]]) -> None:
@@ -144,6 +146,7 @@ class BackgroundPreread(QObject):
         if hasattr(os, "setpriority"):  # at once, not only once the worker has started
             with contextlib.suppress(OSError):
                 os.setpriority(os.PRIO_PROCESS, proc.pid, LOWEST_PRIORITY)
+        self._started[:] = [p for p in self._started if p.poll() is None] + [proc]
         threading.Thread(target=self._read_answers, args=(proc,), daemon=True,
                          name="luch-preread-answers").start()
         if self._paused and hasattr(signal, "SIGSTOP"):
@@ -235,10 +238,19 @@ class BackgroundPreread(QObject):
         had = bool(self.states)
         self.states = {}
         proc, self._proc = self._proc, None
-        if proc is not None and proc.poll() is None:
-            if hasattr(signal, "SIGCONT"):
-                os.kill(proc.pid, signal.SIGCONT)
-            proc.kill()
-            proc.wait(timeout=10)
+        if proc is not None:
+            _end_all([proc])
         if had:
             self.changed.emit()
+
+
+def _end_all(procs: list[subprocess.Popen]) -> None:
+    """End worker processes (a stopped one is continued first, then killed)."""
+    for proc in procs:
+        if proc.poll() is None:
+            with contextlib.suppress(OSError):
+                if hasattr(signal, "SIGCONT"):
+                    os.kill(proc.pid, signal.SIGCONT)
+                proc.kill()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=10)

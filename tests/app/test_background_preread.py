@@ -59,9 +59,13 @@ def _wheel(view, steps: int) -> None:
         QApplication.processEvents()
 
 
+def _state(pid: int) -> str:
+    return Path(f"/proc/{pid}/stat").read_text().split(")")[1].split()[0]
+
+
 def _stopped(pid: int) -> bool:
     """Whether the process is stopped (state T in /proc)."""
-    return Path(f"/proc/{pid}/stat").read_text().split(")")[1].split()[0] in ("T", "t")
+    return _state(pid) in ("T", "t")
 
 
 def test_prefetched_studies_are_pre_read_in_the_background_and_reused_on_open(
@@ -228,3 +232,19 @@ def test_a_stored_seg_from_elsewhere_is_reused_and_another_version_is_not(
         panel.open_study(volume, uid, source=series)
     (new,) = store.ai_results_of(uid, result.model_version)
     assert runs == [True] and panel.ai_result_id == new.id and new.model_name != "central"
+
+
+def test_a_stopped_worker_ends_with_its_station(qtbot, luch_home, shared_data):
+    """The window (the queue's owner) goes while the worker is stopped: it is ended too."""
+    from PySide6.QtCore import QCoreApplication, QEvent, QObject
+
+    owner = QObject()
+    background = BackgroundPreread(open_store(), owner)
+    background.set_queue([("2.25.9", str(shared_data / "ct" / "siemens-j2k-abdomen"))])
+    pid = background.pid
+    background.hold("reader")
+    qtbot.waitUntil(lambda: _stopped(pid), timeout=5000)
+    owner.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    stat = Path(f"/proc/{pid}/stat")
+    qtbot.waitUntil(lambda: not stat.exists(), timeout=10_000)  # killed and reaped
