@@ -356,16 +356,18 @@ class AiPanel(QWidget):
             lines.insert(0, self.tr("Corrected by the reader: recomputed from the edited "
                                     "labels (the AI read %1)").replace(
                 "%1", terms.grade(str(j.get("ai_grade", "")))))
-        flags = [f for f in j["quality_flags"] if not f.startswith("corrected")]
+        # A stored result made elsewhere (an imported one) may lack the run's details.
+        flags = [f for f in j.get("quality_flags", []) if not f.startswith("corrected")]
         if flags:
             lines.append(self.tr("Quality: %s") % "; ".join(terms.quality_flag(f) for f in flags))
-        lines.append(self.tr("%1 on %2 in %3 s").replace("%1", terms.engine(j["engine"]))
-                     .replace("%2", terms.device(j["device"]))
-                     .replace("%3", terms.number(j["seconds"])))
+        if all(k in j for k in ("engine", "device", "seconds")):
+            lines.append(self.tr("%1 on %2 in %3 s").replace("%1", terms.engine(j["engine"]))
+                         .replace("%2", terms.device(j["device"]))
+                         .replace("%3", terms.number(j["seconds"])))
         self.details.setText("\n".join([*lines, *extra]))
         self._fold(self.more.isChecked())
         if self.assessable:
-            self._show_findings(j["quality_flags"], j.get("lesions", []))
+            self._show_findings(j.get("quality_flags", []), j.get("lesions", []))
         else:
             self._show_findings([])
 

@@ -32,123 +32,123 @@
 <context>
     <name>AiPanel</name>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="106"/>
+        <location filename="../../app/panels/ai_panel.py" line="107"/>
         <source>Investigational AI pre-read, not a medical device: a radiologist must review every result.</source>
         <translation>Исследовательский ИИ-анализ, не медицинское изделие: каждый результат проверяет врач-рентгенолог.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="123"/>
-        <location filename="../../app/panels/ai_panel.py" line="176"/>
+        <location filename="../../app/panels/ai_panel.py" line="124"/>
+        <location filename="../../app/panels/ai_panel.py" line="177"/>
         <source>Details</source>
         <translation>Подробнее</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="125"/>
+        <location filename="../../app/panels/ai_panel.py" line="126"/>
         <source>Show or hide the AI&apos;s details</source>
         <translation>Показать или скрыть подробности анализа ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="134"/>
+        <location filename="../../app/panels/ai_panel.py" line="135"/>
         <source>Run AI</source>
         <translation>Запустить ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="135"/>
+        <location filename="../../app/panels/ai_panel.py" line="136"/>
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="136"/>
+        <location filename="../../app/panels/ai_panel.py" line="137"/>
         <source>Accept AI values</source>
         <translation>Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="138"/>
+        <location filename="../../app/panels/ai_panel.py" line="139"/>
         <source>Reject</source>
         <translation>Отклонить</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="145"/>
+        <location filename="../../app/panels/ai_panel.py" line="146"/>
         <source>AI grade</source>
         <translation>Степень (ИИ)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="176"/>
+        <location filename="../../app/panels/ai_panel.py" line="177"/>
         <source>Less</source>
         <translation>Свернуть</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="212"/>
+        <location filename="../../app/panels/ai_panel.py" line="214"/>
         <source>AI pre-read running…</source>
         <translation>ИИ анализирует исследование…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="285"/>
+        <location filename="../../app/panels/ai_panel.py" line="289"/>
         <source>Read before this study was opened (stored); Run AI pre-read reads it again</source>
         <translation>Проанализировано до открытия исследования (сохранено); «Запустить ИИ-анализ» выполнит его заново</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="296"/>
+        <location filename="../../app/panels/ai_panel.py" line="300"/>
         <source>AI pre-read cancelled</source>
         <translation>Анализ ИИ отменён</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="334"/>
+        <location filename="../../app/panels/ai_panel.py" line="338"/>
         <source>%1 (corrected)</source>
         <translation>%1 (исправлено)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="339"/>
+        <location filename="../../app/panels/ai_panel.py" line="343"/>
         <source>Involvement: right %1%, left %2%, total %3%</source>
         <translation>Поражение: справа %1%, слева %2%, всего %3%</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="342"/>
+        <location filename="../../app/panels/ai_panel.py" line="346"/>
         <source>Grade by the worse lung %1, by both lungs %2</source>
         <translation>Степень по худшему лёгкому %1, по обоим лёгким %2</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="345"/>
+        <location filename="../../app/panels/ai_panel.py" line="349"/>
         <source>GGO %1 mL, consolidation %2 mL</source>
         <translation>«Матовое стекло» %1 мл, консолидация %2 мл</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="347"/>
+        <location filename="../../app/panels/ai_panel.py" line="351"/>
         <source>COVID-19 pattern: %s</source>
         <translation>Паттерн COVID-19: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="350"/>
+        <location filename="../../app/panels/ai_panel.py" line="354"/>
         <source>The AI could not assess this study; the reader grades it.</source>
         <translation>ИИ не смог оценить это исследование; степень определяет врач.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="352"/>
+        <location filename="../../app/panels/ai_panel.py" line="356"/>
         <source>Corrected by the reader: recomputed from the edited labels (the AI read %1)</source>
         <translation>Исправлено врачом: пересчитано по исправленной разметке (ИИ: %1)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="357"/>
+        <location filename="../../app/panels/ai_panel.py" line="362"/>
         <source>Quality: %s</source>
         <translation>Качество: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="358"/>
+        <location filename="../../app/panels/ai_panel.py" line="364"/>
         <source>%1 on %2 in %3 s</source>
         <translation>%1 на %2 за %3 с</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="318"/>
+        <location filename="../../app/panels/ai_panel.py" line="322"/>
         <source>The result is kept, but its DICOM SEG and SR could not be written: %s</source>
         <translation>Результат сохранён, но его DICOM SEG и SR записать не удалось: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="382"/>
+        <location filename="../../app/panels/ai_panel.py" line="388"/>
         <source>Show the solid focus (slices %s)</source>
         <translation>Показать солидный очаг (срезы %s)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="385"/>
+        <location filename="../../app/panels/ai_panel.py" line="391"/>
         <source>Show lesion %1: %2, slices %3, %4 mL</source>
         <translation>Показать участок уплотнения %1: %2, срезы %3, %4 мл</translation>
     </message>
@@ -2944,12 +2944,12 @@
         <translation>%1: непредвиденный сбой (%2); подробности в журнале</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="237"/>
+        <location filename="../../app/panels/ai_panel.py" line="239"/>
         <source>AI pre-read</source>
         <translation>ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="271"/>
+        <location filename="../../app/panels/ai_panel.py" line="275"/>
         <source>reading the stored AI result</source>
         <translation>чтение сохранённого результата ИИ</translation>
     </message>
