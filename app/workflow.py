@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDockWidget, QVBoxLayout, QWidget
 from shiboken6 import isValid
@@ -27,6 +27,7 @@ from app.reading.study_uid import study_uid_of
 from app.reading.templates import TemplateInserter
 from app.reading.transport import Transport
 from app.reading.worklist import WORKLIST_POLL_MS, WorklistFlow
+from app.shell.input_router import input_router
 from app.shell.main_window import MainWindow
 from app.shell.tasks import Task
 from records import Store
@@ -38,6 +39,7 @@ __all__ = ["PROTOCOL", "STATUS_POLL_MS", "WORKLIST_POLL_MS", "Workflow", "study_
 
 log = logging.getLogger(__name__)
 PROTOCOL = "moscow-chest-ct-covid"
+INPUT_EVENTS = (QEvent.Type.Wheel, QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress)
 REPORT_LANGUAGE = "report.language"  # settings: the report's language (app.settings_dialog)
 
 
@@ -99,9 +101,11 @@ class Workflow(QObject):
         self.label_correction = LabelCorrection(window, store, reader, self.ai)
         self.template_inserter = TemplateInserter(window, self.report, self.templates, ui_lang)
 
+        self._give_way_to_the_reader()
         self.worklist.open_requested.connect(self.open_study)
         self.worklist.search_left.connect(window.focus_image)
         window.volume_loaded.connect(self.study_flow.opened)
+        window.volume_loaded.connect(lambda _v: self.worklist_flow.opening(self.study_uid))
         self.ai.result_ready.connect(self._ai_done)
         self.ai.accepted.connect(self.ai_prefill.prefill)
         self.ai.show_voxel.connect(window.go_to_voxel)
@@ -119,6 +123,22 @@ class Workflow(QObject):
             lambda: self.worklist.set_anonymize(window.anonymize))
         self.refresh_worklist()
         self.update_status()
+
+    def _give_way_to_the_reader(self) -> None:
+        """The background pre-read stops while a study loads, while the panel's pre-read
+        runs, and for a moment after each scroll, key or click."""
+        background, window = self.worklist_flow.background, self.window
+        window.loading.connect(lambda on: background.hold("loading") if on
+                               else (background.release("loading"), background.nudge()))
+        self.ai.running.connect(lambda on: background.hold("ai") if on
+                                else background.release("ai"))
+
+        def input_event(_watched, _event) -> bool:
+            if background.busy():
+                background.nudge()
+            return False
+
+        input_router().add(window, INPUT_EVENTS, input_event, window=window)
 
     def _add_actions(self) -> None:
         menu = self.window.menuBar().addMenu(self.tr("&Report"))

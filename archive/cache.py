@@ -142,8 +142,10 @@ class ImageCache:
 class Prefetcher:
     """Fetches the next studies of the worklist in the background, one at a time."""
 
-    def __init__(self, cache: ImageCache, client: DicomWebClient) -> None:
-        self.cache, self.client = cache, client
+    def __init__(self, cache: ImageCache, client: DicomWebClient,
+                 on_fetched: Callable[[str], None] | None = None) -> None:
+        """``on_fetched(study_uid)`` is called on the fetching thread as each study is in."""
+        self.cache, self.client, self.on_fetched = cache, client, on_fetched
         self._queue: list[str] = []
         self._wake = threading.Condition()
         self._stop = threading.Event()
@@ -185,6 +187,8 @@ class Prefetcher:
             try:
                 self.cache.fetch_study(self.client, uid, cancel=self._stop, workers=2)
                 self.fetched.append(uid)
+                if self.on_fetched is not None:
+                    self.on_fetched(uid)
             except (ArchiveError, FetchCancelled, OSError) as err:
                 log.warning("prefetch of a study failed: %s", err)
             finally:

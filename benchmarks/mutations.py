@@ -158,6 +158,33 @@ MUTATIONS = (
         "            self._emit_all([last] if last is not None else [])\n",
         "            self._emit_all([])\n",
         ("tests/dictation/test_clip_end.py",)),
+    Mutation(
+        "preread-not-stopped", "background pre-read: holding it does not stop the worker",
+        "app/reading/background_preread.py",
+        "            if stop is not None:\n                os.kill(proc.pid, stop)\n",
+        "            pass\n",
+        ("tests/app/test_background_preread.py::test_a_stopped_worker_ends_with_its_station",)),
+    Mutation(
+        "preread-normal-priority", "background pre-read: the worker at normal priority",
+        "app/reading/preread_worker.py", "LOWEST_PRIORITY = 19\n", "LOWEST_PRIORITY = 0\n",
+        ("tests/app/test_background_preread.py::"
+         "test_prefetched_studies_are_pre_read_in_the_background_and_reused_on_open",)),
+    Mutation(
+        "preread-queue-last-first", "background pre-read: the queue read from its end",
+        "app/reading/background_preread.py", "uid, path = self._queue.pop(0)",
+        "uid, path = self._queue.pop()",
+        ("tests/app/test_background_preread.py::"
+         "test_the_queue_reads_in_order_and_a_stopped_setting_stops_it",)),
+    Mutation(
+        "stored-any-version", "reuse on open: a stored result of any model version is shown",
+        "app/panels/ai_files.py", "store.ai_results_of(study_uid, model_version)",
+        "store.ai_results_of(study_uid)",
+        ("tests/app/test_background_preread.py::"
+         "test_a_stored_seg_from_elsewhere_is_reused_and_another_version_is_not",)),
+    Mutation(
+        "ungraded-as-ct2", "triage: a study not graded yet sorts with CT-2 again",
+        "records/worklist.py", "UNGRADED_RANK = 2.5", "UNGRADED_RANK = 2",
+        ("tests/records/test_worklist.py",)),
 )
 
 

@@ -419,6 +419,17 @@ class Store(OutboxMixin):
             _ = result.study.study_instance_uid  # load before detaching
             return result
 
+    def ai_results_of(self, study_instance_uid: str, model_version: str | None = None
+                      ) -> list[AIResult]:
+        """The study's stored AI results (of ``model_version`` if given), newest first,
+        whatever made them (a pre-read here, the background queue, an imported one)."""
+        with self.session() as s:
+            query = select(AIResult).join(Study).where(
+                Study.study_instance_uid == study_instance_uid)
+            if model_version is not None:
+                query = query.where(AIResult.model_version == model_version)
+            return list(s.scalars(query.order_by(AIResult.id.desc())))
+
     def ai_files_needed(self) -> dict[str, bool]:
         """Every file an AI result lists, and whether this station still needs it: not once
         the result's outbox job is done (the archive holds it), else yes (it may still be

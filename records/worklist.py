@@ -1,9 +1,12 @@
 """The reading worklist: unreported CT studies from the archive in triage order.
 
 Order: urgency (stat, urgent, routine), then the AI grade from the pre-read (CT-4 first), then
-the oldest study first. A study the AI has not graded sorts as CT-2, so a failed pre-read
-never buries a study at the bottom. Studies reported in the archive or signed off here are
-left out. Each study's metadata is cached in the local store for offline use.
+the oldest study first. A study the AI has not graded (not pre-read yet, failed, or not
+assessable) sorts after CT-4 and CT-3 and before CT-2, CT-1 and CT-0: it may be severe and
+nothing has said otherwise, while a low grade is the AI's word that it is less urgent; so a
+failed pre-read never buries a study, and a known severe one still comes first. Studies
+reported in the archive or signed off here are left out. Each study's metadata is cached in
+the local store for offline use.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from records.models import AIResult, Report, ReportStatus, Study
 from records.store import Store
 
 PRIORITY_RANK = {"stat": 0, "urgent": 1, "routine": 2}
-UNGRADED_RANK = 2
+UNGRADED_RANK = 2.5  # between CT-3 and CT-2
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,7 @@ class WorklistItem:
         return asdict(self)
 
 
-def grade_rank(grade: str | None) -> int:
+def grade_rank(grade: str | None) -> float:
     if grade and grade.upper().startswith("CT-") and grade[3:].isdigit():
         return int(grade[3:])
     return UNGRADED_RANK

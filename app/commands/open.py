@@ -187,6 +187,8 @@ def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None
             if any(k.startswith("archive.") for k in keys):
                 workflow.archive = archive_client()  # new address/credentials take effect now
                 workflow.update_status()
+            if "ai.background" in keys:  # turned off: the background pre-read stops now
+                workflow.refresh_worklist()
 
         install_settings_action(window, window.idle_lock, on_saved=settings_saved)
         # deferred: only with a display (not for --screenshot); not for the other commands

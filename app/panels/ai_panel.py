@@ -27,6 +27,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.panels import terms
+from app.panels.ai_files import (  # write_dicom_outputs, DICOM_DIR: found here too
+    DICOM_DIR,
+    StoredPreRead,
+    current_model_version,
+    find_stored,
+    write_dicom_outputs,
+    write_label_map,
+)
 from app.shell.error_text import error_text
 from app.shell.tasks import Task
 from core.errors import LuchError
@@ -41,29 +49,6 @@ if TYPE_CHECKING:  # the AI stack (torch, scipy) loads on the first run, not at 
     from inference.preread import PreReadOptions, PreReadResult
 
 log = logging.getLogger(__name__)
-DICOM_DIR = "ai-dicom"  # under LUCH_HOME: the SEG and SR files of pre-reads
-
-
-def write_dicom_outputs(result: PreReadResult, volume: Volume, source: Path) -> list[Path]:
-    """Write the pre-read as a DICOM SEG and a TID 1500 SR (the SR refers to the SEG) under
-    ``LUCH_HOME/ai-dicom``; returns their paths. Raises DicomOutputError for a source that
-    is not a matching DICOM series."""
-    from inference.dicom_out import (  # deferred: the DICOM writers load with the first output
-        make_seg,
-        make_sr,
-        source_datasets,
-    )
-
-    sources = source_datasets(source, volume)
-    seg = make_seg(result, sources)
-    sr = make_sr(result, sources, seg)
-    folder = app_subdir(DICOM_DIR)
-    paths = [folder / f"{seg.SOPInstanceUID}.seg.dcm", folder / f"{sr.SOPInstanceUID}.sr.dcm"]
-    for dataset, path in zip((seg, sr), paths, strict=True):
-        partial = path.with_suffix(".part")
-        dataset.save_as(partial)
-        partial.replace(path)  # never a half-written file under the final name
-    return paths
 
 
 ORPHAN_AGE_S = 3600.0  # files no result lists yet: a pre-read may be saving them right now
@@ -100,6 +85,7 @@ class AiPanel(QWidget):
     rejected = Signal()
     failed = Signal(str)
     show_voxel = Signal(object)  # (i, j, k) of a finding the reader asked to see
+    running = Signal(bool)  # the panel's own pre-read started (True) or ended (False)
 
     def __init__(self, store: Store, reader: str, options: PreReadOptions | None = None,
                  parent: QWidget | None = None) -> None:
@@ -114,6 +100,7 @@ class AiPanel(QWidget):
         self.study_uid = ""
         self.dicom_files: list[Path] = []  # the SEG and SR of the current pre-read
         self._task: Task | None = None
+        self._generation = 0  # a stored result looked up for an older open is not shown
 
         # The same words as inference.preread.INVESTIGATIONAL, as a literal so it is translated.
         self.notice = QLabel("<i>" + self.tr(
@@ -207,6 +194,9 @@ class AiPanel(QWidget):
 
     def _set_state(self, state: str) -> None:
         running, done = state == "running", state == "done"
+        if running != getattr(self, "_running", False):
+            self._running = running
+            self.running.emit(running)
         self.progress.setVisible(running)
         self.cancel_button.setVisible(running)
         self.run_button.setEnabled(not running and self._volume is not None)
@@ -223,6 +213,7 @@ class AiPanel(QWidget):
         if volume is None:
             return None
         self.cancel()
+        self._generation += 1
         self._volume, self.study_uid = volume, study_uid or self.study_uid
         self.result = self.result_json = self.ai_result_id = self.ai_json = None
         self.correction_id = None
@@ -240,13 +231,18 @@ class AiPanel(QWidget):
             from inference.preread import analyze  # deferred: the AI stack loads on the first run
 
             result = analyze(volume, options, progress, cancel)
+            try:  # kept to be shown again when the study is reopened
+                files = [write_label_map(result.labels, volume)]
+            except Exception as err:  # the result stands without it (it runs again next time)
+                log.warning("AI label map not written: %s", type(err).__name__)
+                files = []
             if not dicom:
-                return result, [], None
+                return result, files, None
             try:
-                return result, write_dicom_outputs(result, volume, source), None
+                return result, [*files, *write_dicom_outputs(result, volume, source)], None
             except Exception as err:  # the result stands without its DICOM copies
                 log.warning("AI SEG/SR not written: %s", type(err).__name__)
-                return result, [], err
+                return result, files, err
 
         task = Task(work, QT_TRANSLATE_NOOP("Task", "AI pre-read"))
         task.progress.connect(lambda f: self.progress.setValue(int(100 * f)))
@@ -256,6 +252,51 @@ class AiPanel(QWidget):
         self._task = task
         self._set_state("running")
         return task.start()
+
+    def open_study(self, volume: Volume, study_uid: str, source: Path | None = None,
+                   run: bool = True) -> Task | None:
+        """A study opened: show its stored pre-read of this series by this model version
+        (made here, in the background or imported) if there is one, else run the model
+        (with ``run``).
+        "Run AI pre-read" (:meth:`run`) always runs it again."""
+        self.cancel()
+        self._volume, self.study_uid = volume, study_uid or self.study_uid
+        store = self.store
+        self._generation += 1
+        generation = self._generation
+
+        def work(progress, cancel):
+            try:
+                return find_stored(store, study_uid, volume, current_model_version())
+            except Exception as err:  # a damaged store row or file: run the model instead
+                log.warning("stored AI result not read: %s", type(err).__name__)
+                return None
+
+        def found(stored: StoredPreRead | None) -> None:
+            if generation != self._generation:
+                return  # another study since, or the reader ran the AI meanwhile
+            if stored is not None:
+                self.show_stored(volume, study_uid, stored)
+            elif run:
+                self.run(volume, study_uid, source=source)
+
+        task = Task(work, QT_TRANSLATE_NOOP("Task", "reading the stored AI result"))
+        task.succeeded.connect(found)
+        self._lookup = task
+        return task.start()
+
+    def show_stored(self, volume: Volume, study_uid: str, stored: StoredPreRead) -> None:
+        """Show a stored result of ``volume`` as if it had just been read (no model run)."""
+        self.cancel()
+        self._volume, self.study_uid = volume, study_uid
+        self.correction_id = None
+        self.result, self.result_json = stored, stored.to_json()
+        self.ai_json, self.ai_result_id = self.result_json, stored.ai_result_id
+        self.dicom_files = [f for f in stored.files if f.name.endswith(".dcm")]
+        self._show_values(self.result_json, [self.tr(
+            "Read before this study was opened (stored); Run AI pre-read reads it again")])
+        self._set_state("done")
+        self.result_ready.emit(stored)
 
     def cancel(self) -> None:
         if self._task is not None:
@@ -278,7 +319,8 @@ class AiPanel(QWidget):
 
     def _done(self, outcome) -> None:
         self._task = None
-        result, self.dicom_files, dicom_error = outcome
+        result, files, dicom_error = outcome
+        self.dicom_files = [f for f in files if f.name.endswith(".dcm")]
         self.result, self.result_json = result, result.to_json()
         self.ai_json = self.result_json
         j = self.result_json
@@ -291,7 +333,9 @@ class AiPanel(QWidget):
         if self.study_uid:
             self.ai_result_id = self.store.save_ai_result(
                 self.study_uid, model_name=j["engine"], model_version=j["model_version"],
-                values=j, mask_files=[str(p) for p in self.dicom_files], sync=False)
+                values=j, mask_files=[str(p) for p in files], sync=False,
+                series_instance_uid=self._volume.info.series_instance_uid
+                if self._volume is not None else "")
         self._set_state("done")
         self.result_ready.emit(result)
 
@@ -320,16 +364,18 @@ class AiPanel(QWidget):
             lines.insert(0, self.tr("Corrected by the reader: recomputed from the edited "
                                     "labels (the AI read %1)").replace(
                 "%1", terms.grade(str(j.get("ai_grade", "")))))
-        flags = [f for f in j["quality_flags"] if not f.startswith("corrected")]
+        # A stored result made elsewhere (an imported one) may lack the run's details.
+        flags = [f for f in j.get("quality_flags", []) if not f.startswith("corrected")]
         if flags:
             lines.append(self.tr("Quality: %s") % "; ".join(terms.quality_flag(f) for f in flags))
-        lines.append(self.tr("%1 on %2 in %3 s").replace("%1", terms.engine(j["engine"]))
-                     .replace("%2", terms.device(j["device"]))
-                     .replace("%3", terms.number(j["seconds"])))
+        if all(k in j for k in ("engine", "device", "seconds")):
+            lines.append(self.tr("%1 on %2 in %3 s").replace("%1", terms.engine(j["engine"]))
+                         .replace("%2", terms.device(j["device"]))
+                         .replace("%3", terms.number(j["seconds"])))
         self.details.setText("\n".join([*lines, *extra]))
         self._fold(self.more.isChecked())
         if self.assessable:
-            self._show_findings(j["quality_flags"], j.get("lesions", []))
+            self._show_findings(j.get("quality_flags", []), j.get("lesions", []))
         else:
             self._show_findings([])
 

@@ -136,3 +136,18 @@ def device(name: str) -> str:
     if name == "cpu":
         return QCoreApplication.translate("Terms", "CPU")
     return name
+
+
+def preread_marker(state: str) -> str:
+    """The worklist's AI grade cell of a study the background pre-read has not graded yet:
+    a symbol and a word, so it is told apart from a grade without colour."""
+    if state == "running":
+        return "\u25d4 " + QCoreApplication.translate("Terms", "AI reading")
+    return "\u25cc " + QCoreApplication.translate("Terms", "AI queued")
+
+
+def preread_tooltip(state: str) -> str:
+    if state == "running":
+        return QCoreApplication.translate("Terms", "The AI pre-read of this study is running "
+                                          "in the background")
+    return QCoreApplication.translate("Terms", "AI pre-read pending: queued in the background")

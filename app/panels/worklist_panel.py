@@ -32,6 +32,7 @@ class WorklistRow:
     ai_grade: str
     status: str
     description: str = ""
+    preread: str = ""  # the background pre-read of an ungraded study: "pending", "running"
 
 
 class WorklistPanel(QWidget):
@@ -142,15 +143,22 @@ class WorklistPanel(QWidget):
                 row.patient.strip() or self.tr("(no name)"))  # an empty row is easy to miss
             date = row.study_date
             shown = (terms.term(row.priority), patient, f"{date[6:8]}.{date[4:6]}.{date[:4]}"
-                     if len(date) == 8 else date, row.modality, terms.grade(row.ai_grade),
-                     terms.term(row.status))
+                     if len(date) == 8 else date, row.modality,
+                     terms.preread_marker(row.preread) if row.preread and not row.ai_grade
+                     else terms.grade(row.ai_grade), terms.term(row.status))
             for c, text in enumerate(shown):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, row.study_instance_uid)
                 if c == 1:
                     item.setToolTip(text)
-                if c == 4 and row.ai_grade in ("CT-3", "CT-4"):
+                if c == 4 and row.ai_grade in ("CT-3", "CT-4"):  # red and bold: not by hue alone
                     item.setForeground(Qt.GlobalColor.red)
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
+                elif c == 4 and row.preread and not row.ai_grade:  # the symbol says it, not hue
+                    item.setForeground(Qt.GlobalColor.darkGray)
+                    item.setToolTip(terms.preread_tooltip(row.preread))
                 self.table.setItem(r, c, item)
         self._filter(self.search.text())
         if selected is not None:
@@ -168,7 +176,8 @@ class WorklistPanel(QWidget):
     # What the short columns can hold (urgency, date, -, AI grade, status): their widths
     # come from these, so the panel's size does not change as rows come and go.
     SAMPLES: ClassVar[dict[int, tuple[str, ...]]] = {
-        0: ("stat", "urgent", "routine"), 2: ("00.00.0000",), 4: ("CT-4", "not-assessable"),
+        0: ("stat", "urgent", "routine"), 2: ("00.00.0000",),
+        4: ("CT-4", "not-assessable", "~pending", "~running"),  # ~: a pre-read marker
         5: ("unread", "draft", "preliminary", "final", "amended")}
 
     def _fit_columns(self) -> None:
@@ -179,7 +188,8 @@ class WorklistPanel(QWidget):
         metrics = self.table.fontMetrics()
         pad = 2 * self.table.style().pixelMetric(
             self.table.style().PixelMetric.PM_FocusFrameHMargin) + 6
-        shown = {0: terms.term, 2: str, 4: terms.grade, 5: terms.term}
+        shown = {0: terms.term, 2: str, 5: terms.term,
+                 4: lambda v: terms.preread_marker(v[1:]) if v[0] == "~" else terms.grade(v)}
         fixed = 0
         for column, samples in self.SAMPLES.items():
             width = max(header.sectionSizeHint(column),

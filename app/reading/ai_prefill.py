@@ -3,10 +3,10 @@ into the protocol form when the reader accepts it."""
 
 from __future__ import annotations
 
-import numpy as np
 from PySide6.QtCore import QObject
 
 from app.panels import terms
+from app.panels.ai_files import same_grid
 from app.panels.ai_panel import AiPanel
 from app.panels.report_panel import ReportPanel
 from app.reading.prefill import protocol_values
@@ -18,17 +18,6 @@ def labels_volume(labels, volume: Volume) -> Volume:
     """A label map on the geometry of ``volume`` (to draw over it)."""
     return Volume(voxels=labels, spacing=volume.spacing, origin=volume.origin,
                   direction=volume.direction, info=volume.info)
-
-
-def same_grid(a: Volume | None, b: Volume | None, tol_mm: float = 0.01) -> bool:
-    """Whether two volumes lie on one voxel grid (shape, spacing, origin, direction): only
-    then is a label map made on one drawn over the other. Two series of a study may share a
-    matrix size and nothing else (a coronal and an axial image)."""
-    if a is None or b is None or a.shape != b.shape:
-        return False
-    return (np.allclose(a.spacing, b.spacing, atol=tol_mm)
-            and np.allclose(a.origin, b.origin, atol=tol_mm)
-            and np.allclose(a.direction, b.direction, atol=1e-4))
 
 
 class AiPrefill(QObject):

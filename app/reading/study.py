@@ -67,8 +67,9 @@ class StudyFlow(QObject):
         restored = self.report.begin(self.study_uid)
         if restored:
             self.window.statusBar().showMessage(self.tr("Unsigned draft restored"))
-        if self.window.settings.get("ai.autorun", True):
-            self.ai.run(volume, self.study_uid, source=path)
+        # A stored pre-read is shown at once (no model run); else the model runs if set so.
+        self.ai.open_study(volume, self.study_uid, source=path,
+                           run=bool(self.window.settings.get("ai.autorun", True)))
 
     def _offer_prior(self, study_uid: str) -> None:
         """Find this patient's latest earlier study on the station and offer it for comparison."""

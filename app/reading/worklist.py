@@ -3,12 +3,15 @@ from disk or fetched from the archive, and prefetching the next ones."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QTimer, Signal
 
 from app.panels.worklist_panel import WorklistPanel, WorklistRow
 from app.reading.archive_link import ArchiveLink
+from app.reading.background_preread import SETTING as BACKGROUND_SETTING
+from app.reading.background_preread import BackgroundPreread
 from app.reading.study_uid import adopt_path_uid, study_uid_of
 from app.shell.main_window import MainWindow
 from app.shell.tasks import Task
@@ -21,7 +24,10 @@ WORKLIST_POLL_MS = 60_000
 
 
 class WorklistFlow(QObject):
-    """Fills a :class:`WorklistPanel` from the store and the archive and opens its studies."""
+    """Fills a :class:`WorklistPanel` from the store and the archive and opens its studies;
+    the studies it prefetched are pre-read in the background (:attr:`background`)."""
+
+    prefetched = Signal(str)  # a study is in the image cache (emitted on the fetching thread)
 
     def __init__(self, window: MainWindow, store: Store, reader: str, panel: WorklistPanel,
                  link: ArchiveLink) -> None:
@@ -35,6 +41,12 @@ class WorklistFlow(QObject):
         self._fetch_task: Task | None = None  # the study being fetched to open, and its UID
         self._fetch_uid = ""
         self._fetch_message = ""  # the status line shown while a study is fetched
+        self._details: dict = {}
+        self._opened: str | None = None  # read in the foreground, not in the background
+        self.background = BackgroundPreread(store, self)
+        self.background.changed.connect(self._show_markers)
+        self.background.stored.connect(lambda _uid: self.refresh())
+        self.prefetched.connect(lambda _uid: self._queue_background())
         self._timer = QTimer(window)  # new studies arrive all day
         self._timer.timeout.connect(self.refresh)
         self._timer.start(WORKLIST_POLL_MS)
@@ -70,14 +82,37 @@ class WorklistFlow(QObject):
 
     def _show(self, items: list) -> None:
         self._items = sorted(items, key=triage_key)
-        details = self.store.worklist_details({i.study_instance_uid for i in self._items})
+        self._details = self.store.worklist_details({i.study_instance_uid for i in self._items})
+        self._queue_background()
+        self._show_markers()
+
+    def _show_markers(self) -> None:
+        """The rows, with the background pre-read's state where a study has no grade yet."""
+        states = self.background.states
         rows = []
         for item in self._items:
-            patient, modalities, status = details.get(item.study_instance_uid, ("", "", None))
-            rows.append(WorklistRow(item.study_instance_uid, item.priority, patient,
-                                    item.study_date, modalities or "CT", item.ai_grade or "",
-                                    status or self.tr("unread"), item.description))
+            uid = item.study_instance_uid
+            patient, modalities, status = self._details.get(uid, ("", "", None))
+            rows.append(WorklistRow(uid, item.priority, patient, item.study_date,
+                                    modalities or "CT", item.ai_grade or "",
+                                    status or self.tr("unread"), item.description,
+                                    "" if item.ai_grade else states.get(uid, "")))
         self.panel.set_rows(rows)
+
+    def _queue_background(self) -> None:
+        """Queue the prefetched studies that are unread and not pre-read yet, in worklist
+        order (most urgent first), for the background pre-read."""
+        self.background.enabled = bool(self.window.settings.get(BACKGROUND_SETTING, True))
+        if self.cache is None:
+            return
+        studies = []
+        for item in self._items:
+            uid = item.study_instance_uid
+            unread = self._details.get(uid, ("", "", None))[2] is None
+            if item.ai_grade is None and unread and uid != self._opened \
+                    and self.cache.has_study(uid):
+                studies.append((uid, str(self.cache.study_dir(uid))))
+        self.background.set_queue(studies)
 
     def add_local_study(self, path: Path, volume: Volume | None = None) -> str:
         """Put a study on disk into the local worklist (read from its headers)."""
@@ -99,6 +134,7 @@ class WorklistFlow(QObject):
 
     def open_study(self, study_uid: str) -> Task | None:
         """Open a worklist study: from disk, or fetched from the archive into the image cache."""
+        self.opening(study_uid)
         pending = self._fetch_task
         if pending is not None and self._fetch_uid == study_uid:
             return pending  # clicked again while it comes: one fetch, one opening
@@ -149,6 +185,12 @@ class WorklistFlow(QObject):
         self.window.open_path(folder)
         self._prefetch_after(study_uid)
 
+    def opening(self, study_uid: str | None) -> None:
+        """The reader opens this study: its pre-read is the panel's, not the background's."""
+        self._opened = study_uid
+        if study_uid is not None:
+            self.background.drop(study_uid)
+
     def image_cache(self):
         if self.cache is None:
             self.cache = ImageCache()
@@ -161,13 +203,20 @@ class WorklistFlow(QObject):
         from records.access import prefetch_next  # deferred: loads on the first fetch
 
         if self.prefetcher is None:
-            self.prefetcher = Prefetcher(self.image_cache(), self.link.archive)
+            self.prefetcher = Prefetcher(self.image_cache(), self.link.archive,
+                                         on_fetched=self._on_fetched)
         prefetch_next(self.prefetcher, self._items, study_uid)
 
+    def _on_fetched(self, study_uid: str) -> None:
+        """On the fetching thread: hand the news to the UI thread (unless the window went)."""
+        with contextlib.suppress(RuntimeError):
+            self.prefetched.emit(study_uid)
+
     def stop(self) -> None:
-        """At exit: stop background fetching."""
+        """At exit: stop background fetching and the background pre-read."""
         if self.prefetcher is not None:
             self.prefetcher.stop()
+        self.background.stop()
 
     def open_next(self, current: str | None) -> None:
         """Open the study after ``current`` in the worklist as shown (the first if none)."""

@@ -24,6 +24,7 @@ from core.settings import Settings
 LANGUAGES = (("en", "English"), ("ru", "Русский"))
 REPORT_LANGUAGE_KEY = "report.language"
 AI_AUTORUN_KEY = "ai.autorun"
+AI_BACKGROUND_KEY = "ai.background"  # read by app.reading.background_preread
 ARCHIVE_URL_KEY, ARCHIVE_USER_KEY = "archive.url", "archive.user"  # read by archive.credentials
 ARCHIVE_CA_KEY = "archive.ca_bundle"
 DICTATION_LANGUAGE_KEY, DICTATION_DEVICE_KEY = "dictation.language", "dictation.device"

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 
 from app.settings_dialog.base import (
     AI_AUTORUN_KEY,
+    AI_BACKGROUND_KEY,
     LANGUAGES,
     REPORT_LANGUAGE_KEY,
     InvalidSetting,
@@ -38,6 +39,7 @@ class GeneralPage(Page):
             UI_LANGUAGE_KEY: settings.get(UI_LANGUAGE_KEY) or ui_language(settings),
             REPORT_LANGUAGE_KEY: settings.get(REPORT_LANGUAGE_KEY) or ui_language(settings),
             AI_AUTORUN_KEY: bool(settings.get(AI_AUTORUN_KEY, True)),
+            AI_BACKGROUND_KEY: bool(settings.get(AI_BACKGROUND_KEY, True)),
             AUTOLOCK_KEY: int(idle_minutes(settings)),
             UNSENT_KEEP_DAYS_KEY: int(unsent_keep_days(settings)),
         }
@@ -46,6 +48,12 @@ class GeneralPage(Page):
                                       self.initial[REPORT_LANGUAGE_KEY])
         self.ai_autorun = QCheckBox(self.tr("Run the AI &pre-read when a study opens"))
         self.ai_autorun.setChecked(self.initial[AI_AUTORUN_KEY])
+        self.ai_background = QCheckBox(self.tr("Pre-read the prefetched studies in the "
+                                               "&background"))
+        self.ai_background.setChecked(self.initial[AI_BACKGROUND_KEY])
+        self.ai_background.setToolTip(self.tr(
+            "Studies fetched ahead of the reader are pre-read at low priority, and the result "
+            "waits when one is opened; it pauses while you open and scroll a study."))
         self.unsent_days = QSpinBox()
         self.unsent_days.setRange(MIN_DAYS, MAX_DAYS)
         self.unsent_days.setValue(self.initial[UNSENT_KEEP_DAYS_KEY])
@@ -62,6 +70,7 @@ class GeneralPage(Page):
         form.addRow(_hint(self.tr("The interface language applies the next time Luch starts.")))
         form.addRow(self.tr("&Report language:"), self.report_language)
         form.addRow(self.ai_autorun)
+        form.addRow(self.ai_background)
         form.addRow(self.tr("Keep unsent AI &copies (days):"), self.unsent_days)
         form.addRow(self.tr("&Lock the screen after idle:"), self.autolock)
         form.addRow(_hint(self.tr("The lock hides patient data when nobody has used the "
@@ -104,6 +113,7 @@ class GeneralPage(Page):
         return {UI_LANGUAGE_KEY: self.ui_language.currentData(),
                 REPORT_LANGUAGE_KEY: self.report_language.currentData(),
                 AI_AUTORUN_KEY: self.ai_autorun.isChecked(),
+                AI_BACKGROUND_KEY: self.ai_background.isChecked(),
                 UNSENT_KEEP_DAYS_KEY: self.unsent_days.value(),
                 AUTOLOCK_KEY: self.autolock.value()}
 

@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
     prior_loaded = Signal(object)
     series_listed = Signal(int)  # how many series the browser shows
     load_failed = Signal(str)
+    loading = Signal(bool)  # a study (or prior) is loading (True), or is done or stopped (False)
 
     def __init__(self, settings: Settings | None = None) -> None:
         super().__init__()
@@ -494,6 +495,7 @@ class MainWindow(QMainWindow):
         if path != self.current_path:
             self.series_browser.set_series([])
         self.current_path = path
+        self.loading.emit(True)
         self.status_label.setText(self.tr("Loading the study…") if _is_uid(path.name)
                                   else self.tr("Loading %s…") % path.name)
         self.progress.setValue(0)
@@ -556,6 +558,7 @@ class MainWindow(QMainWindow):
         self._install_layout("compare")
         self._show_overlays()
         self.focus_image()
+        self.loading.emit(True)
         self.status_label.setText(self.tr("Loading the prior study…"))
         self.progress.setValue(0)
         self.progress.show()
@@ -612,6 +615,7 @@ class MainWindow(QMainWindow):
         self.progress.hide()
         self.cancel_button.hide()
         self._task = None
+        self.loading.emit(False)
 
     def _show_study(self, study: LoadedStudy, layout: str | None, preset: str | None) -> None:
         self._loading_done()

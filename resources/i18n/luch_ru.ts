@@ -32,133 +32,138 @@
 <context>
     <name>AiPanel</name>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="120"/>
+        <location filename="../../app/panels/ai_panel.py" line="107"/>
         <source>Investigational AI pre-read, not a medical device: a radiologist must review every result.</source>
         <translation>Исследовательский ИИ-анализ, не медицинское изделие: каждый результат проверяет врач-рентгенолог.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="140"/>
-        <location filename="../../app/panels/ai_panel.py" line="194"/>
+        <location filename="../../app/panels/ai_panel.py" line="128"/>
+        <location filename="../../app/panels/ai_panel.py" line="182"/>
         <source>Details</source>
         <translation>Подробнее</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="142"/>
+        <location filename="../../app/panels/ai_panel.py" line="130"/>
         <source>Show or hide the AI&apos;s details</source>
         <translation>Показать или скрыть подробности анализа ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="151"/>
+        <location filename="../../app/panels/ai_panel.py" line="139"/>
         <source>Run AI</source>
         <translation>Запустить ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="152"/>
+        <location filename="../../app/panels/ai_panel.py" line="140"/>
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="153"/>
+        <location filename="../../app/panels/ai_panel.py" line="141"/>
         <source>Accept AI values</source>
         <translation>Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="155"/>
+        <location filename="../../app/panels/ai_panel.py" line="143"/>
         <source>Reject</source>
         <translation>Отклонить</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="162"/>
+        <location filename="../../app/panels/ai_panel.py" line="150"/>
         <source>AI grade</source>
         <translation>Степень (ИИ)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="194"/>
+        <location filename="../../app/panels/ai_panel.py" line="182"/>
         <source>Less</source>
         <translation>Свернуть</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="229"/>
+        <location filename="../../app/panels/ai_panel.py" line="222"/>
         <source>AI pre-read running…</source>
         <translation>ИИ анализирует исследование…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="265"/>
+        <location filename="../../app/panels/ai_panel.py" line="297"/>
+        <source>Read before this study was opened (stored); Run AI pre-read reads it again</source>
+        <translation>Проанализировано до открытия исследования (сохранено); «Запустить ИИ-анализ» выполнит его заново</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/ai_panel.py" line="308"/>
         <source>AI pre-read cancelled</source>
         <translation>Анализ ИИ отменён</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="300"/>
+        <location filename="../../app/panels/ai_panel.py" line="346"/>
         <source>%1 (corrected)</source>
         <translation>%1 (исправлено)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="305"/>
+        <location filename="../../app/panels/ai_panel.py" line="351"/>
         <source>Involvement: right %1%, left %2%, total %3%</source>
         <translation>Поражение: справа %1%, слева %2%, всего %3%</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="308"/>
+        <location filename="../../app/panels/ai_panel.py" line="354"/>
         <source>Grade by the worse lung %1, by both lungs %2</source>
         <translation>Степень по худшему лёгкому %1, по обоим лёгким %2</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="311"/>
+        <location filename="../../app/panels/ai_panel.py" line="357"/>
         <source>GGO %1 mL, consolidation %2 mL</source>
         <translation>«Матовое стекло» %1 мл, консолидация %2 мл</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="313"/>
+        <location filename="../../app/panels/ai_panel.py" line="359"/>
         <source>COVID-19 pattern: %s</source>
         <translation>Паттерн COVID-19: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="316"/>
+        <location filename="../../app/panels/ai_panel.py" line="362"/>
         <source>The AI could not assess this study; the reader grades it.</source>
         <translation>ИИ не смог оценить это исследование; степень определяет врач.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="318"/>
+        <location filename="../../app/panels/ai_panel.py" line="364"/>
         <source>Corrected by the reader: recomputed from the edited labels (the AI read %1)</source>
         <translation>Исправлено врачом: пересчитано по исправленной разметке (ИИ: %1)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="323"/>
+        <location filename="../../app/panels/ai_panel.py" line="370"/>
         <source>Quality: %s</source>
         <translation>Качество: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="324"/>
+        <location filename="../../app/panels/ai_panel.py" line="372"/>
         <source>%1 on %2 in %3 s</source>
         <translation>%1 на %2 за %3 с</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="387"/>
+        <location filename="../../app/panels/ai_panel.py" line="435"/>
         <source>You accepted the AI values</source>
         <translation>Вы приняли значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="388"/>
+        <location filename="../../app/panels/ai_panel.py" line="436"/>
         <source>You accepted the AI values as corrected</source>
         <translation>Вы приняли значения ИИ с исправлениями</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="389"/>
+        <location filename="../../app/panels/ai_panel.py" line="437"/>
         <source>You rejected the AI result: its values are not used</source>
         <translation>Вы отклонили результат ИИ: его значения не используются</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="286"/>
+        <location filename="../../app/panels/ai_panel.py" line="330"/>
         <source>The result is kept, but its DICOM SEG and SR could not be written: %s</source>
         <translation>Результат сохранён, но его DICOM SEG и SR записать не удалось: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="348"/>
+        <location filename="../../app/panels/ai_panel.py" line="396"/>
         <source>Show the solid focus (slices %s)</source>
         <translation>Показать солидный очаг (срезы %s)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="351"/>
+        <location filename="../../app/panels/ai_panel.py" line="399"/>
         <source>Show lesion %1: %2, slices %3, %4 mL</source>
         <translation>Показать участок уплотнения %1: %2, срезы %3, %4 мл</translation>
     </message>
@@ -166,32 +171,32 @@
 <context>
     <name>AiPrefill</name>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="56"/>
+        <location filename="../../app/reading/ai_prefill.py" line="45"/>
         <source>The report is signed: add an addendum before filling in AI values</source>
         <translation>Протокол подписан: чтобы внести значения ИИ, начните дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="61"/>
+        <location filename="../../app/reading/ai_prefill.py" line="50"/>
         <source>The AI could not assess this study: nothing to pre-fill</source>
         <translation>ИИ не смог оценить исследование: заполнять нечего</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="70"/>
+        <location filename="../../app/reading/ai_prefill.py" line="59"/>
         <source>Filled in from the AI pre-read as corrected by the reader (labels edited; the AI read %1)</source>
         <translation>Заполнено по предварительному заключению ИИ, исправленному врачом (разметка исправлена; ИИ: %1)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="74"/>
+        <location filename="../../app/reading/ai_prefill.py" line="63"/>
         <source>Filled in from the AI pre-read</source>
         <translation>Заполнено по предварительному заключению ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="78"/>
+        <location filename="../../app/reading/ai_prefill.py" line="67"/>
         <source>Corrected AI values filled in; check them</source>
         <translation>Исправленные значения ИИ внесены; проверьте их</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="79"/>
+        <location filename="../../app/reading/ai_prefill.py" line="68"/>
         <source>AI values filled in; check them</source>
         <translation>Значения ИИ подставлены; проверьте их</translation>
     </message>
@@ -1575,92 +1580,102 @@
 <context>
     <name>GeneralPage</name>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="47"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="49"/>
         <source>Run the AI &amp;pre-read when a study opens</source>
         <translation>Запускать &amp;ИИ-анализ при открытии исследования</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="53"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="51"/>
+        <source>Pre-read the prefetched studies in the &amp;background</source>
+        <translation>Анализировать загруженные заранее исследования в &amp;фоне</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/general_page.py" line="55"/>
+        <source>Studies fetched ahead of the reader are pre-read at low priority, and the result waits when one is opened; it pauses while you open and scroll a study.</source>
+        <translation>Исследования, загруженные заранее, анализируются ИИ с низким приоритетом, и результат готов к открытию; анализ приостанавливается, пока вы открываете и листаете исследование.</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/general_page.py" line="61"/>
         <source>The DICOM SEG and SR copies of a pre-read whose study has no report signed here are deleted after this many days; the result itself is kept.</source>
         <translation>Копии DICOM SEG и SR ИИ-анализа исследования, заключение по которому здесь не подписано, удаляются через столько дней; сам результат сохраняется.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="57"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="65"/>
         <source> min</source>
         <translation> мин</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="58"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="66"/>
         <source>never</source>
         <translation>никогда</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="61"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="69"/>
         <source>&amp;Interface language:</source>
         <translation>&amp;Язык интерфейса:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="62"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="70"/>
         <source>The interface language applies the next time Luch starts.</source>
         <translation>Язык интерфейса изменится при следующем запуске Луча.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="63"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="71"/>
         <source>&amp;Report language:</source>
         <translation>Язык &amp;протокола:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="65"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="74"/>
         <source>Keep unsent AI &amp;copies (days):</source>
         <translation>Хранить неотправленные &amp;копии ИИ (дни):</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="66"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="75"/>
         <source>&amp;Lock the screen after idle:</source>
         <translation>&amp;Блокировать экран после простоя:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="67"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="76"/>
         <source>The lock hides patient data when nobody has used the keyboard or mouse for this long (0 = never).</source>
         <translation>Блокировка скрывает данные пациентов, если клавиатурой и мышью не пользовались столько времени (0 — никогда).</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="72"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="81"/>
         <source>unchanged</source>
         <translation>без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="73"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="82"/>
         <source>Re&amp;move my unlock PIN</source>
         <translation>&amp;Удалить мой PIN разблокировки</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="74"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="83"/>
         <source>New unlock PI&amp;N:</source>
         <translation>Новый PIN &amp;разблокировки:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="75"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="84"/>
         <source>Repea&amp;t the PIN:</source>
         <translation>П&amp;овторите PIN:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="77"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="86"/>
         <source>The PIN unlocks the lock screen. It is kept as a salted hash in the OS keyring, never in a file.</source>
         <translation>PIN снимает блокировку экрана. Он хранится в хранилище паролей ОС в виде хеша с солью, никогда не в файле.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="82"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="91"/>
         <source>General</source>
         <translation>Общие</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="91"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="100"/>
         <source>The PIN needs at least %1 characters.</source>
         <translation>PIN должен содержать не меньше %1 символов.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="95"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="104"/>
         <source>The two PINs differ.</source>
         <translation>Введённые PIN не совпадают.</translation>
     </message>
@@ -1716,22 +1731,22 @@
 <context>
     <name>IdleLock</name>
     <message>
-        <location filename="../../app/shell/lock.py" line="259"/>
+        <location filename="../../app/shell/lock.py" line="258"/>
         <source>Too many wrong PINs: try again in %1 s.</source>
         <translation>Слишком много неверных PIN: повторите через %1 с.</translation>
     </message>
     <message>
-        <location filename="../../app/shell/lock.py" line="266"/>
+        <location filename="../../app/shell/lock.py" line="265"/>
         <source>Wrong PIN.</source>
         <translation>Неверный PIN.</translation>
     </message>
     <message>
-        <location filename="../../app/shell/lock.py" line="335"/>
+        <location filename="../../app/shell/lock.py" line="334"/>
         <source>&amp;Lock screen</source>
         <translation>&amp;Заблокировать экран</translation>
     </message>
     <message>
-        <location filename="../../app/shell/lock.py" line="346"/>
+        <location filename="../../app/shell/lock.py" line="345"/>
         <source>&amp;File</source>
         <translation>&amp;Файл</translation>
     </message>
@@ -1991,329 +2006,329 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/shell/main_window.py" line="84"/>
+        <location filename="../../app/shell/main_window.py" line="85"/>
         <source>Luch — CT reading workstation</source>
         <translation>Луч — рабочее место врача КТ</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="140"/>
-        <location filename="../../app/shell/main_window.py" line="542"/>
+        <location filename="../../app/shell/main_window.py" line="141"/>
+        <location filename="../../app/shell/main_window.py" line="544"/>
         <source>No study open</source>
         <translation>Исследование не открыто</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="145"/>
+        <location filename="../../app/shell/main_window.py" line="146"/>
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="158"/>
+        <location filename="../../app/shell/main_window.py" line="159"/>
         <source>&amp;File</source>
         <translation>&amp;Файл</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="159"/>
+        <location filename="../../app/shell/main_window.py" line="160"/>
         <source>Open DICOM &amp;folder…</source>
         <translation>Открыть &amp;папку DICOM…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="161"/>
+        <location filename="../../app/shell/main_window.py" line="162"/>
         <source>Open &amp;file (NIfTI, DICOM)…</source>
         <translation>Открыть &amp;файл (NIfTI, DICOM)…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="164"/>
+        <location filename="../../app/shell/main_window.py" line="165"/>
         <source>&amp;Quit</source>
         <translation>В&amp;ыход</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="167"/>
+        <location filename="../../app/shell/main_window.py" line="168"/>
         <source>&amp;View</source>
         <translation>&amp;Вид</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="171"/>
+        <location filename="../../app/shell/main_window.py" line="172"/>
         <source>Layout: %s</source>
         <translation>Раскладка: %s</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="178"/>
+        <location filename="../../app/shell/main_window.py" line="179"/>
         <source>Window: %s</source>
         <translation>Окно: %s</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="182"/>
+        <location filename="../../app/shell/main_window.py" line="183"/>
         <source>Toggle AI &amp;overlay</source>
         <translation>&amp;Разметка ИИ вкл/выкл</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="184"/>
+        <location filename="../../app/shell/main_window.py" line="185"/>
         <source>AI overlay as &amp;outlines</source>
         <translation>Разметка ИИ &amp;контурами</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="186"/>
+        <location filename="../../app/shell/main_window.py" line="187"/>
         <source>Overlay &amp;labels</source>
         <translation>&amp;Метки разметки</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="187"/>
+        <location filename="../../app/shell/main_window.py" line="188"/>
         <source>&amp;Lungs</source>
         <translation>&amp;Лёгкие</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="188"/>
+        <location filename="../../app/shell/main_window.py" line="189"/>
         <source>&amp;Ground-glass opacity</source>
         <translation>&amp;Матовое стекло</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="189"/>
+        <location filename="../../app/shell/main_window.py" line="190"/>
         <source>&amp;Consolidation</source>
         <translation>&amp;Консолидация</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="195"/>
+        <location filename="../../app/shell/main_window.py" line="196"/>
         <source>&amp;More opaque</source>
         <translation>&amp;Плотнее</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="197"/>
+        <location filename="../../app/shell/main_window.py" line="198"/>
         <source>L&amp;ess opaque</source>
         <translation>П&amp;розрачнее</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="199"/>
+        <location filename="../../app/shell/main_window.py" line="200"/>
         <source>Thick &amp;slab</source>
         <translation>Толстый &amp;срез</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="200"/>
+        <location filename="../../app/shell/main_window.py" line="201"/>
         <source>&amp;Thin slice</source>
         <translation>&amp;Тонкий срез</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="201"/>
+        <location filename="../../app/shell/main_window.py" line="202"/>
         <source>&amp;MIP (maximum)</source>
         <translation>&amp;MIP (максимум)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="202"/>
+        <location filename="../../app/shell/main_window.py" line="203"/>
         <source>M&amp;inIP (minimum)</source>
         <translation>M&amp;inIP (минимум)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="203"/>
+        <location filename="../../app/shell/main_window.py" line="204"/>
         <source>M&amp;ean</source>
         <translation>&amp;Среднее</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="206"/>
+        <location filename="../../app/shell/main_window.py" line="207"/>
         <source>T&amp;hicker slab</source>
         <translation>&amp;Толще</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="208"/>
+        <location filename="../../app/shell/main_window.py" line="209"/>
         <source>Thinne&amp;r slab</source>
         <translation>Т&amp;оньше</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="210"/>
+        <location filename="../../app/shell/main_window.py" line="211"/>
         <source>&amp;Cine</source>
         <translation>&amp;Кино</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="211"/>
+        <location filename="../../app/shell/main_window.py" line="212"/>
         <source>Mark or unmark as &amp;key image</source>
         <translation>Отметить или снять отметку &amp;ключевого изображения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="213"/>
+        <location filename="../../app/shell/main_window.py" line="214"/>
         <source>&amp;Anonymize corner text</source>
         <translation>&amp;Анонимизировать надписи</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="215"/>
+        <location filename="../../app/shell/main_window.py" line="216"/>
         <source>&amp;Detach view to a new window</source>
         <translation>&amp;Открепить вид в новое окно</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="218"/>
+        <location filename="../../app/shell/main_window.py" line="219"/>
         <source>&amp;Images only (hide the panels)</source>
         <translation>&amp;Только снимки (скрыть панели)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="222"/>
+        <location filename="../../app/shell/main_window.py" line="223"/>
         <source>&amp;Tools</source>
         <translation>&amp;Инструменты</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="225"/>
+        <location filename="../../app/shell/main_window.py" line="226"/>
         <source>&amp;Window/level (no tool)</source>
         <translation>&amp;Окно/уровень (без инструмента)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="226"/>
+        <location filename="../../app/shell/main_window.py" line="227"/>
         <source>&amp;Distance</source>
         <translation>&amp;Расстояние</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="227"/>
+        <location filename="../../app/shell/main_window.py" line="228"/>
         <source>&amp;Ellipse ROI</source>
         <translation>&amp;Эллиптическая ROI</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="228"/>
+        <location filename="../../app/shell/main_window.py" line="229"/>
         <source>&amp;Freehand ROI</source>
         <translation>&amp;Произвольная ROI</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="265"/>
+        <location filename="../../app/shell/main_window.py" line="266"/>
         <source>Series</source>
         <translation>Серии</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="320"/>
+        <location filename="../../app/shell/main_window.py" line="321"/>
         <source>Measurements</source>
         <translation>Измерения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="347"/>
+        <location filename="../../app/shell/main_window.py" line="348"/>
         <source>Key images</source>
         <translation>Ключевые изображения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="360"/>
+        <location filename="../../app/shell/main_window.py" line="361"/>
         <source>Key images are marked in the plane the images were taken in (axial)</source>
         <translation>Ключевые изображения отмечаются в плоскости, в которой получены снимки (аксиальной)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="366"/>
+        <location filename="../../app/shell/main_window.py" line="367"/>
         <source>This series has no separate DICOM images to mark as key images</source>
         <translation>В этой серии нет отдельных DICOM-изображений, которые можно отметить как ключевые</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="370"/>
+        <location filename="../../app/shell/main_window.py" line="371"/>
         <source>Key image: %1</source>
         <translation>Ключевое изображение: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="370"/>
+        <location filename="../../app/shell/main_window.py" line="371"/>
         <source>Key image removed: %1</source>
         <translation>Отметка ключевого изображения снята: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="379"/>
+        <location filename="../../app/shell/main_window.py" line="380"/>
         <source>This key image is in another series (%1): open it in the series browser</source>
         <translation>Это ключевое изображение в другой серии (%1): откройте её в списке серий</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="397"/>
+        <location filename="../../app/shell/main_window.py" line="398"/>
         <source>Viewer tools</source>
         <translation>Инструменты просмотра</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="410"/>
+        <location filename="../../app/shell/main_window.py" line="411"/>
         <source>W/L</source>
         <translation>Ш/У</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="410"/>
-        <location filename="../../app/shell/main_window.py" line="834"/>
+        <location filename="../../app/shell/main_window.py" line="411"/>
+        <location filename="../../app/shell/main_window.py" line="838"/>
         <source>Distance</source>
         <translation>Расстояние</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="411"/>
+        <location filename="../../app/shell/main_window.py" line="412"/>
         <source>Ellipse</source>
         <translation>Эллипс</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="411"/>
+        <location filename="../../app/shell/main_window.py" line="412"/>
         <source>Freehand</source>
         <translation>От руки</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="412"/>
+        <location filename="../../app/shell/main_window.py" line="413"/>
         <source>MPR</source>
         <translation>МПР</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="413"/>
+        <location filename="../../app/shell/main_window.py" line="414"/>
         <source>Cine</source>
         <translation>Кино</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="413"/>
+        <location filename="../../app/shell/main_window.py" line="414"/>
         <source>Key image</source>
         <translation>Ключевое изображение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="463"/>
+        <location filename="../../app/shell/main_window.py" line="464"/>
         <source>Open DICOM folder</source>
         <translation>Открыть папку DICOM</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="471"/>
+        <location filename="../../app/shell/main_window.py" line="472"/>
         <source>Open image</source>
         <translation>Открыть изображение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="472"/>
+        <location filename="../../app/shell/main_window.py" line="473"/>
         <source>Images (*.nii *.nii.gz *.dcm);;All (*)</source>
         <translation>Изображения (*.nii *.nii.gz *.dcm);;Все файлы (*)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="497"/>
+        <location filename="../../app/shell/main_window.py" line="499"/>
         <source>Loading the study…</source>
         <translation>Загрузка исследования…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="498"/>
+        <location filename="../../app/shell/main_window.py" line="500"/>
         <source>Loading %s…</source>
         <translation>Загрузка %s…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="559"/>
+        <location filename="../../app/shell/main_window.py" line="562"/>
         <source>Loading the prior study…</source>
         <translation>Загрузка предыдущего исследования…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="580"/>
+        <location filename="../../app/shell/main_window.py" line="583"/>
         <source>Prior study aligned (%s)</source>
         <translation>Предыдущее исследование совмещено (%s)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="544"/>
+        <location filename="../../app/shell/main_window.py" line="546"/>
         <source>%1 × %2 × %3 voxels</source>
         <translation>%1 × %2 × %3 вокселей</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="640"/>
+        <location filename="../../app/shell/main_window.py" line="644"/>
         <source>The label edits of the previous study were not saved</source>
         <translation>Правки разметки предыдущего исследования не были сохранены</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="652"/>
+        <location filename="../../app/shell/main_window.py" line="656"/>
         <source>Cannot open study</source>
         <translation>Не удалось открыть исследование</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="820"/>
+        <location filename="../../app/shell/main_window.py" line="824"/>
         <source>Run the AI pre-read first: the label tools edit its overlay</source>
         <translation>Сначала запустите ИИ: инструменты разметки правят его наложение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="834"/>
+        <location filename="../../app/shell/main_window.py" line="838"/>
         <source>Ellipse ROI</source>
         <translation>Эллипс (ROI)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="835"/>
+        <location filename="../../app/shell/main_window.py" line="839"/>
         <source>Freehand ROI</source>
         <translation>Контур от руки (ROI)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="837"/>
+        <location filename="../../app/shell/main_window.py" line="841"/>
         <source>Tool: %1 — Esc leaves it</source>
         <translation>Инструмент: %1 — Esc для выхода</translation>
     </message>
@@ -2416,7 +2431,7 @@
     </message>
     <message>
         <location filename="../../app/panels/report_panel.py" line="136"/>
-        <location filename="../../app/panels/report_panel.py" line="242"/>
+        <location filename="../../app/panels/report_panel.py" line="249"/>
         <source>Sign</source>
         <translation>Подписать</translation>
     </message>
@@ -2426,92 +2441,92 @@
         <translation>Подписан: только чтение. Изменения вносятся дополнением.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="205"/>
+        <location filename="../../app/panels/report_panel.py" line="206"/>
         <source>Addendum draft restored; reason: %s</source>
         <translation>Черновик дополнения восстановлен; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="207"/>
+        <location filename="../../app/panels/report_panel.py" line="208"/>
         <source>Draft restored</source>
         <translation>Черновик восстановлен</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="215"/>
+        <location filename="../../app/panels/report_panel.py" line="216"/>
         <source>Report %s, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Протокол: %s, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="218"/>
+        <location filename="../../app/panels/report_panel.py" line="219"/>
         <source>Report %s</source>
         <translation>Протокол: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="222"/>
+        <location filename="../../app/panels/report_panel.py" line="223"/>
         <source>New report</source>
         <translation>Новый протокол</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="240"/>
+        <location filename="../../app/panels/report_panel.py" line="247"/>
         <source>Add addendum…</source>
         <translation>Дополнение…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="241"/>
+        <location filename="../../app/panels/report_panel.py" line="248"/>
         <source>Sign addendum</source>
         <translation>Подписать дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="265"/>
+        <location filename="../../app/panels/report_panel.py" line="272"/>
         <source>Addendum; reason: %s</source>
         <translation>Дополнение; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="285"/>
+        <location filename="../../app/panels/report_panel.py" line="292"/>
         <source>The report is signed: add an addendum before inserting findings</source>
         <translation>Протокол подписан: чтобы вставить находки, начните дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="301"/>
+        <location filename="../../app/panels/report_panel.py" line="308"/>
         <source>AI findings inserted into the report</source>
         <translation>Находки ИИ вставлены в протокол</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="302"/>
+        <location filename="../../app/panels/report_panel.py" line="309"/>
         <source>No AI findings to insert</source>
         <translation>Нет находок ИИ для вставки</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="360"/>
+        <location filename="../../app/panels/report_panel.py" line="367"/>
         <source>The report is signed. To change it, add an addendum (%s).</source>
         <translation>Протокол подписан. Чтобы изменить его, добавьте дополнение (%s).</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="373"/>
+        <location filename="../../app/panels/report_panel.py" line="380"/>
         <source>Fill in before signing: %1</source>
         <translation>Заполните перед подписью: %1</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="383"/>
+        <location filename="../../app/panels/report_panel.py" line="390"/>
         <source>Not signed</source>
         <translation>Не подписано</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="410"/>
+        <location filename="../../app/panels/report_panel.py" line="417"/>
         <source>Addendum signed, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Дополнение подписано, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="412"/>
+        <location filename="../../app/panels/report_panel.py" line="419"/>
         <source>Signed, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Подписано, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="415"/>
+        <location filename="../../app/panels/report_panel.py" line="422"/>
         <source>Addendum signed, queued for the archive</source>
         <translation>Дополнение подписано, поставлено в очередь в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="416"/>
+        <location filename="../../app/panels/report_panel.py" line="423"/>
         <source>Signed, queued for the archive</source>
         <translation>Подписано, поставлено в очередь в архив</translation>
     </message>
@@ -2932,17 +2947,17 @@
         <translation>Восстановлен неподписанный черновик</translation>
     </message>
     <message>
-        <location filename="../../app/reading/study.py" line="89"/>
+        <location filename="../../app/reading/study.py" line="90"/>
         <source>A prior study of this patient (%1) is here: Ctrl+P compares</source>
         <translation>Есть предыдущее исследование пациента (%1): Ctrl+P — сравнить</translation>
     </message>
     <message>
-        <location filename="../../app/reading/study.py" line="96"/>
+        <location filename="../../app/reading/study.py" line="97"/>
         <source>Open a study first: the prior is the same patient&apos;s earlier study.</source>
         <translation>Сначала откройте исследование: предыдущее — это более раннее исследование того же пациента.</translation>
     </message>
     <message>
-        <location filename="../../app/reading/study.py" line="99"/>
+        <location filename="../../app/reading/study.py" line="100"/>
         <source>No earlier study of this patient is on this station.</source>
         <translation>Более ранних исследований этого пациента на этой станции нет.</translation>
     </message>
@@ -2955,18 +2970,23 @@
         <translation>%1: непредвиденный сбой (%2); подробности в журнале</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="249"/>
+        <location filename="../../app/panels/ai_panel.py" line="247"/>
         <source>AI pre-read</source>
         <translation>ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="308"/>
+        <location filename="../../app/panels/ai_panel.py" line="283"/>
+        <source>reading the stored AI result</source>
+        <translation>чтение сохранённого результата ИИ</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/main_window.py" line="309"/>
         <source>listing series</source>
         <translation>поиск серий</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="516"/>
-        <location filename="../../app/shell/main_window.py" line="599"/>
+        <location filename="../../app/shell/main_window.py" line="518"/>
+        <location filename="../../app/shell/main_window.py" line="602"/>
         <source>loading</source>
         <translation>Загрузка исследования</translation>
     </message>
@@ -2976,12 +2996,12 @@
         <translation>Отправка протоколов в архив</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="50"/>
+        <location filename="../../app/reading/worklist.py" line="62"/>
         <source>worklist</source>
         <translation>Загрузка рабочего списка</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="124"/>
+        <location filename="../../app/reading/worklist.py" line="160"/>
         <source>fetching the study</source>
         <translation>Загрузка исследования из архива</translation>
     </message>
@@ -3156,6 +3176,26 @@
         <location filename="../../app/panels/terms.py" line="137"/>
         <source>CPU</source>
         <translation>ЦП</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/terms.py" line="145"/>
+        <source>AI reading</source>
+        <translation>ИИ: идёт</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/terms.py" line="146"/>
+        <source>AI queued</source>
+        <translation>ИИ: очередь</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/terms.py" line="151"/>
+        <source>The AI pre-read of this study is running in the background</source>
+        <translation>ИИ-анализ этого исследования идёт в фоне</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/terms.py" line="153"/>
+        <source>AI pre-read pending: queued in the background</source>
+        <translation>ИИ-анализ ожидается: исследование в фоновой очереди</translation>
     </message>
     <message>
         <location filename="../../app/panels/terms.py" line="71"/>
@@ -3392,112 +3432,112 @@
 <context>
     <name>Workflow</name>
     <message>
-        <location filename="../../app/workflow.py" line="83"/>
+        <location filename="../../app/workflow.py" line="85"/>
         <source>Worklist</source>
         <translation>Рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="85"/>
+        <location filename="../../app/workflow.py" line="87"/>
         <source>Report</source>
         <translation>Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="124"/>
+        <location filename="../../app/workflow.py" line="144"/>
         <source>&amp;Report</source>
         <translation>&amp;Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="126"/>
+        <location filename="../../app/workflow.py" line="146"/>
         <source>Run &amp;AI pre-read</source>
         <translation>Запустить &amp;ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="128"/>
+        <location filename="../../app/workflow.py" line="148"/>
         <source>&amp;Accept AI values</source>
         <translation>&amp;Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="129"/>
+        <location filename="../../app/workflow.py" line="149"/>
         <source>Re&amp;ject AI result</source>
         <translation>О&amp;тклонить результат ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="130"/>
+        <location filename="../../app/workflow.py" line="150"/>
         <source>Insert the AI&apos;s &amp;findings as text</source>
         <translation>Вставить &amp;находки ИИ текстом</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="132"/>
+        <location filename="../../app/workflow.py" line="152"/>
         <source>&amp;Next field</source>
         <translation>&amp;Следующее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="134"/>
+        <location filename="../../app/workflow.py" line="154"/>
         <source>&amp;Previous field</source>
         <translation>П&amp;редыдущее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="136"/>
+        <location filename="../../app/workflow.py" line="156"/>
         <source>&amp;Sign report</source>
         <translation>П&amp;одписать протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="137"/>
+        <location filename="../../app/workflow.py" line="157"/>
         <source>Add a&amp;ddendum to the signed report…</source>
         <translation>&amp;Дополнение к подписанному протоколу…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="139"/>
+        <location filename="../../app/workflow.py" line="159"/>
         <source>Sign and open the ne&amp;xt study</source>
         <translation>Подписать и открыть сле&amp;дующее</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="141"/>
+        <location filename="../../app/workflow.py" line="161"/>
         <source>S&amp;ync now</source>
         <translation>Си&amp;нхронизировать</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="142"/>
+        <location filename="../../app/workflow.py" line="162"/>
         <source>Open next s&amp;tudy</source>
         <translation>Открыть следующее &amp;исследование</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="143"/>
+        <location filename="../../app/workflow.py" line="163"/>
         <source>&amp;Dictate</source>
         <translation>&amp;Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="144"/>
+        <location filename="../../app/workflow.py" line="164"/>
         <source>&amp;Play back (from the dictated word at the cursor)</source>
         <translation>&amp;Воспроизвести (с надиктованного слова под курсором)</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="146"/>
+        <location filename="../../app/workflow.py" line="166"/>
         <source>&amp;Hear the dictated word at the cursor</source>
         <translation>Прослушать надиктованное с&amp;лово под курсором</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="148"/>
+        <location filename="../../app/workflow.py" line="168"/>
         <source>Re&amp;wind the playback</source>
         <translation>Перемотать н&amp;азад</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="149"/>
+        <location filename="../../app/workflow.py" line="169"/>
         <source>&amp;Fast-forward the playback</source>
         <translation>Перемотать вп&amp;ерёд</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="151"/>
+        <location filename="../../app/workflow.py" line="171"/>
         <source>&amp;Compare with the prior study</source>
         <translation>&amp;Сравнить с предыдущим исследованием</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="153"/>
+        <location filename="../../app/workflow.py" line="173"/>
         <source>&amp;Refresh worklist</source>
         <translation>&amp;Обновить рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="161"/>
+        <location filename="../../app/workflow.py" line="181"/>
         <source>Insert &amp;template</source>
         <translation>Вставить &amp;шаблон</translation>
     </message>
@@ -3505,32 +3545,32 @@
 <context>
     <name>WorklistFlow</name>
     <message>
-        <location filename="../../app/reading/worklist.py" line="68"/>
+        <location filename="../../app/reading/worklist.py" line="80"/>
         <source>Archive unreachable; working offline: %s</source>
         <translation>Архив недоступен; работа без связи: %s</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="79"/>
+        <location filename="../../app/reading/worklist.py" line="98"/>
         <source>unread</source>
         <translation>не прочитано</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="114"/>
+        <location filename="../../app/reading/worklist.py" line="150"/>
         <source>This study is not on this station and the archive is not reachable</source>
         <translation>Этого исследования нет на станции, а архив недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="120"/>
+        <location filename="../../app/reading/worklist.py" line="156"/>
         <source>Fetching the study from the archive…</source>
         <translation>Загрузка исследования из архива…</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="176"/>
+        <location filename="../../app/reading/worklist.py" line="225"/>
         <source>The worklist shows no study</source>
         <translation>В рабочем списке нет исследований</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="183"/>
+        <location filename="../../app/reading/worklist.py" line="232"/>
         <source>This is the last study of the worklist as shown (search and filters apply)</source>
         <translation>Это последнее исследование рабочего списка в текущем виде (с учётом поиска и фильтров)</translation>
     </message>
@@ -3538,72 +3578,72 @@
 <context>
     <name>WorklistPanel</name>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="49"/>
+        <location filename="../../app/panels/worklist_panel.py" line="50"/>
         <source>Search patient, date, grade…</source>
         <translation>Поиск: пациент, дата, степень…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="57"/>
+        <location filename="../../app/panels/worklist_panel.py" line="58"/>
         <source>All studies</source>
         <translation>Все исследования</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="57"/>
+        <location filename="../../app/panels/worklist_panel.py" line="58"/>
         <source>Unread</source>
         <translation>Непрочитанные</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="58"/>
+        <location filename="../../app/panels/worklist_panel.py" line="59"/>
         <source>Drafts</source>
         <translation>Черновики</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="58"/>
+        <location filename="../../app/panels/worklist_panel.py" line="59"/>
         <source>Signed</source>
         <translation>Подписанные</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="61"/>
+        <location filename="../../app/panels/worklist_panel.py" line="62"/>
         <source>CT-3/CT-4 only</source>
         <translation>Только КТ-3/КТ-4</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="66"/>
+        <location filename="../../app/panels/worklist_panel.py" line="67"/>
         <source>Urgency</source>
         <translation>Срочность</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="66"/>
+        <location filename="../../app/panels/worklist_panel.py" line="67"/>
         <source>Patient</source>
         <translation>Пациент</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="66"/>
+        <location filename="../../app/panels/worklist_panel.py" line="67"/>
         <source>Date</source>
         <translation>Дата</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="66"/>
+        <location filename="../../app/panels/worklist_panel.py" line="67"/>
         <source>Modality</source>
         <translation>Модальность</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="67"/>
+        <location filename="../../app/panels/worklist_panel.py" line="68"/>
         <source>AI grade</source>
         <translation>Степень (ИИ)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="67"/>
+        <location filename="../../app/panels/worklist_panel.py" line="68"/>
         <source>Status</source>
         <translation>Статус</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="141"/>
+        <location filename="../../app/panels/worklist_panel.py" line="142"/>
         <source>Anonymized</source>
         <translation>Анонимизировано</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="142"/>
+        <location filename="../../app/panels/worklist_panel.py" line="143"/>
         <source>(no name)</source>
         <translation>(без имени)</translation>
     </message>
@@ -3619,17 +3659,17 @@
 <context>
     <name>window</name>
     <message>
-        <location filename="../../app/shell/main_window.py" line="880"/>
+        <location filename="../../app/shell/main_window.py" line="884"/>
         <source>registered, offset %1 mm</source>
         <translation>регистрация, смещение %1 мм</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="883"/>
+        <location filename="../../app/shell/main_window.py" line="887"/>
         <source>same table position</source>
         <translation>та же позиция стола</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="884"/>
+        <location filename="../../app/shell/main_window.py" line="888"/>
         <source>by position</source>
         <translation>по положению</translation>
     </message>

@@ -3,6 +3,8 @@ order, search and anonymity."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
@@ -107,8 +109,10 @@ def test_dicom_outputs_that_cannot_be_written_leave_the_result(qtbot, luch_home)
     assert "DICOM SEG and SR could not be written" in panel.details.text()
     assert "need a DICOM source series; none found here" in panel.details.text()
     stored = store.ai_result(panel.ai_result_id)
-    assert stored.values["grade"] == "not-assessable" and stored.mask_files == []
-    assert not list((app_home() / "ai-dicom").glob("*"))
+    # Only the label map (kept to show the result when the study is opened again).
+    assert stored.values["grade"] == "not-assessable"
+    assert [Path(f).name.endswith(".labels.nii.gz") for f in stored.mask_files] == [True]
+    assert not list((app_home() / "ai-dicom").glob("*.dcm"))
 
 
 def test_a_nifti_study_gets_no_dicom_outputs(qtbot, luch_home, shared_data):
@@ -124,7 +128,8 @@ def test_a_nifti_study_gets_no_dicom_outputs(qtbot, luch_home, shared_data):
     with qtbot.waitSignal(panel.result_ready, timeout=120_000):
         panel.run(volume, "2.25.1", source=path)
     assert panel.dicom_files == [] and "could not be written" not in panel.details.text()
-    assert store.ai_result(panel.ai_result_id).mask_files == []
+    masks = store.ai_result(panel.ai_result_id).mask_files
+    assert [Path(f).name.endswith(".labels.nii.gz") for f in masks] == [True]  # no SEG or SR
 
 
 ROWS = [WorklistRow("1", "stat", "IVANOV^I", "20260101", "CT", "CT-4", "unread"),

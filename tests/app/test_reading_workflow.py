@@ -192,10 +192,13 @@ def test_signed_report_sends_the_ai_pre_read_with_the_verdict(qtbot, luch_home, 
     assert not [j for j in store.jobs() if j.kind == KIND_AI_RESULT]
     # Its DICOM SEG and TID 1500 SR are written under LUCH_HOME, listed with the result.
     files = [Path(f) for f in store.ai_result(ai_id).mask_files]
-    assert [f.name.rsplit(".", 2)[1] for f in files] == ["seg", "sr"]
+    # (and its label map, to show the result when the study is opened again)
+    dicom = [f for f in files if f.suffix == ".dcm"]
+    assert [f.name.rsplit(".", 2)[1] for f in dicom] == ["seg", "sr"]
+    assert [f for f in files if f.name.endswith(".labels.nii.gz")] == [files[0]]
     assert all(f.is_relative_to(luch_home) for f in files)
     seg_uid, tid_uid = (str(pydicom.dcmread(f, stop_before_pixels=True).SOPInstanceUID)
-                        for f in files)
+                        for f in dicom)
     confirm_signing(qtbot)
     with qtbot.waitSignal(workflow.report.signed, timeout=10_000) as signed:
         workflow.report.sign()

@@ -110,12 +110,15 @@ def test_general_options_are_saved(qtbot, settings, monkeypatch):
     dialog.general.report_language.setCurrentIndex(
         dialog.general.report_language.findData("ru"))
     dialog.general.ai_autorun.setChecked(False)
+    assert dialog.general.ai_background.isChecked()  # on unless turned off
+    dialog.general.ai_background.setChecked(False)
     dialog.general.autolock.setValue(0)
     assert dialog.general.autolock.text() == "never"
     press_ok(qtbot, dialog)
     again = Settings()
     assert again.get("ui.language") == "ru" and again.get("report.language") == "ru"
     assert again.get("ai.autorun") is False and again.get("app.autolock_minutes") == 0
+    assert again.get("ai.background") is False
     assert ui_language(again) == "ru"
 
 

@@ -22,6 +22,15 @@ def test_triage_order_urgency_then_ai_grade_then_age() -> None:
         "stat-ct0", "ct4", "ct3", "ungraded", "old-ct1", "new-ct1"]
 
 
+def test_ungraded_sorts_after_ct3_and_before_ct2() -> None:
+    """Not pre-read yet (or not assessable): it may be severe, so before the studies the AI
+    called mild; a known CT-3 still comes first."""
+    items = [_item("ct2", grade="CT-2"), _item("na", grade="not-assessable"),
+             _item("ungraded"), _item("ct3", grade="CT-3"), _item("ct0", grade="CT-0")]
+    assert [i.study_instance_uid for i in sorted(items, key=triage_key)] == [
+        "ct3", "na", "ungraded", "ct2", "ct0"]
+
+
 def test_worklist_from_archive_with_ai_triage(store: Store, orthanc_factory, shared_data,
                                               tmp_path) -> None:
     orthanc = orthanc_factory()  # private: this test adds a report to a study

@@ -1,0 +1,136 @@
+"""The background pre-read's worker: a separate process at the lowest OS priority with one
+torch thread, so the viewer's process keeps its cores and its interpreter lock.
+
+``python -m app.reading.preread_worker`` reads JSON lines on stdin and answers on stdout:
+
+- ``{"read": UID, "path": P}``: pre-read the study at ``P``; answers ``{"progress": UID,
+  "f": F}`` lines, then ``{"done": UID, "values": ..., "files": [...], "series": S,
+  "engine": E, "model_version": V, "derived": B}`` or ``{"failed": UID, "error": NAME}``;
+- ``{"cancel": UID}``: stop that pre-read (``{"cancelled": UID}``);
+- ``{"pause": true}`` / ``{"pause": false}``: wait at the next checkpoint (between slabs)
+  until resumed; on POSIX the station also stops the process outright (SIGSTOP).
+
+Files are written like the AI panel's (label map, and for a DICOM study its SEG and SR);
+the station stores the result. Nothing about the patient is written to the log."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import queue
+import signal
+import sys
+import threading
+from pathlib import Path
+
+LOWEST_PRIORITY = 19
+PR_SET_PDEATHSIG = 1  # prctl(2)
+
+
+def lower_priority() -> None:
+    """The lowest CPU priority (nice 19 on POSIX; elsewhere the priority is left as it is)."""
+    if hasattr(os, "nice"):
+        with contextlib.suppress(OSError):  # already there when the station set it
+            os.nice(LOWEST_PRIORITY - os.nice(0))
+
+
+class Worker:
+    """Reads commands on a thread of its own (a cancel or pause arrives during a pre-read)."""
+
+    def __init__(self, out=sys.stdout) -> None:
+        self.out = out
+        self.jobs: queue.Queue[dict | None] = queue.Queue()
+        self.resumed = threading.Event()
+        self.resumed.set()
+        self.cancels: dict[str, threading.Event] = {}
+        self._lock = threading.Lock()
+
+    def send(self, message: dict) -> None:
+        with self._lock:
+            self.out.write(json.dumps(message) + "\n")
+            self.out.flush()
+
+    def listen(self, lines) -> None:
+        for line in lines:
+            try:
+                command = json.loads(line)
+            except ValueError:
+                continue
+            if "pause" in command:
+                (self.resumed.clear if command["pause"] else self.resumed.set)()
+            elif "cancel" in command:
+                running = self.cancels.get(command["cancel"])
+                if running is not None:  # one that has finished is not cancelled later
+                    running.set()
+            elif "read" in command:
+                self.jobs.put(command)
+        self.resumed.set()
+        self.jobs.put(None)  # stdin closed: the station has gone
+
+    def run(self) -> None:
+        while (job := self.jobs.get()) is not None:
+            self.read(job["read"], job["path"])
+
+    def read(self, uid: str, path: str) -> None:
+        # deferred: the worker process loads the readers and the AI stack once, on its first job
+        from app.panels.ai_files import write_dicom_outputs, write_label_map
+        from inference.preread import analyze
+        from studies import open_volume
+
+        cancel = self.cancels[uid] = threading.Event()
+
+        def checkpoint(fraction: float) -> None:  # called between slabs: pause here
+            self.resumed.wait()
+            self.send({"progress": uid, "f": round(float(fraction), 3)})
+
+        try:
+            self.resumed.wait()
+            volume = open_volume(path)
+            if cancel.is_set():
+                self.send({"cancelled": uid})
+                return
+            result = analyze(volume, None, checkpoint, cancel)
+            files = [write_label_map(result.labels, volume)]
+            if not volume.info.study_is_local:
+                with contextlib.suppress(Exception):  # the result stands without them
+                    files += write_dicom_outputs(result, volume, Path(path))
+            values = result.to_json()
+            self.send({"done": uid, "values": values, "files": [str(f) for f in files],
+                       "series": volume.info.series_instance_uid,
+                       "engine": values["engine"], "model_version": values["model_version"],
+                       "derived": bool(volume.info.study_is_local)})
+        except Exception as err:
+            if cancel.is_set():
+                self.send({"cancelled": uid})
+            else:
+                self.send({"failed": uid, "error": type(err).__name__})
+        finally:
+            self.cancels.pop(uid, None)
+
+
+def die_with_the_station() -> None:
+    """On Linux the kernel kills this process when the station's ends, even while it is
+    stopped (a stopped process cannot notice that itself)."""
+    if sys.platform.startswith("linux"):
+        import ctypes  # deferred: Linux only
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def main() -> int:
+    die_with_the_station()
+    lower_priority()
+    import torch  # deferred: only this process needs it, and after lowering its priority
+
+    torch.set_num_threads(1)
+    worker = Worker()
+    threading.Thread(target=worker.listen, args=(sys.stdin,), daemon=True).start()
+    worker.send({"ready": os.getpid()})
+    worker.run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
