@@ -270,17 +270,37 @@ class WhisperRecognizer(Recognizer):
         self._command_set = CommandSet(options.lang)
         return CommandScorer(self.model, self.tokenizer, options.commands, options.lang)
 
+    def _unknown_name(self, text: str) -> str | None:
+        """The command ``text`` is by the text matcher when it names something no command
+        phrase names ("go to field" + a misheard field name: «Перейти в поле дополнительной
+        текасть» -> "go_to_field"); else None."""
+        found = command_of(text, self._command_set)
+        if found is None or ";" in found or ":" not in found or found in self.scorer.actions:
+            return None
+        return found.split(":")[0]
+
+    def _to_score(self, text: str) -> bool:
+        """Whether the scorer weighs ``text``: the text matcher finds no command in it, or
+        one naming what no phrase names (:meth:`_unknown_name`; only a phrase of the same
+        command naming a known field or template may then replace it)."""
+        return command_of(text, self._command_set) is None or self._unknown_name(text) is not None
+
     def _command(self, decoded: Decoded) -> str | None:
         """The command phrase ``decoded`` is taken for by the scorer (once per decode),
-        when the text matcher finds no command in its text."""
+        when the text matcher finds no command in its text (see :meth:`_to_score`)."""
         if self.scorer is None or decoded.scored:
             return decoded.command
         decoded.scored = True
-        if command_of(decoded.text, self._command_set) is None:
+        if self._to_score(decoded.text):
             seconds = len(self._utt) / BYTES_PER_SECOND if self._utt is not None else 0.0
             choice = self.scorer.choose(
                 decoded.encoder_output, decoded.frames, seconds, decoded.text, decoded.tokens
             )
+            same = self._unknown_name(decoded.text)
+            if same is not None and choice.phrase is not None:
+                does = dict(self.scorer.phrases).get(choice.phrase, "")
+                if not does.startswith(same + ":"):
+                    choice = replace(choice, phrase=None)  # another command: as said stands
             if choice.phrase is not None:
                 log.debug("command scorer: took a command (%.2f vs free %.2f, next %.2f)",
                           choice.score, choice.free, choice.runner_up)
@@ -393,7 +413,7 @@ class WhisperRecognizer(Recognizer):
             return []
         decoded.scored = True  # the full decode's result decides commands
         seconds = len(self._utt) / BYTES_PER_SECOND
-        if (self.scorer is not None and command_of(decoded.text, self._command_set) is None
+        if (self.scorer is not None and self._to_score(decoded.text)
                 and self.scorer.considers(seconds, decoded.text)):
             self._fast = (None, decoded)
             return []
