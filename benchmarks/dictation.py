@@ -616,7 +616,7 @@ def engines_table(args, shared: Path) -> None:
     rows: list[tuple[str, Row]] = []
 
     def run(label, engine, options, items, lang, kind="dictation"):
-        if args.only and args.only not in label:
+        if (args.only and args.only not in label) or (args.skip and args.skip in label):
             return
         t0 = time.perf_counter()
         before = BEFORE.get(args.before) if engine == "whisper" else None
@@ -729,6 +729,7 @@ def main() -> int:
         help="seconds of pause before an early final (default: the engines' default)",
     )
     parser.add_argument("--only", help="run only setups whose label contains this")
+    parser.add_argument("--skip", help="engines table: skip setups whose label contains this")
     parser.add_argument(
         "--table",
         choices=["engines", "early", "both"],
