@@ -121,6 +121,29 @@ def decode_all(rec, items, prompts, beams) -> dict[tuple[str, int], tuple[int, i
 VERBOSE = False
 
 
+def streaming(opts, sets, terms, args) -> int:
+    """Each set streamed as the app streams it (one recogniser per variant and set, early and
+    fast finals as shipped), WER of the finals that stand."""
+    from benchmarks.dictation import measure
+
+    print("| prompt | " + " | ".join(f"{s}, streamed" for s in sets) + " |")
+    print("|---|" + "---|" * len(sets))
+    for name, t in terms.items():
+        if args.only and name not in args.only.split("|"):
+            continue
+        options = replace(opts, early_final_pause=build_options("ru").early_final_pause,
+                          prompt_terms=tuple(t))
+        cells = []
+        for label, items in sets.items():
+            row = measure(f"{name}: {label}", "whisper", options, items, "ru", "dictation",
+                          args.verbose)
+            st = row.stats
+            cells.append(f"{st.wer:.3f} ({st.errors}/{st.ref_words}), splits {st.splits}")
+        print(f"| {name} | " + " | ".join(cells) + f" | load {os.getloadavg()[0]:.1f}",
+              flush=True)
+    return 0
+
+
 def main() -> int:
     global VERBOSE
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -129,6 +152,12 @@ def main() -> int:
     parser.add_argument("--only", help="variants, |-separated names")
     parser.add_argument("--no-sox", action="store_true", help="Festival as is only")
     parser.add_argument("--heldout", action="store_true", help="ru-voxforge instead (once)")
+    parser.add_argument("--streaming", action="store_true",
+                        help="as the app decodes: each set streamed through the recogniser "
+                        "(benchmarks/dictation.py measure), per variant")
+    parser.add_argument("--sets", default="radiology,general",
+                        help="tuning sets to run (radiology, general, general pairs with a "
+                        "pause), comma-separated")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args()
     VERBOSE = args.verbose
@@ -154,7 +183,20 @@ def main() -> int:
             if not args.no_sox:
                 items += [(sox_variant(s), t) for s, t in zip(speech, texts, strict=True)]
             sets[name] = items
+        # Long utterances read with pauses, as real voices read ru-voxforge's sentences: two
+        # general sentences (as is) joined by 0.35 s of silence (longer than the tentative
+        # final's pause, shorter than the endpointer's).
+        gap = np.zeros(int(0.35 * 16_000), np.int16)
+        plain = [s for s, _t in sets["general"][: len(gen)]]
+        sets["general pairs with a pause"] = [
+            (np.concatenate([plain[i], gap, plain[i + 1]]), f"{gen[i]} {gen[i + 1]}")
+            for i in range(0, len(gen) - 1, 2)
+        ]
+    sets = {k: v for k, v in sets.items()
+            if args.heldout or k in [x.strip() for x in args.sets.split(",")]}
     t0 = time.perf_counter()
+    if args.streaming:
+        return streaming(opts, sets, variants(list(opts.prompt_terms)), args)
     results = {name: decode_all(rec, items, prompts, beams) for name, items in sets.items()}
     print(f"\n{time.perf_counter() - t0:.0f} s, load average at the end {os.getloadavg()[0]:.1f}")
     print("| prompt | beam | tokens | " + " | ".join(sets) + " |")
