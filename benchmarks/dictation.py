@@ -43,7 +43,8 @@ for each setup, and "revised" (as above). ``--before fast`` adds, for each Whisp
 same recogniser without the fast tentative final (Whisper's first text before it), fed
 each utterance right after the current one (interleaved, so both see the same load);
 ``--before margin``: with the command scorer's default margin instead of the language's
-own. ``--subset N``: the first N phrases of each set.
+own; ``--before adaptive``: the fast final never switched off by slow greedy decodes.
+``--subset N``: the first N phrases of each set.
 """
 
 from __future__ import annotations
@@ -596,8 +597,12 @@ def _default_margin(rec: Recognizer) -> None:
         rec.scorer.margin = command_scorer.MARGIN_NEXT
 
 
+def _fast_always(rec: Recognizer) -> None:
+    rec.fast_budget = float("inf")  # the fast final never switched off by slow decodes
+
+
 BEFORE: dict[str, Callable[[Recognizer], None]] = {
-    "fast": _no_fast_tentative, "margin": _default_margin,
+    "fast": _no_fast_tentative, "margin": _default_margin, "adaptive": _fast_always,
 }
 
 
@@ -611,7 +616,7 @@ def engines_table(args, shared: Path) -> None:
     rows: list[tuple[str, Row]] = []
 
     def run(label, engine, options, items, lang, kind="dictation"):
-        if args.only and args.only not in label:
+        if (args.only and args.only not in label) or (args.skip and args.skip in label):
             return
         t0 = time.perf_counter()
         before = BEFORE.get(args.before) if engine == "whisper" else None
@@ -724,6 +729,7 @@ def main() -> int:
         help="seconds of pause before an early final (default: the engines' default)",
     )
     parser.add_argument("--only", help="run only setups whose label contains this")
+    parser.add_argument("--skip", help="engines table: skip setups whose label contains this")
     parser.add_argument(
         "--table",
         choices=["engines", "early", "both"],
@@ -734,8 +740,9 @@ def main() -> int:
     parser.add_argument("--lang", default="en,ru", help="engines table languages (en,ru)")
     parser.add_argument(
         "--before", choices=sorted(BEFORE), help="Whisper rows also as before a change "
-        "(interleaved, utterance by utterance): fast = no fast tentative final, margin = "
-        "the command scorer's default margin"
+        "(interleaved, utterance by utterance): fast = no fast tentative final, adaptive = "
+        "the fast final never switched off by slow decodes, margin = the command scorer's "
+        "default margin"
     )
     parser.add_argument("--whisper-en", default="", help="Whisper model (name or folder), en")
     parser.add_argument("--whisper-ru", default="", help="Whisper model (name or folder), ru")

@@ -94,6 +94,7 @@ class CommandScorer:
         self.lang = lang
         self._fillers = {fold(f) for f in fillers}
         self.phrases = [(" ".join(p.split()), name) for p, name in phrases]
+        self.actions = {name for _, name in self.phrases}  # what the phrases do
         self._keys = [" ".join(self._key(p)) for p, _ in self.phrases]
         self._tokens = [tokenizer.encode(written(p)) for p, _ in self.phrases]
         self.margin = MARGIN_NEXT_BY_LANG.get(lang, MARGIN_NEXT)

@@ -11,6 +11,8 @@ Streaming around a whole-utterance model:
   word) in an utterance of up to :data:`FAST_MAX`, a fast greedy decode is given as a
   tentative final, so text appears before the full decode; dropped if speech resumes,
   replaced by the full decode's text where that differs.
+  Switched off while greedy decodes run too slow for text within 0.3 s of the end of speech
+  (:data:`FAST_BUDGET`, measured as the recogniser runs), on again when they are quick.
 * At a short pause (:class:`~dictation.endpoint.PauseTimer`) the utterance is decoded and
   given as a tentative final; when the endpointer then ends it, the same text comes again
   with Whisper's word timestamps (aligned on the kept encoder output, no second decode): the
@@ -76,6 +78,15 @@ FAST_PAUSE = 0.03
 # pauses each pause cost a decode that speech then made void (ru-voxforge, base, load 6: the
 # final a median 3.4 s after speech vs 1.7 s without fast finals).
 FAST_MAX = 4.0  # s
+# The fast final is for first text within the goal (0.3 s after speech): where greedy
+# decodes take longer than the goal leaves after the pause timer (~0.13 s), it cannot make
+# it, and it only delays the beam decode behind it (the final and commands came 0.04-0.5 s
+# later under load). So it is switched off while the greedy decodes' wall time (partials
+# and fast finals, a running mean) is above this, and on again once below FAST_RESUME of it:
+# measured on the station as it runs, so a loaded box or a slow model (base on 2 cores)
+# turns it off, a quiet one or a GPU keeps it.
+FAST_BUDGET = 0.17  # s
+FAST_RESUME = 0.8
 # Tentative finals only for utterances up to this long, and after this much new audio since
 # the last one: a long sentence read with short pauses was decoded whole at each (Russian
 # clips, base: 2-4 decodes of up to 12 s each, the final 12 s late under load).
@@ -238,6 +249,9 @@ class WhisperRecognizer(Recognizer):
         # speech resumes.
         self._fast: tuple[Result | None, Decoded] | None = None
         self.fast_pause: float | None = FAST_PAUSE  # None: no fast tentative finals
+        self.fast_budget = FAST_BUDGET  # s of greedy decode above which they are off
+        self.greedy_cost: float | None = None  # running mean wall time of greedy decodes, s
+        self._fast_on = True
         self._next_fast = 0  # bytes of utterance before the next fast tentative final
 
     def _fit_prompt(self, terms) -> str:
@@ -256,17 +270,37 @@ class WhisperRecognizer(Recognizer):
         self._command_set = CommandSet(options.lang)
         return CommandScorer(self.model, self.tokenizer, options.commands, options.lang)
 
+    def _unknown_name(self, text: str) -> str | None:
+        """The command ``text`` is by the text matcher when it names something no command
+        phrase names ("go to field" + a misheard field name: «Перейти в поле дополнительной
+        текасть» -> "go_to_field"); else None."""
+        found = command_of(text, self._command_set)
+        if found is None or ";" in found or ":" not in found or found in self.scorer.actions:
+            return None
+        return found.split(":")[0]
+
+    def _to_score(self, text: str) -> bool:
+        """Whether the scorer weighs ``text``: the text matcher finds no command in it, or
+        one naming what no phrase names (:meth:`_unknown_name`; only a phrase of the same
+        command naming a known field or template may then replace it)."""
+        return command_of(text, self._command_set) is None or self._unknown_name(text) is not None
+
     def _command(self, decoded: Decoded) -> str | None:
         """The command phrase ``decoded`` is taken for by the scorer (once per decode),
-        when the text matcher finds no command in its text."""
+        when the text matcher finds no command in its text (see :meth:`_to_score`)."""
         if self.scorer is None or decoded.scored:
             return decoded.command
         decoded.scored = True
-        if command_of(decoded.text, self._command_set) is None:
+        if self._to_score(decoded.text):
             seconds = len(self._utt) / BYTES_PER_SECOND if self._utt is not None else 0.0
             choice = self.scorer.choose(
                 decoded.encoder_output, decoded.frames, seconds, decoded.text, decoded.tokens
             )
+            same = self._unknown_name(decoded.text)
+            if same is not None and choice.phrase is not None:
+                does = dict(self.scorer.phrases).get(choice.phrase, "")
+                if not does.startswith(same + ":"):
+                    choice = replace(choice, phrase=None)  # another command: as said stands
             if choice.phrase is not None:
                 log.debug("command scorer: took a command (%.2f vs free %.2f, next %.2f)",
                           choice.score, choice.free, choice.runner_up)
@@ -314,6 +348,7 @@ class WhisperRecognizer(Recognizer):
             self._early is not None
             and self._fast is None
             and self.fast_pause is not None
+            and self._fast_on
             and pause >= self.fast_pause
             and len(self._utt) <= FAST_MAX * BYTES_PER_SECOND
             and len(self._utt) >= self._next_fast
@@ -335,10 +370,28 @@ class WhisperRecognizer(Recognizer):
     def _audio(self) -> np.ndarray:
         return np.frombuffer(bytes(self._utt), dtype=np.int16).astype(np.float32) / 32768.0
 
+    def _greedy_took(self, seconds: float) -> None:
+        """A greedy decode took ``seconds`` (wall): the running mean, and whether fast
+        tentative finals can still make the goal (:data:`FAST_BUDGET`)."""
+        cost = self.greedy_cost
+        self.greedy_cost = cost = seconds if cost is None else (cost + seconds) / 2
+        if self._fast_on and cost > self.fast_budget:
+            self._fast_on = False
+            log.debug("greedy decodes take %.0f ms: no fast tentative finals", cost * 1000)
+        elif not self._fast_on and cost <= self.fast_budget * FAST_RESUME:
+            self._fast_on = True
+            log.debug("greedy decodes take %.0f ms: fast tentative finals again", cost * 1000)
+
+    @property
+    def fast_on(self) -> bool:
+        """Whether fast tentative finals are given now (see :data:`FAST_BUDGET`)."""
+        return self.fast_pause is not None and self._fast_on
+
     def _partial(self) -> list[Result]:
         started = time.perf_counter()
         decoded = self._decode(self._audio(), beam=1, check_speech=False)
         self._decode_cost = time.perf_counter() - started
+        self._greedy_took(self._decode_cost)
         wait = max(PARTIAL_EVERY, PARTIAL_COST * self._decode_cost)
         self._next_partial = len(self._utt) + round(wait * BYTES_PER_SECOND)
         text = decoded.text if decoded is not None else ""
@@ -352,13 +405,15 @@ class WhisperRecognizer(Recognizer):
         command scorer, given as a tentative final that the full decode then confirms or
         replaces. Text the scorer would weigh as a misheard command is not shown (the full
         decode decides), but its encoder output is kept for that decode."""
+        started = time.perf_counter()
         decoded = self._decode(self._audio(), beam=1, fast=True)
+        self._greedy_took(time.perf_counter() - started)
         self._next_fast = len(self._utt) + round(EARLY_EVERY * BYTES_PER_SECOND)
         if decoded is None:
             return []
         decoded.scored = True  # the full decode's result decides commands
         seconds = len(self._utt) / BYTES_PER_SECOND
-        if (self.scorer is not None and command_of(decoded.text, self._command_set) is None
+        if (self.scorer is not None and self._to_score(decoded.text)
                 and self.scorer.considers(seconds, decoded.text)):
             self._fast = (None, decoded)
             return []

@@ -22,10 +22,12 @@ LEAD = np.zeros(RATE // 2, np.int16)
 
 @pytest.fixture(scope="module")
 def english(english_model):
-    def make(fast: bool = True):
+    def make(fast: bool = True, adaptive: bool = False):
         rec = create_recognizer("whisper", EngineOptions(lang="en", model_dir=english_model))
         if not fast:
             rec.fast_pause = None  # as before the fast tentative final
+        elif not adaptive:
+            rec.fast_budget = float("inf")  # on however slow this box's decodes are
         return rec
 
     make().close()
@@ -142,6 +144,7 @@ def test_a_misheard_command_never_shows_as_text_first(english_model):
 
     commands = CommandSet("en")
     rec = create_recognizer("whisper", build_options("en", model_dir=english_model))
+    rec.fast_budget = float("inf")  # the fast final on however slow this box's decodes are
     for phrase in ("end dictation", "strike that", "next field"):
         speech = _trimmed(phrase)
         audio = np.concatenate([LEAD, speech, np.zeros(RATE * 3 // 2, np.int16)])
@@ -150,3 +153,41 @@ def test_a_misheard_command_never_shows_as_text_first(english_model):
         expected = command_of(phrase, commands)
         assert [command_of(r.text, commands) for r in finals] == [expected] * len(finals), (
             phrase, [r.text for r in finals])
+
+
+def test_slow_greedy_decodes_switch_the_fast_final_off(english):
+    """Where greedy decodes take longer than the goal leaves (here a budget no real decode
+    meets), the fast final cannot make first text within 0.3 s and only delays the beam
+    decode: after one measured decode the recogniser gives the finals it gives without it."""
+    rec, slow_rec = english(adaptive=True), english(fast=False)
+    rec.fast_budget = 1e-4
+    first = _trimmed("no pleural effusion")
+    for r in (rec, slow_rec):  # both hear the same stream
+        _stream(r, np.concatenate([LEAD, first, np.zeros(RATE * 3 // 2, np.int16)]))
+    assert rec.greedy_cost is not None and rec.greedy_cost > rec.fast_budget
+    assert not rec.fast_on
+    speech = _trimmed("no enlarged lymph nodes")
+    audio = np.concatenate([LEAD, speech, np.zeros(RATE * 3 // 2, np.int16)])
+    got, slow = _stream(rec, audio), _stream(slow_rec, audio)
+    assert [(t, r.text, r.tentative) for t, r in got] == [
+        (t, r.text, r.tentative) for t, r in slow
+    ]
+
+
+def test_the_fast_final_comes_back_when_greedy_decodes_are_quick_again(english):
+    """Switched off, the partials' greedy decodes keep measuring; once quick (a budget every
+    real decode meets), the next utterance has its fast text at the first sign of a pause."""
+    rec = english(adaptive=True)
+    rec.fast_budget = 1e-4
+    warm = _trimmed("no pleural effusion")
+    _stream(rec, np.concatenate([LEAD, warm, np.zeros(RATE * 3 // 2, np.int16)]))
+    assert not rec.fast_on
+    rec.fast_budget = 1e3
+    speech = _trimmed("consolidation in the left upper lobe")  # long enough for a partial
+    assert len(speech) / RATE + len(LEAD) / RATE > 1.5
+    audio = np.concatenate([LEAD, speech, np.zeros(RATE * 3 // 2, np.int16)])
+    got, slow = _stream(rec, audio), _stream(english(fast=False), audio)
+    assert rec.fast_on
+    end = (len(LEAD) + len(speech)) / RATE
+    assert got[0][1].tentative and got[0][0] - end <= 0.2
+    assert got[0][0] < slow[0][0] - 0.05

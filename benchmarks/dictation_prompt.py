@@ -1,0 +1,214 @@
+"""Why the Russian domain prompt hurts on real voices, and which prompt ships: a study on data
+that is not ru-voxforge.
+
+    .venv/bin/python benchmarks/dictation_prompt.py [--subset N] [--beam 5,8] [--heldout]
+
+Tuning sets (fixed here before any figure was seen):
+
+* the 42 Russian radiology phrases of ``benchmarks/dictation.py`` (``RADIOLOGY``): the domain,
+  where a prompt should help;
+* :data:`GENERAL_RU`: 20 general Russian sentences (fiction and everyday prose, the register of
+  ru-voxforge, written for this study, none of its text), where a prompt can only hurt;
+
+each said by Festival's Russian voice, as is and changed by sox (tempo 0.9 with pitch +150
+cents). Each utterance is encoded once; every prompt variant is decoded on the same encoder
+output with the engine's own decode and guards (``WhisperRecognizer._decode``). WER on
+normalised words (``benchmarks.dictation.norm_words``).
+
+Rule fixed before the run: the variant with the lowest WER on the general set whose WER on the
+radiology set is no worse than the current prompt's + 0.02 ships; ties go to the shorter
+prompt. ``--heldout`` then measures ru-voxforge once with the current and the chosen prompt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("LUCH_HOME", tempfile.mkdtemp(prefix="luch-bench-"))
+
+from benchmarks.dictation import RADIOLOGY, _real, norm_words
+from dictation.engines import create_recognizer
+from dictation.options import build_options
+from dictation.synth import FESTIVAL_RU, synthesize_many
+from dictation.wer import edit_distance
+from dictation.whisper_models import join_base
+
+GENERAL_RU = [
+    "утром над рекой поднялся густой туман и скрыл дальний берег",
+    "старик долго смотрел на дорогу и наконец медленно пошёл к дому",
+    "в комнате пахло свежим хлебом и горячим чаем",
+    "поезд опоздал на сорок минут и мы едва успели на пересадку",
+    "она открыла окно и впустила в комнату холодный осенний воздух",
+    "на площади перед вокзалом стояли такси и несколько автобусов",
+    "мальчик нашёл в саду старую ржавую лопату",
+    "вечером мы долго говорили о книгах и о путешествиях",
+    "капитан приказал поднять паруса и взять курс на север",
+    "в библиотеке было тихо только часы негромко тикали на стене",
+    "дождь шёл весь день и улицы превратились в реки",
+    "он достал из кармана письмо и протянул его сестре",
+    "зимой в деревне рано темнеет и огни зажигаются уже в четыре часа",
+    "учёные давно спорят о том есть ли жизнь на других планетах",
+    "собака весело бежала впереди и иногда оглядывалась на хозяина",
+    "на столе лежала карта города с отмеченными красным карандашом улицами",
+    "мы купили на рынке яблоки груши и немного винограда",
+    "самолёт набрал высоту и под крылом поплыли белые облака",
+    "в этом году весна пришла рано и снег растаял уже в марте",
+    "она улыбнулась и сказала что давно ждала этого письма",
+]
+
+
+def sox_variant(speech: np.ndarray) -> np.ndarray:
+    """Festival's voice changed by sox: tempo 0.9, pitch +150 cents."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src, out = Path(tmp, "in.raw"), Path(tmp, "out.raw")
+        src.write_bytes(speech.tobytes())
+        raw = ["-t", "raw", "-r", "16000", "-e", "signed", "-b", "16", "-c", "1"]
+        subprocess.run(["sox", *raw, str(src), *raw, str(out), "tempo", "0.9", "pitch", "150"],
+                       check=True, capture_output=True)
+        return np.frombuffer(out.read_bytes(), dtype=np.int16)
+
+
+def variants(terms: list[str]) -> dict[str, list[str]]:
+    """Prompt variants of the app's terms (fitted to the engine's token limit as it fits its
+    own): what each tests about the current prompt."""
+    return {
+        "current": terms,
+        "none": [],
+        "first half (11 terms)": terms[:11],
+        "lower case": [t.lower() for t in terms],
+        "findings only (16 terms)": terms[:16],
+        "labels only": terms[22:],
+        "short: 6 terms": terms[:6],
+        "topic sentence": ["Компьютерная томография органов грудной клетки"],
+    }
+
+
+def decode_all(rec, items, prompts, beams) -> dict[tuple[str, int], tuple[int, int]]:
+    """Errors and reference words per (variant, beam), each utterance encoded once."""
+    out = {(name, b): [0, 0] for name in prompts for b in beams}
+    for k, (speech, ref) in enumerate(items):
+        audio = np.concatenate([np.zeros(6400, np.int16), speech, np.zeros(8000, np.int16)])
+        audio = audio.astype(np.float32) / 32768.0
+        rec.prompt = ""
+        first = rec._decode(audio, beam=1)
+        encoded = None if first is None else (first.encoder_output, first.frames)
+        for name, prompt in prompts.items():
+            for b in beams:
+                rec.prompt = prompt
+                d = None if encoded is None else rec._decode(audio, beam=b, encoded=encoded)
+                hyp = d.text if d is not None else ""
+                r, h = norm_words(ref, "ru"), norm_words(hyp, "ru")
+                e = edit_distance(r, h)
+                out[(name, b)][0] += e
+                out[(name, b)][1] += len(r)
+                if VERBOSE and e:
+                    print(f"    [{name}, beam {b}] {ref!r} -> {hyp!r} ({e})", flush=True)
+        if (k + 1) % 10 == 0:
+            print(f"  {k + 1}/{len(items)} load {os.getloadavg()[0]:.1f}", flush=True)
+    return {k: (v[0], v[1]) for k, v in out.items()}
+
+
+VERBOSE = False
+
+
+def streaming(opts, sets, terms, args) -> int:
+    """Each set streamed as the app streams it (one recogniser per variant and set, early and
+    fast finals as shipped), WER of the finals that stand."""
+    from benchmarks.dictation import measure
+
+    print("| prompt | " + " | ".join(f"{s}, streamed" for s in sets) + " |")
+    print("|---|" + "---|" * len(sets))
+    for name, t in terms.items():
+        if args.only and name not in args.only.split("|"):
+            continue
+        options = replace(opts, early_final_pause=build_options("ru").early_final_pause,
+                          prompt_terms=tuple(t))
+        cells = []
+        for label, items in sets.items():
+            row = measure(f"{name}: {label}", "whisper", options, items, "ru", "dictation",
+                          args.verbose)
+            st = row.stats
+            cells.append(f"{st.wer:.3f} ({st.errors}/{st.ref_words}), splits {st.splits}")
+        print(f"| {name} | " + " | ".join(cells) + f" | load {os.getloadavg()[0]:.1f}",
+              flush=True)
+    return 0
+
+
+def main() -> int:
+    global VERBOSE
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--subset", type=int, help="the first N phrases of each set")
+    parser.add_argument("--beam", default="5", help="beam sizes, comma-separated")
+    parser.add_argument("--only", help="variants, |-separated names")
+    parser.add_argument("--no-sox", action="store_true", help="Festival as is only")
+    parser.add_argument("--heldout", action="store_true", help="ru-voxforge instead (once)")
+    parser.add_argument("--streaming", action="store_true",
+                        help="as the app decodes: each set streamed through the recogniser "
+                        "(benchmarks/dictation.py measure), per variant")
+    parser.add_argument("--sets", default="radiology,general",
+                        help="tuning sets to run (radiology, general, general pairs with a "
+                        "pause), comma-separated")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    args = parser.parse_args()
+    VERBOSE = args.verbose
+    beams = [int(b) for b in args.beam.split(",")]
+    opts = replace(build_options("ru", model_dir=join_base()), early_final_pause=None,
+                   commands=None)
+    rec = create_recognizer("whisper", opts)
+    prompts = {k: rec._fit_prompt(v) for k, v in variants(list(opts.prompt_terms)).items()}
+    if args.only:
+        prompts = {k: v for k, v in prompts.items() if k in args.only.split("|")}
+    print(f"load average {os.getloadavg()[0]:.1f}", flush=True)
+    n = args.subset
+    if args.heldout:
+        shared = Path(__file__).resolve().parents[2] / "shared" / "data" / "speech"
+        sets = {"ru-voxforge (held out)": _real(shared / "ru-voxforge")}
+    else:
+        rad = [ru for _en, ru in RADIOLOGY[:n]]
+        gen = GENERAL_RU[:n]
+        sets = {}
+        for name, texts in (("radiology", rad), ("general", gen)):
+            speech = synthesize_many(texts, FESTIVAL_RU)
+            items = list(zip(speech, texts, strict=True))
+            if not args.no_sox:
+                items += [(sox_variant(s), t) for s, t in zip(speech, texts, strict=True)]
+            sets[name] = items
+        # Long utterances read with pauses, as real voices read ru-voxforge's sentences: two
+        # general sentences (as is) joined by 0.35 s of silence (longer than the tentative
+        # final's pause, shorter than the endpointer's).
+        gap = np.zeros(int(0.35 * 16_000), np.int16)
+        plain = [s for s, _t in sets["general"][: len(gen)]]
+        sets["general pairs with a pause"] = [
+            (np.concatenate([plain[i], gap, plain[i + 1]]), f"{gen[i]} {gen[i + 1]}")
+            for i in range(0, len(gen) - 1, 2)
+        ]
+    sets = {k: v for k, v in sets.items()
+            if args.heldout or k in [x.strip() for x in args.sets.split(",")]}
+    t0 = time.perf_counter()
+    if args.streaming:
+        return streaming(opts, sets, variants(list(opts.prompt_terms)), args)
+    results = {name: decode_all(rec, items, prompts, beams) for name, items in sets.items()}
+    print(f"\n{time.perf_counter() - t0:.0f} s, load average at the end {os.getloadavg()[0]:.1f}")
+    print("| prompt | beam | tokens | " + " | ".join(sets) + " |")
+    print("|---|---|---|" + "---|" * len(sets))
+    for name, prompt in prompts.items():
+        tokens = len(rec.tokenizer.encode(" " + prompt)) if prompt else 0
+        for b in beams:
+            cells = [f"{results[s][(name, b)][0] / max(results[s][(name, b)][1], 1):.3f} "
+                     f"({results[s][(name, b)][0]}/{results[s][(name, b)][1]})" for s in sets]
+            print(f"| {name} | {b} | {tokens} | " + " | ".join(cells) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
