@@ -2,6 +2,7 @@
 package is built from in ``app/_build_info.json``, which ``luch --version`` prints."""
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -10,6 +11,8 @@ from setuptools.command.build_py import build_py
 
 
 def _commit() -> str:
+    if os.environ.get("LUCH_BUILD_COMMIT"):  # set by installer/build.sh for a copied tree
+        return os.environ["LUCH_BUILD_COMMIT"]
     try:
         out = subprocess.run(["git", "describe", "--always", "--dirty", "--abbrev=40"],
                              cwd=Path(__file__).resolve().parent, capture_output=True,
