@@ -1,4 +1,5 @@
-"""Suite-wide set-up: offscreen Qt and VTK, a throwaway LUCH_HOME, the shared test data."""
+"""Suite-wide set-up: offscreen Qt and VTK, a throwaway LUCH_HOME, no station policy, the
+shared test data."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("VTK_DEFAULT_OPENGL_WINDOW", "vtkEGLRenderWindow")
 os.environ["LUCH_HOME"] = tempfile.mkdtemp(prefix="luch-test-home-")
+# No station policy of the machine running the tests (/etc/luch/policy.json) applies to them.
+os.environ["LUCH_POLICY"] = os.path.join(os.environ["LUCH_HOME"], "no-policy.json")
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

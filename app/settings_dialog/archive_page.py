@@ -62,10 +62,13 @@ class ArchivePage(Page):
         form.addRow(self.tr("DICOMweb &address:"), self.url)
         form.addRow(self.tr("&User:"), self.user)
         form.addRow(self.tr("&Password:"), self.password)
-        form.addRow(self.tr("&CA bundle (optional):"), _folder_row(self.ca_bundle, browse))
+        ca_row = _folder_row(self.ca_bundle, browse)
+        form.addRow(self.tr("&CA bundle (optional):"), ca_row)
         form.addRow(_hint(self.tr("The password is kept in the operating system's keyring, "
                                   "never in the settings file.")))
         form.addRow(self.test_button, self.test_result)
+        self.apply_policy(form, {ARCHIVE_URL_KEY: self.url, ARCHIVE_USER_KEY: self.user,
+                                 ARCHIVE_CA_KEY: ca_row})
 
     def title(self) -> str:
         return self.tr("Archive")

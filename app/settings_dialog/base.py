@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
+    QFormLayout,
     QHBoxLayout,
     QKeySequenceEdit,
     QLabel,
@@ -51,12 +53,14 @@ def native(sequence: str) -> str:
 
 class Page(QWidget):
     """One tab: ``values()`` gives every key it owns (validated); the dialog writes the changed
-    ones. ``initial`` holds the values shown when the dialog opened."""
+    ones. ``initial`` holds the values shown when the dialog opened; ``locked`` the keys the
+    station policy fixes (shown read-only, never written)."""
 
     def __init__(self, settings: Settings) -> None:
         super().__init__()
         self.settings = settings
         self.initial: dict[str, Any] = {}
+        self.locked: set[str] = set()
 
     def title(self) -> str:
         raise NotImplementedError
@@ -65,7 +69,24 @@ class Page(QWidget):
         raise NotImplementedError
 
     def changes(self) -> dict[str, Any]:
-        return {k: v for k, v in self.values().items() if self.initial.get(k) != v}
+        return {k: v for k, v in self.values().items()
+                if k not in self.locked and self.initial.get(k) != v}
+
+    def apply_policy(self, form: QFormLayout, fields: Mapping[str, QWidget]) -> None:
+        """Make the fields of locked keys read-only, with a note on them and under the form."""
+        tip = QCoreApplication.translate(
+            "Page", "Set by your IT department (station policy); it cannot be changed here.")
+        for key, widget in fields.items():
+            if self.settings.is_locked(key):
+                widget.setEnabled(False)
+                widget.setToolTip(tip)
+                self.locked.add(key)
+        if self.locked:
+            note = _hint(QCoreApplication.translate(
+                "Page", "Greyed settings are set by your IT department (station policy) and "
+                "cannot be changed here."))
+            note.setObjectName("policy-note")
+            form.addRow(note)
 
 
 def _combo(items: list[tuple[Any, str]], current: Any) -> QComboBox:

@@ -86,6 +86,12 @@ class GeneralPage(Page):
         form.addRow(_hint(self.tr("The PIN unlocks the lock screen. It is kept as a salted "
                                   "hash in the OS keyring, never in a file.")))
         self.model_row = add_model_row(form, reader)
+        self.apply_policy(form, {UI_LANGUAGE_KEY: self.ui_language,
+                                 REPORT_LANGUAGE_KEY: self.report_language,
+                                 AI_AUTORUN_KEY: self.ai_autorun,
+                                 AI_BACKGROUND_KEY: self.ai_background,
+                                 UNSENT_KEEP_DAYS_KEY: self.unsent_days,
+                                 AUTOLOCK_KEY: self.autolock})
 
     def title(self) -> str:
         return self.tr("General")

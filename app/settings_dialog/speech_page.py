@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QWidget,
 )
 
 from app.settings_dialog.base import (
@@ -58,15 +59,22 @@ class SpeechPage(Page):
         form.addRow(self.tr("&Microphone:"), self.microphone)
         form.addRow(self.microphone_note)
         self.model_dirs: dict[str, QLineEdit] = {}
+        fields: dict[str, QWidget] = {ENGINE_SETTING: self.engine,
+                                      DICTATION_LANGUAGE_KEY: self.language,
+                                      DICTATION_DEVICE_KEY: self.microphone}
         for lang, name in LANGUAGES:
             edit = QLineEdit(self.initial[f"{MODEL_SETTING}.{lang}"])
             edit.setPlaceholderText(self.tr("the installed model"))
             browse = QPushButton(self.tr("Browse…"))
             browse.clicked.connect(lambda _=False, e=edit: self._choose_model(e))
             self.model_dirs[lang] = edit
+            fields[f"{MODEL_SETTING}.{lang}"] = _folder_row(edit, browse)
             form.addRow(self.tr("Vosk model folder (%1):").replace("%1", name),
-                        _folder_row(edit, browse))
+                        fields[f"{MODEL_SETTING}.{lang}"])
         self._add_whisper_models(settings, form)
+        fields.update({f"{self.whisper_key}.{lang}": combo
+                       for lang, combo in self.whisper_models.items()})
+        self.apply_policy(form, fields)
 
     def _add_whisper_models(self, settings: Settings, form: QFormLayout) -> None:
         """Per language, the Whisper model: the shipped one or one installed with

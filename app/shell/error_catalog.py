@@ -93,6 +93,7 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP('DomainError', 'The segmentation could not be read'),
     QT_TRANSLATE_NOOP('DomainError', 'The segmentation file is damaged'),
     QT_TRANSLATE_NOOP('DomainError', 'The segmentation has no plane positions, so it cannot be placed'),
+    QT_TRANSLATE_NOOP('DomainError', 'The setting %1 is fixed by the station policy'),
     QT_TRANSLATE_NOOP('DomainError', 'The shipped model is active; there is nothing to roll back'),
     QT_TRANSLATE_NOOP('DomainError', 'The shipped model is read-only'),
     QT_TRANSLATE_NOOP('DomainError', 'The source series does not match the analysed volume (%1 images, %2 slices)'),

