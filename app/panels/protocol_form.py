@@ -401,8 +401,9 @@ class ProtocolForm(QWidget):
         if key is not None:
             self.current_changed.emit(key)
 
-    def mark_field(self, key: str) -> None:
-        """Make ``key`` the field being filled without taking the keyboard from the images."""
+    def mark_field(self, key: str | None) -> None:
+        """Make ``key`` the field being filled (None: none yet, "next field" goes to the
+        first) without taking the keyboard from the images."""
         self._highlight(key)
 
     def focus_field(self, key: str) -> None:

@@ -226,11 +226,11 @@ class ReportPanel(QWidget):
         self.setEnabled(True)
         self._set_locked(signed and draft is None)
         self._update_preview()
-        if another:  # a new study's report starts at its top, not where the last one ended
-            focused = self.form.focusWidget()  # the last study's field, focused or not
+        if another:  # a new study's report starts as the first one did, at its top, with
+            focused = self.form.focusWidget()  # no field taken over from the last study
             if focused is not None:
                 focused.clearFocus()  # the keys go to the images (the window gives them)
-            self.form.mark_field(next(iter(self.form.editors)))
+            self.form.mark_field(None)
             self.scroll.verticalScrollBar().setValue(0)
         return draft is not None
 
