@@ -136,9 +136,11 @@ class DicomWebClient:
         path = f"studies/{study_uid}/series/{series_uid}/instances/{sop_uid}"
         refused: list[str] = []
         for syntax in [*self.transfer_syntaxes(), AS_STORED]:
-            response = self._request("GET", path, expect=() if syntax == AS_STORED
-                                     else NOT_SERVED, headers={
-                "Accept": f"{MULTIPART_DICOM}; transfer-syntax={syntax}"})
+            headers = {"Accept": f"{MULTIPART_DICOM}; transfer-syntax={syntax}"}
+            if syntax != AS_STORED:  # gzip over JPEG-LS saves nothing and costs the archive
+                headers["Accept-Encoding"] = "identity"
+            response = self._request("GET", path, headers=headers,
+                                     expect=() if syntax == AS_STORED else NOT_SERVED)
             if response.status_code in NOT_SERVED:
                 refused.append(syntax)
                 continue

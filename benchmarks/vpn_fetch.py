@@ -1,0 +1,127 @@
+"""Fetching a 300-slice CT study over a VPN-like link: compressed transfer vs today's.
+
+A real Orthanc runs in its own network namespace (needs root), joined by a veth pair shaped
+to ``--rate`` Mbit/s both ways with ``tc ... tbf``; the round trip (and, in a second
+profile, 1% segment loss) comes from the delaying proxy of ``tests/plugins/link_proxy.py``,
+since this kernel has no netem. The study is 300 real CT slices stacked into one series
+(``benchmarks/vpn_study.py`` says how). In one run, per link profile:
+
+  1. today: ``transfer-syntax=*`` (what the archive stored: uncompressed), 4 parallel requests;
+  2. Luch: the default lossless order (Orthanc makes JPEG-LS), 4 parallel requests;
+
+each into a fresh image cache, then opened as a volume and checked voxel for voxel against
+the uploaded slices. Prints the time to the whole study, bytes on the wire (the proxy's
+count, both ways; Orthanc gzips today's uncompressed answers), the ratio to today's time
+(goal <= 0.6), the same with the volume's opening (decoding) added, and the load average.
+
+    .venv/bin/python benchmarks/vpn_fetch.py [--rate 50] [--rtt-ms 40] [--loss 0.01]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import numpy as np
+import pydicom
+
+from archive.cache import ImageCache
+from archive.credentials import ArchiveConfig
+from archive.dicomweb import DicomWebClient
+from benchmarks.vpn_study import build_study
+from studies import open_volume
+from tests.plugins.link_proxy import LinkProxy
+from tests.plugins.netns import NetNamespace
+from tests.plugins.orthanc import OrthancServer
+
+GOAL_RATIO = 0.6
+SHARED = Path(os.environ.get("LUCH_SHARED_DATA",
+                             Path(__file__).resolve().parent.parent.parent / "shared" / "data"))
+
+
+def fetch(server: OrthancServer, proxy: LinkProxy, study_uid: str, root: Path,
+          compressed: bool) -> dict:
+    host, port = proxy.address
+    kwargs = {} if compressed else {"transfer_syntaxes": ()}
+    client = DicomWebClient(ArchiveConfig(f"http://{host}:{port}/dicom-web", server.user,
+                                          server.password, **kwargs))
+    cache = ImageCache(root / ("compressed" if compressed else "today"))
+    down0, up0 = proxy.bytes_down, proxy.bytes_up
+    t0 = time.perf_counter()
+    folder = cache.fetch_study(client, study_uid, workers=4)
+    fetched = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    volume = open_volume(folder)
+    opened = time.perf_counter() - t1
+    syntax = str(pydicom.dcmread(next(folder.rglob("*.dcm")),
+                                 stop_before_pixels=True).file_meta.TransferSyntaxUID)
+    shutil.rmtree(cache.root)
+    return {"fetch_s": fetched, "open_s": opened, "syntax": syntax,
+            "wire_mb": (proxy.bytes_down - down0 + proxy.bytes_up - up0) / 1e6,
+            "voxels": volume.voxels}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rate", type=float, default=50.0, help="link Mbit/s")
+    parser.add_argument("--rtt-ms", type=float, default=40.0)
+    parser.add_argument("--loss", type=float, default=0.01, help="second profile's loss")
+    args = parser.parse_args()
+    if os.geteuid() != 0:
+        print("needs root (network namespaces)")
+        return 2
+    root = Path(tempfile.mkdtemp(prefix="luch-bench-vpn-"))
+    ns = NetNamespace()
+    server = None
+    try:
+        files = build_study(SHARED, root / "study")
+        reference = open_volume(root / "study").voxels
+        study_uid = str(pydicom.dcmread(files[0], stop_before_pixels=True).StudyInstanceUID)
+        ns.create()
+        server = OrthancServer(root / "orthanc", count_stores=False, netns=ns)
+        server.start()
+        server.upload(files)
+        ns.shape(args.rate)
+        size_mb = sum(f.stat().st_size for f in files) / 1e6
+        print(f"study: {len(files)} real CT slices, {size_mb:.1f} MB as stored; link "
+              f"{args.rate:g} Mbit/s (tbf), round trip {args.rtt_ms:g} ms (proxy); "
+              f"load {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+        print("| link | fetch | syntax | whole study s | open s | wire MB | ratio to today | "
+              "fetch+open ratio |")
+        print("|---|---|---|---|---|---|---|---|")
+        for loss in (0.0, args.loss):
+            proxy = LinkProxy((server.host, server.http_port), delay_s=args.rtt_ms / 2000,
+                              loss=loss).start()
+            try:
+                today = fetch(server, proxy, study_uid, root, compressed=False)
+                luch = fetch(server, proxy, study_uid, root, compressed=True)
+            finally:
+                proxy.stop()
+            for run in (today, luch):
+                assert np.array_equal(run["voxels"], reference), "pixels differ"
+            link = f"{args.rate:g} Mbit/s, {args.rtt_ms:g} ms, loss {loss:.0%}"
+            for name, run in (("today (*)", today), ("Luch", luch)):
+                ratio = run["fetch_s"] / today["fetch_s"]
+                both = (run["fetch_s"] + run["open_s"]) / (today["fetch_s"] + today["open_s"])
+                print(f"| {link} | {name} | {run['syntax']} | {run['fetch_s']:.1f} | "
+                      f"{run['open_s']:.2f} | {run['wire_mb']:.1f} | {ratio:.2f} | "
+                      f"{both:.2f} |")
+        print(f"goal: whole study <= {GOAL_RATIO}x today's; volumes voxel-identical to the "
+              f"uploaded slices; load now {os.getloadavg()[0]:.1f}")
+    finally:
+        if server is not None:
+            server.stop()
+        ns.remove()
+        shutil.rmtree(root, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
