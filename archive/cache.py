@@ -104,12 +104,12 @@ class ImageCache:
         folder = self.study_dir(study_uid)
         if not folder.is_dir():
             return CacheState(ABSENT, 0, None)
-        cached = sum(1 for _ in folder.glob("*/*.dcm"))
-        if (folder / COMPLETE).exists():
-            return CacheState(COMPLETE_STATE, cached, cached)
         expected = None
         with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
             expected = int(json.loads((folder / MANIFEST).read_text("utf-8"))["instances"])
+        if (folder / COMPLETE).exists():  # not counted: the worklist asks for every row
+            return CacheState(COMPLETE_STATE, expected or 0, expected)
+        cached = sum(1 for _ in folder.glob("*/*.dcm"))
         return CacheState(PARTIAL if cached else ABSENT, cached, expected)
 
     def fetch_study(self, client: DicomWebClient, study_uid: str,

@@ -32,6 +32,7 @@ class WorklistRow:
     ai_grade: str
     status: str
     description: str = ""
+    cached_note: str = ""  # shown after the status, e.g. a study only partly cached
 
 
 class WorklistPanel(QWidget):
@@ -143,7 +144,7 @@ class WorklistPanel(QWidget):
             date = row.study_date
             shown = (terms.term(row.priority), patient, f"{date[6:8]}.{date[4:6]}.{date[:4]}"
                      if len(date) == 8 else date, row.modality, terms.grade(row.ai_grade),
-                     terms.term(row.status))
+                     terms.term(row.status) + row.cached_note)
             for c, text in enumerate(shown):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, row.study_instance_uid)

@@ -13,6 +13,7 @@ from app.reading.study_uid import adopt_path_uid, study_uid_of
 from app.shell.main_window import MainWindow
 from app.shell.tasks import Task
 from archive.cache import ImageCache, Prefetcher
+from core.errors import LuchError
 from records import Store
 from records.worklist import build_worklist, triage_key
 from studies import Volume
@@ -75,8 +76,22 @@ class WorklistFlow(QObject):
             patient, modalities, status = details.get(item.study_instance_uid, ("", "", None))
             rows.append(WorklistRow(item.study_instance_uid, item.priority, patient,
                                     item.study_date, modalities or "CT", item.ai_grade or "",
-                                    status or self.tr("unread"), item.description))
+                                    status or self.tr("unread"), item.description,
+                                    self._cached_note(item.study_instance_uid)))
         self.panel.set_rows(rows)
+
+    def _cached_note(self, study_uid: str) -> str:
+        """`` · partly cached (n of m)`` for a study a fetch left half done (a dropped VPN)."""
+        try:
+            state = self.image_cache().study_state(study_uid)
+        except (LuchError, OSError):  # a UID unfit for the cache, an unreadable folder
+            return ""
+        if not state.partial:
+            return ""
+        if state.expected:
+            return " · " + self.tr("partly cached (%1 of %2 images)").replace(
+                "%1", str(state.cached)).replace("%2", str(state.expected))
+        return " · " + self.tr("partly cached")
 
     def add_local_study(self, path: Path, volume: Volume | None = None) -> str:
         """Put a study on disk into the local worklist (read from its headers)."""

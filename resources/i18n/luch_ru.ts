@@ -2985,12 +2985,12 @@
         <translation>Отправка протоколов в архив</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="49"/>
+        <location filename="../../app/reading/worklist.py" line="50"/>
         <source>worklist</source>
         <translation>Загрузка рабочего списка</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="117"/>
+        <location filename="../../app/reading/worklist.py" line="132"/>
         <source>fetching the study</source>
         <translation>Загрузка исследования из архива</translation>
     </message>
@@ -3552,32 +3552,42 @@
 <context>
     <name>WorklistFlow</name>
     <message>
-        <location filename="../../app/reading/worklist.py" line="67"/>
+        <location filename="../../app/reading/worklist.py" line="68"/>
         <source>Archive unreachable; working offline: %s</source>
         <translation>Архив недоступен; работа без связи: %s</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="78"/>
+        <location filename="../../app/reading/worklist.py" line="79"/>
         <source>unread</source>
         <translation>не прочитано</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="107"/>
+        <location filename="../../app/reading/worklist.py" line="92"/>
+        <source>partly cached (%1 of %2 images)</source>
+        <translation>загружено частично (%1 из %2 снимков)</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/worklist.py" line="94"/>
+        <source>partly cached</source>
+        <translation>загружено частично</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/worklist.py" line="122"/>
         <source>This study is not on this station and the archive is not reachable</source>
         <translation>Этого исследования нет на станции, а архив недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="113"/>
+        <location filename="../../app/reading/worklist.py" line="128"/>
         <source>Fetching the study from the archive…</source>
         <translation>Загрузка исследования из архива…</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="157"/>
+        <location filename="../../app/reading/worklist.py" line="172"/>
         <source>The worklist shows no study</source>
         <translation>В рабочем списке нет исследований</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="164"/>
+        <location filename="../../app/reading/worklist.py" line="179"/>
         <source>This is the last study of the worklist as shown (search and filters apply)</source>
         <translation>Это последнее исследование рабочего списка в текущем виде (с учётом поиска и фильтров)</translation>
     </message>
@@ -3585,72 +3595,72 @@
 <context>
     <name>WorklistPanel</name>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="49"/>
+        <location filename="../../app/panels/worklist_panel.py" line="50"/>
         <source>Search patient, date, grade…</source>
         <translation>Поиск: пациент, дата, степень…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="57"/>
+        <location filename="../../app/panels/worklist_panel.py" line="58"/>
         <source>All studies</source>
         <translation>Все исследования</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="57"/>
+        <location filename="../../app/panels/worklist_panel.py" line="58"/>
         <source>Unread</source>
         <translation>Непрочитанные</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="58"/>
+        <location filename="../../app/panels/worklist_panel.py" line="59"/>
         <source>Drafts</source>
         <translation>Черновики</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="58"/>
+        <location filename="../../app/panels/worklist_panel.py" line="59"/>
         <source>Signed</source>
         <translation>Подписанные</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="61"/>
+        <location filename="../../app/panels/worklist_panel.py" line="62"/>
         <source>CT-3/CT-4 only</source>
         <translation>Только КТ-3/КТ-4</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="66"/>
+        <location filename="../../app/panels/worklist_panel.py" line="67"/>
         <source>Urgency</source>
         <translation>Срочность</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="66"/>
+        <location filename="../../app/panels/worklist_panel.py" line="67"/>
         <source>Patient</source>
         <translation>Пациент</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="66"/>
+        <location filename="../../app/panels/worklist_panel.py" line="67"/>
         <source>Date</source>
         <translation>Дата</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="66"/>
+        <location filename="../../app/panels/worklist_panel.py" line="67"/>
         <source>Modality</source>
         <translation>Модальность</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="67"/>
+        <location filename="../../app/panels/worklist_panel.py" line="68"/>
         <source>AI grade</source>
         <translation>Степень (ИИ)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="67"/>
+        <location filename="../../app/panels/worklist_panel.py" line="68"/>
         <source>Status</source>
         <translation>Статус</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="141"/>
+        <location filename="../../app/panels/worklist_panel.py" line="142"/>
         <source>Anonymized</source>
         <translation>Анонимизировано</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="142"/>
+        <location filename="../../app/panels/worklist_panel.py" line="143"/>
         <source>(no name)</source>
         <translation>(без имени)</translation>
     </message>

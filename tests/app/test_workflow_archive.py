@@ -3,10 +3,14 @@ image cache (audited), the next study prefetched; and a prior study offered for 
 
 from __future__ import annotations
 
+import threading
+
+import pytest
 from PySide6.QtCore import Qt
 
 from app.shell.main_window import MainWindow
 from app.workflow import Workflow
+from archive.cache import FetchCancelled, ImageCache
 from archive.credentials import ArchiveConfig
 from archive.dicomweb import DicomWebClient
 from core.paths import DEMO_STUDY
@@ -50,6 +54,28 @@ def test_archive_worklist_open_and_prefetch(qtbot, luch_home, orthanc, orthanc_c
     others = [u for u in workflow.worklist.visible_study_uids() if u != first]
     qtbot.waitUntil(lambda: workflow._prefetcher is not None
                     and workflow._image_cache().has_study(others[0]), timeout=120_000)
+    workflow.stop()
+
+
+def test_a_partly_cached_study_says_so_on_the_worklist(qtbot, luch_home, orthanc,
+                                                      orthanc_ct):
+    """A fetch a dropped link left half done shows as such (the next open fetches the rest)."""
+    client = DicomWebClient(ArchiveConfig(url=orthanc.dicomweb_url, user=orthanc.auth[0],
+                                          password=orthanc.auth[1]))
+    study = next(u for u, f in orthanc_ct.items() if len(f) == 20)
+    stop = threading.Event()
+    with pytest.raises(FetchCancelled):
+        ImageCache().fetch_study(client, study, cancel=stop, workers=1,
+                                 progress=lambda f: stop.set() if f >= 0.25 else None)
+    cached = ImageCache().study_state(study).cached
+    _window, workflow, _store = make_station(qtbot, client)
+    qtbot.waitUntil(lambda: study in workflow.worklist.visible_study_uids(), timeout=30_000)
+    panel = workflow.worklist
+    row = next(r for r in range(panel.table.rowCount())
+               if panel.table.item(r, 5).data(Qt.ItemDataRole.UserRole) == study)
+    assert panel.table.item(row, 5).text().endswith(f"partly cached ({cached} of 20 images)")
+    others = [r for r in range(panel.table.rowCount()) if r != row]
+    assert not any("partly" in panel.table.item(r, 5).text() for r in others)
     workflow.stop()
 
 
