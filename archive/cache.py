@@ -56,7 +56,7 @@ class CacheState:
         return self.state == PARTIAL
 
 
-def _safe_uid(uid: str) -> str:
+def safe_uid(uid: str) -> str:
     """A UID fit to be a folder name (an archive must not make us write elsewhere)."""
     if not isinstance(uid, str) or not _UID.match(uid) or len(uid) > 64:
         raise ArchiveRejected("the archive sent an invalid UID")
@@ -72,7 +72,7 @@ class ImageCache:
         self._guard = threading.Lock()
 
     def study_dir(self, study_uid: str) -> Path:
-        return self.root / _safe_uid(study_uid)
+        return self.root / safe_uid(study_uid)
 
     def has_study(self, study_uid: str) -> bool:
         return (self.study_dir(study_uid) / COMPLETE).exists()
@@ -139,7 +139,7 @@ class ImageCache:
 
             def one(item: tuple[str, str, Path]) -> None:
                 try:
-                    _fetch_one(client, study_uid, item, retries, cancel, stop)
+                    fetch_instance(client, study_uid, item, retries, cancel, stop)
                 except FetchCancelled:
                     raise
                 except BaseException as err:
@@ -179,9 +179,9 @@ class ImageCache:
         if not all_series:
             raise ArchiveRejected("the archive has no images for this study")
         for series in all_series:
-            series_uid = _safe_uid(tag_value(series, SERIES_UID))
+            series_uid = safe_uid(tag_value(series, SERIES_UID))
             for inst in client.search_instances(study_uid, series_uid=series_uid):
-                sop_uid = _safe_uid(tag_value(inst, SOP_UID))
+                sop_uid = safe_uid(tag_value(inst, SOP_UID))
                 wanted.append((series_uid, sop_uid, folder / series_uid / f"{sop_uid}.dcm"))
         return wanted
 
@@ -203,9 +203,12 @@ class ImageCache:
         return removed
 
 
-def _fetch_one(client: DicomWebClient, study_uid: str, item: tuple[str, str, Path],
-               retries: int, cancel: threading.Event | None, stop: threading.Event) -> None:
-    """One instance into the cache, retried while the archive is unreachable."""
+def fetch_instance(client: DicomWebClient, study_uid: str, item: tuple[str, str, Path],
+                   retries: int = RETRIES, cancel: threading.Event | None = None,
+                   stop: threading.Event | None = None) -> None:
+    """One instance ``(series UID, SOP UID, path)`` into the cache, retried while the archive
+    is unreachable; ``stop`` (or ``cancel``) ends the waiting early."""
+    stop = stop or threading.Event()
     series_uid, sop_uid, path = item
     for attempt in range(retries + 1):
         if stop.is_set() or (cancel is not None and cancel.is_set()):

@@ -172,6 +172,14 @@ class DicomWebClient:
             raise ArchiveRejected("the archive sent no metadata for the instance")
         return found[0]
 
+    def retrieve_series_metadata(self, study_uid: str, series_uid: str
+                                 ) -> list[dict[str, Any]]:
+        """Every instance's header of a series (WADO-RS metadata, DICOM JSON, no pixels)."""
+        found = self.search(f"studies/{study_uid}/series/{series_uid}/metadata")
+        if not found:
+            raise ArchiveRejected("the archive sent no metadata for the series")
+        return found
+
     # -- STOW-RS -------------------------------------------------------------------------------
     def store(self, objects: Iterable[Dataset | bytes]) -> StowResult:
         """Send objects in one multipart request; says which were stored and which refused."""
