@@ -13,14 +13,12 @@ follow through ``fetch_study`` once the main one is complete.
 
 from __future__ import annotations
 
-import io
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pydicom
 from pydicom.dataset import Dataset
 
 from archive.cache import RETRIES, SERIES_UID, SOP_UID, ImageCache, fetch_instance, safe_uid
@@ -28,13 +26,16 @@ from archive.dicomweb import DicomWebClient, tag_value, tag_values
 from archive.errors import ArchiveRejected
 from core.observable import Observable
 from studies.geometry import stack_geometry
+from studies.headers import read_header
 from studies.metadata import series_info
+from studies.pixels import SliceSource, decode_slice
+from studies.sources import FileRef
 from studies.volume import Volume
 
 RELATED_INSTANCES = "00201209"
+CLIPPED = "Some values were outside the 16-bit range and were clipped"
 POSITION, ORIENTATION, PIXEL_SPACING = "00200032", "00200037", "00280030"
 ROWS, COLUMNS, THICKNESS = "00280010", "00280011", "00180050"
-INTERCEPT, SLOPE = "00281052", "00281053"
 
 
 def middle_out(n: int) -> list[int]:
@@ -55,7 +56,6 @@ class ProgressiveStudy(Observable):
         self.volume: Volume | None = None
         self.arrived = np.zeros(0, dtype=bool)
         self._items: list[tuple[str, str, Path]] = []  # (series, SOP, cache path) per slice k
-        self._rescale: list[tuple[float, float]] = []
         self._lock = threading.Lock()
 
     @property
@@ -82,8 +82,6 @@ class ProgressiveStudy(Observable):
         folder = self.cache.study_dir(self.study_uid)
         sops = [safe_uid(tag_value(h, SOP_UID)) for h in ordered]
         self._items = [(series_uid, sop, folder / series_uid / f"{sop}.dcm") for sop in sops]
-        self._rescale = [(float(tag_value(h, SLOPE, 1) or 1), float(tag_value(h, INTERCEPT, 0)
-                                                                    or 0)) for h in ordered]
         rows, columns = int(tag_value(first, ROWS)), int(tag_value(first, COLUMNS))
         info = series_info(_header_dataset(ordered[len(ordered) // 2]), sops)
         self.volume = Volume(voxels=np.zeros((len(ordered), rows, columns), dtype=np.int16),
@@ -108,7 +106,7 @@ class ProgressiveStudy(Observable):
             item = self._items[k]
             if not item[2].exists():
                 fetch_instance(self.client, self.study_uid, item, retries, cancel, stop)
-            self._decode(k, item[2].read_bytes())
+            self._decode(k, item[2])
 
         pool = ThreadPoolExecutor(max(1, workers or self.client.config.parallel))
         try:
@@ -125,16 +123,17 @@ class ProgressiveStudy(Observable):
         self._emit("complete", self.volume)
         return self.volume
 
-    def _decode(self, k: int, data: bytes) -> None:
-        ds = pydicom.dcmread(io.BytesIO(data))
-        if str(ds.SOPInstanceUID) != self._items[k][1]:
+    def _decode(self, k: int, path: Path) -> None:
+        """Slice ``k`` from its cached file into the volume, as the loader decodes it."""
+        header = read_header(FileRef(path))
+        if header is None or header.sop_instance_uid != self._items[k][1]:
             raise ArchiveRejected("the archive sent another image than the one asked for")
-        slope, intercept = self._rescale[k]
-        values = ds.pixel_array.astype(np.float64) * slope + intercept
         assert self.volume is not None
-        self.volume.voxels[k] = np.clip(np.rint(values), -32768, 32767).astype(np.int16)
+        clipped = decode_slice(SliceSource(header, None, *header.rescale), self.volume.voxels[k])
         with self._lock:
             self.arrived[k] = True
+            if clipped and CLIPPED not in self.volume.warnings:
+                self.volume.warnings.append(CLIPPED)
             first = k == len(self.arrived) // 2
         self._emit("slice", k)
         if first:

@@ -78,7 +78,10 @@ class LinkProxy:
         finally:
             server.close()
             self._close_all()
-            self._loop.run_until_complete(asyncio.sleep(0))
+            pending = asyncio.all_tasks(self._loop)
+            for task in pending:
+                task.cancel()
+            self._loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
             self._loop.close()
 
     def _close_all(self) -> None:
