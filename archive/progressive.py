@@ -14,7 +14,7 @@ follow through ``fetch_study`` once the main one is complete.
 from __future__ import annotations
 
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -102,22 +102,26 @@ class ProgressiveStudy(Observable):
         order = [k for k in middle_out(len(self._items)) if not self.arrived[k]]
         stop = threading.Event()
 
-        def one(k: int) -> None:
+        def one(k: int) -> Future:
             item = self._items[k]
             if not item[2].exists():
                 fetch_instance(self.client, self.study_uid, item, retries, cancel, stop)
-            self._decode(k, item[2])
+            return decoder.submit(self._decode, k, item[2])
 
-        pool = ThreadPoolExecutor(max(1, workers or self.client.config.parallel))
+        # Decoding on a thread of its own keeps every request slot busy with the link.
+        fetchers = ThreadPoolExecutor(max(1, workers or self.client.config.parallel))
+        decoder = ThreadPoolExecutor(1)
         try:
-            for future in [pool.submit(one, k) for k in order]:
-                future.result()
+            decodes = [f.result() for f in [fetchers.submit(one, k) for k in order]]
+            for done in decodes:
+                done.result()
         except BaseException as err:
             stop.set()
             self._emit("failed", err)
             raise
         finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+            fetchers.shutdown(wait=True, cancel_futures=True)
+            decoder.shutdown(wait=True, cancel_futures=True)
         # The other series (and the complete marker): only what is missing.
         self.cache.fetch_study(self.client, self.study_uid, cancel=cancel, retries=retries)
         self._emit("complete", self.volume)

@@ -101,9 +101,10 @@ class LinkProxy:
             client_w.transport.abort()
             return
         self._writers |= {client_w, server_w}
-        await asyncio.gather(self._pump(client_r, server_w, up=True),
-                             self._pump(server_r, client_w, up=False),
-                             return_exceptions=True)
+        with contextlib.suppress(asyncio.CancelledError):  # the proxy stops: end quietly
+            await asyncio.gather(self._pump(client_r, server_w, up=True),
+                                 self._pump(server_r, client_w, up=False),
+                                 return_exceptions=True)
         for w in (client_w, server_w):
             self._writers.discard(w)
             w.transport.abort()

@@ -114,6 +114,11 @@ def netns() -> Iterator[NetNamespace]:
     require_netns()
     ns = NetNamespace()
     try:
-        yield ns.create()
+        try:
+            ns.create()
+        except subprocess.CalledProcessError as err:  # e.g. a container without NET_ADMIN
+            require(False, f"network namespaces ({(err.stderr or '').strip()})",
+                    "root with CAP_NET_ADMIN and the veth/tbf kernel modules")
+        yield ns
     finally:
         ns.remove()
