@@ -33,7 +33,8 @@ log = logging.getLogger(__name__)
 COMPLETE = ".complete"
 MANIFEST = ".manifest.json"  # how many instances the study has, written before the fetch
 ABSENT, PARTIAL, COMPLETE_STATE = "absent", "partial", "complete"
-RETRIES, RETRY_FIRST_S, RETRY_MAX_S = 6, 0.5, 8.0  # about 20 s of a dropped link survived
+# About 20 s of a dropped link survived; no new try starts 30 s after the first failure.
+RETRIES, RETRY_FIRST_S, RETRY_MAX_S, RETRY_WINDOW_S = 6, 0.5, 8.0, 30.0
 DEFAULT_MAX_BYTES = 20 * 1024**3
 _UID = re.compile(r"^[0-9]+(\.[0-9]+)*$")
 SERIES_UID, SOP_UID = "0020000E", "00080018"
@@ -210,17 +211,26 @@ def fetch_instance(client: DicomWebClient, study_uid: str, item: tuple[str, str,
     is unreachable; ``stop`` (or ``cancel``) ends the waiting early."""
     stop = stop or threading.Event()
     series_uid, sop_uid, path = item
+
+    def stopped() -> bool:
+        return stop.is_set() or (cancel is not None and cancel.is_set())
+
+    given_up_at = None  # a link that hangs (each try waits for the timeout) is not tried long
     for attempt in range(retries + 1):
-        if stop.is_set() or (cancel is not None and cancel.is_set()):
+        if stopped():
             raise FetchCancelled("the download was cancelled")
         try:
             data = client.retrieve_instance(study_uid, series_uid, sop_uid)
             break
         except ArchiveUnavailable:
-            if attempt == retries:
+            now = time.monotonic()
+            given_up_at = given_up_at or now + RETRY_WINDOW_S
+            if attempt == retries or now >= given_up_at:
                 raise
             log.info("archive unreachable during a fetch; retry %d", attempt + 1)
-            (cancel or stop).wait(min(RETRY_MAX_S, RETRY_FIRST_S * 2**attempt))
+            pause_until = now + min(RETRY_MAX_S, RETRY_FIRST_S * 2**attempt)
+            while time.monotonic() < pause_until and not stopped():
+                stop.wait(0.05)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".part{threading.get_ident()}")
     tmp.write_bytes(data)

@@ -95,8 +95,11 @@ class ProgressiveStudy(Observable):
         return self.volume
 
     def stream(self, cancel: threading.Event | None = None, workers: int | None = None,
-               retries: int = RETRIES) -> Volume:
-        """Fetch and decode every slice, middle first; then the study's other series."""
+               retries: int = RETRIES, decoders: int = 2) -> Volume:
+        """Fetch and decode every slice, middle first; then the study's other series.
+
+        ``workers`` requests at a time (default: the client's setting); ``decoders`` threads
+        decode beside them (the decoders release the GIL), so the link is never idle."""
         if self.volume is None:
             self.open()
         order = [k for k in middle_out(len(self._items)) if not self.arrived[k]]
@@ -108,9 +111,8 @@ class ProgressiveStudy(Observable):
                 fetch_instance(self.client, self.study_uid, item, retries, cancel, stop)
             return decoder.submit(self._decode, k, item[2])
 
-        # Decoding on a thread of its own keeps every request slot busy with the link.
         fetchers = ThreadPoolExecutor(max(1, workers or self.client.config.parallel))
-        decoder = ThreadPoolExecutor(1)
+        decoder = ThreadPoolExecutor(max(1, decoders))
         try:
             decodes = [f.result() for f in [fetchers.submit(one, k) for k in order]]
             for done in decodes:

@@ -54,7 +54,7 @@ def test_the_study_opens_at_the_middle_slice_and_fills_in(orthanc, orthanc_ct,
     volume = study.open()
     assert volume.shape == (20, 512, 512) and not study.arrived.any()
     assert events == [("headers", volume)]
-    study.stream(workers=1)  # one at a time: the order is exactly middle out
+    study.stream(workers=1, decoders=1)  # one at a time: the order is exactly middle out
     slices = [v for k, v in events if k == "slice"]
     assert slices == middle_out(20)
     assert [k for k, _ in events].index("first") == 2  # right after the middle slice
