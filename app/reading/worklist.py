@@ -130,10 +130,20 @@ class WorklistFlow(QObject):
         task = Task(lambda progress, cancel: open_archive_study(
             store, cache, archive, study_uid, reader, progress=progress, cancel=cancel),
             QT_TRANSLATE_NOOP("Task", "fetching the study"))
+        self.window.track_task(task)  # progress and Cancel while it comes over a thin link
         task.succeeded.connect(lambda folder: self._fetched(study_uid, folder))
         task.failed.connect(self._archive_failed)
+        task.cancelled.connect(self._fetch_cancelled)
         self._fetch_task = task
         return task.start()
+
+    def _fetch_cancelled(self) -> None:
+        self._fetch_task = None
+        bar = self.window.statusBar()
+        if bar.currentMessage() == self._fetch_message:
+            bar.showMessage(self.tr("Fetching stopped; what arrived stays cached for the next "
+                                    "try"), 8000)
+        self.refresh()  # the study now shows as partly cached
 
     def _fetched(self, study_uid: str, folder: Path) -> None:
         self._fetch_task = None

@@ -560,6 +560,18 @@ class MainWindow(QMainWindow):
         self._task = task
         return task.start()
 
+    def track_task(self, task: Task) -> None:
+        """Show background ``task``'s progress in the status bar with the Cancel button (a
+        fetch from the archive): the bar goes when it ends, unless other work took it over."""
+        self.cancel_loading()
+        self.progress.setValue(0)
+        self.progress.show()
+        self.cancel_button.show()
+        task.progress.connect(lambda f: self._task is task and self.progress.setValue(int(f * 100)))
+        for signal in (task.succeeded, task.failed, task.cancelled):
+            signal.connect(lambda *_: self._task is task and self._loading_done())
+        self._task = task
+
     def cancel_loading(self) -> None:
         if self._task is not None:
             self._task.cancel()

@@ -3,10 +3,12 @@ image cache (audited), the next study prefetched; and a prior study offered for 
 
 from __future__ import annotations
 
+import itertools
 import threading
+import time
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 
 from app.shell.main_window import MainWindow
 from app.workflow import Workflow
@@ -76,6 +78,39 @@ def test_a_partly_cached_study_says_so_on_the_worklist(qtbot, luch_home, orthanc
     assert panel.table.item(row, 5).text().endswith(f"partly cached ({cached} of 20 images)")
     others = [r for r in range(panel.table.rowCount()) if r != row]
     assert not any("partly" in panel.table.item(r, 5).text() for r in others)
+    workflow.stop()
+
+
+def test_a_slow_fetch_shows_progress_keeps_the_ui_live_and_can_be_cancelled(
+        qtbot, luch_home, orthanc, orthanc_ct, link_proxy):
+    """Over a slow link (a 200 ms round trip, one request at a time) the fetch runs off the
+    UI thread: the status bar shows its progress and Cancel; the event loop never stalls;
+    Cancel stops it, and the study then shows as partly cached."""
+    study = next(u for u, f in orthanc_ct.items() if len(f) == 20)
+    proxy = link_proxy(("127.0.0.1", orthanc.http_port), delay_s=0.1)
+    client = DicomWebClient(ArchiveConfig(url=f"http://127.0.0.1:{proxy.port}/dicom-web",
+                                          user=orthanc.auth[0], password=orthanc.auth[1],
+                                          parallel=1))
+    window, workflow, _store = make_station(qtbot, client)
+    qtbot.waitUntil(lambda: study in workflow.worklist.visible_study_uids(), timeout=30_000)
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.start(20)
+    workflow.open_study(study)
+    assert window.progress.isVisible() and window.cancel_button.isVisible()
+    qtbot.waitUntil(lambda: window.progress.value() >= 20, timeout=60_000)
+    qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.progress.isVisible(), timeout=30_000)
+    timer.stop()
+    assert "stopped" in window.statusBar().currentMessage()
+    state = ImageCache().study_state(study)
+    assert state.partial and 0 < state.cached < 20
+    gaps = [b - a for a, b in itertools.pairwise(ticks)]
+    assert len(ticks) > 20 and max(gaps) < 1.0, f"the UI stalled for {max(gaps):.2f} s"
+    panel = workflow.worklist
+    qtbot.waitUntil(lambda: any("partly cached" in panel.table.item(r, 5).text()
+                                for r in range(panel.table.rowCount())), timeout=30_000)
     workflow.stop()
 
 
