@@ -113,6 +113,12 @@ class ImageCache:
         cached = sum(1 for _ in folder.glob("*/*.dcm"))
         return CacheState(PARTIAL if cached else ABSENT, cached, expected)
 
+    def note_expected(self, study_uid: str, instances: int) -> None:
+        """Record how many instances the study has (before fetching them)."""
+        folder = self.study_dir(study_uid)
+        folder.mkdir(parents=True, exist_ok=True)
+        write_json_atomic(folder / MANIFEST, {"instances": int(instances)})
+
     def fetch_study(self, client: DicomWebClient, study_uid: str,
                     progress: Callable[[float], None] | None = None,
                     cancel: threading.Event | None = None, workers: int | None = None,
@@ -131,8 +137,7 @@ class ImageCache:
                 self.touch(study_uid)
                 return folder
             wanted = self._list_study(client, study_uid)
-            folder.mkdir(parents=True, exist_ok=True)
-            write_json_atomic(folder / MANIFEST, {"instances": len(wanted)})
+            self.note_expected(study_uid, len(wanted))
             todo = [item for item in wanted if not item[2].exists()]
             total, done = max(1, len(wanted)), len(wanted) - len(todo)
             stop = threading.Event()  # one instance gave up: the others stop too

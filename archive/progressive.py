@@ -67,7 +67,10 @@ class ProgressiveStudy(Observable):
         series = self.client.search_series(self.study_uid)
         if not series:
             raise ArchiveRejected("the archive has no images for this study")
-        main = max(series, key=lambda s: int(tag_value(s, RELATED_INSTANCES, 0) or 0))
+        counts = [int(tag_value(s, RELATED_INSTANCES, 0) or 0) for s in series]
+        main = series[counts.index(max(counts))]
+        if all(counts):  # a partly fetched study says how much of it is here
+            self.cache.note_expected(self.study_uid, sum(counts))
         series_uid = safe_uid(tag_value(main, SERIES_UID))
         headers = [h for h in self.client.retrieve_series_metadata(self.study_uid, series_uid)
                    if tag_values(h, POSITION) and tag_values(h, PIXEL_SPACING)]

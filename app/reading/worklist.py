@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QTimer, Signal
 
 from app.panels.worklist_panel import WorklistPanel, WorklistRow
 from app.reading.archive_link import ArchiveLink
@@ -19,6 +19,12 @@ from records.worklist import build_worklist, triage_key
 from studies import Volume
 
 WORKLIST_POLL_MS = 60_000
+
+
+class _Arrivals(QObject):
+    """Carries a :class:`archive.progressive.ProgressiveStudy`'s events to the UI thread."""
+
+    event = Signal(str, object)
 
 
 class WorklistFlow(QObject):
@@ -35,6 +41,10 @@ class WorklistFlow(QObject):
         self._worklist_task: Task | None = None
         self._fetch_task: Task | None = None
         self._fetch_message = ""  # the status line shown while a study is fetched
+        self._redraw = QTimer(window)  # a study arriving: its new slices drawn together
+        self._redraw.setSingleShot(True)
+        self._redraw.setInterval(250)
+        self._redraw.timeout.connect(window.slices_arrived)
         self._timer = QTimer(window)  # new studies arrive all day
         self._timer.timeout.connect(self.refresh)
         self._timer.start(WORKLIST_POLL_MS)
@@ -121,6 +131,8 @@ class WorklistFlow(QObject):
             self.window.statusBar().showMessage(
                 self.tr("This study is not on this station and the archive is not reachable"))
             return None
+        if not self.image_cache().has_study(study_uid):
+            return self._open_arriving(study_uid)
         from records.access import open_archive_study  # deferred: loads on the first fetch
 
         cache, archive, store, reader = self.image_cache(), self.link.archive, self.store, \
@@ -136,6 +148,58 @@ class WorklistFlow(QObject):
         task.cancelled.connect(self._fetch_cancelled)
         self._fetch_task = task
         return task.start()
+
+    def _open_arriving(self, study_uid: str) -> Task:
+        """Progressive open: the study is shown once its headers and middle slice are here,
+        fills in from the middle outwards, and is announced (the AI starts) when whole."""
+        from archive.progressive import ProgressiveStudy  # deferred: loads on the first fetch
+        from records.outbox import OPENED  # deferred: with the fetch
+
+        cache, store, reader = self.image_cache(), self.store, self.reader
+        study = ProgressiveStudy(self.link.archive, cache, study_uid)
+        bridge = _Arrivals(self)  # the worker's events, queued to the UI thread
+        study.subscribe(bridge.event.emit)
+        bridge.event.connect(lambda kind, _value: self._arriving(study, kind))
+        self._fetch_message = self.tr("Fetching the study from the archive…")
+        self.window.statusBar().showMessage(self._fetch_message)
+
+        def work(progress, cancel):
+            study.subscribe(lambda kind, _v: progress(float(study.arrived.mean()))
+                            if kind == "slice" else None)
+            study.stream(cancel=cancel)
+            store.audit(reader, OPENED, study_uid, source="archive")
+            return cache.study_dir(study_uid)
+
+        task = Task(work, QT_TRANSLATE_NOOP("Task", "fetching the study"))
+        self.window.track_task(task)
+        task.succeeded.connect(lambda folder: self._arrived(study_uid, folder, study))
+        task.failed.connect(self._archive_failed)
+        task.cancelled.connect(self._fetch_cancelled)
+        self._fetch_task = task
+        return task.start()
+
+    def _arriving(self, study, kind: str) -> None:
+        if self._fetch_task is None or study.volume is None:
+            return  # cancelled or failed since
+        if kind == "first":
+            self.window.show_arriving(study.volume, self.image_cache().study_dir(
+                study.study_uid), study.arrived)
+        elif kind == "slice" and self.window.volume is study.volume \
+                and not self._redraw.isActive():
+            self._redraw.start()  # at most 4 redraws a second, not one per slice
+
+    def _arrived(self, study_uid: str, folder: Path, study) -> None:
+        self._fetch_task = None
+        self.link.reachable = True
+        bar = self.window.statusBar()
+        if bar.currentMessage() == self._fetch_message:
+            bar.clearMessage()
+        self.store.upsert_study(study_uid, local_path=str(folder))
+        if self.window.volume is study.volume:
+            self.window.arrival_complete(study.volume)
+        else:  # never shown (no middle slice event reached the window): open it plainly
+            self.window.open_path(folder)
+        self._prefetch_after(study_uid)
 
     def _fetch_cancelled(self) -> None:
         self._fetch_task = None

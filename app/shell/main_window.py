@@ -103,6 +103,7 @@ class MainWindow(QMainWindow):
         self.presets = load_presets(self.settings)
         self.actions: dict[str, QAction] = {}
         self._task: Task | None = None
+        self._arrived = None  # a study still arriving: which stored slices are here
         self._build_status_bar()
         self._build_menus()
         self._build_series_browser()
@@ -581,8 +582,37 @@ class MainWindow(QMainWindow):
         self.cancel_button.hide()
         self._task = None
 
-    def _show_study(self, study: LoadedStudy, layout: str | None, preset: str | None) -> None:
-        self._loading_done()
+    def show_arriving(self, volume: Volume, path: str | Path, arrived) -> None:
+        """Show a study while it still arrives (progressive open): ``volume`` fills in where
+        ``arrived[k]`` turns True; the views say which slices are not here yet.
+        :meth:`slices_arrived` redraws, :meth:`arrival_complete` announces the study
+        (``volume_loaded``: the reading and the AI pre-read start then)."""
+        self.current_path = Path(path)
+        self._arrived = arrived
+        self._show_study(LoadedStudy(volume), None, None, announce=False)
+
+    def slices_arrived(self) -> None:
+        """Redraw the views over the slices that came in since the last call."""
+        for view in self.reading.views:
+            image = view.mapper.GetInput()
+            if image is not None:
+                image.Modified()
+            view.set_slice_index(view.slice_index)
+
+    def arrival_complete(self, volume: Volume) -> None:
+        if self.study is None or self.study.volume is not volume:
+            return  # another study since
+        self._arrived = None
+        for view in self.reading.views:
+            view.set_arrived(None)
+        self.slices_arrived()
+        self.volume_loaded.emit(volume)
+
+    def _show_study(self, study: LoadedStudy, layout: str | None, preset: str | None,
+                    announce: bool = True) -> None:
+        if announce:  # (a study still arriving keeps its fetch's progress and Cancel)
+            self._loading_done()
+            self._arrived = None
         self.study = study
         editor = self.label_tools.editor
         unsaved = editor if editor is not None and editor.unsaved else None
@@ -604,7 +634,8 @@ class MainWindow(QMainWindow):
         self.status_label.setText(self.tr("%1 × %2 × %3 voxels").replace("%1", str(ni))
                                   .replace("%2", str(nj)).replace("%3", str(nk)))
         self.focus_image()
-        self.volume_loaded.emit(study.volume)
+        if announce:
+            self.volume_loaded.emit(study.volume)
         if unsaved is not None and self.label_tools.editor is not unsaved:  # not taken up again
             self.statusBar().showMessage(self.tr(
                 "The label edits of the previous study were not saved"), 10000)
@@ -659,6 +690,7 @@ class MainWindow(QMainWindow):
             else:
                 reading.set_volume(self.study.volume, image)
         for view in reading.views:
+            view.set_arrived(self._arrived if view.volume is self.volume else None)
             view.presets = self.presets
             view.key_images = self.key_images
             view.set_window(*window)

@@ -2031,313 +2031,313 @@
         <translation>Луч — рабочее место врача КТ</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="138"/>
+        <location filename="../../app/shell/main_window.py" line="139"/>
         <source>No study open</source>
         <translation>Исследование не открыто</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="143"/>
+        <location filename="../../app/shell/main_window.py" line="144"/>
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="156"/>
+        <location filename="../../app/shell/main_window.py" line="157"/>
         <source>&amp;File</source>
         <translation>&amp;Файл</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="157"/>
+        <location filename="../../app/shell/main_window.py" line="158"/>
         <source>Open DICOM &amp;folder…</source>
         <translation>Открыть &amp;папку DICOM…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="159"/>
+        <location filename="../../app/shell/main_window.py" line="160"/>
         <source>Open &amp;file (NIfTI, DICOM)…</source>
         <translation>Открыть &amp;файл (NIfTI, DICOM)…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="162"/>
+        <location filename="../../app/shell/main_window.py" line="163"/>
         <source>&amp;Quit</source>
         <translation>В&amp;ыход</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="165"/>
+        <location filename="../../app/shell/main_window.py" line="166"/>
         <source>&amp;View</source>
         <translation>&amp;Вид</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="169"/>
+        <location filename="../../app/shell/main_window.py" line="170"/>
         <source>Layout: %s</source>
         <translation>Раскладка: %s</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="176"/>
+        <location filename="../../app/shell/main_window.py" line="177"/>
         <source>Window: %s</source>
         <translation>Окно: %s</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="180"/>
+        <location filename="../../app/shell/main_window.py" line="181"/>
         <source>Toggle AI &amp;overlay</source>
         <translation>&amp;Разметка ИИ вкл/выкл</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="182"/>
+        <location filename="../../app/shell/main_window.py" line="183"/>
         <source>AI overlay as &amp;outlines</source>
         <translation>Разметка ИИ &amp;контурами</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="184"/>
+        <location filename="../../app/shell/main_window.py" line="185"/>
         <source>Overlay &amp;labels</source>
         <translation>&amp;Метки разметки</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="185"/>
+        <location filename="../../app/shell/main_window.py" line="186"/>
         <source>&amp;Lungs</source>
         <translation>&amp;Лёгкие</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="186"/>
+        <location filename="../../app/shell/main_window.py" line="187"/>
         <source>&amp;Ground-glass opacity</source>
         <translation>&amp;Матовое стекло</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="187"/>
+        <location filename="../../app/shell/main_window.py" line="188"/>
         <source>&amp;Consolidation</source>
         <translation>&amp;Консолидация</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="193"/>
+        <location filename="../../app/shell/main_window.py" line="194"/>
         <source>&amp;More opaque</source>
         <translation>&amp;Плотнее</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="195"/>
+        <location filename="../../app/shell/main_window.py" line="196"/>
         <source>L&amp;ess opaque</source>
         <translation>П&amp;розрачнее</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="197"/>
+        <location filename="../../app/shell/main_window.py" line="198"/>
         <source>Thick &amp;slab</source>
         <translation>Толстый &amp;срез</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="198"/>
+        <location filename="../../app/shell/main_window.py" line="199"/>
         <source>&amp;Thin slice</source>
         <translation>&amp;Тонкий срез</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="199"/>
+        <location filename="../../app/shell/main_window.py" line="200"/>
         <source>&amp;MIP (maximum)</source>
         <translation>&amp;MIP (максимум)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="200"/>
+        <location filename="../../app/shell/main_window.py" line="201"/>
         <source>M&amp;inIP (minimum)</source>
         <translation>M&amp;inIP (минимум)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="201"/>
+        <location filename="../../app/shell/main_window.py" line="202"/>
         <source>M&amp;ean</source>
         <translation>&amp;Среднее</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="204"/>
+        <location filename="../../app/shell/main_window.py" line="205"/>
         <source>T&amp;hicker slab</source>
         <translation>&amp;Толще</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="206"/>
+        <location filename="../../app/shell/main_window.py" line="207"/>
         <source>Thinne&amp;r slab</source>
         <translation>Т&amp;оньше</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="208"/>
+        <location filename="../../app/shell/main_window.py" line="209"/>
         <source>&amp;Cine</source>
         <translation>&amp;Кино</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="209"/>
+        <location filename="../../app/shell/main_window.py" line="210"/>
         <source>Mark or unmark as &amp;key image</source>
         <translation>Отметить или снять отметку &amp;ключевого изображения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="211"/>
+        <location filename="../../app/shell/main_window.py" line="212"/>
         <source>&amp;Anonymize corner text</source>
         <translation>&amp;Анонимизировать надписи</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="213"/>
+        <location filename="../../app/shell/main_window.py" line="214"/>
         <source>&amp;Detach view to a new window</source>
         <translation>&amp;Открепить вид в новое окно</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="216"/>
+        <location filename="../../app/shell/main_window.py" line="217"/>
         <source>&amp;Tools</source>
         <translation>&amp;Инструменты</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="219"/>
+        <location filename="../../app/shell/main_window.py" line="220"/>
         <source>&amp;Window/level (no tool)</source>
         <translation>&amp;Окно/уровень (без инструмента)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="220"/>
+        <location filename="../../app/shell/main_window.py" line="221"/>
         <source>&amp;Distance</source>
         <translation>&amp;Расстояние</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="221"/>
+        <location filename="../../app/shell/main_window.py" line="222"/>
         <source>&amp;Ellipse ROI</source>
         <translation>&amp;Эллиптическая ROI</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="222"/>
+        <location filename="../../app/shell/main_window.py" line="223"/>
         <source>&amp;Freehand ROI</source>
         <translation>&amp;Произвольная ROI</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="245"/>
+        <location filename="../../app/shell/main_window.py" line="246"/>
         <source>Series</source>
         <translation>Серии</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="300"/>
+        <location filename="../../app/shell/main_window.py" line="301"/>
         <source>Measurements</source>
         <translation>Измерения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="327"/>
+        <location filename="../../app/shell/main_window.py" line="328"/>
         <source>Key images</source>
         <translation>Ключевые изображения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="340"/>
+        <location filename="../../app/shell/main_window.py" line="341"/>
         <source>Key images are marked in the plane the images were taken in (axial)</source>
         <translation>Ключевые изображения отмечаются в плоскости, в которой получены снимки (аксиальной)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="346"/>
+        <location filename="../../app/shell/main_window.py" line="347"/>
         <source>This series has no separate DICOM images to mark as key images</source>
         <translation>В этой серии нет отдельных DICOM-изображений, которые можно отметить как ключевые</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="350"/>
+        <location filename="../../app/shell/main_window.py" line="351"/>
         <source>Key image: %1</source>
         <translation>Ключевое изображение: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="350"/>
+        <location filename="../../app/shell/main_window.py" line="351"/>
         <source>Key image removed: %1</source>
         <translation>Отметка ключевого изображения снята: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="359"/>
+        <location filename="../../app/shell/main_window.py" line="360"/>
         <source>This key image is in another series (%1): open it in the series browser</source>
         <translation>Это ключевое изображение в другой серии (%1): откройте её в списке серий</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="377"/>
+        <location filename="../../app/shell/main_window.py" line="378"/>
         <source>Viewer tools</source>
         <translation>Инструменты просмотра</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="390"/>
+        <location filename="../../app/shell/main_window.py" line="391"/>
         <source>W/L</source>
         <translation>Ш/У</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="390"/>
-        <location filename="../../app/shell/main_window.py" line="804"/>
+        <location filename="../../app/shell/main_window.py" line="391"/>
+        <location filename="../../app/shell/main_window.py" line="836"/>
         <source>Distance</source>
         <translation>Расстояние</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="391"/>
+        <location filename="../../app/shell/main_window.py" line="392"/>
         <source>Ellipse</source>
         <translation>Эллипс</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="391"/>
+        <location filename="../../app/shell/main_window.py" line="392"/>
         <source>Freehand</source>
         <translation>От руки</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="392"/>
+        <location filename="../../app/shell/main_window.py" line="393"/>
         <source>MPR</source>
         <translation>МПР</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="393"/>
+        <location filename="../../app/shell/main_window.py" line="394"/>
         <source>Cine</source>
         <translation>Кино</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="393"/>
+        <location filename="../../app/shell/main_window.py" line="394"/>
         <source>Key image</source>
         <translation>Ключевое изображение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="443"/>
+        <location filename="../../app/shell/main_window.py" line="444"/>
         <source>Open DICOM folder</source>
         <translation>Открыть папку DICOM</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="451"/>
+        <location filename="../../app/shell/main_window.py" line="452"/>
         <source>Open image</source>
         <translation>Открыть изображение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="452"/>
+        <location filename="../../app/shell/main_window.py" line="453"/>
         <source>Images (*.nii *.nii.gz *.dcm);;All (*)</source>
         <translation>Изображения (*.nii *.nii.gz *.dcm);;Все файлы (*)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="477"/>
+        <location filename="../../app/shell/main_window.py" line="478"/>
         <source>Loading %s…</source>
         <translation>Загрузка %s…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="515"/>
+        <location filename="../../app/shell/main_window.py" line="516"/>
         <source>Loading the prior study…</source>
         <translation>Загрузка предыдущего исследования…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="536"/>
+        <location filename="../../app/shell/main_window.py" line="537"/>
         <source>Prior study aligned (%s)</source>
         <translation>Предыдущее исследование совмещено (%s)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="604"/>
+        <location filename="../../app/shell/main_window.py" line="634"/>
         <source>%1 × %2 × %3 voxels</source>
         <translation>%1 × %2 × %3 вокселей</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="610"/>
+        <location filename="../../app/shell/main_window.py" line="641"/>
         <source>The label edits of the previous study were not saved</source>
         <translation>Правки разметки предыдущего исследования не были сохранены</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="622"/>
+        <location filename="../../app/shell/main_window.py" line="653"/>
         <source>Cannot open study</source>
         <translation>Не удалось открыть исследование</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="790"/>
+        <location filename="../../app/shell/main_window.py" line="822"/>
         <source>Run the AI pre-read first: the label tools edit its overlay</source>
         <translation>Сначала запустите ИИ: инструменты разметки правят его наложение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="804"/>
+        <location filename="../../app/shell/main_window.py" line="836"/>
         <source>Ellipse ROI</source>
         <translation>Эллипс (ROI)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="805"/>
+        <location filename="../../app/shell/main_window.py" line="837"/>
         <source>Freehand ROI</source>
         <translation>Контур от руки (ROI)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="807"/>
+        <location filename="../../app/shell/main_window.py" line="839"/>
         <source>Tool: %1 — Esc leaves it</source>
         <translation>Инструмент: %1 — Esc для выхода</translation>
     </message>
@@ -2794,73 +2794,78 @@
         <translation>клавиши возвращаются к изображению</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="213"/>
+        <location filename="../../viewer/slice_view.py" line="217"/>
+        <source>This slice has not arrived yet</source>
+        <translation>Этот срез ещё не получен</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="230"/>
         <source>Single slice: no coronal reconstruction</source>
         <translation>Один срез: корональная реконструкция невозможна</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="214"/>
+        <location filename="../../viewer/slice_view.py" line="231"/>
         <source>Single slice: no sagittal reconstruction</source>
         <translation>Один срез: сагиттальная реконструкция невозможна</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="215"/>
+        <location filename="../../viewer/slice_view.py" line="232"/>
         <source>Single slice: no reconstruction in this plane</source>
         <translation>Один срез: реконструкция в этой плоскости невозможна</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="218"/>
+        <location filename="../../viewer/slice_view.py" line="235"/>
         <source>Axial</source>
         <translation>Аксиальная</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="218"/>
+        <location filename="../../viewer/slice_view.py" line="235"/>
         <source>Coronal</source>
         <translation>Корональная</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="219"/>
+        <location filename="../../viewer/slice_view.py" line="236"/>
         <source>Sagittal</source>
         <translation>Сагиттальная</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="719"/>
-        <location filename="../../viewer/slice_view.py" line="900"/>
+        <location filename="../../viewer/slice_view.py" line="738"/>
+        <location filename="../../viewer/slice_view.py" line="919"/>
         <source>mm</source>
         <translation>мм</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="722"/>
+        <location filename="../../viewer/slice_view.py" line="741"/>
         <source>W %1 L %2</source>
         <translation>Ш %1 У %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="724"/>
+        <location filename="../../viewer/slice_view.py" line="743"/>
         <source>Zoom %1</source>
         <translation>Масштаб %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="726"/>
+        <location filename="../../viewer/slice_view.py" line="745"/>
         <source>Key image</source>
         <translation>Ключевое изображение</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="729"/>
+        <location filename="../../viewer/slice_view.py" line="748"/>
         <source>MIP</source>
         <translation>MIP</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="729"/>
+        <location filename="../../viewer/slice_view.py" line="748"/>
         <source>MinIP</source>
         <translation>MinIP</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="730"/>
+        <location filename="../../viewer/slice_view.py" line="749"/>
         <source>Mean</source>
         <translation>Среднее</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="899"/>
+        <location filename="../../viewer/slice_view.py" line="918"/>
         <source>cm</source>
         <translation>см</translation>
     </message>
@@ -2984,13 +2989,13 @@
         <translation>ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="288"/>
+        <location filename="../../app/shell/main_window.py" line="289"/>
         <source>listing series</source>
         <translation>поиск серий</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="495"/>
-        <location filename="../../app/shell/main_window.py" line="555"/>
+        <location filename="../../app/shell/main_window.py" line="496"/>
+        <location filename="../../app/shell/main_window.py" line="556"/>
         <source>loading</source>
         <translation>Загрузка исследования</translation>
     </message>
@@ -3000,12 +3005,13 @@
         <translation>Отправка протоколов в архив</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="50"/>
+        <location filename="../../app/reading/worklist.py" line="60"/>
         <source>worklist</source>
         <translation>Загрузка рабочего списка</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="132"/>
+        <location filename="../../app/reading/worklist.py" line="144"/>
+        <location filename="../../app/reading/worklist.py" line="173"/>
         <source>fetching the study</source>
         <translation>Загрузка исследования из архива</translation>
     </message>
@@ -3567,47 +3573,48 @@
 <context>
     <name>WorklistFlow</name>
     <message>
-        <location filename="../../app/reading/worklist.py" line="68"/>
+        <location filename="../../app/reading/worklist.py" line="78"/>
         <source>Archive unreachable; working offline: %s</source>
         <translation>Архив недоступен; работа без связи: %s</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="79"/>
+        <location filename="../../app/reading/worklist.py" line="89"/>
         <source>unread</source>
         <translation>не прочитано</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="92"/>
+        <location filename="../../app/reading/worklist.py" line="102"/>
         <source>partly cached (%1 of %2 images)</source>
         <translation>загружено частично (%1 из %2 снимков)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="94"/>
+        <location filename="../../app/reading/worklist.py" line="104"/>
         <source>partly cached</source>
         <translation>загружено частично</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="122"/>
+        <location filename="../../app/reading/worklist.py" line="132"/>
         <source>This study is not on this station and the archive is not reachable</source>
         <translation>Этого исследования нет на станции, а архив недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="128"/>
+        <location filename="../../app/reading/worklist.py" line="140"/>
+        <location filename="../../app/reading/worklist.py" line="163"/>
         <source>Fetching the study from the archive…</source>
         <translation>Загрузка исследования из архива…</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="144"/>
+        <location filename="../../app/reading/worklist.py" line="208"/>
         <source>Fetching stopped; what arrived stays cached for the next try</source>
         <translation>Загрузка остановлена; полученное сохранено для следующей попытки</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="182"/>
+        <location filename="../../app/reading/worklist.py" line="246"/>
         <source>The worklist shows no study</source>
         <translation>В рабочем списке нет исследований</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="189"/>
+        <location filename="../../app/reading/worklist.py" line="253"/>
         <source>This is the last study of the worklist as shown (search and filters apply)</source>
         <translation>Это последнее исследование рабочего списка в текущем виде (с учётом поиска и фильтров)</translation>
     </message>
@@ -3696,17 +3703,17 @@
 <context>
     <name>window</name>
     <message>
-        <location filename="../../app/shell/main_window.py" line="850"/>
+        <location filename="../../app/shell/main_window.py" line="882"/>
         <source>registered, offset %1 mm</source>
         <translation>регистрация, смещение %1 мм</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="853"/>
+        <location filename="../../app/shell/main_window.py" line="885"/>
         <source>same table position</source>
         <translation>та же позиция стола</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="854"/>
+        <location filename="../../app/shell/main_window.py" line="886"/>
         <source>by position</source>
         <translation>по положению</translation>
     </message>

@@ -7,6 +7,7 @@ import itertools
 import threading
 import time
 
+import numpy as np
 import pytest
 from PySide6.QtCore import Qt, QTimer
 
@@ -18,6 +19,7 @@ from archive.dicomweb import DicomWebClient
 from core.paths import DEMO_STUDY
 from core.settings import Settings
 from records import open_store
+from studies import open_volume
 from tests.app.signing import confirm_signing
 from viewer.compare import ComparisonLayout
 
@@ -111,6 +113,40 @@ def test_a_slow_fetch_shows_progress_keeps_the_ui_live_and_can_be_cancelled(
     panel = workflow.worklist
     qtbot.waitUntil(lambda: any("partly cached" in panel.table.item(r, 5).text()
                                 for r in range(panel.table.rowCount())), timeout=30_000)
+    workflow.stop()
+
+
+def test_an_archive_study_opens_at_its_middle_slice_and_fills_in(
+        qtbot, luch_home, orthanc, orthanc_ct, link_proxy):
+    """Progressive open over a slow link: the study is on screen before it is whole, a slice
+    not yet here says so (grey, not black), the reading and AI start only when it is whole,
+    and the volume is then the loader's of the cached files."""
+    study = next(u for u, f in orthanc_ct.items() if len(f) == 20)
+    proxy = link_proxy(("127.0.0.1", orthanc.http_port), delay_s=0.1)
+    client = DicomWebClient(ArchiveConfig(url=f"http://127.0.0.1:{proxy.port}/dicom-web",
+                                          user=orthanc.auth[0], password=orthanc.auth[1],
+                                          parallel=1))
+    window, workflow, _store = make_station(qtbot, client)
+    qtbot.waitUntil(lambda: study in workflow.worklist.visible_study_uids(), timeout=30_000)
+    announced: list = []
+    window.volume_loaded.connect(announced.append)
+    workflow.open_study(study)
+    qtbot.waitUntil(lambda: window.volume is not None, timeout=60_000)
+    assert workflow.worklist_flow._fetch_task is not None, "shown before it was whole"
+    assert not announced, "the reading (and AI) must wait for the whole study"
+    axial = next(v for v in window.reading.views if v.plane.name == "axial")
+    assert axial.acquired_index() == 10 and axial.note_text() == ""  # the middle is here
+    axial.set_slice_index(0)  # an end slice comes last
+    k = axial.acquired_index()
+    assert k in (0, 19) and not bool(axial.arrived[k]), "the link was too fast to look"
+    assert axial.note_text() == "This slice has not arrived yet"
+    assert (window.volume.voxels[k] == 0).all()  # 0 HU: grey in any window, not black
+    with qtbot.waitSignal(window.volume_loaded, timeout=120_000):
+        pass
+    assert announced == [window.volume] and axial.note_text() == ""
+    folder = ImageCache().study_dir(study)
+    assert np.array_equal(window.volume.voxels, open_volume(folder).voxels)
+    assert window.current_path == folder
     workflow.stop()
 
 
