@@ -25,6 +25,7 @@ from archive.cache import RETRIES, SERIES_UID, SOP_UID, ImageCache, fetch_instan
 from archive.dicomweb import DicomWebClient, tag_value, tag_values
 from archive.errors import ArchiveRejected
 from core.observable import Observable
+from studies.errors import UnsupportedData
 from studies.geometry import stack_geometry
 from studies.headers import read_header
 from studies.metadata import series_info
@@ -63,7 +64,10 @@ class ProgressiveStudy(Observable):
         return bool(len(self.arrived)) and bool(self.arrived.all())
 
     def open(self) -> Volume:
-        """Headers only: the volume allocated (no slice arrived yet), geometry known."""
+        """Headers only: the volume allocated (no slice arrived yet), geometry known.
+
+        :class:`studies.errors.UnsupportedData` when the series is no stack of single-frame
+        slices this can place (multi-frame, mixed geometry): fetch it whole instead."""
         series = self.client.search_series(self.study_uid)
         if not series:
             raise ArchiveRejected("the archive has no images for this study")
@@ -75,7 +79,7 @@ class ProgressiveStudy(Observable):
         headers = [h for h in self.client.retrieve_series_metadata(self.study_uid, series_uid)
                    if tag_values(h, POSITION) and tag_values(h, PIXEL_SPACING)]
         if not headers:
-            raise ArchiveRejected("the archive's series has no image with a position")
+            raise UnsupportedData("the archive's series has no image with a position")
         first = headers[0]
         geometry = stack_geometry(np.array([tag_values(h, POSITION) for h in headers]),
                                   tag_values(first, ORIENTATION),

@@ -17,6 +17,7 @@ from core.errors import LuchError
 from records import Store
 from records.worklist import build_worklist, triage_key
 from studies import Volume
+from studies.errors import StudyError
 
 WORKLIST_POLL_MS = 60_000
 
@@ -166,7 +167,12 @@ class WorklistFlow(QObject):
         def work(progress, cancel):
             study.subscribe(lambda kind, _v: progress(float(study.arrived.mean()))
                             if kind == "slice" else None)
-            study.stream(cancel=cancel)
+            try:
+                study.open()
+            except StudyError:  # not a stack it can place: fetched whole, opened as usual
+                cache.fetch_study(study.client, study_uid, progress=progress, cancel=cancel)
+            else:
+                study.stream(cancel=cancel)
             store.audit(reader, OPENED, study_uid, source="archive")
             return cache.study_dir(study_uid)
 
@@ -195,7 +201,7 @@ class WorklistFlow(QObject):
         if bar.currentMessage() == self._fetch_message:
             bar.clearMessage()
         self.store.upsert_study(study_uid, local_path=str(folder))
-        if self.window.volume is study.volume:
+        if study.volume is not None and self.window.volume is study.volume:
             self.window.arrival_complete(study.volume)
         else:  # never shown (no middle slice event reached the window): open it plainly
             self.window.open_path(folder)

@@ -3005,13 +3005,13 @@
         <translation>Отправка протоколов в архив</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="60"/>
+        <location filename="../../app/reading/worklist.py" line="61"/>
         <source>worklist</source>
         <translation>Загрузка рабочего списка</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="144"/>
-        <location filename="../../app/reading/worklist.py" line="173"/>
+        <location filename="../../app/reading/worklist.py" line="145"/>
+        <location filename="../../app/reading/worklist.py" line="179"/>
         <source>fetching the study</source>
         <translation>Загрузка исследования из архива</translation>
     </message>
@@ -3573,48 +3573,48 @@
 <context>
     <name>WorklistFlow</name>
     <message>
-        <location filename="../../app/reading/worklist.py" line="78"/>
+        <location filename="../../app/reading/worklist.py" line="79"/>
         <source>Archive unreachable; working offline: %s</source>
         <translation>Архив недоступен; работа без связи: %s</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="89"/>
+        <location filename="../../app/reading/worklist.py" line="90"/>
         <source>unread</source>
         <translation>не прочитано</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="102"/>
+        <location filename="../../app/reading/worklist.py" line="103"/>
         <source>partly cached (%1 of %2 images)</source>
         <translation>загружено частично (%1 из %2 снимков)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="104"/>
+        <location filename="../../app/reading/worklist.py" line="105"/>
         <source>partly cached</source>
         <translation>загружено частично</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="132"/>
+        <location filename="../../app/reading/worklist.py" line="133"/>
         <source>This study is not on this station and the archive is not reachable</source>
         <translation>Этого исследования нет на станции, а архив недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="140"/>
-        <location filename="../../app/reading/worklist.py" line="163"/>
+        <location filename="../../app/reading/worklist.py" line="141"/>
+        <location filename="../../app/reading/worklist.py" line="164"/>
         <source>Fetching the study from the archive…</source>
         <translation>Загрузка исследования из архива…</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="208"/>
+        <location filename="../../app/reading/worklist.py" line="214"/>
         <source>Fetching stopped; what arrived stays cached for the next try</source>
         <translation>Загрузка остановлена; полученное сохранено для следующей попытки</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="246"/>
+        <location filename="../../app/reading/worklist.py" line="252"/>
         <source>The worklist shows no study</source>
         <translation>В рабочем списке нет исследований</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="253"/>
+        <location filename="../../app/reading/worklist.py" line="259"/>
         <source>This is the last study of the worklist as shown (search and filters apply)</source>
         <translation>Это последнее исследование рабочего списка в текущем виде (с учётом поиска и фильтров)</translation>
     </message>

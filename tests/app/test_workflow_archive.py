@@ -21,6 +21,7 @@ from core.settings import Settings
 from records import open_store
 from studies import open_volume
 from tests.app.signing import confirm_signing
+from tests.archive.test_progressive import stacked_at_one_place
 from viewer.compare import ComparisonLayout
 
 
@@ -147,6 +148,23 @@ def test_an_archive_study_opens_at_its_middle_slice_and_fills_in(
     folder = ImageCache().study_dir(study)
     assert np.array_equal(window.volume.voxels, open_volume(folder).voxels)
     assert window.current_path == folder
+    workflow.stop()
+
+
+def test_a_study_it_cannot_stream_is_fetched_whole_and_opened_as_before(
+        qtbot, luch_home, orthanc_factory, shared_data, tmp_path):
+    server = orthanc_factory()
+    study, files = stacked_at_one_place(shared_data, tmp_path)
+    server.upload(files)
+    client = DicomWebClient(ArchiveConfig(url=server.dicomweb_url, user=server.auth[0],
+                                          password=server.auth[1]))
+    window, workflow, _store = make_station(qtbot, client)
+    qtbot.waitUntil(lambda: study in workflow.worklist.visible_study_uids(), timeout=30_000)
+    folder = ImageCache().study_dir(study)
+    workflow.open_study(study)
+    qtbot.waitUntil(lambda: window.current_path == folder, timeout=60_000)
+    assert ImageCache().has_study(study)
+    assert "unreachable" not in window.statusBar().currentMessage()
     workflow.stop()
 
 

@@ -6,6 +6,7 @@ import threading
 from pathlib import Path
 
 import numpy as np
+import pydicom
 import pytest
 
 from archive.cache import FetchCancelled, ImageCache
@@ -13,6 +14,7 @@ from archive.credentials import ArchiveConfig
 from archive.dicomweb import DicomWebClient
 from archive.progressive import ProgressiveStudy, middle_out
 from studies import open_volume
+from studies.errors import UnsupportedData
 
 
 class CountingClient(DicomWebClient):
@@ -83,3 +85,32 @@ def test_cached_slices_are_not_fetched_again(orthanc, orthanc_ct, tmp_path: Path
     assert cached and not cached & set(client.fetched)
     assert len(client.fetched) == 20 - len(cached)
     assert np.array_equal(volume.voxels, open_volume(cache.study_dir(study_uid)).voxels)
+
+
+def stacked_at_one_place(shared_data: Path, out: Path, n: int = 3) -> tuple[str, list[Path]]:
+    """``n`` real slices rewritten into one new series, all at the same position."""
+    from pydicom.uid import generate_uid
+
+    study, series = generate_uid(), generate_uid()
+    files = []
+    for i, src in enumerate(sorted((shared_data / "ct" / "lidc-idri-0001").glob("*.dcm"))[:n]):
+        ds = pydicom.dcmread(src)
+        ds.StudyInstanceUID, ds.SeriesInstanceUID = study, series
+        ds.SOPInstanceUID = ds.file_meta.MediaStorageSOPInstanceUID = generate_uid()
+        ds.ImagePositionPatient = [0, 0, 0]
+        ds.InstanceNumber = i + 1
+        path = out / f"{i}.dcm"
+        ds.save_as(path, enforce_file_format=True)
+        files.append(path)
+    return str(study), files
+
+
+def test_a_series_it_cannot_place_is_refused_before_any_fetch(orthanc_factory, shared_data,
+                                                              tmp_path: Path) -> None:
+    server = orthanc_factory()
+    study_uid, files = stacked_at_one_place(shared_data, tmp_path)
+    server.upload(files)
+    client = _client(server)
+    with pytest.raises(UnsupportedData, match="same position"):
+        ProgressiveStudy(client, ImageCache(tmp_path / "cache"), study_uid).open()
+    assert client.fetched == []
