@@ -121,6 +121,10 @@ class ProgressiveStudy(Observable):
         fetchers = ThreadPoolExecutor(max(1, workers or self.client.config.parallel))
         decoder = ThreadPoolExecutor(max(1, decoders))
         try:
+            if order and order[0] == len(self._items) // 2:
+                # The middle slice alone first: the whole link and the archive's CPU for the
+                # image the reader sees first.
+                one(order.pop(0)).result()
             decodes = [f.result() for f in [fetchers.submit(one, k) for k in order]]
             for done in decodes:
                 done.result()
