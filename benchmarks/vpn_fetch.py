@@ -162,7 +162,7 @@ def main() -> int:
         print("| link | fetch | syntax | first image s | whole study s | open s | wire MB | "
               "ratio to today | fetch+open ratio |")
         print("|---|---|---|---|---|---|---|---|---|")
-        for loss in (0.0, args.loss):
+        for profile, loss in enumerate((0.0, args.loss)):
             proxy = LinkProxy((server.host, server.http_port), delay_s=args.rtt_ms / 2000,
                               loss=loss).start()
             try:
@@ -170,7 +170,7 @@ def main() -> int:
                 luch = fetch(server, proxy, study_uid, root, compressed=True)
                 stream = fetch(server, proxy, study_uid, root, compressed=True,
                                progressive=True)
-                app = app_open(server, proxy, study_uid, root / f"app{loss}")
+                app = app_open(server, proxy, study_uid, root / f"app{profile}")  # a fresh cache
             finally:
                 proxy.stop()
             for run in (today, luch, stream, app):
