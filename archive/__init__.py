@@ -2,7 +2,8 @@
 
 ``load_config()`` (environment or settings + OS keyring) -> ``DicomWebClient`` (QIDO-RS,
 WADO-RS, STOW-RS); ``ImageCache`` / ``Prefetcher`` keep fetched studies on disk, bounded and
-evicted least recently used; ``query_studies`` is the archive side of the worklist.
+evicted least recently used, resumed after a dropped link; ``ProgressiveStudy`` streams one
+middle slice first; ``query_studies`` is the archive side of the worklist.
 """
 
 from archive.cache import ImageCache, Prefetcher

@@ -2,12 +2,16 @@
 
 Layout: ``<root>/<StudyUID>/<SeriesUID>/<SOPUID>.dcm``. Files are written to a temporary
 name and renamed, so a crash never leaves a half file under a real name; a fetch resumes
-where it stopped. A study is complete when its ``.complete`` marker exists; the marker's
-mtime is its last use. Studies in use (``keep``) are never evicted.
+where it stopped, and a dropped link is retried for a while before giving up. A study is
+complete when its ``.complete`` marker exists; the marker's mtime is its last use; a study
+with files but no marker is partly cached (``study_state``, against the instance count in
+``.manifest.json``). Studies in use (``keep``) are never evicted.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
 import os
 import re
@@ -16,15 +20,21 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from archive.dicomweb import DicomWebClient, tag_value
-from archive.errors import ArchiveError, ArchiveRejected
+from archive.errors import ArchiveError, ArchiveRejected, ArchiveUnavailable
 from core.errors import LuchError
+from core.files import write_json_atomic
 from core.paths import app_subdir
 
 log = logging.getLogger(__name__)
 COMPLETE = ".complete"
+MANIFEST = ".manifest.json"  # how many instances the study has, written before the fetch
+ABSENT, PARTIAL, COMPLETE_STATE = "absent", "partial", "complete"
+# About 20 s of a dropped link survived; no new try starts 30 s after the first failure.
+RETRIES, RETRY_FIRST_S, RETRY_MAX_S, RETRY_WINDOW_S = 6, 0.5, 8.0, 30.0
 DEFAULT_MAX_BYTES = 20 * 1024**3
 _UID = re.compile(r"^[0-9]+(\.[0-9]+)*$")
 SERIES_UID, SOP_UID = "0020000E", "00080018"
@@ -34,7 +44,20 @@ class FetchCancelled(LuchError):
     """The user stopped the download; what arrived stays cached for the next try."""
 
 
-def _safe_uid(uid: str) -> str:
+@dataclass(frozen=True)
+class CacheState:
+    """``state`` is absent, partial or complete; ``expected`` None when never listed."""
+
+    state: str
+    cached: int
+    expected: int | None
+
+    @property
+    def partial(self) -> bool:
+        return self.state == PARTIAL
+
+
+def safe_uid(uid: str) -> str:
     """A UID fit to be a folder name (an archive must not make us write elsewhere)."""
     if not isinstance(uid, str) or not _UID.match(uid) or len(uid) > 64:
         raise ArchiveRejected("the archive sent an invalid UID")
@@ -50,7 +73,7 @@ class ImageCache:
         self._guard = threading.Lock()
 
     def study_dir(self, study_uid: str) -> Path:
-        return self.root / _safe_uid(study_uid)
+        return self.root / safe_uid(study_uid)
 
     def has_study(self, study_uid: str) -> bool:
         return (self.study_dir(study_uid) / COMPLETE).exists()
@@ -77,49 +100,96 @@ class ImageCache:
         with self._guard:
             return self._locks.setdefault(study_uid, threading.Lock())
 
+    def study_state(self, study_uid: str) -> CacheState:
+        """How much of a study is on this station (the worklist shows a partly cached one)."""
+        folder = self.study_dir(study_uid)
+        if not folder.is_dir():
+            return CacheState(ABSENT, 0, None)
+        expected = None
+        with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+            expected = int(json.loads((folder / MANIFEST).read_text("utf-8"))["instances"])
+        if (folder / COMPLETE).exists():  # not counted: the worklist asks for every row
+            return CacheState(COMPLETE_STATE, expected or 0, expected)
+        cached = sum(1 for _ in folder.glob("*/*.dcm"))
+        return CacheState(PARTIAL if cached else ABSENT, cached, expected)
+
+    def note_expected(self, study_uid: str, instances: int) -> None:
+        """Record how many instances the study has (before fetching them)."""
+        folder = self.study_dir(study_uid)
+        folder.mkdir(parents=True, exist_ok=True)
+        write_json_atomic(folder / MANIFEST, {"instances": int(instances)})
+
     def fetch_study(self, client: DicomWebClient, study_uid: str,
                     progress: Callable[[float], None] | None = None,
-                    cancel: threading.Event | None = None, workers: int = 4,
-                    keep: Iterable[str] = ()) -> Path:
-        """The study's folder, downloading what is missing (resumable, parallel)."""
+                    cancel: threading.Event | None = None, workers: int | None = None,
+                    keep: Iterable[str] = (), retries: int = RETRIES) -> Path:
+        """The study's folder, downloading what is missing (resumable, parallel).
+
+        ``workers`` concurrent requests (default: the client's ``parallel`` setting) share
+        the client's keep-alive session. An instance whose transfer fails because the
+        archive is unreachable is tried again ``retries`` times with a growing pause, so a
+        VPN that drops for a few seconds costs only the pause; if it stays down the error is
+        raised and what arrived stays cached: the next call fetches only the rest.
+        """
         folder = self.study_dir(study_uid)
         with self._lock(study_uid):
             if self.has_study(study_uid):
                 self.touch(study_uid)
                 return folder
-            todo: list[tuple[str, str, Path]] = []
-            all_series = client.search_series(study_uid)
-            if not all_series:
-                raise ArchiveRejected("the archive has no images for this study")
-            for series in all_series:
-                series_uid = _safe_uid(tag_value(series, SERIES_UID))
-                for inst in client.search_instances(study_uid, series_uid=series_uid):
-                    sop_uid = _safe_uid(tag_value(inst, SOP_UID))
-                    path = folder / series_uid / f"{sop_uid}.dcm"
-                    if not path.exists():
-                        todo.append((series_uid, sop_uid, path))
-            total, done = max(1, len(todo)), 0
+            wanted = self._list_study(client, study_uid)
+            self.note_expected(study_uid, len(wanted))
+            todo = [item for item in wanted if not item[2].exists()]
+            total, done = max(1, len(wanted)), len(wanted) - len(todo)
+            stop = threading.Event()  # one instance gave up: the others stop too
+            failure: list[BaseException] = []
 
             def one(item: tuple[str, str, Path]) -> None:
-                if cancel is not None and cancel.is_set():
-                    raise FetchCancelled("the download was cancelled")
-                series_uid, sop_uid, path = item
-                data = client.retrieve_instance(study_uid, series_uid, sop_uid)
-                path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = path.with_suffix(f".part{threading.get_ident()}")
-                tmp.write_bytes(data)
-                os.replace(tmp, path)
+                try:
+                    fetch_instance(client, study_uid, item, retries, cancel, stop)
+                except FetchCancelled:
+                    raise
+                except BaseException as err:
+                    failure.append(err)
+                    stop.set()
+                    raise
 
-            with ThreadPoolExecutor(max(1, workers)) as pool:
+            pool = ThreadPoolExecutor(max(1, workers or client.config.parallel))
+            try:
                 for future in [pool.submit(one, item) for item in todo]:
                     future.result()
                     done += 1
                     if progress:
                         progress(done / total)
-            folder.mkdir(parents=True, exist_ok=True)
+            except FetchCancelled:
+                stop.set()
+                if failure and not (cancel is not None and cancel.is_set()):
+                    raise failure[0] from None  # the cause, not the stopped neighbours
+                raise
+            except BaseException:
+                stop.set()
+                raise
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
+            if progress and not todo:
+                progress(1.0)
             (folder / COMPLETE).touch()
         self.evict(keep={study_uid, *keep})
         return folder
+
+    def _list_study(self, client: DicomWebClient, study_uid: str
+                    ) -> list[tuple[str, str, Path]]:
+        """Every instance of the study (QIDO-RS) with the path it is cached at."""
+        folder = self.study_dir(study_uid)
+        wanted = []
+        all_series = client.search_series(study_uid)
+        if not all_series:
+            raise ArchiveRejected("the archive has no images for this study")
+        for series in all_series:
+            series_uid = safe_uid(tag_value(series, SERIES_UID))
+            for inst in client.search_instances(study_uid, series_uid=series_uid):
+                sop_uid = safe_uid(tag_value(inst, SOP_UID))
+                wanted.append((series_uid, sop_uid, folder / series_uid / f"{sop_uid}.dcm"))
+        return wanted
 
     def evict(self, keep: Iterable[str] = ()) -> list[str]:
         """Remove least recently used studies until the cache fits; returns what went."""
@@ -137,6 +207,39 @@ class ImageCache:
             size -= freed
             removed.append(uid)
         return removed
+
+
+def fetch_instance(client: DicomWebClient, study_uid: str, item: tuple[str, str, Path],
+                   retries: int = RETRIES, cancel: threading.Event | None = None,
+                   stop: threading.Event | None = None) -> None:
+    """One instance ``(series UID, SOP UID, path)`` into the cache, retried while the archive
+    is unreachable; ``stop`` (or ``cancel``) ends the waiting early."""
+    stop = stop or threading.Event()
+    series_uid, sop_uid, path = item
+
+    def stopped() -> bool:
+        return stop.is_set() or (cancel is not None and cancel.is_set())
+
+    given_up_at = None  # a link that hangs (each try waits for the timeout) is not tried long
+    for attempt in range(retries + 1):
+        if stopped():
+            raise FetchCancelled("the download was cancelled")
+        try:
+            data = client.retrieve_instance(study_uid, series_uid, sop_uid)
+            break
+        except ArchiveUnavailable:
+            now = time.monotonic()
+            given_up_at = given_up_at or now + RETRY_WINDOW_S
+            if attempt == retries or now >= given_up_at:
+                raise
+            log.info("archive unreachable during a fetch; retry %d", attempt + 1)
+            pause_until = now + min(RETRY_MAX_S, RETRY_FIRST_S * 2**attempt)
+            while time.monotonic() < pause_until and not stopped():
+                stop.wait(0.05)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".part{threading.get_ident()}")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
 
 
 class Prefetcher:

@@ -19,6 +19,13 @@ import keyring
 from keyring.errors import KeyringError
 
 from archive.errors import ArchiveConfigError
+from archive.transfer_syntax import (
+    DEFAULT_PARALLEL,
+    PARALLEL_KEY,
+    TRANSFER_SYNTAXES_KEY,
+    parallel_requests,
+    preferred_uids,
+)
 from core.settings import Settings
 
 KEYRING_SERVICE = "luch-archive"
@@ -35,6 +42,9 @@ class ArchiveConfig:
     password: str = ""
     verify: bool | str = True  # True, or the path of a CA bundle
     timeout_s: float = 30.0
+    #: transfer syntax UIDs to ask for, best first; what the archive stored comes last
+    transfer_syntaxes: tuple[str, ...] = preferred_uids(None)
+    parallel: int = DEFAULT_PARALLEL  # concurrent WADO-RS requests over one session
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.url)
@@ -63,10 +73,13 @@ def load_config(settings: Settings | None = None) -> ArchiveConfig:
     """The archive config from the environment, else settings + keyring."""
     env_url = os.environ.get(ENV_URL)
     ca = os.environ.get(ENV_CA_BUNDLE)
+    settings = settings or Settings()
+    transfer = {"transfer_syntaxes": preferred_uids(settings.get(TRANSFER_SYNTAXES_KEY)),
+                "parallel": parallel_requests(settings.get(PARALLEL_KEY))}
     if env_url:
         return ArchiveConfig(url=env_url.rstrip("/"), user=os.environ.get(ENV_USER, ""),
-                             password=os.environ.get(ENV_PASSWORD, ""), verify=ca or True)
-    settings = settings or Settings()
+                             password=os.environ.get(ENV_PASSWORD, ""), verify=ca or True,
+                             **transfer)
     url = settings.get("archive.url")
     if not url:
         raise ArchiveConfigError(f"no archive configured: set {ENV_URL} or archive.url in settings")
@@ -75,7 +88,7 @@ def load_config(settings: Settings | None = None) -> ArchiveConfig:
     if user:
         password = _keyring_password(url, user)
     return ArchiveConfig(url=url.rstrip("/"), user=user, password=password,
-                         verify=ca or settings.get("archive.ca_bundle") or True)
+                         verify=ca or settings.get("archive.ca_bundle") or True, **transfer)
 
 
 def _keyring_password(url: str, user: str) -> str:

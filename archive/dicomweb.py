@@ -8,6 +8,7 @@ Failures are sorted for the caller: :class:`ArchiveUnavailable` (network down, t
 from __future__ import annotations
 
 import io
+import threading
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -19,12 +20,16 @@ from pydicom.dataset import Dataset
 
 from archive.credentials import ArchiveConfig
 from archive.errors import ArchiveAuthError, ArchiveRejected, ArchiveUnavailable
+from archive.transfer_syntax import AS_STORED, LOSSLESS_UIDS
 
 DICOM_JSON = "application/dicom+json"
 MULTIPART_DICOM = 'multipart/related; type="application/dicom"'
 # STOW-RS response attributes
 FAILED_SOP_SEQUENCE, REFERENCED_SOP_SEQUENCE = "00081198", "00081199"
 REFERENCED_SOP_INSTANCE_UID, FAILURE_REASON = "00081155", "00081197"
+#: answers to a transcoding request that mean "not this syntax" (Orthanc 1.10: 400 for one it
+#: does not know, 500 "cannot transcode" for one its DCMTK cannot write)
+NOT_SERVED = (400, 406, 415, 500, 501)
 
 
 def tag_value(item: dict[str, Any], tag: str, default: Any = "") -> Any:
@@ -57,12 +62,18 @@ class DicomWebClient:
         if config.user:
             self.session.auth = (config.user, config.password)
         self.session.verify = config.verify
-        adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=8)
+        # Keep-alive connections, one per parallel request (and a few for searches).
+        adapter = requests.adapters.HTTPAdapter(pool_connections=4,
+                                                pool_maxsize=max(8, config.parallel + 2))
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
+        self._not_served: set[str] = set()  # transfer syntaxes this archive failed to send
+        self._guard = threading.Lock()
+        self.bytes_received = 0  # WADO-RS bodies, for the status line and the benchmark
 
     # -- transport -----------------------------------------------------------------------------
-    def _request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+    def _request(self, method: str, path: str, expect: tuple[int, ...] = (),
+                 **kwargs: Any) -> requests.Response:
         url = f"{self.config.url}/{path.lstrip('/')}"
         kwargs.setdefault("timeout", self.config.timeout_s)
         # Per request: a session-level setting loses to REQUESTS_CA_BUNDLE in the environment.
@@ -78,6 +89,8 @@ class DicomWebClient:
             raise ArchiveUnavailable(f"talking to the archive failed ({err.__class__.__name__})"
                                      ) from err
         status = response.status_code
+        if status in expect:
+            return response
         if status in (401, 403):
             raise ArchiveAuthError("the archive refused the credentials")
         if status == 429 or status >= 500:
@@ -114,14 +127,42 @@ class DicomWebClient:
 
     # -- WADO-RS -------------------------------------------------------------------------------
     def retrieve_instance(self, study_uid: str, series_uid: str, sop_uid: str) -> bytes:
-        """One instance's Part 10 bytes, in the transfer syntax the archive stored."""
+        """One instance's Part 10 bytes in the first lossless syntax of the configured order
+        the archive can send, else in the one it stored.
+
+        A syntax the archive refuses is not asked for again by this client; the refusal only
+        counts once another syntax was sent (a failing archive is not a refusing one).
+        """
         path = f"studies/{study_uid}/series/{series_uid}/instances/{sop_uid}"
-        response = self._request("GET", path, headers={
-            "Accept": f'{MULTIPART_DICOM}; transfer-syntax=*'})
-        parts = list(iter_multipart(response.content, response.headers.get("Content-Type", "")))
-        if len(parts) != 1:
-            raise ArchiveRejected("the archive sent no or several objects for one instance")
-        return parts[0]
+        refused: list[str] = []
+        for syntax in [*self.transfer_syntaxes(), AS_STORED]:
+            headers = {"Accept": f"{MULTIPART_DICOM}; transfer-syntax={syntax}"}
+            if syntax != AS_STORED:  # gzip over JPEG-LS saves nothing and costs the archive
+                headers["Accept-Encoding"] = "identity"
+            response = self._request("GET", path, headers=headers,
+                                     expect=() if syntax == AS_STORED else NOT_SERVED)
+            if response.status_code in NOT_SERVED:
+                refused.append(syntax)
+                continue
+            parts = list(iter_multipart(response.content,
+                                        response.headers.get("Content-Type", "")))
+            if len(parts) != 1:
+                raise ArchiveRejected("the archive sent no or several objects for one instance")
+            with self._guard:
+                self.bytes_received += len(response.content)
+            if syntax != AS_STORED and _syntax_of(parts[0]) not in LOSSLESS_UIDS:
+                refused.append(syntax)  # it sent a lossy copy for a lossless request
+                continue
+            if refused:
+                with self._guard:
+                    self._not_served.update(refused)
+            return parts[0]
+        raise ArchiveRejected("the archive sent no object for the instance")  # not reached
+
+    def transfer_syntaxes(self) -> list[str]:
+        """The configured syntaxes this archive has not refused, best first."""
+        with self._guard:
+            return [s for s in self.config.transfer_syntaxes if s not in self._not_served]
 
     def retrieve_metadata(self, study_uid: str, series_uid: str, sop_uid: str
                           ) -> dict[str, Any]:
@@ -130,6 +171,14 @@ class DicomWebClient:
         if not found:
             raise ArchiveRejected("the archive sent no metadata for the instance")
         return found[0]
+
+    def retrieve_series_metadata(self, study_uid: str, series_uid: str
+                                 ) -> list[dict[str, Any]]:
+        """Every instance's header of a series (WADO-RS metadata, DICOM JSON, no pixels)."""
+        found = self.search(f"studies/{study_uid}/series/{series_uid}/metadata")
+        if not found:
+            raise ArchiveRejected("the archive sent no metadata for the series")
+        return found
 
     # -- STOW-RS -------------------------------------------------------------------------------
     def store(self, objects: Iterable[Dataset | bytes]) -> StowResult:
@@ -183,6 +232,15 @@ def iter_multipart(content: bytes, content_type: str) -> Iterator[bytes]:
         if not sep:
             continue
         yield body[:-2] if body.endswith(b"\r\n") else body
+
+
+def _syntax_of(data: bytes) -> str:
+    """The Transfer Syntax UID of Part 10 bytes (from the file meta only)."""
+    try:
+        ds = pydicom.dcmread(io.BytesIO(data), stop_before_pixels=True)
+        return str(ds.file_meta.TransferSyntaxUID)
+    except Exception as err:  # any parse failure: a damaged object
+        raise ArchiveRejected("the archive sent an unreadable DICOM object") from err
 
 
 def read_dataset(data: bytes) -> Dataset:

@@ -142,6 +142,7 @@ class SliceView(VtkPanel):
         row.addWidget(self.interactor, 1)
         row.addWidget(self.slider)
         outer.addLayout(row)
+        self.arrived: np.ndarray | None = None  # a study still arriving: see set_arrived
         self._note = vtk.vtkTextActor()  # a centred message where there is no picture
         note = outline(self._note.GetTextProperty())
         note.SetFontSize(14)
@@ -205,6 +206,22 @@ class SliceView(VtkPanel):
         self._note.SetInput(text)
         self.render()
 
+    def set_arrived(self, arrived: np.ndarray | None) -> None:
+        """A study still arriving: ``arrived[k]`` is False until stored slice ``k`` is in the
+        volume (the array fills in as it comes); None once the whole study is here. A slice
+        not yet here is shown as such (its voxels are still 0 HU, grey, not black)."""
+        self.arrived = arrived
+        self._update_pending()
+
+    def _update_pending(self) -> None:
+        pending = self.tr("This slice has not arrived yet")
+        k = self.acquired_index() if self.arrived is not None else None
+        waiting = k is not None and not bool(self.arrived[k])
+        if waiting:
+            self._note.SetInput(pending)
+        elif self._note.GetInput() == pending:
+            self._note.SetInput("")
+
     def note_text(self) -> str:
         """The centred message shown instead of a picture ("" when there is a picture)."""
         return self._note.GetInput() or ""
@@ -257,6 +274,8 @@ class SliceView(VtkPanel):
             self.slider.blockSignals(False)
         self._update_measurements()
         self._update_text()
+        if self.arrived is not None:
+            self._update_pending()
         if render:
             self.render()
         if changed:

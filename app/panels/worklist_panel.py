@@ -33,6 +33,7 @@ class WorklistRow:
     status: str
     description: str = ""
     preread: str = ""  # the background pre-read of an ungraded study: "pending", "running"
+    cached_note: str = ""  # shown after the status, e.g. a study only partly cached
 
 
 class WorklistPanel(QWidget):
@@ -145,7 +146,7 @@ class WorklistPanel(QWidget):
             shown = (terms.term(row.priority), patient, f"{date[6:8]}.{date[4:6]}.{date[:4]}"
                      if len(date) == 8 else date, row.modality,
                      terms.preread_marker(row.preread) if row.preread and not row.ai_grade
-                     else terms.grade(row.ai_grade), terms.term(row.status))
+                     else terms.grade(row.ai_grade), terms.term(row.status) + row.cached_note)
             for c, text in enumerate(shown):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, row.study_instance_uid)

@@ -16,11 +16,19 @@ from app.reading.study_uid import adopt_path_uid, study_uid_of
 from app.shell.main_window import MainWindow
 from app.shell.tasks import Task
 from archive.cache import ImageCache, Prefetcher
+from core.errors import LuchError
 from records import Store
 from records.worklist import build_worklist, triage_key
 from studies import Volume
+from studies.errors import StudyError
 
 WORKLIST_POLL_MS = 60_000
+
+
+class _Arrivals(QObject):
+    """Carries a :class:`archive.progressive.ProgressiveStudy`'s events to the UI thread."""
+
+    event = Signal(str, object)
 
 
 class WorklistFlow(QObject):
@@ -47,6 +55,10 @@ class WorklistFlow(QObject):
         self.background.changed.connect(self._show_markers)
         self.background.stored.connect(lambda _uid: self.refresh())
         self.prefetched.connect(lambda _uid: self._queue_background())
+        self._redraw = QTimer(window)  # a study arriving: its new slices drawn together
+        self._redraw.setSingleShot(True)
+        self._redraw.setInterval(250)
+        self._redraw.timeout.connect(window.slices_arrived)
         self._timer = QTimer(window)  # new studies arrive all day
         self._timer.timeout.connect(self.refresh)
         self._timer.start(WORKLIST_POLL_MS)
@@ -96,7 +108,8 @@ class WorklistFlow(QObject):
             rows.append(WorklistRow(uid, item.priority, patient, item.study_date,
                                     modalities or "CT", item.ai_grade or "",
                                     status or self.tr("unread"), item.description,
-                                    "" if item.ai_grade else states.get(uid, "")))
+                                    "" if item.ai_grade else states.get(uid, ""),
+                                    self._cached_note(uid)))
         self.panel.set_rows(rows)
 
     def _queue_background(self) -> None:
@@ -113,6 +126,19 @@ class WorklistFlow(QObject):
                     and self.cache.has_study(uid):
                 studies.append((uid, str(self.cache.study_dir(uid))))
         self.background.set_queue(studies)
+
+    def _cached_note(self, study_uid: str) -> str:
+        """`` · partly cached (n of m)`` for a study a fetch left half done (a dropped VPN)."""
+        try:
+            state = self.image_cache().study_state(study_uid)
+        except (LuchError, OSError):  # a UID unfit for the cache, an unreadable folder
+            return ""
+        if not state.partial:
+            return ""
+        if state.expected:
+            return " · " + self.tr("partly cached (%1 of %2 images)").replace(
+                "%1", str(state.cached)).replace("%2", str(state.expected))
+        return " · " + self.tr("partly cached")
 
     def add_local_study(self, path: Path, volume: Volume | None = None) -> str:
         """Put a study on disk into the local worklist (read from its headers)."""
@@ -149,6 +175,8 @@ class WorklistFlow(QObject):
             self.window.statusBar().showMessage(
                 self.tr("This study is not on this station and the archive is not reachable"))
             return None
+        if not self.image_cache().has_study(study_uid):
+            return self._open_arriving(study_uid)
         from records.access import open_archive_study  # deferred: loads on the first fetch
 
         cache, archive, store, reader = self.image_cache(), self.link.archive, self.store, \
@@ -158,22 +186,86 @@ class WorklistFlow(QObject):
         task = Task(lambda progress, cancel: open_archive_study(
             store, cache, archive, study_uid, reader, progress=progress, cancel=cancel),
             QT_TRANSLATE_NOOP("Task", "fetching the study"))
-        task.succeeded.connect(lambda folder: task is self._fetch_task
-                               and self._fetched(study_uid, folder))
-        task.failed.connect(lambda message: task is self._fetch_task
-                            and self._fetch_failed(message))
-        task.cancelled.connect(lambda: task is self._fetch_task and self._forget_fetch())
-        self._fetch_task, self._fetch_uid = task, study_uid
+        self.window.track_task(task)  # progress and Cancel while it comes over a thin link
+        self._watch_fetch(task, study_uid, lambda folder: self._fetched(study_uid, folder))
         return task.start()
 
-    def _forget_fetch(self) -> None:
-        self._fetch_task = None
-        if self.window.statusBar().currentMessage() == self._fetch_message:
-            self.window.statusBar().clearMessage()
+    def _watch_fetch(self, task: Task, study_uid: str, done) -> None:
+        """``task`` fetches ``study_uid`` to open it; only the latest such fetch is heard
+        (a study asked for since must not have the earlier one open over it)."""
+        task.succeeded.connect(lambda folder: task is self._fetch_task and done(folder))
+        task.failed.connect(lambda message: task is self._fetch_task
+                            and self._fetch_failed(message))
+        task.cancelled.connect(lambda: task is self._fetch_task and self._fetch_cancelled())
+        self._fetch_task, self._fetch_uid = task, study_uid
 
     def _fetch_failed(self, message: str) -> None:
         self._fetch_task = None
         self._archive_failed(message)
+
+    def _open_arriving(self, study_uid: str) -> Task:
+        """Progressive open: the study is shown once its headers and middle slice are here,
+        fills in from the middle outwards, and is announced (the AI starts) when whole."""
+        from archive.progressive import ProgressiveStudy  # deferred: loads on the first fetch
+        from records.outbox import OPENED  # deferred: with the fetch
+
+        cache, store, reader = self.image_cache(), self.store, self.reader
+        study = ProgressiveStudy(self.link.archive, cache, study_uid)
+        bridge = _Arrivals(self)  # the worker's events, queued to the UI thread
+        study.subscribe(bridge.event.emit)
+        bridge.event.connect(lambda kind, _value: self._arriving(study, kind))
+        self._fetch_message = self.tr("Fetching the study from the archive…")
+        self.window.statusBar().showMessage(self._fetch_message)
+
+        def work(progress, cancel):
+            study.subscribe(lambda kind, _v: progress(float(study.arrived.mean()))
+                            if kind == "slice" else None)
+            try:
+                study.open()
+            except StudyError:  # not a stack it can place: fetched whole, opened as usual
+                cache.fetch_study(study.client, study_uid, progress=progress, cancel=cancel)
+            else:
+                study.stream(cancel=cancel)
+            store.audit(reader, OPENED, study_uid, source="archive")
+            return cache.study_dir(study_uid)
+
+        task = Task(work, QT_TRANSLATE_NOOP("Task", "fetching the study"))
+        self.window.track_task(task)
+        self._watch_fetch(task, study_uid,
+                          lambda folder: self._arrived(study_uid, folder, study))
+        return task.start()
+
+    def _arriving(self, study, kind: str) -> None:
+        if self._fetch_task is None or self._fetch_uid != study.study_uid \
+                or study.volume is None:
+            return  # cancelled, failed or another study asked for since
+        if kind == "first":
+            self.window.show_arriving(study.volume, self.image_cache().study_dir(
+                study.study_uid), study.arrived)
+        elif kind == "slice" and self.window.volume is study.volume \
+                and not self._redraw.isActive():
+            self._redraw.start()  # at most 4 redraws a second, not one per slice
+
+    def _arrived(self, study_uid: str, folder: Path, study) -> None:
+        self._fetch_task = None
+        self.link.reachable = True
+        bar = self.window.statusBar()
+        if bar.currentMessage() == self._fetch_message:
+            bar.clearMessage()
+        self.store.upsert_study(study_uid, local_path=str(folder))
+        if study.volume is not None and self.window.volume is study.volume:
+            self.window.arrival_complete(study.volume)
+        else:  # never shown (no middle slice event reached the window): open it plainly
+            self.window.open_path(folder)
+        self._prefetch_after(study_uid)
+
+    def _fetch_cancelled(self) -> None:
+        self._fetch_task = None
+        bar = self.window.statusBar()
+        if bar.currentMessage() == self._fetch_message:
+            bar.showMessage(self.tr("Fetching stopped; what arrived stays cached for the next "
+                                    "try"), 8000)
+        self.refresh()  # the study now shows as partly cached
 
     def _fetched(self, study_uid: str, folder: Path) -> None:
         self._fetch_task = None

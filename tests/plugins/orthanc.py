@@ -53,8 +53,11 @@ class OrthancServer:
     is logged; :meth:`store_counts` says how often each SOP Instance UID arrived.
     """
 
-    def __init__(self, root: Path, count_stores: bool = True) -> None:
-        self.root = root
+    def __init__(self, root: Path, count_stores: bool = True, netns=None) -> None:
+        """``netns``: a :class:`tests.plugins.netns.NetNamespace` to run in (served on its
+        veth address instead of loopback)."""
+        self.root, self.netns = root, netns
+        self.host = netns.far_ip if netns is not None else "127.0.0.1"
         self.http_port, self.dicom_port = free_port(), free_port()
         self.user, self.password = USER, PASSWORD
         self.proc: subprocess.Popen | None = None
@@ -66,7 +69,7 @@ class OrthancServer:
             "HttpPort": self.http_port,
             "DicomPort": self.dicom_port,
             "DicomServerEnabled": False,
-            "RemoteAccessAllowed": False,
+            "RemoteAccessAllowed": netns is not None,  # alone in its namespace there
             "AuthenticationEnabled": True,
             "RegisteredUsers": {USER: PASSWORD},
             "Plugins": [str(DICOMWEB_PLUGIN)],
@@ -84,7 +87,7 @@ class OrthancServer:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.http_port}"
+        return f"http://{self.host}:{self.http_port}"
 
     @property
     def dicomweb_url(self) -> str:
@@ -96,8 +99,9 @@ class OrthancServer:
 
     def start(self, timeout: float = 60.0) -> None:
         log = (self.root / "orthanc.log").open("ab")
-        self.proc = subprocess.Popen([ORTHANC, str(self.config)], stdout=log,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
+        popen = subprocess.Popen if self.netns is None else self.netns.popen
+        self.proc = popen([ORTHANC, str(self.config)], stdout=log,
+                          stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -164,12 +168,12 @@ class OrthancServer:
             self.rest("DELETE", f"/patients/{patient}")
 
 
-def _start(root: Path) -> OrthancServer:
+def _start(root: Path, netns=None) -> OrthancServer:
     require(DICOMWEB_PLUGIN.exists(), f"Orthanc's DICOMweb plugin {DICOMWEB_PLUGIN}",
             "Debian orthanc-dicomweb")
     last: Exception | None = None
     for attempt in range(3):  # a port may be taken between choosing and binding it
-        server = OrthancServer(root / f"try{attempt}")
+        server = OrthancServer(root / f"try{attempt}", netns=netns)
         try:
             server.start()
             atexit.register(server.stop)  # also on an interrupted session; stop is idempotent
@@ -177,6 +181,12 @@ def _start(root: Path) -> OrthancServer:
         except RuntimeError as err:
             last = err
     raise RuntimeError(f"could not start Orthanc: {last}")
+
+
+def start_in_namespace(root: Path, netns) -> OrthancServer:
+    """An Orthanc inside ``netns`` (stopped by PID; the namespace's removal kills it too)."""
+    require(Path(ORTHANC).exists(), f"Orthanc ({ORTHANC})", "Debian orthanc")
+    return _start(root, netns=netns)
 
 
 @pytest.fixture(scope="session")
