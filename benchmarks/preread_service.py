@@ -9,12 +9,13 @@ real chests under new UIDs (LIDC-IDRI-0001, -0003 and POPI in turn, 133-141 slic
 each wall time from the processes' start (model load included) to the last one's exit,
 and prints studies/hour, the ratio to the bare pre-read and the box's load average.
 
-    .venv/bin/python benchmarks/preread_service.py [--studies 4] [--decimate]
+    .venv/bin/python benchmarks/preread_service.py [--studies 4] [--decimate] [--device cuda]
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import os
 import subprocess
@@ -52,7 +53,7 @@ def _chest(data: Path, name: str, decimate: bool) -> list[pydicom.Dataset]:
 def _store(server: OrthancServer, slices: list[pydicom.Dataset], name: str) -> str:
     study, series = derived_uid("bench-study", name), derived_uid("bench-series", name)
     for n, ds in enumerate(slices):
-        ds = ds.copy()
+        ds = copy.deepcopy(ds)
         ds.StudyInstanceUID, ds.SeriesInstanceUID = study, series
         ds.SOPInstanceUID = derived_uid("bench-image", name, str(n))
         ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
@@ -77,29 +78,34 @@ def _names(prefix: str, n: int, shards: int) -> list[str]:
     return [name for names in per.values() for name in names]
 
 
-def _wait_stable(server: OrthancServer, n: int) -> None:
+def _wait_stable(server: OrthancServer, study_uids: list[str], since: int) -> None:
+    """Until Orthanc calls each study stable after change ``since`` (its last image)."""
+    wanted = {server.rest("POST", "/tools/lookup", data=uid).json()[0]["ID"] for uid in study_uids}
     while True:
-        changes = server.rest("GET", "/changes", params={"limit": 100000}).json()["Changes"]
-        if len({c["ID"] for c in changes if c["ChangeType"] == "StableStudy"}) >= n:
+        changes = server.rest("GET", "/changes", params={"since": since, "limit": 10000}
+                              ).json()["Changes"]
+        if wanted <= {c["ID"] for c in changes if c["ChangeType"] == "StableStudy"}:
             return
         time.sleep(0.5)
 
 
-def _run(server: OrthancServer, state: Path, shards: list[str]) -> tuple[float, list[str]]:
+def _run(server: OrthancServer, state: Path, shards: list[str], device: str
+         ) -> tuple[float, list[str]]:
     env = {**os.environ, "LUCH_ARCHIVE_URL": server.dicomweb_url,
            "LUCH_ARCHIVE_USER": server.user, "LUCH_ARCHIVE_PASSWORD": server.password}
     t0 = time.perf_counter()
     procs = [subprocess.Popen(
-        [sys.executable, str(ROOT / "main.py"), "preread-service", "--once", "--device", "cpu",
+        [sys.executable, str(ROOT / "main.py"), "preread-service", "--once", "--device", device,
          "--state", str(state), "--shard", shard], env=env, stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL, text=True) for shard in shards]
+        stderr=(state.parent / f"service-{n}-of-{len(shards)}.log").open("w"), text=True)
+        for n, shard in enumerate(shards, 1)]
     outs = [p.communicate()[0].strip() for p in procs]
     if any(p.returncode for p in procs):
         raise SystemExit(f"a service process failed: {outs}")
     return time.perf_counter() - t0, outs
 
 
-def _reference(chests: dict[str, list]) -> float:
+def _reference(chests: dict[str, list], device: str) -> float:
     from inference.preread import PreReadOptions, analyze
     from studies import open_volume
 
@@ -110,9 +116,9 @@ def _reference(chests: dict[str, list]) -> float:
                 ds.save_as(Path(tmp) / f"{n:04d}.dcm")
             volume = open_volume(tmp)
             if not seconds:
-                analyze(volume, PreReadOptions(device="cpu"))  # model load and warm-up
+                analyze(volume, PreReadOptions(device=device))  # model load and warm-up
             t0 = time.perf_counter()
-            analyze(volume, PreReadOptions(device="cpu"))
+            analyze(volume, PreReadOptions(device=device))
             seconds.append(time.perf_counter() - t0)
             print(f"  bare pre-read {name} {volume.shape}: {seconds[-1]:.1f} s", flush=True)
     return sum(seconds) / len(seconds)
@@ -123,11 +129,12 @@ def main() -> int:
     parser.add_argument("--studies", type=int, default=4, help="studies per configuration")
     parser.add_argument("--decimate", action="store_true",
                         help="the tests' decimated chests (34 slices of 256x256)")
+    parser.add_argument("--device", default="cpu", choices=("cpu", "cuda"))
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     args = parser.parse_args()
     chests = {name: _chest(args.data, name, args.decimate) for name in CHESTS}
     print(f"load average before: {os.getloadavg()}; {os.cpu_count()} CPUs", flush=True)
-    bare = _reference(chests)
+    bare = _reference(chests, args.device)
     root = Path(tempfile.mkdtemp(prefix="luch-bench-preread-"))
     server = OrthancServer(root / "orthanc", count_stores=False)
     config = json.loads(server.config.read_text())
@@ -135,15 +142,14 @@ def main() -> int:
     server.start()
     results = {}
     try:
-        stored = 0
         for label, shards in (("1 process", ["1/1"]), ("2 processes", ["1/2", "2/2"])):
             names = _names(label[0] + "p", args.studies, len(shards))
-            for n, name in enumerate(names):
-                _store(server, chests[CHESTS[n % len(CHESTS)]], name)
-            stored += len(names)
-            _wait_stable(server, stored)
+            uids = [_store(server, chests[CHESTS[n % len(CHESTS)]], name)
+                    for n, name in enumerate(names)]
+            _wait_stable(server, uids, server.rest("GET", "/changes", params={"limit": 0}
+                                                   ).json()["Last"])
             load0 = os.getloadavg()[0]
-            wall, outs = _run(server, root / f"state-{len(shards)}", shards)
+            wall, outs = _run(server, root / f"state-{len(shards)}", shards, args.device)
             rate = args.studies * 3600 / wall
             results[label] = rate
             print(f"{label}: {args.studies} studies in {wall:.0f} s = {rate:.0f} studies/h "

@@ -130,19 +130,21 @@ class PreReadService:
             self.state.save_cursor(cursor)
         return batch.more and all(finished.values())
 
-    def _mine(self, batch: Batch) -> list[tuple[Any, str]]:
+    def _mine(self, batch: Batch) -> list[tuple[Any, str, str]]:
         mine = []
-        for position, uid in batch.studies:
+        for position, uid, seen in batch.studies:
             if not self.options.shard.owns(uid):
                 self.tally.other_shards += 1
-            elif not (self.state.is_done(uid, self.model_version)
+            elif not (self.state.is_done(uid, self.model_version, seen)
                       or self.state.attempts(uid, self.model_version) >= MAX_ATTEMPTS):
-                mine.append((position, uid))
+                mine.append((position, uid, seen))
         return mine
 
-    def _handle_all(self, mine: list[tuple[Any, str]], stop: threading.Event) -> dict[str, bool]:
+    def _handle_all(self, mine: list[tuple[Any, str, str]], stop: threading.Event
+                    ) -> dict[str, bool]:
         """Handle the studies on the worker pool; study UID -> finished (the cursor may pass)."""
-        futures = {uid: self._pool.submit(self._handle, uid, stop) for _pos, uid in mine}
+        futures = {uid: self._pool.submit(self._handle, uid, seen, stop)
+                   for _pos, uid, seen in mine}
         finished = {}
         for uid, future in futures.items():
             finished[uid] = future.result()
@@ -151,16 +153,16 @@ class PreReadService:
         return finished
 
     @staticmethod
-    def _cursor_after(batch: Batch, mine: list[tuple[Any, str]],
+    def _cursor_after(batch: Batch, mine: list[tuple[Any, str, str]],
                       finished: dict[str, bool]) -> Any:
         """The batch's cursor when all is finished, else just before the first unfinished."""
-        for position, uid in mine:
+        for position, uid, _seen in mine:
             if not finished[uid]:
                 return None if position is None else position - 1
         return batch.cursor
 
     # -- one study ---------------------------------------------------------------------------
-    def _handle(self, uid: str, stop: threading.Event) -> bool:
+    def _handle(self, uid: str, seen: str, stop: threading.Event) -> bool:
         """Pre-read one study; True when the cursor may pass it."""
         if stop.is_set():
             return False
@@ -181,7 +183,7 @@ class PreReadService:
             log.exception("study %s: unexpected error", tag)
             return self._failed(uid, tag, type(err).__name__)
         self._count(result)
-        self.state.mark_done(uid, self.model_version)
+        self.state.mark_done(uid, self.model_version, seen)
         log.info("study %s: %s%s, %d object(s) stored, %.1f s (pre-read %.1f s)", tag,
                  result.outcome.value, f" {result.grade}" if result.grade else "", result.sent,
                  time.monotonic() - t0, result.seconds)

@@ -23,9 +23,9 @@ from prereads.shards import Shard
 CURSOR, DONE, FAILURES, LOCK = "cursor.json", "done.txt", "failures.json", "lock"
 
 
-def _key(study_uid: str, model_version: str) -> str:
-    """A study and model version as a file key (no UID written in clear)."""
-    return hashlib.sha256(f"{study_uid}|{model_version}".encode()).hexdigest()[:32]
+def _key(study_uid: str, model_version: str, seen: str = "") -> str:
+    """A study, model version and sight of it as a file key (no UID written in clear)."""
+    return hashlib.sha256(f"{study_uid}|{model_version}|{seen}".encode()).hexdigest()[:32]
 
 
 class ServiceState:
@@ -62,11 +62,11 @@ class ServiceState:
         lines = path.read_text(encoding="ascii", errors="replace").split("\n")
         return {line for line in lines if len(line) == 32}  # a torn last line is dropped
 
-    def is_done(self, study_uid: str, model_version: str) -> bool:
-        return _key(study_uid, model_version) in self._done
+    def is_done(self, study_uid: str, model_version: str, seen: str = "") -> bool:
+        return _key(study_uid, model_version, seen) in self._done
 
-    def mark_done(self, study_uid: str, model_version: str) -> None:
-        key = _key(study_uid, model_version)
+    def mark_done(self, study_uid: str, model_version: str, seen: str = "") -> None:
+        key = _key(study_uid, model_version, seen)
         if key in self._done:
             return
         with (self.folder / DONE).open("a", encoding="ascii") as f:

@@ -25,15 +25,17 @@ log = logging.getLogger(__name__)
 ENV_ORTHANC = "LUCH_ORTHANC_URL"
 CHANGES_LIMIT = 200
 QIDO_PAGE = 500
-STUDY_UID = "0020000D"
+STUDY_UID, STUDY_INSTANCES = "0020000D", "00201208"
 
 
 @dataclass
 class Batch:
-    """Studies in feed order as ``(position, study UID)``; ``cursor``: where to read on once
-    all of them are handled; ``more``: the feed has more after them."""
+    """Studies in feed order as ``(position, study UID, what changed)``; ``cursor``: where to
+    read on once all of them are handled; ``more``: the feed has more after them. "What
+    changed" tells a later sight of the same study apart (its change number, or its number of
+    images), so one that grew is looked at again."""
 
-    studies: list[tuple[Any, str]] = field(default_factory=list)
+    studies: list[tuple[Any, str, str]] = field(default_factory=list)
     cursor: Any = None
     more: bool = False
 
@@ -67,7 +69,7 @@ class OrthancChanges:
             uid = str(study.get("MainDicomTags", {}).get("StudyInstanceUID", ""))
             if uid and uid not in seen:
                 seen.add(uid)
-                batch.studies.append((int(change["Seq"]), uid))
+                batch.studies.append((int(change["Seq"]), uid, f"seq{change['Seq']}"))
         return batch
 
 
@@ -85,8 +87,10 @@ class QidoByDate:
         batch, offset = Batch(), 0
         while True:
             page = self.client.search_studies({"StudyDate": span, "ModalitiesInStudy": "CT",
+                                               "includefield": "NumberOfStudyRelatedInstances",
                                                "limit": QIDO_PAGE, "offset": offset})
-            batch.studies += [(None, str(tag_value(s, STUDY_UID))) for s in page]
+            batch.studies += [(None, str(tag_value(s, STUDY_UID)),
+                               f"n{tag_value(s, STUDY_INSTANCES, 0)}") for s in page]
             if len(page) < QIDO_PAGE:
                 return batch
             offset += QIDO_PAGE

@@ -13,7 +13,7 @@ import logging
 import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
 
@@ -75,11 +75,12 @@ def preread_study(client: DicomWebClient, study_uid: str, model_version: str,
         return StudyResult(Outcome.PRESENT)
     with tempfile.TemporaryDirectory(prefix="luch-preread-") as tmp:
         folder = Path(tmp)
-        fetch_series(client, ids, folder, cancel)
+        if fetch_series(client, ids, folder, cancel) != ids.images:  # grew since: the new one
+            ids = replace(ids, images=len(list(folder.iterdir())))
         volume = open_volume(folder)
         result = analyze(volume, options, cancel=cancel)
         if result.model_version != model_version:  # e.g. the weights failed: classical fallback
-            ids = PreReadIds(ids.study_uid, ids.series_uid, result.model_version)
+            ids = replace(ids, model_version=result.model_version)
         datasets = build_outputs(result, source_datasets(folder, volume), ids)
     held = present(client, ids)
     missing = [ds for ds in datasets if str(ds.SOPInstanceUID) not in held]

@@ -9,6 +9,7 @@ source files."""
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import signal
@@ -40,16 +41,20 @@ class StableOrthanc(OrthancServer):
         config["StableAge"] = 1
         self.config.write_text(json.dumps(config), encoding="utf-8")
 
-    def stable_studies(self) -> set[str]:
-        """Orthanc IDs of the studies its changes feed has called stable."""
-        changes = self.rest("GET", "/changes", params={"limit": 10000}).json()["Changes"]
+    def stable_studies(self, since: int = 0) -> set[str]:
+        """Orthanc IDs of the studies its changes feed called stable after change ``since``."""
+        changes = self.rest("GET", "/changes", params={"since": since, "limit": 10000}
+                            ).json()["Changes"]
         return {c["ID"] for c in changes if c["ChangeType"] == "StableStudy"}
 
-    def wait_stable(self, study_uids: list[str], timeout: float = 30.0) -> None:
+    def wait_stable(self, study_uids: list[str], timeout: float = 60.0) -> None:
+        """Until each study is called stable after its last image came (on a loaded box a
+        pause within an upload can make Orthanc call it stable early, too)."""
+        last = self.rest("GET", "/changes", params={"limit": 0}).json()["Last"]
         wanted = {self.rest("POST", "/tools/lookup", data=uid).json()[0]["ID"]
                   for uid in study_uids}
         deadline = time.monotonic() + timeout
-        while not wanted <= self.stable_studies():
+        while not wanted <= self.stable_studies(last):
             assert time.monotonic() < deadline, "Orthanc did not call the studies stable"
             time.sleep(0.3)
 
@@ -88,7 +93,7 @@ def make_study(slices: list[pydicom.Dataset], name: str, folder: Path) -> tuple[
     folder.mkdir(parents=True, exist_ok=True)
     files = []
     for n, ds in enumerate(slices):
-        ds = ds.copy()
+        ds = copy.deepcopy(ds)  # Dataset.copy() shares the elements with the session's slices
         ds.StudyInstanceUID, ds.SeriesInstanceUID = study, series
         ds.SOPInstanceUID = derived_uid("test-image", name, str(n))
         ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import subprocess
 import threading
 import time
@@ -172,11 +173,11 @@ def test_without_orthanc_the_service_asks_qido_by_date(archive, studies):
     client = client_for(archive)
     watcher = open_watcher(client, orthanc_url=archive.dicomweb_url)  # no /system there
     assert isinstance(watcher, QidoByDate)
-    assert [uid for _pos, uid in watcher.poll(None).studies] == uids
+    assert [uid for _pos, uid, _seen in watcher.poll(None).studies] == uids
 
 
 def test_a_study_without_ct_is_passed_over(archive, tmp_path, chest_slices):
-    ds = chest_slices[0].copy()
+    ds = copy.deepcopy(chest_slices[0])
     ds.Modality = "MR"
     ds.StudyInstanceUID, ds.SeriesInstanceUID = "1.2.826.0.1.99.1", "1.2.826.0.1.99.2"
     ds.SOPInstanceUID = ds.file_meta.MediaStorageSOPInstanceUID = "1.2.826.0.1.99.3"
@@ -190,3 +191,28 @@ def test_a_study_without_ct_is_passed_over(archive, tmp_path, chest_slices):
     finally:
         service.close()
     assert (tally.not_ct, tally.done, tally.failed) == (1, 0, 0)
+
+
+def test_a_series_that_grows_after_its_preread_is_read_again(archive, chest_slices, tmp_path):
+    """Images sent late (the study called stable too early): the grown series is a new
+    pre-read with UIDs of its own; the early one stays, the stations take the new one."""
+    from tests.prereads.conftest import make_study
+
+    uid, files = make_study(chest_slices, "grow", tmp_path / "grow")
+    archive.upload(files[:20])
+    archive.wait_stable([uid])
+    service = _service(archive, tmp_path / "state")
+    try:
+        assert service.run(once=True).done == 1
+        early = _ids(archive, uid, service.model_version)
+        assert early.images == 20
+        archive.upload(files[20:])
+        archive.wait_stable([uid])  # Orthanc calls the grown study stable again
+        assert service.run(once=True).done == 2  # the tally counts since the start
+    finally:
+        service.close()
+    client = client_for(archive)
+    grown = _ids(archive, uid, service.model_version)
+    assert grown.images == len(files) and set(grown.objects).isdisjoint(early.objects)
+    assert present(client, grown) == set(grown.objects)
+    assert present(client, early) == set(early.objects)
