@@ -78,14 +78,10 @@ def _names(prefix: str, n: int, shards: int) -> list[str]:
     return [name for names in per.values() for name in names]
 
 
-def _wait_stable(server: OrthancServer, study_uids: list[str], since: int) -> None:
-    """Until Orthanc calls each study stable after change ``since`` (its last image)."""
-    wanted = {server.rest("POST", "/tools/lookup", data=uid).json()[0]["ID"] for uid in study_uids}
-    while True:
-        changes = server.rest("GET", "/changes", params={"since": since, "limit": 10000}
-                              ).json()["Changes"]
-        if wanted <= {c["ID"] for c in changes if c["ChangeType"] == "StableStudy"}:
-            return
+def _wait_stable(server: OrthancServer, study_uids: list[str]) -> None:
+    """Until Orthanc calls each study stable now that all its images are in."""
+    ids = [server.rest("POST", "/tools/lookup", data=uid).json()[0]["ID"] for uid in study_uids]
+    while not all(server.rest("GET", f"/studies/{i}").json()["IsStable"] for i in ids):
         time.sleep(0.5)
 
 
@@ -146,8 +142,7 @@ def main() -> int:
             names = _names(label[0] + "p", args.studies, len(shards))
             uids = [_store(server, chests[CHESTS[n % len(CHESTS)]], name)
                     for n, name in enumerate(names)]
-            _wait_stable(server, uids, server.rest("GET", "/changes", params={"limit": 0}
-                                                   ).json()["Last"])
+            _wait_stable(server, uids)
             load0 = os.getloadavg()[0]
             wall, outs = _run(server, root / f"state-{len(shards)}", shards, args.device)
             rate = args.studies * 3600 / wall

@@ -41,20 +41,13 @@ class StableOrthanc(OrthancServer):
         config["StableAge"] = 1
         self.config.write_text(json.dumps(config), encoding="utf-8")
 
-    def stable_studies(self, since: int = 0) -> set[str]:
-        """Orthanc IDs of the studies its changes feed called stable after change ``since``."""
-        changes = self.rest("GET", "/changes", params={"since": since, "limit": 10000}
-                            ).json()["Changes"]
-        return {c["ID"] for c in changes if c["ChangeType"] == "StableStudy"}
-
     def wait_stable(self, study_uids: list[str], timeout: float = 60.0) -> None:
-        """Until each study is called stable after its last image came (on a loaded box a
-        pause within an upload can make Orthanc call it stable early, too)."""
-        last = self.rest("GET", "/changes", params={"limit": 0}).json()["Last"]
-        wanted = {self.rest("POST", "/tools/lookup", data=uid).json()[0]["ID"]
-                  for uid in study_uids}
+        """Until Orthanc calls each study stable now that all its images are in (on a loaded
+        box a pause within an upload can also make it call one stable too early)."""
+        ids = [self.rest("POST", "/tools/lookup", data=uid).json()[0]["ID"]
+               for uid in study_uids]
         deadline = time.monotonic() + timeout
-        while not wanted <= self.stable_studies(last):
+        while not all(self.rest("GET", f"/studies/{i}").json()["IsStable"] for i in ids):
             assert time.monotonic() < deadline, "Orthanc did not call the studies stable"
             time.sleep(0.3)
 
