@@ -103,8 +103,11 @@ def orthanc_root(config: ArchiveConfig, url: str | None = None) -> ArchiveConfig
 
 
 def open_watcher(client: DicomWebClient, orthanc_url: str | None = None,
-                 days: int = 2) -> Watcher:
-    """Orthanc's feed when the archive answers as an Orthanc, else QIDO-RS by date."""
+                 days: int = 2, feed: str = "auto") -> Watcher:
+    """Orthanc's feed when the archive answers as an Orthanc (``feed`` "auto"), else, or with
+    ``feed`` "qido", QIDO-RS by date."""
+    if feed == "qido":
+        return QidoByDate(client, days)
     rest = DicomWebClient(orthanc_root(client.config, orthanc_url), session=client.session)
     try:
         system = rest.get_json("system")

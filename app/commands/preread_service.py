@@ -31,6 +31,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help=argparse.SUPPRESS)
     parser.add_argument("--poll", type=float, default=10.0, metavar="S",
                         help="seconds between looks at the feed when idle (default 10)")
+    parser.add_argument("--feed", default="auto", choices=("auto", "qido"),
+                        help="where new studies come from: Orthanc's changes feed when the "
+                             "archive is an Orthanc (auto), or QIDO-RS by date (qido)")
     parser.add_argument("--days", type=int, default=2,
                         help="without Orthanc's feed: CT studies of the last DAYS days")
     parser.add_argument("--orthanc-url", metavar="URL",
@@ -68,7 +71,7 @@ def run(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
     options = ServiceOptions(shard=Shard.parse(args.shard), workers=max(1, args.workers),
                              device=args.device, engine=args.engine, poll_s=args.poll)
     client = DicomWebClient(load_config())
-    watcher = open_watcher(client, args.orthanc_url, args.days)
+    watcher = open_watcher(client, args.orthanc_url, args.days, args.feed)
     service = PreReadService(client, watcher, args.state or app_subdir("preread-service"),
                              options)
     if stop is None:

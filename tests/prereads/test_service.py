@@ -173,6 +173,7 @@ def test_without_orthanc_the_service_asks_qido_by_date(archive, studies):
     client = client_for(archive)
     watcher = open_watcher(client, orthanc_url=archive.dicomweb_url)  # no /system there
     assert isinstance(watcher, QidoByDate)
+    assert isinstance(open_watcher(client, feed="qido"), QidoByDate)
     assert [uid for _pos, uid, _seen in watcher.poll(None).studies] == uids
 
 
