@@ -159,7 +159,8 @@ def test_kill_9_mid_study_then_restart_loses_and_duplicates_nothing(archive, stu
     result = subprocess.run([*cmd, "--once"], env=env, capture_output=True, text=True,
                             timeout=300)
     assert result.returncode == 0, result.stderr
-    assert "failed 0" in result.stdout and "pre-read 0," not in result.stdout
+    assert "pre-read 2, already in the archive 0" in result.stdout and "failed 0" in \
+        result.stdout, "".join(lines) + result.stderr  # the unfinished two, not the finished
     for uid in uids:
         ids = _ids(archive, uid, version)
         assert present(client, ids) == set(ids.objects)
