@@ -13,6 +13,7 @@ from app.reading.study_uid import adopt_path_uid, study_uid_of
 from app.shell.main_window import MainWindow
 from app.shell.tasks import Task
 from archive.cache import ImageCache, Prefetcher
+from archive.dicomweb import DicomWebClient
 from records import Store
 from records.worklist import build_worklist, triage_key
 from studies import Volume
@@ -170,7 +171,7 @@ class WorklistFlow(QObject):
 
 
 # -- hook: the central service's pre-reads (issue 19) ------------------------------------------
-def with_archived_prereads(store: Store, archive, items: list) -> list:
+def with_archived_prereads(store: Store, archive: DicomWebClient, items: list) -> list:
     """The worklist ``items`` with the grades of pre-reads the archive holds by this station's
     model version imported into the store (off the UI thread: the model version loads torch)."""
     from prereads.station import fill_from_archive  # deferred: loads the AI stack, off the UI
