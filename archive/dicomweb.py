@@ -125,6 +125,15 @@ class DicomWebClient:
     def instance_exists(self, study_uid: str, sop_instance_uid: str) -> bool:
         return bool(self.search_instances(study_uid, {"SOPInstanceUID": sop_instance_uid}))
 
+    def get_json(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        """A plain JSON GET below the root (e.g. Orthanc's REST API when the root is its own)."""
+        response = self._request("GET", path, params=params or {},
+                                 headers={"Accept": "application/json"})
+        try:
+            return response.json()
+        except ValueError as err:
+            raise ArchiveUnavailable("the archive sent an unreadable JSON answer") from err
+
     # -- WADO-RS -------------------------------------------------------------------------------
     def retrieve_instance(self, study_uid: str, series_uid: str, sop_uid: str) -> bytes:
         """One instance's Part 10 bytes in the first lossless syntax of the configured order

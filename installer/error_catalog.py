@@ -14,7 +14,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DOMAIN = ("core", "studies", "archive", "records", "inference", "dictation")
+DOMAIN = ("core", "studies", "archive", "records", "inference", "dictation", "prereads")
 CATALOG = ROOT / "app" / "shell" / "error_catalog.py"
 CONTEXT = "DomainError"
 BASE = "LuchError"

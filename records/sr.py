@@ -11,6 +11,7 @@ them, their verdicts on it (reader, agree/partly/disagree, corrected grade, time
 
 from __future__ import annotations
 
+import ast
 import io
 import json
 from collections.abc import Sequence
@@ -324,3 +325,30 @@ def ai_result_to_sr(ai_uid: str, model_name: str, model_version: str, values: di
         series_description=f"Luch AI {model_name}"[:64])
     _stamp(sr, created_at)
     return sr
+
+
+def _parsed(text: str) -> Any:
+    """A text value as :func:`ai_result_to_sr` wrote it: ``str()`` of a dict, list, bool or
+    None is read back as that value; any other text stays text."""
+    if text in ("True", "False", "None") or text[:1] in "{[":
+        try:
+            return ast.literal_eval(text)
+        except (ValueError, SyntaxError):
+            return text
+    return text
+
+
+def read_ai_values(ds: Dataset) -> dict[str, Any]:
+    """The values :func:`ai_result_to_sr` wrote, keyed by their full names: numbers as floats
+    (whole numbers as ints), texts, and the dicts and lists written as their Python form."""
+    values: dict[str, Any] = {}
+    for item in ds.ContentSequence:
+        code = item.ConceptNameCodeSequence[0]
+        if code.CodingSchemeDesignator != "99LUCH" or item.ValueType not in ("NUM", "TEXT"):
+            continue
+        if item.ValueType == "NUM":
+            number = float(item.MeasuredValueSequence[0].NumericValue)
+            values[str(code.CodeMeaning)] = int(number) if number.is_integer() else number
+        else:
+            values[str(code.CodeMeaning)] = _parsed(str(item.TextValue))
+    return values

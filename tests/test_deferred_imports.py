@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("app", "core", "studies", "archive", "inference", "records", "dictation", "viewer")
+PACKAGES = ("app", "core", "studies", "archive", "inference", "records", "dictation", "viewer",
+            "prereads")
 
 
 def _blocks(tree: ast.AST):

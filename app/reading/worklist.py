@@ -16,6 +16,7 @@ from app.reading.study_uid import adopt_path_uid, study_uid_of
 from app.shell.main_window import MainWindow
 from app.shell.tasks import Task
 from archive.cache import ImageCache, Prefetcher
+from archive.dicomweb import DicomWebClient
 from core.errors import LuchError
 from records import Store
 from records.worklist import build_worklist, triage_key
@@ -70,8 +71,12 @@ class WorklistFlow(QObject):
         if archive is None or self._worklist_task is not None:
             return
         store = self.store
-        task = Task(lambda progress, cancel: build_worklist(store, archive, include_reported=True),
-                    QT_TRANSLATE_NOOP("Task", "worklist"))
+
+        def work(progress, cancel) -> list:
+            return with_archived_prereads(
+                store, archive, build_worklist(store, archive, include_reported=True))
+
+        task = Task(work, QT_TRANSLATE_NOOP("Task", "worklist"))
         task.succeeded.connect(self._archive_worklist)
         task.failed.connect(self._archive_failed)
         self._worklist_task = task
@@ -323,3 +328,13 @@ class WorklistFlow(QObject):
             self.window.statusBar().showMessage(self.tr(
                 "This is the last study of the worklist as shown (search and filters apply)"),
                 8000)
+
+
+# -- hook: the central service's pre-reads (issue 19) ------------------------------------------
+def with_archived_prereads(store: Store, archive: DicomWebClient, items: list) -> list:
+    """The worklist ``items`` with the grades of pre-reads the archive holds by this station's
+    model version imported into the store (off the UI thread: the model version loads torch)."""
+    from prereads.station import fill_from_archive  # deferred: loads the AI stack, off the UI
+
+    return fill_from_archive(store, archive, items)
+

