@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDockWidget, QVBoxLayout, QWidget
 from shiboken6 import isValid
@@ -91,6 +91,7 @@ class Workflow(QObject):
         # The split takes the measurements out of their tab group: key images go back in.
         window.tabifyDockWidget(window.measurement_dock, window.key_image_dock)
         window.measurement_dock.raise_()
+        QTimer.singleShot(0, self, self._fit_left_column)  # once the window has its size
 
         self.archive_link = ArchiveLink(window, store, archive)
         self.worklist_flow = WorklistFlow(window, store, reader, self.worklist, self.archive_link)
@@ -314,6 +315,18 @@ class Workflow(QObject):
     def sync(self) -> Task | None:
         """Drain the outbox to the archive in the background (no-op when offline)."""
         return self.archive_link.sync()
+
+    def _fit_left_column(self) -> None:
+        """The worklist gets most of the left column: it is what the reader goes through;
+        a study has few measurements (the tab showed 7 worklist rows over an empty list)."""
+        window = self.window
+        if not isValid(window):
+            return
+        docks = [self.worklist_dock, window.measurement_dock, window.series_dock]
+        height = sum(d.height() for d in docks)
+        if height > 0:
+            window.resizeDocks(docks, [height * 50 // 100, height * 18 // 100,
+                                       height * 32 // 100], Qt.Orientation.Vertical)
 
     def update_status(self) -> None:
         self.archive_link.update_status()

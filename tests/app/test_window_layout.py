@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDockWidget
 
+from app.panels.report_panel import PREFERRED_WIDTH
 from app.panels.worklist_panel import WorklistPanel, WorklistRow
 from app.workflow import Workflow
 from core.paths import DEMO_STUDY
@@ -102,3 +103,14 @@ def test_images_only_hides_the_panels_and_brings_them_back(station, qtbot):
     assert _geometry(window, workflow) == before
     assert not window.actions["images-only"].isChecked()
     assert window.view.interactor.hasFocus()
+
+
+def test_the_worklist_gets_most_of_the_left_column(station, qtbot):
+    """At 1400x900 the worklist showed 7 rows over an empty measurement list; it now has
+    half of the left column, and the report panel keeps its width."""
+    window, workflow = station
+    column = [workflow.worklist_dock, window.measurement_dock, window.series_dock]
+    qtbot.waitUntil(lambda: workflow.worklist_dock.height()
+                    >= 0.45 * sum(d.height() for d in column), timeout=5_000)
+    assert workflow.worklist_dock.height() > 2 * window.measurement_dock.height()
+    assert workflow.report_dock.width() >= PREFERRED_WIDTH - 20
