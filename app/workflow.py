@@ -13,6 +13,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDockWidget, QVBoxLayout, QWidget
 from shiboken6 import isValid
 
+from app.panels import terms
 from app.panels.ai_panel import AiPanel
 from app.panels.dictation_panel import DictationPanel
 from app.panels.report_panel import ReportPanel
@@ -264,6 +265,10 @@ class Workflow(QObject):
     def _ai_done(self, result) -> None:
         if self.ai_prefill.show_result(result):
             self.refresh_worklist()
+            if self.window.images_only:  # the AI panel is hidden: say it is there
+                self.window.statusBar().showMessage(self.tr(
+                    "AI pre-read ready: %1 (F11 shows the panels)").replace(
+                    "%1", terms.grade(self.ai.result_json.get("grade"))), 15000)
 
     def insert_template(self, spoken: str | None = None) -> bool:
         return self.template_inserter.insert(spoken)

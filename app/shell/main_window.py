@@ -237,6 +237,11 @@ class MainWindow(QMainWindow):
         self.label_tools = LabelTools(self, tools, tool_group)
         self._build_toolbar()
 
+    @property
+    def images_only(self) -> bool:
+        """The side panels are hidden (F11)."""
+        return self._panels_state is not None
+
     def toggle_images_only(self) -> None:
         """Hide the side panels so the images take the whole window (a small screen, a
         comparison); again: the panels come back as they were (sizes, tabs, places)."""

@@ -2097,7 +2097,7 @@
     </message>
     <message>
         <location filename="../../app/shell/main_window.py" line="142"/>
-        <location filename="../../app/shell/main_window.py" line="545"/>
+        <location filename="../../app/shell/main_window.py" line="553"/>
         <source>No study open</source>
         <translation>Исследование не открыто</translation>
     </message>
@@ -2267,153 +2267,153 @@
         <translation>&amp;Произвольная ROI</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="267"/>
+        <location filename="../../app/shell/main_window.py" line="272"/>
         <source>Series</source>
         <translation>Серии</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="322"/>
+        <location filename="../../app/shell/main_window.py" line="327"/>
         <source>Measurements</source>
         <translation>Измерения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="349"/>
+        <location filename="../../app/shell/main_window.py" line="354"/>
         <source>Key images</source>
         <translation>Ключевые изображения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="362"/>
+        <location filename="../../app/shell/main_window.py" line="367"/>
         <source>Key images are marked in the plane the images were taken in (axial)</source>
         <translation>Ключевые изображения отмечаются в плоскости, в которой получены снимки (аксиальной)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="368"/>
+        <location filename="../../app/shell/main_window.py" line="373"/>
         <source>This series has no separate DICOM images to mark as key images</source>
         <translation>В этой серии нет отдельных DICOM-изображений, которые можно отметить как ключевые</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="372"/>
+        <location filename="../../app/shell/main_window.py" line="377"/>
         <source>Key image: %1</source>
         <translation>Ключевое изображение: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="372"/>
+        <location filename="../../app/shell/main_window.py" line="377"/>
         <source>Key image removed: %1</source>
         <translation>Отметка ключевого изображения снята: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="381"/>
+        <location filename="../../app/shell/main_window.py" line="386"/>
         <source>This key image is in another series (%1): open it in the series browser</source>
         <translation>Это ключевое изображение в другой серии (%1): откройте её в списке серий</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="399"/>
+        <location filename="../../app/shell/main_window.py" line="404"/>
         <source>Viewer tools</source>
         <translation>Инструменты просмотра</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="412"/>
+        <location filename="../../app/shell/main_window.py" line="417"/>
         <source>W/L</source>
         <translation>Ш/У</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="412"/>
-        <location filename="../../app/shell/main_window.py" line="882"/>
+        <location filename="../../app/shell/main_window.py" line="417"/>
+        <location filename="../../app/shell/main_window.py" line="890"/>
         <source>Distance</source>
         <translation>Расстояние</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="413"/>
+        <location filename="../../app/shell/main_window.py" line="418"/>
         <source>Ellipse</source>
         <translation>Эллипс</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="413"/>
+        <location filename="../../app/shell/main_window.py" line="418"/>
         <source>Freehand</source>
         <translation>От руки</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="414"/>
+        <location filename="../../app/shell/main_window.py" line="419"/>
         <source>MPR</source>
         <translation>МПР</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="415"/>
+        <location filename="../../app/shell/main_window.py" line="420"/>
         <source>Cine</source>
         <translation>Кино</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="415"/>
+        <location filename="../../app/shell/main_window.py" line="420"/>
         <source>Key image</source>
         <translation>Ключевое изображение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="465"/>
+        <location filename="../../app/shell/main_window.py" line="473"/>
         <source>Open DICOM folder</source>
         <translation>Открыть папку DICOM</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="473"/>
+        <location filename="../../app/shell/main_window.py" line="481"/>
         <source>Open image</source>
         <translation>Открыть изображение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="474"/>
+        <location filename="../../app/shell/main_window.py" line="482"/>
         <source>Images (*.nii *.nii.gz *.dcm);;All (*)</source>
         <translation>Изображения (*.nii *.nii.gz *.dcm);;Все файлы (*)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="500"/>
+        <location filename="../../app/shell/main_window.py" line="508"/>
         <source>Loading the study…</source>
         <translation>Загрузка исследования…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="501"/>
+        <location filename="../../app/shell/main_window.py" line="509"/>
         <source>Loading %s…</source>
         <translation>Загрузка %s…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="563"/>
+        <location filename="../../app/shell/main_window.py" line="571"/>
         <source>Loading the prior study…</source>
         <translation>Загрузка предыдущего исследования…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="584"/>
+        <location filename="../../app/shell/main_window.py" line="592"/>
         <source>Prior study aligned (%s)</source>
         <translation>Предыдущее исследование совмещено (%s)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="547"/>
+        <location filename="../../app/shell/main_window.py" line="555"/>
         <source>%1 × %2 × %3 voxels</source>
         <translation>%1 × %2 × %3 вокселей</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="687"/>
+        <location filename="../../app/shell/main_window.py" line="695"/>
         <source>The label edits of the previous study were not saved</source>
         <translation>Правки разметки предыдущего исследования не были сохранены</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="699"/>
+        <location filename="../../app/shell/main_window.py" line="707"/>
         <source>Cannot open study</source>
         <translation>Не удалось открыть исследование</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="868"/>
+        <location filename="../../app/shell/main_window.py" line="876"/>
         <source>Run the AI pre-read first: the label tools edit its overlay</source>
         <translation>Сначала запустите ИИ: инструменты разметки правят его наложение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="882"/>
+        <location filename="../../app/shell/main_window.py" line="890"/>
         <source>Ellipse ROI</source>
         <translation>Эллипс (ROI)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="883"/>
+        <location filename="../../app/shell/main_window.py" line="891"/>
         <source>Freehand ROI</source>
         <translation>Контур от руки (ROI)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="885"/>
+        <location filename="../../app/shell/main_window.py" line="893"/>
         <source>Tool: %1 — Esc leaves it</source>
         <translation>Инструмент: %1 — Esc для выхода</translation>
     </message>
@@ -3083,13 +3083,13 @@
         <translation>чтение сохранённого результата ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="310"/>
+        <location filename="../../app/shell/main_window.py" line="315"/>
         <source>listing series</source>
         <translation>поиск серий</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="519"/>
-        <location filename="../../app/shell/main_window.py" line="603"/>
+        <location filename="../../app/shell/main_window.py" line="527"/>
+        <location filename="../../app/shell/main_window.py" line="611"/>
         <source>loading</source>
         <translation>Загрузка исследования</translation>
     </message>
@@ -3574,114 +3574,119 @@
 <context>
     <name>Workflow</name>
     <message>
-        <location filename="../../app/workflow.py" line="85"/>
+        <location filename="../../app/workflow.py" line="86"/>
         <source>Worklist</source>
         <translation>Рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="87"/>
+        <location filename="../../app/workflow.py" line="88"/>
         <source>Report</source>
         <translation>Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="144"/>
+        <location filename="../../app/workflow.py" line="146"/>
         <source>&amp;Report</source>
         <translation>&amp;Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="146"/>
+        <location filename="../../app/workflow.py" line="148"/>
         <source>Run &amp;AI pre-read</source>
         <translation>Запустить &amp;ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="148"/>
+        <location filename="../../app/workflow.py" line="150"/>
         <source>&amp;Accept AI values</source>
         <translation>&amp;Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="149"/>
+        <location filename="../../app/workflow.py" line="151"/>
         <source>Re&amp;ject AI result</source>
         <translation>О&amp;тклонить результат ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="150"/>
+        <location filename="../../app/workflow.py" line="152"/>
         <source>Insert the AI&apos;s &amp;findings as text</source>
         <translation>Вставить &amp;находки ИИ текстом</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="152"/>
+        <location filename="../../app/workflow.py" line="154"/>
         <source>&amp;Next field</source>
         <translation>&amp;Следующее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="154"/>
+        <location filename="../../app/workflow.py" line="156"/>
         <source>&amp;Previous field</source>
         <translation>П&amp;редыдущее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="156"/>
+        <location filename="../../app/workflow.py" line="158"/>
         <source>&amp;Sign report</source>
         <translation>П&amp;одписать протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="157"/>
+        <location filename="../../app/workflow.py" line="159"/>
         <source>Add a&amp;ddendum to the signed report…</source>
         <translation>&amp;Дополнение к подписанному протоколу…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="159"/>
+        <location filename="../../app/workflow.py" line="161"/>
         <source>Sign and open the ne&amp;xt study</source>
         <translation>Подписать и открыть сле&amp;дующее</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="161"/>
+        <location filename="../../app/workflow.py" line="163"/>
         <source>S&amp;ync now</source>
         <translation>Си&amp;нхронизировать</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="162"/>
+        <location filename="../../app/workflow.py" line="164"/>
         <source>Open next s&amp;tudy</source>
         <translation>Открыть следующее &amp;исследование</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="163"/>
+        <location filename="../../app/workflow.py" line="165"/>
         <source>&amp;Dictate</source>
         <translation>&amp;Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="164"/>
+        <location filename="../../app/workflow.py" line="166"/>
         <source>&amp;Play back (from the dictated word at the cursor)</source>
         <translation>&amp;Воспроизвести (с надиктованного слова под курсором)</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="166"/>
+        <location filename="../../app/workflow.py" line="168"/>
         <source>&amp;Hear the dictated word at the cursor</source>
         <translation>Прослушать надиктованное с&amp;лово под курсором</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="168"/>
+        <location filename="../../app/workflow.py" line="170"/>
         <source>Re&amp;wind the playback</source>
         <translation>Перемотать н&amp;азад</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="169"/>
+        <location filename="../../app/workflow.py" line="171"/>
         <source>&amp;Fast-forward the playback</source>
         <translation>Перемотать вп&amp;ерёд</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="171"/>
+        <location filename="../../app/workflow.py" line="173"/>
         <source>&amp;Compare with the prior study</source>
         <translation>&amp;Сравнить с предыдущим исследованием</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="173"/>
+        <location filename="../../app/workflow.py" line="175"/>
         <source>&amp;Refresh worklist</source>
         <translation>&amp;Обновить рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="181"/>
+        <location filename="../../app/workflow.py" line="183"/>
         <source>Insert &amp;template</source>
         <translation>Вставить &amp;шаблон</translation>
+    </message>
+    <message>
+        <location filename="../../app/workflow.py" line="270"/>
+        <source>AI pre-read ready: %1 (F11 shows the panels)</source>
+        <translation>Предварительное заключение ИИ готово: %1 (F11 показывает панели)</translation>
     </message>
 </context>
 <context>
@@ -3817,17 +3822,17 @@
 <context>
     <name>window</name>
     <message>
-        <location filename="../../app/shell/main_window.py" line="928"/>
+        <location filename="../../app/shell/main_window.py" line="936"/>
         <source>registered, offset %1 mm</source>
         <translation>регистрация, смещение %1 мм</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="931"/>
+        <location filename="../../app/shell/main_window.py" line="939"/>
         <source>same table position</source>
         <translation>та же позиция стола</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="932"/>
+        <location filename="../../app/shell/main_window.py" line="940"/>
         <source>by position</source>
         <translation>по положению</translation>
     </message>

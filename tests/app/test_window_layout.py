@@ -114,3 +114,18 @@ def test_the_worklist_gets_most_of_the_left_column(station, qtbot):
                     >= 0.45 * sum(d.height() for d in column), timeout=5_000)
     assert workflow.worklist_dock.height() > 2 * window.measurement_dock.height()
     assert workflow.report_dock.width() >= PREFERRED_WIDTH - 20
+
+
+def test_with_the_panels_hidden_the_status_bar_says_the_ai_result_is_there(station, qtbot):
+    """In "images only" the AI panel is hidden: its result is announced in the status bar
+    (a reader would not know it had come)."""
+    window, workflow = station
+    with qtbot.waitSignal(window.volume_loaded, timeout=60_000):
+        window.open_path(DEMO_STUDY, layout="1x1")
+    window.toggle_images_only()
+    assert window.images_only
+    with qtbot.waitSignal(workflow.ai.result_ready, timeout=120_000):
+        workflow.ai.run(window.volume, "1.2.826.0.1.3680043.10.1.77")
+    QApplication.processEvents()
+    grade = workflow.ai.grade.text()
+    assert window.statusBar().currentMessage().startswith(f"AI pre-read ready: {grade}")
