@@ -663,6 +663,7 @@ class MainWindow(QMainWindow):
             view.set_arrived(None)
         self.slices_arrived()
         self.volume_loaded.emit(volume)
+        self._list_series()
 
     def _show_study(self, study: LoadedStudy, layout: str | None, preset: str | None,
                     announce: bool = True) -> None:
@@ -693,7 +694,10 @@ class MainWindow(QMainWindow):
         if unsaved is not None and self.label_tools.editor is not unsaved:  # not taken up again
             self.statusBar().showMessage(self.tr(
                 "The label edits of the previous study were not saved"), 10000)
-        self._list_series()
+        if announce:  # a study still arriving is listed when whole (a scan now counts
+            self._list_series()  # only the slices already here: "63x512x512" stayed)
+        else:
+            self.series_browser.set_series([])
 
     def focus_image(self) -> None:
         """Give the keyboard to the main view (its keys: scroll, window presets, tools)."""

@@ -176,6 +176,14 @@ def test_an_archive_study_opens_at_its_middle_slice_and_fills_in(
     folder = ImageCache().study_dir(study)
     assert np.array_equal(window.volume.voxels, open_volume(folder).voxels)
     assert window.current_path == folder
+    # The series browser lists the whole series (listed while arriving, it said 63 of 141
+    # slices for the rest of the reading).
+    browser = window.series_browser
+
+    def labels() -> list[str]:
+        return [browser.item(n).text() for n in range(browser.count())]
+    qtbot.waitUntil(lambda: bool(labels()), timeout=60_000)
+    assert any("20x" in label for label in labels()), labels()
     workflow.stop()
 
 
