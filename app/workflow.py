@@ -94,6 +94,7 @@ class Workflow(QObject):
 
         self.archive_link = ArchiveLink(window, store, archive)
         self.worklist_flow = WorklistFlow(window, store, reader, self.worklist, self.archive_link)
+        self.worklist_flow.prune_cache()  # the cache limits, off the UI thread
         self.study_flow = StudyFlow(window, store, reader, self.ai, self.report,
                                     add_local_study=self.worklist_flow.add_local_study,
                                     select_study=self.worklist.select_study)

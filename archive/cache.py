@@ -100,6 +100,17 @@ class ImageCache:
         with self._guard:
             return self._locks.setdefault(study_uid, threading.Lock())
 
+    def remove_study(self, study_uid: str) -> bool:
+        """Delete a study's cached files unless it is being fetched now (then False)."""
+        lock = self._lock(study_uid)
+        if not lock.acquire(blocking=False):
+            return False
+        try:
+            shutil.rmtree(self.study_dir(study_uid), ignore_errors=True)
+        finally:
+            lock.release()
+        return True
+
     def study_state(self, study_uid: str) -> CacheState:
         """How much of a study is on this station (the worklist shows a partly cached one)."""
         folder = self.study_dir(study_uid)

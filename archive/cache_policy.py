@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import shutil
 import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -95,11 +94,10 @@ def cache_status(cache: ImageCache, now: float | None = None) -> CacheStatus:
 
 
 def _remove(cache: ImageCache, uid: str) -> Freed:
-    folder = cache.study_dir(uid)
-    files = _files(folder)
+    """What removing the study freed; nothing when it is being fetched now."""
+    files = _files(cache.study_dir(uid))
     freed = Freed(1, len(files), sum(f.stat().st_size for f in files))
-    shutil.rmtree(folder, ignore_errors=True)
-    return freed
+    return freed if cache.remove_study(uid) else Freed(0, 0, 0)
 
 
 def _total(parts: Iterable[Freed]) -> Freed:
@@ -113,6 +111,10 @@ def wipe(cache: ImageCache, keep: Iterable[str] = ()) -> Freed:
     cache root are touched."""
     keep = set(keep)
     return _total(_remove(cache, uid) for uid in cache.studies() if uid not in keep)
+
+
+def _gone(cache: ImageCache, uid: str) -> bool:
+    return _remove(cache, uid).studies == 1
 
 
 @dataclass(frozen=True)
@@ -141,16 +143,15 @@ def prune(cache: ImageCache, limits: CacheLimits, keep: Iterable[str] = (),
           now: float | None = None) -> list[str]:
     """Remove studies past ``limits``: first any unused longer than the age limit, then,
     while over the size limit, the least recently used complete studies, then partly cached
-    ones. ``keep`` (open studies, studies with unsent work) are never removed. Returns the
-    removed study UIDs."""
+    ones. ``keep`` (open studies, studies with unsent work) and a study being fetched now
+    are never removed. Returns the removed study UIDs."""
     now = time.time() if now is None else now
     keep = set(keep)
     candidates = [uid for uid in cache.studies() if uid not in keep]  # LRU first
     removed: list[str] = []
     if limits.max_age_s > 0:
         for uid in candidates:
-            if now - _last_use(cache.study_dir(uid)) > limits.max_age_s:
-                _remove(cache, uid)
+            if now - _last_use(cache.study_dir(uid)) > limits.max_age_s and _gone(cache, uid):
                 removed.append(uid)
     if limits.max_bytes > 0:
         left = [uid for uid in candidates if uid not in removed]
@@ -160,8 +161,10 @@ def prune(cache: ImageCache, limits: CacheLimits, keep: Iterable[str] = (),
         for uid in ordered:
             if size <= limits.max_bytes:
                 break
-            size -= _remove(cache, uid).bytes
-            removed.append(uid)
+            freed = _remove(cache, uid)
+            if freed.studies:
+                size -= freed.bytes
+                removed.append(uid)
     if removed:
         log.info("cache pruned: %d studies removed", len(removed))
     return removed

@@ -109,3 +109,12 @@ def test_limits_from_settings_and_bad_values(tmp_path: Path) -> None:
     settings.set("cache.max_gb", "lots")
     settings.set("cache.max_age_days", -1)
     assert CacheLimits.from_settings(settings) == CacheLimits(0, 0)
+
+
+def test_a_study_being_fetched_is_never_removed(three) -> None:
+    cache, a, _, _, now = three
+    with cache._lock(a):  # fetch_study holds it for the whole fetch
+        assert wipe(cache).studies == 2 and cache.studies() == [a]
+        assert prune(cache, CacheLimits(max_bytes=1, max_age_s=1), now=now) == []
+        assert cache.has_study(a)
+    assert prune(cache, CacheLimits(max_bytes=1, max_age_s=0), now=now) == [a]
