@@ -254,8 +254,9 @@ class Workflow(QObject):
         self.worklist_flow.open_next(self.study_uid)
 
     def stop(self) -> None:
-        """At exit: stop background fetching."""
+        """At exit: stop background fetching; wipe the image cache if the setting says so."""
         self.worklist_flow.stop()
+        self.worklist_flow.wipe_cache_on_exit()
 
     # -- reading ----------------------------------------------------------------------------------
     def compare_prior(self) -> None:

@@ -117,6 +117,16 @@ def _gone(cache: ImageCache, uid: str) -> bool:
     return _remove(cache, uid).studies == 1
 
 
+def wipe_on_exit(settings: Settings, cache: ImageCache, keep: Iterable[str]) -> Freed | None:
+    """At quit, when ``cache.wipe_on_exit`` is set (home laptops): the wipe, sparing ``keep``
+    (studies with unsent work); None when the setting is off."""
+    if settings.get(WIPE_ON_EXIT_KEY, False) is not True:
+        return None
+    freed = wipe(cache, keep)
+    log.info("cache wiped at exit: %d studies, %d bytes", freed.studies, freed.bytes)
+    return freed
+
+
 @dataclass(frozen=True)
 class CacheLimits:
     max_bytes: int  # 0: no limit
@@ -127,11 +137,12 @@ class CacheLimits:
         """``cache.max_gb`` and ``cache.max_age_days``; a value that is not a number >= 0 is
         said in the log and means no limit (a typo must not wipe the cache)."""
         settings = settings if settings is not None else Settings()
-        return cls(int(_setting(settings, MAX_GB_KEY) * 1024**3),
-                   _setting(settings, MAX_AGE_DAYS_KEY) * DAY_S)
+        return cls(int(limit_setting(settings, MAX_GB_KEY) * 1024**3),
+                   limit_setting(settings, MAX_AGE_DAYS_KEY) * DAY_S)
 
 
-def _setting(settings: Settings, key: str) -> float:
+def limit_setting(settings: Settings, key: str) -> float:
+    """A limit setting's value (0: none, also for a value that is not a number >= 0)."""
     value = settings.get(key, 0)
     if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
         log.warning("setting %s=%r is not a number >= 0; no limit", key, value)

@@ -16,7 +16,7 @@ from app.reading.study_uid import adopt_path_uid, study_uid_of
 from app.shell.main_window import MainWindow
 from app.shell.tasks import Task
 from archive.cache import ImageCache, Prefetcher
-from archive.cache_policy import CacheLimits, prune
+from archive.cache_policy import WIPE_ON_EXIT_KEY, CacheLimits, prune, wipe_on_exit
 from archive.dicomweb import DicomWebClient
 from core.errors import LuchError
 from records import Store
@@ -317,6 +317,17 @@ class WorklistFlow(QObject):
         self._prune_task = None
         if removed:
             self.refresh()  # the removed studies no longer show as cached
+
+    def wipe_cache_on_exit(self) -> None:
+        """At quit (after :meth:`stop`): ``cache.wipe_on_exit`` empties the image cache, but
+        for studies with unsent work; a fetch still running is stopped first."""
+        if self.window.settings.get(WIPE_ON_EXIT_KEY, False) is not True:
+            return
+        for task in (self._fetch_task, self._prune_task):
+            if task is not None:
+                task.cancel()
+                task.done.wait(10)
+        wipe_on_exit(self.window.settings, self.image_cache(), self.store.unsent_study_uids())
 
     def image_cache(self):
         if self.cache is None:
