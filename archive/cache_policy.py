@@ -22,6 +22,7 @@ from core.settings import Settings
 log = logging.getLogger(__name__)
 MAX_GB_KEY, MAX_AGE_DAYS_KEY = "cache.max_gb", "cache.max_age_days"
 WIPE_ON_EXIT_KEY = "cache.wipe_on_exit"
+CACHE_WIPED = "cache-wiped"  # audit action: a study's cached images removed by a wipe
 DAY_S = 86400.0
 
 

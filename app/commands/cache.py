@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 
-WIPED = "cache-wiped"  # audit action
-
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
@@ -32,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     # deferred: `luch --help` and the other commands do not load it
     from app.commands._audit import audit_access
     from archive.cache import ImageCache
-    from archive.cache_policy import cache_status, wipe
+    from archive.cache_policy import CACHE_WIPED, cache_status, wipe
     from records import open_store
 
     cache = ImageCache()
@@ -56,14 +54,14 @@ def run(args: argparse.Namespace) -> int:
         keep = store.unsent_study_uids()
     finally:
         store.close()
-    uids = set(cache.studies()) - keep
+    before = set(cache.studies())
     freed = wipe(cache, keep=keep)
-    audit_access(WIPED, uids, images=freed.images, bytes=freed.bytes)
+    left = set(cache.studies())
+    audit_access(CACHE_WIPED, before - left, images=freed.images, bytes=freed.bytes)
+    kept = len(keep & left)
     if args.json:
-        print(json.dumps({**freed.as_dict(), "kept_unsent": len(keep & set(cache.studies()))},
-                         indent=1))
+        print(json.dumps({**freed.as_dict(), "kept_unsent": kept}, indent=1))
         return 0
-    kept = len(keep & set(cache.studies()))
     print(f"freed {_mb(freed.bytes)}: {freed.studies} studies, {freed.images} images"
           + (f"; kept {kept} studies with unsent work" if kept else ""))
     return 0

@@ -16,7 +16,13 @@ from app.reading.study_uid import adopt_path_uid, study_uid_of
 from app.shell.main_window import MainWindow
 from app.shell.tasks import Task
 from archive.cache import ImageCache, Prefetcher
-from archive.cache_policy import WIPE_ON_EXIT_KEY, CacheLimits, prune, wipe_on_exit
+from archive.cache_policy import (
+    CACHE_WIPED,
+    WIPE_ON_EXIT_KEY,
+    CacheLimits,
+    prune,
+    wipe_on_exit,
+)
 from archive.dicomweb import DicomWebClient
 from core.errors import LuchError
 from records import Store
@@ -327,7 +333,11 @@ class WorklistFlow(QObject):
             if task is not None:
                 task.cancel()
                 task.done.wait(10)
-        wipe_on_exit(self.window.settings, self.image_cache(), self.store.unsent_study_uids())
+        cache = self.image_cache()
+        before = set(cache.studies())
+        wipe_on_exit(self.window.settings, cache, self.store.unsent_study_uids())
+        for uid in sorted(before - set(cache.studies())):  # the access log says where they went
+            self.store.audit(self.reader, CACHE_WIPED, uid, source="exit")
 
     def image_cache(self):
         if self.cache is None:

@@ -54,4 +54,6 @@ def test_quitting_wipes_the_cache_when_set_but_keeps_unsent_work(
     settings.set("cache.wipe_on_exit", True)
     workflow.stop()
     assert cache.studies() == [unsent]
+    assert [(e.study_instance_uid, e.actor) for e in store.audit_events()
+            if e.action == "cache-wiped"] == [(read, "dr.home")]
     assert (luch_home / "records.sqlite3").exists()
