@@ -155,10 +155,10 @@ def prune(cache: ImageCache, limits: CacheLimits, keep: Iterable[str] = (),
           now: float | None = None) -> list[str]:
     """Remove studies past ``limits``: first any unused longer than the age limit, then,
     while over the size limit, the least recently used complete studies, then partly cached
-    ones. ``keep`` (open studies, studies with unsent work) and a study being fetched now
-    are never removed. Returns the removed study UIDs."""
+    ones. ``keep`` and ``cache.pinned()`` (open studies, studies with unsent work) and a
+    study being fetched now are never removed. Returns the removed study UIDs."""
     now = time.time() if now is None else now
-    keep = set(keep)
+    keep = set(keep) | set(cache.pinned())
     candidates = [uid for uid in cache.studies() if uid not in keep]  # LRU first
     removed: list[str] = []
     if limits.max_age_s > 0:

@@ -304,14 +304,13 @@ class WorklistFlow(QObject):
         after each fetch); the open study, the one coming and those with unsent work stay."""
         if self._prune_task is not None:
             return None
-        cache, store = self.image_cache(), self.store
-        keep = {uid for uid in (self._opened, self._fetch_uid) if uid}
+        cache = self.image_cache()
 
         def work(progress, cancel) -> list[str]:
             limits = CacheLimits.from_settings()
             if not limits.max_bytes and not limits.max_age_s:
                 return []  # no limits set: the store is not asked
-            return prune(cache, limits, keep | store.unsent_study_uids())
+            return prune(cache, limits)  # the pinned studies stay
 
         task = Task(work, QT_TRANSLATE_NOOP("Task", "tidying the image cache"))
         task.succeeded.connect(self._pruned)
@@ -342,7 +341,14 @@ class WorklistFlow(QObject):
     def image_cache(self):
         if self.cache is None:
             self.cache = ImageCache()
+            self.cache.pinned = self._pinned
         return self.cache
+
+    def _pinned(self) -> set[str]:
+        """Never evicted or pruned (asked on worker threads): the open study, the one
+        coming, and studies with unsent work."""
+        uids = {uid for uid in (self._opened, self._fetch_uid) if uid}
+        return uids | self.store.unsent_study_uids()
 
     def _prefetch_after(self, study_uid: str) -> None:
         """Home readers on a VPN: fetch the next studies of the worklist in the background."""

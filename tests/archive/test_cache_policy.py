@@ -118,3 +118,14 @@ def test_a_study_being_fetched_is_never_removed(three) -> None:
         assert prune(cache, CacheLimits(max_bytes=1, max_age_s=1), now=now) == []
         assert cache.has_study(a)
     assert prune(cache, CacheLimits(max_bytes=1, max_age_s=0), now=now) == [a]
+
+
+def test_pinned_studies_survive_eviction_and_prune(three) -> None:
+    cache, a, b, c, now = three
+    cache.pinned = lambda: {a}  # the app pins the open study and those with unsent work
+    cache.max_bytes = 0
+    with cache._lock(b):  # being fetched
+        assert cache.evict() == [c]
+    assert sorted(cache.studies()) == sorted([a, b])
+    assert prune(cache, CacheLimits(max_bytes=1, max_age_s=1), now=now) == [b]
+    assert cache.studies() == [a]
