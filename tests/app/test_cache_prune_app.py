@@ -1,5 +1,5 @@
-"""The app applies the cache limits at start, off the UI thread: an old study goes, one with
-unsent work stays."""
+"""The app applies the cache limits at start and after a fetch, off the UI thread: an old
+study goes; one with unsent work, or open, stays."""
 
 from __future__ import annotations
 
@@ -9,8 +9,11 @@ from pathlib import Path
 from app.shell.main_window import MainWindow
 from app.workflow import Workflow
 from archive.cache import ImageCache
+from archive.credentials import ArchiveConfig
+from archive.dicomweb import DicomWebClient
 from core.settings import Settings
 from records import open_store
+from tests.app.test_workflow_archive import make_station
 from tests.archive.test_cache_policy import cache_study
 
 
@@ -35,3 +38,21 @@ def test_start_prunes_old_studies_but_not_unsent_ones(qtbot, luch_home: Path,
     qtbot.waitUntil(task.done.is_set, timeout=30_000)
     assert sorted(cache.studies()) == sorted([unsent, fresh])
     assert stale not in cache.studies()
+
+
+def test_a_fetch_prunes_others_but_never_the_study_opened(qtbot, luch_home: Path, orthanc,
+                                                          orthanc_ct, shared_data: Path) -> None:
+    cache = ImageCache()
+    stale = cache_study(cache, sorted((shared_data / "ct" / "lidc-idri-0001").glob("*.dcm"))[:2])
+    client = DicomWebClient(ArchiveConfig(url=orthanc.dicomweb_url, user=orthanc.auth[0],
+                                          password=orthanc.auth[1]))
+    window, workflow, _store = make_station(qtbot, client)
+    qtbot.waitUntil(lambda: set(orthanc_ct) <= set(workflow.worklist.visible_study_uids()),
+                    timeout=30_000)
+    assert stale in cache.studies()  # no limits set at start: nothing went
+    Settings().set("cache.max_gb", 1e-6)  # about 1 KB: every study over it
+    first = workflow.worklist.visible_study_uids()[0]
+    with qtbot.waitSignal(window.volume_loaded, timeout=120_000):
+        workflow.open_study(first)
+    qtbot.waitUntil(lambda: stale not in cache.studies(), timeout=30_000)
+    assert cache.has_study(first)  # open: pinned
