@@ -96,6 +96,7 @@ class Workflow(QObject):
 
         self.archive_link = ArchiveLink(window, store, archive)
         self.worklist_flow = WorklistFlow(window, store, reader, self.worklist, self.archive_link)
+        self.worklist_flow.prune_cache()  # the cache limits, off the UI thread
         self.study_flow = StudyFlow(window, store, reader, self.ai, self.report,
                                     add_local_study=self.worklist_flow.add_local_study,
                                     select_study=self.worklist.select_study)
@@ -255,8 +256,9 @@ class Workflow(QObject):
         self.worklist_flow.open_next(self.study_uid)
 
     def stop(self) -> None:
-        """At exit: stop background fetching."""
+        """At exit: stop background fetching; wipe the image cache if the setting says so."""
         self.worklist_flow.stop()
+        self.worklist_flow.wipe_cache_on_exit()
 
     # -- reading ----------------------------------------------------------------------------------
     def compare_prior(self) -> None:

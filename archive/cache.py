@@ -5,7 +5,8 @@ name and renamed, so a crash never leaves a half file under a real name; a fetch
 where it stopped, and a dropped link is retried for a while before giving up. A study is
 complete when its ``.complete`` marker exists; the marker's mtime is its last use; a study
 with files but no marker is partly cached (``study_state``, against the instance count in
-``.manifest.json``). Studies in use (``keep``) are never evicted.
+``.manifest.json``). Studies in use (``keep``, ``pinned``) and studies being fetched are never
+evicted.
 """
 
 from __future__ import annotations
@@ -69,6 +70,8 @@ class ImageCache:
         self.root = root or app_subdir("cache") / "images"
         self.root.mkdir(parents=True, exist_ok=True)
         self.max_bytes = max_bytes
+        #: studies never evicted or pruned (open, with unsent work), asked at each eviction
+        self.pinned: Callable[[], Iterable[str]] = lambda: ()
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
 
@@ -99,6 +102,17 @@ class ImageCache:
     def _lock(self, study_uid: str) -> threading.Lock:
         with self._guard:
             return self._locks.setdefault(study_uid, threading.Lock())
+
+    def remove_study(self, study_uid: str) -> bool:
+        """Delete a study's cached files unless it is being fetched now (then False)."""
+        lock = self._lock(study_uid)
+        if not lock.acquire(blocking=False):
+            return False
+        try:
+            shutil.rmtree(self.study_dir(study_uid), ignore_errors=True)
+        finally:
+            lock.release()
+        return True
 
     def study_state(self, study_uid: str) -> CacheState:
         """How much of a study is on this station (the worklist shows a partly cached one)."""
@@ -192,8 +206,9 @@ class ImageCache:
         return wanted
 
     def evict(self, keep: Iterable[str] = ()) -> list[str]:
-        """Remove least recently used studies until the cache fits; returns what went."""
-        keep = set(keep)
+        """Remove least recently used studies until the cache fits; returns what went.
+        ``keep``, the pinned studies and one being fetched now stay."""
+        keep = set(keep) | set(self.pinned())
         removed: list[str] = []
         size = self.size()
         for uid in self.studies():
@@ -203,9 +218,9 @@ class ImageCache:
                 continue
             folder = self.study_dir(uid)
             freed = sum(f.stat().st_size for f in folder.rglob("*.dcm"))
-            shutil.rmtree(folder, ignore_errors=True)
-            size -= freed
-            removed.append(uid)
+            if self.remove_study(uid):
+                size -= freed
+                removed.append(uid)
         return removed
 
 

@@ -225,6 +225,13 @@ class OutboxMixin:
             counts.update({state.value: n for state, n in rows})
             return counts
 
+    def unsent_study_uids(self) -> set[str]:
+        """Studies with work not yet in the archive (their cached images are kept)."""
+        with self.session() as s:
+            rows = s.scalars(select(OutboxJob.study_instance_uid).where(
+                OutboxJob.state != JobState.DONE).distinct())
+            return {uid for uid in rows if uid}
+
     def jobs(self) -> list[OutboxJob]:
         with self.session() as s:
             return list(s.scalars(select(OutboxJob).order_by(OutboxJob.id)))

@@ -16,6 +16,13 @@ from app.reading.study_uid import adopt_path_uid, study_uid_of
 from app.shell.main_window import MainWindow
 from app.shell.tasks import Task
 from archive.cache import ImageCache, Prefetcher
+from archive.cache_policy import (
+    CACHE_WIPED,
+    WIPE_ON_EXIT_KEY,
+    CacheLimits,
+    prune,
+    wipe_on_exit,
+)
 from archive.dicomweb import DicomWebClient
 from core.errors import LuchError
 from records import Store
@@ -52,10 +59,12 @@ class WorklistFlow(QObject):
         self._fetch_message = ""  # the status line shown while a study is fetched
         self._details: dict = {}
         self._opened: str | None = None  # read in the foreground, not in the background
+        self._prune_task: Task | None = None
         self.background = BackgroundPreread(store, self)
         self.background.changed.connect(self._show_markers)
         self.background.stored.connect(lambda _uid: self.refresh())
         self.prefetched.connect(lambda _uid: self._queue_background())
+        self.prefetched.connect(lambda _uid: self.prune_cache())
         self._redraw = QTimer(window)  # a study arriving: its new slices drawn together
         self._redraw.setSingleShot(True)
         self._redraw.setInterval(250)
@@ -263,6 +272,7 @@ class WorklistFlow(QObject):
         else:  # never shown (no middle slice event reached the window): open it plainly
             self.window.open_path(folder)
         self._prefetch_after(study_uid)
+        self.prune_cache()
 
     def _fetch_cancelled(self) -> None:
         self._fetch_task = None
@@ -281,6 +291,7 @@ class WorklistFlow(QObject):
         self.store.upsert_study(study_uid, local_path=str(folder))
         self.window.open_path(folder)
         self._prefetch_after(study_uid)
+        self.prune_cache()
 
     def opening(self, study_uid: str | None) -> None:
         """The reader opens this study: its pre-read is the panel's, not the background's."""
@@ -288,10 +299,56 @@ class WorklistFlow(QObject):
         if study_uid is not None:
             self.background.drop(study_uid)
 
+    def prune_cache(self) -> Task | None:
+        """Apply ``cache.max_gb`` and ``cache.max_age_days`` off the UI thread (at start and
+        after each fetch); the open study, the one coming and those with unsent work stay."""
+        if self._prune_task is not None:
+            return None
+        cache = self.image_cache()
+
+        def work(progress, cancel) -> list[str]:
+            limits = CacheLimits.from_settings()
+            if not limits.max_bytes and not limits.max_age_s:
+                return []  # no limits set: the store is not asked
+            return prune(cache, limits)  # the pinned studies stay
+
+        task = Task(work, QT_TRANSLATE_NOOP("Task", "tidying the image cache"))
+        task.succeeded.connect(self._pruned)
+        task.failed.connect(lambda _message: self._pruned([]))
+        self._prune_task = task
+        return task.start()
+
+    def _pruned(self, removed: list[str]) -> None:
+        self._prune_task = None
+        if removed:
+            self.refresh()  # the removed studies no longer show as cached
+
+    def wipe_cache_on_exit(self) -> None:
+        """At quit (after :meth:`stop`): ``cache.wipe_on_exit`` empties the image cache, but
+        for studies with unsent work; a fetch still running is stopped first."""
+        if self.window.settings.get(WIPE_ON_EXIT_KEY, False) is not True:
+            return
+        for task in (self._fetch_task, self._prune_task):
+            if task is not None:
+                task.cancel()
+                task.done.wait(10)
+        cache = self.image_cache()
+        before = set(cache.studies())
+        wipe_on_exit(self.window.settings, cache, self.store.unsent_study_uids())
+        for uid in sorted(before - set(cache.studies())):  # the access log says where they went
+            self.store.audit(self.reader, CACHE_WIPED, uid, source="exit")
+
     def image_cache(self):
         if self.cache is None:
             self.cache = ImageCache()
+            self.cache.pinned = self._pinned
         return self.cache
+
+    def _pinned(self) -> set[str]:
+        """Never evicted or pruned (asked on worker threads): the open study, the one
+        coming, and studies with unsent work."""
+        uids = {uid for uid in (self._opened, self._fetch_uid) if uid}
+        return uids | self.store.unsent_study_uids()
 
     def _prefetch_after(self, study_uid: str) -> None:
         """Home readers on a VPN: fetch the next studies of the worklist in the background."""

@@ -10,6 +10,8 @@ import keyring
 from keyring.errors import KeyringError
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import (
+    QCheckBox,
+    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QLabel,
@@ -30,6 +32,7 @@ from app.settings_dialog.base import (
 from app.settings_dialog.transfer_list import TransferList
 from app.shell.error_text import error_text
 from app.shell.tasks import Task
+from archive.cache_policy import MAX_AGE_DAYS_KEY, MAX_GB_KEY, WIPE_ON_EXIT_KEY, limit_setting
 from archive.credentials import KEYRING_SERVICE, ArchiveConfig
 from archive.dicomweb import DicomWebClient
 from archive.errors import ArchiveConfigError
@@ -60,6 +63,7 @@ class ArchivePage(Page):
         self.parallel = QSpinBox()
         self.parallel.setRange(1, MAX_PARALLEL)
         self.parallel.setValue(self.initial[PARALLEL_KEY])
+        self._cache_fields(settings)
         self.url = QLineEdit(self.initial[ARCHIVE_URL_KEY])
         self.url.setPlaceholderText("https://pacs.example.org/dicom-web")
         self.user = QLineEdit(self.initial[ARCHIVE_USER_KEY])
@@ -94,8 +98,37 @@ class ArchivePage(Page):
                                   "what it cannot send is skipped, and with none left it "
                                   "sends the images as it stores them.")))
         form.addRow(self.tr("Parallel &requests:"), self.parallel)
+        form.addRow(self.tr("Image cache si&ze:"), self.cache_gb)
+        form.addRow(self.tr("Keep cached studies &unused for:"), self.cache_days)
+        form.addRow(self.cache_wipe)
+        form.addRow(_hint(self.tr("Studies fetched from the archive are kept on this computer "
+                                  "for the next opening; over the limits, the least recently "
+                                  "used go first. An open study, one with unsent work, the "
+                                  "database, drafts and dictations are never deleted.")))
         self.apply_policy(form, {ARCHIVE_URL_KEY: self.url, ARCHIVE_USER_KEY: self.user,
-                                 ARCHIVE_CA_KEY: ca_row})
+                                 ARCHIVE_CA_KEY: ca_row, MAX_GB_KEY: self.cache_gb,
+                                 MAX_AGE_DAYS_KEY: self.cache_days,
+                                 WIPE_ON_EXIT_KEY: self.cache_wipe})
+
+    def _cache_fields(self, settings: Settings) -> None:
+        """The image cache's size and age limits (0 = none) and the wipe at quit."""
+        self.initial[MAX_GB_KEY] = limit_setting(settings, MAX_GB_KEY)
+        self.initial[MAX_AGE_DAYS_KEY] = int(limit_setting(settings, MAX_AGE_DAYS_KEY))
+        self.initial[WIPE_ON_EXIT_KEY] = settings.get(WIPE_ON_EXIT_KEY, False) is True
+        self.cache_gb = QDoubleSpinBox()
+        self.cache_gb.setRange(0, 10_000)
+        self.cache_gb.setDecimals(1)
+        self.cache_gb.setSuffix(self.tr(" GB"))
+        self.cache_gb.setSpecialValueText(self.tr("no limit"))
+        self.cache_gb.setValue(self.initial[MAX_GB_KEY])
+        self.cache_days = QSpinBox()
+        self.cache_days.setRange(0, 3650)
+        self.cache_days.setSuffix(self.tr(" days"))
+        self.cache_days.setSpecialValueText(self.tr("no limit"))
+        self.cache_days.setValue(self.initial[MAX_AGE_DAYS_KEY])
+        self.cache_wipe = QCheckBox(self.tr("&Delete the cached images when Luch quits "
+                                            "(a home computer)"))
+        self.cache_wipe.setChecked(self.initial[WIPE_ON_EXIT_KEY])
 
     def title(self) -> str:
         return self.tr("Archive")
@@ -118,7 +151,9 @@ class ArchivePage(Page):
             raise InvalidSetting(self.tr("Enter the password for this user and address: none "
                                          "is stored in the OS keyring."), self.password)
         return {ARCHIVE_URL_KEY: url, ARCHIVE_USER_KEY: user, ARCHIVE_CA_KEY: ca,
-                TRANSFER_SYNTAXES_KEY: self.transfer.names(), PARALLEL_KEY: self.parallel.value()}
+                TRANSFER_SYNTAXES_KEY: self.transfer.names(), PARALLEL_KEY: self.parallel.value(),
+                MAX_GB_KEY: self.cache_gb.value(), MAX_AGE_DAYS_KEY: self.cache_days.value(),
+                WIPE_ON_EXIT_KEY: self.cache_wipe.isChecked()}
 
     def new_password(self) -> tuple[str, str, str] | None:
         """``(url, user, password)`` to put in the keyring, if one was typed."""

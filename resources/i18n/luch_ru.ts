@@ -232,117 +232,153 @@
 <context>
     <name>ArchivePage</name>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="70"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="74"/>
         <source>stored in the OS keyring; type to replace</source>
         <translation>хранится в связке ключей ОС; введите, чтобы заменить</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="72"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="76"/>
         <source>system certificates</source>
         <translation>системные сертификаты</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="73"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="77"/>
         <source>&amp;Browse…</source>
         <translation>&amp;Обзор…</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="75"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="79"/>
         <source>&amp;Test connection</source>
         <translation>&amp;Проверить подключение</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="83"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="87"/>
         <source>DICOMweb &amp;address:</source>
         <translation>&amp;Адрес DICOMweb:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="84"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="88"/>
         <source>&amp;User:</source>
         <translation>&amp;Пользователь:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="85"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="89"/>
         <source>&amp;Password:</source>
         <translation>П&amp;ароль:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="87"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="91"/>
         <source>&amp;CA bundle (optional):</source>
         <translation>&amp;Сертификаты УЦ (необязательно):</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="88"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="92"/>
         <source>The password is kept in the operating system&apos;s keyring, never in the settings file.</source>
         <translation>Пароль хранится в связке ключей операционной системы и никогда — в файле настроек.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="91"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="95"/>
         <source>Compr&amp;essed transfer:</source>
         <translation>С&amp;жатие при передаче:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="92"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="96"/>
         <source>Lossless only: the images are the same, the bytes fewer. The archive is asked for the checked kinds from the top; what it cannot send is skipped, and with none left it sends the images as it stores them.</source>
         <translation>Только без потерь: изображения те же, байтов меньше. Архив просят о форматах, отмеченных в списке, сверху вниз; то, что он отправить не может, пропускается, а если не осталось ни одного, он отправляет изображения в том виде, в каком хранит.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="96"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="100"/>
         <source>Parallel &amp;requests:</source>
         <translation>Параллельных &amp;запросов:</translation>
     </message>
     <message>
         <location filename="../../app/settings_dialog/archive_page.py" line="101"/>
+        <source>Image cache si&amp;ze:</source>
+        <translation>Раз&amp;мер кэша снимков:</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/archive_page.py" line="102"/>
+        <source>Keep cached studies &amp;unused for:</source>
+        <translation>Хранить &amp;неоткрывавшиеся исследования:</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/archive_page.py" line="104"/>
+        <source>Studies fetched from the archive are kept on this computer for the next opening; over the limits, the least recently used go first. An open study, one with unsent work, the database, drafts and dictations are never deleted.</source>
+        <translation>Исследования, загруженные из архива, хранятся на этом компьютере для следующего открытия; сверх пределов первыми удаляются те, что открывались давнее всего. Открытое исследование, исследование с неотправленной работой, база данных, черновики и диктовки не удаляются никогда.</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/archive_page.py" line="121"/>
+        <source> GB</source>
+        <translation> ГБ</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/archive_page.py" line="122"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="127"/>
+        <source>no limit</source>
+        <translation>без ограничения</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/archive_page.py" line="126"/>
+        <source> days</source>
+        <translation> дн.</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/archive_page.py" line="129"/>
+        <source>&amp;Delete the cached images when Luch quits (a home computer)</source>
+        <translation>&amp;Удалять кэш снимков при выходе из Luch (домашний компьютер)</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/archive_page.py" line="134"/>
         <source>Archive</source>
         <translation>Архив</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="110"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="143"/>
         <source>Enter the archive address, or clear the user and password.</source>
         <translation>Введите адрес архива или очистите поля пользователя и пароля.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="113"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="146"/>
         <source>Enter the archive user the password belongs to.</source>
         <translation>Введите пользователя архива, которому принадлежит пароль.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="118"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="151"/>
         <source>Enter the password for this user and address: none is stored in the OS keyring.</source>
         <translation>Введите пароль для этого пользователя и адреса: в связке ключей ОС его нет.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="131"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="166"/>
         <source>The CA bundle file does not exist.</source>
         <translation>Файл сертификатов УЦ не существует.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="146"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="181"/>
         <source>CA bundle</source>
         <translation>Сертификаты УЦ</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="146"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="181"/>
         <source>Certificates (*.pem *.crt *.cer);;All (*)</source>
         <translation>Сертификаты (*.pem *.crt *.cer);;Все файлы (*)</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="156"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="191"/>
         <source>Enter the archive address first.</source>
         <translation>Сначала введите адрес архива.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="167"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="202"/>
         <source>Connecting…</source>
         <translation>Подключение…</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="169"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="204"/>
         <source>Connected: the archive answered.</source>
         <translation>Подключено: архив ответил.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="170"/>
+        <location filename="../../app/settings_dialog/archive_page.py" line="205"/>
         <source>Failed: %1</source>
         <translation>Ошибка: %1</translation>
     </message>
@@ -2318,7 +2354,7 @@
     </message>
     <message>
         <location filename="../../app/shell/main_window.py" line="417"/>
-        <location filename="../../app/shell/main_window.py" line="890"/>
+        <location filename="../../app/shell/main_window.py" line="894"/>
         <source>Distance</source>
         <translation>Расстояние</translation>
     </message>
@@ -2388,32 +2424,32 @@
         <translation>%1 × %2 × %3 вокселей</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="695"/>
+        <location filename="../../app/shell/main_window.py" line="696"/>
         <source>The label edits of the previous study were not saved</source>
         <translation>Правки разметки предыдущего исследования не были сохранены</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="707"/>
+        <location filename="../../app/shell/main_window.py" line="711"/>
         <source>Cannot open study</source>
         <translation>Не удалось открыть исследование</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="876"/>
+        <location filename="../../app/shell/main_window.py" line="880"/>
         <source>Run the AI pre-read first: the label tools edit its overlay</source>
         <translation>Сначала запустите ИИ: инструменты разметки правят его наложение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="890"/>
+        <location filename="../../app/shell/main_window.py" line="894"/>
         <source>Ellipse ROI</source>
         <translation>Эллипс (ROI)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="891"/>
+        <location filename="../../app/shell/main_window.py" line="895"/>
         <source>Freehand ROI</source>
         <translation>Контур от руки (ROI)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="893"/>
+        <location filename="../../app/shell/main_window.py" line="897"/>
         <source>Tool: %1 — Esc leaves it</source>
         <translation>Инструмент: %1 — Esc для выхода</translation>
     </message>
@@ -3099,18 +3135,23 @@
         <translation>Отправка протоколов в архив</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="79"/>
+        <location filename="../../app/reading/worklist.py" line="88"/>
         <source>worklist</source>
         <translation>Загрузка рабочего списка</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="193"/>
-        <location filename="../../app/reading/worklist.py" line="237"/>
+        <location filename="../../app/reading/worklist.py" line="202"/>
+        <location filename="../../app/reading/worklist.py" line="246"/>
         <source>fetching the study</source>
         <translation>Загрузка исследования из архива</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/archive_page.py" line="168"/>
+        <location filename="../../app/reading/worklist.py" line="315"/>
+        <source>tidying the image cache</source>
+        <translation>очистка кэша снимков</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/archive_page.py" line="203"/>
         <source>archive connection test</source>
         <translation>Проверка подключения к архиву</translation>
     </message>
@@ -3584,107 +3625,107 @@
         <translation>Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="146"/>
+        <location filename="../../app/workflow.py" line="147"/>
         <source>&amp;Report</source>
         <translation>&amp;Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="148"/>
+        <location filename="../../app/workflow.py" line="149"/>
         <source>Run &amp;AI pre-read</source>
         <translation>Запустить &amp;ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="150"/>
+        <location filename="../../app/workflow.py" line="151"/>
         <source>&amp;Accept AI values</source>
         <translation>&amp;Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="151"/>
+        <location filename="../../app/workflow.py" line="152"/>
         <source>Re&amp;ject AI result</source>
         <translation>О&amp;тклонить результат ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="152"/>
+        <location filename="../../app/workflow.py" line="153"/>
         <source>Insert the AI&apos;s &amp;findings as text</source>
         <translation>Вставить &amp;находки ИИ текстом</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="154"/>
+        <location filename="../../app/workflow.py" line="155"/>
         <source>&amp;Next field</source>
         <translation>&amp;Следующее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="156"/>
+        <location filename="../../app/workflow.py" line="157"/>
         <source>&amp;Previous field</source>
         <translation>П&amp;редыдущее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="158"/>
+        <location filename="../../app/workflow.py" line="159"/>
         <source>&amp;Sign report</source>
         <translation>П&amp;одписать протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="159"/>
+        <location filename="../../app/workflow.py" line="160"/>
         <source>Add a&amp;ddendum to the signed report…</source>
         <translation>&amp;Дополнение к подписанному протоколу…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="161"/>
+        <location filename="../../app/workflow.py" line="162"/>
         <source>Sign and open the ne&amp;xt study</source>
         <translation>Подписать и открыть сле&amp;дующее</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="163"/>
+        <location filename="../../app/workflow.py" line="164"/>
         <source>S&amp;ync now</source>
         <translation>Си&amp;нхронизировать</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="164"/>
+        <location filename="../../app/workflow.py" line="165"/>
         <source>Open next s&amp;tudy</source>
         <translation>Открыть следующее &amp;исследование</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="165"/>
+        <location filename="../../app/workflow.py" line="166"/>
         <source>&amp;Dictate</source>
         <translation>&amp;Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="166"/>
+        <location filename="../../app/workflow.py" line="167"/>
         <source>&amp;Play back (from the dictated word at the cursor)</source>
         <translation>&amp;Воспроизвести (с надиктованного слова под курсором)</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="168"/>
+        <location filename="../../app/workflow.py" line="169"/>
         <source>&amp;Hear the dictated word at the cursor</source>
         <translation>Прослушать надиктованное с&amp;лово под курсором</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="170"/>
+        <location filename="../../app/workflow.py" line="171"/>
         <source>Re&amp;wind the playback</source>
         <translation>Перемотать н&amp;азад</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="171"/>
+        <location filename="../../app/workflow.py" line="172"/>
         <source>&amp;Fast-forward the playback</source>
         <translation>Перемотать вп&amp;ерёд</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="173"/>
+        <location filename="../../app/workflow.py" line="174"/>
         <source>&amp;Compare with the prior study</source>
         <translation>&amp;Сравнить с предыдущим исследованием</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="175"/>
+        <location filename="../../app/workflow.py" line="176"/>
         <source>&amp;Refresh worklist</source>
         <translation>&amp;Обновить рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="183"/>
+        <location filename="../../app/workflow.py" line="184"/>
         <source>Insert &amp;template</source>
         <translation>Вставить &amp;шаблон</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="270"/>
+        <location filename="../../app/workflow.py" line="272"/>
         <source>AI pre-read ready: %1 (F11 shows the panels)</source>
         <translation>Предварительное заключение ИИ готово: %1 (F11 показывает панели)</translation>
     </message>
@@ -3692,48 +3733,48 @@
 <context>
     <name>WorklistFlow</name>
     <message>
-        <location filename="../../app/reading/worklist.py" line="97"/>
+        <location filename="../../app/reading/worklist.py" line="106"/>
         <source>Archive unreachable; working offline: %s</source>
         <translation>Архив недоступен; работа без связи: %s</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="115"/>
+        <location filename="../../app/reading/worklist.py" line="124"/>
         <source>unread</source>
         <translation>не прочитано</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="144"/>
+        <location filename="../../app/reading/worklist.py" line="153"/>
         <source>partly cached (%1 of %2 images)</source>
         <translation>загружено частично (%1 из %2 снимков)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="146"/>
+        <location filename="../../app/reading/worklist.py" line="155"/>
         <source>partly cached</source>
         <translation>загружено частично</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="181"/>
+        <location filename="../../app/reading/worklist.py" line="190"/>
         <source>This study is not on this station and the archive is not reachable</source>
         <translation>Этого исследования нет на станции, а архив недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="189"/>
-        <location filename="../../app/reading/worklist.py" line="222"/>
+        <location filename="../../app/reading/worklist.py" line="198"/>
+        <location filename="../../app/reading/worklist.py" line="231"/>
         <source>Fetching the study from the archive…</source>
         <translation>Загрузка исследования из архива…</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="271"/>
+        <location filename="../../app/reading/worklist.py" line="281"/>
         <source>Fetching stopped; what arrived stays cached for the next try</source>
         <translation>Загрузка остановлена; полученное сохранено для следующей попытки</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="322"/>
+        <location filename="../../app/reading/worklist.py" line="379"/>
         <source>The worklist shows no study</source>
         <translation>В рабочем списке нет исследований</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="329"/>
+        <location filename="../../app/reading/worklist.py" line="386"/>
         <source>This is the last study of the worklist as shown (search and filters apply)</source>
         <translation>Это последнее исследование рабочего списка в текущем виде (с учётом поиска и фильтров)</translation>
     </message>
@@ -3822,17 +3863,17 @@
 <context>
     <name>window</name>
     <message>
-        <location filename="../../app/shell/main_window.py" line="936"/>
+        <location filename="../../app/shell/main_window.py" line="940"/>
         <source>registered, offset %1 mm</source>
         <translation>регистрация, смещение %1 мм</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="939"/>
+        <location filename="../../app/shell/main_window.py" line="943"/>
         <source>same table position</source>
         <translation>та же позиция стола</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="940"/>
+        <location filename="../../app/shell/main_window.py" line="944"/>
         <source>by position</source>
         <translation>по положению</translation>
     </message>
