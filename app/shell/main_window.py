@@ -421,9 +421,6 @@ class MainWindow(QMainWindow):
         short.update({f"preset-{p.name}": self.preset_title(p.name) for p in self.presets})
         for action_id, text in short.items():
             self.actions[action_id].setIconText(text)
-        # The label-editing tools on a row of their own: on one row with the viewer's, the
-        # brush size, HU range, undo and save fell behind the overflow button at 1400 px.
-        self.addToolBarBreak()
         self.label_toolbar = self.label_tools.build_toolbar()
         for action in self.actions.values():
             _name_key_in_tooltip(action)
