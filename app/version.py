@@ -46,15 +46,13 @@ def ai_model_version() -> str:
     # deferred: only --version reads the registry (scipy and the studies layer, no torch)
     from core.errors import LuchError
     from inference.registry import ModelRegistry
-    from inference.segmenters import POSTPROCESS_VERSION
+    from inference.segmenters import POSTPROCESS_VERSION, active_model_version
 
-    post = f"+post{POSTPROCESS_VERSION}"
     try:
+        text = active_model_version()
         registry = ModelRegistry()
-        active = registry.active()
-        text = active.version + post
-        if not active.shipped:
-            text += f" (shipped: {registry.shipped().version}{post})"
+        if not registry.active().shipped:
+            text += f" (shipped: {registry.shipped().version}+post{POSTPROCESS_VERSION})"
         return text
     except LuchError as err:
         return f"unavailable ({err})"

@@ -28,6 +28,7 @@ from inference.lungs import (
     thorax_masks,
 )
 from inference.morphology import Components, bounding_box, disk_opening
+from inference.registry import ModelRegistry
 from studies import Volume
 
 Progress = Callable[[float], None]
@@ -53,6 +54,12 @@ ENVELOPE = True  # lesion outside the lung envelope dropped
 NORMALISE = False
 FAINT_MARGIN_HU = 0.0
 SLAB = 16  # slices per forward pass: bounds memory (about 70 MB of logits at 512x512)
+
+
+def active_model_version() -> str:
+    """The version the U-Net pre-read reports with the station's active model
+    (``<weights>+post<N>``), read from the registry without loading torch."""
+    return f"{ModelRegistry().active().version}+post{POSTPROCESS_VERSION}"
 
 
 class Segmenter(Protocol):

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import select
@@ -20,6 +19,7 @@ from sqlalchemy import select
 from archive.dicomweb import DicomWebClient, read_dataset
 from archive.errors import ArchiveError
 from core.paths import app_subdir
+from inference import segmenters
 from prereads.archived import PreReadIds, held, locate
 from prereads.shards import study_tag
 from records import Store
@@ -33,13 +33,10 @@ FROM_ARCHIVE = "from_archive"  # marks values imported from the archive
 FILL_LIMIT = 50  # ungraded worklist studies looked up per refresh (two QIDO-RS requests each)
 
 
-@lru_cache(maxsize=1)
 def active_model_version() -> str:
-    """The version this station's pre-read would have (the active model, loaded once)."""
-    # deferred: loading the segmenter imports torch (~2 s); only an archive check needs it
-    from inference.preread import PreReadOptions, load_segmenter
-
-    return load_segmenter(PreReadOptions())[0].version
+    """The version this station's pre-read would have (the active model; from the registry,
+    without loading torch)."""
+    return segmenters.active_model_version()
 
 
 def stored_result(store: Store, study_uid: str, model_version: str) -> int | None:

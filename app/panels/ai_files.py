@@ -97,12 +97,10 @@ def write_dicom_outputs(result: PreReadResult, volume: Volume, source: Path) -> 
 def current_model_version() -> str | None:
     """The model version this station's pre-read reports now (``<weights>+post<N>`` of the
     active registry version); None when it cannot be told (then nothing stored is reused)."""
-    # deferred: the registry and the segmenters' version load when a study is opened
-    from inference.registry import ModelRegistry
-    from inference.segmenters import POSTPROCESS_VERSION
+    from inference.segmenters import active_model_version  # deferred: read at a study's open
 
     try:
-        return f"{ModelRegistry().active().version}+post{POSTPROCESS_VERSION}"
+        return active_model_version()
     except Exception:  # a damaged registry: run the model rather than guess
         return None
 
