@@ -58,6 +58,7 @@ class WorklistFlow(QObject):
         self._fetch_uid = ""
         self._fetch_message = ""  # the status line shown while a study is fetched
         self._details: dict = {}
+        self._notes: dict[str, str] = {}  # study UID -> " · partly cached …" (or "")
         self._opened: str | None = None  # read in the foreground, not in the background
         self._prune_task: Task | None = None
         self.background = BackgroundPreread(store, self)
@@ -109,6 +110,9 @@ class WorklistFlow(QObject):
     def _show(self, items: list) -> None:
         self._items = sorted(items, key=triage_key)
         self._details = self.store.worklist_details({i.study_instance_uid for i in self._items})
+        # read from disk once per refresh, not at every marker change of the background queue
+        self._notes = {i.study_instance_uid: self._cached_note(i.study_instance_uid)
+                       for i in self._items}
         self._queue_background()
         self._show_markers()
 
@@ -123,7 +127,7 @@ class WorklistFlow(QObject):
                                     modalities or "CT", item.ai_grade or "",
                                     status or self.tr("unread"), item.description,
                                     "" if item.ai_grade else states.get(uid, ""),
-                                    self._cached_note(uid)))
+                                    self._notes.get(uid, "")))
         self.panel.set_rows(rows)
 
     def _queue_background(self) -> None:
@@ -246,7 +250,7 @@ class WorklistFlow(QObject):
         task = Task(work, QT_TRANSLATE_NOOP("Task", "fetching the study"))
         self.window.track_task(task)
         self._watch_fetch(task, study_uid,
-                          lambda folder: self._arrived(study_uid, folder, study))
+                          lambda folder: self._fetched(study_uid, folder, study))
         return task.start()
 
     def _arriving(self, study, kind: str) -> None:
@@ -260,20 +264,6 @@ class WorklistFlow(QObject):
                 and not self._redraw.isActive():
             self._redraw.start()  # at most 4 redraws a second, not one per slice
 
-    def _arrived(self, study_uid: str, folder: Path, study) -> None:
-        self._fetch_task = None
-        self.link.reachable = True
-        bar = self.window.statusBar()
-        if bar.currentMessage() == self._fetch_message:
-            bar.clearMessage()
-        self.store.upsert_study(study_uid, local_path=str(folder))
-        if study.volume is not None and self.window.volume is study.volume:
-            self.window.arrival_complete(study.volume)
-        else:  # never shown (no middle slice event reached the window): open it plainly
-            self.window.open_path(folder)
-        self._prefetch_after(study_uid)
-        self.prune_cache()
-
     def _fetch_cancelled(self) -> None:
         self._fetch_task = None
         bar = self.window.statusBar()
@@ -282,14 +272,20 @@ class WorklistFlow(QObject):
                                     "try"), 8000)
         self.refresh()  # the study now shows as partly cached
 
-    def _fetched(self, study_uid: str, folder: Path) -> None:
+    def _fetched(self, study_uid: str, folder: Path, arriving=None) -> None:
+        """The study asked for is here: show it (``arriving``: the progressive study already
+        on screen is whole now) and prefetch the next ones."""
         self._fetch_task = None
         self.link.reachable = True
         bar = self.window.statusBar()
         if bar.currentMessage() == self._fetch_message:
             bar.clearMessage()  # it is here: the message would stay for the whole reading
         self.store.upsert_study(study_uid, local_path=str(folder))
-        self.window.open_path(folder)
+        if arriving is not None and arriving.volume is not None \
+                and self.window.volume is arriving.volume:
+            self.window.arrival_complete(arriving.volume)
+        else:  # fetched whole, or never shown (no middle slice reached the window)
+            self.window.open_path(folder)
         self._prefetch_after(study_uid)
         self.prune_cache()
 
