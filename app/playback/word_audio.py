@@ -63,6 +63,7 @@ class WordAudio(QObject):
         self._recordings: dict[str, DictationRecording] = {}  # source -> audio
         self._live: dict[str, object] = {}  # session key -> DictationSession still dictating
         self._aliases: dict[str, str] = {}  # session key -> source once the audio is kept
+        self._study_uid: str | None = None  # whose links were restored last
         self._viewports: dict[QObject, str] = {}
         for key, editor in form.text_editors().items():
             self.fields[key] = FieldLinks(editor.toPlainText())
@@ -134,7 +135,8 @@ class WordAudio(QObject):
             try:
                 self._recordings[source] = DictationRecording.load(path)
             except DictationError as err:
-                log.warning("word audio unavailable: %s", err)
+                log.warning("word audio unavailable (%s): %s",
+                            "file present" if path.is_file() else "no such file", err)
                 return None
         return self._recordings[source]
 
@@ -205,7 +207,9 @@ class WordAudio(QObject):
     def restore(self, study_uid: str) -> int:
         """Read the study's links back against the text now in the fields; returns how many
         still hold. Links whose word changed, or a damaged file, are dropped."""
-        self._recordings.clear()  # another study: its audio loads from disk when played
+        if study_uid != self._study_uid:  # another study: its audio loads from disk when played
+            self._recordings.clear()
+        self._study_uid = study_uid
         fields: dict = {}
         path = _path(study_uid)
         if path.is_file():

@@ -265,6 +265,7 @@ def test_dictated_word_plays_on_the_output_device(qtbot, luch_home, pulse_mic, s
     qtbot.waitUntil(lambda: len(form.values().get("recommendations", "")) > 20,
                     timeout=30_000)
     workflow.dictation.stop()
+    qtbot.waitUntil(lambda: workflow.player.last is not None, timeout=10_000)  # kept
     qtbot.wait(300)
     editor = form.editors["recommendations"]
     ctrl_click(qtbot, editor, word_positions(editor.toPlainText())[0])
