@@ -37,6 +37,23 @@ RELATED_INSTANCES = "00201209"
 CLIPPED = "Some values were outside the 16-bit range and were clipped"
 POSITION, ORIENTATION, PIXEL_SPACING = "00200032", "00200037", "00280030"
 ROWS, COLUMNS, THICKNESS = "00280010", "00280011", "00180050"
+SERIES_NUMBER = "00200011"
+
+
+def _series_number(entry: dict) -> int:
+    number = tag_value(entry, SERIES_NUMBER, None)
+    try:
+        return int(number)
+    except (TypeError, ValueError):
+        return 1 << 30
+
+
+def _axial(orientation: list) -> bool:
+    """Whether image rows and columns (``ImageOrientationPatient``) lie in an axial plane."""
+    if len(orientation) != 6:
+        return True
+    normal = np.cross(np.asarray(orientation[:3], float), np.asarray(orientation[3:], float))
+    return abs(float(normal[2])) >= 0.7
 
 
 def middle_out(n: int) -> list[int]:
@@ -63,6 +80,27 @@ class ProgressiveStudy(Observable):
     def complete(self) -> bool:
         return bool(len(self.arrived)) and bool(self.arrived.all())
 
+    def _main_series(self, series: list[dict], counts: list[int]) -> tuple[str, list[dict]]:
+        """The series to read: the most images; among equals an axial one before a coronal
+        or sagittal reformat, then the lower series number (as :mod:`studies.registry`
+        ranks a folder). Returns its UID and the headers of its placeable images."""
+        most = max(counts)
+        tied = sorted((s for s, n in zip(series, counts, strict=True) if n == most),
+                      key=_series_number)
+        chosen: tuple[str, list[dict]] | None = None
+        for entry in tied:
+            uid = safe_uid(tag_value(entry, SERIES_UID))
+            headers = [h for h in self.client.retrieve_series_metadata(self.study_uid, uid)
+                       if tag_values(h, POSITION) and tag_values(h, PIXEL_SPACING)]
+            if chosen is None or (headers and not chosen[1]):
+                chosen = (uid, headers)
+            if headers and _axial(tag_values(headers[0], ORIENTATION)):
+                return uid, headers
+        assert chosen is not None
+        if not chosen[1]:
+            raise UnsupportedData("the archive's series has no image with a position")
+        return chosen
+
     def open(self) -> Volume:
         """Headers only: the volume allocated (no slice arrived yet), geometry known.
 
@@ -72,14 +110,9 @@ class ProgressiveStudy(Observable):
         if not series:
             raise ArchiveRejected("the archive has no images for this study")
         counts = [int(tag_value(s, RELATED_INSTANCES, 0) or 0) for s in series]
-        main = series[counts.index(max(counts))]
         if all(counts):  # a partly fetched study says how much of it is here
             self.cache.note_expected(self.study_uid, sum(counts))
-        series_uid = safe_uid(tag_value(main, SERIES_UID))
-        headers = [h for h in self.client.retrieve_series_metadata(self.study_uid, series_uid)
-                   if tag_values(h, POSITION) and tag_values(h, PIXEL_SPACING)]
-        if not headers:
-            raise UnsupportedData("the archive's series has no image with a position")
+        series_uid, headers = self._main_series(series, counts)
         first = headers[0]
         geometry = stack_geometry(np.array([tag_values(h, POSITION) for h in headers]),
                                   tag_values(first, ORIENTATION),

@@ -114,3 +114,17 @@ def test_a_series_it_cannot_place_is_refused_before_any_fetch(orthanc_factory, s
     with pytest.raises(UnsupportedData, match="same position"):
         ProgressiveStudy(client, ImageCache(tmp_path / "cache"), study_uid).open()
     assert client.fetched == []
+
+
+def test_a_study_of_single_images_opens_on_its_axial_image(orthanc_factory, shared_data,
+                                                          tmp_path: Path) -> None:
+    """Axial, coronal and sagittal series of one image each (the real COVID slices): the
+    tie on image count goes to the axial series, whatever order the archive lists them in
+    (it opened on the sagittal reformat)."""
+    server = orthanc_factory()
+    files = sorted(p for p in (shared_data / "covid-slices" / "A027284").rglob("*.dcm"))
+    server.upload(files)
+    study_uid = str(pydicom.dcmread(files[0], stop_before_pixels=True).StudyInstanceUID)
+    volume = ProgressiveStudy(_client(server), ImageCache(tmp_path / "cache"), study_uid).open()
+    assert abs(float(np.asarray(volume.direction, float)[2, 2])) > 0.99, \
+        volume.info.series_description
