@@ -109,6 +109,8 @@ class Workflow(QObject):
         self.worklist.search_left.connect(window.focus_image)
         window.volume_loaded.connect(self.study_flow.opened)
         window.volume_loaded.connect(lambda _v: self.worklist_flow.opening(self.study_uid))
+        window.study_arriving.connect(self.study_flow.arriving)
+        window.study_arriving.connect(lambda _v: self.worklist_flow.opening(self.study_uid))
         self.ai.result_ready.connect(self._ai_done)
         self.ai.accepted.connect(self.ai_prefill.prefill)
         self.ai.show_voxel.connect(window.go_to_voxel)

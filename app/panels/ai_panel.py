@@ -260,10 +260,12 @@ class AiPanel(QWidget):
         (with ``run``).
         "Run AI pre-read" (:meth:`run`) always runs it again."""
         self.cancel()
-        self._volume, self.study_uid = volume, study_uid or self.study_uid
-        store = self.store
         self._generation += 1
         generation = self._generation
+        if (study_uid and study_uid != self.study_uid) or self._volume is not volume:
+            self._forget(volume, study_uid or self.study_uid, "")  # not the last study's
+        self._volume, self.study_uid = volume, study_uid or self.study_uid
+        store = self.store
 
         def work(progress, cancel):
             try:
@@ -284,6 +286,28 @@ class AiPanel(QWidget):
         task.succeeded.connect(found)
         self._lookup = task
         return task.start()
+
+    def wait_for_images(self, study_uid: str) -> None:
+        """Another study is arriving: nothing of the last one's result stays; the pre-read
+        starts (:meth:`open_study`) when every image is here."""
+        self.cancel()
+        self._generation += 1
+        self._forget(None, study_uid,
+                     self.tr("The AI pre-read starts when the whole study has arrived"))
+
+    def _forget(self, volume: Volume | None, study_uid: str, text: str) -> None:
+        """No result shown: the panel belongs to ``study_uid`` now (``volume``, if here)."""
+        self._volume, self.study_uid = volume, study_uid
+        self.result = self.result_json = self.ai_result_id = self.ai_json = None
+        self.correction_id = None
+        self.dicom_files = []
+        self.grade.setText("—")
+        self.details.setText(text)
+        self._fold(self.more.isChecked())
+        self._show_findings([])
+        self._set_state("idle")
+        self.verdict.clear()
+        self.verdict.hide()
 
     def show_stored(self, volume: Volume, study_uid: str, stored: StoredPreRead) -> None:
         """Show a stored result of ``volume`` as if it had just been read (no model run)."""

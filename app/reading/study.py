@@ -34,11 +34,29 @@ class StudyFlow(QObject):
         self.add_local_study, self.select_study = add_local_study, select_study
         self.study_uid: str | None = None
         self.prior_path: Path | None = None
+        self._arriving: str | None = None  # the study shown while it arrives, not yet whole
+
+    def arriving(self, volume: Volume) -> None:
+        """The window shows ``volume`` before it is whole (progressive open): from its first
+        image the report and the AI panel are this study's, not the last one's (dictation
+        must not go into the previous patient's report); the AI waits for every image."""
+        path = self.window.current_path
+        uid = study_uid_of(volume, path) if path else None
+        if uid is None or uid == self.study_uid:
+            return
+        self.study_uid = self._arriving = uid
+        self.prior_path = None
+        self.select_study(uid)
+        if self.report.begin(uid):
+            self.window.statusBar().showMessage(self.tr("Unsigned draft restored"))
+        self.ai.wait_for_images(uid)
 
     def opened(self, volume: Volume) -> None:
         """The window shows ``volume``: record it, select it, restore its draft, run the AI."""
         path = self.window.current_path
         uid = study_uid_of(volume, path) if path else None
+        arrived = uid is not None and uid == self._arriving  # its report is open already
+        self._arriving = None
         if uid is not None and uid == self.study_uid and self.ai.result is not None:
             # The same study again: the form stays. The AI result belongs to the series it
             # read: its labels are drawn on that series only (e.g. reopened with its prior).
@@ -64,8 +82,7 @@ class StudyFlow(QObject):
         # Audited once the study is ready to read (its prior offered): from this row on,
         # Ctrl+P answers for this study.
         self.store.audit(self.reader, "opened", self.study_uid)
-        restored = self.report.begin(self.study_uid)
-        if restored:
+        if not arrived and self.report.begin(self.study_uid):
             self.window.statusBar().showMessage(self.tr("Unsigned draft restored"))
         # A stored pre-read is shown at once (no model run); else the model runs if set so.
         self.ai.open_study(volume, self.study_uid, source=path,

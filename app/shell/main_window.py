@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
     """Luch's main window. ``volume_loaded`` fires once a study is on screen."""
 
     volume_loaded = Signal(object)
+    study_arriving = Signal(object)  # a study shows before it is whole (progressive open)
     prior_loaded = Signal(object)
     series_listed = Signal(int)  # how many series the browser shows
     load_failed = Signal(str)
@@ -643,6 +644,7 @@ class MainWindow(QMainWindow):
         self.current_path = Path(path)
         self._arrived = arrived
         self._show_study(LoadedStudy(volume), None, None, announce=False)
+        self.study_arriving.emit(volume)  # the report and the AI panel are this study's now
 
     def slices_arrived(self) -> None:
         """Redraw the views over the slices that came in since the last call."""

@@ -232,6 +232,13 @@ def test_a_stored_seg_from_elsewhere_is_reused_and_another_version_is_not(
         panel.open_study(volume, uid, source=series)
     (new,) = store.ai_results_of(uid, result.model_version)
     assert runs == [True] and panel.ai_result_id == new.id and new.model_name != "central"
+    # Another study with nothing stored and no autorun: nothing of the last study's result
+    # stays (its grade was shown, and "Accept" would have filled the new report with it).
+    other = open_volume(series)
+    panel.open_study(other, "2.25.4242", run=False)
+    qtbot.wait(500)  # the lookup finds nothing stored
+    assert panel.result is None and panel.grade.text() == "—"
+    assert not panel.accept_button.isEnabled() and panel.run_button.isEnabled()
 
 
 def test_a_stopped_worker_ends_with_its_station(qtbot, luch_home, shared_data):

@@ -187,6 +187,41 @@ def test_an_archive_study_opens_at_its_middle_slice_and_fills_in(
     workflow.stop()
 
 
+def test_the_report_is_the_arriving_studys_from_its_first_image(
+        qtbot, luch_home, orthanc, orthanc_ct, link_proxy):
+    """While a study arrives (its images already on screen) the report and the AI panel are
+    that study's, not the last study's: what the reader dictates then goes into the right
+    report and stays when the study is whole (it went into the previous patient's report)."""
+    study = next(u for u, f in orthanc_ct.items() if len(f) == 20)
+    proxy = link_proxy(("127.0.0.1", orthanc.http_port), delay_s=0.1)
+    client = DicomWebClient(ArchiveConfig(url=f"http://127.0.0.1:{proxy.port}/dicom-web",
+                                          user=orthanc.auth[0], password=orthanc.auth[1],
+                                          parallel=1))
+    window, workflow, _store = make_station(qtbot, client)
+    with qtbot.waitSignal(window.volume_loaded, timeout=60_000):
+        window.open_path(DEMO_STUDY)
+    last = workflow.study_uid
+    form = workflow.report.form
+    form.set_value("conclusion", "the last patient's conclusion")
+    qtbot.waitUntil(lambda: study in workflow.worklist.visible_study_uids(), timeout=30_000)
+    workflow.open_study(study)
+    qtbot.waitUntil(lambda: window.volume is not None
+                    and window.volume.info.study_instance_uid == study, timeout=60_000)
+    assert workflow.worklist_flow._fetch_task is not None, "the link was too fast to look"
+    assert workflow.study_uid == study != last
+    assert workflow.report.study_uid == study
+    assert form.values().get("conclusion", "") == ""
+    assert workflow.ai.result is None and not workflow.ai.run_button.isEnabled()
+    assert "whole study" in workflow.ai.details.text()
+    form.set_value("conclusion", "dictated while it arrived")
+    with qtbot.waitSignal(window.volume_loaded, timeout=120_000):
+        pass
+    assert workflow.report.study_uid == study
+    assert form.values()["conclusion"] == "dictated while it arrived"
+    assert workflow.ai.run_button.isEnabled()  # whole now: the reader may run it
+    workflow.stop()
+
+
 def test_a_study_it_cannot_stream_is_fetched_whole_and_opened_as_before(
         qtbot, luch_home, orthanc_factory, shared_data, tmp_path):
     server = orthanc_factory()
