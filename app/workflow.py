@@ -124,10 +124,14 @@ class Workflow(QObject):
         self.dictation.recorded.connect(self.dictation_glue.keep_recording)
         self.dictation.written.connect(self.dictation_glue.link_words)
         self._add_actions()
-        window.actions["anonymize"].triggered.connect(
-            lambda: self.worklist.set_anonymize(window.anonymize))
+        window.actions["anonymize"].triggered.connect(self._anonymize)
         self.refresh_worklist()
         self.update_status()
+
+    def _anonymize(self) -> None:
+        """Names hidden on screen or shown again: the worklist and the signing preview."""
+        self.worklist.set_anonymize(self.window.anonymize)
+        self.report.anonymize = self.window.anonymize
 
     def _give_way_to_the_reader(self) -> None:
         """The background pre-read stops while a study loads, while the panel's pre-read

@@ -211,6 +211,16 @@ class Store(OutboxMixin):
         with self.session() as s:
             return s.scalar(select(Study).where(Study.study_instance_uid == study_instance_uid))
 
+    def whose(self, study_instance_uid: str) -> tuple[str, str, str]:
+        """(patient name, patient ID, study date YYYYMMDD) of a study, blanks when unknown."""
+        with self.session() as s:
+            row = s.execute(select(Patient.name, Patient.patient_id, Study.study_date)
+                            .select_from(Study).outerjoin(Patient, Study.patient)
+                            .where(Study.study_instance_uid == study_instance_uid)).first()
+        if row is None:
+            return "", "", ""
+        return row[0] or "", row[1] or "", row[2] or ""
+
     def study_kept_local(self, study_instance_uid: str) -> bool:
         """Whether the study's reports and AI results stay on this station: its UID was derived
         here (NIfTI, files without UIDs), so the archive has no such study and must not get an

@@ -22,6 +22,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPoint, Qt, QTim
 from PySide6.QtWidgets import QHBoxLayout, QScrollBar, QWidget
 from shiboken6 import isValid
 
+from core.names import person_name
 from inference.label_edit import ERASE_COMPONENT
 from inference.label_edit import TOOLS as LABEL_TOOLS
 from studies import Volume
@@ -732,7 +733,8 @@ class SliceView(VtkPanel):
         if self.anonymize:
             top_left = "Anonymized"
         else:
-            top_left = "\n".join(x for x in (info.patient_name, info.patient_id) if x)
+            top_left = "\n".join(x for x in (person_name(info.patient_name), info.patient_id)
+                                 if x)
         top_right = "\n".join(x for x in (_date(info.study_date), info.series_description) if x)
         center, width = self.window()
         mm = self.tr("mm")

@@ -36,6 +36,7 @@ from app.panels.sign_preview import AddendumDialog, SignPreview, problem_text
 from app.playback.word_audio import WordAudio
 from app.shell.error_text import error_text
 from core.errors import LuchError
+from core.names import person_name
 from records import ReportStatus, Store
 from records.errors import ProtocolError
 from records.findings import findings_text
@@ -81,6 +82,7 @@ class ReportPanel(QWidget):
         # Keys that sign when pressed in the preview (those that open it; the window's own).
         self.sign_keys: Callable[[], list[str]] = lambda: ["Ctrl+Shift+S", "Ctrl+Return"]
         self._sign_preview: SignPreview | None = None  # open while the reader decides
+        self.anonymize = False  # names hidden on screen (View > Anonymize corner text)
         self._dirty = False
         self._locked = False
         self._signed_text = ""  # the latest signed version's text, shown while locked
@@ -423,10 +425,25 @@ class ReportPanel(QWidget):
                                 else self.tr("Signed, queued for the archive"))
         self.signed.emit(record)
 
+    def patient_line(self) -> str:
+        """Whose study the report is of (name, ID, study date): the preview names the
+        patient before signing. Blank names stay hidden while the screen is anonymized."""
+        if self.study_uid is None:
+            return ""
+        name, patient_id, date = self.store.whose(self.study_uid)
+        name = person_name(name)
+        if self.anonymize:
+            name = patient_id = ""
+        shown_date = f"{date[6:8]}.{date[4:6]}.{date[:4]}" if len(date) == 8 else date
+        parts = [self.tr("Patient: %s") % (name or patient_id) if name or patient_id else "",
+                 self.tr("ID %s") % patient_id if name and patient_id and name != patient_id
+                 else "", self.tr("study of %s") % shown_date if shown_date else ""]
+        return " · ".join(p for p in parts if p)
+
     def confirm_signing(self, text: str, problems: list[str]) -> bool:
         """Show the report to be signed and the problems found; True to sign."""
         preview = SignPreview(text, problems, self.addendum_reason, self,
-                              self.sign_keys())
+                              self.sign_keys(), patient=self.patient_line())
         self._sign_preview = preview
         self.previewing.emit(True)
         try:

@@ -78,7 +78,8 @@ class SignPreview(QDialog):
     """The text to be signed and the problems found; ``exec()`` is Accepted to sign."""
 
     def __init__(self, text: str, problems: list[str], addendum_reason: str | None = None,
-                 parent: QWidget | None = None, sign_keys: list[str] = ()) -> None:
+                 parent: QWidget | None = None, sign_keys: list[str] = (),
+                 patient: str = "") -> None:
         super().__init__(parent)
         self.setObjectName("sign-preview")
         self.setWindowTitle(self.tr("Sign the addendum") if addendum_reason
@@ -88,6 +89,11 @@ class SignPreview(QDialog):
         self.text.setObjectName("sign-text")
         self.text.setPlainText(text)
         layout = QVBoxLayout(self)
+        self.patient = QLabel(patient)  # whose report this is, read before signing
+        self.patient.setObjectName("sign-patient")
+        self.patient.setStyleSheet("font-weight: bold")
+        self.patient.setVisible(bool(patient))
+        layout.addWidget(self.patient)
         if addendum_reason:
             layout.addWidget(QLabel(self.tr("Addendum; reason: %s") % addendum_reason))
         layout.addWidget(self.text, 1)

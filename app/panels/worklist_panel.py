@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.panels import terms
+from core.names import person_name
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,7 @@ class WorklistPanel(QWidget):
         self.table.setRowCount(len(rows))
         for r, row in enumerate(rows):
             patient = self.tr("Anonymized") if self.anonymize else (
-                row.patient.strip() or self.tr("(no name)"))  # an empty row is easy to miss
+                person_name(row.patient) or self.tr("(no name)"))  # an empty row is easy to miss
             date = row.study_date
             shown = (terms.term(row.priority), patient, f"{date[6:8]}.{date[4:6]}.{date[:4]}"
                      if len(date) == 8 else date, row.modality,

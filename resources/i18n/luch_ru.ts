@@ -4,27 +4,27 @@
 <context>
     <name>AddendumDialog</name>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="135"/>
+        <location filename="../../app/panels/sign_preview.py" line="141"/>
         <source>Addendum to a signed report</source>
         <translation>Дополнение к подписанному протоколу</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="139"/>
+        <location filename="../../app/panels/sign_preview.py" line="145"/>
         <source>Why is the signed report being changed?</source>
         <translation>Почему изменяется подписанный протокол?</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="140"/>
+        <location filename="../../app/panels/sign_preview.py" line="146"/>
         <source>&amp;Start the addendum</source>
         <translation>&amp;Начать дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="144"/>
+        <location filename="../../app/panels/sign_preview.py" line="150"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Отмена</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="150"/>
+        <location filename="../../app/panels/sign_preview.py" line="156"/>
         <source>The signed version stays as it is; the change is signed as a new version with this reason.</source>
         <translation>Подписанная версия остаётся неизменной; изменение подписывается как новая версия с этой причиной.</translation>
     </message>
@@ -2549,125 +2549,140 @@
 <context>
     <name>ReportPanel</name>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="98"/>
+        <location filename="../../app/panels/report_panel.py" line="100"/>
         <source>Report &amp;language:</source>
         <translation>&amp;Язык протокола:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="102"/>
+        <location filename="../../app/panels/report_panel.py" line="104"/>
         <source>Additional text (dictate or type)</source>
         <translation>Дополнительный текст (диктовка или ввод)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="105"/>
+        <location filename="../../app/panels/report_panel.py" line="107"/>
         <source>Additional text</source>
         <translation>Дополнительный текст</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="135"/>
+        <location filename="../../app/panels/report_panel.py" line="137"/>
         <source>Save draft</source>
         <translation>Сохранить черновик</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="136"/>
-        <location filename="../../app/panels/report_panel.py" line="249"/>
+        <location filename="../../app/panels/report_panel.py" line="138"/>
+        <location filename="../../app/panels/report_panel.py" line="251"/>
         <source>Sign</source>
         <translation>Подписать</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="141"/>
+        <location filename="../../app/panels/report_panel.py" line="143"/>
         <source>Signed: read-only. Changes go into an addendum.</source>
         <translation>Подписан: только чтение. Изменения вносятся дополнением.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="206"/>
+        <location filename="../../app/panels/report_panel.py" line="208"/>
         <source>Addendum draft restored; reason: %s</source>
         <translation>Черновик дополнения восстановлен; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="208"/>
+        <location filename="../../app/panels/report_panel.py" line="210"/>
         <source>Draft restored</source>
         <translation>Черновик восстановлен</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="216"/>
+        <location filename="../../app/panels/report_panel.py" line="218"/>
         <source>Report %s, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Протокол: %s, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="219"/>
+        <location filename="../../app/panels/report_panel.py" line="221"/>
         <source>Report %s</source>
         <translation>Протокол: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="223"/>
+        <location filename="../../app/panels/report_panel.py" line="225"/>
         <source>New report</source>
         <translation>Новый протокол</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="247"/>
+        <location filename="../../app/panels/report_panel.py" line="249"/>
         <source>Add addendum…</source>
         <translation>Дополнение…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="248"/>
+        <location filename="../../app/panels/report_panel.py" line="250"/>
         <source>Sign addendum</source>
         <translation>Подписать дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="272"/>
+        <location filename="../../app/panels/report_panel.py" line="274"/>
         <source>Addendum; reason: %s</source>
         <translation>Дополнение; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="292"/>
+        <location filename="../../app/panels/report_panel.py" line="294"/>
         <source>The report is signed: add an addendum before inserting findings</source>
         <translation>Протокол подписан: чтобы вставить находки, начните дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="308"/>
+        <location filename="../../app/panels/report_panel.py" line="310"/>
         <source>AI findings inserted into the report</source>
         <translation>Находки ИИ вставлены в протокол</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="309"/>
+        <location filename="../../app/panels/report_panel.py" line="311"/>
         <source>No AI findings to insert</source>
         <translation>Нет находок ИИ для вставки</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="367"/>
+        <location filename="../../app/panels/report_panel.py" line="369"/>
         <source>The report is signed. To change it, add an addendum (%s).</source>
         <translation>Протокол подписан. Чтобы изменить его, добавьте дополнение (%s).</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="380"/>
+        <location filename="../../app/panels/report_panel.py" line="382"/>
         <source>Fill in before signing: %1</source>
         <translation>Заполните перед подписью: %1</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="390"/>
+        <location filename="../../app/panels/report_panel.py" line="392"/>
         <source>Not signed</source>
         <translation>Не подписано</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="417"/>
+        <location filename="../../app/panels/report_panel.py" line="419"/>
         <source>Addendum signed, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Дополнение подписано, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="419"/>
+        <location filename="../../app/panels/report_panel.py" line="421"/>
         <source>Signed, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Подписано, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="422"/>
+        <location filename="../../app/panels/report_panel.py" line="424"/>
         <source>Addendum signed, queued for the archive</source>
         <translation>Дополнение подписано, поставлено в очередь в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="423"/>
+        <location filename="../../app/panels/report_panel.py" line="425"/>
         <source>Signed, queued for the archive</source>
         <translation>Подписано, поставлено в очередь в архив</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/report_panel.py" line="438"/>
+        <source>Patient: %s</source>
+        <translation>Пациент: %s</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/report_panel.py" line="439"/>
+        <source>ID %s</source>
+        <translation>ID %s</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/report_panel.py" line="440"/>
+        <source>study of %s</source>
+        <translation>исследование от %s</translation>
     </message>
 </context>
 <context>
@@ -2766,37 +2781,37 @@
         <translation>ИИ отметил солидный очаг (%5, срезы %6), который не упомянут в протоколе.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="84"/>
+        <location filename="../../app/panels/sign_preview.py" line="85"/>
         <source>Sign the addendum</source>
         <translation>Подписать дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="85"/>
+        <location filename="../../app/panels/sign_preview.py" line="86"/>
         <source>Sign the report</source>
         <translation>Подписать протокол</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="92"/>
+        <location filename="../../app/panels/sign_preview.py" line="98"/>
         <source>Addendum; reason: %s</source>
         <translation>Дополнение; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="99"/>
+        <location filename="../../app/panels/sign_preview.py" line="105"/>
         <source>Check before signing:</source>
         <translation>Проверьте перед подписанием:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="103"/>
+        <location filename="../../app/panels/sign_preview.py" line="109"/>
         <source>&amp;Back to the report</source>
         <translation>&amp;Вернуться к протоколу</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="104"/>
+        <location filename="../../app/panels/sign_preview.py" line="110"/>
         <source>&amp;Sign anyway</source>
         <translation>&amp;Всё равно подписать</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="104"/>
+        <location filename="../../app/panels/sign_preview.py" line="110"/>
         <source>&amp;Sign</source>
         <translation>&amp;Подписать</translation>
     </message>
@@ -2804,198 +2819,198 @@
 <context>
     <name>SliceView</name>
     <message>
-        <location filename="../../viewer/slice_view.py" line="43"/>
+        <location filename="../../viewer/slice_view.py" line="44"/>
         <source>Mouse wheel, Up / Down</source>
         <translation>Колесо мыши, Up / Down</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="44"/>
+        <location filename="../../viewer/slice_view.py" line="45"/>
         <source>next / previous slice (Up: towards the head)</source>
         <translation>следующий / предыдущий срез (Up: к голове)</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="45"/>
+        <location filename="../../viewer/slice_view.py" line="46"/>
         <source>PageUp / PageDown</source>
         <translation>PageUp / PageDown</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="46"/>
+        <location filename="../../viewer/slice_view.py" line="47"/>
         <source>10 slices</source>
         <translation>10 срезов</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="47"/>
+        <location filename="../../viewer/slice_view.py" line="48"/>
         <source>Home / End</source>
         <translation>Home / End</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="48"/>
+        <location filename="../../viewer/slice_view.py" line="49"/>
         <source>slice 1 (most cranial) / the last slice</source>
         <translation>срез 1 (самый краниальный) / последний срез</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="49"/>
+        <location filename="../../viewer/slice_view.py" line="50"/>
         <source>Scroll bar beside the view</source>
         <translation>Полоса прокрутки рядом с изображением</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="50"/>
+        <location filename="../../viewer/slice_view.py" line="51"/>
         <source>drag or click to go to a slice</source>
         <translation>перетащите или щёлкните, чтобы перейти к срезу</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="51"/>
+        <location filename="../../viewer/slice_view.py" line="52"/>
         <source>Left click</source>
         <translation>Щелчок левой кнопкой</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="52"/>
+        <location filename="../../viewer/slice_view.py" line="53"/>
         <source>crosshair here; the other views go to this point</source>
         <translation>перекрестие сюда; другие окна переходят к этой точке</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="53"/>
+        <location filename="../../viewer/slice_view.py" line="54"/>
         <source>Left click beside the image</source>
         <translation>Щелчок левой кнопкой рядом с изображением</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="54"/>
+        <location filename="../../viewer/slice_view.py" line="55"/>
         <source>the keys go to this view; the crosshair stays</source>
         <translation>клавиши переходят к этому окну; перекрестие остаётся на месте</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="55"/>
+        <location filename="../../viewer/slice_view.py" line="56"/>
         <source>Left drag</source>
         <translation>Перетаскивание левой кнопкой</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="60"/>
+        <location filename="../../viewer/slice_view.py" line="61"/>
         <source>Middle drag</source>
         <translation>Перетаскивание средней кнопкой</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="56"/>
+        <location filename="../../viewer/slice_view.py" line="57"/>
         <source>window/level (with a tool: measure; with a label tool: paint, erase or fill)</source>
         <translation>окно/уровень (с инструментом: измерение; с инструментом разметки: закрасить, стереть или залить)</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="58"/>
+        <location filename="../../viewer/slice_view.py" line="59"/>
         <source>Left click with &quot;erase component&quot;</source>
         <translation>Левый щелчок с «стереть компонент»</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="59"/>
+        <location filename="../../viewer/slice_view.py" line="60"/>
         <source>erase the whole 3D lesion under the cursor</source>
         <translation>стереть весь трёхмерный очаг под курсором</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="61"/>
+        <location filename="../../viewer/slice_view.py" line="62"/>
         <source>pan (kept when the layout changes)</source>
         <translation>сдвиг изображения (сохраняется при смене раскладки)</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="62"/>
+        <location filename="../../viewer/slice_view.py" line="63"/>
         <source>Right drag</source>
         <translation>Перетаскивание правой кнопкой</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="63"/>
+        <location filename="../../viewer/slice_view.py" line="64"/>
         <source>zoom</source>
         <translation>масштаб</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="64"/>
+        <location filename="../../viewer/slice_view.py" line="65"/>
         <source>Right click</source>
         <translation>Щелчок правой кнопкой</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="65"/>
+        <location filename="../../viewer/slice_view.py" line="66"/>
         <source>menu: tools, windows, layouts</source>
         <translation>меню: инструменты, окна, раскладки</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="66"/>
+        <location filename="../../viewer/slice_view.py" line="67"/>
         <source>Esc in the worklist search</source>
         <translation>Esc в поиске рабочего списка</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="67"/>
+        <location filename="../../viewer/slice_view.py" line="68"/>
         <source>the keys go back to the image</source>
         <translation>клавиши возвращаются к изображению</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="217"/>
+        <location filename="../../viewer/slice_view.py" line="218"/>
         <source>This slice has not arrived yet</source>
         <translation>Этот срез ещё не получен</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="230"/>
+        <location filename="../../viewer/slice_view.py" line="231"/>
         <source>Single slice: no coronal reconstruction</source>
         <translation>Один срез: корональная реконструкция невозможна</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="231"/>
+        <location filename="../../viewer/slice_view.py" line="232"/>
         <source>Single slice: no sagittal reconstruction</source>
         <translation>Один срез: сагиттальная реконструкция невозможна</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="232"/>
+        <location filename="../../viewer/slice_view.py" line="233"/>
         <source>Single slice: no reconstruction in this plane</source>
         <translation>Один срез: реконструкция в этой плоскости невозможна</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="235"/>
+        <location filename="../../viewer/slice_view.py" line="236"/>
         <source>Axial</source>
         <translation>Аксиальная</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="235"/>
+        <location filename="../../viewer/slice_view.py" line="236"/>
         <source>Coronal</source>
         <translation>Корональная</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="236"/>
+        <location filename="../../viewer/slice_view.py" line="237"/>
         <source>Sagittal</source>
         <translation>Сагиттальная</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="738"/>
-        <location filename="../../viewer/slice_view.py" line="919"/>
+        <location filename="../../viewer/slice_view.py" line="740"/>
+        <location filename="../../viewer/slice_view.py" line="921"/>
         <source>mm</source>
         <translation>мм</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="741"/>
+        <location filename="../../viewer/slice_view.py" line="743"/>
         <source>W %1 L %2</source>
         <translation>Ш %1 У %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="743"/>
+        <location filename="../../viewer/slice_view.py" line="745"/>
         <source>Zoom %1</source>
         <translation>Масштаб %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="745"/>
+        <location filename="../../viewer/slice_view.py" line="747"/>
         <source>Key image</source>
         <translation>Ключевое изображение</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="748"/>
+        <location filename="../../viewer/slice_view.py" line="750"/>
         <source>MIP</source>
         <translation>MIP</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="748"/>
+        <location filename="../../viewer/slice_view.py" line="750"/>
         <source>MinIP</source>
         <translation>MinIP</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="749"/>
+        <location filename="../../viewer/slice_view.py" line="751"/>
         <source>Mean</source>
         <translation>Среднее</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="918"/>
+        <location filename="../../viewer/slice_view.py" line="920"/>
         <source>cm</source>
         <translation>см</translation>
     </message>
@@ -3631,107 +3646,107 @@
         <translation>Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="149"/>
+        <location filename="../../app/workflow.py" line="153"/>
         <source>&amp;Report</source>
         <translation>&amp;Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="151"/>
+        <location filename="../../app/workflow.py" line="155"/>
         <source>Run &amp;AI pre-read</source>
         <translation>Запустить &amp;ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="153"/>
+        <location filename="../../app/workflow.py" line="157"/>
         <source>&amp;Accept AI values</source>
         <translation>&amp;Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="154"/>
+        <location filename="../../app/workflow.py" line="158"/>
         <source>Re&amp;ject AI result</source>
         <translation>О&amp;тклонить результат ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="155"/>
+        <location filename="../../app/workflow.py" line="159"/>
         <source>Insert the AI&apos;s &amp;findings as text</source>
         <translation>Вставить &amp;находки ИИ текстом</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="157"/>
+        <location filename="../../app/workflow.py" line="161"/>
         <source>&amp;Next field</source>
         <translation>&amp;Следующее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="159"/>
+        <location filename="../../app/workflow.py" line="163"/>
         <source>&amp;Previous field</source>
         <translation>П&amp;редыдущее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="161"/>
+        <location filename="../../app/workflow.py" line="165"/>
         <source>&amp;Sign report</source>
         <translation>П&amp;одписать протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="162"/>
+        <location filename="../../app/workflow.py" line="166"/>
         <source>Add a&amp;ddendum to the signed report…</source>
         <translation>&amp;Дополнение к подписанному протоколу…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="164"/>
+        <location filename="../../app/workflow.py" line="168"/>
         <source>Sign and open the ne&amp;xt study</source>
         <translation>Подписать и открыть сле&amp;дующее</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="166"/>
+        <location filename="../../app/workflow.py" line="170"/>
         <source>S&amp;ync now</source>
         <translation>Си&amp;нхронизировать</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="167"/>
+        <location filename="../../app/workflow.py" line="171"/>
         <source>Open next s&amp;tudy</source>
         <translation>Открыть следующее &amp;исследование</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="168"/>
+        <location filename="../../app/workflow.py" line="172"/>
         <source>&amp;Dictate</source>
         <translation>&amp;Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="169"/>
+        <location filename="../../app/workflow.py" line="173"/>
         <source>&amp;Play back (from the dictated word at the cursor)</source>
         <translation>&amp;Воспроизвести (с надиктованного слова под курсором)</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="171"/>
+        <location filename="../../app/workflow.py" line="175"/>
         <source>&amp;Hear the dictated word at the cursor</source>
         <translation>Прослушать надиктованное с&amp;лово под курсором</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="173"/>
+        <location filename="../../app/workflow.py" line="177"/>
         <source>Re&amp;wind the playback</source>
         <translation>Перемотать н&amp;азад</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="174"/>
+        <location filename="../../app/workflow.py" line="178"/>
         <source>&amp;Fast-forward the playback</source>
         <translation>Перемотать вп&amp;ерёд</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="176"/>
+        <location filename="../../app/workflow.py" line="180"/>
         <source>&amp;Compare with the prior study</source>
         <translation>&amp;Сравнить с предыдущим исследованием</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="178"/>
+        <location filename="../../app/workflow.py" line="182"/>
         <source>&amp;Refresh worklist</source>
         <translation>&amp;Обновить рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="186"/>
+        <location filename="../../app/workflow.py" line="190"/>
         <source>Insert &amp;template</source>
         <translation>Вставить &amp;шаблон</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="274"/>
+        <location filename="../../app/workflow.py" line="278"/>
         <source>AI pre-read ready: %1 (F11 shows the panels)</source>
         <translation>Предварительное заключение ИИ готово: %1 (F11 показывает панели)</translation>
     </message>
@@ -3788,72 +3803,72 @@
 <context>
     <name>WorklistPanel</name>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="51"/>
+        <location filename="../../app/panels/worklist_panel.py" line="52"/>
         <source>Search patient, date, grade…</source>
         <translation>Поиск: пациент, дата, степень…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="59"/>
+        <location filename="../../app/panels/worklist_panel.py" line="60"/>
         <source>All studies</source>
         <translation>Все исследования</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="59"/>
+        <location filename="../../app/panels/worklist_panel.py" line="60"/>
         <source>Unread</source>
         <translation>Непрочитанные</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="60"/>
+        <location filename="../../app/panels/worklist_panel.py" line="61"/>
         <source>Drafts</source>
         <translation>Черновики</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="60"/>
+        <location filename="../../app/panels/worklist_panel.py" line="61"/>
         <source>Signed</source>
         <translation>Подписанные</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="63"/>
+        <location filename="../../app/panels/worklist_panel.py" line="64"/>
         <source>CT-3/CT-4 only</source>
         <translation>Только КТ-3/КТ-4</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="68"/>
+        <location filename="../../app/panels/worklist_panel.py" line="69"/>
         <source>Urgency</source>
         <translation>Срочность</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="68"/>
+        <location filename="../../app/panels/worklist_panel.py" line="69"/>
         <source>Patient</source>
         <translation>Пациент</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="68"/>
+        <location filename="../../app/panels/worklist_panel.py" line="69"/>
         <source>Date</source>
         <translation>Дата</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="68"/>
+        <location filename="../../app/panels/worklist_panel.py" line="69"/>
         <source>Modality</source>
         <translation>Модальность</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="69"/>
+        <location filename="../../app/panels/worklist_panel.py" line="70"/>
         <source>AI grade</source>
         <translation>Степень (ИИ)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="69"/>
+        <location filename="../../app/panels/worklist_panel.py" line="70"/>
         <source>Status</source>
         <translation>Статус</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="143"/>
+        <location filename="../../app/panels/worklist_panel.py" line="144"/>
         <source>Anonymized</source>
         <translation>Анонимизировано</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="144"/>
+        <location filename="../../app/panels/worklist_panel.py" line="145"/>
         <source>(no name)</source>
         <translation>(без имени)</translation>
     </message>

@@ -198,7 +198,8 @@ def test_worklist_names_a_study_without_a_patient_name(worklist):
 
 
 def test_worklist_anonymizes_patient_names(worklist):
-    assert worklist.table.item(0, 1).toolTip() == "IVANOV^I"  # the whole name, when cut short
+    assert worklist.table.item(0, 1).toolTip() == "IVANOV I"  # the whole name, when cut short
+    assert worklist.table.item(0, 1).text() == "IVANOV I"  # a PN as read, not IVANOV^I
     worklist.set_anonymize(True)
     cells = [worklist.table.item(r, 1).text() for r in range(2)]
     assert "IVANOV^I" not in cells and "PETROV^P" not in cells

@@ -528,3 +528,23 @@ def test_russian_number_fields_show_a_comma_and_take_either_separator(qtbot):
         qtbot.keyClicks(spin, typed)
         qtbot.keyClick(spin, Qt.Key.Key_Tab)
         assert form.values()["involvement_right_percent"] == 12.5 and spin.text() == "12,5"
+
+
+def test_the_preview_names_whose_report_is_signed(station, qtbot):
+    """Before signing, the preview says whose study it is (name, ID, study date), so a
+    report is not signed for the wrong patient; anonymized, the name is not shown."""
+    window, workflow = station
+    workflow.store.upsert_study(STUDY, patient_id="PID-0042", patient_name="Ivanov^Petr",
+                                study_date="20201117")
+    workflow.report.form.set_values({"grade": "CT-0", "conclusion": "No pneumonia."})
+    from tests.app.signing import answer_dialog
+    dialogs: list = []
+    answer_dialog(qtbot, lambda d: d.reject(), seen=dialogs)
+    workflow.report.sign()
+    assert dialogs[0].patient.text() == \
+        "Patient: Ivanov Petr · ID PID-0042 · study of 17.11.2020"
+    window.actions["anonymize"].trigger()
+    answer_dialog(qtbot, lambda d: d.reject(), seen=dialogs)
+    workflow.report.sign()
+    assert dialogs[1].patient.text() == "study of 17.11.2020"
+    assert workflow.store.reports_for_study(STUDY) == []
