@@ -308,7 +308,7 @@ class Workflow(QObject):
         finally:
             self.report.signed.disconnect(signed.append)
         if signed:
-            self.open_next()
+            self.worklist_flow.open_next_unsigned(self.study_uid)
 
     def _key_images_changed(self) -> None:
         if isValid(self.report):

@@ -225,6 +225,12 @@ class WorklistPanel(QWidget):
         return [self.table.item(r, 0).data(Qt.ItemDataRole.UserRole)
                 for r in self._visible_rows()]
 
+    def unsigned_study_uids(self) -> list[str]:
+        """The studies shown whose report is not signed yet (unread or a draft), in order."""
+        status = {row.study_instance_uid: row.status for row in self.rows}
+        return [u for u in self.visible_study_uids()
+                if status.get(u) not in ("final", "amended", "preliminary")]
+
     def _activated(self, item: QTableWidgetItem) -> None:
         self.open_requested.emit(item.data(Qt.ItemDataRole.UserRole))
 

@@ -382,6 +382,21 @@ class WorklistFlow(QObject):
                 "This is the last study of the worklist as shown (search and filters apply)"),
                 8000)
 
+    def open_next_unsigned(self, current: str | None) -> None:
+        """After signing: the next study shown whose report is not signed, below ``current``,
+        else the first such above it (the triage order may have moved the signed study down
+        past studies still to read); none left is said."""
+        uids = self.panel.visible_study_uids()
+        todo = [u for u in self.panel.unsigned_study_uids() if u != current]
+        if not todo:
+            self.window.statusBar().showMessage(self.tr(
+                "Every study of the worklist as shown is signed (search and filters apply)"),
+                8000)
+            return
+        here = uids.index(current) if current in uids else -1
+        after = [u for u in todo if uids.index(u) > here]
+        self.open_study((after or todo)[0])
+
 
 # -- hook: the central service's pre-reads (issue 19) ------------------------------------------
 def with_archived_prereads(store: Store, archive: DicomWebClient, items: list) -> list:

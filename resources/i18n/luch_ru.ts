@@ -3799,6 +3799,11 @@
         <source>This is the last study of the worklist as shown (search and filters apply)</source>
         <translation>Это последнее исследование рабочего списка в текущем виде (с учётом поиска и фильтров)</translation>
     </message>
+    <message>
+        <location filename="../../app/reading/worklist.py" line="393"/>
+        <source>Every study of the worklist as shown is signed (search and filters apply)</source>
+        <translation>Все исследования, показанные в рабочем списке, подписаны (с учётом поиска и фильтров)</translation>
+    </message>
 </context>
 <context>
     <name>WorklistPanel</name>

@@ -28,3 +28,26 @@ def test_next_study_goes_down_the_list_and_stops_at_its_end(qtbot, luch_home):
     flow.panel.search.setText("nobody")
     flow.open_next("1.2")
     assert "no study" in window.statusBar().currentMessage()
+
+
+def test_after_signing_the_next_unsigned_study_opens_wherever_triage_put_it(qtbot, luch_home):
+    """Sign-and-next: the triage order moved the signed study (now graded) below the one
+    still unread, so "the study after it" was none and the reader was told the list had
+    ended; it opens the next unsigned study, below first, else above."""
+    window, workflow = windows.station(qtbot, "dr.smirnova")
+    flow = workflow.worklist_flow
+    opened: list[str] = []
+    flow.open_study = opened.append
+    rows = [WorklistRow("1.1", "routine", "A", "20260101", "CT", "", "unread"),
+            WorklistRow("1.2", "routine", "B", "20260101", "CT", "CT-0", "final"),
+            WorklistRow("1.3", "routine", "C", "20260101", "CT", "CT-0", "draft"),
+            WorklistRow("1.4", "routine", "D", "20260101", "CT", "CT-0", "final")]
+    flow.panel.set_rows(rows)
+    flow.open_next_unsigned("1.2")
+    assert opened == ["1.3"]  # below it, a draft: not signed yet
+    flow.open_next_unsigned("1.4")  # the last row: the unread one above
+    assert opened == ["1.3", "1.1"]
+    flow.panel.set_rows([rows[1], rows[3]])
+    flow.open_next_unsigned("1.2")
+    assert opened == ["1.3", "1.1"]
+    assert "is signed" in window.statusBar().currentMessage()
