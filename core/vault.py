@@ -1,0 +1,237 @@
+"""Encryption at rest under ``LUCH_HOME``: the key hierarchy and the private-file seam.
+
+- The key-encryption key (KEK): 256 random bits per installation (per ``LUCH_HOME``) in the
+  OS keyring, service ``luch-records``. Never in a file: with no usable OS keyring the vault
+  refuses (:class:`KeyringUnavailable`) instead of keeping the key in plain.
+- Data keys (DEKs): random, stored only wrapped by the KEK (AES-GCM, labelled by use):
+  ``keys/<name>.key`` (``records`` for the database, ``home`` for drafts and dictation
+  audio), and ``.luch-key`` in a cached study's folder (its images; evicting the study
+  deletes its key with it).
+- On or off: the setting ``security.encrypt_at_rest``; unset, it is on when
+  ``station.profile`` is ``home``. The station policy can lock either.
+
+:func:`current` is the vault when encryption is on (else None); :func:`write_private` and
+:func:`read_private` are the seam every PHI file other than the images goes through:
+sealed when on, plain when off, and a sealed file is read whichever way the setting stands.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import os
+import tempfile
+import threading
+from pathlib import Path
+
+import keyring
+from keyring.errors import KeyringError, PasswordDeleteError
+
+from core import crypto
+from core.crypto import SealError
+from core.errors import LuchError
+from core.paths import app_home
+from core.settings import ENV_POLICY, POLICY_FILE, SETTINGS_FILE, Settings
+
+KEYRING_SERVICE = "luch-records"
+SETTING, PROFILE_SETTING, HOME_PROFILE = "security.encrypt_at_rest", "station.profile", "home"
+KEYS_DIR = "keys"
+FOLDER_KEY = ".luch-key"
+HOME_KEY, RECORDS_KEY = "home", "records"
+_FOLDER_LEVELS = 3  # a cached image is <study>/<series>/<sop>.dcm: its key 2 levels up
+
+
+class KeyringUnavailable(LuchError):
+    """No usable OS keyring: the station key cannot be kept, so nothing is encrypted."""
+
+
+class KeyMissing(LuchError):
+    """Encrypted data exists but the station key is not in this OS keyring."""
+
+
+def encryption_enabled(settings) -> bool:
+    """Whether the station setting (or policy, or the home profile) turns encryption on."""
+    value = settings.get(SETTING)
+    if value is None:
+        return settings.get(PROFILE_SETTING, "station") == HOME_PROFILE
+    return bool(value)
+
+
+def _account(home: Path) -> str:
+    """The keyring account of one data folder's KEK (two ``LUCH_HOME``s, two keys)."""
+    return "kek-" + hashlib.sha256(str(home.resolve()).encode()).hexdigest()[:16]
+
+
+def _check_backend() -> None:
+    backend = keyring.get_keyring()
+    if type(backend).__module__.startswith(("keyring.backends.fail", "keyring.backends.null")):
+        raise KeyringUnavailable(
+            "no OS keyring is available (Secret Service, KWallet, macOS Keychain or Windows "
+            "Credential Manager); the encryption key cannot be kept safely, so Luch does not "
+            "encrypt and does not store it in a file: start a keyring service and try again")
+
+
+def _load_kek(home: Path) -> str | None:
+    _check_backend()
+    try:
+        return keyring.get_password(KEYRING_SERVICE, _account(home))
+    except KeyringError as err:
+        raise KeyringUnavailable(
+            f"the OS keyring cannot be read ({type(err).__name__})") from err
+
+
+class Vault:
+    """The keys of one ``LUCH_HOME``; unwrapped DEKs are kept in memory only."""
+
+    def __init__(self, home: Path, kek: bytes) -> None:
+        self.home, self._kek = Path(home), kek
+        self._deks: dict[Path, bytes] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, home: Path | None = None, create: bool = True) -> Vault:
+        """The vault of ``home``; a new KEK is made when ``create`` and none exists.
+
+        KeyringUnavailable with no usable keyring; KeyMissing when the keyring holds no key
+        for this folder and ``create`` is False."""
+        home = Path(home or app_home())
+        stored = _load_kek(home)
+        if stored is None:
+            if not create:
+                raise KeyMissing(
+                    "the encryption key of this station's data is not in the OS keyring "
+                    "(another OS profile, or the keyring was reset); cached images can be "
+                    "fetched again from the archive once the keys are reset")
+            stored = base64.b64encode(crypto.new_key()).decode()
+            try:
+                keyring.set_password(KEYRING_SERVICE, _account(home), stored)
+            except KeyringError as err:
+                raise KeyringUnavailable(
+                    f"the OS keyring cannot keep the encryption key ({type(err).__name__})"
+                ) from err
+        return cls(home, base64.b64decode(stored))
+
+    def _key_at(self, path: Path, label: str, create: bool) -> bytes | None:
+        with self._lock:
+            if path in self._deks and path.exists():
+                return self._deks[path]
+            if not path.exists():
+                if not create:
+                    return None
+                path.parent.mkdir(parents=True, exist_ok=True)
+                _write_new(path, crypto.wrap_key(self._kek, crypto.new_key(), label))
+            dek = crypto.unwrap_key(self._kek, path.read_bytes(), label)
+            self._deks[path] = dek
+            return dek
+
+    def dek(self, name: str, create: bool = True) -> bytes | None:
+        """The data key ``keys/<name>.key`` (made on first use when ``create``)."""
+        return self._key_at(self.home / KEYS_DIR / f"{name}.key", name, create)
+
+    def folder_dek(self, folder: Path, create: bool = True) -> bytes | None:
+        """The data key of a cached study's folder (``<folder>/.luch-key``)."""
+        return self._key_at(Path(folder) / FOLDER_KEY, f"folder:{Path(folder).name}", create)
+
+    def forget(self) -> None:
+        """Drop the unwrapped keys held in memory."""
+        with self._lock:
+            self._deks.clear()
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    """Write ``path`` only if it does not exist (another process may create it first)."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        with contextlib.suppress(FileExistsError):
+            os.link(tmp, path)  # atomic "create if absent"
+    finally:
+        os.unlink(tmp)
+
+
+_cache: dict[Path, tuple[tuple, Vault | None]] = {}
+_cache_lock = threading.Lock()
+
+
+def _settings_stamp(home: Path) -> tuple:
+    stamps = []
+    for path in (home / SETTINGS_FILE, Path(os.environ.get(ENV_POLICY) or POLICY_FILE)):
+        try:
+            stamps.append(path.stat().st_mtime_ns)
+        except OSError:
+            stamps.append(None)
+    return tuple(stamps)
+
+
+def current() -> Vault | None:
+    """The vault of this ``LUCH_HOME`` when encryption is on, else None (settings re-read
+    when the settings or policy file changes). KeyringUnavailable when on but no keyring."""
+    home = app_home()
+    stamp = _settings_stamp(home)
+    with _cache_lock:
+        cached = _cache.get(home)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        vault = Vault.open(home) if encryption_enabled(Settings()) else None
+        _cache[home] = (stamp, vault)
+        return vault
+
+
+def reader() -> Vault:
+    """The vault for reading sealed data, whether encryption is on now or not."""
+    return current() or Vault.open(app_home(), create=False)
+
+
+def clear_cache() -> None:
+    """Forget the vaults opened in this process (after a key reset, or in tests)."""
+    with _cache_lock:
+        for _, vault in _cache.values():
+            if vault is not None:
+                vault.forget()
+        _cache.clear()
+
+
+def write_private(path: Path, data: bytes, vault: Vault | None = None) -> None:
+    """Write PHI to ``path`` atomically: sealed with the home key when encryption is on."""
+    path = Path(path)
+    vault = vault or current()
+    if vault is not None:
+        data = crypto.seal(vault.dek(HOME_KEY), data, path.name.encode())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def read_private(path: Path) -> bytes:
+    """The content of a file written by :func:`write_private` (plain or sealed).
+
+    SealError when a sealed file fails its check (the file is left as it is)."""
+    path = Path(path)
+    data = path.read_bytes()
+    if not crypto.is_sealed(data):
+        return data
+    key = reader().dek(HOME_KEY, create=False)
+    if key is None:
+        raise SealError(f"{path.name} is encrypted but the station's data key is missing")
+    return crypto.open_sealed(key, data, path.name.encode(), path.name)
+
+
+def delete_kek(home: Path | None = None) -> None:
+    """Remove this folder's KEK from the keyring (a key reset; callers check unsent work)."""
+    home = Path(home or app_home())
+    _check_backend()
+    with contextlib.suppress(PasswordDeleteError):
+        keyring.delete_password(KEYRING_SERVICE, _account(home))
+    clear_cache()
