@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from core import crypto, vault
-from studies.errors import DamagedFile, NoSeriesFound, StudyError
+from studies.errors import NoSeriesFound, SealedFileDamaged, StudyError
 
 NIFTI_SUFFIXES = (".nii", ".nii.gz")
 _zip_handles = threading.local()
@@ -62,7 +62,7 @@ class FileRef:
         try:  # associated data: the SOP Instance UID, the file's name
             return crypto.open_sealed(self.key, data, self.path.stem.encode(), self.path.name)
         except crypto.SealError as err:
-            raise DamagedFile(f"{self.path.name} cannot be decrypted: it was changed or "
+            raise SealedFileDamaged(f"{self.path.name} cannot be decrypted: it was changed or "
                               "belongs to another key") from err
 
     def __str__(self) -> str:
