@@ -37,6 +37,7 @@ from core.settings import ENV_POLICY, POLICY_FILE, SETTINGS_FILE, Settings
 KEYRING_SERVICE = "luch-records"
 SETTING, PROFILE_SETTING, HOME_PROFILE = "security.encrypt_at_rest", "station.profile", "home"
 KEYS_DIR = "keys"
+CHECK_FILE = "station.check"  # a known key wrapped by the KEK: tells "lost" from "never made"
 FOLDER_KEY = ".luch-key"
 HOME_KEY, RECORDS_KEY = "home", "records"
 _FOLDER_LEVELS = 3  # a cached image is <study>/<series>/<sop>.dcm: its key 2 levels up
@@ -97,8 +98,9 @@ class Vault:
         for this folder and ``create`` is False."""
         home = Path(home or app_home())
         stored = _load_kek(home)
+        check = home / KEYS_DIR / CHECK_FILE
         if stored is None:
-            if not create:
+            if not create or check.exists():
                 raise KeyMissing(
                     "the encryption key of this station's data is not in the OS keyring "
                     "(another OS profile, or the keyring was reset); cached images can be "
@@ -110,7 +112,17 @@ class Vault:
                 raise KeyringUnavailable(
                     f"the OS keyring cannot keep the encryption key ({type(err).__name__})"
                 ) from err
-        return cls(home, base64.b64decode(stored))
+            check.parent.mkdir(parents=True, exist_ok=True)
+            _write_new(check, crypto.wrap_key(base64.b64decode(stored), bytes(32), CHECK_FILE))
+        kek = base64.b64decode(stored)
+        if check.exists():
+            try:
+                crypto.unwrap_key(kek, check.read_bytes(), CHECK_FILE)
+            except SealError:
+                raise KeyMissing(
+                    "the encryption key in the OS keyring is not the one this station's data "
+                    "was encrypted with; restore the right key or reset the keys") from None
+        return cls(home, kek)
 
     def _key_at(self, path: Path, label: str, create: bool) -> bytes | None:
         with self._lock:
@@ -235,3 +247,69 @@ def delete_kek(home: Path | None = None) -> None:
     with contextlib.suppress(PasswordDeleteError):
         keyring.delete_password(KEYRING_SERVICE, _account(home))
     clear_cache()
+
+
+def seal_plain_files(files, keys: Vault) -> int:
+    """Encrypt in place each plain file of ``files`` (written before encryption was on);
+    returns how many. Those already sealed are left as they are."""
+    count = 0
+    for path in files:
+        path = Path(path)
+        data = path.read_bytes()
+        if not crypto.is_sealed(data):
+            write_private(path, data, keys)
+            count += 1
+    return count
+
+
+class KeyResetRefused(LuchError):
+    """Resetting the keys would lose work that is not in the archive yet."""
+
+
+def check_reset_allowed(unsent_jobs: int | None, drafts: int) -> None:
+    """KeyResetRefused while work exists that only this station holds: ``unsent_jobs``
+    outbox items not yet in the archive (None: the records cannot be read to tell), or
+    unsigned report drafts."""
+    if unsent_jobs is None:
+        raise KeyResetRefused(
+            "the records cannot be read without the old key, so Luch cannot tell whether "
+            "work is still unsent; restore the old key to the OS keyring if you can, or "
+            "reset with --set-aside to keep the old encrypted data aside")
+    if unsent_jobs:
+        raise KeyResetRefused(
+            f"{unsent_jobs} items of work are not yet in the archive; send them first "
+            "(luch sync), then reset the keys")
+    if drafts:
+        raise KeyResetRefused(
+            f"{drafts} report drafts are not signed yet; sign or discard them first")
+
+
+def rotate_kek(home: Path | None = None) -> int:
+    """A new station key in the keyring; every data key re-wrapped (the data stays as it
+    is). Returns how many data keys were re-wrapped."""
+    home = Path(home or app_home())
+    old = Vault.open(home, create=False)
+    wrapped = [(p, p.stem) for p in (home / KEYS_DIR).glob("*.key")]
+    wrapped += [(p, f"folder:{p.parent.name}") for p in home.rglob(FOLDER_KEY)]
+    if (home / KEYS_DIR / CHECK_FILE).exists():
+        wrapped.append((home / KEYS_DIR / CHECK_FILE, CHECK_FILE))
+    new_kek = crypto.new_key()
+    rewrapped = [(p, crypto.wrap_key(new_kek, crypto.unwrap_key(old._kek, p.read_bytes(),
+                                                                 label), label))
+                 for p, label in wrapped]
+    # the new key first (a crash then leaves old-wrapped files the old key no longer opens:
+    # so each file is rewritten before the keyring is told, and the old key kept until then)
+    for path, data in rewrapped:
+        tmp = path.with_name(path.name + ".rewrap")
+        tmp.write_bytes(data)
+    try:
+        keyring.set_password(KEYRING_SERVICE, _account(home), base64.b64encode(new_kek).decode())
+    except KeyringError as err:
+        for path, _ in rewrapped:
+            path.with_name(path.name + ".rewrap").unlink(missing_ok=True)
+        raise KeyringUnavailable(
+            f"the OS keyring cannot keep the new key ({type(err).__name__})") from err
+    for path, _ in rewrapped:
+        os.replace(path.with_name(path.name + ".rewrap"), path)
+    clear_cache()
+    return len(rewrapped)
