@@ -7,14 +7,16 @@ last-chunk flag (the STREAM construction), so chunks cannot be reordered, droppe
 file cut short; every chunk authenticates the header and the caller's associated data (the
 SOP Instance UID of a cached image: files cannot be swapped). Writing and reading go chunk
 by chunk (:func:`seal_chunks`, :func:`open_chunks`); :func:`seal`/:func:`open_sealed` are
-the whole-bytes forms.
+the whole-bytes forms; :class:`SealedReader` is a seekable file over a sealed file that
+decrypts only the chunks read (a header pass reads one chunk per file).
 """
 
 from __future__ import annotations
 
+import io
 import os
 import struct
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -23,7 +25,7 @@ from core.errors import LuchError
 
 MAGIC = b"\x89LUCHGCM"
 VERSION = 1
-DEFAULT_EXP = 20  # 1 MiB chunks: a CT slice is one chunk
+DEFAULT_EXP = 16  # 64 KiB chunks: a DICOM header is read by decrypting its first chunk
 KEY_BYTES = 32
 TAG = 16
 _HEADER = struct.Struct(">8sBB7s")
@@ -111,6 +113,85 @@ def open_sealed(key: bytes, blob: bytes, aad: bytes = b"", name: str = "file") -
         return bytes(out)
 
     return b"".join(open_chunks(key, read, aad, name))
+
+
+class SealedReader(io.RawIOBase):
+    """A read-only, seekable plaintext view of the sealed file ``fp`` (opened "rb")."""
+
+    def __init__(self, fp, key: bytes, aad: bytes = b"", name: str = "file",
+                 error: Callable[[str], Exception] = SealError) -> None:
+        super().__init__()
+        self._fp, self._name, self._error = fp, name, error
+        header = fp.read(HEADER_BYTES)
+        if len(header) < HEADER_BYTES or not is_sealed(header):
+            raise error(f"{name} is not an encrypted Luch file")
+        _magic, version, exp, self._prefix = _HEADER.unpack(header)
+        if version != VERSION or not 10 <= exp <= 26:
+            raise error(f"{name} was encrypted by a newer Luch; update Luch")
+        self._gcm, self._auth = AESGCM(key), header + aad
+        self._chunk = 1 << exp
+        body = fp.seek(0, 2) - HEADER_BYTES
+        step = self._chunk + TAG
+        self._chunks = max(1, -(-body // step))
+        last = body - (self._chunks - 1) * step - TAG
+        if body < TAG or last < 0:
+            raise error(f"{name} cannot be decrypted: it was changed, cut short or belongs "
+                        "to another key")
+        self.size = (self._chunks - 1) * self._chunk + last
+        self._pos, self._cached = 0, (-1, memoryview(b""))
+
+    def _plain(self, index: int) -> memoryview:
+        if self._cached[0] != index:
+            step = self._chunk + TAG
+            self._fp.seek(HEADER_BYTES + index * step)
+            piece = self._fp.read(step)
+            last = index == self._chunks - 1
+            try:
+                data = self._gcm.decrypt(_nonce(self._prefix, index, last), piece, self._auth)
+            except InvalidTag:
+                raise self._error(f"{self._name} cannot be decrypted: it was changed, cut "
+                                  "short or belongs to another key") from None
+            self._cached = (index, memoryview(data))
+        return self._cached[1]
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self.size}[whence]
+        self._pos = max(0, base + offset)
+        return self._pos
+
+    def readinto(self, buffer) -> int:
+        out = memoryview(buffer).cast("B")
+        done = 0
+        while done < len(out) and self._pos < self.size:
+            index, at = divmod(self._pos, self._chunk)
+            data = self._plain(index)
+            n = min(len(out) - done, len(data) - at)
+            out[done:done + n] = data[at:at + n]
+            done += n
+            self._pos += n
+        return done
+
+    def readall(self) -> bytes:
+        out = bytearray(max(0, self.size - self._pos))
+        return bytes(out[: self.readinto(out)])
+
+    def close(self) -> None:
+        if not self.closed:
+            self._fp.close()
+        super().close()
 
 
 def wrap_key(kek: bytes, dek: bytes, label: str) -> bytes:

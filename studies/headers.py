@@ -108,8 +108,7 @@ def read_headers(
     refs: Sequence[FileRef], progress: Callable[[float], None] | None = None,
 ) -> tuple[list[DicomHeader], list[FileRef]]:
     """Header pass over ``refs``: ``(DICOM headers, files that are not DICOM)``."""
-    # sealed files (an encrypted cache) are decrypted in memory and parsed by pydicom
-    on_disk = [r for r in refs if r.member is None and r.key is None and not r.is_nifti]
+    on_disk = [r for r in refs if r.member is None and not r.is_nifti]
     headers, _ = fastscan.scan_files(on_disk) if len(on_disk) > 1 else ([], [])
     headers = [h for h in headers if h.sop_class_uid != DICOMDIR_CLASS]
     scanned = {h.ref for h in headers}

@@ -4,7 +4,8 @@ A :class:`FileRef` names one file so that the header pass and the (threaded) pix
 both open it without caring whether it lives on disk or inside a zip. A file under a folder
 with a data key (a cached study when encryption at rest is on, :mod:`core.vault`) carries
 the key and is decrypted in memory as it is opened; the key travels with the reference
-(also to decoder processes), never to disk.
+(also to decoder processes), never to disk. Opening one gives a seekable stream that
+decrypts only the chunks read (:class:`core.crypto.SealedReader`).
 """
 
 from __future__ import annotations
@@ -49,8 +50,17 @@ class FileRef:
 
     def open(self) -> BinaryIO:
         """A seekable binary stream (zip members are read into memory)."""
-        if self.member is None and self.key is None:
-            return open(self.path, "rb")
+        if self.member is None:
+            fp = open(self.path, "rb")  # noqa: SIM115 (returned to the caller, who closes it)
+            if self.key is None:
+                return fp
+            if crypto.is_sealed(fp.read(len(crypto.MAGIC))):
+                fp.seek(0)
+                reader = crypto.SealedReader(fp, self.key, self.path.stem.encode(),
+                                             self.path.name, error=_damaged)
+                return io.BufferedReader(reader, buffer_size=1 << 16)
+            fp.seek(0)
+            return fp
         return io.BytesIO(self.read_bytes())
 
     def read_bytes(self) -> bytes:
@@ -62,11 +72,14 @@ class FileRef:
         try:  # associated data: the SOP Instance UID, the file's name
             return crypto.open_sealed(self.key, data, self.path.stem.encode(), self.path.name)
         except crypto.SealError as err:
-            raise SealedFileDamaged(f"{self.path.name} cannot be decrypted: it was changed or "
-                              "belongs to another key") from err
+            raise _damaged(str(err)) from None
 
     def __str__(self) -> str:
         return f"{self.path}!{self.member}" if self.member else str(self.path)
+
+
+def _damaged(message: str) -> SealedFileDamaged:
+    return SealedFileDamaged(message)
 
 
 def _zip(path: Path) -> zipfile.ZipFile:

@@ -56,8 +56,13 @@ def test_a_changed_cached_file_is_a_clear_error_and_is_kept(orthanc, orthanc_ct,
     bad[4000] ^= 0x40
     victim.write_bytes(bytes(bad))
     with pytest.raises(SealedFileDamaged, match="cannot be decrypted"):
-        open_volume(folder)
+        open_volume(folder)  # a header chunk: the header pass says so
     assert victim.read_bytes() == bytes(bad)
+    bad[4000] ^= 0x40
+    bad[-100] ^= 0x01  # a pixel chunk: the pixel pass says so (no blank slice, no warning)
+    victim.write_bytes(bytes(bad))
+    with pytest.raises(SealedFileDamaged, match="cannot be decrypted"):
+        open_volume(folder)
     # swapping two sealed files (each authenticated with its own SOP UID) is caught as well
     others = sorted(folder.rglob("*.dcm"))
     a, b = others[0], others[1]

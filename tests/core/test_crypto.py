@@ -55,3 +55,33 @@ def test_wrapped_key_needs_its_kek_and_label():
         crypto.unwrap_key(kek, wrapped, "home")
     with pytest.raises(SealError, match="another one"):
         crypto.unwrap_key(crypto.new_key(), wrapped, "records")
+
+
+def test_sealed_reader_seeks_and_decrypts_only_what_is_read():
+    import io
+
+    key, data = crypto.new_key(), bytes(range(256)) * 1000  # 256000 bytes, 4 chunks
+    blob = crypto.seal(key, data, b"1.2.3")
+    reader = crypto.SealedReader(io.BytesIO(blob), key, b"1.2.3", "x.dcm")
+    assert reader.size == len(data) and reader.name == "x.dcm"
+    reader.seek(200_000)
+    assert reader.read(100) == data[200_000:200_100]
+    reader.seek(-5, io.SEEK_END)
+    assert reader.read() == data[-5:]
+    buffer = bytearray(70_000)
+    reader.seek(60_000)
+    assert reader.readinto(buffer) == 70_000 and bytes(buffer) == data[60_000:130_000]
+    # a damaged third chunk: the first still reads, the third fails clearly
+    bad = bytearray(blob)
+    bad[crypto.HEADER_BYTES + 2 * (65536 + crypto.TAG) + 10] ^= 1
+    reader = crypto.SealedReader(io.BytesIO(bytes(bad)), key, b"1.2.3", "x.dcm")
+    assert reader.read(1000) == data[:1000]
+    reader.seek(140_000)
+    with pytest.raises(SealError, match=r"x\.dcm cannot be decrypted"):
+        reader.read(10)
+    # cut at a chunk boundary: the new last chunk was not sealed as last
+    cut = blob[: crypto.HEADER_BYTES + 2 * (65536 + crypto.TAG)]
+    reader = crypto.SealedReader(io.BytesIO(cut), key, b"1.2.3", "x.dcm")
+    reader.seek(70_000)
+    with pytest.raises(SealError):
+        reader.read(10)
