@@ -5,7 +5,6 @@ message templates of the domain packages' errors, for Qt Linguist. Do not edit."
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 TEMPLATES = (
-    QT_TRANSLATE_NOOP('DomainError', '%1 cannot be decrypted: it was changed or belongs to another key'),
     QT_TRANSLATE_NOOP('DomainError', '%1 cannot be decrypted: it was changed, cut short or belongs to another key'),
     QT_TRANSLATE_NOOP('DomainError', '%1 cannot be restarted (no options kept)'),
     QT_TRANSLATE_NOOP('DomainError', '%1 contains an unsafe path: %2'),
