@@ -1,6 +1,6 @@
 """The cost of encryption at rest on opening a cached study and on the records database.
 
-Run: ``.venv/bin/python benchmarks/encryption.py [--rounds 5] [--reports 200]``
+Run: ``.venv/bin/python benchmarks/encryption.py [--rounds 5] [--reports 200] [--cold]``
 
 Series: a 300-slice study stacked from real CT slices (``benchmarks/vpn_study.py``, under
 /tmp) and the whole ``lidc-idri-0001`` series, each cached twice in one throwaway
@@ -9,9 +9,11 @@ Series: a 300-slice study stacked from real CT slices (``benchmarks/vpn_study.py
 in-memory keyring backend set up here (the benchmark's stand-in for the OS keyring).
 Each round opens both copies with ``studies.open_volume`` (after ``studies.warm_up()``, as
 the app does at start-up; warm page cache), plain and sealed in turn, and the ratio is of
-the medians. Scrolling reads the volume in memory and never touches the files, so its cost
-does not change. Records: ``open_store`` and ``--reports`` saved report versions, plain
-SQLite against SQLCipher, same rounds.
+the medians. With ``--cold`` every open starts with the files of
+both copies dropped from the page cache (``posix_fadvise(DONTNEED)`` on those files only),
+so the open reads the disk, as for a study cached days ago. Scrolling reads the volume in
+memory and never touches the files, so its cost does not change. Records: ``open_store``
+and ``--reports`` saved report versions, plain SQLite against SQLCipher, same rounds.
 """
 
 from __future__ import annotations
@@ -68,6 +70,18 @@ def _cache(files: list[Path], root: Path) -> Path:
     return study
 
 
+def _drop(folder: Path) -> None:
+    """Evict ``folder``'s files from the page cache (only these files)."""
+    for path in folder.rglob("*"):
+        if path.is_file():
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+                os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+            finally:
+                os.close(fd)
+
+
 def _time(fn) -> tuple[float, float]:
     """Wall and CPU seconds (all threads of this process) of ``fn()``."""
     t, cpu = time.perf_counter(), time.process_time()
@@ -79,6 +93,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--reports", type=int, default=200)
+    parser.add_argument("--cold", action="store_true", help="read from disk, not page cache")
     args = parser.parse_args()
     home = Path(tempfile.mkdtemp(prefix="luch-bench-crypt-"))
     os.environ["LUCH_HOME"] = str(home)
@@ -101,7 +116,8 @@ def main() -> None:
     (home / "settings.json").write_text(json.dumps({vault.SETTING: True}))
     keys = vault.current()
     studies.warm_up()
-    print(f"load at start {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print(f"load at start {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; "
+          f"{'cold (from disk)' if args.cold else 'warm page cache'}")
     print("| series | MB | plain open s | encrypted open s | encrypted / plain (wall) | "
           "CPU s plain | CPU s encrypted | encrypted / plain (CPU) |")
     print("|---|---|---|---|---|---|---|---|")
@@ -114,8 +130,11 @@ def main() -> None:
         assert np.array_equal(want, studies.open_volume(sealed).voxels)
         times: dict[str, list[tuple[float, float]]] = {"plain": [], "sealed": []}
         for _ in range(args.rounds):
-            times["plain"].append(_time(lambda p=plain: studies.open_volume(p)))
-            times["sealed"].append(_time(lambda s=sealed: studies.open_volume(s)))
+            for folder, key in ((plain, "plain"), (sealed, "sealed")):
+                if args.cold:
+                    _drop(plain)
+                    _drop(sealed)
+                times[key].append(_time(lambda f=folder: studies.open_volume(f)))
         (p, pc), (s, sc) = (
             tuple(statistics.median(t[i] for t in times[k]) for i in (0, 1))
             for k in ("plain", "sealed"))

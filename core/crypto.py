@@ -139,6 +139,7 @@ class SealedReader(io.RawIOBase):
                         "to another key")
         self.size = (self._chunks - 1) * self._chunk + last
         self._pos, self._cached = 0, (-1, memoryview(b""))
+        self._ct = bytearray()
 
     def _plain(self, index: int) -> memoryview:
         if self._cached[0] != index:
@@ -172,17 +173,40 @@ class SealedReader(io.RawIOBase):
         self._pos = max(0, base + offset)
         return self._pos
 
+    def _chunk_size(self, index: int) -> int:
+        return self.size - index * self._chunk if index == self._chunks - 1 else self._chunk
+
     def readinto(self, buffer) -> int:
+        """Whole chunks are decrypted straight into ``buffer`` (one pass over the bytes)."""
         out = memoryview(buffer).cast("B")
         done = 0
         while done < len(out) and self._pos < self.size:
             index, at = divmod(self._pos, self._chunk)
-            data = self._plain(index)
-            n = min(len(out) - done, len(data) - at)
-            out[done:done + n] = data[at:at + n]
+            whole = self._chunk_size(index)
+            if at == 0 and len(out) - done >= whole and self._cached[0] != index:
+                self._decrypt_into(index, out[done:done + whole])
+                n = whole
+            else:
+                data = self._plain(index)
+                n = min(len(out) - done, len(data) - at)
+                out[done:done + n] = data[at:at + n]
             done += n
             self._pos += n
         return done
+
+    def _decrypt_into(self, index: int, target: memoryview) -> None:
+        step = self._chunk + TAG
+        if len(self._ct) != step:
+            self._ct = bytearray(step)
+        self._fp.seek(HEADER_BYTES + index * step)
+        got = self._fp.readinto(self._ct)
+        last = index == self._chunks - 1
+        try:
+            self._gcm.decrypt_into(_nonce(self._prefix, index, last),
+                                   memoryview(self._ct)[:got], self._auth, target)
+        except (InvalidTag, ValueError):
+            raise self._error(f"{self._name} cannot be decrypted: it was changed, cut "
+                              "short or belongs to another key") from None
 
     def readall(self) -> bytes:
         out = bytearray(max(0, self.size - self._pos))
