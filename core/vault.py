@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
+import json
 import os
 import tempfile
 import threading
@@ -313,3 +314,14 @@ def rotate_kek(home: Path | None = None) -> int:
         os.replace(path.with_name(path.name + ".rewrap"), path)
     clear_cache()
     return len(rewrapped)
+
+
+def write_private_json(path: Path, data) -> None:
+    """``data`` as JSON through :func:`write_private` (sealed when encryption is on)."""
+    write_private(path, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
+
+
+def read_private_json(path: Path):
+    """JSON written by :func:`write_private_json` (or a plain JSON file of before).
+    ValueError for damaged JSON, SealError for a sealed file that fails its check."""
+    return json.loads(read_private(path).decode("utf-8"))

@@ -28,6 +28,7 @@ from dictation.results import Word
 from records import open_store
 from records.db import DB_FILE, is_plain_database
 from studies import open_volume
+from viewer.key_images import KeyImages, key_image_of
 
 NAME, PATIENT_ID = "Шифрова^Анна", "PHI-SCAN-4242"
 REPORT = "Матовое стекло в нижней доле справа"
@@ -97,11 +98,17 @@ def test_a_real_flow_leaves_no_plain_phi_under_luch_home(orthanc, named_study, e
     volume = open_volume(folder)
     assert np.array_equal(volume.voxels, open_volume(originals).voxels)
     _reading(study_uid, shared_data)
+    marks = KeyImages(study_uid)
+    marks.toggle(key_image_of(volume, 3, 1))  # kept with the study, sealed
+    assert crypto.is_sealed(next((encrypted_home / "key-images").glob("*.json")).read_bytes())
     for handler in logging.getLogger().handlers:
         handler.flush()
     assert _plain_phi(encrypted_home) == []
     # ... and the app reads it all back the same
     assert load_draft(study_uid).fields == {"impression": REPORT}
+    again = KeyImages()
+    again.load(study_uid)
+    assert len(again) == 1
     audio = app_subdir("dictations") / uid_name(study_uid) / "report.flac"
     assert np.array_equal(DictationRecording.load(audio).samples, _speech(shared_data))
     assert DictationRecording.load(audio).words[0].word == "Шифрова"
