@@ -19,7 +19,7 @@ from core.settings import Settings
 
 log = logging.getLogger(__name__)
 #: folders under LUCH_HOME whose files go through core.vault.write_private
-PRIVATE_FOLDERS = ("drafts", "dictations")
+PRIVATE_FOLDERS = ("drafts", "dictations", "measurements", "key-images", "word-links")
 SET_ASIDE = "set-aside"
 
 

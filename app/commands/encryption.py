@@ -45,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
               f"{' (locked by the station policy)' if status.locked_by_policy else ''}\n"
               f"station key     {key[status.key_in_keyring]}\n"
               f"database        {status.database}\n"
-              f"plain files     {status.plain_files} (drafts, dictation audio)")
+              f"plain files     {status.plain_files} (drafts, dictation audio, "
+              "measurements, key images, word links)")
         if status.keyring_note:
             print(f"note            {status.keyring_note}")
         return 0
