@@ -193,3 +193,41 @@ def test_a_lost_key_is_said_and_the_reset_sets_old_records_aside(orthanc, named_
     assert store.unsent_study_uids() == set()
     store.close()
     assert _plain_phi(encrypted_home) == []
+
+
+def test_the_app_reads_and_signs_the_same_with_encryption_on(qtbot, orthanc, named_study,
+                                                            encrypted_home):
+    """The window opens an archive study through the encrypted cache (progressive open),
+    the reader signs, and nothing under LUCH_HOME reads as DICOM, SQLite or the patient."""
+    from app.shell.main_window import MainWindow
+    from app.workflow import Workflow
+    from core.settings import Settings
+    from tests.app.signing import confirm_signing
+
+    study_uid, originals = named_study
+    settings = Settings()
+    settings.set("ai.autorun", False)
+    settings.set("ai.background", False)
+    window = MainWindow(settings)
+    window.setProperty("headless", True)
+    qtbot.addWidget(window)
+    store = open_store()
+    workflow = Workflow(window, store, reader="dr.home", report_lang="ru",
+                        archive=_client(orthanc))
+    window.resize(1400, 900)
+    window.show()
+    qtbot.waitUntil(lambda: study_uid in workflow.worklist.visible_study_uids(), timeout=30_000)
+    with qtbot.waitSignal(window.volume_loaded, timeout=120_000):
+        workflow.open_study(study_uid)
+    assert np.array_equal(window.volume.voxels, open_volume(originals).voxels)
+    workflow.insert_template("normal")
+    workflow.report.save_now()  # the draft, sealed
+    assert crypto.is_sealed(next((encrypted_home / "drafts").glob("*.json")).read_bytes())
+    confirm_signing(qtbot)
+    with qtbot.waitSignal(workflow.report.signed, timeout=30_000) as signed:
+        workflow.report.sign()
+    assert signed.args[0].status.value == "final"
+    assert store.reports_for_study(study_uid)[0].status.value == "final"
+    workflow.stop()
+    store.close()
+    assert _plain_phi(encrypted_home) == []
