@@ -269,6 +269,8 @@ def fetch_instance(client: DicomWebClient, study_uid: str, item: tuple[str, str,
                 stop.wait(0.05)
     if key is not None:
         data = crypto.seal(key, data, sop_uid.encode())
+    else:
+        vault.note_plain_write()
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".part{threading.get_ident()}")
     tmp.write_bytes(data)

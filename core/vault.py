@@ -39,6 +39,8 @@ KEYRING_SERVICE = "luch-records"
 SETTING, PROFILE_SETTING, HOME_PROFILE = "security.encrypt_at_rest", "station.profile", "home"
 KEYS_DIR = "keys"
 CHECK_FILE = "station.check"  # a known key wrapped by the KEK: tells "lost" from "never made"
+PLAIN_MARK = ".plain-data"  # in LUCH_HOME: PHI was written in plain since the last sealing
+CONVERTED = "converted"  # in keys/: the whole home was sealed once
 FOLDER_KEY = ".luch-key"
 HOME_KEY, RECORDS_KEY = "home", "records"
 _FOLDER_LEVELS = 3  # a cached image is <study>/<series>/<sop>.dcm: its key 2 levels up
@@ -214,6 +216,8 @@ def write_private(path: Path, data: bytes, vault: Vault | None = None) -> None:
     vault = vault or current()
     if vault is not None:
         data = crypto.seal(vault.dek(HOME_KEY), data, path.name.encode())
+    else:
+        note_plain_write()
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -225,6 +229,29 @@ def write_private(path: Path, data: bytes, vault: Vault | None = None) -> None:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def note_plain_write(home: Path | None = None) -> None:
+    """Mark that PHI was written unencrypted (encryption off), so that turning it on seals
+    it; the app's start looks for the mark instead of reading every file."""
+    mark = Path(home or app_home()) / PLAIN_MARK
+    if not mark.exists():
+        with contextlib.suppress(OSError):
+            mark.touch()
+
+
+def needs_sealing(home: Path | None = None) -> bool:
+    """Whether plain PHI may be under ``home``: written while off, or never converted."""
+    home = Path(home or app_home())
+    return (home / PLAIN_MARK).exists() or not (home / KEYS_DIR / CONVERTED).exists()
+
+
+def sealed_all(home: Path | None = None) -> None:
+    """The conversion is done: clear the mark (a plain write after this sets it again)."""
+    home = Path(home or app_home())
+    (home / KEYS_DIR).mkdir(parents=True, exist_ok=True)
+    (home / KEYS_DIR / CONVERTED).touch()
+    (home / PLAIN_MARK).unlink(missing_ok=True)
 
 
 def read_private(path: Path) -> bytes:

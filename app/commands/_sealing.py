@@ -34,16 +34,19 @@ def _plain(path: Path) -> bool:
         return not crypto.is_sealed(f.read(len(crypto.MAGIC)))
 
 
-def seal_home(keys: vault.Vault | None = None) -> dict[str, int]:
-    """Seal what was written before encryption was on; counts of files sealed."""
+def seal_home(keys: vault.Vault | None = None, force: bool = False) -> dict[str, int]:
+    """Seal what was written before encryption was on; counts of files sealed. Without
+    ``force`` nothing is read unless plain data may be there (:func:`vault.needs_sealing`:
+    a plain write since, or never converted), so the app's start stays quick."""
     from archive.cache import ImageCache  # deferred: `luch --help` does not load it
     from archive.cache_policy import seal_cache
 
     keys = keys or vault.current()
-    if keys is None:
+    if keys is None or not (force or vault.needs_sealing(keys.home)):
         return {"files": 0, "images": 0}
     files = vault.seal_plain_files([p for p in private_files(keys.home) if _plain(p)], keys)
     images = seal_cache(ImageCache(), keys)
+    vault.sealed_all(keys.home)
     if files or images:
         log.info("encryption at rest: %d files and %d cached images sealed", files, images)
     return {"files": files, "images": images}

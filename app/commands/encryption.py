@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.convert:
         open_store().close()  # converts a plain database once
-        done = seal_home()
+        done = seal_home(force=True)
         print(json.dumps(done) if args.json else
               f"sealed {done['files']} files and {done['images']} cached images")
         return 0

@@ -136,13 +136,23 @@ def test_a_plain_home_is_converted_with_its_data(orthanc, named_study, luch_home
     assert json.loads(capsys.readouterr().out) == {"files": 3, "images": 8}
     assert _plain_phi(luch_home) == []
     assert not is_plain_database(luch_home / DB_FILE)
-    assert seal_home() == {"files": 0, "images": 0}  # once
+    assert seal_home() == {"files": 0, "images": 0}  # once: the start reads nothing now
+    assert not vault.needs_sealing()
     assert load_draft(study_uid).free_text == f"patient {NAME}"
     assert np.array_equal(open_volume(ImageCache().study_dir(study_uid)).voxels,
                           open_volume(originals).voxels)
     store = open_store()
     assert store.unsent_study_uids() == {study_uid}
     store.close()
+    # off again, a draft written in plain marks the home; on again, the start seals it
+    (luch_home / "settings.json").write_text(json.dumps({vault.SETTING: False}))
+    vault.clear_cache()
+    save_draft(Draft("1.2.3.4", free_text=f"patient {NAME}"))
+    assert vault.needs_sealing()
+    (luch_home / "settings.json").write_text(json.dumps({vault.SETTING: True}))
+    vault.clear_cache()
+    assert seal_home() == {"files": 1, "images": 0} and not vault.needs_sealing()
+    assert _plain_phi(luch_home) == []
     vault.clear_cache()
 
 
