@@ -7,6 +7,11 @@ complete when its ``.complete`` marker exists; the marker's mtime is its last us
 with files but no marker is partly cached (``study_state``, against the instance count in
 ``.manifest.json``). Studies in use (``keep``, ``pinned``) and studies being fetched are never
 evicted.
+
+With encryption at rest on (:mod:`core.vault`), each study has its own data key, wrapped by
+the station key, in ``<StudyUID>/.luch-key``; every image is written sealed (AES-256-GCM,
+the SOP Instance UID as associated data) and read through :class:`studies.sources.FileRef`,
+which decrypts in memory. Evicting a study deletes its key with its files.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from pathlib import Path
 
 from archive.dicomweb import DicomWebClient, tag_value
 from archive.errors import ArchiveError, ArchiveRejected, ArchiveUnavailable
+from core import crypto, vault
 from core.errors import LuchError
 from core.files import write_json_atomic
 from core.paths import app_subdir
@@ -77,6 +83,14 @@ class ImageCache:
 
     def study_dir(self, study_uid: str) -> Path:
         return self.root / safe_uid(study_uid)
+
+    def study_key(self, study_uid: str) -> bytes | None:
+        """The data key new files of the study are sealed with (made on first use), or None
+        when encryption at rest is off."""
+        keys = vault.current()
+        if keys is None:
+            return None
+        return keys.folder_dek(self.study_dir(study_uid), create=True)
 
     def has_study(self, study_uid: str) -> bool:
         return (self.study_dir(study_uid) / COMPLETE).exists()
@@ -153,13 +167,14 @@ class ImageCache:
             wanted = self._list_study(client, study_uid)
             self.note_expected(study_uid, len(wanted))
             todo = [item for item in wanted if not item[2].exists()]
+            key = self.study_key(study_uid) if todo else None
             total, done = max(1, len(wanted)), len(wanted) - len(todo)
             stop = threading.Event()  # one instance gave up: the others stop too
             failure: list[BaseException] = []
 
             def one(item: tuple[str, str, Path]) -> None:
                 try:
-                    fetch_instance(client, study_uid, item, retries, cancel, stop)
+                    fetch_instance(client, study_uid, item, retries, cancel, stop, key)
                 except FetchCancelled:
                     raise
                 except BaseException as err:
@@ -226,9 +241,10 @@ class ImageCache:
 
 def fetch_instance(client: DicomWebClient, study_uid: str, item: tuple[str, str, Path],
                    retries: int = RETRIES, cancel: threading.Event | None = None,
-                   stop: threading.Event | None = None) -> None:
+                   stop: threading.Event | None = None, key: bytes | None = None) -> None:
     """One instance ``(series UID, SOP UID, path)`` into the cache, retried while the archive
-    is unreachable; ``stop`` (or ``cancel``) ends the waiting early."""
+    is unreachable; ``stop`` (or ``cancel``) ends the waiting early. With ``key`` (the
+    study's data key) the file is sealed before it touches the disk."""
     stop = stop or threading.Event()
     series_uid, sop_uid, path = item
 
@@ -251,6 +267,10 @@ def fetch_instance(client: DicomWebClient, study_uid: str, item: tuple[str, str,
             pause_until = now + min(RETRY_MAX_S, RETRY_FIRST_S * 2**attempt)
             while time.monotonic() < pause_until and not stopped():
                 stop.wait(0.05)
+    if key is not None:
+        data = crypto.seal(key, data, sop_uid.encode())
+    else:
+        vault.note_plain_write()
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".part{threading.get_ident()}")
     tmp.write_bytes(data)

@@ -4,19 +4,22 @@
 PHI); ``wipe`` removes the cached images and nothing else (the database, drafts, dictation
 audio and the unsent outbox live elsewhere under ``LUCH_HOME``); ``prune`` applies the
 ``cache.max_gb`` and ``cache.max_age_days`` settings (0 = no limit), least recently used
-complete studies first, never a study that is open or has unsent work.
+complete studies first, never a study that is open or has unsent work. ``seal_cache``
+encrypts images cached before encryption at rest was turned on (each study with its key).
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from archive.cache import COMPLETE, ImageCache
+from core import crypto, vault
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -47,6 +50,8 @@ class CacheStatus:
     bytes: int
     oldest_age_days: float | None  # since its last use
     partial: list[PartialStudy] = field(default_factory=list)
+    encryption: bool = False  # encryption at rest is on (new images are written sealed)
+    plain_images: int = 0  # images not encrypted (cached before it was turned on)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -77,10 +82,11 @@ def cache_status(cache: ImageCache, now: float | None = None) -> CacheStatus:
     uids = cache.studies()
     images = size = complete = 0
     partial: list[PartialStudy] = []
-    oldest = None
+    oldest, plain = None, 0
     for uid in uids:
         folder = cache.study_dir(uid)
         files = _files(folder)
+        plain += sum(1 for f in files if not _sealed(f))
         images += len(files)
         size += sum(f.stat().st_size for f in files)
         state = cache.study_state(uid)
@@ -91,7 +97,38 @@ def cache_status(cache: ImageCache, now: float | None = None) -> CacheStatus:
         used = _last_use(folder)
         oldest = used if oldest is None else min(oldest, used)
     age = None if oldest is None else round(max(0.0, now - oldest) / DAY_S, 2)
-    return CacheStatus(str(cache.root), len(uids), complete, images, size, age, partial)
+    return CacheStatus(str(cache.root), len(uids), complete, images, size, age, partial,
+                       vault.encryption_enabled(Settings()), plain)
+
+
+def _sealed(path: Path) -> bool:
+    with open(path, "rb") as f:
+        return crypto.is_sealed(f.read(len(crypto.MAGIC)))
+
+
+def seal_cache(cache: ImageCache, keys: vault.Vault) -> int:
+    """Encrypt every plain cached image in place with its study's key (made as needed);
+    returns how many. A study being fetched now is left for the next call."""
+    sealed = 0
+    for uid in cache.studies():
+        lock = cache._lock(uid)
+        if not lock.acquire(blocking=False):
+            continue
+        try:
+            folder = cache.study_dir(uid)
+            plain = [f for f in _files(folder) if not _sealed(f)]
+            if not plain:
+                continue
+            key = keys.folder_dek(folder, create=True)
+            for path in plain:
+                data = crypto.seal(key, path.read_bytes(), path.stem.encode())
+                tmp = path.with_suffix(".sealing")
+                tmp.write_bytes(data)
+                os.replace(tmp, path)
+                sealed += 1
+        finally:
+            lock.release()
+    return sealed
 
 
 def _remove(cache: ImageCache, uid: str) -> Freed:

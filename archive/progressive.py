@@ -144,11 +144,12 @@ class ProgressiveStudy(Observable):
             self.open()
         order = [k for k in middle_out(len(self._items)) if not self.arrived[k]]
         stop = threading.Event()
+        key = self.cache.study_key(self.study_uid)
 
         def one(k: int) -> Future:
             item = self._items[k]
             if not item[2].exists():
-                fetch_instance(self.client, self.study_uid, item, retries, cancel, stop)
+                fetch_instance(self.client, self.study_uid, item, retries, cancel, stop, key)
             return decoder.submit(self._decode, k, item[2])
 
         fetchers = ThreadPoolExecutor(max(1, workers or self.client.config.parallel))
@@ -175,7 +176,7 @@ class ProgressiveStudy(Observable):
 
     def _decode(self, k: int, path: Path) -> None:
         """Slice ``k`` from its cached file into the volume, as the loader decodes it."""
-        header = read_header(FileRef(path))
+        header = read_header(FileRef.on_disk(path))
         if header is None or header.sop_instance_uid != self._items[k][1]:
             raise ArchiveRejected("the archive sent another image than the one asked for")
         assert self.volume is not None

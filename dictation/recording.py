@@ -2,20 +2,23 @@
 
 ``report.flac`` holds the 16 kHz mono audio (lossless, about half the size of WAV);
 ``report.words.json`` next to it holds the recognised words with start/end seconds, so
-that the radiologist can click a word while correcting and hear what was said.
+that the radiologist can click a word while correcting and hear what was said. Both go
+through :func:`core.vault.write_private`: sealed when encryption at rest is on (the FLAC is
+encoded in memory, so no plain copy touches the disk).
 """
 
 from __future__ import annotations
 
+import io
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import soundfile as sf
 
+from core.crypto import SealError
+from core.vault import read_private, write_private
 from dictation.errors import DictationError
 from dictation.pcm import SAMPLE_RATE
 from dictation.results import Word
@@ -47,33 +50,24 @@ class DictationRecording:
     def save(self, path: Path) -> Path:
         """Write ``path`` (.flac) and its words file, each atomically."""
         path = Path(path).with_suffix(".flac")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".rec-", suffix=".flac")
-        os.close(fd)
-        try:
-            sf.write(tmp, self.samples, SAMPLE_RATE, format="FLAC", subtype="PCM_16")
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        audio = io.BytesIO()
+        sf.write(audio, self.samples, SAMPLE_RATE, format="FLAC", subtype="PCM_16")
+        write_private(path, audio.getvalue())
         meta = {
             "version": FORMAT_VERSION,
             "sample_rate": SAMPLE_RATE,
             "duration": round(self.duration, 3),
             "words": [w.as_dict() for w in self.words],
         }
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".rec-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(meta, f, ensure_ascii=False)
-        os.replace(tmp, words_path(path))
+        write_private(words_path(path), json.dumps(meta, ensure_ascii=False).encode("utf-8"))
         return path
 
     @classmethod
     def load(cls, path: Path) -> DictationRecording:
         path = Path(path)
         try:
-            samples, rate = sf.read(path, dtype="int16")
-        except (sf.LibsndfileError, RuntimeError) as err:
+            samples, rate = sf.read(io.BytesIO(read_private(path)), dtype="int16")
+        except (sf.LibsndfileError, RuntimeError, SealError, OSError) as err:
             raise DictationError(f"cannot read the dictation audio {path.name}: {err}") from err
         if rate != SAMPLE_RATE or samples.ndim != 1:
             raise DictationError(f"{path.name} is not 16 kHz mono dictation audio")
@@ -81,12 +75,12 @@ class DictationRecording:
         meta_path = words_path(path)
         if meta_path.is_file():
             try:
-                meta = json.loads(meta_path.read_text(encoding="utf-8"))
+                meta = json.loads(read_private(meta_path).decode("utf-8"))
                 words = tuple(
                     Word(w["word"], w["start"], w["end"], w["confidence"])
                     for w in meta.get("words", [])
                 )
-            except (ValueError, KeyError, TypeError) as err:
+            except (ValueError, KeyError, TypeError, SealError) as err:
                 raise DictationError(f"the word times of {path.name} are damaged") from err
         return cls(samples, words)
 

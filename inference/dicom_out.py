@@ -32,6 +32,7 @@ from inference.errors import DicomOutputError
 from inference.labels import LEFT, RIGHT, Label
 from inference.preread import PreReadResult
 from studies import Volume
+from studies.sources import FileRef, folder_key
 
 MANUFACTURER = "Luch"
 SCHEME = "99LUCH"
@@ -104,9 +105,13 @@ def source_datasets(path: str | Path, volume: Volume) -> list[pydicom.Dataset]:
     derived = volume.info.derived_uids
     uid = "" if "SeriesInstanceUID" in derived else volume.info.series_instance_uid
     found = []
+    keys: dict[Path, bytes | None] = {}  # an encrypted cached study: read through its key
     for f in files:
+        if f.parent not in keys:
+            keys[f.parent] = folder_key(f.parent)
         try:
-            ds = pydicom.dcmread(f, stop_before_pixels=True)
+            with FileRef(f, key=keys[f.parent]).open() as fp:
+                ds = pydicom.dcmread(fp, stop_before_pixels=True)
         except (pydicom.errors.InvalidDicomError, OSError, ValueError):
             continue
         if "ImagePositionPatient" in ds and (not uid or ds.get("SeriesInstanceUID") == uid):

@@ -7,6 +7,7 @@ never leaves half a report. Report versions are immutable; saving creates a new 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -16,6 +17,7 @@ from typing import Any
 from sqlalchemy import Engine, Integer, func, select
 from sqlalchemy.orm import Session, object_session, selectinload, sessionmaker
 
+from core import vault
 from core.paths import app_home
 from records import db
 from records.errors import InvalidTransition, RecordsError
@@ -71,6 +73,8 @@ TRANSITIONS: dict[ReportStatus | None, set[ReportStatus]] = {
 }
 SIGNED = {ReportStatus.FINAL, ReportStatus.AMENDED}
 ADDENDUM_REASON = "_addendum_reason"  # in an amended version's fields: why it was changed
+
+log = logging.getLogger(__name__)
 
 
 def _version_record(v: ReportVersion) -> ReportVersionRecord:
@@ -570,10 +574,28 @@ class Store(OutboxMixin):
             return d.id
 
 
+def database_key(path: Path) -> bytes | None:
+    """The SQLCipher key of the database at ``path``: the vault's ``records`` key when
+    encryption is on (a plain database is converted first, once) or when the file is
+    already encrypted; None for a plain database with encryption off."""
+    exists = path.exists() and path.stat().st_size > 0
+    on = vault.current()
+    if on is None and (not exists or db.is_plain_database(path)):
+        return None
+    keys = on or vault.reader()
+    key = keys.dek(vault.RECORDS_KEY, create=on is not None)
+    if key is None:
+        raise vault.KeyMissing("the records database is encrypted but its key is missing")
+    if exists and db.is_plain_database(path):
+        db.encrypt_plain_database(path, key)
+        log.info("the local records database was encrypted")
+    return key
+
+
 def open_store(path: Path | None = None) -> Store:
     """Open (creating and migrating as needed) the records database under ``LUCH_HOME``."""
     path = path or app_home() / db.DB_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
-    engine = db.make_engine(path)
+    engine = db.make_engine(path, database_key(path))
     db.upgrade(engine)
     return Store(engine)

@@ -19,6 +19,11 @@ class DamagedFile(StudyError):
     """A file is truncated or corrupt, so its pixels cannot be decoded."""
 
 
+class SealedFileDamaged(DamagedFile):
+    """An encrypted cached file fails its check (changed, swapped, or another key); the
+    archive still holds the study, so it can be fetched again."""
+
+
 class LoadCancelled(StudyError):
     """The user cancelled loading."""
 

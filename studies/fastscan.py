@@ -4,6 +4,10 @@ The scanner reads each file only up to the last tag asked for (group 0028), seve
 faster than parsing in Python. Where pixel data is uncompressed, its offset is taken from
 the file size and checked against the element header just before it; any file the scan
 cannot vouch for goes through the pydicom path in :mod:`studies.headers` instead.
+Encrypted cached files are scanned through anonymous memory files (``memfd_create``: RAM,
+no path on any disk, gone when closed) read as ``/proc/self/fd/N``: each holds the file's
+decrypted first chunk and last bytes at their places in a sparse file of the plaintext's
+size (the whole plaintext when the pixel data does not start in the first chunk).
 """
 
 from __future__ import annotations
@@ -43,16 +47,86 @@ def available() -> bool:
     return gdcm is not None
 
 
+MEMFD_BATCH = 256  # open memory files at a time (file descriptor limits)
+
+
+def can_scan_sealed() -> bool:
+    return gdcm is not None and hasattr(os, "memfd_create")
+
+
 def scan_files(refs: Sequence[FileRef]) -> tuple[list[DicomHeader], list[FileRef]]:
     """``(headers the scan vouches for, files left for the pydicom path)``."""
     if gdcm is None or not refs:
         return [], list(refs)
+    sealed = [r for r in refs if r.key is not None]
+    if not sealed:
+        return _scan(refs, [str(ref.path) for ref in refs])
+    if not can_scan_sealed():
+        headers, rest = _scan([r for r in refs if r.key is None],
+                              [str(r.path) for r in refs if r.key is None])
+        return headers, rest + sealed
+    headers, rest = _scan([r for r in refs if r.key is None],
+                          [str(r.path) for r in refs if r.key is None])
+    for start in range(0, len(sealed), MEMFD_BATCH):
+        batch = sealed[start:start + MEMFD_BATCH]
+        fds: list[int] = []
+        try:
+            for ref in batch:
+                fd = os.memfd_create("luch-scan", os.MFD_CLOEXEC)
+                fds.append(fd)
+                _sparse_copy(ref, fd)
+            more, left = _scan(batch, [f"/proc/self/fd/{fd}" for fd in fds])
+        finally:
+            for fd in fds:
+                os.close(fd)
+        headers += more
+        rest += left
+    return headers, rest
+
+
+SEALED_HEAD = 1 << 16
+_PIXEL_TAG = b"\xe0\x7f\x10\x00"
+
+
+def _sparse_copy(ref: FileRef, fd: int) -> None:
+    """What the scan reads of a sealed file into the memory file ``fd``: the head holding
+    the whole header (else everything) and the last 8 bytes, at their offsets."""
+    with ref.open() as fp:
+        head = fp.read(SEALED_HEAD)
+        size = fp.seek(0, 2)
+        if _PIXEL_TAG not in head:
+            fp.seek(0)
+            head = fp.read()
+        tail = b""
+        if _head_syntax(head) not in NATIVE_LITTLE_ENDIAN:  # the end marker is looked at
+            fp.seek(max(0, size - 8))
+            tail = fp.read(8)
+    os.ftruncate(fd, size)
+    for data, at in ((head, 0), (tail, size - len(tail))):
+        view = memoryview(data)
+        while view:
+            written = os.pwrite(fd, view, at)
+            view, at = view[written:], at + written
+
+
+def _head_syntax(head: bytes) -> str:
+    """The Transfer Syntax UID of the file meta in ``head`` ("" when not found)."""
+    at = head.find(b"\x02\x00\x10\x00UI", 132, 1024)
+    if at < 0:
+        return ""
+    (length,) = struct.unpack("<H", head[at + 6:at + 8])
+    return head[at + 8:at + 8 + length].decode("ascii", "replace").strip(" \x00")
+
+
+def _scan(refs: Sequence[FileRef], names: list[str]
+          ) -> tuple[list[DicomHeader], list[FileRef]]:
+    if not refs:
+        return [], []
     tags = {keyword: gdcm.Tag(*divmod(tag_for_keyword(keyword), 0x10000))
             for keyword in SCANNED}
     scanner = gdcm.Scanner()
     for tag in tags.values():
         scanner.AddTag(tag)
-    names = [str(ref.path) for ref in refs]
     try:
         scanner.Scan(names)
     except Exception as err:  # fall back to pydicom for all
@@ -63,7 +137,7 @@ def scan_files(refs: Sequence[FileRef]) -> tuple[list[DicomHeader], list[FileRef
         header = None
         if scanner.IsKey(name):
             fields = {k: scanner.GetValue(name, tag) for k, tag in tags.items()}
-            header = _header(ref, fields)
+            header = _header(ref, fields, name)
         if header is None:
             rest.append(ref)
         else:
@@ -71,15 +145,15 @@ def scan_files(refs: Sequence[FileRef]) -> tuple[list[DicomHeader], list[FileRef
     return headers, rest
 
 
-def _header(ref: FileRef, fields: dict[str, str | None]) -> DicomHeader | None:
+def _header(ref: FileRef, fields: dict[str, str | None], name: str) -> DicomHeader | None:
     syntax = (fields.get("TransferSyntaxUID") or "").strip(" \x00")
     required = ("SOPClassUID", "StudyInstanceUID", "SeriesInstanceUID", "Rows")
     if not syntax or not all((fields.get(k) or "").strip(" \x00") for k in required):
         return None  # no file meta, not an image, or values GDCM could not read: pydicom
     header = DicomHeader(ref, None, syntax, None, None, False, fields)
     try:
-        size = os.path.getsize(ref.path)
-        with open(ref.path, "rb") as fp:
+        size = os.path.getsize(name)
+        with open(name, "rb") as fp:
             if syntax in NATIVE_LITTLE_ENDIAN:
                 return _native(header, fp, size)
             fp.seek(max(0, size - 8))

@@ -22,7 +22,7 @@ from pydicom.uid import (
 
 from studies import fastscan
 from studies.dicom_header import DICOMDIR_CLASS, NATIVE_LITTLE_ENDIAN, DicomHeader, rescale_of
-from studies.errors import is_fatal
+from studies.errors import SealedFileDamaged, is_fatal
 from studies.sources import FileRef
 
 log = logging.getLogger(__name__)
@@ -43,6 +43,8 @@ def read_header(ref: FileRef) -> DicomHeader | None:
                 return None
             tell = fp.tell()
             head = fp.read(12)
+    except SealedFileDamaged:  # ours, encrypted, and altered: say so, never skip it quietly
+        raise
     except BaseException as err:  # anything unreadable here is "not a DICOM image"
         if is_fatal(err):
             raise

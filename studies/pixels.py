@@ -24,7 +24,14 @@ from pydicom.encaps import generate_frames
 
 from studies import decode_pool, frame_decoders
 from studies.dicom_header import DicomHeader
-from studies.errors import DamagedFile, LoadCancelled, StudyError, UnsupportedData, is_fatal
+from studies.errors import (
+    DamagedFile,
+    LoadCancelled,
+    SealedFileDamaged,
+    StudyError,
+    UnsupportedData,
+    is_fatal,
+)
 from studies.pydicom_decoder import decode_file
 
 log = logging.getLogger(__name__)
@@ -104,7 +111,7 @@ def decode_volume(
             if decode_slice(sources[k], out[k], threads):
                 clipped.append(k)
         except (DamagedFile, UnsupportedData) as err:
-            if n == 1:
+            if n == 1 or isinstance(err, SealedFileDamaged):  # an altered cached file: say so
                 raise
             log.warning("slice %d could not be decoded (%s)", k, type(err).__name__)  # no path
             failures.append(k)
@@ -182,6 +189,8 @@ def _decode_in_processes(sources, indices, out, work_failed, clipped, progress, 
                     raise UnsupportedData("A slice differs in size from the rest")
                 if _rescale_into(raw, sources[k].slope, sources[k].intercept, out[k]):
                     clipped.append(k)
+            except SealedFileDamaged:
+                raise
             except (DamagedFile, UnsupportedData):
                 log.warning("slice %d could not be decoded", k)
                 work_failed.append(k)

@@ -23,7 +23,7 @@ from pydicom.uid import (
 )
 
 from studies import fastscan
-from studies.errors import DamagedFile, UnsupportedData, is_fatal
+from studies.errors import DamagedFile, SealedFileDamaged, UnsupportedData, is_fatal
 from studies.sources import FileRef
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ def decode_file(ref: FileRef, frame: int | None, syntax: str) -> np.ndarray:
         with ref.open() as fp:
             ds = pydicom.dcmread(fp, force=True)
             raw = _decode(ds, frame, syntax)
-    except (MemoryError, KeyboardInterrupt):
+    except (MemoryError, KeyboardInterrupt, SealedFileDamaged):
         raise
     except (NotImplementedError, RuntimeError) as err:
         if "plugin" in str(err).lower() or "decod" in str(err).lower():

@@ -1,7 +1,11 @@
 """Where files come from: a folder, a zip archive, a DICOMDIR or a single file.
 
 A :class:`FileRef` names one file so that the header pass and the (threaded) pixel pass can
-both open it without caring whether it lives on disk or inside a zip.
+both open it without caring whether it lives on disk or inside a zip. A file under a folder
+with a data key (a cached study when encryption at rest is on, :mod:`core.vault`) carries
+the key and is decrypted in memory as it is opened; the key travels with the reference
+(also to decoder processes), never to disk. Opening one gives a seekable stream that
+decrypts only the chunks read (:class:`core.crypto.SealedReader`).
 """
 
 from __future__ import annotations
@@ -11,11 +15,12 @@ import os
 import threading
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from studies.errors import NoSeriesFound, StudyError
+from core import crypto, vault
+from studies.errors import NoSeriesFound, SealedFileDamaged, StudyError
 
 NIFTI_SUFFIXES = (".nii", ".nii.gz")
 _zip_handles = threading.local()
@@ -23,10 +28,17 @@ _zip_handles = threading.local()
 
 @dataclass(frozen=True)
 class FileRef:
-    """One file: a path on disk, or ``member`` of the zip archive at ``path``."""
+    """One file: a path on disk, or ``member`` of the zip archive at ``path``; ``key``: the
+    data key of a sealed file on disk (plain files beside it are read as they are)."""
 
     path: Path
     member: str | None = None
+    key: bytes | None = field(default=None, repr=False, compare=False)
+
+    @classmethod
+    def on_disk(cls, path: Path) -> FileRef:
+        """A file on disk with the data key of the folder it is in, if any."""
+        return cls(Path(path), key=folder_key(Path(path).parent))
 
     @property
     def name(self) -> str:
@@ -39,16 +51,35 @@ class FileRef:
     def open(self) -> BinaryIO:
         """A seekable binary stream (zip members are read into memory)."""
         if self.member is None:
-            return open(self.path, "rb")
+            fp = open(self.path, "rb")  # noqa: SIM115 (returned to the caller, who closes it)
+            if self.key is None:
+                return fp
+            if crypto.is_sealed(fp.read(len(crypto.MAGIC))):
+                fp.seek(0)
+                reader = crypto.SealedReader(fp, self.key, self.path.stem.encode(),
+                                             self.path.name, error=_damaged)
+                return io.BufferedReader(reader, buffer_size=1 << 16)
+            fp.seek(0)
+            return fp
         return io.BytesIO(self.read_bytes())
 
     def read_bytes(self) -> bytes:
-        if self.member is None:
-            return self.path.read_bytes()
-        return _zip(self.path).read(self.member)
+        if self.member is not None:
+            return _zip(self.path).read(self.member)
+        data = self.path.read_bytes()
+        if self.key is None or not crypto.is_sealed(data):
+            return data
+        try:  # associated data: the SOP Instance UID, the file's name
+            return crypto.open_sealed(self.key, data, self.path.stem.encode(), self.path.name)
+        except crypto.SealError as err:
+            raise _damaged(str(err)) from None
 
     def __str__(self) -> str:
         return f"{self.path}!{self.member}" if self.member else str(self.path)
+
+
+def _damaged(message: str) -> SealedFileDamaged:
+    return SealedFileDamaged(message)
 
 
 def _zip(path: Path) -> zipfile.ZipFile:
@@ -61,19 +92,38 @@ def _zip(path: Path) -> zipfile.ZipFile:
     return handles[path]
 
 
+def folder_key(folder: Path) -> bytes | None:
+    """The data key of the cached study ``folder`` is in (its ``.luch-key`` at most two
+    levels up), or None for a folder without one."""
+    for level, candidate in enumerate((folder, *folder.parents)):
+        if level > 2:
+            return None
+        if (candidate / vault.FOLDER_KEY).is_file():
+            return vault.reader().folder_dek(candidate, create=False)
+    return None
+
+
 def list_files(path: str | Path) -> list[FileRef]:
     """Every candidate file at ``path``: walk a folder, list a zip, follow a DICOMDIR."""
     path = Path(path)
     if not path.exists():
         raise StudyError(f"Not found: {path}")
     if path.is_dir():
-        files = sorted(_walk(path), key=str)
+        keys: dict[Path, bytes | None] = {}
+
+        def key_of(folder: Path) -> bytes | None:
+            if folder not in keys:
+                keys[folder] = folder_key(folder)
+            return keys[folder]
+
+        files = sorted((FileRef(r.path, key=key_of(r.path.parent)) for r in _walk(path)),
+                       key=str)
     elif path.name.upper() == "DICOMDIR":
         files = _dicomdir(path)
     elif zipfile.is_zipfile(path) and not path.name.lower().endswith(NIFTI_SUFFIXES):
         files = _zip_members(path)
     else:
-        files = [FileRef(path)]
+        files = [FileRef.on_disk(path)]
     if not files:
         raise NoSeriesFound(f"No files found in {path.name}")
     return files
@@ -81,7 +131,9 @@ def list_files(path: str | Path) -> list[FileRef]:
 
 def files_beside(path: Path) -> list[FileRef]:
     """The files in the folder of ``path`` (a file on disk), not its subfolders, sorted."""
-    return [FileRef(p) for p in sorted(path.parent.iterdir()) if _listed(p.name) and p.is_file()]
+    key = folder_key(path.parent)
+    return [FileRef(p, key=key) for p in sorted(path.parent.iterdir())
+            if _listed(p.name) and p.is_file()]
 
 
 def _listed(name: str) -> bool:

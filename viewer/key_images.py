@@ -10,13 +10,14 @@ study is opened again.
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from core.files import uid_name, write_json_atomic
+from core.crypto import SealError
+from core.files import uid_name
 from core.observable import Observable
 from core.paths import app_subdir
+from core.vault import read_private_json, write_private_json
 from studies import Volume
 
 
@@ -99,14 +100,14 @@ class KeyImages(Observable):
         path = _file(study_uid) if study_uid else None
         if path is not None and path.exists():
             try:
-                self._items = [KeyImage(**d) for d in json.loads(path.read_text("utf-8"))]
-            except (ValueError, TypeError):
+                self._items = [KeyImage(**d) for d in read_private_json(path)]
+            except (ValueError, TypeError, SealError):
                 path.replace(path.with_suffix(".broken.json"))  # kept for recovery
         self._emit()
 
     def _changed(self) -> None:
         if self.study_uid:
-            write_json_atomic(_file(self.study_uid), [m.to_dict() for m in self._items])
+            write_private_json(_file(self.study_uid), [m.to_dict() for m in self._items])
         self._emit()
 
 

@@ -1,16 +1,18 @@
 """Measurements kept with their series, so they are there when the study reopens.
 
 One JSON file per series under the app data dir; the file name is a hash of the Series
-Instance UID, so no identifier appears in the file system.
+Instance UID, so no identifier appears in the file system; sealed when encryption at rest
+is on (:mod:`core.vault`).
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from core.files import uid_name, write_json_atomic
+from core.crypto import SealError
+from core.files import uid_name
 from core.paths import app_subdir
+from core.vault import read_private_json, write_private_json
 from viewer.measurements import Measurement
 
 
@@ -23,8 +25,8 @@ def load_measurements(series_uid: str) -> list[Measurement]:
     if not series_uid or not path.exists():
         return []
     try:
-        return [Measurement.from_dict(d) for d in json.loads(path.read_text("utf-8"))]
-    except (ValueError, KeyError, TypeError):
+        return [Measurement.from_dict(d) for d in read_private_json(path)]
+    except (ValueError, KeyError, TypeError, SealError):
         path.replace(path.with_suffix(".broken.json"))  # keep it for recovery, start clean
         return []
 
@@ -32,4 +34,4 @@ def load_measurements(series_uid: str) -> list[Measurement]:
 def save_measurements(series_uid: str, measurements: list[Measurement]) -> None:
     if not series_uid:
         return
-    write_json_atomic(_file(series_uid), [m.to_dict() for m in measurements])
+    write_private_json(_file(series_uid), [m.to_dict() for m in measurements])

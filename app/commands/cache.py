@@ -11,9 +11,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "cache", help="show or empty the local image cache",
         description="The images fetched from the archive are cached on this station. "
                     "--status shows the folder, studies, images, size, the oldest study's "
-                    "age and partly cached studies (by a short hash, not by UID). --wipe "
-                    "removes the cached images only: never the database, drafts, dictation "
-                    "audio or reports not yet sent; studies with unsent work keep their images.")
+                    "age, partly cached studies (by a short hash, not by UID) and how many "
+                    "images are encrypted at rest. --wipe removes the cached images only: "
+                    "never the database, drafts, dictation audio or reports not yet sent; "
+                    "studies with unsent work keep their images.")
     action = parser.add_mutually_exclusive_group(required=True)
     action.add_argument("--status", action="store_true", help="show what is cached")
     action.add_argument("--wipe", action="store_true",
@@ -45,7 +46,10 @@ def run(args: argparse.Namespace) -> int:
               f"{len(status.partial)} partly cached)\n"
               f"images          {status.images}\n"
               f"size            {_mb(status.bytes)}\n"
-              f"oldest study    {age} since last use")
+              f"oldest study    {age} since last use\n"
+              f"encryption      {'on' if status.encryption else 'off'}, "
+              f"{status.images - status.plain_images} images encrypted, "
+              f"{status.plain_images} plain")
         for p in status.partial:
             print(f"partly cached   {p.study}: {p.cached} of {p.expected or '?'} images")
         return 0

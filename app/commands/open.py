@@ -46,10 +46,30 @@ def prepare_environment(screenshot: bool) -> None:
 
 
 def open_records():
+    """The records store; with encryption at rest on, a plain database is converted and
+    the files written before it was on are sealed (once)."""
     # deferred: `luch --help` and the other commands do not load it
+    from app.commands._sealing import seal_home
     from records import open_store
 
-    return open_store()
+    store = open_store()
+    seal_home()
+    return store
+
+
+def records_or_message(parent=None):
+    """:func:`open_records`, or None after telling the reader why not (a lost station key,
+    no OS keyring) in a dialog: the app cannot run without its records."""
+    try:
+        return open_records()
+    except LuchError as err:
+        # deferred: Qt only for the app, after _import_qt_free_first
+        from PySide6.QtWidgets import QMessageBox
+
+        from app.shell.error_text import localize
+
+        QMessageBox.critical(parent, "Luch", localize(str(err)))
+        return None
 
 
 def reader_name() -> str:
@@ -171,8 +191,11 @@ def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None
 
     settings = Settings()
     ui_lang = install_translator(app, settings)
+    store = records_or_message()
+    if store is None:
+        return 2
     window = MainWindow(settings)
-    workflow = Workflow(window, open_records(), reader=reader_name(), ui_lang=ui_lang,
+    workflow = Workflow(window, store, reader=reader_name(), ui_lang=ui_lang,
                         report_lang=settings.get("report.language") or ui_lang,
                         session_factory=dictation_factory(settings), archive=archive_client())
     window.workflow = workflow

@@ -2,7 +2,8 @@
 
 A draft is the form as it stands (field values, free text, the report it amends). It lives
 under the app data dir, one file per study, named by a hash of the Study Instance UID. It
-is removed once the report is signed (the signed version is in the records store).
+is removed once the report is signed (the signed version is in the records store). With
+encryption at rest on it is written sealed (:func:`core.vault.write_private`).
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from core.files import remove_stale_temps, uid_name, write_json_atomic
+from core.crypto import SealError
+from core.files import remove_stale_temps, uid_name
 from core.paths import app_subdir
+from core.vault import read_private, write_private
 
 
 @dataclass
@@ -31,7 +34,8 @@ def _path(study_uid: str) -> Path:
 
 
 def save_draft(draft: Draft) -> None:
-    write_json_atomic(_path(draft.study_instance_uid), asdict(draft))
+    data = json.dumps(asdict(draft), ensure_ascii=False, indent=1).encode("utf-8")
+    write_private(_path(draft.study_instance_uid), data)
 
 
 def load_draft(study_uid: str) -> Draft | None:
@@ -40,9 +44,9 @@ def load_draft(study_uid: str) -> Draft | None:
     if not path.exists():
         return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_private(path).decode("utf-8"))
         return Draft(**data)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, SealError):
         path.replace(path.with_suffix(".broken.json"))  # kept for recovery by hand
         return None
 

@@ -16,7 +16,6 @@ session that never ended (a crash) have no kept audio and are not written.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterable
 from pathlib import Path
@@ -28,8 +27,10 @@ from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
 from app.playback.player import Player
 from app.playback.word_links import FieldLinks, WordLink
-from core.files import uid_name, write_json_atomic
+from core.crypto import SealError
+from core.files import uid_name
 from core.paths import app_home, app_subdir
+from core.vault import read_private_json, write_private_json
 from dictation.errors import DictationError
 from dictation.recording import DictationRecording
 
@@ -201,8 +202,8 @@ class WordAudio(QObject):
         """Write the links whose audio is kept (not those of a session still dictating)."""
         data = {key: [x.as_dict() for x in links.links if not x.source.startswith("session:")]
                 for key, links in self.fields.items()}
-        write_json_atomic(_path(study_uid), {"version": FILE_VERSION,
-                                             "fields": {k: v for k, v in data.items() if v}})
+        write_private_json(_path(study_uid), {"version": FILE_VERSION,
+                                              "fields": {k: v for k, v in data.items() if v}})
 
     def restore(self, study_uid: str) -> int:
         """Read the study's links back against the text now in the fields; returns how many
@@ -214,8 +215,8 @@ class WordAudio(QObject):
         path = _path(study_uid)
         if path.is_file():
             try:
-                fields = json.loads(path.read_text(encoding="utf-8")).get("fields", {})
-            except (ValueError, AttributeError) as err:
+                fields = read_private_json(path).get("fields", {})
+            except (ValueError, AttributeError, SealError) as err:
                 log.warning("word links unreadable, dropped: %s", type(err).__name__)
         count = 0
         for key, editor in self.form.text_editors().items():

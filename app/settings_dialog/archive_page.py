@@ -44,6 +44,7 @@ from archive.transfer_syntax import (
     PARALLEL_KEY,
     TRANSFER_SYNTAXES_KEY,
 )
+from core import vault
 from core.settings import Settings
 
 
@@ -105,10 +106,16 @@ class ArchivePage(Page):
                                   "for the next opening; over the limits, the least recently "
                                   "used go first. An open study, one with unsent work, the "
                                   "database, drafts and dictations are never deleted.")))
+        form.addRow(self.encrypt)
+        form.addRow(_hint(self.tr("The database, cached images, drafts and dictation audio "
+                                  "are encrypted (AES-256); the key is kept in the operating "
+                                  "system's keyring. New data is encrypted at once, data "
+                                  "already here at the next start.")))
         self.apply_policy(form, {ARCHIVE_URL_KEY: self.url, ARCHIVE_USER_KEY: self.user,
                                  ARCHIVE_CA_KEY: ca_row, MAX_GB_KEY: self.cache_gb,
                                  MAX_AGE_DAYS_KEY: self.cache_days,
-                                 WIPE_ON_EXIT_KEY: self.cache_wipe})
+                                 WIPE_ON_EXIT_KEY: self.cache_wipe,
+                                 vault.SETTING: self.encrypt})
 
     def _cache_fields(self, settings: Settings) -> None:
         """The image cache's size and age limits (0 = none) and the wipe at quit."""
@@ -129,6 +136,9 @@ class ArchivePage(Page):
         self.cache_wipe = QCheckBox(self.tr("&Delete the cached images when Luch quits "
                                             "(a home computer)"))
         self.cache_wipe.setChecked(self.initial[WIPE_ON_EXIT_KEY])
+        self.initial[vault.SETTING] = vault.encryption_enabled(settings)
+        self.encrypt = QCheckBox(self.tr("&Encrypt patient data on this computer"))
+        self.encrypt.setChecked(self.initial[vault.SETTING])
 
     def title(self) -> str:
         return self.tr("Archive")
@@ -153,7 +163,8 @@ class ArchivePage(Page):
         return {ARCHIVE_URL_KEY: url, ARCHIVE_USER_KEY: user, ARCHIVE_CA_KEY: ca,
                 TRANSFER_SYNTAXES_KEY: self.transfer.names(), PARALLEL_KEY: self.parallel.value(),
                 MAX_GB_KEY: self.cache_gb.value(), MAX_AGE_DAYS_KEY: self.cache_days.value(),
-                WIPE_ON_EXIT_KEY: self.cache_wipe.isChecked()}
+                WIPE_ON_EXIT_KEY: self.cache_wipe.isChecked(),
+                vault.SETTING: self.encrypt.isChecked()}
 
     def new_password(self) -> tuple[str, str, str] | None:
         """``(url, user, password)`` to put in the keyring, if one was typed."""

@@ -57,3 +57,23 @@ def test_quitting_wipes_the_cache_when_set_but_keeps_unsent_work(
     assert [(e.study_instance_uid, e.actor) for e in store.audit_events()
             if e.action == "cache-wiped"] == [(read, "dr.home")]
     assert (luch_home / "records.sqlite3").exists()
+
+
+def test_encryption_checkbox_follows_profile_setting_and_policy(qtbot, luch_home) -> None:
+    from core import vault
+    from core.settings import Policy
+
+    luch_home.mkdir(parents=True, exist_ok=True)
+    settings = Settings()
+    assert not make_dialog(qtbot, settings).archive.encrypt.isChecked()
+    settings.set(vault.PROFILE_SETTING, "home")  # on by default for a home profile
+    dialog = make_dialog(qtbot, Settings())
+    assert dialog.archive.encrypt.isChecked()
+    dialog.archive.encrypt.setChecked(False)
+    with qtbot.waitSignal(dialog.saved) as saved:
+        press_ok(qtbot, dialog)
+    assert saved.args[0] == [vault.SETTING] and not vault.encryption_enabled(Settings())
+    locked = Settings(policy=Policy(locked={vault.SETTING: True}))
+    locked_dialog = make_dialog(qtbot, locked)
+    box = locked_dialog.archive.encrypt
+    assert box.isChecked() and not box.isEnabled()

@@ -1,0 +1,133 @@
+"""Encryption at rest for a whole ``LUCH_HOME``: what is still plain, sealing it once, and the
+key reset (refused while work is unsent), for ``luch encryption`` and the app's start.
+
+The database is converted by :func:`records.open_store` itself; this seals the files: the
+cached images (a key per study), report drafts, dictation audio and its word times.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from core import crypto, vault
+from core.paths import app_home
+from core.settings import Settings
+
+log = logging.getLogger(__name__)
+#: folders under LUCH_HOME whose files go through core.vault.write_private
+PRIVATE_FOLDERS = ("drafts", "dictations", "measurements", "key-images", "word-links")
+SET_ASIDE = "set-aside"
+
+
+def private_files(home: Path) -> list[Path]:
+    """The files of the private folders (not temporary ones)."""
+    return [p for name in PRIVATE_FOLDERS for p in sorted((home / name).rglob("*"))
+            if p.is_file() and not p.name.startswith(".")]
+
+
+def _plain(path: Path) -> bool:
+    with open(path, "rb") as f:
+        return not crypto.is_sealed(f.read(len(crypto.MAGIC)))
+
+
+def seal_home(keys: vault.Vault | None = None, force: bool = False) -> dict[str, int]:
+    """Seal what was written before encryption was on; counts of files sealed. Without
+    ``force`` nothing is read unless plain data may be there (:func:`vault.needs_sealing`:
+    a plain write since, or never converted), so the app's start stays quick."""
+    from archive.cache import ImageCache  # deferred: `luch --help` does not load it
+    from archive.cache_policy import seal_cache
+
+    keys = keys or vault.current()
+    if keys is None or not (force or vault.needs_sealing(keys.home)):
+        return {"files": 0, "images": 0}
+    files = vault.seal_plain_files([p for p in private_files(keys.home) if _plain(p)], keys)
+    images = seal_cache(ImageCache(), keys)
+    vault.sealed_all(keys.home)
+    if files or images:
+        log.info("encryption at rest: %d files and %d cached images sealed", files, images)
+    return {"files": files, "images": images}
+
+
+@dataclass(frozen=True)
+class EncryptionStatus:
+    on: bool
+    locked_by_policy: bool
+    key_in_keyring: bool | None  # None: no usable keyring
+    database: str  # "encrypted", "plain" or "absent"
+    plain_files: int  # drafts and dictation files not encrypted
+    keyring_note: str = ""
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def encryption_status() -> EncryptionStatus:
+    from records.db import DB_FILE, is_plain_database  # deferred: `luch --help` does not load it
+
+    home, settings = app_home(), Settings()
+    note, present = "", None
+    try:
+        vault.Vault.open(home, create=False)
+        present = True
+    except vault.KeyMissing:
+        present = False
+    except vault.KeyringUnavailable as err:
+        note = str(err)
+    db = home / DB_FILE
+    state = "absent" if not db.exists() else "plain" if is_plain_database(db) else "encrypted"
+    plain = sum(1 for p in private_files(home) if _plain(p))
+    return EncryptionStatus(vault.encryption_enabled(settings), settings.is_locked(vault.SETTING),
+                            present, state, plain, note)
+
+
+def unsent_work() -> int | None:
+    """Outbox items not yet in the archive; None when the records cannot be read (the key
+    is lost)."""
+    from records import open_store  # deferred: `luch --help` does not load the store
+
+    try:
+        store = open_store()
+    except (vault.KeyMissing, crypto.SealError):
+        return None
+    try:
+        counts = store.outbox_counts()
+    finally:
+        store.close()
+    return sum(n for state, n in counts.items() if state != "done")
+
+
+def reset_keys(set_aside: bool = False) -> dict[str, object]:
+    """A new station key. Refused (KeyResetRefused) while the outbox holds unsent work or
+    drafts are unsigned. With the old key lost the records cannot be checked: refused unless
+    ``set_aside``, which moves the encrypted records, drafts, dictations and keys into
+    ``LUCH_HOME/set-aside/<time>`` (kept, not deleted). Cached images are removed either way:
+    the archive holds them and they are fetched again."""
+    from archive.cache import ImageCache  # deferred: `luch --help` does not load it
+    from archive.cache_policy import wipe
+    from records.db import DB_FILE
+
+    home = app_home()
+    drafts = sum(1 for p in private_files(home) if p.parent.name == "drafts")
+    unsent = unsent_work()
+    moved: Path | None = None
+    if unsent is None and set_aside:
+        moved = home / SET_ASIDE / time.strftime("%Y%m%d-%H%M%S")
+        moved.mkdir(parents=True)
+        for name in (DB_FILE, f"{DB_FILE}-wal", f"{DB_FILE}-shm", *PRIVATE_FOLDERS,
+                     vault.KEYS_DIR):
+            if (home / name).exists():
+                shutil.move(str(home / name), str(moved / name))
+    else:
+        vault.check_reset_allowed(unsent, drafts)
+    freed = wipe(ImageCache())
+    if moved is None:
+        vault.rotate_kek(home)
+    else:
+        vault.delete_kek(home)
+    vault.clear_cache()
+    log.info("encryption keys reset; %d cached studies removed", freed.studies)
+    return {"images_removed": freed.images, "set_aside": str(moved) if moved else None}

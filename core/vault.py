@@ -1,0 +1,354 @@
+"""Encryption at rest under ``LUCH_HOME``: the key hierarchy and the private-file seam.
+
+- The key-encryption key (KEK): 256 random bits per installation (per ``LUCH_HOME``) in the
+  OS keyring, service ``luch-records``. Never in a file: with no usable OS keyring the vault
+  refuses (:class:`KeyringUnavailable`) instead of keeping the key in plain.
+- Data keys (DEKs): random, stored only wrapped by the KEK (AES-GCM, labelled by use):
+  ``keys/<name>.key`` (``records`` for the database, ``home`` for drafts and dictation
+  audio), and ``.luch-key`` in a cached study's folder (its images; evicting the study
+  deletes its key with it).
+- On or off: the setting ``security.encrypt_at_rest``; unset, it is on when
+  ``station.profile`` is ``home``. The station policy can lock either.
+
+:func:`current` is the vault when encryption is on (else None); :func:`write_private` and
+:func:`read_private` are the seam every PHI file other than the images goes through:
+sealed when on, plain when off, and a sealed file is read whichever way the setting stands.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+import threading
+from pathlib import Path
+
+import keyring
+from keyring.errors import KeyringError, PasswordDeleteError
+
+from core import crypto
+from core.crypto import SealError
+from core.errors import LuchError
+from core.paths import app_home
+from core.settings import ENV_POLICY, POLICY_FILE, SETTINGS_FILE, Settings
+
+KEYRING_SERVICE = "luch-records"
+SETTING, PROFILE_SETTING, HOME_PROFILE = "security.encrypt_at_rest", "station.profile", "home"
+KEYS_DIR = "keys"
+CHECK_FILE = "station.check"  # a known key wrapped by the KEK: tells "lost" from "never made"
+PLAIN_MARK = ".plain-data"  # in LUCH_HOME: PHI was written in plain since the last sealing
+CONVERTED = "converted"  # in keys/: the whole home was sealed once
+FOLDER_KEY = ".luch-key"
+HOME_KEY, RECORDS_KEY = "home", "records"
+_FOLDER_LEVELS = 3  # a cached image is <study>/<series>/<sop>.dcm: its key 2 levels up
+
+
+class KeyringUnavailable(LuchError):
+    """No usable OS keyring: the station key cannot be kept, so nothing is encrypted."""
+
+
+class KeyMissing(LuchError):
+    """Encrypted data exists but the station key is not in this OS keyring."""
+
+
+def encryption_enabled(settings) -> bool:
+    """Whether the station setting (or policy, or the home profile) turns encryption on."""
+    value = settings.get(SETTING)
+    if value is None:
+        return settings.get(PROFILE_SETTING, "station") == HOME_PROFILE
+    return bool(value)
+
+
+def _account(home: Path) -> str:
+    """The keyring account of one data folder's KEK (two ``LUCH_HOME``s, two keys)."""
+    return "kek-" + hashlib.sha256(str(home.resolve()).encode()).hexdigest()[:16]
+
+
+def _check_backend() -> None:
+    backend = keyring.get_keyring()
+    if type(backend).__module__.startswith(("keyring.backends.fail", "keyring.backends.null")):
+        raise KeyringUnavailable(
+            "no OS keyring is available (Secret Service, KWallet, macOS Keychain or Windows "
+            "Credential Manager); the encryption key cannot be kept safely, so Luch does not "
+            "encrypt and does not store it in a file: start a keyring service and try again")
+
+
+def _load_kek(home: Path) -> str | None:
+    _check_backend()
+    try:
+        return keyring.get_password(KEYRING_SERVICE, _account(home))
+    except KeyringError as err:
+        raise KeyringUnavailable(
+            f"the OS keyring cannot be read ({type(err).__name__})") from err
+
+
+class Vault:
+    """The keys of one ``LUCH_HOME``; unwrapped DEKs are kept in memory only."""
+
+    def __init__(self, home: Path, kek: bytes) -> None:
+        self.home, self._kek = Path(home), kek
+        self._deks: dict[Path, bytes] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, home: Path | None = None, create: bool = True) -> Vault:
+        """The vault of ``home``; a new KEK is made when ``create`` and none exists.
+
+        KeyringUnavailable with no usable keyring; KeyMissing when the keyring holds no key
+        for this folder and ``create`` is False."""
+        home = Path(home or app_home())
+        stored = _load_kek(home)
+        check = home / KEYS_DIR / CHECK_FILE
+        if stored is None:
+            if not create or check.exists():
+                raise KeyMissing(
+                    "the encryption key of this station's data is not in the OS keyring "
+                    "(another OS profile, or the keyring was reset); cached images can be "
+                    "fetched again from the archive once the keys are reset")
+            stored = base64.b64encode(crypto.new_key()).decode()
+            try:
+                keyring.set_password(KEYRING_SERVICE, _account(home), stored)
+            except KeyringError as err:
+                raise KeyringUnavailable(
+                    f"the OS keyring cannot keep the encryption key ({type(err).__name__})"
+                ) from err
+            check.parent.mkdir(parents=True, exist_ok=True)
+            _write_new(check, crypto.wrap_key(base64.b64decode(stored), bytes(32), CHECK_FILE))
+        kek = base64.b64decode(stored)
+        if check.exists():
+            try:
+                crypto.unwrap_key(kek, check.read_bytes(), CHECK_FILE)
+            except SealError:
+                raise KeyMissing(
+                    "the encryption key in the OS keyring is not the one this station's data "
+                    "was encrypted with; restore the right key or reset the keys") from None
+        return cls(home, kek)
+
+    def _key_at(self, path: Path, label: str, create: bool) -> bytes | None:
+        with self._lock:
+            if path in self._deks and path.exists():
+                return self._deks[path]
+            if not path.exists():
+                if not create:
+                    return None
+                path.parent.mkdir(parents=True, exist_ok=True)
+                _write_new(path, crypto.wrap_key(self._kek, crypto.new_key(), label))
+            dek = crypto.unwrap_key(self._kek, path.read_bytes(), label)
+            self._deks[path] = dek
+            return dek
+
+    def dek(self, name: str, create: bool = True) -> bytes | None:
+        """The data key ``keys/<name>.key`` (made on first use when ``create``)."""
+        return self._key_at(self.home / KEYS_DIR / f"{name}.key", name, create)
+
+    def folder_dek(self, folder: Path, create: bool = True) -> bytes | None:
+        """The data key of a cached study's folder (``<folder>/.luch-key``)."""
+        return self._key_at(Path(folder) / FOLDER_KEY, f"folder:{Path(folder).name}", create)
+
+    def forget(self) -> None:
+        """Drop the unwrapped keys held in memory."""
+        with self._lock:
+            self._deks.clear()
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    """Write ``path`` only if it does not exist (another process may create it first)."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        with contextlib.suppress(FileExistsError):
+            os.link(tmp, path)  # atomic "create if absent"
+    finally:
+        os.unlink(tmp)
+
+
+_cache: dict[Path, tuple[tuple, Vault | None]] = {}
+_cache_lock = threading.Lock()
+
+
+def _settings_stamp(home: Path) -> tuple:
+    stamps = []
+    for path in (home / SETTINGS_FILE, Path(os.environ.get(ENV_POLICY) or POLICY_FILE)):
+        try:
+            stamps.append(path.stat().st_mtime_ns)
+        except OSError:
+            stamps.append(None)
+    return tuple(stamps)
+
+
+def current() -> Vault | None:
+    """The vault of this ``LUCH_HOME`` when encryption is on, else None (settings re-read
+    when the settings or policy file changes). KeyringUnavailable when on but no keyring."""
+    home = app_home()
+    stamp = _settings_stamp(home)
+    with _cache_lock:
+        cached = _cache.get(home)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        vault = Vault.open(home) if encryption_enabled(Settings()) else None
+        _cache[home] = (stamp, vault)
+        return vault
+
+
+def reader() -> Vault:
+    """The vault for reading sealed data, whether encryption is on now or not."""
+    return current() or Vault.open(app_home(), create=False)
+
+
+def clear_cache() -> None:
+    """Forget the vaults opened in this process (after a key reset, or in tests)."""
+    with _cache_lock:
+        for _, vault in _cache.values():
+            if vault is not None:
+                vault.forget()
+        _cache.clear()
+
+
+def write_private(path: Path, data: bytes, vault: Vault | None = None) -> None:
+    """Write PHI to ``path`` atomically: sealed with the home key when encryption is on."""
+    path = Path(path)
+    vault = vault or current()
+    if vault is not None:
+        data = crypto.seal(vault.dek(HOME_KEY), data, path.name.encode())
+    else:
+        note_plain_write()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def note_plain_write(home: Path | None = None) -> None:
+    """Mark that PHI was written unencrypted (encryption off), so that turning it on seals
+    it; the app's start looks for the mark instead of reading every file."""
+    mark = Path(home or app_home()) / PLAIN_MARK
+    if not mark.exists():
+        with contextlib.suppress(OSError):
+            mark.touch()
+
+
+def needs_sealing(home: Path | None = None) -> bool:
+    """Whether plain PHI may be under ``home``: written while off, or never converted."""
+    home = Path(home or app_home())
+    return (home / PLAIN_MARK).exists() or not (home / KEYS_DIR / CONVERTED).exists()
+
+
+def sealed_all(home: Path | None = None) -> None:
+    """The conversion is done: clear the mark (a plain write after this sets it again)."""
+    home = Path(home or app_home())
+    (home / KEYS_DIR).mkdir(parents=True, exist_ok=True)
+    (home / KEYS_DIR / CONVERTED).touch()
+    (home / PLAIN_MARK).unlink(missing_ok=True)
+
+
+def read_private(path: Path) -> bytes:
+    """The content of a file written by :func:`write_private` (plain or sealed).
+
+    SealError when a sealed file fails its check (the file is left as it is)."""
+    path = Path(path)
+    data = path.read_bytes()
+    if not crypto.is_sealed(data):
+        return data
+    key = reader().dek(HOME_KEY, create=False)
+    if key is None:
+        raise SealError(f"{path.name} is encrypted but the station's data key is missing")
+    return crypto.open_sealed(key, data, path.name.encode(), path.name)
+
+
+def delete_kek(home: Path | None = None) -> None:
+    """Remove this folder's KEK from the keyring (a key reset; callers check unsent work)."""
+    home = Path(home or app_home())
+    _check_backend()
+    with contextlib.suppress(PasswordDeleteError):
+        keyring.delete_password(KEYRING_SERVICE, _account(home))
+    clear_cache()
+
+
+def seal_plain_files(files, keys: Vault) -> int:
+    """Encrypt in place each plain file of ``files`` (written before encryption was on);
+    returns how many. Those already sealed are left as they are."""
+    count = 0
+    for path in files:
+        path = Path(path)
+        data = path.read_bytes()
+        if not crypto.is_sealed(data):
+            write_private(path, data, keys)
+            count += 1
+    return count
+
+
+class KeyResetRefused(LuchError):
+    """Resetting the keys would lose work that is not in the archive yet."""
+
+
+def check_reset_allowed(unsent_jobs: int | None, drafts: int) -> None:
+    """KeyResetRefused while work exists that only this station holds: ``unsent_jobs``
+    outbox items not yet in the archive (None: the records cannot be read to tell), or
+    unsigned report drafts."""
+    if unsent_jobs is None:
+        raise KeyResetRefused(
+            "the records cannot be read without the old key, so Luch cannot tell whether "
+            "work is still unsent; restore the old key to the OS keyring if you can, or "
+            "reset with --set-aside to keep the old encrypted data aside")
+    if unsent_jobs:
+        raise KeyResetRefused(
+            f"{unsent_jobs} items of work are not yet in the archive; send them first "
+            "(luch sync), then reset the keys")
+    if drafts:
+        raise KeyResetRefused(
+            f"{drafts} report drafts are not signed yet; sign or discard them first")
+
+
+def rotate_kek(home: Path | None = None) -> int:
+    """A new station key in the keyring; every data key re-wrapped (the data stays as it
+    is). Returns how many data keys were re-wrapped."""
+    home = Path(home or app_home())
+    old = Vault.open(home, create=False)
+    wrapped = [(p, p.stem) for p in (home / KEYS_DIR).glob("*.key")]
+    wrapped += [(p, f"folder:{p.parent.name}") for p in home.rglob(FOLDER_KEY)]
+    if (home / KEYS_DIR / CHECK_FILE).exists():
+        wrapped.append((home / KEYS_DIR / CHECK_FILE, CHECK_FILE))
+    new_kek = crypto.new_key()
+    rewrapped = [(p, crypto.wrap_key(new_kek, crypto.unwrap_key(old._kek, p.read_bytes(),
+                                                                 label), label))
+                 for p, label in wrapped]
+    # the new key first (a crash then leaves old-wrapped files the old key no longer opens:
+    # so each file is rewritten before the keyring is told, and the old key kept until then)
+    for path, data in rewrapped:
+        tmp = path.with_name(path.name + ".rewrap")
+        tmp.write_bytes(data)
+    try:
+        keyring.set_password(KEYRING_SERVICE, _account(home), base64.b64encode(new_kek).decode())
+    except KeyringError as err:
+        for path, _ in rewrapped:
+            path.with_name(path.name + ".rewrap").unlink(missing_ok=True)
+        raise KeyringUnavailable(
+            f"the OS keyring cannot keep the new key ({type(err).__name__})") from err
+    for path, _ in rewrapped:
+        os.replace(path.with_name(path.name + ".rewrap"), path)
+    clear_cache()
+    return len(rewrapped)
+
+
+def write_private_json(path: Path, data) -> None:
+    """``data`` as JSON through :func:`write_private` (sealed when encryption is on)."""
+    write_private(path, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
+
+
+def read_private_json(path: Path):
+    """JSON written by :func:`write_private_json` (or a plain JSON file of before).
+    ValueError for damaged JSON, SealError for a sealed file that fails its check."""
+    return json.loads(read_private(path).decode("utf-8"))

@@ -1,0 +1,19 @@
+"""A data folder with encryption at rest on, its station key in an in-memory keyring."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from core import vault
+
+
+@pytest.fixture
+def encrypted_home(luch_home, memory_keyring):
+    """``LUCH_HOME`` with ``security.encrypt_at_rest`` on; the KEK lives in ``memory_keyring``."""
+    luch_home.mkdir(parents=True, exist_ok=True)
+    (luch_home / "settings.json").write_text(json.dumps({vault.SETTING: True}))
+    vault.clear_cache()
+    yield luch_home
+    vault.clear_cache()
