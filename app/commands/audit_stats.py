@@ -1,0 +1,44 @@
+"""``luch audit-stats [--from --to] [--by reader|centre|month] [--csv]``: discrepancy rates."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime, timedelta
+
+
+def _day(text: str) -> datetime:
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from None
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "audit-stats", help="discrepancy rates of second opinions and audits",
+        description="Discrepancy rates of the signed expert reviews in this station's store "
+                    "(a reference-centre station): RADPEER score 2 or more and 3 or more, "
+                    "each with its 95%% Wilson confidence interval.")
+    parser.add_argument("--from", dest="start", type=_day, metavar="YYYY-MM-DD",
+                        help="reviews signed on or after this day (UTC)")
+    parser.add_argument("--to", dest="end", type=_day, metavar="YYYY-MM-DD",
+                        help="reviews signed before the end of this day (UTC)")
+    parser.add_argument("--by", choices=("reader", "centre", "month"), default="all",
+                        help="one row per first reader, requesting centre or month")
+    parser.add_argument("--csv", action="store_true", help="print CSV")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    # deferred: `luch --help` and the other commands do not load it
+    from records import open_store
+    from records.audit_stats import as_csv, as_table, discrepancy_rates
+
+    store = open_store()
+    try:
+        end = args.end + timedelta(days=1) if args.end else None
+        rates = discrepancy_rates(store.signed_reviews(args.start, end), args.by)
+    finally:
+        store.close()
+    print(as_csv(rates) if args.csv else as_table(rates), end="\n" if not args.csv else "")
+    return 0

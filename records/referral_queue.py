@@ -1,0 +1,110 @@
+"""The reference centre's queue, read from the archive, and reviews read back from it.
+
+The archive is the meeting point of the two stations. A request SR is in a series described
+"Luch referral request" and every review of it in the series :func:`review_series_uid`
+derives from the request, so two QIDO-RS searches at series level (by SeriesDescription,
+which Orthanc and any PACS index) tell the open requests from the answered ones. A new open
+request is fetched once (WADO-RS) with the report SR it refers to and stored locally, the
+first report held back until the expert's own read (records.referral.BlindCase); later
+refreshes read it from the store.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from archive.dicomweb import DicomWebClient, read_dataset, tag_value
+from archive.errors import ArchiveError
+from records.referral import (
+    REQUEST_SERIES_DESCRIPTION,
+    REVIEW_SERIES_DESCRIPTION,
+    ReferralRecord,
+    queue_key,
+    review_series_uid,
+)
+from records.referral_sr import read_request_sr, read_review_sr
+from records.sr import read_report_sr
+from records.store import Store
+
+log = logging.getLogger(__name__)
+STUDY_UID, SERIES_UID, SOP_UID = "0020000D", "0020000E", "00080018"
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    """An open request on the expert's queue."""
+
+    referral: ReferralRecord
+
+    @property
+    def due_at(self) -> datetime:
+        return self.referral.due_at
+
+
+def _series(client: DicomWebClient, description: str) -> list[tuple[str, str]]:
+    """(study UID, series UID) of every SR series with this description in the archive."""
+    found = client.search("series", {"Modality": "SR", "SeriesDescription": description})
+    return [(str(tag_value(i, STUDY_UID)), str(tag_value(i, SERIES_UID))) for i in found]
+
+
+def _sop_uids(client: DicomWebClient, study_uid: str, series_uid: str) -> list[str]:
+    return [str(tag_value(i, SOP_UID))
+            for i in client.search_instances(study_uid, series_uid=series_uid)]
+
+
+def _import(store: Store, client: DicomWebClient, study_uid: str, series_uid: str,
+            sop_uid: str) -> int | None:
+    """Store one request from the archive with the report it refers to; None while that
+    report is not in the archive yet (tried again at the next refresh)."""
+    request = read_dataset(client.retrieve_instance(study_uid, series_uid, sop_uid))
+    data = read_request_sr(request)
+    try:
+        report = read_dataset(client.retrieve_instance(
+            study_uid, data["report_series_uid"], data["report_sop_uid"]))
+    except ArchiveError:
+        log.info("a request waits for its report to reach the archive")
+        return None
+    found = read_report_sr(report)
+    first = {"grade": str((found.get("fields") or {}).get("grade", "") or ""),
+             "conclusion": found.get("conclusion", ""), "text": found.get("text", "")}
+    patient = {"patient_id": str(request.get("PatientID", "")),
+               "name": str(request.get("PatientName", "")),
+               "birth_date": str(request.get("PatientBirthDate", "")),
+               "sex": str(request.get("PatientSex", ""))}
+    return store.import_referral(data, first, patient=patient)
+
+
+def refresh_queue(store: Store, client: DicomWebClient, centre: str = "") -> list[QueueEntry]:
+    """The open requests addressed to ``centre`` (all when empty or unaddressed), most urgent
+    first, then the oldest. A request is open until a signed review of it is in the archive
+    or signed on this station. Raises ArchiveError when the archive cannot be asked."""
+    answered = {series for _, series in _series(client, REVIEW_SERIES_DESCRIPTION)}
+    answered_here = {r.referral_uid for r in store.signed_reviews()}
+    entries = []
+    for study_uid, series_uid in _series(client, REQUEST_SERIES_DESCRIPTION):
+        for sop_uid in _sop_uids(client, study_uid, series_uid):  # the SOP UID is the request's
+            if review_series_uid(sop_uid) in answered or sop_uid in answered_here:
+                continue
+            referral_id = store.referral_id(sop_uid)
+            if referral_id is None:
+                referral_id = _import(store, client, study_uid, series_uid, sop_uid)
+                if referral_id is None:
+                    continue
+            ref = store.referral(referral_id)
+            if centre and ref.addressed_to and ref.addressed_to != centre:
+                continue
+            entries.append(QueueEntry(ref))
+    return sorted(entries, key=lambda e: queue_key(e.referral.urgency,
+                                                   e.referral.requested_at))
+
+
+def reviews_in_archive(client: DicomWebClient, ref: ReferralRecord) -> list[dict]:
+    """Every signed review version of a request the archive holds (read_review_sr's form),
+    oldest first: what the first reader's station shows."""
+    series = review_series_uid(ref.uid)
+    found = [read_review_sr(read_dataset(client.retrieve_instance(
+        ref.study_instance_uid, series, sop)))
+        for sop in _sop_uids(client, ref.study_instance_uid, series)]
+    return sorted(found, key=lambda r: (r["expert"], r["version"]))
