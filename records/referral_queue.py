@@ -2,8 +2,8 @@
 
 The archive is the meeting point of the two stations. A request SR is in a series described
 "Luch referral request" and every review of it in the series :func:`review_series_uid`
-derives from the request, so two QIDO-RS searches at series level (by SeriesDescription,
-which Orthanc and any PACS index) tell the open requests from the answered ones. A new open
+derives from the request, so two QIDO-RS searches at series level (SR series numbered 994
+and 995, then their descriptions) tell the open requests from the answered ones. A new open
 request is fetched once (WADO-RS) with the report SR it refers to and stored locally, the
 first report held back until the expert's own read (records.referral.BlindCase); later
 refreshes read it from the store.
@@ -24,12 +24,18 @@ from records.referral import (
     queue_key,
     review_series_uid,
 )
-from records.referral_sr import read_request_sr, read_review_sr
+from records.referral_sr import (
+    REQUEST_SERIES_NUMBER,
+    REVIEW_SERIES_NUMBER,
+    read_request_sr,
+    read_review_sr,
+)
 from records.sr import read_report_sr
 from records.store import Store
 
 log = logging.getLogger(__name__)
 STUDY_UID, SERIES_UID, SOP_UID = "0020000D", "0020000E", "00080018"
+SERIES_DESCRIPTION = "0008103E"
 
 
 @dataclass(frozen=True)
@@ -43,10 +49,16 @@ class QueueEntry:
         return self.referral.due_at
 
 
-def _series(client: DicomWebClient, description: str) -> list[tuple[str, str]]:
-    """(study UID, series UID) of every SR series with this description in the archive."""
-    found = client.search("series", {"Modality": "SR", "SeriesDescription": description})
-    return [(str(tag_value(i, STUDY_UID)), str(tag_value(i, SERIES_UID))) for i in found]
+def _series(client: DicomWebClient, number: int, description: str) -> list[tuple[str, str]]:
+    """(study UID, series UID) of every SR series with this number and description.
+
+    Matched by number (Orthanc 1.10 matches no SeriesDescription with a space in it, as the
+    query encodes it), then by the description the answer carries.
+    """
+    found = client.search("series", {"Modality": "SR", "SeriesNumber": str(number),
+                                     "includefield": "SeriesDescription"})
+    return [(str(tag_value(i, STUDY_UID)), str(tag_value(i, SERIES_UID))) for i in found
+            if str(tag_value(i, SERIES_DESCRIPTION)) == description]
 
 
 def _sop_uids(client: DicomWebClient, study_uid: str, series_uid: str) -> list[str]:
@@ -80,10 +92,12 @@ def refresh_queue(store: Store, client: DicomWebClient, centre: str = "") -> lis
     """The open requests addressed to ``centre`` (all when empty or unaddressed), most urgent
     first, then the oldest. A request is open until a signed review of it is in the archive
     or signed on this station. Raises ArchiveError when the archive cannot be asked."""
-    answered = {series for _, series in _series(client, REVIEW_SERIES_DESCRIPTION)}
+    answered = {series for _, series in _series(client, REVIEW_SERIES_NUMBER,
+                                                REVIEW_SERIES_DESCRIPTION)}
     answered_here = {r.referral_uid for r in store.signed_reviews()}
     entries = []
-    for study_uid, series_uid in _series(client, REQUEST_SERIES_DESCRIPTION):
+    for study_uid, series_uid in _series(client, REQUEST_SERIES_NUMBER,
+                                            REQUEST_SERIES_DESCRIPTION):
         for sop_uid in _sop_uids(client, study_uid, series_uid):  # the SOP UID is the request's
             if review_series_uid(sop_uid) in answered or sop_uid in answered_here:
                 continue

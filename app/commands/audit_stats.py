@@ -18,7 +18,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "audit-stats", help="discrepancy rates of second opinions and audits",
         description="Discrepancy rates of the signed expert reviews in this station's store "
                     "(a reference-centre station): RADPEER score 2 or more and 3 or more, "
-                    "each with its 95%% Wilson confidence interval.")
+                    "each with its 95% Wilson confidence interval.")
     parser.add_argument("--from", dest="start", type=_day, metavar="YYYY-MM-DD",
                         help="reviews signed on or after this day (UTC)")
     parser.add_argument("--to", dest="end", type=_day, metavar="YYYY-MM-DD",
