@@ -57,12 +57,20 @@ REQUEST_SERIES_DESCRIPTION = "Luch referral request"
 REVIEW_SERIES_DESCRIPTION = "Luch referral review"
 
 
-def parse(cls: type[enum.StrEnum], value: Any, what: str) -> Any:
+def parse(cls: type[enum.StrEnum], value: Any) -> Any:
+    """``value`` as a member of ``cls`` (Kind, Reason, Urgency, Category) or a clear error."""
     try:
         return cls(str(value))
     except ValueError:
-        allowed = ", ".join(m.value for m in cls)
-        raise ReferralError(f"unknown {what} '{value}' (one of: {allowed})") from None
+        pass
+    allowed = ", ".join(m.value for m in cls)
+    if cls is Kind:
+        raise ReferralError(f"unknown request kind '{value}' (one of: {allowed})")
+    if cls is Reason:
+        raise ReferralError(f"unknown reason '{value}' (one of: {allowed})")
+    if cls is Urgency:
+        raise ReferralError(f"unknown urgency '{value}' (one of: {allowed})")
+    raise ReferralError(f"unknown discrepancy category '{value}' (one of: {allowed})")
 
 
 def due_at(requested_at: datetime, urgency: Urgency | str) -> datetime:
@@ -115,7 +123,7 @@ class ReviewFields:
         score = self.score
         if score is not None and score not in SCORES:
             raise ReferralError(f"the discrepancy score must be 1 to 4, not {score}")
-        category = parse(Category, self.category, "category").value if self.category else ""
+        category = parse(Category, self.category).value if self.category else ""
         for aspect, rating in self.technique.items():
             if aspect not in TECHNIQUE_ASPECTS or rating not in TECHNIQUE_RATINGS:
                 raise ReferralError(f"bad technique rating {aspect}={rating}")

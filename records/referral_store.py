@@ -86,8 +86,8 @@ class ReferralMixin:
         """Ask for a second opinion or an audit of a signed report version; queued for the
         archive in the same transaction. Asking again for the same version and kind returns
         the first request (the same SR)."""
-        kind = parse(Kind, kind, "request kind")
-        reason, urgency = parse(Reason, reason, "reason"), parse(Urgency, urgency, "urgency")
+        kind = parse(Kind, kind)
+        reason, urgency = parse(Reason, reason), parse(Urgency, urgency)
         with self.session() as s:
             version = s.get(ReportVersion, report_version_id)
             if version is None:
@@ -132,9 +132,9 @@ class ReferralMixin:
             ref = Referral(
                 uid=data["uid"], study=study, report_sop_uid=data["report_sop_uid"],
                 report_series_uid=data.get("report_series_uid", ""),
-                kind=parse(Kind, data["kind"], "request kind").value,
-                reason=parse(Reason, data["reason"], "reason").value,
-                urgency=parse(Urgency, data["urgency"], "urgency").value,
+                kind=parse(Kind, data["kind"]).value,
+                reason=parse(Reason, data["reason"]).value,
+                urgency=parse(Urgency, data["urgency"]).value,
                 requester=data.get("requester", ""), first_reader=data.get("first_reader", ""),
                 centre=data.get("centre", ""), addressed_to=data.get("addressed_to", ""),
                 note=data.get("note", ""),
