@@ -2642,6 +2642,133 @@
     </message>
 </context>
 <context>
+    <name>Referral</name>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="28"/>
+        <source>second opinion</source>
+        <translation>второе мнение</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="29"/>
+        <source>audit</source>
+        <translation>аудит</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="34"/>
+        <source>doubt</source>
+        <translation>сомнение</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="35"/>
+        <source>complex case</source>
+        <translation>сложный случай</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="36"/>
+        <source>patient request</source>
+        <translation>по просьбе пациента</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="37"/>
+        <source>quality sample</source>
+        <translation>выборка контроля качества</translation>
+    </message>
+</context>
+<context>
+    <name>ReferralDialog</name>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="50"/>
+        <source>Request a second opinion</source>
+        <translation>Запрос второго мнения</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="64"/>
+        <source>&amp;Kind:</source>
+        <translation>&amp;Вид:</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="65"/>
+        <source>&amp;Reason:</source>
+        <translation>&amp;Причина:</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="66"/>
+        <source>&amp;Urgency:</source>
+        <translation>&amp;Срочность:</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="67"/>
+        <source>&amp;Note:</source>
+        <translation>&amp;Примечание:</translation>
+    </message>
+</context>
+<context>
+    <name>ReferralFlow</name>
+    <message>
+        <location filename="../../app/reading/referrals.py" line="40"/>
+        <source>Reference centre queue</source>
+        <translation>Очередь референс-центра</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/referrals.py" line="57"/>
+        <source>Sign the report first: only a signed report can be sent for review</source>
+        <translation>Сначала подпишите заключение: на пересмотр отправляется только подписанное заключение</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/referrals.py" line="73"/>
+        <source>Second opinion requested; it goes to the archive with the report</source>
+        <translation>Второе мнение запрошено; запрос уйдёт в архив вместе с заключением</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/referrals.py" line="83"/>
+        <source>no archive configured</source>
+        <translation>архив не настроен</translation>
+    </message>
+</context>
+<context>
+    <name>ReferralQueuePanel</name>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="91"/>
+        <source>Urgency</source>
+        <translation>Срочность</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="91"/>
+        <source>Due</source>
+        <translation>Срок</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="91"/>
+        <source>Kind</source>
+        <translation>Вид</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="91"/>
+        <source>Reason</source>
+        <translation>Причина</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="92"/>
+        <source>Centre</source>
+        <translation>Центр</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="99"/>
+        <source>Refresh</source>
+        <translation>Обновить</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="121"/>
+        <source>Open requests: %1</source>
+        <translation>Открытых запросов: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="124"/>
+        <source>Queue not refreshed: %1</source>
+        <translation>Очередь не обновлена: %1</translation>
+    </message>
+</context>
+<context>
     <name>ReportPanel</name>
     <message>
         <location filename="../../app/panels/report_panel.py" line="98"/>
@@ -3260,6 +3387,11 @@
         <source>saving the label correction</source>
         <translation>сохранение исправленной разметки</translation>
     </message>
+    <message>
+        <location filename="../../app/reading/referrals.py" line="89"/>
+        <source>reference centre queue</source>
+        <translation>очередь референс-центра</translation>
+    </message>
 </context>
 <context>
     <name>TemplateInserter</name>
@@ -3715,117 +3847,122 @@
 <context>
     <name>Workflow</name>
     <message>
-        <location filename="../../app/workflow.py" line="86"/>
+        <location filename="../../app/workflow.py" line="87"/>
         <source>Worklist</source>
         <translation>Рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="88"/>
+        <location filename="../../app/workflow.py" line="89"/>
         <source>Report</source>
         <translation>Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="147"/>
+        <location filename="../../app/workflow.py" line="150"/>
         <source>&amp;Report</source>
         <translation>&amp;Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="149"/>
+        <location filename="../../app/workflow.py" line="152"/>
         <source>Run &amp;AI pre-read</source>
         <translation>Запустить &amp;ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="151"/>
+        <location filename="../../app/workflow.py" line="154"/>
         <source>&amp;Accept AI values</source>
         <translation>&amp;Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="152"/>
+        <location filename="../../app/workflow.py" line="155"/>
         <source>Re&amp;ject AI result</source>
         <translation>О&amp;тклонить результат ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="153"/>
+        <location filename="../../app/workflow.py" line="156"/>
         <source>Insert the AI&apos;s &amp;findings as text</source>
         <translation>Вставить &amp;находки ИИ текстом</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="155"/>
+        <location filename="../../app/workflow.py" line="158"/>
         <source>&amp;Next field</source>
         <translation>&amp;Следующее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="157"/>
+        <location filename="../../app/workflow.py" line="160"/>
         <source>&amp;Previous field</source>
         <translation>П&amp;редыдущее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="159"/>
+        <location filename="../../app/workflow.py" line="162"/>
         <source>&amp;Sign report</source>
         <translation>П&amp;одписать протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="160"/>
+        <location filename="../../app/workflow.py" line="163"/>
         <source>Add a&amp;ddendum to the signed report…</source>
         <translation>&amp;Дополнение к подписанному протоколу…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="162"/>
+        <location filename="../../app/workflow.py" line="165"/>
         <source>Sign and open the ne&amp;xt study</source>
         <translation>Подписать и открыть сле&amp;дующее</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="164"/>
+        <location filename="../../app/workflow.py" line="167"/>
+        <source>Request a second &amp;opinion…</source>
+        <translation>Запросить второе &amp;мнение…</translation>
+    </message>
+    <message>
+        <location filename="../../app/workflow.py" line="169"/>
         <source>S&amp;ync now</source>
         <translation>Си&amp;нхронизировать</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="165"/>
+        <location filename="../../app/workflow.py" line="170"/>
         <source>Open next s&amp;tudy</source>
         <translation>Открыть следующее &amp;исследование</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="166"/>
+        <location filename="../../app/workflow.py" line="171"/>
         <source>&amp;Dictate</source>
         <translation>&amp;Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="167"/>
+        <location filename="../../app/workflow.py" line="172"/>
         <source>&amp;Play back (from the dictated word at the cursor)</source>
         <translation>&amp;Воспроизвести (с надиктованного слова под курсором)</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="169"/>
+        <location filename="../../app/workflow.py" line="174"/>
         <source>&amp;Hear the dictated word at the cursor</source>
         <translation>Прослушать надиктованное с&amp;лово под курсором</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="171"/>
+        <location filename="../../app/workflow.py" line="176"/>
         <source>Re&amp;wind the playback</source>
         <translation>Перемотать н&amp;азад</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="172"/>
+        <location filename="../../app/workflow.py" line="177"/>
         <source>&amp;Fast-forward the playback</source>
         <translation>Перемотать вп&amp;ерёд</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="174"/>
+        <location filename="../../app/workflow.py" line="179"/>
         <source>&amp;Compare with the prior study</source>
         <translation>&amp;Сравнить с предыдущим исследованием</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="176"/>
+        <location filename="../../app/workflow.py" line="181"/>
         <source>&amp;Refresh worklist</source>
         <translation>&amp;Обновить рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="184"/>
+        <location filename="../../app/workflow.py" line="189"/>
         <source>Insert &amp;template</source>
         <translation>Вставить &amp;шаблон</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="272"/>
+        <location filename="../../app/workflow.py" line="277"/>
         <source>AI pre-read ready: %1 (F11 shows the panels)</source>
         <translation>Предварительное заключение ИИ готово: %1 (F11 показывает панели)</translation>
     </message>

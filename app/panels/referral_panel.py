@@ -1,0 +1,124 @@
+"""Second opinions in the window: the request dialog (reading station) and the expert's
+queue (reference-centre station). The state lives in records (records.referral_store)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.panels import terms
+from records.referral import Kind, Reason, Urgency
+
+
+def kind_name(kind: str) -> str:
+    return {Kind.SECOND_OPINION: QCoreApplication.translate("Referral", "second opinion"),
+            Kind.AUDIT: QCoreApplication.translate("Referral", "audit")}.get(kind, kind)
+
+
+def reason_name(reason: str) -> str:
+    return {
+        Reason.DOUBT: QCoreApplication.translate("Referral", "doubt"),
+        Reason.COMPLEX_CASE: QCoreApplication.translate("Referral", "complex case"),
+        Reason.PATIENT_REQUEST: QCoreApplication.translate("Referral", "patient request"),
+        Reason.QUALITY_SAMPLE: QCoreApplication.translate("Referral", "quality sample"),
+    }.get(reason, reason)
+
+
+def urgency_name(urgency: str) -> str:
+    return terms.term(urgency)  # stat, urgent, routine: the worklist's words
+
+
+class ReferralDialog(QDialog):
+    """Kind, reason, urgency and a note for a request on the signed report."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Request a second opinion"))
+        self.kind, self.reason, self.urgency = QComboBox(), QComboBox(), QComboBox()
+        for combo, members, name in ((self.kind, Kind, kind_name),
+                                     (self.reason, Reason, reason_name),
+                                     (self.urgency, Urgency, urgency_name)):
+            for member in members:
+                combo.addItem(name(member.value), member.value)
+        self.urgency.setCurrentIndex(self.urgency.findData(Urgency.ROUTINE.value))
+        self.kind.setObjectName("referral-kind")
+        self.reason.setObjectName("referral-reason")
+        self.urgency.setObjectName("referral-urgency")
+        self.note = QLineEdit()
+        self.note.setObjectName("referral-note")
+        form = QFormLayout()
+        form.addRow(self.tr("&Kind:"), self.kind)
+        form.addRow(self.tr("&Reason:"), self.reason)
+        form.addRow(self.tr("&Urgency:"), self.urgency)
+        form.addRow(self.tr("&Note:"), self.note)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def values(self) -> dict[str, str]:
+        return {"kind": self.kind.currentData(), "reason": self.reason.currentData(),
+                "urgency": self.urgency.currentData(), "note": self.note.text().strip()}
+
+
+class ReferralQueuePanel(QWidget):
+    """The open requests addressed to this reference centre, most urgent first."""
+
+    refresh_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.table = QTableWidget(0, 5)
+        self.table.setObjectName("referral-queue")
+        self.table.setHorizontalHeaderLabels([
+            self.tr("Urgency"), self.tr("Due"), self.tr("Kind"), self.tr("Reason"),
+            self.tr("Centre")])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        self.status = QLabel()
+        self.status.setObjectName("referral-queue-status")
+        self.status.setWordWrap(True)
+        refresh = QPushButton(self.tr("Refresh"))
+        refresh.clicked.connect(self.refresh_requested)
+        row = QHBoxLayout()
+        row.addWidget(self.status, 1)
+        row.addWidget(refresh)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(row)
+        self.entries: list = []
+
+    def show_entries(self, entries: list) -> None:
+        """``entries``: records.referral_queue.QueueEntry, in queue order."""
+        self.entries = list(entries)
+        self.table.setRowCount(len(self.entries))
+        for row, entry in enumerate(self.entries):
+            ref = entry.referral
+            due = entry.due_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            for col, text in enumerate((urgency_name(ref.urgency), due, kind_name(ref.kind),
+                                        reason_name(ref.reason), ref.centre)):
+                self.table.setItem(row, col, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+        self.status.setText(self.tr("Open requests: %1").replace("%1", str(len(self.entries))))
+
+    def show_error(self, message: str) -> None:
+        self.status.setText(self.tr("Queue not refreshed: %1").replace("%1", message))

@@ -1,0 +1,103 @@
+"""Second opinions in the app: "Request second opinion" on a signed report (reading
+station) and, with the setting ``referral.role`` = ``reference_centre``, the expert's queue
+read from the archive in the background (records.referral_store, records.referral_queue)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt
+from PySide6.QtWidgets import QDialog, QDockWidget, QMainWindow
+
+from app.panels.referral_panel import ReferralDialog, ReferralQueuePanel
+from app.reading.archive_link import ArchiveLink
+from app.shell.error_text import error_text, localize
+from app.shell.tasks import Task
+from core.errors import LuchError
+from records import Store
+
+ROLE, CENTRE, REFERENCE_CENTRE = "referral.role", "referral.centre", "referral.reference_centre"
+REFERENCE_ROLE = "reference_centre"
+SIGNED = ("final", "amended")
+
+
+class ReferralFlow(QObject):
+    """Requests from this station and, at a reference centre, the queue dock."""
+
+    def __init__(self, window: QMainWindow, store: Store, reader: str,
+                 report_uid: Callable[[], str | None], link: ArchiveLink, settings) -> None:
+        super().__init__(window)
+        self.window, self.store, self.reader, self.link = window, store, reader, link
+        self.report_uid = report_uid
+        self.centre = str(settings.get(CENTRE, "") or "")
+        self.reference_centre = str(settings.get(REFERENCE_CENTRE, "") or "")
+        self.panel: ReferralQueuePanel | None = None
+        self.dock: QDockWidget | None = None
+        self._task: Task | None = None
+        if settings.get(ROLE, "reader") == REFERENCE_ROLE:
+            self.panel = ReferralQueuePanel()
+            self.panel.refresh_requested.connect(self.refresh)
+            self.dock = QDockWidget(self.tr("Reference centre queue"), window)
+            self.dock.setObjectName("dock-referral-queue")
+            self.dock.setWidget(self.panel)
+            self.dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                                  | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+            window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
+
+    def _say(self, text: str) -> None:
+        self.window.statusBar().showMessage(text)
+
+    def request(self, values: dict[str, str] | None = None) -> int | None:
+        """Ask for a second opinion on the signed report being read (``values`` from the
+        dialog when not given); returns the request's id, None when nothing was asked."""
+        uid = self.report_uid()
+        versions = self.store.report_versions(uid) if uid else []
+        signed = [v for v in versions if v.status.value in SIGNED]
+        if not signed:
+            self._say(self.tr("Sign the report first: only a signed report can be sent "
+                              "for review"))
+            return None
+        if values is None:
+            dialog = ReferralDialog(self.window)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return None
+            values = dialog.values()
+        try:
+            referral_id = self.store.request_referral(
+                signed[-1].id, kind=values["kind"], reason=values["reason"],
+                urgency=values["urgency"], requester=self.reader, centre=self.centre,
+                addressed_to=self.reference_centre, note=values.get("note", ""))
+        except LuchError as err:
+            self._say(error_text(err))
+            return None
+        self._say(self.tr("Second opinion requested; it goes to the archive with the "
+                          "report"))
+        self.link.sync()
+        return referral_id
+
+    def refresh(self) -> Task | None:
+        """Read the queue from the archive in the background (reference centre only)."""
+        if self.panel is None or self._task is not None:
+            return None
+        if self.link.archive is None:
+            self.panel.show_error(self.tr("no archive configured"))
+            return None
+        from records.referral_queue import refresh_queue  # deferred: loads highdicom (start-up)
+
+        client, store, centre = self.link.archive, self.store, self.reference_centre
+        task = Task(lambda progress, cancel: refresh_queue(store, client, centre),
+                    QT_TRANSLATE_NOOP("Task", "reference centre queue"))
+        task.succeeded.connect(self._refreshed)
+        task.failed.connect(self._failed)
+        self._task = task
+        return task.start()
+
+    def _refreshed(self, entries: list) -> None:
+        self._task = None
+        if self.panel is not None:
+            self.panel.show_entries(entries)
+
+    def _failed(self, error: str) -> None:
+        self._task = None
+        if self.panel is not None:
+            self.panel.show_error(localize(error))

@@ -1,0 +1,104 @@
+"""The second-opinion UI: the request action on a signed report and, at a reference centre,
+the queue dock filled from a real Orthanc; the dialog in Russian."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pydicom
+import pytest
+from PySide6.QtWidgets import QMainWindow
+
+from app.panels.referral_panel import ReferralDialog
+from app.reading.archive_link import ArchiveLink
+from app.reading.referrals import ReferralFlow
+from core.settings import Settings
+from records import open_store
+from records.outbox import KIND_REFERRAL
+from records.sync import SyncEngine
+from tests.records.conftest import client_for
+
+
+@pytest.fixture
+def window(qtbot, luch_home: Path):
+    win = QMainWindow()
+    qtbot.addWidget(win)
+    return win
+
+
+def _settings(luch_home: Path, **values) -> Settings:
+    settings = Settings(luch_home / "settings.json")
+    for key, value in values.items():
+        settings.set(key.replace("_", ".", 1), value)
+    return settings
+
+
+def test_a_request_needs_a_signed_report_then_is_queued(window, luch_home: Path) -> None:
+    store = open_store()
+    settings = _settings(luch_home, referral_centre="Clinic 1",
+                         **{"referral_reference_centre": "RC"})
+    study = pydicom.uid.generate_uid()
+    draft = store.save_report(study, author="Reader A", fields={"grade": "CT-1"}, text="x")
+    flow = ReferralFlow(window, store, "Reader A", lambda: draft.report_uid,
+                        ArchiveLink(window, store), settings)
+    assert flow.dock is None  # a reading station has no queue
+    values = {"kind": "second_opinion", "reason": "doubt", "urgency": "urgent"}
+    assert flow.request(values) is None
+    assert "Sign the report first" in window.statusBar().currentMessage()
+    store.save_report(study, author="Reader A", fields={"grade": "CT-1"}, text="x",
+                      status="final", report_uid=draft.report_uid)
+    referral_id = flow.request(values)
+    ref = store.referral(referral_id)
+    assert (ref.centre, ref.addressed_to, ref.urgency, ref.requester) == (
+        "Clinic 1", "RC", "urgent", "Reader A")
+    assert [j.kind for j in store.jobs()].count(KIND_REFERRAL) == 1
+    assert "Second opinion requested" in window.statusBar().currentMessage()
+    store.close()
+
+
+def test_the_dialog_speaks_russian(qtbot, russian) -> None:
+    dialog = ReferralDialog()
+    qtbot.addWidget(dialog)
+    assert dialog.windowTitle() == "Запрос второго мнения"
+    assert dialog.reason.itemText(0) == "сомнение"
+    assert dialog.urgency.currentData() == "routine"
+    dialog.reason.setCurrentIndex(dialog.reason.findData("patient_request"))
+    assert dialog.values()["reason"] == "patient_request"
+
+
+@pytest.fixture
+def russian(qapp, monkeypatch):
+    from app.shell.i18n import install_translator, remove_translators
+
+    monkeypatch.setenv("LUCH_LANG", "ru")
+    install_translator(qapp)
+    yield
+    remove_translators(qapp)
+
+
+def test_a_reference_centre_station_shows_the_queue(qtbot, window, luch_home: Path,
+                                                    orthanc_factory, tmp_path: Path) -> None:
+    server = orthanc_factory()
+    client = client_for(server)
+    reader = open_store(tmp_path / "reader.sqlite3")
+    for urgency, to in (("routine", "RC"), ("stat", "RC"), ("stat", "Elsewhere")):
+        study = pydicom.uid.generate_uid()
+        version = reader.save_report(study, author="Reader A", fields={"grade": "CT-2"},
+                                     text="x", status="final")
+        reader.request_referral(version.id, kind="audit", reason="quality_sample",
+                                urgency=urgency, requester="Head H", centre="Clinic 1",
+                                addressed_to=to)
+    SyncEngine(reader, client).drain()
+    reader.close()
+    expert = open_store()
+    settings = _settings(luch_home, referral_role="reference_centre",
+                         referral_reference_centre="RC")
+    flow = ReferralFlow(window, expert, "Expert E", lambda: None,
+                        ArchiveLink(window, expert, client), settings)
+    assert flow.dock is not None and flow.panel is not None
+    flow.refresh()
+    qtbot.waitUntil(lambda: flow.panel.table.rowCount() == 2, timeout=30_000)
+    assert [flow.panel.table.item(r, 0).text() for r in range(2)] == ["stat", "routine"]
+    assert flow.panel.table.item(0, 2).text() == "audit"
+    assert "2" in flow.panel.status.text()
+    expert.close()
