@@ -189,3 +189,9 @@ def test_a_blind_review_round_trips_and_closes_the_request(two_stations) -> None
     assert back["review_uid"] == final.review_uid
     assert refresh_queue(expert, client, centre="RC") == []  # answered
     assert server.store_counts()[final.sop_instance_uid] == 1
+    # The request and review SRs are no reader's report: an addendum sends without a conflict.
+    amended = reader.save_report(study, author="Reader A", fields={"grade": "CT-3"},
+                                 text="amended after review", status="amended",
+                                 report_uid=version.report_uid, reason="second opinion")
+    _drain(reader, client)
+    assert reader.conflicts() == [] and amended.sop_instance_uid in server.sop_instance_uids()
