@@ -17,7 +17,7 @@ from core.errors import LuchError
 from records import Store
 
 ROLE, CENTRE, REFERENCE_CENTRE = "referral.role", "referral.centre", "referral.reference_centre"
-REFERENCE_ROLE = "reference_centre"
+READER_ROLE, REFERENCE_ROLE = "reader", "reference_centre"
 SIGNED = ("final", "amended")
 
 
@@ -34,7 +34,7 @@ class ReferralFlow(QObject):
         self.panel: ReferralQueuePanel | None = None
         self.dock: QDockWidget | None = None
         self._task: Task | None = None
-        if settings.get(ROLE, "reader") == REFERENCE_ROLE:
+        if settings.get(ROLE, READER_ROLE) == REFERENCE_ROLE:
             self.panel = ReferralQueuePanel()
             self.panel.refresh_requested.connect(self.refresh)
             self.dock = QDockWidget(self.tr("Reference centre queue"), window)
@@ -84,7 +84,7 @@ class ReferralFlow(QObject):
             return None
         from records.referral_queue import refresh_queue  # deferred: loads highdicom (start-up)
 
-        client, store, centre = self.link.archive, self.store, self.reference_centre
+        client, store, centre = self.link.archive, self.store, self.centre  # its own name
         task = Task(lambda progress, cancel: refresh_queue(store, client, centre),
                     QT_TRANSLATE_NOOP("Task", "reference centre queue"))
         task.succeeded.connect(self._refreshed)

@@ -2726,6 +2726,44 @@
     </message>
 </context>
 <context>
+    <name>ReferralPage</name>
+    <message>
+        <location filename="../../app/settings_dialog/referral_page.py" line="21"/>
+        <source>Reading station</source>
+        <translation>Станция описания</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/referral_page.py" line="22"/>
+        <source>Reference centre (expert queue)</source>
+        <translation>Референс-центр (очередь эксперта)</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/referral_page.py" line="28"/>
+        <source>Station &amp;role:</source>
+        <translation>&amp;Роль станции:</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/referral_page.py" line="29"/>
+        <source>This &amp;centre:</source>
+        <translation>Этот &amp;центр:</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/referral_page.py" line="30"/>
+        <source>Reference centre &amp;asked:</source>
+        <translation>&amp;Референс-центр для запросов:</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/referral_page.py" line="32"/>
+        <source>Requests for a second opinion or an audit go through the archive, addressed to the reference centre; a reference-centre station lists those addressed to its own name. The role applies the next time Luch starts.</source>
+        <translation>Запросы второго мнения и аудита передаются через архив с адресом референс-центра; станция референс-центра показывает запросы, адресованные ей. Роль применяется при следующем запуске Luch.</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/referral_page.py" line="39"/>
+        <source>Second opinions</source>
+        <translation>Второе мнение</translation>
+    </message>
+</context>
+<context>
     <name>ReferralQueuePanel</name>
     <message>
         <location filename="../../app/panels/referral_panel.py" line="91"/>
@@ -2895,37 +2933,37 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../app/settings_dialog/dialog.py" line="49"/>
+        <location filename="../../app/settings_dialog/dialog.py" line="50"/>
         <source>Settings</source>
         <translation>Настройки</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/dialog.py" line="107"/>
+        <location filename="../../app/settings_dialog/dialog.py" line="109"/>
         <source>%1 is the shortcut of “%2” and also a voice controller key; give one of them another key.</source>
         <translation>%1 — сочетание для «%2» и одновременно клавиша пульта диктовки; назначьте одному из них другую клавишу.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/dialog.py" line="111"/>
+        <location filename="../../app/settings_dialog/dialog.py" line="113"/>
         <source>%1 is the shortcut of “%2” and also the key of the window preset %3; give one of them another key.</source>
         <translation>%1 — сочетание для «%2» и одновременно клавиша окна %3; назначьте одному из них другую клавишу.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/dialog.py" line="132"/>
+        <location filename="../../app/settings_dialog/dialog.py" line="134"/>
         <source>The OS keyring could not keep the archive password (%1); nothing was saved.</source>
         <translation>Связка ключей ОС не смогла сохранить пароль архива (%1); ничего не сохранено.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/dialog.py" line="143"/>
+        <location filename="../../app/settings_dialog/dialog.py" line="145"/>
         <source>The archive password was saved in the OS keyring, but the keyring could not keep the PIN: the PIN and the other settings were not saved.</source>
         <translation>Пароль архива сохранён в хранилище паролей ОС, но PIN-код оно сохранить не смогло: PIN-код и остальные настройки не сохранены.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/dialog.py" line="147"/>
+        <location filename="../../app/settings_dialog/dialog.py" line="149"/>
         <source>The OS keyring could not keep the PIN; the settings were not saved.</source>
         <translation>Хранилище паролей ОС не смогло сохранить PIN; настройки не сохранены.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/dialog.py" line="170"/>
+        <location filename="../../app/settings_dialog/dialog.py" line="172"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Настройки…</translation>
     </message>

@@ -91,8 +91,7 @@ def test_a_reference_centre_station_shows_the_queue(qtbot, window, luch_home: Pa
     SyncEngine(reader, client).drain()
     reader.close()
     expert = open_store()
-    settings = _settings(luch_home, referral_role="reference_centre",
-                         referral_reference_centre="RC")
+    settings = _settings(luch_home, referral_role="reference_centre", referral_centre="RC")
     flow = ReferralFlow(window, expert, "Expert E", lambda: None,
                         ArchiveLink(window, expert, client), settings)
     assert flow.dock is not None and flow.panel is not None
@@ -102,3 +101,16 @@ def test_a_reference_centre_station_shows_the_queue(qtbot, window, luch_home: Pa
     assert flow.panel.table.item(0, 2).text() == "audit"
     assert "2" in flow.panel.status.text()
     expert.close()
+
+
+def test_the_settings_tab_sets_the_role_and_names(qtbot, luch_home: Path) -> None:
+    from app.settings_dialog.dialog import SettingsDialog
+
+    settings = _settings(luch_home)
+    dialog = SettingsDialog(settings, reader="Expert E")
+    qtbot.addWidget(dialog)
+    page = dialog.referral
+    assert page.role.currentData() == "reader"
+    page.role.setCurrentIndex(page.role.findData("reference_centre"))
+    page.centre.setText(" RC ")
+    assert dialog.collect() == {"referral.role": "reference_centre", "referral.centre": "RC"}
