@@ -82,6 +82,7 @@ class ReferralQueuePanel(QWidget):
     """The open requests addressed to this reference centre, most urgent first."""
 
     refresh_requested = Signal()
+    open_requested = Signal(int)  # a request's id (double-click)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -93,6 +94,8 @@ class ReferralQueuePanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
+        self.table.cellDoubleClicked.connect(
+            lambda row, _col: self.open_requested.emit(self.entries[row].referral.id))
         self.status = QLabel()
         self.status.setObjectName("referral-queue-status")
         self.status.setWordWrap(True)

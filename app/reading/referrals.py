@@ -10,6 +10,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt
 from PySide6.QtWidgets import QDialog, QDockWidget, QMainWindow
 
 from app.panels.referral_panel import ReferralDialog, ReferralQueuePanel
+from app.panels.review_dialog import ReviewDialog
 from app.reading.archive_link import ArchiveLink
 from app.shell.error_text import error_text, localize
 from app.shell.tasks import Task
@@ -37,6 +38,7 @@ class ReferralFlow(QObject):
         if settings.get(ROLE, READER_ROLE) == REFERENCE_ROLE:
             self.panel = ReferralQueuePanel()
             self.panel.refresh_requested.connect(self.refresh)
+            self.panel.open_requested.connect(self.review)
             self.dock = QDockWidget(self.tr("Reference centre queue"), window)
             self.dock.setObjectName("dock-referral-queue")
             self.dock.setWidget(self.panel)
@@ -91,6 +93,14 @@ class ReferralFlow(QObject):
         task.failed.connect(self._failed)
         self._task = task
         return task.start()
+
+    def review(self, referral_id: int) -> ReviewDialog:
+        """Open one request for review (the opening is audited); a signed review is synced
+        and the queue refreshed."""
+        dialog = ReviewDialog(self.store, referral_id, self.reader, self.window)
+        dialog.signed.connect(lambda _version: (self.link.sync(), self.refresh()))
+        dialog.show()
+        return dialog
 
     def _refreshed(self, entries: list) -> None:
         self._task = None

@@ -2673,6 +2673,76 @@
         <source>quality sample</source>
         <translation>выборка контроля качества</translation>
     </message>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="38"/>
+        <source>perception</source>
+        <translation>восприятие</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="39"/>
+        <source>interpretation</source>
+        <translation>интерпретация</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="40"/>
+        <source>communication</source>
+        <translation>коммуникация</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="41"/>
+        <source>technique</source>
+        <translation>техника исследования</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="47"/>
+        <source>1: concur</source>
+        <translation>1: согласен</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="48"/>
+        <source>2: discrepancy unlikely to matter</source>
+        <translation>2: расхождение, вероятно, не значимо</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="49"/>
+        <source>3: discrepancy likely to matter</source>
+        <translation>3: расхождение, вероятно, значимо</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="50"/>
+        <source>4: should be made almost every time</source>
+        <translation>4: ошибка, которую не следует допускать</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="55"/>
+        <source>good</source>
+        <translation>хорошо</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="56"/>
+        <source>acceptable</source>
+        <translation>приемлемо</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="57"/>
+        <source>poor</source>
+        <translation>плохо</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="61"/>
+        <source>Technique: &amp;protocol:</source>
+        <translation>Техника: &amp;протокол:</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="62"/>
+        <source>Technique: co&amp;verage:</source>
+        <translation>Техника: зона &amp;охвата:</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="63"/>
+        <source>Technique: &amp;artefacts:</source>
+        <translation>Техника: &amp;артефакты:</translation>
+    </message>
 </context>
 <context>
     <name>ReferralDialog</name>
@@ -2705,22 +2775,22 @@
 <context>
     <name>ReferralFlow</name>
     <message>
-        <location filename="../../app/reading/referrals.py" line="40"/>
+        <location filename="../../app/reading/referrals.py" line="42"/>
         <source>Reference centre queue</source>
         <translation>Очередь референс-центра</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="57"/>
+        <location filename="../../app/reading/referrals.py" line="59"/>
         <source>Sign the report first: only a signed report can be sent for review</source>
         <translation>Сначала подпишите заключение: на пересмотр отправляется только подписанное заключение</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="73"/>
+        <location filename="../../app/reading/referrals.py" line="75"/>
         <source>Second opinion requested; it goes to the archive with the report</source>
         <translation>Второе мнение запрошено; запрос уйдёт в архив вместе с заключением</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="83"/>
+        <location filename="../../app/reading/referrals.py" line="85"/>
         <source>no archive configured</source>
         <translation>архив не настроен</translation>
     </message>
@@ -2766,42 +2836,42 @@
 <context>
     <name>ReferralQueuePanel</name>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="91"/>
+        <location filename="../../app/panels/referral_panel.py" line="92"/>
         <source>Urgency</source>
         <translation>Срочность</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="91"/>
+        <location filename="../../app/panels/referral_panel.py" line="92"/>
         <source>Due</source>
         <translation>Срок</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="91"/>
+        <location filename="../../app/panels/referral_panel.py" line="92"/>
         <source>Kind</source>
         <translation>Вид</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="91"/>
+        <location filename="../../app/panels/referral_panel.py" line="92"/>
         <source>Reason</source>
         <translation>Причина</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="92"/>
+        <location filename="../../app/panels/referral_panel.py" line="93"/>
         <source>Centre</source>
         <translation>Центр</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="99"/>
+        <location filename="../../app/panels/referral_panel.py" line="102"/>
         <source>Refresh</source>
         <translation>Обновить</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="121"/>
+        <location filename="../../app/panels/referral_panel.py" line="124"/>
         <source>Open requests: %1</source>
         <translation>Открытых запросов: %1</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="124"/>
+        <location filename="../../app/panels/referral_panel.py" line="127"/>
         <source>Queue not refreshed: %1</source>
         <translation>Очередь не обновлена: %1</translation>
     </message>
@@ -2928,6 +2998,74 @@
         <location filename="../../app/panels/report_panel.py" line="423"/>
         <source>Signed, queued for the archive</source>
         <translation>Подписано, поставлено в очередь в архив</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewDialog</name>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="77"/>
+        <source>Review</source>
+        <translation>Пересмотр</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="100"/>
+        <source>Your &amp;grade:</source>
+        <translation>Ваша &amp;оценка:</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="101"/>
+        <source>Your &amp;findings:</source>
+        <translation>Ваши &amp;находки:</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="102"/>
+        <source>Discrepancy &amp;score:</source>
+        <translation>Оценка &amp;расхождения:</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="103"/>
+        <source>&amp;Category:</source>
+        <translation>&amp;Категория:</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="112"/>
+        <source>C&amp;omment:</source>
+        <translation>К&amp;омментарий:</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="113"/>
+        <source>&amp;Save my read</source>
+        <translation>&amp;Сохранить моё описание</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="114"/>
+        <source>Sig&amp;n review</source>
+        <translation>По&amp;дписать заключение</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="117"/>
+        <source>Close</source>
+        <translation>Закрыть</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="143"/>
+        <source>The first reader&apos;s report is shown after you save your own read.</source>
+        <translation>Заключение первичного врача будет показано после сохранения вашего описания.</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="147"/>
+        <source>First reader %1: grade %2. %3</source>
+        <translation>Первичный врач %1: оценка %2. %3</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="169"/>
+        <source>Review signed; it goes to the archive</source>
+        <translation>Заключение подписано и будет отправлено в архив</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="174"/>
+        <source>Your read is saved</source>
+        <translation>Ваше описание сохранено</translation>
     </message>
 </context>
 <context>
@@ -3426,7 +3564,7 @@
         <translation>сохранение исправленной разметки</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="89"/>
+        <location filename="../../app/reading/referrals.py" line="91"/>
         <source>reference centre queue</source>
         <translation>очередь референс-центра</translation>
     </message>

@@ -114,3 +114,48 @@ def test_the_settings_tab_sets_the_role_and_names(qtbot, luch_home: Path) -> Non
     page.role.setCurrentIndex(page.role.findData("reference_centre"))
     page.centre.setText(" RC ")
     assert dialog.collect() == {"referral.role": "reference_centre", "referral.centre": "RC"}
+
+
+def _imported(store, kind: str = "audit") -> int:
+    """A request as the reference centre holds it after the queue imported it."""
+    from datetime import UTC, datetime
+
+    return store.import_referral({
+        "uid": "2.25.4242", "study_instance_uid": "1.2.826.0.1.3680043.8.498.4242",
+        "report_sop_uid": "2.25.4243", "report_series_uid": "2.25.4244", "kind": kind,
+        "reason": "quality_sample", "urgency": "routine", "requester": "Head H",
+        "first_reader": "Reader A", "centre": "Clinic 1", "addressed_to": "RC",
+        "requested_at": datetime(2026, 12, 1, 9, tzinfo=UTC).isoformat()},
+        {"grade": "CT-2", "conclusion": "bilateral GGO", "text": "first read"})
+
+
+def test_the_review_dialog_reads_blind_then_signs(qtbot, window, luch_home: Path) -> None:
+    from app.panels.review_dialog import ReviewDialog
+    from records.outbox import KIND_REFERRAL_REVIEW
+
+    store = open_store()
+    referral_id = _imported(store)
+    dialog = ReviewDialog(store, referral_id, "Expert E")
+    qtbot.addWidget(dialog)
+    assert "CT-2" not in dialog.first.text() and "after you save" in dialog.first.text()
+    assert set(dialog.technique) == {"protocol", "coverage", "artefacts"}  # an audit
+    dialog.grade.setCurrentIndex(dialog.grade.findData("CT-3"))
+    dialog.findings.setPlainText("consolidation")
+    assert not dialog.save(sign=True)  # no score yet: refused, the reason shown
+    assert "score" in dialog.status.text() and "CT-2" not in dialog.first.text()
+    assert dialog.save(sign=False)  # the own read saved: now the first report shows
+    assert "CT-2" in dialog.first.text() and "Reader A" in dialog.first.text()
+    dialog.score.setCurrentIndex(dialog.score.findData(3))
+    dialog.category.setCurrentIndex(dialog.category.findData("interpretation"))
+    for aspect, rating in (("protocol", "good"), ("coverage", "poor"),
+                           ("artefacts", "acceptable")):
+        dialog.technique[aspect].setCurrentIndex(dialog.technique[aspect].findData(rating))
+    with qtbot.waitSignal(dialog.signed):
+        assert dialog.save(sign=True)
+    [review] = store.signed_reviews()
+    assert (review.score, review.category, review.expert_grade) == (3, "interpretation", "CT-3")
+    assert [j.kind for j in store.jobs()] == [KIND_REFERRAL_REVIEW]
+    again = ReviewDialog(store, referral_id, "Expert E")  # reopened: the saved read shown
+    qtbot.addWidget(again)
+    assert again.score.currentData() == 3 and "CT-2" in again.first.text()
+    store.close()
