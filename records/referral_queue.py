@@ -66,12 +66,19 @@ def _sop_uids(client: DicomWebClient, study_uid: str, series_uid: str) -> list[s
             for i in client.search_instances(study_uid, series_uid=series_uid)]
 
 
+def _addressed(data: dict, centre: str) -> bool:
+    return not centre or not data.get("addressed_to") or data["addressed_to"] == centre
+
+
 def _import(store: Store, client: DicomWebClient, study_uid: str, series_uid: str,
-            sop_uid: str) -> int | None:
-    """Store one request from the archive with the report it refers to; None while that
-    report is not in the archive yet (tried again at the next refresh)."""
+            sop_uid: str, centre: str) -> int | None:
+    """Store one request addressed to ``centre`` from the archive with the report it refers
+    to; None for another centre's (never stored here) or while that report is not in the
+    archive yet (tried again at the next refresh)."""
     request = read_dataset(client.retrieve_instance(study_uid, series_uid, sop_uid))
     data = read_request_sr(request)
+    if not _addressed(data, centre):
+        return None
     try:
         report = read_dataset(client.retrieve_instance(
             study_uid, data["report_series_uid"], data["report_sop_uid"]))
@@ -90,8 +97,9 @@ def _import(store: Store, client: DicomWebClient, study_uid: str, series_uid: st
 
 def refresh_queue(store: Store, client: DicomWebClient, centre: str = "") -> list[QueueEntry]:
     """The open requests addressed to ``centre`` (all when empty or unaddressed), most urgent
-    first, then the oldest. A request is open until a signed review of it is in the archive
-    or signed on this station. Raises ArchiveError when the archive cannot be asked."""
+    first, then the oldest; another centre's requests are read but never stored here. A
+    request is open until a signed review of it is in the archive or signed on this
+    station. Raises ArchiveError when the archive cannot be asked."""
     answered = {series for _, series in _series(client, REVIEW_SERIES_NUMBER,
                                                 REVIEW_SERIES_DESCRIPTION)}
     answered_here = {r.referral_uid for r in store.signed_reviews()}
@@ -103,11 +111,11 @@ def refresh_queue(store: Store, client: DicomWebClient, centre: str = "") -> lis
                 continue
             referral_id = store.referral_id(sop_uid)
             if referral_id is None:
-                referral_id = _import(store, client, study_uid, series_uid, sop_uid)
+                referral_id = _import(store, client, study_uid, series_uid, sop_uid, centre)
                 if referral_id is None:
                     continue
             ref = store.referral(referral_id)
-            if centre and ref.addressed_to and ref.addressed_to != centre:
+            if not _addressed(ref.as_dict(), centre):
                 continue
             entries.append(QueueEntry(ref))
     return sorted(entries, key=lambda e: queue_key(e.referral.urgency,

@@ -154,6 +154,7 @@ def test_the_queue_lists_open_requests_by_urgency_for_its_centre(two_stations) -
     assert routine.images and {i["sop_instance_uid"] for i in routine.images} == {
         str(h.SOPInstanceUID) for h in heads[:2]}
     assert expert.study_header_info(ct_study)[0]["patient_id"] == str(heads[0].PatientID)
+    assert len(expert.referrals(origin="archive")) == 4  # not the other centre's
     assert len(refresh_queue(expert, client)) == 5  # unfiltered: every centre's
     again = refresh_queue(expert, client, centre="RC")  # read from the store now
     assert [e.referral.id for e in again] == [e.referral.id for e in queue]
