@@ -6,7 +6,8 @@ derives from the request, so two QIDO-RS searches at series level (SR series num
 and 995, then their descriptions) tell the open requests from the answered ones. A new open
 request is fetched once (WADO-RS) with the report SR it refers to and stored locally, the
 first report held back until the expert's own read (records.referral.BlindCase); later
-refreshes read it from the store.
+refreshes read it from the store. The asking station imports the reviews of its own
+requests the same way (:func:`import_reviews`).
 """
 
 from __future__ import annotations
@@ -130,3 +131,20 @@ def reviews_in_archive(client: DicomWebClient, ref: ReferralRecord) -> list[dict
         ref.study_instance_uid, series, sop)))
         for sop in _sop_uids(client, ref.study_instance_uid, series)]
     return sorted(found, key=lambda r: (r["expert"], r["version"]))
+
+
+def import_reviews(store: Store, client: DicomWebClient) -> int:
+    """Fetch the signed reviews of this station's own requests from the archive (one
+    QIDO-RS per request); returns how many new review versions were stored."""
+    new = 0
+    for ref in store.referrals(origin="local"):
+        known = {r.sop_instance_uid for r in store.reviews_of(ref.id)}
+        series = review_series_uid(ref.uid)
+        for sop in _sop_uids(client, ref.study_instance_uid, series):
+            if sop in known:
+                continue
+            data = read_review_sr(read_dataset(client.retrieve_instance(
+                ref.study_instance_uid, series, sop)))
+            if store.import_review(data) is not None:
+                new += 1
+    return new

@@ -43,6 +43,7 @@ from records.report_version import KEY_IMAGES, report_series_instance_uid
 
 SIGNED = (ReportStatus.FINAL, ReportStatus.AMENDED)
 REFERRAL_REQUESTED, REFERRAL_IMPORTED = "referral-requested", "referral-imported"
+REVIEW_RECEIVED = "review-received"  # audit: an expert's review of our request arrived
 
 
 def referral_record(r: Referral) -> ReferralRecord:
@@ -218,6 +219,52 @@ class ReferralMixin:
             if sign:
                 self._enqueue(s, KIND_REFERRAL_REVIEW, version.id, study_uid, expert)
             return _review_record(s, version)
+
+    def import_review(self, data: dict[str, Any]) -> int | None:
+        """Store a signed review version read from the archive (``read_review_sr``'s form)
+        of a request this station holds; its id, None when the request is not here. Never
+        sent back; importing it again is a no-op."""
+        with self.session() as s:
+            ref = s.scalar(select(Referral).where(Referral.uid == data["referral_uid"]))
+            if ref is None:
+                return None
+            sop_uid = review_sop_uid(data["review_uid"], int(data["version"]))
+            known = s.scalar(select(ReferralReviewVersion.id).where(
+                ReferralReviewVersion.sop_instance_uid == sop_uid))
+            if known is not None:
+                return known
+            review = s.scalar(select(ReferralReview).where(
+                ReferralReview.uid == data["review_uid"]))
+            if review is None:
+                review = ReferralReview(uid=data["review_uid"], referral=ref,
+                                        expert=data["expert"], status=ReportStatus.FINAL)
+                s.add(review)
+                s.flush()
+            fields = data["fields"]
+            stored = fields.as_dict() if isinstance(fields, ReviewFields) else dict(fields)
+            if data.get("addendum_reason"):
+                stored["_addendum_reason"] = data["addendum_reason"]
+            status = ReportStatus(data["status"])
+            version = ReferralReviewVersion(
+                review=review, version=int(data["version"]), status=status, fields=stored,
+                author=data["expert"], signed_at=datetime.fromisoformat(data["signed_at"]),
+                sop_instance_uid=sop_uid)
+            s.add(version)
+            if version.version > review.current_version:
+                review.current_version, review.status = version.version, status
+            s.flush()
+            s.add(AuditEvent(actor="luch", action=REVIEW_RECEIVED,
+                             study_instance_uid=ref.study.study_instance_uid,
+                             detail={"review": review.uid, "version": version.version}))
+            return version.id
+
+    def reviews_of(self, referral_id: int) -> list[ReviewVersionRecord]:
+        """Every stored version of every review of a request (the reader's feedback)."""
+        with self.session() as s:
+            return [_review_record(s, v) for v in s.scalars(
+                select(ReferralReviewVersion).join(ReferralReview)
+                .where(ReferralReview.referral_pk == referral_id)
+                .order_by(ReferralReview.expert, ReferralReviewVersion.version))]
 
     def review_version(self, version_id: int) -> ReviewVersionRecord:
         with self.session() as s:

@@ -24,7 +24,7 @@ from archive.dicomweb import read_dataset
 from records import JobState, Store, open_store
 from records.errors import BlindReadError
 from records.referral import ReviewFields, request_series_uid
-from records.referral_queue import refresh_queue, reviews_in_archive
+from records.referral_queue import import_reviews, refresh_queue, reviews_in_archive
 from records.referral_sr import read_request_sr
 from tests.records.conftest import PROJECT_ROOT, client_for, engine_for
 
@@ -189,6 +189,12 @@ def test_a_blind_review_round_trips_and_closes_the_request(two_stations) -> None
     assert (back["expert"], back["version"], back["status"]) == ("Expert E", 2, "final")
     assert back["review_uid"] == final.review_uid
     assert refresh_queue(expert, client, centre="RC") == []  # answered
+    assert import_reviews(reader, client) == 1  # the first station gets the review
+    assert import_reviews(reader, client) == 0
+    [mine] = reader.reviews_of(ref_id)
+    assert (mine.fields, mine.expert, mine.sop_instance_uid) == (
+        signed, "Expert E", final.sop_instance_uid)
+    assert reader.outbox_counts()["pending"] == 0  # received, never sent back
     assert server.store_counts()[final.sop_instance_uid] == 1
     # The request and review SRs are no reader's report: an addendum sends without a conflict.
     amended = reader.save_report(study, author="Reader A", fields={"grade": "CT-3"},
