@@ -252,6 +252,25 @@ class ReferralReviewVersion(Base):
     __table_args__ = (UniqueConstraint("review_pk", "version"),)
 
 
+class ReferralResponse(Base):
+    """The first reader's answer to a signed review version: acknowledge or dispute (a
+    dispute goes back to the expert's queue). Written here (``origin`` "local", sent as an
+    SR) or read from the archive by the reference centre (``origin`` "archive")."""
+
+    __tablename__ = "referral_response"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(64), unique=True)  # the response SR's UID
+    referral_pk: Mapped[int] = mapped_column(ForeignKey("referral.id"), index=True)
+    review_uid: Mapped[str] = mapped_column(String(64))
+    review_sop_uid: Mapped[str] = mapped_column(String(64), index=True)
+    reader: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(16))  # acknowledge | dispute
+    comment: Mapped[str] = mapped_column(Text, default="")
+    responded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    origin: Mapped[str] = mapped_column(String(8), default="local")
+    referral: Mapped[Referral] = relationship()
+
+
 class AIResult(Base):
     __tablename__ = "ai_result"
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -38,6 +38,13 @@ class Urgency(enum.StrEnum):
     ROUTINE = "routine"
 
 
+class Action(enum.StrEnum):
+    """The first reader's answer to a review."""
+
+    ACKNOWLEDGE = "acknowledge"
+    DISPUTE = "dispute"
+
+
 class Category(enum.StrEnum):
     """What kind of discrepancy (RADPEER score 2 or more)."""
 
@@ -55,6 +62,7 @@ TECHNIQUE_RATINGS = ("good", "acceptable", "poor")
 SCORES = (1, 2, 3, 4)
 REQUEST_SERIES_DESCRIPTION = "Luch referral request"
 REVIEW_SERIES_DESCRIPTION = "Luch referral review"
+RESPONSE_SERIES_DESCRIPTION = "Luch referral response"
 
 
 def parse(cls: type[enum.StrEnum], value: Any) -> Any:
@@ -70,6 +78,8 @@ def parse(cls: type[enum.StrEnum], value: Any) -> Any:
         raise ReferralError(f"unknown reason '{value}' (one of: {allowed})")
     if cls is Urgency:
         raise ReferralError(f"unknown urgency '{value}' (one of: {allowed})")
+    if cls is Action:
+        raise ReferralError(f"unknown answer to a review '{value}' (one of: {allowed})")
     raise ReferralError(f"unknown discrepancy category '{value}' (one of: {allowed})")
 
 
@@ -103,6 +113,15 @@ def review_series_uid(ref_uid: str) -> str:
 
 def review_sop_uid(rev_uid: str, version: int) -> str:
     return derived_uid("luch-review-sr", rev_uid, str(version))
+
+
+def response_uid(review_sop: str, reader: str) -> str:
+    """One answer per reader to one review version."""
+    return derived_uid("luch-response", review_sop, reader)
+
+
+def response_series_uid(ref_uid: str) -> str:
+    return derived_uid("luch-response-series", ref_uid)
 
 
 # -- the review ------------------------------------------------------------------------------------
@@ -241,3 +260,25 @@ class ReviewVersionRecord:
     predecessor_sop_uid: str | None
     referral: ReferralRecord
     addendum_reason: str = ""
+
+
+@dataclass(frozen=True)
+class ResponseRecord:
+    """The first reader's answer to one review version, detached."""
+
+    id: int
+    uid: str
+    referral: ReferralRecord
+    review_uid: str
+    review_sop_uid: str
+    reader: str
+    action: str
+    comment: str
+    responded_at: datetime
+    origin: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"uid": self.uid, "referral_uid": self.referral.uid,
+                "review_uid": self.review_uid, "review_sop_uid": self.review_sop_uid,
+                "reader": self.reader, "action": self.action, "comment": self.comment,
+                "responded_at": self.responded_at.isoformat()}

@@ -20,15 +20,19 @@ from archive.dicomweb import DicomWebClient, read_dataset, tag_value
 from archive.errors import ArchiveError
 from records.referral import (
     REQUEST_SERIES_DESCRIPTION,
+    RESPONSE_SERIES_DESCRIPTION,
     REVIEW_SERIES_DESCRIPTION,
     ReferralRecord,
+    ResponseRecord,
     queue_key,
     review_series_uid,
 )
 from records.referral_sr import (
     REQUEST_SERIES_NUMBER,
+    RESPONSE_SERIES_NUMBER,
     REVIEW_SERIES_NUMBER,
     read_request_sr,
+    read_response_sr,
     read_review_sr,
 )
 from records.sr import read_report_sr
@@ -148,3 +152,17 @@ def import_reviews(store: Store, client: DicomWebClient) -> int:
             if store.import_review(data) is not None:
                 new += 1
     return new
+
+
+def refresh_disputes(store: Store, client: DicomWebClient) -> list[ResponseRecord]:
+    """Import the readers' answers to reviews of requests this station holds, and return the
+    disputes no later signed review version has answered (the expert's queue shows them)."""
+    for study_uid, series_uid in _series(client, RESPONSE_SERIES_NUMBER,
+                                         RESPONSE_SERIES_DESCRIPTION):
+        for sop_uid in _sop_uids(client, study_uid, series_uid):
+            if store.response_known(sop_uid):
+                continue
+            data = read_response_sr(read_dataset(client.retrieve_instance(
+                study_uid, series_uid, sop_uid)))
+            store.import_response(data)  # None: a request not held here (another centre's)
+    return store.open_disputes()

@@ -22,11 +22,14 @@ from pydicom.sr.coding import Code
 from records.errors import ReferralError
 from records.referral import (
     REQUEST_SERIES_DESCRIPTION,
+    RESPONSE_SERIES_DESCRIPTION,
     REVIEW_SERIES_DESCRIPTION,
     ReferralRecord,
+    ResponseRecord,
     ReviewFields,
     ReviewVersionRecord,
     request_series_uid,
+    response_series_uid,
     review_series_uid,
 )
 from records.sr import MANUFACTURER, _build, _observer, _stamp, _text
@@ -37,6 +40,10 @@ REQUEST_TITLE = Code("referral-request", "99LUCH", "Second opinion or audit requ
 REVIEW_TITLE = Code("referral-review", "99LUCH", "Second opinion or audit review")
 REFERRAL_DATA = Code("referral-data", "99LUCH", "Referral data")
 REVIEW_DATA = Code("review-data", "99LUCH", "Review data")
+RESPONSE_TITLE = Code("referral-answer", "99LUCH", "Answer to a second opinion or audit")
+RESPONSE_DATA = Code("answer-data", "99LUCH", "Answer data")
+REVIEW_REF = Code("review-ref", "99LUCH", "Review answered")
+ACTION = Code("answer", "99LUCH", "Acknowledge or dispute")
 FIRST_REPORT = Code("first-report", "99LUCH", "Report under review")
 REQUEST_REF = Code("referral-ref", "99LUCH", "Request under review")
 KEY_IMAGE = Code("key-image", "99LUCH", "Key image")
@@ -46,7 +53,7 @@ SCORE = Code("radpeer-score", "99LUCH", "RADPEER score")
 CATEGORY = Code("discrepancy-cat", "99LUCH", "Discrepancy category")
 GRADE = Code("grade", "99LUCH", "Expert grade")
 COMMENT = Code("comment", "99LUCH", "Comment")
-REQUEST_SERIES_NUMBER, REVIEW_SERIES_NUMBER = 994, 995
+REQUEST_SERIES_NUMBER, REVIEW_SERIES_NUMBER, RESPONSE_SERIES_NUMBER = 994, 995, 996
 _CONTAINS = hd.sr.RelationshipTypeValues.CONTAINS
 
 
@@ -154,11 +161,39 @@ def review_to_sr(version: ReviewVersionRecord, header: Dataset) -> Dataset:
     return sr
 
 
+def response_to_sr(resp: ResponseRecord, header: Dataset) -> Dataset:
+    """The first reader's answer (acknowledge or dispute, with a comment) to one review
+    version, referencing that review SR and the request SR."""
+    ref = resp.referral
+    items: list[Any] = [_observer(resp.reader), _text(ACTION, resp.action)]
+    if resp.comment:
+        items.append(_text(COMMENT, resp.comment))
+    items += [_composite(REVIEW_REF, COMPREHENSIVE_3D_SR, resp.review_sop_uid),
+              _composite(REQUEST_REF, COMPREHENSIVE_3D_SR, request_sop_uid(ref.uid)),
+              _text(RESPONSE_DATA, json.dumps(resp.as_dict(), ensure_ascii=False,
+                                              sort_keys=True))]
+    evidence = [_evidence(header, review_series_uid(ref.uid), COMPREHENSIVE_3D_SR,
+                          resp.review_sop_uid),
+                _evidence(header, request_series_uid(ref.uid), COMPREHENSIVE_3D_SR,
+                          request_sop_uid(ref.uid))]
+    sr = _document(RESPONSE_TITLE, items, evidence,
+                   series_uid=response_series_uid(ref.uid),
+                   series_number=RESPONSE_SERIES_NUMBER, sop_uid=resp.uid, number=1,
+                   description=RESPONSE_SERIES_DESCRIPTION, observer_complete=True)
+    _dated(sr, resp.responded_at)
+    return sr
+
+
+def read_response_sr(ds: Dataset) -> dict[str, Any]:
+    """What :func:`response_to_sr` wrote (``ResponseRecord.as_dict``)."""
+    return _data_item(ds, RESPONSE_DATA)
+
+
 def _data_item(ds: Dataset, code: Code) -> dict[str, Any]:
     for item in ds.get("ContentSequence", []):
         if item.ConceptNameCodeSequence[0].CodeValue == code.value:
             return json.loads(item.TextValue)
-    raise ReferralError("the SR is not a Luch request or review")
+    raise ReferralError("the SR is not a Luch request, review or answer")
 
 
 def read_request_sr(ds: Dataset) -> dict[str, Any]:

@@ -20,22 +20,32 @@ from records.errors import ReferralError
 from records.models import (
     AuditEvent,
     Referral,
+    ReferralResponse,
     ReferralReview,
     ReferralReviewVersion,
     ReportStatus,
     ReportVersion,
 )
-from records.outbox import CHANGED, KIND_REFERRAL, KIND_REFERRAL_REVIEW, OPENED
+from records.outbox import (
+    CHANGED,
+    KIND_REFERRAL,
+    KIND_REFERRAL_RESPONSE,
+    KIND_REFERRAL_REVIEW,
+    OPENED,
+)
 from records.referral import (
+    Action,
     BlindCase,
     Kind,
     Reason,
     ReferralRecord,
+    ResponseRecord,
     ReviewFields,
     ReviewVersionRecord,
     Urgency,
     parse,
     referral_uid,
+    response_uid,
     review_sop_uid,
     review_uid,
 )
@@ -44,6 +54,7 @@ from records.report_version import KEY_IMAGES, report_series_instance_uid
 SIGNED = (ReportStatus.FINAL, ReportStatus.AMENDED)
 REFERRAL_REQUESTED, REFERRAL_IMPORTED = "referral-requested", "referral-imported"
 REVIEW_RECEIVED = "review-received"  # audit: an expert's review of our request arrived
+RESPONSE_RECEIVED = "response-received"  # audit: a reader's answer to our review arrived
 
 
 def referral_record(r: Referral) -> ReferralRecord:
@@ -266,6 +277,91 @@ class ReferralMixin:
                 .where(ReferralReview.referral_pk == referral_id)
                 .order_by(ReferralReview.expert, ReferralReviewVersion.version))]
 
+    # -- the first reader answers; a dispute goes back to the expert ----------------------------
+    def respond_to_review(self, review_version_id: int, *, reader: str, action: Action | str,
+                          comment: str = "", responded_at: datetime | None = None) -> int:
+        """Acknowledge or dispute (with a comment) a signed review version; queued for the
+        archive in the same transaction. Answering the same version again returns the first
+        answer."""
+        action = parse(Action, action)
+        if action is Action.DISPUTE and not comment.strip():
+            raise ReferralError("a dispute needs a comment for the expert")
+        with self.session() as s:
+            version = s.get(ReferralReviewVersion, review_version_id)
+            if version is None or version.status not in SIGNED:
+                raise ReferralError("only a signed review can be acknowledged or disputed")
+            uid = response_uid(version.sop_instance_uid, reader)
+            existing = s.scalar(select(ReferralResponse.id).where(ReferralResponse.uid == uid))
+            if existing is not None:
+                return existing
+            ref = version.review.referral
+            response = ReferralResponse(
+                uid=uid, referral=ref, review_uid=version.review.uid,
+                review_sop_uid=version.sop_instance_uid, reader=reader, action=action.value,
+                comment=comment.strip(), responded_at=responded_at or datetime.now(UTC),
+                origin="local")
+            s.add(response)
+            s.flush()
+            study_uid = ref.study.study_instance_uid
+            s.add(AuditEvent(actor=reader, action=CHANGED, study_instance_uid=study_uid,
+                             detail={"review": version.review.uid, "answer": action.value}))
+            self._enqueue(s, KIND_REFERRAL_RESPONSE, response.id, study_uid, reader)
+            return response.id
+
+    def import_response(self, data: dict[str, Any]) -> int | None:
+        """Store a reader's answer read from the archive, for a request held here; None
+        otherwise. Importing it again is a no-op."""
+        with self.session() as s:
+            ref = s.scalar(select(Referral).where(Referral.uid == data["referral_uid"]))
+            if ref is None:
+                return None
+            known = s.scalar(select(ReferralResponse.id).where(
+                ReferralResponse.uid == data["uid"]))
+            if known is not None:
+                return known
+            response = ReferralResponse(
+                uid=data["uid"], referral=ref, review_uid=data["review_uid"],
+                review_sop_uid=data["review_sop_uid"], reader=data["reader"],
+                action=parse(Action, data["action"]).value, comment=data.get("comment", ""),
+                responded_at=datetime.fromisoformat(data["responded_at"]), origin="archive")
+            s.add(response)
+            s.flush()
+            s.add(AuditEvent(actor="luch", action=RESPONSE_RECEIVED,
+                             study_instance_uid=ref.study.study_instance_uid,
+                             detail={"review": data["review_uid"], "answer": response.action}))
+            return response.id
+
+    def response_known(self, uid: str) -> bool:
+        with self.session() as s:
+            return s.scalar(select(ReferralResponse.id).where(
+                ReferralResponse.uid == uid)) is not None
+
+    def response(self, response_id: int) -> ResponseRecord:
+        with self.session() as s:
+            r = s.get(ReferralResponse, response_id)
+            if r is None:
+                raise ReferralError("the answer to the review does not exist in the local store")
+            return _response_record(r)
+
+    def open_disputes(self) -> list[ResponseRecord]:
+        """Disputes received from the archive of reviews written on this station that no
+        later signed version of the review has answered, oldest first (the expert's queue)."""
+        found = []
+        with self.session() as s:
+            for r in s.scalars(select(ReferralResponse).where(
+                    ReferralResponse.action == Action.DISPUTE.value,
+                    ReferralResponse.origin == "archive")
+                    .order_by(ReferralResponse.responded_at)):
+                review = s.scalar(select(ReferralReview).where(
+                    ReferralReview.uid == r.review_uid))
+                if review is None:
+                    continue
+                later = [v for v in review.versions if v.status in SIGNED
+                         and (v.signed_at or v.created_at) > r.responded_at]
+                if not later:
+                    found.append(_response_record(r))
+        return found
+
     def review_version(self, version_id: int) -> ReviewVersionRecord:
         with self.session() as s:
             version = s.get(ReferralReviewVersion, version_id)
@@ -323,3 +419,10 @@ def _review_record(s: Session, v: ReferralReviewVersion) -> ReviewVersionRecord:
         created_at=v.created_at, sop_instance_uid=v.sop_instance_uid,
         predecessor_sop_uid=predecessor, referral=referral_record(v.review.referral),
         addendum_reason=str(v.fields.get("_addendum_reason", "")))
+
+
+def _response_record(r: ReferralResponse) -> ResponseRecord:
+    return ResponseRecord(
+        id=r.id, uid=r.uid, referral=referral_record(r.referral), review_uid=r.review_uid,
+        review_sop_uid=r.review_sop_uid, reader=r.reader, action=r.action, comment=r.comment,
+        responded_at=r.responded_at, origin=r.origin)

@@ -8,7 +8,7 @@ import pytest
 
 from records import Store
 from records.errors import BlindReadError, ReferralError
-from records.outbox import KIND_REFERRAL, KIND_REFERRAL_REVIEW
+from records.outbox import KIND_REFERRAL, KIND_REFERRAL_RESPONSE, KIND_REFERRAL_REVIEW
 from records.referral import (
     BlindCase,
     ReviewFields,
@@ -150,3 +150,25 @@ def test_the_queue_order_and_due_times() -> None:
     assert sorted(items, key=lambda i: queue_key(*i)) == [items[2], items[3], items[1],
                                                           items[0]]
     assert review_series_uid("2.25.1") != review_series_uid("2.25.2")
+
+
+def test_a_reader_answers_a_signed_review_once(store: Store) -> None:
+    ref = _ask(store, _signed(store).id)
+    draft = store.save_review(ref, expert="Expert E", fields=ReviewFields(grade="CT-3"))
+    with pytest.raises(ReferralError, match="signed review"):
+        store.respond_to_review(draft.id, reader="Reader A", action="acknowledge")
+    final = store.save_review(ref, expert="Expert E", sign=True,
+                              fields=ReviewFields(grade="CT-3", score=2, category="perception"))
+    with pytest.raises(ReferralError, match="comment"):
+        store.respond_to_review(final.id, reader="Reader A", action="dispute", comment=" ")
+    with pytest.raises(ReferralError, match="unknown answer"):
+        store.respond_to_review(final.id, reader="Reader A", action="ignore")
+    first = store.respond_to_review(final.id, reader="Reader A", action="dispute",
+                                    comment="it is atelectasis")
+    assert store.respond_to_review(final.id, reader="Reader A", action="dispute",
+                                   comment="again") == first
+    assert [j.object_pk for j in store.jobs() if j.kind == KIND_REFERRAL_RESPONSE] == [first]
+    answer = store.response(first)
+    assert (answer.action, answer.review_sop_uid, answer.origin) == (
+        "dispute", final.sop_instance_uid, "local")
+    assert store.open_disputes() == []  # our own dispute is not on our queue

@@ -5,7 +5,8 @@ centre) meet only in the archive.
   after its STOW-RS and before its bookkeeping;
 - the expert's queue lists the open requests addressed to the centre, most urgent first;
 - a review is read blind, signed, synced, read back on the first station, and closes the
-  request.
+  request; the reader disputes it and the dispute reaches the expert, whose amended review
+  answers it; every object is in the archive once.
 """
 
 from __future__ import annotations
@@ -22,9 +23,14 @@ import pytest
 
 from archive.dicomweb import read_dataset
 from records import JobState, Store, open_store
-from records.errors import BlindReadError
+from records.errors import BlindReadError, ReferralError
 from records.referral import ReviewFields, request_series_uid
-from records.referral_queue import import_reviews, refresh_queue, reviews_in_archive
+from records.referral_queue import (
+    import_reviews,
+    refresh_disputes,
+    refresh_queue,
+    reviews_in_archive,
+)
 from records.referral_sr import read_request_sr
 from tests.records.conftest import PROJECT_ROOT, client_for, engine_for
 
@@ -195,6 +201,23 @@ def test_a_blind_review_round_trips_and_closes_the_request(two_stations) -> None
     assert (mine.fields, mine.expert, mine.sop_instance_uid) == (
         signed, "Expert E", final.sop_instance_uid)
     assert reader.outbox_counts()["pending"] == 0  # received, never sent back
+    with pytest.raises(ReferralError, match="comment"):
+        reader.respond_to_review(mine.id, reader="Reader A", action="dispute")
+    reader.respond_to_review(mine.id, reader="Reader A", action="dispute",
+                             comment="the lower lobe change is atelectasis")
+    _drain(reader, client)
+    [dispute] = refresh_disputes(expert, client)  # back on the expert's queue
+    assert (dispute.action, dispute.reader, dispute.review_sop_uid) == (
+        "dispute", "Reader A", final.sop_instance_uid)
+    assert dispute.comment == "the lower lobe change is atelectasis"
+    answer = expert.save_review(entry.referral.id, expert="Expert E", sign=True,
+                                reason="dispute answered", fields=signed)
+    assert answer.predecessor_sop_uid == final.sop_instance_uid
+    assert expert.open_disputes() == [] and refresh_disputes(expert, client) == []
+    _drain(expert, client)
+    [response] = [r for r in reader.jobs() if r.kind == "referral_response"]
+    sent = {version.sop_instance_uid, reader.referral(ref_id).uid, final.sop_instance_uid,
+            reader.response(response.object_pk).uid, answer.sop_instance_uid}
     assert server.store_counts()[final.sop_instance_uid] == 1
     # The request and review SRs are no reader's report: an addendum sends without a conflict.
     amended = reader.save_report(study, author="Reader A", fields={"grade": "CT-3"},
@@ -202,3 +225,7 @@ def test_a_blind_review_round_trips_and_closes_the_request(two_stations) -> None
                                  report_uid=version.report_uid, reason="second opinion")
     _drain(reader, client)
     assert reader.conflicts() == [] and amended.sop_instance_uid in server.sop_instance_uids()
+    counts = server.store_counts()
+    assert set(counts) == sent | {amended.sop_instance_uid} | {str(h.SOPInstanceUID)
+                                                                for h in heads}
+    assert max(counts.values()) == 1  # each object stored once

@@ -1,5 +1,5 @@
-"""Second-opinion and audit requests and their expert reviews (``referral``,
-``referral_review``, ``referral_review_version``).
+"""Second-opinion and audit requests, their expert reviews and the first readers' answers
+(``referral``, ``referral_review``, ``referral_review_version``, ``referral_response``).
 
 Revision ID: 0005
 Revises: 0004
@@ -24,7 +24,7 @@ def _status() -> sa.Enum:
 
 
 def upgrade() -> None:
-    """Create the three tables."""
+    """Create the four tables."""
     op.create_table(
         "referral",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -90,8 +90,32 @@ def upgrade() -> None:
                               ["review_pk"], unique=False)
 
 
+    op.create_table(
+        "referral_response",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("uid", sa.String(length=64), nullable=False),
+        sa.Column("referral_pk", sa.Integer(), nullable=False),
+        sa.Column("review_uid", sa.String(length=64), nullable=False),
+        sa.Column("review_sop_uid", sa.String(length=64), nullable=False),
+        sa.Column("reader", sa.String(length=200), nullable=False),
+        sa.Column("action", sa.String(length=16), nullable=False),
+        sa.Column("comment", sa.Text(), nullable=False),
+        sa.Column("responded_at", sa.DateTime(), nullable=False),
+        sa.Column("origin", sa.String(length=8), nullable=False),
+        sa.ForeignKeyConstraint(["referral_pk"], ["referral.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("uid"),
+    )
+    with op.batch_alter_table("referral_response", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_referral_response_referral_pk"), ["referral_pk"],
+                              unique=False)
+        batch_op.create_index(batch_op.f("ix_referral_response_review_sop_uid"),
+                              ["review_sop_uid"], unique=False)
+
+
 def downgrade() -> None:
-    """Drop the three tables."""
+    """Drop the four tables."""
+    op.drop_table("referral_response")
     op.drop_table("referral_review_version")
     op.drop_table("referral_review")
     op.drop_table("referral")
