@@ -371,23 +371,28 @@ class ReferralMixin:
 
     def signed_reviews(self, start: datetime | None = None, end: datetime | None = None
                        ) -> list[SignedReview]:
-        """Each review's newest signed version, signed in [start, end)."""
-        found = []
+        """Each review's newest signed version, signed in [start, end) (one query, columns
+        only: 5,000 reviews in well under a second, ``benchmarks/audit_stats.py``)."""
+        v, w, r = ReferralReviewVersion, ReferralReview, Referral
+        newest = {}
         with self.session() as s:
-            for review in s.scalars(select(ReferralReview).where(
-                    ReferralReview.status.in_(SIGNED))):
-                version = [v for v in review.versions if v.status in SIGNED][-1]
-                when = version.signed_at or version.created_at
-                if (start and when < start) or (end and when >= end):
-                    continue
-                ref = review.referral
-                f = ReviewFields.from_dict(version.fields)
-                found.append(SignedReview(
-                    ref.uid, ref.kind, ref.first_reader, ref.centre, review.expert,
-                    int(f.score or 0), f.category, str(ref.first_report.get("grade", "")),
-                    f.grade, ref.requested_at, when))
+            for row in s.execute(
+                    select(v.review_pk, v.fields, v.signed_at, v.created_at, w.expert, r.uid,
+                           r.kind, r.first_reader, r.centre, r.first_report, r.requested_at)
+                    .join(w, v.review_pk == w.id).join(r, w.referral_pk == r.id)
+                    .where(v.status.in_(SIGNED)).order_by(v.review_pk, v.version)):
+                newest[row.review_pk] = row  # the newest signed version stays
+        found = []
+        for row in newest.values():
+            when = row.signed_at or row.created_at
+            if (start and when < start) or (end and when >= end):
+                continue
+            f = ReviewFields.from_dict(row.fields)
+            found.append(SignedReview(
+                row.uid, row.kind, row.first_reader, row.centre, row.expert, int(f.score or 0),
+                f.category, str((row.first_report or {}).get("grade", "")), f.grade,
+                row.requested_at, when))
         return found
-
 
 def _first_report(fields: dict[str, Any], text: str) -> dict[str, Any]:
     return {"grade": str(fields.get("grade", "") or ""),
