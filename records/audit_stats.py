@@ -1,4 +1,5 @@
-"""Discrepancy statistics of signed reviews (``luch audit-stats``), with Wilson intervals.
+"""Discrepancy statistics of signed reviews (``luch audit-stats``), with Wilson intervals,
+and the grade agreement between the first reader and the expert (quadratic weighted kappa).
 
 A review counts once (its newest signed version). Two rates per group: RADPEER score 2 or
 more (any discrepancy) and 3 or more (likely to matter). Each with the 95 % Wilson score
@@ -111,3 +112,32 @@ def as_table(rates: list[Rate]) -> str:
     lines += [f"{r.group:<{width}}  {r.reviews:7d}  {r.score2:4d} {pct(r.rate2, r.ci2)}  "
               f"{r.score3:4d} {pct(r.rate3, r.ci3)}" for r in rates]
     return "\n".join(lines)
+
+
+GRADES = ("CT-0", "CT-1", "CT-2", "CT-3", "CT-4")
+
+
+def weighted_kappa(pairs: Iterable[tuple[str, str]]) -> tuple[float | None, int]:
+    """Cohen's kappa with quadratic weights over CT-0..CT-4 of (first, expert) grade pairs
+    (pairs with another value, e.g. not assessable, are left out), and how many counted;
+    None when undefined (no pairs, or both raters gave the same single grade throughout)."""
+    k = len(GRADES)
+    counted = [(GRADES.index(a), GRADES.index(b)) for a, b in pairs
+               if a in GRADES and b in GRADES]
+    n = len(counted)
+    if n == 0:
+        return None, 0
+    rows, cols = [0] * k, [0] * k
+    observed = 0.0
+    for i, j in counted:
+        rows[i] += 1
+        cols[j] += 1
+        observed += (i - j) ** 2
+    expected = sum(rows[i] * cols[j] * (i - j) ** 2 for i in range(k) for j in range(k)) / n
+    if expected == 0:
+        return None, n
+    return 1 - observed / expected, n
+
+
+def grade_agreement(reviews: Iterable[SignedReview]) -> tuple[float | None, int]:
+    return weighted_kappa((r.first_grade, r.expert_grade) for r in reviews)

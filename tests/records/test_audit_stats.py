@@ -9,7 +9,7 @@ import pytest
 
 from app.cli import main
 from records import open_store
-from records.audit_stats import discrepancy_rates, wilson
+from records.audit_stats import discrepancy_rates, weighted_kappa, wilson
 from records.errors import RecordsError
 from records.referral import ReviewFields
 from records.referral_store import SignedReview
@@ -101,3 +101,20 @@ def test_the_command_prints_csv_from_the_store(luch_home: Path,
     assert main(["audit-stats"]) == 0
     table = capsys.readouterr().out
     assert "all" in table and " 4 " in table  # four reviews without dates
+    # Every first grade CT-1, every expert grade CT-2: no better than chance.
+    assert "weighted kappa 0.000 (n=4)" in table
+
+
+def test_weighted_kappa_matches_a_hand_computed_table() -> None:
+    """(first, expert): (1,1), (1,2), (2,2), (2,2). Quadratic weights: disagreement by one
+    grade weighs 1 (over (k-1)^2, which cancels). Observed weighted disagreement 1; expected
+    from the margins (first 2+2, expert 1+3 over n = 4): E(1,2) = 1.5 and E(2,1) = 0.5, so 2.
+    Kappa = 1 - 1/2 = 0.5."""
+    pairs = [("CT-1", "CT-1"), ("CT-1", "CT-2"), ("CT-2", "CT-2"), ("CT-2", "CT-2")]
+    assert weighted_kappa(pairs) == (pytest.approx(0.5), 4)
+    assert weighted_kappa([*pairs, ("not-assessable", "CT-2")]) == (pytest.approx(0.5), 4)
+    assert weighted_kappa([("CT-0", "CT-0"), ("CT-4", "CT-4")]) == (pytest.approx(1.0), 2)
+    # Systematic one-grade disagreement on two grades: worse than chance.
+    assert weighted_kappa([("CT-1", "CT-2"), ("CT-2", "CT-1")])[0] == pytest.approx(-1.0)
+    assert weighted_kappa([("CT-2", "CT-2")] * 3) == (None, 3)  # one grade only: undefined
+    assert weighted_kappa([]) == (None, 0)
