@@ -175,18 +175,19 @@ class ReferralMixin:
                 q = q.where(Referral.origin == origin)
             return [referral_record(r) for r in s.scalars(q)]
 
-    def open_case(self, referral_id: int, expert: str) -> BlindCase:
-        """The request as the expert sees it (audited ``opened``): the first report only
-        once this expert's own read is saved."""
+    def open_case(self, referral_id: int, expert: str, audit: bool = True) -> BlindCase:
+        """The request as the expert sees it (audited ``opened`` unless ``audit`` is off, for
+        a case already open): the first report only once this expert's own read is saved."""
         with self.session() as s:
             ref = _get(s, referral_id)
             review = _review(s, ref.id, expert)
             own = None
             if review is not None and review.versions:
                 own = ReviewFields.from_dict(review.versions[-1].fields)
-            s.add(AuditEvent(actor=expert, action=OPENED,
-                             study_instance_uid=ref.study.study_instance_uid,
-                             detail={"referral": ref.uid}))
+            if audit:
+                s.add(AuditEvent(actor=expert, action=OPENED,
+                                 study_instance_uid=ref.study.study_instance_uid,
+                                 detail={"referral": ref.uid}))
             return BlindCase(ref.id, ref.uid, ref.kind, ref.reason, ref.urgency,
                              ref.study.study_instance_uid, ref.requested_at, ref.first_reader,
                              expert, own, dict(ref.first_report))

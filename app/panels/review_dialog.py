@@ -163,7 +163,7 @@ class ReviewDialog(QDialog):
         except LuchError as err:
             self.status.setText(error_text(err))
             return False
-        self.case = self.store.open_case(self.referral_id, self.expert)
+        self.case = self.store.open_case(self.referral_id, self.expert, audit=False)
         self._show_first()
         if sign:
             self.status.setText(self.tr("Review signed; it goes to the archive"))

@@ -155,6 +155,8 @@ def test_the_review_dialog_reads_blind_then_signs(qtbot, window, luch_home: Path
     [review] = store.signed_reviews()
     assert (review.score, review.category, review.expert_grade) == (3, "interpretation", "CT-3")
     assert [j.kind for j in store.jobs()] == [KIND_REFERRAL_REVIEW]
+    opened = [e.actor for e in store.audit_events() if e.action == "opened"]
+    assert opened == ["Expert E"]  # the opening, not each save
     again = ReviewDialog(store, referral_id, "Expert E")  # reopened: the saved read shown
     qtbot.addWidget(again)
     assert again.score.currentData() == 3 and "CT-2" in again.first.text()
