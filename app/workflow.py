@@ -166,6 +166,8 @@ class Workflow(QObject):
              "Ctrl+Shift+Return"),
             ("request-second-opinion", self.tr("Request a second &opinion…"),
              lambda: self.referrals.request(), None),
+            ("answer-review", self.tr("Ans&wer the review of this report…"),
+             lambda: self.referrals.answer(), None),
             ("sync", self.tr("S&ync now"), self.sync, "F5"),
             ("next-study", self.tr("Open next s&tudy"), self.open_next, "Ctrl+N"),
             ("dictate", self.tr("&Dictate"), self.dictation.record.toggle, "F9"),
@@ -250,6 +252,7 @@ class Workflow(QObject):
     # -- worklist ---------------------------------------------------------------------------------
     def refresh_worklist(self) -> None:
         self.worklist_flow.refresh()
+        self.referrals.fetch_reviews()  # reviews of this station's requests, if any
 
     def add_local_study(self, path: Path, volume: Volume | None = None) -> str:
         return self.worklist_flow.add_local_study(path, volume)
@@ -326,6 +329,7 @@ class Workflow(QObject):
 
     def sync(self) -> Task | None:
         """Drain the outbox to the archive in the background (no-op when offline)."""
+        self.referrals.fetch_reviews()
         return self.archive_link.sync()
 
     def _fit_left_column(self) -> None:

@@ -3,7 +3,7 @@ queue (reference-centre station). The state lives in records (records.referral_s
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -25,17 +25,11 @@ from records.referral import Kind, Reason, Urgency
 
 
 def kind_name(kind: str) -> str:
-    return {Kind.SECOND_OPINION: QCoreApplication.translate("Referral", "second opinion"),
-            Kind.AUDIT: QCoreApplication.translate("Referral", "audit")}.get(kind, kind)
+    return terms.referral_term(kind)
 
 
 def reason_name(reason: str) -> str:
-    return {
-        Reason.DOUBT: QCoreApplication.translate("Referral", "doubt"),
-        Reason.COMPLEX_CASE: QCoreApplication.translate("Referral", "complex case"),
-        Reason.PATIENT_REQUEST: QCoreApplication.translate("Referral", "patient request"),
-        Reason.QUALITY_SAMPLE: QCoreApplication.translate("Referral", "quality sample"),
-    }.get(reason, reason)
+    return terms.referral_term(reason)
 
 
 def urgency_name(urgency: str) -> str:
@@ -125,3 +119,52 @@ class ReferralQueuePanel(QWidget):
 
     def show_error(self, message: str) -> None:
         self.status.setText(self.tr("Queue not refreshed: %1").replace("%1", message))
+
+
+class ReviewAnswerDialog(QDialog):
+    """The first reader's view of an expert's review of their report: the two grades side by
+    side (a difference marked), the score and comment; acknowledge, or dispute with a
+    comment."""
+
+    def __init__(self, review, first_grade: str, parent: QWidget | None = None) -> None:
+        """``review``: a records.referral.ReviewVersionRecord (signed)."""
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Review of your report"))
+        self.action: str | None = None
+        f = review.fields
+        differs = first_grade != f.grade
+        grades = QLabel(self.tr("Your grade: %1 · expert's grade: %2")
+                        .replace("%1", terms.grade(first_grade))
+                        .replace("%2", terms.grade(f.grade)))
+        grades.setObjectName("review-grades")
+        if differs:
+            grades.setStyleSheet("color: #c62828; font-weight: bold")
+        score = QLabel(self.tr("Expert %1: score %2 %3")
+                       .replace("%1", review.expert).replace("%2", str(f.score))
+                       .replace("%3", f"({terms.referral_term(f.category)})"
+                                if f.category else ""))
+        score.setObjectName("review-score")
+        details = QLabel("\n".join(t for t in (f.findings, f.comment) if t))
+        details.setWordWrap(True)
+        self.comment = QLineEdit()
+        self.comment.setObjectName("review-answer-comment")
+        self.comment.setPlaceholderText(self.tr("Your comment (needed to dispute)"))
+        acknowledge = QPushButton(self.tr("&Acknowledge"))
+        dispute = QPushButton(self.tr("&Dispute"))
+        acknowledge.clicked.connect(lambda: self._answer("acknowledge"))
+        dispute.clicked.connect(lambda: self._answer("dispute"))
+        close = QPushButton(self.tr("Close"))
+        close.clicked.connect(self.reject)
+        row = QHBoxLayout()
+        row.addWidget(acknowledge)
+        row.addWidget(dispute)
+        row.addStretch(1)
+        row.addWidget(close)
+        layout = QVBoxLayout(self)
+        for widget in (grades, score, details, self.comment):
+            layout.addWidget(widget)
+        layout.addLayout(row)
+
+    def _answer(self, action: str) -> None:
+        self.action = action
+        self.accept()

@@ -34,12 +34,7 @@ GRADES = ("CT-0", "CT-1", "CT-2", "CT-3", "CT-4")
 
 
 def _category_name(category: str) -> str:
-    return {
-        Category.PERCEPTION: QCoreApplication.translate("Referral", "perception"),
-        Category.INTERPRETATION: QCoreApplication.translate("Referral", "interpretation"),
-        Category.COMMUNICATION: QCoreApplication.translate("Referral", "communication"),
-        Category.TECHNIQUE: QCoreApplication.translate("Referral", "technique"),
-    }.get(category, category)
+    return terms.referral_term(category)
 
 
 def _score_name(score: int) -> str:
@@ -52,9 +47,7 @@ def _score_name(score: int) -> str:
 
 
 def _rating_name(rating: str) -> str:
-    return {"good": QCoreApplication.translate("Referral", "good"),
-            "acceptable": QCoreApplication.translate("Referral", "acceptable"),
-            "poor": QCoreApplication.translate("Referral", "poor")}.get(rating, rating)
+    return terms.referral_term(rating)
 
 
 def _aspect_label(aspect: str) -> str:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt
 from PySide6.QtWidgets import QDialog, QDockWidget, QMainWindow
 
-from app.panels.referral_panel import ReferralDialog, ReferralQueuePanel
+from app.panels.referral_panel import ReferralDialog, ReferralQueuePanel, ReviewAnswerDialog
 from app.panels.review_dialog import ReviewDialog
 from app.reading.archive_link import ArchiveLink
 from app.shell.error_text import error_text, localize
@@ -35,6 +35,7 @@ class ReferralFlow(QObject):
         self.panel: ReferralQueuePanel | None = None
         self.dock: QDockWidget | None = None
         self._task: Task | None = None
+        self._reviews_task: Task | None = None
         if settings.get(ROLE, READER_ROLE) == REFERENCE_ROLE:
             self.panel = ReferralQueuePanel()
             self.panel.refresh_requested.connect(self.refresh)
@@ -76,6 +77,64 @@ class ReferralFlow(QObject):
                           "report"))
         self.link.sync()
         return referral_id
+
+    # -- the reading station: reviews of its own requests ---------------------------------------
+    def fetch_reviews(self) -> Task | None:
+        """Import the reviews of this station's requests from the archive in the background;
+        new ones are announced in the status bar."""
+        if self.link.archive is None or self._reviews_task is not None:
+            return None
+        if not self.store.referrals(origin="local"):
+            return None
+        from records.referral_queue import import_reviews  # deferred: loads highdicom (start-up)
+
+        client, store = self.link.archive, self.store
+        task = Task(lambda progress, cancel: import_reviews(store, client),
+                    QT_TRANSLATE_NOOP("Task", "reviews of your reports"))
+        task.succeeded.connect(self._reviews_fetched)
+        task.failed.connect(lambda _error: setattr(self, "_reviews_task", None))
+        self._reviews_task = task
+        return task.start()
+
+    def _reviews_fetched(self, new: int) -> None:
+        self._reviews_task = None
+        if new:
+            self._say(self.tr("New reviews of your reports: %1").replace("%1", str(new)))
+
+    def reviews(self) -> list:
+        """The signed reviews of the report being read (newest last), with its first grade."""
+        uid = self.report_uid()
+        sops = {v.sop_instance_uid: v for v in self.store.report_versions(uid)} if uid else {}
+        found = []
+        for ref in self.store.referrals(origin="local"):
+            if ref.report_sop_uid in sops:
+                grade = str(sops[ref.report_sop_uid].fields.get("grade", ""))
+                found += [(r, grade) for r in self.store.reviews_of(ref.id)
+                          if r.status in SIGNED]
+        return found
+
+    def answer(self, action: str | None = None, comment: str = "") -> int | None:
+        """Show the newest review of the report being read; acknowledge or dispute it (the
+        answer is queued for the archive). Returns the answer's id, None when none."""
+        found = self.reviews()
+        if not found:
+            self._say(self.tr("No review of this report has arrived"))
+            return None
+        review, first_grade = found[-1]
+        if action is None:
+            dialog = ReviewAnswerDialog(review, first_grade, self.window)
+            if dialog.exec() != QDialog.DialogCode.Accepted or dialog.action is None:
+                return None
+            action, comment = dialog.action, dialog.comment.text()
+        try:
+            answer_id = self.store.respond_to_review(review.id, reader=self.reader,
+                                                     action=action, comment=comment)
+        except LuchError as err:
+            self._say(error_text(err))
+            return None
+        self._say(self.tr("Your answer to the review is queued for the archive"))
+        self.link.sync()
+        return answer_id
 
     def refresh(self) -> Task | None:
         """Read the queue from the archive in the background (reference centre only)."""

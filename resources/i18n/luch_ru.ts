@@ -2664,102 +2664,102 @@
 <context>
     <name>Referral</name>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="28"/>
+        <location filename="../../app/panels/terms.py" line="159"/>
         <source>second opinion</source>
         <translation>второе мнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="29"/>
+        <location filename="../../app/panels/terms.py" line="160"/>
         <source>audit</source>
         <translation>аудит</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="34"/>
+        <location filename="../../app/panels/terms.py" line="161"/>
         <source>doubt</source>
         <translation>сомнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="35"/>
+        <location filename="../../app/panels/terms.py" line="162"/>
         <source>complex case</source>
         <translation>сложный случай</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="36"/>
+        <location filename="../../app/panels/terms.py" line="163"/>
         <source>patient request</source>
         <translation>по просьбе пациента</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="37"/>
+        <location filename="../../app/panels/terms.py" line="164"/>
         <source>quality sample</source>
         <translation>выборка контроля качества</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="38"/>
+        <location filename="../../app/panels/terms.py" line="165"/>
         <source>perception</source>
         <translation>восприятие</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="39"/>
+        <location filename="../../app/panels/terms.py" line="166"/>
         <source>interpretation</source>
         <translation>интерпретация</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="40"/>
+        <location filename="../../app/panels/terms.py" line="167"/>
         <source>communication</source>
         <translation>коммуникация</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="41"/>
+        <location filename="../../app/panels/terms.py" line="168"/>
         <source>technique</source>
         <translation>техника исследования</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="47"/>
+        <location filename="../../app/panels/review_dialog.py" line="42"/>
         <source>1: concur</source>
         <translation>1: согласен</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="48"/>
+        <location filename="../../app/panels/review_dialog.py" line="43"/>
         <source>2: discrepancy unlikely to matter</source>
         <translation>2: расхождение, вероятно, не значимо</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="49"/>
+        <location filename="../../app/panels/review_dialog.py" line="44"/>
         <source>3: discrepancy likely to matter</source>
         <translation>3: расхождение, вероятно, значимо</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="50"/>
+        <location filename="../../app/panels/review_dialog.py" line="45"/>
         <source>4: should be made almost every time</source>
         <translation>4: ошибка, которую не следует допускать</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="55"/>
+        <location filename="../../app/panels/terms.py" line="169"/>
         <source>good</source>
         <translation>хорошо</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="56"/>
+        <location filename="../../app/panels/terms.py" line="170"/>
         <source>acceptable</source>
         <translation>приемлемо</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="57"/>
+        <location filename="../../app/panels/terms.py" line="171"/>
         <source>poor</source>
         <translation>плохо</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="61"/>
+        <location filename="../../app/panels/review_dialog.py" line="54"/>
         <source>Technique: &amp;protocol:</source>
         <translation>Техника: &amp;протокол:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="62"/>
+        <location filename="../../app/panels/review_dialog.py" line="55"/>
         <source>Technique: co&amp;verage:</source>
         <translation>Техника: зона &amp;охвата:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="63"/>
+        <location filename="../../app/panels/review_dialog.py" line="56"/>
         <source>Technique: &amp;artefacts:</source>
         <translation>Техника: &amp;артефакты:</translation>
     </message>
@@ -2767,27 +2767,27 @@
 <context>
     <name>ReferralDialog</name>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="50"/>
+        <location filename="../../app/panels/referral_panel.py" line="44"/>
         <source>Request a second opinion</source>
         <translation>Запрос второго мнения</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="64"/>
+        <location filename="../../app/panels/referral_panel.py" line="58"/>
         <source>&amp;Kind:</source>
         <translation>&amp;Вид:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="65"/>
+        <location filename="../../app/panels/referral_panel.py" line="59"/>
         <source>&amp;Reason:</source>
         <translation>&amp;Причина:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="66"/>
+        <location filename="../../app/panels/referral_panel.py" line="60"/>
         <source>&amp;Urgency:</source>
         <translation>&amp;Срочность:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="67"/>
+        <location filename="../../app/panels/referral_panel.py" line="61"/>
         <source>&amp;Note:</source>
         <translation>&amp;Примечание:</translation>
     </message>
@@ -2795,22 +2795,37 @@
 <context>
     <name>ReferralFlow</name>
     <message>
-        <location filename="../../app/reading/referrals.py" line="42"/>
+        <location filename="../../app/reading/referrals.py" line="43"/>
         <source>Reference centre queue</source>
         <translation>Очередь референс-центра</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="59"/>
+        <location filename="../../app/reading/referrals.py" line="60"/>
         <source>Sign the report first: only a signed report can be sent for review</source>
         <translation>Сначала подпишите заключение: на пересмотр отправляется только подписанное заключение</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="75"/>
+        <location filename="../../app/reading/referrals.py" line="76"/>
         <source>Second opinion requested; it goes to the archive with the report</source>
         <translation>Второе мнение запрошено; запрос уйдёт в архив вместе с заключением</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="85"/>
+        <location filename="../../app/reading/referrals.py" line="102"/>
+        <source>New reviews of your reports: %1</source>
+        <translation>Новые заключения экспертов по вашим описаниям: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/referrals.py" line="121"/>
+        <source>No review of this report has arrived</source>
+        <translation>Заключение эксперта по этому описанию ещё не поступило</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/referrals.py" line="135"/>
+        <source>Your answer to the review is queued for the archive</source>
+        <translation>Ваш ответ на заключение эксперта поставлен в очередь в архив</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/referrals.py" line="144"/>
         <source>no archive configured</source>
         <translation>архив не настроен</translation>
     </message>
@@ -2856,42 +2871,42 @@
 <context>
     <name>ReferralQueuePanel</name>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="92"/>
+        <location filename="../../app/panels/referral_panel.py" line="86"/>
         <source>Urgency</source>
         <translation>Срочность</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="92"/>
+        <location filename="../../app/panels/referral_panel.py" line="86"/>
         <source>Due</source>
         <translation>Срок</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="92"/>
+        <location filename="../../app/panels/referral_panel.py" line="86"/>
         <source>Kind</source>
         <translation>Вид</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="92"/>
+        <location filename="../../app/panels/referral_panel.py" line="86"/>
         <source>Reason</source>
         <translation>Причина</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="93"/>
+        <location filename="../../app/panels/referral_panel.py" line="87"/>
         <source>Centre</source>
         <translation>Центр</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="102"/>
+        <location filename="../../app/panels/referral_panel.py" line="96"/>
         <source>Refresh</source>
         <translation>Обновить</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="124"/>
+        <location filename="../../app/panels/referral_panel.py" line="118"/>
         <source>Open requests: %1</source>
         <translation>Открытых запросов: %1</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="127"/>
+        <location filename="../../app/panels/referral_panel.py" line="121"/>
         <source>Queue not refreshed: %1</source>
         <translation>Очередь не обновлена: %1</translation>
     </message>
@@ -3021,69 +3036,107 @@
     </message>
 </context>
 <context>
+    <name>ReviewAnswerDialog</name>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="132"/>
+        <source>Review of your report</source>
+        <translation>Заключение эксперта по вашему описанию</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="136"/>
+        <source>Your grade: %1 · expert&apos;s grade: %2</source>
+        <translation>Ваша оценка: %1 · оценка эксперта: %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="142"/>
+        <source>Expert %1: score %2 %3</source>
+        <translation>Эксперт %1: оценка расхождения %2 %3</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="151"/>
+        <source>Your comment (needed to dispute)</source>
+        <translation>Ваш комментарий (обязателен, чтобы оспорить)</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="152"/>
+        <source>&amp;Acknowledge</source>
+        <translation>&amp;Принять</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="153"/>
+        <source>&amp;Dispute</source>
+        <translation>&amp;Оспорить</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="156"/>
+        <source>Close</source>
+        <translation>Закрыть</translation>
+    </message>
+</context>
+<context>
     <name>ReviewDialog</name>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="77"/>
+        <location filename="../../app/panels/review_dialog.py" line="70"/>
         <source>Review</source>
         <translation>Пересмотр</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="100"/>
+        <location filename="../../app/panels/review_dialog.py" line="93"/>
         <source>Your &amp;grade:</source>
         <translation>Ваша &amp;оценка:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="101"/>
+        <location filename="../../app/panels/review_dialog.py" line="94"/>
         <source>Your &amp;findings:</source>
         <translation>Ваши &amp;находки:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="102"/>
+        <location filename="../../app/panels/review_dialog.py" line="95"/>
         <source>Discrepancy &amp;score:</source>
         <translation>Оценка &amp;расхождения:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="103"/>
+        <location filename="../../app/panels/review_dialog.py" line="96"/>
         <source>&amp;Category:</source>
         <translation>&amp;Категория:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="112"/>
+        <location filename="../../app/panels/review_dialog.py" line="105"/>
         <source>C&amp;omment:</source>
         <translation>К&amp;омментарий:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="113"/>
+        <location filename="../../app/panels/review_dialog.py" line="106"/>
         <source>&amp;Save my read</source>
         <translation>&amp;Сохранить моё описание</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="114"/>
+        <location filename="../../app/panels/review_dialog.py" line="107"/>
         <source>Sig&amp;n review</source>
         <translation>По&amp;дписать заключение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="117"/>
+        <location filename="../../app/panels/review_dialog.py" line="110"/>
         <source>Close</source>
         <translation>Закрыть</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="143"/>
+        <location filename="../../app/panels/review_dialog.py" line="136"/>
         <source>The first reader&apos;s report is shown after you save your own read.</source>
         <translation>Заключение первичного врача будет показано после сохранения вашего описания.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="147"/>
+        <location filename="../../app/panels/review_dialog.py" line="140"/>
         <source>First reader %1: grade %2. %3</source>
         <translation>Первичный врач %1: оценка %2. %3</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="169"/>
+        <location filename="../../app/panels/review_dialog.py" line="162"/>
         <source>Review signed; it goes to the archive</source>
         <translation>Заключение подписано и будет отправлено в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="174"/>
+        <location filename="../../app/panels/review_dialog.py" line="167"/>
         <source>Your read is saved</source>
         <translation>Ваше описание сохранено</translation>
     </message>
@@ -3584,7 +3637,12 @@
         <translation>сохранение исправленной разметки</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="91"/>
+        <location filename="../../app/reading/referrals.py" line="93"/>
+        <source>reviews of your reports</source>
+        <translation>заключения экспертов по вашим описаниям</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/referrals.py" line="150"/>
         <source>reference centre queue</source>
         <translation>очередь референс-центра</translation>
     </message>
@@ -4109,56 +4167,61 @@
     </message>
     <message>
         <location filename="../../app/workflow.py" line="169"/>
+        <source>Ans&amp;wer the review of this report…</source>
+        <translation>&amp;Ответить на заключение эксперта…</translation>
+    </message>
+    <message>
+        <location filename="../../app/workflow.py" line="171"/>
         <source>S&amp;ync now</source>
         <translation>Си&amp;нхронизировать</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="170"/>
+        <location filename="../../app/workflow.py" line="172"/>
         <source>Open next s&amp;tudy</source>
         <translation>Открыть следующее &amp;исследование</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="171"/>
+        <location filename="../../app/workflow.py" line="173"/>
         <source>&amp;Dictate</source>
         <translation>&amp;Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="172"/>
+        <location filename="../../app/workflow.py" line="174"/>
         <source>&amp;Play back (from the dictated word at the cursor)</source>
         <translation>&amp;Воспроизвести (с надиктованного слова под курсором)</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="174"/>
+        <location filename="../../app/workflow.py" line="176"/>
         <source>&amp;Hear the dictated word at the cursor</source>
         <translation>Прослушать надиктованное с&amp;лово под курсором</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="176"/>
+        <location filename="../../app/workflow.py" line="178"/>
         <source>Re&amp;wind the playback</source>
         <translation>Перемотать н&amp;азад</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="177"/>
+        <location filename="../../app/workflow.py" line="179"/>
         <source>&amp;Fast-forward the playback</source>
         <translation>Перемотать вп&amp;ерёд</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="179"/>
+        <location filename="../../app/workflow.py" line="181"/>
         <source>&amp;Compare with the prior study</source>
         <translation>&amp;Сравнить с предыдущим исследованием</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="181"/>
+        <location filename="../../app/workflow.py" line="183"/>
         <source>&amp;Refresh worklist</source>
         <translation>&amp;Обновить рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="189"/>
+        <location filename="../../app/workflow.py" line="191"/>
         <source>Insert &amp;template</source>
         <translation>Вставить &amp;шаблон</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="277"/>
+        <location filename="../../app/workflow.py" line="280"/>
         <source>AI pre-read ready: %1 (F11 shows the panels)</source>
         <translation>Предварительное заключение ИИ готово: %1 (F11 показывает панели)</translation>
     </message>

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pydicom
 import pytest
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QLabel, QMainWindow
 
 from app.panels.referral_panel import ReferralDialog
 from app.reading.archive_link import ArchiveLink
@@ -15,6 +15,7 @@ from app.reading.referrals import ReferralFlow
 from core.settings import Settings
 from records import open_store
 from records.outbox import KIND_REFERRAL
+from records.referral import ReviewFields
 from records.sync import SyncEngine
 from tests.records.conftest import client_for
 
@@ -161,3 +162,43 @@ def test_the_review_dialog_reads_blind_then_signs(qtbot, window, luch_home: Path
     qtbot.addWidget(again)
     assert again.score.currentData() == 3 and "CT-2" in again.first.text()
     store.close()
+
+
+def test_the_reader_gets_the_review_and_disputes_it(qtbot, window, luch_home: Path,
+                                                    orthanc_factory, tmp_path: Path) -> None:
+    from app.panels.referral_panel import ReviewAnswerDialog
+    from records.outbox import KIND_REFERRAL_RESPONSE
+    from records.referral_queue import refresh_queue
+
+    server = orthanc_factory()
+    client = client_for(server)
+    reader = open_store()
+    study = pydicom.uid.generate_uid()
+    version = reader.save_report(study, author="Reader A", fields={"grade": "CT-1"},
+                                 text="x", status="final")
+    flow = ReferralFlow(window, reader, "Reader A", lambda: version.report_uid,
+                        ArchiveLink(window, reader, client), _settings(luch_home))
+    assert flow.answer("acknowledge") is None  # nothing has arrived yet
+    flow.request({"kind": "second_opinion", "reason": "doubt", "urgency": "urgent"})
+    SyncEngine(reader, client).drain()
+    expert = open_store(tmp_path / "expert.sqlite3")  # the reference centre, elsewhere
+    [entry] = refresh_queue(expert, client)
+    expert.save_review(entry.referral.id, expert="Expert E", sign=True,
+                       fields=ReviewFields(grade="CT-3", score=3, category="perception",
+                                           comment="GGO missed in the left lower lobe"))
+    SyncEngine(expert, client).drain()
+    flow.fetch_reviews()
+    qtbot.waitUntil(lambda: "New reviews" in window.statusBar().currentMessage(),
+                    timeout=30_000)
+    [(review, first_grade)] = flow.reviews()
+    dialog = ReviewAnswerDialog(review, first_grade)
+    qtbot.addWidget(dialog)
+    grades = dialog.findChild(QLabel, "review-grades")
+    assert "CT-1" in grades.text() and "CT-3" in grades.text()
+    assert "c62828" in grades.styleSheet()  # the differing grade is marked
+    assert flow.answer("dispute", "") is None  # a dispute needs a comment
+    answer_id = flow.answer("dispute", "it is atelectasis")
+    assert reader.response(answer_id).action == "dispute"
+    assert [j.kind for j in reader.jobs()].count(KIND_REFERRAL_RESPONSE) == 1
+    reader.close()
+    expert.close()
