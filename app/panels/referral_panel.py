@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -90,6 +91,15 @@ class ReferralQueuePanel(QWidget):
         self.table.verticalHeader().hide()
         self.table.cellDoubleClicked.connect(
             lambda row, _col: self.open_requested.emit(self.entries[row].referral.id))
+        # Disputed reviews come back here until an amended review answers them.
+        self.disputes = QListWidget()
+        self.disputes.setObjectName("referral-disputes")
+        self.disputes.setMaximumHeight(90)
+        self.disputes.hide()
+        self.disputes.itemDoubleClicked.connect(
+            lambda item: self.open_requested.emit(self.dispute_entries[
+                self.disputes.row(item)].referral.id))
+        self.dispute_entries: list = []
         self.status = QLabel()
         self.status.setObjectName("referral-queue-status")
         self.status.setWordWrap(True)
@@ -101,11 +111,20 @@ class ReferralQueuePanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.disputes)
         layout.addLayout(row)
         self.entries: list = []
 
-    def show_entries(self, entries: list) -> None:
-        """``entries``: records.referral_queue.QueueEntry, in queue order."""
+    def show_entries(self, entries: list, disputes: list = ()) -> None:
+        """``entries``: records.referral_queue.QueueEntry, in queue order; ``disputes``:
+        records.referral.ResponseRecord of the open disputes."""
+        self.dispute_entries = list(disputes)
+        self.disputes.clear()
+        for dispute in self.dispute_entries:
+            self.disputes.addItem(self.tr("%1 disputes your review: %2")
+                                  .replace("%1", dispute.reader)
+                                  .replace("%2", dispute.comment))
+        self.disputes.setVisible(bool(self.dispute_entries))
         self.entries = list(entries)
         self.table.setRowCount(len(self.entries))
         for row, entry in enumerate(self.entries):

@@ -143,10 +143,12 @@ class ReferralFlow(QObject):
         if self.link.archive is None:
             self.panel.show_error(self.tr("no archive configured"))
             return None
-        from records.referral_queue import refresh_queue  # deferred: loads highdicom (start-up)
+        # deferred: loads highdicom (start-up)
+        from records.referral_queue import refresh_disputes, refresh_queue
 
         client, store, centre = self.link.archive, self.store, self.centre  # its own name
-        task = Task(lambda progress, cancel: refresh_queue(store, client, centre),
+        task = Task(lambda progress, cancel: (refresh_queue(store, client, centre),
+                                              refresh_disputes(store, client)),
                     QT_TRANSLATE_NOOP("Task", "reference centre queue"))
         task.succeeded.connect(self._refreshed)
         task.failed.connect(self._failed)
@@ -161,10 +163,10 @@ class ReferralFlow(QObject):
         dialog.show()
         return dialog
 
-    def _refreshed(self, entries: list) -> None:
+    def _refreshed(self, found: tuple[list, list]) -> None:
         self._task = None
         if self.panel is not None:
-            self.panel.show_entries(entries)
+            self.panel.show_entries(*found)
 
     def _failed(self, error: str) -> None:
         self._task = None

@@ -2767,27 +2767,27 @@
 <context>
     <name>ReferralDialog</name>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="44"/>
+        <location filename="../../app/panels/referral_panel.py" line="45"/>
         <source>Request a second opinion</source>
         <translation>Запрос второго мнения</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="58"/>
+        <location filename="../../app/panels/referral_panel.py" line="59"/>
         <source>&amp;Kind:</source>
         <translation>&amp;Вид:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="59"/>
+        <location filename="../../app/panels/referral_panel.py" line="60"/>
         <source>&amp;Reason:</source>
         <translation>&amp;Причина:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="60"/>
+        <location filename="../../app/panels/referral_panel.py" line="61"/>
         <source>&amp;Urgency:</source>
         <translation>&amp;Срочность:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="61"/>
+        <location filename="../../app/panels/referral_panel.py" line="62"/>
         <source>&amp;Note:</source>
         <translation>&amp;Примечание:</translation>
     </message>
@@ -2871,42 +2871,47 @@
 <context>
     <name>ReferralQueuePanel</name>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="86"/>
+        <location filename="../../app/panels/referral_panel.py" line="87"/>
         <source>Urgency</source>
         <translation>Срочность</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="86"/>
+        <location filename="../../app/panels/referral_panel.py" line="87"/>
         <source>Due</source>
         <translation>Срок</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="86"/>
+        <location filename="../../app/panels/referral_panel.py" line="87"/>
         <source>Kind</source>
         <translation>Вид</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="86"/>
+        <location filename="../../app/panels/referral_panel.py" line="87"/>
         <source>Reason</source>
         <translation>Причина</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="87"/>
+        <location filename="../../app/panels/referral_panel.py" line="88"/>
         <source>Centre</source>
         <translation>Центр</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="96"/>
+        <location filename="../../app/panels/referral_panel.py" line="106"/>
         <source>Refresh</source>
         <translation>Обновить</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="118"/>
+        <location filename="../../app/panels/referral_panel.py" line="124"/>
+        <source>%1 disputes your review: %2</source>
+        <translation>%1 оспаривает ваше заключение: %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="137"/>
         <source>Open requests: %1</source>
         <translation>Открытых запросов: %1</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="121"/>
+        <location filename="../../app/panels/referral_panel.py" line="140"/>
         <source>Queue not refreshed: %1</source>
         <translation>Очередь не обновлена: %1</translation>
     </message>
@@ -3038,37 +3043,37 @@
 <context>
     <name>ReviewAnswerDialog</name>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="132"/>
+        <location filename="../../app/panels/referral_panel.py" line="151"/>
         <source>Review of your report</source>
         <translation>Заключение эксперта по вашему описанию</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="136"/>
+        <location filename="../../app/panels/referral_panel.py" line="155"/>
         <source>Your grade: %1 · expert&apos;s grade: %2</source>
         <translation>Ваша оценка: %1 · оценка эксперта: %2</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="142"/>
+        <location filename="../../app/panels/referral_panel.py" line="161"/>
         <source>Expert %1: score %2 %3</source>
         <translation>Эксперт %1: оценка расхождения %2 %3</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="151"/>
+        <location filename="../../app/panels/referral_panel.py" line="170"/>
         <source>Your comment (needed to dispute)</source>
         <translation>Ваш комментарий (обязателен, чтобы оспорить)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="152"/>
+        <location filename="../../app/panels/referral_panel.py" line="171"/>
         <source>&amp;Acknowledge</source>
         <translation>&amp;Принять</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="153"/>
+        <location filename="../../app/panels/referral_panel.py" line="172"/>
         <source>&amp;Dispute</source>
         <translation>&amp;Оспорить</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="156"/>
+        <location filename="../../app/panels/referral_panel.py" line="175"/>
         <source>Close</source>
         <translation>Закрыть</translation>
     </message>
@@ -3642,7 +3647,7 @@
         <translation>заключения экспертов по вашим описаниям</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="150"/>
+        <location filename="../../app/reading/referrals.py" line="152"/>
         <source>reference centre queue</source>
         <translation>очередь референс-центра</translation>
     </message>

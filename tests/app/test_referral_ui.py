@@ -180,7 +180,9 @@ def test_the_reader_gets_the_review_and_disputes_it(qtbot, window, luch_home: Pa
                         ArchiveLink(window, reader, client), _settings(luch_home))
     assert flow.answer("acknowledge") is None  # nothing has arrived yet
     flow.request({"kind": "second_opinion", "reason": "doubt", "urgency": "urgent"})
-    SyncEngine(reader, client).drain()
+    # request() started the background sync: wait until the report and request are sent.
+    qtbot.waitUntil(lambda: reader.outbox_counts()["done"] == len(reader.jobs()),
+                    timeout=30_000)
     expert = open_store(tmp_path / "expert.sqlite3")  # the reference centre, elsewhere
     [entry] = refresh_queue(expert, client)
     expert.save_review(entry.referral.id, expert="Expert E", sign=True,
@@ -200,5 +202,19 @@ def test_the_reader_gets_the_review_and_disputes_it(qtbot, window, luch_home: Pa
     answer_id = flow.answer("dispute", "it is atelectasis")
     assert reader.response(answer_id).action == "dispute"
     assert [j.kind for j in reader.jobs()].count(KIND_REFERRAL_RESPONSE) == 1
+    # answer() started the background sync: wait until the answer is in the archive.
+    qtbot.waitUntil(lambda: reader.outbox_counts()["done"] == len(reader.jobs()),
+                    timeout=30_000)
+    # The expert's station lists the dispute under its (now empty) queue.
+    centre_window = QMainWindow()
+    qtbot.addWidget(centre_window)
+    centre = ReferralFlow(centre_window, expert, "Expert E", lambda: None,
+                          ArchiveLink(centre_window, expert, client),
+                          _settings(tmp_path, referral_role="reference_centre"))
+    centre.refresh()
+    qtbot.waitUntil(lambda: centre.panel.disputes.count() == 1, timeout=30_000)
+    assert centre.panel.table.rowCount() == 0
+    assert "it is atelectasis" in centre.panel.disputes.item(0).text()
+    assert centre.panel.disputes.isVisibleTo(centre.panel)
     reader.close()
     expert.close()
