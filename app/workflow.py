@@ -23,6 +23,7 @@ from app.reading.ai_prefill import AiPrefill
 from app.reading.archive_link import STATUS_POLL_MS, ArchiveLink
 from app.reading.dictation_glue import DictationGlue
 from app.reading.label_correction import LabelCorrection
+from app.reading.referrals import ReferralFlow
 from app.reading.study import StudyFlow
 from app.reading.study_uid import study_uid_of
 from app.reading.templates import TemplateInserter
@@ -103,6 +104,8 @@ class Workflow(QObject):
         self.ai_prefill = AiPrefill(window, self.ai, self.report)
         self.label_correction = LabelCorrection(window, store, reader, self.ai)
         self.template_inserter = TemplateInserter(window, self.report, self.templates, ui_lang)
+        self.referrals = ReferralFlow(window, store, reader, lambda: self.report.report_uid,
+                                      self.archive_link, window.settings)
 
         self._give_way_to_the_reader()
         self.worklist.open_requested.connect(self.open_study)
@@ -167,6 +170,10 @@ class Workflow(QObject):
              lambda: self.report.start_addendum(), "Ctrl+Shift+D"),
             ("sign-next", self.tr("Sign and open the ne&xt study"), self.sign_and_next,
              "Ctrl+Shift+Return"),
+            ("request-second-opinion", self.tr("Request a second &opinion…"),
+             lambda: self.referrals.request(), None),
+            ("answer-review", self.tr("Ans&wer the review of this report…"),
+             lambda: self.referrals.answer(), None),
             ("sync", self.tr("S&ync now"), self.sync, "F5"),
             ("next-study", self.tr("Open next s&tudy"), self.open_next, "Ctrl+N"),
             ("dictate", self.tr("&Dictate"), self.dictation.record.toggle, "F9"),
@@ -251,6 +258,7 @@ class Workflow(QObject):
     # -- worklist ---------------------------------------------------------------------------------
     def refresh_worklist(self) -> None:
         self.worklist_flow.refresh()
+        self.referrals.fetch_reviews()  # reviews of this station's requests, if any
 
     def add_local_study(self, path: Path, volume: Volume | None = None) -> str:
         return self.worklist_flow.add_local_study(path, volume)
@@ -327,6 +335,7 @@ class Workflow(QObject):
 
     def sync(self) -> Task | None:
         """Drain the outbox to the archive in the background (no-op when offline)."""
+        self.referrals.fetch_reviews()
         return self.archive_link.sync()
 
     def _fit_left_column(self) -> None:

@@ -28,3 +28,11 @@ class ProtocolError(RecordsError):
 
 class ImportFormatError(RecordsError):
     """A line of a legacy report import file is malformed."""
+
+
+class ReferralError(RecordsError):
+    """A second-opinion or audit request or review that the workflow does not allow."""
+
+
+class BlindReadError(ReferralError):
+    """The first reader's report was asked for before the expert's own read was saved."""

@@ -186,6 +186,91 @@ class SecondOpinion(Base):
     first_read: Mapped[ReportVersion] = relationship()
 
 
+class Referral(Base):
+    """A second-opinion or audit request on a signed report version (records.referral).
+
+    Asked here (``origin`` "local", sent as an SR) or imported from the archive on a
+    reference-centre station (``origin`` "archive"). ``first_report`` holds the first
+    reader's grade, conclusion and text; the store shows it to an expert only after the
+    expert's own read is saved (blind first).
+    """
+
+    __tablename__ = "referral"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(64), unique=True)  # the request SR's UID
+    study_pk: Mapped[int] = mapped_column(ForeignKey("study.id"), index=True)
+    report_sop_uid: Mapped[str] = mapped_column(String(64), index=True)
+    report_series_uid: Mapped[str] = mapped_column(String(64), default="")
+    kind: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(String(32))
+    urgency: Mapped[str] = mapped_column(String(16))
+    requester: Mapped[str] = mapped_column(String(200))
+    first_reader: Mapped[str] = mapped_column(String(200), index=True)
+    centre: Mapped[str] = mapped_column(String(200), default="", index=True)
+    addressed_to: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    images: Mapped[list[Any]] = mapped_column(default=list)
+    first_report: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    origin: Mapped[str] = mapped_column(String(8), default="local")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    study: Mapped[Study] = relationship()
+
+
+class ReferralReview(Base):
+    """One expert's review of a referral; its content lives in immutable versions."""
+
+    __tablename__ = "referral_review"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(64), unique=True)
+    referral_pk: Mapped[int] = mapped_column(ForeignKey("referral.id"), index=True)
+    expert: Mapped[str] = mapped_column(String(200))
+    status: Mapped[ReportStatus] = mapped_column(_enum(ReportStatus))
+    current_version: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    referral: Mapped[Referral] = relationship()
+    versions: Mapped[list[ReferralReviewVersion]] = relationship(
+        back_populates="review", order_by="ReferralReviewVersion.version")
+    __table_args__ = (UniqueConstraint("referral_pk", "expert"),)
+
+
+class ReferralReviewVersion(Base):
+    """One saved state of a review: grade, findings, RADPEER score and category, technique,
+    comment (``fields``); signed versions go to the archive as an SR."""
+
+    __tablename__ = "referral_review_version"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_pk: Mapped[int] = mapped_column(ForeignKey("referral_review.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[ReportStatus] = mapped_column(_enum(ReportStatus))
+    fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    author: Mapped[str] = mapped_column(String(200))
+    signed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sop_instance_uid: Mapped[str] = mapped_column(String(64), unique=True)
+    review: Mapped[ReferralReview] = relationship(back_populates="versions")
+    __table_args__ = (UniqueConstraint("review_pk", "version"),)
+
+
+class ReferralResponse(Base):
+    """The first reader's answer to a signed review version: acknowledge or dispute (a
+    dispute goes back to the expert's queue). Written here (``origin`` "local", sent as an
+    SR) or read from the archive by the reference centre (``origin`` "archive")."""
+
+    __tablename__ = "referral_response"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(64), unique=True)  # the response SR's UID
+    referral_pk: Mapped[int] = mapped_column(ForeignKey("referral.id"), index=True)
+    review_uid: Mapped[str] = mapped_column(String(64))
+    review_sop_uid: Mapped[str] = mapped_column(String(64), index=True)
+    reader: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(16))  # acknowledge | dispute
+    comment: Mapped[str] = mapped_column(Text, default="")
+    responded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    origin: Mapped[str] = mapped_column(String(8), default="local")
+    referral: Mapped[Referral] = relationship()
+
+
 class AIResult(Base):
     __tablename__ = "ai_result"
     id: Mapped[int] = mapped_column(primary_key=True)

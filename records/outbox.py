@@ -30,6 +30,9 @@ KIND_REPORT = "report_version"
 KIND_AI_RESULT = "ai_result"
 KIND_KEY_OBJECTS = "key_objects"  # a signed report version's key images (a KOS)
 KIND_AI_CORRECTION = "ai_correction"  # a reader's corrected SEG of a queued AI result
+KIND_REFERRAL = "referral"  # a second-opinion or audit request (an SR)
+KIND_REFERRAL_REVIEW = "referral_review"  # a signed version of an expert's review (an SR)
+KIND_REFERRAL_RESPONSE = "referral_response"  # a reader acknowledges or disputes it (an SR)
 
 
 def lease_holder() -> str:

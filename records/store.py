@@ -46,6 +46,8 @@ from records.outbox import (  # noqa: F401  (re-exported: the store's API in one
     KIND_AI_CORRECTION,
     KIND_AI_RESULT,
     KIND_KEY_OBJECTS,
+    KIND_REFERRAL,
+    KIND_REFERRAL_REVIEW,
     KIND_REPORT,
     OPENED,
     RECEIVED,
@@ -53,6 +55,7 @@ from records.outbox import (  # noqa: F401  (re-exported: the store's API in one
     JobRecord,
     OutboxMixin,
 )
+from records.referral_store import ReferralMixin
 from records.report_version import (  # noqa: F401  (re-exported: where callers find them)
     ReportVersionRecord,
     key_image_uids,
@@ -91,7 +94,7 @@ def _version_record(v: ReportVersion) -> ReportVersionRecord:
         protocol=r.protocol, predecessor_sop_uid=predecessor)
 
 
-class Store(OutboxMixin):
+class Store(ReferralMixin, OutboxMixin):
     """The local records database (one SQLite file); safe to share between processes."""
 
     def __init__(self, engine: Engine) -> None:

@@ -1,11 +1,12 @@
 """The sync engine: drains the outbox to the archive over STOW-RS, exactly once per object.
 
 For each batch of leased jobs it (1) builds the DICOM objects (a report version's SR; its
-key images' KOS; an AI result's SR plus its SEG files), (2) asks the archive which of them
-it already holds (QIDO-RS by SOP Instance UID), (3) parks report jobs as conflicts when the
-archive holds a report for the study that this station has not seen, (4) sends only what is
-missing in one STOW-RS request, and (5) marks a job done only when every object of it is
-known to be in the archive.
+key images' KOS; an AI result's SR plus its SEG files; a second-opinion/audit request's SR,
+a signed review's SR and a reader's answer to it, records.referral_sr), (2) asks the
+archive which of them it already holds (QIDO-RS by SOP Instance UID), (3) parks report
+jobs as conflicts when the archive holds a report for the study that this station has not
+seen, (4) sends only what is missing in one STOW-RS request, and (5) marks a job done only
+when every object of it is known to be in the archive.
 When a send fails half-way the next attempt starts again at (2), so nothing is sent twice and
 nothing is dropped. Network failures are retried with exponential backoff and jitter.
 Studies whose UID was derived here (NIfTI, files without UIDs) send nothing: their reports
@@ -35,9 +36,13 @@ from records.outbox import (
     KIND_AI_CORRECTION,
     KIND_AI_RESULT,
     KIND_KEY_OBJECTS,
+    KIND_REFERRAL,
+    KIND_REFERRAL_RESPONSE,
+    KIND_REFERRAL_REVIEW,
     KIND_REPORT,
     JobRecord,
 )
+from records.referral_sr import request_to_sr, response_to_sr, review_to_sr
 from records.sr import (
     REPORT_SOP_CLASSES,
     AIVerdict,
@@ -175,6 +180,30 @@ def _build_key_objects(ctx: BatchContext, job: JobRecord) -> Outgoing:
     version = ctx.versions.get(job.object_pk) or ctx.store.report_version(job.object_pk)
     kos = key_object_selection(version, ctx.header(version.study_instance_uid))
     return Outgoing(job, {str(kos.SOPInstanceUID): dataset_bytes(kos)})
+
+
+@builder(KIND_REFERRAL)
+def _build_referral(ctx: BatchContext, job: JobRecord) -> Outgoing:
+    """A second-opinion or audit request (its UID is fixed: a resend is the same object)."""
+    ref = ctx.store.referral(job.object_pk)
+    sr = request_to_sr(ref, ctx.header(ref.study_instance_uid))
+    return Outgoing(job, {str(sr.SOPInstanceUID): dataset_bytes(sr)})
+
+
+@builder(KIND_REFERRAL_REVIEW)
+def _build_referral_review(ctx: BatchContext, job: JobRecord) -> Outgoing:
+    """A signed version of an expert's review."""
+    version = ctx.store.review_version(job.object_pk)
+    sr = review_to_sr(version, ctx.header(version.referral.study_instance_uid))
+    return Outgoing(job, {str(sr.SOPInstanceUID): dataset_bytes(sr)})
+
+
+@builder(KIND_REFERRAL_RESPONSE)
+def _build_referral_response(ctx: BatchContext, job: JobRecord) -> Outgoing:
+    """The first reader's acknowledgement or dispute of a review."""
+    resp = ctx.store.response(job.object_pk)
+    sr = response_to_sr(resp, ctx.header(resp.referral.study_instance_uid))
+    return Outgoing(job, {str(sr.SOPInstanceUID): dataset_bytes(sr)})
 
 
 @dataclass

@@ -151,3 +151,23 @@ def preread_tooltip(state: str) -> str:
         return QCoreApplication.translate("Terms", "The AI pre-read of this study is running "
                                           "in the background")
     return QCoreApplication.translate("Terms", "AI pre-read pending: queued in the background")
+
+
+def referral_term(value: str | None) -> str:
+    """A second-opinion kind, reason, discrepancy category or technique rating in words."""
+    words = {
+        "second_opinion": QCoreApplication.translate("Referral", "second opinion"),
+        "audit": QCoreApplication.translate("Referral", "audit"),
+        "doubt": QCoreApplication.translate("Referral", "doubt"),
+        "complex_case": QCoreApplication.translate("Referral", "complex case"),
+        "patient_request": QCoreApplication.translate("Referral", "patient request"),
+        "quality_sample": QCoreApplication.translate("Referral", "quality sample"),
+        "perception": QCoreApplication.translate("Referral", "perception"),
+        "interpretation": QCoreApplication.translate("Referral", "interpretation"),
+        "communication": QCoreApplication.translate("Referral", "communication"),
+        "technique": QCoreApplication.translate("Referral", "technique"),
+        "good": QCoreApplication.translate("Referral", "good"),
+        "acceptable": QCoreApplication.translate("Referral", "acceptable"),
+        "poor": QCoreApplication.translate("Referral", "poor"),
+    }
+    return words.get(value or "", value or "")

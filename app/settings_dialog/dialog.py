@@ -27,6 +27,7 @@ from app.settings_dialog.base import (
 from app.settings_dialog.controller_page import ControllerPage
 from app.settings_dialog.general_page import GeneralPage
 from app.settings_dialog.hotkeys_page import HotkeysPage
+from app.settings_dialog.referral_page import ReferralPage
 from app.settings_dialog.speech_page import SpeechPage
 from app.settings_dialog.viewer_page import ViewerPage
 from app.shell.lock import SETTINGS_KEY as AUTOLOCK_KEY
@@ -56,8 +57,9 @@ class SettingsDialog(QDialog):
         if reader is None:
             reader = getpass.getuser()
         self.general = GeneralPage(settings, reader)
+        self.referral = ReferralPage(settings)
         self.pages: list[Page] = [self.general, self.archive, self.speech, self.controller,
-                                  self.viewer, self.hotkeys]
+                                  self.viewer, self.hotkeys, self.referral]
         self.tabs = QTabWidget()
         for page in self.pages:
             self.tabs.addTab(page, page.title())

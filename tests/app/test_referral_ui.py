@@ -1,0 +1,220 @@
+"""The second-opinion UI: the request action on a signed report and, at a reference centre,
+the queue dock filled from a real Orthanc; the dialog in Russian."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pydicom
+import pytest
+from PySide6.QtWidgets import QLabel, QMainWindow
+
+from app.panels.referral_panel import ReferralDialog
+from app.reading.archive_link import ArchiveLink
+from app.reading.referrals import ReferralFlow
+from core.settings import Settings
+from records import open_store
+from records.outbox import KIND_REFERRAL
+from records.referral import ReviewFields
+from records.sync import SyncEngine
+from tests.records.conftest import client_for
+
+
+@pytest.fixture
+def window(qtbot, luch_home: Path):
+    win = QMainWindow()
+    qtbot.addWidget(win)
+    return win
+
+
+def _settings(luch_home: Path, **values) -> Settings:
+    settings = Settings(luch_home / "settings.json")
+    for key, value in values.items():
+        settings.set(key.replace("_", ".", 1), value)
+    return settings
+
+
+def test_a_request_needs_a_signed_report_then_is_queued(window, luch_home: Path) -> None:
+    store = open_store()
+    settings = _settings(luch_home, referral_centre="Clinic 1",
+                         **{"referral_reference_centre": "RC"})
+    study = pydicom.uid.generate_uid()
+    draft = store.save_report(study, author="Reader A", fields={"grade": "CT-1"}, text="x")
+    flow = ReferralFlow(window, store, "Reader A", lambda: draft.report_uid,
+                        ArchiveLink(window, store), settings)
+    assert flow.dock is None  # a reading station has no queue
+    values = {"kind": "second_opinion", "reason": "doubt", "urgency": "urgent"}
+    assert flow.request(values) is None
+    assert "Sign the report first" in window.statusBar().currentMessage()
+    store.save_report(study, author="Reader A", fields={"grade": "CT-1"}, text="x",
+                      status="final", report_uid=draft.report_uid)
+    referral_id = flow.request(values)
+    ref = store.referral(referral_id)
+    assert (ref.centre, ref.addressed_to, ref.urgency, ref.requester) == (
+        "Clinic 1", "RC", "urgent", "Reader A")
+    assert [j.kind for j in store.jobs()].count(KIND_REFERRAL) == 1
+    assert "Second opinion requested" in window.statusBar().currentMessage()
+    store.close()
+
+
+def test_the_dialog_speaks_russian(qtbot, russian) -> None:
+    dialog = ReferralDialog()
+    qtbot.addWidget(dialog)
+    assert dialog.windowTitle() == "Запрос второго мнения"
+    assert dialog.reason.itemText(0) == "сомнение"
+    assert dialog.urgency.currentData() == "routine"
+    dialog.reason.setCurrentIndex(dialog.reason.findData("patient_request"))
+    assert dialog.values()["reason"] == "patient_request"
+
+
+@pytest.fixture
+def russian(qapp, monkeypatch):
+    from app.shell.i18n import install_translator, remove_translators
+
+    monkeypatch.setenv("LUCH_LANG", "ru")
+    install_translator(qapp)
+    yield
+    remove_translators(qapp)
+
+
+def test_a_reference_centre_station_shows_the_queue(qtbot, window, luch_home: Path,
+                                                    orthanc_factory, tmp_path: Path) -> None:
+    server = orthanc_factory()
+    client = client_for(server)
+    reader = open_store(tmp_path / "reader.sqlite3")
+    for urgency, to in (("routine", "RC"), ("stat", "RC"), ("stat", "Elsewhere")):
+        study = pydicom.uid.generate_uid()
+        version = reader.save_report(study, author="Reader A", fields={"grade": "CT-2"},
+                                     text="x", status="final")
+        reader.request_referral(version.id, kind="audit", reason="quality_sample",
+                                urgency=urgency, requester="Head H", centre="Clinic 1",
+                                addressed_to=to)
+    SyncEngine(reader, client).drain()
+    reader.close()
+    expert = open_store()
+    settings = _settings(luch_home, referral_role="reference_centre", referral_centre="RC")
+    flow = ReferralFlow(window, expert, "Expert E", lambda: None,
+                        ArchiveLink(window, expert, client), settings)
+    assert flow.dock is not None and flow.panel is not None
+    flow.refresh()
+    qtbot.waitUntil(lambda: flow.panel.table.rowCount() == 2, timeout=30_000)
+    assert [flow.panel.table.item(r, 0).text() for r in range(2)] == ["stat", "routine"]
+    assert flow.panel.table.item(0, 2).text() == "audit"
+    assert "2" in flow.panel.status.text()
+    expert.close()
+
+
+def test_the_settings_tab_sets_the_role_and_names(qtbot, luch_home: Path) -> None:
+    from app.settings_dialog.dialog import SettingsDialog
+
+    settings = _settings(luch_home)
+    dialog = SettingsDialog(settings, reader="Expert E")
+    qtbot.addWidget(dialog)
+    page = dialog.referral
+    assert page.role.currentData() == "reader"
+    page.role.setCurrentIndex(page.role.findData("reference_centre"))
+    page.centre.setText(" RC ")
+    assert dialog.collect() == {"referral.role": "reference_centre", "referral.centre": "RC"}
+
+
+def _imported(store, kind: str = "audit") -> int:
+    """A request as the reference centre holds it after the queue imported it."""
+    from datetime import UTC, datetime
+
+    return store.import_referral({
+        "uid": "2.25.4242", "study_instance_uid": "1.2.826.0.1.3680043.8.498.4242",
+        "report_sop_uid": "2.25.4243", "report_series_uid": "2.25.4244", "kind": kind,
+        "reason": "quality_sample", "urgency": "routine", "requester": "Head H",
+        "first_reader": "Reader A", "centre": "Clinic 1", "addressed_to": "RC",
+        "requested_at": datetime(2026, 12, 1, 9, tzinfo=UTC).isoformat()},
+        {"grade": "CT-2", "conclusion": "bilateral GGO", "text": "first read"})
+
+
+def test_the_review_dialog_reads_blind_then_signs(qtbot, window, luch_home: Path) -> None:
+    from app.panels.review_dialog import ReviewDialog
+    from records.outbox import KIND_REFERRAL_REVIEW
+
+    store = open_store()
+    referral_id = _imported(store)
+    dialog = ReviewDialog(store, referral_id, "Expert E")
+    qtbot.addWidget(dialog)
+    assert "CT-2" not in dialog.first.text() and "after you save" in dialog.first.text()
+    assert set(dialog.technique) == {"protocol", "coverage", "artefacts"}  # an audit
+    dialog.grade.setCurrentIndex(dialog.grade.findData("CT-3"))
+    dialog.findings.setPlainText("consolidation")
+    assert not dialog.save(sign=True)  # no score yet: refused, the reason shown
+    assert "score" in dialog.status.text() and "CT-2" not in dialog.first.text()
+    assert dialog.save(sign=False)  # the own read saved: now the first report shows
+    assert "CT-2" in dialog.first.text() and "Reader A" in dialog.first.text()
+    dialog.score.setCurrentIndex(dialog.score.findData(3))
+    dialog.category.setCurrentIndex(dialog.category.findData("interpretation"))
+    for aspect, rating in (("protocol", "good"), ("coverage", "poor"),
+                           ("artefacts", "acceptable")):
+        dialog.technique[aspect].setCurrentIndex(dialog.technique[aspect].findData(rating))
+    with qtbot.waitSignal(dialog.signed):
+        assert dialog.save(sign=True)
+    [review] = store.signed_reviews()
+    assert (review.score, review.category, review.expert_grade) == (3, "interpretation", "CT-3")
+    assert [j.kind for j in store.jobs()] == [KIND_REFERRAL_REVIEW]
+    opened = [e.actor for e in store.audit_events() if e.action == "opened"]
+    assert opened == ["Expert E"]  # the opening, not each save
+    again = ReviewDialog(store, referral_id, "Expert E")  # reopened: the saved read shown
+    qtbot.addWidget(again)
+    assert again.score.currentData() == 3 and "CT-2" in again.first.text()
+    store.close()
+
+
+def test_the_reader_gets_the_review_and_disputes_it(qtbot, window, luch_home: Path,
+                                                    orthanc_factory, tmp_path: Path) -> None:
+    from app.panels.referral_panel import ReviewAnswerDialog
+    from records.outbox import KIND_REFERRAL_RESPONSE
+    from records.referral_queue import refresh_queue
+
+    server = orthanc_factory()
+    client = client_for(server)
+    reader = open_store()
+    study = pydicom.uid.generate_uid()
+    version = reader.save_report(study, author="Reader A", fields={"grade": "CT-1"},
+                                 text="x", status="final")
+    flow = ReferralFlow(window, reader, "Reader A", lambda: version.report_uid,
+                        ArchiveLink(window, reader, client), _settings(luch_home))
+    assert flow.answer("acknowledge") is None  # nothing has arrived yet
+    flow.request({"kind": "second_opinion", "reason": "doubt", "urgency": "urgent"})
+    # request() started the background sync: wait until the report and request are sent.
+    qtbot.waitUntil(lambda: reader.outbox_counts()["done"] == len(reader.jobs()),
+                    timeout=30_000)
+    expert = open_store(tmp_path / "expert.sqlite3")  # the reference centre, elsewhere
+    [entry] = refresh_queue(expert, client)
+    expert.save_review(entry.referral.id, expert="Expert E", sign=True,
+                       fields=ReviewFields(grade="CT-3", score=3, category="perception",
+                                           comment="GGO missed in the left lower lobe"))
+    SyncEngine(expert, client).drain()
+    flow.fetch_reviews()
+    qtbot.waitUntil(lambda: "New reviews" in window.statusBar().currentMessage(),
+                    timeout=30_000)
+    [(review, first_grade)] = flow.reviews()
+    dialog = ReviewAnswerDialog(review, first_grade)
+    qtbot.addWidget(dialog)
+    grades = dialog.findChild(QLabel, "review-grades")
+    assert "CT-1" in grades.text() and "CT-3" in grades.text()
+    assert "c62828" in grades.styleSheet()  # the differing grade is marked
+    assert flow.answer("dispute", "") is None  # a dispute needs a comment
+    answer_id = flow.answer("dispute", "it is atelectasis")
+    assert reader.response(answer_id).action == "dispute"
+    assert [j.kind for j in reader.jobs()].count(KIND_REFERRAL_RESPONSE) == 1
+    # answer() started the background sync: wait until the answer is in the archive.
+    qtbot.waitUntil(lambda: reader.outbox_counts()["done"] == len(reader.jobs()),
+                    timeout=30_000)
+    # The expert's station lists the dispute under its (now empty) queue.
+    centre_window = QMainWindow()
+    qtbot.addWidget(centre_window)
+    centre = ReferralFlow(centre_window, expert, "Expert E", lambda: None,
+                          ArchiveLink(centre_window, expert, client),
+                          _settings(tmp_path, referral_role="reference_centre"))
+    centre.refresh()
+    qtbot.waitUntil(lambda: centre.panel.disputes.count() == 1, timeout=30_000)
+    assert centre.panel.table.rowCount() == 0
+    assert "it is atelectasis" in centre.panel.disputes.item(0).text()
+    assert centre.panel.disputes.isVisibleTo(centre.panel)
+    reader.close()
+    expert.close()
