@@ -147,12 +147,15 @@ class WorklistPanel(QWidget):
             shown = (terms.term(row.priority), patient, f"{date[6:8]}.{date[4:6]}.{date[:4]}"
                      if len(date) == 8 else date, row.modality,
                      terms.preread_marker(row.preread) if row.preread and not row.ai_grade
-                     else terms.grade(row.ai_grade), terms.term(row.status) + row.cached_note)
+                     else terms.grade(row.ai_grade),
+                     terms.term(row.status) + (" ◐" if row.cached_note else ""))
             for c, text in enumerate(shown):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, row.study_instance_uid)
                 if c == 1:
                     item.setToolTip(text)
+                if c == 5 and row.cached_note:  # the note in full (the column fits a word)
+                    item.setToolTip(terms.term(row.status) + row.cached_note)
                 if c == 4 and row.ai_grade in ("CT-3", "CT-4"):  # red and bold: not by hue alone
                     item.setForeground(Qt.GlobalColor.red)
                     font = item.font()

@@ -106,7 +106,7 @@ def test_a_partly_cached_study_says_so_on_the_worklist(qtbot, luch_home, orthanc
     panel = workflow.worklist
     row = next(r for r in range(panel.table.rowCount())
                if panel.table.item(r, 5).data(Qt.ItemDataRole.UserRole) == study)
-    assert panel.table.item(row, 5).text().endswith(f"partly cached ({cached} of 20 images)")
+    assert panel.table.item(row, 5).toolTip().endswith(f"partly cached ({cached} of 20 images)")
     others = [r for r in range(panel.table.rowCount()) if r != row]
     assert not any("partly" in panel.table.item(r, 5).text() for r in others)
     workflow.stop()
@@ -140,8 +140,11 @@ def test_a_slow_fetch_shows_progress_keeps_the_ui_live_and_can_be_cancelled(
     gaps = [b - a for a, b in itertools.pairwise(ticks)]
     assert len(ticks) > 20 and max(gaps) < 1.0, f"the UI stalled for {max(gaps):.2f} s"
     panel = workflow.worklist
-    qtbot.waitUntil(lambda: any("partly cached" in panel.table.item(r, 5).text()
+    qtbot.waitUntil(lambda: any("partly cached" in panel.table.item(r, 5).toolTip()
                                 for r in range(panel.table.rowCount())), timeout=30_000)
+    # In the cell a mark, the note in the tooltip: the long note was cut to "unr…ages)".
+    assert any(panel.table.item(r, 5).text() == "unread ◐"
+               for r in range(panel.table.rowCount()))
     workflow.stop()
 
 
