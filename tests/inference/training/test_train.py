@@ -129,3 +129,47 @@ def test_scanner_augmentation_changes_kernel_noise_and_offset_but_not_the_layout
     hu[4] = 100.0
     thick = [train.thicken(hu, 1.0, rng) for _ in range(20)]
     assert any(t[4, 0, 0] < 100 for t in thick) and any(t[4, 0, 0] == 100 for t in thick)
+
+
+def test_cached_cases_are_the_same_slices_and_are_not_simulated_again(tmp_path, monkeypatch):
+    """``--cache`` keeps each simulated case's training slices: a rerun reads them instead of
+    simulating (the expensive part on a loaded box), and gets the very tensors an uncached
+    build makes, slab thickening (drawn from the recipe's stream) included."""
+    from dataclasses import replace
+
+    from inference.training import data as sim_data
+    from tests.inference.conftest import make_phantom
+    from tests.inference.truth_folders import _write_nifti
+
+    phantom = make_phantom()
+    _write_nifti(tmp_path / "ct" / "phantom.nii.gz", phantom.voxels, phantom)
+    recipe = replace(train.RECIPES["v4ftlr-popi-philips-phase00"],
+                     grades={"ct/phantom.nii.gz": [0, 2, 3, 1]})
+    x_ref, y_ref = train.build_dataset(tmp_path, recipe, log=lambda *_: None)
+    cache = tmp_path / "cache"
+    x1, y1 = train.build_dataset(tmp_path, recipe, log=lambda *_: None, cache=cache)
+    assert len(list(cache.glob("*.pt"))) == 4
+    simulated = []
+    real_cases = sim_data.cases
+    monkeypatch.setattr(sim_data, "cases",
+                        lambda *a, **k: simulated.append(a) or real_cases(*a, **k))
+    x2, y2 = train.build_dataset(tmp_path, recipe, log=lambda *_: None, cache=cache)
+    assert not simulated
+    for x, y in ((x1, y1), (x2, y2)):
+        assert torch.equal(x, x_ref) and torch.equal(y, y_ref)
+    # another recipe sharing the first cases reuses them and simulates only the new one
+    longer = replace(recipe, grades={"ct/phantom.nii.gz": [0, 2, 3, 1, 4]})
+    x3, _ = train.build_dataset(tmp_path, longer, log=lambda *_: None, cache=cache)
+    assert len(simulated) == 1 and torch.equal(x3[:x_ref.shape[0]], x_ref)
+
+
+def test_next_step_fine_tune_recipes_change_one_thing_each():
+    """v4ft12: v2's 12 cases per real chest; v4ftlr: the v4ft data at lr 3e-4."""
+    for name in train.REAL_CHESTS:
+        short = name.split("/")[-1]
+        base = train.RECIPES[f"v4ft-{short}"]
+        more, slow = train.RECIPES[f"v4ft12-{short}"], train.RECIPES[f"v4ftlr-{short}"]
+        assert name not in more.grades and name not in slow.grades
+        assert slow.grades == base.grades and slow.lr == 3e-4 < base.lr
+        assert more.lr == base.lr and more.iterations == base.iterations
+        assert all(len(more.grades[c]) == 12 for c in train.REAL_CHESTS if c != name)
