@@ -100,7 +100,8 @@ class Workflow(QObject):
         self.worklist_flow.prune_cache()  # the cache limits, off the UI thread
         self.study_flow = StudyFlow(window, store, reader, self.ai, self.report,
                                     add_local_study=self.worklist_flow.add_local_study,
-                                    select_study=self.worklist.select_study)
+                                    select_study=self.worklist.select_study,
+                                    fetch_prior=self.worklist_flow.fetch_prior)
         self.ai_prefill = AiPrefill(window, self.ai, self.report)
         self.label_correction = LabelCorrection(window, store, reader, self.ai)
         self.template_inserter = TemplateInserter(window, self.report, self.templates, ui_lang)

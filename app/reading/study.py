@@ -27,11 +27,14 @@ class StudyFlow(QObject):
 
     def __init__(self, window: MainWindow, store: Store, reader: str, ai: AiPanel,
                  report: ReportPanel, add_local_study: Callable[[Path, Volume], object],
-                 select_study: Callable[[str], None]) -> None:
+                 select_study: Callable[[str], None],
+                 fetch_prior: Callable[[str], object] | None = None) -> None:
         super().__init__(window)
         self.window, self.store, self.reader = window, store, reader
         self.ai, self.report = ai, report
         self.add_local_study, self.select_study = add_local_study, select_study
+        self.fetch_prior = fetch_prior  # an archived prior: fetched, then compared
+        self.prior_uid: str | None = None  # the offered prior is in the archive only
         self.study_uid: str | None = None
         self.prior_path: Path | None = None
         self._arriving: str | None = None  # the study shown while it arrives, not yet whole
@@ -45,7 +48,7 @@ class StudyFlow(QObject):
         if uid is None or uid == self.study_uid:
             return
         self.study_uid = self._arriving = uid
-        self.prior_path = None
+        self.prior_path = self.prior_uid = None
         self.select_study(uid)
         if self.report.begin(uid):
             self.window.statusBar().showMessage(self.tr("Unsigned draft restored"))
@@ -89,23 +92,33 @@ class StudyFlow(QObject):
                            run=bool(self.window.settings.get("ai.autorun", True)))
 
     def _offer_prior(self, study_uid: str) -> None:
-        """Find this patient's latest earlier study on the station and offer it for comparison."""
-        self.prior_path = None
+        """Find this patient's latest earlier study, on the station or else in the archive's
+        worklist, and offer it for comparison."""
+        self.prior_path = self.prior_uid = None
         with self.store.session() as s:
             current = s.scalar(select(Study).where(Study.study_instance_uid == study_uid))
             if current is None or current.patient_pk is None:
                 return
             priors = s.scalars(select(Study).where(
                 Study.patient_pk == current.patient_pk, Study.id != current.id,
-                Study.local_path.is_not(None), Study.study_date < (current.study_date or "9"))
+                Study.study_date < (current.study_date or "9"))
                 .order_by(Study.study_date.desc())).all()
-            prior = next((p for p in priors if Path(p.local_path).exists()), None)
-            if prior is None:
+            here = next((p for p in priors if p.local_path and Path(p.local_path).exists()),
+                        None)
+            archived = next((p for p in priors if not p.uid_derived), None) \
+                if self.fetch_prior is not None else None
+            if here is not None and (archived is None or here.study_date >= archived.study_date):
+                self.prior_path, date = Path(here.local_path), here.study_date
+            elif archived is not None:
+                self.prior_uid, date = archived.study_instance_uid, archived.study_date
+            else:
                 return
-            self.prior_path, date = Path(prior.local_path), prior.study_date
+        shown = f"{date[6:8]}.{date[4:6]}.{date[:4]}" if len(date) == 8 else date
         self.window.statusBar().showMessage(
-            self.tr("A prior study of this patient (%1) is here: Ctrl+P compares")
-            .replace("%1", f"{date[6:8]}.{date[4:6]}.{date[:4]}" if len(date) == 8 else date))
+            self.tr("A prior study of this patient (%1) is here: Ctrl+P compares").replace(
+                "%1", shown) if self.prior_path is not None else self.tr(
+                "A prior study of this patient (%1) is in the archive: Ctrl+P fetches and "
+                "compares").replace("%1", shown))
 
     def compare_prior(self) -> None:
         """Show the offered prior beside the study, or say why there is none."""
@@ -113,7 +126,10 @@ class StudyFlow(QObject):
         if self.window.study is None:
             bar.showMessage(self.tr("Open a study first: the prior is the same patient's "
                                     "earlier study."), 8000)
-        elif self.prior_path is None:
-            bar.showMessage(self.tr("No earlier study of this patient is on this station."), 8000)
-        else:
+        elif self.prior_path is not None:
             self.window.open_prior(self.prior_path)
+        elif self.prior_uid is not None and self.fetch_prior is not None:
+            self.fetch_prior(self.prior_uid)
+        else:
+            bar.showMessage(self.tr("No earlier study of this patient is on this station "
+                                    "or in the archive's worklist."), 8000)

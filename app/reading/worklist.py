@@ -208,6 +208,34 @@ class WorklistFlow(QObject):
         self._watch_fetch(task, study_uid, lambda folder: self._fetched(study_uid, folder))
         return task.start()
 
+    def fetch_prior(self, study_uid: str) -> Task | None:
+        """Fetch the prior ``study_uid`` from the archive (audited, with progress and Cancel)
+        and compare the study on screen with it, unless another study is on screen by then."""
+        if self.link.archive is None:
+            self.window.statusBar().showMessage(self.tr(
+                "The prior study is in the archive, which is not reachable now"), 8000)
+            return None
+        from records.access import open_archive_study  # deferred: loads on the first fetch
+
+        cache, archive, store, reader = self.image_cache(), self.link.archive, self.store, \
+            self.reader
+        shown = self.window.study
+        self.window.statusBar().showMessage(self.tr("Fetching the prior study from the archive…"))
+        task = Task(lambda progress, cancel: open_archive_study(
+            store, cache, archive, study_uid, reader, progress=progress, cancel=cancel),
+            QT_TRANSLATE_NOOP("Task", "fetching the prior study"))
+        self.window.track_task(task)
+
+        def fetched(folder: Path) -> None:
+            self.store.upsert_study(study_uid, local_path=str(folder))
+            if self.window.study is shown:  # the reader still reads the study it was for
+                self.window.statusBar().clearMessage()
+                self.window.open_prior(folder)
+
+        task.succeeded.connect(fetched)
+        task.failed.connect(self._archive_failed)
+        return task.start()
+
     def _watch_fetch(self, task: Task, study_uid: str, done) -> None:
         """``task`` fetches ``study_uid`` to open it; only the latest such fetch is heard
         (a study asked for since must not have the earlier one open over it)."""

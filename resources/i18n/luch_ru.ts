@@ -3677,30 +3677,35 @@
 <context>
     <name>StudyFlow</name>
     <message>
-        <location filename="../../app/reading/study.py" line="70"/>
+        <location filename="../../app/reading/study.py" line="73"/>
         <source>The AI result is of another series of this study: its labels are drawn on that series</source>
         <translation>Результат ИИ получен по другой серии этого исследования: его разметка показывается на той серии</translation>
     </message>
     <message>
-        <location filename="../../app/reading/study.py" line="51"/>
-        <location filename="../../app/reading/study.py" line="86"/>
+        <location filename="../../app/reading/study.py" line="54"/>
+        <location filename="../../app/reading/study.py" line="89"/>
         <source>Unsigned draft restored</source>
         <translation>Восстановлен неподписанный черновик</translation>
     </message>
     <message>
-        <location filename="../../app/reading/study.py" line="107"/>
+        <location filename="../../app/reading/study.py" line="118"/>
         <source>A prior study of this patient (%1) is here: Ctrl+P compares</source>
         <translation>Есть предыдущее исследование пациента (%1): Ctrl+P — сравнить</translation>
     </message>
     <message>
-        <location filename="../../app/reading/study.py" line="114"/>
+        <location filename="../../app/reading/study.py" line="120"/>
+        <source>A prior study of this patient (%1) is in the archive: Ctrl+P fetches and compares</source>
+        <translation>Предыдущее исследование этого пациента (%1) есть в архиве: Ctrl+P загрузит и сравнит</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/study.py" line="127"/>
         <source>Open a study first: the prior is the same patient&apos;s earlier study.</source>
         <translation>Сначала откройте исследование: предыдущее — это более раннее исследование того же пациента.</translation>
     </message>
     <message>
-        <location filename="../../app/reading/study.py" line="117"/>
-        <source>No earlier study of this patient is on this station.</source>
-        <translation>Более ранних исследований этого пациента на этой станции нет.</translation>
+        <location filename="../../app/reading/study.py" line="134"/>
+        <source>No earlier study of this patient is on this station or in the archive&apos;s worklist.</source>
+        <translation>Более ранних исследований этого пациента нет ни на этой станции, ни в рабочем списке архива.</translation>
     </message>
 </context>
 <context>
@@ -3743,12 +3748,17 @@
     </message>
     <message>
         <location filename="../../app/reading/worklist.py" line="206"/>
-        <location filename="../../app/reading/worklist.py" line="250"/>
+        <location filename="../../app/reading/worklist.py" line="278"/>
         <source>fetching the study</source>
         <translation>Загрузка исследования из архива</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="311"/>
+        <location filename="../../app/reading/worklist.py" line="226"/>
+        <source>fetching the prior study</source>
+        <translation>загрузка предыдущего исследования</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/worklist.py" line="339"/>
         <source>tidying the image cache</source>
         <translation>очистка кэша снимков</translation>
     </message>
@@ -4237,117 +4247,117 @@
         <translation>Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="156"/>
+        <location filename="../../app/workflow.py" line="157"/>
         <source>&amp;Report</source>
         <translation>&amp;Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="158"/>
+        <location filename="../../app/workflow.py" line="159"/>
         <source>Run &amp;AI pre-read</source>
         <translation>Запустить &amp;ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="160"/>
+        <location filename="../../app/workflow.py" line="161"/>
         <source>&amp;Accept AI values</source>
         <translation>&amp;Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="161"/>
+        <location filename="../../app/workflow.py" line="162"/>
         <source>Re&amp;ject AI result</source>
         <translation>О&amp;тклонить результат ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="162"/>
+        <location filename="../../app/workflow.py" line="163"/>
         <source>Insert the AI&apos;s &amp;findings as text</source>
         <translation>Вставить &amp;находки ИИ текстом</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="164"/>
+        <location filename="../../app/workflow.py" line="165"/>
         <source>&amp;Next field</source>
         <translation>&amp;Следующее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="166"/>
+        <location filename="../../app/workflow.py" line="167"/>
         <source>&amp;Previous field</source>
         <translation>П&amp;редыдущее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="168"/>
+        <location filename="../../app/workflow.py" line="169"/>
         <source>&amp;Sign report</source>
         <translation>П&amp;одписать протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="169"/>
+        <location filename="../../app/workflow.py" line="170"/>
         <source>Add a&amp;ddendum to the signed report…</source>
         <translation>&amp;Дополнение к подписанному протоколу…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="171"/>
+        <location filename="../../app/workflow.py" line="172"/>
         <source>Sign and open the ne&amp;xt study</source>
         <translation>Подписать и открыть сле&amp;дующее</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="173"/>
+        <location filename="../../app/workflow.py" line="174"/>
         <source>Request a second &amp;opinion…</source>
         <translation>Запросить второе &amp;мнение…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="175"/>
+        <location filename="../../app/workflow.py" line="176"/>
         <source>Ans&amp;wer the review of this report…</source>
         <translation>&amp;Ответить на заключение эксперта…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="177"/>
+        <location filename="../../app/workflow.py" line="178"/>
         <source>S&amp;ync now</source>
         <translation>Си&amp;нхронизировать</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="178"/>
+        <location filename="../../app/workflow.py" line="179"/>
         <source>Open next s&amp;tudy</source>
         <translation>Открыть следующее &amp;исследование</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="179"/>
+        <location filename="../../app/workflow.py" line="180"/>
         <source>&amp;Dictate</source>
         <translation>&amp;Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="180"/>
+        <location filename="../../app/workflow.py" line="181"/>
         <source>&amp;Play back (from the dictated word at the cursor)</source>
         <translation>&amp;Воспроизвести (с надиктованного слова под курсором)</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="182"/>
+        <location filename="../../app/workflow.py" line="183"/>
         <source>&amp;Hear the dictated word at the cursor</source>
         <translation>Прослушать надиктованное с&amp;лово под курсором</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="184"/>
+        <location filename="../../app/workflow.py" line="185"/>
         <source>Re&amp;wind the playback</source>
         <translation>Перемотать н&amp;азад</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="185"/>
+        <location filename="../../app/workflow.py" line="186"/>
         <source>&amp;Fast-forward the playback</source>
         <translation>Перемотать вп&amp;ерёд</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="187"/>
+        <location filename="../../app/workflow.py" line="188"/>
         <source>&amp;Compare with the prior study</source>
         <translation>&amp;Сравнить с предыдущим исследованием</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="189"/>
+        <location filename="../../app/workflow.py" line="190"/>
         <source>&amp;Refresh worklist</source>
         <translation>&amp;Обновить рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="197"/>
+        <location filename="../../app/workflow.py" line="198"/>
         <source>Insert &amp;template</source>
         <translation>Вставить &amp;шаблон</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="286"/>
+        <location filename="../../app/workflow.py" line="287"/>
         <source>AI pre-read ready: %1 (F11 shows the panels)</source>
         <translation>Предварительное заключение ИИ готово: %1 (F11 показывает панели)</translation>
     </message>
@@ -4381,27 +4391,37 @@
     </message>
     <message>
         <location filename="../../app/reading/worklist.py" line="202"/>
-        <location filename="../../app/reading/worklist.py" line="235"/>
+        <location filename="../../app/reading/worklist.py" line="263"/>
         <source>Fetching the study from the archive…</source>
         <translation>Загрузка исследования из архива…</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="271"/>
+        <location filename="../../app/reading/worklist.py" line="216"/>
+        <source>The prior study is in the archive, which is not reachable now</source>
+        <translation>Предыдущее исследование находится в архиве, который сейчас недоступен</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/worklist.py" line="223"/>
+        <source>Fetching the prior study from the archive…</source>
+        <translation>Загрузка предыдущего исследования из архива…</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/worklist.py" line="299"/>
         <source>Fetching stopped; what arrived stays cached for the next try</source>
         <translation>Загрузка остановлена; полученное сохранено для следующей попытки</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="375"/>
+        <location filename="../../app/reading/worklist.py" line="403"/>
         <source>The worklist shows no study</source>
         <translation>В рабочем списке нет исследований</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="382"/>
+        <location filename="../../app/reading/worklist.py" line="410"/>
         <source>This is the last study of the worklist as shown (search and filters apply)</source>
         <translation>Это последнее исследование рабочего списка в текущем виде (с учётом поиска и фильтров)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="393"/>
+        <location filename="../../app/reading/worklist.py" line="421"/>
         <source>Every study of the worklist as shown is signed (search and filters apply)</source>
         <translation>Все исследования, показанные в рабочем списке, подписаны (с учётом поиска и фильтров)</translation>
     </message>

@@ -251,6 +251,36 @@ def test_dead_archive_leaves_a_working_offline_station(qtbot, luch_home):
     assert uid in workflow.worklist.visible_study_uids(), "local studies stay readable"
 
 
+def test_a_prior_in_the_archive_is_fetched_and_compared(qtbot, luch_home, orthanc_factory,
+                                                       shared_data):
+    """The patient's earlier study is on the archive's worklist but not on the station:
+    Ctrl+P fetches it (audited) and compares (it said no earlier study was on the station
+    while the worklist showed it a row above)."""
+    import pydicom
+
+    server = orthanc_factory()
+    files = sorted((shared_data / "covid-slices" / "A027284").rglob("*.dcm"))
+    server.upload(files)
+    dates = {str(pydicom.dcmread(f, stop_before_pixels=True).StudyDate):
+             str(pydicom.dcmread(f, stop_before_pixels=True).StudyInstanceUID) for f in files}
+    earlier, later = (dates[d] for d in sorted(dates))
+    client = DicomWebClient(ArchiveConfig(url=server.dicomweb_url, user=server.user,
+                                          password=server.password))
+    window, workflow, store = make_station(qtbot, client)
+    qtbot.waitUntil(lambda: {earlier, later} <= set(workflow.worklist.visible_study_uids()),
+                    timeout=30_000)
+    with qtbot.waitSignal(window.volume_loaded, timeout=60_000):
+        workflow.open_study(later)
+    assert workflow.study_flow.prior_uid == earlier and workflow.prior_path is None
+    assert "in the archive" in window.statusBar().currentMessage()
+    with qtbot.waitSignal(window.prior_loaded, timeout=120_000):
+        qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert isinstance(window.reading, ComparisonLayout)
+    assert window.reading.prior.volume.info.study_instance_uid == earlier
+    assert any(e.action == "opened" for e in store.audit_events(earlier))
+    workflow.stop()
+
+
 def test_prior_study_of_the_patient_is_offered_and_compared(qtbot, luch_home, shared_data):
     window, workflow, store = make_station(qtbot)
     current = workflow.add_local_study(DEMO_STUDY)
