@@ -8,6 +8,7 @@ with ``pyside6-lrelease`` (``installer/update_translations.py`` refreshes both).
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
@@ -34,16 +35,20 @@ def install_translator(app: QApplication, settings=None) -> str:
         translators = []
         # Qt's own strings (OK, Cancel, file dialogs), then Luch's.
         for folder, name in ((qt_dir, f"qtbase_{lang}.qm"), (str(I18N), f"luch_{lang}.qm")):
+            try:  # read into memory: a file mapped by Qt and rewritten in place (an update
+                data = (Path(folder) / name).read_bytes()  # while the app runs) left the
+            except OSError:  # interface untranslated from then on
+                continue
             translator = QTranslator(app)
-            if translator.load(f"{folder}/{name}"):
+            if translator.load(data, folder):
                 app.installTranslator(translator)
-                translators.append(translator)
+                translators.append((translator, data))  # the bytes live as long as it
         app._luch_translators = translators  # keep them alive with the app
     return lang
 
 
 def remove_translators(app: QApplication) -> None:
-    for translator in getattr(app, "_luch_translators", []):
+    for translator, _data in getattr(app, "_luch_translators", []):
         app.removeTranslator(translator)
     app._luch_translators = []
 

@@ -176,3 +176,26 @@ def test_russian_ui_shows_no_raw_identifiers_or_english_words(qtbot, qapp, luch_
         assert not [t for t in layouts if RAW.search(t)], f"settings layouts: {layouts}"
     finally:
         remove_translators(qapp)
+
+
+def test_the_translation_survives_its_file_rewritten_in_place(qapp, tmp_path, monkeypatch):
+    """Qt maps a .qm file it loads by name: rewritten in place while the app ran (an update,
+    a developer's lrelease), the interface fell back to English for the rest of the session."""
+    import shutil
+
+    from PySide6.QtCore import QCoreApplication
+
+    from app.shell import i18n
+
+    qm = tmp_path / "luch_ru.qm"
+    shutil.copy(i18n.I18N / "luch_ru.qm", qm)
+    monkeypatch.setattr(i18n, "I18N", tmp_path)
+    monkeypatch.setenv("LUCH_LANG", "ru")
+    assert i18n.install_translator(qapp) == "ru"
+    try:
+        assert QCoreApplication.translate("Terms", "routine") == "планово"
+        with qm.open("r+b") as f:  # in place: same inode, other bytes
+            f.write(b"\0" * qm.stat().st_size)
+        assert QCoreApplication.translate("Terms", "routine") == "планово"
+    finally:
+        i18n.remove_translators(qapp)
