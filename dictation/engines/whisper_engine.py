@@ -105,6 +105,14 @@ MIN_SPEECH = 0.12  # s of speech Silero must hear in an utterance
 # at 0.64. (With only 1 s of padding tiny.en falls apart: 0.58 vs 0.20 on the real clips.)
 CONTEXT_MARGIN = 1000  # frames (10 ms) of silence after the speech, at least
 PROMPT_TOKENS = 200  # Whisper keeps at most 223 tokens of prompt
+# The domain prompt only for utterances up to this long (s, as decoded: lead-in and trailing
+# pause included), per language; longer ones are decoded without it (partials too). None or
+# absent: every length. Studied for Russian (base), which ships without a limit: a limit of
+# 6.0 s (the next 0.5 s above the longest full decode of the 42 Festival radiology phrases,
+# as is and sox-slowed: 5.90 s) cost words on the tuning sets, two sentences read with a
+# 0.35 s pause (radiology pairs 0.396 vs 0.372, general pairs 0.259 vs 0.254), though the
+# held-out real voices (ru-voxforge) gave 0.323 vs 0.386 (benchmarks/README.md).
+PROMPT_MAX: dict[str, float | None] = {}
 BEAM_SIZE = 5  # finals; partials are greedy (base, Russian clips: WER 0.35 vs 0.39 greedy)
 # Finals where the n-best is rescored by a domain vocabulary (English): tiny.en, development
 # radiology phrases, whole utterances: WER 0.303 / 0.277 / 0.257 / 0.254 / 0.240 at beam
@@ -227,6 +235,9 @@ class WhisperRecognizer(Recognizer):
             if terms is None:
                 terms = domain_terms(options.lang)
             self.prompt = self._fit_prompt(terms)
+        self.prompt_max = None if self.phrases else PROMPT_MAX.get(options.lang)
+        # More of CTranslate2's generate() options (patience, length_penalty...): for studies.
+        self.decode_options: dict[str, object] = {}
         self.scorer = self._command_scorer(options)
         # Misheard radiology words put right from the domain vocabulary (dictation only).
         self._fixer = None if self.phrases else fixer_for(options.lang)
@@ -542,7 +553,7 @@ class WhisperRecognizer(Recognizer):
         if check_speech and encoded is None and _speech_seconds(audio) < MIN_SPEECH:
             log.debug("no speech in a %.1f s utterance: no text", seconds)
             return None
-        decoded = self._generate(audio, seconds, beam, use_prompt=bool(self.prompt),
+        decoded = self._generate(audio, seconds, beam, use_prompt=self._prompted(seconds),
                                  encoded=encoded)
         if fast and (decoded.compression > COMPRESSION
                      or (decoded.prompt and echoes_prompt(decoded.text, self.prompt))):
@@ -556,6 +567,10 @@ class WhisperRecognizer(Recognizer):
         if self._rejected(decoded):
             return None
         return decoded
+
+    def _prompted(self, seconds: float) -> bool:
+        """Whether an utterance of ``seconds`` is decoded with the prompt (:data:`PROMPT_MAX`)."""
+        return bool(self.prompt) and (self.prompt_max is None or seconds <= self.prompt_max)
 
     def _rejected(self, d: Decoded) -> bool:
         if d.no_speech > NO_SPEECH and d.logprob < LOGPROB:
@@ -590,6 +605,7 @@ class WhisperRecognizer(Recognizer):
             suppress_blank=True, suppress_tokens=self._suppress,
             max_initial_timestamp_index=50,
             num_hypotheses=beam if self._fixer is not None else 1, **sampling,
+            **self.decode_options,
         )[0]
         # The beam's n-best rescored by the domain vocabulary (dictation.lexicon_fix.pick).
         texts = [collapse_repeats(self.tokenizer.decode(t).strip())

@@ -123,6 +123,37 @@ def test_an_echoed_prompt_is_decoded_again_without_it(english, monkeypatch):
     assert calls.count(True) >= 1 and calls.count(False) >= 1
 
 
+def test_the_prompt_is_left_out_of_utterances_longer_than_its_limit(english, monkeypatch):
+    """With a prompt length limit, audio up to the limit is decoded with the prompt and
+    longer audio without it (a short phrase; a long one, whose partials cross the limit as
+    it goes on); with no limit every decode gets it."""
+    rec = replace_pause(english())
+    real = rec._generate
+    calls: list[tuple[float, bool, int]] = []
+
+    def generate(audio, seconds, beam, use_prompt, temperature=0.0, encoded=None):
+        calls.append((seconds, use_prompt, beam))
+        return real(audio, seconds, beam, use_prompt, temperature, encoded)
+
+    monkeypatch.setattr(rec, "_generate", generate)
+    short = _framed(synthesize("no pleural effusion"))
+    long = _framed(synthesize("no pleural effusion and no enlarged lymph nodes in the "
+                              "mediastinum and the heart size is normal"))
+    rec.prompt_max = 3.5
+    recognize(rec, short)
+    (short_s, short_p, _), = [c for c in calls if c[2] > 1]  # the final's decode
+    assert short_s <= 3.5 and short_p
+    calls.clear()
+    recognize(rec, long)
+    (long_s, long_p, _), = [c for c in calls if c[2] > 1]
+    assert long_s > 3.5 and not long_p
+    assert all(p == (s <= 3.5) for s, p, _b in calls)  # partials too
+    calls.clear()
+    rec.prompt_max = None
+    recognize(rec, long)
+    assert calls and all(p for _s, p, _b in calls)
+
+
 def replace_pause(rec):
     rec._early = None  # one decode per utterance: the calls above stay countable
     rec._pause = None
