@@ -79,9 +79,21 @@ def stream(rec, speech: np.ndarray) -> dict | None:
     return first
 
 
-def run(label: str, rec, items: list[np.ndarray], runs: int) -> None:
-    got = [f for _ in range(runs) for s in items if (f := stream(rec, s)) is not None]
+def run(label: str, rec, items: list[np.ndarray], runs: int, other=None) -> None:
+    """``other``: a second recogniser (a changed setting), fed each utterance right after
+    ``rec`` (interleaved, so both see the same load); its row follows."""
+    got, got2 = [], []
+    for _ in range(runs):
+        for s in items:
+            for r, out in ((rec, got), (other, got2)):
+                if r is not None and (f := stream(r, s)) is not None:
+                    out.append(f)
+    _row(label, rec, got)
+    if other is not None:
+        _row(f"{label}, {other.compare_label}", other, got2)
 
+
+def _row(label: str, rec, got: list[dict]) -> None:
     def ms(key: str, q: float = 50) -> str:
         return f"{np.percentile([g[key] for g in got], q) * 1000:.0f}"
 
@@ -104,6 +116,8 @@ def main() -> int:
     parser.add_argument("--lang", default="en")
     parser.add_argument("--subset", type=int, default=10, help="the first N phrases")
     parser.add_argument("--runs", type=int, default=2, help="passes over each set")
+    parser.add_argument("--compare", help="also a recogniser with ATTR=VALUE changed "
+                        "(e.g. partial_every=1.5), interleaved")
     args = parser.parse_args()
     n = args.subset
     print(f"load average {os.getloadavg()[0]:.1f}; {os.cpu_count()} CPUs")
@@ -111,19 +125,28 @@ def main() -> int:
           "path fast/pause/end | greedy mean ms | load |")
     print("|---|---|---|---|---|---|---|---|---|")
     if args.lang == "en":
-        rec = create_recognizer("whisper", build_options("en", model_dir=resolve_model("en")))
-        rec.accept(np.zeros(RATE, np.int16).tobytes())  # loads and warms
+        options = build_options("en", model_dir=resolve_model("en"))
+    else:
+        options = build_options("ru", model_dir=join_base())
+    rec = create_recognizer("whisper", options)
+    rec.accept(np.zeros(RATE, np.int16).tobytes())  # loads and warms
+    other = None
+    if args.compare:
+        attr, value = args.compare.split("=")
+        other = create_recognizer("whisper", options)
+        setattr(other, attr, float(value))
+        other.compare_label = args.compare
+    if args.lang == "en":
         rad = [synthesize(en, v) for en, _ru in RADIOLOGY[:n] for v in EN_VOICES]
-        run("en radiology phrases, espeak-ng x3 voices", rec, rad, args.runs)
+        run("en radiology phrases, espeak-ng x3 voices", rec, rad, args.runs, other)
         shared = Path(__file__).resolve().parents[2] / "shared" / "data" / "speech"
         if (shared / "en-speechbrain").is_dir():
             voices = [s for s, _t in _real(shared / "en-speechbrain")[:n]]
-            run("en en-speechbrain real voices", rec, voices, args.runs)
+            run("en en-speechbrain real voices", rec, voices, args.runs, other)
     else:
-        rec = create_recognizer("whisper", build_options("ru", model_dir=join_base()))
         texts = [ru for _en, ru in RADIOLOGY[:n]]
         run("ru radiology phrases, Festival", rec, synthesize_many(texts, FESTIVAL_RU),
-            args.runs)
+            args.runs, other)
     print(f"load average at the end {os.getloadavg()[0]:.1f}")
     return 0
 

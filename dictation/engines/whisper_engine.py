@@ -2,7 +2,7 @@
 
 Streaming around a whole-utterance model:
 
-* The endpointer (:mod:`dictation.endpoint`) cuts utterances; 0.4 s of audio before its
+* The endpointer (:mod:`dictation.endpoint`) cuts utterances; :data:`LEAD_IN` s of audio before its
   start goes with each, so the first syllable is not lost.
 * While speech goes on, a partial: the audio so far decoded greedily, every
   :data:`PARTIAL_EVERY` seconds of audio (longer when decodes are slow, so partials cost
@@ -65,7 +65,18 @@ from dictation.written import drop_final_comma
 log = logging.getLogger(__name__)
 
 BYTES_PER_SECOND = SAMPLE_RATE * 2
-LEAD_IN = 0.4  # s of audio before the endpointer's start of speech
+# s of audio before the endpointer's start of speech (which comes a little into the speech:
+# 0.4 s left ~0.3 s of silence before the first loud sample of an espeak-ng phrase); Whisper
+# hears the first word better with more silence before it. Chosen on the 42 espeak-ng
+# development phrases x 3 voices, streamed (tiny.en): WER 0.293 / 0.269 / 0.254 / 0.263 at
+# 0.4 / 0.6 / 0.8 / 1.0 s.
+LEAD_IN = 0.8
+# s: the endpointer sees speech start at most about this long after it did (it needs 0.27 s
+# of speech frames in its 0.3 s window), so the lead-in less this is silence.
+ONSET_LAG = 0.35
+# The lead-in the length limits below (FAST_MAX, EARLY_MAX, the command scorer's) were
+# measured with: an utterance's length is compared with them less the lead-in beyond it.
+LIMITS_LEAD_IN = 0.4
 MAX_UTTERANCE = 28.0  # s: Whisper hears 30 s at most; a longer utterance is ended here
 PARTIAL_EVERY = 1.0  # s of audio between partials...
 PARTIAL_COST = 3.0  # ...or this many times the last decode's time, if longer
@@ -249,6 +260,7 @@ class WhisperRecognizer(Recognizer):
         self._fed = 0  # bytes heard since this recogniser began (its clock)
         self._utt: bytearray | None = None  # the utterance's audio, from its lead-in
         self._utt_at = 0.0  # where it starts on the clock, s
+        self._lead_s = 0.0  # s of it before the endpointer's start of speech
         self._next_partial = 0  # bytes of utterance before the next partial
         self._last_partial = ""
         self._decode_cost = 0.0  # seconds the last decode took
@@ -259,6 +271,8 @@ class WhisperRecognizer(Recognizer):
         # The fast tentative final shown (None: held back) and its decode, until revised or
         # speech resumes.
         self._fast: tuple[Result | None, Decoded] | None = None
+        self.partial_every = PARTIAL_EVERY
+        self.lead_in = LEAD_IN
         self.fast_pause: float | None = FAST_PAUSE  # None: no fast tentative finals
         self.fast_budget = FAST_BUDGET  # s of greedy decode above which they are off
         self.greedy_cost: float | None = None  # running mean wall time of greedy decodes, s
@@ -303,7 +317,7 @@ class WhisperRecognizer(Recognizer):
             return decoded.command
         decoded.scored = True
         if self._to_score(decoded.text):
-            seconds = len(self._utt) / BYTES_PER_SECOND if self._utt is not None else 0.0
+            seconds = self._length() if self._utt is not None else 0.0
             choice = self.scorer.choose(
                 decoded.encoder_output, decoded.frames, seconds, decoded.text, decoded.tokens
             )
@@ -327,14 +341,15 @@ class WhisperRecognizer(Recognizer):
         if self._utt is None:
             if not (self._endpointer.in_speech or ended):
                 self._lead.append(pcm)
-                while sum(map(len, self._lead)) > LEAD_IN * BYTES_PER_SECOND + len(pcm):
+                while sum(map(len, self._lead)) > self.lead_in * BYTES_PER_SECOND + len(pcm):
                     self._lead.popleft()
                 return []
             lead = b"".join(self._lead)
             self._lead.clear()
             self._utt = bytearray(lead)
             self._utt_at = (at - len(lead)) / BYTES_PER_SECOND
-            self._next_partial = len(lead) + round(PARTIAL_EVERY * BYTES_PER_SECOND)
+            self._lead_s = len(lead) / BYTES_PER_SECOND
+            self._next_partial = len(lead) + round(self.partial_every * BYTES_PER_SECOND)
             self._next_tentative = self._next_fast = 0
         self._utt += pcm
         if ended or len(self._utt) >= MAX_UTTERANCE * BYTES_PER_SECOND:
@@ -343,11 +358,11 @@ class WhisperRecognizer(Recognizer):
         if self._tentative is not None:
             if pause == 0.0 and self._endpointer.in_speech:  # speech resumed after the pause
                 self._tentative = None
-                self._next_partial = len(self._utt) + round(PARTIAL_EVERY * BYTES_PER_SECOND)
+                self._next_partial = len(self._utt) + round(self.partial_every * BYTES_PER_SECOND)
             return []
         if self._fast is not None and pause == 0.0 and self._endpointer.in_speech:
             self._fast = None  # speech resumed: the next final revises the fast one
-        short = len(self._utt) <= EARLY_MAX * BYTES_PER_SECOND
+        short = self._length() <= EARLY_MAX
         if (
             self._early is not None
             and pause >= self._early
@@ -361,7 +376,7 @@ class WhisperRecognizer(Recognizer):
             and self.fast_pause is not None
             and self._fast_on
             and pause >= self.fast_pause
-            and len(self._utt) <= FAST_MAX * BYTES_PER_SECOND
+            and self._length() <= FAST_MAX
             and len(self._utt) >= self._next_fast
             and not self.phrases
         ):
@@ -369,6 +384,11 @@ class WhisperRecognizer(Recognizer):
         if pause == 0.0 and len(self._utt) >= self._next_partial and not self.phrases:
             return self._partial()
         return []
+
+    def _length(self) -> float:
+        """The utterance's seconds as the length limits count them (:data:`LIMITS_LEAD_IN`)."""
+        extra = max(self.lead_in - LIMITS_LEAD_IN, 0.0)
+        return max(len(self._utt) / BYTES_PER_SECOND - extra, 0.0)
 
     def finish(self) -> Result | None:
         """End the utterance now (button release, end of file)."""
@@ -403,7 +423,7 @@ class WhisperRecognizer(Recognizer):
         decoded = self._decode(self._audio(), beam=1, check_speech=False)
         self._decode_cost = time.perf_counter() - started
         self._greedy_took(self._decode_cost)
-        wait = max(PARTIAL_EVERY, PARTIAL_COST * self._decode_cost)
+        wait = max(self.partial_every, PARTIAL_COST * self._decode_cost)
         self._next_partial = len(self._utt) + round(wait * BYTES_PER_SECOND)
         text = decoded.text if decoded is not None else ""
         if not text or text == self._last_partial:
@@ -423,7 +443,7 @@ class WhisperRecognizer(Recognizer):
         if decoded is None:
             return []
         decoded.scored = True  # the full decode's result decides commands
-        seconds = len(self._utt) / BYTES_PER_SECOND
+        seconds = self._length()
         if (self.scorer is not None and self._to_score(decoded.text)
                 and self.scorer.considers(seconds, decoded.text)):
             self._fast = (None, decoded)
@@ -494,7 +514,7 @@ class WhisperRecognizer(Recognizer):
         """Word times spread over the utterance by length (before alignment, or without)."""
         words = text.split()
         total = len(self._utt) / BYTES_PER_SECOND if self._utt is not None else 0.0
-        start = self._utt_at + min(LEAD_IN, total / 4)
+        start = self._utt_at + min(self.lead_in, total / 4)
         span = max(total - (start - self._utt_at), 0.1)
         weights = np.cumsum([0] + [len(w) + 1 for w in words], dtype=float)
         weights /= weights[-1] or 1.0
@@ -518,10 +538,13 @@ class WhisperRecognizer(Recognizer):
         if not alignment:
             return None
         merge_punctuations(alignment, PREPEND, APPEND)
+        # Whisper's alignment gives the silence before the first word to that word; no word
+        # starts before the speech did (the endpointer's start, less its lag).
+        onset = max(self._lead_s - ONSET_LAG, 0.0)
         return tuple(
             Word(
                 a["word"].strip(),
-                self._utt_at + float(a["start"]),
+                self._utt_at + min(max(float(a["start"]), onset), float(a["end"])),
                 self._utt_at + max(float(a["end"]), float(a["start"]) + 0.01),
                 float(a["probability"]),
             )

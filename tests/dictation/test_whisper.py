@@ -154,6 +154,37 @@ def test_the_prompt_is_left_out_of_utterances_longer_than_its_limit(english, mon
     assert calls and all(p for _s, p, _b in calls)
 
 
+def test_the_decoded_utterance_keeps_lead_in_seconds_before_the_start_of_speech(english,
+                                                                               monkeypatch):
+    """The audio Whisper decodes begins ``lead_in`` seconds before the endpointer saw speech
+    start (which comes a little into the speech): the silence before the first loud sample
+    is under the lead-in and grows by the difference between two lead-ins."""
+    def leading_silence(lead_in: float) -> float:
+        rec = replace_pause(english())
+        rec.lead_in = lead_in
+        real = rec._generate
+        seen: list[np.ndarray] = []
+
+        def generate(audio, seconds, beam, use_prompt, temperature=0.0, encoded=None):
+            seen.append(audio)
+            return real(audio, seconds, beam, use_prompt, temperature, encoded)
+
+        monkeypatch.setattr(rec, "_generate", generate)
+        recognize(rec, _framed(synthesize("no pleural effusion"), lead=1.5))
+        loud = np.flatnonzero(np.abs(seen[-1]) > 500 / 32768)
+        return loud[0] / RATE
+
+    short, default = leading_silence(0.4), leading_silence(whisper_engine_lead_in())
+    assert 0.0 < short < 0.4
+    assert default - short == pytest.approx(whisper_engine_lead_in() - 0.4, abs=0.03)
+
+
+def whisper_engine_lead_in() -> float:
+    from dictation.engines import whisper_engine
+
+    return whisper_engine.LEAD_IN
+
+
 def replace_pause(rec):
     rec._early = None  # one decode per utterance: the calls above stay countable
     rec._pause = None
