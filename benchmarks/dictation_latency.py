@@ -2,6 +2,7 @@
 earlier work, the decode itself.
 
     .venv/bin/python benchmarks/dictation_latency.py [--lang en|ru] [--subset N] [--runs 2]
+        [--compare ATTR=VALUE]
 
 Each utterance (0.5 s of silence, the clip, 1 s of silence) is streamed in the 20 ms blocks
 live capture delivers, arriving in real time, as in ``benchmarks/dictation.py`` (a block is
@@ -19,6 +20,8 @@ the short pause; end: the endpointer's final). Also the greedy decodes' running 
 recogniser keeps (it switches the fast final off above ``FAST_BUDGET``). English: tiny.en
 on the espeak-ng development phrases (3 voices) and the en-speechbrain real voices;
 Russian: base on the Festival radiology phrases. The load average is printed per set.
+``--compare ATTR=VALUE``: a second recogniser with that attribute changed
+(``partial_every=2.0``), fed each utterance right after the first, so both see the same load.
 """
 
 from __future__ import annotations

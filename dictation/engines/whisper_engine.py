@@ -66,11 +66,12 @@ log = logging.getLogger(__name__)
 
 BYTES_PER_SECOND = SAMPLE_RATE * 2
 # s of audio before the endpointer's start of speech (which comes a little into the speech:
-# 0.4 s left ~0.3 s of silence before the first loud sample of an espeak-ng phrase); Whisper
-# hears the first word better with more silence before it. Chosen on the 42 espeak-ng
-# development phrases x 3 voices, streamed (tiny.en): WER 0.293 / 0.269 / 0.254 / 0.263 at
-# 0.4 / 0.6 / 0.8 / 1.0 s.
-LEAD_IN = 0.8
+# 0.4 s leaves ~0.3 s of silence before the first loud sample of an espeak-ng phrase). 0.8 s
+# was chosen on the 42 espeak-ng development phrases x 3 voices, streamed (tiny.en): WER
+# 0.293 / 0.269 / 0.254 / 0.263 at 0.4 / 0.6 / 0.8 / 1.0 s; but on the sets it was not chosen
+# on it gained nothing (held-out phrases 0.387 vs 0.374, real voices 0.197 both, Russian real
+# voices 0.370 vs 0.386, Festival radiology 0.391 vs 0.386), so 0.4 stays.
+LEAD_IN = 0.4
 # s: the endpointer sees speech start at most about this long after it did (it needs 0.27 s
 # of speech frames in its 0.3 s window), so the lead-in less this is silence.
 ONSET_LAG = 0.35
