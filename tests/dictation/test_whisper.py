@@ -70,6 +70,18 @@ def test_word_times_follow_the_speech(english):
     assert words[-1].end <= 1.0 + len(speech) / RATE + 0.4
 
 
+def test_the_first_word_does_not_start_in_the_lead_in_silence(english):
+    """With a longer lead-in, Whisper's alignment gives the silence before the first word to
+    it ("No" from 0.3 s for speech at 1.0 s); its start is kept to the speech onset."""
+    speech = synthesize("no pleural effusion")
+    rec = english()
+    rec.lead_in = 0.8
+    finals = recognize(rec, _framed(speech, lead=1.5))
+    words = [w for r in finals for w in r.words]
+    assert _words(" ".join(w.word for w in words)) == ["no", "pleural", "effusion"]
+    assert 1.1 <= words[0].start <= 1.9  # the speech begins at 1.5 s (Whisper: +-0.4 s)
+
+
 def test_silence_and_noise_give_no_text(english):
     rng = np.random.default_rng(7)
     rec = english()
