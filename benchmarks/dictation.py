@@ -43,7 +43,9 @@ for each setup, and "revised" (as above). ``--before fast`` adds, for each Whisp
 same recogniser without the fast tentative final (Whisper's first text before it), fed
 each utterance right after the current one (interleaved, so both see the same load);
 ``--before margin``: with the command scorer's default margin instead of the language's
-own; ``--before adaptive``: the fast final never switched off by slow greedy decodes.
+own; ``--before adaptive``: the fast final never switched off by slow greedy decodes;
+``--before prompt-max``: the domain prompt for utterances of any length; ``--before
+lead-in``: 0.4 s of audio before the endpointer's start of speech (before h10-dict).
 ``--subset N``: the first N phrases of each set.
 """
 
@@ -601,8 +603,17 @@ def _fast_always(rec: Recognizer) -> None:
     rec.fast_budget = float("inf")  # the fast final never switched off by slow decodes
 
 
+def _prompt_every_length(rec: Recognizer) -> None:
+    rec.prompt_max = None  # the domain prompt for utterances of any length
+
+
+def _short_lead_in(rec: Recognizer) -> None:
+    rec.lead_in = 0.4  # s of audio kept before the endpointer's start, before h10-dict
+
+
 BEFORE: dict[str, Callable[[Recognizer], None]] = {
     "fast": _no_fast_tentative, "margin": _default_margin, "adaptive": _fast_always,
+    "prompt-max": _prompt_every_length, "lead-in": _short_lead_in,
 }
 
 

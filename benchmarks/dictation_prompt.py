@@ -121,10 +121,70 @@ def decode_all(rec, items, prompts, beams) -> dict[tuple[str, int], tuple[int, i
 VERBOSE = False
 
 
+def decoded_lengths(opts, items) -> list[float]:
+    """Per utterance, the longest audio (s) a full (beam) decode saw when ``items`` are
+    streamed as the app streams them: what :data:`whisper_engine.PROMPT_MAX` is compared
+    with."""
+    from benchmarks.dictation import RATE
+    from dictation.audio import BLOCK_SECONDS
+
+    rec = create_recognizer("whisper", replace(
+        opts, early_final_pause=build_options("ru").early_final_pause))
+    seen: list[float] = []
+    real = rec._decode
+
+    def decode(audio, beam=None, **kw):
+        if beam is None:
+            seen.append(len(audio) / RATE)
+        return real(audio, beam, **kw)
+
+    rec._decode = decode
+    chunk = round(RATE * BLOCK_SECONDS)
+    out = []
+    for speech, _ref in items:
+        seen.clear()
+        audio = np.concatenate([np.zeros(RATE // 2, np.int16), speech, np.zeros(RATE, np.int16)])
+        for i in range(0, len(audio), chunk):
+            rec.accept(audio[i : i + chunk].tobytes())
+        rec.finish()
+        out.append(max(seen, default=0.0))
+    rec.close()
+    return out
+
+
 def streaming(opts, sets, terms, args) -> int:
     """Each set streamed as the app streams it (one recogniser per variant and set, early and
-    fast finals as shipped), WER of the finals that stand."""
+    fast finals as shipped), WER of the finals that stand. ``--prompt-max``: each variant
+    also with the prompt only for utterances up to that many seconds (and none: every
+    length), interleaved utterance by utterance."""
     from benchmarks.dictation import measure
+    from dictation.engines import whisper_engine
+
+    if args.prompt_max:
+        limit = float(args.prompt_max)
+        whisper_engine.PROMPT_MAX["ru"] = limit
+
+        def every_length(rec):
+            rec.prompt_max = None
+
+        print("| prompt | " + " | ".join(
+            f"{s}: up to {limit:g} s / every length" for s in sets) + " |")
+        print("|---|" + "---|" * len(sets))
+        for name, t in terms.items():
+            if args.only and name not in args.only.split("|"):
+                continue
+            options = replace(opts, early_final_pause=build_options("ru").early_final_pause,
+                              prompt_terms=tuple(t))
+            cells = []
+            for label, items in sets.items():
+                now, before = measure(f"{name}: {label}", "whisper", options, items, "ru",
+                                      "dictation", args.verbose, every_length)
+                cells.append(" / ".join(
+                    f"{r.stats.wer:.3f} ({r.stats.errors}/{r.stats.ref_words})"
+                    for r in (now, before)))
+            print(f"| {name} | " + " | ".join(cells) + f" | load {os.getloadavg()[0]:.1f}",
+                  flush=True)
+        return 0
 
     print("| prompt | " + " | ".join(f"{s}, streamed" for s in sets) + " |")
     print("|---|" + "---|" * len(sets))
@@ -157,7 +217,11 @@ def main() -> int:
                         "(benchmarks/dictation.py measure), per variant")
     parser.add_argument("--sets", default="radiology,general",
                         help="tuning sets to run (radiology, general, general pairs with a "
-                        "pause), comma-separated")
+                        "pause, radiology pairs with a pause), comma-separated")
+    parser.add_argument("--prompt-max", help="with --streaming: the prompt only for utterances "
+                        "up to this many seconds, against every length")
+    parser.add_argument("--lengths", action="store_true", help="the longest audio each "
+                        "utterance's full decode sees, streamed (per set)")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args()
     VERBOSE = args.verbose
@@ -192,9 +256,21 @@ def main() -> int:
             (np.concatenate([plain[i], gap, plain[i + 1]]), f"{gen[i]} {gen[i + 1]}")
             for i in range(0, len(gen) - 1, 2)
         ]
+        # ...and the same for radiology phrases: long domain dictation, where the prompt helps.
+        said = [s for s, _t in sets["radiology"][: len(rad)]]
+        sets["radiology pairs with a pause"] = [
+            (np.concatenate([said[i], gap, said[i + 1]]), f"{rad[i]} {rad[i + 1]}")
+            for i in range(0, len(rad) - 1, 2)
+        ]
     sets = {k: v for k, v in sets.items()
             if args.heldout or k in [x.strip() for x in args.sets.split(",")]}
     t0 = time.perf_counter()
+    if args.lengths:
+        for name, items in sets.items():
+            got = decoded_lengths(opts, items)
+            print(f"{name}: {len(got)} utterances, decoded s: median {np.median(got):.2f}, "
+                  f"max {max(got):.2f}; " + " ".join(f"{x:.2f}" for x in sorted(got)))
+        return 0
     if args.streaming:
         return streaming(opts, sets, variants(list(opts.prompt_terms)), args)
     results = {name: decode_all(rec, items, prompts, beams) for name, items in sets.items()}

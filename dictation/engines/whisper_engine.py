@@ -2,7 +2,7 @@
 
 Streaming around a whole-utterance model:
 
-* The endpointer (:mod:`dictation.endpoint`) cuts utterances; 0.4 s of audio before its
+* The endpointer (:mod:`dictation.endpoint`) cuts utterances; :data:`LEAD_IN` s of audio before its
   start goes with each, so the first syllable is not lost.
 * While speech goes on, a partial: the audio so far decoded greedily, every
   :data:`PARTIAL_EVERY` seconds of audio (longer when decodes are slow, so partials cost
@@ -65,7 +65,19 @@ from dictation.written import drop_final_comma
 log = logging.getLogger(__name__)
 
 BYTES_PER_SECOND = SAMPLE_RATE * 2
-LEAD_IN = 0.4  # s of audio before the endpointer's start of speech
+# s of audio before the endpointer's start of speech (which comes a little into the speech:
+# 0.4 s leaves ~0.3 s of silence before the first loud sample of an espeak-ng phrase). 0.8 s
+# was chosen on the 42 espeak-ng development phrases x 3 voices, streamed (tiny.en): WER
+# 0.293 / 0.269 / 0.254 / 0.263 at 0.4 / 0.6 / 0.8 / 1.0 s; but on the sets it was not chosen
+# on it gained nothing (held-out phrases 0.387 vs 0.374, real voices 0.197 both, Russian real
+# voices 0.370 vs 0.386, Festival radiology 0.391 vs 0.386), so 0.4 stays.
+LEAD_IN = 0.4
+# s: the endpointer sees speech start at most about this long after it did (it needs 0.27 s
+# of speech frames in its 0.3 s window), so the lead-in less this is silence.
+ONSET_LAG = 0.35
+# The lead-in the length limits below (FAST_MAX, EARLY_MAX, the command scorer's) were
+# measured with: an utterance's length is compared with them less the lead-in beyond it.
+LIMITS_LEAD_IN = 0.4
 MAX_UTTERANCE = 28.0  # s: Whisper hears 30 s at most; a longer utterance is ended here
 PARTIAL_EVERY = 1.0  # s of audio between partials...
 PARTIAL_COST = 3.0  # ...or this many times the last decode's time, if longer
@@ -105,6 +117,14 @@ MIN_SPEECH = 0.12  # s of speech Silero must hear in an utterance
 # at 0.64. (With only 1 s of padding tiny.en falls apart: 0.58 vs 0.20 on the real clips.)
 CONTEXT_MARGIN = 1000  # frames (10 ms) of silence after the speech, at least
 PROMPT_TOKENS = 200  # Whisper keeps at most 223 tokens of prompt
+# The domain prompt only for utterances up to this long (s, as decoded: lead-in and trailing
+# pause included), per language; longer ones are decoded without it (partials too). None or
+# absent: every length. Studied for Russian (base), which ships without a limit: a limit of
+# 6.0 s (the next 0.5 s above the longest full decode of the 42 Festival radiology phrases,
+# as is and sox-slowed: 5.90 s) cost words on the tuning sets, two sentences read with a
+# 0.35 s pause (radiology pairs 0.396 vs 0.372, general pairs 0.259 vs 0.254), though the
+# held-out real voices (ru-voxforge) gave 0.323 vs 0.386 (benchmarks/README.md).
+PROMPT_MAX: dict[str, float | None] = {}
 BEAM_SIZE = 5  # finals; partials are greedy (base, Russian clips: WER 0.35 vs 0.39 greedy)
 # Finals where the n-best is rescored by a domain vocabulary (English): tiny.en, development
 # radiology phrases, whole utterances: WER 0.303 / 0.277 / 0.257 / 0.254 / 0.240 at beam
@@ -227,6 +247,9 @@ class WhisperRecognizer(Recognizer):
             if terms is None:
                 terms = domain_terms(options.lang)
             self.prompt = self._fit_prompt(terms)
+        self.prompt_max = None if self.phrases else PROMPT_MAX.get(options.lang)
+        # More of CTranslate2's generate() options (patience, length_penalty...): for studies.
+        self.decode_options: dict[str, object] = {}
         self.scorer = self._command_scorer(options)
         # Misheard radiology words put right from the domain vocabulary (dictation only).
         self._fixer = None if self.phrases else fixer_for(options.lang)
@@ -238,6 +261,7 @@ class WhisperRecognizer(Recognizer):
         self._fed = 0  # bytes heard since this recogniser began (its clock)
         self._utt: bytearray | None = None  # the utterance's audio, from its lead-in
         self._utt_at = 0.0  # where it starts on the clock, s
+        self._lead_s = 0.0  # s of it before the endpointer's start of speech
         self._next_partial = 0  # bytes of utterance before the next partial
         self._last_partial = ""
         self._decode_cost = 0.0  # seconds the last decode took
@@ -248,6 +272,8 @@ class WhisperRecognizer(Recognizer):
         # The fast tentative final shown (None: held back) and its decode, until revised or
         # speech resumes.
         self._fast: tuple[Result | None, Decoded] | None = None
+        self.partial_every = PARTIAL_EVERY
+        self.lead_in = LEAD_IN
         self.fast_pause: float | None = FAST_PAUSE  # None: no fast tentative finals
         self.fast_budget = FAST_BUDGET  # s of greedy decode above which they are off
         self.greedy_cost: float | None = None  # running mean wall time of greedy decodes, s
@@ -292,7 +318,7 @@ class WhisperRecognizer(Recognizer):
             return decoded.command
         decoded.scored = True
         if self._to_score(decoded.text):
-            seconds = len(self._utt) / BYTES_PER_SECOND if self._utt is not None else 0.0
+            seconds = self._length() if self._utt is not None else 0.0
             choice = self.scorer.choose(
                 decoded.encoder_output, decoded.frames, seconds, decoded.text, decoded.tokens
             )
@@ -316,14 +342,15 @@ class WhisperRecognizer(Recognizer):
         if self._utt is None:
             if not (self._endpointer.in_speech or ended):
                 self._lead.append(pcm)
-                while sum(map(len, self._lead)) > LEAD_IN * BYTES_PER_SECOND + len(pcm):
+                while sum(map(len, self._lead)) > self.lead_in * BYTES_PER_SECOND + len(pcm):
                     self._lead.popleft()
                 return []
             lead = b"".join(self._lead)
             self._lead.clear()
             self._utt = bytearray(lead)
             self._utt_at = (at - len(lead)) / BYTES_PER_SECOND
-            self._next_partial = len(lead) + round(PARTIAL_EVERY * BYTES_PER_SECOND)
+            self._lead_s = len(lead) / BYTES_PER_SECOND
+            self._next_partial = len(lead) + round(self.partial_every * BYTES_PER_SECOND)
             self._next_tentative = self._next_fast = 0
         self._utt += pcm
         if ended or len(self._utt) >= MAX_UTTERANCE * BYTES_PER_SECOND:
@@ -332,11 +359,11 @@ class WhisperRecognizer(Recognizer):
         if self._tentative is not None:
             if pause == 0.0 and self._endpointer.in_speech:  # speech resumed after the pause
                 self._tentative = None
-                self._next_partial = len(self._utt) + round(PARTIAL_EVERY * BYTES_PER_SECOND)
+                self._next_partial = len(self._utt) + round(self.partial_every * BYTES_PER_SECOND)
             return []
         if self._fast is not None and pause == 0.0 and self._endpointer.in_speech:
             self._fast = None  # speech resumed: the next final revises the fast one
-        short = len(self._utt) <= EARLY_MAX * BYTES_PER_SECOND
+        short = self._length() <= EARLY_MAX
         if (
             self._early is not None
             and pause >= self._early
@@ -350,7 +377,7 @@ class WhisperRecognizer(Recognizer):
             and self.fast_pause is not None
             and self._fast_on
             and pause >= self.fast_pause
-            and len(self._utt) <= FAST_MAX * BYTES_PER_SECOND
+            and self._length() <= FAST_MAX
             and len(self._utt) >= self._next_fast
             and not self.phrases
         ):
@@ -358,6 +385,11 @@ class WhisperRecognizer(Recognizer):
         if pause == 0.0 and len(self._utt) >= self._next_partial and not self.phrases:
             return self._partial()
         return []
+
+    def _length(self) -> float:
+        """The utterance's seconds as the length limits count them (:data:`LIMITS_LEAD_IN`)."""
+        extra = max(self.lead_in - LIMITS_LEAD_IN, 0.0)
+        return max(len(self._utt) / BYTES_PER_SECOND - extra, 0.0)
 
     def finish(self) -> Result | None:
         """End the utterance now (button release, end of file)."""
@@ -392,7 +424,7 @@ class WhisperRecognizer(Recognizer):
         decoded = self._decode(self._audio(), beam=1, check_speech=False)
         self._decode_cost = time.perf_counter() - started
         self._greedy_took(self._decode_cost)
-        wait = max(PARTIAL_EVERY, PARTIAL_COST * self._decode_cost)
+        wait = max(self.partial_every, PARTIAL_COST * self._decode_cost)
         self._next_partial = len(self._utt) + round(wait * BYTES_PER_SECOND)
         text = decoded.text if decoded is not None else ""
         if not text or text == self._last_partial:
@@ -412,7 +444,7 @@ class WhisperRecognizer(Recognizer):
         if decoded is None:
             return []
         decoded.scored = True  # the full decode's result decides commands
-        seconds = len(self._utt) / BYTES_PER_SECOND
+        seconds = self._length()
         if (self.scorer is not None and self._to_score(decoded.text)
                 and self.scorer.considers(seconds, decoded.text)):
             self._fast = (None, decoded)
@@ -483,7 +515,7 @@ class WhisperRecognizer(Recognizer):
         """Word times spread over the utterance by length (before alignment, or without)."""
         words = text.split()
         total = len(self._utt) / BYTES_PER_SECOND if self._utt is not None else 0.0
-        start = self._utt_at + min(LEAD_IN, total / 4)
+        start = self._utt_at + min(self.lead_in, total / 4)
         span = max(total - (start - self._utt_at), 0.1)
         weights = np.cumsum([0] + [len(w) + 1 for w in words], dtype=float)
         weights /= weights[-1] or 1.0
@@ -507,10 +539,13 @@ class WhisperRecognizer(Recognizer):
         if not alignment:
             return None
         merge_punctuations(alignment, PREPEND, APPEND)
+        # Whisper's alignment gives the silence before the first word to that word; no word
+        # starts before the speech did (the endpointer's start, less its lag).
+        onset = max(self._lead_s - ONSET_LAG, 0.0)
         return tuple(
             Word(
                 a["word"].strip(),
-                self._utt_at + float(a["start"]),
+                self._utt_at + min(max(float(a["start"]), onset), float(a["end"])),
                 self._utt_at + max(float(a["end"]), float(a["start"]) + 0.01),
                 float(a["probability"]),
             )
@@ -542,7 +577,7 @@ class WhisperRecognizer(Recognizer):
         if check_speech and encoded is None and _speech_seconds(audio) < MIN_SPEECH:
             log.debug("no speech in a %.1f s utterance: no text", seconds)
             return None
-        decoded = self._generate(audio, seconds, beam, use_prompt=bool(self.prompt),
+        decoded = self._generate(audio, seconds, beam, use_prompt=self._prompted(seconds),
                                  encoded=encoded)
         if fast and (decoded.compression > COMPRESSION
                      or (decoded.prompt and echoes_prompt(decoded.text, self.prompt))):
@@ -556,6 +591,10 @@ class WhisperRecognizer(Recognizer):
         if self._rejected(decoded):
             return None
         return decoded
+
+    def _prompted(self, seconds: float) -> bool:
+        """Whether an utterance of ``seconds`` is decoded with the prompt (:data:`PROMPT_MAX`)."""
+        return bool(self.prompt) and (self.prompt_max is None or seconds <= self.prompt_max)
 
     def _rejected(self, d: Decoded) -> bool:
         if d.no_speech > NO_SPEECH and d.logprob < LOGPROB:
@@ -590,6 +629,7 @@ class WhisperRecognizer(Recognizer):
             suppress_blank=True, suppress_tokens=self._suppress,
             max_initial_timestamp_index=50,
             num_hypotheses=beam if self._fixer is not None else 1, **sampling,
+            **self.decode_options,
         )[0]
         # The beam's n-best rescored by the domain vocabulary (dictation.lexicon_fix.pick).
         texts = [collapse_repeats(self.tokenizer.decode(t).strip())

@@ -70,6 +70,18 @@ def test_word_times_follow_the_speech(english):
     assert words[-1].end <= 1.0 + len(speech) / RATE + 0.4
 
 
+def test_the_first_word_does_not_start_in_the_lead_in_silence(english):
+    """With a longer lead-in, Whisper's alignment gives the silence before the first word to
+    it ("No" from 0.3 s for speech at 1.0 s); its start is kept to the speech onset."""
+    speech = synthesize("no pleural effusion")
+    rec = english()
+    rec.lead_in = 0.8
+    finals = recognize(rec, _framed(speech, lead=1.5))
+    words = [w for r in finals for w in r.words]
+    assert _words(" ".join(w.word for w in words)) == ["no", "pleural", "effusion"]
+    assert 1.1 <= words[0].start <= 1.9  # the speech begins at 1.5 s (Whisper: +-0.4 s)
+
+
 def test_silence_and_noise_give_no_text(english):
     rng = np.random.default_rng(7)
     rec = english()
@@ -121,6 +133,62 @@ def test_an_echoed_prompt_is_decoded_again_without_it(english, monkeypatch):
     text = " ".join(r.text for r in finals)
     assert _words(text) == ["the", "heart", "size", "is", "normal"]
     assert calls.count(True) >= 1 and calls.count(False) >= 1
+
+
+def test_the_prompt_is_left_out_of_utterances_longer_than_its_limit(english, monkeypatch):
+    """With a prompt length limit, audio up to the limit is decoded with the prompt and
+    longer audio without it (a short phrase; a long one, whose partials cross the limit as
+    it goes on); with no limit every decode gets it."""
+    rec = replace_pause(english())
+    real = rec._generate
+    calls: list[tuple[float, bool, int]] = []
+
+    def generate(audio, seconds, beam, use_prompt, temperature=0.0, encoded=None):
+        calls.append((seconds, use_prompt, beam))
+        return real(audio, seconds, beam, use_prompt, temperature, encoded)
+
+    monkeypatch.setattr(rec, "_generate", generate)
+    short = _framed(synthesize("no pleural effusion"))
+    long = _framed(synthesize("no pleural effusion and no enlarged lymph nodes in the "
+                              "mediastinum and the heart size is normal"))
+    rec.prompt_max = 3.5
+    recognize(rec, short)
+    (short_s, short_p, _), = [c for c in calls if c[2] > 1]  # the final's decode
+    assert short_s <= 3.5 and short_p
+    calls.clear()
+    recognize(rec, long)
+    (long_s, long_p, _), = [c for c in calls if c[2] > 1]
+    assert long_s > 3.5 and not long_p
+    assert all(p == (s <= 3.5) for s, p, _b in calls)  # partials too
+    calls.clear()
+    rec.prompt_max = None
+    recognize(rec, long)
+    assert calls and all(p for _s, p, _b in calls)
+
+
+def test_the_decoded_utterance_keeps_lead_in_seconds_before_the_start_of_speech(english,
+                                                                               monkeypatch):
+    """The audio Whisper decodes begins ``lead_in`` seconds before the endpointer saw speech
+    start (which comes a little into the speech): the silence before the first loud sample
+    is under the lead-in and grows by the difference between two lead-ins."""
+    def leading_silence(lead_in: float) -> float:
+        rec = replace_pause(english())
+        rec.lead_in = lead_in
+        real = rec._generate
+        seen: list[np.ndarray] = []
+
+        def generate(audio, seconds, beam, use_prompt, temperature=0.0, encoded=None):
+            seen.append(audio)
+            return real(audio, seconds, beam, use_prompt, temperature, encoded)
+
+        monkeypatch.setattr(rec, "_generate", generate)
+        recognize(rec, _framed(synthesize("no pleural effusion"), lead=1.5))
+        loud = np.flatnonzero(np.abs(seen[-1]) > 500 / 32768)
+        return loud[0] / RATE
+
+    short, longer = leading_silence(0.4), leading_silence(0.8)
+    assert 0.0 < short < 0.4
+    assert longer - short == pytest.approx(0.4, abs=0.03)
 
 
 def replace_pause(rec):
