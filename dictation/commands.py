@@ -56,7 +56,8 @@ def tokens(text: str) -> list[str]:
     return [fold(w) for w in text.split()]
 
 
-MAX_OPEN_ARGUMENT = 6  # words after "insert template"/"go to field" taken as an unknown name
+MAX_OPEN_ARGUMENT = 3  # words after "insert template"/"go to field" taken as an unknown name
+# (more stay dictated text: "go to field, fracture on the 7-3-1, the right" lost its words)
 
 
 @dataclass(frozen=True)

@@ -193,6 +193,10 @@ def test_arguments_are_matched_with_field_and_template_names(en, ru):
     assert command_of("Go to involvement.", en) == "go_to_field: involvement"  # part of a label
     assert command_of("Go to the hospital.", en) is None  # "go to" needs a field's name
     assert command_of("Go to field whatever.", en) == "go_to_field: whatever"  # said the app
+    # A long unknown name is dictation that begins like the command: it stays text (the
+    # words were dropped behind "No field called ...").
+    assert command_of("Go to field, fracture on the 7-3-1, the right.", en) is None
+    assert command_of("Insert template, old healed fracture of the rib.", en) is None
     assert command_of("Insert template, typical COVID.", en) == "insert_template: typical covid"
     assert command_of("Template matching shows no change.", en) is None
     assert command_of("Перейти к рекомендациям.", ru) == "go_to_field: рекомендации"
