@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -697,6 +697,21 @@ class MainWindow(QMainWindow):
             self._list_series()  # only the slices already here: "63x512x512" stayed)
         else:
             self.series_browser.set_series([])
+
+    def showEvent(self, event) -> None:
+        """The first show: the empty views say how to open a study and are drawn once (an
+        undrawn view kept whatever the screen showed there before, e.g. another window)."""
+        super().showEvent(event)
+        if self.study is None and not getattr(self, "_shown_once", False):
+            self._shown_once = True
+            QTimer.singleShot(0, self._invite)
+
+    def _invite(self) -> None:
+        if self.study is not None:
+            return
+        for view in self.reading.views:
+            view.set_note(self.tr("No study open.\nDouble-click one in the worklist\n"
+                                  "or File > Open DICOM folder (Ctrl+O)."))
 
     def focus_image(self) -> None:
         """Give the keyboard to the main view (its keys: scroll, window presets, tools)."""

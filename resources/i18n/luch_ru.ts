@@ -2579,7 +2579,7 @@
     </message>
     <message>
         <location filename="../../app/shell/main_window.py" line="418"/>
-        <location filename="../../app/shell/main_window.py" line="893"/>
+        <location filename="../../app/shell/main_window.py" line="908"/>
         <source>Distance</source>
         <translation>Расстояние</translation>
     </message>
@@ -2654,27 +2654,36 @@
         <translation>Правки разметки предыдущего исследования не были сохранены</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="710"/>
+        <location filename="../../app/shell/main_window.py" line="713"/>
+        <source>No study open.
+Double-click one in the worklist
+or File &gt; Open DICOM folder (Ctrl+O).</source>
+        <translation>Исследование не открыто.
+Дважды щёлкните его в рабочем списке
+или Файл &gt; Открыть папку DICOM (Ctrl+O).</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/main_window.py" line="725"/>
         <source>Cannot open study</source>
         <translation>Не удалось открыть исследование</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="879"/>
+        <location filename="../../app/shell/main_window.py" line="894"/>
         <source>Run the AI pre-read first: the label tools edit its overlay</source>
         <translation>Сначала запустите ИИ: инструменты разметки правят его наложение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="893"/>
+        <location filename="../../app/shell/main_window.py" line="908"/>
         <source>Ellipse ROI</source>
         <translation>Эллипс (ROI)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="894"/>
+        <location filename="../../app/shell/main_window.py" line="909"/>
         <source>Freehand ROI</source>
         <translation>Контур от руки (ROI)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="896"/>
+        <location filename="../../app/shell/main_window.py" line="911"/>
         <source>Tool: %1 — Esc leaves it</source>
         <translation>Инструмент: %1 — Esc для выхода</translation>
     </message>
@@ -4510,17 +4519,17 @@
 <context>
     <name>window</name>
     <message>
-        <location filename="../../app/shell/main_window.py" line="939"/>
+        <location filename="../../app/shell/main_window.py" line="954"/>
         <source>registered, offset %1 mm</source>
         <translation>регистрация, смещение %1 мм</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="942"/>
+        <location filename="../../app/shell/main_window.py" line="957"/>
         <source>same table position</source>
         <translation>та же позиция стола</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="943"/>
+        <location filename="../../app/shell/main_window.py" line="958"/>
         <source>by position</source>
         <translation>по положению</translation>
     </message>

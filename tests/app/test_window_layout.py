@@ -129,3 +129,15 @@ def test_with_the_panels_hidden_the_status_bar_says_the_ai_result_is_there(stati
     QApplication.processEvents()
     grade = workflow.ai.grade.text()
     assert window.statusBar().currentMessage().startswith(f"AI pre-read ready: {grade}")
+
+
+def test_the_empty_viewer_says_how_to_open_a_study_until_one_opens(station, qtbot):
+    """Before any study the view was never drawn: it kept whatever the screen showed there
+    (in the walkthrough, another window's lock panel); it says what to do now."""
+    window, _workflow = station
+    view = window.reading.views[0]
+    qtbot.waitUntil(lambda: view.note_text().startswith("No study open"), timeout=5000)
+    assert "worklist" in view.note_text()
+    with qtbot.waitSignal(window.volume_loaded, timeout=60_000):
+        window.open_path(DEMO_STUDY, layout="1x1")
+    assert all(v.note_text() == "" for v in window.reading.views)
