@@ -38,13 +38,16 @@ FALLBACK_FLAG = "classical-fallback"
 @dataclass
 class PreReadOptions:
     """How to run: engine (``unet`` or ``classical``), device, grade rule, weights file
-    (None: the active version of the station's model registry, :mod:`inference.registry`)."""
+    (None: the active version of the station's model registry, :mod:`inference.registry`),
+    the U-Net's CPU runtime (``auto``: ONNX Runtime where it runs, else torch;
+    :mod:`inference.runtime`)."""
 
     engine: str = "unet"
     device: str = "auto"
     rule: GradeRule | str = GradeRule.WORST_LUNG
     weights: Path | None = None
     fallback: bool = True
+    runtime: str = "auto"
 
 
 @dataclass
@@ -92,11 +95,12 @@ class PreReadResult:
 
 
 @lru_cache(maxsize=4)
-def _segmenter(engine: str, device: str, weights: Path | None) -> Segmenter:
+def _segmenter(engine: str, device: str, weights: Path | None, runtime: str = "auto"
+               ) -> Segmenter:
     factory = SEGMENTERS.get(engine)
     if factory is None:
         raise InferenceError(f"Unknown AI engine {engine!r}; use one of {', '.join(SEGMENTERS)}")
-    return factory(weights=weights, device=device)
+    return factory(weights=weights, device=device, runtime=runtime)
 
 
 def load_segmenter(options: PreReadOptions) -> tuple[Segmenter, list[str]]:
@@ -108,7 +112,7 @@ def load_segmenter(options: PreReadOptions) -> tuple[Segmenter, list[str]]:
 
         weights = active_weights()
     try:
-        return _segmenter(options.engine, options.device, weights), []
+        return _segmenter(options.engine, options.device, weights, options.runtime), []
     except WeightsError as err:
         if not options.fallback:
             raise

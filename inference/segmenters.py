@@ -22,7 +22,7 @@ from inference.foci import drop_flat_lesions
 from inference.geometry import Orientation
 from inference.labels import CLASS_CONSOLIDATION, CLASS_GGO, Label
 from inference.lungs import (
-    keep_lung_components,
+    lung_components,
     segment_lungs,
     split_sides,
     thorax_masks,
@@ -211,11 +211,13 @@ class UNetSegmenter:
 
     name = "unet"
 
-    def __init__(self, weights: Path | None = None, device: str = "auto") -> None:
+    def __init__(self, weights: Path | None = None, device: str = "auto",
+                 runtime: str = "auto") -> None:
         # deferred: torch (~2 s; model and weights import it) loads at the first U-Net run
         import torch
 
         from inference.model import InputGrid
+        from inference.runtime import cpu_forward
         from inference.weights import DEFAULT_WEIGHTS, load_model
 
         self.device = pick_device(device)
@@ -229,6 +231,9 @@ class UNetSegmenter:
             torch.backends.cudnn.deterministic = True
             torch.backends.cudnn.benchmark = False
         self.model = model.to(self.device)
+        # The CPU forward pass: ONNX Runtime where it can run (inference.runtime), else torch.
+        self.forward, self.runtime = (cpu_forward(self.model, runtime, torch.get_num_threads())
+                                      if self.device == "cpu" else (self.model, "torch"))
 
     def segment(self, volume: Volume, progress: Progress | None = None,
                 cancel: threading.Event | None = None) -> np.ndarray:
@@ -253,7 +258,7 @@ class UNetSegmenter:
                 x, place = to_input(volume.voxels[start:start + SLAB], volume.spacing,
                                     self.grid)
                 with torch.autocast("cuda", dtype=torch.float16, enabled=cuda):
-                    logits = self.model(x.to(self.device))
+                    logits = self.forward(x.to(self.device))
                 logits = resample_out(logits.float(), place, rows, cols)
                 out[start:start + SLAB] = _argmax_classes(logits).cpu().numpy()
                 if progress:
@@ -270,8 +275,9 @@ class UNetSegmenter:
         outside = (borders.outside_envelope(classes >= CLASS_GGO, envelope, volume.spacing)
                    if ENVELOPE else np.zeros_like(body))
         # Lung = what the network calls lung, inside the body, in lung-sized components.
-        lung = keep_lung_components((classes > 0) & body & ~heart & ~outside, volume.spacing)
-        right, left = split_sides(lung, body, orient)
+        lung, components = lung_components((classes > 0) & body & ~heart & ~outside,
+                                           volume.spacing)
+        right, left = split_sides(lung, body, orient, components)  # the same labelling
         lesion = drop_thin_lesions((classes >= CLASS_GGO) & lung, volume.spacing)
         cons = (classes == CLASS_CONSOLIDATION) & lesion
         ggo = grow_ground_glass(volume.voxels, lung, (classes == CLASS_GGO) & lesion,
