@@ -192,20 +192,6 @@ def pick_device(requested: str) -> str:
     return requested
 
 
-def _argmax_classes(logits):
-    """Argmax over the class axis of ``(n, k, h, w)`` as uint8 (faster than torch's on CPU)."""
-    # deferred: torch (~2 s) loads at the first run, not when the pre-read is imported
-    import torch
-
-    best = logits[:, 0].clone()
-    index = torch.zeros(best.shape, dtype=torch.uint8, device=logits.device)
-    for k in range(1, logits.shape[1]):
-        better = logits[:, k] > best
-        index[better] = k
-        best = torch.maximum(best, logits[:, k])
-    return index
-
-
 class UNetSegmenter:
     """The shipped 2D U-Net, slab by slab, then lungs cleaned and split into sides."""
 
@@ -247,7 +233,7 @@ class UNetSegmenter:
         # deferred: torch (~2 s) loads at the first run, not when the pre-read is imported
         import torch
 
-        from inference.model import resample_out, to_input
+        from inference.model import classes_out, to_input
 
         n, rows, cols = volume.shape
         out = np.empty((n, rows, cols), np.uint8)
@@ -259,8 +245,9 @@ class UNetSegmenter:
                                     self.grid)
                 with torch.autocast("cuda", dtype=torch.float16, enabled=cuda):
                     logits = self.forward(x.to(self.device))
-                logits = resample_out(logits.float(), place, rows, cols)
-                out[start:start + SLAB] = _argmax_classes(logits).cpu().numpy()
+                # the classes of the logits up-sampled, blending only along class borders
+                out[start:start + SLAB] = classes_out(logits.float().cpu().numpy(), place,
+                                                      rows, cols)
                 if progress:
                     progress(0.85 * min(n, start + SLAB) / n)
         return out
