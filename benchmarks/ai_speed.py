@@ -221,17 +221,18 @@ def against_reference(reference: Path, slices: int, rounds: int, check: bool) ->
     try:
         case = _save(study(slices), tmp / "study")
         times = {k: [] for k in trees}
-        for tree in trees.values():  # warm-up
-            tree.read(case)
+        for k, tree in trees.items():  # warm-up
+            print(f"  warm-up: {k} {tree.read(case):.1f} s", flush=True)
         for r in range(rounds):
             order = list(trees) if r % 2 == 0 else list(trees)[::-1]
             for k in order:
                 times[k].append(trees[k].read(case))
             print(f"  round {r + 1}: new {times['new'][-1]:.1f} s, reference "
                   f"{times['reference'][-1]:.1f} s, load {os.getloadavg()[0]:.1f}", flush=True)
-        new, ref = (float(np.median(times[k])) for k in ("new", "reference"))
-        print(f"pre-read {slices} slices: new {new:.1f} s, reference {ref:.1f} s "
-              f"(medians of {rounds}): ratio {new / ref:.2f} (goal <= 0.5)")
+        if rounds:
+            new, ref = (float(np.median(times[k])) for k in ("new", "reference"))
+            print(f"pre-read {slices} slices: new {new:.1f} s, reference {ref:.1f} s "
+                  f"(medians of {rounds}): ratio {new / ref:.2f} (goal <= 0.5)")
         if check:
             ok = True
             print("labels, new against reference:")
