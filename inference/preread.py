@@ -11,6 +11,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -146,9 +147,13 @@ def analyze(volume: Volume, options: PreReadOptions | None = None,
     labels = segmenter.segment(volume, progress, cancel)
     labels, foci = set_aside_solid_foci(labels, volume.spacing, head_up(volume.direction))
     engine = segmenter.name if not fallback_flags else FALLBACK_FLAG
-    measures = measure(labels, volume.spacing, Orientation.of(volume), options.rule,
-                       fallback_flags + flags + [f.flag() for f in foci])
-    lesions = largest_lesions(labels, volume.spacing, k_head_up=head_up(volume.direction))
+    # The largest lesions on a second thread while the measures are taken (both read labels).
+    with ThreadPoolExecutor(1, thread_name_prefix="luch-ai-lesions") as pool:
+        lesions = pool.submit(largest_lesions, labels, volume.spacing,
+                              k_head_up=head_up(volume.direction))
+        measures = measure(labels, volume.spacing, Orientation.of(volume), options.rule,
+                           fallback_flags + flags + [f.flag() for f in foci])
+        lesions = lesions.result()
     if progress:
         progress(1.0)
     result = PreReadResult(labels, measures, engine, segmenter.version, segmenter.device,

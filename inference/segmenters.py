@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -225,9 +226,16 @@ class UNetSegmenter:
                 cancel: threading.Event | None = None) -> np.ndarray:
         if NORMALISE:
             volume, _ = density.normalised(volume)
-        classes = self._classes(volume, progress, cancel)
-        _check(cancel)
-        return self._postprocess(volume, classes)
+        # The classical thorax masks need the HU alone: made on a second thread while the
+        # network runs (ONNX Runtime, torch and most of scipy.ndimage release the GIL).
+        pool = ThreadPoolExecutor(1, thread_name_prefix="luch-ai-thorax")
+        try:
+            thorax = pool.submit(_thorax, volume)
+            classes = self._classes(volume, progress, cancel)
+            _check(cancel)
+            return self._postprocess(volume, classes, thorax.result())
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
 
     def _classes(self, volume, progress, cancel) -> np.ndarray:
         # deferred: torch (~2 s) loads at the first run, not when the pre-read is imported
@@ -252,28 +260,40 @@ class UNetSegmenter:
                     progress(0.85 * min(n, start + SLAB) / n)
         return out
 
-    def _postprocess(self, volume: Volume, classes: np.ndarray) -> np.ndarray:
+    def _postprocess(self, volume: Volume, classes: np.ndarray,
+                     thorax: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+                     ) -> np.ndarray:
         orient = Orientation.of(volume)
-        # One half-resolution body mask for the body and the classical lungs.
-        body, mediastinum, envelope = thorax_masks(volume.voxels, volume.spacing, orient,
-                                                   borders.lung_envelope)
-        heart = mediastinal_consolidation(classes, mediastinum)
-        # Lesion lying outside the lung's envelope (mediastinum, chest wall) is neither.
-        outside = (borders.outside_envelope(classes >= CLASS_GGO, envelope, volume.spacing)
-                   if ENVELOPE else np.zeros_like(body))
-        # Lung = what the network calls lung, inside the body, in lung-sized components.
-        lung, components = lung_components((classes > 0) & body & ~heart & ~outside,
-                                           volume.spacing)
-        right, left = split_sides(lung, body, orient, components)  # the same labelling
-        lesion = drop_thin_lesions((classes >= CLASS_GGO) & lung, volume.spacing)
-        cons = (classes == CLASS_CONSOLIDATION) & lesion
-        ggo = grow_ground_glass(volume.voxels, lung, (classes == CLASS_GGO) & lesion,
-                                volume.spacing) & ~cons
-        # Flat specks and pleural shells, on one labelling of the lesion.
-        lesion = borders.drop_flat_and_shells(ggo | cons, lung, volume.spacing, SHELL_MM)
-        lesion = density.drop_faint_lesions(volume.voxels, lung, (ggo | cons) & lesion,
-                                            volume.spacing, FAINT_MARGIN_HU)
+        body, mediastinum, envelope = _thorax(volume) if thorax is None else thorax
+        # Steps that do not need each other's output run on two threads (scipy.ndimage and
+        # numpy release the GIL): the same voxels as one after the other.
+        with ThreadPoolExecutor(1, thread_name_prefix="luch-ai-post") as pool:
+            heart = pool.submit(mediastinal_consolidation, classes, mediastinum)
+            # Lesion lying outside the lung's envelope (mediastinum, chest wall) is neither.
+            outside = (borders.outside_envelope(classes >= CLASS_GGO, envelope,
+                                                volume.spacing)
+                       if ENVELOPE else np.zeros_like(body))
+            # Lung = what the network calls lung, inside the body, in lung-sized components.
+            lung, components = lung_components(
+                (classes > 0) & body & ~heart.result() & ~outside, volume.spacing)
+            sides = pool.submit(split_sides, lung, body, orient, components)  # one labelling
+            lesion = drop_thin_lesions((classes >= CLASS_GGO) & lung, volume.spacing)
+            cons = (classes == CLASS_CONSOLIDATION) & lesion
+            ggo = grow_ground_glass(volume.voxels, lung, (classes == CLASS_GGO) & lesion,
+                                    volume.spacing) & ~cons
+            # Flat specks and pleural shells, on one labelling of the lesion.
+            lesion = borders.drop_flat_and_shells(ggo | cons, lung, volume.spacing, SHELL_MM)
+            lesion = density.drop_faint_lesions(volume.voxels, lung, (ggo | cons) & lesion,
+                                                volume.spacing, FAINT_MARGIN_HU)
+            right, left = sides.result()
         return sided_labels(lung, ggo & lesion, cons & lesion, right, left)
+
+
+def _thorax(volume: Volume) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(body, mediastinum, lung envelope): one half-resolution body mask for the body and
+    the classical lungs (:func:`inference.lungs.thorax_masks`)."""
+    return thorax_masks(volume.voxels, volume.spacing, Orientation.of(volume),
+                        borders.lung_envelope)
 
 
 SEGMENTERS: dict[str, Callable[..., Segmenter]] = {

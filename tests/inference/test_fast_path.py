@@ -181,3 +181,24 @@ def test_onnx_fallback_is_torch_when_onnxruntime_is_missing(monkeypatch, caplog)
     assert "torch runs" in caplog.text
     with pytest.raises(ImportError):
         cpu_forward(model, "onnx", 1)
+
+
+@pytest.mark.parametrize("place", [(150, 150, -3, -3), (120, 130, 12, 7), (144, 144, 0, 0),
+                                   (200, 180, -28, -18)])
+def test_classes_blended_along_borders_equal_the_argmax_of_the_up_sampled_logits(place):
+    """Smooth random logits (many class borders) on the input grid, placed as a slice of
+    that size would be: the classes equal torch's up-sampling then argmax."""
+    import torch
+
+    from inference.model import Placement, classes_out, resample_out
+
+    rng = np.random.default_rng(sum(place))
+    logits = 30 * ndi.gaussian_filter(rng.normal(size=(3, 4, 144, 144)), (0, 0, 3, 3))
+    logits = logits.astype(np.float32)
+    p = Placement(*place)
+    full = resample_out(torch.from_numpy(logits), p, 512, 500)
+    expected = torch.argmax(full, dim=1).numpy()
+    got = classes_out(logits, p, 512, 500)
+    assert got.dtype == np.uint8 and got.shape == (3, 512, 500)
+    assert np.bincount(expected.ravel(), minlength=4).min() > 10_000  # every class, borders
+    assert np.array_equal(got, expected)
