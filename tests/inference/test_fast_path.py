@@ -202,3 +202,21 @@ def test_classes_blended_along_borders_equal_the_argmax_of_the_up_sampled_logits
     assert got.dtype == np.uint8 and got.shape == (3, 512, 500)
     assert np.bincount(expected.ravel(), minlength=4).min() > 10_000  # every class, borders
     assert np.array_equal(got, expected)
+
+
+def test_sided_labels_as_six_masked_writes():
+    from inference.segmenters import sided_labels
+
+    rng = np.random.default_rng(5)
+    lung, right, left, ggo, cons = (rng.random((6, 30, 40)) < p
+                                    for p in (0.6, 0.4, 0.4, 0.3, 0.2))  # overlapping
+    old = np.zeros(lung.shape, np.uint8)
+    old[right] = Label.LUNG_RIGHT
+    old[left] = Label.LUNG_LEFT
+    old[ggo & right] = Label.GGO_RIGHT
+    old[ggo & left] = Label.GGO_LEFT
+    old[cons & right] = Label.CONSOLIDATION_RIGHT
+    old[cons & left] = Label.CONSOLIDATION_LEFT
+    new = sided_labels(lung, ggo, cons, right, left)
+    assert new.dtype == np.uint8 and np.array_equal(new, old)
+    assert set(np.unique(new)) == set(range(7))
