@@ -10,6 +10,15 @@ excluded and warm) and, as the reference in the same run, the classical baseline
 ``--post``: also the U-Net's post-processing alone, the shipped form against the plain form it
 replaced (``tests/inference/test_morphology.py``, bit-identical), interleaved on one network
 output, median of ``--repeat`` (at least 3) rounds: a load-robust ratio.
+``--reference DIR``: the same pre-read by the code in ``DIR`` (today's engine: main checked
+out in a temporary worktree, ``git worktree add --detach /tmp/ref-main main``), each tree
+warm in its own process with 2 threads, the two interleaved for ``--rounds`` rounds: medians
+and their ratio (goal <= 0.5, issue 19). With ``--check``: the labels of both on the
+benchmark cases (this study, the real chests lidc-idri-0001 and popi-philips-phase00 as they
+are, and simulated lesions in lidc-idri-0003, seeds 1040-1043, grades 1-4): Dice for lungs,
+GGO and consolidation (goal >= 0.99), grade and involvement.
+``--runtimes``: the network alone (``UNetSegmenter._classes``), ONNX Runtime against torch,
+interleaved, medians of ``--rounds``.
 ``--dicom``: also the app's DICOM SEG + TID 1500 SR writing after a pre-read
 (``app.panels.ai_panel.write_dicom_outputs``) on the study's own 140 slices, as a ratio to that
 pre-read, and the files' size.
@@ -105,6 +114,163 @@ def post_processing(volume, repeat: int) -> None:
           f"{[round(x, 1) for x in times['plain']]}); load {os.getloadavg()[0]:.1f}")
 
 
+# Run in a tree's own process (cwd = that tree): reads volumes from .npz files named on stdin,
+# pre-reads them warm, writes the labels and measures beside them, prints the seconds.
+_CHILD = r"""
+import json, os, sys, time
+sys.path.insert(0, os.getcwd())
+import numpy as np
+from studies import SeriesInfo, Volume
+from inference.preread import PreReadOptions, analyze
+options = PreReadOptions(engine="unet", device="cpu", fallback=False)
+print("ready", flush=True)
+for line in sys.stdin:
+    path = line.strip()
+    z = np.load(path)
+    v = Volume(voxels=z["voxels"], spacing=tuple(z["spacing"]), origin=tuple(z["origin"]),
+               direction=z["direction"], info=SeriesInfo(modality="CT"))
+    t = time.perf_counter()
+    r = analyze(v, options)
+    dt = time.perf_counter() - t
+    np.save(path + ".labels.npy", r.labels)
+    m = r.measures
+    with open(path + ".json", "w") as f:
+        json.dump({"grade": m.grade, "involvement": m.involvement_percent,
+                   "version": r.model_version}, f)
+    print(f"{dt:.3f}", flush=True)
+"""
+
+
+class Tree:
+    """One code tree's pre-read, warm in its own process."""
+
+    def __init__(self, root: Path, threads: int = 2) -> None:
+        import subprocess
+
+        env = dict(os.environ, OMP_NUM_THREADS=str(threads))
+        self.proc = subprocess.Popen([sys.executable, "-c", _CHILD], cwd=root, env=env,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        assert self.proc.stdout.readline().strip() == "ready"
+
+    def read(self, case: Path) -> float:
+        self.proc.stdin.write(f"{case}\n")
+        self.proc.stdin.flush()
+        return float(self.proc.stdout.readline())
+
+    def close(self) -> None:
+        self.proc.stdin.close()
+        self.proc.wait()
+
+
+def _save(volume, path: Path) -> Path:
+    np.savez(path, voxels=volume.voxels, spacing=np.asarray(volume.spacing, float),
+             origin=np.asarray(volume.origin, float), direction=np.asarray(volume.direction))
+    return path.with_suffix(".npz")
+
+
+def check_cases(slices: int):
+    """(name, volume) of the benchmark cases for ``--check``."""
+    from inference.training import data as sim_data
+    from studies import SeriesInfo, Volume
+
+    yield "study", study(slices)
+    for name in ("lidc-idri-0001", "popi-philips-phase00"):
+        yield name, studies.open_volume(DATA / "ct" / name)
+    series = sim_data.load_series(DATA, sim_data.VALIDATION_SERIES[0])
+    v = series.volume
+    for n, case in enumerate(sim_data.cases(series, [1, 2, 3, 4], 1040)):
+        yield f"sim-{1040 + n}", Volume(voxels=case.hu, spacing=v.spacing, origin=v.origin,
+                                        direction=v.direction, info=SeriesInfo(modality="CT"))
+
+
+def _dice(a: np.ndarray, b: np.ndarray) -> float:
+    total = int(a.sum()) + int(b.sum())
+    return 1.0 if total == 0 else 2.0 * int((a & b).sum()) / total
+
+
+def compare_labels(name: str, new: Path, ref: Path) -> bool:
+    """Print Dice, grades and involvement of two trees' reads of one case; True if within
+    the goals (Dice >= 0.99 where the reference has 100 voxels or more, same grade,
+    involvement within 0.1 pp)."""
+    import json
+
+    a, b = np.load(f"{new}.labels.npy"), np.load(f"{ref}.labels.npy")
+    ma, mb = (json.loads(Path(f"{p}.json").read_text()) for p in (new, ref))
+    ok = ma["grade"] == mb["grade"] and all(
+        abs(ma["involvement"][k] - mb["involvement"][k]) <= 0.1 for k in mb["involvement"])
+    parts = []
+    for label, values in (("lungs", (1, 2, 3, 4, 5, 6)), ("GGO", (3, 4)),
+                          ("consolidation", (5, 6))):
+        x, y = np.isin(a, values), np.isin(b, values)
+        d = _dice(x, y)
+        ok &= d >= 0.99 or int(y.sum()) < 100
+        parts.append(f"{label} {d:.4f} ({int(y.sum())} vx)")
+    print(f"  {name:22s} Dice {', '.join(parts)}; identical {np.array_equal(a, b)}; "
+          f"{ma['grade']} {ma['involvement']['total']} % vs {mb['grade']} "
+          f"{mb['involvement']['total']} %; {ma['version']} vs {mb['version']}"
+          f"{'' if ok else '  <-- OUTSIDE THE GOAL'}")
+    return ok
+
+
+def against_reference(reference: Path, slices: int, rounds: int, check: bool) -> None:
+    """The pre-read of this tree and of ``reference``, interleaved (see the docstring)."""
+    import tempfile
+
+    tmp = Path(tempfile.mkdtemp(prefix="luch-ai-speed-"))
+    trees = {"new": Tree(ROOT), "reference": Tree(reference)}
+    try:
+        case = _save(study(slices), tmp / "study")
+        times = {k: [] for k in trees}
+        for k, tree in trees.items():  # warm-up
+            print(f"  warm-up: {k} {tree.read(case):.1f} s", flush=True)
+        for r in range(rounds):
+            order = list(trees) if r % 2 == 0 else list(trees)[::-1]
+            for k in order:
+                times[k].append(trees[k].read(case))
+            print(f"  round {r + 1}: new {times['new'][-1]:.1f} s, reference "
+                  f"{times['reference'][-1]:.1f} s, load {os.getloadavg()[0]:.1f}", flush=True)
+        if rounds:
+            new, ref = (float(np.median(times[k])) for k in ("new", "reference"))
+            print(f"pre-read {slices} slices: new {new:.1f} s, reference {ref:.1f} s "
+                  f"(medians of {rounds}): ratio {new / ref:.2f} (goal <= 0.5)")
+        if check:
+            ok = True
+            print("labels, new against reference:")
+            for name, volume in check_cases(slices):
+                paths = {}
+                for k, tree in trees.items():
+                    paths[k] = _save(volume, tmp / f"{name}-{k}")
+                    tree.read(paths[k])
+                ok &= compare_labels(name, paths["new"], paths["reference"])
+            print("labels: " + ("within the goals" if ok else "NOT within the goals"))
+    finally:
+        for tree in trees.values():
+            tree.close()
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def runtimes(volume, rounds: int) -> None:
+    """The network alone, ONNX Runtime against torch, interleaved (same run)."""
+    from inference.segmenters import UNetSegmenter
+
+    segs = {name: UNetSegmenter(device="cpu", runtime=name) for name in ("onnx", "torch")}
+    times = {name: [] for name in segs}
+    for seg in segs.values():
+        seg._classes(volume, None, None)  # warm-up
+    for r in range(rounds):
+        for name in (list(segs) if r % 2 == 0 else list(segs)[::-1]):
+            t = time.perf_counter()
+            segs[name]._classes(volume, None, None)
+            times[name].append(time.perf_counter() - t)
+    onnx, torch_ = (float(np.median(times[k])) for k in ("onnx", "torch"))
+    print(f"network: ONNX Runtime {onnx:.1f} s, torch {torch_:.1f} s (medians of {rounds}, "
+          f"{segs['onnx'].runtime}/{segs['torch'].runtime}, "
+          f"{__import__('torch').get_num_threads()} threads): ratio {onnx / torch_:.2f}; "
+          f"load {os.getloadavg()[0]:.1f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--slices", type=int, default=300)
@@ -114,9 +280,19 @@ def main() -> None:
     parser.add_argument("--dicom", action="store_true")
     parser.add_argument("--post", action="store_true")
     parser.add_argument("--post-only", action="store_true", help="--post and nothing else")
+    parser.add_argument("--reference", type=Path, help="a tree with today's engine (main)")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--check", action="store_true", help="with --reference: the labels")
+    parser.add_argument("--runtimes", action="store_true", help="ONNX Runtime against torch")
     args = parser.parse_args()
+    print(f"load average {os.getloadavg()[0]:.1f}, {os.cpu_count()} CPUs")
+    if args.reference:
+        against_reference(args.reference.resolve(), args.slices, args.rounds, args.check)
+        return
     volume = study(args.slices)
-    print(f"load average {os.getloadavg()[0]:.1f}")
+    if args.runtimes:
+        runtimes(volume, args.rounds)
+        return
     if args.post_only:
         post_processing(volume, args.repeat)
         return

@@ -15,6 +15,7 @@ from scipy import ndimage as ndi
 
 from inference.geometry import voxel_ml
 from inference.labels import CONSOLIDATION, GGO, LEFT
+from inference.morphology import bounding_box
 
 TOP = 5  # lesions listed, largest first
 MAX_POINTS = 20_000
@@ -60,11 +61,10 @@ def largest_lesions(labels: np.ndarray, spacing, top: int | None = TOP,
     """The ``top`` largest lesion components of a sided label map (all when None), largest
     first; ``k_head_up`` when the slice axis points to the head (see :func:`head_up`)."""
     lesion = labels >= min(GGO + CONSOLIDATION)  # lesion labels follow the lung labels
-    box = ndi.find_objects(lesion.astype(np.uint8))
-    if not box:
+    box = bounding_box(lesion)  # label and measure within the lesions' bounding box only
+    if box is None:
         return []
     count = labels.shape[0]  # slices of the whole volume: the viewer numbers them
-    box = box[0]  # label and measure within the lesions' bounding box only
     lesion, labels = lesion[box], labels[box]
     comps, n = ndi.label(lesion, structure=_CONNECT)
     sizes = np.bincount(comps[lesion], minlength=n + 1)

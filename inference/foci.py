@@ -106,14 +106,18 @@ def set_aside_solid_foci(labels: np.ndarray, spacing, k_head_up: bool = False,
     """A sided label map with isolated solid foci read as lung, and the foci; ``labels``
     itself when the rest of the lesion is :data:`SOLITARY_ML` or more or there is none
     (``k_head_up``: the slice axis points to the head, for the slice numbers)."""
-    lesion = np.isin(labels, GGO + CONSOLIDATION)
-    comps, n = ndi.label(lesion, structure=_CONNECT)
+    # One labelling inside the lesions' bounding box (lesion labels follow the lung labels).
+    whole = Components.of(labels >= min(GGO + CONSOLIDATION))
+    n = whole.n
     if n == 0:
         return labels, []
-    cons = np.isin(labels, CONSOLIDATION)
+    box, comps = whole.box, whole.labels
+    off = np.array([s.start for s in box])
+    labels_box = labels[box]
+    cons = labels_box >= min(CONSOLIDATION)
     mm = _mm(spacing)
     voxel_ml = voxel_ml_of(spacing)
-    sizes = np.bincount(comps.ravel(), minlength=n + 1)
+    sizes = whole.sizes
     cores = np.bincount(comps[cons], minlength=n + 1)
     max_core = np.pi / 6.0 * FOCUS_DIAMETER_MM[1] ** 3 / 1000.0 / voxel_ml
     # Cheap first: components without a core of focus size are the rest; stop once it is
@@ -132,14 +136,22 @@ def set_aside_solid_foci(labels: np.ndarray, spacing, k_head_up: bool = False,
         if focus is None:
             rest_ml += float(sizes[idx]) * voxel_ml
             continue
-        side = "left" if np.isin(labels[sl][comps[sl] == idx], LEFT).mean() > 0.5 else "right"
-        foci.append(SolidFocus(side, *focus, count=labels.shape[0], head_up=k_head_up))
+        first, last, ml, diameter, centre, local, mask = focus
+        side = ("left" if np.isin(labels_box[sl][comps[sl] == idx], LEFT).mean() > 0.5
+                else "right")
+        foci.append(SolidFocus(side, first + int(off[0]), last + int(off[0]), ml, diameter,
+                               tuple(int(c + o) for c, o in zip(centre, off[::-1],
+                                                                strict=True)),
+                               tuple(slice(s.start + o, s.stop + o)
+                                     for s, o in zip(local, off, strict=True)),
+                               mask, count=labels.shape[0], head_up=k_head_up))
         ids.append(int(idx))
     if not foci or rest_ml >= limit:
         return labels, []
     aside = np.isin(comps, ids)
     out = labels.copy()
-    out[aside] = _AS_LUNG[labels[aside]]
+    out_box = out[box]
+    out_box[aside] = _AS_LUNG[labels_box[aside]]
     return out, foci
 
 

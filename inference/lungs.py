@@ -11,15 +11,12 @@ import numpy as np
 from scipy import ndimage as ndi
 
 from inference.geometry import Orientation
-from inference.morphology import Components
+from inference.morphology import Components, bounding_box, fill_holes_in_plane
 
 AIR_HU = -400.0  # below this inside the body: aerated lung (or gas)
 BODY_HU = -500.0
 MIN_LUNG_ML = 5.0
 CLOSE_MM = 12.0  # closing radius that restores consolidated lung at the lung surface
-
-_PLANE = np.zeros((3, 3, 3), bool)
-_PLANE[1] = ndi.generate_binary_structure(2, 1)
 
 
 def body_mask(hu: np.ndarray) -> np.ndarray:
@@ -31,7 +28,7 @@ def body_mask(hu: np.ndarray) -> np.ndarray:
     sizes = np.bincount(labels.ravel())
     sizes[0] = 0
     body = labels == int(np.argmax(sizes))
-    return ndi.binary_fill_holes(body, structure=_PLANE)
+    return fill_holes_in_plane(body)
 
 
 def midline_columns(body: np.ndarray) -> np.ndarray:
@@ -51,30 +48,53 @@ def aerated_lung(hu: np.ndarray, body: np.ndarray, spacing) -> np.ndarray:
     return keep_lung_components((hu < AIR_HU) & body, spacing)
 
 
+def _aerated_components(hu: np.ndarray, body: np.ndarray, spacing):
+    return lung_components((hu < AIR_HU) & body, spacing)
+
+
 def keep_lung_components(mask: np.ndarray, spacing) -> np.ndarray:
     """Components of ``mask`` big enough to be lung (>= 5 mL and >= 10 % of the largest)."""
+    return lung_components(mask, spacing)[0]
+
+
+def lung_components(mask: np.ndarray, spacing
+                    ) -> tuple[np.ndarray, tuple[Components, np.ndarray] | None]:
+    """:func:`keep_lung_components` and its labelling: (kept mask, (the face-connected
+    components of ``mask``, which labels were kept)), the second None when ``mask`` is
+    empty. The kept components are those of the kept mask, for :func:`split_sides`."""
     comps = Components.of(mask, structure=None)  # labelled in the mask's box only
     if comps.n == 0:
-        return mask
+        return mask, None
     sizes = comps.sizes * float(np.prod(spacing)) / 1000.0
     sizes[0] = 0
     keep = (sizes >= MIN_LUNG_ML) & (sizes >= 0.1 * sizes.max())
-    return comps.select(keep)
+    return comps.select(keep), (comps, keep)
 
 
-def split_sides(lung: np.ndarray, body: np.ndarray,
-                orient: Orientation) -> tuple[np.ndarray, np.ndarray]:
-    """Split a lung mask into (right, left) by components and the body midline."""
+def split_sides(lung: np.ndarray, body: np.ndarray, orient: Orientation,
+                components: tuple[Components, np.ndarray] | None = None
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Split a lung mask into (right, left) by components and the body midline.
+    ``components``: ``lung``'s face-connected labelling where the caller has it, as
+    :func:`lung_components` gives it (the labels kept), else ``lung`` is labelled here."""
     mid = midline_columns(body)
     cols = np.arange(lung.shape[2])
     left_of_mid = (cols[None, :] > mid[:, None]) if orient.left_is_high_i else (
         cols[None, :] < mid[:, None])  # [k, i]: column lies on the patient's left
-    labels, _n = ndi.label(lung)
     right = np.zeros_like(lung)
     left = np.zeros_like(lung)
-    objects = ndi.find_objects(labels)
-    for idx, sl in enumerate(objects, start=1):
-        comp = labels[sl] == idx
+    if components is None:
+        comps, keep = Components.of(lung, structure=None), None
+    else:
+        comps, keep = components
+    if not comps.n:
+        return right, left
+    off = [s.start for s in comps.box]
+    for idx, local in enumerate(ndi.find_objects(comps.labels), start=1):
+        if local is None or (keep is not None and not keep[idx]):
+            continue
+        sl = tuple(slice(s.start + o, s.stop + o) for s, o in zip(local, off, strict=True))
+        comp = comps.labels[local] == idx
         side = np.broadcast_to(left_of_mid[sl[0], None, sl[2]], comp.shape)
         frac_left = float(side[comp].mean())
         if frac_left >= 0.9:
@@ -144,16 +164,33 @@ def fill_lung(side: np.ndarray, other: np.ndarray, body: np.ndarray, spacing,
     padded[:, :js, :is_] = side
     coarse = padded.reshape(ks, jp // f, f, ip // f, f).mean(axis=(2, 4)) >= 0.5
     sampling = (float(spacing[2]), float(spacing[1]) * f, float(spacing[0]) * f)
-    pad = int(np.ceil(CLOSE_MM / min(sampling))) + 1
-    grid = np.pad(coarse, pad)
-    dilated = ndi.distance_transform_edt(~grid, sampling=sampling) <= CLOSE_MM
-    closed = ndi.distance_transform_edt(dilated, sampling=sampling) > CLOSE_MM
-    closed = closed[pad:-pad, pad:-pad, pad:-pad]
+    closed = _closing(coarse, sampling, CLOSE_MM)
     if hull:
         closed |= _lateral_hull(coarse, medial_high_i)
     up = _smooth_upsample(closed, f)[:, :js, :is_]
     filled = side | (up & body & ~other)
-    return ndi.binary_fill_holes(filled, structure=_PLANE) & ~other
+    return fill_holes_in_plane(filled) & ~other
+
+
+def _closing(mask: np.ndarray, sampling, reach_mm: float) -> np.ndarray:
+    """Closing by a ball of ``reach_mm`` (distance transforms, outside the array empty),
+    computed in the mask's bounding box grown by the reach: the same voxels as on the whole
+    padded array (the box's outer layer is empty, and the nearest empty voxel beyond it is
+    never nearer than that layer)."""
+    out = np.zeros_like(mask)
+    box = bounding_box(mask)
+    if box is None:
+        return out
+    pad = int(np.ceil(reach_mm / min(sampling))) + 1
+    grid = np.pad(mask[box], pad)
+    dilated = ndi.distance_transform_edt(~grid, sampling=sampling) <= reach_mm
+    closed = ndi.distance_transform_edt(dilated, sampling=sampling) > reach_mm
+    dst = tuple(slice(max(0, b.start - pad), min(n, b.stop + pad))
+                for b, n in zip(box, mask.shape, strict=True))
+    src = tuple(slice(d.start - (b.start - pad), d.stop - (b.start - pad))
+                for d, b in zip(dst, box, strict=True))
+    out[dst] = closed[src]
+    return out
 
 
 def _smooth_upsample(mask: np.ndarray, f: int) -> np.ndarray:
@@ -179,8 +216,8 @@ def segment_lungs(hu: np.ndarray, spacing, orient: Orientation,
     ``body``: :func:`body_mask` of ``hu`` when the caller has it already.
     """
     body = body_mask(hu) if body is None else body
-    air = aerated_lung(hu, body, spacing)
-    right, left = split_sides(air, body, orient)
+    air, components = _aerated_components(hu, body, spacing)
+    right, left = split_sides(air, body, orient, components)
     right_f = fill_lung(right, left, body, spacing, orient.left_is_high_i, hull)
     left_f = fill_lung(left, right_f, body, spacing, not orient.left_is_high_i, hull)
     return right_f, left_f

@@ -128,3 +128,44 @@ class UNet2D(nn.Module):
         for up, merge, skip in zip(self.up, self.merge, reversed(skips[:-1]), strict=True):
             x = merge(torch.cat([up(x), skip], dim=1))
         return self.head(x)
+
+
+def _source_index(out_size: int, in_size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each output row: the two input rows bilinear up-sampling (``align_corners``
+    False) blends and the second one's weight, in float32 as torch computes them."""
+    scale = np.float32(in_size) / np.float32(out_size)
+    src = np.maximum(scale * (np.arange(out_size, dtype=np.float32) + np.float32(0.5))
+                     - np.float32(0.5), np.float32(0.0))
+    i0 = src.astype(np.int64)  # floor: src >= 0
+    i1 = np.minimum(i0 + 1, in_size - 1)
+    return i0, i1, np.clip(src - i0, 0.0, 1.0).astype(np.float32)
+
+
+def classes_out(logits: np.ndarray, p: Placement, rows: int, cols: int) -> np.ndarray:
+    """``argmax(resample_out(logits))`` as ``(n, rows, cols)`` uint8 classes, without
+    up-sampling every logit: where the (up to) four input pixels an output pixel blends all
+    have the same class, a blend of them has that class too (each is a convex combination
+    of vectors whose largest entry is that class's); only the others, along the class
+    borders, are blended. The same classes but for float rounding at near-ties."""
+    n, k, size, _ = logits.shape
+    full = np.full((n, k, p.h, p.w), -20.0, np.float32)
+    full[:, 0] = 20.0
+    dst, src = _overlap(p, size)
+    full[:, :, src[0], src[1]] = logits[:, :, dst[0], dst[1]]
+    low = np.argmax(full, axis=1).astype(np.uint8)  # first largest, as torch's argmax
+    r0, r1, wr = _source_index(rows, p.h)
+    c0, c1, wc = _source_index(cols, p.w)
+    top, bottom = low[:, r0], low[:, r1]
+    out = top[:, :, c0]
+    mixed = (out != top[:, :, c1]) | (out != bottom[:, :, c0]) | (out != bottom[:, :, c1])
+    s, r, c = np.nonzero(mixed)
+    if s.size:
+        a, b = wr[r][:, None], wc[c][:, None]
+
+        def at(rr, cc):
+            return full[s, :, rr[r], cc[c]]  # (m, k)
+
+        blend = ((1 - a) * ((1 - b) * at(r0, c0) + b * at(r0, c1))
+                 + a * ((1 - b) * at(r1, c0) + b * at(r1, c1)))
+        out[s, r, c] = np.argmax(blend, axis=1)
+    return out

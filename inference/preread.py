@@ -11,6 +11,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -38,13 +39,16 @@ FALLBACK_FLAG = "classical-fallback"
 @dataclass
 class PreReadOptions:
     """How to run: engine (``unet`` or ``classical``), device, grade rule, weights file
-    (None: the active version of the station's model registry, :mod:`inference.registry`)."""
+    (None: the active version of the station's model registry, :mod:`inference.registry`),
+    the U-Net's CPU runtime (``auto``: ONNX Runtime where it runs, else torch;
+    :mod:`inference.runtime`)."""
 
     engine: str = "unet"
     device: str = "auto"
     rule: GradeRule | str = GradeRule.WORST_LUNG
     weights: Path | None = None
     fallback: bool = True
+    runtime: str = "auto"
 
 
 @dataclass
@@ -92,11 +96,12 @@ class PreReadResult:
 
 
 @lru_cache(maxsize=4)
-def _segmenter(engine: str, device: str, weights: Path | None) -> Segmenter:
+def _segmenter(engine: str, device: str, weights: Path | None, runtime: str = "auto"
+               ) -> Segmenter:
     factory = SEGMENTERS.get(engine)
     if factory is None:
         raise InferenceError(f"Unknown AI engine {engine!r}; use one of {', '.join(SEGMENTERS)}")
-    return factory(weights=weights, device=device)
+    return factory(weights=weights, device=device, runtime=runtime)
 
 
 def load_segmenter(options: PreReadOptions) -> tuple[Segmenter, list[str]]:
@@ -108,7 +113,7 @@ def load_segmenter(options: PreReadOptions) -> tuple[Segmenter, list[str]]:
 
         weights = active_weights()
     try:
-        return _segmenter(options.engine, options.device, weights), []
+        return _segmenter(options.engine, options.device, weights, options.runtime), []
     except WeightsError as err:
         if not options.fallback:
             raise
@@ -142,9 +147,13 @@ def analyze(volume: Volume, options: PreReadOptions | None = None,
     labels = segmenter.segment(volume, progress, cancel)
     labels, foci = set_aside_solid_foci(labels, volume.spacing, head_up(volume.direction))
     engine = segmenter.name if not fallback_flags else FALLBACK_FLAG
-    measures = measure(labels, volume.spacing, Orientation.of(volume), options.rule,
-                       fallback_flags + flags + [f.flag() for f in foci])
-    lesions = largest_lesions(labels, volume.spacing, k_head_up=head_up(volume.direction))
+    # The largest lesions on a second thread while the measures are taken (both read labels).
+    with ThreadPoolExecutor(1, thread_name_prefix="luch-ai-lesions") as pool:
+        lesions = pool.submit(largest_lesions, labels, volume.spacing,
+                              k_head_up=head_up(volume.direction))
+        measures = measure(labels, volume.spacing, Orientation.of(volume), options.rule,
+                           fallback_flags + flags + [f.flag() for f in foci])
+        lesions = lesions.result()
     if progress:
         progress(1.0)
     result = PreReadResult(labels, measures, engine, segmenter.version, segmenter.device,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -22,7 +23,7 @@ from inference.foci import drop_flat_lesions
 from inference.geometry import Orientation
 from inference.labels import CLASS_CONSOLIDATION, CLASS_GGO, Label
 from inference.lungs import (
-    keep_lung_components,
+    lung_components,
     segment_lungs,
     split_sides,
     thorax_masks,
@@ -78,14 +79,15 @@ def _check(cancel: threading.Event | None) -> None:
 
 def sided_labels(lung: np.ndarray, ggo: np.ndarray, cons: np.ndarray, right: np.ndarray,
                  left: np.ndarray) -> np.ndarray:
-    """Combine lung sides and lesion classes into one sided label map."""
-    out = np.zeros(lung.shape, np.uint8)
-    out[right] = Label.LUNG_RIGHT
-    out[left] = Label.LUNG_LEFT
-    out[ggo & right] = Label.GGO_RIGHT
-    out[ggo & left] = Label.GGO_LEFT
-    out[cons & right] = Label.CONSOLIDATION_RIGHT
-    out[cons & left] = Label.CONSOLIDATION_LEFT
+    """Combine lung sides and lesion classes into one sided label map (left over right,
+    consolidation over ground glass; lesion only on a side). In arithmetic rather than six
+    masked writes: side 1 or 2, plus 2 for ground glass or 4 for consolidation."""
+    out = np.where(left, np.uint8(Label.LUNG_LEFT), right.view(np.uint8) * np.uint8(
+        Label.LUNG_RIGHT)).astype(np.uint8, copy=False)
+    add = (ggo | cons).view(np.uint8) + cons.view(np.uint8)
+    add <<= 1
+    add *= out > 0
+    out += add
     return out
 
 
@@ -192,30 +194,18 @@ def pick_device(requested: str) -> str:
     return requested
 
 
-def _argmax_classes(logits):
-    """Argmax over the class axis of ``(n, k, h, w)`` as uint8 (faster than torch's on CPU)."""
-    # deferred: torch (~2 s) loads at the first run, not when the pre-read is imported
-    import torch
-
-    best = logits[:, 0].clone()
-    index = torch.zeros(best.shape, dtype=torch.uint8, device=logits.device)
-    for k in range(1, logits.shape[1]):
-        better = logits[:, k] > best
-        index[better] = k
-        best = torch.maximum(best, logits[:, k])
-    return index
-
-
 class UNetSegmenter:
     """The shipped 2D U-Net, slab by slab, then lungs cleaned and split into sides."""
 
     name = "unet"
 
-    def __init__(self, weights: Path | None = None, device: str = "auto") -> None:
+    def __init__(self, weights: Path | None = None, device: str = "auto",
+                 runtime: str = "auto") -> None:
         # deferred: torch (~2 s; model and weights import it) loads at the first U-Net run
         import torch
 
         from inference.model import InputGrid
+        from inference.runtime import cpu_forward
         from inference.weights import DEFAULT_WEIGHTS, load_model
 
         self.device = pick_device(device)
@@ -229,20 +219,30 @@ class UNetSegmenter:
             torch.backends.cudnn.deterministic = True
             torch.backends.cudnn.benchmark = False
         self.model = model.to(self.device)
+        # The CPU forward pass: ONNX Runtime where it can run (inference.runtime), else torch.
+        self.forward, self.runtime = (cpu_forward(self.model, runtime, torch.get_num_threads())
+                                      if self.device == "cpu" else (self.model, "torch"))
 
     def segment(self, volume: Volume, progress: Progress | None = None,
                 cancel: threading.Event | None = None) -> np.ndarray:
         if NORMALISE:
             volume, _ = density.normalised(volume)
-        classes = self._classes(volume, progress, cancel)
-        _check(cancel)
-        return self._postprocess(volume, classes)
+        # The classical thorax masks need the HU alone: made on a second thread while the
+        # network runs (ONNX Runtime, torch and most of scipy.ndimage release the GIL).
+        pool = ThreadPoolExecutor(1, thread_name_prefix="luch-ai-thorax")
+        try:
+            thorax = pool.submit(_thorax, volume)
+            classes = self._classes(volume, progress, cancel)
+            _check(cancel)
+            return self._postprocess(volume, classes, thorax.result())
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
 
     def _classes(self, volume, progress, cancel) -> np.ndarray:
         # deferred: torch (~2 s) loads at the first run, not when the pre-read is imported
         import torch
 
-        from inference.model import resample_out, to_input
+        from inference.model import classes_out, to_input
 
         n, rows, cols = volume.shape
         out = np.empty((n, rows, cols), np.uint8)
@@ -253,34 +253,48 @@ class UNetSegmenter:
                 x, place = to_input(volume.voxels[start:start + SLAB], volume.spacing,
                                     self.grid)
                 with torch.autocast("cuda", dtype=torch.float16, enabled=cuda):
-                    logits = self.model(x.to(self.device))
-                logits = resample_out(logits.float(), place, rows, cols)
-                out[start:start + SLAB] = _argmax_classes(logits).cpu().numpy()
+                    logits = self.forward(x.to(self.device))
+                # the classes of the logits up-sampled, blending only along class borders
+                out[start:start + SLAB] = classes_out(logits.float().cpu().numpy(), place,
+                                                      rows, cols)
                 if progress:
                     progress(0.85 * min(n, start + SLAB) / n)
         return out
 
-    def _postprocess(self, volume: Volume, classes: np.ndarray) -> np.ndarray:
+    def _postprocess(self, volume: Volume, classes: np.ndarray,
+                     thorax: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+                     ) -> np.ndarray:
         orient = Orientation.of(volume)
-        # One half-resolution body mask for the body and the classical lungs.
-        body, mediastinum, envelope = thorax_masks(volume.voxels, volume.spacing, orient,
-                                                   borders.lung_envelope)
-        heart = mediastinal_consolidation(classes, mediastinum)
-        # Lesion lying outside the lung's envelope (mediastinum, chest wall) is neither.
-        outside = (borders.outside_envelope(classes >= CLASS_GGO, envelope, volume.spacing)
-                   if ENVELOPE else np.zeros_like(body))
-        # Lung = what the network calls lung, inside the body, in lung-sized components.
-        lung = keep_lung_components((classes > 0) & body & ~heart & ~outside, volume.spacing)
-        right, left = split_sides(lung, body, orient)
-        lesion = drop_thin_lesions((classes >= CLASS_GGO) & lung, volume.spacing)
-        cons = (classes == CLASS_CONSOLIDATION) & lesion
-        ggo = grow_ground_glass(volume.voxels, lung, (classes == CLASS_GGO) & lesion,
-                                volume.spacing) & ~cons
-        # Flat specks and pleural shells, on one labelling of the lesion.
-        lesion = borders.drop_flat_and_shells(ggo | cons, lung, volume.spacing, SHELL_MM)
-        lesion = density.drop_faint_lesions(volume.voxels, lung, (ggo | cons) & lesion,
-                                            volume.spacing, FAINT_MARGIN_HU)
+        body, mediastinum, envelope = _thorax(volume) if thorax is None else thorax
+        # Steps that do not need each other's output run on two threads (scipy.ndimage and
+        # numpy release the GIL): the same voxels as one after the other.
+        with ThreadPoolExecutor(1, thread_name_prefix="luch-ai-post") as pool:
+            heart = pool.submit(mediastinal_consolidation, classes, mediastinum)
+            # Lesion lying outside the lung's envelope (mediastinum, chest wall) is neither.
+            outside = (borders.outside_envelope(classes >= CLASS_GGO, envelope,
+                                                volume.spacing)
+                       if ENVELOPE else np.zeros_like(body))
+            # Lung = what the network calls lung, inside the body, in lung-sized components.
+            lung, components = lung_components(
+                (classes > 0) & body & ~heart.result() & ~outside, volume.spacing)
+            sides = pool.submit(split_sides, lung, body, orient, components)  # one labelling
+            lesion = drop_thin_lesions((classes >= CLASS_GGO) & lung, volume.spacing)
+            cons = (classes == CLASS_CONSOLIDATION) & lesion
+            ggo = grow_ground_glass(volume.voxels, lung, (classes == CLASS_GGO) & lesion,
+                                    volume.spacing) & ~cons
+            # Flat specks and pleural shells, on one labelling of the lesion.
+            lesion = borders.drop_flat_and_shells(ggo | cons, lung, volume.spacing, SHELL_MM)
+            lesion = density.drop_faint_lesions(volume.voxels, lung, (ggo | cons) & lesion,
+                                                volume.spacing, FAINT_MARGIN_HU)
+            right, left = sides.result()
         return sided_labels(lung, ggo & lesion, cons & lesion, right, left)
+
+
+def _thorax(volume: Volume) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(body, mediastinum, lung envelope): one half-resolution body mask for the body and
+    the classical lungs (:func:`inference.lungs.thorax_masks`)."""
+    return thorax_masks(volume.voxels, volume.spacing, Orientation.of(volume),
+                        borders.lung_envelope)
 
 
 SEGMENTERS: dict[str, Callable[..., Segmenter]] = {

@@ -1,0 +1,228 @@
+"""The classical lungs (inference/lungs.py) as they were before the fast path (commit ca6465d),
+verbatim but for this docstring: the reference tests/inference/test_fast_path.py holds the
+shipped form to, bit for bit."""
+from __future__ import annotations
+
+import numpy as np
+from scipy import ndimage as ndi
+
+from inference.geometry import Orientation
+from inference.morphology import Components
+
+AIR_HU = -400.0  # below this inside the body: aerated lung (or gas)
+BODY_HU = -500.0
+MIN_LUNG_ML = 5.0
+CLOSE_MM = 12.0  # closing radius that restores consolidated lung at the lung surface
+
+_PLANE = np.zeros((3, 3, 3), bool)
+_PLANE[1] = ndi.generate_binary_structure(2, 1)
+
+
+def body_mask(hu: np.ndarray) -> np.ndarray:
+    """The patient's body (largest dense component), holes filled slice by slice."""
+    dense = hu > BODY_HU
+    labels, n = ndi.label(dense)
+    if n == 0:
+        return dense
+    sizes = np.bincount(labels.ravel())
+    sizes[0] = 0
+    body = labels == int(np.argmax(sizes))
+    return ndi.binary_fill_holes(body, structure=_PLANE)
+
+
+def midline_columns(body: np.ndarray) -> np.ndarray:
+    """Per-slice column (i) of the body's centre; slices without body use the median."""
+    k_cols = np.full(body.shape[0], np.nan)
+    cols = np.arange(body.shape[2])
+    for k in range(body.shape[0]):
+        prof = body[k].sum(axis=0)
+        if prof.sum() > 0:
+            k_cols[k] = float((prof * cols).sum() / prof.sum())
+    fallback = np.nanmedian(k_cols) if np.isfinite(k_cols).any() else body.shape[2] / 2
+    return np.where(np.isfinite(k_cols), k_cols, fallback)
+
+
+def aerated_lung(hu: np.ndarray, body: np.ndarray, spacing) -> np.ndarray:
+    """Air inside the body in components big enough to be lung (bowel gas dropped)."""
+    return keep_lung_components((hu < AIR_HU) & body, spacing)
+
+
+def keep_lung_components(mask: np.ndarray, spacing) -> np.ndarray:
+    """Components of ``mask`` big enough to be lung (>= 5 mL and >= 10 % of the largest)."""
+    comps = Components.of(mask, structure=None)  # labelled in the mask's box only
+    if comps.n == 0:
+        return mask
+    sizes = comps.sizes * float(np.prod(spacing)) / 1000.0
+    sizes[0] = 0
+    keep = (sizes >= MIN_LUNG_ML) & (sizes >= 0.1 * sizes.max())
+    return comps.select(keep)
+
+
+def split_sides(lung: np.ndarray, body: np.ndarray,
+                orient: Orientation) -> tuple[np.ndarray, np.ndarray]:
+    """Split a lung mask into (right, left) by components and the body midline."""
+    mid = midline_columns(body)
+    cols = np.arange(lung.shape[2])
+    left_of_mid = (cols[None, :] > mid[:, None]) if orient.left_is_high_i else (
+        cols[None, :] < mid[:, None])  # [k, i]: column lies on the patient's left
+    labels, _n = ndi.label(lung)
+    right = np.zeros_like(lung)
+    left = np.zeros_like(lung)
+    objects = ndi.find_objects(labels)
+    for idx, sl in enumerate(objects, start=1):
+        comp = labels[sl] == idx
+        side = np.broadcast_to(left_of_mid[sl[0], None, sl[2]], comp.shape)
+        frac_left = float(side[comp].mean())
+        if frac_left >= 0.9:
+            left[sl] |= comp
+        elif frac_left <= 0.1:
+            right[sl] |= comp
+        else:  # lungs joined at the anterior junction: split slice by slice
+            r, lft = _split_joined(comp, side)
+            right[sl] |= r
+            left[sl] |= lft
+    return right, left
+
+
+def _split_joined(comp: np.ndarray, side: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    right = np.zeros_like(comp)
+    left = np.zeros_like(comp)
+    for k in range(comp.shape[0]):
+        labels, n = ndi.label(comp[k])
+        for idx in range(1, n + 1):
+            part = labels == idx
+            frac = float(side[k][part].mean())
+            if frac >= 0.8:
+                left[k] |= part
+            elif frac <= 0.2:
+                right[k] |= part
+            else:
+                left[k] |= part & side[k]
+                right[k] |= part & ~side[k]
+    return right, left
+
+
+def _lateral_hull(coarse: np.ndarray, medial_high_i: bool) -> np.ndarray:
+    """Per slice, the convex hull of the lung minus its medial half (heart, hilum, spine):
+    restores large consolidated areas at the costal surface that closing cannot bridge."""
+    # deferred: scipy.spatial (~0.15 s) only for the hull, not with the pre-read's import
+    from scipy.spatial import ConvexHull, QhullError
+
+    out = np.zeros_like(coarse)
+    for k in range(coarse.shape[0]):
+        pts = np.argwhere(coarse[k])
+        if len(pts) < 10:
+            continue
+        lo, hi = pts.min(axis=0), pts.max(axis=0) + 1
+        try:
+            eq = ConvexHull(pts).equations  # a*j + b*i + c <= 0 inside
+        except QhullError:
+            continue
+        jj, ii = np.mgrid[lo[0]:hi[0], lo[1]:hi[1]]
+        grid = np.stack([jj.ravel(), ii.ravel(), np.ones(jj.size)])
+        hull = (eq @ grid <= 1e-6).all(axis=0).reshape(jj.shape)
+        centre = pts[:, 1].mean()
+        lateral = (ii < centre) if medial_high_i else (ii > centre)
+        out[k, lo[0]:hi[0], lo[1]:hi[1]] = hull & lateral
+    return out
+
+
+def fill_lung(side: np.ndarray, other: np.ndarray, body: np.ndarray, spacing,
+              medial_high_i: bool = True, hull: bool = True) -> np.ndarray:
+    """Add vessels and consolidated lung to one lung: closing and a lateral convex hull (on a
+    coarse grid), then hole fill. ``medial_high_i``: the midline lies at larger i."""
+    if not side.any():
+        return side
+    f = max(1, round(2.8 / float(spacing[0])))  # coarse grid of about 2.8 mm in-plane
+    ks, js, is_ = side.shape
+    jp, ip = -(-js // f) * f, -(-is_ // f) * f
+    padded = np.zeros((ks, jp, ip), bool)
+    padded[:, :js, :is_] = side
+    coarse = padded.reshape(ks, jp // f, f, ip // f, f).mean(axis=(2, 4)) >= 0.5
+    sampling = (float(spacing[2]), float(spacing[1]) * f, float(spacing[0]) * f)
+    pad = int(np.ceil(CLOSE_MM / min(sampling))) + 1
+    grid = np.pad(coarse, pad)
+    dilated = ndi.distance_transform_edt(~grid, sampling=sampling) <= CLOSE_MM
+    closed = ndi.distance_transform_edt(dilated, sampling=sampling) > CLOSE_MM
+    closed = closed[pad:-pad, pad:-pad, pad:-pad]
+    if hull:
+        closed |= _lateral_hull(coarse, medial_high_i)
+    up = _smooth_upsample(closed, f)[:, :js, :is_]
+    filled = side | (up & body & ~other)
+    return ndi.binary_fill_holes(filled, structure=_PLANE) & ~other
+
+
+def _smooth_upsample(mask: np.ndarray, f: int) -> np.ndarray:
+    """In-plane bilinear up-sampling of a coarse mask by ``f``, thresholded at one half."""
+    if f == 1:
+        return mask
+    # deferred: torch (~2 s) loads at the first run, not when the pre-read is imported
+    import torch
+    import torch.nn.functional as nnf
+
+    t = torch.from_numpy(mask.astype(np.float32))[:, None]
+    up = nnf.interpolate(t, scale_factor=f, mode="bilinear", align_corners=False)
+    return up[:, 0].numpy() >= 0.5
+
+
+def segment_lungs(hu: np.ndarray, spacing, orient: Orientation,
+                  hull: bool = True, body: np.ndarray | None = None
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """(right, left) filled lung masks of a CT volume ``hu[k, j, i]``.
+
+    ``hull=False`` skips the lateral convex hull: for clean (healthy) CTs, where there is no
+    consolidated lung to restore, as when making the lung truth for simulated cases.
+    ``body``: :func:`body_mask` of ``hu`` when the caller has it already.
+    """
+    body = body_mask(hu) if body is None else body
+    air = aerated_lung(hu, body, spacing)
+    right, left = split_sides(air, body, orient)
+    right_f = fill_lung(right, left, body, spacing, orient.left_is_high_i, hull)
+    left_f = fill_lung(left, right_f, body, spacing, not orient.left_is_high_i, hull)
+    return right_f, left_f
+
+
+def mediastinum_mask(hu: np.ndarray, spacing, orient: Orientation) -> np.ndarray:
+    """The mediastinum and heart: per slice, what lies outside the classical lungs between
+    the centres of the right and the left lung (computed on a half-resolution grid).
+
+    Where a lung is consolidated the classical lungs miss it, so lung can lie in this mask
+    too: callers use it to veto what a learned segmenter calls consolidation there, not
+    as a lung boundary.
+    """
+    right, left, _ = _half_lungs(hu, spacing, orient)
+    return _full(_corridor(right, left), hu.shape)
+
+
+def thorax_masks(hu: np.ndarray, spacing, orient: Orientation, envelope
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(body, mediastinum, lung envelope) from one body mask and one classical segmentation
+    on the half-resolution grid: the body as ``body_mask`` there (every second row and
+    column, back to full size), :func:`mediastinum_mask` and ``envelope(lungs,
+    half_spacing)`` (where lung can be, e.g. :func:`inference.borders.lung_envelope`)."""
+    small = hu[:, ::2, ::2]
+    body = body_mask(small)
+    right, left, half = _half_lungs(hu, spacing, orient, body)
+    return (_full(body, hu.shape), _full(_corridor(right, left), hu.shape),
+            _full(envelope(right | left, half), hu.shape))
+
+
+def _half_lungs(hu: np.ndarray, spacing, orient: Orientation, body=None):
+    half = (float(spacing[0]) * 2, float(spacing[1]) * 2, float(spacing[2]))
+    right, left = segment_lungs(hu[:, ::2, ::2], half, orient, body=body)
+    return right, left, half
+
+
+def _corridor(right: np.ndarray, left: np.ndarray) -> np.ndarray:
+    cols = np.arange(right.shape[2], dtype=float)
+    corridor = np.zeros((right.shape[0], right.shape[2]), bool)
+    for k in range(right.shape[0]):
+        pr, pl = right[k].sum(axis=0), left[k].sum(axis=0)
+        if pr.sum() and pl.sum():
+            cr, cl = (pr * cols).sum() / pr.sum(), (pl * cols).sum() / pl.sum()
+            corridor[k] = (cols > min(cr, cl)) & (cols < max(cr, cl))
+    return corridor[:, None, :] & ~(right | left)
+
+
+def _full(half: np.ndarray, shape) -> np.ndarray:
+    return np.repeat(np.repeat(half, 2, axis=1), 2, axis=2)[:, : shape[1], : shape[2]]
