@@ -48,7 +48,8 @@ def test_archive_worklist_open_and_prefetch(qtbot, luch_home, orthanc, orthanc_c
     assert workflow.reachable is True
     assert "online" in workflow.online.text()
 
-    first = workflow.worklist.visible_study_uids()[0]
+    # The session's archive also holds other tests' studies: the first of this test's.
+    first = next(u for u in workflow.worklist.visible_study_uids() if u in uploaded)
     with qtbot.waitSignal(window.volume_loaded, timeout=120_000):
         workflow.open_study(first)
     assert window.volume.shape[0] == len(orthanc_ct[first])
