@@ -50,6 +50,8 @@ class StudyFlow(QObject):
         self.study_uid = self._arriving = uid
         self.prior_path = self.prior_uid = None
         self.select_study(uid)
+        # Its images are on screen from now on, even if the reader stops the fetch: audited.
+        self.store.audit(self.reader, "opened", uid)
         if self.report.begin(uid):
             self.window.statusBar().showMessage(self.tr("Unsigned draft restored"))
         self.ai.wait_for_images(uid)
@@ -84,7 +86,8 @@ class StudyFlow(QObject):
         self._offer_prior(self.study_uid)
         # Audited once the study is ready to read (its prior offered): from this row on,
         # Ctrl+P answers for this study.
-        self.store.audit(self.reader, "opened", self.study_uid)
+        if not arrived:  # (a study shown while it arrived was audited then)
+            self.store.audit(self.reader, "opened", self.study_uid)
         if not arrived and self.report.begin(self.study_uid):
             self.window.statusBar().showMessage(self.tr("Unsigned draft restored"))
         # A stored pre-read is shown at once (no model run); else the model runs if set so.

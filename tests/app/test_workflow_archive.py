@@ -217,12 +217,16 @@ def test_the_report_is_the_arriving_studys_from_its_first_image(
     assert form.values().get("conclusion", "") == ""
     assert workflow.ai.result is None and not workflow.ai.run_button.isEnabled()
     assert "whole study" in workflow.ai.details.text()
+    # On screen now, whatever happens to the fetch: the access is audited, once.
+    assert [e.action for e in _store.audit_events(study)].count("opened") == 1
     form.set_value("conclusion", "dictated while it arrived")
     with qtbot.waitSignal(window.volume_loaded, timeout=120_000):
         pass
     assert workflow.report.study_uid == study
     assert form.values()["conclusion"] == "dictated while it arrived"
     assert workflow.ai.run_button.isEnabled()  # whole now: the reader may run it
+    assert [e.action for e in _store.audit_events(study)
+            if e.detail.get("source") != "archive"].count("opened") == 1
     workflow.stop()
 
 
