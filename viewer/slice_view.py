@@ -22,7 +22,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPoint, Qt, QTim
 from PySide6.QtWidgets import QHBoxLayout, QScrollBar, QWidget
 from shiboken6 import isValid
 
-from core.names import person_name
+from core.names import dicom_date, person_name
 from inference.label_edit import ERASE_COMPONENT
 from inference.label_edit import TOOLS as LABEL_TOOLS
 from studies import Volume
@@ -735,7 +735,8 @@ class SliceView(VtkPanel):
         else:
             top_left = "\n".join(x for x in (person_name(info.patient_name), info.patient_id)
                                  if x)
-        top_right = "\n".join(x for x in (_date(info.study_date), info.series_description) if x)
+        top_right = "\n".join(x for x in (dicom_date(info.study_date),
+                                          info.series_description) if x)
         center, width = self.window()
         mm = self.tr("mm")
         bottom_left = (f"{self._plane_title()} {self.slice_number}/{self._count}\n"
@@ -952,8 +953,3 @@ def _elide(text: str, chars: int) -> str:
     """Each line of ``text`` cut to ``chars`` characters, with an ellipsis where cut."""
     return "\n".join(line if len(line) <= chars else line[:chars - 1] + "…"
                      for line in text.split("\n"))
-
-
-def _date(dicom_date: str) -> str:
-    d = dicom_date.strip()
-    return f"{d[6:8]}.{d[4:6]}.{d[:4]}" if len(d) == 8 and d.isdigit() else d

@@ -214,14 +214,8 @@ class AiPanel(QWidget):
             return None
         self.cancel()
         self._generation += 1
-        self._volume, self.study_uid = volume, study_uid or self.study_uid
-        self.result = self.result_json = self.ai_result_id = self.ai_json = None
-        self.correction_id = None
-        self.dicom_files = []
+        self._forget(volume, study_uid or self.study_uid, self.tr("AI pre-read running…"))
         self.grade.setText("…")
-        self.details.setText(self.tr("AI pre-read running…"))
-        self._fold(self.more.isChecked())
-        self._show_findings([])
         self.progress.setValue(0)
         options = self.options
 

@@ -36,7 +36,7 @@ from app.panels.sign_preview import AddendumDialog, SignPreview, problem_text
 from app.playback.word_audio import WordAudio
 from app.shell.error_text import error_text
 from core.errors import LuchError
-from core.names import person_name
+from core.names import dicom_date, person_name
 from records import ReportStatus, Store
 from records.errors import ProtocolError
 from records.findings import findings_text
@@ -434,7 +434,7 @@ class ReportPanel(QWidget):
         name = person_name(name)
         if self.anonymize:
             name = patient_id = ""
-        shown_date = f"{date[6:8]}.{date[4:6]}.{date[:4]}" if len(date) == 8 else date
+        shown_date = dicom_date(date)
         parts = [self.tr("Patient: %s") % (name or patient_id) if name or patient_id else "",
                  self.tr("ID %s") % patient_id if name and patient_id and name != patient_id
                  else "", self.tr("study of %s") % shown_date if shown_date else ""]

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.panels import terms
-from core.names import person_name
+from core.names import dicom_date, person_name
 
 
 @dataclass(frozen=True)
@@ -143,9 +143,7 @@ class WorklistPanel(QWidget):
         for r, row in enumerate(rows):
             patient = self.tr("Anonymized") if self.anonymize else (
                 person_name(row.patient) or self.tr("(no name)"))  # an empty row is easy to miss
-            date = row.study_date
-            shown = (terms.term(row.priority), patient, f"{date[6:8]}.{date[4:6]}.{date[:4]}"
-                     if len(date) == 8 else date, row.modality,
+            shown = (terms.term(row.priority), patient, dicom_date(row.study_date), row.modality,
                      terms.preread_marker(row.preread) if row.preread and not row.ai_grade
                      else terms.grade(row.ai_grade),
                      terms.term(row.status) + (" ◐" if row.cached_note else ""))

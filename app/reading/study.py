@@ -14,6 +14,7 @@ from app.panels.report_panel import ReportPanel
 from app.reading.ai_prefill import labels_volume, same_grid
 from app.reading.study_uid import study_uid_of
 from app.shell.main_window import MainWindow
+from core.names import dicom_date
 from records import Store
 from records.models import Study
 from studies import Volume
@@ -116,7 +117,7 @@ class StudyFlow(QObject):
                 self.prior_uid, date = archived.study_instance_uid, archived.study_date
             else:
                 return
-        shown = f"{date[6:8]}.{date[4:6]}.{date[:4]}" if len(date) == 8 else date
+        shown = dicom_date(date)
         self.window.statusBar().showMessage(
             self.tr("A prior study of this patient (%1) is here: Ctrl+P compares").replace(
                 "%1", shown) if self.prior_path is not None else self.tr(
