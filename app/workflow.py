@@ -189,6 +189,8 @@ class Workflow(QObject):
              "Ctrl+P"),
             ("refresh-worklist", self.tr("&Refresh worklist"), self.refresh_worklist,
              "Ctrl+F5"),
+            ("find-study", self.tr("F&ind a patient in the worklist"), self.find_study,
+             "Ctrl+F"),
         ):
             self.window._add_action(menu, action_id, text, slot, key)
         self.report.addendum_keys = self.window.actions["addendum"].shortcut().toString(
@@ -202,6 +204,14 @@ class Workflow(QObject):
                 template.title.get(self.ui_lang, template.key),
                 lambda _=False, k=template.key: self.insert_template(k),
                 "Ctrl+T" if n == 0 else None)
+
+    def find_study(self) -> None:
+        """Ctrl+F: the worklist's search box takes the keys (the panels come back if hidden)."""
+        if self.window.images_only:
+            self.window.toggle_images_only()
+        self.worklist_dock.show()
+        self.worklist_dock.raise_()
+        self.worklist.find()
 
     # -- state shared by the parts ----------------------------------------------------------------
     @property

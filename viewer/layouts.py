@@ -30,6 +30,21 @@ LAYOUTS: dict[str, tuple[Plane, ...]] = {
 }
 
 
+def cell_positions(layout: str, count: int, portrait: bool) -> list[tuple[int, int, int, int]]:
+    """Grid cells (row, column, row span, column span) for ``count`` views of ``layout``.
+
+    In a tall area (the panels beside a narrow viewer) views side by side would each be a
+    thin strip: 1x2 stacks its two views, MPR puts the main view on top across the width
+    and the two reformats below it. 2x2 stays a square grid."""
+    if layout == "2x2":
+        return [(n // 2, n % 2, 1, 1) for n in range(count)]
+    if portrait and count == 2:
+        return [(0, 0, 1, 1), (1, 0, 1, 1)]
+    if portrait and count == 3:
+        return [(0, 0, 1, 2), (1, 0, 1, 1), (1, 1, 1, 1)]
+    return [(0, n, 1, 1) for n in range(count)]
+
+
 def layout_planes(layout: str, acquired: Plane = AXIAL) -> tuple[Plane, ...]:
     """The planes of ``layout`` for a series acquired in ``acquired`` (see
     :func:`~viewer.orientation.acquisition_plane`): the main view of 1x1 and 1x2 shows the
@@ -62,6 +77,7 @@ class ReadingLayout(QWidget):
         self.three_d: OrthoSlices3D | None = OrthoSlices3D(self) if layout == "2x2" else None
         self._detached: dict[SliceView, QWidget] = {}
         self._syncing = False
+        self._portrait = False
         self.state = state if state is not None else ReadingState()
         for view in self.views:
             view.bind_state(self.state)
@@ -73,10 +89,27 @@ class ReadingLayout(QWidget):
         self.volume: Volume | None = None
 
     def _place_views(self) -> None:
-        cells = [*self.views, *([self.three_d] if self.three_d else [])]
-        columns = 2 if self.layout_name == "2x2" else len(cells)
-        for n, widget in enumerate(cells):
-            self.grid.addWidget(widget, n // columns, n % columns)
+        """(Re)place the views that are not detached, for the area's current shape."""
+        while self.grid.count():
+            self.grid.takeAt(0)
+        for n in range(3):
+            self.grid.setRowStretch(n, 0)
+            self.grid.setColumnStretch(n, 0)
+        cells = [widget for widget in (*self.views, self.three_d)
+                 if widget is not None and widget not in self._detached]
+        for widget, (row, column, rows, columns) in zip(
+                cells, cell_positions(self.layout_name, len(cells), self._portrait),
+                strict=True):
+            self.grid.addWidget(widget, row, column, rows, columns)
+            self.grid.setRowStretch(row, 1)
+            self.grid.setColumnStretch(column, 1)
+
+    def resizeEvent(self, event) -> None:
+        portrait = event.size().height() > event.size().width()
+        if portrait != self._portrait:
+            self._portrait = portrait
+            self._place_views()
+        super().resizeEvent(event)
 
     @property
     def primary(self) -> SliceView:
@@ -151,6 +184,7 @@ class ReadingLayout(QWidget):
         """Move ``view`` into its own top-level window; closing that window brings it back."""
         window = _DetachedWindow(self, view)
         self._detached[view] = window
+        self._place_views()  # the others take its room
         window.show()
         return window
 

@@ -66,6 +66,8 @@ VIEW_INPUTS: tuple[tuple[str, str], ...] = (
      QT_TRANSLATE_NOOP("SliceView", "menu: tools, windows, layouts")),
     (QT_TRANSLATE_NOOP("SliceView", "Esc in the worklist search"),
      QT_TRANSLATE_NOOP("SliceView", "the keys go back to the image")),
+    (QT_TRANSLATE_NOOP("SliceView", "Letters typed in the worklist"),
+     QT_TRANSLATE_NOOP("SliceView", "search for a patient (Ctrl+F from anywhere)")),
 )
 
 

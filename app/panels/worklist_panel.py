@@ -87,6 +87,7 @@ class WorklistPanel(QWidget):
         self.table.setColumnHidden(3, True)  # modality: a chest CT station reads CT only
         self._fit_columns()
         self.table.itemActivated.connect(self._activated)
+        self.table.installEventFilter(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.search)
@@ -96,10 +97,26 @@ class WorklistPanel(QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.table)
 
+    def find(self) -> None:
+        """Put the caret in the search box, its text selected (typing replaces it)."""
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Keys of the search box: Esc hands the keyboard back (``search_left``), Enter opens
-        the selected match (else the first), Down steps into the list."""
+        the selected match (else the first), Down steps into the list. Letters and digits
+        typed in the list go to the search box (the list's own type-ahead only matched the
+        urgency column)."""
         keys = (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress)
+        if watched is self.table and event.type() in keys and event.text().isalnum() \
+                and event.modifiers() in (Qt.KeyboardModifier.NoModifier,
+                                          Qt.KeyboardModifier.ShiftModifier):
+            if event.type() == QEvent.Type.ShortcutOverride:
+                event.accept()  # a letter for the search, not the image's shortcut
+                return False
+            self.find()
+            self.search.setText(event.text())
+            return True
         if watched is not self.search or event.type() not in keys or event.modifiers() not in (
                 Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier):
             return super().eventFilter(watched, event)

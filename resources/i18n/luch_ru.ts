@@ -78,97 +78,97 @@
         <translation>Свернуть</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="222"/>
+        <location filename="../../app/panels/ai_panel.py" line="217"/>
         <source>AI pre-read running…</source>
         <translation>ИИ анализирует исследование…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="296"/>
+        <location filename="../../app/panels/ai_panel.py" line="290"/>
         <source>The AI pre-read starts when the whole study has arrived</source>
         <translation>ИИ-анализ начнётся, когда исследование загрузится полностью</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="321"/>
+        <location filename="../../app/panels/ai_panel.py" line="315"/>
         <source>Read before this study was opened (stored); Run AI pre-read reads it again</source>
         <translation>Проанализировано до открытия исследования (сохранено); «Запустить ИИ-анализ» выполнит его заново</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="332"/>
+        <location filename="../../app/panels/ai_panel.py" line="326"/>
         <source>AI pre-read cancelled</source>
         <translation>Анализ ИИ отменён</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="370"/>
+        <location filename="../../app/panels/ai_panel.py" line="364"/>
         <source>%1 (corrected)</source>
         <translation>%1 (исправлено)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="375"/>
+        <location filename="../../app/panels/ai_panel.py" line="369"/>
         <source>Involvement: right %1%, left %2%, total %3%</source>
         <translation>Поражение: справа %1%, слева %2%, всего %3%</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="378"/>
+        <location filename="../../app/panels/ai_panel.py" line="372"/>
         <source>Grade by the worse lung %1, by both lungs %2</source>
         <translation>Степень по худшему лёгкому %1, по обоим лёгким %2</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="381"/>
+        <location filename="../../app/panels/ai_panel.py" line="375"/>
         <source>GGO %1 mL, consolidation %2 mL</source>
         <translation>«Матовое стекло» %1 мл, консолидация %2 мл</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="383"/>
+        <location filename="../../app/panels/ai_panel.py" line="377"/>
         <source>COVID-19 pattern: %s</source>
         <translation>Паттерн COVID-19: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="386"/>
+        <location filename="../../app/panels/ai_panel.py" line="380"/>
         <source>The AI could not assess this study; the reader grades it.</source>
         <translation>ИИ не смог оценить это исследование; степень определяет врач.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="388"/>
+        <location filename="../../app/panels/ai_panel.py" line="382"/>
         <source>Corrected by the reader: recomputed from the edited labels (the AI read %1)</source>
         <translation>Исправлено врачом: пересчитано по исправленной разметке (ИИ: %1)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="394"/>
+        <location filename="../../app/panels/ai_panel.py" line="388"/>
         <source>Quality: %s</source>
         <translation>Качество: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="396"/>
+        <location filename="../../app/panels/ai_panel.py" line="390"/>
         <source>%1 on %2 in %3 s</source>
         <translation>%1 на %2 за %3 с</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="459"/>
+        <location filename="../../app/panels/ai_panel.py" line="453"/>
         <source>You accepted the AI values</source>
         <translation>Вы приняли значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="460"/>
+        <location filename="../../app/panels/ai_panel.py" line="454"/>
         <source>You accepted the AI values as corrected</source>
         <translation>Вы приняли значения ИИ с исправлениями</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="461"/>
+        <location filename="../../app/panels/ai_panel.py" line="455"/>
         <source>You rejected the AI result: its values are not used</source>
         <translation>Вы отклонили результат ИИ: его значения не используются</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="354"/>
+        <location filename="../../app/panels/ai_panel.py" line="348"/>
         <source>The result is kept, but its DICOM SEG and SR could not be written: %s</source>
         <translation>Результат сохранён, но его DICOM SEG и SR записать не удалось: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="420"/>
+        <location filename="../../app/panels/ai_panel.py" line="414"/>
         <source>Show the solid focus (slices %s)</source>
         <translation>Показать солидный очаг (срезы %s)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="423"/>
+        <location filename="../../app/panels/ai_panel.py" line="417"/>
         <source>Show lesion %1: %2, slices %3, %4 mL</source>
         <translation>Показать участок уплотнения %1: %2, срезы %3, %4 мл</translation>
     </message>
@@ -3529,78 +3529,88 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>клавиши возвращаются к изображению</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="218"/>
+        <location filename="../../viewer/slice_view.py" line="69"/>
+        <source>Letters typed in the worklist</source>
+        <translation>Буквы, набранные в рабочем списке</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="70"/>
+        <source>search for a patient (Ctrl+F from anywhere)</source>
+        <translation>поиск пациента (Ctrl+F из любого места)</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/slice_view.py" line="220"/>
         <source>This slice has not arrived yet</source>
         <translation>Этот срез ещё не получен</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="231"/>
+        <location filename="../../viewer/slice_view.py" line="233"/>
         <source>Single slice: no coronal reconstruction</source>
         <translation>Один срез: корональная реконструкция невозможна</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="232"/>
+        <location filename="../../viewer/slice_view.py" line="234"/>
         <source>Single slice: no sagittal reconstruction</source>
         <translation>Один срез: сагиттальная реконструкция невозможна</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="233"/>
+        <location filename="../../viewer/slice_view.py" line="235"/>
         <source>Single slice: no reconstruction in this plane</source>
         <translation>Один срез: реконструкция в этой плоскости невозможна</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="236"/>
+        <location filename="../../viewer/slice_view.py" line="238"/>
         <source>Axial</source>
         <translation>Аксиальная</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="236"/>
+        <location filename="../../viewer/slice_view.py" line="238"/>
         <source>Coronal</source>
         <translation>Корональная</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="237"/>
+        <location filename="../../viewer/slice_view.py" line="239"/>
         <source>Sagittal</source>
         <translation>Сагиттальная</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="740"/>
-        <location filename="../../viewer/slice_view.py" line="921"/>
+        <location filename="../../viewer/slice_view.py" line="743"/>
+        <location filename="../../viewer/slice_view.py" line="924"/>
         <source>mm</source>
         <translation>мм</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="743"/>
+        <location filename="../../viewer/slice_view.py" line="746"/>
         <source>W %1 L %2</source>
         <translation>Ш %1 У %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="745"/>
+        <location filename="../../viewer/slice_view.py" line="748"/>
         <source>Zoom %1</source>
         <translation>Масштаб %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="747"/>
+        <location filename="../../viewer/slice_view.py" line="750"/>
         <source>Key image</source>
         <translation>Ключевое изображение</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="750"/>
+        <location filename="../../viewer/slice_view.py" line="753"/>
         <source>MIP</source>
         <translation>MIP</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="750"/>
+        <location filename="../../viewer/slice_view.py" line="753"/>
         <source>MinIP</source>
         <translation>MinIP</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="751"/>
+        <location filename="../../viewer/slice_view.py" line="754"/>
         <source>Mean</source>
         <translation>Среднее</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="920"/>
+        <location filename="../../viewer/slice_view.py" line="923"/>
         <source>cm</source>
         <translation>см</translation>
     </message>
@@ -3686,33 +3696,33 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>StudyFlow</name>
     <message>
-        <location filename="../../app/reading/study.py" line="73"/>
+        <location filename="../../app/reading/study.py" line="76"/>
         <source>The AI result is of another series of this study: its labels are drawn on that series</source>
         <translation>Результат ИИ получен по другой серии этого исследования: его разметка показывается на той серии</translation>
     </message>
     <message>
-        <location filename="../../app/reading/study.py" line="54"/>
-        <location filename="../../app/reading/study.py" line="89"/>
+        <location filename="../../app/reading/study.py" line="57"/>
+        <location filename="../../app/reading/study.py" line="93"/>
         <source>Unsigned draft restored</source>
         <translation>Восстановлен неподписанный черновик</translation>
     </message>
     <message>
-        <location filename="../../app/reading/study.py" line="118"/>
+        <location filename="../../app/reading/study.py" line="122"/>
         <source>A prior study of this patient (%1) is here: Ctrl+P compares</source>
         <translation>Есть предыдущее исследование пациента (%1): Ctrl+P — сравнить</translation>
     </message>
     <message>
-        <location filename="../../app/reading/study.py" line="120"/>
+        <location filename="../../app/reading/study.py" line="124"/>
         <source>A prior study of this patient (%1) is in the archive: Ctrl+P fetches and compares</source>
         <translation>Предыдущее исследование этого пациента (%1) есть в архиве: Ctrl+P загрузит и сравнит</translation>
     </message>
     <message>
-        <location filename="../../app/reading/study.py" line="127"/>
+        <location filename="../../app/reading/study.py" line="131"/>
         <source>Open a study first: the prior is the same patient&apos;s earlier study.</source>
         <translation>Сначала откройте исследование: предыдущее — это более раннее исследование того же пациента.</translation>
     </message>
     <message>
-        <location filename="../../app/reading/study.py" line="134"/>
+        <location filename="../../app/reading/study.py" line="138"/>
         <source>No earlier study of this patient is on this station or in the archive&apos;s worklist.</source>
         <translation>Более ранних исследований этого пациента нет ни на этой станции, ни в рабочем списке архива.</translation>
     </message>
@@ -3725,12 +3735,12 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>%1: непредвиденный сбой (%2); подробности в журнале</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="247"/>
+        <location filename="../../app/panels/ai_panel.py" line="241"/>
         <source>AI pre-read</source>
         <translation>ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="285"/>
+        <location filename="../../app/panels/ai_panel.py" line="279"/>
         <source>reading the stored AI result</source>
         <translation>чтение сохранённого результата ИИ</translation>
     </message>
@@ -4361,12 +4371,17 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>&amp;Обновить рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="198"/>
+        <location filename="../../app/workflow.py" line="192"/>
+        <source>F&amp;ind a patient in the worklist</source>
+        <translation>&amp;Найти пациента в рабочем списке</translation>
+    </message>
+    <message>
+        <location filename="../../app/workflow.py" line="200"/>
         <source>Insert &amp;template</source>
         <translation>Вставить &amp;шаблон</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="287"/>
+        <location filename="../../app/workflow.py" line="297"/>
         <source>AI pre-read ready: %1 (F11 shows the panels)</source>
         <translation>Предварительное заключение ИИ готово: %1 (F11 показывает панели)</translation>
     </message>
@@ -4498,12 +4513,12 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Статус</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="144"/>
+        <location filename="../../app/panels/worklist_panel.py" line="161"/>
         <source>Anonymized</source>
         <translation>Анонимизировано</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="145"/>
+        <location filename="../../app/panels/worklist_panel.py" line="162"/>
         <source>(no name)</source>
         <translation>(без имени)</translation>
     </message>

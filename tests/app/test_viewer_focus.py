@@ -54,6 +54,32 @@ def test_the_search_box_takes_focus_only_when_clicked(station, qtbot):
     assert _in_view(window), "Esc in the search box did not hand the keys back to the image"
 
 
+def test_ctrl_f_finds_a_patient_even_from_images_only_and_esc_goes_back(station, qtbot):
+    window, workflow = station
+    search = workflow.worklist.search
+    search.setText("old")
+    window.toggle_images_only()
+    assert not workflow.worklist_dock.isVisible()
+    qtbot.keyClick(window.view.interactor, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert workflow.worklist_dock.isVisible() and not window.images_only
+    assert QApplication.focusWidget() is search and search.selectedText() == "old"
+    assert window.state.tool is None, "Ctrl+F also chose the freehand tool"
+    qtbot.keyClicks(search, "dem")
+    assert search.text() == "dem"
+    qtbot.keyClick(search, Qt.Key.Key_Escape)
+    assert _in_view(window)
+
+
+def test_letters_typed_in_the_list_go_to_the_search_not_the_image_tools(station, qtbot):
+    window, workflow = station
+    table = workflow.worklist.table
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_D)
+    qtbot.keyClicks(QApplication.focusWidget(), "emo")
+    assert workflow.worklist.search.text() == "demo"
+    assert window.state.tool is None, "D in the list chose the distance tool"
+
+
 def test_window_keys_are_in_the_view_menu_and_the_hotkeys_tab(station):
     from app.settings_dialog.hotkeys_page import HotkeysPage
 

@@ -189,3 +189,40 @@ def test_a_slightly_oblique_coronal_image_is_shown_whole(qtbot, shared_data):
     whole, strip = shown(acquired), shown(CORONAL)
     assert whole > 0.4, f"the acquired image fills {whole:.0%} of the view"
     assert strip < whole / 2, f"standard plane {strip:.0%} vs acquired {whole:.0%}"
+
+
+def test_mpr_in_a_tall_area_puts_the_axial_on_top_and_keeps_the_place(qtbot):
+    """Beside the panels the viewer is taller than wide: three views in a row were thin
+    strips (136 px each at 1400x900); now the axial spans the top, the reformats below."""
+    layout = show_in_view(qtbot, ReadingLayout("mpr"), size=(420, 800))
+    axial, coronal, sagittal = layout.views
+    axial.set_slice_index(30)
+    point = layout.state.point.copy()
+    qtbot.waitUntil(lambda: axial.width() > 400)
+    assert axial.y() < coronal.y() and coronal.y() == sagittal.y()
+    assert coronal.x() < sagittal.x() and min(coronal.width(), sagittal.width()) > 190
+    layout.resize(1200, 400)  # wide again (images only): one row
+    qtbot.waitUntil(lambda: axial.y() == coronal.y() == sagittal.y())
+    assert axial.x() < coronal.x() < sagittal.x()
+    np.testing.assert_allclose(layout.state.point, point)
+    assert axial.slice_index == 30
+
+
+def test_two_views_stack_in_a_tall_area(qtbot):
+    layout = show_in_view(qtbot, ReadingLayout("1x2"), size=(400, 800))
+    top, bottom = layout.views
+    qtbot.waitUntil(lambda: top.width() > 380)
+    assert top.y() < bottom.y() and bottom.width() > 380
+
+
+def test_a_second_detached_view_stays_in_its_window_when_the_first_comes_back(mpr, qtbot):
+    axial, coronal, sagittal = mpr.views
+    first, second = mpr.detach(coronal), mpr.detach(sagittal)
+    qtbot.waitUntil(lambda: axial.width() > 800)  # the one left takes the room
+    first.close()
+    assert coronal.parent() is mpr
+    assert sagittal.parent() is second, "closing one detached window took the other's view"
+    second.close()
+    assert sagittal.parent() is mpr
+    qtbot.waitUntil(lambda: axial.y() == coronal.y() == sagittal.y()
+                    and axial.x() < coronal.x() < sagittal.x())
