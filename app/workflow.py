@@ -117,6 +117,8 @@ class Workflow(QObject):
         window.study_arriving.connect(lambda _v: self.worklist_flow.opening(self.study_uid))
         self.ai.result_ready.connect(self._ai_done)
         self.ai.accepted.connect(self.ai_prefill.prefill)
+        self.ai.rejected.connect(lambda: window.hide_overlay(self.tr(
+            "AI result rejected: its overlay is hidden (O shows it)")))
         self.ai.show_voxel.connect(window.go_to_voxel)
         self.ai.failed.connect(window.statusBar().showMessage)
         self.report.signed.connect(self._signed)

@@ -886,6 +886,14 @@ class MainWindow(QMainWindow):
         for view in self.reading.views:
             view.render()
 
+    def hide_overlay(self, reason: str = "") -> None:
+        """Hide the AI overlay (O shows it again), saying why in the status bar."""
+        for layer in self.overlay_layers:
+            layer.set_visible(False)
+        self._render_all()
+        if reason:
+            self.statusBar().showMessage(reason, 8000)
+
     def set_tool(self, tool: str | None) -> None:
         """Arm a measurement or label tool (None: left drag is window/level again) in every
         view, and say which is active and how to leave it."""

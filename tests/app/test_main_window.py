@@ -175,3 +175,21 @@ def test_a_loading_replaced_by_a_newer_one_leaves_the_newer_one_alone(qtbot, luc
     nk, nj, ni = win.volume.shape
     assert win.status_label.text() == f"{ni} × {nj} × {nk} voxels"
     assert win._task is None and not win.progress.isVisibleTo(win)
+
+
+def test_rejecting_the_ai_hides_its_overlay_and_o_shows_it_again(qtbot, luch_home):
+    """A rejected pre-read kept painting its false lesion over the chest while the reader
+    went on reading (seen on the Philips chest in the walkthrough)."""
+    window, workflow = windows.station(qtbot, "dr.reject", ui_lang="en", report_lang="en")
+    windows.open_demo(qtbot, window, layout="1x1")
+    with qtbot.waitSignal(workflow.ai.result_ready, timeout=180_000):
+        window.actions["ai-run"].trigger()
+    qtbot.waitUntil(lambda: bool(window.overlay_layers))
+    layers = window.overlay_layers
+    assert all(layer.slice.GetVisibility() for layer in layers)
+    window.actions["ai-reject"].trigger()
+    assert not any(layer.slice.GetVisibility() for layer in layers)
+    assert "rejected" in window.statusBar().currentMessage()
+    window.actions["overlay"].trigger()
+    assert all(layer.slice.GetVisibility() for layer in layers)
+    workflow.ai.cancel()
