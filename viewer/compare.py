@@ -44,21 +44,19 @@ class ComparisonLayout(QWidget):
             header.setObjectName(f"compare-{name}")
             header.setAlignment(Qt.AlignmentFlag.AlignCenter)
             header.setStyleSheet("font-weight: bold; padding: 2px;")
+            header.setWordWrap(True)  # a long "Prior · date · N days earlier" never widens
+            # its pane (it pushed the current pane to a strip and the window off the screen)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
         column.addWidget(self.warning)
-        grid = QGridLayout()
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setSpacing(2)
-        for n, (header, view) in enumerate(zip(self.headers, (self.current, self.prior),
-                                               strict=True)):
-            grid.addWidget(header, 0, n)
-            grid.addWidget(view, 1, n)
-            grid.setColumnStretch(n, 1)
-        grid.setRowStretch(1, 1)
-        column.addLayout(grid, 1)
+        self.grid = QGridLayout()
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setSpacing(2)
+        self._portrait = False
+        column.addLayout(self.grid, 1)
         self.views = [self.current, self.prior]
+        self._place()
         self.alignment = Alignment((0.0, 0.0, 0.0), "none")
         self._linking = False
         self.current.slice_changed.connect(lambda _i: self._follow(self.current, self.prior))
@@ -67,6 +65,28 @@ class ComparisonLayout(QWidget):
             source.window_changed.connect(lambda c, w, t=target: self._link_window(t, c, w))
             source.style.AddObserver("InteractionEvent",
                                      lambda *_a, s=source, t=target: self._link_camera(s, t))
+
+    def _place(self) -> None:
+        """Side by side; current above prior in an area taller than wide (the panels
+        shown beside a narrow viewer), where side by side gave two thin strips."""
+        while self.grid.count():
+            self.grid.takeAt(0)
+        for n in range(4):
+            self.grid.setRowStretch(n, 0)
+            self.grid.setColumnStretch(n % 2, 0)
+        for n, (header, view) in enumerate(zip(self.headers, self.views, strict=True)):
+            row, col = (2 * n, 0) if self._portrait else (0, n)
+            self.grid.addWidget(header, row, col)
+            self.grid.addWidget(view, row + 1, col)
+            self.grid.setRowStretch(row + 1, 1)
+            self.grid.setColumnStretch(col, 1)
+
+    def resizeEvent(self, event) -> None:
+        portrait = event.size().height() > event.size().width()
+        if portrait != self._portrait:
+            self._portrait = portrait
+            self._place()
+        super().resizeEvent(event)
 
     @property
     def primary(self) -> SliceView:

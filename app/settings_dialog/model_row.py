@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from app.shell.error_text import error_text
@@ -50,5 +51,5 @@ class ModelRow(QWidget):
 
 def add_model_row(form: QFormLayout, reader: str = "") -> ModelRow:
     row = ModelRow(reader)
-    form.addRow(row.tr("AI &model:"), row)
+    form.addRow(QCoreApplication.translate("ModelRow", "AI &model:"), row)
     return row

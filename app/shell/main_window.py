@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -588,7 +588,7 @@ class MainWindow(QMainWindow):
             study.prior, study.alignment = result
             self.reading.set_prior(study.prior, volume_to_vtk(study.prior), study.alignment)
             self.status_label.setText(self.tr("Prior study aligned (%s)")
-                                      % _alignment_text(self, study.alignment))
+                                      % _alignment_text(study.alignment))
             self.prior_loaded.emit(study.prior)
 
         def failed(message: str) -> None:
@@ -956,14 +956,14 @@ def _load_labels(path: str | Path, volume: Volume) -> Volume:
                   origin=volume.origin, direction=volume.direction, info=volume.info)
 
 
-def _alignment_text(window: MainWindow, alignment: Alignment) -> str:
+def _alignment_text(alignment: Alignment) -> str:
     if alignment.method == "rigid":
         dx, dy, dz = alignment.translation
-        return window.tr("registered, offset %1 mm").replace(
+        return QCoreApplication.translate("MainWindow", "registered, offset %1 mm").replace(
             "%1", f"{dx:+.0f}, {dy:+.0f}, {dz:+.0f}")
     if alignment.method == "frame-of-reference":
-        return window.tr("same table position")
-    return window.tr("by position")
+        return QCoreApplication.translate("MainWindow", "same table position")
+    return QCoreApplication.translate("MainWindow", "by position")
 
 
 def _name_key_in_tooltip(action: QAction) -> None:

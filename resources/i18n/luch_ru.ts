@@ -2644,6 +2644,21 @@
         <translation>Предыдущее исследование совмещено (%s)</translation>
     </message>
     <message>
+        <location filename="../../app/shell/main_window.py" line="962"/>
+        <source>registered, offset %1 mm</source>
+        <translation>регистрация, смещение %1 мм</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/main_window.py" line="965"/>
+        <source>same table position</source>
+        <translation>та же позиция стола</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/main_window.py" line="966"/>
+        <source>by position</source>
+        <translation>по положению</translation>
+    </message>
+    <message>
         <location filename="../../app/shell/main_window.py" line="553"/>
         <source>%1 × %2 × %3 voxels</source>
         <translation>%1 × %2 × %3 вокселей</translation>
@@ -2742,24 +2757,29 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>ModelRow</name>
     <message>
-        <location filename="../../app/settings_dialog/model_row.py" line="18"/>
+        <location filename="../../app/settings_dialog/model_row.py" line="19"/>
         <source>Roll &amp;back</source>
         <translation>&amp;Откатить</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/model_row.py" line="19"/>
+        <location filename="../../app/settings_dialog/model_row.py" line="20"/>
         <source>Return to the AI model version active before this one</source>
         <translation>Вернуться к версии модели ИИ, активной до этой</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/model_row.py" line="33"/>
+        <location filename="../../app/settings_dialog/model_row.py" line="34"/>
         <source>(shipped)</source>
         <translation>(поставляемая)</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/model_row.py" line="46"/>
+        <location filename="../../app/settings_dialog/model_row.py" line="47"/>
         <source>rolled back</source>
         <translation>откат выполнен</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/model_row.py" line="54"/>
+        <source>AI &amp;model:</source>
+        <translation>&amp;Модель ИИ:</translation>
     </message>
 </context>
 <context>
@@ -4526,32 +4546,6 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <location filename="../../app/panels/worklist_panel.py" line="162"/>
         <source>(no name)</source>
         <translation>(без имени)</translation>
-    </message>
-</context>
-<context>
-    <name>row</name>
-    <message>
-        <location filename="../../app/settings_dialog/model_row.py" line="53"/>
-        <source>AI &amp;model:</source>
-        <translation>&amp;Модель ИИ:</translation>
-    </message>
-</context>
-<context>
-    <name>window</name>
-    <message>
-        <location filename="../../app/shell/main_window.py" line="962"/>
-        <source>registered, offset %1 mm</source>
-        <translation>регистрация, смещение %1 мм</translation>
-    </message>
-    <message>
-        <location filename="../../app/shell/main_window.py" line="965"/>
-        <source>same table position</source>
-        <translation>та же позиция стола</translation>
-    </message>
-    <message>
-        <location filename="../../app/shell/main_window.py" line="966"/>
-        <source>by position</source>
-        <translation>по положению</translation>
     </message>
 </context>
 </TS>

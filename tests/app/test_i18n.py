@@ -29,6 +29,21 @@ def test_every_visible_string_has_a_russian_translation(tmp_path: Path):
                            f"{unfinished[:10]}"
 
 
+def test_every_translation_context_is_one_qt_looks_up(tmp_path: Path):
+    """lupdate names a context after the variable ``x`` in ``x.tr(...)`` outside a class
+    ("window", "row"), while Qt looks the string up under the object's class name: such
+    strings stayed English on a Russian station ("Prior study aligned (by position)")."""
+    ts = tmp_path / "luch_ru.ts"
+    shutil.copy(tools.I18N / "luch_ru.ts", ts)
+    tools.lupdate(ts)
+    contexts = set(re.findall(r"<context>\s*<name>([^<]+)</name>", ts.read_text("utf-8")))
+    source = "\n".join(p.read_text(encoding="utf-8") for folder in ("app", "viewer")
+                       for p in (ROOT / folder).rglob("*.py"))
+    unknown = sorted(c for c in contexts if not re.search(
+        rf'class {c}\b|QT_TRANSLATE_NOOP\(["\']{c}["\']|translate\("{c}"', source))
+    assert not unknown, f"contexts Qt never looks up (use QCoreApplication.translate): {unknown}"
+
+
 def test_the_compiled_translation_is_current(tmp_path: Path):
     qm = tmp_path / "luch_ru.qm"
     tools.lrelease(tools.I18N / "luch_ru.ts", qm)

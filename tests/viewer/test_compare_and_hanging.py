@@ -31,6 +31,27 @@ def test_prior_follows_scrolling_by_slice_location(qtbot):
     assert layout.current.slice_index == 40 and layout.prior.slice_index == 30
 
 
+def test_a_long_prior_header_leaves_both_panes_the_same_size_and_a_tall_area_stacks(qtbot):
+    """In the walkthrough (1400x900, panels shown) "Prior · 11.11.1900 · 51 days earlier"
+    made the prior pane twice the current one and pushed the window off the screen."""
+    layout = ComparisonLayout()
+    qtbot.addWidget(layout)
+    layout.resize(420, 300)
+    layout.show()
+    current = marker_phantom()
+    prior = shifted(marker_phantom(), 20.0)
+    prior.info = SeriesInfo(study_date="19001111")
+    current.info = SeriesInfo(study_date="19010101")
+    layout.set_volumes(current, volume_to_vtk(current), prior, volume_to_vtk(prior))
+    assert "51" in layout.headers[1].text()
+    qtbot.waitUntil(lambda: abs(layout.current.width() - layout.prior.width()) <= 2)
+    assert layout.minimumSizeHint().width() < 420
+    layout.resize(420, 800)  # taller than wide: current above prior, each full width
+    qtbot.waitUntil(lambda: layout.current.y() < layout.prior.y())
+    assert layout.current.width() > 400 and layout.prior.width() > 400
+    assert layout.headers[0].y() < layout.current.y() < layout.headers[1].y() < layout.prior.y()
+
+
 def test_rigid_registration_recovers_a_table_shift():
     current, prior = marker_phantom(), shifted(marker_phantom(), 20.0)
     alignment = align_rigid(current, prior)
