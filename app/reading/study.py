@@ -131,8 +131,10 @@ class StudyFlow(QObject):
             bar.showMessage(self.tr("Open a study first: the prior is the same patient's "
                                     "earlier study."), 8000)
         elif self.prior_path is not None:
+            bar.clearMessage()  # the offer is taken: the loading and alignment show instead
             self.window.open_prior(self.prior_path)
         elif self.prior_uid is not None and self.fetch_prior is not None:
+            bar.clearMessage()
             self.fetch_prior(self.prior_uid)
         else:
             bar.showMessage(self.tr("No earlier study of this patient is on this station "

@@ -304,6 +304,9 @@ def test_prior_study_of_the_patient_is_offered_and_compared(qtbot, luch_home, sh
         qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
         assert isinstance(window.reading, ComparisonLayout)  # at once, the prior loading
     assert window.reading.prior.volume.shape[0] == 140
+    # The offer ("Ctrl+P compares") is gone: it stood over the status for the whole read.
+    assert window.statusBar().currentMessage() == ""
+    assert "Prior study aligned" in window.status_label.text()
     # The files are another patient's (LIDC-IDRI-0003): the reader is warned.
     assert window.reading.warning.isVisible() and "LIDC-IDRI-0003" in window.reading.warning.text()
     assert "Prior · " in window.reading.headers[1].text()
