@@ -81,6 +81,8 @@ class LabelTools(QObject):
         """A second toolbar: the four tools, the label, brush size and HU range, undo, redo
         and save."""
         window = self.window
+        window.addToolBarBreak()  # its own row: beside the viewer tools it ran past a 1400-px
+        # screen and the label box, undo, redo and save sat behind the overflow arrow
         bar = window.addToolBar(self.tr("Label editing"))
         bar.setObjectName("label-toolbar")
         for action_id in (*self.ids, None, "label-undo", "label-redo", "label-save"):

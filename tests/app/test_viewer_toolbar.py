@@ -48,3 +48,26 @@ def test_right_click_opens_the_view_menu(window, qtbot):
     assert "Distance" in texts and any("lung" in t for t in texts)
     menu.close()
     QApplication.processEvents()
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_every_toolbar_button_is_in_view_on_a_1400_px_screen(qtbot, luch_home, lang,
+                                                            monkeypatch):
+    """Beside the viewer tools, the label-editing bar ran past 1400 px: the label box,
+    undo, redo and save sat behind the overflow arrow (Russian labels are longer)."""
+    from PySide6.QtWidgets import QToolButton
+
+    from app.shell.i18n import install_translator, remove_translators
+
+    monkeypatch.setenv("LUCH_LANG", lang)
+    install_translator(QApplication.instance())
+    try:
+        win = windows.shown_window(qtbot, size=(1400, 900))
+        win.show()
+        qtbot.waitExposed(win)
+        for bar in (win.toolbar, win.label_toolbar):
+            arrow = bar.findChild(QToolButton, "qt_toolbar_ext_button")
+            assert arrow is None or not arrow.isVisible(), \
+                f"{bar.objectName()} overflows in {lang}"
+    finally:
+        remove_translators(QApplication.instance())
