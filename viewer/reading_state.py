@@ -75,3 +75,36 @@ class ReadingState(Observable):
             self.tool = tool
             self._emit("tool", tool)
 
+
+
+class Places:
+    """Where the reader left each series this session (point, window, zoom, pan), so a study
+    opened again, or a series chosen again, comes back at that place; the oldest are
+    forgotten beyond ``keep``."""
+
+    def __init__(self, keep: int = 64) -> None:
+        self.keep = keep
+        self._places: dict[str, tuple] = {}
+
+    def remember(self, key: str, state: ReadingState) -> None:
+        if not key or state.point is None:
+            return
+        self._places.pop(key, None)
+        self._places[key] = (state.point.copy(), state.window, dict(state.zoom),
+                             dict(state.pan))
+        while len(self._places) > self.keep:
+            self._places.pop(next(iter(self._places)))
+
+    def restore(self, key: str, state: ReadingState) -> tuple[float, float] | None:
+        """Put ``key``'s place into a fresh ``state``; returns its window (to apply after
+        the hanging protocol's preset), None when the series was not read here before."""
+        place = self._places.get(key)
+        if place is None:
+            return None
+        point, window, zoom, pan = place
+        state.set_point(point)
+        for plane, factor in zoom.items():
+            state.set_zoom(plane, factor)
+        for plane, (right, up) in pan.items():
+            state.set_pan(plane, right, up)
+        return window

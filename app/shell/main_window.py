@@ -46,7 +46,7 @@ from viewer.measurements import Measurement
 from viewer.orientation import AXIAL, acquisition_plane
 from viewer.overlay import LabelOverlay
 from viewer.presets import load_presets
-from viewer.reading_state import ReadingState
+from viewer.reading_state import Places, ReadingState
 from viewer.series_browser import SeriesBrowser, SeriesThumb
 from viewer.slice_view import SliceView
 from viewer.vtk_bridge import volume_to_vtk
@@ -85,6 +85,8 @@ class MainWindow(QMainWindow):
         shortcut_guard.install(QApplication.instance())  # letters in combo boxes are not tools
         self.setWindowTitle(self.tr("Luch — CT reading workstation"))
         self.state = ReadingState()  # cursor, window, zoom, tool: kept across layouts
+        self.places = Places()  # where each series was left, this session
+        self._shown_series = ""
         self.reading: ReadingLayout | ComparisonLayout = ReadingLayout("1x1", state=self.state)
         # One central area for the whole session: layouts are swapped inside it, so the
         # side panels never resize and the new views are in place at once.
@@ -673,7 +675,12 @@ class MainWindow(QMainWindow):
         editor = self.label_tools.editor
         unsaved = editor if editor is not None and editor.unsaved else None
         self.label_tools.start(None)  # the last study's AI labels are not this one's
-        self.state = ReadingState()  # a new study starts at its centre
+        if self._shown_series:
+            self.places.remember(self._shown_series, self.state)
+        self._shown_series = study.volume.info.series_instance_uid
+        # A new study starts at its centre; one read before this session where it was left.
+        self.state = ReadingState()
+        window = self.places.restore(self._shown_series, self.state)
         protocol = choose_protocol(study.volume.info, load_protocols(self.settings))
         if study.prior is not None:
             layout = "compare"
@@ -681,6 +688,10 @@ class MainWindow(QMainWindow):
             layout = "1x1"  # one slice: no coronal or sagittal picture to hang
         self._install_layout(layout or protocol.layout)
         self.apply_preset(preset or protocol.preset)
+        if window is not None and preset is None:  # the window it was read in
+            self.state.set_window(*window)
+            for view in self.reading.views:
+                view.set_window(*window)
         self._show_overlays()
         self.measurements = load_measurements(study.volume.info.series_instance_uid)
         if study.volume.info.study_instance_uid != self.key_images.study_uid:

@@ -193,3 +193,24 @@ def test_rejecting_the_ai_hides_its_overlay_and_o_shows_it_again(qtbot, luch_hom
     window.actions["overlay"].trigger()
     assert all(layer.slice.GetVisibility() for layer in layers)
     workflow.ai.cancel()
+
+
+def test_a_series_opened_again_comes_back_where_it_was_left(qtbot, luch_home, shared_data):
+    """Back to a study read a moment ago (a draft, a second look after the next one), the
+    views started at its centre in the default window: the place was lost."""
+    window = windows.shown_window(qtbot, size=(1200, 800))
+    window.show()
+    windows.open_demo(qtbot, window, layout="1x1")
+    view = window.view
+    view.set_slice_index(12)
+    window.reading.set_window(40, 400)
+    view.set_zoom(2.0)
+    left = (window.state.point.copy(), window.state.zoom.get(view.plane.name))
+    windows.open_demo(qtbot, window, path=shared_data / "ct" / "chest-crop-a.nii.gz",
+                      layout="1x1")
+    assert window.view.slice_index != 12 or window.volume.shape[0] <= 12
+    windows.open_demo(qtbot, window, layout="1x1")
+    assert window.view.slice_index == 12
+    np.testing.assert_allclose(window.state.point, left[0])
+    assert window.state.zoom.get(window.view.plane.name) == left[1]
+    assert window.view.window() == (40, 400)
