@@ -65,6 +65,10 @@ class LabelTools(QObject):
         window._add_action(sub, "label-save", self.tr("&Save the label correction"),
                            self.save, "Ctrl+Shift+E")
         self.undo_action, self.redo_action = undo, redo
+        self.bar_action = window._add_action(sub, "label-bar",
+                                             self.tr("Show the label-editing &bar"),
+                                             lambda on: self.toolbar.setVisible(on), None)
+        self.bar_action.setCheckable(True)
         self.ids = tuple(f"tool-{t}" for t in TOOLS)
         self._update_actions()
 
@@ -81,8 +85,11 @@ class LabelTools(QObject):
         """A second toolbar: the four tools, the label, brush size and HU range, undo, redo
         and save."""
         window = self.window
-        window.addToolBarBreak()  # its own row: beside the viewer tools it ran past a 1400-px
-        # screen and the label box, undo, redo and save sat behind the overflow arrow
+        # Its own row (beside the viewer tools it ran past a 1400-px screen, the label box,
+        # undo, redo and save behind the overflow arrow), shown only for editing (a row
+        # always there took 28 px from the report form on a 1366x768 laptop): the "Labels"
+        # button, the Tools menu, or arming a label tool (B, X, T, Shift+X) shows it.
+        window.addToolBarBreak()
         bar = window.addToolBar(self.tr("Label editing"))
         bar.setObjectName("label-toolbar")
         for action_id in (*self.ids, None, "label-undo", "label-redo", "label-save"):
@@ -117,6 +124,9 @@ class LabelTools(QObject):
                        self.size_box, QLabel(self.tr("HU")), self.low_box, self.high_box):
             bar.insertWidget(at, widget)
         self.toolbar = bar
+        bar.hide()
+        bar.visibilityChanged.connect(self.bar_action.setChecked)
+        window.actions["label-bar"].setIconText(self.tr("Labels"))
         return bar
 
     def _range_edited(self) -> None:

@@ -410,7 +410,8 @@ class MainWindow(QMainWindow):
         bar.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         groups = (("tool-none", "tool-distance", "tool-ellipse", "tool-freehand"),
                   tuple(f"preset-{p.name}" for p in self.presets),
-                  tuple(f"layout-{name}" for name in LAYOUTS), ("cine", "key-image"))
+                  tuple(f"layout-{name}" for name in LAYOUTS), ("cine", "key-image"),
+                  ("label-bar",))
         for n, group in enumerate(groups):
             if n:
                 bar.addSeparator()
@@ -919,6 +920,7 @@ class MainWindow(QMainWindow):
         if tool in LABEL_TOOLS:
             for layer in self.overlays.get(EDITED_SOURCE, []):
                 layer.set_visible(True)  # editing what is hidden helps nobody
+            self.label_tools.toolbar.show()  # its label, size, undo and save
         self.show_tool_label()
 
     def show_tool_label(self) -> None:

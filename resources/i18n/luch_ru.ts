@@ -402,43 +402,43 @@
     <name>ComparisonLayout</name>
     <message>
         <location filename="../../viewer/compare.py" line="42"/>
-        <location filename="../../viewer/compare.py" line="129"/>
+        <location filename="../../viewer/compare.py" line="149"/>
         <source>Current</source>
         <translation>Текущее</translation>
     </message>
     <message>
         <location filename="../../viewer/compare.py" line="42"/>
-        <location filename="../../viewer/compare.py" line="130"/>
+        <location filename="../../viewer/compare.py" line="150"/>
         <source>Prior</source>
         <translation>Предыдущее</translation>
     </message>
     <message>
-        <location filename="../../viewer/compare.py" line="101"/>
+        <location filename="../../viewer/compare.py" line="121"/>
         <source>Loading the prior study…</source>
         <translation>Загрузка предыдущего исследования…</translation>
     </message>
     <message>
-        <location filename="../../viewer/compare.py" line="107"/>
+        <location filename="../../viewer/compare.py" line="127"/>
         <source>The prior study could not be opened:</source>
         <translation>Не удалось открыть предыдущее исследование:</translation>
     </message>
     <message>
-        <location filename="../../viewer/compare.py" line="134"/>
+        <location filename="../../viewer/compare.py" line="154"/>
         <source>the same day</source>
         <translation>в тот же день</translation>
     </message>
     <message>
-        <location filename="../../viewer/compare.py" line="136"/>
+        <location filename="../../viewer/compare.py" line="156"/>
         <source>%1 days earlier</source>
         <translation>на %1 дн. раньше</translation>
     </message>
     <message>
-        <location filename="../../viewer/compare.py" line="138"/>
+        <location filename="../../viewer/compare.py" line="158"/>
         <source>%1 days later</source>
         <translation>на %1 дн. позже</translation>
     </message>
     <message>
-        <location filename="../../viewer/compare.py" line="143"/>
+        <location filename="../../viewer/compare.py" line="163"/>
         <source>Different patients: the current study is of patient ID %1, the prior of patient ID %2. Check before comparing.</source>
         <translation>Разные пациенты: текущее исследование — пациента с ID %1, предыдущее — пациента с ID %2. Проверьте перед сравнением.</translation>
     </message>
@@ -2196,127 +2196,137 @@
         <translation>&amp;Сохранить исправленную разметку</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="72"/>
+        <location filename="../../app/shell/label_tools.py" line="69"/>
+        <source>Show the label-editing &amp;bar</source>
+        <translation>Показать панель правки &amp;меток</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/label_tools.py" line="76"/>
         <source>Lung</source>
         <translation>Лёгкое</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="72"/>
+        <location filename="../../app/shell/label_tools.py" line="76"/>
         <source>GGO</source>
         <translation>Матовое стекло</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="73"/>
+        <location filename="../../app/shell/label_tools.py" line="77"/>
         <source>Consolidation</source>
         <translation>Консолидация</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="76"/>
-        <location filename="../../app/shell/label_tools.py" line="91"/>
+        <location filename="../../app/shell/label_tools.py" line="80"/>
+        <location filename="../../app/shell/label_tools.py" line="100"/>
         <source>Brush</source>
         <translation>Кисть</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="76"/>
-        <location filename="../../app/shell/label_tools.py" line="91"/>
+        <location filename="../../app/shell/label_tools.py" line="80"/>
+        <location filename="../../app/shell/label_tools.py" line="100"/>
         <source>Eraser</source>
         <translation>Ластик</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="77"/>
+        <location filename="../../app/shell/label_tools.py" line="81"/>
         <source>Threshold fill</source>
         <translation>Заливка по порогу</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="77"/>
-        <location filename="../../app/shell/label_tools.py" line="93"/>
+        <location filename="../../app/shell/label_tools.py" line="81"/>
+        <location filename="../../app/shell/label_tools.py" line="102"/>
         <source>Erase component</source>
         <translation>Стереть компонент</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="84"/>
+        <location filename="../../app/shell/label_tools.py" line="93"/>
         <source>Label editing</source>
         <translation>Редактирование разметки</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="92"/>
+        <location filename="../../app/shell/label_tools.py" line="101"/>
         <source>Threshold</source>
         <translation>Порог</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="94"/>
+        <location filename="../../app/shell/label_tools.py" line="103"/>
         <source>Undo</source>
         <translation>Отменить</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="94"/>
+        <location filename="../../app/shell/label_tools.py" line="103"/>
         <source>Redo</source>
         <translation>Повторить</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="95"/>
+        <location filename="../../app/shell/label_tools.py" line="104"/>
         <source>Save correction</source>
         <translation>Сохранить исправление</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="105"/>
+        <location filename="../../app/shell/label_tools.py" line="114"/>
         <source> mm</source>
         <translation> мм</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="106"/>
+        <location filename="../../app/shell/label_tools.py" line="115"/>
         <source>Brush radius</source>
         <translation>Радиус кисти</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="108"/>
-        <location filename="../../app/shell/label_tools.py" line="109"/>
+        <location filename="../../app/shell/label_tools.py" line="117"/>
+        <location filename="../../app/shell/label_tools.py" line="118"/>
         <source> HU</source>
         <translation> HU</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="111"/>
+        <location filename="../../app/shell/label_tools.py" line="120"/>
         <source>Threshold fill: the HU range painted inside the lung</source>
         <translation>Заливка по порогу: диапазон HU, закрашиваемый внутри лёгкого</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="114"/>
+        <location filename="../../app/shell/label_tools.py" line="123"/>
         <source>Label</source>
         <translation>Метка</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="114"/>
+        <location filename="../../app/shell/label_tools.py" line="123"/>
         <source>Size</source>
         <translation>Размер</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="115"/>
-        <location filename="../../app/shell/label_tools.py" line="180"/>
+        <location filename="../../app/shell/label_tools.py" line="124"/>
+        <location filename="../../app/shell/label_tools.py" line="192"/>
         <source>HU</source>
         <translation>HU</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="177"/>
+        <location filename="../../app/shell/label_tools.py" line="129"/>
+        <source>Labels</source>
+        <translation>Метки</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/label_tools.py" line="189"/>
         <source>mm</source>
         <translation>мм</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="194"/>
+        <location filename="../../app/shell/label_tools.py" line="206"/>
         <source>Nothing to undo</source>
         <translation>Нечего отменять</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="198"/>
+        <location filename="../../app/shell/label_tools.py" line="210"/>
         <source>Nothing to redo</source>
         <translation>Нечего повторять</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="203"/>
+        <location filename="../../app/shell/label_tools.py" line="215"/>
         <source>No label edits to save</source>
         <translation>Нет несохранённых правок разметки</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="207"/>
+        <location filename="../../app/shell/label_tools.py" line="219"/>
         <source>Label corrections are saved with a stored AI result; open the study from the worklist</source>
         <translation>Исправления разметки сохраняются вместе с сохранённым результатом ИИ; откройте исследование из рабочего списка</translation>
     </message>
@@ -2357,319 +2367,319 @@
         <translation>Луч — рабочее место врача КТ</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="143"/>
-        <location filename="../../app/shell/main_window.py" line="551"/>
+        <location filename="../../app/shell/main_window.py" line="145"/>
+        <location filename="../../app/shell/main_window.py" line="554"/>
         <source>No study open</source>
         <translation>Исследование не открыто</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="148"/>
+        <location filename="../../app/shell/main_window.py" line="150"/>
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="161"/>
+        <location filename="../../app/shell/main_window.py" line="163"/>
         <source>&amp;File</source>
         <translation>&amp;Файл</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="162"/>
+        <location filename="../../app/shell/main_window.py" line="164"/>
         <source>Open DICOM &amp;folder…</source>
         <translation>Открыть &amp;папку DICOM…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="164"/>
+        <location filename="../../app/shell/main_window.py" line="166"/>
         <source>Open &amp;file (NIfTI, DICOM)…</source>
         <translation>Открыть &amp;файл (NIfTI, DICOM)…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="167"/>
+        <location filename="../../app/shell/main_window.py" line="169"/>
         <source>&amp;Quit</source>
         <translation>В&amp;ыход</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="170"/>
+        <location filename="../../app/shell/main_window.py" line="172"/>
         <source>&amp;View</source>
         <translation>&amp;Вид</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="174"/>
+        <location filename="../../app/shell/main_window.py" line="176"/>
         <source>Layout: %s</source>
         <translation>Раскладка: %s</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="181"/>
+        <location filename="../../app/shell/main_window.py" line="183"/>
         <source>Window: %s</source>
         <translation>Окно: %s</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="185"/>
+        <location filename="../../app/shell/main_window.py" line="187"/>
         <source>Toggle AI &amp;overlay</source>
         <translation>&amp;Разметка ИИ вкл/выкл</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="187"/>
+        <location filename="../../app/shell/main_window.py" line="189"/>
         <source>AI overlay as &amp;outlines</source>
         <translation>Разметка ИИ &amp;контурами</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="189"/>
+        <location filename="../../app/shell/main_window.py" line="191"/>
         <source>Overlay &amp;labels</source>
         <translation>&amp;Метки разметки</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="190"/>
+        <location filename="../../app/shell/main_window.py" line="192"/>
         <source>&amp;Lungs</source>
         <translation>&amp;Лёгкие</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="191"/>
+        <location filename="../../app/shell/main_window.py" line="193"/>
         <source>&amp;Ground-glass opacity</source>
         <translation>&amp;Матовое стекло</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="192"/>
+        <location filename="../../app/shell/main_window.py" line="194"/>
         <source>&amp;Consolidation</source>
         <translation>&amp;Консолидация</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="198"/>
+        <location filename="../../app/shell/main_window.py" line="200"/>
         <source>&amp;More opaque</source>
         <translation>&amp;Плотнее</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="200"/>
+        <location filename="../../app/shell/main_window.py" line="202"/>
         <source>L&amp;ess opaque</source>
         <translation>П&amp;розрачнее</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="202"/>
+        <location filename="../../app/shell/main_window.py" line="204"/>
         <source>Thick &amp;slab</source>
         <translation>Толстый &amp;срез</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="203"/>
+        <location filename="../../app/shell/main_window.py" line="205"/>
         <source>&amp;Thin slice</source>
         <translation>&amp;Тонкий срез</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="204"/>
+        <location filename="../../app/shell/main_window.py" line="206"/>
         <source>&amp;MIP (maximum)</source>
         <translation>&amp;MIP (максимум)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="205"/>
+        <location filename="../../app/shell/main_window.py" line="207"/>
         <source>M&amp;inIP (minimum)</source>
         <translation>M&amp;inIP (минимум)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="206"/>
+        <location filename="../../app/shell/main_window.py" line="208"/>
         <source>M&amp;ean</source>
         <translation>&amp;Среднее</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="209"/>
+        <location filename="../../app/shell/main_window.py" line="211"/>
         <source>T&amp;hicker slab</source>
         <translation>&amp;Толще</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="211"/>
+        <location filename="../../app/shell/main_window.py" line="213"/>
         <source>Thinne&amp;r slab</source>
         <translation>Т&amp;оньше</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="213"/>
+        <location filename="../../app/shell/main_window.py" line="215"/>
         <source>&amp;Cine</source>
         <translation>&amp;Кино</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="214"/>
+        <location filename="../../app/shell/main_window.py" line="216"/>
         <source>Mark or unmark as &amp;key image</source>
         <translation>Отметить или снять отметку &amp;ключевого изображения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="216"/>
+        <location filename="../../app/shell/main_window.py" line="218"/>
         <source>&amp;Anonymize corner text</source>
         <translation>&amp;Анонимизировать надписи</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="218"/>
+        <location filename="../../app/shell/main_window.py" line="220"/>
         <source>&amp;Detach view to a new window</source>
         <translation>&amp;Открепить вид в новое окно</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="221"/>
+        <location filename="../../app/shell/main_window.py" line="223"/>
         <source>&amp;Images only (hide the panels)</source>
         <translation>&amp;Только снимки (скрыть панели)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="225"/>
+        <location filename="../../app/shell/main_window.py" line="227"/>
         <source>&amp;Tools</source>
         <translation>&amp;Инструменты</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="228"/>
+        <location filename="../../app/shell/main_window.py" line="230"/>
         <source>&amp;Window/level (no tool)</source>
         <translation>&amp;Окно/уровень (без инструмента)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="229"/>
+        <location filename="../../app/shell/main_window.py" line="231"/>
         <source>&amp;Distance</source>
         <translation>&amp;Расстояние</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="230"/>
+        <location filename="../../app/shell/main_window.py" line="232"/>
         <source>&amp;Ellipse ROI</source>
         <translation>&amp;Эллиптическая ROI</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="231"/>
+        <location filename="../../app/shell/main_window.py" line="233"/>
         <source>&amp;Freehand ROI</source>
         <translation>&amp;Произвольная ROI</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="273"/>
+        <location filename="../../app/shell/main_window.py" line="275"/>
         <source>Series</source>
         <translation>Серии</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="328"/>
+        <location filename="../../app/shell/main_window.py" line="330"/>
         <source>Measurements</source>
         <translation>Измерения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="355"/>
+        <location filename="../../app/shell/main_window.py" line="357"/>
         <source>Key images</source>
         <translation>Ключевые изображения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="368"/>
+        <location filename="../../app/shell/main_window.py" line="370"/>
         <source>Key images are marked in the plane the images were taken in (axial)</source>
         <translation>Ключевые изображения отмечаются в плоскости, в которой получены снимки (аксиальной)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="374"/>
+        <location filename="../../app/shell/main_window.py" line="376"/>
         <source>This series has no separate DICOM images to mark as key images</source>
         <translation>В этой серии нет отдельных DICOM-изображений, которые можно отметить как ключевые</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="378"/>
+        <location filename="../../app/shell/main_window.py" line="380"/>
         <source>Key image: %1</source>
         <translation>Ключевое изображение: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="378"/>
+        <location filename="../../app/shell/main_window.py" line="380"/>
         <source>Key image removed: %1</source>
         <translation>Отметка ключевого изображения снята: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="387"/>
+        <location filename="../../app/shell/main_window.py" line="389"/>
         <source>This key image is in another series (%1): open it in the series browser</source>
         <translation>Это ключевое изображение в другой серии (%1): откройте её в списке серий</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="405"/>
+        <location filename="../../app/shell/main_window.py" line="407"/>
         <source>Viewer tools</source>
         <translation>Инструменты просмотра</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="418"/>
+        <location filename="../../app/shell/main_window.py" line="421"/>
         <source>W/L</source>
         <translation>Ш/У</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="418"/>
-        <location filename="../../app/shell/main_window.py" line="916"/>
+        <location filename="../../app/shell/main_window.py" line="421"/>
+        <location filename="../../app/shell/main_window.py" line="929"/>
         <source>Distance</source>
         <translation>Расстояние</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="419"/>
+        <location filename="../../app/shell/main_window.py" line="422"/>
         <source>Ellipse</source>
         <translation>Эллипс</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="419"/>
+        <location filename="../../app/shell/main_window.py" line="422"/>
         <source>Freehand</source>
         <translation>От руки</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="420"/>
+        <location filename="../../app/shell/main_window.py" line="423"/>
         <source>MPR</source>
         <translation>МПР</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="421"/>
+        <location filename="../../app/shell/main_window.py" line="424"/>
         <source>Cine</source>
         <translation>Кино</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="421"/>
+        <location filename="../../app/shell/main_window.py" line="424"/>
         <source>Key image</source>
         <translation>Ключевое изображение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="471"/>
+        <location filename="../../app/shell/main_window.py" line="474"/>
         <source>Open DICOM folder</source>
         <translation>Открыть папку DICOM</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="479"/>
+        <location filename="../../app/shell/main_window.py" line="482"/>
         <source>Open image</source>
         <translation>Открыть изображение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="480"/>
+        <location filename="../../app/shell/main_window.py" line="483"/>
         <source>Images (*.nii *.nii.gz *.dcm);;All (*)</source>
         <translation>Изображения (*.nii *.nii.gz *.dcm);;Все файлы (*)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="506"/>
+        <location filename="../../app/shell/main_window.py" line="509"/>
         <source>Loading the study…</source>
         <translation>Загрузка исследования…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="507"/>
+        <location filename="../../app/shell/main_window.py" line="510"/>
         <source>Loading %s…</source>
         <translation>Загрузка %s…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="569"/>
+        <location filename="../../app/shell/main_window.py" line="572"/>
         <source>Loading the prior study…</source>
         <translation>Загрузка предыдущего исследования…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="590"/>
+        <location filename="../../app/shell/main_window.py" line="593"/>
         <source>Prior study aligned (%s)</source>
         <translation>Предыдущее исследование совмещено (%s)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="962"/>
+        <location filename="../../app/shell/main_window.py" line="975"/>
         <source>registered, offset %1 mm</source>
         <translation>регистрация, смещение %1 мм</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="965"/>
+        <location filename="../../app/shell/main_window.py" line="978"/>
         <source>same table position</source>
         <translation>та же позиция стола</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="966"/>
+        <location filename="../../app/shell/main_window.py" line="979"/>
         <source>by position</source>
         <translation>по положению</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="553"/>
+        <location filename="../../app/shell/main_window.py" line="556"/>
         <source>%1 × %2 × %3 voxels</source>
         <translation>%1 × %2 × %3 вокселей</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="695"/>
+        <location filename="../../app/shell/main_window.py" line="707"/>
         <source>The label edits of the previous study were not saved</source>
         <translation>Правки разметки предыдущего исследования не были сохранены</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="713"/>
+        <location filename="../../app/shell/main_window.py" line="725"/>
         <source>No study open.
 Double-click one in the worklist
 or File &gt; Open DICOM folder (Ctrl+O).</source>
@@ -2678,27 +2688,27 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 или Файл &gt; Открыть папку DICOM (Ctrl+O).</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="725"/>
+        <location filename="../../app/shell/main_window.py" line="737"/>
         <source>Cannot open study</source>
         <translation>Не удалось открыть исследование</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="902"/>
+        <location filename="../../app/shell/main_window.py" line="914"/>
         <source>Run the AI pre-read first: the label tools edit its overlay</source>
         <translation>Сначала запустите ИИ: инструменты разметки правят его наложение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="916"/>
+        <location filename="../../app/shell/main_window.py" line="929"/>
         <source>Ellipse ROI</source>
         <translation>Эллипс (ROI)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="917"/>
+        <location filename="../../app/shell/main_window.py" line="930"/>
         <source>Freehand ROI</source>
         <translation>Контур от руки (ROI)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="919"/>
+        <location filename="../../app/shell/main_window.py" line="932"/>
         <source>Tool: %1 — Esc leaves it</source>
         <translation>Инструмент: %1 — Esc для выхода</translation>
     </message>
@@ -3742,7 +3752,7 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Сначала откройте исследование: предыдущее — это более раннее исследование того же пациента.</translation>
     </message>
     <message>
-        <location filename="../../app/reading/study.py" line="138"/>
+        <location filename="../../app/reading/study.py" line="140"/>
         <source>No earlier study of this patient is on this station or in the archive&apos;s worklist.</source>
         <translation>Более ранних исследований этого пациента нет ни на этой станции, ни в рабочем списке архива.</translation>
     </message>
@@ -3765,13 +3775,13 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>чтение сохранённого результата ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="316"/>
+        <location filename="../../app/shell/main_window.py" line="318"/>
         <source>listing series</source>
         <translation>поиск серий</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="525"/>
-        <location filename="../../app/shell/main_window.py" line="609"/>
+        <location filename="../../app/shell/main_window.py" line="528"/>
+        <location filename="../../app/shell/main_window.py" line="612"/>
         <source>loading</source>
         <translation>Загрузка исследования</translation>
     </message>

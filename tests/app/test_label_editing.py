@@ -77,9 +77,10 @@ def test_brush_in_the_coronal_view_redraws_every_view_and_ctrl_z_undoes_it(windo
     at = volume.index_to_lps(np.array([i, j, k], float))
     window.go_to_voxel((i, j, k))
     axial, coronal = view_of(window, "axial"), view_of(window, "coronal")
-    before = pixel(axial, at)
-    window.actions["tool-paint"].trigger()
+    window.actions["tool-paint"].trigger()  # (its bar shows: the views shrink by a row)
     assert window.state.tool == "paint" and window.actions["tool-paint"].isChecked()
+    qtbot.wait(50)
+    before = pixel(axial, at)
     assert "GGO" in window.tool_label.text()
     step = np.array([4.0, 0.0, 0.0])  # 4 mm along x, in the coronal plane
     start, end = qt_point(coronal, at - step), qt_point(coronal, at + step)
@@ -160,7 +161,9 @@ def test_label_tools_need_an_ai_overlay_and_are_in_the_menus(window):
     assert {"Brush", "Eraser", "Threshold", "Erase component", "Undo", "Redo"} <= set(toolbar)
     window.show_labels(ai_labels(window.volume))
     assert window.actions["tool-paint"].isEnabled()
+    assert not window.label_toolbar.isVisible()
     window.actions["tool-paint"].trigger()
+    assert window.label_toolbar.isVisible(), "arming a label tool shows its bar"
     window.actions["brush-bigger"].trigger()
     assert window.label_tools.size_box.value() == 8 and "8 mm" in window.tool_label.text()
     window.actions["label-next"].trigger()

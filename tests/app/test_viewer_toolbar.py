@@ -65,6 +65,9 @@ def test_every_toolbar_button_is_in_view_on_a_1400_px_screen(qtbot, luch_home, l
         win = windows.shown_window(qtbot, size=(1400, 900))
         win.show()
         qtbot.waitExposed(win)
+        assert not win.label_toolbar.isVisible(), "the label bar takes a row only to edit"
+        win.actions["label-bar"].trigger()
+        qtbot.waitUntil(win.label_toolbar.isVisible)
         for bar in (win.toolbar, win.label_toolbar):
             arrow = bar.findChild(QToolButton, "qt_toolbar_ext_button")
             assert arrow is None or not arrow.isVisible(), \
