@@ -106,7 +106,10 @@ class Workflow(QObject):
         self.label_correction = LabelCorrection(window, store, reader, self.ai)
         self.template_inserter = TemplateInserter(window, self.report, self.templates, ui_lang)
         self.referrals = ReferralFlow(window, store, reader, lambda: self.report.report_uid,
-                                      self.archive_link, window.settings)
+                                      self.archive_link, window.settings,
+                                      selected_study=self.worklist.selected_study)
+        self.referrals.reviews_arrived.connect(lambda _ids: self.worklist_flow.show_reviews())
+        self.referrals.answered.connect(lambda _id: self.worklist_flow.show_reviews())
 
         self._give_way_to_the_reader()
         self.worklist.open_requested.connect(self.open_study)

@@ -81,6 +81,21 @@ class SignedReview:
     expert_grade: str
     requested_at: datetime
     signed_at: datetime
+    ai_grade: str = ""  # the AI pre-read's grade of the study in this store, if any
+
+
+@dataclass(frozen=True)
+class ReviewedStudy:
+    """The newest signed review of one of this station's requests (the reader's feedback):
+    the worklist's "reviewed" filter and marker, and the notice."""
+
+    study_instance_uid: str
+    referral_id: int
+    first_reader: str
+    expert: str
+    score: int
+    version_id: int
+    answered: bool  # this station acknowledged or disputed that version
 
 
 class ReferralMixin:
@@ -277,6 +292,27 @@ class ReferralMixin:
                 select(ReferralReviewVersion).join(ReferralReview)
                 .where(ReferralReview.referral_pk == referral_id)
                 .order_by(ReferralReview.expert, ReferralReviewVersion.version))]
+
+    def reviewed_studies(self) -> dict[str, ReviewedStudy]:
+        """Per study, the newest signed review version of this station's requests on it
+        (a study with several requests: the newest review among them)."""
+        found: dict[str, ReviewedStudy] = {}
+        with self.session() as s:
+            answered = set(s.scalars(select(ReferralResponse.review_sop_uid).where(
+                ReferralResponse.origin == "local")))
+            rows = s.execute(
+                select(ReferralReviewVersion, Referral)
+                .join(ReferralReview, ReferralReviewVersion.review_pk == ReferralReview.id)
+                .join(Referral, ReferralReview.referral_pk == Referral.id)
+                .where(Referral.origin == "local", ReferralReviewVersion.status.in_(SIGNED))
+                .order_by(ReferralReviewVersion.signed_at, ReferralReviewVersion.id))
+            for version, ref in rows:
+                uid = ref.study.study_instance_uid
+                found[uid] = ReviewedStudy(
+                    uid, ref.id, ref.first_reader, version.author,
+                    int(version.fields.get("score") or 0), version.id,
+                    version.sop_instance_uid in answered)
+        return found
 
     # -- the first reader answers; a dispute goes back to the expert ----------------------------
     def respond_to_review(self, review_version_id: int, *, reader: str, action: Action | str,

@@ -3,7 +3,8 @@ queue (reference-centre station). The state lives in records (records.referral_s
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.panels import terms
 from records.referral import Kind, Reason, Urgency
+from records.referral_compare import compare, differing
 
 
 def kind_name(kind: str) -> str:
@@ -140,50 +143,112 @@ class ReferralQueuePanel(QWidget):
         self.status.setText(self.tr("Queue not refreshed: %1").replace("%1", message))
 
 
-class ReviewAnswerDialog(QDialog):
-    """The first reader's view of an expert's review of their report: the two grades side by
-    side (a difference marked), the score and comment; acknowledge, or dispute with a
-    comment."""
+def _compare_label(field: str) -> str:
+    return {"grade": QCoreApplication.translate("Referral", "Grade"),
+            "findings": QCoreApplication.translate("Referral", "Findings / conclusion"),
+            "score": QCoreApplication.translate("Referral", "Discrepancy score"),
+            "category": QCoreApplication.translate("Referral", "Category"),
+            "technique": QCoreApplication.translate("Referral", "Technique"),
+            "comment": QCoreApplication.translate("Referral", "Comment")}[field]
 
-    def __init__(self, review, first_grade: str, parent: QWidget | None = None) -> None:
-        """``review``: a records.referral.ReviewVersionRecord (signed)."""
+
+def _technique_text(technique: dict[str, str]) -> str:
+    return ", ".join(f"{terms.referral_term(a)}: "
+                     f"{terms.referral_term(r)}" for a, r in technique.items())
+
+
+class ReviewAnswerDialog(QDialog):
+    """The first reader's view of an expert's review of their report: the two reports side
+    by side, field by field, the differing fields marked (records.referral_compare), with
+    the expert's score and comment; acknowledge, or dispute with a comment."""
+
+    DIFFERS = QColor("#ffd7d7")
+
+    def __init__(self, review, first_fields: dict, first_text: str = "",
+                 parent: QWidget | None = None) -> None:
+        """``review``: a records.referral.ReviewVersionRecord (signed); ``first_fields``
+        and ``first_text``: the first report version it reviews."""
         super().__init__(parent)
         self.setWindowTitle(self.tr("Review of your report"))
         self.action: str | None = None
         f = review.fields
-        differs = first_grade != f.grade
+        first_grade = str(first_fields.get("grade", "") or "")
+        self.rows = compare(first_fields, first_text, f)
         grades = QLabel(self.tr("Your grade: %1 · expert's grade: %2")
                         .replace("%1", terms.grade(first_grade))
                         .replace("%2", terms.grade(f.grade)))
         grades.setObjectName("review-grades")
-        if differs:
+        if first_grade != f.grade:
             grades.setStyleSheet("color: #c62828; font-weight: bold")
         score = QLabel(self.tr("Expert %1: score %2 %3")
                        .replace("%1", review.expert).replace("%2", str(f.score))
                        .replace("%3", f"({terms.referral_term(f.category)})"
                                 if f.category else ""))
         score.setObjectName("review-score")
-        details = QLabel("\n".join(t for t in (f.findings, f.comment) if t))
-        details.setWordWrap(True)
+        self.table = QTableWidget(len(self.rows), 3)
+        self.table.setObjectName("review-compare")
+        self.table.setHorizontalHeaderLabels(["", self.tr("Your report"),
+                                              self.tr("Expert's review")])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(True)
+        for r, row in enumerate(self.rows):
+            expert = row.expert
+            if row.field == "grade":
+                first, expert = terms.grade(row.first), terms.grade(row.expert)
+            else:
+                first = row.first
+            if row.field == "category":
+                expert = terms.referral_term(row.expert)
+            elif row.field == "technique":
+                expert = _technique_text(f.technique)
+            elif row.field == "score" and f.score is not None:
+                expert = terms.score_name(f.score)
+            name = _compare_label(row.field) + (" ≠" if row.differs else "")
+            for c, text in enumerate((name, first, expert)):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                if row.differs:  # a colour and bold and the sign: not by hue alone
+                    item.setBackground(self.DIFFERS)
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
+                self.table.setItem(r, c, item)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.resizeRowsToContents()
+        self.table.setMinimumSize(560, 220)
         self.comment = QLineEdit()
         self.comment.setObjectName("review-answer-comment")
         self.comment.setPlaceholderText(self.tr("Your comment (needed to dispute)"))
-        acknowledge = QPushButton(self.tr("&Acknowledge"))
-        dispute = QPushButton(self.tr("&Dispute"))
-        acknowledge.clicked.connect(lambda: self._answer("acknowledge"))
-        dispute.clicked.connect(lambda: self._answer("dispute"))
+        self.acknowledge_button = QPushButton(self.tr("&Acknowledge"))
+        self.dispute_button = QPushButton(self.tr("&Dispute"))
+        self.acknowledge_button.clicked.connect(lambda: self._answer("acknowledge"))
+        self.dispute_button.clicked.connect(lambda: self._answer("dispute"))
+        self.note = QLabel()
+        self.note.setObjectName("review-answer-note")
         close = QPushButton(self.tr("Close"))
         close.clicked.connect(self.reject)
         row = QHBoxLayout()
-        row.addWidget(acknowledge)
-        row.addWidget(dispute)
-        row.addStretch(1)
+        row.addWidget(self.acknowledge_button)
+        row.addWidget(self.dispute_button)
+        row.addWidget(self.note, 1)
         row.addWidget(close)
         layout = QVBoxLayout(self)
-        for widget in (grades, score, details, self.comment):
+        for widget in (grades, score, self.table, self.comment):
             layout.addWidget(widget)
         layout.addLayout(row)
 
+    def differing(self) -> list[str]:
+        """The fields marked as differing."""
+        return differing(self.rows)
+
     def _answer(self, action: str) -> None:
+        if action == "dispute" and not self.comment.text().strip():
+            self.note.setText(self.tr("Write what you dispute first"))
+            self.comment.setFocus()
+            return
         self.action = action
         self.accept()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt, Signal
 from PySide6.QtWidgets import QDialog, QDockWidget, QMainWindow
 
 from app.panels.referral_panel import ReferralDialog, ReferralQueuePanel, ReviewAnswerDialog
@@ -25,17 +25,24 @@ SIGNED = ("final", "amended")
 class ReferralFlow(QObject):
     """Requests from this station and, at a reference centre, the queue dock."""
 
+    reviews_arrived = Signal(list)  # ids of review versions new to the store
+    answered = Signal(int)  # the reader acknowledged or disputed a review (the answer's id)
+
     def __init__(self, window: QMainWindow, store: Store, reader: str,
-                 report_uid: Callable[[], str | None], link: ArchiveLink, settings) -> None:
+                 report_uid: Callable[[], str | None], link: ArchiveLink, settings,
+                 selected_study: Callable[[], str | None] | None = None) -> None:
+        """``report_uid``: the report being read; ``selected_study``: the worklist's
+        selected study, whose reviews are answered when no report is being read."""
         super().__init__(window)
         self.window, self.store, self.reader, self.link = window, store, reader, link
-        self.report_uid = report_uid
+        self.report_uid, self.selected_study = report_uid, selected_study
         self.centre = str(settings.get(CENTRE, "") or "")
         self.reference_centre = str(settings.get(REFERENCE_CENTRE, "") or "")
         self.panel: ReferralQueuePanel | None = None
         self.dock: QDockWidget | None = None
         self._task: Task | None = None
         self._reviews_task: Task | None = None
+        self._fetch_again = False
         if settings.get(ROLE, READER_ROLE) == REFERENCE_ROLE:
             self.panel = ReferralQueuePanel()
             self.panel.refresh_requested.connect(self.refresh)
@@ -82,34 +89,62 @@ class ReferralFlow(QObject):
     def fetch_reviews(self) -> Task | None:
         """Import the reviews of this station's requests from the archive in the background;
         new ones are announced in the status bar."""
-        if self.link.archive is None or self._reviews_task is not None:
+        if self.link.archive is None:
+            return None
+        if self._reviews_task is not None:  # asked again while one runs: once more after it
+            self._fetch_again = True
             return None
         if not self.store.referrals(origin="local"):
             return None
-        from records.referral_queue import import_reviews  # deferred: loads highdicom (start-up)
+        # deferred: loads highdicom (start-up)
+        from records.referral_queue import import_new_reviews
 
         client, store = self.link.archive, self.store
-        task = Task(lambda progress, cancel: import_reviews(store, client),
+        task = Task(lambda progress, cancel: import_new_reviews(store, client),
                     QT_TRANSLATE_NOOP("Task", "reviews of your reports"))
         task.succeeded.connect(self._reviews_fetched)
-        task.failed.connect(lambda _error: setattr(self, "_reviews_task", None))
+        task.failed.connect(lambda _error: self._fetch_ended())
         self._reviews_task = task
         return task.start()
 
-    def _reviews_fetched(self, new: int) -> None:
+    def _fetch_ended(self) -> None:
         self._reviews_task = None
-        if new:
-            self._say(self.tr("New reviews of your reports: %1").replace("%1", str(new)))
+        if self._fetch_again:
+            self._fetch_again = False
+            self.fetch_reviews()
+
+    def _reviews_fetched(self, new: list[int]) -> None:
+        self._fetch_ended()
+        if not new:
+            return
+        mine = [v for v in map(self.store.review_version, new)
+                if v.referral.first_reader == self.reader]
+        if mine:  # stays until the next message: the reader may be dictating
+            scores = ", ".join(str(v.fields.score) for v in mine)
+            self._say(self.tr("New reviews of your reports: %1 (scores: %2). The worklist's "
+                              "\"Reviewed\" filter lists them; Report > Answer the review "
+                              "shows the two reports side by side.")
+                      .replace("%1", str(len(mine))).replace("%2", scores))
+        self.reviews_arrived.emit(list(new))
+
+    def _versions(self) -> list:
+        """The versions of the report being read, else of the reports on the worklist's
+        selected study."""
+        uid = self.report_uid()
+        if uid:
+            return self.store.report_versions(uid)
+        study = self.selected_study() if self.selected_study is not None else None
+        return [v for r in (self.store.reports_for_study(study) if study else ())
+                for v in self.store.report_versions(r.uid)]
 
     def reviews(self) -> list:
-        """The signed reviews of the report being read (newest last), with its first grade."""
-        uid = self.report_uid()
-        sops = {v.sop_instance_uid: v for v in self.store.report_versions(uid)} if uid else {}
+        """The signed reviews of the report being read, or of the worklist's selected study
+        (newest last), each with the report version it reviews (a ReportVersionRecord)."""
+        sops = {v.sop_instance_uid: v for v in self._versions()}
         found = []
         for ref in self.store.referrals(origin="local"):
             if ref.report_sop_uid in sops:
-                grade = str(sops[ref.report_sop_uid].fields.get("grade", ""))
-                found += [(r, grade) for r in self.store.reviews_of(ref.id)
+                found += [(r, sops[ref.report_sop_uid]) for r in self.store.reviews_of(ref.id)
                           if r.status in SIGNED]
         return found
 
@@ -120,9 +155,9 @@ class ReferralFlow(QObject):
         if not found:
             self._say(self.tr("No review of this report has arrived"))
             return None
-        review, first_grade = found[-1]
+        review, first = found[-1]
         if action is None:
-            dialog = ReviewAnswerDialog(review, first_grade, self.window)
+            dialog = ReviewAnswerDialog(review, first.fields, first.text, self.window)
             if dialog.exec() != QDialog.DialogCode.Accepted or dialog.action is None:
                 return None
             action, comment = dialog.action, dialog.comment.text()
@@ -133,6 +168,7 @@ class ReferralFlow(QObject):
             self._say(error_text(err))
             return None
         self._say(self.tr("Your answer to the review is queued for the archive"))
+        self.answered.emit(answer_id)
         self.link.sync()
         return answer_id
 

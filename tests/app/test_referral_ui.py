@@ -192,8 +192,8 @@ def test_the_reader_gets_the_review_and_disputes_it(qtbot, window, luch_home: Pa
     flow.fetch_reviews()
     qtbot.waitUntil(lambda: "New reviews" in window.statusBar().currentMessage(),
                     timeout=30_000)
-    [(review, first_grade)] = flow.reviews()
-    dialog = ReviewAnswerDialog(review, first_grade)
+    [(review, first)] = flow.reviews()
+    dialog = ReviewAnswerDialog(review, first.fields, first.text)
     qtbot.addWidget(dialog)
     grades = dialog.findChild(QLabel, "review-grades")
     assert "CT-1" in grades.text() and "CT-3" in grades.text()
@@ -218,3 +218,103 @@ def test_the_reader_gets_the_review_and_disputes_it(qtbot, window, luch_home: Pa
     assert centre.panel.disputes.isVisibleTo(centre.panel)
     reader.close()
     expert.close()
+
+
+def _answer_modal(qtbot, comment: str) -> dict:
+    """Answer the review dialog the flow opens modally, by real clicks and keys: Dispute
+    with no comment first (refused, said), then with ``comment``. Returns what it saw."""
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from app.panels.referral_panel import ReviewAnswerDialog
+
+    seen: dict = {}
+
+    def act() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, ReviewAnswerDialog):
+            QTimer.singleShot(50, act)
+            return
+        seen["differing"] = dialog.differing()
+        seen["cells"] = [[dialog.table.item(r, c).text() for c in range(3)]
+                         for r in range(dialog.table.rowCount())]
+        seen["marked"] = [dialog.table.item(r, 1).font().bold()
+                          for r in range(dialog.table.rowCount())]
+        qtbot.mouseClick(dialog.dispute_button, Qt.MouseButton.LeftButton)
+        seen["refused"] = dialog.isVisible() and dialog.note.text()
+        qtbot.keyClicks(dialog.comment, comment)
+        qtbot.mouseClick(dialog.dispute_button, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, act)
+    return seen
+
+
+def test_a_reading_station_is_told_filters_compares_and_disputes(
+        qtbot, luch_home: Path, orthanc_factory, tmp_path: Path) -> None:
+    """The first reader's station end to end against a real Orthanc: the review of its
+    report arrives with a notice, the worklist's "Reviewed" filter lists the study (marked),
+    the two reports side by side mark the grade and findings that differ, and a dispute sent
+    from there reaches the expert's station."""
+    from PySide6.QtCore import Qt
+
+    from records.referral_queue import refresh_disputes, refresh_queue
+    from tests.app.test_workflow_archive import make_station
+
+    server = orthanc_factory()
+    client = client_for(server)
+    window, workflow, reader = make_station(qtbot, client)
+    mine, other = pydicom.uid.generate_uid(), pydicom.uid.generate_uid()
+    for study in (mine, other):
+        reader.upsert_study(study, patient_id="FB-1", patient_name="Feedback^Test")
+    version = reader.save_report(mine, author="dr.home", status="final", text="Clear lungs.",
+                                 fields={"grade": "CT-0", "conclusion": "No consolidation"})
+    reader.save_report(other, author="dr.home", status="final", text="x",
+                       fields={"grade": "CT-1"})
+    reader.request_referral(version.id, kind="second_opinion", reason="doubt",
+                            urgency="urgent", requester="dr.home")
+    workflow.sync()
+    qtbot.waitUntil(lambda: reader.outbox_counts()["done"] == len(reader.jobs()),
+                    timeout=30_000)
+    expert = open_store(tmp_path / "expert.sqlite3")
+    [entry] = refresh_queue(expert, client)
+    expert.save_review(entry.referral.id, expert="Expert E", sign=True, fields=ReviewFields(
+        grade="CT-2", findings="Consolidation in the left lower lobe", score=3,
+        category="perception", comment="missed"))
+    SyncEngine(expert, client).drain()
+
+    said: list[str] = []
+    window.statusBar().messageChanged.connect(said.append)
+    workflow.refresh_worklist()  # fetches the reviews of this station's requests too
+    qtbot.waitUntil(lambda: any("New reviews of your reports: 1 (scores: 3)" in m
+                                for m in said), timeout=30_000)
+    panel = workflow.worklist
+    qtbot.waitUntil(lambda: any(r.review for r in panel.rows), timeout=10_000)
+    panel.status_filter.setFocus()
+    qtbot.keyClick(panel.status_filter, Qt.Key.Key_End)  # the last filter: Reviewed
+    assert panel.status_filter.currentData() == "reviewed"
+    assert panel.visible_study_uids() == [mine]
+    row = panel.visible_study_uids().index(mine)
+    cell = panel.table.item(panel._visible_rows()[row], 5)
+    assert "⚑" in cell.text() and "score 3" in cell.toolTip()
+    assert "not answered" in cell.toolTip()
+    rect = panel.table.visualItemRect(cell)
+    qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert panel.selected_study() == mine
+
+    seen = _answer_modal(qtbot, "the opacity is atelectasis")
+    window.actions["answer-review"].trigger()  # Report > Answer the review (modal)
+    assert seen["differing"] == ["grade", "findings"]
+    assert seen["cells"][0][1:] == ["CT-0", "CT-2"] and seen["marked"][:3] == [True, True, False]
+    assert "No consolidation" in seen["cells"][1][1]
+    assert seen["refused"] and "dispute" in seen["refused"]
+    [answer] = [j for j in reader.jobs() if j.kind == "referral_response"]
+    assert reader.response(answer.object_pk).comment == "the opacity is atelectasis"
+    cell = panel.table.item(panel._visible_rows()[0], 5)
+    assert "(answered)" in cell.toolTip()
+    qtbot.waitUntil(lambda: reader.outbox_counts()["done"] == len(reader.jobs()),
+                    timeout=30_000)
+    [dispute] = refresh_disputes(expert, client)  # back on the expert's queue
+    assert dispute.comment == "the opacity is atelectasis"
+    workflow.stop()
+    expert.close()
+
