@@ -64,6 +64,7 @@ class Workflow(QObject):
         self.report = ReportPanel(store, protocol, reader, ui_lang, report_lang)
         self.report.ai_values = lambda: self.ai.result_json
         self.report.key_images = window.key_images.as_dicts  # named and sent with the report
+        self.report.centre = str(window.settings.get("referral.centre", "") or "")
         window.key_images.subscribe(self._key_images_changed)
         self.report.report_language_changed.connect(
             lambda lang: window.settings.set(REPORT_LANGUAGE, lang))
@@ -194,6 +195,9 @@ class Workflow(QObject):
              "Ctrl+F5"),
         ):
             self.window._add_action(menu, action_id, text, slot, key)
+        if self.referrals.panel is not None:  # a reference-centre station
+            self.window._add_action(menu, "audit-sample", self.tr("Draw the &audit sample…"),
+                                    lambda: self.referrals.audit_sample(), None)
         self.report.addendum_keys = self.window.actions["addendum"].shortcut().toString(
             QKeySequence.SequenceFormat.NativeText)
         self.report.sign_keys = lambda: [

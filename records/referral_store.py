@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from records.audit_sample import CENTRE_FIELD, Candidate
 from records.errors import ReferralError
 from records.models import (
     AuditEvent,
@@ -23,8 +24,10 @@ from records.models import (
     ReferralResponse,
     ReferralReview,
     ReferralReviewVersion,
+    Report,
     ReportStatus,
     ReportVersion,
+    Study,
 )
 from records.outbox import (
     CHANGED,
@@ -430,6 +433,43 @@ class ReferralMixin:
                 f.category, str((row.first_report or {}).get("grade", "")), f.grade,
                 row.requested_at, when))
         return found
+
+    # -- the audit sample (records.audit_sample) ---------------------------------------------------
+    def audit_candidates(self, start: datetime, end: datetime) -> list[Candidate]:
+        """Each report's first signed version signed in [start, end): the reports of the
+        week an audit sample is drawn from (its centre from the fields, written at signing
+        or imported)."""
+        found: dict[int, Candidate] = {}
+        v, r, st = ReportVersion, Report, Study
+        with self.session() as s:
+            for row in s.execute(
+                    select(v.id, v.report_pk, v.sop_instance_uid, v.fields, v.author,
+                           v.signed_at, v.created_at, st.study_instance_uid)
+                    .join(r, v.report_pk == r.id).join(st, r.study_pk == st.id)
+                    .where(v.status.in_(SIGNED)).order_by(v.report_pk, v.version)):
+                if row.report_pk in found:
+                    continue  # an amendment: the report counts by its first signing
+                when = _utc(row.signed_at or row.created_at)
+                found[row.report_pk] = Candidate(
+                    row.id, row.sop_instance_uid, str(row.fields.get(CENTRE_FIELD, "") or ""),
+                    row.author, str(row.fields.get("grade", "") or ""), when,
+                    row.study_instance_uid)
+        return [c for c in found.values() if start <= c.signed_at < end]
+
+    def request_audits(self, drawn: list[Candidate], *, requester: str,
+                       addressed_to: str = "") -> list[int]:
+        """An audit request (quality sample, routine) for each drawn report, queued for the
+        archive; a report already requested keeps its request (the same UID on every
+        reference station that draws it)."""
+        return [self.request_referral(c.version_id, kind=Kind.AUDIT,
+                                      reason=Reason.QUALITY_SAMPLE, urgency=Urgency.ROUTINE,
+                                      requester=requester, centre=c.centre,
+                                      addressed_to=addressed_to) for c in drawn]
+
+
+def _utc(when: datetime) -> datetime:
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
 
 def _first_report(fields: dict[str, Any], text: str) -> dict[str, Any]:
     return {"grade": str(fields.get("grade", "") or ""),

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -24,6 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.panels import terms
+from app.shell.error_text import error_text
+from core.errors import LuchError
 from records.referral import Kind, Reason, Urgency
 from records.referral_compare import compare, differing
 
@@ -251,4 +254,81 @@ class ReviewAnswerDialog(QDialog):
             self.comment.setFocus()
             return
         self.action = action
+        self.accept()
+
+
+class AuditSampleDialog(QDialog):
+    """The reference centre draws a week's audit sample (records.audit_sample) and asks for
+    the audits: the week and the share, the draw shown per centre, then "Request audits"."""
+
+    def __init__(self, store, default_week: str, share: float, requester: str,
+                 addressed_to: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store, self.requester, self.addressed_to = store, requester, addressed_to
+        self.drawn: list = []
+        self.requested: list[int] = []
+        self.setWindowTitle(self.tr("Audit sample"))
+        self.week = QLineEdit(default_week)
+        self.week.setObjectName("audit-week")
+        self.share = QDoubleSpinBox()
+        self.share.setObjectName("audit-share")
+        self.share.setRange(0.1, 100.0)
+        self.share.setDecimals(1)
+        self.share.setSuffix(" %")
+        self.share.setValue(share * 100)
+        self.result = QLabel()
+        self.result.setObjectName("audit-result")
+        self.result.setWordWrap(True)
+        self.draw_button = QPushButton(self.tr("&Draw"))
+        self.request_button = QPushButton(self.tr("&Request audits"))
+        self.request_button.setEnabled(False)
+        self.draw_button.clicked.connect(self.draw)
+        self.request_button.clicked.connect(self.request)
+        close = QPushButton(self.tr("Close"))
+        close.clicked.connect(self.reject)
+        form = QFormLayout()
+        form.addRow(self.tr("ISO &week (YYYY-Www):"), self.week)
+        form.addRow(self.tr("&Share of each centre's reports:"), self.share)
+        row = QHBoxLayout()
+        row.addWidget(self.draw_button)
+        row.addWidget(self.request_button)
+        row.addStretch(1)
+        row.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.result)
+        layout.addLayout(row)
+
+    def draw(self) -> bool:
+        """Draw the sample of the week shown; False with the reason shown when refused."""
+        from records.audit_sample import draw, week_bounds  # Qt-free, small
+
+        try:
+            start, end = week_bounds(self.week.text())
+            pool = self.store.audit_candidates(start, end)
+            self.drawn = draw(pool, self.week.text().strip(), self.share.value() / 100)
+        except LuchError as err:
+            self.result.setText(error_text(err))
+            self.request_button.setEnabled(False)
+            return False
+        centres: dict[str, list[int]] = {}
+        for c in pool:
+            centres.setdefault(c.centre or "—", [0, 0])[0] += 1
+        for c in self.drawn:
+            centres[c.centre or "—"][1] += 1
+        lines = [self.tr("%1 of %2 reports drawn").replace("%1", str(len(self.drawn)))
+                 .replace("%2", str(len(pool)))]
+        lines += [self.tr("%1: %2 of %3").replace("%1", name).replace("%2", str(n))
+                  .replace("%3", str(total)) for name, (total, n) in sorted(centres.items())]
+        self.result.setText("\n".join(lines))
+        self.request_button.setEnabled(bool(self.drawn))
+        return True
+
+    def request(self) -> None:
+        """An audit request for each report drawn (the same request if already asked)."""
+        self.requested = self.store.request_audits(self.drawn, requester=self.requester,
+                                                   addressed_to=self.addressed_to)
+        self.result.setText(self.result.text() + "\n" + self.tr(
+            "Audit requests queued for the archive: %1").replace("%1", str(len(self.requested))))
+        self.request_button.setEnabled(False)
         self.accept()

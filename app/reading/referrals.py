@@ -9,7 +9,12 @@ from collections.abc import Callable
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt, Signal
 from PySide6.QtWidgets import QDialog, QDockWidget, QMainWindow
 
-from app.panels.referral_panel import ReferralDialog, ReferralQueuePanel, ReviewAnswerDialog
+from app.panels.referral_panel import (
+    AuditSampleDialog,
+    ReferralDialog,
+    ReferralQueuePanel,
+    ReviewAnswerDialog,
+)
 from app.panels.review_dialog import ReviewDialog
 from app.reading.archive_link import ArchiveLink
 from app.shell.error_text import error_text, localize
@@ -18,6 +23,7 @@ from core.errors import LuchError
 from records import Store
 
 ROLE, CENTRE, REFERENCE_CENTRE = "referral.role", "referral.centre", "referral.reference_centre"
+AUDIT_SHARE = "referral.audit_share"  # the share of each centre's reports audited a week
 READER_ROLE, REFERENCE_ROLE = "reader", "reference_centre"
 SIGNED = ("final", "amended")
 
@@ -37,6 +43,7 @@ class ReferralFlow(QObject):
         self.window, self.store, self.reader, self.link = window, store, reader, link
         self.report_uid, self.selected_study = report_uid, selected_study
         self.centre = str(settings.get(CENTRE, "") or "")
+        self.audit_share = float(settings.get(AUDIT_SHARE, 0.05) or 0.05)
         self.reference_centre = str(settings.get(REFERENCE_CENTRE, "") or "")
         self.panel: ReferralQueuePanel | None = None
         self.dock: QDockWidget | None = None
@@ -190,6 +197,22 @@ class ReferralFlow(QObject):
         task.failed.connect(self._failed)
         self._task = task
         return task.start()
+
+    def audit_sample(self, week: str | None = None) -> AuditSampleDialog:
+        """The week's audit sample (last week's by default): drawn, then requested and
+        synced from the dialog."""
+        from datetime import UTC, datetime, timedelta
+
+        from records.audit_sample import week_of
+
+        week = week or week_of(datetime.now(UTC) - timedelta(days=7))
+        dialog = AuditSampleDialog(self.store, week, self.audit_share, self.reader,
+                                   self.centre, self.window)
+        dialog.accepted.connect(lambda: (self._say(self.tr(
+            "Audit requests queued: %1").replace("%1", str(len(dialog.requested)))),
+            self.link.sync()))
+        dialog.show()
+        return dialog
 
     def review(self, referral_id: int) -> ReviewDialog:
         """Open one request for review (the opening is audited); a signed review is synced

@@ -318,3 +318,62 @@ def test_a_reading_station_is_told_filters_compares_and_disputes(
     workflow.stop()
     expert.close()
 
+
+
+def _reference_station(qtbot, client, **settings_values):
+    from app.shell.main_window import MainWindow
+    from app.workflow import Workflow
+
+    settings = Settings()
+    settings.set("ai.autorun", False)
+    settings.set("referral.role", "reference_centre")
+    settings.set("referral.centre", "RC")
+    for key, value in settings_values.items():
+        settings.set(key, value)
+    window = MainWindow(settings)
+    window.setProperty("headless", True)
+    qtbot.addWidget(window)
+    store = open_store()
+    workflow = Workflow(window, store, reader="Expert E", archive=client)
+    window.resize(1400, 900)
+    window.show()
+    return window, workflow, store
+
+
+def test_the_audit_sample_is_drawn_and_requested_from_the_menu(
+        qtbot, luch_home: Path, orthanc_factory) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from app.panels.referral_panel import AuditSampleDialog
+    from tests.records.test_audit_sample import WEEK, _signed_week
+
+    server = orthanc_factory()
+    client = client_for(server)
+    window, workflow, store = _reference_station(qtbot, client)
+    _signed_week(store, list(range(60)))
+    window.actions["audit-sample"].trigger()  # Report > Draw the audit sample…
+    [dialog] = [w for w in QApplication.topLevelWidgets()
+                if isinstance(w, AuditSampleDialog) and w.isVisible()]
+    dialog.week.selectAll()
+    qtbot.keyClicks(dialog.week, "2026-W4")  # not a week: refused, said
+    qtbot.mouseClick(dialog.draw_button, Qt.MouseButton.LeftButton)
+    assert "ISO week" in dialog.result.text() and not dialog.request_button.isEnabled()
+    qtbot.keyClicks(dialog.week, "9")
+    assert dialog.week.text() == WEEK
+    dialog.share.selectAll()
+    qtbot.keyClicks(dialog.share.lineEdit(), "10")
+    qtbot.mouseClick(dialog.draw_button, Qt.MouseButton.LeftButton)
+    assert dialog.result.text().splitlines()[:3] == [
+        "6 of 59 reports drawn", "Clinic 1: 3 of 30", "Clinic 2: 3 of 29"]
+    qtbot.mouseClick(dialog.request_button, Qt.MouseButton.LeftButton)
+    assert len(dialog.requested) == 6 and not dialog.isVisible()
+    refs = store.referrals()
+    assert {(r.kind, r.reason, r.addressed_to, r.requester) for r in refs} == {
+        ("audit", "quality_sample", "RC", "Expert E")}
+    # the action synced: the requests reach the archive, and the queue lists them
+    uids = {r.uid for r in refs}
+    qtbot.waitUntil(lambda: uids <= set(server.store_counts()), timeout=60_000)
+    workflow.referrals.refresh()
+    qtbot.waitUntil(lambda: workflow.referrals.panel.table.rowCount() == 6, timeout=60_000)
+    workflow.stop()
