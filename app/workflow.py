@@ -108,7 +108,8 @@ class Workflow(QObject):
         self.template_inserter = TemplateInserter(window, self.report, self.templates, ui_lang)
         self.referrals = ReferralFlow(window, store, reader, lambda: self.report.report_uid,
                                       self.archive_link, window.settings,
-                                      selected_study=self.worklist.selected_study)
+                                      selected_study=self.worklist.selected_study,
+                                      open_study=self.open_study)
         self.referrals.reviews_arrived.connect(lambda _ids: self.worklist_flow.show_reviews())
         self.referrals.answered.connect(lambda _id: self.worklist_flow.show_reviews())
 

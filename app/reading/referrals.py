@@ -36,12 +36,15 @@ class ReferralFlow(QObject):
 
     def __init__(self, window: QMainWindow, store: Store, reader: str,
                  report_uid: Callable[[], str | None], link: ArchiveLink, settings,
-                 selected_study: Callable[[], str | None] | None = None) -> None:
+                 selected_study: Callable[[], str | None] | None = None,
+                 open_study: Callable[[str], object] | None = None) -> None:
         """``report_uid``: the report being read; ``selected_study``: the worklist's
-        selected study, whose reviews are answered when no report is being read."""
+        selected study, whose reviews are answered when no report is being read;
+        ``open_study``: opens a study as the worklist does (the request's images)."""
         super().__init__(window)
         self.window, self.store, self.reader, self.link = window, store, reader, link
         self.report_uid, self.selected_study = report_uid, selected_study
+        self.open_study = open_study
         self.centre = str(settings.get(CENTRE, "") or "")
         self.audit_share = float(settings.get(AUDIT_SHARE, 0.05) or 0.05)
         self.reference_centre = str(settings.get(REFERENCE_CENTRE, "") or "")
@@ -215,9 +218,13 @@ class ReferralFlow(QObject):
         return dialog
 
     def review(self, referral_id: int) -> ReviewDialog:
-        """Open one request for review (the opening is audited); a signed review is synced
-        and the queue refreshed."""
+        """Open one request for review (the opening is audited): its study opens in the
+        viewer as from the worklist (hanging protocol, the AI pre-read shown), beside the
+        review dialog, which shows the first report only once the expert's own read is
+        saved. A signed review is synced and the queue refreshed."""
         dialog = ReviewDialog(self.store, referral_id, self.reader, self.window)
+        if self.open_study is not None:
+            self.open_study(self.store.referral(referral_id).study_instance_uid)
         dialog.signed.connect(lambda _version: (self.link.sync(), self.refresh()))
         dialog.show()
         return dialog

@@ -377,3 +377,62 @@ def test_the_audit_sample_is_drawn_and_requested_from_the_menu(
     workflow.referrals.refresh()
     qtbot.waitUntil(lambda: workflow.referrals.panel.table.rowCount() == 6, timeout=60_000)
     workflow.stop()
+
+
+def test_opening_a_request_shows_its_images_and_ai_and_the_first_report_after_the_own_read(
+        qtbot, luch_home: Path, orthanc_factory, orthanc_ct, tmp_path: Path) -> None:
+    """A double-click on the queue opens the request's study like the worklist (fetched from
+    the archive, hung by the chest protocol: axial + coronal, lung window), runs or shows the
+    AI pre-read, and the review dialog beside it keeps the first report back until the
+    expert's own read is saved; the report panel never shows it."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from app.panels.review_dialog import ReviewDialog
+
+    server = orthanc_factory()
+    study = min(orthanc_ct, key=lambda uid: len(orthanc_ct[uid]))  # the 12-slice chest
+    server.upload(orthanc_ct[study])
+    client = client_for(server)
+    reader = open_store(tmp_path / "reader.sqlite3")
+    head = pydicom.dcmread(orthanc_ct[study][0], stop_before_pixels=True)
+    reader.upsert_study(study, patient_id=str(head.PatientID),
+                        patient_name=str(head.PatientName))
+    version = reader.save_report(study, author="Reader A", status="final", text="first text",
+                                 fields={"grade": "CT-1", "conclusion": "first-read secret"})
+    reader.request_referral(version.id, kind="second_opinion", reason="complex_case",
+                            urgency="urgent", requester="Reader A", addressed_to="RC")
+    SyncEngine(reader, client).drain()
+    reader.close()
+    window, workflow, expert = _reference_station(qtbot, client, **{"ai.autorun": True})
+    flow = workflow.referrals
+    flow.refresh()
+    qtbot.waitUntil(lambda: flow.panel.table.rowCount() == 1, timeout=60_000)
+    table = flow.panel.table
+    rect = table.visualItemRect(table.item(0, 0))
+    said: list[str] = []
+    window.statusBar().messageChanged.connect(said.append)
+    with qtbot.waitSignal(window.volume_loaded, timeout=120_000, raising=False) as loaded:
+        # a view takes a double-click as a press, then the double-click on the same cell
+        qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert loaded.signal_triggered, said
+    assert window.volume.shape[0] == len(orthanc_ct[study])
+    assert workflow.study_uid == study
+    assert len(window.reading.views) == 2  # the chest hanging protocol: axial + coronal
+    [dialog] = [w for w in QApplication.topLevelWidgets()
+                if isinstance(w, ReviewDialog) and w.isVisible()]
+    assert "first-read secret" not in dialog.first.text()
+    with qtbot.waitSignal(workflow.ai.result_ready, timeout=300_000):
+        pass  # the AI pre-read of the opened study
+    assert workflow.ai.result_json.get("grade", "").startswith("CT-") or \
+        workflow.ai.result_json.get("grade") == "not-assessable"
+    report_words = workflow.report.report_text() + workflow.report.free_text.toPlainText()
+    assert "first-read secret" not in report_words  # the report panel is the expert's own
+    dialog.grade.setCurrentIndex(dialog.grade.findData("CT-2"))
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert "first-read secret" in dialog.first.text() and "Reader A" in dialog.first.text()
+    opened = [e for e in expert.audit_events(study) if e.action == "opened"]
+    assert len(opened) >= 2  # the request (the blind case) and the images
+    dialog.close()
+    workflow.stop()
