@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from records.audit_sample import CENTRE_FIELD, Candidate
 from records.errors import ReferralError
 from records.models import (
+    AIResult,
     AuditEvent,
     Referral,
     ReferralResponse,
@@ -418,10 +419,14 @@ class ReferralMixin:
         with self.session() as s:
             for row in s.execute(
                     select(v.review_pk, v.fields, v.signed_at, v.created_at, w.expert, r.uid,
-                           r.kind, r.first_reader, r.centre, r.first_report, r.requested_at)
+                           r.kind, r.first_reader, r.centre, r.first_report, r.requested_at,
+                           r.study_pk)
                     .join(w, v.review_pk == w.id).join(r, w.referral_pk == r.id)
                     .where(v.status.in_(SIGNED)).order_by(v.review_pk, v.version)):
                 newest[row.review_pk] = row  # the newest signed version stays
+            ai_grades = {pk: str(values.get("grade", "")) for pk, values in s.execute(
+                select(AIResult.study_pk, AIResult.values).order_by(AIResult.id))
+                if values.get("grade")}  # the newest pre-read's grade per study
         found = []
         for row in newest.values():
             when = row.signed_at or row.created_at
@@ -431,7 +436,7 @@ class ReferralMixin:
             found.append(SignedReview(
                 row.uid, row.kind, row.first_reader, row.centre, row.expert, int(f.score or 0),
                 f.category, str((row.first_report or {}).get("grade", "")), f.grade,
-                row.requested_at, when))
+                row.requested_at, when, ai_grades.get(row.study_pk, "")))
         return found
 
     # -- the audit sample (records.audit_sample) ---------------------------------------------------

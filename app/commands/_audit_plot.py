@@ -1,0 +1,93 @@
+"""The audit statistics as a PNG a head of department can put on a slide, drawn with Qt's
+painter offscreen (no plotting library): per group, the share of reviews scored 2 or more
+and 3 or more as bars with their 95 % Wilson intervals as whiskers, n under each group."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from records.audit_stats import Rate
+
+WIDTH, HEIGHT = 1600, 900
+BLUE, RED = "#1f77b4", "#d62728"
+
+
+def _app():
+    from PySide6.QtGui import QGuiApplication
+
+    app = QGuiApplication.instance()
+    if app is None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        app = QGuiApplication([])
+    return app
+
+
+def plot_rates(rates: list[Rate], out: Path, title: str) -> Path:
+    """Draw ``rates`` (with the "all" row last) into ``out`` (PNG)."""
+    from PySide6.QtCore import QPointF, QRectF, Qt
+    from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
+
+    _app()
+    image = QImage(WIDTH, HEIGHT, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    p = QPainter(image)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    font = QFont()
+    font.setPixelSize(30)
+    p.setFont(font)
+    p.drawText(QRectF(0, 10, WIDTH, 50), Qt.AlignmentFlag.AlignCenter, title)
+    left, top, right, bottom = 120, 90, WIDTH - 40, HEIGHT - 140
+    top_rate = min(1.0, max([0.1, *(r.ci2[1] for r in rates if r.reviews)]) * 1.1)
+    font.setPixelSize(20)
+    p.setFont(font)
+
+    def y(rate: float) -> float:
+        return bottom - (bottom - top) * rate / top_rate
+
+    p.setPen(QPen(QColor("#cccccc"), 1))
+    steps = 5
+    for i in range(steps + 1):
+        value = top_rate * i / steps
+        p.drawLine(QPointF(left, y(value)), QPointF(right, y(value)))
+        p.setPen(QColor("black"))
+        p.drawText(QRectF(0, y(value) - 12, left - 10, 24),
+                   Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"{value:.0%}")
+        p.setPen(QPen(QColor("#cccccc"), 1))
+    slot = (right - left) / max(1, len(rates))
+    bar = slot * 0.32
+    for i, r in enumerate(rates):
+        x = left + i * slot + slot * 0.15
+        for j, (rate, ci, colour) in enumerate(((r.rate2, r.ci2, BLUE), (r.rate3, r.ci3, RED))):
+            bx = x + j * (bar + 4)
+            p.fillRect(QRectF(bx, y(rate), bar, bottom - y(rate)), QColor(colour))
+            if r.reviews:
+                p.setPen(QPen(QColor("black"), 2))
+                mid = bx + bar / 2
+                p.drawLine(QPointF(mid, y(ci[0])), QPointF(mid, y(ci[1])))
+                for end in ci:
+                    p.drawLine(QPointF(mid - bar / 5, y(end)), QPointF(mid + bar / 5, y(end)))
+        p.setPen(QColor("black"))
+        label = r.group if len(r.group) <= 18 else r.group[:17] + "…"
+        p.drawText(QRectF(left + i * slot, bottom + 8, slot, 28),
+                   Qt.AlignmentFlag.AlignCenter, label)
+        p.drawText(QRectF(left + i * slot, bottom + 36, slot, 28),
+                   Qt.AlignmentFlag.AlignCenter, f"n={r.reviews}")
+    p.setPen(QPen(QColor("black"), 2))
+    p.drawLine(QPointF(left, bottom), QPointF(right, bottom))
+    p.drawLine(QPointF(left, top), QPointF(left, bottom))
+    for k, (text, colour) in enumerate((("score ≥ 2 (any discrepancy)", BLUE),
+                                        ("score ≥ 3 (likely to matter)", RED))):
+        lx = left + 20 + k * 460
+        p.fillRect(QRectF(lx, HEIGHT - 60, 30, 30), QColor(colour))
+        p.drawText(QRectF(lx + 40, HEIGHT - 62, 420, 34),
+                   Qt.AlignmentFlag.AlignVCenter, text)
+    p.drawText(QRectF(WIDTH - 560, HEIGHT - 62, 540, 34),
+               Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+               "whiskers: 95% Wilson interval")
+    p.end()
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if not image.save(str(out), "PNG"):
+        raise OSError(f"could not write {out}")
+    return out
