@@ -14,12 +14,14 @@ BLUE, RED = "#1f77b4", "#d62728"
 
 
 def _app():
-    from PySide6.QtGui import QGuiApplication
+    """The running application, else an offscreen one (a QApplication, so a process that
+    later shows widgets, e.g. a test session, can still do so)."""
+    from PySide6.QtWidgets import QApplication
 
-    app = QGuiApplication.instance()
+    app = QApplication.instance()
     if app is None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        app = QGuiApplication([])
+        app = QApplication([])
     return app
 
 

@@ -125,7 +125,7 @@ def test_weighted_kappa_matches_a_hand_computed_table() -> None:
     assert weighted_kappa([]) == (None, 0)
 
 
-def test_ai_against_the_expert_per_reader_and_the_plot(luch_home: Path, tmp_path: Path,
+def test_ai_against_the_expert_per_reader_and_the_plot(qapp, luch_home: Path, tmp_path: Path,
                                                       capsys: pytest.CaptureFixture) -> None:
     """The AI's grade (the study's newest pre-read in the store) against the expert's, per
     first reader, hand-counted below; reader B's one study has no pre-read and is left out
