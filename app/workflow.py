@@ -112,6 +112,7 @@ class Workflow(QObject):
                                       open_study=self.open_study)
         self.referrals.reviews_arrived.connect(lambda _ids: self.worklist_flow.show_reviews())
         self.referrals.answered.connect(lambda _id: self.worklist_flow.show_reviews())
+        self.referrals.show_reviewed.connect(self._show_reviewed)
 
         self._give_way_to_the_reader()
         self.worklist.open_requested.connect(self.open_study)
@@ -268,6 +269,13 @@ class Workflow(QObject):
     def refresh_worklist(self) -> None:
         self.worklist_flow.refresh()
         self.referrals.fetch_reviews()  # reviews of this station's requests, if any
+
+    def _show_reviewed(self) -> None:
+        """The worklist's "Reviewed" filter, the worklist in view."""
+        self.worklist_dock.show()
+        self.worklist_dock.raise_()
+        combo = self.worklist.status_filter
+        combo.setCurrentIndex(combo.findData("reviewed"))
 
     def add_local_study(self, path: Path, volume: Volume | None = None) -> str:
         return self.worklist_flow.add_local_study(path, volume)

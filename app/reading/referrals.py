@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt, Signal
-from PySide6.QtWidgets import QDialog, QDockWidget, QMainWindow
+from PySide6.QtWidgets import QDialog, QDockWidget, QMainWindow, QPushButton
 
 from app.panels.referral_panel import (
     AuditSampleDialog,
@@ -33,6 +33,7 @@ class ReferralFlow(QObject):
 
     reviews_arrived = Signal(list)  # ids of review versions new to the store
     answered = Signal(int)  # the reader acknowledged or disputed a review (the answer's id)
+    show_reviewed = Signal()  # the notice was clicked: list the reviewed studies
 
     def __init__(self, window: QMainWindow, store: Store, reader: str,
                  report_uid: Callable[[], str | None], link: ArchiveLink, settings,
@@ -53,6 +54,16 @@ class ReferralFlow(QObject):
         self._task: Task | None = None
         self._reviews_task: Task | None = None
         self._fetch_again = False
+        # The notice of reviews waiting for this reader's answer stays in the status bar
+        # (a status message is soon replaced); a click lists them on the worklist.
+        self.notice = QPushButton(window)
+        self.notice.setObjectName("review-notice")
+        self.notice.setFlat(True)
+        self.notice.setToolTip(self.tr("Reviews of your reports waiting for your answer: "
+                                       "click to list them on the worklist"))
+        self.notice.clicked.connect(self.show_reviewed)
+        window.statusBar().addPermanentWidget(self.notice)
+        self.update_notice()
         if settings.get(ROLE, READER_ROLE) == REFERENCE_ROLE:
             self.panel = ReferralQueuePanel()
             self.panel.refresh_requested.connect(self.refresh)
@@ -117,6 +128,14 @@ class ReferralFlow(QObject):
         self._reviews_task = task
         return task.start()
 
+    def update_notice(self) -> int:
+        """Show how many reviews of this reader's reports wait for an answer (hidden at 0)."""
+        waiting = sum(1 for r in self.store.reviewed_studies().values()
+                      if not r.answered and r.first_reader == self.reader)
+        self.notice.setText("⚑ " + self.tr("Reviews to answer: %1").replace("%1", str(waiting)))
+        self.notice.setVisible(waiting > 0)
+        return waiting
+
     def _fetch_ended(self) -> None:
         self._reviews_task = None
         if self._fetch_again:
@@ -135,6 +154,7 @@ class ReferralFlow(QObject):
                               "\"Reviewed\" filter lists them; Report > Answer the review "
                               "shows the two reports side by side.")
                       .replace("%1", str(len(mine))).replace("%2", scores))
+        self.update_notice()
         self.reviews_arrived.emit(list(new))
 
     def _versions(self) -> list:
@@ -178,6 +198,7 @@ class ReferralFlow(QObject):
             self._say(error_text(err))
             return None
         self._say(self.tr("Your answer to the review is queued for the archive"))
+        self.update_notice()
         self.answered.emit(answer_id)
         self.link.sync()
         return answer_id

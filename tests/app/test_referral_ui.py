@@ -115,6 +115,9 @@ def test_the_settings_tab_sets_the_role_and_names(qtbot, luch_home: Path) -> Non
     page.role.setCurrentIndex(page.role.findData("reference_centre"))
     page.centre.setText(" RC ")
     assert dialog.collect() == {"referral.role": "reference_centre", "referral.centre": "RC"}
+    page.audit_share.selectAll()
+    qtbot.keyClicks(page.audit_share.lineEdit(), "2.5")
+    assert dialog.collect()["referral.audit_share"] == 0.025
 
 
 def _imported(store, kind: str = "audit") -> int:
@@ -289,7 +292,13 @@ def test_a_reading_station_is_told_filters_compares_and_disputes(
                                 for m in said), timeout=30_000)
     panel = workflow.worklist
     qtbot.waitUntil(lambda: any(r.review for r in panel.rows), timeout=10_000)
+    notice = workflow.referrals.notice  # stays in the status bar until answered
+    assert notice.isVisible() and notice.text().endswith("Reviews to answer: 1")
+    qtbot.mouseClick(notice, Qt.MouseButton.LeftButton)  # lists them on the worklist
+    assert panel.status_filter.currentData() == "reviewed"
     panel.status_filter.setFocus()
+    qtbot.keyClick(panel.status_filter, Qt.Key.Key_Home)  # all studies again
+    assert set(panel.visible_study_uids()) >= {mine, other}
     qtbot.keyClick(panel.status_filter, Qt.Key.Key_End)  # the last filter: Reviewed
     assert panel.status_filter.currentData() == "reviewed"
     assert panel.visible_study_uids() == [mine]
@@ -311,6 +320,7 @@ def test_a_reading_station_is_told_filters_compares_and_disputes(
     assert reader.response(answer.object_pk).comment == "the opacity is atelectasis"
     cell = panel.table.item(panel._visible_rows()[0], 5)
     assert "(answered)" in cell.toolTip()
+    assert not notice.isVisible()
     qtbot.waitUntil(lambda: reader.outbox_counts()["done"] == len(reader.jobs()),
                     timeout=30_000)
     [dispute] = refresh_disputes(expert, client)  # back on the expert's queue
