@@ -52,6 +52,7 @@ class ReviewDialog(QDialog):
     """One expert's review of one request; ``signed`` when a version was signed."""
 
     signed = Signal(int)
+    read_saved = Signal()  # the expert's own read is saved: the first report may be shown
 
     def __init__(self, store: Store, referral_id: int, expert: str,
                  parent: QWidget | None = None) -> None:
@@ -149,6 +150,7 @@ class ReviewDialog(QDialog):
             return False
         self.case = self.store.open_case(self.referral_id, self.expert, audit=False)
         self._show_first()
+        self.read_saved.emit()
         if sign:
             self.status.setText(self.tr("Review signed; it goes to the archive"))
             self.save_button.setEnabled(False)

@@ -195,7 +195,7 @@ class WorklistPanel(QWidget):
         metrics = self.table.fontMetrics()
         pad = 2 * self.table.style().pixelMetric(
             self.table.style().PixelMetric.PM_FocusFrameHMargin) + 6
-        shown = {0: terms.term, 2: str, 5: lambda v: terms.term(v) + " ⚑ ◐",
+        shown = {0: terms.term, 2: str, 5: terms.term,
                  4: lambda v: terms.preread_marker(v[1:]) if v[0] == "~" else terms.grade(v)}
         fixed = 0
         for column, samples in self.SAMPLES.items():

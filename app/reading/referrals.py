@@ -34,6 +34,9 @@ class ReferralFlow(QObject):
     reviews_arrived = Signal(list)  # ids of review versions new to the store
     answered = Signal(int)  # the reader acknowledged or disputed a review (the answer's id)
     show_reviewed = Signal()  # the notice was clicked: list the reviewed studies
+    # (study UID, True) while a request's study is read blind: any first report this
+    # station holds (e.g. imported for the audit sample) stays out of view; False after
+    blind = Signal(str, bool)
 
     def __init__(self, window: QMainWindow, store: Store, reader: str,
                  report_uid: Callable[[], str | None], link: ArchiveLink, settings,
@@ -244,8 +247,12 @@ class ReferralFlow(QObject):
         review dialog, which shows the first report only once the expert's own read is
         saved. A signed review is synced and the queue refreshed."""
         dialog = ReviewDialog(self.store, referral_id, self.reader, self.window)
+        study = self.store.referral(referral_id).study_instance_uid
+        if not dialog.case.own_read_saved:
+            self.blind.emit(study, True)
+            dialog.read_saved.connect(lambda: self.blind.emit(study, False))
         if self.open_study is not None:
-            self.open_study(self.store.referral(referral_id).study_instance_uid)
+            self.open_study(study)
         dialog.signed.connect(lambda _version: (self.link.sync(), self.refresh()))
         dialog.show()
         return dialog

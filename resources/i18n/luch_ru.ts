@@ -3012,52 +3012,52 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>ReferralFlow</name>
     <message>
-        <location filename="../../app/reading/referrals.py" line="71"/>
+        <location filename="../../app/reading/referrals.py" line="74"/>
         <source>Reference centre queue</source>
         <translation>Очередь референс-центра</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="88"/>
+        <location filename="../../app/reading/referrals.py" line="91"/>
         <source>Sign the report first: only a signed report can be sent for review</source>
         <translation>Сначала подпишите заключение: на пересмотр отправляется только подписанное заключение</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="104"/>
+        <location filename="../../app/reading/referrals.py" line="107"/>
         <source>Second opinion requested; it goes to the archive with the report</source>
         <translation>Второе мнение запрошено; запрос уйдёт в архив вместе с заключением</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="135"/>
+        <location filename="../../app/reading/referrals.py" line="138"/>
         <source>Reviews to answer: %1</source>
         <translation>Рецензий ждут ответа: %1</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="153"/>
+        <location filename="../../app/reading/referrals.py" line="156"/>
         <source>New reviews of your reports: %1 (scores: %2). The worklist&apos;s &quot;Reviewed&quot; filter lists them; Report &gt; Answer the review shows the two reports side by side.</source>
         <translation>Новые рецензии на ваши заключения: %1 (оценки: %2). Фильтр «С рецензией» в рабочем списке показывает их; Заключение &gt; Ответить на рецензию показывает оба заключения рядом.</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="236"/>
+        <location filename="../../app/reading/referrals.py" line="239"/>
         <source>Audit requests queued: %1</source>
         <translation>Запросы аудита в очереди: %1</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="186"/>
+        <location filename="../../app/reading/referrals.py" line="189"/>
         <source>No review of this report has arrived</source>
         <translation>Заключение эксперта по этому описанию ещё не поступило</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="62"/>
+        <location filename="../../app/reading/referrals.py" line="65"/>
         <source>Reviews of your reports waiting for your answer: click to list them on the worklist</source>
         <translation>Рецензии на ваши заключения, ждущие ответа: нажмите, чтобы показать их в рабочем списке</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="200"/>
+        <location filename="../../app/reading/referrals.py" line="203"/>
         <source>Your answer to the review is queued for the archive</source>
         <translation>Ваш ответ на заключение эксперта поставлен в очередь в архив</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="211"/>
+        <location filename="../../app/reading/referrals.py" line="214"/>
         <source>no archive configured</source>
         <translation>архив не настроен</translation>
     </message>
@@ -3348,67 +3348,67 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>ReviewDialog</name>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="61"/>
+        <location filename="../../app/panels/review_dialog.py" line="62"/>
         <source>Review</source>
         <translation>Пересмотр</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="84"/>
+        <location filename="../../app/panels/review_dialog.py" line="85"/>
         <source>Your &amp;grade:</source>
         <translation>Ваша &amp;оценка:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="85"/>
+        <location filename="../../app/panels/review_dialog.py" line="86"/>
         <source>Your &amp;findings:</source>
         <translation>Ваши &amp;находки:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="86"/>
+        <location filename="../../app/panels/review_dialog.py" line="87"/>
         <source>Discrepancy &amp;score:</source>
         <translation>Оценка &amp;расхождения:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="87"/>
+        <location filename="../../app/panels/review_dialog.py" line="88"/>
         <source>&amp;Category:</source>
         <translation>&amp;Категория:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="96"/>
+        <location filename="../../app/panels/review_dialog.py" line="97"/>
         <source>C&amp;omment:</source>
         <translation>К&amp;омментарий:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="97"/>
+        <location filename="../../app/panels/review_dialog.py" line="98"/>
         <source>&amp;Save my read</source>
         <translation>&amp;Сохранить моё описание</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="98"/>
+        <location filename="../../app/panels/review_dialog.py" line="99"/>
         <source>Sig&amp;n review</source>
         <translation>По&amp;дписать заключение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="101"/>
+        <location filename="../../app/panels/review_dialog.py" line="102"/>
         <source>Close</source>
         <translation>Закрыть</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="127"/>
+        <location filename="../../app/panels/review_dialog.py" line="128"/>
         <source>The first reader&apos;s report is shown after you save your own read.</source>
         <translation>Заключение первичного врача будет показано после сохранения вашего описания.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="131"/>
+        <location filename="../../app/panels/review_dialog.py" line="132"/>
         <source>First reader %1: grade %2. %3</source>
         <translation>Первичный врач %1: оценка %2. %3</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="153"/>
+        <location filename="../../app/panels/review_dialog.py" line="155"/>
         <source>Review signed; it goes to the archive</source>
         <translation>Заключение подписано и будет отправлено в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="158"/>
+        <location filename="../../app/panels/review_dialog.py" line="160"/>
         <source>Your read is saved</source>
         <translation>Ваше описание сохранено</translation>
     </message>
@@ -3920,12 +3920,12 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>сохранение исправленной разметки</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="125"/>
+        <location filename="../../app/reading/referrals.py" line="128"/>
         <source>reviews of your reports</source>
         <translation>заключения экспертов по вашим описаниям</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="219"/>
+        <location filename="../../app/reading/referrals.py" line="222"/>
         <source>reference centre queue</source>
         <translation>очередь референс-центра</translation>
     </message>
@@ -4384,132 +4384,137 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>Workflow</name>
     <message>
-        <location filename="../../app/workflow.py" line="88"/>
+        <location filename="../../app/workflow.py" line="89"/>
+        <source>Blind read: this study&apos;s reports are shown after you save your own read in the review.</source>
+        <translation>Слепое прочтение: заключения по этому исследованию будут показаны после того, как вы сохраните своё прочтение в рецензии.</translation>
+    </message>
+    <message>
+        <location filename="../../app/workflow.py" line="95"/>
         <source>Worklist</source>
         <translation>Рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="90"/>
+        <location filename="../../app/workflow.py" line="97"/>
         <source>Report</source>
         <translation>Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="163"/>
+        <location filename="../../app/workflow.py" line="173"/>
         <source>&amp;Report</source>
         <translation>&amp;Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="165"/>
+        <location filename="../../app/workflow.py" line="175"/>
         <source>Run &amp;AI pre-read</source>
         <translation>Запустить &amp;ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="167"/>
+        <location filename="../../app/workflow.py" line="177"/>
         <source>&amp;Accept AI values</source>
         <translation>&amp;Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="168"/>
+        <location filename="../../app/workflow.py" line="178"/>
         <source>Re&amp;ject AI result</source>
         <translation>О&amp;тклонить результат ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="169"/>
+        <location filename="../../app/workflow.py" line="179"/>
         <source>Insert the AI&apos;s &amp;findings as text</source>
         <translation>Вставить &amp;находки ИИ текстом</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="171"/>
+        <location filename="../../app/workflow.py" line="181"/>
         <source>&amp;Next field</source>
         <translation>&amp;Следующее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="173"/>
+        <location filename="../../app/workflow.py" line="183"/>
         <source>&amp;Previous field</source>
         <translation>П&amp;редыдущее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="175"/>
+        <location filename="../../app/workflow.py" line="185"/>
         <source>&amp;Sign report</source>
         <translation>П&amp;одписать протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="176"/>
+        <location filename="../../app/workflow.py" line="186"/>
         <source>Add a&amp;ddendum to the signed report…</source>
         <translation>&amp;Дополнение к подписанному протоколу…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="178"/>
+        <location filename="../../app/workflow.py" line="188"/>
         <source>Sign and open the ne&amp;xt study</source>
         <translation>Подписать и открыть сле&amp;дующее</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="180"/>
+        <location filename="../../app/workflow.py" line="190"/>
         <source>Request a second &amp;opinion…</source>
         <translation>Запросить второе &amp;мнение…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="182"/>
+        <location filename="../../app/workflow.py" line="192"/>
         <source>Ans&amp;wer the review of this report…</source>
         <translation>&amp;Ответить на заключение эксперта…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="184"/>
+        <location filename="../../app/workflow.py" line="194"/>
         <source>S&amp;ync now</source>
         <translation>Си&amp;нхронизировать</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="185"/>
+        <location filename="../../app/workflow.py" line="195"/>
         <source>Open next s&amp;tudy</source>
         <translation>Открыть следующее &amp;исследование</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="186"/>
+        <location filename="../../app/workflow.py" line="196"/>
         <source>&amp;Dictate</source>
         <translation>&amp;Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="187"/>
+        <location filename="../../app/workflow.py" line="197"/>
         <source>&amp;Play back (from the dictated word at the cursor)</source>
         <translation>&amp;Воспроизвести (с надиктованного слова под курсором)</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="189"/>
+        <location filename="../../app/workflow.py" line="199"/>
         <source>&amp;Hear the dictated word at the cursor</source>
         <translation>Прослушать надиктованное с&amp;лово под курсором</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="191"/>
+        <location filename="../../app/workflow.py" line="201"/>
         <source>Re&amp;wind the playback</source>
         <translation>Перемотать н&amp;азад</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="192"/>
+        <location filename="../../app/workflow.py" line="202"/>
         <source>&amp;Fast-forward the playback</source>
         <translation>Перемотать вп&amp;ерёд</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="194"/>
+        <location filename="../../app/workflow.py" line="204"/>
         <source>&amp;Compare with the prior study</source>
         <translation>&amp;Сравнить с предыдущим исследованием</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="196"/>
+        <location filename="../../app/workflow.py" line="206"/>
         <source>&amp;Refresh worklist</source>
         <translation>&amp;Обновить рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="201"/>
+        <location filename="../../app/workflow.py" line="211"/>
         <source>Draw the &amp;audit sample…</source>
         <translation>Сделать в&amp;ыборку для аудита…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="207"/>
+        <location filename="../../app/workflow.py" line="217"/>
         <source>Insert &amp;template</source>
         <translation>Вставить &amp;шаблон</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="303"/>
+        <location filename="../../app/workflow.py" line="325"/>
         <source>AI pre-read ready: %1 (F11 shows the panels)</source>
         <translation>Предварительное заключение ИИ готово: %1 (F11 показывает панели)</translation>
     </message>
