@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -67,8 +68,15 @@ def _key(review: SignedReview, by: str) -> str:
     return "all"
 
 
+def natural(name: str) -> list:
+    """Sort key: numbers by value ("Reader 2" before "Reader 10")."""
+    return [int(part) if part.isdigit() else part.casefold()
+            for part in re.split(r"(\d+)", name)]
+
+
 def discrepancy_rates(reviews: Iterable[SignedReview], by: str = "all") -> list[Rate]:
-    """One rate per group (sorted by its name), then the total when grouped."""
+    """One rate per group (sorted by its name, numbers by value), then the total when
+    grouped."""
     if by not in GROUPINGS:
         raise RecordsError(f"audit statistics group by reader, centre or month, not '{by}'")
     counts: dict[str, list[int]] = {}
@@ -79,7 +87,7 @@ def discrepancy_rates(reviews: Iterable[SignedReview], by: str = "all") -> list[
             acc[0] += 1
             acc[1] += review.score >= 2
             acc[2] += review.score >= 3
-    rates = [Rate(group, *counts[group]) for group in sorted(counts)]
+    rates = [Rate(group, *counts[group]) for group in sorted(counts, key=natural)]
     if by != "all":
         rates.append(Rate("all", *total))
     return rates or [Rate("all", 0, 0, 0)]

@@ -4,6 +4,7 @@ and 3 or more as bars with their 95 % Wilson intervals as whiskers, n under each
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
@@ -25,6 +26,12 @@ def _app():
     return app
 
 
+def _nice_step(raw: float) -> float:
+    """The grid step: 1, 2, 2.5 or 5 times a power of ten, at least ``raw``."""
+    power = 10 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw - 1e-12)
+
+
 def plot_rates(rates: list[Rate], out: Path, title: str) -> Path:
     """Draw ``rates`` (with the "all" row last) into ``out`` (PNG)."""
     from PySide6.QtCore import QPointF, QRectF, Qt
@@ -39,8 +46,10 @@ def plot_rates(rates: list[Rate], out: Path, title: str) -> Path:
     font.setPixelSize(30)
     p.setFont(font)
     p.drawText(QRectF(0, 10, WIDTH, 50), Qt.AlignmentFlag.AlignCenter, title)
-    left, top, right, bottom = 120, 90, WIDTH - 40, HEIGHT - 140
-    top_rate = min(1.0, max([0.1, *(r.ci2[1] for r in rates if r.reviews)]) * 1.1)
+    left, top, right, bottom = 120, 120, WIDTH - 40, HEIGHT - 160
+    step = _nice_step(max([0.1, *(r.ci2[1] for r in rates if r.reviews)]) / 5)
+    top_rate = min(1.0, step * math.ceil(max([0.1, *(r.ci2[1] for r in rates
+                                                      if r.reviews)]) / step - 1e-9))
     font.setPixelSize(20)
     p.setFont(font)
 
@@ -48,9 +57,9 @@ def plot_rates(rates: list[Rate], out: Path, title: str) -> Path:
         return bottom - (bottom - top) * rate / top_rate
 
     p.setPen(QPen(QColor("#cccccc"), 1))
-    steps = 5
+    steps = round(top_rate / step)
     for i in range(steps + 1):
-        value = top_rate * i / steps
+        value = step * i
         p.drawLine(QPointF(left, y(value)), QPointF(right, y(value)))
         p.setPen(QColor("black"))
         p.drawText(QRectF(0, y(value) - 12, left - 10, 24),
@@ -71,20 +80,29 @@ def plot_rates(rates: list[Rate], out: Path, title: str) -> Path:
                     p.drawLine(QPointF(mid - bar / 5, y(end)), QPointF(mid + bar / 5, y(end)))
         p.setPen(QColor("black"))
         label = r.group if len(r.group) <= 18 else r.group[:17] + "…"
-        p.drawText(QRectF(left + i * slot, bottom + 8, slot, 28),
-                   Qt.AlignmentFlag.AlignCenter, label)
-        p.drawText(QRectF(left + i * slot, bottom + 36, slot, 28),
-                   Qt.AlignmentFlag.AlignCenter, f"n={r.reviews}")
+        if slot >= 110:  # room for the name and n under the bars
+            p.drawText(QRectF(left + i * slot, bottom + 8, slot, 28),
+                       Qt.AlignmentFlag.AlignCenter, label)
+            p.drawText(QRectF(left + i * slot, bottom + 36, slot, 28),
+                       Qt.AlignmentFlag.AlignCenter, f"n={r.reviews}")
+        else:  # many groups: "name (n)" slanted under each
+            p.save()
+            p.translate(left + i * slot + slot / 2, bottom + 10)
+            p.rotate(-40)
+            p.drawText(QRectF(-300, -12, 300, 24),
+                       Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                       f"{label} ({r.reviews})")
+            p.restore()
     p.setPen(QPen(QColor("black"), 2))
     p.drawLine(QPointF(left, bottom), QPointF(right, bottom))
     p.drawLine(QPointF(left, top), QPointF(left, bottom))
     for k, (text, colour) in enumerate((("score ≥ 2 (any discrepancy)", BLUE),
                                         ("score ≥ 3 (likely to matter)", RED))):
         lx = left + 20 + k * 460
-        p.fillRect(QRectF(lx, HEIGHT - 60, 30, 30), QColor(colour))
-        p.drawText(QRectF(lx + 40, HEIGHT - 62, 420, 34),
+        p.fillRect(QRectF(lx, 66, 26, 26), QColor(colour))
+        p.drawText(QRectF(lx + 36, 62, 420, 34),
                    Qt.AlignmentFlag.AlignVCenter, text)
-    p.drawText(QRectF(WIDTH - 560, HEIGHT - 62, 540, 34),
+    p.drawText(QRectF(WIDTH - 560, 62, 540, 34),
                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
                "whiskers: 95% Wilson interval")
     p.end()
