@@ -3,10 +3,11 @@ queue (reference-centre station). The state lives in records (records.referral_s
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractScrollArea,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -222,7 +223,9 @@ class ReviewAnswerDialog(QDialog):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.resizeRowsToContents()
-        self.table.setMinimumSize(560, 220)
+        self.table.setMinimumWidth(560)
+        self.table.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # read-only: no current cell shown
         self.comment = QLineEdit()
         self.comment.setObjectName("review-answer-comment")
         self.comment.setPlaceholderText(self.tr("Your comment (needed to dispute)"))
