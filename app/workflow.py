@@ -284,6 +284,8 @@ class Workflow(QObject):
         """An expert reads ``study_uid`` blind: the report panel, which would show a first
         report this station holds, is hidden until the own read is saved (the AI panel
         stays); another study opened shows it again."""
+        if not on and study_uid != self._blind_study:
+            return  # an earlier request's read saved: the study read blind now stays so
         self._blind_study = study_uid if on else None
         self.report.setVisible(not on)
         self.blind_note.setVisible(on)

@@ -452,3 +452,19 @@ def test_opening_a_request_shows_its_images_and_ai_and_the_first_report_after_th
     assert len(opened) >= 2  # the request (the blind case) and the images
     dialog.close()
     workflow.stop()
+
+
+def test_a_blind_read_ends_only_for_its_own_study(qtbot, luch_home: Path) -> None:
+    """Two requests opened one after the other: saving the first one's read must not show
+    the report panel while the second study is read blind."""
+    from tests.app.test_workflow_archive import make_station
+
+    _window, workflow, _store = make_station(qtbot)
+    flow = workflow.referrals
+    flow.blind.emit("1.2.3.1", True)
+    flow.blind.emit("1.2.3.2", True)
+    flow.blind.emit("1.2.3.1", False)  # the first request's own read saved
+    assert not workflow.report.isVisible() and workflow.blind_note.isVisible()
+    flow.blind.emit("1.2.3.2", False)
+    assert workflow.report.isVisible() and not workflow.blind_note.isVisible()
+    workflow.stop()
