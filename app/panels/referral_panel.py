@@ -329,8 +329,12 @@ class AuditSampleDialog(QDialog):
 
     def request(self) -> None:
         """An audit request for each report drawn (the same request if already asked)."""
-        self.requested = self.store.request_audits(self.drawn, requester=self.requester,
-                                                   addressed_to=self.addressed_to)
+        try:
+            self.requested = self.store.request_audits(
+                self.drawn, requester=self.requester, addressed_to=self.addressed_to)
+        except LuchError as err:  # e.g. a report gone from the store since the draw
+            self.result.setText(error_text(err))
+            return
         self.result.setText(self.result.text() + "\n" + self.tr(
             "Audit requests queued for the archive: %1").replace("%1", str(len(self.requested))))
         self.request_button.setEnabled(False)
