@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QDockWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QVBoxLayout, QWidget
 from shiboken6 import isValid
 
 from app.panels import terms
@@ -64,6 +64,7 @@ class Workflow(QObject):
         self.report = ReportPanel(store, protocol, reader, ui_lang, report_lang)
         self.report.ai_values = lambda: self.ai.result_json
         self.report.key_images = window.key_images.as_dicts  # named and sent with the report
+        self.report.centre = str(window.settings.get("referral.centre", "") or "")
         window.key_images.subscribe(self._key_images_changed)
         self.report.report_language_changed.connect(
             lambda lang: window.settings.set(REPORT_LANGUAGE, lang))
@@ -84,6 +85,13 @@ class Workflow(QObject):
         column.addWidget(self.ai)
         column.addWidget(self.dictation)
         column.addWidget(self.report, 1)
+        self.blind_note = QLabel(self.tr(
+            "Blind read: this study's reports are shown after you save your own read in the "
+            "review."))
+        self.blind_note.setObjectName("blind-note")
+        self.blind_note.setWordWrap(True)
+        self.blind_note.hide()
+        column.addWidget(self.blind_note)
         self.worklist_dock = _dock(window, self.tr("Worklist"), self.worklist, "worklist",
                                    Qt.DockWidgetArea.LeftDockWidgetArea)
         self.report_dock = _dock(window, self.tr("Report"), right, "report",
@@ -106,12 +114,20 @@ class Workflow(QObject):
         self.label_correction = LabelCorrection(window, store, reader, self.ai)
         self.template_inserter = TemplateInserter(window, self.report, self.templates, ui_lang)
         self.referrals = ReferralFlow(window, store, reader, lambda: self.report.report_uid,
-                                      self.archive_link, window.settings)
+                                      self.archive_link, window.settings,
+                                      selected_study=self.worklist.selected_study,
+                                      open_study=self.open_study)
+        self.referrals.reviews_arrived.connect(lambda _ids: self.worklist_flow.show_reviews())
+        self.referrals.answered.connect(lambda _id: self.worklist_flow.show_reviews())
+        self.referrals.show_reviewed.connect(self._show_reviewed)
+        self.referrals.blind.connect(self._blind)
+        self._blind_study: str | None = None
 
         self._give_way_to_the_reader()
         self.worklist.open_requested.connect(self.open_study)
         self.worklist.search_left.connect(window.focus_image)
         window.volume_loaded.connect(self.study_flow.opened)
+        window.volume_loaded.connect(self._leave_blind)
         window.volume_loaded.connect(lambda _v: self.worklist_flow.opening(self.study_uid))
         window.study_arriving.connect(self.study_flow.arriving)
         window.study_arriving.connect(lambda _v: self.worklist_flow.opening(self.study_uid))
@@ -195,6 +211,9 @@ class Workflow(QObject):
              "Ctrl+F"),
         ):
             self.window._add_action(menu, action_id, text, slot, key)
+        if self.referrals.panel is not None:  # a reference-centre station
+            self.window._add_action(menu, "audit-sample", self.tr("Draw the &audit sample…"),
+                                    lambda: self.referrals.audit_sample(), None)
         self.report.addendum_keys = self.window.actions["addendum"].shortcut().toString(
             QKeySequence.SequenceFormat.NativeText)
         self.report.sign_keys = lambda: [
@@ -272,6 +291,27 @@ class Workflow(QObject):
     def refresh_worklist(self) -> None:
         self.worklist_flow.refresh()
         self.referrals.fetch_reviews()  # reviews of this station's requests, if any
+
+    def _blind(self, study_uid: str, on: bool) -> None:
+        """An expert reads ``study_uid`` blind: the report panel, which would show a first
+        report this station holds, is hidden until the own read is saved (the AI panel
+        stays); another study opened shows it again."""
+        if not on and study_uid != self._blind_study:
+            return  # an earlier request's read saved: the study read blind now stays so
+        self._blind_study = study_uid if on else None
+        self.report.setVisible(not on)
+        self.blind_note.setVisible(on)
+
+    def _leave_blind(self, _volume) -> None:
+        if self._blind_study is not None and self.study_uid != self._blind_study:
+            self._blind(self._blind_study, False)
+
+    def _show_reviewed(self) -> None:
+        """The worklist's "Reviewed" filter, the worklist in view."""
+        self.worklist_dock.show()
+        self.worklist_dock.raise_()
+        combo = self.worklist.status_filter
+        combo.setCurrentIndex(combo.findData("reviewed"))
 
     def add_local_study(self, path: Path, volume: Volume | None = None) -> str:
         return self.worklist_flow.add_local_study(path, volume)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -67,8 +68,15 @@ def _key(review: SignedReview, by: str) -> str:
     return "all"
 
 
+def natural(name: str) -> list:
+    """Sort key: numbers by value ("Reader 2" before "Reader 10")."""
+    return [int(part) if part.isdigit() else part.casefold()
+            for part in re.split(r"(\d+)", name)]
+
+
 def discrepancy_rates(reviews: Iterable[SignedReview], by: str = "all") -> list[Rate]:
-    """One rate per group (sorted by its name), then the total when grouped."""
+    """One rate per group (sorted by its name, numbers by value), then the total when
+    grouped."""
     if by not in GROUPINGS:
         raise RecordsError(f"audit statistics group by reader, centre or month, not '{by}'")
     counts: dict[str, list[int]] = {}
@@ -79,7 +87,7 @@ def discrepancy_rates(reviews: Iterable[SignedReview], by: str = "all") -> list[
             acc[0] += 1
             acc[1] += review.score >= 2
             acc[2] += review.score >= 3
-    rates = [Rate(group, *counts[group]) for group in sorted(counts)]
+    rates = [Rate(group, *counts[group]) for group in sorted(counts, key=natural)]
     if by != "all":
         rates.append(Rate("all", *total))
     return rates or [Rate("all", 0, 0, 0)]
@@ -87,6 +95,7 @@ def discrepancy_rates(reviews: Iterable[SignedReview], by: str = "all") -> list[
 
 COLUMNS = ("group", "reviews", "score>=2", "rate2", "ci2_low", "ci2_high",
            "score>=3", "rate3", "ci3_low", "ci3_high")
+KAPPA_COLUMNS = ("kappa_reader_expert", "n_reader_expert", "kappa_ai_expert", "n_ai_expert")
 
 
 def rows(rates: list[Rate]) -> list[tuple]:
@@ -95,11 +104,21 @@ def rows(rates: list[Rate]) -> list[tuple]:
              round(r.ci3[1], 4)) for r in rates]
 
 
-def as_csv(rates: list[Rate]) -> str:
+def _kappa_cells(agreement: tuple[tuple[float | None, int], tuple[float | None, int]]
+                 ) -> tuple:
+    (k1, n1), (k2, n2) = agreement
+    return ("" if k1 is None else round(k1, 4), n1, "" if k2 is None else round(k2, 4), n2)
+
+
+def as_csv(rates: list[Rate], agreement: dict | None = None) -> str:
+    """The rates as CSV; with ``agreement`` (:func:`agreement_by_group`) its kappa columns."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(rows(rates))
+    writer.writerow(COLUMNS + (KAPPA_COLUMNS if agreement is not None else ()))
+    for rate, row in zip(rates, rows(rates), strict=True):
+        if agreement is not None:
+            row += _kappa_cells(agreement.get(rate.group, ((None, 0), (None, 0))))
+        writer.writerow(row)
     return out.getvalue()
 
 
@@ -140,4 +159,23 @@ def weighted_kappa(pairs: Iterable[tuple[str, str]]) -> tuple[float | None, int]
 
 
 def grade_agreement(reviews: Iterable[SignedReview]) -> tuple[float | None, int]:
+    """First reader vs expert."""
     return weighted_kappa((r.first_grade, r.expert_grade) for r in reviews)
+
+
+def ai_agreement(reviews: Iterable[SignedReview]) -> tuple[float | None, int]:
+    """The AI pre-read's grade (the study's newest pre-read in the expert's store) vs the
+    expert; reviews of studies without an AI grade are left out."""
+    return weighted_kappa((r.ai_grade, r.expert_grade) for r in reviews)
+
+
+def agreement_by_group(reviews: Iterable[SignedReview], by: str = "all"
+                       ) -> dict[str, tuple[tuple[float | None, int], tuple[float | None, int]]]:
+    """Per group of :func:`discrepancy_rates` (and "all"): (first reader vs expert, AI vs
+    expert) weighted kappa with how many pairs counted."""
+    groups: dict[str, list[SignedReview]] = {}
+    for review in reviews:
+        groups.setdefault(_key(review, by), []).append(review)
+        if by != "all":
+            groups.setdefault("all", []).append(review)
+    return {g: (grade_agreement(rs), ai_agreement(rs)) for g, rs in groups.items()}

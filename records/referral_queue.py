@@ -140,7 +140,13 @@ def reviews_in_archive(client: DicomWebClient, ref: ReferralRecord) -> list[dict
 def import_reviews(store: Store, client: DicomWebClient) -> int:
     """Fetch the signed reviews of this station's own requests from the archive (one
     QIDO-RS per request); returns how many new review versions were stored."""
-    new = 0
+    return len(import_new_reviews(store, client))
+
+
+def import_new_reviews(store: Store, client: DicomWebClient) -> list[int]:
+    """:func:`import_reviews`, returning the ids of the review versions new to the store
+    (the reading station's notice names whose reports they review)."""
+    new = []
     for ref in store.referrals(origin="local"):
         known = {r.sop_instance_uid for r in store.reviews_of(ref.id)}
         series = review_series_uid(ref.uid)
@@ -149,8 +155,9 @@ def import_reviews(store: Store, client: DicomWebClient) -> int:
                 continue
             data = read_review_sr(read_dataset(client.retrieve_instance(
                 ref.study_instance_uid, series, sop)))
-            if store.import_review(data) is not None:
-                new += 1
+            version_id = store.import_review(data)
+            if version_id is not None:
+                new.append(version_id)
     return new
 
 

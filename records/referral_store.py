@@ -16,15 +16,19 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from records.audit_sample import CENTRE_FIELD, Candidate
 from records.errors import ReferralError
 from records.models import (
+    AIResult,
     AuditEvent,
     Referral,
     ReferralResponse,
     ReferralReview,
     ReferralReviewVersion,
+    Report,
     ReportStatus,
     ReportVersion,
+    Study,
 )
 from records.outbox import (
     CHANGED,
@@ -81,6 +85,21 @@ class SignedReview:
     expert_grade: str
     requested_at: datetime
     signed_at: datetime
+    ai_grade: str = ""  # the AI pre-read's grade of the study in this store, if any
+
+
+@dataclass(frozen=True)
+class ReviewedStudy:
+    """The newest signed review of one of this station's requests (the reader's feedback):
+    the worklist's "reviewed" filter and marker, and the notice."""
+
+    study_instance_uid: str
+    referral_id: int
+    first_reader: str
+    expert: str
+    score: int
+    version_id: int
+    answered: bool  # this station acknowledged or disputed that version
 
 
 class ReferralMixin:
@@ -278,6 +297,27 @@ class ReferralMixin:
                 .where(ReferralReview.referral_pk == referral_id)
                 .order_by(ReferralReview.expert, ReferralReviewVersion.version))]
 
+    def reviewed_studies(self) -> dict[str, ReviewedStudy]:
+        """Per study, the newest signed review version of this station's requests on it
+        (a study with several requests: the newest review among them)."""
+        found: dict[str, ReviewedStudy] = {}
+        with self.session() as s:
+            answered = set(s.scalars(select(ReferralResponse.review_sop_uid).where(
+                ReferralResponse.origin == "local")))
+            rows = s.execute(
+                select(ReferralReviewVersion, Referral)
+                .join(ReferralReview, ReferralReviewVersion.review_pk == ReferralReview.id)
+                .join(Referral, ReferralReview.referral_pk == Referral.id)
+                .where(Referral.origin == "local", ReferralReviewVersion.status.in_(SIGNED))
+                .order_by(ReferralReviewVersion.signed_at, ReferralReviewVersion.id))
+            for version, ref in rows:
+                uid = ref.study.study_instance_uid
+                found[uid] = ReviewedStudy(
+                    uid, ref.id, ref.first_reader, version.author,
+                    int(version.fields.get("score") or 0), version.id,
+                    version.sop_instance_uid in answered)
+        return found
+
     # -- the first reader answers; a dispute goes back to the expert ----------------------------
     def respond_to_review(self, review_version_id: int, *, reader: str, action: Action | str,
                           comment: str = "", responded_at: datetime | None = None) -> int:
@@ -379,10 +419,14 @@ class ReferralMixin:
         with self.session() as s:
             for row in s.execute(
                     select(v.review_pk, v.fields, v.signed_at, v.created_at, w.expert, r.uid,
-                           r.kind, r.first_reader, r.centre, r.first_report, r.requested_at)
+                           r.kind, r.first_reader, r.centre, r.first_report, r.requested_at,
+                           r.study_pk)
                     .join(w, v.review_pk == w.id).join(r, w.referral_pk == r.id)
                     .where(v.status.in_(SIGNED)).order_by(v.review_pk, v.version)):
                 newest[row.review_pk] = row  # the newest signed version stays
+            ai_grades = {pk: str(values.get("grade", "")) for pk, values in s.execute(
+                select(AIResult.study_pk, AIResult.values).order_by(AIResult.id))
+                if values.get("grade")}  # the newest pre-read's grade per study
         found = []
         for row in newest.values():
             when = row.signed_at or row.created_at
@@ -392,8 +436,45 @@ class ReferralMixin:
             found.append(SignedReview(
                 row.uid, row.kind, row.first_reader, row.centre, row.expert, int(f.score or 0),
                 f.category, str((row.first_report or {}).get("grade", "")), f.grade,
-                row.requested_at, when))
+                row.requested_at, when, ai_grades.get(row.study_pk, "")))
         return found
+
+    # -- the audit sample (records.audit_sample) ---------------------------------------------------
+    def audit_candidates(self, start: datetime, end: datetime) -> list[Candidate]:
+        """Each report's first signed version signed in [start, end): the reports of the
+        week an audit sample is drawn from (its centre from the fields, written at signing
+        or imported)."""
+        found: dict[int, Candidate] = {}
+        v, r, st = ReportVersion, Report, Study
+        with self.session() as s:
+            for row in s.execute(
+                    select(v.id, v.report_pk, v.sop_instance_uid, v.fields, v.author,
+                           v.signed_at, v.created_at, st.study_instance_uid)
+                    .join(r, v.report_pk == r.id).join(st, r.study_pk == st.id)
+                    .where(v.status.in_(SIGNED)).order_by(v.report_pk, v.version)):
+                if row.report_pk in found:
+                    continue  # an amendment: the report counts by its first signing
+                when = _utc(row.signed_at or row.created_at)
+                found[row.report_pk] = Candidate(
+                    row.id, row.sop_instance_uid, str(row.fields.get(CENTRE_FIELD, "") or ""),
+                    row.author, str(row.fields.get("grade", "") or ""), when,
+                    row.study_instance_uid)
+        return [c for c in found.values() if start <= c.signed_at < end]
+
+    def request_audits(self, drawn: list[Candidate], *, requester: str,
+                       addressed_to: str = "") -> list[int]:
+        """An audit request (quality sample, routine) for each drawn report, queued for the
+        archive; a report already requested keeps its request (the same UID on every
+        reference station that draws it)."""
+        return [self.request_referral(c.version_id, kind=Kind.AUDIT,
+                                      reason=Reason.QUALITY_SAMPLE, urgency=Urgency.ROUTINE,
+                                      requester=requester, centre=c.centre,
+                                      addressed_to=addressed_to) for c in drawn]
+
+
+def _utc(when: datetime) -> datetime:
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
 
 def _first_report(fields: dict[str, Any], text: str) -> dict[str, Any]:
     return {"grade": str(fields.get("grade", "") or ""),

@@ -3,14 +3,18 @@ queue (reference-centre station). The state lives in records (records.referral_s
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractScrollArea,
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -22,7 +26,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.panels import terms
+from app.shell.error_text import error_text
+from core.errors import LuchError
 from records.referral import Kind, Reason, Urgency
+from records.referral_compare import compare, differing
 
 
 def kind_name(kind: str) -> str:
@@ -140,50 +147,195 @@ class ReferralQueuePanel(QWidget):
         self.status.setText(self.tr("Queue not refreshed: %1").replace("%1", message))
 
 
-class ReviewAnswerDialog(QDialog):
-    """The first reader's view of an expert's review of their report: the two grades side by
-    side (a difference marked), the score and comment; acknowledge, or dispute with a
-    comment."""
+def _compare_label(field: str) -> str:
+    return {"grade": QCoreApplication.translate("Referral", "Grade"),
+            "findings": QCoreApplication.translate("Referral", "Findings / conclusion"),
+            "score": QCoreApplication.translate("Referral", "Discrepancy score"),
+            "category": QCoreApplication.translate("Referral", "Category"),
+            "technique": QCoreApplication.translate("Referral", "Technique"),
+            "comment": QCoreApplication.translate("Referral", "Comment")}[field]
 
-    def __init__(self, review, first_grade: str, parent: QWidget | None = None) -> None:
-        """``review``: a records.referral.ReviewVersionRecord (signed)."""
+
+def _technique_text(technique: dict[str, str]) -> str:
+    return ", ".join(f"{terms.referral_term(a)}: "
+                     f"{terms.referral_term(r)}" for a, r in technique.items())
+
+
+class ReviewAnswerDialog(QDialog):
+    """The first reader's view of an expert's review of their report: the two reports side
+    by side, field by field, the differing fields marked (records.referral_compare), with
+    the expert's score and comment; acknowledge, or dispute with a comment."""
+
+    DIFFERS = QColor("#ffd7d7")
+
+    def __init__(self, review, first_fields: dict, first_text: str = "",
+                 parent: QWidget | None = None) -> None:
+        """``review``: a records.referral.ReviewVersionRecord (signed); ``first_fields``
+        and ``first_text``: the first report version it reviews."""
         super().__init__(parent)
         self.setWindowTitle(self.tr("Review of your report"))
         self.action: str | None = None
         f = review.fields
-        differs = first_grade != f.grade
+        first_grade = str(first_fields.get("grade", "") or "")
+        self.rows = compare(first_fields, first_text, f)
         grades = QLabel(self.tr("Your grade: %1 · expert's grade: %2")
                         .replace("%1", terms.grade(first_grade))
                         .replace("%2", terms.grade(f.grade)))
         grades.setObjectName("review-grades")
-        if differs:
+        if first_grade != f.grade:
             grades.setStyleSheet("color: #c62828; font-weight: bold")
         score = QLabel(self.tr("Expert %1: score %2 %3")
                        .replace("%1", review.expert).replace("%2", str(f.score))
                        .replace("%3", f"({terms.referral_term(f.category)})"
                                 if f.category else ""))
         score.setObjectName("review-score")
-        details = QLabel("\n".join(t for t in (f.findings, f.comment) if t))
-        details.setWordWrap(True)
+        self.table = QTableWidget(len(self.rows), 3)
+        self.table.setObjectName("review-compare")
+        self.table.setHorizontalHeaderLabels(["", self.tr("Your report"),
+                                              self.tr("Expert's review")])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(True)
+        for r, row in enumerate(self.rows):
+            expert = row.expert
+            if row.field == "grade":
+                first, expert = terms.grade(row.first), terms.grade(row.expert)
+            else:
+                first = row.first
+            if row.field == "category":
+                expert = terms.referral_term(row.expert)
+            elif row.field == "technique":
+                expert = _technique_text(f.technique)
+            elif row.field == "score" and f.score is not None:
+                expert = terms.score_name(f.score)
+            name = _compare_label(row.field) + (" ≠" if row.differs else "")
+            for c, text in enumerate((name, first, expert)):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                if row.differs:  # a colour and bold and the sign: not by hue alone
+                    item.setBackground(self.DIFFERS)
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
+                self.table.setItem(r, c, item)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.resizeRowsToContents()
+        self.table.setMinimumWidth(560)
+        self.table.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # read-only: no current cell shown
         self.comment = QLineEdit()
         self.comment.setObjectName("review-answer-comment")
         self.comment.setPlaceholderText(self.tr("Your comment (needed to dispute)"))
-        acknowledge = QPushButton(self.tr("&Acknowledge"))
-        dispute = QPushButton(self.tr("&Dispute"))
-        acknowledge.clicked.connect(lambda: self._answer("acknowledge"))
-        dispute.clicked.connect(lambda: self._answer("dispute"))
+        self.acknowledge_button = QPushButton(self.tr("&Acknowledge"))
+        self.dispute_button = QPushButton(self.tr("&Dispute"))
+        self.acknowledge_button.clicked.connect(lambda: self._answer("acknowledge"))
+        self.dispute_button.clicked.connect(lambda: self._answer("dispute"))
+        self.note = QLabel()
+        self.note.setObjectName("review-answer-note")
         close = QPushButton(self.tr("Close"))
         close.clicked.connect(self.reject)
         row = QHBoxLayout()
-        row.addWidget(acknowledge)
-        row.addWidget(dispute)
-        row.addStretch(1)
+        row.addWidget(self.acknowledge_button)
+        row.addWidget(self.dispute_button)
+        row.addWidget(self.note, 1)
         row.addWidget(close)
         layout = QVBoxLayout(self)
-        for widget in (grades, score, details, self.comment):
+        for widget in (grades, score, self.table, self.comment):
             layout.addWidget(widget)
         layout.addLayout(row)
 
+    def differing(self) -> list[str]:
+        """The fields marked as differing."""
+        return differing(self.rows)
+
     def _answer(self, action: str) -> None:
+        if action == "dispute" and not self.comment.text().strip():
+            self.note.setText(self.tr("Write what you dispute first"))
+            self.comment.setFocus()
+            return
         self.action = action
+        self.accept()
+
+
+class AuditSampleDialog(QDialog):
+    """The reference centre draws a week's audit sample (records.audit_sample) and asks for
+    the audits: the week and the share, the draw shown per centre, then "Request audits"."""
+
+    def __init__(self, store, default_week: str, share: float, requester: str,
+                 addressed_to: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store, self.requester, self.addressed_to = store, requester, addressed_to
+        self.drawn: list = []
+        self.requested: list[int] = []
+        self.setWindowTitle(self.tr("Audit sample"))
+        self.week = QLineEdit(default_week)
+        self.week.setObjectName("audit-week")
+        self.share = QDoubleSpinBox()
+        self.share.setObjectName("audit-share")
+        self.share.setRange(0.1, 100.0)
+        self.share.setDecimals(1)
+        self.share.setSuffix(" %")
+        self.share.setValue(share * 100)
+        self.result = QLabel()
+        self.result.setObjectName("audit-result")
+        self.result.setWordWrap(True)
+        self.draw_button = QPushButton(self.tr("&Draw"))
+        self.request_button = QPushButton(self.tr("&Request audits"))
+        self.request_button.setEnabled(False)
+        self.draw_button.clicked.connect(self.draw)
+        self.request_button.clicked.connect(self.request)
+        close = QPushButton(self.tr("Close"))
+        close.clicked.connect(self.reject)
+        form = QFormLayout()
+        form.addRow(self.tr("ISO &week (YYYY-Www):"), self.week)
+        form.addRow(self.tr("&Share of each centre's reports:"), self.share)
+        row = QHBoxLayout()
+        row.addWidget(self.draw_button)
+        row.addWidget(self.request_button)
+        row.addStretch(1)
+        row.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.result)
+        layout.addLayout(row)
+
+    def draw(self) -> bool:
+        """Draw the sample of the week shown; False with the reason shown when refused."""
+        from records.audit_sample import draw, week_bounds  # Qt-free, small
+
+        try:
+            start, end = week_bounds(self.week.text())
+            pool = self.store.audit_candidates(start, end)
+            self.drawn = draw(pool, self.week.text().strip(), self.share.value() / 100)
+        except LuchError as err:
+            self.result.setText(error_text(err))
+            self.request_button.setEnabled(False)
+            return False
+        centres: dict[str, list[int]] = {}
+        for c in pool:
+            centres.setdefault(c.centre or "—", [0, 0])[0] += 1
+        for c in self.drawn:
+            centres[c.centre or "—"][1] += 1
+        lines = [self.tr("%1 of %2 reports drawn").replace("%1", str(len(self.drawn)))
+                 .replace("%2", str(len(pool)))]
+        lines += [self.tr("%1: %2 of %3").replace("%1", name).replace("%2", str(n))
+                  .replace("%3", str(total)) for name, (total, n) in sorted(centres.items())]
+        self.result.setText("\n".join(lines))
+        self.request_button.setEnabled(bool(self.drawn))
+        return True
+
+    def request(self) -> None:
+        """An audit request for each report drawn (the same request if already asked)."""
+        try:
+            self.requested = self.store.request_audits(
+                self.drawn, requester=self.requester, addressed_to=self.addressed_to)
+        except LuchError as err:  # e.g. a report gone from the store since the draw
+            self.result.setText(error_text(err))
+            return
+        self.result.setText(self.result.text() + "\n" + self.tr(
+            "Audit requests queued for the archive: %1").replace("%1", str(len(self.requested))))
+        self.request_button.setEnabled(False)
         self.accept()

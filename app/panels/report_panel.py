@@ -38,6 +38,7 @@ from app.shell.error_text import error_text
 from core.errors import LuchError
 from core.names import dicom_date, person_name
 from records import ReportStatus, Store
+from records.audit_sample import CENTRE_FIELD
 from records.errors import ProtocolError
 from records.findings import findings_text
 from records.key_objects import KEY_IMAGES, key_images_text
@@ -78,6 +79,7 @@ class ReportPanel(QWidget):
         # The viewer's key images (records.key_objects dicts): named in the text, stored with
         # the signed version and sent with it as a KOS.
         self.key_images: Callable[[], list[dict]] = lambda: []
+        self.centre = ""  # this station's centre (setting referral.centre), kept at signing
         self.addendum_keys = "Ctrl+Shift+D"  # named in messages; the window sets the real one
         # Keys that sign when pressed in the preview (those that open it; the window's own).
         self.sign_keys: Callable[[], list[str]] = lambda: ["Ctrl+Shift+S", "Ctrl+Return"]
@@ -397,6 +399,8 @@ class ReportPanel(QWidget):
         stored = {**fields, "_free_text": free_text}
         if self.key_images():
             stored[KEY_IMAGES] = self.key_images()
+        if self.centre:  # the audit sample draws per centre (records.audit_sample)
+            stored[CENTRE_FIELD] = self.centre
         try:
             record = self.store.save_report(
                 self.study_uid, author=self.author, fields=stored, text=report_text,

@@ -37,15 +37,6 @@ def _category_name(category: str) -> str:
     return terms.referral_term(category)
 
 
-def _score_name(score: int) -> str:
-    return {
-        1: QCoreApplication.translate("Referral", "1: concur"),
-        2: QCoreApplication.translate("Referral", "2: discrepancy unlikely to matter"),
-        3: QCoreApplication.translate("Referral", "3: discrepancy likely to matter"),
-        4: QCoreApplication.translate("Referral", "4: should be made almost every time"),
-    }[score]
-
-
 def _rating_name(rating: str) -> str:
     return terms.referral_term(rating)
 
@@ -61,6 +52,7 @@ class ReviewDialog(QDialog):
     """One expert's review of one request; ``signed`` when a version was signed."""
 
     signed = Signal(int)
+    read_saved = Signal()  # the expert's own read is saved: the first report may be shown
 
     def __init__(self, store: Store, referral_id: int, expert: str,
                  parent: QWidget | None = None) -> None:
@@ -76,7 +68,7 @@ class ReviewDialog(QDialog):
         self.score = QComboBox()
         self.score.addItem("—", None)
         for score in (1, 2, 3, 4):
-            self.score.addItem(_score_name(score), score)
+            self.score.addItem(terms.score_name(score), score)
         self.category = QComboBox()
         self.category.addItem("—", "")
         for category in Category:
@@ -158,6 +150,7 @@ class ReviewDialog(QDialog):
             return False
         self.case = self.store.open_case(self.referral_id, self.expert, audit=False)
         self._show_first()
+        self.read_saved.emit()
         if sign:
             self.status.setText(self.tr("Review signed; it goes to the archive"))
             self.save_button.setEnabled(False)

@@ -169,5 +169,18 @@ def referral_term(value: str | None) -> str:
         "good": QCoreApplication.translate("Referral", "good"),
         "acceptable": QCoreApplication.translate("Referral", "acceptable"),
         "poor": QCoreApplication.translate("Referral", "poor"),
+        "protocol": QCoreApplication.translate("Referral", "protocol"),
+        "coverage": QCoreApplication.translate("Referral", "coverage"),
+        "artefacts": QCoreApplication.translate("Referral", "artefacts"),
     }
     return words.get(value or "", value or "")
+
+
+def score_name(score: int) -> str:
+    """A RADPEER-style discrepancy score in words."""
+    return {
+        1: QCoreApplication.translate("Referral", "1: concur"),
+        2: QCoreApplication.translate("Referral", "2: discrepancy unlikely to matter"),
+        3: QCoreApplication.translate("Referral", "3: discrepancy likely to matter"),
+        4: QCoreApplication.translate("Referral", "4: should be made almost every time"),
+    }.get(score, str(score))

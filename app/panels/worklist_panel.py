@@ -35,6 +35,7 @@ class WorklistRow:
     description: str = ""
     preread: str = ""  # the background pre-read of an ungraded study: "pending", "running"
     cached_note: str = ""  # shown after the status, e.g. a study only partly cached
+    review: str = ""  # a review of this station's report: "" none, else its tooltip text
 
 
 class WorklistPanel(QWidget):
@@ -58,7 +59,8 @@ class WorklistPanel(QWidget):
         self.search.installEventFilter(self)
         self.status_filter = QComboBox()
         for text, value in ((self.tr("All studies"), ""), (self.tr("Unread"), "unread"),
-                            (self.tr("Drafts"), "draft"), (self.tr("Signed"), "signed")):
+                            (self.tr("Drafts"), "draft"), (self.tr("Signed"), "signed"),
+                            (self.tr("Reviewed"), "reviewed")):
             self.status_filter.addItem(text, value)
         self.status_filter.currentIndexChanged.connect(lambda _i: self._filter())
         self.severe_only = QCheckBox(self.tr("CT-3/CT-4 only"))
@@ -163,14 +165,16 @@ class WorklistPanel(QWidget):
             shown = (terms.term(row.priority), patient, dicom_date(row.study_date), row.modality,
                      terms.preread_marker(row.preread) if row.preread and not row.ai_grade
                      else terms.grade(row.ai_grade),
-                     terms.term(row.status) + (" ◐" if row.cached_note else ""))
+                     terms.term(row.status) + (" ⚑" if row.review else "")
+                     + (" ◐" if row.cached_note else ""))
             for c, text in enumerate(shown):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, row.study_instance_uid)
                 if c == 1:
                     item.setToolTip(text)
-                if c == 5 and row.cached_note:  # the note in full (the column fits a word)
-                    item.setToolTip(terms.term(row.status) + row.cached_note)
+                if c == 5 and (row.cached_note or row.review):  # in full (the column fits a word)
+                    item.setToolTip("\n".join(t for t in (
+                        terms.term(row.status) + row.cached_note, row.review) if t))
                 if c == 4 and row.ai_grade in ("CT-3", "CT-4"):  # red and bold: not by hue alone
                     item.setForeground(Qt.GlobalColor.red)
                     font = item.font()
@@ -236,6 +240,7 @@ class WorklistPanel(QWidget):
                 or (status == "signed" and not signed) \
                 or (status == "draft" and row.status != "draft") \
                 or (status == "unread" and (signed or row.status == "draft")) \
+                or (status == "reviewed" and not row.review) \
                 or (self.severe_only.isChecked() and row.ai_grade not in ("CT-3", "CT-4"))
             self.table.setRowHidden(r, hidden)
 

@@ -5,19 +5,27 @@ read from the archive in the background (records.referral_store, records.referra
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt
-from PySide6.QtWidgets import QDialog, QDockWidget, QMainWindow
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt, Signal
+from PySide6.QtWidgets import QDialog, QDockWidget, QMainWindow, QPushButton
 
-from app.panels.referral_panel import ReferralDialog, ReferralQueuePanel, ReviewAnswerDialog
+from app.panels.referral_panel import (
+    AuditSampleDialog,
+    ReferralDialog,
+    ReferralQueuePanel,
+    ReviewAnswerDialog,
+)
 from app.panels.review_dialog import ReviewDialog
 from app.reading.archive_link import ArchiveLink
 from app.shell.error_text import error_text, localize
 from app.shell.tasks import Task
 from core.errors import LuchError
 from records import Store
+from records.audit_sample import week_of
 
 ROLE, CENTRE, REFERENCE_CENTRE = "referral.role", "referral.centre", "referral.reference_centre"
+AUDIT_SHARE = "referral.audit_share"  # the share of each centre's reports audited a week
 READER_ROLE, REFERENCE_ROLE = "reader", "reference_centre"
 SIGNED = ("final", "amended")
 
@@ -25,17 +33,42 @@ SIGNED = ("final", "amended")
 class ReferralFlow(QObject):
     """Requests from this station and, at a reference centre, the queue dock."""
 
+    reviews_arrived = Signal(list)  # ids of review versions new to the store
+    answered = Signal(int)  # the reader acknowledged or disputed a review (the answer's id)
+    show_reviewed = Signal()  # the notice was clicked: list the reviewed studies
+    # (study UID, True) while a request's study is read blind: any first report this
+    # station holds (e.g. imported for the audit sample) stays out of view; False after
+    blind = Signal(str, bool)
+
     def __init__(self, window: QMainWindow, store: Store, reader: str,
-                 report_uid: Callable[[], str | None], link: ArchiveLink, settings) -> None:
+                 report_uid: Callable[[], str | None], link: ArchiveLink, settings,
+                 selected_study: Callable[[], str | None] | None = None,
+                 open_study: Callable[[str], object] | None = None) -> None:
+        """``report_uid``: the report being read; ``selected_study``: the worklist's
+        selected study, whose reviews are answered when no report is being read;
+        ``open_study``: opens a study as the worklist does (the request's images)."""
         super().__init__(window)
         self.window, self.store, self.reader, self.link = window, store, reader, link
-        self.report_uid = report_uid
+        self.report_uid, self.selected_study = report_uid, selected_study
+        self.open_study = open_study
         self.centre = str(settings.get(CENTRE, "") or "")
+        self.audit_share = float(settings.get(AUDIT_SHARE, 0.05) or 0.05)
         self.reference_centre = str(settings.get(REFERENCE_CENTRE, "") or "")
         self.panel: ReferralQueuePanel | None = None
         self.dock: QDockWidget | None = None
         self._task: Task | None = None
         self._reviews_task: Task | None = None
+        self._fetch_again = False
+        # The notice of reviews waiting for this reader's answer stays in the status bar
+        # (a status message is soon replaced); a click lists them on the worklist.
+        self.notice = QPushButton(window)
+        self.notice.setObjectName("review-notice")
+        self.notice.setFlat(True)
+        self.notice.setToolTip(self.tr("Reviews of your reports waiting for your answer: "
+                                       "click to list them on the worklist"))
+        self.notice.clicked.connect(self.show_reviewed)
+        window.statusBar().addPermanentWidget(self.notice)
+        self.update_notice()
         if settings.get(ROLE, READER_ROLE) == REFERENCE_ROLE:
             self.panel = ReferralQueuePanel()
             self.panel.refresh_requested.connect(self.refresh)
@@ -82,34 +115,71 @@ class ReferralFlow(QObject):
     def fetch_reviews(self) -> Task | None:
         """Import the reviews of this station's requests from the archive in the background;
         new ones are announced in the status bar."""
-        if self.link.archive is None or self._reviews_task is not None:
+        if self.link.archive is None:
+            return None
+        if self._reviews_task is not None:  # asked again while one runs: once more after it
+            self._fetch_again = True
             return None
         if not self.store.referrals(origin="local"):
             return None
-        from records.referral_queue import import_reviews  # deferred: loads highdicom (start-up)
+        # deferred: loads highdicom (start-up)
+        from records.referral_queue import import_new_reviews
 
         client, store = self.link.archive, self.store
-        task = Task(lambda progress, cancel: import_reviews(store, client),
+        task = Task(lambda progress, cancel: import_new_reviews(store, client),
                     QT_TRANSLATE_NOOP("Task", "reviews of your reports"))
         task.succeeded.connect(self._reviews_fetched)
-        task.failed.connect(lambda _error: setattr(self, "_reviews_task", None))
+        task.failed.connect(lambda _error: self._fetch_ended())
         self._reviews_task = task
         return task.start()
 
-    def _reviews_fetched(self, new: int) -> None:
+    def update_notice(self) -> int:
+        """Show how many reviews of this reader's reports wait for an answer (hidden at 0)."""
+        waiting = sum(1 for r in self.store.reviewed_studies().values()
+                      if not r.answered and r.first_reader == self.reader)
+        self.notice.setText("⚑ " + self.tr("Reviews to answer: %1").replace("%1", str(waiting)))
+        self.notice.setVisible(waiting > 0)
+        return waiting
+
+    def _fetch_ended(self) -> None:
         self._reviews_task = None
-        if new:
-            self._say(self.tr("New reviews of your reports: %1").replace("%1", str(new)))
+        if self._fetch_again:
+            self._fetch_again = False
+            self.fetch_reviews()
+
+    def _reviews_fetched(self, new: list[int]) -> None:
+        self._fetch_ended()
+        if not new:
+            return
+        mine = [v for v in map(self.store.review_version, new)
+                if v.referral.first_reader == self.reader]
+        if mine:  # stays until the next message: the reader may be dictating
+            scores = ", ".join(str(v.fields.score) for v in mine)
+            self._say(self.tr("New reviews of your reports: %1 (scores: %2). The worklist's "
+                              "\"Reviewed\" filter lists them; Report > Answer the review "
+                              "shows the two reports side by side.")
+                      .replace("%1", str(len(mine))).replace("%2", scores))
+        self.update_notice()
+        self.reviews_arrived.emit(list(new))
+
+    def _versions(self) -> list:
+        """The versions of the report being read, else of the reports on the worklist's
+        selected study."""
+        uid = self.report_uid()
+        if uid:
+            return self.store.report_versions(uid)
+        study = self.selected_study() if self.selected_study is not None else None
+        return [v for r in (self.store.reports_for_study(study) if study else ())
+                for v in self.store.report_versions(r.uid)]
 
     def reviews(self) -> list:
-        """The signed reviews of the report being read (newest last), with its first grade."""
-        uid = self.report_uid()
-        sops = {v.sop_instance_uid: v for v in self.store.report_versions(uid)} if uid else {}
+        """The signed reviews of the report being read, or of the worklist's selected study
+        (newest last), each with the report version it reviews (a ReportVersionRecord)."""
+        sops = {v.sop_instance_uid: v for v in self._versions()}
         found = []
         for ref in self.store.referrals(origin="local"):
             if ref.report_sop_uid in sops:
-                grade = str(sops[ref.report_sop_uid].fields.get("grade", ""))
-                found += [(r, grade) for r in self.store.reviews_of(ref.id)
+                found += [(r, sops[ref.report_sop_uid]) for r in self.store.reviews_of(ref.id)
                           if r.status in SIGNED]
         return found
 
@@ -120,9 +190,9 @@ class ReferralFlow(QObject):
         if not found:
             self._say(self.tr("No review of this report has arrived"))
             return None
-        review, first_grade = found[-1]
+        review, first = found[-1]
         if action is None:
-            dialog = ReviewAnswerDialog(review, first_grade, self.window)
+            dialog = ReviewAnswerDialog(review, first.fields, first.text, self.window)
             if dialog.exec() != QDialog.DialogCode.Accepted or dialog.action is None:
                 return None
             action, comment = dialog.action, dialog.comment.text()
@@ -133,6 +203,8 @@ class ReferralFlow(QObject):
             self._say(error_text(err))
             return None
         self._say(self.tr("Your answer to the review is queued for the archive"))
+        self.update_notice()
+        self.answered.emit(answer_id)
         self.link.sync()
         return answer_id
 
@@ -155,10 +227,30 @@ class ReferralFlow(QObject):
         self._task = task
         return task.start()
 
+    def audit_sample(self, week: str | None = None) -> AuditSampleDialog:
+        """The week's audit sample (last week's by default): drawn, then requested and
+        synced from the dialog."""
+        week = week or week_of(datetime.now(UTC) - timedelta(days=7))
+        dialog = AuditSampleDialog(self.store, week, self.audit_share, self.reader,
+                                   self.centre, self.window)
+        dialog.accepted.connect(lambda: (self._say(self.tr(
+            "Audit requests queued: %1").replace("%1", str(len(dialog.requested)))),
+            self.link.sync()))
+        dialog.show()
+        return dialog
+
     def review(self, referral_id: int) -> ReviewDialog:
-        """Open one request for review (the opening is audited); a signed review is synced
-        and the queue refreshed."""
+        """Open one request for review (the opening is audited): its study opens in the
+        viewer as from the worklist (hanging protocol, the AI pre-read shown), beside the
+        review dialog, which shows the first report only once the expert's own read is
+        saved. A signed review is synced and the queue refreshed."""
         dialog = ReviewDialog(self.store, referral_id, self.reader, self.window)
+        study = self.store.referral(referral_id).study_instance_uid
+        if not dialog.case.own_read_saved:
+            self.blind.emit(study, True)
+            dialog.read_saved.connect(lambda: self.blind.emit(study, False))
+        if self.open_study is not None:
+            self.open_study(study)
         dialog.signed.connect(lambda _version: (self.link.sync(), self.refresh()))
         dialog.show()
         return dialog

@@ -59,6 +59,7 @@ class WorklistFlow(QObject):
         self._fetch_message = ""  # the status line shown while a study is fetched
         self._details: dict = {}
         self._notes: dict[str, str] = {}  # study UID -> " · partly cached …" (or "")
+        self._reviews: dict = {}  # study UID -> the newest review of this station's report
         self._opened: str | None = None  # read in the foreground, not in the background
         self._prune_task: Task | None = None
         self.background = BackgroundPreread(store, self)
@@ -113,8 +114,24 @@ class WorklistFlow(QObject):
         # read from disk once per refresh, not at every marker change of the background queue
         self._notes = {i.study_instance_uid: self._cached_note(i.study_instance_uid)
                        for i in self._items}
+        self._reviews = self.store.reviewed_studies()
         self._queue_background()
         self._show_markers()
+
+    def show_reviews(self) -> None:
+        """Reviews of this station's reports arrived: their markers, without a new query of
+        the archive."""
+        self._reviews = self.store.reviewed_studies()
+        self._show_markers()
+
+    def _review_note(self, uid: str) -> str:
+        review = self._reviews.get(uid)
+        if review is None:
+            return ""
+        note = self.tr("Reviewed by %1: score %2").replace("%1", review.expert).replace(
+            "%2", str(review.score))
+        return note + (self.tr(" (answered)") if review.answered else self.tr(
+            " (not answered yet)"))
 
     def _show_markers(self) -> None:
         """The rows, with the background pre-read's state where a study has no grade yet."""
@@ -127,7 +144,7 @@ class WorklistFlow(QObject):
                                     modalities or "CT", item.ai_grade or "",
                                     status or self.tr("unread"), item.description,
                                     "" if item.ai_grade else states.get(uid, ""),
-                                    self._notes.get(uid, "")))
+                                    self._notes.get(uid, ""), self._review_note(uid)))
         self.panel.set_rows(rows)
 
     def _queue_background(self) -> None:

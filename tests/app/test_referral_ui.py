@@ -115,6 +115,9 @@ def test_the_settings_tab_sets_the_role_and_names(qtbot, luch_home: Path) -> Non
     page.role.setCurrentIndex(page.role.findData("reference_centre"))
     page.centre.setText(" RC ")
     assert dialog.collect() == {"referral.role": "reference_centre", "referral.centre": "RC"}
+    page.audit_share.selectAll()
+    qtbot.keyClicks(page.audit_share.lineEdit(), "2.5")
+    assert dialog.collect()["referral.audit_share"] == 0.025
 
 
 def _imported(store, kind: str = "audit") -> int:
@@ -192,8 +195,8 @@ def test_the_reader_gets_the_review_and_disputes_it(qtbot, window, luch_home: Pa
     flow.fetch_reviews()
     qtbot.waitUntil(lambda: "New reviews" in window.statusBar().currentMessage(),
                     timeout=30_000)
-    [(review, first_grade)] = flow.reviews()
-    dialog = ReviewAnswerDialog(review, first_grade)
+    [(review, first)] = flow.reviews()
+    dialog = ReviewAnswerDialog(review, first.fields, first.text)
     qtbot.addWidget(dialog)
     grades = dialog.findChild(QLabel, "review-grades")
     assert "CT-1" in grades.text() and "CT-3" in grades.text()
@@ -218,3 +221,250 @@ def test_the_reader_gets_the_review_and_disputes_it(qtbot, window, luch_home: Pa
     assert centre.panel.disputes.isVisibleTo(centre.panel)
     reader.close()
     expert.close()
+
+
+def _answer_modal(qtbot, comment: str) -> dict:
+    """Answer the review dialog the flow opens modally, by real clicks and keys: Dispute
+    with no comment first (refused, said), then with ``comment``. Returns what it saw."""
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from app.panels.referral_panel import ReviewAnswerDialog
+
+    seen: dict = {}
+
+    def act() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, ReviewAnswerDialog):
+            QTimer.singleShot(50, act)
+            return
+        seen["differing"] = dialog.differing()
+        seen["cells"] = [[dialog.table.item(r, c).text() for c in range(3)]
+                         for r in range(dialog.table.rowCount())]
+        seen["marked"] = [dialog.table.item(r, 1).font().bold()
+                          for r in range(dialog.table.rowCount())]
+        qtbot.mouseClick(dialog.dispute_button, Qt.MouseButton.LeftButton)
+        seen["refused"] = dialog.isVisible() and dialog.note.text()
+        qtbot.keyClicks(dialog.comment, comment)
+        qtbot.mouseClick(dialog.dispute_button, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, act)
+    return seen
+
+
+def test_a_reading_station_is_told_filters_compares_and_disputes(
+        qtbot, luch_home: Path, orthanc_factory, tmp_path: Path) -> None:
+    """The first reader's station end to end against a real Orthanc: the review of its
+    report arrives with a notice, the worklist's "Reviewed" filter lists the study (marked),
+    the two reports side by side mark the grade and findings that differ, and a dispute sent
+    from there reaches the expert's station."""
+    from PySide6.QtCore import Qt
+
+    from records.referral_queue import refresh_disputes, refresh_queue
+    from tests.app.test_workflow_archive import make_station
+
+    server = orthanc_factory()
+    client = client_for(server)
+    window, workflow, reader = make_station(qtbot, client)
+    mine, other = pydicom.uid.generate_uid(), pydicom.uid.generate_uid()
+    for study in (mine, other):
+        reader.upsert_study(study, patient_id="FB-1", patient_name="Feedback^Test")
+    version = reader.save_report(mine, author="dr.home", status="final", text="Clear lungs.",
+                                 fields={"grade": "CT-0", "conclusion": "No consolidation"})
+    reader.save_report(other, author="dr.home", status="final", text="x",
+                       fields={"grade": "CT-1"})
+    reader.request_referral(version.id, kind="second_opinion", reason="doubt",
+                            urgency="urgent", requester="dr.home")
+    workflow.sync()
+    qtbot.waitUntil(lambda: reader.outbox_counts()["done"] == len(reader.jobs()),
+                    timeout=30_000)
+    expert = open_store(tmp_path / "expert.sqlite3")
+    [entry] = refresh_queue(expert, client)
+    expert.save_review(entry.referral.id, expert="Expert E", sign=True, fields=ReviewFields(
+        grade="CT-2", findings="Consolidation in the left lower lobe", score=3,
+        category="perception", comment="missed"))
+    SyncEngine(expert, client).drain()
+
+    said: list[str] = []
+    window.statusBar().messageChanged.connect(said.append)
+    workflow.refresh_worklist()  # fetches the reviews of this station's requests too
+    qtbot.waitUntil(lambda: any("New reviews of your reports: 1 (scores: 3)" in m
+                                for m in said), timeout=30_000)
+    panel = workflow.worklist
+    qtbot.waitUntil(lambda: any(r.review for r in panel.rows), timeout=10_000)
+    notice = workflow.referrals.notice  # stays in the status bar until answered
+    assert notice.isVisible() and notice.text().endswith("Reviews to answer: 1")
+    qtbot.mouseClick(notice, Qt.MouseButton.LeftButton)  # lists them on the worklist
+    assert panel.status_filter.currentData() == "reviewed"
+    panel.status_filter.setFocus()
+    qtbot.keyClick(panel.status_filter, Qt.Key.Key_Home)  # all studies again
+    assert set(panel.visible_study_uids()) >= {mine, other}
+    qtbot.keyClick(panel.status_filter, Qt.Key.Key_End)  # the last filter: Reviewed
+    assert panel.status_filter.currentData() == "reviewed"
+    assert panel.visible_study_uids() == [mine]
+    row = panel.visible_study_uids().index(mine)
+    cell = panel.table.item(panel._visible_rows()[row], 5)
+    assert "⚑" in cell.text() and "score 3" in cell.toolTip()
+    assert "not answered" in cell.toolTip()
+    rect = panel.table.visualItemRect(cell)
+    qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert panel.selected_study() == mine
+
+    seen = _answer_modal(qtbot, "the opacity is atelectasis")
+    window.actions["answer-review"].trigger()  # Report > Answer the review (modal)
+    assert seen["differing"] == ["grade", "findings"]
+    assert seen["cells"][0][1:] == ["CT-0", "CT-2"] and seen["marked"][:3] == [True, True, False]
+    assert "No consolidation" in seen["cells"][1][1]
+    assert seen["refused"] and "dispute" in seen["refused"]
+    [answer] = [j for j in reader.jobs() if j.kind == "referral_response"]
+    assert reader.response(answer.object_pk).comment == "the opacity is atelectasis"
+    cell = panel.table.item(panel._visible_rows()[0], 5)
+    assert "(answered)" in cell.toolTip()
+    assert not notice.isVisible()
+    qtbot.waitUntil(lambda: reader.outbox_counts()["done"] == len(reader.jobs()),
+                    timeout=30_000)
+    [dispute] = refresh_disputes(expert, client)  # back on the expert's queue
+    assert dispute.comment == "the opacity is atelectasis"
+    workflow.stop()
+    expert.close()
+
+
+
+def _reference_station(qtbot, client, **settings_values):
+    from app.shell.main_window import MainWindow
+    from app.workflow import Workflow
+
+    settings = Settings()
+    settings.set("ai.autorun", False)
+    settings.set("referral.role", "reference_centre")
+    settings.set("referral.centre", "RC")
+    for key, value in settings_values.items():
+        settings.set(key, value)
+    window = MainWindow(settings)
+    window.setProperty("headless", True)
+    qtbot.addWidget(window)
+    store = open_store()
+    workflow = Workflow(window, store, reader="Expert E", archive=client)
+    window.resize(1400, 900)
+    window.show()
+    return window, workflow, store
+
+
+def test_the_audit_sample_is_drawn_and_requested_from_the_menu(
+        qtbot, luch_home: Path, orthanc_factory) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from app.panels.referral_panel import AuditSampleDialog
+    from tests.records.test_audit_sample import WEEK, _signed_week
+
+    server = orthanc_factory()
+    client = client_for(server)
+    window, workflow, store = _reference_station(qtbot, client)
+    _signed_week(store, list(range(60)))
+    window.actions["audit-sample"].trigger()  # Report > Draw the audit sample…
+    [dialog] = [w for w in QApplication.topLevelWidgets()
+                if isinstance(w, AuditSampleDialog) and w.isVisible()]
+    dialog.week.selectAll()
+    qtbot.keyClicks(dialog.week, "2026-W4")  # not a week: refused, said
+    qtbot.mouseClick(dialog.draw_button, Qt.MouseButton.LeftButton)
+    assert "ISO week" in dialog.result.text() and not dialog.request_button.isEnabled()
+    qtbot.keyClicks(dialog.week, "9")
+    assert dialog.week.text() == WEEK
+    dialog.share.selectAll()
+    qtbot.keyClicks(dialog.share.lineEdit(), "10")
+    qtbot.mouseClick(dialog.draw_button, Qt.MouseButton.LeftButton)
+    assert dialog.result.text().splitlines()[:3] == [
+        "6 of 59 reports drawn", "Clinic 1: 3 of 30", "Clinic 2: 3 of 29"]
+    qtbot.mouseClick(dialog.request_button, Qt.MouseButton.LeftButton)
+    assert len(dialog.requested) == 6 and not dialog.isVisible()
+    refs = store.referrals()
+    assert {(r.kind, r.reason, r.addressed_to, r.requester) for r in refs} == {
+        ("audit", "quality_sample", "RC", "Expert E")}
+    # the action synced: the requests reach the archive, and the queue lists them
+    uids = {r.uid for r in refs}
+    qtbot.waitUntil(lambda: uids <= set(server.store_counts()), timeout=60_000)
+    workflow.referrals.refresh()
+    qtbot.waitUntil(lambda: workflow.referrals.panel.table.rowCount() == 6, timeout=60_000)
+    workflow.stop()
+
+
+def test_opening_a_request_shows_its_images_and_ai_and_the_first_report_after_the_own_read(
+        qtbot, luch_home: Path, orthanc_factory, orthanc_ct, tmp_path: Path) -> None:
+    """A double-click on the queue opens the request's study like the worklist (fetched from
+    the archive, hung by the chest protocol: axial + coronal, lung window), runs or shows the
+    AI pre-read, and the review dialog beside it keeps the first report back until the
+    expert's own read is saved; the report panel never shows it."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from app.panels.review_dialog import ReviewDialog
+
+    server = orthanc_factory()
+    study = min(orthanc_ct, key=lambda uid: len(orthanc_ct[uid]))  # the 12-slice chest
+    server.upload(orthanc_ct[study])
+    client = client_for(server)
+    reader = open_store(tmp_path / "reader.sqlite3")
+    head = pydicom.dcmread(orthanc_ct[study][0], stop_before_pixels=True)
+    reader.upsert_study(study, patient_id=str(head.PatientID),
+                        patient_name=str(head.PatientName))
+    version = reader.save_report(study, author="Reader A", status="final", text="first text",
+                                 fields={"grade": "CT-1", "conclusion": "first-read secret"})
+    reader.request_referral(version.id, kind="second_opinion", reason="complex_case",
+                            urgency="urgent", requester="Reader A", addressed_to="RC")
+    SyncEngine(reader, client).drain()
+    reader.close()
+    window, workflow, expert = _reference_station(qtbot, client, **{"ai.autorun": True})
+    # The centre also holds the first report (imported for the audit sample, say): the
+    # report panel, which would show it, stays hidden until the own read is saved.
+    expert.save_report(study, author="Reader A", status="final", text="first text",
+                       fields={"grade": "CT-1", "conclusion": "first-read secret"},
+                       legacy=True, new_report_uid="imported-first")
+    flow = workflow.referrals
+    flow.refresh()
+    qtbot.waitUntil(lambda: flow.panel.table.rowCount() == 1, timeout=60_000)
+    table = flow.panel.table
+    rect = table.visualItemRect(table.item(0, 0))
+    said: list[str] = []
+    window.statusBar().messageChanged.connect(said.append)
+    with qtbot.waitSignal(window.volume_loaded, timeout=120_000, raising=False) as loaded:
+        # a view takes a double-click as a press, then the double-click on the same cell
+        qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert loaded.signal_triggered, said
+    assert window.volume.shape[0] == len(orthanc_ct[study])
+    assert workflow.study_uid == study
+    assert len(window.reading.views) == 2  # the chest hanging protocol: axial + coronal
+    [dialog] = [w for w in QApplication.topLevelWidgets()
+                if isinstance(w, ReviewDialog) and w.isVisible()]
+    assert "first-read secret" not in dialog.first.text()
+    with qtbot.waitSignal(workflow.ai.result_ready, timeout=300_000):
+        pass  # the AI pre-read of the opened study
+    assert workflow.ai.result_json.get("grade", "").startswith("CT-") or \
+        workflow.ai.result_json.get("grade") == "not-assessable"
+    assert not workflow.report.isVisible() and workflow.blind_note.isVisible()
+    assert workflow.ai.isVisible()  # the AI pre-read is in view
+    dialog.grade.setCurrentIndex(dialog.grade.findData("CT-2"))
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert "first-read secret" in dialog.first.text() and "Reader A" in dialog.first.text()
+    assert workflow.report.isVisible() and not workflow.blind_note.isVisible()
+    opened = [e for e in expert.audit_events(study) if e.action == "opened"]
+    assert len(opened) >= 2  # the request (the blind case) and the images
+    dialog.close()
+    workflow.stop()
+
+
+def test_a_blind_read_ends_only_for_its_own_study(qtbot, luch_home: Path) -> None:
+    """Two requests opened one after the other: saving the first one's read must not show
+    the report panel while the second study is read blind."""
+    from tests.app.test_workflow_archive import make_station
+
+    _window, workflow, _store = make_station(qtbot)
+    flow = workflow.referrals
+    flow.blind.emit("1.2.3.1", True)
+    flow.blind.emit("1.2.3.2", True)
+    flow.blind.emit("1.2.3.1", False)  # the first request's own read saved
+    assert not workflow.report.isVisible() and workflow.blind_note.isVisible()
+    flow.blind.emit("1.2.3.2", False)
+    assert workflow.report.isVisible() and not workflow.blind_note.isVisible()
+    workflow.stop()

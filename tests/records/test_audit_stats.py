@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -61,6 +62,9 @@ def test_rates_by_month_and_centre() -> None:
     assert clinics == [("Clinic 1", 10), ("Clinic 2", 5), ("all", 15)]
     with pytest.raises(RecordsError):
         discrepancy_rates(EXAMPLE, "weekday")
+    many = [_review(f"Reader {n}", 1, 3) for n in (10, 2, 1)]
+    assert [r.group for r in discrepancy_rates(many, "reader")] == [
+        "Reader 1", "Reader 2", "Reader 10", "all"]
 
 
 def test_the_command_prints_csv_from_the_store(luch_home: Path,
@@ -93,6 +97,10 @@ def test_the_command_prints_csv_from_the_store(luch_home: Path,
                  "--csv"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("group,reviews,score>=2,rate2,ci2_low")
+    assert lines[0].endswith(",kappa_reader_expert,n_reader_expert,kappa_ai_expert,n_ai_expert")
+    # CT-1 against CT-2 throughout: kappa 0 on 3 pairs; no AI grade in this store.
+    assert [line.split(",")[10:] for line in lines[1:]] == [["0.0", "3", "", "0"]] * 2
+    lines = [",".join(line.split(",")[:10]) for line in lines]
     low, high = (round(x, 4) for x in wilson(2, 3))
     assert lines[1:] == [f"Reader A,3,2,0.6667,{low},{high},1,0.3333,"
                          f"{round(wilson(1, 3)[0], 4)},{round(wilson(1, 3)[1], 4)}",
@@ -118,3 +126,53 @@ def test_weighted_kappa_matches_a_hand_computed_table() -> None:
     assert weighted_kappa([("CT-1", "CT-2"), ("CT-2", "CT-1")])[0] == pytest.approx(-1.0)
     assert weighted_kappa([("CT-2", "CT-2")] * 3) == (None, 3)  # one grade only: undefined
     assert weighted_kappa([]) == (None, 0)
+
+
+def test_ai_against_the_expert_per_reader_and_the_plot(qapp, luch_home: Path, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture) -> None:
+    """The AI's grade (the study's newest pre-read in the store) against the expert's, per
+    first reader, hand-counted below; reader B's one study has no pre-read and is left out
+    of the AI pairs. Then the PNG: both rates drawn for each group."""
+    from PySide6.QtGui import QColor, QImage
+
+    store = open_store()
+    plan = [("Reader A", "CT-1", "CT-1", "CT-1"), ("Reader A", "CT-2", "CT-2", "CT-2"),
+            ("Reader A", "CT-1", "CT-1", "CT-2"), ("Reader B", "CT-0", None, "CT-1")]
+    try:
+        for i, (reader, first, ai, expert) in enumerate(plan):
+            study = f"1.2.826.0.1.3680043.8.498.8{i}"
+            version = store.save_report(study, author=reader, fields={"grade": first},
+                                        text="x", status="final")
+            if ai:
+                store.save_ai_result(study, model_name="covid-seg", model_version="1",
+                                     values={"grade": "CT-4"}, sync=False)
+                store.save_ai_result(study, model_name="covid-seg", model_version="2",
+                                     values={"grade": ai}, sync=False)  # the newest counts
+            ref = store.request_referral(version.id, kind="second_opinion", reason="doubt",
+                                         urgency="routine", requester=reader)
+            score = 1 if first == expert else 3
+            store.save_review(ref, expert="Expert E", sign=True, fields=ReviewFields(
+                grade=expert, score=score, category="" if score == 1 else "perception"))
+    finally:
+        store.close()
+    # AI vs expert for reader A: pairs (1,1), (2,2), (1,2); AI margins CT-1: 2, CT-2: 1;
+    # expert CT-1: 1, CT-2: 2. Observed weighted disagreement 1; expected
+    # (2*2 + 1*1) / 3 = 5/3; kappa = 1 - 3/5 = 0.4.
+    expected = weighted_kappa([("CT-1", "CT-1"), ("CT-2", "CT-2"), ("CT-1", "CT-2")])
+    assert expected == (pytest.approx(0.4), 3)
+    png = tmp_path / "slide" / "rates.png"
+    assert main(["audit-stats", "--by", "reader", "--plot", str(png)]) == 0
+    out = capsys.readouterr().out
+    assert "AI vs expert: weighted kappa 0.400 (n=3)" in out
+    assert "Reader A: reader vs expert" in out and "AI vs expert 0.400 (n=3)" in out
+    # one pair (CT-0, CT-1): expected weighted disagreement 1*1*1/1 = observed: kappa 0
+    assert "Reader B: reader vs expert 0.000 (n=1), AI vs expert - (n=0)" in out
+    image = QImage(str(png))
+    assert (image.width(), image.height()) == (1600, 900)
+    colours = {image.pixelColor(x, y).name() for x in range(0, 1600, 4)
+               for y in range(60, 780, 4)}
+    assert {"#1f77b4", "#d62728"} <= colours  # both bars drawn
+    # three groups (A, B, all), each with a score>=2 bar: blue columns in three places
+    blue = [x for x in range(0, 1600) if image.pixelColor(x, 735) == QColor("#1f77b4")]
+    runs = sum(1 for a, b in itertools.pairwise(blue) if b - a > 1) + bool(blue)
+    assert runs == 3

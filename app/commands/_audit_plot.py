@@ -1,0 +1,113 @@
+"""The audit statistics as a PNG a head of department can put on a slide, drawn with Qt's
+painter offscreen (no plotting library): per group, the share of reviews scored 2 or more
+and 3 or more as bars with their 95 % Wilson intervals as whiskers, n under each group."""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+from records.audit_stats import Rate
+
+WIDTH, HEIGHT = 1600, 900
+BLUE, RED = "#1f77b4", "#d62728"
+
+
+def _app():
+    """The running application, else an offscreen one (a QApplication, so a process that
+    later shows widgets, e.g. a test session, can still do so)."""
+    from PySide6.QtWidgets import QApplication  # deferred: Qt only when a plot is drawn
+
+    app = QApplication.instance()
+    if app is None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        app = QApplication([])
+    return app
+
+
+def _nice_step(raw: float) -> float:
+    """The grid step: 1, 2, 2.5 or 5 times a power of ten, at least ``raw``."""
+    power = 10 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw - 1e-12)
+
+
+def plot_rates(rates: list[Rate], out: Path, title: str) -> Path:
+    """Draw ``rates`` (with the "all" row last) into ``out`` (PNG)."""
+    from PySide6.QtCore import QPointF, QRectF, Qt  # deferred: Qt only when a plot is drawn
+    from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
+
+    _app()
+    image = QImage(WIDTH, HEIGHT, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    p = QPainter(image)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    font = QFont()
+    font.setPixelSize(30)
+    p.setFont(font)
+    p.drawText(QRectF(0, 10, WIDTH, 50), Qt.AlignmentFlag.AlignCenter, title)
+    left, top, right, bottom = 120, 120, WIDTH - 40, HEIGHT - 160
+    step = _nice_step(max([0.1, *(r.ci2[1] for r in rates if r.reviews)]) / 5)
+    top_rate = min(1.0, step * math.ceil(max([0.1, *(r.ci2[1] for r in rates
+                                                      if r.reviews)]) / step - 1e-9))
+    font.setPixelSize(20)
+    p.setFont(font)
+
+    def y(rate: float) -> float:
+        return bottom - (bottom - top) * rate / top_rate
+
+    p.setPen(QPen(QColor("#cccccc"), 1))
+    steps = round(top_rate / step)
+    for i in range(steps + 1):
+        value = step * i
+        p.drawLine(QPointF(left, y(value)), QPointF(right, y(value)))
+        p.setPen(QColor("black"))
+        p.drawText(QRectF(0, y(value) - 12, left - 10, 24),
+                   Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"{value:.0%}")
+        p.setPen(QPen(QColor("#cccccc"), 1))
+    slot = (right - left) / max(1, len(rates))
+    bar = slot * 0.32
+    for i, r in enumerate(rates):
+        x = left + i * slot + slot * 0.15
+        for j, (rate, ci, colour) in enumerate(((r.rate2, r.ci2, BLUE), (r.rate3, r.ci3, RED))):
+            bx = x + j * (bar + 4)
+            p.fillRect(QRectF(bx, y(rate), bar, bottom - y(rate)), QColor(colour))
+            if r.reviews:
+                p.setPen(QPen(QColor("black"), 2))
+                mid = bx + bar / 2
+                p.drawLine(QPointF(mid, y(ci[0])), QPointF(mid, y(ci[1])))
+                for end in ci:
+                    p.drawLine(QPointF(mid - bar / 5, y(end)), QPointF(mid + bar / 5, y(end)))
+        p.setPen(QColor("black"))
+        label = r.group if len(r.group) <= 18 else r.group[:17] + "…"
+        if slot >= 110:  # room for the name and n under the bars
+            p.drawText(QRectF(left + i * slot, bottom + 8, slot, 28),
+                       Qt.AlignmentFlag.AlignCenter, label)
+            p.drawText(QRectF(left + i * slot, bottom + 36, slot, 28),
+                       Qt.AlignmentFlag.AlignCenter, f"n={r.reviews}")
+        else:  # many groups: "name (n)" slanted under each
+            p.save()
+            p.translate(left + i * slot + slot / 2, bottom + 10)
+            p.rotate(-40)
+            p.drawText(QRectF(-300, -12, 300, 24),
+                       Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                       f"{label} ({r.reviews})")
+            p.restore()
+    p.setPen(QPen(QColor("black"), 2))
+    p.drawLine(QPointF(left, bottom), QPointF(right, bottom))
+    p.drawLine(QPointF(left, top), QPointF(left, bottom))
+    for k, (text, colour) in enumerate((("score ≥ 2 (any discrepancy)", BLUE),
+                                        ("score ≥ 3 (likely to matter)", RED))):
+        lx = left + 20 + k * 460
+        p.fillRect(QRectF(lx, 66, 26, 26), QColor(colour))
+        p.drawText(QRectF(lx + 36, 62, 420, 34),
+                   Qt.AlignmentFlag.AlignVCenter, text)
+    p.drawText(QRectF(WIDTH - 560, 62, 540, 34),
+               Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+               "whiskers: 95% Wilson interval")
+    p.end()
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if not image.save(str(out), "PNG"):
+        raise OSError(f"could not write {out}")
+    return out
