@@ -123,7 +123,9 @@ PROMPT_TOKENS = 200  # Whisper keeps at most 223 tokens of prompt
 # 6.0 s (the next 0.5 s above the longest full decode of the 42 Festival radiology phrases,
 # as is and sox-slowed: 5.90 s) cost words on the tuning sets, two sentences read with a
 # 0.35 s pause (radiology pairs 0.396 vs 0.372, general pairs 0.259 vs 0.254), though the
-# held-out real voices (ru-voxforge) gave 0.323 vs 0.386 (benchmarks/README.md).
+# held-out real voices (ru-voxforge) gave 0.323 vs 0.386 (benchmarks/README.md). Decided on a
+# new set by a rule fixed before it (long prose must gain >= 0.02, long report sentences lose
+# <= 0.01; Festival x2): prose 0.249 vs 0.257, reports 0.342 vs 0.329, so not set.
 PROMPT_MAX: dict[str, float | None] = {}
 BEAM_SIZE = 5  # finals; partials are greedy (base, Russian clips: WER 0.35 vs 0.39 greedy)
 # Finals where the n-best is rescored by a domain vocabulary (English): tiny.en, development
