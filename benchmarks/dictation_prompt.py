@@ -18,6 +18,15 @@ normalised words (``benchmarks.dictation.norm_words``).
 Rule fixed before the run: the variant with the lowest WER on the general set whose WER on the
 radiology set is no worse than the current prompt's + 0.02 ships; ties go to the shorter
 prompt. ``--heldout`` then measures ru-voxforge once with the current and the chosen prompt.
+
+The prompt length limit (``whisper_engine.PROMPT_MAX``), decided on a **new set** (h11-dict,
+written down here before any figure on it): :data:`LONG_PROSE_RU` and :data:`LONG_RADIOLOGY_RU`,
+12 long sentences each (general prose like ru-voxforge's reading, none of its text; long
+report sentences), Festival's voice as is and changed by sox in a way not used before (tempo
+1.08, pitch -120 cents): ``--sets "long prose,long radiology" --streaming --prompt-max 6.0
+--only current``. Rule: the 6.0 s limit ships for Russian if, streamed as the app streams,
+the long-prose WER falls by >= 0.02 with it and the long-radiology WER rises by no more than
+0.01 (the station dictates reports; prose stands in for how real voices read); else not.
 """
 
 from __future__ import annotations
@@ -66,15 +75,56 @@ GENERAL_RU = [
     "она улыбнулась и сказала что давно ждала этого письма",
 ]
 
+# Written for the prompt-length decision (h11-dict), before any figure on them: long sentences
+# (12-17 words), so that a whole one is more than the limit's 6 s.
+LONG_PROSE_RU = [
+    "когда мы вышли из леса солнце уже садилось и над полем медленно поднимался вечерний туман",
+    "в маленьком городке на берегу озера жил старый часовщик который знал по имени всех соседей",
+    "всю ночь ветер гнал по небу тяжёлые тучи а к утру выпал первый снег и стало тихо",
+    "мой дед рассказывал что в молодости пешком прошёл половину страны в поисках работы и счастья",
+    "после долгого путешествия они вернулись домой и увидели что в саду расцвели все яблони",
+    "на перроне толпились люди с чемоданами а проводник громко объявлял об отправлении поезда",
+    "девочка сидела у окна и рисовала в тетради корабль с белыми парусами и синим флагом",
+    "в старой усадьбе сохранилась огромная библиотека где книги стояли на полках до самого потолка",
+    "рыбаки вышли в море ещё до рассвета и вернулись только к обеду с полными сетями",
+    "каждое воскресенье бабушка пекла пироги с капустой и звала к столу всех детей нашей улицы",
+    "молодой врач впервые приехал в деревню и сразу понял что работы здесь хватит надолго",
+    "за рекой начинались бескрайние поля пшеницы которые летом казались золотым морем под солнцем",
+]
+LONG_RADIOLOGY_RU = [
+    "в нижних долях обоих легких определяются участки уплотнения по типу матового стекла "
+    "преимущественно субплеврально",
+    "в верхней доле правого легкого определяется солидный очаг размером восемь миллиметров с "
+    "четкими ровными контурами",
+    "внутригрудные лимфатические узлы не увеличены трахея и главные бронхи проходимы",
+    "по сравнению с предыдущим исследованием отмечается положительная динамика в виде "
+    "уменьшения участков уплотнения",
+    "объем поражения правого легкого составляет около тридцати процентов левого около двадцати "
+    "процентов",
+    "в базальных отделах левого легкого определяется линейный ателектаз и небольшой плевральный "
+    "выпот",
+    "сердце обычной формы и размеров аорта не расширена в полости перикарда жидкость не "
+    "определяется",
+    "картина наиболее характерна для вирусной пневмонии высокая вероятность ковид девятнадцать",
+    "в средней доле правого легкого определяется участок консолидации с воздушной "
+    "бронхограммой размером до трех сантиметров",
+    "костно деструктивных изменений не выявлено отмечаются дегенеративные изменения грудного "
+    "отдела позвоночника",
+    "рекомендуется контрольное исследование через три месяца для оценки динамики выявленных "
+    "изменений",
+    "стенки бронхов в нижних долях утолщены просветы бронхов умеренно расширены по типу "
+    "цилиндрических бронхоэктазов",
+]
 
-def sox_variant(speech: np.ndarray) -> np.ndarray:
-    """Festival's voice changed by sox: tempo 0.9, pitch +150 cents."""
+
+def sox_variant(speech: np.ndarray, tempo: float = 0.9, cents: int = 150) -> np.ndarray:
+    """Festival's voice changed by sox: tempo 0.9, pitch +150 cents (by default)."""
     with tempfile.TemporaryDirectory() as tmp:
         src, out = Path(tmp, "in.raw"), Path(tmp, "out.raw")
         src.write_bytes(speech.tobytes())
         raw = ["-t", "raw", "-r", "16000", "-e", "signed", "-b", "16", "-c", "1"]
-        subprocess.run(["sox", *raw, str(src), *raw, str(out), "tempo", "0.9", "pitch", "150"],
-                       check=True, capture_output=True)
+        subprocess.run(["sox", *raw, str(src), *raw, str(out), "tempo", str(tempo),
+                        "pitch", str(cents)], check=True, capture_output=True)
         return np.frombuffer(out.read_bytes(), dtype=np.int16)
 
 
@@ -234,13 +284,14 @@ def main() -> int:
         prompts = {k: v for k, v in prompts.items() if k in args.only.split("|")}
     print(f"load average {os.getloadavg()[0]:.1f}", flush=True)
     n = args.subset
+    wanted = [x.strip() for x in args.sets.split(",")]
+    sets: dict[str, list] = {}
     if args.heldout:
         shared = Path(__file__).resolve().parents[2] / "shared" / "data" / "speech"
         sets = {"ru-voxforge (held out)": _real(shared / "ru-voxforge")}
-    else:
+    elif not set(wanted) <= {"long prose", "long radiology"}:
         rad = [ru for _en, ru in RADIOLOGY[:n]]
         gen = GENERAL_RU[:n]
-        sets = {}
         for name, texts in (("radiology", rad), ("general", gen)):
             speech = synthesize_many(texts, FESTIVAL_RU)
             items = list(zip(speech, texts, strict=True))
@@ -262,6 +313,18 @@ def main() -> int:
             (np.concatenate([said[i], gap, said[i + 1]]), f"{rad[i]} {rad[i + 1]}")
             for i in range(0, len(rad) - 1, 2)
         ]
+    if not args.heldout:
+        for name, texts in (("long prose", LONG_PROSE_RU[:n]),
+                            ("long radiology", LONG_RADIOLOGY_RU[:n])):
+            if name not in wanted:
+                continue
+            speech = synthesize_many(texts, FESTIVAL_RU)
+            sets[name] = [*zip(speech, texts, strict=True),
+                          *((sox_variant(s, 1.08, -120), t)
+                            for s, t in zip(speech, texts, strict=True))]
+            secs = sorted(len(s) / 16_000 for s, _t in sets[name])
+            print(f"{name}: {len(secs)} utterances, {secs[0]:.1f}-{secs[-1]:.1f} s of speech, "
+                  f"median {np.median(secs):.1f}", flush=True)
     sets = {k: v for k, v in sets.items()
             if args.heldout or k in [x.strip() for x in args.sets.split(",")]}
     t0 = time.perf_counter()

@@ -5,9 +5,12 @@ counts only when it is the whole utterance (PowerScribe-style: commands are spok
 pauses), so "the next field of view" stays text; Whisper's text ("Next field.") is matched
 by its normalised key with a small margin (:mod:`dictation.phrase_match`). Arguments of
 "go to field"/"insert template" are matched with the protocol's field labels and the
-template names (:mod:`dictation.command_names`). ``inline`` commands (spoken punctuation,
-new line) count anywhere in bare engine words, and in Whisper's text where they cannot be
-nouns; a "literal" word before a phrase keeps it as text.
+template names (:mod:`dictation.command_names`); a name that matches none within the
+margin leaves the utterance dictated text, so no dictated words are lost behind "No field
+called ..." (:meth:`CommandSet.misheard_name` tells the command scorer about it).
+``inline`` commands (spoken punctuation, new line) count anywhere in bare engine words, and
+in Whisper's text where they cannot be nouns; a "literal" word before a phrase keeps it as
+text.
 """
 
 from __future__ import annotations
@@ -56,8 +59,10 @@ def tokens(text: str) -> list[str]:
     return [fold(w) for w in text.split()]
 
 
-MAX_OPEN_ARGUMENT = 3  # words after "insert template"/"go to field" taken as an unknown name
-# (more stay dictated text: "go to field, fracture on the 7-3-1, the right" lost its words)
+# Words after an open phrase ("go to field", "insert template") that may be a misheard name:
+# such an utterance is text, but the command scorer weighs it against the known names
+# (:meth:`CommandSet.misheard_name`). Longer is dictation that merely begins like the phrase.
+MAX_OPEN_ARGUMENT = 3
 
 
 @dataclass(frozen=True)
@@ -69,7 +74,7 @@ class _Phrase:
     argument: bool
     value: str | None
     names: str | None = None  # "fields" | "templates": what the argument is matched with
-    open: bool = False  # any words after it are the argument, not only a known name
+    open: bool = False  # words after it may be a misheard name (scored, never taken as said)
 
 
 class CommandSet:
@@ -160,6 +165,22 @@ class CommandSet:
         """The command that ``words``, said alone as one utterance, are; None for text."""
         return self._alone(self.key(words), fuzzy=True)
 
+    def misheard_name(self, words: Iterable[str]) -> str | None:
+        """What ``words`` (one utterance) would be if the words after an open phrase named a
+        known field or template: the command's name ("go_to_field"), when they are up to
+        :data:`MAX_OPEN_ARGUMENT` words that name none (it stays text: «Перейти к полю
+        дополнительной текасть»); else None."""
+        toks = split_words(list(words))
+        key = self.key(t.text for t in toks if not t.is_punct)
+        if not key or self._alone(key, fuzzy=True) is not None:
+            return None
+        for p in self._phrases:
+            n = len(p.key)
+            if (p.open and p.scope == "alone" and 0 < len(key) - n <= MAX_OPEN_ARGUMENT
+                    and (key[:n] == p.key or close(key[:n], p.key))):
+                return p.name
+        return None
+
     def _alone(self, key: tuple[str, ...], fuzzy: bool) -> Command | None:
         if not key:
             return None
@@ -182,8 +203,8 @@ class CommandSet:
 
     def _argument(self, p: _Phrase, said: tuple[str, ...], fuzzy: bool) -> str | None:
         """The name ``said`` after an argument phrase: a known one (as written in its file,
-        lower case), the words said (after an open phrase, or part of a field's label), or
-        None (not a command)."""
+        lower case), the words said (part of a field's label), or None (not a command: a
+        name no field or template has stays dictated text, after an open phrase too)."""
         known = self._names.get(p.names or "", [])
         exact = [name for name, key in known if key == said]
         if exact:
@@ -195,8 +216,6 @@ class CommandSet:
                 return min(near)[1]
         spoken = " ".join(said)
         if p.names == "fields" and any(_contains(key, said) for _, key in known):
-            return spoken
-        if p.open and len(said) <= MAX_OPEN_ARGUMENT:
             return spoken
         if p.names is None:
             return spoken

@@ -171,6 +171,32 @@ def test_real_voices_never_score_as_commands(russian, shared_data: Path):
         assert choice.best is not None and choice.free - choice.score > 2.5
 
 
+def test_go_to_field_with_a_name_no_field_has_reaches_the_report(english):
+    """"Go to field" followed by words that name no field stays dictated text, through the
+    engine (with its command scorer) and the transcript: the words reach the report instead
+    of being dropped behind "No field called ...". tiny.en writes «old healed fracture of
+    the seventh rib on the right» (en-gb-x-rp) as «go to field, fracture on the 7 and 3 on
+    the right», and "go to field weather" as «go to field awareness» (taken as a command
+    with an unknown name before). A known field's name stays a command."""
+    from dictation.transcript import DictationProcessor
+
+    rec = create_recognizer("whisper", english)
+    said = [("old healed fracture of the seventh rib on the right", "en-gb-x-rp", None),
+            ("go to field weather", "en-us", None),
+            ("go to field dynamics", "en-us", "go_to_field: dynamics")]
+    for phrase, voice, expected in said:
+        finals = recognize(rec, _framed(synthesize(phrase, voice)))
+        processor = DictationProcessor("en")
+        found = [c for r in finals for c in processor.process(r).commands]
+        heard = [r.text for r in finals]
+        if expected is None:
+            assert found == [], (phrase, heard)
+            words = processor.transcript.text.lower()
+            assert "go to field" in words and len(words.split()) >= 4, (phrase, heard, words)
+        else:
+            assert [f"{c.name}: {c.argument}" for c in found] == [expected], (phrase, heard)
+
+
 def test_candidates_are_one_phrase_for_each_nearest_command(english):
     """The runner-up is always another command (another field counts as another), and a
     decode written nothing like a command is not scored."""

@@ -188,14 +188,26 @@ def test_russian_margin(ru, utterance, expected):
     assert command_of(utterance, ru) == expected
 
 
+def _misheard(commands: CommandSet, text: str) -> str | None:
+    return commands.misheard_name(text.split())
+
+
 def test_arguments_are_matched_with_field_and_template_names(en, ru):
     assert command_of("Go to field, conclusions.", en) == "go_to_field: conclusion"
     assert command_of("Go to involvement.", en) == "go_to_field: involvement"  # part of a label
     assert command_of("Go to the hospital.", en) is None  # "go to" needs a field's name
-    assert command_of("Go to field whatever.", en) == "go_to_field: whatever"  # said the app
-    # A long unknown name is dictation that begins like the command: it stays text (the
-    # words were dropped behind "No field called ...").
+    # A name no field has, short or long, is dictation that begins like the command: it
+    # stays text (the words were dropped behind "No field called ..."), and the command
+    # scorer is told it may be a misheard name (short ones only).
+    assert command_of("Go to field whatever.", en) is None
+    assert _misheard(en, "Go to field whatever.") == "go_to_field"
     assert command_of("Go to field, fracture on the 7-3-1, the right.", en) is None
+    assert _misheard(en, "Go to field, fracture on the 7-3-1, the right.") is None
+    assert command_of("Go to field, fracture.", en) is None
+    assert command_of("Перейти к полю дополнительной текасть.", ru) is None
+    assert _misheard(ru, "Перейти к полюб дополнительной текасть.") == "go_to_field"
+    assert _misheard(ru, "Перейти к полю заключение.") is None  # a command
+    assert _misheard(en, "No pleural effusion.") is None
     assert command_of("Insert template, old healed fracture of the rib.", en) is None
     assert command_of("Insert template, typical COVID.", en) == "insert_template: typical covid"
     assert command_of("Template matching shows no change.", en) is None
