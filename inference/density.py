@@ -10,12 +10,15 @@ component, lesion excluded): a component not denser than that background by
 Medians keep vessels (dense, few) from deciding either figure. Where the ring holds fewer
 than :data:`MIN_RING_VOXELS` aerated voxels (a lung whited out by disease) the component is
 kept untested. The rule only ever removes lesion. :func:`normalised` is the other form
-of the idea: the input's HU shifted so that its aerated lung matches the training chest's.
+of the idea: the input's HU shifted so that its aerated lung matches the training chest's;
+:func:`denoised` smooths a noisier scan to the training chest's noise.
 
-Both were studied leave one patient out (2026-12-06, ``benchmarks/ai_density.py``) and are
-**not used** by the pre-read (``inference.segmenters.NORMALISE``, ``FAINT_MARGIN_HU``): the
-false lesion on the real chests is dense tissue, real ground glass can be fainter above its
-surroundings, and a diseased lung gives no clean background (docs/model-card.md).
+All were studied leave one patient out (2026-12-06, ``benchmarks/ai_density.py``,
+``benchmarks/ai_normalise.py``) and are **not used** by the pre-read
+(``inference.segmenters.NORMALISE``, ``FAINT_MARGIN_HU``): the false lesion on the real
+chests is dense tissue, real ground glass can be fainter above its surroundings, a diseased
+lung gives no clean background, and smoothing a noisier scan added false lesion
+(docs/model-card.md).
 """
 
 from __future__ import annotations
@@ -144,27 +147,73 @@ def faint_to_lung(labels: np.ndarray, hu: np.ndarray, spacing, margin_hu: float 
 # Aerated-lung 25th percentile of v2's one real training chest (lidc-idri-0001, classical
 # lungs, both sides: -906 / -899 HU), the reference of :func:`background_shift`.
 REFERENCE_P25_HU = -903.0
+PERCENTILE = 25.0
 
 
 def background_shift(hu: np.ndarray, lung: np.ndarray, reference: float = REFERENCE_P25_HU,
-                     limit: float = 100.0) -> float:
-    """HU to add so that this patient's aerated lung (25th percentile of ``lung``, less
-    swayed by disease than the median) matches the training chest's, within ``limit``.
-    An experiment (``benchmarks/ai_density.py shift``): not used by the pre-read."""
+                     limit: float = 100.0, percentile: float = PERCENTILE) -> float:
+    """HU to add so that this patient's aerated lung (its ``percentile``-th percentile of
+    ``lung``, a low one being less swayed by disease than the median) matches the training
+    chest's same percentile ``reference``, within ``limit``. An experiment
+    (``benchmarks/ai_density.py shift``, ``benchmarks/ai_normalise.py``): not used by the
+    pre-read."""
     if not lung.any():
         return 0.0
-    return float(np.clip(reference - np.percentile(hu[lung], 25), -limit, limit))
+    return float(np.clip(reference - np.percentile(hu[lung], percentile), -limit, limit))
 
 
-def normalised(volume, reference: float = REFERENCE_P25_HU, limit: float = 100.0):
+def lung_percentile(volume, percentile: float) -> float:
+    """The ``percentile``-th HU percentile of ``volume``'s classical lungs (no hull)."""
+    right, left = segment_lungs(volume.voxels, volume.spacing, Orientation.of(volume),
+                                hull=False)
+    return float(np.percentile(volume.voxels[right | left], percentile))
+
+
+def normalised(volume, reference: float = REFERENCE_P25_HU, limit: float = 100.0,
+               percentile: float = PERCENTILE):
     """``(volume with HU shifted by its own background_shift, the shift)``: the classical
     lungs of this very volume (no hull) give the aerated lung."""
 
     right, left = segment_lungs(volume.voxels, volume.spacing, Orientation.of(volume),
                                 hull=False)
-    shift = round(background_shift(volume.voxels, right | left, reference, limit))
+    shift = round(background_shift(volume.voxels, right | left, reference, limit, percentile))
     if not shift:
         return volume, 0
     voxels = np.clip(volume.voxels.astype(np.int32) + shift, -1024, 3071).astype(np.int16)
     return Volume(voxels=voxels, spacing=volume.spacing, origin=volume.origin,
                   direction=volume.direction, info=volume.info), shift
+
+
+# Soft-tissue noise of v2's training chest (lidc-idri-0001, GE, 0.70 mm): median local
+# standard deviation (5 x 5 in-plane) of soft tissue (0..80 HU), the reference of
+# :func:`denoised`. lidc-idri-0003 (GE) 12.9 too, popi (Philips, kernel C) 17.0.
+REFERENCE_NOISE_HU = 12.9
+
+
+def noise_sd(voxels: np.ndarray, slices: int = 10) -> float:
+    """Median local s.d. (5 x 5 in-plane) of eroded soft tissue (0..80 HU) on up to
+    ``slices`` evenly spaced slices: the image noise, roughly, of kernel and dose."""
+    values = []
+    for k in range(0, voxels.shape[0], max(1, voxels.shape[0] // slices)):
+        s = voxels[k].astype(np.float32)
+        mean = ndi.uniform_filter(s, 5)
+        sd = np.sqrt(np.maximum(ndi.uniform_filter(s * s, 5) - mean * mean, 0.0))
+        soft = ndi.binary_erosion((s > 0) & (s < 80), iterations=3)
+        values.append(sd[soft])
+    values = np.concatenate(values) if values else np.zeros(0)
+    return float(np.median(values)) if values.size else 0.0
+
+
+def denoised(volume, reference: float = REFERENCE_NOISE_HU, max_sigma: float = 2.0):
+    """``(volume smoothed in-plane just enough that its noise_sd is at most reference, the
+    Gaussian sigma in pixels)``; the volume itself (sigma 0) when it is not noisier. An
+    experiment (``benchmarks/ai_normalise.py --denoise``): not used by the pre-read."""
+    if noise_sd(volume.voxels) <= reference:
+        return volume, 0.0
+    for sigma in np.arange(0.3, max_sigma + 1e-6, 0.1):
+        smooth = ndi.gaussian_filter(volume.voxels.astype(np.float32), (0.0, sigma, sigma))
+        if noise_sd(smooth) <= reference:
+            break
+    voxels = np.clip(np.round(smooth), -1024, 3071).astype(np.int16)
+    return Volume(voxels=voxels, spacing=volume.spacing, origin=volume.origin,
+                  direction=volume.direction, info=volume.info), round(float(sigma), 1)

@@ -13,6 +13,13 @@ solid foci.
   :data:`SOLITARY_ML`, the chest shows no viral pneumonia besides these foci, so they are
   not graded (CT-0 stays CT-0) but named in a quality flag for the radiologist to review.
   Where there is pneumonia elsewhere they count as involvement like any opacity.
+* A **round solid mass**: a focus as above whose core is at least :data:`MASS_DIAMETER_MM`
+  wide and round (its shortest principal axis at least :data:`MASS_ROUNDNESS` of its
+  longest) is a nodule or tumour, not pneumonia, whatever else the lungs hold: it is set
+  aside and named even beside other lesion (post-processing 7; a 23 mm lung tumour beside
+  300 mL of false lesion on the Philips chest). Simulated consolidation foci of that size
+  were elongated (axis ratio 0.45-0.51); the limits were set on the census of all three real
+  chests' foci (docs/model-card.md), so the tumour is no held-out evidence for them.
 
 Chosen on training-side cases only (``benchmarks/ai_eval.py --set tuning``); see the model
 card.
@@ -36,6 +43,8 @@ HALO_MM = 7.0
 HALO_SHARE = 0.9
 SOLITARY_ML = 5.0
 SOLITARY_PERCENT = 0.0  # the limit is at least this % of both lungs (0: SOLITARY_ML alone)
+MASS_DIAMETER_MM = 20.0  # a round focus with a core this wide or wider is set aside always
+MASS_ROUNDNESS = 0.7  # shortest / longest principal axis (s.d.) of its core; > 1: rule off
 FLAG = "solid-focus-not-graded"
 # Sided label -> the aerated lung of that side (a focus set aside is read as lung).
 _AS_LUNG = np.array([Label.BACKGROUND, Label.LUNG_RIGHT, Label.LUNG_LEFT, Label.LUNG_RIGHT,
@@ -103,9 +112,10 @@ def flat_components(comps: Components, spacing, flat_mm: float = FLAT_MM) -> np.
 
 def set_aside_solid_foci(labels: np.ndarray, spacing, k_head_up: bool = False,
                         ) -> tuple[np.ndarray, list[SolidFocus]]:
-    """A sided label map with isolated solid foci read as lung, and the foci; ``labels``
-    itself when the rest of the lesion is :data:`SOLITARY_ML` or more or there is none
-    (``k_head_up``: the slice axis points to the head, for the slice numbers)."""
+    """A sided label map with isolated solid foci read as lung, and the foci (round solid
+    masses first); ``labels`` itself when there is none, or no mass and the rest of the
+    lesion is :data:`SOLITARY_ML` or more (``k_head_up``: the slice axis points to the head,
+    for the slice numbers)."""
     # One labelling inside the lesions' bounding box (lesion labels follow the lung labels).
     whole = Components.of(labels >= min(GGO + CONSOLIDATION))
     n = whole.n
@@ -120,24 +130,15 @@ def set_aside_solid_foci(labels: np.ndarray, spacing, k_head_up: bool = False,
     sizes = whole.sizes
     cores = np.bincount(comps[cons], minlength=n + 1)
     max_core = np.pi / 6.0 * FOCUS_DIAMETER_MM[1] ** 3 / 1000.0 / voxel_ml
-    # Cheap first: components without a core of focus size are the rest; stop once it is
-    # too much (diseased lungs cost almost nothing).
     candidate = (cores > 0) & (cores <= max_core)
     candidate[0] = False
-    rest_ml = float(sizes[1:][~candidate[1:]].sum()) * voxel_ml
     limit = solitary_limit_ml(labels, voxel_ml)
     objects = ndi.find_objects(comps)
     foci, ids = [], []
-    for idx in sorted(np.nonzero(candidate)[0], key=lambda i: sizes[i]):
-        if rest_ml >= limit:
-            return labels, []
-        sl = objects[idx - 1]
-        focus = _solid_focus(comps, cons, int(idx), sl, mm, voxel_ml)
-        if focus is None:
-            rest_ml += float(sizes[idx]) * voxel_ml
-            continue
+
+    def add(idx, focus):
         first, last, ml, diameter, centre, local, mask = focus
-        side = ("left" if np.isin(labels_box[sl][comps[sl] == idx], LEFT).mean() > 0.5
+        side = ("left" if np.isin(labels_box[local][comps[local] == idx], LEFT).mean() > 0.5
                 else "right")
         foci.append(SolidFocus(side, first + int(off[0]), last + int(off[0]), ml, diameter,
                                tuple(int(c + o) for c, o in zip(centre, off[::-1],
@@ -146,7 +147,32 @@ def set_aside_solid_foci(labels: np.ndarray, spacing, k_head_up: bool = False,
                                      for s, o in zip(local, off, strict=True)),
                                mask, count=labels.shape[0], head_up=k_head_up))
         ids.append(int(idx))
-    if not foci or rest_ml >= limit:
+
+    # Round solid masses first: set aside whatever the rest of the lesion is.
+    min_mass = np.pi / 6.0 * MASS_DIAMETER_MM ** 3 / 1000.0 / voxel_ml
+    masses = set()
+    for idx in np.nonzero(candidate & (cores >= min_mass))[0]:
+        focus = _solid_focus(comps, cons, int(idx), objects[idx - 1], mm, voxel_ml)
+        if focus is not None and _round_mass(focus, cons, mm):
+            add(idx, focus)
+            masses.add(int(idx))
+    n_masses = len(foci)
+    # Cheap first: components without a core of focus size are the rest; stop once it is
+    # too much (diseased lungs cost almost nothing).
+    rest_ml = float(sizes[1:][~candidate[1:]].sum()) * voxel_ml
+    for idx in sorted(np.nonzero(candidate)[0], key=lambda i: sizes[i]):
+        if rest_ml >= limit:
+            break
+        if int(idx) in masses:
+            continue
+        focus = _solid_focus(comps, cons, int(idx), objects[idx - 1], mm, voxel_ml)
+        if focus is None:
+            rest_ml += float(sizes[idx]) * voxel_ml
+            continue
+        add(idx, focus)
+    if rest_ml >= limit:  # the small foci count as lesion; the masses stay set aside
+        foci, ids = foci[:n_masses], ids[:n_masses]
+    if not foci:
         return labels, []
     aside = np.isin(comps, ids)
     out = labels.copy()
@@ -161,6 +187,19 @@ def solitary_limit_ml(labels: np.ndarray, voxel_ml: float) -> float:
         return SOLITARY_ML
     lung_ml = float(np.count_nonzero(labels)) * voxel_ml
     return max(SOLITARY_ML, SOLITARY_PERCENT / 100.0 * lung_ml)
+
+
+def _round_mass(focus, cons, mm) -> bool:
+    """Whether a focus's core is a round mass (:data:`MASS_DIAMETER_MM`,
+    :data:`MASS_ROUNDNESS`); a core on one slice is never one."""
+    _, _, _, diameter, _, local, mask = focus
+    if diameter < MASS_DIAMETER_MM:
+        return False
+    points = np.argwhere(mask & cons[local]) * mm
+    if len(points) < 4:
+        return False
+    axes = np.sqrt(np.clip(np.linalg.eigvalsh(np.cov(points.T)), 0.0, None))
+    return bool(axes[-1] > 0 and axes[0] / axes[-1] >= MASS_ROUNDNESS)
 
 
 def _solid_focus(comps, cons, idx, sl, mm, voxel_ml) -> tuple | None:

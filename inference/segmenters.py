@@ -42,7 +42,9 @@ Progress = Callable[[float], None]
 # lungs not graded (:mod:`inference.foci`; the second rule runs in ``preread.analyze``).
 # 6 (2026-12-06): + pleural shells and lesion outside the lung envelope dropped
 # (:mod:`inference.borders`), chosen leave-one-patient-out over three real chests.
-POSTPROCESS_VERSION = 6
+# 7 (2026-12-06): + a round solid mass (nodule, tumour) set aside and named even beside
+# other lesion (:mod:`inference.foci`, in ``preread.analyze``).
+POSTPROCESS_VERSION = 7
 MIN_LESION_RADIUS_MM = 2.5  # lesions must hold a disk of this radius somewhere (not rims)
 MEDIASTINAL_SHARE = 0.9  # consolidation this much inside the mediastinum is the heart
 GGO_GROW_MM = 5.0  # ground-glass found by the network grows this far (in-plane) ...

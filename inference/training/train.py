@@ -97,6 +97,8 @@ def _lopo_finetune(held_out: str) -> Recipe:
 # The next step after the v4ft folds lost simulated lesion on lidc-idri-0003 (2026-12-06):
 # as many simulated cases per chest as v2 had (12: more lesion to keep), or a smaller lr
 # (3e-4: less drift from v2). Chosen per fold on its two training chests only.
+# Outcome (2026-12-06 night): both lose simulated lesion on lidc-idri-0003; v4ft12 less than
+# v4ft but with less false lesion cut (docs/model-card.md, "Inference-time levers").
 LOPO12 = [0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 2, 3]
 
 

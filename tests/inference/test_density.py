@@ -137,3 +137,25 @@ def test_real_ground_glass_can_be_fainter_than_the_margin_chosen_on_a_chest(shar
     assert share > 0.2  # visible disease found by the shipped pre-read (36 %)
     after = density.faint_to_lung(labels, volume.voxels, volume.spacing, margin_hu=125)
     assert np.isin(after, GGO + CONSOLIDATION).sum() / (after > 0).sum() < 0.05
+
+
+def test_background_shift_at_a_low_percentile_reads_the_darkest_lung():
+    hu, lung = lung_with_gradient(-850.0, -750.0)
+    low = density.background_shift(hu, lung, reference=-900.0, percentile=5.0)
+    assert abs(np.percentile(hu[lung] + low, 5) + 900.0) < 2
+    assert low != density.background_shift(hu, lung, reference=-900.0)  # the 25th differs
+
+
+def test_denoised_smooths_a_noisy_volume_to_the_reference_and_leaves_a_quiet_one():
+    from studies import SeriesInfo, Volume
+
+    rng = np.random.default_rng(5)
+    hu = (40 + rng.normal(0, 25, (12, 80, 80))).round().astype(np.int16)  # noisy soft tissue
+    volume = Volume(voxels=hu, spacing=SPACING, origin=(0.0, 0.0, 0.0),
+                    direction=np.eye(3), info=SeriesInfo(modality="CT"))
+    assert density.noise_sd(hu) > 15  # 25 HU noise, read inside the 0..80 HU window
+    smooth, sigma = density.denoised(volume, reference=12.0)
+    assert sigma > 0 and density.noise_sd(smooth.voxels) <= 12.0
+    assert np.array_equal(volume.voxels, hu)  # a copy
+    same, zero = density.denoised(smooth, reference=12.0)
+    assert zero == 0.0 and same is smooth

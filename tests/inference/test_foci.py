@@ -87,3 +87,36 @@ def test_two_solid_cores_in_one_opacity_are_not_a_focus():
     labels[ball((20, 60, 50), 14.0) | ball((20, 60, 70), 14.0)] = Label.GGO_RIGHT
     labels[ball((20, 60, 45), 6.0) | ball((20, 60, 75), 6.0)] = Label.CONSOLIDATION_RIGHT
     assert set_aside_solid_foci(labels, SPACING)[1] == []
+
+
+def ellipsoid(center, radii_mm, shape=SHAPE, spacing=SPACING) -> np.ndarray:
+    """Radii (slice, row, column) in mm."""
+    k, j, i = np.ogrid[: shape[0], : shape[1], : shape[2]]
+    return ((((i - center[2]) * spacing[0]) / radii_mm[2]) ** 2
+            + (((j - center[1]) * spacing[1]) / radii_mm[1]) ** 2
+            + (((k - center[0]) * spacing[2]) / radii_mm[0]) ** 2) <= 1.0
+
+
+def test_round_solid_mass_is_set_aside_and_named_beside_other_lesion():
+    labels = right_lung()
+    shell = nodule(labels, core_mm=12.0)  # a 24 mm round core, as the POPI tumour (23 mm)
+    labels[5:35, 80:105, 20:40] = Label.GGO_RIGHT  # 37 mL of ground glass elsewhere
+    out, foci = set_aside_solid_foci(labels, SPACING)
+    assert len(foci) == 1 and 20 <= foci[0].diameter_mm <= 26
+    assert (out[shell] == Label.LUNG_RIGHT).all()
+    assert (out[5:35, 80:105, 20:40] == Label.GGO_RIGHT).all()  # the rest is still graded
+
+
+@pytest.mark.parametrize("case", ["elongated", "small"])
+def test_an_elongated_or_small_solid_focus_beside_other_lesion_is_graded(case):
+    labels = right_lung()
+    if case == "elongated":  # a consolidation patch as simulated ones: axis ratio about 0.4
+        core = ellipsoid((20, 60, 60), (8.0, 8.0, 20.0))
+        rim = ellipsoid((20, 60, 60), (10.0, 10.0, 22.0))
+    else:  # a round 14 mm core: a focus, but no mass
+        core, rim = ball((20, 60, 60), 7.0), ball((20, 60, 60), 9.0)
+    labels[rim] = Label.GGO_RIGHT
+    labels[core] = Label.CONSOLIDATION_RIGHT
+    labels[5:35, 80:105, 20:40] = Label.GGO_RIGHT
+    out, foci = set_aside_solid_foci(labels, SPACING)
+    assert foci == [] and out is labels
