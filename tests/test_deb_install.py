@@ -3,9 +3,9 @@ nothing but the package and the Depends apt resolves from the mirror (no Recomme
 runs there as a plain user, an upgrade to a higher version keeps the user's records and
 settings, and removal keeps them too.
 
-The whole run takes about 11 minutes on the loaded 2-core box (docs/installing.md: two
-package builds ~1 min, two offline venvs from 0.9 GB of wheels ~4 min each, the demo
-pre-read and dictation ~1 min) and needs about 12 GB of disk for a moment, all removed after.
+The whole run takes about 13 minutes on the loaded 2-core box (docs/installing.md: two
+package builds ~2 min, the first install with its Depends ~5 min, the upgrade ~4 min, the
+app's commands ~1 min) and needs about 12 GB of disk for a moment, all removed after.
 Run it alone with ``installer/run.sh test tests/test_deb_install.py``.
 """
 
@@ -89,6 +89,9 @@ def test_deb_installs_runs_upgrades_and_removes_in_a_fresh_debian_root(shared_da
     require(shutil.which("dpkg-deb"), "dpkg-deb", "Debian dpkg")
     require(os.geteuid() == 0, "root (the test chroots into the new root)",
             "nothing: run the tests as root")
+    free = shutil.disk_usage(tempfile.gettempdir()).free
+    assert free > 15e9, f"the package test needs ~12 GB in {tempfile.gettempdir()}; " \
+                        f"{free / 1e9:.1f} GB free"
     old, new = _versions()
     work = Path(tempfile.mkdtemp(prefix="luch-deb-test-"))
     root = None
