@@ -93,6 +93,10 @@ def test_deb_installs_runs_upgrades_and_removes_in_a_fresh_debian_root(shared_da
     assert free > 15e9, f"the package test needs ~12 GB in {tempfile.gettempdir()}; " \
                         f"{free / 1e9:.1f} GB free"
     old, new = _versions()
+    # The commit the packages are built from (read before: a commit made during the build
+    # would not be in them).
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True,
+                          text=True)
     work = Path(tempfile.mkdtemp(prefix="luch-deb-test-"))
     root = None
     lap = _Laps()
@@ -135,8 +139,6 @@ def test_deb_installs_runs_upgrades_and_removes_in_a_fresh_debian_root(shared_da
         # 2. The app runs from the package, as a plain user.
         version = luch("--version")
         assert version.startswith(f"luch {old}\n"), version
-        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True,
-                              text=True)
         if head.returncode == 0:
             assert f"commit: {head.stdout.strip()}" in version, version
         assert "AI model: " in version and "speech models: tiny.en" in version, version
