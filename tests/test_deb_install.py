@@ -3,7 +3,7 @@ nothing but the package and the Depends apt resolves from the mirror (no Recomme
 runs there as a plain user, an upgrade to a higher version keeps the user's records and
 settings, and removal keeps them too.
 
-The whole run takes about 13 minutes on the loaded 2-core box (docs/installing.md: two
+The whole run takes 5.5-13 minutes on the shared 2-core box by its load (docs/installing.md: two
 package builds ~2 min, the first install with its Depends ~5 min, the upgrade ~4 min, the
 app's commands ~1 min) and needs about 12 GB of disk for a moment, all removed after.
 Run it alone with ``installer/run.sh test tests/test_deb_install.py``.
