@@ -8,7 +8,7 @@
 #                                            makes /opt/luch/venv from it offline, /usr/bin/luch,
 #                                            a desktop entry with icon and the DICOM MIME type,
 #                                            LICENSES, Depends: from installer/deb/depends.txt
-# A PyInstaller frozen app is not built yet (docs/installing.md).
+# The PyInstaller frozen app is built by installer/freeze.sh, not yet packed here (docs/installing.md).
 #   installer/build.sh [OUT]        OUT defaults to dist/
 #   LUCH_VERSION=0.1.1              package version (default: pyproject.toml's)
 #   LUCH_TORCH, LUCH_TORCH_INDEX    as in installer/setup.sh: the torch build carried

@@ -43,7 +43,7 @@ def test_build_sh_makes_the_deb(tmp_path):
     assert "Package: luch" in info and "Version: 0.1.1" in info
     assert "Architecture: amd64" in info
     for dep in ("python3-venv", "libegl1", "libgl1", "libportaudio2", "libpulse0",
-                "fonts-dejavu-core", "libxcb-cursor0"):
+                "libglib2.0-0", "fonts-dejavu-core", "libxcb-cursor0"):
         assert f" {dep}" in info, dep
     files = dpkg("-c")
     for path in ("./usr/bin/luch", "./usr/share/applications/luch.desktop",
