@@ -97,7 +97,7 @@ def outside_envelope(lesion: np.ndarray, envelope: np.ndarray, spacing) -> np.nd
     comps = Components.of(lesion)
     if not comps.n:
         return np.zeros_like(lesion)
-    out = np.bincount(comps.labels[~envelope[comps.box]], minlength=comps.n + 1)
+    out = comps.sizes - comps.count_in(envelope)  # voxels outside the envelope
     drop = (out >= OUTSIDE_SHARE * comps.sizes) & (
         comps.sizes * voxel_ml_of(spacing) < OUTSIDE_MAX_ML)
     return comps.select(drop)

@@ -10,6 +10,7 @@ from scipy import ndimage as ndi
 from inference.geometry import Orientation, voxel_ml
 from inference.grading import NOT_ASSESSABLE, GradeRule, grade_of
 from inference.labels import CONSOLIDATION, GGO, LEFT, RIGHT
+from inference.morphology import label
 
 MIN_LESION_ML = 1.0  # below this a lung counts as free of lesions (noise floor)
 MIN_LUNGS_ML = 400.0  # less aerated+diseased lung than this in view: not assessable
@@ -137,7 +138,7 @@ def pattern_features(labels: np.ndarray, spacing, orient: Orientation,
     k_les = np.nonzero(lesion)[0]
     lower = float((k_les < mid).mean() if orient.superior_is_high_k else (k_les > mid).mean())
     ggo_share = float(np.isin(sub, GGO).sum() / n_les)
-    comps, n = ndi.label(lesion, structure=np.ones((3, 3, 3), bool))
+    comps, n = label(lesion)  # 26-connected
     sizes = np.bincount(comps.ravel(), minlength=n + 1)[1:] * float(np.prod(sampling)) / 1000
     return PatternFeatures(bool(bilateral), round(peripheral, 3), round(lower, 3),
                            round(ggo_share, 3), int((sizes >= LESION_MIN_ML).sum()))

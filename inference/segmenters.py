@@ -149,7 +149,7 @@ def mediastinal_consolidation(classes: np.ndarray, mediastinum: np.ndarray,
     comps = Components.of(classes == CLASS_CONSOLIDATION, structure=None)
     if not comps.n:
         return np.zeros(classes.shape, bool)
-    inside = np.bincount(comps.labels[mediastinum[comps.box]], minlength=comps.n + 1)
+    inside = comps.count_in(mediastinum)
     frac = inside / np.maximum(comps.sizes, 1)
     return comps.select(frac >= share)
 
