@@ -94,7 +94,7 @@ def split_sides(lung: np.ndarray, body: np.ndarray, orient: Orientation,
         sl = tuple(slice(s.start + o, s.stop + o) for s, o in zip(local, off, strict=True))
         comp = comps.labels[local] == idx
         side = np.broadcast_to(left_of_mid[sl[0], None, sl[2]], comp.shape)
-        frac_left = float(side[comp].mean())
+        frac_left = np.count_nonzero(side & comp) / np.count_nonzero(comp)  # = mean
         if frac_left >= 0.9:
             left[sl] |= comp
         elif frac_left <= 0.1:
@@ -113,7 +113,7 @@ def _split_joined(comp: np.ndarray, side: np.ndarray) -> tuple[np.ndarray, np.nd
         labels, n = ndi.label(comp[k])
         for idx in range(1, n + 1):
             part = labels == idx
-            frac = float(side[k][part].mean())
+            frac = np.count_nonzero(side[k] & part) / np.count_nonzero(part)  # = mean
             if frac >= 0.8:
                 left[k] |= part
             elif frac <= 0.2:
@@ -267,6 +267,8 @@ def _corridor(right: np.ndarray, left: np.ndarray) -> np.ndarray:
 def _full(half: np.ndarray, shape) -> np.ndarray:
     """A half-resolution mask back on the full grid (each voxel as 2x2 in-plane)."""
     k, j, i = half.shape
-    out = np.empty((k, j, 2, i, 2), bool)
-    out[...] = half[:, :, None, :, None]
-    return out.reshape(k, 2 * j, 2 * i)[:, : shape[1], : shape[2]]
+    # each column twice: a 0/1 byte times 257 is the same byte twice in a uint16
+    cols = (half.view(np.uint8).astype(np.uint16) * np.uint16(257)).view(np.uint8)
+    out = np.empty((k, j, 2, 2 * i), np.uint8)
+    out[:] = cols.reshape(k, j, 1, 2 * i)  # each row twice
+    return out.view(bool).reshape(k, 2 * j, 2 * i)[:, : shape[1], : shape[2]]
