@@ -129,15 +129,15 @@ for line in sys.stdin:
     z = np.load(path)
     v = Volume(voxels=z["voxels"], spacing=tuple(z["spacing"]), origin=tuple(z["origin"]),
                direction=z["direction"], info=SeriesInfo(modality="CT"))
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     r = analyze(v, options)
-    dt = time.perf_counter() - t
+    dt, dc = time.perf_counter() - t, time.process_time() - c
     np.save(path + ".labels.npy", r.labels)
     m = r.measures
     with open(path + ".json", "w") as f:
         json.dump({"grade": m.grade, "involvement": m.involvement_percent,
                    "version": r.model_version}, f)
-    print(f"{dt:.3f}", flush=True)
+    print(f"{dt:.3f} {dc:.3f}", flush=True)
 """
 
 
@@ -151,11 +151,16 @@ class Tree:
         self.proc = subprocess.Popen([sys.executable, "-c", _CHILD], cwd=root, env=env,
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         assert self.proc.stdout.readline().strip() == "ready"
+        self.cpu: list[float] = []
 
     def read(self, case: Path) -> float:
+        """Wall seconds of the pre-read of ``case`` (its CPU seconds, all the process's
+        threads, appended to ``cpu``)."""
         self.proc.stdin.write(f"{case}\n")
         self.proc.stdin.flush()
-        return float(self.proc.stdout.readline())
+        wall, cpu = (float(x) for x in self.proc.stdout.readline().split())
+        self.cpu.append(cpu)
+        return wall
 
     def close(self) -> None:
         self.proc.stdin.close()
@@ -227,12 +232,17 @@ def against_reference(reference: Path, slices: int, rounds: int, check: bool) ->
             order = list(trees) if r % 2 == 0 else list(trees)[::-1]
             for k in order:
                 times[k].append(trees[k].read(case))
-            print(f"  round {r + 1}: new {times['new'][-1]:.1f} s, reference "
-                  f"{times['reference'][-1]:.1f} s, load {os.getloadavg()[0]:.1f}", flush=True)
+            print(f"  round {r + 1}: new {times['new'][-1]:.1f} s (CPU "
+                  f"{trees['new'].cpu[-1]:.1f} s), reference {times['reference'][-1]:.1f} s "
+                  f"(CPU {trees['reference'].cpu[-1]:.1f} s), load {os.getloadavg()[0]:.1f}",
+                  flush=True)
         if rounds:
             new, ref = (float(np.median(times[k])) for k in ("new", "reference"))
             print(f"pre-read {slices} slices: new {new:.1f} s, reference {ref:.1f} s "
                   f"(medians of {rounds}): ratio {new / ref:.2f} (goal <= 0.5)")
+            cpu_new, cpu_ref = (float(np.median(trees[k].cpu[1:])) for k in trees)
+            print(f"  CPU time (all threads; load-robust): new {cpu_new:.1f} s, reference "
+                  f"{cpu_ref:.1f} s: ratio {cpu_new / cpu_ref:.2f}")
         if check:
             ok = True
             print("labels, new against reference:")

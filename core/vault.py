@@ -11,8 +11,12 @@
   ``station.profile`` is ``home``. The station policy can lock either.
 
 :func:`current` is the vault when encryption is on (else None); :func:`write_private` and
-:func:`read_private` are the seam every PHI file other than the images goes through:
-sealed when on, plain when off, and a sealed file is read whichever way the setting stands.
+:func:`read_private` are the seam PHI files go through (drafts, dictation audio: the home
+key); :func:`write_folder_file` and :func:`read_folder_file` the seam of the AI's files
+(``ai-dicom``, ``corrections``), sealed as cached images are: with the data key of their
+folder (``.luch-key``, AES-256-GCM chunks, the file's stem as associated data), so the
+studies layer reads them like a cached study. Either way sealed when on, plain when off, and
+a sealed file is read whichever way the setting stands.
 """
 
 from __future__ import annotations
@@ -352,3 +356,63 @@ def read_private_json(path: Path):
     """JSON written by :func:`write_private_json` (or a plain JSON file of before).
     ValueError for damaged JSON, SealError for a sealed file that fails its check."""
     return json.loads(read_private(path).decode("utf-8"))
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def write_folder_file(path: Path, data: bytes, keys: Vault | None = None) -> Path:
+    """Write ``data`` to ``path`` atomically (never half a file under the final name):
+    sealed with the data key of its folder when encryption is on (made on first use), as
+    the image cache seals a study's images; plain (and the home marked) when off."""
+    path = Path(path)
+    keys = keys or current()
+    if keys is not None:
+        data = crypto.seal(keys.folder_dek(path.parent, create=True), data, path.stem.encode())
+    else:
+        note_plain_write()
+    _atomic_write(path, data)
+    return path
+
+
+def read_folder_file(path: Path) -> bytes:
+    """The content of a file written by :func:`write_folder_file`, plain or sealed.
+    SealError when a sealed file fails its check or its folder's key is missing."""
+    path = Path(path)
+    data = path.read_bytes()
+    if not crypto.is_sealed(data):
+        return data
+    key = (reader().folder_dek(path.parent, create=False)
+           if (path.parent / FOLDER_KEY).is_file() else None)
+    if key is None:
+        raise SealError(f"{path.name} is encrypted but its folder's data key is missing")
+    return crypto.open_sealed(key, data, path.stem.encode(), path.name)
+
+
+def seal_folder_files(folder: Path, keys: Vault) -> int:
+    """Seal in place the plain files directly in ``folder`` (not hidden ones) with its
+    data key, as :func:`write_folder_file` would have; returns how many."""
+    count = 0
+    folder = Path(folder)
+    if not folder.is_dir():
+        return 0
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or not path.is_file():
+            continue
+        with open(path, "rb") as f:
+            if crypto.is_sealed(f.read(len(crypto.MAGIC))):
+                continue
+        write_folder_file(path, path.read_bytes(), keys)
+        count += 1
+    return count

@@ -24,7 +24,7 @@ from scipy import ndimage as ndi
 
 from inference.foci import flat_components
 from inference.geometry import voxel_ml as voxel_ml_of
-from inference.morphology import Components, disk_dilation
+from inference.morphology import Components, bounding_box, disk_dilation
 
 SHELL_MM = 10.0
 SHELL_MAX_ML = 30.0
@@ -82,13 +82,15 @@ def shell_components(comps: Components, lung: np.ndarray, spacing, shell_mm: flo
 
 def lung_envelope(classical: np.ndarray, spacing, reach_mm: float = ENVELOPE_MM
                   ) -> np.ndarray:
-    """The classical lungs grown in-plane by ``reach_mm``: where lung can be."""
+    """The classical lungs grown in-plane by ``reach_mm``: where lung can be (computed in
+    their bounding box grown by the reach: nothing beyond it is reached)."""
     r = max(1, round(reach_mm / float(spacing[0])))
-    ks = np.nonzero(classical.any(axis=(1, 2)))[0]
     out = np.zeros_like(classical)
-    if ks.size:
-        sl = slice(ks[0], ks[-1] + 1)
-        out[sl] = disk_dilation(classical[sl], r)
+    box = bounding_box(classical)
+    if box is not None:
+        sl = (box[0], *(slice(max(0, s.start - r), min(n, s.stop + r))
+                        for s, n in zip(box[1:], classical.shape[1:], strict=True)))
+        out[sl] = disk_dilation(np.ascontiguousarray(classical[sl]), r)
     return out
 
 
@@ -97,7 +99,7 @@ def outside_envelope(lesion: np.ndarray, envelope: np.ndarray, spacing) -> np.nd
     comps = Components.of(lesion)
     if not comps.n:
         return np.zeros_like(lesion)
-    out = np.bincount(comps.labels[~envelope[comps.box]], minlength=comps.n + 1)
+    out = comps.sizes - comps.count_in(envelope)  # voxels outside the envelope
     drop = (out >= OUTSIDE_SHARE * comps.sizes) & (
         comps.sizes * voxel_ml_of(spacing) < OUTSIDE_MAX_ML)
     return comps.select(drop)

@@ -18,8 +18,7 @@ the corrected SEG (:func:`corrected_seg`).
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
+import io
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +29,8 @@ from pydicom import Dataset
 from pydicom.sequence import Sequence
 from pydicom.uid import SegmentationStorage
 
+from core.crypto import SealError
+from core.vault import read_folder_file, write_folder_file
 from inference.dicom_out import make_seg
 from inference.errors import InferenceError
 from inference.findings import head_up, largest_lesions
@@ -110,30 +111,22 @@ def corrected_values(volume: Volume, corrected: np.ndarray, ai_values: dict,
 
 def save_label_maps(path: Path, volume: Volume, original: np.ndarray,
                     corrected: np.ndarray) -> Path:
-    """Both maps and the geometry in one compressed ``.npz``, written atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".corr-", suffix=".npz")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez_compressed(f, original=original, corrected=corrected,
-                                spacing=np.asarray(volume.spacing, float),
-                                origin=np.asarray(volume.origin, float),
-                                direction=np.asarray(volume.direction, float))
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
+    """Both maps and the geometry in one compressed ``.npz``, written atomically (sealed
+    with the folder's key when encryption at rest is on, :func:`core.vault.write_folder_file`)."""
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, original=original, corrected=corrected,
+                        spacing=np.asarray(volume.spacing, float),
+                        origin=np.asarray(volume.origin, float),
+                        direction=np.asarray(volume.direction, float))
+    return write_folder_file(Path(path), buffer.getvalue())
 
 
 def load_label_maps(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
-    """(original, corrected) of a saved correction."""
+    """(original, corrected) of a saved correction (plain or sealed)."""
     try:
-        with np.load(path) as data:
+        with np.load(io.BytesIO(read_folder_file(Path(path)))) as data:
             return data["original"], data["corrected"]
-    except (OSError, KeyError, ValueError) as err:
+    except (OSError, KeyError, ValueError, SealError) as err:
         raise CorrectionError("A saved correction cannot be read; it may have been "
                               "deleted") from err
 

@@ -15,7 +15,7 @@ from scipy import ndimage as ndi
 
 from inference.geometry import voxel_ml
 from inference.labels import CONSOLIDATION, GGO, LEFT
-from inference.morphology import bounding_box
+from inference.morphology import bounding_box, label
 
 TOP = 5  # lesions listed, largest first
 MAX_POINTS = 20_000
@@ -66,7 +66,7 @@ def largest_lesions(labels: np.ndarray, spacing, top: int | None = TOP,
         return []
     count = labels.shape[0]  # slices of the whole volume: the viewer numbers them
     lesion, labels = lesion[box], labels[box]
-    comps, n = ndi.label(lesion, structure=_CONNECT)
+    comps, n = label(lesion, _CONNECT)
     sizes = np.bincount(comps[lesion], minlength=n + 1)
     order = np.argsort(-sizes[1:], kind="stable")[:n if top is None else top] + 1
     objects = ndi.find_objects(comps)

@@ -11,7 +11,7 @@ import numpy as np
 from scipy import ndimage as ndi
 
 from inference.geometry import Orientation
-from inference.morphology import Components, bounding_box, fill_holes_in_plane
+from inference.morphology import Components, bounding_box, fill_holes_in_plane, label
 
 AIR_HU = -400.0  # below this inside the body: aerated lung (or gas)
 BODY_HU = -500.0
@@ -22,7 +22,7 @@ CLOSE_MM = 12.0  # closing radius that restores consolidated lung at the lung su
 def body_mask(hu: np.ndarray) -> np.ndarray:
     """The patient's body (largest dense component), holes filled slice by slice."""
     dense = hu > BODY_HU
-    labels, n = ndi.label(dense)
+    labels, n = label(dense, None)  # face-connected
     if n == 0:
         return dense
     sizes = np.bincount(labels.ravel())
@@ -33,12 +33,10 @@ def body_mask(hu: np.ndarray) -> np.ndarray:
 
 def midline_columns(body: np.ndarray) -> np.ndarray:
     """Per-slice column (i) of the body's centre; slices without body use the median."""
-    k_cols = np.full(body.shape[0], np.nan)
-    cols = np.arange(body.shape[2])
-    for k in range(body.shape[0]):
-        prof = body[k].sum(axis=0)
-        if prof.sum() > 0:
-            k_cols[k] = float((prof * cols).sum() / prof.sum())
+    prof = np.count_nonzero(body, axis=1)  # [k, i]
+    total = prof.sum(axis=1)
+    centre = (prof * np.arange(body.shape[2])).sum(axis=1) / np.maximum(total, 1)
+    k_cols = np.where(total > 0, centre, np.nan)
     fallback = np.nanmedian(k_cols) if np.isfinite(k_cols).any() else body.shape[2] / 2
     return np.where(np.isfinite(k_cols), k_cols, fallback)
 
@@ -96,7 +94,7 @@ def split_sides(lung: np.ndarray, body: np.ndarray, orient: Orientation,
         sl = tuple(slice(s.start + o, s.stop + o) for s, o in zip(local, off, strict=True))
         comp = comps.labels[local] == idx
         side = np.broadcast_to(left_of_mid[sl[0], None, sl[2]], comp.shape)
-        frac_left = float(side[comp].mean())
+        frac_left = np.count_nonzero(side & comp) / np.count_nonzero(comp)  # = mean
         if frac_left >= 0.9:
             left[sl] |= comp
         elif frac_left <= 0.1:
@@ -115,7 +113,7 @@ def _split_joined(comp: np.ndarray, side: np.ndarray) -> tuple[np.ndarray, np.nd
         labels, n = ndi.label(comp[k])
         for idx in range(1, n + 1):
             part = labels == idx
-            frac = float(side[k][part].mean())
+            frac = np.count_nonzero(side[k] & part) / np.count_nonzero(part)  # = mean
             if frac >= 0.8:
                 left[k] |= part
             elif frac <= 0.2:
@@ -256,14 +254,21 @@ def _half_lungs(hu: np.ndarray, spacing, orient: Orientation, body=None):
 
 def _corridor(right: np.ndarray, left: np.ndarray) -> np.ndarray:
     cols = np.arange(right.shape[2], dtype=float)
-    corridor = np.zeros((right.shape[0], right.shape[2]), bool)
-    for k in range(right.shape[0]):
-        pr, pl = right[k].sum(axis=0), left[k].sum(axis=0)
-        if pr.sum() and pl.sum():
-            cr, cl = (pr * cols).sum() / pr.sum(), (pl * cols).sum() / pl.sum()
-            corridor[k] = (cols > min(cr, cl)) & (cols < max(cr, cl))
+    pr, pl = np.count_nonzero(right, axis=1), np.count_nonzero(left, axis=1)  # [k, i]
+    sr, sl = pr.sum(axis=1), pl.sum(axis=1)
+    both = (sr > 0) & (sl > 0)
+    cr = (pr * cols).sum(axis=1) / np.maximum(sr, 1)
+    cl = (pl * cols).sum(axis=1) / np.maximum(sl, 1)
+    lo, hi = np.minimum(cr, cl)[:, None], np.maximum(cr, cl)[:, None]
+    corridor = both[:, None] & (cols > lo) & (cols < hi)
     return corridor[:, None, :] & ~(right | left)
 
 
 def _full(half: np.ndarray, shape) -> np.ndarray:
-    return np.repeat(np.repeat(half, 2, axis=1), 2, axis=2)[:, : shape[1], : shape[2]]
+    """A half-resolution mask back on the full grid (each voxel as 2x2 in-plane)."""
+    k, j, i = half.shape
+    # each column twice: a 0/1 byte times 257 is the same byte twice in a uint16
+    cols = (half.view(np.uint8).astype(np.uint16) * np.uint16(257)).view(np.uint8)
+    out = np.empty((k, j, 2, 2 * i), np.uint8)
+    out[:] = cols.reshape(k, j, 1, 2 * i)  # each row twice
+    return out.view(bool).reshape(k, 2 * j, 2 * i)[:, : shape[1], : shape[2]]

@@ -10,6 +10,7 @@ from scipy import ndimage as ndi
 from inference.geometry import Orientation, voxel_ml
 from inference.grading import NOT_ASSESSABLE, GradeRule, grade_of
 from inference.labels import CONSOLIDATION, GGO, LEFT, RIGHT
+from inference.morphology import bounding_box, label
 
 MIN_LESION_ML = 1.0  # below this a lung counts as free of lesions (noise floor)
 MIN_LUNGS_ML = 400.0  # less aerated+diseased lung than this in view: not assessable
@@ -63,7 +64,9 @@ def measure(labels: np.ndarray, spacing, orient: Orientation,
     """Volumes, involvement, grades and pattern of a sided label map (see :mod:`labels`)."""
     rule = GradeRule(rule)
     flags = list(flags or [])
-    counts = np.bincount(labels.ravel(), minlength=7)
+    box = bounding_box(labels)  # labels are background outside it
+    counts = (np.bincount(labels[box].ravel(), minlength=7) if box is not None
+              else np.zeros(7, np.intp))
     right = int(sum(counts[v] for v in RIGHT))
     left = int(sum(counts[v] for v in LEFT))
     ggo_r, ggo_l = int(counts[GGO[0]]), int(counts[GGO[1]])
@@ -130,14 +133,17 @@ def pattern_features(labels: np.ndarray, spacing, orient: Orientation,
     if not n_les:
         return PatternFeatures(bilateral=False)
     sampling = (float(spacing[2]), float(spacing[1]) * f, float(spacing[0]) * f)
-    depth = ndi.distance_transform_edt(np.pad(lung, 1), sampling=sampling)[1:-1, 1:-1, 1:-1]
-    peripheral = float((depth[lesion] <= PERIPHERAL_MM).mean())
+    # The depth in the lung's box with one empty voxel around it: the same distances as on
+    # the whole padded grid (the nearest voxel outside the box is on that ring).
+    box = bounding_box(lung)
+    depth = ndi.distance_transform_edt(np.pad(lung[box], 1), sampling=sampling)[1:-1, 1:-1, 1:-1]
+    peripheral = float((depth[lesion[box]] <= PERIPHERAL_MM).mean())
     ks = np.nonzero(lung.any(axis=(1, 2)))[0]
     mid = (ks[0] + ks[-1]) / 2.0
     k_les = np.nonzero(lesion)[0]
     lower = float((k_les < mid).mean() if orient.superior_is_high_k else (k_les > mid).mean())
     ggo_share = float(np.isin(sub, GGO).sum() / n_les)
-    comps, n = ndi.label(lesion, structure=np.ones((3, 3, 3), bool))
+    comps, n = label(lesion)  # 26-connected
     sizes = np.bincount(comps.ravel(), minlength=n + 1)[1:] * float(np.prod(sampling)) / 1000
     return PatternFeatures(bool(bilateral), round(peripheral, 3), round(lower, 3),
                            round(ggo_share, 3), int((sizes >= LESION_MIN_ML).sum()))

@@ -3,19 +3,40 @@ box of what is there, label 3D components once for several rules, and dilate or 
 an in-plane disk as a union of rectangles (separable 1D filters).
 
 Every function here gives the same voxels as the plain :mod:`scipy.ndimage` call it
-replaces (tested on a real chest: ``tests/inference/test_morphology.py``).
+replaces (tested on a real chest: ``tests/inference/test_morphology.py``). Components are
+labelled by ``cc3d`` (connected-components-3d), which numbers them as ``ndi.label`` does
+(raster order of first voxel) in a fraction of its time on these sparse masks.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from math import isqrt
 
+import cc3d
 import numpy as np
 from scipy import ndimage as ndi
 
 Box = tuple[slice, slice, slice]
 CONNECT = np.ones((3, 3, 3), bool)  # 26-connected components
+FACES = ndi.generate_binary_structure(3, 1)  # 6-connected: ``ndi.label``'s default
+
+
+def label(mask: np.ndarray, structure: np.ndarray | None = CONNECT) -> tuple[np.ndarray, int]:
+    """``ndi.label(mask, structure)`` for the 3D face (``None`` or :data:`FACES`) or full
+    (:data:`CONNECT`) neighbourhood, or 2D masks: the same labels (``uint32``), by cc3d."""
+    if mask.ndim == 2:
+        full = structure is not None and np.asarray(structure).all()
+        connectivity = 8 if full else 4
+    elif structure is None or np.array_equal(structure, FACES):
+        connectivity = 6
+    elif np.array_equal(structure, CONNECT):
+        connectivity = 26
+    else:
+        return ndi.label(mask, structure=structure)
+    labels, n = cc3d.connected_components(np.ascontiguousarray(mask, dtype=bool),
+                                          connectivity=connectivity, return_N=True)
+    return labels, int(n)
 
 
 def bounding_box(mask: np.ndarray) -> Box | None:
@@ -35,21 +56,30 @@ class Components:
     """The 26-connected components of a mask, labelled once inside its bounding box.
 
     Numbering is that of ``ndi.label`` on the whole volume (raster order is unchanged by
-    the crop). ``objects[n - 1]`` is component ``n``'s box in whole-volume coordinates."""
+    the crop). ``objects[n - 1]`` is component ``n``'s box in whole-volume coordinates.
+    The foreground's flat indices in the box and their labels are kept, so counting and
+    selecting cost the foreground's size, not the box's (the masks here are sparse)."""
 
     shape: tuple[int, int, int]
     box: Box | None
-    labels: np.ndarray | None  # int32 labels inside ``box``
+    labels: np.ndarray | None  # uint32 labels inside ``box``
     n: int
     sizes: np.ndarray  # voxels per label; [0] counts background inside the box only
+    fg: np.ndarray | None = field(default=None, repr=False)  # flat indices in the box
+    fg_labels: np.ndarray | None = field(default=None, repr=False)  # their labels
 
     @classmethod
     def of(cls, mask: np.ndarray, structure: np.ndarray = CONNECT) -> Components:
         box = bounding_box(mask)
         if box is None:
             return cls(mask.shape, None, None, 0, np.zeros(1, np.intp))
-        labels, n = ndi.label(mask[box], structure=structure)
-        return cls(mask.shape, box, labels, n, np.bincount(labels.ravel(), minlength=n + 1))
+        part = np.ascontiguousarray(mask[box])
+        labels, n = label(part, structure)
+        fg = np.flatnonzero(part)
+        fg_labels = labels.reshape(-1)[fg]
+        sizes = np.bincount(fg_labels, minlength=n + 1)
+        sizes[0] = part.size - fg.size
+        return cls(mask.shape, box, labels, n, sizes, fg, fg_labels)
 
     @property
     def objects(self) -> list[Box]:
@@ -60,10 +90,11 @@ class Components:
                 for sl in ndi.find_objects(self.labels)]
 
     def count_in(self, mask: np.ndarray) -> np.ndarray:
-        """Voxels of each component inside ``mask`` (whole-volume), per label."""
+        """Voxels of each component inside ``mask`` (whole-volume), per label ([0]: 0)."""
         if not self.n:
             return np.zeros(1, np.intp)
-        return np.bincount(self.labels[mask[self.box]], minlength=self.n + 1)
+        inside = np.ascontiguousarray(mask[self.box]).reshape(-1)[self.fg]
+        return np.bincount(self.fg_labels[inside], minlength=self.n + 1)
 
     def local(self, idx: int, box: Box) -> np.ndarray:
         """Component ``idx`` as a mask of whole-volume ``box`` (which may reach beyond the
@@ -83,9 +114,9 @@ class Components:
         """Whole-volume mask of the components with ``keep[label]`` (``keep[0]`` ignored)."""
         out = np.zeros(self.shape, bool)
         if self.n:
-            keep = np.asarray(keep, bool).copy()
-            keep[0] = False
-            out[self.box] = keep[self.labels]
+            part = np.zeros(self.labels.shape, bool)
+            part.reshape(-1)[self.fg[np.asarray(keep, bool)[self.fg_labels]]] = True
+            out[self.box] = part
         return out
 
 
@@ -119,32 +150,45 @@ def disk_erosion(mask: np.ndarray, r: int) -> np.ndarray:
 
 
 def disk_opening(mask: np.ndarray, r: int) -> np.ndarray:
-    """``ndi.binary_opening(mask, disk)``, computed inside the mask's bounding box (exact:
-    the erosion is empty at the box's edge and the dilation does not leave the box)."""
+    """``ndi.binary_opening(mask, disk)``: the union of the disks inside ``mask``. A disk
+    lies inside one 26-connected component, so each component at least a disk wide is
+    opened alone in its own bounding box (exact: the erosion is empty at the box's edge and
+    the dilation does not leave the box), the others have none; where those boxes add up
+    to more than the mask's box, the mask is opened in its box at once."""
     out = np.zeros(mask.shape, bool)
-    box = bounding_box(mask)
-    if box is not None:
-        part = np.ascontiguousarray(mask[box])
-        out[box] = disk_dilation(disk_erosion(part, r), r)
+    comps = Components.of(mask)
+    if not comps.n:
+        return out
+    wide = [(idx, sl) for idx, sl in enumerate(comps.objects, 1)
+            if min(sl[1].stop - sl[1].start, sl[2].stop - sl[2].start) > 2 * r]
+    volume = sum(int(np.prod([s.stop - s.start for s in sl])) for _, sl in wide)
+    if volume >= comps.labels.size:
+        part = np.ascontiguousarray(mask[comps.box])
+        out[comps.box] = disk_dilation(disk_erosion(part, r), r)
+        return out
+    for idx, sl in wide:
+        out[sl] |= disk_dilation(disk_erosion(comps.local(idx, sl), r), r)
     return out
-
-
-_PLANE4 = np.zeros((3, 3, 3), bool)
-_PLANE4[1] = ndi.generate_binary_structure(2, 1)
 
 
 def fill_holes_in_plane(mask: np.ndarray) -> np.ndarray:
     """``ndi.binary_fill_holes(mask, structure=plane)`` for the 4-connected in-plane cross:
     per slice, the background not 4-connected to the slice's edge is filled. One labelling
     of the background inside the mask's bounding box (what lies outside it is background
-    reaching the edge) instead of scipy's dilation to convergence."""
+    reaching the edge) instead of scipy's dilation to convergence: the slices stacked as one
+    2D image, 4-connected, where a slice's last row touches the next one's first row. That
+    joins only components that touch a slice's edge rows, which are filled in neither case,
+    so the holes are the same as slice by slice."""
     out = mask.copy()
     box = bounding_box(mask)
     if box is None:
         return out
-    background, n = ndi.label(~mask[box], structure=_PLANE4)
+    part = mask[box]
+    k, j, i = part.shape
+    flat, n = label(~part.reshape(k * j, i), None)
     if not n:
         return out
+    background = flat.reshape(k, j, i)
     edge = np.zeros(n + 1, bool)
     for face in (background[:, 0], background[:, -1], background[:, :, 0],
                  background[:, :, -1]):

@@ -83,13 +83,20 @@ def sided_labels(lung: np.ndarray, ggo: np.ndarray, cons: np.ndarray, right: np.
                  left: np.ndarray) -> np.ndarray:
     """Combine lung sides and lesion classes into one sided label map (left over right,
     consolidation over ground glass; lesion only on a side). In arithmetic rather than six
-    masked writes: side 1 or 2, plus 2 for ground glass or 4 for consolidation."""
-    out = np.where(left, np.uint8(Label.LUNG_LEFT), right.view(np.uint8) * np.uint8(
+    masked writes: side 1 or 2, plus 2 for ground glass or 4 for consolidation; inside the
+    sides' bounding box only (background elsewhere)."""
+    out = np.zeros(lung.shape, np.uint8)
+    box = bounding_box(right | left)
+    if box is None:
+        return out
+    right, left, ggo, cons = right[box], left[box], ggo[box], cons[box]
+    part = np.where(left, np.uint8(Label.LUNG_LEFT), right.view(np.uint8) * np.uint8(
         Label.LUNG_RIGHT)).astype(np.uint8, copy=False)
     add = (ggo | cons).view(np.uint8) + cons.view(np.uint8)
     add <<= 1
-    add *= out > 0
-    out += add
+    add *= part > 0
+    part += add
+    out[box] = part
     return out
 
 
@@ -128,16 +135,16 @@ def grow_ground_glass(hu: np.ndarray, lung: np.ndarray, ggo: np.ndarray, spacing
     seed = bounding_box(ggo)
     if seed is None:
         return ggo
-    # Only lung can turn ground glass: work in the box of the lung and the ground glass,
-    # one pixel wider for the 3x3 mean (the same sums: integer HU, exact partial sums).
-    box = bounding_box(lung) or seed
-    sl = tuple(slice(max(0, min(a.start, b.start) - pad), max(a.stop, b.stop) + pad)
-               for a, b, pad in zip(box, seed, (0, 1, 1), strict=True))
+    # The growth stays within ``steps`` pixels of the ground glass, in its slices: work in
+    # its box grown by that, one pixel more for the 3x3 mean (the same sums: integer HU,
+    # exact partial sums; the box's outer ring is out of reach, so its mean never counts).
+    steps = max(1, round(reach_mm / float(spacing[0])))
+    sl = tuple(slice(max(0, b.start - pad), min(n, b.stop + pad))
+               for b, pad, n in zip(seed, (0, steps + 1, steps + 1), ggo.shape, strict=True))
     mean = ndi.uniform_filter(hu[sl].astype(np.float32), size=(1, 3, 3))
     room = lung[sl] & (mean >= band[0]) & (mean <= band[1])
     plane = np.zeros((3, 3, 3), bool)
     plane[1] = ndi.generate_binary_structure(2, 1)
-    steps = max(1, round(reach_mm / float(spacing[0])))
     out = ggo.copy()
     out[sl] = ndi.binary_dilation(ggo[sl], plane, iterations=steps, mask=room | ggo[sl])
     return out
@@ -151,7 +158,7 @@ def mediastinal_consolidation(classes: np.ndarray, mediastinum: np.ndarray,
     comps = Components.of(classes == CLASS_CONSOLIDATION, structure=None)
     if not comps.n:
         return np.zeros(classes.shape, bool)
-    inside = np.bincount(comps.labels[mediastinum[comps.box]], minlength=comps.n + 1)
+    inside = comps.count_in(mediastinum)
     frac = inside / np.maximum(comps.sizes, 1)
     return comps.select(frac >= share)
 

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from archive.dicomweb import DicomWebClient, read_dataset
 from archive.errors import ArchiveError
 from core.paths import app_subdir
+from core.vault import write_folder_file
 from inference import segmenters
 from prereads.archived import PreReadIds, held, locate
 from prereads.shards import study_tag
@@ -83,10 +84,8 @@ def import_archived_preread(store: Store, client: DicomWebClient, study_uid: str
     files = []
     for sop, suffix in ((ids.seg_uids[0], "seg"), (ids.sr_uids[0], "sr")):
         path = folder / f"{sop}.{suffix}.dcm"
-        if not path.exists():
-            partial = path.with_suffix(".part")
-            partial.write_bytes(client.retrieve_instance(study_uid, objects[sop], sop))
-            partial.replace(path)  # never a half file under the final name
+        if not path.exists():  # atomic, sealed when encryption at rest is on
+            write_folder_file(path, client.retrieve_instance(study_uid, objects[sop], sop))
         files.append(str(path))
     values[FROM_ARCHIVE] = True
     result_id = store.save_ai_result(

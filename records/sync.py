@@ -16,6 +16,7 @@ and AI results stay local (:meth:`records.store.Store.keep_jobs_local`).
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import random
 import threading
@@ -30,6 +31,7 @@ from pydicom.dataset import Dataset
 
 from archive.dicomweb import DicomWebClient, dataset_bytes, tag_value
 from archive.errors import ArchiveAuthError, ArchiveError, ArchiveRejected, ArchiveUnavailable
+from core.vault import read_folder_file
 from records.errors import RecordsError
 from records.key_objects import key_object_selection
 from records.outbox import (
@@ -164,10 +166,10 @@ def _dicom_files(paths: list[str], study_uid: str) -> dict[str, bytes]:
         path = Path(mask)
         if not path.is_file():
             raise RecordsError(f"the AI mask file {path.name} is missing; cannot send the result")
-        if not pydicom.misc.is_dicom(path):
+        data = read_folder_file(path)  # sealed when encryption at rest is on
+        if data[128:132] != b"DICM":
             continue
-        data = path.read_bytes()
-        ds = pydicom.dcmread(path, stop_before_pixels=True)
+        ds = pydicom.dcmread(io.BytesIO(data), stop_before_pixels=True)
         if ds.StudyInstanceUID != study_uid:
             raise RecordsError(f"the AI mask {path.name} belongs to another study")
         objects[str(ds.SOPInstanceUID)] = data

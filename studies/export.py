@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import numpy as np
@@ -21,16 +22,9 @@ def nifti_affine(volume: Volume) -> np.ndarray:
     return affine
 
 
-def write_nifti(volume: Volume, path: str | Path, anonymize: bool = False) -> Path:
-    """Write ``volume`` as ``.nii`` or ``.nii.gz``; the header carries no patient data.
-
-    With ``anonymize`` even the series description is left out of the header.
-    """
+def _nifti_image(volume: Volume, anonymize: bool):
     import nibabel as nib  # deferred: nibabel loads on first use (start-up time)
 
-    path = Path(path)
-    if not path.name.lower().endswith((".nii", ".nii.gz")):
-        raise StudyError("The output file name must end in .nii or .nii.gz")
     data = volume.voxels.transpose(2, 1, 0)  # (i, j, k) view; no copy of the volume
     image = nib.Nifti1Image(data, nifti_affine(volume))
     image.header.set_xyzt_units("mm", "sec")
@@ -41,9 +35,29 @@ def write_nifti(volume: Volume, path: str | Path, anonymize: bool = False) -> Pa
     image.header["descrip"] = (f"Luch {description}".strip())[:79].encode("ascii", "replace")
     if volume.voxels.dtype == np.int16:
         image.header.set_slope_inter(1.0, 0.0)
+    return image
+
+
+def write_nifti(volume: Volume, path: str | Path, anonymize: bool = False) -> Path:
+    """Write ``volume`` as ``.nii`` or ``.nii.gz``; the header carries no patient data.
+
+    With ``anonymize`` even the series description is left out of the header.
+    """
+    import nibabel as nib  # deferred: nibabel loads on first use (start-up time)
+
+    path = Path(path)
+    if not path.name.lower().endswith((".nii", ".nii.gz")):
+        raise StudyError("The output file name must end in .nii or .nii.gz")
+    image = _nifti_image(volume, anonymize)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         nib.save(image, str(path))
     except OSError as err:
         raise StudyError(f"Cannot write {path.name}: {err.strerror or 'I/O error'}") from err
     return path
+
+
+def nifti_bytes(volume: Volume) -> bytes:
+    """``volume`` as the bytes of a ``.nii.gz`` file (anonymised header), made in memory:
+    for a file that is sealed before it touches the disk."""
+    return gzip.compress(_nifti_image(volume, anonymize=True).to_bytes(), compresslevel=6)

@@ -2,7 +2,9 @@
 key reset (refused while work is unsent), for ``luch encryption`` and the app's start.
 
 The database is converted by :func:`records.open_store` itself; this seals the files: the
-cached images (a key per study), report drafts, dictation audio and its word times.
+cached images (a key per study), report drafts, dictation audio and its word times (the
+home key), the AI's SEG, SR and label maps and the readers' corrections (a key per folder,
+:data:`FOLDER_SEALED`).
 """
 
 from __future__ import annotations
@@ -20,12 +22,21 @@ from core.settings import Settings
 log = logging.getLogger(__name__)
 #: folders under LUCH_HOME whose files go through core.vault.write_private
 PRIVATE_FOLDERS = ("drafts", "dictations", "measurements", "key-images", "word-links")
+#: folders under LUCH_HOME whose files go through core.vault.write_folder_file (its own key)
+FOLDER_SEALED = ("ai-dicom", "corrections")
 SET_ASIDE = "set-aside"
 
 
 def private_files(home: Path) -> list[Path]:
     """The files of the private folders (not temporary ones)."""
     return [p for name in PRIVATE_FOLDERS for p in sorted((home / name).rglob("*"))
+            if p.is_file() and not p.name.startswith(".")]
+
+
+def folder_sealed_files(home: Path) -> list[Path]:
+    """The files of the AI's folders (not the key, not temporary ones)."""
+    return [p for name in FOLDER_SEALED if (home / name).is_dir()
+            for p in sorted((home / name).iterdir())
             if p.is_file() and not p.name.startswith(".")]
 
 
@@ -45,6 +56,7 @@ def seal_home(keys: vault.Vault | None = None, force: bool = False) -> dict[str,
     if keys is None or not (force or vault.needs_sealing(keys.home)):
         return {"files": 0, "images": 0}
     files = vault.seal_plain_files([p for p in private_files(keys.home) if _plain(p)], keys)
+    files += sum(vault.seal_folder_files(keys.home / name, keys) for name in FOLDER_SEALED)
     images = seal_cache(ImageCache(), keys)
     vault.sealed_all(keys.home)
     if files or images:
@@ -58,7 +70,7 @@ class EncryptionStatus:
     locked_by_policy: bool
     key_in_keyring: bool | None  # None: no usable keyring
     database: str  # "encrypted", "plain" or "absent"
-    plain_files: int  # drafts and dictation files not encrypted
+    plain_files: int  # drafts, dictation and AI files not encrypted
     keyring_note: str = ""
 
     def as_dict(self) -> dict:
@@ -79,7 +91,7 @@ def encryption_status() -> EncryptionStatus:
         note = str(err)
     db = home / DB_FILE
     state = "absent" if not db.exists() else "plain" if is_plain_database(db) else "encrypted"
-    plain = sum(1 for p in private_files(home) if _plain(p))
+    plain = sum(1 for p in (*private_files(home), *folder_sealed_files(home)) if _plain(p))
     return EncryptionStatus(vault.encryption_enabled(settings), settings.is_locked(vault.SETTING),
                             present, state, plain, note)
 
@@ -118,7 +130,7 @@ def reset_keys(set_aside: bool = False) -> dict[str, object]:
         moved = home / SET_ASIDE / time.strftime("%Y%m%d-%H%M%S")
         moved.mkdir(parents=True)
         for name in (DB_FILE, f"{DB_FILE}-wal", f"{DB_FILE}-shm", *PRIVATE_FOLDERS,
-                     vault.KEYS_DIR):
+                     *FOLDER_SEALED, vault.KEYS_DIR):
             if (home / name).exists():
                 shutil.move(str(home / name), str(moved / name))
     else:

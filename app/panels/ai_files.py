@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from core.paths import app_subdir
+from core.vault import write_folder_file
 from records import Store
 from records.models import AIResult
 from studies import Volume
@@ -56,26 +57,23 @@ def same_grid(a: Volume | None, b: Volume | None, tol_mm: float = GRID_TOL_MM) -
 
 
 def write_label_map(labels: np.ndarray, volume: Volume, folder: Path | None = None) -> Path:
-    """The pre-read's label map as a NIfTI file on ``volume``'s grid (under ``ai-dicom``);
-    written to a temporary name and renamed, never half a file under the final name."""
-    import SimpleITK as sitk  # deferred: SimpleITK loads with the first pre-read written
+    """The pre-read's label map as a NIfTI file on ``volume``'s grid (under ``ai-dicom``),
+    made in memory and written atomically, sealed with the folder's key when encryption at
+    rest is on (:func:`core.vault.write_folder_file`)."""
+    from studies.export import nifti_bytes  # deferred: nibabel loads with the first pre-read
 
     folder = folder or app_subdir(DICOM_DIR)
-    image = sitk.GetImageFromArray(np.ascontiguousarray(labels, dtype=np.uint8))
-    image.SetSpacing(tuple(float(v) for v in volume.spacing))
-    image.SetOrigin(tuple(float(v) for v in volume.origin))
-    image.SetDirection(tuple(float(v) for v in np.asarray(volume.direction).ravel()))
-    path = folder / f"{uuid.uuid4().hex}{LABELS_SUFFIX}"
-    partial = path.with_name(path.name + ".part.nii.gz")
-    sitk.WriteImage(image, str(partial), useCompression=True)
-    partial.replace(path)
-    return path
+    grid = Volume(voxels=np.ascontiguousarray(labels, dtype=np.uint8), spacing=volume.spacing,
+                  origin=volume.origin, direction=volume.direction)
+    return write_folder_file(folder / f"{uuid.uuid4().hex}{LABELS_SUFFIX}", nifti_bytes(grid))
 
 
 def write_dicom_outputs(result: PreReadResult, volume: Volume, source: Path) -> list[Path]:
     """Write the pre-read as a DICOM SEG and a TID 1500 SR (the SR refers to the SEG) under
-    ``LUCH_HOME/ai-dicom``; returns their paths. Raises DicomOutputError for a source that
-    is not a matching DICOM series."""
+    ``LUCH_HOME/ai-dicom``, each atomically and sealed when encryption at rest is on;
+    returns their paths. Raises DicomOutputError for a source that is not a matching DICOM
+    series."""
+    from archive.dicomweb import dataset_bytes  # deferred: with the DICOM writers
     from inference.dicom_out import (  # deferred: the DICOM writers load with the first output
         make_seg,
         make_sr,
@@ -88,9 +86,7 @@ def write_dicom_outputs(result: PreReadResult, volume: Volume, source: Path) -> 
     folder = app_subdir(DICOM_DIR)
     paths = [folder / f"{seg.SOPInstanceUID}.seg.dcm", folder / f"{sr.SOPInstanceUID}.sr.dcm"]
     for dataset, path in zip((seg, sr), paths, strict=True):
-        partial = path.with_suffix(".part")
-        dataset.save_as(partial)
-        partial.replace(path)  # never a half-written file under the final name
+        write_folder_file(path, dataset_bytes(dataset))
     return paths
 
 

@@ -39,6 +39,7 @@ from app.shell.error_text import error_text
 from app.shell.tasks import Task
 from core.errors import LuchError
 from core.paths import app_subdir
+from core.vault import FOLDER_KEY
 from records import Store, Verdict
 from records.errors import RecordsError
 from records.outbox import KIND_AI_RESULT
@@ -67,6 +68,8 @@ def prune_dicom_outputs(store: Store, now: float | None = None) -> list[Path]:
         path.unlink(missing_ok=True)
     needed = store.ai_files_needed()
     for path in folder.iterdir():
+        if path.name == FOLDER_KEY:  # the folder's data key (encryption at rest): kept
+            continue
         need = needed.get(str(path))
         if need is None and now - path.stat().st_mtime < ORPHAN_AGE_S:
             continue

@@ -9,6 +9,7 @@ them in."""
 
 from __future__ import annotations
 
+import io
 import logging
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from app.panels.ai_panel import AiPanel
 from app.shell.main_window import MainWindow
 from app.shell.tasks import Task
 from core.paths import app_subdir
+from core.vault import read_folder_file, write_folder_file
 from records import Store
 from studies import Volume
 
@@ -29,20 +31,19 @@ FOLDER = "corrections"  # under LUCH_HOME: the maps (.npz) and corrected SEGs
 def write_corrected_seg(corrected, volume: Volume, source: Path, original_seg: Path,
                         model_version: str, reader: str, folder: Path) -> Path:
     """The corrected label map as a SEG over the study's own frames, referencing the AI's
-    SEG (``original_seg``), written atomically under ``folder``."""
+    SEG (``original_seg``), written atomically under ``folder`` (sealed when encryption at
+    rest is on)."""
     import pydicom  # deferred (this function): the correction stack loads with the first save
 
+    from archive.dicomweb import dataset_bytes
     from inference.corrections import corrected_seg
     from inference.dicom_out import source_datasets
 
-    original = pydicom.dcmread(original_seg, stop_before_pixels=True)
+    original = pydicom.dcmread(io.BytesIO(read_folder_file(original_seg)),
+                               stop_before_pixels=True)
     seg = corrected_seg(corrected, source_datasets(source, volume), model_version, reader,
                         original)
-    path = folder / f"{seg.SOPInstanceUID}.seg.dcm"
-    partial = path.with_suffix(".part")
-    seg.save_as(partial)
-    partial.replace(path)
-    return path
+    return write_folder_file(folder / f"{seg.SOPInstanceUID}.seg.dcm", dataset_bytes(seg))
 
 
 class LabelCorrection(QObject):

@@ -17,6 +17,7 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP('DomainError', '%1 is a colour image, not a CT series'),
     QT_TRANSLATE_NOOP('DomainError', '%1 is damaged'),
     QT_TRANSLATE_NOOP('DomainError', '%1 is damaged or is not a NIfTI file'),
+    QT_TRANSLATE_NOOP('DomainError', "%1 is encrypted but its folder's data key is missing"),
     QT_TRANSLATE_NOOP('DomainError', "%1 is encrypted but the station's data key is missing"),
     QT_TRANSLATE_NOOP('DomainError', '%1 is neither a folder nor a zip archive'),
     QT_TRANSLATE_NOOP('DomainError', '%1 is not 16 kHz mono dictation audio'),

@@ -24,8 +24,8 @@ def _open(ref: FileRef):
     import nibabel as nib  # deferred: nibabel loads on first use (start-up time)
 
     try:
-        if ref.member is None:
-            return nib.load(str(ref.path))
+        if ref.member is None and ref.key is None:
+            return nib.load(str(ref.path))  # sealed files (a key) are decrypted in memory
         data = ref.read_bytes()
         klass = nib.Nifti2Image if data[:4] == b"\x1c\x02\x00\x00" else nib.Nifti1Image
         return klass.from_bytes(_gunzip(data) if ref.name.lower().endswith(".gz") else data)

@@ -3,6 +3,7 @@ home is converted with its data kept; the key reset is refused while work is uns
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 from pathlib import Path
@@ -77,6 +78,37 @@ def _reading(study_uid: str, shared_data: Path) -> None:
     logging.getLogger("luch.test").info("opened %s for %s", study_uid, NAME)
 
 
+def _ai_reading(study_uid: str, volume, source: Path) -> dict:
+    """What the AI leaves behind: a pre-read's SEG, SR and label map under ai-dicom, stored
+    (and queued) with its result, and a reader's correction: its maps and corrected SEG
+    under corrections."""
+    from app.panels.ai_files import write_dicom_outputs, write_label_map
+    from app.reading.label_correction import write_corrected_seg
+    from inference.corrections import build_correction
+    from inference.preread import PreReadOptions, analyze
+
+    result = analyze(volume, PreReadOptions(engine="classical"))
+    files = [*write_dicom_outputs(result, volume, source),
+             write_label_map(result.labels, volume)]
+    corrected = result.labels.copy()
+    corrected[3, 200:230, 100:130][corrected[3, 200:230, 100:130] > 0] = 3  # GGO, right
+    folder = app_subdir("corrections")
+    correction = build_correction(volume, result.labels, corrected, result.to_json(), "Dr A",
+                                  folder)
+    seg = write_corrected_seg(corrected, volume, source, files[0], result.model_version,
+                              "Dr A", folder)
+    store = open_store()
+    rid = store.save_ai_result(study_uid, model_name="luch-classical",
+                               model_version=result.model_version, values=result.to_json(),
+                               mask_files=files,
+                               series_instance_uid=volume.info.series_instance_uid)
+    cid = store.save_ai_correction(rid, **correction.record(), source_path=str(source),
+                                   files=[str(seg)])
+    store.close()
+    return {"result": result, "files": files, "corrected": corrected, "seg": seg,
+            "correction": correction, "ids": (rid, cid)}
+
+
 PHI = [NAME.encode(), NAME.encode("utf-8").replace(b"^", b" "), "Шифрова".encode(),
        PATIENT_ID.encode(), REPORT.encode(), b"DICM", b"SQLite format 3", b"fLaC"]
 
@@ -91,7 +123,7 @@ def _plain_phi(home: Path) -> list[tuple[str, bytes]]:
 
 
 def test_a_real_flow_leaves_no_plain_phi_under_luch_home(orthanc, named_study, encrypted_home,
-                                                         shared_data, capsys):
+                                                         shared_data, capsys, orthanc_factory):
     study_uid, originals = named_study
     setup_logging()
     folder = ImageCache().fetch_study(_client(orthanc), study_uid)
@@ -101,8 +133,31 @@ def test_a_real_flow_leaves_no_plain_phi_under_luch_home(orthanc, named_study, e
     marks = KeyImages(study_uid)
     marks.toggle(key_image_of(volume, 3, 1))  # kept with the study, sealed
     assert crypto.is_sealed(next((encrypted_home / "key-images").glob("*.json")).read_bytes())
+    ai = _ai_reading(study_uid, volume, folder)
+    ai_files = [*ai["files"], ai["seg"], ai["correction"].labels_file]
+    assert all(crypto.is_sealed(Path(f).read_bytes()) for f in ai_files)
     for handler in logging.getLogger().handlers:
         handler.flush()
+    assert _plain_phi(encrypted_home) == []
+    # the AI's files read back: the stored pre-read, the correction's maps, the archive's copy
+    from app.panels.ai_files import find_stored
+    from inference.corrections import load_label_maps
+    from records.sync import SyncEngine
+
+    store = open_store()
+    stored = find_stored(store, study_uid, volume, ai["result"].model_version)
+    assert stored is not None and np.array_equal(stored.labels, ai["result"].labels)
+    original, corrected = load_label_maps(ai["correction"].labels_file)
+    assert np.array_equal(corrected, ai["corrected"])
+    assert np.array_equal(original, ai["result"].labels)
+    client = _client(orthanc_factory())  # an archive of its own: the study's stays as it is
+    SyncEngine(store, client).drain()
+    assert {k: n for k, n in store.outbox_counts().items() if n and k != "done"} == {}
+    store.close()
+    archived = {str(i["00080018"]["Value"][0]) for i in client.search_instances(study_uid)}
+    sent = {pydicom.dcmread(io.BytesIO(vault.read_folder_file(f))).SOPInstanceUID
+            for f in (*ai["files"][:2], ai["seg"])}
+    assert sent <= archived
     assert _plain_phi(encrypted_home) == []
     # ... and the app reads it all back the same
     assert load_draft(study_uid).fields == {"impression": REPORT}
@@ -127,14 +182,25 @@ def test_a_plain_home_is_converted_with_its_data(orthanc, named_study, luch_home
                                                  shared_data, capsys):
     study_uid, originals = named_study
     vault.clear_cache()
-    ImageCache().fetch_study(_client(orthanc), study_uid)
+    folder = ImageCache().fetch_study(_client(orthanc), study_uid)
     _reading(study_uid, shared_data)
+    volume = open_volume(folder)
+    ai = _ai_reading(study_uid, volume, folder)  # SEG, SR, label map; maps, corrected SEG
     assert {p for _, p in _plain_phi(luch_home)} >= {NAME.encode(), b"DICM", b"SQLite format 3"}
+    assert not crypto.is_sealed(ai["seg"].read_bytes())
     (luch_home / "settings.json").write_text(json.dumps({vault.SETTING: True}))
     vault.clear_cache()
     assert main(["encryption", "--convert", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out) == {"files": 3, "images": 8}
+    assert json.loads(capsys.readouterr().out) == {"files": 3 + 5, "images": 8}
     assert _plain_phi(luch_home) == []
+    from app.panels.ai_files import find_stored
+    from inference.corrections import load_label_maps
+
+    store = open_store()
+    stored = find_stored(store, study_uid, volume, ai["result"].model_version)
+    store.close()
+    assert stored is not None and np.array_equal(stored.labels, ai["result"].labels)
+    assert np.array_equal(load_label_maps(ai["correction"].labels_file)[1], ai["corrected"])
     assert not is_plain_database(luch_home / DB_FILE)
     assert seal_home() == {"files": 0, "images": 0}  # once: the start reads nothing now
     assert not vault.needs_sealing()
