@@ -6,7 +6,8 @@ settings, and removal keeps them too.
 The whole run takes 5.5-13 minutes on the shared 2-core box by its load (docs/installing.md: two
 package builds ~2 min, the first install with its Depends ~5 min, the upgrade ~4 min, the
 app's commands ~1 min) and needs about 12 GB of disk for a moment, all removed after.
-Run it alone with ``installer/run.sh test tests/test_deb_install.py``.
+Not in the default run (``-m 'not package'`` in pyproject's addopts): run it with
+``installer/run.sh test -m package tests/test_deb_install.py``.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from tests.screens import chest_fractions, read_gray, split_views
 
 ROOT = Path(__file__).resolve().parent.parent
 
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(2700)]
+pytestmark = [pytest.mark.slow, pytest.mark.package, pytest.mark.timeout(2700)]
 
 REPORT = {"study": {"study_instance_uid": "1.2.826.0.1.3680043.8.498.20202020",
                     "patient_id": "PKG-TEST", "patient_name": "Upgrade^Test",
