@@ -35,6 +35,19 @@ def new_render_window() -> vtk.vtkRenderWindow:
     return window
 
 
+class _Interactor(QVTKRenderWindowInteractor):
+    """VTK's Qt interactor, safe to close once Python no longer holds it: a close event
+    that reached such a widget (a wrapper PySide made anew, without the attributes set in
+    ``__init__``) recursed without end in VTK's ``__getattr__`` (fresh-clone CI,
+    2026-12-06, in test_overlay_text)."""
+
+    def closeEvent(self, event) -> None:
+        if "_RenderWindow" in self.__dict__:
+            super().closeEvent(event)
+        else:
+            event.accept()
+
+
 class VtkPanel(QWidget):
     """A Qt widget filled by one VTK render window with one renderer."""
 
@@ -42,7 +55,7 @@ class VtkPanel(QWidget):
                  background: tuple[float, float, float] = (0.0, 0.0, 0.0)) -> None:
         super().__init__(parent)
         self.render_window = new_render_window()
-        self.interactor = QVTKRenderWindowInteractor(self, rw=self.render_window)
+        self.interactor = _Interactor(self, rw=self.render_window)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.interactor)
