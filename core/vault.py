@@ -36,6 +36,7 @@ from keyring.errors import KeyringError, PasswordDeleteError
 from core import crypto
 from core.crypto import SealError
 from core.errors import LuchError
+from core.files import write_bytes_atomic
 from core.paths import app_home
 from core.settings import ENV_POLICY, POLICY_FILE, SETTINGS_FILE, Settings
 
@@ -222,17 +223,7 @@ def write_private(path: Path, data: bytes, vault: Vault | None = None) -> None:
         data = crypto.seal(vault.dek(HOME_KEY), data, path.name.encode())
     else:
         note_plain_write()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    write_bytes_atomic(path, data)
 
 
 def note_plain_write(home: Path | None = None) -> None:
@@ -358,20 +349,6 @@ def read_private_json(path: Path):
     return json.loads(read_private(path).decode("utf-8"))
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
 def write_folder_file(path: Path, data: bytes, keys: Vault | None = None) -> Path:
     """Write ``data`` to ``path`` atomically (never half a file under the final name):
     sealed with the data key of its folder when encryption is on (made on first use), as
@@ -382,7 +359,7 @@ def write_folder_file(path: Path, data: bytes, keys: Vault | None = None) -> Pat
         data = crypto.seal(keys.folder_dek(path.parent, create=True), data, path.stem.encode())
     else:
         note_plain_write()
-    _atomic_write(path, data)
+    write_bytes_atomic(path, data)
     return path
 
 
