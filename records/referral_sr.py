@@ -32,7 +32,7 @@ from records.referral import (
     response_series_uid,
     review_series_uid,
 )
-from records.sr import MANUFACTURER, _build, _observer, _stamp, _text
+from records.sr import MANUFACTURER, _build, _observer, _stamp, _text, cite_predecessor
 
 COMPREHENSIVE_3D_SR = "1.2.840.10008.5.1.4.1.1.88.34"
 REPORT_SR_CLASS = "1.2.840.10008.5.1.4.1.1.88.33"  # Comprehensive SR (records.sr.report_to_sr)
@@ -147,16 +147,7 @@ def review_to_sr(version: ReviewVersionRecord, header: Dataset) -> Dataset:
                    sop_uid=version.sop_instance_uid, number=version.version,
                    description=REVIEW_SERIES_DESCRIPTION, observer_complete=True)
     if version.predecessor_sop_uid:
-        sop = Dataset()
-        sop.ReferencedSOPClassUID = COMPREHENSIVE_3D_SR
-        sop.ReferencedSOPInstanceUID = version.predecessor_sop_uid
-        series = Dataset()
-        series.SeriesInstanceUID = sr.SeriesInstanceUID
-        series.ReferencedSOPSequence = [sop]
-        study = Dataset()
-        study.StudyInstanceUID = sr.StudyInstanceUID
-        study.ReferencedSeriesSequence = [series]
-        sr.PredecessorDocumentsSequence = [study]
+        cite_predecessor(sr, version.predecessor_sop_uid)
     _dated(sr, version.signed_at)
     return sr
 

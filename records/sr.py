@@ -163,6 +163,21 @@ _HEADER_KEYWORDS = ("StudyInstanceUID", "PatientID", "PatientName", "PatientBirt
                     "PatientSex", "StudyDate", "StudyTime", "AccessionNumber")
 
 
+
+def cite_predecessor(sr: Dataset, sop_uid: str) -> None:
+    """Name ``sop_uid`` (an earlier version of ``sr``, same class, study and series) in
+    ``sr``'s Predecessor Documents Sequence."""
+    sop = Dataset()
+    sop.ReferencedSOPClassUID = sr.SOPClassUID
+    sop.ReferencedSOPInstanceUID = sop_uid
+    series = Dataset()
+    series.SeriesInstanceUID = sr.SeriesInstanceUID
+    series.ReferencedSOPSequence = [sop]
+    study = Dataset()
+    study.StudyInstanceUID = sr.StudyInstanceUID
+    study.ReferencedSeriesSequence = [series]
+    sr.PredecessorDocumentsSequence = [study]
+
 def _fill(sr: Dataset, version: ReportVersionRecord, header: Dataset) -> None:
     """Write everything that differs between report versions of the same shape.
 
@@ -184,16 +199,7 @@ def _fill(sr: Dataset, version: ReportVersionRecord, header: Dataset) -> None:
         observer.VerifyingObserverName = person_name(version.author)
         observer.VerificationDateTime = when.strftime("%Y%m%d%H%M%S")
     if version.predecessor_sop_uid:  # an amendment (or the final of a preliminary) cites it
-        sop = Dataset()
-        sop.ReferencedSOPClassUID = sr.SOPClassUID
-        sop.ReferencedSOPInstanceUID = version.predecessor_sop_uid
-        series = Dataset()
-        series.SeriesInstanceUID = sr.SeriesInstanceUID
-        series.ReferencedSOPSequence = [sop]
-        study = Dataset()
-        study.StudyInstanceUID = sr.StudyInstanceUID
-        study.ReferencedSeriesSequence = [series]
-        sr.PredecessorDocumentsSequence = [study]
+        cite_predecessor(sr, version.predecessor_sop_uid)
     items = sr.ContentSequence
     items[0].PersonName = person_name(version.author)
     items[1].TextValue = version.text or "-"
