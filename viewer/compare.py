@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 from studies import Volume
 from studies.registration import Alignment, align_by_position
 from viewer import vtk_api as vtk
-from viewer.layouts import inside
+from viewer.layouts import inside, is_tall, refill_grid
 from viewer.reading_state import ReadingState
 from viewer.slice_view import SliceView
 
@@ -69,22 +69,15 @@ class ComparisonLayout(QWidget):
     def _place(self) -> None:
         """Side by side; current above prior in an area taller than wide (the panels
         shown beside a narrow viewer), where side by side gave two thin strips."""
-        while self.grid.count():
-            self.grid.takeAt(0)
-        for n in range(4):
-            self.grid.setRowStretch(n, 0)
-            self.grid.setColumnStretch(n % 2, 0)
+        placed = []
         for n, (header, view) in enumerate(zip(self.headers, self.views, strict=True)):
             row, col = (2 * n, 0) if self._portrait else (0, n)
-            self.grid.addWidget(header, row, col)
-            self.grid.addWidget(view, row + 1, col)
-            self.grid.setRowStretch(row + 1, 1)
-            self.grid.setColumnStretch(col, 1)
+            placed += [(header, row, col, 1, 1, False), (view, row + 1, col, 1, 1, True)]
+        refill_grid(self.grid, placed)
 
     def resizeEvent(self, event) -> None:
-        portrait = event.size().height() > event.size().width()
-        if portrait != self._portrait:
-            self._portrait = portrait
+        if is_tall(event.size()) != self._portrait:
+            self._portrait = not self._portrait
             self._place()
         super().resizeEvent(event)
 

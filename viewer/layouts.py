@@ -45,6 +45,27 @@ def cell_positions(layout: str, count: int, portrait: bool) -> list[tuple[int, i
     return [(0, n, 1, 1) for n in range(count)]
 
 
+def refill_grid(grid: QGridLayout, placed) -> None:
+    """Empty ``grid`` and put in it each (widget, row, column, rows, columns, grows) of
+    ``placed``; the rows and columns of the widgets that grow share the room equally."""
+    while grid.count():
+        grid.takeAt(0)
+    for n in range(grid.rowCount()):
+        grid.setRowStretch(n, 0)
+    for n in range(grid.columnCount()):
+        grid.setColumnStretch(n, 0)
+    for widget, row, column, rows, columns, grows in placed:
+        grid.addWidget(widget, row, column, rows, columns)
+        if grows:
+            grid.setRowStretch(row, 1)
+            grid.setColumnStretch(column, 1)
+
+
+def is_tall(size) -> bool:
+    """An area taller than wide (the panels shown beside a narrow viewer)."""
+    return size.height() > size.width()
+
+
 def layout_planes(layout: str, acquired: Plane = AXIAL) -> tuple[Plane, ...]:
     """The planes of ``layout`` for a series acquired in ``acquired`` (see
     :func:`~viewer.orientation.acquisition_plane`): the main view of 1x1 and 1x2 shows the
@@ -90,24 +111,14 @@ class ReadingLayout(QWidget):
 
     def _place_views(self) -> None:
         """(Re)place the views that are not detached, for the area's current shape."""
-        while self.grid.count():
-            self.grid.takeAt(0)
-        for n in range(3):
-            self.grid.setRowStretch(n, 0)
-            self.grid.setColumnStretch(n, 0)
         cells = [widget for widget in (*self.views, self.three_d)
                  if widget is not None and widget not in self._detached]
-        for widget, (row, column, rows, columns) in zip(
-                cells, cell_positions(self.layout_name, len(cells), self._portrait),
-                strict=True):
-            self.grid.addWidget(widget, row, column, rows, columns)
-            self.grid.setRowStretch(row, 1)
-            self.grid.setColumnStretch(column, 1)
+        refill_grid(self.grid, [(widget, *cell, True) for widget, cell in zip(
+            cells, cell_positions(self.layout_name, len(cells), self._portrait), strict=True)])
 
     def resizeEvent(self, event) -> None:
-        portrait = event.size().height() > event.size().width()
-        if portrait != self._portrait:
-            self._portrait = portrait
+        if is_tall(event.size()) != self._portrait:
+            self._portrait = not self._portrait
             self._place_views()
         super().resizeEvent(event)
 
