@@ -25,6 +25,15 @@ from tests.archive.test_progressive import stacked_at_one_place
 from viewer.compare import ComparisonLayout
 
 
+def slow_archive(orthanc, link_proxy) -> DicomWebClient:
+    """A client of ``orthanc`` through a proxy that delays each way by 0.1 s (a 200 ms
+    round trip), one request at a time."""
+    proxy = link_proxy(("127.0.0.1", orthanc.http_port), delay_s=0.1)
+    return DicomWebClient(ArchiveConfig(url=f"http://127.0.0.1:{proxy.port}/dicom-web",
+                                        user=orthanc.auth[0], password=orthanc.auth[1],
+                                        parallel=1))
+
+
 def make_station(qtbot, archive=None):
     settings = Settings()
     settings.set("ai.autorun", False)
@@ -122,10 +131,7 @@ def test_a_slow_fetch_shows_progress_keeps_the_ui_live_and_can_be_cancelled(
     UI thread: the status bar shows its progress and Cancel; the event loop never stalls;
     Cancel stops it, and the study then shows as partly cached."""
     study = next(u for u, f in orthanc_ct.items() if len(f) == 20)
-    proxy = link_proxy(("127.0.0.1", orthanc.http_port), delay_s=0.1)
-    client = DicomWebClient(ArchiveConfig(url=f"http://127.0.0.1:{proxy.port}/dicom-web",
-                                          user=orthanc.auth[0], password=orthanc.auth[1],
-                                          parallel=1))
+    client = slow_archive(orthanc, link_proxy)
     window, workflow, _store = make_station(qtbot, client)
     qtbot.waitUntil(lambda: study in workflow.worklist.visible_study_uids(), timeout=30_000)
     ticks: list[float] = []
@@ -158,10 +164,7 @@ def test_an_archive_study_opens_at_its_middle_slice_and_fills_in(
     not yet here says so (grey, not black), the reading and AI start only when it is whole,
     and the volume is then the loader's of the cached files."""
     study = next(u for u, f in orthanc_ct.items() if len(f) == 20)
-    proxy = link_proxy(("127.0.0.1", orthanc.http_port), delay_s=0.1)
-    client = DicomWebClient(ArchiveConfig(url=f"http://127.0.0.1:{proxy.port}/dicom-web",
-                                          user=orthanc.auth[0], password=orthanc.auth[1],
-                                          parallel=1))
+    client = slow_archive(orthanc, link_proxy)
     window, workflow, _store = make_station(qtbot, client)
     qtbot.waitUntil(lambda: study in workflow.worklist.visible_study_uids(), timeout=30_000)
     announced: list = []
@@ -200,10 +203,7 @@ def test_the_report_is_the_arriving_studys_from_its_first_image(
     that study's, not the last study's: what the reader dictates then goes into the right
     report and stays when the study is whole (it went into the previous patient's report)."""
     study = next(u for u, f in orthanc_ct.items() if len(f) == 20)
-    proxy = link_proxy(("127.0.0.1", orthanc.http_port), delay_s=0.1)
-    client = DicomWebClient(ArchiveConfig(url=f"http://127.0.0.1:{proxy.port}/dicom-web",
-                                          user=orthanc.auth[0], password=orthanc.auth[1],
-                                          parallel=1))
+    client = slow_archive(orthanc, link_proxy)
     window, workflow, _store = make_station(qtbot, client)
     with qtbot.waitSignal(window.volume_loaded, timeout=60_000):
         window.open_path(DEMO_STUDY)
