@@ -100,16 +100,26 @@ class Station:
                        env=self.env, check=True, timeout=60)
         return np.asarray(Image.open(path).convert("RGB")).copy()
 
+    def xwininfo(self, *args: str) -> str:
+        """``xwininfo`` output; tried again when a window went away while it walked the
+        tree (it then exits 1 with BadWindow: failed once so in a fresh-clone CI run)."""
+        for _ in range(2):
+            done = subprocess.run(["xwininfo", *args], env=self.env, text=True,
+                                  capture_output=True, timeout=30)
+            if done.returncode == 0:
+                return done.stdout
+            time.sleep(0.3)
+        return subprocess.run(["xwininfo", *args], env=self.env, check=True, text=True,
+                              capture_output=True, timeout=30).stdout
+
     def top_windows(self) -> list[str]:
-        tree = subprocess.run(["xwininfo", "-root", "-children"], env=self.env, check=True,
-                              text=True, capture_output=True, timeout=30).stdout
+        tree = self.xwininfo("-root", "-children")
         return re.findall(r'0x[0-9a-f]+ "([^"]*)": \(', tree)
 
     def views(self) -> list[tuple[int, int, int, int]]:
         """The image views on screen (x, y, width, height), left to right: the native VTK
         windows that have a slice scroll bar (14 px wide) beside them."""
-        tree = subprocess.run(["xwininfo", "-root", "-tree"], env=self.env, check=True,
-                              text=True, capture_output=True, timeout=30).stdout
+        tree = self.xwininfo("-root", "-tree")
         rows = []
         for line in tree.splitlines():
             m = re.match(r"(\s*)0x[0-9a-f]+ .*?(\d+)x(\d+)\+-?\d+\+-?\d+\s+\+(-?\d+)\+(-?\d+)",
