@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from core.files import uid_name
 from core.observable import Observable
 
 Listener = Callable[[str, Any], None]
@@ -78,27 +79,29 @@ class ReadingState(Observable):
 
 
 class Places:
-    """Where the reader left each series this session (point, window, zoom, pan), so a study
-    opened again, or a series chosen again, comes back at that place; the oldest are
-    forgotten beyond ``keep``."""
+    """Where the reader left each series (point, window, zoom, pan), so a study opened again,
+    or a series chosen again, comes back at that place; the oldest are forgotten beyond
+    ``keep``. Keys are hashes of the Series Instance UIDs (:func:`core.files.uid_name`), so
+    the places can be kept on disk without an identifier (:mod:`viewer.place_store`)."""
 
-    def __init__(self, keep: int = 64) -> None:
+    def __init__(self, keep: int = 256) -> None:
         self.keep = keep
         self._places: dict[str, tuple] = {}
 
-    def remember(self, key: str, state: ReadingState) -> None:
-        if not key or state.point is None:
+    def remember(self, series_uid: str, state: ReadingState) -> None:
+        if not series_uid or state.point is None:
             return
+        key = uid_name(series_uid)
         self._places.pop(key, None)
         self._places[key] = (state.point.copy(), state.window, dict(state.zoom),
                              dict(state.pan))
         while len(self._places) > self.keep:
             self._places.pop(next(iter(self._places)))
 
-    def restore(self, key: str, state: ReadingState) -> tuple[float, float] | None:
-        """Put ``key``'s place into a fresh ``state``; returns its window (to apply after
+    def restore(self, series_uid: str, state: ReadingState) -> tuple[float, float] | None:
+        """Put the series' place into a fresh ``state``; returns its window (to apply after
         the hanging protocol's preset), None when the series was not read here before."""
-        place = self._places.get(key)
+        place = self._places.get(uid_name(series_uid)) if series_uid else None
         if place is None:
             return None
         point, window, zoom, pan = place
@@ -108,3 +111,29 @@ class Places:
         for plane, (right, up) in pan.items():
             state.set_pan(plane, right, up)
         return window
+
+    def to_json(self) -> dict:
+        """The places, oldest first, as plain JSON values."""
+        return {key: {"point": [float(v) for v in point],
+                      "window": list(window) if window is not None else None,
+                      "zoom": zoom, "pan": {plane: list(p) for plane, p in pan.items()}}
+                for key, (point, window, zoom, pan) in self._places.items()}
+
+    @classmethod
+    def from_json(cls, data: dict, keep: int = 256) -> Places:
+        """Places from :meth:`to_json`; an entry that does not read is skipped."""
+        places = cls(keep)
+        for key, place in data.items():
+            try:
+                point = np.asarray(place["point"], dtype=float).reshape(3)
+                window = place.get("window")
+                places._places[str(key)] = (
+                    point, (float(window[0]), float(window[1])) if window else None,
+                    {str(k): float(v) for k, v in place.get("zoom", {}).items()},
+                    {str(k): (float(v[0]), float(v[1]))
+                     for k, v in place.get("pan", {}).items()})
+            except (KeyError, TypeError, ValueError, IndexError):
+                continue
+        while len(places._places) > places.keep:
+            places._places.pop(next(iter(places._places)))
+        return places

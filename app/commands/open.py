@@ -241,6 +241,7 @@ def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None
 
         place_window(window, settings)  # where the reader left it, else fitted to the screen
         app.aboutToQuit.connect(lambda: remember_geometry(window, settings))
+        app.aboutToQuit.connect(window.keep_places)  # where each series was left
     if preset is not None:
         window.apply_preset(preset)  # fails early on an unknown name
     window.show()

@@ -45,8 +45,9 @@ from viewer.measurement_store import load_measurements, save_measurements
 from viewer.measurements import Measurement
 from viewer.orientation import AXIAL, acquisition_plane
 from viewer.overlay import LabelOverlay
+from viewer.place_store import load_places, save_places
 from viewer.presets import load_presets
-from viewer.reading_state import Places, ReadingState
+from viewer.reading_state import ReadingState
 from viewer.series_browser import SeriesBrowser, SeriesThumb
 from viewer.slice_view import SliceView
 from viewer.vtk_bridge import volume_to_vtk
@@ -85,7 +86,7 @@ class MainWindow(QMainWindow):
         shortcut_guard.install(QApplication.instance())  # letters in combo boxes are not tools
         self.setWindowTitle(self.tr("Luch — CT reading workstation"))
         self.state = ReadingState()  # cursor, window, zoom, tool: kept across layouts
-        self.places = Places()  # where each series was left, this session
+        self.places = load_places()  # where each series was left (kept at quit)
         self._shown_series = ""
         self.reading: ReadingLayout | ComparisonLayout = ReadingLayout("1x1", state=self.state)
         # One central area for the whole session: layouts are swapped inside it, so the
@@ -666,6 +667,13 @@ class MainWindow(QMainWindow):
         self.slices_arrived()
         self.volume_loaded.emit(volume)
         self._list_series()
+
+    def keep_places(self) -> None:
+        """Remember where the shown series is and write every series' place to disk (at
+        quit), so a study reopened after a restart comes back where it was left."""
+        if self._shown_series and self.study is not None:
+            self.places.remember(self._shown_series, self.state)
+        save_places(self.places)
 
     def _show_study(self, study: LoadedStudy, layout: str | None, preset: str | None,
                     announce: bool = True) -> None:

@@ -214,3 +214,20 @@ def test_a_series_opened_again_comes_back_where_it_was_left(qtbot, luch_home, sh
     np.testing.assert_allclose(window.state.point, left[0])
     assert window.state.zoom.get(window.view.plane.name) == left[1]
     assert window.view.window() == (40, 400)
+
+
+def test_a_study_reopened_after_a_restart_comes_back_where_it_was_left(qtbot, luch_home):
+    """The places were kept in memory only: after closing the app for the night, the draft
+    opened the next morning started at its centre in the default window."""
+    window = windows.shown_window(qtbot, size=(1200, 800))
+    windows.open_demo(qtbot, window, layout="1x1")
+    window.view.set_slice_index(12)
+    window.reading.set_window(40, 400)
+    left = window.state.point.copy()
+    window.keep_places()  # what quitting the app does
+    window.close()
+    again = windows.shown_window(qtbot, size=(1200, 800))
+    windows.open_demo(qtbot, again, layout="1x1")
+    assert again.view.slice_index == 12
+    np.testing.assert_allclose(again.state.point, left)
+    assert again.view.window() == (40, 400)
