@@ -36,6 +36,10 @@ class WorklistRow:
     preread: str = ""  # the background pre-read of an ungraded study: "pending", "running"
     cached_note: str = ""  # shown after the status, e.g. a study only partly cached
     review: str = ""  # a review of this station's report: "" none, else its tooltip text
+    accession: str = ""  # found by the search, not shown
+
+
+URGENCY_MARKS = {"stat": "!!", "urgent": "!"}  # routine: no mark
 
 
 class WorklistPanel(QWidget):
@@ -68,8 +72,11 @@ class WorklistPanel(QWidget):
         self.table = QTableWidget(0, len(self.COLUMNS))
         self.table.setObjectName("worklist")
         self.table.setHorizontalHeaderLabels([
-            self.tr("Urgency"), self.tr("Patient"), self.tr("Date"), self.tr("Modality"),
+            "!", self.tr("Patient"), self.tr("Date"), self.tr("Modality"),
             self.tr("AI grade"), self.tr("Status")])
+        # Urgency as a mark ("!!" stat, "!" urgent, routine blank; the word in its tooltip),
+        # so the patient's name gets the room a word column took.
+        self.table.horizontalHeaderItem(0).setToolTip(self.tr("Urgency"))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -162,7 +169,7 @@ class WorklistPanel(QWidget):
         for r, row in enumerate(rows):
             patient = self.tr("Anonymized") if self.anonymize else (
                 person_name(row.patient) or self.tr("(no name)"))  # an empty row is easy to miss
-            shown = (terms.term(row.priority), patient, dicom_date(row.study_date), row.modality,
+            shown = (URGENCY_MARKS.get(row.priority, ""), patient, dicom_date(row.study_date), row.modality,
                      terms.preread_marker(row.preread) if row.preread and not row.ai_grade
                      else terms.grade(row.ai_grade),
                      terms.term(row.status) + (" ⚑" if row.review else "")
@@ -172,6 +179,15 @@ class WorklistPanel(QWidget):
                 item.setData(Qt.ItemDataRole.UserRole, row.study_instance_uid)
                 if c == 1:
                     item.setToolTip(text)
+                if c == 0:
+                    item.setToolTip(terms.term(row.priority))
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                    if text:  # bold, and red for stat: the mark's count says it, not hue
+                        font = item.font()
+                        font.setBold(True)
+                        item.setFont(font)
+                        if row.priority == "stat":
+                            item.setForeground(Qt.GlobalColor.red)
                 if c == 5 and (row.cached_note or row.review):  # in full (the column fits a word)
                     item.setToolTip("\n".join(t for t in (
                         terms.term(row.status) + row.cached_note, row.review) if t))
@@ -196,11 +212,11 @@ class WorklistPanel(QWidget):
         item = self.table.item(row, 0)
         return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
 
-    PATIENT_MIN_PX = 80
+    PATIENT_MIN_PX = 120  # "LIDC-IDRI-0003", "Иванов И. И." whole
     # What the short columns can hold (urgency, date, -, AI grade, status): their widths
     # come from these, so the panel's size does not change as rows come and go.
     SAMPLES: ClassVar[dict[int, tuple[str, ...]]] = {
-        0: ("stat", "urgent", "routine"), 2: ("00.00.0000",),
+        0: ("!!",), 2: ("00.00.0000",),
         4: ("CT-4", "not-assessable", "~pending", "~running"),  # ~: a pre-read marker
         5: ("unread", "draft", "preliminary", "final", "amended")}
 
@@ -212,7 +228,7 @@ class WorklistPanel(QWidget):
         metrics = self.table.fontMetrics()
         pad = 2 * self.table.style().pixelMetric(
             self.table.style().PixelMetric.PM_FocusFrameHMargin) + 6
-        shown = {0: terms.term, 2: str, 5: terms.term,
+        shown = {0: str, 2: str, 5: terms.term,
                  4: lambda v: terms.preread_marker(v[1:]) if v[0] == "~" else terms.grade(v)}
         fixed = 0
         for column, samples in self.SAMPLES.items():
@@ -236,7 +252,10 @@ class WorklistPanel(QWidget):
             cells = " ".join(self.table.item(r, c).text().lower()
                              for c in range(self.table.columnCount()))
             signed = row.status in ("final", "amended", "preliminary")
-            hidden = (bool(needle) and needle not in cells and needle not in row.ai_grade.lower()) \
+            if not self.anonymize:  # what a row is known by besides its cells
+                cells += " " + " ".join((row.accession, row.description)).lower()
+            cells += " " + terms.term(row.priority).lower() + " " + row.ai_grade.lower()
+            hidden = (bool(needle) and needle not in cells) \
                 or (status == "signed" and not signed) \
                 or (status == "draft" and row.status != "draft") \
                 or (status == "unread" and (signed or row.status == "draft")) \

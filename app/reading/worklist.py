@@ -144,7 +144,8 @@ class WorklistFlow(QObject):
                                     modalities or "CT", item.ai_grade or "",
                                     status or self.tr("unread"), item.description,
                                     "" if item.ai_grade else states.get(uid, ""),
-                                    self._notes.get(uid, ""), self._review_note(uid)))
+                                    self._notes.get(uid, ""), self._review_note(uid),
+                                    item.accession_number or ""))
         self.panel.set_rows(rows)
 
     def _queue_background(self) -> None:

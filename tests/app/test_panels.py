@@ -192,6 +192,39 @@ def test_worklist_filters_by_status_and_severity(worklist):
     assert worklist.visible_study_uids() == ["1"]
 
 
+def test_worklist_urgency_is_a_mark_that_leaves_the_name_its_room(worklist):
+    """At 1400 px the urgency word took 76 px and the patient column ~80 ("LIDC-I...I-0003")."""
+    worklist.set_rows([
+        WorklistRow("1", "stat", "LIDC-IDRI-0003", "20000101", "CT", "", "unread"),
+        WorklistRow("2", "urgent", "LIDC-IDRI-0001", "20000101", "CT", "", "unread"),
+        WorklistRow("3", "routine", "Ivanov^I^I", "20000101", "CT", "", "unread")])
+    worklist.resize(worklist.table.minimumWidth(), 400)  # as narrow as it lets itself be
+    worklist.show()
+    cells = [worklist.table.item(r, 0) for r in range(3)]
+    assert [c.text() for c in cells] == ["!!", "!", ""]
+    assert [c.toolTip() for c in cells] == ["stat", "urgent", "routine"]
+    assert all(c.font().bold() for c in cells[:2])
+    metrics = worklist.table.fontMetrics()
+    room = worklist.table.horizontalHeader().sectionSize(1)
+    assert room >= metrics.horizontalAdvance("LIDC-IDRI-0003") + 8, "the name is cut short"
+    worklist.search.setText("urgent")  # the word is still found
+    assert worklist.visible_study_uids() == ["2"]
+
+
+def test_worklist_finds_a_nameless_study_by_accession_or_description(worklist):
+    """The Philips chest (no name, no ID) could not be found by typing."""
+    worklist.set_rows([
+        WorklistRow("1", "routine", "", "20070208", "CT", "", "unread",
+                    description="POPI 4D CT phase 00", accession="ACC-7781"),
+        WorklistRow("2", "routine", "PETROV^P", "20260102", "CT", "", "unread")])
+    worklist.search.setText("popi")
+    assert worklist.visible_study_uids() == ["1"]
+    worklist.search.setText("acc-7781")
+    assert worklist.visible_study_uids() == ["1"]
+    worklist.set_anonymize(True)  # what is not shown is not searched when anonymized
+    assert worklist.visible_study_uids() == []
+
+
 def test_worklist_names_a_study_without_a_patient_name(worklist):
     worklist.set_rows([WorklistRow("3", "routine", "", "20070208", "CT", "", "unread")])
     assert worklist.table.item(0, 1).text() == "(no name)"
