@@ -169,7 +169,8 @@ class WorklistPanel(QWidget):
         for r, row in enumerate(rows):
             patient = self.tr("Anonymized") if self.anonymize else (
                 person_name(row.patient) or self.tr("(no name)"))  # an empty row is easy to miss
-            shown = (URGENCY_MARKS.get(row.priority, ""), patient, dicom_date(row.study_date), row.modality,
+            shown = (URGENCY_MARKS.get(row.priority, ""), patient, dicom_date(row.study_date),
+                     row.modality,
                      terms.preread_marker(row.preread) if row.preread and not row.ai_grade
                      else terms.grade(row.ai_grade),
                      terms.term(row.status) + (" ⚑" if row.review else "")
