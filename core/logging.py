@@ -16,6 +16,8 @@ import re
 from core.paths import app_subdir
 
 LOG_FILE = "luch.log"
+# Libraries whose INFO messages carry DICOM UIDs and nothing the reader or support needs.
+QUIET_LIBRARIES = ("highdicom",)
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 # Attribute names whose values count as PHI when they appear as ``Name=value`` / ``Name: value``.
@@ -90,4 +92,6 @@ def setup_logging(level: int = logging.INFO) -> logging.Handler:
     handler.addFilter(PhiFilter())
     root.addHandler(handler)
     root.setLevel(min(root.level or level, level))
+    for name in QUIET_LIBRARIES:  # their INFO names every source dataset by its UID
+        logging.getLogger(name).setLevel(max(level, logging.WARNING))
     return handler

@@ -38,6 +38,23 @@ def test_log_file_is_written_under_luch_home_without_phi(luch_home):
         handler.close()
 
 
+def test_the_log_does_not_name_source_datasets_by_uid(luch_home):
+    """highdicom's INFO named every source dataset of a SEG/SR by its SOP Instance UID
+    ("copy Patient-related attributes from dataset 1.3.6...") in the station's log."""
+    handler = setup_logging()
+    try:
+        logging.getLogger("highdicom.base").info(
+            'copy Patient-related attributes from dataset "%s"', "1.3.6.1.4.1.14519.5")
+        logging.getLogger("highdicom.seg").warning("a real problem stays visible")
+        handler.flush()
+        text = (luch_home / "logs" / "luch.log").read_text()
+        assert "1.3.6.1.4.1.14519.5" not in text
+        assert "a real problem stays visible" in text
+    finally:
+        logging.getLogger().removeHandler(handler)
+        handler.close()
+
+
 def test_settings_persist_and_survive_a_damaged_file(luch_home):
     Settings().set("viewer.layout", "mpr")
     assert Settings().get("viewer.layout") == "mpr"
