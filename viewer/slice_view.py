@@ -758,6 +758,13 @@ class SliceView(VtkPanel):
         top_left, top_right = _elide(top_left, chars), _elide(top_right, chars)
         for pos, text in enumerate((bottom_left, bottom_right, top_left, top_right)):
             self.corner_text.set(pos, text)
+        if self._bottom_texts_collide():  # a narrow view (reformats in MPR): the short forms
+            bottom_left = bottom_left.replace(f"{self._plane_title()} ", "")
+            bottom_right = bottom_right.replace(
+                self.tr("Zoom %1").replace("%1", f"{self.zoom_factor():.2f}"),
+                f"×{self.zoom_factor():.2f}")
+            self.corner_text.set(0, bottom_left)
+            self.corner_text.set(1, bottom_right)
         camera = self.renderer.GetActiveCamera()
         height = self.interactor.height()
         if height > 0:  # the scale bar sits above the bottom corner text
@@ -767,6 +774,14 @@ class SliceView(VtkPanel):
         letters = orientation_letters(self.plane)
         for pos, edge in ((4, "bottom"), (5, "right"), (6, "left"), (7, "top")):
             self.corner_text.set(pos, letters[edge])
+
+    def _bottom_texts_collide(self) -> bool:
+        """Whether the two bottom corner texts would run into each other."""
+        width = self.interactor.width()
+        if width <= 0:
+            return False
+        return (self.corner_text.width(self.renderer, 0)
+                + self.corner_text.width(self.renderer, 1) + 16) > width
 
     def refresh_text(self) -> None:
         """Draw the corner text anew (after something it shows changed elsewhere)."""
@@ -819,6 +834,15 @@ class CornerText:
 
     def text(self, position: int) -> str:
         return self.actors[position].GetInput() or ""
+
+    def width(self, renderer: vtk.vtkRenderer, position: int) -> float:
+        """The width (pixels) of the text at ``position``; 0 when there is none."""
+        actor = self.actors[position]
+        if not actor.GetInput():
+            return 0.0
+        box = [0.0] * 4
+        actor.GetBoundingBox(renderer, box)
+        return box[1] - box[0]
 
     def extent(self, renderer: vtk.vtkRenderer, pad: int = 4) -> tuple[int, int]:
         """Width and height (pixels) of the largest corner text, plus ``pad``."""

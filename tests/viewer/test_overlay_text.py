@@ -124,3 +124,30 @@ def test_texts_do_not_cover_each_other_in_narrow_views(qtbot):
         bar = box(view.scale_bar.text, view.renderer)
         for n in (0, 1):
             assert not _overlap(bar, boxes[n]), f"{view.plane.name}: scale bar over corner {n}"
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_bottom_texts_take_their_short_forms_in_narrow_views(qtbot, lang, monkeypatch):
+    """MPR reformats 205 px wide at 1400x900: "Корональная 146/512" ran into "Ш 1500 У -600"
+    (seen in the walkthrough). Narrow, the plane title goes (the view shows which plane it is)
+    and the zoom is "×1.00"; wide, both stay."""
+    from PySide6.QtWidgets import QApplication
+
+    from app.shell.i18n import install_translator, remove_translators
+
+    monkeypatch.setenv("LUCH_LANG", lang)
+    install_translator(QApplication.instance())
+    try:
+        layout = show_in_view(qtbot, ReadingLayout("mpr"), marker_phantom(), size=(480, 300))
+        for view in layout.views:
+            view.refresh_text()
+            left, right = (box(view.corner_text.actors[n], view.renderer) for n in (0, 1))
+            assert not _overlap(left, right), f"{view.plane.name}: bottom texts overlap"
+            assert left[1] < right[0], f"{view.plane.name}: bottom texts touch"
+            assert "×" in view.corner_text.text(1)
+        wide = show_in_view(qtbot, SliceView(), marker_phantom(), size=(600, 400))
+        wide.refresh_text()
+        assert wide._plane_title() in wide.corner_text.text(0)
+        assert "×" not in wide.corner_text.text(1)
+    finally:
+        remove_translators(QApplication.instance())
