@@ -137,14 +137,15 @@ class LabelEditor(Observable):
             return k, j, i
         return None
 
-    def disc(self, center_lps, normal) -> np.ndarray:
-        """Flat indices of the voxels within the brush radius of ``center_lps`` in the plane
-        through it with ``normal`` (one voxel thick along the normal)."""
+    def disc(self, center_lps, normal, radius_mm: float | None = None) -> np.ndarray:
+        """Flat indices of the voxels within the brush radius (or ``radius_mm``) of
+        ``center_lps`` in the plane through it with ``normal`` (one voxel thick along the
+        normal)."""
         center = np.asarray(center_lps, float)
         normal = np.asarray(normal, float)
         normal = normal / (np.linalg.norm(normal) or 1.0)
         spacing = np.asarray(self.volume.spacing, float)
-        r = self.radius_mm
+        r = self.radius_mm if radius_mm is None else radius_mm
         ijk = self._inverse @ (center - np.asarray(self.volume.origin))
         reach = np.ceil(r / spacing).astype(int) + 1
         shape = np.array(self.labels.shape[::-1])  # (ni, nj, nk)
@@ -248,11 +249,16 @@ class LabelEditor(Observable):
             new = np.where(self._right(index), right_value, left_value).astype(np.uint8)
         return self._write(index, new)
 
-    def erase_component(self, lps) -> int:
+    def erase_component(self, lps, normal=None, reach_mm: float = 0.0) -> int:
         """Turn the 3D connected lesion (ground glass and consolidation, 26 neighbours)
-        under ``lps`` into lung of its side; one undo step. Returns the voxels changed
-        (0 when no lesion lies there)."""
+        under ``lps`` into lung of its side; one undo step. With ``normal`` and
+        ``reach_mm``, a click beside a thin lesion takes the nearest lesion voxel within
+        ``reach_mm`` in that plane (a screen pixel covers more than a voxel when zoomed
+        out). Returns the voxels changed (0 when no lesion lies there)."""
         at = self.voxel_at(lps)
+        if at is not None and self.labels[at] < _FIRST_LESION and normal is not None \
+                and reach_mm > 0:
+            at = self._nearest_lesion(lps, normal, reach_mm)
         if at is None or self.labels[at] < _FIRST_LESION:
             return 0
         box, component = self._component(at)
@@ -264,6 +270,17 @@ class LabelEditor(Observable):
         self.begin_stroke()
         self._write(index, new)
         return self.end_stroke()
+
+    def _nearest_lesion(self, lps, normal, reach_mm: float) -> tuple[int, int, int] | None:
+        """The lesion voxel nearest ``lps`` within ``reach_mm`` in the plane, if any."""
+        index = self.disc(lps, normal, reach_mm)
+        index = index[self.labels.reshape(-1)[index] >= _FIRST_LESION]
+        if not len(index):
+            return None
+        k, j, i = np.unravel_index(index, self.labels.shape)
+        points = self.volume.index_to_lps(np.stack([i, j, k], axis=1).astype(float))
+        best = int(np.argmin(((points - np.asarray(lps, float)) ** 2).sum(axis=1)))
+        return int(k[best]), int(j[best]), int(i[best])
 
     def _component(self, at: tuple[int, int, int]) -> tuple[tuple[slice, ...], np.ndarray]:
         """The lesion component through voxel ``at``: labelled in a box around it that

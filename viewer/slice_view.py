@@ -78,6 +78,7 @@ class SliceView(VtkPanel):
     window_changed = Signal(float, float)
     point_picked = Signal(object)  # LPS point (numpy array) clicked in the current slice
     measurement_added = Signal(object)  # a Measurement drawn by the user
+    nothing_to_erase = Signal()  # "erase component" clicked where no lesion is
     context_menu_requested = Signal(object)  # QPoint in the view: a right click, not a drag
 
     TOOLS = ("distance", "ellipse", "freehand")
@@ -586,7 +587,11 @@ class SliceView(VtkPanel):
         point = self.display_to_lps(*self._press)
         normal = np.array(self.plane.normal)
         if self.tool == ERASE_COMPONENT:
-            self.editor.erase_component(point)
+            # a click beside a thin lesion still takes it: 4 screen pixels, at least 2 mm
+            height = max(1, self.interactor.height())
+            mm_per_px = 2 * self.renderer.GetActiveCamera().GetParallelScale() / height
+            if not self.editor.erase_component(point, normal, max(2.0, 4 * mm_per_px)):
+                self.nothing_to_erase.emit()
             return
         self.editor.begin_stroke()
         self._painted = point

@@ -787,6 +787,8 @@ class MainWindow(QMainWindow):
             view.key_images = self.key_images
             view.set_window(*window)
             view.measurement_added.connect(self._measurement_added)
+            view.nothing_to_erase.connect(lambda: self.statusBar().showMessage(
+                self.tr("No AI lesion under the cursor: nothing erased"), 4000))
             view.context_menu_requested.connect(
                 lambda position, v=view: self._show_context_menu(v, position))
         self._refresh_views()

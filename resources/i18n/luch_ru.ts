@@ -450,43 +450,43 @@
     <name>ComparisonLayout</name>
     <message>
         <location filename="../../viewer/compare.py" line="42"/>
-        <location filename="../../viewer/compare.py" line="149"/>
+        <location filename="../../viewer/compare.py" line="142"/>
         <source>Current</source>
         <translation>Текущее</translation>
     </message>
     <message>
         <location filename="../../viewer/compare.py" line="42"/>
-        <location filename="../../viewer/compare.py" line="150"/>
+        <location filename="../../viewer/compare.py" line="143"/>
         <source>Prior</source>
         <translation>Предыдущее</translation>
     </message>
     <message>
-        <location filename="../../viewer/compare.py" line="121"/>
+        <location filename="../../viewer/compare.py" line="114"/>
         <source>Loading the prior study…</source>
         <translation>Загрузка предыдущего исследования…</translation>
     </message>
     <message>
-        <location filename="../../viewer/compare.py" line="127"/>
+        <location filename="../../viewer/compare.py" line="120"/>
         <source>The prior study could not be opened:</source>
         <translation>Не удалось открыть предыдущее исследование:</translation>
     </message>
     <message>
-        <location filename="../../viewer/compare.py" line="154"/>
+        <location filename="../../viewer/compare.py" line="147"/>
         <source>the same day</source>
         <translation>в тот же день</translation>
     </message>
     <message>
-        <location filename="../../viewer/compare.py" line="156"/>
+        <location filename="../../viewer/compare.py" line="149"/>
         <source>%1 days earlier</source>
         <translation>на %1 дн. раньше</translation>
     </message>
     <message>
-        <location filename="../../viewer/compare.py" line="158"/>
+        <location filename="../../viewer/compare.py" line="151"/>
         <source>%1 days later</source>
         <translation>на %1 дн. позже</translation>
     </message>
     <message>
-        <location filename="../../viewer/compare.py" line="163"/>
+        <location filename="../../viewer/compare.py" line="156"/>
         <source>Different patients: the current study is of patient ID %1, the prior of patient ID %2. Check before comparing.</source>
         <translation>Разные пациенты: текущее исследование — пациента с ID %1, предыдущее — пациента с ID %2. Проверьте перед сравнением.</translation>
     </message>
@@ -2425,324 +2425,329 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/shell/main_window.py" line="86"/>
+        <location filename="../../app/shell/main_window.py" line="87"/>
         <source>Luch — CT reading workstation</source>
         <translation>Луч — рабочее место врача КТ</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="145"/>
-        <location filename="../../app/shell/main_window.py" line="554"/>
+        <location filename="../../app/shell/main_window.py" line="146"/>
+        <location filename="../../app/shell/main_window.py" line="555"/>
         <source>No study open</source>
         <translation>Исследование не открыто</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="150"/>
+        <location filename="../../app/shell/main_window.py" line="151"/>
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="163"/>
+        <location filename="../../app/shell/main_window.py" line="164"/>
         <source>&amp;File</source>
         <translation>&amp;Файл</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="164"/>
+        <location filename="../../app/shell/main_window.py" line="165"/>
         <source>Open DICOM &amp;folder…</source>
         <translation>Открыть &amp;папку DICOM…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="166"/>
+        <location filename="../../app/shell/main_window.py" line="167"/>
         <source>Open &amp;file (NIfTI, DICOM)…</source>
         <translation>Открыть &amp;файл (NIfTI, DICOM)…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="169"/>
+        <location filename="../../app/shell/main_window.py" line="170"/>
         <source>&amp;Quit</source>
         <translation>В&amp;ыход</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="172"/>
+        <location filename="../../app/shell/main_window.py" line="173"/>
         <source>&amp;View</source>
         <translation>&amp;Вид</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="176"/>
+        <location filename="../../app/shell/main_window.py" line="177"/>
         <source>Layout: %s</source>
         <translation>Раскладка: %s</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="183"/>
+        <location filename="../../app/shell/main_window.py" line="184"/>
         <source>Window: %s</source>
         <translation>Окно: %s</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="187"/>
+        <location filename="../../app/shell/main_window.py" line="188"/>
         <source>Toggle AI &amp;overlay</source>
         <translation>&amp;Разметка ИИ вкл/выкл</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="189"/>
+        <location filename="../../app/shell/main_window.py" line="190"/>
         <source>AI overlay as &amp;outlines</source>
         <translation>Разметка ИИ &amp;контурами</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="191"/>
+        <location filename="../../app/shell/main_window.py" line="192"/>
         <source>Overlay &amp;labels</source>
         <translation>&amp;Метки разметки</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="192"/>
+        <location filename="../../app/shell/main_window.py" line="193"/>
         <source>&amp;Lungs</source>
         <translation>&amp;Лёгкие</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="193"/>
+        <location filename="../../app/shell/main_window.py" line="194"/>
         <source>&amp;Ground-glass opacity</source>
         <translation>&amp;Матовое стекло</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="194"/>
+        <location filename="../../app/shell/main_window.py" line="195"/>
         <source>&amp;Consolidation</source>
         <translation>&amp;Консолидация</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="200"/>
+        <location filename="../../app/shell/main_window.py" line="201"/>
         <source>&amp;More opaque</source>
         <translation>&amp;Плотнее</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="202"/>
+        <location filename="../../app/shell/main_window.py" line="203"/>
         <source>L&amp;ess opaque</source>
         <translation>П&amp;розрачнее</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="204"/>
+        <location filename="../../app/shell/main_window.py" line="205"/>
         <source>Thick &amp;slab</source>
         <translation>Толстый &amp;срез</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="205"/>
+        <location filename="../../app/shell/main_window.py" line="206"/>
         <source>&amp;Thin slice</source>
         <translation>&amp;Тонкий срез</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="206"/>
+        <location filename="../../app/shell/main_window.py" line="207"/>
         <source>&amp;MIP (maximum)</source>
         <translation>&amp;MIP (максимум)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="207"/>
+        <location filename="../../app/shell/main_window.py" line="208"/>
         <source>M&amp;inIP (minimum)</source>
         <translation>M&amp;inIP (минимум)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="208"/>
+        <location filename="../../app/shell/main_window.py" line="209"/>
         <source>M&amp;ean</source>
         <translation>&amp;Среднее</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="211"/>
+        <location filename="../../app/shell/main_window.py" line="212"/>
         <source>T&amp;hicker slab</source>
         <translation>&amp;Толще</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="213"/>
+        <location filename="../../app/shell/main_window.py" line="214"/>
         <source>Thinne&amp;r slab</source>
         <translation>Т&amp;оньше</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="215"/>
+        <location filename="../../app/shell/main_window.py" line="216"/>
         <source>&amp;Cine</source>
         <translation>&amp;Кино</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="216"/>
+        <location filename="../../app/shell/main_window.py" line="217"/>
         <source>Mark or unmark as &amp;key image</source>
         <translation>Отметить или снять отметку &amp;ключевого изображения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="218"/>
+        <location filename="../../app/shell/main_window.py" line="219"/>
         <source>&amp;Anonymize corner text</source>
         <translation>&amp;Анонимизировать надписи</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="220"/>
+        <location filename="../../app/shell/main_window.py" line="221"/>
         <source>&amp;Detach view to a new window</source>
         <translation>&amp;Открепить вид в новое окно</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="223"/>
+        <location filename="../../app/shell/main_window.py" line="224"/>
         <source>&amp;Images only (hide the panels)</source>
         <translation>&amp;Только снимки (скрыть панели)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="227"/>
+        <location filename="../../app/shell/main_window.py" line="228"/>
         <source>&amp;Tools</source>
         <translation>&amp;Инструменты</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="230"/>
+        <location filename="../../app/shell/main_window.py" line="231"/>
         <source>&amp;Window/level (no tool)</source>
         <translation>&amp;Окно/уровень (без инструмента)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="231"/>
+        <location filename="../../app/shell/main_window.py" line="232"/>
         <source>&amp;Distance</source>
         <translation>&amp;Расстояние</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="232"/>
+        <location filename="../../app/shell/main_window.py" line="233"/>
         <source>&amp;Ellipse ROI</source>
         <translation>&amp;Эллиптическая ROI</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="233"/>
+        <location filename="../../app/shell/main_window.py" line="234"/>
         <source>&amp;Freehand ROI</source>
         <translation>&amp;Произвольная ROI</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="275"/>
+        <location filename="../../app/shell/main_window.py" line="276"/>
         <source>Series</source>
         <translation>Серии</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="330"/>
+        <location filename="../../app/shell/main_window.py" line="331"/>
         <source>Measurements</source>
         <translation>Измерения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="357"/>
+        <location filename="../../app/shell/main_window.py" line="358"/>
         <source>Key images</source>
         <translation>Ключевые изображения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="370"/>
+        <location filename="../../app/shell/main_window.py" line="371"/>
         <source>Key images are marked in the plane the images were taken in (axial)</source>
         <translation>Ключевые изображения отмечаются в плоскости, в которой получены снимки (аксиальной)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="376"/>
+        <location filename="../../app/shell/main_window.py" line="377"/>
         <source>This series has no separate DICOM images to mark as key images</source>
         <translation>В этой серии нет отдельных DICOM-изображений, которые можно отметить как ключевые</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="380"/>
+        <location filename="../../app/shell/main_window.py" line="381"/>
         <source>Key image: %1</source>
         <translation>Ключевое изображение: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="380"/>
+        <location filename="../../app/shell/main_window.py" line="381"/>
         <source>Key image removed: %1</source>
         <translation>Отметка ключевого изображения снята: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="389"/>
+        <location filename="../../app/shell/main_window.py" line="390"/>
         <source>This key image is in another series (%1): open it in the series browser</source>
         <translation>Это ключевое изображение в другой серии (%1): откройте её в списке серий</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="407"/>
+        <location filename="../../app/shell/main_window.py" line="408"/>
         <source>Viewer tools</source>
         <translation>Инструменты просмотра</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="421"/>
+        <location filename="../../app/shell/main_window.py" line="422"/>
         <source>W/L</source>
         <translation>Ш/У</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="421"/>
-        <location filename="../../app/shell/main_window.py" line="929"/>
+        <location filename="../../app/shell/main_window.py" line="422"/>
+        <location filename="../../app/shell/main_window.py" line="939"/>
         <source>Distance</source>
         <translation>Расстояние</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="422"/>
+        <location filename="../../app/shell/main_window.py" line="423"/>
         <source>Ellipse</source>
         <translation>Эллипс</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="422"/>
+        <location filename="../../app/shell/main_window.py" line="423"/>
         <source>Freehand</source>
         <translation>От руки</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="423"/>
+        <location filename="../../app/shell/main_window.py" line="424"/>
         <source>MPR</source>
         <translation>МПР</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="424"/>
+        <location filename="../../app/shell/main_window.py" line="425"/>
         <source>Cine</source>
         <translation>Кино</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="424"/>
+        <location filename="../../app/shell/main_window.py" line="425"/>
         <source>Key image</source>
         <translation>Ключевое изображение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="474"/>
+        <location filename="../../app/shell/main_window.py" line="475"/>
         <source>Open DICOM folder</source>
         <translation>Открыть папку DICOM</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="482"/>
+        <location filename="../../app/shell/main_window.py" line="483"/>
         <source>Open image</source>
         <translation>Открыть изображение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="483"/>
+        <location filename="../../app/shell/main_window.py" line="484"/>
         <source>Images (*.nii *.nii.gz *.dcm);;All (*)</source>
         <translation>Изображения (*.nii *.nii.gz *.dcm);;Все файлы (*)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="509"/>
+        <location filename="../../app/shell/main_window.py" line="510"/>
         <source>Loading the study…</source>
         <translation>Загрузка исследования…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="510"/>
+        <location filename="../../app/shell/main_window.py" line="511"/>
         <source>Loading %s…</source>
         <translation>Загрузка %s…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="572"/>
+        <location filename="../../app/shell/main_window.py" line="573"/>
         <source>Loading the prior study…</source>
         <translation>Загрузка предыдущего исследования…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="593"/>
+        <location filename="../../app/shell/main_window.py" line="594"/>
         <source>Prior study aligned (%s)</source>
         <translation>Предыдущее исследование совмещено (%s)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="975"/>
+        <location filename="../../app/shell/main_window.py" line="791"/>
+        <source>No AI lesion under the cursor: nothing erased</source>
+        <translation>Под курсором нет поражения, найденного ИИ: ничего не стёрто</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/main_window.py" line="985"/>
         <source>registered, offset %1 mm</source>
         <translation>регистрация, смещение %1 мм</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="978"/>
+        <location filename="../../app/shell/main_window.py" line="988"/>
         <source>same table position</source>
         <translation>та же позиция стола</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="979"/>
+        <location filename="../../app/shell/main_window.py" line="989"/>
         <source>by position</source>
         <translation>по положению</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="556"/>
+        <location filename="../../app/shell/main_window.py" line="557"/>
         <source>%1 × %2 × %3 voxels</source>
         <translation>%1 × %2 × %3 вокселей</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="707"/>
+        <location filename="../../app/shell/main_window.py" line="715"/>
         <source>The label edits of the previous study were not saved</source>
         <translation>Правки разметки предыдущего исследования не были сохранены</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="725"/>
+        <location filename="../../app/shell/main_window.py" line="733"/>
         <source>No study open.
 Double-click one in the worklist
 or File &gt; Open DICOM folder (Ctrl+O).</source>
@@ -2751,27 +2756,27 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 или Файл &gt; Открыть папку DICOM (Ctrl+O).</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="737"/>
+        <location filename="../../app/shell/main_window.py" line="745"/>
         <source>Cannot open study</source>
         <translation>Не удалось открыть исследование</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="914"/>
+        <location filename="../../app/shell/main_window.py" line="924"/>
         <source>Run the AI pre-read first: the label tools edit its overlay</source>
         <translation>Сначала запустите ИИ: инструменты разметки правят его наложение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="929"/>
+        <location filename="../../app/shell/main_window.py" line="939"/>
         <source>Ellipse ROI</source>
         <translation>Эллипс (ROI)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="930"/>
+        <location filename="../../app/shell/main_window.py" line="940"/>
         <source>Freehand ROI</source>
         <translation>Контур от руки (ROI)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="932"/>
+        <location filename="../../app/shell/main_window.py" line="942"/>
         <source>Tool: %1 — Esc leaves it</source>
         <translation>Инструмент: %1 — Esc для выхода</translation>
     </message>
@@ -3712,78 +3717,79 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>поиск пациента (Ctrl+F из любого места)</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="220"/>
+        <location filename="../../viewer/slice_view.py" line="221"/>
         <source>This slice has not arrived yet</source>
         <translation>Этот срез ещё не получен</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="233"/>
+        <location filename="../../viewer/slice_view.py" line="234"/>
         <source>Single slice: no coronal reconstruction</source>
         <translation>Один срез: корональная реконструкция невозможна</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="234"/>
+        <location filename="../../viewer/slice_view.py" line="235"/>
         <source>Single slice: no sagittal reconstruction</source>
         <translation>Один срез: сагиттальная реконструкция невозможна</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="235"/>
+        <location filename="../../viewer/slice_view.py" line="236"/>
         <source>Single slice: no reconstruction in this plane</source>
         <translation>Один срез: реконструкция в этой плоскости невозможна</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="238"/>
+        <location filename="../../viewer/slice_view.py" line="239"/>
         <source>Axial</source>
         <translation>Аксиальная</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="238"/>
+        <location filename="../../viewer/slice_view.py" line="239"/>
         <source>Coronal</source>
         <translation>Корональная</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="239"/>
+        <location filename="../../viewer/slice_view.py" line="240"/>
         <source>Sagittal</source>
         <translation>Сагиттальная</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="743"/>
-        <location filename="../../viewer/slice_view.py" line="924"/>
+        <location filename="../../viewer/slice_view.py" line="748"/>
+        <location filename="../../viewer/slice_view.py" line="953"/>
         <source>mm</source>
         <translation>мм</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="746"/>
+        <location filename="../../viewer/slice_view.py" line="751"/>
         <source>W %1 L %2</source>
         <translation>Ш %1 У %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="748"/>
+        <location filename="../../viewer/slice_view.py" line="753"/>
+        <location filename="../../viewer/slice_view.py" line="769"/>
         <source>Zoom %1</source>
         <translation>Масштаб %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="750"/>
+        <location filename="../../viewer/slice_view.py" line="755"/>
         <source>Key image</source>
         <translation>Ключевое изображение</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="753"/>
+        <location filename="../../viewer/slice_view.py" line="758"/>
         <source>MIP</source>
         <translation>MIP</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="753"/>
+        <location filename="../../viewer/slice_view.py" line="758"/>
         <source>MinIP</source>
         <translation>MinIP</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="754"/>
+        <location filename="../../viewer/slice_view.py" line="759"/>
         <source>Mean</source>
         <translation>Среднее</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="923"/>
+        <location filename="../../viewer/slice_view.py" line="952"/>
         <source>cm</source>
         <translation>см</translation>
     </message>
@@ -3918,13 +3924,13 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>чтение сохранённого результата ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="318"/>
+        <location filename="../../app/shell/main_window.py" line="319"/>
         <source>listing series</source>
         <translation>поиск серий</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="528"/>
-        <location filename="../../app/shell/main_window.py" line="612"/>
+        <location filename="../../app/shell/main_window.py" line="529"/>
+        <location filename="../../app/shell/main_window.py" line="613"/>
         <source>loading</source>
         <translation>Загрузка исследования</translation>
     </message>
@@ -3939,18 +3945,18 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Загрузка рабочего списка</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="223"/>
-        <location filename="../../app/reading/worklist.py" line="295"/>
+        <location filename="../../app/reading/worklist.py" line="224"/>
+        <location filename="../../app/reading/worklist.py" line="296"/>
         <source>fetching the study</source>
         <translation>Загрузка исследования из архива</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="243"/>
+        <location filename="../../app/reading/worklist.py" line="244"/>
         <source>fetching the prior study</source>
         <translation>загрузка предыдущего исследования</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="356"/>
+        <location filename="../../app/reading/worklist.py" line="357"/>
         <source>tidying the image cache</source>
         <translation>очистка кэша снимков</translation>
     </message>
@@ -4602,53 +4608,53 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>не прочитано</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="174"/>
+        <location filename="../../app/reading/worklist.py" line="175"/>
         <source>partly cached (%1 of %2 images)</source>
         <translation>загружено частично (%1 из %2 снимков)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="176"/>
+        <location filename="../../app/reading/worklist.py" line="177"/>
         <source>partly cached</source>
         <translation>загружено частично</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="211"/>
+        <location filename="../../app/reading/worklist.py" line="212"/>
         <source>This study is not on this station and the archive is not reachable</source>
         <translation>Этого исследования нет на станции, а архив недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="219"/>
-        <location filename="../../app/reading/worklist.py" line="280"/>
+        <location filename="../../app/reading/worklist.py" line="220"/>
+        <location filename="../../app/reading/worklist.py" line="281"/>
         <source>Fetching the study from the archive…</source>
         <translation>Загрузка исследования из архива…</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="233"/>
+        <location filename="../../app/reading/worklist.py" line="234"/>
         <source>The prior study is in the archive, which is not reachable now</source>
         <translation>Предыдущее исследование находится в архиве, который сейчас недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="240"/>
+        <location filename="../../app/reading/worklist.py" line="241"/>
         <source>Fetching the prior study from the archive…</source>
         <translation>Загрузка предыдущего исследования из архива…</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="316"/>
+        <location filename="../../app/reading/worklist.py" line="317"/>
         <source>Fetching stopped; what arrived stays cached for the next try</source>
         <translation>Загрузка остановлена; полученное сохранено для следующей попытки</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="420"/>
+        <location filename="../../app/reading/worklist.py" line="421"/>
         <source>The worklist shows no study</source>
         <translation>В рабочем списке нет исследований</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="427"/>
+        <location filename="../../app/reading/worklist.py" line="428"/>
         <source>This is the last study of the worklist as shown (search and filters apply)</source>
         <translation>Это последнее исследование рабочего списка в текущем виде (с учётом поиска и фильтров)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="438"/>
+        <location filename="../../app/reading/worklist.py" line="439"/>
         <source>Every study of the worklist as shown is signed (search and filters apply)</source>
         <translation>Все исследования, показанные в рабочем списке, подписаны (с учётом поиска и фильтров)</translation>
     </message>
@@ -4656,77 +4662,77 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>WorklistPanel</name>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="53"/>
+        <location filename="../../app/panels/worklist_panel.py" line="57"/>
         <source>Search patient, date, grade…</source>
         <translation>Поиск: пациент, дата, степень…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="61"/>
+        <location filename="../../app/panels/worklist_panel.py" line="65"/>
         <source>All studies</source>
         <translation>Все исследования</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="61"/>
+        <location filename="../../app/panels/worklist_panel.py" line="65"/>
         <source>Unread</source>
         <translation>Непрочитанные</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="62"/>
+        <location filename="../../app/panels/worklist_panel.py" line="66"/>
         <source>Drafts</source>
         <translation>Черновики</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="62"/>
+        <location filename="../../app/panels/worklist_panel.py" line="66"/>
         <source>Signed</source>
         <translation>Подписанные</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="63"/>
+        <location filename="../../app/panels/worklist_panel.py" line="67"/>
         <source>Reviewed</source>
         <translation>С рецензией</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="66"/>
+        <location filename="../../app/panels/worklist_panel.py" line="70"/>
         <source>CT-3/CT-4 only</source>
         <translation>Только КТ-3/КТ-4</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="71"/>
+        <location filename="../../app/panels/worklist_panel.py" line="79"/>
         <source>Urgency</source>
         <translation>Срочность</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="71"/>
+        <location filename="../../app/panels/worklist_panel.py" line="75"/>
         <source>Patient</source>
         <translation>Пациент</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="71"/>
+        <location filename="../../app/panels/worklist_panel.py" line="75"/>
         <source>Date</source>
         <translation>Дата</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="71"/>
+        <location filename="../../app/panels/worklist_panel.py" line="75"/>
         <source>Modality</source>
         <translation>Модальность</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="72"/>
+        <location filename="../../app/panels/worklist_panel.py" line="76"/>
         <source>AI grade</source>
         <translation>Степень (ИИ)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="72"/>
+        <location filename="../../app/panels/worklist_panel.py" line="76"/>
         <source>Status</source>
         <translation>Статус</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="163"/>
+        <location filename="../../app/panels/worklist_panel.py" line="170"/>
         <source>Anonymized</source>
         <translation>Анонимизировано</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="164"/>
+        <location filename="../../app/panels/worklist_panel.py" line="171"/>
         <source>(no name)</source>
         <translation>(без имени)</translation>
     </message>

@@ -181,3 +181,22 @@ def test_unsaved_edits_are_named_when_another_study_opens(window, qtbot):
         window.open_path(DEMO_STUDY, layout="mpr")
     assert window.label_tools.editor is None and not window.actions["tool-paint"].isEnabled()
     assert "not saved" in window.statusBar().currentMessage()
+
+
+def test_erase_component_beside_a_thin_lesion_takes_it_and_a_miss_is_said(window, qtbot):
+    """A click one voxel beside a thin red sliver (zoomed out) did nothing, silently."""
+    volume = window.volume
+    labels = ai_labels(volume)
+    k, j, i = lung_voxel(labels.voxels, Label.LUNG_LEFT)
+    labels.voxels[k, j - 3:j + 4, i] = Label.CONSOLIDATION_LEFT  # one voxel wide
+    window.show_labels(labels)
+    editor = window.label_tools.editor
+    window.go_to_voxel((i, j, k))
+    axial = view_of(window, "axial")
+    window.actions["tool-erase-component"].trigger()
+    beside = volume.index_to_lps(np.array([i + 1, j, k], float))
+    qtbot.mouseClick(axial.interactor, Qt.MouseButton.LeftButton, pos=qt_point(axial, beside))
+    assert not (editor.labels == Label.CONSOLIDATION_LEFT).any()
+    far = volume.index_to_lps(np.array([i + 12, j, k], float))
+    qtbot.mouseClick(axial.interactor, Qt.MouseButton.LeftButton, pos=qt_point(axial, far))
+    assert "nothing erased" in window.statusBar().currentMessage()

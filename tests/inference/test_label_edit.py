@@ -119,6 +119,21 @@ def test_erase_component_removes_the_whole_3d_lesion_under_the_cursor(chest):
     assert not ed.unsaved and ed.undo() and ed.unsaved
 
 
+def test_erase_component_reaches_a_lesion_just_beside_the_click(chest):
+    """Zoomed out, a screen pixel covers more than a voxel: a click on a thin red sliver
+    landed one voxel beside it and nothing happened (the Philips chest, walkthrough)."""
+    volume, labels = chest
+    ed = LabelEditor(volume, labels)
+    beside = lps(volume, 9, 17, 31)  # two voxels (2 mm) right of the consolidation
+    assert ed.erase_component(beside) == 0  # no reach: nothing, as before
+    assert ed.erase_component(beside, AXIAL, reach_mm=1.5) == 0  # not far enough
+    assert ed.erase_component(beside, AXIAL, reach_mm=2.5) == 3 * 4 * 4 + 1
+    assert ed.labels[14, 25, 8] == Label.GGO_RIGHT  # the lesion far away stays
+    assert ed.erase_component(lps(volume, 14, 25, 12), AXIAL, reach_mm=2.5) == 0
+    # reach stays in the plane shown: the lesion one slice up is not taken
+    assert ed.erase_component(lps(volume, 13, 25, 8), AXIAL, reach_mm=2.5) == 0
+
+
 def test_settings_are_bounded_and_follow_the_label(chest):
     volume, labels = chest
     ed = LabelEditor(volume, labels)
