@@ -114,7 +114,12 @@ class DictationPanel(QWidget):
             self.record.setChecked(False)
             self.message.emit(self._locked_text())
             return
-        targets = deque([self._snapshot()])  # a new session: its transcript is fresh
+        first = self._snapshot()
+        if first.key is None:  # the keys are on the images: the field being filled, else
+            key = self.form.current or next(reversed(self.form.text_editors()), None)
+            self.form.mark_field(key)  # the additional text (words never go nowhere)
+            first = _Target(key)
+        targets = deque([first])  # a new session: its transcript is fresh
 
         def on_event(event: DictationEvent) -> None:  # on the recogniser thread
             self._origins[id(event)] = (event, targets)  # before the UI thread can see it

@@ -126,6 +126,10 @@ class ReportPanel(QWidget):
             lambda key: self.scroll.ensureWidgetVisible(self.form.rows[key], 0, 6))
         self.preview = QTextBrowser()
         self.preview.setObjectName("report-text")
+        # Read-only: the report as it will be signed, made from the form above (an empty
+        # white box below the form looked like the place to type or dictate into).
+        self.preview.setPlaceholderText(self.tr(
+            "The report text appears here as the form above is filled in"))
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.scroll)

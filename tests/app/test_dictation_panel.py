@@ -367,3 +367,46 @@ def test_a_signed_report_takes_no_dictation(panel, qtbot):
     panel.start()
     assert not started and panel.session is None and not panel.record.isChecked()
     assert "addendum" in messages[-1]
+
+
+class _Quiet:
+    """A session that starts and hears nothing (the words are delivered by the test)."""
+
+    def __init__(self, on_event, hands_free=True) -> None:
+        self.on_event = on_event
+
+    def start(self) -> None:
+        pass
+
+    def stop(self) -> None:
+        pass
+
+    def new_field(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("earlier", [None, "conclusion"])
+def test_dictation_started_from_the_images_writes_into_a_field(qtbot, earlier):
+    """F9 with the keys on the images (or on the report text below the form) wrote the
+    words nowhere: "Choose a field to dictate into" (walkthrough). They go to the field
+    being filled, else the last text field, which is highlighted as dictated into."""
+    from PySide6.QtWidgets import QLineEdit
+
+    form = ProtocolForm(load_protocol("moscow-chest-ct-covid"), "en")
+    panel = DictationPanel(form, _Quiet)
+    images = QLineEdit()  # stands for the viewer, outside the form
+    for w in (form, panel, images):
+        qtbot.addWidget(w)
+        w.show()
+    if earlier:
+        form.focus_field(earlier)
+    images.setFocus()
+    qtbot.waitUntil(lambda: images.hasFocus() or not images.isActiveWindow(), timeout=1000)
+    messages = []
+    panel.message.connect(messages.append)
+    panel.record.click()
+    expected = earlier or list(form.text_editors())[-1]
+    assert form.current == expected
+    deliver(panel, qtbot, DictationEvent("final", text="Bilateral opacities."))
+    assert form.values()[expected] == "Bilateral opacities." and messages == []
+    panel.stop()
