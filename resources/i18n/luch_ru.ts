@@ -633,47 +633,47 @@
         <translation>Диктовка (F9 или кнопка записи на микрофоне)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="130"/>
+        <location filename="../../app/panels/dictation_panel.py" line="135"/>
         <source>Dictation could not start: %s</source>
         <translation>Не удалось начать диктовку: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="173"/>
+        <location filename="../../app/panels/dictation_panel.py" line="178"/>
         <source>The speech recogniser had a fault and was restarted; dictation goes on and no audio was lost.</source>
         <translation>Распознаватель речи дал сбой и был перезапущен; диктовка продолжается, звук не потерян.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="176"/>
+        <location filename="../../app/panels/dictation_panel.py" line="181"/>
         <source>Whisper could not start (%1); dictating with %2 instead.</source>
         <translation>Whisper не запустился (%1); диктовку распознаёт %2.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="187"/>
+        <location filename="../../app/panels/dictation_panel.py" line="192"/>
         <source>A voice command was heard but dictation ended before it was confirmed, so it was not run: “%1”</source>
         <translation>Голосовая команда услышана, но диктовка закончилась раньше, чем она подтвердилась, поэтому команда не выполнена: «%1»</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="228"/>
+        <location filename="../../app/panels/dictation_panel.py" line="233"/>
         <source>Signing: say “sign” to sign, or “cancel” to go back to the report</source>
         <translation>Подписание: скажите «подписать», чтобы подписать, или «отмена», чтобы вернуться к протоколу</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="232"/>
+        <location filename="../../app/panels/dictation_panel.py" line="237"/>
         <source>The report is signed: start an addendum to dictate into it.</source>
         <translation>Протокол подписан: чтобы диктовать в него, начните дополнение.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="286"/>
+        <location filename="../../app/panels/dictation_panel.py" line="291"/>
         <source>Choose a field to dictate into</source>
         <translation>Выберите поле для диктовки</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="297"/>
+        <location filename="../../app/panels/dictation_panel.py" line="302"/>
         <source>“%s” does not fit this field</source>
         <translation>«%s» не подходит для этого поля</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="325"/>
+        <location filename="../../app/panels/dictation_panel.py" line="330"/>
         <source>No field called “%s”</source>
         <translation>Нет поля «%s»</translation>
     </message>
@@ -3211,123 +3211,128 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Дополнительный текст</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="139"/>
+        <location filename="../../app/panels/report_panel.py" line="132"/>
+        <source>The report text appears here as the form above is filled in</source>
+        <translation>Здесь появляется текст протокола по мере заполнения формы выше</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/report_panel.py" line="143"/>
         <source>Save draft</source>
         <translation>Сохранить черновик</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="140"/>
-        <location filename="../../app/panels/report_panel.py" line="253"/>
+        <location filename="../../app/panels/report_panel.py" line="144"/>
+        <location filename="../../app/panels/report_panel.py" line="257"/>
         <source>Sign</source>
         <translation>Подписать</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="145"/>
+        <location filename="../../app/panels/report_panel.py" line="149"/>
         <source>Signed: read-only. Changes go into an addendum.</source>
         <translation>Подписан: только чтение. Изменения вносятся дополнением.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="210"/>
+        <location filename="../../app/panels/report_panel.py" line="214"/>
         <source>Addendum draft restored; reason: %s</source>
         <translation>Черновик дополнения восстановлен; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="212"/>
+        <location filename="../../app/panels/report_panel.py" line="216"/>
         <source>Draft restored</source>
         <translation>Черновик восстановлен</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="220"/>
+        <location filename="../../app/panels/report_panel.py" line="224"/>
         <source>Report %s, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Протокол: %s, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="223"/>
+        <location filename="../../app/panels/report_panel.py" line="227"/>
         <source>Report %s</source>
         <translation>Протокол: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="227"/>
+        <location filename="../../app/panels/report_panel.py" line="231"/>
         <source>New report</source>
         <translation>Новый протокол</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="251"/>
+        <location filename="../../app/panels/report_panel.py" line="255"/>
         <source>Add addendum…</source>
         <translation>Дополнение…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="252"/>
+        <location filename="../../app/panels/report_panel.py" line="256"/>
         <source>Sign addendum</source>
         <translation>Подписать дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="276"/>
+        <location filename="../../app/panels/report_panel.py" line="280"/>
         <source>Addendum; reason: %s</source>
         <translation>Дополнение; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="296"/>
+        <location filename="../../app/panels/report_panel.py" line="300"/>
         <source>The report is signed: add an addendum before inserting findings</source>
         <translation>Протокол подписан: чтобы вставить находки, начните дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="312"/>
+        <location filename="../../app/panels/report_panel.py" line="316"/>
         <source>AI findings inserted into the report</source>
         <translation>Находки ИИ вставлены в протокол</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="313"/>
+        <location filename="../../app/panels/report_panel.py" line="317"/>
         <source>No AI findings to insert</source>
         <translation>Нет находок ИИ для вставки</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="371"/>
+        <location filename="../../app/panels/report_panel.py" line="375"/>
         <source>The report is signed. To change it, add an addendum (%s).</source>
         <translation>Протокол подписан. Чтобы изменить его, добавьте дополнение (%s).</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="384"/>
+        <location filename="../../app/panels/report_panel.py" line="388"/>
         <source>Fill in before signing: %1</source>
         <translation>Заполните перед подписью: %1</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="394"/>
+        <location filename="../../app/panels/report_panel.py" line="398"/>
         <source>Not signed</source>
         <translation>Не подписано</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="423"/>
+        <location filename="../../app/panels/report_panel.py" line="427"/>
         <source>Addendum signed, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Дополнение подписано, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="425"/>
+        <location filename="../../app/panels/report_panel.py" line="429"/>
         <source>Signed, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Подписано, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="428"/>
+        <location filename="../../app/panels/report_panel.py" line="432"/>
         <source>Addendum signed, queued for the archive</source>
         <translation>Дополнение подписано, поставлено в очередь в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="429"/>
+        <location filename="../../app/panels/report_panel.py" line="433"/>
         <source>Signed, queued for the archive</source>
         <translation>Подписано, поставлено в очередь в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="442"/>
+        <location filename="../../app/panels/report_panel.py" line="446"/>
         <source>Patient: %s</source>
         <translation>Пациент: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="443"/>
+        <location filename="../../app/panels/report_panel.py" line="447"/>
         <source>ID %s</source>
         <translation>ID %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="444"/>
+        <location filename="../../app/panels/report_panel.py" line="448"/>
         <source>study of %s</source>
         <translation>исследование от %s</translation>
     </message>
