@@ -67,7 +67,7 @@ class LabelTools(QObject):
         self.undo_action, self.redo_action = undo, redo
         self.bar_action = window._add_action(sub, "label-bar",
                                              self.tr("Show the label-editing &bar"),
-                                             lambda on: self.toolbar.setVisible(on), None)
+                                             self.show_bar, None)
         self.bar_action.setCheckable(True)
         self.ids = tuple(f"tool-{t}" for t in TOOLS)
         self._update_actions()
@@ -85,14 +85,15 @@ class LabelTools(QObject):
         """A second toolbar: the four tools, the label, brush size and HU range, undo, redo
         and save."""
         window = self.window
-        # Its own row (beside the viewer tools it ran past a 1400-px screen, the label box,
-        # undo, redo and save behind the overflow arrow), shown only for editing (a row
-        # always there took 28 px from the report form on a 1366x768 laptop): the "Labels"
-        # button, the Tools menu, or arming a label tool (B, X, T, Shift+X) shows it.
-        window.addToolBarBreak()
+        # It takes the viewer tools' place while editing (beside them it ran past a 1400-px
+        # screen; a row of its own took 28 px from the report form on a 1366x768 laptop,
+        # and appearing when a tool was armed it moved the image under the cursor): the
+        # "Labels" button, the Tools menu, or arming a label tool (B, X, T, Shift+X) swaps
+        # it in; "Labels" on it swaps the viewer tools back. The views keep their size.
         bar = window.addToolBar(self.tr("Label editing"))
         bar.setObjectName("label-toolbar")
-        for action_id in (*self.ids, None, "label-undo", "label-redo", "label-save"):
+        for action_id in ("label-bar", None, *self.ids, None, "label-undo", "label-redo",
+                          "label-save"):
             if action_id is None:
                 bar.addSeparator()
                 continue
@@ -119,15 +120,26 @@ class LabelTools(QObject):
         for box in (self.low_box, self.high_box):
             box.setToolTip(self.tr("Threshold fill: the HU range painted inside the lung"))
             box.valueChanged.connect(self._range_edited)
-        at = bar.actions()[len(self.ids)]  # the separator after the tools
+        at = bar.actions()[2 + len(self.ids)]  # the separator after the tools
         for widget in (QLabel(self.tr("Label")), self.label_box, QLabel(self.tr("Size")),
                        self.size_box, QLabel(self.tr("HU")), self.low_box, self.high_box):
             bar.insertWidget(at, widget)
         self.toolbar = bar
-        bar.hide()
-        bar.visibilityChanged.connect(self.bar_action.setChecked)
         window.actions["label-bar"].setIconText(self.tr("Labels"))
+        # One height for both (its spin boxes are taller than text buttons): the swap must
+        # not move the views by a pixel.
+        height = max(bar.sizeHint().height(), window.toolbar.sizeHint().height())
+        for toolbar in (bar, window.toolbar):
+            toolbar.setFixedHeight(height)
+        bar.hide()
         return bar
+
+    def show_bar(self, on: bool) -> None:
+        """The label-editing bar in the viewer tools' place (``on``), or the viewer tools
+        back: one row either way, so the views do not move."""
+        self.window.toolbar.setVisible(not on)
+        self.toolbar.setVisible(on)
+        self.bar_action.setChecked(on)
 
     def _range_edited(self) -> None:
         if self.editor is not None:

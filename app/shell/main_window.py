@@ -930,7 +930,7 @@ class MainWindow(QMainWindow):
         if tool in LABEL_TOOLS:
             for layer in self.overlays.get(EDITED_SOURCE, []):
                 layer.set_visible(True)  # editing what is hidden helps nobody
-            self.label_tools.toolbar.show()  # its label, size, undo and save
+            self.label_tools.show_bar(True)  # its label, size, undo and save
         self.show_tool_label()
 
     def show_tool_label(self) -> None:

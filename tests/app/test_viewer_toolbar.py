@@ -66,11 +66,20 @@ def test_every_toolbar_button_is_in_view_on_a_1400_px_screen(qtbot, luch_home, l
         win.show()
         qtbot.waitExposed(win)
         assert not win.label_toolbar.isVisible(), "the label bar takes a row only to edit"
+        central = win.centralWidget().geometry()
         win.actions["label-bar"].trigger()
         qtbot.waitUntil(win.label_toolbar.isVisible)
-        for bar in (win.toolbar, win.label_toolbar):
+        QApplication.processEvents()
+        assert not win.toolbar.isVisible(), "the label bar takes the viewer tools' place"
+        assert win.centralWidget().geometry() == central, "the views moved"
+        assert win.actions["label-bar"] in win.label_toolbar.actions()  # the way back
+        for bar in (win.label_toolbar, win.toolbar):  # each shown in turn
             arrow = bar.findChild(QToolButton, "qt_toolbar_ext_button")
             assert arrow is None or not arrow.isVisible(), \
                 f"{bar.objectName()} overflows in {lang}"
+            if bar is win.label_toolbar:
+                win.actions["label-bar"].trigger()  # "Labels" again: the viewer tools back
+                qtbot.waitUntil(win.toolbar.isVisible)
+                assert not win.label_toolbar.isVisible()
     finally:
         remove_translators(QApplication.instance())
