@@ -28,6 +28,10 @@ from inference.morphology import Components, bounding_box, disk_dilation
 
 SHELL_MM = 10.0
 SHELL_MAX_ML = 30.0
+# A band along the lung surface: a component with this share of its voxels within
+# NEAR_MM of the surface (3D), whatever a few deeper voxels (0: rule off).
+BAND_SHARE = 0.0
+NEAR_MM = 5.0
 ENVELOPE_MM = 10.0
 OUTSIDE_SHARE = 0.9
 OUTSIDE_MAX_ML = 5.0
@@ -67,17 +71,34 @@ def shell_components(comps: Components, lung: np.ndarray, spacing, shell_mm: flo
     drop = np.zeros(comps.n + 1, bool)
     mm = _mm(spacing)
     too_big = SHELL_MAX_ML / voxel_ml_of(spacing)
-    pad = np.ceil(shell_mm / mm).astype(int) + 1
+    band = BAND_SHARE > 0
+    pad = np.ceil(max(shell_mm, NEAR_MM if band else 0.0) / mm).astype(int) + 1
     for idx, sl in enumerate(comps.objects, 1):
-        if comps.sizes[idx] > too_big or (skip is not None and skip[idx]):
+        if (skip is not None and skip[idx]) or (comps.sizes[idx] > too_big and not band):
             continue
         box = tuple(slice(max(0, s.start - p), min(n, s.stop + p))
                     for s, p, n in zip(sl, pad, lung.shape, strict=True))
         # Distances up to ``pad`` are exact within the padded box; the volume's own edge
         # counts as lung (a lesion cut by the scan range is not a shell there).
-        depth = ndi.distance_transform_edt(lung[box], sampling=mm)
-        drop[idx] = depth[comps.local(idx, box)].max() <= shell_mm
+        depth = ndi.distance_transform_edt(lung[box], sampling=mm)[comps.local(idx, box)]
+        drop[idx] = ((comps.sizes[idx] <= too_big and depth.max() <= shell_mm)
+                     or (band and float(np.mean(depth <= NEAR_MM)) >= BAND_SHARE))
     return drop
+
+
+def near_surface_share(comps: Components, lung: np.ndarray, spacing,
+                       near_mm: float = NEAR_MM) -> np.ndarray:
+    """Per label, the share of the component's voxels within ``near_mm`` of the lung's
+    surface (3D; for studies of the band rule)."""
+    share = np.zeros(comps.n + 1)
+    mm = _mm(spacing)
+    pad = np.ceil(near_mm / mm).astype(int) + 1
+    for idx, sl in enumerate(comps.objects, 1):
+        box = tuple(slice(max(0, s.start - p), min(n, s.stop + p))
+                    for s, p, n in zip(sl, pad, lung.shape, strict=True))
+        depth = ndi.distance_transform_edt(lung[box], sampling=mm)[comps.local(idx, box)]
+        share[idx] = float(np.mean(depth <= near_mm))
+    return share
 
 
 def lung_envelope(classical: np.ndarray, spacing, reach_mm: float = ENVELOPE_MM
