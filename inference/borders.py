@@ -6,6 +6,10 @@ outside the lung.
   volume of the heart border, diaphragm, costal pleura or hilum, where a slice cuts the
   lung surface obliquely. A real patch of ground glass or consolidation of that extent
   reaches deeper. Components larger than :data:`SHELL_MAX_ML` are kept untested.
+* A **band** (studied, off: :data:`BAND_SHARE` 0): a component with that share of its voxels
+  within :data:`NEAR_MM` of the lung surface, whatever its size or a few deeper voxels
+  (the diaphragm domes and dependent pleura of the Philips chest); leave one chest out it
+  cost small subpleural simulated lesion on one chest, so it is not shipped.
 * **Outside the lung**: a lesion component lying (:data:`OUTSIDE_SHARE`) farther than
   :data:`ENVELOPE_MM` (in-plane) from the classical lungs (air-filled lung, closed and hulled
   to take in consolidated lung, :func:`inference.lungs.segment_lungs`) sits on the chest
