@@ -1,16 +1,19 @@
-"""Lung-border levers against false lesion, leave one chest out (issue 17).
+"""The band rule against false lesion along the lung surface, leave one chest out (issue 17).
 
     .venv/bin/python benchmarks/border_levers.py [--cache /tmp/ai-cache] [--json OUT]
+        [--report-only]
 
 Works on ``benchmarks/border_cache.py``'s cached network outputs: the shipped
-post-processing (``UNetSegmenter._postprocess``) runs with each candidate setting of the
-module constants below, then the solid-foci rule and the measures as in ``analyze``. For
-each setting: every clean chest (grade, probability, false lesion % of lung), the simulated
-cases of each chest (grade accuracy, worst-lung error mean / max, lung and lesion Dice) and
-the axial covid slices (lesion % of each slice's lung; visible found, clear called clear).
+post-processing (``UNetSegmenter._postprocess``) runs once per case and the band rule
+(:data:`inference.borders.BAND_SHARE`) is applied at each share in :data:`SHARES` to the
+lesion components the shell rule kept (the same labels as the rule in the pipeline:
+checked on two cases), then the solid-foci rule and the measures as in ``analyze``. For each
+share: every clean chest (grade, probability, false lesion % of lung), the simulated cases
+of each chest (grade accuracy, worst-lung error mean / max, lung and lesion Dice) and the
+axial covid slices (lesion % of each slice's lung; visible found, clear called clear).
 
-The folds: a setting is chosen on two chests and the covid slices' development patients
-(:data:`DEV_SLICES`), by :func:`choose` (declared before any result), and reported on the
+The folds: a share is chosen on two chests and the covid slices' development patients
+(:data:`DEV_SLICES`) by :func:`choose` (declared before any result) and reported on the
 third chest and the held-out slices.
 """
 
