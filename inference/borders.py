@@ -6,6 +6,10 @@ outside the lung.
   volume of the heart border, diaphragm, costal pleura or hilum, where a slice cuts the
   lung surface obliquely. A real patch of ground glass or consolidation of that extent
   reaches deeper. Components larger than :data:`SHELL_MAX_ML` are kept untested.
+* A **band** (studied, off: :data:`BAND_SHARE` 0): a component with that share of its voxels
+  within :data:`NEAR_MM` of the lung surface, whatever its size or a few deeper voxels
+  (the diaphragm domes and dependent pleura of the Philips chest); leave one chest out it
+  cost small subpleural simulated lesion on one chest, so it is not shipped.
 * **Outside the lung**: a lesion component lying (:data:`OUTSIDE_SHARE`) farther than
   :data:`ENVELOPE_MM` (in-plane) from the classical lungs (air-filled lung, closed and hulled
   to take in consolidated lung, :func:`inference.lungs.segment_lungs`) sits on the chest
@@ -28,6 +32,10 @@ from inference.morphology import Components, bounding_box, disk_dilation
 
 SHELL_MM = 10.0
 SHELL_MAX_ML = 30.0
+# A band along the lung surface: a component with this share of its voxels within
+# NEAR_MM of the surface (3D), whatever a few deeper voxels (0: rule off).
+BAND_SHARE = 0.0
+NEAR_MM = 5.0
 ENVELOPE_MM = 10.0
 OUTSIDE_SHARE = 0.9
 OUTSIDE_MAX_ML = 5.0
@@ -67,17 +75,34 @@ def shell_components(comps: Components, lung: np.ndarray, spacing, shell_mm: flo
     drop = np.zeros(comps.n + 1, bool)
     mm = _mm(spacing)
     too_big = SHELL_MAX_ML / voxel_ml_of(spacing)
-    pad = np.ceil(shell_mm / mm).astype(int) + 1
+    band = BAND_SHARE > 0
+    pad = np.ceil(max(shell_mm, NEAR_MM if band else 0.0) / mm).astype(int) + 1
     for idx, sl in enumerate(comps.objects, 1):
-        if comps.sizes[idx] > too_big or (skip is not None and skip[idx]):
+        if (skip is not None and skip[idx]) or (comps.sizes[idx] > too_big and not band):
             continue
         box = tuple(slice(max(0, s.start - p), min(n, s.stop + p))
                     for s, p, n in zip(sl, pad, lung.shape, strict=True))
         # Distances up to ``pad`` are exact within the padded box; the volume's own edge
         # counts as lung (a lesion cut by the scan range is not a shell there).
-        depth = ndi.distance_transform_edt(lung[box], sampling=mm)
-        drop[idx] = depth[comps.local(idx, box)].max() <= shell_mm
+        depth = ndi.distance_transform_edt(lung[box], sampling=mm)[comps.local(idx, box)]
+        drop[idx] = ((comps.sizes[idx] <= too_big and depth.max() <= shell_mm)
+                     or (band and float(np.mean(depth <= NEAR_MM)) >= BAND_SHARE))
     return drop
+
+
+def near_surface_share(comps: Components, lung: np.ndarray, spacing,
+                       near_mm: float = NEAR_MM) -> np.ndarray:
+    """Per label, the share of the component's voxels within ``near_mm`` of the lung's
+    surface (3D; for studies of the band rule)."""
+    share = np.zeros(comps.n + 1)
+    mm = _mm(spacing)
+    pad = np.ceil(near_mm / mm).astype(int) + 1
+    for idx, sl in enumerate(comps.objects, 1):
+        box = tuple(slice(max(0, s.start - p), min(n, s.stop + p))
+                    for s, p, n in zip(sl, pad, lung.shape, strict=True))
+        depth = ndi.distance_transform_edt(lung[box], sampling=mm)[comps.local(idx, box)]
+        share[idx] = float(np.mean(depth <= near_mm))
+    return share
 
 
 def lung_envelope(classical: np.ndarray, spacing, reach_mm: float = ENVELOPE_MM

@@ -48,3 +48,28 @@ def test_envelope_reaches_about_its_distance_beyond_the_lungs():
     env = lung_envelope(lung, SPACING, reach_mm=10.0)
     assert env[15, 50, 30 - 9] and not env[15, 50, 30 - 12]
     assert env[lung].all() and not env[0].any()  # in-plane only: no lung, no envelope
+
+
+def test_a_band_along_the_surface_is_dropped_a_subpleural_patch_kept(monkeypatch):
+    """The band rule (BAND_SHARE of a component within NEAR_MM of the lung surface):
+    a 6 mm band along the surface (dependent density, a diaphragm dome cut obliquely) with
+    one bump 14 mm deep, which the depth test alone keeps, is dropped; a subpleural patch
+    12 mm thick against the pleura (COVID ground glass lies so) and a 30 mm patch stay."""
+    from inference import borders
+
+    monkeypatch.setattr(borders, "BAND_SHARE", 0.8)
+    lung = box_lung()
+    band = np.zeros(SHAPE, bool)
+    band[4:26, 10:16, 20:80] = True  # 6 mm along the j = 10 surface, 55 mm tall
+    band[12:15, 16:24, 40:48] = True  # a bump to 14 mm deep: not a shell by depth
+    wedge = np.zeros(SHAPE, bool)
+    wedge[8:20, 78:90, 20:60] = True  # 12 mm thick against the j = 89 surface
+    patch = np.zeros(SHAPE, bool)
+    patch[8:20, 55:75, 60:90] = True  # 30 mm deep from the i = 89 surface
+    lesion = band | wedge | patch
+    monkeypatch.setattr(borders, "BAND_SHARE", 0.0)
+    assert drop_pleural_shells(lesion, lung, SPACING).sum() == lesion.sum()  # rule off
+    monkeypatch.setattr(borders, "BAND_SHARE", 0.8)
+    kept = drop_pleural_shells(lesion, lung, SPACING)
+    assert not kept[band].any()
+    assert kept[wedge].all() and kept[patch].all()
