@@ -11,6 +11,7 @@ from PySide6.QtCore import QCoreApplication
 from studies import Volume
 from viewer import vtk_api as vtk
 from viewer.measurements import Measurement, distance_mm, roi_stats
+from viewer.numbers import decimal
 from viewer.text_style import outline
 
 _COLOR = (1.0, 0.75, 0.1)
@@ -20,7 +21,8 @@ _ELLIPSE_SEGMENTS = 64
 def describe(volume: Volume, m: Measurement) -> str:
     """The text shown beside a measurement."""
     if m.kind == "distance":
-        return f"{distance_mm(*m.points):.1f} " + QCoreApplication.translate("Measurement", "mm")
+        return decimal(distance_mm(*m.points)) + " " + QCoreApplication.translate(
+            "Measurement", "mm")
     try:
         s = roi_stats(volume, m)
     except ValueError as err:
@@ -28,9 +30,9 @@ def describe(volume: Volume, m: Measurement) -> str:
     mean = QCoreApplication.translate("Measurement", "mean %1 HU  SD %2")
     low_high = QCoreApplication.translate("Measurement", "min %1  max %2")
     area = QCoreApplication.translate("Measurement", "area %1 cm²")
-    return (mean.replace("%1", f"{s.mean:.1f}").replace("%2", f"{s.sd:.1f}") + "\n"
+    return (mean.replace("%1", decimal(s.mean)).replace("%2", decimal(s.sd)) + "\n"
             + low_high.replace("%1", f"{s.min:.0f}").replace("%2", f"{s.max:.0f}") + "\n"
-            + area.replace("%1", f"{s.area_mm2 / 100:.2f}"))
+            + area.replace("%1", decimal(s.area_mm2 / 100, 2)))
 
 
 def outline_points(m: Measurement, right: np.ndarray, up: np.ndarray) -> np.ndarray:

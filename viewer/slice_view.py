@@ -30,6 +30,7 @@ from viewer import vtk_api as vtk
 from viewer.key_images import KeyImages
 from viewer.measure_tool import MeasurementLayer
 from viewer.measurements import Measurement
+from viewer.numbers import decimal
 from viewer.orientation import AXIAL, Plane, counts_up, orientation_letters
 from viewer.presets import DEFAULT_PRESETS, WindowPreset
 from viewer.qt_vtk import VtkPanel
@@ -747,10 +748,10 @@ class SliceView(VtkPanel):
         center, width = self.window()
         mm = self.tr("mm")
         bottom_left = (f"{self._plane_title()} {self.slice_number}/{self._count}\n"
-                       f"{self.slice_position():.1f} {mm}")
+                       f"{decimal(self.slice_position())} {mm}")
         bottom_right = (self.tr("W %1 L %2").replace("%1", f"{width:.0f}")
                         .replace("%2", f"{center:.0f}") + "\n"
-                        + self.tr("Zoom %1").replace("%1", f"{self.zoom_factor():.2f}"))
+                        + self.tr("Zoom %1").replace("%1", decimal(self.zoom_factor(), 2)))
         if self.is_key_image():
             bottom_left = self.tr("Key image") + "\n" + bottom_left
         if self.slab_mode != "none":
@@ -766,8 +767,8 @@ class SliceView(VtkPanel):
         if self._bottom_texts_collide():  # a narrow view (reformats in MPR): the short forms
             bottom_left = bottom_left.replace(f"{self._plane_title()} ", "")
             bottom_right = bottom_right.replace(
-                self.tr("Zoom %1").replace("%1", f"{self.zoom_factor():.2f}"),
-                f"×{self.zoom_factor():.2f}")
+                self.tr("Zoom %1").replace("%1", decimal(self.zoom_factor(), 2)),
+                "×" + decimal(self.zoom_factor(), 2))
             self.corner_text.set(0, bottom_left)
             self.corner_text.set(1, bottom_right)
         camera = self.renderer.GetActiveCamera()

@@ -2280,13 +2280,13 @@
     </message>
     <message>
         <location filename="../../app/shell/label_tools.py" line="80"/>
-        <location filename="../../app/shell/label_tools.py" line="100"/>
+        <location filename="../../app/shell/label_tools.py" line="101"/>
         <source>Brush</source>
         <translation>Кисть</translation>
     </message>
     <message>
         <location filename="../../app/shell/label_tools.py" line="80"/>
-        <location filename="../../app/shell/label_tools.py" line="100"/>
+        <location filename="../../app/shell/label_tools.py" line="101"/>
         <source>Eraser</source>
         <translation>Ластик</translation>
     </message>
@@ -2297,7 +2297,7 @@
     </message>
     <message>
         <location filename="../../app/shell/label_tools.py" line="81"/>
-        <location filename="../../app/shell/label_tools.py" line="102"/>
+        <location filename="../../app/shell/label_tools.py" line="103"/>
         <source>Erase component</source>
         <translation>Стереть компонент</translation>
     </message>
@@ -2307,89 +2307,89 @@
         <translation>Редактирование разметки</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="101"/>
+        <location filename="../../app/shell/label_tools.py" line="102"/>
         <source>Threshold</source>
         <translation>Порог</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="103"/>
+        <location filename="../../app/shell/label_tools.py" line="104"/>
         <source>Undo</source>
         <translation>Отменить</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="103"/>
+        <location filename="../../app/shell/label_tools.py" line="104"/>
         <source>Redo</source>
         <translation>Повторить</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="104"/>
+        <location filename="../../app/shell/label_tools.py" line="105"/>
         <source>Save correction</source>
         <translation>Сохранить исправление</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="114"/>
+        <location filename="../../app/shell/label_tools.py" line="115"/>
         <source> mm</source>
         <translation> мм</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="115"/>
+        <location filename="../../app/shell/label_tools.py" line="116"/>
         <source>Brush radius</source>
         <translation>Радиус кисти</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="117"/>
         <location filename="../../app/shell/label_tools.py" line="118"/>
+        <location filename="../../app/shell/label_tools.py" line="119"/>
         <source> HU</source>
         <translation> HU</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="120"/>
+        <location filename="../../app/shell/label_tools.py" line="121"/>
         <source>Threshold fill: the HU range painted inside the lung</source>
         <translation>Заливка по порогу: диапазон HU, закрашиваемый внутри лёгкого</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="123"/>
+        <location filename="../../app/shell/label_tools.py" line="124"/>
         <source>Label</source>
         <translation>Метка</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="123"/>
+        <location filename="../../app/shell/label_tools.py" line="124"/>
         <source>Size</source>
         <translation>Размер</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="124"/>
-        <location filename="../../app/shell/label_tools.py" line="192"/>
+        <location filename="../../app/shell/label_tools.py" line="125"/>
+        <location filename="../../app/shell/label_tools.py" line="204"/>
         <source>HU</source>
         <translation>HU</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="129"/>
+        <location filename="../../app/shell/label_tools.py" line="128"/>
         <source>Labels</source>
         <translation>Метки</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="189"/>
+        <location filename="../../app/shell/label_tools.py" line="201"/>
         <source>mm</source>
         <translation>мм</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="206"/>
+        <location filename="../../app/shell/label_tools.py" line="218"/>
         <source>Nothing to undo</source>
         <translation>Нечего отменять</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="210"/>
+        <location filename="../../app/shell/label_tools.py" line="222"/>
         <source>Nothing to redo</source>
         <translation>Нечего повторять</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="215"/>
+        <location filename="../../app/shell/label_tools.py" line="227"/>
         <source>No label edits to save</source>
         <translation>Нет несохранённых правок разметки</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="219"/>
+        <location filename="../../app/shell/label_tools.py" line="231"/>
         <source>Label corrections are saved with a stored AI result; open the study from the worklist</source>
         <translation>Исправления разметки сохраняются вместе с сохранённым результатом ИИ; откройте исследование из рабочего списка</translation>
     </message>
@@ -2784,22 +2784,22 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>Measurement</name>
     <message>
-        <location filename="../../viewer/measure_tool.py" line="23"/>
+        <location filename="../../viewer/measure_tool.py" line="24"/>
         <source>mm</source>
         <translation>мм</translation>
     </message>
     <message>
-        <location filename="../../viewer/measure_tool.py" line="28"/>
+        <location filename="../../viewer/measure_tool.py" line="30"/>
         <source>mean %1 HU  SD %2</source>
         <translation>среднее %1 HU  СО %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/measure_tool.py" line="29"/>
+        <location filename="../../viewer/measure_tool.py" line="31"/>
         <source>min %1  max %2</source>
         <translation>мин %1  макс %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/measure_tool.py" line="30"/>
+        <location filename="../../viewer/measure_tool.py" line="32"/>
         <source>area %1 cm²</source>
         <translation>площадь %1 см²</translation>
     </message>
@@ -2858,6 +2858,15 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <location filename="../../app/settings_dialog/model_row.py" line="54"/>
         <source>AI &amp;model:</source>
         <translation>&amp;Модель ИИ:</translation>
+    </message>
+</context>
+<context>
+    <name>Numbers</name>
+    <message>
+        <location filename="../../viewer/numbers.py" line="13"/>
+        <source>.</source>
+        <comment>decimal separator</comment>
+        <translation>,</translation>
     </message>
 </context>
 <context>
@@ -3592,209 +3601,209 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>SliceView</name>
     <message>
-        <location filename="../../viewer/slice_view.py" line="44"/>
+        <location filename="../../viewer/slice_view.py" line="45"/>
         <source>Mouse wheel, Up / Down</source>
         <translation>Колесо мыши, Up / Down</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="45"/>
+        <location filename="../../viewer/slice_view.py" line="46"/>
         <source>next / previous slice (Up: towards the head)</source>
         <translation>следующий / предыдущий срез (Up: к голове)</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="46"/>
+        <location filename="../../viewer/slice_view.py" line="47"/>
         <source>PageUp / PageDown</source>
         <translation>PageUp / PageDown</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="47"/>
+        <location filename="../../viewer/slice_view.py" line="48"/>
         <source>10 slices</source>
         <translation>10 срезов</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="48"/>
+        <location filename="../../viewer/slice_view.py" line="49"/>
         <source>Home / End</source>
         <translation>Home / End</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="49"/>
+        <location filename="../../viewer/slice_view.py" line="50"/>
         <source>slice 1 (most cranial) / the last slice</source>
         <translation>срез 1 (самый краниальный) / последний срез</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="50"/>
+        <location filename="../../viewer/slice_view.py" line="51"/>
         <source>Scroll bar beside the view</source>
         <translation>Полоса прокрутки рядом с изображением</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="51"/>
+        <location filename="../../viewer/slice_view.py" line="52"/>
         <source>drag or click to go to a slice</source>
         <translation>перетащите или щёлкните, чтобы перейти к срезу</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="52"/>
+        <location filename="../../viewer/slice_view.py" line="53"/>
         <source>Left click</source>
         <translation>Щелчок левой кнопкой</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="53"/>
+        <location filename="../../viewer/slice_view.py" line="54"/>
         <source>crosshair here; the other views go to this point</source>
         <translation>перекрестие сюда; другие окна переходят к этой точке</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="54"/>
+        <location filename="../../viewer/slice_view.py" line="55"/>
         <source>Left click beside the image</source>
         <translation>Щелчок левой кнопкой рядом с изображением</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="55"/>
+        <location filename="../../viewer/slice_view.py" line="56"/>
         <source>the keys go to this view; the crosshair stays</source>
         <translation>клавиши переходят к этому окну; перекрестие остаётся на месте</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="56"/>
+        <location filename="../../viewer/slice_view.py" line="57"/>
         <source>Left drag</source>
         <translation>Перетаскивание левой кнопкой</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="61"/>
+        <location filename="../../viewer/slice_view.py" line="62"/>
         <source>Middle drag</source>
         <translation>Перетаскивание средней кнопкой</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="57"/>
+        <location filename="../../viewer/slice_view.py" line="58"/>
         <source>window/level (with a tool: measure; with a label tool: paint, erase or fill)</source>
         <translation>окно/уровень (с инструментом: измерение; с инструментом разметки: закрасить, стереть или залить)</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="59"/>
+        <location filename="../../viewer/slice_view.py" line="60"/>
         <source>Left click with &quot;erase component&quot;</source>
         <translation>Левый щелчок с «стереть компонент»</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="60"/>
+        <location filename="../../viewer/slice_view.py" line="61"/>
         <source>erase the whole 3D lesion under the cursor</source>
         <translation>стереть весь трёхмерный очаг под курсором</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="62"/>
+        <location filename="../../viewer/slice_view.py" line="63"/>
         <source>pan (kept when the layout changes)</source>
         <translation>сдвиг изображения (сохраняется при смене раскладки)</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="63"/>
+        <location filename="../../viewer/slice_view.py" line="64"/>
         <source>Right drag</source>
         <translation>Перетаскивание правой кнопкой</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="64"/>
+        <location filename="../../viewer/slice_view.py" line="65"/>
         <source>zoom</source>
         <translation>масштаб</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="65"/>
+        <location filename="../../viewer/slice_view.py" line="66"/>
         <source>Right click</source>
         <translation>Щелчок правой кнопкой</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="66"/>
+        <location filename="../../viewer/slice_view.py" line="67"/>
         <source>menu: tools, windows, layouts</source>
         <translation>меню: инструменты, окна, раскладки</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="67"/>
+        <location filename="../../viewer/slice_view.py" line="68"/>
         <source>Esc in the worklist search</source>
         <translation>Esc в поиске рабочего списка</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="68"/>
+        <location filename="../../viewer/slice_view.py" line="69"/>
         <source>the keys go back to the image</source>
         <translation>клавиши возвращаются к изображению</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="69"/>
+        <location filename="../../viewer/slice_view.py" line="70"/>
         <source>Letters typed in the worklist</source>
         <translation>Буквы, набранные в рабочем списке</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="70"/>
+        <location filename="../../viewer/slice_view.py" line="71"/>
         <source>search for a patient (Ctrl+F from anywhere)</source>
         <translation>поиск пациента (Ctrl+F из любого места)</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="221"/>
+        <location filename="../../viewer/slice_view.py" line="222"/>
         <source>This slice has not arrived yet</source>
         <translation>Этот срез ещё не получен</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="234"/>
+        <location filename="../../viewer/slice_view.py" line="235"/>
         <source>Single slice: no coronal reconstruction</source>
         <translation>Один срез: корональная реконструкция невозможна</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="235"/>
+        <location filename="../../viewer/slice_view.py" line="236"/>
         <source>Single slice: no sagittal reconstruction</source>
         <translation>Один срез: сагиттальная реконструкция невозможна</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="236"/>
+        <location filename="../../viewer/slice_view.py" line="237"/>
         <source>Single slice: no reconstruction in this plane</source>
         <translation>Один срез: реконструкция в этой плоскости невозможна</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="239"/>
+        <location filename="../../viewer/slice_view.py" line="240"/>
         <source>Axial</source>
         <translation>Аксиальная</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="239"/>
+        <location filename="../../viewer/slice_view.py" line="240"/>
         <source>Coronal</source>
         <translation>Корональная</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="240"/>
+        <location filename="../../viewer/slice_view.py" line="241"/>
         <source>Sagittal</source>
         <translation>Сагиттальная</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="748"/>
-        <location filename="../../viewer/slice_view.py" line="953"/>
+        <location filename="../../viewer/slice_view.py" line="749"/>
+        <location filename="../../viewer/slice_view.py" line="954"/>
         <source>mm</source>
         <translation>мм</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="751"/>
+        <location filename="../../viewer/slice_view.py" line="752"/>
         <source>W %1 L %2</source>
         <translation>Ш %1 У %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="753"/>
-        <location filename="../../viewer/slice_view.py" line="769"/>
+        <location filename="../../viewer/slice_view.py" line="754"/>
+        <location filename="../../viewer/slice_view.py" line="770"/>
         <source>Zoom %1</source>
         <translation>Масштаб %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="755"/>
+        <location filename="../../viewer/slice_view.py" line="756"/>
         <source>Key image</source>
         <translation>Ключевое изображение</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="758"/>
+        <location filename="../../viewer/slice_view.py" line="759"/>
         <source>MIP</source>
         <translation>MIP</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="758"/>
+        <location filename="../../viewer/slice_view.py" line="759"/>
         <source>MinIP</source>
         <translation>MinIP</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="759"/>
+        <location filename="../../viewer/slice_view.py" line="760"/>
         <source>Mean</source>
         <translation>Среднее</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="952"/>
+        <location filename="../../viewer/slice_view.py" line="953"/>
         <source>cm</source>
         <translation>см</translation>
     </message>

@@ -151,3 +151,29 @@ def test_bottom_texts_take_their_short_forms_in_narrow_views(qtbot, lang, monkey
         assert "×" not in wide.corner_text.text(1)
     finally:
         remove_translators(QApplication.instance())
+
+
+@pytest.mark.parametrize(("lang", "point"), [("en", "."), ("ru", ",")])
+def test_values_on_the_image_use_the_interfaces_decimal_separator(qtbot, lang, point,
+                                                                   monkeypatch):
+    """In Russian the AI panel wrote "3,0%" while the image said "158.2 мм" and "-24.5 мм"."""
+    import re
+
+    from PySide6.QtWidgets import QApplication
+
+    from app.shell.i18n import install_translator, remove_translators
+    from viewer.measure_tool import describe
+
+    monkeypatch.setenv("LUCH_LANG", lang)
+    install_translator(QApplication.instance())
+    try:
+        volume = marker_phantom()
+        view = show_in_view(qtbot, SliceView(), volume, size=(500, 400))
+        view.refresh_text()
+        position = view.corner_text.text(0).split("\n")[1]
+        assert re.fullmatch(rf"-?\d+\{point}\d \S+", position), position
+        assert re.search(rf"\d\{point}\d\d", view.corner_text.text(1))  # the zoom
+        distance = Measurement("distance", [(0.0, 0.0, 0.0), (10.25, 0.0, 0.0)])
+        assert describe(volume, distance).startswith(f"10{point}2")
+    finally:
+        remove_translators(QApplication.instance())
