@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from app.panels import terms
 from app.panels.ai_files import (  # write_dicom_outputs, DICOM_DIR: found here too
     DICOM_DIR,
+    LABELS_SUFFIX,
     StoredPreRead,
     current_model_version,
     find_stored,
@@ -59,8 +60,13 @@ def prune_dicom_outputs(store: Store, now: float | None = None) -> list[Path]:
     """Delete the SEG/SR files under ``LUCH_HOME/ai-dicom`` that no AI result still needs:
     those of results the archive now holds (their job is done), those of pre-reads never
     queued within :data:`UNSENT_KEEP_DAYS` (released from the result, audited) and, after an
-    hour, files no result lists (a session ended before saving its pre-read). Returns them."""
+    hour, files no result lists (a session ended before saving its pre-read). Returns them.
+
+    A sent result's label map (about 0.2 MB, never sent) stays as long as an unsent
+    pre-read would: a signed study opened again in that time shows its pre-read at once
+    instead of reading the whole study again (it was deleted with the SEG and SR)."""
     now = time.time() if now is None else now
+    keep_s = unsent_keep_days() * 86400.0
     folder = app_subdir(DICOM_DIR)
     removed = [Path(f) for f in store.release_unsent_ai_files(
         datetime.fromtimestamp(now - unsent_keep_days() * 86400.0, UTC), folder)]
@@ -71,8 +77,11 @@ def prune_dicom_outputs(store: Store, now: float | None = None) -> list[Path]:
         if path.name == FOLDER_KEY:  # the folder's data key (encryption at rest): kept
             continue
         need = needed.get(str(path))
-        if need is None and now - path.stat().st_mtime < ORPHAN_AGE_S:
+        age = now - path.stat().st_mtime
+        if need is None and age < ORPHAN_AGE_S:
             continue
+        if need is False and path.name.endswith(LABELS_SUFFIX) and age < keep_s:
+            continue  # the sent pre-read's own label map: shown again on reopening
         if not need:
             path.unlink(missing_ok=True)
             removed.append(path)

@@ -309,30 +309,67 @@ def test_pruning_keeps_what_may_still_be_sent(luch_home):
     store = open_store()
     folder = app_subdir(DICOM_DIR)
     names = ("sent.seg.dcm", "queued.seg.dcm", "local.seg.dcm", "stale.seg.dcm",
-             "old.seg.dcm", "new.seg.dcm")
+             "old.seg.dcm", "new.seg.dcm", "sentmap.labels.nii.gz", "oldmap.labels.nii.gz")
     paths = {n.split(".")[0]: folder / n for n in names}
     for path in paths.values():
         path.write_bytes(b"DICM")
     mine = luch_home / "mine.seg.dcm"  # a user's own file (luch analyze --seg): not ours
     mine.write_bytes(b"DICM")
+    extra = {"sent": ["sentmap"], "stale": [], "old_sent": ["oldmap"]}
     ids = {key: store.save_ai_result(
         "1.2.3", model_name="m", model_version="1", values={},
-        mask_files=[str(paths[key])] + ([str(mine)] if key == "stale" else []),
-        sync=key in ("sent", "queued")) for key in ("sent", "queued", "local", "stale")}
+        mask_files=[str(paths[k]) for k in ([key] if key in paths else []) + extra.get(key, [])]
+        + ([str(mine)] if key == "stale" else []),
+        sync=key in ("sent", "queued", "old_sent"))
+        for key in ("sent", "queued", "local", "stale", "old_sent")}
     now = paths["new"].stat().st_mtime + 60
-    with store.session() as s:  # the archive confirmed the first one; one is a week old
-        job = s.query(OutboxJob).filter_by(kind=KIND_AI_RESULT, object_pk=ids["sent"]).one()
-        job.state = JobState.DONE
+    with store.session() as s:  # the archive confirmed two; one is a week old
+        for key in ("sent", "old_sent"):
+            job = s.query(OutboxJob).filter_by(kind=KIND_AI_RESULT, object_pk=ids[key]).one()
+            job.state = JobState.DONE
         s.get(AIResult, ids["stale"]).created_at = (
             datetime.fromtimestamp(now, UTC) - timedelta(days=UNSENT_KEEP_DAYS, hours=1))
     os.utime(paths["old"], (now - ORPHAN_AGE_S - 1,) * 2)
+    os.utime(paths["oldmap"], (now - UNSENT_KEEP_DAYS * 86400 - 1,) * 2)
     removed = prune_dicom_outputs(store, now=now)
-    assert sorted(p.name for p in removed) == ["old.seg.dcm", "sent.seg.dcm", "stale.seg.dcm"]
+    assert sorted(p.name for p in removed) == [
+        "old.seg.dcm", "oldmap.labels.nii.gz", "sent.seg.dcm", "stale.seg.dcm"]
+    # a sent result's label map stays for the keep days (reopening shows it at once)
     assert sorted(p.name for p in folder.iterdir()) == [
-        "local.seg.dcm", "new.seg.dcm", "queued.seg.dcm"]
+        "local.seg.dcm", "new.seg.dcm", "queued.seg.dcm", "sentmap.labels.nii.gz"]
     assert store.ai_result(ids["stale"]).mask_files == [str(mine)] and mine.exists()
     assert store.ai_result(ids["local"]).mask_files == [str(paths["local"])]
     assert [e.detail for e in store.audit_events("1.2.3") if e.action == "ai-files-released"] == [
         {"ai_result": ids["stale"], "files": 1}]
     assert prune_dicom_outputs(store, now=now) == []
+    store.close()
+
+
+def test_a_signed_study_opened_again_finds_its_pre_read_after_the_sync(luch_home):
+    """The sync's pruning deleted a sent result's label map with its SEG and SR: opening
+    the signed study again read the whole study again (walkthrough, LIDC-IDRI-0001)."""
+    from app.panels.ai_files import current_model_version, find_stored, write_label_map
+    from app.panels.ai_panel import DICOM_DIR, prune_dicom_outputs
+    from core.paths import app_subdir
+    from records import JobState
+    from records.models import OutboxJob
+    from records.outbox import KIND_AI_RESULT
+    from studies import SeriesInfo, Volume
+
+    store = open_store()
+    volume = Volume(np.full((4, 8, 8), -800, np.int16), (1.0, 1.0, 2.0), (0.0, 0.0, 0.0),
+                    info=SeriesInfo(series_instance_uid="1.2.3.4"))
+    labels = np.ones(volume.shape, np.uint8)
+    seg = app_subdir(DICOM_DIR) / "x.seg.dcm"
+    seg.write_bytes(b"DICM")
+    files = [str(write_label_map(labels, volume)), str(seg)]
+    rid = store.save_ai_result("1.2.3", model_name="m", model_version=current_model_version(),
+                               values={"grade": "CT-0"}, mask_files=files, sync=True,
+                               series_instance_uid="1.2.3.4")
+    with store.session() as s:
+        s.query(OutboxJob).filter_by(kind=KIND_AI_RESULT, object_pk=rid).one().state = \
+            JobState.DONE
+    assert [p.name for p in prune_dicom_outputs(store)] == ["x.seg.dcm"]
+    stored = find_stored(store, "1.2.3", volume, current_model_version())
+    assert stored is not None and stored.ai_result_id == rid
     store.close()
