@@ -86,27 +86,33 @@ def scan_files(refs: Sequence[FileRef]) -> tuple[list[DicomHeader], list[FileRef
 
 SEALED_HEAD = 1 << 16
 _PIXEL_TAG = b"\xe0\x7f\x10\x00"
+_PIXEL_HEAD = 12  # the tag, VR, reserved bytes and length of explicit-VR pixel data
 
 
 def _sparse_copy(ref: FileRef, fd: int) -> None:
-    """What the scan reads of a sealed file into the memory file ``fd``: the head holding
-    the whole header (else everything) and the last 8 bytes, at their offsets."""
-    with ref.open() as fp:
+    """What the scan reads of a sealed file into the memory file ``fd``: the head up to the
+    pixel data's element header (else everything) and the last 8 bytes, at their offsets.
+    Only those bytes are written (the rest is a hole: no memory, no copy); the first chunk is
+    decrypted once, straight from the file."""
+    with ref.open_sealed() as fp:
         head = fp.read(SEALED_HEAD)
-        size = fp.seek(0, 2)
-        if _PIXEL_TAG not in head:
+        size, syntax = fp.size, _head_syntax(head)
+        at = head.rfind(_PIXEL_TAG)
+        if at < 0:
             fp.seek(0)
             head = fp.read()
+        else:  # the last match: a chance match in the pixels only makes the copy longer
+            head = memoryview(head)[:at + _PIXEL_HEAD]
         tail = b""
-        if _head_syntax(head) not in NATIVE_LITTLE_ENDIAN:  # the end marker is looked at
+        if syntax not in NATIVE_LITTLE_ENDIAN:  # the end marker is looked at
             fp.seek(max(0, size - 8))
             tail = fp.read(8)
     os.ftruncate(fd, size)
-    for data, at in ((head, 0), (tail, size - len(tail))):
+    for data, offset in ((head, 0), (tail, size - len(tail))):
         view = memoryview(data)
         while view:
-            written = os.pwrite(fd, view, at)
-            view, at = view[written:], at + written
+            written = os.pwrite(fd, view, offset)
+            view, offset = view[written:], offset + written
 
 
 def _head_syntax(head: bytes) -> str:
