@@ -65,14 +65,14 @@ class FileRef:
             return fp
         return io.BytesIO(self.read_bytes())
 
-    def open_sealed(self) -> crypto.SealedReader:
-        """The plaintext of a sealed file on disk as a raw seekable reader (``.size``: its
-        length), without the buffering of :meth:`open`; SealedFileDamaged when it is not
-        sealed or fails its check."""
-        if self.member is not None or self.key is None:
-            raise _damaged(f"{self.name} is not an encrypted cached file")
-        fp = open(self.path, "rb", buffering=0)  # noqa: SIM115 (the reader closes it)
+    def open_raw(self) -> BinaryIO:
+        """A file on disk as a raw seekable stream without buffering: the plaintext of a
+        sealed file (:class:`core.crypto.SealedReader`, decrypting only what is read), else
+        the file itself. SealedFileDamaged when a sealed file fails its check."""
+        fp = open(self.path, "rb", buffering=0)  # noqa: SIM115 (returned to the caller)
         try:
+            if self.key is None or not crypto.is_sealed(os.pread(fp.fileno(), 8, 0)):
+                return fp
             return crypto.SealedReader(fp, self.key, self.path.stem.encode(), self.path.name,
                                        error=_damaged)
         except BaseException:
