@@ -16,7 +16,6 @@ import logging
 import os
 import struct
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 
 from pydicom.datadict import tag_for_keyword
 
@@ -92,25 +91,14 @@ _PIXEL_HEAD = 12  # the tag, VR, reserved bytes and length of explicit-VR pixel 
 
 
 def _copy_all(refs: Sequence[FileRef], fds: Sequence[int]) -> dict:
-    """:func:`_sparse_copy` of every file, in two halves on two threads when there are
-    CPUs to spare (decryption releases the GIL); ``{path: first plaintext bytes}`` of the
-    files with native pixel data."""
+    """:func:`_sparse_copy` of every file; ``{path: first plaintext bytes}`` of the files
+    with native pixel data. (Two threads cost more CPU than they saved on a loaded 2-core
+    box: 33 against 24 ms for 133 files; benchmarks/README.md.)"""
     heads: dict = {}
-
-    def copy(part: range) -> None:
-        for n in part:
-            head = _sparse_copy(refs[n], fds[n])
-            if head is not None:
-                heads[refs[n].path] = head
-
-    n = len(refs)
-    if n < 16 or (os.cpu_count() or 1) < 2:
-        copy(range(n))
-        return heads
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="luch-unseal") as pool:
-        other = pool.submit(copy, range(n // 2, n))
-        copy(range(n // 2))
-        other.result()
+    for ref, fd in zip(refs, fds, strict=True):
+        head = _sparse_copy(ref, fd)
+        if head is not None:
+            heads[ref.path] = head
     return heads
 
 
