@@ -22,6 +22,7 @@ import logging
 import os
 import re
 import shutil
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -42,6 +43,7 @@ MANIFEST = ".manifest.json"  # how many instances the study has, written before 
 ABSENT, PARTIAL, COMPLETE_STATE = "absent", "partial", "complete"
 # About 20 s of a dropped link survived; no new try starts 30 s after the first failure.
 RETRIES, RETRY_FIRST_S, RETRY_MAX_S, RETRY_WINDOW_S = 6, 0.5, 8.0, 30.0
+PREFETCH_NICE = 10  # the prefetching threads' nice value: the reading comes first
 DEFAULT_MAX_BYTES = 20 * 1024**3
 _UID = re.compile(r"^[0-9]+(\.[0-9]+)*$")
 SERIES_UID, SOP_UID = "0020000E", "00080018"
@@ -278,7 +280,11 @@ def fetch_instance(client: DicomWebClient, study_uid: str, item: tuple[str, str,
 
 
 class Prefetcher:
-    """Fetches the next studies of the worklist in the background, one at a time."""
+    """Fetches the next studies of the worklist in the background, one at a time, on a
+    thread of lower OS priority (Linux). :meth:`pause` while the reader's own study is
+    fetched (the link and the CPU are its): the study being prefetched stops at the next
+    instance and goes back to the front of the queue; :meth:`resume` fetches only what is
+    missing."""
 
     def __init__(self, cache: ImageCache, client: DicomWebClient,
                  on_fetched: Callable[[str], None] | None = None) -> None:
@@ -289,6 +295,8 @@ class Prefetcher:
         self._stop = threading.Event()
         self.fetched: list[str] = []
         self._busy = False
+        self._held = False
+        self._current = threading.Event()  # set: the study being fetched stops
         self._thread = threading.Thread(target=self._run, name="luch-prefetch", daemon=True)
         self._thread.start()
 
@@ -297,6 +305,22 @@ class Prefetcher:
         with self._wake:
             self._queue = [u for u in study_uids if not self.cache.has_study(u)]
             self._wake.notify()
+
+    def pause(self) -> None:
+        """Stop fetching (the study under way stops at its next instance) until
+        :meth:`resume`."""
+        with self._wake:
+            self._held = True
+            self._current.set()
+
+    def resume(self) -> None:
+        with self._wake:
+            self._held = False
+            self._wake.notify()
+
+    @property
+    def paused(self) -> bool:
+        return self._held
 
     def wait_idle(self, timeout: float) -> bool:
         deadline = time.monotonic() + timeout
@@ -310,24 +334,35 @@ class Prefetcher:
     def stop(self) -> None:
         self._stop.set()
         with self._wake:
+            self._current.set()
             self._wake.notify()
         self._thread.join(timeout=30)
 
     def _run(self) -> None:
+        if sys.platform == "linux":  # a thread's own nice value (Linux: a thread is a task)
+            with contextlib.suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(),
+                               max(PREFETCH_NICE, os.getpriority(os.PRIO_PROCESS, 0)))
         while not self._stop.is_set():
             with self._wake:
-                while not self._queue and not self._stop.is_set():
+                while (not self._queue or self._held) and not self._stop.is_set():
                     self._wake.wait()
                 if self._stop.is_set():
                     return
                 uid = self._queue.pop(0)
                 self._busy = True
+                self._current = threading.Event()
+                cancel = self._current
             try:
-                self.cache.fetch_study(self.client, uid, cancel=self._stop, workers=2)
+                self.cache.fetch_study(self.client, uid, cancel=cancel, workers=2)
                 self.fetched.append(uid)
                 if self.on_fetched is not None:
                     self.on_fetched(uid)
-            except (ArchiveError, FetchCancelled, OSError) as err:
+            except FetchCancelled:
+                with self._wake:
+                    if self._held and uid not in self._queue:  # paused: later, from here
+                        self._queue.insert(0, uid)
+            except (ArchiveError, OSError) as err:
                 log.warning("prefetch of a study failed: %s", err)
             finally:
                 self._busy = False

@@ -1,14 +1,16 @@
 """AES-256-GCM envelopes for files at rest, and key wrapping (Qt-free, no key storage here).
 
 A sealed file is a 17-byte header (``MAGIC``, format version, chunk size as a power of two,
-a random 7-byte nonce prefix) and chunks of at most ``2**exp`` plaintext bytes, each its own
-GCM ciphertext and 16-byte tag. Chunk ``i``'s nonce is the prefix, ``i`` (4 bytes) and a
-last-chunk flag (the STREAM construction), so chunks cannot be reordered, dropped or the
-file cut short; every chunk authenticates the header and the caller's associated data (the
-SOP Instance UID of a cached image: files cannot be swapped). Writing and reading go chunk
-by chunk (:func:`seal_chunks`, :func:`open_chunks`); :func:`seal`/:func:`open_sealed` are
-the whole-bytes forms; :class:`SealedReader` is a seekable file over a sealed file that
-decrypts only the chunks read (a header pass reads one chunk per file).
+a random 7-byte nonce prefix; version 2 adds the 16-byte id of the data key it was sealed
+with, :func:`key_id`, so that a file in a shared folder names its study's key) and chunks
+of at most ``2**exp`` plaintext bytes, each its own GCM ciphertext and 16-byte tag. Chunk
+``i``'s nonce is the prefix, ``i`` (4 bytes) and a last-chunk flag (the STREAM
+construction), so chunks cannot be reordered, dropped or the file cut short; every chunk
+authenticates the header and the caller's associated data (the SOP Instance UID of a cached
+image: files cannot be swapped). Writing and reading go chunk by chunk (:func:`seal_chunks`,
+:func:`open_chunks`); :func:`seal`/:func:`open_sealed` are the whole-bytes forms;
+:class:`SealedReader` is a seekable file over a sealed file that decrypts only the chunks
+read (a header pass reads one chunk per file).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import io
 import os
 import struct
+import threading
 from collections.abc import Callable, Iterable, Iterator
 
 from cryptography.exceptions import InvalidTag
@@ -25,6 +28,8 @@ from core.errors import LuchError
 
 MAGIC = b"\x89LUCHGCM"
 VERSION = 1
+VERSION_KEY_ID = 2  # the header ends with the id of the data key
+KEY_ID_BYTES = 16
 DEFAULT_EXP = 16  # 64 KiB chunks: a DICOM header is read by decrypting its first chunk
 KEY_BYTES = 32
 TAG = 16
@@ -47,16 +52,47 @@ def is_sealed(head: bytes) -> bool:
     return head[: len(MAGIC)] == MAGIC
 
 
+def key_id(head: bytes) -> bytes | None:
+    """The data key's id a sealed file's header names (version 2), else None."""
+    if (len(head) >= HEADER_BYTES + KEY_ID_BYTES and is_sealed(head)
+            and head[len(MAGIC)] == VERSION_KEY_ID):
+        return bytes(head[HEADER_BYTES:HEADER_BYTES + KEY_ID_BYTES])
+    return None
+
+
+def _parse_header(read: Callable[[int], bytes], name: str,
+                  error: Callable[[str], Exception] = SealError) -> tuple[bytes, int, bytes]:
+    """``(whole header, chunk exponent, nonce prefix)`` read by ``read(n)`` from offset 0."""
+    header = read(HEADER_BYTES)
+    if len(header) < HEADER_BYTES or not is_sealed(header):
+        raise error(f"{name} is not an encrypted Luch file")
+    _magic, version, exp, prefix = _HEADER.unpack(header)
+    if version not in (VERSION, VERSION_KEY_ID) or not 10 <= exp <= 26:
+        raise error(f"{name} was encrypted by a newer Luch; update Luch")
+    if version == VERSION_KEY_ID:
+        header += read(KEY_ID_BYTES)
+        if len(header) < HEADER_BYTES + KEY_ID_BYTES:
+            raise error(f"{name} cannot be decrypted: it was cut short")
+    return header, exp, prefix
+
+
 def _nonce(prefix: bytes, index: int, last: bool) -> bytes:
     return prefix + struct.pack(">IB", index, 1 if last else 0)
 
 
 def seal_chunks(key: bytes, chunks: Iterable[bytes], aad: bytes = b"",
-                exp: int = DEFAULT_EXP) -> Iterator[bytes]:
-    """The sealed form of the plaintext ``chunks`` (any sizes), piece by piece."""
+                exp: int = DEFAULT_EXP, kid: bytes | None = None) -> Iterator[bytes]:
+    """The sealed form of the plaintext ``chunks`` (any sizes), piece by piece; ``kid``: the
+    key's id, written in the header (authenticated) for :func:`key_id`."""
     size = 1 << exp
-    header = _HEADER.pack(MAGIC, VERSION, exp, os.urandom(7))
-    gcm, prefix, auth = AESGCM(key), header[-7:], header + aad
+    prefix = os.urandom(7)
+    if kid is None:
+        header = _HEADER.pack(MAGIC, VERSION, exp, prefix)
+    else:
+        if len(kid) != KEY_ID_BYTES:
+            raise ValueError(f"a key id is {KEY_ID_BYTES} bytes")
+        header = _HEADER.pack(MAGIC, VERSION_KEY_ID, exp, prefix) + kid
+    gcm, auth = AESGCM(key), header + aad
     yield header
     pending, index = bytearray(), 0
     for chunk in chunks:
@@ -75,12 +111,7 @@ def open_chunks(key: bytes, read, aad: bytes = b"", name: str = "file") -> Itera
 
     SealError (nothing is changed on disk) when the header is not ours or a chunk fails
     its tag: the file was altered, cut short, swapped, or the key is another."""
-    header = read(HEADER_BYTES)
-    if len(header) < HEADER_BYTES or not is_sealed(header):
-        raise SealError(f"{name} is not an encrypted Luch file")
-    _magic, version, exp, prefix = _HEADER.unpack(header)
-    if version != VERSION or not 10 <= exp <= 26:
-        raise SealError(f"{name} was encrypted by a newer Luch; update Luch")
+    header, exp, prefix = _parse_header(read, name)
     gcm, auth, step = AESGCM(key), header + aad, (1 << exp) + TAG
     index, piece = 0, read(step)
     while True:
@@ -96,9 +127,9 @@ def open_chunks(key: bytes, read, aad: bytes = b"", name: str = "file") -> Itera
         index, piece = index + 1, following
 
 
-def seal(key: bytes, data: bytes, aad: bytes = b"") -> bytes:
-    """``data`` sealed in one envelope."""
-    return b"".join(seal_chunks(key, [data], aad))
+def seal(key: bytes, data: bytes, aad: bytes = b"", kid: bytes | None = None) -> bytes:
+    """``data`` sealed in one envelope (naming the key ``kid`` when given)."""
+    return b"".join(seal_chunks(key, [data], aad, kid=kid))
 
 
 def open_sealed(key: bytes, blob: bytes, aad: bytes = b"", name: str = "file") -> bytes:
@@ -116,21 +147,33 @@ def open_sealed(key: bytes, blob: bytes, aad: bytes = b"", name: str = "file") -
 
 
 class SealedReader(io.RawIOBase):
-    """A read-only, seekable plaintext view of the sealed file ``fp`` (opened "rb")."""
+    """A read-only, seekable plaintext view of the sealed file ``fp`` (opened "rb").
+
+    A file with a descriptor is read with ``pread`` (no seeks); runs of whole chunks are read
+    in one call into a per-thread buffer and decrypted straight into the caller's buffer."""
 
     def __init__(self, fp, key: bytes, aad: bytes = b"", name: str = "file",
                  error: Callable[[str], Exception] = SealError) -> None:
         super().__init__()
         self._fp, self._name, self._error = fp, name, error
-        header = fp.read(HEADER_BYTES)
-        if len(header) < HEADER_BYTES or not is_sealed(header):
-            raise error(f"{name} is not an encrypted Luch file")
-        _magic, version, exp, self._prefix = _HEADER.unpack(header)
-        if version != VERSION or not 10 <= exp <= 26:
-            raise error(f"{name} was encrypted by a newer Luch; update Luch")
+        try:
+            self._fd: int | None = fp.fileno()
+        except (AttributeError, OSError, io.UnsupportedOperation):
+            self._fd = None
+        at = 0
+
+        def read(n: int) -> bytes:
+            nonlocal at
+            data = self._pread(at, n)
+            at += len(data)
+            return data
+
+        header, exp, self._prefix = _parse_header(read, name, error)
+        self._base = len(header)  # where the chunks start
         self._gcm, self._auth = AESGCM(key), header + aad
         self._chunk = 1 << exp
-        body = fp.seek(0, 2) - HEADER_BYTES
+        total = os.fstat(self._fd).st_size if self._fd is not None else fp.seek(0, 2)
+        body = total - self._base
         step = self._chunk + TAG
         self._chunks = max(1, -(-body // step))
         last = body - (self._chunks - 1) * step - TAG
@@ -139,19 +182,32 @@ class SealedReader(io.RawIOBase):
                         "to another key")
         self.size = (self._chunks - 1) * self._chunk + last
         self._pos, self._cached = 0, (-1, memoryview(b""))
-        self._ct = bytearray()
+
+    def _pread(self, offset: int, n: int) -> bytes:
+        if self._fd is not None:
+            return os.pread(self._fd, n, offset)
+        self._fp.seek(offset)
+        return self._fp.read(n)
+
+    def _pread_into(self, offset: int, buffer: memoryview) -> int:
+        if self._fd is not None:
+            return os.preadv(self._fd, [buffer], offset)
+        self._fp.seek(offset)
+        return self._fp.readinto(buffer)
+
+    def _failed(self) -> Exception:
+        return self._error(f"{self._name} cannot be decrypted: it was changed, cut short or "
+                           "belongs to another key")
 
     def _plain(self, index: int) -> memoryview:
         if self._cached[0] != index:
             step = self._chunk + TAG
-            self._fp.seek(HEADER_BYTES + index * step)
-            piece = self._fp.read(step)
+            piece = self._pread(self._base + index * step, step)
             last = index == self._chunks - 1
             try:
                 data = self._gcm.decrypt(_nonce(self._prefix, index, last), piece, self._auth)
             except InvalidTag:
-                raise self._error(f"{self._name} cannot be decrypted: it was changed, cut "
-                                  "short or belongs to another key") from None
+                raise self._failed() from None
             self._cached = (index, memoryview(data))
         return self._cached[1]
 
@@ -182,10 +238,9 @@ class SealedReader(io.RawIOBase):
         done = 0
         while done < len(out) and self._pos < self.size:
             index, at = divmod(self._pos, self._chunk)
-            whole = self._chunk_size(index)
-            if at == 0 and len(out) - done >= whole and self._cached[0] != index:
-                self._decrypt_into(index, out[done:done + whole])
-                n = whole
+            run = self._whole_run(index, at, len(out) - done)
+            if run:
+                n = self._decrypt_run(index, run, out[done:])
             else:
                 data = self._plain(index)
                 n = min(len(out) - done, len(data) - at)
@@ -194,19 +249,35 @@ class SealedReader(io.RawIOBase):
             self._pos += n
         return done
 
-    def _decrypt_into(self, index: int, target: memoryview) -> None:
+    def _whole_run(self, index: int, at: int, room: int) -> int:
+        """How many whole chunks from ``index`` fit in ``room`` (at most RUN_CHUNKS)."""
+        if at or self._cached[0] == index:
+            return 0
+        run, size = 0, 0
+        while (run < RUN_CHUNKS and index + run < self._chunks
+               and size + self._chunk_size(index + run) <= room):
+            size += self._chunk_size(index + run)
+            run += 1
+        return run
+
+    def _decrypt_run(self, index: int, run: int, target: memoryview) -> int:
+        """Decrypt chunks ``index .. index + run - 1`` into ``target``: their ciphertext read
+        in one call into this thread's buffer. Returns the plaintext bytes written."""
         step = self._chunk + TAG
-        if len(self._ct) != step:
-            self._ct = bytearray(step)
-        self._fp.seek(HEADER_BYTES + index * step)
-        got = self._fp.readinto(self._ct)
-        last = index == self._chunks - 1
-        try:
-            self._gcm.decrypt_into(_nonce(self._prefix, index, last),
-                                   memoryview(self._ct)[:got], self._auth, target)
-        except (InvalidTag, ValueError):
-            raise self._error(f"{self._name} cannot be decrypted: it was changed, cut "
-                              "short or belongs to another key") from None
+        scratch = _scratch(run * step)
+        got = self._pread_into(self._base + index * step, scratch[:run * step])
+        done = 0
+        for i in range(run):
+            size = self._chunk_size(index + i)
+            piece = scratch[i * step:min(got, i * step + size + TAG)]
+            last = index + i == self._chunks - 1
+            try:
+                self._gcm.decrypt_into(_nonce(self._prefix, index + i, last), piece,
+                                       self._auth, target[done:done + size])
+            except (InvalidTag, ValueError):
+                raise self._failed() from None
+            done += size
+        return done
 
     def readall(self) -> bytes:
         out = bytearray(max(0, self.size - self._pos))
@@ -216,6 +287,18 @@ class SealedReader(io.RawIOBase):
         if not self.closed:
             self._fp.close()
         super().close()
+
+
+RUN_CHUNKS = 16  # whole chunks read in one call (1 MiB of 64 KiB chunks)
+_scratches = threading.local()
+
+
+def _scratch(size: int) -> memoryview:
+    """This thread's buffer for ciphertext, at least ``size`` bytes (kept for reuse)."""
+    buffer = getattr(_scratches, "buffer", None)
+    if buffer is None or len(buffer) < size:
+        buffer = _scratches.buffer = memoryview(bytearray(size))
+    return buffer
 
 
 def wrap_key(kek: bytes, dek: bytes, label: str) -> bytes:

@@ -5,17 +5,21 @@
   refuses (:class:`KeyringUnavailable`) instead of keeping the key in plain.
 - Data keys (DEKs): random, stored only wrapped by the KEK (AES-GCM, labelled by use):
   ``keys/<name>.key`` (``records`` for the database, ``home`` for drafts and dictation
-  audio), and ``.luch-key`` in a cached study's folder (its images; evicting the study
-  deletes its key with it).
+  audio), ``.luch-key`` in a cached study's folder (its images; evicting the study
+  deletes its key with it) and ``keys/studies/<id>.key`` per study for the AI's files
+  (``ai-dicom``, ``corrections``: flat folders, so each sealed file names its key's id in
+  its header; the id is a keyed hash of the Study Instance UID, no UID on disk). Forgetting
+  a study (:meth:`Vault.forget_study`) deletes its key: its files are unreadable after.
 - On or off: the setting ``security.encrypt_at_rest``; unset, it is on when
   ``station.profile`` is ``home``. The station policy can lock either.
 
 :func:`current` is the vault when encryption is on (else None); :func:`write_private` and
 :func:`read_private` are the seam PHI files go through (drafts, dictation audio: the home
 key); :func:`write_folder_file` and :func:`read_folder_file` the seam of the AI's files
-(``ai-dicom``, ``corrections``), sealed as cached images are: with the data key of their
-folder (``.luch-key``, AES-256-GCM chunks, the file's stem as associated data), so the
-studies layer reads them like a cached study. Either way sealed when on, plain when off, and
+(``ai-dicom``, ``corrections``), sealed as cached images are (AES-256-GCM chunks, the file's
+stem as associated data) with the data key of their study; files sealed before with their
+folder's key (``.luch-key``) are read with it until :func:`seal_folder_files` moves them to
+their study's key. Either way sealed when on, plain when off, and
 a sealed file is read whichever way the setting stands.
 """
 
@@ -24,10 +28,12 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
+import hmac
 import json
 import os
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 import keyring
@@ -48,6 +54,8 @@ PLAIN_MARK = ".plain-data"  # in LUCH_HOME: PHI was written in plain since the l
 CONVERTED = "converted"  # in keys/: the whole home was sealed once
 FOLDER_KEY = ".luch-key"
 HOME_KEY, RECORDS_KEY = "home", "records"
+STUDY_KEYS = "studies"  # in keys/: one wrapped data key per study of the AI's files
+STUDY_IDS_KEY = "study-ids"  # the data key the study keys' ids are hashed with
 _FOLDER_LEVELS = 3  # a cached image is <study>/<series>/<sop>.dcm: its key 2 levels up
 
 
@@ -152,6 +160,44 @@ class Vault:
     def folder_dek(self, folder: Path, create: bool = True) -> bytes | None:
         """The data key of a cached study's folder (``<folder>/.luch-key``)."""
         return self._key_at(Path(folder) / FOLDER_KEY, f"folder:{Path(folder).name}", create)
+
+    def study_key_id(self, study_uid: str) -> bytes:
+        """The id of a study's key: a keyed hash of its UID (the same for the life of the
+        station's data: the hashing key is a data key, kept through a key reset)."""
+        ids = self.dek(STUDY_IDS_KEY)
+        return hmac.new(ids, study_uid.encode(), hashlib.sha256).digest()[:crypto.KEY_ID_BYTES]
+
+    def _study_path(self, kid: bytes) -> Path:
+        return self.home / KEYS_DIR / STUDY_KEYS / f"{kid.hex()}.key"
+
+    def study_dek(self, study_uid: str, create: bool = True) -> tuple[bytes, bytes | None]:
+        """``(id, data key)`` of a study's AI files (the key made on first use when
+        ``create``; None when it does not exist)."""
+        kid = self.study_key_id(study_uid)
+        return kid, self._key_at(self._study_path(kid), f"study:{kid.hex()}", create)
+
+    def study_dek_by_id(self, kid: bytes) -> bytes | None:
+        """The study key a sealed file names (:func:`core.crypto.key_id`), or None when it
+        was forgotten."""
+        return self._key_at(self._study_path(kid), f"study:{kid.hex()}", False)
+
+    def forget_study(self, study_uid: str) -> bool:
+        """Delete a study's key (a wiped or retired study): its AI files, wherever they are,
+        cannot be read after. Returns whether there was one."""
+        return self.forget_key_id(self.study_key_id(study_uid))
+
+    def forget_key_id(self, kid: bytes) -> bool:
+        path = self._study_path(kid)
+        with self._lock:
+            self._deks.pop(path, None)
+            existed = path.exists()
+            path.unlink(missing_ok=True)
+        return existed
+
+    def drop_folder_key(self, folder: Path) -> None:
+        """Forget a folder key deleted from disk."""
+        with self._lock:
+            self._deks.pop(Path(folder) / FOLDER_KEY, None)
 
     def forget(self) -> None:
         """Drop the unwrapped keys held in memory."""
@@ -314,6 +360,7 @@ def rotate_kek(home: Path | None = None) -> int:
     old = Vault.open(home, create=False)
     wrapped = [(p, p.stem) for p in (home / KEYS_DIR).glob("*.key")]
     wrapped += [(p, f"folder:{p.parent.name}") for p in home.rglob(FOLDER_KEY)]
+    wrapped += [(p, f"study:{p.stem}") for p in (home / KEYS_DIR / STUDY_KEYS).glob("*.key")]
     if (home / KEYS_DIR / CHECK_FILE).exists():
         wrapped.append((home / KEYS_DIR / CHECK_FILE, CHECK_FILE))
     new_kek = crypto.new_key()
@@ -349,47 +396,125 @@ def read_private_json(path: Path):
     return json.loads(read_private(path).decode("utf-8"))
 
 
-def write_folder_file(path: Path, data: bytes, keys: Vault | None = None) -> Path:
+def write_folder_file(path: Path, data: bytes, keys: Vault | None = None, *,
+                      study_uid: str) -> Path:
     """Write ``data`` to ``path`` atomically (never half a file under the final name):
-    sealed with the data key of its folder when encryption is on (made on first use), as
-    the image cache seals a study's images; plain (and the home marked) when off."""
+    sealed with the data key of its study when encryption is on (made on first use; the
+    file's header names it), as the image cache seals a study's images; plain (and the
+    home marked) when off."""
     path = Path(path)
     keys = keys or current()
     if keys is not None:
-        data = crypto.seal(keys.folder_dek(path.parent, create=True), data, path.stem.encode())
+        kid, key = keys.study_dek(study_uid, create=True)
+        data = crypto.seal(key, data, path.stem.encode(), kid=kid)
     else:
         note_plain_write()
     write_bytes_atomic(path, data)
     return path
 
 
+def folder_file_key(path: Path, head: bytes) -> bytes | None:
+    """The data key of a sealed AI file whose first bytes are ``head``: its study's (the
+    header names it), else its folder's (sealed before study keys); None when it is gone."""
+    path = Path(path)
+    kid = crypto.key_id(head)
+    if kid is not None:
+        return reader().study_dek_by_id(kid)
+    if (path.parent / FOLDER_KEY).is_file():
+        return reader().folder_dek(path.parent, create=False)
+    return None
+
+
 def read_folder_file(path: Path) -> bytes:
     """The content of a file written by :func:`write_folder_file`, plain or sealed.
-    SealError when a sealed file fails its check or its folder's key is missing."""
+    SealError when a sealed file fails its check or its key is missing (a forgotten
+    study)."""
     path = Path(path)
     data = path.read_bytes()
     if not crypto.is_sealed(data):
         return data
-    key = (reader().folder_dek(path.parent, create=False)
-           if (path.parent / FOLDER_KEY).is_file() else None)
+    key = folder_file_key(path, data[:HEAD_BYTES])
     if key is None:
-        raise SealError(f"{path.name} is encrypted but its folder's data key is missing")
+        raise SealError(f"{path.name} is encrypted but its study's data key is missing "
+                        "(the study was removed from this station)")
     return crypto.open_sealed(key, data, path.stem.encode(), path.name)
 
 
-def seal_folder_files(folder: Path, keys: Vault) -> int:
-    """Seal in place the plain files directly in ``folder`` (not hidden ones) with its
-    data key, as :func:`write_folder_file` would have; returns how many."""
-    count = 0
-    folder = Path(folder)
+HEAD_BYTES = crypto.HEADER_BYTES + crypto.KEY_ID_BYTES  # what names a sealed file's key
+
+
+def seal_folder_files(folder: Path, keys: Vault, study_of) -> int:
+    """Seal with its study's key each file directly in ``folder`` (not hidden ones) that is
+    plain or sealed with the folder's key (before study keys), as :func:`write_folder_file`
+    would have; ``study_of(path, plaintext)`` names its study (None: unknown, then the
+    folder's key is used or kept). The folder's key is deleted once no file needs it.
+    Returns how many files were (re)sealed."""
+    count, folder = 0, Path(folder)
     if not folder.is_dir():
         return 0
+    legacy = 0
     for path in sorted(folder.iterdir()):
         if path.name.startswith(".") or not path.is_file():
             continue
         with open(path, "rb") as f:
-            if crypto.is_sealed(f.read(len(crypto.MAGIC))):
+            head = f.read(HEAD_BYTES)
+        if crypto.key_id(head) is not None:
+            continue
+        data = path.read_bytes()
+        if crypto.is_sealed(head):
+            old = keys.folder_dek(folder, create=False)
+            if old is None:  # unreadable without its key: left as it is
+                legacy += 1
                 continue
-        write_folder_file(path, path.read_bytes(), keys)
+            data = crypto.open_sealed(old, data, path.stem.encode(), path.name)
+        study_uid = study_of(path, data)
+        if study_uid is not None:
+            write_folder_file(path, data, keys, study_uid=study_uid)
+        elif crypto.is_sealed(head):
+            legacy += 1
+            continue
+        else:  # no study known: sealed with the folder's key, as before
+            write_bytes_atomic(path, crypto.seal(keys.folder_dek(folder, create=True), data,
+                                                 path.stem.encode()))
+            legacy += 1
         count += 1
+    if not legacy:
+        (folder / FOLDER_KEY).unlink(missing_ok=True)
+        keys.drop_folder_key(folder)
     return count
+
+
+def study_key_ids_in_use(folders) -> set[bytes]:
+    """The ids of the study keys the sealed files directly in ``folders`` name."""
+    used: set[bytes] = set()
+    for folder in folders:
+        folder = Path(folder)
+        if not folder.is_dir():
+            continue
+        for path in folder.iterdir():
+            if path.name.startswith(".") or not path.is_file():
+                continue
+            with contextlib.suppress(OSError), open(path, "rb") as f:
+                kid = crypto.key_id(f.read(HEAD_BYTES))
+                if kid is not None:
+                    used.add(kid)
+    return used
+
+
+def drop_unused_study_keys(keys: Vault, folders, min_age_s: float = 3600.0,
+                           now: float | None = None) -> int:
+    """Delete the study keys no file in ``folders`` names any more (every AI file of the
+    study was removed: its key goes with them), older than ``min_age_s`` (a key made for a
+    file being written now is kept). Returns how many."""
+    now = time.time() if now is None else now
+    used = study_key_ids_in_use(folders)
+    dropped = 0
+    for path in sorted((keys.home / KEYS_DIR / STUDY_KEYS).glob("*.key")):
+        try:
+            kid = bytes.fromhex(path.stem)
+            old = now - path.stat().st_mtime >= min_age_s
+        except (ValueError, OSError):
+            continue
+        if kid not in used and old and keys.forget_key_id(kid):
+            dropped += 1
+    return dropped

@@ -112,13 +112,14 @@ def corrected_values(volume: Volume, corrected: np.ndarray, ai_values: dict,
 def save_label_maps(path: Path, volume: Volume, original: np.ndarray,
                     corrected: np.ndarray) -> Path:
     """Both maps and the geometry in one compressed ``.npz``, written atomically (sealed
-    with the folder's key when encryption at rest is on, :func:`core.vault.write_folder_file`)."""
+    with the study's key when encryption at rest is on, :func:`core.vault.write_folder_file`)."""
     buffer = io.BytesIO()
     np.savez_compressed(buffer, original=original, corrected=corrected,
                         spacing=np.asarray(volume.spacing, float),
                         origin=np.asarray(volume.origin, float),
                         direction=np.asarray(volume.direction, float))
-    return write_folder_file(Path(path), buffer.getvalue())
+    return write_folder_file(Path(path), buffer.getvalue(),
+                             study_uid=volume.info.study_instance_uid)
 
 
 def load_label_maps(path: str | Path) -> tuple[np.ndarray, np.ndarray]:

@@ -85,7 +85,8 @@ def import_archived_preread(store: Store, client: DicomWebClient, study_uid: str
     for sop, suffix in ((ids.seg_uids[0], "seg"), (ids.sr_uids[0], "sr")):
         path = folder / f"{sop}.{suffix}.dcm"
         if not path.exists():  # atomic, sealed when encryption at rest is on
-            write_folder_file(path, client.retrieve_instance(study_uid, objects[sop], sop))
+            write_folder_file(path, client.retrieve_instance(study_uid, objects[sop], sop),
+                              study_uid=study_uid)
         files.append(str(path))
     values[FROM_ARCHIVE] = True
     result_id = store.save_ai_result(

@@ -447,6 +447,22 @@ class Store(ReferralMixin, OutboxMixin):
                 query = query.where(AIResult.model_version == model_version)
             return list(s.scalars(query.order_by(AIResult.id.desc())))
 
+    def ai_file_studies(self) -> dict[str, str]:
+        """The Study Instance UID of every file an AI result or a correction lists (the
+        AI's files are sealed with their study's key)."""
+        found: dict[str, str] = {}
+        with self.session() as s:
+            for files, uid in s.execute(select(AIResult.mask_files, Study.study_instance_uid)
+                                        .join(Study, AIResult.study_pk == Study.id)):
+                found.update(dict.fromkeys(files, uid))
+            for labels, files, uid in s.execute(
+                    select(AICorrection.labels_file, AICorrection.files,
+                           Study.study_instance_uid)
+                    .join(AIResult, AICorrection.ai_result_pk == AIResult.id)
+                    .join(Study, AIResult.study_pk == Study.id)):
+                found.update(dict.fromkeys([labels, *files], uid))
+        return found
+
     def ai_files_needed(self) -> dict[str, bool]:
         """Every file an AI result lists, and whether this station still needs it: not once
         the result's outbox job is done (the archive holds it), else yes (it may still be

@@ -8,7 +8,7 @@ that uncompressed slices can be read straight into the volume.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -34,6 +34,9 @@ class DicomHeader:
     pixel_length: int | None
     has_pixels: bool = False  # the file has a (Float/DoubleFloat) PixelData element
     fields: dict[str, str | None] | None = None  # text values from a fast C++ scan
+    #: a sealed file's first plaintext bytes, decrypted by the header pass: the pixel pass
+    #: starts from them instead of decrypting them again (dropped once used)
+    sealed_head: bytes | None = field(default=None, repr=False)
 
     @cached_property
     def dataset(self) -> Dataset:

@@ -236,12 +236,31 @@ def _read_native(source: SliceSource, dtype: np.dtype, out: np.ndarray) -> bool:
         raise DamagedFile(f"The pixel data of {header.ref.name} is shorter than its image size")
     direct = out.dtype == dtype and source.slope == 1
     buffer = out if direct else np.empty(out.shape, dtype=dtype)
-    with header.ref.open() as fp:
-        fp.seek(header.pixel_offset)
-        got = fp.readinto(memoryview(buffer).cast("B"))
+    if header.ref.key is not None and header.ref.member is None:
+        got = _read_sealed(header, memoryview(buffer).cast("B"))
+    else:
+        with header.ref.open() as fp:
+            fp.seek(header.pixel_offset)
+            got = fp.readinto(memoryview(buffer).cast("B"))
     if got != nbytes:
         raise DamagedFile(f"{header.ref.name} is truncated")
     return _rescale_into(buffer, source.slope, source.intercept, out)
+
+
+def _read_sealed(header, target: memoryview) -> int:
+    """A sealed slice's pixel bytes into ``target``: what the header pass decrypted first
+    (:attr:`DicomHeader.sealed_head`), the rest decrypted straight from the file."""
+    head, header.sealed_head = header.sealed_head, None
+    got = 0
+    if head is not None and header.pixel_offset < len(head):
+        first = memoryview(head)[header.pixel_offset:header.pixel_offset + len(target)]
+        target[:len(first)] = first
+        got = len(first)
+    if got < len(target):
+        with header.ref.open_raw() as fp:
+            fp.seek(header.pixel_offset + got)
+            got += fp.readinto(target[got:])
+    return got
 
 
 def _rescale_into(raw: np.ndarray, slope: float, intercept: float, out: np.ndarray) -> bool:

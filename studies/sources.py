@@ -37,8 +37,10 @@ class FileRef:
 
     @classmethod
     def on_disk(cls, path: Path) -> FileRef:
-        """A file on disk with the data key of the folder it is in, if any."""
-        return cls(Path(path), key=folder_key(Path(path).parent))
+        """A file on disk with its data key, if any: the study key its header names (an AI
+        file, :func:`core.vault.write_folder_file`), else its folder's."""
+        path = Path(path)
+        return cls(path, key=file_key(path))
 
     @property
     def name(self) -> str:
@@ -62,6 +64,20 @@ class FileRef:
             fp.seek(0)
             return fp
         return io.BytesIO(self.read_bytes())
+
+    def open_raw(self) -> BinaryIO:
+        """A file on disk as a raw seekable stream without buffering: the plaintext of a
+        sealed file (:class:`core.crypto.SealedReader`, decrypting only what is read), else
+        the file itself. SealedFileDamaged when a sealed file fails its check."""
+        fp = open(self.path, "rb", buffering=0)  # noqa: SIM115 (returned to the caller)
+        try:
+            if self.key is None or not crypto.is_sealed(os.pread(fp.fileno(), 8, 0)):
+                return fp
+            return crypto.SealedReader(fp, self.key, self.path.stem.encode(), self.path.name,
+                                       error=_damaged)
+        except BaseException:
+            fp.close()
+            raise
 
     def read_bytes(self) -> bytes:
         if self.member is not None:
@@ -101,6 +117,19 @@ def folder_key(folder: Path) -> bytes | None:
         if (candidate / vault.FOLDER_KEY).is_file():
             return vault.reader().folder_dek(candidate, create=False)
     return None
+
+
+def file_key(path: Path) -> bytes | None:
+    """The data key of one file: the study key its sealed header names, else the key of the
+    folder it is in (:func:`folder_key`)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(vault.HEAD_BYTES)
+    except OSError:
+        head = b""
+    if crypto.key_id(head) is not None:
+        return vault.folder_file_key(path, head)
+    return folder_key(path.parent)
 
 
 def list_files(path: str | Path) -> list[FileRef]:

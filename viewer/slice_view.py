@@ -32,6 +32,7 @@ from viewer.measure_tool import MeasurementLayer
 from viewer.measurements import Measurement
 from viewer.numbers import decimal
 from viewer.orientation import AXIAL, Plane, counts_up, orientation_letters
+from viewer.pending import PendingLayer
 from viewer.presets import DEFAULT_PRESETS, WindowPreset
 from viewer.qt_vtk import VtkPanel
 from viewer.reading_state import ReadingState
@@ -148,6 +149,7 @@ class SliceView(VtkPanel):
         row.addWidget(self.slider)
         outer.addLayout(row)
         self.arrived: np.ndarray | None = None  # a study still arriving: see set_arrived
+        self._pending = PendingLayer()  # hatching over the slices not here yet
         self._note = vtk.vtkTextActor()  # a centred message where there is no picture
         note = outline(self._note.GetTextProperty())
         note.SetFontSize(14)
@@ -214,11 +216,23 @@ class SliceView(VtkPanel):
     def set_arrived(self, arrived: np.ndarray | None) -> None:
         """A study still arriving: ``arrived[k]`` is False until stored slice ``k`` is in the
         volume (the array fills in as it comes); None once the whole study is here. A slice
-        not yet here is shown as such (its voxels are still 0 HU, grey, not black)."""
+        not yet here is shown as such: hatched (in a reformat, the rows of the missing
+        slices), and said in the acquisition plane; never black or a stale picture."""
         self.arrived = arrived
+        layers = _layers(self.stack)
+        if arrived is None or self.volume is None or len(arrived) != self.volume.shape[0]:
+            if self._pending.slice in layers:
+                self.stack.RemoveImage(self._pending.slice)
+            self._pending.hide()
+        else:
+            self._pending.show(self.volume, arrived)
+            if self._pending.slice not in layers:
+                self.stack.AddImage(self._pending.slice)
         self._update_pending()
 
     def _update_pending(self) -> None:
+        if self.arrived is not None and self._pending.active:
+            self._pending.update(self.arrived)
         pending = self.tr("This slice has not arrived yet")
         k = self.acquired_index() if self.arrived is not None else None
         waiting = k is not None and not bool(self.arrived[k])
@@ -962,6 +976,11 @@ def inside(volume: Volume, lps: np.ndarray) -> bool:
     """True when ``lps`` lies within the volume's voxel grid (half a voxel of slack)."""
     ijk = volume.lps_to_index(np.asarray(lps, float))
     return bool(np.all(ijk >= -0.5) and np.all(ijk <= np.array(volume.shape[::-1]) - 0.5))
+
+
+def _layers(stack: vtk.vtkImageStack) -> list:
+    images = stack.GetImages()
+    return [images.GetItemAsObject(n) for n in range(images.GetNumberOfItems())]
 
 
 def _props(renderer: vtk.vtkRenderer) -> list:

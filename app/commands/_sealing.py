@@ -3,12 +3,14 @@ key reset (refused while work is unsent), for ``luch encryption`` and the app's 
 
 The database is converted by :func:`records.open_store` itself; this seals the files: the
 cached images (a key per study), report drafts, dictation audio and its word times (the
-home key), the AI's SEG, SR and label maps and the readers' corrections (a key per folder,
-:data:`FOLDER_SEALED`).
+home key), the AI's SEG, SR and label maps and the readers' corrections (a key per study,
+:data:`FOLDER_SEALED`; those sealed before with their folder's key move to their study's key
+at the first start after the update, :func:`study_of_files`).
 """
 
 from __future__ import annotations
 
+import io
 import logging
 import shutil
 import time
@@ -53,15 +55,51 @@ def seal_home(keys: vault.Vault | None = None, force: bool = False) -> dict[str,
     from archive.cache_policy import seal_cache
 
     keys = keys or vault.current()
-    if keys is None or not (force or vault.needs_sealing(keys.home)):
+    if keys is None:
+        return {"files": 0, "images": 0}
+    folder_keyed = any((keys.home / name / vault.FOLDER_KEY).exists() for name in FOLDER_SEALED)
+    if not (force or folder_keyed or vault.needs_sealing(keys.home)):
         return {"files": 0, "images": 0}
     files = vault.seal_plain_files([p for p in private_files(keys.home) if _plain(p)], keys)
-    files += sum(vault.seal_folder_files(keys.home / name, keys) for name in FOLDER_SEALED)
+    study_of = study_of_files()
+    files += sum(vault.seal_folder_files(keys.home / name, keys, study_of)
+                 for name in FOLDER_SEALED)
     images = seal_cache(ImageCache(), keys)
     vault.sealed_all(keys.home)
     if files or images:
         log.info("encryption at rest: %d files and %d cached images sealed", files, images)
     return {"files": files, "images": images}
+
+
+def study_of_files():
+    """``study_of(path, plaintext)`` for :func:`core.vault.seal_folder_files`: the study an
+    AI file belongs to, as the records list it, else as a DICOM file says (None: unknown)."""
+    import pydicom  # deferred: only a conversion reads DICOM here
+
+    from records import open_store  # deferred: `luch --help` does not load the store
+
+    try:
+        store = open_store()
+    except (vault.KeyMissing, crypto.SealError):
+        listed: dict[str, str] = {}
+    else:
+        try:
+            listed = {str(Path(f).resolve()): uid for f, uid in store.ai_file_studies().items()}
+        finally:
+            store.close()
+
+    def study_of(path: Path, data: bytes) -> str | None:
+        uid = listed.get(str(Path(path).resolve()))
+        if uid is None and data[128:132] == b"DICM":
+            try:
+                ds = pydicom.dcmread(io.BytesIO(data), stop_before_pixels=True,
+                                     specific_tags=["StudyInstanceUID"])
+                uid = str(ds.StudyInstanceUID) or None
+            except Exception:  # not readable as DICOM: the folder's key stays its key
+                uid = None
+        return uid
+
+    return study_of
 
 
 @dataclass(frozen=True)

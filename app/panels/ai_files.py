@@ -58,14 +58,15 @@ def same_grid(a: Volume | None, b: Volume | None, tol_mm: float = GRID_TOL_MM) -
 
 def write_label_map(labels: np.ndarray, volume: Volume, folder: Path | None = None) -> Path:
     """The pre-read's label map as a NIfTI file on ``volume``'s grid (under ``ai-dicom``),
-    made in memory and written atomically, sealed with the folder's key when encryption at
+    made in memory and written atomically, sealed with the study's key when encryption at
     rest is on (:func:`core.vault.write_folder_file`)."""
     from studies.export import nifti_bytes  # deferred: nibabel loads with the first pre-read
 
     folder = folder or app_subdir(DICOM_DIR)
     grid = Volume(voxels=np.ascontiguousarray(labels, dtype=np.uint8), spacing=volume.spacing,
                   origin=volume.origin, direction=volume.direction)
-    return write_folder_file(folder / f"{uuid.uuid4().hex}{LABELS_SUFFIX}", nifti_bytes(grid))
+    return write_folder_file(folder / f"{uuid.uuid4().hex}{LABELS_SUFFIX}", nifti_bytes(grid),
+                             study_uid=volume.info.study_instance_uid)
 
 
 def write_dicom_outputs(result: PreReadResult, volume: Volume, source: Path) -> list[Path]:
@@ -86,7 +87,7 @@ def write_dicom_outputs(result: PreReadResult, volume: Volume, source: Path) -> 
     folder = app_subdir(DICOM_DIR)
     paths = [folder / f"{seg.SOPInstanceUID}.seg.dcm", folder / f"{sr.SOPInstanceUID}.sr.dcm"]
     for dataset, path in zip((seg, sr), paths, strict=True):
-        write_folder_file(path, dataset_bytes(dataset))
+        write_folder_file(path, dataset_bytes(dataset), study_uid=str(dataset.StudyInstanceUID))
     return paths
 
 

@@ -38,6 +38,7 @@ from app.panels.ai_files import (  # write_dicom_outputs, DICOM_DIR: found here 
 )
 from app.shell.error_text import error_text
 from app.shell.tasks import Task
+from core import vault
 from core.errors import LuchError
 from core.paths import app_subdir
 from core.vault import FOLDER_KEY
@@ -54,13 +55,15 @@ log = logging.getLogger(__name__)
 
 
 ORPHAN_AGE_S = 3600.0  # files no result lists yet: a pre-read may be saving them right now
+CORRECTIONS_DIR = "corrections"  # app.reading.label_correction.FOLDER: its files share the keys
 
 
 def prune_dicom_outputs(store: Store, now: float | None = None) -> list[Path]:
     """Delete the SEG/SR files under ``LUCH_HOME/ai-dicom`` that no AI result still needs:
     those of results the archive now holds (their job is done), those of pre-reads never
     queued within :data:`UNSENT_KEEP_DAYS` (released from the result, audited) and, after an
-    hour, files no result lists (a session ended before saving its pre-read). Returns them.
+    hour, files no result lists (a session ended before saving its pre-read). The key of a
+    study none of whose AI files is left is deleted with them. Returns them.
 
     A sent result's label map (about 0.2 MB, never sent) stays as long as an unsent
     pre-read would: a signed study opened again in that time shows its pre-read at once
@@ -85,6 +88,13 @@ def prune_dicom_outputs(store: Store, now: float | None = None) -> list[Path]:
         if not need:
             path.unlink(missing_ok=True)
             removed.append(path)
+    try:
+        keys = vault.reader() if removed else None
+    except (vault.KeyMissing, vault.KeyringUnavailable):  # nothing sealed here, or no key
+        keys = None
+    if keys is not None:  # a study whose AI files are all gone: its key goes too
+        vault.drop_unused_study_keys(keys, [folder, app_subdir(CORRECTIONS_DIR)],
+                                     ORPHAN_AGE_S, now)
     return removed
 
 

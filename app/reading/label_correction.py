@@ -43,7 +43,8 @@ def write_corrected_seg(corrected, volume: Volume, source: Path, original_seg: P
                                stop_before_pixels=True)
     seg = corrected_seg(corrected, source_datasets(source, volume), model_version, reader,
                         original)
-    return write_folder_file(folder / f"{seg.SOPInstanceUID}.seg.dcm", dataset_bytes(seg))
+    return write_folder_file(folder / f"{seg.SOPInstanceUID}.seg.dcm", dataset_bytes(seg),
+                             study_uid=str(seg.StudyInstanceUID))
 
 
 class LabelCorrection(QObject):

@@ -262,6 +262,15 @@ class WorklistFlow(QObject):
                             and self._fetch_failed(message))
         task.cancelled.connect(lambda: task is self._fetch_task and self._fetch_cancelled())
         self._fetch_task, self._fetch_uid = task, study_uid
+        if self.prefetcher is not None:  # the link and the CPU are this study's now
+            self.prefetcher.pause()
+        for signal in (task.succeeded, task.failed, task.cancelled):
+            signal.connect(lambda *_: self._resume_prefetch())  # after the handlers above
+
+    def _resume_prefetch(self) -> None:
+        """No study of the reader's own is being fetched: prefetching goes on."""
+        if self._fetch_task is None and self.prefetcher is not None:
+            self.prefetcher.resume()
 
     def _fetch_failed(self, message: str) -> None:
         self._fetch_task = None

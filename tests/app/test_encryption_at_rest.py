@@ -136,6 +136,10 @@ def test_a_real_flow_leaves_no_plain_phi_under_luch_home(orthanc, named_study, e
     ai = _ai_reading(study_uid, volume, folder)
     ai_files = [*ai["files"], ai["seg"], ai["correction"].labels_file]
     assert all(crypto.is_sealed(Path(f).read_bytes()) for f in ai_files)
+    # ... each with its study's key, named in its header (no key per folder)
+    study_key = vault.current().study_key_id(study_uid)
+    assert {crypto.key_id(Path(f).read_bytes()) for f in ai_files} == {study_key}
+    assert not [p for p in encrypted_home.rglob(vault.FOLDER_KEY) if "cache" not in p.parts]
     for handler in logging.getLogger().handlers:
         handler.flush()
     assert _plain_phi(encrypted_home) == []
@@ -220,6 +224,43 @@ def test_a_plain_home_is_converted_with_its_data(orthanc, named_study, luch_home
     assert seal_home() == {"files": 1, "images": 0} and not vault.needs_sealing()
     assert _plain_phi(luch_home) == []
     vault.clear_cache()
+
+
+def test_ai_files_sealed_with_their_folders_key_move_to_their_studys_key(
+        orthanc, named_study, encrypted_home, shared_data):
+    """The last release sealed the AI's files with one key per folder: the first start
+    reseals each with its study's key (from the records, or the DICOM itself), nothing
+    lost, and the folder keys go; forgetting the study then makes them unreadable."""
+    study_uid, _ = named_study
+    folder = ImageCache().fetch_study(_client(orthanc), study_uid)
+    volume = open_volume(folder)
+    ai = _ai_reading(study_uid, volume, folder)
+    keys = vault.current()
+    files = [Path(f) for f in (*ai["files"], ai["seg"], ai["correction"].labels_file)]
+    content = {f: vault.read_folder_file(f) for f in files}
+    for f in files:  # as the last release sealed them: the folder's key, no key id
+        f.write_bytes(crypto.seal(keys.folder_dek(f.parent), content[f], f.stem.encode()))
+    keys.forget_study(study_uid)
+    vault.sealed_all()  # that home was converted once already
+    assert seal_home() == {"files": len(files), "images": 0}
+    assert {crypto.key_id(f.read_bytes()) for f in files} == {keys.study_key_id(study_uid)}
+    assert all(vault.read_folder_file(f) == content[f] for f in files)
+    assert not (encrypted_home / "ai-dicom" / vault.FOLDER_KEY).exists()
+    assert not (encrypted_home / "corrections" / vault.FOLDER_KEY).exists()
+    assert seal_home() == {"files": 0, "images": 0}
+    assert _plain_phi(encrypted_home) == []
+    from app.panels.ai_files import find_stored
+    from inference.corrections import load_label_maps
+
+    store = open_store()
+    stored = find_stored(store, study_uid, volume, ai["result"].model_version)
+    store.close()
+    assert stored is not None and np.array_equal(stored.labels, ai["result"].labels)
+    assert np.array_equal(load_label_maps(ai["correction"].labels_file)[1], ai["corrected"])
+    assert keys.forget_study(study_uid)  # a wiped study: its AI files go with its key
+    vault.clear_cache()
+    with pytest.raises(crypto.SealError, match="key is missing"):
+        vault.read_folder_file(files[0])
 
 
 def test_key_reset_is_refused_while_work_is_unsent(orthanc, named_study, encrypted_home,

@@ -180,9 +180,12 @@ def test_an_archive_study_opens_at_its_middle_slice_and_fills_in(
     assert k in (0, 19) and not bool(axial.arrived[k]), "the link was too fast to look"
     assert axial.note_text() == "This slice has not arrived yet"
     assert (window.volume.voxels[k] == 0).all()  # 0 HU: grey in any window, not black
+    reformats = [v for v in window.reading.views if v.plane.name != "axial"]
+    assert reformats and all(v._pending.active for v in reformats)  # missing slices hatched
     with qtbot.waitSignal(window.volume_loaded, timeout=120_000):
         pass
     assert announced == [window.volume] and axial.note_text() == ""
+    assert not any(v._pending.active for v in window.reading.views)
     folder = ImageCache().study_dir(study)
     assert np.array_equal(window.volume.voxels, open_volume(folder).voxels)
     assert window.current_path == folder

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
 from pathlib import Path
@@ -106,3 +107,43 @@ def test_unknown_study_is_an_error_not_an_empty_cache_entry(orthanc, tmp_path: P
 def test_uids_from_the_archive_cannot_escape_the_cache(tmp_path: Path) -> None:
     with pytest.raises(ArchiveRejected):
         ImageCache(tmp_path).study_dir("../../etc")
+
+
+def test_a_paused_prefetch_stops_mid_study_and_resumes_without_fetching_twice(
+        orthanc, orthanc_ct, link_proxy, tmp_path: Path) -> None:
+    """While the reader's own study is fetched the prefetch holds: the study under way stops
+    at its next instance and, resumed, only the rest is fetched. Its threads run niced."""
+    proxy = link_proxy(("127.0.0.1", orthanc.http_port), delay_s=0.05)
+    client = DicomWebClient(ArchiveConfig(url=f"http://127.0.0.1:{proxy.port}/dicom-web",
+                                          user=orthanc.auth[0], password=orthanc.auth[1],
+                                          parallel=1))
+    fetched: list[str] = []
+    retrieve = client.retrieve_instance
+
+    def counting(study_uid, series_uid, sop_uid):
+        fetched.append(sop_uid)
+        return retrieve(study_uid, series_uid, sop_uid)
+
+    client.retrieve_instance = counting
+    study_uid, files = next((u, f) for u, f in orthanc_ct.items() if len(f) == 20)
+    cache = ImageCache(tmp_path / "cache")
+    prefetcher = Prefetcher(cache, client)
+    try:
+        prefetcher.prefetch([study_uid])
+        deadline = time.monotonic() + 60
+        while len(fetched) < 3 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        if sys.platform == "linux":  # a thread's own nice value
+            assert os.getpriority(os.PRIO_PROCESS, prefetcher._thread.native_id) >= 10
+        prefetcher.pause()
+        time.sleep(1.0)  # the requests under way finish
+        held = len(fetched)
+        time.sleep(1.5)
+        assert len(fetched) == held < len(files), "fetching went on while paused"
+        assert not cache.has_study(study_uid) and prefetcher.paused
+        prefetcher.resume()
+        assert prefetcher.wait_idle(120)
+    finally:
+        prefetcher.stop()
+    assert cache.has_study(study_uid)
+    assert sorted(fetched) == sorted(set(fetched)) and len(fetched) == len(files)

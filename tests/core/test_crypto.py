@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import os
+
 import pytest
 
 from core import crypto
@@ -85,3 +88,18 @@ def test_sealed_reader_seeks_and_decrypts_only_what_is_read():
     reader.seek(70_000)
     with pytest.raises(SealError):
         reader.read(10)
+
+
+def test_a_file_names_its_key_and_the_name_is_authenticated():
+    key, kid = crypto.new_key(), bytes(range(16))
+    data = os.urandom(200_000)
+    blob = crypto.seal(key, data, b"1.2.3", kid=kid)
+    assert crypto.key_id(blob) == kid and crypto.key_id(crypto.seal(key, data, b"1.2.3")) is None
+    assert crypto.open_sealed(key, blob, b"1.2.3") == data
+    reader = crypto.SealedReader(io.BytesIO(blob), key, b"1.2.3", "x.dcm")
+    reader.seek(70_000)
+    assert reader.read(100_000) == data[70_000:170_000]
+    other = bytearray(blob)
+    other[crypto.HEADER_BYTES] ^= 1  # another key's id: every chunk fails
+    with pytest.raises(crypto.SealError):
+        crypto.open_sealed(key, bytes(other), b"1.2.3")
