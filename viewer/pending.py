@@ -72,6 +72,11 @@ class PendingLayer:
     def active(self) -> bool:
         return self._grid is not None
 
+    @property
+    def slices(self) -> int:
+        """How many slices the hatching is drawn for (0 when hidden)."""
+        return 0 if self._grid is None else int(self._grid.voxels.shape[0])
+
     def show(self, volume: Volume, arrived: np.ndarray) -> None:
         """Hatch the slices of ``volume`` where ``arrived`` is False."""
         grid = hatching(volume)
@@ -84,7 +89,11 @@ class PendingLayer:
         """Clear the hatching of slices arrived since the last call; whether it changed."""
         if self._grid is None or self._pattern is None:
             return False
-        arrived = np.asarray(arrived, bool)
+        # A snapshot: the fetch thread fills the array in while this runs (two reads of it
+        # differed by a slice: "shape mismatch (85,96,96) ... (84,96,96)").
+        arrived = np.array(arrived, dtype=bool, copy=True)
+        if len(arrived) != self.slices:  # another volume's: :meth:`show` that one first
+            return False
         if self._shown is not None and np.array_equal(arrived, self._shown):
             return False
         voxels = self._grid.voxels

@@ -232,10 +232,13 @@ class SliceView(VtkPanel):
 
     def _update_pending(self) -> None:
         if self.arrived is not None and self._pending.active:
+            if len(self.arrived) != self._pending.slices:  # the volume was replaced since
+                self.set_arrived(self.arrived)  # hatched anew for it (or not at all)
+                return
             self._pending.update(self.arrived)
         pending = self.tr("This slice has not arrived yet")
         k = self.acquired_index() if self.arrived is not None else None
-        waiting = k is not None and not bool(self.arrived[k])
+        waiting = k is not None and k < len(self.arrived) and not bool(self.arrived[k])
         if waiting:
             self._note.SetInput(pending)
         elif self._note.GetInput() == pending:

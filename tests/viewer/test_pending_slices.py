@@ -13,6 +13,7 @@ from studies import open_volume
 from tests.viewer.phantoms import show_in_view
 from viewer.layouts import ReadingLayout
 from viewer.screenshot import render_window_pixels
+from viewer.vtk_bridge import volume_to_vtk
 
 
 @pytest.fixture(scope="module")
@@ -83,3 +84,19 @@ def test_slices_not_arrived_are_hatched_in_the_reformats(qtbot, chest):
     for view in layout.views:  # the study is whole: the layer is gone
         view.set_arrived(None)
         assert not view._pending.active
+
+
+def test_a_volume_replaced_while_arriving_is_hatched_anew_not_an_error(qtbot, chest):
+    """The Philips chest over the archive raised 'shape mismatch: (126,96,96) ... (125,96,96)'
+    when a view's volume changed its slice count while the hatching was up."""
+    nk = chest.shape[0]
+    arriving = replace(chest, voxels=np.zeros_like(chest.voxels[:-1]))
+    view = show_in_view(qtbot, ReadingLayout("1x1"), arriving, size=(400, 400)).views[0]
+    view.set_arrived(np.zeros(nk - 1, dtype=bool))
+    assert view._pending.active
+    whole = replace(chest, voxels=np.zeros_like(chest.voxels))
+    view.set_volume(whole, volume_to_vtk(whole))
+    view.arrived = np.zeros(nk, dtype=bool)  # the window's arrival array, one slice longer
+    view.set_slice_index(nk - 1)  # was: ValueError from the hatching, IndexError below it
+    assert view._pending.slices == nk and view.note_text() == "This slice has not arrived yet"
+
