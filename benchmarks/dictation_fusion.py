@@ -43,10 +43,11 @@ from benchmarks.dictation import (
     _real,
     norm_words,
 )
+from dictation import whisper_decoder
 from dictation.engines import create_recognizer
 from dictation.fusion_lm import FusionLM, station_sentences
 from dictation.options import build_options
-from dictation.synth import FESTIVAL_RU, synthesize
+from dictation.synth import FESTIVAL_RU, synthesize, synthesize_many
 from dictation.wer import edit_distance
 from dictation.whisper_decoder import load_decoder
 from dictation.whisper_models import resolve_model
@@ -63,7 +64,8 @@ def items_for(which: str, subset: int | None):
     if which == "en-real":
         return _real(speech / "en-speechbrain")[:subset]
     if which == "ru-dev":
-        return [(synthesize(ru, FESTIVAL_RU), ru) for _en, ru in RADIOLOGY[:subset]]
+        texts = [ru for _en, ru in RADIOLOGY[:subset]]
+        return list(zip(synthesize_many(texts, FESTIVAL_RU), texts, strict=True))
     if which == "ru-real":
         return _real(speech / "ru-voxforge")[:subset]
     if which == "en-commands":
@@ -83,12 +85,21 @@ def main() -> int:
     parser.add_argument("--set", default="en-dev")
     parser.add_argument("--weights", default="0,0.1,0.2,0.4")
     parser.add_argument("--subset", type=int)
+    parser.add_argument("--start", type=int, default=0, help="skip the first N utterances")
+    parser.add_argument("--candidates", type=int, help="tokens each hypothesis proposes")
+    parser.add_argument("--final", choices=("token", "whole"), default="token",
+                        help="finished hypotheses: the bias per token, or over the longest")
+    parser.add_argument("--no-decode-time", action="store_true",
+                        help="no second CTranslate2 decode to time the decode alone")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args()
     lang = args.set[:2]
+    whisper_decoder.BIAS_PER_TOKEN = args.final == "token"
+    if args.candidates:
+        whisper_decoder.CANDIDATES = args.candidates
     weights = [float(w) for w in args.weights.split(",")]
     rec = create_recognizer("whisper", build_options(lang, model_dir=resolve_model(lang)))
-    items = items_for(args.set, args.subset)
+    items = items_for(args.set, args.subset)[args.start :]
     sentences = station_sentences(lang)
     if args.set.endswith("-dev"):  # blind the word model to the development phrases
         phrases = [en for en, _ru in RADIOLOGY] if lang == "en" else [ru for _en, ru in RADIOLOGY]
@@ -103,6 +114,7 @@ def main() -> int:
     names = ["ctranslate2", "ctranslate2 decode"] + [f"fusion {w:g}" for w in weights]
     errors = {n: 0 for n in names}
     exact = {n: 0 for n in names}
+    stray = {n: 0 for n in names}  # dictation taken as a command
     times: dict[str, list[float]] = {n: [] for n in names}
     words = 0
     loads = []
@@ -117,7 +129,7 @@ def main() -> int:
         base = rec._decode(audio)
         times["ctranslate2"].append(time.perf_counter() - t0)
         outs = {"ctranslate2": final_text(rec, base)}
-        if base is not None:  # the decode alone, on the kept encoder output, for its time
+        if base is not None and not args.no_decode_time:  # the decode alone, for its time
             t0 = time.perf_counter()
             again = rec._decode(audio, encoded=(base.encoder_output, base.frames))
             times["ctranslate2 decode"].append(time.perf_counter() - t0)
@@ -133,20 +145,22 @@ def main() -> int:
         loads.append(os.getloadavg()[0])
         for name, text in outs.items():
             errors[name] += edit_distance(ref_words, norm_words(text, lang))
-            if args.set.endswith("commands"):
-                said = [c for c in commands.parse(text.split()) if hasattr(c, "name")]
+            said = [c for c in commands.parse(text.split()) if hasattr(c, "name")]
+            if not args.set.endswith("commands"):
+                stray[name] += bool(said)
+            else:
                 want = [c for c in commands.parse(ref.split()) if hasattr(c, "name")]
                 exact[name] += bool(said) and [(c.name, c.argument) for c in said] == [
                     (c.name, c.argument) for c in want]
         if args.verbose:
             shown = " | ".join(f"{n}: {t}" for n, t in outs.items())
             print(f"  {ref!r}: {shown}", flush=True)
-    print("| set | decode | WER | decode s, median (p90) | commands exact |")
+    print("| set | decode | WER | decode s, median (p90) | commands exact (stray) |")
     for name in names:
         q = np.percentile(times[name] or [0.0], [50, 90])
         wer = f"{errors[name] / max(words, 1):.3f} ({errors[name]}/{words})"
         print(f"| {args.set} | {name} | {wer} | {q[0]:.2f} ({q[1]:.2f}) | "
-              f"{exact[name] if args.set.endswith('commands') else '-'} |")
+              f"{exact[name] if args.set.endswith('commands') else '-'} ({stray[name]}) |")
     print(f"load average {min(loads):.1f}-{max(loads):.1f} (median "
           f"{statistics.median(loads):.1f})")
     return 0

@@ -1,17 +1,17 @@
 """A radiology word language model to steer Whisper's beam search (shallow fusion).
 
 Built only from what a station has: the radiology corpus and term list
-(``resources/dictation``), the protocols' texts (options, labels, sentences with each option
-put in), the user dictionary's written forms and the command phrases; per language (Russian
-has the protocols, dictionary and commands). A word trigram (interpolated absolute
-discounting), numbers as one class ``<num>``.
+(``resources/dictation``; its spoken numbers, not its command phrases), the protocols' texts
+(titles, options, labels, sentences with each option put in) and the user dictionary's
+written forms; per language (Russian has the protocols and the dictionary only). A word
+trigram (interpolated absolute discounting), numbers as one class ``<num>``.
 
 The bias is *positive only*: a word earns ``max(0, log P(w | two words before) - log
 FLOOR)``, so a word the model does not know costs nothing (general speech is left alone)
 and a domain word in a domain context earns the most. The word being written (the last,
 unfinished one) earns the best its letters so far can still become (look-ahead), so the
 beam keeps "ple" of "pleural" against "plural"; when it ends as another word the bonus goes.
-:func:`fusion_lm` caches one model per language; None where a language has no corpus.
+:func:`fusion_lm` caches one model per language; None where a language has no sentences.
 """
 
 from __future__ import annotations
@@ -27,6 +27,9 @@ from pathlib import Path
 import yaml
 
 from dictation.commands import CommandSet
+from dictation.lexicon_fix import read_terms
+from dictation.lm import CORPORA, corpus_sentences
+from dictation.normalize import UserDictionary
 from dictation.numbers import is_number_word
 from dictation.prompt import PROTOCOLS
 
@@ -97,16 +100,12 @@ def _protocol_texts(lang: str, paths: Sequence[Path] | None = None) -> list[str]
 
 def station_sentences(lang: str) -> list[str]:
     """The texts the model is built from (see the module docstring)."""
-    # deferred: lexicon_fix imports this module's neighbours; no cycle at import time
-    from dictation.lexicon_fix import read_terms
-    from dictation.lm import CORPORA, corpus_sentences
-    from dictation.normalize import UserDictionary
-
     out: list[str] = []
     if lang in CORPORA.get("radiology", {}):
-        out += corpus_sentences("radiology", lang)  # its numbers and commands too
-    else:
-        out += CommandSet(lang).grammar()
+        # not the command phrases: a bias towards them turned dictation into a command
+        # ("...tube is in good position" -> "go to field improvement")
+        commands = set(CommandSet(lang).grammar())
+        out += [s for s in corpus_sentences("radiology", lang) if s not in commands]
     out += read_terms(lang)
     out += _protocol_texts(lang)
     dictionary = UserDictionary.load()

@@ -28,7 +28,13 @@ from dictation.errors import ModelError
 
 _DTYPES = {0: np.float32, 1: np.int8, 2: np.int16, 3: np.int32, 4: np.float16}
 _LOCK = threading.Lock()
-CANDIDATES = 10  # tokens each hypothesis proposes per step (its best by Whisper alone)
+CANDIDATES = 20  # tokens each hypothesis proposes per step (its best by Whisper alone)
+# With a bias, no hypothesis repeats a run of this many tokens: a positive bias pays for
+# every domain word again, so a loop ("small right apical..., small right apical...") gained.
+NO_REPEAT = 4
+# Finished hypotheses ranked by (log-probability + weight x bias) per token (True), or by
+# Whisper's per token plus the weight x bias over the longest one's length (False).
+BIAS_PER_TOKEN = True
 
 
 def read_variables(path: Path, keep: Callable[[str], bool]) -> dict[str, np.ndarray]:
@@ -106,6 +112,12 @@ def _linear(variables: dict[str, np.ndarray], prefix: str):
     return _quantised(_float(variables, prefix + "/weight"), _float(variables, prefix + "/bias"))
 
 
+def _ngrams(tokens: list[int]) -> set[tuple[int, ...]]:
+    """The runs of :data:`NO_REPEAT` tokens in ``tokens``."""
+    n = NO_REPEAT
+    return {tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)}
+
+
 def _attend(q, parts: list):
     """Attention of ``q`` [B, H, 1, dh] over keys and values given in parts (each [B or 1,
     H, t, dh]), without joining them: a batch-1 part (the prompt, the audio) is shared by
@@ -142,6 +154,7 @@ class Hypothesis:
     tokens: list[int]
     logprob: float
     score: float
+    bias: float = 0.0
 
 
 class TorchWhisperDecoder:
@@ -280,7 +293,10 @@ class TorchWhisperDecoder:
                 top_lp, top_ix = logp.topk(CANDIDATES if bias is not None else 2 * beam, dim=-1)
                 cands = []
                 for b, (toks, lp, bs) in enumerate(alive):
+                    seen = _ngrams(toks) if bias is not None else set()
                     for lp_t, tok in zip(top_lp[b].tolist(), top_ix[b].tolist(), strict=True):
+                        if (*toks[1 - NO_REPEAT :], tok) in seen:
+                            continue  # the bias must not pay for a loop
                         new_lp = lp + lp_t
                         new_bs = bs
                         if bias is not None and weight:
@@ -292,7 +308,7 @@ class TorchWhisperDecoder:
                     if tok == eot or step == limit - 1:
                         toks = alive[b][0] + ([] if tok == eot else [tok])
                         n = max(len(toks), 1)
-                        finished.append(Hypothesis(toks, lp, total / n))
+                        finished.append(Hypothesis(toks, lp, total / n, bs))
                     else:
                         nxt.append((b, tok, lp, bs))
                     if len(nxt) == beam:
@@ -306,6 +322,12 @@ class TorchWhisperDecoder:
                 alive = [(alive[b][0] + [tok], lp, bs) for b, tok, lp, bs in nxt]
                 step_ids = torch.tensor([[tok] for _b, tok, *_ in nxt])
                 logits = self.step(step_ids, start + step, shared, cache, cross)
+        if not BIAS_PER_TOKEN and finished:
+            # Whisper's score per token, the bias over the longest hypothesis' length: a
+            # short hypothesis no longer wins by a denser bias (it cut sentences short).
+            longest = max(max(len(h.tokens), 1) for h in finished)
+            for h in finished:
+                h.score = h.logprob / max(len(h.tokens), 1) + weight * h.bias / longest
         finished.sort(key=lambda h: -h.score)
         return finished[:beam], p_none
 

@@ -735,6 +735,7 @@ def warm_up(options: EngineOptions) -> None:
     rec = WhisperRecognizer(replace(options, early_final_pause=None))
     try:
         rec._generate(np.zeros(SAMPLE_RATE, np.float32), 1.0, 1, use_prompt=False)
+        rec._fused()  # the fusion decoder and word model, where fusion is on
     finally:
         rec.close()
 
