@@ -87,14 +87,11 @@ def main() -> int:
     parser.add_argument("--subset", type=int)
     parser.add_argument("--start", type=int, default=0, help="skip the first N utterances")
     parser.add_argument("--candidates", type=int, help="tokens each hypothesis proposes")
-    parser.add_argument("--final", choices=("token", "whole"), default="token",
-                        help="finished hypotheses: the bias per token, or over the longest")
     parser.add_argument("--no-decode-time", action="store_true",
                         help="no second CTranslate2 decode to time the decode alone")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args()
     lang = args.set[:2]
-    whisper_decoder.BIAS_PER_TOKEN = args.final == "token"
     if args.candidates:
         whisper_decoder.CANDIDATES = args.candidates
     weights = [float(w) for w in args.weights.split(",")]
