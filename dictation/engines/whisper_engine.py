@@ -20,6 +20,9 @@ Streaming around a whole-utterance model:
   next pause or end, and that final revises the tentative one.
 * Commands: a short utterance whose text is no command is scored against the nearest command
   phrases (:mod:`dictation.command_scorer`); a phrase that clearly wins replaces the text.
+* Shallow fusion (off unless ``dictation.whisper.fusion.<lang>`` sets a weight): beam finals
+  decoded by :mod:`dictation.whisper_decoder` steered by :mod:`dictation.fusion_lm`; not
+  shipped on (no held-out gain, twice the decode time: ``benchmarks/README.md``).
 * Guards: no decode of an utterance in which Silero's VAD (shipped in the faster-whisper
   wheel) hears no speech; a decode is dropped when Whisper itself calls it silence (no-speech
   probability > 0.6 with average log-probability < -1), when its log-probability is very
