@@ -87,6 +87,8 @@ def main() -> int:
     parser.add_argument("--subset", type=int)
     parser.add_argument("--start", type=int, default=0, help="skip the first N utterances")
     parser.add_argument("--candidates", type=int, help="tokens each hypothesis proposes")
+    parser.add_argument("--no-look-ahead", action="store_true",
+                        help="only whole words earn the bias")
     parser.add_argument("--no-decode-time", action="store_true",
                         help="no second CTranslate2 decode to time the decode alone")
     parser.add_argument("-v", "--verbose", action="store_true")
@@ -104,6 +106,7 @@ def main() -> int:
         print(f"word model without {len(sentences) - len(keep)} lines holding a dev phrase")
         sentences = keep
     lm = FusionLM(sentences, lang)
+    lm.look_ahead = not args.no_look_ahead
     decoder = load_decoder(rec.model_path)
     commands = _commands(lang)
     print(f"{rec.name}, {args.set}, {len(items)} utterances, load {os.getloadavg()[0]:.1f}",

@@ -135,6 +135,7 @@ class FusionLM:
                 self.ctx[order - 1][gram[:-1]] += c
                 self.types[order - 1][gram[:-1]] += 1
         self.vocab = sorted(self.uni)
+        self.look_ahead = True  # False: only whole words earn (a study switch)
         self._memo: dict[tuple[str, ...], float] = {}
 
     def prob(self, word: str, h1: str, h2: str) -> float:
@@ -178,7 +179,7 @@ class FusionLM:
         for w in whole:
             total += self.gain(w, h1, h2)
             h1, h2 = h2, w
-        if open_word:
+        if open_word and self.look_ahead:
             total += self.lookahead(ws[-1], h1, h2)
         if len(self._memo) > 100_000:
             self._memo.clear()
