@@ -611,9 +611,13 @@ def _short_lead_in(rec: Recognizer) -> None:
     rec.lead_in = 0.4  # s of audio kept before the endpointer's start, before h10-dict
 
 
+def _no_fusion(rec: Recognizer) -> None:
+    rec.fusion_weight = 0.0  # CTranslate2's own beam search (no shallow fusion)
+
+
 BEFORE: dict[str, Callable[[Recognizer], None]] = {
     "fast": _no_fast_tentative, "margin": _default_margin, "adaptive": _fast_always,
-    "prompt-max": _prompt_every_length, "lead-in": _short_lead_in,
+    "prompt-max": _prompt_every_length, "lead-in": _short_lead_in, "fusion": _no_fusion,
 }
 
 
@@ -755,9 +759,20 @@ def main() -> int:
         "the fast final never switched off by slow decodes, margin = the command scorer's "
         "default margin"
     )
+    parser.add_argument(
+        "--fusion", default="", help="shallow-fusion weights, e.g. en=0.25,ru=0.1 (Whisper "
+        "finals; benchmarks/dictation_fusion.py chooses them); with --before fusion the rows "
+        "without it are measured interleaved"
+    )
     parser.add_argument("--whisper-en", default="", help="Whisper model (name or folder), en")
     parser.add_argument("--whisper-ru", default="", help="Whisper model (name or folder), ru")
     args = parser.parse_args()
+    if args.fusion:
+        from dictation.engines import whisper_engine  # deferred: only with --fusion
+
+        for pair in args.fusion.split(","):
+            lang, weight = pair.split("=")
+            whisper_engine.FUSION_WEIGHT[lang] = float(weight)
     n = 3 if args.quick else None
     global PAUSE
     PAUSE = args.pause

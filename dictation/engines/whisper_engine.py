@@ -20,6 +20,9 @@ Streaming around a whole-utterance model:
   next pause or end, and that final revises the tentative one.
 * Commands: a short utterance whose text is no command is scored against the nearest command
   phrases (:mod:`dictation.command_scorer`); a phrase that clearly wins replaces the text.
+* Shallow fusion (off unless ``dictation.whisper.fusion.<lang>`` sets a weight): beam finals
+  decoded by :mod:`dictation.whisper_decoder` steered by :mod:`dictation.fusion_lm`; not
+  shipped on (no held-out gain, twice the decode time: ``benchmarks/README.md``).
 * Guards: no decode of an utterance in which Silero's VAD (shipped in the faster-whisper
   wheel) hears no speech; a decode is dropped when Whisper itself calls it silence (no-speech
   probability > 0.6 with average log-probability < -1), when its log-probability is very
@@ -43,6 +46,7 @@ from pathlib import Path
 
 import numpy as np
 
+from core.settings import Settings
 from dictation.command_score import command_of
 from dictation.command_scorer import CommandScorer, written
 from dictation.commands import CommandSet, tokens
@@ -132,6 +136,12 @@ BEAM_SIZE = 5  # finals; partials are greedy (base, Russian clips: WER 0.35 vs 0
 # radiology phrases, whole utterances: WER 0.303 / 0.277 / 0.257 / 0.254 / 0.240 at beam
 # 3 / 5 / 8 / 10 / 16, CPU 0.31 / 0.35 / 0.38 / 0.39 / 0.51 s an utterance.
 BEAM_SIZE_DOMAIN = 8
+# Shallow fusion (dictation/whisper_decoder.py, dictation/fusion_lm.py): the weight of the
+# station's radiology word model in the beam search of finals, per language; 0 or absent:
+# CTranslate2's own beam search. The setting ``dictation.whisper.fusion.<lang>`` overrides.
+# Measured in benchmarks/README.md ("Shallow fusion"); off by default (see there why).
+FUSION_WEIGHT: dict[str, float] = {}
+FUSION_SETTING = "dictation.whisper.fusion"
 # Whisper's well-known inventions on silence and noise (whole utterances only).
 HALLUCINATIONS = {
     "thank you.", "thanks for watching!", "thank you for watching.", "you", "bye.",
@@ -253,6 +263,9 @@ class WhisperRecognizer(Recognizer):
         # More of CTranslate2's generate() options (patience, length_penalty...): for studies.
         self.decode_options: dict[str, object] = {}
         self.scorer = self._command_scorer(options)
+        self.fusion_weight = 0.0 if self.phrases else fusion_weight(options.lang)
+        self._fusion = None  # (torch decoder, word model), loaded at the first fused decode
+        self._fused_suppress: list[int] | None = None
         # Misheard radiology words put right from the domain vocabulary (dictation only).
         self._fixer = None if self.phrases else fixer_for(options.lang)
         self._endpointer = SpeechEndpointer(window=options.endpoint_window)
@@ -623,14 +636,18 @@ class WhisperRecognizer(Recognizer):
         max_length = min(len(prompt) + int(TOKENS_PER_SECOND * seconds) + 8, model.max_length)
         sampling = {"sampling_temperature": temperature, "sampling_topk": 0} if temperature else {}
         beam = 1 if temperature else beam
-        result = model.model.generate(
-            encoder_output, [prompt], beam_size=beam,
-            max_length=max_length, return_scores=True, return_no_speech_prob=True,
-            suppress_blank=True, suppress_tokens=self._suppress,
-            max_initial_timestamp_index=50,
-            num_hypotheses=beam if self._fixer is not None else 1, **sampling,
-            **self.decode_options,
-        )[0]
+        fused = self._fused() if beam > 1 and not temperature else None
+        if fused is not None:
+            result = self._fused_generate(fused, encoder_output, prompt, beam, max_length)
+        else:
+            result = model.model.generate(
+                encoder_output, [prompt], beam_size=beam,
+                max_length=max_length, return_scores=True, return_no_speech_prob=True,
+                suppress_blank=True, suppress_tokens=self._suppress,
+                max_initial_timestamp_index=50,
+                num_hypotheses=beam if self._fixer is not None else 1, **sampling,
+                **self.decode_options,
+            )[0]
         # The beam's n-best rescored by the domain vocabulary (dictation.lexicon_fix.pick).
         texts = [collapse_repeats(self.tokenizer.decode(t).strip())
                  for t in result.sequences_ids]
@@ -638,7 +655,8 @@ class WhisperRecognizer(Recognizer):
         tokens, text = result.sequences_ids[best], texts[best]
         # The guards judge the audio by the beam's best score, not the pick's (which may be
         # a little less likely): a pick never turns speech into "no text".
-        score = result.scores[0] if result.scores else 0.0
+        scores = getattr(result, "whisper_scores", result.scores)
+        score = scores[0] if scores else 0.0
         logprob = score * len(tokens) / (len(tokens) + 1)
         return Decoded(
             text=" ".join(text.split()), tokens=tokens, no_speech=result.no_speech_prob,
@@ -646,8 +664,73 @@ class WhisperRecognizer(Recognizer):
             encoder_output=encoder_output, frames=frames, prompt=use_prompt,
         )
 
+    def _fused(self):
+        """The torch decoder and word model for shallow fusion, or None (no weight set, no
+        model for the language, or the decoder cannot be read: CTranslate2's search)."""
+        if not self.fusion_weight:
+            return None
+        if self._fusion is None:
+            try:
+                # deferred: torch and the word model load only when fusion is switched on
+                from dictation.fusion_lm import fusion_lm
+                from dictation.whisper_decoder import load_decoder
+
+                lm = fusion_lm(self.lang)
+                self._fusion = (load_decoder(self.model_path), lm) if lm is not None else False
+            except Exception:  # torch missing, a model.bin it cannot read: no fusion
+                log.warning("shallow fusion is not available; Whisper's own search is used",
+                            exc_info=True)
+                self._fusion = False
+        return self._fusion or None
+
+    def _fused_generate(self, fused, encoder_output, prompt: list[int], beam: int,
+                        max_length: int) -> _Fused:
+        """The beam search of :mod:`dictation.whisper_decoder` steered by the word model,
+        in the shape of CTranslate2's result (n-best token ids, scores, no-speech)."""
+        decoder, lm = fused
+        tk = self.tokenizer
+        vocab = decoder.embed.shape[0]
+        if self._fused_suppress is None:
+            self._fused_suppress = sorted(
+                {t for t in self._suppress if 0 <= t < vocab}
+                | set(range(tk.timestamp_begin, vocab))
+            )
+
+        def bias(tokens: list[int], finished: bool) -> float:
+            return lm.score(tk.decode(tokens), finished)
+
+        hyps, no_speech = decoder.beam_search(
+            np.asarray(encoder_output), prompt, tk.eot, self._fused_suppress,
+            [*tk.encode(" "), tk.eot], beam=beam, max_length=max_length, bias=bias,
+            weight=self.fusion_weight, no_speech=tk.no_speech, sot_index=prompt.index(tk.sot),
+        )
+        return _Fused([h.tokens for h in hyps], [h.score for h in hyps], no_speech,
+                      [h.logprob / max(len(h.tokens), 1) for h in hyps])
+
     def close(self) -> None:
         self._utt = None
+
+
+@dataclass
+class _Fused:
+    """A fused decode in the shape of CTranslate2's ``WhisperGenerationResult``."""
+
+    sequences_ids: list[list[int]]
+    scores: list[float]  # as ranked: Whisper's and the word model's, per token
+    no_speech_prob: float
+    whisper_scores: list[float]  # Whisper's alone, per token (for the guards)
+
+
+def fusion_weight(lang: str) -> float:
+    """The shallow-fusion weight of ``lang``: the setting, else :data:`FUSION_WEIGHT`."""
+    try:
+        configured = Settings().get(f"{FUSION_SETTING}.{lang}")
+    except Exception:  # unreadable settings: the built-in default
+        configured = None
+    try:
+        return float(configured) if configured not in (None, "") else FUSION_WEIGHT.get(lang, 0.0)
+    except (TypeError, ValueError):
+        return FUSION_WEIGHT.get(lang, 0.0)
 
 
 def warm_up(options: EngineOptions) -> None:
@@ -655,6 +738,7 @@ def warm_up(options: EngineOptions) -> None:
     rec = WhisperRecognizer(replace(options, early_final_pause=None))
     try:
         rec._generate(np.zeros(SAMPLE_RATE, np.float32), 1.0, 1, use_prompt=False)
+        rec._fused()  # the fusion decoder and word model, where fusion is on
     finally:
         rec.close()
 
