@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import text
 
-from app.commands._audit_plot import plot_rates
+from app.panels.audit_plot import plot_rates
 from records import open_store
 from records.audit_stats import agreement_by_group, discrepancy_rates
 from records.models import (
