@@ -447,6 +447,185 @@
     </message>
 </context>
 <context>
+    <name>AuditStatsDialog</name>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="61"/>
+        <source>Audit statistics</source>
+        <translation>Статистика аудита</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="66"/>
+        <source>first reader</source>
+        <translation>первичный врач</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="67"/>
+        <source>requesting centre</source>
+        <translation>направивший центр</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="68"/>
+        <source>month signed</source>
+        <translation>месяц подписи</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="69"/>
+        <source>none (all reviews)</source>
+        <translation>без группировки (все рецензии)</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="74"/>
+        <source>Group</source>
+        <translation>Группа</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="74"/>
+        <source>Reviews</source>
+        <translation>Рецензии</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="74"/>
+        <source>Score ≥ 2</source>
+        <translation>Оценка ≥ 2</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="75"/>
+        <source>Rate ≥ 2 (95% CI)</source>
+        <translation>Доля ≥ 2 (95% ДИ)</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="75"/>
+        <source>Score ≥ 3</source>
+        <translation>Оценка ≥ 3</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="75"/>
+        <source>Rate ≥ 3 (95% CI)</source>
+        <translation>Доля ≥ 3 (95% ДИ)</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="76"/>
+        <source>κ reader–expert</source>
+        <translation>κ врач–эксперт</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="76"/>
+        <source>κ AI–expert</source>
+        <translation>κ ИИ–эксперт</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="90"/>
+        <source>Export &amp;CSV…</source>
+        <translation>Экспорт &amp;CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="91"/>
+        <source>Save &amp;plot…</source>
+        <translation>Сохранить &amp;график…</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="96"/>
+        <source>Close</source>
+        <translation>Закрыть</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="99"/>
+        <source>&amp;From:</source>
+        <translation>&amp;С:</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="99"/>
+        <source>&amp;To:</source>
+        <translation>&amp;По:</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="100"/>
+        <source>&amp;Group by:</source>
+        <translation>&amp;Группировать:</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="129"/>
+        <source>no limit</source>
+        <translation>без ограничения</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="164"/>
+        <source>Computing…</source>
+        <translation>Вычисление…</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="166"/>
+        <source>Discrepancy rates by %1</source>
+        <translation>Доля расхождений (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="167"/>
+        <source>Discrepancy rates</source>
+        <translation>Доля расхождений</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="168"/>
+        <source>score ≥ 2 (any discrepancy)</source>
+        <translation>оценка ≥ 2 (любое расхождение)</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="168"/>
+        <source>score ≥ 3 (likely to matter)</source>
+        <translation>оценка ≥ 3 (вероятно значимое)</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="169"/>
+        <source>whiskers: 95% Wilson interval</source>
+        <translation>усы: 95% интервал Уилсона</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="202"/>
+        <source>all</source>
+        <translation>все</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="219"/>
+        <source>%1 signed reviews. Grade agreement (quadratic weighted kappa): first reader vs expert %2, AI vs expert %3.</source>
+        <translation>Подписанных рецензий: %1. Согласие по степени (каппа с квадратичными весами): первичный врач и эксперт %2, ИИ и эксперт %3.</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="247"/>
+        <source>Export CSV</source>
+        <translation>Экспорт CSV</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="248"/>
+        <source>CSV files (*.csv)</source>
+        <translation>Файлы CSV (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="254"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="267"/>
+        <source>Not written: %1</source>
+        <translation>Не записано: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="256"/>
+        <source>CSV written: %1</source>
+        <translation>CSV записан: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="262"/>
+        <source>Save plot</source>
+        <translation>Сохранить график</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="263"/>
+        <source>PNG images (*.png)</source>
+        <translation>Изображения PNG (*.png)</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="269"/>
+        <source>Plot saved: %1</source>
+        <translation>График сохранён: %1</translation>
+    </message>
+</context>
+<context>
     <name>ComparisonLayout</name>
     <message>
         <location filename="../../viewer/compare.py" line="42"/>
@@ -2280,13 +2459,13 @@
     </message>
     <message>
         <location filename="../../app/shell/label_tools.py" line="80"/>
-        <location filename="../../app/shell/label_tools.py" line="100"/>
+        <location filename="../../app/shell/label_tools.py" line="101"/>
         <source>Brush</source>
         <translation>Кисть</translation>
     </message>
     <message>
         <location filename="../../app/shell/label_tools.py" line="80"/>
-        <location filename="../../app/shell/label_tools.py" line="100"/>
+        <location filename="../../app/shell/label_tools.py" line="101"/>
         <source>Eraser</source>
         <translation>Ластик</translation>
     </message>
@@ -2297,7 +2476,7 @@
     </message>
     <message>
         <location filename="../../app/shell/label_tools.py" line="81"/>
-        <location filename="../../app/shell/label_tools.py" line="102"/>
+        <location filename="../../app/shell/label_tools.py" line="103"/>
         <source>Erase component</source>
         <translation>Стереть компонент</translation>
     </message>
@@ -2307,89 +2486,89 @@
         <translation>Редактирование разметки</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="101"/>
+        <location filename="../../app/shell/label_tools.py" line="102"/>
         <source>Threshold</source>
         <translation>Порог</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="103"/>
+        <location filename="../../app/shell/label_tools.py" line="104"/>
         <source>Undo</source>
         <translation>Отменить</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="103"/>
+        <location filename="../../app/shell/label_tools.py" line="104"/>
         <source>Redo</source>
         <translation>Повторить</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="104"/>
+        <location filename="../../app/shell/label_tools.py" line="105"/>
         <source>Save correction</source>
         <translation>Сохранить исправление</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="114"/>
+        <location filename="../../app/shell/label_tools.py" line="115"/>
         <source> mm</source>
         <translation> мм</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="115"/>
+        <location filename="../../app/shell/label_tools.py" line="116"/>
         <source>Brush radius</source>
         <translation>Радиус кисти</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="117"/>
         <location filename="../../app/shell/label_tools.py" line="118"/>
+        <location filename="../../app/shell/label_tools.py" line="119"/>
         <source> HU</source>
         <translation> HU</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="120"/>
+        <location filename="../../app/shell/label_tools.py" line="121"/>
         <source>Threshold fill: the HU range painted inside the lung</source>
         <translation>Заливка по порогу: диапазон HU, закрашиваемый внутри лёгкого</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="123"/>
+        <location filename="../../app/shell/label_tools.py" line="124"/>
         <source>Label</source>
         <translation>Метка</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="123"/>
+        <location filename="../../app/shell/label_tools.py" line="124"/>
         <source>Size</source>
         <translation>Размер</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="124"/>
-        <location filename="../../app/shell/label_tools.py" line="192"/>
+        <location filename="../../app/shell/label_tools.py" line="125"/>
+        <location filename="../../app/shell/label_tools.py" line="204"/>
         <source>HU</source>
         <translation>HU</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="129"/>
+        <location filename="../../app/shell/label_tools.py" line="128"/>
         <source>Labels</source>
         <translation>Метки</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="189"/>
+        <location filename="../../app/shell/label_tools.py" line="201"/>
         <source>mm</source>
         <translation>мм</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="206"/>
+        <location filename="../../app/shell/label_tools.py" line="218"/>
         <source>Nothing to undo</source>
         <translation>Нечего отменять</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="210"/>
+        <location filename="../../app/shell/label_tools.py" line="222"/>
         <source>Nothing to redo</source>
         <translation>Нечего повторять</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="215"/>
+        <location filename="../../app/shell/label_tools.py" line="227"/>
         <source>No label edits to save</source>
         <translation>Нет несохранённых правок разметки</translation>
     </message>
     <message>
-        <location filename="../../app/shell/label_tools.py" line="219"/>
+        <location filename="../../app/shell/label_tools.py" line="231"/>
         <source>Label corrections are saved with a stored AI result; open the study from the worklist</source>
         <translation>Исправления разметки сохраняются вместе с сохранённым результатом ИИ; откройте исследование из рабочего списка</translation>
     </message>
@@ -3052,52 +3231,52 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>ReferralFlow</name>
     <message>
-        <location filename="../../app/reading/referrals.py" line="67"/>
+        <location filename="../../app/reading/referrals.py" line="70"/>
         <source>Reviews of your reports waiting for your answer: click to list them on the worklist</source>
         <translation>Рецензии на ваши заключения, ждущие ответа: нажмите, чтобы показать их в рабочем списке</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="76"/>
+        <location filename="../../app/reading/referrals.py" line="79"/>
         <source>Reference centre queue</source>
         <translation>Очередь референс-центра</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="93"/>
+        <location filename="../../app/reading/referrals.py" line="96"/>
         <source>Sign the report first: only a signed report can be sent for review</source>
         <translation>Сначала подпишите заключение: на пересмотр отправляется только подписанное заключение</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="109"/>
+        <location filename="../../app/reading/referrals.py" line="112"/>
         <source>Second opinion requested; it goes to the archive with the report</source>
         <translation>Второе мнение запрошено; запрос уйдёт в архив вместе с заключением</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="140"/>
+        <location filename="../../app/reading/referrals.py" line="143"/>
         <source>Reviews to answer: %1</source>
         <translation>Рецензий ждут ответа: %1</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="158"/>
+        <location filename="../../app/reading/referrals.py" line="161"/>
         <source>New reviews of your reports: %1 (scores: %2). The worklist&apos;s &quot;Reviewed&quot; filter lists them; Report &gt; Answer the review shows the two reports side by side.</source>
         <translation>Новые рецензии на ваши заключения: %1 (оценки: %2). Фильтр «С рецензией» в рабочем списке показывает их; Заключение &gt; Ответить на рецензию показывает оба заключения рядом.</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="237"/>
+        <location filename="../../app/reading/referrals.py" line="240"/>
         <source>Audit requests queued: %1</source>
         <translation>Запросы аудита в очереди: %1</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="191"/>
+        <location filename="../../app/reading/referrals.py" line="194"/>
         <source>No review of this report has arrived</source>
         <translation>Заключение эксперта по этому описанию ещё не поступило</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="205"/>
+        <location filename="../../app/reading/referrals.py" line="208"/>
         <source>Your answer to the review is queued for the archive</source>
         <translation>Ваш ответ на заключение эксперта поставлен в очередь в архив</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="216"/>
+        <location filename="../../app/reading/referrals.py" line="219"/>
         <source>no archive configured</source>
         <translation>архив не настроен</translation>
     </message>
@@ -3976,14 +4155,19 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>сохранение исправленной разметки</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="130"/>
+        <location filename="../../app/reading/referrals.py" line="133"/>
         <source>reviews of your reports</source>
         <translation>заключения экспертов по вашим описаниям</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="224"/>
+        <location filename="../../app/reading/referrals.py" line="227"/>
         <source>reference centre queue</source>
         <translation>очередь референс-центра</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="176"/>
+        <source>audit statistics</source>
+        <translation>статистика аудита</translation>
     </message>
 </context>
 <context>
@@ -4575,12 +4759,17 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Сделать в&amp;ыборку для аудита…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="221"/>
+        <location filename="../../app/workflow.py" line="217"/>
+        <source>A&amp;udit statistics…</source>
+        <translation>Статистика а&amp;удита…</translation>
+    </message>
+    <message>
+        <location filename="../../app/workflow.py" line="223"/>
         <source>Insert &amp;template</source>
         <translation>Вставить &amp;шаблон</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="339"/>
+        <location filename="../../app/workflow.py" line="341"/>
         <source>AI pre-read ready: %1 (F11 shows the panels)</source>
         <translation>Предварительное заключение ИИ готово: %1 (F11 показывает панели)</translation>
     </message>
