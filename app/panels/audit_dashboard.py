@@ -167,17 +167,27 @@ class AuditStatsDialog(QDialog):
             if by != "all" else self.tr("Discrepancy rates")
         legend = (self.tr("score ≥ 2 (any discrepancy)"), self.tr("score ≥ 3 (likely to matter)"),
                   self.tr("whiskers: 95% Wilson interval"))
+        total = self.tr("all")
 
         def work(progress, cancel):
             reviews = store.signed_reviews(start, end)
             rates = discrepancy_rates(reviews, by)
-            return rates, agreement_by_group(reviews, by), render_rates(rates, title, legend)
+            return rates, agreement_by_group(reviews, by), render_rates(rates, title, legend,
+                                                                        total)
 
         task = Task(work, QT_TRANSLATE_NOOP("Task", "audit statistics"))
         task.succeeded.connect(self._shown)
         task.failed.connect(self._failed)
+        task.cancelled.connect(self._ended)
         self._task = task
         return task.start()
+
+    def done(self, result: int) -> None:
+        """Closed: a computation still running is not shown."""
+        if self._task is not None:
+            self._again = False
+            self._task.cancel()
+        super().done(result)
 
     def _ended(self) -> bool:
         """The task is over; True when another computation was started instead."""

@@ -48,9 +48,10 @@ def plot_rates(rates: list[Rate], out: Path, title: str) -> Path:
     return out
 
 
-def render_rates(rates: list[Rate], title: str, legend: tuple[str, str, str] = LEGEND):
+def render_rates(rates: list[Rate], title: str, legend: tuple[str, str, str] = LEGEND,
+                 total: str = "all"):
     """The plot of ``rates`` as a QImage (``legend``: the two bars' and the whiskers'
-    captions, e.g. translated)."""
+    captions, ``total``: the name under the "all" group, e.g. translated)."""
     from PySide6.QtCore import QPointF, QRectF, Qt  # deferred: Qt only when a plot is drawn
     from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
 
@@ -96,7 +97,8 @@ def render_rates(rates: list[Rate], title: str, legend: tuple[str, str, str] = L
                 for end in ci:
                     p.drawLine(QPointF(mid - bar / 5, y(end)), QPointF(mid + bar / 5, y(end)))
         p.setPen(QColor("black"))
-        label = r.group if len(r.group) <= 18 else r.group[:17] + "…"
+        name = total if r.group == "all" else r.group
+        label = name if len(name) <= 18 else name[:17] + "…"
         if slot >= 110:  # room for the name and n under the bars
             p.drawText(QRectF(left + i * slot, bottom + 8, slot, 28),
                        Qt.AlignmentFlag.AlignCenter, label)

@@ -579,48 +579,49 @@
         <translation>усы: 95% интервал Уилсона</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="202"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="170"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="212"/>
         <source>all</source>
         <translation>все</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="219"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="229"/>
         <source>%1 signed reviews. Grade agreement (quadratic weighted kappa): first reader vs expert %2, AI vs expert %3.</source>
         <translation>Подписанных рецензий: %1. Согласие по степени (каппа с квадратичными весами): первичный врач и эксперт %2, ИИ и эксперт %3.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="247"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="257"/>
         <source>Export CSV</source>
         <translation>Экспорт CSV</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="248"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="258"/>
         <source>CSV files (*.csv)</source>
         <translation>Файлы CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="254"/>
-        <location filename="../../app/panels/audit_dashboard.py" line="267"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="264"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="277"/>
         <source>Not written: %1</source>
         <translation>Не записано: %1</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="256"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="266"/>
         <source>CSV written: %1</source>
         <translation>CSV записан: %1</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="262"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="272"/>
         <source>Save plot</source>
         <translation>Сохранить график</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="263"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="273"/>
         <source>PNG images (*.png)</source>
         <translation>Изображения PNG (*.png)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="269"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="279"/>
         <source>Plot saved: %1</source>
         <translation>График сохранён: %1</translation>
     </message>
@@ -4165,7 +4166,7 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>очередь референс-центра</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="176"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="178"/>
         <source>audit statistics</source>
         <translation>статистика аудита</translation>
     </message>

@@ -155,3 +155,13 @@ def test_it_speaks_russian(qtbot, store, monkeypatch) -> None:
         assert dialog.table.item(dialog.table.rowCount() - 1, 0).text() == "все"
     finally:
         remove_translators(app)
+
+
+def test_closed_while_computing_it_shows_nothing(qtbot, store) -> None:
+    dialog = AuditStatsDialog(store)
+    qtbot.addWidget(dialog)
+    task = dialog._task
+    assert task is not None  # computing off the UI thread
+    with qtbot.waitSignal(task.cancelled, timeout=30_000):
+        dialog.reject()
+    assert dialog._task is None and dialog.rates == [] and dialog.table.rowCount() == 0
