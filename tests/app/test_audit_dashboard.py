@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QDate
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
@@ -71,7 +72,8 @@ def test_the_table_is_audit_stats_for_each_grouping_and_period(qtbot, store) -> 
         _check_table(dialog, reviews, by)
     # March to May, both ends included: as `--from 2026-03-01 --to 2026-05-31`
     _shown(qtbot, dialog, lambda: dialog.by.setCurrentIndex(dialog.by.findData("month")))
-    _shown(qtbot, dialog, lambda: dialog.set_period(date(2026, 3, 1), date(2026, 5, 31)))
+    _shown(qtbot, dialog, lambda: dialog.start.setDate(QDate(2026, 3, 1)))
+    _shown(qtbot, dialog, lambda: dialog.end.setDate(QDate(2026, 5, 31)))
     period = store.signed_reviews(datetime(2026, 3, 1, tzinfo=UTC),
                                   datetime(2026, 6, 1, tzinfo=UTC))
     _check_table(dialog, period, "month")
@@ -79,6 +81,12 @@ def test_the_table_is_audit_stats_for_each_grouping_and_period(qtbot, store) -> 
         "2026-03", "2026-04", "2026-05", "all"]
     image = dialog.plot.pixmap()
     assert not image.isNull() and image.width() > 100
+    # an open start; the end day included (the generator signs some on 13 January at 10:00)
+    _shown(qtbot, dialog, lambda: dialog.set_period(None, date(2026, 1, 13)))
+    january = store.signed_reviews(None, datetime(2026, 1, 14, tzinfo=UTC))
+    assert len(january) > len(store.signed_reviews(None, datetime(2026, 1, 13, tzinfo=UTC)))
+    _check_table(dialog, january, "month")
+    assert dialog.start.text() == "no limit" and dialog.table.rowCount() == 2
 
 
 def test_export_writes_the_csv_of_the_command_and_the_plot(qtbot, store, tmp_path: Path,
