@@ -57,12 +57,12 @@ def shoot_dashboard(name: str, lang: str) -> Path:
 def dashboard(out: Path) -> None:
     """(In the child process) fill the store, open the dialog, wait for it, grab it."""
     sys.path.insert(0, str(ROOT))
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication  # deferred: the child process only
 
-    from app.panels.audit_dashboard import AuditStatsDialog
-    from app.shell.i18n import install_translator
-    from benchmarks.audit_stats import fill
-    from records import open_store
+    from app.panels.audit_dashboard import AuditStatsDialog  # deferred: the child process only
+    from app.shell.i18n import install_translator  # deferred: the child process only
+    from benchmarks.audit_stats import fill  # deferred: the child process only
+    from records import open_store  # deferred: the child process only
 
     app = QApplication([])
     install_translator(app)
