@@ -127,6 +127,7 @@ class AuditStatsDialog(QDialog):
         edit.setDisplayFormat("yyyy-MM-dd")
         edit.setMinimumDate(NO_LIMIT)
         edit.setSpecialValueText(self.tr("no limit"))
+        edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance(edit.specialValueText()) + 48)
         edit.setDate(NO_LIMIT)
         return edit
 

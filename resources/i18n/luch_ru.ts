@@ -549,79 +549,79 @@
         <translation>без ограничения</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="164"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="165"/>
         <source>Computing…</source>
         <translation>Вычисление…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="166"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="167"/>
         <source>Discrepancy rates by %1</source>
         <translation>Доля расхождений (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="167"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="168"/>
         <source>Discrepancy rates</source>
         <translation>Доля расхождений</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="168"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="169"/>
         <source>score ≥ 2 (any discrepancy)</source>
         <translation>оценка ≥ 2 (любое расхождение)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="168"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="169"/>
         <source>score ≥ 3 (likely to matter)</source>
         <translation>оценка ≥ 3 (вероятно значимое)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="169"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="170"/>
         <source>whiskers: 95% Wilson interval</source>
         <translation>усы: 95% интервал Уилсона</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="170"/>
-        <location filename="../../app/panels/audit_dashboard.py" line="212"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="171"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="213"/>
         <source>all</source>
         <translation>все</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="229"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="230"/>
         <source>%1 signed reviews. Grade agreement (quadratic weighted kappa): first reader vs expert %2, AI vs expert %3.</source>
         <translation>Подписанных рецензий: %1. Согласие по степени (каппа с квадратичными весами): первичный врач и эксперт %2, ИИ и эксперт %3.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="257"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="258"/>
         <source>Export CSV</source>
         <translation>Экспорт CSV</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="258"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="259"/>
         <source>CSV files (*.csv)</source>
         <translation>Файлы CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="264"/>
-        <location filename="../../app/panels/audit_dashboard.py" line="277"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="265"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="278"/>
         <source>Not written: %1</source>
         <translation>Не записано: %1</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="266"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="267"/>
         <source>CSV written: %1</source>
         <translation>CSV записан: %1</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="272"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="273"/>
         <source>Save plot</source>
         <translation>Сохранить график</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="273"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="274"/>
         <source>PNG images (*.png)</source>
         <translation>Изображения PNG (*.png)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="279"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="280"/>
         <source>Plot saved: %1</source>
         <translation>График сохранён: %1</translation>
     </message>
@@ -4166,7 +4166,7 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>очередь референс-центра</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="178"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="179"/>
         <source>audit statistics</source>
         <translation>статистика аудита</translation>
     </message>
