@@ -214,6 +214,8 @@ class Workflow(QObject):
         if self.referrals.panel is not None:  # a reference-centre station
             self.window._add_action(menu, "audit-sample", self.tr("Draw the &audit sample…"),
                                     lambda: self.referrals.audit_sample(), None)
+            self.window._add_action(menu, "audit-stats", self.tr("A&udit statistics…"),
+                                    lambda: self.referrals.audit_stats(), None)
         self.report.addendum_keys = self.window.actions["addendum"].shortcut().toString(
             QKeySequence.SequenceFormat.NativeText)
         self.report.sign_keys = lambda: [

@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     rates = discrepancy_rates(reviews, args.by)
     agreement = agreement_by_group(reviews, args.by)
     if args.plot:
-        from app.commands._audit_plot import plot_rates  # deferred: loads Qt
+        from app.panels.audit_plot import plot_rates  # deferred: loads Qt
 
         plot_rates(rates, args.plot, f"Discrepancy rates by {args.by}" if args.by != "all"
                    else "Discrepancy rates")

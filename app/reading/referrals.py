@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt, Signal
 from PySide6.QtWidgets import QDialog, QDockWidget, QMainWindow, QPushButton
 
+from app.panels.audit_dashboard import AuditStatsDialog
 from app.panels.referral_panel import (
     AuditSampleDialog,
     ReferralDialog,
@@ -27,6 +28,8 @@ from records.audit_sample import week_of
 ROLE, CENTRE, REFERENCE_CENTRE = "referral.role", "referral.centre", "referral.reference_centre"
 AUDIT_SHARE = "referral.audit_share"  # the share of each centre's reports audited a week
 READER_ROLE, REFERENCE_ROLE = "reader", "reference_centre"
+STATS_OPENED = "audit-stats-opened"  # audit: the statistics dashboard opened (no one study)
+STATS_EXPORTED = "audit-stats-exported"  # audit: its CSV or plot written
 SIGNED = ("final", "amended")
 
 
@@ -236,6 +239,20 @@ class ReferralFlow(QObject):
         dialog.accepted.connect(lambda: (self._say(self.tr(
             "Audit requests queued: %1").replace("%1", str(len(dialog.requested)))),
             self.link.sync()))
+        dialog.show()
+        return dialog
+
+    def audit_stats(self) -> AuditStatsDialog | None:
+        """The statistics dashboard (reference centre only); opening it and each export are
+        audited, as every open of the queue's requests is."""
+        if self.panel is None:
+            return None
+        self.store.audit(self.reader, STATS_OPENED, "", source="dashboard")
+        dialog = AuditStatsDialog(self.store, self.window)
+        dialog.exported.connect(lambda what: self.store.audit(
+            self.reader, STATS_EXPORTED, "", source="dashboard", what=what,
+            by=dialog.grouping(), period=[str(d) if d else "" for d in dialog.period()]))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         return dialog
 

@@ -1,6 +1,8 @@
 """The audit statistics as a PNG a head of department can put on a slide, drawn with Qt's
 painter offscreen (no plotting library): per group, the share of reviews scored 2 or more
-and 3 or more as bars with their 95 % Wilson intervals as whiskers, n under each group."""
+and 3 or more as bars with their 95 % Wilson intervals as whiskers, n under each group.
+Drawn for ``luch audit-stats --plot`` and for the dashboard (``audit_dashboard``); a QImage
+may be painted off the UI thread."""
 
 from __future__ import annotations
 
@@ -32,8 +34,24 @@ def _nice_step(raw: float) -> float:
     return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw - 1e-12)
 
 
+LEGEND = ("score ≥ 2 (any discrepancy)", "score ≥ 3 (likely to matter)",
+          "whiskers: 95% Wilson interval")
+
+
 def plot_rates(rates: list[Rate], out: Path, title: str) -> Path:
     """Draw ``rates`` (with the "all" row last) into ``out`` (PNG)."""
+    image = render_rates(rates, title)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if not image.save(str(out), "PNG"):
+        raise OSError(f"could not write {out}")
+    return out
+
+
+def render_rates(rates: list[Rate], title: str, legend: tuple[str, str, str] = LEGEND,
+                 total: str = "all"):
+    """The plot of ``rates`` as a QImage (``legend``: the two bars' and the whiskers'
+    captions, ``total``: the name under the "all" group, e.g. translated)."""
     from PySide6.QtCore import QPointF, QRectF, Qt  # deferred: Qt only when a plot is drawn
     from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
 
@@ -79,7 +97,8 @@ def plot_rates(rates: list[Rate], out: Path, title: str) -> Path:
                 for end in ci:
                     p.drawLine(QPointF(mid - bar / 5, y(end)), QPointF(mid + bar / 5, y(end)))
         p.setPen(QColor("black"))
-        label = r.group if len(r.group) <= 18 else r.group[:17] + "…"
+        name = total if r.group == "all" else r.group
+        label = name if len(name) <= 18 else name[:17] + "…"
         if slot >= 110:  # room for the name and n under the bars
             p.drawText(QRectF(left + i * slot, bottom + 8, slot, 28),
                        Qt.AlignmentFlag.AlignCenter, label)
@@ -96,18 +115,13 @@ def plot_rates(rates: list[Rate], out: Path, title: str) -> Path:
     p.setPen(QPen(QColor("black"), 2))
     p.drawLine(QPointF(left, bottom), QPointF(right, bottom))
     p.drawLine(QPointF(left, top), QPointF(left, bottom))
-    for k, (text, colour) in enumerate((("score ≥ 2 (any discrepancy)", BLUE),
-                                        ("score ≥ 3 (likely to matter)", RED))):
+    for k, (text, colour) in enumerate(((legend[0], BLUE), (legend[1], RED))):
         lx = left + 20 + k * 460
         p.fillRect(QRectF(lx, 66, 26, 26), QColor(colour))
         p.drawText(QRectF(lx + 36, 62, 420, 34),
                    Qt.AlignmentFlag.AlignVCenter, text)
     p.drawText(QRectF(WIDTH - 560, 62, 540, 34),
                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
-               "whiskers: 95% Wilson interval")
+               legend[2])
     p.end()
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if not image.save(str(out), "PNG"):
-        raise OSError(f"could not write {out}")
-    return out
+    return image

@@ -1,0 +1,282 @@
+"""The head of department's audit statistics on a reference-centre station: for a period and
+a grouping, the discrepancy rates with their 95 % Wilson intervals and the weighted kappas
+(first reader and AI against the expert) of ``records.audit_stats`` (the numbers of ``luch
+audit-stats``, not a second implementation), its plot (``audit_plot``), "Export CSV…" (the
+CSV of ``audit-stats --csv``) and "Save plot…". Read and drawn off the UI thread."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, Qt, Signal
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.panels.audit_plot import render_rates
+from app.shell.tasks import Task
+from records.audit_stats import Rate, agreement_by_group, as_csv, discrepancy_rates
+
+NO_LIMIT = QDate(2000, 1, 1)  # the date edits' minimum: shown "—", no limit on that side
+COLUMNS = 8  # group, n, >=2, rate2 (CI), >=3, rate3 (CI), kappa reader, kappa AI
+RAW = Qt.ItemDataRole.UserRole  # each cell's number as audit_stats computed it
+
+
+def percent(rate: float, ci: tuple[float, float]) -> str:
+    """``30.0 % (10.8–60.3)``."""
+    return f"{rate * 100:.1f} % ({ci[0] * 100:.1f}–{ci[1] * 100:.1f})"
+
+
+def kappa_text(kappa: float | None, n: int) -> str:
+    return f"{'—' if kappa is None else f'{kappa:.3f}'} (n={n})"
+
+
+class AuditStatsDialog(QDialog):
+    """The statistics of the signed reviews in ``store`` (``Store.signed_reviews``)."""
+
+    computed = Signal()  # a table and plot are shown (tests, the screenshot)
+    exported = Signal(str)  # "csv" or "plot" written (the caller audits it)
+
+    def __init__(self, store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.rates: list[Rate] = []
+        self.agreement: dict = {}
+        self.image: QImage | None = None
+        self._task: Task | None = None
+        self._again = False
+        self.setWindowTitle(self.tr("Audit statistics"))
+        self.start = self._date_edit("audit-from")
+        self.end = self._date_edit("audit-to")
+        self.by = QComboBox()
+        self.by.setObjectName("audit-by")
+        for text, key in ((self.tr("first reader"), "reader"),
+                          (self.tr("requesting centre"), "centre"),
+                          (self.tr("month signed"), "month"),
+                          (self.tr("none (all reviews)"), "all")):
+            self.by.addItem(text, key)
+        self.table = QTableWidget(0, COLUMNS)
+        self.table.setObjectName("audit-table")
+        self.table.setHorizontalHeaderLabels([
+            self.tr("Group"), self.tr("Reviews"), self.tr("Score ≥ 2"),
+            self.tr("Rate ≥ 2 (95% CI)"), self.tr("Score ≥ 3"), self.tr("Rate ≥ 3 (95% CI)"),
+            self.tr("κ reader–expert"), self.tr("κ AI–expert")])
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.summary = QLabel()
+        self.summary.setObjectName("audit-summary")
+        self.summary.setWordWrap(True)
+        self.note = QLabel()  # what an export did
+        self.note.setObjectName("audit-note")
+        self.plot = QLabel()
+        self.plot.setObjectName("audit-plot")
+        self.plot.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.plot.setMinimumSize(480, 270)
+        self.export_button = QPushButton(self.tr("Export &CSV…"))
+        self.save_button = QPushButton(self.tr("Save &plot…"))
+        for button in (self.export_button, self.save_button):
+            button.setEnabled(False)
+        self.export_button.clicked.connect(lambda: self.export_csv())
+        self.save_button.clicked.connect(lambda: self.save_plot())
+        close = QPushButton(self.tr("Close"))
+        close.clicked.connect(self.reject)
+        top = QHBoxLayout()
+        for text, widget in ((self.tr("&From:"), self.start), (self.tr("&To:"), self.end),
+                             (self.tr("&Group by:"), self.by)):
+            label = QLabel(text)
+            label.setBuddy(widget)
+            top.addWidget(label)
+            top.addWidget(widget)
+        top.addStretch(1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.note, 1)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 2)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.plot, 3)
+        layout.addLayout(buttons)
+        self.resize(1100, 860)
+        self.start.dateChanged.connect(self.refresh)
+        self.end.dateChanged.connect(self.refresh)
+        self.by.currentIndexChanged.connect(self.refresh)
+        self.refresh()
+
+    def _date_edit(self, name: str) -> QDateEdit:
+        edit = QDateEdit()
+        edit.setObjectName(name)
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("yyyy-MM-dd")
+        edit.setMinimumDate(NO_LIMIT)
+        edit.setSpecialValueText(self.tr("no limit"))
+        edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance(edit.specialValueText()) + 48)
+        edit.setDate(NO_LIMIT)
+        return edit
+
+    # -- the period and the grouping -----------------------------------------------------------
+    def period(self) -> tuple[datetime | None, datetime | None]:
+        """[start, end) in UTC as ``luch audit-stats --from --to`` reads them (the end day
+        included); None where there is no limit."""
+        def day(edit: QDateEdit) -> datetime | None:
+            if edit.date() == NO_LIMIT:
+                return None
+            d = edit.date()
+            return datetime(d.year(), d.month(), d.day(), tzinfo=UTC)
+
+        end = day(self.end)
+        return day(self.start), end + timedelta(days=1) if end else None
+
+    def grouping(self) -> str:
+        return str(self.by.currentData())
+
+    def set_period(self, start: date | None, end: date | None) -> None:
+        """Set both ends (None: no limit), recomputing once."""
+        for edit, when in ((self.start, start), (self.end, end)):
+            edit.blockSignals(True)
+            edit.setDate(QDate(when.year, when.month, when.day) if when else NO_LIMIT)
+            edit.blockSignals(False)
+        self.refresh()
+
+    # -- computing, off the UI thread ------------------------------------------------------------
+    def refresh(self) -> Task | None:
+        """Read, compute and draw for the period and grouping shown, in the background;
+        a change while it runs computes again when it ends."""
+        if self._task is not None:
+            self._again = True
+            return None
+        self.summary.setText(self.tr("Computing…"))
+        store, (start, end), by = self.store, self.period(), self.grouping()
+        title = self.tr("Discrepancy rates by %1").replace("%1", self.by.currentText()) \
+            if by != "all" else self.tr("Discrepancy rates")
+        legend = (self.tr("score ≥ 2 (any discrepancy)"), self.tr("score ≥ 3 (likely to matter)"),
+                  self.tr("whiskers: 95% Wilson interval"))
+        total = self.tr("all")
+
+        def work(progress, cancel):
+            reviews = store.signed_reviews(start, end)
+            rates = discrepancy_rates(reviews, by)
+            return rates, agreement_by_group(reviews, by), render_rates(rates, title, legend,
+                                                                        total)
+
+        task = Task(work, QT_TRANSLATE_NOOP("Task", "audit statistics"))
+        task.succeeded.connect(self._shown)
+        task.failed.connect(self._failed)
+        task.cancelled.connect(self._ended)
+        self._task = task
+        return task.start()
+
+    def done(self, result: int) -> None:
+        """Closed: a computation still running is not shown."""
+        if self._task is not None:
+            self._again = False
+            self._task.cancel()
+        super().done(result)
+
+    def _ended(self) -> bool:
+        """The task is over; True when another computation was started instead."""
+        self._task = None
+        if self._again:
+            self._again = False
+            self.refresh()
+            return True
+        return False
+
+    def _failed(self, error: str) -> None:
+        if not self._ended():
+            self.summary.setText(error)
+
+    def _shown(self, result: tuple) -> None:
+        if self._ended():
+            return
+        self.rates, self.agreement, self.image = result
+        self.table.setRowCount(len(self.rates))
+        for row, rate in enumerate(self.rates):
+            (k1, n1), (k2, n2) = self.agreement.get(rate.group, ((None, 0), (None, 0)))
+            group = self.tr("all") if rate.group == "all" else rate.group
+            cells = ((group, rate.group), (str(rate.reviews), rate.reviews),
+                     (str(rate.score2), rate.score2),
+                     (percent(rate.rate2, rate.ci2), (rate.rate2, *rate.ci2)),
+                     (str(rate.score3), rate.score3),
+                     (percent(rate.rate3, rate.ci3), (rate.rate3, *rate.ci3)),
+                     (kappa_text(k1, n1), (k1, n1)), (kappa_text(k2, n2), (k2, n2)))
+            for column, (text, raw) in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(RAW, raw)
+                if column:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                          | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(row, column, item)
+        (k1, n1), (k2, n2) = self.agreement.get("all", ((None, 0), (None, 0)))
+        total = self.rates[-1]
+        self.summary.setText(
+            self.tr("%1 signed reviews. Grade agreement (quadratic weighted kappa): first "
+                    "reader vs expert %2, AI vs expert %3.")
+            .replace("%1", str(total.reviews)).replace("%2", kappa_text(k1, n1))
+            .replace("%3", kappa_text(k2, n2)))
+        self._show_plot()
+        for button in (self.export_button, self.save_button):
+            button.setEnabled(True)
+        self.computed.emit()
+
+    def _show_plot(self) -> None:
+        if self.image is None:
+            return
+        size = self.plot.size()
+        self.plot.setPixmap(QPixmap.fromImage(self.image).scaled(
+            size, Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._show_plot()
+
+    # -- export ----------------------------------------------------------------------------------
+    def _ask(self, caption: str, name: str, kind: str) -> Path | None:
+        path, _ = QFileDialog.getSaveFileName(self, caption, str(Path.home() / name), kind)
+        return Path(path) if path else None
+
+    def export_csv(self, path: Path | None = None) -> Path | None:
+        """The table as ``luch audit-stats --csv`` writes it (asks where when not given)."""
+        path = path or self._ask(self.tr("Export CSV"), f"audit-stats-{self.grouping()}.csv",
+                                 self.tr("CSV files (*.csv)"))
+        if path is None:
+            return None
+        try:
+            path.write_text(as_csv(self.rates, self.agreement), encoding="utf-8")
+        except OSError as err:
+            self.note.setText(self.tr("Not written: %1").replace("%1", err.strerror or ""))
+            return None
+        self.note.setText(self.tr("CSV written: %1").replace("%1", path.name))
+        self.exported.emit("csv")
+        return path
+
+    def save_plot(self, path: Path | None = None) -> Path | None:
+        """The plot as a 1600x900 PNG (asks where when not given)."""
+        path = path or self._ask(self.tr("Save plot"), f"audit-stats-{self.grouping()}.png",
+                                 self.tr("PNG images (*.png)"))
+        if path is None or self.image is None:
+            return None
+        if not self.image.save(str(path), "PNG"):
+            self.note.setText(self.tr("Not written: %1").replace("%1", path.name))
+            return None
+        self.note.setText(self.tr("Plot saved: %1").replace("%1", path.name))
+        self.exported.emit("plot")
+        return path
