@@ -229,7 +229,9 @@ class UNetSegmenter:
             torch.backends.cudnn.benchmark = False
         self.model = model.to(self.device)
         # The CPU forward pass: ONNX Runtime where it can run (inference.runtime), else torch.
-        self.forward, self.runtime = (cpu_forward(self.model, runtime, torch.get_num_threads())
+        # Its graph is cached by the weights' sha256 (checked by load_model when known).
+        self.forward, self.runtime = (cpu_forward(self.model, runtime, torch.get_num_threads(),
+                                                  self.meta.get("sha256"))
                                       if self.device == "cpu" else (self.model, "torch"))
 
     def segment(self, volume: Volume, progress: Progress | None = None,

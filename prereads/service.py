@@ -35,7 +35,7 @@ from core.errors import LuchError
 from inference.preread import PreReadOptions, load_segmenter
 from prereads.shards import Shard, study_tag
 from prereads.state import ServiceState
-from prereads.watch import Batch, Watcher
+from prereads.watch import Batch, Watcher, start_cursor
 from prereads.worker import Outcome, StudyResult, preread_study
 
 log = logging.getLogger(__name__)
@@ -50,6 +50,7 @@ class ServiceOptions:
     device: str = "auto"
     engine: str = "unet"
     poll_s: float = 10.0
+    since: str | None = None  # "now" or a date: where a shard without a cursor starts
 
 
 @dataclass
@@ -84,6 +85,15 @@ class PreReadService:
         self.options = options or ServiceOptions()
         self.preread = PreReadOptions(engine=self.options.engine, device=self.options.device)
         self.state = ServiceState(state_dir, self.options.shard)
+        if self.options.since and self.state.cursor() is None:
+            try:
+                self.state.save_cursor(start_cursor(watcher, self.options.since))
+            except BaseException:
+                self.state.close()
+                raise
+            log.info("pre-read service: starting from %s", self.options.since)
+        elif self.options.since:
+            log.info("pre-read service: continuing from its kept cursor (--since ignored)")
         self.model_version = load_segmenter(self.preread)[0].version
         self.tally = Tally()
         self._reported = time.monotonic()

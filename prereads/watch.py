@@ -7,6 +7,12 @@ takes the same credentials. Its feed is read from a cursor (the change number), 
 counts once Orthanc calls it stable (no new image for ``StableAge`` seconds). Without it the
 service asks QIDO-RS for CT studies of the last days on every poll; the done list and the
 archive check keep that from pre-reading anything twice.
+
+A new service starts where ``--since`` says when its shard has no cursor yet (:func:`
+start_cursor`): ``now`` (Orthanc's feed: after its last change; QIDO-RS: studies dated today
+on) or a date (the first change on or after it, found by bisecting the feed; QIDO-RS: studies
+dated from it). Without ``--since`` it starts at the feed's beginning (QIDO-RS: ``days``). The
+cursor is then kept, so a restart continues from it.
 """
 
 from __future__ import annotations
@@ -45,6 +51,23 @@ class Watcher(Protocol):
 
     def poll(self, cursor: Any) -> Batch: ...
 
+    def start(self, since: date | None) -> Any: ...
+
+
+def parse_since(text: str) -> date | None:
+    """``now`` -> None; ``YYYY-MM-DD`` or ``YYYYMMDD`` -> that date (ValueError otherwise)."""
+    if text.strip().lower() == "now":
+        return None
+    digits = text.strip().replace("-", "")
+    if len(digits) != 8 or not digits.isdigit():
+        raise ValueError(f"--since takes now or a date (YYYY-MM-DD), not {text!r}")
+    return date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+
+
+def start_cursor(watcher: Watcher, since: str) -> Any:
+    """The cursor a new service starts from for ``since`` (``now`` or a date)."""
+    return watcher.start(parse_since(since))
+
 
 class OrthancChanges:
     """Orthanc's changes feed: ``StableStudy`` changes after the cursor."""
@@ -72,6 +95,24 @@ class OrthancChanges:
                 batch.studies.append((int(change["Seq"]), uid, f"seq{change['Seq']}"))
         return batch
 
+    def start(self, since: date | None) -> int:
+        """After the last change (``since`` None), else before the first change dated on or
+        after ``since``: the feed's dates grow with its numbers, so a bisection of about
+        log2(changes) one-change requests finds it."""
+        last = int(self.rest.get_json("changes", {"last": ""}).get("Last", 0))
+        if since is None:
+            return last
+        day = f"{since:%Y%m%d}"
+        low, high = 0, last  # the change after `high` (none) is on or after the day
+        while low < high:
+            mid = (low + high) // 2
+            after = self.rest.get_json("changes", {"since": mid, "limit": 1}).get("Changes")
+            if not after or str(after[0].get("Date", ""))[:8] >= day:
+                high = mid
+            else:
+                low = max(mid + 1, int(after[0]["Seq"]))  # its date is before the day
+        return low
+
 
 class QidoByDate:
     """CT studies dated within the last ``days`` days (today included), every poll."""
@@ -82,9 +123,15 @@ class QidoByDate:
         self.client, self.days = client, days
 
     def poll(self, cursor: Any) -> Batch:
+        """``cursor``: ``{"from": "YYYYMMDD"}`` (``--since``) or None; kept as it is."""
         today = date.today()
-        span = f"{(today - timedelta(days=self.days - 1)):%Y%m%d}-{today:%Y%m%d}"
-        batch, offset = Batch(), 0
+        first = f"{(today - timedelta(days=self.days - 1)):%Y%m%d}"
+        if isinstance(cursor, dict) and cursor.get("from"):
+            first = max(first, str(cursor["from"]))
+        batch, offset = Batch(cursor=cursor), 0
+        if first > f"{today:%Y%m%d}":
+            return batch
+        span = f"{first}-{today:%Y%m%d}"
         while True:
             page = self.client.search_studies({"StudyDate": span, "ModalitiesInStudy": "CT",
                                                "includefield": "NumberOfStudyRelatedInstances",
@@ -94,6 +141,10 @@ class QidoByDate:
             if len(page) < QIDO_PAGE:
                 return batch
             offset += QIDO_PAGE
+
+    def start(self, since: date | None) -> dict[str, str]:
+        """Studies dated from ``since`` (None: today) on; ``days`` still bounds the span."""
+        return {"from": f"{since or date.today():%Y%m%d}"}
 
 
 def orthanc_root(config: ArchiveConfig, url: str | None = None) -> ArchiveConfig:

@@ -39,6 +39,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--orthanc-url", metavar="URL",
                         help="Orthanc's REST root (default: the DICOMweb root without "
                              "/dicom-web, or LUCH_ORTHANC_URL)")
+    parser.add_argument("--since", metavar="now|DATE",
+                        help="a new service (no kept cursor) starts here instead of at the "
+                             "feed's beginning: now, or a date YYYY-MM-DD; a restart "
+                             "continues from its kept cursor")
     parser.add_argument("--state", type=Path, metavar="DIR",
                         help="where the cursor and done list are kept "
                              "(default LUCH_HOME/preread-service)")
@@ -65,11 +69,18 @@ def run(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
     from core.paths import app_subdir
     from prereads.service import PreReadService, ServiceOptions
     from prereads.shards import Shard
-    from prereads.watch import open_watcher
+    from prereads.watch import open_watcher, parse_since
 
     _log_to_stderr()
+    if args.since:
+        try:
+            parse_since(args.since)
+        except ValueError as err:
+            print(err, file=sys.stderr)
+            return 2
     options = ServiceOptions(shard=Shard.parse(args.shard), workers=max(1, args.workers),
-                             device=args.device, engine=args.engine, poll_s=args.poll)
+                             device=args.device, engine=args.engine, poll_s=args.poll,
+                             since=args.since)
     client = DicomWebClient(load_config())
     watcher = open_watcher(client, args.orthanc_url, args.days, args.feed)
     service = PreReadService(client, watcher, args.state or app_subdir("preread-service"),

@@ -220,3 +220,39 @@ def test_sided_labels_as_six_masked_writes():
     new = sided_labels(lung, ggo, cons, right, left)
     assert new.dtype == np.uint8 and np.array_equal(new, old)
     assert set(np.unique(new)) == set(range(7))
+
+
+def test_onnx_graph_is_kept_by_the_weights_sha256_and_exported_again_when_damaged(
+        luch_home, monkeypatch):
+    """The first use exports the graph into LUCH_HOME/cache/onnx; the next takes it from
+    there without exporting (the same bytes as an export); a damaged file is exported again;
+    other weights get another file."""
+    pytest.importorskip("onnxruntime")
+    import torch
+
+    from inference import runtime
+    from inference.model import UNet2D
+
+    torch.manual_seed(0)
+    model = UNet2D((4, 8, 8, 8)).eval()
+    x = torch.rand(2, 1, 64, 64)
+    first = runtime.OnnxForward(model, 1, size=64, sha256="ab" * 32)
+    path = runtime.cache_path("ab" * 32, 64)
+    assert path.is_file() and path.read_bytes() == runtime.export(model, 64)
+    expected = first(x)
+    assert torch.allclose(expected, model(x), atol=1e-4)
+
+    def no_export(*_args, **_kwargs):
+        raise AssertionError("exported again")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(runtime, "export", no_export)
+        assert torch.equal(runtime.OnnxForward(model, 1, size=64, sha256="ab" * 32)(x),
+                           expected)
+    path.write_bytes(b"not a graph")
+    assert torch.equal(runtime.OnnxForward(model, 1, size=64, sha256="ab" * 32)(x), expected)
+    assert path.read_bytes() == runtime.export(model, 64)
+    other = UNet2D((4, 8, 8, 8)).eval()  # other random weights, no sha256 known
+    runtime.OnnxForward(other, 1, size=64)
+    assert runtime.cache_path(runtime.weights_key(other), 64).is_file()
+    assert len(list(path.parent.glob("*.onnx"))) == 2

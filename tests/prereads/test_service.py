@@ -224,3 +224,37 @@ def test_a_series_that_grows_after_its_preread_is_read_again(archive, chest_slic
     assert grown.images == len(files) and set(grown.objects).isdisjoint(early.objects)
     assert present(client, grown) == set(grown.objects)
     assert present(client, early) == set(early.objects)
+
+
+def test_since_now_skips_the_archive_history_and_a_restart_continues(archive, studies,
+                                                                     chest_slices, tmp_path):
+    """``--since now``: the studies already there are not read; one that arrives later is;
+    the service restarted on its state reads on from its cursor, not from "now" again."""
+    from datetime import date, timedelta
+
+    old = studies(archive, ["history"])
+    archive.wait_stable(old)
+    client = client_for(archive)
+    watcher = open_watcher(client)
+    last = watcher.start(None)
+    assert last > 0
+    assert watcher.start(date.today() + timedelta(days=1)) == last  # nothing that late
+    assert watcher.start(date.today() - timedelta(days=1)) == 0  # all of it is today's
+    qido = QidoByDate(client)
+    assert [u for _p, u, _s in qido.poll(qido.start(None)).studies] == old
+    assert qido.poll(qido.start(date.today() + timedelta(days=1))).studies == []
+
+    def run_once() -> tuple[int, int]:
+        service = PreReadService(client, open_watcher(client), tmp_path / "state",
+                                 ServiceOptions(device="cpu", since="now"))
+        try:
+            tally = service.run(once=True)
+        finally:
+            service.close()
+        return tally.done, tally.present
+
+    assert run_once() == (0, 0)
+    new = studies(archive, ["arrived"])
+    archive.wait_stable(new)
+    assert run_once() == (1, 0)  # restarted: from its kept cursor, so the new study is read
+    assert len(client.search_instances(old[0], {})) == len(chest_slices)  # nothing added

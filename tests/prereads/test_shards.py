@@ -28,3 +28,15 @@ def test_logs_name_a_study_by_a_short_hash_not_its_uid():
     uid = derived_uid("study", "x")
     assert Shard.parse("2/3") == Shard(2, 3) and str(Shard(2, 3)) == "2/3"
     assert len(study_tag(uid)) == 10 and study_tag(uid) not in uid
+
+
+def test_since_is_now_or_a_date():
+    from datetime import date
+
+    from prereads.watch import parse_since
+
+    assert parse_since("now") is None and parse_since(" NOW ") is None
+    assert parse_since("2026-12-06") == parse_since("20261206") == date(2026, 12, 6)
+    for bad in ("yesterday", "2026-13-01", "202612"):
+        with pytest.raises(ValueError):
+            parse_since(bad)
