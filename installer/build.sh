@@ -23,6 +23,14 @@ TORCH=${LUCH_TORCH:-torch==2.13.0}
 VERSION=${LUCH_VERSION:-$("$PY" -c 'import tomllib; print(tomllib.load(open("pyproject.toml", "rb"))["project"]["version"])')}
 say() { printf '[luch build] %s\n' "$*" >&2; }
 command -v dpkg-deb >/dev/null || { say "dpkg-deb is missing: apt-get install dpkg"; exit 1; }
+# Files into an empty folder: hard links where it is on the same disk (the wheels are ~0.9 GB,
+# never changed in place), else copies.
+link_or_copy() {  # DEST FILE...
+  local dest=$1; shift
+  cp -l -t "$dest" "$@" 2>/dev/null && return
+  find "$dest" -mindepth 1 -delete
+  cp -t "$dest" "$@"
+}
 
 mkdir -p "$OUT"
 rm -f "$OUT"/luch-*.whl "$OUT/luch_${VERSION}_amd64.deb"
@@ -47,7 +55,9 @@ WHEEL=$(ls "$OUT"/luch-"$VERSION"-*.whl)
 WH=$OUT/wheelhouse
 if [ -n "${LUCH_WHEELHOUSE:-}" ]; then
   say "wheelhouse from $LUCH_WHEELHOUSE"
-  rm -rf "$WH"; mkdir -p "$WH"; find "$LUCH_WHEELHOUSE" -maxdepth 1 -name '*.whl' -exec cp -t "$WH" {} +
+  rm -rf "$WH"; mkdir -p "$WH"
+  mapfile -t wheels < <(find "$LUCH_WHEELHOUSE" -maxdepth 1 -name '*.whl')
+  [ ${#wheels[@]} -eq 0 ] || link_or_copy "$WH" "${wheels[@]}"
   rm -f "$WH"/luch-*.whl
 else
   say "wheelhouse: fetching the dependencies (once, from the package registries)"
@@ -66,7 +76,7 @@ rm -rf "$STAGE"
 install -d "$STAGE/DEBIAN" "$STAGE/opt/luch/wheels" "$STAGE/opt/luch/bin" "$STAGE/usr/bin" \
   "$STAGE/usr/share/applications" "$STAGE/usr/share/icons/hicolor/scalable/apps" \
   "$STAGE/usr/share/doc/luch"
-cp "$WH"/*.whl "$STAGE/opt/luch/wheels/"
+link_or_copy "$STAGE/opt/luch/wheels" "$WH"/*.whl
 "$PY" installer/licenses.py "$WH" "$STAGE/opt/luch/LICENSES"
 cp "$STAGE/opt/luch/LICENSES" "$STAGE/usr/share/doc/luch/copyright"
 install -m 755 installer/deb/luch "$STAGE/usr/bin/luch"

@@ -47,3 +47,9 @@ def luch_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "luch-home"
     monkeypatch.setenv("LUCH_HOME", str(home))
     return home
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The package test (minutes, ~10 GB of disk for a moment) runs last: the quick results
+    come first."""
+    items.sort(key=lambda item: item.get_closest_marker("package") is not None)
