@@ -12,11 +12,13 @@ import email.message
 import email.parser
 import importlib.metadata
 import platform
+import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
 HEAD = Path(__file__).resolve().parent / "deb" / "LICENSES.head"
+SYSTEM_LIBS = ("/usr/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu", "/usr/lib", "/lib")
 WHEELS = """
 Python packages carried in /opt/luch/wheels
 -------------------------------------------
@@ -35,7 +37,7 @@ in the project's build environment's .dist-info folders and on their project pag
 LIBS = """
 Shared libraries PyInstaller copied from the build machine (Debian 12)
 --------------------------------------------------------------------
-Each under its Debian package's licence (/usr/share/doc/<package>/copyright on Debian 12):
+Each under the licence of the Debian package named (/usr/share/doc/<package>/copyright):
 
 """
 
@@ -87,9 +89,26 @@ def frozen_rows(folder: Path) -> tuple[list[tuple[str, str, str]], list[str]]:
     dists -= {"pyinstaller", "pyinstaller-hooks-contrib", "pip", "setuptools"}
     rows = [licence(importlib.metadata.metadata(d)) for d in dists]
     rows.append(("Python", platform.python_version(), "PSF-2.0"))
-    libs = sorted(p.name for p in (folder / "_internal").glob("lib*.so*")
-                  if p.name.split(".")[0] not in owners)
-    return rows, libs
+    return rows, system_libraries(folder / "_internal")
+
+
+def system_libraries(internal: Path) -> list[str]:
+    """The shared libraries at the top of ``internal`` that are the build machine's (found in
+    its library folders), each with the Debian package that holds it: ``lib.so (package)``.
+    The others came inside the Python packages' wheels and are under their licences."""
+    names = sorted(lib.name for lib in internal.glob("lib*.so*")
+                   if not lib.name.startswith("libpython")  # the frozen Python: PSF, above
+                   and any((Path(folder) / lib.name).exists() for folder in SYSTEM_LIBS))
+    if not names:
+        return []
+    # dpkg knows each file under one of /lib and /usr/lib (merged /usr): ask for both.
+    asked = [f"{folder}/{name}" for name in names for folder in SYSTEM_LIBS]
+    answer = subprocess.run(["dpkg", "-S", *asked], capture_output=True, text=True).stdout
+    owner = {}
+    for line in answer.splitlines():
+        package, _, path = line.partition(": ")
+        owner[Path(path.strip()).name] = package.split(":")[0]
+    return [f"{name} ({owner.get(name, 'package unknown')})" for name in names]
 
 
 def main(*args: str) -> int:
