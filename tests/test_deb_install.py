@@ -4,8 +4,8 @@ runs there as a plain user, an upgrade to a higher version keeps the user's reco
 settings, and removal keeps them too.
 
 Part of the whole run and so of CI (marked ``package``; ``-m 'not package'`` leaves it out; it
-runs last). It takes 3-13 minutes on the shared 2-core box by its load (docs/installing.md:
-the first install with its Depends and the upgrade make a venv each, ~2-4 min apiece) and
+runs last). It takes 5-32 minutes on the shared 2-core box by its load (docs/installing.md:
+the first install with its Depends and the upgrade make a venv each, 2-10 min apiece) and
 needs about 10 GB of disk in the temporary folder for a moment, all removed after. What it
 needs (root, mmdebstrap, unshare, the Debian mirror, free disk) is checked first: missing,
 it fails in CI saying what is missing, and skips elsewhere. The third-party wheels are
@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = [pytest.mark.slow, pytest.mark.package, pytest.mark.timeout(2700)]
 
-# Disk the test needs at its peak, the upgrade (measured ~9 GB, docs/installing.md): the two
+# Disk the test needs at its peak, the upgrade (9.1 GiB sampled, docs/installing.md): the two
 # packages (0.95 GB each), the root with its Depends, the wheels unpacked twice and two venvs
 # of 3.2 GB while the new one is made beside the old.
 DISK_NEEDED = 11e9
