@@ -34,9 +34,11 @@ TORCH=${LUCH_TORCH:-torch==2.13.0}
 VERSION=${LUCH_VERSION:-$("$PY" -c 'import tomllib; print(tomllib.load(open("pyproject.toml", "rb"))["project"]["version"])')}
 if [ -n "$FROZEN" ]; then  # the version the frozen app reports (luch --version)
   meta=$(find "$FROZEN/_internal" -maxdepth 1 -name 'luch-*.dist-info' | head -1)
+  [ -n "$meta" ] || { say "$FROZEN/_internal has no luch-*.dist-info (its version)"; exit 1; }
   frozen_version=$(basename "$meta" .dist-info); frozen_version=${frozen_version#luch-}
-  [ "$VERSION" = "$frozen_version" ] ||
-    { say "$FROZEN holds luch $frozen_version, not $VERSION (LUCH_VERSION)"; exit 1; }
+  [ "${LUCH_VERSION:-$frozen_version}" = "$frozen_version" ] ||
+    { say "$FROZEN holds luch $frozen_version, not LUCH_VERSION=$LUCH_VERSION"; exit 1; }
+  VERSION=$frozen_version
 fi
 command -v dpkg-deb >/dev/null || { say "dpkg-deb is missing: apt-get install dpkg"; exit 1; }
 # Files into an empty folder: hard links where it is on the same disk (the wheels are ~0.9 GB,
@@ -50,7 +52,7 @@ link_or_copy() {  # DEST FILE...
 
 mkdir -p "$OUT"
 rm -f "$OUT/luch_${VERSION}_amd64.deb"
-if [ -z "$FROZEN" ]; then
+if [ -z "$FROZEN" ]; then  # steps 1 and 2: the package of wheels only
 rm -f "$OUT"/luch-*.whl
 
 # 1. The wheel (setup.py's build hook records the commit into app/_build_info.json).
