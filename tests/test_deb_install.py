@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = [pytest.mark.slow, pytest.mark.package, pytest.mark.timeout(2700)]
 
-# Disk the test needs at its peak, the upgrade (9.1 GiB sampled, docs/installing.md): the two
+# Disk the test needs at its peak, the upgrade (9.6 GB sampled, docs/installing.md): the two
 # packages (0.95 GB each), the root with its Depends, the wheels unpacked twice and two venvs
 # of 3.2 GB while the new one is made beside the old.
 DISK_NEEDED = 11e9
