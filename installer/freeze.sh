@@ -20,6 +20,8 @@ say "PyInstaller (minutes)"
   installer/luch.spec
 rm -rf build/freeze
 rmdir build 2>/dev/null || true
+say "linking the libraries PyInstaller copied twice"
+installer/dedupe_frozen.sh "$OUT/luch"
 say "checking it (installer/check_frozen.sh)"
 PYTHON=$PY installer/check_frozen.sh "$OUT/luch"
 say "done: $(du -sh "$OUT/luch" | cut -f1) $OUT/luch"

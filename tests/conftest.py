@@ -47,3 +47,15 @@ def luch_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "luch-home"
     monkeypatch.setenv("LUCH_HOME", str(home))
     return home
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The package test (minutes, ~10 GB of disk for a moment) runs last: the quick results
+    come first. The frozen app's package test runs only where ``LUCH_FROZEN_DIR`` names a
+    freeze made before (installer/freeze.sh, ~17 min): deselected elsewhere, not skipped."""
+    if not os.environ.get("LUCH_FROZEN_DIR"):
+        frozen = [item for item in items if item.get_closest_marker("frozen")]
+        if frozen:
+            config.hook.pytest_deselected(items=frozen)
+            items[:] = [item for item in items if item not in frozen]
+    items.sort(key=lambda item: item.get_closest_marker("package") is not None)

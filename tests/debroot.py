@@ -17,6 +17,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import urllib.request
 from pathlib import Path
 
 SUITE = "bookworm"
@@ -38,6 +39,35 @@ def cache_dir() -> Path:
         return Path(env)
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     return base / "luch" / "debroot"
+
+
+def host_problem() -> str | None:
+    """Why this machine cannot make and enter a root (None when it can): mmdebstrap, chroot,
+    root, and ``unshare`` of mount and PID namespaces (refused in some containers)."""
+    for tool in ("mmdebstrap", "unshare", "chroot", "tar"):
+        if shutil.which(tool) is None:
+            return f"{tool} is missing (apt-get install mmdebstrap util-linux coreutils tar)"
+    if os.geteuid() != 0:
+        return "root is needed (mmdebstrap --mode=root, chroot): run the tests as root"
+    proc = subprocess.run(["unshare", "--mount", "--pid", "--fork", "--kill-child", "true"],
+                          capture_output=True, text=True, timeout=60)
+    if proc.returncode != 0:
+        return f"unshare of mount and PID namespaces is refused here: {proc.stderr.strip()}"
+    return None
+
+
+def mirror_problem(timeout: float = 20) -> str | None:
+    """Why the Debian mirror cannot serve the root's ``apt-get`` (None when it can): each
+    mirror's InRelease for its suite is fetched."""
+    for line in MIRRORS:
+        _, base, suite, *_ = line.split()
+        url = f"{base}/dists/{suite}/InRelease"
+        try:
+            with urllib.request.urlopen(url, timeout=timeout) as answer:
+                answer.read(1)
+        except (OSError, ValueError) as error:  # URLError and timeouts are OSErrors
+            return f"the Debian mirror is not reachable: {url}: {error}"
+    return None
 
 
 def _mmdebstrap_version() -> str:

@@ -42,6 +42,7 @@ def test_build_sh_makes_the_deb(tmp_path):
     info = dpkg("-I")
     assert "Package: luch" in info and "Version: 0.1.1" in info
     assert "Architecture: amd64" in info
+    assert "venv:" not in info and "@CARRIES@" not in info  # marks and placeholders gone
     for dep in ("python3-venv", "libegl1", "libgl1", "libportaudio2", "libpulse0",
                 "libglib2.0-0", "fonts-dejavu-core", "libxcb-cursor0"):
         assert f" {dep}" in info, dep

