@@ -215,8 +215,10 @@ def test_signed_report_sends_the_ai_pre_read_with_the_verdict(qtbot, luch_home, 
     assert [(v["reader"], v["verdict"]) for v in read_ai_verdicts(sr)] == [
         ("Petrov^P.P.", "agree")]
     # The pre-read's DICOM SEG and TID 1500 SR went with it; the archive holds them now, so
-    # the local copies are gone.
-    assert not any(f.exists() for f in files)
+    # the local copies are gone. Its label map (never sent) stays, so the signed study
+    # opened again shows its pre-read without reading the study again.
+    assert not any(f.exists() for f in dicom)
+    assert [f.exists() for f in files if f not in dicom] == [True]
     seg = _archived(orthanc, client, uid, seg_uid)
     assert seg.Modality == "SEG" and seg.StudyInstanceUID == uid
     labels = [s.SegmentLabel for s in seg.SegmentSequence]
