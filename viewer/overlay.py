@@ -47,6 +47,24 @@ def outline(labels: np.ndarray) -> np.ndarray:
     return np.where(edge, labels, 0).astype(labels.dtype)
 
 
+def label_layer(lookup: vtk.vtkLookupTable,
+                layer: int) -> tuple[vtk.vtkImageResliceMapper, vtk.vtkImageSlice]:
+    """An image layer resliced like the CT through the camera's focal point, nearest
+    neighbour, coloured by ``lookup`` over its own range, drawn as ``layer`` of the view's
+    stack: a label overlay, or the hatching of slices not yet arrived."""
+    mapper = vtk.vtkImageResliceMapper()
+    mapper.SliceFacesCameraOn()
+    mapper.SliceAtFocalPointOn()
+    image_slice = vtk.vtkImageSlice()
+    image_slice.SetMapper(mapper)
+    prop = image_slice.GetProperty()
+    prop.SetInterpolationTypeToNearest()
+    prop.SetLookupTable(lookup)
+    prop.UseLookupTableScalarRangeOn()
+    prop.SetLayerNumber(layer)
+    return mapper, image_slice
+
+
 class LabelOverlay:
     """One label map as a VTK image layer, with per-label style and filled/outline mode."""
 
@@ -60,16 +78,7 @@ class LabelOverlay:
         self.lookup = vtk.vtkLookupTable()
         self.lookup.SetNumberOfTableValues(MAX_LABEL + 1)
         self.lookup.SetTableRange(0, MAX_LABEL)
-        self.mapper = vtk.vtkImageResliceMapper()
-        self.mapper.SliceFacesCameraOn()
-        self.mapper.SliceAtFocalPointOn()
-        self.slice = vtk.vtkImageSlice()
-        self.slice.SetMapper(self.mapper)
-        prop = self.slice.GetProperty()
-        prop.SetInterpolationTypeToNearest()
-        prop.SetLookupTable(self.lookup)
-        prop.UseLookupTableScalarRangeOn()
-        prop.SetLayerNumber(1)
+        self.mapper, self.slice = label_layer(self.lookup, 1)
         self._images = {True: volume_to_vtk(_as_uint8(labels))}
         self.mapper.SetInputData(self._images[True])
         self._update_lookup()
@@ -79,12 +88,8 @@ class LabelOverlay:
         twin = LabelOverlay.__new__(LabelOverlay)
         twin.labels, twin.styles, twin.filled = self.labels, self.styles, self.filled
         twin._images, twin.lookup = self._images, self.lookup
-        twin.mapper = vtk.vtkImageResliceMapper()
-        twin.mapper.SliceFacesCameraOn()
-        twin.mapper.SliceAtFocalPointOn()
+        twin.mapper, twin.slice = label_layer(self.lookup, 1)
         twin.mapper.SetInputData(self.mapper.GetInput())
-        twin.slice = vtk.vtkImageSlice()
-        twin.slice.SetMapper(twin.mapper)
         twin.slice.GetProperty().DeepCopy(self.slice.GetProperty())
         return twin
 

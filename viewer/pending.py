@@ -15,6 +15,7 @@ import numpy as np
 
 from studies import Volume
 from viewer import vtk_api as vtk
+from viewer.overlay import label_layer
 from viewer.vtk_bridge import volume_to_vtk
 
 CELLS = 96  # in-plane cells of the layer's grid (a missing slice needs no finer picture)
@@ -53,16 +54,7 @@ class PendingLayer:
         for value, tone in enumerate(TONES, start=1):
             self.lookup.SetTableValue(value, *tone)
         self.lookup.Build()
-        self.mapper = vtk.vtkImageResliceMapper()
-        self.mapper.SliceFacesCameraOn()
-        self.mapper.SliceAtFocalPointOn()
-        self.slice = vtk.vtkImageSlice()
-        self.slice.SetMapper(self.mapper)
-        prop = self.slice.GetProperty()
-        prop.SetInterpolationTypeToNearest()
-        prop.SetLookupTable(self.lookup)
-        prop.UseLookupTableScalarRangeOn()
-        prop.SetLayerNumber(LAYER)
+        self.mapper, self.slice = label_layer(self.lookup, LAYER)
         self.slice.PickableOff()
         self._grid: Volume | None = None
         self._pattern: np.ndarray | None = None

@@ -95,6 +95,10 @@ class Places:
         self._places.pop(key, None)
         self._places[key] = (state.point.copy(), state.window, dict(state.zoom),
                              dict(state.pan))
+        self._trim()
+
+    def _trim(self) -> None:
+        """Forget the oldest places beyond ``keep``."""
         while len(self._places) > self.keep:
             self._places.pop(next(iter(self._places)))
 
@@ -134,6 +138,5 @@ class Places:
                      for k, v in place.get("pan", {}).items()})
             except (KeyError, TypeError, ValueError, IndexError):
                 continue
-        while len(places._places) > places.keep:
-            places._places.pop(next(iter(places._places)))
+        places._trim()
         return places

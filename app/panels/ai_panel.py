@@ -72,7 +72,7 @@ def prune_dicom_outputs(store: Store, now: float | None = None) -> list[Path]:
     keep_s = unsent_keep_days() * 86400.0
     folder = app_subdir(DICOM_DIR)
     removed = [Path(f) for f in store.release_unsent_ai_files(
-        datetime.fromtimestamp(now - unsent_keep_days() * 86400.0, UTC), folder)]
+        datetime.fromtimestamp(now - keep_s, UTC), folder)]
     for path in removed:
         path.unlink(missing_ok=True)
     needed = store.ai_files_needed()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from app.shell.i18n import translated
+from viewer.numbers import decimal
 
 
 def grade(value: str | None) -> str:
@@ -104,18 +105,13 @@ def finding_slices(code: str) -> str:
     return (_focus_parts(code) or {}).get("slices", "?")
 
 
-def _russian() -> bool:
-    """Whether the interface is Russian (its translation of the grade prefix is loaded)."""
-    return QCoreApplication.translate("Terms", "CT-") != "CT-"
-
-
 def number(value: float | str, decimals: int = 1) -> str:
-    """A measured value with the interface's decimal separator (``10,2`` in Russian)."""
+    """A measured value with the interface's decimal separator (``10,2`` in Russian), as
+    the images write theirs (:func:`viewer.numbers.decimal`); text that is no number as is."""
     try:
-        text = f"{float(value):.{decimals}f}"
+        return decimal(float(value), decimals)
     except (TypeError, ValueError):
         return str(value)
-    return text.replace(".", ",") if _russian() else text
 
 
 _ENGINES = {
