@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.panels.audit_plot import render_rates
+from app.panels.terms import number
 from app.shell.tasks import Task
 from records.audit_stats import Rate, agreement_by_group, as_csv, discrepancy_rates
 
@@ -36,12 +37,12 @@ RAW = Qt.ItemDataRole.UserRole  # each cell's number as audit_stats computed it
 
 
 def percent(rate: float, ci: tuple[float, float]) -> str:
-    """``30.0 % (10.8–60.3)``."""
-    return f"{rate * 100:.1f} % ({ci[0] * 100:.1f}–{ci[1] * 100:.1f})"
+    """``30.0 % (10.8–60.3)``, with the interface's decimal separator."""
+    return f"{number(rate * 100)} % ({number(ci[0] * 100)}–{number(ci[1] * 100)})"
 
 
 def kappa_text(kappa: float | None, n: int) -> str:
-    return f"{'—' if kappa is None else f'{kappa:.3f}'} (n={n})"
+    return f"{'—' if kappa is None else number(kappa, 3)} (n={n})"
 
 
 class AuditStatsDialog(QDialog):

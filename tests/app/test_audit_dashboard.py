@@ -161,6 +161,8 @@ def test_it_speaks_russian(qtbot, store, monkeypatch) -> None:
         assert dialog.windowTitle() == "Статистика аудита"
         assert dialog.export_button.text() == "Экспорт &CSV…"
         assert dialog.table.item(dialog.table.rowCount() - 1, 0).text() == "все"
+        rate = dialog.table.item(dialog.table.rowCount() - 1, 3).text()  # "30,0 % (…)"
+        assert "," in rate and "." not in rate, rate
     finally:
         remove_translators(app)
 
