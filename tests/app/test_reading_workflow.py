@@ -245,3 +245,32 @@ def test_signed_report_sends_the_ai_pre_read_with_the_verdict(qtbot, luch_home, 
     counts = orthanc.store_counts()
     assert [counts[u] for u in (sr_uid, seg_uid, tid_uid)] == [1, 1, 1]
     workflow.ai.cancel()
+
+
+def test_dictation_started_from_the_images_lands_in_the_additional_text(
+        station, qtbot, pulse_mic, shared_data):
+    """Dictation started with the keys on the images, no field chosen yet, through the real
+    microphone path: the words went nowhere ("Choose a field to dictate into"); they land
+    in the additional text, highlighted as dictated into."""
+    window, workflow, _store = station
+    window.settings.set("ai.autorun", False)
+    uid = workflow.add_local_study(DEMO_STUDY)
+    with qtbot.waitSignal(window.volume_loaded, timeout=60_000):
+        workflow.open_study(uid)
+    window.focus_image()
+    form = workflow.report.form
+    assert form.current is None  # no field chosen
+    messages: list[str] = []
+    workflow.dictation.message.connect(messages.append)
+    qtbot.mouseClick(workflow.dictation.record, Qt.MouseButton.LeftButton)
+    session = workflow.dictation.session
+    assert session is not None and form.current == "free_text"
+    pulse_mic.play(read_audio(shared_data / "speech" / "digits-en-16k.wav"))
+    pulse_mic.play(np.zeros(16000, np.int16))
+    assert pulse_mic.wait_played(30)
+    text = workflow.report.free_text
+    qtbot.waitUntil(lambda: len(text.toPlainText().split()) >= 12, timeout=60_000)
+    qtbot.mouseClick(workflow.dictation.record, Qt.MouseButton.LeftButton)  # stop: flushes
+    qtbot.wait(500)
+    assert word_error_rate(DIGITS, text.toPlainText()) <= 0.3, text.toPlainText()
+    assert not any("Choose a field" in m for m in messages)
