@@ -1,7 +1,8 @@
 """Report templates: named, data-defined sets of protocol field values.
 
 ``resources/protocols/templates/<protocol id>.yaml`` holds them; text values may be given
-per report language. A new template needs only a new entry in that file.
+per report language. A new template needs only a new entry in that file. A value of ``null`` (or an empty list)
+clears its field: the normal chest clears every sign the AI or the reader had ticked.
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ def load_templates(protocol: Protocol, folder: Path = TEMPLATES_DIR) -> list[Tem
         for lang in ("ru", "en"):
             for key, value in template.values(lang).items():
                 field = protocol.field(key)
-                FIELD_TYPES[field.type][0](field, value)
+                if value is not None:  # null clears the field
+                    FIELD_TYPES[field.type][0](field, value)
     return templates
 
 
@@ -62,3 +64,13 @@ def find_template(templates: list[Template], spoken: str | None) -> Template | N
     if not spoken:
         return templates[0]
     return next((t for t in templates if t.matches(spoken)), None)
+
+
+def template_texts(templates: list[Template], key: str) -> set[str]:
+    """Every text any template writes into field ``key``, in any language: text the reader
+    did not write (a template inserted over another may replace it)."""
+    texts = set()
+    for template in templates:
+        value = template.fields.get(key)
+        texts.update(value.values() if isinstance(value, dict) else [value])
+    return {t for t in texts if isinstance(t, str)}

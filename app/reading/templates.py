@@ -7,7 +7,7 @@ from PySide6.QtCore import QObject
 
 from app.panels.report_panel import ReportPanel
 from app.shell.main_window import MainWindow
-from records.templates import find_template
+from records.templates import find_template, template_texts
 
 
 class TemplateInserter(QObject):
@@ -29,8 +29,18 @@ class TemplateInserter(QObject):
             self.window.statusBar().showMessage(self.tr(
                 "The report is signed: add an addendum before inserting a template"))
             return False
+        form, kept = self.report.form, []
+        texts = form.text_editors()
         for key, value in template.values(self.report.report_lang).items():
-            self.report.form.set_value(key, value)
-        self.window.statusBar().showMessage(
-            self.tr("Template inserted: %s") % template.title.get(self.ui_lang, template.key))
+            own = texts[key].toPlainText().strip() if key in texts else ""
+            if own and own not in template_texts(self.templates, key):
+                kept.append(form.protocol.field(key).label.get(self.ui_lang, key))
+                continue  # the reader's own words are never replaced by a template
+            form.set_value(key, value)
+        title = template.title.get(self.ui_lang, template.key)
+        message = self.tr("Template inserted: %s") % title
+        if kept:
+            message = self.tr("Template inserted: %1; your text kept in: %2").replace(
+                "%1", title).replace("%2", ", ".join(kept))
+        self.window.statusBar().showMessage(message)
         return True

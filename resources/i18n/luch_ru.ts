@@ -449,179 +449,179 @@
 <context>
     <name>AuditStatsDialog</name>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="61"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="62"/>
         <source>Audit statistics</source>
         <translation>Статистика аудита</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="66"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="67"/>
         <source>first reader</source>
         <translation>первичный врач</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="67"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="68"/>
         <source>requesting centre</source>
         <translation>направивший центр</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="68"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="69"/>
         <source>month signed</source>
         <translation>месяц подписи</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="69"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="70"/>
         <source>none (all reviews)</source>
         <translation>без группировки (все рецензии)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="74"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="75"/>
         <source>Group</source>
         <translation>Группа</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="74"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="75"/>
         <source>Reviews</source>
         <translation>Рецензии</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="74"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="75"/>
         <source>Score ≥ 2</source>
         <translation>Оценка ≥ 2</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="75"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="76"/>
         <source>Rate ≥ 2 (95% CI)</source>
         <translation>Доля ≥ 2 (95% ДИ)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="75"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="76"/>
         <source>Score ≥ 3</source>
         <translation>Оценка ≥ 3</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="75"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="76"/>
         <source>Rate ≥ 3 (95% CI)</source>
         <translation>Доля ≥ 3 (95% ДИ)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="76"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="77"/>
         <source>κ reader–expert</source>
         <translation>κ врач–эксперт</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="76"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="77"/>
         <source>κ AI–expert</source>
         <translation>κ ИИ–эксперт</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="90"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="91"/>
         <source>Export &amp;CSV…</source>
         <translation>Экспорт &amp;CSV…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="91"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="92"/>
         <source>Save &amp;plot…</source>
         <translation>Сохранить &amp;график…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="96"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="97"/>
         <source>Close</source>
         <translation>Закрыть</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="99"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="100"/>
         <source>&amp;From:</source>
         <translation>&amp;С:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="99"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="100"/>
         <source>&amp;To:</source>
         <translation>&amp;По:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="100"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="101"/>
         <source>&amp;Group by:</source>
         <translation>&amp;Группировать:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="129"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="130"/>
         <source>no limit</source>
         <translation>без ограничения</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="165"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="166"/>
         <source>Computing…</source>
         <translation>Вычисление…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="167"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="168"/>
         <source>Discrepancy rates by %1</source>
         <translation>Доля расхождений (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="168"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="169"/>
         <source>Discrepancy rates</source>
         <translation>Доля расхождений</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="169"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="170"/>
         <source>score ≥ 2 (any discrepancy)</source>
         <translation>оценка ≥ 2 (любое расхождение)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="169"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="170"/>
         <source>score ≥ 3 (likely to matter)</source>
         <translation>оценка ≥ 3 (вероятно значимое)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="170"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="171"/>
         <source>whiskers: 95% Wilson interval</source>
         <translation>усы: 95% интервал Уилсона</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="171"/>
-        <location filename="../../app/panels/audit_dashboard.py" line="213"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="172"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="214"/>
         <source>all</source>
         <translation>все</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="230"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="231"/>
         <source>%1 signed reviews. Grade agreement (quadratic weighted kappa): first reader vs expert %2, AI vs expert %3.</source>
         <translation>Подписанных рецензий: %1. Согласие по степени (каппа с квадратичными весами): первичный врач и эксперт %2, ИИ и эксперт %3.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="258"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="259"/>
         <source>Export CSV</source>
         <translation>Экспорт CSV</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="259"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="260"/>
         <source>CSV files (*.csv)</source>
         <translation>Файлы CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="265"/>
-        <location filename="../../app/panels/audit_dashboard.py" line="278"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="266"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="279"/>
         <source>Not written: %1</source>
         <translation>Не записано: %1</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="267"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="268"/>
         <source>CSV written: %1</source>
         <translation>CSV записан: %1</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="273"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="274"/>
         <source>Save plot</source>
         <translation>Сохранить график</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="274"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="275"/>
         <source>PNG images (*.png)</source>
         <translation>Изображения PNG (*.png)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="280"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="281"/>
         <source>Plot saved: %1</source>
         <translation>График сохранён: %1</translation>
     </message>
@@ -3048,7 +3048,7 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>Numbers</name>
     <message>
-        <location filename="../../viewer/numbers.py" line="13"/>
+        <location filename="../../viewer/numbers.py" line="15"/>
         <source>.</source>
         <comment>decimal separator</comment>
         <translation>,</translation>
@@ -3070,102 +3070,102 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>Referral</name>
     <message>
-        <location filename="../../app/panels/terms.py" line="159"/>
+        <location filename="../../app/panels/terms.py" line="155"/>
         <source>second opinion</source>
         <translation>второе мнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="160"/>
+        <location filename="../../app/panels/terms.py" line="156"/>
         <source>audit</source>
         <translation>аудит</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="161"/>
+        <location filename="../../app/panels/terms.py" line="157"/>
         <source>doubt</source>
         <translation>сомнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="162"/>
+        <location filename="../../app/panels/terms.py" line="158"/>
         <source>complex case</source>
         <translation>сложный случай</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="163"/>
+        <location filename="../../app/panels/terms.py" line="159"/>
         <source>patient request</source>
         <translation>по просьбе пациента</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="164"/>
+        <location filename="../../app/panels/terms.py" line="160"/>
         <source>quality sample</source>
         <translation>выборка контроля качества</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="165"/>
+        <location filename="../../app/panels/terms.py" line="161"/>
         <source>perception</source>
         <translation>восприятие</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="166"/>
+        <location filename="../../app/panels/terms.py" line="162"/>
         <source>interpretation</source>
         <translation>интерпретация</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="167"/>
+        <location filename="../../app/panels/terms.py" line="163"/>
         <source>communication</source>
         <translation>коммуникация</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="168"/>
+        <location filename="../../app/panels/terms.py" line="164"/>
         <source>technique</source>
         <translation>техника исследования</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="172"/>
+        <location filename="../../app/panels/terms.py" line="168"/>
         <source>protocol</source>
         <translation>протокол</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="173"/>
+        <location filename="../../app/panels/terms.py" line="169"/>
         <source>coverage</source>
         <translation>зона охвата</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="174"/>
+        <location filename="../../app/panels/terms.py" line="170"/>
         <source>artefacts</source>
         <translation>артефакты</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="182"/>
+        <location filename="../../app/panels/terms.py" line="178"/>
         <source>1: concur</source>
         <translation>1: согласен</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="183"/>
+        <location filename="../../app/panels/terms.py" line="179"/>
         <source>2: discrepancy unlikely to matter</source>
         <translation>2: расхождение, вероятно, не значимо</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="184"/>
+        <location filename="../../app/panels/terms.py" line="180"/>
         <source>3: discrepancy likely to matter</source>
         <translation>3: расхождение, вероятно, значимо</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="185"/>
+        <location filename="../../app/panels/terms.py" line="181"/>
         <source>4: should be made almost every time</source>
         <translation>4: ошибка, которую не следует допускать</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="169"/>
+        <location filename="../../app/panels/terms.py" line="165"/>
         <source>good</source>
         <translation>хорошо</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="170"/>
+        <location filename="../../app/panels/terms.py" line="166"/>
         <source>acceptable</source>
         <translation>приемлемо</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="171"/>
+        <location filename="../../app/panels/terms.py" line="167"/>
         <source>poor</source>
         <translation>плохо</translation>
     </message>
@@ -4180,7 +4180,7 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>очередь референс-центра</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="179"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="180"/>
         <source>audit statistics</source>
         <translation>статистика аудита</translation>
     </message>
@@ -4198,176 +4198,180 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Протокол подписан: чтобы вставить шаблон, начните дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/reading/templates.py" line="35"/>
+        <location filename="../../app/reading/templates.py" line="41"/>
         <source>Template inserted: %s</source>
         <translation>Вставлен шаблон: %s</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/templates.py" line="43"/>
+        <source>Template inserted: %1; your text kept in: %2</source>
+        <translation>Шаблон вставлен: %1; ваш текст сохранён в полях: %2</translation>
     </message>
 </context>
 <context>
     <name>Terms</name>
     <message>
-        <location filename="../../app/panels/terms.py" line="18"/>
+        <location filename="../../app/panels/terms.py" line="19"/>
         <source>not assessable</source>
         <translation>не оценивается</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="19"/>
-        <location filename="../../app/panels/terms.py" line="109"/>
+        <location filename="../../app/panels/terms.py" line="20"/>
         <source>CT-</source>
         <translation>КТ-</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="25"/>
+        <location filename="../../app/panels/terms.py" line="26"/>
         <source>stat</source>
         <translation>экстренно</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="26"/>
+        <location filename="../../app/panels/terms.py" line="27"/>
         <source>urgent</source>
         <translation>срочно</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="27"/>
+        <location filename="../../app/panels/terms.py" line="28"/>
         <source>routine</source>
         <translation>планово</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="28"/>
+        <location filename="../../app/panels/terms.py" line="29"/>
         <source>high</source>
         <translation>высокая</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="29"/>
+        <location filename="../../app/panels/terms.py" line="30"/>
         <source>medium</source>
         <translation>средняя</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="30"/>
+        <location filename="../../app/panels/terms.py" line="31"/>
         <source>low</source>
         <translation>низкая</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="31"/>
+        <location filename="../../app/panels/terms.py" line="32"/>
         <source>atypical</source>
         <translation>нетипичная картина</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="32"/>
+        <location filename="../../app/panels/terms.py" line="33"/>
         <source>draft</source>
         <translation>черновик</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="33"/>
+        <location filename="../../app/panels/terms.py" line="34"/>
         <source>preliminary</source>
         <translation>предварительный</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="34"/>
+        <location filename="../../app/panels/terms.py" line="35"/>
         <source>final</source>
         <translation>подписан</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="35"/>
+        <location filename="../../app/panels/terms.py" line="36"/>
         <source>amended</source>
         <translation>дополнен</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="43"/>
+        <location filename="../../app/panels/terms.py" line="44"/>
         <source>not assessable: lungs missing or barely in view</source>
         <translation>не оценивается: лёгких нет или они почти не видны</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="45"/>
+        <location filename="../../app/panels/terms.py" line="46"/>
         <source>not assessable: too little of the lungs is covered</source>
         <translation>не оценивается: лёгкие охвачены слишком мало</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="47"/>
+        <location filename="../../app/panels/terms.py" line="48"/>
         <source>not assessable: one lung not found</source>
         <translation>не оценивается: одно лёгкое не найдено</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="48"/>
+        <location filename="../../app/panels/terms.py" line="49"/>
         <source>lungs cut off at the first slice</source>
         <translation>лёгкие обрезаны на первом срезе</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="49"/>
+        <location filename="../../app/panels/terms.py" line="50"/>
         <source>lungs cut off at the last slice</source>
         <translation>лёгкие обрезаны на последнем срезе</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="51"/>
+        <location filename="../../app/panels/terms.py" line="52"/>
         <source>slices over 5 mm: percentages are less reliable</source>
         <translation>срезы толще 5 мм: проценты менее надёжны</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="52"/>
+        <location filename="../../app/panels/terms.py" line="53"/>
         <source>fewer than 10 slices</source>
         <translation>меньше 10 срезов</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="53"/>
+        <location filename="../../app/panels/terms.py" line="54"/>
         <source>no air in view: the HU scale may be wrong</source>
         <translation>в поле зрения нет воздуха: шкала HU может быть неверной</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="55"/>
+        <location filename="../../app/panels/terms.py" line="56"/>
         <source>AI weights unusable: classical method used; reinstall Luch</source>
         <translation>веса ИИ непригодны: использован классический метод; переустановите Luch</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="80"/>
+        <location filename="../../app/panels/terms.py" line="81"/>
         <source>left lung</source>
         <translation>левое лёгкое</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="81"/>
+        <location filename="../../app/panels/terms.py" line="82"/>
         <source>right lung</source>
         <translation>правое лёгкое</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="122"/>
+        <location filename="../../app/panels/terms.py" line="118"/>
         <source>U-Net neural network</source>
         <translation>нейросеть U-Net</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="123"/>
+        <location filename="../../app/panels/terms.py" line="119"/>
         <source>classical method</source>
         <translation>классический метод</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="135"/>
+        <location filename="../../app/panels/terms.py" line="131"/>
         <source>GPU</source>
         <translation>ГП</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="137"/>
+        <location filename="../../app/panels/terms.py" line="133"/>
         <source>CPU</source>
         <translation>ЦП</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="145"/>
+        <location filename="../../app/panels/terms.py" line="141"/>
         <source>AI reading</source>
         <translation>ИИ: идёт</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="146"/>
+        <location filename="../../app/panels/terms.py" line="142"/>
         <source>AI queued</source>
         <translation>ИИ: очередь</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="151"/>
+        <location filename="../../app/panels/terms.py" line="147"/>
         <source>The AI pre-read of this study is running in the background</source>
         <translation>ИИ-анализ этого исследования идёт в фоне</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="153"/>
+        <location filename="../../app/panels/terms.py" line="149"/>
         <source>AI pre-read pending: queued in the background</source>
         <translation>ИИ-анализ ожидается: исследование в фоновой очереди</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="71"/>
+        <location filename="../../app/panels/terms.py" line="72"/>
         <source>solitary solid focus not graded as pneumonia (nodule or atelectasis?): %1, slices %2, %3 mL, %4 mm; review it</source>
         <translation>одиночный солидный очаг не учтён как пневмония (узел или ателектаз?): %1, срезы %2, %3 мл, %4 мм; проверьте</translation>
     </message>

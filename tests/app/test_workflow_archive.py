@@ -338,6 +338,28 @@ def test_templates_from_the_menu_and_by_voice(qtbot, luch_home):
         "final", commands=(Command("insert_template", "covid"),)))
     qtbot.waitUntil(lambda: workflow.report.form.values().get("covid_probability") == "high")
     assert workflow.report.form.values()["distribution_side"] == "bilateral"
+    assert workflow.report.form.values()["conclusion"].startswith("КТ-картина")  # template over template
+
+
+def test_the_normal_template_clears_the_signs_and_keeps_the_readers_own_words(qtbot, luch_home):
+    """Accepted AI values (bilateral, ground glass) then the normal template: a normal report
+    must not still say "bilateral ground glass", and the conclusion the reader typed stays."""
+    window, workflow, _ = make_station(qtbot)
+    workflow.report.begin("1.2.826.0.1.3680043.10.1.9")
+    form = workflow.report.form
+    for key, value in {"distribution_side": "bilateral", "main_signs": ["ggo_irregular", "consolidation"],
+                       "additional_findings": ["fibrosis"], "lower_lobe": True, "grade": "CT-1",
+                       "conclusion": "Солитарный узел левого лёгкого."}.items():
+        form.set_value(key, value)
+    window.actions["template-normal"].trigger()
+    values = form.values()
+    assert values["grade"] == "CT-0"
+    assert not values.get("distribution_side") and not values.get("main_signs")
+    assert not values.get("additional_findings") and not values.get("lower_lobe")
+    assert values["conclusion"] == "Солитарный узел левого лёгкого."
+    assert "Conclusion" in window.statusBar().currentMessage()  # the UI of the tests is English
+    text = workflow.report.protocol.render(values, "ru")
+    assert "двусторонн" not in text and "матового" not in text
 
 
 def test_sign_and_open_next(qtbot, luch_home, shared_data):
