@@ -1,8 +1,8 @@
 """Report templates: named, data-defined sets of protocol field values.
 
 ``resources/protocols/templates/<protocol id>.yaml`` holds them; text values may be given
-per report language. A new template needs only a new entry in that file. A value of ``null`` (or an empty list)
-clears its field: the normal chest clears every sign the AI or the reader had ticked.
+per report language. A new template needs only a new entry in that file. A value of ``null``
+(or an empty list) clears its field: the normal chest clears every sign ticked before.
 """
 
 from __future__ import annotations

@@ -338,7 +338,8 @@ def test_templates_from_the_menu_and_by_voice(qtbot, luch_home):
         "final", commands=(Command("insert_template", "covid"),)))
     qtbot.waitUntil(lambda: workflow.report.form.values().get("covid_probability") == "high")
     assert workflow.report.form.values()["distribution_side"] == "bilateral"
-    assert workflow.report.form.values()["conclusion"].startswith("КТ-картина")  # template over template
+    # a template's text is replaced by the next template's
+    assert workflow.report.form.values()["conclusion"].startswith("КТ-картина")
 
 
 def test_the_normal_template_clears_the_signs_and_keeps_the_readers_own_words(qtbot, luch_home):
@@ -347,7 +348,8 @@ def test_the_normal_template_clears_the_signs_and_keeps_the_readers_own_words(qt
     window, workflow, _ = make_station(qtbot)
     workflow.report.begin("1.2.826.0.1.3680043.10.1.9")
     form = workflow.report.form
-    for key, value in {"distribution_side": "bilateral", "main_signs": ["ggo_irregular", "consolidation"],
+    for key, value in {"distribution_side": "bilateral",
+                       "main_signs": ["ggo_irregular", "consolidation"],
                        "additional_findings": ["fibrosis"], "lower_lobe": True, "grade": "CT-1",
                        "conclusion": "Солитарный узел левого лёгкого."}.items():
         form.set_value(key, value)
