@@ -69,6 +69,9 @@ def check_report(fields: dict[str, Any], free_text: str = "",
                                                             "percent": f"{max(given):g}"}))
         if fields.get("main_signs"):
             problems.append(Problem("normal-with-signs", {"grade": grade}))
+        if fields.get("covid_probability") in ("high", "medium"):
+            problems.append(Problem("normal-with-probability", {
+                "grade": grade, "probability": fields["covid_probability"]}))
     elif grade and given:
         if all(p == 0 for p in given):
             problems.append(Problem("grade-without-involvement", {"grade": grade}))

@@ -29,6 +29,8 @@ MESSAGES = {
         "SignPreview", "%1 (normal), yet the involvement is %3%."),
     "normal-with-signs": QT_TRANSLATE_NOOP(
         "SignPreview", "%1 (normal), yet main signs of pneumonia are ticked."),
+    "normal-with-probability": QT_TRANSLATE_NOOP(
+        "SignPreview", "%1 (normal), yet the COVID-19 probability is “%7”."),
     "grade-without-involvement": QT_TRANSLATE_NOOP(
         "SignPreview", "%1, yet the involvement of both lungs is 0%."),
     "grade-vs-percent": QT_TRANSLATE_NOOP(
@@ -56,17 +58,24 @@ def problem_text(problem: Problem, protocol: Protocol, lang: str) -> str:
     template = MESSAGES.get(code)
     if template is None:
         return problem.code
-    try:
-        names = protocol.field("distribution_side").options.get(d.get("side", "")) or {}
-    except LuchError:
-        names = {}
-    side = names.get(lang) or names.get("en") or d.get("side", "")
+    side = _option(protocol, "distribution_side", d.get("side", ""), lang)
+    probability = _option(protocol, "covid_probability", d.get("probability", ""), lang)
     text = QCoreApplication.translate("SignPreview", template)
     for mark, value in (("%1", terms.grade(d.get("grade"))), ("%2", side),
                         ("%3", _percent(d.get("percent", ""))), ("%4", terms.grade(d.get("said"))),
-                        ("%5", terms.lung(d.get("side", ""))), ("%6", d.get("slices", "?"))):
+                        ("%5", terms.lung(d.get("side", ""))), ("%6", d.get("slices", "?")),
+                        ("%7", probability)):
         text = text.replace(mark, value)
     return text
+
+
+def _option(protocol: Protocol, key: str, value: str, lang: str) -> str:
+    """The label of option ``value`` of field ``key`` in ``lang`` (the value if unknown)."""
+    try:
+        names = protocol.field(key).options.get(value) or {}
+    except LuchError:
+        names = {}
+    return names.get(lang) or names.get("en") or value
 
 
 def _percent(value: str) -> str:

@@ -4,27 +4,27 @@
 <context>
     <name>AddendumDialog</name>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="141"/>
+        <location filename="../../app/panels/sign_preview.py" line="150"/>
         <source>Addendum to a signed report</source>
         <translation>Дополнение к подписанному протоколу</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="145"/>
+        <location filename="../../app/panels/sign_preview.py" line="154"/>
         <source>Why is the signed report being changed?</source>
         <translation>Почему изменяется подписанный протокол?</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="146"/>
+        <location filename="../../app/panels/sign_preview.py" line="155"/>
         <source>&amp;Start the addendum</source>
         <translation>&amp;Начать дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="150"/>
+        <location filename="../../app/panels/sign_preview.py" line="159"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Отмена</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="156"/>
+        <location filename="../../app/panels/sign_preview.py" line="165"/>
         <source>The signed version stays as it is; the change is signed as a new version with this reason.</source>
         <translation>Подписанная версия остаётся неизменной; изменение подписывается как новая версия с этой причиной.</translation>
     </message>
@@ -3714,71 +3714,76 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
     </message>
     <message>
         <location filename="../../app/panels/sign_preview.py" line="32"/>
+        <source>%1 (normal), yet the COVID-19 probability is “%7”.</source>
+        <translation>%1 (норма), но вероятность COVID-19 указана: «%7».</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/sign_preview.py" line="34"/>
         <source>%1, yet the involvement of both lungs is 0%.</source>
         <translation>%1, но объём поражения обоих лёгких 0%.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="34"/>
+        <location filename="../../app/panels/sign_preview.py" line="36"/>
         <source>%1 does not fit the involvement (%3% in the worse lung).</source>
         <translation>%1 не соответствует объёму поражения (%3% в более поражённом лёгком).</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="36"/>
+        <location filename="../../app/panels/sign_preview.py" line="38"/>
         <source>The distribution is “%2”, yet the percentages of the two lungs say otherwise.</source>
         <translation>Распределение «%2», но проценты поражения лёгких говорят иное.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="39"/>
+        <location filename="../../app/panels/sign_preview.py" line="41"/>
         <source>The text says “%2” next to %1 (normal).</source>
         <translation>В тексте «%2» при %1 (норма).</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="41"/>
+        <location filename="../../app/panels/sign_preview.py" line="43"/>
         <source>The text says “%2”, the distribution field says otherwise.</source>
         <translation>В тексте «%2», а в поле распределения указано иное.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="43"/>
+        <location filename="../../app/panels/sign_preview.py" line="45"/>
         <source>The text names %4, the grade field is %1.</source>
         <translation>В тексте указана %4, а в поле степени — %1.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="44"/>
+        <location filename="../../app/panels/sign_preview.py" line="46"/>
         <source>The AI flagged a solid focus (%5, slices %6) that the report does not mention.</source>
         <translation>ИИ отметил солидный очаг (%5, срезы %6), который не упомянут в протоколе.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="85"/>
+        <location filename="../../app/panels/sign_preview.py" line="94"/>
         <source>Sign the addendum</source>
         <translation>Подписать дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="86"/>
+        <location filename="../../app/panels/sign_preview.py" line="95"/>
         <source>Sign the report</source>
         <translation>Подписать протокол</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="98"/>
+        <location filename="../../app/panels/sign_preview.py" line="107"/>
         <source>Addendum; reason: %s</source>
         <translation>Дополнение; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="105"/>
+        <location filename="../../app/panels/sign_preview.py" line="114"/>
         <source>Check before signing:</source>
         <translation>Проверьте перед подписанием:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="109"/>
+        <location filename="../../app/panels/sign_preview.py" line="118"/>
         <source>&amp;Back to the report</source>
         <translation>&amp;Вернуться к протоколу</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="110"/>
+        <location filename="../../app/panels/sign_preview.py" line="119"/>
         <source>&amp;Sign anyway</source>
         <translation>&amp;Всё равно подписать</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="110"/>
+        <location filename="../../app/panels/sign_preview.py" line="119"/>
         <source>&amp;Sign</source>
         <translation>&amp;Подписать</translation>
     </message>

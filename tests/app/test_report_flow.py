@@ -262,7 +262,7 @@ def test_the_preview_lists_empty_conclusion_contradictions_and_ai_flags(station,
     report, form = workflow.report, workflow.report.form
     workflow.ai.result_json = AI_CT0_WITH_FOCUS
     form.set_values({"grade": "CT-0", "distribution_side": "unilateral",
-                     "involvement_right_percent": 12.0})
+                     "involvement_right_percent": 12.0, "covid_probability": "medium"})
     report.free_text.setPlainText("Unilateral changes.")
     form.focus_field("grade")
     from tests.app.signing import answer_dialog
@@ -274,6 +274,7 @@ def test_the_preview_lists_empty_conclusion_contradictions_and_ai_flags(station,
     for expected in ("The conclusion is empty.",
                      "CT-0 (normal), yet the distribution is “unilateral”.",
                      "CT-0 (normal), yet the involvement is 12%.",
+                     "CT-0 (normal), yet the COVID-19 probability is “intermediate”.",
                      "The text says “unilateral” next to CT-0 (normal).",
                      "The AI flagged a solid focus (left lung, slices 44-47) that the report "
                      "does not mention."):
