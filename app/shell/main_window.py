@@ -171,7 +171,8 @@ class MainWindow(QMainWindow):
                          QKeySequence.StandardKey.Quit)
 
         view_menu = self.menuBar().addMenu(self.tr("&View"))
-        layouts = QActionGroup(self)
+        layouts = self._layout_group = QActionGroup(self)
+        layouts.setExclusionPolicy(QActionGroup.ExclusionPolicy.ExclusiveOptional)  # compare
         for n, name in enumerate(LAYOUTS, start=1):
             action = self._add_action(view_menu, f"layout-{name}",
                                       self.tr("Layout: %s") % self.layout_title(name),
@@ -764,6 +765,7 @@ class MainWindow(QMainWindow):
         old = self.reading
         old.release()
         self.reading = reading
+        self._check_layout(name)
         self.view_area.layout().replaceWidget(old, reading)
         reading.setGeometry(old.geometry())  # in place now, not after the next layout pass
         reading.layout().activate()  # and its views sized before their first render
@@ -792,6 +794,15 @@ class MainWindow(QMainWindow):
             view.context_menu_requested.connect(
                 lambda position, v=view: self._show_context_menu(v, position))
         self._refresh_views()
+
+    def _check_layout(self, name: str) -> None:
+        """The layout buttons show the layout on screen, the hanging protocol's included
+        (none is checked while comparing)."""
+        action = self.actions.get(f"layout-{name}")
+        if action is not None:
+            action.setChecked(True)
+        elif (checked := self._layout_group.checkedAction()) is not None:
+            checked.setChecked(False)
 
     def apply_preset(self, name: str) -> None:
         try:

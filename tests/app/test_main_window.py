@@ -26,6 +26,19 @@ def test_layout_actions_rebuild_the_views(window):
     assert len(window.reading.views) == 1
 
 
+def test_the_layout_buttons_show_the_layout_on_screen(window, qtbot):
+    """The reader chose MPR on one study; the next opened in the hanging protocol's 1x2 with
+    the MPR button still pressed."""
+    assert window.actions["layout-mpr"].isChecked()
+    windows.open_demo(qtbot, window)  # the hanging protocol's layout, not the one chosen
+    name = window.reading.layout_name
+    assert name != "mpr" and window.actions[f"layout-{name}"].isChecked()
+    assert not window.actions["layout-mpr"].isChecked()
+    with qtbot.waitSignal(window.prior_loaded, timeout=60_000):
+        window.open_prior(DEMO_STUDY)
+    assert not any(window.actions[f"layout-{n}"].isChecked() for n in ("1x1", "1x2", "mpr", "2x2"))
+
+
 def test_slab_actions_apply_to_every_view(window):
     window.actions["slab-mip"].trigger()
     for view in window.reading.views:
