@@ -94,11 +94,12 @@ def dictation_factory(settings):
 
     def factory(on_event, hands_free: bool = True):
         # deferred: `luch --help` and the other commands do not load it
+        from app.shell.i18n import dictation_language  # deferred: as above
         from dictation.options import open_recognizer
         from dictation.session import DictationEvent, DictationSession
         from dictation.transcript import DictationProcessor
 
-        lang = settings.get("dictation.language", "en")
+        lang = dictation_language(settings)  # read at each start: the report's may change
         # The same engine and options as `luch transcribe` with no flags; Whisper falls back
         # to PocketSphinx (English) or Vosk, with a notice, where it cannot start.
         recognizer, engine, fallback = open_recognizer(lang)
@@ -132,9 +133,10 @@ def _warm_up_dictation(settings) -> None:
 
     try:
         engine = configured_engine()
+        from app.shell.i18n import dictation_language  # deferred: on the warm-up thread
         from dictation.options import build_options  # deferred: on the warm-up thread
 
-        options = build_options(settings.get("dictation.language", "en"))
+        options = build_options(dictation_language(settings))
         if engine == "vosk":
             from dictation.engines.vosk_engine import warm_up  # deferred: as above
         elif engine == "whisper":  # loads (and for Russian joins) the model, one decode

@@ -25,6 +25,7 @@ from app.settings_dialog.base import (
     _folder_row,
 )
 from app.shell.error_text import error_text
+from app.shell.i18n import AS_REPORT
 from core.settings import Settings
 from dictation.audio import input_devices
 from dictation.engines import DEFAULT_ENGINE, ENGINE_SETTING, available_engines
@@ -41,14 +42,15 @@ class SpeechPage(Page):
         self.engines = available_engines()
         self.initial = {
             ENGINE_SETTING: settings.get(ENGINE_SETTING) or DEFAULT_ENGINE,
-            DICTATION_LANGUAGE_KEY: settings.get(DICTATION_LANGUAGE_KEY, "en"),
+            DICTATION_LANGUAGE_KEY: settings.get(DICTATION_LANGUAGE_KEY) or AS_REPORT,
             DICTATION_DEVICE_KEY: settings.get(DICTATION_DEVICE_KEY),
             **{f"{MODEL_SETTING}.{lang}": settings.get(f"{MODEL_SETTING}.{lang}", "") or ""
                for lang, _ in LANGUAGES},
         }
         self.engine = _combo([(name, spec.title) for name, spec in self.engines.items()],
                              self.initial[ENGINE_SETTING])
-        self.language = _combo(list(LANGUAGES), self.initial[DICTATION_LANGUAGE_KEY])
+        self.language = _combo([(AS_REPORT, self.tr("as the report")), *LANGUAGES],
+                               self.initial[DICTATION_LANGUAGE_KEY])
         self.microphone = QComboBox()
         self.microphone_note = QLabel()
         self.microphone_note.setWordWrap(True)
@@ -128,8 +130,10 @@ class SpeechPage(Page):
         from dictation.models import model_problems
 
         engine, lang = self.engine.currentData(), self.language.currentData()
+        spoken = [code for code, _ in LANGUAGES] if lang == AS_REPORT else [lang]
         spec = self.engines.get(engine)
-        if spec is not None and "*" not in spec.languages and lang not in spec.languages:
+        if spec is not None and "*" not in spec.languages and not set(spoken) <= set(
+                spec.languages):
             raise InvalidSetting(self.tr("%1 cannot recognise this language; choose another "
                                          "engine (Vosk) or language.").replace("%1", spec.title),
                                  self.engine)

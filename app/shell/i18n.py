@@ -27,6 +27,19 @@ def ui_language(settings=None) -> str:
     return "ru" if QLocale.system().name().startswith("ru") else "en"
 
 
+DICTATION_KEY, AS_REPORT = "dictation.language", "report"
+
+
+def dictation_language(settings) -> str:
+    """The language dictated in: the ``dictation.language`` setting when one is chosen, else
+    (and by default, ``"report"``) the report's language, else the interface's. A Russian
+    reader writing a Russian report was given the English recogniser."""
+    chosen = settings.get(DICTATION_KEY)
+    if chosen and chosen != AS_REPORT:
+        return chosen
+    return settings.get("report.language") or ui_language(settings)
+
+
 def install_translator(app: QApplication, settings=None) -> str:
     """Load the translation for the chosen language into ``app``; returns the language."""
     lang = ui_language(settings)

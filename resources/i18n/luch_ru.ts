@@ -2616,7 +2616,7 @@
     </message>
     <message>
         <location filename="../../app/shell/main_window.py" line="146"/>
-        <location filename="../../app/shell/main_window.py" line="555"/>
+        <location filename="../../app/shell/main_window.py" line="556"/>
         <source>No study open</source>
         <translation>Исследование не открыто</translation>
     </message>
@@ -2651,288 +2651,288 @@
         <translation>&amp;Вид</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="177"/>
+        <location filename="../../app/shell/main_window.py" line="178"/>
         <source>Layout: %s</source>
         <translation>Раскладка: %s</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="184"/>
+        <location filename="../../app/shell/main_window.py" line="185"/>
         <source>Window: %s</source>
         <translation>Окно: %s</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="188"/>
+        <location filename="../../app/shell/main_window.py" line="189"/>
         <source>Toggle AI &amp;overlay</source>
         <translation>&amp;Разметка ИИ вкл/выкл</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="190"/>
+        <location filename="../../app/shell/main_window.py" line="191"/>
         <source>AI overlay as &amp;outlines</source>
         <translation>Разметка ИИ &amp;контурами</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="192"/>
+        <location filename="../../app/shell/main_window.py" line="193"/>
         <source>Overlay &amp;labels</source>
         <translation>&amp;Метки разметки</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="193"/>
+        <location filename="../../app/shell/main_window.py" line="194"/>
         <source>&amp;Lungs</source>
         <translation>&amp;Лёгкие</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="194"/>
+        <location filename="../../app/shell/main_window.py" line="195"/>
         <source>&amp;Ground-glass opacity</source>
         <translation>&amp;Матовое стекло</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="195"/>
+        <location filename="../../app/shell/main_window.py" line="196"/>
         <source>&amp;Consolidation</source>
         <translation>&amp;Консолидация</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="201"/>
+        <location filename="../../app/shell/main_window.py" line="202"/>
         <source>&amp;More opaque</source>
         <translation>&amp;Плотнее</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="203"/>
+        <location filename="../../app/shell/main_window.py" line="204"/>
         <source>L&amp;ess opaque</source>
         <translation>П&amp;розрачнее</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="205"/>
+        <location filename="../../app/shell/main_window.py" line="206"/>
         <source>Thick &amp;slab</source>
         <translation>Толстый &amp;срез</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="206"/>
+        <location filename="../../app/shell/main_window.py" line="207"/>
         <source>&amp;Thin slice</source>
         <translation>&amp;Тонкий срез</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="207"/>
+        <location filename="../../app/shell/main_window.py" line="208"/>
         <source>&amp;MIP (maximum)</source>
         <translation>&amp;MIP (максимум)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="208"/>
+        <location filename="../../app/shell/main_window.py" line="209"/>
         <source>M&amp;inIP (minimum)</source>
         <translation>M&amp;inIP (минимум)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="209"/>
+        <location filename="../../app/shell/main_window.py" line="210"/>
         <source>M&amp;ean</source>
         <translation>&amp;Среднее</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="212"/>
+        <location filename="../../app/shell/main_window.py" line="213"/>
         <source>T&amp;hicker slab</source>
         <translation>&amp;Толще</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="214"/>
+        <location filename="../../app/shell/main_window.py" line="215"/>
         <source>Thinne&amp;r slab</source>
         <translation>Т&amp;оньше</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="216"/>
+        <location filename="../../app/shell/main_window.py" line="217"/>
         <source>&amp;Cine</source>
         <translation>&amp;Кино</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="217"/>
+        <location filename="../../app/shell/main_window.py" line="218"/>
         <source>Mark or unmark as &amp;key image</source>
         <translation>Отметить или снять отметку &amp;ключевого изображения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="219"/>
+        <location filename="../../app/shell/main_window.py" line="220"/>
         <source>&amp;Anonymize corner text</source>
         <translation>&amp;Анонимизировать надписи</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="221"/>
+        <location filename="../../app/shell/main_window.py" line="222"/>
         <source>&amp;Detach view to a new window</source>
         <translation>&amp;Открепить вид в новое окно</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="224"/>
+        <location filename="../../app/shell/main_window.py" line="225"/>
         <source>&amp;Images only (hide the panels)</source>
         <translation>&amp;Только снимки (скрыть панели)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="228"/>
+        <location filename="../../app/shell/main_window.py" line="229"/>
         <source>&amp;Tools</source>
         <translation>&amp;Инструменты</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="231"/>
+        <location filename="../../app/shell/main_window.py" line="232"/>
         <source>&amp;Window/level (no tool)</source>
         <translation>&amp;Окно/уровень (без инструмента)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="232"/>
+        <location filename="../../app/shell/main_window.py" line="233"/>
         <source>&amp;Distance</source>
         <translation>&amp;Расстояние</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="233"/>
+        <location filename="../../app/shell/main_window.py" line="234"/>
         <source>&amp;Ellipse ROI</source>
         <translation>&amp;Эллиптическая ROI</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="234"/>
+        <location filename="../../app/shell/main_window.py" line="235"/>
         <source>&amp;Freehand ROI</source>
         <translation>&amp;Произвольная ROI</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="276"/>
+        <location filename="../../app/shell/main_window.py" line="277"/>
         <source>Series</source>
         <translation>Серии</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="331"/>
+        <location filename="../../app/shell/main_window.py" line="332"/>
         <source>Measurements</source>
         <translation>Измерения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="358"/>
+        <location filename="../../app/shell/main_window.py" line="359"/>
         <source>Key images</source>
         <translation>Ключевые изображения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="371"/>
+        <location filename="../../app/shell/main_window.py" line="372"/>
         <source>Key images are marked in the plane the images were taken in (axial)</source>
         <translation>Ключевые изображения отмечаются в плоскости, в которой получены снимки (аксиальной)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="377"/>
+        <location filename="../../app/shell/main_window.py" line="378"/>
         <source>This series has no separate DICOM images to mark as key images</source>
         <translation>В этой серии нет отдельных DICOM-изображений, которые можно отметить как ключевые</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="381"/>
+        <location filename="../../app/shell/main_window.py" line="382"/>
         <source>Key image: %1</source>
         <translation>Ключевое изображение: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="381"/>
+        <location filename="../../app/shell/main_window.py" line="382"/>
         <source>Key image removed: %1</source>
         <translation>Отметка ключевого изображения снята: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="390"/>
+        <location filename="../../app/shell/main_window.py" line="391"/>
         <source>This key image is in another series (%1): open it in the series browser</source>
         <translation>Это ключевое изображение в другой серии (%1): откройте её в списке серий</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="408"/>
+        <location filename="../../app/shell/main_window.py" line="409"/>
         <source>Viewer tools</source>
         <translation>Инструменты просмотра</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="422"/>
+        <location filename="../../app/shell/main_window.py" line="423"/>
         <source>W/L</source>
         <translation>Ш/У</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="422"/>
-        <location filename="../../app/shell/main_window.py" line="939"/>
+        <location filename="../../app/shell/main_window.py" line="423"/>
+        <location filename="../../app/shell/main_window.py" line="950"/>
         <source>Distance</source>
         <translation>Расстояние</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="423"/>
+        <location filename="../../app/shell/main_window.py" line="424"/>
         <source>Ellipse</source>
         <translation>Эллипс</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="423"/>
+        <location filename="../../app/shell/main_window.py" line="424"/>
         <source>Freehand</source>
         <translation>От руки</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="424"/>
+        <location filename="../../app/shell/main_window.py" line="425"/>
         <source>MPR</source>
         <translation>МПР</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="425"/>
+        <location filename="../../app/shell/main_window.py" line="426"/>
         <source>Cine</source>
         <translation>Кино</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="425"/>
+        <location filename="../../app/shell/main_window.py" line="426"/>
         <source>Key image</source>
         <translation>Ключевое изображение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="475"/>
+        <location filename="../../app/shell/main_window.py" line="476"/>
         <source>Open DICOM folder</source>
         <translation>Открыть папку DICOM</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="483"/>
+        <location filename="../../app/shell/main_window.py" line="484"/>
         <source>Open image</source>
         <translation>Открыть изображение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="484"/>
+        <location filename="../../app/shell/main_window.py" line="485"/>
         <source>Images (*.nii *.nii.gz *.dcm);;All (*)</source>
         <translation>Изображения (*.nii *.nii.gz *.dcm);;Все файлы (*)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="510"/>
+        <location filename="../../app/shell/main_window.py" line="511"/>
         <source>Loading the study…</source>
         <translation>Загрузка исследования…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="511"/>
+        <location filename="../../app/shell/main_window.py" line="512"/>
         <source>Loading %s…</source>
         <translation>Загрузка %s…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="573"/>
+        <location filename="../../app/shell/main_window.py" line="574"/>
         <source>Loading the prior study…</source>
         <translation>Загрузка предыдущего исследования…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="594"/>
+        <location filename="../../app/shell/main_window.py" line="595"/>
         <source>Prior study aligned (%s)</source>
         <translation>Предыдущее исследование совмещено (%s)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="791"/>
+        <location filename="../../app/shell/main_window.py" line="793"/>
         <source>No AI lesion under the cursor: nothing erased</source>
         <translation>Под курсором нет поражения, найденного ИИ: ничего не стёрто</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="985"/>
+        <location filename="../../app/shell/main_window.py" line="996"/>
         <source>registered, offset %1 mm</source>
         <translation>регистрация, смещение %1 мм</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="988"/>
+        <location filename="../../app/shell/main_window.py" line="999"/>
         <source>same table position</source>
         <translation>та же позиция стола</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="989"/>
+        <location filename="../../app/shell/main_window.py" line="1000"/>
         <source>by position</source>
         <translation>по положению</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="557"/>
+        <location filename="../../app/shell/main_window.py" line="558"/>
         <source>%1 × %2 × %3 voxels</source>
         <translation>%1 × %2 × %3 вокселей</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="715"/>
+        <location filename="../../app/shell/main_window.py" line="716"/>
         <source>The label edits of the previous study were not saved</source>
         <translation>Правки разметки предыдущего исследования не были сохранены</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="733"/>
+        <location filename="../../app/shell/main_window.py" line="734"/>
         <source>No study open.
 Double-click one in the worklist
 or File &gt; Open DICOM folder (Ctrl+O).</source>
@@ -2941,27 +2941,27 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 или Файл &gt; Открыть папку DICOM (Ctrl+O).</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="745"/>
+        <location filename="../../app/shell/main_window.py" line="746"/>
         <source>Cannot open study</source>
         <translation>Не удалось открыть исследование</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="924"/>
+        <location filename="../../app/shell/main_window.py" line="935"/>
         <source>Run the AI pre-read first: the label tools edit its overlay</source>
         <translation>Сначала запустите ИИ: инструменты разметки правят его наложение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="939"/>
+        <location filename="../../app/shell/main_window.py" line="950"/>
         <source>Ellipse ROI</source>
         <translation>Эллипс (ROI)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="940"/>
+        <location filename="../../app/shell/main_window.py" line="951"/>
         <source>Freehand ROI</source>
         <translation>Контур от руки (ROI)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="942"/>
+        <location filename="../../app/shell/main_window.py" line="953"/>
         <source>Tool: %1 — Esc leaves it</source>
         <translation>Инструмент: %1 — Esc для выхода</translation>
     </message>
@@ -4001,77 +4001,82 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>SpeechPage</name>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="57"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="52"/>
+        <source>as the report</source>
+        <translation>как язык протокола</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/speech_page.py" line="59"/>
         <source>Speech &amp;engine:</source>
         <translation>&amp;Движок распознавания:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="58"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="60"/>
         <source>Dictation &amp;language:</source>
         <translation>&amp;Язык диктовки:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="59"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="61"/>
         <source>&amp;Microphone:</source>
         <translation>&amp;Микрофон:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="67"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="69"/>
         <source>the installed model</source>
         <translation>установленная модель</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="68"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="70"/>
         <source>Browse…</source>
         <translation>Обзор…</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="72"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="74"/>
         <source>Vosk model folder (%1):</source>
         <translation>Папка модели Vosk (%1):</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="91"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="93"/>
         <source>the shipped model</source>
         <translation>поставляемая модель</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="98"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="100"/>
         <source>Whisper model (%1):</source>
         <translation>Модель Whisper (%1):</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="99"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="101"/>
         <source>Bigger Whisper models are installed with “luch speech-models install”; a station with a GPU should use %1.</source>
         <translation>Большие модели Whisper устанавливаются командой «luch speech-models install»; станции с GPU подходит %1.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="106"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="108"/>
         <source>Speech</source>
         <translation>Речь</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="109"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="111"/>
         <source>System default</source>
         <translation>Системный по умолчанию</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="118"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="120"/>
         <source>%1 (not connected)</source>
         <translation>%1 (не подключён)</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="122"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="124"/>
         <source>Vosk model folder</source>
         <translation>Папка модели Vosk</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="133"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="137"/>
         <source>%1 cannot recognise this language; choose another engine (Vosk) or language.</source>
         <translation>%1 не распознаёт этот язык; выберите другой движок (Vosk) или язык.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="142"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="146"/>
         <source>Not a Vosk model folder: %1</source>
         <translation>Это не папка модели Vosk: %1</translation>
     </message>
@@ -4128,13 +4133,13 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>чтение сохранённого результата ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="319"/>
+        <location filename="../../app/shell/main_window.py" line="320"/>
         <source>listing series</source>
         <translation>поиск серий</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="529"/>
-        <location filename="../../app/shell/main_window.py" line="613"/>
+        <location filename="../../app/shell/main_window.py" line="530"/>
+        <location filename="../../app/shell/main_window.py" line="614"/>
         <source>loading</source>
         <translation>Загрузка исследования</translation>
     </message>

@@ -1,0 +1,55 @@
+"""The language dictated in follows the report's unless the reader chose one: a Russian
+reader writing a Russian report was given the English recogniser (a Russian sentence came
+out as "Cheer is near scarcal yet.")."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.commands.open import dictation_factory
+from app.shell.i18n import dictation_language
+from core.settings import Settings
+
+
+@pytest.fixture
+def settings(luch_home, monkeypatch) -> Settings:
+    monkeypatch.setenv("LUCH_LANG", "ru")
+    return Settings()
+
+
+def test_by_default_the_report_language_then_the_interface_language(settings):
+    assert dictation_language(settings) == "ru"  # nothing chosen: the Russian interface's
+    settings.set("report.language", "en")
+    assert dictation_language(settings) == "en"  # the report's
+    settings.set("dictation.language", "report")
+    assert dictation_language(settings) == "en"
+    settings.set("dictation.language", "ru")
+    assert dictation_language(settings) == "ru"  # chosen in the settings
+
+
+def test_each_dictation_starts_in_the_report_language_of_that_moment(settings, monkeypatch):
+    import dictation.options
+
+    asked: list[str] = []
+
+    def recogniser(lang):  # below the seam: which language the engine is opened for
+        asked.append(lang)
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr(dictation.options, "open_recognizer", recogniser)
+    factory = dictation_factory(settings)
+    for report_lang in ("ru", "en"):
+        settings.set("report.language", report_lang)
+        with pytest.raises(RuntimeError):
+            factory(lambda event: None)
+    assert asked == ["ru", "en"]
+
+
+def test_the_settings_page_offers_as_the_report_first_and_keeps_a_choice(qtbot, settings):
+    from app.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(settings)
+    qtbot.addWidget(dialog)
+    combo = dialog.speech.language
+    assert combo.currentData() == "report" and combo.itemData(0) == "report"
+    assert [combo.itemData(i) for i in range(combo.count())] == ["report", "en", "ru"]
