@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QWidget,
 )
 
@@ -31,6 +32,38 @@ from dictation.commands import Command
 from dictation.session import DictationEvent, DictationSession
 
 log = logging.getLogger(__name__)
+
+
+class LiveText(QLabel):
+    """The words being recognised, on one line beside the record button: it never widens
+    the panel (a long sentence pushed the report panel over the images); when it does not
+    fit, its end shows, the newest words. ``text()`` is the whole text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._full = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(0)
+
+    def setText(self, text: str) -> None:
+        self._full = text
+        self.setToolTip(text)
+        self._fit()
+
+    def clear(self) -> None:
+        self.setText("")
+
+    def text(self) -> str:
+        return self._full
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideLeft,
+                                              max(0, self.width()))
+        QLabel.setText(self, shown)
 
 
 @dataclass
@@ -85,7 +118,7 @@ class DictationPanel(QWidget):
         self.level.setTextVisible(False)
         self.level.setMaximumWidth(90)
         self.level.setValue(-60)
-        self.partial = QLabel()
+        self.partial = LiveText()
         self.partial.setObjectName("partial")
         self.partial.setStyleSheet("color: gray; font-style: italic")
         layout = QHBoxLayout(self)
@@ -144,6 +177,7 @@ class DictationPanel(QWidget):
         self.level.setValue(-60)
         if session is not None:
             session.stop()  # flushes the last utterance; its events still arrive
+            self.partial.clear()  # its late partials are not shown (the final still lands)
             recording = session.recording()
             if recording.duration > 0:  # keep the audio with its words for the report
                 engine = type(session.recognizer).__name__
@@ -172,7 +206,9 @@ class DictationPanel(QWidget):
         if event.kind in ("partial", "final"):
             self.activity.emit()
         if event.kind == "partial":
-            self.partial.setText(event.text)
+            # the line beside the button shows only live dictation (a stopped session's
+            # last words stood there on the next study); the cursor preview still follows
+            self.partial.setText(event.text if self.session is not None and not ended else "")
             self._preview(event.text)
         elif event.kind == "restarted":  # the session replaced a failed recogniser; go on
             self.message.emit(self.tr("The speech recogniser had a fault and was restarted; "

@@ -6,6 +6,7 @@ with a real microphone in tests/app/test_reading_workflow.py and tests/dictation
 from __future__ import annotations
 
 import pytest
+from PySide6.QtWidgets import QLabel
 
 from app.panels.dictation_panel import DictationPanel
 from app.panels.protocol_form import ProtocolForm
@@ -416,3 +417,36 @@ def test_dictation_started_from_the_images_writes_into_a_field(qtbot, earlier):
     deliver(panel, qtbot, DictationEvent("final", text="Bilateral opacities."))
     assert form.values()[expected] == "Bilateral opacities." and messages == []
     panel.stop()
+
+
+def test_a_long_sentence_in_progress_never_widens_the_panel(qtbot):
+    """The words in progress stand on one line beside the Dictate button: a long Russian
+    sentence widened the report panel over the images (the viewer shrank to 190 px). The line
+    shows the newest words; once dictation stops it is cleared, not left for the next study."""
+    form = ProtocolForm(load_protocol("moscow-chest-ct-covid"), "ru")
+    sessions: list[_Session] = []
+
+    def factory(on_event, hands_free=True):
+        sessions.append(_Session(on_event))
+        return sessions[-1]
+
+    panel = DictationPanel(form, session_factory=factory)
+    qtbot.addWidget(form)
+    qtbot.addWidget(panel)
+    panel.resize(360, 30)
+    panel.show()
+    qtbot.waitExposed(panel)
+    narrow = panel.sizeHint().width()
+    form.focus_field("conclusion")
+    panel.start()
+    words = "через несколько лет путешествие на марс будет не более сложно чем перелёт " * 3
+    sessions[0].on_event(DictationEvent("partial", text=words.strip()))
+    qtbot.waitUntil(lambda: panel.partial.text() == words.strip())
+    assert panel.sizeHint().width() == narrow and panel.minimumSizeHint().width() < 360
+    shown = panel.partial.fontMetrics().horizontalAdvance(
+        QLabel.text(panel.partial))  # what is drawn fits the line
+    assert shown <= panel.partial.width() and QLabel.text(panel.partial).endswith("перелёт")
+    panel.stop()
+    sessions[0].on_event(DictationEvent("partial", text="поздние слова"))
+    qtbot.wait(20)
+    assert panel.partial.text() == ""
