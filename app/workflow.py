@@ -138,6 +138,7 @@ class Workflow(QObject):
         self.ai.show_voxel.connect(window.go_to_voxel)
         self.ai.failed.connect(window.statusBar().showMessage)
         self.report.signed.connect(self._signed)
+        self.report.locked_changed.connect(self.ai.set_report_locked)
         self.report.message.connect(window.statusBar().showMessage)
         self.dictation.message.connect(window.statusBar().showMessage)
         self.dictation.command.connect(self._voice_command)

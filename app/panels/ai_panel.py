@@ -189,6 +189,7 @@ class AiPanel(QWidget):
         layout.addStretch(1)
         self._volume: Volume | None = None
         self._show_findings([])
+        self._report_locked = False  # the report is signed: nothing to accept into it
         self._set_state("idle")
         self._fold(False)
 
@@ -214,7 +215,15 @@ class AiPanel(QWidget):
         to accept, no percentages and no lesions to show."""
         return bool(self.result_json) and str(self.result_json.get("grade", "")).startswith("CT-")
 
+    def set_report_locked(self, locked: bool) -> None:
+        """The report is signed: its values cannot be accepted into it, nor the result
+        rejected for it (on a reopened signed study both buttons stood enabled)."""
+        self._report_locked = locked
+        self._set_state(self._state)
+
     def _set_state(self, state: str) -> None:
+        self._state = state
+        open_report = not self._report_locked
         running, done = state == "running", state == "done"
         if running != getattr(self, "_running", False):
             self._running = running
@@ -222,8 +231,8 @@ class AiPanel(QWidget):
         self.progress.setVisible(running)
         self.cancel_button.setVisible(running)
         self.run_button.setEnabled(not running and self._volume is not None)
-        self.accept_button.setEnabled(done and self.assessable)
-        self.reject_button.setEnabled(done)
+        self.accept_button.setEnabled(done and self.assessable and open_report)
+        self.reject_button.setEnabled(done and open_report)
         if state != "idle":
             self.verdict.clear()
             self.verdict.hide()  # no empty line under the grade
@@ -463,6 +472,8 @@ class AiPanel(QWidget):
         self.accepted.emit(j)
 
     def reject(self) -> None:
+        if not self.reject_button.isEnabled():  # nothing shown, or the report is signed
+            return
         self._feedback(Verdict.DISAGREE)
         self.rejected.emit()
 

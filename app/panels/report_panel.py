@@ -64,6 +64,7 @@ class ReportPanel(QWidget):
     # The signing preview opened (True) or closed (False): dictation answers it meanwhile.
     previewing = Signal(bool)
     report_language_changed = Signal(str)
+    locked_changed = Signal(bool)  # signed (True) or open for writing (False)
 
     def __init__(self, store: Store, protocol: Protocol, author: str, ui_lang: str = "en",
                  report_lang: str = "ru", parent: QWidget | None = None) -> None:
@@ -249,7 +250,7 @@ class ReportPanel(QWidget):
         return self._locked
 
     def _set_locked(self, locked: bool) -> None:
-        self._locked = locked
+        changed, self._locked = locked != self._locked, locked
         self.form.set_read_only(locked)
         self.free_text.setReadOnly(locked)
         self.sign_button.setText(self.tr("Add addendum…") if locked else
@@ -257,6 +258,8 @@ class ReportPanel(QWidget):
                                  self.tr("Sign"))
         self.save_button.setEnabled(not locked)
         self.locked_note.setVisible(locked)
+        if changed:
+            self.locked_changed.emit(locked)
 
     def start_addendum(self, reason: str | None = None) -> bool:
         """Unlock a signed report to change it; the change is signed as a new (amended)

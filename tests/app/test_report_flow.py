@@ -334,6 +334,31 @@ def test_a_signed_report_is_locked_and_a_change_is_an_addendum_with_a_reason(sta
     assert report.locked and form.values()["involvement_left_percent"] == 8.0
 
 
+def test_a_signed_report_takes_no_ai_values(station, qtbot):
+    """On a reopened signed study the AI panel's Accept and Reject stood enabled; an
+    addendum opens the report, and them, again."""
+    _, workflow = station
+    from tests.app.signing import confirm_signing, give_reason
+    shown_ai_result(workflow)
+    ai, report = workflow.ai, workflow.report
+    assert ai.accept_button.isEnabled() and ai.reject_button.isEnabled()
+    report.form.set_values({"grade": "CT-1", "distribution_side": "bilateral",
+                            "involvement_right_percent": 10.0, "involvement_left_percent": 5.0,
+                            "conclusion": "Viral pneumonia, mild."})
+    confirm_signing(qtbot)
+    with qtbot.waitSignal(report.signed):
+        press(qtbot, Qt.Key.Key_S, CTRL_SHIFT)
+    assert not ai.accept_button.isEnabled() and not ai.reject_button.isEnabled()
+    with qtbot.assertNotEmitted(ai.accepted), qtbot.assertNotEmitted(ai.rejected):
+        ai.accept()  # Ctrl+Shift+Y or the voice command
+        ai.reject()  # Ctrl+Shift+N
+    shown_ai_result(workflow)  # the result shown again (the study reopened): still closed
+    assert not ai.accept_button.isEnabled()
+    give_reason(qtbot, "Grade reconsidered")
+    press(qtbot, Qt.Key.Key_D, CTRL_SHIFT)
+    assert ai.accept_button.isEnabled() and ai.reject_button.isEnabled()
+
+
 def test_a_not_assessable_pre_read_offers_nothing_to_accept(qtbot, luch_home):
     """A real pre-read of a study it cannot assess (no lungs in view): on main Accept was
     enabled and the panel showed percentages (and lesion links) for it."""
