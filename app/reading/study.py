@@ -53,8 +53,7 @@ class StudyFlow(QObject):
         self.select_study(uid)
         # Its images are on screen from now on, even if the reader stops the fetch: audited.
         self.store.audit(self.reader, "opened", uid)
-        if self.report.begin(uid):
-            self.window.statusBar().showMessage(self.tr("Unsigned draft restored"))
+        self._begin_report(uid)
         self.ai.wait_for_images(uid)
 
     def opened(self, volume: Volume) -> None:
@@ -89,11 +88,19 @@ class StudyFlow(QObject):
         # Ctrl+P answers for this study.
         if not arrived:  # (a study shown while it arrived was audited then)
             self.store.audit(self.reader, "opened", self.study_uid)
-        if not arrived and self.report.begin(self.study_uid):
-            self.window.statusBar().showMessage(self.tr("Unsigned draft restored"))
+        if not arrived:
+            self._begin_report(self.study_uid)
         # A stored pre-read is shown at once (no model run); else the model runs if set so.
         self.ai.open_study(volume, self.study_uid, source=path,
                            run=bool(self.window.settings.get("ai.autorun", True)))
+
+    def _begin_report(self, uid: str) -> None:
+        """Open the study's report; the status line is this study's from now on (the last
+        study's "Unsigned draft restored" stood under the next, signed one)."""
+        if self.report.begin(uid):
+            self.window.statusBar().showMessage(self.tr("Unsigned draft restored"))
+        else:
+            self.window.statusBar().clearMessage()
 
     def _offer_prior(self, study_uid: str) -> None:
         """Find this patient's latest earlier study, on the station or else in the archive's

@@ -378,3 +378,19 @@ def test_sign_and_open_next(qtbot, luch_home, shared_data):
     assert workflow.study_uid == order[1]
     assert {first, second} == set(order)
     assert store.reports_for_study(order[0])[0].status.value == "final"
+
+
+def test_the_status_line_belongs_to_the_study_on_screen(qtbot, luch_home, shared_data):
+    """"Unsigned draft restored" of one study stood under the next one, which had none."""
+    window, workflow, _ = make_station(qtbot)
+    workflow.add_local_study(DEMO_STUDY)
+    workflow.add_local_study(shared_data / "ct" / "lidc-idri-0003")
+    order = workflow.worklist.visible_study_uids()
+    with qtbot.waitSignal(window.volume_loaded, timeout=60_000):
+        workflow.open_study(order[0])
+    workflow.report.form.set_value("conclusion", "Draft words.")
+    workflow.report.save_now()
+    for uid, message in ((order[1], ""), (order[0], "Unsigned draft restored"), (order[1], "")):
+        with qtbot.waitSignal(window.volume_loaded, timeout=60_000):
+            workflow.open_study(uid)
+        assert window.statusBar().currentMessage() == message
