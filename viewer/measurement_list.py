@@ -1,5 +1,5 @@
-"""The measurements of the study as a list: select one to go to it, double-click (or F2)
-to name it, Delete to remove it."""
+"""The measurements of the study as a list, each with its value ("Distance 1  51.5 mm"):
+select one to go to it, double-click (or F2) to name it, Delete to remove it."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QStyledItemDelegate,
     QVBoxLayout,
     QWidget,
 )
@@ -19,6 +20,14 @@ from viewer.measure_tool import describe
 from viewer.measurements import Measurement
 
 _ID = Qt.ItemDataRole.UserRole
+_NAME = Qt.ItemDataRole.UserRole + 1  # the name alone: what renaming edits
+
+
+class _NameEditing(QStyledItemDelegate):
+    """Renaming edits the name, not the value shown after it."""
+
+    def setEditorData(self, editor, index) -> None:
+        editor.setText(index.data(_NAME) or "")
 
 
 class MeasurementList(QWidget):
@@ -32,6 +41,7 @@ class MeasurementList(QWidget):
         super().__init__(parent)
         self.list = QListWidget()
         self.list.setObjectName("measurements")
+        self.list.setItemDelegate(_NameEditing(self.list))
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                   | QAbstractItemView.EditTrigger.EditKeyPressed)
         self.list.currentItemChanged.connect(self._selected)
@@ -60,9 +70,12 @@ class MeasurementList(QWidget):
             self.list.clear()
             self._measurements = {m.id: m for m in measurements}
             for n, m in enumerate(measurements, start=1):
-                item = QListWidgetItem(m.label or self.default_name(m, n))
+                name = m.label or self.default_name(m, n)
+                value = describe(volume, m) if volume is not None else ""
+                item = QListWidgetItem(f"{name}  {value.splitlines()[0]}" if value else name)
                 item.setData(_ID, m.id)
-                item.setToolTip(describe(volume, m) if volume is not None else "")
+                item.setData(_NAME, name)
+                item.setToolTip(value)
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
                 self.list.addItem(item)
                 if m.id == keep:
@@ -95,6 +108,6 @@ class MeasurementList(QWidget):
     def _edited(self, item: QListWidgetItem) -> None:
         if self._filling:
             return
-        m = self._measurements.get(item.data(_ID))
-        if m is not None and item.text().strip() != m.label:
-            self.renamed.emit(m.id, item.text().strip())
+        m, name = self._measurements.get(item.data(_ID)), item.text().strip()
+        if m is not None and name != m.label:  # the edited name (the value is not edited)
+            self.renamed.emit(m.id, name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit
 
 from tests.app import windows
 from viewer import vtk_api as vtk
@@ -35,14 +36,20 @@ def test_list_selects_renames_and_deletes_measurements(window, qtbot):
     for m in (first, second):
         window.view.measurement_added.emit(m)  # as drawn with the distance tool
     items = window.measurement_list.list
-    assert items.count() == 2 and items.item(0).text() == "Distance 1"
+    # Each with its value: on main the list said only "Distance 1".
+    mm = f"{np.linalg.norm(np.subtract(*first.points)):.1f} mm"
+    assert items.count() == 2 and items.item(0).text() == f"Distance 1  {mm}"
     # Select the second: every view goes to it.
     items.setCurrentRow(1)
     assert window.view.slice_index == 50
     assert window.view.cursor == pytest.approx(np.mean(second.points, axis=0))
     # Rename it: the list, the label in the image and the stored copy follow.
+    items.editItem(items.item(1))
+    editor = items.findChild(QLineEdit)
+    assert editor.text() == "Distance 2", "renaming edits the name, not the value"
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
     items.item(1).setText("RUL nodule")
-    assert second.label == "RUL nodule"
+    assert second.label == "RUL nodule" and items.item(1).text() == f"RUL nodule  {mm}"
     assert any(t.startswith("RUL nodule\n") for t in _texts(window.view))
     uid = window.volume.info.series_instance_uid
     assert [m.label for m in load_measurements(uid)] == ["", "RUL nodule"]
