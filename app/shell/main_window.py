@@ -45,6 +45,7 @@ from viewer.measurement_store import load_measurements, save_measurements
 from viewer.measurements import Measurement
 from viewer.orientation import AXIAL, acquisition_plane
 from viewer.overlay import LabelOverlay
+from viewer.pending import ArrivingLabels
 from viewer.place_store import load_places, save_places
 from viewer.presets import load_presets
 from viewer.reading_state import ReadingState
@@ -111,6 +112,7 @@ class MainWindow(QMainWindow):
         self._task: Task | None = None
         self._panels_state: QByteArray | None = None  # the panels "images only" hid
         self._arrived = None  # a study still arriving: which stored slices are here
+        self._arriving_labels: ArrivingLabels | None = None  # its AI map, arrived slices only
         self._build_status_bar()
         self._build_menus()
         self._build_series_browser()
@@ -651,7 +653,15 @@ class MainWindow(QMainWindow):
         self.study_arriving.emit(volume)  # the report and the AI panel are this study's now
 
     def slices_arrived(self) -> None:
-        """Redraw the views over the slices that came in since the last call."""
+        """Redraw the views over the slices that came in since the last call (and the AI
+        overlay over them, when a stored pre-read is shown while the study arrives)."""
+        labels = self._arriving_labels
+        if labels is not None and self.study is not None \
+                and self.study.labels.get("ai") is labels.shown:
+            if labels.update(self._arrived):
+                self.refresh_labels("ai")
+        else:
+            self._arriving_labels = None
         for view in self.reading.views:
             image = view.mapper.GetInput()
             if image is not None:
@@ -664,7 +674,8 @@ class MainWindow(QMainWindow):
         self._arrived = None
         for view in self.reading.views:
             view.set_arrived(None)
-        self.slices_arrived()
+        self.slices_arrived()  # (the AI overlay over every slice now)
+        self._arriving_labels = None
         self.volume_loaded.emit(volume)
         self._list_series()
 
@@ -829,6 +840,13 @@ class MainWindow(QMainWindow):
             labels = Volume(voxels=editor.labels, spacing=labels.spacing, origin=labels.origin,
                             direction=labels.direction, info=labels.info)
             self.label_tools.start(editor)
+        self._arriving_labels = None
+        if source == "ai" and self._arrived is not None \
+                and labels.voxels.shape == self.study.volume.shape:
+            # The study still arrives: the map is drawn over the slices already here and
+            # fills in with them (:meth:`slices_arrived`); whole when the study is.
+            self._arriving_labels = ArrivingLabels(labels, self._arrived)
+            labels = self._arriving_labels.shown
         self.study.labels[source] = labels
         self._show_overlays()
 
