@@ -131,3 +131,7 @@ class ArrivingLabels:
         self.shown.voxels[new] = self.full.voxels[new]
         self._shown |= new
         return True
+
+    def refresh(self) -> None:
+        """The full map was edited in place (label tools): the arrived slices again."""
+        self.shown.voxels[self._shown] = self.full.voxels[self._shown]

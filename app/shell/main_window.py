@@ -655,13 +655,9 @@ class MainWindow(QMainWindow):
     def slices_arrived(self) -> None:
         """Redraw the views over the slices that came in since the last call (and the AI
         overlay over them, when a stored pre-read is shown while the study arrives)."""
-        labels = self._arriving_labels
-        if labels is not None and self.study is not None \
-                and self.study.labels.get("ai") is labels.shown:
-            if labels.update(self._arrived):
-                self.refresh_labels("ai")
-        else:
-            self._arriving_labels = None
+        labels = self._masked_labels()
+        if labels is not None and labels.update(self._arrived):
+            self._redraw_labels("ai")
         for view in self.reading.views:
             image = view.mapper.GetInput()
             if image is not None:
@@ -674,8 +670,12 @@ class MainWindow(QMainWindow):
         self._arrived = None
         for view in self.reading.views:
             view.set_arrived(None)
-        self.slices_arrived()  # (the AI overlay over every slice now)
+        labels = self._masked_labels()
         self._arriving_labels = None
+        if labels is not None:  # the AI overlay over every slice: the map itself (the one
+            self.study.labels["ai"] = labels.full  # the label tools edit) from now on
+            self._show_overlays()
+        self.slices_arrived()
         self.volume_loaded.emit(volume)
         self._list_series()
 
@@ -861,8 +861,23 @@ class MainWindow(QMainWindow):
         self._show_overlays()
         self._render_all()
 
+    def _masked_labels(self) -> ArrivingLabels | None:
+        """The AI map drawn over the arrived slices only, while it is the one shown."""
+        labels = self._arriving_labels
+        if labels is None or self.study is None \
+                or self.study.labels.get("ai") is not labels.shown:
+            self._arriving_labels = None
+            return None
+        return labels
+
     def refresh_labels(self, source: str) -> None:
         """A label map was edited in place: redraw its overlay in every view."""
+        labels = self._masked_labels() if source == "ai" else None
+        if labels is not None:  # the study still arrives: the edit on the slices here
+            labels.refresh()
+        self._redraw_labels(source)
+
+    def _redraw_labels(self, source: str) -> None:
         layers = self.overlays.get(source) or []
         if layers:
             layers[0].refresh()  # the views' layers share its images

@@ -74,11 +74,19 @@ def test_a_stored_preread_shows_while_the_study_arrives(
     assert not np.array_equal(shown, labels)  # (every slice of the map has lungs)
     qtbot.waitUntil(lambda: np.array_equal(window.study.labels["ai"].voxels[arrived],
                                            labels[arrived]), timeout=5_000)
-    # It fills in as the slices come, and is whole with the study.
+    # An edit by the label tools meanwhile shows on the slices here (the tools edit the map).
+    editor = window.label_tools.editor
+    k = int(np.flatnonzero(here)[0])
+    editor.labels[k, 10:20, 10:20] = int(Label.CONSOLIDATION_RIGHT)
+    labels[k, 10:20, 10:20] = int(Label.CONSOLIDATION_RIGHT)
+    window.refresh_labels("ai")
+    assert (window.study.labels["ai"].voxels[k, 10:20, 10:20] == Label.CONSOLIDATION_RIGHT).all()
+    # It fills in as the slices come, and is whole with the study: the map the tools edit.
     with qtbot.waitSignal(window.volume_loaded, timeout=120_000):
         pass
     assert announced == [window.volume]
     assert np.array_equal(window.study.labels["ai"].voxels, labels)
+    assert window.study.labels["ai"].voxels is window.label_tools.editor.labels
     assert ai.result is not None and ai.grade.text() == "CT-2"
     assert ai.run_button.isEnabled()  # whole now: the reader may read it again
     assert workflow.worklist_flow._fetch_task is None
