@@ -19,6 +19,8 @@ are, and simulated lesions in lidc-idri-0003, seeds 1040-1043, grades 1-4): Dice
 GGO and consolidation (goal >= 0.99), grade and involvement.
 ``--runtimes``: the network alone (``UNetSegmenter._classes``), ONNX Runtime against torch,
 interleaved, medians of ``--rounds``.
+``--classes``: the logits to full-size classes step (``inference.model.classes_out``) against
+its form before, on the same logits of every slab, interleaved, with the classes compared.
 ``--dicom``: also the app's DICOM SEG + TID 1500 SR writing after a pre-read
 (``app.panels.ai_panel.write_dicom_outputs``) on the study's own 140 slices, as a ratio to that
 pre-read, and the files' size.
@@ -281,6 +283,65 @@ def runtimes(volume, rounds: int) -> None:
           f"load {os.getloadavg()[0]:.1f}")
 
 
+def _classes_out_before(logits: np.ndarray, p, rows: int, cols: int) -> np.ndarray:
+    """``inference.model.classes_out`` as it was at 3dff10c: four gathered full-size class
+    maps compared (the reference of ``--classes``)."""
+    from inference.model import _overlap, _source_index
+
+    n, k, size, _ = logits.shape
+    full = np.full((n, k, p.h, p.w), -20.0, np.float32)
+    full[:, 0] = 20.0
+    dst, src = _overlap(p, size)
+    full[:, :, src[0], src[1]] = logits[:, :, dst[0], dst[1]]
+    low = np.argmax(full, axis=1).astype(np.uint8)
+    r0, r1, wr = _source_index(rows, p.h)
+    c0, c1, wc = _source_index(cols, p.w)
+    top, bottom = low[:, r0], low[:, r1]
+    out = top[:, :, c0]
+    mixed = (out != top[:, :, c1]) | (out != bottom[:, :, c0]) | (out != bottom[:, :, c1])
+    s, r, c = np.nonzero(mixed)
+    if s.size:
+        a, b = wr[r][:, None], wc[c][:, None]
+
+        def at(rr, cc):
+            return full[s, :, rr[r], cc[c]]
+
+        blend = ((1 - a) * ((1 - b) * at(r0, c0) + b * at(r0, c1))
+                 + a * ((1 - b) * at(r1, c0) + b * at(r1, c1)))
+        out[s, r, c] = np.argmax(blend, axis=1)
+    return out
+
+
+def classes_step(volume, rounds: int) -> None:
+    """The network's classes at full size (``classes_out``, every slab of the study) against
+    the form before, on the same logits, interleaved: wall and CPU seconds, same classes."""
+    import torch
+
+    from inference.model import classes_out, to_input
+    from inference.segmenters import SLAB, UNetSegmenter
+
+    seg = UNetSegmenter(device="cpu")
+    n, rows, cols = volume.shape
+    slabs = []
+    with torch.inference_mode():
+        for start in range(0, n, SLAB):
+            x, place = to_input(volume.voxels[start:start + SLAB], volume.spacing, seg.grid)
+            slabs.append((seg.forward(x).float().cpu().numpy(), place))
+    ways = {"now": classes_out, "before": _classes_out_before}
+    times: dict[str, list[tuple[float, float]]] = {w: [] for w in ways}
+    outs = {}
+    for r in range(max(3, rounds)):
+        for name in (list(ways) if r % 2 == 0 else list(ways)[::-1]):
+            t, c = time.perf_counter(), time.process_time()
+            outs[name] = np.concatenate([ways[name](lg, pl, rows, cols) for lg, pl in slabs])
+            times[name].append((time.perf_counter() - t, time.process_time() - c))
+    same = np.array_equal(outs["now"], outs["before"])
+    (wn, cn), (wb, cb) = (np.median(np.array(times[w]), axis=0) for w in ("now", "before"))
+    print(f"classes_out, {n} slices: now {wn:.2f} s wall ({cn:.2f} s CPU), before {wb:.2f} s "
+          f"({cb:.2f} s CPU), medians of {len(times['now'])}: ratio {wn / wb:.2f} (CPU "
+          f"{cn / cb:.2f}); identical classes: {same}; load {os.getloadavg()[0]:.1f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--slices", type=int, default=300)
@@ -294,6 +355,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--check", action="store_true", help="with --reference: the labels")
     parser.add_argument("--runtimes", action="store_true", help="ONNX Runtime against torch")
+    parser.add_argument("--classes", action="store_true", help="classes_out now vs before")
     args = parser.parse_args()
     print(f"load average {os.getloadavg()[0]:.1f}, {os.cpu_count()} CPUs")
     if args.reference:
@@ -302,6 +364,9 @@ def main() -> None:
     volume = study(args.slices)
     if args.runtimes:
         runtimes(volume, args.rounds)
+        return
+    if args.classes:
+        classes_step(volume, args.rounds)
         return
     if args.post_only:
         post_processing(volume, args.repeat)

@@ -1,25 +1,31 @@
-"""What a station's worklist refresh costs the archive: the QIDO-RS requests and seconds of
-``prereads.station.fill_from_archive`` (the archive's pre-reads read into the worklist).
+"""What a station's worklist refresh costs the archive: the requests and seconds of
+``prereads.station.fill_from_archive`` (the archive's pre-reads read into the worklist),
+against the per-study look-up it replaced (two QIDO-RS requests for each ungraded study,
+at most 50 a refresh), in the same run, interleaved.
 
 Starts a private Orthanc (DICOMweb, basic auth, loopback), stores ``--studies`` CT studies
 of one real slice each (LIDC-IDRI-0001, new UIDs, dated today), the first ``--preread`` of
-them graded in the worklist already (the refresh skips them), and refreshes the worklist
-``--rounds`` times: requests a refresh (counted on the client's HTTP session), median
-seconds, and what 100 stations refreshing every 60 s would send. The studies without a
-pre-read are the costly case: each is asked again at every refresh.
+them graded in the worklist already (the refresh skips them), ``--other-ai`` of the rest
+with an AI result's flat SR that is not this station's pre-read (a station's own, sent with
+its report), and refreshes the worklist ``--rounds`` times each way: requests a refresh
+(counted on the client's HTTP session), median seconds, and what 100 stations refreshing
+every 60 s would send. The studies without a pre-read are the costly case: each was asked
+again at every refresh.
 
-    .venv/bin/python benchmarks/preread_refresh.py [--studies 50] [--rounds 5]
+    .venv/bin/python benchmarks/preread_refresh.py [--studies 50] [--rounds 5] [--other-ai 0]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
 import os
 import sys
 import tempfile
 import time
-from datetime import date
+import uuid
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +37,9 @@ os.environ.setdefault("LUCH_HOME", tempfile.mkdtemp(prefix="luch-bench-home-"))
 
 from archive.credentials import ArchiveConfig  # noqa: E402
 from archive.dicomweb import DicomWebClient  # noqa: E402
-from prereads.station import FILL_LIMIT, fill_from_archive  # noqa: E402
+from archive.errors import ArchiveError  # noqa: E402
+from prereads.station import FILL_LIMIT, fill_from_archive, import_archived_preread  # noqa: E402
+from records.sr import ai_result_to_sr, study_header  # noqa: E402
 from records.store import open_store  # noqa: E402
 from records.uids import derived_uid  # noqa: E402
 from records.worklist import WorklistItem  # noqa: E402
@@ -39,6 +47,20 @@ from tests.plugins.orthanc import OrthancServer  # noqa: E402
 
 DATA = Path(os.environ.get("LUCH_SHARED_DATA", ROOT.parent / "shared" / "data"))
 VERSION = "bench-version"
+OLD_LIMIT = 50  # the per-study look-up's studies a refresh
+
+
+def per_study(store, client, items: list[WorklistItem], version: str) -> list[WorklistItem]:
+    """The look-up before (``fill_from_archive`` at 3dff10c): each of the first 50 ungraded
+    studies asked on its own (its series, then the pre-read's three objects)."""
+    out, asked = [], 0
+    for item in items:
+        if item.ai_grade is None and asked < OLD_LIMIT:
+            asked += 1
+            with contextlib.suppress(ArchiveError):
+                import_archived_preread(store, client, item.study_instance_uid, version)
+        out.append(item)
+    return out
 
 
 def _store_studies(server: OrthancServer, n: int) -> list[str]:
@@ -59,10 +81,19 @@ def _store_studies(server: OrthancServer, n: int) -> list[str]:
     return uids
 
 
+def _other_ai(client, uids: list[str]) -> None:
+    """A flat AI SR in each of ``uids`` that is not this version's pre-read."""
+    client.store([ai_result_to_sr(str(uuid.uuid4()), "luch-unet", VERSION, {"grade": "CT-1"},
+                                  datetime.now(UTC), study_header(uid, {"patient_id": "P"}, {
+                                      "study_date": f"{date.today():%Y%m%d}"}))
+                  for uid in uids])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--studies", type=int, default=FILL_LIMIT)
+    parser.add_argument("--studies", type=int, default=50)
     parser.add_argument("--preread", type=int, default=0)
+    parser.add_argument("--other-ai", type=int, default=0)
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="luch-refresh-"))
@@ -73,28 +104,37 @@ def main() -> int:
         store = open_store(tmp / "station.db")
         client = DicomWebClient(ArchiveConfig(url=server.dicomweb_url, user=server.user,
                                               password=server.password, timeout_s=30))
+        _other_ai(client, uids[args.preread:args.preread + args.other_ai])
         requests: list[float] = []
         client.session.hooks["response"].append(
             lambda r, *a, **k: requests.append(r.elapsed.total_seconds()))
         items = [WorklistItem(uid, "", f"{date.today():%Y%m%d}", "", "", "routine",
                               "CT-1" if i < args.preread else None)
                  for i, uid in enumerate(uids)]
-        seconds, counts = [], []
+        not_ours: dict = {}
+        ways = {"per study (before)": lambda: per_study(store, client, items, VERSION),
+                "one search (now)": lambda: fill_from_archive(store, client, items, VERSION,
+                                                              not_ours=not_ours)}
+        seconds: dict[str, list[float]] = {w: [] for w in ways}
+        counts: dict[str, list[int]] = {w: [] for w in ways}
         for _ in range(args.rounds):
-            requests.clear()
-            t = time.perf_counter()
-            fill_from_archive(store, client, items, VERSION)
-            seconds.append(time.perf_counter() - t)
-            counts.append(len(requests))
-        med, per = float(np.median(seconds)), int(np.median(counts))
-        ungraded = min(args.studies - args.preread, FILL_LIMIT)
-        print(f"worklist refresh, {args.studies} studies ({ungraded} ungraded, "
-              f"{args.preread} graded), Orthanc on loopback: {per} requests, "
-              f"{med * 1000:.0f} ms (median of {args.rounds}; rounds "
-              f"{[round(s * 1000) for s in seconds]} ms), {med / max(1, per) * 1000:.1f} ms "
-              f"a request; load average {os.getloadavg()[0]:.1f}")
-        print(f"100 stations refreshing every 60 s: {100 * per / 60:.0f} requests/s to the "
-              f"archive, {100 * med / 60:.1f} archive-seconds per second at this latency")
+            for way, refresh in ways.items():
+                requests.clear()
+                t = time.perf_counter()
+                refresh()
+                seconds[way].append(time.perf_counter() - t)
+                counts[way].append(len(requests))
+        ungraded = args.studies - args.preread
+        print(f"worklist refresh, {args.studies} studies ({ungraded} ungraded, {args.preread} "
+              f"graded, {args.other_ai} with another AI result), Orthanc on loopback, load "
+              f"average {os.getloadavg()[0]:.1f}")
+        for way in ways:
+            limit = OLD_LIMIT if way.startswith("per") else FILL_LIMIT
+            med, per = float(np.median(seconds[way])), int(np.median(counts[way]))
+            print(f"  {way}: {min(ungraded, limit)} studies looked up, requests a refresh "
+                  f"{counts[way]}, {med * 1000:.0f} ms median (rounds "
+                  f"{[round(x * 1000) for x in seconds[way]]} ms); 100 stations every 60 s: "
+                  f"{100 * per / 60:.1f} requests/s, {100 * med / 60:.2f} archive-s/s")
         store.close()
     finally:
         server.stop()

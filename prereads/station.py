@@ -21,7 +21,7 @@ from archive.errors import ArchiveError
 from core.paths import app_subdir
 from core.vault import write_folder_file
 from inference import segmenters
-from prereads.archived import PreReadIds, held, locate
+from prereads.archived import PreReadIds, flat_srs, held, locate
 from prereads.shards import study_tag
 from records import Store
 from records.models import AIResult, Study
@@ -31,7 +31,10 @@ from records.worklist import WorklistItem
 log = logging.getLogger(__name__)
 AI_FILES = "ai-dicom"  # the folder of the app's own SEG/SR copies (app.panels.ai_panel.DICOM_DIR)
 FROM_ARCHIVE = "from_archive"  # marks values imported from the archive
-FILL_LIMIT = 50  # ungraded worklist studies looked up per refresh (two QIDO-RS requests each)
+# Ungraded worklist studies looked up per refresh: one QIDO-RS request for each 100
+# (prereads.archived.UIDS_PER_REQUEST), whatever they hold; a study's pre-read found there
+# costs two more requests and three retrievals, once (it is graded from then on).
+FILL_LIMIT = 200
 
 
 def active_model_version() -> str:
@@ -48,11 +51,12 @@ def stored_result(store: Store, study_uid: str, model_version: str) -> int | Non
         ).order_by(AIResult.id.desc()).limit(1))
 
 
-def find_archived_preread(client: DicomWebClient, study_uid: str, model_version: str
+def find_archived_preread(client: DicomWebClient, study_uid: str, model_version: str,
+                          ids: PreReadIds | None = None
                           ) -> tuple[PreReadIds, dict[str, str]] | None:
     """The study's pre-read by ``model_version`` when the archive holds all three objects:
-    its identity and SOP Instance UID -> series UID."""
-    ids = locate(client, study_uid, model_version)
+    its identity (``ids``, when located already) and SOP Instance UID -> series UID."""
+    ids = ids or locate(client, study_uid, model_version)
     if ids is None:
         return None
     objects = held(client, ids)
@@ -60,16 +64,17 @@ def find_archived_preread(client: DicomWebClient, study_uid: str, model_version:
 
 
 def import_archived_preread(store: Store, client: DicomWebClient, study_uid: str,
-                            model_version: str | None = None, folder: Path | None = None
-                            ) -> int | None:
+                            model_version: str | None = None, folder: Path | None = None,
+                            ids: PreReadIds | None = None) -> int | None:
     """Import the archive's pre-read of ``study_uid`` as an AI result; returns its id (an
     earlier import's or result's by the same version when the store has one), or None when
-    the archive holds no pre-read by this model version. Raises ArchiveError."""
+    the archive holds no pre-read by this model version (``ids``: its identity, when
+    located already). Raises ArchiveError."""
     version = model_version or active_model_version()
     existing = stored_result(store, study_uid, version)
     if existing is not None:
         return existing
-    found = find_archived_preread(client, study_uid, version)
+    found = find_archived_preread(client, study_uid, version, ids)
     if found is None:
         return None
     ids, objects = found
@@ -99,22 +104,40 @@ def import_archived_preread(store: Store, client: DicomWebClient, study_uid: str
 
 
 def fill_from_archive(store: Store, client: DicomWebClient, items: list[WorklistItem],
-                      model_version: str | None = None, limit: int = FILL_LIMIT
+                      model_version: str | None = None, limit: int = FILL_LIMIT,
+                      not_ours: dict[str, frozenset[str]] | None = None
                       ) -> list[WorklistItem]:
     """``items`` with the grades of the archive's pre-reads imported for the first ``limit``
-    ungraded ones (a failure only leaves a study ungraded)."""
-    out, asked = [], 0
-    for item in items:
-        if item.ai_grade is None and asked < limit:
-            asked += 1
-            try:
-                result_id = import_archived_preread(store, client, item.study_instance_uid,
-                                                    model_version)
-            except ArchiveError as err:
-                log.warning("study %s: archived pre-read not read: %s",
-                            study_tag(item.study_instance_uid), err)
-                result_id = None
-            if result_id is not None:
-                item = replace(item, ai_grade=str(store.ai_result(result_id).values["grade"]))
-        out.append(item)
-    return out
+    ungraded ones (a failure only leaves a study ungraded).
+
+    One QIDO-RS request asks which of them have an AI result's flat SR at all
+    (:func:`prereads.archived.flat_srs`); only those are looked at further. ``not_ours``
+    (kept by the caller between refreshes) remembers the flat SRs found not to be this
+    version's pre-read of the study's current series (another model version, a station's
+    own result, a series grown since): such a study is looked at again only when its flat
+    SRs change."""
+    version = model_version or active_model_version()
+    not_ours = {} if not_ours is None else not_ours
+    ungraded = [i.study_instance_uid for i in items if i.ai_grade is None][:limit]
+    try:
+        listed = flat_srs(client, ungraded) if ungraded else {}
+    except ArchiveError as err:
+        log.warning("archived pre-reads not looked up: %s", err)
+        return items
+    grades: dict[str, str] = {}
+    for study_uid, sops in listed.items():
+        if not_ours.get(study_uid) == sops:
+            continue
+        try:
+            ids = locate(client, study_uid, version)
+            if ids is None or ids.flat_sr_uid not in sops:
+                not_ours[study_uid] = sops
+                continue
+            result_id = import_archived_preread(store, client, study_uid, version, ids=ids)
+        except ArchiveError as err:
+            log.warning("study %s: archived pre-read not read: %s", study_tag(study_uid), err)
+            continue
+        if result_id is not None:
+            grades[study_uid] = str(store.ai_result(result_id).values["grade"])
+    return [replace(i, ai_grade=grades[i.study_instance_uid])
+            if i.ai_grade is None and i.study_instance_uid in grades else i for i in items]

@@ -100,3 +100,38 @@ class PendingLayer:
     def hide(self) -> None:
         self._grid = self._pattern = self._shown = None
         self.mapper.SetInputData(None)
+
+
+class ArrivingLabels:
+    """A label map of a study still arriving, drawn over the arrived slices only: the map
+    covers the whole volume (a pre-read found before the study was opened), but a lesion
+    drawn over a slice not here yet would colour an empty grey picture. :attr:`shown` is a
+    copy that is 0 on the missing slices; :meth:`update` fills in the slices arrived since."""
+
+    def __init__(self, labels: Volume, arrived: np.ndarray) -> None:
+        self.full = labels
+        self.shown = Volume(voxels=np.zeros(labels.voxels.shape, np.uint8), spacing=labels.spacing,
+                            origin=labels.origin, direction=labels.direction,
+                            info=labels.info)
+        self._shown: np.ndarray = np.zeros(len(labels.voxels), dtype=bool)
+        self.update(arrived)
+
+    def update(self, arrived: np.ndarray | None) -> bool:
+        """Copy in the slices arrived since the last call (all of them with None: the study
+        is whole); whether the map shown changed."""
+        if arrived is None:
+            new = ~self._shown
+        else:  # a snapshot: the fetch thread fills the array in while this runs
+            now = np.array(arrived, dtype=bool, copy=True)
+            if len(now) != len(self._shown):  # another volume's
+                return False
+            new = now & ~self._shown
+        if not new.any():
+            return False
+        self.shown.voxels[new] = self.full.voxels[new]
+        self._shown |= new
+        return True
+
+    def refresh(self) -> None:
+        """The full map was edited in place (label tools): the arrived slices again."""
+        self.shown.voxels[self._shown] = self.full.voxels[self._shown]

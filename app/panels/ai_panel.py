@@ -122,6 +122,7 @@ class AiPanel(QWidget):
         self.study_uid = ""
         self.dicom_files: list[Path] = []  # the SEG and SR of the current pre-read
         self._task: Task | None = None
+        self._arriving = False  # the study is still arriving: the model may not read it yet
         self._generation = 0  # a stored result looked up for an older open is not shown
 
         # The same words as inference.preread.INVESTIGATIONAL, as a literal so it is translated.
@@ -230,7 +231,8 @@ class AiPanel(QWidget):
             self.running.emit(running)
         self.progress.setVisible(running)
         self.cancel_button.setVisible(running)
-        self.run_button.setEnabled(not running and self._volume is not None)
+        self.run_button.setEnabled(not running and self._volume is not None
+                                   and not self._arriving)
         self.accept_button.setEnabled(done and self.assessable and open_report)
         self.reject_button.setEnabled(done and open_report)
         if state != "idle":
@@ -242,6 +244,9 @@ class AiPanel(QWidget):
         """Start the pre-read of ``volume`` off the UI thread; with ``source`` (the study's
         DICOM files) also write its SEG and SR."""
         if volume is None:
+            return None
+        if self._arriving and volume is self._volume:  # (Ctrl+R while it arrives)
+            self.failed.emit(self._waiting_text())
             return None
         self.cancel()
         self._generation += 1
@@ -279,17 +284,27 @@ class AiPanel(QWidget):
         return task.start()
 
     def open_study(self, volume: Volume, study_uid: str, source: Path | None = None,
-                   run: bool = True) -> Task | None:
+                   run: bool = True, arriving: bool = False) -> Task | None:
         """A study opened: show its stored pre-read of this series by this model version
         (made here, in the background or imported) if there is one, else run the model
         (with ``run``).
-        "Run AI pre-read" (:meth:`run`) always runs it again."""
+        "Run AI pre-read" (:meth:`run`) always runs it again.
+
+        ``arriving``: the study is shown while its images still arrive (progressive open);
+        its stored pre-read is shown at once (the grid is known from the headers), but the
+        model waits for every image (:meth:`arrived`)."""
         self.cancel()
         self._generation += 1
         generation = self._generation
-        if (study_uid and study_uid != self.study_uid) or self._volume is not volume:
-            self._forget(volume, study_uid or self.study_uid, "")  # not the last study's
+        if (study_uid and study_uid != self.study_uid) or self._volume is not volume or (
+                self._arriving and not arriving and self.result is None):  # ("starts when…")
+            self._forget(volume, study_uid or self.study_uid,
+                         self._waiting_text() if arriving else "")  # not the last study's
         self._volume, self.study_uid = volume, study_uid or self.study_uid
+        self._arriving = arriving
+        if arriving:
+            self._set_state("idle")  # no "Run AI" on the images not here yet
+        run = run and not arriving
         store = self.store
 
         def work(progress, cancel):
@@ -317,12 +332,24 @@ class AiPanel(QWidget):
         starts (:meth:`open_study`) when every image is here."""
         self.cancel()
         self._generation += 1
-        self._forget(None, study_uid,
-                     self.tr("The AI pre-read starts when the whole study has arrived"))
+        self._forget(None, study_uid, self._waiting_text())
+
+    def _waiting_text(self) -> str:
+        return self.tr("The AI pre-read starts when the whole study has arrived")
+
+    def shows(self, volume: Volume) -> bool:
+        """Whether the panel shows a result of ``volume`` (e.g. one found while it arrived)."""
+        return self.result is not None and self._volume is volume
+
+    def arrived(self) -> None:
+        """The study shown while it arrived is whole: the model may read it now."""
+        self._arriving = False
+        self._set_state("done" if self.result is not None else "idle")
 
     def _forget(self, volume: Volume | None, study_uid: str, text: str) -> None:
         """No result shown: the panel belongs to ``study_uid`` now (``volume``, if here)."""
         self._volume, self.study_uid = volume, study_uid
+        self._arriving = False
         self.result = self.result_json = self.ai_result_id = self.ai_json = None
         self.correction_id = None
         self.dicom_files = []

@@ -43,7 +43,9 @@ class StudyFlow(QObject):
     def arriving(self, volume: Volume) -> None:
         """The window shows ``volume`` before it is whole (progressive open): from its first
         image the report and the AI panel are this study's, not the last one's (dictation
-        must not go into the previous patient's report); the AI waits for every image."""
+        must not go into the previous patient's report). A pre-read stored before (made in
+        the background or imported from the archive) is shown at once, its overlay over the
+        slices already here; the model waits for every image."""
         path = self.window.current_path
         uid = study_uid_of(volume, path) if path else None
         if uid is None or uid == self.study_uid:
@@ -54,7 +56,7 @@ class StudyFlow(QObject):
         # Its images are on screen from now on, even if the reader stops the fetch: audited.
         self.store.audit(self.reader, "opened", uid)
         self._begin_report(uid)
-        self.ai.wait_for_images(uid)
+        self.ai.open_study(volume, uid, source=path, run=False, arriving=True)
 
     def opened(self, volume: Volume) -> None:
         """The window shows ``volume``: record it, select it, restore its draft, run the AI."""
@@ -62,7 +64,8 @@ class StudyFlow(QObject):
         uid = study_uid_of(volume, path) if path else None
         arrived = uid is not None and uid == self._arriving  # its report is open already
         self._arriving = None
-        if uid is not None and uid == self.study_uid and self.ai.result is not None:
+        if uid is not None and uid == self.study_uid and self.ai.result is not None \
+                and not arrived:
             # The same study again: the form stays. The AI result belongs to the series it
             # read: its labels are drawn on that series only (e.g. reopened with its prior).
             if same_grid(self.ai.volume, volume):
@@ -91,6 +94,9 @@ class StudyFlow(QObject):
         if not arrived:
             self._begin_report(self.study_uid)
         # A stored pre-read is shown at once (no model run); else the model runs if set so.
+        if arrived and self.ai.shows(volume):  # found while it arrived: shown already
+            self.ai.arrived()
+            return
         self.ai.open_study(volume, self.study_uid, source=path,
                            run=bool(self.window.settings.get("ai.autorun", True)))
 

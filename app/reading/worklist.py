@@ -62,6 +62,9 @@ class WorklistFlow(QObject):
         self._reviews: dict = {}  # study UID -> the newest review of this station's report
         self._opened: str | None = None  # read in the foreground, not in the background
         self._prune_task: Task | None = None
+        # Studies whose archived AI results are not this station's pre-read (by their flat
+        # SRs): not looked at again at each refresh (prereads.station.fill_from_archive).
+        self._not_ours: dict[str, frozenset[str]] = {}
         self.background = BackgroundPreread(store, self)
         self.background.changed.connect(self._show_markers)
         self.background.stored.connect(lambda _uid: self.refresh())
@@ -81,11 +84,12 @@ class WorklistFlow(QObject):
         archive = self.link.archive
         if archive is None or self._worklist_task is not None:
             return
-        store = self.store
+        store, not_ours = self.store, self._not_ours
 
         def work(progress, cancel) -> list:
             return with_archived_prereads(
-                store, archive, build_worklist(store, archive, include_reported=True))
+                store, archive, build_worklist(store, archive, include_reported=True),
+                not_ours)
 
         task = Task(work, QT_TRANSLATE_NOOP("Task", "worklist"))
         task.succeeded.connect(self._archive_worklist)
@@ -454,10 +458,13 @@ class WorklistFlow(QObject):
 
 
 # -- hook: the central service's pre-reads (issue 19) ------------------------------------------
-def with_archived_prereads(store: Store, archive: DicomWebClient, items: list) -> list:
+def with_archived_prereads(store: Store, archive: DicomWebClient, items: list,
+                           not_ours: dict | None = None) -> list:
     """The worklist ``items`` with the grades of pre-reads the archive holds by this station's
-    model version imported into the store (off the UI thread: the model version loads torch)."""
+    model version imported into the store (off the UI thread: the model version loads torch);
+    one QIDO-RS request a refresh for up to 100 ungraded studies (``not_ours``: see
+    :func:`prereads.station.fill_from_archive`)."""
     from prereads.station import fill_from_archive  # deferred: loads the AI stack, off the UI
 
-    return fill_from_archive(store, archive, items)
+    return fill_from_archive(store, archive, items, not_ours=not_ours)
 

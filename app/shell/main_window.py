@@ -45,6 +45,7 @@ from viewer.measurement_store import load_measurements, save_measurements
 from viewer.measurements import Measurement
 from viewer.orientation import AXIAL, acquisition_plane
 from viewer.overlay import LabelOverlay
+from viewer.pending import ArrivingLabels
 from viewer.place_store import load_places, save_places
 from viewer.presets import load_presets
 from viewer.reading_state import ReadingState
@@ -111,6 +112,7 @@ class MainWindow(QMainWindow):
         self._task: Task | None = None
         self._panels_state: QByteArray | None = None  # the panels "images only" hid
         self._arrived = None  # a study still arriving: which stored slices are here
+        self._arriving_labels: ArrivingLabels | None = None  # its AI map, arrived slices only
         self._build_status_bar()
         self._build_menus()
         self._build_series_browser()
@@ -652,7 +654,11 @@ class MainWindow(QMainWindow):
         self.study_arriving.emit(volume)  # the report and the AI panel are this study's now
 
     def slices_arrived(self) -> None:
-        """Redraw the views over the slices that came in since the last call."""
+        """Redraw the views over the slices that came in since the last call (and the AI
+        overlay over them, when a stored pre-read is shown while the study arrives)."""
+        labels = self._masked_labels()
+        if labels is not None and labels.update(self._arrived):
+            self._redraw_labels("ai")
         for view in self.reading.views:
             image = view.mapper.GetInput()
             if image is not None:
@@ -665,6 +671,11 @@ class MainWindow(QMainWindow):
         self._arrived = None
         for view in self.reading.views:
             view.set_arrived(None)
+        labels = self._masked_labels()
+        self._arriving_labels = None
+        if labels is not None:  # the AI overlay over every slice: the map itself (the one
+            self.study.labels["ai"] = labels.full  # the label tools edit) from now on
+            self._show_overlays()
         self.slices_arrived()
         self.volume_loaded.emit(volume)
         self._list_series()
@@ -840,6 +851,13 @@ class MainWindow(QMainWindow):
             labels = Volume(voxels=editor.labels, spacing=labels.spacing, origin=labels.origin,
                             direction=labels.direction, info=labels.info)
             self.label_tools.start(editor)
+        self._arriving_labels = None
+        if source == "ai" and self._arrived is not None \
+                and labels.voxels.shape == self.study.volume.shape:
+            # The study still arrives: the map is drawn over the slices already here and
+            # fills in with them (:meth:`slices_arrived`); whole when the study is.
+            self._arriving_labels = ArrivingLabels(labels, self._arrived)
+            labels = self._arriving_labels.shown
         self.study.labels[source] = labels
         self._show_overlays()
 
@@ -854,8 +872,23 @@ class MainWindow(QMainWindow):
         self._show_overlays()
         self._render_all()
 
+    def _masked_labels(self) -> ArrivingLabels | None:
+        """The AI map drawn over the arrived slices only, while it is the one shown."""
+        labels = self._arriving_labels
+        if labels is None or self.study is None \
+                or self.study.labels.get("ai") is not labels.shown:
+            self._arriving_labels = None
+            return None
+        return labels
+
     def refresh_labels(self, source: str) -> None:
         """A label map was edited in place: redraw its overlay in every view."""
+        labels = self._masked_labels() if source == "ai" else None
+        if labels is not None:  # the study still arrives: the edit on the slices here
+            labels.refresh()
+        self._redraw_labels(source)
+
+    def _redraw_labels(self, source: str) -> None:
         layers = self.overlays.get(source) or []
         if layers:
             layers[0].refresh()  # the views' layers share its images

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pydicom
 import pytest
@@ -11,6 +14,7 @@ from inference.preread import PreReadOptions
 from prereads.station import FROM_ARCHIVE, active_model_version, import_archived_preread
 from prereads.worker import Outcome, preread_study
 from records import open_store
+from records.sr import ai_result_to_sr, study_header
 from records.worklist import build_worklist
 from tests.prereads.conftest import client_for
 
@@ -47,9 +51,28 @@ def test_a_station_imports_the_archived_grade_without_running_the_model(
     try:
         items = build_worklist(store, client, include_reported=True)
         assert {i.study_instance_uid: i.ai_grade for i in items} == {read: None, unread: None}
-        items = with_archived_prereads(store, client, items)  # the worklist refresh's hook
+        asked = _count_requests(client)
+        not_ours: dict = {}  # the worklist flow keeps it between refreshes
+        items = with_archived_prereads(store, client, items, not_ours)  # the refresh's hook
         assert {i.study_instance_uid: i.ai_grade for i in items} == \
             {read: central.grade, unread: None}
+        # One request asks which studies have an AI result at all; the one found costs two
+        # more searches (its series' identity, its objects) and the retrievals, once.
+        assert len(_searches(asked)) == 3 and len(asked) >= 6, asked
+        # A refresh afterwards: one request, however many studies are ungraded.
+        asked.clear()
+        assert with_archived_prereads(store, client, items, not_ours) == items
+        assert len(asked) == 1, asked
+        # An AI result of another kind in the archive (a station's own, sent with its report):
+        # looked at once (its series' identity), then not again until the study's AI results
+        # change.
+        header = study_header(unread, {"patient_id": "P"}, {"study_date": "20261207"})
+        client.store([ai_result_to_sr(str(uuid.uuid4()), "luch-unet", version,
+                                      {"grade": "CT-1"}, datetime.now(UTC), header)])
+        for expected in (2, 1):
+            asked.clear()
+            assert with_archived_prereads(store, client, items, not_ours) == items
+            assert len(asked) == expected, asked
         again = build_worklist(store, None, include_reported=True)  # kept in the store
         assert {i.study_instance_uid: i.ai_grade for i in again}[read] == central.grade
 
@@ -69,3 +92,16 @@ def test_a_station_imports_the_archived_grade_without_running_the_model(
         assert store.jobs() == []  # it came from the archive: nothing to send back
     finally:
         store.close()
+
+
+def _searches(urls: list[str]) -> list[str]:
+    """The QIDO-RS searches among request URLs (a retrieval ends with an instance's UID)."""
+    return [u for u in urls if urlsplit(u).path.rsplit("/", 1)[-1] in
+            ("studies", "series", "instances")]
+
+
+def _count_requests(client) -> list[str]:
+    """The URLs of the requests ``client`` sends from now on."""
+    asked: list[str] = []
+    client.session.hooks["response"].append(lambda r, *_a, **_k: asked.append(r.url))
+    return asked
