@@ -101,12 +101,9 @@ class StudyFlow(QObject):
                            run=bool(self.window.settings.get("ai.autorun", True)))
 
     def _begin_report(self, uid: str) -> None:
-        """Open the study's report; the status line is this study's from now on (the last
-        study's "Unsigned draft restored" stood under the next, signed one)."""
+        """Open the study's report (saying so when its unsigned draft came back)."""
         if self.report.begin(uid):
             self.window.statusBar().showMessage(self.tr("Unsigned draft restored"))
-        else:
-            self.window.statusBar().clearMessage()
 
     def _offer_prior(self, study_uid: str) -> None:
         """Find this patient's latest earlier study, on the station or else in the archive's

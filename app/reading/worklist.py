@@ -200,6 +200,10 @@ class WorklistFlow(QObject):
 
     def open_study(self, study_uid: str) -> Task | None:
         """Open a worklist study: from disk, or fetched from the archive into the image cache."""
+        if study_uid != self._opened:
+            # the status line is this study's from now on: the last study's "Unsigned draft
+            # restored" stood under the next one, which had none
+            self.window.statusBar().clearMessage()
         self.opening(study_uid)
         pending = self._fetch_task
         if pending is not None and self._fetch_uid == study_uid:
