@@ -7,8 +7,10 @@ decoding each into its place. ``arrived[k]`` says which slices are there; listen
 ``("slice", k)`` for each, ``("first", k)`` for the middle one (the study can be shown),
 ``("complete", volume)`` when the series is whole (the AI pre-read can start) and ``("failed",
 error)``. Qt-free: the app runs :meth:`stream` on a worker thread and forwards the events.
-Instances already cached are read from disk, not fetched again; the study's other series
-follow through ``fetch_study`` once the main one is complete.
+Instances already cached are read from disk, not fetched again; a stopped stream taken up
+again (:meth:`ProgressiveStudy.continue_from`) keeps its volume and the slices decoded, so
+the views showing it stay. The study's other series follow through ``fetch_study`` once the
+main one is complete.
 """
 
 from __future__ import annotations
@@ -75,6 +77,14 @@ class ProgressiveStudy(Observable):
         self.arrived = np.zeros(0, dtype=bool)
         self._items: list[tuple[str, str, Path]] = []  # (series, SOP, cache path) per slice k
         self._lock = threading.Lock()
+        self._earlier: tuple[Volume, np.ndarray] | None = None
+
+    def continue_from(self, earlier: ProgressiveStudy) -> None:
+        """Go on where ``earlier`` (this study's stopped stream, no longer running) left: its
+        volume and ``arrived`` array are this one's when :meth:`open` finds the same series
+        and slices, so a view showing them keeps them and the slices decoded stay."""
+        if earlier.study_uid == self.study_uid and earlier.volume is not None:
+            self._earlier = (earlier.volume, earlier.arrived)
 
     @property
     def complete(self) -> bool:
@@ -123,6 +133,10 @@ class ProgressiveStudy(Observable):
         sops = [safe_uid(tag_value(h, SOP_UID)) for h in ordered]
         self._items = [(series_uid, sop, folder / series_uid / f"{sop}.dcm") for sop in sops]
         rows, columns = int(tag_value(first, ROWS)), int(tag_value(first, COLUMNS))
+        if self._continues(series_uid, sops, (len(ordered), rows, columns)):
+            assert self.volume is not None
+            self._emit("headers", self.volume)
+            return self.volume
         info = series_info(_header_dataset(ordered[len(ordered) // 2]), sops)
         self.volume = Volume(voxels=np.zeros((len(ordered), rows, columns), dtype=np.int16),
                              spacing=geometry.spacing, origin=geometry.origin,
@@ -133,6 +147,19 @@ class ProgressiveStudy(Observable):
         self.arrived = np.zeros(len(ordered), dtype=bool)
         self._emit("headers", self.volume)
         return self.volume
+
+    def _continues(self, series_uid: str, sops: list[str], shape: tuple[int, ...]) -> bool:
+        """Whether the earlier stream's volume is of this series as the archive lists it now
+        (same slices, same order and size): then it is this one's, with what arrived."""
+        if self._earlier is None:
+            return False
+        volume, arrived = self._earlier
+        self._earlier = None
+        if (volume.info.series_instance_uid != series_uid or volume.shape != shape
+                or list(volume.info.sop_instance_uids) != sops or len(arrived) != shape[0]):
+            return False
+        self.volume, self.arrived = volume, arrived
+        return True
 
     def stream(self, cancel: threading.Event | None = None, workers: int | None = None,
                retries: int = RETRIES, decoders: int = 2) -> Volume:

@@ -111,12 +111,12 @@ def _sparse_copy(ref: FileRef, fd: int) -> bytes | None:
     with ref.open_raw() as fp:
         head = fp.read(SEALED_HEAD)
         size, syntax = fp.seek(0, os.SEEK_END), _head_syntax(head)
-        at = head.rfind(_PIXEL_TAG)
+        at = _pixel_element(head, size)
         first = head if syntax in NATIVE_LITTLE_ENDIAN else None
         if at < 0:
             fp.seek(0)
             head = fp.read()
-        else:  # the last match: a chance match in the pixels only makes the copy longer
+        else:
             head = memoryview(head)[:at + _PIXEL_HEAD]
         tail = b""
         if syntax not in NATIVE_LITTLE_ENDIAN:  # the end marker is looked at
@@ -129,6 +129,26 @@ def _sparse_copy(ref: FileRef, fd: int) -> bytes | None:
             written = os.pwrite(fd, view, offset)
             view, offset = view[written:], offset + written
     return first
+
+
+def _pixel_element(head: bytes, size: int) -> int:
+    """Where the pixel data's element starts in ``head`` (the first plaintext bytes of a file
+    of ``size`` bytes), else -1. Searched forwards for the first tag whose length fits (a
+    native value running to the file's end, or an encapsulated one); where none fits, the
+    last tag in ``head`` (a chance match in the pixels only makes the copy longer). The
+    backward search over the chunk's pixels this replaces took 33 us a file, this 5 us
+    (benchmarks/README.md)."""
+    at = head.find(_PIXEL_TAG)
+    while 0 <= at <= len(head) - _PIXEL_HEAD:
+        (implicit,) = struct.unpack_from("<I", head, at + 4)
+        if at + 8 + implicit == size:
+            return at
+        if head[at + 4:at + 6] in (b"OW", b"OB"):
+            (length,) = struct.unpack_from("<I", head, at + 8)
+            if length == 0xFFFFFFFF or at + _PIXEL_HEAD + length == size:
+                return at
+        at = head.find(_PIXEL_TAG, at + 1)
+    return head.rfind(_PIXEL_TAG)
 
 
 def _head_syntax(head: bytes) -> str:

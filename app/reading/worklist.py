@@ -61,6 +61,7 @@ class WorklistFlow(QObject):
         self._notes: dict[str, str] = {}  # study UID -> " · partly cached …" (or "")
         self._reviews: dict = {}  # study UID -> the newest review of this station's report
         self._opened: str | None = None  # read in the foreground, not in the background
+        self._streamed: tuple = ()  # (progressive study, its task): the last one shown arriving
         self._prune_task: Task | None = None
         # Studies whose archived AI results are not this station's pre-read (by their flat
         # SRs): not looked at again at each refresh (prereads.station.fill_from_archive).
@@ -292,6 +293,8 @@ class WorklistFlow(QObject):
 
         cache, store, reader = self.image_cache(), self.store, self.reader
         study = ProgressiveStudy(self.link.archive, cache, study_uid)
+        if self._streamed and self._goes_on(*self._streamed, study_uid):
+            study.continue_from(self._streamed[0])  # in the views on screen, where it stopped
         bridge = _Arrivals(self)  # the worker's events, queued to the UI thread
         study.subscribe(bridge.event.emit)
         bridge.event.connect(lambda kind, _value: self._arriving(study, kind))
@@ -314,7 +317,16 @@ class WorklistFlow(QObject):
         self.window.track_task(task)
         self._watch_fetch(task, study_uid,
                           lambda folder: self._fetched(study_uid, folder, study))
+        self._streamed = (study, task)
         return task.start()
+
+    def _goes_on(self, earlier, task: Task, study_uid: str) -> bool:
+        """Whether a stream of ``study_uid`` that stopped (cancelled, or the link dropped)
+        is still on screen, so a new one goes on in its views (no layout built again, the
+        reader's place kept) rather than showing the study anew."""
+        return (earlier.study_uid == study_uid and earlier.volume is not None
+                and self.window.volume is earlier.volume and not earlier.complete
+                and task.done.wait(2.0))  # its last decode is in (it ends as it signals)
 
     def _arriving(self, study, kind: str) -> None:
         if self._fetch_task is None or self._fetch_uid != study.study_uid \

@@ -394,3 +394,57 @@ def test_the_status_line_belongs_to_the_study_on_screen(qtbot, luch_home, shared
         with qtbot.waitSignal(window.volume_loaded, timeout=60_000):
             workflow.open_study(uid)
         assert window.statusBar().currentMessage() == message
+
+
+def test_the_views_are_updated_in_place_while_a_study_arrives_and_resumes(
+        qtbot, luch_home, orthanc, orthanc_ct, link_proxy, monkeypatch):
+    """From the first image to the whole study no view or layout is built again: the slices
+    that come in are drawn in the views on screen. A fetch stopped and asked for again goes
+    on in the same views and volume (the reader's slice kept, the slices already decoded not
+    decoded again); it rebuilt the layout over a new volume."""
+    from app.shell.main_window import MainWindow
+    from viewer.layouts import ReadingLayout
+    from viewer.slice_view import SliceView
+
+    study = next(u for u, f in orthanc_ct.items() if len(f) == 20)
+    client = slow_archive(orthanc, link_proxy)
+    window, workflow, _store = make_station(qtbot, client)
+    qtbot.waitUntil(lambda: study in workflow.worklist.visible_study_uids(), timeout=30_000)
+    workflow.open_study(study)
+    qtbot.waitUntil(lambda: window.volume is not None, timeout=60_000)
+    volume, views = window.volume, list(window.reading.views)
+    built: list[str] = []
+
+    def counting(cls, name: str):
+        method = getattr(cls, name)
+
+        def counted(self, *args, **kwargs):
+            built.append(f"{cls.__name__}.{name}")
+            return method(self, *args, **kwargs)
+        return counted
+
+    for cls, name in ((SliceView, "__init__"), (ReadingLayout, "__init__"),
+                      (SliceView, "set_volume"), (MainWindow, "_install_layout")):
+        monkeypatch.setattr(cls, name, counting(cls, name))
+    axial = next(v for v in views if v.plane.name == "axial")
+    axial.set_slice_index(12)
+    first = workflow.worklist_flow._fetch_task
+    qtbot.waitUntil(lambda: int(volume_arrived(window).sum()) >= 13, timeout=60_000)
+    with qtbot.waitSignal(first.cancelled, timeout=60_000):
+        window.cancel_loading()
+    assert not volume_arrived(window).all(), "the link was too fast to stop it"
+    decoded = int(volume_arrived(window).sum())
+    with qtbot.waitSignal(window.volume_loaded, timeout=120_000):
+        workflow.open_study(study)  # asked for again: the fetch goes on
+    assert built == [], built
+    assert window.volume is volume and list(window.reading.views) == views
+    assert axial.slice_index == 12
+    assert np.array_equal(volume.voxels, open_volume(ImageCache().study_dir(study)).voxels)
+    assert decoded > 1
+    workflow.stop()
+
+
+def volume_arrived(window) -> np.ndarray:
+    """Which slices of the study on screen are in its volume (all, once it is whole)."""
+    views = [v for v in window.reading.views if v.arrived is not None]
+    return views[0].arrived if views else np.ones(1, dtype=bool)

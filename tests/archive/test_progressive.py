@@ -87,6 +87,34 @@ def test_cached_slices_are_not_fetched_again(orthanc, orthanc_ct, tmp_path: Path
     assert np.array_equal(volume.voxels, open_volume(cache.study_dir(study_uid)).voxels)
 
 
+def test_a_stopped_stream_goes_on_in_its_volume(orthanc, orthanc_ct, tmp_path: Path) -> None:
+    """Taken up again, a stopped stream's volume and arrival array are the new stream's (a
+    view showing them stays): the slices decoded are not decoded again, the rest fill in.
+    A stream of another study keeps to its own volume."""
+    study_uid, other_uid = (next(u for u, f in orthanc_ct.items() if len(f) == n)
+                            for n in (20, 12))
+    cache = ImageCache(tmp_path / "cache")
+    stop = threading.Event()
+    earlier = ProgressiveStudy(_client(orthanc), cache, study_uid)
+    earlier.subscribe(lambda kind, _v: stop.set()
+                      if kind == "slice" and earlier.arrived.sum() >= 8 else None)
+    with pytest.raises(FetchCancelled):
+        earlier.stream(cancel=stop, workers=1, decoders=1)
+    done = earlier.arrived.copy()
+    assert 8 <= done.sum() < 20
+    study = ProgressiveStudy(_client(orthanc), cache, study_uid)
+    study.continue_from(earlier)
+    decoded: list[int] = []
+    study.subscribe(lambda kind, k: decoded.append(k) if kind == "slice" else None)
+    volume = study.stream(workers=1, decoders=1)
+    assert volume is earlier.volume and study.arrived is earlier.arrived and study.complete
+    assert sorted(decoded) == [k for k in range(20) if not done[k]]
+    assert np.array_equal(volume.voxels, open_volume(cache.study_dir(study_uid)).voxels)
+    another = ProgressiveStudy(_client(orthanc), cache, other_uid)
+    another.continue_from(earlier)
+    assert another.open() is not volume and another.volume.shape[0] == 12
+
+
 def stacked_at_one_place(shared_data: Path, out: Path, n: int = 3) -> tuple[str, list[Path]]:
     """``n`` real slices rewritten into one new series, all at the same position."""
     from pydicom.uid import generate_uid
