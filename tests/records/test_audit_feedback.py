@@ -114,10 +114,11 @@ def test_ai_feedback_by_grade_and_month() -> None:
 
 def test_turnaround_by_urgency() -> None:
     """Stat: 1..10 h ten times each: median 5.5 (the 50th value 5, the 51st 6), 90th
-    percentile the 90th value 9, 40 within 4 h. Urgent: 34 x 12, 33 x 24, 33 x 36 h: median 24, p90 36, 67
-    within 24 h. Routine: 75 each of 24, 48, 72, 96 h: median (48 + 72) / 2 = 60, p90 the
-    270th value 96, 225 within 72 h. All 500: <= 10 h 100, 12 h 134, 24 h 242, 36 h 275,
-    48 h 350, 72 h 425, 96 h 500: median 36, p90 (450th) 96, 332 on time."""
+    percentile the 90th value 9, 40 within 4 h. Urgent: 34 x 12, 33 x 24, 33 x 36 h:
+    median 24, p90 36, 67 within 24 h. Routine: 75 each of 24, 48, 72, 96 h: median
+    (48 + 72) / 2 = 60, p90 the 270th value 96, 225 within 72 h. All 500 (cumulative):
+    <= 10 h 100, 12 h 134, 24 h 242, 36 h 275, 48 h 350, 72 h 425, 96 h 500: median 36,
+    p90 (450th) 96, 332 on time."""
     stat, urgent, routine, total = turnaround(generated())
     assert (stat.group, stat.reviews, stat.median_h, stat.p90_h, stat.on_time) == (
         "stat", 100, 5.5, 9, 40)
