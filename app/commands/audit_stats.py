@@ -34,11 +34,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="one row per first reader, requesting centre or month")
     parser.add_argument("--csv", action="store_true", help="print CSV (of --table)")
     parser.add_argument("--table", choices=("rates", "ai", "turnaround"), default="rates",
-                        help="the table --csv prints: discrepancy rates and kappas (default), "
-                             "AI feedback (by the expert's grade, or by month with --by "
-                             "month) or turnaround times by urgency")
+                        help="the table --csv prints and --plot draws: discrepancy rates "
+                             "and kappas (default), AI feedback (by the expert's grade, or "
+                             "by month with --by month) or turnaround times by urgency")
     parser.add_argument("--plot", type=Path, metavar="OUT.png",
-                        help="also draw the rates with their intervals as a PNG")
+                        help="also draw --table's plot as a PNG (rates: both rates per "
+                             "group; ai: within one grade and the same grade; turnaround: "
+                             "signed by the due time; each with its 95%% Wilson interval)")
     parser.set_defaults(run=run)
 
 
@@ -58,10 +60,7 @@ def run(args: argparse.Namespace) -> int:
     feedback = st.ai_feedback(reviews, "month" if args.by == "month" else "grade")
     times = st.turnaround(reviews)
     if args.plot:
-        from app.panels.audit_plot import plot_rates  # deferred: loads Qt
-
-        plot_rates(rates, args.plot, f"Discrepancy rates by {args.by}" if args.by != "all"
-                   else "Discrepancy rates")
+        _plot(args, rates, feedback, times)
     if args.csv:
         print(st.as_csv(rates, agreement) if args.table == "rates" else
               st.table_csv(st.AI_COLUMNS, st.ai_rows(feedback)) if args.table == "ai" else
@@ -111,3 +110,19 @@ def _turnaround_table(times: list) -> str:
     lines += [f"{t.group:<8}  {t.reviews:7d}  {h(t.median_h):>6}  {h(t.p90_h):>5}  "
               f"{t.on_time:4d} {t.rate:6.1%} ({t.ci[0]:5.1%} - {t.ci[1]:5.1%})" for t in times]
     return "\n".join(lines)
+
+
+def _plot(args: argparse.Namespace, rates: list, feedback: list, times: list) -> None:
+    from app.panels import audit_plot as ap  # deferred: loads Qt
+
+    if args.table == "ai":
+        ap.plot_rates(ap.ai_bars(feedback), args.plot, "AI pre-read against the expert, by "
+                      + ("month" if args.by == "month" else "the expert's grade"),
+                      ap.AI_LEGEND)
+    elif args.table == "turnaround":
+        ap.plot_rates(ap.turnaround_bars(times), args.plot,
+                      "Reviews signed by the due time, by urgency", ap.TURNAROUND_LEGEND,
+                      series=1)
+    else:
+        ap.plot_rates(rates, args.plot, f"Discrepancy rates by {args.by}"
+                      if args.by != "all" else "Discrepancy rates")

@@ -7,6 +7,7 @@ each on a tab; the rates' plot (``audit_plot``), "Export CSV…" (the shown tab'
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.panels.audit_plot import render_rates
+from app.panels.audit_plot import ai_bars, render_rates, turnaround_bars
 from app.panels.terms import number
 from app.shell.tasks import Task
 from records.audit_stats import (
@@ -100,7 +101,8 @@ class AuditStatsDialog(QDialog):
         self.agreement: dict = {}
         self.feedback: list[AIFeedbackRow] = []
         self.times: list[TurnaroundRow] = []
-        self.image: QImage | None = None
+        self.image: QImage | None = None  # the shown tab's plot
+        self.images: dict[str, QImage] = {}  # rates, ai, turnaround
         self._task: Task | None = None
         self._again = False
         self.setWindowTitle(self.tr("Audit statistics"))
@@ -137,6 +139,7 @@ class AuditStatsDialog(QDialog):
         self.tabs.addTab(self.table, self.tr("&Discrepancies"))
         self.tabs.addTab(self.ai_table, self.tr("&AI feedback"))
         self.tabs.addTab(self.times_table, self.tr("T&urnaround"))
+        self.tabs.currentChanged.connect(lambda _: self._show_plot())
         self.summary = QLabel()
         self.summary.setObjectName("audit-summary")
         self.summary.setWordWrap(True)
@@ -228,14 +231,27 @@ class AuditStatsDialog(QDialog):
         legend = (self.tr("score ≥ 2 (any discrepancy)"), self.tr("score ≥ 3 (likely to matter)"),
                   self.tr("whiskers: 95% Wilson interval"))
         total = self.tr("all")
+        ai_by = "month" if by == "month" else "grade"
+        ai_title = self.tr("AI pre-read against the expert, by month") if ai_by == "month" \
+            else self.tr("AI pre-read against the expert, by the expert's grade")
+        ai_legend = (self.tr("within one grade"), self.tr("the same grade"), legend[2])
+        times_title = self.tr("Reviews signed by the due time, by urgency")
+        times_legend = (self.tr("signed by the due time"), "", legend[2])
+        urgency = {key: self._urgency(key) for key in ("stat", "urgent", "routine")}
 
         def work(progress, cancel):
             reviews = store.signed_reviews(start, end)
             rates = discrepancy_rates(reviews, by)
-            return (rates, agreement_by_group(reviews, by),
-                    render_rates(rates, title, legend, total),
-                    ai_feedback(reviews, "month" if by == "month" else "grade"),
-                    turnaround(reviews))
+            feedback = ai_feedback(reviews, ai_by)
+            times = turnaround(reviews)
+            images = {
+                "rates": render_rates(rates, title, legend, total),
+                "ai": render_rates(ai_bars(feedback), ai_title, ai_legend, total),
+                "turnaround": render_rates(
+                    [dataclasses.replace(b, group=urgency.get(b.group, b.group))
+                     for b in turnaround_bars(times)], times_title, times_legend, total,
+                    series=1)}
+            return rates, agreement_by_group(reviews, by), images, feedback, times
 
         task = Task(work, QT_TRANSLATE_NOOP("Task", "audit statistics"))
         task.succeeded.connect(self._shown)
@@ -267,7 +283,7 @@ class AuditStatsDialog(QDialog):
     def _shown(self, result: tuple) -> None:
         if self._ended():
             return
-        self.rates, self.agreement, self.image, self.feedback, self.times = result
+        self.rates, self.agreement, self.images, self.feedback, self.times = result
         rows = []
         for rate in self.rates:
             (k1, n1), (k2, n2) = self.agreement.get(rate.group, ((None, 0), (None, 0)))
@@ -310,6 +326,7 @@ class AuditStatsDialog(QDialog):
                 "routine": self.tr("routine (72 h)"), "all": self.tr("all")}.get(name, name)
 
     def _show_plot(self) -> None:
+        self.image = self.images.get(self.table_key())
         if self.image is None:
             return
         size = self.plot.size()
@@ -358,9 +375,11 @@ class AuditStatsDialog(QDialog):
         return path
 
     def save_plot(self, path: Path | None = None) -> Path | None:
-        """The plot as a 1600x900 PNG (asks where when not given)."""
-        path = path or self._ask(self.tr("Save plot"), f"audit-stats-{self.grouping()}.png",
-                                 self.tr("PNG images (*.png)"))
+        """The shown tab's plot as a 1600x900 PNG (asks where when not given)."""
+        key = self.table_key()
+        name = f"audit-stats-{self.grouping()}.png" if key == "rates" \
+            else f"audit-stats-{key}.png"
+        path = path or self._ask(self.tr("Save plot"), name, self.tr("PNG images (*.png)"))
         if path is None or self.image is None:
             return None
         if not self.image.save(str(path), "PNG"):

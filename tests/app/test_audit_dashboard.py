@@ -152,7 +152,11 @@ def test_the_ai_feedback_and_turnaround_tabs(qtbot, store, tmp_path: Path, capsy
     assert out is not None
     assert main(["audit-stats", "--csv", "--table", "turnaround"]) == 0
     assert capsys.readouterr().out == out.read_text(encoding="utf-8")
+    assert dialog.image is dialog.images["turnaround"]  # the tab's plot is shown
     dialog.tabs.setCurrentWidget(dialog.ai_table)
+    assert dialog.image is dialog.images["ai"]
+    png = dialog.save_plot(tmp_path / "ai.png")
+    assert png is not None and QImage(str(png)).width() == 1600
     out = dialog.export_csv(tmp_path / "ai.csv")
     assert out is not None
     assert main(["audit-stats", "--csv", "--table", "ai", "--by", "month"]) == 0

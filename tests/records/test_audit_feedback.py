@@ -135,7 +135,8 @@ def test_turnaround_by_urgency() -> None:
     assert turnaround([]) == [turnaround([])[0]] and turnaround([])[0].median_h is None
 
 
-def test_the_store_and_the_command(luch_home: Path, capsys: pytest.CaptureFixture) -> None:
+def test_the_store_and_the_command(qapp, luch_home: Path, tmp_path: Path,
+                                   capsys: pytest.CaptureFixture) -> None:
     """From the store: the urgency, the first signing (an amendment does not move it) and
     the expert's own newest verdict (not the first reader's) on the study's pre-read."""
     store = open_store()
@@ -189,3 +190,14 @@ def test_the_store_and_the_command(luch_home: Path, capsys: pytest.CaptureFixtur
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("group,reviews,pairs,agree,partly,disagree,agree_rate")
     assert lines[1].startswith("2026-03,3,3,1,1,1,0.3333,")
+    # the plots: AI within one grade (blue) and the same grade (red); turnaround one bar
+    from PySide6.QtGui import QImage
+
+    for table, colours in (("ai", {"#1f77b4", "#d62728"}), ("turnaround", {"#1f77b4"})):
+        png = tmp_path / f"{table}.png"
+        assert main(["audit-stats", "--table", table, "--plot", str(png)]) == 0
+        image = QImage(str(png))
+        assert (image.width(), image.height()) == (1600, 900)
+        seen = {image.pixelColor(x, y).name() for x in range(0, 1600, 4)
+                for y in range(60, 780, 4)}
+        assert seen & {"#1f77b4", "#d62728"} == colours, table
