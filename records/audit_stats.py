@@ -224,18 +224,21 @@ def ai_feedback(reviews: Iterable[SignedReview], by: str = "grade") -> list[AIFe
     # reviews, pairs, agree, partly, disagree, verdict agree, partly, disagree
     counts: dict[str, list[int]] = {}
     total = [0] * 8
+    rank = {grade: i for i, grade in enumerate(GRADES)}
+    verdict_column = {verdict: 5 + i for i, verdict in enumerate(VERDICTS)}
     for review in reviews:
-        key = (review.expert_grade or "-") if by == "grade" \
-            else review.signed_at.strftime("%Y-%m")
+        when = review.signed_at
+        key = (review.expert_grade or "-") if by == "grade" else f"{when.year}-{when.month:02d}"
         row = counts.setdefault(key, [0] * 8)
+        ai, expert = rank.get(review.ai_grade), rank.get(review.expert_grade)
+        verdict = verdict_column.get(review.ai_verdict)
         for acc in (row, total):
             acc[0] += 1
-            if review.ai_grade in GRADES and review.expert_grade in GRADES:
-                steps = abs(GRADES.index(review.ai_grade) - GRADES.index(review.expert_grade))
+            if ai is not None and expert is not None:
                 acc[1] += 1
-                acc[2 + min(steps, 2)] += 1
-            if review.ai_verdict in VERDICTS:
-                acc[5 + VERDICTS.index(review.ai_verdict)] += 1
+                acc[2 + min(abs(ai - expert), 2)] += 1
+            if verdict is not None:
+                acc[verdict] += 1
 
     def order(key: str) -> tuple[int, str]:
         return (GRADES.index(key), "") if key in GRADES else (len(GRADES), key)
