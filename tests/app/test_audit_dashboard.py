@@ -215,6 +215,10 @@ def test_it_speaks_russian(qtbot, store, monkeypatch) -> None:
         assert dialog.table.item(dialog.table.rowCount() - 1, 0).text() == "все"
         rate = dialog.table.item(dialog.table.rowCount() - 1, 3).text()  # "30,0 % (…)"
         assert "," in rate and "." not in rate, rate
+        assert [dialog.tabs.tabText(i) for i in range(3)] == [
+            "&Расхождения", "&Оценка ИИ", "Сро&ки"]
+        assert dialog.times_table.item(0, 0).text() == "экстренно (4 ч)"
+        assert dialog.ai_table.horizontalHeaderItem(3).text() == "Та же степень"
     finally:
         remove_translators(app)
 
