@@ -14,6 +14,7 @@ from records import open_store
 from records.audit_stats import (
     ai_feedback,
     discrepancy_rates,
+    grade_agreement,
     turnaround,
     turnaround_rows,
     wilson,
@@ -44,7 +45,9 @@ def generated() -> list[SignedReview]:
       each), urgent 12, 24, 36 by k % 3 (34, 33, 33), routine 24, 48, 72, 96 by k % 4 (75
       each). An amendment 200 h later (every tenth) must not count.
     - month signed (the amendment's): January to May by i // 100.
-    - RADPEER score by i % 20: 1 for 0-13, 2 for 14-16, 3 for 17-18, 4 for 19.
+    - RADPEER score by i % 20: 1 for 0-13, 2 for 14-16, 3 for 17-18, 4 for 19; the first
+      reader's grade the expert's, but one grade off (upwards where there is room) for a
+      score of 3 or 4.
     """
     reviews, seen = [], {"stat": 0, "urgent": 0, "routine": 0}
     for i in range(500):
@@ -64,7 +67,8 @@ def generated() -> list[SignedReview]:
         score = 1 if i % 20 <= 13 else 2 if i % 20 <= 16 else 3 if i % 20 <= 18 else 4
         reviews.append(SignedReview(
             f"2.25.{i}", "second_opinion", f"Reader {i % 7}", "Clinic 1", "Expert E", score,
-            "" if score == 1 else "perception", GRADES[g], GRADES[g], requested, signed,
+            "" if score == 1 else "perception", _off(g, 1) if score >= 3 else GRADES[g],
+            GRADES[g], requested, signed,
             ai, urgency, answered, verdict))
     return reviews
 
@@ -83,13 +87,22 @@ def test_the_intervals_used_below(k: int, n: int) -> None:
     assert wilson(k, n) == pytest.approx(HAND[k, n], abs=1e-4)
 
 
-def test_rates_on_the_generated_set() -> None:
+def test_rates_and_kappa_on_the_generated_set() -> None:
     """Scores: 25 blocks of 20 give 350 ones, 75 twos, 50 threes, 25 fours: 150 (30 %) at
-    2 or more, 75 (15 %) at 3 or more."""
-    (total,) = discrepancy_rates(generated())
+    2 or more, 75 (15 %) at 3 or more.
+
+    Kappa, first reader vs expert: the 75 reviews scored 3+ have i % 20 in 17..19, so the
+    expert's CT-2, CT-3, CT-4 (25 each), first read CT-3, CT-4, CT-3: one grade off each,
+    observed weighted disagreement 75. Margins: expert 100 per grade; first 100, 100, 75,
+    125, 100. With S_i = sum_j (i - j)^2 = 30, 15, 10, 15, 30 the expected disagreement is
+    100 / 500 x (100x30 + 100x15 + 75x10 + 125x15 + 100x30) = 2025; kappa = 1 - 75/2025 =
+    26/27."""
+    reviews = generated()
+    (total,) = discrepancy_rates(reviews)
     assert (total.reviews, total.score2, total.score3) == (500, 150, 75)
     assert total.ci2 == pytest.approx(HAND[150, 500], abs=1e-4)
     assert total.ci3 == pytest.approx(HAND[75, 500], abs=1e-4)
+    assert grade_agreement(reviews) == (pytest.approx(26 / 27), 500)
 
 
 def test_ai_feedback_by_grade_and_month() -> None:
