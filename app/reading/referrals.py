@@ -42,6 +42,9 @@ class ReferralFlow(QObject):
     # (study UID, True) while a request's study is read blind: any first report this
     # station holds (e.g. imported for the audit sample) stays out of view; False after
     blind = Signal(str, bool)
+    # A review dialog's text fields (findings, comment) take dictation while it is open
+    # (True) and give it back when it closes (False).
+    dictation_fields = Signal(list, bool)
 
     def __init__(self, window: QMainWindow, store: Store, reader: str,
                  report_uid: Callable[[], str | None], link: ArchiveLink, settings,
@@ -269,6 +272,9 @@ class ReferralFlow(QObject):
         if self.open_study is not None:
             self.open_study(study)
         dialog.signed.connect(lambda _version: (self.link.sync(), self.refresh()))
+        fields = [dialog.findings, dialog.comment]
+        self.dictation_fields.emit(fields, True)  # dictated like any report
+        dialog.finished.connect(lambda _result: self.dictation_fields.emit(fields, False))
         dialog.show()
         return dialog
 

@@ -942,57 +942,57 @@
 <context>
     <name>DictationPanel</name>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="78"/>
+        <location filename="../../app/panels/dictation_panel.py" line="84"/>
         <source>Dictate</source>
         <translation>Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="81"/>
+        <location filename="../../app/panels/dictation_panel.py" line="87"/>
         <source>Dictate (F9, or the record button of the microphone)</source>
         <translation>Диктовка (F9 или кнопка записи на микрофоне)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="135"/>
+        <location filename="../../app/panels/dictation_panel.py" line="141"/>
         <source>Dictation could not start: %s</source>
         <translation>Не удалось начать диктовку: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="178"/>
+        <location filename="../../app/panels/dictation_panel.py" line="184"/>
         <source>The speech recogniser had a fault and was restarted; dictation goes on and no audio was lost.</source>
         <translation>Распознаватель речи дал сбой и был перезапущен; диктовка продолжается, звук не потерян.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="181"/>
+        <location filename="../../app/panels/dictation_panel.py" line="187"/>
         <source>Whisper could not start (%1); dictating with %2 instead.</source>
         <translation>Whisper не запустился (%1); диктовку распознаёт %2.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="192"/>
+        <location filename="../../app/panels/dictation_panel.py" line="198"/>
         <source>A voice command was heard but dictation ended before it was confirmed, so it was not run: “%1”</source>
         <translation>Голосовая команда услышана, но диктовка закончилась раньше, чем она подтвердилась, поэтому команда не выполнена: «%1»</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="233"/>
+        <location filename="../../app/panels/dictation_panel.py" line="239"/>
         <source>Signing: say “sign” to sign, or “cancel” to go back to the report</source>
         <translation>Подписание: скажите «подписать», чтобы подписать, или «отмена», чтобы вернуться к протоколу</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="237"/>
+        <location filename="../../app/panels/dictation_panel.py" line="243"/>
         <source>The report is signed: start an addendum to dictate into it.</source>
         <translation>Протокол подписан: чтобы диктовать в него, начните дополнение.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="291"/>
+        <location filename="../../app/panels/dictation_panel.py" line="307"/>
         <source>Choose a field to dictate into</source>
         <translation>Выберите поле для диктовки</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="302"/>
+        <location filename="../../app/panels/dictation_panel.py" line="318"/>
         <source>“%s” does not fit this field</source>
         <translation>«%s» не подходит для этого поля</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="330"/>
+        <location filename="../../app/panels/dictation_panel.py" line="381"/>
         <source>No field called “%s”</source>
         <translation>Нет поля «%s»</translation>
     </message>
@@ -3385,52 +3385,52 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>ReferralFlow</name>
     <message>
-        <location filename="../../app/reading/referrals.py" line="70"/>
+        <location filename="../../app/reading/referrals.py" line="73"/>
         <source>Reviews of your reports waiting for your answer: click to list them on the worklist</source>
         <translation>Рецензии на ваши заключения, ждущие ответа: нажмите, чтобы показать их в рабочем списке</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="79"/>
+        <location filename="../../app/reading/referrals.py" line="82"/>
         <source>Reference centre queue</source>
         <translation>Очередь референс-центра</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="96"/>
+        <location filename="../../app/reading/referrals.py" line="99"/>
         <source>Sign the report first: only a signed report can be sent for review</source>
         <translation>Сначала подпишите заключение: на пересмотр отправляется только подписанное заключение</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="112"/>
+        <location filename="../../app/reading/referrals.py" line="115"/>
         <source>Second opinion requested; it goes to the archive with the report</source>
         <translation>Второе мнение запрошено; запрос уйдёт в архив вместе с заключением</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="143"/>
+        <location filename="../../app/reading/referrals.py" line="146"/>
         <source>Reviews to answer: %1</source>
         <translation>Рецензий ждут ответа: %1</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="161"/>
+        <location filename="../../app/reading/referrals.py" line="164"/>
         <source>New reviews of your reports: %1 (scores: %2). The worklist&apos;s &quot;Reviewed&quot; filter lists them; Report &gt; Answer the review shows the two reports side by side.</source>
         <translation>Новые рецензии на ваши заключения: %1 (оценки: %2). Фильтр «С рецензией» в рабочем списке показывает их; Заключение &gt; Ответить на рецензию показывает оба заключения рядом.</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="240"/>
+        <location filename="../../app/reading/referrals.py" line="243"/>
         <source>Audit requests queued: %1</source>
         <translation>Запросы аудита в очереди: %1</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="194"/>
+        <location filename="../../app/reading/referrals.py" line="197"/>
         <source>No review of this report has arrived</source>
         <translation>Заключение эксперта по этому описанию ещё не поступило</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="208"/>
+        <location filename="../../app/reading/referrals.py" line="211"/>
         <source>Your answer to the review is queued for the archive</source>
         <translation>Ваш ответ на заключение эксперта поставлен в очередь в архив</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="219"/>
+        <location filename="../../app/reading/referrals.py" line="222"/>
         <source>no archive configured</source>
         <translation>архив не настроен</translation>
     </message>
@@ -3731,62 +3731,67 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Пересмотр</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="85"/>
+        <location filename="../../app/panels/review_dialog.py" line="79"/>
+        <source>Type, or dictate (F9) as into a report</source>
+        <translation>Введите текст или продиктуйте (F9), как в протокол</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="87"/>
         <source>Your &amp;grade:</source>
         <translation>Ваша &amp;оценка:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="86"/>
+        <location filename="../../app/panels/review_dialog.py" line="88"/>
         <source>Your &amp;findings:</source>
         <translation>Ваши &amp;находки:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="87"/>
+        <location filename="../../app/panels/review_dialog.py" line="89"/>
         <source>Discrepancy &amp;score:</source>
         <translation>Оценка &amp;расхождения:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="88"/>
+        <location filename="../../app/panels/review_dialog.py" line="90"/>
         <source>&amp;Category:</source>
         <translation>&amp;Категория:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="97"/>
+        <location filename="../../app/panels/review_dialog.py" line="99"/>
         <source>C&amp;omment:</source>
         <translation>К&amp;омментарий:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="98"/>
+        <location filename="../../app/panels/review_dialog.py" line="100"/>
         <source>&amp;Save my read</source>
         <translation>&amp;Сохранить моё описание</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="99"/>
+        <location filename="../../app/panels/review_dialog.py" line="101"/>
         <source>Sig&amp;n review</source>
         <translation>По&amp;дписать заключение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="102"/>
+        <location filename="../../app/panels/review_dialog.py" line="104"/>
         <source>Close</source>
         <translation>Закрыть</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="128"/>
+        <location filename="../../app/panels/review_dialog.py" line="130"/>
         <source>The first reader&apos;s report is shown after you save your own read.</source>
         <translation>Заключение первичного врача будет показано после сохранения вашего описания.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="132"/>
+        <location filename="../../app/panels/review_dialog.py" line="134"/>
         <source>First reader %1: grade %2. %3</source>
         <translation>Первичный врач %1: оценка %2. %3</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="155"/>
+        <location filename="../../app/panels/review_dialog.py" line="157"/>
         <source>Review signed; it goes to the archive</source>
         <translation>Заключение подписано и будет отправлено в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="160"/>
+        <location filename="../../app/panels/review_dialog.py" line="162"/>
         <source>Your read is saved</source>
         <translation>Ваше описание сохранено</translation>
     </message>
@@ -4309,12 +4314,12 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>сохранение исправленной разметки</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="133"/>
+        <location filename="../../app/reading/referrals.py" line="136"/>
         <source>reviews of your reports</source>
         <translation>заключения экспертов по вашим описаниям</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="227"/>
+        <location filename="../../app/reading/referrals.py" line="230"/>
         <source>reference centre queue</source>
         <translation>очередь референс-центра</translation>
     </message>
@@ -4792,137 +4797,137 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="137"/>
+        <location filename="../../app/workflow.py" line="140"/>
         <source>AI result rejected: its overlay is hidden (O shows it)</source>
         <translation>Результат ИИ отклонён: его разметка скрыта (O — показать)</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="175"/>
+        <location filename="../../app/workflow.py" line="178"/>
         <source>&amp;Report</source>
         <translation>&amp;Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="177"/>
+        <location filename="../../app/workflow.py" line="180"/>
         <source>Run &amp;AI pre-read</source>
         <translation>Запустить &amp;ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="179"/>
+        <location filename="../../app/workflow.py" line="182"/>
         <source>&amp;Accept AI values</source>
         <translation>&amp;Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="180"/>
+        <location filename="../../app/workflow.py" line="183"/>
         <source>Re&amp;ject AI result</source>
         <translation>О&amp;тклонить результат ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="181"/>
+        <location filename="../../app/workflow.py" line="184"/>
         <source>Insert the AI&apos;s &amp;findings as text</source>
         <translation>Вставить &amp;находки ИИ текстом</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="183"/>
+        <location filename="../../app/workflow.py" line="186"/>
         <source>&amp;Next field</source>
         <translation>&amp;Следующее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="185"/>
+        <location filename="../../app/workflow.py" line="188"/>
         <source>&amp;Previous field</source>
         <translation>П&amp;редыдущее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="187"/>
+        <location filename="../../app/workflow.py" line="190"/>
         <source>&amp;Sign report</source>
         <translation>П&amp;одписать протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="188"/>
+        <location filename="../../app/workflow.py" line="191"/>
         <source>Add a&amp;ddendum to the signed report…</source>
         <translation>&amp;Дополнение к подписанному протоколу…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="190"/>
+        <location filename="../../app/workflow.py" line="193"/>
         <source>Sign and open the ne&amp;xt study</source>
         <translation>Подписать и открыть сле&amp;дующее</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="192"/>
+        <location filename="../../app/workflow.py" line="195"/>
         <source>Request a second &amp;opinion…</source>
         <translation>Запросить второе &amp;мнение…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="194"/>
+        <location filename="../../app/workflow.py" line="197"/>
         <source>Ans&amp;wer the review of this report…</source>
         <translation>&amp;Ответить на заключение эксперта…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="196"/>
+        <location filename="../../app/workflow.py" line="199"/>
         <source>S&amp;ync now</source>
         <translation>Си&amp;нхронизировать</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="197"/>
+        <location filename="../../app/workflow.py" line="200"/>
         <source>Open next s&amp;tudy</source>
         <translation>Открыть следующее &amp;исследование</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="198"/>
+        <location filename="../../app/workflow.py" line="201"/>
         <source>&amp;Dictate</source>
         <translation>&amp;Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="199"/>
+        <location filename="../../app/workflow.py" line="202"/>
         <source>&amp;Play back (from the dictated word at the cursor)</source>
         <translation>&amp;Воспроизвести (с надиктованного слова под курсором)</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="201"/>
+        <location filename="../../app/workflow.py" line="204"/>
         <source>&amp;Hear the dictated word at the cursor</source>
         <translation>Прослушать надиктованное с&amp;лово под курсором</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="203"/>
+        <location filename="../../app/workflow.py" line="206"/>
         <source>Re&amp;wind the playback</source>
         <translation>Перемотать н&amp;азад</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="204"/>
+        <location filename="../../app/workflow.py" line="207"/>
         <source>&amp;Fast-forward the playback</source>
         <translation>Перемотать вп&amp;ерёд</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="206"/>
+        <location filename="../../app/workflow.py" line="209"/>
         <source>&amp;Compare with the prior study</source>
         <translation>&amp;Сравнить с предыдущим исследованием</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="208"/>
+        <location filename="../../app/workflow.py" line="211"/>
         <source>&amp;Refresh worklist</source>
         <translation>&amp;Обновить рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="210"/>
+        <location filename="../../app/workflow.py" line="213"/>
         <source>F&amp;ind a patient in the worklist</source>
         <translation>&amp;Найти пациента в рабочем списке</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="215"/>
+        <location filename="../../app/workflow.py" line="218"/>
         <source>Draw the &amp;audit sample…</source>
         <translation>Сделать в&amp;ыборку для аудита…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="217"/>
+        <location filename="../../app/workflow.py" line="220"/>
         <source>A&amp;udit statistics…</source>
         <translation>Статистика а&amp;удита…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="223"/>
+        <location filename="../../app/workflow.py" line="226"/>
         <source>Insert &amp;template</source>
         <translation>Вставить &amp;шаблон</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="341"/>
+        <location filename="../../app/workflow.py" line="344"/>
         <source>AI pre-read ready: %1 (F11 shows the panels)</source>
         <translation>Предварительное заключение ИИ готово: %1 (F11 показывает панели)</translation>
     </message>
