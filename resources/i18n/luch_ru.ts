@@ -3385,52 +3385,52 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>ReferralFlow</name>
     <message>
-        <location filename="../../app/reading/referrals.py" line="73"/>
+        <location filename="../../app/reading/referrals.py" line="89"/>
         <source>Reviews of your reports waiting for your answer: click to list them on the worklist</source>
         <translation>Рецензии на ваши заключения, ждущие ответа: нажмите, чтобы показать их в рабочем списке</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="82"/>
+        <location filename="../../app/reading/referrals.py" line="98"/>
         <source>Reference centre queue</source>
         <translation>Очередь референс-центра</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="99"/>
+        <location filename="../../app/reading/referrals.py" line="115"/>
         <source>Sign the report first: only a signed report can be sent for review</source>
         <translation>Сначала подпишите заключение: на пересмотр отправляется только подписанное заключение</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="115"/>
+        <location filename="../../app/reading/referrals.py" line="131"/>
         <source>Second opinion requested; it goes to the archive with the report</source>
         <translation>Второе мнение запрошено; запрос уйдёт в архив вместе с заключением</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="146"/>
+        <location filename="../../app/reading/referrals.py" line="162"/>
         <source>Reviews to answer: %1</source>
         <translation>Рецензий ждут ответа: %1</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="164"/>
+        <location filename="../../app/reading/referrals.py" line="180"/>
         <source>New reviews of your reports: %1 (scores: %2). The worklist&apos;s &quot;Reviewed&quot; filter lists them; Report &gt; Answer the review shows the two reports side by side.</source>
         <translation>Новые рецензии на ваши заключения: %1 (оценки: %2). Фильтр «С рецензией» в рабочем списке показывает их; Заключение &gt; Ответить на рецензию показывает оба заключения рядом.</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="243"/>
+        <location filename="../../app/reading/referrals.py" line="259"/>
         <source>Audit requests queued: %1</source>
         <translation>Запросы аудита в очереди: %1</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="197"/>
+        <location filename="../../app/reading/referrals.py" line="213"/>
         <source>No review of this report has arrived</source>
         <translation>Заключение эксперта по этому описанию ещё не поступило</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="211"/>
+        <location filename="../../app/reading/referrals.py" line="227"/>
         <source>Your answer to the review is queued for the archive</source>
         <translation>Ваш ответ на заключение эксперта поставлен в очередь в архив</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="222"/>
+        <location filename="../../app/reading/referrals.py" line="238"/>
         <source>no archive configured</source>
         <translation>архив не настроен</translation>
     </message>
@@ -3438,42 +3438,52 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>ReferralPage</name>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="29"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="32"/>
         <source>Reading station</source>
         <translation>Станция описания</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="30"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="33"/>
         <source>Reference centre (expert queue)</source>
         <translation>Референс-центр (очередь эксперта)</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="42"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="38"/>
+        <source>User names (the login), separated by commas: when one of them is signed in, this station shows the reference centre&apos;s queue and menus</source>
+        <translation>Имена пользователей (логины) через запятую: когда работает один из них, станция показывает очередь и меню референс-центра</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/referral_page.py" line="50"/>
         <source>Station &amp;role:</source>
         <translation>&amp;Роль станции:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="43"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="51"/>
+        <source>&amp;Experts (the reference centre&apos;s role):</source>
+        <translation>&amp;Эксперты (роль референс-центра):</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/referral_page.py" line="52"/>
         <source>This &amp;centre:</source>
         <translation>Этот &amp;центр:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="44"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="53"/>
         <source>Reference centre &amp;asked:</source>
         <translation>&amp;Референс-центр для запросов:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="45"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="54"/>
         <source>Audit &amp;share per centre and week:</source>
         <translation>&amp;Доля для аудита на центр в неделю:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="47"/>
-        <source>Requests for a second opinion or an audit go through the archive, addressed to the reference centre; a reference-centre station lists those addressed to its own name; a reference centre draws its audit sample from each centre&apos;s reports of a week. The role applies the next time Luch starts.</source>
-        <translation>Запросы второго мнения и аудита идут через архив, адресованные референс-центру; станция референс-центра показывает адресованные её имени; референс-центр выбирает заключения для аудита из заключений каждого центра за неделю. Роль применяется при следующем запуске Luch.</translation>
+        <location filename="../../app/settings_dialog/referral_page.py" line="56"/>
+        <source>Requests for a second opinion or an audit go through the archive, addressed to the reference centre; a reference-centre station lists those addressed to its own name; a reference centre draws its audit sample from each centre&apos;s reports of a week. The role is the station&apos;s, or the signed-in user&apos;s when listed as an expert; it applies the next time Luch starts.</source>
+        <translation>Запросы второго мнения и аудита идут через архив, адресованные референс-центру; станция референс-центра показывает адресованные её имени; референс-центр выбирает заключения для аудита из заключений каждого центра за неделю. Роль задаётся для станции или для вошедшего пользователя, если он указан как эксперт; она применяется при следующем запуске Luch.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="56"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="66"/>
         <source>Second opinions</source>
         <translation>Второе мнение</translation>
     </message>
@@ -4314,12 +4324,12 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>сохранение исправленной разметки</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="136"/>
+        <location filename="../../app/reading/referrals.py" line="152"/>
         <source>reviews of your reports</source>
         <translation>заключения экспертов по вашим описаниям</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="230"/>
+        <location filename="../../app/reading/referrals.py" line="246"/>
         <source>reference centre queue</source>
         <translation>очередь референс-центра</translation>
     </message>

@@ -118,6 +118,27 @@ def test_the_settings_tab_sets_the_role_and_names(qtbot, luch_home: Path) -> Non
     page.audit_share.selectAll()
     qtbot.keyClicks(page.audit_share.lineEdit(), "2.5")
     assert dialog.collect()["referral.audit_share"] == 0.025
+    page.experts.setText(" Expert E, ,dr.ivanova ")
+    assert dialog.collect()["referral.experts"] == ["Expert E", "dr.ivanova"]
+
+
+def test_a_signed_in_expert_gets_the_reference_centre_role(window, luch_home: Path) -> None:
+    """On a reading station, the users listed in ``referral.experts`` get the queue (and
+    with it the reference centre's menus, which the workflow adds when the queue is there);
+    everyone else reads as a reading station."""
+    from app.reading.referrals import is_reference_centre
+
+    store = open_store()
+    settings = _settings(luch_home, referral_experts=["Expert E", "dr.Ivanova"])
+    assert settings.get("referral.role") is None  # a reading station
+    for user, expert in (("Expert E", True), ("DR.IVANOVA", True), ("Reader A", False)):
+        assert is_reference_centre(settings, user) is expert
+        flow = ReferralFlow(window, store, user, lambda: None, ArchiveLink(window, store),
+                            settings)
+        assert (flow.panel is not None) is expert and (flow.dock is not None) is expert
+    settings.set("referral.experts", "Expert E, dr.Ivanova")  # typed into settings.json
+    assert is_reference_centre(settings, "dr.ivanova")
+    store.close()
 
 
 def _imported(store, kind: str = "audit") -> int:
