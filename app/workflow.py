@@ -121,6 +121,9 @@ class Workflow(QObject):
         self.referrals.answered.connect(lambda _id: self.worklist_flow.show_reviews())
         self.referrals.show_reviewed.connect(self._show_reviewed)
         self.referrals.blind.connect(self._blind)
+        self.referrals.dictation_fields.connect(lambda fields, on: [
+            (self.dictation.add_outside_editor if on else self.dictation.remove_outside_editor)(
+                field) for field in fields])
         self._blind_study: str | None = None
 
         self._give_way_to_the_reader()

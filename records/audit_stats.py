@@ -13,10 +13,12 @@ import csv
 import io
 import math
 import re
+import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from records.errors import RecordsError
+from records.referral import URGENCY_HOURS
 from records.referral_store import SignedReview
 
 Z95 = 1.959963984540054  # the 97.5th percentile of the standard normal
@@ -179,3 +181,150 @@ def agreement_by_group(reviews: Iterable[SignedReview], by: str = "all"
         if by != "all":
             groups.setdefault("all", []).append(review)
     return {g: (grade_agreement(rs), ai_agreement(rs)) for g, rs in groups.items()}
+
+
+
+# -- AI feedback: the AI pre-read against the expert ---------------------------------------
+AI_GROUPINGS = ("grade", "month")
+VERDICTS = ("agree", "partly", "disagree")
+
+
+@dataclass(frozen=True)
+class AIFeedbackRow:
+    """The AI pre-read against the expert in one group (the expert's grade, or the month
+    signed). ``pairs``: reviews with both grades on CT-0..CT-4, split into agree (the same
+    grade), partly (one grade apart) and disagree (two or more apart); ``verdicts``: the
+    expert's own verdicts on the pre-read in the AI panel (agree, partly, disagree), where
+    the expert gave one."""
+
+    group: str
+    reviews: int
+    pairs: int
+    agree: int
+    partly: int
+    disagree: int
+    verdicts: tuple[int, int, int] = (0, 0, 0)
+
+    @property
+    def rate(self) -> float:
+        """The share of pairs with the same grade."""
+        return self.agree / self.pairs if self.pairs else 0.0
+
+    @property
+    def ci(self) -> tuple[float, float]:
+        return wilson(self.agree, self.pairs)
+
+
+def ai_feedback(reviews: Iterable[SignedReview], by: str = "grade") -> list[AIFeedbackRow]:
+    """Per expert grade (CT-0..CT-4 in order, then any other value) or per month signed,
+    then "all": how often the AI pre-read's grade is the expert's, one grade off or more,
+    and the expert's verdicts on the pre-read."""
+    if by not in AI_GROUPINGS:
+        raise RecordsError(f"AI feedback groups by grade or month, not '{by}'")
+    # reviews, pairs, agree, partly, disagree, verdict agree, partly, disagree
+    counts: dict[str, list[int]] = {}
+    total = [0] * 8
+    rank = {grade: i for i, grade in enumerate(GRADES)}
+    verdict_column = {verdict: 5 + i for i, verdict in enumerate(VERDICTS)}
+    for review in reviews:
+        when = review.signed_at
+        key = (review.expert_grade or "-") if by == "grade" else f"{when.year}-{when.month:02d}"
+        row = counts.setdefault(key, [0] * 8)
+        ai, expert = rank.get(review.ai_grade), rank.get(review.expert_grade)
+        verdict = verdict_column.get(review.ai_verdict)
+        for acc in (row, total):
+            acc[0] += 1
+            if ai is not None and expert is not None:
+                acc[1] += 1
+                acc[2 + min(abs(ai - expert), 2)] += 1
+            if verdict is not None:
+                acc[verdict] += 1
+
+    def order(key: str) -> tuple[int, str]:
+        return (GRADES.index(key), "") if key in GRADES else (len(GRADES), key)
+
+    keys = sorted(counts, key=order) if by == "grade" else sorted(counts)
+    return [AIFeedbackRow(k, *c[:5], (c[5], c[6], c[7]))
+            for k, c in [*((k, counts[k]) for k in keys), ("all", total)]]
+
+
+AI_COLUMNS = ("group", "reviews", "pairs", "agree", "partly", "disagree", "agree_rate",
+              "ci_low", "ci_high", "verdict_agree", "verdict_partly", "verdict_disagree")
+
+
+def ai_rows(feedback: list[AIFeedbackRow]) -> list[tuple]:
+    return [(f.group, f.reviews, f.pairs, f.agree, f.partly, f.disagree, round(f.rate, 4),
+             round(f.ci[0], 4), round(f.ci[1], 4), *f.verdicts) for f in feedback]
+
+
+# -- turnaround: request to the review's first signing ------------------------------------------
+URGENCIES = ("stat", "urgent", "routine")
+HOURS = {str(urgency): hours for urgency, hours in URGENCY_HOURS.items()}
+
+
+@dataclass(frozen=True)
+class TurnaroundRow:
+    """Hours from the request to the review's first signed version, per urgency: the median,
+    the 90th percentile (nearest rank) and how many were signed by the due time."""
+
+    group: str
+    reviews: int
+    median_h: float | None
+    p90_h: float | None
+    on_time: int
+
+    @property
+    def rate(self) -> float:
+        return self.on_time / self.reviews if self.reviews else 0.0
+
+    @property
+    def ci(self) -> tuple[float, float]:
+        return wilson(self.on_time, self.reviews)
+
+
+def _hours_row(group: str, hours: list[float], on_time: int) -> TurnaroundRow:
+    if not hours:
+        return TurnaroundRow(group, 0, None, None, 0)
+    ordered = sorted(hours)
+    rank = math.ceil(0.9 * len(ordered))  # nearest rank
+    return TurnaroundRow(group, len(ordered), statistics.median(ordered), ordered[rank - 1],
+                         on_time)
+
+
+def turnaround(reviews: Iterable[SignedReview]) -> list[TurnaroundRow]:
+    """Per urgency (stat, urgent, routine, then any other), then "all": the hours from the
+    request to the first signed version of its review (an amendment answering a dispute
+    does not move it) against the due time (``records.referral.URGENCY_HOURS``)."""
+    hours: dict[str, list[float]] = {}
+    on_time: dict[str, int] = {}
+    for review in reviews:
+        answered = review.answered_at or review.signed_at
+        taken = (answered - review.requested_at).total_seconds() / 3600
+        for key in (review.urgency or "-", "all"):
+            hours.setdefault(key, []).append(taken)
+            limit = HOURS.get(review.urgency)
+            on_time[key] = on_time.get(key, 0) + (limit is not None and taken <= limit)
+    keys = [u for u in URGENCIES if u in hours] + sorted(
+        k for k in hours if k not in URGENCIES and k != "all")
+    return [_hours_row(k, hours.get(k, []), on_time.get(k, 0)) for k in [*keys, "all"]]
+
+
+TURNAROUND_COLUMNS = ("urgency", "reviews", "median_hours", "p90_hours", "on_time",
+                      "on_time_rate", "ci_low", "ci_high")
+
+
+def turnaround_rows(times: list[TurnaroundRow]) -> list[tuple]:
+    def h(value: float | None) -> float | str:
+        return "" if value is None else round(value, 2)
+
+    return [(t.group, t.reviews, h(t.median_h), h(t.p90_h), t.on_time, round(t.rate, 4),
+             round(t.ci[0], 4), round(t.ci[1], 4)) for t in times]
+
+
+def table_csv(columns: tuple[str, ...], table: list[tuple]) -> str:
+    """A header and rows as CSV (the AI feedback and turnaround tables)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(table)
+    return out.getvalue()

@@ -170,22 +170,6 @@ class ReportVersion(Base):
     __table_args__ = (UniqueConstraint("report_pk", "version"),)
 
 
-class SecondOpinion(Base):
-    """An expert re-read of a report version, with the grade discrepancy if any."""
-
-    __tablename__ = "second_opinion"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    report_version_pk: Mapped[int] = mapped_column(ForeignKey("report_version.id"), index=True)
-    expert: Mapped[str] = mapped_column(String(200))
-    first_reader: Mapped[str] = mapped_column(String(200), index=True)
-    first_grade: Mapped[str] = mapped_column(String(8), default="")
-    expert_grade: Mapped[str] = mapped_column(String(8), default="")
-    discrepancy: Mapped[bool] = mapped_column(default=False)
-    comment: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    first_read: Mapped[ReportVersion] = relationship()
-
-
 class Referral(Base):
     """A second-opinion or audit request on a signed report version (records.referral).
 

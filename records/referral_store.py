@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from records.audit_sample import CENTRE_FIELD, Candidate
 from records.errors import ReferralError
 from records.models import (
+    AIFeedback,
     AIResult,
     AuditEvent,
     Referral,
@@ -86,6 +87,9 @@ class SignedReview:
     requested_at: datetime
     signed_at: datetime
     ai_grade: str = ""  # the AI pre-read's grade of the study in this store, if any
+    urgency: str = ""  # the request's (records.referral.Urgency)
+    answered_at: datetime | None = None  # the review's first signed version (turnaround)
+    ai_verdict: str = ""  # the expert's newest verdict on the study's pre-read, if any
 
 
 @dataclass(frozen=True)
@@ -415,20 +419,25 @@ class ReferralMixin:
         """Each review's newest signed version, signed in [start, end) (one query, columns
         only: 5,000 reviews in well under a second, ``benchmarks/audit_stats.py``)."""
         v, w, r = ReferralReviewVersion, ReferralReview, Referral
-        newest = {}
+        newest, first = {}, {}
         with self.session() as s:
             for row in s.execute(
                     select(v.review_pk, v.fields, v.signed_at, v.created_at, w.expert, r.uid,
                            r.kind, r.first_reader, r.centre, r.first_report, r.requested_at,
-                           r.study_pk)
+                           r.study_pk, r.urgency)
                     .join(w, v.review_pk == w.id).join(r, w.referral_pk == r.id)
                     .where(v.status.in_(SIGNED)).order_by(v.review_pk, v.version)):
                 newest[row.review_pk] = row  # the newest signed version stays
+                first.setdefault(row.review_pk, row.signed_at or row.created_at)
             ai_grades = {pk: str(values.get("grade", "")) for pk, values in s.execute(
                 select(AIResult.study_pk, AIResult.values).order_by(AIResult.id))
                 if values.get("grade")}  # the newest pre-read's grade per study
+            verdicts = {(pk, reader): str(verdict) for pk, reader, verdict in s.execute(
+                select(AIResult.study_pk, AIFeedback.reader, AIFeedback.verdict)
+                .join(AIFeedback, AIFeedback.ai_result_pk == AIResult.id)
+                .order_by(AIFeedback.id))}  # the newest verdict per study and reader
         found = []
-        for row in newest.values():
+        for pk, row in newest.items():
             when = row.signed_at or row.created_at
             if (start and when < start) or (end and when >= end):
                 continue
@@ -436,7 +445,8 @@ class ReferralMixin:
             found.append(SignedReview(
                 row.uid, row.kind, row.first_reader, row.centre, row.expert, int(f.score or 0),
                 f.category, str((row.first_report or {}).get("grade", "")), f.grade,
-                row.requested_at, when, ai_grades.get(row.study_pk, "")))
+                row.requested_at, when, ai_grades.get(row.study_pk, ""), str(row.urgency),
+                first[pk], verdicts.get((row.study_pk, row.expert), "")))
         return found
 
     # -- the audit sample (records.audit_sample) ---------------------------------------------------

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, Integer, func, select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, object_session, selectinload, sessionmaker
 
 from core import vault
@@ -33,7 +33,6 @@ from records.models import (
     Report,
     ReportStatus,
     ReportVersion,
-    SecondOpinion,
     Series,
     Study,
     Verdict,
@@ -384,31 +383,6 @@ class Store(ReferralMixin, OutboxMixin):
             return set(s.scalars(
                 select(ReportVersion.sop_instance_uid).join(Report).join(Study)
                 .where(Study.study_instance_uid == study_instance_uid)))
-
-    # -- second opinions -----------------------------------------------------------------------
-    def add_second_opinion(self, report_version_id: int, *, expert: str, expert_grade: str,
-                           comment: str = "") -> int:
-        """Record an expert re-read; a different CT grade counts as a discrepancy."""
-        with self.session() as s:
-            first = s.get(ReportVersion, report_version_id)
-            if first is None:
-                raise RecordsError("the report version to re-read does not exist")
-            first_grade = str(first.fields.get("grade", ""))
-            opinion = SecondOpinion(first_read=first, expert=expert, first_reader=first.author,
-                                    first_grade=first_grade, expert_grade=expert_grade,
-                                    discrepancy=first_grade != expert_grade, comment=comment)
-            s.add(opinion)
-            s.flush()
-            return opinion.id
-
-    def discrepancy_rates(self) -> dict[str, tuple[int, int, float]]:
-        """Per first reader: (re-reads, discrepancies, rate)."""
-        with self.session() as s:
-            rows = s.execute(select(
-                SecondOpinion.first_reader, func.count(),
-                func.sum(SecondOpinion.discrepancy.cast(Integer)),
-            ).group_by(SecondOpinion.first_reader)).all()
-        return {reader: (n, int(d or 0), (d or 0) / n) for reader, n, d in rows}
 
     # -- AI ------------------------------------------------------------------------------------
     def save_ai_result(self, study_instance_uid: str, *, model_name: str, model_version: str,

@@ -10,7 +10,7 @@ import math
 import os
 from pathlib import Path
 
-from records.audit_stats import Rate
+from records.audit_stats import AIFeedbackRow, Rate, TurnaroundRow
 
 WIDTH, HEIGHT = 1600, 900
 BLUE, RED = "#1f77b4", "#d62728"
@@ -38,9 +38,25 @@ LEGEND = ("score ≥ 2 (any discrepancy)", "score ≥ 3 (likely to matter)",
           "whiskers: 95% Wilson interval")
 
 
-def plot_rates(rates: list[Rate], out: Path, title: str) -> Path:
+AI_LEGEND = ("within one grade", "the same grade", "whiskers: 95% Wilson interval")
+TURNAROUND_LEGEND = ("signed by the due time", "", "whiskers: 95% Wilson interval")
+
+
+def ai_bars(feedback: list[AIFeedbackRow]) -> list[Rate]:
+    """The AI feedback as bars: of the pairs, within one grade (blue) and the same grade
+    (red), with their Wilson intervals."""
+    return [Rate(f.group, f.pairs, f.agree + f.partly, f.agree) for f in feedback]
+
+
+def turnaround_bars(times: list[TurnaroundRow]) -> list[Rate]:
+    """The turnaround as one bar per urgency: the share signed by the due time."""
+    return [Rate(t.group, t.reviews, t.on_time, 0) for t in times]
+
+
+def plot_rates(rates: list[Rate], out: Path, title: str, legend: tuple[str, str, str] = LEGEND,
+               series: int = 2) -> Path:
     """Draw ``rates`` (with the "all" row last) into ``out`` (PNG)."""
-    image = render_rates(rates, title)
+    image = render_rates(rates, title, legend, series=series)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     if not image.save(str(out), "PNG"):
@@ -49,9 +65,10 @@ def plot_rates(rates: list[Rate], out: Path, title: str) -> Path:
 
 
 def render_rates(rates: list[Rate], title: str, legend: tuple[str, str, str] = LEGEND,
-                 total: str = "all"):
+                 total: str = "all", series: int = 2):
     """The plot of ``rates`` as a QImage (``legend``: the two bars' and the whiskers'
-    captions, ``total``: the name under the "all" group, e.g. translated)."""
+    captions, ``total``: the name under the "all" group, e.g. translated; ``series`` 1:
+    only the first bar, ``rate2``)."""
     from PySide6.QtCore import QPointF, QRectF, Qt  # deferred: Qt only when a plot is drawn
     from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
 
@@ -86,8 +103,9 @@ def render_rates(rates: list[Rate], title: str, legend: tuple[str, str, str] = L
     slot = (right - left) / max(1, len(rates))
     bar = slot * 0.32
     for i, r in enumerate(rates):
-        x = left + i * slot + slot * 0.15
-        for j, (rate, ci, colour) in enumerate(((r.rate2, r.ci2, BLUE), (r.rate3, r.ci3, RED))):
+        x = left + i * slot + (slot * 0.15 if series == 2 else (slot - bar) / 2)
+        bars = ((r.rate2, r.ci2, BLUE), (r.rate3, r.ci3, RED))[:series]
+        for j, (rate, ci, colour) in enumerate(bars):
             bx = x + j * (bar + 4)
             p.fillRect(QRectF(bx, y(rate), bar, bottom - y(rate)), QColor(colour))
             if r.reviews:
@@ -115,7 +133,7 @@ def render_rates(rates: list[Rate], title: str, legend: tuple[str, str, str] = L
     p.setPen(QPen(QColor("black"), 2))
     p.drawLine(QPointF(left, bottom), QPointF(right, bottom))
     p.drawLine(QPointF(left, top), QPointF(left, bottom))
-    for k, (text, colour) in enumerate(((legend[0], BLUE), (legend[1], RED))):
+    for k, (text, colour) in enumerate(((legend[0], BLUE), (legend[1], RED))[:series]):
         lx = left + 20 + k * 460
         p.fillRect(QRectF(lx, 66, 26, 26), QColor(colour))
         p.drawText(QRectF(lx + 36, 62, 420, 34),

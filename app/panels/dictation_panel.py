@@ -4,7 +4,9 @@ glue that turns recognised text into field edits and voice commands into form ac
 The recogniser runs on its own thread (:class:`dictation.session.DictationSession`); its
 events cross to the UI thread through a queued signal. Dictated text goes into the form
 field that has focus: a text field receives the running transcript of that field after
-what it already held; a number or choice field takes the value it recognises.
+what it already held; a number or choice field takes the value it recognises. Text fields
+outside the report may be given to it (:meth:`DictationPanel.add_outside_editor`, e.g. an
+expert's review findings and comment): with the focus in one, the words go there.
 """
 
 from __future__ import annotations
@@ -107,6 +109,10 @@ class DictationPanel(QWidget):
         # go to it (a command name -> True when it took it); nothing is written in the form.
         self._answer: Callable[[str], bool] | None = None
         self._origins: dict[int, tuple[DictationEvent, deque]] = {}  # event -> its session's
+        # Text fields outside the form that take dictation while they have the focus (a
+        # review's comment), by a key of their own ("outside:<n>").
+        self._outside: dict[str, QPlainTextEdit] = {}
+        self._outside_count = 0
 
         self.record = QPushButton(self.tr("Dictate"))
         self.record.setCheckable(True)
@@ -143,11 +149,11 @@ class DictationPanel(QWidget):
         button, only between the session's ``record_start`` and ``record_stop``."""
         if self.session is not None:
             return
-        if self.form.read_only:  # a signed report: nothing may be written into it
-            self.record.setChecked(False)
+        first = self._snapshot()
+        if self.form.read_only and not _outside(first.key):  # a signed report: nothing
+            self.record.setChecked(False)  # may be written into it
             self.message.emit(self._locked_text())
             return
-        first = self._snapshot()
         if first.key is None:  # the keys are on the images: the field being filled, else
             key = self.form.current or next(reversed(self.form.text_editors()), None)
             self.form.mark_field(key)  # the additional text (words never go nowhere)
@@ -274,10 +280,10 @@ class DictationPanel(QWidget):
 
     def _preview(self, partial: str) -> None:
         """Show the words being recognised in their text field, until the final."""
-        if self.form.read_only:
-            return
         target = self._targets[0]
-        editor = self.form.editors.get(target.key) if target.key else None
+        if self.form.read_only and not _outside(target.key):
+            return
+        editor = self._editor(target.key)
         if isinstance(editor, QPlainTextEdit):
             self._write(editor, target, " ".join(x for x in (target.spoken, partial) if x))
 
@@ -299,8 +305,9 @@ class DictationPanel(QWidget):
         if transcript != target.spoken:
             return None
         target.settled = transcript
-        editor = self.form.editors.get(target.key) if target.key else None
-        if not isinstance(editor, QPlainTextEdit) or target.base is None:
+        editor = self._editor(target.key)
+        if not isinstance(editor, QPlainTextEdit) or target.base is None \
+                or _outside(target.key):  # no word links outside the report
             return None
         return target.key, len(target.base) + len(_joiner(target.base, transcript)), \
             len(transcript)
@@ -314,6 +321,15 @@ class DictationPanel(QWidget):
         a value field or no field."""
         target = self._targets[0]
         if target.answering:  # heard before the dialog closed: not the field's
+            return None
+        if _outside(target.key):  # a review's comment, say: the words, no word links
+            editor = self._outside.get(target.key or "")
+            if editor is not None:
+                if revises:
+                    target.spoken = target.settled
+                settled = target.spoken
+                self._write(editor, target, transcript)
+                target.spoken, target.settled = transcript, settled if tentative else transcript
             return None
         if self.form.read_only:  # heard as the report was signed: the signed text stands
             if transcript:
@@ -339,11 +355,46 @@ class DictationPanel(QWidget):
         return None
 
     def _snapshot(self) -> _Target:
+        focus = QApplication.focusWidget()
+        for key, editor in self._outside.items():
+            if focus is not None and (editor is focus or editor.isAncestorOf(focus)):
+                return _Target(key)
         return _Target(self.form.current_key())
+
+    def _editor(self, key: str | None) -> QWidget | None:
+        if not key:
+            return None
+        return self._outside.get(key) if _outside(key) else self.form.editors.get(key)
+
+    # -- text fields outside the report ----------------------------------------------------------
+    def add_outside_editor(self, editor: QPlainTextEdit) -> None:
+        """Let dictation write into ``editor`` while it has the focus (until it is removed
+        or destroyed); the report's fields take it again when they have the focus."""
+        if editor in self._outside.values():
+            return
+        self._outside_count += 1
+        key = f"outside:{self._outside_count}"
+        self._outside[key] = editor
+        editor.destroyed.connect(lambda *_: self._outside.pop(key, None))
+        if self.session is not None and QApplication.focusWidget() is editor:
+            self._retarget()
+
+    def remove_outside_editor(self, editor: QPlainTextEdit) -> None:
+        """``editor`` takes no more dictation (its dialog closed): the words go to the
+        report's field again."""
+        for key in [k for k, e in self._outside.items() if e is editor]:
+            del self._outside[key]
+            if self.session is not None and self._targets[-1].key == key:
+                self._targets.append(_Target(self.form.current_key()))
+                self.session.new_field()
 
     def _retarget(self) -> None:
         """A field has focus: speech from now on goes there, with a transcript of its own."""
         target = self._snapshot()
+        focus = QApplication.focusWidget()
+        if _outside(self._targets[-1].key) and not _outside(target.key) and not (
+                focus is not None and (focus is self.form or self.form.isAncestorOf(focus))):
+            return  # the focus went to the images: the words stay in the review's field
         if self.session is None:
             self._targets = deque([target])
         elif target.key is not None and target.key != self._targets[-1].key:
@@ -377,3 +428,8 @@ class DictationPanel(QWidget):
 def _joiner(base: str, dictated: str) -> str:
     """What separates a field's own text from the dictated text after it."""
     return "" if not base or base.endswith((" ", "\n")) or not dictated else " "
+
+
+def _outside(key: str | None) -> bool:
+    """A key of a text field outside the report (:meth:`DictationPanel.add_outside_editor`)."""
+    return bool(key) and str(key).startswith("outside:")

@@ -75,6 +75,8 @@ class ReviewDialog(QDialog):
             self.category.addItem(_category_name(category.value), category.value)
         self.technique: dict[str, QComboBox] = {}
         self.comment = QPlainTextEdit()
+        for editor in (self.findings, self.comment):  # the workflow hands them dictation
+            editor.setToolTip(self.tr("Type, or dictate (F9) as into a report"))
         self.first = QLabel()
         self.first.setObjectName("review-first-report")
         self.first.setWordWrap(True)

@@ -1,6 +1,7 @@
 """Second opinions in the app: "Request second opinion" on a signed report (reading
-station) and, with the setting ``referral.role`` = ``reference_centre``, the expert's queue
-read from the archive in the background (records.referral_store, records.referral_queue)."""
+station) and, with the setting ``referral.role`` = ``reference_centre`` or for a signed-in
+user listed in ``referral.experts``, the expert's queue read from the archive in the
+background (records.referral_store, records.referral_queue)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,21 @@ from records.audit_sample import week_of
 ROLE, CENTRE, REFERENCE_CENTRE = "referral.role", "referral.centre", "referral.reference_centre"
 AUDIT_SHARE = "referral.audit_share"  # the share of each centre's reports audited a week
 READER_ROLE, REFERENCE_ROLE = "reader", "reference_centre"
+EXPERTS = "referral.experts"  # users who get the reference centre's role on any station
+
+
+def experts(settings) -> list[str]:
+    """The user names of ``referral.experts`` (a list, or one comma-separated text)."""
+    value = settings.get(EXPERTS) or []
+    names = value.split(",") if isinstance(value, str) else value
+    return [str(n).strip() for n in names if str(n).strip()]
+
+
+def is_reference_centre(settings, user: str) -> bool:
+    """The reference centre's role: the station's (``referral.role``) or the signed-in
+    user's (named in ``referral.experts``; compared without case)."""
+    return settings.get(ROLE, READER_ROLE) == REFERENCE_ROLE or user.casefold() in {
+        n.casefold() for n in experts(settings)}
 STATS_OPENED = "audit-stats-opened"  # audit: the statistics dashboard opened (no one study)
 STATS_EXPORTED = "audit-stats-exported"  # audit: its CSV or plot written
 SIGNED = ("final", "amended")
@@ -42,6 +58,9 @@ class ReferralFlow(QObject):
     # (study UID, True) while a request's study is read blind: any first report this
     # station holds (e.g. imported for the audit sample) stays out of view; False after
     blind = Signal(str, bool)
+    # A review dialog's text fields (findings, comment) take dictation while it is open
+    # (True) and give it back when it closes (False).
+    dictation_fields = Signal(list, bool)
 
     def __init__(self, window: QMainWindow, store: Store, reader: str,
                  report_uid: Callable[[], str | None], link: ArchiveLink, settings,
@@ -72,7 +91,7 @@ class ReferralFlow(QObject):
         self.notice.clicked.connect(self.show_reviewed)
         window.statusBar().addPermanentWidget(self.notice)
         self.update_notice()
-        if settings.get(ROLE, READER_ROLE) == REFERENCE_ROLE:
+        if is_reference_centre(settings, reader):
             self.panel = ReferralQueuePanel()
             self.panel.refresh_requested.connect(self.refresh)
             self.panel.open_requested.connect(self.review)
@@ -269,6 +288,9 @@ class ReferralFlow(QObject):
         if self.open_study is not None:
             self.open_study(study)
         dialog.signed.connect(lambda _version: (self.link.sync(), self.refresh()))
+        fields = [dialog.findings, dialog.comment]
+        self.dictation_fields.emit(fields, True)  # dictated like any report
+        dialog.finished.connect(lambda _result: self.dictation_fields.emit(fields, False))
         dialog.show()
         return dialog
 

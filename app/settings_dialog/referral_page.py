@@ -10,10 +10,12 @@ from PySide6.QtWidgets import QDoubleSpinBox, QFormLayout, QLineEdit
 from app.reading.referrals import (
     AUDIT_SHARE,
     CENTRE,
+    EXPERTS,
     READER_ROLE,
     REFERENCE_CENTRE,
     REFERENCE_ROLE,
     ROLE,
+    experts,
 )
 from app.settings_dialog.base import Page, _combo, _hint
 from core.settings import Settings
@@ -25,11 +27,17 @@ class ReferralPage(Page):
         self.initial = {ROLE: settings.get(ROLE) or READER_ROLE,
                         CENTRE: str(settings.get(CENTRE) or ""),
                         REFERENCE_CENTRE: str(settings.get(REFERENCE_CENTRE) or ""),
-                        AUDIT_SHARE: round(float(settings.get(AUDIT_SHARE) or 0.05), 4)}
+                        AUDIT_SHARE: round(float(settings.get(AUDIT_SHARE) or 0.05), 4),
+                        EXPERTS: experts(settings)}
         self.role = _combo([(READER_ROLE, self.tr("Reading station")),
                             (REFERENCE_ROLE, self.tr("Reference centre (expert queue)"))],
                            self.initial[ROLE])
         self.role.setObjectName("referral-role")
+        self.experts = QLineEdit(", ".join(self.initial[EXPERTS]))
+        self.experts.setObjectName("referral-experts")
+        self.experts.setToolTip(self.tr("User names (the login), separated by commas: when one "
+                                        "of them is signed in, this station shows the "
+                                        "reference centre's queue and menus"))
         self.centre = QLineEdit(self.initial[CENTRE])
         self.reference_centre = QLineEdit(self.initial[REFERENCE_CENTRE])
         self.audit_share = QDoubleSpinBox()  # in per cent; stored as a share
@@ -40,6 +48,7 @@ class ReferralPage(Page):
         self.audit_share.setValue(self.initial[AUDIT_SHARE] * 100)
         form = QFormLayout(self)
         form.addRow(self.tr("Station &role:"), self.role)
+        form.addRow(self.tr("&Experts (the reference centre's role):"), self.experts)
         form.addRow(self.tr("This &centre:"), self.centre)
         form.addRow(self.tr("Reference centre &asked:"), self.reference_centre)
         form.addRow(self.tr("Audit &share per centre and week:"), self.audit_share)
@@ -47,8 +56,9 @@ class ReferralPage(Page):
             "Requests for a second opinion or an audit go through the archive, addressed to "
             "the reference centre; a reference-centre station lists those addressed to its own "
             "name; a reference centre draws its audit sample from each centre's reports of a "
-            "week. The role applies the next time Luch starts.")))
-        self.apply_policy(form, {ROLE: self.role, CENTRE: self.centre,
+            "week. The role is the station's, or the signed-in user's when listed as an expert; it "
+            "applies the next time Luch starts.")))
+        self.apply_policy(form, {ROLE: self.role, EXPERTS: self.experts, CENTRE: self.centre,
                                  REFERENCE_CENTRE: self.reference_centre,
                                  AUDIT_SHARE: self.audit_share})
 
@@ -56,6 +66,8 @@ class ReferralPage(Page):
         return self.tr("Second opinions")
 
     def values(self) -> dict[str, Any]:
-        return {ROLE: self.role.currentData(), CENTRE: self.centre.text().strip(),
+        return {ROLE: self.role.currentData(),
+                EXPERTS: [n.strip() for n in self.experts.text().split(",") if n.strip()],
+                CENTRE: self.centre.text().strip(),
                 REFERENCE_CENTRE: self.reference_centre.text().strip(),
                 AUDIT_SHARE: round(self.audit_share.value() / 100, 4)}

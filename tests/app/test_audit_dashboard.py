@@ -18,7 +18,13 @@ from app.cli import main
 from app.panels.audit_dashboard import RAW, AuditStatsDialog, kappa_text, percent
 from benchmarks.audit_stats import fill
 from records import open_store
-from records.audit_stats import agreement_by_group, as_csv, discrepancy_rates
+from records.audit_stats import (
+    agreement_by_group,
+    ai_feedback,
+    as_csv,
+    discrepancy_rates,
+    turnaround,
+)
 
 N = 500
 
@@ -111,6 +117,52 @@ def test_export_writes_the_csv_of_the_command_and_the_plot(qtbot, store, tmp_pat
     assert image.pixelColor(0, 0).name() == "#ffffff"
 
 
+def test_the_ai_feedback_and_turnaround_tabs(qtbot, store, tmp_path: Path, capsys) -> None:
+    """Both tabs hold ``records.audit_stats``' rows (by grade, by month when grouped by
+    month); the CSV exported from a tab is the command's ``--csv --table``."""
+    dialog = AuditStatsDialog(store)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: bool(dialog.rates), timeout=30_000)
+    reviews = store.signed_reviews()
+    for by, grouping in (("grade", "reader"), ("month", "month")):
+        if dialog.grouping() != grouping:
+            _shown(qtbot, dialog, lambda g=grouping: dialog.by.setCurrentIndex(
+                dialog.by.findData(g)))
+        rows = ai_feedback(reviews, by)
+        table = dialog.ai_table
+        assert table.rowCount() == len(rows)
+        for row, f in enumerate(rows):
+            cells = [table.item(row, c) for c in range(table.columnCount())]
+            assert [c.data(RAW) for c in cells[:6]] == [
+                f.group, f.reviews, f.pairs, f.agree, f.partly, f.disagree]
+            assert cells[6].text() == percent(f.rate, f.ci)
+            assert [c.data(RAW) for c in cells[7:]] == list(f.verdicts)
+    assert sum(ai_feedback(reviews)[-1].verdicts) > 0  # the generator's verdicts came through
+    times = turnaround(reviews)
+    assert [t.group for t in times] == ["stat", "urgent", "routine", "all"]
+    table = dialog.times_table
+    for row, t in enumerate(times):
+        assert [table.item(row, c).data(RAW) for c in range(5)] == [
+            t.group, t.reviews, t.median_h, t.p90_h, t.on_time]
+        assert table.item(row, 5).text() == percent(t.rate, t.ci)
+    assert table.item(0, 0).text() == "stat (4 h)"
+    assert 0 < times[-1].on_time < times[-1].reviews  # some late
+    dialog.tabs.setCurrentWidget(dialog.times_table)
+    out = dialog.export_csv(tmp_path / "times.csv")
+    assert out is not None
+    assert main(["audit-stats", "--csv", "--table", "turnaround"]) == 0
+    assert capsys.readouterr().out == out.read_text(encoding="utf-8")
+    assert dialog.image is dialog.images["turnaround"]  # the tab's plot is shown
+    dialog.tabs.setCurrentWidget(dialog.ai_table)
+    assert dialog.image is dialog.images["ai"]
+    png = dialog.save_plot(tmp_path / "ai.png")
+    assert png is not None and QImage(str(png)).width() == 1600
+    out = dialog.export_csv(tmp_path / "ai.csv")
+    assert out is not None
+    assert main(["audit-stats", "--csv", "--table", "ai", "--by", "month"]) == 0
+    assert capsys.readouterr().out == out.read_text(encoding="utf-8")
+
+
 def _station(qtbot, role: str):
     from app.shell.main_window import MainWindow
     from app.workflow import Workflow
@@ -163,6 +215,10 @@ def test_it_speaks_russian(qtbot, store, monkeypatch) -> None:
         assert dialog.table.item(dialog.table.rowCount() - 1, 0).text() == "все"
         rate = dialog.table.item(dialog.table.rowCount() - 1, 3).text()  # "30,0 % (…)"
         assert "," in rate and "." not in rate, rate
+        assert [dialog.tabs.tabText(i) for i in range(3)] == [
+            "&Расхождения", "&Оценка ИИ", "Сро&ки"]
+        assert dialog.times_table.item(0, 0).text() == "экстренно (4 ч)"
+        assert dialog.ai_table.horizontalHeaderItem(3).text() == "Та же степень"
     finally:
         remove_translators(app)
 

@@ -118,6 +118,27 @@ def test_the_settings_tab_sets_the_role_and_names(qtbot, luch_home: Path) -> Non
     page.audit_share.selectAll()
     qtbot.keyClicks(page.audit_share.lineEdit(), "2.5")
     assert dialog.collect()["referral.audit_share"] == 0.025
+    page.experts.setText(" Expert E, ,dr.ivanova ")
+    assert dialog.collect()["referral.experts"] == ["Expert E", "dr.ivanova"]
+
+
+def test_a_signed_in_expert_gets_the_reference_centre_role(window, luch_home: Path) -> None:
+    """On a reading station, the users listed in ``referral.experts`` get the queue (and
+    with it the reference centre's menus, which the workflow adds when the queue is there);
+    everyone else reads as a reading station."""
+    from app.reading.referrals import is_reference_centre
+
+    store = open_store()
+    settings = _settings(luch_home, referral_experts=["Expert E", "dr.Ivanova"])
+    assert settings.get("referral.role") is None  # a reading station
+    for user, expert in (("Expert E", True), ("DR.IVANOVA", True), ("Reader A", False)):
+        assert is_reference_centre(settings, user) is expert
+        flow = ReferralFlow(window, store, user, lambda: None, ArchiveLink(window, store),
+                            settings)
+        assert (flow.panel is not None) is expert and (flow.dock is not None) is expert
+    settings.set("referral.experts", "Expert E, dr.Ivanova")  # typed into settings.json
+    assert is_reference_centre(settings, "dr.ivanova")
+    store.close()
 
 
 def _imported(store, kind: str = "audit") -> int:
@@ -468,3 +489,57 @@ def test_a_blind_read_ends_only_for_its_own_study(qtbot, luch_home: Path) -> Non
     flow.blind.emit("1.2.3.2", False)
     assert workflow.report.isVisible() and not workflow.blind_note.isVisible()
     workflow.stop()
+
+
+def test_the_review_findings_and_comment_are_dictated_like_a_report(qtbot, luch_home: Path
+                                                                     ) -> None:
+    """The review dialog's findings and comment take the dictation while they have the focus
+    (the report on screen being signed, read-only, or not): the partial previewed, the
+    final placed, the words staying there when the focus goes elsewhere but the report
+    (the images, the worklist); closed, the dialog gives the dictation back to the report."""
+    from dictation.session import DictationEvent
+    from tests.app.test_dictation_panel import _Quiet, deliver
+    from tests.app.test_workflow_archive import make_station
+
+    _window, workflow, store = make_station(qtbot)
+    dictation = workflow.dictation
+    dictation._factory = _Quiet
+    workflow.report.form.set_read_only(True)  # e.g. a signed report of the study on screen
+    _focus(qtbot, workflow.worklist.table)  # the reader was on the worklist
+    dialog = workflow.referrals.review(_imported(store, kind="second_opinion"))
+    _focus(qtbot, dialog.comment)
+    dialog.comment.setPlainText("Typed.")
+    dictation.start()
+    assert dictation.session is not None  # not refused: the words go to the review
+    deliver(dictation, qtbot, DictationEvent("partial", text="vessel in"))
+    assert dialog.comment.toPlainText() == "Typed. vessel in"
+    deliver(dictation, qtbot, DictationEvent("final", text="Vessel in section."))
+    assert dialog.comment.toPlainText() == "Typed. Vessel in section."
+    _focus(qtbot, workflow.worklist.table)  # the focus elsewhere in the window (not in the
+    # report): the words stay in the comment
+    deliver(dictation, qtbot, DictationEvent("final", text="Vessel in section. Not a focus."))
+    assert dialog.comment.toPlainText() == "Typed. Vessel in section. Not a focus."
+    _focus(qtbot, dialog.findings)
+    deliver(dictation, qtbot, DictationEvent("field"))  # the session reached the switch
+    deliver(dictation, qtbot, DictationEvent("final", text="No ground glass."))
+    assert dialog.findings.toPlainText() == "No ground glass."
+    assert dialog.comment.toPlainText().endswith("Not a focus.")
+    dialog.reject()  # closed: the report's fields take the dictation again
+    assert dictation._outside == {}
+    deliver(dictation, qtbot, DictationEvent("field"))
+    deliver(dictation, qtbot, DictationEvent("final", text="Late words."))
+    assert "Late words" not in dialog.findings.toPlainText() + dialog.comment.toPlainText()
+    dictation.stop()
+    workflow.stop()
+
+
+def _focus(qtbot, widget) -> None:
+    """Give ``widget`` the keyboard focus (its window activated, as a click would)."""
+    from PySide6.QtWidgets import QApplication
+
+    top = widget.window()
+    top.show()
+    top.activateWindow()
+    QApplication.setActiveWindow(top)
+    widget.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is widget, timeout=5_000)

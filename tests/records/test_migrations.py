@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from alembic import command
@@ -62,3 +63,26 @@ def test_0002_marks_existing_studies_real_and_goes_down(tmp_path: Path) -> None:
     assert "uid_derived" not in {c["name"] for c in inspect(engine).get_columns("study")}
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT study_instance_uid FROM study").scalar() == "1.2.3"
+
+
+def test_0006_drops_the_unused_second_opinion_table_or_keeps_its_rows(tmp_path: Path) -> None:
+    """Empty (as every station's is: nothing in the app wrote it), it goes; with a row it
+    is kept as ``second_opinion_retired``; down again, it is back either way."""
+    for rows in (0, 1):
+        engine = db.make_engine(tmp_path / f"m{rows}.sqlite3")
+        _migrate(engine, "upgrade", "0005")
+        raw = sqlite3.connect(tmp_path / f"m{rows}.sqlite3")  # foreign keys off: no report
+        for _ in range(rows):
+            raw.execute("INSERT INTO second_opinion (report_version_pk, expert, first_reader,"
+                        " first_grade, expert_grade, discrepancy, comment, created_at) VALUES"
+                        " (1, 'E', 'R', 'CT-1', 'CT-2', 1, '', '2026-11-30 10:00:00')")
+        raw.commit()
+        raw.close()
+        db.upgrade(engine)
+        tables = set(inspect(engine).get_table_names())
+        assert "second_opinion" not in tables
+        assert ("second_opinion_retired" in tables) == bool(rows)
+        _migrate(engine, "downgrade", "0005")
+        assert "second_opinion" in inspect(engine).get_table_names()
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM second_opinion").scalar() == rows

@@ -5,8 +5,9 @@ centre) meet only in the archive.
   after its STOW-RS and before its bookkeeping;
 - the expert's queue lists the open requests addressed to the centre, most urgent first;
 - a review is read blind, signed, synced, read back on the first station, and closes the
-  request; the reader disputes it and the dispute reaches the expert, whose amended review
-  answers it; every object is in the archive once.
+  request (the expert's sync of it killed by SIGKILL after its STOW-RS); the reader disputes
+  it and the dispute reaches the expert, whose amended review answers it; every object is in
+  the archive once.
 """
 
 from __future__ import annotations
@@ -65,6 +66,15 @@ def _drain(store: Store, client) -> None:
             return
         time.sleep(0.05)
     raise AssertionError(f"outbox did not drain: {store.outbox_counts()}")
+
+
+def _killed_sync(store: Store, server) -> None:
+    """`luch sync` of ``store`` killed (SIGKILL) right after the archive stored its batch."""
+    child = subprocess.run(
+        [sys.executable, "-c", _KILLED_SYNC, str(store.engine.url.database),
+         server.dicomweb_url, server.user, server.password], cwd=PROJECT_ROOT,
+        env={**os.environ}, capture_output=True, timeout=120)
+    assert child.returncode == -9, child.stderr.decode()[-2000:]
 
 
 def _signed(store: Store, study: str, grade: str, key_images: list | None = None,
@@ -188,7 +198,10 @@ def test_a_blind_review_round_trips_and_closes_the_request(two_stations) -> None
                                      "artefacts": "poor"},
                           comment="Консолидация пропущена")
     final = expert.save_review(entry.referral.id, expert="Expert E", fields=signed, sign=True)
-    _drain(expert, client)
+    _killed_sync(expert, server)  # the review reached the archive; the sync died before
+    assert final.sop_instance_uid in server.sop_instance_uids()  # marking it sent
+    assert expert.outbox_counts()["done"] == 0
+    _drain(expert, client)  # asks the archive, resends nothing
     [back] = reviews_in_archive(client, reader.referral(ref_id))
     assert back["fields"] == signed
     # version 1 was the draft (never sent)

@@ -91,19 +91,6 @@ def test_versions_and_audit_rows_are_refused_at_the_database(store: Store, tmp_p
     assert [e.actor for e in store.audit_events("1.2.3") if e.action == "opened"] == ["dr A"]
 
 
-def test_second_opinion_discrepancy_rates(store: Store) -> None:
-    a = store.save_report("1.1", author="Reader A", text="", fields={"grade": "CT-3"},
-                          status="final")
-    b = store.save_report("1.2", author="Reader A", text="", fields={"grade": "CT-1"},
-                          status="final")
-    c = store.save_report("1.3", author="Reader B", text="", fields={"grade": "CT-2"},
-                          status="final")
-    store.add_second_opinion(a.id, expert="Expert", expert_grade="CT-2", comment="overgraded")
-    store.add_second_opinion(b.id, expert="Expert", expert_grade="CT-1")
-    store.add_second_opinion(c.id, expert="Expert", expert_grade="CT-2")
-    assert store.discrepancy_rates() == {"Reader A": (2, 1, 0.5), "Reader B": (1, 0, 0.0)}
-
-
 def test_ai_result_feedback_and_dictation(store: Store, tmp_path: Path) -> None:
     ai = store.save_ai_result("1.2.3", model_name="covid-seg", model_version="1.0",
                               values={"grade": "CT-2", "right_percent": 21.5},
