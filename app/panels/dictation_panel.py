@@ -285,7 +285,11 @@ class DictationPanel(QWidget):
             return
         editor = self._editor(target.key)
         if isinstance(editor, QPlainTextEdit):
-            self._write(editor, target, " ".join(x for x in (target.spoken, partial) if x))
+            # After the settled text: words after a tentative final are the same utterance
+            # heard again from its start (the engine's next final replaces the tentative
+            # one), so the preview stands in its place; after the tentative text it doubled
+            # the sentence on screen ("Nodule in the left lobe. Nodule in the left lobe, no...")
+            self._write(editor, target, " ".join(x for x in (target.settled, partial) if x))
 
     def _write(self, editor: QPlainTextEdit, target: _Target, dictated: str) -> int:
         """Show ``dictated`` after the field's base text; returns where it starts."""

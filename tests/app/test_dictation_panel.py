@@ -334,7 +334,8 @@ def test_a_stopped_sessions_late_final_stays_in_its_field_and_is_not_doubled(qtb
     first = sessions[0]
     first.on_event(DictationEvent("final", text="one two three",
                                   result=Result("one two three", True, tentative=True)))
-    first.on_event(DictationEvent("partial", text="four"))
+    # words after a tentative final: the utterance heard again from its start
+    first.on_event(DictationEvent("partial", text="one two three four"))
     first.on_event(DictationEvent("error", text="the microphone stopped delivering audio"))
     qtbot.waitUntil(lambda: panel.session is None)
     assert form.values()["conclusion"] == "one two three four"  # the live preview
@@ -450,3 +451,25 @@ def test_a_long_sentence_in_progress_never_widens_the_panel(qtbot):
     sessions[0].on_event(DictationEvent("partial", text="поздние слова"))
     qtbot.wait(20)
     assert panel.partial.text() == ""
+
+
+def test_words_after_a_tentative_final_stand_in_its_place_not_after_it(panel, qtbot):
+    """Through the real microphone at a loaded station the field read "Solterry nodule in
+    the left lower lobe, no ground-glass opacities. So, the terry nodule in the left lower
+    lobe, no ground-glass opacities, no plural effusion.": the engine hears the utterance
+    again from its start after a tentative final, and the preview was put after it."""
+    from dictation.results import Result
+
+    form = panel.form
+    form.focus_field("conclusion")
+    panel._retarget()
+    deliver(panel, qtbot, DictationEvent("final", text="Nodule in the left lobe.", result=Result(
+        "Nodule in the left lobe.", True, tentative=True)))
+    deliver(panel, qtbot, DictationEvent("partial", text="nodule in the left lobe, no effusion"))
+    assert form.values()["conclusion"] == "nodule in the left lobe, no effusion"
+    deliver(panel, qtbot, DictationEvent(
+        "final", text="Nodule in the left lobe, no effusion.", revises=True,
+        result=Result("Nodule in the left lobe, no effusion.", True, revises=True)))
+    assert form.values()["conclusion"] == "Nodule in the left lobe, no effusion."
+    deliver(panel, qtbot, DictationEvent("partial", text="next"))  # a new utterance: after it
+    assert form.values()["conclusion"] == "Nodule in the left lobe, no effusion. next"
