@@ -87,7 +87,7 @@ class MainWindow(QMainWindow):
         shortcut_guard.install(QApplication.instance())  # letters in combo boxes are not tools
         self.setWindowTitle(self.tr("Luch — CT reading workstation"))
         self.state = ReadingState()  # cursor, window, zoom, tool: kept across layouts
-        self.places = load_places()  # where each series was left (kept at quit)
+        self.places = load_places()  # where each series was left (kept as it is left)
         self._shown_series = ""
         self.reading: ReadingLayout | ComparisonLayout = ReadingLayout("1x1", state=self.state)
         # One central area for the whole session: layouts are swapped inside it, so the
@@ -698,6 +698,7 @@ class MainWindow(QMainWindow):
         self.label_tools.start(None)  # the last study's AI labels are not this one's
         if self._shown_series:
             self.places.remember(self._shown_series, self.state)
+            save_places(self.places)  # written as each study is left: a crash loses none
         self._shown_series = study.volume.info.series_instance_uid
         # A new study starts at its centre; one read before this session where it was left.
         self.state = ReadingState()

@@ -244,3 +244,19 @@ def test_a_study_reopened_after_a_restart_comes_back_where_it_was_left(qtbot, lu
     assert again.view.slice_index == 12
     np.testing.assert_allclose(again.state.point, left)
     assert again.view.window() == (40, 400)
+
+
+def test_the_place_is_on_disk_once_the_study_is_left(qtbot, luch_home, shared_data):
+    """Places were written only at quit: after a crash (or kill) the whole day's were lost."""
+    from viewer.place_store import load_places
+    from viewer.reading_state import ReadingState
+
+    window = windows.shown_window(qtbot, size=(1200, 800))
+    windows.open_demo(qtbot, window, layout="1x1")
+    window.view.set_slice_index(12)
+    series = window.volume.info.series_instance_uid
+    windows.open_demo(qtbot, window, path=shared_data / "ct" / "chest-crop-a.nii.gz",
+                      layout="1x1")
+    state = ReadingState()
+    assert load_places().restore(series, state) is not None  # from disk, no quit
+    window.close()
