@@ -30,7 +30,7 @@ Streaming around a whole-utterance model:
   repeats the domain prompt (:func:`dictation.prompt.echoes_prompt`) is decoded again
   without the prompt.
 
-Int8 on the CPU, float16 on a CUDA GPU. Models are local folders only
+Int8 on the CPU (``dictation.whisper.compute.<lang>`` may say otherwise), float16 on a CUDA GPU. Models are local folders only
 (:mod:`dictation.whisper_models`); the language is fixed, never detected.
 """
 
@@ -143,7 +143,11 @@ BEAM_SIZE_DOMAIN = 8
 FUSION_WEIGHT: dict[str, float] = {}
 FUSION_SETTING = "dictation.whisper.fusion"
 # CTranslate2's compute type on the CPU, per language (absent: "int8"; a CUDA GPU always
-# runs float16). The setting ``dictation.whisper.compute.<lang>`` overrides.
+# runs float16). The setting ``dictation.whisper.compute.<lang>`` overrides. Measured
+# (benchmarks/dictation_compute.py, streamed): int8_float32 writes the same text as int8;
+# float32 was worse for base on the Russian real voices (0.362 vs 0.339) and tiny.en on the
+# English development phrases (0.193 vs 0.171), better for base in English (held-out 0.218
+# vs 0.230, real voices 0.197 vs 0.254) at ~1.5x base int8's CPU: a faster station's choice.
 COMPUTE_TYPE_CPU: dict[str, str] = {}
 COMPUTE_SETTING = "dictation.whisper.compute"
 CPU_COMPUTE_TYPES = ("int8", "int8_float32", "float32")
