@@ -30,8 +30,9 @@ Streaming around a whole-utterance model:
   repeats the domain prompt (:func:`dictation.prompt.echoes_prompt`) is decoded again
   without the prompt.
 
-Int8 on the CPU (``dictation.whisper.compute.<lang>`` may say otherwise), float16 on a CUDA GPU. Models are local folders only
-(:mod:`dictation.whisper_models`); the language is fixed, never detected.
+Int8 on the CPU (``dictation.whisper.compute.<lang>`` may say otherwise), float16 on a CUDA
+GPU. Models are local folders only (:mod:`dictation.whisper_models`); the language is fixed,
+never detected.
 """
 
 from __future__ import annotations
