@@ -30,8 +30,9 @@ Streaming around a whole-utterance model:
   repeats the domain prompt (:func:`dictation.prompt.echoes_prompt`) is decoded again
   without the prompt.
 
-Int8 on the CPU, float16 on a CUDA GPU. Models are local folders only
-(:mod:`dictation.whisper_models`); the language is fixed, never detected.
+Int8 on the CPU (``dictation.whisper.compute.<lang>`` may say otherwise), float16 on a CUDA
+GPU. Models are local folders only (:mod:`dictation.whisper_models`); the language is fixed,
+never detected.
 """
 
 from __future__ import annotations
@@ -142,6 +143,15 @@ BEAM_SIZE_DOMAIN = 8
 # Measured in benchmarks/README.md ("Shallow fusion"); off by default (see there why).
 FUSION_WEIGHT: dict[str, float] = {}
 FUSION_SETTING = "dictation.whisper.fusion"
+# CTranslate2's compute type on the CPU, per language (absent: "int8"; a CUDA GPU always
+# runs float16). The setting ``dictation.whisper.compute.<lang>`` overrides. Measured
+# (benchmarks/dictation_compute.py, streamed): int8_float32 writes the same text as int8;
+# float32 was worse for base on the Russian real voices (0.362 vs 0.339) and tiny.en on the
+# English development phrases (0.193 vs 0.171), better for base in English (held-out 0.218
+# vs 0.230, real voices 0.197 vs 0.254) at ~1.5x base int8's CPU: a faster station's choice.
+COMPUTE_TYPE_CPU: dict[str, str] = {}
+COMPUTE_SETTING = "dictation.whisper.compute"
+CPU_COMPUTE_TYPES = ("int8", "int8_float32", "float32")
 # Whisper's well-known inventions on silence and noise (whole utterances only).
 HALLUCINATIONS = {
     "thank you.", "thanks for watching!", "thank you for watching.", "you", "bye.",
@@ -154,22 +164,41 @@ PREPEND = "\"'“¿([{-"
 APPEND = "\"'.。,，!！?？:：”)]}、"
 
 
-def device_and_type() -> tuple[str, str]:
-    """``("cuda", "float16")`` where a GPU is seen, else ``("cpu", "int8")``."""
+def cpu_compute_type(lang: str | None = None) -> str:
+    """CTranslate2's compute type on the CPU for ``lang``: the setting
+    ``dictation.whisper.compute.<lang>``, else :data:`COMPUTE_TYPE_CPU`, else "int8"."""
+    configured = None
+    if lang:
+        try:
+            configured = Settings().get(f"{COMPUTE_SETTING}.{lang}")
+        except Exception:  # unreadable settings: the built-in default
+            configured = None
+    if configured in CPU_COMPUTE_TYPES:
+        return str(configured)
+    if configured not in (None, ""):
+        log.warning("unknown Whisper compute type %r; the default is used", configured)
+    return COMPUTE_TYPE_CPU.get(lang or "", "int8")
+
+
+def device_and_type(lang: str | None = None) -> tuple[str, str]:
+    """``("cuda", "float16")`` where a GPU is seen, else ``("cpu", <compute type>)``
+    (:func:`cpu_compute_type`)."""
     forced = os.environ.get("LUCH_WHISPER_DEVICE")
     if forced == "cpu" or (forced != "cuda" and not cuda_available()):
-        return "cpu", "int8"
+        return "cpu", cpu_compute_type(lang)
     return "cuda", "float16"
 
 
-def load_model(path: Path):
-    """The ``faster_whisper.WhisperModel`` in ``path``, loaded once per process."""
+def load_model(path: Path, lang: str | None = None, compute: str | None = None):
+    """The ``faster_whisper.WhisperModel`` in ``path``, loaded once per process (per device
+    and compute type: ``compute`` or :func:`device_and_type`'s for ``lang``)."""
     try:
         # deferred: faster-whisper (and CTranslate2) load only when Whisper runs
         from faster_whisper import WhisperModel
     except ImportError as err:  # pragma: no cover - a packaging fault
         raise EngineError("faster-whisper is not installed (run installer/setup.sh)") from err
-    device, compute = device_and_type()
+    device, default = device_and_type(lang)
+    compute = compute or default
     key = (Path(path).resolve(), device, compute)
     with _LOCK:
         if key not in _MODELS:
@@ -235,7 +264,7 @@ class WhisperRecognizer(Recognizer):
         self.lang = options.lang
         path = Path(options.model_dir) if options.model_dir else resolve_model(options.lang)
         self.model_path = path
-        self.model = load_model(path)
+        self.model = load_model(path, options.lang)
         self.name = model_name(path)
         if options.lang != "en" and not self.model.model.is_multilingual:
             raise EngineError(
@@ -262,6 +291,9 @@ class WhisperRecognizer(Recognizer):
         self.prompt_max = None if self.phrases else PROMPT_MAX.get(options.lang)
         # More of CTranslate2's generate() options (patience, length_penalty...): for studies.
         self.decode_options: dict[str, object] = {}
+        # Beam size of finals; None: BEAM_SIZE_DOMAIN where the vocabulary fix runs, else
+        # BEAM_SIZE (partials and fast finals are greedy either way).
+        self.beam_size: int | None = None
         self.scorer = self._command_scorer(options)
         self.fusion_weight = 0.0 if self.phrases else fusion_weight(options.lang)
         self._fusion = None  # (torch decoder, word model), loaded at the first fused decode
@@ -586,7 +618,9 @@ class WhisperRecognizer(Recognizer):
         None as well where a retry would be needed). ``encoded``: the encoder output and
         frame count of this audio, already checked for speech."""
         seconds = len(audio) / SAMPLE_RATE
-        beam = beam or (BEAM_SIZE_DOMAIN if self._fixer is not None else BEAM_SIZE)
+        beam = beam or self.beam_size or (
+            BEAM_SIZE_DOMAIN if self._fixer is not None else BEAM_SIZE
+        )
         if check_speech and encoded is None and _speech_seconds(audio) < MIN_SPEECH:
             log.debug("no speech in a %.1f s utterance: no text", seconds)
             return None

@@ -368,3 +368,44 @@ def test_a_phrase_whisper_says_twice_is_kept_once():
     assert collapse_repeats("the left lobe and the left lobe too") == (
         "the left lobe and the left lobe too"
     )
+
+
+def test_the_cpu_compute_type_comes_from_the_setting_per_language(monkeypatch, caplog):
+    from dictation.engines import whisper_engine
+
+    configured = {"dictation.whisper.compute.ru": "float32",
+                  "dictation.whisper.compute.de": "float16"}  # float16: CUDA only
+
+    class FakeSettings:
+        def get(self, key):
+            return configured.get(key)
+
+    monkeypatch.setattr(whisper_engine, "Settings", FakeSettings)
+    monkeypatch.setenv("LUCH_WHISPER_DEVICE", "cpu")
+    assert whisper_engine.device_and_type("ru") == ("cpu", "float32")
+    default = whisper_engine.COMPUTE_TYPE_CPU.get("en", "int8")
+    assert whisper_engine.device_and_type("en") == ("cpu", default)
+    with caplog.at_level("WARNING"):
+        assert whisper_engine.cpu_compute_type("de") == "int8"
+    assert "unknown Whisper compute type" in caplog.text
+    monkeypatch.setenv("LUCH_WHISPER_DEVICE", "cuda")
+    assert whisper_engine.device_and_type("ru") == ("cuda", "float16")
+
+
+def test_the_beam_size_of_finals_can_be_set_and_partials_stay_greedy(english, monkeypatch):
+    rec = english()
+    beams: list[int] = []
+    real = rec._generate
+
+    def spy(audio, seconds, beam, *args, **kw):
+        beams.append(beam)
+        return real(audio, seconds, beam, *args, **kw)
+
+    monkeypatch.setattr(rec, "_generate", spy)
+    audio = _framed(synthesize("no pleural effusion")).astype(np.float32) / 32768.0
+    rec._decode(audio)
+    rec.beam_size = 3
+    rec._decode(audio)
+    rec._decode(audio, beam=1)
+    assert beams == [8, 3, 1]  # the English default (the vocabulary fix runs): beam 8
+    rec.close()
