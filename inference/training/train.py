@@ -134,6 +134,10 @@ RECIPES["v5ft"] = Recipe("5.0.0", RECIPES["v2"].grades, 800, init="shipped", lr=
                          decontrast=0.5,
                          outcome="fine-tune of v2 with the blood pool unenhanced "
                                  "(docs/model-card.md)")
+# The dose-response step (2026-12-07): half the share for half the steps, less drift from v2.
+RECIPES["v5ft-light"] = replace(RECIPES["v5ft"], iterations=400, decontrast=0.25,
+                                outcome="v5ft at a quarter unenhanced, 400 iterations "
+                                        "(docs/model-card.md)")
 SHIPPED = "v2"
 
 
