@@ -48,6 +48,7 @@ class Recipe:
     hard_centre_share: float = 0.0  # share of crops centred on a lung border pixel
     scanner: bool = False  # scanner augmentation (:func:`scanner_augment`, thick slices)
     init: str | None = None  # "shipped": fine-tune the shipped weights (v2); None: from scratch
+    decontrast: float = 0.0  # share of images with the blood pool at unenhanced density
     lr: float = LR
     outcome: str = ""
     notes: dict = field(default_factory=dict)
@@ -124,6 +125,19 @@ for _name in REAL_CHESTS:
 # The candidate to ship if the unseen fine-tune folds hold (docs/model-card.md): the same
 # fine-tune on all three real chests. Not run yet (2026-12-06).
 RECIPES["v4ft"] = replace(_lopo_finetune(""), outcome="candidate, not run (docs/model-card.md)")
+# Contrast phase (issue 17, 2026-12-07): the training chest is contrast-enhanced (aorta,
+# heart and pulmonary arteries at 150-350 HU), the Philips chest is not (blood at 20-50 HU,
+# in the consolidation range) and its great vessels are read as lung and consolidation.
+# v2's own data and method, fine-tuned with half of the images shown unenhanced
+# (:func:`decontrast_augment`): the unseen lidc-idri-0003 and popi stay unseen.
+RECIPES["v5ft"] = Recipe("5.0.0", RECIPES["v2"].grades, 800, init="shipped", lr=1e-3,
+                         decontrast=0.5,
+                         outcome="fine-tune of v2 with the blood pool unenhanced "
+                                 "(docs/model-card.md)")
+# The dose-response step (2026-12-07): half the share for half the steps, less drift from v2.
+RECIPES["v5ft-light"] = replace(RECIPES["v5ft"], iterations=400, decontrast=0.25,
+                                outcome="v5ft at a quarter unenhanced, 400 iterations "
+                                        "(docs/model-card.md)")
 SHIPPED = "v2"
 
 
@@ -281,6 +295,21 @@ def scanner_augment(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
     return x + torch.randn(x.shape, generator=gen) * (0.08 * torch.rand(n, 1, 1, 1, generator=gen))
 
 
+def decontrast_augment(x: torch.Tensor, gen: torch.Generator, share: float) -> torch.Tensor:
+    """A ``share`` of the images as if unenhanced: contrast-filled blood (about 120-450 HU:
+    aorta, heart, pulmonary arteries and intrapulmonary vessels) brought to a blood density
+    of 30-60 HU drawn per image, with a soft ramp at both ends (cortical bone above 550 HU
+    stays). On the normalised input (:func:`inference.model.normalise`)."""
+    n = x.shape[0]
+    pick = (torch.rand(n, generator=gen) < share).float()[:, None, None, None]
+    target = (30.0 + 30.0 * torch.rand(n, 1, 1, 1, generator=gen) + 400.0) / 500.0
+    hu = x * 500.0 - 400.0
+    rise = ((hu - 90.0) / 60.0).clamp(0.0, 1.0)
+    fall = 1.0 - ((hu - 450.0) / 100.0).clamp(0.0, 1.0)
+    move = pick * rise * fall
+    return x + move * (target - x)
+
+
 def pixel_weights(y: torch.Tensor, edge_weight: float = 3.0) -> torch.Tensor:
     """``edge_weight`` on lung within EDGE_PX of background (mediastinal, cardiac and pleural
     borders, hila: where clean lung was read as GGO) and on both sides of lesion borders
@@ -350,7 +379,10 @@ def train(data_root: Path, out: Path, recipe: str = SHIPPED, iterations: int | N
     running = 0.0
     for it in range(iterations):
         idx, centre = sample_batch(y_all, border, gen, r.hard_centre_share)
-        xb, yb = augment(x_all[idx].float(), y_all[idx], gen, centre)
+        xb = x_all[idx].float()
+        if r.decontrast > 0:  # before augment's intensity noise: the blood keeps its noise
+            xb = decontrast_augment(xb, gen, r.decontrast)
+        xb, yb = augment(xb, y_all[idx], gen, centre)
         if r.scanner:
             xb = scanner_augment(xb, gen)
         loss = loss_fn(model(xb), yb.long(), r.edge_weight)
@@ -381,6 +413,7 @@ def train(data_root: Path, out: Path, recipe: str = SHIPPED, iterations: int | N
             "cpu_seconds": round(time.process_time()),
             "edge_weight": r.edge_weight, "hard_centre_share": r.hard_centre_share,
             "extra_negatives": r.extra_negatives, "scanner_augmentation": r.scanner,
+            "decontrast": r.decontrast,
             "data": "real LIDC-IDRI / TotalSegmentator CT with simulated lesions "
                     "(inference/simulate.py); lung truth from the classical method on the "
                     "clean CT",

@@ -173,3 +173,19 @@ def test_next_step_fine_tune_recipes_change_one_thing_each():
         assert slow.grades == base.grades and slow.lr == 3e-4 < base.lr
         assert more.lr == base.lr and more.iterations == base.iterations
         assert all(len(more.grades[c]) == 12 for c in train.REAL_CHESTS if c != name)
+
+
+def test_decontrast_brings_enhanced_blood_to_unenhanced_density_only():
+    """The contrast-phase augmentation (recipe v5ft): enhanced blood (120-450 HU) goes to
+    30-60 HU in the images picked; air, lung, fat, plain soft tissue and cortical bone stay."""
+    from inference.model import normalise
+
+    hu = torch.tensor([-900.0, -100.0, 40.0, 200.0, 350.0, 1000.0]).reshape(1, 1, 1, 6)
+    x = normalise(hu).repeat(8, 1, 1, 1)
+    gen = torch.Generator().manual_seed(5)
+    out = train.decontrast_augment(x, gen, 1.0) * 500.0 - 400.0
+    for i in (0, 1, 2, 5):
+        assert torch.allclose(out[..., i], x[..., i] * 500.0 - 400.0, atol=1e-3)
+    assert ((out[..., 3:5] >= 29.9) & (out[..., 3:5] <= 60.1)).all()
+    assert torch.equal(train.decontrast_augment(x, gen, 0.0), x)
+    assert train.RECIPES["v5ft"].grades == train.RECIPES["v2"].grades  # v2's data only
