@@ -615,9 +615,15 @@ def _no_fusion(rec: Recognizer) -> None:
     rec.fusion_weight = 0.0  # CTranslate2's own beam search (no shallow fusion)
 
 
+def _no_live_levers(rec: Recognizer) -> None:
+    rec.early_at_fast = False  # the beam tentative final at EARLY_PAUSE even with fast off
+    rec.partial_retries = True  # a looping or echoing partial decoded again
+
+
 BEFORE: dict[str, Callable[[Recognizer], None]] = {
     "fast": _no_fast_tentative, "margin": _default_margin, "adaptive": _fast_always,
     "prompt-max": _prompt_every_length, "lead-in": _short_lead_in, "fusion": _no_fusion,
+    "live": _no_live_levers,
 }
 
 
@@ -757,7 +763,8 @@ def main() -> int:
         "--before", choices=sorted(BEFORE), help="Whisper rows also as before a change "
         "(interleaved, utterance by utterance): fast = no fast tentative final, adaptive = "
         "the fast final never switched off by slow decodes, margin = the command scorer's "
-        "default margin"
+        "default margin, live = the tentative final at 0.12 s with the fast final off and "
+        "partials decoded again when they loop"
     )
     parser.add_argument(
         "--fusion", default="", help="shallow-fusion weights, e.g. en=0.25,ru=0.1 (Whisper "

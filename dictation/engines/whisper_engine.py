@@ -12,7 +12,9 @@ Streaming around a whole-utterance model:
   tentative final, so text appears before the full decode; dropped if speech resumes,
   replaced by the full decode's text where that differs.
   Switched off while greedy decodes run too slow for text within 0.3 s of the end of speech
-  (:data:`FAST_BUDGET`, measured as the recogniser runs), on again when they are quick.
+  (:data:`FAST_BUDGET`, measured as the recogniser runs), on again when they are quick;
+  while it is off, the full decode's tentative final comes at its pause instead
+  (:data:`EARLY_AT_FAST`). A partial that loops is dropped, not decoded again.
 * At a short pause (:class:`~dictation.endpoint.PauseTimer`) the utterance is decoded and
   given as a tentative final; when the endpointer then ends it, the same text comes again
   with Whisper's word timestamps (aligned on the kept encoder output, no second decode): the
@@ -103,6 +105,15 @@ FAST_MAX = 4.0  # s
 # turns it off, a quiet one or a GPU keeps it.
 FAST_BUDGET = 0.17  # s
 FAST_RESUME = 0.8
+# While the fast final is off (slow greedy decodes), the full (beam) tentative final of an
+# utterance up to FAST_MAX comes at the fast final's pause instead of EARLY_PAUSE: the same
+# decode, ~0.1 s sooner (the pause timer reaches 0.03 s ~0.1 s before 0.12 s), not a second
+# one. Measured in benchmarks/README.md ("Live feedback").
+EARLY_AT_FAST = True
+# A partial (live feedback only) whose greedy decode loops or echoes the prompt is dropped,
+# not decoded again: the retry doubled its cost (tiny.en, load 8: 1.8 s + 1.1 s for "no
+# enlarged lymph") while the end of speech waited behind it.
+PARTIAL_RETRIES = False
 # Tentative finals only for utterances up to this long, and after this much new audio since
 # the last one: a long sentence read with short pauses was decoded whole at each (Russian
 # clips, base: 2-4 decodes of up to 12 s each, the final 12 s late under load).
@@ -294,6 +305,8 @@ class WhisperRecognizer(Recognizer):
         self.greedy_cost: float | None = None  # running mean wall time of greedy decodes, s
         self._fast_on = True
         self._next_fast = 0  # bytes of utterance before the next fast tentative final
+        self.early_at_fast = EARLY_AT_FAST
+        self.partial_retries = PARTIAL_RETRIES
 
     def _fit_prompt(self, terms) -> str:
         """As many of ``terms`` as fit in :data:`PROMPT_TOKENS` of Whisper's tokens."""
@@ -379,7 +392,7 @@ class WhisperRecognizer(Recognizer):
         short = self._length() <= EARLY_MAX
         if (
             self._early is not None
-            and pause >= self._early
+            and pause >= self._early_pause()
             and short
             and len(self._utt) >= self._next_tentative
         ):
@@ -398,6 +411,20 @@ class WhisperRecognizer(Recognizer):
         if pause == 0.0 and len(self._utt) >= self._next_partial and not self.phrases:
             return self._partial()
         return []
+
+    def _early_pause(self) -> float:
+        """The pause (s) that gives the full tentative final now: the fast final's pause
+        where that is off for slow decodes (:data:`EARLY_AT_FAST`), else :data:`EARLY_PAUSE`
+        (or the option's longer pause)."""
+        if (
+            self.early_at_fast
+            and self.fast_pause is not None
+            and not self._fast_on
+            and not self.phrases
+            and self._length() <= FAST_MAX
+        ):
+            return min(self._early, self.fast_pause)
+        return self._early
 
     def _length(self) -> float:
         """The utterance's seconds as the length limits count them (:data:`LIMITS_LEAD_IN`)."""
@@ -434,7 +461,8 @@ class WhisperRecognizer(Recognizer):
 
     def _partial(self) -> list[Result]:
         started = time.perf_counter()
-        decoded = self._decode(self._audio(), beam=1, check_speech=False)
+        decoded = self._decode(self._audio(), beam=1, check_speech=False,
+                               fast=not self.partial_retries)
         self._decode_cost = time.perf_counter() - started
         self._greedy_took(self._decode_cost)
         wait = max(self.partial_every, PARTIAL_COST * self._decode_cost)
