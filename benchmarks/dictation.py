@@ -616,7 +616,7 @@ def _no_fusion(rec: Recognizer) -> None:
 
 
 def _no_live_levers(rec: Recognizer) -> None:
-    rec.early_at_fast = False  # the beam tentative final at EARLY_PAUSE even with fast off
+    rec.early_encode = False  # no encoding at the first sign of a pause with fast off
     rec.partial_retries = True  # a looping or echoing partial decoded again
 
 
@@ -637,7 +637,8 @@ def engines_table(args, shared: Path) -> None:
     rows: list[tuple[str, Row]] = []
 
     def run(label, engine, options, items, lang, kind="dictation"):
-        if (args.only and args.only not in label) or (args.skip and args.skip in label):
+        skipped = args.skip and any(s in label for s in args.skip.split("|"))
+        if (args.only and args.only not in label) or skipped:
             return
         t0 = time.perf_counter()
         before = BEFORE.get(args.before) if engine == "whisper" else None
@@ -750,7 +751,8 @@ def main() -> int:
         help="seconds of pause before an early final (default: the engines' default)",
     )
     parser.add_argument("--only", help="run only setups whose label contains this")
-    parser.add_argument("--skip", help="engines table: skip setups whose label contains this")
+    parser.add_argument("--skip", help="engines table: skip setups whose label contains "
+                        "this (A|B: any of them)")
     parser.add_argument(
         "--table",
         choices=["engines", "early", "both"],
@@ -763,7 +765,7 @@ def main() -> int:
         "--before", choices=sorted(BEFORE), help="Whisper rows also as before a change "
         "(interleaved, utterance by utterance): fast = no fast tentative final, adaptive = "
         "the fast final never switched off by slow decodes, margin = the command scorer's "
-        "default margin, live = the tentative final at 0.12 s with the fast final off and "
+        "default margin, live = no early encode with the fast final off and "
         "partials decoded again when they loop"
     )
     parser.add_argument(
