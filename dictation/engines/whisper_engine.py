@@ -422,7 +422,7 @@ class WhisperRecognizer(Recognizer):
             and self._early_encode_due(pause)
             and len(self._utt) >= self._next_fast
         ):
-            self._encode_early()
+            self._encode_early(pause, len(pcm) / BYTES_PER_SECOND)
             return []
         if pause == 0.0 and len(self._utt) >= self._next_partial and not self.phrases:
             return self._partial()
@@ -442,13 +442,25 @@ class WhisperRecognizer(Recognizer):
             and self._length() <= FAST_MAX
         )
 
-    def _encode_early(self) -> None:
-        """Encode the utterance so far for the full decode at the pause; nothing kept
-        where Silero hears no speech in it (that decode checks again and gives no text)."""
+    def _encode_early(self, pause: float, block: float) -> None:
+        """Encode the utterance for the full decode at the pause to come, as that decode
+        would hear it: the rest of the pause (blocks of ``block`` s until :attr:`_early`)
+        stood in for by noise as loud as the pause's last :data:`FAST_PAUSE` s (digital
+        silence stays silence; the trailing silence the encoder hears changes a word now
+        and then, and a repeated stretch of audio clicked). Nothing kept where Silero hears
+        no speech (that decode checks again and gives no text)."""
         self._next_fast = len(self._utt) + round(EARLY_EVERY * BYTES_PER_SECOND)
         audio = self._audio()
-        if _speech_seconds(audio) >= MIN_SPEECH:
-            self._encoded = self._encode(audio)
+        if _speech_seconds(audio) < MIN_SPEECH:
+            return
+        blocks = max(np.ceil((self._early - pause) / max(block, 1e-3) - 1e-6), 0)
+        missing = round(blocks * block * SAMPLE_RATE)
+        if missing > 0:
+            tail = audio[-max(round(self.fast_pause * SAMPLE_RATE), 1):]
+            level = float(np.sqrt(np.mean(tail**2)))
+            noise = np.random.default_rng(len(audio)).normal(0.0, level, missing)
+            audio = np.concatenate([audio, noise.astype(np.float32)])
+        self._encoded = self._encode(audio)
 
     def _length(self) -> float:
         """The utterance's seconds as the length limits count them (:data:`LIMITS_LEAD_IN`)."""
