@@ -114,6 +114,7 @@ FAST_RESUME = 0.8
 # decoded in full at the fast pause made 3 of 30 held-out phrases decode twice).
 # Measured in benchmarks/README.md ("Live feedback").
 EARLY_ENCODE = True
+EARLY_ENCODE_MAX = FAST_MAX  # s: for utterances up to this long (as the fast final)
 # A partial (live feedback only) whose greedy decode loops or echoes the prompt is dropped,
 # not decoded again: the retry doubled its cost (tiny.en, load 8: 1.8 s + 1.1 s for "no
 # enlarged lymph") while the end of speech waited behind it.
@@ -311,6 +312,7 @@ class WhisperRecognizer(Recognizer):
         self._fast_on = True
         self._next_fast = 0  # bytes of utterance before the next fast tentative final
         self.early_encode = EARLY_ENCODE
+        self.early_encode_max = EARLY_ENCODE_MAX
         # The utterance's encoder output and frames from its first sign of a pause
         # (:data:`EARLY_ENCODE`), until speech resumes.
         self._encoded: tuple[object, int] | None = None
@@ -439,7 +441,7 @@ class WhisperRecognizer(Recognizer):
             and not self._fast_on
             and not self.phrases
             and pause >= self.fast_pause
-            and self._length() <= FAST_MAX
+            and self._length() <= self.early_encode_max
         )
 
     def _encode_early(self, pause: float, block: float) -> None:
