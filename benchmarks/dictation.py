@@ -620,10 +620,14 @@ def _no_live_levers(rec: Recognizer) -> None:
     rec.partial_retries = True  # a looping or echoing partial decoded again
 
 
+def _no_early_encode(rec: Recognizer) -> None:
+    rec.early_encode = False  # the early encode alone off (partials as now)
+
+
 BEFORE: dict[str, Callable[[Recognizer], None]] = {
     "fast": _no_fast_tentative, "margin": _default_margin, "adaptive": _fast_always,
     "prompt-max": _prompt_every_length, "lead-in": _short_lead_in, "fusion": _no_fusion,
-    "live": _no_live_levers,
+    "live": _no_live_levers, "early-encode": _no_early_encode,
 }
 
 

@@ -112,8 +112,11 @@ FAST_RESUME = 0.8
 # after it: the text comes up to ~0.1 s sooner where encoding takes longer than that, and a
 # pause that speech then breaks costs an encode, not a whole decode (a first version that
 # decoded in full at the fast pause made 3 of 30 held-out phrases decode twice).
-# Measured in benchmarks/README.md ("Live feedback").
-EARLY_ENCODE = True
+# Measured in benchmarks/README.md ("Live feedback"). Per language: English (tiny.en) only;
+# Russian base's encoder costs 2-3x as much, and in the real Russian sentences 12 of 20 early
+# encodes came at pauses inside them and were thrown away (the clips used ~5 % more CPU, their
+# finals came later at load 9-11).
+EARLY_ENCODE: dict[str, bool] = {"en": True}
 EARLY_ENCODE_MAX = FAST_MAX  # s: for utterances up to this long (as the fast final)
 # A partial (live feedback only) whose greedy decode loops or echoes the prompt is dropped,
 # not decoded again: the retry doubled its cost (tiny.en, load 8: 1.8 s + 1.1 s for "no
@@ -313,7 +316,7 @@ class WhisperRecognizer(Recognizer):
         self.greedy_cost: float | None = None  # running mean wall time of greedy decodes, s
         self._fast_on = True
         self._next_fast = 0  # bytes of utterance before the next fast tentative final
-        self.early_encode = EARLY_ENCODE
+        self.early_encode = EARLY_ENCODE.get(options.lang, False)
         self.early_encode_max = EARLY_ENCODE_MAX
         # The utterance's encoder output and frames from its first sign of a pause
         # (:data:`EARLY_ENCODE`), until speech resumes.
