@@ -121,8 +121,7 @@ EARLY_ENCODE_MAX = FAST_MAX  # s: for utterances up to this long (as the fast fi
 # A partial (live feedback only) whose greedy decode loops or echoes the prompt is dropped,
 # not decoded again: the retry doubled its cost (tiny.en, load 8: 1.8 s + 1.1 s for "no
 # enlarged lymph") while the end of speech waited behind it. The next partial then waits as
-# long as after a retry (a first version did not: Russian real voices at load 11 used 7 %
-# more CPU, within the noise of that overloaded run but not to be risked).
+# long as after a retry, so dropping never brings more partials.
 PARTIAL_RETRIES = False
 # Tentative finals only for utterances up to this long, and after this much new audio since
 # the last one: a long sentence read with short pauses was decoded whole at each (Russian
@@ -509,7 +508,7 @@ class WhisperRecognizer(Recognizer):
         self._decode_cost = time.perf_counter() - started
         self._greedy_took(self._decode_cost)
         # A dropped partial (a loop, an echo) is spaced as if decoded again, so dropping
-        # never brings more partials (Russian base loops often on long sentences).
+        # never brings more partials.
         spent = self._decode_cost * (2 if decoded is None and not self.partial_retries else 1)
         wait = max(self.partial_every, PARTIAL_COST * spent)
         self._next_partial = len(self._utt) + round(wait * BYTES_PER_SECOND)
