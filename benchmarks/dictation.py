@@ -615,9 +615,19 @@ def _no_fusion(rec: Recognizer) -> None:
     rec.fusion_weight = 0.0  # CTranslate2's own beam search (no shallow fusion)
 
 
+def _no_live_levers(rec: Recognizer) -> None:
+    rec.early_encode = False  # no encoding at the first sign of a pause with fast off
+    rec.partial_retries = True  # a looping or echoing partial decoded again
+
+
+def _no_early_encode(rec: Recognizer) -> None:
+    rec.early_encode = False  # the early encode alone off (partials as now)
+
+
 BEFORE: dict[str, Callable[[Recognizer], None]] = {
     "fast": _no_fast_tentative, "margin": _default_margin, "adaptive": _fast_always,
     "prompt-max": _prompt_every_length, "lead-in": _short_lead_in, "fusion": _no_fusion,
+    "live": _no_live_levers, "early-encode": _no_early_encode,
 }
 
 
@@ -631,7 +641,8 @@ def engines_table(args, shared: Path) -> None:
     rows: list[tuple[str, Row]] = []
 
     def run(label, engine, options, items, lang, kind="dictation"):
-        if (args.only and args.only not in label) or (args.skip and args.skip in label):
+        skipped = args.skip and any(s in label for s in args.skip.split("|"))
+        if (args.only and args.only not in label) or skipped:
             return
         t0 = time.perf_counter()
         before = BEFORE.get(args.before) if engine == "whisper" else None
@@ -744,7 +755,8 @@ def main() -> int:
         help="seconds of pause before an early final (default: the engines' default)",
     )
     parser.add_argument("--only", help="run only setups whose label contains this")
-    parser.add_argument("--skip", help="engines table: skip setups whose label contains this")
+    parser.add_argument("--skip", help="engines table: skip setups whose label contains "
+                        "this (A|B: any of them)")
     parser.add_argument(
         "--table",
         choices=["engines", "early", "both"],
@@ -757,7 +769,8 @@ def main() -> int:
         "--before", choices=sorted(BEFORE), help="Whisper rows also as before a change "
         "(interleaved, utterance by utterance): fast = no fast tentative final, adaptive = "
         "the fast final never switched off by slow decodes, margin = the command scorer's "
-        "default margin"
+        "default margin, live = no early encode with the fast final off and "
+        "partials decoded again when they loop"
     )
     parser.add_argument(
         "--fusion", default="", help="shallow-fusion weights, e.g. en=0.25,ru=0.1 (Whisper "

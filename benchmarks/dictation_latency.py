@@ -21,7 +21,8 @@ recogniser keeps (it switches the fast final off above ``FAST_BUDGET``). English
 on the espeak-ng development phrases (3 voices) and the en-speechbrain real voices;
 Russian: base on the Festival radiology phrases. The load average is printed per set.
 ``--compare ATTR=VALUE``: a second recogniser with that attribute changed
-(``partial_every=2.0``), fed each utterance right after the first, so both see the same load.
+(``partial_every=2.0``), fed each utterance right after the first (``--swap``: before it), so
+both see the same load.
 """
 
 from __future__ import annotations
@@ -82,13 +83,16 @@ def stream(rec, speech: np.ndarray) -> dict | None:
     return first
 
 
-def run(label: str, rec, items: list[np.ndarray], runs: int, other=None) -> None:
+def run(label: str, rec, items: list[np.ndarray], runs: int, other=None,
+        swap: bool = False) -> None:
     """``other``: a second recogniser (a changed setting), fed each utterance right after
-    ``rec`` (interleaved, so both see the same load); its row follows."""
+    ``rec`` (interleaved, so both see the same load; ``swap``: right before it); its row
+    follows."""
     got, got2 = [], []
     for _ in range(runs):
         for s in items:
-            for r, out in ((rec, got), (other, got2)):
+            pair = ((rec, got), (other, got2))
+            for r, out in pair[::-1] if swap else pair:
                 if r is not None and (f := stream(r, s)) is not None:
                     out.append(f)
     _row(label, rec, got)
@@ -121,6 +125,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=2, help="passes over each set")
     parser.add_argument("--compare", help="also a recogniser with ATTR=VALUE changed "
                         "(e.g. partial_every=1.5), interleaved")
+    parser.add_argument("--swap", action="store_true", help="feed the --compare recogniser "
+                        "first (the order of the pair, measured)")
     args = parser.parse_args()
     n = args.subset
     print(f"load average {os.getloadavg()[0]:.1f}; {os.cpu_count()} CPUs")
@@ -141,15 +147,15 @@ def main() -> int:
         other.compare_label = args.compare
     if args.lang == "en":
         rad = [synthesize(en, v) for en, _ru in RADIOLOGY[:n] for v in EN_VOICES]
-        run("en radiology phrases, espeak-ng x3 voices", rec, rad, args.runs, other)
+        run("en radiology phrases, espeak-ng x3 voices", rec, rad, args.runs, other, args.swap)
         shared = Path(__file__).resolve().parents[2] / "shared" / "data" / "speech"
         if (shared / "en-speechbrain").is_dir():
             voices = [s for s, _t in _real(shared / "en-speechbrain")[:n]]
-            run("en en-speechbrain real voices", rec, voices, args.runs, other)
+            run("en en-speechbrain real voices", rec, voices, args.runs, other, args.swap)
     else:
         texts = [ru for _en, ru in RADIOLOGY[:n]]
         run("ru radiology phrases, Festival", rec, synthesize_many(texts, FESTIVAL_RU),
-            args.runs, other)
+            args.runs, other, args.swap)
     print(f"load average at the end {os.getloadavg()[0]:.1f}")
     return 0
 

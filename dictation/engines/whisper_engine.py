@@ -12,7 +12,10 @@ Streaming around a whole-utterance model:
   tentative final, so text appears before the full decode; dropped if speech resumes,
   replaced by the full decode's text where that differs.
   Switched off while greedy decodes run too slow for text within 0.3 s of the end of speech
-  (:data:`FAST_BUDGET`, measured as the recogniser runs), on again when they are quick.
+  (:data:`FAST_BUDGET`, measured as the recogniser runs), on again when they are quick;
+  while it is off, the utterance is encoded at that first sign of a pause instead, and the
+  full decode at the short pause below reuses it (:data:`EARLY_ENCODE`). A partial that
+  loops is dropped, not decoded again.
 * At a short pause (:class:`~dictation.endpoint.PauseTimer`) the utterance is decoded and
   given as a tentative final; when the endpointer then ends it, the same text comes again
   with Whisper's word timestamps (aligned on the kept encoder output, no second decode): the
@@ -104,6 +107,23 @@ FAST_MAX = 4.0  # s
 # turns it off, a quiet one or a GPU keeps it.
 FAST_BUDGET = 0.17  # s
 FAST_RESUME = 0.8
+# While the fast final is off (slow greedy decodes), an utterance up to FAST_MAX is encoded
+# at the fast final's pause (features, Silero's check, the encoder: no text), and the full
+# decode at EARLY_PAUSE, ~0.1 s later, reuses that encoder output when only silence came
+# after it: the text comes up to ~0.1 s sooner where encoding takes longer than that, and a
+# pause that speech then breaks costs an encode, not a whole decode (a first version that
+# decoded in full at the fast pause made 3 of 30 held-out phrases decode twice).
+# Measured in benchmarks/README.md ("Live feedback"). Per language: English (tiny.en) only;
+# Russian base's encoder costs 2-3x as much, and in the real Russian sentences 12 of 20 early
+# encodes came at pauses inside them and were thrown away (the clips used ~5 % more CPU, their
+# finals came later at load 9-11).
+EARLY_ENCODE: dict[str, bool] = {"en": True}
+EARLY_ENCODE_MAX = FAST_MAX  # s: for utterances up to this long (as the fast final)
+# A partial (live feedback only) whose greedy decode loops or echoes the prompt is dropped,
+# not decoded again: the retry doubled its cost (tiny.en, load 8: 1.8 s + 1.1 s for "no
+# enlarged lymph") while the end of speech waited behind it. The next partial then waits as
+# long as after a retry, so dropping never brings more partials.
+PARTIAL_RETRIES = False
 # Tentative finals only for utterances up to this long, and after this much new audio since
 # the last one: a long sentence read with short pauses was decoded whole at each (Russian
 # clips, base: 2-4 decodes of up to 12 s each, the final 12 s late under load).
@@ -121,6 +141,7 @@ MIN_SPEECH = 0.12  # s of speech Silero must hear in an utterance
 # 0.260 vs 0.273 at 0.42 of the CPU time; base on the 9 real Russian clips, 0.346 vs 0.354
 # at 0.64. (With only 1 s of padding tiny.en falls apart: 0.58 vs 0.20 on the real clips.)
 CONTEXT_MARGIN = 1000  # frames (10 ms) of silence after the speech, at least
+CONTEXT_STEP = 500  # frames: the encoder's context is a multiple of this
 PROMPT_TOKENS = 200  # Whisper keeps at most 223 tokens of prompt
 # The domain prompt only for utterances up to this long (s, as decoded: lead-in and trailing
 # pause included), per language; longer ones are decoded without it (partials too). None or
@@ -326,6 +347,12 @@ class WhisperRecognizer(Recognizer):
         self.greedy_cost: float | None = None  # running mean wall time of greedy decodes, s
         self._fast_on = True
         self._next_fast = 0  # bytes of utterance before the next fast tentative final
+        self.early_encode = EARLY_ENCODE.get(options.lang, False)
+        self.early_encode_max = EARLY_ENCODE_MAX
+        # The utterance's encoder output and frames from its first sign of a pause
+        # (:data:`EARLY_ENCODE`), until speech resumes.
+        self._encoded: tuple[object, int] | None = None
+        self.partial_retries = PARTIAL_RETRIES
 
     def _fit_prompt(self, terms) -> str:
         """As many of ``terms`` as fit in :data:`PROMPT_TOKENS` of Whisper's tokens."""
@@ -406,8 +433,9 @@ class WhisperRecognizer(Recognizer):
                 self._tentative = None
                 self._next_partial = len(self._utt) + round(self.partial_every * BYTES_PER_SECOND)
             return []
-        if self._fast is not None and pause == 0.0 and self._endpointer.in_speech:
+        if pause == 0.0 and self._endpointer.in_speech:
             self._fast = None  # speech resumed: the next final revises the fast one
+            self._encoded = None
         short = self._length() <= EARLY_MAX
         if (
             self._early is not None
@@ -427,9 +455,50 @@ class WhisperRecognizer(Recognizer):
             and not self.phrases
         ):
             return self._fast_tentative()
+        if (
+            self._early is not None
+            and self._early_encode_due(pause)
+            and len(self._utt) >= self._next_fast
+        ):
+            self._encode_early(pause, len(pcm) / BYTES_PER_SECOND)
+            return []
         if pause == 0.0 and len(self._utt) >= self._next_partial and not self.phrases:
             return self._partial()
         return []
+
+    def _early_encode_due(self, pause: float) -> bool:
+        """Whether to encode now for the full decode to come (:data:`EARLY_ENCODE`): the
+        fast final's pause, while slow decodes keep that final off."""
+        return (
+            self.early_encode
+            and self._encoded is None
+            and self._fast is None
+            and self.fast_pause is not None
+            and not self._fast_on
+            and not self.phrases
+            and pause >= self.fast_pause
+            and self._length() <= self.early_encode_max
+        )
+
+    def _encode_early(self, pause: float, block: float) -> None:
+        """Encode the utterance for the full decode at the pause to come, as that decode
+        would hear it: the rest of the pause (blocks of ``block`` s until :attr:`_early`)
+        stood in for by noise as loud as the pause's last :data:`FAST_PAUSE` s (digital
+        silence stays silence; the trailing silence the encoder hears changes a word now
+        and then, and a repeated stretch of audio clicked). Nothing kept where Silero hears
+        no speech (that decode checks again and gives no text)."""
+        self._next_fast = len(self._utt) + round(EARLY_EVERY * BYTES_PER_SECOND)
+        audio = self._audio()
+        if _speech_seconds(audio) < MIN_SPEECH:
+            return
+        blocks = max(np.ceil((self._early - pause) / max(block, 1e-3) - 1e-6), 0)
+        missing = round(blocks * block * SAMPLE_RATE)
+        if missing > 0:
+            tail = audio[-max(round(self.fast_pause * SAMPLE_RATE), 1):]
+            level = float(np.sqrt(np.mean(tail**2)))
+            noise = np.random.default_rng(len(audio)).normal(0.0, level, missing)
+            audio = np.concatenate([audio, noise.astype(np.float32)])
+        self._encoded = self._encode(audio)
 
     def _length(self) -> float:
         """The utterance's seconds as the length limits count them (:data:`LIMITS_LEAD_IN`)."""
@@ -466,10 +535,14 @@ class WhisperRecognizer(Recognizer):
 
     def _partial(self) -> list[Result]:
         started = time.perf_counter()
-        decoded = self._decode(self._audio(), beam=1, check_speech=False)
+        decoded = self._decode(self._audio(), beam=1, check_speech=False,
+                               fast=not self.partial_retries)
         self._decode_cost = time.perf_counter() - started
         self._greedy_took(self._decode_cost)
-        wait = max(self.partial_every, PARTIAL_COST * self._decode_cost)
+        # A dropped partial (a loop, an echo) is spaced as if decoded again, so dropping
+        # never brings more partials.
+        spent = self._decode_cost * (2 if decoded is None and not self.partial_retries else 1)
+        wait = max(self.partial_every, PARTIAL_COST * spent)
         self._next_partial = len(self._utt) + round(wait * BYTES_PER_SECOND)
         text = decoded.text if decoded is not None else ""
         if not text or text == self._last_partial:
@@ -508,6 +581,7 @@ class WhisperRecognizer(Recognizer):
         again (only silence came after it)."""
         fast, self._fast = self._fast, None
         encoded = None if fast is None else (fast[1].encoder_output, fast[1].frames)
+        encoded, self._encoded = encoded or self._encoded, None
         decoded = self._decode(self._audio(), encoded=encoded)
         result = self._result(decoded, words=False)
         result = replace(result, tentative=True, revises=self._revising)
@@ -524,7 +598,7 @@ class WhisperRecognizer(Recognizer):
         """The utterance ended: its final, revising a tentative one if one was given."""
         tentative, self._tentative = self._tentative, None
         revises, self._revising = self._revising, False
-        self._fast = None
+        self._fast = self._encoded = None
         if tentative is not None:
             result, decoded, _length = tentative
             final = self._result(decoded, words=True, approx=result)
@@ -654,17 +728,10 @@ class WhisperRecognizer(Recognizer):
                   temperature: float = 0.0,
                   encoded: tuple[object, int] | None = None) -> Decoded:
         # deferred: faster-whisper (and CTranslate2) load only when Whisper runs
-        from faster_whisper.audio import pad_or_trim
         from faster_whisper.transcribe import get_compression_ratio
 
         model = self.model
-        if encoded is not None:
-            encoder_output, frames = encoded
-        else:
-            features = model.feature_extractor(audio)
-            frames = min(features.shape[-1], 3000)
-            context = min(3000, -(-(frames + CONTEXT_MARGIN) // 500) * 500)
-            encoder_output = model.encode(pad_or_trim(features, context))
+        encoder_output, frames = encoded if encoded is not None else self._encode(audio)
         previous = self.tokenizer.encode(" " + self.prompt) if use_prompt else []
         prompt = model.get_prompt(self.tokenizer, previous, without_timestamps=True)
         max_length = min(len(prompt) + int(TOKENS_PER_SECOND * seconds) + 8, model.max_length)
@@ -697,6 +764,16 @@ class WhisperRecognizer(Recognizer):
             logprob=logprob, compression=get_compression_ratio(text) if text else 0.0,
             encoder_output=encoder_output, frames=frames, prompt=use_prompt,
         )
+
+    def _encode(self, audio: np.ndarray) -> tuple[object, int]:
+        """The encoder output of ``audio`` and its frame count (:data:`CONTEXT_MARGIN`)."""
+        # deferred: faster-whisper (and CTranslate2) load only when Whisper runs
+        from faster_whisper.audio import pad_or_trim
+
+        features = self.model.feature_extractor(audio)
+        frames = min(features.shape[-1], 3000)
+        context = min(3000, -(-(frames + CONTEXT_MARGIN) // CONTEXT_STEP) * CONTEXT_STEP)
+        return self.model.encode(pad_or_trim(features, context)), frames
 
     def _fused(self):
         """The torch decoder and word model for shallow fusion, or None (no weight set, no

@@ -161,6 +161,7 @@ def test_slow_greedy_decodes_switch_the_fast_final_off(english):
     decode: after one measured decode the recogniser gives the finals it gives without it."""
     rec, slow_rec = english(adaptive=True), english(fast=False)
     rec.fast_budget = 1e-4
+    rec.early_encode = False  # nothing done at the fast pause, as without the fast final
     first = _trimmed("no pleural effusion")
     for r in (rec, slow_rec):  # both hear the same stream
         _stream(r, np.concatenate([LEAD, first, np.zeros(RATE * 3 // 2, np.int16)]))
@@ -191,3 +192,97 @@ def test_the_fast_final_comes_back_when_greedy_decodes_are_quick_again(english):
     end = (len(LEAD) + len(speech)) / RATE
     assert got[0][1].tentative and got[0][0] - end <= 0.2
     assert got[0][0] < slow[0][0] - 0.05
+
+
+def _switched_off(english, early_encode: bool = True):
+    """A recogniser whose fast final slow greedy decodes have switched off."""
+    rec = english(adaptive=True)
+    rec.fast_budget = 1e-4
+    rec.early_encode = early_encode
+    warm = _trimmed("no pleural effusion")
+    _stream(rec, np.concatenate([LEAD, warm, np.zeros(RATE * 3 // 2, np.int16)]))
+    assert not rec.fast_on
+    return rec
+
+
+def _encodes(rec) -> list[float]:
+    """Times (s) at which ``rec`` encodes audio (partials' included), in the stream fed from
+    now on."""
+    at: list[float] = []
+    real, start = rec._encode, rec._fed
+
+    def encode(audio, _real=real):
+        at.append((rec._fed - start) / (2 * RATE))
+        return _real(audio)
+
+    rec._encode = encode
+    return at
+
+
+def test_with_the_fast_final_off_the_utterance_is_encoded_at_the_first_sign_of_a_pause(english):
+    """Fast final off (slow greedy decodes): the utterance is encoded at the fast final's
+    pause, ~0.1 s before the full decode's, which then reuses it (one encode, no text of its
+    own), so on a slow box the text is not held up by that 0.1 s; the same words, confirmed
+    by the endpointer's final with word times."""
+    rec, before = _switched_off(english), _switched_off(english, early_encode=False)
+    encoded, encoded_before = _encodes(rec), _encodes(before)
+    speech = _trimmed("no enlarged lymph nodes")
+    audio = np.concatenate([LEAD, speech, np.zeros(RATE * 3 // 2, np.int16)])
+    end = (len(LEAD) + len(speech)) / RATE
+    got, old = _stream(rec, audio), _stream(before, audio)
+    assert not rec.fast_on
+    encoded = [t for t in encoded if t > end]  # not the partials during speech
+    encoded_before = [t for t in encoded_before if t > end]
+    assert len(encoded) == 1 and encoded[0] - end <= 0.2, encoded  # once, at the first sign
+    assert len(encoded_before) == 1 and encoded_before[0] > encoded[0] + 0.05
+    (first_at, first), (_, last) = got[0], got[-1]
+    assert first.tentative and first.text and first_at == old[0][0]  # at the same pause
+    assert not last.tentative and last.revises and last.words
+    assert _words(_shown(got)) == _words(_shown(old)) == ["no", "enlarged", "lymph", "nodes"]
+
+
+def test_with_the_fast_final_off_speech_after_the_pause_is_decoded_whole_once(english):
+    """The tentative final after an early encode is revised when speech resumes (the
+    encoder output of the first part is not reused): nothing doubled or lost."""
+    rec = _switched_off(english)
+    first, second = _trimmed("no pleural effusion"), _trimmed("the heart size is normal")
+    pause = np.zeros(int(0.25 * RATE), np.int16)  # shorter than the endpointer's silence
+    audio = np.concatenate([LEAD, first, pause, second, np.zeros(RATE * 3 // 2, np.int16)])
+    finals = _stream(rec, audio)
+    assert finals[0][1].tentative and finals[0][0] < (len(LEAD) + len(first)) / RATE + 0.3
+    assert any(r.revises for _, r in finals[1:]) and not finals[-1][1].tentative
+    shown = _words(_shown(finals))
+    assert shown[-5:] == ["the", "heart", "size", "is", "normal"], shown
+    assert shown.count("effusion") + shown.count("diffusion") == 1, shown
+
+
+def test_a_looping_partial_is_dropped_not_decoded_again(english):
+    """A partial is live feedback only: when its greedy decode loops it is dropped, not
+    decoded a second time (the end of speech would wait behind both); finals still retry."""
+    speech = _trimmed("consolidation in the left upper lobe")  # long enough for a partial
+    audio = np.concatenate([LEAD, speech, np.zeros(RATE * 3 // 2, np.int16)])
+    for retries in (False, True):
+        rec = english(fast=False)
+        rec.partial_retries = retries
+        real, calls = rec._generate, []
+
+        def looping(audio, seconds, beam, use_prompt, temperature=0.0, encoded=None,
+                    _real=real, _calls=calls):
+            decoded = _real(audio, seconds, beam, use_prompt, temperature, encoded)
+            _calls.append((beam, temperature))
+            if beam == 1 and not temperature:  # a partial's greedy decode: looping
+                decoded.compression = 9.9
+            return decoded
+
+        rec._generate = looping
+        results = []
+        for i in range(0, len(audio), BLOCK):
+            results += rec.accept(audio[i : i + BLOCK].tobytes())
+        greedy = [c for c in calls if c[0] == 1 and not c[1]]
+        assert greedy, "no partial was decoded"
+        retried = [c for c in calls if c[1]]
+        assert bool(retried) == retries, calls
+        if not retries:
+            assert not any(r.text for r in results if not r.final)  # no looping partial
+        finals = [(0.0, r) for r in results if r.final]
+        assert _words(_shown(finals)) == ["consolidation", "in", "the", "left", "upper", "lobe"]
