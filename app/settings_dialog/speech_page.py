@@ -130,10 +130,11 @@ class SpeechPage(Page):
         from dictation.models import model_problems
 
         engine, lang = self.engine.currentData(), self.language.currentData()
-        spoken = [code for code, _ in LANGUAGES] if lang == AS_REPORT else [lang]
         spec = self.engines.get(engine)
-        if spec is not None and "*" not in spec.languages and not set(spoken) <= set(
-                spec.languages):
+        # "as the report" is checked when dictation starts (a notice names the engine that
+        # serves); a language chosen here must be one the engine recognises
+        if spec is not None and "*" not in spec.languages and lang != AS_REPORT \
+                and lang not in spec.languages:
             raise InvalidSetting(self.tr("%1 cannot recognise this language; choose another "
                                          "engine (Vosk) or language.").replace("%1", spec.title),
                                  self.engine)
