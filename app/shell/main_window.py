@@ -681,8 +681,9 @@ class MainWindow(QMainWindow):
         self._list_series()
 
     def keep_places(self) -> None:
-        """Remember where the shown series is and write every series' place to disk (at
-        quit), so a study reopened after a restart comes back where it was left."""
+        """Remember where the shown series is and write every series' place to disk (as a
+        study is left, and at quit), so a study reopened after a restart or a crash comes
+        back where it was left."""
         if self._shown_series and self.study is not None:
             self.places.remember(self._shown_series, self.state)
         save_places(self.places)
@@ -697,8 +698,7 @@ class MainWindow(QMainWindow):
         unsaved = editor if editor is not None and editor.unsaved else None
         self.label_tools.start(None)  # the last study's AI labels are not this one's
         if self._shown_series:
-            self.places.remember(self._shown_series, self.state)
-            save_places(self.places)  # written as each study is left: a crash loses none
+            self.keep_places()  # written as each study is left: a crash loses none
         self._shown_series = study.volume.info.series_instance_uid
         # A new study starts at its centre; one read before this session where it was left.
         self.state = ReadingState()

@@ -311,14 +311,9 @@ class _Session:
         return SimpleNamespace(duration=0.0)
 
 
-def test_a_stopped_sessions_late_final_stays_in_its_field_and_is_not_doubled(qtbot):
-    """A session's last events arrive after it stopped. Dictation started again meanwhile
-    (the microphone watchdog stopped it on a loaded box and the reader pressed Dictate):
-    on main the late final was written after the text again, doubling it (the reading-day
-    test's 'flake': '... 8 0 sir cyril one eight zero see 1 0 0 0 1 ... 8 0 3')."""
-    from dictation.results import Result
-
-    form = ProtocolForm(load_protocol("moscow-chest-ct-covid"), "en")
+def _panel_with_sessions(qtbot, lang: str = "en"):
+    """A form and a panel whose sessions are :class:`_Session` (listed as they start)."""
+    form = ProtocolForm(load_protocol("moscow-chest-ct-covid"), lang)
     sessions: list[_Session] = []
 
     def factory(on_event, hands_free=True):
@@ -328,6 +323,17 @@ def test_a_stopped_sessions_late_final_stays_in_its_field_and_is_not_doubled(qtb
     panel = DictationPanel(form, session_factory=factory)
     qtbot.addWidget(form)
     qtbot.addWidget(panel)
+    return form, panel, sessions
+
+
+def test_a_stopped_sessions_late_final_stays_in_its_field_and_is_not_doubled(qtbot):
+    """A session's last events arrive after it stopped. Dictation started again meanwhile
+    (the microphone watchdog stopped it on a loaded box and the reader pressed Dictate):
+    on main the late final was written after the text again, doubling it (the reading-day
+    test's 'flake': '... 8 0 sir cyril one eight zero see 1 0 0 0 1 ... 8 0 3')."""
+    from dictation.results import Result
+
+    form, panel, sessions = _panel_with_sessions(qtbot)
     form.show()
     form.focus_field("conclusion")
     panel.start()
@@ -424,16 +430,7 @@ def test_a_long_sentence_in_progress_never_widens_the_panel(qtbot):
     """The words in progress stand on one line beside the Dictate button: a long Russian
     sentence widened the report panel over the images (the viewer shrank to 190 px). The line
     shows the newest words; once dictation stops it is cleared, not left for the next study."""
-    form = ProtocolForm(load_protocol("moscow-chest-ct-covid"), "ru")
-    sessions: list[_Session] = []
-
-    def factory(on_event, hands_free=True):
-        sessions.append(_Session(on_event))
-        return sessions[-1]
-
-    panel = DictationPanel(form, session_factory=factory)
-    qtbot.addWidget(form)
-    qtbot.addWidget(panel)
+    form, panel, sessions = _panel_with_sessions(qtbot, "ru")
     panel.resize(360, 30)
     panel.show()
     qtbot.waitExposed(panel)
