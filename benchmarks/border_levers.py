@@ -194,17 +194,22 @@ def main() -> None:
     report(results)
 
 
+def report_variant(name: str, res: dict) -> None:
+    """One variant's lines: each chest's clean and simulated figures, the covid slices."""
+    print(f"\n== {name}")
+    for chest in CHESTS:
+        c, s = res["clean"][chest], res["sim"][chest]["summary"]
+        print(f"  {chest}: clean {c['grade']} {c['probability']} {c['false_percent']} % "
+              f"foci {c['foci']}; sim acc {s['grade_accuracy']} err "
+              f"{s['err_worst_mean']}/{s['err_worst_max']} lung {s['lung_dice']} "
+              f"lesion {s['lesion_dice']}")
+    print("  slices " + ", ".join(f"{k}:{v['lesion_percent']}" for k, v in
+                                  res["slices"].items() if v["visible"] is not None))
+
+
 def report(results: dict) -> None:
     for name, res in results.items():
-        print(f"\n== {name}")
-        for chest in CHESTS:
-            c, s = res["clean"][chest], res["sim"][chest]["summary"]
-            print(f"  {chest}: clean {c['grade']} {c['probability']} {c['false_percent']} % "
-                  f"foci {c['foci']}; sim acc {s['grade_accuracy']} err "
-                  f"{s['err_worst_mean']}/{s['err_worst_max']} lung {s['lung_dice']} "
-                  f"lesion {s['lesion_dice']}")
-        print("  slices " + ", ".join(f"{k}:{v['lesion_percent']}" for k, v in
-                                      res["slices"].items() if v["visible"] is not None))
+        report_variant(name, res)
     names = list(results)
     if "base" not in results:
         return
@@ -224,7 +229,6 @@ def report(results: dict) -> None:
               f"{r['sim'][held]['summary']['err_worst_mean']}/"
               f"{r['sim'][held]['summary']['err_worst_max']}; held slices "
               f"{slice_calls(r['slices'], HELD_SLICES)}")
-
 
 
 if __name__ == "__main__":

@@ -36,7 +36,13 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.ai_eval import VISUAL_REFERENCE  # noqa: E402
 from benchmarks.ai_folds import dice, read, summarise  # noqa: E402
 from benchmarks.border_cache import CHESTS, load  # noqa: E402
-from benchmarks.border_levers import DEV_SLICES, HELD_SLICES, choose, slice_calls  # noqa: E402
+from benchmarks.border_levers import (  # noqa: E402
+    DEV_SLICES,
+    HELD_SLICES,
+    choose,
+    report_variant,
+    slice_calls,
+)
 from inference import segmenters  # noqa: E402
 from inference.geometry import Orientation  # noqa: E402
 from inference.labels import CONSOLIDATION, GGO  # noqa: E402
@@ -137,15 +143,7 @@ def evaluate(segs: dict, cache: Path, store: Path) -> dict[str, dict]:
 
 def report(results: dict) -> None:
     for name, res in results.items():
-        print(f"\n== {name}")
-        for chest in CHESTS:
-            c, s = res["clean"][chest], res["sim"][chest]["summary"]
-            print(f"  {chest}: clean {c['grade']} {c['probability']} {c['false_percent']} % "
-                  f"foci {c['foci']}; sim acc {s['grade_accuracy']} err "
-                  f"{s['err_worst_mean']}/{s['err_worst_max']} lung {s['lung_dice']} "
-                  f"lesion {s['lesion_dice']}")
-        print("  slices " + ", ".join(f"{k}:{v['lesion_percent']}" for k, v in
-                                      res["slices"].items() if v["visible"] is not None))
+        report_variant(name, res)
         print(f"  slice calls dev {slice_calls(res['slices'], DEV_SLICES)} held "
               f"{slice_calls(res['slices'], HELD_SLICES)}")
     print("\n== rule folds (chosen per network on the other two chests, dev slices)")
