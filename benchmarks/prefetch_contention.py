@@ -32,9 +32,8 @@ import pydicom
 from archive.cache import ImageCache, Prefetcher
 from archive.credentials import ArchiveConfig
 from archive.dicomweb import DicomWebClient
-from benchmarks.vpn_study import build_study
+from benchmarks.vpn_study import build_study, shaped_archive
 from tests.plugins.link_proxy import LinkProxy
-from tests.plugins.netns import NetNamespace
 from tests.plugins.orthanc import OrthancServer
 
 SHARED = Path(os.environ.get("LUCH_SHARED_DATA",
@@ -84,46 +83,38 @@ def main() -> int:
         print("needs root (network namespaces)")
         return 2
     root = Path(tempfile.mkdtemp(prefix="luch-bench-prefetch-"))
-    ns = NetNamespace()
-    server = None
     try:
         stack = build_study(SHARED, root / "next")
         reader_files = sorted((SHARED / "ct" / "lidc-idri-0001").glob("*.dcm"))
         next_uid = str(pydicom.dcmread(stack[0], stop_before_pixels=True).StudyInstanceUID)
         reader_uid = str(pydicom.dcmread(reader_files[0],
                                          stop_before_pixels=True).StudyInstanceUID)
-        ns.create()
-        server = OrthancServer(root / "orthanc", count_stores=False, netns=ns)
-        server.start()
-        server.upload([*stack, *reader_files])
-        ns.shape(args.rate)
-        proxy = LinkProxy((server.host, server.http_port), delay_s=args.rtt_ms / 2000).start()
-        print(f"link {args.rate:g} Mbit/s, round trip {args.rtt_ms:g} ms; reader's study "
-              f"{len(reader_files)} slices, prefetched {len(stack)}; load "
-              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-        times: dict[str, list[float]] = {"alone": [], "prefetching": [], "held": []}
-        got: dict[str, list[int]] = {k: [] for k in times}
-        try:
-            for _ in range(args.rounds):
-                for mode in times:
-                    took, n = one(server, proxy, reader_uid, next_uid, root, mode, args.lead)
-                    times[mode].append(took)
-                    got[mode].append(n)
-                    print(f"  {mode}: {took:.1f} s (prefetched by then: {n})", flush=True)
-        finally:
-            proxy.stop()
-        alone = statistics.median(times["alone"])
-        print("| reader's fetch while | median s | runs s | vs alone |")
-        print("|---|---|---|---|")
-        for mode, values in times.items():
-            m = statistics.median(values)
-            print(f"| {mode} | {m:.1f} | {', '.join(f'{v:.1f}' for v in values)} | "
-                  f"{m / alone:.2f} |")
-        print(f"load at end {os.getloadavg()[0]:.1f}")
+        with shaped_archive(root, [*stack, *reader_files], args.rate) as server:
+            proxy = LinkProxy((server.host, server.http_port),
+                              delay_s=args.rtt_ms / 2000).start()
+            print(f"link {args.rate:g} Mbit/s, round trip {args.rtt_ms:g} ms; reader's study "
+                  f"{len(reader_files)} slices, prefetched {len(stack)}; load "
+                  f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+            times: dict[str, list[float]] = {"alone": [], "prefetching": [], "held": []}
+            got: dict[str, list[int]] = {k: [] for k in times}
+            try:
+                for _ in range(args.rounds):
+                    for mode in times:
+                        took, n = one(server, proxy, reader_uid, next_uid, root, mode, args.lead)
+                        times[mode].append(took)
+                        got[mode].append(n)
+                        print(f"  {mode}: {took:.1f} s (prefetched by then: {n})", flush=True)
+            finally:
+                proxy.stop()
+            alone = statistics.median(times["alone"])
+            print("| reader's fetch while | median s | runs s | vs alone |")
+            print("|---|---|---|---|")
+            for mode, values in times.items():
+                m = statistics.median(values)
+                print(f"| {mode} | {m:.1f} | {', '.join(f'{v:.1f}' for v in values)} | "
+                      f"{m / alone:.2f} |")
+            print(f"load at end {os.getloadavg()[0]:.1f}")
     finally:
-        if server is not None:
-            server.stop()
-        ns.remove()
         shutil.rmtree(root, ignore_errors=True)
     return 0
 

@@ -114,72 +114,62 @@ def main() -> int:
 
     import studies
     from benchmarks.viewer_frame import AppView
-    from benchmarks.vpn_study import build_study
+    from benchmarks.vpn_study import build_study, shaped_archive
     from tests.plugins.link_proxy import LinkProxy
-    from tests.plugins.netns import NetNamespace
-    from tests.plugins.orthanc import OrthancServer
 
-    ns = NetNamespace()
-    server = None
     try:
         stack = build_study(SHARED, root / "next")
         other = sorted((SHARED / "ct" / "lidc-idri-0003").rglob("*.dcm"))
         uids = [str(pydicom.dcmread(files[0], stop_before_pixels=True).StudyInstanceUID)
                 for files in (stack, other)]
-        ns.create()
-        server = OrthancServer(root / "orthanc", count_stores=False, netns=ns)
-        server.start()
-        server.upload([*stack, *other])
-        ns.shape(args.rate)
-        proxy = LinkProxy((server.host, server.http_port), delay_s=args.rtt_ms / 2000).start()
-        volume = studies.open_volume(SHARED / "ct" / "lidc-idri-0001")
-        view = AppView(volume)
-        for k in range(view.count):  # warm: the first pass draws the textures in
-            view.show(k)
-        print(f"link {args.rate:g} Mbit/s, round trip {args.rtt_ms:g} ms; scrolling "
-              f"{view.count} slices x {args.passes}; prefetching {len(stack)} + {len(other)} "
-              f"slices; load {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)
-        modes = ("idle", "plain", "encrypted") + (("plain, nice 0",) if args.nice0 else ())
-        frames: dict[str, list[float]] = {m: [] for m in modes}
-        cpus: dict[str, list[float]] = {m: [] for m in modes}
-        medians: dict[str, list[float]] = {m: [] for m in modes}
-        got: dict[str, list[int]] = {m: [] for m in modes}
-        try:
-            for _ in range(args.rounds):
-                for mode in modes:
-                    f, c, n, going = one(view, mode, server, proxy, uids, root, args.lead,
-                                         args.passes)
-                    frames[mode] += f
-                    cpus[mode] += c
-                    medians[mode].append(statistics.median(f))
-                    got[mode].append(n)
-                    print(f"  {mode}: median {statistics.median(f) * 1000:.1f} ms, max "
-                          f"{max(f) * 1000:.0f} ms, prefetched meanwhile {n}"
-                          f"{'' if going or mode == 'idle' else ' (the prefetch had ended)'}; "
-                          f"load {os.getloadavg()[0]:.1f}", flush=True)
-        finally:
-            proxy.stop()
-            view.close()
-        idle = statistics.median(frames["idle"])
-        print("| while scrolling | frame median ms | p95 ms | max ms | frames > 50 ms | "
-              "median vs idle | rounds' medians ms | UI thread CPU ms a frame | "
-              "instances prefetched meanwhile |")
-        print("|---|---|---|---|---|---|---|---|---|")
-        for mode in modes:
-            f = sorted(frames[mode])
-            p95 = f[int(0.95 * (len(f) - 1))]
-            slow = sum(1 for t in f if t > 0.05)
-            print(f"| {mode} | {statistics.median(f) * 1000:.1f} | {p95 * 1000:.1f} | "
-                  f"{f[-1] * 1000:.0f} | {slow} of {len(f)} | "
-                  f"{statistics.median(f) / idle:.2f} | "
-                  f"{', '.join(f'{m * 1000:.0f}' for m in medians[mode])} | "
-                  f"{statistics.median(cpus[mode]) * 1000:.1f} | "
-                  f"{', '.join(str(n) for n in got[mode])} |")
-        print(f"load at end {os.getloadavg()[0]:.1f}")
+        with shaped_archive(root, [*stack, *other], args.rate) as server:
+            proxy = LinkProxy((server.host, server.http_port),
+                              delay_s=args.rtt_ms / 2000).start()
+            volume = studies.open_volume(SHARED / "ct" / "lidc-idri-0001")
+            view = AppView(volume)
+            for k in range(view.count):  # warm: the first pass draws the textures in
+                view.show(k)
+            print(f"link {args.rate:g} Mbit/s, round trip {args.rtt_ms:g} ms; scrolling "
+                  f"{view.count} slices x {args.passes}; prefetching {len(stack)} + {len(other)} "
+                  f"slices; load {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)
+            modes = ("idle", "plain", "encrypted") + (("plain, nice 0",) if args.nice0 else ())
+            frames: dict[str, list[float]] = {m: [] for m in modes}
+            cpus: dict[str, list[float]] = {m: [] for m in modes}
+            medians: dict[str, list[float]] = {m: [] for m in modes}
+            got: dict[str, list[int]] = {m: [] for m in modes}
+            try:
+                for _ in range(args.rounds):
+                    for mode in modes:
+                        f, c, n, going = one(view, mode, server, proxy, uids, root, args.lead,
+                                             args.passes)
+                        frames[mode] += f
+                        cpus[mode] += c
+                        medians[mode].append(statistics.median(f))
+                        got[mode].append(n)
+                        print(f"  {mode}: median {statistics.median(f) * 1000:.1f} ms, max "
+                              f"{max(f) * 1000:.0f} ms, prefetched meanwhile {n}"
+                              f"{'' if going or mode == 'idle' else ' (the prefetch had ended)'}; "
+                              f"load {os.getloadavg()[0]:.1f}", flush=True)
+            finally:
+                proxy.stop()
+                view.close()
+            idle = statistics.median(frames["idle"])
+            print("| while scrolling | frame median ms | p95 ms | max ms | frames > 50 ms | "
+                  "median vs idle | rounds' medians ms | UI thread CPU ms a frame | "
+                  "instances prefetched meanwhile |")
+            print("|---|---|---|---|---|---|---|---|---|")
+            for mode in modes:
+                f = sorted(frames[mode])
+                p95 = f[int(0.95 * (len(f) - 1))]
+                slow = sum(1 for t in f if t > 0.05)
+                print(f"| {mode} | {statistics.median(f) * 1000:.1f} | {p95 * 1000:.1f} | "
+                      f"{f[-1] * 1000:.0f} | {slow} of {len(f)} | "
+                      f"{statistics.median(f) / idle:.2f} | "
+                      f"{', '.join(f'{m * 1000:.0f}' for m in medians[mode])} | "
+                      f"{statistics.median(cpus[mode]) * 1000:.1f} | "
+                      f"{', '.join(str(n) for n in got[mode])} |")
+            print(f"load at end {os.getloadavg()[0]:.1f}")
     finally:
-        if server is not None:
-            server.stop()
-        ns.remove()
         shutil.rmtree(root, ignore_errors=True)
     return 0
 

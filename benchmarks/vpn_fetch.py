@@ -43,10 +43,9 @@ from archive.cache import ImageCache
 from archive.credentials import ArchiveConfig
 from archive.dicomweb import DicomWebClient
 from archive.progressive import ProgressiveStudy
-from benchmarks.vpn_study import build_study
+from benchmarks.vpn_study import build_study, shaped_archive
 from studies import open_volume
 from tests.plugins.link_proxy import LinkProxy
-from tests.plugins.netns import NetNamespace
 from tests.plugins.orthanc import OrthancServer
 
 GOAL_RATIO = 0.6
@@ -144,56 +143,48 @@ def main() -> int:
         print("needs root (network namespaces)")
         return 2
     root = Path(tempfile.mkdtemp(prefix="luch-bench-vpn-"))
-    ns = NetNamespace()
-    server = None
     try:
         files = build_study(SHARED, root / "study")
         reference = open_volume(root / "study").voxels
         study_uid = str(pydicom.dcmread(files[0], stop_before_pixels=True).StudyInstanceUID)
-        ns.create()
-        server = OrthancServer(root / "orthanc", count_stores=False, netns=ns)
-        server.start()
-        server.upload(files)
-        ns.shape(args.rate)
-        size_mb = sum(f.stat().st_size for f in files) / 1e6
-        print(f"study: {len(files)} real CT slices, {size_mb:.1f} MB as stored; link "
-              f"{args.rate:g} Mbit/s (tbf), round trip {args.rtt_ms:g} ms (proxy); "
-              f"load {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-        print("| link | fetch | syntax | first image s | whole study s | open s | wire MB | "
-              "ratio to today | fetch+open ratio |")
-        print("|---|---|---|---|---|---|---|---|---|")
-        for profile, loss in enumerate((0.0, args.loss)):
-            proxy = LinkProxy((server.host, server.http_port), delay_s=args.rtt_ms / 2000,
-                              loss=loss).start()
-            try:
-                today = fetch(server, proxy, study_uid, root, compressed=False)
-                luch = fetch(server, proxy, study_uid, root, compressed=True)
-                stream = fetch(server, proxy, study_uid, root, compressed=True,
-                               progressive=True)
-                app = app_open(server, proxy, study_uid, root / f"app{profile}")  # a fresh cache
-            finally:
-                proxy.stop()
-            for run in (today, luch, stream, app):
-                assert np.array_equal(run["voxels"], reference), "pixels differ"
-            link = f"{args.rate:g} Mbit/s, {args.rtt_ms:g} ms, loss {loss:.0%}"
-            for name, run in (("today (*)", today), ("Luch", luch),
-                              ("Luch progressive", stream)):
-                ratio = run["fetch_s"] / today["fetch_s"]
-                both = (run["fetch_s"] + run["open_s"]) / (today["fetch_s"] + today["open_s"])
-                print(f"| {link} | {name} | {run['syntax']} | {run['first_s']:.2f} | "
-                      f"{run['fetch_s']:.1f} | "
-                      f"{run['open_s']:.2f} | {run['wire_mb']:.1f} | {ratio:.2f} | "
-                      f"{both:.2f} |")
-            print(f"| {link} | the app (progressive) | | {app['first_s']:.2f} | "
-                  f"{app['whole_s']:.1f} (shown) | | | "
-                  f"{app['whole_s'] / today['fetch_s']:.2f} | "
-                  f"{app['whole_s'] / (today['fetch_s'] + today['open_s']):.2f} |")
-        print(f"goal: whole study <= {GOAL_RATIO}x today's; volumes voxel-identical to the "
-              f"uploaded slices; load now {os.getloadavg()[0]:.1f}")
+        with shaped_archive(root, files, args.rate) as server:
+            size_mb = sum(f.stat().st_size for f in files) / 1e6
+            print(f"study: {len(files)} real CT slices, {size_mb:.1f} MB as stored; link "
+                  f"{args.rate:g} Mbit/s (tbf), round trip {args.rtt_ms:g} ms (proxy); "
+                  f"load {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+            print("| link | fetch | syntax | first image s | whole study s | open s | wire MB | "
+                  "ratio to today | fetch+open ratio |")
+            print("|---|---|---|---|---|---|---|---|---|")
+            for profile, loss in enumerate((0.0, args.loss)):
+                proxy = LinkProxy((server.host, server.http_port), delay_s=args.rtt_ms / 2000,
+                                  loss=loss).start()
+                try:
+                    today = fetch(server, proxy, study_uid, root, compressed=False)
+                    luch = fetch(server, proxy, study_uid, root, compressed=True)
+                    stream = fetch(server, proxy, study_uid, root, compressed=True,
+                                   progressive=True)
+                    # a fresh cache
+                    app = app_open(server, proxy, study_uid, root / f"app{profile}")
+                finally:
+                    proxy.stop()
+                for run in (today, luch, stream, app):
+                    assert np.array_equal(run["voxels"], reference), "pixels differ"
+                link = f"{args.rate:g} Mbit/s, {args.rtt_ms:g} ms, loss {loss:.0%}"
+                for name, run in (("today (*)", today), ("Luch", luch),
+                                  ("Luch progressive", stream)):
+                    ratio = run["fetch_s"] / today["fetch_s"]
+                    both = (run["fetch_s"] + run["open_s"]) / (today["fetch_s"] + today["open_s"])
+                    print(f"| {link} | {name} | {run['syntax']} | {run['first_s']:.2f} | "
+                          f"{run['fetch_s']:.1f} | "
+                          f"{run['open_s']:.2f} | {run['wire_mb']:.1f} | {ratio:.2f} | "
+                          f"{both:.2f} |")
+                print(f"| {link} | the app (progressive) | | {app['first_s']:.2f} | "
+                      f"{app['whole_s']:.1f} (shown) | | | "
+                      f"{app['whole_s'] / today['fetch_s']:.2f} | "
+                      f"{app['whole_s'] / (today['fetch_s'] + today['open_s']):.2f} |")
+            print(f"goal: whole study <= {GOAL_RATIO}x today's; volumes voxel-identical to the "
+                  f"uploaded slices; load now {os.getloadavg()[0]:.1f}")
     finally:
-        if server is not None:
-            server.stop()
-        ns.remove()
         shutil.rmtree(root, ignore_errors=True)
     return 0
 

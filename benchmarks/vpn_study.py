@@ -11,6 +11,8 @@ The slices do not join into one anatomy; the bytes on the wire are real CT.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pydicom
@@ -48,3 +50,25 @@ def build_study(shared_data: Path, out: Path) -> list[Path]:
         ds.save_as(path, enforce_file_format=True)
         written.append(path)
     return written
+
+
+@contextmanager
+def shaped_archive(root: Path, files: list[Path], rate_mbit: float) -> Iterator:
+    """A real Orthanc holding ``files`` in a network namespace of its own, its link shaped to
+    ``rate_mbit`` with tc tbf; stopped and the namespace removed afterwards. Needs root."""
+    from tests.plugins.netns import NetNamespace
+    from tests.plugins.orthanc import OrthancServer
+
+    ns = NetNamespace()
+    server = None
+    try:
+        ns.create()
+        server = OrthancServer(root / "orthanc", count_stores=False, netns=ns)
+        server.start()
+        server.upload(files)
+        ns.shape(rate_mbit)
+        yield server
+    finally:
+        if server is not None:
+            server.stop()
+        ns.remove()
