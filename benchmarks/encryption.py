@@ -70,6 +70,30 @@ def _cache(files: list[Path], root: Path) -> Path:
     return study
 
 
+def private_home(prefix: str) -> Path:
+    """A fresh ``LUCH_HOME`` (no station policy) with the in-memory keyring; set before the
+    app's modules are imported."""
+    home = Path(tempfile.mkdtemp(prefix=prefix))
+    os.environ["LUCH_HOME"] = str(home)
+    os.environ["LUCH_POLICY"] = str(home / "no-policy.json")
+    _keyring()
+    return home
+
+
+def plain_and_sealed(files: list[Path], home: Path) -> tuple[Path, Path]:
+    """Encryption at rest switched on in ``home``, and ``files`` cached twice there: plain,
+    and sealed as the image cache seals them (its folder roots, plain then sealed)."""
+    from archive.cache import ImageCache  # deferred: after LUCH_HOME is set
+    from archive.cache_policy import seal_cache
+    from core import vault
+
+    (home / "settings.json").write_text(json.dumps({vault.SETTING: True}))
+    plain = _cache(files, home / "plain")
+    sealed = _cache(files, home / "sealed")
+    seal_cache(ImageCache(home / "sealed"), vault.current())
+    return plain, sealed
+
+
 def _drop(folder: Path) -> None:
     """Evict ``folder``'s files from the page cache (only these files)."""
     for path in folder.rglob("*"):
@@ -97,10 +121,7 @@ def main() -> None:
     parser.add_argument("--series", choices=("both", "stack", "lidc"), default="both",
                         help="the 300-slice stack, lidc-idri-0001 or both")
     args = parser.parse_args()
-    home = Path(tempfile.mkdtemp(prefix="luch-bench-crypt-"))
-    os.environ["LUCH_HOME"] = str(home)
-    os.environ["LUCH_POLICY"] = str(home / "no-policy.json")
-    _keyring()
+    home = private_home("luch-bench-crypt-")
     import numpy as np
 
     import studies

@@ -15,12 +15,10 @@ ciphertext into a buffer (``preadv``). Medians of the rounds, ms for the whole s
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -34,26 +32,18 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=11)
     parser.add_argument("--series", type=Path, default=SHARED / "ct" / "lidc-idri-0001")
     args = parser.parse_args()
-    home = Path(tempfile.mkdtemp(prefix="luch-bench-parts-"))
-    os.environ["LUCH_HOME"] = str(home)
-    os.environ["LUCH_POLICY"] = str(home / "no-policy.json")
-    from benchmarks.encryption import _cache, _keyring
+    from benchmarks.encryption import plain_and_sealed, private_home
 
-    _keyring()
+    home = private_home("luch-bench-parts-")
     import numpy as np
 
-    from archive.cache import ImageCache
-    from archive.cache_policy import seal_cache
-    from core import crypto, vault
+    from core import crypto
     from studies import fastscan
     from studies.pixels import SliceSource, _read_native
     from studies.sources import list_files
 
-    (home / "settings.json").write_text(json.dumps({vault.SETTING: True}))
     files = sorted(args.series.rglob("*.dcm"))
-    plain = _cache(files, home / "plain")
-    sealed = _cache(files, home / "sealed")
-    seal_cache(ImageCache(home / "sealed"), vault.current())
+    plain, sealed = plain_and_sealed(files, home)
     plain_refs, sealed_refs = list_files(plain), list_files(sealed)
     plain_headers = {h.ref.path.stem: h for h in fastscan.scan_files(plain_refs)[0]}
     sealed_headers = fastscan.scan_files(sealed_refs)[0]

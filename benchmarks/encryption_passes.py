@@ -15,12 +15,10 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import json
 import os
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -34,27 +32,19 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=25)
     parser.add_argument("--series", type=Path, default=SHARED / "ct" / "lidc-idri-0001")
     args = parser.parse_args()
-    home = Path(tempfile.mkdtemp(prefix="luch-bench-passes-"))
-    os.environ["LUCH_HOME"] = str(home)
-    os.environ["LUCH_POLICY"] = str(home / "no-policy.json")
-    from benchmarks.encryption import _cache, _keyring
+    from benchmarks.encryption import plain_and_sealed, private_home
 
-    _keyring()
+    home = private_home("luch-bench-passes-")
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     import studies
-    from archive.cache import ImageCache
-    from archive.cache_policy import seal_cache
     from core import crypto, vault
     from studies.loader import choose, load
     from studies.scan import scan_files
     from studies.sources import list_files
 
-    (home / "settings.json").write_text(json.dumps({vault.SETTING: True}))
     files = sorted(args.series.glob("*.dcm"))
-    plain = _cache(files, home / "plain")
-    sealed = _cache(files, home / "sealed")
-    seal_cache(ImageCache(home / "sealed"), vault.current())
+    plain, sealed = plain_and_sealed(files, home)
     studies.warm_up()
     paths = sorted(sealed.rglob("*.dcm"))
     blobs = [(p.read_bytes(), p.stem.encode()) for p in paths]
