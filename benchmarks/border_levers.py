@@ -77,6 +77,19 @@ def band_variants(case, shares_at: list[float]) -> list[np.ndarray]:
     return out
 
 
+def sim_row(path: Path, case, truth, labels: np.ndarray) -> dict:
+    """One simulated case (``path``, with its ``truth`` measures) as a variant reads it
+    (``labels``, the network's classes after that variant): grades, the worse lung's error,
+    lung and lesion Dice."""
+    labels, _, m = read(labels, case.volume)
+    inv, t_inv = m.involvement_percent, truth.involvement_percent
+    return {"seed": int(path.stem.split("_")[-1]), "truth": truth.grade, "pred": m.grade,
+            "err_worst": abs(max(inv["left"], inv["right"]) - max(t_inv["left"], t_inv["right"])),
+            "lung": dice(labels > 0, case.truth > 0),
+            "lesion": dice(np.isin(labels, GGO + CONSOLIDATION),
+                           np.isin(case.truth, GGO + CONSOLIDATION))}
+
+
 def evaluate(shares_at: list[float], cache: Path) -> dict[float, dict]:
     """Every cached case read at each band share (see the module's docstring)."""
     res: dict = {at: {"clean": {}, "sim": {c: [] for c in CHESTS}, "slices": {}}
@@ -93,18 +106,8 @@ def evaluate(shares_at: list[float], cache: Path) -> dict[float, dict]:
             case = load(path)
             vol = case.volume
             truth = measure(case.truth, vol.spacing, Orientation.of(vol))
-            t_lesion = np.isin(case.truth, GGO + CONSOLIDATION)
-            t_inv = truth.involvement_percent
             for at, labels in zip(shares_at, band_variants(case, shares_at), strict=True):
-                labels, _, m = read(labels, vol)
-                inv = m.involvement_percent
-                res[at]["sim"][chest].append({
-                    "seed": int(path.stem.split("_")[-1]), "truth": truth.grade,
-                    "pred": m.grade,
-                    "err_worst": abs(max(inv["left"], inv["right"])
-                                     - max(t_inv["left"], t_inv["right"])),
-                    "lung": dice(labels > 0, case.truth > 0),
-                    "lesion": dice(np.isin(labels, GGO + CONSOLIDATION), t_lesion)})
+                res[at]["sim"][chest].append(sim_row(path, case, truth, labels))
         print(f"{chest} done", flush=True)
     for path in sorted((cache / "slices").glob("*.npz")):
         case = load(path)

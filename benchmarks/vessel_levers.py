@@ -34,13 +34,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.ai_eval import VISUAL_REFERENCE  # noqa: E402
-from benchmarks.ai_folds import dice, read, summarise  # noqa: E402
+from benchmarks.ai_folds import read, summarise  # noqa: E402
 from benchmarks.border_cache import CHESTS, load  # noqa: E402
 from benchmarks.border_levers import (  # noqa: E402
     DEV_SLICES,
     HELD_SLICES,
     choose,
     report_variant,
+    sim_row,
     slice_calls,
 )
 from inference import segmenters  # noqa: E402
@@ -110,18 +111,8 @@ def evaluate(segs: dict, cache: Path, store: Path) -> dict[str, dict]:
             case.key = f"sim_{path.stem}"
             vol = case.volume
             truth = measure(case.truth, vol.spacing, Orientation.of(vol))
-            t_lesion = np.isin(case.truth, GGO + CONSOLIDATION)
-            t_inv = truth.involvement_percent
             for name, labels in variants(case, segs, store).items():
-                labels, _, m = read(labels, vol)
-                inv = m.involvement_percent
-                slot(name)["sim"][chest].append({
-                    "seed": int(path.stem.split("_")[-1]), "truth": truth.grade,
-                    "pred": m.grade,
-                    "err_worst": abs(max(inv["left"], inv["right"])
-                                     - max(t_inv["left"], t_inv["right"])),
-                    "lung": dice(labels > 0, case.truth > 0),
-                    "lesion": dice(np.isin(labels, GGO + CONSOLIDATION), t_lesion)})
+                slot(name)["sim"][chest].append(sim_row(path, case, truth, labels))
         print(f"{chest} done", flush=True)
     for path in sorted((cache / "slices").glob("*.npz")):
         case = load(path)
