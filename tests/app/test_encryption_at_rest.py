@@ -113,6 +113,18 @@ PHI = [NAME.encode(), NAME.encode("utf-8").replace(b"^", b" "), "Шифрова"
        PATIENT_ID.encode(), REPORT.encode(), b"DICM", b"SQLite format 3", b"fLaC"]
 
 
+def _assert_ai_files_read(study_uid: str, volume, ai: dict) -> None:
+    """The stored pre-read and the correction's corrected map read back as written."""
+    from app.panels.ai_files import find_stored
+    from inference.corrections import load_label_maps
+
+    store = open_store()
+    stored = find_stored(store, study_uid, volume, ai["result"].model_version)
+    store.close()
+    assert stored is not None and np.array_equal(stored.labels, ai["result"].labels)
+    assert np.array_equal(load_label_maps(ai["correction"].labels_file)[1], ai["corrected"])
+
+
 def _plain_phi(home: Path) -> list[tuple[str, bytes]]:
     found = []
     for path in home.rglob("*"):
@@ -197,14 +209,7 @@ def test_a_plain_home_is_converted_with_its_data(orthanc, named_study, luch_home
     assert main(["encryption", "--convert", "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {"files": 3 + 5, "images": 8}
     assert _plain_phi(luch_home) == []
-    from app.panels.ai_files import find_stored
-    from inference.corrections import load_label_maps
-
-    store = open_store()
-    stored = find_stored(store, study_uid, volume, ai["result"].model_version)
-    store.close()
-    assert stored is not None and np.array_equal(stored.labels, ai["result"].labels)
-    assert np.array_equal(load_label_maps(ai["correction"].labels_file)[1], ai["corrected"])
+    _assert_ai_files_read(study_uid, volume, ai)
     assert not is_plain_database(luch_home / DB_FILE)
     assert seal_home() == {"files": 0, "images": 0}  # once: the start reads nothing now
     assert not vault.needs_sealing()
@@ -249,14 +254,7 @@ def test_ai_files_sealed_with_their_folders_key_move_to_their_studys_key(
     assert not (encrypted_home / "corrections" / vault.FOLDER_KEY).exists()
     assert seal_home() == {"files": 0, "images": 0}
     assert _plain_phi(encrypted_home) == []
-    from app.panels.ai_files import find_stored
-    from inference.corrections import load_label_maps
-
-    store = open_store()
-    stored = find_stored(store, study_uid, volume, ai["result"].model_version)
-    store.close()
-    assert stored is not None and np.array_equal(stored.labels, ai["result"].labels)
-    assert np.array_equal(load_label_maps(ai["correction"].labels_file)[1], ai["corrected"])
+    _assert_ai_files_read(study_uid, volume, ai)
     assert keys.forget_study(study_uid)  # a wiped study: its AI files go with its key
     vault.clear_cache()
     with pytest.raises(crypto.SealError, match="key is missing"):
