@@ -326,17 +326,9 @@ class DictationPanel(QWidget):
         target = self._targets[0]
         if target.answering:  # heard before the dialog closed: not the field's
             return None
-        if _outside(target.key):  # a review's comment, say: the words, no word links
-            editor = self._outside.get(target.key or "")
-            if editor is not None:
-                if revises:
-                    target.spoken = target.settled
-                settled = target.spoken
-                self._write(editor, target, transcript)
-                target.spoken, target.settled = transcript, settled if tentative else transcript
-            return None
-        if self.form.read_only:  # heard as the report was signed: the signed text stands
-            if transcript:
+        outside = _outside(target.key)  # a review's comment, say: the words, no word links
+        if self.form.read_only and not outside:  # heard as the report was signed: the
+            if transcript:  # signed text stands
                 self.message.emit(self._locked_text())
             return None
         if revises:
@@ -346,11 +338,13 @@ class DictationPanel(QWidget):
             if transcript:
                 self.message.emit(self.tr("Choose a field to dictate into"))
             return None
-        editor = self.form.editors[target.key]
+        editor = self._editor(target.key)
         if isinstance(editor, QPlainTextEdit):  # the final text replaces the live preview
             offset = self._write(editor, target, transcript)
             target.spoken, target.settled = transcript, settled if tentative else transcript
-            return target.key, offset, len(transcript)
+            return None if outside else (target.key, offset, len(transcript))
+        if outside:  # its dialog closed meanwhile
+            return None
         new = transcript[len(target.spoken):].strip() \
             if transcript.startswith(target.spoken) else transcript
         target.spoken, target.settled = transcript, settled if tentative else transcript
