@@ -327,13 +327,6 @@ class AiPanel(QWidget):
         self._lookup = task
         return task.start()
 
-    def wait_for_images(self, study_uid: str) -> None:
-        """Another study is arriving: nothing of the last one's result stays; the pre-read
-        starts (:meth:`open_study`) when every image is here."""
-        self.cancel()
-        self._generation += 1
-        self._forget(None, study_uid, self._waiting_text())
-
     def _waiting_text(self) -> str:
         return self.tr("The AI pre-read starts when the whole study has arrived")
 
