@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from archive.dicomweb import DicomWebClient, tag_value, tag_values
+from core.series_numbers import is_report_series
 
 STUDY_FIELDS = {
     "study_instance_uid": "0020000D", "patient_id": "00100020", "patient_name": "00100010",
@@ -12,6 +13,8 @@ STUDY_FIELDS = {
     "description": "00081030",
 }
 MODALITIES_IN_STUDY = "00080061"
+STUDY_UID, SERIES_NUMBER = "0020000D", "00200011"
+UID_LIST = 100  # studies per QIDO-RS request (UID list matching)
 
 
 @dataclass(frozen=True)
@@ -26,8 +29,8 @@ class ArchiveStudy:
     modalities: tuple[str, ...]
 
     @property
-    def has_report(self) -> bool:
-        """The archive holds a structured report for the study."""
+    def has_sr(self) -> bool:
+        """The study holds some SR: a report, or only the station's AI results or requests."""
         return "SR" in self.modalities
 
 
@@ -44,3 +47,23 @@ def query_studies(client: DicomWebClient, *, modality: str = "CT", since: str | 
         found.append(ArchiveStudy(**values, modalities=tuple(
             str(m) for m in tag_values(item, MODALITIES_IN_STUDY))))
     return found
+
+
+def reported_studies(client: DicomWebClient, studies: list[ArchiveStudy]) -> set[str]:
+    """The studies among ``studies`` whose SR series include a report.
+
+    An SR alone does not make a study reported: the pre-read service stores the AI's
+    results as SR, and second-opinion requests travel as SR. Series are searched for the
+    studies holding any SR, one request per :data:`UID_LIST` of them; an SR series counts
+    unless its number is one of the station's non-report objects
+    (:mod:`core.series_numbers`), so a report from another system counts.
+    """
+    with_sr = sorted(s.study_instance_uid for s in studies if s.has_sr)
+    reported: set[str] = set()
+    for start in range(0, len(with_sr), UID_LIST):
+        chunk = with_sr[start:start + UID_LIST]
+        for item in client.search("series", {"StudyInstanceUID": ",".join(chunk),
+                                             "Modality": "SR", "includefield": SERIES_NUMBER}):
+            if is_report_series(tag_value(item, SERIES_NUMBER, "")):
+                reported.add(str(tag_value(item, STUDY_UID)))
+    return reported

@@ -28,6 +28,7 @@ import numpy as np
 import pydicom
 from pydicom.sr.codedict import codes
 
+from core import series_numbers
 from inference.errors import DicomOutputError
 from inference.labels import LEFT, RIGHT, Label
 from inference.preread import PreReadResult
@@ -36,7 +37,7 @@ from studies.sources import FileRef, folder_key
 
 MANUFACTURER = "Luch"
 SCHEME = "99LUCH"
-SEG_SERIES_NUMBER, SR_SERIES_NUMBER = 9901, 9902
+SEG_SERIES_NUMBER, SR_SERIES_NUMBER = series_numbers.AI_SEG, series_numbers.AI_MEASUREMENTS
 
 RIGHT_LUNG = hd.sr.CodedConcept("3341006", "SCT", "Right lung")
 LEFT_LUNG = hd.sr.CodedConcept("44029006", "SCT", "Left lung")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from core import series_numbers
 from records.errors import RecordsError
 from records.report_version import (  # noqa: F401  (key_image_uids re-exported)
     KEY_IMAGES,
@@ -27,7 +28,7 @@ if TYPE_CHECKING:  # pydicom loads on first use (start-up time)
 
 KOS_SOP_CLASS = "1.2.840.10008.5.1.4.1.1.88.59"
 REPORT_SR_CLASS = "1.2.840.10008.5.1.4.1.1.88.33"  # Comprehensive SR (records.sr.report_to_sr)
-KOS_SERIES_NUMBER = 993
+KOS_SERIES_NUMBER = series_numbers.KEY_OBJECTS
 _WORDS = {"en": ("Key images", "series", "slice", "slices"),
           "ru": ("Ключевые изображения", "серия", "срез", "срезы")}
 

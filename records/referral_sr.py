@@ -19,6 +19,7 @@ import highdicom as hd
 from pydicom.dataset import Dataset
 from pydicom.sr.coding import Code
 
+from core import series_numbers
 from records.errors import ReferralError
 from records.referral import (
     REQUEST_SERIES_DESCRIPTION,
@@ -53,7 +54,9 @@ SCORE = Code("radpeer-score", "99LUCH", "RADPEER score")
 CATEGORY = Code("discrepancy-cat", "99LUCH", "Discrepancy category")
 GRADE = Code("grade", "99LUCH", "Expert grade")
 COMMENT = Code("comment", "99LUCH", "Comment")
-REQUEST_SERIES_NUMBER, REVIEW_SERIES_NUMBER, RESPONSE_SERIES_NUMBER = 994, 995, 996
+REQUEST_SERIES_NUMBER, REVIEW_SERIES_NUMBER, RESPONSE_SERIES_NUMBER = (
+    series_numbers.REFERRAL_REQUEST, series_numbers.REFERRAL_REVIEW,
+    series_numbers.REFERRAL_RESPONSE)
 _CONTAINS = hd.sr.RelationshipTypeValues.CONTAINS
 
 

@@ -25,6 +25,7 @@ from pydicom.dataset import Dataset
 from pydicom.sr.codedict import codes
 from pydicom.sr.coding import Code
 
+from core import series_numbers
 from records.models import ReportStatus
 from records.report_version import ReportVersionRecord, report_series_instance_uid
 from records.uids import derived_uid
@@ -41,7 +42,7 @@ AI_VERDICT = Code("ai-verdict", "99LUCH", "Reader verdict on the AI result")
 VERDICT = Code("verdict", "99LUCH", "Verdict")
 CORRECTED_GRADE = Code("corrected-grade", "99LUCH", "Corrected grade")
 VERDICT_TIME = Code("verdict-time", "99LUCH", "Verdict date and time")
-REPORT_SERIES_NUMBER, AI_SERIES_NUMBER = 990, 991
+REPORT_SERIES_NUMBER, AI_SERIES_NUMBER = series_numbers.REPORT, series_numbers.AI_RESULT
 # SOP classes that hold a reader's narrative report (AI results use Comprehensive 3D SR).
 REPORT_SOP_CLASSES = frozenset({
     "1.2.840.10008.5.1.4.1.1.88.11",  # Basic Text SR

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import select
 
 from archive.dicomweb import DicomWebClient
-from archive.worklist import ArchiveStudy, query_studies
+from archive.worklist import ArchiveStudy, query_studies, reported_studies
 from records.models import AIResult, Report, ReportStatus, Study
 from records.store import Store
 
@@ -64,7 +64,7 @@ def build_worklist(store: Store, client: DicomWebClient | None, *,
         found = query_studies(client)
         _cache(store, found)
         in_archive = {s.study_instance_uid for s in found}
-        reported_remote = {s.study_instance_uid for s in found if s.has_report}
+        reported_remote = reported_studies(client, found) if not include_reported else set()
     else:
         in_archive, reported_remote = None, set()
     items = []

@@ -2,11 +2,34 @@
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 import pydicom
+from pydicom.dataset import Dataset, FileMetaDataset
+from pydicom.uid import ExplicitVRLittleEndian, generate_uid
 
 from records import Store, open_store
 from records.worklist import WorklistItem, build_worklist, triage_key
 from tests.records.conftest import client_for, engine_for
+
+
+def _foreign_report(image: Path) -> bytes:
+    """A minimal Basic Text SR another RIS might store, in the study of ``image``."""
+    src = pydicom.dcmread(image, stop_before_pixels=True)
+    ds = Dataset()
+    for keyword in ("PatientID", "PatientName", "StudyInstanceUID", "StudyDate"):
+        setattr(ds, keyword, getattr(src, keyword, ""))
+    ds.SOPClassUID = "1.2.840.10008.5.1.4.1.1.88.11"
+    ds.SOPInstanceUID, ds.SeriesInstanceUID = generate_uid(), generate_uid()
+    ds.Modality, ds.SeriesNumber, ds.InstanceNumber = "SR", 3, 1
+    ds.file_meta = FileMetaDataset()
+    ds.file_meta.MediaStorageSOPClassUID = ds.SOPClassUID
+    ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
+    ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    out = io.BytesIO()
+    ds.save_as(out, enforce_file_format=True)
+    return out.getvalue()
 
 
 def _item(uid: str, priority: str = "routine", grade: str | None = None,
@@ -44,7 +67,7 @@ def test_worklist_from_archive_with_ai_triage(store: Store, orthanc_factory, sha
     store.save_ai_result(second, model_name="covid", model_version="1", values={"grade": "CT-4"},
                          sync=False)
     store.save_ai_result(first, model_name="covid", model_version="1", values={"grade": "CT-1"},
-                         sync=False)
+                         sync=True)  # its AI SR goes to the archive: that is no report
     uids = [i.study_instance_uid for i in build_worklist(store, client)]
     assert uids.index(second) < uids.index(first)
     cached = store.study(first)
@@ -54,8 +77,12 @@ def test_worklist_from_archive_with_ai_triage(store: Store, orthanc_factory, sha
     engine_for(store, client).drain()
     assert second not in [i.study_instance_uid for i in build_worklist(store, client)]
     elsewhere = open_store(tmp_path / "other-station.sqlite3")  # knows only the archive
+    assert "SR" in store.study(first).modalities.split("\\")  # the AI's SR is there
     assert second not in [i.study_instance_uid for i in build_worklist(elsewhere, client)]
     assert first in [i.study_instance_uid for i in build_worklist(elsewhere, client)]
+    # A report written by another system (an SR series of a number that is not ours) counts.
+    orthanc.rest("POST", "/instances", data=_foreign_report(by_study[first][0]))
+    assert first not in [i.study_instance_uid for i in build_worklist(elsewhere, client)]
     elsewhere.close()
     # Offline: the cached worklist still works.
     assert first in [i.study_instance_uid for i in build_worklist(store, None)]
