@@ -620,10 +620,11 @@ class WhisperRecognizer(Recognizer):
                 return Result(text="", final=True)
         timed = self._align(decoded) if words and self.phrases is None else None
         if self._fixer is not None:
-            text = drop_final_comma(self._fixer.fix(text))
+            text = self._fixer.fix(text)
             timed = self._fixer.fix_timed(timed) if timed is not None else None
-            if timed:
-                timed = (*timed[:-1], replace(timed[-1], word=drop_final_comma(timed[-1].word)))
+        text = drop_final_comma(text)  # in every language: the next utterance follows it
+        if timed:
+            timed = (*timed[:-1], replace(timed[-1], word=drop_final_comma(timed[-1].word)))
         if timed is None:
             timed = self._spread(text)
         elif " ".join(w.word for w in timed) != text:

@@ -23,6 +23,7 @@ from tests.plugins import ci_guard
 
 ci_guard.importorskip("faster_whisper", "faster-whisper")
 whisper_models = ci_guard.importorskip("dictation.whisper_models", "faster-whisper")
+we = ci_guard.importorskip("dictation.engines.whisper_engine", "faster-whisper")
 RATE = 16_000
 
 
@@ -248,6 +249,17 @@ def test_russian_real_voice(base_model, shared_data: Path):
     hyp = " ".join(r.text for r in finals)
     ref = _words(rows[name])
     assert edit_distance(ref, _words(hyp)) / len(ref) <= 0.3, hyp
+
+
+def test_russian_utterance_ends_without_whisper_comma(base_model):
+    """Whisper base ends a Russian phrase read with pauses with a comma ("... матового
+    стекла,"), seen in the app: the next utterance would follow a dangling comma."""
+    rec = create_recognizer("whisper", EngineOptions(lang="ru", model_dir=base_model))
+    said = we.Decoded(text="В обоих лёгких участки уплотнения,", tokens=[], no_speech=0.0,
+                      logprob=0.0, compression=1.0, scored=True)
+    result = rec._result(said, words=False)
+    assert result.text == "В обоих лёгких участки уплотнения"
+    assert result.words[-1].word == "уплотнения"
 
 
 def test_english_only_model_refuses_russian(english_model):
