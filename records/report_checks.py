@@ -23,12 +23,33 @@ _GRADE_IN_TEXT = re.compile(r"(?<![A-Za-zА-Яа-яЁё])(?:CT|КТ)\s*[-‐–�
 _FOCUS_WORDS = re.compile(r"focus|foci|nodul|очаг|узел|узл|образован|ателектаз|atelecta", re.I)
 
 
+# The protocol field a reader goes back to for each problem (where it is put right).
+PROBLEM_FIELDS = {
+    "empty-conclusion": "conclusion",
+    "normal-with-side": "distribution_side",
+    "normal-with-percent": "involvement_right_percent",
+    "normal-with-signs": "main_signs",
+    "normal-with-probability": "covid_probability",
+    "grade-without-involvement": "involvement_right_percent",
+    "grade-vs-percent": "grade",
+    "side-vs-percent": "distribution_side",
+    "text-side": "conclusion",
+    "text-grade": "conclusion",
+    "ai-focus-not-mentioned": "conclusion",
+}
+
+
 @dataclass(frozen=True)
 class Problem:
     """``code`` names the check; ``details`` fills its message (grade, side, percent...)."""
 
     code: str
     details: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def form_field(self) -> str:
+        """The protocol field to go back to (:data:`PROBLEM_FIELDS`)."""
+        return PROBLEM_FIELDS.get(self.code, "conclusion")
 
 
 def grades_for_percent(percent: float) -> set[str]:

@@ -399,6 +399,9 @@ class ReportPanel(QWidget):
         worded = [problem_text(p, self.protocol, self.form.lang) for p in problems]
         if not self.confirm_signing(report_text, worded):
             self.status.setText(self.tr("Not signed"))
+            to_mend = [p.form_field for p in problems if p.form_field in self.form.editors]
+            if to_mend:  # back where the first problem is put right, not the last field
+                self.form.focus_field(to_mend[0])
             return
         previous = self.store.report_versions(self.report_uid) if self.report_uid else []
         signed_before = bool(previous) and previous[-1].status in SIGNED

@@ -290,6 +290,31 @@ def test_the_preview_lists_empty_conclusion_contradictions_and_ai_flags(station,
     assert not dialogs[1].problems.isVisibleTo(dialogs[1])
 
 
+@pytest.mark.parametrize(("values", "expected"), [
+    ({"grade": "CT-0"}, "conclusion"),  # empty: the first problem
+    ({"grade": "CT-3", "distribution_side": "bilateral", "involvement_right_percent": 10.0,
+      "involvement_left_percent": 5.0, "conclusion": "Viral pneumonia."}, "grade"),
+])
+def test_back_from_the_preview_goes_to_the_field_of_the_first_problem(station, qtbot, values,
+                                                                       expected):
+    """Seen in the app: back from "The conclusion is empty" the keyboard was in the first
+    field of the form, at the top, with the conclusion scrolled out of sight."""
+    window, workflow = station
+    window.resize(1366, 600)
+    report, form = workflow.report, workflow.report.form
+    form.set_values(values)
+    form.focus_field("distribution_side")
+    from tests.app.signing import answer_dialog
+    answer_dialog(qtbot, lambda d: qtbot.keyClick(d, Qt.Key.Key_Return))  # back
+    press(qtbot, Qt.Key.Key_S, CTRL_SHIFT)
+    assert workflow.store.reports_for_study(STUDY) == []
+    assert focused_key(form) == expected
+    editor = form.editors[expected]
+    viewport = form_scroll(report).viewport()
+    top = editor.mapTo(viewport, editor.rect().topLeft()).y()
+    assert top >= 0 and top + min(editor.height(), viewport.height()) <= viewport.height() + 1
+
+
 def test_a_signed_report_is_locked_and_a_change_is_an_addendum_with_a_reason(station, qtbot):
     """On main the signed form stayed editable and signing again made an amended version
     with no reason asked."""

@@ -66,3 +66,16 @@ def test_an_ai_focus_must_be_mentioned_somewhere_in_the_report():
     (90.0, {"CT-4"}), (100.0, {"CT-4"})])
 def test_grades_near_the_limits_fit_both_sides(percent, grades):
     assert grades_for_percent(percent) == grades
+
+
+def test_every_problem_names_a_field_of_the_protocol_it_checks():
+    """The reader is taken back to that field; a renamed field would strand them."""
+    from records.protocol import load_protocol
+    from records.report_checks import PROBLEM_FIELDS
+
+    keys = {f.key for f in load_protocol("moscow-chest-ct-covid").fields}
+    assert set(PROBLEM_FIELDS.values()) <= keys
+    found = set(codes({"grade": "CT-0", "distribution_side": "unilateral",
+                       "involvement_right_percent": 3.0, "main_signs": ["ggo_round"],
+                       "covid_probability": "high"}, "unilateral CT-2"))
+    assert found <= set(PROBLEM_FIELDS)
