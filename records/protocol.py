@@ -127,12 +127,17 @@ class Protocol:
                                 missing=tuple(missing))
         return clean
 
-    def render(self, values: dict[str, Any], lang: str = "ru") -> str:
-        """The report text in ``lang`` from the field values (a partly filled form is fine)."""
+    def render(self, values: dict[str, Any], lang: str = "ru", description: str = "") -> str:
+        """The report text in ``lang`` from the field values (a partly filled form is fine).
+
+        ``description`` (the reader's own text of the findings) is a paragraph of its own
+        after the findings and before the first section that opens on a new line (the
+        conclusion), where a report reads it; at the end when there is no such section."""
         if lang not in LANGUAGES:
             raise ProtocolError(f"no report language {lang!r}; use one of {', '.join(LANGUAGES)}")
         values = self.validate(values, complete=False)
         text, previous_written = "", False
+        description = description.strip()
         for f in self.fields:
             rendered = None
             if f.key in values:
@@ -140,6 +145,11 @@ class Protocol:
             if rendered is None:
                 previous_written = previous_written and f.joins_previous
                 continue
+            if description and f.sentence[lang].startswith("\n"):
+                if text and not text.endswith((".", "\n")):
+                    text += "."
+                text += ("\n\n" if text else "") + description + "\n"
+                description = ""
             if f.joins_previous and previous_written:
                 text += f.sentence[lang].format(value=rendered)
             else:
@@ -151,6 +161,8 @@ class Protocol:
             previous_written = True
         if text and not text.endswith("."):
             text += "."
+        if description:
+            text += ("\n\n" if text else "") + description
         return text.strip()
 
 

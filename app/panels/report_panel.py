@@ -332,16 +332,16 @@ class ReportPanel(QWidget):
 
     def report_text(self) -> str:
         fields = self.form.values()
+        extra = self.free_text.toPlainText().strip()  # the findings: before the conclusion
         try:
-            text = self.protocol.render(fields, self.report_lang) if fields else ""
+            text = self.protocol.render(fields, self.report_lang, extra)
         except LuchError:
             text = self.protocol.render({k: v for k, v in fields.items() if k != "grade"},
-                                        self.report_lang) if len(fields) > 1 else ""
-        extra = self.free_text.toPlainText().strip()
+                                        self.report_lang, extra)
         keys = key_images_text(self.key_images(), self.report_lang)
         addendum = (f"{ADDENDUM_WORD.get(self.report_lang, 'Addendum')}: {self.addendum_reason}"
                     if self.addendum_reason else "")
-        return "\n\n".join(part for part in (text, extra, keys, addendum) if part)
+        return "\n\n".join(part for part in (text, keys, addendum) if part)
 
     def refresh_text(self) -> None:
         """Make the report text anew (something it names changed outside the form)."""

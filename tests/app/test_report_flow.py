@@ -315,6 +315,17 @@ def test_back_from_the_preview_goes_to_the_field_of_the_first_problem(station, q
     assert top >= 0 and top + min(editor.height(), viewport.height()) <= viewport.height() + 1
 
 
+def test_the_additional_text_reads_before_the_conclusion(station, qtbot):
+    _, workflow = station
+    report, form = workflow.report, workflow.report.form
+    form.set_values({"grade": "CT-1", "conclusion": "Viral pneumonia, mild.",
+                     "recommendations": "Follow-up CT."})
+    report.free_text.setPlainText("Ground glass in the right lower lobe.")
+    text = report.report_text()
+    assert text.index("Grade: CT-1") < text.index("Ground glass") < text.index("Conclusion:")
+    assert text.endswith("Recommendations: Follow-up CT.")
+
+
 def test_a_signed_report_is_locked_and_a_change_is_an_addendum_with_a_reason(station, qtbot):
     """On main the signed form stayed editable and signing again made an amended version
     with no reason asked."""

@@ -48,6 +48,21 @@ def test_report_text_in_russian_and_english() -> None:
     assert p.render({"grade": "CT-0"}, "en") == "Grade: CT-0 (normal, no signs of viral pneumonia)."
 
 
+def test_the_readers_description_comes_before_the_conclusion() -> None:
+    """Seen in the app: the AI's focus paragraph (and anything the reader wrote in the
+    additional text) came after "Conclusion:" and the recommendations."""
+    p = load_protocol(COVID)
+    said = "A solid 20 mm focus in the left lower lobe."
+    en = p.render(FULL, "en", said)
+    assert en.index("Right lung involvement 30%") < en.index(said) < en.index("Conclusion:")
+    assert en.endswith("Recommendations: Follow-up CT.")
+    assert f"\n\n{said}\n" in en  # a paragraph of its own
+    no_conclusion = {k: v for k, v in FULL.items() if k not in ("conclusion", "recommendations")}
+    assert p.render(no_conclusion, "en", said).endswith(f".\n\n{said}")
+    assert p.render({}, "ru", said) == said
+    assert p.render(FULL, "en", "  ") == p.render(FULL, "en")
+
+
 @pytest.mark.parametrize(("fields", "message"), [
     ({"grade": "CT-5"}, "not one of"),
     ({"grade": "CT-1", "involvement_left_percent": 120}, "outside"),
