@@ -1,8 +1,8 @@
 """The faster pre-read (issue 19) reads the same labels as before.
 
 * The classical lungs, the body and the isolated solid foci are bit-identical to the form
-  before the change (``plain_lungs.py`` and ``_plain_set_aside`` below, verbatim from commit
-  ca6465d), on a real chest.
+  before the change (``plain_lungs.py``: the functions it changed, verbatim from commit
+  ca6465d, and ``_plain_set_aside`` below), on a real chest.
 * The U-Net run by ONNX Runtime (:mod:`inference.runtime`) reads the classes torch reads
   (Dice >= 0.99 per class on a real chest; in practice a few voxels differ, from float
   rounding), and the whole fast pre-read against the plain one likewise.
@@ -119,6 +119,26 @@ def chest(shared_data):
     import studies
 
     return studies.open_volume(shared_data / "ct" / "lidc-idri-0003")
+
+
+def test_the_old_lungs_copy_only_what_the_fast_path_changed():
+    """``plain_lungs`` writes out only the old forms that differ from the shipped ones; an
+    unchanged function is the shipped one run against the old helpers, not a copy of it."""
+    import ast
+    import inspect
+
+    from inference import lungs
+
+    def bodies(module) -> dict[str, str]:
+        tree = ast.parse(inspect.getsource(module))
+        return {n.name: ast.dump(n) for n in tree.body if isinstance(n, ast.FunctionDef)}
+
+    shipped = bodies(lungs)
+    copied = sorted(name for name, body in bodies(plain_lungs).items()
+                    if shipped.get(name) == body)
+    assert copied == []
+    assert plain_lungs.thorax_masks.__code__ is lungs.thorax_masks.__code__
+    assert plain_lungs.thorax_masks.__globals__ is vars(plain_lungs)  # the old helpers
 
 
 def test_classical_lungs_and_body_are_bit_identical_on_a_real_chest(chest):
