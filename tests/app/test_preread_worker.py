@@ -2,8 +2,8 @@
 station is killed (kill -9) before the worker could ask the kernel to end it with its
 parent (``PR_SET_PDEATHSIG``): its stdin closes, and that cancels the pre-read running and
 drops the queued ones (before, it crashed at its first answer into the closed pipe, having
-loaded the study and run the network on its first slabs). Real processes: a station that starts the worker, hands it a real
-chest and is gone at once."""
+loaded the study and run the network on its first slabs). Real processes: a station that
+starts the worker, hands it a real chest and is gone at once."""
 
 from __future__ import annotations
 
