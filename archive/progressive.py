@@ -28,7 +28,7 @@ from archive.dicomweb import DicomWebClient, tag_value, tag_values
 from archive.errors import ArchiveRejected
 from core.observable import Observable
 from studies.errors import UnsupportedData
-from studies.geometry import stack_geometry
+from studies.geometry import cross, is_axial, stack_geometry
 from studies.headers import read_header
 from studies.metadata import series_info
 from studies.pixels import SliceSource, decode_slice
@@ -51,11 +51,12 @@ def _series_number(entry: dict) -> int:
 
 
 def _axial(orientation: list) -> bool:
-    """Whether image rows and columns (``ImageOrientationPatient``) lie in an axial plane."""
+    """Whether image rows and columns (``ImageOrientationPatient``) lie in an axial plane
+    (:func:`studies.geometry.is_axial`; no orientation: taken as axial)."""
     if len(orientation) != 6:
         return True
-    normal = np.cross(np.asarray(orientation[:3], float), np.asarray(orientation[3:], float))
-    return abs(float(normal[2])) >= 0.7
+    cosines = [float(v) for v in orientation]
+    return is_axial(cross(cosines[:3], cosines[3:]))
 
 
 def middle_out(n: int) -> list[int]:

@@ -78,7 +78,7 @@ def main() -> None:
     t1 = time.time()
     registry = ModelRegistry()
     candidate = fine_tune([SiteSample(saved.uid, saved.source_path, saved.labels_file)],
-                          registry, args.steps, args.device, log=print)
+                          registry, args.steps, args.device)  # its log flushed per line
     train_s = time.time() - t1
     print(f"candidate {candidate.version}: {args.steps} steps in {train_s:.0f} s")
 

@@ -5,9 +5,11 @@ On the 2-core CPU ONNX Runtime runs the shipped network in well under torch's ti
 graph is exported from the loaded torch module at its first use and kept in
 ``LUCH_HOME/cache/onnx``, named by the weights' sha256, torch's version and the opset (the
 export gives the same bytes for the same three), so later processes skip the export (1-3 s,
-15 s on a loaded box); site weights from the registry get their own file. A damaged file is
-exported again. Where onnxruntime or onnx is missing, or the export fails, torch runs and the
-log says why; on a GPU torch runs always.
+15 s on a loaded box); site weights from the registry get their own file. Each graph carries
+the key of the weights it was exported from (metadata ``luch.weights``), checked when it is
+loaded: a graph of other weights, or one without the key, is exported again, like a damaged
+file, with a log line saying which. Where onnxruntime or onnx is missing, or the export
+fails, torch runs and the log says why; on a GPU torch runs always.
 """
 
 from __future__ import annotations
@@ -30,12 +32,13 @@ log = logging.getLogger(__name__)
 RUNTIMES = ("auto", "onnx", "torch")
 OPSET = 17
 CACHE = "cache/onnx"  # under LUCH_HOME
+WEIGHTS_PROP = "luch.weights"  # the graph's metadata: the key of the weights it holds
 SPIN = os.environ.get("LUCH_ORT_SPIN", "0") == "1"  # ORT's busy-wait (its default: on)
 
 
-def export(model: nn.Module, size: int = INPUT_SIZE) -> bytes:
+def export(model: nn.Module, size: int = INPUT_SIZE, key: str | None = None) -> bytes:
     """The module as an ONNX graph (batch and image size free); the same bytes each time for
-    the same weights and torch."""
+    the same weights and torch. ``key``: the weights' key, kept in the graph's metadata."""
     buf = io.BytesIO()
     with warnings.catch_warnings(), torch.inference_mode(False), torch.no_grad():
         warnings.simplefilter("ignore")  # the TorchScript exporter's deprecation notice
@@ -44,7 +47,13 @@ def export(model: nn.Module, size: int = INPUT_SIZE) -> bytes:
                           dynamic_axes={"x": {0: "n", 2: "h", 3: "w"},
                                         "logits": {0: "n", 2: "h", 3: "w"}},
                           opset_version=OPSET)
-    return buf.getvalue()
+    if key is None:
+        return buf.getvalue()
+    import onnx  # deferred: loads with the first export, as torch.onnx does
+
+    graph = onnx.load_from_string(buf.getvalue())
+    onnx.helper.set_model_props(graph, {WEIGHTS_PROP: key})
+    return graph.SerializeToString()
 
 
 def weights_key(model: nn.Module) -> str:
@@ -66,17 +75,17 @@ def cache_path(sha256: str, size: int = INPUT_SIZE) -> Path:
     return app_subdir(CACHE) / f"unet-{sha256[:32]}-torch{torch_version}-op{OPSET}-{size}.onnx"
 
 
-def cached_graph(model: nn.Module, sha256: str | None, size: int = INPUT_SIZE,
+def cached_graph(model: nn.Module, key: str, size: int = INPUT_SIZE,
                  fresh: bool = False) -> bytes:
-    """The module's graph from the cache, exported and kept there when missing or ``fresh``
-    (a cache that cannot be written: exported in memory)."""
+    """The graph of the weights with this ``key`` from the cache, exported and kept there
+    when missing or ``fresh`` (a cache that cannot be written: exported in memory)."""
     # deferred: core.files only when a graph is written
     from core.files import write_bytes_atomic
 
-    path = cache_path(sha256 or weights_key(model), size)
+    path = cache_path(key, size)
     if not fresh and path.is_file():
         return path.read_bytes()
-    graph = export(model, size)
+    graph = export(model, size, key)
     try:
         write_bytes_atomic(path, graph)
     except OSError as err:
@@ -100,13 +109,23 @@ class OnnxForward:
         # Idle worker threads sleep instead of spinning: the thorax masks run on a second
         # thread beside the network, and on 2 cores a spinning thread takes their core.
         options.add_session_config_entry("session.intra_op.allow_spinning", "1" if spin else "0")
+        key = sha256 or weights_key(model)
+
+        def session(fresh: bool = False):
+            return ort.InferenceSession(cached_graph(model, key, size, fresh), options,
+                                        providers=["CPUExecutionProvider"])
+
         try:
-            self.session = ort.InferenceSession(cached_graph(model, sha256, size), options,
-                                                providers=["CPUExecutionProvider"])
+            self.session = session()
         except Exception as err:  # a damaged cache file (ORT raises its own types)
             log.warning("Cached ONNX graph unusable (%s), exported again", type(err).__name__)
-            self.session = ort.InferenceSession(cached_graph(model, sha256, size, fresh=True),
-                                                options, providers=["CPUExecutionProvider"])
+            self.session = session(fresh=True)
+        else:
+            stamped = self.session.get_modelmeta().custom_metadata_map.get(WEIGHTS_PROP)
+            if stamped != key:
+                log.warning("Cached ONNX graph %s, exported again",
+                            "is of other weights" if stamped else "names no weights")
+                self.session = session(fresh=True)
         self.threads = options.intra_op_num_threads
 
     def __call__(self, x: torch.Tensor) -> torch.Tensor:

@@ -41,7 +41,7 @@ from inference.registry import WEIGHTS_NAME, ModelRegistry, ModelVersion
 from inference.segmenters import pick_device
 from inference.simulate import SimulatedCase, simulate
 from inference.training.data import IGNORE, to_training_slices
-from inference.training.train import augment
+from inference.training.train import augment, log_line
 from inference.weights import load_model
 from studies import open_volume
 
@@ -105,7 +105,7 @@ def _replay(volume, corrected: np.ndarray, sl: slice, recipe: SiteRecipe, n: int
         yield case
 
 
-def build_dataset(samples: list[SiteSample], log=print, recipe: SiteRecipe = SITE_RECIPE):
+def build_dataset(samples: list[SiteSample], log=log_line, recipe: SiteRecipe = SITE_RECIPE):
     """(x, y, changed slice indices, data list) on the network's input grid."""
     xs, ys, changed, data = [], [], [], []
     offset = 0
@@ -171,7 +171,7 @@ def _batch(n_slices, changed, gen, recipe: SiteRecipe):
 def fine_tune(samples: list[SiteSample], registry: ModelRegistry | None = None,
               steps: int | None = None, device: str = "auto", recipe: SiteRecipe = SITE_RECIPE,
               progress: Progress | None = None, cancel: threading.Event | None = None,
-              log=print) -> ModelVersion:
+              log=log_line) -> ModelVersion:
     """Fine-tune the active version on ``samples``; returns the new (inactive) candidate."""
     registry = registry or ModelRegistry()
     steps = int(steps or recipe.default_steps)
@@ -250,7 +250,7 @@ def require_holdout(holdout: list) -> None:
 
 
 def gate_and_activate(candidate: ModelVersion, holdout: list, registry: ModelRegistry | None = None,
-                      device: str = "auto", activate: bool = True, log=print):
+                      device: str = "auto", activate: bool = True, log=log_line):
     """Read the held-apart studies (:class:`inference.eval_sets.StudyRef`) with the active
     version and the candidate by the same :func:`inference.evaluate.evaluate_refs`; record
     both in the candidate's sidecar with the gate's decision; activate it if it passed."""

@@ -51,6 +51,15 @@ def key_images_text(items: list[dict[str, Any]], lang: str) -> str:
     return f"{title}: " + "; ".join(parts)
 
 
+def report_language(items: list[dict[str, Any]], text: str) -> str:
+    """The language the report's text is in: the one its key-images line is written in,
+    else Russian when the text has Cyrillic letters, else English."""
+    for lang in _WORDS:
+        if key_images_text(items, lang) in text:
+            return lang
+    return "ru" if any("\u0400" <= ch <= "\u04ff" for ch in text) else "en"
+
+
 def kos_sop_instance_uid(report_sop_uid: str) -> str:
     """The KOS of a report version: derived from that version's SR UID."""
     return derived_uid("luch-kos", report_sop_uid)
@@ -77,7 +86,7 @@ def _reference(header: Dataset, item: dict[str, Any]) -> Dataset:
 
 def key_object_selection(version: ReportVersionRecord, header: Dataset) -> Dataset:
     """The KOS of one signed report version (the same version always gives the same bytes):
-    the key images, then the report SR, as "Of Interest"."""
+    the key images, then the report SR, as "Of Interest", described in the report's language."""
     # deferred: highdicom and the SR writer take ~0.5 s to import (start-up time)
     import highdicom as hd
     from pydicom.dataset import Dataset
@@ -103,7 +112,7 @@ def key_object_selection(version: ReportVersionRecord, header: Dataset) -> Datas
     content = hd.ko.KeyObjectSelection(
         document_title=codes.DCM.OfInterest, referenced_objects=[*images, report],
         observer_person_context=observer,
-        description=key_images_text(items, "en")[:1024])
+        description=key_images_text(items, report_language(items, version.text))[:1024])
     kos = hd.ko.KeyObjectSelectionDocument(
         evidence=[*images, report], content=content,
         series_instance_uid=kos_series_instance_uid(version.report_uid),

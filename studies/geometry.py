@@ -19,6 +19,8 @@ SPACING_TOLERANCE = 0.01
 MISSING_FACTOR = 1.5
 #: angle (degrees) between the slice normal and the slice stack that counts as gantry tilt
 TILT_TOLERANCE_DEG = 0.1
+#: |z| of the unit slice normal (LPS) from which a series counts as axial (tilted up to ~45°)
+AXIAL_NORMAL_Z = 0.7
 
 
 @dataclass
@@ -39,6 +41,12 @@ class StackGeometry:
 def cross(a: Sequence[float], b: Sequence[float]) -> tuple[float, float, float]:
     """3-vector cross product (np.cross costs ~100x more for one pair of small vectors)."""
     return (a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0])
+
+
+def is_axial(normal: Sequence[float]) -> bool:
+    """Whether slices with this unit normal (LPS) lie in an axial plane, not a coronal or
+    sagittal one: the one rule for a folder's reader ranking and the archive's series pick."""
+    return abs(float(normal[2])) >= AXIAL_NORMAL_Z
 
 
 def orientation_axes(iop: Sequence[float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -36,7 +36,8 @@ class LabelMap:
     warnings: list[str] = field(default_factory=list)
 
     def on_grid_of(self, volume: Volume) -> np.ndarray:
-        """The labels resampled (nearest neighbour) onto ``volume``'s voxel grid."""
+        """The labels resampled (nearest neighbour) onto ``volume``'s voxel grid, each of its
+        slices taken where it was acquired (``slice_positions``: unevenly spaced slices)."""
         if (self.labels.shape == volume.shape
                 and np.allclose(self.spacing, volume.spacing, atol=1e-4)
                 and np.allclose(self.origin, volume.origin, atol=1e-3)
@@ -46,8 +47,12 @@ class LabelMap:
         nk, nj, ni = volume.shape
         jj, ii = np.mgrid[0:nj, 0:ni]
         to_index = np.linalg.inv(self.direction * np.asarray(self.spacing))
+        # each slice where it was acquired: unevenly spaced slices lie off the volume's grid
+        planes = (np.asarray(volume.slice_positions, float) / volume.spacing[2]
+                  if volume.slice_positions is not None and len(volume.slice_positions) == nk
+                  and volume.spacing[2] > 0 else np.arange(nk, dtype=float))
         for k in range(nk):
-            ijk = np.stack([ii, jj, np.full_like(ii, k)], axis=-1).reshape(-1, 3)
+            ijk = np.stack([ii, jj, np.full(ii.shape, planes[k])], axis=-1).reshape(-1, 3)
             lps = volume.index_to_lps(ijk)
             idx = np.rint((lps - np.asarray(self.origin)) @ to_index.T).astype(np.int64)
             inside = np.all((idx >= 0) & (idx < np.array(self.labels.shape[::-1])), axis=1)
@@ -56,6 +61,18 @@ class LabelMap:
             plane[inside] = self.labels[sel[:, 2], sel[:, 1], sel[:, 0]]
             out[k] = plane.reshape(nj, ni)
         return out
+
+
+def _common_step(gaps: np.ndarray, most: int = 20) -> float:
+    """The largest step, at most the smallest gap, that every gap is a whole number of (to
+    0.01 mm), so that each plane lies on the grid (gaps of 2.5 and 1 mm: 0.5 mm); else the
+    smallest gap."""
+    smallest = float(gaps.min())
+    for n in range(1, most + 1):
+        step = smallest / n
+        if np.all(np.abs(gaps / step - np.rint(gaps / step)) * step <= 0.01):
+            return step
+    return smallest
 
 
 def segment_labels(ds: Dataset) -> dict[int, str]:
@@ -106,8 +123,8 @@ def read_segmentation(source: str | Path | BinaryIO | Dataset) -> LabelMap:
     gaps = np.diff(planes)
     dz = float(np.median(gaps)) if len(gaps) else float(frames[0]["thickness"] or 1.0)
     if len(gaps) and np.any(np.abs(gaps - dz) > 0.01 * dz + 1e-3):
-        # frames only on some planes: build the grid from the smallest gap
-        dz = float(gaps.min())
+        # frames only on some planes, or planes unevenly spaced: a grid every plane lies on
+        dz = _common_step(gaps)
     first = int(np.argmin(positions @ normal))
     nk = round(float(planes[-1] - planes[0]) / dz) + 1 if len(planes) > 1 else 1
     dtype = np.uint8 if len(segment_labels(ds)) < 256 else np.uint16

@@ -19,6 +19,7 @@ import numpy as np
 
 from studies.dicom_header import DicomHeader
 from studies.errors import is_fatal
+from studies.geometry import is_axial
 from studies.sources import FileRef
 
 if TYPE_CHECKING:  # types only, below this module
@@ -101,9 +102,7 @@ def _rank(c: Candidate) -> tuple:
     """Best first: the most confident reader, the most slices; among equals an axial series
     before a coronal or sagittal one (a study of single images opens on its axial image),
     then the lower series number."""
-    axial = True
-    if c.direction is not None:
-        axial = abs(float(np.asarray(c.direction, dtype=float)[2, 2])) >= 0.7
+    axial = c.direction is None or is_axial(np.asarray(c.direction, dtype=float)[:, 2])
     number = c.info.series_number if c.info.series_number is not None else 1 << 30
     return (-c.confidence, -c.shape[0], not axial, number)
 

@@ -11,7 +11,11 @@ torch thread, so the viewer's process keeps its cores and its interpreter lock.
   until resumed; on POSIX the station also stops the process outright (SIGSTOP).
 
 Files are written like the AI panel's (label map, and for a DICOM study its SEG and SR);
-the station stores the result. Nothing about the patient is written to the log."""
+the station stores the result. Nothing about the patient is written to the log.
+
+The worker ends with the station: its stdin closing (the station gone, even by kill -9)
+cancels the pre-read running and drops those queued; on Linux the kernel also kills it
+when the station ends (``PR_SET_PDEATHSIG``: a stopped worker cannot notice the pipe)."""
 
 from __future__ import annotations
 
@@ -44,10 +48,11 @@ class Worker:
         self.resumed = threading.Event()
         self.resumed.set()
         self.cancels: dict[str, threading.Event] = {}
+        self.gone = threading.Event()  # the station has gone: nothing more is read
         self._lock = threading.Lock()
 
     def send(self, message: dict) -> None:
-        with self._lock:
+        with self._lock, contextlib.suppress(OSError, ValueError):  # no station to answer
             self.out.write(json.dumps(message) + "\n")
             self.out.flush()
 
@@ -65,11 +70,16 @@ class Worker:
                     running.set()
             elif "read" in command:
                 self.jobs.put(command)
+        # stdin closed: the station has gone (also when it was killed); the pre-read
+        # running is cancelled and those queued are dropped, so the process ends now
+        self.gone.set()
+        for running in list(self.cancels.values()):
+            running.set()
         self.resumed.set()
-        self.jobs.put(None)  # stdin closed: the station has gone
+        self.jobs.put(None)
 
     def run(self) -> None:
-        while (job := self.jobs.get()) is not None:
+        while (job := self.jobs.get()) is not None and not self.gone.is_set():
             self.read(job["read"], job["path"])
 
     def read(self, uid: str, path: str) -> None:
@@ -79,6 +89,8 @@ class Worker:
         from studies import open_volume
 
         cancel = self.cancels[uid] = threading.Event()
+        if self.gone.is_set():  # the station went as this one was taken
+            cancel.set()
 
         def checkpoint(fraction: float) -> None:  # called between slabs: pause here
             self.resumed.wait()

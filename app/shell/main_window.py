@@ -844,11 +844,15 @@ class MainWindow(QMainWindow):
         if self.study is None:
             return
         if source == EDITED_SOURCE:  # the label tools edit the AI's map (a copy of it)
+            # The edits are kept for the same map of the same series again (reopened); a
+            # map of another series is never taken for it, however alike the two are.
             editor = self.label_tools.last
+            series = self.study.volume.info.series_instance_uid
             if editor is None or editor.labels.shape != labels.shape \
+                    or editor.volume.info.series_instance_uid != series \
                     or not np.array_equal(editor.original, labels.voxels):
                 editor = LabelEditor(self.study.volume, labels.voxels)
-            editor.volume = self.study.volume  # the same map again (reopened): edits kept
+            editor.volume = self.study.volume
             labels = Volume(voxels=editor.labels, spacing=labels.spacing, origin=labels.origin,
                             direction=labels.direction, info=labels.info)
             self.label_tools.start(editor)

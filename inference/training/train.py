@@ -160,6 +160,12 @@ def thicken(hu: np.ndarray, dz_mm: float, rng: np.random.Generator,
     return uniform_filter1d(hu.astype(np.float32), n, axis=0, mode="nearest")
 
 
+def log_line(message: str) -> None:
+    """A training log line, out at once (a run's log is read while it trains, often from a
+    file or pipe, where print alone would hold it back until the end)."""
+    print(message, flush=True)
+
+
 def _code_key() -> str:
     """Short hash of the code that makes a training case (a cache entry's validity)."""
     here = Path(__file__).resolve().parents[1]
@@ -169,7 +175,7 @@ def _code_key() -> str:
     return h.hexdigest()[:12]
 
 
-def build_dataset(data_root: Path, recipe: Recipe, log=print, cache: Path | None = None
+def build_dataset(data_root: Path, recipe: Recipe, log=log_line, cache: Path | None = None
                   ) -> tuple[torch.Tensor, torch.Tensor]:
     """The recipe's simulated cases as training slices. With ``cache``, each case's slices
     are kept on disk under a key of series, seed, grade, negatives, slab thickness and a
@@ -356,7 +362,7 @@ def shortened(r: Recipe, max_cases: int | None) -> Recipe:
 
 
 def train(data_root: Path, out: Path, recipe: str = SHIPPED, iterations: int | None = None,
-          log=print, max_cases: int | None = None, cache: Path | None = None) -> dict:
+          log=log_line, max_cases: int | None = None, cache: Path | None = None) -> dict:
     r = shortened(RECIPES[recipe], max_cases)
     iterations = iterations or r.iterations
     torch.manual_seed(SEED)

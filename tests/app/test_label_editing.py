@@ -200,3 +200,30 @@ def test_erase_component_beside_a_thin_lesion_takes_it_and_a_miss_is_said(window
     far = volume.index_to_lps(np.array([i + 12, j, k], float))
     qtbot.mouseClick(axial.interactor, Qt.MouseButton.LeftButton, pos=qt_point(axial, far))
     assert "nothing erased" in window.statusBar().currentMessage()
+
+
+def test_edits_of_one_series_are_not_taken_for_another_with_the_same_map(window, qtbot):
+    """The label tools keep a reopened series' edits (the same map again), keyed by the
+    series: another series on the same grid with the same AI map (a second reconstruction
+    of one acquisition) starts from its own map, not from the first series' edits."""
+    import dataclasses
+
+    from app.shell.main_window import LoadedStudy
+
+    first = window.volume
+    window.show_labels(ai_labels(first))
+    editor = window.label_tools.editor
+    k, j, i = lung_voxel(editor.labels, Label.LUNG_RIGHT)
+    editor.stroke("paint", first.index_to_lps([i, j, k]), (0, 0, 1))
+    edited = editor.labels.copy()
+    assert not np.array_equal(edited, editor.original)
+    window.show_labels(ai_labels(first))  # the same series again: its edits stay
+    assert np.array_equal(window.label_tools.editor.labels, edited)
+
+    info = dataclasses.replace(first.info, series_instance_uid=first.info.series_instance_uid
+                               + ".2")
+    other = dataclasses.replace(first, info=info)
+    window._show_study(LoadedStudy(other), "mpr", None)
+    window.show_labels(ai_labels(other))
+    assert window.label_tools.editor.volume is other
+    assert np.array_equal(window.label_tools.editor.labels, ai_labels(other).voxels)

@@ -12,15 +12,10 @@ import pydicom
 import pytest
 
 from app import cli
-from app.shell.main_window import MainWindow
-from app.workflow import Workflow
-from archive.credentials import ArchiveConfig
-from archive.dicomweb import DicomWebClient
 from core.logging import LOG_FILE, PhiFilter, setup_logging
 from core.paths import app_subdir
-from core.settings import Settings
-from records import open_store
 from tests.app.signing import confirm_signing
+from tests.app.windows import archive_station
 
 NAME = "Zvyagintseva^Evdokiya^Prokhorovna"
 IDENTIFIERS = {
@@ -94,23 +89,10 @@ def test_open_preread_sign_sync_export_log_no_identifier(
 
 def _reading_flow(qtbot, orthanc, named_study: Path, tmp_path: Path) -> None:
     """Open, pre-read (classical), accept, sign, sync to the archive; export; analyze."""
-    from inference.preread import PreReadOptions
     from records.sr import ai_result_sop_instance_uid
 
-    client = DicomWebClient(ArchiveConfig(url=orthanc.dicomweb_url, user=orthanc.auth[0],
-                                          password=orthanc.auth[1]))
-    settings = Settings()
-    settings.set("ai.autorun", False)
-    window = MainWindow(settings)
-    window.setProperty("headless", True)
-    qtbot.addWidget(window)
-    store = open_store()
-    workflow = Workflow(window, store, reader="Petrov P.P.", ui_lang="en", report_lang="en",
-                        archive=client)
-    workflow.ai.options = PreReadOptions(engine="classical", device="cpu")
-    uid = workflow.add_local_study(named_study)
-    with qtbot.waitSignal(window.volume_loaded, timeout=60_000):
-        workflow.open_study(uid)
+    window, workflow, _uid = archive_station(qtbot, orthanc, named_study)
+    store = workflow.store
     assert str(window.volume.info.patient_name) == NAME  # the study really carries them
     with qtbot.waitSignal(workflow.ai.result_ready, timeout=180_000):
         window.actions["ai-run"].trigger()

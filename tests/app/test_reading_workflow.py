@@ -25,6 +25,7 @@ from dictation.transcript import DictationProcessor
 from dictation.wer import word_error_rate
 from records import open_store
 from tests.app.signing import confirm_signing
+from tests.app.windows import archive_station
 
 # The real human voice of ../shared/data/speech/digits-en-16k.wav, as dictation writes it.
 DIGITS = "1 0 0 0 1 9 0 2 1 0 0 1 8 0 3"
@@ -163,25 +164,12 @@ def test_signed_report_sends_the_ai_pre_read_with_the_verdict(qtbot, luch_home, 
     """The AI pre-read stays local until a report on its study is signed; then its flat SR,
     with the reader's verdict, and its SEG and TID 1500 SR reach the archive exactly once
     (an amendment adds no resend)."""
-    from inference.preread import PreReadOptions
     from records.outbox import KIND_AI_RESULT
     from records.sr import ai_result_sop_instance_uid, read_ai_verdicts
 
     orthanc = archive
-    client = DicomWebClient(ArchiveConfig(url=orthanc.dicomweb_url, user=orthanc.auth[0],
-                                          password=orthanc.auth[1]))
-    settings = Settings()
-    settings.set("ai.autorun", False)
-    window = MainWindow(settings)
-    window.setProperty("headless", True)
-    qtbot.addWidget(window)
-    store = open_store()
-    workflow = Workflow(window, store, reader="Petrov P.P.", ui_lang="en", report_lang="en",
-                        archive=client)
-    workflow.ai.options = PreReadOptions(engine="classical", device="cpu")
-    uid = workflow.add_local_study(DEMO_STUDY)
-    with qtbot.waitSignal(window.volume_loaded, timeout=60_000):
-        workflow.open_study(uid)
+    window, workflow, uid = archive_station(qtbot, orthanc, DEMO_STUDY)
+    store, client = workflow.store, workflow.archive
     with qtbot.waitSignal(workflow.ai.result_ready, timeout=180_000):
         window.actions["ai-run"].trigger()
     ai_id = workflow.ai.ai_result_id

@@ -42,6 +42,31 @@ def station(qtbot, reader: str, size: tuple[int, int] = (1400, 900),
     return window, workflow
 
 
+def archive_station(qtbot, orthanc, study: Path) -> tuple[MainWindow, Workflow, str]:
+    """A headless window and workflow (reader Petrov, English) wired to the ``orthanc``
+    archive, the pre-read classical on the CPU and not run by itself, with ``study`` added
+    to the store and opened; returns the window, the workflow and the study's UID."""
+    # deferred: the archive client and the pre-read's options only for the tests that use them
+    from archive.credentials import ArchiveConfig
+    from archive.dicomweb import DicomWebClient
+    from inference.preread import PreReadOptions
+
+    client = DicomWebClient(ArchiveConfig(url=orthanc.dicomweb_url, user=orthanc.auth[0],
+                                          password=orthanc.auth[1]))
+    settings = Settings()
+    settings.set("ai.autorun", False)
+    window = MainWindow(settings)
+    window.setProperty("headless", True)
+    qtbot.addWidget(window)
+    workflow = Workflow(window, open_store(), reader="Petrov P.P.", ui_lang="en",
+                        report_lang="en", archive=client)
+    workflow.ai.options = PreReadOptions(engine="classical", device="cpu")
+    uid = workflow.add_local_study(study)
+    with qtbot.waitSignal(window.volume_loaded, timeout=60_000):
+        workflow.open_study(uid)
+    return window, workflow, uid
+
+
 def run_app_until(qapp, done: Callable[[MainWindow | None], bool], timeout_ms: int = 120_000,
                   **kwargs) -> int:
     """``luch`` in this process (``app.commands.open.run_app(**kwargs)``, offscreen):

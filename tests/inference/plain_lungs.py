@@ -1,18 +1,20 @@
-"""The classical lungs (inference/lungs.py) as they were before the fast path (commit ca6465d),
-verbatim but for this docstring: the reference tests/inference/test_fast_path.py holds the
-shipped form to, bit for bit."""
+"""The classical lungs (inference/lungs.py) as they were before the fast path (commit ca6465d):
+the reference tests/inference/test_fast_path.py holds the shipped form to, bit for bit.
+
+Only the functions the fast path changed are written out here, verbatim from that commit;
+the constants and the functions it left as they were are the shipped ones (no copy), those
+functions run against this module's old helpers (:func:`_unchanged`)."""
 from __future__ import annotations
+
+import types
 
 import numpy as np
 from scipy import ndimage as ndi
 
+from inference import lungs as _shipped
 from inference.geometry import Orientation
+from inference.lungs import AIR_HU, BODY_HU, CLOSE_MM, MIN_LUNG_ML  # noqa: F401  (as then)
 from inference.morphology import Components
-
-AIR_HU = -400.0  # below this inside the body: aerated lung (or gas)
-BODY_HU = -500.0
-MIN_LUNG_ML = 5.0
-CLOSE_MM = 12.0  # closing radius that restores consolidated lung at the lung surface
 
 _PLANE = np.zeros((3, 3, 3), bool)
 _PLANE[1] = ndi.generate_binary_structure(2, 1)
@@ -40,11 +42,6 @@ def midline_columns(body: np.ndarray) -> np.ndarray:
             k_cols[k] = float((prof * cols).sum() / prof.sum())
     fallback = np.nanmedian(k_cols) if np.isfinite(k_cols).any() else body.shape[2] / 2
     return np.where(np.isfinite(k_cols), k_cols, fallback)
-
-
-def aerated_lung(hu: np.ndarray, body: np.ndarray, spacing) -> np.ndarray:
-    """Air inside the body in components big enough to be lung (bowel gas dropped)."""
-    return keep_lung_components((hu < AIR_HU) & body, spacing)
 
 
 def keep_lung_components(mask: np.ndarray, spacing) -> np.ndarray:
@@ -102,31 +99,6 @@ def _split_joined(comp: np.ndarray, side: np.ndarray) -> tuple[np.ndarray, np.nd
     return right, left
 
 
-def _lateral_hull(coarse: np.ndarray, medial_high_i: bool) -> np.ndarray:
-    """Per slice, the convex hull of the lung minus its medial half (heart, hilum, spine):
-    restores large consolidated areas at the costal surface that closing cannot bridge."""
-    # deferred: scipy.spatial (~0.15 s) only for the hull, not with the pre-read's import
-    from scipy.spatial import ConvexHull, QhullError
-
-    out = np.zeros_like(coarse)
-    for k in range(coarse.shape[0]):
-        pts = np.argwhere(coarse[k])
-        if len(pts) < 10:
-            continue
-        lo, hi = pts.min(axis=0), pts.max(axis=0) + 1
-        try:
-            eq = ConvexHull(pts).equations  # a*j + b*i + c <= 0 inside
-        except QhullError:
-            continue
-        jj, ii = np.mgrid[lo[0]:hi[0], lo[1]:hi[1]]
-        grid = np.stack([jj.ravel(), ii.ravel(), np.ones(jj.size)])
-        hull = (eq @ grid <= 1e-6).all(axis=0).reshape(jj.shape)
-        centre = pts[:, 1].mean()
-        lateral = (ii < centre) if medial_high_i else (ii > centre)
-        out[k, lo[0]:hi[0], lo[1]:hi[1]] = hull & lateral
-    return out
-
-
 def fill_lung(side: np.ndarray, other: np.ndarray, body: np.ndarray, spacing,
               medial_high_i: bool = True, hull: bool = True) -> np.ndarray:
     """Add vessels and consolidated lung to one lung: closing and a lateral convex hull (on a
@@ -152,19 +124,6 @@ def fill_lung(side: np.ndarray, other: np.ndarray, body: np.ndarray, spacing,
     return ndi.binary_fill_holes(filled, structure=_PLANE) & ~other
 
 
-def _smooth_upsample(mask: np.ndarray, f: int) -> np.ndarray:
-    """In-plane bilinear up-sampling of a coarse mask by ``f``, thresholded at one half."""
-    if f == 1:
-        return mask
-    # deferred: torch (~2 s) loads at the first run, not when the pre-read is imported
-    import torch
-    import torch.nn.functional as nnf
-
-    t = torch.from_numpy(mask.astype(np.float32))[:, None]
-    up = nnf.interpolate(t, scale_factor=f, mode="bilinear", align_corners=False)
-    return up[:, 0].numpy() >= 0.5
-
-
 def segment_lungs(hu: np.ndarray, spacing, orient: Orientation,
                   hull: bool = True, body: np.ndarray | None = None
                   ) -> tuple[np.ndarray, np.ndarray]:
@@ -182,37 +141,6 @@ def segment_lungs(hu: np.ndarray, spacing, orient: Orientation,
     return right_f, left_f
 
 
-def mediastinum_mask(hu: np.ndarray, spacing, orient: Orientation) -> np.ndarray:
-    """The mediastinum and heart: per slice, what lies outside the classical lungs between
-    the centres of the right and the left lung (computed on a half-resolution grid).
-
-    Where a lung is consolidated the classical lungs miss it, so lung can lie in this mask
-    too: callers use it to veto what a learned segmenter calls consolidation there, not
-    as a lung boundary.
-    """
-    right, left, _ = _half_lungs(hu, spacing, orient)
-    return _full(_corridor(right, left), hu.shape)
-
-
-def thorax_masks(hu: np.ndarray, spacing, orient: Orientation, envelope
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(body, mediastinum, lung envelope) from one body mask and one classical segmentation
-    on the half-resolution grid: the body as ``body_mask`` there (every second row and
-    column, back to full size), :func:`mediastinum_mask` and ``envelope(lungs,
-    half_spacing)`` (where lung can be, e.g. :func:`inference.borders.lung_envelope`)."""
-    small = hu[:, ::2, ::2]
-    body = body_mask(small)
-    right, left, half = _half_lungs(hu, spacing, orient, body)
-    return (_full(body, hu.shape), _full(_corridor(right, left), hu.shape),
-            _full(envelope(right | left, half), hu.shape))
-
-
-def _half_lungs(hu: np.ndarray, spacing, orient: Orientation, body=None):
-    half = (float(spacing[0]) * 2, float(spacing[1]) * 2, float(spacing[2]))
-    right, left = segment_lungs(hu[:, ::2, ::2], half, orient, body=body)
-    return right, left, half
-
-
 def _corridor(right: np.ndarray, left: np.ndarray) -> np.ndarray:
     cols = np.arange(right.shape[2], dtype=float)
     corridor = np.zeros((right.shape[0], right.shape[2]), bool)
@@ -226,3 +154,21 @@ def _corridor(right: np.ndarray, left: np.ndarray) -> np.ndarray:
 
 def _full(half: np.ndarray, shape) -> np.ndarray:
     return np.repeat(np.repeat(half, 2, axis=1), 2, axis=2)[:, : shape[1], : shape[2]]
+
+
+def _unchanged(name: str) -> types.FunctionType:
+    """The shipped function ``name``, the same as at ca6465d, calling the helpers (and
+    reading the constants) of this module: the old forms where the fast path changed them."""
+    shipped = getattr(_shipped, name)
+    function = types.FunctionType(shipped.__code__, globals(), name, shipped.__defaults__,
+                                  shipped.__closure__)
+    function.__kwdefaults__ = shipped.__kwdefaults__
+    return function
+
+
+aerated_lung = _unchanged("aerated_lung")
+_lateral_hull = _unchanged("_lateral_hull")
+_smooth_upsample = _unchanged("_smooth_upsample")
+mediastinum_mask = _unchanged("mediastinum_mask")
+thorax_masks = _unchanged("thorax_masks")
+_half_lungs = _unchanged("_half_lungs")

@@ -199,3 +199,34 @@ def test_a_one_component_patient_name_is_not_quoted_in_a_warning(shared_data):
         sr = make_sr(result, sources, seg)
     assert not [w for w in caught if name in str(w.message)]
     assert str(seg.PatientName) == str(sr.PatientName) == name
+
+
+def test_a_seg_of_unevenly_spaced_slices_is_placed_slice_by_slice(tmp_path):
+    """A series with uneven gaps (2.5, 5 and 1 mm): the SEG places each frame at its source
+    image's position, and read back onto the series (a stored pre-read shown again) each
+    slice gets its own labels; the reader put them on a 1 mm grid and took the series as
+    evenly spaced, so from the first wide gap on each slice showed another's labels."""
+    from types import SimpleNamespace
+
+    import studies
+    from studies.seg import open_label_map
+    from studies.synthetic import write_ct_series
+
+    positions = [0, 2.5, 5, 10, 12.5, 15, 20, 21, 22, 30]
+    write_ct_series(tmp_path / "ct", slices=len(positions), positions=positions)
+    volume = studies.open_volume(tmp_path / "ct")
+    assert any("not uniform" in w for w in volume.warnings)
+    labels = np.zeros(volume.shape, np.uint8)
+    for k in range(volume.shape[0]):  # a different place on each slice
+        labels[k, 10:20, 10 + 3 * k:14 + 3 * k] = Label.LUNG_RIGHT
+    sources = source_datasets(tmp_path / "ct", volume)
+    result = SimpleNamespace(labels=labels, foci=[], engine="classical", model_version="t")
+    make_seg(result, sources).save_as(tmp_path / "seg.dcm")
+    seg = pydicom.dcmread(tmp_path / "seg.dcm")
+    frames = [[float(v) for v in f.PlanePositionSequence[0].ImagePositionPatient]
+              for f in seg.PerFrameFunctionalGroupsSequence]
+    assert sorted(frames) == sorted([float(v) for v in s.ImagePositionPatient]
+                                    for s in sources)
+    back = open_label_map(tmp_path / "seg.dcm").on_grid_of(volume)
+    for k in range(volume.shape[0]):
+        assert np.array_equal(back[k] > 0, labels[k] > 0), f"slice {k}"

@@ -1,8 +1,8 @@
 """The faster pre-read (issue 19) reads the same labels as before.
 
 * The classical lungs, the body and the isolated solid foci are bit-identical to the form
-  before the change (``plain_lungs.py`` and ``_plain_set_aside`` below, verbatim from commit
-  ca6465d), on a real chest.
+  before the change (``plain_lungs.py``: the functions it changed, verbatim from commit
+  ca6465d, and ``_plain_set_aside`` below), on a real chest.
 * The U-Net run by ONNX Runtime (:mod:`inference.runtime`) reads the classes torch reads
   (Dice >= 0.99 per class on a real chest; in practice a few voxels differ, from float
   rounding), and the whole fast pre-read against the plain one likewise.
@@ -119,6 +119,26 @@ def chest(shared_data):
     import studies
 
     return studies.open_volume(shared_data / "ct" / "lidc-idri-0003")
+
+
+def test_the_old_lungs_copy_only_what_the_fast_path_changed():
+    """``plain_lungs`` writes out only the old forms that differ from the shipped ones; an
+    unchanged function is the shipped one run against the old helpers, not a copy of it."""
+    import ast
+    import inspect
+
+    from inference import lungs
+
+    def bodies(module) -> dict[str, str]:
+        tree = ast.parse(inspect.getsource(module))
+        return {n.name: ast.dump(n) for n in tree.body if isinstance(n, ast.FunctionDef)}
+
+    shipped = bodies(lungs)
+    copied = sorted(name for name, body in bodies(plain_lungs).items()
+                    if shipped.get(name) == body)
+    assert copied == []
+    assert plain_lungs.thorax_masks.__code__ is lungs.thorax_masks.__code__
+    assert plain_lungs.thorax_masks.__globals__ is vars(plain_lungs)  # the old helpers
 
 
 def test_classical_lungs_and_body_are_bit_identical_on_a_real_chest(chest):
@@ -238,7 +258,7 @@ def test_onnx_graph_is_kept_by_the_weights_sha256_and_exported_again_when_damage
     x = torch.rand(2, 1, 64, 64)
     first = runtime.OnnxForward(model, 1, size=64, sha256="ab" * 32)
     path = runtime.cache_path("ab" * 32, 64)
-    assert path.is_file() and path.read_bytes() == runtime.export(model, 64)
+    assert path.is_file() and path.read_bytes() == runtime.export(model, 64, "ab" * 32)
     expected = first(x)
     assert torch.allclose(expected, model(x), atol=1e-4)
 
@@ -251,8 +271,39 @@ def test_onnx_graph_is_kept_by_the_weights_sha256_and_exported_again_when_damage
                            expected)
     path.write_bytes(b"not a graph")
     assert torch.equal(runtime.OnnxForward(model, 1, size=64, sha256="ab" * 32)(x), expected)
-    assert path.read_bytes() == runtime.export(model, 64)
+    assert path.read_bytes() == runtime.export(model, 64, "ab" * 32)
     other = UNet2D((4, 8, 8, 8)).eval()  # other random weights, no sha256 known
     runtime.OnnxForward(other, 1, size=64)
     assert runtime.cache_path(runtime.weights_key(other), 64).is_file()
     assert len(list(path.parent.glob("*.onnx"))) == 2
+
+
+def test_a_cached_onnx_graph_of_other_weights_is_not_used(luch_home, caplog):
+    """The cache file's name is trusted no further than its content: a valid graph of other
+    weights under the weights' name (a copied cache, a stale file), or a graph that names no
+    weights (kept before the check), is exported again with a log line, and the weights'
+    own logits come out."""
+    pytest.importorskip("onnxruntime")
+    import torch
+
+    from inference import runtime
+    from inference.model import UNet2D
+
+    torch.manual_seed(0)
+    model, other = UNet2D((4, 8, 8, 8)).eval(), UNet2D((4, 8, 8, 8)).eval()
+    x = torch.rand(2, 1, 64, 64)
+    key = "cd" * 32
+    path = runtime.cache_path(key, 64)
+    for stale, said in ((runtime.export(other, 64, "ef" * 32), "is of other weights"),
+                        (runtime.export(other, 64), "names no weights")):
+        path.write_bytes(stale)
+        caplog.clear()
+        with caplog.at_level("WARNING", logger="inference.runtime"):
+            forward = runtime.OnnxForward(model, 1, size=64, sha256=key)
+        assert torch.allclose(forward(x), model(x), atol=1e-4)
+        assert said in caplog.text
+        assert path.read_bytes() == runtime.export(model, 64, key)
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="inference.runtime"):
+        runtime.OnnxForward(model, 1, size=64, sha256=key)  # its own graph: no word
+    assert caplog.text == ""

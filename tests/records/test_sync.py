@@ -70,7 +70,9 @@ def test_resend_is_detected_not_duplicated(store: Store, orthanc) -> None:
     assert orthanc.store_counts()[v.sop_instance_uid] == 1  # arrived once, never resent
 
 
-def test_conflict_when_archive_has_someone_elses_report(store: Store, orthanc, tmp_path) -> None:
+def _conflicting_reports(store: Store, orthanc, tmp_path):
+    """Another station's final report of a new study in the archive, then ours (CT-3 vs
+    CT-2), our outbox drained once: (study, client, other store, theirs, ours, report)."""
     from records import open_store
 
     study = pydicom.uid.generate_uid()
@@ -81,7 +83,11 @@ def test_conflict_when_archive_has_someone_elses_report(store: Store, orthanc, t
     engine_for(other, client).drain()
     ours = store.save_report(study, author="Our Reader", text="CT-2", status="final",
                              fields={"grade": "CT-2"})
-    report = engine_for(store, client).drain()
+    return study, client, other, theirs, ours, engine_for(store, client).drain()
+
+
+def test_conflict_when_archive_has_someone_elses_report(store: Store, orthanc, tmp_path) -> None:
+    _study, client, other, theirs, ours, report = _conflicting_reports(store, orthanc, tmp_path)
     assert report.conflicts == 1 and report.done == 0
     assert store.outbox_counts()["conflict"] == 1
     [conflict] = store.conflicts()
@@ -117,17 +123,7 @@ def test_drafts_stay_local(store: Store, status: str) -> None:
 
 
 def test_conflict_resolved_by_keeping_the_archive_report(store: Store, orthanc, tmp_path) -> None:
-    from records import open_store
-
-    study = pydicom.uid.generate_uid()
-    client = client_for(orthanc)
-    other = open_store(tmp_path / "other-station.sqlite3")
-    theirs = other.save_report(study, author="Other Reader", text="CT-3", status="final",
-                               fields={"grade": "CT-3"})
-    engine_for(other, client).drain()
-    ours = store.save_report(study, author="Our Reader", text="CT-2", status="final",
-                             fields={"grade": "CT-2"})
-    engine_for(store, client).drain()
+    study, client, other, theirs, ours, _report = _conflicting_reports(store, orthanc, tmp_path)
     [conflict] = store.conflicts()
     store.resolve_conflict(conflict.id, resolution="keep_remote", by="Our Reader")
     engine_for(store, client).drain()

@@ -4,6 +4,7 @@ with the same key images sends no second one."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pydicom
@@ -38,10 +39,10 @@ def chest(shared_data: Path) -> tuple[list[Path], list[pydicom.Dataset]]:
 
 
 def _sign(store: Store, study: str, marks: list[dict], report_uid: str | None = None,
-          reason: str = ""):
+          reason: str = "", lang: str = "en"):
     return store.save_report(
         study, author="Ivanov I.I.", fields={"conclusion": "ok", KEY_IMAGES: marks},
-        text="Text.\n\n" + key_images_text(marks, "en"), report_uid=report_uid,
+        text="Text.\n\n" + key_images_text(marks, lang), report_uid=report_uid,
         status=ReportStatus.AMENDED if report_uid else ReportStatus.FINAL, reason=reason)
 
 
@@ -108,6 +109,25 @@ def test_the_kos_is_the_same_object_each_time_it_is_built(store: Store, chest):
     assert first == second
     assert first.SOPInstanceUID == kos_sop_instance_uid(version.sop_instance_uid)
     assert first.ContentDate == version.signed_at.strftime("%Y%m%d")
+
+
+def _description(kos: pydicom.Dataset) -> str:
+    return next(i.TextValue for i in kos.ContentSequence if i.ValueType == "TEXT")
+
+
+def test_the_kos_is_described_in_the_report_language(store: Store, chest):
+    """A Russian report's KOS says "Ключевые изображения: ...", an English one's "Key
+    images: ..." (it was English whatever the report's language)."""
+    _, slices = chest
+    study = str(slices[0].StudyInstanceUID)
+    header = study_header(study, {"patient_id": "P1"}, {})
+    marks = _marks(slices[:2], [7, 8])
+    for lang in ("ru", "en"):
+        kos = key_object_selection(_sign(store, study, marks, lang=lang), header)
+        assert _description(kos) == key_images_text(marks, lang)
+    typed = _sign(store, study, marks)  # a Russian text whose key-images line was removed
+    typed = dataclasses.replace(typed, text="Очаговых изменений нет.")
+    assert _description(key_object_selection(typed, header)) == key_images_text(marks, "ru")
 
 
 def test_key_images_text_groups_by_series_in_the_report_language():
