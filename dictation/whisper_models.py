@@ -53,6 +53,12 @@ _VERIFIED: set[Path] = set()  # joined models whose hash was checked in this pro
 
 # Let no library reach for a model hub, whatever it is handed.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# CTranslate2's OpenMP threads wait for work asleep, not spinning: on a station the decoder
+# shares the cores with the viewer and the background pre-read, and spinning threads there
+# cost about twice the CPU and a third more wall time per decode (benchmarks/whisper_spin.py).
+# Read once, when CTranslate2's own libgomp loads (after this module, which every path to it
+# imports first); a value set by the station is kept.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 
 @dataclass(frozen=True)
