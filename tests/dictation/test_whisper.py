@@ -421,3 +421,22 @@ def test_the_beam_size_of_finals_can_be_set_and_partials_stay_greedy(english, mo
     rec._decode(audio, beam=1)
     assert beams == [8, 3, 1]  # the English default (the vocabulary fix runs): beam 8
     rec.close()
+
+
+@pytest.mark.parametrize(("station", "expected"), [(None, "'PASSIVE'"), ("ACTIVE", "'ACTIVE'")])
+def test_ctranslate2_threads_wait_asleep_unless_the_station_says(station, expected):
+    """Spinning OpenMP threads cost the decoder CPU it shares with the viewer and the
+    background pre-read (benchmarks/whisper_spin.py). libgomp prints what it read."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+    env["OMP_DISPLAY_ENV"] = "VERBOSE"
+    if station:
+        env["OMP_WAIT_POLICY"] = station
+    shown = subprocess.run(
+        [sys.executable, "-c", "import dictation.engines.whisper_engine, ctranslate2"],
+        env=env, capture_output=True, text=True, check=True, timeout=120).stderr
+    assert f"OMP_WAIT_POLICY = {expected}" in shown
+    assert ("GOMP_SPINCOUNT = '0'" in shown) == (station is None)
