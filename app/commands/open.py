@@ -72,6 +72,26 @@ def records_or_message(parent=None):
         return None
 
 
+def profile_or_message(quiet: bool = False):
+    """The lock on this profile (:func:`core.profile_lock.hold_profile`), or None after
+    telling the reader that another Luch window has it (on stderr when ``quiet``)."""
+    # deferred: after _import_qt_free_first, like the records
+    from core.profile_lock import ProfileInUse, hold_profile
+
+    try:
+        return hold_profile()
+    except ProfileInUse as err:
+        from PySide6.QtWidgets import QMessageBox  # deferred: Qt only for the app
+
+        from app.shell.error_text import localize
+
+        if quiet:
+            print(f"luch: {localize(str(err))}", file=sys.stderr)
+        else:
+            QMessageBox.warning(None, "Luch", localize(str(err)))
+        return None
+
+
 def reader_name() -> str:
     return getpass.getuser()
 
@@ -193,6 +213,9 @@ def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None
 
     settings = Settings()
     ui_lang = install_translator(app, settings)
+    profile = profile_or_message(quiet=bool(screenshot))
+    if profile is None:
+        return 3
     store = records_or_message()
     if store is None:
         return 2
@@ -201,6 +224,7 @@ def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None
                         report_lang=settings.get("report.language") or ui_lang,
                         session_factory=dictation_factory(settings), archive=archive_client())
     window.workflow = workflow
+    window.profile_lock = profile  # held while the window lives
     if not screenshot:
         # deferred: only with a display (not for --screenshot); not for the other commands
         from app.settings_dialog import install_settings_action

@@ -61,6 +61,7 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP('DomainError', 'Festival is not installed (apt-get install festival festvox-ru)'),
     QT_TRANSLATE_NOOP('DomainError', 'Implausible image size %1; the header is damaged'),
     QT_TRANSLATE_NOOP('DomainError', 'Loading was cancelled'),
+    QT_TRANSLATE_NOOP('DomainError', 'Luch is already running with this profile (process %1); use its window, or close it before starting another'),
     QT_TRANSLATE_NOOP('DomainError', 'Mask of %1 has labels above %2'),
     QT_TRANSLATE_NOOP('DomainError', 'Model description %1 is missing or damaged'),
     QT_TRANSLATE_NOOP('DomainError', 'Model version %1 already exists'),

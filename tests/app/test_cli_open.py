@@ -245,3 +245,19 @@ def test_the_app_wires_the_lock_the_microphone_and_activity(qapp, luch_home, mem
     assert seen["speech is activity"] and seen["buttons are activity"]
     assert seen["dictating"] and seen["locking ends it"]
     assert seen["no microphone while locked"] == (True, True, True), messages
+
+
+def test_a_second_window_on_one_profile_is_refused(tmp_path: Path):
+    """Two windows on one LUCH_HOME would overwrite each other's drafts and settings."""
+    from core.profile_lock import hold_profile
+
+    home = Path(viewer_home())
+    lock = hold_profile(home)  # the first window
+    try:
+        proc = run_luch("--demo", "--screenshot", str(tmp_path / "x.png"),
+                        env={"LUCH_HOME": str(home)})
+    finally:
+        lock.release()
+    assert proc.returncode == 3
+    assert "already running with this profile" in proc.stderr
+    assert not (tmp_path / "x.png").exists()
