@@ -313,4 +313,5 @@ def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None
 
     wait_for_background_work()
     window.close()
+    profile.release()  # the profile is free for the next window (also in this process)
     return result["code"] if screenshot else code
