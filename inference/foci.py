@@ -13,13 +13,14 @@ solid foci.
   :data:`SOLITARY_ML`, the chest shows no viral pneumonia besides these foci, so they are
   not graded (CT-0 stays CT-0) but named in a quality flag for the radiologist to review.
   Where there is pneumonia elsewhere they count as involvement like any opacity.
-* A **round solid mass**: a focus as above whose core is at least :data:`MASS_DIAMETER_MM`
-  wide and round (its shortest principal axis at least :data:`MASS_ROUNDNESS` of its
-  longest) is a nodule or tumour, not pneumonia, whatever else the lungs hold: it is set
-  aside and named even beside other lesion (post-processing 7; a 23 mm lung tumour beside
-  300 mL of false lesion on the Philips chest). Simulated consolidation foci of that size
-  were elongated (axis ratio 0.45-0.51); the limits were set on the census of all three real
-  chests' foci (docs/model-card.md), so the tumour is no held-out evidence for them.
+* A **round solid mass**: one solid core at least :data:`MASS_DIAMETER_MM` wide and round
+  (its shortest principal axis at least :data:`MASS_ROUNDNESS` of its longest), with ground
+  glass only as a rim within :data:`MASS_HALO_MM` of it (:data:`HALO_SHARE`: a spiculated
+  nodule's halo reaches further than a small focus's), is a nodule or tumour, not pneumonia,
+  whatever else the lungs hold: it is set aside and named even beside other lesion
+  (post-processing 7: a 23 mm lung tumour beside 300 mL of false lesion on the Philips
+  chest; post-processing 8: from 17 mm, a 10 mm halo). The limits were set on simulated
+  lesion and the training chest's nodule (docs/model-card.md, "Masses from 17 mm").
 
 Chosen on training-side cases only (``benchmarks/ai_eval.py --set tuning``); see the model
 card.
@@ -43,7 +44,8 @@ HALO_MM = 7.0
 HALO_SHARE = 0.9
 SOLITARY_ML = 5.0
 SOLITARY_PERCENT = 0.0  # the limit is at least this % of both lungs (0: SOLITARY_ML alone)
-MASS_DIAMETER_MM = 20.0  # a round focus with a core this wide or wider is set aside always
+MASS_DIAMETER_MM = 17.0  # a round focus with a core this wide or wider is set aside always
+MASS_HALO_MM = 10.0  # a mass's ground glass lies within this of its core (HALO_SHARE of it)
 MASS_ROUNDNESS = 0.7  # shortest / longest principal axis (s.d.) of its core; > 1: rule off
 FLAG = "solid-focus-not-graded"
 # Sided label -> the aerated lung of that side (a focus set aside is read as lung).
@@ -152,7 +154,8 @@ def set_aside_solid_foci(labels: np.ndarray, spacing, k_head_up: bool = False,
     min_mass = np.pi / 6.0 * MASS_DIAMETER_MM ** 3 / 1000.0 / voxel_ml
     masses = set()
     for idx in np.nonzero(candidate & (cores >= min_mass))[0]:
-        focus = _solid_focus(comps, cons, int(idx), objects[idx - 1], mm, voxel_ml)
+        focus = _solid_focus(comps, cons, int(idx), objects[idx - 1], mm, voxel_ml,
+                             MASS_HALO_MM)
         if focus is not None and _round_mass(focus, cons, mm):
             add(idx, focus)
             masses.add(int(idx))
@@ -202,9 +205,11 @@ def _round_mass(focus, cons, mm) -> bool:
     return bool(axes[-1] > 0 and axes[0] / axes[-1] >= MASS_ROUNDNESS)
 
 
-def _solid_focus(comps, cons, idx, sl, mm, voxel_ml) -> tuple | None:
+def _solid_focus(comps, cons, idx, sl, mm, voxel_ml, halo_mm: float = HALO_MM
+                 ) -> tuple | None:
     """(first slice, last slice, mL, core diameter mm, core centre i,j,k, box, mask) when
-    component ``idx`` is a solid focus with at most a ground-glass rim."""
+    component ``idx`` is a solid focus with at most a ground-glass rim (within
+    ``halo_mm``)."""
     comp = comps[sl] == idx  # the distances below need nothing outside its bounding box
     core = cons[sl] & comp
     if not core.any():
@@ -215,7 +220,7 @@ def _solid_focus(comps, cons, idx, sl, mm, voxel_ml) -> tuple | None:
     diameter = (6.0 * core.sum() * voxel_ml * 1000.0 / np.pi) ** (1 / 3)
     if not FOCUS_DIAMETER_MM[0] <= diameter <= FOCUS_DIAMETER_MM[1]:
         return None
-    near = ndi.distance_transform_edt(~core, sampling=mm) <= HALO_MM
+    near = ndi.distance_transform_edt(~core, sampling=mm) <= halo_mm
     if (comp & near).sum() < HALO_SHARE * comp.sum():
         return None
     k, j, i = (round(float(c)) + s.start for c, s in zip(ndi.center_of_mass(core), sl,

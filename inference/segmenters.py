@@ -44,7 +44,9 @@ Progress = Callable[[float], None]
 # (:mod:`inference.borders`), chosen leave-one-patient-out over three real chests.
 # 7 (2026-12-06): + a round solid mass (nodule, tumour) set aside and named even beside
 # other lesion (:mod:`inference.foci`, in ``preread.analyze``).
-POSTPROCESS_VERSION = 7
+# 8 (2026-12-07): + round solid masses from a 17 mm core (was 20) with their ground glass
+# within 10 mm of it (a spiculated nodule's halo), limits set on simulated lesion.
+POSTPROCESS_VERSION = 8
 MIN_LESION_RADIUS_MM = 2.5  # lesions must hold a disk of this radius somewhere (not rims)
 MEDIASTINAL_SHARE = 0.9  # consolidation this much inside the mediastinum is the heart
 GGO_GROW_MM = 5.0  # ground-glass found by the network grows this far (in-plane) ...

@@ -49,6 +49,7 @@ class Recipe:
     scanner: bool = False  # scanner augmentation (:func:`scanner_augment`, thick slices)
     init: str | None = None  # "shipped": fine-tune the shipped weights (v2); None: from scratch
     decontrast: float = 0.0  # share of images with the blood pool at unenhanced density
+    lesion_centre_share: float = 0.0  # share of crops centred on a simulated lesion pixel
     lr: float = LR
     outcome: str = ""
     notes: dict = field(default_factory=dict)
@@ -138,6 +139,12 @@ RECIPES["v5ft"] = Recipe("5.0.0", RECIPES["v2"].grades, 800, init="shipped", lr=
 RECIPES["v5ft-light"] = replace(RECIPES["v5ft"], iterations=400, decontrast=0.25,
                                 outcome="v5ft at a quarter unenhanced, 400 iterations "
                                         "(docs/model-card.md)")
+# Lesion kept while the blood is unenhanced (issue 17, 2026-12-07): v5ft and v5ft-light lost
+# simulated lesion with the false lesion; here half of every batch is centred on simulated
+# lesion (the unenhanced blood then lies beside lesion that stays lesion) and the lr is 3e-4.
+RECIPES["v5ftles"] = replace(RECIPES["v5ft"], lr=3e-4, lesion_centre_share=0.5,
+                             outcome="v5ft with half of each batch centred on lesion, lr 3e-4 "
+                                     "(docs/model-card.md)")
 SHIPPED = "v2"
 
 
@@ -227,6 +234,18 @@ def lung_border_pixels(y: torch.Tensor) -> torch.Tensor:
     for start in range(0, y.shape[0], 256):  # chunks: bounded memory
         part = y[start:start + 256]
         found = torch.nonzero((part == 1) & _near_background(part))
+        found[:, 0] += start
+        out.append(found)
+    return torch.cat(out)
+
+
+def lesion_pixels(y: torch.Tensor, step: int = 7) -> torch.Tensor:
+    """``(m, 3)`` (slice, row, col) of every ``step``-th GGO or consolidation pixel (not
+    ignored): crop centres that hold lesion."""
+    out = []
+    for start in range(0, y.shape[0], 256):  # chunks: bounded memory
+        part = y[start:start + 256]
+        found = torch.nonzero((part >= 2) & (part != sim_data.IGNORE))[::step]
         found[:, 0] += start
         out.append(found)
     return torch.cat(out)
@@ -373,6 +392,9 @@ def train(data_root: Path, out: Path, recipe: str = SHIPPED, iterations: int | N
     x_all, y_all = build_dataset(data_root, r, log, cache)
     log(f"{x_all.shape[0]} slices ready in {time.time() - t0:.0f} s")
     border = lung_border_pixels(y_all) if r.hard_centre_share > 0 else None
+    centre_share = r.hard_centre_share
+    if r.lesion_centre_share > 0:  # the two kinds of centre are not combined in a recipe
+        border, centre_share = lesion_pixels(y_all), r.lesion_centre_share
     gen = torch.Generator().manual_seed(SEED)
     model, init_sha = UNet2D(), None
     if r.init == "shipped":
@@ -384,7 +406,7 @@ def train(data_root: Path, out: Path, recipe: str = SHIPPED, iterations: int | N
     model.train()
     running = 0.0
     for it in range(iterations):
-        idx, centre = sample_batch(y_all, border, gen, r.hard_centre_share)
+        idx, centre = sample_batch(y_all, border, gen, centre_share)
         xb = x_all[idx].float()
         if r.decontrast > 0:  # before augment's intensity noise: the blood keeps its noise
             xb = decontrast_augment(xb, gen, r.decontrast)
@@ -419,7 +441,7 @@ def train(data_root: Path, out: Path, recipe: str = SHIPPED, iterations: int | N
             "cpu_seconds": round(time.process_time()),
             "edge_weight": r.edge_weight, "hard_centre_share": r.hard_centre_share,
             "extra_negatives": r.extra_negatives, "scanner_augmentation": r.scanner,
-            "decontrast": r.decontrast,
+            "decontrast": r.decontrast, "lesion_centre_share": r.lesion_centre_share,
             "data": "real LIDC-IDRI / TotalSegmentator CT with simulated lesions "
                     "(inference/simulate.py); lung truth from the classical method on the "
                     "clean CT",

@@ -62,7 +62,7 @@ def test_solitary_solid_focus_is_read_as_lung_and_named_in_a_flag():
 
 def test_focus_counts_where_there_is_pneumonia_elsewhere():
     labels = right_lung()
-    nodule(labels)
+    nodule(labels, core_mm=6.0)  # a 12 mm core: a focus, no mass (masses from 17 mm)
     labels[5:35, 80:105, 20:40] = Label.GGO_RIGHT  # 37 mL of ground glass elsewhere
     out, foci = set_aside_solid_foci(labels, SPACING)
     assert foci == [] and out is labels
@@ -107,13 +107,33 @@ def test_round_solid_mass_is_set_aside_and_named_beside_other_lesion():
     assert (out[5:35, 80:105, 20:40] == Label.GGO_RIGHT).all()  # the rest is still graded
 
 
+def test_round_nodule_with_a_wide_halo_is_set_aside_beside_other_lesion():
+    """lidc-idri-0003's spiculated nodule (post 8): an 18.5 mm round solid core whose ground
+    glass reaches past the small foci's 7 mm rim (about 85 % of it within 7 mm) but lies
+    within 10 mm of the core is a nodule, named beside other lesion."""
+    labels = right_lung()
+    halo, core = ball((20, 60, 60), 17.2), ball((20, 60, 60), 9.25)
+    labels[halo] = Label.GGO_RIGHT
+    labels[core] = Label.CONSOLIDATION_RIGHT
+    labels[5:35, 80:105, 20:40] = Label.GGO_RIGHT  # 37 mL of ground glass elsewhere
+    out, foci = set_aside_solid_foci(labels, SPACING)
+    assert len(foci) == 1 and 17 <= foci[0].diameter_mm <= 20
+    assert (out[halo] == Label.LUNG_RIGHT).all()
+    assert (out[5:35, 80:105, 20:40] == Label.GGO_RIGHT).all()
+    # The same core with ground glass spreading beyond 10 mm is pneumonia round a core.
+    labels[ball((20, 60, 60), 24.0)] = Label.GGO_RIGHT
+    labels[core] = Label.CONSOLIDATION_RIGHT
+    out, foci = set_aside_solid_foci(labels, SPACING)
+    assert foci == [] and out is labels
+
+
 @pytest.mark.parametrize("case", ["elongated", "small"])
 def test_an_elongated_or_small_solid_focus_beside_other_lesion_is_graded(case):
     labels = right_lung()
     if case == "elongated":  # a consolidation patch as simulated ones: axis ratio about 0.4
         core = ellipsoid((20, 60, 60), (8.0, 8.0, 20.0))
         rim = ellipsoid((20, 60, 60), (10.0, 10.0, 22.0))
-    else:  # a round 14 mm core: a focus, but no mass
+    else:  # a round 14 mm core (simulated round foci reach 15 mm): a focus, but no mass
         core, rim = ball((20, 60, 60), 7.0), ball((20, 60, 60), 9.0)
     labels[rim] = Label.GGO_RIGHT
     labels[core] = Label.CONSOLIDATION_RIGHT

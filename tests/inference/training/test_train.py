@@ -189,3 +189,24 @@ def test_decontrast_brings_enhanced_blood_to_unenhanced_density_only():
     assert ((out[..., 3:5] >= 29.9) & (out[..., 3:5] <= 60.1)).all()
     assert torch.equal(train.decontrast_augment(x, gen, 0.0), x)
     assert train.RECIPES["v5ft"].grades == train.RECIPES["v2"].grades  # v2's data only
+
+
+def test_lesion_centres_are_lesion_pixels_and_picked_for_the_recipe_share():
+    """Recipe v5ftles: crop centres on simulated lesion (never lung or ignored padding), a
+    share of each batch; v5ft's data and decontrast otherwise."""
+    y = _toy_labels()
+    y[0, 0:5, 0:5] = IGNORE
+    px = train.lesion_pixels(y, step=1)
+    assert len(px) == 4 * 20 * 20
+    assert (y[px[:, 0], px[:, 1], px[:, 2]] == 2).all()
+    gen = torch.Generator().manual_seed(3)
+    y[2:] = 1  # lesion on the first two slices only: a centred crop's slice holds it
+    px = train.lesion_pixels(y, step=1)
+    for _ in range(20):
+        idx, centre = train.sample_batch(y, px, gen, 1.0)
+        col = (((centre[:, 0] + 1) * INPUT_SIZE - 1) / 2).round().long()
+        row = (((centre[:, 1] + 1) * INPUT_SIZE - 1) / 2).round().long()
+        assert (y[idx, row, col] == 2).all()
+    r = train.RECIPES["v5ftles"]
+    assert r.lesion_centre_share == 0.5 and r.lr == 3e-4
+    assert (r.grades, r.decontrast) == (train.RECIPES["v5ft"].grades, 0.5)
