@@ -10,7 +10,9 @@ authenticates the header and the caller's associated data (the SOP Instance UID 
 image: files cannot be swapped). Writing and reading go chunk by chunk (:func:`seal_chunks`,
 :func:`open_chunks`); :func:`seal`/:func:`open_sealed` are the whole-bytes forms;
 :class:`SealedReader` is a seekable file over a sealed file that decrypts only the chunks
-read (a header pass reads one chunk per file).
+read; :func:`read_head` and :func:`read_into` are its positional, stateless form for a study
+open (a header pass decrypts one chunk per file, the pixel pass the rest straight into the
+volume, the file's :class:`Envelope` parsed once).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import os
 import struct
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -146,6 +149,151 @@ def open_sealed(key: bytes, blob: bytes, aad: bytes = b"", name: str = "file") -
     return b"".join(open_chunks(key, read, aad, name))
 
 
+@dataclass(frozen=True)
+class Envelope:
+    """Where a sealed file's chunks lie: its header (as authenticated), nonce prefix, chunk
+    size and count, and plaintext size; parsed once from the header and the file's size."""
+
+    header: bytes
+    prefix: bytes
+    chunk: int
+    chunks: int
+    size: int
+
+    def chunk_size(self, index: int) -> int:
+        return self.size - index * self.chunk if index == self.chunks - 1 else self.chunk
+
+    def offset(self, index: int) -> int:
+        """Where chunk ``index``'s ciphertext starts in the file."""
+        return len(self.header) + index * (self.chunk + TAG)
+
+    def nonce(self, index: int) -> bytes:
+        return _nonce(self.prefix, index, index == self.chunks - 1)
+
+
+def _envelope(header: bytes, exp: int, prefix: bytes, total: int, name: str,
+              error: Callable[[str], Exception]) -> Envelope:
+    """The :class:`Envelope` of a sealed file of ``total`` bytes with this parsed header."""
+    body, chunk = total - len(header), 1 << exp
+    step = chunk + TAG
+    chunks = max(1, -(-body // step))
+    last = body - (chunks - 1) * step - TAG
+    if body < TAG or last < 0:
+        raise error(f"{name} cannot be decrypted: it was changed, cut short or belongs "
+                    "to another key")
+    return Envelope(header, prefix, chunk, chunks, (chunks - 1) * chunk + last)
+
+
+def read_head(fd: int, key: bytes, aad: bytes = b"", name: str = "file",
+              error: Callable[[str], Exception] = SealError
+              ) -> tuple[Envelope, memoryview] | None:
+    """The envelope and first chunk's plaintext of the sealed file open at ``fd`` (one
+    ``preadv`` of the header and the chunk); None when the file is not sealed. The plaintext
+    is a view of this thread's buffer, valid until this thread's next call: nothing is
+    allocated per file (a fresh 64 KiB a file cost more in page faults than decrypting the
+    chunk again later; benchmarks/README.md)."""
+    total = os.fstat(fd).st_size
+    scratch = _scratch(HEADER_BYTES + KEY_ID_BYTES + (1 << DEFAULT_EXP) + TAG)
+    data = scratch[:os.preadv(fd, [scratch], 0)]
+    if not is_sealed(data):
+        return None
+    at = 0
+
+    def read(n: int) -> bytes:
+        nonlocal at
+        piece = bytes(data[at:at + n])
+        at += len(piece)
+        return piece
+
+    header, exp, prefix = _parse_header(read, name, error)
+    envelope = _envelope(header, exp, prefix, total, name, error)
+    size = envelope.chunk_size(0)
+    end = len(header) + size + TAG
+    piece = data[len(header):end] if end <= len(data) else os.pread(
+        fd, end - len(header), len(header))  # a chunk larger than the default
+    plain = _plain_scratch(size)
+    try:
+        AESGCM(key).decrypt_into(envelope.nonce(0), piece, header + aad, plain)
+    except (InvalidTag, ValueError):
+        raise error(_FAILED.format(name)) from None
+    return envelope, plain
+
+
+def read_into(fd: int, key: bytes, aad: bytes, envelope: Envelope, offset: int, target,
+              name: str = "file", error: Callable[[str], Exception] = SealError) -> int:
+    """The plaintext from ``offset`` of the sealed file open at ``fd`` into ``target``. The
+    chunks' ciphertext is read with one ``preadv`` a run of up to RUN_CHUNKS into this
+    thread's buffer; whole chunks are decrypted straight into ``target``, a chunk only
+    partly wanted (the first, the last) aside and cut. Returns the bytes written (fewer at
+    the file's end)."""
+    out = memoryview(target).cast("B")
+    end = min(envelope.size, offset + len(out))
+    if end <= offset:
+        return 0
+    chunk, chunks, prefix = envelope.chunk, envelope.chunks, envelope.prefix
+    gcm, auth, step = AESGCM(key), envelope.header + aad, chunk + TAG
+    index, last, done = offset // chunk, (end - 1) // chunk, 0
+    while index <= last:
+        run = min(RUN_CHUNKS, last - index + 1)
+        length = (run - 1) * step + envelope.chunk_size(index + run - 1) + TAG
+        scratch = _scratch(length)[:length]
+        if os.preadv(fd, [scratch], envelope.offset(index)) != length:
+            raise error(_FAILED.format(name))
+        for i in range(run):
+            k = index + i
+            size = envelope.size - k * chunk if k == chunks - 1 else chunk
+            start = offset + done - k * chunk  # where the wanted bytes start in this chunk
+            n = min(size - start, len(out) - done)
+            nonce = prefix + k.to_bytes(4, "big") + (b"\x01" if k == chunks - 1 else b"\x00")
+            piece = scratch[i * step:i * step + size + TAG]
+            try:
+                if n == size:
+                    gcm.decrypt_into(nonce, piece, auth, out[done:done + n])
+                else:
+                    plain = _plain_scratch(size)
+                    gcm.decrypt_into(nonce, piece, auth, plain)
+                    out[done:done + n] = plain[start:start + n]
+            except (InvalidTag, ValueError):
+                raise error(_FAILED.format(name)) from None
+            done += n
+        index += run
+    return done
+
+
+def _whole_run(envelope: Envelope, index: int, room: int) -> int:
+    """How many whole chunks from ``index`` fit in ``room`` bytes (at most RUN_CHUNKS)."""
+    run, size = 0, 0
+    while (run < RUN_CHUNKS and index + run < envelope.chunks
+           and size + envelope.chunk_size(index + run) <= room):
+        size += envelope.chunk_size(index + run)
+        run += 1
+    return run
+
+
+def _decrypt_run(pread_into: Callable[[int, memoryview], int], gcm: AESGCM, auth: bytes,
+                 envelope: Envelope, index: int, run: int, target: memoryview, name: str,
+                 error: Callable[[str], Exception]) -> int:
+    """Decrypt chunks ``index .. index + run - 1`` into ``target``: their ciphertext read
+    in one call into this thread's buffer. Returns the plaintext bytes written."""
+    step = envelope.chunk + TAG
+    scratch = _scratch(run * step)
+    got = pread_into(envelope.offset(index), scratch[:run * step])
+    done = 0
+    for i in range(run):
+        size = envelope.chunk_size(index + i)
+        piece = scratch[i * step:min(got, i * step + size + TAG)]
+        try:
+            gcm.decrypt_into(envelope.nonce(index + i), piece, auth,
+                             target[done:done + size])
+        except (InvalidTag, ValueError):
+            raise error(_FAILED.format(name)) from None
+        done += size
+    return done
+
+
+_FAILED = "{} cannot be decrypted: it was changed, cut short or belongs to another key"
+
+
 class SealedReader(io.RawIOBase):
     """A read-only, seekable plaintext view of the sealed file ``fp`` (opened "rb").
 
@@ -168,19 +316,12 @@ class SealedReader(io.RawIOBase):
             at += len(data)
             return data
 
-        header, exp, self._prefix = _parse_header(read, name, error)
-        self._base = len(header)  # where the chunks start
-        self._gcm, self._auth = AESGCM(key), header + aad
-        self._chunk = 1 << exp
+        header, exp, _prefix = _parse_header(read, name, error)
         total = os.fstat(self._fd).st_size if self._fd is not None else fp.seek(0, 2)
-        body = total - self._base
-        step = self._chunk + TAG
-        self._chunks = max(1, -(-body // step))
-        last = body - (self._chunks - 1) * step - TAG
-        if body < TAG or last < 0:
-            raise error(f"{name} cannot be decrypted: it was changed, cut short or belongs "
-                        "to another key")
-        self.size = (self._chunks - 1) * self._chunk + last
+        self._envelope = _envelope(header, exp, _prefix, total, name, error)
+        self._gcm, self._auth = AESGCM(key), header + aad
+        self._chunk, self._chunks = self._envelope.chunk, self._envelope.chunks
+        self.size = self._envelope.size
         self._pos, self._cached = 0, (-1, memoryview(b""))
 
     def _pread(self, offset: int, n: int) -> bytes:
@@ -196,16 +337,14 @@ class SealedReader(io.RawIOBase):
         return self._fp.readinto(buffer)
 
     def _failed(self) -> Exception:
-        return self._error(f"{self._name} cannot be decrypted: it was changed, cut short or "
-                           "belongs to another key")
+        return self._error(_FAILED.format(self._name))
 
     def _plain(self, index: int) -> memoryview:
         if self._cached[0] != index:
-            step = self._chunk + TAG
-            piece = self._pread(self._base + index * step, step)
-            last = index == self._chunks - 1
+            envelope = self._envelope
+            piece = self._pread(envelope.offset(index), envelope.chunk_size(index) + TAG)
             try:
-                data = self._gcm.decrypt(_nonce(self._prefix, index, last), piece, self._auth)
+                data = self._gcm.decrypt(envelope.nonce(index), piece, self._auth)
             except InvalidTag:
                 raise self._failed() from None
             self._cached = (index, memoryview(data))
@@ -229,54 +368,23 @@ class SealedReader(io.RawIOBase):
         self._pos = max(0, base + offset)
         return self._pos
 
-    def _chunk_size(self, index: int) -> int:
-        return self.size - index * self._chunk if index == self._chunks - 1 else self._chunk
-
     def readinto(self, buffer) -> int:
         """Whole chunks are decrypted straight into ``buffer`` (one pass over the bytes)."""
         out = memoryview(buffer).cast("B")
         done = 0
         while done < len(out) and self._pos < self.size:
             index, at = divmod(self._pos, self._chunk)
-            run = self._whole_run(index, at, len(out) - done)
+            run = 0 if at or self._cached[0] == index else _whole_run(
+                self._envelope, index, len(out) - done)
             if run:
-                n = self._decrypt_run(index, run, out[done:])
+                n = _decrypt_run(self._pread_into, self._gcm, self._auth, self._envelope,
+                                 index, run, out[done:], self._name, self._error)
             else:
                 data = self._plain(index)
                 n = min(len(out) - done, len(data) - at)
                 out[done:done + n] = data[at:at + n]
             done += n
             self._pos += n
-        return done
-
-    def _whole_run(self, index: int, at: int, room: int) -> int:
-        """How many whole chunks from ``index`` fit in ``room`` (at most RUN_CHUNKS)."""
-        if at or self._cached[0] == index:
-            return 0
-        run, size = 0, 0
-        while (run < RUN_CHUNKS and index + run < self._chunks
-               and size + self._chunk_size(index + run) <= room):
-            size += self._chunk_size(index + run)
-            run += 1
-        return run
-
-    def _decrypt_run(self, index: int, run: int, target: memoryview) -> int:
-        """Decrypt chunks ``index .. index + run - 1`` into ``target``: their ciphertext read
-        in one call into this thread's buffer. Returns the plaintext bytes written."""
-        step = self._chunk + TAG
-        scratch = _scratch(run * step)
-        got = self._pread_into(self._base + index * step, scratch[:run * step])
-        done = 0
-        for i in range(run):
-            size = self._chunk_size(index + i)
-            piece = scratch[i * step:min(got, i * step + size + TAG)]
-            last = index + i == self._chunks - 1
-            try:
-                self._gcm.decrypt_into(_nonce(self._prefix, index + i, last), piece,
-                                       self._auth, target[done:done + size])
-            except (InvalidTag, ValueError):
-                raise self._failed() from None
-            done += size
         return done
 
     def readall(self) -> bytes:
@@ -291,6 +399,14 @@ class SealedReader(io.RawIOBase):
 
 RUN_CHUNKS = 16  # whole chunks read in one call (1 MiB of 64 KiB chunks)
 _scratches = threading.local()
+
+
+def _plain_scratch(size: int) -> memoryview:
+    """This thread's buffer for one chunk's plaintext, ``size`` bytes (kept for reuse)."""
+    buffer = getattr(_scratches, "plain", None)
+    if buffer is None or len(buffer) < size:
+        buffer = _scratches.plain = memoryview(bytearray(size))
+    return buffer[:size]
 
 
 def _scratch(size: int) -> memoryview:

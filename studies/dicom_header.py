@@ -16,6 +16,7 @@ import pydicom
 from pydicom.dataset import Dataset
 from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian
 
+from core.crypto import Envelope
 from studies.errors import is_fatal
 from studies.sources import FileRef
 
@@ -34,9 +35,9 @@ class DicomHeader:
     pixel_length: int | None
     has_pixels: bool = False  # the file has a (Float/DoubleFloat) PixelData element
     fields: dict[str, str | None] | None = None  # text values from a fast C++ scan
-    #: a sealed file's first plaintext bytes, decrypted by the header pass: the pixel pass
-    #: starts from them instead of decrypting them again (dropped once used)
-    sealed_head: bytes | None = field(default=None, repr=False)
+    #: a sealed file's envelope as the header pass read it: the pixel pass decrypts with it
+    #: without parsing the file's header again
+    sealed: Envelope | None = field(default=None, repr=False)
 
     @cached_property
     def dataset(self) -> Dataset:

@@ -19,7 +19,9 @@ from collections.abc import Sequence
 
 from pydicom.datadict import tag_for_keyword
 
+from core import crypto
 from studies.dicom_header import NATIVE_LITTLE_ENDIAN, DicomHeader
+from studies.errors import SealedFileDamaged
 from studies.sources import FileRef
 
 log = logging.getLogger(__name__)
@@ -78,8 +80,8 @@ def scan_files(refs: Sequence[FileRef]) -> tuple[list[DicomHeader], list[FileRef
         finally:
             for fd in fds:
                 os.close(fd)
-        for header in more:  # the pixel pass starts from the first chunk decrypted here
-            header.sealed_head = heads.get(header.ref.path)
+        for header in more:  # the pixel pass reads with the envelopes parsed here
+            header.sealed = heads.get(header.ref.path)
         headers += more
         rest += left
     return headers, rest
@@ -91,44 +93,71 @@ _PIXEL_HEAD = 12  # the tag, VR, reserved bytes and length of explicit-VR pixel 
 
 
 def _copy_all(refs: Sequence[FileRef], fds: Sequence[int]) -> dict:
-    """:func:`_sparse_copy` of every file; ``{path: first plaintext bytes}`` of the files
-    with native pixel data. (Two threads cost more CPU than they saved on a loaded 2-core
+    """:func:`_sparse_copy` of every file; ``{path: envelope}`` of the sealed files with
+    native pixel data. (Two threads cost more CPU than they saved on a loaded 2-core
     box: 33 against 24 ms for 133 files; benchmarks/README.md.)"""
     heads: dict = {}
     for ref, fd in zip(refs, fds, strict=True):
-        head = _sparse_copy(ref, fd)
-        if head is not None:
-            heads[ref.path] = head
+        envelope = _sparse_copy(ref, fd)
+        if envelope is not None:
+            heads[ref.path] = envelope
     return heads
 
 
-def _sparse_copy(ref: FileRef, fd: int) -> bytes | None:
+def _sparse_copy(ref: FileRef, fd: int) -> crypto.Envelope | None:
     """What the scan reads of a sealed file into the memory file ``fd``: the head up to the
     pixel data's element header (else everything) and the last 8 bytes, at their offsets.
-    Only those bytes are written (the rest is a hole: no memory, no copy); the first chunk is
-    decrypted once, straight from the file, and returned when the pixel data is native (the
-    pixel pass starts from it, :attr:`DicomHeader.sealed_head`), else None."""
-    with ref.open_raw() as fp:
-        head = fp.read(SEALED_HEAD)
-        size, syntax = fp.seek(0, os.SEEK_END), _head_syntax(head)
-        at = _pixel_element(head, size)
-        first = head if syntax in NATIVE_LITTLE_ENDIAN else None
+    Only those bytes are written (the rest is a hole: no memory, no copy). A file whose pixel
+    element starts in its first chunk (every CT slice) takes one open, one ``preadv`` and
+    one decryption into a reused buffer (:func:`core.crypto.read_head`; the last chunk too
+    when its pixel data is compressed: the end marker), and its envelope is returned when
+    the pixel data is native: the pixel pass reads with it (:attr:`DicomHeader.sealed`)
+    without parsing the header again; else None."""
+    if ref.key is not None and ref.member is None:
+        file = os.open(ref.path, os.O_RDONLY | os.O_CLOEXEC)
+        try:
+            aad = ref.path.stem.encode()
+            head = crypto.read_head(file, ref.key, aad, ref.name, error=SealedFileDamaged)
+            envelope, plain = head if head is not None else (None, b"")
+            plain = bytes(plain)  # searched (the buffer is reused: no fresh memory kept)
+            at = -1 if envelope is None else _pixel_element(plain, envelope.size)
+            if envelope is not None and at >= 0:
+                _write_at(fd, envelope.size, ((plain[:at + _PIXEL_HEAD], 0),))
+                if _head_syntax(plain) in NATIVE_LITTLE_ENDIAN:
+                    return envelope
+                start = max(0, envelope.size - 8) // envelope.chunk * envelope.chunk
+                tail = bytearray(envelope.size - start)  # the end marker is looked at
+                crypto.read_into(file, ref.key, aad, envelope, start, tail, ref.name,
+                                 error=SealedFileDamaged)
+                _write_at(fd, envelope.size, ((tail[-8:], envelope.size - len(tail[-8:])),))
+                return None
+        finally:
+            os.close(file)
+    with ref.open_raw() as fp:  # a plain file, or the pixel data not in the first chunk
+        plain = fp.read(SEALED_HEAD)
+        size, syntax = fp.seek(0, os.SEEK_END), _head_syntax(plain)
+        at = _pixel_element(plain, size)
         if at < 0:
             fp.seek(0)
-            head = fp.read()
+            plain = fp.read()
         else:
-            head = memoryview(head)[:at + _PIXEL_HEAD]
+            plain = memoryview(plain)[:at + _PIXEL_HEAD]
         tail = b""
         if syntax not in NATIVE_LITTLE_ENDIAN:  # the end marker is looked at
             fp.seek(max(0, size - 8))
             tail = fp.read(8)
+    _write_at(fd, size, ((plain, 0), (tail, size - len(tail))))
+    return None
+
+
+def _write_at(fd: int, size: int, pieces) -> None:
+    """The memory file ``fd`` made ``size`` bytes long, ``(data, offset)`` pieces written."""
     os.ftruncate(fd, size)
-    for data, offset in ((head, 0), (tail, size - len(tail))):
+    for data, offset in pieces:
         view = memoryview(data)
         while view:
             written = os.pwrite(fd, view, offset)
             view, offset = view[written:], offset + written
-    return first
 
 
 def _pixel_element(head: bytes, size: int) -> int:

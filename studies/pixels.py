@@ -22,6 +22,7 @@ import pydicom
 from pydicom.dataset import Dataset
 from pydicom.encaps import generate_frames
 
+from core import crypto
 from studies import decode_pool, frame_decoders
 from studies.dicom_header import DicomHeader
 from studies.errors import (
@@ -248,19 +249,22 @@ def _read_native(source: SliceSource, dtype: np.dtype, out: np.ndarray) -> bool:
 
 
 def _read_sealed(header, target: memoryview) -> int:
-    """A sealed slice's pixel bytes into ``target``: what the header pass decrypted first
-    (:attr:`DicomHeader.sealed_head`), the rest decrypted straight from the file."""
-    head, header.sealed_head = header.sealed_head, None
-    got = 0
-    if head is not None and header.pixel_offset < len(head):
-        first = memoryview(head)[header.pixel_offset:header.pixel_offset + len(target)]
-        target[:len(first)] = first
-        got = len(first)
-    if got < len(target):
-        with header.ref.open_raw() as fp:
-            fp.seek(header.pixel_offset + got)
-            got += fp.readinto(target[got:])
-    return got
+    """A sealed slice's pixel bytes decrypted straight into ``target``: with the envelope
+    the header pass read (:attr:`DicomHeader.sealed`), one open and ``preadv`` runs (the
+    first chunk, mostly header, decrypted aside), else through a stream."""
+    ref, envelope = header.ref, header.sealed
+    if envelope is not None:
+        file = os.open(ref.path, os.O_RDONLY | os.O_CLOEXEC)
+        try:
+            if os.pread(file, len(envelope.header), 0) == envelope.header:  # not sealed anew
+                return crypto.read_into(file, ref.key, ref.path.stem.encode(), envelope,
+                                        header.pixel_offset, target, ref.name,
+                                        error=SealedFileDamaged)
+        finally:
+            os.close(file)
+    with ref.open_raw() as fp:
+        fp.seek(header.pixel_offset)
+        return fp.readinto(target)
 
 
 def _rescale_into(raw: np.ndarray, slope: float, intercept: float, out: np.ndarray) -> bool:

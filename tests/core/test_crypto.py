@@ -103,3 +103,50 @@ def test_a_file_names_its_key_and_the_name_is_authenticated():
     other[crypto.HEADER_BYTES] ^= 1  # another key's id: every chunk fails
     with pytest.raises(crypto.SealError):
         crypto.open_sealed(key, bytes(other), b"1.2.3")
+
+
+def test_read_head_and_read_into_decrypt_any_range_from_a_descriptor(tmp_path):
+    key, data = crypto.new_key(), os.urandom(3 * 65536 + 1234)
+    path = tmp_path / "1.2.3.dcm"
+    path.write_bytes(crypto.seal(key, data, b"1.2.3"))
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        envelope, first = crypto.read_head(fd, key, b"1.2.3", "x.dcm")
+        assert bytes(first) == data[:65536] and envelope.size == len(data)
+        assert envelope.chunks == 4
+        for start, n in ((0, len(data)), (1000, 65536), (65536, 2 * 65536), (70_000, 10),
+                         (len(data) - 5, 100)):
+            out = bytearray(n)
+            got = crypto.read_into(fd, key, b"1.2.3", envelope, start, out, "x.dcm")
+            assert bytes(out[:got]) == data[start:start + n]
+        with pytest.raises(SealError, match=r"x\.dcm cannot be decrypted"):
+            crypto.read_into(fd, key, b"other", envelope, 0, bytearray(10), "x.dcm")
+    finally:
+        os.close(fd)
+    plain = tmp_path / "plain.dcm"
+    plain.write_bytes(data)
+    fd = os.open(plain, os.O_RDONLY)
+    try:
+        assert crypto.read_head(fd, key, b"1.2.3") is None  # not sealed: the caller reads it
+    finally:
+        os.close(fd)
+
+
+def test_read_into_refuses_a_file_cut_or_changed_after_its_envelope_was_read(tmp_path):
+    key, data = crypto.new_key(), os.urandom(2 * 65536 + 10)
+    path = tmp_path / "9.dcm"
+    blob = crypto.seal(key, data, b"9")
+    path.write_bytes(blob)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        envelope, _ = crypto.read_head(fd, key, b"9")
+    finally:
+        os.close(fd)
+    for damaged in (blob[:-20], blob[:-30] + bytes(30)):
+        path.write_bytes(damaged)
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            with pytest.raises(SealError):
+                crypto.read_into(fd, key, b"9", envelope, 0, bytearray(len(data)))
+        finally:
+            os.close(fd)
