@@ -192,6 +192,8 @@ class Referral(Base):
     first_reader: Mapped[str] = mapped_column(String(200), index=True)
     centre: Mapped[str] = mapped_column(String(200), default="", index=True)
     addressed_to: Mapped[str] = mapped_column(String(200), default="")
+    # One expert asked by login (records.directory), "" for any expert of the centre.
+    addressed_expert: Mapped[str] = mapped_column(String(200), default="")
     note: Mapped[str] = mapped_column(Text, default="")
     requested_at: Mapped[datetime] = mapped_column(default=utcnow)
     images: Mapped[list[Any]] = mapped_column(default=list)

@@ -18,6 +18,7 @@ from datetime import datetime
 
 from archive.dicomweb import DicomWebClient, read_dataset, tag_value
 from archive.errors import ArchiveError
+from records.directory import UNADDRESSED, addressee
 from records.referral import (
     REQUEST_SERIES_DESCRIPTION,
     RESPONSE_SERIES_DESCRIPTION,
@@ -45,9 +46,15 @@ SERIES_DESCRIPTION = "0008103E"
 
 @dataclass(frozen=True)
 class QueueEntry:
-    """An open request on the expert's queue."""
+    """An open request on the expert's queue, and why it is there
+    (records.directory.addressee: this expert, this centre, or no one named)."""
 
     referral: ReferralRecord
+    addressee: str = UNADDRESSED
+
+    @property
+    def unaddressed(self) -> bool:
+        return self.addressee == UNADDRESSED
 
     @property
     def due_at(self) -> datetime:
@@ -71,18 +78,14 @@ def _sop_uids(client: DicomWebClient, study_uid: str, series_uid: str) -> list[s
             for i in client.search_instances(study_uid, series_uid=series_uid)]
 
 
-def _addressed(data: dict, centre: str) -> bool:
-    return not centre or not data.get("addressed_to") or data["addressed_to"] == centre
-
-
 def _import(store: Store, client: DicomWebClient, study_uid: str, series_uid: str,
-            sop_uid: str, centre: str) -> int | None:
-    """Store one request addressed to ``centre`` from the archive with the report it refers
-    to; None for another centre's (never stored here) or while that report is not in the
-    archive yet (tried again at the next refresh)."""
+            sop_uid: str, centre: str, expert: str) -> int | None:
+    """Store one request for ``expert`` at ``centre`` from the archive with the report it
+    refers to; None for another centre's or expert's (never stored here) or while that
+    report is not in the archive yet (tried again at the next refresh)."""
     request = read_dataset(client.retrieve_instance(study_uid, series_uid, sop_uid))
     data = read_request_sr(request)
-    if not _addressed(data, centre):
+    if addressee(data, centre, expert) is None:
         return None
     try:
         report = read_dataset(client.retrieve_instance(
@@ -100,11 +103,14 @@ def _import(store: Store, client: DicomWebClient, study_uid: str, series_uid: st
     return store.import_referral(data, first, patient=patient)
 
 
-def refresh_queue(store: Store, client: DicomWebClient, centre: str = "") -> list[QueueEntry]:
-    """The open requests addressed to ``centre`` (all when empty or unaddressed), most urgent
-    first, then the oldest; another centre's requests are read but never stored here. A
-    request is open until a signed review of it is in the archive or signed on this
-    station. Raises ArchiveError when the archive cannot be asked."""
+def refresh_queue(store: Store, client: DicomWebClient, centre: str = "",
+                  expert: str = "") -> list[QueueEntry]:
+    """The open requests for ``expert`` (a login) at ``centre``, most urgent first, then the
+    oldest: those naming this expert, those addressed to the centre with no expert named,
+    and those naming no one (marked unaddressed); another centre's or expert's are read but
+    never stored here (records.directory.addressee). A request is open until a signed
+    review of it is in the archive or signed on this station. Raises ArchiveError when the
+    archive cannot be asked."""
     answered = {series for _, series in _series(client, REVIEW_SERIES_NUMBER,
                                                 REVIEW_SERIES_DESCRIPTION)}
     answered_here = {r.referral_uid for r in store.signed_reviews()}
@@ -116,13 +122,15 @@ def refresh_queue(store: Store, client: DicomWebClient, centre: str = "") -> lis
                 continue
             referral_id = store.referral_id(sop_uid)
             if referral_id is None:
-                referral_id = _import(store, client, study_uid, series_uid, sop_uid, centre)
+                referral_id = _import(store, client, study_uid, series_uid, sop_uid, centre,
+                                      expert)
                 if referral_id is None:
                     continue
             ref = store.referral(referral_id)
-            if not _addressed(ref.as_dict(), centre):
+            why = addressee(ref.as_dict(), centre, expert)
+            if why is None:  # stored for another expert signed in on this station
                 continue
-            entries.append(QueueEntry(ref))
+            entries.append(QueueEntry(ref, why))
     return sorted(entries, key=lambda e: queue_key(e.referral.urgency,
                                                    e.referral.requested_at))
 

@@ -68,7 +68,7 @@ def referral_record(r: Referral) -> ReferralRecord:
         report_sop_uid=r.report_sop_uid, report_series_uid=r.report_series_uid, kind=r.kind,
         reason=r.reason, urgency=r.urgency, requester=r.requester, first_reader=r.first_reader,
         centre=r.centre, addressed_to=r.addressed_to, note=r.note, requested_at=r.requested_at,
-        images=list(r.images or ()), origin=r.origin)
+        images=list(r.images or ()), origin=r.origin, addressed_expert=r.addressed_expert)
 
 
 @dataclass(frozen=True)
@@ -116,11 +116,12 @@ class ReferralMixin:
     # -- the reading station asks ------------------------------------------------------------
     def request_referral(self, report_version_id: int, *, kind: Kind | str,
                          reason: Reason | str, urgency: Urgency | str, requester: str,
-                         centre: str = "", addressed_to: str = "", note: str = "",
-                         requested_at: datetime | None = None) -> int:
-        """Ask for a second opinion or an audit of a signed report version; queued for the
-        archive in the same transaction. Asking again for the same version and kind returns
-        the first request (the same SR)."""
+                         centre: str = "", addressed_to: str = "", addressed_expert: str = "",
+                         note: str = "", requested_at: datetime | None = None) -> int:
+        """Ask for a second opinion or an audit of a signed report version, addressed to a
+        reference centre and, optionally, one expert of it (a login, records.directory);
+        queued for the archive in the same transaction. Asking again for the same version
+        and kind returns the first request (the same SR)."""
         kind = parse(Kind, kind)
         reason, urgency = parse(Reason, reason), parse(Urgency, urgency)
         with self.session() as s:
@@ -141,7 +142,8 @@ class ReferralMixin:
                 report_series_uid=report_series_instance_uid(report.uid), kind=kind.value,
                 reason=reason.value, urgency=urgency.value, requester=requester,
                 first_reader=version.author, centre=centre, addressed_to=addressed_to,
-                note=note, requested_at=requested_at or datetime.now(UTC), images=images,
+                addressed_expert=addressed_expert.strip(), note=note,
+                requested_at=requested_at or datetime.now(UTC), images=images,
                 first_report=_first_report(version.fields, version.text), origin="local")
             s.add(ref)
             s.flush()
@@ -172,6 +174,7 @@ class ReferralMixin:
                 urgency=parse(Urgency, data["urgency"]).value,
                 requester=data.get("requester", ""), first_reader=data.get("first_reader", ""),
                 centre=data.get("centre", ""), addressed_to=data.get("addressed_to", ""),
+                addressed_expert=str(data.get("addressed_expert", "") or ""),
                 note=data.get("note", ""),
                 requested_at=datetime.fromisoformat(data["requested_at"]),
                 images=list(data.get("images") or ()), first_report=dict(first_report),
@@ -387,6 +390,14 @@ class ReferralMixin:
             if r is None:
                 raise ReferralError("the answer to the review does not exist in the local store")
             return _response_record(r)
+
+    def responses(self, origin: str | None = None) -> list[ResponseRecord]:
+        """Every answer to a review stored here (``origin`` "local": this station's)."""
+        with self.session() as s:
+            q = select(ReferralResponse).order_by(ReferralResponse.id)
+            if origin:
+                q = q.where(ReferralResponse.origin == origin)
+            return [_response_record(r) for r in s.scalars(q)]
 
     def open_disputes(self) -> list[ResponseRecord]:
         """Disputes received from the archive of reviews written on this station that no

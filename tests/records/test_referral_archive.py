@@ -169,12 +169,14 @@ def test_the_queue_lists_open_requests_by_urgency_for_its_centre(two_stations) -
     routine = queue[-1].referral
     assert routine.images and {i["sop_instance_uid"] for i in routine.images} == {
         str(h.SOPInstanceUID) for h in heads[:2]}
+    assert {e.addressee for e in queue} == {"centre"} and not queue[0].unaddressed
     assert expert.study_header_info(ct_study)[0]["patient_id"] == str(heads[0].PatientID)
     assert len(expert.referrals(origin="archive")) == 4  # not the other centre's
-    assert len(refresh_queue(expert, client)) == 5  # unfiltered: every centre's
+    # A station with no centre name sees no centre's requests (only those naming no one).
+    assert refresh_queue(expert, client) == []
     again = refresh_queue(expert, client, centre="RC")  # read from the store now
     assert [e.referral.id for e in again] == [e.referral.id for e in queue]
-    assert len(expert.referrals(origin="archive")) == 5
+    assert len(expert.referrals(origin="archive")) == 4
 
 
 def test_a_blind_review_round_trips_and_closes_the_request(two_stations) -> None:
