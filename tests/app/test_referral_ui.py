@@ -68,6 +68,9 @@ def test_the_dialog_speaks_russian(qtbot, russian) -> None:
     assert dialog.urgency.currentData() == "routine"
     dialog.reason.setCurrentIndex(dialog.reason.findData("patient_request"))
     assert dialog.values()["reason"] == "patient_request"
+    assert dialog.expert.itemText(0) == "Никто не указан (без адресата)"
+    dialog.centre.setCurrentText("RC")
+    assert dialog.expert.itemText(0) == "Любой эксперт центра"
 
 
 @pytest.fixture
