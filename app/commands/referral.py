@@ -109,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _request(args, store, settings, directory, user) -> int:
-    from records.errors import ReferralError
+    from records.errors import ReferralError  # deferred: `luch --help` does not load records
 
     signed = [v for r in store.reports_for_study(args.study)
               for v in store.report_versions(r.uid) if v.status.value in ("final", "amended")]
@@ -136,6 +136,7 @@ def _request(args, store, settings, directory, user) -> int:
 
 
 def _queue(args, store, settings, directory, user) -> int:
+    # deferred: `luch --help` does not load records (the archive client, highdicom)
     from records.directory import addressee
     from records.referral_queue import QueueEntry, refresh_disputes, refresh_queue
 
@@ -192,7 +193,7 @@ def _open(args, store, settings, directory, user) -> int:
 
 
 def _review(args, store, settings, directory, user) -> int:
-    from records.referral import ReviewFields
+    from records.referral import ReviewFields  # deferred: `luch --help` does not load records
 
     technique = dict(pair.split("=", 1) for pair in args.technique.split(",") if "=" in pair)
     fields = ReviewFields(args.grade, args.findings, args.score, args.category, technique,
@@ -208,6 +209,7 @@ def _review(args, store, settings, directory, user) -> int:
 
 
 def _reviews(args, store, settings, directory, user) -> int:
+    # deferred: `luch --help` does not load records (the archive client, highdicom)
     from records.referral_compare import compare
     from records.referral_queue import import_new_reviews
 
