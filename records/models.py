@@ -173,10 +173,11 @@ class ReportVersion(Base):
 class Referral(Base):
     """A second-opinion or audit request on a signed report version (records.referral).
 
-    Asked here (``origin`` "local", sent as an SR) or imported from the archive on a
-    reference-centre station (``origin`` "archive"). ``first_report`` holds the first
-    reader's grade, conclusion and text; the store shows it to an expert only after the
-    expert's own read is saved (blind first).
+    Asked here (``origin`` "local", sent as an SR; also an audit of a report signed here,
+    drawn at the reference centre and read from the archive, never sent) or imported from
+    the archive on a reference-centre station (``origin`` "archive"). ``first_report``
+    holds the first reader's grade, conclusion and text; the store shows it to an expert
+    only after the expert's own read is saved (blind first).
     """
 
     __tablename__ = "referral"

@@ -151,9 +151,34 @@ def import_reviews(store: Store, client: DicomWebClient) -> int:
     return len(import_new_reviews(store, client))
 
 
+def import_audits(store: Store, client: DicomWebClient) -> int:
+    """Store the audit requests in the archive (drawn at the reference centre) of reports
+    signed on this station, as its own requests, so their reviews come back to the first
+    reader (records.referral_store.adopt_audit). One QIDO-RS for the request series, then
+    one per request series on a study with a report signed here; returns how many were
+    new."""
+    studies = store.signed_report_studies()
+    if not studies:
+        return 0
+    new = 0
+    for study_uid, series_uid in _series(client, REQUEST_SERIES_NUMBER,
+                                         REQUEST_SERIES_DESCRIPTION):
+        if study_uid not in studies:
+            continue
+        for sop_uid in _sop_uids(client, study_uid, series_uid):
+            if store.referral_id(sop_uid) is not None:
+                continue
+            data = read_request_sr(read_dataset(client.retrieve_instance(
+                study_uid, series_uid, sop_uid)))
+            new += store.adopt_audit(data) is not None
+    return new
+
+
 def import_new_reviews(store: Store, client: DicomWebClient) -> list[int]:
     """:func:`import_reviews`, returning the ids of the review versions new to the store
-    (the reading station's notice names whose reports they review)."""
+    (the reading station's notice names whose reports they review). The audits of this
+    station's reports are fetched first (:func:`import_audits`)."""
+    import_audits(store, client)
     new = []
     for ref in store.referrals(origin="local"):
         known = {r.sop_instance_uid for r in store.reviews_of(ref.id)}

@@ -60,6 +60,7 @@ SIGNED = (ReportStatus.FINAL, ReportStatus.AMENDED)
 REFERRAL_REQUESTED, REFERRAL_IMPORTED = "referral-requested", "referral-imported"
 REVIEW_RECEIVED = "review-received"  # audit: an expert's review of our request arrived
 RESPONSE_RECEIVED = "response-received"  # audit: a reader's answer to our review arrived
+AUDIT_RECEIVED = "audit-received"  # audit: the reference centre audits a report signed here
 
 
 def referral_record(r: Referral) -> ReferralRecord:
@@ -183,6 +184,50 @@ class ReferralMixin:
             s.flush()
             s.add(AuditEvent(actor="luch", action=REFERRAL_IMPORTED,
                              study_instance_uid=study.study_instance_uid,
+                             detail={"referral": ref.uid}))
+            return ref.id
+
+    def signed_report_studies(self) -> set[str]:
+        """The studies with a report version signed (or imported) on this station."""
+        with self.session() as s:
+            return set(s.scalars(
+                select(Study.study_instance_uid).join(Report, Report.study_pk == Study.id)
+                .join(ReportVersion, ReportVersion.report_pk == Report.id)
+                .where(ReportVersion.status.in_(SIGNED)).distinct()))
+
+    def adopt_audit(self, data: dict[str, Any]) -> int | None:
+        """Store an audit request read from the archive (drawn at the reference centre) of a
+        report version signed on this station as one of this station's own requests (origin
+        "local", never sent: it has no outbox job), so that its review comes back to the
+        first reader like a second opinion's; None when the report version is not here or
+        it is not an audit. Idempotent by the request's UID."""
+        if data.get("kind") != Kind.AUDIT.value:
+            return None
+        with self.session() as s:
+            existing = s.scalar(select(Referral.id).where(Referral.uid == data["uid"]))
+            if existing is not None:
+                return existing
+            version = s.scalar(select(ReportVersion).where(
+                ReportVersion.sop_instance_uid == data["report_sop_uid"]))
+            if version is None or version.status not in SIGNED:
+                return None
+            report = version.report
+            ref = Referral(
+                uid=data["uid"], study=report.study, report_sop_uid=version.sop_instance_uid,
+                report_series_uid=report_series_instance_uid(report.uid), kind=Kind.AUDIT.value,
+                reason=parse(Reason, data["reason"]).value,
+                urgency=parse(Urgency, data["urgency"]).value,
+                requester=data.get("requester", ""), first_reader=version.author,
+                centre=data.get("centre", ""), addressed_to=data.get("addressed_to", ""),
+                addressed_expert=str(data.get("addressed_expert", "") or ""),
+                note=data.get("note", ""),
+                requested_at=datetime.fromisoformat(data["requested_at"]),
+                images=list(data.get("images") or ()),
+                first_report=_first_report(version.fields, version.text), origin="local")
+            s.add(ref)
+            s.flush()
+            s.add(AuditEvent(actor="luch", action=AUDIT_RECEIVED,
+                             study_instance_uid=report.study.study_instance_uid,
                              detail={"referral": ref.uid}))
             return ref.id
 

@@ -152,8 +152,6 @@ class ReferralFlow(QObject):
         if self._reviews_task is not None:  # asked again while one runs: once more after it
             self._fetch_again = True
             return None
-        if not self.store.referrals(origin="local"):
-            return None
         # deferred: loads highdicom (start-up)
         from records.referral_queue import import_new_reviews
 
