@@ -195,6 +195,12 @@ class ReferralMixin:
                 .join(ReportVersion, ReportVersion.report_pk == Report.id)
                 .where(ReportVersion.status.in_(SIGNED)).distinct()))
 
+    def has_signed_report(self) -> bool:
+        """Whether any report version was signed (or imported) here: an audit of it may come."""
+        with self.session() as s:
+            return s.scalar(select(ReportVersion.id).where(
+                ReportVersion.status.in_(SIGNED)).limit(1)) is not None
+
     def adopt_audit(self, data: dict[str, Any]) -> int | None:
         """Store an audit request read from the archive (drawn at the reference centre) of a
         report version signed on this station as one of this station's own requests (origin

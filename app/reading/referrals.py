@@ -152,6 +152,8 @@ class ReferralFlow(QObject):
         if self._reviews_task is not None:  # asked again while one runs: once more after it
             self._fetch_again = True
             return None
+        if not self.store.referrals(origin="local") and not self.store.has_signed_report():
+            return None  # nothing asked here and nothing to audit: no request, no thread
         # deferred: loads highdicom (start-up)
         from records.referral_queue import import_new_reviews
 

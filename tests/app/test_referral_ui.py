@@ -634,3 +634,20 @@ def _focus(qtbot, widget) -> None:
     QApplication.setActiveWindow(top)
     widget.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is widget, timeout=5_000)
+
+
+def test_reviews_are_fetched_where_a_report_was_signed_even_with_nothing_asked(
+        qtbot, window, luch_home: Path, orthanc_factory) -> None:
+    """An audit drawn at the reference centre may come for any signed report, so a station
+    that signed one fetches (records.referral_queue.import_audits); one that signed nothing
+    and asked nothing starts no thread."""
+    server = orthanc_factory()
+    store = open_store()
+    flow = ReferralFlow(window, store, "Reader A", lambda: None,
+                        ArchiveLink(window, store, client_for(server)), _settings(luch_home))
+    assert flow.fetch_reviews() is None
+    store.save_report(pydicom.uid.generate_uid(), author="Reader A", fields={"grade": "CT-1"},
+                      text="x", status="final")
+    assert flow.fetch_reviews() is not None
+    qtbot.waitUntil(lambda: flow._reviews_task is None, timeout=30_000)  # nothing to adopt
+    store.close()

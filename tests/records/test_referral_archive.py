@@ -258,6 +258,7 @@ def test_an_audit_drawn_at_the_reference_centre_comes_back_to_the_first_reader(
                               status="final", new_report_uid="legacy-report-1")
                 for s in (reader, expert)]
     assert versions[0].sop_instance_uid == versions[1].sop_instance_uid
+    assert reader.has_signed_report()
     assert import_reviews(reader, client) == 0  # nothing audited yet
     ref_id = expert.request_referral(versions[1].id, kind="audit", reason="quality_sample",
                                      urgency="routine", requester="Head H",
