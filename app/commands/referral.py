@@ -168,6 +168,17 @@ def _queue(args, store, settings, directory, user) -> int:
     return 0
 
 
+def _addressed(store, referral_id: int, directory, user: str) -> None:
+    """Refuse a request stored here that is another centre's or another expert's (one
+    stored while another expert was signed in on this station)."""
+    from records.directory import addressee  # deferred: `luch --help` does not load records
+    from records.errors import ReferralError
+
+    if addressee(store.referral(referral_id).as_dict(), directory.centre_of(user),
+                 user) is None:
+        raise ReferralError(f"request {referral_id} is addressed to another centre or expert")
+
+
 def _case(store, referral_id: int, user: str, audit: bool) -> dict[str, Any]:
     case = store.open_case(referral_id, user, audit=audit)
     return {"id": case.referral_id, "study": case.study_instance_uid, "kind": case.kind,
@@ -187,6 +198,7 @@ def _case_lines(data: dict[str, Any]) -> list[str]:
 
 
 def _open(args, store, settings, directory, user) -> int:
+    _addressed(store, args.id, directory, user)
     data = _case(store, args.id, user, audit=True)
     _print(args, data, _case_lines(data))
     return 0
@@ -195,6 +207,7 @@ def _open(args, store, settings, directory, user) -> int:
 def _review(args, store, settings, directory, user) -> int:
     from records.referral import ReviewFields  # deferred: `luch --help` does not load records
 
+    _addressed(store, args.id, directory, user)
     technique = dict(pair.split("=", 1) for pair in args.technique.split(",") if "=" in pair)
     fields = ReviewFields(args.grade, args.findings, args.score, args.category, technique,
                           args.comment)
