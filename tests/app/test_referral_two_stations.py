@@ -177,6 +177,31 @@ def test_two_luch_processes_meet_in_the_archive(orthanc_factory, tmp_path: Path,
     [dispute] = expert.json("referral", "queue")["disputes"]
     assert (dispute["referral_id"], dispute["reader"], dispute["comment"]) == (
         ref_id, "reader.a", "the lower lobe change is atelectasis")
+
+    # 6. An audit drawn at the reference centre (which imported the same RIS line, so holds
+    # the same report) comes back to the first reader, who never asked for it.
+    audited = json.dumps({**_report(others["other"][:-1] + "9", ("P-9", "Audit^P"), "CT-0"),
+                          "signed_at": "2026-11-30T10:00:00+00:00"}) + "\n"
+    for station in (reader, expert):
+        (tmp_path / "audited.jsonl").write_text(audited, encoding="utf-8")
+        station.run("import-reports", str(tmp_path / "audited.jsonl"))
+    reader.sync()
+    drawn = expert.json("audit-sample", "--week", "2026-W49", "--share", "1", "--request")
+    assert (len(drawn["drawn"]), drawn["requested"]) == (1, 1)
+    expert.sync()
+    [audit] = [r for r in expert.json("referral", "queue")["requests"] if r["kind"] == "audit"]
+    assert (audit["addressed_to"], audit["addressee"]) == ("RC", "centre")
+    expert.run("referral", "review", str(audit["id"]), "--grade", "CT-1")
+    expert.run("referral", "review", str(audit["id"]), "--grade", "CT-1", "--score", "2",
+               "--category", "interpretation", "--sign",
+               "--technique", "protocol=good,coverage=acceptable,artefacts=good")
+    expert.sync()
+    reviews = reader.json("referral", "reviews")
+    [fed_back] = [r for r in reviews if r["new"]]
+    assert (fed_back["score"], fed_back["expert"], fed_back["first_reader"]) == (
+        2, "expert.e", "reader.a")
+    assert {c["field"] for c in fed_back["compare"]} >= {"technique"}
+
     counts = server.store_counts()
     assert counts[asked["uid"]] == counts[signed["sop_instance_uid"]] == 1
     assert max(counts.values()) == 1  # every object in the archive once
