@@ -138,6 +138,7 @@ def _request(args, store, settings, directory, user) -> int:
 def _queue(args, store, settings, directory, user) -> int:
     # deferred: `luch --help` does not load records (the archive client, highdicom)
     from records.directory import addressee
+    from records.referral import queue_key
     from records.referral_queue import QueueEntry, refresh_disputes, refresh_queue
 
     client, centre = _client(args), directory.centre_of(user)
@@ -146,10 +147,12 @@ def _queue(args, store, settings, directory, user) -> int:
         disputes = refresh_disputes(store, client)
     else:
         signed = {r.referral_uid for r in store.signed_reviews()}
-        entries = [QueueEntry(r, why) for r in store.referrals(origin="archive")
+        # as refresh_queue reads them: every stored request (an audit drawn here included)
+        entries = [QueueEntry(r, why) for r in store.referrals()
                    if r.uid not in signed
                    and (why := addressee(r.as_dict(), centre, user)) is not None]
         disputes = store.open_disputes()
+        entries.sort(key=lambda e: queue_key(e.referral.urgency, e.referral.requested_at))
     rows = [{"id": e.referral.id, "uid": e.referral.uid, "study": e.referral.study_instance_uid,
              "kind": e.referral.kind, "reason": e.referral.reason,
              "urgency": e.referral.urgency, "due_at": e.due_at.isoformat(),
