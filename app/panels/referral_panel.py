@@ -3,6 +3,8 @@ queue (reference-centre station). The state lives in records (records.referral_s
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -152,6 +154,7 @@ class ReferralQueuePanel(QWidget):
         layout.addWidget(self.disputes)
         layout.addLayout(row)
         self.entries: list = []
+        self.shown: Callable[[str], str] = str  # a login's name (the user directory's)
 
     def show_entries(self, entries: list, disputes: list = ()) -> None:
         """``entries``: records.referral_queue.QueueEntry, in queue order; ``disputes``:
@@ -160,7 +163,7 @@ class ReferralQueuePanel(QWidget):
         self.disputes.clear()
         for dispute in self.dispute_entries:
             self.disputes.addItem(self.tr("%1 disputes your review: %2")
-                                  .replace("%1", dispute.reader)
+                                  .replace("%1", self.shown(dispute.reader))
                                   .replace("%2", dispute.comment))
         self.disputes.setVisible(bool(self.dispute_entries))
         self.entries = list(entries)
@@ -213,9 +216,11 @@ class ReviewAnswerDialog(QDialog):
     DIFFERS = QColor("#ffd7d7")
 
     def __init__(self, review, first_fields: dict, first_text: str = "",
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None,
+                 shown: Callable[[str], str] | None = None) -> None:
         """``review``: a records.referral.ReviewVersionRecord (signed); ``first_fields``
-        and ``first_text``: the first report version it reviews."""
+        and ``first_text``: the first report version it reviews; ``shown``: a login's name
+        (records.directory.Directory.shown)."""
         super().__init__(parent)
         self.setWindowTitle(self.tr("Review of your report"))
         self.action: str | None = None
@@ -229,7 +234,8 @@ class ReviewAnswerDialog(QDialog):
         if first_grade != f.grade:
             grades.setStyleSheet("color: #c62828; font-weight: bold")
         score = QLabel(self.tr("Expert %1: score %2 %3")
-                       .replace("%1", review.expert).replace("%2", str(f.score))
+                       .replace("%1", (shown or str)(review.expert))
+                       .replace("%2", str(f.score))
                        .replace("%3", f"({terms.referral_term(f.category)})"
                                 if f.category else ""))
         score.setObjectName("review-score")

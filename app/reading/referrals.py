@@ -102,6 +102,7 @@ class ReferralFlow(QObject):
         self.update_notice()
         if is_reference_centre(settings, reader):
             self.panel = ReferralQueuePanel()
+            self.panel.shown = self.directory.shown  # readers by their directory names
             self.panel.refresh_requested.connect(self.refresh)
             self.panel.open_requested.connect(self.review)
             self.dock = QDockWidget(self.tr("Reference centre queue"), window)
@@ -224,7 +225,8 @@ class ReferralFlow(QObject):
             return None
         review, first = found[-1]
         if action is None:
-            dialog = ReviewAnswerDialog(review, first.fields, first.text, self.window)
+            dialog = ReviewAnswerDialog(review, first.fields, first.text, self.window,
+                                        shown=self.directory.shown)
             if dialog.exec() != QDialog.DialogCode.Accepted or dialog.action is None:
                 return None
             action, comment = dialog.action, dialog.comment.text()

@@ -308,8 +308,10 @@ def test_the_reader_gets_the_review_and_disputes_it(qtbot, window, luch_home: Pa
     qtbot.waitUntil(lambda: "New reviews" in window.statusBar().currentMessage(),
                     timeout=30_000)
     [(review, first)] = flow.reviews()
-    dialog = ReviewAnswerDialog(review, first.fields, first.text)
+    dialog = ReviewAnswerDialog(review, first.fields, first.text,
+                                shown=Directory([Person("Expert E", "Dr E. Expert")]).shown)
     qtbot.addWidget(dialog)
+    assert "Dr E. Expert" in dialog.findChild(QLabel, "review-score").text()
     grades = dialog.findChild(QLabel, "review-grades")
     assert "CT-1" in grades.text() and "CT-3" in grades.text()
     assert "c62828" in grades.styleSheet()  # the differing grade is marked
@@ -325,11 +327,13 @@ def test_the_reader_gets_the_review_and_disputes_it(qtbot, window, luch_home: Pa
     qtbot.addWidget(centre_window)
     centre = ReferralFlow(centre_window, expert, "Expert E", lambda: None,
                           ArchiveLink(centre_window, expert, client),
-                          _settings(tmp_path, referral_role="reference_centre"))
+                          _settings(tmp_path, referral_role="reference_centre",
+                                    referral_directory={"Reader A": {"name": "Dr A"}}))
     centre.refresh()
     qtbot.waitUntil(lambda: centre.panel.disputes.count() == 1, timeout=30_000)
     assert centre.panel.table.rowCount() == 0
     assert "it is atelectasis" in centre.panel.disputes.item(0).text()
+    assert centre.panel.disputes.item(0).text().startswith("Dr A ")  # the directory's name
     assert centre.panel.disputes.isVisibleTo(centre.panel)
     reader.close()
     expert.close()
