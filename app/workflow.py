@@ -33,6 +33,7 @@ from app.shell.input_router import input_router
 from app.shell.main_window import MainWindow
 from app.shell.tasks import Task
 from records import Store
+from records.directory import Directory
 from records.protocol import load_protocol
 from records.templates import load_templates
 from studies import Volume
@@ -64,7 +65,8 @@ class Workflow(QObject):
         self.report = ReportPanel(store, protocol, reader, ui_lang, report_lang)
         self.report.ai_values = lambda: self.ai.result_json
         self.report.key_images = window.key_images.as_dicts  # named and sent with the report
-        self.report.centre = str(window.settings.get("referral.centre", "") or "")
+        # the reader's centre in the user directory, else the station's (referral.centre)
+        self.report.centre = Directory.from_settings(window.settings).centre_of(reader)
         window.key_images.subscribe(self._key_images_changed)
         self.report.report_language_changed.connect(
             lambda lang: window.settings.set(REPORT_LANGUAGE, lang))

@@ -176,6 +176,7 @@ def referral(lang: str, queue_out: Path, review_out: Path) -> None:
     from app.workflow import Workflow  # deferred: the child process only
     from core.settings import Settings  # deferred: the child process only
     from records import open_store  # deferred: the child process only
+    from records.directory import FOR_CENTRE  # deferred: the child process only
     from records.referral import queue_key  # deferred: the child process only
     from records.referral_queue import QueueEntry  # deferred: the child process only
     from viewer.screenshot import grab_window  # deferred: the child process only
@@ -194,7 +195,7 @@ def referral(lang: str, queue_out: Path, review_out: Path) -> None:
     window.resize(*SCREENSHOT_SIZE)
     window.show()
     flow = workflow.referrals
-    entries = sorted((QueueEntry(store.referral(i)) for i in ids),
+    entries = sorted((QueueEntry(store.referral(i), FOR_CENTRE) for i in ids),
                      key=lambda e: queue_key(e.referral.urgency, e.referral.requested_at))
     flow.panel.show_entries(entries)
     flow.panel.table.selectRow([e.referral.id for e in entries].index(ids[0]))

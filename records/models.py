@@ -173,10 +173,11 @@ class ReportVersion(Base):
 class Referral(Base):
     """A second-opinion or audit request on a signed report version (records.referral).
 
-    Asked here (``origin`` "local", sent as an SR) or imported from the archive on a
-    reference-centre station (``origin`` "archive"). ``first_report`` holds the first
-    reader's grade, conclusion and text; the store shows it to an expert only after the
-    expert's own read is saved (blind first).
+    Asked here (``origin`` "local", sent as an SR; also an audit of a report signed here,
+    drawn at the reference centre and read from the archive, never sent) or imported from
+    the archive on a reference-centre station (``origin`` "archive"). ``first_report``
+    holds the first reader's grade, conclusion and text; the store shows it to an expert
+    only after the expert's own read is saved (blind first).
     """
 
     __tablename__ = "referral"
@@ -192,6 +193,8 @@ class Referral(Base):
     first_reader: Mapped[str] = mapped_column(String(200), index=True)
     centre: Mapped[str] = mapped_column(String(200), default="", index=True)
     addressed_to: Mapped[str] = mapped_column(String(200), default="")
+    # One expert asked by login (records.directory), "" for any expert of the centre.
+    addressed_expert: Mapped[str] = mapped_column(String(200), default="")
     note: Mapped[str] = mapped_column(Text, default="")
     requested_at: Mapped[datetime] = mapped_column(default=utcnow)
     images: Mapped[list[Any]] = mapped_column(default=list)

@@ -228,6 +228,7 @@ class ReferralRecord:
     requested_at: datetime
     images: list[dict[str, Any]]
     origin: str
+    addressed_expert: str = ""  # one expert's login, "" for any expert of the centre
 
     @property
     def due_at(self) -> datetime:
@@ -240,7 +241,8 @@ class ReferralRecord:
                 "report_series_uid": self.report_series_uid, "kind": self.kind,
                 "reason": self.reason, "urgency": self.urgency, "requester": self.requester,
                 "first_reader": self.first_reader, "centre": self.centre,
-                "addressed_to": self.addressed_to, "note": self.note,
+                "addressed_to": self.addressed_to,
+                "addressed_expert": self.addressed_expert, "note": self.note,
                 "requested_at": self.requested_at.isoformat(), "images": self.images}
 
 

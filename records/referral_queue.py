@@ -18,6 +18,7 @@ from datetime import datetime
 
 from archive.dicomweb import DicomWebClient, read_dataset, tag_value
 from archive.errors import ArchiveError
+from records.directory import UNADDRESSED, addressee
 from records.referral import (
     REQUEST_SERIES_DESCRIPTION,
     RESPONSE_SERIES_DESCRIPTION,
@@ -45,9 +46,15 @@ SERIES_DESCRIPTION = "0008103E"
 
 @dataclass(frozen=True)
 class QueueEntry:
-    """An open request on the expert's queue."""
+    """An open request on the expert's queue, and why it is there
+    (records.directory.addressee: this expert, this centre, or no one named)."""
 
     referral: ReferralRecord
+    addressee: str = UNADDRESSED
+
+    @property
+    def unaddressed(self) -> bool:
+        return self.addressee == UNADDRESSED
 
     @property
     def due_at(self) -> datetime:
@@ -71,18 +78,14 @@ def _sop_uids(client: DicomWebClient, study_uid: str, series_uid: str) -> list[s
             for i in client.search_instances(study_uid, series_uid=series_uid)]
 
 
-def _addressed(data: dict, centre: str) -> bool:
-    return not centre or not data.get("addressed_to") or data["addressed_to"] == centre
-
-
 def _import(store: Store, client: DicomWebClient, study_uid: str, series_uid: str,
-            sop_uid: str, centre: str) -> int | None:
-    """Store one request addressed to ``centre`` from the archive with the report it refers
-    to; None for another centre's (never stored here) or while that report is not in the
-    archive yet (tried again at the next refresh)."""
+            sop_uid: str, centre: str, expert: str) -> int | None:
+    """Store one request for ``expert`` at ``centre`` from the archive with the report it
+    refers to; None for another centre's or expert's (never stored here) or while that
+    report is not in the archive yet (tried again at the next refresh)."""
     request = read_dataset(client.retrieve_instance(study_uid, series_uid, sop_uid))
     data = read_request_sr(request)
-    if not _addressed(data, centre):
+    if addressee(data, centre, expert) is None:
         return None
     try:
         report = read_dataset(client.retrieve_instance(
@@ -100,11 +103,14 @@ def _import(store: Store, client: DicomWebClient, study_uid: str, series_uid: st
     return store.import_referral(data, first, patient=patient)
 
 
-def refresh_queue(store: Store, client: DicomWebClient, centre: str = "") -> list[QueueEntry]:
-    """The open requests addressed to ``centre`` (all when empty or unaddressed), most urgent
-    first, then the oldest; another centre's requests are read but never stored here. A
-    request is open until a signed review of it is in the archive or signed on this
-    station. Raises ArchiveError when the archive cannot be asked."""
+def refresh_queue(store: Store, client: DicomWebClient, centre: str = "",
+                  expert: str = "") -> list[QueueEntry]:
+    """The open requests for ``expert`` (a login) at ``centre``, most urgent first, then the
+    oldest: those naming this expert, those addressed to the centre with no expert named,
+    and those naming no one (marked unaddressed); another centre's or expert's are read but
+    never stored here (records.directory.addressee). A request is open until a signed
+    review of it is in the archive or signed on this station. Raises ArchiveError when the
+    archive cannot be asked."""
     answered = {series for _, series in _series(client, REVIEW_SERIES_NUMBER,
                                                 REVIEW_SERIES_DESCRIPTION)}
     answered_here = {r.referral_uid for r in store.signed_reviews()}
@@ -116,13 +122,15 @@ def refresh_queue(store: Store, client: DicomWebClient, centre: str = "") -> lis
                 continue
             referral_id = store.referral_id(sop_uid)
             if referral_id is None:
-                referral_id = _import(store, client, study_uid, series_uid, sop_uid, centre)
+                referral_id = _import(store, client, study_uid, series_uid, sop_uid, centre,
+                                      expert)
                 if referral_id is None:
                     continue
             ref = store.referral(referral_id)
-            if not _addressed(ref.as_dict(), centre):
+            why = addressee(ref.as_dict(), centre, expert)
+            if why is None:  # stored for another expert signed in on this station
                 continue
-            entries.append(QueueEntry(ref))
+            entries.append(QueueEntry(ref, why))
     return sorted(entries, key=lambda e: queue_key(e.referral.urgency,
                                                    e.referral.requested_at))
 
@@ -143,9 +151,34 @@ def import_reviews(store: Store, client: DicomWebClient) -> int:
     return len(import_new_reviews(store, client))
 
 
+def import_audits(store: Store, client: DicomWebClient) -> int:
+    """Store the audit requests in the archive (drawn at the reference centre) of reports
+    signed on this station, as its own requests, so their reviews come back to the first
+    reader (records.referral_store.adopt_audit). One QIDO-RS for the request series, then
+    one per request series on a study with a report signed here; returns how many were
+    new."""
+    studies = store.signed_report_studies()
+    if not studies:
+        return 0
+    new = 0
+    for study_uid, series_uid in _series(client, REQUEST_SERIES_NUMBER,
+                                         REQUEST_SERIES_DESCRIPTION):
+        if study_uid not in studies:
+            continue
+        for sop_uid in _sop_uids(client, study_uid, series_uid):
+            if store.referral_id(sop_uid) is not None:
+                continue
+            data = read_request_sr(read_dataset(client.retrieve_instance(
+                study_uid, series_uid, sop_uid)))
+            new += store.adopt_audit(data) is not None
+    return new
+
+
 def import_new_reviews(store: Store, client: DicomWebClient) -> list[int]:
     """:func:`import_reviews`, returning the ids of the review versions new to the store
-    (the reading station's notice names whose reports they review)."""
+    (the reading station's notice names whose reports they review). The audits of this
+    station's reports are fetched first (:func:`import_audits`)."""
+    import_audits(store, client)
     new = []
     for ref in store.referrals(origin="local"):
         known = {r.sop_instance_uid for r in store.reviews_of(ref.id)}

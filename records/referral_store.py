@@ -60,6 +60,7 @@ SIGNED = (ReportStatus.FINAL, ReportStatus.AMENDED)
 REFERRAL_REQUESTED, REFERRAL_IMPORTED = "referral-requested", "referral-imported"
 REVIEW_RECEIVED = "review-received"  # audit: an expert's review of our request arrived
 RESPONSE_RECEIVED = "response-received"  # audit: a reader's answer to our review arrived
+AUDIT_RECEIVED = "audit-received"  # audit: the reference centre audits a report signed here
 
 
 def referral_record(r: Referral) -> ReferralRecord:
@@ -68,7 +69,7 @@ def referral_record(r: Referral) -> ReferralRecord:
         report_sop_uid=r.report_sop_uid, report_series_uid=r.report_series_uid, kind=r.kind,
         reason=r.reason, urgency=r.urgency, requester=r.requester, first_reader=r.first_reader,
         centre=r.centre, addressed_to=r.addressed_to, note=r.note, requested_at=r.requested_at,
-        images=list(r.images or ()), origin=r.origin)
+        images=list(r.images or ()), origin=r.origin, addressed_expert=r.addressed_expert)
 
 
 @dataclass(frozen=True)
@@ -116,11 +117,12 @@ class ReferralMixin:
     # -- the reading station asks ------------------------------------------------------------
     def request_referral(self, report_version_id: int, *, kind: Kind | str,
                          reason: Reason | str, urgency: Urgency | str, requester: str,
-                         centre: str = "", addressed_to: str = "", note: str = "",
-                         requested_at: datetime | None = None) -> int:
-        """Ask for a second opinion or an audit of a signed report version; queued for the
-        archive in the same transaction. Asking again for the same version and kind returns
-        the first request (the same SR)."""
+                         centre: str = "", addressed_to: str = "", addressed_expert: str = "",
+                         note: str = "", requested_at: datetime | None = None) -> int:
+        """Ask for a second opinion or an audit of a signed report version, addressed to a
+        reference centre and, optionally, one expert of it (a login, records.directory);
+        queued for the archive in the same transaction. Asking again for the same version
+        and kind returns the first request (the same SR)."""
         kind = parse(Kind, kind)
         reason, urgency = parse(Reason, reason), parse(Urgency, urgency)
         with self.session() as s:
@@ -141,7 +143,8 @@ class ReferralMixin:
                 report_series_uid=report_series_instance_uid(report.uid), kind=kind.value,
                 reason=reason.value, urgency=urgency.value, requester=requester,
                 first_reader=version.author, centre=centre, addressed_to=addressed_to,
-                note=note, requested_at=requested_at or datetime.now(UTC), images=images,
+                addressed_expert=addressed_expert.strip(), note=note,
+                requested_at=requested_at or datetime.now(UTC), images=images,
                 first_report=_first_report(version.fields, version.text), origin="local")
             s.add(ref)
             s.flush()
@@ -172,6 +175,7 @@ class ReferralMixin:
                 urgency=parse(Urgency, data["urgency"]).value,
                 requester=data.get("requester", ""), first_reader=data.get("first_reader", ""),
                 centre=data.get("centre", ""), addressed_to=data.get("addressed_to", ""),
+                addressed_expert=str(data.get("addressed_expert", "") or ""),
                 note=data.get("note", ""),
                 requested_at=datetime.fromisoformat(data["requested_at"]),
                 images=list(data.get("images") or ()), first_report=dict(first_report),
@@ -180,6 +184,56 @@ class ReferralMixin:
             s.flush()
             s.add(AuditEvent(actor="luch", action=REFERRAL_IMPORTED,
                              study_instance_uid=study.study_instance_uid,
+                             detail={"referral": ref.uid}))
+            return ref.id
+
+    def signed_report_studies(self) -> set[str]:
+        """The studies with a report version signed (or imported) on this station."""
+        with self.session() as s:
+            return set(s.scalars(
+                select(Study.study_instance_uid).join(Report, Report.study_pk == Study.id)
+                .join(ReportVersion, ReportVersion.report_pk == Report.id)
+                .where(ReportVersion.status.in_(SIGNED)).distinct()))
+
+    def has_signed_report(self) -> bool:
+        """Whether any report version was signed (or imported) here: an audit of it may come."""
+        with self.session() as s:
+            return s.scalar(select(ReportVersion.id).where(
+                ReportVersion.status.in_(SIGNED)).limit(1)) is not None
+
+    def adopt_audit(self, data: dict[str, Any]) -> int | None:
+        """Store an audit request read from the archive (drawn at the reference centre) of a
+        report version signed on this station as one of this station's own requests (origin
+        "local", never sent: it has no outbox job), so that its review comes back to the
+        first reader like a second opinion's; None when the report version is not here or
+        it is not an audit. Idempotent by the request's UID."""
+        if data.get("kind") != Kind.AUDIT.value:
+            return None
+        with self.session() as s:
+            existing = s.scalar(select(Referral.id).where(Referral.uid == data["uid"]))
+            if existing is not None:
+                return existing
+            version = s.scalar(select(ReportVersion).where(
+                ReportVersion.sop_instance_uid == data["report_sop_uid"]))
+            if version is None or version.status not in SIGNED:
+                return None
+            report = version.report
+            ref = Referral(
+                uid=data["uid"], study=report.study, report_sop_uid=version.sop_instance_uid,
+                report_series_uid=report_series_instance_uid(report.uid), kind=Kind.AUDIT.value,
+                reason=parse(Reason, data["reason"]).value,
+                urgency=parse(Urgency, data["urgency"]).value,
+                requester=data.get("requester", ""), first_reader=version.author,
+                centre=data.get("centre", ""), addressed_to=data.get("addressed_to", ""),
+                addressed_expert=str(data.get("addressed_expert", "") or ""),
+                note=data.get("note", ""),
+                requested_at=datetime.fromisoformat(data["requested_at"]),
+                images=list(data.get("images") or ()),
+                first_report=_first_report(version.fields, version.text), origin="local")
+            s.add(ref)
+            s.flush()
+            s.add(AuditEvent(actor="luch", action=AUDIT_RECEIVED,
+                             study_instance_uid=report.study.study_instance_uid,
                              detail={"referral": ref.uid}))
             return ref.id
 
@@ -387,6 +441,14 @@ class ReferralMixin:
             if r is None:
                 raise ReferralError("the answer to the review does not exist in the local store")
             return _response_record(r)
+
+    def responses(self, origin: str | None = None) -> list[ResponseRecord]:
+        """Every answer to a review stored here (``origin`` "local": this station's)."""
+        with self.session() as s:
+            q = select(ReferralResponse).order_by(ReferralResponse.id)
+            if origin:
+                q = q.where(ReferralResponse.origin == origin)
+            return [_response_record(r) for r in s.scalars(q)]
 
     def open_disputes(self) -> list[ResponseRecord]:
         """Disputes received from the archive of reviews written on this station that no

@@ -39,9 +39,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     # deferred: `luch --help` and the other commands do not load it
+    import getpass
+
     from core.settings import Settings
     from records import open_store
     from records.audit_sample import draw, week_bounds
+    from records.directory import Directory
 
     start, end = week_bounds(args.week)
     store = open_store()
@@ -50,7 +53,8 @@ def run(args: argparse.Namespace) -> int:
         drawn = draw(pool, args.week, args.share)
         requested = store.request_audits(
             drawn, requester=args.requester,
-            addressed_to=str(Settings().get("referral.centre", "") or "")) \
+            # this reference centre: the user's in the directory, else the station's
+            addressed_to=Directory.from_settings(Settings()).centre_of(getpass.getuser())) \
             if args.request else []
     finally:
         store.close()

@@ -3,6 +3,8 @@ queue (reference-centre station). The state lives in records (records.referral_s
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -28,6 +30,7 @@ from PySide6.QtWidgets import (
 from app.panels import terms
 from app.shell.error_text import error_text
 from core.errors import LuchError
+from records.directory import FOR_CENTRE, FOR_EXPERT, Directory
 from records.referral import Kind, Reason, Urgency
 from records.referral_compare import compare, differing
 
@@ -45,10 +48,16 @@ def urgency_name(urgency: str) -> str:
 
 
 class ReferralDialog(QDialog):
-    """Kind, reason, urgency and a note for a request on the signed report."""
+    """Kind, reason, urgency, the addressee and a note for a request on the signed report.
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    The reference centre is chosen among the user directory's centres with an expert (or
+    typed), ``reference_centre`` first; the expert is any expert of that centre or one of
+    them by name (records.directory)."""
+
+    def __init__(self, parent: QWidget | None = None, directory: Directory | None = None,
+                 reference_centre: str = "") -> None:
         super().__init__(parent)
+        self.directory = directory or Directory([])
         self.setWindowTitle(self.tr("Request a second opinion"))
         self.kind, self.reason, self.urgency = QComboBox(), QComboBox(), QComboBox()
         for combo, members, name in ((self.kind, Kind, kind_name),
@@ -60,12 +69,28 @@ class ReferralDialog(QDialog):
         self.kind.setObjectName("referral-kind")
         self.reason.setObjectName("referral-reason")
         self.urgency.setObjectName("referral-urgency")
+        self.centre = QComboBox()
+        self.centre.setObjectName("referral-to")
+        self.centre.setEditable(True)
+        centres = self.directory.centres()
+        if reference_centre and reference_centre.casefold() not in {
+                c.casefold() for c in centres}:
+            centres.insert(0, reference_centre)
+        self.centre.addItems(centres)
+        if reference_centre:
+            self.centre.setCurrentText(reference_centre)
+        self.expert = QComboBox()
+        self.expert.setObjectName("referral-expert")
+        self.centre.currentTextChanged.connect(self._list_experts)
+        self._list_experts(self.centre.currentText())
         self.note = QLineEdit()
         self.note.setObjectName("referral-note")
         form = QFormLayout()
         form.addRow(self.tr("&Kind:"), self.kind)
         form.addRow(self.tr("&Reason:"), self.reason)
         form.addRow(self.tr("&Urgency:"), self.urgency)
+        form.addRow(self.tr("Reference &centre:"), self.centre)
+        form.addRow(self.tr("&Expert:"), self.expert)
         form.addRow(self.tr("&Note:"), self.note)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
@@ -75,9 +100,17 @@ class ReferralDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(buttons)
 
+    def _list_experts(self, centre: str) -> None:
+        self.expert.clear()
+        self.expert.addItem(self.tr("Any expert of the centre") if centre.strip()
+                            else self.tr("No one named (unaddressed)"), "")
+        for person in self.directory.experts(centre.strip()) if centre.strip() else ():
+            self.expert.addItem(person.shown, person.login)
+
     def values(self) -> dict[str, str]:
         return {"kind": self.kind.currentData(), "reason": self.reason.currentData(),
-                "urgency": self.urgency.currentData(), "note": self.note.text().strip()}
+                "urgency": self.urgency.currentData(), "to": self.centre.currentText().strip(),
+                "expert": self.expert.currentData() or "", "note": self.note.text().strip()}
 
 
 class ReferralQueuePanel(QWidget):
@@ -88,11 +121,11 @@ class ReferralQueuePanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.table = QTableWidget(0, 5)
+        self.table = QTableWidget(0, 6)
         self.table.setObjectName("referral-queue")
         self.table.setHorizontalHeaderLabels([
             self.tr("Urgency"), self.tr("Due"), self.tr("Kind"), self.tr("Reason"),
-            self.tr("Centre")])
+            self.tr("Centre"), self.tr("Addressed to")])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
@@ -121,6 +154,7 @@ class ReferralQueuePanel(QWidget):
         layout.addWidget(self.disputes)
         layout.addLayout(row)
         self.entries: list = []
+        self.shown: Callable[[str], str] = str  # a login's name (the user directory's)
 
     def show_entries(self, entries: list, disputes: list = ()) -> None:
         """``entries``: records.referral_queue.QueueEntry, in queue order; ``disputes``:
@@ -129,7 +163,7 @@ class ReferralQueuePanel(QWidget):
         self.disputes.clear()
         for dispute in self.dispute_entries:
             self.disputes.addItem(self.tr("%1 disputes your review: %2")
-                                  .replace("%1", dispute.reader)
+                                  .replace("%1", self.shown(dispute.reader))
                                   .replace("%2", dispute.comment))
         self.disputes.setVisible(bool(self.dispute_entries))
         self.entries = list(entries)
@@ -138,10 +172,23 @@ class ReferralQueuePanel(QWidget):
             ref = entry.referral
             due = entry.due_at.astimezone().strftime("%Y-%m-%d %H:%M")
             for col, text in enumerate((urgency_name(ref.urgency), due, kind_name(ref.kind),
-                                        reason_name(ref.reason), ref.centre)):
+                                        reason_name(ref.reason), ref.centre,
+                                        self._addressee(entry))):
                 self.table.setItem(row, col, QTableWidgetItem(text))
+            if entry.unaddressed:  # said, not hidden: the asking station named no one
+                item = self.table.item(row, 5)
+                item.setForeground(QColor("#c62828"))
+                item.setToolTip(self.tr("The request names no reference centre and no "
+                                        "expert: it is shown to every reference centre"))
         self.table.resizeColumnsToContents()
         self.status.setText(self.tr("Open requests: %1").replace("%1", str(len(self.entries))))
+
+    def _addressee(self, entry) -> str:
+        if entry.addressee == FOR_EXPERT:
+            return self.tr("you")
+        if entry.addressee == FOR_CENTRE:
+            return entry.referral.addressed_to
+        return self.tr("unaddressed")
 
     def show_error(self, message: str) -> None:
         self.status.setText(self.tr("Queue not refreshed: %1").replace("%1", message))
@@ -169,9 +216,11 @@ class ReviewAnswerDialog(QDialog):
     DIFFERS = QColor("#ffd7d7")
 
     def __init__(self, review, first_fields: dict, first_text: str = "",
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None,
+                 shown: Callable[[str], str] | None = None) -> None:
         """``review``: a records.referral.ReviewVersionRecord (signed); ``first_fields``
-        and ``first_text``: the first report version it reviews."""
+        and ``first_text``: the first report version it reviews; ``shown``: a login's name
+        (records.directory.Directory.shown)."""
         super().__init__(parent)
         self.setWindowTitle(self.tr("Review of your report"))
         self.action: str | None = None
@@ -185,7 +234,8 @@ class ReviewAnswerDialog(QDialog):
         if first_grade != f.grade:
             grades.setStyleSheet("color: #c62828; font-weight: bold")
         score = QLabel(self.tr("Expert %1: score %2 %3")
-                       .replace("%1", review.expert).replace("%2", str(f.score))
+                       .replace("%1", (shown or str)(review.expert))
+                       .replace("%2", str(f.score))
                        .replace("%3", f"({terms.referral_term(f.category)})"
                                 if f.category else ""))
         score.setObjectName("review-score")

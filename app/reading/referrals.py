@@ -25,11 +25,20 @@ from app.shell.tasks import Task
 from core.errors import LuchError
 from records import Store
 from records.audit_sample import week_of
+from records.directory import (
+    CENTRE,
+    EXPERTS,
+    READER_ROLE,
+    REFERENCE_ROLE,
+    ROLE,
+    Directory,
+    reference_role,
+)
 
-ROLE, CENTRE, REFERENCE_CENTRE = "referral.role", "referral.centre", "referral.reference_centre"
+REFERENCE_CENTRE = "referral.reference_centre"
 AUDIT_SHARE = "referral.audit_share"  # the share of each centre's reports audited a week
-READER_ROLE, REFERENCE_ROLE = "reader", "reference_centre"
-EXPERTS = "referral.experts"  # users who get the reference centre's role on any station
+__all__ = ["CENTRE", "EXPERTS", "READER_ROLE", "REFERENCE_ROLE", "ROLE", "ReferralFlow",
+           "experts", "is_reference_centre"]
 
 
 def experts(settings) -> list[str]:
@@ -41,9 +50,8 @@ def experts(settings) -> list[str]:
 
 def is_reference_centre(settings, user: str) -> bool:
     """The reference centre's role: the station's (``referral.role``) or the signed-in
-    user's (named in ``referral.experts``; compared without case)."""
-    return settings.get(ROLE, READER_ROLE) == REFERENCE_ROLE or user.casefold() in {
-        n.casefold() for n in experts(settings)}
+    user's (an expert of the directory, records.directory; compared without case)."""
+    return reference_role(settings, user)
 STATS_OPENED = "audit-stats-opened"  # audit: the statistics dashboard opened (no one study)
 STATS_EXPORTED = "audit-stats-exported"  # audit: its CSV or plot written
 SIGNED = ("final", "amended")
@@ -73,7 +81,8 @@ class ReferralFlow(QObject):
         self.window, self.store, self.reader, self.link = window, store, reader, link
         self.report_uid, self.selected_study = report_uid, selected_study
         self.open_study = open_study
-        self.centre = str(settings.get(CENTRE, "") or "")
+        self.directory = Directory.from_settings(settings)
+        self.centre = self.directory.centre_of(reader)  # the user's, else the station's
         self.audit_share = float(settings.get(AUDIT_SHARE, 0.05) or 0.05)
         self.reference_centre = str(settings.get(REFERENCE_CENTRE, "") or "")
         self.panel: ReferralQueuePanel | None = None
@@ -93,6 +102,7 @@ class ReferralFlow(QObject):
         self.update_notice()
         if is_reference_centre(settings, reader):
             self.panel = ReferralQueuePanel()
+            self.panel.shown = self.directory.shown  # readers by their directory names
             self.panel.refresh_requested.connect(self.refresh)
             self.panel.open_requested.connect(self.review)
             self.dock = QDockWidget(self.tr("Reference centre queue"), window)
@@ -116,7 +126,7 @@ class ReferralFlow(QObject):
                               "for review"))
             return None
         if values is None:
-            dialog = ReferralDialog(self.window)
+            dialog = ReferralDialog(self.window, self.directory, self.reference_centre)
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return None
             values = dialog.values()
@@ -124,7 +134,8 @@ class ReferralFlow(QObject):
             referral_id = self.store.request_referral(
                 signed[-1].id, kind=values["kind"], reason=values["reason"],
                 urgency=values["urgency"], requester=self.reader, centre=self.centre,
-                addressed_to=self.reference_centre, note=values.get("note", ""))
+                addressed_to=values.get("to", self.reference_centre),
+                addressed_expert=values.get("expert", ""), note=values.get("note", ""))
         except LuchError as err:
             self._say(error_text(err))
             return None
@@ -142,8 +153,8 @@ class ReferralFlow(QObject):
         if self._reviews_task is not None:  # asked again while one runs: once more after it
             self._fetch_again = True
             return None
-        if not self.store.referrals(origin="local"):
-            return None
+        if not self.store.referrals(origin="local") and not self.store.has_signed_report():
+            return None  # nothing asked here and nothing to audit: no request, no thread
         # deferred: loads highdicom (start-up)
         from records.referral_queue import import_new_reviews
 
@@ -214,7 +225,8 @@ class ReferralFlow(QObject):
             return None
         review, first = found[-1]
         if action is None:
-            dialog = ReviewAnswerDialog(review, first.fields, first.text, self.window)
+            dialog = ReviewAnswerDialog(review, first.fields, first.text, self.window,
+                                        shown=self.directory.shown)
             if dialog.exec() != QDialog.DialogCode.Accepted or dialog.action is None:
                 return None
             action, comment = dialog.action, dialog.comment.text()
@@ -241,7 +253,8 @@ class ReferralFlow(QObject):
         from records.referral_queue import refresh_disputes, refresh_queue
 
         client, store, centre = self.link.archive, self.store, self.centre  # its own name
-        task = Task(lambda progress, cancel: (refresh_queue(store, client, centre),
+        expert = self.reader
+        task = Task(lambda progress, cancel: (refresh_queue(store, client, centre, expert),
                                               refresh_disputes(store, client)),
                     QT_TRANSLATE_NOOP("Task", "reference centre queue"))
         task.succeeded.connect(self._refreshed)

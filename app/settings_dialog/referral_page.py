@@ -1,11 +1,24 @@
-"""The Second opinions tab: the station's role (reading station or reference centre) and the
-names that address requests (this centre, the reference centre asked)."""
+"""The Second opinions tab: the station's role (reading station or reference centre), the
+names that address requests (this centre, the reference centre asked) and the user
+directory (records.directory: who is an expert, of which centre)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QDoubleSpinBox, QFormLayout, QLineEdit
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.reading.referrals import (
     AUDIT_SHARE,
@@ -15,29 +28,93 @@ from app.reading.referrals import (
     REFERENCE_CENTRE,
     REFERENCE_ROLE,
     ROLE,
-    experts,
 )
-from app.settings_dialog.base import Page, _combo, _hint
+from app.settings_dialog.base import InvalidSetting, Page, _combo, _hint
 from core.settings import Settings
+from records.directory import DIRECTORY, Directory, Person, to_setting
+
+LOGIN, NAME, PLACE, EXPERT = range(4)  # the directory table's columns
+
+
+class DirectoryTable(QWidget):
+    """The user directory as a table: login, name, centre, expert (a check box); rows are
+    added and removed with the buttons under it."""
+
+    def __init__(self, people: list[Person]) -> None:
+        super().__init__()
+        self.table = QTableWidget(0, 4)
+        self.table.setObjectName("referral-directory")
+        self.table.setHorizontalHeaderLabels([self.tr("Login"), self.tr("Name"),
+                                              self.tr("Centre"), self.tr("Expert")])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        for person in people:
+            self.add(person)
+        add, remove = QPushButton(self.tr("Add a person")), QPushButton(self.tr("Remove"))
+        add.setObjectName("referral-directory-add")
+        remove.setObjectName("referral-directory-remove")
+        add.clicked.connect(lambda: self.add(Person("")))
+        remove.clicked.connect(lambda: self.table.removeRow(self.table.currentRow()))
+        buttons = QHBoxLayout()
+        buttons.addWidget(add)
+        buttons.addWidget(remove)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
+
+    def add(self, person: Person) -> int:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        for col, text in ((LOGIN, person.login), (NAME, person.name), (PLACE, person.centre)):
+            self.table.setItem(row, col, QTableWidgetItem(text))
+        check = QTableWidgetItem()
+        check.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled
+                       | Qt.ItemFlag.ItemIsSelectable)
+        check.setCheckState(Qt.CheckState.Checked if person.expert else Qt.CheckState.Unchecked)
+        self.table.setItem(row, EXPERT, check)
+        return row
+
+    def people(self) -> list[Person]:
+        """The rows with a login; a login twice is refused."""
+        found: dict[str, Person] = {}
+        for row in range(self.table.rowCount()):
+            text = [(self.table.item(row, c).text() if self.table.item(row, c) else "").strip()
+                    for c in (LOGIN, NAME, PLACE)]
+            if not text[0]:
+                continue
+            if text[0].casefold() in found:
+                raise InvalidSetting(self.tr("The login %1 is in the directory twice")
+                                     .replace("%1", text[0]), self.table)
+            found[text[0].casefold()] = Person(
+                text[0], text[1], text[2],
+                self.table.item(row, EXPERT).checkState() == Qt.CheckState.Checked)
+        return list(found.values())
 
 
 class ReferralPage(Page):
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
+        # The older expert list (logins only) shows in the directory as experts with no
+        # centre; saving writes them into the directory and empties the list.
+        people = list(Directory.from_settings(settings).people.values())
         self.initial = {ROLE: settings.get(ROLE) or READER_ROLE,
                         CENTRE: str(settings.get(CENTRE) or ""),
                         REFERENCE_CENTRE: str(settings.get(REFERENCE_CENTRE) or ""),
                         AUDIT_SHARE: round(float(settings.get(AUDIT_SHARE) or 0.05), 4),
-                        EXPERTS: experts(settings)}
+                        DIRECTORY: to_setting(people),
+                        EXPERTS: list(settings.get(EXPERTS) or [])}
         self.role = _combo([(READER_ROLE, self.tr("Reading station")),
                             (REFERENCE_ROLE, self.tr("Reference centre (expert queue)"))],
                            self.initial[ROLE])
         self.role.setObjectName("referral-role")
-        self.experts = QLineEdit(", ".join(self.initial[EXPERTS]))
-        self.experts.setObjectName("referral-experts")
-        self.experts.setToolTip(self.tr("User names (the login), separated by commas: when one "
-                                        "of them is signed in, this station shows the "
-                                        "reference centre's queue and menus"))
+        self.directory = DirectoryTable(people)
+        self.directory.setToolTip(self.tr(
+            "Who reads where: the login Luch reads as the user's name, the name shown, the "
+            "centre, and whether the person is an expert of that reference centre (an expert "
+            "gets the reference centre's queue and menus on any station)"))
         self.centre = QLineEdit(self.initial[CENTRE])
         self.reference_centre = QLineEdit(self.initial[REFERENCE_CENTRE])
         self.audit_share = QDoubleSpinBox()  # in per cent; stored as a share
@@ -48,26 +125,34 @@ class ReferralPage(Page):
         self.audit_share.setValue(self.initial[AUDIT_SHARE] * 100)
         form = QFormLayout(self)
         form.addRow(self.tr("Station &role:"), self.role)
-        form.addRow(self.tr("&Experts (the reference centre's role):"), self.experts)
         form.addRow(self.tr("This &centre:"), self.centre)
         form.addRow(self.tr("Reference centre &asked:"), self.reference_centre)
         form.addRow(self.tr("Audit &share per centre and week:"), self.audit_share)
+        form.addRow(self.tr("&Directory (who is an expert, of which centre):"), self.directory)
         form.addRow(_hint(self.tr(
             "Requests for a second opinion or an audit go through the archive, addressed to "
-            "the reference centre; a reference-centre station lists those addressed to its own "
-            "name; a reference centre draws its audit sample from each centre's reports of a "
-            "week. The role is the station's, or the signed-in user's when listed as an expert; it "
-            "applies the next time Luch starts.")))
-        self.apply_policy(form, {ROLE: self.role, EXPERTS: self.experts, CENTRE: self.centre,
-                                 REFERENCE_CENTRE: self.reference_centre,
+            "a reference centre and, if chosen, one of its experts; an expert's queue lists "
+            "the requests addressed to their centre or to them, and those addressed to no one "
+            "(marked so). A person's centre in the directory wins over this centre. The role "
+            "is the station's, or the signed-in user's when an expert; it applies the next "
+            "time Luch starts. IT can set the directory for every station in the station "
+            "policy.")))
+        self.apply_policy(form, {ROLE: self.role, DIRECTORY: self.directory,
+                                 CENTRE: self.centre, REFERENCE_CENTRE: self.reference_centre,
                                  AUDIT_SHARE: self.audit_share})
+        if self.settings.is_locked(EXPERTS):
+            self.locked.add(EXPERTS)
 
     def title(self) -> str:
         return self.tr("Second opinions")
 
     def values(self) -> dict[str, Any]:
         return {ROLE: self.role.currentData(),
-                EXPERTS: [n.strip() for n in self.experts.text().split(",") if n.strip()],
+                DIRECTORY: to_setting(self.directory.people()),
+                EXPERTS: [] if self.directory_changed() else self.initial[EXPERTS],
                 CENTRE: self.centre.text().strip(),
                 REFERENCE_CENTRE: self.reference_centre.text().strip(),
                 AUDIT_SHARE: round(self.audit_share.value() / 100, 4)}
+
+    def directory_changed(self) -> bool:
+        return to_setting(self.directory.people()) != self.initial[DIRECTORY]

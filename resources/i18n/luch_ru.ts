@@ -401,47 +401,47 @@
 <context>
     <name>AuditSampleDialog</name>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="273"/>
+        <location filename="../../app/panels/referral_panel.py" line="323"/>
         <source>Audit sample</source>
         <translation>Выборка для аудита</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="285"/>
+        <location filename="../../app/panels/referral_panel.py" line="335"/>
         <source>&amp;Draw</source>
         <translation>&amp;Выбрать</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="286"/>
+        <location filename="../../app/panels/referral_panel.py" line="336"/>
         <source>&amp;Request audits</source>
         <translation>&amp;Запросить аудиты</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="290"/>
+        <location filename="../../app/panels/referral_panel.py" line="340"/>
         <source>Close</source>
         <translation>Закрыть</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="293"/>
+        <location filename="../../app/panels/referral_panel.py" line="343"/>
         <source>ISO &amp;week (YYYY-Www):</source>
         <translation>&amp;Неделя ISO (ГГГГ-Wнн):</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="294"/>
+        <location filename="../../app/panels/referral_panel.py" line="344"/>
         <source>&amp;Share of each centre&apos;s reports:</source>
         <translation>&amp;Доля заключений каждого центра:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="322"/>
+        <location filename="../../app/panels/referral_panel.py" line="372"/>
         <source>%1 of %2 reports drawn</source>
         <translation>Выбрано заключений: %1 из %2</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="324"/>
+        <location filename="../../app/panels/referral_panel.py" line="374"/>
         <source>%1: %2 of %3</source>
         <translation>%1: %2 из %3</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="339"/>
+        <location filename="../../app/panels/referral_panel.py" line="389"/>
         <source>Audit requests queued for the archive: %1</source>
         <translation>Запросы аудита поставлены в очередь в архив: %1</translation>
     </message>
@@ -995,6 +995,44 @@
         <location filename="../../app/panels/dictation_panel.py" line="415"/>
         <source>No field called “%s”</source>
         <translation>Нет поля «%s»</translation>
+    </message>
+</context>
+<context>
+    <name>DirectoryTable</name>
+    <message>
+        <location filename="../../app/settings_dialog/referral_page.py" line="47"/>
+        <source>Login</source>
+        <translation>Логин</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/referral_page.py" line="47"/>
+        <source>Name</source>
+        <translation>Имя</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/referral_page.py" line="48"/>
+        <source>Centre</source>
+        <translation>Центр</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/referral_page.py" line="48"/>
+        <source>Expert</source>
+        <translation>Эксперт</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/referral_page.py" line="54"/>
+        <source>Add a person</source>
+        <translation>Добавить человека</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/referral_page.py" line="54"/>
+        <source>Remove</source>
+        <translation>Убрать</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/referral_page.py" line="89"/>
+        <source>The login %1 is in the directory twice</source>
+        <translation>Логин %1 указан в справочнике дважды</translation>
     </message>
 </context>
 <context>
@@ -3329,32 +3367,32 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Техника: &amp;артефакты:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="151"/>
+        <location filename="../../app/panels/referral_panel.py" line="198"/>
         <source>Grade</source>
         <translation>Степень</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="152"/>
+        <location filename="../../app/panels/referral_panel.py" line="199"/>
         <source>Findings / conclusion</source>
         <translation>Находки / заключение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="153"/>
+        <location filename="../../app/panels/referral_panel.py" line="200"/>
         <source>Discrepancy score</source>
         <translation>Оценка расхождения</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="154"/>
+        <location filename="../../app/panels/referral_panel.py" line="201"/>
         <source>Category</source>
         <translation>Категория</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="155"/>
+        <location filename="../../app/panels/referral_panel.py" line="202"/>
         <source>Technique</source>
         <translation>Методика</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="156"/>
+        <location filename="../../app/panels/referral_panel.py" line="203"/>
         <source>Comment</source>
         <translation>Комментарий</translation>
     </message>
@@ -3362,80 +3400,100 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>ReferralDialog</name>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="52"/>
+        <location filename="../../app/panels/referral_panel.py" line="61"/>
         <source>Request a second opinion</source>
         <translation>Запрос второго мнения</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="66"/>
+        <location filename="../../app/panels/referral_panel.py" line="89"/>
         <source>&amp;Kind:</source>
         <translation>&amp;Вид:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="67"/>
+        <location filename="../../app/panels/referral_panel.py" line="90"/>
         <source>&amp;Reason:</source>
         <translation>&amp;Причина:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="68"/>
+        <location filename="../../app/panels/referral_panel.py" line="91"/>
         <source>&amp;Urgency:</source>
         <translation>&amp;Срочность:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="69"/>
+        <location filename="../../app/panels/referral_panel.py" line="92"/>
+        <source>Reference &amp;centre:</source>
+        <translation>Референс-&amp;центр:</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="93"/>
+        <source>&amp;Expert:</source>
+        <translation>&amp;Эксперт:</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="94"/>
         <source>&amp;Note:</source>
         <translation>&amp;Примечание:</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="105"/>
+        <source>Any expert of the centre</source>
+        <translation>Любой эксперт центра</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="106"/>
+        <source>No one named (unaddressed)</source>
+        <translation>Никто не указан (без адресата)</translation>
     </message>
 </context>
 <context>
     <name>ReferralFlow</name>
     <message>
-        <location filename="../../app/reading/referrals.py" line="89"/>
+        <location filename="../../app/reading/referrals.py" line="98"/>
         <source>Reviews of your reports waiting for your answer: click to list them on the worklist</source>
         <translation>Рецензии на ваши заключения, ждущие ответа: нажмите, чтобы показать их в рабочем списке</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="98"/>
+        <location filename="../../app/reading/referrals.py" line="108"/>
         <source>Reference centre queue</source>
         <translation>Очередь референс-центра</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="115"/>
+        <location filename="../../app/reading/referrals.py" line="125"/>
         <source>Sign the report first: only a signed report can be sent for review</source>
         <translation>Сначала подпишите заключение: на пересмотр отправляется только подписанное заключение</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="131"/>
+        <location filename="../../app/reading/referrals.py" line="142"/>
         <source>Second opinion requested; it goes to the archive with the report</source>
         <translation>Второе мнение запрошено; запрос уйдёт в архив вместе с заключением</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="162"/>
+        <location filename="../../app/reading/referrals.py" line="173"/>
         <source>Reviews to answer: %1</source>
         <translation>Рецензий ждут ответа: %1</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="180"/>
+        <location filename="../../app/reading/referrals.py" line="191"/>
         <source>New reviews of your reports: %1 (scores: %2). The worklist&apos;s &quot;Reviewed&quot; filter lists them; Report &gt; Answer the review shows the two reports side by side.</source>
         <translation>Новые рецензии на ваши заключения: %1 (оценки: %2). Фильтр «С рецензией» в рабочем списке показывает их; Заключение &gt; Ответить на рецензию показывает оба заключения рядом.</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="259"/>
+        <location filename="../../app/reading/referrals.py" line="272"/>
         <source>Audit requests queued: %1</source>
         <translation>Запросы аудита в очереди: %1</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="213"/>
+        <location filename="../../app/reading/referrals.py" line="224"/>
         <source>No review of this report has arrived</source>
         <translation>Заключение эксперта по этому описанию ещё не поступило</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="227"/>
+        <location filename="../../app/reading/referrals.py" line="239"/>
         <source>Your answer to the review is queued for the archive</source>
         <translation>Ваш ответ на заключение эксперта поставлен в очередь в архив</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="238"/>
+        <location filename="../../app/reading/referrals.py" line="250"/>
         <source>no archive configured</source>
         <translation>архив не настроен</translation>
     </message>
@@ -3443,52 +3501,52 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>ReferralPage</name>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="32"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="109"/>
         <source>Reading station</source>
         <translation>Станция описания</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="33"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="110"/>
         <source>Reference centre (expert queue)</source>
         <translation>Референс-центр (очередь эксперта)</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="38"/>
-        <source>User names (the login), separated by commas: when one of them is signed in, this station shows the reference centre&apos;s queue and menus</source>
-        <translation>Имена пользователей (логины) через запятую: когда работает один из них, станция показывает очередь и меню референс-центра</translation>
-    </message>
-    <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="50"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="127"/>
         <source>Station &amp;role:</source>
         <translation>&amp;Роль станции:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="51"/>
-        <source>&amp;Experts (the reference centre&apos;s role):</source>
-        <translation>&amp;Эксперты (роль референс-центра):</translation>
+        <location filename="../../app/settings_dialog/referral_page.py" line="115"/>
+        <source>Who reads where: the login Luch reads as the user&apos;s name, the name shown, the centre, and whether the person is an expert of that reference centre (an expert gets the reference centre&apos;s queue and menus on any station)</source>
+        <translation>Кто где читает: логин, который Luch считает именем пользователя, показываемое имя, центр и является ли человек экспертом этого референс-центра (эксперт получает очередь и меню референс-центра на любой станции)</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="52"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="128"/>
         <source>This &amp;centre:</source>
         <translation>Этот &amp;центр:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="53"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="129"/>
         <source>Reference centre &amp;asked:</source>
         <translation>&amp;Референс-центр для запросов:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="54"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="130"/>
         <source>Audit &amp;share per centre and week:</source>
         <translation>&amp;Доля для аудита на центр в неделю:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="56"/>
-        <source>Requests for a second opinion or an audit go through the archive, addressed to the reference centre; a reference-centre station lists those addressed to its own name; a reference centre draws its audit sample from each centre&apos;s reports of a week. The role is the station&apos;s, or the signed-in user&apos;s when listed as an expert; it applies the next time Luch starts.</source>
-        <translation>Запросы второго мнения и аудита идут через архив, адресованные референс-центру; станция референс-центра показывает адресованные её имени; референс-центр выбирает заключения для аудита из заключений каждого центра за неделю. Роль задаётся для станции или для вошедшего пользователя, если он указан как эксперт; она применяется при следующем запуске Luch.</translation>
+        <location filename="../../app/settings_dialog/referral_page.py" line="131"/>
+        <source>&amp;Directory (who is an expert, of which centre):</source>
+        <translation>&amp;Справочник (кто эксперт и какого центра):</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="66"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="133"/>
+        <source>Requests for a second opinion or an audit go through the archive, addressed to a reference centre and, if chosen, one of its experts; an expert&apos;s queue lists the requests addressed to their centre or to them, and those addressed to no one (marked so). A person&apos;s centre in the directory wins over this centre. The role is the station&apos;s, or the signed-in user&apos;s when an expert; it applies the next time Luch starts. IT can set the directory for every station in the station policy.</source>
+        <translation>Запросы второго мнения и аудита идут через архив, адресованные референс-центру и, если выбран, одному из его экспертов; очередь эксперта показывает запросы, адресованные его центру или ему, а также запросы без адресата (с пометкой). Центр человека в справочнике важнее центра станции. Роль задаётся для станции или для вошедшего пользователя, если он эксперт; она применяется при следующем запуске Luch. ИТ-отдел может задать справочник для всех станций в политике станции.</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/referral_page.py" line="147"/>
         <source>Second opinions</source>
         <translation>Второе мнение</translation>
     </message>
@@ -3496,47 +3554,67 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>ReferralQueuePanel</name>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="94"/>
+        <location filename="../../app/panels/referral_panel.py" line="127"/>
         <source>Urgency</source>
         <translation>Срочность</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="94"/>
+        <location filename="../../app/panels/referral_panel.py" line="127"/>
         <source>Due</source>
         <translation>Срок</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="94"/>
+        <location filename="../../app/panels/referral_panel.py" line="127"/>
         <source>Kind</source>
         <translation>Вид</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="94"/>
+        <location filename="../../app/panels/referral_panel.py" line="127"/>
         <source>Reason</source>
         <translation>Причина</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="95"/>
+        <location filename="../../app/panels/referral_panel.py" line="128"/>
         <source>Centre</source>
         <translation>Центр</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="113"/>
+        <location filename="../../app/panels/referral_panel.py" line="128"/>
+        <source>Addressed to</source>
+        <translation>Адресат</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="146"/>
         <source>Refresh</source>
         <translation>Обновить</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="131"/>
+        <location filename="../../app/panels/referral_panel.py" line="165"/>
         <source>%1 disputes your review: %2</source>
         <translation>%1 оспаривает ваше заключение: %2</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="144"/>
+        <location filename="../../app/panels/referral_panel.py" line="181"/>
+        <source>The request names no reference centre and no expert: it is shown to every reference centre</source>
+        <translation>В запросе не указаны ни референс-центр, ни эксперт: он показан всем референс-центрам</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="184"/>
         <source>Open requests: %1</source>
         <translation>Открытых запросов: %1</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="147"/>
+        <location filename="../../app/panels/referral_panel.py" line="188"/>
+        <source>you</source>
+        <translation>вам</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="191"/>
+        <source>unaddressed</source>
+        <translation>без адресата</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="194"/>
         <source>Queue not refreshed: %1</source>
         <translation>Очередь не обновлена: %1</translation>
     </message>
@@ -3688,52 +3766,52 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>ReviewAnswerDialog</name>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="176"/>
+        <location filename="../../app/panels/referral_panel.py" line="225"/>
         <source>Review of your report</source>
         <translation>Заключение эксперта по вашему описанию</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="181"/>
+        <location filename="../../app/panels/referral_panel.py" line="230"/>
         <source>Your grade: %1 · expert&apos;s grade: %2</source>
         <translation>Ваша оценка: %1 · оценка эксперта: %2</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="187"/>
+        <location filename="../../app/panels/referral_panel.py" line="236"/>
         <source>Expert %1: score %2 %3</source>
         <translation>Эксперт %1: оценка расхождения %2 %3</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="194"/>
+        <location filename="../../app/panels/referral_panel.py" line="244"/>
         <source>Your report</source>
         <translation>Ваше заключение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="195"/>
+        <location filename="../../app/panels/referral_panel.py" line="245"/>
         <source>Expert&apos;s review</source>
         <translation>Рецензия эксперта</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="231"/>
+        <location filename="../../app/panels/referral_panel.py" line="281"/>
         <source>Your comment (needed to dispute)</source>
         <translation>Ваш комментарий (обязателен, чтобы оспорить)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="232"/>
+        <location filename="../../app/panels/referral_panel.py" line="282"/>
         <source>&amp;Acknowledge</source>
         <translation>&amp;Принять</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="233"/>
+        <location filename="../../app/panels/referral_panel.py" line="283"/>
         <source>&amp;Dispute</source>
         <translation>&amp;Оспорить</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="238"/>
+        <location filename="../../app/panels/referral_panel.py" line="288"/>
         <source>Close</source>
         <translation>Закрыть</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="256"/>
+        <location filename="../../app/panels/referral_panel.py" line="306"/>
         <source>Write what you dispute first</source>
         <translation>Сначала напишите, с чем вы не согласны</translation>
     </message>
@@ -4338,12 +4416,12 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>сохранение исправленной разметки</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="152"/>
+        <location filename="../../app/reading/referrals.py" line="163"/>
         <source>reviews of your reports</source>
         <translation>заключения экспертов по вашим описаниям</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="246"/>
+        <location filename="../../app/reading/referrals.py" line="259"/>
         <source>reference centre queue</source>
         <translation>очередь референс-центра</translation>
     </message>
@@ -4811,152 +4889,152 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>Workflow</name>
     <message>
-        <location filename="../../app/workflow.py" line="89"/>
+        <location filename="../../app/workflow.py" line="91"/>
         <source>Blind read: this study&apos;s reports are shown after you save your own read in the review.</source>
         <translation>Слепое прочтение: заключения по этому исследованию будут показаны после того, как вы сохраните своё прочтение в рецензии.</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="95"/>
+        <location filename="../../app/workflow.py" line="97"/>
         <source>Worklist</source>
         <translation>Рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="97"/>
+        <location filename="../../app/workflow.py" line="99"/>
         <source>Report</source>
         <translation>Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="140"/>
+        <location filename="../../app/workflow.py" line="142"/>
         <source>AI result rejected: its overlay is hidden (O shows it)</source>
         <translation>Результат ИИ отклонён: его разметка скрыта (O — показать)</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="179"/>
+        <location filename="../../app/workflow.py" line="181"/>
         <source>&amp;Report</source>
         <translation>&amp;Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="181"/>
+        <location filename="../../app/workflow.py" line="183"/>
         <source>Run &amp;AI pre-read</source>
         <translation>Запустить &amp;ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="183"/>
+        <location filename="../../app/workflow.py" line="185"/>
         <source>&amp;Accept AI values</source>
         <translation>&amp;Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="184"/>
+        <location filename="../../app/workflow.py" line="186"/>
         <source>Re&amp;ject AI result</source>
         <translation>О&amp;тклонить результат ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="185"/>
+        <location filename="../../app/workflow.py" line="187"/>
         <source>Insert the AI&apos;s &amp;findings as text</source>
         <translation>Вставить &amp;находки ИИ текстом</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="187"/>
+        <location filename="../../app/workflow.py" line="189"/>
         <source>&amp;Next field</source>
         <translation>&amp;Следующее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="189"/>
+        <location filename="../../app/workflow.py" line="191"/>
         <source>&amp;Previous field</source>
         <translation>П&amp;редыдущее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="191"/>
+        <location filename="../../app/workflow.py" line="193"/>
         <source>&amp;Sign report</source>
         <translation>П&amp;одписать протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="192"/>
+        <location filename="../../app/workflow.py" line="194"/>
         <source>Add a&amp;ddendum to the signed report…</source>
         <translation>&amp;Дополнение к подписанному протоколу…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="194"/>
+        <location filename="../../app/workflow.py" line="196"/>
         <source>Sign and open the ne&amp;xt study</source>
         <translation>Подписать и открыть сле&amp;дующее</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="196"/>
+        <location filename="../../app/workflow.py" line="198"/>
         <source>Request a second &amp;opinion…</source>
         <translation>Запросить второе &amp;мнение…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="198"/>
+        <location filename="../../app/workflow.py" line="200"/>
         <source>Ans&amp;wer the review of this report…</source>
         <translation>&amp;Ответить на заключение эксперта…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="200"/>
+        <location filename="../../app/workflow.py" line="202"/>
         <source>S&amp;ync now</source>
         <translation>Си&amp;нхронизировать</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="201"/>
+        <location filename="../../app/workflow.py" line="203"/>
         <source>Open next s&amp;tudy</source>
         <translation>Открыть следующее &amp;исследование</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="202"/>
+        <location filename="../../app/workflow.py" line="204"/>
         <source>&amp;Dictate</source>
         <translation>&amp;Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="203"/>
+        <location filename="../../app/workflow.py" line="205"/>
         <source>&amp;Play back (from the dictated word at the cursor)</source>
         <translation>&amp;Воспроизвести (с надиктованного слова под курсором)</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="205"/>
+        <location filename="../../app/workflow.py" line="207"/>
         <source>&amp;Hear the dictated word at the cursor</source>
         <translation>Прослушать надиктованное с&amp;лово под курсором</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="207"/>
+        <location filename="../../app/workflow.py" line="209"/>
         <source>Re&amp;wind the playback</source>
         <translation>Перемотать н&amp;азад</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="208"/>
+        <location filename="../../app/workflow.py" line="210"/>
         <source>&amp;Fast-forward the playback</source>
         <translation>Перемотать вп&amp;ерёд</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="210"/>
+        <location filename="../../app/workflow.py" line="212"/>
         <source>&amp;Compare with the prior study</source>
         <translation>&amp;Сравнить с предыдущим исследованием</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="212"/>
+        <location filename="../../app/workflow.py" line="214"/>
         <source>&amp;Refresh worklist</source>
         <translation>&amp;Обновить рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="214"/>
+        <location filename="../../app/workflow.py" line="216"/>
         <source>F&amp;ind a patient in the worklist</source>
         <translation>&amp;Найти пациента в рабочем списке</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="219"/>
+        <location filename="../../app/workflow.py" line="221"/>
         <source>Draw the &amp;audit sample…</source>
         <translation>Сделать в&amp;ыборку для аудита…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="221"/>
+        <location filename="../../app/workflow.py" line="223"/>
         <source>A&amp;udit statistics…</source>
         <translation>Статистика а&amp;удита…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="227"/>
+        <location filename="../../app/workflow.py" line="229"/>
         <source>Insert &amp;template</source>
         <translation>Вставить &amp;шаблон</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="345"/>
+        <location filename="../../app/workflow.py" line="347"/>
         <source>AI pre-read ready: %1 (F11 shows the panels)</source>
         <translation>Предварительное заключение ИИ готово: %1 (F11 показывает панели)</translation>
     </message>

@@ -7,13 +7,16 @@ from pathlib import Path
 
 import pydicom
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMainWindow
 
 from app.panels.referral_panel import ReferralDialog
 from app.reading.archive_link import ArchiveLink
 from app.reading.referrals import ReferralFlow
+from app.settings_dialog.base import InvalidSetting
 from core.settings import Settings
 from records import open_store
+from records.directory import Directory, Person
 from records.outbox import KIND_REFERRAL
 from records.referral import ReviewFields
 from records.sync import SyncEngine
@@ -65,6 +68,9 @@ def test_the_dialog_speaks_russian(qtbot, russian) -> None:
     assert dialog.urgency.currentData() == "routine"
     dialog.reason.setCurrentIndex(dialog.reason.findData("patient_request"))
     assert dialog.values()["reason"] == "patient_request"
+    assert dialog.expert.itemText(0) == "Никто не указан (без адресата)"
+    dialog.centre.setCurrentText("RC")
+    assert dialog.expert.itemText(0) == "Любой эксперт центра"
 
 
 @pytest.fixture
@@ -82,13 +88,15 @@ def test_a_reference_centre_station_shows_the_queue(qtbot, window, luch_home: Pa
     server = orthanc_factory()
     client = client_for(server)
     reader = open_store(tmp_path / "reader.sqlite3")
-    for urgency, to in (("routine", "RC"), ("stat", "RC"), ("stat", "Elsewhere")):
+    for urgency, to, one in (("routine", "RC", ""), ("stat", "RC", ""),
+                             ("stat", "Elsewhere", ""), ("urgent", "", ""),
+                             ("stat", "RC", "expert.f")):
         study = pydicom.uid.generate_uid()
         version = reader.save_report(study, author="Reader A", fields={"grade": "CT-2"},
                                      text="x", status="final")
         reader.request_referral(version.id, kind="audit", reason="quality_sample",
                                 urgency=urgency, requester="Head H", centre="Clinic 1",
-                                addressed_to=to)
+                                addressed_to=to, addressed_expert=one)
     SyncEngine(reader, client).drain()
     reader.close()
     expert = open_store()
@@ -97,11 +105,52 @@ def test_a_reference_centre_station_shows_the_queue(qtbot, window, luch_home: Pa
                         ArchiveLink(window, expert, client), settings)
     assert flow.dock is not None and flow.panel is not None
     flow.refresh()
-    qtbot.waitUntil(lambda: flow.panel.table.rowCount() == 2, timeout=30_000)
-    assert [flow.panel.table.item(r, 0).text() for r in range(2)] == ["stat", "routine"]
-    assert flow.panel.table.item(0, 2).text() == "audit"
-    assert "2" in flow.panel.status.text()
+    qtbot.waitUntil(lambda: flow.panel.table.rowCount() == 3, timeout=30_000)
+    table = flow.panel.table
+    assert [table.item(r, 0).text() for r in range(3)] == ["stat", "urgent", "routine"]
+    assert table.item(0, 2).text() == "audit"
+    # Not another centre's or another expert's; the one naming no one says so.
+    assert [table.item(r, 5).text() for r in range(3)] == ["RC", "unaddressed", "RC"]
+    assert "no reference centre" in table.item(1, 5).toolTip()
+    assert "3" in flow.panel.status.text()
     expert.close()
+
+
+def test_the_request_form_addresses_a_centre_and_an_expert_from_the_directory(
+        window, luch_home: Path) -> None:
+    directory = Directory([Person("e", "Dr E", "RC", True), Person("f", "Dr F", "RC", True),
+                           Person("o", "Dr O", "Other", True), Person("r", "Dr R", "RC")])
+    dialog = ReferralDialog(window, directory, "RC")
+    centres = [dialog.centre.itemText(i) for i in range(dialog.centre.count())]
+    assert centres == ["Other", "RC"] and dialog.centre.currentText() == "RC"
+    assert [dialog.expert.itemData(i) for i in range(dialog.expert.count())] == ["", "e", "f"]
+    assert dialog.expert.itemText(1) == "Dr E"  # the directory's name, not the login
+    assert (dialog.values()["to"], dialog.values()["expert"]) == ("RC", "")
+    dialog.expert.setCurrentIndex(2)
+    assert dialog.values()["expert"] == "f"
+    dialog.centre.setCurrentText("Other")
+    assert [dialog.expert.itemData(i) for i in range(dialog.expert.count())] == ["", "o"]
+    dialog.centre.setCurrentText("")
+    assert dialog.expert.itemText(0) == "No one named (unaddressed)"
+    assert (dialog.values()["to"], dialog.values()["expert"]) == ("", "")
+    # A reference centre set in Settings but not in the directory is still offered first.
+    other = ReferralDialog(window, Directory([]), "Moscow RC")
+    assert other.centre.currentText() == "Moscow RC" and other.expert.count() == 1
+
+
+def test_the_flow_sends_the_chosen_addressee_and_the_readers_centre(
+        window, luch_home: Path) -> None:
+    store = open_store()
+    settings = _settings(luch_home, referral_centre="Station centre",
+                         referral_directory={"Reader A": {"centre": "Clinic 1"}})
+    version = store.save_report(pydicom.uid.generate_uid(), author="Reader A",
+                                fields={"grade": "CT-1"}, text="x", status="final")
+    flow = ReferralFlow(window, store, "Reader A", lambda: version.report_uid,
+                        ArchiveLink(window, store), settings)
+    ref = store.referral(flow.request({"kind": "second_opinion", "reason": "doubt",
+                                       "urgency": "urgent", "to": "RC", "expert": "e"}))
+    assert (ref.centre, ref.addressed_to, ref.addressed_expert) == ("Clinic 1", "RC", "e")
+    store.close()
 
 
 def test_the_settings_tab_sets_the_role_and_names(qtbot, luch_home: Path) -> None:
@@ -118,8 +167,50 @@ def test_the_settings_tab_sets_the_role_and_names(qtbot, luch_home: Path) -> Non
     page.audit_share.selectAll()
     qtbot.keyClicks(page.audit_share.lineEdit(), "2.5")
     assert dialog.collect()["referral.audit_share"] == 0.025
-    page.experts.setText(" Expert E, ,dr.ivanova ")
-    assert dialog.collect()["referral.experts"] == ["Expert E", "dr.ivanova"]
+    row = page.directory.add(Person(""))
+    table = page.directory.table
+    for col, text in ((0, " dr.ivanova "), (1, "Dr A. Ivanova"), (2, "RC")):
+        table.item(row, col).setText(text)
+    table.item(row, 3).setCheckState(Qt.CheckState.Checked)
+    page.directory.add(Person(""))  # an empty row is left out
+    assert dialog.collect()["referral.directory"] == {
+        "dr.ivanova": {"name": "Dr A. Ivanova", "centre": "RC", "expert": True}}
+    table.item(page.directory.add(Person("")), 0).setText("DR.IVANOVA")
+    with pytest.raises(InvalidSetting, match="twice"):
+        page.values()
+
+
+def test_the_settings_tab_folds_the_older_expert_list_into_the_directory(
+        qtbot, luch_home: Path) -> None:
+    """Logins of the older ``referral.experts`` show as experts with no centre; they are
+    written into the directory (and the list emptied) only when the directory is edited."""
+    from app.settings_dialog.dialog import SettingsDialog
+
+    settings = _settings(luch_home, referral_experts=["Expert E"])
+    dialog = SettingsDialog(settings, reader="Expert E")
+    qtbot.addWidget(dialog)
+    page = dialog.referral
+    assert [p.login for p in page.directory.people()] == ["Expert E"]
+    assert page.directory.people()[0].expert and dialog.collect() == {}
+    page.directory.table.item(0, 2).setText("RC")
+    assert dialog.collect() == {
+        "referral.directory": {"Expert E": {"name": "", "centre": "RC", "expert": True}},
+        "referral.experts": []}
+
+
+def test_a_locked_directory_is_read_only(qtbot, luch_home: Path) -> None:
+    """IT sets the directory for every station in the station policy."""
+    from app.settings_dialog.dialog import SettingsDialog
+    from core.settings import Policy
+
+    locked = {"e": {"name": "E", "centre": "RC", "expert": True}}
+    settings = Settings(luch_home / "settings.json",
+                        Policy(locked={"referral.directory": locked}))
+    dialog = SettingsDialog(settings, reader="e")
+    qtbot.addWidget(dialog)
+    page = dialog.referral
+    assert not page.directory.isEnabled() and "referral.directory" in page.locked
+    assert dialog.collect() == {}
 
 
 def test_a_signed_in_expert_gets_the_reference_centre_role(window, luch_home: Path) -> None:
@@ -217,8 +308,10 @@ def test_the_reader_gets_the_review_and_disputes_it(qtbot, window, luch_home: Pa
     qtbot.waitUntil(lambda: "New reviews" in window.statusBar().currentMessage(),
                     timeout=30_000)
     [(review, first)] = flow.reviews()
-    dialog = ReviewAnswerDialog(review, first.fields, first.text)
+    dialog = ReviewAnswerDialog(review, first.fields, first.text,
+                                shown=Directory([Person("Expert E", "Dr E. Expert")]).shown)
     qtbot.addWidget(dialog)
+    assert "Dr E. Expert" in dialog.findChild(QLabel, "review-score").text()
     grades = dialog.findChild(QLabel, "review-grades")
     assert "CT-1" in grades.text() and "CT-3" in grades.text()
     assert "c62828" in grades.styleSheet()  # the differing grade is marked
@@ -234,11 +327,13 @@ def test_the_reader_gets_the_review_and_disputes_it(qtbot, window, luch_home: Pa
     qtbot.addWidget(centre_window)
     centre = ReferralFlow(centre_window, expert, "Expert E", lambda: None,
                           ArchiveLink(centre_window, expert, client),
-                          _settings(tmp_path, referral_role="reference_centre"))
+                          _settings(tmp_path, referral_role="reference_centre",
+                                    referral_directory={"Reader A": {"name": "Dr A"}}))
     centre.refresh()
     qtbot.waitUntil(lambda: centre.panel.disputes.count() == 1, timeout=30_000)
     assert centre.panel.table.rowCount() == 0
     assert "it is atelectasis" in centre.panel.disputes.item(0).text()
+    assert centre.panel.disputes.item(0).text().startswith("Dr A ")  # the directory's name
     assert centre.panel.disputes.isVisibleTo(centre.panel)
     reader.close()
     expert.close()
@@ -543,3 +638,20 @@ def _focus(qtbot, widget) -> None:
     QApplication.setActiveWindow(top)
     widget.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is widget, timeout=5_000)
+
+
+def test_reviews_are_fetched_where_a_report_was_signed_even_with_nothing_asked(
+        qtbot, window, luch_home: Path, orthanc_factory) -> None:
+    """An audit drawn at the reference centre may come for any signed report, so a station
+    that signed one fetches (records.referral_queue.import_audits); one that signed nothing
+    and asked nothing starts no thread."""
+    server = orthanc_factory()
+    store = open_store()
+    flow = ReferralFlow(window, store, "Reader A", lambda: None,
+                        ArchiveLink(window, store, client_for(server)), _settings(luch_home))
+    assert flow.fetch_reviews() is None
+    store.save_report(pydicom.uid.generate_uid(), author="Reader A", fields={"grade": "CT-1"},
+                      text="x", status="final")
+    assert flow.fetch_reviews() is not None
+    qtbot.waitUntil(lambda: flow._reviews_task is None, timeout=30_000)  # nothing to adopt
+    store.close()

@@ -169,12 +169,14 @@ def test_the_queue_lists_open_requests_by_urgency_for_its_centre(two_stations) -
     routine = queue[-1].referral
     assert routine.images and {i["sop_instance_uid"] for i in routine.images} == {
         str(h.SOPInstanceUID) for h in heads[:2]}
+    assert {e.addressee for e in queue} == {"centre"} and not queue[0].unaddressed
     assert expert.study_header_info(ct_study)[0]["patient_id"] == str(heads[0].PatientID)
     assert len(expert.referrals(origin="archive")) == 4  # not the other centre's
-    assert len(refresh_queue(expert, client)) == 5  # unfiltered: every centre's
+    # A station with no centre name sees no centre's requests (only those naming no one).
+    assert refresh_queue(expert, client) == []
     again = refresh_queue(expert, client, centre="RC")  # read from the store now
     assert [e.referral.id for e in again] == [e.referral.id for e in queue]
-    assert len(expert.referrals(origin="archive")) == 5
+    assert len(expert.referrals(origin="archive")) == 4
 
 
 def test_a_blind_review_round_trips_and_closes_the_request(two_stations) -> None:
@@ -242,3 +244,45 @@ def test_a_blind_review_round_trips_and_closes_the_request(two_stations) -> None
     assert set(counts) == sent | {amended.sop_instance_uid} | {str(h.SOPInstanceUID)
                                                                 for h in heads}
     assert max(counts.values()) == 1  # each object stored once
+
+
+def test_an_audit_drawn_at_the_reference_centre_comes_back_to_the_first_reader(
+        two_stations) -> None:
+    """The reader never asked: the reference centre audits a report it holds too (the same
+    report imported on both, so the same report SR), and the review reaches the reader's
+    station, which disputes it; the dispute reaches the expert."""
+    server, client, reader, expert, heads = two_stations
+    study = str(heads[0].StudyInstanceUID)
+    first = {"grade": "CT-1", "conclusion": "grade CT-1", "_centre": "Clinic 1"}
+    versions = [s.save_report(study, author="Reader A", fields=first, text="first read",
+                              status="final", new_report_uid="legacy-report-1")
+                for s in (reader, expert)]
+    assert versions[0].sop_instance_uid == versions[1].sop_instance_uid
+    assert reader.has_signed_report()
+    assert import_reviews(reader, client) == 0  # nothing audited yet
+    ref_id = expert.request_referral(versions[1].id, kind="audit", reason="quality_sample",
+                                     urgency="routine", requester="Head H",
+                                     centre="Clinic 1", addressed_to="RC")
+    _drain(expert, client)
+    _drain(reader, client)  # the reader's own copy of the report
+    [entry] = refresh_queue(expert, client, centre="RC", expert="Expert E")
+    assert entry.referral.id == ref_id
+    expert.save_review(ref_id, expert="Expert E", fields=ReviewFields(grade="CT-2"))
+    signed = expert.save_review(ref_id, expert="Expert E", sign=True, fields=ReviewFields(
+        grade="CT-2", score=2, category="interpretation",
+        technique={"protocol": "good", "coverage": "good", "artefacts": "acceptable"}))
+    _drain(expert, client)
+    assert import_reviews(reader, client) == 1  # the audit adopted, then its review
+    [adopted] = reader.referrals(origin="local")
+    assert (adopted.kind, adopted.first_reader, adopted.uid) == (
+        "audit", "Reader A", expert.referral(ref_id).uid)
+    assert reader.reviewed_studies()[study].score == 2
+    assert not any(j.kind == "referral" for j in reader.jobs())  # never sent from here
+    [mine] = reader.reviews_of(adopted.id)
+    reader.respond_to_review(mine.id, reader="Reader A", action="dispute",
+                             comment="the density is dependent atelectasis")
+    _drain(reader, client)
+    [dispute] = refresh_disputes(expert, client)
+    assert dispute.review_sop_uid == signed.sop_instance_uid
+    assert import_reviews(reader, client) == 0 and len(reader.referrals()) == 1
+    assert max(server.store_counts().values()) == 1
