@@ -38,6 +38,11 @@ def save_draft(draft: Draft) -> None:
     write_private(_path(draft.study_instance_uid), data)
 
 
+def has_draft(study_uid: str) -> bool:
+    """Whether a draft is kept for the study (the worklist says so: started, not signed)."""
+    return _path(study_uid).exists()
+
+
 def load_draft(study_uid: str) -> Draft | None:
     path = _path(study_uid)
     remove_stale_temps(path)  # left by a crash mid-write; drafts are written on the UI thread

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QTimer, Signal
 
+from app.panels.drafts import has_draft
 from app.panels.worklist_panel import WorklistPanel, WorklistRow
 from app.reading.archive_link import ArchiveLink
 from app.reading.background_preread import SETTING as BACKGROUND_SETTING
@@ -58,6 +59,7 @@ class WorklistFlow(QObject):
         self._fetch_uid = ""
         self._fetch_message = ""  # the status line shown while a study is fetched
         self._details: dict = {}
+        self._drafts: set[str] = set()
         self._notes: dict[str, str] = {}  # study UID -> " · partly cached …" (or "")
         self._reviews: dict = {}  # study UID -> the newest review of this station's report
         self._opened: str | None = None  # read in the foreground, not in the background
@@ -119,6 +121,11 @@ class WorklistFlow(QObject):
         # read from disk once per refresh, not at every marker change of the background queue
         self._notes = {i.study_instance_uid: self._cached_note(i.study_instance_uid)
                        for i in self._items}
+        # Begun and not signed: a draft file is kept (written as the reader works), though
+        # no report is stored yet; "unread" would send them to read it from the start.
+        self._drafts = {i.study_instance_uid for i in self._items
+                        if self._details.get(i.study_instance_uid, ("", "", None))[2] is None
+                        and has_draft(i.study_instance_uid)}
         self._reviews = self.store.reviewed_studies()
         self._queue_background()
         self._show_markers()
@@ -147,7 +154,8 @@ class WorklistFlow(QObject):
             patient, modalities, status = self._details.get(uid, ("", "", None))
             rows.append(WorklistRow(uid, item.priority, patient, item.study_date,
                                     modalities or "CT", item.ai_grade or "",
-                                    status or self.tr("unread"), item.description,
+                                    status or ("draft" if uid in self._drafts
+                                               else self.tr("unread")), item.description,
                                     "" if item.ai_grade else states.get(uid, ""),
                                     self._notes.get(uid, ""), self._review_note(uid),
                                     item.accession_number or ""))

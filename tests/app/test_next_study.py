@@ -51,3 +51,20 @@ def test_after_signing_the_next_unsigned_study_opens_wherever_triage_put_it(qtbo
     flow.open_next_unsigned("1.2")
     assert opened == ["1.3", "1.1"]
     assert "is signed" in window.statusBar().currentMessage()
+
+
+def test_a_study_begun_and_not_signed_is_a_draft_on_the_worklist(qtbot, luch_home):
+    """Seen in the app: a study with dictated text (kept in its draft) still read "unread",
+    so the reader could not tell it from one never opened, nor filter for it."""
+    from app.panels.drafts import Draft, save_draft
+
+    window, workflow = windows.station(qtbot, "dr.smirnova")
+    for uid in ("2.1", "2.2"):
+        workflow.store.upsert_study(uid, study_date="20260101")
+    save_draft(Draft("2.1", free_text="Ground glass in the right lower lobe."))
+    flow = workflow.worklist_flow
+    flow.refresh()
+    statuses = {r.study_instance_uid: r.status for r in flow.panel.rows}
+    assert statuses["2.1"] == "draft" and statuses["2.2"] != "draft"
+    flow.panel.status_filter.setCurrentIndex(flow.panel.status_filter.findData("draft"))
+    assert flow.panel.visible_study_uids() == ["2.1"]
