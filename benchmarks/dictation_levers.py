@@ -11,7 +11,8 @@ once, and every option decoded on that encoder output with the engine's own deco
 guards (``WhisperRecognizer._decode``: prompt, n-best pick, vocabulary fix, retries).
 Options: CTranslate2's ``patience`` and ``length_penalty``, a repetition penalty, and a
 temperature fallback (a decode with average log-probability below -1 decoded again by
-sampling at 0.2 and 0.4, seeded; the best average log-probability kept).
+sampling at 0.2 and 0.4, seeded; the best average log-probability kept); h14-dict added
+``suppress_blank`` off and Whisper's timestamp tokens decoded (``without_timestamps=False``).
 
 Rule fixed before the run: an option ships only if it lowers the development WER by at least
 0.01 (7 of 696 words) at no more than 1.2x the decode time; then the report set once.
@@ -45,6 +46,9 @@ VARIANTS: dict[str, dict] = {
     "length penalty 1.2": {"length_penalty": 1.2},
     "repetition penalty 1.1": {"repetition_penalty": 1.1},
     "temperature fallback 0.2, 0.4": {"fallback": True},
+    # h14-dict
+    "suppress_blank off": {"suppress_blank": False},
+    "timestamps decoded": {"timestamps": True},
 }
 
 
@@ -52,6 +56,7 @@ def decode(rec, audio, encoded, options: dict) -> tuple[str, float]:
     """Text and seconds of one decode with ``options``."""
     opts = dict(options)
     fallback = opts.pop("fallback", False)
+    rec.timestamps = opts.pop("timestamps", False)
     rec.decode_options = opts
     t0 = time.perf_counter()
     d = rec._decode(audio, encoded=encoded)
@@ -68,6 +73,7 @@ def decode(rec, audio, encoded, options: dict) -> tuple[str, float]:
                 break
     took = time.perf_counter() - t0
     rec.decode_options = {}
+    rec.timestamps = False
     text = d.text if d is not None else ""
     if d is not None and rec._fixer is not None:
         text = rec._fixer.fix(text)

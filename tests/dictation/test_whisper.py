@@ -409,3 +409,21 @@ def test_the_beam_size_of_finals_can_be_set_and_partials_stay_greedy(english, mo
     rec._decode(audio, beam=1)
     assert beams == [8, 3, 1]  # the English default (the vocabulary fix runs): beam 8
     rec.close()
+
+
+def test_study_options_override_the_engine_defaults_and_timestamps_decode_clean_text(english):
+    """``decode_options`` may override the engine's own generate() options (a study of
+    ``suppress_blank`` failed with "multiple values" before), and ``timestamps`` decodes in
+    Whisper's timestamped format with the same plain text (benchmarks/dictation_ru_levers.py)."""
+    rec = english()
+    audio = _framed(synthesize("no pleural effusion")).astype(np.float32) / 32768.0
+    rec.decode_options = {"suppress_blank": False}
+    plain = rec._decode(audio)
+    rec.decode_options = {}
+    rec.timestamps = True
+    stamped = rec._decode(audio)
+    rec.close()
+    assert plain is not None and _words(plain.text) == ["no", "pleural", "effusion"]
+    assert stamped is not None and _words(stamped.text) == ["no", "pleural", "effusion"]
+    assert "<|" not in stamped.text
+    assert any(t > rec.tokenizer.eot for t in stamped.tokens)  # timestamp tokens decoded
