@@ -157,7 +157,8 @@ PROMPT_MAX: dict[str, float | None] = {}
 # faster-whisper's ``without_timestamps=False``), per language; absent: without them (the
 # text is the same tokens less the timestamps; word times come from the alignment either
 # way). Measured for Russian base on ru-voxforge (benchmarks/dictation_ru_levers.py): dev
-# speaker 16 vs 23 wrong words of 44, test speakers 27 vs 27 of 83, so not set.
+# speaker 16 vs 23 wrong words of 44, test speakers 27 vs 27 of 83; over 1-LSB dithers of
+# the audio dev 18.5 vs 17.5, test 25.3 vs 25.3 (mean wrong words), so not set.
 TIMESTAMPS: dict[str, bool] = {}
 BEAM_SIZE = 5  # finals; partials are greedy (base, Russian clips: WER 0.35 vs 0.39 greedy)
 # Finals where the n-best is rescored by a domain vocabulary (English): tiny.en, development
