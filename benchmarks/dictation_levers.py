@@ -11,7 +11,10 @@ once, and every option decoded on that encoder output with the engine's own deco
 guards (``WhisperRecognizer._decode``: prompt, n-best pick, vocabulary fix, retries).
 Options: CTranslate2's ``patience`` and ``length_penalty``, a repetition penalty, and a
 temperature fallback (a decode with average log-probability below -1 decoded again by
-sampling at 0.2 and 0.4, seeded; the best average log-probability kept).
+sampling at 0.2 and 0.4, seeded; the best average log-probability kept); h14-dict added
+``suppress_blank`` off, Whisper's timestamp tokens decoded (``without_timestamps=False``) and
+the prompt followed by the text this option wrote for the same voice's previous phrase
+(Whisper's ``condition_on_previous_text``; the oldest prompt terms fall off at 223 tokens).
 
 Rule fixed before the run: an option ships only if it lowers the development WER by at least
 0.01 (7 of 696 words) at no more than 1.2x the decode time; then the report set once.
@@ -31,7 +34,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("LUCH_HOME", tempfile.mkdtemp(prefix="luch-bench-"))
 
-from benchmarks.dictation import EN_VOICES, RADIOLOGY, _real, norm_words
+from benchmarks.dictation import EN_VOICES, RADIOLOGY, RADIOLOGY_HELDOUT_EN, _real, norm_words
 from dictation.engines import create_recognizer
 from dictation.options import build_options
 from dictation.synth import synthesize
@@ -45,6 +48,10 @@ VARIANTS: dict[str, dict] = {
     "length penalty 1.2": {"length_penalty": 1.2},
     "repetition penalty 1.1": {"repetition_penalty": 1.1},
     "temperature fallback 0.2, 0.4": {"fallback": True},
+    # h14-dict
+    "suppress_blank off": {"suppress_blank": False},
+    "timestamps decoded": {"timestamps": True},
+    "prompt + previous text": {"previous": True},
 }
 
 
@@ -52,6 +59,7 @@ def decode(rec, audio, encoded, options: dict) -> tuple[str, float]:
     """Text and seconds of one decode with ``options``."""
     opts = dict(options)
     fallback = opts.pop("fallback", False)
+    rec.timestamps = opts.pop("timestamps", False)
     rec.decode_options = opts
     t0 = time.perf_counter()
     d = rec._decode(audio, encoded=encoded)
@@ -68,6 +76,7 @@ def decode(rec, audio, encoded, options: dict) -> tuple[str, float]:
                 break
     took = time.perf_counter() - t0
     rec.decode_options = {}
+    rec.timestamps = False
     text = d.text if d is not None else ""
     if d is not None and rec._fixer is not None:
         text = rec._fixer.fix(text)
@@ -79,6 +88,8 @@ def main() -> int:
     parser.add_argument("--model", default="", help="Whisper model for English")
     parser.add_argument("--subset", type=int)
     parser.add_argument("--heldout", action="store_true", help="the real voices (report set)")
+    parser.add_argument("--phrases-heldout", action="store_true",
+                        help="the held-out radiology phrases (report set)")
     parser.add_argument("--only", help="variants, |-separated")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args()
@@ -88,6 +99,10 @@ def main() -> int:
         shared = Path(__file__).resolve().parents[2] / "shared" / "data" / "speech"
         items = _real(shared / "en-speechbrain")[: args.subset]
         label = "en-speechbrain real voices (report)"
+    elif args.phrases_heldout:
+        items = [(synthesize(en, v), en) for en in RADIOLOGY_HELDOUT_EN[: args.subset]
+                 for v in EN_VOICES]
+        label = "radiology held-out, espeak-ng x3 (report)"
     else:
         items = [(synthesize(en, v), en) for en, _ru in RADIOLOGY[: args.subset]
                  for v in EN_VOICES]
@@ -99,7 +114,10 @@ def main() -> int:
     errors = {k: 0 for k in variants}
     seconds = {k: 0.0 for k in variants}
     words = 0
-    for speech, ref in items:
+    prompt = rec.prompt
+    previous: dict[tuple[str, int], str] = {}  # (option, voice) -> the text it last wrote
+    for n, (speech, ref) in enumerate(items):
+        voice = n % len(EN_VOICES) if not args.heldout else 0
         audio = np.concatenate([np.zeros(6400, np.int16), speech, np.zeros(8000, np.int16)])
         audio = audio.astype(np.float32) / 32768.0
         first = rec._decode(audio, beam=1)
@@ -107,7 +125,12 @@ def main() -> int:
         r = norm_words(ref, "en")
         words += len(r)
         for name, options in variants.items():
+            options = dict(options)
+            if options.pop("previous", False):  # the prompt, then this voice's previous text
+                rec.prompt = f"{prompt} {previous.get((name, voice), '')}".strip()
             text, took = ("", 0.0) if encoded is None else decode(rec, audio, encoded, options)
+            rec.prompt = prompt
+            previous[(name, voice)] = text
             e = edit_distance(r, norm_words(text, "en"))
             errors[name] += e
             seconds[name] += took

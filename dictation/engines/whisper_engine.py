@@ -153,6 +153,13 @@ PROMPT_TOKENS = 200  # Whisper keeps at most 223 tokens of prompt
 # new set by a rule fixed before it (long prose must gain >= 0.02, long report sentences lose
 # <= 0.01; Festival x2): prose 0.249 vs 0.257, reports 0.342 vs 0.329, so not set.
 PROMPT_MAX: dict[str, float | None] = {}
+# Decode with Whisper's timestamp tokens (its training format for long-form speech;
+# faster-whisper's ``without_timestamps=False``), per language; absent: without them (the
+# text is the same tokens less the timestamps; word times come from the alignment either
+# way). Measured for Russian base on ru-voxforge (benchmarks/dictation_ru_levers.py): dev
+# speaker 16 vs 23 wrong words of 44, test speakers 27 vs 27 of 83; over 1-LSB dithers of
+# the audio dev 18.5 vs 17.5, test 25.3 vs 25.3 (mean wrong words), so not set.
+TIMESTAMPS: dict[str, bool] = {}
 BEAM_SIZE = 5  # finals; partials are greedy (base, Russian clips: WER 0.35 vs 0.39 greedy)
 # Finals where the n-best is rescored by a domain vocabulary (English): tiny.en, development
 # radiology phrases, whole utterances: WER 0.303 / 0.277 / 0.257 / 0.254 / 0.240 at beam
@@ -353,6 +360,7 @@ class WhisperRecognizer(Recognizer):
         # (:data:`EARLY_ENCODE`), until speech resumes.
         self._encoded: tuple[object, int] | None = None
         self.partial_retries = PARTIAL_RETRIES
+        self.timestamps = TIMESTAMPS.get(options.lang, False)  # see TIMESTAMPS
 
     def _fit_prompt(self, terms) -> str:
         """As many of ``terms`` as fit in :data:`PROMPT_TOKENS` of Whisper's tokens."""
@@ -734,8 +742,12 @@ class WhisperRecognizer(Recognizer):
         model = self.model
         encoder_output, frames = encoded if encoded is not None else self._encode(audio)
         previous = self.tokenizer.encode(" " + self.prompt) if use_prompt else []
-        prompt = model.get_prompt(self.tokenizer, previous, without_timestamps=True)
-        max_length = min(len(prompt) + int(TOKENS_PER_SECOND * seconds) + 8, model.max_length)
+        prompt = model.get_prompt(self.tokenizer, previous,
+                                  without_timestamps=not self.timestamps)
+        # Timestamps: two tokens a segment more (about one segment every few seconds).
+        extra = 8 + (2 + int(seconds) if self.timestamps else 0)
+        max_length = min(len(prompt) + int(TOKENS_PER_SECOND * seconds) + extra,
+                         model.max_length)
         sampling = {"sampling_temperature": temperature, "sampling_topk": 0} if temperature else {}
         beam = 1 if temperature else beam
         fused = self._fused() if beam > 1 and not temperature else None
@@ -745,10 +757,9 @@ class WhisperRecognizer(Recognizer):
             result = model.model.generate(
                 encoder_output, [prompt], beam_size=beam,
                 max_length=max_length, return_scores=True, return_no_speech_prob=True,
-                suppress_blank=True, suppress_tokens=self._suppress,
-                max_initial_timestamp_index=50,
                 num_hypotheses=beam if self._fixer is not None else 1, **sampling,
-                **self.decode_options,
+                **{"suppress_blank": True, "suppress_tokens": self._suppress,
+                   "max_initial_timestamp_index": 50, **self.decode_options},
             )[0]
         # The beam's n-best rescored by the domain vocabulary (dictation.lexicon_fix.pick).
         texts = [collapse_repeats(self.tokenizer.decode(t).strip())

@@ -440,3 +440,21 @@ def test_ctranslate2_threads_wait_asleep_unless_the_station_says(station, expect
         env=env, capture_output=True, text=True, check=True, timeout=120).stderr
     assert f"OMP_WAIT_POLICY = {expected}" in shown
     assert ("GOMP_SPINCOUNT = '0'" in shown) == (station is None)
+
+
+def test_study_options_override_the_engine_defaults_and_timestamps_decode_clean_text(english):
+    """``decode_options`` may override the engine's own generate() options (a study of
+    ``suppress_blank`` failed with "multiple values" before), and ``timestamps`` decodes in
+    Whisper's timestamped format with the same plain text (benchmarks/dictation_ru_levers.py)."""
+    rec = english()
+    audio = _framed(synthesize("no pleural effusion")).astype(np.float32) / 32768.0
+    rec.decode_options = {"suppress_blank": False}
+    plain = rec._decode(audio)
+    rec.decode_options = {}
+    rec.timestamps = True
+    stamped = rec._decode(audio)
+    rec.close()
+    assert plain is not None and _words(plain.text) == ["no", "pleural", "effusion"]
+    assert stamped is not None and _words(stamped.text) == ["no", "pleural", "effusion"]
+    assert "<|" not in stamped.text
+    assert any(t > rec.tokenizer.eot for t in stamped.tokens)  # timestamp tokens decoded
