@@ -365,6 +365,10 @@ class AiPanel(QWidget):
         self._show_values(self.result_json, [self.tr(
             "Read before this study was opened (stored); Run AI pre-read reads it again")])
         self._set_state("done")
+        given = [f.verdict for f in self.store.ai_feedback(stored.ai_result_id)
+                 if f.reader == self.reader] if stored.ai_result_id is not None else []
+        if given:  # reopened (a draft kept): the verdict stands, as when it was given
+            self._show_verdict(given[-1])
         self.result_ready.emit(stored)
 
     def cancel(self) -> None:
@@ -501,6 +505,10 @@ class AiPanel(QWidget):
         if self.ai_result_id is not None:
             self.store.save_ai_feedback(self.ai_result_id, reader=self.reader, verdict=verdict,
                                         corrected_grade=corrected_grade)
+        self._show_verdict(verdict)
+
+    def _show_verdict(self, verdict: Verdict) -> None:
+        """The reader's verdict under the grade; accepting or rejecting again is off."""
         self._set_state("idle")
         self.verdict.setText({
             Verdict.AGREE: self.tr("You accepted the AI values"),

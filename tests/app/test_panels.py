@@ -13,6 +13,7 @@ from app.panels.ai_panel import AiPanel
 from app.panels.worklist_panel import WorklistPanel, WorklistRow
 from records import open_store
 from studies import SeriesInfo, Volume
+from tests.app import windows
 
 
 def test_ai_run_can_be_cancelled_and_stores_nothing(qtbot, luch_home):
@@ -373,3 +374,34 @@ def test_a_signed_study_opened_again_finds_its_pre_read_after_the_sync(luch_home
     stored = find_stored(store, "1.2.3", volume, current_model_version())
     assert stored is not None and stored.ai_result_id == rid
     store.close()
+
+
+def test_a_study_reopened_shows_the_verdict_its_reader_gave(qtbot, luch_home):
+    """Seen in the app: AI values accepted, the study left with a draft and opened again; the
+    panel offered "Accept AI values" anew, as if nothing had been decided."""
+    from app.panels.ai_files import current_model_version, find_stored, write_label_map
+    from records.models import Verdict
+    from studies import SeriesInfo, Volume
+    from tests.app.test_report_flow import AI_CT1_WITH_LESIONS
+
+    _, workflow = windows.station(qtbot, "dr.smirnova")
+    ai, store = workflow.ai, workflow.store
+    volume = Volume(np.full((4, 8, 8), -800, np.int16), (1.0, 1.0, 2.0), (0.0, 0.0, 0.0),
+                    info=SeriesInfo(series_instance_uid="1.2.3.4"))
+    files = [str(write_label_map(np.ones(volume.shape, np.uint8), volume))]
+    rid = store.save_ai_result("1.2.3", model_name="m", model_version=current_model_version(),
+                               values={**AI_CT1_WITH_LESIONS, "engine": "unet",
+                                       "device": "cpu", "seconds": 16.7},
+                               mask_files=files, series_instance_uid="1.2.3.4")
+
+    def reopen():
+        ai.show_stored(volume, "1.2.3", find_stored(store, "1.2.3", volume,
+                                                    current_model_version()))
+
+    store.save_ai_feedback(rid, reader="dr.ivanov", verdict=Verdict.DISAGREE)  # not theirs
+    reopen()
+    assert not ai.verdict.isVisibleTo(ai) and ai.accept_button.isEnabled()
+    store.save_ai_feedback(rid, reader=ai.reader, verdict=Verdict.AGREE)
+    reopen()
+    assert ai.verdict.isVisibleTo(ai) and ai.verdict.text() == "You accepted the AI values"
+    assert not ai.accept_button.isEnabled() and not ai.reject_button.isEnabled()
