@@ -21,6 +21,9 @@ GGO and consolidation (goal >= 0.99), grade and involvement.
 interleaved, medians of ``--rounds``.
 ``--classes``: the logits to full-size classes step (``inference.model.classes_out``) against
 its form before, on the same logits of every slab, interleaved, with the classes compared.
+``--steps``: the pre-read's steps one after the other (thorax masks, network and classes,
+post-processing, solid foci, measures, largest lesions) and the whole pre-read, wall and
+process CPU seconds of each, medians of ``--rounds``: where the time goes.
 ``--dicom``: also the app's DICOM SEG + TID 1500 SR writing after a pre-read
 (``app.panels.ai_panel.write_dicom_outputs``) on the study's own 140 slices, as a ratio to that
 pre-read, and the files' size.
@@ -41,6 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import studies  # noqa: E402
+from inference.findings import largest_lesions  # noqa: E402
 from inference.preread import PreReadOptions, analyze, load_segmenter  # noqa: E402
 
 DATA = Path(os.environ.get("LUCH_SHARED_DATA", ROOT.parent / "shared" / "data"))
@@ -342,6 +346,42 @@ def classes_step(volume, rounds: int) -> None:
           f"{cn / cb:.2f}); identical classes: {same}; load {os.getloadavg()[0]:.1f}")
 
 
+def steps(volume, rounds: int) -> None:
+    """Each step of one warm pre-read run alone, in turn (see the docstring)."""
+    from inference.findings import head_up
+    from inference.foci import set_aside_solid_foci
+    from inference.geometry import Orientation
+    from inference.measures import measure
+    from inference.segmenters import _thorax
+
+    options = PreReadOptions(device="cpu", fallback=False)
+    seg, _ = load_segmenter(options)
+    analyze(volume, options)  # warm-up
+    k_up = head_up(volume.direction)
+    times: dict[str, list[tuple[float, float]]] = {}
+
+    def step(name, fn, *args):
+        t, c = time.perf_counter(), time.process_time()
+        out = fn(*args)
+        times.setdefault(name, []).append((time.perf_counter() - t, time.process_time() - c))
+        return out
+
+    for _ in range(max(1, rounds)):
+        step("whole pre-read (threads overlap)", analyze, volume, options)
+        thorax = step("thorax masks", _thorax, volume)
+        classes = step("network and classes", seg._classes, volume, None, None)
+        labels = step("post-processing", seg._postprocess, volume, classes, thorax)
+        labels, _ = step("solid foci", set_aside_solid_foci, labels, volume.spacing, k_up)
+        step("measures", measure, labels, volume.spacing, Orientation.of(volume),
+             options.rule, [])
+        step("largest lesions", largest_lesions, labels, volume.spacing, k_up)
+    print(f"steps of a {volume.shape[0]}-slice pre-read ({seg.runtime}), medians of "
+          f"{max(1, rounds)}, wall (process CPU) s; load {os.getloadavg()[0]:.1f}:")
+    for name, values in times.items():
+        wall, cpu = np.median(np.array(values), axis=0)
+        print(f"  {name:34s} {wall:6.2f} ({cpu:6.2f})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--slices", type=int, default=300)
@@ -356,6 +396,7 @@ def main() -> None:
     parser.add_argument("--check", action="store_true", help="with --reference: the labels")
     parser.add_argument("--runtimes", action="store_true", help="ONNX Runtime against torch")
     parser.add_argument("--classes", action="store_true", help="classes_out now vs before")
+    parser.add_argument("--steps", action="store_true", help="each step's time, in turn")
     args = parser.parse_args()
     print(f"load average {os.getloadavg()[0]:.1f}, {os.cpu_count()} CPUs")
     if args.reference:
@@ -367,6 +408,9 @@ def main() -> None:
         return
     if args.classes:
         classes_step(volume, args.rounds)
+        return
+    if args.steps:
+        steps(volume, args.rounds)
         return
     if args.post_only:
         post_processing(volume, args.repeat)
