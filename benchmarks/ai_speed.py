@@ -14,9 +14,10 @@ output, median of ``--repeat`` (at least 3) rounds: a load-robust ratio.
 out in a temporary worktree, ``git worktree add --detach /tmp/ref-main main``), each tree
 warm in its own process with 2 threads, the two interleaved for ``--rounds`` rounds: medians
 and their ratio (goal <= 0.5, issue 19). With ``--check``: the labels of both on the
-benchmark cases (this study, the real chests lidc-idri-0001 and popi-philips-phase00 as they
-are, and simulated lesions in lidc-idri-0003, seeds 1040-1043, grades 1-4): Dice for lungs,
-GGO and consolidation (goal >= 0.99), grade and involvement.
+benchmark cases (this study, the real chests lidc-idri-0001, lidc-idri-0003 and
+popi-philips-phase00 as they are, and simulated lesions in lidc-idri-0003, seeds
+1040-1043, grades 1-4): Dice for lungs, GGO and consolidation (goal >= 0.99), grade and
+involvement.
 ``--runtimes``: the network alone (``UNetSegmenter._classes``), ONNX Runtime against torch,
 interleaved, medians of ``--rounds``.
 ``--classes``: the logits to full-size classes step (``inference.model.classes_out``) against
@@ -185,7 +186,7 @@ def check_cases(slices: int):
     from studies import SeriesInfo, Volume
 
     yield "study", study(slices)
-    for name in ("lidc-idri-0001", "popi-philips-phase00"):
+    for name in ("lidc-idri-0001", "lidc-idri-0003", "popi-philips-phase00"):
         yield name, studies.open_volume(DATA / "ct" / name)
     series = sim_data.load_series(DATA, sim_data.VALIDATION_SERIES[0])
     v = series.volume

@@ -331,9 +331,9 @@ class UNetSegmenter:
                      ) -> np.ndarray:
         orient = Orientation.of(volume)
         body, mediastinum, envelope = _thorax(volume) if thorax is None else thorax
-        # Steps that do not need each other's output run on two threads (scipy.ndimage and
+        # Steps that do not need each other's output run on three threads (scipy.ndimage and
         # numpy release the GIL): the same voxels as one after the other.
-        with ThreadPoolExecutor(1, thread_name_prefix="luch-ai-post") as pool:
+        with ThreadPoolExecutor(2, thread_name_prefix="luch-ai-post") as pool:
             heart = pool.submit(mediastinal_consolidation, classes, mediastinum)
             # the ground glass's local mean density, for any ground glass the network found
             mean = pool.submit(ground_glass_mean, volume.voxels, classes == CLASS_GGO,
@@ -343,10 +343,15 @@ class UNetSegmenter:
                                                 volume.spacing)
                        if ENVELOPE else np.zeros_like(body))
             # Lung = what the network calls lung, inside the body, in lung-sized components.
-            lung, components = lung_components(
-                (classes > 0) & body & ~heart.result() & ~outside, volume.spacing)
+            candidate = (classes > 0) & body & ~heart.result() & ~outside
+            # Thin lesion dropped beside the lung's components: an in-plane disk lies in one
+            # face-connected component of the candidate lung, so opening the lesion in the
+            # candidate and keeping what is in the kept components is the opening in them.
+            thick = pool.submit(drop_thin_lesions, (classes >= CLASS_GGO) & candidate,
+                                volume.spacing)
+            lung, components = lung_components(candidate, volume.spacing)
             sides = pool.submit(split_sides, lung, body, orient, components)  # one labelling
-            lesion = drop_thin_lesions((classes >= CLASS_GGO) & lung, volume.spacing)
+            lesion = thick.result() & lung
             cons = (classes == CLASS_CONSOLIDATION) & lesion
             ggo = grow_ground_glass(volume.voxels, lung, (classes == CLASS_GGO) & lesion,
                                     volume.spacing, mean=mean.result()) & ~cons

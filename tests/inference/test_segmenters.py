@@ -223,3 +223,25 @@ def test_ground_glass_grown_with_a_mean_made_beforehand_is_the_same(seed):
     assert np.array_equal(grow_ground_glass(hu, lung, ggo, spacing, reach_mm=4.0, mean=small),
                           expected)
     assert ground_glass_mean(hu, np.zeros(shape, bool), spacing) is None
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_thin_lesion_dropped_in_the_candidate_lung_as_in_the_kept_lung(seed):
+    """The post-processing opens the lesion in the candidate lung beside the lung's
+    components: what of it lies in the kept components is the opening in the kept lung
+    (a disk lies in one face-connected component)."""
+    from scipy import ndimage as ndi
+
+    from inference.lungs import lung_components
+    from inference.segmenters import drop_thin_lesions
+
+    rng = np.random.default_rng(seed)
+    spacing = (1.0, 1.0, 2.0)
+    candidate = ndi.gaussian_filter(rng.random((8, 70, 80)), 2.5) > 0.5
+    candidate[:, 30:60, 20:60] = True  # one large lung component, the rest small ones
+    lesion = ndi.gaussian_filter(rng.random(candidate.shape), 1.5) > 0.5 - 0.02 * seed
+    lung, _ = lung_components(candidate, (20.0, 20.0, 20.0))
+    assert 0 < lung.sum() < candidate.sum()  # some components dropped
+    expected = drop_thin_lesions(lesion & lung, spacing)
+    assert expected.any()
+    assert np.array_equal(drop_thin_lesions(lesion & candidate, spacing) & lung, expected)
