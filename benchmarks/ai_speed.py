@@ -25,6 +25,8 @@ its form before, on the same logits of every slab, interleaved, with the classes
 ``--steps``: the pre-read's steps one after the other (thorax masks, network and classes,
 post-processing, solid foci, measures, largest lesions) and the whole pre-read, wall and
 process CPU seconds of each, medians of ``--rounds``: where the time goes.
+``--slabs``: the network's slabs pipelined (``UNetSegmenter._classes``) against the plain
+loop before it (63c64e5), interleaved, medians of ``--rounds``, the classes compared.
 ``--dicom``: also the app's DICOM SEG + TID 1500 SR writing after a pre-read
 (``app.panels.ai_panel.write_dicom_outputs``) on the study's own 140 slices, as a ratio to that
 pre-read, and the files' size.
@@ -383,6 +385,43 @@ def steps(volume, rounds: int) -> None:
         print(f"  {name:34s} {wall:6.2f} ({cpu:6.2f})")
 
 
+def slabs(volume, rounds: int) -> None:
+    """The pipelined slab loop against the plain one, in one process, interleaved."""
+    import torch
+
+    from inference.model import classes_out, to_input
+    from inference.segmenters import SLAB, UNetSegmenter
+
+    seg = UNetSegmenter(device="cpu")
+
+    def plain() -> np.ndarray:
+        n, rows, cols = volume.shape
+        out = np.empty((n, rows, cols), np.uint8)
+        with torch.inference_mode():
+            for start in range(0, n, SLAB):
+                x, place = to_input(volume.voxels[start:start + SLAB], volume.spacing,
+                                    seg.grid)
+                out[start:start + SLAB] = classes_out(seg.forward(x).float().numpy(), place,
+                                                      rows, cols)
+        return out
+
+    ways = {"pipelined": lambda: seg._classes(volume, None, None), "plain": plain}
+    plain()  # warm-up
+    times: dict[str, list[tuple[float, float]]] = {k: [] for k in ways}
+    outs = {}
+    for r in range(max(1, rounds)):
+        for name in (list(ways) if r % 2 == 0 else list(ways)[::-1]):
+            t, c = time.perf_counter(), time.process_time()
+            outs[name] = ways[name]()
+            times[name].append((time.perf_counter() - t, time.process_time() - c))
+            print(f"  round {r + 1} {name}: {times[name][-1][0]:.2f} s wall "
+                  f"({times[name][-1][1]:.2f} s CPU), load {os.getloadavg()[0]:.1f}", flush=True)
+    (wp, cp), (wq, cq) = (np.median(np.array(times[k]), axis=0) for k in ways)
+    print(f"slabs: pipelined {wp:.2f} s ({cp:.2f} CPU), plain {wq:.2f} s ({cq:.2f} CPU): "
+          f"ratio {wp / wq:.2f}; identical classes: "
+          f"{np.array_equal(outs['pipelined'], outs['plain'])}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--slices", type=int, default=300)
@@ -398,6 +437,7 @@ def main() -> None:
     parser.add_argument("--runtimes", action="store_true", help="ONNX Runtime against torch")
     parser.add_argument("--classes", action="store_true", help="classes_out now vs before")
     parser.add_argument("--steps", action="store_true", help="each step's time, in turn")
+    parser.add_argument("--slabs", action="store_true", help="pipelined slabs vs plain")
     args = parser.parse_args()
     print(f"load average {os.getloadavg()[0]:.1f}, {os.cpu_count()} CPUs")
     if args.reference:
@@ -412,6 +452,9 @@ def main() -> None:
         return
     if args.steps:
         steps(volume, args.rounds)
+        return
+    if args.slabs:
+        slabs(volume, args.rounds)
         return
     if args.post_only:
         post_processing(volume, args.repeat)
