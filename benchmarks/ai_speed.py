@@ -14,13 +14,19 @@ output, median of ``--repeat`` (at least 3) rounds: a load-robust ratio.
 out in a temporary worktree, ``git worktree add --detach /tmp/ref-main main``), each tree
 warm in its own process with 2 threads, the two interleaved for ``--rounds`` rounds: medians
 and their ratio (goal <= 0.5, issue 19). With ``--check``: the labels of both on the
-benchmark cases (this study, the real chests lidc-idri-0001 and popi-philips-phase00 as they
-are, and simulated lesions in lidc-idri-0003, seeds 1040-1043, grades 1-4): Dice for lungs,
-GGO and consolidation (goal >= 0.99), grade and involvement.
+benchmark cases (this study, the real chests lidc-idri-0001, lidc-idri-0003 and
+popi-philips-phase00 as they are, and simulated lesions in lidc-idri-0003, seeds
+1040-1043, grades 1-4): Dice for lungs, GGO and consolidation (goal >= 0.99), grade and
+involvement.
 ``--runtimes``: the network alone (``UNetSegmenter._classes``), ONNX Runtime against torch,
 interleaved, medians of ``--rounds``.
 ``--classes``: the logits to full-size classes step (``inference.model.classes_out``) against
 its form before, on the same logits of every slab, interleaved, with the classes compared.
+``--steps``: the pre-read's steps one after the other (thorax masks, network and classes,
+post-processing, solid foci, measures, largest lesions) and the whole pre-read, wall and
+process CPU seconds of each, medians of ``--rounds``: where the time goes.
+``--slabs``: the network's slabs pipelined (``UNetSegmenter._classes``) against the plain
+loop before it (63c64e5), interleaved, medians of ``--rounds``, the classes compared.
 ``--dicom``: also the app's DICOM SEG + TID 1500 SR writing after a pre-read
 (``app.panels.ai_panel.write_dicom_outputs``) on the study's own 140 slices, as a ratio to that
 pre-read, and the files' size.
@@ -41,6 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import studies  # noqa: E402
+from inference.findings import largest_lesions  # noqa: E402
 from inference.preread import PreReadOptions, analyze, load_segmenter  # noqa: E402
 
 DATA = Path(os.environ.get("LUCH_SHARED_DATA", ROOT.parent / "shared" / "data"))
@@ -181,7 +188,7 @@ def check_cases(slices: int):
     from studies import SeriesInfo, Volume
 
     yield "study", study(slices)
-    for name in ("lidc-idri-0001", "popi-philips-phase00"):
+    for name in ("lidc-idri-0001", "lidc-idri-0003", "popi-philips-phase00"):
         yield name, studies.open_volume(DATA / "ct" / name)
     series = sim_data.load_series(DATA, sim_data.VALIDATION_SERIES[0])
     v = series.volume
@@ -342,6 +349,79 @@ def classes_step(volume, rounds: int) -> None:
           f"{cn / cb:.2f}); identical classes: {same}; load {os.getloadavg()[0]:.1f}")
 
 
+def steps(volume, rounds: int) -> None:
+    """Each step of one warm pre-read run alone, in turn (see the docstring)."""
+    from inference.findings import head_up
+    from inference.foci import set_aside_solid_foci
+    from inference.geometry import Orientation
+    from inference.measures import measure
+    from inference.segmenters import _thorax
+
+    options = PreReadOptions(device="cpu", fallback=False)
+    seg, _ = load_segmenter(options)
+    analyze(volume, options)  # warm-up
+    k_up = head_up(volume.direction)
+    times: dict[str, list[tuple[float, float]]] = {}
+
+    def step(name, fn, *args):
+        t, c = time.perf_counter(), time.process_time()
+        out = fn(*args)
+        times.setdefault(name, []).append((time.perf_counter() - t, time.process_time() - c))
+        return out
+
+    for _ in range(max(1, rounds)):
+        step("whole pre-read (threads overlap)", analyze, volume, options)
+        thorax = step("thorax masks", _thorax, volume)
+        classes = step("network and classes", seg._classes, volume, None, None)
+        labels = step("post-processing", seg._postprocess, volume, classes, thorax)
+        labels, _ = step("solid foci", set_aside_solid_foci, labels, volume.spacing, k_up)
+        step("measures", measure, labels, volume.spacing, Orientation.of(volume),
+             options.rule, [])
+        step("largest lesions", largest_lesions, labels, volume.spacing, k_up)
+    print(f"steps of a {volume.shape[0]}-slice pre-read ({seg.runtime}), medians of "
+          f"{max(1, rounds)}, wall (process CPU) s; load {os.getloadavg()[0]:.1f}:")
+    for name, values in times.items():
+        wall, cpu = np.median(np.array(values), axis=0)
+        print(f"  {name:34s} {wall:6.2f} ({cpu:6.2f})")
+
+
+def slabs(volume, rounds: int) -> None:
+    """The pipelined slab loop against the plain one, in one process, interleaved."""
+    import torch
+
+    from inference.model import classes_out, to_input
+    from inference.segmenters import SLAB, UNetSegmenter
+
+    seg = UNetSegmenter(device="cpu")
+
+    def plain() -> np.ndarray:
+        n, rows, cols = volume.shape
+        out = np.empty((n, rows, cols), np.uint8)
+        with torch.inference_mode():
+            for start in range(0, n, SLAB):
+                x, place = to_input(volume.voxels[start:start + SLAB], volume.spacing,
+                                    seg.grid)
+                out[start:start + SLAB] = classes_out(seg.forward(x).float().numpy(), place,
+                                                      rows, cols)
+        return out
+
+    ways = {"pipelined": lambda: seg._classes(volume, None, None), "plain": plain}
+    plain()  # warm-up
+    times: dict[str, list[tuple[float, float]]] = {k: [] for k in ways}
+    outs = {}
+    for r in range(max(1, rounds)):
+        for name in (list(ways) if r % 2 == 0 else list(ways)[::-1]):
+            t, c = time.perf_counter(), time.process_time()
+            outs[name] = ways[name]()
+            times[name].append((time.perf_counter() - t, time.process_time() - c))
+            print(f"  round {r + 1} {name}: {times[name][-1][0]:.2f} s wall "
+                  f"({times[name][-1][1]:.2f} s CPU), load {os.getloadavg()[0]:.1f}", flush=True)
+    (wp, cp), (wq, cq) = (np.median(np.array(times[k]), axis=0) for k in ways)
+    print(f"slabs: pipelined {wp:.2f} s ({cp:.2f} CPU), plain {wq:.2f} s ({cq:.2f} CPU): "
+          f"ratio {wp / wq:.2f}; identical classes: "
+          f"{np.array_equal(outs['pipelined'], outs['plain'])}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--slices", type=int, default=300)
@@ -356,6 +436,8 @@ def main() -> None:
     parser.add_argument("--check", action="store_true", help="with --reference: the labels")
     parser.add_argument("--runtimes", action="store_true", help="ONNX Runtime against torch")
     parser.add_argument("--classes", action="store_true", help="classes_out now vs before")
+    parser.add_argument("--steps", action="store_true", help="each step's time, in turn")
+    parser.add_argument("--slabs", action="store_true", help="pipelined slabs vs plain")
     args = parser.parse_args()
     print(f"load average {os.getloadavg()[0]:.1f}, {os.cpu_count()} CPUs")
     if args.reference:
@@ -367,6 +449,12 @@ def main() -> None:
         return
     if args.classes:
         classes_step(volume, args.rounds)
+        return
+    if args.steps:
+        steps(volume, args.rounds)
+        return
+    if args.slabs:
+        slabs(volume, args.rounds)
         return
     if args.post_only:
         post_processing(volume, args.repeat)

@@ -160,7 +160,7 @@ def fill_lung(side: np.ndarray, other: np.ndarray, body: np.ndarray, spacing,
     jp, ip = -(-js // f) * f, -(-is_ // f) * f
     padded = np.zeros((ks, jp, ip), bool)
     padded[:, :js, :is_] = side
-    coarse = padded.reshape(ks, jp // f, f, ip // f, f).mean(axis=(2, 4)) >= 0.5
+    coarse = _half_full_blocks(padded, f)
     sampling = (float(spacing[2]), float(spacing[1]) * f, float(spacing[0]) * f)
     closed = _closing(coarse, sampling, CLOSE_MM)
     if hull:
@@ -168,6 +168,19 @@ def fill_lung(side: np.ndarray, other: np.ndarray, body: np.ndarray, spacing,
     up = _smooth_upsample(closed, f)[:, :js, :is_]
     filled = side | (up & body & ~other)
     return fill_holes_in_plane(filled) & ~other
+
+
+def _half_full_blocks(mask: np.ndarray, f: int) -> np.ndarray:
+    """Whether at least half of each in-plane ``f`` x ``f`` block of ``mask`` (rows and
+    columns multiples of ``f``) is set: the block's float mean >= 0.5, counted exactly as
+    bytes by adding the ``f * f`` strided views (a reduction over the blocks' axes is 6x
+    slower)."""
+    u = mask.view(np.uint8)
+    count = np.zeros((mask.shape[0], mask.shape[1] // f, mask.shape[2] // f), np.uint32)
+    for dj in range(f):
+        for di in range(f):
+            count += u[:, dj::f, di::f]
+    return 2 * count >= f * f
 
 
 def _closing(mask: np.ndarray, sampling, reach_mm: float) -> np.ndarray:

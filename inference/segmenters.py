@@ -128,22 +128,49 @@ def drop_thin_lesions(lesion: np.ndarray, spacing, radius_mm: float = MIN_LESION
     return disk_opening(lesion, max(1, round(radius_mm / float(spacing[0]))))
 
 
+def _reach_box(seed, shape, spacing, reach_mm: float):
+    """The growth's steps and the box it works in: ``seed``'s box grown in-plane by the
+    steps and one pixel more for the 3x3 mean."""
+    steps = max(1, round(reach_mm / float(spacing[0])))
+    return steps, tuple(slice(max(0, b.start - pad), min(n, b.stop + pad))
+                        for b, pad, n in zip(seed, (0, steps + 1, steps + 1), shape,
+                                             strict=True))
+
+
+def ground_glass_mean(hu: np.ndarray, candidates: np.ndarray, spacing,
+                      reach_mm: float = GGO_GROW_MM):
+    """(box, 3x3 in-plane mean HU in it) for :func:`grow_ground_glass` of any ground glass
+    inside ``candidates`` (e.g. all the network calls GGO), made before that ground glass is
+    known; None when ``candidates`` is empty."""
+    seed = bounding_box(candidates)
+    if seed is None:
+        return None
+    _, box = _reach_box(seed, candidates.shape, spacing, reach_mm)
+    return box, ndi.uniform_filter(hu[box].astype(np.float32), size=(1, 3, 3))
+
+
 def grow_ground_glass(hu: np.ndarray, lung: np.ndarray, ggo: np.ndarray, spacing,
-                      reach_mm: float = GGO_GROW_MM, band=GGO_HU) -> np.ndarray:
+                      reach_mm: float = GGO_GROW_MM, band=GGO_HU, mean=None) -> np.ndarray:
     """``ggo`` grown, slice by slice and at most ``reach_mm``, into connected lung whose local
     mean density is ground glass. The network stops short of the faint edge of a patch (on
     training-side cases it under-read involvement by 2.3 pp on average); normal lung, vessels
-    and consolidation stay as they are."""
+    and consolidation stay as they are. ``mean``: :func:`ground_glass_mean` of candidates
+    holding ``ggo``, else it is made here."""
     seed = bounding_box(ggo)
     if seed is None:
         return ggo
     # The growth stays within ``steps`` pixels of the ground glass, in its slices: work in
     # its box grown by that, one pixel more for the 3x3 mean (the same sums: integer HU,
-    # exact partial sums; the box's outer ring is out of reach, so its mean never counts).
-    steps = max(1, round(reach_mm / float(spacing[0])))
-    sl = tuple(slice(max(0, b.start - pad), min(n, b.stop + pad))
-               for b, pad, n in zip(seed, (0, steps + 1, steps + 1), ggo.shape, strict=True))
-    mean = ndi.uniform_filter(hu[sl].astype(np.float32), size=(1, 3, 3))
+    # exact partial sums; the box's outer ring is out of reach, so its mean never counts;
+    # a mean made in a larger box holds the same values inside this one but for that ring).
+    steps, sl = _reach_box(seed, ggo.shape, spacing, reach_mm)
+    if mean is not None and all(o.start <= s.start and s.stop <= o.stop
+                                for s, o in zip(sl, mean[0], strict=True)):
+        outer, values = mean
+        mean = values[tuple(slice(s.start - o.start, s.stop - o.start)
+                            for s, o in zip(sl, outer, strict=True))]
+    else:
+        mean = ndi.uniform_filter(hu[sl].astype(np.float32), size=(1, 3, 3))
     room = lung[sl] & (mean >= band[0]) & (mean <= band[1])
     plane = np.zeros((3, 3, 3), bool)
     plane[1] = ndi.generate_binary_structure(2, 1)
@@ -260,41 +287,76 @@ class UNetSegmenter:
         n, rows, cols = volume.shape
         out = np.empty((n, rows, cols), np.uint8)
         cuda = self.device == "cuda"
-        with torch.inference_mode():
-            for start in range(0, n, SLAB):
-                _check(cancel)
-                x, place = to_input(volume.voxels[start:start + SLAB], volume.spacing,
-                                    self.grid)
-                with torch.autocast("cuda", dtype=torch.float16, enabled=cuda):
-                    logits = self.forward(x.to(self.device))
-                # the classes of the logits up-sampled, blending only along class borders
-                out[start:start + SLAB] = classes_out(logits.float().cpu().numpy(), place,
-                                                      rows, cols)
-                if progress:
-                    progress(0.85 * min(n, start + SLAB) / n)
+        starts = range(0, n, SLAB)
+
+        def prepare(start: int):
+            return to_input(volume.voxels[start:start + SLAB], volume.spacing, self.grid)
+
+        def store(start: int, logits: np.ndarray, place) -> None:
+            # the classes of the logits up-sampled, blending only along class borders
+            out[start:start + SLAB] = classes_out(logits, place, rows, cols)
+
+        # A pipeline: while the network runs on one slab (ONNX Runtime and torch release
+        # the GIL), a second thread makes the next slab's input and the last slab's classes
+        # (each slab's arithmetic as one after the other: the same classes).
+        pool = ThreadPoolExecutor(1, thread_name_prefix="luch-ai-slabs")
+        try:
+            with torch.inference_mode():
+                ready = pool.submit(prepare, starts[0]) if n else None
+                stored = None
+                for i, start in enumerate(starts):
+                    _check(cancel)
+                    x, place = ready.result()
+                    if i + 1 < len(starts):
+                        ready = pool.submit(prepare, starts[i + 1])
+                    with torch.autocast("cuda", dtype=torch.float16, enabled=cuda):
+                        logits = self.forward(x.to(self.device))
+                    logits = logits.float().cpu().numpy()
+                    if stored is not None:
+                        stored.result()
+                        self._progress(progress, start, n)
+                    stored = pool.submit(store, start, logits, place)
+                if stored is not None:
+                    stored.result()
+                    self._progress(progress, n, n)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
         return out
+
+    @staticmethod
+    def _progress(progress: Progress | None, done: int, n: int) -> None:
+        if progress:
+            progress(0.85 * done / n)
 
     def _postprocess(self, volume: Volume, classes: np.ndarray,
                      thorax: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
                      ) -> np.ndarray:
         orient = Orientation.of(volume)
         body, mediastinum, envelope = _thorax(volume) if thorax is None else thorax
-        # Steps that do not need each other's output run on two threads (scipy.ndimage and
+        # Steps that do not need each other's output run on three threads (scipy.ndimage and
         # numpy release the GIL): the same voxels as one after the other.
-        with ThreadPoolExecutor(1, thread_name_prefix="luch-ai-post") as pool:
+        with ThreadPoolExecutor(2, thread_name_prefix="luch-ai-post") as pool:
             heart = pool.submit(mediastinal_consolidation, classes, mediastinum)
+            # the ground glass's local mean density, for any ground glass the network found
+            mean = pool.submit(ground_glass_mean, volume.voxels, classes == CLASS_GGO,
+                               volume.spacing)
             # Lesion lying outside the lung's envelope (mediastinum, chest wall) is neither.
             outside = (borders.outside_envelope(classes >= CLASS_GGO, envelope,
                                                 volume.spacing)
                        if ENVELOPE else np.zeros_like(body))
             # Lung = what the network calls lung, inside the body, in lung-sized components.
-            lung, components = lung_components(
-                (classes > 0) & body & ~heart.result() & ~outside, volume.spacing)
+            candidate = (classes > 0) & body & ~heart.result() & ~outside
+            # Thin lesion dropped beside the lung's components: an in-plane disk lies in one
+            # face-connected component of the candidate lung, so opening the lesion in the
+            # candidate and keeping what is in the kept components is the opening in them.
+            thick = pool.submit(drop_thin_lesions, (classes >= CLASS_GGO) & candidate,
+                                volume.spacing)
+            lung, components = lung_components(candidate, volume.spacing)
             sides = pool.submit(split_sides, lung, body, orient, components)  # one labelling
-            lesion = drop_thin_lesions((classes >= CLASS_GGO) & lung, volume.spacing)
+            lesion = thick.result() & lung
             cons = (classes == CLASS_CONSOLIDATION) & lesion
             ggo = grow_ground_glass(volume.voxels, lung, (classes == CLASS_GGO) & lesion,
-                                    volume.spacing) & ~cons
+                                    volume.spacing, mean=mean.result()) & ~cons
             # Flat specks and pleural shells, on one labelling of the lesion.
             lesion = borders.drop_flat_and_shells(ggo | cons, lung, volume.spacing, SHELL_MM)
             lesion = density.drop_faint_lesions(volume.voxels, lung, (ggo | cons) & lesion,

@@ -55,3 +55,13 @@ def test_mediastinum_lies_between_the_lungs():
     assert not mediastinum[20, 64, 8]  # chest wall lateral to the right lung
     assert not mediastinum[20, 64, 120]  # chest wall lateral to the left lung
     assert not mediastinum[0].any()  # no lungs in the first slice: no corridor
+
+
+def test_half_full_blocks_as_the_float_mean_of_each_block():
+    from inference.lungs import _half_full_blocks
+
+    rng = np.random.default_rng(3)
+    for f in (1, 2, 3, 4):
+        mask = rng.random((5, 12 * f, 7 * f)) > 0.4
+        mean = mask.reshape(5, 12, f, 7, f).mean(axis=(2, 4)) >= 0.5
+        assert np.array_equal(_half_full_blocks(mask, f), mean)

@@ -163,3 +163,85 @@ def test_no_lesion_outside_the_lung_on_real_covid_slices(unet, shared_data, slic
         comp = comps == idx
         if (comp & ~envelope).sum() >= 0.9 * comp.sum():
             assert comp.sum() * voxel_ml(v.spacing) >= OUTSIDE_MAX_ML
+
+
+def test_slab_pipeline_reads_the_classes_of_one_slab_after_another(unet):
+    """The network's slabs pipelined (the next input and the last classes on a second
+    thread) give the classes of the plain loop, slab by slab; progress rises to 0.85 and a
+    cancel stops it."""
+    import threading
+
+    import torch
+
+    from inference.errors import AnalysisCancelled
+    from inference.model import classes_out, to_input
+    from inference.segmenters import SLAB
+
+    v = make_phantom(consolidation_bite=True)  # 40 slices: two full slabs and a part
+    n, rows, cols = v.shape
+    plain = np.empty(v.shape, np.uint8)
+    with torch.inference_mode():
+        for start in range(0, n, SLAB):
+            x, place = to_input(v.voxels[start:start + SLAB], v.spacing, unet.grid)
+            plain[start:start + SLAB] = classes_out(unet.forward(x).float().numpy(), place,
+                                                    rows, cols)
+    seen: list[float] = []
+    got = unet._classes(v, seen.append, None)
+    assert np.array_equal(got, plain)
+    assert (got == CLASS_LUNG).sum() > 1000 and (got == 0).sum() > 1000
+    assert seen == sorted(seen) and seen[-1] == pytest.approx(0.85) and len(seen) == 3
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(AnalysisCancelled):
+        unet._classes(v, None, cancel)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_ground_glass_grown_with_a_mean_made_beforehand_is_the_same(seed):
+    """The 3x3 mean made in the box of all candidates (before the lesion rules) grows the
+    same ground glass as the mean made in the grown seed's own box, at the volume's edges
+    too; a mean whose box does not hold the seed's is not used."""
+    from scipy import ndimage as ndi
+
+    from inference.segmenters import ground_glass_mean
+
+    rng = np.random.default_rng(seed)
+    shape, spacing = (6, 60, 70), (1.0, 1.0, 2.0)
+    hu = (rng.normal(-600, 200, shape)).astype(np.int16)
+    lung = ndi.gaussian_filter(rng.random(shape), 2) > 0.45
+    candidates = ndi.gaussian_filter(rng.random(shape), 2) > 0.55 - 0.02 * seed
+    candidates[:, :3, 20:30] = seed % 2 == 0  # at the volume's edge in half the cases
+    ggo = candidates & (rng.random(shape) > 0.5)
+    ggo[:, : 25 + 5 * seed] = False  # a seed in part of the candidates' box only
+    mean = ground_glass_mean(hu, candidates, spacing, reach_mm=4.0)
+    expected = grow_ground_glass(hu, lung, ggo, spacing, reach_mm=4.0)
+    assert expected.sum() > ggo.sum() > 0
+    assert np.array_equal(grow_ground_glass(hu, lung, ggo, spacing, reach_mm=4.0, mean=mean),
+                          expected)
+    small = ground_glass_mean(hu, ggo & (np.arange(70) < 30),
+                              spacing, reach_mm=4.0)
+    assert np.array_equal(grow_ground_glass(hu, lung, ggo, spacing, reach_mm=4.0, mean=small),
+                          expected)
+    assert ground_glass_mean(hu, np.zeros(shape, bool), spacing) is None
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_thin_lesion_dropped_in_the_candidate_lung_as_in_the_kept_lung(seed):
+    """The post-processing opens the lesion in the candidate lung beside the lung's
+    components: what of it lies in the kept components is the opening in the kept lung
+    (a disk lies in one face-connected component)."""
+    from scipy import ndimage as ndi
+
+    from inference.lungs import lung_components
+    from inference.segmenters import drop_thin_lesions
+
+    rng = np.random.default_rng(seed)
+    spacing = (1.0, 1.0, 2.0)
+    candidate = ndi.gaussian_filter(rng.random((8, 70, 80)), 2.5) > 0.5
+    candidate[:, 30:60, 20:60] = True  # one large lung component, the rest small ones
+    lesion = ndi.gaussian_filter(rng.random(candidate.shape), 1.5) > 0.5 - 0.02 * seed
+    lung, _ = lung_components(candidate, (20.0, 20.0, 20.0))
+    assert 0 < lung.sum() < candidate.sum()  # some components dropped
+    expected = drop_thin_lesions(lesion & lung, spacing)
+    assert expected.any()
+    assert np.array_equal(drop_thin_lesions(lesion & candidate, spacing) & lung, expected)
