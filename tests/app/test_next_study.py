@@ -58,7 +58,7 @@ def test_a_study_begun_and_not_signed_is_a_draft_on_the_worklist(qtbot, luch_hom
     so the reader could not tell it from one never opened, nor filter for it."""
     from app.panels.drafts import Draft, save_draft
 
-    window, workflow = windows.station(qtbot, "dr.smirnova")
+    _, workflow = windows.station(qtbot, "dr.smirnova")
     for uid in ("2.1", "2.2"):
         workflow.store.upsert_study(uid, study_date="20260101")
     save_draft(Draft("2.1", free_text="Ground glass in the right lower lobe."))
