@@ -161,12 +161,16 @@ def test_classical_lungs_and_body_are_bit_identical_on_a_real_chest(chest):
 def test_the_fast_pre_read_reads_the_labels_of_the_plain_one_on_a_real_chest(chest,
                                                                            monkeypatch):
     """ONNX Runtime and the shipped post-processing against torch and the post-processing's
-    lungs, body and foci as before: Dice >= 0.99 for lungs, GGO and consolidation, the same
-    grade, involvement within 0.1 pp."""
+    lungs and body as before: Dice >= 0.99 for lungs, GGO and consolidation, the same
+    grade, involvement within 0.1 pp. Neither sets foci aside: the fast form of that rule is
+    held to the old one by ``test_solid_foci_set_aside_as_before``, the old copy knows no
+    round masses (post 7-8), and since post 8 this chest's nodule is one, which left too
+    little consolidation to compare."""
     pytest.importorskip("onnxruntime")
     from inference import preread, segmenters
     from inference.preread import PreReadOptions, analyze
 
+    monkeypatch.setattr(preread, "set_aside_solid_foci", lambda labels, *_a, **_k: (labels, []))
     fast = analyze(chest, PreReadOptions(device="cpu", fallback=False, runtime="onnx"))
     assert preread._segmenter("unet", "cpu", None, "onnx").runtime == "onnx"
     monkeypatch.setattr(segmenters, "thorax_masks", plain_lungs.thorax_masks)
@@ -175,7 +179,6 @@ def test_the_fast_pre_read_reads_the_labels_of_the_plain_one_on_a_real_chest(che
                                                None))
     monkeypatch.setattr(segmenters, "split_sides",
                         lambda lung, body, orient, _: plain_lungs.split_sides(lung, body, orient))
-    monkeypatch.setattr(preread, "set_aside_solid_foci", _plain_set_aside)
     plain = analyze(chest, PreReadOptions(device="cpu", fallback=False, runtime="torch"))
     a, b = fast.labels, plain.labels
     for name, sel in (("lungs", lambda x: x > 0), ("ggo", lambda x: np.isin(x, GGO)),
