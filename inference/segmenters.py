@@ -17,7 +17,7 @@ from typing import Protocol
 import numpy as np
 from scipy import ndimage as ndi
 
-from inference import borders, density
+from inference import borders, density, vessels
 from inference.errors import AnalysisCancelled, InferenceError
 from inference.foci import drop_flat_lesions
 from inference.geometry import Orientation
@@ -46,7 +46,10 @@ Progress = Callable[[float], None]
 # other lesion (:mod:`inference.foci`, in ``preread.analyze``).
 # 8 (2026-12-07): + round solid masses from a 17 mm core (was 20) with their ground glass
 # within 10 mm of it (a spiculated nodule's halo), limits set on simulated lesion.
-POSTPROCESS_VERSION = 8
+# 9 (2026-12-07): + a large, blood-dense, elongated lesion component along the mediastinum
+# is a great vessel: out of the lesion, and out of the lung inside the mediastinum
+# (:mod:`inference.vessels`).
+POSTPROCESS_VERSION = 9
 MIN_LESION_RADIUS_MM = 2.5  # lesions must hold a disk of this radius somewhere (not rims)
 MEDIASTINAL_SHARE = 0.9  # consolidation this much inside the mediastinum is the heart
 GGO_GROW_MM = 5.0  # ground-glass found by the network grows this far (in-plane) ...
@@ -361,7 +364,13 @@ class UNetSegmenter:
             lesion = borders.drop_flat_and_shells(ggo | cons, lung, volume.spacing, SHELL_MM)
             lesion = density.drop_faint_lesions(volume.voxels, lung, (ggo | cons) & lesion,
                                                 volume.spacing, FAINT_MARGIN_HU)
+            # A great vessel read as lesion (the aorta, the pulmonary arteries).
+            vessel = vessels.great_vessels(lesion, volume.voxels, mediastinum, volume.spacing)
+            lesion &= ~vessel
             right, left = sides.result()
+            if vessel.any():
+                gone = vessel & mediastinum
+                right, left = right & ~gone, left & ~gone
         return sided_labels(lung, ggo & lesion, cons & lesion, right, left)
 
 
