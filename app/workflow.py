@@ -98,10 +98,13 @@ class Workflow(QObject):
                                    Qt.DockWidgetArea.LeftDockWidgetArea)
         self.report_dock = _dock(window, self.tr("Report"), right, "report",
                                  Qt.DockWidgetArea.RightDockWidgetArea)
+        # The key images leave their tab group while the column is split (split out, the
+        # measurements left a second tab bar behind over the series' title), then go back in.
+        window.removeDockWidget(window.key_image_dock)
         for dock in (window.series_dock, window.measurement_dock):  # the worklist on top
             window.splitDockWidget(self.worklist_dock, dock, Qt.Orientation.Vertical)
-        # The split takes the measurements out of their tab group: key images go back in.
         window.tabifyDockWidget(window.measurement_dock, window.key_image_dock)
+        window.key_image_dock.show()  # removing hid it
         window.measurement_dock.raise_()
         QTimer.singleShot(0, self, self._fit_left_column)  # once the window has its size
 

@@ -55,7 +55,7 @@ def report_language(items: list[dict[str, Any]], text: str) -> str:
     """The language the report's text is in: the one its key-images line is written in,
     else Russian when the text has Cyrillic letters, else English."""
     for lang in _WORDS:
-        if key_images_text(items, lang) in text:
+        if items and key_images_text(items, lang) in text:  # no items: "" is in any text
             return lang
     return "ru" if any("\u0400" <= ch <= "\u04ff" for ch in text) else "en"
 

@@ -6,7 +6,8 @@ events cross to the UI thread through a queued signal. Dictated text goes into t
 field that has focus: a text field receives the running transcript of that field after
 what it already held; a number or choice field takes the value it recognises. Text fields
 outside the report may be given to it (:meth:`DictationPanel.add_outside_editor`, e.g. an
-expert's review findings and comment): with the focus in one, the words go there.
+expert's review findings and comment): with the focus in one, the words go there, and
+stay there while it is given (a click on the images does not send them back to the report).
 """
 
 from __future__ import annotations
@@ -366,8 +367,8 @@ class DictationPanel(QWidget):
 
     # -- text fields outside the report ----------------------------------------------------------
     def add_outside_editor(self, editor: QPlainTextEdit) -> None:
-        """Let dictation write into ``editor`` while it has the focus (until it is removed
-        or destroyed); the report's fields take it again when they have the focus."""
+        """Let dictation write into ``editor`` once it has the focus, until it is removed or
+        destroyed (the report's fields take it back then, or when one is chosen by voice)."""
         if editor in self._outside.values():
             return
         self._outside_count += 1
@@ -386,13 +387,17 @@ class DictationPanel(QWidget):
                 self._targets.append(_Target(self.form.current_key()))
                 self.session.new_field()
 
-    def _retarget(self) -> None:
-        """A field has focus: speech from now on goes there, with a transcript of its own."""
+    def _retarget(self, chosen: bool = False) -> None:
+        """A field has focus: speech from now on goes there, with a transcript of its own.
+
+        While a field outside the report takes the words (a review's comment), the focus
+        leaving it for the main window keeps them there, in the report's fields too: a click
+        on the images activates the window, which gives its focus back to the report's field.
+        Only a report field ``chosen`` by voice ("next field") or the outside field's removal
+        (its dialog closed) gives the words back to the report."""
         target = self._snapshot()
-        focus = QApplication.focusWidget()
-        if _outside(self._targets[-1].key) and not _outside(target.key) and not (
-                focus is not None and (focus is self.form or self.form.isAncestorOf(focus))):
-            return  # the focus went to the images: the words stay in the review's field
+        if _outside(self._targets[-1].key) and not _outside(target.key) and not chosen:
+            return  # the words stay in the review's field
         if self.session is None:
             self._targets = deque([target])
         elif target.key is not None and target.key != self._targets[-1].key:
@@ -420,7 +425,7 @@ class DictationPanel(QWidget):
             self.command.emit(name, argument)
         else:
             return  # inline edits (punctuation, new line, scratch that) are in the transcript
-        self._retarget()
+        self._retarget(chosen=name in ("next_field", "previous_field", "go_to_field"))
 
 
 def _joiner(base: str, dictated: str) -> str:

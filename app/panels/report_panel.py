@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QSignalBlocker, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -41,7 +41,7 @@ from records import ReportStatus, Store
 from records.audit_sample import CENTRE_FIELD
 from records.errors import ProtocolError
 from records.findings import findings_text
-from records.key_objects import KEY_IMAGES, key_images_text
+from records.key_objects import KEY_IMAGES, key_images_text, report_language
 from records.protocol import Protocol
 from records.report_checks import check_report
 from records.store import SIGNED
@@ -89,6 +89,7 @@ class ReportPanel(QWidget):
         self._dirty = False
         self._locked = False
         self._signed_text = ""  # the latest signed version's text, shown while locked
+        self._signed_lang = ""  # the language that text is in, shown by the combo while locked
 
         self.title = QLabel(f"<b>{protocol.title.get(ui_lang, protocol.id)}</b>")
         self.title.setWordWrap(True)
@@ -203,6 +204,8 @@ class ReportPanel(QWidget):
         latest = self.store.report_versions(self.report_uid)[-1] if self.report_uid else None
         signed = latest is not None and latest.status in SIGNED
         self._signed_text = latest.text if signed else ""
+        self._signed_lang = (report_language(latest.fields.get(KEY_IMAGES) or [], latest.text)
+                             if latest is not None and signed else "")
         draft = load_draft(study_uid)
         if draft is not None and signed and not draft.addendum_reason:
             draft = None  # left over from before signing: the signed version stands
@@ -258,8 +261,17 @@ class ReportPanel(QWidget):
                                  self.tr("Sign"))
         self.save_button.setEnabled(not locked)
         self.locked_note.setVisible(locked)
+        self._show_language()
         if changed:
             self.locked_changed.emit(locked)
+
+    def _show_language(self) -> None:
+        """The combo names the signed report's language while it is locked (its text is in
+        that language whatever the setting), else the language being written in."""
+        lang = self._signed_lang if self._locked and self._signed_lang else self.report_lang
+        with QSignalBlocker(self.language):  # showing is not choosing: the setting stays
+            self.language.setCurrentIndex(max(0, self.language.findData(lang)))
+        self.language.setEnabled(not self._locked)
 
     def start_addendum(self, reason: str | None = None) -> bool:
         """Unlock a signed report to change it; the change is signed as a new (amended)
@@ -326,7 +338,7 @@ class ReportPanel(QWidget):
         if lang == self.report_lang:
             return
         self.report_lang = lang
-        self.language.setCurrentIndex(max(0, self.language.findData(lang)))
+        self._show_language()  # a signed report's combo keeps naming the signed language
         self._update_preview()
         self.report_language_changed.emit(lang)
 
@@ -422,6 +434,7 @@ class ReportPanel(QWidget):
             return
         self.report_uid = record.report_uid
         self._signed_text = record.text
+        self._signed_lang = self.report_lang
         self.addendum_reason = None
         discard_draft(self.study_uid)
         self._dirty = False

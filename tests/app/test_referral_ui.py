@@ -590,8 +590,8 @@ def test_the_review_findings_and_comment_are_dictated_like_a_report(qtbot, luch_
                                                                      ) -> None:
     """The review dialog's findings and comment take the dictation while they have the focus
     (the report on screen being signed, read-only, or not): the partial previewed, the
-    final placed, the words staying there when the focus goes elsewhere but the report
-    (the images, the worklist); closed, the dialog gives the dictation back to the report."""
+    final placed, the words staying there when the focus goes elsewhere (the images, the
+    worklist); closed, the dialog gives the dictation back to the report."""
     from dictation.session import DictationEvent
     from tests.app.test_dictation_panel import _Quiet, deliver
     from tests.app.test_workflow_archive import make_station
@@ -624,6 +624,39 @@ def test_the_review_findings_and_comment_are_dictated_like_a_report(qtbot, luch_
     deliver(dictation, qtbot, DictationEvent("field"))
     deliver(dictation, qtbot, DictationEvent("final", text="Late words."))
     assert "Late words" not in dialog.findings.toPlainText() + dialog.comment.toPlainText()
+    dictation.stop()
+    workflow.stop()
+
+
+def test_a_click_on_the_main_window_keeps_the_dictation_in_the_review(qtbot, luch_home: Path
+                                                                      ) -> None:
+    """Walkthrough: the expert dictates the review's comment and clicks the images; the
+    main window, activated, gives its focus back to the report's field it had. The words
+    stay in the comment while the review is open; closed, they go to the report again."""
+    from dictation.session import DictationEvent
+    from tests.app.test_dictation_panel import _Quiet, deliver
+    from tests.app.test_workflow_archive import make_station
+
+    _window, workflow, store = make_station(qtbot)
+    dictation = workflow.dictation
+    dictation._factory = _Quiet
+    workflow.report.begin("1.2.826.0.1.3680043.10.1.77")
+    conclusion = workflow.report.form.editors["conclusion"]
+    _focus(qtbot, conclusion)  # the expert was writing the report
+    dialog = workflow.referrals.review(_imported(store, kind="second_opinion"))
+    _focus(qtbot, dialog.comment)
+    dictation.start()
+    deliver(dictation, qtbot, DictationEvent("final", text="Vessel in section."))
+    assert dialog.comment.toPlainText() == "Vessel in section."
+    _focus(qtbot, conclusion)  # the click on the images: the window's focus comes back
+    deliver(dictation, qtbot, DictationEvent("field"))
+    deliver(dictation, qtbot, DictationEvent("final", text="Vessel in section. Not a focus."))
+    assert dialog.comment.toPlainText() == "Vessel in section. Not a focus."
+    assert "focus" not in conclusion.toPlainText(), "the words went to the report"
+    dialog.reject()  # closed: the report's field takes the dictation again
+    deliver(dictation, qtbot, DictationEvent("field"))
+    deliver(dictation, qtbot, DictationEvent("final", text="Viral pneumonia."))
+    assert conclusion.toPlainText() == "Viral pneumonia."
     dictation.stop()
     workflow.stop()
 

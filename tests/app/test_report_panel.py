@@ -140,3 +140,29 @@ def test_the_next_study_s_report_starts_at_its_first_field(qtbot, store):
     assert not any(panel.form.is_highlighted(k) for k in panel.form.editors)
     assert panel.scroll.verticalScrollBar().value() == 0
     assert panel.form.next_field() == next(iter(panel.form.editors))
+
+
+def test_a_signed_report_shown_again_names_its_own_language_locked(qtbot, store):
+    """Signed in Russian, shown again while the setting is English: the combo says Russian
+    (the stored text's language) and cannot be changed; the next study's report follows
+    the setting again."""
+    russian = ReportPanel(store, load_protocol("moscow-chest-ct-covid"), "dr.a", "en", "ru")
+    russian.confirm_signing = lambda text, problems: True
+    qtbot.addWidget(russian)
+    russian.begin(STUDY)
+    russian.form.set_values({"grade": "CT-1", "involvement_right_percent": 10.0,
+                             "conclusion": "Вирусная пневмония."})
+    with qtbot.waitSignal(russian.signed):
+        russian.sign()
+    assert russian.language.currentData() == "ru" and not russian.language.isEnabled()
+    panel = make_panel(qtbot, store)  # the setting: English
+    panel.begin(STUDY)
+    assert panel.locked
+    assert panel.language.currentData() == "ru", "the signed report's language"
+    assert not panel.language.isEnabled(), "locked with the report"
+    assert panel.report_lang == "en", "the setting is not changed by showing"
+    panel.begin("1.2.826.0.1.3680043.10.1.2")
+    assert panel.language.currentData() == "en" and panel.language.isEnabled()
+    panel.begin(STUDY)
+    assert panel.start_addendum("Grade revised")
+    assert panel.language.isEnabled(), "an addendum is written: the language can be chosen"

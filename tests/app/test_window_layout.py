@@ -4,8 +4,8 @@ changing the layout keeps the viewer and the side panels where they are."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDockWidget
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtWidgets import QApplication, QDockWidget, QTabBar
 
 from app.panels.report_panel import PREFERRED_WIDTH
 from app.panels.worklist_panel import WorklistPanel, WorklistRow
@@ -141,3 +141,27 @@ def test_the_empty_viewer_says_how_to_open_a_study_until_one_opens(station, qtbo
     with qtbot.waitSignal(window.volume_loaded, timeout=60_000):
         window.open_path(DEMO_STUDY, layout="1x1")
     assert all(v.note_text() == "" for v in window.reading.views)
+
+
+@pytest.mark.parametrize("size", [(1400, 900), (1920, 1080)])
+def test_the_measurement_and_key_image_tabs_read_cleanly(qtbot, luch_home, size):
+    """The left column's tab group shows one tab bar, under the measurements; a second one,
+    left behind when the column was split, lay over the series panel's title."""
+    settings = Settings()
+    settings.set("ai.autorun", False)
+    window = windows.shown_window(qtbot, settings, size)
+    Workflow(window, open_store(), reader="dr.geometry")
+    window.show()
+    qtbot.waitExposed(window)
+    QApplication.processEvents()
+    inside = window.rect()
+    bars = [b for b in window.findChildren(QTabBar) if b.isVisible()
+            and inside.intersects(QRect(b.mapTo(window, QPoint(0, 0)), b.size()))]
+    assert [[b.tabText(i) for i in range(b.count())] for b in bars] \
+        == [["Measurements", "Key images"]], "one tab bar for the tab group"
+    bar = QRect(bars[0].mapTo(window, QPoint(0, 0)), bars[0].size())
+    for dock in window.findChildren(QDockWidget):
+        if dock.isVisible() and dock.parent() is window:
+            area = QRect(dock.mapTo(window, QPoint(0, 0)), dock.size())
+            assert not bar.intersects(area), f"the tabs lie over {dock.objectName()}"
+    assert window.measurement_dock.geometry().bottom() < bar.top(), "tabs under the list"
