@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import threading
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +23,7 @@ from archive.errors import ArchiveAuthError, ArchiveRejected, ArchiveUnavailable
 from archive.transfer_syntax import AS_STORED, LOSSLESS_UIDS
 
 DICOM_JSON = "application/dicom+json"
+UID_LIST = 60  # UIDs per QIDO-RS list match (keeps the URL well under 8 KB)
 MULTIPART_DICOM = 'multipart/related; type="application/dicom"'
 # STOW-RS response attributes
 FAILED_SOP_SEQUENCE, REFERENCED_SOP_SEQUENCE = "00081198", "00081199"
@@ -109,6 +110,17 @@ class DicomWebClient:
             return response.json()
         except ValueError as err:
             raise ArchiveUnavailable("the archive sent an unreadable search answer") from err
+
+    def search_uid_list(self, path: str, key: str, uids: Sequence[str],
+                        params: dict[str, Any] | None = None,
+                        per_request: int = UID_LIST) -> list[dict[str, Any]]:
+        """:meth:`search` matching ``key`` against a list of UIDs, ``per_request`` UIDs a
+        request (UID list matching), the answers joined."""
+        found: list[dict[str, Any]] = []
+        for start in range(0, len(uids), per_request):
+            chunk = ",".join(uids[start:start + per_request])
+            found += self.search(path, {**(params or {}), key: chunk})
+        return found
 
     def search_studies(self, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         return self.search("studies", params)

@@ -14,7 +14,6 @@ STUDY_FIELDS = {
 }
 MODALITIES_IN_STUDY = "00080061"
 STUDY_UID, SERIES_NUMBER = "0020000D", "00200011"
-UID_LIST = 100  # studies per QIDO-RS request (UID list matching)
 
 
 @dataclass(frozen=True)
@@ -54,16 +53,12 @@ def reported_studies(client: DicomWebClient, studies: list[ArchiveStudy]) -> set
 
     An SR alone does not make a study reported: the pre-read service stores the AI's
     results as SR, and second-opinion requests travel as SR. Series are searched for the
-    studies holding any SR, one request per :data:`UID_LIST` of them; an SR series counts
-    unless its number is one of the station's non-report objects
+    studies holding any SR, in UID lists (:meth:`DicomWebClient.search_uid_list`); an SR
+    series counts unless its number is one of the station's non-report objects
     (:mod:`core.series_numbers`), so a report from another system counts.
     """
     with_sr = sorted(s.study_instance_uid for s in studies if s.has_sr)
-    reported: set[str] = set()
-    for start in range(0, len(with_sr), UID_LIST):
-        chunk = with_sr[start:start + UID_LIST]
-        for item in client.search("series", {"StudyInstanceUID": ",".join(chunk),
-                                             "Modality": "SR", "includefield": SERIES_NUMBER}):
-            if is_report_series(tag_value(item, SERIES_NUMBER, "")):
-                reported.add(str(tag_value(item, STUDY_UID)))
-    return reported
+    return {str(tag_value(item, STUDY_UID)) for item in client.search_uid_list(
+                "series", "StudyInstanceUID", with_sr,
+                {"Modality": "SR", "includefield": SERIES_NUMBER})
+            if is_report_series(tag_value(item, SERIES_NUMBER, ""))}

@@ -102,12 +102,11 @@ def flat_srs(client: DicomWebClient, study_uids: list[str]) -> dict[str, frozens
     study UID -> their SOP Instance UIDs; a study with none is left out. One QIDO-RS request
     for each :data:`UIDS_PER_REQUEST` studies, however many have a pre-read."""
     found: dict[str, set[str]] = {}
-    for start in range(0, len(study_uids), UIDS_PER_REQUEST):
-        chunk = study_uids[start:start + UIDS_PER_REQUEST]
-        for item in client.search("instances", {
-                "StudyInstanceUID": ",".join(chunk), "Modality": "SR",
-                "SeriesNumber": str(AI_SERIES_NUMBER)}):
-            study = str(tag_value(item, STUDY_UID))
-            if study in chunk:
-                found.setdefault(study, set()).add(str(tag_value(item, SOP_UID)))
+    asked = set(study_uids)
+    for item in client.search_uid_list(
+            "instances", "StudyInstanceUID", study_uids,
+            {"Modality": "SR", "SeriesNumber": str(AI_SERIES_NUMBER)}, UIDS_PER_REQUEST):
+        study = str(tag_value(item, STUDY_UID))
+        if study in asked:
+            found.setdefault(study, set()).add(str(tag_value(item, SOP_UID)))
     return {study: frozenset(sops) for study, sops in found.items()}

@@ -57,7 +57,6 @@ from records.store import Store
 log = logging.getLogger(__name__)
 SOP_CLASS_UID, SOP_INSTANCE_UID, SERIES_INSTANCE_UID = "00080016", "00080018", "0020000E"
 STUDY_INSTANCE_UID = "0020000D"
-UID_LIST = 60  # UIDs per QIDO-RS list match (keeps the URL well under 8 KB)
 VERIFYING_OBSERVER_SEQUENCE, VERIFYING_OBSERVER_NAME = "0040A073", "0040A075"
 
 
@@ -217,10 +216,6 @@ class _Batch:
     missing: dict[str, bytes] = field(default_factory=dict)  # to send
 
 
-def _chunks(items: list[str], size: int) -> list[list[str]]:
-    return [items[i:i + size] for i in range(0, len(items), size)]
-
-
 class SyncEngine:
     """Drains the outbox of one store into one archive."""
 
@@ -330,7 +325,8 @@ class SyncEngine:
     def _present(self, outgoing: list[Outgoing], only: set[str] | None = None) -> set[str]:
         """Which of the batch's objects the archive holds; also notes the studies' SRs.
 
-        One QIDO-RS request per ``UID_LIST`` studies (UID list matching), not one per job.
+        One QIDO-RS request per ``archive.dicomweb.UID_LIST`` studies (UID list matching), not
+        one per job.
         """
         wanted: dict[str, bool] = {}  # SOP Instance UID -> is an SR we built
         studies: set[str] = set()
@@ -340,15 +336,13 @@ class SyncEngine:
                     wanted[uid] = uid in out.srs
                     studies.add(out.job.study_instance_uid)
         present: set[str] = set()
-        for chunk in _chunks(sorted(studies), UID_LIST):
-            for item in self.client.search("instances", {
-                    "StudyInstanceUID": ",".join(chunk), "Modality": "SR"}):
-                self._remote_srs.setdefault(tag_value(item, STUDY_INSTANCE_UID), []).append(item)
-                present.add(tag_value(item, SOP_INSTANCE_UID))
+        for item in self.client.search_uid_list("instances", "StudyInstanceUID",
+                                                sorted(studies), {"Modality": "SR"}):
+            self._remote_srs.setdefault(tag_value(item, STUDY_INSTANCE_UID), []).append(item)
+            present.add(tag_value(item, SOP_INSTANCE_UID))
         others = sorted(uid for uid, is_sr in wanted.items() if not is_sr)
-        for chunk in _chunks(others, UID_LIST):
-            present |= {tag_value(i, SOP_INSTANCE_UID) for i in self.client.search(
-                "instances", {"SOPInstanceUID": ",".join(chunk)})}
+        present |= {tag_value(i, SOP_INSTANCE_UID) for i in self.client.search_uid_list(
+            "instances", "SOPInstanceUID", others)}
         return present & wanted.keys()
 
     def _conflicting(self, out: Outgoing, present: set[str], report: DrainReport) -> bool:
