@@ -444,18 +444,11 @@ def main() -> None:
         against_reference(args.reference.resolve(), args.slices, args.rounds, args.check)
         return
     volume = study(args.slices)
-    if args.runtimes:
-        runtimes(volume, args.rounds)
-        return
-    if args.classes:
-        classes_step(volume, args.rounds)
-        return
-    if args.steps:
-        steps(volume, args.rounds)
-        return
-    if args.slabs:
-        slabs(volume, args.rounds)
-        return
+    studies = {"runtimes": runtimes, "classes": classes_step, "steps": steps, "slabs": slabs}
+    for flag, run in studies.items():  # one study of a part, in rounds, then done
+        if getattr(args, flag):
+            run(volume, args.rounds)
+            return
     if args.post_only:
         post_processing(volume, args.repeat)
         return
