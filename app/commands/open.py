@@ -224,7 +224,6 @@ def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None
                         report_lang=settings.get("report.language") or ui_lang,
                         session_factory=dictation_factory(settings), archive=archive_client())
     window.workflow = workflow
-    window.profile_lock = profile  # held while the window lives
     if not screenshot:
         # deferred: only with a display (not for --screenshot); not for the other commands
         from app.settings_dialog import install_settings_action
