@@ -44,7 +44,7 @@ class MeasurementList(QWidget):
         self.list.setItemDelegate(_NameEditing(self.list))
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                   | QAbstractItemView.EditTrigger.EditKeyPressed)
-        self.list.currentItemChanged.connect(self._selected)
+        self.list.itemSelectionChanged.connect(self._selected)
         self.list.itemChanged.connect(self._edited)
         self.list.installEventFilter(self)
         self.delete_button = QPushButton(self.tr("Delete"))
@@ -63,8 +63,8 @@ class MeasurementList(QWidget):
         self._filling = False
 
     def set_measurements(self, volume: Volume | None, measurements: list[Measurement]) -> None:
-        current = self.list.currentItem()
-        keep = current.data(_ID) if current is not None else None
+        chosen = self.list.selectedItems()  # the reader's row (not one merely current)
+        keep = chosen[0].data(_ID) if chosen else None
         self._filling = True
         try:
             self.list.clear()
@@ -101,9 +101,14 @@ class MeasurementList(QWidget):
             return True
         return super().eventFilter(watched, event)
 
-    def _selected(self, item: QListWidgetItem | None, _previous=None) -> None:
-        if item is not None and not self._filling:
-            self.go_to.emit(self._measurements[item.data(_ID)])
+    def _selected(self) -> None:
+        # The row the reader chose (a click, the arrow keys) is selected. Not the current
+        # row: the list taking the focus makes its first row current, unselected (Qt), which
+        # is no choice; the keyboard falling here as a layout's views went took the reader
+        # to the first measurement's slice.
+        chosen = self.list.selectedItems()
+        if chosen and not self._filling:
+            self.go_to.emit(self._measurements[chosen[0].data(_ID)])
 
     def _edited(self, item: QListWidgetItem) -> None:
         if self._filling:

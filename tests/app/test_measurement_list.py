@@ -79,3 +79,25 @@ def test_a_measurement_drawn_with_the_mouse_is_listed_once(window, qtbot):
     send(QMouseEvent.Type.MouseButtonRelease, 250, Qt.MouseButton.NoButton)
     assert len(window.measurements) == 1, "drawn once, listed twice"
     assert window.measurement_list.list.count() == 1
+
+
+@pytest.mark.parametrize("layout", ["mpr", "1x1", "2x2"])
+def test_changing_the_layout_keeps_the_reader_where_they_were(window, qtbot, layout):
+    """Walkthrough (popi): reading at slice 91 with a measurement listed from slice 71, the
+    MPR button and back put every view on slice 71. The old views' focus fell to the list,
+    which made its first row current, and the list took that for the reader's choice."""
+    window.view.measurement_added.emit(_distance(window, 10))
+    items = window.measurement_list.list
+    items.setCurrentItem(None)  # as listed when a study opens: no row chosen
+    window.activateWindow()
+    window.focus_image()
+    window.view.set_slice_index(30)
+    qtbot.waitUntil(lambda: window.view.interactor.hasFocus(), timeout=3000)
+    window.set_layout(layout)
+    qtbot.wait(50)
+    assert window.view.slice_index == 30, "the layout change moved the reader"
+    assert window.view.interactor.hasFocus(), "the keyboard went to a side panel"
+    assert not items.selectedItems(), "a row the reader did not choose is shown chosen"
+    # A row the reader picks still takes every view there.
+    items.setCurrentRow(0)
+    assert window.view.slice_index == 10
