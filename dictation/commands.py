@@ -29,6 +29,10 @@ from dictation.phrase_match import close, distance, fold, key_words
 from dictation.written import SENTENCE_END, Token, is_written, split_words
 
 COMMANDS_FILE = RESOURCES / "dictation" / "commands.yaml"
+# Commands that move dictation to another field. The session starts the new field's
+# transcript right after the utterance that held one, in order with the audio, so speech
+# that follows goes to the new field even when the app handles the command late.
+FIELD_MOVES = frozenset({"next_field", "previous_field", "go_to_field"})
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,11 @@ class Command:
         if self.argument is not None:
             out["argument"] = self.argument
         return out
+
+
+def moves_field(commands) -> bool:
+    """Whether any of ``commands`` moves dictation to another field (:data:`FIELD_MOVES`)."""
+    return any(c.name in FIELD_MOVES for c in commands)
 
 
 @dataclass(frozen=True)

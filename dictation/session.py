@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from dictation.audio import AudioCapture, SpillQueue
-from dictation.commands import Command, CommandSet
+from dictation.commands import Command, CommandSet, moves_field
 from dictation.engines import Recognizer
 from dictation.errors import AudioDeviceError, RecognizerFailedError
 from dictation.pcm import SAMPLE_RATE
@@ -49,7 +49,8 @@ MAX_REPLAY_BYTES = 60 * BYTES_PER_SECOND  # unfinished audio fed again to a rest
 class DictationEvent:
     # "partial" | "final" | "confirmed" (the last tentative final stands as shown; ``result``
     # has its words' exact times, ``text`` the field's transcript, unchanged) | "field" (the
-    # audio of the field chosen by the next pending new_field() call begins here) |
+    # audio of the field chosen by the next pending new_field() call, or by the field move
+    # in the final just before, begins here) |
     # "unconfirmed" (a command heard in a tentative final that dictation ended before
     # confirming; ``commands`` were not run) | "restarted" | "error" | "stopped" | "notice"
     # (the app's factory: Whisper could not start, ``error`` says why, ``text`` names the
@@ -360,6 +361,13 @@ class DictationSession:
                 revises=revises,
             )
         )
+        if moves_field(done.commands):
+            # "next field", "go to conclusion": what is said after it is the next field's,
+            # from here in the audio, not from whenever the app gets round to the command
+            # (audio queued meanwhile was heard into the old field). The app takes the
+            # final's commands as its own new_field().
+            self.processor.transcript = Transcript()
+            self.on_event(DictationEvent("field"))
 
     def _settle(self) -> None:
         """The tentative final stands as it is (a new field, a new recogniser)."""

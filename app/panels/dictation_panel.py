@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from app.panels.protocol_form import ProtocolForm
 from app.shell.error_text import error_text, localize
-from dictation.commands import Command
+from dictation.commands import FIELD_MOVES, Command, moves_field
 from dictation.session import DictationEvent, DictationSession
 
 log = logging.getLogger(__name__)
@@ -114,6 +114,7 @@ class DictationPanel(QWidget):
         # review's comment), by a key of their own ("outside:<n>").
         self._outside: dict[str, QPlainTextEdit] = {}
         self._outside_count = 0
+        self._voice_move = False  # a voice command is moving the focus
 
         self.record = QPushButton(self.tr("Dictate"))
         self.record.setCheckable(True)
@@ -240,6 +241,8 @@ class DictationPanel(QWidget):
                 self._targets.popleft()
         elif event.kind == "final" and self._answer is not None:
             self.partial.clear()
+            if moves_field(event.commands):  # the session began a new transcript after it
+                self._targets.append(_Target(None, answering=True))
             self._answer_with(event)
         elif event.kind == "final":
             self.partial.clear()
@@ -387,7 +390,7 @@ class DictationPanel(QWidget):
                 self._targets.append(_Target(self.form.current_key()))
                 self.session.new_field()
 
-    def _retarget(self, chosen: bool = False) -> None:
+    def _retarget(self, chosen: bool = False, voiced: bool = False) -> None:
         """A field has focus: speech from now on goes there, with a transcript of its own.
 
         While a field outside the report takes the words (a review's comment), the focus
@@ -400,6 +403,8 @@ class DictationPanel(QWidget):
             return  # the words stay in the review's field
         if self.session is None:
             self._targets = deque([target])
+        elif voiced:  # the session's own "field" event starts it
+            self._targets.append(target)
         elif target.key is not None and target.key != self._targets[-1].key:
             self._targets.append(target)
             self.session.new_field()  # the switch happens in order with the audio
@@ -407,25 +412,34 @@ class DictationPanel(QWidget):
     def _focus_changed(self, _old, _new) -> None:
         """Clicking or tabbing to another field while dictating moves the dictation there;
         focus leaving the form (scrolling images) keeps it in the last field."""
-        if self.session is not None:
+        if self.session is not None and not self._voice_move:
             self._retarget()
 
     def _run_command(self, name: str, argument: str | None) -> None:
-        if name == "next_field":
-            self.form.next_field()
-        elif name == "previous_field":
-            self.form.previous_field()
-        elif name == "go_to_field":
-            if self.form.go_to_field(argument or "") is None:
-                self.message.emit(self.tr("No field called “%s”") % (argument or ""))
+        if name in FIELD_MOVES:
+            self._move_by_voice(name, argument)
         elif name == "stop_dictation":
             self.stop()
-            return
         elif name in ("accept_ai_values", "sign_report", "insert_template"):
             self.command.emit(name, argument)
-        else:
-            return  # inline edits (punctuation, new line, scratch that) are in the transcript
-        self._retarget(chosen=name in ("next_field", "previous_field", "go_to_field"))
+            self._retarget()
+        # inline edits (punctuation, new line, scratch that) are in the transcript
+
+    def _move_by_voice(self, name: str, argument: str | None) -> None:
+        """A field move heard: the session has already begun the next field's transcript
+        (its ``field`` event follows this final), so the field the form moves to is queued
+        for it, even when it is the same field, and no new_field() is asked for."""
+        self._voice_move = True  # the focus change below is this move, not a click
+        try:
+            if name == "next_field":
+                self.form.next_field()
+            elif name == "previous_field":
+                self.form.previous_field()
+            elif self.form.go_to_field(argument or "") is None:
+                self.message.emit(self.tr("No field called “%s”") % (argument or ""))
+        finally:
+            self._voice_move = False
+        self._retarget(chosen=True, voiced=True)
 
 
 def _joiner(base: str, dictated: str) -> str:

@@ -5,6 +5,8 @@ with a real microphone in tests/app/test_reading_workflow.py and tests/dictation
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from PySide6.QtWidgets import QLabel
 
@@ -470,3 +472,78 @@ def test_words_after_a_tentative_final_stand_in_its_place_not_after_it(panel, qt
     assert form.values()["conclusion"] == "Nodule in the left lobe, no effusion."
     deliver(panel, qtbot, DictationEvent("partial", text="next"))  # a new utterance: after it
     assert form.values()["conclusion"] == "Nodule in the left lobe, no effusion. next"
+
+
+class _Hears:
+    """Below the engine seam: each SAY block ends an utterance, the next phrase as a final."""
+
+    SAY = b"\x01\x00" * 160
+
+    def __init__(self, phrases):
+        self.phrases = phrases
+
+    def accept(self, pcm):
+        from dictation.results import Result, Word
+
+        if pcm != self.SAY or not self.phrases:
+            return []
+        words = self.phrases.pop(0).split()
+        return [Result(" ".join(words), True,
+                       tuple(Word(w, n * 0.3, n * 0.3 + 0.25, 1.0) for n, w in enumerate(words)))]
+
+    def finish(self):
+        return None
+
+    def close(self):
+        pass
+
+
+@pytest.mark.parametrize("busy", [False, True])
+def test_words_after_a_spoken_field_move_go_to_the_new_field(qtbot, busy):
+    """«перейти к полю заключение», then the conclusion: the words after the command are
+    the conclusion's even when the app handles the command late (a busy UI thread, or a
+    busy box: the recogniser runs ahead of it), as in the walkthrough where the start of
+    the conclusion was left in «Дополнительный текст»."""
+    from dictation.session import DictationSession
+    from dictation.transcript import DictationProcessor
+
+    phrases: list[str] = []
+    sessions: list = []
+
+    class QueueSession(DictationSession):
+        def start(self):
+            self.start_recogniser()
+
+    def factory(on_event, hands_free=True):
+        sessions.append(QueueSession(_Hears(phrases), DictationProcessor("en"), on_event))
+        return sessions[-1]
+
+    form = ProtocolForm(load_protocol("moscow-chest-ct-covid"), "en")
+    panel = DictationPanel(form, factory)
+    qtbot.addWidget(form)
+    qtbot.addWidget(panel)
+    form.show()
+    qtbot.waitExposed(form)
+    form.focus_field("conclusion")
+    panel.start()
+    try:
+        phrases += ["viral pneumonia unlikely", "go to field recommendations",
+                    "follow up in one year", "previous field", "no effusion"]
+        for _ in phrases[:]:
+            sessions[0].queue.put(_Hears.SAY)
+            if not busy:
+                qtbot.wait(50)
+        if busy:  # the UI thread is held while all five utterances are recognised
+            deadline = time.monotonic() + 5
+            while phrases and time.monotonic() < deadline:
+                time.sleep(0.05)
+        qtbot.waitUntil(lambda: "effusion" in form.values().get("conclusion", "").lower(),
+                        timeout=5000)
+    finally:
+        panel.stop()
+    conclusion, recommendations = (form.values().get(k, "").lower() for k in
+                                   ("conclusion", "recommendations"))
+    assert "viral pneumonia unlikely" in conclusion and "no effusion" in conclusion
+    assert "follow up in one year" in recommendations
+    assert "follow" not in conclusion and "pneumonia" not in recommendations
+    assert "effusion" not in recommendations
