@@ -411,6 +411,22 @@ def station_secret(name: str, keys: Vault | None = None) -> bytes:
     return secret
 
 
+def no_core_dumps() -> bool:
+    """Keep this process, and the decoder processes it starts, from leaving a core dump: a
+    crash's memory image (decrypted images, report text, unwrapped keys) would be plain PHI
+    outside ``LUCH_HOME`` (systemd-coredump keeps it under ``/var/lib/systemd/coredump``; it
+    honours the limit). Returns whether the limit is set (not on Windows)."""
+    try:
+        import resource  # deferred: POSIX only
+    except ImportError:
+        return False
+    try:
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    except (ValueError, OSError):
+        return False
+    return True
+
+
 def write_private_json(path: Path, data) -> None:
     """``data`` as JSON through :func:`write_private` (sealed when encryption is on)."""
     write_private(path, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))

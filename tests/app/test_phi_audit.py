@@ -10,8 +10,8 @@ correction, a second-opinion request, an anonymised export, the open dialog's fo
 The scan looks for each identifier as UTF-8, UTF-16 (both byte orders), the single-byte
 Cyrillic encodings DICOM allows (ISO-IR 144) and Windows-1251, percent-encoded (URLs), the
 name with ``^`` or spaces, the birth date as DICOM, ISO and Russian dates; for a DICOM
-preamble (``DICM``), an SQLite header or FLAC outside sealed envelopes; and for a key file
-that is not wrapped.
+preamble (``DICM``), an SQLite header or FLAC outside sealed envelopes; for a key file that
+is not wrapped; and, but for the UIDs of the image cache's layout, in the files' names.
 """
 
 from __future__ import annotations
@@ -99,6 +99,9 @@ def scan(folders: list[Path], study_uid: str) -> list[str]:
             sealed = crypto.is_sealed(raw[:crypto.HEADER_BYTES])
             where = f"{folder.name}/{path.relative_to(folder)}"
             found += [f"{where}: {what}" for form, what in patterns.items() if form in raw]
+            name = str(path.relative_to(folder)).encode("utf-8")  # UIDs name cached files
+            found += [f"{where}: {what} in its name" for form, what in patterns.items()
+                      if form in name and what != "study UID"]
             if not sealed:
                 found += [f"{where}: {kind} in plain" for magic, kind in PLAIN_FORMATS.items()
                           if magic in raw]

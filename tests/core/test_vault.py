@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import keyring
 import pytest
@@ -168,3 +169,16 @@ def test_the_anonymisation_key_is_plain_only_while_encryption_is_off(luch_home,
     assert vault.station_secret(vault.ANONYMIZE_KEY) == secret  # read whichever way it stands
     assert crypto.is_wrapped(path.read_bytes())
     vault.clear_cache()
+
+
+def test_no_core_dumps_sets_the_limit_for_the_process_and_its_children():
+    import subprocess
+    import sys
+
+    code = ("import resource, subprocess, sys; from core import vault; "
+            "assert vault.no_core_dumps(); print(resource.getrlimit(resource.RLIMIT_CORE)); "
+            "subprocess.run([sys.executable, '-c', 'import resource; "
+            "print(resource.getrlimit(resource.RLIMIT_CORE))'])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=Path(__file__).resolve().parents[2]).stdout
+    assert out.split("\n")[:2] == ["(0, 0)", "(0, 0)"]
