@@ -16,7 +16,7 @@ import logging
 import logging.handlers
 import re
 
-from core.files import uid_name
+from core.files import uid_name, write_bytes_atomic
 from core.paths import app_subdir
 
 LOG_FILE = "luch.log"
@@ -76,10 +76,28 @@ class PhiFilter(logging.Filter):
         message = record.getMessage()
         masked_text = _PHI_RE.sub(lambda m: f"{m['key']}{m['sep']}{MASK}", message)
         masked_text = _CARET_NAME_RE.sub(MASK, masked_text)
-        masked_text = _UID_RE.sub(lambda m: UID_MARK + uid_name(m[0])[:12], masked_text)
+        masked_text = mask_uids(masked_text)
         if masked_text != message:
             record.msg, record.args = masked_text, None
         return True
+
+
+def mask_uids(text: str) -> str:
+    """``text`` with each DICOM UID replaced as :class:`PhiFilter` writes it."""
+    return _UID_RE.sub(lambda m: UID_MARK + uid_name(m[0])[:12], text)
+
+
+def mask_uids_in_logs() -> int:
+    """Rewrite the log files written before UIDs were masked (``luch.log`` and its rotated
+    copies), UIDs replaced; returns how many changed."""
+    changed = 0
+    for path in sorted(app_subdir("logs").glob(LOG_FILE + "*")):
+        text = path.read_text("utf-8", errors="replace")
+        masked_text = mask_uids(text)
+        if masked_text != text:
+            write_bytes_atomic(path, masked_text.encode("utf-8"))
+            changed += 1
+    return changed
 
 
 def setup_logging(level: int = logging.INFO) -> logging.Handler:

@@ -4,7 +4,8 @@ key reset (refused while work is unsent), for ``luch encryption`` and the app's 
 The database is converted by :func:`records.open_store` itself; this seals the files: the
 cached images (a key per study), report drafts, dictation audio and its word times, where
 series were left and the folder last opened from (moved out of ``settings.json``) (the home
-key), the anonymisation key (wrapped by the station key), the AI's SEG, SR and label maps
+key), the anonymisation key (wrapped by the station key), UIDs in the logs of before
+(masked once), the AI's SEG, SR and label maps
 and the readers' corrections (a key per study, :data:`FOLDER_SEALED`; those sealed before
 with their folder's key move to their study's key at the first start after the update,
 :func:`study_of_files`).
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from app.shell.open_dir import OPEN_DIR_KEY, seal_open_dir
 from core import crypto, vault
+from core.logging import mask_uids_in_logs
 from core.paths import app_home
 from core.settings import Settings
 
@@ -30,6 +32,7 @@ PRIVATE_FOLDERS = ("drafts", "dictations", "measurements", "key-images", "word-l
 #: folders under LUCH_HOME whose files go through core.vault.write_folder_file (its own key)
 FOLDER_SEALED = ("ai-dicom", "corrections")
 SET_ASIDE = "set-aside"
+LOGS_MASKED = "logs-masked"  # in keys/: the logs of before were rewritten with UIDs masked
 
 
 def private_files(home: Path) -> list[Path]:
@@ -68,7 +71,9 @@ def seal_home(keys: vault.Vault | None = None, force: bool = False) -> dict[str,
         return {"files": 0, "images": 0}
     folder_keyed = any((keys.home / name / vault.FOLDER_KEY).exists() for name in FOLDER_SEALED)
     settings = Settings()
-    plain_left = _plain_secret(keys.home) or isinstance(settings.get(OPEN_DIR_KEY), str)
+    logs_masked = keys.home / vault.KEYS_DIR / LOGS_MASKED
+    plain_left = (_plain_secret(keys.home) or isinstance(settings.get(OPEN_DIR_KEY), str)
+                  or not logs_masked.exists())
     if not (force or folder_keyed or plain_left or vault.needs_sealing(keys.home)):
         return {"files": 0, "images": 0}
     files = vault.seal_plain_files([p for p in private_files(keys.home) if _plain(p)], keys)
@@ -76,6 +81,10 @@ def seal_home(keys: vault.Vault | None = None, force: bool = False) -> dict[str,
         vault.station_secret(vault.ANONYMIZE_KEY, keys)
         files += 1
     files += seal_open_dir(settings, keys)
+    if mask_uids_in_logs():  # written before the log masked UIDs
+        log.info("encryption at rest: UIDs masked in the logs of before")
+    logs_masked.parent.mkdir(parents=True, exist_ok=True)
+    logs_masked.touch()
     study_of = study_of_files()
     files += sum(vault.seal_folder_files(keys.home / name, keys, study_of)
                  for name in FOLDER_SEALED)

@@ -181,15 +181,18 @@ def test_a_whole_reading_leaves_no_plain_phi(qtbot, orthanc, audited_study, encr
 
 
 def test_a_plain_open_folder_and_anonymisation_key_are_sealed_at_the_start(encrypted_home):
-    """A home sealed by an earlier release kept the folder last opened in settings.json and
-    the anonymisation key in plain: the start moves the one into a sealed file and wraps the
-    other (the same secret), though the home was converted before."""
+    """A home sealed by an earlier release kept the folder last opened in settings.json, the
+    anonymisation key in plain and UIDs in its logs: the start moves the folder into a sealed
+    file, wraps the key (the same secret) and masks the UIDs, though the home was converted
+    before."""
     from app.commands._sealing import seal_home
     from app.shell.open_dir import OPEN_DIR_KEY, last_open_dir, remember_open_dir
     from core.settings import Settings
 
     folder = encrypted_home.parent / f"{PATIENT_ID} {FAMILY}"
     folder.mkdir()
+    uid = "1.2.826.0.1.3680043.8.498.1095812283195845319718846926399680339"
+    (app_subdir("logs") / "luch.log.1").write_text(f"opened {uid}\n")  # an older release's
     Settings().set(OPEN_DIR_KEY, str(folder))
     secret = bytes(range(32))
     (encrypted_home / vault.KEYS_DIR).mkdir(parents=True, exist_ok=True)
@@ -198,7 +201,8 @@ def test_a_plain_open_folder_and_anonymisation_key_are_sealed_at_the_start(encry
     assert seal_home() == {"files": 2, "images": 0}
     assert Settings().get(OPEN_DIR_KEY) is None and last_open_dir(Settings()) == str(folder)
     assert vault.station_secret(vault.ANONYMIZE_KEY) == secret
-    assert scan([encrypted_home], "1.2.3.4.5.6") == []
+    assert scan([encrypted_home], uid) == []
+    assert (app_subdir("logs") / "luch.log.1").read_text() == f"opened uid:{uid_name(uid)[:12]}\n"
     assert seal_home() == {"files": 0, "images": 0}  # once
     remember_open_dir(Settings(), str(folder.parent))
     assert last_open_dir(Settings()) == str(folder.parent) and scan([encrypted_home],
