@@ -16,7 +16,7 @@ import logging
 import logging.handlers
 import re
 
-from core.files import uid_name, write_bytes_atomic
+from core.files import uid_name
 from core.paths import app_subdir
 
 LOG_FILE = "luch.log"
@@ -94,8 +94,10 @@ def mask_uids_in_logs() -> int:
     for path in sorted(app_subdir("logs").glob(LOG_FILE + "*")):
         text = path.read_text("utf-8", errors="replace")
         masked_text = mask_uids(text)
-        if masked_text != text:
-            write_bytes_atomic(path, masked_text.encode("utf-8"))
+        if masked_text != text:  # in place: an open handler appends to this same file
+            with open(path, "r+b") as f:
+                f.write(masked_text.encode("utf-8"))
+                f.truncate()
             changed += 1
     return changed
 

@@ -95,3 +95,24 @@ def test_phi_filter_names_uids_by_a_short_hash_only():
     assert study not in message and uuid_form not in message
     assert f"opened uid:{uid_name(study)[:12]} (uid:{uid_name(uuid_form)[:12]})" in message
     assert message.endswith("from 10.0.0.12, Qt 6.11.3, series 1.2.3")
+
+
+def test_old_logs_are_masked_in_place_and_the_handler_keeps_writing(luch_home):
+    from core.files import uid_name
+    from core.logging import mask_uids_in_logs
+
+    uid = "1.2.826.0.1.3680043.8.498.4242424242"
+    handler = setup_logging()
+    try:
+        path = luch_home / "logs" / "luch.log"
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(f"an older release logged {uid}\n")
+        assert mask_uids_in_logs() == 1 and mask_uids_in_logs() == 0
+        logging.getLogger("luch.test").warning("after the masking")
+        handler.flush()
+        text = path.read_text()
+        assert uid not in text and f"logged uid:{uid_name(uid)[:12]}" in text
+        assert text.rstrip().endswith("after the masking")
+    finally:
+        logging.getLogger().removeHandler(handler)
+        handler.close()
