@@ -424,9 +424,16 @@ def wrap_key(kek: bytes, dek: bytes, label: str) -> bytes:
     return _WRAP_MAGIC + nonce + AESGCM(kek).encrypt(nonce, dek, label.encode())
 
 
+def is_wrapped(data: bytes) -> bool:
+    """Whether ``data`` is a key wrapped by :func:`wrap_key` (else e.g. a plain secret)."""
+    return data[:8] == _WRAP_MAGIC
+
+
 def unwrap_key(kek: bytes, wrapped: bytes, label: str) -> bytes:
-    """The data key inside ``wrapped``; SealError when the KEK is another or it was changed."""
-    if wrapped[:8] != _WRAP_MAGIC or len(wrapped) != 8 + 12 + KEY_BYTES + TAG:
+    """The data key inside ``wrapped`` (a data key is 32 bytes; a station secret such as the
+    anonymisation key may be 16 or more); SealError when the KEK is another or it was
+    changed."""
+    if wrapped[:8] != _WRAP_MAGIC or len(wrapped) < 8 + 12 + 16 + TAG:
         raise SealError(f"the key file of {label} is damaged")
     try:
         return AESGCM(kek).decrypt(wrapped[8:20], wrapped[20:], label.encode())

@@ -4,7 +4,10 @@ Log messages must never carry patient data. Code logs UIDs only where unavoidabl
 never names, IDs or birth dates (where one must be referred to, pass :func:`masked`);
 :class:`PhiFilter` is a second line of defence that masks what it can recognise if one slips
 into a message: ``Name=value`` pairs of DICOM person/identity attributes, person-name values
-passed as arguments (pydicom ``PersonName``), and ``Family^Given`` DICOM-style names.
+passed as arguments (pydicom ``PersonName``), and ``Family^Given`` DICOM-style names. DICOM
+UIDs (a study's, a series', an instance's) are replaced by a short hash (``uid:`` + 12 hex
+characters of :func:`core.files.uid_name`, the name of the study's drafts and dictations), so
+the log, which stays plain when encryption at rest is on, names no study.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import logging
 import logging.handlers
 import re
 
+from core.files import uid_name
 from core.paths import app_subdir
 
 LOG_FILE = "luch.log"
@@ -38,6 +42,12 @@ _PHI_RE = re.compile(
     r"(?P<key>" + "|".join(_PHI_KEYS) + r")(?P<sep>\s*[=:]\s*)(?P<val>'[^']*'|\"[^\"]*\"|[^\s,;)]+)"
 )
 
+
+# A DICOM UID: digits and dots, 5 or more components (an IP address has 4), or the 2.25 UUID
+# form. Logged as ``uid:`` and the first 12 characters of core.files.uid_name, which names the
+# same study's files (drafts, dictations) and never shows the UID.
+_UID_RE = re.compile(r"(?<![\w.])(?:[0-2](?:\.(?:0|[1-9]\d*)){4,}|2\.25\.\d{10,})(?![\w.])")
+UID_MARK = "uid:"
 
 # A DICOM person name: components joined by carets (``Family^Given^Middle``).
 _CARET_NAME_RE = re.compile(r"[^\s\^=:,;()'\"]*(?:\^[^\s\^,;()'\"]*)+")
@@ -66,9 +76,30 @@ class PhiFilter(logging.Filter):
         message = record.getMessage()
         masked_text = _PHI_RE.sub(lambda m: f"{m['key']}{m['sep']}{MASK}", message)
         masked_text = _CARET_NAME_RE.sub(MASK, masked_text)
+        masked_text = mask_uids(masked_text)
         if masked_text != message:
             record.msg, record.args = masked_text, None
         return True
+
+
+def mask_uids(text: str) -> str:
+    """``text`` with each DICOM UID replaced as :class:`PhiFilter` writes it."""
+    return _UID_RE.sub(lambda m: UID_MARK + uid_name(m[0])[:12], text)
+
+
+def mask_uids_in_logs() -> int:
+    """Rewrite the log files written before UIDs were masked (``luch.log`` and its rotated
+    copies), UIDs replaced; returns how many changed."""
+    changed = 0
+    for path in sorted(app_subdir("logs").glob(LOG_FILE + "*")):
+        text = path.read_text("utf-8", errors="replace")
+        masked_text = mask_uids(text)
+        if masked_text != text:  # in place: an open handler appends to this same file
+            with open(path, "r+b") as f:
+                f.write(masked_text.encode("utf-8"))
+                f.truncate()
+            changed += 1
+    return changed
 
 
 def setup_logging(level: int = logging.INFO) -> logging.Handler:

@@ -94,5 +94,10 @@ class Settings:
         self._values[key] = value
         self._save()
 
+    def unset(self, key: str) -> None:
+        """Forget the user's value of ``key`` (the policy's default applies again)."""
+        if self._values.pop(key, None) is not None:
+            self._save()
+
     def _save(self) -> None:
         write_json_atomic(self.path, self._values)

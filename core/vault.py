@@ -54,6 +54,7 @@ PLAIN_MARK = ".plain-data"  # in LUCH_HOME: PHI was written in plain since the l
 CONVERTED = "converted"  # in keys/: the whole home was sealed once
 FOLDER_KEY = ".luch-key"
 HOME_KEY, RECORDS_KEY = "home", "records"
+ANONYMIZE_KEY = "anonymize"  # keys/anonymize.key: a station secret (station_secret)
 STUDY_KEYS = "studies"  # in keys/: one wrapped data key per study of the AI's files
 STUDY_IDS_KEY = "study-ids"  # the data key the study keys' ids are hashed with
 _FOLDER_LEVELS = 3  # a cached image is <study>/<series>/<sop>.dcm: its key 2 levels up
@@ -358,7 +359,8 @@ def rotate_kek(home: Path | None = None) -> int:
     is). Returns how many data keys were re-wrapped."""
     home = Path(home or app_home())
     old = Vault.open(home, create=False)
-    wrapped = [(p, p.stem) for p in (home / KEYS_DIR).glob("*.key")]
+    wrapped = [(p, p.stem) for p in (home / KEYS_DIR).glob("*.key")
+               if crypto.is_wrapped(p.read_bytes()[:8])]  # a plain secret: nothing to rewrap
     wrapped += [(p, f"folder:{p.parent.name}") for p in home.rglob(FOLDER_KEY)]
     wrapped += [(p, f"study:{p.stem}") for p in (home / KEYS_DIR / STUDY_KEYS).glob("*.key")]
     if (home / KEYS_DIR / CHECK_FILE).exists():
@@ -383,6 +385,46 @@ def rotate_kek(home: Path | None = None) -> int:
         os.replace(path.with_name(path.name + ".rewrap"), path)
     clear_cache()
     return len(rewrapped)
+
+
+def station_secret(name: str, keys: Vault | None = None) -> bytes:
+    """A secret of the station kept in ``keys/<name>.key`` (:data:`ANONYMIZE_KEY`: the
+    anonymisation key, with which pseudonyms and UIDs stay the same from export to export),
+    made on first use (32 random bytes): wrapped by the station key when encryption is on
+    (a plain one of before is wrapped in place, the same secret); plain and readable by the
+    owner only when off (the home marked, so that turning encryption on wraps it). A
+    wrapped one is read whichever way the setting stands."""
+    keys = keys or current()
+    path = (keys.home if keys is not None else app_home()) / KEYS_DIR / f"{name}.key"
+    raw = path.read_bytes() if path.is_file() else b""
+    if crypto.is_wrapped(raw):
+        secret = (keys or reader()).dek(name, create=False)
+        if secret is None:
+            raise SealError(f"the station secret {name} is missing")
+        return secret
+    secret = raw if len(raw) >= 16 else crypto.new_key()
+    if keys is not None:
+        write_bytes_atomic(path, crypto.wrap_key(keys._kek, secret, name))
+    elif secret is not raw:
+        write_bytes_atomic(path, secret)  # a temp file of the owner only, renamed
+        note_plain_write(path.parent.parent)
+    return secret
+
+
+def no_core_dumps() -> bool:
+    """Keep this process, and the decoder processes it starts, from leaving a core dump: a
+    crash's memory image (decrypted images, report text, unwrapped keys) would be plain PHI
+    outside ``LUCH_HOME`` (systemd-coredump keeps it under ``/var/lib/systemd/coredump``; it
+    honours the limit). Returns whether the limit is set (not on Windows)."""
+    try:
+        import resource  # deferred: POSIX only
+    except ImportError:
+        return False
+    try:
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    except (ValueError, OSError):
+        return False
+    return True
 
 
 def write_private_json(path: Path, data) -> None:

@@ -2,7 +2,9 @@
 
 The PortAudio callback only appends the block to a :class:`SpillQueue`; a recogniser thread
 drains it (:mod:`dictation.session`). The queue is unbounded: past a memory limit it spills
-to a temporary file, so a lagging recogniser never loses captured audio. A watchdog notices
+to a temporary file (unnamed, sealed with AES-GCM under a key held only in memory: the
+dictated voice is PHI and the temp folder is outside ``LUCH_HOME``), so a lagging recogniser
+never loses captured audio. A watchdog notices
 a microphone that stops delivering (unplugged) and reports it; :meth:`AudioCapture.restart`
 reopens a device and capture goes on into the same queue.
 """
@@ -19,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from dictation.errors import AudioDeviceError
 from dictation.pcm import SAMPLE_RATE
@@ -44,6 +47,8 @@ class SpillQueue:
         self._read_pos = 0
         self._write_pos = 0
         self._spilled: collections.deque[int | str] = collections.deque()  # sizes on disk, markers
+        self._sealer: AESGCM | None = None  # spilled audio is sealed: the voice is PHI
+        self._sealed = self._opened = 0  # chunks written and read: their nonces
         self._cond = threading.Condition()
         self.spilled_bytes = 0  # total ever written to disk (for tests and diagnostics)
 
@@ -52,10 +57,13 @@ class SpillQueue:
             if self._spilled or self._memory_bytes + len(chunk) > self.memory_limit:
                 if self._file is None:
                     self._file = tempfile.TemporaryFile(prefix="luch-audio-")  # noqa: SIM115
+                    self._sealer = AESGCM(AESGCM.generate_key(bit_length=256))
                 self._file.seek(self._write_pos)
-                self._file.write(chunk)
-                self._write_pos += len(chunk)
-                self._spilled.append(len(chunk))
+                self._sealed += 1  # a fresh nonce per chunk, the key never leaves memory
+                data = self._sealer.encrypt(self._sealed.to_bytes(12, "big"), chunk, None)
+                self._file.write(data)
+                self._write_pos += len(data)
+                self._spilled.append(len(data))
                 self.spilled_bytes += len(chunk)
             else:
                 self._memory.append(chunk)
@@ -85,7 +93,9 @@ class SpillQueue:
             if isinstance(size, str):  # a marker
                 return size
             self._file.seek(self._read_pos)
-            chunk = self._file.read(size)
+            self._opened += 1
+            chunk = self._sealer.decrypt(self._opened.to_bytes(12, "big"),
+                                         self._file.read(size), None)
             self._read_pos += size
             if not self._spilled:  # drained: reuse the file from its start
                 self._file.seek(0)

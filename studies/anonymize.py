@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -181,19 +180,6 @@ def _map_uids(value, mapper: Callable[[str], str]):
     if isinstance(value, str):
         return value if value in UID_dictionary else mapper(value)
     return [v if v in UID_dictionary else mapper(v) for v in value]
-
-
-def load_or_create_key(path: Path) -> bytes:
-    """A secret key kept in ``path`` (created on first use, readable by the owner only)."""
-    if path.exists():
-        key = path.read_bytes()
-        if len(key) >= 16:
-            return key
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_bytes(32)
-    path.write_bytes(key)
-    path.chmod(0o600)
-    return key
 
 
 def anonymize_files(files: Iterable[FileRef], out_dir: Path, anonymizer: Anonymizer,

@@ -2,10 +2,13 @@
 key reset (refused while work is unsent), for ``luch encryption`` and the app's start.
 
 The database is converted by :func:`records.open_store` itself; this seals the files: the
-cached images (a key per study), report drafts, dictation audio and its word times (the
-home key), the AI's SEG, SR and label maps and the readers' corrections (a key per study,
-:data:`FOLDER_SEALED`; those sealed before with their folder's key move to their study's key
-at the first start after the update, :func:`study_of_files`).
+cached images (a key per study), report drafts, dictation audio and its word times, where
+series were left and the folder last opened from (moved out of ``settings.json``) (the home
+key), the anonymisation key (wrapped by the station key), UIDs in the logs of before
+(masked once), the AI's SEG, SR and label maps
+and the readers' corrections (a key per study, :data:`FOLDER_SEALED`; those sealed before
+with their folder's key move to their study's key at the first start after the update,
+:func:`study_of_files`).
 """
 
 from __future__ import annotations
@@ -17,16 +20,19 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from app.shell.open_dir import OPEN_DIR_KEY, seal_open_dir
 from core import crypto, vault
+from core.logging import mask_uids_in_logs
 from core.paths import app_home
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
 #: folders under LUCH_HOME whose files go through core.vault.write_private
-PRIVATE_FOLDERS = ("drafts", "dictations", "measurements", "key-images", "word-links")
+PRIVATE_FOLDERS = ("drafts", "dictations", "measurements", "key-images", "word-links", "reading")
 #: folders under LUCH_HOME whose files go through core.vault.write_folder_file (its own key)
 FOLDER_SEALED = ("ai-dicom", "corrections")
 SET_ASIDE = "set-aside"
+LOGS_MASKED = "logs-masked"  # in keys/: the logs of before were rewritten with UIDs masked
 
 
 def private_files(home: Path) -> list[Path]:
@@ -40,6 +46,12 @@ def folder_sealed_files(home: Path) -> list[Path]:
     return [p for name in FOLDER_SEALED if (home / name).is_dir()
             for p in sorted((home / name).iterdir())
             if p.is_file() and not p.name.startswith(".")]
+
+
+def _plain_secret(home: Path) -> bool:
+    """Whether the anonymisation key is kept in plain (made while encryption was off)."""
+    path = home / vault.KEYS_DIR / f"{vault.ANONYMIZE_KEY}.key"
+    return path.is_file() and not crypto.is_wrapped(path.read_bytes())
 
 
 def _plain(path: Path) -> bool:
@@ -58,9 +70,21 @@ def seal_home(keys: vault.Vault | None = None, force: bool = False) -> dict[str,
     if keys is None:
         return {"files": 0, "images": 0}
     folder_keyed = any((keys.home / name / vault.FOLDER_KEY).exists() for name in FOLDER_SEALED)
-    if not (force or folder_keyed or vault.needs_sealing(keys.home)):
+    settings = Settings()
+    logs_masked = keys.home / vault.KEYS_DIR / LOGS_MASKED
+    plain_left = (_plain_secret(keys.home) or isinstance(settings.get(OPEN_DIR_KEY), str)
+                  or not logs_masked.exists())
+    if not (force or folder_keyed or plain_left or vault.needs_sealing(keys.home)):
         return {"files": 0, "images": 0}
     files = vault.seal_plain_files([p for p in private_files(keys.home) if _plain(p)], keys)
+    if _plain_secret(keys.home):  # the anonymisation key: wrapped, the same secret
+        vault.station_secret(vault.ANONYMIZE_KEY, keys)
+        files += 1
+    files += seal_open_dir(settings, keys)
+    if mask_uids_in_logs():  # written before the log masked UIDs
+        log.info("encryption at rest: UIDs masked in the logs of before")
+    logs_masked.parent.mkdir(parents=True, exist_ok=True)
+    logs_masked.touch()
     study_of = study_of_files()
     files += sum(vault.seal_folder_files(keys.home / name, keys, study_of)
                  for name in FOLDER_SEALED)

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from app.commands._audit import audit_access
 from core.errors import LuchError
-from core.paths import app_subdir
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -53,14 +52,15 @@ def _export_dicom(candidate, out: Path, anonymize: bool) -> int:
     # deferred: `luch --help` and the other commands do not load it
     import shutil
 
-    from studies.anonymize import Anonymizer, anonymize_files, load_or_create_key
+    from core import vault
+    from studies.anonymize import Anonymizer, anonymize_files
 
     if candidate.reader == "nifti":
         raise LuchError("--dicom needs DICOM input; this series is NIfTI")
     if out.exists() and any(out.iterdir()):
         raise LuchError(f"{out} is not empty; choose a new folder")
     if anonymize:
-        key = load_or_create_key(app_subdir("keys") / "anonymize.key")
+        key = vault.station_secret(vault.ANONYMIZE_KEY)  # wrapped when encryption is on
         written = anonymize_files(candidate.files, out, Anonymizer(key))
     else:
         out.mkdir(parents=True, exist_ok=True)

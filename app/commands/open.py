@@ -50,10 +50,13 @@ def open_records():
     the files written before it was on are sealed (once)."""
     # deferred: `luch --help` and the other commands do not load it
     from app.commands._sealing import seal_home
+    from core import vault
     from records import open_store
 
     store = open_store()
     seal_home()
+    if vault.current() is not None:
+        vault.no_core_dumps()  # a crash's memory image would be plain PHI
     return store
 
 

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from app.panels.audit_plot import ai_bars, render_rates, turnaround_bars
 from app.panels.terms import number
+from app.shell.open_dir import forget_dialog_history
 from app.shell.tasks import Task
 from records.audit_stats import (
     AI_COLUMNS,
@@ -341,6 +342,7 @@ class AuditStatsDialog(QDialog):
     # -- export ----------------------------------------------------------------------------------
     def _ask(self, caption: str, name: str, kind: str) -> Path | None:
         path, _ = QFileDialog.getSaveFileName(self, caption, str(Path.home() / name), kind)
+        forget_dialog_history()  # Qt keeps the folders it visited outside LUCH_HOME
         return Path(path) if path else None
 
     def table_key(self) -> str:

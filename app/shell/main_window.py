@@ -27,6 +27,7 @@ from shiboken6 import isValid
 from app.shell import shortcut_guard, view_names
 from app.shell.label_tools import SOURCE as EDITED_SOURCE
 from app.shell.label_tools import LabelTools
+from app.shell.open_dir import forget_dialog_history, last_open_dir, remember_open_dir
 from app.shell.tasks import Task
 from core.errors import LuchError
 from core.settings import Settings
@@ -53,7 +54,6 @@ from viewer.series_browser import SeriesBrowser, SeriesThumb
 from viewer.slice_view import SliceView
 from viewer.vtk_bridge import volume_to_vtk
 
-OPEN_DIR_KEY = "app.open_dir"  # settings: where the open dialogs start next time
 SHORTCUTS_KEY = "app.shortcuts"  # settings: action id -> key sequence, overriding the defaults
 
 LABEL_GROUPS = {
@@ -477,6 +477,7 @@ class MainWindow(QMainWindow):
     def _choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, self.tr("Open DICOM folder"),
                                                   self._open_dir())
+        forget_dialog_history()  # Qt kept the folder in ~/.config/QtProject.conf
         if folder:
             self._remember_open_dir(str(Path(folder).parent))  # where its neighbours are
             self.open_path(folder)
@@ -485,6 +486,7 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getOpenFileName(
             self, self.tr("Open image"), self._open_dir(),
             self.tr("Images (*.nii *.nii.gz *.dcm);;All (*)"))
+        forget_dialog_history()
         if path:
             self._remember_open_dir(str(Path(path).parent))
             self.open_path(path)
@@ -492,11 +494,10 @@ class MainWindow(QMainWindow):
     def _open_dir(self) -> str:
         """Where the open dialogs start: the folder last opened from, else the home folder
         (not the folder the app happened to be started in)."""
-        last = self.settings.get(OPEN_DIR_KEY)
-        return last if isinstance(last, str) and Path(last).is_dir() else str(Path.home())
+        return last_open_dir(self.settings) or str(Path.home())
 
     def _remember_open_dir(self, folder: str) -> None:
-        self.settings.set(OPEN_DIR_KEY, folder)
+        remember_open_dir(self.settings, folder)  # sealed when encryption is on
 
     # -- loading ----------------------------------------------------------------------------------
     def open_path(self, path: str | Path, prior: str | Path | None = None,

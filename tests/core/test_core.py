@@ -79,3 +79,40 @@ def test_atomic_json_write_keeps_the_old_file_when_a_write_fails(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["draft.json"], "no temp file left behind"
     name = uid_name("1.2.840.113619.2.55")
     assert len(name) == 32 and "1.2.840" not in name
+
+
+def test_phi_filter_names_uids_by_a_short_hash_only():
+    """A study's UID in a log line becomes ``uid:`` + the start of the hash that names its
+    drafts and dictations; IP addresses, versions and short test UIDs stay as they are."""
+    from core.files import uid_name
+
+    study = "1.2.826.0.1.3680043.8.498.10958122831958453197188469263996803399"
+    uuid_form = "2.25.329800735698586629295641978511506172918"
+    record = logging.LogRecord("t", logging.INFO, "", 0, "opened %s (%s) from 10.0.0.12, "
+                               "Qt 6.11.3, series 1.2.3", (study, uuid_form), None)
+    PhiFilter().filter(record)
+    message = record.getMessage()
+    assert study not in message and uuid_form not in message
+    assert f"opened uid:{uid_name(study)[:12]} (uid:{uid_name(uuid_form)[:12]})" in message
+    assert message.endswith("from 10.0.0.12, Qt 6.11.3, series 1.2.3")
+
+
+def test_old_logs_are_masked_in_place_and_the_handler_keeps_writing(luch_home):
+    from core.files import uid_name
+    from core.logging import mask_uids_in_logs
+
+    uid = "1.2.826.0.1.3680043.8.498.4242424242"
+    handler = setup_logging()
+    try:
+        path = luch_home / "logs" / "luch.log"
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(f"an older release logged {uid}\n")
+        assert mask_uids_in_logs() == 1 and mask_uids_in_logs() == 0
+        logging.getLogger("luch.test").warning("after the masking")
+        handler.flush()
+        text = path.read_text()
+        assert uid not in text and f"logged uid:{uid_name(uid)[:12]}" in text
+        assert text.rstrip().endswith("after the masking")
+    finally:
+        logging.getLogger().removeHandler(handler)
+        handler.close()

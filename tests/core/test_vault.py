@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import keyring
 import pytest
@@ -144,3 +145,40 @@ def test_a_study_key_no_file_names_is_dropped(encrypted_home):
     assert vault.drop_unused_study_keys(keys, [folder], min_age_s=0) == 1
     assert keys.study_dek("1.2.5.2", create=False)[1] is None
     assert vault.read_folder_file(kept) == b"kept"
+
+
+def test_the_anonymisation_key_is_plain_only_while_encryption_is_off(luch_home,
+                                                                     memory_keyring):
+    """Off: kept for the owner only, the home marked; on: the same secret wrapped in place by
+    the station key (exports keep their pseudonyms), and re-wrapped by a key reset."""
+    path = luch_home / vault.KEYS_DIR / f"{vault.ANONYMIZE_KEY}.key"
+    vault.clear_cache()
+    secret = vault.station_secret(vault.ANONYMIZE_KEY)
+    assert path.read_bytes() == secret and len(secret) == 32
+    assert path.stat().st_mode & 0o077 == 0 and vault.needs_sealing()
+    assert vault.station_secret(vault.ANONYMIZE_KEY) == secret
+    (luch_home / "settings.json").write_text(json.dumps({vault.SETTING: True}))
+    vault.clear_cache()
+    assert vault.station_secret(vault.ANONYMIZE_KEY) == secret
+    raw = path.read_bytes()
+    assert crypto.is_wrapped(raw) and secret not in raw
+    assert vault.rotate_kek() >= 1
+    assert vault.station_secret(vault.ANONYMIZE_KEY) == secret
+    (luch_home / "settings.json").write_text(json.dumps({vault.SETTING: False}))
+    vault.clear_cache()
+    assert vault.station_secret(vault.ANONYMIZE_KEY) == secret  # read whichever way it stands
+    assert crypto.is_wrapped(path.read_bytes())
+    vault.clear_cache()
+
+
+def test_no_core_dumps_sets_the_limit_for_the_process_and_its_children():
+    import subprocess
+    import sys
+
+    code = ("import resource, subprocess, sys; from core import vault; "
+            "assert vault.no_core_dumps(); print(resource.getrlimit(resource.RLIMIT_CORE)); "
+            "subprocess.run([sys.executable, '-c', 'import resource; "
+            "print(resource.getrlimit(resource.RLIMIT_CORE))'])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=Path(__file__).resolve().parents[2]).stdout
+    assert out.split("\n")[:2] == ["(0, 0)", "(0, 0)"]

@@ -47,6 +47,21 @@ def test_spill_queue_keeps_every_chunk_in_order_when_the_reader_lags():
     q.close()
 
 
+def test_spilled_audio_is_sealed_on_disk():
+    """The temp file holds no sample of the voice in plain (the temp folder is outside
+    LUCH_HOME): each chunk is sealed with a key kept in memory, and read back whole."""
+    q = SpillQueue(memory_limit=100)
+    voice = [bytes(range(256)) * 8 + bytes([n]) for n in range(20)]
+    for chunk in voice:
+        q.put(chunk)
+    assert q.spilled_bytes > 0
+    q._file.seek(0)
+    on_disk = q._file.read()
+    assert len(on_disk) > 0 and bytes(range(256)) not in on_disk
+    assert [q.get(0.1) for _ in voice] == voice
+    q.close()
+
+
 def test_markers_keep_their_place_among_spilled_chunks():
     q = SpillQueue(memory_limit=4)
     q.put(b"ab")
