@@ -32,7 +32,7 @@ def term(value: str | None) -> str:
         "atypical": QCoreApplication.translate("Terms", "atypical"),
         "draft": QCoreApplication.translate("Terms", "draft"),
         "preliminary": QCoreApplication.translate("Terms", "preliminary"),
-        "final": QCoreApplication.translate("Terms", "final"),
+        "final": QCoreApplication.translate("Terms", "signed"),  # as the worklist filter says
         "amended": QCoreApplication.translate("Terms", "amended"),
     }
     return words.get(value or "", value or "")

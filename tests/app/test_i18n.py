@@ -87,11 +87,15 @@ def test_grades_and_terms_follow_the_interface_language(qapp, monkeypatch):
     from app.shell.i18n import install_translator, remove_translators
 
     assert (terms.grade("CT-3"), terms.term("routine")) == ("CT-3", "routine")
+    # A signed report's status reads as the worklist filter and the report say it (the
+    # English worklist said "final", the Russian «подписан»).
+    assert terms.term("final") == "signed"
     monkeypatch.setenv("LUCH_LANG", "ru")
     install_translator(qapp)
     try:
         assert terms.grade("CT-3") == "КТ-3"
         assert terms.term("routine") == "планово"
+        assert terms.term("final") == "подписан"
         assert terms.grade("not-assessable") == "не оценивается"
     finally:
         remove_translators(qapp)
