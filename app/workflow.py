@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 PROTOCOL = "moscow-chest-ct-covid"
 INPUT_EVENTS = (QEvent.Type.Wheel, QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress)
 REPORT_LANGUAGE = "report.language"  # settings: the report's language (app.settings_dialog)
+SAID_MS = 20_000  # how long a message of the report or of dictation stays in the status bar
 
 
 class Workflow(QObject):
@@ -134,6 +135,9 @@ class Workflow(QObject):
         self._give_way_to_the_reader()
         self.worklist.open_requested.connect(self.open_study)
         self.worklist.search_left.connect(window.focus_image)
+        # first: what the last study's report said goes before this one's can speak
+        window.study_arriving.connect(self._forget_said)
+        window.volume_loaded.connect(self._forget_said)
         window.volume_loaded.connect(self.study_flow.opened)
         window.volume_loaded.connect(self._leave_blind)
         window.volume_loaded.connect(lambda _v: self.worklist_flow.opening(self.study_uid))
@@ -147,8 +151,8 @@ class Workflow(QObject):
         self.ai.failed.connect(window.statusBar().showMessage)
         self.report.signed.connect(self._signed)
         self.report.locked_changed.connect(self.ai.set_report_locked)
-        self.report.message.connect(window.statusBar().showMessage)
-        self.dictation.message.connect(window.statusBar().showMessage)
+        self.report.message.connect(self._say)
+        self.dictation.message.connect(self._say)
         self.dictation.command.connect(self._voice_command)
         self.report.previewing.connect(  # "sign" / "cancel" answer the signing preview
             lambda on: self.dictation.set_answering(self.report.answer_preview if on else None))
@@ -312,6 +316,22 @@ class Workflow(QObject):
         self._blind_study = study_uid if on else None
         self.report.setVisible(not on)
         self.blind_note.setVisible(on)
+
+    def _say(self, message: str) -> None:
+        """A message of the report or of dictation, about the study being read: it goes
+        after a while, and when another study opens ("“35%.” does not fit this field"
+        stood in the status bar on the next study)."""
+        self._said = (message, self.study_uid)
+        self.window.statusBar().showMessage(message, SAID_MS)
+
+    def _forget_said(self, volume: Volume) -> None:
+        """A study opens (before its report can speak): a message said of another goes."""
+        message, study = getattr(self, "_said", None) or (None, None)
+        path = self.window.current_path
+        if message and study != (study_uid_of(volume, path) if path else None):
+            if self.window.statusBar().currentMessage() == message:
+                self.window.statusBar().clearMessage()
+            self._said = None
 
     def _leave_blind(self, _volume) -> None:
         if self._blind_study is not None and self.study_uid != self._blind_study:
