@@ -267,7 +267,7 @@ class ReferralFlow(QObject):
         synced from the dialog."""
         week = week or week_of(datetime.now(UTC) - timedelta(days=7))
         dialog = AuditSampleDialog(self.store, week, self.audit_share, self.reader,
-                                   self.centre, self.window)
+                                   self.centre, self.window, archive=self.link.archive)
         dialog.accepted.connect(lambda: (self._say(self.tr(
             "Audit requests queued: %1").replace("%1", str(len(dialog.requested)))),
             self.link.sync()))

