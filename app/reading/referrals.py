@@ -253,8 +253,9 @@ class ReferralFlow(QObject):
         from records.referral_queue import refresh_disputes, refresh_queue
 
         client, store, centre = self.link.archive, self.store, self.centre  # its own name
-        expert = self.reader
-        task = Task(lambda progress, cancel: (refresh_queue(store, client, centre, expert),
+        expert, directory = self.reader, self.directory
+        task = Task(lambda progress, cancel: (refresh_queue(store, client, centre, expert,
+                                                            directory),
                                               refresh_disputes(store, client)),
                     QT_TRANSLATE_NOOP("Task", "reference centre queue"))
         task.succeeded.connect(self._refreshed)
