@@ -1,0 +1,98 @@
+"""Issue 21 end to end with two windowed stations: each a separate process with Luch's main
+window (offscreen Qt), its own LUCH_HOME and login, against one real Orthanc holding a real
+chest CT, driven through the widgets (tests/app/referral_window_station.py).
+
+1. the reader (``reader.a``, Clinic 1) opens the study from the worklist and asks RC for a
+   second opinion from the Report menu's dialog (urgency chosen by keys, OK clicked);
+2. the expert (``expert.e`` of RC) refreshes the queue, double-clicks the request (its
+   images open), reads blind, saves the own read (the first grade shows only then), scores
+   3 and signs;
+3. the reader's station, started again, fetches the review on the worklist's refresh: the
+   notice in the status bar, clicked, lists the study under the "Reviewed" filter, marked.
+The report, the request and the review are each in the archive once. The reader's report
+is signed on the station before the window opens (the report form's signing has its own
+tests); everything after it goes through the windows.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pydicom
+import pytest
+
+from records import open_store
+from tests.records.conftest import PROJECT_ROOT
+
+DIRECTORY = {"reader.a": {"name": "Dr A. Reader", "centre": "Clinic 1"},
+             "expert.e": {"name": "Dr E. Expert", "centre": "RC", "expert": True}}
+
+
+def _phase(home: Path, login: str, server, phase: str, study: str) -> dict:
+    env = {**os.environ, "LUCH_HOME": str(home), "USER": login, "LOGNAME": login,
+           "LUCH_ARCHIVE_URL": server.dicomweb_url, "LUCH_ARCHIVE_USER": server.user,
+           "LUCH_ARCHIVE_PASSWORD": server.password, "PYTHONPATH": str(PROJECT_ROOT),
+           "QT_QPA_PLATFORM": "offscreen", "LUCH_LANG": "en"}
+    env.setdefault("VTK_DEFAULT_OPENGL_WINDOW", "vtkEGLRenderWindow")
+    done = subprocess.run([sys.executable, "-m", "tests.app.referral_window_station", phase,
+                           study], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True,
+                          timeout=300)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
+    assert done.returncode == 0 and lines, (phase, done.stdout[-2000:], done.stderr[-3000:])
+    return json.loads(lines[-1][len("RESULT "):])
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(600)
+def test_two_windowed_stations_meet_in_the_archive(orthanc_factory, tmp_path: Path,
+                                                   shared_data: Path) -> None:
+    server = orthanc_factory()
+    ct = sorted((shared_data / "ct" / "lidc-idri-0001").glob("*.dcm"))[:12]
+    server.upload(ct)
+    head = pydicom.dcmread(ct[0], stop_before_pixels=True)
+    study = str(head.StudyInstanceUID)
+    homes = {"reader.a": tmp_path / "clinic", "expert.e": tmp_path / "reference"}
+    for home in homes.values():
+        home.mkdir()
+        (home / "settings.json").write_text(json.dumps({
+            "referral.directory": DIRECTORY, "referral.reference_centre": "RC",
+            "ai.autorun": False}), encoding="utf-8")
+    # The reader's signed report, on the reader's station only.
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("LUCH_HOME", str(homes["reader.a"]))
+        store = open_store()
+        store.upsert_study(study, patient_id=str(head.PatientID),
+                           patient_name=str(head.PatientName))
+        report = store.save_report(study, author="reader.a", status="final",
+                                   text="Clear lungs.", fields={
+                                       "grade": "CT-1", "conclusion": "first-read secret",
+                                       "_centre": "Clinic 1"})
+        store.close()
+
+    asked = _phase(homes["reader.a"], "reader.a", server, "request", study)
+    assert (asked["addressed_to"], asked["urgency"], asked["centre"]) == (
+        "RC", "urgent", "Clinic 1")
+    assert asked["dialog"]["urgency"] == "urgent"
+    assert "Second opinion requested" in asked["said"]
+
+    reviewed = _phase(homes["expert.e"], "expert.e", server, "review", study)
+    assert reviewed["queue"][0] == "urgent" and reviewed["queue"][5] == "RC"
+    assert reviewed["study"] == study  # its images opened with the request
+    assert "first-read secret" not in reviewed["blind"] and "CT-1" not in reviewed["blind"]
+    assert "CT-1" in reviewed["after_own_read"]  # blind first, then compare
+    assert (reviewed["score"], reviewed["grade"]) == (3, "CT-3")
+
+    told = _phase(homes["reader.a"], "reader.a", server, "feedback", study)
+    assert told["notice"].endswith("Reviews to answer: 1")
+    assert any("New reviews of your reports: 1 (scores: 3)" in m for m in told["said"])
+    assert (told["filter"], told["visible"]) == ("reviewed", [study])
+    assert "⚑" in told["marker"] and "score 3" in told["tooltip"]
+
+    counts = server.store_counts()
+    assert counts[asked["uid"]] == counts[reviewed["sop"]] == 1
+    assert counts[report.sop_instance_uid] == 1
+    assert max(counts.values()) == 1  # every object in the archive once
