@@ -6,9 +6,10 @@ The process opens Luch's main window (offscreen Qt) with the workflow of the use
 ``LOGNAME``, the LUCH_HOME and archive of its environment, drives one phase through the
 widgets (QTest clicks and keys), prints what it saw as one JSON line, and exits:
 
-- ``request`` (the reader): the report of STUDY_UID, signed beforehand on this station, is
-  opened from the worklist (click, Enter), and Report > Request a second opinion is filled
-  by keys (urgency) and clicked OK; the request and the report are synced;
+- ``request`` (the reader): STUDY_UID is opened from the worklist (click, Enter), its report
+  written (the form's values set) and signed by Report > Sign report and the preview's Sign
+  button, then Report > Request a second opinion is filled by keys (urgency) and clicked
+  OK; the request and the report are synced;
 - ``review`` (the expert): the queue is refreshed by its button, the request opened by a
   double-click (its images and the review dialog), the own read chosen by keys and saved
   (blind until then), then scored 3 and signed; the review is synced;
@@ -29,11 +30,12 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QComboBox, QDialogButtonBox, QPushButton
 
 
-def wait_until(condition: Callable[[], object], timeout_s: float, what: str) -> None:
+def wait_until(condition: Callable[[], object], timeout_s: float,
+               what: str | Callable[[], str]) -> None:
     deadline = time.monotonic() + timeout_s
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
+            raise AssertionError(f"timed out waiting for {what() if callable(what) else what}")
         QTest.qWait(50)
 
 
@@ -69,8 +71,13 @@ def station():
 
 
 def synced(store) -> Callable[[], bool]:
-    return lambda: store.outbox_counts()["pending"] == 0 and all(
-        j.state.value == "done" for j in store.jobs())
+    """Every outbox job done (by the syncs the app itself started)."""
+    return lambda: all(j.state.value == "done" for j in store.jobs())
+
+
+def jobs(store) -> str:
+    return ", ".join(f"{j.kind}:{j.state.value}:{getattr(j, 'last_error', '')}"
+                     for j in store.jobs())
 
 
 def open_from_worklist(window, workflow, study: str) -> None:
@@ -85,12 +92,39 @@ def open_from_worklist(window, workflow, study: str) -> None:
     wait_until(lambda: loaded, 120, "the study's images")
 
 
+def when_modal(name: str, act: Callable) -> None:
+    """Once the modal dialog ``name`` (its object name) opens, ``act(dialog)``."""
+    def check() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None or dialog.objectName() != name:
+            QTimer.singleShot(20, check)
+            return
+        act(dialog)
+
+    QTimer.singleShot(0, check)
+
+
+def sign(window, workflow) -> None:
+    """The report written and signed as a reader does: the form's grade and conclusion,
+    Report > Sign report, the preview's Sign button."""
+    report = workflow.report
+    report.form.set_values({"grade": "CT-1", "conclusion": "first-read secret"})
+    signed: list = []
+    report.signed.connect(signed.append)
+    when_modal("sign-preview", lambda d: QTest.mouseClick(d.sign_button,
+                                                          Qt.MouseButton.LeftButton))
+    window.actions["sign"].trigger()
+    wait_until(lambda: signed, 30, "the signed report")
+
+
 def request(study: str) -> dict:
     from app.panels.referral_panel import ReferralDialog
 
     window, workflow, store = station()
     open_from_worklist(window, workflow, study)
-    wait_until(lambda: workflow.report.report_uid, 30, "the signed report")
+    sign(window, workflow)
+    [version] = [v for v in store.report_versions(workflow.report.report_uid)
+                 if v.status.value == "final"]
     seen: dict = {}
 
     def fill() -> None:
@@ -106,9 +140,11 @@ def request(study: str) -> dict:
     QTimer.singleShot(0, fill)
     window.actions["request-second-opinion"].trigger()  # Report > Request a second opinion…
     [ref] = store.referrals()
-    wait_until(synced(store), 60, "the request and the report in the archive")
+    wait_until(synced(store), 60,
+               lambda: f"the request and the report in the archive ({jobs(store)})")
     workflow.stop()
-    return {"uid": ref.uid, "addressed_to": ref.addressed_to, "urgency": ref.urgency,
+    return {"report_sop": version.sop_instance_uid, "report_fields": version.fields,
+            "uid": ref.uid, "addressed_to": ref.addressed_to, "urgency": ref.urgency,
             "centre": ref.centre, "dialog": seen["values"],
             "said": window.statusBar().currentMessage()}
 
@@ -146,7 +182,8 @@ def review(study: str) -> dict:
     dialog.signed.connect(signed.append)
     QTest.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
     wait_until(lambda: signed, 10, "the signed review")
-    wait_until(synced(store), 60, "the review in the archive")
+    wait_until(synced(store), 60,
+               lambda: f"the review in the archive ({jobs(store)})")
     [version] = [v for v in store.reviews_of(referral_id) if v.status == "final"]
     workflow.stop()
     return {"queue": queue, "study": workflow.study_uid, "blind": blind,

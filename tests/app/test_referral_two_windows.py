@@ -2,16 +2,15 @@
 window (offscreen Qt), its own LUCH_HOME and login, against one real Orthanc holding a real
 chest CT, driven through the widgets (tests/app/referral_window_station.py).
 
-1. the reader (``reader.a``, Clinic 1) opens the study from the worklist and asks RC for a
-   second opinion from the Report menu's dialog (urgency chosen by keys, OK clicked);
+1. the reader (``reader.a``, Clinic 1) opens the study from the worklist, signs its report
+   (Report > Sign report, the preview's Sign button; the form's values set directly) and
+   asks RC for a second opinion from the Report menu's dialog (urgency chosen by keys, OK);
 2. the expert (``expert.e`` of RC) refreshes the queue, double-clicks the request (its
    images open), reads blind, saves the own read (the first grade shows only then), scores
    3 and signs;
 3. the reader's station, started again, fetches the review on the worklist's refresh: the
    notice in the status bar, clicked, lists the study under the "Reviewed" filter, marked.
-The report, the request and the review are each in the archive once. The reader's report
-is signed on the station before the window opens (the report form's signing has its own
-tests); everything after it goes through the windows.
+The report, the request and the review are each in the archive once.
 """
 
 from __future__ import annotations
@@ -25,7 +24,6 @@ from pathlib import Path
 import pydicom
 import pytest
 
-from records import open_store
 from tests.records.conftest import PROJECT_ROOT
 
 DIRECTORY = {"reader.a": {"name": "Dr A. Reader", "centre": "Clinic 1"},
@@ -61,21 +59,11 @@ def test_two_windowed_stations_meet_in_the_archive(orthanc_factory, tmp_path: Pa
         (home / "settings.json").write_text(json.dumps({
             "referral.directory": DIRECTORY, "referral.reference_centre": "RC",
             "ai.autorun": False}), encoding="utf-8")
-    # The reader's signed report, on the reader's station only.
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("LUCH_HOME", str(homes["reader.a"]))
-        store = open_store()
-        store.upsert_study(study, patient_id=str(head.PatientID),
-                           patient_name=str(head.PatientName))
-        report = store.save_report(study, author="reader.a", status="final",
-                                   text="Clear lungs.", fields={
-                                       "grade": "CT-1", "conclusion": "first-read secret",
-                                       "_centre": "Clinic 1"})
-        store.close()
-
     asked = _phase(homes["reader.a"], "reader.a", server, "request", study)
     assert (asked["addressed_to"], asked["urgency"], asked["centre"]) == (
         "RC", "urgent", "Clinic 1")
+    fields = asked["report_fields"]  # signed in the window, the centre kept at signing
+    assert (fields["grade"], fields["_centre"]) == ("CT-1", "Clinic 1")
     assert asked["dialog"]["urgency"] == "urgent"
     assert "Second opinion requested" in asked["said"]
 
@@ -94,5 +82,5 @@ def test_two_windowed_stations_meet_in_the_archive(orthanc_factory, tmp_path: Pa
 
     counts = server.store_counts()
     assert counts[asked["uid"]] == counts[reviewed["sop"]] == 1
-    assert counts[report.sop_instance_uid] == 1
+    assert counts[asked["report_sop"]] == 1
     assert max(counts.values()) == 1  # every object in the archive once
