@@ -2,9 +2,11 @@
 
 The reference centre does not hold the reading stations' reports; the archive does. One
 QIDO-RS search at instance level finds the Luch report SRs (modality SR, series 990) whose
-Instance Creation Date (the signing date, UTC, records.sr) falls in the ISO week, and each
-is read once (WADO-RS) for its status, reader, grade and centre (the fields' ``_centre``).
-A report counts by its first signed version (status "final"), as in the store's pool
+Instance Creation Date (the signing date, UTC, records.sr) falls in the ISO week (asked for
+by pages, limit/offset), and each is read once (WADO-RS) for its status, reader, grade and
+centre (the fields' ``_centre``).
+A report counts by its first signed version (status "final", or "amended" citing no
+predecessor: a report imported already amended), as in the store's pool
 (``Store.audit_candidates``): an amendment neither moves a report to another week nor adds
 it twice. Reports of other systems (no Luch fields) and unsigned versions are skipped.
 
@@ -32,7 +34,8 @@ from records.sr import read_report_sr
 
 log = logging.getLogger(__name__)
 STUDY_UID, SERIES_UID, SOP_UID = "0020000D", "0020000E", "00080018"
-FIRST_SIGNED = "final"  # a report's first signed version (later ones are "amended")
+FIRST_SIGNED, AMENDED = "final", "amended"  # a report's first signed version, later ones
+PAGE = 500  # QIDO-RS answers asked for at a time
 
 
 @dataclass(frozen=True)
@@ -63,8 +66,10 @@ def _candidate(ds: Any, series_uid: str) -> ArchivedCandidate | None:
         found = read_report_sr(ds)
     except (AttributeError, KeyError, IndexError, ValueError):
         return None  # not one of Luch's report SRs
-    when = _signed_at(ds)
-    if found.get("status") != FIRST_SIGNED or when is None:
+    when, status = _signed_at(ds), found.get("status")
+    first = status == FIRST_SIGNED or (  # an amendment cites the version it amends; one
+        status == AMENDED and "PredecessorDocumentsSequence" not in ds)  # imported as such
+    if not first or when is None:
         return None
     fields = found.get("fields") or {}
     details = {
@@ -87,14 +92,27 @@ def _candidate(ds: Any, series_uid: str) -> ArchivedCandidate | None:
         str(ds.StudyInstanceUID), series_uid, details)
 
 
-def archive_candidates(client: DicomWebClient, start: datetime, end: datetime
-                       ) -> list[ArchivedCandidate]:
+def _week_srs(client: DicomWebClient, start: datetime, end: datetime,
+              page: int) -> list[dict[str, Any]]:
+    """The QIDO-RS answers for the report SRs created in [start, end), ``page`` at a time
+    (limit/offset: a PACS that caps its answers does not cut the pool short)."""
+    last = end - timedelta(microseconds=1)
+    query = {"Modality": "SR", "SeriesNumber": str(REPORT),
+             "InstanceCreationDate": f"{_dicom_date(start)}-{_dicom_date(last)}"}
+    found: list[dict[str, Any]] = []
+    while True:
+        answer = client.search("instances", {**query, "limit": str(page),
+                                             "offset": str(len(found))})
+        found += answer
+        if len(answer) < page:
+            return found
+
+
+def archive_candidates(client: DicomWebClient, start: datetime, end: datetime,
+                       page: int = PAGE) -> list[ArchivedCandidate]:
     """The reports first signed in [start, end) that the archive holds, from every
     station (module docstring). Raises ArchiveError when the archive cannot be asked."""
-    last = end - timedelta(microseconds=1)
-    found = client.search("instances", {
-        "Modality": "SR", "SeriesNumber": str(REPORT),
-        "InstanceCreationDate": f"{_dicom_date(start)}-{_dicom_date(last)}"})
+    found = _week_srs(client, start, end, page)
     pool: dict[str, ArchivedCandidate] = {}
     for item in found:
         study, series, sop = (str(tag_value(item, t)) for t in (STUDY_UID, SERIES_UID, SOP_UID))

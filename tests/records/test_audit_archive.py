@@ -36,7 +36,8 @@ STATIONS = {
 
 def _sign_week(store: Store, centre: str, base: int) -> None:
     """The centre's week of signed reports, plus: one signed the week before, one amended
-    the next week (counts once, in its first week), one preliminary (not signed)."""
+    the next week (counts once, in its first week), one preliminary (not signed), one
+    imported already amended (counts: its first signed version)."""
     n = base
     for (reader, grade), size in STATIONS[centre].items():
         for i in range(size):
@@ -54,14 +55,16 @@ def _sign_week(store: Store, centre: str, base: int) -> None:
                                   fields={"grade": "CT-4", "_centre": centre},
                                   status="amended", report_uid=f"aa-{n}", reason="typo",
                                   signed_at=when + timedelta(days=8))
-    extra = [("final", MONDAY - timedelta(hours=1)), ("preliminary", MONDAY + timedelta(days=2))]
+    extra = [("final", MONDAY - timedelta(hours=1)), ("preliminary", MONDAY + timedelta(days=2)),
+             ("amended", MONDAY + timedelta(days=3))]
     for status, when in extra:
         n += 1
         study = f"1.2.826.0.1.3680043.8.498.{n}"
         store.upsert_study(study, patient_id=f"AA-{n}", patient_name="Audit^Archive")
         store.save_report(study, author="reader.x", text="x", status=status, signed_at=when,
                           fields={"grade": "CT-1", "_centre": centre},
-                          new_report_uid=f"aa-{n}", legacy=True)
+                          new_report_uid=f"aa-{n}", legacy=True,
+                          reason="imported" if status == "amended" else "")
 
 
 def _drain(store: Store, client: DicomWebClient) -> None:
@@ -86,7 +89,9 @@ def test_the_sample_is_drawn_from_every_stations_reports_in_the_archive(
         readers[centre] = store
     start, end = week_bounds(WEEK)
     local = [c for s in readers.values() for c in s.audit_candidates(start, end)]
-    assert len(local) == 32  # 21 + 11: not the week before, not the preliminary
+    # 21 + 11 and the one imported amended per centre: not the week before, not the
+    # preliminary, not the amendment of the next week
+    assert len(local) == 34
 
     pool = archive_candidates(client, start, end)
     assert sorted((c.report_sop_uid, c.centre, c.reader, c.grade, c.signed_at)
@@ -96,12 +101,15 @@ def test_the_sample_is_drawn_from_every_stations_reports_in_the_archive(
     drawn = draw(pool, WEEK, 0.2)
     assert [c.report_sop_uid for c in drawn] == [
         c.report_sop_uid for c in draw(local, WEEK, 0.2)]  # the same as from the reports
-    assert [c.report_sop_uid for c in draw(archive_candidates(client, start, end), WEEK,
-                                           0.2)] == [c.report_sop_uid for c in drawn]
-    for centre, strata in STATIONS.items():  # stratified: floor or ceiling of each quota
+    paged = archive_candidates(client, start, end, page=5)  # 8 pages of QIDO-RS answers
+    assert [c.report_sop_uid for c in draw(paged, WEEK, 0.2)] == [
+        c.report_sop_uid for c in drawn]
+    assert len(paged) == len(pool)
+    for centre in STATIONS:  # stratified: the floor or the ceiling of each quota
+        strata = Counter((c.reader, c.grade) for c in pool if c.centre == centre)
         total = sum(strata.values())
         mine = Counter((c.reader, c.grade) for c in drawn if c.centre == centre)
-        assert sum(mine.values()) == math.ceil(0.2 * total)  # 5 of 21, 3 of 11
+        assert sum(mine.values()) == math.ceil(0.2 * total)  # 5 of 22, 3 of 12
         for stratum, size in strata.items():
             quota = sum(mine.values()) * size / total
             assert mine[stratum] in (math.floor(quota), math.ceil(quota)), (stratum, quota)
