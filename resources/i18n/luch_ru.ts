@@ -209,27 +209,27 @@
 <context>
     <name>ArchiveLink</name>
     <message>
-        <location filename="../../app/reading/archive_link.py" line="53"/>
+        <location filename="../../app/reading/archive_link.py" line="60"/>
         <source>Archive unreachable; reports stay queued: %s</source>
         <translation>Архив недоступен; протоколы остаются в очереди: %s</translation>
     </message>
     <message>
-        <location filename="../../app/reading/archive_link.py" line="60"/>
+        <location filename="../../app/reading/archive_link.py" line="69"/>
         <source>offline</source>
         <translation>нет связи</translation>
     </message>
     <message>
-        <location filename="../../app/reading/archive_link.py" line="62"/>
+        <location filename="../../app/reading/archive_link.py" line="71"/>
         <source>online</source>
         <translation>на связи</translation>
     </message>
     <message>
-        <location filename="../../app/reading/archive_link.py" line="62"/>
+        <location filename="../../app/reading/archive_link.py" line="71"/>
         <source>connecting</source>
         <translation>подключение</translation>
     </message>
     <message>
-        <location filename="../../app/reading/archive_link.py" line="63"/>
+        <location filename="../../app/reading/archive_link.py" line="72"/>
         <source>Archive: %1 · unsent: %2</source>
         <translation>Архив: %1 · не отправлено: %2</translation>
     </message>
@@ -3503,7 +3503,7 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Новые рецензии на ваши заключения: %1 (оценки: %2). Фильтр «С рецензией» в рабочем списке показывает их; Заключение &gt; Ответить на рецензию показывает оба заключения рядом.</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="272"/>
+        <location filename="../../app/reading/referrals.py" line="273"/>
         <source>Audit requests queued: %1</source>
         <translation>Запросы аудита в очереди: %1</translation>
     </message>
@@ -3526,52 +3526,72 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>ReferralPage</name>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="109"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="129"/>
         <source>Reading station</source>
         <translation>Станция описания</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="110"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="130"/>
         <source>Reference centre (expert queue)</source>
         <translation>Референс-центр (очередь эксперта)</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="127"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="154"/>
         <source>Station &amp;role:</source>
         <translation>&amp;Роль станции:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="115"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="135"/>
         <source>Who reads where: the login Luch reads as the user&apos;s name, the name shown, the centre, and whether the person is an expert of that reference centre (an expert gets the reference centre&apos;s queue and menus on any station)</source>
         <translation>Кто где читает: логин, который Luch считает именем пользователя, показываемое имя, центр и является ли человек экспертом этого референс-центра (эксперт получает очередь и меню референс-центра на любой станции)</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="128"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="142"/>
+        <source>RC: Clinic 1, Clinic 2; RC 2: Clinic 3</source>
+        <translation>РЦ: Поликлиника 1, Поликлиника 2; РЦ 2: Поликлиника 3</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/referral_page.py" line="144"/>
+        <source>A request addressed to no one goes only to the experts of the reference centres named here for the requesting centre; from a centre named for none, to every expert</source>
+        <translation>Запрос без адресата получают только эксперты референс-центров, указанных здесь для запрашивающего центра; запрос из центра, не указанного ни для одного, получают все эксперты</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/referral_page.py" line="155"/>
         <source>This &amp;centre:</source>
         <translation>Этот &amp;центр:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="129"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="156"/>
         <source>Reference centre &amp;asked:</source>
         <translation>&amp;Референс-центр для запросов:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="130"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="157"/>
         <source>Audit &amp;share per centre and week:</source>
         <translation>&amp;Доля для аудита на центр в неделю:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="131"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="158"/>
+        <source>Centres each reference centre &amp;serves:</source>
+        <translation>&amp;Обслуживаемые центры каждого референс-центра:</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/referral_page.py" line="159"/>
         <source>&amp;Directory (who is an expert, of which centre):</source>
         <translation>&amp;Справочник (кто эксперт и какого центра):</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="133"/>
-        <source>Requests for a second opinion or an audit go through the archive, addressed to a reference centre and, if chosen, one of its experts; an expert&apos;s queue lists the requests addressed to their centre or to them, and those addressed to no one (marked so). A person&apos;s centre in the directory wins over this centre. The role is the station&apos;s, or the signed-in user&apos;s when an expert; it applies the next time Luch starts. IT can set the directory for every station in the station policy.</source>
-        <translation>Запросы второго мнения и аудита идут через архив, адресованные референс-центру и, если выбран, одному из его экспертов; очередь эксперта показывает запросы, адресованные его центру или ему, а также запросы без адресата (с пометкой). Центр человека в справочнике важнее центра станции. Роль задаётся для станции или для вошедшего пользователя, если он эксперт; она применяется при следующем запуске Luch. ИТ-отдел может задать справочник для всех станций в политике станции.</translation>
+        <location filename="../../app/settings_dialog/referral_page.py" line="161"/>
+        <source>Requests for a second opinion or an audit go through the archive, addressed to a reference centre and, if chosen, one of its experts; an expert&apos;s queue lists the requests addressed to their centre or to them, and those addressed to no one (marked so) from a centre their reference centre serves. A person&apos;s centre in the directory wins over this centre. The role is the station&apos;s, or the signed-in user&apos;s when an expert; it applies the next time Luch starts. IT can set the directory for every station in the station policy.</source>
+        <translation>Запросы второго мнения и аудита идут через архив, адресованные референс-центру и, если выбран, одному из его экспертов; очередь эксперта показывает запросы, адресованные его центру или ему, а также запросы без адресата (с пометкой) из центров, которые обслуживает его референс-центр. Центр человека в справочнике важнее центра станции. Роль задаётся для станции или для вошедшего пользователя, если он эксперт; она применяется при следующем запуске Luch. ИТ-отдел может задать справочник для всех станций в политике станции.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="147"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="192"/>
+        <source>Not a reference centre with the centres it serves: %1 (e.g. RC: Clinic 1, Clinic 2)</source>
+        <translation>Не референс-центр с обслуживаемыми им центрами: %1 (например, РЦ: Поликлиника 1, Поликлиника 2)</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/referral_page.py" line="176"/>
         <source>Second opinions</source>
         <translation>Второе мнение</translation>
     </message>
@@ -4405,7 +4425,7 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Загрузка исследования</translation>
     </message>
     <message>
-        <location filename="../../app/reading/archive_link.py" line="40"/>
+        <location filename="../../app/reading/archive_link.py" line="46"/>
         <source>sync</source>
         <translation>Отправка протоколов в архив</translation>
     </message>
@@ -4446,7 +4466,7 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>заключения экспертов по вашим описаниям</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="259"/>
+        <location filename="../../app/reading/referrals.py" line="260"/>
         <source>reference centre queue</source>
         <translation>очередь референс-центра</translation>
     </message>

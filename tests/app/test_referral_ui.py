@@ -180,6 +180,24 @@ def test_the_settings_tab_sets_the_role_and_names(qtbot, luch_home: Path) -> Non
         page.values()
 
 
+def test_the_settings_tab_names_the_centres_each_reference_centre_serves(
+        qtbot, luch_home: Path) -> None:
+    from app.settings_dialog.dialog import SettingsDialog
+
+    settings = _settings(luch_home, referral_serves={"RC": ["Clinic 1"]})
+    dialog = SettingsDialog(settings, reader="Expert E")
+    qtbot.addWidget(dialog)
+    page = dialog.referral
+    assert page.serves.text() == "RC: Clinic 1" and dialog.collect() == {}
+    page.serves.selectAll()
+    qtbot.keyClicks(page.serves, "RC: Clinic 1, Clinic 2; RC 2: Clinic 3")
+    assert dialog.collect() == {"referral.serves": {"RC": ["Clinic 1", "Clinic 2"],
+                                                    "RC 2": ["Clinic 3"]}}
+    qtbot.keyClicks(page.serves, "; Clinic 4")  # no reference centre named
+    with pytest.raises(InvalidSetting, match="Clinic 4"):
+        page.values()
+
+
 def test_the_settings_tab_folds_the_older_expert_list_into_the_directory(
         qtbot, luch_home: Path) -> None:
     """Logins of the older ``referral.experts`` show as experts with no centre; they are
