@@ -18,7 +18,7 @@ from datetime import datetime
 
 from archive.dicomweb import DicomWebClient, read_dataset, tag_value
 from archive.errors import ArchiveError
-from records.directory import UNADDRESSED, addressee
+from records.directory import UNADDRESSED, Directory, addressee
 from records.referral import (
     REQUEST_SERIES_DESCRIPTION,
     RESPONSE_SERIES_DESCRIPTION,
@@ -79,13 +79,14 @@ def _sop_uids(client: DicomWebClient, study_uid: str, series_uid: str) -> list[s
 
 
 def _import(store: Store, client: DicomWebClient, study_uid: str, series_uid: str,
-            sop_uid: str, centre: str, expert: str) -> int | None:
+            sop_uid: str, centre: str, expert: str,
+            directory: Directory | None = None) -> int | None:
     """Store one request for ``expert`` at ``centre`` from the archive with the report it
     refers to; None for another centre's or expert's (never stored here) or while that
     report is not in the archive yet (tried again at the next refresh)."""
     request = read_dataset(client.retrieve_instance(study_uid, series_uid, sop_uid))
     data = read_request_sr(request)
-    if addressee(data, centre, expert) is None:
+    if addressee(data, centre, expert, directory) is None:
         return None
     try:
         report = read_dataset(client.retrieve_instance(
@@ -104,10 +105,11 @@ def _import(store: Store, client: DicomWebClient, study_uid: str, series_uid: st
 
 
 def refresh_queue(store: Store, client: DicomWebClient, centre: str = "",
-                  expert: str = "") -> list[QueueEntry]:
+                  expert: str = "", directory: Directory | None = None) -> list[QueueEntry]:
     """The open requests for ``expert`` (a login) at ``centre``, most urgent first, then the
     oldest: those naming this expert, those addressed to the centre with no expert named,
-    and those naming no one (marked unaddressed); another centre's or expert's are read but
+    and those naming no one (marked unaddressed) from a centre ``directory`` says this one
+    serves (records.directory.addressee); another centre's or expert's are read but
     never stored here (records.directory.addressee). A request is open until a signed
     review of it is in the archive or signed on this station. Raises ArchiveError when the
     archive cannot be asked."""
@@ -123,11 +125,11 @@ def refresh_queue(store: Store, client: DicomWebClient, centre: str = "",
             referral_id = store.referral_id(sop_uid)
             if referral_id is None:
                 referral_id = _import(store, client, study_uid, series_uid, sop_uid, centre,
-                                      expert)
+                                      expert, directory)
                 if referral_id is None:
                     continue
             ref = store.referral(referral_id)
-            why = addressee(ref.as_dict(), centre, expert)
+            why = addressee(ref.as_dict(), centre, expert, directory)
             if why is None:  # stored for another expert signed in on this station
                 continue
             entries.append(QueueEntry(ref, why))

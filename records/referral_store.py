@@ -537,11 +537,47 @@ class ReferralMixin:
                        addressed_to: str = "") -> list[int]:
         """An audit request (quality sample, routine) for each drawn report, queued for the
         archive; a report already requested keeps its request (the same UID on every
-        reference station that draws it)."""
+        reference station that draws it). A report drawn from the archive
+        (records.audit_archive, ``version_id`` 0) is asked for by its report SR."""
         return [self.request_referral(c.version_id, kind=Kind.AUDIT,
                                       reason=Reason.QUALITY_SAMPLE, urgency=Urgency.ROUTINE,
                                       requester=requester, centre=c.centre,
-                                      addressed_to=addressed_to) for c in drawn]
+                                      addressed_to=addressed_to) if c.version_id else
+                self._request_archived_audit(c, requester, addressed_to) for c in drawn]
+
+    def _request_archived_audit(self, c: Candidate, requester: str, addressed_to: str) -> int:
+        """An audit request of a report SR read from the archive (not stored here): the
+        study and patient from the SR, the first report from its fields; the same UID as
+        the reading station's own request would have (records.referral.referral_uid)."""
+        details = getattr(c, "details", None)
+        series_uid = getattr(c, "report_series_uid", "")
+        if not details or not series_uid or not c.study_instance_uid:
+            raise ReferralError("the drawn report is neither stored here nor read from the "
+                                "archive")
+        uid = referral_uid(c.report_sop_uid, Kind.AUDIT)
+        with self.session() as s:
+            existing = s.scalar(select(Referral.id).where(Referral.uid == uid))
+            if existing is not None:
+                return existing
+            p, st = details["patient"], details["study"]
+            study = self._upsert_study(s, c.study_instance_uid, p.get("patient_id", ""),
+                                       p.get("name", ""), p.get("birth_date", ""),
+                                       p.get("sex", ""), {k: v for k, v in st.items() if v})
+            ref = Referral(
+                uid=uid, study=study, report_sop_uid=c.report_sop_uid,
+                report_series_uid=series_uid, kind=Kind.AUDIT.value,
+                reason=Reason.QUALITY_SAMPLE.value, urgency=Urgency.ROUTINE.value,
+                requester=requester, first_reader=c.reader, centre=c.centre,
+                addressed_to=addressed_to, addressed_expert="", note="",
+                requested_at=datetime.now(UTC), images=list(details.get("images") or ()),
+                first_report=dict(details["first_report"]), origin="local")
+            s.add(ref)
+            s.flush()
+            s.add(AuditEvent(actor=requester, action=REFERRAL_REQUESTED,
+                             study_instance_uid=c.study_instance_uid,
+                             detail={"referral": uid, "kind": Kind.AUDIT.value}))
+            self._enqueue(s, KIND_REFERRAL, ref.id, c.study_instance_uid, requester)
+            return ref.id
 
 
 def _utc(when: datetime) -> datetime:

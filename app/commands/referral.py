@@ -143,14 +143,14 @@ def _queue(args, store, settings, directory, user) -> int:
 
     client, centre = _client(args), directory.centre_of(user)
     if client is not None:
-        entries = refresh_queue(store, client, centre, user)
+        entries = refresh_queue(store, client, centre, user, directory)
         disputes = refresh_disputes(store, client)
     else:
         signed = {r.referral_uid for r in store.signed_reviews()}
         # as refresh_queue reads them: every stored request (an audit drawn here included)
         entries = [QueueEntry(r, why) for r in store.referrals()
                    if r.uid not in signed
-                   and (why := addressee(r.as_dict(), centre, user)) is not None]
+                   and (why := addressee(r.as_dict(), centre, user, directory)) is not None]
         disputes = store.open_disputes()
         entries.sort(key=lambda e: queue_key(e.referral.urgency, e.referral.requested_at))
     rows = [{"id": e.referral.id, "uid": e.referral.uid, "study": e.referral.study_instance_uid,
@@ -178,7 +178,7 @@ def _addressed(store, referral_id: int, directory, user: str) -> None:
     from records.errors import ReferralError
 
     if addressee(store.referral(referral_id).as_dict(), directory.centre_of(user),
-                 user) is None:
+                 user, directory) is None:
         raise ReferralError(f"request {referral_id} is addressed to another centre or expert")
 
 

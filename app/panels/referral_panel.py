@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractScrollArea,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -28,7 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.panels import terms
-from app.shell.error_text import error_text
+from app.shell.error_text import error_text, localize
+from app.shell.tasks import Task
 from core.errors import LuchError
 from records.directory import FOR_CENTRE, FOR_EXPERT, Directory
 from records.referral import Kind, Reason, Urgency
@@ -312,14 +314,19 @@ class ReviewAnswerDialog(QDialog):
 
 class AuditSampleDialog(QDialog):
     """The reference centre draws a week's audit sample (records.audit_sample) and asks for
-    the audits: the week and the share, the draw shown per centre, then "Request audits"."""
+    the audits: the week and the share, the draw shown per centre, then "Request audits".
+    With an archive, the pool is every centre's signed report SRs in it, read in the
+    background (records.audit_archive); offline, or ticked, this station's own reports."""
 
     def __init__(self, store, default_week: str, share: float, requester: str,
-                 addressed_to: str, parent: QWidget | None = None) -> None:
+                 addressed_to: str, parent: QWidget | None = None, archive=None) -> None:
         super().__init__(parent)
         self.store, self.requester, self.addressed_to = store, requester, addressed_to
+        self.archive = archive  # a DicomWebClient, or None
         self.drawn: list = []
+        self.asked: set[str] = set()  # drawn reports already requested in the archive
         self.requested: list[int] = []
+        self._task: Task | None = None
         self.setWindowTitle(self.tr("Audit sample"))
         self.week = QLineEdit(default_week)
         self.week.setObjectName("audit-week")
@@ -329,6 +336,10 @@ class AuditSampleDialog(QDialog):
         self.share.setDecimals(1)
         self.share.setSuffix(" %")
         self.share.setValue(share * 100)
+        self.from_store = QCheckBox(self.tr("Draw from this station's reports only"))
+        self.from_store.setObjectName("audit-from-store")
+        self.from_store.setChecked(archive is None)
+        self.from_store.setEnabled(archive is not None)
         self.result = QLabel()
         self.result.setObjectName("audit-result")
         self.result.setWordWrap(True)
@@ -342,6 +353,7 @@ class AuditSampleDialog(QDialog):
         form = QFormLayout()
         form.addRow(self.tr("ISO &week (YYYY-Www):"), self.week)
         form.addRow(self.tr("&Share of each centre's reports:"), self.share)
+        form.addRow("", self.from_store)
         row = QHBoxLayout()
         row.addWidget(self.draw_button)
         row.addWidget(self.request_button)
@@ -353,17 +365,44 @@ class AuditSampleDialog(QDialog):
         layout.addLayout(row)
 
     def draw(self) -> bool:
-        """Draw the sample of the week shown; False with the reason shown when refused."""
-        from records.audit_sample import draw, week_bounds  # Qt-free, small
+        """Draw the sample of the week shown (from the archive in the background, the
+        result shown when read); False with the reason shown when refused."""
+        from records.audit_archive import (  # deferred: Qt-free, small
+            already_requested,
+            archive_candidates,
+        )
+        from records.audit_sample import draw, week_bounds  # deferred: Qt-free, small
 
+        week, share = self.week.text().strip(), self.share.value() / 100
+        self.request_button.setEnabled(False)
         try:
-            start, end = week_bounds(self.week.text())
-            pool = self.store.audit_candidates(start, end)
-            self.drawn = draw(pool, self.week.text().strip(), self.share.value() / 100)
+            start, end = week_bounds(week)
+            if self.archive is None or self.from_store.isChecked():
+                pool = self.store.audit_candidates(start, end)
+                self._show((pool, draw(pool, week, share), set()))
+                return True
         except LuchError as err:
             self.result.setText(error_text(err))
-            self.request_button.setEnabled(False)
             return False
+        client = self.archive
+
+        def work(progress, cancel) -> tuple[list, list, set[str]]:
+            pool = archive_candidates(client, start, end)
+            drawn = draw(pool, week, share)
+            return pool, drawn, already_requested(client, drawn)
+
+        self.result.setText(self.tr("Reading the week's signed reports from the archive…"))
+        self.draw_button.setEnabled(False)
+        task = Task(work, QT_TRANSLATE_NOOP("Task", "audit sample"))
+        task.succeeded.connect(self._show)
+        task.failed.connect(self._offline)
+        self._task = task.start()
+        return True
+
+    def _show(self, found: tuple[list, list, set[str]]) -> None:
+        pool, self.drawn, self.asked = found
+        self._task = None
+        self.draw_button.setEnabled(True)
         centres: dict[str, list[int]] = {}
         for c in pool:
             centres.setdefault(c.centre or "—", [0, 0])[0] += 1
@@ -373,15 +412,26 @@ class AuditSampleDialog(QDialog):
                  .replace("%2", str(len(pool)))]
         lines += [self.tr("%1: %2 of %3").replace("%1", name).replace("%2", str(n))
                   .replace("%3", str(total)) for name, (total, n) in sorted(centres.items())]
+        if self.asked:
+            lines.append(self.tr("Already requested: %1").replace("%1", str(len(self.asked))))
         self.result.setText("\n".join(lines))
-        self.request_button.setEnabled(bool(self.drawn))
-        return True
+        self.request_button.setEnabled(len(self.drawn) > len(self.asked))
+
+    def _offline(self, error: str) -> None:
+        self._task = None
+        self.draw_button.setEnabled(True)
+        self.result.setText(self.tr(
+            "The archive cannot be reached (%1). The sample is drawn from every centre's "
+            "signed reports in the archive, so none was drawn: try again when it is back, "
+            "or tick \"Draw from this station's reports only\".").replace("%1", localize(error)))
 
     def request(self) -> None:
-        """An audit request for each report drawn (the same request if already asked)."""
+        """An audit request for each report drawn and not yet requested (the same request
+        if already asked here)."""
         try:
             self.requested = self.store.request_audits(
-                self.drawn, requester=self.requester, addressed_to=self.addressed_to)
+                [c for c in self.drawn if c.report_sop_uid not in self.asked],
+                requester=self.requester, addressed_to=self.addressed_to)
         except LuchError as err:  # e.g. a report gone from the store since the draw
             self.result.setText(error_text(err))
             return

@@ -25,13 +25,19 @@ class ArchiveLink(QObject):
         self.online.setObjectName("online-status")
         window.statusBar().addPermanentWidget(self.online)
         self._sync_task: Task | None = None
+        self._sync_again = False  # sync asked while one ran
         self._timer = QTimer(window)
         self._timer.timeout.connect(self.update_status)
         self._timer.start(STATUS_POLL_MS)
 
     def sync(self) -> Task | None:
-        """Drain the outbox to the archive in the background (no-op when offline)."""
-        if self.archive is None or self._sync_task is not None:
+        """Drain the outbox to the archive in the background (no-op when offline). Asked
+        while a drain runs (a request right after the signing's sync), once more after it:
+        a job queued meanwhile does not wait for the next sync asked."""
+        if self.archive is None:
+            return None
+        if self._sync_task is not None:
+            self._sync_again = True
             return None
         from records.sync import SyncEngine  # deferred: loads with the first sync, not at start-up
 
@@ -45,6 +51,7 @@ class ArchiveLink(QObject):
 
     def _sync_done(self, error: str | None) -> None:
         self._sync_task = None
+        again, self._sync_again = self._sync_again, False
         self.reachable = error is None
         if error is None:  # what the archive now holds needs no local copy
             prune_dicom_outputs(self.store)
@@ -52,6 +59,8 @@ class ArchiveLink(QObject):
             self.window.statusBar().showMessage(
                 self.tr("Archive unreachable; reports stay queued: %s") % error)
         self.update_status()
+        if again and error is None:  # not again on a failure: the next sync asked retries
+            self.sync()
 
     def update_status(self) -> None:
         counts = self.store.outbox_counts()

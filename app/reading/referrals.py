@@ -253,8 +253,9 @@ class ReferralFlow(QObject):
         from records.referral_queue import refresh_disputes, refresh_queue
 
         client, store, centre = self.link.archive, self.store, self.centre  # its own name
-        expert = self.reader
-        task = Task(lambda progress, cancel: (refresh_queue(store, client, centre, expert),
+        expert, directory = self.reader, self.directory
+        task = Task(lambda progress, cancel: (refresh_queue(store, client, centre, expert,
+                                                            directory),
                                               refresh_disputes(store, client)),
                     QT_TRANSLATE_NOOP("Task", "reference centre queue"))
         task.succeeded.connect(self._refreshed)
@@ -267,7 +268,7 @@ class ReferralFlow(QObject):
         synced from the dialog."""
         week = week or week_of(datetime.now(UTC) - timedelta(days=7))
         dialog = AuditSampleDialog(self.store, week, self.audit_share, self.reader,
-                                   self.centre, self.window)
+                                   self.centre, self.window, archive=self.link.archive)
         dialog.accepted.connect(lambda: (self._say(self.tr(
             "Audit requests queued: %1").replace("%1", str(len(dialog.requested)))),
             self.link.sync()))

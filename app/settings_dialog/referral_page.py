@@ -31,7 +31,7 @@ from app.reading.referrals import (
 )
 from app.settings_dialog.base import InvalidSetting, Page, _combo, _hint
 from core.settings import Settings
-from records.directory import DIRECTORY, Directory, Person, to_setting
+from records.directory import DIRECTORY, SERVES, Directory, Person, parse_serves, to_setting
 
 LOGIN, NAME, PLACE, EXPERT = range(4)  # the directory table's columns
 
@@ -94,6 +94,25 @@ class DirectoryTable(QWidget):
         return list(found.values())
 
 
+def serves_text(serves: dict[str, list[str]]) -> str:
+    """``referral.serves`` as one line: "RC: Clinic 1, Clinic 2; RC 2: Clinic 3"."""
+    return "; ".join(f"{reference}: {', '.join(centres)}"
+                     for reference, centres in serves.items())
+
+
+def parse_serves_text(text: str) -> dict[str, list[str]]:
+    """The line :func:`serves_text` writes, back; ValueError naming a part without a
+    reference centre and its centres."""
+    found: dict[str, list[str]] = {}
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        reference, colon, centres = part.partition(":")
+        names = [c.strip() for c in centres.split(",") if c.strip()]
+        if not colon or not reference.strip() or not names:
+            raise ValueError(part)
+        found.setdefault(reference.strip(), []).extend(names)
+    return found
+
+
 class ReferralPage(Page):
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
@@ -105,6 +124,7 @@ class ReferralPage(Page):
                         REFERENCE_CENTRE: str(settings.get(REFERENCE_CENTRE) or ""),
                         AUDIT_SHARE: round(float(settings.get(AUDIT_SHARE) or 0.05), 4),
                         DIRECTORY: to_setting(people),
+                        SERVES: parse_serves(settings.get(SERVES) or {}),
                         EXPERTS: list(settings.get(EXPERTS) or [])}
         self.role = _combo([(READER_ROLE, self.tr("Reading station")),
                             (REFERENCE_ROLE, self.tr("Reference centre (expert queue)"))],
@@ -117,6 +137,13 @@ class ReferralPage(Page):
             "gets the reference centre's queue and menus on any station)"))
         self.centre = QLineEdit(self.initial[CENTRE])
         self.reference_centre = QLineEdit(self.initial[REFERENCE_CENTRE])
+        self.serves = QLineEdit(serves_text(self.initial[SERVES]))
+        self.serves.setObjectName("referral-serves")
+        self.serves.setPlaceholderText(self.tr("RC: Clinic 1, Clinic 2; RC 2: Clinic 3"))
+        self.serves.setToolTip(self.tr(
+            "A request addressed to no one goes only to the experts of the reference centres "
+            "named here for the requesting centre; from a centre named for none, to every "
+            "expert"))
         self.audit_share = QDoubleSpinBox()  # in per cent; stored as a share
         self.audit_share.setObjectName("referral-audit-share")
         self.audit_share.setRange(0.1, 100.0)
@@ -128,18 +155,20 @@ class ReferralPage(Page):
         form.addRow(self.tr("This &centre:"), self.centre)
         form.addRow(self.tr("Reference centre &asked:"), self.reference_centre)
         form.addRow(self.tr("Audit &share per centre and week:"), self.audit_share)
+        form.addRow(self.tr("Centres each reference centre &serves:"), self.serves)
         form.addRow(self.tr("&Directory (who is an expert, of which centre):"), self.directory)
         form.addRow(_hint(self.tr(
             "Requests for a second opinion or an audit go through the archive, addressed to "
             "a reference centre and, if chosen, one of its experts; an expert's queue lists "
             "the requests addressed to their centre or to them, and those addressed to no one "
-            "(marked so). A person's centre in the directory wins over this centre. The role "
+            "(marked so) from a centre their reference centre serves. A person's centre in "
+            "the directory wins over this centre. The role "
             "is the station's, or the signed-in user's when an expert; it applies the next "
             "time Luch starts. IT can set the directory for every station in the station "
             "policy.")))
         self.apply_policy(form, {ROLE: self.role, DIRECTORY: self.directory,
                                  CENTRE: self.centre, REFERENCE_CENTRE: self.reference_centre,
-                                 AUDIT_SHARE: self.audit_share})
+                                 AUDIT_SHARE: self.audit_share, SERVES: self.serves})
         if self.settings.is_locked(EXPERTS):
             self.locked.add(EXPERTS)
 
@@ -152,7 +181,16 @@ class ReferralPage(Page):
                 EXPERTS: [] if self.directory_changed() else self.initial[EXPERTS],
                 CENTRE: self.centre.text().strip(),
                 REFERENCE_CENTRE: self.reference_centre.text().strip(),
-                AUDIT_SHARE: round(self.audit_share.value() / 100, 4)}
+                AUDIT_SHARE: round(self.audit_share.value() / 100, 4),
+                SERVES: self._serves()}
+
+    def _serves(self) -> dict[str, list[str]]:
+        try:
+            return parse_serves_text(self.serves.text())
+        except ValueError as err:
+            raise InvalidSetting(self.tr(
+                "Not a reference centre with the centres it serves: %1 (e.g. RC: Clinic 1, "
+                "Clinic 2)").replace("%1", str(err)), self.serves) from None
 
     def directory_changed(self) -> bool:
         return to_setting(self.directory.people()) != self.initial[DIRECTORY]

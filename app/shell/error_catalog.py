@@ -235,6 +235,7 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP('DomainError', 'the dictation dictionary %1 must be a mapping'),
     QT_TRANSLATE_NOOP('DomainError', 'the discrepancy score must be 1 to 4, not %1'),
     QT_TRANSLATE_NOOP('DomainError', 'the download was cancelled'),
+    QT_TRANSLATE_NOOP('DomainError', 'the drawn report is neither stored here nor read from the archive'),
     QT_TRANSLATE_NOOP('DomainError', 'the encrypted copy of the records database failed its check; the plain database was left unchanged'),
     QT_TRANSLATE_NOOP('DomainError', "the encryption key in the OS keyring is not the one this station's data was encrypted with; restore the right key or reset the keys"),
     QT_TRANSLATE_NOOP('DomainError', "the encryption key of this station's data is not in the OS keyring (another OS profile, or the keyring was reset); cached images can be fetched again from the archive once the keys are reset"),

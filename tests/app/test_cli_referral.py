@@ -97,3 +97,31 @@ def test_the_directory_and_the_clear_errors(station, capsys) -> None:
     store.close()
     assert main(["referral", "request", "--study", "2.25.1", "--expert", "reader.a"]) == 2
     assert "not an expert" in capsys.readouterr().err
+
+
+def test_a_request_to_no_one_is_shown_to_the_centres_serving_the_requester(
+        station, luch_home: Path, capsys) -> None:
+    """``referral.serves``: RC serves Clinic 1, RC 2 serves Clinic 2; Clinic 9 is named for
+    neither, so its request to no one stays open to every expert (records.directory)."""
+    settings = Settings(luch_home / "settings.json")
+    settings.set("referral.directory", {**DIRECTORY, "g": {"centre": "RC 2", "expert": True}})
+    settings.set("referral.serves", {"RC": ["Clinic 1"], "RC 2": ["Clinic 2"]})
+    store = open_store()
+    ids = {}
+    for n, centre in enumerate(("Clinic 1", "Clinic 2", "Clinic 9")):
+        ids[centre] = store.import_referral({
+            "uid": f"2.25.90{n}", "study_instance_uid": f"2.25.91{n}",
+            "report_sop_uid": f"2.25.92{n}", "kind": "second_opinion", "reason": "doubt",
+            "urgency": "routine", "first_reader": "reader.a", "centre": centre,
+            "addressed_to": "", "requested_at": datetime.now(UTC).isoformat()},
+            {"grade": "CT-1", "conclusion": "c", "text": "t"})
+    store.close()
+    shown = {}
+    for expert in ("e", "g"):
+        station(expert)
+        shown[expert] = {r["id"]: r["addressee"]
+                         for r in _json(capsys, "queue", "--offline")["requests"]}
+    assert shown == {"e": {ids["Clinic 1"]: "unaddressed", ids["Clinic 9"]: "unaddressed"},
+                     "g": {ids["Clinic 2"]: "unaddressed", ids["Clinic 9"]: "unaddressed"}}
+    assert main(["referral", "open", str(ids["Clinic 1"])]) == 2  # g: not RC 2's clinic
+    assert "another centre or expert" in capsys.readouterr().err

@@ -178,16 +178,16 @@ def test_two_luch_processes_meet_in_the_archive(orthanc_factory, tmp_path: Path,
     assert (dispute["referral_id"], dispute["reader"], dispute["comment"]) == (
         ref_id, "reader.a", "the lower lobe change is atelectasis")
 
-    # 6. An audit drawn at the reference centre (which imported the same RIS line, so holds
-    # the same report) comes back to the first reader, who never asked for it.
+    # 6. An audit drawn at the reference centre from the archive (it holds none of the
+    # reader's reports) comes back to the first reader, who never asked for it.
     audited = json.dumps({**_report(others["other"][:-1] + "9", ("P-9", "Audit^P"), "CT-0"),
                           "signed_at": "2026-11-30T10:00:00+00:00"}) + "\n"
-    for station in (reader, expert):
-        (tmp_path / "audited.jsonl").write_text(audited, encoding="utf-8")
-        station.run("import-reports", str(tmp_path / "audited.jsonl"))
+    (tmp_path / "audited.jsonl").write_text(audited, encoding="utf-8")
+    reader.run("import-reports", str(tmp_path / "audited.jsonl"))
     reader.sync()
     drawn = expert.json("audit-sample", "--week", "2026-W49", "--share", "1", "--request")
-    assert (len(drawn["drawn"]), drawn["requested"]) == (1, 1)
+    assert (drawn["source"], len(drawn["drawn"]), drawn["requested"]) == ("archive", 1, 1)
+    assert drawn["drawn"][0]["reader"] == "reader.a"
     expert.sync()
     [audit] = [r for r in expert.json("referral", "queue")["requests"] if r["kind"] == "audit"]
     assert (audit["addressed_to"], audit["addressee"]) == ("RC", "centre")

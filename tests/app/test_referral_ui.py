@@ -20,7 +20,7 @@ from records.directory import Directory, Person
 from records.outbox import KIND_REFERRAL
 from records.referral import ReviewFields
 from records.sync import SyncEngine
-from tests.records.conftest import client_for
+from tests.records.conftest import client_for, engine_for
 
 
 @pytest.fixture
@@ -177,6 +177,24 @@ def test_the_settings_tab_sets_the_role_and_names(qtbot, luch_home: Path) -> Non
         "dr.ivanova": {"name": "Dr A. Ivanova", "centre": "RC", "expert": True}}
     table.item(page.directory.add(Person("")), 0).setText("DR.IVANOVA")
     with pytest.raises(InvalidSetting, match="twice"):
+        page.values()
+
+
+def test_the_settings_tab_names_the_centres_each_reference_centre_serves(
+        qtbot, luch_home: Path) -> None:
+    from app.settings_dialog.dialog import SettingsDialog
+
+    settings = _settings(luch_home, referral_serves={"RC": ["Clinic 1"]})
+    dialog = SettingsDialog(settings, reader="Expert E")
+    qtbot.addWidget(dialog)
+    page = dialog.referral
+    assert page.serves.text() == "RC: Clinic 1" and dialog.collect() == {}
+    page.serves.selectAll()
+    qtbot.keyClicks(page.serves, "RC: Clinic 1, Clinic 2; RC 2: Clinic 3")
+    assert dialog.collect() == {"referral.serves": {"RC": ["Clinic 1", "Clinic 2"],
+                                                    "RC 2": ["Clinic 3"]}}
+    qtbot.keyClicks(page.serves, "; Clinic 4")  # no reference centre named
+    with pytest.raises(InvalidSetting, match="Clinic 4"):
         page.values()
 
 
@@ -477,7 +495,12 @@ def test_the_audit_sample_is_drawn_and_requested_from_the_menu(
     server = orthanc_factory()
     client = client_for(server)
     window, workflow, store = _reference_station(qtbot, client)
-    _signed_week(store, list(range(60)))
+    _signed_week(store, list(range(60)))  # the week's reports, sent to the archive
+    engine = engine_for(store, client)
+    for _ in range(20):
+        engine.drain()
+        if store.outbox_counts()["pending"] == 0:
+            break
     window.actions["audit-sample"].trigger()  # Report > Draw the audit sample…
     [dialog] = [w for w in QApplication.topLevelWidgets()
                 if isinstance(w, AuditSampleDialog) and w.isVisible()]
@@ -489,7 +512,9 @@ def test_the_audit_sample_is_drawn_and_requested_from_the_menu(
     assert dialog.week.text() == WEEK
     dialog.share.selectAll()
     qtbot.keyClicks(dialog.share.lineEdit(), "10")
+    assert not dialog.from_store.isChecked()  # online: every centre's reports in the archive
     qtbot.mouseClick(dialog.draw_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.request_button.isEnabled(), timeout=60_000)
     assert dialog.result.text().splitlines()[:3] == [
         "6 of 59 reports drawn", "Clinic 1: 3 of 30", "Clinic 2: 3 of 29"]
     qtbot.mouseClick(dialog.request_button, Qt.MouseButton.LeftButton)
@@ -503,6 +528,28 @@ def test_the_audit_sample_is_drawn_and_requested_from_the_menu(
     workflow.referrals.refresh()
     qtbot.waitUntil(lambda: workflow.referrals.panel.table.rowCount() == 6, timeout=60_000)
     workflow.stop()
+
+
+def test_offline_the_audit_sample_says_so_and_draws_nothing(qtbot, luch_home: Path) -> None:
+    from app.panels.referral_panel import AuditSampleDialog
+    from archive.credentials import ArchiveConfig
+    from archive.dicomweb import DicomWebClient
+    from tests.plugins.orthanc import free_port
+
+    dead = DicomWebClient(ArchiveConfig(url=f"http://127.0.0.1:{free_port()}/dicom-web",
+                                        user="u", password="p", timeout_s=2))
+    store = open_store()
+    dialog = AuditSampleDialog(store, "2026-W49", 0.05, "Expert E", "RC", archive=dead)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.mouseClick(dialog.draw_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "cannot be reached" in dialog.result.text(), timeout=30_000)
+    assert "this station's reports only" in dialog.result.text()
+    assert dialog.drawn == [] and not dialog.request_button.isEnabled()
+    qtbot.mouseClick(dialog.from_store, Qt.MouseButton.LeftButton)  # offline: the store's
+    qtbot.mouseClick(dialog.draw_button, Qt.MouseButton.LeftButton)
+    assert dialog.result.text().splitlines()[0] == "0 of 0 reports drawn"
+    store.close()
 
 
 def test_opening_a_request_shows_its_images_and_ai_and_the_first_report_after_the_own_read(

@@ -151,10 +151,11 @@ def test_two_reference_stations_draw_the_same_and_send_each_request_once(
 
 
 def test_the_command_draws_and_requests_once(luch_home: Path, capsys) -> None:
+    """From this station's store (--from-store; the archive's pool: test_audit_archive)."""
     store = open_store()
     _signed_week(store, list(range(60)))
     store.close()
-    args = ["audit-sample", "--week", WEEK, "--share", "0.1", "--json"]
+    args = ["audit-sample", "--week", WEEK, "--share", "0.1", "--from-store", "--json"]
     assert main(args) == 0
     shown = json.loads(capsys.readouterr().out)
     assert (shown["reports"], len(shown["drawn"]), shown["requested"]) == (59, 6, 0)

@@ -17,6 +17,7 @@ from records.directory import (
     Person,
     addressee,
     parse,
+    parse_serves,
     reference_role,
     to_setting,
 )
@@ -93,3 +94,35 @@ def test_the_queue_shows_a_request_to_its_addressee(to, one, centre, expert, why
     assert addressee({"addressed_to": to}, centre, expert) == (
         why if not one else (FOR_CENTRE if to.casefold() == centre.casefold() and centre
                              else None))  # an older request names no expert
+
+
+SERVES = {"RC": ["Clinic 1", "Clinic 2"], "RC 2": "Clinic 2, Clinic 3"}
+
+
+@pytest.mark.parametrize(("requesting", "centre", "why"), [
+    ("Clinic 1", "RC", UNADDRESSED),  # served by RC
+    ("clinic 1", "rc", UNADDRESSED),  # without case
+    ("Clinic 1", "RC 2", None),  # another reference centre's clinic
+    ("Clinic 2", "RC 2", UNADDRESSED),  # served by both
+    ("Clinic 2", "RC", UNADDRESSED),
+    ("Clinic 3", "RC", None),
+    ("Clinic 9", "RC", UNADDRESSED),  # named for no reference centre: every expert's
+    ("", "RC 2", UNADDRESSED),  # no requesting centre: every expert's
+    ("Clinic 1", "", None),  # an expert of no centre serves no one named
+])
+def test_a_request_to_no_one_goes_to_the_centres_serving_the_requester(
+        tmp_path: Path, requesting, centre, why) -> None:
+    settings = _settings(tmp_path, **{"referral.serves": SERVES})
+    directory = Directory.from_settings(settings)
+    data = {"addressed_to": "", "addressed_expert": "", "centre": requesting}
+    assert addressee(data, centre, "e", directory) == why
+    assert addressee(data, centre, "e") == UNADDRESSED  # no directory: as before
+    addressed = {**data, "addressed_to": centre or "RC"}  # an addressed one: unchanged
+    assert addressee(addressed, centre, "e", directory) == (FOR_CENTRE if centre else None)
+
+
+def test_a_damaged_service_map_is_logged_and_skipped(caplog) -> None:
+    with caplog.at_level(logging.ERROR):
+        assert parse_serves(["RC"]) == {}
+        assert parse_serves({"RC": 3, "": ["a"], "RC 2": ["a", " "]}) == {"RC 2": ["a"]}
+    assert "referral.serves" in caplog.text

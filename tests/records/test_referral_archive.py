@@ -24,6 +24,7 @@ import pytest
 
 from archive.dicomweb import read_dataset
 from records import JobState, Store, open_store
+from records.directory import Directory
 from records.errors import BlindReadError, ReferralError
 from records.referral import ReviewFields, request_series_uid
 from records.referral_queue import (
@@ -177,6 +178,20 @@ def test_the_queue_lists_open_requests_by_urgency_for_its_centre(two_stations) -
     again = refresh_queue(expert, client, centre="RC")  # read from the store now
     assert [e.referral.id for e in again] == [e.referral.id for e in queue]
     assert len(expert.referrals(origin="archive")) == 4
+
+    # A request to no one goes to the reference centres the directory names as serving the
+    # requesting centre (referral.serves), not to another centre's experts.
+    version = _signed(reader, pydicom.uid.generate_uid(), "CT-2")
+    to_none = reader.referral(reader.request_referral(
+        version.id, kind="second_opinion", reason="doubt", urgency="routine",
+        requester="Reader A", centre="Clinic 1", addressed_to="")).uid
+    _drain(reader, client)
+    serves = Directory([], serves={"RC": ["Clinic 1"], "Other centre": ["Clinic 2"]})
+    other = refresh_queue(expert, client, centre="Other centre", directory=serves)
+    assert [e.addressee for e in other] == ["centre"]  # its own request, not the one to no one
+    assert expert.referral_id(to_none) is None  # read, never stored for the other centre
+    entries = refresh_queue(expert, client, centre="RC", directory=serves)
+    assert {e.referral.uid: e.addressee for e in entries}[to_none] == "unaddressed"
 
 
 def test_a_blind_review_round_trips_and_closes_the_request(two_stations) -> None:
