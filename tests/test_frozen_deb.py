@@ -6,12 +6,13 @@ an upgrade to a second build of a higher version keeps the records and settings 
 (the new version reads them); ``remove`` and ``purge`` leave the user's data.
 
 The second build is the same freeze stamped with the next patch version (``LUCH_VERSION``,
-build.sh): a second freeze would add 17-26 minutes. It needs a frozen folder made before
+build.sh): a second freeze would add 17-32 minutes. It needs a frozen folder made before
 (``installer/freeze.sh``), named by ``LUCH_FROZEN_DIR``, and the Python that froze it
 (PyInstaller, for the package's LICENSES), as ``PYTHON`` or running the test:
 ``LUCH_FROZEN_DIR=dist/luch installer/run.sh test tests/test_frozen_deb.py``. Marked
 ``frozen``: without ``LUCH_FROZEN_DIR`` it is deselected (tests/conftest.py), as CI cannot
-afford the freeze each run; ~3-10 min by the box's load and ~7 GB of disk beside the freeze.
+afford the freeze each run; 7-10 min at load 7-13 and up to 5.7 GiB of disk beside the freeze
+(docs/installing.md).
 """
 
 from __future__ import annotations
