@@ -6,7 +6,7 @@ shown and the event loop runs, against a bare PySide6 window in the same run.
 Both are timed from outside as whole processes (interpreter start to exit), offscreen, with a
 fresh app data dir, median of the runs. Goal: a usable window within 2 s. With ``--frozen``
 the PyInstaller app (``installer/freeze.sh``) is timed too, interleaved, against this venv's
-(goal: within 1.5x).
+(goal: within 1.5x), and the folder's size is printed.
 """
 
 from __future__ import annotations
@@ -39,6 +39,17 @@ def timed(command: list[str], env: dict) -> float:
     return time.perf_counter() - start
 
 
+def folder_mib(folder: Path) -> float:
+    """The folder's size on disk in MiB, links counted once and not followed (as du -s)."""
+    seen, blocks = set(), 0
+    for path in folder.rglob("*"):
+        info = path.lstat()
+        if (info.st_dev, info.st_ino) not in seen:
+            seen.add((info.st_dev, info.st_ino))
+            blocks += info.st_blocks
+    return blocks * 512 / 2**20
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -69,6 +80,7 @@ def main() -> None:
         f = statistics.median(frozen)
         print(f"luch, frozen app      {f:6.2f} s   frozen/venv {f / a:.2f}   goal <= 1.5: "
               f"{'met' if f <= 1.5 * a else 'NOT met'}")
+        print(f"frozen app folder     {folder_mib(args.frozen):6.0f} MiB  {args.frozen}")
 
 
 if __name__ == "__main__":
