@@ -26,9 +26,13 @@ LESION_MIN_ML = 1.0  # a lesion component counts as a lesion from this volume
 # dependent density, atelectasis): a lesion component with BAND_SHARE of its voxels within
 # BAND_MM of the lung surface (on the pattern's ~3 mm grid), most of those facing the
 # diaphragm or the posterior chest wall, is left out of the probability (not the grade).
+# Only components of BAND_MIN_ML or more: simulated COVID-19 lesion at the bases holds thin
+# patches that pass the band test up to 7.3 mL (26 simulated cases, docs/model-card.md), and
+# a few mL of thin basal ground glass may be early disease.
 BAND_MM = 6.0
 BAND_SHARE = 0.8
 BAND_FACING = 0.5
+BAND_MIN_ML = 10.0
 
 
 @dataclass
@@ -195,10 +199,11 @@ def _shares(sub: np.ndarray, lesion: np.ndarray, depth: np.ndarray, ks: np.ndarr
 def surface_bands(lesion: np.ndarray, comps: np.ndarray, n: int, depth: np.ndarray,
                   near: np.ndarray, sampling, orient: Orientation) -> np.ndarray:
     """Per label of ``comps``, whether the component is a basal or dependent band: at least
-    :data:`BAND_SHARE` of its voxels within :data:`BAND_MM` of the lung surface, and at least
-    :data:`BAND_FACING` of those with their nearest non-lung voxel (``near``: its indices
-    from the distance transform, in ``lesion``'s coordinates) below (the diaphragm) or
-    behind them (the posterior chest wall), along that axis more than across it."""
+    :data:`BAND_MIN_ML`, with :data:`BAND_SHARE` of its voxels within :data:`BAND_MM` of the
+    lung surface, and at least :data:`BAND_FACING` of those with their nearest non-lung
+    voxel (``near``: its indices from the distance transform, in ``lesion``'s coordinates)
+    below (the diaphragm) or behind them (the posterior chest wall), along that axis more
+    than across it."""
     pts = np.nonzero(lesion)
     on = depth[pts] <= BAND_MM
     d = [(near[a][pts] - pts[a]) * float(sampling[a]) for a in range(3)]
@@ -211,7 +216,8 @@ def surface_bands(lesion: np.ndarray, comps: np.ndarray, n: int, depth: np.ndarr
     count_on = np.bincount(labels[on], minlength=n + 1)
     count_facing = np.bincount(labels[on & facing], minlength=n + 1)
     band = ((count_on >= BAND_SHARE * np.maximum(count, 1))
-            & (count_facing >= BAND_FACING * np.maximum(count_on, 1)) & (count > 0))
+            & (count_facing >= BAND_FACING * np.maximum(count_on, 1))
+            & (count * float(np.prod(sampling)) / 1000.0 >= BAND_MIN_ML))
     band[0] = False
     return band
 

@@ -217,3 +217,17 @@ def test_bands_beside_typical_disease_leave_the_pattern_to_the_rest():
         _bilateral(small, (slice(k0, k0 + 4), slice(0, 12), slice(5, 17)))
     m = measure(small, SPACING, ORIENT)
     assert m.features.outside_bands.burden_percent < 2.0 and m.probability == "medium"
+
+
+def test_a_few_ml_of_thin_basal_ground_glass_stay_in_the_pattern():
+    """Thin basal patches under BAND_MIN_ML (simulated COVID-19 lesion at the bases has them,
+    and they may be early disease) are no bands: the pattern sees them as before."""
+    from inference.measures import BAND_MIN_ML
+
+    labels = lungs_map(0.0, 0.0)
+    for j0 in (0, 30):  # four thin patches on the diaphragm, 2.4 mL each
+        _bilateral(labels, (slice(0, 2), slice(j0, j0 + 24), slice(5, 30)))
+    m = measure(labels, SPACING, ORIENT)
+    assert BAND_MIN_ML > 2.4
+    assert m.features.band_share == 0.0 and m.features.outside_bands is None
+    assert m.features.lesions == 4
