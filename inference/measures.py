@@ -43,7 +43,8 @@ class PatternFeatures:
     peripheral_share: float = 0.0
     lower_zone_share: float = 0.0
     ggo_share: float = 0.0
-    lesions: int | None = None  # lesion components of LESION_MIN_ML or more (None: unknown)
+    lesions: int | None = None  # lesion components of LESION_MIN_ML or more, each lung's
+    # part counted on its own (None: unknown)
     burden_percent: float | None = None  # lesion % of both lungs together
     band_share: float = 0.0  # share of the lesion in basal / dependent bands
     # The same features of the lesion outside those bands (None: no band), which decide the
@@ -191,7 +192,11 @@ def _shares(sub: np.ndarray, lesion: np.ndarray, depth: np.ndarray, ks: np.ndarr
     k_les = np.nonzero(lesion)[0]
     lower = float((k_les < mid).mean() if orient.superior_is_high_k else (k_les > mid).mean())
     ggo_share = float(np.isin(sub[lesion], GGO).sum() / n_les)
-    sizes = np.bincount(comps[lesion], minlength=n + 1)[1:] * float(np.prod(sampling)) / 1000
+    # A lesion is a component within one lung: confluent disease of both lungs that touches
+    # at the midline (or through a voxel of mediastinum) is two lesions, not a solitary one.
+    left = np.isin(sub[lesion], LEFT_LESION)
+    sizes = (np.bincount(comps[lesion] * 2 + left, minlength=2 * n + 2)[2:]
+             * float(np.prod(sampling)) / 1000)
     return PatternFeatures(bool(bilateral), round(peripheral, 3), round(lower, 3),
                            round(ggo_share, 3), int((sizes >= LESION_MIN_ML).sum()))
 

@@ -231,3 +231,17 @@ def test_a_few_ml_of_thin_basal_ground_glass_stay_in_the_pattern():
     assert BAND_MIN_ML > 2.4
     assert m.features.band_share == 0.0 and m.features.outside_bands is None
     assert m.features.lesions == 4
+
+
+def test_confluent_disease_of_both_lungs_is_not_a_solitary_lesion():
+    """Diffuse ground glass of both lungs that touches at the midline is one 3D component,
+    but a lesion in each lung is two lesions: typical, "high" (it read "low" as solitary)."""
+    labels = np.zeros((100, 60, 120), np.uint8)
+    labels[:, :, 5:60] = Label.LUNG_RIGHT
+    labels[:, :, 60:115] = Label.LUNG_LEFT
+    labels[:80, :, 5:60] = Label.GGO_RIGHT
+    labels[:80, :, 60:115] = Label.GGO_LEFT
+    m = measure(labels, SPACING, ORIENT)
+    assert m.grade == "CT-4" and m.features.bilateral
+    assert m.features.lesions == 2
+    assert m.probability == "high"
