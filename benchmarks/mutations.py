@@ -152,6 +152,12 @@ MUTATIONS = (
         ")",
         ("tests/inference/test_measures.py",)),
     Mutation(
+        "pattern-lesions-across-lungs", "pattern: confluent disease of both lungs one lesion",
+        "inference/measures.py",
+        "    sizes = (np.bincount(comps[lesion] * 2 + left, minlength=2 * n + 2)[2:]\n",
+        "    sizes = (np.bincount(comps[lesion] * 2, minlength=2 * n + 2)[2:]\n",
+        ("tests/inference/test_measures.py",)),
+    Mutation(
         "classical-specks", "classical phantom CT-0: flat partial-volume specks kept",
         "inference/segmenters.py",
         "        ggo, cons = ggo & lesion, cons & lesion\n",
