@@ -140,6 +140,24 @@ MUTATIONS = (
         "    grade = both if rule is GradeRule.WORST_LUNG else worst\n",
         ("tests/inference/test_measures.py",)),
     Mutation(
+        "pattern-bands-counted", "pattern: basal / dependent bands count toward \"high\"",
+        "inference/measures.py",
+        "    if feat.outside_bands is not None:\n        feat = feat.outside_bands\n",
+        "",
+        ("tests/inference/test_measures.py",)),
+    Mutation(
+        "pattern-band-floor", "pattern: a few mL of thin basal ground glass taken for a band",
+        "inference/measures.py",
+        "            & (count * float(np.prod(sampling)) / 1000.0 >= BAND_MIN_ML))",
+        ")",
+        ("tests/inference/test_measures.py",)),
+    Mutation(
+        "pattern-lesions-across-lungs", "pattern: confluent disease of both lungs one lesion",
+        "inference/measures.py",
+        "    sizes = (np.bincount(comps[lesion] * 2 + left, minlength=2 * n + 2)[2:]\n",
+        "    sizes = (np.bincount(comps[lesion] * 2, minlength=2 * n + 2)[2:]\n",
+        ("tests/inference/test_measures.py",)),
+    Mutation(
         "classical-specks", "classical phantom CT-0: flat partial-volume specks kept",
         "inference/segmenters.py",
         "        ggo, cons = ggo & lesion, cons & lesion\n",

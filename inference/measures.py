@@ -22,6 +22,17 @@ PERIPHERAL_MM = 20.0  # lesion within this of the lung surface counts as periphe
 # "low") or under HIGH_MIN_PERCENT of both lungs together (then at most "medium").
 HIGH_MIN_PERCENT = 2.0
 LESION_MIN_ML = 1.0  # a lesion component counts as a lesion from this volume
+# A basal or dependent band is no COVID-19 pattern (partial volume of the diaphragm domes,
+# dependent density, atelectasis): a lesion component with BAND_SHARE of its voxels within
+# BAND_MM of the lung surface (on the pattern's ~3 mm grid), most of those facing the
+# diaphragm or the posterior chest wall, is left out of the probability (not the grade).
+# Only components of BAND_MIN_ML or more: simulated COVID-19 lesion at the bases holds thin
+# patches that pass the band test up to 7.3 mL (26 simulated cases, docs/model-card.md), and
+# a few mL of thin basal ground glass may be early disease.
+BAND_MM = 6.0
+BAND_SHARE = 0.8
+BAND_FACING = 0.5
+BAND_MIN_ML = 10.0
 
 
 @dataclass
@@ -32,8 +43,13 @@ class PatternFeatures:
     peripheral_share: float = 0.0
     lower_zone_share: float = 0.0
     ggo_share: float = 0.0
-    lesions: int | None = None  # lesion components of LESION_MIN_ML or more (None: unknown)
+    lesions: int | None = None  # lesion components of LESION_MIN_ML or more, each lung's
+    # part counted on its own (None: unknown)
     burden_percent: float | None = None  # lesion % of both lungs together
+    band_share: float = 0.0  # share of the lesion in basal / dependent bands
+    # The same features of the lesion outside those bands (None: no band), which decide the
+    # probability; its burden_percent is that lesion's % of both lungs.
+    outside_bands: PatternFeatures | None = None
 
 
 @dataclass
@@ -90,6 +106,8 @@ def measure(labels: np.ndarray, spacing, orient: Orientation,
     grade = worst if rule is GradeRule.WORST_LUNG else both
     features = pattern_features(labels, spacing, orient, les_r >= floor and les_l >= floor)
     features.burden_percent = round(pt, 2)
+    if features.outside_bands is not None:
+        features.outside_bands.burden_percent = round(pt * (1.0 - features.band_share), 2)
     probability = covid_probability(features, lesion_total > 0)
     return Measures(grade, worst, both, rule.value, involvement, volumes, probability, features,
                     flags)
@@ -124,29 +142,89 @@ def coverage_flags(labels: np.ndarray, spacing, volumes: dict[str, float]) -> li
 
 def pattern_features(labels: np.ndarray, spacing, orient: Orientation,
                      bilateral: bool) -> PatternFeatures:
-    """Peripheral, lower-zone and GGO shares of the lesions (on a ~3 mm grid for speed)."""
+    """Peripheral, lower-zone and GGO shares of the lesions (on a ~3 mm grid for speed), and
+    the same of the lesion outside basal / dependent bands (:func:`surface_bands`)."""
     f = max(1, round(3.0 / float(spacing[0])))
     sub = labels[:, ::f, ::f]
     lung = sub > 0
     lesion = np.isin(sub, GGO + CONSOLIDATION)
-    n_les = int(lesion.sum())
-    if not n_les:
+    if not lesion.any():
         return PatternFeatures(bilateral=False)
     sampling = (float(spacing[2]), float(spacing[1]) * f, float(spacing[0]) * f)
     # The depth in the lung's box with one empty voxel around it: the same distances as on
     # the whole padded grid (the nearest voxel outside the box is on that ring).
     box = bounding_box(lung)
-    depth = ndi.distance_transform_edt(np.pad(lung[box], 1), sampling=sampling)[1:-1, 1:-1, 1:-1]
-    peripheral = float((depth[lesion[box]] <= PERIPHERAL_MM).mean())
+    depth, near = ndi.distance_transform_edt(np.pad(lung[box], 1), sampling=sampling,
+                                             return_indices=True)
+    depth = depth[1:-1, 1:-1, 1:-1]
     ks = np.nonzero(lung.any(axis=(1, 2)))[0]
+    comps, n = label(lesion)  # 26-connected
+    feat = _shares(sub, lesion, depth[lesion[box]], ks, orient, sampling, comps, n, bilateral)
+    band = (surface_bands(lesion[box], comps[box], n, depth, near[:, 1:-1, 1:-1, 1:-1] - 1,
+                          sampling, orient)
+            if sub.shape[0] > 1 else np.zeros(n + 1, bool))  # single slices: no depth
+    if band[1:].any():
+        outside = lesion & ~band[comps]
+        feat.band_share = round(float(1.0 - outside.sum() / lesion.sum()), 3)
+        if outside.any():
+            ml = float(np.prod(sampling)) / 1000.0
+            both = bilateral and all(np.isin(sub[outside], side).sum() * ml >= MIN_LESION_ML
+                                     for side in (RIGHT_LESION, LEFT_LESION))
+            feat.outside_bands = _shares(sub, outside, depth[outside[box]], ks, orient,
+                                         sampling, comps * outside, n, both)
+        else:
+            feat.outside_bands = PatternFeatures(bilateral=False, lesions=0)
+    return feat
+
+
+RIGHT_LESION = (GGO[0], CONSOLIDATION[0])
+LEFT_LESION = (GGO[1], CONSOLIDATION[1])
+
+
+def _shares(sub: np.ndarray, lesion: np.ndarray, depth: np.ndarray, ks: np.ndarray,
+            orient: Orientation, sampling, comps: np.ndarray, n: int,
+            bilateral: bool) -> PatternFeatures:
+    """The features of ``lesion`` (``depth``: its voxels' depth in the lung, ``comps``: its
+    26-connected labels, 0 elsewhere) on the pattern grid ``sub``."""
+    n_les = int(lesion.sum())
+    peripheral = float((depth <= PERIPHERAL_MM).mean())
     mid = (ks[0] + ks[-1]) / 2.0
     k_les = np.nonzero(lesion)[0]
     lower = float((k_les < mid).mean() if orient.superior_is_high_k else (k_les > mid).mean())
-    ggo_share = float(np.isin(sub, GGO).sum() / n_les)
-    comps, n = label(lesion)  # 26-connected
-    sizes = np.bincount(comps.ravel(), minlength=n + 1)[1:] * float(np.prod(sampling)) / 1000
+    ggo_share = float(np.isin(sub[lesion], GGO).sum() / n_les)
+    # A lesion is a component within one lung: confluent disease of both lungs that touches
+    # at the midline (or through a voxel of mediastinum) is two lesions, not a solitary one.
+    left = np.isin(sub[lesion], LEFT_LESION)
+    sizes = (np.bincount(comps[lesion] * 2 + left, minlength=2 * n + 2)[2:]
+             * float(np.prod(sampling)) / 1000)
     return PatternFeatures(bool(bilateral), round(peripheral, 3), round(lower, 3),
                            round(ggo_share, 3), int((sizes >= LESION_MIN_ML).sum()))
+
+
+def surface_bands(lesion: np.ndarray, comps: np.ndarray, n: int, depth: np.ndarray,
+                  near: np.ndarray, sampling, orient: Orientation) -> np.ndarray:
+    """Per label of ``comps``, whether the component is a basal or dependent band: at least
+    :data:`BAND_MIN_ML`, with :data:`BAND_SHARE` of its voxels within :data:`BAND_MM` of the
+    lung surface, and at least :data:`BAND_FACING` of those with their nearest non-lung
+    voxel (``near``: its indices from the distance transform, in ``lesion``'s coordinates)
+    below (the diaphragm) or behind them (the posterior chest wall), along that axis more
+    than across it."""
+    pts = np.nonzero(lesion)
+    on = depth[pts] <= BAND_MM
+    d = [(near[a][pts] - pts[a]) * float(sampling[a]) for a in range(3)]
+    below = (d[0] < 0) if orient.superior_is_high_k else (d[0] > 0)
+    behind = (d[1] > 0) if orient.posterior_is_high_j else (d[1] < 0)
+    facing = ((below & (np.abs(d[0]) > np.hypot(d[1], d[2])))
+              | (behind & (np.abs(d[1]) > np.hypot(d[0], d[2]))))
+    labels = comps[pts]
+    count = np.bincount(labels, minlength=n + 1)
+    count_on = np.bincount(labels[on], minlength=n + 1)
+    count_facing = np.bincount(labels[on & facing], minlength=n + 1)
+    band = ((count_on >= BAND_SHARE * np.maximum(count, 1))
+            & (count_facing >= BAND_FACING * np.maximum(count_on, 1))
+            & (count * float(np.prod(sampling)) / 1000.0 >= BAND_MIN_ML))
+    band[0] = False
+    return band
 
 
 def covid_probability(feat: PatternFeatures, has_lesions: bool) -> str:
@@ -155,9 +233,15 @@ def covid_probability(feat: PatternFeatures, has_lesions: bool) -> str:
     Typical: bilateral, peripheral, lower-zone, GGO-dominant opacities. Consolidation
     without GGO is atypical (e.g. lobar bacterial pneumonia). No lesions: low. The burden
     caps it: a solitary lesion at most low, under :data:`HIGH_MIN_PERCENT` at most medium.
+    Basal and dependent bands count for nothing here: the features of the lesion outside
+    them decide (only bands: low).
     """
     if not has_lesions:
         return "low"
+    if feat.band_share >= 1.0:
+        return "low"  # nothing but bands
+    if feat.outside_bands is not None:
+        feat = feat.outside_bands
     if feat.ggo_share < 0.2:
         return "atypical"
     typical = [feat.bilateral, feat.peripheral_share >= 0.5, feat.lower_zone_share >= 0.5,

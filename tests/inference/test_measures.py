@@ -154,3 +154,94 @@ def test_probability_is_never_high_under_the_minimum_burden():
         _patch(heavier, k0, 0, i0, Label.GGO_RIGHT if i0 < 60 else Label.GGO_LEFT,
                size=(10, 30, 12))
     assert measure(heavier, SPACING, ORIENT).probability == "high"
+
+
+def _bilateral(labels, box, right=True, left=True) -> None:
+    """GGO in ``box`` (k, j, i slices within the right lung) and its mirror in the left."""
+    k, j, i = box
+    if right:
+        labels[k, j, i] = Label.GGO_RIGHT
+    if left:
+        labels[k, j, slice(120 - i.stop, 120 - i.start)] = Label.GGO_LEFT
+
+
+def test_basal_bands_on_the_diaphragm_are_no_covid_pattern():
+    """Thin ground glass hugging both diaphragm domes (partial volume, dependent density):
+    bilateral, peripheral, lower-zone and over 2 % of lung, so the distribution alone said
+    "high"; such bands count for nothing in the probability (the grade keeps them)."""
+    labels = lungs_map(0.0, 0.0)
+    _bilateral(labels, (slice(0, 2), slice(0, 60), slice(5, 55)))  # 4 mm over each base
+    m = measure(labels, SPACING, ORIENT)
+    f = m.features
+    assert m.grade == "CT-1" and f.bilateral and f.burden_percent >= 2.0 and f.lesions == 2
+    assert covid_probability(PatternFeatures(True, f.peripheral_share, f.lower_zone_share,
+                                             f.ggo_share, 2, f.burden_percent), True) == "high"
+    assert f.band_share == 1.0
+    assert m.probability == "low"
+
+
+def test_dependent_posterior_strips_are_no_covid_pattern():
+    """A thin strip along the posterior chest wall of both lungs (dependent density)."""
+    labels = lungs_map(0.0, 0.0)
+    _bilateral(labels, (slice(0, 60), slice(56, 60), slice(5, 55)))  # 4 mm deep, lower half
+    m = measure(labels, SPACING, ORIENT)
+    assert m.features.burden_percent >= 2.0 and m.features.band_share == 1.0
+    assert m.probability == "low"
+
+
+def test_thick_patches_on_the_diaphragm_keep_a_typical_pattern():
+    """Rounded peripheral patches resting on the diaphragm (the usual COVID-19 bases) are no
+    bands: they reach deep into the lung, so the pattern stays "high"."""
+    labels = lungs_map(0.0, 0.0)
+    for j0 in (0, 30):
+        _bilateral(labels, (slice(0, 12), slice(j0, j0 + 24), slice(5, 29)))
+    m = measure(labels, SPACING, ORIENT)
+    assert m.features.band_share == 0.0 and m.features.outside_bands is None
+    assert m.probability == "high"
+
+
+def test_bands_beside_typical_disease_leave_the_pattern_to_the_rest():
+    """Bands beside multifocal peripheral patches: the patches decide ("high" while they
+    carry the burden; a small rest under the burden floor reads "medium")."""
+    labels = lungs_map(0.0, 0.0)
+    _bilateral(labels, (slice(0, 2), slice(0, 60), slice(5, 55)))
+    for k0 in (30, 60):
+        _bilateral(labels, (slice(k0, k0 + 12), slice(0, 24), slice(5, 29)))
+    m = measure(labels, SPACING, ORIENT)
+    f = m.features
+    assert 0 < f.band_share < 1 and f.outside_bands.lesions == 4
+    assert f.outside_bands.burden_percent >= 2.0 and m.probability == "high"
+    small = lungs_map(0.0, 0.0)
+    _bilateral(small, (slice(0, 2), slice(0, 60), slice(5, 55)))
+    for k0 in (30, 60):
+        _bilateral(small, (slice(k0, k0 + 4), slice(0, 12), slice(5, 17)))
+    m = measure(small, SPACING, ORIENT)
+    assert m.features.outside_bands.burden_percent < 2.0 and m.probability == "medium"
+
+
+def test_a_few_ml_of_thin_basal_ground_glass_stay_in_the_pattern():
+    """Thin basal patches under BAND_MIN_ML (simulated COVID-19 lesion at the bases has them,
+    and they may be early disease) are no bands: the pattern sees them as before."""
+    from inference.measures import BAND_MIN_ML
+
+    labels = lungs_map(0.0, 0.0)
+    for j0 in (0, 30):  # four thin patches on the diaphragm, 2.4 mL each
+        _bilateral(labels, (slice(0, 2), slice(j0, j0 + 24), slice(5, 30)))
+    m = measure(labels, SPACING, ORIENT)
+    assert BAND_MIN_ML > 2.4
+    assert m.features.band_share == 0.0 and m.features.outside_bands is None
+    assert m.features.lesions == 4
+
+
+def test_confluent_disease_of_both_lungs_is_not_a_solitary_lesion():
+    """Diffuse ground glass of both lungs that touches at the midline is one 3D component,
+    but a lesion in each lung is two lesions: typical, "high" (it read "low" as solitary)."""
+    labels = np.zeros((100, 60, 120), np.uint8)
+    labels[:, :, 5:60] = Label.LUNG_RIGHT
+    labels[:, :, 60:115] = Label.LUNG_LEFT
+    labels[:80, :, 5:60] = Label.GGO_RIGHT
+    labels[:80, :, 60:115] = Label.GGO_LEFT
+    m = measure(labels, SPACING, ORIENT)
+    assert m.grade == "CT-4" and m.features.bilateral
+    assert m.features.lesions == 2
+    assert m.probability == "high"
