@@ -93,82 +93,82 @@
         <translation>Проанализировано до открытия исследования (сохранено); «Запустить ИИ-анализ» выполнит его заново</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="377"/>
+        <location filename="../../app/panels/ai_panel.py" line="381"/>
         <source>AI pre-read cancelled</source>
         <translation>Анализ ИИ отменён</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="415"/>
+        <location filename="../../app/panels/ai_panel.py" line="419"/>
         <source>%1 (corrected)</source>
         <translation>%1 (исправлено)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="420"/>
+        <location filename="../../app/panels/ai_panel.py" line="424"/>
         <source>Involvement: right %1%, left %2%, total %3%</source>
         <translation>Поражение: справа %1%, слева %2%, всего %3%</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="423"/>
+        <location filename="../../app/panels/ai_panel.py" line="427"/>
         <source>Grade by the worse lung %1, by both lungs %2</source>
         <translation>Степень по худшему лёгкому %1, по обоим лёгким %2</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="426"/>
+        <location filename="../../app/panels/ai_panel.py" line="430"/>
         <source>GGO %1 mL, consolidation %2 mL</source>
         <translation>«Матовое стекло» %1 мл, консолидация %2 мл</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="428"/>
+        <location filename="../../app/panels/ai_panel.py" line="432"/>
         <source>COVID-19 pattern: %s</source>
         <translation>Паттерн COVID-19: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="431"/>
+        <location filename="../../app/panels/ai_panel.py" line="435"/>
         <source>The AI could not assess this study; the reader grades it.</source>
         <translation>ИИ не смог оценить это исследование; степень определяет врач.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="433"/>
+        <location filename="../../app/panels/ai_panel.py" line="437"/>
         <source>Corrected by the reader: recomputed from the edited labels (the AI read %1)</source>
         <translation>Исправлено врачом: пересчитано по исправленной разметке (ИИ: %1)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="439"/>
+        <location filename="../../app/panels/ai_panel.py" line="443"/>
         <source>Quality: %s</source>
         <translation>Качество: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="441"/>
+        <location filename="../../app/panels/ai_panel.py" line="445"/>
         <source>%1 on %2 in %3 s</source>
         <translation>%1 на %2 за %3 с</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="506"/>
+        <location filename="../../app/panels/ai_panel.py" line="514"/>
         <source>You accepted the AI values</source>
         <translation>Вы приняли значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="507"/>
+        <location filename="../../app/panels/ai_panel.py" line="515"/>
         <source>You accepted the AI values as corrected</source>
         <translation>Вы приняли значения ИИ с исправлениями</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="508"/>
+        <location filename="../../app/panels/ai_panel.py" line="516"/>
         <source>You rejected the AI result: its values are not used</source>
         <translation>Вы отклонили результат ИИ: его значения не используются</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="399"/>
+        <location filename="../../app/panels/ai_panel.py" line="403"/>
         <source>The result is kept, but its DICOM SEG and SR could not be written: %s</source>
         <translation>Результат сохранён, но его DICOM SEG и SR записать не удалось: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="465"/>
+        <location filename="../../app/panels/ai_panel.py" line="469"/>
         <source>Show the solid focus (slices %s)</source>
         <translation>Показать солидный очаг (срезы %s)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="468"/>
+        <location filename="../../app/panels/ai_panel.py" line="472"/>
         <source>Show lesion %1: %2, slices %3, %4 mL</source>
         <translation>Показать участок уплотнения %1: %2, срезы %3, %4 мл</translation>
     </message>
@@ -942,57 +942,57 @@
 <context>
     <name>DictationPanel</name>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="117"/>
+        <location filename="../../app/panels/dictation_panel.py" line="118"/>
         <source>Dictate</source>
         <translation>Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="120"/>
+        <location filename="../../app/panels/dictation_panel.py" line="121"/>
         <source>Dictate (F9, or the record button of the microphone)</source>
         <translation>Диктовка (F9 или кнопка записи на микрофоне)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="174"/>
+        <location filename="../../app/panels/dictation_panel.py" line="175"/>
         <source>Dictation could not start: %s</source>
         <translation>Не удалось начать диктовку: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="220"/>
+        <location filename="../../app/panels/dictation_panel.py" line="221"/>
         <source>The speech recogniser had a fault and was restarted; dictation goes on and no audio was lost.</source>
         <translation>Распознаватель речи дал сбой и был перезапущен; диктовка продолжается, звук не потерян.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="223"/>
+        <location filename="../../app/panels/dictation_panel.py" line="224"/>
         <source>Whisper could not start (%1); dictating with %2 instead.</source>
         <translation>Whisper не запустился (%1); диктовку распознаёт %2.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="234"/>
+        <location filename="../../app/panels/dictation_panel.py" line="235"/>
         <source>A voice command was heard but dictation ended before it was confirmed, so it was not run: “%1”</source>
         <translation>Голосовая команда услышана, но диктовка закончилась раньше, чем она подтвердилась, поэтому команда не выполнена: «%1»</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="275"/>
+        <location filename="../../app/panels/dictation_panel.py" line="276"/>
         <source>Signing: say “sign” to sign, or “cancel” to go back to the report</source>
         <translation>Подписание: скажите «подписать», чтобы подписать, или «отмена», чтобы вернуться к протоколу</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="279"/>
+        <location filename="../../app/panels/dictation_panel.py" line="280"/>
         <source>The report is signed: start an addendum to dictate into it.</source>
         <translation>Протокол подписан: чтобы диктовать в него, начните дополнение.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="339"/>
+        <location filename="../../app/panels/dictation_panel.py" line="340"/>
         <source>Choose a field to dictate into</source>
         <translation>Выберите поле для диктовки</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="352"/>
+        <location filename="../../app/panels/dictation_panel.py" line="353"/>
         <source>“%s” does not fit this field</source>
         <translation>«%s» не подходит для этого поля</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="415"/>
+        <location filename="../../app/panels/dictation_panel.py" line="420"/>
         <source>No field called “%s”</source>
         <translation>Нет поля «%s»</translation>
     </message>
@@ -3252,102 +3252,102 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>Referral</name>
     <message>
-        <location filename="../../app/panels/terms.py" line="155"/>
+        <location filename="../../app/panels/terms.py" line="178"/>
         <source>second opinion</source>
         <translation>второе мнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="156"/>
+        <location filename="../../app/panels/terms.py" line="179"/>
         <source>audit</source>
         <translation>аудит</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="157"/>
+        <location filename="../../app/panels/terms.py" line="180"/>
         <source>doubt</source>
         <translation>сомнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="158"/>
+        <location filename="../../app/panels/terms.py" line="181"/>
         <source>complex case</source>
         <translation>сложный случай</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="159"/>
+        <location filename="../../app/panels/terms.py" line="182"/>
         <source>patient request</source>
         <translation>по просьбе пациента</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="160"/>
+        <location filename="../../app/panels/terms.py" line="183"/>
         <source>quality sample</source>
         <translation>выборка контроля качества</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="161"/>
+        <location filename="../../app/panels/terms.py" line="184"/>
         <source>perception</source>
         <translation>восприятие</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="162"/>
+        <location filename="../../app/panels/terms.py" line="185"/>
         <source>interpretation</source>
         <translation>интерпретация</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="163"/>
+        <location filename="../../app/panels/terms.py" line="186"/>
         <source>communication</source>
         <translation>коммуникация</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="164"/>
+        <location filename="../../app/panels/terms.py" line="187"/>
         <source>technique</source>
         <translation>техника исследования</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="168"/>
+        <location filename="../../app/panels/terms.py" line="191"/>
         <source>protocol</source>
         <translation>протокол</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="169"/>
+        <location filename="../../app/panels/terms.py" line="192"/>
         <source>coverage</source>
         <translation>зона охвата</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="170"/>
+        <location filename="../../app/panels/terms.py" line="193"/>
         <source>artefacts</source>
         <translation>артефакты</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="178"/>
+        <location filename="../../app/panels/terms.py" line="201"/>
         <source>1: concur</source>
         <translation>1: согласен</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="179"/>
+        <location filename="../../app/panels/terms.py" line="202"/>
         <source>2: discrepancy unlikely to matter</source>
         <translation>2: расхождение, вероятно, не значимо</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="180"/>
+        <location filename="../../app/panels/terms.py" line="203"/>
         <source>3: discrepancy likely to matter</source>
         <translation>3: расхождение, вероятно, значимо</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="181"/>
+        <location filename="../../app/panels/terms.py" line="204"/>
         <source>4: should be made almost every time</source>
         <translation>4: ошибка, которую не следует допускать</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="165"/>
+        <location filename="../../app/panels/terms.py" line="188"/>
         <source>good</source>
         <translation>хорошо</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="166"/>
+        <location filename="../../app/panels/terms.py" line="189"/>
         <source>acceptable</source>
         <translation>приемлемо</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="167"/>
+        <location filename="../../app/panels/terms.py" line="190"/>
         <source>poor</source>
         <translation>плохо</translation>
     </message>
@@ -3622,143 +3622,143 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>ReportPanel</name>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="103"/>
+        <location filename="../../app/panels/report_panel.py" line="104"/>
         <source>Report &amp;language:</source>
         <translation>&amp;Язык протокола:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="107"/>
+        <location filename="../../app/panels/report_panel.py" line="108"/>
         <source>Additional text (dictate or type)</source>
         <translation>Дополнительный текст (диктовка или ввод)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="110"/>
+        <location filename="../../app/panels/report_panel.py" line="111"/>
         <source>Additional text</source>
         <translation>Дополнительный текст</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="133"/>
+        <location filename="../../app/panels/report_panel.py" line="134"/>
         <source>The report text appears here as the form above is filled in</source>
         <translation>Здесь появляется текст протокола по мере заполнения формы выше</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="144"/>
+        <location filename="../../app/panels/report_panel.py" line="145"/>
         <source>Save draft</source>
         <translation>Сохранить черновик</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="145"/>
-        <location filename="../../app/panels/report_panel.py" line="258"/>
+        <location filename="../../app/panels/report_panel.py" line="146"/>
+        <location filename="../../app/panels/report_panel.py" line="261"/>
         <source>Sign</source>
         <translation>Подписать</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="150"/>
+        <location filename="../../app/panels/report_panel.py" line="151"/>
         <source>Signed: read-only. Changes go into an addendum.</source>
         <translation>Подписан: только чтение. Изменения вносятся дополнением.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="215"/>
+        <location filename="../../app/panels/report_panel.py" line="218"/>
         <source>Addendum draft restored; reason: %s</source>
         <translation>Черновик дополнения восстановлен; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="217"/>
+        <location filename="../../app/panels/report_panel.py" line="220"/>
         <source>Draft restored</source>
         <translation>Черновик восстановлен</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="225"/>
+        <location filename="../../app/panels/report_panel.py" line="228"/>
         <source>Report %s, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Протокол: %s, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="228"/>
+        <location filename="../../app/panels/report_panel.py" line="231"/>
         <source>Report %s</source>
         <translation>Протокол: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="232"/>
+        <location filename="../../app/panels/report_panel.py" line="235"/>
         <source>New report</source>
         <translation>Новый протокол</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="256"/>
+        <location filename="../../app/panels/report_panel.py" line="259"/>
         <source>Add addendum…</source>
         <translation>Дополнение…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="257"/>
+        <location filename="../../app/panels/report_panel.py" line="260"/>
         <source>Sign addendum</source>
         <translation>Подписать дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="283"/>
+        <location filename="../../app/panels/report_panel.py" line="295"/>
         <source>Addendum; reason: %s</source>
         <translation>Дополнение; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="303"/>
+        <location filename="../../app/panels/report_panel.py" line="315"/>
         <source>The report is signed: add an addendum before inserting findings</source>
         <translation>Протокол подписан: чтобы вставить находки, начните дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="319"/>
+        <location filename="../../app/panels/report_panel.py" line="331"/>
         <source>AI findings inserted into the report</source>
         <translation>Находки ИИ вставлены в протокол</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="320"/>
+        <location filename="../../app/panels/report_panel.py" line="332"/>
         <source>No AI findings to insert</source>
         <translation>Нет находок ИИ для вставки</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="378"/>
+        <location filename="../../app/panels/report_panel.py" line="390"/>
         <source>The report is signed. To change it, add an addendum (%s).</source>
         <translation>Протокол подписан. Чтобы изменить его, добавьте дополнение (%s).</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="391"/>
+        <location filename="../../app/panels/report_panel.py" line="403"/>
         <source>Fill in before signing: %1</source>
         <translation>Заполните перед подписью: %1</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="401"/>
+        <location filename="../../app/panels/report_panel.py" line="413"/>
         <source>Not signed</source>
         <translation>Не подписано</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="433"/>
+        <location filename="../../app/panels/report_panel.py" line="446"/>
         <source>Addendum signed, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Дополнение подписано, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="435"/>
+        <location filename="../../app/panels/report_panel.py" line="448"/>
         <source>Signed, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Подписано, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="438"/>
+        <location filename="../../app/panels/report_panel.py" line="451"/>
         <source>Addendum signed, queued for the archive</source>
         <translation>Дополнение подписано, поставлено в очередь в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="439"/>
+        <location filename="../../app/panels/report_panel.py" line="452"/>
         <source>Signed, queued for the archive</source>
         <translation>Подписано, поставлено в очередь в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="452"/>
+        <location filename="../../app/panels/report_panel.py" line="465"/>
         <source>Patient: %s</source>
         <translation>Пациент: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="453"/>
+        <location filename="../../app/panels/report_panel.py" line="466"/>
         <source>ID %s</source>
         <translation>ID %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="454"/>
+        <location filename="../../app/panels/report_panel.py" line="467"/>
         <source>study of %s</source>
         <translation>исследование от %s</translation>
     </message>
@@ -4385,23 +4385,28 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Отправка протоколов в архив</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="95"/>
+        <location filename="../../app/reading/worklist.py" line="103"/>
         <source>worklist</source>
         <translation>Загрузка рабочего списка</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="233"/>
-        <location filename="../../app/reading/worklist.py" line="316"/>
+        <location filename="../../app/reading/worklist.py" line="117"/>
+        <source>reading the AI model version</source>
+        <translation>чтение версии модели ИИ</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/worklist.py" line="277"/>
+        <location filename="../../app/reading/worklist.py" line="360"/>
         <source>fetching the study</source>
         <translation>Загрузка исследования из архива</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="253"/>
+        <location filename="../../app/reading/worklist.py" line="297"/>
         <source>fetching the prior study</source>
         <translation>загрузка предыдущего исследования</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="386"/>
+        <location filename="../../app/reading/worklist.py" line="430"/>
         <source>tidying the image cache</source>
         <translation>очистка кэша снимков</translation>
     </message>
@@ -4608,6 +4613,7 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
     </message>
     <message>
         <location filename="../../app/panels/terms.py" line="147"/>
+        <location filename="../../app/panels/terms.py" line="166"/>
         <source>The AI pre-read of this study is running in the background</source>
         <translation>ИИ-анализ этого исследования идёт в фоне</translation>
     </message>
@@ -4615,6 +4621,21 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <location filename="../../app/panels/terms.py" line="149"/>
         <source>AI pre-read pending: queued in the background</source>
         <translation>ИИ-анализ ожидается: исследование в фоновой очереди</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/terms.py" line="162"/>
+        <source>Outdated: computed by model %1, the current model is %2</source>
+        <translation>Устарело: рассчитано моделью %1, текущая модель %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/terms.py" line="169"/>
+        <source>Queued to be read again by the current model</source>
+        <translation>В очереди на повторный анализ текущей моделью</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/terms.py" line="171"/>
+        <source>Read again when the study is opened or prefetched</source>
+        <translation>Будет проанализировано заново при открытии или предзагрузке исследования</translation>
     </message>
     <message>
         <location filename="../../app/panels/terms.py" line="72"/>
@@ -4904,137 +4925,137 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="142"/>
+        <location filename="../../app/workflow.py" line="145"/>
         <source>AI result rejected: its overlay is hidden (O shows it)</source>
         <translation>Результат ИИ отклонён: его разметка скрыта (O — показать)</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="181"/>
+        <location filename="../../app/workflow.py" line="184"/>
         <source>&amp;Report</source>
         <translation>&amp;Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="183"/>
+        <location filename="../../app/workflow.py" line="186"/>
         <source>Run &amp;AI pre-read</source>
         <translation>Запустить &amp;ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="185"/>
+        <location filename="../../app/workflow.py" line="188"/>
         <source>&amp;Accept AI values</source>
         <translation>&amp;Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="186"/>
+        <location filename="../../app/workflow.py" line="189"/>
         <source>Re&amp;ject AI result</source>
         <translation>О&amp;тклонить результат ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="187"/>
+        <location filename="../../app/workflow.py" line="190"/>
         <source>Insert the AI&apos;s &amp;findings as text</source>
         <translation>Вставить &amp;находки ИИ текстом</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="189"/>
+        <location filename="../../app/workflow.py" line="192"/>
         <source>&amp;Next field</source>
         <translation>&amp;Следующее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="191"/>
+        <location filename="../../app/workflow.py" line="194"/>
         <source>&amp;Previous field</source>
         <translation>П&amp;редыдущее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="193"/>
+        <location filename="../../app/workflow.py" line="196"/>
         <source>&amp;Sign report</source>
         <translation>П&amp;одписать протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="194"/>
+        <location filename="../../app/workflow.py" line="197"/>
         <source>Add a&amp;ddendum to the signed report…</source>
         <translation>&amp;Дополнение к подписанному протоколу…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="196"/>
+        <location filename="../../app/workflow.py" line="199"/>
         <source>Sign and open the ne&amp;xt study</source>
         <translation>Подписать и открыть сле&amp;дующее</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="198"/>
+        <location filename="../../app/workflow.py" line="201"/>
         <source>Request a second &amp;opinion…</source>
         <translation>Запросить второе &amp;мнение…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="200"/>
+        <location filename="../../app/workflow.py" line="203"/>
         <source>Ans&amp;wer the review of this report…</source>
         <translation>&amp;Ответить на заключение эксперта…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="202"/>
+        <location filename="../../app/workflow.py" line="205"/>
         <source>S&amp;ync now</source>
         <translation>Си&amp;нхронизировать</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="203"/>
+        <location filename="../../app/workflow.py" line="206"/>
         <source>Open next s&amp;tudy</source>
         <translation>Открыть следующее &amp;исследование</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="204"/>
+        <location filename="../../app/workflow.py" line="207"/>
         <source>&amp;Dictate</source>
         <translation>&amp;Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="205"/>
+        <location filename="../../app/workflow.py" line="208"/>
         <source>&amp;Play back (from the dictated word at the cursor)</source>
         <translation>&amp;Воспроизвести (с надиктованного слова под курсором)</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="207"/>
+        <location filename="../../app/workflow.py" line="210"/>
         <source>&amp;Hear the dictated word at the cursor</source>
         <translation>Прослушать надиктованное с&amp;лово под курсором</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="209"/>
+        <location filename="../../app/workflow.py" line="212"/>
         <source>Re&amp;wind the playback</source>
         <translation>Перемотать н&amp;азад</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="210"/>
+        <location filename="../../app/workflow.py" line="213"/>
         <source>&amp;Fast-forward the playback</source>
         <translation>Перемотать вп&amp;ерёд</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="212"/>
+        <location filename="../../app/workflow.py" line="215"/>
         <source>&amp;Compare with the prior study</source>
         <translation>&amp;Сравнить с предыдущим исследованием</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="214"/>
+        <location filename="../../app/workflow.py" line="217"/>
         <source>&amp;Refresh worklist</source>
         <translation>&amp;Обновить рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="216"/>
+        <location filename="../../app/workflow.py" line="219"/>
         <source>F&amp;ind a patient in the worklist</source>
         <translation>&amp;Найти пациента в рабочем списке</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="221"/>
+        <location filename="../../app/workflow.py" line="224"/>
         <source>Draw the &amp;audit sample…</source>
         <translation>Сделать в&amp;ыборку для аудита…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="223"/>
+        <location filename="../../app/workflow.py" line="226"/>
         <source>A&amp;udit statistics…</source>
         <translation>Статистика а&amp;удита…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="229"/>
+        <location filename="../../app/workflow.py" line="232"/>
         <source>Insert &amp;template</source>
         <translation>Вставить &amp;шаблон</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="347"/>
+        <location filename="../../app/workflow.py" line="350"/>
         <source>AI pre-read ready: %1 (F11 shows the panels)</source>
         <translation>Предварительное заключение ИИ готово: %1 (F11 показывает панели)</translation>
     </message>
@@ -5042,78 +5063,78 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>WorklistFlow</name>
     <message>
-        <location filename="../../app/reading/worklist.py" line="113"/>
+        <location filename="../../app/reading/worklist.py" line="142"/>
         <source>Archive unreachable; working offline: %s</source>
         <translation>Архив недоступен; работа без связи: %s</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="136"/>
+        <location filename="../../app/reading/worklist.py" line="170"/>
         <source>Reviewed by %1: score %2</source>
         <translation>Рецензия %1: оценка %2</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="138"/>
+        <location filename="../../app/reading/worklist.py" line="172"/>
         <source> (answered)</source>
         <translation> (ответ дан)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="139"/>
+        <location filename="../../app/reading/worklist.py" line="173"/>
         <source> (not answered yet)</source>
         <translation> (ответа ещё нет)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="150"/>
+        <location filename="../../app/reading/worklist.py" line="187"/>
         <source>unread</source>
         <translation>не прочитано</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="180"/>
+        <location filename="../../app/reading/worklist.py" line="224"/>
         <source>partly cached (%1 of %2 images)</source>
         <translation>загружено частично (%1 из %2 снимков)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="182"/>
+        <location filename="../../app/reading/worklist.py" line="226"/>
         <source>partly cached</source>
         <translation>загружено частично</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="221"/>
+        <location filename="../../app/reading/worklist.py" line="265"/>
         <source>This study is not on this station and the archive is not reachable</source>
         <translation>Этого исследования нет на станции, а архив недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="229"/>
-        <location filename="../../app/reading/worklist.py" line="301"/>
+        <location filename="../../app/reading/worklist.py" line="273"/>
+        <location filename="../../app/reading/worklist.py" line="345"/>
         <source>Fetching the study from the archive…</source>
         <translation>Загрузка исследования из архива…</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="243"/>
+        <location filename="../../app/reading/worklist.py" line="287"/>
         <source>The prior study is in the archive, which is not reachable now</source>
         <translation>Предыдущее исследование находится в архиве, который сейчас недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="250"/>
+        <location filename="../../app/reading/worklist.py" line="294"/>
         <source>Fetching the prior study from the archive…</source>
         <translation>Загрузка предыдущего исследования из архива…</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="346"/>
+        <location filename="../../app/reading/worklist.py" line="390"/>
         <source>Fetching stopped; what arrived stays cached for the next try</source>
         <translation>Загрузка остановлена; полученное сохранено для следующей попытки</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="450"/>
+        <location filename="../../app/reading/worklist.py" line="494"/>
         <source>The worklist shows no study</source>
         <translation>В рабочем списке нет исследований</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="457"/>
+        <location filename="../../app/reading/worklist.py" line="501"/>
         <source>This is the last study of the worklist as shown (search and filters apply)</source>
         <translation>Это последнее исследование рабочего списка в текущем виде (с учётом поиска и фильтров)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="468"/>
+        <location filename="../../app/reading/worklist.py" line="512"/>
         <source>Every study of the worklist as shown is signed (search and filters apply)</source>
         <translation>Все исследования, показанные в рабочем списке, подписаны (с учётом поиска и фильтров)</translation>
     </message>
@@ -5121,77 +5142,77 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>WorklistPanel</name>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="57"/>
+        <location filename="../../app/panels/worklist_panel.py" line="59"/>
         <source>Search patient, date, grade…</source>
         <translation>Поиск: пациент, дата, степень…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="65"/>
+        <location filename="../../app/panels/worklist_panel.py" line="67"/>
         <source>All studies</source>
         <translation>Все исследования</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="65"/>
+        <location filename="../../app/panels/worklist_panel.py" line="67"/>
         <source>Unread</source>
         <translation>Непрочитанные</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="66"/>
+        <location filename="../../app/panels/worklist_panel.py" line="68"/>
         <source>Drafts</source>
         <translation>Черновики</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="66"/>
+        <location filename="../../app/panels/worklist_panel.py" line="68"/>
         <source>Signed</source>
         <translation>Подписанные</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="67"/>
+        <location filename="../../app/panels/worklist_panel.py" line="69"/>
         <source>Reviewed</source>
         <translation>С рецензией</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="70"/>
+        <location filename="../../app/panels/worklist_panel.py" line="72"/>
         <source>CT-3/CT-4 only</source>
         <translation>Только КТ-3/КТ-4</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="79"/>
+        <location filename="../../app/panels/worklist_panel.py" line="81"/>
         <source>Urgency</source>
         <translation>Срочность</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="75"/>
+        <location filename="../../app/panels/worklist_panel.py" line="77"/>
         <source>Patient</source>
         <translation>Пациент</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="75"/>
+        <location filename="../../app/panels/worklist_panel.py" line="77"/>
         <source>Date</source>
         <translation>Дата</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="75"/>
+        <location filename="../../app/panels/worklist_panel.py" line="77"/>
         <source>Modality</source>
         <translation>Модальность</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="76"/>
+        <location filename="../../app/panels/worklist_panel.py" line="78"/>
         <source>AI grade</source>
         <translation>Степень (ИИ)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="76"/>
+        <location filename="../../app/panels/worklist_panel.py" line="78"/>
         <source>Status</source>
         <translation>Статус</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="170"/>
+        <location filename="../../app/panels/worklist_panel.py" line="172"/>
         <source>Anonymized</source>
         <translation>Анонимизировано</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="171"/>
+        <location filename="../../app/panels/worklist_panel.py" line="173"/>
         <source>(no name)</source>
         <translation>(без имени)</translation>
     </message>
