@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -115,6 +116,9 @@ class MainWindow(QMainWindow):
         self._arriving_labels: ArrivingLabels | None = None  # its AI map, arrived slices only
         self._build_status_bar()
         self._build_menus()
+        # Tabbed panels (measurements | key images) name themselves above their list, as a
+        # tab widget does; Qt's default puts the tab bar under the docks.
+        self.setTabPosition(Qt.DockWidgetArea.AllDockWidgetAreas, QTabWidget.TabPosition.North)
         self._build_series_browser()
         self._build_measurement_list()
         self._build_key_image_list()
