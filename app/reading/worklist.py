@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QTimer, Signal
 
+from app.panels.ai_files import current_model_version
 from app.panels.drafts import has_draft
 from app.panels.worklist_panel import WorklistPanel, WorklistRow
 from app.reading.archive_link import ArchiveLink
@@ -111,9 +112,7 @@ class WorklistFlow(QObject):
         version changes it); the worklist is shown again when it changed."""
         if self._version_task is not None:
             return
-        from app.panels.ai_files import current_model_version  # deferred: loads scipy
-
-        task = Task(lambda progress, cancel: current_model_version(),
+        task = Task(lambda progress, cancel: current_model_version(),  # it loads scipy
                     QT_TRANSLATE_NOOP("Task", "reading the AI model version"))
         task.succeeded.connect(self._model_version_read)
         task.failed.connect(lambda _message: setattr(self, "_version_task", None))
