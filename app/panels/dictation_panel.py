@@ -19,6 +19,7 @@ were; focus going to something that is not a text field (images, worklist) leave
 from __future__ import annotations
 
 import logging
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,6 +43,9 @@ from dictation.commands import Command
 from dictation.session import DictationEvent, DictationSession
 
 log = logging.getLogger(__name__)
+# A press on a field of an inactive window may come before the window's activation gives it
+# the focus (X11): an activation this soon after the press is the reader's pick.
+PRESS_THEN_ACTIVATION_S = 1.0
 
 
 class LiveText(QLabel):
@@ -144,6 +148,7 @@ class DictationPanel(QWidget):
         # The field a window gave the focus back to on its activation (not picked by the
         # reader): its focusChanged does not move the words (see the module's docstring).
         self._restored: QWidget | None = None
+        self._pressed: tuple[str, float] | None = None  # (field key, when) of the last press
         input_router().add(self, (QEvent.Type.FocusIn, QEvent.Type.MouseButtonPress),
                            self._input)
         QApplication.instance().focusChanged.connect(self._focus_changed)
@@ -399,14 +404,15 @@ class DictationPanel(QWidget):
                 self._targets.append(_Target(self.form.current_key()))
                 self.session.new_field()
 
-    def _retarget(self, chosen: bool = False) -> None:
+    def _retarget(self, chosen: bool = False, key: str | None = None) -> None:
         """A field has focus: speech from now on goes there, with a transcript of its own.
 
         While a field outside the report takes the words (a review's comment), only a report
         field ``chosen`` by the reader (clicked, tabbed to, picked by voice: ``_input`` and
         ``_focus_changed`` tell it from a window's activation) or the outside field's removal
-        (its dialog closed) gives the words back to the report."""
-        target = self._snapshot()
+        (its dialog closed) gives the words back to the report. ``key``: that field (pressed),
+        else the one with the focus."""
+        target = _Target(key) if key is not None else self._snapshot()
         if _outside(self._targets[-1].key) and not _outside(target.key) and not chosen:
             return  # the words stay in the review's field
         if self.session is None:
@@ -432,11 +438,18 @@ class DictationPanel(QWidget):
             if isinstance(watched, QWidget):  # not its window, nor a style that watches it
                 restored = event.reason() in (Qt.FocusReason.ActiveWindowFocusReason,
                                               Qt.FocusReason.PopupFocusReason)
+                pressed = self._pressed
+                if restored and pressed is not None and self._field_key(watched) == pressed[0] \
+                        and time.monotonic() - pressed[1] < PRESS_THEN_ACTIVATION_S:
+                    restored = False  # the window activated by the press on this field
                 self._restored = watched if restored else None
-        elif self._field_key(watched) is not None:  # a press on a text field
+            return False
+        key = self._field_key(watched)
+        if key is not None:  # a press on a text field: that one, whichever has the focus
             self._restored = None
+            self._pressed = (key, time.monotonic())
             if self.session is not None:
-                self._retarget(chosen=True)
+                self._retarget(chosen=True, key=key)
         return False
 
     def _focus_changed(self, _old, new) -> None:

@@ -683,6 +683,18 @@ def test_a_click_on_a_report_field_takes_the_dictation_from_the_review(qtbot, lu
     deliver(dictation, qtbot, DictationEvent("final", text="No effusion."))
     assert other.toPlainText() == "No effusion."
     assert dialog.comment.toPlainText().endswith("Reviewed.")
+    # On X11 the press can come before the window's activation: the field pressed in the
+    # inactive window takes the words, and the activation that follows leaves them there.
+    _activate(qtbot, dialog)
+    qtbot.mouseClick(dialog.comment.viewport(), Qt.MouseButton.LeftButton)
+    deliver(dictation, qtbot, DictationEvent("field"))
+    qtbot.mouseClick(conclusion.viewport(), Qt.MouseButton.LeftButton)  # its window inactive
+    assert QApplication.activeWindow() is dialog
+    _activate(qtbot, window)
+    deliver(dictation, qtbot, DictationEvent("field"))
+    deliver(dictation, qtbot, DictationEvent("final", text="Small effusion."))
+    assert conclusion.toPlainText().endswith("Small effusion.")
+    assert dialog.comment.toPlainText().endswith("Reviewed.")
     dialog.reject()
     dictation.stop()
     workflow.stop()
