@@ -108,7 +108,8 @@ def fill_from_archive(store: Store, client: DicomWebClient, items: list[Worklist
                       not_ours: dict[str, frozenset[str]] | None = None
                       ) -> list[WorklistItem]:
     """``items`` with the grades of the archive's pre-reads imported for the first ``limit``
-    ungraded ones (a failure only leaves a study ungraded).
+    ungraded ones, or graded by an older model version (a failure only leaves a study as
+    it was).
 
     One QIDO-RS request asks which of them have an AI result's flat SR at all
     (:func:`prereads.archived.flat_srs`); only those are looked at further. ``not_ours``
@@ -118,7 +119,8 @@ def fill_from_archive(store: Store, client: DicomWebClient, items: list[Worklist
     SRs change."""
     version = model_version or active_model_version()
     not_ours = {} if not_ours is None else not_ours
-    ungraded = [i.study_instance_uid for i in items if i.ai_grade is None][:limit]
+    ungraded = [i.study_instance_uid for i in items  # an outdated grade: not graded yet
+                if i.ai_grade is None or not i.ai_current][:limit]
     try:
         listed = flat_srs(client, ungraded) if ungraded else {}
     except ArchiveError as err:
@@ -139,5 +141,6 @@ def fill_from_archive(store: Store, client: DicomWebClient, items: list[Worklist
             continue
         if result_id is not None:
             grades[study_uid] = str(store.ai_result(result_id).values["grade"])
-    return [replace(i, ai_grade=grades[i.study_instance_uid])
-            if i.ai_grade is None and i.study_instance_uid in grades else i for i in items]
+    return [replace(i, ai_grade=grades[i.study_instance_uid], ai_model_version=version,
+                    ai_current=True)
+            if i.study_instance_uid in grades else i for i in items]

@@ -4,7 +4,10 @@ Order: urgency (stat, urgent, routine), then the AI grade from the pre-read (CT-
 the oldest study first. A study the AI has not graded (not pre-read yet, failed, or not
 assessable) sorts after CT-4 and CT-3 and before CT-2, CT-1 and CT-0: it may be severe and
 nothing has said otherwise, while a low grade is the AI's word that it is less urgent; so a
-failed pre-read never buries a study, and a known severe one still comes first. Studies
+failed pre-read never buries a study, and a known severe one still comes first. A grade
+computed by an older model version than the station's (``ai_current`` False) is outdated: a
+severe one keeps its place (the study may well be severe), a low one sorts as ungraded (the
+current model has not said so). Studies
 reported in the archive or signed off here are left out. Each study's metadata is cached in
 the local store for offline use.
 """
@@ -33,6 +36,8 @@ class WorklistItem:
     description: str
     priority: str
     ai_grade: str | None
+    ai_model_version: str | None = None  # the version that computed ``ai_grade``
+    ai_current: bool = True  # False: computed by another model version than the station's
 
     def as_dict(self) -> dict[str, str | None]:
         return asdict(self)
@@ -45,7 +50,10 @@ def grade_rank(grade: str | None) -> float:
 
 
 def triage_key(item: WorklistItem) -> tuple:
-    return (PRIORITY_RANK.get(item.priority, 2), -grade_rank(item.ai_grade),
+    rank = grade_rank(item.ai_grade)
+    if not item.ai_current:  # an outdated grade may raise a study, never lower it
+        rank = max(rank, UNGRADED_RANK)
+    return (PRIORITY_RANK.get(item.priority, 2), -rank,
             item.study_date or "99999999", item.study_time or "999999")
 
 
@@ -58,8 +66,12 @@ def _cache(store: Store, found: list[ArchiveStudy]) -> None:
 
 
 def build_worklist(store: Store, client: DicomWebClient | None, *,
-                   include_reported: bool = False) -> list[WorklistItem]:
-    """The worklist from the archive (or, with ``client`` None, from the local cache only)."""
+                   include_reported: bool = False,
+                   model_version: str | None = None) -> list[WorklistItem]:
+    """The worklist from the archive (or, with ``client`` None, from the local cache only).
+    A study's grade is its newest result by ``model_version`` (the station's current model),
+    else its newest by any version, then marked not current; with ``model_version`` None
+    every grade counts as current (the version is not known)."""
     if client is not None:
         found = query_studies(client)
         _cache(store, found)
@@ -72,17 +84,22 @@ def build_worklist(store: Store, client: DicomWebClient | None, *,
         studies = s.scalars(select(Study))
         signed = set(s.scalars(select(Report.study_pk).where(Report.status.in_(
             [ReportStatus.FINAL, ReportStatus.AMENDED, ReportStatus.PRELIMINARY]))))
-        grades: dict[int, str] = {}
+        grades: dict[int, tuple[str, str]] = {}  # study -> (grade, model version)
         for result in s.scalars(select(AIResult).order_by(AIResult.id)):
-            if "grade" in result.values:
-                grades[result.study_pk] = str(result.values["grade"])
+            kept = grades.get(result.study_pk)
+            if "grade" in result.values and (
+                    kept is None or kept[1] != model_version
+                    or result.model_version == model_version):
+                grades[result.study_pk] = (str(result.values["grade"]), result.model_version)
         for st in studies:
             if in_archive is not None and st.study_instance_uid not in in_archive:
                 continue
             reported = st.id in signed or st.study_instance_uid in reported_remote
             if reported and not include_reported:
                 continue
-            items.append(WorklistItem(st.study_instance_uid, st.accession_number, st.study_date,
-                                      st.study_time, st.description, st.priority,
-                                      grades.get(st.id)))
+            grade, version = grades.get(st.id, (None, None))
+            items.append(WorklistItem(
+                st.study_instance_uid, st.accession_number, st.study_date, st.study_time,
+                st.description, st.priority, grade, version,
+                grade is None or model_version is None or version == model_version))
     return sorted(items, key=triage_key)

@@ -6,6 +6,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+#: relative deviation of a slice gap from the median one that counts as uneven spacing
+#: (:data:`studies.geometry.SPACING_TOLERANCE`, which warns of it at load)
+UNEVEN_TOLERANCE = 0.01
+
 
 @dataclass
 class SeriesInfo:
@@ -75,6 +79,34 @@ class Volume:
     def shape(self) -> tuple[int, int, int]:
         """``(slices, rows, columns)``."""
         return tuple(self.voxels.shape)  # type: ignore[return-value]
+
+    @property
+    def uneven(self) -> bool:
+        """Whether the slices were acquired unevenly spaced: the voxel grid (and the viewer)
+        lays them out evenly, ``spacing[2]`` apart, and :meth:`acquired_lps` says where a
+        point on it was acquired."""
+        positions = self.slice_positions
+        if positions is None or len(positions) != self.shape[0] or len(positions) < 3:
+            return False
+        gaps = np.diff(np.asarray(positions, float))
+        median = float(np.median(gaps))
+        return bool(median > 0 and np.any(np.abs(gaps - median) / median > UNEVEN_TOLERANCE))
+
+    def acquired_lps(self, lps: np.ndarray) -> np.ndarray:
+        """Where LPS points of the evenly laid out voxel grid were acquired: along the slice
+        axis, slice ``k`` at ``slice_positions[k]`` (between slices, in proportion; the SEG
+        read-back places labels by the same rule); unchanged for evenly spaced slices."""
+        lps = np.asarray(lps, dtype=float)
+        if not self.uneven:
+            return lps
+        positions = np.asarray(self.slice_positions, float)
+        k = self.lps_to_index(lps)[..., 2]
+        last = len(positions) - 1
+        inside = np.clip(k, 0, last)  # beyond the ends: the grid's own spacing
+        acquired = np.interp(inside, np.arange(len(positions)), positions) \
+            + (k - inside) * self.spacing[2]
+        shift = acquired - k * self.spacing[2]
+        return lps + shift[..., None] * self.direction[:, 2]
 
     def index_to_lps(self, ijk: np.ndarray) -> np.ndarray:
         """LPS mm of continuous voxel indices given as ``(..., 3)`` ``(i, j, k)``."""

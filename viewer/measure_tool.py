@@ -10,7 +10,7 @@ from PySide6.QtCore import QCoreApplication
 
 from studies import Volume
 from viewer import vtk_api as vtk
-from viewer.measurements import Measurement, distance_mm, roi_stats
+from viewer.measurements import Measurement, length_mm, roi_stats
 from viewer.numbers import decimal
 from viewer.text_style import outline
 
@@ -21,7 +21,7 @@ _ELLIPSE_SEGMENTS = 64
 def describe(volume: Volume, m: Measurement) -> str:
     """The text shown beside a measurement."""
     if m.kind == "distance":
-        return decimal(distance_mm(*m.points)) + " " + QCoreApplication.translate(
+        return decimal(length_mm(volume, m)) + " " + QCoreApplication.translate(
             "Measurement", "mm")
     try:
         s = roi_stats(volume, m)

@@ -53,6 +53,13 @@ def distance_mm(a, b) -> float:
     return float(np.linalg.norm(np.asarray(a, float) - np.asarray(b, float)))
 
 
+def length_mm(volume: Volume, m: Measurement) -> float:
+    """A distance measurement's length between where its ends were acquired (an unevenly
+    spaced series is drawn evenly spaced: :meth:`studies.Volume.acquired_lps`)."""
+    a, b = volume.acquired_lps(np.asarray(m.points[:2], float))
+    return distance_mm(a, b)
+
+
 def roi_stats(volume: Volume, roi: Measurement) -> RoiStats:
     """HU statistics of the voxels inside an ellipse or freehand ROI."""
     mask, k_axis, k = roi_mask(volume, roi)
@@ -61,12 +68,18 @@ def roi_stats(volume: Volume, roi: Measurement) -> RoiStats:
     if values.size == 0:
         raise ValueError("the ROI contains no voxel centre; draw it larger")
     return RoiStats(mean=float(values.mean()), sd=float(values.std()), min=float(values.min()),
-                    max=float(values.max()), area_mm2=roi_area_mm2(roi), pixels=int(values.size))
+                    max=float(values.max()), area_mm2=roi_area_mm2(roi, volume),
+                    pixels=int(values.size))
 
 
-def roi_area_mm2(roi: Measurement) -> float:
-    """The shape's own area (ellipse: pi*a*b; freehand: the polygon's), not a pixel count."""
-    uv = _in_plane(np.asarray(roi.points, float), np.asarray(roi.normal, float))
+def roi_area_mm2(roi: Measurement, volume: Volume | None = None) -> float:
+    """The shape's own area (ellipse: pi*a*b; freehand: the polygon's), not a pixel count;
+    with ``volume``, of the outline where it was acquired (a reformat of unevenly spaced
+    slices is drawn evenly spaced)."""
+    points = np.asarray(roi.points, float)
+    if volume is not None:
+        points = volume.acquired_lps(points)
+    uv = _in_plane(points, np.asarray(roi.normal, float))
     if roi.kind == "ellipse":
         a, b = np.abs(uv[1] - uv[0]) / 2
         return float(math.pi * a * b)

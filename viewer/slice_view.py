@@ -309,6 +309,16 @@ class SliceView(VtkPanel):
                     self._quiet = False
             self.slice_changed.emit(index)
 
+    def acquired_position(self) -> float:
+        """The slice's position along the plane normal (mm) where it was acquired: an
+        unevenly spaced series is drawn evenly spaced (``Volume.acquired_lps``)."""
+        volume = self.volume
+        if volume is None or not volume.uneven:
+            return self.slice_position()
+        normal = np.array(self.plane.normal, dtype=float)
+        centre = self._center + (self.slice_position() - float(self._center @ normal)) * normal
+        return float(volume.acquired_lps(centre) @ normal)
+
     def acquired_index(self) -> int | None:
         """The stored slice (``k``) this view shows, when it shows the acquisition plane; None
         in a reformat."""
@@ -765,7 +775,7 @@ class SliceView(VtkPanel):
         center, width = self.window()
         mm = self.tr("mm")
         bottom_left = (f"{self._plane_title()} {self.slice_number}/{self._count}\n"
-                       f"{decimal(self.slice_position())} {mm}")
+                       f"{decimal(self.acquired_position())} {mm}")
         bottom_right = (self.tr("W %1 L %2").replace("%1", f"{width:.0f}")
                         .replace("%2", f"{center:.0f}") + "\n"
                         + self.tr("Zoom %1").replace("%1", decimal(self.zoom_factor(), 2)))

@@ -113,7 +113,9 @@ def archive_client():
 
 
 def dictation_factory(settings):
-    """Builds a dictation session with the engine, language and microphone from settings."""
+    """Builds a dictation session with the engine, language and microphone from settings;
+    ``factory.writing`` (set once the report exists) says the language the report is
+    written in at each start (an addendum: the signed report's)."""
 
     def factory(on_event, hands_free: bool = True):
         # deferred: `luch --help` and the other commands do not load it
@@ -122,7 +124,8 @@ def dictation_factory(settings):
         from dictation.session import DictationEvent, DictationSession
         from dictation.transcript import DictationProcessor
 
-        lang = dictation_language(settings)  # read at each start: the report's may change
+        writing = factory.writing() if factory.writing is not None else None
+        lang = dictation_language(settings, writing)  # at each start: the report's may change
         # The same engine and options as `luch transcribe` with no flags; Whisper falls back
         # to PocketSphinx (English) or Vosk, with a notice, where it cannot start.
         recognizer, engine, fallback = open_recognizer(lang)
@@ -132,6 +135,7 @@ def dictation_factory(settings):
             on_event(DictationEvent("notice", error=fallback, text=engine))
         return session
 
+    factory.writing = None
     return factory
 
 
@@ -223,9 +227,11 @@ def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None
     if store is None:
         return 2
     window = MainWindow(settings)
+    sessions = dictation_factory(settings)
     workflow = Workflow(window, store, reader=reader_name(), ui_lang=ui_lang,
                         report_lang=settings.get("report.language") or ui_lang,
-                        session_factory=dictation_factory(settings), archive=archive_client())
+                        session_factory=sessions, archive=archive_client())
+    sessions.writing = lambda: workflow.report.writing_lang  # an addendum's: the signed one's
     window.workflow = workflow
     if not screenshot:
         # deferred: only with a display (not for --screenshot); not for the other commands

@@ -8,16 +8,23 @@ what it already held; a number or choice field takes the value it recognises. Te
 outside the report may be given to it (:meth:`DictationPanel.add_outside_editor`, e.g. an
 expert's review findings and comment): with the focus in one, the words go there, and
 stay there while it is given (a click on the images does not send them back to the report).
+
+The words go to the text field the reader last picked: clicked (even the one that has the
+focus already), tabbed to, or chose by voice. A window taking the focus back (activated by a
+click on the images, a dialog closed) gives it to the field it had, with
+``ActiveWindowFocusReason``: that is not the reader picking it, and the words stay where they
+were; focus going to something that is not a text field (images, worklist) leaves them too.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -31,10 +38,14 @@ from PySide6.QtWidgets import (
 
 from app.panels.protocol_form import ProtocolForm
 from app.shell.error_text import error_text, localize
+from app.shell.input_router import input_router
 from dictation.commands import FIELD_MOVES, Command, moves_field
 from dictation.session import DictationEvent, DictationSession
 
 log = logging.getLogger(__name__)
+# A press on a field of an inactive window may come before the window's activation gives it
+# the focus (X11): an activation this soon after the press is the reader's pick.
+PRESS_THEN_ACTIVATION_S = 1.0
 
 
 class LiveText(QLabel):
@@ -135,6 +146,12 @@ class DictationPanel(QWidget):
         layout.addWidget(self.level)
         layout.addWidget(self.partial, 1)
         self._event.connect(self._handle, Qt.ConnectionType.QueuedConnection)
+        # The field a window gave the focus back to on its activation (not picked by the
+        # reader): its focusChanged does not move the words (see the module's docstring).
+        self._restored: QWidget | None = None
+        self._pressed: tuple[str, float] | None = None  # (field key, when) of the last press
+        input_router().add(self, (QEvent.Type.FocusIn, QEvent.Type.MouseButtonPress),
+                           self._input)
         QApplication.instance().focusChanged.connect(self._focus_changed)
         self._meter = QTimer(self)
         self._meter.timeout.connect(self._update_level)
@@ -390,15 +407,17 @@ class DictationPanel(QWidget):
                 self._targets.append(_Target(self.form.current_key()))
                 self.session.new_field()
 
-    def _retarget(self, chosen: bool = False, voiced: bool = False) -> None:
+    def _retarget(self, chosen: bool = False, key: str | None = None,
+                  voiced: bool = False) -> None:
         """A field has focus: speech from now on goes there, with a transcript of its own.
 
-        While a field outside the report takes the words (a review's comment), the focus
-        leaving it for the main window keeps them there, in the report's fields too: a click
-        on the images activates the window, which gives its focus back to the report's field.
-        Only a report field ``chosen`` by voice ("next field") or the outside field's removal
-        (its dialog closed) gives the words back to the report."""
-        target = self._snapshot()
+        While a field outside the report takes the words (a review's comment), only a report
+        field ``chosen`` by the reader (clicked, tabbed to, picked by voice: ``_input`` and
+        ``_focus_changed`` tell it from a window's activation) or the outside field's removal
+        (its dialog closed) gives the words back to the report. ``key``: that field (pressed),
+        else the one with the focus; ``voiced``: moved to by a spoken command, whose field
+        change the session has made itself (its ``field`` event), even to the same field."""
+        target = _Target(key) if key is not None else self._snapshot()
         if _outside(self._targets[-1].key) and not _outside(target.key) and not chosen:
             return  # the words stay in the review's field
         if self.session is None:
@@ -409,11 +428,46 @@ class DictationPanel(QWidget):
             self._targets.append(target)
             self.session.new_field()  # the switch happens in order with the audio
 
-    def _focus_changed(self, _old, _new) -> None:
+    def _field_key(self, widget: QObject | None) -> str | None:
+        """The key of the text field (report or outside) ``widget`` is or lies in."""
+        if not isinstance(widget, QWidget):
+            return None
+        for key, editor in self._outside.items():
+            if editor is widget or editor.isAncestorOf(widget):
+                return key
+        return self.form.key_of(widget)
+
+    def _input(self, watched: QObject, event: QEvent) -> bool:
+        """Through the application's router: a focus given by a window's activation (or a
+        popup closing) is remembered as not picked; a press on a field picks it, also the
+        one that has the focus already (no focus change then)."""
+        if event.type() == QEvent.Type.FocusIn:
+            if isinstance(watched, QWidget):  # not its window, nor a style that watches it
+                restored = event.reason() in (Qt.FocusReason.ActiveWindowFocusReason,
+                                              Qt.FocusReason.PopupFocusReason)
+                pressed = self._pressed
+                if restored and pressed is not None and self._field_key(watched) == pressed[0] \
+                        and time.monotonic() - pressed[1] < PRESS_THEN_ACTIVATION_S:
+                    restored = False  # the window activated by the press on this field
+                self._restored = watched if restored else None
+            return False
+        key = self._field_key(watched)
+        if key is not None:  # a press on a text field: that one, whichever has the focus
+            self._restored = None
+            self._pressed = (key, time.monotonic())
+            if self.session is not None:
+                self._retarget(chosen=True, key=key)
+        return False
+
+    def _focus_changed(self, _old, new) -> None:
         """Clicking or tabbing to another field while dictating moves the dictation there;
-        focus leaving the form (scrolling images) keeps it in the last field."""
-        if self.session is not None and not self._voice_move:
-            self._retarget()
+        focus leaving the fields (scrolling images, the worklist) keeps it in the last one,
+        and so does a window's activation giving its focus back to a field; a spoken field
+        move (``_move_by_voice``) queues its field itself."""
+        if self.session is None or self._voice_move or new is None or new is self._restored \
+                or self._field_key(new) is None:
+            return
+        self._retarget(chosen=True)
 
     def _run_command(self, name: str, argument: str | None) -> None:
         if name in FIELD_MOVES:

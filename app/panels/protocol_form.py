@@ -357,6 +357,10 @@ class ProtocolForm(QWidget):
         """The field whose editor has (or last had) the keyboard focus within the form."""
         return self._key_of(self.focusWidget())
 
+    def key_of(self, widget: QWidget | None) -> str | None:
+        """The field whose editor ``widget`` is or lies in, if any."""
+        return self._key_of(widget)
+
     def _key_of(self, widget: QWidget | None) -> str | None:
         for key, editor in self.editors.items():
             if editor is widget or (widget is not None and editor.isAncestorOf(widget)):

@@ -265,13 +265,24 @@ class ReportPanel(QWidget):
         if changed:
             self.locked_changed.emit(locked)
 
+    @property
+    def writing_lang(self) -> str:
+        """The language the report's text is made in: the signed report's while an addendum
+        to it is written (the amended version is the same report: its headings, fixed
+        phrases and the addendum's own words in one language), else the setting's."""
+        if self.addendum_reason and self._signed_lang:
+            return self._signed_lang
+        return self.report_lang
+
     def _show_language(self) -> None:
-        """The combo names the signed report's language while it is locked (its text is in
-        that language whatever the setting), else the language being written in."""
-        lang = self._signed_lang if self._locked and self._signed_lang else self.report_lang
+        """The combo names the signed report's language while it is locked or an addendum to
+        it is written (its text is in that language whatever the setting), else the
+        language being written in; only a report not signed yet can change it."""
+        fixed = bool(self._signed_lang) and (self._locked or bool(self.addendum_reason))
+        lang = self._signed_lang if fixed else self.report_lang
         with QSignalBlocker(self.language):  # showing is not choosing: the setting stays
             self.language.setCurrentIndex(max(0, self.language.findData(lang)))
-        self.language.setEnabled(not self._locked)
+        self.language.setEnabled(not self._locked and not fixed)
 
     def start_addendum(self, reason: str | None = None) -> bool:
         """Unlock a signed report to change it; the change is signed as a new (amended)
@@ -314,7 +325,7 @@ class ReportPanel(QWidget):
                 self.message.emit(self.tr(
                     "The report is signed: add an addendum before inserting findings"))
             return 0
-        sentences = findings_text(self.ai_values(), self.report_lang, kinds).splitlines()
+        sentences = findings_text(self.ai_values(), self.writing_lang, kinds).splitlines()
         texts = self.form.text_editors()
         key = self.form.current
         editor = texts.get(key, self.free_text) if key else self.free_text
@@ -345,13 +356,14 @@ class ReportPanel(QWidget):
     def report_text(self) -> str:
         fields = self.form.values()
         extra = self.free_text.toPlainText().strip()  # the findings: before the conclusion
+        lang = self.writing_lang
         try:
-            text = self.protocol.render(fields, self.report_lang, extra)
+            text = self.protocol.render(fields, lang, extra)
         except LuchError:
             text = self.protocol.render({k: v for k, v in fields.items() if k != "grade"},
-                                        self.report_lang, extra)
-        keys = key_images_text(self.key_images(), self.report_lang)
-        addendum = (f"{ADDENDUM_WORD.get(self.report_lang, 'Addendum')}: {self.addendum_reason}"
+                                        lang, extra)
+        keys = key_images_text(self.key_images(), lang)
+        addendum = (f"{ADDENDUM_WORD.get(lang, 'Addendum')}: {self.addendum_reason}"
                     if self.addendum_reason else "")
         return "\n\n".join(part for part in (text, keys, addendum) if part)
 
@@ -434,7 +446,7 @@ class ReportPanel(QWidget):
             return
         self.report_uid = record.report_uid
         self._signed_text = record.text
-        self._signed_lang = self.report_lang
+        self._signed_lang = self.writing_lang
         self.addendum_reason = None
         discard_draft(self.study_uid)
         self._dirty = False

@@ -149,6 +149,29 @@ def preread_tooltip(state: str) -> str:
     return QCoreApplication.translate("Terms", "AI pre-read pending: queued in the background")
 
 
+def outdated_grade(value: str, state: str = "") -> str:
+    """The worklist's AI grade cell of a grade computed by an older model version: the grade
+    behind a symbol (being read again, else to be read again), so it is not taken for
+    the current model's."""
+    return ("\u25d4 " if state == "running" else "\u21bb ") + grade(value)
+
+
+def outdated_tooltip(made_by: str, current: str, state: str = "") -> str:
+    """Why the grade is greyed: which model computed it, which one is current, and whether
+    the background pre-read is reading it again."""
+    text = QCoreApplication.translate(
+        "Terms", "Outdated: computed by model %1, the current model is %2").replace(
+        "%1", made_by).replace("%2", current)
+    if state == "running":
+        return text + "\n" + QCoreApplication.translate(
+            "Terms", "The AI pre-read of this study is running in the background")
+    if state:
+        return text + "\n" + QCoreApplication.translate(
+            "Terms", "Queued to be read again by the current model")
+    return text + "\n" + QCoreApplication.translate(
+        "Terms", "Read again when the study is opened or prefetched")
+
+
 def referral_term(value: str | None) -> str:
     """A second-opinion kind, reason, discrepancy category or technique rating in words."""
     words = {

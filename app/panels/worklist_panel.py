@@ -37,6 +37,8 @@ class WorklistRow:
     cached_note: str = ""  # shown after the status, e.g. a study only partly cached
     review: str = ""  # a review of this station's report: "" none, else its tooltip text
     accession: str = ""  # found by the search, not shown
+    # ``ai_grade`` computed by an older model version: (that version, the current one)
+    outdated: tuple[str, str] = ()
 
 
 URGENCY_MARKS = {"stat": "!!", "urgent": "!"}  # routine: no mark
@@ -172,6 +174,7 @@ class WorklistPanel(QWidget):
             shown = (URGENCY_MARKS.get(row.priority, ""), patient, dicom_date(row.study_date),
                      row.modality,
                      terms.preread_marker(row.preread) if row.preread and not row.ai_grade
+                     else terms.outdated_grade(row.ai_grade, row.preread) if row.outdated
                      else terms.grade(row.ai_grade),
                      terms.term(row.status) + (" ⚑" if row.review else "")
                      + (" ◐" if row.cached_note else ""))
@@ -192,7 +195,10 @@ class WorklistPanel(QWidget):
                 if c == 5 and (row.cached_note or row.review):  # in full (the column fits a word)
                     item.setToolTip("\n".join(t for t in (
                         terms.term(row.status) + row.cached_note, row.review) if t))
-                if c == 4 and row.ai_grade in ("CT-3", "CT-4"):  # red and bold: not by hue alone
+                if c == 4 and row.outdated:  # grey, and a symbol: not presented as current
+                    item.setForeground(Qt.GlobalColor.darkGray)
+                    item.setToolTip(terms.outdated_tooltip(*row.outdated, row.preread))
+                elif c == 4 and row.ai_grade in ("CT-3", "CT-4"):  # red and bold: not by hue alone
                     item.setForeground(Qt.GlobalColor.red)
                     font = item.font()
                     font.setBold(True)
@@ -218,7 +224,8 @@ class WorklistPanel(QWidget):
     # come from these, so the panel's size does not change as rows come and go.
     SAMPLES: ClassVar[dict[int, tuple[str, ...]]] = {
         0: ("!!",), 2: ("00.00.0000",),
-        4: ("CT-4", "not-assessable", "~pending", "~running"),  # ~: a pre-read marker
+        4: ("CT-4", "not-assessable", "~pending", "~running",  # ~: a pre-read marker
+            "^CT-4"),  # ^: an outdated grade
         5: ("unread", "draft", "preliminary", "final", "amended")}
 
     def _fit_columns(self) -> None:
@@ -230,7 +237,8 @@ class WorklistPanel(QWidget):
         pad = 2 * self.table.style().pixelMetric(
             self.table.style().PixelMetric.PM_FocusFrameHMargin) + 6
         shown = {0: str, 2: str, 5: terms.term,
-                 4: lambda v: terms.preread_marker(v[1:]) if v[0] == "~" else terms.grade(v)}
+                 4: lambda v: terms.preread_marker(v[1:]) if v[0] == "~"
+                 else terms.outdated_grade(v[1:], "running") if v[0] == "^" else terms.grade(v)}
         fixed = 0
         for column, samples in self.SAMPLES.items():
             width = max(header.sectionSizeHint(column),

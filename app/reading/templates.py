@@ -31,7 +31,7 @@ class TemplateInserter(QObject):
             return False
         form, kept = self.report.form, []
         texts = form.text_editors()
-        for key, value in template.values(self.report.report_lang).items():
+        for key, value in template.values(self.report.writing_lang).items():
             own = texts[key].toPlainText().strip() if key in texts else ""
             if own and own not in template_texts(self.templates, key):
                 kept.append(form.protocol.field(key).label.get(self.ui_lang, key))

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QTimer, Signal
 
+from app.panels.ai_files import current_model_version
 from app.panels.drafts import has_draft
 from app.panels.worklist_panel import WorklistPanel, WorklistRow
 from app.reading.archive_link import ArchiveLink
@@ -68,6 +69,10 @@ class WorklistFlow(QObject):
         # Studies whose archived AI results are not this station's pre-read (by their flat
         # SRs): not looked at again at each refresh (prereads.station.fill_from_archive).
         self._not_ours: dict[str, frozenset[str]] = {}
+        # The station's current AI model version (read off the UI thread: the registry's
+        # module loads scipy); None until known, and then no grade is called outdated.
+        self.model_version: str | None = None
+        self._version_task: Task | None = None
         self.background = BackgroundPreread(store, self)
         self.background.changed.connect(self._show_markers)
         self.background.stored.connect(lambda _uid: self.refresh())
@@ -83,16 +88,18 @@ class WorklistFlow(QObject):
 
     def refresh(self) -> None:
         """Show the local worklist now; then, when online, fetch the archive's in the background."""
-        self._show(build_worklist(self.store, None, include_reported=True))
+        self._check_model_version()
+        self._show(build_worklist(self.store, None, include_reported=True,
+                                  model_version=self.model_version))
         archive = self.link.archive
         if archive is None or self._worklist_task is not None:
             return
-        store, not_ours = self.store, self._not_ours
+        store, not_ours, version = self.store, self._not_ours, self.model_version
 
         def work(progress, cancel) -> list:
             return with_archived_prereads(
-                store, archive, build_worklist(store, archive, include_reported=True),
-                not_ours)
+                store, archive, build_worklist(store, archive, include_reported=True,
+                                               model_version=version), not_ours)
 
         task = Task(work, QT_TRANSLATE_NOOP("Task", "worklist"))
         task.succeeded.connect(self._archive_worklist)
@@ -100,10 +107,29 @@ class WorklistFlow(QObject):
         self._worklist_task = task
         task.start()
 
+    def _check_model_version(self) -> None:
+        """Read the current model version in the background (a rollback or a new site
+        version changes it); the worklist is shown again when it changed."""
+        if self._version_task is not None:
+            return
+        task = Task(lambda progress, cancel: current_model_version(),  # it loads scipy
+                    QT_TRANSLATE_NOOP("Task", "reading the AI model version"))
+        task.succeeded.connect(self._model_version_read)
+        task.failed.connect(lambda _message: setattr(self, "_version_task", None))
+        self._version_task = task
+        task.start()
+
+    def _model_version_read(self, version: str | None) -> None:
+        self._version_task = None
+        if version != self.model_version:
+            self.model_version = version
+            self.refresh()
+
     def _archive_worklist(self, items: list) -> None:
         self._worklist_task = None
         self.link.reachable = True
-        local = build_worklist(self.store, None, include_reported=True)
+        local = build_worklist(self.store, None, include_reported=True,
+                               model_version=self.model_version)
         seen = {i.study_instance_uid for i in items}
         self._show(items + [i for i in local if i.study_instance_uid not in seen])
         self.link.update_status()
@@ -146,35 +172,44 @@ class WorklistFlow(QObject):
             " (not answered yet)"))
 
     def _show_markers(self) -> None:
-        """The rows, with the background pre-read's state where a study has no grade yet."""
+        """The rows, with the background pre-read's state where a study has no grade yet or
+        one by an older model version (shown as outdated)."""
         states = self.background.states
         rows = []
         for item in self._items:
             uid = item.study_instance_uid
             patient, modalities, status = self._details.get(uid, ("", "", None))
+            outdated = not item.ai_current and bool(item.ai_grade)
             rows.append(WorklistRow(uid, item.priority, patient, item.study_date,
                                     modalities or "CT", item.ai_grade or "",
                                     status or ("draft" if uid in self._drafts
                                                else self.tr("unread")), item.description,
-                                    "" if item.ai_grade else states.get(uid, ""),
+                                    states.get(uid, "") if outdated or not item.ai_grade
+                                    else "",
                                     self._notes.get(uid, ""), self._review_note(uid),
-                                    item.accession_number or ""))
+                                    item.accession_number or "",
+                                    (item.ai_model_version or "?", self.model_version or "?")
+                                    if outdated else ()))
         self.panel.set_rows(rows)
 
     def _queue_background(self) -> None:
         """Queue the prefetched studies that are unread and not pre-read yet, in worklist
-        order (most urgent first), for the background pre-read."""
+        order (most urgent first), for the background pre-read; then, at low priority, those
+        whose grade an older model version computed (outdated)."""
         self.background.enabled = bool(self.window.settings.get(BACKGROUND_SETTING, True))
         if self.cache is None:
             return
-        studies = []
+        studies, outdated = [], []
         for item in self._items:
             uid = item.study_instance_uid
             unread = self._details.get(uid, ("", "", None))[2] is None
-            if item.ai_grade is None and unread and uid != self._opened \
-                    and self.cache.has_study(uid):
+            if not unread or uid == self._opened or not self.cache.has_study(uid):
+                continue
+            if item.ai_grade is None:
                 studies.append((uid, str(self.cache.study_dir(uid))))
-        self.background.set_queue(studies)
+            elif not item.ai_current:
+                outdated.append((uid, str(self.cache.study_dir(uid))))
+        self.background.set_queue(studies + outdated)
 
     def _cached_note(self, study_uid: str) -> str:
         """`` · partly cached (n of m)`` for a study a fetch left half done (a dropped VPN)."""

@@ -30,14 +30,16 @@ def ui_language(settings=None) -> str:
 DICTATION_KEY, AS_REPORT = "dictation.language", "report"
 
 
-def dictation_language(settings) -> str:
+def dictation_language(settings, writing: str | None = None) -> str:
     """The language dictated in: the ``dictation.language`` setting when one is chosen, else
-    (and by default, ``"report"``) the report's language, else the interface's. A Russian
-    reader writing a Russian report was given the English recogniser."""
+    (and by default, ``"report"``) the report's language (``writing``: the one the report
+    is written in now, an addendum's being the signed report's; else the setting's), else
+    the interface's. A Russian reader writing a Russian report was given the English
+    recogniser."""
     chosen = settings.get(DICTATION_KEY)
     if chosen and chosen != AS_REPORT:
         return chosen
-    return settings.get("report.language") or ui_language(settings)
+    return writing or settings.get("report.language") or ui_language(settings)
 
 
 def install_translator(app: QApplication, settings=None) -> str:

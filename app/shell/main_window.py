@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -44,6 +45,7 @@ from viewer.layouts import LAYOUTS, ReadingLayout
 from viewer.measurement_list import MeasurementList
 from viewer.measurement_store import load_measurements, save_measurements
 from viewer.measurements import Measurement
+from viewer.numbers import decimal
 from viewer.orientation import AXIAL, acquisition_plane
 from viewer.overlay import LabelOverlay
 from viewer.pending import ArrivingLabels
@@ -115,6 +117,9 @@ class MainWindow(QMainWindow):
         self._arriving_labels: ArrivingLabels | None = None  # its AI map, arrived slices only
         self._build_status_bar()
         self._build_menus()
+        # Tabbed panels (measurements | key images) name themselves above their list, as a
+        # tab widget does; Qt's default puts the tab bar under the docks.
+        self.setTabPosition(Qt.DockWidgetArea.AllDockWidgetAreas, QTabWidget.TabPosition.North)
         self._build_series_browser()
         self._build_measurement_list()
         self._build_key_image_list()
@@ -157,7 +162,13 @@ class MainWindow(QMainWindow):
         self.tool_label.setObjectName("active-tool")
         self.tool_label.setStyleSheet("font-weight: bold; color: #b36b00;")
         self.tool_label.hide()
+        # A series acquired with uneven slice gaps is drawn evenly spaced: said while shown.
+        self.spacing_label = QLabel()
+        self.spacing_label.setObjectName("uneven-spacing")
+        self.spacing_label.setStyleSheet("font-weight: bold; color: #b36b00;")
+        self.spacing_label.hide()
         bar.addWidget(self.status_label, 1)
+        bar.addPermanentWidget(self.spacing_label)
         bar.addPermanentWidget(self.tool_label)
         bar.addPermanentWidget(self.progress)
         bar.addPermanentWidget(self.cancel_button)
@@ -681,6 +692,22 @@ class MainWindow(QMainWindow):
         self.volume_loaded.emit(volume)
         self._list_series()
 
+    def _show_spacing_note(self, volume: Volume) -> None:
+        """Say that the slices are drawn evenly spaced though acquired unevenly (positions
+        and measurements are given where the slices were acquired); hidden otherwise."""
+        if not volume.uneven:
+            self.spacing_label.hide()
+            return
+        gaps = np.diff(np.asarray(volume.slice_positions, float))
+        self.spacing_label.setText(self.tr("Uneven slice spacing %1–%2 mm").replace(
+            "%1", decimal(float(gaps.min()), 2)).replace("%2", decimal(float(gaps.max()), 2)))
+        self.spacing_label.setToolTip(self.tr(
+            "The slices of this series were acquired %1–%2 mm apart and are drawn evenly "
+            "spaced, so reformats are stretched or squeezed along the slice axis. Slice "
+            "positions and measurements are given where the slices were acquired.").replace(
+            "%1", decimal(float(gaps.min()), 2)).replace("%2", decimal(float(gaps.max()), 2)))
+        self.spacing_label.show()
+
     def keep_places(self) -> None:
         """Remember where the shown series is and write every series' place to disk (as a
         study is left, and at quit), so a study reopened after a restart or a crash comes
@@ -721,6 +748,7 @@ class MainWindow(QMainWindow):
             self.key_images.load(study.volume.info.study_instance_uid)
         self._refresh_views()
         self.status_label.setText(self._study_text())
+        self._show_spacing_note(study.volume)
         self.focus_image()
         if announce:
             self.volume_loaded.emit(study.volume)

@@ -962,57 +962,57 @@
 <context>
     <name>DictationPanel</name>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="119"/>
+        <location filename="../../app/panels/dictation_panel.py" line="130"/>
         <source>Dictate</source>
         <translation>Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="122"/>
+        <location filename="../../app/panels/dictation_panel.py" line="133"/>
         <source>Dictate (F9, or the record button of the microphone)</source>
         <translation>Диктовка (F9 или кнопка записи на микрофоне)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="176"/>
+        <location filename="../../app/panels/dictation_panel.py" line="193"/>
         <source>Dictation could not start: %s</source>
         <translation>Не удалось начать диктовку: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="222"/>
+        <location filename="../../app/panels/dictation_panel.py" line="239"/>
         <source>The speech recogniser had a fault and was restarted; dictation goes on and no audio was lost.</source>
         <translation>Распознаватель речи дал сбой и был перезапущен; диктовка продолжается, звук не потерян.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="225"/>
+        <location filename="../../app/panels/dictation_panel.py" line="242"/>
         <source>Whisper could not start (%1); dictating with %2 instead.</source>
         <translation>Whisper не запустился (%1); диктовку распознаёт %2.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="236"/>
+        <location filename="../../app/panels/dictation_panel.py" line="253"/>
         <source>A voice command was heard but dictation ended before it was confirmed, so it was not run: “%1”</source>
         <translation>Голосовая команда услышана, но диктовка закончилась раньше, чем она подтвердилась, поэтому команда не выполнена: «%1»</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="279"/>
+        <location filename="../../app/panels/dictation_panel.py" line="296"/>
         <source>Signing: say “sign” to sign, or “cancel” to go back to the report</source>
         <translation>Подписание: скажите «подписать», чтобы подписать, или «отмена», чтобы вернуться к протоколу</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="283"/>
+        <location filename="../../app/panels/dictation_panel.py" line="300"/>
         <source>The report is signed: start an addendum to dictate into it.</source>
         <translation>Протокол подписан: чтобы диктовать в него, начните дополнение.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="343"/>
+        <location filename="../../app/panels/dictation_panel.py" line="360"/>
         <source>Choose a field to dictate into</source>
         <translation>Выберите поле для диктовки</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="356"/>
+        <location filename="../../app/panels/dictation_panel.py" line="373"/>
         <source>“%s” does not fit this field</source>
         <translation>«%s» не подходит для этого поля</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="439"/>
+        <location filename="../../app/panels/dictation_panel.py" line="493"/>
         <source>No field called “%s”</source>
         <translation>Нет поля «%s»</translation>
     </message>
@@ -2822,329 +2822,339 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/shell/main_window.py" line="88"/>
+        <location filename="../../app/shell/main_window.py" line="90"/>
         <source>Luch — CT reading workstation</source>
         <translation>Луч — рабочее место врача КТ</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="148"/>
-        <location filename="../../app/shell/main_window.py" line="559"/>
+        <location filename="../../app/shell/main_window.py" line="153"/>
+        <location filename="../../app/shell/main_window.py" line="570"/>
         <source>No study open</source>
         <translation>Исследование не открыто</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="153"/>
+        <location filename="../../app/shell/main_window.py" line="158"/>
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="166"/>
+        <location filename="../../app/shell/main_window.py" line="177"/>
         <source>&amp;File</source>
         <translation>&amp;Файл</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="167"/>
+        <location filename="../../app/shell/main_window.py" line="178"/>
         <source>Open DICOM &amp;folder…</source>
         <translation>Открыть &amp;папку DICOM…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="169"/>
+        <location filename="../../app/shell/main_window.py" line="180"/>
         <source>Open &amp;file (NIfTI, DICOM)…</source>
         <translation>Открыть &amp;файл (NIfTI, DICOM)…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="172"/>
+        <location filename="../../app/shell/main_window.py" line="183"/>
         <source>&amp;Quit</source>
         <translation>В&amp;ыход</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="175"/>
+        <location filename="../../app/shell/main_window.py" line="186"/>
         <source>&amp;View</source>
         <translation>&amp;Вид</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="180"/>
+        <location filename="../../app/shell/main_window.py" line="191"/>
         <source>Layout: %s</source>
         <translation>Раскладка: %s</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="187"/>
+        <location filename="../../app/shell/main_window.py" line="198"/>
         <source>Window: %s</source>
         <translation>Окно: %s</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="191"/>
+        <location filename="../../app/shell/main_window.py" line="202"/>
         <source>Toggle AI &amp;overlay</source>
         <translation>&amp;Разметка ИИ вкл/выкл</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="193"/>
+        <location filename="../../app/shell/main_window.py" line="204"/>
         <source>AI overlay as &amp;outlines</source>
         <translation>Разметка ИИ &amp;контурами</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="195"/>
+        <location filename="../../app/shell/main_window.py" line="206"/>
         <source>Overlay &amp;labels</source>
         <translation>&amp;Метки разметки</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="196"/>
+        <location filename="../../app/shell/main_window.py" line="207"/>
         <source>&amp;Lungs</source>
         <translation>&amp;Лёгкие</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="197"/>
+        <location filename="../../app/shell/main_window.py" line="208"/>
         <source>&amp;Ground-glass opacity</source>
         <translation>&amp;Матовое стекло</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="198"/>
+        <location filename="../../app/shell/main_window.py" line="209"/>
         <source>&amp;Consolidation</source>
         <translation>&amp;Консолидация</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="204"/>
+        <location filename="../../app/shell/main_window.py" line="215"/>
         <source>&amp;More opaque</source>
         <translation>&amp;Плотнее</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="206"/>
+        <location filename="../../app/shell/main_window.py" line="217"/>
         <source>L&amp;ess opaque</source>
         <translation>П&amp;розрачнее</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="208"/>
+        <location filename="../../app/shell/main_window.py" line="219"/>
         <source>Thick &amp;slab</source>
         <translation>Толстый &amp;срез</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="209"/>
+        <location filename="../../app/shell/main_window.py" line="220"/>
         <source>&amp;Thin slice</source>
         <translation>&amp;Тонкий срез</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="210"/>
+        <location filename="../../app/shell/main_window.py" line="221"/>
         <source>&amp;MIP (maximum)</source>
         <translation>&amp;MIP (максимум)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="211"/>
+        <location filename="../../app/shell/main_window.py" line="222"/>
         <source>M&amp;inIP (minimum)</source>
         <translation>M&amp;inIP (минимум)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="212"/>
+        <location filename="../../app/shell/main_window.py" line="223"/>
         <source>M&amp;ean</source>
         <translation>&amp;Среднее</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="215"/>
+        <location filename="../../app/shell/main_window.py" line="226"/>
         <source>T&amp;hicker slab</source>
         <translation>&amp;Толще</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="217"/>
+        <location filename="../../app/shell/main_window.py" line="228"/>
         <source>Thinne&amp;r slab</source>
         <translation>Т&amp;оньше</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="219"/>
+        <location filename="../../app/shell/main_window.py" line="230"/>
         <source>&amp;Cine</source>
         <translation>&amp;Кино</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="220"/>
+        <location filename="../../app/shell/main_window.py" line="231"/>
         <source>Mark or unmark as &amp;key image</source>
         <translation>Отметить или снять отметку &amp;ключевого изображения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="222"/>
+        <location filename="../../app/shell/main_window.py" line="233"/>
         <source>&amp;Anonymize corner text</source>
         <translation>&amp;Анонимизировать надписи</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="224"/>
+        <location filename="../../app/shell/main_window.py" line="235"/>
         <source>&amp;Detach view to a new window</source>
         <translation>&amp;Открепить вид в новое окно</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="227"/>
+        <location filename="../../app/shell/main_window.py" line="238"/>
         <source>&amp;Images only (hide the panels)</source>
         <translation>&amp;Только снимки (скрыть панели)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="231"/>
+        <location filename="../../app/shell/main_window.py" line="242"/>
         <source>&amp;Tools</source>
         <translation>&amp;Инструменты</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="234"/>
+        <location filename="../../app/shell/main_window.py" line="245"/>
         <source>&amp;Window/level (no tool)</source>
         <translation>&amp;Окно/уровень (без инструмента)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="235"/>
+        <location filename="../../app/shell/main_window.py" line="246"/>
         <source>&amp;Distance</source>
         <translation>&amp;Расстояние</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="236"/>
+        <location filename="../../app/shell/main_window.py" line="247"/>
         <source>&amp;Ellipse ROI</source>
         <translation>&amp;Эллиптическая ROI</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="237"/>
+        <location filename="../../app/shell/main_window.py" line="248"/>
         <source>&amp;Freehand ROI</source>
         <translation>&amp;Произвольная ROI</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="279"/>
+        <location filename="../../app/shell/main_window.py" line="290"/>
         <source>Series</source>
         <translation>Серии</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="334"/>
+        <location filename="../../app/shell/main_window.py" line="345"/>
         <source>Measurements</source>
         <translation>Измерения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="361"/>
+        <location filename="../../app/shell/main_window.py" line="372"/>
         <source>Key images</source>
         <translation>Ключевые изображения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="374"/>
+        <location filename="../../app/shell/main_window.py" line="385"/>
         <source>Key images are marked in the plane the images were taken in (axial)</source>
         <translation>Ключевые изображения отмечаются в плоскости, в которой получены снимки (аксиальной)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="380"/>
+        <location filename="../../app/shell/main_window.py" line="391"/>
         <source>This series has no separate DICOM images to mark as key images</source>
         <translation>В этой серии нет отдельных DICOM-изображений, которые можно отметить как ключевые</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="384"/>
+        <location filename="../../app/shell/main_window.py" line="395"/>
         <source>Key image: %1</source>
         <translation>Ключевое изображение: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="384"/>
+        <location filename="../../app/shell/main_window.py" line="395"/>
         <source>Key image removed: %1</source>
         <translation>Отметка ключевого изображения снята: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="393"/>
+        <location filename="../../app/shell/main_window.py" line="404"/>
         <source>This key image is in another series (%1): open it in the series browser</source>
         <translation>Это ключевое изображение в другой серии (%1): откройте её в списке серий</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="411"/>
+        <location filename="../../app/shell/main_window.py" line="422"/>
         <source>Viewer tools</source>
         <translation>Инструменты просмотра</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="425"/>
+        <location filename="../../app/shell/main_window.py" line="436"/>
         <source>W/L</source>
         <translation>Ш/У</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="425"/>
-        <location filename="../../app/shell/main_window.py" line="989"/>
+        <location filename="../../app/shell/main_window.py" line="436"/>
+        <location filename="../../app/shell/main_window.py" line="1017"/>
         <source>Distance</source>
         <translation>Расстояние</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="426"/>
+        <location filename="../../app/shell/main_window.py" line="437"/>
         <source>Ellipse</source>
         <translation>Эллипс</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="426"/>
+        <location filename="../../app/shell/main_window.py" line="437"/>
         <source>Freehand</source>
         <translation>От руки</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="427"/>
+        <location filename="../../app/shell/main_window.py" line="438"/>
         <source>MPR</source>
         <translation>МПР</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="428"/>
+        <location filename="../../app/shell/main_window.py" line="439"/>
         <source>Cine</source>
         <translation>Кино</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="428"/>
+        <location filename="../../app/shell/main_window.py" line="439"/>
         <source>Key image</source>
         <translation>Ключевое изображение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="478"/>
+        <location filename="../../app/shell/main_window.py" line="489"/>
         <source>Open DICOM folder</source>
         <translation>Открыть папку DICOM</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="487"/>
+        <location filename="../../app/shell/main_window.py" line="498"/>
         <source>Open image</source>
         <translation>Открыть изображение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="488"/>
+        <location filename="../../app/shell/main_window.py" line="499"/>
         <source>Images (*.nii *.nii.gz *.dcm);;All (*)</source>
         <translation>Изображения (*.nii *.nii.gz *.dcm);;Все файлы (*)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="514"/>
+        <location filename="../../app/shell/main_window.py" line="525"/>
         <source>Loading the study…</source>
         <translation>Загрузка исследования…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="515"/>
+        <location filename="../../app/shell/main_window.py" line="526"/>
         <source>Loading %s…</source>
         <translation>Загрузка %s…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="577"/>
+        <location filename="../../app/shell/main_window.py" line="588"/>
         <source>Loading the prior study…</source>
         <translation>Загрузка предыдущего исследования…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="598"/>
+        <location filename="../../app/shell/main_window.py" line="609"/>
         <source>Prior study aligned (%s)</source>
         <translation>Предыдущее исследование совмещено (%s)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="806"/>
+        <location filename="../../app/shell/main_window.py" line="702"/>
+        <source>Uneven slice spacing %1–%2 mm</source>
+        <translation>Неравномерный шаг срезов %1–%2 мм</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/main_window.py" line="705"/>
+        <source>The slices of this series were acquired %1–%2 mm apart and are drawn evenly spaced, so reformats are stretched or squeezed along the slice axis. Slice positions and measurements are given where the slices were acquired.</source>
+        <translation>Срезы этой серии получены с шагом %1–%2 мм и показаны с равным шагом, поэтому реконструкции растянуты или сжаты вдоль оси срезов. Положение срезов и измерения даны по фактическому положению полученных срезов.</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/main_window.py" line="834"/>
         <source>No AI lesion under the cursor: nothing erased</source>
         <translation>Под курсором нет поражения, найденного ИИ: ничего не стёрто</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="1035"/>
+        <location filename="../../app/shell/main_window.py" line="1063"/>
         <source>registered, offset %1 mm</source>
         <translation>регистрация, смещение %1 мм</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="1038"/>
+        <location filename="../../app/shell/main_window.py" line="1066"/>
         <source>same table position</source>
         <translation>та же позиция стола</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="1039"/>
+        <location filename="../../app/shell/main_window.py" line="1067"/>
         <source>by position</source>
         <translation>по положению</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="561"/>
+        <location filename="../../app/shell/main_window.py" line="572"/>
         <source>%1 × %2 × %3 voxels</source>
         <translation>%1 × %2 × %3 вокселей</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="729"/>
+        <location filename="../../app/shell/main_window.py" line="757"/>
         <source>The label edits of the previous study were not saved</source>
         <translation>Правки разметки предыдущего исследования не были сохранены</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="747"/>
+        <location filename="../../app/shell/main_window.py" line="775"/>
         <source>No study open.
 Double-click one in the worklist
 or File &gt; Open DICOM folder (Ctrl+O).</source>
@@ -3153,27 +3163,27 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 или Файл &gt; Открыть папку DICOM (Ctrl+O).</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="759"/>
+        <location filename="../../app/shell/main_window.py" line="787"/>
         <source>Cannot open study</source>
         <translation>Не удалось открыть исследование</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="974"/>
+        <location filename="../../app/shell/main_window.py" line="1002"/>
         <source>Run the AI pre-read first: the label tools edit its overlay</source>
         <translation>Сначала запустите ИИ: инструменты разметки правят его наложение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="989"/>
+        <location filename="../../app/shell/main_window.py" line="1017"/>
         <source>Ellipse ROI</source>
         <translation>Эллипс (ROI)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="990"/>
+        <location filename="../../app/shell/main_window.py" line="1018"/>
         <source>Freehand ROI</source>
         <translation>Контур от руки (ROI)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="992"/>
+        <location filename="../../app/shell/main_window.py" line="1020"/>
         <source>Tool: %1 — Esc leaves it</source>
         <translation>Инструмент: %1 — Esc для выхода</translation>
     </message>
@@ -3282,102 +3292,102 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>Referral</name>
     <message>
-        <location filename="../../app/panels/terms.py" line="155"/>
+        <location filename="../../app/panels/terms.py" line="178"/>
         <source>second opinion</source>
         <translation>второе мнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="156"/>
+        <location filename="../../app/panels/terms.py" line="179"/>
         <source>audit</source>
         <translation>аудит</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="157"/>
+        <location filename="../../app/panels/terms.py" line="180"/>
         <source>doubt</source>
         <translation>сомнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="158"/>
+        <location filename="../../app/panels/terms.py" line="181"/>
         <source>complex case</source>
         <translation>сложный случай</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="159"/>
+        <location filename="../../app/panels/terms.py" line="182"/>
         <source>patient request</source>
         <translation>по просьбе пациента</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="160"/>
+        <location filename="../../app/panels/terms.py" line="183"/>
         <source>quality sample</source>
         <translation>выборка контроля качества</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="161"/>
+        <location filename="../../app/panels/terms.py" line="184"/>
         <source>perception</source>
         <translation>восприятие</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="162"/>
+        <location filename="../../app/panels/terms.py" line="185"/>
         <source>interpretation</source>
         <translation>интерпретация</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="163"/>
+        <location filename="../../app/panels/terms.py" line="186"/>
         <source>communication</source>
         <translation>коммуникация</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="164"/>
+        <location filename="../../app/panels/terms.py" line="187"/>
         <source>technique</source>
         <translation>техника исследования</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="168"/>
+        <location filename="../../app/panels/terms.py" line="191"/>
         <source>protocol</source>
         <translation>протокол</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="169"/>
+        <location filename="../../app/panels/terms.py" line="192"/>
         <source>coverage</source>
         <translation>зона охвата</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="170"/>
+        <location filename="../../app/panels/terms.py" line="193"/>
         <source>artefacts</source>
         <translation>артефакты</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="178"/>
+        <location filename="../../app/panels/terms.py" line="201"/>
         <source>1: concur</source>
         <translation>1: согласен</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="179"/>
+        <location filename="../../app/panels/terms.py" line="202"/>
         <source>2: discrepancy unlikely to matter</source>
         <translation>2: расхождение, вероятно, не значимо</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="180"/>
+        <location filename="../../app/panels/terms.py" line="203"/>
         <source>3: discrepancy likely to matter</source>
         <translation>3: расхождение, вероятно, значимо</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="181"/>
+        <location filename="../../app/panels/terms.py" line="204"/>
         <source>4: should be made almost every time</source>
         <translation>4: ошибка, которую не следует допускать</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="165"/>
+        <location filename="../../app/panels/terms.py" line="188"/>
         <source>good</source>
         <translation>хорошо</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="166"/>
+        <location filename="../../app/panels/terms.py" line="189"/>
         <source>acceptable</source>
         <translation>приемлемо</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="167"/>
+        <location filename="../../app/panels/terms.py" line="190"/>
         <source>poor</source>
         <translation>плохо</translation>
     </message>
@@ -3743,72 +3753,72 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Подписать дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="295"/>
+        <location filename="../../app/panels/report_panel.py" line="306"/>
         <source>Addendum; reason: %s</source>
         <translation>Дополнение; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="315"/>
+        <location filename="../../app/panels/report_panel.py" line="326"/>
         <source>The report is signed: add an addendum before inserting findings</source>
         <translation>Протокол подписан: чтобы вставить находки, начните дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="331"/>
+        <location filename="../../app/panels/report_panel.py" line="342"/>
         <source>AI findings inserted into the report</source>
         <translation>Находки ИИ вставлены в протокол</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="332"/>
+        <location filename="../../app/panels/report_panel.py" line="343"/>
         <source>No AI findings to insert</source>
         <translation>Нет находок ИИ для вставки</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="390"/>
+        <location filename="../../app/panels/report_panel.py" line="402"/>
         <source>The report is signed. To change it, add an addendum (%s).</source>
         <translation>Протокол подписан. Чтобы изменить его, добавьте дополнение (%s).</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="403"/>
+        <location filename="../../app/panels/report_panel.py" line="415"/>
         <source>Fill in before signing: %1</source>
         <translation>Заполните перед подписью: %1</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="413"/>
+        <location filename="../../app/panels/report_panel.py" line="425"/>
         <source>Not signed</source>
         <translation>Не подписано</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="446"/>
+        <location filename="../../app/panels/report_panel.py" line="458"/>
         <source>Addendum signed, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Дополнение подписано, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="448"/>
+        <location filename="../../app/panels/report_panel.py" line="460"/>
         <source>Signed, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Подписано, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="451"/>
+        <location filename="../../app/panels/report_panel.py" line="463"/>
         <source>Addendum signed, queued for the archive</source>
         <translation>Дополнение подписано, поставлено в очередь в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="452"/>
+        <location filename="../../app/panels/report_panel.py" line="464"/>
         <source>Signed, queued for the archive</source>
         <translation>Подписано, поставлено в очередь в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="465"/>
+        <location filename="../../app/panels/report_panel.py" line="477"/>
         <source>Patient: %s</source>
         <translation>Пациент: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="466"/>
+        <location filename="../../app/panels/report_panel.py" line="478"/>
         <source>ID %s</source>
         <translation>ID %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="467"/>
+        <location filename="../../app/panels/report_panel.py" line="479"/>
         <source>study of %s</source>
         <translation>исследование от %s</translation>
     </message>
@@ -4243,44 +4253,44 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Сагиттальная</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="766"/>
-        <location filename="../../viewer/slice_view.py" line="971"/>
+        <location filename="../../viewer/slice_view.py" line="776"/>
+        <location filename="../../viewer/slice_view.py" line="981"/>
         <source>mm</source>
         <translation>мм</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="769"/>
+        <location filename="../../viewer/slice_view.py" line="779"/>
         <source>W %1 L %2</source>
         <translation>Ш %1 У %2</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="771"/>
-        <location filename="../../viewer/slice_view.py" line="787"/>
+        <location filename="../../viewer/slice_view.py" line="781"/>
+        <location filename="../../viewer/slice_view.py" line="797"/>
         <source>Zoom %1</source>
         <translation>Масштаб %1</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="773"/>
+        <location filename="../../viewer/slice_view.py" line="783"/>
         <source>Key image</source>
         <translation>Ключевое изображение</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="776"/>
+        <location filename="../../viewer/slice_view.py" line="786"/>
         <source>MIP</source>
         <translation>MIP</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="776"/>
+        <location filename="../../viewer/slice_view.py" line="786"/>
         <source>MinIP</source>
         <translation>MinIP</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="777"/>
+        <location filename="../../viewer/slice_view.py" line="787"/>
         <source>Mean</source>
         <translation>Среднее</translation>
     </message>
     <message>
-        <location filename="../../viewer/slice_view.py" line="970"/>
+        <location filename="../../viewer/slice_view.py" line="980"/>
         <source>cm</source>
         <translation>см</translation>
     </message>
@@ -4419,13 +4429,13 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>чтение сохранённого результата ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="322"/>
+        <location filename="../../app/shell/main_window.py" line="333"/>
         <source>listing series</source>
         <translation>поиск серий</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="533"/>
-        <location filename="../../app/shell/main_window.py" line="617"/>
+        <location filename="../../app/shell/main_window.py" line="544"/>
+        <location filename="../../app/shell/main_window.py" line="628"/>
         <source>loading</source>
         <translation>Загрузка исследования</translation>
     </message>
@@ -4435,23 +4445,28 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Отправка протоколов в архив</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="97"/>
+        <location filename="../../app/reading/worklist.py" line="104"/>
         <source>worklist</source>
         <translation>Загрузка рабочего списка</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="241"/>
-        <location filename="../../app/reading/worklist.py" line="324"/>
+        <location filename="../../app/reading/worklist.py" line="116"/>
+        <source>reading the AI model version</source>
+        <translation>чтение версии модели ИИ</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/worklist.py" line="276"/>
+        <location filename="../../app/reading/worklist.py" line="359"/>
         <source>fetching the study</source>
         <translation>Загрузка исследования из архива</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="261"/>
+        <location filename="../../app/reading/worklist.py" line="296"/>
         <source>fetching the prior study</source>
         <translation>загрузка предыдущего исследования</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="394"/>
+        <location filename="../../app/reading/worklist.py" line="429"/>
         <source>tidying the image cache</source>
         <translation>очистка кэша снимков</translation>
     </message>
@@ -4663,6 +4678,7 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
     </message>
     <message>
         <location filename="../../app/panels/terms.py" line="147"/>
+        <location filename="../../app/panels/terms.py" line="166"/>
         <source>The AI pre-read of this study is running in the background</source>
         <translation>ИИ-анализ этого исследования идёт в фоне</translation>
     </message>
@@ -4670,6 +4686,21 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <location filename="../../app/panels/terms.py" line="149"/>
         <source>AI pre-read pending: queued in the background</source>
         <translation>ИИ-анализ ожидается: исследование в фоновой очереди</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/terms.py" line="162"/>
+        <source>Outdated: computed by model %1, the current model is %2</source>
+        <translation>Устарело: рассчитано моделью %1, текущая модель %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/terms.py" line="169"/>
+        <source>Queued to be read again by the current model</source>
+        <translation>В очереди на повторный анализ текущей моделью</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/terms.py" line="171"/>
+        <source>Read again when the study is opened or prefetched</source>
+        <translation>Будет проанализировано заново при открытии или предзагрузке исследования</translation>
     </message>
     <message>
         <location filename="../../app/panels/terms.py" line="72"/>
@@ -5097,78 +5128,78 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>WorklistFlow</name>
     <message>
-        <location filename="../../app/reading/worklist.py" line="115"/>
+        <location filename="../../app/reading/worklist.py" line="141"/>
         <source>Archive unreachable; working offline: %s</source>
         <translation>Архив недоступен; работа без связи: %s</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="143"/>
+        <location filename="../../app/reading/worklist.py" line="169"/>
         <source>Reviewed by %1: score %2</source>
         <translation>Рецензия %1: оценка %2</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="145"/>
+        <location filename="../../app/reading/worklist.py" line="171"/>
         <source> (answered)</source>
         <translation> (ответ дан)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="146"/>
+        <location filename="../../app/reading/worklist.py" line="172"/>
         <source> (not answered yet)</source>
         <translation> (ответа ещё нет)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="158"/>
+        <location filename="../../app/reading/worklist.py" line="186"/>
         <source>unread</source>
         <translation>не прочитано</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="188"/>
+        <location filename="../../app/reading/worklist.py" line="223"/>
         <source>partly cached (%1 of %2 images)</source>
         <translation>загружено частично (%1 из %2 снимков)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="190"/>
+        <location filename="../../app/reading/worklist.py" line="225"/>
         <source>partly cached</source>
         <translation>загружено частично</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="229"/>
+        <location filename="../../app/reading/worklist.py" line="264"/>
         <source>This study is not on this station and the archive is not reachable</source>
         <translation>Этого исследования нет на станции, а архив недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="237"/>
-        <location filename="../../app/reading/worklist.py" line="309"/>
+        <location filename="../../app/reading/worklist.py" line="272"/>
+        <location filename="../../app/reading/worklist.py" line="344"/>
         <source>Fetching the study from the archive…</source>
         <translation>Загрузка исследования из архива…</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="251"/>
+        <location filename="../../app/reading/worklist.py" line="286"/>
         <source>The prior study is in the archive, which is not reachable now</source>
         <translation>Предыдущее исследование находится в архиве, который сейчас недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="258"/>
+        <location filename="../../app/reading/worklist.py" line="293"/>
         <source>Fetching the prior study from the archive…</source>
         <translation>Загрузка предыдущего исследования из архива…</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="354"/>
+        <location filename="../../app/reading/worklist.py" line="389"/>
         <source>Fetching stopped; what arrived stays cached for the next try</source>
         <translation>Загрузка остановлена; полученное сохранено для следующей попытки</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="458"/>
+        <location filename="../../app/reading/worklist.py" line="493"/>
         <source>The worklist shows no study</source>
         <translation>В рабочем списке нет исследований</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="465"/>
+        <location filename="../../app/reading/worklist.py" line="500"/>
         <source>This is the last study of the worklist as shown (search and filters apply)</source>
         <translation>Это последнее исследование рабочего списка в текущем виде (с учётом поиска и фильтров)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="476"/>
+        <location filename="../../app/reading/worklist.py" line="511"/>
         <source>Every study of the worklist as shown is signed (search and filters apply)</source>
         <translation>Все исследования, показанные в рабочем списке, подписаны (с учётом поиска и фильтров)</translation>
     </message>
@@ -5176,77 +5207,77 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>WorklistPanel</name>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="57"/>
+        <location filename="../../app/panels/worklist_panel.py" line="59"/>
         <source>Search patient, date, grade…</source>
         <translation>Поиск: пациент, дата, степень…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="65"/>
+        <location filename="../../app/panels/worklist_panel.py" line="67"/>
         <source>All studies</source>
         <translation>Все исследования</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="65"/>
+        <location filename="../../app/panels/worklist_panel.py" line="67"/>
         <source>Unread</source>
         <translation>Непрочитанные</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="66"/>
+        <location filename="../../app/panels/worklist_panel.py" line="68"/>
         <source>Drafts</source>
         <translation>Черновики</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="66"/>
+        <location filename="../../app/panels/worklist_panel.py" line="68"/>
         <source>Signed</source>
         <translation>Подписанные</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="67"/>
+        <location filename="../../app/panels/worklist_panel.py" line="69"/>
         <source>Reviewed</source>
         <translation>С рецензией</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="70"/>
+        <location filename="../../app/panels/worklist_panel.py" line="72"/>
         <source>CT-3/CT-4 only</source>
         <translation>Только КТ-3/КТ-4</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="79"/>
+        <location filename="../../app/panels/worklist_panel.py" line="81"/>
         <source>Urgency</source>
         <translation>Срочность</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="75"/>
+        <location filename="../../app/panels/worklist_panel.py" line="77"/>
         <source>Patient</source>
         <translation>Пациент</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="75"/>
+        <location filename="../../app/panels/worklist_panel.py" line="77"/>
         <source>Date</source>
         <translation>Дата</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="75"/>
+        <location filename="../../app/panels/worklist_panel.py" line="77"/>
         <source>Modality</source>
         <translation>Модальность</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="76"/>
+        <location filename="../../app/panels/worklist_panel.py" line="78"/>
         <source>AI grade</source>
         <translation>Степень (ИИ)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="76"/>
+        <location filename="../../app/panels/worklist_panel.py" line="78"/>
         <source>Status</source>
         <translation>Статус</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="170"/>
+        <location filename="../../app/panels/worklist_panel.py" line="172"/>
         <source>Anonymized</source>
         <translation>Анонимизировано</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="171"/>
+        <location filename="../../app/panels/worklist_panel.py" line="173"/>
         <source>(no name)</source>
         <translation>(без имени)</translation>
     </message>

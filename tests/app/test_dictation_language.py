@@ -77,3 +77,26 @@ def test_a_russian_report_is_dictated_with_the_russian_recogniser(settings, shar
     words = " ".join(r.text for r in finals).lower().replace(",", "").replace(".", "").split()
     truth = said["ru_0032.wav"].split()
     assert edit_distance(truth, words) / len(truth) <= 0.3, words
+
+
+def test_an_addendum_is_dictated_in_the_signed_report_s_language(settings, monkeypatch):
+    """The report is written in the language it was signed in while an addendum is written
+    (``ReportPanel.writing_lang``): the dictation follows it, unless one was chosen."""
+    import dictation.options
+
+    asked: list[str] = []
+
+    def recogniser(lang):
+        asked.append(lang)
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr(dictation.options, "open_recognizer", recogniser)
+    settings.set("report.language", "en")
+    factory = dictation_factory(settings)
+    factory.writing = lambda: "ru"  # an addendum to a Russian report
+    with pytest.raises(RuntimeError):
+        factory(lambda event: None)
+    settings.set("dictation.language", "en")  # chosen in the settings: that one
+    with pytest.raises(RuntimeError):
+        factory(lambda event: None)
+    assert asked == ["ru", "en"]

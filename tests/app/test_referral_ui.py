@@ -675,37 +675,87 @@ def test_the_review_findings_and_comment_are_dictated_like_a_report(qtbot, luch_
     workflow.stop()
 
 
-def test_a_click_on_the_main_window_keeps_the_dictation_in_the_review(qtbot, luch_home: Path
-                                                                      ) -> None:
-    """Walkthrough: the expert dictates the review's comment and clicks the images; the
-    main window, activated, gives its focus back to the report's field it had. The words
-    stay in the comment while the review is open; closed, they go to the report again."""
+def test_a_click_on_a_report_field_takes_the_dictation_from_the_review(qtbot, luch_home: Path
+                                                                       ) -> None:
+    """The lead's walkthrough: dictating the review's comment, the reader clicks the images
+    (the main window, activated, gives its focus back to the report's conclusion: the words
+    stay in the comment), then clicks the conclusion itself (it has the focus already: no
+    focus change): the words go there (they stayed in the comment: a click could not be told
+    from the window's activation). A click on another report field moves them too; closed,
+    the dialog leaves them in the report."""
+    from PySide6.QtWidgets import QApplication
+
     from dictation.session import DictationEvent
     from tests.app.test_dictation_panel import _Quiet, deliver
     from tests.app.test_workflow_archive import make_station
 
-    _window, workflow, store = make_station(qtbot)
+    window, workflow, store = make_station(qtbot)
     dictation = workflow.dictation
     dictation._factory = _Quiet
-    workflow.report.begin("1.2.826.0.1.3680043.10.1.77")
+    workflow.report.begin("1.2.826.0.1.3680043.10.1.78")
     conclusion = workflow.report.form.editors["conclusion"]
-    _focus(qtbot, conclusion)  # the expert was writing the report
+    _focus(qtbot, conclusion)  # the reader was writing the report
     dialog = workflow.referrals.review(_imported(store, kind="second_opinion"))
+    dialog.read_saved.emit()  # the expert's own read saved: the report is in view again
+    assert conclusion.isVisible()
     _focus(qtbot, dialog.comment)
     dictation.start()
     deliver(dictation, qtbot, DictationEvent("final", text="Vessel in section."))
     assert dialog.comment.toPlainText() == "Vessel in section."
-    _focus(qtbot, conclusion)  # the click on the images: the window's focus comes back
+    conclusion.setFocus()  # the main window's own focus field (it is not active: no event)
+    assert QApplication.focusWidget() is dialog.comment
+    _activate(qtbot, window)  # a click on the images: the window takes the focus back
+    assert QApplication.focusWidget() is conclusion
     deliver(dictation, qtbot, DictationEvent("field"))
     deliver(dictation, qtbot, DictationEvent("final", text="Vessel in section. Not a focus."))
     assert dialog.comment.toPlainText() == "Vessel in section. Not a focus."
-    assert "focus" not in conclusion.toPlainText(), "the words went to the report"
-    dialog.reject()  # closed: the report's field takes the dictation again
+    assert not conclusion.toPlainText()
+    qtbot.mouseClick(conclusion.viewport(), Qt.MouseButton.LeftButton)  # the reader picks it
     deliver(dictation, qtbot, DictationEvent("field"))
     deliver(dictation, qtbot, DictationEvent("final", text="Viral pneumonia."))
     assert conclusion.toPlainText() == "Viral pneumonia."
+    assert dialog.comment.toPlainText() == "Vessel in section. Not a focus."
+    _activate(qtbot, dialog)  # back to the review: activated, the words stay in the report
+    deliver(dictation, qtbot, DictationEvent("field"))
+    deliver(dictation, qtbot, DictationEvent("final", text="Viral pneumonia. Mild."))
+    assert conclusion.toPlainText() == "Viral pneumonia. Mild."
+    qtbot.mouseClick(dialog.comment.viewport(), Qt.MouseButton.LeftButton)  # picked
+    deliver(dictation, qtbot, DictationEvent("field"))
+    deliver(dictation, qtbot, DictationEvent("final", text="Reviewed."))
+    assert dialog.comment.toPlainText().endswith("Reviewed.")
+    other = next(e for k, e in workflow.report.form.text_editors().items() if k != "conclusion")
+    _activate(qtbot, window)
+    qtbot.mouseClick(other.viewport(), Qt.MouseButton.LeftButton)
+    deliver(dictation, qtbot, DictationEvent("field"))
+    deliver(dictation, qtbot, DictationEvent("final", text="No effusion."))
+    assert other.toPlainText() == "No effusion."
+    assert dialog.comment.toPlainText().endswith("Reviewed.")
+    # On X11 the press can come before the window's activation: the field pressed in the
+    # inactive window takes the words, and the activation that follows leaves them there.
+    _activate(qtbot, dialog)
+    qtbot.mouseClick(dialog.comment.viewport(), Qt.MouseButton.LeftButton)
+    deliver(dictation, qtbot, DictationEvent("field"))
+    qtbot.mouseClick(conclusion.viewport(), Qt.MouseButton.LeftButton)  # its window inactive
+    assert QApplication.activeWindow() is dialog
+    _activate(qtbot, window)
+    deliver(dictation, qtbot, DictationEvent("field"))
+    deliver(dictation, qtbot, DictationEvent("final", text="Small effusion."))
+    assert conclusion.toPlainText().endswith("Small effusion.")
+    assert dialog.comment.toPlainText().endswith("Reviewed.")
+    dialog.reject()
     dictation.stop()
     workflow.stop()
+
+
+def _activate(qtbot, top) -> None:
+    """Activate the window ``top`` as a click on it would (its focus field gets the focus
+    back, with ActiveWindowFocusReason) and let the platform's events settle."""
+    from PySide6.QtWidgets import QApplication
+
+    top.activateWindow()
+    QApplication.setActiveWindow(top)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is top, timeout=5_000)
+    qtbot.wait(100)
 
 
 def _focus(qtbot, widget) -> None:
@@ -714,8 +764,7 @@ def _focus(qtbot, widget) -> None:
 
     top = widget.window()
     top.show()
-    top.activateWindow()
-    QApplication.setActiveWindow(top)
+    _activate(qtbot, top)  # settled: a late activation must not take the focus after this
     widget.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is widget, timeout=5_000)
 

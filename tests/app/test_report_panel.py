@@ -165,4 +165,35 @@ def test_a_signed_report_shown_again_names_its_own_language_locked(qtbot, store)
     assert panel.language.currentData() == "en" and panel.language.isEnabled()
     panel.begin(STUDY)
     assert panel.start_addendum("Grade revised")
-    assert panel.language.isEnabled(), "an addendum is written: the language can be chosen"
+    assert panel.language.currentData() == "ru" and not panel.language.isEnabled(), \
+        "an addendum is written in the signed report's language"
+
+
+def test_an_addendum_follows_the_signed_report_s_language_not_the_setting(qtbot, store):
+    """Signed in Russian; the setting is English when the addendum is written: its headings,
+    fixed phrases and the "Дополнение" line are Russian, in the preview and as signed; the
+    setting is left as it was, and the next study's report is English again."""
+    russian = ReportPanel(store, load_protocol("moscow-chest-ct-covid"), "dr.a", "en", "ru")
+    russian.confirm_signing = lambda text, problems: True
+    qtbot.addWidget(russian)
+    russian.begin(STUDY)
+    russian.form.set_values({"grade": "CT-1", "involvement_right_percent": 10.0,
+                             "conclusion": "Вирусная пневмония."})
+    with qtbot.waitSignal(russian.signed) as first:
+        russian.sign()
+    signed_heading = first.args[0].text.splitlines()[0].split(":")[0]
+    panel = make_panel(qtbot, store)  # the setting: English
+    panel.begin(STUDY)
+    assert panel.start_addendum("Уточнение степени")
+    panel.form.set_value("grade", "CT-2")
+    assert panel.writing_lang == "ru" and panel.report_lang == "en"
+    assert "Дополнение: Уточнение степени" in panel.preview.toPlainText()
+    with qtbot.waitSignal(panel.signed) as second:
+        panel.sign()
+    text = second.args[0].text
+    assert text.splitlines()[0].split(":")[0] == signed_heading  # the Russian heading
+    assert "Addendum" not in text and "Grade" not in text and "КТ-2" in text
+    assert "Дополнение: Уточнение степени" in text
+    assert panel.language.currentData() == "ru"  # locked again, in its own language
+    panel.begin("1.2.826.0.1.3680043.10.1.2")
+    assert panel.writing_lang == "en" and panel.language.currentData() == "en"

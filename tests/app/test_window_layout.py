@@ -145,8 +145,9 @@ def test_the_empty_viewer_says_how_to_open_a_study_until_one_opens(station, qtbo
 
 @pytest.mark.parametrize("size", [(1400, 900), (1920, 1080)])
 def test_the_measurement_and_key_image_tabs_read_cleanly(qtbot, luch_home, size):
-    """The left column's tab group shows one tab bar, under the measurements; a second one,
-    left behind when the column was split, lay over the series panel's title."""
+    """The left column's tab group shows one tab bar, above the measurements (it sat under
+    the list); a second one, left behind when the column was split, lay over the series
+    panel's title."""
     settings = Settings()
     settings.set("ai.autorun", False)
     window = windows.shown_window(qtbot, settings, size)
@@ -164,4 +165,7 @@ def test_the_measurement_and_key_image_tabs_read_cleanly(qtbot, luch_home, size)
         if dock.isVisible() and dock.parent() is window:
             area = QRect(dock.mapTo(window, QPoint(0, 0)), dock.size())
             assert not bar.intersects(area), f"the tabs lie over {dock.objectName()}"
-    assert window.measurement_dock.geometry().bottom() < bar.top(), "tabs under the list"
+    assert bar.bottom() < window.measurement_dock.geometry().top(), "tabs above the list"
+    window.key_image_dock.raise_()
+    QApplication.processEvents()
+    assert bar.bottom() < window.key_image_dock.geometry().top()

@@ -86,3 +86,35 @@ def test_worklist_from_archive_with_ai_triage(store: Store, orthanc_factory, sha
     elsewhere.close()
     # Offline: the cached worklist still works.
     assert first in [i.study_instance_uid for i in build_worklist(store, None)]
+
+
+def test_an_outdated_grade_may_raise_a_study_never_lower_it() -> None:
+    """A grade by an older model version: a severe one keeps its place, a low one sorts with
+    the ungraded (the current model has not called it mild)."""
+    def old(uid: str, grade: str) -> WorklistItem:
+        return WorklistItem(uid, "", "20240101", "", "", "routine", grade, "1.0+post1", False)
+
+    items = [old("old-ct1", "CT-1"), _item("ct2", grade="CT-2"), old("old-ct4", "CT-4"),
+             _item("ct3", grade="CT-3")]
+    assert [i.study_instance_uid for i in sorted(items, key=triage_key)] == [
+        "old-ct4", "ct3", "old-ct1", "ct2"]
+
+
+def test_the_grade_by_the_current_model_wins_and_another_is_outdated(store: Store) -> None:
+    """A study read by an old version only: its grade, marked not current; one read by both
+    (the current one first, an old one stored after it, e.g. an import): the current grade."""
+    store.upsert_study("2.25.71", study_date="20240101")
+    store.upsert_study("2.25.72", study_date="20240101")
+    store.save_ai_result("2.25.71", model_name="unet", model_version="1.0+post1",
+                         values={"grade": "CT-1"}, sync=False)
+    store.save_ai_result("2.25.72", model_name="unet", model_version="2.0+post9",
+                         values={"grade": "CT-3"}, sync=False)
+    store.save_ai_result("2.25.72", model_name="unet", model_version="1.0+post1",
+                         values={"grade": "CT-0"}, sync=False)
+    items = {i.study_instance_uid: i for i in build_worklist(store, None,
+                                                             model_version="2.0+post9")}
+    assert (items["2.25.71"].ai_grade, items["2.25.71"].ai_model_version,
+            items["2.25.71"].ai_current) == ("CT-1", "1.0+post1", False)
+    assert (items["2.25.72"].ai_grade, items["2.25.72"].ai_current) == ("CT-3", True)
+    unknown = {i.study_instance_uid: i for i in build_worklist(store, None)}
+    assert unknown["2.25.71"].ai_current  # the version not known: nothing called outdated

@@ -1,0 +1,99 @@
+"""A worklist grade computed by an older AI model version is not shown as current: it is
+greyed behind a symbol, its tooltip names both versions (in the interface's language), and
+the background pre-read queues the study again after the ungraded ones."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+from PySide6.QtCore import Qt
+
+from app.panels import terms
+from app.panels.ai_files import current_model_version
+from app.panels.worklist_panel import WorklistPanel, WorklistRow
+from records import open_store
+from tests.app.windows import station
+
+OLD = "0.9+post1"
+
+
+class _Cache:
+    """Every study is prefetched (the background queue reads only those)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def has_study(self, _uid: str) -> bool:
+        return True
+
+    def study_dir(self, uid: str) -> Path:
+        return self.root / uid
+
+    def study_state(self, _uid: str):
+        return SimpleNamespace(partial=False)
+
+
+def _cell(panel: WorklistPanel, uid: str):
+    for r in range(panel.table.rowCount()):
+        if panel.table.item(r, 0).data(Qt.ItemDataRole.UserRole) == uid:
+            return panel.table.item(r, 4)
+    raise AssertionError("the study is not in the worklist")
+
+
+def test_an_outdated_grade_is_marked_and_queued_after_the_ungraded(qtbot, luch_home, tmp_path):
+    current = current_model_version()
+    assert current and current != OLD
+    store = open_store()
+    for uid in ("2.25.81", "2.25.82", "2.25.83"):
+        store.upsert_study(uid, study_date="20240101", modalities="CT")
+    store.save_ai_result("2.25.81", model_name="unet", model_version=OLD,
+                         values={"grade": "CT-1"}, sync=False)
+    store.save_ai_result("2.25.83", model_name="unet", model_version=current,
+                         values={"grade": "CT-2"}, sync=False)
+    _window, workflow = station(qtbot, "dr.old")
+    flow = workflow.worklist_flow
+    queued: list[list[str]] = []
+    flow.background.set_queue = lambda studies: queued.append([u for u, _p in studies])
+    flow.cache = _Cache(tmp_path)
+    try:
+        qtbot.waitUntil(lambda: flow.model_version == current, timeout=60_000)
+        flow.refresh()
+        cell = _cell(workflow.worklist, "2.25.81")
+        assert cell.text() == terms.outdated_grade("CT-1") != terms.grade("CT-1")
+        assert cell.foreground().color() == Qt.GlobalColor.darkGray
+        assert OLD in cell.toolTip() and current in cell.toolTip()
+        assert _cell(workflow.worklist, "2.25.83").text() == "CT-2"  # current: as it was
+        # The ungraded study first, the outdated one after it; the current one not at all.
+        assert queued[-1] == ["2.25.82", "2.25.81"]
+        # The outdated CT-1 sorts with the ungraded, before the current CT-2.
+        shown = workflow.worklist.visible_study_uids()
+        assert shown.index("2.25.81") < shown.index("2.25.83")
+        # Read again by the current model: shown as current.
+        store.save_ai_result("2.25.81", model_name="unet", model_version=current,
+                             values={"grade": "CT-1"}, sync=False)
+        flow.refresh()
+        cell = _cell(workflow.worklist, "2.25.81")
+        assert cell.text() == "CT-1" and not cell.toolTip()
+        assert queued[-1] == ["2.25.82"]
+    finally:
+        workflow.stop()
+
+
+def test_the_outdated_marker_is_russian_in_a_russian_interface(qtbot, qapp, monkeypatch):
+    from app.shell.i18n import install_translator, remove_translators
+
+    monkeypatch.setenv("LUCH_LANG", "ru")
+    install_translator(qapp)
+    try:
+        panel = WorklistPanel()
+        qtbot.addWidget(panel)
+        panel.set_rows([WorklistRow("1", "routine", "A", "20260101", "CT", "CT-1", "unread",
+                                    preread="pending", outdated=(OLD, "2.0+post9"))])
+        item = panel.table.item(0, 4)
+        assert item.text() == "\u21bb КТ-1"
+        tip = item.toolTip()
+        assert OLD in tip and "2.0+post9" in tip
+        assert "model" not in tip and "модел" in tip
+    finally:
+        remove_translators(qapp)
