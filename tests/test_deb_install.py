@@ -131,6 +131,24 @@ def _build(out: Path, version: str, wheelhouse: Path | None = None) -> Path:
     return deb
 
 
+def _keepsakes(data: Path) -> dict[Path, bytes]:
+    """A reader's draft and a site model version under LUCH_HOME, as the app leaves them:
+    an upgrade, a removal and a purge must leave them as they are (issue 20)."""
+    files = {data / "drafts" / "0123456789abcdef0123456789abcdef.json": b'{"fields": {}}',
+             data / "models" / "site-20261207" / "card.json": b'{"version": "site"}'}
+    for path, content in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+        for p in (path.parent.parent, path.parent, path):
+            shutil.chown(p, 1000, 1000)
+    return files
+
+
+def _kept(files: dict[Path, bytes]) -> None:
+    for path, content in files.items():
+        assert path.read_bytes() == content, f"{path.name} was not kept"
+
+
 def _ok(proc: subprocess.CompletedProcess, what: str) -> str:
     assert proc.returncode == 0, f"{what} failed ({proc.returncode}):\n{proc.stdout[-2000:]}\n" \
                                  f"{proc.stderr[-4000:]}"
@@ -187,6 +205,7 @@ def test_deb_installs_runs_upgrades_and_removes_in_a_fresh_debian_root(shared_da
             shutil.chown(p, 1000, 1000)
         (root.path / "tmp" / "report.jsonl").write_text(json.dumps(REPORT) + "\n")
         wav = root.put(shared_data / "speech" / "digits-en-16k.wav", "digits.wav")
+        keepsakes = _keepsakes(data)
 
         def luch(args: str, timeout: float = 600) -> str:
             return _ok(root.run(f"luch {args}", user="reader", timeout=timeout), f"luch {args}")
@@ -260,6 +279,7 @@ def test_deb_installs_runs_upgrades_and_removes_in_a_fresh_debian_root(shared_da
         again = luch("import-reports /tmp/report.jsonl")
         assert again == f"imported 0, already imported 1;{waiting}", again
         assert json.loads((data / "settings.json").read_text()) == {"ai.autorun": False}
+        _kept(keepsakes)
 
         # 5. Remove, then purge: the program goes, the reader's data stays.
         _ok(root.run("apt-get remove -y -q luch"), "apt-get remove")
@@ -270,6 +290,7 @@ def test_deb_installs_runs_upgrades_and_removes_in_a_fresh_debian_root(shared_da
         status = root.run("dpkg-query -W -f='${Status}' luch")
         assert "install ok installed" not in status.stdout
         assert (data / "records.sqlite3").is_file()
+        _kept(keepsakes)
         lap("checks and removal")
         print("; ".join(lap.laps))
     finally:

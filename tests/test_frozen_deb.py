@@ -33,7 +33,16 @@ import pytest
 from tests.debroot import DebianRoot
 from tests.plugins.ci_guard import need
 from tests.screens import chest_fractions, read_gray, split_views
-from tests.test_deb_install import QT_LIBS, REPORT, _apt_install, _check_needs, _Laps, _ok
+from tests.test_deb_install import (
+    QT_LIBS,
+    REPORT,
+    _apt_install,
+    _check_needs,
+    _keepsakes,
+    _kept,
+    _Laps,
+    _ok,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -99,6 +108,7 @@ def test_frozen_deb_installs_runs_upgrades_and_removes_in_a_fresh_debian_root(
             shutil.chown(p, 1000, 1000)
         (root.path / "tmp" / "report.jsonl").write_text(json.dumps(REPORT) + "\n")
         wav = root.put(shared_data / "speech" / "digits-en-16k.wav", "digits.wav")
+        keepsakes = _keepsakes(data)
         _ok(root.run("apt-get update -q", timeout=600), "apt-get update")
         lap("fresh root, apt-get update")
 
@@ -169,6 +179,7 @@ def test_frozen_deb_installs_runs_upgrades_and_removes_in_a_fresh_debian_root(
         assert again == f"imported 0, already imported 1;{waiting}", again
         assert _ai_result(database, saved) == before
         assert json.loads((data / "settings.json").read_text()) == {"ai.autorun": False}
+        _kept(keepsakes)
 
         # 5. Remove, then purge: the program goes, the reader's data stays.
         _ok(root.run("apt-get remove -y -q luch"), "apt-get remove")
@@ -179,6 +190,7 @@ def test_frozen_deb_installs_runs_upgrades_and_removes_in_a_fresh_debian_root(
         status = root.run("dpkg-query -W -f='${Status}' luch")
         assert "install ok installed" not in status.stdout
         assert database.is_file()
+        _kept(keepsakes)
         lap("checks, remove and purge")
         print(version.splitlines()[0] + "; " + "; ".join(lap.laps))
     finally:
