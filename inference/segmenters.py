@@ -35,9 +35,10 @@ from studies import Volume
 Progress = Callable[[float], None]
 # Version of the U-Net's post-processing, reported with the weights' version as
 # ``<weights>+post<N>`` (model_version in the JSON, SEG and SR): a change of any rule or
-# constant below that can change a label bumps it. 1: body, lung-sized components, sides,
-# thin-lesion drop. 2 (2026-11-22): + mediastinal consolidation veto. (3: only with the
-# rejected v3 weights.) 4 (2026-11-22): + ground-glass grown into GGO-density lung at its edges.
+# constant below that can change a label, or of what is measured from the labels, bumps it.
+# 1: body, lung-sized components, sides, thin-lesion drop. 2 (2026-11-22): + mediastinal
+# consolidation veto. (3: only with the rejected v3 weights.) 4 (2026-11-22): + ground-glass
+# grown into GGO-density lung at its edges.
 # 5 (2026-12-02): + flat partial-volume specks dropped, isolated solid foci in otherwise clear
 # lungs not graded (:mod:`inference.foci`; the second rule runs in ``preread.analyze``).
 # 6 (2026-12-06): + pleural shells and lesion outside the lung envelope dropped
@@ -49,7 +50,10 @@ Progress = Callable[[float], None]
 # 9 (2026-12-07): + a large, blood-dense, elongated lesion component along the mediastinum
 # is a great vessel: out of the lesion, and out of the lung inside the mediastinum
 # (:mod:`inference.vessels`).
-POSTPROCESS_VERSION = 9
+# 10 (2026-12-07): labels as 9; the COVID-19 pattern leaves basal and dependent bands out and
+# counts lesions per lung (:mod:`inference.measures`): a stored result's pattern is of its
+# version, so the worklist and the central service read the study again.
+POSTPROCESS_VERSION = 10
 MIN_LESION_RADIUS_MM = 2.5  # lesions must hold a disk of this radius somewhere (not rims)
 MEDIASTINAL_SHARE = 0.9  # consolidation this much inside the mediastinum is the heart
 GGO_GROW_MM = 5.0  # ground-glass found by the network grows this far (in-plane) ...
