@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -141,6 +141,9 @@ class AiPanel(QWidget):
         self.details = QLabel()
         self.details.setObjectName("ai-details")
         self.details.setWordWrap(True)
+        # Squeezed by the report form below, its lines go from the bottom, not the top (the
+        # first line, the involvement, stood half cut off above the rest).
+        self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         # One line (the involvement, or why not assessable) and the rest folded away, so the
         # report form keeps the height of the column on a 768-pixel screen.
         self.summary = QLabel()
