@@ -70,12 +70,15 @@ def lung_components(mask: np.ndarray, spacing
 
 
 def split_sides(lung: np.ndarray, body: np.ndarray, orient: Orientation,
-                components: tuple[Components, np.ndarray] | None = None
-                ) -> tuple[np.ndarray, np.ndarray]:
+                components: tuple[Components, np.ndarray] | None = None,
+                mid: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Split a lung mask into (right, left) by components and the body midline.
     ``components``: ``lung``'s face-connected labelling where the caller has it, as
-    :func:`lung_components` gives it (the labels kept), else ``lung`` is labelled here."""
-    mid = midline_columns(body)
+    :func:`lung_components` gives it (the labels kept), else ``lung`` is labelled here.
+    ``mid``: the body's midline column per slice in ``lung``'s columns where the caller
+    has it (e.g. ``lung`` is a crop of the volume and ``body`` the crop's part), else
+    :func:`midline_columns` of ``body``."""
+    mid = midline_columns(body) if mid is None else mid
     cols = np.arange(lung.shape[2])
     left_of_mid = (cols[None, :] > mid[:, None]) if orient.left_is_high_i else (
         cols[None, :] < mid[:, None])  # [k, i]: column lies on the patient's left

@@ -202,9 +202,21 @@ def test_postprocessing_is_bit_identical_to_the_plain_form_on_a_real_chest(share
     seg = UNetSegmenter(device="cpu")
     classes = seg._classes(volume, None, None)
     assert (classes >= CLASS_GGO).sum() > 1000  # the network's false lesion is there to clean
-    from inference import vessels  # post 9 came after the plain form: held by test_vessels
+    from inference import segmenters, vessels
 
-    monkeypatch.setattr(vessels, "great_vessels", lambda lesion, *_a: np.zeros_like(lesion))
-    new = seg._postprocess(volume, classes)
+    # The rules in the work box (rows and columns of the network's lung and lesion, grown
+    # by the rules' reach) give the voxels of the whole grid, post 9's vessels included.
+    thorax = segmenters._thorax(volume)
+    boxed = seg._postprocess(volume, classes, thorax)
+    box = segmenters.work_box(classes, volume.spacing)
+    assert box is not None and box[1].stop - box[1].start < classes.shape[1]  # a real crop
+    whole = tuple(slice(0, n) for n in classes.shape)
+    with monkeypatch.context() as m:
+        m.setattr(segmenters, "work_box", lambda *_a: whole)
+        assert np.array_equal(boxed, seg._postprocess(volume, classes, thorax))
+    # post 9 came after the plain form: held by test_vessels
+    monkeypatch.setattr(vessels, "great_vessels",
+                        lambda lesion, *_a, **_k: np.zeros_like(lesion))
+    new = seg._postprocess(volume, classes, thorax)
     monkeypatch.setattr(lungs, "keep_lung_components", _ref_keep)  # the classical lungs too
     assert np.array_equal(new, _reference_postprocess(volume, classes))
