@@ -379,12 +379,19 @@ class UNetSegmenter:
             cons = (classes == CLASS_CONSOLIDATION) & lesion
             ggo = grow_ground_glass(hu, lung, (classes == CLASS_GGO) & lesion,
                                     volume.spacing, mean=mean.result()) & ~cons
-            # Flat specks and pleural shells, on one labelling of the lesion.
-            lesion = borders.drop_flat_and_shells(ggo | cons, lung, volume.spacing, SHELL_MM)
-            lesion = density.drop_faint_lesions(hu, lung, (ggo | cons) & lesion,
-                                                volume.spacing, FAINT_MARGIN_HU)
+            # Flat specks and pleural shells, on one labelling of the lesion; the components
+            # it keeps are the lesion's, for the great vessels' rule unless faint ones go.
+            lesion = ggo | cons
+            comps, drop = borders.flat_and_shells(lesion, lung, volume.spacing, SHELL_MM)
+            if comps.n:
+                lesion &= ~comps.select(drop)
+            kept = density.drop_faint_lesions(hu, lung, lesion, volume.spacing,
+                                              FAINT_MARGIN_HU)
             # A great vessel read as lesion (the aorta, the pulmonary arteries).
-            vessel = vessels.great_vessels(lesion, hu, mediastinum, volume.spacing)
+            vessel = vessels.great_vessels(kept, hu, mediastinum, volume.spacing,
+                                           components=(comps, ~drop) if kept is lesion
+                                           else None)
+            lesion = kept
             lesion &= ~vessel
             right, left = sides.result()
             if vessel.any():
