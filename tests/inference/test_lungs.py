@@ -65,3 +65,21 @@ def test_half_full_blocks_as_the_float_mean_of_each_block():
         mask = rng.random((5, 12 * f, 7 * f)) > 0.4
         mean = mask.reshape(5, 12, f, 7, f).mean(axis=(2, 4)) >= 0.5
         assert np.array_equal(_half_full_blocks(mask, f), mean)
+
+
+def test_lateral_hull_of_the_rows_ends_is_the_hull_of_every_lung_pixel():
+    from scipy import ndimage as ndi
+
+    from inference.lungs import _lateral_hull
+    from tests.inference.plain_lungs import _lateral_hull as _plain_lateral_hull
+
+    rng = np.random.default_rng(7)
+    coarse = ndi.gaussian_filter(rng.random((24, 50, 60)), 2.0) > 0.52
+    coarse[:5] = False
+    coarse[1, 10, 5:30] = True  # one row: collinear, no hull
+    coarse[2, 5:30, 7] = True  # one column
+    coarse[3, 5:8, 5:8] = True  # under ten pixels
+    coarse[4, 10:30, 20:40] = True  # a rectangle: points on the hull's edges
+    for medial_high_i in (True, False):
+        assert np.array_equal(_lateral_hull(coarse, medial_high_i),
+                              _plain_lateral_hull(coarse, medial_high_i))
