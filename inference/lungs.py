@@ -39,7 +39,8 @@ def body_mask(hu: np.ndarray) -> np.ndarray:
 
 def midline_columns(body: np.ndarray) -> np.ndarray:
     """Per-slice column (i) of the body's centre; slices without body use the median."""
-    prof = np.count_nonzero(body, axis=1)  # [k, i]
+    prof = body.view(np.uint8).sum(axis=1, dtype=np.uint16 if body.shape[1] < 2**16
+                                   else np.intp)  # [k, i]: voxels per column, not widened
     total = prof.sum(axis=1)
     centre = (prof * np.arange(body.shape[2])).sum(axis=1) / np.maximum(total, 1)
     k_cols = np.where(total > 0, centre, np.nan)

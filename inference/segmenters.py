@@ -342,9 +342,8 @@ class UNetSegmenter:
         box = work_box(classes, volume.spacing)
         if box is None:
             return np.zeros(classes.shape, np.uint8)
-        mid = midline_columns(body) - box[2].start  # the body's midline, in the box's columns
         part = self._post(volume, classes[box], volume.voxels[box], body[box],
-                          mediastinum[box], envelope[box], mid)
+                          mediastinum[box], envelope[box], (body, box[2].start))
         if part.shape == classes.shape:
             return part
         out = np.zeros(classes.shape, np.uint8)
@@ -353,9 +352,16 @@ class UNetSegmenter:
 
     @staticmethod
     def _post(volume: Volume, classes: np.ndarray, hu: np.ndarray, body: np.ndarray,
-              mediastinum: np.ndarray, envelope: np.ndarray, mid: np.ndarray) -> np.ndarray:
-        """The post-processing's rules on arrays of one shape (the work box's)."""
+              mediastinum: np.ndarray, envelope: np.ndarray,
+              whole_body: tuple[np.ndarray, int]) -> np.ndarray:
+        """The post-processing's rules on arrays of one shape (the work box's);
+        ``whole_body``: the whole grid's body and the box's first column, for the midline."""
         orient = Orientation.of(volume)
+
+        def sides_of(lung, components):
+            mid = midline_columns(whole_body[0]) - whole_body[1]  # in the box's columns
+            return split_sides(lung, body, orient, components, mid)
+
         # Steps that do not need each other's output run on three threads (scipy.ndimage and
         # numpy release the GIL): the same voxels as one after the other.
         with ThreadPoolExecutor(2, thread_name_prefix="luch-ai-post") as pool:
@@ -374,7 +380,7 @@ class UNetSegmenter:
             thick = pool.submit(drop_thin_lesions, (classes >= CLASS_GGO) & candidate,
                                 volume.spacing)
             lung, components = lung_components(candidate, volume.spacing)
-            sides = pool.submit(split_sides, lung, body, orient, components, mid)
+            sides = pool.submit(sides_of, lung, components)
             lesion = thick.result() & lung
             cons = (classes == CLASS_CONSOLIDATION) & lesion
             ggo = grow_ground_glass(hu, lung, (classes == CLASS_GGO) & lesion,
