@@ -15,9 +15,9 @@ out in a temporary worktree, ``git worktree add --detach /tmp/ref-main main``), 
 warm in its own process with 2 threads, the two interleaved for ``--rounds`` rounds: medians
 and their ratio (goal <= 0.5, issue 19). With ``--check``: the labels of both on the
 benchmark cases (this study, the real chests lidc-idri-0001, lidc-idri-0003 and
-popi-philips-phase00 as they are, and simulated lesions in lidc-idri-0003, seeds
-1040-1043, grades 1-4): Dice for lungs, GGO and consolidation (goal >= 0.99), grade and
-involvement.
+popi-philips-phase00 as they are, simulated lesions in lidc-idri-0003, seeds
+1040-1043, grades 1-4, and the 12 real COVID-19 slices of ``covid-slices``): Dice for
+lungs, GGO and consolidation (goal >= 0.99), grade and involvement; ``--cases`` picks some.
 ``--runtimes``: the network alone (``UNetSegmenter._classes``), ONNX Runtime against torch,
 interleaved, medians of ``--rounds``.
 ``--classes``: the logits to full-size classes step (``inference.model.classes_out``) against
@@ -182,19 +182,31 @@ def _save(volume, path: Path) -> Path:
     return path.with_suffix(".npz")
 
 
-def check_cases(slices: int):
-    """(name, volume) of the benchmark cases for ``--check``."""
+def check_cases(slices: int, only: list[str] | None = None):
+    """(name, volume) of the benchmark cases for ``--check`` (``only``: the names starting
+    with one of these)."""
     from inference.training import data as sim_data
     from studies import SeriesInfo, Volume
 
-    yield "study", study(slices)
+    def wanted(name: str) -> bool:
+        return not only or any(name.startswith(p) for p in only)
+
+    if wanted("study"):
+        yield "study", study(slices)
     for name in ("lidc-idri-0001", "lidc-idri-0003", "popi-philips-phase00"):
-        yield name, studies.open_volume(DATA / "ct" / name)
-    series = sim_data.load_series(DATA, sim_data.VALIDATION_SERIES[0])
-    v = series.volume
-    for n, case in enumerate(sim_data.cases(series, [1, 2, 3, 4], 1040)):
-        yield f"sim-{1040 + n}", Volume(voxels=case.hu, spacing=v.spacing, origin=v.origin,
-                                        direction=v.direction, info=SeriesInfo(modality="CT"))
+        if wanted(name):
+            yield name, studies.open_volume(DATA / "ct" / name)
+    if wanted("sim-"):
+        series = sim_data.load_series(DATA, sim_data.VALIDATION_SERIES[0])
+        v = series.volume
+        for n, case in enumerate(sim_data.cases(series, [1, 2, 3, 4], 1040)):
+            yield f"sim-{1040 + n}", Volume(voxels=case.hu, spacing=v.spacing,
+                                            origin=v.origin, direction=v.direction,
+                                            info=SeriesInfo(modality="CT"))
+    for f in sorted((DATA / "covid-slices").glob("*/axial/*.dcm")):  # real COVID-19 slices
+        name = f"covid-{f.parent.parent.name}/{f.stem}"
+        if wanted(name):
+            yield name, studies.open_volume(f)
 
 
 def _dice(a: np.ndarray, b: np.ndarray) -> float:
@@ -226,7 +238,8 @@ def compare_labels(name: str, new: Path, ref: Path) -> bool:
     return ok
 
 
-def against_reference(reference: Path, slices: int, rounds: int, check: bool) -> None:
+def against_reference(reference: Path, slices: int, rounds: int, check: bool,
+                      only: list[str] | None = None) -> None:
     """The pre-read of this tree and of ``reference``, interleaved (see the docstring)."""
     import tempfile
 
@@ -255,10 +268,10 @@ def against_reference(reference: Path, slices: int, rounds: int, check: bool) ->
         if check:
             ok = True
             print("labels, new against reference:")
-            for name, volume in check_cases(slices):
+            for name, volume in check_cases(slices, only):
                 paths = {}
                 for k, tree in trees.items():
-                    paths[k] = _save(volume, tmp / f"{name}-{k}")
+                    paths[k] = _save(volume, tmp / f"{name.replace('/', '_')}-{k}")
                     tree.read(paths[k])
                 ok &= compare_labels(name, paths["new"], paths["reference"])
             print("labels: " + ("within the goals" if ok else "NOT within the goals"))
@@ -434,6 +447,8 @@ def main() -> None:
     parser.add_argument("--reference", type=Path, help="a tree with today's engine (main)")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--check", action="store_true", help="with --reference: the labels")
+    parser.add_argument("--cases", nargs="+", help="with --check: only the cases whose names "
+                        "start so (study, lidc-idri-..., popi, sim-, covid-)")
     parser.add_argument("--runtimes", action="store_true", help="ONNX Runtime against torch")
     parser.add_argument("--classes", action="store_true", help="classes_out now vs before")
     parser.add_argument("--steps", action="store_true", help="each step's time, in turn")
@@ -441,7 +456,8 @@ def main() -> None:
     args = parser.parse_args()
     print(f"load average {os.getloadavg()[0]:.1f}, {os.cpu_count()} CPUs")
     if args.reference:
-        against_reference(args.reference.resolve(), args.slices, args.rounds, args.check)
+        against_reference(args.reference.resolve(), args.slices, args.rounds, args.check,
+                          args.cases)
         return
     volume = study(args.slices)
     studies = {"runtimes": runtimes, "classes": classes_step, "steps": steps, "slabs": slabs}

@@ -60,13 +60,20 @@ def drop_flat_and_shells(lesion: np.ndarray, lung: np.ndarray, spacing,
     """:func:`inference.foci.drop_flat_lesions` then :func:`drop_pleural_shells`, on one
     labelling: dropping whole components leaves the others' components as they were, so
     this is the same voxels as the two in turn."""
+    comps, drop = flat_and_shells(lesion, lung, spacing, shell_mm)
+    return lesion & ~comps.select(drop) if comps.n else lesion
+
+
+def flat_and_shells(lesion: np.ndarray, lung: np.ndarray, spacing,
+                    shell_mm: float = SHELL_MM) -> tuple[Components, np.ndarray]:
+    """The labelling of ``lesion`` and, per label, whether :func:`drop_flat_and_shells`
+    drops it: the components it keeps are those of its output, for a later rule to reuse
+    (:func:`inference.vessels.great_vessels`)."""
     comps = Components.of(lesion)
-    if not comps.n:
-        return lesion
-    drop = flat_components(comps, spacing)
-    if shell_mm > 0 and lesion.shape[0] >= 2:
+    drop = flat_components(comps, spacing) if comps.n else np.zeros(1, bool)
+    if comps.n and shell_mm > 0 and lesion.shape[0] >= 2:
         drop |= shell_components(comps, lung, spacing, shell_mm, skip=drop)
-    return lesion & ~comps.select(drop)
+    return comps, drop
 
 
 def shell_components(comps: Components, lung: np.ndarray, spacing, shell_mm: float,

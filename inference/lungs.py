@@ -11,7 +11,13 @@ import numpy as np
 from scipy import ndimage as ndi
 
 from inference.geometry import Orientation
-from inference.morphology import Components, bounding_box, fill_holes_in_plane, label
+from inference.morphology import (
+    Components,
+    ball_dilation,
+    bounding_box,
+    fill_holes_in_plane,
+    label,
+)
 
 AIR_HU = -400.0  # below this inside the body: aerated lung (or gas)
 BODY_HU = -500.0
@@ -33,7 +39,8 @@ def body_mask(hu: np.ndarray) -> np.ndarray:
 
 def midline_columns(body: np.ndarray) -> np.ndarray:
     """Per-slice column (i) of the body's centre; slices without body use the median."""
-    prof = np.count_nonzero(body, axis=1)  # [k, i]
+    prof = body.view(np.uint8).sum(axis=1, dtype=np.uint16 if body.shape[1] < 2**16
+                                   else np.intp)  # [k, i]: voxels per column, not widened
     total = prof.sum(axis=1)
     centre = (prof * np.arange(body.shape[2])).sum(axis=1) / np.maximum(total, 1)
     k_cols = np.where(total > 0, centre, np.nan)
@@ -70,12 +77,15 @@ def lung_components(mask: np.ndarray, spacing
 
 
 def split_sides(lung: np.ndarray, body: np.ndarray, orient: Orientation,
-                components: tuple[Components, np.ndarray] | None = None
-                ) -> tuple[np.ndarray, np.ndarray]:
+                components: tuple[Components, np.ndarray] | None = None,
+                mid: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Split a lung mask into (right, left) by components and the body midline.
     ``components``: ``lung``'s face-connected labelling where the caller has it, as
-    :func:`lung_components` gives it (the labels kept), else ``lung`` is labelled here."""
-    mid = midline_columns(body)
+    :func:`lung_components` gives it (the labels kept), else ``lung`` is labelled here.
+    ``mid``: the body's midline column per slice in ``lung``'s columns where the caller
+    has it (e.g. ``lung`` is a crop of the volume and ``body`` the crop's part), else
+    :func:`midline_columns` of ``body``."""
+    mid = midline_columns(body) if mid is None else mid
     cols = np.arange(lung.shape[2])
     left_of_mid = (cols[None, :] > mid[:, None]) if orient.left_is_high_i else (
         cols[None, :] < mid[:, None])  # [k, i]: column lies on the patient's left
@@ -107,45 +117,58 @@ def split_sides(lung: np.ndarray, body: np.ndarray, orient: Orientation,
 
 
 def _split_joined(comp: np.ndarray, side: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    right = np.zeros_like(comp)
-    left = np.zeros_like(comp)
-    for k in range(comp.shape[0]):
-        labels, n = ndi.label(comp[k])
-        for idx in range(1, n + 1):
-            part = labels == idx
-            frac = np.count_nonzero(side[k] & part) / np.count_nonzero(part)  # = mean
-            if frac >= 0.8:
-                left[k] |= part
-            elif frac <= 0.2:
-                right[k] |= part
-            else:
-                left[k] |= part & side[k]
-                right[k] |= part & ~side[k]
+    """(right, left) of lungs joined in 3D: each slice's 4-connected parts go to the side
+    that holds at least 80 % of them, else are cut at the midline (``side``: on the left).
+    The parts of every slice in one labelling: the slices stacked as one 2D image with an
+    empty row between them (no part crosses it)."""
+    k, j, i = comp.shape
+    stacked = np.zeros((k, j + 1, i), bool)
+    stacked[:, :j] = comp
+    labels, n = label(stacked.reshape(k * (j + 1), i), None)
+    labels = labels.reshape(k, j + 1, i)[:, :j]
+    size = np.bincount(labels[comp], minlength=n + 1)
+    frac = np.bincount(labels[comp & side], minlength=n + 1) / np.maximum(size, 1)
+    to_left, to_right = frac >= 0.8, frac <= 0.2
+    cut = ~(to_left | to_right)
+    left = comp & (to_left[labels] | (cut[labels] & side))
+    right = comp & (to_right[labels] | (cut[labels] & ~side))
     return right, left
 
 
 def _lateral_hull(coarse: np.ndarray, medial_high_i: bool) -> np.ndarray:
     """Per slice, the convex hull of the lung minus its medial half (heart, hilum, spine):
-    restores large consolidated areas at the costal surface that closing cannot bridge."""
+    restores large consolidated areas at the costal surface that closing cannot bridge.
+    The hull is that of each row's first and last lung pixel (every other pixel of a row
+    lies between them), found for all slices at once; the medial half is split at the mean
+    column of all the slice's lung pixels."""
     # deferred: scipy.spatial (~0.15 s) only for the hull, not with the pre-read's import
     from scipy.spatial import ConvexHull, QhullError
 
     out = np.zeros_like(coarse)
-    for k in range(coarse.shape[0]):
-        pts = np.argwhere(coarse[k])
-        if len(pts) < 10:
-            continue
-        lo, hi = pts.min(axis=0), pts.max(axis=0) + 1
+    n_i = coarse.shape[2]
+    per_row = np.count_nonzero(coarse, axis=2)  # [k, j]
+    first = np.argmax(coarse, axis=2)
+    last = n_i - 1 - np.argmax(coarse[:, :, ::-1], axis=2)
+    n_pts = per_row.sum(axis=1)
+    i_sum = np.count_nonzero(coarse, axis=1) @ np.arange(n_i)  # [k]: sum of the columns
+    for k in np.flatnonzero(n_pts >= 10):
+        js = np.flatnonzero(per_row[k])
+        a, b = first[k, js], last[k, js]
+        pts = np.concatenate([np.stack([js, a], axis=1), np.stack([js, b], axis=1)])
+        lo, hi = (int(js[0]), int(a.min())), (int(js[-1]) + 1, int(b.max()) + 1)
         try:
             eq = ConvexHull(pts).equations  # a*j + b*i + c <= 0 inside
         except QhullError:
             continue
-        jj, ii = np.mgrid[lo[0]:hi[0], lo[1]:hi[1]]
+        centre = i_sum[k] / n_pts[k]
+        # only the lateral columns: i < centre (medial at high i), else i > centre
+        c0, c1 = ((lo[1], min(hi[1], int(np.ceil(centre)))) if medial_high_i
+                  else (max(lo[1], int(np.floor(centre)) + 1), hi[1]))
+        if c1 <= c0:
+            continue
+        jj, ii = np.mgrid[lo[0]:hi[0], c0:c1]
         grid = np.stack([jj.ravel(), ii.ravel(), np.ones(jj.size)])
-        hull = (eq @ grid <= 1e-6).all(axis=0).reshape(jj.shape)
-        centre = pts[:, 1].mean()
-        lateral = (ii < centre) if medial_high_i else (ii > centre)
-        out[k, lo[0]:hi[0], lo[1]:hi[1]] = hull & lateral
+        out[k, lo[0]:hi[0], c0:c1] = (eq @ grid <= 1e-6).all(axis=0).reshape(jj.shape)
     return out
 
 
@@ -184,7 +207,7 @@ def _half_full_blocks(mask: np.ndarray, f: int) -> np.ndarray:
 
 
 def _closing(mask: np.ndarray, sampling, reach_mm: float) -> np.ndarray:
-    """Closing by a ball of ``reach_mm`` (distance transforms, outside the array empty),
+    """Closing by a ball of ``reach_mm`` (:func:`ball_dilation`, outside the array empty),
     computed in the mask's bounding box grown by the reach: the same voxels as on the whole
     padded array (the box's outer layer is empty, and the nearest empty voxel beyond it is
     never nearer than that layer)."""
@@ -194,8 +217,10 @@ def _closing(mask: np.ndarray, sampling, reach_mm: float) -> np.ndarray:
         return out
     pad = int(np.ceil(reach_mm / min(sampling))) + 1
     grid = np.pad(mask[box], pad)
-    dilated = ndi.distance_transform_edt(~grid, sampling=sampling) <= reach_mm
-    closed = ndi.distance_transform_edt(dilated, sampling=sampling) > reach_mm
+    # ``distance_transform_edt(~grid) <= reach`` and ``distance_transform_edt(dilated) >
+    # reach`` (the erosion: the dilation of the rest, whose outer layer is set)
+    dilated = ball_dilation(grid, sampling, reach_mm)
+    closed = ~ball_dilation(~dilated, sampling, reach_mm)
     dst = tuple(slice(max(0, b.start - pad), min(n, b.stop + pad))
                 for b, n in zip(box, mask.shape, strict=True))
     src = tuple(slice(d.start - (b.start - pad), d.stop - (b.start - pad))
@@ -205,9 +230,12 @@ def _closing(mask: np.ndarray, sampling, reach_mm: float) -> np.ndarray:
 
 
 def _smooth_upsample(mask: np.ndarray, f: int) -> np.ndarray:
-    """In-plane bilinear up-sampling of a coarse mask by ``f``, thresholded at one half."""
+    """In-plane bilinear up-sampling of a coarse mask by ``f`` (torch's, ``align_corners``
+    False), thresholded at one half; for ``f`` 2 in integers (:func:`_double`)."""
     if f == 1:
         return mask
+    if f == 2:
+        return _double(mask)
     # deferred: torch (~2 s) loads at the first run, not when the pre-read is imported
     import torch
     import torch.nn.functional as nnf
@@ -215,6 +243,29 @@ def _smooth_upsample(mask: np.ndarray, f: int) -> np.ndarray:
     t = torch.from_numpy(mask.astype(np.float32))[:, None]
     up = nnf.interpolate(t, scale_factor=f, mode="bilinear", align_corners=False)
     return up[:, 0].numpy() >= 0.5
+
+
+def _double(mask: np.ndarray) -> np.ndarray:
+    """:func:`_smooth_upsample` by 2 without floats: along each in-plane axis output pixel
+    2m blends input m (3/4) with m - 1 (1/4) and 2m + 1 blends m with m + 1, the edges
+    repeated (torch's source indices for a scale of 1/2); in sixteenths, exact, the blend
+    is at least one half where 9 nearest + 3 + 3 + 1 diagonal >= 8."""
+    a = mask.view(np.uint8)
+    k, h, w = a.shape
+    three = a * np.uint8(3)
+    rows = np.empty((k, h, 2, w), np.uint8)  # output row 2m + 0 / 1 of input row m
+    np.add(three[:, :1], a[:, :1], out=rows[:, :1, 0])
+    np.add(three[:, 1:], a[:, :-1], out=rows[:, 1:, 0])
+    np.add(three[:, :-1], a[:, 1:], out=rows[:, :-1, 1])
+    np.add(three[:, -1:], a[:, -1:], out=rows[:, -1:, 1])
+    a = rows.reshape(k, 2 * h, w)
+    three = a * np.uint8(3)
+    cols = np.empty((k, 2 * h, w, 2), np.uint8)
+    np.add(three[:, :, :1], a[:, :, :1], out=cols[:, :, :1, 0])
+    np.add(three[:, :, 1:], a[:, :, :-1], out=cols[:, :, 1:, 0])
+    np.add(three[:, :, :-1], a[:, :, 1:], out=cols[:, :, :-1, 1])
+    np.add(three[:, :, -1:], a[:, :, -1:], out=cols[:, :, -1:, 1])
+    return cols.reshape(k, 2 * h, 2 * w) >= 8
 
 
 def segment_lungs(hu: np.ndarray, spacing, orient: Orientation,

@@ -81,8 +81,7 @@ def measure(labels: np.ndarray, spacing, orient: Orientation,
     rule = GradeRule(rule)
     flags = list(flags or [])
     box = bounding_box(labels)  # labels are background outside it
-    counts = (np.bincount(labels[box].ravel(), minlength=7) if box is not None
-              else np.zeros(7, np.intp))
+    counts = label_counts(labels, box)
     right = int(sum(counts[v] for v in RIGHT))
     left = int(sum(counts[v] for v in LEFT))
     ggo_r, ggo_l = int(counts[GGO[0]]), int(counts[GGO[1]])
@@ -97,7 +96,7 @@ def measure(labels: np.ndarray, spacing, orient: Orientation,
     volumes = {"lung_left": _ml(left, spacing), "lung_right": _ml(right, spacing),
                "ggo": _ml(ggo_r + ggo_l, spacing), "consolidation": _ml(con_r + con_l, spacing)}
     involvement = {"left": round(pl, 1), "right": round(pr, 1), "total": round(pt, 1)}
-    flags += coverage_flags(labels, spacing, volumes)
+    flags += coverage_flags(labels, spacing, volumes, box)
     assessable = not any(f.startswith("not-assessable") for f in flags)
     if not assessable:
         return Measures(NOT_ASSESSABLE, NOT_ASSESSABLE, NOT_ASSESSABLE, rule.value, involvement,
@@ -113,12 +112,29 @@ def measure(labels: np.ndarray, spacing, orient: Orientation,
                     flags)
 
 
-def coverage_flags(labels: np.ndarray, spacing, volumes: dict[str, float]) -> list[str]:
-    """Quality flags about how much lung is in view; ``not-assessable:*`` ones block a grade."""
+def label_counts(labels: np.ndarray, box=None) -> np.ndarray:
+    """Voxels of each label 0-6 of a sided label map, counted in ``box`` (its
+    :func:`bounding_box`, found here when not given; [0] counts the box's background only):
+    one comparison per label, not ``np.bincount``, which widens every byte to 8."""
+    box = bounding_box(labels) if box is None else box
+    counts = np.zeros(7, np.intp)
+    if box is not None:
+        part = labels[box]
+        counts[1:] = [np.count_nonzero(part == v) for v in range(1, 7)]
+        counts[0] = part.size - counts[1:].sum()
+    return counts
+
+
+def coverage_flags(labels: np.ndarray, spacing, volumes: dict[str, float], box=None
+                   ) -> list[str]:
+    """Quality flags about how much lung is in view; ``not-assessable:*`` ones block a grade.
+    ``box``: the labels' :func:`bounding_box` where the caller has it."""
     flags = []
-    lung = labels > 0
     total = volumes["lung_left"] + volumes["lung_right"]
-    per_slice = lung.reshape(lung.shape[0], -1).sum(axis=1)
+    box = bounding_box(labels) if box is None else box
+    per_slice = np.zeros(labels.shape[0], np.intp)  # lung voxels per slice
+    if box is not None:
+        per_slice[box[0]] = [np.count_nonzero(s) for s in labels[box]]
     ks = np.nonzero(per_slice)[0]
     extent = (ks[-1] - ks[0] + 1) * float(spacing[2]) if ks.size else 0.0
     # A lung seen on a few slices (a single image, a thin slab) is "too little covered", not

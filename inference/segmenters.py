@@ -24,6 +24,7 @@ from inference.geometry import Orientation
 from inference.labels import CLASS_CONSOLIDATION, CLASS_GGO, Label
 from inference.lungs import (
     lung_components,
+    midline_columns,
     segment_lungs,
     split_sides,
     thorax_masks,
@@ -338,15 +339,39 @@ class UNetSegmenter:
     def _postprocess(self, volume: Volume, classes: np.ndarray,
                      thorax: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
                      ) -> np.ndarray:
-        orient = Orientation.of(volume)
         body, mediastinum, envelope = _thorax(volume) if thorax is None else thorax
+        # Every rule works in the rows and columns of what the network calls lung or lesion,
+        # grown by the farthest any rule looks beyond it (:func:`work_box`): the same voxels
+        # as on the whole grid, with the full-volume passes over a part of it.
+        box = work_box(classes, volume.spacing)
+        if box is None:
+            return np.zeros(classes.shape, np.uint8)
+        part = self._post(volume, classes[box], volume.voxels[box], body[box],
+                          mediastinum[box], envelope[box], (body, box[2].start))
+        if part.shape == classes.shape:
+            return part
+        out = np.zeros(classes.shape, np.uint8)
+        out[box] = part
+        return out
+
+    @staticmethod
+    def _post(volume: Volume, classes: np.ndarray, hu: np.ndarray, body: np.ndarray,
+              mediastinum: np.ndarray, envelope: np.ndarray,
+              whole_body: tuple[np.ndarray, int]) -> np.ndarray:
+        """The post-processing's rules on arrays of one shape (the work box's);
+        ``whole_body``: the whole grid's body and the box's first column, for the midline."""
+        orient = Orientation.of(volume)
+
+        def sides_of(lung, components):
+            mid = midline_columns(whole_body[0]) - whole_body[1]  # in the box's columns
+            return split_sides(lung, body, orient, components, mid)
+
         # Steps that do not need each other's output run on three threads (scipy.ndimage and
         # numpy release the GIL): the same voxels as one after the other.
         with ThreadPoolExecutor(2, thread_name_prefix="luch-ai-post") as pool:
             heart = pool.submit(mediastinal_consolidation, classes, mediastinum)
             # the ground glass's local mean density, for any ground glass the network found
-            mean = pool.submit(ground_glass_mean, volume.voxels, classes == CLASS_GGO,
-                               volume.spacing)
+            mean = pool.submit(ground_glass_mean, hu, classes == CLASS_GGO, volume.spacing)
             # Lesion lying outside the lung's envelope (mediastinum, chest wall) is neither.
             outside = (borders.outside_envelope(classes >= CLASS_GGO, envelope,
                                                 volume.spacing)
@@ -359,23 +384,57 @@ class UNetSegmenter:
             thick = pool.submit(drop_thin_lesions, (classes >= CLASS_GGO) & candidate,
                                 volume.spacing)
             lung, components = lung_components(candidate, volume.spacing)
-            sides = pool.submit(split_sides, lung, body, orient, components)  # one labelling
+            sides = pool.submit(sides_of, lung, components)
             lesion = thick.result() & lung
             cons = (classes == CLASS_CONSOLIDATION) & lesion
-            ggo = grow_ground_glass(volume.voxels, lung, (classes == CLASS_GGO) & lesion,
+            ggo = grow_ground_glass(hu, lung, (classes == CLASS_GGO) & lesion,
                                     volume.spacing, mean=mean.result()) & ~cons
-            # Flat specks and pleural shells, on one labelling of the lesion.
-            lesion = borders.drop_flat_and_shells(ggo | cons, lung, volume.spacing, SHELL_MM)
-            lesion = density.drop_faint_lesions(volume.voxels, lung, (ggo | cons) & lesion,
-                                                volume.spacing, FAINT_MARGIN_HU)
+            # Flat specks and pleural shells, on one labelling of the lesion; the components
+            # it keeps are the lesion's, for the great vessels' rule unless faint ones go.
+            lesion = ggo | cons
+            comps, drop = borders.flat_and_shells(lesion, lung, volume.spacing, SHELL_MM)
+            if comps.n:
+                lesion &= ~comps.select(drop)
+            kept = density.drop_faint_lesions(hu, lung, lesion, volume.spacing,
+                                              FAINT_MARGIN_HU)
             # A great vessel read as lesion (the aorta, the pulmonary arteries).
-            vessel = vessels.great_vessels(lesion, volume.voxels, mediastinum, volume.spacing)
+            vessel = vessels.great_vessels(kept, hu, mediastinum, volume.spacing,
+                                           components=(comps, ~drop) if kept is lesion
+                                           else None)
+            lesion = kept
             lesion &= ~vessel
             right, left = sides.result()
             if vessel.any():
                 gone = vessel & mediastinum
                 right, left = right & ~gone, left & ~gone
         return sided_labels(lung, ggo & lesion, cons & lesion, right, left)
+
+
+def reach_px(spacing) -> int:
+    """The farthest, in in-plane pixels, any post-processing rule looks beyond the network's
+    lung and lesion: the pleural shells' and bands' depth box, the ground glass's growth and
+    its 3x3 mean (one pixel more for safety)."""
+    mm = max(SHELL_MM, borders.NEAR_MM, GGO_GROW_MM)
+    return int(np.ceil(mm / min(float(spacing[0]), float(spacing[1])))) + 3
+
+
+def work_box(classes: np.ndarray, spacing) -> tuple[slice, slice, slice] | None:
+    """All slices, and the rows and columns of the network's lung and lesion (``classes >
+    0``) grown by :func:`reach_px` (within the volume): the post-processing gives the same
+    voxels in it as on the whole grid, because every rule either works in the boxes of the
+    components it tests, grown by at most that reach and cut at the volume's edge (which
+    stays where it was or is at least the reach away), or per slice (the body's midline,
+    given from the whole body). Slices are not cut: the flat-speck rule reads the volume's
+    first and last. None when the network found nothing."""
+    rows = np.nonzero(classes.any(axis=(0, 2)))[0]
+    if not rows.size:
+        return None
+    cols = np.nonzero(classes[:, rows[0]:rows[-1] + 1].any(axis=(0, 1)))[0]
+    pad = reach_px(spacing)
+    _, n_rows, n_cols = classes.shape
+    return (slice(0, classes.shape[0]),
+            slice(max(0, int(rows[0]) - pad), min(n_rows, int(rows[-1]) + 1 + pad)),
+            slice(max(0, int(cols[0]) - pad), min(n_cols, int(cols[-1]) + 1 + pad)))
 
 
 def _thorax(volume: Volume) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

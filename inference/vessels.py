@@ -25,7 +25,7 @@ import numpy as np
 from scipy import ndimage as ndi
 
 from inference.geometry import voxel_ml
-from inference.morphology import Components, bounding_box
+from inference.morphology import Components
 
 MIN_ML = 20.0
 BLOOD_HU = (0.0, 450.0)
@@ -57,21 +57,32 @@ def elongation(idx: np.ndarray, spacing) -> float:
 
 
 def great_vessels(lesion: np.ndarray, hu: np.ndarray, mediastinum: np.ndarray, spacing,
-                  min_ml: float | None = None) -> np.ndarray:
+                  min_ml: float | None = None,
+                  components: tuple[Components, np.ndarray] | None = None) -> np.ndarray:
     """The lesion components taken for great vessels (see the module's docstring);
-    ``min_ml`` defaults to :data:`MIN_ML` (0: the rule off)."""
+    ``min_ml`` defaults to :data:`MIN_ML` (0: the rule off). ``components``: a labelling
+    the caller has, of a mask whose components with ``kept[label]`` are exactly
+    ``lesion``'s (e.g. :func:`inference.borders.flat_and_shells` before its drops), as
+    (labelling, kept); else ``lesion`` is labelled here."""
     min_ml = MIN_ML if min_ml is None else min_ml
     out = np.zeros_like(lesion)
-    if min_ml <= 0 or not lesion.any():
+    if min_ml <= 0:
         return out
-    comps = Components.of(lesion)
-    big = np.flatnonzero(comps.sizes[1:] * voxel_ml(spacing) >= min_ml) + 1
+    if components is None:
+        comps = Components.of(lesion)
+        kept = np.ones(comps.n + 1, bool)
+    else:
+        comps, kept = components
+    big = np.flatnonzero(kept[1:] & (comps.sizes[1:] * voxel_ml(spacing) >= min_ml)) + 1
     if not big.size:
         return out
-    box = bounding_box(lesion)
+    objects = comps.objects
+    boxes = [objects[i - 1] for i in np.flatnonzero(kept[1:]) + 1]
+    box = tuple(slice(min(b[a].start for b in boxes), max(b[a].stop for b in boxes))
+                for a in range(3))  # lesion's bounding box: the union of its components'
     near = None  # grown only when a blood-dense candidate needs it
     keep = np.zeros(comps.n + 1, bool)
-    for idx, sl in ((i, comps.objects[i - 1]) for i in big):
+    for idx, sl in ((i, objects[i - 1]) for i in big):
         m = comps.local(int(idx), sl)
         local = tuple(slice(s.start - b.start, s.stop - b.start)
                       for s, b in zip(sl, box, strict=True))

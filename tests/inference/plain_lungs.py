@@ -167,8 +167,43 @@ def _unchanged(name: str) -> types.FunctionType:
 
 
 aerated_lung = _unchanged("aerated_lung")
-_lateral_hull = _unchanged("_lateral_hull")
-_smooth_upsample = _unchanged("_smooth_upsample")
 mediastinum_mask = _unchanged("mediastinum_mask")
 thorax_masks = _unchanged("thorax_masks")
 _half_lungs = _unchanged("_half_lungs")
+
+
+def _lateral_hull(coarse: np.ndarray, medial_high_i: bool) -> np.ndarray:
+    """The hull of every lung pixel of each slice (the shipped form takes each row's ends,
+    883991a..)."""
+    from scipy.spatial import ConvexHull, QhullError  # deferred: as the shipped form
+
+    out = np.zeros_like(coarse)
+    for k in range(coarse.shape[0]):
+        pts = np.argwhere(coarse[k])
+        if len(pts) < 10:
+            continue
+        lo, hi = pts.min(axis=0), pts.max(axis=0) + 1
+        try:
+            eq = ConvexHull(pts).equations
+        except QhullError:
+            continue
+        jj, ii = np.mgrid[lo[0]:hi[0], lo[1]:hi[1]]
+        grid = np.stack([jj.ravel(), ii.ravel(), np.ones(jj.size)])
+        hull = (eq @ grid <= 1e-6).all(axis=0).reshape(jj.shape)
+        centre = pts[:, 1].mean()
+        lateral = (ii < centre) if medial_high_i else (ii > centre)
+        out[k, lo[0]:hi[0], lo[1]:hi[1]] = hull & lateral
+    return out
+
+
+def _smooth_upsample(mask: np.ndarray, f: int) -> np.ndarray:
+    """torch's bilinear up-sampling for every ``f`` (the shipped form counts in integers
+    for ``f`` 2, 883991a..)."""
+    if f == 1:
+        return mask
+    import torch  # deferred: as the shipped form
+    import torch.nn.functional as nnf
+
+    t = torch.from_numpy(mask.astype(np.float32))[:, None]
+    up = nnf.interpolate(t, scale_factor=f, mode="bilinear", align_corners=False)
+    return up[:, 0].numpy() >= 0.5

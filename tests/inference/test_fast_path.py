@@ -177,8 +177,11 @@ def test_the_fast_pre_read_reads_the_labels_of_the_plain_one_on_a_real_chest(che
     monkeypatch.setattr(segmenters, "lung_components",
                         lambda mask, spacing: (plain_lungs.keep_lung_components(mask, spacing),
                                                None))
-    monkeypatch.setattr(segmenters, "split_sides",
-                        lambda lung, body, orient, _: plain_lungs.split_sides(lung, body, orient))
+    monkeypatch.setattr(segmenters, "split_sides",  # its own midline: on the whole grid
+                        lambda lung, body, orient, _c, _m: plain_lungs.split_sides(lung, body,
+                                                                                    orient))
+    monkeypatch.setattr(segmenters, "work_box",
+                        lambda classes, _s: tuple(slice(0, n) for n in classes.shape))
     plain = analyze(chest, PreReadOptions(device="cpu", fallback=False, runtime="torch"))
     a, b = fast.labels, plain.labels
     for name, sel in (("lungs", lambda x: x > 0), ("ggo", lambda x: np.isin(x, GGO)),

@@ -65,3 +65,53 @@ def test_half_full_blocks_as_the_float_mean_of_each_block():
         mask = rng.random((5, 12 * f, 7 * f)) > 0.4
         mean = mask.reshape(5, 12, f, 7, f).mean(axis=(2, 4)) >= 0.5
         assert np.array_equal(_half_full_blocks(mask, f), mean)
+
+
+def test_lateral_hull_of_the_rows_ends_is_the_hull_of_every_lung_pixel():
+    from scipy import ndimage as ndi
+
+    from inference.lungs import _lateral_hull
+    from tests.inference.plain_lungs import _lateral_hull as _plain_lateral_hull
+
+    rng = np.random.default_rng(7)
+    coarse = ndi.gaussian_filter(rng.random((24, 50, 60)), 2.0) > 0.52
+    coarse[:5] = False
+    coarse[1, 10, 5:30] = True  # one row: collinear, no hull
+    coarse[2, 5:30, 7] = True  # one column
+    coarse[3, 5:8, 5:8] = True  # under ten pixels
+    coarse[4, 10:30, 20:40] = True  # a rectangle: points on the hull's edges
+    for medial_high_i in (True, False):
+        assert np.array_equal(_lateral_hull(coarse, medial_high_i),
+                              _plain_lateral_hull(coarse, medial_high_i))
+
+
+def test_up_sampling_by_two_in_integers_is_torchs_bilinear():
+    from scipy import ndimage as ndi
+
+    from inference.lungs import _smooth_upsample
+    from tests.inference import plain_lungs
+
+    rng = np.random.default_rng(5)
+    for shape in ((6, 33, 47), (3, 1, 9), (2, 8, 1)):
+        for level in (0.3, 0.5, 0.7):
+            mask = ndi.gaussian_filter(rng.random(shape), 1.0) > level
+            for f in (1, 2, 3):
+                assert np.array_equal(_smooth_upsample(mask, f),
+                                      plain_lungs._smooth_upsample(mask, f))
+
+
+def test_joined_lungs_split_per_slice_in_one_labelling_as_slice_by_slice():
+    from scipy import ndimage as ndi
+
+    from inference.lungs import _split_joined
+    from tests.inference import plain_lungs
+
+    rng = np.random.default_rng(9)
+    for _ in range(3):
+        comp = ndi.gaussian_filter(rng.random((12, 40, 60)), 1.5) > 0.5
+        mid = rng.uniform(20, 40, comp.shape[0])
+        side = np.broadcast_to((np.arange(60)[None, :] > mid[:, None])[:, None, :], comp.shape)
+        for new, old in zip(_split_joined(comp, side), plain_lungs._split_joined(comp, side),
+                            strict=True):
+            assert np.array_equal(new, old)
+

@@ -245,3 +245,15 @@ def test_confluent_disease_of_both_lungs_is_not_a_solitary_lesion():
     assert m.grade == "CT-4" and m.features.bilateral
     assert m.features.lesions == 2
     assert m.probability == "high"
+
+
+def test_label_counts_are_the_bincount_of_the_label_map():
+    from inference.measures import label_counts
+
+    rng = np.random.default_rng(11)
+    labels = np.zeros((9, 30, 40), np.uint8)
+    labels[2:7, 5:25, 8:30] = rng.integers(0, 7, (5, 20, 22))
+    box = (slice(2, 7), slice(5, 25), slice(8, 30))
+    assert np.array_equal(label_counts(labels)[1:], np.bincount(labels.ravel(), minlength=7)[1:])
+    assert np.array_equal(label_counts(labels, box), np.bincount(labels[box].ravel(), minlength=7))
+    assert not label_counts(np.zeros((2, 3, 4), np.uint8)).any()

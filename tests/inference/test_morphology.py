@@ -10,7 +10,13 @@ import pytest
 from scipy import ndimage as ndi
 
 from inference import borders
-from inference.morphology import Components, disk_dilation, disk_erosion, disk_opening
+from inference.morphology import (
+    Components,
+    ball_dilation,
+    disk_dilation,
+    disk_erosion,
+    disk_opening,
+)
 
 _CONNECT = np.ones((3, 3, 3), bool)
 
@@ -32,6 +38,24 @@ def test_disk_morphology_equals_scipy(r):
     assert np.array_equal(disk_dilation(mask, r), ndi.binary_dilation(mask, disk))
     assert np.array_equal(disk_erosion(mask, r), ndi.binary_erosion(mask, disk))
     assert np.array_equal(disk_opening(mask, r), ndi.binary_opening(mask, disk))
+
+
+@pytest.mark.parametrize("sampling, r", [
+    ((2.5, 3.281248, 3.281248), 12.0),  # the classical lungs' closing (0.82 mm at half size)
+    ((1.0, 1.0, 1.0), 5.0),  # ties: (3, 4, 0) voxels lie exactly 5 mm away
+    ((1.25, 0.7, 0.9), 4.2),  # anisotropic in-plane
+    ((5.0, 1.0, 1.0), 3.0),  # the section at one slice's offset only
+])
+def test_ball_dilation_is_the_distance_transform_threshold(sampling, r):
+    """``ball_dilation`` (the classical lungs' closing) gives the voxels of the two distance
+    transforms it replaced, at the array's edge too."""
+    for seed, density in ((3, 0.55), (4, 0.53), (5, 0.56)):
+        mask = _blobs((14, 40, 50), seed=seed, density=density)
+        dilated = ball_dilation(mask, sampling, r)
+        assert mask.any() and not dilated.all()  # (a transform of no feature is undefined)
+        assert np.array_equal(dilated, ndi.distance_transform_edt(~mask, sampling=sampling) <= r)
+        assert np.array_equal(~ball_dilation(~dilated, sampling, r),
+                              ndi.distance_transform_edt(dilated, sampling=sampling) > r)
 
 
 def test_components_number_as_a_whole_volume_label_and_select_them():
@@ -202,9 +226,21 @@ def test_postprocessing_is_bit_identical_to_the_plain_form_on_a_real_chest(share
     seg = UNetSegmenter(device="cpu")
     classes = seg._classes(volume, None, None)
     assert (classes >= CLASS_GGO).sum() > 1000  # the network's false lesion is there to clean
-    from inference import vessels  # post 9 came after the plain form: held by test_vessels
+    from inference import segmenters, vessels
 
-    monkeypatch.setattr(vessels, "great_vessels", lambda lesion, *_a: np.zeros_like(lesion))
-    new = seg._postprocess(volume, classes)
+    # The rules in the work box (rows and columns of the network's lung and lesion, grown
+    # by the rules' reach) give the voxels of the whole grid, post 9's vessels included.
+    thorax = segmenters._thorax(volume)
+    boxed = seg._postprocess(volume, classes, thorax)
+    box = segmenters.work_box(classes, volume.spacing)
+    assert box is not None and box[1].stop - box[1].start < classes.shape[1]  # a real crop
+    whole = tuple(slice(0, n) for n in classes.shape)
+    with monkeypatch.context() as m:
+        m.setattr(segmenters, "work_box", lambda *_a: whole)
+        assert np.array_equal(boxed, seg._postprocess(volume, classes, thorax))
+    # post 9 came after the plain form: held by test_vessels
+    monkeypatch.setattr(vessels, "great_vessels",
+                        lambda lesion, *_a, **_k: np.zeros_like(lesion))
+    new = seg._postprocess(volume, classes, thorax)
     monkeypatch.setattr(lungs, "keep_lung_components", _ref_keep)  # the classical lungs too
     assert np.array_equal(new, _reference_postprocess(volume, classes))

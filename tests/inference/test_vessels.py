@@ -61,3 +61,28 @@ def test_elongation_is_measured_in_mm():
     pts = np.argwhere(tube(40, radius=5))
     assert elongation(pts, SPACING) > elongation(pts, (1.0, 1.0, 0.5))
     assert elongation(np.argwhere(ball((30, 50, 50), 20.0)), SPACING) < 1.2
+
+
+def test_the_flat_and_shell_rules_labelling_gives_the_vessels_of_a_fresh_one():
+    """Post 9 reuses the labelling of the flat-speck and shell rules (their kept components
+    are the lesion's): the same vessels as labelling the lesion again."""
+    from inference.borders import flat_and_shells
+
+    med = mediastinum()
+    flat = np.zeros(SHAPE, bool)
+    flat[30, 60:80, 60:80] = True  # one slice deep: dropped as a flat speck
+    shell = np.zeros(SHAPE, bool)
+    shell[10:14, 5:9, 90:94] = True  # at the lung's edge: a pleural shell
+    candidates = tube(40) | tube(75, radius=6) | ball((30, 15, 70), 4.0)
+    lung = np.ones(SHAPE, bool)
+    lung[:, :, 95:] = False
+    found = []
+    for raw in (candidates | flat | shell, candidates, flat, np.zeros(SHAPE, bool)):
+        hu = np.where(raw, 40, -850).astype(np.int16)
+        comps, drop = flat_and_shells(raw, lung, SPACING)
+        lesion = raw & ~comps.select(drop) if comps.n else raw
+        fresh = great_vessels(lesion, hu, med, SPACING)
+        assert np.array_equal(great_vessels(lesion, hu, med, SPACING,
+                                            components=(comps, ~drop)), fresh)
+        found.append(int(fresh.sum()))
+    assert found[0] == found[1] == tube(40).sum() and found[2] == found[3] == 0
