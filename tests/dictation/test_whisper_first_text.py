@@ -286,3 +286,26 @@ def test_a_looping_partial_is_dropped_not_decoded_again(english):
             assert not any(r.text for r in results if not r.final)  # no looping partial
         finals = [(0.0, r) for r in results if r.final]
         assert _words(_shown(finals)) == ["consolidation", "in", "the", "left", "upper", "lobe"]
+
+
+def test_greedy_decodes_may_go_without_the_prompt_and_the_final_keeps_it(english):
+    """``fast_prompt`` / ``partial_prompt`` (GREEDY_PROMPT): the fast tentative final and
+    the partials decoded without the domain prompt, the beam final with it (measured, not
+    shipped on: benchmarks/README.md)."""
+    rec = english()
+    rec.fast_prompt = rec.partial_prompt = False
+    calls: list[tuple[int, bool]] = []
+    real = rec._generate
+
+    def spy(audio, seconds, beam, use_prompt, **kw):
+        calls.append((beam, use_prompt))
+        return real(audio, seconds, beam, use_prompt, **kw)
+
+    rec._generate = spy
+    speech = _trimmed("the lungs are clear bilaterally")
+    audio = np.concatenate([LEAD, speech, np.zeros(RATE * 3 // 2, np.int16)])
+    finals = _stream(rec, audio)
+    assert finals[0][1].tentative and finals[0][1].text
+    assert (1, False) in calls and (1, True) not in calls  # greedy: partials, fast final
+    assert any(beam > 1 and prompted for beam, prompted in calls)  # the final: prompted
+    assert _words(_shown(finals))[:3] == ["the", "lungs", "are"]
