@@ -663,11 +663,20 @@ def _greedy_prompt(rec: Recognizer) -> None:
     rec.partial_prompt = rec.fast_prompt = True  # greedy decodes with the prompt (before h15)
 
 
+def _partial_prompt(rec: Recognizer) -> None:
+    rec.partial_prompt = True  # partials with the prompt (before h15)
+
+
+def _same(rec: Recognizer) -> None:
+    """Nothing changed: the pair's own order and noise (an A/A run)."""
+
+
 BEFORE: dict[str, Callable[[Recognizer], None]] = {
     "fast": _no_fast_tentative, "margin": _default_margin, "adaptive": _fast_always,
     "prompt-max": _prompt_every_length, "lead-in": _short_lead_in, "fusion": _no_fusion,
     "live": _no_live_levers, "early-encode": _no_early_encode,
-    "greedy-prompt": _greedy_prompt,
+    "greedy-prompt": _greedy_prompt, "partial-prompt": _partial_prompt,
+    "same": _same,
 }
 SETTINGS: dict[str, object] = {}  # ``--set``: Whisper recogniser attributes, both arms
 
@@ -812,7 +821,8 @@ def main() -> int:
         "the fast final never switched off by slow decodes, margin = the command scorer's "
         "default margin, live = no early encode with the fast final off and "
         "partials decoded again when they loop, greedy-prompt = partials and fast "
-        "finals with the domain prompt"
+        "finals with the domain prompt, partial-prompt = partials with it, same = "
+        "nothing changed (the pair's order and noise)"
     )
     parser.add_argument(
         "--fusion", default="", help="shallow-fusion weights, e.g. en=0.25,ru=0.1 (Whisper "
@@ -823,8 +833,8 @@ def main() -> int:
     parser.add_argument("--whisper-ru", default="", help="Whisper model (name or folder), ru")
     parser.add_argument("--set", default="", help="Whisper recogniser attributes for both "
                         "arms, e.g. fast_budget=inf,fast_prompt=0 (numbers; 0/1 for flags)")
-    parser.add_argument("--greedy-prompt", default="", help="GREEDY_PROMPT per language "
-                        "for the recogniser as now, e.g. en=0,ru=0")
+    parser.add_argument("--greedy-prompt", default="", help="PARTIAL_PROMPT and "
+                        "FAST_PROMPT per language for the recogniser as now, e.g. en=0,ru=1")
     args = parser.parse_args()
     for pair in filter(None, args.set.split(",")):
         attr, value = pair.split("=")
@@ -834,7 +844,8 @@ def main() -> int:
 
         for pair in args.greedy_prompt.split(","):
             lang, flag = pair.split("=")
-            whisper_engine.GREEDY_PROMPT[lang] = flag not in ("0", "false", "no")
+            on = flag not in ("0", "false", "no")
+            whisper_engine.PARTIAL_PROMPT[lang] = whisper_engine.FAST_PROMPT[lang] = on
     if args.fusion:
         from dictation.engines import whisper_engine  # deferred: only with --fusion
 

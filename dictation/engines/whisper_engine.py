@@ -6,7 +6,7 @@ Streaming around a whole-utterance model:
   start goes with each, so the first syllable is not lost.
 * While speech goes on, a partial: the audio so far decoded greedily, every
   :data:`PARTIAL_EVERY` seconds of audio (longer when decodes are slow, so partials cost
-  at most ~1/3 of real time).
+  at most ~1/3 of real time); in English without the domain prompt (:data:`PARTIAL_PROMPT`).
 * First text: at the first sign of a pause (:data:`FAST_PAUSE`, ~0.13 s after the last
   word) in an utterance of up to :data:`FAST_MAX`, a fast greedy decode is given as a
   tentative final, so text appears before the full decode; dropped if speech resumes,
@@ -124,10 +124,17 @@ EARLY_ENCODE_MAX = FAST_MAX  # s: for utterances up to this long (as the fast fi
 # enlarged lymph") while the end of speech waited behind it. The next partial then waits as
 # long as after a retry, so dropping never brings more partials.
 PARTIAL_RETRIES = False
-# Greedy decodes (partials, fast tentative finals) with the domain prompt, per language
-# (absent: with it). Without it the decoder skips the prompt's ~200 tokens (tiny.en: about
-# 0.09 instead of 0.16 s of CPU a decode, load 7-12); the beam final keeps it.
-GREEDY_PROMPT: dict[str, bool] = {}
+# Partials (live feedback during speech) decoded with the domain prompt, per language (absent:
+# with it). Without it a greedy decode skips the prompt's ~200 tokens (tiny.en: 0.09 instead
+# of 0.16 s of CPU, load 7-12), so a partial still running when speech ends holds the first
+# text up for less: English, interleaved with the prompted partials, two runs at load 5-12,
+# first text sooner on all 5 sets in both (0.03-0.16 s median), the first and final text word
+# for word the same (benchmarks/README.md, h15). Russian not measured.
+PARTIAL_PROMPT: dict[str, bool] = {"en": False}
+# The fast tentative final (greedy) with the prompt (absent: with it). Without it the first
+# text's WER rose 0.45 vs 0.28 and 0.68 vs 0.56 on the radiology phrases for ~0.07 s of CPU:
+# not set. The beam final always keeps the prompt (as PROMPT_MAX allows).
+FAST_PROMPT: dict[str, bool] = {}
 # Tentative finals only for utterances up to this long, and after this much new audio since
 # the last one: a long sentence read with short pauses was decoded whole at each (Russian
 # clips, base: 2-4 decodes of up to 12 s each, the final 12 s late under load).
@@ -364,9 +371,10 @@ class WhisperRecognizer(Recognizer):
         # (:data:`EARLY_ENCODE`), until speech resumes.
         self._encoded: tuple[object, int] | None = None
         self.partial_retries = PARTIAL_RETRIES
-        # Whether partials and fast tentative finals (greedy) use the domain prompt (see
-        # GREEDY_PROMPT); beam finals always do (as PROMPT_MAX allows).
-        self.partial_prompt = self.fast_prompt = GREEDY_PROMPT.get(options.lang, True)
+        # Whether partials and fast tentative finals (greedy) use the domain prompt
+        # (PARTIAL_PROMPT, FAST_PROMPT); beam finals always do (as PROMPT_MAX allows).
+        self.partial_prompt = PARTIAL_PROMPT.get(options.lang, True)
+        self.fast_prompt = FAST_PROMPT.get(options.lang, True)
         self.timestamps = TIMESTAMPS.get(options.lang, False)  # see TIMESTAMPS
 
     def _fit_prompt(self, terms) -> str:
