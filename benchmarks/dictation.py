@@ -278,6 +278,8 @@ class Stats:
     release_delays: list[float] = field(default_factory=list)
     errors: int = 0
     ref_words: int = 0
+    first_errors: int = 0  # word errors of the text first shown after the end of speech
+    first_ref_words: int = 0
     missed_endpoints: int = 0
     splits: int = 0
     revised: int = 0
@@ -294,6 +296,10 @@ class Stats:
     @property
     def wer(self) -> float:
         return self.errors / self.ref_words if self.ref_words else float("nan")
+
+    @property
+    def first_wer(self) -> float:
+        return self.first_errors / self.first_ref_words if self.first_ref_words else float("nan")
 
 
 def _speech_end(speech: np.ndarray) -> float:
@@ -314,6 +320,7 @@ class Shown:
         self.finals: list = []
         self.changed_at: float | None = None  # the text that stands
         self.changes: list[float] = []  # every time the text shown changed
+        self.texts: list[str] = []  # the text shown after each change (as ``changes``)
         self.confirmed_at: float | None = None  # the last final that is not tentative
         self.revised = 0
         self.tentatives = 0
@@ -335,7 +342,7 @@ class Shown:
             if shown and prev.text:
                 self.finals.pop()
                 self.changed_at = at
-                self.changes.append(at)
+                self._changed(at)
         if result.tentative:
             held = acts_beyond_the_text(result, _commands(self.lang))
             self._pending = (result, not held)
@@ -344,7 +351,19 @@ class Shown:
         if result.text:
             self.finals.append(result)
             self.changed_at = at
-            self.changes.append(at)
+            self._changed(at)
+
+    def _changed(self, at: float) -> None:
+        self.changes.append(at)
+        self.texts.append(" ".join(r.text for r in self.finals))
+
+    def first_text(self, after: float) -> str | None:
+        """The whole text shown once the first change at or after ``after`` was made
+        (the changes of one block together); None if nothing changed after it."""
+        times = [t for t in self.changes if t >= after]
+        if not times:
+            return None
+        return [x for t, x in zip(self.changes, self.texts, strict=True) if t == times[0]][-1]
 
 
 def run_utterance(
@@ -356,6 +375,7 @@ def run_utterance(
     lang: str,
     chunk: int,
     finals_out: list | None = None,
+    first_out: list | None = None,
 ) -> str:
     """Feed lead silence + speech + trail silence to ``rec`` (hands-free) and the speech to
     ``ptt`` (push-to-talk); measure as described above."""
@@ -397,6 +417,10 @@ def run_utterance(
     stats.tentatives += shown.tentatives
     if finals_out is not None:
         finals_out.extend(shown.finals)
+    if first_out is not None:  # the text first shown after the end of speech
+        first_text = shown.first_text(end_of_speech)
+        first_out.append(first_text if first_text is not None
+                         else " ".join(r.text for r in shown.finals))
     if ptt is not None:  # push-to-talk: the button is released at the end of speech
         cut = audio[: int(end_of_speech * RATE)]
         for i in range(0, len(cut), chunk):
@@ -516,6 +540,9 @@ def measure(
     right after the first, and both rows are returned (now, before)."""
     rows = [Row()] + ([Row()] if before is not None else [])
     recs = [create_recognizer(engine, options) for _ in rows]
+    for rec in recs if engine == "whisper" else ():
+        for attr, value in SETTINGS.items():
+            setattr(rec, attr, value)
     if before is not None:
         before(recs[1])
     try:
@@ -532,7 +559,9 @@ def _measure_one(row, rec, speech, ref, label, lang, kind, verbose) -> None:
     """One utterance into ``row`` (see :func:`measure`)."""
     before = row.stats.errors
     shown_finals: list = []
-    hyp = run_utterance(rec, None, speech, None, row.stats, lang, CHUNK, shown_finals)
+    first: list[str] = []
+    hyp = run_utterance(rec, None, speech, None, row.stats, lang, CHUNK, shown_finals, first)
+    first_hyp = first[0]  # the text first shown after the end of speech
     words = [w.word for r in shown_finals for w in r.words] or hyp.split()
     ref_words, hyp_words = norm_words(ref, lang), norm_words(hyp, lang)
     if kind == "digits":  # "1,0001" and "one zero zero zero one": digit by digit
@@ -540,6 +569,11 @@ def _measure_one(row, rec, speech, ref, label, lang, kind, verbose) -> None:
         hyp_words = [c for c in "".join(hyp_words) if c.isdigit()]
     row.stats.errors += edit_distance(ref_words, hyp_words)
     row.stats.ref_words += len(ref_words)
+    first_words = norm_words(first_hyp, lang)
+    if kind == "digits":
+        first_words = [c for c in "".join(first_words) if c.isdigit()]
+    row.stats.first_errors += edit_distance(ref_words, first_words)
+    row.stats.first_ref_words += len(ref_words)
     found = [
         c
         for r in shown_finals
@@ -569,7 +603,8 @@ def _fmt_row(label: str, row: Row) -> str:
         else f"stray {row.stray_commands}"
     )
     return (
-        f"| {label} | {st.wer:.3f} ({st.errors}/{st.ref_words}) | {cmd} | {st.rtf:.3f} "
+        f"| {label} | {st.wer:.3f} ({st.errors}/{st.ref_words}) | {st.first_wer:.3f} | "
+        f"{cmd} | {st.rtf:.3f} "
         f"(CPU {st.rtf_cpu:.3f}) | {_median_ms(st.first_delays):.0f} "
         f"({_p90_ms(st.first_delays):.0f}) | {_median_ms(st.confirm_delays):.0f} "
         f"({_p90_ms(st.confirm_delays):.0f}) | {st.audio_s:.0f} s | "
@@ -624,11 +659,26 @@ def _no_early_encode(rec: Recognizer) -> None:
     rec.early_encode = False  # the early encode alone off (partials as now)
 
 
+def _greedy_prompt(rec: Recognizer) -> None:
+    rec.partial_prompt = rec.fast_prompt = True  # greedy decodes with the prompt (before h15)
+
+
+def _partial_prompt(rec: Recognizer) -> None:
+    rec.partial_prompt = True  # partials with the prompt (before h15)
+
+
+def _same(rec: Recognizer) -> None:
+    """Nothing changed: the pair's own order and noise (an A/A run)."""
+
+
 BEFORE: dict[str, Callable[[Recognizer], None]] = {
     "fast": _no_fast_tentative, "margin": _default_margin, "adaptive": _fast_always,
     "prompt-max": _prompt_every_length, "lead-in": _short_lead_in, "fusion": _no_fusion,
     "live": _no_live_levers, "early-encode": _no_early_encode,
+    "greedy-prompt": _greedy_prompt, "partial-prompt": _partial_prompt,
+    "same": _same,
 }
+SETTINGS: dict[str, object] = {}  # ``--set``: Whisper recogniser attributes, both arms
 
 
 def engines_table(args, shared: Path) -> None:
@@ -734,10 +784,10 @@ def engines_table(args, shared: Path) -> None:
             print("(no English Whisper model)")
     print()
     print(
-        "| setup | WER | commands exact | RTF | first text, median (p90) ms | final, "
-        "median (p90) ms | audio | stands, median (p90) ms | revised |"
+        "| setup | WER | WER of the first text | commands exact | RTF | first text, median "
+        "(p90) ms | final, median (p90) ms | audio | stands, median (p90) ms | revised |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for label, row in rows:
         print(_fmt_row(label, row))
     print(f"load average at the end {os.getloadavg()[0]:.1f}")
@@ -770,7 +820,9 @@ def main() -> int:
         "(interleaved, utterance by utterance): fast = no fast tentative final, adaptive = "
         "the fast final never switched off by slow decodes, margin = the command scorer's "
         "default margin, live = no early encode with the fast final off and "
-        "partials decoded again when they loop"
+        "partials decoded again when they loop, greedy-prompt = partials and fast "
+        "finals with the domain prompt, partial-prompt = partials with it, same = "
+        "nothing changed (the pair's order and noise)"
     )
     parser.add_argument(
         "--fusion", default="", help="shallow-fusion weights, e.g. en=0.25,ru=0.1 (Whisper "
@@ -779,7 +831,21 @@ def main() -> int:
     )
     parser.add_argument("--whisper-en", default="", help="Whisper model (name or folder), en")
     parser.add_argument("--whisper-ru", default="", help="Whisper model (name or folder), ru")
+    parser.add_argument("--set", default="", help="Whisper recogniser attributes for both "
+                        "arms, e.g. fast_budget=inf,fast_prompt=0 (numbers; 0/1 for flags)")
+    parser.add_argument("--greedy-prompt", default="", help="PARTIAL_PROMPT and "
+                        "FAST_PROMPT per language for the recogniser as now, e.g. en=0,ru=1")
     args = parser.parse_args()
+    for pair in filter(None, args.set.split(",")):
+        attr, value = pair.split("=")
+        SETTINGS[attr] = float(value)
+    if args.greedy_prompt:
+        from dictation.engines import whisper_engine  # deferred: only with --greedy-prompt
+
+        for pair in args.greedy_prompt.split(","):
+            lang, flag = pair.split("=")
+            on = flag not in ("0", "false", "no")
+            whisper_engine.PARTIAL_PROMPT[lang] = whisper_engine.FAST_PROMPT[lang] = on
     if args.fusion:
         from dictation.engines import whisper_engine  # deferred: only with --fusion
 

@@ -6,7 +6,7 @@ Streaming around a whole-utterance model:
   start goes with each, so the first syllable is not lost.
 * While speech goes on, a partial: the audio so far decoded greedily, every
   :data:`PARTIAL_EVERY` seconds of audio (longer when decodes are slow, so partials cost
-  at most ~1/3 of real time).
+  at most ~1/3 of real time); in English without the domain prompt (:data:`PARTIAL_PROMPT`).
 * First text: at the first sign of a pause (:data:`FAST_PAUSE`, ~0.13 s after the last
   word) in an utterance of up to :data:`FAST_MAX`, a fast greedy decode is given as a
   tentative final, so text appears before the full decode; dropped if speech resumes,
@@ -124,6 +124,17 @@ EARLY_ENCODE_MAX = FAST_MAX  # s: for utterances up to this long (as the fast fi
 # enlarged lymph") while the end of speech waited behind it. The next partial then waits as
 # long as after a retry, so dropping never brings more partials.
 PARTIAL_RETRIES = False
+# Partials (live feedback during speech) decoded with the domain prompt, per language (absent:
+# with it). Without it a greedy decode skips the prompt's ~200 tokens (tiny.en: 0.09 instead
+# of 0.16 s of CPU, load 7-12), so a partial still running when speech ends holds the first
+# text up for less: English, interleaved with the prompted partials, two runs at load 5-12,
+# first text sooner on all 5 sets in both (0.03-0.16 s median), the first and final text word
+# for word the same (benchmarks/README.md, h15). Russian not measured.
+PARTIAL_PROMPT: dict[str, bool] = {"en": False}
+# The fast tentative final (greedy) with the prompt (absent: with it). Without it the first
+# text's WER rose 0.45 vs 0.28 and 0.68 vs 0.56 on the radiology phrases for ~0.07 s of CPU:
+# not set. The beam final always keeps the prompt (as PROMPT_MAX allows).
+FAST_PROMPT: dict[str, bool] = {}
 # Tentative finals only for utterances up to this long, and after this much new audio since
 # the last one: a long sentence read with short pauses was decoded whole at each (Russian
 # clips, base: 2-4 decodes of up to 12 s each, the final 12 s late under load).
@@ -360,6 +371,10 @@ class WhisperRecognizer(Recognizer):
         # (:data:`EARLY_ENCODE`), until speech resumes.
         self._encoded: tuple[object, int] | None = None
         self.partial_retries = PARTIAL_RETRIES
+        # Whether partials and fast tentative finals (greedy) use the domain prompt
+        # (PARTIAL_PROMPT, FAST_PROMPT); beam finals always do (as PROMPT_MAX allows).
+        self.partial_prompt = PARTIAL_PROMPT.get(options.lang, True)
+        self.fast_prompt = FAST_PROMPT.get(options.lang, True)
         self.timestamps = TIMESTAMPS.get(options.lang, False)  # see TIMESTAMPS
 
     def _fit_prompt(self, terms) -> str:
@@ -544,7 +559,7 @@ class WhisperRecognizer(Recognizer):
     def _partial(self) -> list[Result]:
         started = time.perf_counter()
         decoded = self._decode(self._audio(), beam=1, check_speech=False,
-                               fast=not self.partial_retries)
+                               fast=not self.partial_retries, prompt=self.partial_prompt)
         self._decode_cost = time.perf_counter() - started
         self._greedy_took(self._decode_cost)
         # A dropped partial (a loop, an echo) is spaced as if decoded again, so dropping
@@ -564,7 +579,7 @@ class WhisperRecognizer(Recognizer):
         replaces. Text the scorer would weigh as a misheard command is not shown (the full
         decode decides), but its encoder output is kept for that decode."""
         started = time.perf_counter()
-        decoded = self._decode(self._audio(), beam=1, fast=True)
+        decoded = self._decode(self._audio(), beam=1, fast=True, prompt=self.fast_prompt)
         self._greedy_took(time.perf_counter() - started)
         self._next_fast = len(self._utt) + round(EARLY_EVERY * BYTES_PER_SECOND)
         if decoded is None:
@@ -696,10 +711,12 @@ class WhisperRecognizer(Recognizer):
 
     # -- decoding -------------------------------------------------------------------------
     def _decode(self, audio: np.ndarray, beam: int | None = None, check_speech: bool = True,
-                fast: bool = False, encoded: tuple[object, int] | None = None) -> Decoded | None:
+                fast: bool = False, encoded: tuple[object, int] | None = None,
+                prompt: bool = True) -> Decoded | None:
         """The utterance decoded with the guards; None when it holds no speech (``fast``:
         None as well where a retry would be needed). ``encoded``: the encoder output and
-        frame count of this audio, already checked for speech."""
+        frame count of this audio, already checked for speech. ``prompt``: False decodes
+        without the domain prompt whatever the length."""
         seconds = len(audio) / SAMPLE_RATE
         beam = beam or self.beam_size or (
             BEAM_SIZE_DOMAIN if self._fixer is not None else BEAM_SIZE
@@ -707,8 +724,8 @@ class WhisperRecognizer(Recognizer):
         if check_speech and encoded is None and _speech_seconds(audio) < MIN_SPEECH:
             log.debug("no speech in a %.1f s utterance: no text", seconds)
             return None
-        decoded = self._generate(audio, seconds, beam, use_prompt=self._prompted(seconds),
-                                 encoded=encoded)
+        decoded = self._generate(audio, seconds, beam,
+                                 use_prompt=prompt and self._prompted(seconds), encoded=encoded)
         if fast and (decoded.compression > COMPRESSION
                      or (decoded.prompt and echoes_prompt(decoded.text, self.prompt))):
             return None

@@ -153,6 +153,7 @@ def test_the_prompt_is_left_out_of_utterances_longer_than_its_limit(english, mon
     long = _framed(synthesize("no pleural effusion and no enlarged lymph nodes in the "
                               "mediastinum and the heart size is normal"))
     rec.prompt_max = 3.5
+    rec.partial_prompt = True  # partials prompted (English ones are not: PARTIAL_PROMPT)
     recognize(rec, short)
     (short_s, short_p, _), = [c for c in calls if c[2] > 1]  # the final's decode
     assert short_s <= 3.5 and short_p

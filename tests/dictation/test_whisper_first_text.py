@@ -286,3 +286,60 @@ def test_a_looping_partial_is_dropped_not_decoded_again(english):
             assert not any(r.text for r in results if not r.final)  # no looping partial
         finals = [(0.0, r) for r in results if r.final]
         assert _words(_shown(finals)) == ["consolidation", "in", "the", "left", "upper", "lobe"]
+
+
+def _prompts_by_path(rec) -> dict[str, set[bool]]:
+    """Spy on ``rec``: for each path (partial, fast, beam), whether its decodes had the prompt."""
+    seen: dict[str, set[bool]] = {}
+    path = ["beam"]
+    real_generate = rec._generate
+
+    def generate(audio, seconds, beam, use_prompt, **kw):
+        seen.setdefault(path[0] if beam == 1 else "beam", set()).add(use_prompt)
+        return real_generate(audio, seconds, beam, use_prompt, **kw)
+
+    def on(name: str, label: str):
+        real = getattr(rec, name)
+
+        def wrapped(*a, **kw):
+            path[0] = label
+            try:
+                return real(*a, **kw)
+            finally:
+                path[0] = "beam"
+
+        setattr(rec, name, wrapped)
+
+    rec._generate = generate
+    on("_partial", "partial")
+    on("_fast_tentative", "fast")
+    return seen
+
+
+def test_english_partials_go_without_the_prompt_and_first_text_and_final_keep_it(english):
+    """PARTIAL_PROMPT: an English partial (live feedback only) skips the domain prompt's ~200
+    tokens, so one still running at the end of speech holds the first text up for less; the
+    fast tentative final and the beam final keep the prompt (their text is what stands)."""
+    rec = english()
+    seen = _prompts_by_path(rec)
+    speech = _trimmed("small bilateral pleural effusions with adjacent atelectasis")
+    audio = np.concatenate([LEAD, speech, np.zeros(RATE * 3 // 2, np.int16)])
+    finals = _stream(rec, audio)
+    assert seen["partial"] == {False}
+    assert seen["fast"] == {True} and seen["beam"] == {True}
+    assert finals[0][1].tentative and finals[0][1].text
+    assert "pleural" in _words(_shown(finals))
+
+
+def test_greedy_decodes_may_all_go_without_the_prompt(english):
+    """``fast_prompt`` (FAST_PROMPT, not set: the first text's WER rose): the fast final
+    without the prompt too; the beam final keeps it."""
+    rec = english()
+    rec.fast_prompt = rec.partial_prompt = False
+    seen = _prompts_by_path(rec)
+    speech = _trimmed("the lungs are clear bilaterally")
+    audio = np.concatenate([LEAD, speech, np.zeros(RATE * 3 // 2, np.int16)])
+    finals = _stream(rec, audio)
+    assert seen["fast"] == {False} and seen["beam"] == {True}
+    assert finals[0][1].tentative and finals[0][1].text
+    assert _words(_shown(finals))[:3] == ["the", "lungs", "are"]
