@@ -73,6 +73,7 @@ class WorklistFlow(QObject):
         # module loads scipy); None until known, and then no grade is called outdated.
         self.model_version: str | None = None
         self._version_task: Task | None = None
+        self._refresh_after_task = False  # the version came while the archive was asked
         self.background = BackgroundPreread(store, self)
         self.background.changed.connect(self._show_markers)
         self.background.stored.connect(lambda _uid: self.refresh())
@@ -123,7 +124,10 @@ class WorklistFlow(QObject):
         self._version_task = None
         if version != self.model_version:
             self.model_version = version
-            self.refresh()
+            if self._worklist_task is None:
+                self.refresh()
+            else:  # its rows were built without it: shown again when it is back (a refresh
+                self._refresh_after_task = True  # now showed the archive's rows half done)
 
     def _archive_worklist(self, items: list) -> None:
         self._worklist_task = None
@@ -133,6 +137,7 @@ class WorklistFlow(QObject):
         seen = {i.study_instance_uid for i in items}
         self._show(items + [i for i in local if i.study_instance_uid not in seen])
         self.link.update_status()
+        self._refresh_if_asked()
 
     def _archive_failed(self, message: str) -> None:
         self._worklist_task = None
@@ -140,6 +145,12 @@ class WorklistFlow(QObject):
         self.window.statusBar().showMessage(
             self.tr("Archive unreachable; working offline: %s") % message)
         self.link.update_status()
+        self._refresh_if_asked()
+
+    def _refresh_if_asked(self) -> None:
+        if self._refresh_after_task:
+            self._refresh_after_task = False
+            self.refresh()
 
     def _show(self, items: list) -> None:
         self._items = sorted(items, key=triage_key)

@@ -49,7 +49,7 @@ def test_a_nifti_study_is_marked_derived_when_opened_and_its_report_stays_here(
     with qtbot.waitSignal(window.volume_loaded, timeout=120_000):
         window.open_path(nifti)  # opened again by this version
     assert store.study_kept_local(uid)
-    assert workflow.report.status.text().startswith("Report final, kept on this workstation")
+    assert workflow.report.status.text().startswith("Report signed, kept on this workstation")
     assert workflow.report.start_addendum("Grade revised")
     workflow.report.form.set_values({"grade": "CT-2", "conclusion": "Viral pneumonia."})
     confirm_signing(qtbot)
