@@ -6,7 +6,7 @@ Streaming around a whole-utterance model:
   start goes with each, so the first syllable is not lost.
 * While speech goes on, a partial: the audio so far decoded greedily, every
   :data:`PARTIAL_EVERY` seconds of audio (longer when decodes are slow, so partials cost
-  at most ~1/3 of real time); in English without the domain prompt (:data:`PARTIAL_PROMPT`).
+  at most ~1/3 of real time); with the domain prompt unless :data:`PARTIAL_PROMPT` says not.
 * First text: at the first sign of a pause (:data:`FAST_PAUSE`, ~0.13 s after the last
   word) in an utterance of up to :data:`FAST_MAX`, a fast greedy decode is given as a
   tentative final, so text appears before the full decode; dropped if speech resumes,
@@ -129,8 +129,12 @@ PARTIAL_RETRIES = False
 # of 0.16 s of CPU, load 7-12), so a partial still running when speech ends holds the first
 # text up for less: English, interleaved with the prompted partials, two runs at load 5-12,
 # first text sooner on all 5 sets in both (0.03-0.16 s median), the first and final text word
-# for word the same (benchmarks/README.md, h15). Russian not measured.
-PARTIAL_PROMPT: dict[str, bool] = {"en": False}
+# for word the same (benchmarks/README.md, h15). Russian not measured. Not set: the partials'
+# cost also decides whether fast tentative finals stay on under load (``_greedy_took``), and
+# cheaper unprompted partials kept them on where the prompted fast decode costs more; in the
+# fresh-clone CI the human digits then split at a pause and were heard "that note to one"
+# (WER 0.33, the real-microphone workflow test).
+PARTIAL_PROMPT: dict[str, bool] = {}
 # The fast tentative final (greedy) with the prompt (absent: with it). Without it the first
 # text's WER rose 0.45 vs 0.28 and 0.68 vs 0.56 on the radiology phrases for ~0.07 s of CPU:
 # not set. The beam final always keeps the prompt (as PROMPT_MAX allows).
