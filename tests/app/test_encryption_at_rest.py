@@ -29,6 +29,7 @@ from dictation.results import Word
 from records import open_store
 from records.db import DB_FILE, is_plain_database
 from studies import open_volume
+from tests.app import windows
 from viewer.key_images import KeyImages, key_image_of
 
 NAME, PATIENT_ID = "Шифрова^Анна", "PHI-SCAN-4242"
@@ -314,26 +315,11 @@ def test_the_app_reads_and_signs_the_same_with_encryption_on(qtbot, orthanc, nam
                                                             encrypted_home):
     """The window opens an archive study through the encrypted cache (progressive open),
     the reader signs, and nothing under LUCH_HOME reads as DICOM, SQLite or the patient."""
-    from app.shell.main_window import MainWindow
-    from app.workflow import Workflow
-    from core.settings import Settings
     from tests.app.signing import confirm_signing
 
     study_uid, originals = named_study
-    settings = Settings()
-    settings.set("ai.autorun", False)
-    settings.set("ai.background", False)
-    window = MainWindow(settings)
-    window.setProperty("headless", True)
-    qtbot.addWidget(window)
-    store = open_store()
-    workflow = Workflow(window, store, reader="dr.home", report_lang="ru",
-                        archive=_client(orthanc))
-    window.resize(1400, 900)
-    window.show()
-    qtbot.waitUntil(lambda: study_uid in workflow.worklist.visible_study_uids(), timeout=30_000)
-    with qtbot.waitSignal(window.volume_loaded, timeout=120_000):
-        workflow.open_study(study_uid)
+    window, workflow = windows.home_station(qtbot, _client(orthanc), study_uid)
+    store = workflow.store
     assert np.array_equal(window.volume.voxels, open_volume(originals).voxels)
     workflow.insert_template("normal")
     workflow.report.save_now()  # the draft, sealed

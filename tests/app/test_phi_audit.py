@@ -36,8 +36,8 @@ from core.logging import setup_logging
 from core.paths import app_subdir
 from dictation.recording import DictationRecording
 from dictation.results import Word
-from records import open_store
 from studies import open_volume
+from tests.app import windows
 from tests.app.test_encryption_at_rest import _ai_reading, _client, _speech
 
 FAMILY, GIVEN = "Аудитова", "Вера"
@@ -123,28 +123,13 @@ def private_tmp(tmp_path, monkeypatch) -> Path:
 
 def test_a_whole_reading_leaves_no_plain_phi(qtbot, orthanc, audited_study, encrypted_home,
                                              private_tmp, shared_data, tmp_path):
-    from app.shell.main_window import MainWindow
-    from app.workflow import Workflow
-    from core.settings import Settings
     from tests.app.signing import confirm_signing
 
     study_uid, originals = audited_study
     setup_logging()
     logging.getLogger("luch.audit").warning("opened %s for %s", study_uid, NAME)
-    settings = Settings()
-    settings.set("ai.autorun", False)
-    settings.set("ai.background", False)
-    window = MainWindow(settings)
-    window.setProperty("headless", True)
-    qtbot.addWidget(window)
-    store = open_store()
-    workflow = Workflow(window, store, reader="dr.home", report_lang="ru",
-                        archive=_client(orthanc))
-    window.resize(1400, 900)
-    window.show()
-    qtbot.waitUntil(lambda: study_uid in workflow.worklist.visible_study_uids(), timeout=30_000)
-    with qtbot.waitSignal(window.volume_loaded, timeout=120_000):
-        workflow.open_study(study_uid)
+    window, workflow = windows.home_station(qtbot, _client(orthanc), study_uid)
+    store = workflow.store
     volume = window.volume
     assert np.array_equal(volume.voxels, open_volume(originals).voxels)
     window._remember_open_dir(str(originals))  # what the open dialog does: a folder of CDs

@@ -67,6 +67,25 @@ def archive_station(qtbot, orthanc, study: Path) -> tuple[MainWindow, Workflow, 
     return window, workflow, uid
 
 
+def home_station(qtbot, client, study_uid: str) -> tuple[MainWindow, Workflow]:
+    """A home reader's headless window (Russian reports, no AI run by itself nor in the
+    background) on the ``client`` archive, with ``study_uid`` opened from its worklist."""
+    settings = Settings()
+    settings.set("ai.autorun", False)
+    settings.set("ai.background", False)
+    window = MainWindow(settings)
+    window.setProperty("headless", True)
+    qtbot.addWidget(window)
+    workflow = Workflow(window, open_store(), reader="dr.home", report_lang="ru",
+                        archive=client)
+    window.resize(1400, 900)
+    window.show()
+    qtbot.waitUntil(lambda: study_uid in workflow.worklist.visible_study_uids(), timeout=30_000)
+    with qtbot.waitSignal(window.volume_loaded, timeout=120_000):
+        workflow.open_study(study_uid)
+    return window, workflow
+
+
 def run_app_until(qapp, done: Callable[[MainWindow | None], bool], timeout_ms: int = 120_000,
                   **kwargs) -> int:
     """``luch`` in this process (``app.commands.open.run_app(**kwargs)``, offscreen):
