@@ -131,6 +131,7 @@ class Workflow(QObject):
             (self.dictation.add_outside_editor if on else self.dictation.remove_outside_editor)(
                 field) for field in fields])
         self._blind_study: str | None = None
+        self._said: tuple[str, str | None] | None = None  # the last message and its study
 
         self._give_way_to_the_reader()
         self.worklist.open_requested.connect(self.open_study)
@@ -326,7 +327,7 @@ class Workflow(QObject):
 
     def _forget_said(self, volume: Volume) -> None:
         """A study opens (before its report can speak): a message said of another goes."""
-        message, study = getattr(self, "_said", None) or (None, None)
+        message, study = self._said or (None, None)
         path = self.window.current_path
         if message and study != (study_uid_of(volume, path) if path else None):
             if self.window.statusBar().currentMessage() == message:
