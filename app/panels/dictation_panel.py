@@ -91,6 +91,7 @@ class _Target:
     spoken: str = ""
     settled: str = ""
     answering: bool = False  # speech answers a dialog (the signing preview), not a field
+    spill: tuple[int, str] | None = None  # a tentative final's words put in the free text
 
 
 class DictationPanel(QWidget):
@@ -354,6 +355,9 @@ class DictationPanel(QWidget):
             return None
         if revises:
             target.spoken = target.settled
+            if target.spill is not None:  # the tentative final's words, heard again
+                self.form.unspill(*target.spill)
+                target.spill = None
         settled = target.spoken
         if target.key is None:
             if transcript:
@@ -370,7 +374,13 @@ class DictationPanel(QWidget):
             if transcript.startswith(target.spoken) else transcript
         target.spoken, target.settled = transcript, settled if tentative else transcript
         if new and not self.form.insert_text(new, target.key):
-            self.message.emit(self.tr("“%s” does not fit this field") % new)
+            spilled = self.form.spill(new)  # the words are the reader's: never dropped
+            if spilled is None:
+                self.message.emit(self.tr("“%s” does not fit this field") % new)
+            else:
+                target.spill = (spilled[1], new) if tentative else None
+                self.message.emit(self.tr("“%1” does not fit this field: added to “%2”")
+                                  .replace("%1", new).replace("%2", spilled[0]))
         return None
 
     def _snapshot(self) -> _Target:

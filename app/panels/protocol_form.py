@@ -135,6 +135,7 @@ class ProtocolForm(QWidget):
         layout.setSpacing(1)
         layout.addStretch(1)
         self._names: dict[str, list[str]] = {}  # extra fields' names, for "go to field"
+        self._spill_key: str | None = None  # the text field that takes words fitting no value
         for field in protocol.fields:
             editor = self._make_editor(field)
             editor.setObjectName(f"field-{field.key}")
@@ -173,13 +174,16 @@ class ProtocolForm(QWidget):
         self.rows[key] = row
 
     def add_text_field(self, key: str, label: str, editor: QPlainTextEdit,
-                       names: list[str] | None = None) -> None:
+                       names: list[str] | None = None, spill: bool = False) -> None:
         """A text field that is not part of the protocol's values (the report's additional
         text), after the protocol's fields: in the field order (Tab, Ctrl+Down/Up, voice),
-        highlighted and dictated into as they are; ``names`` also find it by voice."""
+        highlighted and dictated into as they are; ``names`` also find it by voice;
+        ``spill``: dictated words that fit no value go there (:meth:`spill`)."""
         self._add_row(key, label, editor, stacked=True)
         self._names[key] = [label, *(names or [])]
         editor.setReadOnly(self._read_only)
+        if spill:
+            self._spill_key = key
 
     # -- editors ----------------------------------------------------------------------------------
     def _make_editor(self, field: Field) -> QWidget:
@@ -458,7 +462,62 @@ class ProtocolForm(QWidget):
             return bool(number)
         if isinstance(editor, QComboBox):
             return self._choose(editor, field, text)
+        if isinstance(editor, QListWidget):
+            return self._tick(editor, field, text)
+        if isinstance(editor, QCheckBox):
+            answer = _norm(text)
+            if answer in _YES or answer in _NO:
+                editor.setChecked(answer in _YES)
+                return True
         return False
+
+    def spill(self, text: str) -> tuple[str, int] | None:
+        """Put dictated ``text`` that fits no value at the end of the text field that takes
+        such words (the report's additional text); returns that field's label and where the
+        text starts, None if there is no such field."""
+        key = self._spill_key
+        if key is None or self._read_only:
+            return None
+        editor = self.editors[key]
+        before = editor.toPlainText()
+        joined = text if not before or before.endswith((" ", "\n")) else " " + text
+        cursor = editor.textCursor()
+        cursor.movePosition(cursor.MoveOperation.End)
+        cursor.insertText(joined)
+        return self._names[key][0], len(before) + len(joined) - len(text)
+
+    def unspill(self, start: int, text: str) -> None:
+        """Take back ``text`` that :meth:`spill` put at ``start`` (a revised final), if it
+        is still there as it was put."""
+        editor = self.editors[self._spill_key] if self._spill_key else None
+        if editor is None or editor.toPlainText()[start:start + len(text)] != text:
+            return
+        whole = editor.toPlainText()
+        begin = start - 1 if start > 0 and whole[start - 1] == " " else start
+        cursor = editor.textCursor()
+        cursor.setPosition(begin)
+        cursor.setPosition(start + len(text), cursor.MoveMode.KeepAnchor)
+        cursor.removeSelectedText()
+
+    def _tick(self, items: QListWidget, field: Field, text: str) -> bool:
+        """Tick the options named in ``text`` ("pleural effusion and fibrosis"): every part
+        must name an option, so a sentence, or an option said with "no", is not taken."""
+        parts = [p for p in re.split(r"\s*(?:[,;.]|\band\b|\bи\b)\s*", text.lower()) if p]
+        keys = [self._option(field, part) for part in parts]
+        if not keys or None in keys:
+            return False
+        for n in range(items.count()):
+            if items.item(n).data(Qt.ItemDataRole.UserRole) in keys:
+                items.item(n).setCheckState(Qt.CheckState.Checked)
+        return True
+
+    @staticmethod
+    def _option(field: Field, spoken: str) -> str | None:
+        wanted = _stem(spoken)
+        for key, names in field.options.items():
+            if wanted and wanted in {_stem(key), *(_stem(n) for n in names.values())}:
+                return key
+        return None
 
     def _choose(self, box: QComboBox, field: Field, text: str) -> bool:
         wanted = _norm(text)
@@ -468,6 +527,17 @@ class ProtocolForm(QWidget):
                 box.setCurrentIndex(box.findData(key))
                 return True
         return False
+
+
+_YES = {"yes", "present", "да", "есть", "имеется"}  # a yes/no box answered by voice
+_NO = {"no", "absent", "нет", "отсутствует"}
+
+
+def _stem(text: str) -> str:
+    """``text`` normalised with Russian endings cut (периферические = периферическое)."""
+    words = re.findall(r"\w+", text.lower())
+    return _norm(" ".join(re.sub(r"[аеиоуыэюяйь]{1,2}$", "", w) if re.search("[а-я]", w)
+                          else w for w in words))
 
 
 def _norm(text: str) -> str:

@@ -109,7 +109,8 @@ class ReportPanel(QWidget):
         self.free_text.setObjectName("free-text")
         # The last field of the form: in the field order (keys, voice), dictated into.
         self.form.add_text_field(FREE_TEXT, self.tr("Additional text"), self.free_text,
-                                 names=["additional text", "дополнительный текст"])
+                                 names=["additional text", "дополнительный текст"],
+                                 spill=True)  # dictated words that fit no value: not lost
         self.words = WordAudio(self.form)  # dictated words -> their audio
         self._words_dirty = False
         # One scroll for the whole form (its lists and texts are as tall as their content),

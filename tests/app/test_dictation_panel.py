@@ -547,3 +547,40 @@ def test_words_after_a_spoken_field_move_go_to_the_new_field(qtbot, busy):
     assert "follow up in one year" in recommendations
     assert "follow" not in conclusion and "pneumonia" not in recommendations
     assert "effusion" not in recommendations
+
+
+def test_words_that_fit_no_value_are_kept_in_the_additional_text(qtbot, luch_home):
+    """Walkthrough (LIDC-IDRI-0001, English): "go to field additional findings", then "solid
+    nodule in the left lower lobe measuring 25 millimeters": the list took nothing, the
+    status bar said so for 20 s, and the finding was in no field. Now it goes to the
+    additional text, said so; a revised early final replaces its words, not adds them."""
+    from app.panels.report_panel import FREE_TEXT, ReportPanel
+    from dictation.results import Result
+    from records import open_store
+
+    report = ReportPanel(open_store(), load_protocol("moscow-chest-ct-covid"), "reader", "en", "en")
+    panel = DictationPanel(report.form, session_factory=None)
+    qtbot.addWidget(report)
+    qtbot.addWidget(panel)
+    report.show()
+    report.begin("1.2.826.0.1.3680043.8.498.1")
+    form = report.form
+    said: list[str] = []
+    panel.message.connect(said.append)
+    form.focus_field("additional_findings")
+    panel._retarget()
+    deliver(panel, qtbot, DictationEvent(
+        "final", text="Solid nodule in the left lower,",
+        result=Result("solid nodule in the left lower", final=True, tentative=True)))
+    deliver(panel, qtbot, DictationEvent(
+        "final", text="Solid nodule in the left lower lobe measuring 25 millimeters.",
+        revises=True, result=Result("solid nodule", final=True, revises=True)))
+    free = form.editors[FREE_TEXT].toPlainText()
+    assert free == "Solid nodule in the left lower lobe measuring 25 millimeters."
+    assert "does not fit this field: added to" in said[-1] and "Additional text" in said[-1]
+    assert form.values().get("additional_findings") is None
+    deliver(panel, qtbot, DictationEvent(
+        "final", text="Solid nodule in the left lower lobe measuring 25 millimeters. "
+                      "Pleural effusion."))
+    assert form.values()["additional_findings"] == ["effusion"]
+    assert form.editors[FREE_TEXT].toPlainText() == free

@@ -77,6 +77,40 @@ def test_words_that_fit_no_option_are_refused(form):
     assert "grade" not in form.values()
 
 
+def test_dictated_options_tick_a_list_and_a_sentence_or_a_negation_does_not(form):
+    """Walkthrough: "go to field additional findings", then a finding: the list took
+    nothing (it took no words at all). Option names tick; a sentence and "no X" stay text."""
+    form.focus_field("additional_findings")
+    assert form.insert_text("Pleural effusion and fibrosis.")
+    assert form.values()["additional_findings"] == ["effusion", "fibrosis"]
+    assert not form.insert_text("no lymphadenopathy")
+    assert not form.insert_text("solid nodule in the left lower lobe")
+    assert form.values()["additional_findings"] == ["effusion", "fibrosis"]
+    form.focus_field("distribution_pattern")
+    assert form.insert_text("периферическое")  # a Russian option name in an English form
+
+
+def test_a_yes_no_box_is_answered_by_voice(form):
+    form.focus_field("lower_lobe")
+    assert form.insert_text("Yes.") and form.values()["lower_lobe"] is True
+    assert form.insert_text("нет") and "lower_lobe" not in form.values()
+    assert not form.insert_text("maybe")
+
+
+def test_words_that_fit_no_value_go_to_the_spill_field_and_can_be_taken_back(form):
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    extra = QPlainTextEdit()
+    form.add_text_field("free_text", "Additional text", extra, spill=True)
+    extra.setPlainText("Typed.")
+    label, start = form.spill("Solid nodule.")
+    assert label == "Additional text" and extra.toPlainText() == "Typed. Solid nodule."
+    form.unspill(start, "Solid nodule.")
+    assert extra.toPlainText() == "Typed."
+    form.set_read_only(True)
+    assert form.spill("Words.") is None
+
+
 def test_the_wheel_scrolls_the_report_and_never_turns_a_box_it_passes(qtbot, luch_home):
     """Scrolling the report with the wheel changed "Dynamics" to "first examination" when
     the box passed under the pointer (seen in Xvfb): an unfocused combo or number box now
