@@ -110,6 +110,7 @@ class Workflow(QObject):
         QTimer.singleShot(0, self, self._fit_left_column)  # once the window has its size
 
         self.archive_link = ArchiveLink(window, store, archive)
+        self.archive_link.counted.connect(self.report.note_archived)
         self.worklist_flow = WorklistFlow(window, store, reader, self.worklist, self.archive_link)
         self.worklist_flow.prune_cache()  # the cache limits, off the UI thread
         self.study_flow = StudyFlow(window, store, reader, self.ai, self.report,

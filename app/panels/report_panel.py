@@ -72,6 +72,7 @@ class ReportPanel(QWidget):
         self.store, self.protocol, self.author = store, protocol, author
         self.report_lang = report_lang
         self.study_uid: str | None = None
+        self._queued: str | None = None  # signed here, not yet known to be in the archive
         self.report_uid: str | None = None
         self.ai_result_id: int | None = None
         self.addendum_reason: str | None = None
@@ -197,6 +198,7 @@ class ReportPanel(QWidget):
         self.save_now()
         another = study_uid != self.study_uid
         self.study_uid = study_uid
+        self._queued = None
         self.prefill_note.hide()
         reports = self.store.reports_for_study(study_uid)
         self.report_uid = reports[-1].uid if reports else None
@@ -463,7 +465,18 @@ class ReportPanel(QWidget):
         else:
             self.status.setText(self.tr("Addendum signed, queued for the archive") if addendum
                                 else self.tr("Signed, queued for the archive"))
+            self._queued = "addendum" if addendum else "report"
         self.signed.emit(record)
+
+    def note_archived(self) -> None:
+        """The outbox was counted: a report signed here and said to be queued says when it
+        is in the archive (it said "queued" while the bar said "unsent: 0")."""
+        if self._queued is None or self.study_uid in self.store.unsent_study_uids():
+            return
+        self.status.setText(self.tr("Addendum signed, sent to the archive")
+                            if self._queued == "addendum"
+                            else self.tr("Signed, sent to the archive"))
+        self._queued = None
 
     def patient_line(self) -> str:
         """Whose study the report is of (name, ID, study date): the preview names the

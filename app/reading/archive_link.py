@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow
 
 from app.panels.ai_panel import prune_dicom_outputs
@@ -15,6 +15,8 @@ STATUS_POLL_MS = 5000
 class ArchiveLink(QObject):
     """The archive client (None when offline), whether it answered last time, the unsent
     count in the status bar, and background sync."""
+
+    counted = Signal()  # the outbox was counted again (after a sync, and every few seconds)
 
     def __init__(self, window: QMainWindow, store: Store, archive=None) -> None:
         super().__init__(window)
@@ -71,3 +73,4 @@ class ArchiveLink(QObject):
             state = self.tr("online") if self.reachable else self.tr("connecting")
         self.online.setText(self.tr("Archive: %1 · unsent: %2")
                             .replace("%1", state).replace("%2", str(unsent)))
+        self.counted.emit()

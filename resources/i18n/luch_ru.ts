@@ -209,27 +209,27 @@
 <context>
     <name>ArchiveLink</name>
     <message>
-        <location filename="../../app/reading/archive_link.py" line="60"/>
+        <location filename="../../app/reading/archive_link.py" line="62"/>
         <source>Archive unreachable; reports stay queued: %s</source>
         <translation>Архив недоступен; протоколы остаются в очереди: %s</translation>
     </message>
     <message>
-        <location filename="../../app/reading/archive_link.py" line="69"/>
+        <location filename="../../app/reading/archive_link.py" line="71"/>
         <source>offline</source>
         <translation>нет связи</translation>
     </message>
     <message>
-        <location filename="../../app/reading/archive_link.py" line="71"/>
+        <location filename="../../app/reading/archive_link.py" line="73"/>
         <source>online</source>
         <translation>на связи</translation>
     </message>
     <message>
-        <location filename="../../app/reading/archive_link.py" line="71"/>
+        <location filename="../../app/reading/archive_link.py" line="73"/>
         <source>connecting</source>
         <translation>подключение</translation>
     </message>
     <message>
-        <location filename="../../app/reading/archive_link.py" line="72"/>
+        <location filename="../../app/reading/archive_link.py" line="74"/>
         <source>Archive: %1 · unsent: %2</source>
         <translation>Архив: %1 · не отправлено: %2</translation>
     </message>
@@ -3687,143 +3687,153 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>ReportPanel</name>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="104"/>
+        <location filename="../../app/panels/report_panel.py" line="105"/>
         <source>Report &amp;language:</source>
         <translation>&amp;Язык протокола:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="108"/>
+        <location filename="../../app/panels/report_panel.py" line="109"/>
         <source>Additional text (dictate or type)</source>
         <translation>Дополнительный текст (диктовка или ввод)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="111"/>
+        <location filename="../../app/panels/report_panel.py" line="112"/>
         <source>Additional text</source>
         <translation>Дополнительный текст</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="135"/>
+        <location filename="../../app/panels/report_panel.py" line="136"/>
         <source>The report text appears here as the form above is filled in</source>
         <translation>Здесь появляется текст протокола по мере заполнения формы выше</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="146"/>
+        <location filename="../../app/panels/report_panel.py" line="147"/>
         <source>Save draft</source>
         <translation>Сохранить черновик</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="147"/>
-        <location filename="../../app/panels/report_panel.py" line="262"/>
+        <location filename="../../app/panels/report_panel.py" line="148"/>
+        <location filename="../../app/panels/report_panel.py" line="264"/>
         <source>Sign</source>
         <translation>Подписать</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="152"/>
+        <location filename="../../app/panels/report_panel.py" line="153"/>
         <source>Signed: read-only. Changes go into an addendum.</source>
         <translation>Подписан: только чтение. Изменения вносятся дополнением.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="219"/>
+        <location filename="../../app/panels/report_panel.py" line="221"/>
         <source>Addendum draft restored; reason: %s</source>
         <translation>Черновик дополнения восстановлен; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="221"/>
+        <location filename="../../app/panels/report_panel.py" line="223"/>
         <source>Draft restored</source>
         <translation>Черновик восстановлен</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="229"/>
+        <location filename="../../app/panels/report_panel.py" line="231"/>
         <source>Report %s, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Протокол: %s, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="232"/>
+        <location filename="../../app/panels/report_panel.py" line="234"/>
         <source>Report %s</source>
         <translation>Протокол: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="236"/>
+        <location filename="../../app/panels/report_panel.py" line="238"/>
         <source>New report</source>
         <translation>Новый протокол</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="260"/>
+        <location filename="../../app/panels/report_panel.py" line="262"/>
         <source>Add addendum…</source>
         <translation>Дополнение…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="261"/>
+        <location filename="../../app/panels/report_panel.py" line="263"/>
         <source>Sign addendum</source>
         <translation>Подписать дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="307"/>
+        <location filename="../../app/panels/report_panel.py" line="309"/>
         <source>Addendum; reason: %s</source>
         <translation>Дополнение; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="327"/>
+        <location filename="../../app/panels/report_panel.py" line="329"/>
         <source>The report is signed: add an addendum before inserting findings</source>
         <translation>Протокол подписан: чтобы вставить находки, начните дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="343"/>
+        <location filename="../../app/panels/report_panel.py" line="345"/>
         <source>AI findings inserted into the report</source>
         <translation>Находки ИИ вставлены в протокол</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="344"/>
+        <location filename="../../app/panels/report_panel.py" line="346"/>
         <source>No AI findings to insert</source>
         <translation>Нет находок ИИ для вставки</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="403"/>
+        <location filename="../../app/panels/report_panel.py" line="405"/>
         <source>The report is signed. To change it, add an addendum (%s).</source>
         <translation>Протокол подписан. Чтобы изменить его, добавьте дополнение (%s).</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="416"/>
+        <location filename="../../app/panels/report_panel.py" line="418"/>
         <source>Fill in before signing: %1</source>
         <translation>Заполните перед подписью: %1</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="426"/>
+        <location filename="../../app/panels/report_panel.py" line="428"/>
         <source>Not signed</source>
         <translation>Не подписано</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="459"/>
+        <location filename="../../app/panels/report_panel.py" line="461"/>
         <source>Addendum signed, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Дополнение подписано, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="461"/>
+        <location filename="../../app/panels/report_panel.py" line="463"/>
         <source>Signed, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Подписано, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="464"/>
+        <location filename="../../app/panels/report_panel.py" line="466"/>
         <source>Addendum signed, queued for the archive</source>
         <translation>Дополнение подписано, поставлено в очередь в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="465"/>
+        <location filename="../../app/panels/report_panel.py" line="467"/>
         <source>Signed, queued for the archive</source>
         <translation>Подписано, поставлено в очередь в архив</translation>
     </message>
     <message>
+        <location filename="../../app/panels/report_panel.py" line="476"/>
+        <source>Addendum signed, sent to the archive</source>
+        <translation>Дополнение подписано и отправлено в архив</translation>
+    </message>
+    <message>
         <location filename="../../app/panels/report_panel.py" line="478"/>
+        <source>Signed, sent to the archive</source>
+        <translation>Подписано и отправлено в архив</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/report_panel.py" line="491"/>
         <source>Patient: %s</source>
         <translation>Пациент: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="479"/>
+        <location filename="../../app/panels/report_panel.py" line="492"/>
         <source>ID %s</source>
         <translation>ID %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="480"/>
+        <location filename="../../app/panels/report_panel.py" line="493"/>
         <source>study of %s</source>
         <translation>исследование от %s</translation>
     </message>
@@ -4445,7 +4455,7 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Загрузка исследования</translation>
     </message>
     <message>
-        <location filename="../../app/reading/archive_link.py" line="46"/>
+        <location filename="../../app/reading/archive_link.py" line="48"/>
         <source>sync</source>
         <translation>Отправка протоколов в архив</translation>
     </message>
@@ -4995,137 +5005,137 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="150"/>
+        <location filename="../../app/workflow.py" line="151"/>
         <source>AI result rejected: its overlay is hidden (O shows it)</source>
         <translation>Результат ИИ отклонён: его разметка скрыта (O — показать)</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="189"/>
+        <location filename="../../app/workflow.py" line="190"/>
         <source>&amp;Report</source>
         <translation>&amp;Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="191"/>
+        <location filename="../../app/workflow.py" line="192"/>
         <source>Run &amp;AI pre-read</source>
         <translation>Запустить &amp;ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="193"/>
+        <location filename="../../app/workflow.py" line="194"/>
         <source>&amp;Accept AI values</source>
         <translation>&amp;Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="194"/>
+        <location filename="../../app/workflow.py" line="195"/>
         <source>Re&amp;ject AI result</source>
         <translation>О&amp;тклонить результат ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="195"/>
+        <location filename="../../app/workflow.py" line="196"/>
         <source>Insert the AI&apos;s &amp;findings as text</source>
         <translation>Вставить &amp;находки ИИ текстом</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="197"/>
+        <location filename="../../app/workflow.py" line="198"/>
         <source>&amp;Next field</source>
         <translation>&amp;Следующее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="199"/>
+        <location filename="../../app/workflow.py" line="200"/>
         <source>&amp;Previous field</source>
         <translation>П&amp;редыдущее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="201"/>
+        <location filename="../../app/workflow.py" line="202"/>
         <source>&amp;Sign report</source>
         <translation>П&amp;одписать протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="202"/>
+        <location filename="../../app/workflow.py" line="203"/>
         <source>Add a&amp;ddendum to the signed report…</source>
         <translation>&amp;Дополнение к подписанному протоколу…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="204"/>
+        <location filename="../../app/workflow.py" line="205"/>
         <source>Sign and open the ne&amp;xt study</source>
         <translation>Подписать и открыть сле&amp;дующее</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="206"/>
+        <location filename="../../app/workflow.py" line="207"/>
         <source>Request a second &amp;opinion…</source>
         <translation>Запросить второе &amp;мнение…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="208"/>
+        <location filename="../../app/workflow.py" line="209"/>
         <source>Ans&amp;wer the review of this report…</source>
         <translation>&amp;Ответить на заключение эксперта…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="210"/>
+        <location filename="../../app/workflow.py" line="211"/>
         <source>S&amp;ync now</source>
         <translation>Си&amp;нхронизировать</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="211"/>
+        <location filename="../../app/workflow.py" line="212"/>
         <source>Open next s&amp;tudy</source>
         <translation>Открыть следующее &amp;исследование</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="212"/>
+        <location filename="../../app/workflow.py" line="213"/>
         <source>&amp;Dictate</source>
         <translation>&amp;Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="213"/>
+        <location filename="../../app/workflow.py" line="214"/>
         <source>&amp;Play back (from the dictated word at the cursor)</source>
         <translation>&amp;Воспроизвести (с надиктованного слова под курсором)</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="215"/>
+        <location filename="../../app/workflow.py" line="216"/>
         <source>&amp;Hear the dictated word at the cursor</source>
         <translation>Прослушать надиктованное с&amp;лово под курсором</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="217"/>
+        <location filename="../../app/workflow.py" line="218"/>
         <source>Re&amp;wind the playback</source>
         <translation>Перемотать н&amp;азад</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="218"/>
+        <location filename="../../app/workflow.py" line="219"/>
         <source>&amp;Fast-forward the playback</source>
         <translation>Перемотать вп&amp;ерёд</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="220"/>
+        <location filename="../../app/workflow.py" line="221"/>
         <source>&amp;Compare with the prior study</source>
         <translation>&amp;Сравнить с предыдущим исследованием</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="222"/>
+        <location filename="../../app/workflow.py" line="223"/>
         <source>&amp;Refresh worklist</source>
         <translation>&amp;Обновить рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="224"/>
+        <location filename="../../app/workflow.py" line="225"/>
         <source>F&amp;ind a patient in the worklist</source>
         <translation>&amp;Найти пациента в рабочем списке</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="229"/>
+        <location filename="../../app/workflow.py" line="230"/>
         <source>Draw the &amp;audit sample…</source>
         <translation>Сделать в&amp;ыборку для аудита…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="231"/>
+        <location filename="../../app/workflow.py" line="232"/>
         <source>A&amp;udit statistics…</source>
         <translation>Статистика а&amp;удита…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="237"/>
+        <location filename="../../app/workflow.py" line="238"/>
         <source>Insert &amp;template</source>
         <translation>Вставить &amp;шаблон</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="371"/>
+        <location filename="../../app/workflow.py" line="372"/>
         <source>AI pre-read ready: %1 (F11 shows the panels)</source>
         <translation>Предварительное заключение ИИ готово: %1 (F11 показывает панели)</translation>
     </message>

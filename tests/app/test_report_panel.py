@@ -71,6 +71,32 @@ def test_sign_then_addendum_makes_final_then_amended(qtbot, store):
     assert store.outbox_counts()["pending"] == 2, "both signed versions are queued for sync"
 
 
+def test_a_signed_report_says_when_it_reached_the_archive(qtbot, store):
+    """Walkthrough: "Signed, queued for the archive" stood under the report while the status
+    bar said "unsent: 0"; it now says when the outbox has sent it (addenda too)."""
+    panel = make_panel(qtbot, store)
+    panel.begin(STUDY)
+    panel.form.set_values({"grade": "CT-0", "conclusion": "Normal."})
+    panel.sign()
+    assert panel.status.text() == "Signed, queued for the archive"
+    panel.note_archived()
+    assert panel.status.text() == "Signed, queued for the archive", "its job is pending"
+    store.complete_jobs([job.id for job in store.jobs()])
+    panel.note_archived()
+    assert panel.status.text() == "Signed, sent to the archive"
+    assert panel.start_addendum("Grade revised")
+    panel.form.set_value("grade", "CT-1")
+    panel.sign()
+    panel.note_archived()
+    assert panel.status.text() == "Addendum signed, queued for the archive"
+    store.complete_jobs([job.id for job in store.jobs()])
+    panel.note_archived()
+    assert panel.status.text() == "Addendum signed, sent to the archive"
+    panel.begin(STUDY)  # opened again: no stale "sent" from before
+    panel.note_archived()
+    assert panel.status.text() == "Report amended"
+
+
 def test_report_text_follows_the_form_live(qtbot, store):
     panel = make_panel(qtbot, store)
     panel.begin(STUDY)
