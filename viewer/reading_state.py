@@ -18,14 +18,15 @@ from core.observable import Observable
 
 Listener = Callable[[str, Any], None]
 
-FIELDS = ("point", "window", "zoom", "pan", "tool")
+FIELDS = ("point", "window", "zoom", "pan", "tool", "overlay")
 
 
 class ReadingState(Observable):
     """Observable reading state: ``point`` (LPS mm), ``window`` (centre, width), ``zoom``
     (plane name -> factor over the fitted size), ``pan`` (plane name -> the view centre's
-    offset from the image centre, mm along the view's right and up) and ``tool`` (a
-    measurement tool or None)."""
+    offset from the image centre, mm along the view's right and up), ``tool`` (a
+    measurement tool or None) and ``overlay`` (the label overlays shown, and filled or
+    outlined)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -34,6 +35,7 @@ class ReadingState(Observable):
         self.zoom: dict[str, float] = {}
         self.pan: dict[str, tuple[float, float]] = {}
         self.tool: str | None = None
+        self.overlay: tuple[bool, bool] = (True, True)  # (shown, filled)
 
     def subscribe(self, listener: Listener) -> None:
         """Call ``listener(field, value)`` after every change (``field`` in :data:`FIELDS`)."""
@@ -75,6 +77,14 @@ class ReadingState(Observable):
         if tool != self.tool:
             self.tool = tool
             self._emit("tool", tool)
+
+    def set_overlay(self, shown: bool | None = None, filled: bool | None = None) -> None:
+        """Show or hide the label overlays, fill or outline them (None: as they are)."""
+        overlay = (self.overlay[0] if shown is None else bool(shown),
+                   self.overlay[1] if filled is None else bool(filled))
+        if overlay != self.overlay:
+            self.overlay = overlay
+            self._emit("overlay", overlay)
 
 
 

@@ -36,7 +36,8 @@ class AiPrefill(QObject):
         if not self.ai.assessable:  # "the reader grades it": no lesions painted either
             self.window.clear_labels()
             return True
-        self.window.show_labels(labels_volume(result.labels, volume))
+        self.window.state.set_overlay(shown=True)  # a result asked for: shown, even after
+        self.window.show_labels(labels_volume(result.labels, volume))  # one was rejected
         return True
 
     def prefill(self, ai_json: dict) -> None:

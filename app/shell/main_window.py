@@ -939,6 +939,7 @@ class MainWindow(QMainWindow):
                 self.overlays[source] = self.reading.current.overlays[-1:]
             else:
                 self.overlays[source] = self.reading.add_overlay(LabelOverlay(labels))
+        self._apply_overlay_state()
         editor = self.label_tools.editor
         for view in self.reading.views:  # the label tools edit the current study's views
             view.editor = editor if view.volume is not None and view.volume is self.volume \
@@ -975,21 +976,28 @@ class MainWindow(QMainWindow):
             view.render()
 
     def toggle_overlay_outline(self) -> None:
-        for layer in self.overlay_layers:
-            layer.set_filled(not layer.filled)
-        for view in self.reading.views:
-            view.render()
+        self.state.set_overlay(filled=not self.state.overlay[1])
+        self._apply_overlay_state()
+        self._render_all()
 
     def toggle_overlay(self) -> None:
+        self.state.set_overlay(shown=not self.state.overlay[0])
+        self._apply_overlay_state()
+        self._render_all()
+
+    def _apply_overlay_state(self) -> None:
+        """The overlays as the reading state has them: hidden (a rejected AI result, O)
+        and outlined (Shift+O) stay so in a layout built again."""
+        shown, filled = self.state.overlay
         for layer in self.overlay_layers:
-            layer.set_visible(not layer.slice.GetVisibility())
-        for view in self.reading.views:
-            view.render()
+            layer.set_visible(shown)
+            if layer.filled != filled:
+                layer.set_filled(filled)
 
     def hide_overlay(self, reason: str = "") -> None:
         """Hide the AI overlay (O shows it again), saying why in the status bar."""
-        for layer in self.overlay_layers:
-            layer.set_visible(False)
+        self.state.set_overlay(shown=False)
+        self._apply_overlay_state()
         self._render_all()
         if reason:
             self.statusBar().showMessage(reason, 8000)

@@ -64,6 +64,26 @@ def test_overlay_toggles(window):
     assert not any(layer.slice.GetVisibility() for layer in layers)
 
 
+def test_a_hidden_or_outlined_overlay_stays_so_in_a_new_layout(window):
+    """Walkthrough (popi, Russian): the AI result rejected, its overlay hidden; MPR brought
+    it back in every view. Shown and filled are the reading state's now."""
+    from studies import Volume
+
+    labels = (window.volume.voxels < -500).astype(np.uint8) * 2
+    window.show_labels(Volume(labels, window.volume.spacing, window.volume.origin,
+                              window.volume.direction))
+    window.hide_overlay("rejected")
+    window.actions["overlay-outline"].trigger()
+    for layout in ("layout-1x1", "layout-2x2", "layout-mpr"):
+        window.actions[layout].trigger()
+        layers = window.overlay_layers
+        assert layers and not any(layer.slice.GetVisibility() for layer in layers), layout
+        assert not any(layer.filled for layer in layers), layout
+    window.actions["overlay"].trigger()  # O shows it again, in the views of any layout
+    window.actions["layout-1x1"].trigger()
+    assert all(layer.slice.GetVisibility() for layer in window.overlay_layers)
+
+
 def test_tool_actions_arm_the_views(window):
     window.actions["tool-distance"].trigger()
     assert all(v.tool == "distance" for v in window.reading.views)
