@@ -102,7 +102,8 @@ def test_an_empty_directory_lets_no_one_in(qtbot, luch_home):
 def test_signed_in_user_is_the_reader_with_their_role_menus(qapp, memory_keyring, luch_home):
     """``luch`` with ``app.sign_in`` on: the expert signs in (after a wrong PIN), gets the
     reference centre's queue and menus, signs out from File; the reader signs in, gets
-    neither; each window's reader, lock and audit are the signed-in user's."""
+    neither, and the locked window's Sign out brings the dialog back, where Quit ends Luch;
+    each window's reader, lock and audit are the signed-in user's."""
     from app.commands.open import reader_name
 
     luch_home.mkdir(parents=True, exist_ok=True)
@@ -117,6 +118,10 @@ def test_signed_in_user_is_the_reader_with_their_role_menus(qapp, memory_keyring
     def done(window) -> bool:
         dialog = QApplication.activeModalWidget()
         if dialog is not None and dialog.objectName() == "sign-in":
+            if not steps:  # after the lock panel's Sign out: Quit
+                seen["quit"] = True
+                QTest.keyClick(dialog, Qt.Key.Key_Escape)
+                return False
             login, pin = steps.pop(0)
             _type(dialog, login, pin)
             if login == "expert.e" and pin == "1111":
@@ -134,9 +139,12 @@ def test_signed_in_user_is_the_reader_with_their_role_menus(qapp, memory_keyring
         if flow.reader == "expert.e":
             window.actions["sign-out"].trigger()  # File > Sign out
             return False
-        return True
+        window.idle_lock.lock()
+        QTest.mouseClick(window.idle_lock.panel.sign_out_button, Qt.MouseButton.LeftButton)
+        return False
 
     assert windows.run_app_until(qapp, done, timeout_ms=90_000) == 0
+    assert seen.get("quit")
     assert seen["refused"] == "Wrong login or PIN."
     assert seen["windows"] == [
         {"reader": "expert.e", "lock": "expert.e", "queue": True,
@@ -150,7 +158,8 @@ def test_signed_in_user_is_the_reader_with_their_role_menus(qapp, memory_keyring
         ("expert.e", "sign_in_refused", {"source": "sign-in", "reason": "wrong-pin"}),
         ("expert.e", "signed_in", {"source": "sign-in"}),
         ("expert.e", "signed_out", {"source": "sign-in"}),
-        ("reader.a", "signed_in", {"source": "sign-in"})]
+        ("reader.a", "signed_in", {"source": "sign-in"}),
+        ("reader.a", "signed_out", {"source": "sign-in"})]
     assert reader_name() not in {"expert.e", "reader.a"}
 
 
