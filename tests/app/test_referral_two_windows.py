@@ -3,13 +3,17 @@ window (offscreen Qt), its own LUCH_HOME and login, against one real Orthanc hol
 chest CT, driven through the widgets (tests/app/referral_window_station.py).
 
 1. the reader (``reader.a``, Clinic 1) opens the study from the worklist, signs its report
-   (Report > Sign report, the preview's Sign button; the form's values set directly) and
+   (the form's grade chosen by keys, the conclusion clicked into and typed; Report > Sign
+   report, the preview's Sign button) and
    asks RC for a second opinion from the Report menu's dialog (urgency chosen by keys, OK);
 2. the expert (``expert.e`` of RC) refreshes the queue, double-clicks the request (its
    images open), reads blind, saves the own read (the first grade shows only then), scores
    3 and signs;
 3. the reader's station, started again, fetches the review on the worklist's refresh: the
-   notice in the status bar, clicked, lists the study under the "Reviewed" filter, marked.
+   notice in the status bar, clicked, lists the study under the "Reviewed" filter, marked;
+   the study clicked, Report > Answer the review shows the two reports side by side (the
+   grades differ) and the reader disputes it (a comment typed, Dispute clicked);
+4. the expert's station, started again, lists the dispute on the queue's refresh.
 The report, the request and the review are each in the archive once.
 """
 
@@ -64,6 +68,7 @@ def test_two_windowed_stations_meet_in_the_archive(orthanc_factory, tmp_path: Pa
         "RC", "urgent", "Clinic 1")
     fields = asked["report_fields"]  # signed in the window, the centre kept at signing
     assert (fields["grade"], fields["_centre"]) == ("CT-1", "Clinic 1")
+    assert fields["conclusion"] == "first-read secret"  # clicked into and typed
     assert asked["dialog"]["urgency"] == "urgent"
     assert "Second opinion requested" in asked["said"]
 
@@ -78,9 +83,15 @@ def test_two_windowed_stations_meet_in_the_archive(orthanc_factory, tmp_path: Pa
     assert told["notice"].endswith("Reviews to answer: 1")
     assert any("New reviews of your reports: 1 (scores: 3)" in m for m in told["said"])
     assert (told["filter"], told["visible"]) == ("reviewed", [study])
+    assert any(name.startswith("Grade") and name.endswith("≠") for name in told["compared"])
+    assert told["answers"] == [["reader.a", "dispute", "Consolidation not seen"]]
+
     assert "⚑" in told["marker"] and "score 3" in told["tooltip"]
+
+    seen = _phase(homes["expert.e"], "expert.e", server, "disputes", study)
+    assert seen["disputes"] == ["Dr A. Reader disputes your review: Consolidation not seen"]
 
     counts = server.store_counts()
     assert counts[asked["uid"]] == counts[reviewed["sop"]] == 1
     assert counts[asked["report_sop"]] == 1
-    assert max(counts.values()) == 1  # every object in the archive once
+    assert max(counts.values()) == 1  # every object in the archive once, the dispute too
