@@ -12,7 +12,10 @@ widgets (QTest clicks and keys), prints what it saw as one JSON line, and exits:
   opinion is filled by keys (urgency) and clicked OK; the request and the report are synced;
 - ``review`` (the expert): the queue is refreshed by its button, the request opened by a
   double-click (its images and the review dialog), the own read chosen by keys and saved
-  (blind until then), then scored 3 and signed; the review is synced;
+  (blind until then), then scored 3 and signed; the result is told, then the review is
+  synced (with ``DIE_AFTER_STORE=1`` the process is killed by SIGKILL right after the
+  archive stored it);
+- ``sync``: the station started again; what was left unsent, then Sync now (F5) until done;
 - ``feedback`` (the reader): the worklist's refresh fetches the review; the notice in the
   status bar is clicked and the worklist shows the study under the "Reviewed" filter; the
   study clicked, Report > Answer the review opens the comparison, a comment is typed and
@@ -24,7 +27,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable
 
@@ -214,13 +219,27 @@ def review(study: str) -> dict:
     dialog.signed.connect(signed.append)
     QTest.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
     wait_until(lambda: signed, 10, "the signed review")
-    wait_until(synced(store), 60,
-               lambda: f"the review in the archive ({jobs(store)})")
     [version] = [v for v in store.reviews_of(referral_id) if v.status == "final"]
+    tell({"queue": queue, "study": workflow.study_uid, "blind": blind,
+          "after_own_read": after_own_read, "score": version.fields.score,
+          "grade": version.fields.grade, "sop": version.sop_instance_uid})
+    wait_until(synced(store), 60,  # the app's own sync (killed here with DIE_AFTER_STORE)
+               lambda: f"the review in the archive ({jobs(store)})")
     workflow.stop()
-    return {"queue": queue, "study": workflow.study_uid, "blind": blind,
-            "after_own_read": after_own_read, "score": version.fields.score,
-            "grade": version.fields.grade, "sop": version.sop_instance_uid}
+    return None
+
+
+def sync(study: str) -> dict:
+    """The station started again (after its sync was killed): what was left unsent, then
+    Sync now (F5) until every job is done."""
+    from records import open_store
+
+    left = sorted(j.kind for j in open_store().jobs() if j.state.value != "done")
+    window, workflow, store = station()
+    window.actions["sync"].trigger()
+    wait_until(synced(store), 60, lambda: f"every job done ({jobs(store)})")
+    workflow.stop()
+    return {"left": left, "jobs": jobs(store)}
 
 
 def feedback(study: str) -> dict:
@@ -271,10 +290,38 @@ def disputes(study: str) -> dict:
     return {"disputes": listed}
 
 
-PHASES = {"request": request, "review": review, "feedback": feedback, "disputes": disputes}
+PHASES = {"request": request, "review": review, "feedback": feedback, "disputes": disputes,
+          "sync": sync}
+TOLD = threading.Event()  # the phase's result is printed (a kill may follow)
+
+
+def tell(result: dict) -> None:
+    print("RESULT " + json.dumps(result, ensure_ascii=False, default=str), flush=True)
+    TOLD.set()
+
+
+def die_after_store() -> None:
+    """``DIE_AFTER_STORE=1``: the archive client's first STOW-RS, once the phase has told its
+    result, stores its batch and the process dies by SIGKILL before the outbox marks any
+    job done (the worst moment for "exactly once")."""
+    # deferred: as the phases' own imports, after QApplication
+    from archive.dicomweb import DicomWebClient
+
+    stored = DicomWebClient.store
+
+    def store_and_die(self, objects):
+        TOLD.wait(120)
+        stored(self, objects)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    DicomWebClient.store = store_and_die
+
 
 if __name__ == "__main__":
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    if os.environ.get("DIE_AFTER_STORE") == "1":
+        die_after_store()
     result = PHASES[sys.argv[1]](sys.argv[2])
-    print("RESULT " + json.dumps(result, ensure_ascii=False, default=str), flush=True)
+    if result is not None:
+        tell(result)
     os._exit(0)  # no teardown of VTK and the thread pool: the phase is done
