@@ -187,3 +187,37 @@ def test_luch_pin_sets_a_directory_users_pin(memory_keyring, luch_home, monkeypa
     assert pin.run(argparse.Namespace(login="reader.a", remove=True)) == 0
     assert unlock_pin.load_pin_hash("reader.a") is None
     assert "2468" not in capsys.readouterr().out
+
+
+def test_an_unreadable_keyring_refuses_and_says_why(qtbot, failing_keyring, luch_home):
+    from app.shell.sign_in import SignInDialog
+
+    seen: list = []
+    dialog = SignInDialog(Directory(parse(DIRECTORY)), lambda *event: seen.append(event))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitActive(dialog)
+    _type(dialog, "reader.a", "1357")
+    assert dialog.isVisible() and "keyring cannot be read" in dialog.message.text()
+    assert seen == [("reader.a", "sign_in_refused", {"source": "sign-in", "reason": "keyring"})]
+
+
+def test_the_second_opinions_tab_turns_sign_in_on_unless_the_policy_locks_it(
+        qtbot, luch_home, tmp_path, monkeypatch):
+    from app.settings_dialog.referral_page import ReferralPage
+    from core.settings import Settings
+    from records.sign_in import SETTING
+
+    page = ReferralPage(Settings())
+    qtbot.addWidget(page)
+    assert not page.sign_in.isChecked() and page.sign_in.isEnabled()  # off by default
+    QTest.mouseClick(page.sign_in, Qt.MouseButton.LeftButton)
+    assert page.values()[SETTING] is True
+
+    policy = tmp_path / "policy.json"
+    policy.write_text(json.dumps({"locked": {SETTING: True}}))
+    monkeypatch.setenv("LUCH_POLICY", str(policy))
+    locked = ReferralPage(Settings())
+    qtbot.addWidget(locked)
+    assert locked.sign_in.isChecked() and not locked.sign_in.isEnabled()
