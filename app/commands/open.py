@@ -14,6 +14,7 @@ from core.errors import LuchError
 from core.paths import DEMO_STUDY
 
 SCREENSHOT_SIZE = (1600, 1000)
+SIGNED_OUT = 75  # the event loop's exit code when the reader signs out (not a process's)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -96,7 +97,18 @@ def profile_or_message(quiet: bool = False):
 
 
 def reader_name() -> str:
+    """The reader when the station does not ask who signs in: the OS login."""
     return getpass.getuser()
+
+
+def ask_who_reads(settings, store) -> str | None:
+    """The login signed in by the sign-in dialog (``records.sign_in``), or None (quit)."""
+    # deferred: Qt only for the app, after _import_qt_free_first
+    from app.shell.sign_in import ask_who_reads as dialog
+    from records.directory import Directory
+
+    return dialog(Directory.from_settings(settings),
+                  lambda actor, action, detail: store.audit(actor, action, "", **detail))
 
 
 def archive_client():
@@ -186,6 +198,7 @@ def _import_qt_free_first() -> None:
 
     import archive.cache  # noqa: F401
     import records.models
+    import records.sign_in
     import records.worklist  # noqa: F401
 
 
@@ -202,21 +215,16 @@ def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None
         raise LuchError("--layout compare needs --prior PATH")
     prepare_environment(bool(screenshot))
     _import_qt_free_first()
-
-    # deferred: PySide6 and the window after _import_qt_free_first (start-up); not for
-    # the other commands
-    from PySide6.QtCore import QTimer
+    # deferred: PySide6 after _import_qt_free_first (start-up); not for the other commands
     from PySide6.QtWidgets import QApplication
-
-    from app.shell.main_window import MainWindow
-    from app.workflow import Workflow
-    from viewer.screenshot import save_screenshot
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Luch")
     # deferred: after _import_qt_free_first (start-up); not for the other commands
     from app.shell.i18n import install_translator
     from core.settings import Settings
+    from records.sign_in import SIGNED_OUT as SIGNED_OUT_ACTION
+    from records.sign_in import required as sign_in_required
 
     settings = Settings()
     ui_lang = install_translator(app, settings)
@@ -226,9 +234,40 @@ def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None
     store = records_or_message()
     if store is None:
         return 2
+    signing_in = sign_in_required(settings) and not screenshot
+    reader = ask_who_reads(settings, store) if signing_in else reader_name()
+    first, code = True, 0
+    while reader is not None:
+        code = _station(app, settings, store, reader, ui_lang, signing_in, first,
+                        path=path, screenshot=screenshot, preset=preset, layout=layout,
+                        prior=prior, overlay=overlay, startup_probe=startup_probe)
+        if code != SIGNED_OUT:
+            break
+        store.audit(reader, SIGNED_OUT_ACTION, "", source="sign-in")
+        path = prior = overlay = None  # the next reader starts on the worklist
+        first, code = False, 0
+        reader = ask_who_reads(settings, store)
+    profile.release()  # the profile is free for the next window (also in this process)
+    return code
+
+
+def _station(app, settings, store, reader: str, ui_lang: str, signing_in: bool, first: bool, *,
+             path: Path | None, screenshot: str | None, preset: str | None,
+             layout: str | None, prior: Path | None, overlay: Path | None,
+             startup_probe: bool) -> int:
+    """One reader's window, from its opening until it closes or the reader signs out
+    (:data:`SIGNED_OUT`); the exit code."""
+    # deferred: PySide6 and the window after _import_qt_free_first (start-up); not for
+    # the other commands
+    from PySide6.QtCore import QTimer
+
+    from app.shell.main_window import MainWindow
+    from app.workflow import Workflow
+    from viewer.screenshot import save_screenshot
+
     window = MainWindow(settings)
     sessions = dictation_factory(settings)
-    workflow = Workflow(window, store, reader=reader_name(), ui_lang=ui_lang,
+    workflow = Workflow(window, store, reader=reader, ui_lang=ui_lang,
                         report_lang=settings.get("report.language") or ui_lang,
                         session_factory=sessions, archive=archive_client())
     sessions.writing = lambda: workflow.report.writing_lang  # an addendum's: the signed one's
@@ -236,9 +275,10 @@ def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None
     if not screenshot:
         # deferred: only with a display (not for --screenshot); not for the other commands
         from app.settings_dialog import install_settings_action
-        from app.shell.lock import install_idle_lock
+        from app.shell.lock import add_before_quit, install_idle_lock
+        from app.shell.sign_in import sign_out_text
 
-        window.idle_lock = install_idle_lock(window, reader_name())
+        window.idle_lock = install_idle_lock(window, reader)
 
         def settings_saved(keys: list[str]) -> None:
             if any(k.startswith("archive.") for k in keys):
@@ -262,11 +302,17 @@ def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None
         window.voice_controller.watch_keyboard(window)
         # The decoding workers start in the background once the window is up, so the first
         # compressed study does not wait for them.
-        QTimer.singleShot(1500, lambda: _warm_up_decoders(settings))
+        if first:
+            QTimer.singleShot(1500, lambda: _warm_up_decoders(settings))
         # Speech is activity too (partials and finals, commands included): dictating keeps the
         # station unlocked; a recogniser's own messages (faults) are not the reader's input.
         workflow.dictation.activity.connect(window.idle_lock.notice_activity)
+        if signing_in:  # File > Sign out, and on the lock panel: the next reader signs in
+            add_before_quit(window, "sign-out", sign_out_text(),
+                            lambda: app.exit(SIGNED_OUT), None)
+            window.idle_lock.offer_sign_out(lambda: app.exit(SIGNED_OUT))
     window.setProperty("headless", bool(screenshot))
+    on_quit: list = []  # the aboutToQuit slots of this window, let go when it closes
     if screenshot:
         window.resize(*SCREENSHOT_SIZE)
     else:
@@ -274,8 +320,10 @@ def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None
         from app.shell.window_place import place_window, remember_geometry
 
         place_window(window, settings)  # where the reader left it, else fitted to the screen
-        app.aboutToQuit.connect(lambda: remember_geometry(window, settings))
-        app.aboutToQuit.connect(window.keep_places)  # where each series was left
+        on_quit += [lambda: remember_geometry(window, settings),
+                    window.keep_places]  # where each series was left
+        for slot in on_quit:
+            app.aboutToQuit.connect(slot)
     if preset is not None:
         window.apply_preset(preset)  # fails early on an unknown name
     window.show()
@@ -321,5 +369,8 @@ def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None
 
     wait_for_background_work()
     window.close()
-    profile.release()  # the profile is free for the next window (also in this process)
+    for slot in on_quit:
+        app.aboutToQuit.disconnect(slot)
+    if code == SIGNED_OUT:
+        window.deleteLater()  # the next reader's window replaces it
     return result["code"] if screenshot else code

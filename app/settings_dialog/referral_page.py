@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
@@ -32,6 +33,7 @@ from app.reading.referrals import (
 from app.settings_dialog.base import InvalidSetting, Page, _combo, _hint
 from core.settings import Settings
 from records.directory import DIRECTORY, SERVES, Directory, Person, parse_serves, to_setting
+from records.sign_in import SETTING as SIGN_IN
 
 LOGIN, NAME, PLACE, EXPERT = range(4)  # the directory table's columns
 
@@ -125,7 +127,16 @@ class ReferralPage(Page):
                         AUDIT_SHARE: round(float(settings.get(AUDIT_SHARE) or 0.05), 4),
                         DIRECTORY: to_setting(people),
                         SERVES: parse_serves(settings.get(SERVES) or {}),
-                        EXPERTS: list(settings.get(EXPERTS) or [])}
+                        EXPERTS: list(settings.get(EXPERTS) or []),
+                        SIGN_IN: bool(settings.get(SIGN_IN, False))}
+        self.sign_in = QCheckBox(self.tr("Ask who reads: a login of the directory and its PIN"))
+        self.sign_in.setObjectName("sign-in-required")
+        self.sign_in.setChecked(self.initial[SIGN_IN])
+        self.sign_in.setToolTip(self.tr(
+            "At start and after File > Sign out, the reader signs in with a login of the "
+            "directory and the PIN of Settings > General (IT sets a first one with 'luch pin "
+            "LOGIN'); the signed-in user is the reader of the reports and the audit log, and "
+            "an expert gets the reference centre's menus. Applies the next time Luch starts."))
         self.role = _combo([(READER_ROLE, self.tr("Reading station")),
                             (REFERENCE_ROLE, self.tr("Reference centre (expert queue)"))],
                            self.initial[ROLE])
@@ -157,6 +168,7 @@ class ReferralPage(Page):
         form.addRow(self.tr("Audit &share per centre and week:"), self.audit_share)
         form.addRow(self.tr("Centres each reference centre &serves:"), self.serves)
         form.addRow(self.tr("&Directory (who is an expert, of which centre):"), self.directory)
+        form.addRow(self.tr("Sign-&in:"), self.sign_in)
         form.addRow(_hint(self.tr(
             "Requests for a second opinion or an audit go through the archive, addressed to "
             "a reference centre and, if chosen, one of its experts; an expert's queue lists "
@@ -168,7 +180,8 @@ class ReferralPage(Page):
             "policy.")))
         self.apply_policy(form, {ROLE: self.role, DIRECTORY: self.directory,
                                  CENTRE: self.centre, REFERENCE_CENTRE: self.reference_centre,
-                                 AUDIT_SHARE: self.audit_share, SERVES: self.serves})
+                                 AUDIT_SHARE: self.audit_share, SERVES: self.serves,
+                                 SIGN_IN: self.sign_in})
         if self.settings.is_locked(EXPERTS):
             self.locked.add(EXPERTS)
 
@@ -182,7 +195,7 @@ class ReferralPage(Page):
                 CENTRE: self.centre.text().strip(),
                 REFERENCE_CENTRE: self.reference_centre.text().strip(),
                 AUDIT_SHARE: round(self.audit_share.value() / 100, 4),
-                SERVES: self._serves()}
+                SERVES: self._serves(), SIGN_IN: self.sign_in.isChecked()}
 
     def _serves(self) -> dict[str, list[str]]:
         try:

@@ -14,7 +14,9 @@ that no key can open, sign or show anything.
 
 Unlocking asks for the reader's PIN when one is set (Settings > General; a salted hash in the
 OS keyring, :mod:`core.unlock_pin`), with wrong guesses throttled; without a PIN it is a click
-or Enter, and the lock panel says so. Input that does not pass through Qt (HID dictation
+or Enter, and the lock panel says so. Where the station asks who signs in (``app.sign_in``)
+the panel also offers *Sign out* (:meth:`IdleLock.offer_sign_out`): the next reader signs in
+without the locked reader's PIN. Input that does not pass through Qt (HID dictation
 buttons, foot pedals, speech) does not count as activity unless the caller reports it with
 :meth:`IdleLock.notice_activity`. Modal dialogs open at lock
 time are cancelled (they would block the lock panel and may show patient data); native file
@@ -92,6 +94,9 @@ class LockPanel(QWidget):
         self.unlock_button = QPushButton(self.tr("&Unlock"))
         self.unlock_button.setDefault(True)
         self.unlock_button.clicked.connect(self.unlock_requested)
+        self.sign_out_button = QPushButton(self.tr("Sign &out"))  # another reader signs in
+        self.sign_out_button.setObjectName("lock-sign-out")
+        self.sign_out_button.hide()  # only where the station asks who signs in
         self.message = QLabel()
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
@@ -99,6 +104,7 @@ class LockPanel(QWidget):
         layout.addWidget(self.user_label)
         layout.addWidget(self.pin, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.unlock_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.sign_out_button, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.message)
         layout.addStretch(1)
 
@@ -168,6 +174,12 @@ class IdleLock(QObject):
         self.user = user
         self.panel.set_user(user)
         self.refresh_pin()
+
+    def offer_sign_out(self, sign_out: Callable[[], None]) -> None:
+        """A *Sign out* button on the lock panel: another reader takes the station without
+        the locked reader's PIN (their draft is saved; the sign-in dialog follows)."""
+        self.panel.sign_out_button.clicked.connect(sign_out)
+        self.panel.sign_out_button.show()
 
     def refresh_pin(self) -> None:
         """Read the reader's PIN hash now (start-up, a new reader, saved settings), not when
@@ -336,7 +348,7 @@ def install_idle_lock(window, user: str) -> IdleLock:
     return lock
 
 
-def add_before_quit(window, action_id: str, text: str, slot, shortcut: str) -> QAction:
+def add_before_quit(window, action_id: str, text: str, slot, shortcut: str | None) -> QAction:
     """A rebindable action in the menu that holds *Quit* (File), just above it."""
     quit_action = window.actions.get("quit")
     menus = [o for o in quit_action.associatedObjects() if isinstance(o, QMenu)] \

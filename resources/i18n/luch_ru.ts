@@ -176,32 +176,32 @@
 <context>
     <name>AiPrefill</name>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="45"/>
+        <location filename="../../app/reading/ai_prefill.py" line="46"/>
         <source>The report is signed: add an addendum before filling in AI values</source>
         <translation>Протокол подписан: чтобы внести значения ИИ, начните дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="50"/>
+        <location filename="../../app/reading/ai_prefill.py" line="51"/>
         <source>The AI could not assess this study: nothing to pre-fill</source>
         <translation>ИИ не смог оценить исследование: заполнять нечего</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="59"/>
+        <location filename="../../app/reading/ai_prefill.py" line="60"/>
         <source>Filled in from the AI pre-read as corrected by the reader (labels edited; the AI read %1)</source>
         <translation>Заполнено по предварительному заключению ИИ, исправленному врачом (разметка исправлена; ИИ: %1)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="63"/>
+        <location filename="../../app/reading/ai_prefill.py" line="64"/>
         <source>Filled in from the AI pre-read</source>
         <translation>Заполнено по предварительному заключению ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="67"/>
+        <location filename="../../app/reading/ai_prefill.py" line="68"/>
         <source>Corrected AI values filled in; check them</source>
         <translation>Исправленные значения ИИ внесены; проверьте их</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="68"/>
+        <location filename="../../app/reading/ai_prefill.py" line="69"/>
         <source>AI values filled in; check them</source>
         <translation>Значения ИИ подставлены; проверьте их</translation>
     </message>
@@ -1025,37 +1025,37 @@
 <context>
     <name>DirectoryTable</name>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="47"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="49"/>
         <source>Login</source>
         <translation>Логин</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="47"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="49"/>
         <source>Name</source>
         <translation>Имя</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="48"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="50"/>
         <source>Centre</source>
         <translation>Центр</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="48"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="50"/>
         <source>Expert</source>
         <translation>Эксперт</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="54"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="56"/>
         <source>Add a person</source>
         <translation>Добавить человека</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="54"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="56"/>
         <source>Remove</source>
         <translation>Убрать</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="89"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="91"/>
         <source>The login %1 is in the directory twice</source>
         <translation>Логин %1 указан в справочнике дважды</translation>
     </message>
@@ -2542,22 +2542,22 @@
 <context>
     <name>IdleLock</name>
     <message>
-        <location filename="../../app/shell/lock.py" line="258"/>
+        <location filename="../../app/shell/lock.py" line="270"/>
         <source>Too many wrong PINs: try again in %1 s.</source>
         <translation>Слишком много неверных PIN: повторите через %1 с.</translation>
     </message>
     <message>
-        <location filename="../../app/shell/lock.py" line="265"/>
+        <location filename="../../app/shell/lock.py" line="277"/>
         <source>Wrong PIN.</source>
         <translation>Неверный PIN.</translation>
     </message>
     <message>
-        <location filename="../../app/shell/lock.py" line="334"/>
+        <location filename="../../app/shell/lock.py" line="346"/>
         <source>&amp;Lock screen</source>
         <translation>&amp;Заблокировать экран</translation>
     </message>
     <message>
-        <location filename="../../app/shell/lock.py" line="345"/>
+        <location filename="../../app/shell/lock.py" line="357"/>
         <source>&amp;File</source>
         <translation>&amp;Файл</translation>
     </message>
@@ -2799,27 +2799,32 @@
 <context>
     <name>LockPanel</name>
     <message>
-        <location filename="../../app/shell/lock.py" line="78"/>
+        <location filename="../../app/shell/lock.py" line="80"/>
         <source>Luch is locked</source>
         <translation>Луч заблокирован</translation>
     </message>
     <message>
-        <location filename="../../app/shell/lock.py" line="89"/>
+        <location filename="../../app/shell/lock.py" line="91"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../../app/shell/lock.py" line="92"/>
+        <location filename="../../app/shell/lock.py" line="94"/>
         <source>&amp;Unlock</source>
         <translation>&amp;Разблокировать</translation>
     </message>
     <message>
-        <location filename="../../app/shell/lock.py" line="109"/>
+        <location filename="../../app/shell/lock.py" line="97"/>
+        <source>Sign &amp;out</source>
+        <translation>Вы&amp;йти из учётной записи</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/lock.py" line="115"/>
         <source>No PIN is set, so anyone can unlock: set one in Settings &gt; General.</source>
         <translation>PIN не задан, поэтому разблокировать может любой: задайте его в Настройки &gt; Общие.</translation>
     </message>
     <message>
-        <location filename="../../app/shell/lock.py" line="113"/>
+        <location filename="../../app/shell/lock.py" line="119"/>
         <source>Signed in: %1</source>
         <translation>Пользователь: %1</translation>
     </message>
@@ -3054,7 +3059,7 @@
     </message>
     <message>
         <location filename="../../app/shell/main_window.py" line="436"/>
-        <location filename="../../app/shell/main_window.py" line="1017"/>
+        <location filename="../../app/shell/main_window.py" line="1025"/>
         <source>Distance</source>
         <translation>Расстояние</translation>
     </message>
@@ -3134,17 +3139,17 @@
         <translation>Под курсором нет поражения, найденного ИИ: ничего не стёрто</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="1063"/>
+        <location filename="../../app/shell/main_window.py" line="1071"/>
         <source>registered, offset %1 mm</source>
         <translation>регистрация, смещение %1 мм</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="1066"/>
+        <location filename="../../app/shell/main_window.py" line="1074"/>
         <source>same table position</source>
         <translation>та же позиция стола</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="1067"/>
+        <location filename="../../app/shell/main_window.py" line="1075"/>
         <source>by position</source>
         <translation>по положению</translation>
     </message>
@@ -3173,22 +3178,22 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Не удалось открыть исследование</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="1002"/>
+        <location filename="../../app/shell/main_window.py" line="1010"/>
         <source>Run the AI pre-read first: the label tools edit its overlay</source>
         <translation>Сначала запустите ИИ: инструменты разметки правят его наложение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="1017"/>
+        <location filename="../../app/shell/main_window.py" line="1025"/>
         <source>Ellipse ROI</source>
         <translation>Эллипс (ROI)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="1018"/>
+        <location filename="../../app/shell/main_window.py" line="1026"/>
         <source>Freehand ROI</source>
         <translation>Контур от руки (ROI)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="1020"/>
+        <location filename="../../app/shell/main_window.py" line="1028"/>
         <source>Tool: %1 — Esc leaves it</source>
         <translation>Инструмент: %1 — Esc для выхода</translation>
     </message>
@@ -3546,72 +3551,87 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>ReferralPage</name>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="129"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="140"/>
         <source>Reading station</source>
         <translation>Станция описания</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="130"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="141"/>
         <source>Reference centre (expert queue)</source>
         <translation>Референс-центр (очередь эксперта)</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="154"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="165"/>
         <source>Station &amp;role:</source>
         <translation>&amp;Роль станции:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="135"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="146"/>
         <source>Who reads where: the login Luch reads as the user&apos;s name, the name shown, the centre, and whether the person is an expert of that reference centre (an expert gets the reference centre&apos;s queue and menus on any station)</source>
         <translation>Кто где читает: логин, который Luch считает именем пользователя, показываемое имя, центр и является ли человек экспертом этого референс-центра (эксперт получает очередь и меню референс-центра на любой станции)</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="142"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="132"/>
+        <source>Ask who reads: a login of the directory and its PIN</source>
+        <translation>Спрашивать, кто читает: логин из справочника и его PIN-код</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/referral_page.py" line="136"/>
+        <source>At start and after File &gt; Sign out, the reader signs in with a login of the directory and the PIN of Settings &gt; General (IT sets a first one with &apos;luch pin LOGIN&apos;); the signed-in user is the reader of the reports and the audit log, and an expert gets the reference centre&apos;s menus. Applies the next time Luch starts.</source>
+        <translation>При запуске и после «Файл &gt; Выйти из учётной записи» врач входит с логином из справочника и PIN-кодом из «Настройки &gt; Общие» (первый задаёт ИТ-служба командой «luch pin ЛОГИН»); вошедший пользователь — автор заключений и записей журнала аудита, эксперт получает меню референс-центра. Действует со следующего запуска Луча.</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/referral_page.py" line="153"/>
         <source>RC: Clinic 1, Clinic 2; RC 2: Clinic 3</source>
         <translation>РЦ: Поликлиника 1, Поликлиника 2; РЦ 2: Поликлиника 3</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="144"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="155"/>
         <source>A request addressed to no one goes only to the experts of the reference centres named here for the requesting centre; from a centre named for none, to every expert</source>
         <translation>Запрос без адресата получают только эксперты референс-центров, указанных здесь для запрашивающего центра; запрос из центра, не указанного ни для одного, получают все эксперты</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="155"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="166"/>
         <source>This &amp;centre:</source>
         <translation>Этот &amp;центр:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="156"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="167"/>
         <source>Reference centre &amp;asked:</source>
         <translation>&amp;Референс-центр для запросов:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="157"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="168"/>
         <source>Audit &amp;share per centre and week:</source>
         <translation>&amp;Доля для аудита на центр в неделю:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="158"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="169"/>
         <source>Centres each reference centre &amp;serves:</source>
         <translation>&amp;Обслуживаемые центры каждого референс-центра:</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="159"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="170"/>
         <source>&amp;Directory (who is an expert, of which centre):</source>
         <translation>&amp;Справочник (кто эксперт и какого центра):</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="161"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="171"/>
+        <source>Sign-&amp;in:</source>
+        <translation>&amp;Вход:</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog/referral_page.py" line="173"/>
         <source>Requests for a second opinion or an audit go through the archive, addressed to a reference centre and, if chosen, one of its experts; an expert&apos;s queue lists the requests addressed to their centre or to them, and those addressed to no one (marked so) from a centre their reference centre serves. A person&apos;s centre in the directory wins over this centre. The role is the station&apos;s, or the signed-in user&apos;s when an expert; it applies the next time Luch starts. IT can set the directory for every station in the station policy.</source>
         <translation>Запросы второго мнения и аудита идут через архив, адресованные референс-центру и, если выбран, одному из его экспертов; очередь эксперта показывает запросы, адресованные его центру или ему, а также запросы без адресата (с пометкой) из центров, которые обслуживает его референс-центр. Центр человека в справочнике важнее центра станции. Роль задаётся для станции или для вошедшего пользователя, если он эксперт; она применяется при следующем запуске Luch. ИТ-отдел может задать справочник для всех станций в политике станции.</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="192"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="205"/>
         <source>Not a reference centre with the centres it serves: %1 (e.g. RC: Clinic 1, Clinic 2)</source>
         <translation>Не референс-центр с обслуживаемыми им центрами: %1 (например, РЦ: Поликлиника 1, Поликлиника 2)</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog/referral_page.py" line="176"/>
+        <location filename="../../app/settings_dialog/referral_page.py" line="189"/>
         <source>Second opinions</source>
         <translation>Второе мнение</translation>
     </message>
@@ -4000,6 +4020,64 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <location filename="../../app/settings_dialog/dialog.py" line="172"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Настройки…</translation>
+    </message>
+</context>
+<context>
+    <name>SignInDialog</name>
+    <message>
+        <location filename="../../app/shell/sign_in.py" line="40"/>
+        <source>Sign in to Luch</source>
+        <translation>Вход в Луч</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/sign_in.py" line="62"/>
+        <source>&amp;Sign in</source>
+        <translation>&amp;Войти</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/sign_in.py" line="65"/>
+        <source>&amp;Quit</source>
+        <translation>В&amp;ыход</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/sign_in.py" line="69"/>
+        <source>&amp;Login:</source>
+        <translation>&amp;Логин:</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/sign_in.py" line="71"/>
+        <source>&amp;PIN:</source>
+        <translation>&amp;PIN-код:</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/sign_in.py" line="79"/>
+        <source>The user directory is empty, so no one can sign in: IT fills it in (the setting referral.directory) or turns sign-in off (app.sign_in).</source>
+        <translation>Справочник пользователей пуст, войти никто не может: ИТ-служба заполняет его (настройка referral.directory) или отключает вход (app.sign_in).</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/sign_in.py" line="92"/>
+        <source>Too many wrong PINs: try again in %1 s.</source>
+        <translation>Слишком много неверных PIN-кодов: повторите через %1 с.</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/sign_in.py" line="113"/>
+        <source>No PIN is set for %1: IT sets a first one with &apos;luch pin %1&apos; on this station.</source>
+        <translation>Для %1 не задан PIN-код: ИТ-служба задаёт первый командой «luch pin %1» на этой станции.</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/sign_in.py" line="116"/>
+        <source>The OS keyring cannot be read, so the PIN cannot be checked.</source>
+        <translation>Хранилище ключей ОС недоступно, PIN-код проверить нельзя.</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/sign_in.py" line="117"/>
+        <source>Wrong login or PIN.</source>
+        <translation>Неверный логин или PIN-код.</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/sign_in.py" line="127"/>
+        <source>Sign &amp;out</source>
+        <translation>Вы&amp;йти из учётной записи</translation>
     </message>
 </context>
 <context>

@@ -3,20 +3,26 @@ window (offscreen Qt), its own LUCH_HOME and login, against one real Orthanc hol
 chest CT, driven through the widgets (tests/app/referral_window_station.py).
 
 1. the reader (``reader.a``, Clinic 1) opens the study from the worklist, signs its report
-   (Report > Sign report, the preview's Sign button; the form's values set directly) and
+   (the form's grade chosen by keys, the conclusion clicked into and typed; Report > Sign
+   report, the preview's Sign button) and
    asks RC for a second opinion from the Report menu's dialog (urgency chosen by keys, OK);
 2. the expert (``expert.e`` of RC) refreshes the queue, double-clicks the request (its
    images open), reads blind, saves the own read (the first grade shows only then), scores
-   3 and signs;
+   3 and signs; the station's sync of the review is killed by SIGKILL right after the
+   archive stored it, and the station, started again, sends what was left (Sync now);
 3. the reader's station, started again, fetches the review on the worklist's refresh: the
-   notice in the status bar, clicked, lists the study under the "Reviewed" filter, marked.
-The report, the request and the review are each in the archive once.
+   notice in the status bar, clicked, lists the study under the "Reviewed" filter, marked;
+   the study clicked, Report > Answer the review shows the two reports side by side (the
+   grades differ) and the reader disputes it (a comment typed, Dispute clicked);
+4. the expert's station, started again, lists the dispute on the queue's refresh.
+The report, the request, the review and the dispute are each in the archive once.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -30,8 +36,12 @@ DIRECTORY = {"reader.a": {"name": "Dr A. Reader", "centre": "Clinic 1"},
              "expert.e": {"name": "Dr E. Expert", "centre": "RC", "expert": True}}
 
 
-def _phase(home: Path, login: str, server, phase: str, study: str) -> dict:
-    env = {**os.environ, "LUCH_HOME": str(home), "USER": login, "LOGNAME": login,
+def _phase(home: Path, login: str, server, phase: str, study: str,
+           killed: bool = False) -> dict:
+    """One phase's process and what it told; ``killed``: its sync dies by SIGKILL right
+    after the archive stored the batch."""
+    env = {**os.environ, **({"DIE_AFTER_STORE": "1"} if killed else {}),
+           "LUCH_HOME": str(home), "USER": login, "LOGNAME": login,
            "LUCH_ARCHIVE_URL": server.dicomweb_url, "LUCH_ARCHIVE_USER": server.user,
            "LUCH_ARCHIVE_PASSWORD": server.password, "PYTHONPATH": str(PROJECT_ROOT),
            "QT_QPA_PLATFORM": "offscreen", "LUCH_LANG": "en"}
@@ -40,7 +50,8 @@ def _phase(home: Path, login: str, server, phase: str, study: str) -> dict:
                            study], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True,
                           timeout=300)
     lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
-    assert done.returncode == 0 and lines, (phase, done.stdout[-2000:], done.stderr[-3000:])
+    assert done.returncode == (-signal.SIGKILL if killed else 0) and lines, (
+        phase, done.returncode, done.stdout[-2000:], done.stderr[-3000:])
     return json.loads(lines[-1][len("RESULT "):])
 
 
@@ -64,23 +75,32 @@ def test_two_windowed_stations_meet_in_the_archive(orthanc_factory, tmp_path: Pa
         "RC", "urgent", "Clinic 1")
     fields = asked["report_fields"]  # signed in the window, the centre kept at signing
     assert (fields["grade"], fields["_centre"]) == ("CT-1", "Clinic 1")
+    assert fields["conclusion"] == "first-read secret"  # clicked into and typed
     assert asked["dialog"]["urgency"] == "urgent"
     assert "Second opinion requested" in asked["said"]
 
-    reviewed = _phase(homes["expert.e"], "expert.e", server, "review", study)
+    reviewed = _phase(homes["expert.e"], "expert.e", server, "review", study, killed=True)
     assert reviewed["queue"][0] == "urgent" and reviewed["queue"][5] == "RC"
     assert reviewed["study"] == study  # its images opened with the request
     assert "first-read secret" not in reviewed["blind"] and "CT-1" not in reviewed["blind"]
     assert "CT-1" in reviewed["after_own_read"]  # blind first, then compare
     assert (reviewed["score"], reviewed["grade"]) == (3, "CT-3")
+    resumed = _phase(homes["expert.e"], "expert.e", server, "sync", study)
+    assert resumed["left"] == ["referral_review"], resumed  # stored, killed before marked
 
     told = _phase(homes["reader.a"], "reader.a", server, "feedback", study)
     assert told["notice"].endswith("Reviews to answer: 1")
     assert any("New reviews of your reports: 1 (scores: 3)" in m for m in told["said"])
     assert (told["filter"], told["visible"]) == ("reviewed", [study])
+    assert any(name.startswith("Grade") and name.endswith("≠") for name in told["compared"])
+    assert told["answers"] == [["reader.a", "dispute", "Consolidation not seen"]]
+
     assert "⚑" in told["marker"] and "score 3" in told["tooltip"]
+
+    seen = _phase(homes["expert.e"], "expert.e", server, "disputes", study)
+    assert seen["disputes"] == ["Dr A. Reader disputes your review: Consolidation not seen"]
 
     counts = server.store_counts()
     assert counts[asked["uid"]] == counts[reviewed["sop"]] == 1
     assert counts[asked["report_sop"]] == 1
-    assert max(counts.values()) == 1  # every object in the archive once
+    assert max(counts.values()) == 1  # every object in the archive once, the dispute too
