@@ -21,6 +21,11 @@ PERIPHERAL_MM = 20.0  # lesion within this of the lung surface counts as periphe
 # any measurement, not fitted; docs/model-card.md): never for a solitary lesion (then at most
 # "low") or under HIGH_MIN_PERCENT of both lungs together (then at most "medium").
 HIGH_MIN_PERCENT = 2.0
+# The solitary cap is for a focal lesion (nodule, mass, one patch): a single lesion of
+# SOLITARY_MAX_PERCENT of both lungs or more (confluent disease of one lung, CT-2..CT-4) is
+# judged by its distribution, at most "medium" (set before any measurement: a 10 cm mass
+# is about 9 % of both lungs; docs/model-card.md).
+SOLITARY_MAX_PERCENT = 25.0
 LESION_MIN_ML = 1.0  # a lesion component counts as a lesion from this volume
 # A basal or dependent band is no COVID-19 pattern (partial volume of the diaphragm domes,
 # dependent density, atelectasis): a lesion component with BAND_SHARE of its voxels within
@@ -248,7 +253,9 @@ def covid_probability(feat: PatternFeatures, has_lesions: bool) -> str:
 
     Typical: bilateral, peripheral, lower-zone, GGO-dominant opacities. Consolidation
     without GGO is atypical (e.g. lobar bacterial pneumonia). No lesions: low. The burden
-    caps it: a solitary lesion at most low, under :data:`HIGH_MIN_PERCENT` at most medium.
+    caps it: a solitary lesion at most low (one confluent lesion of
+    :data:`SOLITARY_MAX_PERCENT` or more at most medium), under :data:`HIGH_MIN_PERCENT` at
+    most medium.
     Basal and dependent bands count for nothing here: the features of the lesion outside
     them decide (only bands: low).
     """
@@ -265,10 +272,13 @@ def covid_probability(feat: PatternFeatures, has_lesions: bool) -> str:
     score = sum(typical)
     if not feat.bilateral and feat.peripheral_share < 0.3 and score < 2:
         return "atypical"
-    if feat.lesions is not None and feat.lesions <= 1:
+    solitary = feat.lesions is not None and feat.lesions <= 1
+    if solitary and (feat.burden_percent is None
+                     or feat.burden_percent < SOLITARY_MAX_PERCENT):
         return "low"
     if score == 4 or (score == 3 and feat.bilateral and feat.ggo_share >= 0.5):
-        if feat.burden_percent is None or feat.burden_percent >= HIGH_MIN_PERCENT:
+        if not solitary and (feat.burden_percent is None
+                             or feat.burden_percent >= HIGH_MIN_PERCENT):
             return "high"
         return "medium"
     if score >= 2:

@@ -54,7 +54,10 @@ Progress = Callable[[float], None]
 # 10 (2026-12-07): labels as 9; the COVID-19 pattern leaves basal and dependent bands out and
 # counts lesions per lung (:mod:`inference.measures`): a stored result's pattern is of its
 # version, so the worklist and the central service read the study again.
-POSTPROCESS_VERSION = 10
+# 11 (2026-12-07): labels as 10; the pattern's solitary-lesion cap ("low") applies only to a
+# lesion under 25 % of both lungs: one confluent lesion filling a lung reads by its
+# distribution, at most "medium" (:mod:`inference.measures`).
+POSTPROCESS_VERSION = 11
 MIN_LESION_RADIUS_MM = 2.5  # lesions must hold a disk of this radius somewhere (not rims)
 MEDIASTINAL_SHARE = 0.9  # consolidation this much inside the mediastinum is the heart
 GGO_GROW_MM = 5.0  # ground-glass found by the network grows this far (in-plane) ...

@@ -1,5 +1,7 @@
 """Volumes, involvement, grade rules, pattern, not-assessable and dynamics on label maps."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -257,3 +259,23 @@ def test_label_counts_are_the_bincount_of_the_label_map():
     assert np.array_equal(label_counts(labels)[1:], np.bincount(labels.ravel(), minlength=7)[1:])
     assert np.array_equal(label_counts(labels, box), np.bincount(labels[box].ravel(), minlength=7))
     assert not label_counts(np.zeros((2, 3, 4), np.uint8)).any()
+
+
+def test_one_lung_confluent_disease_is_not_a_focal_solitary_lesion():
+    """Ground glass filling one lung (CT-4) is one lesion, but no focal one: judged by its
+    distribution, unilateral at most "medium" (it read "low" as solitary); a focal lesion
+    under SOLITARY_MAX_PERCENT stays "low"."""
+    from inference.measures import SOLITARY_MAX_PERCENT
+
+    labels = np.zeros((100, 60, 120), np.uint8)
+    labels[:, :, 5:60] = Label.LUNG_RIGHT
+    labels[:, :, 60:115] = Label.LUNG_LEFT
+    labels[:85, :, 5:60] = Label.GGO_RIGHT
+    m = measure(labels, SPACING, ORIENT)
+    assert m.grade == "CT-4" and not m.features.bilateral and m.features.lesions == 1
+    assert m.features.burden_percent >= SOLITARY_MAX_PERCENT
+    assert m.probability == "medium"
+    f = replace(m.features, burden_percent=SOLITARY_MAX_PERCENT - 1.0)
+    assert covid_probability(f, True) == "low"
+    assert covid_probability(replace(m.features, bilateral=True, peripheral_share=1.0,
+                                     lower_zone_share=1.0), True) == "medium"  # never high

@@ -41,7 +41,7 @@ def test_clean_real_chest_reads_as_measured(chest):
     assert result.measures.grade == grade
     assert false <= false_max
     assert result.measures.probability == probability
-    assert result.model_version.endswith("+post10")
+    assert result.model_version.endswith("+post11")
 
 
 # Solid foci set aside and named (sides). The POPI tumour (right, 23 mm round core) is
