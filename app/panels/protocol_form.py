@@ -521,6 +521,11 @@ class ProtocolForm(QWidget):
 
     def _choose(self, box: QComboBox, field: Field, text: str) -> bool:
         wanted = _norm(text)
+        numbered = [k for k in field.options if wanted.isdigit()
+                    and re.fullmatch(rf"\D*{wanted}", _norm(k))]
+        if len(numbered) == 1:  # "two" in the grade field is CT-2 (heard «Два.» for «КТ два»)
+            box.setCurrentIndex(box.findData(numbered[0]))
+            return True
         for key, names in field.options.items():
             if wanted in {_norm(key), *(_norm(n) for n in names.values())} or \
                     any(_norm(n).startswith(wanted) for n in names.values() if wanted):

@@ -57,6 +57,7 @@ def test_voice_navigation_by_command_and_by_field_name(form):
     ("grade", "CT-2", "CT-2"),
     ("grade", "КТ-3", "CT-3"),
     ("covid_probability", "high", "high"),
+    ("grade", "2.", "CT-2"),  # «КТ два» heard as «Два.» (Festival voice, walkthrough)
 ])
 def test_dictated_values_fill_typed_fields(form, field, spoken, expected):
     form.focus_field(field)
