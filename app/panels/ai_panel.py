@@ -526,6 +526,10 @@ class AiPanel(QWidget):
         """After signing: a grade that differs from the accepted AI grade is a partial verdict."""
         if self.ai_result_id is None or not self.result_json or signed_grade is None:
             return
+        given = [f.verdict for f in self.store.ai_feedback(self.ai_result_id)
+                 if f.reader == self.reader]
+        if given and given[-1] is Verdict.DISAGREE:  # rejected stays rejected: not "accepted
+            return  # as corrected" when the reader then grades the study their own way
         if signed_grade != (self.ai_json or self.result_json)["grade"]:
             self.store.save_ai_feedback(self.ai_result_id, reader=self.reader,
                                         verdict=Verdict.PARTLY, corrected_grade=signed_grade)

@@ -405,3 +405,32 @@ def test_a_study_reopened_shows_the_verdict_its_reader_gave(qtbot, luch_home):
     reopen()
     assert ai.verdict.isVisibleTo(ai) and ai.verdict.text() == "You accepted the AI values"
     assert not ai.accept_button.isEnabled() and not ai.reject_button.isEnabled()
+
+
+def test_a_rejected_result_stays_rejected_after_signing_another_grade(qtbot, luch_home):
+    """Walkthrough (LIDC-IDRI-0003): the AI's CT-1 rejected, the reader signed CT-0; opened
+    again, the panel said "You accepted the AI values as corrected" (signing stored a partial
+    verdict over the rejection). An accepted result signed with another grade is partial."""
+    from app.panels.ai_files import current_model_version, find_stored, write_label_map
+    from records.models import Verdict
+    from studies import SeriesInfo, Volume
+    from tests.app.test_report_flow import AI_CT1_WITH_LESIONS
+
+    _, workflow = windows.station(qtbot, "dr.smirnova")
+    ai, store = workflow.ai, workflow.store
+    volume = Volume(np.full((4, 8, 8), -800, np.int16), (1.0, 1.0, 2.0), (0.0, 0.0, 0.0),
+                    info=SeriesInfo(series_instance_uid="1.2.3.4"))
+    files = [str(write_label_map(np.ones(volume.shape, np.uint8), volume))]
+    rid = store.save_ai_result("1.2.3", model_name="m", model_version=current_model_version(),
+                               values={**AI_CT1_WITH_LESIONS, "engine": "unet",
+                                       "device": "cpu", "seconds": 16.7},
+                               mask_files=files, series_instance_uid="1.2.3.4")
+    ai.show_stored(volume, "1.2.3", find_stored(store, "1.2.3", volume, current_model_version()))
+    ai.reject()
+    ai.record_correction("CT-0")
+    assert [f.verdict for f in store.ai_feedback(rid)] == [Verdict.DISAGREE]
+    ai.show_stored(volume, "1.2.3", find_stored(store, "1.2.3", volume, current_model_version()))
+    assert ai.verdict.text() == "You rejected the AI result: its values are not used"
+    store.save_ai_feedback(rid, reader=ai.reader, verdict=Verdict.AGREE)  # accepted after all
+    ai.record_correction("CT-0")
+    assert store.ai_feedback(rid)[-1].verdict is Verdict.PARTLY
