@@ -135,6 +135,7 @@ class AiPanel(QWidget):
         self.grade.setObjectName("ai-grade")
         self.grade.setStyleSheet("font-size: 22px; font-weight: bold")
         self.verdict = QLabel()  # the reader's verdict on this result, once given
+        self.rejected_here = False  # the reader rejected the result shown
         self.verdict.setObjectName("ai-verdict")
         self.verdict.setStyleSheet("font-weight: bold")
         self.verdict.hide()
@@ -241,6 +242,7 @@ class AiPanel(QWidget):
         if state != "idle":
             self.verdict.clear()
             self.verdict.hide()  # no empty line under the grade
+            self.rejected_here = False
 
     def run(self, volume: Volume | None, study_uid: str = "",
             source: Path | None = None) -> Task | None:
@@ -356,6 +358,7 @@ class AiPanel(QWidget):
         self._set_state("idle")
         self.verdict.clear()
         self.verdict.hide()
+        self.rejected_here = False
 
     def show_stored(self, volume: Volume, study_uid: str, stored: StoredPreRead) -> None:
         """Show a stored result of ``volume`` as if it had just been read (no model run)."""
@@ -513,6 +516,7 @@ class AiPanel(QWidget):
     def _show_verdict(self, verdict: Verdict) -> None:
         """The reader's verdict under the grade; accepting or rejecting again is off."""
         self._set_state("idle")
+        self.rejected_here = verdict is Verdict.DISAGREE  # its overlay stays hidden
         self.verdict.setText({
             Verdict.AGREE: self.tr("You accepted the AI values"),
             Verdict.PARTLY: self.tr("You accepted the AI values as corrected"),

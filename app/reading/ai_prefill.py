@@ -36,8 +36,10 @@ class AiPrefill(QObject):
         if not self.ai.assessable:  # "the reader grades it": no lesions painted either
             self.window.clear_labels()
             return True
-        self.window.state.set_overlay(shown=True)  # a result asked for: shown, even after
-        self.window.show_labels(labels_volume(result.labels, volume))  # one was rejected
+        # A result asked for is shown, even after one was rejected; one the reader rejected
+        # (a study opened again) stays hidden, as it was when they rejected it (O shows it).
+        self.window.state.set_overlay(shown=not self.ai.rejected_here)
+        self.window.show_labels(labels_volume(result.labels, volume))
         return True
 
     def prefill(self, ai_json: dict) -> None:

@@ -434,3 +434,32 @@ def test_a_rejected_result_stays_rejected_after_signing_another_grade(qtbot, luc
     store.save_ai_feedback(rid, reader=ai.reader, verdict=Verdict.AGREE)  # accepted after all
     ai.record_correction("CT-0")
     assert store.ai_feedback(rid)[-1].verdict is Verdict.PARTLY
+
+
+def test_a_rejected_results_overlay_stays_hidden_when_the_study_is_opened_again(
+        qtbot, luch_home):
+    """Walkthrough (LIDC-IDRI-0003): the AI result rejected (its overlay hidden), the study
+    left and opened again: the rejected lesions were painted again. A result not rejected,
+    or one asked for anew, is shown."""
+    from app.panels.ai_files import current_model_version, find_stored, write_label_map
+    from tests.app.test_report_flow import AI_CT1_WITH_LESIONS
+
+    window, workflow = windows.station(qtbot, "dr.smirnova")
+    windows.open_demo(qtbot, window)
+    ai, store, volume = workflow.ai, workflow.store, window.volume
+    uid = workflow.study_uid
+    files = [str(write_label_map((volume.voxels < -500).astype(np.uint8), volume))]
+    store.save_ai_result(uid, model_name="m", model_version=current_model_version(),
+                         values={**AI_CT1_WITH_LESIONS, "engine": "unet", "device": "cpu",
+                                 "seconds": 1.0},
+                         mask_files=files, series_instance_uid=volume.info.series_instance_uid)
+
+    def reopen():
+        window.state.set_overlay(shown=True)  # a study opened again starts a fresh state
+        ai.show_stored(volume, uid, find_stored(store, uid, volume, current_model_version()))
+        return [layer.slice.GetVisibility() for layer in window.overlay_layers]
+
+    assert all(reopen())
+    ai.reject()
+    assert not any(layer.slice.GetVisibility() for layer in window.overlay_layers)
+    assert reopen() and not any(reopen()), "rejected: hidden as it was"
