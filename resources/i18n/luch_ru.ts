@@ -37,138 +37,138 @@
         <translation>Исследовательский ИИ-анализ, не медицинское изделие: каждый результат проверяет врач-рентгенолог.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="151"/>
-        <location filename="../../app/panels/ai_panel.py" line="206"/>
+        <location filename="../../app/panels/ai_panel.py" line="154"/>
+        <location filename="../../app/panels/ai_panel.py" line="209"/>
         <source>Details</source>
         <translation>Подробнее</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="153"/>
+        <location filename="../../app/panels/ai_panel.py" line="156"/>
         <source>Show or hide the AI&apos;s details</source>
         <translation>Показать или скрыть подробности анализа ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="162"/>
+        <location filename="../../app/panels/ai_panel.py" line="165"/>
         <source>Run AI</source>
         <translation>Запустить ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="163"/>
+        <location filename="../../app/panels/ai_panel.py" line="166"/>
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="164"/>
+        <location filename="../../app/panels/ai_panel.py" line="167"/>
         <source>Accept AI values</source>
         <translation>Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="166"/>
+        <location filename="../../app/panels/ai_panel.py" line="169"/>
         <source>Reject</source>
         <translation>Отклонить</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="173"/>
+        <location filename="../../app/panels/ai_panel.py" line="176"/>
         <source>AI grade</source>
         <translation>Степень (ИИ)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="206"/>
+        <location filename="../../app/panels/ai_panel.py" line="209"/>
         <source>Less</source>
         <translation>Свернуть</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="253"/>
+        <location filename="../../app/panels/ai_panel.py" line="256"/>
         <source>AI pre-read running…</source>
         <translation>ИИ анализирует исследование…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="331"/>
+        <location filename="../../app/panels/ai_panel.py" line="334"/>
         <source>The AI pre-read starts when the whole study has arrived</source>
         <translation>ИИ-анализ начнётся, когда исследование загрузится полностью</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="366"/>
+        <location filename="../../app/panels/ai_panel.py" line="369"/>
         <source>Read before this study was opened (stored); Run AI pre-read reads it again</source>
         <translation>Проанализировано до открытия исследования (сохранено); «Запустить ИИ-анализ» выполнит его заново</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="381"/>
+        <location filename="../../app/panels/ai_panel.py" line="384"/>
         <source>AI pre-read cancelled</source>
         <translation>Анализ ИИ отменён</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="419"/>
+        <location filename="../../app/panels/ai_panel.py" line="422"/>
         <source>%1 (corrected)</source>
         <translation>%1 (исправлено)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="424"/>
+        <location filename="../../app/panels/ai_panel.py" line="427"/>
         <source>Involvement: right %1%, left %2%, total %3%</source>
         <translation>Поражение: справа %1%, слева %2%, всего %3%</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="427"/>
+        <location filename="../../app/panels/ai_panel.py" line="430"/>
         <source>Grade by the worse lung %1, by both lungs %2</source>
         <translation>Степень по худшему лёгкому %1, по обоим лёгким %2</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="430"/>
+        <location filename="../../app/panels/ai_panel.py" line="433"/>
         <source>GGO %1 mL, consolidation %2 mL</source>
         <translation>«Матовое стекло» %1 мл, консолидация %2 мл</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="432"/>
+        <location filename="../../app/panels/ai_panel.py" line="435"/>
         <source>COVID-19 pattern: %s</source>
         <translation>Паттерн COVID-19: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="435"/>
+        <location filename="../../app/panels/ai_panel.py" line="438"/>
         <source>The AI could not assess this study; the reader grades it.</source>
         <translation>ИИ не смог оценить это исследование; степень определяет врач.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="437"/>
+        <location filename="../../app/panels/ai_panel.py" line="440"/>
         <source>Corrected by the reader: recomputed from the edited labels (the AI read %1)</source>
         <translation>Исправлено врачом: пересчитано по исправленной разметке (ИИ: %1)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="443"/>
+        <location filename="../../app/panels/ai_panel.py" line="446"/>
         <source>Quality: %s</source>
         <translation>Качество: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="445"/>
+        <location filename="../../app/panels/ai_panel.py" line="448"/>
         <source>%1 on %2 in %3 s</source>
         <translation>%1 на %2 за %3 с</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="514"/>
+        <location filename="../../app/panels/ai_panel.py" line="517"/>
         <source>You accepted the AI values</source>
         <translation>Вы приняли значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="515"/>
+        <location filename="../../app/panels/ai_panel.py" line="518"/>
         <source>You accepted the AI values as corrected</source>
         <translation>Вы приняли значения ИИ с исправлениями</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="516"/>
+        <location filename="../../app/panels/ai_panel.py" line="519"/>
         <source>You rejected the AI result: its values are not used</source>
         <translation>Вы отклонили результат ИИ: его значения не используются</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="403"/>
+        <location filename="../../app/panels/ai_panel.py" line="406"/>
         <source>The result is kept, but its DICOM SEG and SR could not be written: %s</source>
         <translation>Результат сохранён, но его DICOM SEG и SR записать не удалось: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="469"/>
+        <location filename="../../app/panels/ai_panel.py" line="472"/>
         <source>Show the solid focus (slices %s)</source>
         <translation>Показать солидный очаг (срезы %s)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="472"/>
+        <location filename="../../app/panels/ai_panel.py" line="475"/>
         <source>Show lesion %1: %2, slices %3, %4 mL</source>
         <translation>Показать участок уплотнения %1: %2, срезы %3, %4 мл</translation>
     </message>
@@ -4419,12 +4419,12 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>%1: непредвиденный сбой (%2); подробности в журнале</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="277"/>
+        <location filename="../../app/panels/ai_panel.py" line="280"/>
         <source>AI pre-read</source>
         <translation>ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="325"/>
+        <location filename="../../app/panels/ai_panel.py" line="328"/>
         <source>reading the stored AI result</source>
         <translation>чтение сохранённого результата ИИ</translation>
     </message>
@@ -4445,28 +4445,28 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Отправка протоколов в архив</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="104"/>
+        <location filename="../../app/reading/worklist.py" line="105"/>
         <source>worklist</source>
         <translation>Загрузка рабочего списка</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="116"/>
+        <location filename="../../app/reading/worklist.py" line="117"/>
         <source>reading the AI model version</source>
         <translation>чтение версии модели ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="276"/>
-        <location filename="../../app/reading/worklist.py" line="359"/>
+        <location filename="../../app/reading/worklist.py" line="287"/>
+        <location filename="../../app/reading/worklist.py" line="370"/>
         <source>fetching the study</source>
         <translation>Загрузка исследования из архива</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="296"/>
+        <location filename="../../app/reading/worklist.py" line="307"/>
         <source>fetching the prior study</source>
         <translation>загрузка предыдущего исследования</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="429"/>
+        <location filename="../../app/reading/worklist.py" line="440"/>
         <source>tidying the image cache</source>
         <translation>очистка кэша снимков</translation>
     </message>
@@ -4990,137 +4990,137 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="149"/>
+        <location filename="../../app/workflow.py" line="150"/>
         <source>AI result rejected: its overlay is hidden (O shows it)</source>
         <translation>Результат ИИ отклонён: его разметка скрыта (O — показать)</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="188"/>
+        <location filename="../../app/workflow.py" line="189"/>
         <source>&amp;Report</source>
         <translation>&amp;Протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="190"/>
+        <location filename="../../app/workflow.py" line="191"/>
         <source>Run &amp;AI pre-read</source>
         <translation>Запустить &amp;ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="192"/>
+        <location filename="../../app/workflow.py" line="193"/>
         <source>&amp;Accept AI values</source>
         <translation>&amp;Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="193"/>
+        <location filename="../../app/workflow.py" line="194"/>
         <source>Re&amp;ject AI result</source>
         <translation>О&amp;тклонить результат ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="194"/>
+        <location filename="../../app/workflow.py" line="195"/>
         <source>Insert the AI&apos;s &amp;findings as text</source>
         <translation>Вставить &amp;находки ИИ текстом</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="196"/>
+        <location filename="../../app/workflow.py" line="197"/>
         <source>&amp;Next field</source>
         <translation>&amp;Следующее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="198"/>
+        <location filename="../../app/workflow.py" line="199"/>
         <source>&amp;Previous field</source>
         <translation>П&amp;редыдущее поле</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="200"/>
+        <location filename="../../app/workflow.py" line="201"/>
         <source>&amp;Sign report</source>
         <translation>П&amp;одписать протокол</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="201"/>
+        <location filename="../../app/workflow.py" line="202"/>
         <source>Add a&amp;ddendum to the signed report…</source>
         <translation>&amp;Дополнение к подписанному протоколу…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="203"/>
+        <location filename="../../app/workflow.py" line="204"/>
         <source>Sign and open the ne&amp;xt study</source>
         <translation>Подписать и открыть сле&amp;дующее</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="205"/>
+        <location filename="../../app/workflow.py" line="206"/>
         <source>Request a second &amp;opinion…</source>
         <translation>Запросить второе &amp;мнение…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="207"/>
+        <location filename="../../app/workflow.py" line="208"/>
         <source>Ans&amp;wer the review of this report…</source>
         <translation>&amp;Ответить на заключение эксперта…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="209"/>
+        <location filename="../../app/workflow.py" line="210"/>
         <source>S&amp;ync now</source>
         <translation>Си&amp;нхронизировать</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="210"/>
+        <location filename="../../app/workflow.py" line="211"/>
         <source>Open next s&amp;tudy</source>
         <translation>Открыть следующее &amp;исследование</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="211"/>
+        <location filename="../../app/workflow.py" line="212"/>
         <source>&amp;Dictate</source>
         <translation>&amp;Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="212"/>
+        <location filename="../../app/workflow.py" line="213"/>
         <source>&amp;Play back (from the dictated word at the cursor)</source>
         <translation>&amp;Воспроизвести (с надиктованного слова под курсором)</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="214"/>
+        <location filename="../../app/workflow.py" line="215"/>
         <source>&amp;Hear the dictated word at the cursor</source>
         <translation>Прослушать надиктованное с&amp;лово под курсором</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="216"/>
+        <location filename="../../app/workflow.py" line="217"/>
         <source>Re&amp;wind the playback</source>
         <translation>Перемотать н&amp;азад</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="217"/>
+        <location filename="../../app/workflow.py" line="218"/>
         <source>&amp;Fast-forward the playback</source>
         <translation>Перемотать вп&amp;ерёд</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="219"/>
+        <location filename="../../app/workflow.py" line="220"/>
         <source>&amp;Compare with the prior study</source>
         <translation>&amp;Сравнить с предыдущим исследованием</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="221"/>
+        <location filename="../../app/workflow.py" line="222"/>
         <source>&amp;Refresh worklist</source>
         <translation>&amp;Обновить рабочий список</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="223"/>
+        <location filename="../../app/workflow.py" line="224"/>
         <source>F&amp;ind a patient in the worklist</source>
         <translation>&amp;Найти пациента в рабочем списке</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="228"/>
+        <location filename="../../app/workflow.py" line="229"/>
         <source>Draw the &amp;audit sample…</source>
         <translation>Сделать в&amp;ыборку для аудита…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="230"/>
+        <location filename="../../app/workflow.py" line="231"/>
         <source>A&amp;udit statistics…</source>
         <translation>Статистика а&amp;удита…</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="236"/>
+        <location filename="../../app/workflow.py" line="237"/>
         <source>Insert &amp;template</source>
         <translation>Вставить &amp;шаблон</translation>
     </message>
     <message>
-        <location filename="../../app/workflow.py" line="370"/>
+        <location filename="../../app/workflow.py" line="371"/>
         <source>AI pre-read ready: %1 (F11 shows the panels)</source>
         <translation>Предварительное заключение ИИ готово: %1 (F11 показывает панели)</translation>
     </message>
@@ -5128,78 +5128,83 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>WorklistFlow</name>
     <message>
-        <location filename="../../app/reading/worklist.py" line="141"/>
+        <location filename="../../app/reading/worklist.py" line="146"/>
         <source>Archive unreachable; working offline: %s</source>
         <translation>Архив недоступен; работа без связи: %s</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="169"/>
+        <location filename="../../app/reading/worklist.py" line="180"/>
         <source>Reviewed by %1: score %2</source>
         <translation>Рецензия %1: оценка %2</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="171"/>
+        <location filename="../../app/reading/worklist.py" line="182"/>
         <source> (answered)</source>
         <translation> (ответ дан)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="172"/>
+        <location filename="../../app/reading/worklist.py" line="183"/>
         <source> (not answered yet)</source>
         <translation> (ответа ещё нет)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="186"/>
+        <location filename="../../app/reading/worklist.py" line="197"/>
         <source>unread</source>
         <translation>не прочитано</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="223"/>
+        <location filename="../../app/reading/worklist.py" line="234"/>
         <source>partly cached (%1 of %2 images)</source>
         <translation>загружено частично (%1 из %2 снимков)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="225"/>
+        <location filename="../../app/reading/worklist.py" line="236"/>
         <source>partly cached</source>
         <translation>загружено частично</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="264"/>
+        <location filename="../../app/reading/worklist.py" line="275"/>
         <source>This study is not on this station and the archive is not reachable</source>
         <translation>Этого исследования нет на станции, а архив недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="272"/>
-        <location filename="../../app/reading/worklist.py" line="344"/>
+        <location filename="../../app/reading/worklist.py" line="283"/>
+        <location filename="../../app/reading/worklist.py" line="355"/>
         <source>Fetching the study from the archive…</source>
         <translation>Загрузка исследования из архива…</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="286"/>
+        <location filename="../../app/reading/worklist.py" line="297"/>
         <source>The prior study is in the archive, which is not reachable now</source>
         <translation>Предыдущее исследование находится в архиве, который сейчас недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="293"/>
+        <location filename="../../app/reading/worklist.py" line="304"/>
         <source>Fetching the prior study from the archive…</source>
         <translation>Загрузка предыдущего исследования из архива…</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="389"/>
+        <location filename="../../app/reading/worklist.py" line="400"/>
         <source>Fetching stopped; what arrived stays cached for the next try</source>
         <translation>Загрузка остановлена; полученное сохранено для следующей попытки</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="493"/>
+        <location filename="../../app/reading/worklist.py" line="506"/>
         <source>The worklist shows no study</source>
         <translation>В рабочем списке нет исследований</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="500"/>
-        <source>This is the last study of the worklist as shown (search and filters apply)</source>
-        <translation>Это последнее исследование рабочего списка в текущем виде (с учётом поиска и фильтров)</translation>
+        <location filename="../../app/reading/worklist.py" line="515"/>
+        <source>No more unread studies: this is the last study of the worklist as shown (search and filters apply)</source>
+        <translation>Непрочитанных исследований больше нет: это последнее исследование списка в текущем виде (с учётом поиска и фильтров)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="511"/>
+        <location filename="../../app/reading/worklist.py" line="520"/>
+        <source>End of the worklist: went on to the first unread study from the top</source>
+        <translation>Конец списка: открыто первое непрочитанное исследование сверху</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/worklist.py" line="530"/>
         <source>Every study of the worklist as shown is signed (search and filters apply)</source>
         <translation>Все исследования, показанные в рабочем списке, подписаны (с учётом поиска и фильтров)</translation>
     </message>
