@@ -4,29 +4,49 @@
 <context>
     <name>AddendumDialog</name>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="150"/>
+        <location filename="../../app/panels/sign_preview.py" line="151"/>
         <source>Addendum to a signed report</source>
         <translation>Дополнение к подписанному протоколу</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="154"/>
+        <location filename="../../app/panels/sign_preview.py" line="155"/>
         <source>Why is the signed report being changed?</source>
         <translation>Почему изменяется подписанный протокол?</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="155"/>
+        <location filename="../../app/panels/sign_preview.py" line="156"/>
         <source>&amp;Start the addendum</source>
         <translation>&amp;Начать дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="159"/>
+        <location filename="../../app/panels/sign_preview.py" line="160"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Отмена</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="165"/>
+        <location filename="../../app/panels/sign_preview.py" line="166"/>
         <source>The signed version stays as it is; the change is signed as a new version with this reason.</source>
         <translation>Подписанная версия остаётся неизменной; изменение подписывается как новая версия с этой причиной.</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/sign_preview.py" line="184"/>
+        <source>Cancel the addendum</source>
+        <translation>Отмена дополнения</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/sign_preview.py" line="185"/>
+        <source>Discard the text written in this addendum? The signed report stays as it is.</source>
+        <translation>Удалить текст, написанный в этом дополнении? Подписанный протокол останется без изменений.</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/sign_preview.py" line="189"/>
+        <source>&amp;Discard the addendum</source>
+        <translation>&amp;Удалить дополнение</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/sign_preview.py" line="191"/>
+        <source>&amp;Keep writing</source>
+        <translation>&amp;Продолжить</translation>
     </message>
 </context>
 <context>
@@ -3682,143 +3702,158 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>ReportPanel</name>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="104"/>
+        <location filename="../../app/panels/report_panel.py" line="107"/>
         <source>Report &amp;language:</source>
         <translation>&amp;Язык протокола:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="108"/>
+        <location filename="../../app/panels/report_panel.py" line="111"/>
         <source>Additional text (dictate or type)</source>
         <translation>Дополнительный текст (диктовка или ввод)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="111"/>
+        <location filename="../../app/panels/report_panel.py" line="114"/>
         <source>Additional text</source>
         <translation>Дополнительный текст</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="134"/>
+        <location filename="../../app/panels/report_panel.py" line="137"/>
         <source>The report text appears here as the form above is filled in</source>
         <translation>Здесь появляется текст протокола по мере заполнения формы выше</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="145"/>
+        <location filename="../../app/panels/report_panel.py" line="148"/>
         <source>Save draft</source>
         <translation>Сохранить черновик</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="146"/>
-        <location filename="../../app/panels/report_panel.py" line="261"/>
+        <location filename="../../app/panels/report_panel.py" line="149"/>
+        <location filename="../../app/panels/report_panel.py" line="274"/>
         <source>Sign</source>
         <translation>Подписать</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="151"/>
+        <location filename="../../app/panels/report_panel.py" line="152"/>
+        <source>Cancel addendum</source>
+        <translation>Отменить дополнение</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/report_panel.py" line="155"/>
+        <source>Discard the addendum (Esc); the signed report stays as it is</source>
+        <translation>Удалить дополнение (Esc); подписанный протокол останется без изменений</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/report_panel.py" line="160"/>
         <source>Signed: read-only. Changes go into an addendum.</source>
         <translation>Подписан: только чтение. Изменения вносятся дополнением.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="218"/>
+        <location filename="../../app/panels/report_panel.py" line="231"/>
         <source>Addendum draft restored; reason: %s</source>
         <translation>Черновик дополнения восстановлен; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="220"/>
+        <location filename="../../app/panels/report_panel.py" line="233"/>
         <source>Draft restored</source>
         <translation>Черновик восстановлен</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="228"/>
+        <location filename="../../app/panels/report_panel.py" line="241"/>
         <source>Report %s, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Протокол: %s, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="231"/>
+        <location filename="../../app/panels/report_panel.py" line="244"/>
         <source>Report %s</source>
         <translation>Протокол: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="235"/>
+        <location filename="../../app/panels/report_panel.py" line="248"/>
         <source>New report</source>
         <translation>Новый протокол</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="259"/>
+        <location filename="../../app/panels/report_panel.py" line="272"/>
         <source>Add addendum…</source>
         <translation>Дополнение…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="260"/>
+        <location filename="../../app/panels/report_panel.py" line="273"/>
         <source>Sign addendum</source>
         <translation>Подписать дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="306"/>
+        <location filename="../../app/panels/report_panel.py" line="321"/>
         <source>Addendum; reason: %s</source>
         <translation>Дополнение; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="326"/>
+        <location filename="../../app/panels/report_panel.py" line="342"/>
+        <source>Addendum cancelled; the signed report stands</source>
+        <translation>Дополнение отменено; подписанный протокол без изменений</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/report_panel.py" line="375"/>
         <source>The report is signed: add an addendum before inserting findings</source>
         <translation>Протокол подписан: чтобы вставить находки, начните дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="342"/>
+        <location filename="../../app/panels/report_panel.py" line="391"/>
         <source>AI findings inserted into the report</source>
         <translation>Находки ИИ вставлены в протокол</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="343"/>
+        <location filename="../../app/panels/report_panel.py" line="392"/>
         <source>No AI findings to insert</source>
         <translation>Нет находок ИИ для вставки</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="402"/>
+        <location filename="../../app/panels/report_panel.py" line="451"/>
         <source>The report is signed. To change it, add an addendum (%s).</source>
         <translation>Протокол подписан. Чтобы изменить его, добавьте дополнение (%s).</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="415"/>
+        <location filename="../../app/panels/report_panel.py" line="464"/>
         <source>Fill in before signing: %1</source>
         <translation>Заполните перед подписью: %1</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="425"/>
+        <location filename="../../app/panels/report_panel.py" line="474"/>
         <source>Not signed</source>
         <translation>Не подписано</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="458"/>
+        <location filename="../../app/panels/report_panel.py" line="507"/>
         <source>Addendum signed, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Дополнение подписано, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="460"/>
+        <location filename="../../app/panels/report_panel.py" line="509"/>
         <source>Signed, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Подписано, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="463"/>
+        <location filename="../../app/panels/report_panel.py" line="512"/>
         <source>Addendum signed, queued for the archive</source>
         <translation>Дополнение подписано, поставлено в очередь в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="464"/>
+        <location filename="../../app/panels/report_panel.py" line="513"/>
         <source>Signed, queued for the archive</source>
         <translation>Подписано, поставлено в очередь в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="477"/>
+        <location filename="../../app/panels/report_panel.py" line="526"/>
         <source>Patient: %s</source>
         <translation>Пациент: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="478"/>
+        <location filename="../../app/panels/report_panel.py" line="527"/>
         <source>ID %s</source>
         <translation>ID %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="479"/>
+        <location filename="../../app/panels/report_panel.py" line="528"/>
         <source>study of %s</source>
         <translation>исследование от %s</translation>
     </message>
@@ -3990,97 +4025,97 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>SignPreview</name>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="25"/>
+        <location filename="../../app/panels/sign_preview.py" line="26"/>
         <source>The conclusion is empty.</source>
         <translation>Заключение не заполнено.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="26"/>
+        <location filename="../../app/panels/sign_preview.py" line="27"/>
         <source>%1 (normal), yet the distribution is “%2”.</source>
         <translation>%1 (норма), но распределение указано: «%2».</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="28"/>
+        <location filename="../../app/panels/sign_preview.py" line="29"/>
         <source>%1 (normal), yet the involvement is %3%.</source>
         <translation>%1 (норма), но объём поражения %3%.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="30"/>
+        <location filename="../../app/panels/sign_preview.py" line="31"/>
         <source>%1 (normal), yet main signs of pneumonia are ticked.</source>
         <translation>%1 (норма), но отмечены основные признаки пневмонии.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="32"/>
+        <location filename="../../app/panels/sign_preview.py" line="33"/>
         <source>%1 (normal), yet the COVID-19 probability is “%7”.</source>
         <translation>%1 (норма), но вероятность COVID-19 указана: «%7».</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="34"/>
+        <location filename="../../app/panels/sign_preview.py" line="35"/>
         <source>%1, yet the involvement of both lungs is 0%.</source>
         <translation>%1, но объём поражения обоих лёгких 0%.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="36"/>
+        <location filename="../../app/panels/sign_preview.py" line="37"/>
         <source>%1 does not fit the involvement (%3% in the worse lung).</source>
         <translation>%1 не соответствует объёму поражения (%3% в более поражённом лёгком).</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="38"/>
+        <location filename="../../app/panels/sign_preview.py" line="39"/>
         <source>The distribution is “%2”, yet the percentages of the two lungs say otherwise.</source>
         <translation>Распределение «%2», но проценты поражения лёгких говорят иное.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="41"/>
+        <location filename="../../app/panels/sign_preview.py" line="42"/>
         <source>The text says “%2” next to %1 (normal).</source>
         <translation>В тексте «%2» при %1 (норма).</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="43"/>
+        <location filename="../../app/panels/sign_preview.py" line="44"/>
         <source>The text says “%2”, the distribution field says otherwise.</source>
         <translation>В тексте «%2», а в поле распределения указано иное.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="45"/>
+        <location filename="../../app/panels/sign_preview.py" line="46"/>
         <source>The text names %4, the grade field is %1.</source>
         <translation>В тексте указана %4, а в поле степени — %1.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="46"/>
+        <location filename="../../app/panels/sign_preview.py" line="47"/>
         <source>The AI flagged a solid focus (%5, slices %6) that the report does not mention.</source>
         <translation>ИИ отметил солидный очаг (%5, срезы %6), который не упомянут в протоколе.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="94"/>
+        <location filename="../../app/panels/sign_preview.py" line="95"/>
         <source>Sign the addendum</source>
         <translation>Подписать дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="95"/>
+        <location filename="../../app/panels/sign_preview.py" line="96"/>
         <source>Sign the report</source>
         <translation>Подписать протокол</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="107"/>
+        <location filename="../../app/panels/sign_preview.py" line="108"/>
         <source>Addendum; reason: %s</source>
         <translation>Дополнение; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="114"/>
+        <location filename="../../app/panels/sign_preview.py" line="115"/>
         <source>Check before signing:</source>
         <translation>Проверьте перед подписанием:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="118"/>
+        <location filename="../../app/panels/sign_preview.py" line="119"/>
         <source>&amp;Back to the report</source>
         <translation>&amp;Вернуться к протоколу</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="119"/>
+        <location filename="../../app/panels/sign_preview.py" line="120"/>
         <source>&amp;Sign anyway</source>
         <translation>&amp;Всё равно подписать</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="119"/>
+        <location filename="../../app/panels/sign_preview.py" line="120"/>
         <source>&amp;Sign</source>
         <translation>&amp;Подписать</translation>
     </message>
