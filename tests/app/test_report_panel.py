@@ -268,3 +268,27 @@ def test_esc_in_the_report_cancels_an_addendum_with_nothing_written(qtbot, luch_
         assert load_draft(STUDY) is None
     finally:
         monkeypatch.undo()
+
+
+def test_the_discard_question_keeps_the_addendum_unless_discard_is_chosen(qtbot):
+    """Esc or Enter on the question keeps writing (the safe answer); only "Discard" discards."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+    from app.panels.sign_preview import discard_addendum
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+
+    def answer(key: Qt.Key | None) -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        if key is None:
+            next(b for b in box.buttons() if "Discard" in b.text()).click()
+        else:
+            qtbot.keyClick(box, key)
+
+    for key, discarded in ((Qt.Key.Key_Escape, False), (Qt.Key.Key_Return, False),
+                           (None, True)):
+        QTimer.singleShot(100, lambda k=key: answer(k))
+        assert discard_addendum(parent) is discarded
