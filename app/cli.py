@@ -55,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if handler is None:
             return run_app(path=None, demo=args.demo, screenshot=args.screenshot,
-                           startup_probe=args.startup_probe)
+                           startup_probe=args.startup_probe, end_process=True)
         return int(handler(args) or 0)
     except LuchError as err:
         print(f"luch: {err}", file=sys.stderr)

@@ -71,6 +71,16 @@ def pool() -> ProcessPoolExecutor:
         return _pool
 
 
+def shut_down() -> None:
+    """At a quick exit: the worker processes end now (queued decodes dropped); a process
+    that ends without this leaves them behind (``os._exit`` runs no exit handlers)."""
+    global _pool
+    with _lock:
+        if _pool is not None:
+            _pool.shutdown(wait=True, cancel_futures=True)
+        _pool = None
+
+
 def reset() -> None:
     """Drop a broken pool; the next use starts a fresh one."""
     global _pool

@@ -15,6 +15,11 @@ from core.paths import DEMO_STUDY
 
 SCREENSHOT_SIZE = (1600, 1000)
 SIGNED_OUT = 75  # the event loop's exit code when the reader signs out (not a process's)
+# At quit, once the window is gone and everything the reader made is saved: how long the
+# background work cancelled then (a pre-read's network pass, a sync, a fetch) may take to end
+# before the process ends without it (under load it took 10-30 s: an AI pre-read does not stop
+# mid-pass, and the interpreter waited for it at exit).
+QUIT_GRACE_MS = 2500
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -33,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="render offscreen, save a PNG of the window and exit")
     parser.set_defaults(run=lambda args: run_app(
         args.path, screenshot=args.screenshot, preset=args.preset, layout=args.layout,
-        prior=args.prior, overlay=args.overlay))
+        prior=args.prior, overlay=args.overlay, end_process=True))
 
 
 def prepare_environment(screenshot: bool) -> None:
@@ -204,8 +209,12 @@ def _import_qt_free_first() -> None:
 
 def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None,
             preset: str | None = None, layout: str | None = None, prior: Path | None = None,
-            overlay: Path | None = None, startup_probe: bool = False) -> int:
-    """Start the GUI, optionally on ``path`` or the demo study; return the exit code."""
+            overlay: Path | None = None, startup_probe: bool = False,
+            end_process: bool = False) -> int:
+    """Start the GUI, optionally on ``path`` or the demo study; return the exit code.
+
+    ``end_process`` (the ``luch`` command): background work still running
+    :data:`QUIT_GRACE_MS` after the quit ends with the process (:func:`_end_now`)."""
     if demo:
         path = DEMO_STUDY
     for given in (path, prior, overlay):
@@ -236,9 +245,9 @@ def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None
         return 2
     signing_in = sign_in_required(settings) and not screenshot
     reader = ask_who_reads(settings, store) if signing_in else reader_name()
-    first, code = True, 0
+    first, code, finished = True, 0, True
     while reader is not None:
-        code = _station(app, settings, store, reader, ui_lang, signing_in, first,
+        code, finished = _station(app, settings, store, reader, ui_lang, signing_in, first,
                         path=path, screenshot=screenshot, preset=preset, layout=layout,
                         prior=prior, overlay=overlay, startup_probe=startup_probe)
         if code != SIGNED_OUT:
@@ -248,6 +257,8 @@ def run_app(path: Path | None, demo: bool = False, screenshot: str | None = None
         first, code = False, 0
         reader = ask_who_reads(settings, store)
     profile.release()  # the profile is free for the next window (also in this process)
+    if not finished and end_process and not screenshot:
+        _end_now(code)
     return code
 
 
@@ -256,7 +267,8 @@ def _station(app, settings, store, reader: str, ui_lang: str, signing_in: bool, 
              layout: str | None, prior: Path | None, overlay: Path | None,
              startup_probe: bool) -> int:
     """One reader's window, from its opening until it closes or the reader signs out
-    (:data:`SIGNED_OUT`); the exit code."""
+    (:data:`SIGNED_OUT`); the exit code, and whether the background work ended within
+    :data:`QUIT_GRACE_MS`."""
     # deferred: PySide6 and the window after _import_qt_free_first (start-up); not for
     # the other commands
     from PySide6.QtCore import QTimer
@@ -367,10 +379,26 @@ def _station(app, settings, store, reader: str, ui_lang: str, signing_in: bool, 
     # deferred: `luch --help` and the other commands do not load it
     from app.shell.tasks import wait_for_background_work
 
-    wait_for_background_work()
+    finished = wait_for_background_work(QUIT_GRACE_MS)
     window.close()
     for slot in on_quit:
         app.aboutToQuit.disconnect(slot)
     if code == SIGNED_OUT:
         window.deleteLater()  # the next reader's window replaces it
-    return result["code"] if screenshot else code
+    return (result["code"] if screenshot else code), finished
+
+
+def _end_now(code: int) -> None:
+    """End the process now, not after the cancelled background work (the interpreter would
+    wait for its threads). Safe by the parts' design: the drafts, places and settings are
+    written before; store transactions are atomic; a report sent halfway is checked in the
+    archive and sent once at the next sync; a fetch resumes; a pre-read stopped is run
+    again; an AI file left half written is pruned. The logs are flushed first."""
+    from studies import decode_pool  # deferred: loaded by then (a study was read)
+
+    decode_pool.shut_down()  # its worker processes end too (not left behind)
+    logging.getLogger(__name__).info("quit: cancelled background work ended with the process")
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

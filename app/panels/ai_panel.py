@@ -14,13 +14,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -96,6 +100,44 @@ def prune_dicom_outputs(store: Store, now: float | None = None) -> list[Path]:
         vault.drop_unused_study_keys(keys, [folder, app_subdir(CORRECTIONS_DIR)],
                                      ORPHAN_AGE_S, now)
     return removed
+
+
+class FitScroll(QScrollArea):
+    """As tall as its content at its width while the column has room (no scroll bar); squeezed
+    by a tall report form below, it scrolls instead of cutting the content's last lines."""
+
+    MIN_LINES = 3  # squeezed, it still shows this many lines and its scroll bar
+
+    def __init__(self, content: QWidget) -> None:
+        super().__init__()
+        self.setWidget(content)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        content.installEventFilter(self)  # its lines shown or hidden: a new height
+
+    def sizeHint(self) -> QSize:
+        content = self.widget()
+        width = self.viewport().width() if self.isVisible() else content.sizeHint().width()
+        height = content.heightForWidth(width) if content.hasHeightForWidth() else -1
+        return QSize(content.sizeHint().width(),
+                     (height if height >= 0 else content.sizeHint().height())
+                     + 2 * self.frameWidth())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, min(self.sizeHint().height(),
+                            self.MIN_LINES * self.fontMetrics().lineSpacing()))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()
+        return super().eventFilter(watched, event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():  # wrapped anew: another height
+            self.updateGeometry()
 
 
 class AiPanel(QWidget):
@@ -187,8 +229,16 @@ class AiPanel(QWidget):
         summary.addWidget(self.summary, 1)
         summary.addWidget(self.more)
         layout.addLayout(summary)
-        layout.addWidget(self.details)
-        layout.addWidget(self.findings)
+        # The details and findings scroll when the report form leaves them too little room
+        # (unfolded, their last lines and links were cut off at the bottom).
+        sheet = QWidget()
+        sheet_layout = QVBoxLayout(sheet)
+        sheet_layout.setContentsMargins(0, 0, 0, 0)
+        sheet_layout.addWidget(self.details)
+        sheet_layout.addWidget(self.findings)
+        self.details_scroll = FitScroll(sheet)
+        self.details_scroll.setObjectName("ai-details-scroll")
+        layout.addWidget(self.details_scroll)
         layout.addWidget(self.progress)
         layout.addLayout(buttons)
         layout.addStretch(1)

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSignalBlocker, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor
+from PySide6.QtCore import QEvent, QSignalBlocker, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from app.panels import terms
 from app.panels.drafts import Draft, discard_draft, load_draft, save_draft
 from app.panels.protocol_form import GrowingText, ProtocolForm
-from app.panels.sign_preview import AddendumDialog, SignPreview, problem_text
+from app.panels.sign_preview import AddendumDialog, SignPreview, discard_addendum, problem_text
 from app.playback.word_audio import WordAudio
 from app.shell.error_text import error_text
 from core.errors import LuchError
@@ -91,6 +91,9 @@ class ReportPanel(QWidget):
         self._locked = False
         self._signed_text = ""  # the latest signed version's text, shown while locked
         self._signed_lang = ""  # the language that text is in, shown by the combo while locked
+        # The signed version's form values and additional text: an addendum differing from
+        # them has text written, which Cancel asks before discarding.
+        self._signed_values: tuple[dict, str] = ({}, "")
 
         self.title = QLabel(f"<b>{protocol.title.get(ui_lang, protocol.id)}</b>")
         self.title.setWordWrap(True)
@@ -148,6 +151,12 @@ class ReportPanel(QWidget):
         self.sign_button = QPushButton(self.tr("Sign"))
         self.sign_button.setObjectName("sign")
         self.save_button.clicked.connect(self.save_now)
+        self.cancel_button = QPushButton(self.tr("Cancel addendum"))
+        self.cancel_button.setObjectName("cancel-addendum")
+        self.cancel_button.setToolTip(self.tr(
+            "Discard the addendum (Esc); the signed report stays as it is"))
+        self.cancel_button.clicked.connect(lambda: self.cancel_addendum())
+        self.cancel_button.hide()
         self.sign_button.clicked.connect(
             lambda: self.start_addendum() if self._locked else self.sign())
         self.locked_note = QLabel(self.tr("Signed: read-only. Changes go into an addendum."))
@@ -165,6 +174,7 @@ class ReportPanel(QWidget):
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.sign_button)
         header = QHBoxLayout()
@@ -209,6 +219,9 @@ class ReportPanel(QWidget):
         self._signed_text = latest.text if signed else ""
         self._signed_lang = (report_language(latest.fields.get(KEY_IMAGES) or [], latest.text)
                              if latest is not None and signed else "")
+        self._signed_values = (({k: v for k, v in latest.fields.items() if not k.startswith("_")},
+                                latest.fields.get("_free_text", ""))
+                               if latest is not None and signed else ({}, ""))
         draft = load_draft(study_uid)
         if draft is not None and signed and not draft.addendum_reason:
             draft = None  # left over from before signing: the signed version stands
@@ -263,6 +276,7 @@ class ReportPanel(QWidget):
                                  self.tr("Sign addendum") if self.addendum_reason else
                                  self.tr("Sign"))
         self.save_button.setEnabled(not locked)
+        self.cancel_button.setVisible(not locked and bool(self.addendum_reason))
         self.locked_note.setVisible(locked)
         self._show_language()
         if changed:
@@ -302,6 +316,7 @@ class ReportPanel(QWidget):
         reason = reason.strip()
         if not reason:
             return False
+        self._signed_values = (self.form.values(), self.free_text.toPlainText())
         self.addendum_reason = reason
         self._set_locked(False)
         self._dirty = True
@@ -310,6 +325,40 @@ class ReportPanel(QWidget):
         self._update_preview()
         self.form.focus_field(self.form.current or next(iter(self.form.editors)))
         return True
+
+    def cancel_addendum(self, ask: bool = True) -> bool:
+        """Abandon the addendum being written: its draft is discarded and the signed version
+        shown again, locked (nothing stored changes). When text was written in it, the reader
+        is asked first (``ask``). False if nothing was cancelled."""
+        if self.study_uid is None or self._locked or not self.addendum_reason:
+            return False
+        written = (self.form.values(), self.free_text.toPlainText()) != self._signed_values
+        if ask and written:
+            answer = discard_addendum(self)
+            self._back_to_form()
+            if not answer:
+                return False
+        self.addendum_reason = None
+        self._dirty = self._words_dirty = False  # the addendum's words are not kept
+        discard_draft(self.study_uid)
+        self.begin(self.study_uid)  # the signed version, locked, as the study opened
+        self.status.setText(self.tr("Addendum cancelled; the signed report stands"))
+        return True
+
+    def event(self, event: QEvent) -> bool:
+        """Esc in the panel while an addendum is written is the panel's (it cancels it),
+        not the window's (which would end a measuring tool)."""
+        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
+                and event.key() == Qt.Key.Key_Escape and self.cancel_button.isVisible()):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and self.cancel_button.isVisible():
+            self.cancel_addendum()
+            return
+        super().keyPressEvent(event)
 
     def _words_changed(self) -> None:
         self._words_dirty = True

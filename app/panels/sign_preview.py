@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTextBrowser,
     QVBoxLayout,
@@ -174,3 +175,22 @@ class AddendumDialog(QDialog):
 
     def reason(self) -> str:
         return self.edit.text().strip()
+
+
+def discard_addendum(parent: QWidget) -> bool:
+    """Asks whether the text written in an addendum may be discarded; True to discard."""
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        QCoreApplication.translate("AddendumDialog", "Cancel the addendum"),
+        QCoreApplication.translate("AddendumDialog", "Discard the text written in this "
+                                   "addendum? The signed report stays as it is."),
+        parent=parent)
+    box.setObjectName("discard-addendum")
+    discard = box.addButton(QCoreApplication.translate("AddendumDialog", "&Discard the addendum"),
+                            QMessageBox.ButtonRole.DestructiveRole)
+    keep = box.addButton(QCoreApplication.translate("AddendumDialog", "&Keep writing"),
+                         QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(keep)
+    box.setEscapeButton(keep)
+    box.exec()
+    return box.clickedButton() is discard

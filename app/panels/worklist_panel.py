@@ -225,7 +225,7 @@ class WorklistPanel(QWidget):
     SAMPLES: ClassVar[dict[int, tuple[str, ...]]] = {
         0: ("!!",), 2: ("00.00.0000",),
         4: ("CT-4", "not-assessable", "~pending", "~running",  # ~: a pre-read marker
-            "^CT-4"),  # ^: an outdated grade
+            "^CT-4", "^not-assessable"),  # ^: an outdated grade (to be read or being read)
         5: ("unread", "draft", "preliminary", "final", "amended")}
 
     def _fit_columns(self) -> None:
@@ -236,13 +236,15 @@ class WorklistPanel(QWidget):
         metrics = self.table.fontMetrics()
         pad = 2 * self.table.style().pixelMetric(
             self.table.style().PixelMetric.PM_FocusFrameHMargin) + 6
-        shown = {0: str, 2: str, 5: terms.term,
-                 4: lambda v: terms.preread_marker(v[1:]) if v[0] == "~"
-                 else terms.outdated_grade(v[1:], "running") if v[0] == "^" else terms.grade(v)}
+        shown = {0: lambda v: [v], 2: lambda v: [v], 5: lambda v: [terms.term(v)],
+                 4: lambda v: [terms.preread_marker(v[1:])] if v[0] == "~"
+                 else [terms.outdated_grade(v[1:], s) for s in ("", "running")] if v[0] == "^"
+                 else [terms.grade(v)]}
         fixed = 0
         for column, samples in self.SAMPLES.items():
             width = max(header.sectionSizeHint(column),
-                        *(metrics.horizontalAdvance(shown[column](v)) + pad for v in samples))
+                        *(metrics.horizontalAdvance(text) + pad
+                          for v in samples for text in shown[column](v)))
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             header.resizeSection(column, width)
             fixed += width

@@ -498,7 +498,9 @@ class WorklistFlow(QObject):
         self.background.stop()
 
     def open_next(self, current: str | None) -> None:
-        """Open the study after ``current`` in the worklist as shown (the first if none)."""
+        """Open the study after ``current`` in the worklist as shown (the first if none); at its
+        end, the first study not yet signed from the top (said in the status bar), or that none
+        is left (a signed study is never opened again this way: it would be read twice)."""
         uids = self.panel.visible_study_uids()
         if not uids:
             self.window.statusBar().showMessage(self.tr("The worklist shows no study"), 8000)
@@ -506,10 +508,16 @@ class WorklistFlow(QObject):
             self.open_study(uids[0])
         elif uids.index(current) + 1 < len(uids):
             self.open_study(uids[uids.index(current) + 1])
-        else:  # not round to the first again: the reader would read a study twice
+        else:
+            todo = [u for u in self.panel.unsigned_study_uids() if u != current]
+            if not todo:
+                self.window.statusBar().showMessage(self.tr(
+                    "No more unread studies: this is the last study of the worklist as shown "
+                    "(search and filters apply)"), 8000)
+                return
+            self.open_study(todo[0])
             self.window.statusBar().showMessage(self.tr(
-                "This is the last study of the worklist as shown (search and filters apply)"),
-                8000)
+                "End of the worklist: went on to the first unread study from the top"), 8000)
 
     def open_next_unsigned(self, current: str | None) -> None:
         """After signing: the next study shown whose report is not signed, below ``current``,

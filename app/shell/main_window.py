@@ -28,6 +28,7 @@ from shiboken6 import isValid
 from app.shell import shortcut_guard, view_names
 from app.shell.label_tools import SOURCE as EDITED_SOURCE
 from app.shell.label_tools import LabelTools
+from app.shell.load_warnings import WarningStrip, warnings_text
 from app.shell.open_dir import forget_dialog_history, last_open_dir, remember_open_dir
 from app.shell.tasks import Task
 from core.errors import LuchError
@@ -98,6 +99,10 @@ class MainWindow(QMainWindow):
         self.view_area.setObjectName("view-area")
         area = QVBoxLayout(self.view_area)
         area.setContentsMargins(0, 0, 0, 0)
+        area.setSpacing(0)
+        # What the loader found wrong with the series (missing slices, tilt...): said over it.
+        self.warning_strip = WarningStrip()
+        area.addWidget(self.warning_strip)
         area.addWidget(self.reading)
         self.setCentralWidget(self.view_area)
         self.study: LoadedStudy | None = None
@@ -569,8 +574,18 @@ class MainWindow(QMainWindow):
         if self.study is None:
             return self.tr("No study open")
         nk, nj, ni = self.study.volume.shape
-        return (self.tr("%1 × %2 × %3 voxels").replace("%1", str(ni)).replace("%2", str(nj))
+        text = (self.tr("%1 × %2 × %3 voxels").replace("%1", str(ni)).replace("%2", str(nj))
                 .replace("%3", str(nk)))
+        warnings = warnings_text(self.study.volume.warnings)
+        if warnings:  # the study's line says so too; its tooltip names them
+            text += " · " + self.tr("⚠ warnings: %1").replace("%1", str(len(warnings)))
+        return text
+
+    def _show_load_warnings(self, volume: Volume) -> None:
+        """The loader's warnings about the series shown: in the strip over the views and the
+        study line's tooltip (none: both cleared)."""
+        self.warning_strip.show_warnings(volume.warnings)
+        self.status_label.setToolTip("\n".join(self.warning_strip.lines))
 
     def open_prior(self, prior: str | Path) -> Task | None:
         """Compare the study on screen with ``prior``: the compare layout comes at once with
@@ -689,6 +704,8 @@ class MainWindow(QMainWindow):
             self.study.labels["ai"] = labels.full  # the label tools edit) from now on
             self._show_overlays()
         self.slices_arrived()
+        self.status_label.setText(self._study_text())  # warnings found while it arrived
+        self._show_load_warnings(volume)
         self.volume_loaded.emit(volume)
         self._list_series()
 
@@ -748,6 +765,7 @@ class MainWindow(QMainWindow):
             self.key_images.load(study.volume.info.study_instance_uid)
         self._refresh_views()
         self.status_label.setText(self._study_text())
+        self._show_load_warnings(study.volume)
         self._show_spacing_note(study.volume)
         self.focus_image()
         if announce:

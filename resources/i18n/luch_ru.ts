@@ -4,171 +4,191 @@
 <context>
     <name>AddendumDialog</name>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="150"/>
+        <location filename="../../app/panels/sign_preview.py" line="151"/>
         <source>Addendum to a signed report</source>
         <translation>Дополнение к подписанному протоколу</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="154"/>
+        <location filename="../../app/panels/sign_preview.py" line="155"/>
         <source>Why is the signed report being changed?</source>
         <translation>Почему изменяется подписанный протокол?</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="155"/>
+        <location filename="../../app/panels/sign_preview.py" line="156"/>
         <source>&amp;Start the addendum</source>
         <translation>&amp;Начать дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="159"/>
+        <location filename="../../app/panels/sign_preview.py" line="160"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Отмена</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="165"/>
+        <location filename="../../app/panels/sign_preview.py" line="166"/>
         <source>The signed version stays as it is; the change is signed as a new version with this reason.</source>
         <translation>Подписанная версия остаётся неизменной; изменение подписывается как новая версия с этой причиной.</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/sign_preview.py" line="184"/>
+        <source>Cancel the addendum</source>
+        <translation>Отмена дополнения</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/sign_preview.py" line="185"/>
+        <source>Discard the text written in this addendum? The signed report stays as it is.</source>
+        <translation>Удалить текст, написанный в этом дополнении? Подписанный протокол останется без изменений.</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/sign_preview.py" line="189"/>
+        <source>&amp;Discard the addendum</source>
+        <translation>&amp;Удалить дополнение</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/sign_preview.py" line="191"/>
+        <source>&amp;Keep writing</source>
+        <translation>&amp;Продолжить</translation>
     </message>
 </context>
 <context>
     <name>AiPanel</name>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="130"/>
+        <location filename="../../app/panels/ai_panel.py" line="172"/>
         <source>Investigational AI pre-read, not a medical device: a radiologist must review every result.</source>
         <translation>Исследовательский ИИ-анализ, не медицинское изделие: каждый результат проверяет врач-рентгенолог.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="154"/>
-        <location filename="../../app/panels/ai_panel.py" line="209"/>
+        <location filename="../../app/panels/ai_panel.py" line="197"/>
+        <location filename="../../app/panels/ai_panel.py" line="260"/>
         <source>Details</source>
         <translation>Подробнее</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="156"/>
+        <location filename="../../app/panels/ai_panel.py" line="199"/>
         <source>Show or hide the AI&apos;s details</source>
         <translation>Показать или скрыть подробности анализа ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="165"/>
+        <location filename="../../app/panels/ai_panel.py" line="208"/>
         <source>Run AI</source>
         <translation>Запустить ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="166"/>
+        <location filename="../../app/panels/ai_panel.py" line="209"/>
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="167"/>
+        <location filename="../../app/panels/ai_panel.py" line="210"/>
         <source>Accept AI values</source>
         <translation>Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="169"/>
+        <location filename="../../app/panels/ai_panel.py" line="212"/>
         <source>Reject</source>
         <translation>Отклонить</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="176"/>
+        <location filename="../../app/panels/ai_panel.py" line="219"/>
         <source>AI grade</source>
         <translation>Степень (ИИ)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="209"/>
+        <location filename="../../app/panels/ai_panel.py" line="260"/>
         <source>Less</source>
         <translation>Свернуть</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="256"/>
+        <location filename="../../app/panels/ai_panel.py" line="308"/>
         <source>AI pre-read running…</source>
         <translation>ИИ анализирует исследование…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="334"/>
+        <location filename="../../app/panels/ai_panel.py" line="386"/>
         <source>The AI pre-read starts when the whole study has arrived</source>
         <translation>ИИ-анализ начнётся, когда исследование загрузится полностью</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="369"/>
+        <location filename="../../app/panels/ai_panel.py" line="422"/>
         <source>Read before this study was opened (stored); Run AI pre-read reads it again</source>
         <translation>Проанализировано до открытия исследования (сохранено); «Запустить ИИ-анализ» выполнит его заново</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="384"/>
+        <location filename="../../app/panels/ai_panel.py" line="437"/>
         <source>AI pre-read cancelled</source>
         <translation>Анализ ИИ отменён</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="422"/>
+        <location filename="../../app/panels/ai_panel.py" line="475"/>
         <source>%1 (corrected)</source>
         <translation>%1 (исправлено)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="427"/>
+        <location filename="../../app/panels/ai_panel.py" line="480"/>
         <source>Involvement: right %1%, left %2%, total %3%</source>
         <translation>Поражение: справа %1%, слева %2%, всего %3%</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="430"/>
+        <location filename="../../app/panels/ai_panel.py" line="483"/>
         <source>Grade by the worse lung %1, by both lungs %2</source>
         <translation>Степень по худшему лёгкому %1, по обоим лёгким %2</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="433"/>
+        <location filename="../../app/panels/ai_panel.py" line="486"/>
         <source>GGO %1 mL, consolidation %2 mL</source>
         <translation>«Матовое стекло» %1 мл, консолидация %2 мл</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="435"/>
+        <location filename="../../app/panels/ai_panel.py" line="488"/>
         <source>COVID-19 pattern: %s</source>
         <translation>Паттерн COVID-19: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="438"/>
+        <location filename="../../app/panels/ai_panel.py" line="491"/>
         <source>The AI could not assess this study; the reader grades it.</source>
         <translation>ИИ не смог оценить это исследование; степень определяет врач.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="440"/>
+        <location filename="../../app/panels/ai_panel.py" line="493"/>
         <source>Corrected by the reader: recomputed from the edited labels (the AI read %1)</source>
         <translation>Исправлено врачом: пересчитано по исправленной разметке (ИИ: %1)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="446"/>
+        <location filename="../../app/panels/ai_panel.py" line="499"/>
         <source>Quality: %s</source>
         <translation>Качество: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="448"/>
+        <location filename="../../app/panels/ai_panel.py" line="501"/>
         <source>%1 on %2 in %3 s</source>
         <translation>%1 на %2 за %3 с</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="517"/>
+        <location filename="../../app/panels/ai_panel.py" line="571"/>
         <source>You accepted the AI values</source>
         <translation>Вы приняли значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="518"/>
+        <location filename="../../app/panels/ai_panel.py" line="572"/>
         <source>You accepted the AI values as corrected</source>
         <translation>Вы приняли значения ИИ с исправлениями</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="519"/>
+        <location filename="../../app/panels/ai_panel.py" line="573"/>
         <source>You rejected the AI result: its values are not used</source>
         <translation>Вы отклонили результат ИИ: его значения не используются</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="406"/>
+        <location filename="../../app/panels/ai_panel.py" line="459"/>
         <source>The result is kept, but its DICOM SEG and SR could not be written: %s</source>
         <translation>Результат сохранён, но его DICOM SEG и SR записать не удалось: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="472"/>
+        <location filename="../../app/panels/ai_panel.py" line="525"/>
         <source>Show the solid focus (slices %s)</source>
         <translation>Показать солидный очаг (срезы %s)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="475"/>
+        <location filename="../../app/panels/ai_panel.py" line="528"/>
         <source>Show lesion %1: %2, slices %3, %4 mL</source>
         <translation>Показать участок уплотнения %1: %2, срезы %3, %4 мл</translation>
     </message>
@@ -176,32 +196,32 @@
 <context>
     <name>AiPrefill</name>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="46"/>
+        <location filename="../../app/reading/ai_prefill.py" line="48"/>
         <source>The report is signed: add an addendum before filling in AI values</source>
         <translation>Протокол подписан: чтобы внести значения ИИ, начните дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="51"/>
+        <location filename="../../app/reading/ai_prefill.py" line="53"/>
         <source>The AI could not assess this study: nothing to pre-fill</source>
         <translation>ИИ не смог оценить исследование: заполнять нечего</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="60"/>
+        <location filename="../../app/reading/ai_prefill.py" line="62"/>
         <source>Filled in from the AI pre-read as corrected by the reader (labels edited; the AI read %1)</source>
         <translation>Заполнено по предварительному заключению ИИ, исправленному врачом (разметка исправлена; ИИ: %1)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="64"/>
+        <location filename="../../app/reading/ai_prefill.py" line="66"/>
         <source>Filled in from the AI pre-read</source>
         <translation>Заполнено по предварительному заключению ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="68"/>
+        <location filename="../../app/reading/ai_prefill.py" line="70"/>
         <source>Corrected AI values filled in; check them</source>
         <translation>Исправленные значения ИИ внесены; проверьте их</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="69"/>
+        <location filename="../../app/reading/ai_prefill.py" line="71"/>
         <source>AI values filled in; check them</source>
         <translation>Значения ИИ подставлены; проверьте их</translation>
     </message>
@@ -2797,6 +2817,89 @@
     </message>
 </context>
 <context>
+    <name>LoadWarnings</name>
+    <message>
+        <location filename="../../app/shell/load_warnings.py" line="24"/>
+        <source>Missing slices: about %1 (gaps up to %2 mm where the slices are %3 mm apart)</source>
+        <translation>Пропущены срезы: около %1 (промежутки до %2 мм при шаге срезов %3 мм)</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/load_warnings.py" line="27"/>
+        <source>Gantry tilt %1°: shapes and distances across slices are distorted in reformats and 3D</source>
+        <translation>Наклон гентри %1°: форма и расстояния поперёк срезов искажены в реформатах и 3D</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/load_warnings.py" line="30"/>
+        <source>Gantry tilt corrected (slices shifted in-plane, interpolated)</source>
+        <translation>Наклон гентри исправлен (срезы сдвинуты в плоскости, интерполяция)</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/load_warnings.py" line="33"/>
+        <source>Uneven slice spacing (%1–%2 mm): measurements across slices are approximate</source>
+        <translation>Неравномерный шаг срезов (%1–%2 мм): измерения поперёк срезов приблизительны</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/load_warnings.py" line="36"/>
+        <source>Damaged files: %1 of %2 slices could not be decoded and are shown blank</source>
+        <translation>Повреждённые файлы: %1 из %2 срезов не удалось декодировать, они показаны пустыми</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/load_warnings.py" line="39"/>
+        <source>Values clipped to -32768..32767 HU in %1 slice(s)</source>
+        <translation>Значения обрезаны до -32768..32767 HU в срезах: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/load_warnings.py" line="41"/>
+        <source>Some values were outside -32768..32767 HU and were clipped</source>
+        <translation>Часть значений вне диапазона -32768..32767 HU обрезана</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/load_warnings.py" line="44"/>
+        <source>%1 other series at this location were not opened (the Series panel lists them)</source>
+        <translation>Другие серии в этом месте не открыты: %1 (они в панели «Серии»)</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/load_warnings.py" line="47"/>
+        <source>Localizer images left out: %1</source>
+        <translation>Топограммы исключены: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/load_warnings.py" line="49"/>
+        <source>Mixed series: its images differ in geometry or acquisition, so it was split into %1 volumes</source>
+        <translation>Смешанная серия: изображения различаются геометрией или параметрами сканирования, она разделена на объёмы: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/load_warnings.py" line="52"/>
+        <source>The images lack their DICOM UIDs: they were grouped by series number and geometry</source>
+        <translation>У изображений нет DICOM UID: они сгруппированы по номеру серии и геометрии</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/load_warnings.py" line="55"/>
+        <source>The images have no Study Instance UID</source>
+        <translation>У изображений нет Study Instance UID (UID исследования)</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/load_warnings.py" line="57"/>
+        <source>No patient geometry: positions and distances in this image are not reliable</source>
+        <translation>Нет геометрии пациента: положения и расстояния на этом изображении ненадёжны</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/load_warnings.py" line="60"/>
+        <source>This NIfTI file holds several volumes; the first is shown</source>
+        <translation>В этом файле NIfTI несколько объёмов; показан первый</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/load_warnings.py" line="63"/>
+        <source>This multi-frame image holds %1 stacks of different orientation; each is a separate volume</source>
+        <translation>Это многокадровое изображение содержит стопки разной ориентации (%1); каждая открывается отдельным объёмом</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/load_warnings.py" line="66"/>
+        <source>Resampled to %1 mm slices (interpolated between acquired slices)</source>
+        <translation>Пересчитано в срезы %1 мм (интерполяция между полученными срезами)</translation>
+    </message>
+</context>
+<context>
     <name>LockPanel</name>
     <message>
         <location filename="../../app/shell/lock.py" line="80"/>
@@ -2832,339 +2935,344 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/shell/main_window.py" line="90"/>
+        <location filename="../../app/shell/main_window.py" line="91"/>
         <source>Luch — CT reading workstation</source>
         <translation>Луч — рабочее место врача КТ</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="153"/>
-        <location filename="../../app/shell/main_window.py" line="570"/>
+        <location filename="../../app/shell/main_window.py" line="158"/>
+        <location filename="../../app/shell/main_window.py" line="575"/>
         <source>No study open</source>
         <translation>Исследование не открыто</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="158"/>
+        <location filename="../../app/shell/main_window.py" line="163"/>
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="177"/>
+        <location filename="../../app/shell/main_window.py" line="182"/>
         <source>&amp;File</source>
         <translation>&amp;Файл</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="178"/>
+        <location filename="../../app/shell/main_window.py" line="183"/>
         <source>Open DICOM &amp;folder…</source>
         <translation>Открыть &amp;папку DICOM…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="180"/>
+        <location filename="../../app/shell/main_window.py" line="185"/>
         <source>Open &amp;file (NIfTI, DICOM)…</source>
         <translation>Открыть &amp;файл (NIfTI, DICOM)…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="183"/>
+        <location filename="../../app/shell/main_window.py" line="188"/>
         <source>&amp;Quit</source>
         <translation>В&amp;ыход</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="186"/>
+        <location filename="../../app/shell/main_window.py" line="191"/>
         <source>&amp;View</source>
         <translation>&amp;Вид</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="191"/>
+        <location filename="../../app/shell/main_window.py" line="196"/>
         <source>Layout: %s</source>
         <translation>Раскладка: %s</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="198"/>
+        <location filename="../../app/shell/main_window.py" line="203"/>
         <source>Window: %s</source>
         <translation>Окно: %s</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="202"/>
+        <location filename="../../app/shell/main_window.py" line="207"/>
         <source>Toggle AI &amp;overlay</source>
         <translation>&amp;Разметка ИИ вкл/выкл</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="204"/>
+        <location filename="../../app/shell/main_window.py" line="209"/>
         <source>AI overlay as &amp;outlines</source>
         <translation>Разметка ИИ &amp;контурами</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="206"/>
+        <location filename="../../app/shell/main_window.py" line="211"/>
         <source>Overlay &amp;labels</source>
         <translation>&amp;Метки разметки</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="207"/>
+        <location filename="../../app/shell/main_window.py" line="212"/>
         <source>&amp;Lungs</source>
         <translation>&amp;Лёгкие</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="208"/>
+        <location filename="../../app/shell/main_window.py" line="213"/>
         <source>&amp;Ground-glass opacity</source>
         <translation>&amp;Матовое стекло</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="209"/>
+        <location filename="../../app/shell/main_window.py" line="214"/>
         <source>&amp;Consolidation</source>
         <translation>&amp;Консолидация</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="215"/>
+        <location filename="../../app/shell/main_window.py" line="220"/>
         <source>&amp;More opaque</source>
         <translation>&amp;Плотнее</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="217"/>
+        <location filename="../../app/shell/main_window.py" line="222"/>
         <source>L&amp;ess opaque</source>
         <translation>П&amp;розрачнее</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="219"/>
+        <location filename="../../app/shell/main_window.py" line="224"/>
         <source>Thick &amp;slab</source>
         <translation>Толстый &amp;срез</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="220"/>
+        <location filename="../../app/shell/main_window.py" line="225"/>
         <source>&amp;Thin slice</source>
         <translation>&amp;Тонкий срез</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="221"/>
+        <location filename="../../app/shell/main_window.py" line="226"/>
         <source>&amp;MIP (maximum)</source>
         <translation>&amp;MIP (максимум)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="222"/>
+        <location filename="../../app/shell/main_window.py" line="227"/>
         <source>M&amp;inIP (minimum)</source>
         <translation>M&amp;inIP (минимум)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="223"/>
+        <location filename="../../app/shell/main_window.py" line="228"/>
         <source>M&amp;ean</source>
         <translation>&amp;Среднее</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="226"/>
+        <location filename="../../app/shell/main_window.py" line="231"/>
         <source>T&amp;hicker slab</source>
         <translation>&amp;Толще</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="228"/>
+        <location filename="../../app/shell/main_window.py" line="233"/>
         <source>Thinne&amp;r slab</source>
         <translation>Т&amp;оньше</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="230"/>
+        <location filename="../../app/shell/main_window.py" line="235"/>
         <source>&amp;Cine</source>
         <translation>&amp;Кино</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="231"/>
+        <location filename="../../app/shell/main_window.py" line="236"/>
         <source>Mark or unmark as &amp;key image</source>
         <translation>Отметить или снять отметку &amp;ключевого изображения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="233"/>
+        <location filename="../../app/shell/main_window.py" line="238"/>
         <source>&amp;Anonymize corner text</source>
         <translation>&amp;Анонимизировать надписи</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="235"/>
+        <location filename="../../app/shell/main_window.py" line="240"/>
         <source>&amp;Detach view to a new window</source>
         <translation>&amp;Открепить вид в новое окно</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="238"/>
+        <location filename="../../app/shell/main_window.py" line="243"/>
         <source>&amp;Images only (hide the panels)</source>
         <translation>&amp;Только снимки (скрыть панели)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="242"/>
+        <location filename="../../app/shell/main_window.py" line="247"/>
         <source>&amp;Tools</source>
         <translation>&amp;Инструменты</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="245"/>
+        <location filename="../../app/shell/main_window.py" line="250"/>
         <source>&amp;Window/level (no tool)</source>
         <translation>&amp;Окно/уровень (без инструмента)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="246"/>
+        <location filename="../../app/shell/main_window.py" line="251"/>
         <source>&amp;Distance</source>
         <translation>&amp;Расстояние</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="247"/>
+        <location filename="../../app/shell/main_window.py" line="252"/>
         <source>&amp;Ellipse ROI</source>
         <translation>&amp;Эллиптическая ROI</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="248"/>
+        <location filename="../../app/shell/main_window.py" line="253"/>
         <source>&amp;Freehand ROI</source>
         <translation>&amp;Произвольная ROI</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="290"/>
+        <location filename="../../app/shell/main_window.py" line="295"/>
         <source>Series</source>
         <translation>Серии</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="345"/>
+        <location filename="../../app/shell/main_window.py" line="350"/>
         <source>Measurements</source>
         <translation>Измерения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="372"/>
+        <location filename="../../app/shell/main_window.py" line="377"/>
         <source>Key images</source>
         <translation>Ключевые изображения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="385"/>
+        <location filename="../../app/shell/main_window.py" line="390"/>
         <source>Key images are marked in the plane the images were taken in (axial)</source>
         <translation>Ключевые изображения отмечаются в плоскости, в которой получены снимки (аксиальной)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="391"/>
+        <location filename="../../app/shell/main_window.py" line="396"/>
         <source>This series has no separate DICOM images to mark as key images</source>
         <translation>В этой серии нет отдельных DICOM-изображений, которые можно отметить как ключевые</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="395"/>
+        <location filename="../../app/shell/main_window.py" line="400"/>
         <source>Key image: %1</source>
         <translation>Ключевое изображение: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="395"/>
+        <location filename="../../app/shell/main_window.py" line="400"/>
         <source>Key image removed: %1</source>
         <translation>Отметка ключевого изображения снята: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="404"/>
+        <location filename="../../app/shell/main_window.py" line="409"/>
         <source>This key image is in another series (%1): open it in the series browser</source>
         <translation>Это ключевое изображение в другой серии (%1): откройте её в списке серий</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="422"/>
+        <location filename="../../app/shell/main_window.py" line="427"/>
         <source>Viewer tools</source>
         <translation>Инструменты просмотра</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="436"/>
+        <location filename="../../app/shell/main_window.py" line="441"/>
         <source>W/L</source>
         <translation>Ш/У</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="436"/>
-        <location filename="../../app/shell/main_window.py" line="1025"/>
+        <location filename="../../app/shell/main_window.py" line="441"/>
+        <location filename="../../app/shell/main_window.py" line="1043"/>
         <source>Distance</source>
         <translation>Расстояние</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="437"/>
+        <location filename="../../app/shell/main_window.py" line="442"/>
         <source>Ellipse</source>
         <translation>Эллипс</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="437"/>
+        <location filename="../../app/shell/main_window.py" line="442"/>
         <source>Freehand</source>
         <translation>От руки</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="438"/>
+        <location filename="../../app/shell/main_window.py" line="443"/>
         <source>MPR</source>
         <translation>МПР</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="439"/>
+        <location filename="../../app/shell/main_window.py" line="444"/>
         <source>Cine</source>
         <translation>Кино</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="439"/>
+        <location filename="../../app/shell/main_window.py" line="444"/>
         <source>Key image</source>
         <translation>Ключевое изображение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="489"/>
+        <location filename="../../app/shell/main_window.py" line="494"/>
         <source>Open DICOM folder</source>
         <translation>Открыть папку DICOM</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="498"/>
+        <location filename="../../app/shell/main_window.py" line="503"/>
         <source>Open image</source>
         <translation>Открыть изображение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="499"/>
+        <location filename="../../app/shell/main_window.py" line="504"/>
         <source>Images (*.nii *.nii.gz *.dcm);;All (*)</source>
         <translation>Изображения (*.nii *.nii.gz *.dcm);;Все файлы (*)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="525"/>
+        <location filename="../../app/shell/main_window.py" line="530"/>
         <source>Loading the study…</source>
         <translation>Загрузка исследования…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="526"/>
+        <location filename="../../app/shell/main_window.py" line="531"/>
         <source>Loading %s…</source>
         <translation>Загрузка %s…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="588"/>
+        <location filename="../../app/shell/main_window.py" line="581"/>
+        <source>⚠ warnings: %1</source>
+        <translation>⚠ предупреждения: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/main_window.py" line="603"/>
         <source>Loading the prior study…</source>
         <translation>Загрузка предыдущего исследования…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="609"/>
+        <location filename="../../app/shell/main_window.py" line="624"/>
         <source>Prior study aligned (%s)</source>
         <translation>Предыдущее исследование совмещено (%s)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="702"/>
+        <location filename="../../app/shell/main_window.py" line="719"/>
         <source>Uneven slice spacing %1–%2 mm</source>
         <translation>Неравномерный шаг срезов %1–%2 мм</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="705"/>
+        <location filename="../../app/shell/main_window.py" line="722"/>
         <source>The slices of this series were acquired %1–%2 mm apart and are drawn evenly spaced, so reformats are stretched or squeezed along the slice axis. Slice positions and measurements are given where the slices were acquired.</source>
         <translation>Срезы этой серии получены с шагом %1–%2 мм и показаны с равным шагом, поэтому реконструкции растянуты или сжаты вдоль оси срезов. Положение срезов и измерения даны по фактическому положению полученных срезов.</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="834"/>
+        <location filename="../../app/shell/main_window.py" line="852"/>
         <source>No AI lesion under the cursor: nothing erased</source>
         <translation>Под курсором нет поражения, найденного ИИ: ничего не стёрто</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="1071"/>
+        <location filename="../../app/shell/main_window.py" line="1089"/>
         <source>registered, offset %1 mm</source>
         <translation>регистрация, смещение %1 мм</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="1074"/>
+        <location filename="../../app/shell/main_window.py" line="1092"/>
         <source>same table position</source>
         <translation>та же позиция стола</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="1075"/>
+        <location filename="../../app/shell/main_window.py" line="1093"/>
         <source>by position</source>
         <translation>по положению</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="572"/>
+        <location filename="../../app/shell/main_window.py" line="577"/>
         <source>%1 × %2 × %3 voxels</source>
         <translation>%1 × %2 × %3 вокселей</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="757"/>
+        <location filename="../../app/shell/main_window.py" line="775"/>
         <source>The label edits of the previous study were not saved</source>
         <translation>Правки разметки предыдущего исследования не были сохранены</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="775"/>
+        <location filename="../../app/shell/main_window.py" line="793"/>
         <source>No study open.
 Double-click one in the worklist
 or File &gt; Open DICOM folder (Ctrl+O).</source>
@@ -3173,27 +3281,27 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 или Файл &gt; Открыть папку DICOM (Ctrl+O).</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="787"/>
+        <location filename="../../app/shell/main_window.py" line="805"/>
         <source>Cannot open study</source>
         <translation>Не удалось открыть исследование</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="1010"/>
+        <location filename="../../app/shell/main_window.py" line="1028"/>
         <source>Run the AI pre-read first: the label tools edit its overlay</source>
         <translation>Сначала запустите ИИ: инструменты разметки правят его наложение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="1025"/>
+        <location filename="../../app/shell/main_window.py" line="1043"/>
         <source>Ellipse ROI</source>
         <translation>Эллипс (ROI)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="1026"/>
+        <location filename="../../app/shell/main_window.py" line="1044"/>
         <source>Freehand ROI</source>
         <translation>Контур от руки (ROI)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="1028"/>
+        <location filename="../../app/shell/main_window.py" line="1046"/>
         <source>Tool: %1 — Esc leaves it</source>
         <translation>Инструмент: %1 — Esc для выхода</translation>
     </message>
@@ -3707,153 +3815,168 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>ReportPanel</name>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="105"/>
+        <location filename="../../app/panels/report_panel.py" line="108"/>
         <source>Report &amp;language:</source>
         <translation>&amp;Язык протокола:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="109"/>
+        <location filename="../../app/panels/report_panel.py" line="112"/>
         <source>Additional text (dictate or type)</source>
         <translation>Дополнительный текст (диктовка или ввод)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="112"/>
+        <location filename="../../app/panels/report_panel.py" line="115"/>
         <source>Additional text</source>
         <translation>Дополнительный текст</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="136"/>
+        <location filename="../../app/panels/report_panel.py" line="139"/>
         <source>The report text appears here as the form above is filled in</source>
         <translation>Здесь появляется текст протокола по мере заполнения формы выше</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="147"/>
+        <location filename="../../app/panels/report_panel.py" line="150"/>
         <source>Save draft</source>
         <translation>Сохранить черновик</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="148"/>
-        <location filename="../../app/panels/report_panel.py" line="264"/>
+        <location filename="../../app/panels/report_panel.py" line="151"/>
+        <location filename="../../app/panels/report_panel.py" line="277"/>
         <source>Sign</source>
         <translation>Подписать</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="153"/>
+        <location filename="../../app/panels/report_panel.py" line="154"/>
+        <source>Cancel addendum</source>
+        <translation>Отменить дополнение</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/report_panel.py" line="157"/>
+        <source>Discard the addendum (Esc); the signed report stays as it is</source>
+        <translation>Удалить дополнение (Esc); подписанный протокол останется без изменений</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/report_panel.py" line="162"/>
         <source>Signed: read-only. Changes go into an addendum.</source>
         <translation>Подписан: только чтение. Изменения вносятся дополнением.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="221"/>
+        <location filename="../../app/panels/report_panel.py" line="234"/>
         <source>Addendum draft restored; reason: %s</source>
         <translation>Черновик дополнения восстановлен; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="223"/>
+        <location filename="../../app/panels/report_panel.py" line="236"/>
         <source>Draft restored</source>
         <translation>Черновик восстановлен</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="231"/>
+        <location filename="../../app/panels/report_panel.py" line="244"/>
         <source>Report %s, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Протокол: %s, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="234"/>
+        <location filename="../../app/panels/report_panel.py" line="247"/>
         <source>Report %s</source>
         <translation>Протокол: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="238"/>
+        <location filename="../../app/panels/report_panel.py" line="251"/>
         <source>New report</source>
         <translation>Новый протокол</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="262"/>
+        <location filename="../../app/panels/report_panel.py" line="275"/>
         <source>Add addendum…</source>
         <translation>Дополнение…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="263"/>
+        <location filename="../../app/panels/report_panel.py" line="276"/>
         <source>Sign addendum</source>
         <translation>Подписать дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="309"/>
+        <location filename="../../app/panels/report_panel.py" line="324"/>
         <source>Addendum; reason: %s</source>
         <translation>Дополнение; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="329"/>
+        <location filename="../../app/panels/report_panel.py" line="345"/>
+        <source>Addendum cancelled; the signed report stands</source>
+        <translation>Дополнение отменено; подписанный протокол без изменений</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/report_panel.py" line="378"/>
         <source>The report is signed: add an addendum before inserting findings</source>
         <translation>Протокол подписан: чтобы вставить находки, начните дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="345"/>
+        <location filename="../../app/panels/report_panel.py" line="394"/>
         <source>AI findings inserted into the report</source>
         <translation>Находки ИИ вставлены в протокол</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="346"/>
+        <location filename="../../app/panels/report_panel.py" line="395"/>
         <source>No AI findings to insert</source>
         <translation>Нет находок ИИ для вставки</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="405"/>
+        <location filename="../../app/panels/report_panel.py" line="454"/>
         <source>The report is signed. To change it, add an addendum (%s).</source>
         <translation>Протокол подписан. Чтобы изменить его, добавьте дополнение (%s).</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="418"/>
+        <location filename="../../app/panels/report_panel.py" line="467"/>
         <source>Fill in before signing: %1</source>
         <translation>Заполните перед подписью: %1</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="428"/>
+        <location filename="../../app/panels/report_panel.py" line="477"/>
         <source>Not signed</source>
         <translation>Не подписано</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="461"/>
+        <location filename="../../app/panels/report_panel.py" line="510"/>
         <source>Addendum signed, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Дополнение подписано, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="463"/>
+        <location filename="../../app/panels/report_panel.py" line="512"/>
         <source>Signed, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Подписано, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="466"/>
+        <location filename="../../app/panels/report_panel.py" line="515"/>
         <source>Addendum signed, queued for the archive</source>
         <translation>Дополнение подписано, поставлено в очередь в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="467"/>
+        <location filename="../../app/panels/report_panel.py" line="516"/>
         <source>Signed, queued for the archive</source>
         <translation>Подписано, поставлено в очередь в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="476"/>
+        <location filename="../../app/panels/report_panel.py" line="525"/>
         <source>Addendum signed, sent to the archive</source>
         <translation>Дополнение подписано и отправлено в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="478"/>
+        <location filename="../../app/panels/report_panel.py" line="527"/>
         <source>Signed, sent to the archive</source>
         <translation>Подписано и отправлено в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="491"/>
+        <location filename="../../app/panels/report_panel.py" line="540"/>
         <source>Patient: %s</source>
         <translation>Пациент: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="492"/>
+        <location filename="../../app/panels/report_panel.py" line="541"/>
         <source>ID %s</source>
         <translation>ID %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="493"/>
+        <location filename="../../app/panels/report_panel.py" line="542"/>
         <source>study of %s</source>
         <translation>исследование от %s</translation>
     </message>
@@ -4083,97 +4206,97 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>SignPreview</name>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="25"/>
+        <location filename="../../app/panels/sign_preview.py" line="26"/>
         <source>The conclusion is empty.</source>
         <translation>Заключение не заполнено.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="26"/>
+        <location filename="../../app/panels/sign_preview.py" line="27"/>
         <source>%1 (normal), yet the distribution is “%2”.</source>
         <translation>%1 (норма), но распределение указано: «%2».</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="28"/>
+        <location filename="../../app/panels/sign_preview.py" line="29"/>
         <source>%1 (normal), yet the involvement is %3%.</source>
         <translation>%1 (норма), но объём поражения %3%.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="30"/>
+        <location filename="../../app/panels/sign_preview.py" line="31"/>
         <source>%1 (normal), yet main signs of pneumonia are ticked.</source>
         <translation>%1 (норма), но отмечены основные признаки пневмонии.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="32"/>
+        <location filename="../../app/panels/sign_preview.py" line="33"/>
         <source>%1 (normal), yet the COVID-19 probability is “%7”.</source>
         <translation>%1 (норма), но вероятность COVID-19 указана: «%7».</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="34"/>
+        <location filename="../../app/panels/sign_preview.py" line="35"/>
         <source>%1, yet the involvement of both lungs is 0%.</source>
         <translation>%1, но объём поражения обоих лёгких 0%.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="36"/>
+        <location filename="../../app/panels/sign_preview.py" line="37"/>
         <source>%1 does not fit the involvement (%3% in the worse lung).</source>
         <translation>%1 не соответствует объёму поражения (%3% в более поражённом лёгком).</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="38"/>
+        <location filename="../../app/panels/sign_preview.py" line="39"/>
         <source>The distribution is “%2”, yet the percentages of the two lungs say otherwise.</source>
         <translation>Распределение «%2», но проценты поражения лёгких говорят иное.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="41"/>
+        <location filename="../../app/panels/sign_preview.py" line="42"/>
         <source>The text says “%2” next to %1 (normal).</source>
         <translation>В тексте «%2» при %1 (норма).</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="43"/>
+        <location filename="../../app/panels/sign_preview.py" line="44"/>
         <source>The text says “%2”, the distribution field says otherwise.</source>
         <translation>В тексте «%2», а в поле распределения указано иное.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="45"/>
+        <location filename="../../app/panels/sign_preview.py" line="46"/>
         <source>The text names %4, the grade field is %1.</source>
         <translation>В тексте указана %4, а в поле степени — %1.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="46"/>
+        <location filename="../../app/panels/sign_preview.py" line="47"/>
         <source>The AI flagged a solid focus (%5, slices %6) that the report does not mention.</source>
         <translation>ИИ отметил солидный очаг (%5, срезы %6), который не упомянут в протоколе.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="94"/>
+        <location filename="../../app/panels/sign_preview.py" line="95"/>
         <source>Sign the addendum</source>
         <translation>Подписать дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="95"/>
+        <location filename="../../app/panels/sign_preview.py" line="96"/>
         <source>Sign the report</source>
         <translation>Подписать протокол</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="107"/>
+        <location filename="../../app/panels/sign_preview.py" line="108"/>
         <source>Addendum; reason: %s</source>
         <translation>Дополнение; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="114"/>
+        <location filename="../../app/panels/sign_preview.py" line="115"/>
         <source>Check before signing:</source>
         <translation>Проверьте перед подписанием:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="118"/>
+        <location filename="../../app/panels/sign_preview.py" line="119"/>
         <source>&amp;Back to the report</source>
         <translation>&amp;Вернуться к протоколу</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="119"/>
+        <location filename="../../app/panels/sign_preview.py" line="120"/>
         <source>&amp;Sign anyway</source>
         <translation>&amp;Всё равно подписать</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="119"/>
+        <location filename="../../app/panels/sign_preview.py" line="120"/>
         <source>&amp;Sign</source>
         <translation>&amp;Подписать</translation>
     </message>
@@ -4512,23 +4635,23 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>%1: непредвиденный сбой (%2); подробности в журнале</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="280"/>
+        <location filename="../../app/panels/ai_panel.py" line="332"/>
         <source>AI pre-read</source>
         <translation>ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="328"/>
+        <location filename="../../app/panels/ai_panel.py" line="380"/>
         <source>reading the stored AI result</source>
         <translation>чтение сохранённого результата ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="333"/>
+        <location filename="../../app/shell/main_window.py" line="338"/>
         <source>listing series</source>
         <translation>поиск серий</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="544"/>
-        <location filename="../../app/shell/main_window.py" line="628"/>
+        <location filename="../../app/shell/main_window.py" line="549"/>
+        <location filename="../../app/shell/main_window.py" line="643"/>
         <source>loading</source>
         <translation>Загрузка исследования</translation>
     </message>
@@ -5043,6 +5166,14 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
     </message>
 </context>
 <context>
+    <name>WarningStrip</name>
+    <message>
+        <location filename="../../app/shell/load_warnings.py" line="109"/>
+        <source>Hide these warnings for this study</source>
+        <translation>Скрыть эти предупреждения для этого исследования</translation>
+    </message>
+</context>
+<context>
     <name>WordAudio</name>
     <message>
         <location filename="../../app/playback/word_audio.py" line="74"/>
@@ -5282,17 +5413,22 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Загрузка остановлена; полученное сохранено для следующей попытки</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="504"/>
+        <location filename="../../app/reading/worklist.py" line="506"/>
         <source>The worklist shows no study</source>
         <translation>В рабочем списке нет исследований</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="511"/>
-        <source>This is the last study of the worklist as shown (search and filters apply)</source>
-        <translation>Это последнее исследование рабочего списка в текущем виде (с учётом поиска и фильтров)</translation>
+        <location filename="../../app/reading/worklist.py" line="515"/>
+        <source>No more unread studies: this is the last study of the worklist as shown (search and filters apply)</source>
+        <translation>Непрочитанных исследований больше нет: это последнее исследование списка в текущем виде (с учётом поиска и фильтров)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="522"/>
+        <location filename="../../app/reading/worklist.py" line="520"/>
+        <source>End of the worklist: went on to the first unread study from the top</source>
+        <translation>Конец списка: открыто первое непрочитанное исследование сверху</translation>
+    </message>
+    <message>
+        <location filename="../../app/reading/worklist.py" line="530"/>
         <source>Every study of the worklist as shown is signed (search and filters apply)</source>
         <translation>Все исследования, показанные в рабочем списке, подписаны (с учётом поиска и фильтров)</translation>
     </message>

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
 from PySide6.QtCore import Qt
 
 from app.panels import terms
@@ -95,5 +96,34 @@ def test_the_outdated_marker_is_russian_in_a_russian_interface(qtbot, qapp, monk
         tip = item.toolTip()
         assert OLD in tip and "2.0+post9" in tip
         assert "model" not in tip and "модел" in tip
+    finally:
+        remove_translators(qapp)
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_an_outdated_long_grade_reads_whole(qtbot, qapp, monkeypatch, lang):
+    """Seen in the app: an outdated "not assessable" was elided ("↻ не о…вается"): the
+    column fits the marker and the longest grade, to be read again or being read."""
+    from app.shell.i18n import install_translator, remove_translators
+
+    monkeypatch.setenv("LUCH_LANG", lang)
+    assert install_translator(qapp) == lang
+    try:
+        panel = WorklistPanel()
+        qtbot.addWidget(panel)
+        panel.resize(300, 400)  # as narrow as it goes: the patient's name gives way
+        panel.show()
+        panel.set_rows([WorklistRow(str(n), "routine", "A", "20260101", "CT", "not-assessable",
+                                    "unread", preread=state, outdated=(OLD, "2.0+post9"))
+                        for n, state in enumerate(("", "pending", "running"))])
+        margin = panel.table.style().pixelMetric(
+            panel.table.style().PixelMetric.PM_FocusFrameHMargin) + 1  # the item's text margin
+        room = panel.table.columnWidth(4) - 2 * margin
+        metrics = panel.table.fontMetrics()
+        for row in range(3):
+            text = panel.table.item(row, 4).text()
+            assert terms.grade("not-assessable") in text and text[0] in "\u21bb\u25d4"
+            assert metrics.horizontalAdvance(text) <= room, f"{text!r} elided"
+            assert metrics.elidedText(text, Qt.TextElideMode.ElideMiddle, room) == text
     finally:
         remove_translators(qapp)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 
 from app.panels.drafts import load_draft
 from app.panels.report_panel import ReportPanel
@@ -223,3 +224,97 @@ def test_an_addendum_follows_the_signed_report_s_language_not_the_setting(qtbot,
     assert panel.language.currentData() == "ru"  # locked again, in its own language
     panel.begin("1.2.826.0.1.3680043.10.1.2")
     assert panel.writing_lang == "en" and panel.language.currentData() == "en"
+
+
+def test_an_addendum_is_cancelled_and_the_signed_report_stands(qtbot, store, monkeypatch):
+    """An addendum once started could not be abandoned from the panel: only signing it or
+    leaving its draft behind. Cancel (button) discards it after asking when text was
+    written (kept writing when the reader says so); nothing stored changes."""
+    import app.panels.report_panel as report_panel
+
+    panel = make_panel(qtbot, store)
+    panel.begin(STUDY)
+    panel.form.set_values({"grade": "CT-1", "conclusion": "Viral pneumonia, mild."})
+    panel.free_text.setPlainText("Compare with the prior.")
+    with qtbot.waitSignal(panel.signed) as first:
+        panel.sign()
+    signed_text = first.args[0].text
+    assert not panel.cancel_button.isVisibleTo(panel), "no addendum: nothing to cancel"
+    assert panel.start_addendum("Grade revised")
+    assert panel.cancel_button.isVisibleTo(panel)
+    panel.form.set_value("grade", "CT-2")
+    panel.free_text.setPlainText("Compare with the prior. Progression.")
+    panel.save_now()
+    assert load_draft(STUDY) is not None
+    answers = [False, True]  # keep writing, then discard
+    asked: list[bool] = []
+    monkeypatch.setattr(report_panel, "discard_addendum",
+                        lambda parent: asked.append(True) or answers[len(asked) - 1])
+    panel.cancel_button.click()
+    assert asked == [True] and not panel.locked and panel.addendum_reason == "Grade revised"
+    assert panel.form.values()["grade"] == "CT-2", "kept writing: nothing lost"
+    panel.cancel_button.click()
+    assert asked == [True, True]
+    assert panel.locked and panel.addendum_reason is None
+    assert not panel.cancel_button.isVisibleTo(panel)
+    assert panel.form.values()["grade"] == "CT-1"
+    assert panel.free_text.toPlainText() == "Compare with the prior."
+    assert panel.preview.toPlainText() == signed_text
+    assert load_draft(STUDY) is None, "the addendum's draft is gone"
+    assert [v.version for v in store.report_versions(first.args[0].report_uid)] == [1]
+    assert store.outbox_counts()["pending"] == 1
+    assert "cancelled" in panel.status.text()
+    again = make_panel(qtbot, store)  # opened again: the signed version, locked
+    again.begin(STUDY)
+    assert again.locked and again.form.values()["grade"] == "CT-1"
+
+
+def test_esc_in_the_report_cancels_an_addendum_with_nothing_written(qtbot, luch_home):
+    """In the reading window (whose Esc ends a measuring tool): Esc in the report panel
+    cancels an untouched addendum without asking; with no addendum it does nothing there."""
+    import app.panels.report_panel as report_panel
+    from tests.app import windows
+
+    _window, workflow = windows.station(qtbot, "dr.smirnova")
+    panel = workflow.report
+    panel.confirm_signing = lambda text, problems: True
+    panel.begin(STUDY)
+    panel.form.set_values({"grade": "CT-1", "conclusion": "Viral pneumonia, mild."})
+    with qtbot.waitSignal(panel.signed):
+        panel.sign()
+    asked: list[bool] = []
+    monkeypatch = pytest.MonkeyPatch()
+    monkeypatch.setattr(report_panel, "discard_addendum", lambda parent: asked.append(True))
+    try:
+        assert panel.start_addendum("Typo in the conclusion")
+        panel.free_text.setFocus()
+        qtbot.waitUntil(panel.free_text.hasFocus)
+        qtbot.keyClick(panel.free_text, Qt.Key.Key_Escape)
+        assert panel.locked and panel.addendum_reason is None and asked == []
+        assert load_draft(STUDY) is None
+    finally:
+        monkeypatch.undo()
+
+
+def test_the_discard_question_keeps_the_addendum_unless_discard_is_chosen(qtbot):
+    """Esc or Enter on the question keeps writing (the safe answer); only "Discard" discards."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+    from app.panels.sign_preview import discard_addendum
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+
+    def answer(key: Qt.Key | None) -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        if key is None:
+            next(b for b in box.buttons() if "Discard" in b.text()).click()
+        else:
+            qtbot.keyClick(box, key)
+
+    for key, discarded in ((Qt.Key.Key_Escape, False), (Qt.Key.Key_Return, False),
+                           (None, True)):
+        QTimer.singleShot(100, lambda k=key: answer(k))
+        assert discard_addendum(parent) is discarded

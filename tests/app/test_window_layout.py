@@ -30,7 +30,9 @@ def test_worklist_columns_fit_without_a_horizontal_scroll_bar(qtbot):
     table = panel.table
     assert table.horizontalScrollBar().maximum() == 0, "columns hide behind a scroll bar"
     header = table.horizontalHeader()
-    assert panel.width() < 420, "the worklist takes too much of the screen"
+    # 440: the AI grade column fits "↻ not assessable" whole (an outdated grade; it was
+    # elided at 420)
+    assert panel.width() < 440, "the worklist takes too much of the screen"
     for column in (4, 5):  # AI grade, status
         right = header.sectionViewportPosition(column) + header.sectionSize(column)
         assert right <= table.viewport().width() + 1, f"column {column} is cut off"
