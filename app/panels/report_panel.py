@@ -172,8 +172,8 @@ class ReportPanel(QWidget):
         QShortcut(QKeySequence("Ctrl+S"), self, self.save_now)
         QShortcut(QKeySequence("Ctrl+Return"), self, self.sign)
 
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.status, 1)
+        buttons = QHBoxLayout()  # the status over the buttons: an addendum's three buttons
+        buttons.addStretch(1)  # left it no room in Russian (and widened the column)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.sign_button)
@@ -186,6 +186,7 @@ class ReportPanel(QWidget):
         layout.addWidget(self.locked_note)
         layout.addWidget(self.prefill_note)
         layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.status)
         layout.addLayout(buttons)
 
         self.form.values_changed.connect(self._changed)

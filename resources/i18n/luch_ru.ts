@@ -3848,7 +3848,7 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
     <message>
         <location filename="../../app/panels/report_panel.py" line="154"/>
         <source>Cancel addendum</source>
-        <translation>Отменить дополнение</translation>
+        <translation>Отменить</translation>
     </message>
     <message>
         <location filename="../../app/panels/report_panel.py" line="157"/>
