@@ -98,10 +98,11 @@ def source_datasets(path: str | Path, volume: Volume) -> list[pydicom.Dataset]:
     if path.is_file() and path.name.lower().endswith((".nii", ".nii.gz")):
         raise DicomOutputError("DICOM SEG and SR need a DICOM source series; this study is "
                                "NIfTI (write the label map with --mask instead)")
-    if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file())
+    if path.is_dir():  # not hidden files (a cached study's key, UID record, markers)
+        files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
     else:  # one slice file opens its whole series: look beside it
-        files = sorted(p for p in path.parent.iterdir() if p.is_file()) \
+        files = sorted(p for p in path.parent.iterdir()
+                       if p.is_file() and not p.name.startswith(".")) \
             if volume.shape[0] > 1 else [path]
     derived = volume.info.derived_uids
     uid = "" if "SeriesInstanceUID" in derived else volume.info.series_instance_uid
