@@ -133,6 +133,24 @@ class ImageCache:
         old = self.root / uid
         return old if old.is_dir() else self.root / self.names.study(uid)
 
+    def current_path(self, path: str | Path) -> Path:
+        """A path recorded before the cache moved to hashed names (a study's folder, a
+        series' or an image under it, named by UIDs) as it is now; any other path as given."""
+        path = Path(path)
+        try:
+            parts = path.relative_to(self.root).parts
+        except ValueError:
+            return path
+        if not parts or not UID_NAME.match(parts[0]) or len(parts) > 3 or not all(
+                UID_NAME.match(Path(p).stem if n == 2 else p) for n, p in enumerate(parts)):
+            return path
+        now = self.study_dir(parts[0])
+        if len(parts) > 1:
+            now /= self.names.series(parts[1])
+        if len(parts) > 2:
+            now /= f"{self.names.instance(Path(parts[2]).stem)}.dcm"
+        return now
+
     def instance_path(self, study_uid: str, series_uid: str, sop_uid: str) -> Path:
         """Where an image of the study is cached."""
         return (self.study_dir(study_uid) / self.names.series(safe_uid(series_uid))

@@ -182,3 +182,17 @@ def test_a_killed_move_loses_nothing(encrypted_home, memory_keyring, shared_data
     assert len(list(folder.rglob("*.dcm"))) == len(files)
     assert cache.has_study(study)
     assert np.array_equal(open_volume(folder).voxels, _plain_volume(files, tmp_path))
+
+
+def test_a_path_recorded_before_the_move_is_found_after_it(encrypted_home, shared_data):
+    files = _slices(shared_data, 2)
+    cache = ImageCache()
+    study, (series, sop, _) = old_layout(cache.root, files, sealed=True)
+    before = [cache.root / study, cache.root / study / series,
+              cache.root / study / series / f"{sop}.dcm"]
+    migrate_layout(cache)
+    now = [cache.current_path(p) for p in before]
+    assert all(p.exists() for p in now) and now[0] == cache.study_dir(study)
+    assert now[2] == cache.instance_path(study, series, sop)
+    elsewhere = encrypted_home / "studies" / study
+    assert cache.current_path(elsewhere) == elsewhere
