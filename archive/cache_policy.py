@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from archive.cache import COMPLETE, ImageCache
+from archive.cache import COMPLETE, ORPHAN_AGE_S, ImageCache
 from core import crypto, vault
 from core.settings import Settings
 
@@ -145,13 +145,15 @@ def _total(parts: Iterable[Freed]) -> Freed:
                  sum(p.bytes for p in parts))
 
 
-def wipe(cache: ImageCache, keep: Iterable[str] = ()) -> Freed:
+def wipe(cache: ImageCache, keep: Iterable[str] = (), orphan_age_s: float = ORPHAN_AGE_S
+         ) -> Freed:
     """Remove every cached study but ``keep`` (open now), and the study folders whose UID
-    cannot be read any more (:meth:`ImageCache.orphans`); only image folders under the
-    cache root are touched."""
+    cannot be read any more (:meth:`ImageCache.orphans`, older than ``orphan_age_s``: a
+    younger one may be a study being made now); only image folders under the cache root
+    are touched."""
     keep = set(keep)
     parts = [_remove(cache, uid) for uid in cache.studies() if uid not in keep]
-    for folder in cache.orphans():
+    for folder in cache.orphans(orphan_age_s):
         files = _files(folder)
         parts.append(Freed(1, len(files), sum(f.stat().st_size for f in files)))
         shutil.rmtree(folder, ignore_errors=True)

@@ -200,7 +200,7 @@ def reset_keys(set_aside: bool = False) -> dict[str, object]:
                 shutil.move(str(home / name), str(moved / name))
     else:
         vault.check_reset_allowed(unsent, drafts)
-    freed = wipe(ImageCache())
+    freed = wipe(ImageCache(), orphan_age_s=0)  # with the naming key aside: every folder
     if moved is None:
         vault.rotate_kek(home)
     else:
