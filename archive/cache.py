@@ -38,6 +38,7 @@ from archive.cache_layout import (
     CacheNames,
     finish_study,
     migrate_study,
+    moving_lock,
     names_secret,
 )
 from archive.dicomweb import DicomWebClient, tag_value
@@ -84,6 +85,9 @@ def safe_uid(uid: str) -> str:
 
 
 class ImageCache:
+    #: held while a study moves to hashed names (one lock for every cache of this process)
+    moving = threading.Lock()
+
     def __init__(self, root: Path | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self.root = root or app_subdir("cache") / "images"
         self.root.mkdir(parents=True, exist_ok=True)
@@ -92,7 +96,6 @@ class ImageCache:
         self.pinned: Callable[[], Iterable[str]] = lambda: ()
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
-        self.moving = threading.Lock()  # held while a study moves to hashed names
         self._names: CacheNames | None = None
         self._uids: dict[str, str] = {}  # folder name -> study UID, from the records
 
@@ -119,7 +122,7 @@ class ImageCache:
         folder = self.root / self.names.study(uid)
         old = self.root / uid
         if old.is_dir():
-            with self.moving:
+            with self.moving, moving_lock(self.root):
                 if old.is_dir():
                     migrate_study(self, old)
         elif (folder / vault.NEXT_FOLDER_KEY).exists():  # a move killed at its last step

@@ -33,7 +33,9 @@ import logging
 import os
 import re
 import shutil
+import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
 
@@ -47,6 +49,8 @@ RECORD = ".study"  # in a study's folder: its UID, sealed
 UID_NAME = re.compile(r"^[0-9]+(\.[0-9]+)*$")  # a folder or file named by a UID (before)
 HASHED = re.compile(r"^[sri][0-9a-f]{32}$")
 _RECORD_LABEL = b"luch-cache-record"
+_SECRET_LOCK = threading.Lock()
+MOVE_NICE = 10  # the moving thread's nice value: the reading comes first
 
 
 class ImageCache(Protocol):
@@ -64,9 +68,10 @@ class ImageCache(Protocol):
 def names_secret(create: bool) -> bytes | None:
     """The naming key (made on first use when ``create``; None when there is none)."""
     path = app_home() / vault.KEYS_DIR / f"{vault.CACHE_NAMES_KEY}.key"
-    if not create and not path.is_file():
-        return None
-    return vault.station_secret(vault.CACHE_NAMES_KEY)
+    with _SECRET_LOCK:  # two threads making it at once would name the cache two ways
+        if not create and not path.is_file():
+            return None
+        return vault.station_secret(vault.CACHE_NAMES_KEY)
 
 
 class CacheNames:
@@ -193,6 +198,49 @@ def finish_study(folder: Path) -> Path:
     return folder
 
 
+@contextlib.contextmanager
+def moving_lock(root: Path) -> Iterator[None]:
+    """Held while a study moves: another process (``luch cache`` beside the app) waits
+    (``flock`` on ``<root>/.moving.lock``; on Windows only this process's lock holds)."""
+    try:
+        import fcntl  # deferred: POSIX only
+    except ImportError:
+        yield
+        return
+    with open(root / ".moving.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def start_migration(cache: ImageCache) -> threading.Thread | None:
+    """:func:`migrate_layout` on a background thread of low OS priority (the app's start
+    does not wait; a study asked for meanwhile moves first, on the asking thread); None
+    when nothing is named by UID. Stopped by the app's exit, it goes on at the next start."""
+    if not any(UID_NAME.match(f.name) or (HASHED.match(f.name) and (
+            f / vault.NEXT_FOLDER_KEY).exists()) for f in cache.root.iterdir()):
+        return None
+
+    def run() -> None:
+        if sys.platform == "linux":  # a thread's own nice value (Linux: a thread is a task)
+            with contextlib.suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(),
+                               max(MOVE_NICE, os.getpriority(os.PRIO_PROCESS, 0)))
+        try:
+            moved = migrate_layout(cache)
+        except Exception as err:  # the next start (or the study's first use) tries again
+            log.warning("image cache: moving to hashed names stopped: %s", type(err).__name__)
+            return
+        if moved:
+            log.info("image cache: %d studies moved to hashed names", moved)
+
+    thread = threading.Thread(target=run, name="luch-cache-move", daemon=True)
+    thread.start()
+    return thread
+
+
 def migrate_layout(cache: ImageCache) -> int:
     """Move every study still named by UID (and finish moves a killed process left);
     returns how many studies moved. A study being fetched now is left for later."""
@@ -205,7 +253,7 @@ def migrate_layout(cache: ImageCache) -> int:
         if not lock.acquire(blocking=False):
             continue
         try:
-            with cache.moving:
+            with cache.moving, moving_lock(cache.root):
                 if old.is_dir():
                     migrate_study(cache, old)
                     moved += 1

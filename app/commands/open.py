@@ -52,12 +52,12 @@ def open_records():
     # deferred: `luch --help` and the other commands do not load it
     from app.commands._sealing import seal_home
     from archive.cache import ImageCache
-    from archive.cache_layout import migrate_layout
+    from archive.cache_layout import start_migration
     from core import vault
     from records import open_store
 
     store = open_store()
-    migrate_layout(ImageCache())  # a cache of before: its UIDs out of the file names
+    start_migration(ImageCache())  # a cache of before: its UIDs out of the file names
     seal_home()
     if vault.current() is not None:
         vault.no_core_dumps()  # a crash's memory image would be plain PHI

@@ -16,7 +16,7 @@ import pydicom
 import pytest
 
 from archive.cache import ImageCache
-from archive.cache_layout import RECORD, migrate_layout
+from archive.cache_layout import RECORD, migrate_layout, start_migration
 from archive.cache_policy import wipe
 from core import crypto, vault
 from studies import open_volume
@@ -114,7 +114,8 @@ def test_a_wipe_removes_folders_whose_naming_key_was_set_aside(encrypted_home, s
     old = time.time() - 3600
     for folder in fresh.root.iterdir():
         os.utime(folder, (old, old))
-    assert wipe(fresh).images == 2 and list(fresh.root.iterdir()) == []
+    assert wipe(fresh).images == 2 and [p for p in fresh.root.iterdir()
+                                        if not p.name.startswith(".")] == []
 
 
 KILLER = """
@@ -196,3 +197,16 @@ def test_a_path_recorded_before_the_move_is_found_after_it(encrypted_home, share
     assert now[2] == cache.instance_path(study, series, sop)
     elsewhere = encrypted_home / "studies" / study
     assert cache.current_path(elsewhere) == elsewhere
+
+
+def test_the_start_moves_the_cache_in_the_background(encrypted_home, shared_data, tmp_path):
+    files = _slices(shared_data, 3)
+    cache = ImageCache()
+    study, others = old_layout(cache.root, files, sealed=True)
+    mover = start_migration(cache)
+    assert mover is not None
+    folder = ImageCache().study_dir(study)  # asked for meanwhile: moved once, either way
+    mover.join(60)
+    assert not mover.is_alive() and _uids_in_names(encrypted_home, [study, *others]) == []
+    assert np.array_equal(open_volume(folder).voxels, _plain_volume(files, tmp_path))
+    assert start_migration(cache) is None  # nothing left to move
