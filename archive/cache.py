@@ -1,6 +1,8 @@
 """The local image cache: studies fetched over WADO-RS, bounded in size, evicted LRU.
 
-Layout: ``<root>/<StudyUID>/<SeriesUID>/<SOPUID>.dcm``. Files are written to a temporary
+Layout: ``<root>/s<hash>/r<hash>/i<hash>.dcm``, keyed hashes of the study, series and SOP
+Instance UIDs, each study's UID sealed in its folder's ``.study`` (:mod:`archive.cache_layout`,
+which also moves caches named by UID). Files are written to a temporary
 name and renamed, so a crash never leaves a half file under a real name; a fetch resumes
 where it stopped, and a dropped link is retried for a while before giving up. A study is
 complete when its ``.complete`` marker exists; the marker's mtime is its last use; a study
@@ -9,8 +11,8 @@ with files but no marker is partly cached (``study_state``, against the instance
 evicted.
 
 With encryption at rest on (:mod:`core.vault`), each study has its own data key, wrapped by
-the station key, in ``<StudyUID>/.luch-key``; every image is written sealed (AES-256-GCM,
-the SOP Instance UID as associated data) and read through :class:`studies.sources.FileRef`,
+the station key, in the study folder's ``.luch-key``; every image is written sealed (AES-256-GCM,
+the file's hashed name as associated data) and read through :class:`studies.sources.FileRef`,
 which decrypts in memory. Evicting a study deletes its key with its files.
 """
 
@@ -20,7 +22,6 @@ import contextlib
 import json
 import logging
 import os
-import re
 import shutil
 import sys
 import threading
@@ -30,11 +31,21 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from archive.cache_layout import (
+    HASHED,
+    RECORD,
+    UID_NAME,
+    CacheNames,
+    finish_study,
+    migrate_study,
+    moving_lock,
+    names_secret,
+)
 from archive.dicomweb import DicomWebClient, tag_value
 from archive.errors import ArchiveError, ArchiveRejected, ArchiveUnavailable
 from core import crypto, vault
 from core.errors import LuchError
-from core.files import write_json_atomic
+from core.files import write_bytes_atomic, write_json_atomic
 from core.paths import app_subdir
 
 log = logging.getLogger(__name__)
@@ -45,7 +56,7 @@ ABSENT, PARTIAL, COMPLETE_STATE = "absent", "partial", "complete"
 RETRIES, RETRY_FIRST_S, RETRY_MAX_S, RETRY_WINDOW_S = 6, 0.5, 8.0, 30.0
 PREFETCH_NICE = 10  # the prefetching threads' nice value: the reading comes first
 DEFAULT_MAX_BYTES = 20 * 1024**3
-_UID = re.compile(r"^[0-9]+(\.[0-9]+)*$")
+ORPHAN_AGE_S = 60.0  # a study folder whose UID record is unreadable this long is wiped
 SERIES_UID, SOP_UID = "0020000E", "00080018"
 
 
@@ -68,12 +79,15 @@ class CacheState:
 
 def safe_uid(uid: str) -> str:
     """A UID fit to be a folder name (an archive must not make us write elsewhere)."""
-    if not isinstance(uid, str) or not _UID.match(uid) or len(uid) > 64:
+    if not isinstance(uid, str) or not UID_NAME.match(uid) or len(uid) > 64:
         raise ArchiveRejected("the archive sent an invalid UID")
     return uid
 
 
 class ImageCache:
+    #: held while a study moves to hashed names (one lock for every cache of this process)
+    moving = threading.Lock()
+
     def __init__(self, root: Path | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self.root = root or app_subdir("cache") / "images"
         self.root.mkdir(parents=True, exist_ok=True)
@@ -82,17 +96,86 @@ class ImageCache:
         self.pinned: Callable[[], Iterable[str]] = lambda: ()
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
+        self._names: CacheNames | None = None
+        self._uids: dict[str, str] = {}  # folder name -> study UID, from the records
+
+    @property
+    def names(self) -> CacheNames:
+        """The naming key's hashes (the key made on first use)."""
+        if self._names is None:
+            secret = names_secret(create=True)
+            assert secret is not None  # made when missing
+            self._names = CacheNames(secret)
+        return self._names
+
+    def _known_names(self) -> CacheNames | None:
+        """The names, or None when no naming key exists (nothing hashed was cached)."""
+        if self._names is None:
+            secret = names_secret(create=False)
+            if secret is not None:
+                self._names = CacheNames(secret)
+        return self._names
 
     def study_dir(self, study_uid: str) -> Path:
-        return self.root / safe_uid(study_uid)
+        """The study's folder (not made); one named by its UID (before) is moved first."""
+        uid = safe_uid(study_uid)
+        folder = self.root / self.names.study(uid)
+        old = self.root / uid
+        if old.is_dir():
+            with self.moving, moving_lock(self.root):
+                if old.is_dir():
+                    migrate_study(self, old)
+        elif (folder / vault.NEXT_FOLDER_KEY).exists():  # a move killed at its last step
+            finish_study(folder)
+        return folder
+
+    def where(self, study_uid: str) -> Path:
+        """The study's folder as it is on disk now, not moved: still named by its UID when
+        not moved yet (to count or remove it)."""
+        uid = safe_uid(study_uid)
+        old = self.root / uid
+        return old if old.is_dir() else self.root / self.names.study(uid)
+
+    def current_path(self, path: str | Path) -> Path:
+        """A path recorded before the cache moved to hashed names (a study's folder, a
+        series' or an image under it, named by UIDs) as it is now; any other path as given."""
+        path = Path(path)
+        try:
+            parts = path.relative_to(self.root).parts
+        except ValueError:
+            return path
+        if not parts or not UID_NAME.match(parts[0]) or len(parts) > 3 or not all(
+                UID_NAME.match(Path(p).stem if n == 2 else p) for n, p in enumerate(parts)):
+            return path
+        now = self.study_dir(parts[0])
+        if len(parts) > 1:
+            now /= self.names.series(parts[1])
+        if len(parts) > 2:
+            now /= f"{self.names.instance(Path(parts[2]).stem)}.dcm"
+        return now
+
+    def instance_path(self, study_uid: str, series_uid: str, sop_uid: str) -> Path:
+        """Where an image of the study is cached."""
+        return (self.study_dir(study_uid) / self.names.series(safe_uid(series_uid))
+                / f"{self.names.instance(safe_uid(sop_uid))}.dcm")
+
+    def _ensure(self, study_uid: str) -> Path:
+        """The study's folder, made with its UID record."""
+        folder = self.study_dir(study_uid)
+        if not (folder / RECORD).exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            write_bytes_atomic(folder / RECORD, self.names.record(study_uid, folder.name))
+            self._uids[folder.name] = study_uid
+        return folder
 
     def study_key(self, study_uid: str) -> bytes | None:
         """The data key new files of the study are sealed with (made on first use), or None
         when encryption at rest is off."""
+        folder = self._ensure(study_uid)
         keys = vault.current()
         if keys is None:
             return None
-        return keys.folder_dek(self.study_dir(study_uid), create=True)
+        return keys.folder_dek(folder, create=True)
 
     def has_study(self, study_uid: str) -> bool:
         return (self.study_dir(study_uid) / COMPLETE).exists()
@@ -102,15 +185,40 @@ class ImageCache:
         if marker.exists():
             os.utime(marker)
 
+    def _uid_of(self, folder: Path) -> str | None:
+        """The study UID of a cached study's folder (None: its record cannot be read)."""
+        if UID_NAME.match(folder.name):  # not moved yet: named by it
+            return folder.name
+        if folder.name not in self._uids:
+            names = self._known_names()
+            uid = names.read_record(folder) if names is not None else None
+            if uid is None or names is None or names.study(uid) != folder.name:
+                return None
+            self._uids[folder.name] = uid
+        return self._uids[folder.name]
+
     def studies(self) -> list[str]:
         """Cached studies (complete or partly fetched), least recently used first."""
         found = []
         for folder in self.root.iterdir():
-            if folder.is_dir() and _UID.match(folder.name):
+            if not folder.is_dir() or not (HASHED.match(folder.name)
+                                           or UID_NAME.match(folder.name)):
+                continue
+            uid = self._uid_of(folder)
+            if uid is not None:
                 marker = folder / COMPLETE
                 used = marker.stat().st_mtime if marker.exists() else folder.stat().st_mtime
-                found.append((used, folder.name))
+                found.append((used, uid))
         return [uid for _, uid in sorted(found)]
+
+    def orphans(self, older_than_s: float = ORPHAN_AGE_S) -> list[Path]:
+        """Study folders whose UID cannot be read (their naming key was set aside with the
+        other keys, or a record is damaged), older than ``older_than_s``: only a wipe
+        removes them."""
+        now = time.time()
+        return [f for f in self.root.iterdir()
+                if f.is_dir() and HASHED.match(f.name) and self._uid_of(f) is None
+                and now - f.stat().st_mtime >= older_than_s]
 
     def size(self) -> int:
         return sum(f.stat().st_size for f in self.root.rglob("*.dcm"))
@@ -125,7 +233,9 @@ class ImageCache:
         if not lock.acquire(blocking=False):
             return False
         try:
-            shutil.rmtree(self.study_dir(study_uid), ignore_errors=True)
+            with self.moving:
+                shutil.rmtree(self.where(study_uid), ignore_errors=True)
+            self._uids.pop(self.names.study(study_uid), None)
         finally:
             lock.release()
         return True
@@ -145,8 +255,7 @@ class ImageCache:
 
     def note_expected(self, study_uid: str, instances: int) -> None:
         """Record how many instances the study has (before fetching them)."""
-        folder = self.study_dir(study_uid)
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = self._ensure(study_uid)
         write_json_atomic(folder / MANIFEST, {"instances": int(instances)})
 
     def fetch_study(self, client: DicomWebClient, study_uid: str,
@@ -210,7 +319,6 @@ class ImageCache:
     def _list_study(self, client: DicomWebClient, study_uid: str
                     ) -> list[tuple[str, str, Path]]:
         """Every instance of the study (QIDO-RS) with the path it is cached at."""
-        folder = self.study_dir(study_uid)
         wanted = []
         all_series = client.search_series(study_uid)
         if not all_series:
@@ -219,7 +327,8 @@ class ImageCache:
             series_uid = safe_uid(tag_value(series, SERIES_UID))
             for inst in client.search_instances(study_uid, series_uid=series_uid):
                 sop_uid = safe_uid(tag_value(inst, SOP_UID))
-                wanted.append((series_uid, sop_uid, folder / series_uid / f"{sop_uid}.dcm"))
+                wanted.append((series_uid, sop_uid,
+                               self.instance_path(study_uid, series_uid, sop_uid)))
         return wanted
 
     def evict(self, keep: Iterable[str] = ()) -> list[str]:
@@ -233,7 +342,7 @@ class ImageCache:
                 break
             if uid in keep:
                 continue
-            folder = self.study_dir(uid)
+            folder = self.where(uid)
             freed = sum(f.stat().st_size for f in folder.rglob("*.dcm"))
             if self.remove_study(uid):
                 size -= freed
@@ -269,8 +378,8 @@ def fetch_instance(client: DicomWebClient, study_uid: str, item: tuple[str, str,
             pause_until = now + min(RETRY_MAX_S, RETRY_FIRST_S * 2**attempt)
             while time.monotonic() < pause_until and not stopped():
                 stop.wait(0.05)
-    if key is not None:
-        data = crypto.seal(key, data, sop_uid.encode())
+    if key is not None:  # associated data: the file's (hashed) name
+        data = crypto.seal(key, data, path.stem.encode())
     else:
         vault.note_plain_write()
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -13,12 +13,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import shutil
 import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from archive.cache import COMPLETE, ImageCache
+from archive.cache import COMPLETE, ORPHAN_AGE_S, ImageCache
 from core import crypto, vault
 from core.settings import Settings
 
@@ -84,7 +85,7 @@ def cache_status(cache: ImageCache, now: float | None = None) -> CacheStatus:
     partial: list[PartialStudy] = []
     oldest, plain = None, 0
     for uid in uids:
-        folder = cache.study_dir(uid)
+        folder = cache.where(uid)
         files = _files(folder)
         plain += sum(1 for f in files if not _sealed(f))
         images += len(files)
@@ -133,7 +134,7 @@ def seal_cache(cache: ImageCache, keys: vault.Vault) -> int:
 
 def _remove(cache: ImageCache, uid: str) -> Freed:
     """What removing the study freed; nothing when it is being fetched now."""
-    files = _files(cache.study_dir(uid))
+    files = _files(cache.where(uid))
     freed = Freed(1, len(files), sum(f.stat().st_size for f in files))
     return freed if cache.remove_study(uid) else Freed(0, 0, 0)
 
@@ -144,11 +145,19 @@ def _total(parts: Iterable[Freed]) -> Freed:
                  sum(p.bytes for p in parts))
 
 
-def wipe(cache: ImageCache, keep: Iterable[str] = ()) -> Freed:
-    """Remove every cached study but ``keep`` (open now); only image folders under the
-    cache root are touched."""
+def wipe(cache: ImageCache, keep: Iterable[str] = (), orphan_age_s: float = ORPHAN_AGE_S
+         ) -> Freed:
+    """Remove every cached study but ``keep`` (open now), and the study folders whose UID
+    cannot be read any more (:meth:`ImageCache.orphans`, older than ``orphan_age_s``: a
+    younger one may be a study being made now); only image folders under the cache root
+    are touched."""
     keep = set(keep)
-    return _total(_remove(cache, uid) for uid in cache.studies() if uid not in keep)
+    parts = [_remove(cache, uid) for uid in cache.studies() if uid not in keep]
+    for folder in cache.orphans(orphan_age_s):
+        files = _files(folder)
+        parts.append(Freed(1, len(files), sum(f.stat().st_size for f in files)))
+        shutil.rmtree(folder, ignore_errors=True)
+    return _total(parts)
 
 
 def _gone(cache: ImageCache, uid: str) -> bool:
@@ -200,7 +209,7 @@ def prune(cache: ImageCache, limits: CacheLimits, keep: Iterable[str] = (),
     removed: list[str] = []
     if limits.max_age_s > 0:
         for uid in candidates:
-            if now - _last_use(cache.study_dir(uid)) > limits.max_age_s and _gone(cache, uid):
+            if now - _last_use(cache.where(uid)) > limits.max_age_s and _gone(cache, uid):
                 removed.append(uid)
     if limits.max_bytes > 0:
         left = [uid for uid in candidates if uid not in removed]

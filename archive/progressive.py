@@ -130,9 +130,9 @@ class ProgressiveStudy(Observable):
                                   tag_values(first, PIXEL_SPACING),
                                   tag_value(first, THICKNESS, None))
         ordered = [headers[i] for i in geometry.order]
-        folder = self.cache.study_dir(self.study_uid)
         sops = [safe_uid(tag_value(h, SOP_UID)) for h in ordered]
-        self._items = [(series_uid, sop, folder / series_uid / f"{sop}.dcm") for sop in sops]
+        self._items = [(series_uid, sop, self.cache.instance_path(self.study_uid, series_uid, sop))
+                       for sop in sops]
         rows, columns = int(tag_value(first, ROWS)), int(tag_value(first, COLUMNS))
         if self._continues(series_uid, sops, (len(ordered), rows, columns)):
             assert self.volume is not None

@@ -57,7 +57,8 @@ def _keyring() -> None:
 
 
 def _cache(files: list[Path], root: Path) -> Path:
-    """``files`` laid out as the image cache does: <study>/<series>/<SOP UID>.dcm."""
+    """``files`` laid out as the image cache did before hashed names:
+    <study>/<series>/<SOP UID>.dcm (the cache moves it when asked for it)."""
     import pydicom
 
     first = pydicom.dcmread(files[0], stop_before_pixels=True)
@@ -90,8 +91,8 @@ def plain_and_sealed(files: list[Path], home: Path) -> tuple[Path, Path]:
     (home / "settings.json").write_text(json.dumps({vault.SETTING: True}))
     plain = _cache(files, home / "plain")
     sealed = _cache(files, home / "sealed")
-    seal_cache(ImageCache(home / "sealed"), vault.current())
-    return plain, sealed
+    seal_cache(ImageCache(home / "sealed"), vault.current())  # moved to hashed names too
+    return plain, ImageCache(home / "sealed").study_dir(sealed.name)
 
 
 def _drop(folder: Path) -> None:
@@ -150,7 +151,8 @@ def main() -> None:
         plain = _cache(files, home / "plain")
         sealed_root = home / "sealed"
         sealed = _cache(files, sealed_root)
-        seal_cache(ImageCache(sealed_root), keys)
+        seal_cache(ImageCache(sealed_root), keys)  # moved to hashed names too
+        sealed = ImageCache(sealed_root).study_dir(sealed.name)
         want = studies.open_volume(plain).voxels
         assert np.array_equal(want, studies.open_volume(sealed).voxels)
         times: dict[str, list[tuple[float, float]]] = {"plain": [], "sealed": []}

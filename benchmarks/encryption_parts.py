@@ -47,7 +47,8 @@ def main() -> None:
     files = sorted(args.series.rglob("*.dcm"))
     plain, sealed = plain_and_sealed(files, home)
     plain_refs, sealed_refs = list_files(plain), list_files(sealed)
-    plain_headers = {h.ref.path.stem: h for h in fastscan.scan_files(plain_refs)[0]}
+    plain_headers = {str(h.get("SOPInstanceUID")): h  # (the sealed copy's names are hashed)
+                     for h in fastscan.scan_files(plain_refs)[0]}
     sealed_headers = fastscan.scan_files(sealed_refs)[0]
     rows, columns = sealed_headers[0].rows, sealed_headers[0].columns
     out = np.empty((rows, columns), np.int16)
@@ -101,6 +102,7 @@ def main() -> None:
             size, at = envelope.chunk_size(index), envelope.offset(index)
             gcm.decrypt_into(envelope.nonce(index), whole[at:at + size + crypto.TAG], auth,
                              (pixels if index else aside)[:size])
+    plain_in_order = [plain_headers[str(h.get("SOPInstanceUID"))] for h in sealed_headers]
     for _ in range(args.rounds):
         timed("GDCM scan, plain files", lambda: fastscan._scan(
             plain_refs, [str(r.path) for r in plain_refs]))
@@ -117,7 +119,7 @@ def main() -> None:
         for h in sealed_headers:  # as scan_files hands them on
             h.sealed = heads.get(h.ref.path)
         timed("pixel read, plain", lambda: [_read_native(SliceSource(
-            plain_headers[h.ref.path.stem], None, 1.0, 0.0), dtype, out) for h in sealed_headers])
+            h, None, 1.0, 0.0), dtype, out) for h in plain_in_order])
         timed("pixel read, sealed", lambda: [_read_native(
             SliceSource(h, None, 1.0, 0.0), dtype, out) for h in sealed_headers])
         timed("floor: per file an open, one preadv, every chunk decrypted", lambda: [

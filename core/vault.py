@@ -53,8 +53,11 @@ CHECK_FILE = "station.check"  # a known key wrapped by the KEK: tells "lost" fro
 PLAIN_MARK = ".plain-data"  # in LUCH_HOME: PHI was written in plain since the last sealing
 CONVERTED = "converted"  # in keys/: the whole home was sealed once
 FOLDER_KEY = ".luch-key"
+NEXT_FOLDER_KEY = ".luch-key.next"  # the folder's key wrapped for its next name (a renaming)
 HOME_KEY, RECORDS_KEY = "home", "records"
 ANONYMIZE_KEY = "anonymize"  # keys/anonymize.key: a station secret (station_secret)
+CACHE_NAMES_KEY = "cache-names"  # keys/cache-names.key: the image cache's names are hashed with it
+SECRETS = (ANONYMIZE_KEY, CACHE_NAMES_KEY)  # station secrets: wrapped when encryption is on
 STUDY_KEYS = "studies"  # in keys/: one wrapped data key per study of the AI's files
 STUDY_IDS_KEY = "study-ids"  # the data key the study keys' ids are hashed with
 _FOLDER_LEVELS = 3  # a cached image is <study>/<series>/<sop>.dcm: its key 2 levels up
@@ -161,6 +164,19 @@ class Vault:
     def folder_dek(self, folder: Path, create: bool = True) -> bytes | None:
         """The data key of a cached study's folder (``<folder>/.luch-key``)."""
         return self._key_at(Path(folder) / FOLDER_KEY, f"folder:{Path(folder).name}", create)
+
+    def rewrap_folder_key(self, folder: Path, new_name: str) -> Path | None:
+        """Write ``<folder>/.luch-key.next``: the folder's data key wrapped for the folder
+        name ``new_name`` (a folder about to be renamed; the caller moves it over
+        ``.luch-key`` after the rename). None when the folder has no key."""
+        folder = Path(folder)
+        if not (folder / FOLDER_KEY).is_file():
+            return None
+        dek = self.folder_dek(folder, create=False)
+        assert dek is not None
+        target = folder / NEXT_FOLDER_KEY
+        write_bytes_atomic(target, crypto.wrap_key(self._kek, dek, f"folder:{new_name}"))
+        return target
 
     def study_key_id(self, study_uid: str) -> bytes:
         """The id of a study's key: a keyed hash of its UID (the same for the life of the

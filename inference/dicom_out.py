@@ -92,16 +92,19 @@ _INFO_FIELD = {"StudyInstanceUID": "study_instance_uid",
                "SeriesInstanceUID": "series_instance_uid"}
 
 
-def source_datasets(path: str | Path, volume: Volume) -> list[pydicom.Dataset]:
-    """Headers of the source series in the volume's slice order, checked against it."""
+def source_datasets(path: str | Path, volume: Volume, key: bytes | None = None
+                    ) -> list[pydicom.Dataset]:
+    """Headers of the source series in the volume's slice order, checked against it
+    (``key``: of sealed files the caller holds the key of in memory)."""
     path = Path(path)
     if path.is_file() and path.name.lower().endswith((".nii", ".nii.gz")):
         raise DicomOutputError("DICOM SEG and SR need a DICOM source series; this study is "
                                "NIfTI (write the label map with --mask instead)")
-    if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file())
+    if path.is_dir():  # not hidden files (a cached study's key, UID record, markers)
+        files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
     else:  # one slice file opens its whole series: look beside it
-        files = sorted(p for p in path.parent.iterdir() if p.is_file()) \
+        files = sorted(p for p in path.parent.iterdir()
+                       if p.is_file() and not p.name.startswith(".")) \
             if volume.shape[0] > 1 else [path]
     derived = volume.info.derived_uids
     uid = "" if "SeriesInstanceUID" in derived else volume.info.series_instance_uid
@@ -109,7 +112,7 @@ def source_datasets(path: str | Path, volume: Volume) -> list[pydicom.Dataset]:
     keys: dict[Path, bytes | None] = {}  # an encrypted cached study: read through its key
     for f in files:
         if f.parent not in keys:
-            keys[f.parent] = folder_key(f.parent)
+            keys[f.parent] = key if key is not None else folder_key(f.parent)
         try:
             with FileRef(f, key=keys[f.parent]).open() as fp:
                 ds = pydicom.dcmread(fp, stop_before_pixels=True)

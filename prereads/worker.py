@@ -2,9 +2,11 @@
 its pre-read by this model version, else fetch the series, pre-read it, build the SEG, the
 TID 1500 SR and the flat AI SR, and store those the archive still lacks (STOW-RS).
 
-The archive is checked again just before storing, and only missing objects are sent: a
-restart after kill -9 between two stores, or a second process that got there first, sends
-nothing twice.
+The fetched images are sealed (AES-256-GCM) in the temporary folder under a key kept in
+this process's memory only: no plain copy of a study on the server's disk, even for the
+minutes of its pre-read or after a crash. The archive is checked again just before
+storing, and only missing objects are sent: a restart after kill -9 between two stores, or a
+second process that got there first, sends nothing twice.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 
 from archive.dicomweb import DicomWebClient, dataset_bytes, tag_value
 from archive.errors import ArchiveRejected
+from core import crypto
 from inference.dicom_out import source_datasets
 from inference.preread import PreReadOptions, analyze
 from prereads.archived import SOP_UID, PreReadIds, locate, present
@@ -44,8 +47,9 @@ class StudyResult:
 
 
 def fetch_series(client: DicomWebClient, ids: PreReadIds, folder: Path,
-                 cancel: threading.Event | None = None) -> int:
-    """The series' images into ``folder`` over WADO-RS; returns how many."""
+                 cancel: threading.Event | None = None, key: bytes | None = None) -> int:
+    """The series' images into ``folder`` over WADO-RS, sealed with ``key`` when given (the
+    file's stem as associated data); returns how many."""
     sops = [str(tag_value(i, SOP_UID)) for i in client.search_instances(
         ids.study_uid, series_uid=ids.series_uid)]
     if not sops:
@@ -55,8 +59,10 @@ def fetch_series(client: DicomWebClient, ids: PreReadIds, folder: Path,
         if cancel is not None and cancel.is_set():
             return
         n, sop = n_sop
-        (folder / f"{n:05d}.dcm").write_bytes(
-            client.retrieve_instance(ids.study_uid, ids.series_uid, sop))
+        data = client.retrieve_instance(ids.study_uid, ids.series_uid, sop)
+        if key is not None:
+            data = crypto.seal(key, data, f"{n:05d}".encode())
+        (folder / f"{n:05d}.dcm").write_bytes(data)
 
     with ThreadPoolExecutor(FETCH_THREADS, thread_name_prefix="luch-preread-fetch") as pool:
         list(pool.map(one, enumerate(sops)))
@@ -73,15 +79,16 @@ def preread_study(client: DicomWebClient, study_uid: str, model_version: str,
         return StudyResult(Outcome.NOT_CT)
     if present(client, ids) == set(ids.objects):
         return StudyResult(Outcome.PRESENT)
+    key = crypto.new_key()  # this study's, in memory only
     with tempfile.TemporaryDirectory(prefix="luch-preread-") as tmp:
         folder = Path(tmp)
-        if fetch_series(client, ids, folder, cancel) != ids.images:  # grew since: the new one
+        if fetch_series(client, ids, folder, cancel, key) != ids.images:  # grew since
             ids = replace(ids, images=len(list(folder.iterdir())))
-        volume = open_volume(folder)
+        volume = open_volume(folder, key=key)
         result = analyze(volume, options, cancel=cancel)
         if result.model_version != model_version:  # e.g. the weights failed: classical fallback
             ids = replace(ids, model_version=result.model_version)
-        datasets = build_outputs(result, source_datasets(folder, volume), ids)
+        datasets = build_outputs(result, source_datasets(folder, volume, key), ids)
     held = present(client, ids)
     missing = [ds for ds in datasets if str(ds.SOPInstanceUID) not in held]
     sent = 0

@@ -93,6 +93,7 @@ def open_volume(
     on_first_slice: FirstSlice | None = None,
     series: str | int | None = None,
     whole_series: bool = True,
+    key: bytes | None = None,
 ) -> Volume:
     """Read the best (or the chosen) series at a folder, zip, DICOMDIR or file as a Volume.
 
@@ -101,12 +102,13 @@ def open_volume(
 
     ``progress(fraction)`` is called as loading goes; ``cancel()`` returning True stops it
     with :class:`~studies.errors.LoadCancelled`; ``on_first_slice(k, image)`` receives the
-    middle slice (in HU) as soon as it is decoded, before the rest of the volume.
+    middle slice (in HU) as soon as it is decoded, before the rest of the volume. ``key``:
+    the data key of a folder's sealed files, kept in the caller's memory only.
     """
     header_progress = (lambda f: progress(f * HEADER_SHARE)) if progress else None
     pixel_progress = (lambda f: progress(HEADER_SHARE + f * (1 - HEADER_SHARE))
                       ) if progress else None
-    files = list_files(path)  # one file's header progress would run twice with its series'
+    files = list_files(path, key)  # one file's header progress would run twice with its series'
     result = scan_files(files, header_progress if len(files) > 1 else None)
     candidate = choose(result, series)
     if whole_series and series is None and is_one_slice(candidate):

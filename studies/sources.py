@@ -132,8 +132,10 @@ def file_key(path: Path) -> bytes | None:
     return folder_key(path.parent)
 
 
-def list_files(path: str | Path) -> list[FileRef]:
-    """Every candidate file at ``path``: walk a folder, list a zip, follow a DICOMDIR."""
+def list_files(path: str | Path, key: bytes | None = None) -> list[FileRef]:
+    """Every candidate file at ``path``: walk a folder, list a zip, follow a DICOMDIR.
+    ``key``: the data key of a folder's sealed files, held in memory by the caller (else
+    each folder's own key, if any)."""
     path = Path(path)
     if not path.exists():
         raise StudyError(f"Not found: {path}")
@@ -142,7 +144,7 @@ def list_files(path: str | Path) -> list[FileRef]:
 
         def key_of(folder: Path) -> bytes | None:
             if folder not in keys:
-                keys[folder] = folder_key(folder)
+                keys[folder] = key if key is not None else folder_key(folder)
             return keys[folder]
 
         files = sorted((FileRef(r.path, key=key_of(r.path.parent)) for r in _walk(path)),

@@ -4,7 +4,8 @@ key reset (refused while work is unsent), for ``luch encryption`` and the app's 
 The database is converted by :func:`records.open_store` itself; this seals the files: the
 cached images (a key per study), report drafts, dictation audio and its word times, where
 series were left and the folder last opened from (moved out of ``settings.json``) (the home
-key), the anonymisation key (wrapped by the station key), UIDs in the logs of before
+key), the anonymisation key and the image cache's naming key (wrapped by the station key),
+UIDs in the logs of before
 (masked once), the AI's SEG, SR and label maps
 and the readers' corrections (a key per study, :data:`FOLDER_SEALED`; those sealed before
 with their folder's key move to their study's key at the first start after the update,
@@ -48,10 +49,12 @@ def folder_sealed_files(home: Path) -> list[Path]:
             if p.is_file() and not p.name.startswith(".")]
 
 
-def _plain_secret(home: Path) -> bool:
-    """Whether the anonymisation key is kept in plain (made while encryption was off)."""
-    path = home / vault.KEYS_DIR / f"{vault.ANONYMIZE_KEY}.key"
-    return path.is_file() and not crypto.is_wrapped(path.read_bytes())
+def _plain_secrets(home: Path) -> list[str]:
+    """The station secrets (the anonymisation key, the cache's naming key) kept in plain
+    (made while encryption was off)."""
+    paths = {name: home / vault.KEYS_DIR / f"{name}.key" for name in vault.SECRETS}
+    return [name for name, path in paths.items()
+            if path.is_file() and not crypto.is_wrapped(path.read_bytes())]
 
 
 def _plain(path: Path) -> bool:
@@ -72,13 +75,13 @@ def seal_home(keys: vault.Vault | None = None, force: bool = False) -> dict[str,
     folder_keyed = any((keys.home / name / vault.FOLDER_KEY).exists() for name in FOLDER_SEALED)
     settings = Settings()
     logs_masked = keys.home / vault.KEYS_DIR / LOGS_MASKED
-    plain_left = (_plain_secret(keys.home) or isinstance(settings.get(OPEN_DIR_KEY), str)
+    plain_left = (bool(_plain_secrets(keys.home)) or isinstance(settings.get(OPEN_DIR_KEY), str)
                   or not logs_masked.exists())
     if not (force or folder_keyed or plain_left or vault.needs_sealing(keys.home)):
         return {"files": 0, "images": 0}
     files = vault.seal_plain_files([p for p in private_files(keys.home) if _plain(p)], keys)
-    if _plain_secret(keys.home):  # the anonymisation key: wrapped, the same secret
-        vault.station_secret(vault.ANONYMIZE_KEY, keys)
+    for name in _plain_secrets(keys.home):  # wrapped, the same secret
+        vault.station_secret(name, keys)
         files += 1
     files += seal_open_dir(settings, keys)
     if mask_uids_in_logs():  # written before the log masked UIDs
@@ -197,7 +200,7 @@ def reset_keys(set_aside: bool = False) -> dict[str, object]:
                 shutil.move(str(home / name), str(moved / name))
     else:
         vault.check_reset_allowed(unsent, drafts)
-    freed = wipe(ImageCache())
+    freed = wipe(ImageCache(), orphan_age_s=0)  # with the naming key aside: every folder
     if moved is None:
         vault.rotate_kek(home)
     else:

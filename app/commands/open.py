@@ -53,13 +53,17 @@ def prepare_environment(screenshot: bool) -> None:
 
 def open_records():
     """The records store; with encryption at rest on, a plain database is converted and
-    the files written before it was on are sealed (once)."""
+    the files written before it was on are sealed (once); a cache of images named by UID
+    is moved to hashed names."""
     # deferred: `luch --help` and the other commands do not load it
     from app.commands._sealing import seal_home
+    from archive.cache import ImageCache
+    from archive.cache_layout import start_migration
     from core import vault
     from records import open_store
 
     store = open_store()
+    start_migration(ImageCache())  # a cache of before: its UIDs out of the file names
     seal_home()
     if vault.current() is not None:
         vault.no_core_dumps()  # a crash's memory image would be plain PHI

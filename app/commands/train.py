@@ -50,6 +50,16 @@ def split(corrections) -> tuple[list, list]:
     return [c for c in corrections if c.id % HOLDOUT_EVERY != 0], held
 
 
+def _moved(correction):
+    """The correction with its CT's path as the image cache names it now (a path recorded
+    before the cache named its files by hashed UIDs)."""
+    from archive.cache import ImageCache  # deferred: `luch --help` does not load it
+
+    if correction.source_path:  # a detached row: changed here only, not in the records
+        correction.source_path = str(ImageCache().current_path(correction.source_path))
+    return correction
+
+
 def run(args: argparse.Namespace) -> int:
     # deferred: `luch --help` and the other commands do not load it
     from core.settings import Settings
@@ -65,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
 
     store = open_store()
     try:
-        train_set, held = split(store.ai_corrections(latest_only=True))
+        train_set, held = split([_moved(c) for c in store.ai_corrections(latest_only=True)])
     finally:
         store.close()
     holdout = [correction_ref(f"correction-{c.id}", c.source_path, c.labels_file) for c in held]

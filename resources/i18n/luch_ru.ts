@@ -3841,7 +3841,7 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
     </message>
     <message>
         <location filename="../../app/panels/report_panel.py" line="151"/>
-        <location filename="../../app/panels/report_panel.py" line="277"/>
+        <location filename="../../app/panels/report_panel.py" line="278"/>
         <source>Sign</source>
         <translation>Подписать</translation>
     </message>
@@ -3861,122 +3861,122 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Подписан: только чтение. Изменения вносятся дополнением.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="234"/>
+        <location filename="../../app/panels/report_panel.py" line="235"/>
         <source>Addendum draft restored; reason: %s</source>
         <translation>Черновик дополнения восстановлен; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="236"/>
+        <location filename="../../app/panels/report_panel.py" line="237"/>
         <source>Draft restored</source>
         <translation>Черновик восстановлен</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="244"/>
+        <location filename="../../app/panels/report_panel.py" line="245"/>
         <source>Report %s, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Протокол: %s, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="247"/>
+        <location filename="../../app/panels/report_panel.py" line="248"/>
         <source>Report %s</source>
         <translation>Протокол: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="251"/>
+        <location filename="../../app/panels/report_panel.py" line="252"/>
         <source>New report</source>
         <translation>Новый протокол</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="275"/>
+        <location filename="../../app/panels/report_panel.py" line="276"/>
         <source>Add addendum…</source>
         <translation>Дополнение…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="276"/>
+        <location filename="../../app/panels/report_panel.py" line="277"/>
         <source>Sign addendum</source>
         <translation>Подписать дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="324"/>
+        <location filename="../../app/panels/report_panel.py" line="325"/>
         <source>Addendum; reason: %s</source>
         <translation>Дополнение; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="345"/>
+        <location filename="../../app/panels/report_panel.py" line="346"/>
         <source>Addendum cancelled; the signed report stands</source>
         <translation>Дополнение отменено; подписанный протокол без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="378"/>
+        <location filename="../../app/panels/report_panel.py" line="379"/>
         <source>The report is signed: add an addendum before inserting findings</source>
         <translation>Протокол подписан: чтобы вставить находки, начните дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="394"/>
+        <location filename="../../app/panels/report_panel.py" line="395"/>
         <source>AI findings inserted into the report</source>
         <translation>Находки ИИ вставлены в протокол</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="395"/>
+        <location filename="../../app/panels/report_panel.py" line="396"/>
         <source>No AI findings to insert</source>
         <translation>Нет находок ИИ для вставки</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="454"/>
+        <location filename="../../app/panels/report_panel.py" line="455"/>
         <source>The report is signed. To change it, add an addendum (%s).</source>
         <translation>Протокол подписан. Чтобы изменить его, добавьте дополнение (%s).</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="467"/>
+        <location filename="../../app/panels/report_panel.py" line="468"/>
         <source>Fill in before signing: %1</source>
         <translation>Заполните перед подписью: %1</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="477"/>
+        <location filename="../../app/panels/report_panel.py" line="478"/>
         <source>Not signed</source>
         <translation>Не подписано</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="510"/>
+        <location filename="../../app/panels/report_panel.py" line="511"/>
         <source>Addendum signed, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Дополнение подписано, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="512"/>
+        <location filename="../../app/panels/report_panel.py" line="513"/>
         <source>Signed, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Подписано, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="515"/>
+        <location filename="../../app/panels/report_panel.py" line="516"/>
         <source>Addendum signed, queued for the archive</source>
         <translation>Дополнение подписано, поставлено в очередь в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="516"/>
+        <location filename="../../app/panels/report_panel.py" line="517"/>
         <source>Signed, queued for the archive</source>
         <translation>Подписано, поставлено в очередь в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="525"/>
+        <location filename="../../app/panels/report_panel.py" line="526"/>
         <source>Addendum signed, sent to the archive</source>
         <translation>Дополнение подписано и отправлено в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="527"/>
+        <location filename="../../app/panels/report_panel.py" line="528"/>
         <source>Signed, sent to the archive</source>
         <translation>Подписано и отправлено в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="540"/>
+        <location filename="../../app/panels/report_panel.py" line="541"/>
         <source>Patient: %s</source>
         <translation>Пациент: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="541"/>
+        <location filename="../../app/panels/report_panel.py" line="542"/>
         <source>ID %s</source>
         <translation>ID %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="542"/>
+        <location filename="../../app/panels/report_panel.py" line="543"/>
         <source>study of %s</source>
         <translation>исследование от %s</translation>
     </message>

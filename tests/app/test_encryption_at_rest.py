@@ -208,7 +208,9 @@ def test_a_plain_home_is_converted_with_its_data(orthanc, named_study, luch_home
     (luch_home / "settings.json").write_text(json.dumps({vault.SETTING: True}))
     vault.clear_cache()
     assert main(["encryption", "--convert", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out) == {"files": 3 + 5, "images": 8}
+    # + 1: the image cache's naming key, wrapped (the same secret: the same names)
+    assert json.loads(capsys.readouterr().out) == {"files": 3 + 5 + 1, "images": 8}
+    assert crypto.is_wrapped((luch_home / vault.KEYS_DIR / "cache-names.key").read_bytes())
     assert _plain_phi(luch_home) == []
     _assert_ai_files_read(study_uid, volume, ai)
     assert not is_plain_database(luch_home / DB_FILE)

@@ -11,7 +11,8 @@ The scan looks for each identifier as UTF-8, UTF-16 (both byte orders), the sing
 Cyrillic encodings DICOM allows (ISO-IR 144) and Windows-1251, percent-encoded (URLs), the
 name with ``^`` or spaces, the birth date as DICOM, ISO and Russian dates; for a DICOM
 preamble (``DICM``), an SQLite header or FLAC outside sealed envelopes; for a key file that
-is not wrapped; and, but for the UIDs of the image cache's layout, in the files' names.
+is not wrapped; and in the files' names, with the study's series and SOP Instance UIDs (the
+image cache names its files by keyed hashes of them).
 """
 
 from __future__ import annotations
@@ -73,13 +74,14 @@ def _forms(text: str) -> set[bytes]:
     return forms
 
 
-def identifiers(study_uid: str) -> dict[bytes, str]:
-    """Each byte pattern the scan looks for, with what it is."""
+def identifiers(study_uid: str, other_uids: tuple[str, ...] = ()) -> dict[bytes, str]:
+    """Each byte pattern the scan looks for, with what it is (``other_uids``: the study's
+    series and SOP Instance UIDs)."""
     y, m, d = BIRTH[:4], BIRTH[4:6], BIRTH[6:]
     texts = {NAME: "name", NAME.replace("^", " "): "name", FAMILY: "family name",
              f"{GIVEN}^": "given name", PATIENT_ID: "patient ID", ACCESSION: "accession",
              BIRTH: "birth date", f"{y}-{m}-{d}": "birth date", f"{d}.{m}.{y}": "birth date",
-             study_uid: "study UID"}
+             study_uid: "study UID", **{uid: "series or SOP UID" for uid in other_uids}}
     return {form: what for text, what in texts.items() for form in _forms(text)}
 
 
@@ -87,10 +89,10 @@ PLAIN_FORMATS = {b"DICM": "DICOM", b"SQLite format 3": "SQLite", b"fLaC": "FLAC"
                  b"RIFF": "WAV"}
 
 
-def scan(folders: list[Path], study_uid: str) -> list[str]:
+def scan(folders: list[Path], study_uid: str, other_uids: tuple[str, ...] = ()) -> list[str]:
     """Every finding under ``folders``: ``path: what``."""
     found = []
-    patterns = identifiers(study_uid)
+    patterns = identifiers(study_uid, other_uids)
     for folder in folders:
         for path in sorted(folder.rglob("*")):
             if not path.is_file():
@@ -99,9 +101,9 @@ def scan(folders: list[Path], study_uid: str) -> list[str]:
             sealed = crypto.is_sealed(raw[:crypto.HEADER_BYTES])
             where = f"{folder.name}/{path.relative_to(folder)}"
             found += [f"{where}: {what}" for form, what in patterns.items() if form in raw]
-            name = str(path.relative_to(folder)).encode("utf-8")  # UIDs name cached files
+            name = str(path.relative_to(folder)).encode("utf-8")
             found += [f"{where}: {what} in its name" for form, what in patterns.items()
-                      if form in name and what != "study UID"]
+                      if form in name]
             if not sealed:
                 found += [f"{where}: {kind} in plain" for magic, kind in PLAIN_FORMATS.items()
                           if magic in raw]
@@ -161,7 +163,10 @@ def test_a_whole_reading_leaves_no_plain_phi(qtbot, orthanc, audited_study, encr
         handler.flush()
     log_text = (app_subdir("logs") / "luch.log").read_text("utf-8")
     assert f"opened uid:{uid_name(study_uid)[:12]} for ***" in log_text  # masked, not dropped
-    found = scan([encrypted_home, private_tmp], study_uid)
+    heads = [pydicom.dcmread(f, stop_before_pixels=True) for f in sorted(originals.glob("*.dcm"))]
+    other_uids = (str(heads[0].SeriesInstanceUID), *(str(h.SOPInstanceUID) for h in heads))
+    assert any(ImageCache().study_dir(study_uid).rglob("*.dcm"))  # the images cached
+    found = scan([encrypted_home, private_tmp], study_uid, other_uids)
     assert not found, "\n".join(found)
 
 

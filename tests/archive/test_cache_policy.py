@@ -23,7 +23,7 @@ def cache_study(cache: ImageCache, files: list[Path], expected: int | None = Non
     uid = str(head.StudyInstanceUID)
     for f in files:
         ds = pydicom.dcmread(f, stop_before_pixels=True)
-        target = cache.study_dir(uid) / str(ds.SeriesInstanceUID) / f"{ds.SOPInstanceUID}.dcm"
+        target = cache.instance_path(uid, str(ds.SeriesInstanceUID), str(ds.SOPInstanceUID))
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(f, target)
     cache.note_expected(uid, expected or len(files))

@@ -82,7 +82,7 @@ def test_cached_slices_are_not_fetched_again(orthanc, orthanc_ct, tmp_path: Path
     client = _client(orthanc)
     study = ProgressiveStudy(client, cache, study_uid)
     volume = study.stream()
-    assert cached and not cached & set(client.fetched)
+    assert cached and not cached & {cache.names.instance(sop) for sop in client.fetched}
     assert len(client.fetched) == 20 - len(cached)
     assert np.array_equal(volume.voxels, open_volume(cache.study_dir(study_uid)).voxels)
 

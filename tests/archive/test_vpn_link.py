@@ -99,7 +99,8 @@ def test_a_long_drop_fails_then_the_next_fetch_resumes(vpn_archive, netns,
     first = len(proxy.requests)
     folder = cache.fetch_study(_client(server, proxy), study_uid)
     asked = [s for s in map(_sop_of, proxy.requests[first:]) if s]
-    assert sorted(asked) == sorted({p.stem for p in folder.rglob("*.dcm")} - cached)
+    assert sorted(map(cache.names.instance, asked)) == sorted(
+        {p.stem for p in folder.rglob("*.dcm")} - cached)
     assert cache.study_state(study_uid).state == "complete"
     _assert_volume_is_the_archives(folder, files, tmp_path)
 

@@ -12,6 +12,7 @@ import pydicom
 import pytest
 
 from archive.dicomweb import read_dataset
+from core import crypto
 from prereads.archived import PreReadIds, locate, present
 from prereads.service import PreReadService, ServiceOptions
 from prereads.shards import Shard
@@ -258,3 +259,25 @@ def test_since_now_skips_the_archive_history_and_a_restart_continues(archive, st
     archive.wait_stable(new)
     assert run_once() == (1, 0)  # restarted: from its kept cursor, so the new study is read
     assert len(client.search_instances(old[0], {})) == len(chest_slices)  # nothing added
+
+
+def test_a_study_is_never_plain_on_the_servers_disk(archive, studies, tmp_path, monkeypatch):
+    """The fetched slices wait for the pre-read sealed under a key in memory only."""
+    import prereads.worker as worker
+
+    seen: list[bytes] = []
+    opened = worker.open_volume
+
+    def spy(folder, **kwargs):
+        seen.extend(p.read_bytes() for p in sorted(Path(folder).iterdir()))
+        return opened(folder, **kwargs)
+
+    monkeypatch.setattr(worker, "open_volume", spy)
+    uids = studies(archive, ["sealed"])
+    archive.wait_stable(uids)
+    service = _service(archive, tmp_path / "state")
+    try:
+        assert service.run(once=True).done == 1
+    finally:
+        service.close()
+    assert seen and all(crypto.is_sealed(raw) and b"DICM" not in raw for raw in seen)
