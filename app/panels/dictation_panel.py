@@ -371,6 +371,8 @@ class DictationPanel(QWidget):
         target.spoken, target.settled = transcript, settled if tentative else transcript
         if new and not self.form.insert_text(new, target.key):
             self.message.emit(self.tr("“%s” does not fit this field") % new)
+        elif new and target.key in self.form.to_check():  # a value of opposite meaning
+            self.message.emit(self.form.check_text(target.key))  # sounds alike: check it
         return None
 
     def _snapshot(self) -> _Target:
