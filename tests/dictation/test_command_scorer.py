@@ -183,7 +183,13 @@ def test_go_to_field_with_a_name_no_field_has_reaches_the_report(english):
     rec = create_recognizer("whisper", english)
     said = [("old healed fracture of the seventh rib on the right", "en-gb-x-rp", None),
             ("go to field weather", "en-us", None),
-            ("go to field dynamics", "en-us", "go_to_field: dynamics")]
+            ("go to field dynamics", "en-us", "go_to_field: dynamics"),
+            # tiny.en writes «go to field right, learn involvement» / «... right line
+            # involvement»: matched letter by letter (dictation.name_match)
+            ("go to field right lung involvement", "en-us",
+             "go_to_field: right lung involvement, %"),
+            ("go to field right lung involvement", "en-gb-x-rp",
+             "go_to_field: right lung involvement, %")]
     for phrase, voice, expected in said:
         finals = recognize(rec, _framed(synthesize(phrase, voice)))
         processor = DictationProcessor("en")
