@@ -20,17 +20,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.dictation import (  # noqa: E402
+from benchmarks.dictation import (
     EN_VOICES,
     RADIOLOGY_HELDOUT_EN,
     _real,
     norm_words,
 )
-from dictation.engines.whisper_engine import WhisperRecognizer  # noqa: E402
-from dictation.options import build_options  # noqa: E402
-from dictation.synth import synthesize  # noqa: E402
-from dictation.wer import edit_distance  # noqa: E402
-from dictation.whisper_models import join_base  # noqa: E402
+from dictation.engines.whisper_engine import WhisperRecognizer
+from dictation.options import build_options
+from dictation.synth import synthesize
+from dictation.wer import edit_distance
+from dictation.whisper_models import join_base
 
 
 def measure(rec: WhisperRecognizer, prompts: dict[str, str], items, lang: str) -> dict:
