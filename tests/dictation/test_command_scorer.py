@@ -78,7 +78,9 @@ def test_english_commands_whisper_mishears_are_taken(english):
 
 def test_russian_commands_whisper_mishears_are_taken(russian, festival):
     """base writes "следующее поле" as "Следующие поли." and "зачеркни это" as
-    "Зачеркнета." (no command by text); the scorer takes both."""
+    "Зачеркнета." (no command by text); the scorer takes both. (With the option aliases at
+    the head of the prompt, 2026-12-07, the first came out "Следующий поле." without the
+    scorer too, which the text matcher takes: right either way.)"""
     plain = create_recognizer("whisper", replace(russian, commands=None))
     rec = create_recognizer("whisper", russian)
     said = {"следующее поле": "next_field", "зачеркни это": "scratch_that"}
@@ -86,7 +88,7 @@ def test_russian_commands_whisper_mishears_are_taken(russian, festival):
         synthesize_many(list(said), festival), said.items(), strict=True
     ):
         text, command = _heard(plain, speech, "ru")
-        assert command is None, text
+        assert command in (None, expected), text  # never another command
         text, command = _heard(rec, speech, "ru")
         assert command == expected, (phrase, text)
 
