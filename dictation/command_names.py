@@ -28,6 +28,16 @@ def field_names(folder: Path = PROTOCOLS_DIR) -> tuple[str, ...]:
     return tuple(n for n in dict.fromkeys(out) if n.strip())
 
 
+def field_labels(lang: str, folder: Path = PROTOCOLS_DIR) -> tuple[tuple[str, str], ...]:
+    """(field key, label) of every field of the protocols in ``folder``, in ``lang``."""
+    out: list[tuple[str, str]] = []
+    for data in _files(Path(folder)):
+        for field in data.get("fields") or []:
+            if isinstance(field, dict) and (field.get("label") or {}).get(lang):
+                out.append((str(field.get("key", "")), str(field["label"][lang])))
+    return tuple(dict.fromkeys(out))
+
+
 def template_names(folder: Path = PROTOCOLS_DIR / "templates") -> tuple[str, ...]:
     """Every spoken template name (all languages) and key in ``folder``."""
     out: list[str] = []

@@ -15,6 +15,7 @@ text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -23,8 +24,9 @@ from pathlib import Path
 import yaml
 
 from core.paths import RESOURCES
-from dictation.command_names import field_names, template_names
+from dictation.command_names import field_labels, field_names, template_names
 from dictation.errors import DictationError
+from dictation.name_match import nearest_name
 from dictation.phrase_match import close, distance, fold, key_words
 from dictation.written import SENTENCE_END, Token, is_written, split_words
 
@@ -129,6 +131,7 @@ class CommandSet:
         self._noun_after = {fold(w) for w in nouns.get("after", [])}
         self._inline_keys = {p.key for p in self._phrases if p.scope == "inline"}
         self._names = self._argument_names(names or {})
+        self._field_letters = self._letters_of_fields(names or {})
 
     def key(self, words: Iterable[str]) -> tuple[str, ...]:
         """The normalised key of ``words`` as commands are matched (fillers left out)."""
@@ -208,7 +211,40 @@ class CommandSet:
         if not fuzzy or key in self._inline_keys:
             return None
         near = [(distance(key, p.key), p) for p in alone if not p.argument and close(key, p.key)]
-        return Command(min(near, key=lambda d: d[0])[1].name) if near else None
+        if near:
+            return Command(min(near, key=lambda d: d[0])[1].name)
+        return self._misheard_field(key)
+
+    def _misheard_field(self, key: tuple[str, ...]) -> Command | None:
+        """"Go to field" and a field's name, misheard ("go to field right learning moment"),
+        matched letter by letter (:mod:`dictation.name_match`); None when not clearly one."""
+        opens = [p for p in self._phrases
+                 if p.open and p.names == "fields" and p.scope == "alone"]
+        if not opens or len(key) > max(len(p.key) for p in opens) + MAX_OPEN_ARGUMENT + 1:
+            return None
+        found = nearest_name("".join(key), ["".join(p.key) for p in opens],
+                             self._field_letters)
+        return Command(opens[0].name, argument=found.name) if found else None
+
+    def _letters_of_fields(
+        self, extra: dict[str, Sequence[str]]
+    ) -> list[tuple[str, str, str]]:
+        """(field, name, letters) for :meth:`_misheard_field`: each field's label in this
+        language, and the grammar's and the app's extra field names (a name with a label's
+        letters counts as that field; one inside a label's letters is left out)."""
+        out: list[tuple[str, str, str]] = []
+        for field_key, label in field_labels(self.lang):
+            out.append((field_key, label.lower(), self._letters(label)))
+        groups = {letters: group for group, _name, letters in out}
+        for name in [*self._grammar_args.get("go_to_field", []), *extra.get("fields", [])]:
+            letters = self._letters(name)
+            if letters not in groups and any(letters in x for x in groups):
+                continue  # part of a label ("involvement"): no field of its own
+            out.append((groups.get(letters, f"name:{letters}"), name.lower(), letters))
+        return [x for x in out if x[2]]
+
+    def _letters(self, name: str) -> str:
+        return "".join(re.sub(r"\W", "", w) for w in self.key(name.split()))
 
     def _argument(self, p: _Phrase, said: tuple[str, ...], fuzzy: bool) -> str | None:
         """The name ``said`` after an argument phrase: a known one (as written in its file,

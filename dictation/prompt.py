@@ -15,6 +15,12 @@ import yaml
 from core.paths import RESOURCES
 
 PROTOCOLS = RESOURCES / "protocols"
+# Languages whose prompt leads with the first spoken alias of each option in fields with
+# opposite pairs («отрицательная динамика», «без динамики»...). Measured on held-out sets
+# (benchmarks/dictation_alias_prompt.py): Russian real voices 44 -> 39 errors of 127;
+# English held-out radiology 339 -> 341 of 831 and the live real-voice test's digits split,
+# so English keeps its prompt (the aliases still pick their option when said).
+ALIASES_IN_PROMPT = frozenset({"ru"})
 MAX_PROMPT_CHARS = 360  # Whisper keeps at most 223 prompt tokens; Cyrillic costs ~2 chars each
 _QUOTES = str.maketrans("", "", "«»\"“”")
 _WORD = re.compile(r"[\w%-]+", re.UNICODE)
@@ -28,11 +34,12 @@ def _text(node, lang: str) -> str | None:
     return None
 
 
-def protocol_terms(lang: str, paths: Sequence[Path] | None = None) -> list[str]:
-    """The protocols' option texts (findings), then their field labels; not their sentences."""
+def _term_parts(lang: str, paths: Sequence[Path] | None) -> tuple[list[str], list[str]]:
+    """The protocols' spoken aliases and option texts (findings), and their field labels."""
     paths = paths if paths is not None else sorted(PROTOCOLS.glob("*.yaml"))
-    options: list[str] = []
-    labels: list[str] = []
+    aliases: list[str | None] = []
+    options: list[str | None] = []
+    labels: list[str | None] = []
     for path in paths:
         try:
             data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
@@ -41,20 +48,34 @@ def protocol_terms(lang: str, paths: Sequence[Path] | None = None) -> list[str]:
         for field in data.get("fields") or []:
             for option in (field.get("options") or {}).values():
                 options.append(_text(option, lang))
+            if field.get("opposites") and lang in ALIASES_IN_PROMPT:  # each first alias
+                for key, said in (field.get("say") or {}).items():
+                    said = (said or {}).get(lang) or []
+                    own = str(((field.get("options") or {}).get(key) or {}).get(lang, ""))
+                    if said and said[0].lower() not in own.lower():
+                        aliases.append(_text({lang: said[0]}, lang))
             labels.append(_text(field.get("label"), lang))
-    return [t for t in options + labels if t]
+    return [t for t in aliases + options if t], [t for t in labels if t]
+
+
+def protocol_terms(lang: str, paths: Sequence[Path] | None = None) -> list[str]:
+    """The protocols' option aliases (:data:`ALIASES_IN_PROMPT`) in fields with options of
+    opposite meaning that sound alike («отрицательная динамика», «без динамики»; ``say`` in
+    the protocol, records.spoken), their option texts (findings), then their field labels;
+    not their sentences."""
+    found, labels = _term_parts(lang, paths)
+    return found + labels
 
 
 def domain_terms(lang: str, dictionary=None, paths: Sequence[Path] | None = None) -> list[str]:
-    """The prompt's terms: the protocols' findings, the user dictionary's written forms and
-    words (of more than two letters), the protocols' field labels; each once."""
-    found = protocol_terms(lang, paths)
-    n_options = len(found)  # labels come after the dictionary
+    """The prompt's terms: the protocols' aliases and findings, the user dictionary's written
+    forms and words (of more than two letters), the protocols' field labels; each once."""
+    found, labels = _term_parts(lang, paths)
     extra: list[str] = []
     if dictionary is not None:
         extra += list((dictionary.substitutions.get(lang) or {}).values())
         extra += list(dictionary.words.get(lang) or {})
-    terms = found[:n_options] + [t for t in extra if len(t) > 2] + found[n_options:]
+    terms = found + [t for t in extra if len(t) > 2] + labels
     seen: set[str] = set()
     out = []
     for term in terms:

@@ -162,6 +162,7 @@ class DictationProcessor:
     def __init__(
         self, lang: str, commands: CommandSet | None = None, normalizer: Normalizer | None = None
     ) -> None:
+        self.lang = lang
         self.commands = commands or CommandSet(lang)
         self.normalize = normalizer or Normalizer(lang)
         self.transcript = Transcript()
@@ -184,6 +185,8 @@ class DictationProcessor:
                 self.transcript.add(_uncapitalise(pieces))
                 pieces = []
                 EDITS[part.name](self.transcript)
+        if SHORT_COMMAS.get(self.lang):
+            pieces = _short_commas(pieces)
         self.transcript.add(_uncapitalise(pieces))
         return Processed(tuple(found))
 
@@ -199,6 +202,47 @@ class DictationProcessor:
             else:
                 out.append(Piece(written))
         return out
+
+
+# Whisper writes a comma after the first word or two of a short phrase ("Follow up, computed
+# tomography in three months.", "Peribronchial, consolidation in the lower lobes."): such a
+# comma of its own (not a spoken "comma") goes, unless the words before it are a discourse
+# word ("However, ...") or hold a number ("3-4 nodules, ..."), or the word after it starts a
+# sentence (a capital, not an abbreviation) or is an adverb in -ly ("Ground-glass opacities,
+# predominantly peripheral."). Chosen on the development phrases' decodes, measured on the
+# held-out ones (benchmarks/README.md).
+SHORT_COMMAS = {"en": True}
+SHORT_COMMA_WORDS = 2  # at most this many words before the comma...
+SHORT_COMMA_AFTER = 2  # ...and at least this many after it
+DISCOURSE = frozenset({
+    "however", "otherwise", "also", "additionally", "finally", "overall", "incidentally",
+    "no", "yes", "again", "unfortunately", "now", "then", "so", "well", "ok", "okay",
+    "impression", "findings", "conclusion", "note", "comparison", "technique", "history",
+})
+
+
+def _short_commas(pieces: list[Piece]) -> list[Piece]:
+    """Whisper's comma after the first one or two words of an utterance, dropped where
+    :data:`SHORT_COMMAS` says (see there)."""
+    before = 0
+    for i, piece in enumerate(pieces):
+        if piece.is_word:
+            before += 1
+            continue
+        if piece.text != "," or not piece.auto or not 0 < before <= SHORT_COMMA_WORDS:
+            return pieces
+        after = []
+        for nxt in pieces[i + 1:]:
+            if not nxt.is_word:
+                break
+            after.append(nxt.text)
+        first, nxt = pieces[0].text.lower(), after[0] if after else ""
+        counted = any(ch.isdigit() for p in pieces[:i] for ch in p.text)  # "3-4 nodules, ..."
+        if len(after) < SHORT_COMMA_AFTER or first in DISCOURSE or counted \
+                or not (nxt[:1].islower() or nxt.isupper()) or nxt.endswith("ly"):
+            return pieces
+        return pieces[:i] + pieces[i + 1:]
+    return pieces
 
 
 def _uncapitalise(pieces: list[Piece]) -> list[Piece]:

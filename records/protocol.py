@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,10 @@ class Field:
     alone: dict[str, str] | None = None
     min: float | None = None
     max: float | None = None
+    # Spoken aliases per option and language ("worse" for progression), and option pairs
+    # that mean the opposite of each other (records.spoken).
+    say: dict[str, dict[str, tuple[str, ...]]] = dataclass_field(default_factory=dict)
+    opposites: tuple[tuple[str, str], ...] = ()
 
 
 # type -> (validate(field, value) -> normalised value, render(field, value, lang) -> str | None)
@@ -173,7 +178,11 @@ def _parse(data: dict[str, Any], source: str) -> Protocol:
             options={str(k): v for k, v in (f.get("options") or {}).items()},
             required=bool(f.get("required", False)), joins_previous=bool(f.get("joins_previous")),
             alone=f.get("alone"),
-            min=f.get("min"), max=f.get("max")) for f in data["fields"])
+            min=f.get("min"), max=f.get("max"),
+            say={str(k): {lang: tuple(v) for lang, v in names.items()}
+                 for k, names in (f.get("say") or {}).items()},
+            opposites=tuple((str(a), str(b)) for a, b in f.get("opposites") or ()))
+            for f in data["fields"])
         protocol = Protocol(id=data["id"], version=int(data.get("version", 1)),
                             title=data["title"], fields=fields)
     except (KeyError, TypeError, ValueError) as err:
@@ -184,6 +193,10 @@ def _parse(data: dict[str, Any], source: str) -> Protocol:
         if any(lang not in f.sentence for lang in LANGUAGES):
             raise ProtocolError(f"protocol file {source}: field {f.key} lacks a sentence "
                                 f"in every language")
+        named = set(f.say) | {k for pair in f.opposites for k in pair}
+        if named - set(f.options):
+            raise ProtocolError(f"protocol file {source}: field {f.key} names no option "
+                                f"{', '.join(sorted(named - set(f.options)))}")
     return protocol
 
 

@@ -381,6 +381,8 @@ class DictationPanel(QWidget):
                 target.spill = (spilled[1], new) if tentative else None
                 self.message.emit(self.tr("“%1” does not fit this field: added to “%2”")
                                   .replace("%1", new).replace("%2", spilled[0]))
+        elif new and target.key in self.form.to_check():  # a value of opposite meaning
+            self.message.emit(self.form.check_text(target.key))  # sounds alike: check it
         return None
 
     def _snapshot(self) -> _Target:

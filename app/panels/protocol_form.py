@@ -5,6 +5,11 @@ by voice: the dictation adapter calls :meth:`next_field`, :meth:`previous_field`
 :meth:`go_to_field` and :meth:`insert_text` on the field that has focus. The field being filled
 is highlighted (and stays so while the reader scrolls the images). Lists and texts are as tall
 as their content, so only the form scrolls; nothing in it scrolls sideways.
+
+A value said into a choice field with options of opposite meaning that sound alike
+(``records.spoken``: "progression"/"regression") is marked "check this value" (amber, with a
+tooltip) until the reader confirms it: a click on its field, Enter or Space in it, or a value
+chosen there by hand. The report panel asks before signing with such a value unchecked.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from PySide6.QtCore import QEvent, QLocale, Qt, Signal
+from PySide6.QtCore import QEvent, QLocale, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractScrollArea,
@@ -32,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from records.protocol import Field, Protocol
+from records.spoken import near_opposites, opposite_sensitive, option_for
 
 _UNSET = "—"
 
@@ -42,7 +48,11 @@ QFrame#field-row[current="true"] { background: #dbe9ff; border-left: 3px solid #
 QFrame#field-row[current="true"] > QLabel { font-weight: bold; }
 QFrame#field-row[current="true"][dictating="true"] {
     background: #ffe3e0; border-left: 3px solid #c62828; }
+QFrame#field-row[check="true"] { background: #fff1c2; border: 2px dashed #b26a00; }
 """
+# Keys that confirm a voiced value to check in its field (not any key: the dictation key or
+# a shortcut's modifier pressed there is not the reader looking at the value).
+CONFIRM_KEYS = frozenset({Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space})
 TEXT_LINES = (2, 12)  # a text field grows with its text between these many lines
 
 
@@ -136,6 +146,8 @@ class ProtocolForm(QWidget):
         layout.addStretch(1)
         self._names: dict[str, list[str]] = {}  # extra fields' names, for "go to field"
         self._spill_key: str | None = None  # the text field that takes words fitting no value
+        self._to_check: dict[str, str] = {}  # field -> option said by voice, not yet checked
+        self._voicing = False  # a dictated value is being set (not the reader's hand)
         for field in protocol.fields:
             editor = self._make_editor(field)
             editor.setObjectName(f"field-{field.key}")
@@ -153,6 +165,9 @@ class ProtocolForm(QWidget):
         row.setObjectName("field-row")
         row.setProperty("current", False)
         row.setProperty("dictating", False)
+        row.setProperty("check", False)
+        row.installEventFilter(self)  # a click on the row confirms a value to check
+        label.installEventFilter(self)
         # Ticked lists and texts take the full width under their label; the others sit
         # beside it, labels in one column (the same stretch in every row).
         box = QVBoxLayout(row) if stacked else QHBoxLayout(row)
@@ -201,6 +216,7 @@ class ProtocolForm(QWidget):
             box.view().installEventFilter(self)
             self._wheel_only_when_focused(box)
             box.currentIndexChanged.connect(self.values_changed)
+            box.currentIndexChanged.connect(lambda _i, key=field.key: self._edited(key))
             return box
         if field.type == "multi":
             items = _CheckList()
@@ -254,7 +270,13 @@ class ProtocolForm(QWidget):
         """Space picks and moves on: in an open drop-down it chooses the highlighted option,
         closes it and goes to the next field; on a yes/no box it ticks it and goes on; in a
         list it ticks the option and goes to the next option (after the last one, to the next
-        field): never the same one twice. A wheel over an unfocused box scrolls the form."""
+        field): never the same one twice. A wheel over an unfocused box scrolls the form. A
+        click or key on a field whose voiced value is to be checked confirms it."""
+        if self._to_check and (event.type() == QEvent.Type.MouseButtonPress or (
+                event.type() == QEvent.Type.KeyPress and event.key() in CONFIRM_KEYS)):
+            key = self._checked_by(watched)
+            if key is not None:
+                self.confirm_value(key)
         if event.type() == QEvent.Type.Wheel and isinstance(watched, (QComboBox, _Number)):
             if watched.hasFocus():
                 return False
@@ -296,6 +318,9 @@ class ProtocolForm(QWidget):
     def set_read_only(self, read_only: bool) -> None:
         """Lock the form (a signed report): texts stay selectable, nothing can be changed."""
         self._read_only = read_only
+        if read_only:
+            for key in list(self._to_check):
+                self._unmark(key)
         for editor in self.editors.values():
             if isinstance(editor, QPlainTextEdit):
                 editor.setReadOnly(read_only)
@@ -336,6 +361,7 @@ class ProtocolForm(QWidget):
 
     def set_value(self, key: str, value: Any) -> None:
         editor = self.editors[key]
+        self._unmark(key)  # not the voice's value any more (a draft, the AI's values)
         if isinstance(editor, QComboBox):
             index = editor.findData(value)
             editor.setCurrentIndex(max(0, index))
@@ -520,18 +546,85 @@ class ProtocolForm(QWidget):
         return None
 
     def _choose(self, box: QComboBox, field: Field, text: str) -> bool:
-        wanted = _norm(text)
-        numbered = [k for k in field.options if wanted.isdigit()
-                    and re.fullmatch(rf"\D*{wanted}", _norm(k))]
-        if len(numbered) == 1:  # "two" in the grade field is CT-2 (heard «Два.» for «КТ два»)
-            box.setCurrentIndex(box.findData(numbered[0]))
-            return True
-        for key, names in field.options.items():
-            if wanted in {_norm(key), *(_norm(n) for n in names.values())} or \
-                    any(_norm(n).startswith(wanted) for n in names.values() if wanted):
-                box.setCurrentIndex(box.findData(key))
-                return True
-        return False
+        """Pick the option ``text`` names (label or spoken alias, any language); a value said
+        into a field with near-opposite options is marked to be checked."""
+        option = option_for(field, text) or _numbered(field, text)
+        if option is None:
+            return False
+        self._voicing = True
+        try:
+            box.setCurrentIndex(box.findData(option))
+        finally:
+            self._voicing = False
+        if opposite_sensitive(field):
+            self._mark(field.key, option)
+        return True
+
+    # -- voiced values to check -------------------------------------------------------------------
+    def to_check(self) -> dict[str, str]:
+        """The fields whose value was said by voice and not yet confirmed: key -> option."""
+        return dict(self._to_check)
+
+    def check_text(self, key: str) -> str:
+        """Why field ``key`` is marked, in the interface language (tooltip, status, signing)."""
+        field = self.protocol.field(key)
+        option = self._to_check.get(key, "")
+        label = field.label.get(self.lang, key)
+        value = (field.options.get(option) or {}).get(self.lang, option)
+        opposite = ", ".join(f"“{(field.options.get(o) or {}).get(self.lang, o)}”"
+                             for o in near_opposites(field, option))
+        if opposite:
+            return self.tr("%1 was set by voice to “%2”: check this value, it sounds like "
+                           "its opposite %3. Click the field or press Enter in it to "
+                           "confirm.").replace("%1", label).replace("%2", value) \
+                .replace("%3", opposite)
+        return self.tr("%1 was set by voice to “%2”: check this value (its options include "
+                       "opposites that sound alike). Click the field or press Enter in it to "
+                       "confirm.").replace("%1", label).replace("%2", value)
+
+    def confirm_value(self, key: str) -> None:
+        """The reader has seen the voiced value of ``key``: it is no longer marked."""
+        self._unmark(key)
+
+    def _mark(self, key: str, option: str) -> None:
+        self._to_check[key] = option
+        self._set_check(key, self.check_text(key))
+
+    def _unmark(self, key: str) -> None:
+        if self._to_check.pop(key, None) is not None:
+            self._set_check(key, "")
+
+    def _set_check(self, key: str, tip: str) -> None:
+        row = self.rows[key]
+        row.setProperty("check", bool(tip))
+        row.setToolTip(tip)
+        self.editors[key].setToolTip(tip)
+        row.style().unpolish(row)
+        row.style().polish(row)
+
+    def _edited(self, key: str) -> None:
+        """A value changed: by the reader's hand, that is the reader's choice."""
+        if not self._voicing:
+            self._unmark(key)
+
+    def _checked_by(self, watched: QObject) -> str | None:
+        """The marked field a click or key on ``watched`` (its row, label, editor or the
+        editor's drop-down list) confirms."""
+        for key in self._to_check:
+            editor = self.editors[key]
+            if watched in (self.rows[key], self.labels[key], editor) or (
+                    isinstance(editor, QComboBox) and watched is editor.view()):
+                return key
+        return None
+
+
+def _numbered(field: Field, text: str) -> str | None:
+    """The one option numbered as ``text`` is ("2" in the grade field is CT-2: «КТ два» was
+    heard «Два.»), if exactly one is."""
+    wanted = _norm(text)
+    numbered = [k for k in field.options
+                if wanted.isdigit() and re.fullmatch(rf"\D*{wanted}", _norm(k))]
+    return numbered[0] if len(numbered) == 1 else None
 
 
 _YES = {"yes", "present", "да", "есть", "имеется"}  # a yes/no box answered by voice

@@ -474,9 +474,12 @@ class ReportPanel(QWidget):
         report_text = self.report_text()
         problems = check_report(fields, free_text, self.ai_values(), report_text)
         worded = [problem_text(p, self.protocol, self.form.lang) for p in problems]
+        # Values said by voice into fields with near-opposite options, not yet checked.
+        worded += [self.form.check_text(key) for key in self.form.to_check()]
         if not self.confirm_signing(report_text, worded):
             self.status.setText(self.tr("Not signed"))
-            to_mend = [p.form_field for p in problems if p.form_field in self.form.editors]
+            to_mend = [*self.form.to_check(),
+                       *(p.form_field for p in problems if p.form_field in self.form.editors)]
             if to_mend:  # back where the first problem is put right, not the last field
                 self.form.focus_field(to_mend[0])
             return

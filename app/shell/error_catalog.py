@@ -184,6 +184,7 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP('DomainError', 'protocol file %1 is malformed (%2)'),
     QT_TRANSLATE_NOOP('DomainError', 'protocol file %1: field %2 has unknown type %3'),
     QT_TRANSLATE_NOOP('DomainError', 'protocol file %1: field %2 lacks a sentence in every language'),
+    QT_TRANSLATE_NOOP('DomainError', 'protocol file %1: field %2 names no option %3'),
     QT_TRANSLATE_NOOP('DomainError', 'record mode must be one of %1, not %2'),
     QT_TRANSLATE_NOOP('DomainError', 'report version not found in the local store'),
     QT_TRANSLATE_NOOP('DomainError', 'required field(s) missing: %1'),

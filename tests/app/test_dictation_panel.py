@@ -61,6 +61,18 @@ def test_commands_move_between_fields_and_values_fill_them(panel, qtbot):
     assert form.current_key() == "grade"
 
 
+def test_a_dictated_value_of_near_opposite_meaning_is_announced_for_checking(panel, qtbot):
+    """Dynamics by voice: the value is set, marked, and the status bar says to check it."""
+    messages = []
+    panel.message.connect(messages.append)
+    panel.form.focus_field("dynamics")
+    panel._retarget()
+    deliver(panel, qtbot, DictationEvent("final", text="Regression."))
+    assert panel.form.values()["dynamics"] == "regression"
+    assert panel.form.to_check() == {"dynamics": "regression"}
+    assert messages and "check this value" in messages[-1] and "“progression”" in messages[-1]
+
+
 def test_app_commands_are_passed_on(panel, qtbot):
     seen = []
     panel.command.connect(lambda name, arg: seen.append((name, arg)))

@@ -49,6 +49,9 @@ def test_voice_navigation_by_command_and_by_field_name(form):
     assert form.go_to_field("Заключение") == "conclusion", "Russian field names work too"
     assert form.go_to_field("recommend") == "recommendations"
     assert form.go_to_field("weather") is None
+    # the labels dictation.name_match returns for a misheard name (lower case, with "%")
+    assert form.go_to_field("right lung involvement, %") == "involvement_right_percent"
+    assert form.go_to_field("объём поражения левого лёгкого, %") == "involvement_left_percent"
 
 
 @pytest.mark.parametrize(("field", "spoken", "expected"), [
@@ -152,3 +155,60 @@ def test_the_wheel_scrolls_the_report_and_never_turns_a_box_it_passes(qtbot, luc
     qtbot.waitUntil(box.hasFocus)
     wheel(box)
     assert form.values().get("dynamics") is not None, "a focused box takes the wheel"
+
+
+def _marked(form, key: str) -> bool:
+    return bool(form.rows[key].property("check"))
+
+
+def test_a_voiced_value_with_a_near_opposite_is_marked_until_the_reader_confirms(form, qtbot):
+    """"progression" was written "Regression" (the opposite, silently): a value said into
+    Dynamics is marked "check this value" (row, tooltip) until a click, Enter, or a value
+    chosen by hand; a field without near opposites (the grade) is not marked."""
+    form.focus_field("dynamics")
+    assert form.insert_text("Regression.")
+    assert form.values()["dynamics"] == "regression"
+    assert _marked(form, "dynamics") and form.to_check() == {"dynamics": "regression"}
+    tip = form.editors["dynamics"].toolTip()
+    assert "check this value" in tip and "“progression”" in tip, tip
+    assert form.rows["dynamics"].toolTip() == tip
+    qtbot.keyClick(form.editors["dynamics"], Qt.Key.Key_Shift)  # not a confirming key
+    assert _marked(form, "dynamics")
+    qtbot.keyClick(form.editors["dynamics"], Qt.Key.Key_Return)
+    assert not _marked(form, "dynamics") and form.to_check() == {}
+    assert form.editors["dynamics"].toolTip() == ""
+
+    assert form.insert_text("Worse.")  # an alias: still the field's value to check
+    assert form.values()["dynamics"] == "progression" and _marked(form, "dynamics")
+    qtbot.mouseClick(form.labels["dynamics"], Qt.MouseButton.LeftButton)
+    assert not _marked(form, "dynamics")
+
+    assert form.insert_text("No change.")
+    assert form.values()["dynamics"] == "stable" and _marked(form, "dynamics")
+    box = form.editors["dynamics"]
+    box.setCurrentIndex(box.findData("regression"))  # chosen by hand: the reader's choice
+    assert not _marked(form, "dynamics")
+
+    form.focus_field("grade")
+    assert form.insert_text("CT-2") and not _marked(form, "grade")
+    form.focus_field("distribution_side")
+    assert form.insert_text("Both sides.") and _marked(form, "distribution_side")
+    form.set_values({})  # a draft or the AI's values replace the voice's
+    assert form.to_check() == {}
+
+
+def test_the_check_mark_speaks_russian(qtbot, qapp, monkeypatch):
+    from app.shell.i18n import install_translator, remove_translators
+
+    monkeypatch.setenv("LUCH_LANG", "ru")
+    install_translator(qapp)
+    try:
+        form = ProtocolForm(load_protocol("moscow-chest-ct-covid"), "ru")
+        qtbot.addWidget(form)
+        form.focus_field("dynamics")
+        assert form.insert_text("Отрицательная динамика.")
+        assert form.values()["dynamics"] == "progression"
+        text = form.check_text("dynamics")
+        assert "“положительная (регресс)”" in text and "голосом" in text, text
+    finally:
+        remove_translators(qapp)

@@ -318,3 +318,26 @@ def test_the_discard_question_keeps_the_addendum_unless_discard_is_chosen(qtbot)
                            (None, True)):
         QTimer.singleShot(100, lambda k=key: answer(k))
         assert discard_addendum(parent) is discarded
+
+
+def test_signing_with_an_unchecked_voiced_opposite_asks_first(qtbot, store):
+    """A Dynamics value said by voice and not yet checked is named in the signing preview
+    (which then offers "Sign anyway", Enter going back); going back puts the cursor on it;
+    once the reader confirms it, signing asks nothing about it."""
+    panel = make_panel(qtbot, store)
+    asked: list[list[str]] = []
+    answers = iter([False, True])
+    panel.confirm_signing = lambda text, problems: asked.append(problems) or next(answers)
+    panel.begin(STUDY)
+    panel.show()
+    panel.form.set_values({"grade": "CT-1", "conclusion": "Viral pneumonia, mild."})
+    panel.form.focus_field("dynamics")
+    assert panel.form.insert_text("Regression.")  # heard for a spoken "progression"
+    with qtbot.assertNotEmitted(panel.signed):
+        panel.sign()
+    assert any("check this value" in p and "“progression”" in p for p in asked[-1]), asked
+    assert panel.form.current_key() == "dynamics", "back at the value to check"
+    qtbot.keyClick(panel.form.editors["dynamics"], Qt.Key.Key_Return)  # the reader confirms
+    with qtbot.waitSignal(panel.signed):
+        panel.sign()
+    assert not any("check this value" in p for p in asked[-1])

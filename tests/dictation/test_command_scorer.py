@@ -78,7 +78,9 @@ def test_english_commands_whisper_mishears_are_taken(english):
 
 def test_russian_commands_whisper_mishears_are_taken(russian, festival):
     """base writes "следующее поле" as "Следующие поли." and "зачеркни это" as
-    "Зачеркнета." (no command by text); the scorer takes both."""
+    "Зачеркнета." (no command by text); the scorer takes both. (With the option aliases at
+    the head of the prompt, 2026-12-07, the first came out "Следующий поле." without the
+    scorer too, which the text matcher takes: right either way.)"""
     plain = create_recognizer("whisper", replace(russian, commands=None))
     rec = create_recognizer("whisper", russian)
     said = {"следующее поле": "next_field", "зачеркни это": "scratch_that"}
@@ -86,7 +88,7 @@ def test_russian_commands_whisper_mishears_are_taken(russian, festival):
         synthesize_many(list(said), festival), said.items(), strict=True
     ):
         text, command = _heard(plain, speech, "ru")
-        assert command is None, text
+        assert command in (None, expected), text  # never another command
         text, command = _heard(rec, speech, "ru")
         assert command == expected, (phrase, text)
 
@@ -195,6 +197,28 @@ def test_go_to_field_with_a_name_no_field_has_reaches_the_report(english):
             assert "go to field" in words and len(words.split()) >= 4, (phrase, heard, words)
         else:
             assert [f"{c.name}: {c.argument}" for c in found] == [expected], (phrase, heard)
+
+
+@pytest.mark.parametrize(("phrase", "voice", "expected"), [
+    # tiny.en writes «go to field right line involvement», «go to field left-line
+    # involvement» (en-us varies from run to run: «left environment» is taken, «left learning
+    # environment» is not)
+    ("go to field right lung involvement", "en-gb-x-rp", "right lung involvement, %"),
+    ("go to field left lung involvement", "en-gb-x-rp", "left lung involvement, %"),
+])
+def test_a_misheard_field_name_is_taken_letter_by_letter(english, phrase, voice, expected):
+    """Word matching left these as text (the walkthrough's "Go to field right learning
+    moment"); dictation.name_match takes the field whose label they nearly spell. A fresh
+    recogniser each: after other utterances, under load, a decode may end early ("go to field
+    right learning"), which nothing can match."""
+    from dictation.transcript import DictationProcessor
+
+    rec = create_recognizer("whisper", english)
+    finals = recognize(rec, _framed(synthesize(phrase, voice)))
+    processor = DictationProcessor("en")
+    found = [c for r in finals for c in processor.process(r).commands]
+    assert [(c.name, c.argument) for c in found] == [("go_to_field", expected)], \
+        [r.text for r in finals]
 
 
 def test_candidates_are_one_phrase_for_each_nearest_command(english):

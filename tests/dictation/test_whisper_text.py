@@ -76,6 +76,18 @@ EN = [
     ("The sigmoid colon is normal.", "The sigmoid colon is normal."),
     ("A follow-up period of 6 months.", "A follow-up period of 6 months."),
     ("Impression. New paragraph. Typical of Covid-19.", "Impression.\n\nTypical of COVID-19."),
+    # Whisper's comma after the first word or two of a short phrase goes (SHORT_COMMAS)...
+    ("Follow up, CT in 3 weeks.", "Follow up CT in 3 weeks."),
+    ("Peribronchial, consolidation in the lower lobes.",
+     "Peribronchial consolidation in the lower lobes."),
+    # ...not after a discourse word, before an adverb in -ly, later, or a spoken one
+    ("However, no effusion is seen.", "However, no effusion is seen."),
+    ("Ground-glass opacities, predominantly peripheral.",
+     "Ground-glass opacities, predominantly peripheral."),
+    ("Compared with the previous study, progression.",
+     "Compared with the previous study, progression."),
+    ("Follow up comma CT in 3 weeks.", "Follow up, CT in 3 weeks."),
+    ("No change, stable.", "No change, stable."),
 ]
 
 RU = [

@@ -1,0 +1,137 @@
+"""Choice options by voice: the words that pick an option, and the options a misheard word
+could turn into their opposite.
+
+A protocol field may give its options spoken aliases (``say``: "worse" for progression,
+«хуже» for «отрицательная (прогрессирование)») and pairs of options that mean the opposite of
+each other (``opposites``). Whisper wrote "Regression" for a spoken "progression", and its own
+score agreed; so a value said into a field with such a pair is only trusted once the reader
+has looked at it (the form marks it), and the aliases give the reader words that cannot be
+confused. Options whose spoken forms differ by a syllable ("bilateral"/"unilateral", edit
+distance <= :data:`NEAR_EDITS` and <= :data:`NEAR_SHARE` of the longer) count as such a pair
+too, without being configured.
+"""
+
+from __future__ import annotations
+
+import re
+
+from records.protocol import Field
+
+NEAR_EDITS = 3  # at most this many letters apart...
+NEAR_SHARE = 0.3  # ...and this share of the longer form
+NEAR_MIN_LETTERS = 5  # shorter forms ("CT-1"/"CT-2") are codes, not words a syllable apart
+FUZZY_SHARE = 0.2  # a heard form this near an option's (edits / its letters) picks it...
+FUZZY_MARGIN = 2  # ...when every other option's nearest form is this many edits farther
+
+
+def norm(text: str) -> str:
+    """A spoken or written form as compared: lower case, ё as е, КТ as CT, no spaces,
+    hyphens, quotes or punctuation ("No change." -> "nochange")."""
+    text = text.lower().replace("ё", "е").replace("кт", "ct")
+    return re.sub(r"[\s\-_.,:;!?«»\"“”()]+", "", text)
+
+
+def _head(label: str) -> str:
+    """A label without its parenthesised detail: «КТ-1 (лёгкая форма...)» -> «КТ-1»."""
+    return label.split("(", 1)[0].strip() or label
+
+
+def spoken_forms(field: Field, option: str, lang: str | None = None) -> list[str]:
+    """What picks ``option`` by voice in ``lang`` (all languages if None): its key, its label
+    and the label's head (before a parenthesis), and its aliases; normalised, each once."""
+    names = field.options.get(option) or {}
+    langs = [lang] if lang else sorted({*names, *(field.say.get(option) or {})})
+    forms = [option]
+    for code in langs:
+        if names.get(code):
+            forms += [names[code], _head(names[code])]
+        forms += list((field.say.get(option) or {}).get(code) or ())
+    out: list[str] = []
+    for form in map(norm, forms):
+        if form and form not in out:
+            out.append(form)
+    return out
+
+
+def aliases(field: Field, option: str, lang: str) -> tuple[str, ...]:
+    """The spoken aliases of ``option`` in ``lang`` as written in the protocol."""
+    return tuple((field.say.get(option) or {}).get(lang) or ())
+
+
+def option_for(field: Field, heard: str) -> str | None:
+    """The option ``heard`` picks: one whose spoken form (any language) it is, said once or
+    twice («Хуже, хуже.»); else the one whose label starts with it ("CT-2" for «КТ-2
+    (умеренная...)»); else the one whose form it nearly is (an ending: «отрицательное»),
+    clearly nearer than any other option's (:data:`FUZZY_SHARE`, :data:`FUZZY_MARGIN`);
+    None when none does."""
+    wanted = norm(heard)
+    if not wanted:
+        return None
+    half = len(wanted) // 2
+    once = wanted[:half] if len(wanted) % 2 == 0 and wanted[:half] == wanted[half:] else None
+    for said in filter(None, (wanted, once)):
+        for option in field.options:
+            if said in spoken_forms(field, option):
+                return option
+    for option, names in field.options.items():
+        if any(norm(n).startswith(wanted) for n in names.values()):
+            return option
+    return _nearest(field, once or wanted)
+
+
+def _nearest(field: Field, wanted: str) -> str | None:
+    """The option with a spoken form within a few letters of ``wanted``, if no other option
+    has one nearly as near."""
+    if len(wanted) < NEAR_MIN_LETTERS:
+        return None
+    best: dict[str, tuple[int, int]] = {}  # option -> (edits, length of that form)
+    for option in field.options:
+        found = [(edits(wanted, f), len(f)) for f in spoken_forms(field, option)
+                 if len(f) >= NEAR_MIN_LETTERS]
+        if found:
+            best[option] = min(found)
+    if not best:
+        return None
+    option, (distance, length) = min(best.items(), key=lambda item: item[1])
+    others = [d for o, (d, _n) in best.items() if o != option]
+    if distance > FUZZY_SHARE * length or any(d < distance + FUZZY_MARGIN for d in others):
+        return None
+    return option
+
+
+def edits(a: str, b: str) -> int:
+    """Levenshtein distance between two strings."""
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+    return row[-1]
+
+
+def near(a: str, b: str) -> bool:
+    """Whether two normalised forms differ by about a syllable (see the module doc)."""
+    longer = max(len(a), len(b))
+    if min(len(a), len(b)) < NEAR_MIN_LETTERS or a == b:
+        return False
+    distance = edits(a, b)
+    return distance <= NEAR_EDITS and distance <= NEAR_SHARE * longer
+
+
+def near_opposites(field: Field, option: str) -> list[str]:
+    """The options ``option`` could be misheard from or mistaken for with the opposite
+    meaning: its configured opposites, then those a syllable apart in some language."""
+    found = [b if a == option else a for a, b in field.opposites if option in (a, b)]
+    own = spoken_forms(field, option)
+    for other in field.options:
+        if other == option or other in found:
+            continue
+        if any(near(x, y) for x in own for y in spoken_forms(field, other)):
+            found.append(other)
+    return found
+
+
+def opposite_sensitive(field: Field) -> bool:
+    """Whether a value said into ``field`` must be checked by the reader: a choice field
+    with an option that has a near opposite (a configured pair, or a syllable apart)."""
+    return field.type == "choice" and any(near_opposites(field, o) for o in field.options)

@@ -1,0 +1,99 @@
+"""Choice options by voice: spoken aliases, near opposites, and what the protocol may name."""
+
+from __future__ import annotations
+
+import pytest
+
+from records.errors import ProtocolError
+from records.protocol import _parse, load_protocol
+from records.spoken import near, near_opposites, norm, opposite_sensitive, option_for
+
+
+@pytest.fixture(scope="module")
+def protocol():
+    return load_protocol("moscow-chest-ct-covid")
+
+
+@pytest.mark.parametrize(("heard", "option"), [
+    ("Worse.", "progression"),
+    ("worse than before", "progression"),
+    ("Better!", "regression"),
+    ("Improved. Improved.", "regression"),  # Whisper said it twice
+    ("No change.", "stable"),
+    ("Same as before.", "stable"),
+    ("Stable.", "stable"),
+    ("Progression.", "progression"),
+    ("Regression.", "regression"),
+    ("Отрицательная динамика.", "progression"),
+    ("Хуже, хуже.", "progression"),  # Festival's «хуже» through Whisper base
+    ("отрицательное", "progression"),  # an ending
+    ("Положительная динамика.", "regression"),
+    ("Регресс.", "regression"),  # the head of «положительная (регресс)» was never matched
+    ("Без динамики.", "stable"),
+    ("Без изменения.", "stable"),
+    ("Стобильно.", "stable"),
+    ("первичное", "first"),
+])
+def test_aliases_and_labels_pick_their_option(protocol, heard, option):
+    assert option_for(protocol.field("dynamics"), heard) == option
+
+
+@pytest.mark.parametrize("heard", ["Дальше.", "Meton.", "and change.", "1 динамики", "",
+                                   "worse than the prior study on the left"])
+def test_words_near_no_option_pick_none(protocol, heard):
+    assert option_for(protocol.field("dynamics"), heard) is None
+
+
+def test_sides_by_alias_and_grade_by_label_head(protocol):
+    side = protocol.field("distribution_side")
+    assert option_for(side, "Both sides.") == "bilateral"
+    assert option_for(side, "С одной стороны") == "unilateral"
+    assert option_for(protocol.field("grade"), "КТ-2") == "CT-2"
+
+
+def test_near_opposites_configured_and_a_syllable_apart(protocol):
+    dynamics = protocol.field("dynamics")
+    assert near_opposites(dynamics, "progression") == ["regression"]
+    assert near_opposites(dynamics, "stable") == []
+    assert opposite_sensitive(dynamics)
+    assert opposite_sensitive(protocol.field("distribution_side"))
+    assert not opposite_sensitive(protocol.field("grade")), "CT-1/CT-2 are codes, not words"
+    assert not opposite_sensitive(protocol.field("covid_probability"))
+    assert near(norm("bilateral"), norm("unilateral"))
+    assert near(norm("двусторонние"), norm("односторонние"))
+    assert not near(norm("high"), norm("low"))
+
+
+def test_found_without_configuring_when_a_syllable_apart(protocol):
+    side = protocol.field("distribution_side")
+    bare = type(side)(**{**side.__dict__, "opposites": (), "say": {}})
+    assert near_opposites(bare, "bilateral") == ["unilateral"]
+
+
+def test_shipped_aliases_are_never_near_another_option(protocol):
+    """An alias is there to be unmistakable: none is within a syllable of another option's
+    label or alias, in any language."""
+    from records.spoken import spoken_forms
+
+    for field in protocol.fields:
+        for option, said in field.say.items():
+            aliases = [norm(a) for names in said.values() for a in names]
+            for other in field.options:
+                if other != option:
+                    assert not any(near(a, f) for a in aliases
+                                   for f in spoken_forms(field, other)), (field.key, option)
+
+
+def test_a_protocol_naming_an_unknown_option_is_refused():
+    data = {"id": "x", "title": {"en": "x"}, "fields": [{
+        "key": "d", "type": "choice", "label": {"en": "D"},
+        "sentence": {"en": "{value}", "ru": "{value}"},
+        "options": {"up": {"en": "up"}, "down": {"en": "down"}},
+        "opposites": [["up", "sideways"]]}]}
+    with pytest.raises(ProtocolError, match="sideways"):
+        _parse(data, "x.yaml")
+    data["fields"][0]["opposites"] = [["up", "down"]]
+    data["fields"][0]["say"] = {"up": {"en": ["higher"]}}
+    field = _parse(data, "x.yaml").fields[0]
+    assert option_for(field, "Higher.") == "up"
+    assert near_opposites(field, "down") == ["up"]
