@@ -258,3 +258,31 @@ def test_since_now_skips_the_archive_history_and_a_restart_continues(archive, st
     archive.wait_stable(new)
     assert run_once() == (1, 0)  # restarted: from its kept cursor, so the new study is read
     assert len(client.search_instances(old[0], {})) == len(chest_slices)  # nothing added
+
+
+def test_the_service_fetches_images_as_stored_unless_asked_to_compress(archive, studies,
+                                                                       chest_slices, tmp_path):
+    """By default the service asks for the images as the archive stored them, not gzipped
+    (no transcoding there, no decoding here); --fetch compressed asks for JPEG-LS as a
+    station does. The same pixels either way."""
+    import numpy as np
+
+    from prereads.worker import FETCH_COMPRESSED, FETCH_STORED, fetch_series, service_client
+
+    (uid,) = studies(archive, ["fetch"])
+    ids = locate(client_for(archive), uid, "test-version")
+    stored_syntax = chest_slices[0].file_meta.TransferSyntaxUID
+    pixels = {}
+    for fetch, syntax in ((FETCH_STORED, stored_syntax),
+                          (FETCH_COMPRESSED, pydicom.uid.JPEGLSLossless)):
+        client = service_client(client_for(archive).config, fetch)
+        assert (client.session.headers["Accept-Encoding"] == "identity") == (
+            fetch == FETCH_STORED)
+        folder = tmp_path / fetch
+        folder.mkdir()
+        assert fetch_series(client, ids, folder) == len(chest_slices)
+        files = [pydicom.dcmread(f) for f in sorted(folder.iterdir())]
+        assert {ds.file_meta.TransferSyntaxUID for ds in files} == {syntax}
+        pixels[fetch] = np.stack([ds.pixel_array for ds in files])
+    assert stored_syntax != pydicom.uid.JPEGLSLossless
+    assert np.array_equal(pixels[FETCH_STORED], pixels[FETCH_COMPRESSED])
