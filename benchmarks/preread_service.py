@@ -184,7 +184,7 @@ def _stages(server: OrthancServer, chests: dict[str, list], rounds: int, device:
     config = {"url": server.dicomweb_url, "user": server.user, "password": server.password}
     arms = {"JPEG-LS first (default)": ArchiveConfig(**config),
             "as stored, gzip allowed": ArchiveConfig(**config, transfer_syntaxes=()),
-            "as stored, not gzipped": ArchiveConfig(**config, transfer_syntaxes=())}
+            "as stored, not gzipped": ArchiveConfig(**config)}
     version = active_model_version()
     options = PreReadOptions(device=device)
     uids = {(arm, r, chest): _store(server, slices, f"stage-{n}-{r}-{chest}")
@@ -193,9 +193,8 @@ def _stages(server: OrthancServer, chests: dict[str, list], rounds: int, device:
     for r in range(rounds + 1):  # round 0 pre-reads each chest once: not counted
         order = list(arms) if r % 2 == 0 else list(arms)[::-1]
         for arm in order:
-            client = DicomWebClient(arms[arm])
-            if "not gzipped" in arm:
-                client.session.headers["Accept-Encoding"] = "identity"
+            client = worker.service_client(arms[arm]) if "not gzipped" in arm \
+                else DicomWebClient(arms[arm])  # the service's own client (now) or not
             client.store = timed("store", client.store)
             current["arm"] = arm if r else "warm-up"
             for chest in chests:
