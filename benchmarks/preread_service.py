@@ -10,6 +10,15 @@ each wall time from the processes' start (model load included) to the last one's
 and prints studies/hour, the ratio to the bare pre-read and the box's load average.
 
     .venv/bin/python benchmarks/preread_service.py [--studies 4] [--decimate] [--device cuda]
+
+``--stages``: where one study's time goes in the service apart from the pre-read itself, in
+this process (``prereads.worker.preread_study`` with each step timed: QIDO-RS look-ups, the
+WADO-RS fetch, opening the series, reading the source headers, building the SEG and SRs,
+their bytes, STOW-RS), wall, this process's CPU (all threads) and Orthanc's CPU per step,
+``--rounds`` rounds over the three chests, the fetch's transfer syntax as configured by
+default (JPEG-LS first) and as stored (gzip allowed, as the client asks, or not),
+interleaved. Each chest is pre-read once (kept in ``--results DIR`` for later runs); the
+rounds reuse its result (the pre-read is not what is measured here).
 """
 
 from __future__ import annotations
@@ -120,6 +129,91 @@ def _reference(chests: dict[str, list], device: str) -> float:
     return sum(seconds) / len(seconds)
 
 
+STEPS = ("locate", "present", "fetch_series", "open_volume", "source_datasets",
+         "build_outputs", "dataset_bytes", "store")
+
+
+def _stages(server: OrthancServer, chests: dict[str, list], rounds: int, device: str,
+            results_dir: Path | None = None) -> None:
+    """The service's steps of one study, timed (see the docstring)."""
+    import pickle
+
+    import numpy as np
+    import psutil
+
+    import prereads.worker as worker
+    from archive.credentials import ArchiveConfig
+    from archive.dicomweb import DicomWebClient
+    from inference.preread import PreReadOptions, analyze
+    from inference.segmenters import active_model_version
+
+    orthanc = psutil.Process(server.proc.pid)
+    spent: dict[str, dict[str, list[float]]] = {}
+    results: dict[tuple, object] = {}
+    current = {"arm": ""}
+
+    def timed(name, fn):
+        def wrapper(*args, **kwargs):
+            w, c, o = time.perf_counter(), time.process_time(), sum(orthanc.cpu_times()[:2])
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                row = spent.setdefault(current["arm"], {}).setdefault(name, [0.0, 0.0, 0.0])
+                row[0] += time.perf_counter() - w
+                row[1] += time.process_time() - c
+                row[2] += sum(orthanc.cpu_times()[:2]) - o
+        return wrapper
+
+    def cached_analyze(volume, options, cancel=None):  # each chest pre-read once
+        key = (volume.shape, float(np.asarray(volume.voxels[volume.shape[0] // 2]).mean()))
+        kept = results_dir / f"{'x'.join(map(str, key[0]))}-{key[1]:.3f}.pkl" \
+            if results_dir else None
+        if key not in results and kept is not None and kept.is_file():
+            results[key] = pickle.loads(kept.read_bytes())
+        if key not in results:
+            results[key] = analyze(volume, options, cancel=cancel)
+            if kept is not None:
+                kept.write_bytes(pickle.dumps(results[key]))
+        return results[key]
+
+    for name in STEPS:
+        if name == "store":
+            continue
+        setattr(worker, name, timed(name, getattr(worker, name)))
+    worker.analyze = cached_analyze
+    config = {"url": server.dicomweb_url, "user": server.user, "password": server.password}
+    arms = {"JPEG-LS first (default)": ArchiveConfig(**config),
+            "as stored, gzip allowed": ArchiveConfig(**config, transfer_syntaxes=()),
+            "as stored, not gzipped": ArchiveConfig(**config)}
+    version = active_model_version()
+    options = PreReadOptions(device=device)
+    uids = {(arm, r, chest): _store(server, slices, f"stage-{n}-{r}-{chest}")
+            for r in range(rounds + 1) for n, arm in enumerate(arms)
+            for chest, slices in chests.items()}
+    for r in range(rounds + 1):  # round 0 pre-reads each chest once: not counted
+        order = list(arms) if r % 2 == 0 else list(arms)[::-1]
+        for arm in order:
+            client = worker.service_client(arms[arm]) if "not gzipped" in arm \
+                else DicomWebClient(arms[arm])  # the service's own client (now) or not
+            client.store = timed("store", client.store)
+            current["arm"] = arm if r else "warm-up"
+            for chest in chests:
+                worker.preread_study(client, uids[arm, r, chest], version, options)
+        print(f"  round {r}: load {os.getloadavg()[0]:.1f}", flush=True)
+    studies = rounds * len(chests)
+    for arm in arms:
+        rows = spent[arm]
+        print(f"{arm}: per study, wall / service CPU / Orthanc CPU, s ({studies} studies, "
+              f"the pre-read itself left out)")
+        total = [0.0, 0.0, 0.0]
+        for name in STEPS:
+            w, c, o = (x / studies for x in rows.get(name, [0.0, 0.0, 0.0]))
+            total = [total[0] + w, total[1] + c, total[2] + o]
+            print(f"  {name:16s} {w:6.2f} {c:6.2f} {o:6.2f}")
+        print(f"  {'all':16s} {total[0]:6.2f} {total[1]:6.2f} {total[2]:6.2f}  "
+              f"(CPU both sides {total[1] + total[2]:.2f} s)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--studies", type=int, default=4, help="studies per configuration")
@@ -127,9 +221,22 @@ def main() -> int:
                         help="the tests' decimated chests (34 slices of 256x256)")
     parser.add_argument("--device", default="cpu", choices=("cpu", "cuda"))
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--stages", action="store_true", help="where a study's time goes")
+    parser.add_argument("--rounds", type=int, default=2, help="with --stages")
+    parser.add_argument("--results", type=Path,
+                        help="with --stages: keep the chests' pre-read results here, reused")
     args = parser.parse_args()
     chests = {name: _chest(args.data, name, args.decimate) for name in CHESTS}
     print(f"load average before: {os.getloadavg()}; {os.cpu_count()} CPUs", flush=True)
+    if args.stages:
+        root = Path(tempfile.mkdtemp(prefix="luch-bench-stages-"))
+        server = OrthancServer(root / "orthanc", count_stores=False)
+        server.start()
+        try:
+            _stages(server, chests, args.rounds, args.device, args.results)
+        finally:
+            server.stop()
+        return 0
     bare = _reference(chests, args.device)
     root = Path(tempfile.mkdtemp(prefix="luch-bench-preread-"))
     server = OrthancServer(root / "orthanc", count_stores=False)

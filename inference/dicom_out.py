@@ -154,14 +154,17 @@ def make_seg(result: PreReadResult, sources: list[pydicom.Dataset]) -> hd.seg.Se
     inside their lung's segment (one byte per voxel and segment while it is built)."""
     segments = [(n, label, category, prop) for n, (_values, label, category, prop)
                 in SEGMENTS.items()]
-    masks = np.zeros((*result.labels.shape, len(SEGMENTS) + len(result.foci)), dtype=bool)
+    # Each segment's mask contiguous (segment first), handed over as the segment-last view
+    # highdicom takes: the same SEG at about half the CPU of a segment-last array, whose
+    # every write and per-segment read strides over the segments (benchmarks/README.md).
+    masks = np.zeros((len(SEGMENTS) + len(result.foci), *result.labels.shape), dtype=bool)
     for index, (values, *_rest) in enumerate(SEGMENTS.values()):
         lut = np.zeros(256, bool)
         lut[list(values)] = True
-        masks[..., index] = lut[result.labels]
+        masks[index] = lut[result.labels]
     for k, focus in enumerate(result.foci, 1):
         number = len(segments) + 1
-        masks[(*focus.box, number - 1)] |= focus.mask
+        masks[(number - 1, *focus.box)] |= focus.mask
         segments.append((number, focus_name(k), ALTERED, SOLID_FOCUS))
     algorithm = hd.AlgorithmIdentificationSequence(
         name=f"luch-{result.engine}", version=result.model_version,
@@ -177,7 +180,7 @@ def make_seg(result: PreReadResult, sources: list[pydicom.Dataset]) -> hd.seg.Se
     try:
         with _patient_name_unquoted():
             return hd.seg.Segmentation(
-                source_images=sources, pixel_array=masks,
+                source_images=sources, pixel_array=np.moveaxis(masks, 0, -1),
                 segmentation_type=hd.seg.SegmentationTypeValues.BINARY,
                 segment_descriptions=descriptions, series_instance_uid=hd.UID(),
                 series_number=SEG_SERIES_NUMBER, sop_instance_uid=hd.UID(), instance_number=1,

@@ -113,6 +113,14 @@ class ModelRegistry:
     def history(self) -> list[str]:
         return list(self._state().get("history", []))
 
+    def signature(self) -> tuple:
+        """What the active version is read from, by the files' stat only (no read, no
+        import of scipy or torch): the registry file (activate, rollback), the models
+        folder (a site version added or removed) and the shipped sidecar. The same
+        signature, the same :meth:`active` version; callers cache on it."""
+        return tuple(_stat(p) for p in (self.root / REGISTRY_FILE, self.root,
+                                        self._shipped_path.with_suffix(".json")))
+
     # -- changing ------------------------------------------------------------------------------
     def next_site_version(self) -> str:
         base = self.shipped().version
@@ -180,6 +188,14 @@ class ModelRegistry:
         events.append({"at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                        "action": action, "version": version, "actor": actor})
         write_json_atomic(self.root / REGISTRY_FILE, {"history": history, "events": events})
+
+
+def _stat(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size, st.st_ino
 
 
 def active_weights() -> Path:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
 
+from archive.credentials import ArchiveConfig
 from archive.dicomweb import DicomWebClient, dataset_bytes, tag_value
 from archive.errors import ArchiveRejected
 from core import crypto
@@ -30,6 +31,7 @@ from studies import open_volume
 
 log = logging.getLogger(__name__)
 FETCH_THREADS = 4
+FETCH_STORED, FETCH_COMPRESSED = "stored", "compressed"  # how the images are fetched
 
 
 class Outcome(Enum):
@@ -44,6 +46,19 @@ class StudyResult:
     grade: str = ""
     sent: int = 0  # objects stored by this run
     seconds: float = 0.0  # the pre-read itself
+
+
+def service_client(config: ArchiveConfig, fetch: str = FETCH_STORED) -> DicomWebClient:
+    """The service's archive client. ``stored`` (the default): the images as the archive
+    stored them and not gzipped; beside the archive this costs the least CPU on both sides
+    (Orthanc's JPEG-LS transcoding and its decoding here cost about 3 CPU s a chest,
+    benchmarks/README.md). ``compressed``: the configured lossless syntaxes (JPEG-LS first),
+    fewer bytes over a slow link."""
+    if fetch == FETCH_COMPRESSED:
+        return DicomWebClient(config)
+    client = DicomWebClient(replace(config, transfer_syntaxes=()))
+    client.session.headers["Accept-Encoding"] = "identity"
+    return client
 
 
 def fetch_series(client: DicomWebClient, ids: PreReadIds, folder: Path,

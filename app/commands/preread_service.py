@@ -43,6 +43,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="a new service (no kept cursor) starts here instead of at the "
                              "feed's beginning: now, or a date YYYY-MM-DD; a restart "
                              "continues from its kept cursor")
+    parser.add_argument("--fetch", default="stored", choices=("stored", "compressed"),
+                        help="images fetched as the archive stored them, not recompressed "
+                             "(default: the least CPU beside the archive), or compressed "
+                             "losslessly as the settings order (fewer bytes on a slow link)")
     parser.add_argument("--state", type=Path, metavar="DIR",
                         help="where the cursor and done list are kept "
                              "(default LUCH_HOME/preread-service)")
@@ -65,11 +69,11 @@ def _log_to_stderr() -> None:
 def run(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
     # deferred: `luch --help` and the other commands do not load it
     from archive.credentials import load_config
-    from archive.dicomweb import DicomWebClient
     from core.paths import app_subdir
     from prereads.service import PreReadService, ServiceOptions
     from prereads.shards import Shard
     from prereads.watch import open_watcher, parse_since
+    from prereads.worker import service_client
 
     _log_to_stderr()
     if args.since:
@@ -81,7 +85,7 @@ def run(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
     options = ServiceOptions(shard=Shard.parse(args.shard), workers=max(1, args.workers),
                              device=args.device, engine=args.engine, poll_s=args.poll,
                              since=args.since)
-    client = DicomWebClient(load_config())
+    client = service_client(load_config(), args.fetch)
     watcher = open_watcher(client, args.orthanc_url, args.days, args.feed)
     service = PreReadService(client, watcher, args.state or app_subdir("preread-service"),
                              options)

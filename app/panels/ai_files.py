@@ -16,6 +16,7 @@ import numpy as np
 
 from core.paths import app_subdir
 from core.vault import write_folder_file
+from inference.registry import ModelRegistry
 from records import Store
 from records.models import AIResult
 from studies import Volume
@@ -99,6 +100,16 @@ def current_model_version() -> str | None:
     try:
         return active_model_version()
     except Exception:  # a damaged registry: run the model rather than guess
+        return None
+
+
+def model_version_signature() -> tuple | None:
+    """The stat signature the current model version hangs on
+    (:meth:`inference.registry.ModelRegistry.signature`; no scipy or torch): read the version
+    again only when it changes. None when it cannot be told (then read it each time)."""
+    try:
+        return ModelRegistry().signature()
+    except OSError:  # LUCH_HOME cannot be made
         return None
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QTimer, Signal
 
-from app.panels.ai_files import current_model_version
+from app.panels.ai_files import current_model_version, model_version_signature
 from app.panels.drafts import has_draft
 from app.panels.worklist_panel import WorklistPanel, WorklistRow
 from app.reading.archive_link import ArchiveLink
@@ -73,6 +73,10 @@ class WorklistFlow(QObject):
         # module loads scipy); None until known, and then no grade is called outdated.
         self.model_version: str | None = None
         self._version_task: Task | None = None
+        # The registry's stat signature when model_version was read: read again only when it
+        # changes (an activation, a rollback, a new site version), not at every refresh.
+        self._version_signature: tuple | None = None
+        self._reading_signature: tuple | None = None  # taken before the read now running
         self._refresh_after_task = False  # the version came while the archive was asked
         self.background = BackgroundPreread(store, self)
         self.background.changed.connect(self._show_markers)
@@ -113,8 +117,12 @@ class WorklistFlow(QObject):
         version changes it); the worklist is shown again when it changed."""
         if self._version_task is not None:
             return
+        signature = model_version_signature()
+        if signature is not None and signature == self._version_signature:
+            return  # the registry's files are as when the version was read
         task = Task(lambda progress, cancel: current_model_version(),  # it loads scipy
                     QT_TRANSLATE_NOOP("Task", "reading the AI model version"))
+        self._reading_signature = signature
         task.succeeded.connect(self._model_version_read)
         task.failed.connect(lambda _message: setattr(self, "_version_task", None))
         self._version_task = task
@@ -122,6 +130,7 @@ class WorklistFlow(QObject):
 
     def _model_version_read(self, version: str | None) -> None:
         self._version_task = None
+        self._version_signature = self._reading_signature if version is not None else None
         if version != self.model_version:
             self.model_version = version
             if self._worklist_task is None:

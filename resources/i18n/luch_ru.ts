@@ -4679,28 +4679,28 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Отправка протоколов в архив</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="105"/>
+        <location filename="../../app/reading/worklist.py" line="109"/>
         <source>worklist</source>
         <translation>Загрузка рабочего списка</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="117"/>
+        <location filename="../../app/reading/worklist.py" line="124"/>
         <source>reading the AI model version</source>
         <translation>чтение версии модели ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="287"/>
-        <location filename="../../app/reading/worklist.py" line="370"/>
+        <location filename="../../app/reading/worklist.py" line="296"/>
+        <location filename="../../app/reading/worklist.py" line="379"/>
         <source>fetching the study</source>
         <translation>Загрузка исследования из архива</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="307"/>
+        <location filename="../../app/reading/worklist.py" line="316"/>
         <source>fetching the prior study</source>
         <translation>загрузка предыдущего исследования</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="440"/>
+        <location filename="../../app/reading/worklist.py" line="449"/>
         <source>tidying the image cache</source>
         <translation>очистка кэша снимков</translation>
     </message>
@@ -5370,83 +5370,83 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>WorklistFlow</name>
     <message>
-        <location filename="../../app/reading/worklist.py" line="146"/>
+        <location filename="../../app/reading/worklist.py" line="155"/>
         <source>Archive unreachable; working offline: %s</source>
         <translation>Архив недоступен; работа без связи: %s</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="180"/>
+        <location filename="../../app/reading/worklist.py" line="189"/>
         <source>Reviewed by %1: score %2</source>
         <translation>Рецензия %1: оценка %2</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="182"/>
+        <location filename="../../app/reading/worklist.py" line="191"/>
         <source> (answered)</source>
         <translation> (ответ дан)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="183"/>
+        <location filename="../../app/reading/worklist.py" line="192"/>
         <source> (not answered yet)</source>
         <translation> (ответа ещё нет)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="197"/>
+        <location filename="../../app/reading/worklist.py" line="206"/>
         <source>unread</source>
         <translation>не прочитано</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="234"/>
+        <location filename="../../app/reading/worklist.py" line="243"/>
         <source>partly cached (%1 of %2 images)</source>
         <translation>загружено частично (%1 из %2 снимков)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="236"/>
+        <location filename="../../app/reading/worklist.py" line="245"/>
         <source>partly cached</source>
         <translation>загружено частично</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="275"/>
+        <location filename="../../app/reading/worklist.py" line="284"/>
         <source>This study is not on this station and the archive is not reachable</source>
         <translation>Этого исследования нет на станции, а архив недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="283"/>
-        <location filename="../../app/reading/worklist.py" line="355"/>
+        <location filename="../../app/reading/worklist.py" line="292"/>
+        <location filename="../../app/reading/worklist.py" line="364"/>
         <source>Fetching the study from the archive…</source>
         <translation>Загрузка исследования из архива…</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="297"/>
+        <location filename="../../app/reading/worklist.py" line="306"/>
         <source>The prior study is in the archive, which is not reachable now</source>
         <translation>Предыдущее исследование находится в архиве, который сейчас недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="304"/>
+        <location filename="../../app/reading/worklist.py" line="313"/>
         <source>Fetching the prior study from the archive…</source>
         <translation>Загрузка предыдущего исследования из архива…</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="400"/>
+        <location filename="../../app/reading/worklist.py" line="409"/>
         <source>Fetching stopped; what arrived stays cached for the next try</source>
         <translation>Загрузка остановлена; полученное сохранено для следующей попытки</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="506"/>
+        <location filename="../../app/reading/worklist.py" line="515"/>
         <source>The worklist shows no study</source>
         <translation>В рабочем списке нет исследований</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="515"/>
+        <location filename="../../app/reading/worklist.py" line="524"/>
         <source>No more unread studies: this is the last study of the worklist as shown (search and filters apply)</source>
         <translation>Непрочитанных исследований больше нет: это последнее исследование списка в текущем виде (с учётом поиска и фильтров)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="520"/>
+        <location filename="../../app/reading/worklist.py" line="529"/>
         <source>End of the worklist: went on to the first unread study from the top</source>
         <translation>Конец списка: открыто первое непрочитанное исследование сверху</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="530"/>
+        <location filename="../../app/reading/worklist.py" line="539"/>
         <source>Every study of the worklist as shown is signed (search and filters apply)</source>
         <translation>Все исследования, показанные в рабочем списке, подписаны (с учётом поиска и фильтров)</translation>
     </message>

@@ -127,3 +127,44 @@ def test_an_outdated_long_grade_reads_whole(qtbot, qapp, monkeypatch, lang):
             assert metrics.elidedText(text, Qt.TextElideMode.ElideMiddle, room) == text
     finally:
         remove_translators(qapp)
+
+
+def test_the_model_version_is_read_again_only_when_the_registry_changes(qtbot, luch_home,
+                                                                          monkeypatch):
+    """A refresh with the registry's files as they were starts no version read; activating
+    a site version (or rolling back) makes the next refresh read the new version."""
+    import app.reading.worklist as worklist
+    from inference.registry import ModelRegistry
+    from tests.inference.test_registry import _candidate
+
+    reads: list[str | None] = []
+
+    def counted() -> str | None:
+        reads.append(current_model_version())
+        return reads[-1]
+
+    monkeypatch.setattr(worklist, "current_model_version", counted)
+    _window, workflow = station(qtbot, "dr.cache")
+    flow = workflow.worklist_flow
+    try:
+        shipped = current_model_version()
+        qtbot.waitUntil(lambda: flow.model_version == shipped, timeout=60_000)
+        n = len(reads)
+        for _ in range(3):
+            flow.refresh()
+        assert flow._version_task is None and len(reads) == n  # cached: no read started
+        registry = ModelRegistry()
+        site = _candidate(registry, True)
+        registry.activate(site.version)
+        flow.refresh()
+        qtbot.waitUntil(lambda: flow.model_version == current_model_version() != shipped,
+                        timeout=60_000)
+        assert site.version in flow.model_version and len(reads) > n
+        registry.rollback()
+        flow.refresh()
+        qtbot.waitUntil(lambda: flow.model_version == shipped, timeout=60_000)
+        n = len(reads)
+        flow.refresh()
+        assert flow._version_task is None and len(reads) == n
+    finally:
+        workflow.stop()

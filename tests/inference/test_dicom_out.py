@@ -230,3 +230,27 @@ def test_a_seg_of_unevenly_spaced_slices_is_placed_slice_by_slice(tmp_path):
     back = open_label_map(tmp_path / "seg.dcm").on_grid_of(volume)
     for k in range(volume.shape[0]):
         assert np.array_equal(back[k] > 0, labels[k] > 0), f"slice {k}"
+
+
+def test_each_seg_segment_holds_exactly_its_voxels(demo_preread, tmp_path):
+    """The masks are built segment first (for speed) and handed over as highdicom's
+    segment-last view: each segment reads back voxel for voxel as its labels, the focus
+    too (the demo chest is CT-0: its lesion segments are empty)."""
+    from core.paths import DEMO_STUDY
+    from inference.dicom_out import SEGMENTS
+
+    volume, result = demo_preread
+    sources = source_datasets(DEMO_STUDY, volume)
+    make_seg(result, sources).save_as(tmp_path / "seg.dcm")
+    back = hd.seg.segread(tmp_path / "seg.dcm")
+    uids = [s.SOPInstanceUID for s in sources]
+    expected = [np.isin(result.labels, list(values)) for values, *_ in SEGMENTS.values()]
+    (focus,) = result.foci
+    expected.append(np.zeros(result.labels.shape, bool))
+    expected[-1][focus.box] = focus.mask
+    for number, mask in enumerate(expected, 1):
+        got = back.get_pixels_by_source_instance(
+            source_sop_instance_uids=uids, segment_numbers=[number],
+            ignore_spatial_locations=True)[..., 0].astype(bool)
+        assert np.array_equal(got, mask), f"segment {number}"
+    assert expected[0].any() and expected[1].any() and expected[-1].any()  # lungs, focus

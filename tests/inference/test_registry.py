@@ -96,3 +96,17 @@ def test_evaluate_and_train_refuse_clearly(luch_home, tmp_path, capsys):
     assert main(["train", "--site", "--device", "cpu", "--no-activate"]) == 2
     assert "No corrected study can be used" in capsys.readouterr().err
     assert [v.version for v in ModelRegistry().versions()] == [ModelRegistry().shipped().version]
+
+
+def test_the_signature_moves_with_what_the_active_version_is_read_from(luch_home):
+    registry = ModelRegistry()
+    before = registry.signature()
+    assert registry.signature() == before  # nothing changed: callers keep their version
+    site = _candidate(registry, True)  # a site version added to the models folder
+    added = registry.signature()
+    assert added != before and registry.active().shipped
+    registry.activate(site.version)
+    activated = registry.signature()
+    assert activated != added and registry.active().version == site.version
+    registry.rollback()
+    assert registry.signature() != activated and registry.active().shipped

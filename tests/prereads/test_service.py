@@ -281,3 +281,31 @@ def test_a_study_is_never_plain_on_the_servers_disk(archive, studies, tmp_path, 
     finally:
         service.close()
     assert seen and all(crypto.is_sealed(raw) and b"DICM" not in raw for raw in seen)
+
+
+def test_the_service_fetches_images_as_stored_unless_asked_to_compress(archive, studies,
+                                                                       chest_slices, tmp_path):
+    """By default the service asks for the images as the archive stored them, not gzipped
+    (no transcoding there, no decoding here); --fetch compressed asks for JPEG-LS as a
+    station does. The same pixels either way."""
+    import numpy as np
+
+    from prereads.worker import FETCH_COMPRESSED, FETCH_STORED, fetch_series, service_client
+
+    (uid,) = studies(archive, ["fetch"])
+    ids = locate(client_for(archive), uid, "test-version")
+    stored_syntax = chest_slices[0].file_meta.TransferSyntaxUID
+    pixels = {}
+    for fetch, syntax in ((FETCH_STORED, stored_syntax),
+                          (FETCH_COMPRESSED, pydicom.uid.JPEGLSLossless)):
+        client = service_client(client_for(archive).config, fetch)
+        assert (client.session.headers["Accept-Encoding"] == "identity") == (
+            fetch == FETCH_STORED)
+        folder = tmp_path / fetch
+        folder.mkdir()
+        assert fetch_series(client, ids, folder) == len(chest_slices)
+        files = [pydicom.dcmread(f) for f in sorted(folder.iterdir())]
+        assert {ds.file_meta.TransferSyntaxUID for ds in files} == {syntax}
+        pixels[fetch] = np.stack([ds.pixel_array for ds in files])
+    assert stored_syntax != pydicom.uid.JPEGLSLossless
+    assert np.array_equal(pixels[FETCH_STORED], pixels[FETCH_COMPRESSED])
