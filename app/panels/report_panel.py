@@ -172,8 +172,10 @@ class ReportPanel(QWidget):
         QShortcut(QKeySequence("Ctrl+S"), self, self.save_now)
         QShortcut(QKeySequence("Ctrl+Return"), self, self.sign)
 
-        buttons = QHBoxLayout()  # the status over the buttons: an addendum's three buttons
-        buttons.addStretch(1)  # left it no room in Russian (and widened the column)
+        # The status sits left of the buttons, over them while an addendum is written: its
+        # three buttons left it no room in Russian (and widened the column).
+        self._buttons = buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.sign_button)
@@ -186,7 +188,6 @@ class ReportPanel(QWidget):
         layout.addWidget(self.locked_note)
         layout.addWidget(self.prefill_note)
         layout.addWidget(self.splitter, 1)
-        layout.addWidget(self.status)
         layout.addLayout(buttons)
 
         self.form.values_changed.connect(self._changed)
@@ -278,10 +279,26 @@ class ReportPanel(QWidget):
                                  self.tr("Sign"))
         self.save_button.setEnabled(not locked)
         self.cancel_button.setVisible(not locked and bool(self.addendum_reason))
+        self._place_status(over_buttons=self.cancel_button.isVisibleTo(self))
         self.locked_note.setVisible(locked)
         self._show_language()
         if changed:
             self.locked_changed.emit(locked)
+
+    def _place_status(self, over_buttons: bool) -> None:
+        """The status beside the buttons, or in a line of its own over them (an addendum's
+        three buttons take the row); the buttons stay at the right either way."""
+        layout = self.layout()
+        if over_buttons == (layout.indexOf(self.status) >= 0):
+            return
+        if over_buttons:
+            self._buttons.removeWidget(self.status)
+            self._buttons.insertStretch(0, 1)
+            layout.insertWidget(layout.indexOf(self.splitter) + 1, self.status)
+        else:
+            layout.removeWidget(self.status)
+            self._buttons.takeAt(0)  # the stretch
+            self._buttons.insertWidget(0, self.status, 1)
 
     @property
     def writing_lang(self) -> str:
