@@ -61,22 +61,50 @@ def aliases(field: Field, option: str, lang: str) -> tuple[str, ...]:
 def option_for(field: Field, heard: str) -> str | None:
     """The option ``heard`` picks: one whose spoken form (any language) it is, said once or
     twice («Хуже, хуже.»); else the one whose label starts with it ("CT-2" for «КТ-2
-    (умеренная...)»); else the one whose form it nearly is (an ending: «отрицательное»),
-    clearly nearer than any other option's (:data:`FUZZY_SHARE`, :data:`FUZZY_MARGIN`);
-    None when none does."""
+    (умеренная...)»); else the one whose form it nearly is (:func:`named_option`); else the
+    one numbered as a bare number heard is ("2" in the grade field is CT-2: «КТ два» was
+    heard «Два.»); None when none does."""
     wanted = norm(heard)
     if not wanted:
         return None
-    half = len(wanted) // 2
-    once = wanted[:half] if len(wanted) % 2 == 0 and wanted[:half] == wanted[half:] else None
-    for said in filter(None, (wanted, once)):
-        for option in field.options:
-            if said in spoken_forms(field, option):
-                return option
+    said = _said(field, wanted)
+    if said is not None:
+        return said
     for option, names in field.options.items():
         if any(norm(n).startswith(wanted) for n in names.values()):
             return option
-    return _nearest(field, once or wanted)
+    near = _nearest(field, _once(wanted) or wanted)
+    if near is not None:
+        return near
+    numbered = [o for o in field.options
+                if wanted.isdigit() and re.fullmatch(rf"\D*{wanted}", norm(o))]
+    return numbered[0] if len(numbered) == 1 else None
+
+
+def named_option(field: Field, heard: str) -> str | None:
+    """The option ``heard`` names whole: a spoken form said once or twice, or nearly one (an
+    ending: «отрицательное»), clearly nearer than any other option's (:data:`FUZZY_SHARE`,
+    :data:`FUZZY_MARGIN`); no label taken from its first words (a tick list must not
+    guess between two options that begin alike). None when none."""
+    wanted = norm(heard)
+    if not wanted:
+        return None
+    return _said(field, wanted) or _nearest(field, _once(wanted) or wanted)
+
+
+def _once(wanted: str) -> str | None:
+    """``wanted`` said twice («хужехуже») -> once; else None."""
+    half = len(wanted) // 2
+    return wanted[:half] if len(wanted) % 2 == 0 and wanted[:half] == wanted[half:] else None
+
+
+def _said(field: Field, wanted: str) -> str | None:
+    """The option one of whose spoken forms ``wanted`` is, said once or twice."""
+    for said in filter(None, (wanted, _once(wanted))):
+        for option in field.options:
+            if said in spoken_forms(field, option):
+                return option
+    return None
 
 
 def _nearest(field: Field, wanted: str) -> str | None:

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from records.protocol import Field, Protocol
-from records.spoken import near_opposites, opposite_sensitive, option_for
+from records.spoken import named_option, near_opposites, opposite_sensitive, option_for
 
 _UNSET = "—"
 
@@ -516,9 +516,9 @@ class ProtocolForm(QWidget):
         """Take back ``text`` that :meth:`spill` put at ``start`` (a revised final), if it
         is still there as it was put."""
         editor = self.editors[self._spill_key] if self._spill_key else None
-        if editor is None or editor.toPlainText()[start:start + len(text)] != text:
+        whole = editor.toPlainText() if editor is not None else ""
+        if whole[start:start + len(text)] != text:
             return
-        whole = editor.toPlainText()
         begin = start - 1 if start > 0 and whole[start - 1] == " " else start
         cursor = editor.textCursor()
         cursor.setPosition(begin)
@@ -529,7 +529,9 @@ class ProtocolForm(QWidget):
         """Tick the options named in ``text`` ("pleural effusion and fibrosis"): every part
         must name an option, so a sentence, or an option said with "no", is not taken."""
         parts = [p for p in re.split(r"\s*(?:[,;.]|\band\b|\bи\b)\s*", text.lower()) if p]
-        keys = [self._option(field, part) for part in parts]
+        if any(p.split()[0] in _NEGATIONS for p in parts):  # "no lymphadenopathy": not one
+            return False
+        keys = [named_option(field, part) for part in parts]
         if not keys or None in keys:
             return False
         for n in range(items.count()):
@@ -537,18 +539,10 @@ class ProtocolForm(QWidget):
                 items.item(n).setCheckState(Qt.CheckState.Checked)
         return True
 
-    @staticmethod
-    def _option(field: Field, spoken: str) -> str | None:
-        wanted = _stem(spoken)
-        for key, names in field.options.items():
-            if wanted and wanted in {_stem(key), *(_stem(n) for n in names.values())}:
-                return key
-        return None
-
     def _choose(self, box: QComboBox, field: Field, text: str) -> bool:
         """Pick the option ``text`` names (label or spoken alias, any language); a value said
         into a field with near-opposite options is marked to be checked."""
-        option = option_for(field, text) or _numbered(field, text)
+        option = option_for(field, text)
         if option is None:
             return False
         self._voicing = True
@@ -618,24 +612,9 @@ class ProtocolForm(QWidget):
         return None
 
 
-def _numbered(field: Field, text: str) -> str | None:
-    """The one option numbered as ``text`` is ("2" in the grade field is CT-2: «КТ два» was
-    heard «Два.»), if exactly one is."""
-    wanted = _norm(text)
-    numbered = [k for k in field.options
-                if wanted.isdigit() and re.fullmatch(rf"\D*{wanted}", _norm(k))]
-    return numbered[0] if len(numbered) == 1 else None
-
-
 _YES = {"yes", "present", "да", "есть", "имеется"}  # a yes/no box answered by voice
 _NO = {"no", "absent", "нет", "отсутствует"}
-
-
-def _stem(text: str) -> str:
-    """``text`` normalised with Russian endings cut (периферические = периферическое)."""
-    words = re.findall(r"\w+", text.lower())
-    return _norm(" ".join(re.sub(r"[аеиоуыэюяйь]{1,2}$", "", w) if re.search("[а-я]", w)
-                          else w for w in words))
+_NEGATIONS = {"no", "not", "without", "нет", "не", "без"}  # a list option said with these
 
 
 def _norm(text: str) -> str:

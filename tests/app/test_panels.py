@@ -379,25 +379,16 @@ def test_a_signed_study_opened_again_finds_its_pre_read_after_the_sync(luch_home
 def test_a_study_reopened_shows_the_verdict_its_reader_gave(qtbot, luch_home):
     """Seen in the app: AI values accepted, the study left with a draft and opened again; the
     panel offered "Accept AI values" anew, as if nothing had been decided."""
-    from app.panels.ai_files import current_model_version, find_stored, write_label_map
     from records.models import Verdict
     from studies import SeriesInfo, Volume
-    from tests.app.test_report_flow import AI_CT1_WITH_LESIONS
 
     _, workflow = windows.station(qtbot, "dr.smirnova")
     ai, store = workflow.ai, workflow.store
     volume = Volume(np.full((4, 8, 8), -800, np.int16), (1.0, 1.0, 2.0), (0.0, 0.0, 0.0),
                     info=SeriesInfo(series_instance_uid="1.2.3.4"))
-    files = [str(write_label_map(np.ones(volume.shape, np.uint8), volume))]
-    rid = store.save_ai_result("1.2.3", model_name="m", model_version=current_model_version(),
-                               values={**AI_CT1_WITH_LESIONS, "engine": "unet",
-                                       "device": "cpu", "seconds": 16.7},
-                               mask_files=files, series_instance_uid="1.2.3.4")
+    rid, shown_again = _stored_ct1(ai, store, volume, "1.2.3")
 
-    def reopen():
-        ai.show_stored(volume, "1.2.3", find_stored(store, "1.2.3", volume,
-                                                    current_model_version()))
-
+    reopen = shown_again
     store.save_ai_feedback(rid, reader="dr.ivanov", verdict=Verdict.DISAGREE)  # not theirs
     reopen()
     assert not ai.verdict.isVisibleTo(ai) and ai.accept_button.isEnabled()
@@ -411,25 +402,19 @@ def test_a_rejected_result_stays_rejected_after_signing_another_grade(qtbot, luc
     """Walkthrough (LIDC-IDRI-0003): the AI's CT-1 rejected, the reader signed CT-0; opened
     again, the panel said "You accepted the AI values as corrected" (signing stored a partial
     verdict over the rejection). An accepted result signed with another grade is partial."""
-    from app.panels.ai_files import current_model_version, find_stored, write_label_map
     from records.models import Verdict
     from studies import SeriesInfo, Volume
-    from tests.app.test_report_flow import AI_CT1_WITH_LESIONS
 
     _, workflow = windows.station(qtbot, "dr.smirnova")
     ai, store = workflow.ai, workflow.store
     volume = Volume(np.full((4, 8, 8), -800, np.int16), (1.0, 1.0, 2.0), (0.0, 0.0, 0.0),
                     info=SeriesInfo(series_instance_uid="1.2.3.4"))
-    files = [str(write_label_map(np.ones(volume.shape, np.uint8), volume))]
-    rid = store.save_ai_result("1.2.3", model_name="m", model_version=current_model_version(),
-                               values={**AI_CT1_WITH_LESIONS, "engine": "unet",
-                                       "device": "cpu", "seconds": 16.7},
-                               mask_files=files, series_instance_uid="1.2.3.4")
-    ai.show_stored(volume, "1.2.3", find_stored(store, "1.2.3", volume, current_model_version()))
+    rid, shown_again = _stored_ct1(ai, store, volume, "1.2.3")
+    shown_again()
     ai.reject()
     ai.record_correction("CT-0")
     assert [f.verdict for f in store.ai_feedback(rid)] == [Verdict.DISAGREE]
-    ai.show_stored(volume, "1.2.3", find_stored(store, "1.2.3", volume, current_model_version()))
+    shown_again()
     assert ai.verdict.text() == "You rejected the AI result: its values are not used"
     store.save_ai_feedback(rid, reader=ai.reader, verdict=Verdict.AGREE)  # accepted after all
     ai.record_correction("CT-0")
@@ -441,25 +426,36 @@ def test_a_rejected_results_overlay_stays_hidden_when_the_study_is_opened_again(
     """Walkthrough (LIDC-IDRI-0003): the AI result rejected (its overlay hidden), the study
     left and opened again: the rejected lesions were painted again. A result not rejected,
     or one asked for anew, is shown."""
-    from app.panels.ai_files import current_model_version, find_stored, write_label_map
-    from tests.app.test_report_flow import AI_CT1_WITH_LESIONS
-
     window, workflow = windows.station(qtbot, "dr.smirnova")
     windows.open_demo(qtbot, window)
     ai, store, volume = workflow.ai, workflow.store, window.volume
-    uid = workflow.study_uid
-    files = [str(write_label_map((volume.voxels < -500).astype(np.uint8), volume))]
-    store.save_ai_result(uid, model_name="m", model_version=current_model_version(),
-                         values={**AI_CT1_WITH_LESIONS, "engine": "unet", "device": "cpu",
-                                 "seconds": 1.0},
-                         mask_files=files, series_instance_uid=volume.info.series_instance_uid)
+    _rid, shown_again = _stored_ct1(ai, store, volume, workflow.study_uid)
 
     def reopen():
         window.state.set_overlay(shown=True)  # a study opened again starts a fresh state
-        ai.show_stored(volume, uid, find_stored(store, uid, volume, current_model_version()))
+        shown_again()
         return [layer.slice.GetVisibility() for layer in window.overlay_layers]
 
     assert all(reopen())
     ai.reject()
     assert not any(layer.slice.GetVisibility() for layer in window.overlay_layers)
     assert reopen() and not any(reopen()), "rejected: hidden as it was"
+
+
+def _stored_ct1(ai, store, volume, study_uid: str):
+    """A CT-1 pre-read of ``volume`` stored for ``study_uid`` (its air as the label map);
+    returns its id and a function showing it in ``ai`` as a study opened again does."""
+    from app.panels.ai_files import current_model_version, find_stored, write_label_map
+    from tests.app.test_report_flow import AI_CT1_WITH_LESIONS
+
+    files = [str(write_label_map((volume.voxels < -500).astype(np.uint8), volume))]
+    rid = store.save_ai_result(study_uid, model_name="m", model_version=current_model_version(),
+                               values={**AI_CT1_WITH_LESIONS, "engine": "unet",
+                                       "device": "cpu", "seconds": 16.7},
+                               mask_files=files,
+                               series_instance_uid=volume.info.series_instance_uid)
+
+    def shown_again() -> None:
+        ai.show_stored(volume, study_uid, find_stored(store, study_uid, volume,
+                                                     current_model_version()))
+    return rid, shown_again
