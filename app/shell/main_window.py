@@ -90,6 +90,7 @@ class MainWindow(QMainWindow):
         shortcut_guard.install(QApplication.instance())  # letters in combo boxes are not tools
         self.setWindowTitle(self.tr("Luch — CT reading workstation"))
         self.state = ReadingState()  # cursor, window, zoom, tool: kept across layouts
+        self.state.subscribe(self._state_changed)
         self.places = load_places()  # where each series was left (kept as it is left)
         self._shown_series = ""
         self.reading: ReadingLayout | ComparisonLayout = ReadingLayout("1x1", state=self.state)
@@ -747,6 +748,7 @@ class MainWindow(QMainWindow):
         self._shown_series = study.volume.info.series_instance_uid
         # A new study starts at its centre; one read before this session where it was left.
         self.state = ReadingState()
+        self.state.subscribe(self._state_changed)
         window = self.places.restore(self._shown_series, self.state)
         protocol = choose_protocol(study.volume.info, load_protocols(self.settings))
         if study.prior is not None:
@@ -995,13 +997,16 @@ class MainWindow(QMainWindow):
 
     def toggle_overlay_outline(self) -> None:
         self.state.set_overlay(filled=not self.state.overlay[1])
-        self._apply_overlay_state()
-        self._render_all()
 
     def toggle_overlay(self) -> None:
         self.state.set_overlay(shown=not self.state.overlay[0])
-        self._apply_overlay_state()
-        self._render_all()
+
+    def _state_changed(self, name: str, _value) -> None:
+        """The window observes its reading state's overlay (shown, filled): the views' layers
+        follow it, as do those of a layout built again (:meth:`_show_overlays`)."""
+        if name == "overlay":
+            self._apply_overlay_state()
+            self._render_all()
 
     def _apply_overlay_state(self) -> None:
         """The overlays as the reading state has them: hidden (a rejected AI result, O)
@@ -1015,8 +1020,6 @@ class MainWindow(QMainWindow):
     def hide_overlay(self, reason: str = "") -> None:
         """Hide the AI overlay (O shows it again), saying why in the status bar."""
         self.state.set_overlay(shown=False)
-        self._apply_overlay_state()
-        self._render_all()
         if reason:
             self.statusBar().showMessage(reason, 8000)
 
