@@ -34,11 +34,11 @@ from scipy import ndimage as ndi
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.border_cache import labelled_cases  # noqa: E402
 from inference.geometry import Orientation, voxel_ml  # noqa: E402
 from inference.labels import CONSOLIDATION, GGO, LEFT  # noqa: E402
 from inference.measures import measure  # noqa: E402
 from inference.morphology import ball_dilation, bounding_box  # noqa: E402
-from studies import SeriesInfo, Volume  # noqa: E402
 
 # (depth_mm, anchor_mm), declared before any result
 CANDIDATES = [(4.0, 5.0), (6.0, 5.0), (6.0, 10.0), (8.0, 10.0)]
@@ -108,55 +108,45 @@ def _dice(a: np.ndarray, b: np.ndarray) -> float:
 
 def study(labels_dir: Path, cache: Path) -> dict:
     res = {}
-    for group in GROUPS:
-        for path in sorted((cache / group).glob("*.npz")):
-            lab_path = labels_dir / path.name
-            if not lab_path.exists():
-                continue
-            z = np.load(path)
-            labels = np.load(lab_path)["labels"]
-            spacing = tuple(float(s) for s in z["spacing"])
-            truth = z["truth"] if "truth" in z.files else None
-            vol = Volume(voxels=np.zeros((1, 1, 1), np.int16), spacing=spacing,
-                         origin=tuple(z["origin"]), direction=z["direction"],
-                         info=SeriesInfo(modality="CT"))
-            orient = Orientation.of(vol)
-            ml = voxel_ml(spacing)
-            lesion = np.isin(labels, GGO + CONSOLIDATION)
-            m0 = measure(labels, spacing, orient)
-            row = {"group": group, "lesion_ml": round(float(lesion.sum() * ml), 1),
-                   "lesion_percent": round(100.0 * lesion.sum() / max(1, (labels > 0).sum()), 3),
-                   "grade": m0.grade, "pattern": m0.probability,
-                   "per_lung_ml": {side: round(float(np.isin(labels, vals).sum() * ml), 1)
-                                   for side, vals in (("right", (3, 5)), ("left", (4, 6)))}}
-            t_les = None
-            if truth is not None:
-                t = measure(truth, spacing, orient)
-                t_les = np.isin(truth, GGO + CONSOLIDATION)
-                row.update(truth=t.grade, truth_pattern=t.probability,
-                           error_pp=round(abs(_worst(m0) - _worst(t)), 2),
-                           dice=_dice(lesion, t_les))
+    for group, case, labels in labelled_cases(cache, labels_dir, GROUPS):
+        spacing, truth = case.volume.spacing, case.truth
+        orient = Orientation.of(case.volume)
+        ml = voxel_ml(spacing)
+        lesion = np.isin(labels, GGO + CONSOLIDATION)
+        m0 = measure(labels, spacing, orient)
+        row = {"group": group, "lesion_ml": round(float(lesion.sum() * ml), 1),
+               "lesion_percent": round(100.0 * lesion.sum() / max(1, (labels > 0).sum()), 3),
+               "grade": m0.grade, "pattern": m0.probability,
+               "per_lung_ml": {side: round(float(np.isin(labels, vals).sum() * ml), 1)
+                               for side, vals in (("right", (3, 5)), ("left", (4, 6)))}}
+        t_les = None
+        if truth is not None:
+            t = measure(truth, spacing, orient)
+            t_les = np.isin(truth, GGO + CONSOLIDATION)
+            row.update(truth=t.grade, truth_pattern=t.probability,
+                       error_pp=round(abs(_worst(m0) - _worst(t)), 2),
+                       dice=_dice(lesion, t_les))
+        t0 = time.process_time()
+        surf = surface(labels, spacing, orient)
+        row["surface_cpu_s"] = round(time.process_time() - t0, 2)
+        for depth_mm, anchor_mm in CANDIDATES:
             t0 = time.process_time()
-            surf = surface(labels, spacing, orient)
-            row["surface_cpu_s"] = round(time.process_time() - t0, 2)
-            for depth_mm, anchor_mm in CANDIDATES:
-                t0 = time.process_time()
-                gone = peel(labels, surf, depth_mm, anchor_mm)
-                cpu = time.process_time() - t0
-                new = unlabel(labels, gone)
-                m1 = measure(new, spacing, orient)
-                cand = {"peeled_ml": round(float(gone.sum() * ml), 1), "grade": m1.grade,
-                        "pattern": m1.probability, "cpu_s": round(cpu, 2),
-                        "lesion_percent": round(100.0 * (lesion & ~gone).sum()
-                                                / max(1, (labels > 0).sum()), 3),
-                        "dice_vs_current": _dice(lesion & ~gone, lesion)}
-                if t_les is not None:
-                    cand.update(true_peeled_ml=round(float((gone & t_les).sum() * ml), 1),
-                                error_pp=round(abs(_worst(m1) - _worst(t)), 2),
-                                dice=_dice(lesion & ~gone, t_les))
-                row[f"{depth_mm:g}/{anchor_mm:g}"] = cand
-            res[path.stem] = row
-            print(path.stem, json.dumps(row), flush=True)
+            gone = peel(labels, surf, depth_mm, anchor_mm)
+            cpu = time.process_time() - t0
+            new = unlabel(labels, gone)
+            m1 = measure(new, spacing, orient)
+            cand = {"peeled_ml": round(float(gone.sum() * ml), 1), "grade": m1.grade,
+                    "pattern": m1.probability, "cpu_s": round(cpu, 2),
+                    "lesion_percent": round(100.0 * (lesion & ~gone).sum()
+                                            / max(1, (labels > 0).sum()), 3),
+                    "dice_vs_current": _dice(lesion & ~gone, lesion)}
+            if t_les is not None:
+                cand.update(true_peeled_ml=round(float((gone & t_les).sum() * ml), 1),
+                            error_pp=round(abs(_worst(m1) - _worst(t)), 2),
+                            dice=_dice(lesion & ~gone, t_les))
+            row[f"{depth_mm:g}/{anchor_mm:g}"] = cand
+        res[case.key] = row
+        print(case.key, json.dumps(row), flush=True)
     return res
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,6 +69,16 @@ def load(path: Path, with_logits: bool = False) -> Case:
                 (unpack("body"), unpack("mediastinum"), unpack("envelope")),
                 z["truth"] if "truth" in z.files else None,
                 z["logits"] if with_logits else None)
+
+
+def labelled_cases(cache: Path, labels: Path, groups) -> Iterator[tuple[str, Case, np.ndarray]]:
+    """(group, case, its saved post-processed label map) for each case of ``groups`` in the
+    cache that has a label map of the same name in ``labels`` (h15's saved outputs)."""
+    for group in groups:
+        for path in sorted((cache / group).glob("*.npz")):
+            saved = labels / path.name
+            if saved.exists():
+                yield group, load(path), np.load(saved)["labels"]
 
 
 def _network(seg, volume: Volume) -> tuple[np.ndarray, np.ndarray]:

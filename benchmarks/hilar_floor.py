@@ -23,6 +23,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.border_cache import labelled_cases  # noqa: E402
 from inference import vessels  # noqa: E402
 from inference.geometry import voxel_ml  # noqa: E402
 from inference.labels import CONSOLIDATION, GGO  # noqa: E402
@@ -37,31 +38,24 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=Path("/tmp/ai-h15/cache"))
     args = parser.parse_args()
     extent = vessels.MIN_EXTENT_MM
-    for group in GROUPS:
-        for path in sorted((args.cache / group).glob("*.npz")):
-            lab = args.labels / path.name
-            if not lab.exists():
-                continue
-            z = np.load(path)
-            hu = z["hu"]
-            med = np.unpackbits(z["mediastinum"], count=hu.size).view(bool).reshape(hu.shape)
-            spacing = tuple(float(s) for s in z["spacing"])
-            labels = np.load(lab)["labels"]
-            lesion = np.isin(labels, GGO + CONSOLIDATION)
-            truth = (np.isin(z["truth"], GGO + CONSOLIDATION) if "truth" in z.files
-                     else np.zeros_like(lesion))
-            ml = voxel_ml(spacing)
-            out = []
-            for min_ml, min_extent in FLOORS:
-                vessels.MIN_EXTENT_MM = min_extent
-                try:
-                    gone = vessels.great_vessels(lesion, hu, med, spacing, min_ml=min_ml)
-                finally:
-                    vessels.MIN_EXTENT_MM = extent
-                out.append(f"{min_ml:g}mL/{min_extent:g}mm: {gone.sum() * ml:.1f} mL "
-                           f"(true {(gone & truth).sum() * ml:.1f})")
-            print(group, path.stem, f"lesion {lesion.sum() * ml:.1f} mL;", "; ".join(out),
-                  flush=True)
+    for group, case, labels in labelled_cases(args.cache, args.labels, GROUPS):
+        hu, spacing = case.volume.voxels, case.volume.spacing
+        med = case.thorax[1]
+        lesion = np.isin(labels, GGO + CONSOLIDATION)
+        truth = (np.isin(case.truth, GGO + CONSOLIDATION) if case.truth is not None
+                 else np.zeros_like(lesion))
+        ml = voxel_ml(spacing)
+        out = []
+        for min_ml, min_extent in FLOORS:
+            vessels.MIN_EXTENT_MM = min_extent
+            try:
+                gone = vessels.great_vessels(lesion, hu, med, spacing, min_ml=min_ml)
+            finally:
+                vessels.MIN_EXTENT_MM = extent
+            out.append(f"{min_ml:g}mL/{min_extent:g}mm: {gone.sum() * ml:.1f} mL "
+                       f"(true {(gone & truth).sum() * ml:.1f})")
+        print(group, case.key, f"lesion {lesion.sum() * ml:.1f} mL;", "; ".join(out),
+              flush=True)
 
 
 if __name__ == "__main__":

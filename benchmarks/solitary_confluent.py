@@ -23,9 +23,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.border_cache import labelled_cases  # noqa: E402
 from inference import measures  # noqa: E402
 from inference.geometry import Orientation  # noqa: E402
-from studies import SeriesInfo, Volume  # noqa: E402
 
 GROUPS = ("clean", "bases", "sim", "basal")
 
@@ -50,22 +50,13 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     res = {}
-    for group in GROUPS:
-        for path in sorted((args.cache / group).glob("*.npz")):
-            lab = args.labels / path.name
-            if not lab.exists():
-                continue
-            z = np.load(path)
-            spacing = tuple(float(s) for s in z["spacing"])
-            orient = Orientation.of(Volume(voxels=np.zeros((1, 1, 1), np.int16),
-                                           spacing=spacing, origin=tuple(z["origin"]),
-                                           direction=z["direction"],
-                                           info=SeriesInfo(modality="CT")))
-            row = {"group": group, "pred": patterns(np.load(lab)["labels"], spacing, orient)}
-            if "truth" in z.files:
-                row["truth"] = patterns(z["truth"], spacing, orient)
-            res[path.stem] = row
-            print(path.stem, json.dumps(row), flush=True)
+    for group, case, labels in labelled_cases(args.cache, args.labels, GROUPS):
+        spacing, orient = case.volume.spacing, Orientation.of(case.volume)
+        row = {"group": group, "pred": patterns(labels, spacing, orient)}
+        if case.truth is not None:
+            row["truth"] = patterns(case.truth, spacing, orient)
+        res[case.key] = row
+        print(case.key, json.dumps(row), flush=True)
     changed = {k: v for k, v in res.items()
                if v["pred"][1] != v["pred"][2] or ("truth" in v and v["truth"][1] != v["truth"][2])}
     agree = [sum(v["pred"][i] == v["truth"][i] for v in res.values() if "truth" in v)
