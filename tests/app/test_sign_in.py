@@ -21,6 +21,18 @@ DIRECTORY = {"reader.a": {"name": "Dr A. Reader", "centre": "Clinic 1"},
 PINS = {"reader.a": "1357", "expert.e": "8642"}
 
 
+def _shown(qtbot, audit):
+    """The sign-in dialog over the test directory, shown and active, auditing to ``audit``."""
+    from app.shell.sign_in import SignInDialog
+
+    dialog = SignInDialog(Directory(parse(DIRECTORY)), audit)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitActive(dialog)
+    return dialog
+
+
 def _type(dialog, login: str, pin: str) -> None:
     """The login typed into the combo, Tab to the PIN, the PIN typed, Enter."""
     edit = dialog.user.lineEdit()
@@ -39,18 +51,13 @@ def _events(store) -> list[tuple[str, str, dict]]:
 
 
 def test_the_dialog_signs_in_by_keys_and_refuses_a_wrong_pin(qtbot, memory_keyring, luch_home):
-    from app.shell.sign_in import SignInDialog
     from records import open_store
 
     for login, pin in PINS.items():
         unlock_pin.save_pin(login, pin)
     store = open_store()
-    dialog = SignInDialog(Directory(parse(DIRECTORY)),
-                          lambda actor, action, detail: store.audit(actor, action, "", **detail))
-    qtbot.addWidget(dialog)
-    dialog.show()
-    dialog.activateWindow()
-    qtbot.waitActive(dialog)
+    dialog = _shown(qtbot, lambda actor, action, detail: store.audit(actor, action, "",
+                                                                     **detail))
     assert [dialog.user.itemText(i) for i in range(dialog.user.count())] == [
         "expert.e", "new.c", "reader.a"]
 
@@ -74,15 +81,10 @@ def test_the_dialog_signs_in_by_keys_and_refuses_a_wrong_pin(qtbot, memory_keyri
 
 
 def test_wrong_pins_are_throttled(qtbot, memory_keyring, luch_home):
-    from app.shell.sign_in import SignInDialog
 
     unlock_pin.save_pin("reader.a", "1357")
     seen: list = []
-    dialog = SignInDialog(Directory(parse(DIRECTORY)), lambda *event: seen.append(event))
-    qtbot.addWidget(dialog)
-    dialog.show()
-    dialog.activateWindow()
-    qtbot.waitActive(dialog)
+    dialog = _shown(qtbot, lambda *event: seen.append(event))
     for _ in range(unlock_pin.FREE_ATTEMPTS):
         _type(dialog, "reader.a", "0000")
     _type(dialog, "reader.a", "1357")  # right, but too soon: not even checked
@@ -190,14 +192,9 @@ def test_luch_pin_sets_a_directory_users_pin(memory_keyring, luch_home, monkeypa
 
 
 def test_an_unreadable_keyring_refuses_and_says_why(qtbot, failing_keyring, luch_home):
-    from app.shell.sign_in import SignInDialog
 
     seen: list = []
-    dialog = SignInDialog(Directory(parse(DIRECTORY)), lambda *event: seen.append(event))
-    qtbot.addWidget(dialog)
-    dialog.show()
-    dialog.activateWindow()
-    qtbot.waitActive(dialog)
+    dialog = _shown(qtbot, lambda *event: seen.append(event))
     _type(dialog, "reader.a", "1357")
     assert dialog.isVisible() and "keyring cannot be read" in dialog.message.text()
     assert seen == [("reader.a", "sign_in_refused", {"source": "sign-in", "reason": "keyring"})]
