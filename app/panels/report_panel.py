@@ -464,7 +464,7 @@ class ReportPanel(QWidget):
         confirms: final, or amended with the addendum's reason. A signed report is locked;
         signing it again asks for an addendum instead of amending it silently."""
         if self._sign_preview is not None:  # "sign" again (voice, pedal): confirmed
-            self._sign_preview.accept()
+            self._sign_in_preview()
             return
         if self.study_uid is None:
             return
@@ -566,7 +566,8 @@ class ReportPanel(QWidget):
     def confirm_signing(self, text: str, problems: list[str]) -> bool:
         """Show the report to be signed and the problems found; True to sign."""
         preview = SignPreview(text, problems, self.addendum_reason, self,
-                              self.sign_keys(), patient=self.patient_line())
+                              self.sign_keys(), patient=self.patient_line(),
+                              hold=self.sign_hold())
         self._sign_preview = preview
         self.previewing.emit(True)
         try:
@@ -584,12 +585,32 @@ class ReportPanel(QWidget):
         if preview is None:
             return False
         if command in PREVIEW_SIGN:
-            preview.accept()
+            self._sign_in_preview()
         elif command in PREVIEW_BACK:
             preview.reject()
         else:
             return False
         return True
+
+    def sign_hold(self) -> str:
+        """Why a key, the pedal or a spoken "sign" may not sign now: values said by voice
+        into fields with near-opposite options, not yet checked by the reader (only the
+        preview's Sign button, clicked, signs past them); empty when nothing holds."""
+        waiting = self.form.to_check()
+        if not waiting:
+            return ""
+        labels = ", ".join(self.protocol.field(k).label.get(self.form.lang, k) for k in waiting)
+        return self.tr("Not signed: a value set by voice is still marked “check this value” "
+                       "(%1). Go back to the report and confirm it (click the field), or click "
+                       "“Sign anyway”.").replace("%1", labels)
+
+    def _sign_in_preview(self) -> None:
+        """A spoken "sign", the pedal or a sign key while the preview is open: it signs,
+        unless :meth:`sign_hold` says why not (then the status says so)."""
+        preview = self._sign_preview
+        if preview is not None and not preview.try_sign():
+            self.status.setText(preview.hold)
+            self.message.emit(preview.hold)
 
     def _back_to_form(self) -> None:
         """After a dialog: the keyboard is back in the report, at the field being filled."""

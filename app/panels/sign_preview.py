@@ -89,8 +89,11 @@ class SignPreview(QDialog):
 
     def __init__(self, text: str, problems: list[str], addendum_reason: str | None = None,
                  parent: QWidget | None = None, sign_keys: list[str] = (),
-                 patient: str = "") -> None:
+                 patient: str = "", hold: str = "") -> None:
         super().__init__(parent)
+        # Why the key that opened the preview and a spoken "sign" may not sign (a value said
+        # by voice still to be checked); empty: they sign. The Sign button still does.
+        self.hold = hold
         self.setObjectName("sign-preview")
         self.setWindowTitle(self.tr("Sign the addendum") if addendum_reason
                             else self.tr("Sign the report"))
@@ -116,6 +119,12 @@ class SignPreview(QDialog):
                                   + "\n".join(f"• {p}" for p in problems))
         self.problems.setVisible(bool(problems))
         layout.addWidget(self.problems)
+        self.held = QLabel()  # said when a sign key or "sign" is refused (:attr:`hold`)
+        self.held.setObjectName("sign-held")
+        self.held.setWordWrap(True)
+        self.held.setStyleSheet("color: #b00020; font-weight: bold")
+        self.held.hide()
+        layout.addWidget(self.held)
         self.back_button = QPushButton(self.tr("&Back to the report"))
         self.sign_button = QPushButton(self.tr("&Sign anyway") if problems else self.tr("&Sign"))
         self.sign_button.setObjectName("sign-confirm")
@@ -137,9 +146,19 @@ class SignPreview(QDialog):
         pressed = QKeySequence(event.keyCombination())
         if any(pressed.matches(k) == QKeySequence.SequenceMatch.ExactMatch
                for k in self._sign_keys):
-            self.accept()
+            self.try_sign()
             return
         super().keyPressEvent(event)
+
+    def try_sign(self) -> bool:
+        """Sign as a key or the voice asks (not the Sign button): refused, and said in the
+        dialog, while :attr:`hold` says why. True if it signed."""
+        if self.hold:
+            self.held.setText(self.hold)
+            self.held.show()
+            return False
+        self.accept()
+        return True
 
 
 class AddendumDialog(QDialog):

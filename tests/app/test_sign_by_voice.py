@@ -141,3 +141,52 @@ def test_the_preview_is_answered_by_keys_and_the_pedal(station, qtbot):
     assert signs_on(qtbot, workflow, lambda d: adapter._perform("sign_report"))
     (reported,) = store.reports_for_study(STUDY)
     assert [v.status.value for v in store.report_versions(reported.uid)] == ["final", "amended"]
+
+
+def test_sign_is_refused_while_a_voiced_value_awaits_its_check(station, qtbot):
+    """A Dynamics value said by voice (its opposite sounds alike) and not yet checked: a
+    spoken "sign" and the key that opened the preview do not sign, and say why (the status,
+    the preview); the Sign button clicked still does, and once the reader has confirmed the
+    value in the form, "sign" signs."""
+    lang, workflow, say = station
+    report, store = workflow.report, workflow.store
+    report.form.focus_field("dynamics")
+    assert report.form.insert_text({"en": "Regression.", "ru": "Положительная динамика."}[lang])
+    assert report.form.to_check() == {"dynamics": "regression"}
+    messages: list[str] = []
+    report.message.connect(messages.append)
+    label = {"en": "Dynamics", "ru": "Динамика"}[lang]
+    sign, cancel = {"en": ("sign", "cancel"), "ru": ("подписать", "назад")}[lang]
+    seen: list = []
+
+    def refused_then_back(dialog) -> None:
+        seen.append(dialog)
+        say(sign)
+        qtbot.waitUntil(lambda: bool(messages))
+        assert label in report.status.text()
+        qtbot.keyClick(dialog, Qt.Key.Key_S, CTRL_SHIFT)  # the key that opened it
+        assert dialog.isVisible() and dialog.held.isVisible()
+        say(cancel)
+
+    assert not signs_on(qtbot, workflow, refused_then_back)
+    assert store.reports_for_study(STUDY) == [] and not report.locked
+    assert messages and label in messages[-1], messages
+    assert label in seen[0].held.text()
+    # Confirmed in the form (a click on its row): "sign" signs.
+    qtbot.mouseClick(report.form.labels["dynamics"], Qt.MouseButton.LeftButton)
+    assert report.form.to_check() == {}
+    report.form.focus_field("conclusion")
+    assert signs_on(qtbot, workflow, lambda d: say(sign))
+    assert report.locked
+
+
+def test_the_sign_button_signs_past_a_voiced_value_to_check(station, qtbot):
+    """The deliberate click on "Sign anyway" is the reader's own decision."""
+    _lang, workflow, _say = station
+    report = workflow.report
+    report.form.focus_field("dynamics")
+    assert report.form.insert_text("Regression.")
+    report.form.focus_field("conclusion")
+    assert signs_on(qtbot, workflow,
+                    lambda d: qtbot.mouseClick(d.sign_button, Qt.MouseButton.LeftButton))
+    assert report.locked
