@@ -1,6 +1,8 @@
 """Report drafts on disk, written atomically every few seconds and restored after a crash.
 
-A draft is the form as it stands (field values, free text, the report it amends). It lives
+A draft is the form as it stands (field values, free text, the report it amends, the values
+said by voice still marked "check this value"; a draft written before that mark was kept loads
+without it). It lives
 under the app data dir, one file per study, named by a hash of the Study Instance UID. It
 is removed once the report is signed (the signed version is in the records store). With
 encryption at rest on it is written sealed (:func:`core.vault.write_private`).
@@ -27,6 +29,9 @@ class Draft:
     report_uid: str | None = None
     ai_result_id: int | None = None
     addendum_reason: str | None = None  # a change to a signed report, and why
+    # Fields whose value was said by voice and not yet checked by the reader: key -> option
+    # (app.panels.protocol_form); the mark must survive a restart as the value does.
+    to_check: dict[str, str] = field(default_factory=dict)
 
 
 def _path(study_uid: str) -> Path:

@@ -128,6 +128,7 @@ class ProtocolForm(QWidget):
 
     values_changed = Signal()
     current_changed = Signal(str)
+    checks_changed = Signal()  # a voiced value was marked to be checked, or confirmed
 
     def __init__(self, protocol: Protocol, lang: str = "en", parent: QWidget | None = None):
         super().__init__(parent)
@@ -576,6 +577,14 @@ class ProtocolForm(QWidget):
                        "opposites that sound alike). Click the field or press Enter in it to "
                        "confirm.").replace("%1", label).replace("%2", value)
 
+    def restore_checks(self, marks: dict[str, str]) -> None:
+        """Mark again the voiced values still to be checked (``key -> option``, as
+        :meth:`to_check` gave them: a draft), where the field still holds that option."""
+        for key, option in marks.items():
+            editor = self.editors.get(key)
+            if isinstance(editor, QComboBox) and option and editor.currentData() == option:
+                self._mark(key, option)
+
     def confirm_value(self, key: str) -> None:
         """The reader has seen the voiced value of ``key``: it is no longer marked."""
         self._unmark(key)
@@ -583,10 +592,12 @@ class ProtocolForm(QWidget):
     def _mark(self, key: str, option: str) -> None:
         self._to_check[key] = option
         self._set_check(key, self.check_text(key))
+        self.checks_changed.emit()
 
     def _unmark(self, key: str) -> None:
         if self._to_check.pop(key, None) is not None:
             self._set_check(key, "")
+            self.checks_changed.emit()
 
     def _set_check(self, key: str, tip: str) -> None:
         row = self.rows[key]

@@ -191,6 +191,7 @@ class ReportPanel(QWidget):
         layout.addLayout(buttons)
 
         self.form.values_changed.connect(self._changed)
+        self.form.checks_changed.connect(self._changed)  # the marks are kept in the draft
         self.free_text.textChanged.connect(self._changed)
         self.words.changed.connect(self._words_changed)
         self.words.message.connect(self.message)
@@ -232,6 +233,7 @@ class ReportPanel(QWidget):
             self.ai_result_id = draft.ai_result_id
             self.addendum_reason = draft.addendum_reason
             self.form.set_values(draft.fields)
+            self.form.restore_checks(draft.to_check)  # still to be checked, as before
             self.free_text.setPlainText(draft.free_text)
             self.status.setText(self.tr("Addendum draft restored; reason: %s")
                                 % draft.addendum_reason if draft.addendum_reason
@@ -456,7 +458,8 @@ class ReportPanel(QWidget):
         if self.study_uid is None or not self._dirty:
             return
         save_draft(Draft(self.study_uid, self.form.values(), self.free_text.toPlainText(),
-                         self.report_uid, self.ai_result_id, self.addendum_reason))
+                         self.report_uid, self.ai_result_id, self.addendum_reason,
+                         to_check=self.form.to_check()))
         self._dirty = False
 
     def sign(self) -> None:

@@ -341,3 +341,43 @@ def test_signing_with_an_unchecked_voiced_opposite_asks_first(qtbot, store):
     with qtbot.waitSignal(panel.signed):
         panel.sign()
     assert not any("check this value" in p for p in asked[-1])
+
+
+def test_a_voiced_value_to_check_stays_marked_in_the_draft(qtbot, store):
+    """The "check this value" mark survives a restart and reopening the study (it is kept
+    in the draft); once confirmed it is gone from the draft too; a draft written before the
+    mark was kept still loads."""
+    import json
+
+    from app.panels.drafts import _path
+    from core.vault import write_private
+
+    panel = make_panel(qtbot, store)
+    panel.begin(STUDY)
+    panel.show()
+    panel.form.focus_field("dynamics")
+    assert panel.form.insert_text("Regression.")
+    panel.save_now()
+    assert load_draft(STUDY).to_check == {"dynamics": "regression"}
+    again = make_panel(qtbot, store)  # the app restarted
+    again.begin(STUDY)
+    assert again.form.to_check() == {"dynamics": "regression"}
+    assert again.form.rows["dynamics"].property("check")
+    again.begin("1.2.826.0.1.3680043.10.1.2")  # another study, then this one again
+    again.begin(STUDY)
+    assert again.form.to_check() == {"dynamics": "regression"}
+    again.show()
+    qtbot.mouseClick(again.form.labels["dynamics"], Qt.MouseButton.LeftButton)  # confirmed
+    again.save_now()
+    assert load_draft(STUDY).to_check == {}
+    third = make_panel(qtbot, store)
+    third.begin(STUDY)
+    assert third.form.to_check() == {} and third.form.values()["dynamics"] == "regression"
+    # A draft from before the mark was kept (no "to_check"): loads, nothing marked.
+    old = {"study_instance_uid": STUDY, "fields": {"dynamics": "progression"},
+           "free_text": "", "report_uid": None, "ai_result_id": None, "addendum_reason": None}
+    write_private(_path(STUDY), json.dumps(old).encode("utf-8"))
+    assert load_draft(STUDY).to_check == {}
+    fourth = make_panel(qtbot, store)
+    assert fourth.begin(STUDY) is True
+    assert fourth.form.values()["dynamics"] == "progression" and fourth.form.to_check() == {}
