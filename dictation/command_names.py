@@ -2,7 +2,8 @@
 
 Read straight from the data files (``resources/protocols/*.yaml`` labels and keys,
 ``resources/protocols/templates/*.yaml`` names and keys), every language, so "go to field
-conclusion", "перейти к полю заключение" and "insert template normal chest" are known names.
+conclusion", "перейти к полю заключение" and "insert template normal chest" are known names. The spoken forms of the protocols' values
+(:func:`value_names`) are what a command must not be taken from by a margin.
 """
 
 from __future__ import annotations
@@ -36,6 +37,23 @@ def field_labels(lang: str, folder: Path = PROTOCOLS_DIR) -> tuple[tuple[str, st
             if isinstance(field, dict) and (field.get("label") or {}).get(lang):
                 out.append((str(field.get("key", "")), str(field["label"][lang])))
     return tuple(dict.fromkeys(out))
+
+
+def value_names(lang: str, folder: Path = PROTOCOLS_DIR) -> tuple[str, ...]:
+    """What picks a value of a choice or tick-list field by voice in ``lang``, in the
+    protocols in ``folder``: each option's label, the label before its parenthesis («КТ-1»
+    of «КТ-1 (лёгкая форма...)»), and its spoken aliases (``say``: «лучше», "worse")."""
+    out: list[str] = []
+    for data in _files(Path(folder)):
+        for field in data.get("fields") or []:
+            if not isinstance(field, dict) or field.get("type") not in ("choice", "multi"):
+                continue
+            say = field.get("say") or {}
+            for option, names in (field.get("options") or {}).items():
+                label = str((names or {}).get(lang) or "")
+                out += [label, label.split("(", 1)[0]]
+                out += [str(a) for a in ((say.get(option) or {}).get(lang) or [])]
+    return tuple(n.strip() for n in dict.fromkeys(out) if n.strip())
 
 
 def template_names(folder: Path = PROTOCOLS_DIR / "templates") -> tuple[str, ...]:

@@ -14,7 +14,9 @@ The score of a text is its mean log-probability per token. A phrase is taken onl
 * the utterance is short (:data:`MAX_SECONDS` of audio, :data:`MAX_WORDS` decoded words)
   and written somewhat like a command (:data:`MAX_DISTANCE`),
 * it beats the next best phrase of another command by :data:`MARGIN_NEXT` or more, and
-* it scores no more than :data:`MAX_BEHIND` below the free decode's own text.
+* it scores no more than :data:`MAX_BEHIND` below the free decode's own text, and
+* it does not delete text or sign (``untaken``: those must be said as written, within the
+  tight margin of :mod:`dictation.phrase_match`; they still count as runners-up).
 The free decode is nearly Whisper's most likely text (its own score is usually the higher
 one, even for a command it misheard), so the test against it is a bound, not a win: dictated
 text that merely resembles a command scores far below its decode (4-7 per token). The
@@ -88,7 +90,7 @@ class CommandScorer:
     ``tokenizer``: its tokenizer with the language fixed."""
 
     def __init__(self, model, tokenizer, phrases: Sequence[tuple[str, str]], lang: str,
-                 fillers: Sequence[str] = ()) -> None:
+                 fillers: Sequence[str] = (), untaken: frozenset[str] = frozenset()) -> None:
         self.model = model
         self.tokenizer = tokenizer
         self.lang = lang
@@ -98,6 +100,7 @@ class CommandScorer:
         self._keys = [" ".join(self._key(p)) for p, _ in self.phrases]
         self._tokens = [tokenizer.encode(written(p)) for p, _ in self.phrases]
         self.margin = MARGIN_NEXT_BY_LANG.get(lang, MARGIN_NEXT)
+        self.untaken = untaken  # commands (names) never taken from the scores
 
     def _key(self, text: str) -> tuple[str, ...]:
         return key_words(text.split(), self.lang, self._fillers)
@@ -178,7 +181,8 @@ class CommandScorer:
         runner = max((s for s, i in ranked[1:] if self.phrases[i][1] != name),
                      default=float("-inf"))
         phrase = self.phrases[best][0]
-        taken = best_score >= free - MAX_BEHIND and best_score >= runner + self.margin
+        taken = (best_score >= free - MAX_BEHIND and best_score >= runner + self.margin
+                 and name.split(":", 1)[0] not in self.untaken)
         return Choice(phrase if taken else None, phrase, best_score, runner, free)
 
 

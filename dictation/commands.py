@@ -24,7 +24,7 @@ from pathlib import Path
 import yaml
 
 from core.paths import RESOURCES
-from dictation.command_names import field_labels, field_names, template_names
+from dictation.command_names import field_labels, field_names, template_names, value_names
 from dictation.errors import DictationError
 from dictation.name_match import nearest_name
 from dictation.phrase_match import close, distance, fold, key_words
@@ -86,6 +86,7 @@ class _Phrase:
     value: str | None
     names: str | None = None  # "fields" | "templates": what the argument is matched with
     open: bool = False  # words after it may be a misheard name (scored, never taken as said)
+    destructive: bool = False  # deletes text or signs: the whole phrase, the tight margin
 
 
 class CommandSet:
@@ -117,6 +118,7 @@ class CommandSet:
                         spec.get("value"),
                         spec.get("names"),
                         fold(phrase) in open_phrases,
+                        bool(spec.get("destructive")),
                     )
                 )
         # A language without commands is plain dictation.
@@ -132,6 +134,23 @@ class CommandSet:
         self._inline_keys = {p.key for p in self._phrases if p.scope == "inline"}
         self._names = self._argument_names(names or {})
         self._field_letters = self._letters_of_fields(names or {})
+        self._values = {k for k in (self.key(v.split()) for v in value_names(lang)) if k}
+
+    @property
+    def destructive(self) -> frozenset[str]:
+        """Commands that delete dictated text or sign (``destructive`` in the table)."""
+        return frozenset(p.name for p in self._phrases if p.destructive)
+
+    def names_value(self, words: Iterable[str]) -> bool:
+        """Whether ``words`` (one utterance) say a value of a protocol's choice or tick-list
+        field (a label or a spoken alias, :func:`dictation.command_names.value_names`),
+        exactly or within the word margin: «Лучше.» is Dynamics' "better", so no margin or
+        scorer may make it «Дальше» (next field)."""
+        return self._is_value(self.key(words))
+
+    def _is_value(self, key: tuple[str, ...]) -> bool:
+        return bool(key) and (key in self._values or any(
+            close(key, v, one_word_exact=False) for v in self._values))
 
     def key(self, words: Iterable[str]) -> tuple[str, ...]:
         """The normalised key of ``words`` as commands are matched (fillers left out)."""
@@ -208,9 +227,10 @@ class CommandSet:
                 argument = self._argument(p, key[n:], fuzzy)
                 if argument is not None:
                     return Command(p.name, argument=argument)
-        if not fuzzy or key in self._inline_keys:
-            return None
-        near = [(distance(key, p.key), p) for p in alone if not p.argument and close(key, p.key)]
+        if not fuzzy or key in self._inline_keys or self._is_value(key):
+            return None  # near a command, but a value as well: the value is what was said
+        near = [(distance(key, p.key), p) for p in alone
+                if not p.argument and close(key, p.key, tight=p.destructive)]
         if near:
             return Command(min(near, key=lambda d: d[0])[1].name)
         return self._misheard_field(key)

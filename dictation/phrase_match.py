@@ -12,6 +12,10 @@ The margin (:func:`close`), for a key with as many words as the phrase:
   (a one-word name after "insert template"/"go to field" gets the word margin).
 So "Previous fields." and "Следующие поле." are commands, while "Previous film.", "the next
 field of view" and "sign of consolidation" are not.
+
+The tight margin (``tight``: commands that delete text or sign, which cannot be taken back
+by a word said after them): the one word that differs has 8 letters or more and differs by
+1 edit ("Delete last sentences."); "Delete world." and "Sign reports." stay text.
 """
 
 from __future__ import annotations
@@ -70,9 +74,18 @@ def _word_margin(word: str) -> int:
     return 1 if len(word) < 8 else 2
 
 
-def close(said: Sequence[str], phrase: Sequence[str], one_word_exact: bool = True) -> bool:
+TIGHT_MIN_LETTERS = 8  # the tight margin: a word this long may differ by one edit
+
+
+def _tight_margin(word: str) -> int:
+    return 1 if len(word) >= TIGHT_MIN_LETTERS and not word.isdigit() else 0
+
+
+def close(said: Sequence[str], phrase: Sequence[str], one_word_exact: bool = True,
+          tight: bool = False) -> bool:
     """Whether the key ``said`` is within the margin of the key ``phrase`` (see module doc);
-    a one-word name (a command's argument) may be given the word margin."""
+    a one-word name (a command's argument) may be given the word margin; ``tight``: the
+    tight margin of commands that delete or sign."""
     if len(said) != len(phrase) or not phrase:
         return False
     differ = [(s, p) for s, p in zip(said, phrase, strict=True) if s != p]
@@ -81,7 +94,7 @@ def close(said: Sequence[str], phrase: Sequence[str], one_word_exact: bool = Tru
     if (len(phrase) == 1 and one_word_exact) or len(differ) > 1:
         return False
     s, p = differ[0]
-    return edit_distance(p, s) <= _word_margin(p)
+    return edit_distance(p, s) <= (_tight_margin(p) if tight else _word_margin(p))
 
 
 def distance(said: Sequence[str], phrase: Sequence[str]) -> int:

@@ -23,6 +23,7 @@ Streaming around a whole-utterance model:
   next pause or end, and that final revises the tentative one.
 * Commands: a short utterance whose text is no command is scored against the nearest command
   phrases (:mod:`dictation.command_scorer`); a phrase that clearly wins replaces the text.
+  Never one that deletes text or signs, and never the text of a protocol's value.
 * Shallow fusion (off unless ``dictation.whisper.fusion.<lang>`` sets a weight): beam finals
   decoded by :mod:`dictation.whisper_decoder` steered by :mod:`dictation.fusion_lm`; not
   shipped on (no held-out gain, twice the decode time: ``benchmarks/README.md``).
@@ -395,7 +396,8 @@ class WhisperRecognizer(Recognizer):
         if not options.commands or self.phrases:
             return None
         self._command_set = CommandSet(options.lang)
-        return CommandScorer(self.model, self.tokenizer, options.commands, options.lang)
+        return CommandScorer(self.model, self.tokenizer, options.commands, options.lang,
+                             untaken=self._command_set.destructive)
 
     def _unknown_name(self, text: str) -> str | None:
         """The command ``text`` would be if the name after "go to field"/"insert template"
@@ -407,8 +409,11 @@ class WhisperRecognizer(Recognizer):
     def _to_score(self, text: str) -> bool:
         """Whether the scorer weighs ``text``: the text matcher finds no command in it (a
         misheard name after "go to field" included: only a phrase of the same command
-        naming a known field or template may then replace it, :meth:`_unknown_name`)."""
-        return command_of(text, self._command_set) is None
+        naming a known field or template may then replace it, :meth:`_unknown_name`), and
+        it does not say a protocol's value (Festival's «лучше» was decoded «Лучше.» and
+        scored «Дальше», next field: :meth:`dictation.commands.CommandSet.names_value`)."""
+        return (command_of(text, self._command_set) is None
+                and not self._command_set.names_value(text.split()))
 
     def _command(self, decoded: Decoded) -> str | None:
         """The command phrase ``decoded`` is taken for by the scorer (once per decode),

@@ -287,3 +287,53 @@ def test_a_misheard_field_name_is_matched_letter_by_letter(en, ru, heard, lang, 
 ])
 def test_words_near_no_single_field_stay_text(en, ru, heard, lang):
     assert command_of(heard, en if lang == "en" else ru) is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "utterance", "expected"),
+    [
+        # Commands that delete text or sign: the whole phrase, the tight margin (one edit
+        # in a word of 8 letters or more), so a near word never deletes or signs.
+        ("en", "Delete world.", None),
+        ("en", "Delete words.", None),
+        ("en", "Remove last ward.", None),
+        ("en", "Sign reports.", None),
+        ("en", "Last sentence.", None),  # "worsening" as tiny.en heard it: part of a phrase
+        ("en", "Delete last.", None),
+        ("en", "Delete last sentences.", "delete_last_sentence"),
+        ("en", "Delete the last sentence.", "delete_last_sentence"),  # a filler word
+        ("ru", "Удалить слова.", None),
+        ("ru", "Удалить последние слово.", "delete_last_word"),
+        ("ru", "Удали последнее предложения.", "delete_last_sentence"),
+        ("ru", "Подписать протоколы.", "sign_report"),
+        ("ru", "Подписать отчеты.", None),
+        # Other commands keep the word margin.
+        ("en", "Previous fields.", "previous_field"),
+        ("ru", "Следующие поле.", "next_field"),
+    ],
+)
+def test_commands_that_delete_or_sign_need_the_whole_phrase(lang, utterance, expected):
+    assert command_of(utterance, CommandSet(lang)) == expected
+
+
+def test_the_destructive_commands_are_those_that_delete_or_sign(en, ru):
+    expected = {"scratch_that", "delete_last_word", "delete_last_sentence", "sign_report"}
+    assert en.destructive == ru.destructive == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("ru", "Лучше."), ("ru", "Лучшее."), ("ru", "Хуже!"), ("ru", "Без изменений."),
+     ("ru", "КТ-2"), ("en", "Better."), ("en", "No change."), ("en", "Worse than before.")],
+)
+def test_a_protocol_value_said_is_known_as_one(lang, said):
+    """The values of the protocols' choice and tick-list fields (labels, aliases), exactly
+    or within the word margin: what no command may be made from by a margin or the scorer."""
+    commands = CommandSet(lang)
+    assert commands.names_value(said.split())
+    assert command_of(said, commands) is None
+
+
+def test_no_command_phrase_is_a_protocol_value(en, ru):
+    for commands in (en, ru):
+        assert not [p for p in commands.grammar() if commands.names_value(p.split())]
