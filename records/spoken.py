@@ -61,7 +61,7 @@ def aliases(field: Field, option: str, lang: str) -> tuple[str, ...]:
 def option_for(field: Field, heard: str) -> str | None:
     """The option ``heard`` picks: one whose spoken form (any language) it is, said once or
     twice («Хуже, хуже.»); else the one whose label starts with it ("CT-2" for «КТ-2
-    (умеренная...)»); else the one whose form it nearly is (:func:`named_option`); else the
+    (умеренная...)»), if only one does; else the one whose form it nearly is (:func:`named_option`); else the
     one numbered as a bare number heard is ("2" in the grade field is CT-2: «КТ два» was
     heard «Два.»); None when none does."""
     wanted = norm(heard)
@@ -70,15 +70,27 @@ def option_for(field: Field, heard: str) -> str | None:
     said = _said(field, wanted)
     if said is not None:
         return said
-    for option, names in field.options.items():
-        if any(norm(n).startswith(wanted) for n in names.values()):
-            return option
+    begun = options_begun(field, heard)
+    if len(begun) == 1:
+        return begun[0]
+    if begun:  # the start of two options: neither is guessed
+        return None
     near = _nearest(field, _once(wanted) or wanted)
     if near is not None:
         return near
     numbered = [o for o in field.options
                 if wanted.isdigit() and re.fullmatch(rf"\D*{wanted}", norm(o))]
     return numbered[0] if len(numbered) == 1 else None
+
+
+def options_begun(field: Field, heard: str) -> list[str]:
+    """The options whose label (any language) starts with ``heard``: «участки уплотнения по
+    типу матового стекла» begins both the rounded and the irregular ground-glass options."""
+    wanted = norm(heard)
+    if not wanted:
+        return []
+    return [option for option, names in field.options.items()
+            if any(norm(n).startswith(wanted) for n in names.values())]
 
 
 def named_option(field: Field, heard: str) -> str | None:

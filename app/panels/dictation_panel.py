@@ -374,11 +374,20 @@ class DictationPanel(QWidget):
             if transcript.startswith(target.spoken) else transcript
         target.spoken, target.settled = transcript, settled if tentative else transcript
         if new and not self.form.insert_text(new, target.key):
+            could = self.form.could_be(target.key, new)  # the start of two options or more
             spilled = self.form.spill(new)  # the words are the reader's: never dropped
-            if spilled is None:
+            if spilled is not None:
+                target.spill = (spilled[1], new) if tentative else None
+            if could:
+                options = "; ".join(f"“{o}”" for o in could)
+                self.message.emit(
+                    self.tr("“%1” could be any of: %2. Say the whole option.").replace(
+                        "%1", new).replace("%2", options) + (" " + self.tr(
+                            "The words were added to “%1”.").replace("%1", spilled[0])
+                        if spilled is not None else ""))
+            elif spilled is None:
                 self.message.emit(self.tr("“%s” does not fit this field") % new)
             else:
-                target.spill = (spilled[1], new) if tentative else None
                 self.message.emit(self.tr("“%1” does not fit this field: added to “%2”")
                                   .replace("%1", new).replace("%2", spilled[0]))
         elif new and target.key in self.form.to_check():  # a value of opposite meaning

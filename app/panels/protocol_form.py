@@ -37,7 +37,13 @@ from PySide6.QtWidgets import (
 )
 
 from records.protocol import Field, Protocol
-from records.spoken import named_option, near_opposites, opposite_sensitive, option_for
+from records.spoken import (
+    named_option,
+    near_opposites,
+    opposite_sensitive,
+    option_for,
+    options_begun,
+)
 
 _UNSET = "—"
 
@@ -526,10 +532,24 @@ class ProtocolForm(QWidget):
         cursor.setPosition(start + len(text), cursor.MoveMode.KeepAnchor)
         cursor.removeSelectedText()
 
+    def could_be(self, key: str | None, text: str) -> list[str]:
+        """The options of choice or tick-list field ``key`` that dictated ``text`` (or a part
+        of it, between commas and "and") only begins, when it begins more than one (labels in
+        the interface language): said, not guessed; empty otherwise."""
+        if key not in self.editors or not isinstance(self.editors[key], (QComboBox,
+                                                                          QListWidget)):
+            return []
+        field = self.protocol.field(key)
+        for part in _parts(text):
+            begun = options_begun(field, part)
+            if len(begun) > 1 and named_option(field, part) is None:
+                return [(field.options.get(o) or {}).get(self.lang, o) for o in begun]
+        return []
+
     def _tick(self, items: QListWidget, field: Field, text: str) -> bool:
         """Tick the options named in ``text`` ("pleural effusion and fibrosis"): every part
         must name an option, so a sentence, or an option said with "no", is not taken."""
-        parts = [p for p in re.split(r"\s*(?:[,;.]|\band\b|\bи\b)\s*", text.lower()) if p]
+        parts = _parts(text)
         if any(p.split()[0] in _NEGATIONS for p in parts):  # "no lymphadenopathy": not one
             return False
         keys = [named_option(field, part) for part in parts]
@@ -626,6 +646,11 @@ class ProtocolForm(QWidget):
 _YES = {"yes", "present", "да", "есть", "имеется"}  # a yes/no box answered by voice
 _NO = {"no", "absent", "нет", "отсутствует"}
 _NEGATIONS = {"no", "not", "without", "нет", "не", "без"}  # a list option said with these
+
+
+def _parts(text: str) -> list[str]:
+    """Dictated options said one after another: split at commas, stops, "and", «и»."""
+    return [p for p in re.split(r"\s*(?:[,;.]|\band\b|\bи\b)\s*", text.lower()) if p]
 
 
 def _norm(text: str) -> str:

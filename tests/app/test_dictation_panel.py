@@ -596,3 +596,90 @@ def test_words_that_fit_no_value_are_kept_in_the_additional_text(qtbot, luch_hom
                       "Pleural effusion."))
     assert form.values()["additional_findings"] == ["effusion"]
     assert form.editors[FREE_TEXT].toPlainText() == free
+
+
+def _said(panel, qtbot, processor, text: str) -> None:
+    """``text`` heard as one final: the session's processor makes its commands and the
+    field's transcript, and the panel gets the event as the session sends it."""
+    from dictation.results import Result
+
+    done = processor.process(Result(text, final=True))
+    deliver(panel, qtbot, DictationEvent("final", text=processor.transcript.text,
+                                         commands=done.commands))
+
+
+@pytest.fixture
+def spilling(qtbot):
+    """A panel over a form with the report's additional text (words fitting no value go
+    there)."""
+    from app.panels.protocol_form import GrowingText
+
+    form = ProtocolForm(load_protocol("moscow-chest-ct-covid"), "en")
+    form.add_text_field("free_text", "Additional text", GrowingText(), spill=True)
+    widget = DictationPanel(form, session_factory=None)
+    qtbot.addWidget(form)
+    qtbot.addWidget(widget)
+    form.show()
+    qtbot.waitExposed(form)
+    return widget
+
+
+def test_words_near_a_deleting_command_delete_nothing(spilling, qtbot):
+    """"worsening" was heard "Last sentence." (a part of "delete last sentence"), and a near
+    word ("Delete world.") is no "delete last word": in a text field the dictated words
+    stay and the heard ones are added; in Dynamics they go to the additional text."""
+    from dictation.transcript import DictationProcessor
+
+    panel, form = spilling, spilling.form
+    processor = DictationProcessor("en")
+    form.focus_field("conclusion")
+    panel._retarget()
+    _said(panel, qtbot, processor, "No pleural effusion.")
+    _said(panel, qtbot, processor, "Heart size normal.")
+    _said(panel, qtbot, processor, "Last sentence.")
+    _said(panel, qtbot, processor, "Delete world.")
+    text = form.values()["conclusion"]
+    assert text.startswith("No pleural effusion. Heart size normal."), text
+    assert "Last sentence" in text and "world" in text, text
+    _said(panel, qtbot, processor, "Delete last word.")  # said whole: it deletes
+    assert not form.values()["conclusion"].endswith("world."), form.values()["conclusion"]
+    messages: list[str] = []
+    panel.message.connect(messages.append)
+    form.focus_field("dynamics")
+    panel._retarget()
+    processor.transcript = type(processor.transcript)()
+    _said(panel, qtbot, processor, "Last sentence.")
+    assert "dynamics" not in form.values()
+    assert "Last sentence" in form.editors["free_text"].toPlainText()
+    assert messages and "added to" in messages[-1], messages
+
+
+def test_the_start_of_two_options_is_said_and_kept(qtbot):
+    """«участки уплотнения по типу матового стекла» begins both ground-glass options of
+    Main signs: neither is ticked, the status names both, and the words are kept in the
+    additional text."""
+    from app.panels.protocol_form import GrowingText
+
+    form = ProtocolForm(load_protocol("moscow-chest-ct-covid"), "ru")
+    form.add_text_field("free_text", "Дополнительный текст", GrowingText(), spill=True)
+    panel = DictationPanel(form, session_factory=None, lang="ru")
+    qtbot.addWidget(form)
+    qtbot.addWidget(panel)
+    form.show()
+    messages: list[str] = []
+    panel.message.connect(messages.append)
+    form.focus_field("main_signs")
+    panel._retarget()
+    said = "Участки уплотнения по типу матового стекла."
+    deliver(panel, qtbot, DictationEvent("final", text=said))
+    assert "main_signs" not in form.values()
+    assert said in form.editors["free_text"].toPlainText()
+    assert messages and "округлой формы" in messages[-1] and "неправильной формы" in \
+        messages[-1], messages
+    assert "Дополнительный текст" in messages[-1]
+    # Said whole, an option is ticked as before.
+    deliver(panel, qtbot, DictationEvent(
+        "final", text=f"{said} Консолидация."))  # a new part: the consolidation
+    form.focus_field("main_signs")
+    assert form.insert_text("консолидация")
+    assert form.values()["main_signs"] == ["consolidation"]

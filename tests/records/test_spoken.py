@@ -97,3 +97,19 @@ def test_a_protocol_naming_an_unknown_option_is_refused():
     field = _parse(data, "x.yaml").fields[0]
     assert option_for(field, "Higher.") == "up"
     assert near_opposites(field, "down") == ["up"]
+
+
+def test_the_start_of_two_options_picks_neither():
+    """A label's start picks its option only when no other option begins so: «КТ» begins
+    all the grades, «участки уплотнения по типу матового стекла» both ground-glass options."""
+    from records.protocol import load_protocol
+    from records.spoken import option_for, options_begun
+
+    protocol = load_protocol("moscow-chest-ct-covid")
+    grade = protocol.field("grade")
+    assert option_for(grade, "КТ-2") == "CT-2"
+    assert option_for(grade, "КТ") is None and len(options_begun(grade, "КТ")) > 1
+    signs = protocol.field("main_signs")
+    assert options_begun(signs, "участки уплотнения по типу матового стекла") == [
+        "ggo_rounded", "ggo_irregular"]
+    assert option_for(signs, "участки уплотнения по типу матового стекла") is None
