@@ -4,47 +4,47 @@
 <context>
     <name>AddendumDialog</name>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="151"/>
+        <location filename="../../app/panels/sign_preview.py" line="170"/>
         <source>Addendum to a signed report</source>
         <translation>Дополнение к подписанному протоколу</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="155"/>
+        <location filename="../../app/panels/sign_preview.py" line="174"/>
         <source>Why is the signed report being changed?</source>
         <translation>Почему изменяется подписанный протокол?</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="156"/>
+        <location filename="../../app/panels/sign_preview.py" line="175"/>
         <source>&amp;Start the addendum</source>
         <translation>&amp;Начать дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="160"/>
+        <location filename="../../app/panels/sign_preview.py" line="179"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Отмена</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="166"/>
+        <location filename="../../app/panels/sign_preview.py" line="185"/>
         <source>The signed version stays as it is; the change is signed as a new version with this reason.</source>
         <translation>Подписанная версия остаётся неизменной; изменение подписывается как новая версия с этой причиной.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="184"/>
+        <location filename="../../app/panels/sign_preview.py" line="203"/>
         <source>Cancel the addendum</source>
         <translation>Отмена дополнения</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="185"/>
+        <location filename="../../app/panels/sign_preview.py" line="204"/>
         <source>Discard the text written in this addendum? The signed report stays as it is.</source>
         <translation>Удалить текст, написанный в этом дополнении? Подписанный протокол останется без изменений.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="189"/>
+        <location filename="../../app/panels/sign_preview.py" line="208"/>
         <source>&amp;Discard the addendum</source>
         <translation>&amp;Удалить дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="191"/>
+        <location filename="../../app/panels/sign_preview.py" line="210"/>
         <source>&amp;Keep writing</source>
         <translation>&amp;Продолжить</translation>
     </message>
@@ -1027,17 +1027,27 @@
         <translation>Выберите поле для диктовки</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="379"/>
+        <location filename="../../app/panels/dictation_panel.py" line="384"/>
+        <source>“%1” could be any of: %2. Say the whole option.</source>
+        <translation>«%1» может означать любой из вариантов: %2. Произнесите вариант полностью.</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/dictation_panel.py" line="386"/>
+        <source>The words were added to “%1”.</source>
+        <translation>Слова добавлены в «%1».</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/dictation_panel.py" line="389"/>
         <source>“%s” does not fit this field</source>
         <translation>«%s» не подходит для этого поля</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="382"/>
+        <location filename="../../app/panels/dictation_panel.py" line="391"/>
         <source>“%1” does not fit this field: added to “%2”</source>
         <translation>«%1» не подходит к этому полю: добавлено в «%2»</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="505"/>
+        <location filename="../../app/panels/dictation_panel.py" line="514"/>
         <source>No field called “%s”</source>
         <translation>Нет поля «%s»</translation>
     </message>
@@ -2945,339 +2955,339 @@
         <translation>Луч — рабочее место врача КТ</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="158"/>
-        <location filename="../../app/shell/main_window.py" line="575"/>
+        <location filename="../../app/shell/main_window.py" line="159"/>
+        <location filename="../../app/shell/main_window.py" line="576"/>
         <source>No study open</source>
         <translation>Исследование не открыто</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="163"/>
+        <location filename="../../app/shell/main_window.py" line="164"/>
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="182"/>
+        <location filename="../../app/shell/main_window.py" line="183"/>
         <source>&amp;File</source>
         <translation>&amp;Файл</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="183"/>
+        <location filename="../../app/shell/main_window.py" line="184"/>
         <source>Open DICOM &amp;folder…</source>
         <translation>Открыть &amp;папку DICOM…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="185"/>
+        <location filename="../../app/shell/main_window.py" line="186"/>
         <source>Open &amp;file (NIfTI, DICOM)…</source>
         <translation>Открыть &amp;файл (NIfTI, DICOM)…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="188"/>
+        <location filename="../../app/shell/main_window.py" line="189"/>
         <source>&amp;Quit</source>
         <translation>В&amp;ыход</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="191"/>
+        <location filename="../../app/shell/main_window.py" line="192"/>
         <source>&amp;View</source>
         <translation>&amp;Вид</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="196"/>
+        <location filename="../../app/shell/main_window.py" line="197"/>
         <source>Layout: %s</source>
         <translation>Раскладка: %s</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="203"/>
+        <location filename="../../app/shell/main_window.py" line="204"/>
         <source>Window: %s</source>
         <translation>Окно: %s</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="207"/>
+        <location filename="../../app/shell/main_window.py" line="208"/>
         <source>Toggle AI &amp;overlay</source>
         <translation>&amp;Разметка ИИ вкл/выкл</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="209"/>
+        <location filename="../../app/shell/main_window.py" line="210"/>
         <source>AI overlay as &amp;outlines</source>
         <translation>Разметка ИИ &amp;контурами</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="211"/>
+        <location filename="../../app/shell/main_window.py" line="212"/>
         <source>Overlay &amp;labels</source>
         <translation>&amp;Метки разметки</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="212"/>
+        <location filename="../../app/shell/main_window.py" line="213"/>
         <source>&amp;Lungs</source>
         <translation>&amp;Лёгкие</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="213"/>
+        <location filename="../../app/shell/main_window.py" line="214"/>
         <source>&amp;Ground-glass opacity</source>
         <translation>&amp;Матовое стекло</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="214"/>
+        <location filename="../../app/shell/main_window.py" line="215"/>
         <source>&amp;Consolidation</source>
         <translation>&amp;Консолидация</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="220"/>
+        <location filename="../../app/shell/main_window.py" line="221"/>
         <source>&amp;More opaque</source>
         <translation>&amp;Плотнее</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="222"/>
+        <location filename="../../app/shell/main_window.py" line="223"/>
         <source>L&amp;ess opaque</source>
         <translation>П&amp;розрачнее</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="224"/>
+        <location filename="../../app/shell/main_window.py" line="225"/>
         <source>Thick &amp;slab</source>
         <translation>Толстый &amp;срез</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="225"/>
+        <location filename="../../app/shell/main_window.py" line="226"/>
         <source>&amp;Thin slice</source>
         <translation>&amp;Тонкий срез</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="226"/>
+        <location filename="../../app/shell/main_window.py" line="227"/>
         <source>&amp;MIP (maximum)</source>
         <translation>&amp;MIP (максимум)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="227"/>
+        <location filename="../../app/shell/main_window.py" line="228"/>
         <source>M&amp;inIP (minimum)</source>
         <translation>M&amp;inIP (минимум)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="228"/>
+        <location filename="../../app/shell/main_window.py" line="229"/>
         <source>M&amp;ean</source>
         <translation>&amp;Среднее</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="231"/>
+        <location filename="../../app/shell/main_window.py" line="232"/>
         <source>T&amp;hicker slab</source>
         <translation>&amp;Толще</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="233"/>
+        <location filename="../../app/shell/main_window.py" line="234"/>
         <source>Thinne&amp;r slab</source>
         <translation>Т&amp;оньше</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="235"/>
+        <location filename="../../app/shell/main_window.py" line="236"/>
         <source>&amp;Cine</source>
         <translation>&amp;Кино</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="236"/>
+        <location filename="../../app/shell/main_window.py" line="237"/>
         <source>Mark or unmark as &amp;key image</source>
         <translation>Отметить или снять отметку &amp;ключевого изображения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="238"/>
+        <location filename="../../app/shell/main_window.py" line="239"/>
         <source>&amp;Anonymize corner text</source>
         <translation>&amp;Анонимизировать надписи</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="240"/>
+        <location filename="../../app/shell/main_window.py" line="241"/>
         <source>&amp;Detach view to a new window</source>
         <translation>&amp;Открепить вид в новое окно</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="243"/>
+        <location filename="../../app/shell/main_window.py" line="244"/>
         <source>&amp;Images only (hide the panels)</source>
         <translation>&amp;Только снимки (скрыть панели)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="247"/>
+        <location filename="../../app/shell/main_window.py" line="248"/>
         <source>&amp;Tools</source>
         <translation>&amp;Инструменты</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="250"/>
+        <location filename="../../app/shell/main_window.py" line="251"/>
         <source>&amp;Window/level (no tool)</source>
         <translation>&amp;Окно/уровень (без инструмента)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="251"/>
+        <location filename="../../app/shell/main_window.py" line="252"/>
         <source>&amp;Distance</source>
         <translation>&amp;Расстояние</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="252"/>
+        <location filename="../../app/shell/main_window.py" line="253"/>
         <source>&amp;Ellipse ROI</source>
         <translation>&amp;Эллиптическая ROI</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="253"/>
+        <location filename="../../app/shell/main_window.py" line="254"/>
         <source>&amp;Freehand ROI</source>
         <translation>&amp;Произвольная ROI</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="295"/>
+        <location filename="../../app/shell/main_window.py" line="296"/>
         <source>Series</source>
         <translation>Серии</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="350"/>
+        <location filename="../../app/shell/main_window.py" line="351"/>
         <source>Measurements</source>
         <translation>Измерения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="377"/>
+        <location filename="../../app/shell/main_window.py" line="378"/>
         <source>Key images</source>
         <translation>Ключевые изображения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="390"/>
+        <location filename="../../app/shell/main_window.py" line="391"/>
         <source>Key images are marked in the plane the images were taken in (axial)</source>
         <translation>Ключевые изображения отмечаются в плоскости, в которой получены снимки (аксиальной)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="396"/>
+        <location filename="../../app/shell/main_window.py" line="397"/>
         <source>This series has no separate DICOM images to mark as key images</source>
         <translation>В этой серии нет отдельных DICOM-изображений, которые можно отметить как ключевые</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="400"/>
+        <location filename="../../app/shell/main_window.py" line="401"/>
         <source>Key image: %1</source>
         <translation>Ключевое изображение: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="400"/>
+        <location filename="../../app/shell/main_window.py" line="401"/>
         <source>Key image removed: %1</source>
         <translation>Отметка ключевого изображения снята: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="409"/>
+        <location filename="../../app/shell/main_window.py" line="410"/>
         <source>This key image is in another series (%1): open it in the series browser</source>
         <translation>Это ключевое изображение в другой серии (%1): откройте её в списке серий</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="427"/>
+        <location filename="../../app/shell/main_window.py" line="428"/>
         <source>Viewer tools</source>
         <translation>Инструменты просмотра</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="441"/>
+        <location filename="../../app/shell/main_window.py" line="442"/>
         <source>W/L</source>
         <translation>Ш/У</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="441"/>
-        <location filename="../../app/shell/main_window.py" line="1043"/>
+        <location filename="../../app/shell/main_window.py" line="442"/>
+        <location filename="../../app/shell/main_window.py" line="1046"/>
         <source>Distance</source>
         <translation>Расстояние</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="442"/>
+        <location filename="../../app/shell/main_window.py" line="443"/>
         <source>Ellipse</source>
         <translation>Эллипс</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="442"/>
+        <location filename="../../app/shell/main_window.py" line="443"/>
         <source>Freehand</source>
         <translation>От руки</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="443"/>
+        <location filename="../../app/shell/main_window.py" line="444"/>
         <source>MPR</source>
         <translation>МПР</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="444"/>
+        <location filename="../../app/shell/main_window.py" line="445"/>
         <source>Cine</source>
         <translation>Кино</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="444"/>
+        <location filename="../../app/shell/main_window.py" line="445"/>
         <source>Key image</source>
         <translation>Ключевое изображение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="494"/>
+        <location filename="../../app/shell/main_window.py" line="495"/>
         <source>Open DICOM folder</source>
         <translation>Открыть папку DICOM</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="503"/>
+        <location filename="../../app/shell/main_window.py" line="504"/>
         <source>Open image</source>
         <translation>Открыть изображение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="504"/>
+        <location filename="../../app/shell/main_window.py" line="505"/>
         <source>Images (*.nii *.nii.gz *.dcm);;All (*)</source>
         <translation>Изображения (*.nii *.nii.gz *.dcm);;Все файлы (*)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="530"/>
+        <location filename="../../app/shell/main_window.py" line="531"/>
         <source>Loading the study…</source>
         <translation>Загрузка исследования…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="531"/>
+        <location filename="../../app/shell/main_window.py" line="532"/>
         <source>Loading %s…</source>
         <translation>Загрузка %s…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="581"/>
+        <location filename="../../app/shell/main_window.py" line="582"/>
         <source>⚠ warnings: %1</source>
         <translation>⚠ предупреждения: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="603"/>
+        <location filename="../../app/shell/main_window.py" line="604"/>
         <source>Loading the prior study…</source>
         <translation>Загрузка предыдущего исследования…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="624"/>
+        <location filename="../../app/shell/main_window.py" line="625"/>
         <source>Prior study aligned (%s)</source>
         <translation>Предыдущее исследование совмещено (%s)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="719"/>
+        <location filename="../../app/shell/main_window.py" line="720"/>
         <source>Uneven slice spacing %1–%2 mm</source>
         <translation>Неравномерный шаг срезов %1–%2 мм</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="722"/>
+        <location filename="../../app/shell/main_window.py" line="723"/>
         <source>The slices of this series were acquired %1–%2 mm apart and are drawn evenly spaced, so reformats are stretched or squeezed along the slice axis. Slice positions and measurements are given where the slices were acquired.</source>
         <translation>Срезы этой серии получены с шагом %1–%2 мм и показаны с равным шагом, поэтому реконструкции растянуты или сжаты вдоль оси срезов. Положение срезов и измерения даны по фактическому положению полученных срезов.</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="852"/>
+        <location filename="../../app/shell/main_window.py" line="854"/>
         <source>No AI lesion under the cursor: nothing erased</source>
         <translation>Под курсором нет поражения, найденного ИИ: ничего не стёрто</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="1089"/>
+        <location filename="../../app/shell/main_window.py" line="1092"/>
         <source>registered, offset %1 mm</source>
         <translation>регистрация, смещение %1 мм</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="1092"/>
+        <location filename="../../app/shell/main_window.py" line="1095"/>
         <source>same table position</source>
         <translation>та же позиция стола</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="1093"/>
+        <location filename="../../app/shell/main_window.py" line="1096"/>
         <source>by position</source>
         <translation>по положению</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="577"/>
+        <location filename="../../app/shell/main_window.py" line="578"/>
         <source>%1 × %2 × %3 voxels</source>
         <translation>%1 × %2 × %3 вокселей</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="775"/>
+        <location filename="../../app/shell/main_window.py" line="777"/>
         <source>The label edits of the previous study were not saved</source>
         <translation>Правки разметки предыдущего исследования не были сохранены</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="793"/>
+        <location filename="../../app/shell/main_window.py" line="795"/>
         <source>No study open.
 Double-click one in the worklist
 or File &gt; Open DICOM folder (Ctrl+O).</source>
@@ -3286,27 +3296,27 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 или Файл &gt; Открыть папку DICOM (Ctrl+O).</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="805"/>
+        <location filename="../../app/shell/main_window.py" line="807"/>
         <source>Cannot open study</source>
         <translation>Не удалось открыть исследование</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="1028"/>
+        <location filename="../../app/shell/main_window.py" line="1031"/>
         <source>Run the AI pre-read first: the label tools edit its overlay</source>
         <translation>Сначала запустите ИИ: инструменты разметки правят его наложение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="1043"/>
+        <location filename="../../app/shell/main_window.py" line="1046"/>
         <source>Ellipse ROI</source>
         <translation>Эллипс (ROI)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="1044"/>
+        <location filename="../../app/shell/main_window.py" line="1047"/>
         <source>Freehand ROI</source>
         <translation>Контур от руки (ROI)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="1046"/>
+        <location filename="../../app/shell/main_window.py" line="1049"/>
         <source>Tool: %1 — Esc leaves it</source>
         <translation>Инструмент: %1 — Esc для выхода</translation>
     </message>
@@ -3415,12 +3425,12 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>ProtocolForm</name>
     <message>
-        <location filename="../../app/panels/protocol_form.py" line="577"/>
+        <location filename="../../app/panels/protocol_form.py" line="592"/>
         <source>%1 was set by voice to “%2”: check this value, it sounds like its opposite %3. Click the field or press Enter in it to confirm.</source>
         <translation>%1: значение «%2» задано голосом — проверьте его: оно звучит похоже на противоположное %3. Щёлкните по полю или нажмите в нём Enter, чтобы подтвердить.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/protocol_form.py" line="581"/>
+        <location filename="../../app/panels/protocol_form.py" line="596"/>
         <source>%1 was set by voice to “%2”: check this value (its options include opposites that sound alike). Click the field or press Enter in it to confirm.</source>
         <translation>%1: значение «%2» задано голосом — проверьте его (среди вариантов есть похоже звучащие противоположные). Щёлкните по полю или нажмите в нём Enter, чтобы подтвердить.</translation>
     </message>
@@ -3859,7 +3869,7 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
     </message>
     <message>
         <location filename="../../app/panels/report_panel.py" line="151"/>
-        <location filename="../../app/panels/report_panel.py" line="278"/>
+        <location filename="../../app/panels/report_panel.py" line="281"/>
         <source>Sign</source>
         <translation>Подписать</translation>
     </message>
@@ -3879,124 +3889,129 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Подписан: только чтение. Изменения вносятся дополнением.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="235"/>
+        <location filename="../../app/panels/report_panel.py" line="238"/>
         <source>Addendum draft restored; reason: %s</source>
         <translation>Черновик дополнения восстановлен; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="237"/>
+        <location filename="../../app/panels/report_panel.py" line="240"/>
         <source>Draft restored</source>
         <translation>Черновик восстановлен</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="245"/>
+        <location filename="../../app/panels/report_panel.py" line="248"/>
         <source>Report %s, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Протокол: %s, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="248"/>
+        <location filename="../../app/panels/report_panel.py" line="251"/>
         <source>Report %s</source>
         <translation>Протокол: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="252"/>
+        <location filename="../../app/panels/report_panel.py" line="255"/>
         <source>New report</source>
         <translation>Новый протокол</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="276"/>
+        <location filename="../../app/panels/report_panel.py" line="279"/>
         <source>Add addendum…</source>
         <translation>Дополнение…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="277"/>
+        <location filename="../../app/panels/report_panel.py" line="280"/>
         <source>Sign addendum</source>
         <translation>Подписать дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="325"/>
+        <location filename="../../app/panels/report_panel.py" line="344"/>
         <source>Addendum; reason: %s</source>
         <translation>Дополнение; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="346"/>
+        <location filename="../../app/panels/report_panel.py" line="365"/>
         <source>Addendum cancelled; the signed report stands</source>
         <translation>Дополнение отменено; подписанный протокол без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="379"/>
+        <location filename="../../app/panels/report_panel.py" line="398"/>
         <source>The report is signed: add an addendum before inserting findings</source>
         <translation>Протокол подписан: чтобы вставить находки, начните дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="395"/>
+        <location filename="../../app/panels/report_panel.py" line="414"/>
         <source>AI findings inserted into the report</source>
         <translation>Находки ИИ вставлены в протокол</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="396"/>
+        <location filename="../../app/panels/report_panel.py" line="415"/>
         <source>No AI findings to insert</source>
         <translation>Нет находок ИИ для вставки</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="455"/>
+        <location filename="../../app/panels/report_panel.py" line="475"/>
         <source>The report is signed. To change it, add an addendum (%s).</source>
         <translation>Протокол подписан. Чтобы изменить его, добавьте дополнение (%s).</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="468"/>
+        <location filename="../../app/panels/report_panel.py" line="488"/>
         <source>Fill in before signing: %1</source>
         <translation>Заполните перед подписью: %1</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="480"/>
+        <location filename="../../app/panels/report_panel.py" line="500"/>
         <source>Not signed</source>
         <translation>Не подписано</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="514"/>
+        <location filename="../../app/panels/report_panel.py" line="534"/>
         <source>Addendum signed, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Дополнение подписано, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="516"/>
+        <location filename="../../app/panels/report_panel.py" line="536"/>
         <source>Signed, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Подписано, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="519"/>
+        <location filename="../../app/panels/report_panel.py" line="539"/>
         <source>Addendum signed, queued for the archive</source>
         <translation>Дополнение подписано, поставлено в очередь в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="520"/>
+        <location filename="../../app/panels/report_panel.py" line="540"/>
         <source>Signed, queued for the archive</source>
         <translation>Подписано, поставлено в очередь в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="529"/>
+        <location filename="../../app/panels/report_panel.py" line="549"/>
         <source>Addendum signed, sent to the archive</source>
         <translation>Дополнение подписано и отправлено в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="531"/>
+        <location filename="../../app/panels/report_panel.py" line="551"/>
         <source>Signed, sent to the archive</source>
         <translation>Подписано и отправлено в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="544"/>
+        <location filename="../../app/panels/report_panel.py" line="564"/>
         <source>Patient: %s</source>
         <translation>Пациент: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="545"/>
+        <location filename="../../app/panels/report_panel.py" line="565"/>
         <source>ID %s</source>
         <translation>ID %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="546"/>
+        <location filename="../../app/panels/report_panel.py" line="566"/>
         <source>study of %s</source>
         <translation>исследование от %s</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/report_panel.py" line="606"/>
+        <source>Not signed: a value set by voice is still marked “check this value” (%1). Go back to the report and confirm it (click the field), or click “Sign anyway”.</source>
+        <translation>Не подписано: значение, заданное голосом, ещё отмечено «проверьте значение» (%1). Вернитесь к протоколу и подтвердите его (щёлкните по полю) или нажмите «Всё равно подписать».</translation>
     </message>
 </context>
 <context>
@@ -4284,37 +4299,37 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>ИИ отметил солидный очаг (%5, срезы %6), который не упомянут в протоколе.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="95"/>
+        <location filename="../../app/panels/sign_preview.py" line="98"/>
         <source>Sign the addendum</source>
         <translation>Подписать дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="96"/>
+        <location filename="../../app/panels/sign_preview.py" line="99"/>
         <source>Sign the report</source>
         <translation>Подписать протокол</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="108"/>
+        <location filename="../../app/panels/sign_preview.py" line="111"/>
         <source>Addendum; reason: %s</source>
         <translation>Дополнение; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="115"/>
+        <location filename="../../app/panels/sign_preview.py" line="118"/>
         <source>Check before signing:</source>
         <translation>Проверьте перед подписанием:</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="119"/>
+        <location filename="../../app/panels/sign_preview.py" line="128"/>
         <source>&amp;Back to the report</source>
         <translation>&amp;Вернуться к протоколу</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="120"/>
+        <location filename="../../app/panels/sign_preview.py" line="129"/>
         <source>&amp;Sign anyway</source>
         <translation>&amp;Всё равно подписать</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sign_preview.py" line="120"/>
+        <location filename="../../app/panels/sign_preview.py" line="129"/>
         <source>&amp;Sign</source>
         <translation>&amp;Подписать</translation>
     </message>
@@ -4663,13 +4678,13 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>чтение сохранённого результата ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="338"/>
+        <location filename="../../app/shell/main_window.py" line="339"/>
         <source>listing series</source>
         <translation>поиск серий</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="549"/>
-        <location filename="../../app/shell/main_window.py" line="643"/>
+        <location filename="../../app/shell/main_window.py" line="550"/>
+        <location filename="../../app/shell/main_window.py" line="644"/>
         <source>loading</source>
         <translation>Загрузка исследования</translation>
     </message>
