@@ -111,6 +111,7 @@ def test_a_protocol_naming_an_unknown_option_is_refused():
     ("pleural effusion and fibrosis", ["effusion", "fibrosis"]),
     ("плевральный выпот, лимфаденопатия", ["effusion", "lymphadenopathy"]),
     ("лимфаденопатия фиброзные изменения", ["lymphadenopathy", "fibrosis"]),  # «и» dropped
+    ("выпот и фиброз", ["effusion", "fibrosis"]),  # the names a reader says (``say``)
     ("no pleural effusion", None),
     ("pleural effusion on the right", None),  # a sentence, not names
 ])
