@@ -2,8 +2,9 @@
 
 Read straight from the data files (``resources/protocols/*.yaml`` labels and keys,
 ``resources/protocols/templates/*.yaml`` names and keys), every language, so "go to field
-conclusion", "перейти к полю заключение" and "insert template normal chest" are known names. The spoken forms of the protocols' values
-(:func:`value_names`) are what a command must not be taken from by a margin.
+conclusion", "перейти к полю заключение" and "insert template normal chest" are known
+names. The spoken forms of the protocols' values (:func:`value_names`) are what a command
+must not be taken from by a margin.
 """
 
 from __future__ import annotations

@@ -61,9 +61,9 @@ def aliases(field: Field, option: str, lang: str) -> tuple[str, ...]:
 def option_for(field: Field, heard: str) -> str | None:
     """The option ``heard`` picks: one whose spoken form (any language) it is, said once or
     twice («Хуже, хуже.»); else the one whose label starts with it ("CT-2" for «КТ-2
-    (умеренная...)»), if only one does; else the one whose form it nearly is (:func:`named_option`); else the
-    one numbered as a bare number heard is ("2" in the grade field is CT-2: «КТ два» was
-    heard «Два.»); None when none does."""
+    (умеренная...)»), if only one does; else the one whose form it nearly is
+    (:func:`named_option`); else the one numbered as a bare number heard is ("2" in the
+    grade field is CT-2: «КТ два» was heard «Два.»); None when none does."""
     wanted = norm(heard)
     if not wanted:
         return None
@@ -175,3 +175,75 @@ def opposite_sensitive(field: Field) -> bool:
     """Whether a value said into ``field`` must be checked by the reader: a choice field
     with an option that has a near opposite (a configured pair, or a syllable apart)."""
     return field.type == "choice" and any(near_opposites(field, o) for o in field.options)
+
+
+# Words that join option names said in a row ("effusion and fibrosis", «выпот и фиброз»).
+JOINERS = frozenset({"and", "и", "а", "также"})
+YES = frozenset({"yes", "present", "да", "есть", "имеется"})  # a yes/no box answered by voice
+NO = frozenset({"no", "absent", "нет", "отсутствует"})
+NEGATIONS = frozenset({"no", "not", "without", "нет", "не", "без"})  # "no effusion": not ticked
+LABEL_SHARE = 0.15  # a field's name heard within this share of its letters in edits
+
+
+def named_options(field: Field, heard: str) -> list[str] | None:
+    """The options of a tick list that ``heard`` names one after another, every word part of
+    one (joined by "and"/«и», commas, or nothing: Whisper drops «и» between two names,
+    «...неправильной формы консолидация»); None when a word names nothing or an option is
+    said with "no". The fewest names that cover the words win."""
+    words = [w for w in re.split(r"[\s,;.]+", heard.lower()) if w]
+    if not words or any(w in NEGATIONS for w in words):
+        return None
+    best: list[list[str] | None] = [[]] + [None] * len(words)  # best[i]: words[:i] covered
+    for end in range(1, len(words) + 1):
+        if words[end - 1] in JOINERS and best[end - 1] is not None:
+            best[end] = best[end - 1]
+            continue
+        for start in range(end):
+            option = best[start] is not None and named_option(field, " ".join(words[start:end]))
+            if option and (best[end] is None or len(best[start]) + 1 < len(best[end])):
+                best[end] = [*best[start], option]
+    found = best[-1]
+    return list(dict.fromkeys(found)) if found else None
+
+
+def value_fits(field: Field, heard: str) -> bool:
+    """Whether ``heard`` is a value of ``field`` as the form takes one by voice."""
+    if field.type == "choice":
+        return option_for(field, heard) is not None
+    if field.type == "multi":
+        return named_options(field, heard) is not None
+    if field.type == "number":
+        return re.search(r"\d", heard) is not None and len(heard.split()) <= 3
+    if field.type == "bool":
+        return norm(heard) in YES | NO
+    return False
+
+
+def labelled_value(fields: list[Field], heard: str,
+                   normalize=lambda text: text) -> tuple[str, str] | None:
+    """A field's name followed by its value in one utterance («Распределение двусторонние»,
+    "Dynamics worse", «Степень КТ три»): (the field's key, the value's words, as
+    ``normalize`` writes them); None when the utterance is not one, or is one for two fields.
+    Free-text fields are never matched: their name may begin a sentence of the report."""
+    words = heard.split()
+    found: dict[str, tuple[int, str]] = {}  # key -> (edits, value)
+    for field in fields:
+        if field.type == "text":
+            continue
+        names = {norm(n.split(",")[0]) for n in field.label.values()}
+        names |= {norm(_head(n)) for n in field.label.values()}
+        for cut in range(1, len(words)):
+            said = norm(" ".join(words[:cut]))
+            rest = normalize(" ".join(words[cut:])).strip()
+            for name in filter(None, names):
+                distance = edits(said, name)
+                if distance <= LABEL_SHARE * len(name) and value_fits(field, rest) and (
+                        field.key not in found or distance < found[field.key][0]):
+                    found[field.key] = (distance, rest)
+    if not found:
+        return None
+    ranked = sorted(found.items(), key=lambda item: item[1][0])
+    if len(ranked) > 1 and ranked[1][1][0] == ranked[0][1][0]:
+        return None
+    key, (_distance, rest) = ranked[0]
+    return key, rest

@@ -982,72 +982,78 @@
 <context>
     <name>DictationPanel</name>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="131"/>
+        <location filename="../../app/panels/dictation_panel.py" line="134"/>
         <source>Dictate</source>
         <translation>Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="134"/>
+        <location filename="../../app/panels/dictation_panel.py" line="137"/>
         <source>Dictate (F9, or the record button of the microphone)</source>
         <translation>Диктовка (F9 или кнопка записи на микрофоне)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="194"/>
+        <location filename="../../app/panels/dictation_panel.py" line="198"/>
         <source>Dictation could not start: %s</source>
         <translation>Не удалось начать диктовку: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="240"/>
+        <location filename="../../app/panels/dictation_panel.py" line="244"/>
         <source>The speech recogniser had a fault and was restarted; dictation goes on and no audio was lost.</source>
         <translation>Распознаватель речи дал сбой и был перезапущен; диктовка продолжается, звук не потерян.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="243"/>
+        <location filename="../../app/panels/dictation_panel.py" line="247"/>
         <source>Whisper could not start (%1); dictating with %2 instead.</source>
         <translation>Whisper не запустился (%1); диктовку распознаёт %2.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="254"/>
+        <location filename="../../app/panels/dictation_panel.py" line="258"/>
         <source>A voice command was heard but dictation ended before it was confirmed, so it was not run: “%1”</source>
         <translation>Голосовая команда услышана, но диктовка закончилась раньше, чем она подтвердилась, поэтому команда не выполнена: «%1»</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="297"/>
+        <location filename="../../app/panels/dictation_panel.py" line="301"/>
         <source>Signing: say “sign” to sign, or “cancel” to go back to the report</source>
         <translation>Подписание: скажите «подписать», чтобы подписать, или «отмена», чтобы вернуться к протоколу</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="301"/>
+        <location filename="../../app/panels/dictation_panel.py" line="305"/>
         <source>The report is signed: start an addendum to dictate into it.</source>
         <translation>Протокол подписан: чтобы диктовать в него, начните дополнение.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="364"/>
+        <location filename="../../app/panels/dictation_panel.py" line="368"/>
         <source>Choose a field to dictate into</source>
         <translation>Выберите поле для диктовки</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="384"/>
+        <location filename="../../app/panels/dictation_panel.py" line="388"/>
         <source>“%1” could be any of: %2. Say the whole option.</source>
         <translation>«%1» может означать любой из вариантов: %2. Произнесите вариант полностью.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="386"/>
+        <location filename="../../app/panels/dictation_panel.py" line="390"/>
         <source>The words were added to “%1”.</source>
         <translation>Слова добавлены в «%1».</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="389"/>
+        <location filename="../../app/panels/dictation_panel.py" line="393"/>
         <source>“%s” does not fit this field</source>
         <translation>«%s» не подходит для этого поля</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="391"/>
+        <location filename="../../app/panels/dictation_panel.py" line="395"/>
+        <location filename="../../app/panels/dictation_panel.py" line="540"/>
         <source>“%1” does not fit this field: added to “%2”</source>
         <translation>«%1» не подходит к этому полю: добавлено в «%2»</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="514"/>
+        <location filename="../../app/panels/dictation_panel.py" line="548"/>
+        <source>%1: set to “%2”</source>
+        <translation>%1: записано «%2»</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/dictation_panel.py" line="562"/>
         <source>No field called “%s”</source>
         <translation>Нет поля «%s»</translation>
     </message>
@@ -3425,12 +3431,12 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>ProtocolForm</name>
     <message>
-        <location filename="../../app/panels/protocol_form.py" line="592"/>
+        <location filename="../../app/panels/protocol_form.py" line="607"/>
         <source>%1 was set by voice to “%2”: check this value, it sounds like its opposite %3. Click the field or press Enter in it to confirm.</source>
         <translation>%1: значение «%2» задано голосом — проверьте его: оно звучит похоже на противоположное %3. Щёлкните по полю или нажмите в нём Enter, чтобы подтвердить.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/protocol_form.py" line="596"/>
+        <location filename="../../app/panels/protocol_form.py" line="611"/>
         <source>%1 was set by voice to “%2”: check this value (its options include opposites that sound alike). Click the field or press Enter in it to confirm.</source>
         <translation>%1: значение «%2» задано голосом — проверьте его (среди вариантов есть похоже звучащие противоположные). Щёлкните по полю или нажмите в нём Enter, чтобы подтвердить.</translation>
     </message>
