@@ -60,8 +60,8 @@ def test_command_phrases_name_what_they_do():
 
 def test_english_commands_whisper_mishears_are_taken(english):
     """tiny.en writes "end dictation" as "and dictation." (and, with some prompts, "strike
-    that" as "strike note,"): no command by text; the scorer takes "end dictation", but never
-    a command that deletes text ("strike that", "undo that": said as written, or text).
+    that" as "strike note,"): no command by text; the scorer takes "end dictation", but no
+    command that deletes text from other words ("strike, no." stays text).
     (Which ones it mishears moves with the prompt, which holds the command phrases.)"""
     plain = create_recognizer("whisper", replace(english, commands=None))
     rec = create_recognizer("whisper", english)
@@ -83,7 +83,8 @@ def test_english_commands_whisper_mishears_are_taken(english):
 def test_russian_commands_whisper_mishears_are_taken(russian, festival):
     """base writes "следующее поле" as "Следующие поли." and "зачеркни это" as
     "Зачеркнета." (no command by text); the scorer takes the first, not the second: a
-    command that deletes text must be said as written (it stays text, nothing is deleted).
+    command that deletes text is taken only from a decode of its whole phrase (one word for
+    two: it stays text, nothing is deleted).
     (With the option aliases at the head of the prompt, 2026-12-07, the first came out
     "Следующий поле." without the scorer too, which the text matcher takes: right either
     way.)"""
@@ -252,23 +253,31 @@ class _Tokens:
         return [len(w) for w in text.split()]
 
 
-def test_the_scorer_never_takes_a_command_that_deletes_text():
+def test_the_scorer_takes_a_deleting_command_only_from_its_whole_phrase():
     """Even when it scores best and clearly (as "Delete last sentence." might for a spoken
-    "worsening" heard "Last sentence."), a destructive phrase is not taken: it must be said
-    as written. Another command that wins the same way is."""
+    "worsening" heard "Last sentence."), a phrase that deletes text is not taken from other
+    words: only from a decode with all its words, a letter or two misheard ("Delete ward.").
+    Another command that wins the same way is taken as before."""
     from dictation.command_scorer import CommandScorer
 
-    phrases = [("delete last sentence", "delete_last_sentence"), ("next section", "next_field")]
+    phrases = [("delete last sentence", "delete_last_sentence"),
+               ("delete word", "delete_last_word"), ("next section", "next_field")]
     scorer = CommandScorer(None, _Tokens(), phrases, "en",
-                           untaken=frozenset({"delete_last_sentence"}))
-    best = {"delete last sentence": -1.0, "next section": -6.0}
-    written_scores = {tuple(scorer._tokens[i]): best[p] for i, (p, _) in enumerate(phrases)}
-    scorer.scores = lambda enc, frames, lists: [written_scores.get(tuple(t), -1.5)
-                                                for t in lists]
+                           untaken=frozenset({"delete_last_sentence", "delete_last_word"}))
+
+    def winner(phrase: str) -> None:
+        by_tokens = {tuple(scorer._tokens[i]): -1.0 if p == phrase else -6.0
+                     for i, (p, _) in enumerate(phrases)}
+        scorer.scores = lambda enc, frames, lists: [by_tokens.get(tuple(t), -1.5)
+                                                    for t in lists]
+
+    winner("delete last sentence")
     choice = scorer.rank(None, 0, "Last sentence.", [5])
     assert choice.best == "delete last sentence" and choice.phrase is None
-    best.update({"delete last sentence": -6.0, "next section": -1.0})
-    written_scores = {tuple(scorer._tokens[i]): best[p] for i, (p, _) in enumerate(phrases)}
+    winner("delete word")
+    assert scorer.rank(None, 0, "Delete ward.", [5]).phrase == "delete word"
+    assert scorer.rank(None, 0, "Delete sword fish.", [5]).phrase is None
+    winner("next section")
     assert scorer.rank(None, 0, "Next sexton.", [5]).phrase == "next section"
 
 
