@@ -8,7 +8,9 @@ Each utterance (0.5 s of silence either side) is decoded as the engine's final i
 ``rank`` is kept where it ``considers`` the decode (short, written somewhat like a command).
 Sets: English commands (espeak-ng en-us), English radiology and held-out phrases (espeak-ng,
 3 voices), Russian commands and radiology phrases (Festival), Russian commands (espeak-ng),
-real voices of both languages. Decoded offline, so the figures do not move with the load.
+real voices of both languages, and the protocols' values and aliases (English espeak-ng,
+Russian Festival: no command may be made of them). Decoded offline, so the figures do not
+move with the load.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -30,6 +33,7 @@ from benchmarks.dictation import (
     _commands,
     _real,
 )
+from dictation.command_names import value_names
 from dictation.engines.whisper_engine import WhisperRecognizer
 from dictation.options import build_options
 from dictation.synth import FESTIVAL_RU, synthesize, synthesize_many
@@ -50,6 +54,8 @@ def sets(lang: str, n: int | None, shared: Path) -> dict[str, tuple[list, str]]:
             "en radiology held-out phrases, espeak-ng x3": (held, "dictation"),
             "en-speechbrain real voices": (_real(shared / "speech" / "en-speechbrain")[:n],
                                            "dictation"),
+            "en protocol values, espeak-ng": ([(synthesize(v), v) for v in
+                                               value_names("en")[:n]], "dictation"),
         }
     cmds = _commands("ru").grammar()[:n]
     texts = [ru for _en, ru in RADIOLOGY[:n]]
@@ -60,6 +66,10 @@ def sets(lang: str, n: int | None, shared: Path) -> dict[str, tuple[list, str]]:
         "ru radiology phrases, Festival": (list(zip(synthesize_many(texts, FESTIVAL_RU), texts,
                                                     strict=True)), "dictation"),
         "ru-voxforge real voices": (_real(shared / "speech" / "ru-voxforge")[:n], "dictation"),
+        "ru protocol values, Festival": (list(zip(synthesize_many(
+            [re.sub(r"[^\w\s-]", " ", v) for v in value_names("ru")[:n]], FESTIVAL_RU),
+                                                  value_names("ru")[:n], strict=True)),
+                                         "dictation"),
     }
 
 
