@@ -2945,339 +2945,339 @@
         <translation>Луч — рабочее место врача КТ</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="158"/>
-        <location filename="../../app/shell/main_window.py" line="575"/>
+        <location filename="../../app/shell/main_window.py" line="159"/>
+        <location filename="../../app/shell/main_window.py" line="576"/>
         <source>No study open</source>
         <translation>Исследование не открыто</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="163"/>
+        <location filename="../../app/shell/main_window.py" line="164"/>
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="182"/>
+        <location filename="../../app/shell/main_window.py" line="183"/>
         <source>&amp;File</source>
         <translation>&amp;Файл</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="183"/>
+        <location filename="../../app/shell/main_window.py" line="184"/>
         <source>Open DICOM &amp;folder…</source>
         <translation>Открыть &amp;папку DICOM…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="185"/>
+        <location filename="../../app/shell/main_window.py" line="186"/>
         <source>Open &amp;file (NIfTI, DICOM)…</source>
         <translation>Открыть &amp;файл (NIfTI, DICOM)…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="188"/>
+        <location filename="../../app/shell/main_window.py" line="189"/>
         <source>&amp;Quit</source>
         <translation>В&amp;ыход</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="191"/>
+        <location filename="../../app/shell/main_window.py" line="192"/>
         <source>&amp;View</source>
         <translation>&amp;Вид</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="196"/>
+        <location filename="../../app/shell/main_window.py" line="197"/>
         <source>Layout: %s</source>
         <translation>Раскладка: %s</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="203"/>
+        <location filename="../../app/shell/main_window.py" line="204"/>
         <source>Window: %s</source>
         <translation>Окно: %s</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="207"/>
+        <location filename="../../app/shell/main_window.py" line="208"/>
         <source>Toggle AI &amp;overlay</source>
         <translation>&amp;Разметка ИИ вкл/выкл</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="209"/>
+        <location filename="../../app/shell/main_window.py" line="210"/>
         <source>AI overlay as &amp;outlines</source>
         <translation>Разметка ИИ &amp;контурами</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="211"/>
+        <location filename="../../app/shell/main_window.py" line="212"/>
         <source>Overlay &amp;labels</source>
         <translation>&amp;Метки разметки</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="212"/>
+        <location filename="../../app/shell/main_window.py" line="213"/>
         <source>&amp;Lungs</source>
         <translation>&amp;Лёгкие</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="213"/>
+        <location filename="../../app/shell/main_window.py" line="214"/>
         <source>&amp;Ground-glass opacity</source>
         <translation>&amp;Матовое стекло</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="214"/>
+        <location filename="../../app/shell/main_window.py" line="215"/>
         <source>&amp;Consolidation</source>
         <translation>&amp;Консолидация</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="220"/>
+        <location filename="../../app/shell/main_window.py" line="221"/>
         <source>&amp;More opaque</source>
         <translation>&amp;Плотнее</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="222"/>
+        <location filename="../../app/shell/main_window.py" line="223"/>
         <source>L&amp;ess opaque</source>
         <translation>П&amp;розрачнее</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="224"/>
+        <location filename="../../app/shell/main_window.py" line="225"/>
         <source>Thick &amp;slab</source>
         <translation>Толстый &amp;срез</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="225"/>
+        <location filename="../../app/shell/main_window.py" line="226"/>
         <source>&amp;Thin slice</source>
         <translation>&amp;Тонкий срез</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="226"/>
+        <location filename="../../app/shell/main_window.py" line="227"/>
         <source>&amp;MIP (maximum)</source>
         <translation>&amp;MIP (максимум)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="227"/>
+        <location filename="../../app/shell/main_window.py" line="228"/>
         <source>M&amp;inIP (minimum)</source>
         <translation>M&amp;inIP (минимум)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="228"/>
+        <location filename="../../app/shell/main_window.py" line="229"/>
         <source>M&amp;ean</source>
         <translation>&amp;Среднее</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="231"/>
+        <location filename="../../app/shell/main_window.py" line="232"/>
         <source>T&amp;hicker slab</source>
         <translation>&amp;Толще</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="233"/>
+        <location filename="../../app/shell/main_window.py" line="234"/>
         <source>Thinne&amp;r slab</source>
         <translation>Т&amp;оньше</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="235"/>
+        <location filename="../../app/shell/main_window.py" line="236"/>
         <source>&amp;Cine</source>
         <translation>&amp;Кино</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="236"/>
+        <location filename="../../app/shell/main_window.py" line="237"/>
         <source>Mark or unmark as &amp;key image</source>
         <translation>Отметить или снять отметку &amp;ключевого изображения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="238"/>
+        <location filename="../../app/shell/main_window.py" line="239"/>
         <source>&amp;Anonymize corner text</source>
         <translation>&amp;Анонимизировать надписи</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="240"/>
+        <location filename="../../app/shell/main_window.py" line="241"/>
         <source>&amp;Detach view to a new window</source>
         <translation>&amp;Открепить вид в новое окно</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="243"/>
+        <location filename="../../app/shell/main_window.py" line="244"/>
         <source>&amp;Images only (hide the panels)</source>
         <translation>&amp;Только снимки (скрыть панели)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="247"/>
+        <location filename="../../app/shell/main_window.py" line="248"/>
         <source>&amp;Tools</source>
         <translation>&amp;Инструменты</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="250"/>
+        <location filename="../../app/shell/main_window.py" line="251"/>
         <source>&amp;Window/level (no tool)</source>
         <translation>&amp;Окно/уровень (без инструмента)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="251"/>
+        <location filename="../../app/shell/main_window.py" line="252"/>
         <source>&amp;Distance</source>
         <translation>&amp;Расстояние</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="252"/>
+        <location filename="../../app/shell/main_window.py" line="253"/>
         <source>&amp;Ellipse ROI</source>
         <translation>&amp;Эллиптическая ROI</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="253"/>
+        <location filename="../../app/shell/main_window.py" line="254"/>
         <source>&amp;Freehand ROI</source>
         <translation>&amp;Произвольная ROI</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="295"/>
+        <location filename="../../app/shell/main_window.py" line="296"/>
         <source>Series</source>
         <translation>Серии</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="350"/>
+        <location filename="../../app/shell/main_window.py" line="351"/>
         <source>Measurements</source>
         <translation>Измерения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="377"/>
+        <location filename="../../app/shell/main_window.py" line="378"/>
         <source>Key images</source>
         <translation>Ключевые изображения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="390"/>
+        <location filename="../../app/shell/main_window.py" line="391"/>
         <source>Key images are marked in the plane the images were taken in (axial)</source>
         <translation>Ключевые изображения отмечаются в плоскости, в которой получены снимки (аксиальной)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="396"/>
+        <location filename="../../app/shell/main_window.py" line="397"/>
         <source>This series has no separate DICOM images to mark as key images</source>
         <translation>В этой серии нет отдельных DICOM-изображений, которые можно отметить как ключевые</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="400"/>
+        <location filename="../../app/shell/main_window.py" line="401"/>
         <source>Key image: %1</source>
         <translation>Ключевое изображение: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="400"/>
+        <location filename="../../app/shell/main_window.py" line="401"/>
         <source>Key image removed: %1</source>
         <translation>Отметка ключевого изображения снята: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="409"/>
+        <location filename="../../app/shell/main_window.py" line="410"/>
         <source>This key image is in another series (%1): open it in the series browser</source>
         <translation>Это ключевое изображение в другой серии (%1): откройте её в списке серий</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="427"/>
+        <location filename="../../app/shell/main_window.py" line="428"/>
         <source>Viewer tools</source>
         <translation>Инструменты просмотра</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="441"/>
+        <location filename="../../app/shell/main_window.py" line="442"/>
         <source>W/L</source>
         <translation>Ш/У</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="441"/>
-        <location filename="../../app/shell/main_window.py" line="1043"/>
+        <location filename="../../app/shell/main_window.py" line="442"/>
+        <location filename="../../app/shell/main_window.py" line="1046"/>
         <source>Distance</source>
         <translation>Расстояние</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="442"/>
+        <location filename="../../app/shell/main_window.py" line="443"/>
         <source>Ellipse</source>
         <translation>Эллипс</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="442"/>
+        <location filename="../../app/shell/main_window.py" line="443"/>
         <source>Freehand</source>
         <translation>От руки</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="443"/>
+        <location filename="../../app/shell/main_window.py" line="444"/>
         <source>MPR</source>
         <translation>МПР</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="444"/>
+        <location filename="../../app/shell/main_window.py" line="445"/>
         <source>Cine</source>
         <translation>Кино</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="444"/>
+        <location filename="../../app/shell/main_window.py" line="445"/>
         <source>Key image</source>
         <translation>Ключевое изображение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="494"/>
+        <location filename="../../app/shell/main_window.py" line="495"/>
         <source>Open DICOM folder</source>
         <translation>Открыть папку DICOM</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="503"/>
+        <location filename="../../app/shell/main_window.py" line="504"/>
         <source>Open image</source>
         <translation>Открыть изображение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="504"/>
+        <location filename="../../app/shell/main_window.py" line="505"/>
         <source>Images (*.nii *.nii.gz *.dcm);;All (*)</source>
         <translation>Изображения (*.nii *.nii.gz *.dcm);;Все файлы (*)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="530"/>
+        <location filename="../../app/shell/main_window.py" line="531"/>
         <source>Loading the study…</source>
         <translation>Загрузка исследования…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="531"/>
+        <location filename="../../app/shell/main_window.py" line="532"/>
         <source>Loading %s…</source>
         <translation>Загрузка %s…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="581"/>
+        <location filename="../../app/shell/main_window.py" line="582"/>
         <source>⚠ warnings: %1</source>
         <translation>⚠ предупреждения: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="603"/>
+        <location filename="../../app/shell/main_window.py" line="604"/>
         <source>Loading the prior study…</source>
         <translation>Загрузка предыдущего исследования…</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="624"/>
+        <location filename="../../app/shell/main_window.py" line="625"/>
         <source>Prior study aligned (%s)</source>
         <translation>Предыдущее исследование совмещено (%s)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="719"/>
+        <location filename="../../app/shell/main_window.py" line="720"/>
         <source>Uneven slice spacing %1–%2 mm</source>
         <translation>Неравномерный шаг срезов %1–%2 мм</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="722"/>
+        <location filename="../../app/shell/main_window.py" line="723"/>
         <source>The slices of this series were acquired %1–%2 mm apart and are drawn evenly spaced, so reformats are stretched or squeezed along the slice axis. Slice positions and measurements are given where the slices were acquired.</source>
         <translation>Срезы этой серии получены с шагом %1–%2 мм и показаны с равным шагом, поэтому реконструкции растянуты или сжаты вдоль оси срезов. Положение срезов и измерения даны по фактическому положению полученных срезов.</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="852"/>
+        <location filename="../../app/shell/main_window.py" line="854"/>
         <source>No AI lesion under the cursor: nothing erased</source>
         <translation>Под курсором нет поражения, найденного ИИ: ничего не стёрто</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="1089"/>
+        <location filename="../../app/shell/main_window.py" line="1092"/>
         <source>registered, offset %1 mm</source>
         <translation>регистрация, смещение %1 мм</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="1092"/>
+        <location filename="../../app/shell/main_window.py" line="1095"/>
         <source>same table position</source>
         <translation>та же позиция стола</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="1093"/>
+        <location filename="../../app/shell/main_window.py" line="1096"/>
         <source>by position</source>
         <translation>по положению</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="577"/>
+        <location filename="../../app/shell/main_window.py" line="578"/>
         <source>%1 × %2 × %3 voxels</source>
         <translation>%1 × %2 × %3 вокселей</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="775"/>
+        <location filename="../../app/shell/main_window.py" line="777"/>
         <source>The label edits of the previous study were not saved</source>
         <translation>Правки разметки предыдущего исследования не были сохранены</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="793"/>
+        <location filename="../../app/shell/main_window.py" line="795"/>
         <source>No study open.
 Double-click one in the worklist
 or File &gt; Open DICOM folder (Ctrl+O).</source>
@@ -3286,27 +3286,27 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 или Файл &gt; Открыть папку DICOM (Ctrl+O).</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="805"/>
+        <location filename="../../app/shell/main_window.py" line="807"/>
         <source>Cannot open study</source>
         <translation>Не удалось открыть исследование</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="1028"/>
+        <location filename="../../app/shell/main_window.py" line="1031"/>
         <source>Run the AI pre-read first: the label tools edit its overlay</source>
         <translation>Сначала запустите ИИ: инструменты разметки правят его наложение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="1043"/>
+        <location filename="../../app/shell/main_window.py" line="1046"/>
         <source>Ellipse ROI</source>
         <translation>Эллипс (ROI)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="1044"/>
+        <location filename="../../app/shell/main_window.py" line="1047"/>
         <source>Freehand ROI</source>
         <translation>Контур от руки (ROI)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="1046"/>
+        <location filename="../../app/shell/main_window.py" line="1049"/>
         <source>Tool: %1 — Esc leaves it</source>
         <translation>Инструмент: %1 — Esc для выхода</translation>
     </message>
@@ -3415,12 +3415,12 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>ProtocolForm</name>
     <message>
-        <location filename="../../app/panels/protocol_form.py" line="577"/>
+        <location filename="../../app/panels/protocol_form.py" line="571"/>
         <source>%1 was set by voice to “%2”: check this value, it sounds like its opposite %3. Click the field or press Enter in it to confirm.</source>
         <translation>%1: значение «%2» задано голосом — проверьте его: оно звучит похоже на противоположное %3. Щёлкните по полю или нажмите в нём Enter, чтобы подтвердить.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/protocol_form.py" line="581"/>
+        <location filename="../../app/panels/protocol_form.py" line="575"/>
         <source>%1 was set by voice to “%2”: check this value (its options include opposites that sound alike). Click the field or press Enter in it to confirm.</source>
         <translation>%1: значение «%2» задано голосом — проверьте его (среди вариантов есть похоже звучащие противоположные). Щёлкните по полю или нажмите в нём Enter, чтобы подтвердить.</translation>
     </message>
@@ -3428,102 +3428,102 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>Referral</name>
     <message>
-        <location filename="../../app/panels/terms.py" line="178"/>
+        <location filename="../../app/panels/terms.py" line="179"/>
         <source>second opinion</source>
         <translation>второе мнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="179"/>
+        <location filename="../../app/panels/terms.py" line="180"/>
         <source>audit</source>
         <translation>аудит</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="180"/>
+        <location filename="../../app/panels/terms.py" line="181"/>
         <source>doubt</source>
         <translation>сомнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="181"/>
+        <location filename="../../app/panels/terms.py" line="182"/>
         <source>complex case</source>
         <translation>сложный случай</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="182"/>
+        <location filename="../../app/panels/terms.py" line="183"/>
         <source>patient request</source>
         <translation>по просьбе пациента</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="183"/>
+        <location filename="../../app/panels/terms.py" line="184"/>
         <source>quality sample</source>
         <translation>выборка контроля качества</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="184"/>
+        <location filename="../../app/panels/terms.py" line="185"/>
         <source>perception</source>
         <translation>восприятие</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="185"/>
+        <location filename="../../app/panels/terms.py" line="186"/>
         <source>interpretation</source>
         <translation>интерпретация</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="186"/>
+        <location filename="../../app/panels/terms.py" line="187"/>
         <source>communication</source>
         <translation>коммуникация</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="187"/>
+        <location filename="../../app/panels/terms.py" line="188"/>
         <source>technique</source>
         <translation>техника исследования</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="191"/>
+        <location filename="../../app/panels/terms.py" line="192"/>
         <source>protocol</source>
         <translation>протокол</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="192"/>
+        <location filename="../../app/panels/terms.py" line="193"/>
         <source>coverage</source>
         <translation>зона охвата</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="193"/>
+        <location filename="../../app/panels/terms.py" line="194"/>
         <source>artefacts</source>
         <translation>артефакты</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="201"/>
+        <location filename="../../app/panels/terms.py" line="202"/>
         <source>1: concur</source>
         <translation>1: согласен</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="202"/>
+        <location filename="../../app/panels/terms.py" line="203"/>
         <source>2: discrepancy unlikely to matter</source>
         <translation>2: расхождение, вероятно, не значимо</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="203"/>
+        <location filename="../../app/panels/terms.py" line="204"/>
         <source>3: discrepancy likely to matter</source>
         <translation>3: расхождение, вероятно, значимо</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="204"/>
+        <location filename="../../app/panels/terms.py" line="205"/>
         <source>4: should be made almost every time</source>
         <translation>4: ошибка, которую не следует допускать</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="188"/>
+        <location filename="../../app/panels/terms.py" line="189"/>
         <source>good</source>
         <translation>хорошо</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="189"/>
+        <location filename="../../app/panels/terms.py" line="190"/>
         <source>acceptable</source>
         <translation>приемлемо</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="190"/>
+        <location filename="../../app/panels/terms.py" line="191"/>
         <source>poor</source>
         <translation>плохо</translation>
     </message>
@@ -3859,7 +3859,7 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
     </message>
     <message>
         <location filename="../../app/panels/report_panel.py" line="151"/>
-        <location filename="../../app/panels/report_panel.py" line="278"/>
+        <location filename="../../app/panels/report_panel.py" line="279"/>
         <source>Sign</source>
         <translation>Подписать</translation>
     </message>
@@ -3879,122 +3879,122 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Подписан: только чтение. Изменения вносятся дополнением.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="235"/>
+        <location filename="../../app/panels/report_panel.py" line="236"/>
         <source>Addendum draft restored; reason: %s</source>
         <translation>Черновик дополнения восстановлен; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="237"/>
+        <location filename="../../app/panels/report_panel.py" line="238"/>
         <source>Draft restored</source>
         <translation>Черновик восстановлен</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="245"/>
+        <location filename="../../app/panels/report_panel.py" line="246"/>
         <source>Report %s, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Протокол: %s, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="248"/>
+        <location filename="../../app/panels/report_panel.py" line="249"/>
         <source>Report %s</source>
         <translation>Протокол: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="252"/>
+        <location filename="../../app/panels/report_panel.py" line="253"/>
         <source>New report</source>
         <translation>Новый протокол</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="276"/>
+        <location filename="../../app/panels/report_panel.py" line="277"/>
         <source>Add addendum…</source>
         <translation>Дополнение…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="277"/>
+        <location filename="../../app/panels/report_panel.py" line="278"/>
         <source>Sign addendum</source>
         <translation>Подписать дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="325"/>
+        <location filename="../../app/panels/report_panel.py" line="342"/>
         <source>Addendum; reason: %s</source>
         <translation>Дополнение; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="346"/>
+        <location filename="../../app/panels/report_panel.py" line="363"/>
         <source>Addendum cancelled; the signed report stands</source>
         <translation>Дополнение отменено; подписанный протокол без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="379"/>
+        <location filename="../../app/panels/report_panel.py" line="396"/>
         <source>The report is signed: add an addendum before inserting findings</source>
         <translation>Протокол подписан: чтобы вставить находки, начните дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="395"/>
+        <location filename="../../app/panels/report_panel.py" line="412"/>
         <source>AI findings inserted into the report</source>
         <translation>Находки ИИ вставлены в протокол</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="396"/>
+        <location filename="../../app/panels/report_panel.py" line="413"/>
         <source>No AI findings to insert</source>
         <translation>Нет находок ИИ для вставки</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="455"/>
+        <location filename="../../app/panels/report_panel.py" line="472"/>
         <source>The report is signed. To change it, add an addendum (%s).</source>
         <translation>Протокол подписан. Чтобы изменить его, добавьте дополнение (%s).</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="468"/>
+        <location filename="../../app/panels/report_panel.py" line="485"/>
         <source>Fill in before signing: %1</source>
         <translation>Заполните перед подписью: %1</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="480"/>
+        <location filename="../../app/panels/report_panel.py" line="497"/>
         <source>Not signed</source>
         <translation>Не подписано</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="514"/>
+        <location filename="../../app/panels/report_panel.py" line="531"/>
         <source>Addendum signed, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Дополнение подписано, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="516"/>
+        <location filename="../../app/panels/report_panel.py" line="533"/>
         <source>Signed, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Подписано, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="519"/>
+        <location filename="../../app/panels/report_panel.py" line="536"/>
         <source>Addendum signed, queued for the archive</source>
         <translation>Дополнение подписано, поставлено в очередь в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="520"/>
+        <location filename="../../app/panels/report_panel.py" line="537"/>
         <source>Signed, queued for the archive</source>
         <translation>Подписано, поставлено в очередь в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="529"/>
+        <location filename="../../app/panels/report_panel.py" line="546"/>
         <source>Addendum signed, sent to the archive</source>
         <translation>Дополнение подписано и отправлено в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="531"/>
+        <location filename="../../app/panels/report_panel.py" line="548"/>
         <source>Signed, sent to the archive</source>
         <translation>Подписано и отправлено в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="544"/>
+        <location filename="../../app/panels/report_panel.py" line="561"/>
         <source>Patient: %s</source>
         <translation>Пациент: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="545"/>
+        <location filename="../../app/panels/report_panel.py" line="562"/>
         <source>ID %s</source>
         <translation>ID %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="546"/>
+        <location filename="../../app/panels/report_panel.py" line="563"/>
         <source>study of %s</source>
         <translation>исследование от %s</translation>
     </message>
@@ -4663,13 +4663,13 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>чтение сохранённого результата ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="338"/>
+        <location filename="../../app/shell/main_window.py" line="339"/>
         <source>listing series</source>
         <translation>поиск серий</translation>
     </message>
     <message>
-        <location filename="../../app/shell/main_window.py" line="549"/>
-        <location filename="../../app/shell/main_window.py" line="643"/>
+        <location filename="../../app/shell/main_window.py" line="550"/>
+        <location filename="../../app/shell/main_window.py" line="644"/>
         <source>loading</source>
         <translation>Загрузка исследования</translation>
     </message>
@@ -4689,18 +4689,18 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>чтение версии модели ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="296"/>
-        <location filename="../../app/reading/worklist.py" line="379"/>
+        <location filename="../../app/reading/worklist.py" line="300"/>
+        <location filename="../../app/reading/worklist.py" line="395"/>
         <source>fetching the study</source>
         <translation>Загрузка исследования из архива</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="316"/>
+        <location filename="../../app/reading/worklist.py" line="320"/>
         <source>fetching the prior study</source>
         <translation>загрузка предыдущего исследования</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="449"/>
+        <location filename="../../app/reading/worklist.py" line="465"/>
         <source>tidying the image cache</source>
         <translation>очистка кэша снимков</translation>
     </message>
@@ -4807,137 +4807,142 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
     </message>
     <message>
         <location filename="../../app/panels/terms.py" line="33"/>
+        <source>unread</source>
+        <translation>не прочитано</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/terms.py" line="34"/>
         <source>draft</source>
         <translation>черновик</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="34"/>
+        <location filename="../../app/panels/terms.py" line="35"/>
         <source>preliminary</source>
         <translation>предварительный</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="35"/>
+        <location filename="../../app/panels/terms.py" line="36"/>
         <source>signed</source>
         <translation>подписан</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="36"/>
+        <location filename="../../app/panels/terms.py" line="37"/>
         <source>amended</source>
         <translation>дополнен</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="44"/>
+        <location filename="../../app/panels/terms.py" line="45"/>
         <source>not assessable: lungs missing or barely in view</source>
         <translation>не оценивается: лёгких нет или они почти не видны</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="46"/>
+        <location filename="../../app/panels/terms.py" line="47"/>
         <source>not assessable: too little of the lungs is covered</source>
         <translation>не оценивается: лёгкие охвачены слишком мало</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="48"/>
+        <location filename="../../app/panels/terms.py" line="49"/>
         <source>not assessable: one lung not found</source>
         <translation>не оценивается: одно лёгкое не найдено</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="49"/>
+        <location filename="../../app/panels/terms.py" line="50"/>
         <source>lungs cut off at the first slice</source>
         <translation>лёгкие обрезаны на первом срезе</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="50"/>
+        <location filename="../../app/panels/terms.py" line="51"/>
         <source>lungs cut off at the last slice</source>
         <translation>лёгкие обрезаны на последнем срезе</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="52"/>
+        <location filename="../../app/panels/terms.py" line="53"/>
         <source>slices over 5 mm: percentages are less reliable</source>
         <translation>срезы толще 5 мм: проценты менее надёжны</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="53"/>
+        <location filename="../../app/panels/terms.py" line="54"/>
         <source>fewer than 10 slices</source>
         <translation>меньше 10 срезов</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="54"/>
+        <location filename="../../app/panels/terms.py" line="55"/>
         <source>no air in view: the HU scale may be wrong</source>
         <translation>в поле зрения нет воздуха: шкала HU может быть неверной</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="56"/>
+        <location filename="../../app/panels/terms.py" line="57"/>
         <source>AI weights unusable: classical method used; reinstall Luch</source>
         <translation>веса ИИ непригодны: использован классический метод; переустановите Luch</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="81"/>
+        <location filename="../../app/panels/terms.py" line="82"/>
         <source>left lung</source>
         <translation>левое лёгкое</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="82"/>
+        <location filename="../../app/panels/terms.py" line="83"/>
         <source>right lung</source>
         <translation>правое лёгкое</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="118"/>
+        <location filename="../../app/panels/terms.py" line="119"/>
         <source>U-Net neural network</source>
         <translation>нейросеть U-Net</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="119"/>
+        <location filename="../../app/panels/terms.py" line="120"/>
         <source>classical method</source>
         <translation>классический метод</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="131"/>
+        <location filename="../../app/panels/terms.py" line="132"/>
         <source>GPU</source>
         <translation>ГП</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="133"/>
+        <location filename="../../app/panels/terms.py" line="134"/>
         <source>CPU</source>
         <translation>ЦП</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="141"/>
+        <location filename="../../app/panels/terms.py" line="142"/>
         <source>AI reading</source>
         <translation>ИИ: идёт</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="142"/>
+        <location filename="../../app/panels/terms.py" line="143"/>
         <source>AI queued</source>
         <translation>ИИ: очередь</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="147"/>
-        <location filename="../../app/panels/terms.py" line="166"/>
+        <location filename="../../app/panels/terms.py" line="148"/>
+        <location filename="../../app/panels/terms.py" line="167"/>
         <source>The AI pre-read of this study is running in the background</source>
         <translation>ИИ-анализ этого исследования идёт в фоне</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="149"/>
+        <location filename="../../app/panels/terms.py" line="150"/>
         <source>AI pre-read pending: queued in the background</source>
         <translation>ИИ-анализ ожидается: исследование в фоновой очереди</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="162"/>
+        <location filename="../../app/panels/terms.py" line="163"/>
         <source>Outdated: computed by model %1, the current model is %2</source>
         <translation>Устарело: рассчитано моделью %1, текущая модель %2</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="169"/>
+        <location filename="../../app/panels/terms.py" line="170"/>
         <source>Queued to be read again by the current model</source>
         <translation>В очереди на повторный анализ текущей моделью</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="171"/>
+        <location filename="../../app/panels/terms.py" line="172"/>
         <source>Read again when the study is opened or prefetched</source>
         <translation>Будет проанализировано заново при открытии или предзагрузке исследования</translation>
     </message>
     <message>
-        <location filename="../../app/panels/terms.py" line="72"/>
+        <location filename="../../app/panels/terms.py" line="73"/>
         <source>solitary solid focus not graded as pneumonia (nodule or atelectasis?): %1, slices %2, %3 mL, %4 mm; review it</source>
         <translation>одиночный солидный очаг не учтён как пневмония (узел или ателектаз?): %1, срезы %2, %3 мл, %4 мм; проверьте</translation>
     </message>
@@ -5390,9 +5395,9 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation> (ответа ещё нет)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="206"/>
-        <source>unread</source>
-        <translation>не прочитано</translation>
+        <location filename="../../app/reading/worklist.py" line="532"/>
+        <source>No more unread studies: every other study of the worklist as shown is signed (search and filters apply)</source>
+        <translation>Непрочитанных исследований больше нет: все остальные исследования списка в текущем виде подписаны (с учётом поиска и фильтров)</translation>
     </message>
     <message>
         <location filename="../../app/reading/worklist.py" line="243"/>
@@ -5405,43 +5410,37 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>загружено частично</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="284"/>
+        <location filename="../../app/reading/worklist.py" line="288"/>
         <source>This study is not on this station and the archive is not reachable</source>
         <translation>Этого исследования нет на станции, а архив недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="292"/>
-        <location filename="../../app/reading/worklist.py" line="364"/>
+        <location filename="../../app/reading/worklist.py" line="357"/>
         <source>Fetching the study from the archive…</source>
         <translation>Загрузка исследования из архива…</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="306"/>
+        <location filename="../../app/reading/worklist.py" line="310"/>
         <source>The prior study is in the archive, which is not reachable now</source>
         <translation>Предыдущее исследование находится в архиве, который сейчас недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="313"/>
+        <location filename="../../app/reading/worklist.py" line="317"/>
         <source>Fetching the prior study from the archive…</source>
         <translation>Загрузка предыдущего исследования из архива…</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="409"/>
+        <location filename="../../app/reading/worklist.py" line="425"/>
         <source>Fetching stopped; what arrived stays cached for the next try</source>
         <translation>Загрузка остановлена; полученное сохранено для следующей попытки</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="515"/>
+        <location filename="../../app/reading/worklist.py" line="529"/>
         <source>The worklist shows no study</source>
         <translation>В рабочем списке нет исследований</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="524"/>
-        <source>No more unread studies: this is the last study of the worklist as shown (search and filters apply)</source>
-        <translation>Непрочитанных исследований больше нет: это последнее исследование списка в текущем виде (с учётом поиска и фильтров)</translation>
-    </message>
-    <message>
-        <location filename="../../app/reading/worklist.py" line="529"/>
+        <location filename="../../app/reading/worklist.py" line="556"/>
         <source>End of the worklist: went on to the first unread study from the top</source>
         <translation>Конец списка: открыто первое непрочитанное исследование сверху</translation>
     </message>
@@ -5519,12 +5518,12 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Статус</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="172"/>
+        <location filename="../../app/panels/worklist_panel.py" line="182"/>
         <source>Anonymized</source>
         <translation>Анонимизировано</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="173"/>
+        <location filename="../../app/panels/worklist_panel.py" line="183"/>
         <source>(no name)</source>
         <translation>(без имени)</translation>
     </message>
