@@ -459,3 +459,26 @@ def _stored_ct1(ai, store, volume, study_uid: str):
         ai.show_stored(volume, study_uid, find_stored(store, study_uid, volume,
                                                      current_model_version()))
     return rid, shown_again
+
+
+def test_search_enter_opens_the_patients_newest_study_not_the_prior(worklist, qtbot):
+    """Walkthrough: a patient with two studies, the older listed first by the triage order
+    (same grade, older date first); search + Enter opened the older one, the prior. Enter
+    opens the newest of that patient's matches (the prior is for Ctrl+P)."""
+    worklist.set_rows([
+        WorklistRow("7.1", "routine", "SIDOROV^S", "20250301", "CT", "CT-2", "final"),
+        WorklistRow("7.9", "routine", "KOZLOV^K", "20260105", "CT", "CT-2", "unread"),
+        WorklistRow("7.2", "routine", "SIDOROV^S", "20260110", "CT", "CT-2", "unread")])
+    worklist.show()
+    qtbot.waitExposed(worklist)
+    worklist.search.setFocus()
+    qtbot.keyClicks(worklist.search, "sidorov")
+    assert worklist.visible_study_uids() == ["7.1", "7.2"]
+    with qtbot.waitSignal(worklist.open_requested, timeout=1000) as opened:
+        qtbot.keyClick(worklist.search, Qt.Key.Key_Return)
+    assert opened.args == ["7.2"]
+    worklist.search.clear()  # a search matching two patients: the first one's newest
+    qtbot.keyClicks(worklist.search, "ct-2")
+    with qtbot.waitSignal(worklist.open_requested, timeout=1000) as opened:
+        qtbot.keyClick(worklist.search, Qt.Key.Key_Return)
+    assert opened.args == ["7.2"]
