@@ -18,15 +18,17 @@ from core.observable import Observable
 
 Listener = Callable[[str, Any], None]
 
-FIELDS = ("point", "window", "zoom", "pan", "tool", "overlay")
+FIELDS = ("point", "window", "zoom", "pan", "tool", "overlay", "labels")
+OPACITY_STEPS = 6  # "more/less opaque" goes at most this many 1.5x steps either way
 
 
 class ReadingState(Observable):
     """Observable reading state: ``point`` (LPS mm), ``window`` (centre, width), ``zoom``
     (plane name -> factor over the fitted size), ``pan`` (plane name -> the view centre's
     offset from the image centre, mm along the view's right and up), ``tool`` (a
-    measurement tool or None) and ``overlay`` (the label overlays shown, and filled or
-    outlined)."""
+    measurement tool or None), ``overlay`` (the label overlays shown, and filled or
+    outlined) and ``labels`` (the label groups hidden, e.g. ``{"lungs"}``, and the overlays'
+    opacity as a factor over their own)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -36,6 +38,7 @@ class ReadingState(Observable):
         self.pan: dict[str, tuple[float, float]] = {}
         self.tool: str | None = None
         self.overlay: tuple[bool, bool] = (True, True)  # (shown, filled)
+        self.labels: tuple[frozenset[str], float] = (frozenset(), 1.0)  # (hidden, opacity)
 
     def subscribe(self, listener: Listener) -> None:
         """Call ``listener(field, value)`` after every change (``field`` in :data:`FIELDS`)."""
@@ -86,6 +89,24 @@ class ReadingState(Observable):
             self.overlay = overlay
             self._emit("overlay", overlay)
 
+    def set_label_group(self, group: str, visible: bool) -> None:
+        """Show or hide one group of labels (``lungs``, ``ggo``...) in the overlays."""
+        hidden, opacity = self.labels
+        hidden = hidden - {group} if visible else hidden | {group}
+        self._set_labels(frozenset(hidden), opacity)
+
+    def scale_opacity(self, factor: float) -> None:
+        """Make the overlays more (``factor`` > 1) or less opaque, within
+        :data:`OPACITY_STEPS` steps of 1.5x from their own opacity."""
+        hidden, opacity = self.labels
+        bound = 1.5 ** OPACITY_STEPS
+        self._set_labels(hidden, min(bound, max(1 / bound, opacity * float(factor))))
+
+    def _set_labels(self, hidden: frozenset[str], opacity: float) -> None:
+        labels = (hidden, opacity)
+        if labels != self.labels:
+            self.labels = labels
+            self._emit("labels", labels)
 
 
 class Places:
