@@ -51,6 +51,7 @@ from records.errors import RecordsError
 from records.outbox import KIND_AI_RESULT
 from records.retention import unsent_keep_days
 from studies import Volume
+from viewer.hanging import is_chest
 
 if TYPE_CHECKING:  # the AI stack (torch, scipy) loads on the first run, not at start-up
     from inference.preread import PreReadOptions, PreReadResult
@@ -138,6 +139,9 @@ class FitScroll(QScrollArea):
         super().resizeEvent(event)
         if event.size().width() != event.oldSize().width():  # wrapped anew: another height
             self.updateGeometry()
+
+
+NO_LUNGS = "not-assessable:lungs-missing-or-barely-in-view"  # inference.quality's flag
 
 
 class AiPanel(QWidget):
@@ -388,6 +392,11 @@ class AiPanel(QWidget):
                 return  # another study since, or the reader ran the AI meanwhile
             if stored is not None:
                 self.show_stored(volume, study_uid, stored)
+            elif run and is_chest(volume.info) is False:  # an abdomen CT: no lungs to read
+                self.details.setText(self.tr(
+                    "Not a chest CT by its description: the AI pre-read reads chests only, so "
+                    "it was not run (Run AI reads it anyway); the reader grades it."))
+                self._fold(self.more.isChecked())
             elif run:
                 self.run(volume, study_uid, source=source, asked=False)
 
@@ -506,6 +515,10 @@ class AiPanel(QWidget):
                 .replace("%2", terms.number(vol["consolidation"], 0)),
                 self.tr("COVID-19 pattern: %s") % terms.term(j["probability"]),
             ]
+        elif NO_LUNGS in j.get("quality_flags", []) or (
+                self._volume is not None and is_chest(self._volume.info) is False):
+            lines = [self.tr("No lungs in view: this is not a chest CT, or too little of one; "
+                             "the AI reads chests only; the reader grades it.")]
         else:  # nothing measured means anything: only why, and no values to accept
             lines = [self.tr("The AI could not assess this study; the reader grades it.")]
         if corrected:
