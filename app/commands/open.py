@@ -367,8 +367,9 @@ def _station(app, settings, store, reader: str, ui_lang: str, signing_in: bool, 
             waits_for_ai = settings.get("ai.autorun", True)
             ready = workflow.ai.result_ready if waits_for_ai else window.volume_loaded
             ready.connect(lambda _v: QTimer.singleShot(0, shoot))
-            if waits_for_ai:
+            if waits_for_ai:  # (or says why it did not run: the study is no chest)
                 workflow.ai.failed.connect(lambda _m: QTimer.singleShot(0, shoot))
+                workflow.ai.declined.connect(lambda _m: QTimer.singleShot(0, shoot))
             window.load_failed.connect(lambda message: finish(2, message))
     if path is not None:
         window.open_path(path, prior=prior, overlay=overlay, layout=layout, preset=preset)

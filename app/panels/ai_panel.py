@@ -152,6 +152,7 @@ class AiPanel(QWidget):
     accepted = Signal(dict)
     rejected = Signal()
     failed = Signal(str)
+    declined = Signal(str)  # not run by itself on a study, saying why (not a chest CT)
     show_voxel = Signal(object)  # (i, j, k) of a finding the reader asked to see
     running = Signal(bool)  # the panel's own pre-read started (True) or ended (False)
 
@@ -397,6 +398,7 @@ class AiPanel(QWidget):
                     "Not a chest CT by its description: the AI pre-read reads chests only, so "
                     "it was not run (Run AI reads it anyway); the reader grades it."))
                 self._fold(self.more.isChecked())
+                self.declined.emit(self.details.text())
             elif run:
                 self.run(volume, study_uid, source=source, asked=False)
 

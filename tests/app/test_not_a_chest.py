@@ -28,3 +28,20 @@ def test_an_abdomen_ct_hangs_in_soft_tissue_and_the_ai_says_it_is_no_chest(qtbot
         qtbot.mouseClick(ai.run_button, Qt.MouseButton.LeftButton)
     assert ai.result_json["grade"] == "not-assessable"
     assert "No lungs in view" in ai.details.text()
+
+
+def test_a_screenshot_of_an_abdomen_ct_does_not_wait_for_an_ai_never_run(shared_data,
+                                                                         tmp_path):
+    """``luch open --screenshot`` waits for the AI when it runs by itself; on a study it does
+    not run on (no chest) it waited for ever. It shoots once the panel says why."""
+    from tests.app.test_cli_open import run_luch
+
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "settings.json").write_text('{"ai.autorun": true}')
+    png = tmp_path / "shot.png"
+    study = shared_data / "covid-slices" / "A058062" / "axial" / "19010108-078.dcm"
+    proc = run_luch("open", str(study), "--screenshot", str(png),
+                    env={"LUCH_HOME": str(home)}, timeout=240)
+    assert proc.returncode == 0, proc.stderr
+    assert png.stat().st_size > 0
