@@ -519,8 +519,9 @@ class AiPanel(QWidget):
             ]
         elif NO_LUNGS in j.get("quality_flags", []) or (
                 self._volume is not None and is_chest(self._volume.info) is False):
-            lines = [self.tr("No lungs in view: this is not a chest CT, or too little of one; "
-                             "the AI reads chests only; the reader grades it.")]
+            lines = [self.tr("The AI could not assess this study: no lungs in view (not a "
+                             "chest CT, or too little of one; the AI reads chests only); the "
+                             "reader grades it.")]
         else:  # nothing measured means anything: only why, and no values to accept
             lines = [self.tr("The AI could not assess this study; the reader grades it.")]
         if corrected:

@@ -52,158 +52,158 @@
 <context>
     <name>AiPanel</name>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="176"/>
+        <location filename="../../app/panels/ai_panel.py" line="177"/>
         <source>Investigational AI pre-read, not a medical device: a radiologist must review every result.</source>
         <translation>Исследовательский ИИ-анализ, не медицинское изделие: каждый результат проверяет врач-рентгенолог.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="206"/>
-        <location filename="../../app/panels/ai_panel.py" line="269"/>
+        <location filename="../../app/panels/ai_panel.py" line="207"/>
+        <location filename="../../app/panels/ai_panel.py" line="270"/>
         <source>Details</source>
         <translation>Подробнее</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="208"/>
+        <location filename="../../app/panels/ai_panel.py" line="209"/>
         <source>Show or hide the AI&apos;s details</source>
         <translation>Показать или скрыть подробности анализа ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="217"/>
+        <location filename="../../app/panels/ai_panel.py" line="218"/>
         <source>Run AI</source>
         <translation>Запустить ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="218"/>
+        <location filename="../../app/panels/ai_panel.py" line="219"/>
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="219"/>
+        <location filename="../../app/panels/ai_panel.py" line="220"/>
         <source>Accept AI values</source>
         <translation>Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="221"/>
+        <location filename="../../app/panels/ai_panel.py" line="222"/>
         <source>Reject</source>
         <translation>Отклонить</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="228"/>
+        <location filename="../../app/panels/ai_panel.py" line="229"/>
         <source>AI grade</source>
         <translation>Степень (ИИ)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="269"/>
+        <location filename="../../app/panels/ai_panel.py" line="270"/>
         <source>Less</source>
         <translation>Свернуть</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="325"/>
+        <location filename="../../app/panels/ai_panel.py" line="326"/>
         <source>AI pre-read running…</source>
         <translation>ИИ анализирует исследование…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="397"/>
+        <location filename="../../app/panels/ai_panel.py" line="398"/>
         <source>Not a chest CT by its description: the AI pre-read reads chests only, so it was not run (Run AI reads it anyway); the reader grades it.</source>
         <translation>Судя по описанию, это не КТ грудной клетки: ИИ анализирует только грудную клетку, поэтому он не запускался (кнопка «Запустить ИИ» всё же запустит его); оценку ставит врач.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="409"/>
+        <location filename="../../app/panels/ai_panel.py" line="411"/>
         <source>The AI pre-read starts when the whole study has arrived</source>
         <translation>ИИ-анализ начнётся, когда исследование загрузится полностью</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="446"/>
+        <location filename="../../app/panels/ai_panel.py" line="448"/>
         <source>Read before this study was opened (stored); Run AI pre-read reads it again</source>
         <translation>Проанализировано до открытия исследования (сохранено); «Запустить ИИ-анализ» выполнит его заново</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="464"/>
+        <location filename="../../app/panels/ai_panel.py" line="466"/>
         <source>AI pre-read cancelled</source>
         <translation>Анализ ИИ отменён</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="503"/>
+        <location filename="../../app/panels/ai_panel.py" line="505"/>
         <source>%1 (corrected)</source>
         <translation>%1 (исправлено)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="508"/>
+        <location filename="../../app/panels/ai_panel.py" line="510"/>
         <source>Involvement: right %1%, left %2%, total %3%</source>
         <translation>Поражение: справа %1%, слева %2%, всего %3%</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="511"/>
+        <location filename="../../app/panels/ai_panel.py" line="513"/>
         <source>Grade by the worse lung %1, by both lungs %2</source>
         <translation>Степень по худшему лёгкому %1, по обоим лёгким %2</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="514"/>
+        <location filename="../../app/panels/ai_panel.py" line="516"/>
         <source>GGO %1 mL, consolidation %2 mL</source>
         <translation>«Матовое стекло» %1 мл, консолидация %2 мл</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="516"/>
+        <location filename="../../app/panels/ai_panel.py" line="518"/>
         <source>COVID-19 pattern: %s</source>
         <translation>Паттерн COVID-19: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="520"/>
-        <source>No lungs in view: this is not a chest CT, or too little of one; the AI reads chests only; the reader grades it.</source>
-        <translation>Лёгкие не видны: это не КТ грудной клетки или в срез попала лишь малая её часть; ИИ анализирует только грудную клетку; оценку ставит врач.</translation>
-    </message>
-    <message>
-        <location filename="../../app/panels/ai_panel.py" line="523"/>
+        <location filename="../../app/panels/ai_panel.py" line="526"/>
         <source>The AI could not assess this study; the reader grades it.</source>
         <translation>ИИ не смог оценить это исследование; степень определяет врач.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="525"/>
+        <location filename="../../app/panels/ai_panel.py" line="528"/>
         <source>Corrected by the reader: recomputed from the edited labels (the AI read %1)</source>
         <translation>Исправлено врачом: пересчитано по исправленной разметке (ИИ: %1)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="531"/>
+        <location filename="../../app/panels/ai_panel.py" line="534"/>
         <source>Quality: %s</source>
         <translation>Качество: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="533"/>
+        <location filename="../../app/panels/ai_panel.py" line="536"/>
         <source>%1 on %2 in %3 s</source>
         <translation>%1 на %2 за %3 с</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="625"/>
+        <location filename="../../app/panels/ai_panel.py" line="628"/>
         <source>You rejected the earlier AI result of this study (model %1); this result is new (model %2): accept or reject it</source>
         <translation>Вы отклонили прежний результат ИИ по этому исследованию (модель %1); этот результат новый (модель %2): примите или отклоните его</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="637"/>
+        <location filename="../../app/panels/ai_panel.py" line="640"/>
         <source>You accepted the AI values</source>
         <translation>Вы приняли значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="638"/>
+        <location filename="../../app/panels/ai_panel.py" line="641"/>
         <source>You accepted the AI values as corrected</source>
         <translation>Вы приняли значения ИИ с исправлениями</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="639"/>
+        <location filename="../../app/panels/ai_panel.py" line="642"/>
         <source>You rejected the AI result: its values are not used</source>
         <translation>Вы отклонили результат ИИ: его значения не используются</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="486"/>
+        <location filename="../../app/panels/ai_panel.py" line="488"/>
         <source>The result is kept, but its DICOM SEG and SR could not be written: %s</source>
         <translation>Результат сохранён, но его DICOM SEG и SR записать не удалось: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="557"/>
+        <location filename="../../app/panels/ai_panel.py" line="522"/>
+        <source>The AI could not assess this study: no lungs in view (not a chest CT, or too little of one; the AI reads chests only); the reader grades it.</source>
+        <translation>ИИ не смог оценить это исследование: лёгкие не видны (это не КТ грудной клетки или в срез попала лишь малая её часть; ИИ анализирует только грудную клетку); оценку ставит врач.</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/ai_panel.py" line="560"/>
         <source>Show the solid focus (slices %s)</source>
         <translation>Показать солидный очаг (срезы %s)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="560"/>
+        <location filename="../../app/panels/ai_panel.py" line="563"/>
         <source>Show lesion %1: %2, slices %3, %4 mL</source>
         <translation>Показать участок уплотнения %1: %2, срезы %3, %4 мл</translation>
     </message>
@@ -4673,12 +4673,12 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>%1: непредвиденный сбой (%2); подробности в журнале</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="349"/>
+        <location filename="../../app/panels/ai_panel.py" line="350"/>
         <source>AI pre-read</source>
         <translation>ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="403"/>
+        <location filename="../../app/panels/ai_panel.py" line="405"/>
         <source>reading the stored AI result</source>
         <translation>чтение сохранённого результата ИИ</translation>
     </message>

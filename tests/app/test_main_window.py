@@ -153,10 +153,15 @@ def test_label_groups_and_opacity_stay_in_a_new_layout_and_a_detached_view(windo
                               window.volume.direction))  # a new AI result: the same look
     assert alphas(1) == {0.0} and alphas(3) == more
     detached = window.reading.views[-1]
-    window.reading.detach(detached)
-    press(Qt.Key.Key_1, alt)  # lungs on again: in the detached view too
-    assert all(layer.lookup.GetTableValue(1)[3] > 0 for layer in detached.overlays)
-    assert window.actions["overlay-lungs"].isChecked()
+    own_window = window.reading.detach(detached)
+    try:
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+        press(Qt.Key.Key_1, alt)  # lungs on again: in the detached view too
+        assert all(layer.lookup.GetTableValue(1)[3] > 0 for layer in detached.overlays)
+        assert window.actions["overlay-lungs"].isChecked()
+    finally:
+        own_window.close()  # the view goes back; no window left for the next tests
 
 
 def test_letter_shortcuts_stay_out_of_combo_boxes(window, qtbot):

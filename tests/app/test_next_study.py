@@ -17,6 +17,7 @@ def ctrl_n(qtbot, window) -> None:
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=5000)
     window.focus_image()
+    qtbot.waitUntil(window.view.interactor.hasFocus, timeout=5000)
     qtbot.keyClick(window.view.interactor, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
 
 
@@ -26,6 +27,7 @@ def test_next_study_skips_signed_studies_in_the_middle_of_the_list(qtbot, luch_h
     not signed below, as sign-and-next does, and says when none is left."""
     window, workflow = windows.station(qtbot, "dr.smirnova")
     flow = workflow.worklist_flow
+    flow.refresh = lambda: None  # the model version read at start refreshes: rows stay
     opened: list[str] = []
     flow.open_study = lambda uid, note="": opened.append(uid)
     flow.panel.set_rows([
@@ -166,7 +168,7 @@ def test_ctrl_n_says_it_went_round_beside_fetching_not_over_it(qtbot, luch_home,
     monkeypatch.setattr(records.access, "open_archive_study", fetch)
     window, workflow = windows.station(qtbot, "dr.smirnova")
     flow = workflow.worklist_flow
-    flow.refresh = lambda: None  # the rows below stay (no archive to ask)
+    flow.refresh = lambda: None  # the rows below stay (no archive to ask, no store rows)
     flow.link.archive, flow.cache = object(), _Cached()
     flow.panel.set_rows([
         WorklistRow("4.1", "routine", "A", "20260101", "CT", "", "unread"),

@@ -27,7 +27,7 @@ def test_an_abdomen_ct_hangs_in_soft_tissue_and_the_ai_says_it_is_no_chest(qtbot
     with qtbot.waitSignal(ai.result_ready, timeout=180_000):
         qtbot.mouseClick(ai.run_button, Qt.MouseButton.LeftButton)
     assert ai.result_json["grade"] == "not-assessable"
-    assert "No lungs in view" in ai.details.text()
+    assert "no lungs in view" in ai.details.text()
 
 
 def test_a_screenshot_of_an_abdomen_ct_does_not_wait_for_an_ai_never_run(shared_data,
