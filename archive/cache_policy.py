@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from archive.cache import COMPLETE, ORPHAN_AGE_S, ImageCache
+from archive.cache import COMPLETE, ORPHAN_AGE_S, ImageCache, stored_bytes
 from core import crypto, vault
 from core.settings import Settings
 
@@ -89,7 +89,7 @@ def cache_status(cache: ImageCache, now: float | None = None) -> CacheStatus:
         files = _files(folder)
         plain += sum(1 for f in files if not _sealed(f))
         images += len(files)
-        size += sum(f.stat().st_size for f in files)
+        size += stored_bytes(folder)
         state = cache.study_state(uid)
         if state.state == "complete":
             complete += 1
@@ -134,8 +134,9 @@ def seal_cache(cache: ImageCache, keys: vault.Vault) -> int:
 
 def _remove(cache: ImageCache, uid: str) -> Freed:
     """What removing the study freed; nothing when it is being fetched now."""
-    files = _files(cache.where(uid))
-    freed = Freed(1, len(files), sum(f.stat().st_size for f in files))
+    folder = cache.where(uid)
+    files = _files(folder)
+    freed = Freed(1, len(files), stored_bytes(folder))
     return freed if cache.remove_study(uid) else Freed(0, 0, 0)
 
 
@@ -155,7 +156,7 @@ def wipe(cache: ImageCache, keep: Iterable[str] = (), orphan_age_s: float = ORPH
     parts = [_remove(cache, uid) for uid in cache.studies() if uid not in keep]
     for folder in cache.orphans(orphan_age_s):
         files = _files(folder)
-        parts.append(Freed(1, len(files), sum(f.stat().st_size for f in files)))
+        parts.append(Freed(1, len(files), stored_bytes(folder)))
         shutil.rmtree(folder, ignore_errors=True)
     return _total(parts)
 

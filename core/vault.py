@@ -54,6 +54,8 @@ PLAIN_MARK = ".plain-data"  # in LUCH_HOME: PHI was written in plain since the l
 CONVERTED = "converted"  # in keys/: the whole home was sealed once
 FOLDER_KEY = ".luch-key"
 NEXT_FOLDER_KEY = ".luch-key.next"  # the folder's key wrapped for its next name (a renaming)
+#: a sealed cached study's decoded volume, sealed with its key (studies.volume_cache)
+VOLUME_ENTRY = ".volume"
 HOME_KEY, RECORDS_KEY = "home", "records"
 ANONYMIZE_KEY = "anonymize"  # keys/anonymize.key: a station secret (station_secret)
 CACHE_NAMES_KEY = "cache-names"  # keys/cache-names.key: the image cache's names are hashed with it

@@ -37,7 +37,7 @@ from core.logging import setup_logging
 from core.paths import app_subdir
 from dictation.recording import DictationRecording
 from dictation.results import Word
-from studies import open_volume
+from studies import open_volume, volume_cache
 from tests.app import windows
 from tests.app.test_encryption_at_rest import _ai_reading, _client, _speech
 
@@ -165,7 +165,12 @@ def test_a_whole_reading_leaves_no_plain_phi(qtbot, orthanc, audited_study, encr
     assert f"opened uid:{uid_name(study_uid)[:12]} for ***" in log_text  # masked, not dropped
     heads = [pydicom.dcmread(f, stop_before_pixels=True) for f in sorted(originals.glob("*.dcm"))]
     other_uids = (str(heads[0].SeriesInstanceUID), *(str(h.SOPInstanceUID) for h in heads))
-    assert any(ImageCache().study_dir(study_uid).rglob("*.dcm"))  # the images cached
+    cached = ImageCache().study_dir(study_uid)
+    assert any(cached.rglob("*.dcm"))  # the images cached
+    # the study opened again from the cache: its decoded volume kept beside the images
+    assert np.array_equal(open_volume(cached).voxels, volume.voxels)
+    volume_cache.wait_written()
+    assert (cached / volume_cache.NAME).is_file()
     found = scan([encrypted_home, private_tmp], study_uid, other_uids)
     assert not found, "\n".join(found)
 

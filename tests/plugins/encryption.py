@@ -16,4 +16,7 @@ def encrypted_home(luch_home, memory_keyring):
     (luch_home / "settings.json").write_text(json.dumps({vault.SETTING: True}))
     vault.clear_cache()
     yield luch_home
+    from studies.volume_cache import wait_written  # deferred: only tests that seal need it
+
+    wait_written()  # a decoded-volume entry written after an open, before the home goes
     vault.clear_cache()
