@@ -10,7 +10,6 @@ encrypts images cached before encryption at rest was turned on (each study with 
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import shutil
@@ -21,6 +20,7 @@ from pathlib import Path
 
 from archive.cache import COMPLETE, ORPHAN_AGE_S, ImageCache, stored_bytes
 from core import crypto, vault
+from core.private_names import log_tag
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -31,8 +31,9 @@ DAY_S = 86400.0
 
 
 def uid_hash(study_uid: str) -> str:
-    """A short stable tag for a study in output and logs (not its UID)."""
-    return hashlib.sha256(study_uid.encode()).hexdigest()[:12]
+    """A short stable tag for a study in output and logs (not its UID): the log's keyed
+    ``uid:`` tag (:func:`core.private_names.log_tag`)."""
+    return log_tag(study_uid)
 
 
 @dataclass(frozen=True)

@@ -32,9 +32,9 @@ from pydicom.uid import generate_uid
 from app.cli import main
 from archive.cache import ImageCache
 from core import crypto, vault
-from core.files import uid_name
 from core.logging import setup_logging
 from core.paths import app_subdir
+from core.private_names import uid_name, unkeyed_name
 from dictation.recording import DictationRecording
 from dictation.results import Word
 from studies import open_volume, volume_cache
@@ -81,7 +81,12 @@ def identifiers(study_uid: str, other_uids: tuple[str, ...] = ()) -> dict[bytes,
     texts = {NAME: "name", NAME.replace("^", " "): "name", FAMILY: "family name",
              f"{GIVEN}^": "given name", PATIENT_ID: "patient ID", ACCESSION: "accession",
              BIRTH: "birth date", f"{y}-{m}-{d}": "birth date", f"{d}.{m}.{y}": "birth date",
-             study_uid: "study UID", **{uid: "series or SOP UID" for uid in other_uids}}
+             study_uid: "study UID", **{uid: "series or SOP UID" for uid in other_uids},
+             # a name or log tag anyone who knows the UID can compute (no station key)
+             unkeyed_name(study_uid): "unkeyed hash of the study UID",
+             f"uid:{unkeyed_name(study_uid)[:12]}": "unkeyed hash of the study UID",
+             **{f"uid:{unkeyed_name(uid)[:12]}": "unkeyed hash of a series or SOP UID"
+                for uid in other_uids}}
     return {form: what for text, what in texts.items() for form in _forms(text)}
 
 
