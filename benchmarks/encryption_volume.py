@@ -14,8 +14,9 @@ turn each round (warm page cache, ``studies.warm_up()`` first), all through
 - reference, not shipped: the same voxels as raw plain bytes read with ``readinto`` into a
   new array (what a plain decoded-volume file would cost; the images stay the truth).
 
-Wall and whole-process CPU per open, medians of the rounds; voxels and metadata checked
-equal. Also the entry's write (sealing and writing it, on the background thread after a
+With ``--cold`` every open reads the disk (the files of every arm dropped from the page
+cache first). Wall and whole-process CPU per open, medians of the rounds; voxels and
+metadata checked equal. Also the entry's write (sealing and writing it, on the background thread after a
 first open) and its size on disk against the images'.
 """
 
@@ -34,6 +35,15 @@ sys.path.insert(0, str(ROOT))
 SHARED = Path(os.environ.get("LUCH_SHARED_DATA", ROOT.parent / "shared" / "data"))
 
 
+def _drop_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    finally:
+        os.close(fd)
+
+
 def _time(fn) -> tuple[float, float]:
     t, cpu = time.perf_counter(), time.process_time()
     fn()
@@ -45,8 +55,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--series", choices=("both", "stack", "lidc"), default="both")
     parser.add_argument("--threads", type=int, default=2, help="the N of the N-thread arm")
+    parser.add_argument("--cold", action="store_true",
+                        help="every open from disk: the files it reads dropped from the page "
+                             "cache first")
     args = parser.parse_args()
-    from benchmarks.encryption import plain_and_sealed, private_home
+    from benchmarks.encryption import _drop, plain_and_sealed, private_home
 
     home = private_home("luch-bench-volume-")
     import json
@@ -70,7 +83,8 @@ def main() -> None:
 
     (home / "settings.json").write_text(json.dumps({vault.SETTING: True}))
     studies.warm_up()
-    print(f"load at start {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; warm page cache; "
+    cache = "cold (from disk)" if args.cold else "warm page cache"
+    print(f"load at start {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; {cache}; "
           f"{args.rounds} rounds, medians; wall s (process CPU s)")
     shipped = loader.entry_for
     for name, files in series.items():
@@ -122,6 +136,10 @@ def main() -> None:
         times: dict[str, list[tuple[float, float]]] = {k: [] for k in arms}
         for _ in range(args.rounds):
             for arm, fn in arms.items():
+                if args.cold:
+                    _drop(plain)
+                    _drop(sealed)  # the images and the entry
+                    _drop_file(raw)
                 times[arm].append(_time(fn))
         base = statistics.median(t[0] for t in times["plain"])
         base_cpu = statistics.median(t[1] for t in times["plain"])
