@@ -16,8 +16,8 @@ turn each round (warm page cache, ``studies.warm_up()`` first), all through
 
 With ``--cold`` every open reads the disk (the files of every arm dropped from the page
 cache first). Wall and whole-process CPU per open, medians of the rounds; voxels and
-metadata checked equal. Also the entry's write (sealing and writing it, on the background thread after a
-first open) and its size on disk against the images'.
+metadata checked equal. Also the entry's write (sealing and writing it, on the background
+thread after a first open) and its size on disk against the images'.
 """
 
 from __future__ import annotations
