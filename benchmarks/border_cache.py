@@ -73,7 +73,7 @@ def load(path: Path, with_logits: bool = False) -> Case:
 
 def postprocess(volume: Volume, classes: np.ndarray, thorax) -> np.ndarray:
     """The shipped post-processing of cached network classes (no segmenter needed)."""
-    from inference.segmenters import UNetSegmenter
+    from inference.segmenters import UNetSegmenter  # deferred: as cache_case
 
     return UNetSegmenter._postprocess(UNetSegmenter, volume, classes, thorax)
 
