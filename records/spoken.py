@@ -170,7 +170,8 @@ JOINERS = frozenset({"and", "и", "а", "также"})
 YES = frozenset({"yes", "present", "да", "есть", "имеется"})  # a yes/no box answered by voice
 NO = frozenset({"no", "absent", "нет", "отсутствует"})
 NEGATIONS = frozenset({"no", "not", "without", "нет", "не", "без"})  # "no effusion": not ticked
-LABEL_SHARE = 0.15  # a field's name heard within this share of its letters in edits
+LABEL_SHARE = 0.15  # a field's name heard within this share of its letters in edits...
+LABEL_MARGIN = 3  # ...and this many edits nearer than any other field's name
 
 
 def named_options(field: Field, heard: str) -> list[str] | None:
@@ -211,7 +212,8 @@ def labelled_value(fields: list[Field], heard: str,
                    normalize=lambda text: text) -> tuple[str, str] | None:
     """A field's name followed by its value in one utterance («Распределение двусторонние»,
     "Dynamics worse", «Степень КТ три»): (the field's key, the value's words, as
-    ``normalize`` writes them); None when the utterance is not one, or is one for two fields.
+    ``normalize`` writes them); None when the utterance is not one, or its name is nearly as
+    near another field's (right/left lung).
     Free-text fields are never matched: their name may begin a sentence of the report."""
     words = heard.split()
     found: dict[str, tuple[int, str]] = {}  # key -> (edits, value)
@@ -231,7 +233,7 @@ def labelled_value(fields: list[Field], heard: str,
     if not found:
         return None
     ranked = sorted(found.items(), key=lambda item: item[1][0])
-    if len(ranked) > 1 and ranked[1][1][0] == ranked[0][1][0]:
-        return None
+    if len(ranked) > 1 and ranked[1][1][0] < ranked[0][1][0] + LABEL_MARGIN:
+        return None  # "light lung involvement": right or left? not guessed
     key, (_distance, rest) = ranked[0]
     return key, rest

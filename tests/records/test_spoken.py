@@ -140,3 +140,9 @@ def test_two_signs_said_without_and_are_both_taken(protocol):
 ])
 def test_a_field_named_with_its_value(protocol, heard, found):
     assert labelled_value(protocol.fields, heard) == found
+
+
+def test_a_lung_named_between_right_and_left_is_not_guessed(protocol):
+    assert labelled_value(protocol.fields, "Light lung involvement 20%") is None
+    assert labelled_value(protocol.fields, "Left lung involvement 20%") == \
+        ("involvement_left_percent", "20%")
