@@ -216,24 +216,29 @@ def labelled_value(fields: list[Field], heard: str,
     near another field's (right/left lung).
     Free-text fields are never matched: their name may begin a sentence of the report."""
     words = heard.split()
-    found: dict[str, tuple[int, str]] = {}  # key -> (edits, value)
+    found: dict[str, tuple[int, int, str]] = {}  # key -> (edits, name's letters, value)
     for field in fields:
         if field.type == "text":
             continue
         names = {norm(n.split(",")[0]) for n in field.label.values()}
         names |= {norm(_head(n)) for n in field.label.values()}
+        names.discard("")
         for cut in range(1, len(words)):
             said = norm(" ".join(words[:cut]))
-            rest = normalize(" ".join(words[cut:])).strip()
-            for name in filter(None, names):
+            if len(said) > max(map(len, names)) * (1 + LABEL_SHARE) + LABEL_MARGIN:
+                break  # longer than any of its names: a sentence (kept cheap on long ones)
+            for name in names:
                 distance = edits(said, name)
-                if distance <= LABEL_SHARE * len(name) and value_fits(field, rest) and (
-                        field.key not in found or distance < found[field.key][0]):
-                    found[field.key] = (distance, rest)
-    if not found:
-        return None
+                if distance > LABEL_SHARE * len(name) + LABEL_MARGIN or (
+                        field.key in found and distance >= found[field.key][0]):
+                    continue  # too far to be taken or to stand in the way of another
+                rest = normalize(" ".join(words[cut:])).strip()
+                if value_fits(field, rest):
+                    found[field.key] = (distance, len(name), rest)
     ranked = sorted(found.items(), key=lambda item: item[1][0])
+    if not ranked or ranked[0][1][0] > LABEL_SHARE * ranked[0][1][1]:
+        return None
     if len(ranked) > 1 and ranked[1][1][0] < ranked[0][1][0] + LABEL_MARGIN:
         return None  # "light lung involvement": right or left? not guessed
-    key, (_distance, rest) = ranked[0]
+    key, (_distance, _letters, rest) = ranked[0]
     return key, rest
