@@ -80,6 +80,7 @@ from dictation.session import acts_beyond_the_text
 from dictation.synth import FESTIVAL_RU, festival_available, synthesize, synthesize_many
 from dictation.transcribe import read_audio
 from dictation.wer import edit_distance
+from dictation.written_forms import WrittenForms
 
 RATE = 16_000
 CHUNK = round(RATE * BLOCK_SECONDS)  # samples: the blocks live capture delivers
@@ -512,14 +513,27 @@ ORDINALS_EN = {
 }
 
 
+@functools.cache
+def _unit_words(lang: str) -> dict[str, str]:
+    """One-word unit names -> the written unit ("millimeter" -> "mm"), for WER only: the
+    report normaliser writes a unit only after a number ("a few millimeters" stays), so a
+    misheard number left "sick millimeter" against "6 mm", two errors for one."""
+    forms = WrittenForms.load(lang)
+    return {spoken[0]: unit.lower() for spoken, unit in forms.units
+            if len(spoken) == 1 and unit.isalpha()}  # one written word ("мм", not "ед. Х")
+
+
 def norm_words(text: str, lang: str) -> list[str]:
     """Words compared for WER: lower case, ё as е, no punctuation, numbers as digits
     (``dictation.normalize``, applied alike to the reference and the engine's text), hyphens
     as spaces before the numbers ("ground-glass" = "ground glass", "шесть-семь" = "6 7"),
-    English ordinals as digits ("seventh" = "7th", :data:`ORDINALS_EN`)."""
+    English ordinals as digits ("seventh" = "7th", :data:`ORDINALS_EN`), a unit's name as
+    the unit wherever it stands (:func:`_unit_words`)."""
     words = _PUNCT.sub(" ", text.lower().replace("ё", "е").replace("-", " ")).split()
     written = normalize_words(words, lang, UserDictionary())
     out = " ".join(written).replace("-", " ").lower().split()
+    units = _unit_words(lang)
+    out = [units.get(w, w) for w in out]
     return [ORDINALS_EN.get(w, w) for w in out] if lang == "en" else out
 
 

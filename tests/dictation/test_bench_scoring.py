@@ -36,3 +36,8 @@ def test_reference_fixes_name_clips_whose_annotation_differs(shared_data: Path):
     texts = dict(zip(annotated, (t for _a, t in bench._real(folder)), strict=True))
     assert texts["spk2_snt5.wav"] == "jump the fence and hurry up the bank"
     assert texts["spk1_snt1.wav"] == annotated["spk1_snt1.wav"].lower()  # the rest as annotated
+
+
+def test_a_unit_word_is_the_unit_even_where_its_number_was_misheard():
+    assert bench.norm_words("a sick, millimeter nodule", "en") == ["a", "sick", "mm", "nodule"]
+    assert bench.norm_words("несколько миллиметров", "ru") == ["несколько", "мм"]
