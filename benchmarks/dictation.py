@@ -573,6 +573,8 @@ def measure(
     for rec in recs if engine == "whisper" else ():
         for attr, value in SETTINGS.items():
             setattr(rec, attr, value)
+    for change in NOW if engine == "whisper" else ():
+        change(recs[0])
     if before is not None:
         before(recs[1])
     try:
@@ -718,6 +720,19 @@ def _greedy_prompt(rec: Recognizer) -> None:
 
 def _partial_prompt(rec: Recognizer) -> None:
     rec.partial_prompt = True  # partials with the prompt (before h15)
+
+
+def prompt_without_commands(rec: Recognizer) -> None:
+    """The domain prompt less the command phrases that alternate with its terms (h17)."""
+    from dictation.prompt import domain_terms  # deferred: Whisper recognisers only
+
+    said = {" ".join(p.lower().split()) for p in _commands(rec.lang).grammar()}
+    terms = rec.options.prompt_terms
+    terms = domain_terms(rec.lang) if terms is None else terms
+    rec.prompt = rec._fit_prompt([t for t in terms if " ".join(t.lower().split()) not in said])
+
+
+NOW: list[Callable[[Recognizer], None]] = []  # ``--prompt-without-commands``: the first arm
 
 
 def _same(rec: Recognizer) -> None:
@@ -890,7 +905,12 @@ def main() -> int:
                         "FAST_PROMPT per language for the recogniser as now, e.g. en=0,ru=1")
     parser.add_argument("--as-annotated", action="store_true", help="score the real "
                         "voices against the shared transcripts as annotated (no REFERENCE_FIXES)")
+    parser.add_argument("--prompt-without-commands", action="store_true", help="Whisper "
+                        "rows (the first arm with --before) with the domain prompt less the "
+                        "command phrases")
     args = parser.parse_args()
+    if args.prompt_without_commands:
+        NOW.append(prompt_without_commands)
     global AS_ANNOTATED
     AS_ANNOTATED = args.as_annotated
     for pair in filter(None, args.set.split(",")):
