@@ -16,7 +16,7 @@ text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -39,16 +39,20 @@ FIELD_MOVES = frozenset({"next_field", "previous_field", "go_to_field"})
 
 @dataclass(frozen=True)
 class Command:
-    """A recognised command; ``argument`` for go-to-field/insert-template, ``value`` for inline."""
+    """A recognised command; ``argument`` for go-to-field/insert-template, ``value`` for inline;
+    ``set_value``: ``field`` and the value said for it as ``argument``."""
 
     name: str
     argument: str | None = None
     value: str | None = None
+    field: str | None = None
 
     def as_dict(self) -> dict[str, str]:
         out = {"name": self.name}
         if self.argument is not None:
             out["argument"] = self.argument
+        if self.field is not None:
+            out["field"] = self.field
         return out
 
 
@@ -132,6 +136,9 @@ class CommandSet:
         self._inline_keys = {p.key for p in self._phrases if p.scope == "inline"}
         self._names = self._argument_names(names or {})
         self._field_letters = self._letters_of_fields(names or {})
+        # A field's name and its value said as one utterance («Динамика лучше»): the app's
+        # form knows its fields and values; it returns the ``set_value`` command, or None.
+        self.values: Callable[[str], Command | None] | None = None
 
     def key(self, words: Iterable[str]) -> tuple[str, ...]:
         """The normalised key of ``words`` as commands are matched (fillers left out)."""
@@ -165,6 +172,8 @@ class CommandSet:
         if not toks:
             return []
         whole = self.match(t.text for t in toks if not t.is_punct)
+        if whole is None and self.values is not None:
+            whole = self.values(" ".join(words))
         if whole is not None:
             return [whole]
         written = is_written(words)

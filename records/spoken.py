@@ -163,3 +163,82 @@ def opposite_sensitive(field: Field) -> bool:
     """Whether a value said into ``field`` must be checked by the reader: a choice field
     with an option that has a near opposite (a configured pair, or a syllable apart)."""
     return field.type == "choice" and any(near_opposites(field, o) for o in field.options)
+
+
+# Words that join option names said in a row ("effusion and fibrosis", «выпот и фиброз»).
+JOINERS = frozenset({"and", "и", "а", "также"})
+YES = frozenset({"yes", "present", "да", "есть", "имеется"})  # a yes/no box answered by voice
+NO = frozenset({"no", "absent", "нет", "отсутствует"})
+NEGATIONS = frozenset({"no", "not", "without", "нет", "не", "без"})  # "no effusion": not ticked
+LABEL_SHARE = 0.15  # a field's name heard within this share of its letters in edits...
+LABEL_MARGIN = 3  # ...and this many edits nearer than any other field's name
+
+
+def named_options(field: Field, heard: str) -> list[str] | None:
+    """The options of a tick list that ``heard`` names one after another, every word part of
+    one (joined by "and"/«и», commas, or nothing: Whisper drops «и» between two names,
+    «...неправильной формы консолидация»); None when a word names nothing or an option is
+    said with "no". The fewest names that cover the words win."""
+    words = [w for w in re.split(r"[\s,;.]+", heard.lower()) if w]
+    if not words or any(w in NEGATIONS for w in words):
+        return None
+    best: list[list[str] | None] = [[]] + [None] * len(words)  # best[i]: words[:i] covered
+    for end in range(1, len(words) + 1):
+        if words[end - 1] in JOINERS and best[end - 1] is not None:
+            best[end] = best[end - 1]
+            continue
+        for start in range(end):
+            option = best[start] is not None and named_option(field, " ".join(words[start:end]))
+            if option and (best[end] is None or len(best[start]) + 1 < len(best[end])):
+                best[end] = [*best[start], option]
+    found = best[-1]
+    return list(dict.fromkeys(found)) if found else None
+
+
+def value_fits(field: Field, heard: str) -> bool:
+    """Whether ``heard`` is a value of ``field`` as the form takes one by voice."""
+    if field.type == "choice":
+        return option_for(field, heard) is not None
+    if field.type == "multi":
+        return named_options(field, heard) is not None
+    if field.type == "number":
+        return re.search(r"\d", heard) is not None and len(heard.split()) <= 3
+    if field.type == "bool":
+        return norm(heard) in YES | NO
+    return False
+
+
+def labelled_value(fields: list[Field], heard: str,
+                   normalize=lambda text: text) -> tuple[str, str] | None:
+    """A field's name followed by its value in one utterance («Распределение двусторонние»,
+    "Dynamics worse", «Степень КТ три»): (the field's key, the value's words, as
+    ``normalize`` writes them); None when the utterance is not one, or its name is nearly as
+    near another field's (right/left lung).
+    Free-text fields are never matched: their name may begin a sentence of the report."""
+    words = heard.split()
+    found: dict[str, tuple[int, int, str]] = {}  # key -> (edits, name's letters, value)
+    for field in fields:
+        if field.type == "text":
+            continue
+        names = {norm(n.split(",")[0]) for n in field.label.values()}
+        names |= {norm(_head(n)) for n in field.label.values()}
+        names.discard("")
+        for cut in range(1, len(words)):
+            said = norm(" ".join(words[:cut]))
+            if len(said) > max(map(len, names)) * (1 + LABEL_SHARE) + LABEL_MARGIN:
+                break  # longer than any of its names: a sentence (kept cheap on long ones)
+            for name in names:
+                distance = edits(said, name)
+                if distance > LABEL_SHARE * len(name) + LABEL_MARGIN or (
+                        field.key in found and distance >= found[field.key][0]):
+                    continue  # too far to be taken or to stand in the way of another
+                rest = normalize(" ".join(words[cut:])).strip()
+                if value_fits(field, rest):
+                    found[field.key] = (distance, len(name), rest)
+    ranked = sorted(found.items(), key=lambda item: item[1][0])
+    if not ranked or ranked[0][1][0] > LABEL_SHARE * ranked[0][1][1]:
+        return None
+    if len(ranked) > 1 and ranked[1][1][0] < ranked[0][1][0] + LABEL_MARGIN:
+        return None  # "light lung involvement": right or left? not guessed
+    key, (_distance, _letters, rest) = ranked[0]
+    return key, rest

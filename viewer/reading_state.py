@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from core.files import uid_name
 from core.observable import Observable
+from core.private_names import uid_name, unkeyed_name
 
 Listener = Callable[[str, Any], None]
 
@@ -112,8 +112,10 @@ class ReadingState(Observable):
 class Places:
     """Where the reader left each series (point, window, zoom, pan), so a study opened again,
     or a series chosen again, comes back at that place; the oldest are forgotten beyond
-    ``keep``. Keys are hashes of the Series Instance UIDs (:func:`core.files.uid_name`), so
-    the places can be kept on disk without an identifier (:mod:`viewer.place_store`)."""
+    ``keep``. Keys are keyed hashes of the Series Instance UIDs
+    (:func:`core.private_names.uid_name`; a place kept before under the unkeyed hash is found
+    and moved), so the places can be kept on disk without an identifier
+    (:mod:`viewer.place_store`)."""
 
     def __init__(self, keep: int = 256) -> None:
         self.keep = keep
@@ -124,6 +126,7 @@ class Places:
             return
         key = uid_name(series_uid)
         self._places.pop(key, None)
+        self._places.pop(unkeyed_name(series_uid), None)
         self._places[key] = (state.point.copy(), state.window, dict(state.zoom),
                              dict(state.pan))
         self._trim()
@@ -136,7 +139,12 @@ class Places:
     def restore(self, series_uid: str, state: ReadingState) -> tuple[float, float] | None:
         """Put the series' place into a fresh ``state``; returns its window (to apply after
         the hanging protocol's preset), None when the series was not read here before."""
-        place = self._places.get(uid_name(series_uid)) if series_uid else None
+        place = None
+        if series_uid:
+            key = uid_name(series_uid)
+            place = self._places.get(key)
+            if place is None and unkeyed_name(series_uid) in self._places:  # kept before
+                place = self._places[key] = self._places.pop(unkeyed_name(series_uid))
         if place is None:
             return None
         point, window, zoom, pan = place

@@ -56,7 +56,7 @@ def open_records():
     the files written before it was on are sealed (once); a cache of images named by UID
     is moved to hashed names."""
     # deferred: `luch --help` and the other commands do not load it
-    from app.commands._sealing import seal_home
+    from app.commands._sealing import key_private_names, seal_home
     from archive.cache import ImageCache
     from archive.cache_layout import start_migration
     from core import vault
@@ -64,6 +64,7 @@ def open_records():
 
     store = open_store()
     start_migration(ImageCache())  # a cache of before: its UIDs out of the file names
+    key_private_names(store.study_uids())  # drafts, dictations, logs: keyed names (once)
     seal_home()
     if vault.current() is not None:
         vault.no_core_dumps()  # a crash's memory image would be plain PHI

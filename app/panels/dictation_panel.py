@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -41,8 +42,10 @@ from app.shell.error_text import error_text, localize
 from app.shell.input_router import input_router
 from dictation.commands import FIELD_MOVES, Command, moves_field
 from dictation.session import DictationEvent, DictationSession
+from dictation.written import split_words
 
 log = logging.getLogger(__name__)
+SET_VALUE = "set_value"  # a field's name and value said as one utterance (records.spoken)
 # A press on a field of an inactive window may come before the window's activation gives it
 # the focus (X11): an activation this soon after the press is the reader's pick.
 PRESS_THEN_ACTIVATION_S = 1.0
@@ -186,6 +189,7 @@ class DictationPanel(QWidget):
 
         try:
             self.session = self._factory(on_event=on_event, hands_free=hands_free)
+            self._hear_values(self.session)
             self.session.start()
         except Exception as err:  # engine or microphone: tell the user, keep the report
             log.warning("dictation could not start: %s", type(err).__name__)
@@ -269,7 +273,7 @@ class DictationPanel(QWidget):
             if placed is not None:
                 self.written.emit(event, *placed)
             for command in event.commands:
-                self._run_command(command.name, command.argument)
+                self._run_command(command.name, command.argument, command.field)
 
     # -- answering a dialog by voice ---------------------------------------------------------------
     def set_answering(self, answer: Callable[[str], bool] | None) -> None:
@@ -481,15 +485,59 @@ class DictationPanel(QWidget):
             return
         self._retarget(chosen=True)
 
-    def _run_command(self, name: str, argument: str | None) -> None:
+    def _run_command(self, name: str, argument: str | None, field: str | None = None) -> None:
         if name in FIELD_MOVES:
             self._move_by_voice(name, argument)
+        elif name == SET_VALUE:
+            self._set_by_voice(field, argument or "")
         elif name == "stop_dictation":
             self.stop()
         elif name in ("accept_ai_values", "sign_report", "insert_template"):
             self.command.emit(name, argument)
             self._retarget()
         # inline edits (punctuation, new line, scratch that) are in the transcript
+
+    def _hear_values(self, session: DictationSession) -> None:
+        """Let the session take a field's name and its value said as one utterance
+        («Распределение двусторонние», "Dynamics worse") as a ``set_value`` command, not text;
+        the value's words as the session's normaliser writes them («КТ три» -> «КТ-3»)."""
+        processor = getattr(session, "processor", None)
+        commands = getattr(processor, "commands", None)
+        normalizer = getattr(processor, "normalize", None)
+        if commands is None or normalizer is None:
+            return
+
+        def written(text: str) -> str:  # the words as the transcript writes them, no stops
+            return " ".join(normalizer([t.text for t in split_words(text.split(), written=True)
+                                        if not t.is_punct]))
+
+        def value_said(heard: str) -> Command | None:  # on the recogniser's thread
+            found = self.form.labelled_value(heard, written)
+            return Command(SET_VALUE, argument=found[1], field=found[0]) if found else None
+
+        commands.values = value_said
+
+    def _set_by_voice(self, key: str | None, said: str) -> None:
+        """A field's value said with its name: set it there, wherever dictation is, and say
+        what was set (a value of opposite meaning: to be checked)."""
+        if key is None or key not in self.form.editors:
+            return
+        if self.form.read_only:
+            self.message.emit(self._locked_text())
+            return
+        if not self.form.insert_text(said, key):
+            spilled = self.form.spill(said)
+            if spilled is not None:
+                self.message.emit(self.tr("“%1” does not fit this field: added to “%2”")
+                                  .replace("%1", said).replace("%2", spilled[0]))
+            return
+        if key in self.form.to_check():
+            self.message.emit(self.form.check_text(key))
+        else:
+            editor = self.form.editors[key]
+            shown = editor.currentText() if isinstance(editor, QComboBox) else said.rstrip(".")
+            self.message.emit(self.tr("%1: set to “%2”").replace("%1", self.form.label(key))
+                              .replace("%2", shown))
 
     def _move_by_voice(self, name: str, argument: str | None) -> None:
         """A field move heard: the session has already begun the next field's transcript

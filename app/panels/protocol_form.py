@@ -15,6 +15,7 @@ chosen there by hand. The report panel asks before signing with such a value unc
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QLocale, QObject, Qt, Signal
@@ -37,7 +38,15 @@ from PySide6.QtWidgets import (
 )
 
 from records.protocol import Field, Protocol
-from records.spoken import named_option, near_opposites, opposite_sensitive, option_for
+from records.spoken import (
+    NO,
+    YES,
+    labelled_value,
+    named_options,
+    near_opposites,
+    opposite_sensitive,
+    option_for,
+)
 
 _UNSET = "—"
 
@@ -492,10 +501,22 @@ class ProtocolForm(QWidget):
             return self._tick(editor, field, text)
         if isinstance(editor, QCheckBox):
             answer = _norm(text)
-            if answer in _YES or answer in _NO:
-                editor.setChecked(answer in _YES)
+            if answer in YES or answer in NO:
+                editor.setChecked(answer in YES)
                 return True
         return False
+
+    def labelled_value(self, heard: str,
+                       normalize: Callable[[str], str] = str) -> tuple[str, str] | None:
+        """A field's name and its value said as one utterance («Динамика лучше»): the
+        field's key and the value's words (:func:`records.spoken.labelled_value`). Reads
+        only the protocol, so the recogniser's thread may ask."""
+        return labelled_value(self.protocol.fields, heard, normalize)
+
+    def label(self, key: str) -> str:
+        """The field's label as the form shows it."""
+        return self._names[key][0] if key in self._names else \
+            self.protocol.field(key).label.get(self.lang) or key
 
     def spill(self, text: str) -> tuple[str, int] | None:
         """Put dictated ``text`` that fits no value at the end of the text field that takes
@@ -526,13 +547,11 @@ class ProtocolForm(QWidget):
         cursor.removeSelectedText()
 
     def _tick(self, items: QListWidget, field: Field, text: str) -> bool:
-        """Tick the options named in ``text`` ("pleural effusion and fibrosis"): every part
-        must name an option, so a sentence, or an option said with "no", is not taken."""
-        parts = [p for p in re.split(r"\s*(?:[,;.]|\band\b|\bи\b)\s*", text.lower()) if p]
-        if any(p.split()[0] in _NEGATIONS for p in parts):  # "no lymphadenopathy": not one
-            return False
-        keys = [named_option(field, part) for part in parts]
-        if not keys or None in keys:
+        """Tick the options named in ``text`` ("pleural effusion and fibrosis"): every word
+        must be part of an option's name, so a sentence, or an option said with "no", is not
+        taken (:func:`records.spoken.named_options`)."""
+        keys = named_options(field, text)
+        if not keys:
             return False
         for n in range(items.count()):
             if items.item(n).data(Qt.ItemDataRole.UserRole) in keys:
@@ -612,10 +631,5 @@ class ProtocolForm(QWidget):
         return None
 
 
-_YES = {"yes", "present", "да", "есть", "имеется"}  # a yes/no box answered by voice
-_NO = {"no", "absent", "нет", "отсутствует"}
-_NEGATIONS = {"no", "not", "without", "нет", "не", "без"}  # a list option said with these
-
-
 def _norm(text: str) -> str:
-    return re.sub(r"[\s\-_.,:;]+", "", text.lower()).replace("кт", "ct")
+    return re.sub(r"[\s\-_.,:;]+", "", text.lower().replace("ё", "е")).replace("кт", "ct")

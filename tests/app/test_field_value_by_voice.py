@@ -1,0 +1,102 @@
+"""A field's name and its value said as one utterance («Распределение двусторонние»,
+"Dynamics worse") set that field wherever dictation is, and are not written as text; a
+sentence that merely begins with a field's name stays text.
+
+The session, its command table, normaliser and transcript are real; below the engine seam a
+recogniser 'hears' the phrase the test says (Whisper's decodes of the lead's walkthrough:
+Festival Russian through a PulseAudio microphone)."""
+
+from __future__ import annotations
+
+from collections import deque
+
+import pytest
+
+from app.panels.dictation_panel import DictationPanel
+from app.panels.protocol_form import ProtocolForm
+from dictation.transcript import DictationProcessor
+from records.protocol import load_protocol
+from tests.app.test_sign_by_voice import SAY, Hears, QueueSession
+
+
+@pytest.fixture
+def dictating(qtbot):
+    made: dict = {}
+
+    def start(lang: str):
+        phrases: deque[str] = deque()
+        sessions: list[QueueSession] = []
+
+        def factory(on_event, hands_free=True):
+            session = QueueSession(Hears(phrases), DictationProcessor(lang), on_event,
+                                   hands_free=hands_free)
+            sessions.append(session)
+            return session
+
+        form = ProtocolForm(load_protocol("moscow-chest-ct-covid"), lang)
+        panel = DictationPanel(form, session_factory=factory)
+        qtbot.addWidget(form)
+        qtbot.addWidget(panel)
+        form.show()
+        qtbot.waitExposed(form)
+        messages: list[str] = []
+        panel.message.connect(messages.append)
+        form.focus_field("conclusion")
+        panel.start()
+        made["panel"] = panel
+
+        def say(phrase: str, until) -> None:
+            phrases.append(phrase)
+            sessions[0].queue.put(SAY)
+            qtbot.waitUntil(until, timeout=5000)
+            qtbot.wait(50)  # anything else the final would do
+
+        return form, say, messages
+
+    yield start
+    if "panel" in made:
+        made["panel"].stop()
+
+
+def test_russian_field_names_with_values_set_the_fields(dictating):
+    form, say, messages = dictating("ru")
+    values = form.values
+    say("Распределение двусторонние.", lambda: values().get("distribution_side") == "bilateral")
+    assert "двусторонние" in messages[-1]  # the same option's other side: marked to check
+    say("Основные признаки участки уплотнения по типу матового стекла неправильной формы "
+        "консолидация.", lambda: bool(values().get("main_signs")))
+    assert set(values().get("main_signs")) == {"ggo_irregular", "consolidation"}
+    say("Объем поражения правого легкого шестьдесят процентов.",
+        lambda: values().get("involvement_right_percent") == 60.0)
+    say("Степень КТ три.", lambda: values().get("grade") == "CT-3")
+    assert "КТ-3" in messages[-1]
+    say("Динамика лучше.", lambda: values().get("dynamics") == "regression")
+    assert form.to_check() == {"distribution_side": "bilateral", "dynamics": "regression"}
+    assert not values().get("conclusion")  # none of it written as text
+    # A sentence of the conclusion that begins with a field's name is the conclusion's.
+    say("Заключение вирусная пневмония.", lambda: bool(values().get("conclusion")))
+    say("Динамика положительная, очаги уменьшились.",
+        lambda: "уменьшились" in (values().get("conclusion") or ""))
+    assert values().get("conclusion") == \
+        "Заключение вирусная пневмония. Динамика положительная, очаги уменьшились."
+
+
+def test_english_field_names_with_values_set_the_fields(dictating):
+    form, say, _ = dictating("en")
+    values = form.values
+    say("Dynamics worse.", lambda: values().get("dynamics") == "progression")
+    say("CT grade two.", lambda: values().get("grade") == "CT-2")
+    say("Additional findings pleural effusion and fibrosis.",
+        lambda: bool(values().get("additional_findings")))
+    assert set(values().get("additional_findings")) == {"effusion", "fibrosis"}
+    say("Distribution of the changes is bilateral.", lambda: bool(values().get("conclusion")))
+    assert values().get("conclusion") == "Distribution of the changes is bilateral."
+    assert values().get("distribution_side") is None
+
+
+def test_a_field_named_without_its_letter_yo_is_found(dictating):
+    """Whisper writes «объем», «легкого»: "go to field" finds «Объём ... лёгкого»."""
+    form, say, _ = dictating("ru")
+    say("Перейти к полю объем поражения левого легкого.",
+        lambda: form.current_key() == "involvement_left_percent")
+    say("Пятьдесят процентов.", lambda: form.values().get("involvement_left_percent") == 50.0)
