@@ -59,13 +59,17 @@ def body_region(info: SeriesInfo) -> str:
 
 
 def is_chest(info: SeriesInfo) -> bool | None:
-    """Whether the series is of the chest: True, False (another region named), None (none
-    named: nothing said either way)."""
-    region = body_region(info).upper()
+    """Whether the series is of the chest: True (a chest named, a chest-abdomen study too),
+    False (only another region named: abdomen, pelvis, head, spine), None (nothing known,
+    or a name not recognised: nothing said either way)."""
+    region = body_region(info).upper().replace("_", " ")
     if not region:
         return None
-    return region in ("CHEST", "LUNG", "THORAX", "CHEST_TO_PELVIS", "CHESTABDOMEN",
-                      "CHESTABDPELVIS", "WHOLEBODY", "TLSPINE") or "CHEST" in region
+    if _CHEST.search(region) or region in ("WHOLEBODY", "WHOLE BODY"):
+        return True
+    if any(words.search(region) for _name, words in _OTHER):
+        return False
+    return None
 
 
 def load_protocols(settings=None, path: Path = DEFAULT_FILE) -> list[HangingProtocol]:

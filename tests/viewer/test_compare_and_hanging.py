@@ -176,3 +176,18 @@ def test_a_series_without_body_part_is_placed_by_its_descriptions(study, series,
     info = SeriesInfo(modality="CT", study_description=study, series_description=series)
     assert body_region(info) == region
     assert choose_protocol(info, load_protocols()).name == protocol
+
+
+@pytest.mark.parametrize(("body_part", "study", "chest"), [
+    ("", "CT ABD AND PELVIS WO IV CONT", False),
+    ("", "CT CHEST WO IV CONT", True),
+    ("", "", None),
+    ("CHEST_TO_PELVIS", "", True),
+    ("ABDOMEN", "", False),
+    ("TORSO", "", None),  # a name not known: the AI is not held back
+])
+def test_whether_a_series_is_a_chest(body_part, study, chest):
+    from viewer.hanging import is_chest
+
+    assert is_chest(SeriesInfo(modality="CT", body_part=body_part,
+                               study_description=study)) is chest
