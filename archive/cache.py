@@ -221,7 +221,7 @@ class ImageCache:
                 and now - f.stat().st_mtime >= older_than_s]
 
     def size(self) -> int:
-        return sum(f.stat().st_size for f in self.root.rglob("*.dcm"))
+        return sum(stored_bytes(f) for f in self.root.iterdir() if f.is_dir())
 
     def _lock(self, study_uid: str) -> threading.Lock:
         with self._guard:
@@ -343,11 +343,18 @@ class ImageCache:
             if uid in keep:
                 continue
             folder = self.where(uid)
-            freed = sum(f.stat().st_size for f in folder.rglob("*.dcm"))
+            freed = stored_bytes(folder)
             if self.remove_study(uid):
                 size -= freed
                 removed.append(uid)
         return removed
+
+
+def stored_bytes(folder: Path) -> int:
+    """The bytes a study's folder holds: its images and its decoded-volume entry."""
+    entry = folder / vault.VOLUME_ENTRY
+    extra = entry.stat().st_size if entry.is_file() else 0
+    return extra + sum(f.stat().st_size for f in folder.rglob("*.dcm"))
 
 
 def fetch_instance(client: DicomWebClient, study_uid: str, item: tuple[str, str, Path],

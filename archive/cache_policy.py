@@ -10,7 +10,6 @@ encrypts images cached before encryption at rest was turned on (each study with 
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import shutil
@@ -19,8 +18,9 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from archive.cache import COMPLETE, ORPHAN_AGE_S, ImageCache
+from archive.cache import COMPLETE, ORPHAN_AGE_S, ImageCache, stored_bytes
 from core import crypto, vault
+from core.private_names import log_tag
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -31,8 +31,9 @@ DAY_S = 86400.0
 
 
 def uid_hash(study_uid: str) -> str:
-    """A short stable tag for a study in output and logs (not its UID)."""
-    return hashlib.sha256(study_uid.encode()).hexdigest()[:12]
+    """A short stable tag for a study in output and logs (not its UID): the log's keyed
+    ``uid:`` tag (:func:`core.private_names.log_tag`)."""
+    return log_tag(study_uid)
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ def cache_status(cache: ImageCache, now: float | None = None) -> CacheStatus:
         files = _files(folder)
         plain += sum(1 for f in files if not _sealed(f))
         images += len(files)
-        size += sum(f.stat().st_size for f in files)
+        size += stored_bytes(folder)
         state = cache.study_state(uid)
         if state.state == "complete":
             complete += 1
@@ -134,8 +135,9 @@ def seal_cache(cache: ImageCache, keys: vault.Vault) -> int:
 
 def _remove(cache: ImageCache, uid: str) -> Freed:
     """What removing the study freed; nothing when it is being fetched now."""
-    files = _files(cache.where(uid))
-    freed = Freed(1, len(files), sum(f.stat().st_size for f in files))
+    folder = cache.where(uid)
+    files = _files(folder)
+    freed = Freed(1, len(files), stored_bytes(folder))
     return freed if cache.remove_study(uid) else Freed(0, 0, 0)
 
 
@@ -155,7 +157,7 @@ def wipe(cache: ImageCache, keep: Iterable[str] = (), orphan_age_s: float = ORPH
     parts = [_remove(cache, uid) for uid in cache.studies() if uid not in keep]
     for folder in cache.orphans(orphan_age_s):
         files = _files(folder)
-        parts.append(Freed(1, len(files), sum(f.stat().st_size for f in files)))
+        parts.append(Freed(1, len(files), stored_bytes(folder)))
         shutil.rmtree(folder, ignore_errors=True)
     return _total(parts)
 

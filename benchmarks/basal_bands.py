@@ -35,8 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.ai_folds import read  # noqa: E402
-from benchmarks.border_cache import DATA, cache_case, load  # noqa: E402
-from inference import segmenters  # noqa: E402
+from benchmarks.border_cache import DATA, cache_case, load, postprocess  # noqa: E402
 from inference.geometry import Orientation, voxel_ml  # noqa: E402
 from inference.grading import NOT_ASSESSABLE  # noqa: E402
 from inference.labels import CONSOLIDATION, GGO, Label  # noqa: E402
@@ -135,7 +134,7 @@ def report(root: Path, keep: Path | None = None) -> dict:
         for path in paths:
             case = load(path)
             v = case.volume
-            raw = segmenters.UNetSegmenter._postprocess(None, v, case.classes, case.thorax)
+            raw = postprocess(v, case.classes, case.thorax)
             labels, _, m = read(raw, v)
             if keep is not None:  # the labels, for further study
                 keep.mkdir(parents=True, exist_ok=True)

@@ -71,6 +71,13 @@ def load(path: Path, with_logits: bool = False) -> Case:
                 z["logits"] if with_logits else None)
 
 
+def postprocess(volume: Volume, classes: np.ndarray, thorax) -> np.ndarray:
+    """The shipped post-processing of cached network classes (no segmenter needed)."""
+    from inference.segmenters import UNetSegmenter  # deferred: as cache_case
+
+    return UNetSegmenter._postprocess(UNetSegmenter, volume, classes, thorax)
+
+
 def labelled_cases(cache: Path, labels: Path, groups) -> Iterator[tuple[str, Case, np.ndarray]]:
     """(group, case, its saved post-processed label map) for each case of ``groups`` in the
     cache that has a label map of the same name in ``labels`` (h15's saved outputs)."""

@@ -31,8 +31,8 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.ai_eval import FOUND_PERCENT, NO_LUNG_CM2, VISUAL_REFERENCE  # noqa: E402
 from benchmarks.ai_folds import dice, read, summarise  # noqa: E402
-from benchmarks.border_cache import CHESTS, load  # noqa: E402
-from inference import borders, segmenters  # noqa: E402
+from benchmarks.border_cache import CHESTS, load, postprocess  # noqa: E402
+from inference import borders  # noqa: E402
 from inference.foci import _AS_LUNG  # noqa: E402
 from inference.geometry import Orientation  # noqa: E402
 from inference.labels import CONSOLIDATION, GGO  # noqa: E402
@@ -61,7 +61,7 @@ def band_variants(case, shares_at: list[float]) -> list[np.ndarray]:
 
     borders.drop_flat_and_shells = spy
     try:
-        base = segmenters.UNetSegmenter._postprocess(None, case.volume, case.classes,
+        base = postprocess(case.volume, case.classes,
                                                      case.thorax)
     finally:
         borders.drop_flat_and_shells = plain

@@ -80,6 +80,7 @@ from dictation.session import acts_beyond_the_text
 from dictation.synth import FESTIVAL_RU, festival_available, synthesize, synthesize_many
 from dictation.transcribe import read_audio
 from dictation.wer import edit_distance
+from dictation.written_forms import WrittenForms
 
 RATE = 16_000
 CHUNK = round(RATE * BLOCK_SECONDS)  # samples: the blocks live capture delivers
@@ -498,13 +499,42 @@ def _fmt(stats: Stats, ref: Stats) -> str:
 _PUNCT = re.compile(r"[^\w\s%'-]", re.UNICODE)
 
 
+# English ordinals as words and as digits are one word for WER ("seventh rib" = "7th rib":
+# Whisper writes either; the report normaliser leaves both as written). Scoring only.
+_ORDINAL_WORDS = (
+    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+    "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
+    "seventeenth", "eighteenth", "nineteenth", "twentieth",
+)
+_SUFFIX = {1: "st", 2: "nd", 3: "rd"}
+ORDINALS_EN = {
+    w: f"{i}{'th' if 10 < i < 14 else _SUFFIX.get(i % 10, 'th')}"
+    for i, w in enumerate(_ORDINAL_WORDS, start=1)
+}
+
+
+@functools.cache
+def _unit_words(lang: str) -> dict[str, str]:
+    """One-word unit names -> the written unit ("millimeter" -> "mm"), for WER only: the
+    report normaliser writes a unit only after a number ("a few millimeters" stays), so a
+    misheard number left "sick millimeter" against "6 mm", two errors for one."""
+    forms = WrittenForms.load(lang)
+    return {spoken[0]: unit.lower() for spoken, unit in forms.units
+            if len(spoken) == 1 and unit.isalpha()}  # one written word ("мм", not "ед. Х")
+
+
 def norm_words(text: str, lang: str) -> list[str]:
     """Words compared for WER: lower case, ё as е, no punctuation, numbers as digits
     (``dictation.normalize``, applied alike to the reference and the engine's text), hyphens
-    as spaces before the numbers ("ground-glass" = "ground glass", "шесть-семь" = "6 7")."""
+    as spaces before the numbers ("ground-glass" = "ground glass", "шесть-семь" = "6 7"),
+    English ordinals as digits ("seventh" = "7th", :data:`ORDINALS_EN`), a unit's name as
+    the unit wherever it stands (:func:`_unit_words`)."""
     words = _PUNCT.sub(" ", text.lower().replace("ё", "е").replace("-", " ")).split()
     written = normalize_words(words, lang, UserDictionary())
-    return " ".join(written).replace("-", " ").lower().split()
+    out = " ".join(written).replace("-", " ").lower().split()
+    units = _unit_words(lang)
+    out = [units.get(w, w) for w in out]
+    return [ORDINALS_EN.get(w, w) for w in out] if lang == "en" else out
 
 
 @dataclass
@@ -543,6 +573,8 @@ def measure(
     for rec in recs if engine == "whisper" else ():
         for attr, value in SETTINGS.items():
             setattr(rec, attr, value)
+    for change in NOW if engine == "whisper" else ():
+        change(recs[0])
     if before is not None:
         before(recs[1])
     try:
@@ -617,10 +649,33 @@ def _p90_ms(values: list[float]) -> float:
     return float(np.percentile(values, 90)) * 1000 if values else float("nan")
 
 
+# en-speechbrain's annotations (../shared/data/speech/en-speechbrain/transcripts.tsv) that are
+# not what the clip says. The clips read Harvard sentences (IEEE 1969); a reference is
+# corrected here only where its text is not the published sentence AND two independent
+# recognisers agree with the published sentence on the words in question: Whisper tiny.en
+# (prompted) and PocketSphinx's general US-English model (another acoustic model and
+# language model, no prompt). Found on 2026-12-07 (h17-dictacc; benchmarks/README.md):
+# PocketSphinx heard "drop that too when...", "we're sure that one war...", "tara then she's
+# from the yellow pad", "jump the fence an area of the bank"; Whisper "Drop the two...",
+# "...one war is enough", "tear a thin sheet from the yellow pan", "Jump the fence and hurry
+# up the bank." (spk2_snt5's annotation, "ken pairs lack full flavor", is the text of
+# another Harvard sentence, "Canned pears lack full flavor"). The shared file is left as it is.
+REFERENCE_FIXES = {
+    "en-speechbrain": {
+        "spk1_snt2.wav": "drop the two when you add the figures",
+        "spk2_snt1.wav": "we are sure that one war is enough",
+        "spk2_snt3.wav": "tear a thin sheet from the yellow pad",
+        "spk2_snt5.wav": "jump the fence and hurry up the bank",
+    },
+}
+AS_ANNOTATED = False  # ``--as-annotated``: the shared transcripts unchanged (earlier figures)
+
+
 def _real(folder: Path) -> list[tuple[np.ndarray, str]]:
     lines = (folder / "transcripts.tsv").read_text(encoding="utf-8").splitlines()
     rows = [line.split("\t") for line in lines if "\t" in line]
-    return [(read_audio(folder / name), text.lower()) for name, text in rows]
+    fixes = {} if AS_ANNOTATED else REFERENCE_FIXES.get(folder.name, {})
+    return [(read_audio(folder / name), fixes.get(name, text).lower()) for name, text in rows]
 
 
 def _no_fast_tentative(rec: Recognizer) -> None:
@@ -665,6 +720,19 @@ def _greedy_prompt(rec: Recognizer) -> None:
 
 def _partial_prompt(rec: Recognizer) -> None:
     rec.partial_prompt = True  # partials with the prompt (before h15)
+
+
+def prompt_without_commands(rec: Recognizer) -> None:
+    """The domain prompt less the command phrases that alternate with its terms (h17)."""
+    from dictation.prompt import domain_terms  # deferred: Whisper recognisers only
+
+    said = {" ".join(p.lower().split()) for p in _commands(rec.lang).grammar()}
+    terms = rec.options.prompt_terms
+    terms = domain_terms(rec.lang) if terms is None else terms
+    rec.prompt = rec._fit_prompt([t for t in terms if " ".join(t.lower().split()) not in said])
+
+
+NOW: list[Callable[[Recognizer], None]] = []  # ``--prompt-without-commands``: the first arm
 
 
 def _same(rec: Recognizer) -> None:
@@ -835,7 +903,16 @@ def main() -> int:
                         "arms, e.g. fast_budget=inf,fast_prompt=0 (numbers; 0/1 for flags)")
     parser.add_argument("--greedy-prompt", default="", help="PARTIAL_PROMPT and "
                         "FAST_PROMPT per language for the recogniser as now, e.g. en=0,ru=1")
+    parser.add_argument("--as-annotated", action="store_true", help="score the real "
+                        "voices against the shared transcripts as annotated (no REFERENCE_FIXES)")
+    parser.add_argument("--prompt-without-commands", action="store_true", help="Whisper "
+                        "rows (the first arm with --before) with the domain prompt less the "
+                        "command phrases")
     args = parser.parse_args()
+    if args.prompt_without_commands:
+        NOW.append(prompt_without_commands)
+    global AS_ANNOTATED
+    AS_ANNOTATED = args.as_annotated
     for pair in filter(None, args.set.split(",")):
         attr, value = pair.split("=")
         SETTINGS[attr] = float(value)

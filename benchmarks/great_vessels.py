@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.ai_folds import read  # noqa: E402
-from benchmarks.border_cache import load  # noqa: E402
-from inference import segmenters, vessels  # noqa: E402
+from benchmarks.border_cache import load, postprocess  # noqa: E402
+from inference import vessels  # noqa: E402
 from inference.geometry import voxel_ml  # noqa: E402
 from inference.labels import CONSOLIDATION, GGO  # noqa: E402
 from inference.morphology import Components  # noqa: E402
@@ -59,7 +59,7 @@ def run(path: Path, held: bool) -> None:
     keep = vessels.MIN_ML
     vessels.MIN_ML = 0.0  # the rule off: post 8's labels
     try:
-        before = segmenters.UNetSegmenter._postprocess(None, case.volume, case.classes,
+        before = postprocess(case.volume, case.classes,
                                                        case.thorax)
     finally:
         vessels.MIN_ML = keep
@@ -74,7 +74,7 @@ def run(path: Path, held: bool) -> None:
     for line in candidates(case, lesion):
         print(line)
     if held:
-        after = segmenters.UNetSegmenter._postprocess(None, case.volume, case.classes,
+        after = postprocess(case.volume, case.classes,
                                                       case.thorax)
         for tag, labels in (("post 8", before), ("post 9", after)):
             labels, _, m = read(labels, case.volume)

@@ -32,8 +32,8 @@ from scipy import ndimage as ndi
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.border_cache import DATA, load  # noqa: E402
-from inference import foci, segmenters  # noqa: E402
+from benchmarks.border_cache import DATA, load, postprocess  # noqa: E402
+from inference import foci  # noqa: E402
 from inference.findings import head_up  # noqa: E402
 from inference.geometry import voxel_ml  # noqa: E402
 from inference.labels import CONSOLIDATION, GGO  # noqa: E402
@@ -42,7 +42,7 @@ CONNECT = np.ones((3, 3, 3), bool)
 
 
 def _labels(case) -> np.ndarray:
-    return segmenters.UNetSegmenter._postprocess(None, case.volume, case.classes, case.thorax)
+    return postprocess(case.volume, case.classes, case.thorax)
 
 
 def _mm(volume) -> np.ndarray:
@@ -133,7 +133,7 @@ def _extra(n: int):
                    direction=series.volume.direction, info=SeriesInfo(modality="CT"))
         classes, _ = _network(seg, v)
         yield (f"extra/lidc-idri-0001_{505 + k}", v,
-               segmenters.UNetSegmenter._postprocess(None, v, classes, _thorax(v)), case.truth)
+               postprocess(v, classes, _thorax(v)), case.truth)
 
 
 def main() -> None:

@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.ai_eval import VISUAL_REFERENCE  # noqa: E402
 from benchmarks.ai_folds import read, summarise  # noqa: E402
-from benchmarks.border_cache import CHESTS, load  # noqa: E402
+from benchmarks.border_cache import CHESTS, load, postprocess  # noqa: E402
 from benchmarks.border_levers import (  # noqa: E402
     DEV_SLICES,
     HELD_SLICES,
@@ -44,7 +44,6 @@ from benchmarks.border_levers import (  # noqa: E402
     sim_row,
     slice_calls,
 )
-from inference import segmenters  # noqa: E402
 from inference.geometry import Orientation  # noqa: E402
 from inference.labels import CONSOLIDATION, GGO  # noqa: E402
 from inference.measures import measure  # noqa: E402
@@ -84,7 +83,7 @@ def variants(case, segs: dict, store: Path) -> dict[str, np.ndarray]:
     out = {}
     for tag, seg in segs.items():
         classes = classes_for(tag, seg, case, store)
-        base = segmenters.UNetSegmenter._postprocess(None, case.volume, classes, case.thorax)
+        base = postprocess(case.volume, classes, case.thorax)
         for rule in RULES:
             out[f"{tag}:{rule}"] = apply_rule(base, case.thorax, rule)
     return out

@@ -21,8 +21,10 @@ import io
 import os
 import struct
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import pairwise
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -292,6 +294,93 @@ def _decrypt_run(pread_into: Callable[[int, memoryview], int], gcm: AESGCM, auth
 
 
 _FAILED = "{} cannot be decrypted: it was changed, cut short or belongs to another key"
+
+
+def seal_buffers(key: bytes, buffers: Sequence, aad: bytes = b"", exp: int = DEFAULT_EXP,
+                 ) -> Iterator[memoryview]:
+    """The sealed form of the buffers joined (as :func:`seal_chunks`), piece by piece, each
+    chunk encrypted from the buffers in place into one reused buffer (a piece is valid until
+    the next is asked for): a whole volume is sealed without a copy of it."""
+    size = 1 << exp
+    prefix = os.urandom(7)
+    header = _HEADER.pack(MAGIC, VERSION, exp, prefix)
+    gcm, auth = AESGCM(key), header + aad
+    yield memoryview(header)
+    views = [memoryview(b).cast("B") for b in buffers]
+    total = sum(len(v) for v in views)
+    out = memoryview(bytearray(size + TAG))
+    chunks = max(1, -(-total // size))
+    view, at = 0, 0
+    for index in range(chunks):
+        want = min(size, total - index * size)
+        if view < len(views) and len(views[view]) - at >= want:
+            piece = views[view][at:at + want]
+            at += want
+        else:  # a chunk across buffers (or past an empty one): joined
+            parts = bytearray()
+            while len(parts) < want:
+                take = views[view][at:at + want - len(parts)]
+                parts += take
+                at += len(take)
+                if at >= len(views[view]):
+                    view, at = view + 1, 0
+            piece = memoryview(parts)
+        while view < len(views) and at >= len(views[view]):
+            view, at = view + 1, 0
+        gcm.encrypt_into(_nonce(prefix, index, index == chunks - 1), piece, auth,
+                         out[:want + TAG])
+        yield out[:want + TAG]
+
+
+def envelope_of(data, name: str = "file", error: Callable[[str], Exception] = SealError
+                ) -> Envelope:
+    """The :class:`Envelope` of a whole sealed file held in ``data`` (bytes, an ``mmap``)."""
+    view, at = memoryview(data), 0
+
+    def read(n: int) -> bytes:
+        nonlocal at
+        piece = bytes(view[at:at + n])
+        at += len(piece)
+        return piece
+
+    header, exp, prefix = _parse_header(read, name, error)
+    return _envelope(header, exp, prefix, len(view), name, error)
+
+
+def open_chunks_into(data, key: bytes, aad: bytes, envelope: Envelope, first: int, stop: int,
+                     target, threads: int = 1, name: str = "file",
+                     error: Callable[[str], Exception] = SealError) -> None:
+    """Chunks ``first`` .. ``stop - 1`` of the whole sealed file in ``data`` (bytes, an
+    ``mmap``) decrypted straight into ``target``, which must be their plaintext's size;
+    on ``threads`` threads in contiguous runs (the AES releases the GIL)."""
+    source, out = memoryview(data), memoryview(target).cast("B")
+    count = stop - first
+    wanted = min(envelope.size, stop * envelope.chunk) - first * envelope.chunk
+    if not 0 <= first < stop <= envelope.chunks or len(out) != wanted:
+        raise error(_FAILED.format(name))
+    gcm, auth = AESGCM(key), envelope.header + aad
+
+    def run(start: int, stop: int) -> None:
+        for index in range(start, stop):
+            at, size = envelope.offset(index), envelope.chunk_size(index)
+            done = (index - first) * envelope.chunk
+            try:
+                gcm.decrypt_into(envelope.nonce(index), source[at:at + size + TAG], auth,
+                                 out[done:done + size])
+            except (InvalidTag, ValueError):
+                raise error(_FAILED.format(name)) from None
+
+    threads = max(1, min(threads, count))
+    try:
+        if threads == 1:
+            run(first, stop)
+            return
+        bounds = [first + count * n // threads for n in range(threads + 1)]
+        with ThreadPoolExecutor(threads, thread_name_prefix="luch-open") as pool:
+            for job in [pool.submit(run, a, b) for a, b in pairwise(bounds)]:
+                job.result()
+    finally:
+        source.release()
 
 
 class SealedReader(io.RawIOBase):

@@ -1,8 +1,7 @@
-"""Small, safe file helpers: atomic JSON writes and identifier-free file names."""
+"""Small, safe file helpers: atomic JSON and byte writes."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import tempfile
@@ -56,8 +55,3 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-
-
-def uid_name(uid: str) -> str:
-    """A file name for a DICOM UID that does not show the UID itself."""
-    return hashlib.sha256(uid.encode()).hexdigest()[:32]

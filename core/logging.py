@@ -5,9 +5,10 @@ never names, IDs or birth dates (where one must be referred to, pass :func:`mask
 :class:`PhiFilter` is a second line of defence that masks what it can recognise if one slips
 into a message: ``Name=value`` pairs of DICOM person/identity attributes, person-name values
 passed as arguments (pydicom ``PersonName``), and ``Family^Given`` DICOM-style names. DICOM
-UIDs (a study's, a series', an instance's) are replaced by a short hash (``uid:`` + 12 hex
-characters of :func:`core.files.uid_name`, the name of the study's drafts and dictations), so
-the log, which stays plain when encryption at rest is on, names no study.
+UIDs (a study's, a series', an instance's) are replaced by a short keyed hash (``uid:`` + 12
+hex characters of :func:`core.private_names.uid_name`, the name of the study's drafts and
+dictations; nobody without the station's naming key can test a UID against it), so the log,
+which stays plain when encryption at rest is on, names no study.
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import re
+import time
 
-from core.files import uid_name
 from core.paths import app_subdir
 
 LOG_FILE = "luch.log"
+#: when this process started, as a log line is stamped (its lines are newer)
+STARTED = time.strftime("%Y-%m-%d %H:%M:%S")
 # Libraries whose INFO messages carry DICOM UIDs and nothing the reader or support needs.
 QUIET_LIBRARIES = ("highdicom",)
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -44,8 +47,8 @@ _PHI_RE = re.compile(
 
 
 # A DICOM UID: digits and dots, 5 or more components (an IP address has 4), or the 2.25 UUID
-# form. Logged as ``uid:`` and the first 12 characters of core.files.uid_name, which names the
-# same study's files (drafts, dictations) and never shows the UID.
+# form. Logged as ``uid:`` and the first 12 characters of core.private_names.uid_name (keyed),
+# which names the same study's files (drafts, dictations) and never shows the UID.
 _UID_RE = re.compile(r"(?<![\w.])(?:[0-2](?:\.(?:0|[1-9]\d*)){4,}|2\.25\.\d{10,})(?![\w.])")
 UID_MARK = "uid:"
 
@@ -84,7 +87,9 @@ class PhiFilter(logging.Filter):
 
 def mask_uids(text: str) -> str:
     """``text`` with each DICOM UID replaced as :class:`PhiFilter` writes it."""
-    return _UID_RE.sub(lambda m: UID_MARK + uid_name(m[0])[:12], text)
+    from core.private_names import log_tag  # deferred: it reads the vault (keyring) only
+
+    return _UID_RE.sub(lambda m: UID_MARK + log_tag(m[0]), text)
 
 
 def mask_uids_in_logs() -> int:

@@ -54,6 +54,8 @@ PLAIN_MARK = ".plain-data"  # in LUCH_HOME: PHI was written in plain since the l
 CONVERTED = "converted"  # in keys/: the whole home was sealed once
 FOLDER_KEY = ".luch-key"
 NEXT_FOLDER_KEY = ".luch-key.next"  # the folder's key wrapped for its next name (a renaming)
+#: a sealed cached study's decoded volume, sealed with its key (studies.volume_cache)
+VOLUME_ENTRY = ".volume"
 HOME_KEY, RECORDS_KEY = "home", "records"
 ANONYMIZE_KEY = "anonymize"  # keys/anonymize.key: a station secret (station_secret)
 CACHE_NAMES_KEY = "cache-names"  # keys/cache-names.key: the image cache's names are hashed with it
@@ -238,6 +240,7 @@ def _write_new(path: Path, data: bytes) -> None:
 
 _cache: dict[Path, tuple[tuple, Vault | None]] = {}
 _cache_lock = threading.Lock()
+_SECRET_LOCK = threading.RLock()  # station secrets made one at a time
 
 
 def _settings_stamp(home: Path) -> tuple:
@@ -410,6 +413,11 @@ def station_secret(name: str, keys: Vault | None = None) -> bytes:
     (a plain one of before is wrapped in place, the same secret); plain and readable by the
     owner only when off (the home marked, so that turning encryption on wraps it). A
     wrapped one is read whichever way the setting stands."""
+    with _SECRET_LOCK:  # two threads making it at once would keep two secrets
+        return _station_secret(name, keys)
+
+
+def _station_secret(name: str, keys: Vault | None) -> bytes:
     keys = keys or current()
     path = (keys.home if keys is not None else app_home()) / KEYS_DIR / f"{name}.key"
     raw = path.read_bytes() if path.is_file() else b""

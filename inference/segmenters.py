@@ -57,7 +57,10 @@ Progress = Callable[[float], None]
 # 11 (2026-12-07): labels as 10; the pattern's solitary-lesion cap ("low") applies only to a
 # lesion under 25 % of both lungs: one confluent lesion filling a lung reads by its
 # distribution, at most "medium" (:mod:`inference.measures`).
-POSTPROCESS_VERSION = 11
+# 12 (2026-12-07): a "lung" component with 15 % or more of its voxels below -980 HU is
+# bowel gas, not lung (:func:`inference.lungs.gas_components`): a volume of the lung bases
+# and the colon reads as what lung it has (not-assessable when under 400 mL).
+POSTPROCESS_VERSION = 12
 MIN_LESION_RADIUS_MM = 2.5  # lesions must hold a disk of this radius somewhere (not rims)
 MEDIASTINAL_SHARE = 0.9  # consolidation this much inside the mediastinum is the heart
 GGO_GROW_MM = 5.0  # ground-glass found by the network grows this far (in-plane) ...
@@ -386,7 +389,8 @@ class UNetSegmenter:
             # candidate and keeping what is in the kept components is the opening in them.
             thick = pool.submit(drop_thin_lesions, (classes >= CLASS_GGO) & candidate,
                                 volume.spacing)
-            lung, components = lung_components(candidate, volume.spacing)
+            # ... and not gas: the colon under the diaphragm (post 12)
+            lung, components = lung_components(candidate, volume.spacing, hu)
             sides = pool.submit(sides_of, lung, components)
             lesion = thick.result() & lung
             cons = (classes == CLASS_CONSOLIDATION) & lesion

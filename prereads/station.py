@@ -19,10 +19,10 @@ from sqlalchemy import select
 from archive.dicomweb import DicomWebClient, read_dataset
 from archive.errors import ArchiveError
 from core.paths import app_subdir
+from core.private_names import log_tag, uid_name
 from core.vault import write_folder_file
 from inference import segmenters
 from prereads.archived import PreReadIds, flat_srs, held, locate
-from prereads.shards import study_tag
 from records import Store
 from records.models import AIResult, Study
 from records.sr import read_ai_values
@@ -83,12 +83,14 @@ def import_archived_preread(store: Store, client: DicomWebClient, study_uid: str
     values = read_ai_values(flat)
     if str(values.get("model_version", "")) != version or "grade" not in values:
         log.warning("study %s: the archived pre-read does not carry its values; not imported",
-                    study_tag(study_uid))
+                    f"uid:{log_tag(study_uid)}")
         return None
     folder = folder or app_subdir(AI_FILES)
     files = []
     for sop, suffix in ((ids.seg_uids[0], "seg"), (ids.sr_uids[0], "sr")):
-        path = folder / f"{sop}.{suffix}.dcm"
+        # named by a keyed hash: its UID derives from the study's, so its own name would
+        # let anyone who knows the Study UID confirm the study from the file name
+        path = folder / f"{uid_name(sop)}.{suffix}.dcm"
         if not path.exists():  # atomic, sealed when encryption at rest is on
             write_folder_file(path, client.retrieve_instance(study_uid, objects[sop], sop),
                               study_uid=study_uid)
@@ -98,7 +100,7 @@ def import_archived_preread(store: Store, client: DicomWebClient, study_uid: str
         study_uid, model_name=f"luch-{values.get('engine', 'unet')}", model_version=version,
         values=values, mask_files=files, series_instance_uid=ids.series_uid, sync=False)
     store.audit("luch", "ai_result_imported", study_uid, ai_result_id=result_id)
-    log.info("study %s: pre-read %s imported from the archive", study_tag(study_uid),
+    log.info("study %s: pre-read %s imported from the archive", f"uid:{log_tag(study_uid)}",
              values["grade"])
     return result_id
 
@@ -137,7 +139,8 @@ def fill_from_archive(store: Store, client: DicomWebClient, items: list[Worklist
                 continue
             result_id = import_archived_preread(store, client, study_uid, version, ids=ids)
         except ArchiveError as err:
-            log.warning("study %s: archived pre-read not read: %s", study_tag(study_uid), err)
+            log.warning("study %s: archived pre-read not read: %s",
+                        f"uid:{log_tag(study_uid)}", err)
             continue
         if result_id is not None:
             grades[study_uid] = str(store.ai_result(result_id).values["grade"])

@@ -182,7 +182,8 @@ JOINERS = frozenset({"and", "и", "а", "также"})
 YES = frozenset({"yes", "present", "да", "есть", "имеется"})  # a yes/no box answered by voice
 NO = frozenset({"no", "absent", "нет", "отсутствует"})
 NEGATIONS = frozenset({"no", "not", "without", "нет", "не", "без"})  # "no effusion": not ticked
-LABEL_SHARE = 0.15  # a field's name heard within this share of its letters in edits
+LABEL_SHARE = 0.15  # a field's name heard within this share of its letters in edits...
+LABEL_MARGIN = 3  # ...and this many edits nearer than any other field's name
 
 
 def named_options(field: Field, heard: str) -> list[str] | None:
@@ -223,27 +224,33 @@ def labelled_value(fields: list[Field], heard: str,
                    normalize=lambda text: text) -> tuple[str, str] | None:
     """A field's name followed by its value in one utterance («Распределение двусторонние»,
     "Dynamics worse", «Степень КТ три»): (the field's key, the value's words, as
-    ``normalize`` writes them); None when the utterance is not one, or is one for two fields.
+    ``normalize`` writes them); None when the utterance is not one, or its name is nearly as
+    near another field's (right/left lung).
     Free-text fields are never matched: their name may begin a sentence of the report."""
     words = heard.split()
-    found: dict[str, tuple[int, str]] = {}  # key -> (edits, value)
+    found: dict[str, tuple[int, int, str]] = {}  # key -> (edits, name's letters, value)
     for field in fields:
         if field.type == "text":
             continue
         names = {norm(n.split(",")[0]) for n in field.label.values()}
         names |= {norm(_head(n)) for n in field.label.values()}
+        names.discard("")
         for cut in range(1, len(words)):
             said = norm(" ".join(words[:cut]))
-            rest = normalize(" ".join(words[cut:])).strip()
-            for name in filter(None, names):
+            if len(said) > max(map(len, names)) * (1 + LABEL_SHARE) + LABEL_MARGIN:
+                break  # longer than any of its names: a sentence (kept cheap on long ones)
+            for name in names:
                 distance = edits(said, name)
-                if distance <= LABEL_SHARE * len(name) and value_fits(field, rest) and (
-                        field.key not in found or distance < found[field.key][0]):
-                    found[field.key] = (distance, rest)
-    if not found:
-        return None
+                if distance > LABEL_SHARE * len(name) + LABEL_MARGIN or (
+                        field.key in found and distance >= found[field.key][0]):
+                    continue  # too far to be taken or to stand in the way of another
+                rest = normalize(" ".join(words[cut:])).strip()
+                if value_fits(field, rest):
+                    found[field.key] = (distance, len(name), rest)
     ranked = sorted(found.items(), key=lambda item: item[1][0])
-    if len(ranked) > 1 and ranked[1][1][0] == ranked[0][1][0]:
+    if not ranked or ranked[0][1][0] > LABEL_SHARE * ranked[0][1][1]:
         return None
-    key, (_distance, rest) = ranked[0]
+    if len(ranked) > 1 and ranked[1][1][0] < ranked[0][1][0] + LABEL_MARGIN:
+        return None  # "light lung involvement": right or left? not guessed
+    key, (_distance, _letters, rest) = ranked[0]
     return key, rest

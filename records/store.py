@@ -213,6 +213,11 @@ class Store(ReferralMixin, OutboxMixin):
                 found[st.study_instance_uid] = (name, st.modalities, status.get(pk))
         return found
 
+    def study_uids(self) -> list[str]:
+        """Every study the records know (to move their files to keyed names)."""
+        with self.session() as s:
+            return list(s.scalars(select(Study.study_instance_uid)))
+
     def study(self, study_instance_uid: str) -> Study | None:
         with self.session() as s:
             return s.scalar(select(Study).where(Study.study_instance_uid == study_instance_uid))

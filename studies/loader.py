@@ -14,6 +14,7 @@ from studies.registry import Candidate
 from studies.scan import ScanResult, is_one_slice, scan_files, whole_series_of
 from studies.sources import list_files
 from studies.volume import Volume
+from studies.volume_cache import entry_for
 
 log = logging.getLogger(__name__)
 
@@ -103,12 +104,22 @@ def open_volume(
     ``progress(fraction)`` is called as loading goes; ``cancel()`` returning True stops it
     with :class:`~studies.errors.LoadCancelled`; ``on_first_slice(k, image)`` receives the
     middle slice (in HU) as soon as it is decoded, before the rest of the volume. ``key``:
-    the data key of a folder's sealed files, kept in the caller's memory only.
+    the data key of a folder's sealed files, kept in the caller's memory only. A sealed
+    study of the image cache is read from its decoded-volume entry when one was written for
+    the same files (:mod:`studies.volume_cache`), and one is written after reading them.
     """
     header_progress = (lambda f: progress(f * HEADER_SHARE)) if progress else None
     pixel_progress = (lambda f: progress(HEADER_SHARE + f * (1 - HEADER_SHARE))
                       ) if progress else None
     files = list_files(path, key)  # one file's header progress would run twice with its series'
+    entry = entry_for(Path(path), key, files) if series is None else None
+    kept = entry.read() if entry is not None else None
+    if kept is not None:  # a sealed cached study opened before: one decryption
+        if progress:
+            progress(1.0)
+        if on_first_slice and kept.shape[0]:
+            on_first_slice(kept.shape[0] // 2, kept.voxels[kept.shape[0] // 2])
+        return kept
     result = scan_files(files, header_progress if len(files) > 1 else None)
     candidate = choose(result, series)
     if whole_series and series is None and is_one_slice(candidate):
@@ -120,6 +131,8 @@ def open_volume(
         volume.warnings.append(
             f"{others} other series at this location were not opened "
             "(list them with `luch info`)")
+    if entry is not None:
+        entry.write_later(volume)
     return volume
 
 

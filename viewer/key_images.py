@@ -14,9 +14,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from core.crypto import SealError
-from core.files import uid_name
 from core.observable import Observable
 from core.paths import app_subdir
+from core.private_names import private_path
 from core.vault import read_private_json, write_private_json
 from studies import Volume
 
@@ -112,4 +112,4 @@ class KeyImages(Observable):
 
 
 def _file(study_uid: str) -> Path:
-    return app_subdir("key-images") / f"{uid_name(study_uid)}.json"
+    return private_path(app_subdir("key-images"), study_uid, ".json")

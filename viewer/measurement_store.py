@@ -10,14 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.crypto import SealError
-from core.files import uid_name
 from core.paths import app_subdir
+from core.private_names import private_path
 from core.vault import read_private_json, write_private_json
 from viewer.measurements import Measurement
 
 
 def _file(series_uid: str) -> Path:
-    return app_subdir("measurements") / f"{uid_name(series_uid)}.json"
+    return private_path(app_subdir("measurements"), series_uid, ".json")
 
 
 def load_measurements(series_uid: str) -> list[Measurement]:

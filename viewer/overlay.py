@@ -7,6 +7,7 @@ label borders (computed once per overlay, in the slice plane).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -73,6 +74,7 @@ class LabelOverlay:
             raise ValueError("an overlay needs an integer label map")
         self.labels = labels
         self.styles = dict(DEFAULT_STYLES if styles is None else styles)
+        self.base_styles = dict(self.styles)  # as made: what set_view hides and scales
         self.filled = True
         self._outline: Volume | None = None
         self.lookup = vtk.vtkLookupTable()
@@ -87,6 +89,7 @@ class LabelOverlay:
         """Another view's layer of the same overlay: shares images, styles and colours."""
         twin = LabelOverlay.__new__(LabelOverlay)
         twin.labels, twin.styles, twin.filled = self.labels, self.styles, self.filled
+        twin.base_styles = self.base_styles
         twin._images, twin.lookup = self._images, self.lookup
         twin.mapper, twin.slice = label_layer(self.lookup, 1)
         twin.mapper.SetInputData(self.mapper.GetInput())
@@ -98,6 +101,15 @@ class LabelOverlay:
 
     def set_style(self, value: int, **changes) -> None:
         self.styles[value] = replace(self.styles.get(value, _FALLBACK), **changes)
+        self._update_lookup()
+
+    def set_view(self, hidden: Collection[int] = (), opacity: float = 1.0) -> None:
+        """Hide the label values ``hidden`` and scale each label's own opacity by
+        ``opacity`` (within 0.02..1): the overlay as the reader asked to see it."""
+        for value, style in self.base_styles.items():
+            self.styles[value] = replace(
+                style, visible=style.visible and value not in hidden,
+                opacity=min(1.0, max(0.02, style.opacity * opacity)))
         self._update_lookup()
 
     def set_visible(self, visible: bool) -> None:

@@ -13,20 +13,22 @@ from typing import Any
 
 import numpy as np
 
-from core.files import uid_name
 from core.observable import Observable
+from core.private_names import uid_name, unkeyed_name
 
 Listener = Callable[[str, Any], None]
 
-FIELDS = ("point", "window", "zoom", "pan", "tool", "overlay")
+FIELDS = ("point", "window", "zoom", "pan", "tool", "overlay", "labels")
+OPACITY_STEPS = 6  # "more/less opaque" goes at most this many 1.5x steps either way
 
 
 class ReadingState(Observable):
     """Observable reading state: ``point`` (LPS mm), ``window`` (centre, width), ``zoom``
     (plane name -> factor over the fitted size), ``pan`` (plane name -> the view centre's
     offset from the image centre, mm along the view's right and up), ``tool`` (a
-    measurement tool or None) and ``overlay`` (the label overlays shown, and filled or
-    outlined)."""
+    measurement tool or None), ``overlay`` (the label overlays shown, and filled or
+    outlined) and ``labels`` (the label groups hidden, e.g. ``{"lungs"}``, and the overlays'
+    opacity as a factor over their own)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -36,6 +38,7 @@ class ReadingState(Observable):
         self.pan: dict[str, tuple[float, float]] = {}
         self.tool: str | None = None
         self.overlay: tuple[bool, bool] = (True, True)  # (shown, filled)
+        self.labels: tuple[frozenset[str], float] = (frozenset(), 1.0)  # (hidden, opacity)
 
     def subscribe(self, listener: Listener) -> None:
         """Call ``listener(field, value)`` after every change (``field`` in :data:`FIELDS`)."""
@@ -86,13 +89,33 @@ class ReadingState(Observable):
             self.overlay = overlay
             self._emit("overlay", overlay)
 
+    def set_label_group(self, group: str, visible: bool) -> None:
+        """Show or hide one group of labels (``lungs``, ``ggo``...) in the overlays."""
+        hidden, opacity = self.labels
+        hidden = hidden - {group} if visible else hidden | {group}
+        self._set_labels(frozenset(hidden), opacity)
+
+    def scale_opacity(self, factor: float) -> None:
+        """Make the overlays more (``factor`` > 1) or less opaque, within
+        :data:`OPACITY_STEPS` steps of 1.5x from their own opacity."""
+        hidden, opacity = self.labels
+        bound = 1.5 ** OPACITY_STEPS
+        self._set_labels(hidden, min(bound, max(1 / bound, opacity * float(factor))))
+
+    def _set_labels(self, hidden: frozenset[str], opacity: float) -> None:
+        labels = (hidden, opacity)
+        if labels != self.labels:
+            self.labels = labels
+            self._emit("labels", labels)
 
 
 class Places:
     """Where the reader left each series (point, window, zoom, pan), so a study opened again,
     or a series chosen again, comes back at that place; the oldest are forgotten beyond
-    ``keep``. Keys are hashes of the Series Instance UIDs (:func:`core.files.uid_name`), so
-    the places can be kept on disk without an identifier (:mod:`viewer.place_store`)."""
+    ``keep``. Keys are keyed hashes of the Series Instance UIDs
+    (:func:`core.private_names.uid_name`; a place kept before under the unkeyed hash is found
+    and moved), so the places can be kept on disk without an identifier
+    (:mod:`viewer.place_store`)."""
 
     def __init__(self, keep: int = 256) -> None:
         self.keep = keep
@@ -103,6 +126,7 @@ class Places:
             return
         key = uid_name(series_uid)
         self._places.pop(key, None)
+        self._places.pop(unkeyed_name(series_uid), None)
         self._places[key] = (state.point.copy(), state.window, dict(state.zoom),
                              dict(state.pan))
         self._trim()
@@ -115,7 +139,12 @@ class Places:
     def restore(self, series_uid: str, state: ReadingState) -> tuple[float, float] | None:
         """Put the series' place into a fresh ``state``; returns its window (to apply after
         the hanging protocol's preset), None when the series was not read here before."""
-        place = self._places.get(uid_name(series_uid)) if series_uid else None
+        place = None
+        if series_uid:
+            key = uid_name(series_uid)
+            place = self._places.get(key)
+            if place is None and unkeyed_name(series_uid) in self._places:  # kept before
+                place = self._places[key] = self._places.pop(unkeyed_name(series_uid))
         if place is None:
             return None
         point, window, zoom, pan = place

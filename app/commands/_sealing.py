@@ -22,8 +22,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from app.shell.open_dir import OPEN_DIR_KEY, seal_open_dir
-from core import crypto, vault
-from core.logging import mask_uids_in_logs
+from core import crypto, private_names, vault
+from core.logging import LOG_FILE, STARTED, mask_uids_in_logs
 from core.paths import app_home
 from core.settings import Settings
 
@@ -34,6 +34,10 @@ PRIVATE_FOLDERS = ("drafts", "dictations", "measurements", "key-images", "word-l
 FOLDER_SEALED = ("ai-dicom", "corrections")
 SET_ASIDE = "set-aside"
 LOGS_MASKED = "logs-masked"  # in keys/: the logs of before were rewritten with UIDs masked
+NAMES_KEYED = "names-keyed"  # in keys/: the unkeyed names of before moved, the logs retagged
+#: the private folders whose files are named by a UID, and their suffixes
+NAMED_BY_UID = {"drafts": ".json", "dictations": "", "key-images": ".json",
+                "word-links": ".json", "measurements": ".json"}
 
 
 def private_files(home: Path) -> list[Path]:
@@ -206,5 +210,25 @@ def reset_keys(set_aside: bool = False) -> dict[str, object]:
     else:
         vault.delete_kek(home)
     vault.clear_cache()
+    private_names.forget()  # the naming secret may have gone aside with the keys
     log.info("encryption keys reset; %d cached studies removed", freed.studies)
     return {"images_removed": freed.images, "set_aside": str(moved) if moved else None}
+
+
+def key_private_names(study_uids: list[str]) -> int:
+    """Once: the drafts, dictations and the rest named by the unkeyed hash of a known
+    study's UID moved to keyed names, and the log lines written before retagged
+    (:mod:`core.private_names`); a file of no known study is moved when first looked up.
+    Returns how many moved."""
+    marker = app_home() / vault.KEYS_DIR / NAMES_KEYED
+    if marker.exists():
+        return 0
+    moved = private_names.move_all(study_uids, NAMED_BY_UID)
+    logs = sorted((app_home() / "logs").glob(LOG_FILE + "*"))
+    if private_names.retag_logs(logs, study_uids, STARTED):
+        log.info("file names: the logs of before retagged with keyed UID tags")
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.touch()
+    if moved:
+        log.info("file names: %d files of before moved to keyed names", moved)
+    return moved

@@ -56,7 +56,7 @@ def open_records():
     the files written before it was on are sealed (once); a cache of images named by UID
     is moved to hashed names."""
     # deferred: `luch --help` and the other commands do not load it
-    from app.commands._sealing import seal_home
+    from app.commands._sealing import key_private_names, seal_home
     from archive.cache import ImageCache
     from archive.cache_layout import start_migration
     from core import vault
@@ -64,6 +64,7 @@ def open_records():
 
     store = open_store()
     start_migration(ImageCache())  # a cache of before: its UIDs out of the file names
+    key_private_names(store.study_uids())  # drafts, dictations, logs: keyed names (once)
     seal_home()
     if vault.current() is not None:
         vault.no_core_dumps()  # a crash's memory image would be plain PHI
@@ -367,8 +368,9 @@ def _station(app, settings, store, reader: str, ui_lang: str, signing_in: bool, 
             waits_for_ai = settings.get("ai.autorun", True)
             ready = workflow.ai.result_ready if waits_for_ai else window.volume_loaded
             ready.connect(lambda _v: QTimer.singleShot(0, shoot))
-            if waits_for_ai:
+            if waits_for_ai:  # (or says why it did not run: the study is no chest)
                 workflow.ai.failed.connect(lambda _m: QTimer.singleShot(0, shoot))
+                workflow.ai.declined.connect(lambda _m: QTimer.singleShot(0, shoot))
             window.load_failed.connect(lambda message: finish(2, message))
     if path is not None:
         window.open_path(path, prior=prior, overlay=overlay, layout=layout, preset=preset)

@@ -51,6 +51,7 @@ from records.errors import RecordsError
 from records.outbox import KIND_AI_RESULT
 from records.retention import unsent_keep_days
 from studies import Volume
+from viewer.hanging import is_chest
 
 if TYPE_CHECKING:  # the AI stack (torch, scipy) loads on the first run, not at start-up
     from inference.preread import PreReadOptions, PreReadResult
@@ -140,6 +141,9 @@ class FitScroll(QScrollArea):
             self.updateGeometry()
 
 
+NO_LUNGS = "not-assessable:lungs-missing-or-barely-in-view"  # inference.quality's flag
+
+
 class AiPanel(QWidget):
     """``result_ready(PreReadResult)`` once the pre-read is done; ``accepted(dict)`` with its
     JSON when the reader accepts it; ``rejected()`` when they reject it."""
@@ -148,6 +152,7 @@ class AiPanel(QWidget):
     accepted = Signal(dict)
     rejected = Signal()
     failed = Signal(str)
+    declined = Signal(str)  # not run by itself on a study, saying why (not a chest CT)
     show_voxel = Signal(object)  # (i, j, k) of a finding the reader asked to see
     running = Signal(bool)  # the panel's own pre-read started (True) or ended (False)
 
@@ -178,6 +183,11 @@ class AiPanel(QWidget):
         self.grade.setStyleSheet("font-size: 22px; font-weight: bold")
         self.verdict = QLabel()  # the reader's verdict on this result, once given
         self.rejected_here = False  # the reader rejected the result shown
+        # The model version of an earlier result of this study the reader rejected, while
+        # the result shown (a newer one) has no verdict of theirs: said, its overlay hidden
+        # unless the reader asked for it (:attr:`overlay_hidden`).
+        self.earlier_rejection: str | None = None
+        self._asked = False  # the result shown was asked for (Run AI, Ctrl+R)
         self.verdict.setObjectName("ai-verdict")
         self.verdict.setStyleSheet("font-weight: bold")
         self.verdict.hide()
@@ -293,11 +303,19 @@ class AiPanel(QWidget):
             self.verdict.clear()
             self.verdict.hide()  # no empty line under the grade
             self.rejected_here = False
+            self.earlier_rejection = None
+
+    @property
+    def overlay_hidden(self) -> bool:
+        """The result's overlay stays hidden (O shows it): the reader rejected it, or
+        rejected an earlier result of the study and did not ask for this one."""
+        return self.rejected_here or (self.earlier_rejection is not None and not self._asked)
 
     def run(self, volume: Volume | None, study_uid: str = "",
-            source: Path | None = None) -> Task | None:
+            source: Path | None = None, asked: bool = True) -> Task | None:
         """Start the pre-read of ``volume`` off the UI thread; with ``source`` (the study's
-        DICOM files) also write its SEG and SR."""
+        DICOM files) also write its SEG and SR. ``asked``: the reader asked for it (not a
+        study opened with no stored pre-read by the current model)."""
         if volume is None:
             return None
         if self._arriving and volume is self._volume:  # (Ctrl+R while it arrives)
@@ -336,6 +354,7 @@ class AiPanel(QWidget):
         task.cancelled.connect(self._cancelled)
         self._task = task
         self._set_state("running")
+        self._asked = asked
         return task.start()
 
     def open_study(self, volume: Volume, study_uid: str, source: Path | None = None,
@@ -374,8 +393,14 @@ class AiPanel(QWidget):
                 return  # another study since, or the reader ran the AI meanwhile
             if stored is not None:
                 self.show_stored(volume, study_uid, stored)
+            elif run and is_chest(volume.info) is False:  # an abdomen CT: no lungs to read
+                self.details.setText(self.tr(
+                    "Not a chest CT by its description: the AI pre-read reads chests only, so "
+                    "it was not run (Run AI reads it anyway); the reader grades it."))
+                self._fold(self.more.isChecked())
+                self.declined.emit(self.details.text())
             elif run:
-                self.run(volume, study_uid, source=source)
+                self.run(volume, study_uid, source=source, asked=False)
 
         task = Task(work, QT_TRANSLATE_NOOP("Task", "reading the stored AI result"))
         task.succeeded.connect(found)
@@ -409,6 +434,7 @@ class AiPanel(QWidget):
         self.verdict.clear()
         self.verdict.hide()
         self.rejected_here = False
+        self.earlier_rejection = None
 
     def show_stored(self, volume: Volume, study_uid: str, stored: StoredPreRead) -> None:
         """Show a stored result of ``volume`` as if it had just been read (no model run)."""
@@ -421,10 +447,13 @@ class AiPanel(QWidget):
         self._show_values(self.result_json, [self.tr(
             "Read before this study was opened (stored); Run AI pre-read reads it again")])
         self._set_state("done")
+        self._asked = False
         given = [f.verdict for f in self.store.ai_feedback(stored.ai_result_id)
                  if f.reader == self.reader] if stored.ai_result_id is not None else []
         if given:  # reopened (a draft kept): the verdict stands, as when it was given
             self._show_verdict(given[-1])
+        else:
+            self._show_earlier_rejection()
         self.result_ready.emit(stored)
 
     def cancel(self) -> None:
@@ -466,6 +495,7 @@ class AiPanel(QWidget):
                 series_instance_uid=self._volume.info.series_instance_uid
                 if self._volume is not None else "")
         self._set_state("done")
+        self._show_earlier_rejection()
         self.result_ready.emit(result)
 
     def _show_values(self, j: dict, extra: list[str] = ()) -> None:
@@ -487,6 +517,11 @@ class AiPanel(QWidget):
                 .replace("%2", terms.number(vol["consolidation"], 0)),
                 self.tr("COVID-19 pattern: %s") % terms.term(j["probability"]),
             ]
+        elif NO_LUNGS in j.get("quality_flags", []) or (
+                self._volume is not None and is_chest(self._volume.info) is False):
+            lines = [self.tr("The AI could not assess this study: no lungs in view (not a "
+                             "chest CT, or too little of one; the AI reads chests only); the "
+                             "reader grades it.")]
         else:  # nothing measured means anything: only why, and no values to accept
             lines = [self.tr("The AI could not assess this study; the reader grades it.")]
         if corrected:
@@ -563,9 +598,43 @@ class AiPanel(QWidget):
                                         corrected_grade=corrected_grade)
         self._show_verdict(verdict)
 
+    def _earlier_rejection(self) -> str | None:
+        """The model version of a result of this study by another model version than the
+        one shown, when the reader's latest verdict on such results is a rejection (None:
+        none, or one since accepted). The same model read again is a run the reader asked
+        for, with its own verdict to come."""
+        if not self.study_uid or self.ai_result_id is None:
+            return None
+        shown = (self.result_json or {}).get("model_version")
+        latest = None
+        for result in self.store.ai_results_of(self.study_uid):
+            if result.id == self.ai_result_id or result.model_version == shown:
+                continue
+            for given in self.store.ai_feedback(result.id):
+                if given.reader == self.reader and (latest is None or given.id > latest[0].id):
+                    latest = (given, result.model_version)
+        return latest[1] if latest is not None and latest[0].verdict is Verdict.DISAGREE \
+            else None
+
+    def _show_earlier_rejection(self) -> None:
+        """A new result (another model version) of a study whose earlier result the reader
+        rejected: said under the grade, the buttons left on for a verdict
+        on this one. Not stored as this result's verdict: the reader has not judged it."""
+        self.earlier_rejection = self._earlier_rejection()
+        if self.earlier_rejection is None:
+            return
+        version = (self.result_json or {}).get("model_version", "")
+        self.verdict.setText(self.tr(
+            "You rejected the earlier AI result of this study (model %1); this result is new "
+            "(model %2): accept or reject it").replace("%1", self.earlier_rejection)
+            .replace("%2", str(version or "?")))
+        self.verdict.setStyleSheet("font-weight: bold; color: #a66a00")
+        self.verdict.show()
+
     def _show_verdict(self, verdict: Verdict) -> None:
         """The reader's verdict under the grade; accepting or rejecting again is off."""
         self._set_state("idle")
+        self.earlier_rejection = None
         self.rejected_here = verdict is Verdict.DISAGREE  # its overlay stays hidden
         self.verdict.setText({
             Verdict.AGREE: self.tr("You accepted the AI values"),
@@ -584,6 +653,8 @@ class AiPanel(QWidget):
                  if f.reader == self.reader]
         if given and given[-1] is Verdict.DISAGREE:  # rejected stays rejected: not "accepted
             return  # as corrected" when the reader then grades the study their own way
+        if not given and self.earlier_rejection is not None:  # nor a result never judged
+            return  # after the study's earlier one was rejected
         if signed_grade != (self.ai_json or self.result_json)["grade"]:
             self.store.save_ai_feedback(self.ai_result_id, reader=self.reader,
                                         verdict=Verdict.PARTLY, corrected_grade=signed_grade)

@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from core.crypto import SealError
-from core.files import remove_stale_temps, uid_name
+from core.files import remove_stale_temps
 from core.paths import app_subdir
+from core.private_names import private_path
 from core.vault import read_private, write_private
 
 
@@ -35,7 +36,7 @@ class Draft:
 
 
 def _path(study_uid: str) -> Path:
-    return app_subdir("drafts") / f"{uid_name(study_uid)}.json"
+    return private_path(app_subdir("drafts"), study_uid, ".json")
 
 
 def save_draft(draft: Draft) -> None:

@@ -30,6 +30,7 @@ def term(value: str | None) -> str:
         "medium": QCoreApplication.translate("Terms", "medium"),
         "low": QCoreApplication.translate("Terms", "low"),
         "atypical": QCoreApplication.translate("Terms", "atypical"),
+        "unread": QCoreApplication.translate("Terms", "unread"),
         "draft": QCoreApplication.translate("Terms", "draft"),
         "preliminary": QCoreApplication.translate("Terms", "preliminary"),
         "final": QCoreApplication.translate("Terms", "signed"),  # as the worklist filter says

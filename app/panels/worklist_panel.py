@@ -144,10 +144,20 @@ class WorklistPanel(QWidget):
         else:
             shown = self._visible_rows()
             row = self.table.currentRow() if self.table.currentRow() in shown else (
-                shown[0] if shown else None)
+                self._newest_of_first(shown) if shown else None)
             if row is not None:
                 self.open_requested.emit(self.table.item(row, 0).data(Qt.ItemDataRole.UserRole))
         return True
+
+    def _newest_of_first(self, shown: list[int]) -> int:
+        """The row Enter opens when none is selected: the first match's patient's newest
+        study among the matches (a patient's older study is its prior, compared with
+        Ctrl+P; the triage order may list it first), else the first match."""
+        first = self.rows[shown[0]]
+        if not first.patient:
+            return shown[0]
+        same = [r for r in shown if self.rows[r].patient == first.patient]
+        return max(same, key=lambda r: (self.rows[r].study_date, -r))
 
     def _visible_rows(self) -> list[int]:
         return [r for r in range(self.table.rowCount()) if not self.table.isRowHidden(r)]

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 from app.playback.player import Player
 from app.playback.word_links import FieldLinks, WordLink
 from core.crypto import SealError
-from core.files import uid_name
 from core.paths import app_home, app_subdir
+from core.private_names import find_moved, private_path
 from core.vault import read_private_json, write_private_json
 from dictation.errors import DictationError
 from dictation.recording import DictationRecording
@@ -132,7 +132,8 @@ class WordAudio(QObject):
         if source not in self._recordings:
             if source.startswith("session:"):
                 return None
-            path = Path(source) if Path(source).is_absolute() else app_home() / source
+            path = find_moved(Path(source) if Path(source).is_absolute()
+                              else app_home() / source)  # its folder renamed since
             try:
                 self._recordings[source] = DictationRecording.load(path)
             except DictationError as err:
@@ -240,4 +241,4 @@ def _source_name(path: Path) -> str:
 
 
 def _path(study_uid: str) -> Path:
-    return app_subdir("word-links") / f"{uid_name(study_uid)}.json"
+    return private_path(app_subdir("word-links"), study_uid, ".json")

@@ -37,9 +37,14 @@ class AiPrefill(QObject):
             self.window.clear_labels()
             return True
         # A result asked for is shown, even after one was rejected; one the reader rejected
-        # (a study opened again) stays hidden, as it was when they rejected it (O shows it).
-        self.window.state.set_overlay(shown=not self.ai.rejected_here)
+        # (a study opened again) stays hidden, as it was when they rejected it (O shows it),
+        # as does a new one (a newer model) of a study whose earlier result they rejected.
+        self.window.state.set_overlay(shown=not self.ai.overlay_hidden)
         self.window.show_labels(labels_volume(result.labels, volume))
+        if self.ai.earlier_rejection is not None and self.ai.overlay_hidden:
+            self.window.statusBar().showMessage(self.tr(
+                "A new AI result of a study whose earlier result you rejected: its overlay "
+                "is hidden (O shows it)"), 8000)
         return True
 
     def prefill(self, ai_json: dict) -> None:

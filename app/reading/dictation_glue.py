@@ -18,8 +18,8 @@ from PySide6.QtCore import QObject
 from app.panels.report_panel import ReportPanel
 from app.playback.word_audio import WordAudio
 from core.errors import LuchError
-from core.files import uid_name
 from core.paths import app_subdir
+from core.private_names import private_path
 from records import Store
 
 MAX_WAITING = 256  # finals whose words wait for the panel to place them
@@ -89,7 +89,7 @@ class DictationGlue(QObject):
         if study_uid is None:
             self.words.kept(self._session_key or "", recording, None)
             return
-        folder = app_subdir("dictations") / uid_name(study_uid)
+        folder = private_path(app_subdir("dictations"), study_uid)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
         path = recording.save(folder / f"{stamp}.flac")
         self.words.kept(self._session_key or "", recording, path)

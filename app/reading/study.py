@@ -72,7 +72,8 @@ class StudyFlow(QObject):
                 if self.ai.assessable:
                     self.window.show_labels(labels_volume(self.ai.result.labels, volume))
             elif not self.ai.assessable and self.window.settings.get("ai.autorun", True):
-                self.ai.run(volume, self.study_uid, source=path)  # maybe this one can be read
+                self.ai.run(volume, self.study_uid, source=path,  # maybe this one can be read
+                            asked=False)
             else:
                 self.window.statusBar().showMessage(self.tr(
                     "The AI result is of another series of this study: its labels are drawn "

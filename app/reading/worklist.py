@@ -203,7 +203,7 @@ class WorklistFlow(QObject):
             rows.append(WorklistRow(uid, item.priority, patient, item.study_date,
                                     modalities or "CT", item.ai_grade or "",
                                     status or ("draft" if uid in self._drafts
-                                               else self.tr("unread")), item.description,
+                                               else "unread"), item.description,
                                     states.get(uid, "") if outdated or not item.ai_grade
                                     else "",
                                     self._notes.get(uid, ""), self._review_note(uid),
@@ -262,8 +262,10 @@ class WorklistFlow(QObject):
         self.refresh()
         return uid
 
-    def open_study(self, study_uid: str) -> Task | None:
-        """Open a worklist study: from disk, or fetched from the archive into the image cache."""
+    def open_study(self, study_uid: str, note: str = "") -> Task | None:
+        """Open a worklist study: from disk, or fetched from the archive into the image cache;
+        ``note`` (why this study, e.g. Ctrl+N went round the list) is said in the status bar,
+        beside "Fetching…" while it comes, never instead of it."""
         if study_uid != self._opened:
             # the status line is this study's from now on: the last study's "Unsigned draft
             # restored" stood under the next one, which had none
@@ -278,18 +280,20 @@ class WorklistFlow(QObject):
         study = self.store.study(study_uid)
         if study is not None and study.local_path and Path(study.local_path).exists():
             self.window.open_path(study.local_path)
+            if note:
+                self._say(note)
             return None
         if self.link.archive is None:
             self.window.statusBar().showMessage(
                 self.tr("This study is not on this station and the archive is not reachable"))
             return None
         if not self.image_cache().has_study(study_uid):
-            return self._open_arriving(study_uid)
+            return self._open_arriving(study_uid, note)
         from records.access import open_archive_study  # deferred: loads on the first fetch
 
         cache, archive, store, reader = self.image_cache(), self.link.archive, self.store, \
             self.reader
-        self._fetch_message = self.tr("Fetching the study from the archive…")
+        self._fetch_message = self._fetching_text(note)
         self.window.statusBar().showMessage(self._fetch_message)
         task = Task(lambda progress, cancel: open_archive_study(
             store, cache, archive, study_uid, reader, progress=progress, cancel=cancel),
@@ -348,7 +352,19 @@ class WorklistFlow(QObject):
         self._fetch_task = None
         self._archive_failed(message)
 
-    def _open_arriving(self, study_uid: str) -> Task:
+    def _fetching_text(self, note: str) -> str:
+        """"Fetching the study…", after ``note`` when there is one (both are read)."""
+        fetching = self.tr("Fetching the study from the archive…")
+        return f"{note} · {fetching}" if note else fetching
+
+    def _say(self, text: str) -> None:
+        """A passing word in the status bar (8 s), never over "Fetching the study…"."""
+        bar = self.window.statusBar()
+        if self._fetch_task is not None and bar.currentMessage() == self._fetch_message:
+            return
+        bar.showMessage(text, 8000)
+
+    def _open_arriving(self, study_uid: str, note: str = "") -> Task:
         """Progressive open: the study is shown once its headers and middle slice are here,
         fills in from the middle outwards, and is announced (the AI starts) when whole."""
         from archive.progressive import ProgressiveStudy  # deferred: loads on the first fetch
@@ -361,7 +377,7 @@ class WorklistFlow(QObject):
         bridge = _Arrivals(self)  # the worker's events, queued to the UI thread
         study.subscribe(bridge.event.emit)
         bridge.event.connect(lambda kind, _value: self._arriving(study, kind))
-        self._fetch_message = self.tr("Fetching the study from the archive…")
+        self._fetch_message = self._fetching_text(note)
         self.window.statusBar().showMessage(self._fetch_message)
 
         def work(progress, cancel):
@@ -507,41 +523,37 @@ class WorklistFlow(QObject):
         self.background.stop()
 
     def open_next(self, current: str | None) -> None:
-        """Open the study after ``current`` in the worklist as shown (the first if none); at its
-        end, the first study not yet signed from the top (said in the status bar), or that none
-        is left (a signed study is never opened again this way: it would be read twice)."""
-        uids = self.panel.visible_study_uids()
-        if not uids:
-            self.window.statusBar().showMessage(self.tr("The worklist shows no study"), 8000)
-        elif current not in uids:
-            self.open_study(uids[0])
-        elif uids.index(current) + 1 < len(uids):
-            self.open_study(uids[uids.index(current) + 1])
-        else:
-            todo = [u for u in self.panel.unsigned_study_uids() if u != current]
-            if not todo:
-                self.window.statusBar().showMessage(self.tr(
-                    "No more unread studies: this is the last study of the worklist as shown "
-                    "(search and filters apply)"), 8000)
-                return
-            self.open_study(todo[0])
-            self.window.statusBar().showMessage(self.tr(
-                "End of the worklist: went on to the first unread study from the top"), 8000)
+        """Ctrl+N: the next study shown whose report is not signed (a signed study is never
+        opened this way: it would be read twice); see :meth:`_open_unsigned`."""
+        if not self.panel.visible_study_uids():
+            self._say(self.tr("The worklist shows no study"))
+            return
+        self._open_unsigned(current, self.tr(
+            "No more unread studies: every other study of the worklist as shown is signed "
+            "(search and filters apply)"))
 
     def open_next_unsigned(self, current: str | None) -> None:
-        """After signing: the next study shown whose report is not signed, below ``current``,
-        else the first such above it (the triage order may have moved the signed study down
-        past studies still to read); none left is said."""
+        """After signing: as :meth:`open_next` (the triage order may have moved the signed
+        study down past studies still to read)."""
+        self._open_unsigned(current, self.tr(
+            "Every study of the worklist as shown is signed (search and filters apply)"))
+
+    def _open_unsigned(self, current: str | None, none_left: str) -> None:
+        """Open the next study shown whose report is not signed below ``current`` (from the
+        top when it is not shown), else the first such above it, saying that it went round;
+        ``none_left`` is said when no other is left."""
         uids = self.panel.visible_study_uids()
         todo = [u for u in self.panel.unsigned_study_uids() if u != current]
         if not todo:
-            self.window.statusBar().showMessage(self.tr(
-                "Every study of the worklist as shown is signed (search and filters apply)"),
-                8000)
+            self._say(none_left)
             return
         here = uids.index(current) if current in uids else -1
         after = [u for u in todo if uids.index(u) > here]
-        self.open_study((after or todo)[0])
+        if after:
+            self.open_study(after[0])
+        else:
+            self.open_study(todo[0], note=self.tr(
+                "End of the worklist: went on to the first unread study from the top"))
 
 
 # -- hook: the central service's pre-reads (issue 19) ------------------------------------------

@@ -975,21 +975,28 @@ class MainWindow(QMainWindow):
 
     def set_label_group(self, group: str, visible: bool) -> None:
         """Show or hide one kind of label (lungs, GGO, consolidation) in every view."""
-        for layer in self._style_owners():
-            for value in LABEL_GROUPS[group]:
-                layer.set_style(value, visible=visible)
-        self._render_all()
+        self.state.set_label_group(group, visible)
+
+    def scale_overlay_opacity(self, factor: float) -> None:
+        self.state.scale_opacity(factor)
 
     def _style_owners(self) -> list[LabelOverlay]:
         """One layer per overlay source: its views share that layer's colours and opacities."""
         return [layers[0] for layers in self.overlays.values() if layers]
 
-    def scale_overlay_opacity(self, factor: float) -> None:
+    def _apply_label_styles(self) -> None:
+        """The label groups hidden and the opacity as the reading state has them (a layout
+        built again, a new AI result or the label tools' copy keep them)."""
+        hidden, factor = self.state.labels
+        off = {value for group in hidden for value in LABEL_GROUPS.get(group, ())}
         for layer in self._style_owners():
-            for value in list(layer.styles):
-                style = layer.styles[value]
-                layer.set_style(value, opacity=min(1.0, max(0.02, style.opacity * factor)))
-        self._render_all()
+            layer.set_view(off, factor)
+        for group in LABEL_GROUPS:  # the menu's ticks say what is shown
+            action = self.actions.get(f"overlay-{group}")
+            if action is not None and action.isChecked() == (group in hidden):
+                action.blockSignals(True)
+                action.setChecked(group not in hidden)
+                action.blockSignals(False)
 
     def _render_all(self) -> None:
         for view in self.reading.views:
@@ -1007,10 +1014,14 @@ class MainWindow(QMainWindow):
         if name == "overlay":
             self._apply_overlay_state()
             self._render_all()
+        elif name == "labels":
+            self._apply_label_styles()
+            self._render_all()
 
     def _apply_overlay_state(self) -> None:
-        """The overlays as the reading state has them: hidden (a rejected AI result, O)
-        and outlined (Shift+O) stay so in a layout built again."""
+        """The overlays as the reading state has them: hidden (a rejected AI result, O),
+        outlined (Shift+O), their label groups and opacity stay so in a layout built again."""
+        self._apply_label_styles()
         shown, filled = self.state.overlay
         for layer in self.overlay_layers:
             layer.set_visible(shown)

@@ -21,9 +21,9 @@ from archive.cache import ImageCache
 from archive.credentials import ArchiveConfig
 from archive.dicomweb import DicomWebClient
 from core import crypto, vault
-from core.files import uid_name
 from core.logging import setup_logging
 from core.paths import app_subdir
+from core.private_names import uid_name
 from dictation.recording import DictationRecording
 from dictation.results import Word
 from records import open_store

@@ -112,6 +112,58 @@ def test_label_groups_and_opacity(window):
     assert window.overlay_layers[1].lookup is layer.lookup, "every view shows the same styles"
 
 
+def test_label_groups_and_opacity_stay_in_a_new_layout_and_a_detached_view(window, qtbot):
+    """Walkthrough: lungs hidden (Alt+1) and the overlay made more opaque (Alt+=), then a
+    layout change (Ctrl+4) brought the lungs back at their first opacity: they lived in the
+    layers. They are the reading state's now, as are shown and filled."""
+    from PySide6.QtCore import Qt
+
+    from studies import Volume
+
+    labels = np.zeros(window.volume.shape, dtype=np.uint8)
+    labels[:, 100:150, 40:100] = 1  # right lung
+    labels[:, 120:130, 60:80] = 3  # ground-glass, right
+    window.show_labels(Volume(labels, window.volume.spacing, window.volume.origin,
+                              window.volume.direction))
+    ggo = window.overlay_layers[0].lookup.GetTableValue(3)[3]
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    alt, ctrl = Qt.KeyboardModifier.AltModifier, Qt.KeyboardModifier.ControlModifier
+
+    def press(key, modifier) -> None:
+        window.focus_image()
+        qtbot.keyClick(window.view.interactor, key, modifier)
+
+    def alphas(value: int) -> set[float]:  # the 8-bit table: to 1/100
+        return {round(layer.lookup.GetTableValue(value)[3], 2)
+                for layer in window.overlay_layers}
+
+    press(Qt.Key.Key_1, alt)  # lungs off
+    press(Qt.Key.Key_Equal, alt)  # more opaque
+    more = alphas(3)
+    assert alphas(1) == {0.0} and len(more) == 1
+    assert more.pop() == pytest.approx(min(1.0, ggo * 1.5), abs=0.01)
+    more = alphas(3)
+    press(Qt.Key.Key_4, ctrl)  # 2x2: every view built again
+    assert window.reading.layout_name == "2x2"
+    assert alphas(1) == {0.0}, "the lungs came back in the new layout"
+    assert alphas(3) == more, "the opacity went back"
+    assert not window.actions["overlay-lungs"].isChecked()
+    window.show_labels(Volume(labels, window.volume.spacing, window.volume.origin,
+                              window.volume.direction))  # a new AI result: the same look
+    assert alphas(1) == {0.0} and alphas(3) == more
+    detached = window.reading.views[-1]
+    own_window = window.reading.detach(detached)
+    try:
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+        press(Qt.Key.Key_1, alt)  # lungs on again: in the detached view too
+        assert all(layer.lookup.GetTableValue(1)[3] > 0 for layer in detached.overlays)
+        assert window.actions["overlay-lungs"].isChecked()
+    finally:
+        own_window.close()  # the view goes back; no window left for the next tests
+
+
 def test_letter_shortcuts_stay_out_of_combo_boxes(window, qtbot):
     from PySide6.QtWidgets import QComboBox
 

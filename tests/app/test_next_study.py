@@ -1,7 +1,9 @@
-"""Next study (Ctrl+N) walks down the worklist as shown; at its end it goes on to the first
-study still unread from the top, and says when none is left."""
+"""Next study (Ctrl+N) goes to the next study shown that is not signed, below the open one;
+at the end of the list to the first such from the top, and says when none is left."""
 
 from __future__ import annotations
+
+from PySide6.QtCore import Qt
 
 from app.panels.worklist_panel import WorklistRow
 from tests.app import windows
@@ -10,24 +12,60 @@ ROWS = [WorklistRow(uid, "routine", f"PATIENT^{uid}", "20260101", "CT", "", "unr
         for uid in ("1.1", "1.2", "1.3")]
 
 
-def test_next_study_goes_down_the_list_and_stops_at_its_end(qtbot, luch_home):
+def ctrl_n(qtbot, window) -> None:
+    """The reader presses Ctrl+N with the keyboard on the image."""
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    window.focus_image()
+    qtbot.waitUntil(window.view.interactor.hasFocus, timeout=5000)
+    qtbot.keyClick(window.view.interactor, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+
+
+def test_next_study_skips_signed_studies_in_the_middle_of_the_list(qtbot, luch_home):
+    """Walkthrough: Ctrl+N in the middle of the worklist opened the next row though it was
+    signed (only the end of the list went round to unsigned ones); it goes to the next study
+    not signed below, as sign-and-next does, and says when none is left."""
+    window, workflow = windows.station(qtbot, "dr.smirnova")
+    flow = workflow.worklist_flow
+    flow.refresh = lambda: None  # the model version read at start refreshes: rows stay
+    opened: list[str] = []
+    flow.open_study = lambda uid, note="": opened.append(uid)
+    flow.panel.set_rows([
+        WorklistRow("3.1", "routine", "A", "20260101", "CT", "", "unread"),
+        WorklistRow("3.2", "routine", "B", "20260101", "CT", "CT-1", "final"),
+        WorklistRow("3.3", "routine", "C", "20260101", "CT", "CT-0", "amended"),
+        WorklistRow("3.4", "routine", "D", "20260101", "CT", "", "draft"),
+        WorklistRow("3.5", "routine", "E", "20260101", "CT", "", "unread")])
+    workflow.study_uid = "3.1"
+    ctrl_n(qtbot, window)
+    assert opened == ["3.4"], "a signed study opened to be read twice"
+    workflow.study_uid = "3.4"
+    ctrl_n(qtbot, window)
+    assert opened == ["3.4", "3.5"]
+    workflow.study_uid = "3.5"
+    ctrl_n(qtbot, window)  # the end: round to the first one not signed
+    assert opened[-1] == "3.1"
+    flow.panel.set_rows([
+        WorklistRow("3.2", "routine", "B", "20260101", "CT", "CT-1", "final"),
+        WorklistRow("3.5", "routine", "E", "20260101", "CT", "", "unread"),
+        WorklistRow("3.3", "routine", "C", "20260101", "CT", "CT-0", "final")])
+    ctrl_n(qtbot, window)  # only the open one is left to read
+    assert len(opened) == 3
+    assert "No more unread" in window.statusBar().currentMessage()
+
+
+def test_next_study_stops_when_every_study_is_signed(qtbot, luch_home):
     window, workflow = windows.station(qtbot, "dr.smirnova")
     flow = workflow.worklist_flow
     opened: list[str] = []
-    flow.open_study = opened.append
+    flow.open_study = lambda uid, note="": opened.append(uid)
     signed = [WorklistRow(r.study_instance_uid, r.priority, r.patient, r.study_date,
                           r.modality, "CT-0", "final") for r in ROWS]
     flow.panel.set_rows(signed)
     flow.open_next(None)
-    flow.open_next("1.1")
     flow.open_next("1.2")
-    assert opened == ["1.1", "1.2", "1.3"]
-    flow.open_next("1.3")  # the last, all signed: not round to the first (read twice)
-    assert opened == ["1.1", "1.2", "1.3"]
+    assert opened == []  # all signed: none opened to be read twice
     assert "No more unread" in window.statusBar().currentMessage()
-    flow.panel.search.setText("PATIENT^1.2")  # one shown, and it is open: nothing to go to
-    flow.open_next("1.2")
-    assert opened[-1] == "1.3" and len(opened) == 3
     flow.panel.search.setText("nobody")
     flow.open_next("1.2")
     assert "no study" in window.statusBar().currentMessage()
@@ -41,7 +79,8 @@ def test_next_study_at_the_end_of_a_filtered_list_wraps_to_the_first_unread(qtbo
     window, workflow = windows.station(qtbot, "dr.smirnova")
     flow = workflow.worklist_flow
     opened: list[str] = []
-    flow.open_study = opened.append
+    flow.open_study = lambda uid, note="": opened.append(uid) or window.statusBar().showMessage(
+        note)
     flow.panel.set_rows([
         WorklistRow("2.1", "routine", "SIGNED^A", "20260101", "CT", "CT-1", "final"),
         WorklistRow("2.2", "routine", "UNREAD^B", "20260101", "CT", "", "unread"),
@@ -70,7 +109,7 @@ def test_after_signing_the_next_unsigned_study_opens_wherever_triage_put_it(qtbo
     window, workflow = windows.station(qtbot, "dr.smirnova")
     flow = workflow.worklist_flow
     opened: list[str] = []
-    flow.open_study = opened.append
+    flow.open_study = lambda uid, note="": opened.append(uid)
     rows = [WorklistRow("1.1", "routine", "A", "20260101", "CT", "", "unread"),
             WorklistRow("1.2", "routine", "B", "20260101", "CT", "CT-0", "final"),
             WorklistRow("1.3", "routine", "C", "20260101", "CT", "CT-0", "draft"),
@@ -101,3 +140,70 @@ def test_a_study_begun_and_not_signed_is_a_draft_on_the_worklist(qtbot, luch_hom
     assert statuses["2.1"] == "draft" and statuses["2.2"] != "draft"
     flow.panel.status_filter.setCurrentIndex(flow.panel.status_filter.findData("draft"))
     assert flow.panel.visible_study_uids() == ["2.1"]
+
+
+class _Cached:
+    """An image cache that holds every study (the fetch itself is stubbed)."""
+
+    pinned = None
+
+    def has_study(self, _uid: str) -> bool:
+        return True
+
+
+def test_ctrl_n_says_it_went_round_beside_fetching_not_over_it(qtbot, luch_home,
+                                                              monkeypatch):
+    """Ctrl+N's "went on to the first unread study" replaced "Fetching the study from the
+    archive…" in the status bar: the reader saw no word of the fetch going on. Both show."""
+    import threading
+
+    import records.access
+
+    release = threading.Event()
+
+    def fetch(*_args, **_kwargs):  # the archive is slow: the fetch is still running
+        release.wait(30)
+        raise OSError("stopped by the test")
+
+    monkeypatch.setattr(records.access, "open_archive_study", fetch)
+    window, workflow = windows.station(qtbot, "dr.smirnova")
+    flow = workflow.worklist_flow
+    flow.refresh = lambda: None  # the rows below stay (no archive to ask, no store rows)
+    flow.link.archive, flow.cache = object(), _Cached()
+    flow.panel.set_rows([
+        WorklistRow("4.1", "routine", "A", "20260101", "CT", "", "unread"),
+        WorklistRow("4.2", "routine", "B", "20260101", "CT", "", "unread")])
+    workflow.study_uid = "4.2"  # the last row: Ctrl+N goes round to 4.1, fetched
+    try:
+        ctrl_n(qtbot, window)
+        message = window.statusBar().currentMessage()
+        assert "Fetching the study" in message, message
+        assert "first unread study from the top" in message, message
+    finally:
+        task = flow._fetch_task
+        release.set()
+        if task is not None:
+            task.done.wait(10)
+    qtbot.waitUntil(lambda: flow._fetch_task is None, timeout=10_000)
+
+
+def test_the_unread_status_is_a_key_like_the_others(qtbot, qapp, luch_home, monkeypatch):
+    """The worklist's rows carried "unread" already translated («не прочитано») while
+    "draft" or "final" were keys the panel translates. Every status is a key; the panel
+    shows it in the interface language."""
+    from app.shell.i18n import install_translator, remove_translators
+
+    _, workflow = windows.station(qtbot, "dr.smirnova")
+    workflow.store.upsert_study("5.1", study_date="20260101")
+    monkeypatch.setenv("LUCH_LANG", "ru")
+    install_translator(qapp)
+    try:
+        flow = workflow.worklist_flow
+        flow.refresh()
+        row = next(r for r in flow.panel.rows if r.study_instance_uid == "5.1")
+        assert row.status == "unread"
+        table = flow.panel.table
+        assert [table.item(r, 5).text() for r in range(table.rowCount())
+                if table.item(r, 0).data(Qt.ItemDataRole.UserRole) == "5.1"] == ["не прочитано"]
+    finally:
+        remove_translators(qapp)

@@ -442,20 +442,79 @@ def test_a_rejected_results_overlay_stays_hidden_when_the_study_is_opened_again(
     assert reopen() and not any(reopen()), "rejected: hidden as it was"
 
 
-def _stored_ct1(ai, store, volume, study_uid: str):
-    """A CT-1 pre-read of ``volume`` stored for ``study_uid`` (its air as the label map);
-    returns its id and a function showing it in ``ai`` as a study opened again does."""
+def test_a_rejection_carries_over_to_a_newer_models_result_of_the_study(qtbot, luch_home):
+    """Walkthrough: the reader rejected the AI result; after a model-version bump the
+    study's new result came with no verdict and its overlay painted again, as if nothing had
+    been decided. The new result says that the earlier one (model X) was rejected and that
+    this one is new, its overlay stays hidden (O shows it), and it waits for a verdict of
+    its own: none is stored for it in the reader's name."""
+    from records.models import Verdict
+
+    window, workflow = windows.station(qtbot, "dr.smirnova")
+    windows.open_demo(qtbot, window)
+    ai, store, volume = workflow.ai, workflow.store, window.volume
+    old_id, shown_old = _stored_ct1(ai, store, volume, workflow.study_uid, "2.0.0+post9")
+    shown_old()
+    qtbot.mouseClick(ai.reject_button, Qt.MouseButton.LeftButton)
+    assert [f.verdict for f in store.ai_feedback(old_id)] == [Verdict.DISAGREE]
+    new_id, shown_new = _stored_ct1(ai, store, volume, workflow.study_uid)
+    window.state.set_overlay(shown=True)  # a study opened again starts a fresh state
+    shown_new()
+    assert ai.ai_result_id == new_id and store.ai_feedback(new_id) == []
+    assert ai.verdict.isVisibleTo(ai)
+    assert "rejected the earlier AI result" in ai.verdict.text()
+    assert "2.0.0+post9" in ai.verdict.text()
+    assert ai.accept_button.isEnabled() and ai.reject_button.isEnabled()
+    assert window.overlay_layers
+    assert not any(layer.slice.GetVisibility() for layer in window.overlay_layers)
+    ai.record_correction("CT-0")  # signed without judging it: no verdict made up for it
+    assert store.ai_feedback(new_id) == []
+    qtbot.mouseClick(ai.accept_button, Qt.MouseButton.LeftButton)
+    assert [f.verdict for f in store.ai_feedback(new_id)] == [Verdict.AGREE]
+    assert ai.verdict.text() == "You accepted the AI values"
+    shown_new()  # opened again: the reader's own verdict on it, nothing carried
+    assert ai.verdict.text() == "You accepted the AI values"
+
+
+def _stored_ct1(ai, store, volume, study_uid: str, version: str | None = None):
+    """A CT-1 pre-read of ``volume`` stored for ``study_uid`` (its air as the label map) by
+    model ``version`` (the current one by default); returns its id and a function showing it
+    in ``ai`` as a study opened again does."""
     from app.panels.ai_files import current_model_version, find_stored, write_label_map
     from tests.app.test_report_flow import AI_CT1_WITH_LESIONS
 
+    version = version or current_model_version()
     files = [str(write_label_map((volume.voxels < -500).astype(np.uint8), volume))]
-    rid = store.save_ai_result(study_uid, model_name="m", model_version=current_model_version(),
-                               values={**AI_CT1_WITH_LESIONS, "engine": "unet",
+    rid = store.save_ai_result(study_uid, model_name="m", model_version=version,
+                               values={**AI_CT1_WITH_LESIONS, "model_version": version,
+                                       "engine": "unet",
                                        "device": "cpu", "seconds": 16.7},
                                mask_files=files,
                                series_instance_uid=volume.info.series_instance_uid)
 
     def shown_again() -> None:
-        ai.show_stored(volume, study_uid, find_stored(store, study_uid, volume,
-                                                     current_model_version()))
+        ai.show_stored(volume, study_uid, find_stored(store, study_uid, volume, version))
     return rid, shown_again
+
+
+def test_search_enter_opens_the_patients_newest_study_not_the_prior(worklist, qtbot):
+    """Walkthrough: a patient with two studies, the older listed first by the triage order
+    (same grade, older date first); search + Enter opened the older one, the prior. Enter
+    opens the newest of that patient's matches (the prior is for Ctrl+P)."""
+    worklist.set_rows([
+        WorklistRow("7.1", "routine", "SIDOROV^S", "20250301", "CT", "CT-2", "final"),
+        WorklistRow("7.9", "routine", "KOZLOV^K", "20260105", "CT", "CT-2", "unread"),
+        WorklistRow("7.2", "routine", "SIDOROV^S", "20260110", "CT", "CT-2", "unread")])
+    worklist.show()
+    qtbot.waitExposed(worklist)
+    worklist.search.setFocus()
+    qtbot.keyClicks(worklist.search, "sidorov")
+    assert worklist.visible_study_uids() == ["7.1", "7.2"]
+    with qtbot.waitSignal(worklist.open_requested, timeout=1000) as opened:
+        qtbot.keyClick(worklist.search, Qt.Key.Key_Return)
+    assert opened.args == ["7.2"]
+    worklist.search.clear()  # a search matching two patients: the first one's newest
+    qtbot.keyClicks(worklist.search, "ct-2")
+    with qtbot.waitSignal(worklist.open_requested, timeout=1000) as opened:
+        qtbot.keyClick(worklist.search, Qt.Key.Key_Return)
+    assert opened.args == ["7.2"]

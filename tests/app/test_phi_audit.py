@@ -32,12 +32,12 @@ from pydicom.uid import generate_uid
 from app.cli import main
 from archive.cache import ImageCache
 from core import crypto, vault
-from core.files import uid_name
 from core.logging import setup_logging
 from core.paths import app_subdir
+from core.private_names import uid_name, unkeyed_name
 from dictation.recording import DictationRecording
 from dictation.results import Word
-from studies import open_volume
+from studies import open_volume, volume_cache
 from tests.app import windows
 from tests.app.test_encryption_at_rest import _ai_reading, _client, _speech
 
@@ -81,7 +81,12 @@ def identifiers(study_uid: str, other_uids: tuple[str, ...] = ()) -> dict[bytes,
     texts = {NAME: "name", NAME.replace("^", " "): "name", FAMILY: "family name",
              f"{GIVEN}^": "given name", PATIENT_ID: "patient ID", ACCESSION: "accession",
              BIRTH: "birth date", f"{y}-{m}-{d}": "birth date", f"{d}.{m}.{y}": "birth date",
-             study_uid: "study UID", **{uid: "series or SOP UID" for uid in other_uids}}
+             study_uid: "study UID", **{uid: "series or SOP UID" for uid in other_uids},
+             # a name or log tag anyone who knows the UID can compute (no station key)
+             unkeyed_name(study_uid): "unkeyed hash of the study UID",
+             f"uid:{unkeyed_name(study_uid)[:12]}": "unkeyed hash of the study UID",
+             **{f"uid:{unkeyed_name(uid)[:12]}": "unkeyed hash of a series or SOP UID"
+                for uid in other_uids}}
     return {form: what for text, what in texts.items() for form in _forms(text)}
 
 
@@ -165,7 +170,12 @@ def test_a_whole_reading_leaves_no_plain_phi(qtbot, orthanc, audited_study, encr
     assert f"opened uid:{uid_name(study_uid)[:12]} for ***" in log_text  # masked, not dropped
     heads = [pydicom.dcmread(f, stop_before_pixels=True) for f in sorted(originals.glob("*.dcm"))]
     other_uids = (str(heads[0].SeriesInstanceUID), *(str(h.SOPInstanceUID) for h in heads))
-    assert any(ImageCache().study_dir(study_uid).rglob("*.dcm"))  # the images cached
+    cached = ImageCache().study_dir(study_uid)
+    assert any(cached.rglob("*.dcm"))  # the images cached
+    # the study opened again from the cache: its decoded volume kept beside the images
+    assert np.array_equal(open_volume(cached).voxels, volume.voxels)
+    volume_cache.wait_written()
+    assert (cached / volume_cache.NAME).is_file()
     found = scan([encrypted_home, private_tmp], study_uid, other_uids)
     assert not found, "\n".join(found)
 

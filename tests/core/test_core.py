@@ -69,7 +69,8 @@ def test_atomic_json_write_keeps_the_old_file_when_a_write_fails(tmp_path):
 
     import pytest
 
-    from core.files import uid_name, write_json_atomic
+    from core.files import write_json_atomic
+    from core.private_names import uid_name
 
     path = tmp_path / "draft.json"
     write_json_atomic(path, {"grade": "CT-1"})
@@ -82,9 +83,9 @@ def test_atomic_json_write_keeps_the_old_file_when_a_write_fails(tmp_path):
 
 
 def test_phi_filter_names_uids_by_a_short_hash_only():
-    """A study's UID in a log line becomes ``uid:`` + the start of the hash that names its
-    drafts and dictations; IP addresses, versions and short test UIDs stay as they are."""
-    from core.files import uid_name
+    """A study's UID in a log line becomes ``uid:`` + the start of the keyed hash that names
+    its drafts and dictations; IP addresses, versions and short test UIDs stay as they are."""
+    from core.private_names import uid_name
 
     study = "1.2.826.0.1.3680043.8.498.10958122831958453197188469263996803399"
     uuid_form = "2.25.329800735698586629295641978511506172918"
@@ -98,8 +99,8 @@ def test_phi_filter_names_uids_by_a_short_hash_only():
 
 
 def test_old_logs_are_masked_in_place_and_the_handler_keeps_writing(luch_home):
-    from core.files import uid_name
     from core.logging import mask_uids_in_logs
+    from core.private_names import uid_name
 
     uid = "1.2.826.0.1.3680043.8.498.4242424242"
     handler = setup_logging()

@@ -54,7 +54,10 @@ NO_DICT = UserDictionary()
         ("CT two", "en", ["CT-2"]),
         ("c t three", "en", ["CT-3"]),
         ("c. t. three", "en", ["CT-3"]),  # PocketSphinx's letter words
-        ("ct ten", "en", ["ct", "10"]),
+        ("ct ten", "en", ["CT", "10"]),  # no grade: the name alone, in the report's case
+        ("ct grade three", "en", ["CT", "grade", "3"]),  # Whisper's lower case (held out)
+        ("кт признаки", "ru", ["КТ", "признаки"]),
+        ("acute", "en", ["acute"]),
         ("ка тэ два", "ru", ["КТ-2"]),
         ("кт четыре", "ru", ["КТ-4"]),
         ("ка тэ ноль", "ru", ["КТ-0"]),

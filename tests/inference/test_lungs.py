@@ -115,3 +115,25 @@ def test_joined_lungs_split_per_slice_in_one_labelling_as_slice_by_slice():
                             strict=True):
             assert np.array_equal(new, old)
 
+
+
+def test_gas_components_are_not_lung():
+    """A component of pure gas (bowel, about -1000 HU) is dropped when HU are given; lung
+    (air mixed with tissue) is kept, and the 10 % size floor is of the largest lung."""
+    from inference.lungs import lung_components
+
+    rng = np.random.default_rng(0)
+    hu = np.full((20, 60, 60), 40.0)
+    lung = np.zeros(hu.shape, bool)
+    lung[2:18, 5:30, 5:25] = True  # lung: -860 HU with noise, hardly any voxel below -980
+    gas = np.zeros(hu.shape, bool)
+    gas[2:18, 5:55, 32:58] = True  # bigger than the lung: gas with stool
+    hu[lung] = rng.normal(-860, 40, lung.sum())
+    hu[gas] = rng.normal(-960, 40, gas.sum())
+    mask = lung | gas
+    spacing = (1.0, 1.0, 2.5)
+    kept, _ = lung_components(mask, spacing)
+    assert kept[gas].all() and kept[lung].all()  # without HU: both
+    kept, (_, keep) = lung_components(mask, spacing, hu)
+    assert kept[lung].all() and not kept[gas].any()
+    assert keep.sum() == 1

@@ -41,7 +41,7 @@ def test_clean_real_chest_reads_as_measured(chest):
     assert result.measures.grade == grade
     assert false <= false_max
     assert result.measures.probability == probability
-    assert result.model_version.endswith("+post11")
+    assert result.model_version.endswith("+post12")
 
 
 # Solid foci set aside and named (sides). The POPI tumour (right, 23 mm round core) is
@@ -147,3 +147,19 @@ def test_no_high_for_a_solitary_lesion_or_under_the_burden_on_real_false_lesion(
     assert solitary, "no single component of popi reads 'high' by distribution"
     for m in solitary:
         assert m.features.lesions == 1 and m.probability == "low"
+
+
+def test_bowel_gas_is_not_lung_on_the_lung_bases_volume(shared_data):
+    """``chest-abdomen-3mm`` holds the lung bases (about 120 mL) and the abdomen: the
+    network calls two colon components (about 440 mL of gas with stool) lung. Since post 12
+    they are not lung, so the volume is not assessable (under 400 mL of lung) rather than
+    CT-1 on 550 mL of "lung" (docs/model-card.md, "Inference-time levers" 14)."""
+    import studies
+    from inference.grading import NOT_ASSESSABLE
+    from inference.preread import PreReadOptions, analyze
+
+    volume = studies.open_volume(shared_data / "ct" / "chest-abdomen-3mm.nii.gz")
+    result = analyze(volume, PreReadOptions(engine="unet", device="cpu", fallback=False))
+    lung_ml = (result.labels > 0).sum() * np.prod(volume.spacing) / 1000
+    assert 100 <= lung_ml <= 160
+    assert result.measures.grade == NOT_ASSESSABLE

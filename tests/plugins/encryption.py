@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from core import vault
+from core import private_names, vault
 
 
 @pytest.fixture
@@ -15,5 +15,10 @@ def encrypted_home(luch_home, memory_keyring):
     luch_home.mkdir(parents=True, exist_ok=True)
     (luch_home / "settings.json").write_text(json.dumps({vault.SETTING: True}))
     vault.clear_cache()
+    private_names.forget()
     yield luch_home
+    from studies.volume_cache import wait_written  # deferred: only tests that seal need it
+
+    wait_written()  # a decoded-volume entry written after an open, before the home goes
     vault.clear_cache()
+    private_names.forget()

@@ -142,6 +142,12 @@ def test_a_field_named_with_its_value(protocol, heard, found):
     assert labelled_value(protocol.fields, heard) == found
 
 
+def test_a_lung_named_between_right_and_left_is_not_guessed(protocol):
+    assert labelled_value(protocol.fields, "Light lung involvement 20%") is None
+    assert labelled_value(protocol.fields, "Left lung involvement 20%") == \
+        ("involvement_left_percent", "20%")
+
+
 def test_the_start_of_two_options_picks_neither():
     """A label's start picks its option only when no other option begins so: «КТ» begins
     all the grades, «участки уплотнения по типу матового стекла» both ground-glass options."""

@@ -156,3 +156,38 @@ def test_shared_frame_of_reference_links_by_table_position_else_registration():
     alignment = align_for_comparison(current, other_visit)
     assert alignment.method == "rigid"
     assert alignment.translation[2] == pytest.approx(20.0, abs=2.0)
+
+
+@pytest.mark.parametrize(("study", "series", "region", "protocol"), [
+    ("CT ABD AND PELVIS WITH IV CONT", "ABD/PEL 2.5 MM", "ABDOMEN", "ct-default"),
+    ("CT ABD AND PELVIS WO IV CONT", "STANDARD 2.5MM", "ABDOMEN", "ct-default"),
+    ("CT ABD AND PELVIS WITH IV CONT", "CHEST 2.5 MM/ABD.PEL 2.5MM", "CHEST", "chest-ct"),
+    ("CT CHEST PULMONARY ANGIO WITH IV CON", "CHEST 1.25 MM", "CHEST", "chest-ct"),
+    ("КТ органов брюшной полости", "", "ABDOMEN", "ct-default"),
+    ("КТ ОГК", "", "CHEST", "chest-ct"),
+    ("", "", "", "chest-ct"),  # nothing said: a chest station's CT
+])
+def test_a_series_without_body_part_is_placed_by_its_descriptions(study, series, region,
+                                                                  protocol):
+    """The covid-slices' abdomen CTs have no Body Part Examined and hung as chests (lung
+    window); their descriptions say what they are."""
+    from viewer.hanging import body_region
+
+    info = SeriesInfo(modality="CT", study_description=study, series_description=series)
+    assert body_region(info) == region
+    assert choose_protocol(info, load_protocols()).name == protocol
+
+
+@pytest.mark.parametrize(("body_part", "study", "chest"), [
+    ("", "CT ABD AND PELVIS WO IV CONT", False),
+    ("", "CT CHEST WO IV CONT", True),
+    ("", "", None),
+    ("CHEST_TO_PELVIS", "", True),
+    ("ABDOMEN", "", False),
+    ("TORSO", "", None),  # a name not known: the AI is not held back
+])
+def test_whether_a_series_is_a_chest(body_part, study, chest):
+    from viewer.hanging import is_chest
+
+    assert is_chest(SeriesInfo(modality="CT", body_part=body_part,
+                               study_description=study)) is chest

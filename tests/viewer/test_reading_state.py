@@ -120,3 +120,21 @@ def test_pan_is_kept_in_the_state_across_a_layout_rebuild_and_a_detached_view(qt
     assert coronal.pan_offset() == pytest.approx(pan, abs=1e-3)
     assert state.pan["coronal"] == pytest.approx(pan, abs=1e-3)
     window.close()
+
+
+def test_label_groups_and_opacity_are_reading_state():
+    """Hidden label groups and the overlay opacity live in the state (a rebuilt layout shows
+    them); the opacity stays within its steps."""
+    state = ReadingState()
+    seen = []
+    state.subscribe(lambda field, value: seen.append((field, value)))
+    state.set_label_group("lungs", visible=False)
+    state.set_label_group("lungs", visible=False)  # no change, no event
+    state.scale_opacity(1.5)
+    assert state.labels == (frozenset({"lungs"}), 1.5)
+    assert [f for f, _ in seen] == ["labels", "labels"]
+    for _ in range(20):
+        state.scale_opacity(1 / 1.5)
+    assert state.labels[1] == pytest.approx(1.5 ** -6)
+    state.set_label_group("lungs", visible=True)
+    assert state.labels[0] == frozenset()
