@@ -190,6 +190,8 @@ class AiPanel(QWidget):
         self._asked = False  # the result shown was asked for (Run AI, Ctrl+R)
         self.verdict.setObjectName("ai-verdict")
         self.verdict.setStyleSheet("font-weight: bold")
+        self.verdict.setWordWrap(True)  # a long one ("You rejected the earlier...") widened
+        # the report column over the images
         self.verdict.hide()
         self.details = QLabel()
         self.details.setObjectName("ai-details")

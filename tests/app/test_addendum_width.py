@@ -1,4 +1,5 @@
-"""Starting an addendum must not widen the report column (the images would shrink)."""
+"""The report column keeps its width (an addendum started, a long AI verdict line): the images
+would shrink."""
 
 from __future__ import annotations
 
@@ -34,3 +35,24 @@ def test_an_addendums_buttons_fit_the_report_column_in_russian(qtbot, qapp, luch
         assert report.status.width() > 300, "the status line keeps room"
     finally:
         remove_translators(qapp)
+
+
+def test_a_long_ai_verdict_line_does_not_widen_the_report_column(qtbot, qapp, luch_home):
+    """Walkthrough (popi, Russian, 1400x900, after a model-version bump): «Вы отклонили
+    прежний результат ИИ по этому исследованию (модель ...); этот результат новый ...» stood
+    on one line: the report column took the whole right of the window and the images went."""
+    from tests.app.test_panels import _stored_ct1
+
+    window, workflow = windows.station(qtbot, "dr.smirnova", size=(1400, 900))
+    windows.open_demo(qtbot, window)
+    ai, store, volume = workflow.ai, workflow.store, window.volume
+    _old, shown_old = _stored_ct1(ai, store, volume, workflow.study_uid, "2.0.0+post9")
+    shown_old()
+    ai.reject()
+    QApplication.processEvents()
+    before = (workflow.report_dock.width(), window.centralWidget().width())
+    _new, shown_new = _stored_ct1(ai, store, volume, workflow.study_uid)
+    shown_new()
+    qtbot.wait(100)
+    assert "rejected the earlier AI result" in ai.verdict.text()
+    assert (workflow.report_dock.width(), window.centralWidget().width()) == before
