@@ -69,7 +69,8 @@ class StudyFlow(QObject):
             # The same study again: the form stays. The AI result belongs to the series it
             # read: its labels are drawn on that series only (e.g. reopened with its prior).
             if same_grid(self.ai.volume, volume):
-                if self.ai.assessable:
+                if self.ai.assessable:  # hidden as before if rejected (the state is new)
+                    self.window.state.set_overlay(shown=not self.ai.overlay_hidden)
                     self.window.show_labels(labels_volume(self.ai.result.labels, volume))
             elif not self.ai.assessable and self.window.settings.get("ai.autorun", True):
                 self.ai.run(volume, self.study_uid, source=path,  # maybe this one can be read

@@ -476,6 +476,28 @@ def test_a_rejection_carries_over_to_a_newer_models_result_of_the_study(qtbot, l
     assert ai.verdict.text() == "You accepted the AI values"
 
 
+def test_a_hidden_overlay_stays_hidden_when_the_same_study_is_loaded_again(qtbot, luch_home):
+    """Walkthrough (popi, after the model bump and a restart): "you rejected the earlier AI
+    result ... this one is new" said, yet its lesions painted: the same study loaded again
+    starts a fresh reading state (overlay shown) and its result's labels were drawn as they
+    are. A rejected result's are hidden the same way."""
+    window, workflow = windows.station(qtbot, "dr.smirnova")
+    windows.open_demo(qtbot, window)
+    ai, store, volume = workflow.ai, workflow.store, window.volume
+    _old, shown_old = _stored_ct1(ai, store, volume, workflow.study_uid, "2.0.0+post9")
+    shown_old()
+    ai.reject()
+    _new, shown_new = _stored_ct1(ai, store, volume, workflow.study_uid)
+    shown_new()
+    assert "rejected the earlier AI result" in ai.verdict.text()
+    for _ in range(2):  # a new result of a rejected one's study; then one rejected here
+        windows.open_demo(qtbot, window)  # the same study loaded again
+        qtbot.wait(100)
+        assert window.overlay_layers
+        assert not any(layer.slice.GetVisibility() for layer in window.overlay_layers)
+        ai.reject()
+
+
 def _stored_ct1(ai, store, volume, study_uid: str, version: str | None = None):
     """A CT-1 pre-read of ``volume`` stored for ``study_uid`` (its air as the label map) by
     model ``version`` (the current one by default); returns its id and a function showing it
