@@ -11,21 +11,29 @@ import pytest
 from PySide6.QtWidgets import QLabel
 
 from app.panels.dictation_panel import DictationPanel
-from app.panels.protocol_form import ProtocolForm
+from app.panels.protocol_form import GrowingText, ProtocolForm
 from dictation.commands import Command
 from dictation.session import DictationEvent
 from records.protocol import load_protocol
 
 
-@pytest.fixture
-def panel(qtbot):
+def _shown_panel(qtbot, spill: bool = False) -> DictationPanel:
+    """The panel on the protocol's form (``spill``: with the additional text that takes
+    words fitting no value), shown."""
     form = ProtocolForm(load_protocol("moscow-chest-ct-covid"), "en")
+    if spill:
+        form.add_text_field("free_text", "Additional text", GrowingText(), spill=True)
     widget = DictationPanel(form, session_factory=None)
     qtbot.addWidget(form)
     qtbot.addWidget(widget)
     form.show()
     qtbot.waitExposed(form)
     return widget
+
+
+@pytest.fixture
+def panel(qtbot):
+    return _shown_panel(qtbot)
 
 
 def deliver(panel, qtbot, event):
@@ -612,16 +620,7 @@ def _said(panel, qtbot, processor, text: str) -> None:
 def spilling(qtbot):
     """A panel over a form with the report's additional text (words fitting no value go
     there)."""
-    from app.panels.protocol_form import GrowingText
-
-    form = ProtocolForm(load_protocol("moscow-chest-ct-covid"), "en")
-    form.add_text_field("free_text", "Additional text", GrowingText(), spill=True)
-    widget = DictationPanel(form, session_factory=None)
-    qtbot.addWidget(form)
-    qtbot.addWidget(widget)
-    form.show()
-    qtbot.waitExposed(form)
-    return widget
+    return _shown_panel(qtbot, spill=True)
 
 
 def test_words_near_a_deleting_command_delete_nothing(spilling, qtbot):
@@ -658,8 +657,6 @@ def test_the_start_of_two_options_is_said_and_kept(qtbot):
     """«участки уплотнения по типу матового стекла» begins both ground-glass options of
     Main signs: neither is ticked, the status names both, and the words are kept in the
     additional text."""
-    from app.panels.protocol_form import GrowingText
-
     form = ProtocolForm(load_protocol("moscow-chest-ct-covid"), "ru")
     form.add_text_field("free_text", "Дополнительный текст", GrowingText(), spill=True)
     panel = DictationPanel(form, session_factory=None, lang="ru")
