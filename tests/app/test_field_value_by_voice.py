@@ -8,15 +8,12 @@ Festival Russian through a PulseAudio microphone)."""
 
 from __future__ import annotations
 
-from collections import deque
-
 import pytest
 
 from app.panels.dictation_panel import DictationPanel
 from app.panels.protocol_form import ProtocolForm
-from dictation.transcript import DictationProcessor
 from records.protocol import load_protocol
-from tests.app.test_sign_by_voice import SAY, Hears, QueueSession
+from tests.app.test_sign_by_voice import SAY, hearing
 
 
 @pytest.fixture
@@ -24,14 +21,7 @@ def dictating(qtbot):
     made: dict = {}
 
     def start(lang: str):
-        phrases: deque[str] = deque()
-        sessions: list[QueueSession] = []
-
-        def factory(on_event, hands_free=True):
-            session = QueueSession(Hears(phrases), DictationProcessor(lang), on_event,
-                                   hands_free=hands_free)
-            sessions.append(session)
-            return session
+        phrases, sessions, factory = hearing(lang)
 
         form = ProtocolForm(load_protocol("moscow-chest-ct-covid"), lang)
         panel = DictationPanel(form, session_factory=factory)

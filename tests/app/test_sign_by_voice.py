@@ -51,9 +51,8 @@ class QueueSession(DictationSession):
         self.start_recogniser()
 
 
-@pytest.fixture(params=["en", "ru"])
-def station(request, qtbot, luch_home):
-    lang = request.param
+def hearing(lang: str) -> tuple[deque[str], list[QueueSession], object]:
+    """The phrases the recogniser will hear, the sessions made, and the session factory."""
     phrases: deque[str] = deque()
     sessions: list[QueueSession] = []
 
@@ -62,6 +61,13 @@ def station(request, qtbot, luch_home):
                                hands_free=hands_free)
         sessions.append(session)
         return session
+    return phrases, sessions, factory
+
+
+@pytest.fixture(params=["en", "ru"])
+def station(request, qtbot, luch_home):
+    lang = request.param
+    phrases, sessions, factory = hearing(lang)
 
     window = MainWindow(Settings())
     window.setProperty("headless", True)
