@@ -199,15 +199,7 @@ def read_head(fd: int, key: bytes, aad: bytes = b"", name: str = "file",
     data = scratch[:os.preadv(fd, [scratch], 0)]
     if not is_sealed(data):
         return None
-    at = 0
-
-    def read(n: int) -> bytes:
-        nonlocal at
-        piece = bytes(data[at:at + n])
-        at += len(piece)
-        return piece
-
-    header, exp, prefix = _parse_header(read, name, error)
+    header, exp, prefix = _parse_header(_reader(data), name, error)
     envelope = _envelope(header, exp, prefix, total, name, error)
     size = envelope.chunk_size(0)
     end = len(header) + size + TAG
@@ -332,9 +324,8 @@ def seal_buffers(key: bytes, buffers: Sequence, aad: bytes = b"", exp: int = DEF
         yield out[:want + TAG]
 
 
-def envelope_of(data, name: str = "file", error: Callable[[str], Exception] = SealError
-                ) -> Envelope:
-    """The :class:`Envelope` of a whole sealed file held in ``data`` (bytes, an ``mmap``)."""
+def _reader(data) -> Callable[[int], bytes]:
+    """Reads ``data`` (bytes, a memoryview, an ``mmap``) from its start, ``n`` bytes a call."""
     view, at = memoryview(data), 0
 
     def read(n: int) -> bytes:
@@ -342,8 +333,14 @@ def envelope_of(data, name: str = "file", error: Callable[[str], Exception] = Se
         piece = bytes(view[at:at + n])
         at += len(piece)
         return piece
+    return read
 
-    header, exp, prefix = _parse_header(read, name, error)
+
+def envelope_of(data, name: str = "file", error: Callable[[str], Exception] = SealError
+                ) -> Envelope:
+    """The :class:`Envelope` of a whole sealed file held in ``data`` (bytes, an ``mmap``)."""
+    view = memoryview(data)
+    header, exp, prefix = _parse_header(_reader(view), name, error)
     return _envelope(header, exp, prefix, len(view), name, error)
 
 
