@@ -140,7 +140,7 @@ class CommandSet:
         self._field_letters = self._letters_of_fields(names or {})
         # A field's name and its value said as one utterance («Динамика лучше»): the app's
         # form knows its fields and values; it returns the ``set_value`` command, or None.
-        self.values: Callable[[str], Command | None] | None = None
+        self.field_value: Callable[[str], Command | None] | None = None
         self._values = {k for k in (self.key(v.split()) for v in value_names(lang)) if k}
 
     @property
@@ -191,8 +191,8 @@ class CommandSet:
         if not toks:
             return []
         whole = self.match(t.text for t in toks if not t.is_punct)
-        if whole is None and self.values is not None:
-            whole = self.values(" ".join(words))
+        if whole is None and self.field_value is not None:
+            whole = self.field_value(" ".join(words))
         if whole is not None:
             return [whole]
         written = is_written(words)

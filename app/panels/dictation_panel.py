@@ -524,7 +524,7 @@ class DictationPanel(QWidget):
             found = self.form.labelled_value(heard, written)
             return Command(SET_VALUE, argument=found[1], field=found[0]) if found else None
 
-        commands.values = value_said
+        commands.field_value = value_said
 
     def _set_by_voice(self, key: str | None, said: str) -> None:
         """A field's value said with its name: set it there, wherever dictation is, and say
