@@ -5,7 +5,9 @@ choice, cached for benchmarks/dictation_safety.py (which weighs the command rule
 
 Each utterance (0.5 s of silence either side) is decoded as the engine's final is
 (``WhisperRecognizer._decode``: beam, the domain prompt, the guards); the scorer's
-``rank`` is kept where it ``considers`` the decode (short, written somewhat like a command).
+``rank`` is kept where it ``considers`` the decode (short, written somewhat like a command),
+as the scorer picks it before the rule on phrases that delete or sign (which
+``dictation_safety.py`` applies as the code it runs in does).
 Sets: English commands (espeak-ng en-us), English radiology and held-out phrases (espeak-ng,
 3 voices), Russian commands and radiology phrases (Festival), Russian commands (espeak-ng),
 real voices of both languages, and the protocols' values and aliases (English espeak-ng,
@@ -86,6 +88,7 @@ def main() -> int:
     for lang in args.lang.split(","):
         rec = WhisperRecognizer(build_options(lang, model_dir=join_base() if lang == "ru"
                                               else None))
+        rec.scorer.untaken = frozenset()  # the scorer's own pick: dictation_safety.py rules
         for name, (items, kind) in sets(lang, args.subset, shared).items():
             if name in out:
                 continue

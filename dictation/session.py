@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 RECORD_START, RECORD_STOP = "record_start", "record_stop"
 NEW_FIELD = "new_field"
+UNDO, REDO = "undo", "redo"  # the keyboard's undo and redo in the field being dictated
 TEXT_EDITS = set(EDITS)  # commands that only edit the transcript
 PRE_ROLL_SECONDS = 0.3  # audio before a record press that is still recognised
 BYTES_PER_SECOND = SAMPLE_RATE * 2
@@ -136,6 +137,16 @@ class DictationSession:
         field, events after it to the new one."""
         self.queue.put_marker(NEW_FIELD)
 
+    def undo(self) -> None:
+        """Take back the last change to the field being dictated, as "undo that" does (the
+        keyboard's Ctrl+Z there). Thread-safe, in order with the audio: an utterance being
+        shown early is ended first; a ``final`` event with the ``undo`` command follows."""
+        self.queue.put_marker(UNDO)
+
+    def redo(self) -> None:
+        """Make again what the last undo took back (a ``final`` event with ``redo``)."""
+        self.queue.put_marker(REDO)
+
     def recording(self) -> DictationRecording:
         """The audio heard so far with its words, to keep with the report as FLAC."""
         return DictationRecording.from_pcm(bytes(self.audio), self.words)
@@ -165,6 +176,13 @@ class DictationSession:
                     self._settle()
                     self.processor.transcript = Transcript()
                     self.on_event(DictationEvent("field"))  # later results: the new field
+                elif item in (UNDO, REDO):  # an early final shown stands, then is undone
+                    if self._pending is not None:
+                        self._flush()
+                    self._settle()
+                    command = self.processor.undo() if item == UNDO else self.processor.redo()
+                    self.on_event(DictationEvent("final", commands=(command,),
+                                                 text=self.processor.transcript.text))
                 elif isinstance(item, bytes):
                     if recording:
                         self._feed(item)
@@ -400,7 +418,7 @@ class _Pending:
 
 
 def _copy(transcript: Transcript) -> Transcript:
-    return Transcript([list(u) for u in transcript.utterances])
+    return transcript.copy()
 
 
 __all__ = ["AudioDeviceError", "DictationEvent", "DictationSession", "RecognizerFailedError"]

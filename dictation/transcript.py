@@ -1,7 +1,10 @@
 """The dictated text of one field, edited by utterances and editing commands.
 
 Pieces are kept per utterance so that "scratch that" removes the last utterance, "delete
-last word" the last word and "delete last sentence" the last sentence. Rendering joins words
+last word" the last word and "delete last sentence" the last sentence. "Undo that" takes
+back the last change, step by step (:meth:`Transcript.undo`): an utterance dictated, what an
+editing command removed, or a value the app set by voice meanwhile (a :class:`Step` the app
+undoes); a change after an undo clears the redo side. Rendering joins words
 with spaces, attaches punctuation to the word before it and capitalises the first word of
 each sentence and line. Each word keeps the time span it was spoken in, so a click on a word
 can play its audio.
@@ -51,11 +54,69 @@ class WordSpan:
     end: float | None
 
 
+Utterances = tuple[tuple[Piece, ...], ...]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One change that undo takes back: the transcript's ``utterances`` before it, or a
+    value the app set by voice in its field ``value`` (the app keeps what was there)."""
+
+    utterances: Utterances | None = None
+    value: str | None = None
+
+
+UNDO = "undo"  # the command; see DictationProcessor.process for what it carries
+UNDONE_TEXT, UNDONE_VALUE = "text", "value"  # its argument: what went back (None: nothing)
+
+
 @dataclass
 class Transcript:
-    """Utterances of pieces: words, punctuation marks and line breaks."""
+    """Utterances of pieces: words, punctuation marks and line breaks; the changes undo
+    takes back (``history``, newest last) and those it took back (``redo``)."""
 
     utterances: list[list[Piece]] = field(default_factory=list)
+    history: list[Step] = field(default_factory=list)
+    redo: list[Step] = field(default_factory=list)
+
+    def state(self) -> Utterances:
+        return tuple(tuple(u) for u in self.utterances)
+
+    def copy(self) -> Transcript:
+        """An independent copy (its history too: a tentative final taken back takes back
+        its step)."""
+        return Transcript([list(u) for u in self.utterances], list(self.history),
+                          list(self.redo))
+
+    def changed(self, step: Step) -> None:
+        """A change was made (``step`` takes it back): the redo side goes."""
+        self.history.append(step)
+        self.redo.clear()
+
+    def undo(self) -> Step | None:
+        """Take back the last change: the text as it was before it (for a value step, the
+        app takes it back). The step undone, or None when there is none."""
+        if not self.history:
+            return None
+        step = self.history.pop()
+        if step.utterances is not None:
+            self.redo.append(Step(self.state()))
+            self.utterances = [list(u) for u in step.utterances]
+        else:
+            self.redo.append(step)
+        return step
+
+    def redo_step(self) -> Step | None:
+        """Make again the change the last undo took back (as :meth:`undo` answers)."""
+        if not self.redo:
+            return None
+        step = self.redo.pop()
+        if step.utterances is not None:
+            self.history.append(Step(self.state()))
+            self.utterances = [list(u) for u in step.utterances]
+        else:
+            self.history.append(step)
+        return step
 
     def add(self, pieces: Iterable[Piece | str]) -> None:
         items = [p if isinstance(p, Piece) else Piece(p) for p in pieces]
@@ -168,15 +229,23 @@ class DictationProcessor:
         self.transcript = Transcript()
 
     def process(self, result: Result) -> Processed:
+        """One final: its words added, its edits made, and a step for undo recorded when it
+        changed the text (or set a value); "undo" is answered as :meth:`undo`."""
         if not result.final:
             return Processed(())
         words = list(result.words)
         spoken = [w.word for w in words] if words else result.text.split()
         pieces: list[Piece] = []
         found: list[Command] = []
+        before, shown = self.transcript.state(), self.transcript.text
+        undone = False
         for part in self.commands.parse(spoken):
             if isinstance(part, Text):
                 pieces.extend(self._pieces(part, words))
+                continue
+            if part.name == UNDO:  # said alone: nothing of this utterance before it
+                found.append(self.undo())
+                undone = True
                 continue
             found.append(part)
             if part.value is not None:
@@ -188,7 +257,23 @@ class DictationProcessor:
         if SHORT_COMMAS.get(self.lang):
             pieces = _short_commas(pieces)
         self.transcript.add(_uncapitalise(pieces))
+        if not undone:
+            if self.transcript.text != shown:
+                self.transcript.changed(Step(before))
+            for command in found:
+                if command.field is not None:  # a value set by voice (the app's set_value)
+                    self.transcript.changed(Step(value=command.field))
         return Processed(tuple(found))
+
+    def undo(self) -> Command:
+        """Take back the last change (:meth:`Transcript.undo`): the "undo" command for the
+        app, its argument saying what went back (``UNDONE_TEXT``; ``UNDONE_VALUE`` with the
+        value's field, which the app sets back; None: nothing to undo)."""
+        return _undone(self.transcript.undo())
+
+    def redo(self) -> Command:
+        """Make again what the last undo took back (answered as :meth:`undo`)."""
+        return _undone(self.transcript.redo_step(), "redo")
 
     def _pieces(self, text: Text, words: list) -> list[Piece]:
         out = []
@@ -202,6 +287,14 @@ class DictationProcessor:
             else:
                 out.append(Piece(written))
         return out
+
+
+def _undone(step: Step | None, name: str = UNDO) -> Command:
+    if step is None:
+        return Command(name)
+    if step.utterances is not None:
+        return Command(name, argument=UNDONE_TEXT)
+    return Command(name, argument=UNDONE_VALUE, field=step.value)
 
 
 # Whisper writes a comma after the first word or two of a short phrase ("Follow up, computed

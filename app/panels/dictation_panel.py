@@ -9,6 +9,12 @@ outside the report may be given to it (:meth:`DictationPanel.add_outside_editor`
 expert's review findings and comment): with the focus in one, the words go there, and
 stay there while it is given (a click on the images does not send them back to the report).
 
+"Undo that" / «отменить», and Ctrl+Z in the field being dictated (when the field has no typing
+of its own to undo: Qt's own undo goes first), take back the last change there, step by step:
+the session's transcript goes back (:meth:`dictation.transcript.Transcript.undo`) and a value
+set by voice meanwhile is set back here (:meth:`DictationPanel._value_back`); Ctrl+Shift+Z
+makes it again. The status says what went back.
+
 The words go to the text field the reader last picked: clicked (even the one that has the
 focus already), tabbed to, or chose by voice. A window taking the focus back (activated by a
 click on the images, a dialog closed) gives it to the field it had, with
@@ -25,11 +31,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QListWidget,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -42,10 +50,12 @@ from app.shell.error_text import error_text, localize
 from app.shell.input_router import input_router
 from dictation.commands import FIELD_MOVES, Command, moves_field
 from dictation.session import DictationEvent, DictationSession
+from dictation.transcript import UNDO, UNDONE_VALUE
 from dictation.written import split_words
 
 log = logging.getLogger(__name__)
 SET_VALUE = "set_value"  # a field's name and value said as one utterance (records.spoken)
+REDO = "redo"  # the keyboard's redo in the field being dictated (DictationSession.redo)
 # A press on a field of an inactive window may come before the window's activation gives it
 # the focus (X11): an activation this soon after the press is the reader's pick.
 PRESS_THEN_ACTIVATION_S = 1.0
@@ -130,6 +140,11 @@ class DictationPanel(QWidget):
         self._outside: dict[str, QPlainTextEdit] = {}
         self._outside_count = 0
         self._voice_move = False  # a voice command is moving the focus
+        # Values set by voice, by field key, for undo and redo (in step with the session's
+        # transcript, which records that a value was set): ("value", what the field held)
+        # or ("spill", where, words) for words put into the additional text instead.
+        self._undo_values: dict[str, list[tuple]] = {}
+        self._redo_values: dict[str, list[tuple]] = {}
 
         self.record = QPushButton(self.tr("Dictate"))
         self.record.setCheckable(True)
@@ -156,6 +171,8 @@ class DictationPanel(QWidget):
         self._pressed: tuple[str, float] | None = None  # (field key, when) of the last press
         input_router().add(self, (QEvent.Type.FocusIn, QEvent.Type.MouseButtonPress),
                            self._input)
+        input_router().add(self, (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress),
+                           self._undo_key)
         QApplication.instance().focusChanged.connect(self._focus_changed)
         self._meter = QTimer(self)
         self._meter.timeout.connect(self._update_level)
@@ -268,6 +285,10 @@ class DictationPanel(QWidget):
             self._answer_with(event)
         elif event.kind == "final":
             self.partial.clear()
+            undo = next((c for c in event.commands if c.name in (UNDO, REDO)), None)
+            if undo is not None:
+                self._undo(event, undo)
+                return
             tentative = event.result is not None and event.result.tentative
             placed = self._place(event.text, event.revises, tentative)
             if placed is not None:
@@ -377,11 +398,15 @@ class DictationPanel(QWidget):
         new = transcript[len(target.spoken):].strip() \
             if transcript.startswith(target.spoken) else transcript
         target.spoken, target.settled = transcript, settled if tentative else transcript
+        if new and not revises:  # the session recorded a step for these words
+            self._value_step(target.key, ("value", self._value_state(target.key)))
         if new and not self.form.insert_text(new, target.key):
             could = self.form.could_be(target.key, new)  # the start of two options or more
             spilled = self.form.spill(new)  # the words are the reader's: never dropped
             if spilled is not None:
                 target.spill = (spilled[1], new) if tentative else None
+                if not revises:
+                    self._undo_values[target.key][-1] = ("spill", spilled[1], new)
             if could:
                 options = "; ".join(f"“{o}”" for o in could)
                 self.message.emit(
@@ -534,9 +559,11 @@ class DictationPanel(QWidget):
         if self.form.read_only:
             self.message.emit(self._locked_text())
             return
+        self._value_step(key, ("value", self._value_state(key)))
         if not self.form.insert_text(said, key):
             spilled = self.form.spill(said)
             if spilled is not None:
+                self._undo_values[key][-1] = ("spill", spilled[1], said)
                 self.message.emit(self.tr("“%1” does not fit this field: added to “%2”")
                                   .replace("%1", said).replace("%2", spilled[0]))
             return
@@ -547,6 +574,118 @@ class DictationPanel(QWidget):
             shown = editor.currentText() if isinstance(editor, QComboBox) else said.rstrip(".")
             self.message.emit(self.tr("%1: set to “%2”").replace("%1", self.form.label(key))
                               .replace("%2", shown))
+
+    # -- undo and redo ----------------------------------------------------------------------------
+    def _undo(self, event: DictationEvent, command: Command) -> None:
+        """The session took back (or made again) the last change of the field being dictated:
+        show its text as it now is, set back a value set by voice, and say what changed."""
+        redo = command.name == REDO
+        target = self._targets[0]
+        if target.answering or command.argument is None:
+            self.message.emit(self.tr("Nothing to redo") if redo else
+                              self.tr("Nothing to undo in this field"))
+            return
+        if command.argument == UNDONE_VALUE:
+            self._value_back(command.field, redo)
+            return
+        editor = self._editor(target.key)
+        if not isinstance(editor, QPlainTextEdit):  # a value field's words: its value
+            target.spoken = target.settled = event.text
+            self._value_back(target.key, redo)
+            return
+        before = editor.toPlainText()
+        placed = self._place(event.text)
+        if placed is not None:
+            self.written.emit(event, *placed)
+        self.message.emit(self._changed_text(before, editor.toPlainText(), redo))
+
+    def _changed_text(self, before: str, after: str, redo: bool) -> str:
+        """The status after an undo (``redo``) in a text field: the words taken out or back."""
+        start = 0
+        while start < min(len(before), len(after)) and before[start] == after[start]:
+            start += 1
+        end = 0
+        while end < min(len(before), len(after)) - start \
+                and before[-1 - end] == after[-1 - end]:
+            end += 1
+        gone = before[start:len(before) - end].strip()
+        back = after[start:len(after) - end].strip()
+        if back:
+            return (self.tr("Redone: “%1”") if redo else self.tr("Undone: “%1” is back")) \
+                .replace("%1", back)
+        if gone:
+            return (self.tr("Redone: “%1” taken out") if redo else
+                    self.tr("Undone: “%1” taken out")).replace("%1", gone)
+        return self.tr("Undone")
+
+    def _value_state(self, key: str | None):
+        """What value field ``key`` holds (and whether it is marked to check)."""
+        if key is None or key not in self.form.editors:
+            return None
+        return self.form.value_of(key), self.form.to_check().get(key)
+
+    def _value_step(self, key: str | None, step: tuple) -> None:
+        if key is not None:
+            self._undo_values.setdefault(key, []).append(step)
+            self._redo_values.pop(key, None)  # a new change: nothing to redo there
+
+    def _value_back(self, key: str | None, redo: bool = False) -> None:
+        """Set field ``key`` back to what it held before the last value set by voice (or,
+        ``redo``, to what that set it to), and say so."""
+        steps = (self._redo_values if redo else self._undo_values).get(key or "")
+        if not steps or key not in self.form.editors:
+            self.message.emit(self.tr("Nothing to redo") if redo else
+                              self.tr("Nothing to undo in this field"))
+            return
+        other = self._undo_values if redo else self._redo_values
+        step = steps.pop()
+        if step[0] == "spill":  # the words went to the additional text: out again (or in)
+            if redo:
+                spilled = self.form.spill(step[2])
+                other.setdefault(key, []).append(("spill", spilled[1] if spilled else 0,
+                                                  step[2]))
+            else:
+                self.form.unspill(step[1], step[2])
+                other.setdefault(key, []).append(step)
+            self.message.emit((self.tr("Redone: “%1”") if redo else
+                               self.tr("Undone: “%1” taken out")).replace("%1", step[2]))
+            return
+        other.setdefault(key, []).append(("value", self._value_state(key)))
+        value, mark = step[1]
+        self.form.set_value(key, value)
+        if mark:
+            self.form.restore_checks({key: mark})
+        editor = self.form.editors[key]
+        if isinstance(editor, QComboBox):
+            shown = editor.currentText()
+        elif isinstance(editor, QListWidget):
+            shown = ", ".join(editor.item(n).text() for n in range(editor.count())
+                              if editor.item(n).checkState() == Qt.CheckState.Checked)
+        else:
+            shown = "" if value is None else str(value)
+        self.message.emit((self.tr("Redone: %1 is “%2”") if redo else
+                           self.tr("Undone: %1 is “%2” again"))
+                          .replace("%1", self.form.label(key)).replace("%2", shown or "—"))
+
+    def _undo_key(self, watched: QObject, event: QEvent) -> bool:
+        """Ctrl+Z (Ctrl+Shift+Z) in the text field being dictated, with no typing of its own
+        to undo there, undoes the last voice change as "undo that" does (in order with the
+        speech: the session does it)."""
+        undo = event.matches(QKeySequence.StandardKey.Undo)
+        if not undo and not event.matches(QKeySequence.StandardKey.Redo):
+            return False
+        session = self.session
+        key = self._targets[-1].key if session is not None else None
+        editor = self._editor(key)
+        if editor is None or watched is not editor or (self.form.read_only and not _outside(key)):
+            return False
+        document = editor.document()
+        if document.isUndoAvailable() if undo else document.isRedoAvailable():
+            return False  # the reader's typing there: Qt's own undo
+        event.accept()
+        if event.type() == QEvent.Type.KeyPress:
+            session.undo() if undo else session.redo()
+        return True
 
     def _move_by_voice(self, name: str, argument: str | None) -> None:
         """A field move heard: the session has already begun the next field's transcript

@@ -354,6 +354,11 @@ class ProtocolForm(QWidget):
                 out[field.key] = value
         return out
 
+    def value_of(self, key: str) -> Any:
+        """What field ``key`` holds, as :meth:`values` gives it and :meth:`set_value` takes
+        it (None, [] or "" when unset)."""
+        return self._value(self.protocol.field(key), self.editors[key])
+
     def _value(self, field: Field, editor: QWidget) -> Any:
         if isinstance(editor, QComboBox):
             return editor.currentData()

@@ -51,7 +51,7 @@ PREFERRED_WIDTH = 460  # px: labels and fields side by side without wrapping mos
 ADDENDUM_WORD = {"ru": "Дополнение", "en": "Addendum"}  # in the report language
 # Voice commands that answer the signing preview (resources/dictation/commands.yaml).
 PREVIEW_SIGN = frozenset({"sign_report"})
-PREVIEW_BACK = frozenset({"cancel", "scratch_that", "previous_field"})
+PREVIEW_BACK = frozenset({"cancel", "scratch_that", "undo", "previous_field"})
 FREE_TEXT = "free_text"  # the additional text's key in the form (not a protocol field)
 REPORT_LANGUAGES = (("ru", "Русский"), ("en", "English"))  # each named in itself
 

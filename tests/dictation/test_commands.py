@@ -317,7 +317,8 @@ def test_commands_that_delete_or_sign_need_the_whole_phrase(lang, utterance, exp
 
 
 def test_the_destructive_commands_are_those_that_delete_or_sign(en, ru):
-    expected = {"scratch_that", "delete_last_word", "delete_last_sentence", "sign_report"}
+    expected = {"scratch_that", "delete_last_word", "delete_last_sentence", "undo",
+                "sign_report"}
     assert en.destructive == ru.destructive == expected
 
 
