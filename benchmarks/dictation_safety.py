@@ -7,10 +7,11 @@ taken from dictation ("stray") on the dictation sets, and which utterances a cha
 
 What the app takes from a decode, as the engine and the session do: the scorer's cached
 phrase replaces the text when the code's rules let it (a decode the text matcher finds no
-command in, and, where the code has them, that says no protocol value and whose phrase does
-not delete or sign unless the decode is the whole phrase nearly as written), then the text
-matcher (``command_of``). The scorer's own choice is the
-one cached (the code before the change), so only the rules around it are weighed here.
+command in, and, where the code has them, that says no protocol value and whose phrase is
+not held to its words (``CommandSet.destructive``: signing and undo since h18, the deleting
+commands too in h17) unless the decode is the whole phrase nearly as written), then the text
+matcher (``command_of``). The scorer's own pick is the one cached (before that rule), so only
+the rules around it are weighed here.
 """
 
 from __future__ import annotations

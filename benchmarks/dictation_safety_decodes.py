@@ -6,7 +6,7 @@ choice, cached for benchmarks/dictation_safety.py (which weighs the command rule
 Each utterance (0.5 s of silence either side) is decoded as the engine's final is
 (``WhisperRecognizer._decode``: beam, the domain prompt, the guards); the scorer's
 ``rank`` is kept where it ``considers`` the decode (short, written somewhat like a command),
-as the scorer picks it before the rule on phrases that delete or sign (which
+as the scorer picks it before the rule on phrases held to their words (signing, undo; which
 ``dictation_safety.py`` applies as the code it runs in does).
 Sets: English commands (espeak-ng en-us), English radiology and held-out phrases (espeak-ng,
 3 voices), Russian commands and radiology phrases (Festival), Russian commands (espeak-ng),

@@ -90,7 +90,7 @@ class _Phrase:
     value: str | None
     names: str | None = None  # "fields" | "templates": what the argument is matched with
     open: bool = False  # words after it may be a misheard name (scored, never taken as said)
-    destructive: bool = False  # deletes text or signs: the whole phrase, the tight margin
+    destructive: bool = False  # signs, or undoes: the whole phrase, the tight margin
 
 
 class CommandSet:
@@ -145,7 +145,8 @@ class CommandSet:
 
     @property
     def destructive(self) -> frozenset[str]:
-        """Commands that delete dictated text or sign (``destructive`` in the table)."""
+        """Commands no voice command takes back: signing and undo (``destructive`` in the
+        table): the whole phrase, the tight margin, never made by the scorer from other words."""
         return frozenset(p.name for p in self._phrases if p.destructive)
 
     def names_value(self, words: Iterable[str]) -> bool:

@@ -13,9 +13,10 @@ The margin (:func:`close`), for a key with as many words as the phrase:
 So "Previous fields." and "Следующие поле." are commands, while "Previous film.", "the next
 field of view" and "sign of consolidation" are not.
 
-The tight margin (``tight``: commands that delete text or sign, which cannot be taken back
-by a word said after them): the one word that differs has 8 letters or more and differs by
-1 edit ("Delete last sentences."); "Delete world." and "Sign reports." stay text.
+The tight margin (``tight``: signing and undo, which no voice command takes back): the one
+word that differs has 8 letters or more and differs by 1 edit; "Sign reports." stays text.
+Deleting commands take the word margin ("Delete world." deletes the last word): "undo that"
+brings back what they removed.
 """
 
 from __future__ import annotations
@@ -85,7 +86,7 @@ def close(said: Sequence[str], phrase: Sequence[str], one_word_exact: bool = Tru
           tight: bool = False) -> bool:
     """Whether the key ``said`` is within the margin of the key ``phrase`` (see module doc);
     a one-word name (a command's argument) may be given the word margin; ``tight``: the
-    tight margin of commands that delete or sign."""
+    tight margin of signing and undo."""
     if len(said) != len(phrase) or not phrase:
         return False
     differ = [(s, p) for s, p in zip(said, phrase, strict=True) if s != p]

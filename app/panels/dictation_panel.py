@@ -50,7 +50,7 @@ from app.shell.error_text import error_text, localize
 from app.shell.input_router import input_router
 from dictation.commands import FIELD_MOVES, Command, moves_field
 from dictation.session import DictationEvent, DictationSession
-from dictation.transcript import UNDO, UNDONE_VALUE
+from dictation.transcript import EDITS, UNDO, UNDONE_VALUE
 from dictation.written import split_words
 
 log = logging.getLogger(__name__)
@@ -290,9 +290,16 @@ class DictationPanel(QWidget):
                 self._undo(event, undo)
                 return
             tentative = event.result is not None and event.result.tentative
+            editor = self._editor(self._targets[0].key)
+            before = editor.toPlainText() if isinstance(editor, QPlainTextEdit) else None
             placed = self._place(event.text, event.revises, tentative)
             if placed is not None:
                 self.written.emit(event, *placed)
+            if before is not None and any(c.name in EDITS for c in event.commands):
+                gone = _changed(before, editor.toPlainText())[0]
+                if gone:  # a misheard "delete ..." is seen, and taken back by "undo that"
+                    self.message.emit(self.tr("Deleted “%1”: say “undo that” or press Ctrl+Z "
+                                              "to bring it back").replace("%1", gone))
             for command in event.commands:
                 self._run_command(command.name, command.argument, command.field)
 
@@ -601,15 +608,7 @@ class DictationPanel(QWidget):
 
     def _changed_text(self, before: str, after: str, redo: bool) -> str:
         """The status after an undo (``redo``) in a text field: the words taken out or back."""
-        start = 0
-        while start < min(len(before), len(after)) and before[start] == after[start]:
-            start += 1
-        end = 0
-        while end < min(len(before), len(after)) - start \
-                and before[-1 - end] == after[-1 - end]:
-            end += 1
-        gone = before[start:len(before) - end].strip()
-        back = after[start:len(after) - end].strip()
+        gone, back = _changed(before, after)
         if back:
             return (self.tr("Redone: “%1”") if redo else self.tr("Undone: “%1” is back")) \
                 .replace("%1", back)
@@ -702,6 +701,18 @@ class DictationPanel(QWidget):
         finally:
             self._voice_move = False
         self._retarget(chosen=True, voiced=True)
+
+
+def _changed(before: str, after: str) -> tuple[str, str]:
+    """What changed from ``before`` to ``after``: the text taken out and the text put in
+    (between their common start and end, stripped)."""
+    start = 0
+    while start < min(len(before), len(after)) and before[start] == after[start]:
+        start += 1
+    end = 0
+    while end < min(len(before), len(after)) - start and before[-1 - end] == after[-1 - end]:
+        end += 1
+    return before[start:len(before) - end].strip(), after[start:len(after) - end].strip()
 
 
 def _joiner(base: str, dictated: str) -> str:

@@ -23,7 +23,7 @@ Streaming around a whole-utterance model:
   next pause or end, and that final revises the tentative one.
 * Commands: a short utterance whose text is no command is scored against the nearest command
   phrases (:mod:`dictation.command_scorer`); a phrase that clearly wins replaces the text.
-  One that deletes text or signs only from a decode of its whole phrase; none from the text
+  One that signs or undoes only from a decode of its whole phrase; none from the text
   of a protocol's value.
 * Shallow fusion (off unless ``dictation.whisper.fusion.<lang>`` sets a weight): beam finals
   decoded by :mod:`dictation.whisper_decoder` steered by :mod:`dictation.fusion_lm`; not

@@ -1032,97 +1032,102 @@
         <translation>Голосовая команда услышана, но диктовка закончилась раньше, чем она подтвердилась, поэтому команда не выполнена: «%1»</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="322"/>
+        <location filename="../../app/panels/dictation_panel.py" line="301"/>
+        <source>Deleted “%1”: say “undo that” or press Ctrl+Z to bring it back</source>
+        <translation>Удалено «%1»: скажите «отменить» или нажмите Ctrl+Z, чтобы вернуть</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/dictation_panel.py" line="329"/>
         <source>Signing: say “sign” to sign, or “cancel” to go back to the report</source>
         <translation>Подписание: скажите «подписать», чтобы подписать, или «отмена», чтобы вернуться к протоколу</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="326"/>
+        <location filename="../../app/panels/dictation_panel.py" line="333"/>
         <source>The report is signed: start an addendum to dictate into it.</source>
         <translation>Протокол подписан: чтобы диктовать в него, начните дополнение.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="389"/>
+        <location filename="../../app/panels/dictation_panel.py" line="396"/>
         <source>Choose a field to dictate into</source>
         <translation>Выберите поле для диктовки</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="413"/>
+        <location filename="../../app/panels/dictation_panel.py" line="420"/>
         <source>“%1” could be any of: %2. Say the whole option.</source>
         <translation>«%1» может означать любой из вариантов: %2. Произнесите вариант полностью.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="415"/>
+        <location filename="../../app/panels/dictation_panel.py" line="422"/>
         <source>The words were added to “%1”.</source>
         <translation>Слова добавлены в «%1».</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="418"/>
+        <location filename="../../app/panels/dictation_panel.py" line="425"/>
         <source>“%s” does not fit this field</source>
         <translation>«%s» не подходит для этого поля</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="420"/>
-        <location filename="../../app/panels/dictation_panel.py" line="567"/>
+        <location filename="../../app/panels/dictation_panel.py" line="427"/>
+        <location filename="../../app/panels/dictation_panel.py" line="574"/>
         <source>“%1” does not fit this field: added to “%2”</source>
         <translation>«%1» не подходит к этому полю: добавлено в «%2»</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="575"/>
+        <location filename="../../app/panels/dictation_panel.py" line="582"/>
         <source>%1: set to “%2”</source>
         <translation>%1: записано «%2»</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="585"/>
-        <location filename="../../app/panels/dictation_panel.py" line="637"/>
+        <location filename="../../app/panels/dictation_panel.py" line="592"/>
+        <location filename="../../app/panels/dictation_panel.py" line="636"/>
         <source>Nothing to redo</source>
         <translation>Нечего повторять</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="586"/>
-        <location filename="../../app/panels/dictation_panel.py" line="638"/>
+        <location filename="../../app/panels/dictation_panel.py" line="593"/>
+        <location filename="../../app/panels/dictation_panel.py" line="637"/>
         <source>Nothing to undo in this field</source>
         <translation>В этом поле нечего отменять</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="614"/>
-        <location filename="../../app/panels/dictation_panel.py" line="650"/>
+        <location filename="../../app/panels/dictation_panel.py" line="613"/>
+        <location filename="../../app/panels/dictation_panel.py" line="649"/>
         <source>Redone: “%1”</source>
         <translation>Повторено: «%1»</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="614"/>
+        <location filename="../../app/panels/dictation_panel.py" line="613"/>
         <source>Undone: “%1” is back</source>
         <translation>Отменено: «%1» снова на месте</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="617"/>
+        <location filename="../../app/panels/dictation_panel.py" line="616"/>
         <source>Redone: “%1” taken out</source>
         <translation>Повторено: «%1» убрано</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="618"/>
-        <location filename="../../app/panels/dictation_panel.py" line="651"/>
+        <location filename="../../app/panels/dictation_panel.py" line="617"/>
+        <location filename="../../app/panels/dictation_panel.py" line="650"/>
         <source>Undone: “%1” taken out</source>
         <translation>Отменено: «%1» убрано</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="619"/>
+        <location filename="../../app/panels/dictation_panel.py" line="618"/>
         <source>Undone</source>
         <translation>Отменено</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="666"/>
+        <location filename="../../app/panels/dictation_panel.py" line="665"/>
         <source>Redone: %1 is “%2”</source>
         <translation>Повторено: %1 — «%2»</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="667"/>
+        <location filename="../../app/panels/dictation_panel.py" line="666"/>
         <source>Undone: %1 is “%2” again</source>
         <translation>Отменено: %1 снова «%2»</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="701"/>
+        <location filename="../../app/panels/dictation_panel.py" line="700"/>
         <source>No field called “%s”</source>
         <translation>Нет поля «%s»</translation>
     </message>

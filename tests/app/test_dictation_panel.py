@@ -623,27 +623,31 @@ def spilling(qtbot):
     return _shown_panel(qtbot, spill=True)
 
 
-def test_words_near_a_deleting_command_delete_nothing(spilling, qtbot):
-    """"worsening" was heard "Last sentence." (a part of "delete last sentence"), and a near
-    word ("Delete world.") is no "delete last word": in a text field the dictated words
-    stay and the heard ones are added; in Dynamics they go to the additional text."""
+def test_a_near_deleting_command_says_what_it_deleted_and_undo_brings_it_back(spilling, qtbot):
+    """"worsening" was heard "Last sentence." (a part of "delete last sentence"): text. A
+    near word ("Delete world.") deletes the last word, as it did before h17, but the status
+    says what went and "undo that" brings it back; in Dynamics the words go to the
+    additional text."""
     from dictation.transcript import DictationProcessor
 
     panel, form = spilling, spilling.form
     processor = DictationProcessor("en")
+    messages: list[str] = []
+    panel.message.connect(messages.append)
     form.focus_field("conclusion")
     panel._retarget()
     _said(panel, qtbot, processor, "No pleural effusion.")
     _said(panel, qtbot, processor, "Heart size normal.")
     _said(panel, qtbot, processor, "Last sentence.")
-    _said(panel, qtbot, processor, "Delete world.")
     text = form.values()["conclusion"]
-    assert text.startswith("No pleural effusion. Heart size normal."), text
-    assert "Last sentence" in text and "world" in text, text
-    _said(panel, qtbot, processor, "Delete last word.")  # said whole: it deletes
-    assert not form.values()["conclusion"].endswith("world."), form.values()["conclusion"]
-    messages: list[str] = []
-    panel.message.connect(messages.append)
+    assert text == "No pleural effusion. Heart size normal. Last sentence.", text
+    _said(panel, qtbot, processor, "Delete world.")
+    assert form.values()["conclusion"] == "No pleural effusion. Heart size normal. Last", \
+        form.values()["conclusion"]
+    assert "sentence" in messages[-1] and "undo that" in messages[-1], messages
+    _said(panel, qtbot, processor, "Undo that.")
+    assert form.values()["conclusion"] == text
+    assert "sentence" in messages[-1], messages
     form.focus_field("dynamics")
     panel._retarget()
     processor.transcript = type(processor.transcript)()

@@ -292,33 +292,36 @@ def test_words_near_no_single_field_stay_text(en, ru, heard, lang):
 @pytest.mark.parametrize(
     ("lang", "utterance", "expected"),
     [
-        # Commands that delete text or sign: the whole phrase, the tight margin (one edit
-        # in a word of 8 letters or more), so a near word never deletes or signs.
-        ("en", "Delete world.", None),
-        ("en", "Delete words.", None),
-        ("en", "Remove last ward.", None),
+        # Signing and undo (nothing takes them back by voice): the whole phrase, the tight
+        # margin (one edit in a word of 8 letters or more), so a near word never signs.
         ("en", "Sign reports.", None),
+        ("ru", "Подписать протоколы.", "sign_report"),
+        ("ru", "Подписать отчеты.", None),
+        ("en", "Undo than.", None),
+        ("en", "Undone.", None),
+        ("ru", "Отменит.", None),
+        # Deleting commands take the word margin again: "undo that" brings the words back.
+        ("en", "Delete world.", "delete_last_word"),
+        ("en", "Delete words.", "delete_last_word"),
+        ("en", "Remove last ward.", "delete_last_word"),
         ("en", "Last sentence.", None),  # "worsening" as tiny.en heard it: part of a phrase
         ("en", "Delete last.", None),
         ("en", "Delete last sentences.", "delete_last_sentence"),
         ("en", "Delete the last sentence.", "delete_last_sentence"),  # a filler word
-        ("ru", "Удалить слова.", None),
+        ("ru", "Удалить слова.", "delete_last_word"),
         ("ru", "Удалить последние слово.", "delete_last_word"),
         ("ru", "Удали последнее предложения.", "delete_last_sentence"),
-        ("ru", "Подписать протоколы.", "sign_report"),
-        ("ru", "Подписать отчеты.", None),
         # Other commands keep the word margin.
         ("en", "Previous fields.", "previous_field"),
         ("ru", "Следующие поле.", "next_field"),
     ],
 )
-def test_commands_that_delete_or_sign_need_the_whole_phrase(lang, utterance, expected):
+def test_signing_and_undo_need_the_whole_phrase(lang, utterance, expected):
     assert command_of(utterance, CommandSet(lang)) == expected
 
 
-def test_the_destructive_commands_are_those_that_delete_or_sign(en, ru):
-    expected = {"scratch_that", "delete_last_word", "delete_last_sentence", "undo",
-                "sign_report"}
+def test_the_commands_held_to_the_whole_phrase_are_signing_and_undo(en, ru):
+    expected = {"undo", "sign_report"}
     assert en.destructive == ru.destructive == expected
 
 
