@@ -66,6 +66,7 @@ class Step:
     value: str | None = None
 
 
+MAX_UNDO = 200  # steps kept for undo in one field's transcript
 UNDO = "undo"  # the command; see DictationProcessor.process for what it carries
 UNDONE_TEXT, UNDONE_VALUE = "text", "value"  # its argument: what went back (None: nothing)
 
@@ -89,8 +90,10 @@ class Transcript:
                           list(self.redo))
 
     def changed(self, step: Step) -> None:
-        """A change was made (``step`` takes it back): the redo side goes."""
+        """A change was made (``step`` takes it back): the redo side goes; the oldest steps
+        beyond :data:`MAX_UNDO` are forgotten."""
         self.history.append(step)
+        del self.history[:-MAX_UNDO]
         self.redo.clear()
 
     def undo(self) -> Step | None:

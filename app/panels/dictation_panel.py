@@ -215,6 +215,8 @@ class DictationPanel(QWidget):
             self.message.emit(self.tr("Dictation could not start: %s") % error_text(err))
             return
         self._targets = targets
+        self._undo_values.clear()  # a new session's transcripts: nothing of before to undo
+        self._redo_values.clear()
         self._meter.start(100)
         self.record.setChecked(True)
 
