@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
-from dictation.commands import Command, CommandSet, Text
+from dictation.commands import FIELD_MOVES, Command, CommandSet, Text
 from dictation.normalize import Normalizer
 from dictation.results import Result
 
@@ -218,6 +218,9 @@ class Processed:
     """What one final result did: the commands in it for the app (field navigation etc.)."""
 
     commands: tuple[Command, ...]
+    # What was said after a field move in the same utterance («Заключение. Без патологии.»):
+    # the next field's, left for the session to give it once the field has changed.
+    rest: Result | None = None
 
 
 class DictationProcessor:
@@ -242,7 +245,9 @@ class DictationProcessor:
         found: list[Command] = []
         before, shown = self.transcript.state(), self.transcript.text
         undone = False
-        for part in self.commands.parse(spoken):
+        parts = self.commands.parse(spoken)
+        rest = None
+        for n, part in enumerate(parts):
             if isinstance(part, Text):
                 pieces.extend(self._pieces(part, words))
                 continue
@@ -251,6 +256,10 @@ class DictationProcessor:
                 undone = True
                 continue
             found.append(part)
+            said = next((p for p in parts[n + 1 :] if isinstance(p, Text)), None)
+            if part.name in FIELD_MOVES and said is not None:
+                rest = _after(result, spoken, said.indices[0] if said.indices else None)
+                break
             if part.value is not None:
                 pieces.append(Piece(part.value))
             elif part.name in EDITS:  # on what was said before it, this utterance's too
@@ -266,7 +275,7 @@ class DictationProcessor:
             for command in found:
                 if command.field is not None:  # a value set by voice (the app's set_value)
                     self.transcript.changed(Step(value=command.field))
-        return Processed(tuple(found))
+        return Processed(tuple(found), rest)
 
     def undo(self) -> Command:
         """Take back the last change (:meth:`Transcript.undo`): the "undo" command for the
@@ -298,6 +307,16 @@ def _undone(step: Step | None, name: str = UNDO) -> Command:
     if step.utterances is not None:
         return Command(name, argument=UNDONE_TEXT)
     return Command(name, argument=UNDONE_VALUE, field=step.value)
+
+
+def _after(result: Result, spoken: list[str], start: int | None) -> Result | None:
+    """The words of ``result`` from the ``start``-th on, as a final result of their own."""
+    if start is None:
+        return None
+    said = spoken[start:]
+    spaced = any(w[:1].isspace() for w in said)
+    text = ("".join(said) if spaced else " ".join(said)).strip()
+    return Result(text, final=True, words=tuple(result.words[start:]) if result.words else ())
 
 
 # Whisper writes a comma after the first word or two of a short phrase ("Follow up, computed

@@ -158,7 +158,7 @@
         <translation>ИИ не смог оценить это исследование; степень определяет врач.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="530"/>
+        <location filename="../../app/panels/ai_panel.py" line="531"/>
         <source>Corrected by the reader: recomputed from the edited labels (the AI read %1)</source>
         <translation>Исправлено врачом: пересчитано по исправленной разметке (ИИ: %1)</translation>
     </message>
@@ -1017,117 +1017,117 @@
         <translation>Не удалось начать диктовку: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="261"/>
+        <location filename="../../app/panels/dictation_panel.py" line="263"/>
         <source>The speech recogniser had a fault and was restarted; dictation goes on and no audio was lost.</source>
         <translation>Распознаватель речи дал сбой и был перезапущен; диктовка продолжается, звук не потерян.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="264"/>
+        <location filename="../../app/panels/dictation_panel.py" line="266"/>
         <source>Whisper could not start (%1); dictating with %2 instead.</source>
         <translation>Whisper не запустился (%1); диктовку распознаёт %2.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="275"/>
+        <location filename="../../app/panels/dictation_panel.py" line="277"/>
         <source>A voice command was heard but dictation ended before it was confirmed, so it was not run: “%1”</source>
         <translation>Голосовая команда услышана, но диктовка закончилась раньше, чем она подтвердилась, поэтому команда не выполнена: «%1»</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="301"/>
+        <location filename="../../app/panels/dictation_panel.py" line="303"/>
         <source>Deleted “%1”: say “undo that” or press Ctrl+Z to bring it back</source>
         <translation>Удалено «%1»: скажите «отменить» или нажмите Ctrl+Z, чтобы вернуть</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="329"/>
+        <location filename="../../app/panels/dictation_panel.py" line="331"/>
         <source>Signing: say “sign” to sign, or “cancel” to go back to the report</source>
         <translation>Подписание: скажите «подписать», чтобы подписать, или «отмена», чтобы вернуться к протоколу</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="333"/>
+        <location filename="../../app/panels/dictation_panel.py" line="335"/>
         <source>The report is signed: start an addendum to dictate into it.</source>
         <translation>Протокол подписан: чтобы диктовать в него, начните дополнение.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="396"/>
+        <location filename="../../app/panels/dictation_panel.py" line="398"/>
         <source>Choose a field to dictate into</source>
         <translation>Выберите поле для диктовки</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="420"/>
+        <location filename="../../app/panels/dictation_panel.py" line="422"/>
         <source>“%1” could be any of: %2. Say the whole option.</source>
         <translation>«%1» может означать любой из вариантов: %2. Произнесите вариант полностью.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="422"/>
+        <location filename="../../app/panels/dictation_panel.py" line="424"/>
         <source>The words were added to “%1”.</source>
         <translation>Слова добавлены в «%1».</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="425"/>
+        <location filename="../../app/panels/dictation_panel.py" line="427"/>
         <source>“%s” does not fit this field</source>
         <translation>«%s» не подходит для этого поля</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="427"/>
-        <location filename="../../app/panels/dictation_panel.py" line="574"/>
+        <location filename="../../app/panels/dictation_panel.py" line="429"/>
+        <location filename="../../app/panels/dictation_panel.py" line="579"/>
         <source>“%1” does not fit this field: added to “%2”</source>
         <translation>«%1» не подходит к этому полю: добавлено в «%2»</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="582"/>
+        <location filename="../../app/panels/dictation_panel.py" line="587"/>
         <source>%1: set to “%2”</source>
         <translation>%1: записано «%2»</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="592"/>
-        <location filename="../../app/panels/dictation_panel.py" line="636"/>
+        <location filename="../../app/panels/dictation_panel.py" line="597"/>
+        <location filename="../../app/panels/dictation_panel.py" line="641"/>
         <source>Nothing to redo</source>
         <translation>Нечего повторять</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="593"/>
-        <location filename="../../app/panels/dictation_panel.py" line="637"/>
+        <location filename="../../app/panels/dictation_panel.py" line="598"/>
+        <location filename="../../app/panels/dictation_panel.py" line="642"/>
         <source>Nothing to undo in this field</source>
         <translation>В этом поле нечего отменять</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="613"/>
-        <location filename="../../app/panels/dictation_panel.py" line="649"/>
+        <location filename="../../app/panels/dictation_panel.py" line="618"/>
+        <location filename="../../app/panels/dictation_panel.py" line="654"/>
         <source>Redone: “%1”</source>
         <translation>Повторено: «%1»</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="613"/>
+        <location filename="../../app/panels/dictation_panel.py" line="618"/>
         <source>Undone: “%1” is back</source>
         <translation>Отменено: «%1» снова на месте</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="616"/>
+        <location filename="../../app/panels/dictation_panel.py" line="621"/>
         <source>Redone: “%1” taken out</source>
         <translation>Повторено: «%1» убрано</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="617"/>
-        <location filename="../../app/panels/dictation_panel.py" line="650"/>
+        <location filename="../../app/panels/dictation_panel.py" line="622"/>
+        <location filename="../../app/panels/dictation_panel.py" line="655"/>
         <source>Undone: “%1” taken out</source>
         <translation>Отменено: «%1» убрано</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="618"/>
+        <location filename="../../app/panels/dictation_panel.py" line="623"/>
         <source>Undone</source>
         <translation>Отменено</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="665"/>
+        <location filename="../../app/panels/dictation_panel.py" line="670"/>
         <source>Redone: %1 is “%2”</source>
         <translation>Повторено: %1 — «%2»</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="666"/>
+        <location filename="../../app/panels/dictation_panel.py" line="671"/>
         <source>Undone: %1 is “%2” again</source>
         <translation>Отменено: %1 снова «%2»</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="700"/>
+        <location filename="../../app/panels/dictation_panel.py" line="705"/>
         <source>No field called “%s”</source>
         <translation>Нет поля «%s»</translation>
     </message>
@@ -3515,12 +3515,12 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>ProtocolForm</name>
     <message>
-        <location filename="../../app/panels/protocol_form.py" line="612"/>
+        <location filename="../../app/panels/protocol_form.py" line="623"/>
         <source>%1 was set by voice to “%2”: check this value, it sounds like its opposite %3. Click the field or press Enter in it to confirm.</source>
         <translation>%1: значение «%2» задано голосом — проверьте его: оно звучит похоже на противоположное %3. Щёлкните по полю или нажмите в нём Enter, чтобы подтвердить.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/protocol_form.py" line="616"/>
+        <location filename="../../app/panels/protocol_form.py" line="627"/>
         <source>%1 was set by voice to “%2”: check this value (its options include opposites that sound alike). Click the field or press Enter in it to confirm.</source>
         <translation>%1: значение «%2» задано голосом — проверьте его (среди вариантов есть похоже звучащие противоположные). Щёлкните по полю или нажмите в нём Enter, чтобы подтвердить.</translation>
     </message>
