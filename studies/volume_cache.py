@@ -63,6 +63,15 @@ class Entry:
     def read(self, threads: int = THREADS) -> Volume | None:
         """The volume, or None when there is no entry, it is of other files, or damaged
         (then it is removed: the images are read and it is written again)."""
+        return self._mapped(lambda data: self._read(data, threads))
+
+    def current(self) -> bool:
+        """Whether the entry is there, whole-headed and of these files (only its head is
+        decrypted: the background's check before it would read the images)."""
+        return bool(self._mapped(lambda data: self._head(data)[0]["fingerprint"]
+                                 == self.fingerprint))
+
+    def _mapped(self, use):
         try:
             with open(self.path, "rb") as f:
                 data = mmap.mmap(f.fileno(), 0, flags=mmap.MAP_SHARED | _POPULATE,
@@ -70,7 +79,7 @@ class Entry:
         except (OSError, ValueError):  # none yet (an empty file cannot be mapped)
             return None
         try:
-            return self._read(data, threads)
+            return use(data)
         except (crypto.SealError, ValueError, KeyError, TypeError) as err:
             log.warning("decoded volume entry damaged, read from the images: %s",
                         type(err).__name__)
@@ -80,7 +89,8 @@ class Entry:
         finally:
             data.close()
 
-    def _read(self, data: mmap.mmap, threads: int) -> Volume | None:
+    def _head(self, data: mmap.mmap) -> tuple[dict, crypto.Envelope, int]:
+        """The head's fields, the envelope and how many chunks the head fills."""
         envelope = crypto.envelope_of(data, NAME)
         first = bytearray(envelope.chunk_size(0))
         crypto.open_chunks_into(data, self._key, _AAD, envelope, 0, 1, first, name=NAME)
@@ -94,7 +104,10 @@ class Entry:
                                      - envelope.chunk)
             crypto.open_chunks_into(data, self._key, _AAD, envelope, 1, head_chunks,
                                     memoryview(head)[envelope.chunk:], name=NAME)
-        meta = json.loads(bytes(head[16:16 + length]))
+        return json.loads(bytes(head[16:16 + length])), envelope, head_chunks
+
+    def _read(self, data: mmap.mmap, threads: int) -> Volume | None:
+        meta, envelope, head_chunks = self._head(data)
         if meta["fingerprint"] != self.fingerprint:
             return None
         voxels = np.empty(tuple(meta["shape"]), np.dtype(meta["dtype"]))
@@ -170,10 +183,10 @@ def fingerprint(folder: Path, files: list[FileRef]) -> str:
     return digest.hexdigest()
 
 
-def wait_written(timeout: float = 30.0) -> None:
-    """Wait for the entries being written (tests, benchmarks)."""
+def wait_written(timeout: float = 30.0, folder: Path | None = None) -> None:
+    """Wait for the entries being written (or only ``folder``'s)."""
     with _guard:
-        threads = list(_writing.values())
+        threads = [t for f, t in _writing.items() if folder is None or f == Path(folder)]
     for thread in threads:
         thread.join(timeout)
 

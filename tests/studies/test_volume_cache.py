@@ -94,6 +94,27 @@ def test_other_images_read_again_and_the_entry_follows(studies_pair, monkeypatch
     _same(open_volume(plain), _opened(sealed))
 
 
+def test_keep_decoded_writes_the_entry_once_and_follows_the_images(studies_pair, monkeypatch):
+    """The background's warm-up of a prefetched study: the entry written before any open,
+    the images not read again while it is of the same files, read again when one changed."""
+    plain, sealed = studies_pair
+    want = open_volume(plain)
+    assert loader.keep_decoded(sealed) is True
+    assert (sealed / volume_cache.NAME).is_file()
+    with monkeypatch.context() as m:
+        _no_scan(m)
+        _same(want, open_volume(sealed))  # the first open: one decryption
+        assert loader.keep_decoded(sealed) is True  # current: only its head decrypted
+    gone = sorted((sealed / "r1").glob("*.dcm"))[3]
+    gone.unlink()  # a series changed since (an image evicted, or refetched)
+    assert loader.keep_decoded(sealed) is True
+    with monkeypatch.context() as m:
+        _no_scan(m)
+        assert open_volume(sealed).shape[0] == 19
+    assert loader.keep_decoded(plain) is False  # nothing kept for plain folders
+    assert not (plain / volume_cache.NAME).exists()
+
+
 @pytest.mark.parametrize("damage", ["flip", "cut", "swap"])
 def test_a_damaged_entry_is_caught_and_the_images_read(studies_pair, monkeypatch, caplog,
                                                        damage):
