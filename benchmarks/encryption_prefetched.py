@@ -124,16 +124,22 @@ def main() -> None:
             times: dict[str, list] = {"plain": [], "sealed, not warmed": [],
                                       "sealed, warmed by the background": []}
             warms = []
+
+            def open_plain(folder=plain) -> None:
+                studies.open_volume(folder)
+
+            def open_sealed(folder=sealed) -> None:
+                studies.open_volume(folder)
+
             for _ in range(args.rounds):
-                times["plain"].append(_time(lambda: studies.open_volume(plain)))
+                times["plain"].append(_time(open_plain))
                 entry.unlink()
-                times["sealed, not warmed"].append(_time(lambda: studies.open_volume(sealed)))
+                times["sealed, not warmed"].append(_time(open_sealed))
                 volume_cache.wait_written()
                 entry.unlink()
                 warms.append(worker.warm(sealed))
                 assert entry.is_file()
-                times["sealed, warmed by the background"].append(
-                    _time(lambda: studies.open_volume(sealed)))
+                times["sealed, warmed by the background"].append(_time(open_sealed))
             base, base_cpu = _median(times["plain"], 0), _median(times["plain"], 1)
             print(f"\n{name}, load {os.getloadavg()[0]:.1f}")
             print("| reader's first open | wall s | / plain | CPU s | / plain |")

@@ -44,10 +44,11 @@ _ROOT = Path(__file__).resolve().parents[2]  # where ``app`` is importable from
 
 class BackgroundPreread(QObject):
     """``states``: study UID -> ``pending``/``running``; ``changed()`` when they change,
-    ``stored(study_uid)`` when a result was stored."""
+    ``stored(study_uid)`` when a result was stored, ``warmed(study_uid)`` after a warm-up."""
 
     changed = Signal()
     stored = Signal(str)
+    warmed = Signal(str)  # a study's decoded-volume entry is written (or was there)
     _message = Signal(dict)  # from the thread reading the worker's answers
 
     def __init__(self, store: Store, parent: QObject | None = None,
@@ -232,6 +233,7 @@ class BackgroundPreread(QObject):
         elif "warmed" in message:
             self.warm_count += 1
             self._finished(message["warmed"])
+            self.warmed.emit(message["warmed"])
         elif "failed" in message:
             log.warning("background pre-read failed: %s", message.get("error"))
             self._finished(message["failed"])

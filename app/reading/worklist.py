@@ -83,6 +83,8 @@ class WorklistFlow(QObject):
         self.background.stored.connect(lambda _uid: self.refresh())
         self.prefetched.connect(lambda _uid: self._queue_background())
         self.prefetched.connect(lambda _uid: self.prune_cache())
+        # an entry makes the study's folder about twice its images: the size limit again
+        self.background.warmed.connect(lambda _uid: self.prune_cache())
         self._redraw = QTimer(window)  # a study arriving: its new slices drawn together
         self._redraw.setSingleShot(True)
         self._redraw.setInterval(250)

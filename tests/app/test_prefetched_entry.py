@@ -84,3 +84,43 @@ def test_the_worker_writes_a_prefetched_studys_entry_before_the_first_open(
         m.setattr(loader, "scan_files", refuse)
         got = open_volume(folder)
     assert np.array_equal(got.voxels, want.voxels) and got.info == want.info
+
+
+def test_a_study_prefetched_from_the_archive_opens_from_its_entry_the_first_time(
+        qtbot, sealed_home, orthanc, orthanc_ct, monkeypatch):
+    """The whole way with a real Orthanc: a study opened, the next one prefetched (sealed),
+    queued for a warm-up by the worklist (the AI pre-read off), and the reader's first open
+    of it reads no image."""
+    from archive.credentials import ArchiveConfig
+    from archive.dicomweb import DicomWebClient
+    from tests.app.windows import station
+
+    client = DicomWebClient(ArchiveConfig(url=orthanc.dicomweb_url, user=orthanc.auth[0],
+                                          password=orthanc.auth[1]))
+    window, workflow = station(qtbot, "dr.warm", archive=client)
+    window.settings.set("ai.background", False)
+    background = workflow.worklist_flow.background
+    warmed: list[str] = []
+    background.warmed.connect(warmed.append)
+    qtbot.waitUntil(lambda: set(orthanc_ct) <= set(workflow.worklist.visible_study_uids()),
+                    timeout=30_000)
+    first = workflow.worklist.visible_study_uids()[0]
+    other = next(u for u in orthanc_ct if u != first)
+    try:
+        with qtbot.waitSignal(window.volume_loaded, timeout=120_000):
+            workflow.open_study(first)
+        qtbot.waitUntil(lambda: other in warmed, timeout=120_000)
+        assert background.read_count == 0  # no AI pre-read: only the warm-up ran
+        folder = workflow.worklist_flow.image_cache().study_dir(other)
+        raw = (folder / volume_cache.NAME).read_bytes()
+        assert crypto.is_sealed(raw) and other.encode() not in raw and b"DICM" not in raw
+
+        def refuse(*args, **kwargs):
+            raise AssertionError("the sealed images were read at the first open")
+
+        monkeypatch.setattr(loader, "scan_files", refuse)
+        with qtbot.waitSignal(window.volume_loaded, timeout=120_000):
+            workflow.open_study(other)
+        assert window.volume.shape[0] == len(orthanc_ct[other])
+    finally:
+        workflow.stop()

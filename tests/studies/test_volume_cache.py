@@ -123,7 +123,7 @@ def test_an_entry_of_another_layout_is_read_again_without_a_hand_bump(studies_pa
 
     from studies.volume import SeriesInfo, Volume
 
-    assert volume_cache.LAYOUT == volume_cache.layout(Volume, SeriesInfo)
+    assert volume_cache.layout(Volume, SeriesInfo) == volume_cache.LAYOUT
     wider = make_dataclass("SeriesInfo", [("new_field", str, "")], bases=(SeriesInfo,))
     retyped = dataclass(type("Volume", (Volume,), {"__annotations__": {"padding_hu": "int"}}))
     assert len({volume_cache.LAYOUT, volume_cache.layout(Volume, wider),
