@@ -112,6 +112,7 @@ def main() -> None:
     worker = Worker()
     print(f"load at start {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; warm page "
           f"cache; {args.rounds} rounds, medians; wall s (CPU s)")
+    first = True
     try:
         for name, files in series.items():
             (home / name[:3]).mkdir()
@@ -149,8 +150,10 @@ def main() -> None:
                 print(f"| {arm} | {wall:.3f} | **{wall / base:.2f}** | {cpu:.3f} | "
                       f"{cpu / base_cpu:.2f} |")
             print(f"background warm-up (worker, nice 19): {_median(warms, 0):.3f} s wall, "
-                  f"{_median(warms, 1):.2f} CPU s; its first job {first_warm[0]:.3f} s, "
-                  f"{first_warm[1]:.2f} CPU s")
+                  f"{_median(warms, 1):.2f} CPU s; the first of this series "
+                  f"{first_warm[0]:.3f} s, {first_warm[1]:.2f} CPU s"
+                  + (" (the worker's first job: loading the readers)" if first else ""))
+            first = False
     finally:
         worker.close()
     print(f"\nload at end {os.getloadavg()[0]:.1f}")
