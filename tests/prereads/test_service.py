@@ -120,7 +120,7 @@ def test_a_second_process_with_another_shard_takes_only_its_own(archive, studies
         mine = [u for u in uids if owners[u] == k]
         assert f"pre-read {len(mine)}," in out, (out, err)
         assert "studies/h" in out
-        for uid in uids:  # no UID in the log: studies go by a short hash
+        for uid in uids:  # no UID in the log: studies go by a keyed tag
             assert uid not in err and "TEST-" not in err
     client = client_for(archive)
     version = _version_from_log(outputs[0][1])
