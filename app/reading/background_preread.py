@@ -26,6 +26,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
@@ -76,14 +77,17 @@ class BackgroundPreread(QObject):
 
     # -- the queue ---------------------------------------------------------------------------
     def set_queue(self, studies: list[tuple[str, str]],
-                  warm: list[tuple[str, str]] = ()) -> None:
+                  warm: Sequence[tuple[str, str]] = ()) -> None:
         """Warm up ``warm`` then pre-read ``studies`` (UID, folder), in this order; replaces
-        what waits (the running one goes on)."""
+        what waits (the running one goes on; with the AI pre-read off only warm-ups are
+        kept, and a pre-read running is cancelled)."""
         if not self.enabled:
             studies = []
             if not warm:
                 self.stop()
                 return
+            if self._running is not None and self._running_kind == READ:
+                self._send({"cancel": self._running})  # turned off: the warm-ups go on
         running = (self._running, self._running_kind)
         self._queue = [job for job in [(uid, path, WARM) for uid, path in warm]
                        + [(uid, path, READ) for uid, path in studies]
