@@ -369,6 +369,8 @@ class DictationPanel(QWidget):
         tail = dictated[skip:].lstrip()
         skip = len(dictated) - len(tail)
         base, joiner = target.base, _joiner(target.base, tail)
+        if skip and tail[:1].islower() and base.rstrip().endswith((".", "!", "?")):
+            tail = tail[0].upper() + tail[1:]  # a sentence after the edit's own full stop
         editor.setPlainText(base + joiner + tail)
         target.written, target.shown, target.partial = editor.toPlainText(), dictated, partial
         cursor = editor.textCursor()

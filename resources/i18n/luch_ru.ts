@@ -113,97 +113,97 @@
         <translation>ИИ-анализ начнётся, когда исследование загрузится полностью</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="450"/>
+        <location filename="../../app/panels/ai_panel.py" line="454"/>
         <source>Read before this study was opened (stored); Run AI pre-read reads it again</source>
         <translation>Проанализировано до открытия исследования (сохранено); «Запустить ИИ-анализ» выполнит его заново</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="468"/>
+        <location filename="../../app/panels/ai_panel.py" line="472"/>
         <source>AI pre-read cancelled</source>
         <translation>Анализ ИИ отменён</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="507"/>
+        <location filename="../../app/panels/ai_panel.py" line="511"/>
         <source>%1 (corrected)</source>
         <translation>%1 (исправлено)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="512"/>
+        <location filename="../../app/panels/ai_panel.py" line="516"/>
         <source>Involvement: right %1%, left %2%, total %3%</source>
         <translation>Поражение: справа %1%, слева %2%, всего %3%</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="515"/>
+        <location filename="../../app/panels/ai_panel.py" line="519"/>
         <source>Grade by the worse lung %1, by both lungs %2</source>
         <translation>Степень по худшему лёгкому %1, по обоим лёгким %2</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="518"/>
+        <location filename="../../app/panels/ai_panel.py" line="522"/>
         <source>GGO %1 mL, consolidation %2 mL</source>
         <translation>«Матовое стекло» %1 мл, консолидация %2 мл</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="520"/>
+        <location filename="../../app/panels/ai_panel.py" line="524"/>
         <source>COVID-19 pattern: %s</source>
         <translation>Паттерн COVID-19: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="524"/>
+        <location filename="../../app/panels/ai_panel.py" line="528"/>
         <source>The AI could not assess this study: no lungs in view (not a chest CT, or too little of one; the AI reads chests only); the reader grades it.</source>
         <translation>ИИ не смог оценить это исследование: лёгкие не видны (это не КТ грудной клетки или в срез попала лишь малая её часть; ИИ анализирует только грудную клетку); оценку ставит врач.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="528"/>
+        <location filename="../../app/panels/ai_panel.py" line="532"/>
         <source>The AI could not assess this study; the reader grades it.</source>
         <translation>ИИ не смог оценить это исследование; степень определяет врач.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="531"/>
+        <location filename="../../app/panels/ai_panel.py" line="535"/>
         <source>Corrected by the reader: recomputed from the edited labels (the AI read %1)</source>
         <translation>Исправлено врачом: пересчитано по исправленной разметке (ИИ: %1)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="536"/>
+        <location filename="../../app/panels/ai_panel.py" line="540"/>
         <source>Quality: %s</source>
         <translation>Качество: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="538"/>
+        <location filename="../../app/panels/ai_panel.py" line="542"/>
         <source>%1 on %2 in %3 s</source>
         <translation>%1 на %2 за %3 с</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="630"/>
+        <location filename="../../app/panels/ai_panel.py" line="634"/>
         <source>You rejected the earlier AI result of this study (model %1); this result is new (model %2): accept or reject it</source>
         <translation>Вы отклонили прежний результат ИИ по этому исследованию (модель %1); этот результат новый (модель %2): примите или отклоните его</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="642"/>
+        <location filename="../../app/panels/ai_panel.py" line="646"/>
         <source>You accepted the AI values</source>
         <translation>Вы приняли значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="643"/>
+        <location filename="../../app/panels/ai_panel.py" line="647"/>
         <source>You accepted the AI values as corrected</source>
         <translation>Вы приняли значения ИИ с исправлениями</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="644"/>
+        <location filename="../../app/panels/ai_panel.py" line="648"/>
         <source>You rejected the AI result: its values are not used</source>
         <translation>Вы отклонили результат ИИ: его значения не используются</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="490"/>
+        <location filename="../../app/panels/ai_panel.py" line="494"/>
         <source>The result is kept, but its DICOM SEG and SR could not be written: %s</source>
         <translation>Результат сохранён, но его DICOM SEG и SR записать не удалось: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="562"/>
+        <location filename="../../app/panels/ai_panel.py" line="566"/>
         <source>Show the solid focus (slices %s)</source>
         <translation>Показать солидный очаг (срезы %s)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="565"/>
+        <location filename="../../app/panels/ai_panel.py" line="569"/>
         <source>Show lesion %1: %2, slices %3, %4 mL</source>
         <translation>Показать участок уплотнения %1: %2, срезы %3, %4 мл</translation>
     </message>
@@ -211,37 +211,37 @@
 <context>
     <name>AiPrefill</name>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="46"/>
+        <location filename="../../app/reading/ai_prefill.py" line="50"/>
         <source>A new AI result of a study whose earlier result you rejected: its overlay is hidden (O shows it)</source>
         <translation>Новый результат ИИ по исследованию, прежний результат которого вы отклонили: его разметка скрыта (O показывает её)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="53"/>
+        <location filename="../../app/reading/ai_prefill.py" line="57"/>
         <source>The report is signed: add an addendum before filling in AI values</source>
         <translation>Протокол подписан: чтобы внести значения ИИ, начните дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="58"/>
+        <location filename="../../app/reading/ai_prefill.py" line="62"/>
         <source>The AI could not assess this study: nothing to pre-fill</source>
         <translation>ИИ не смог оценить исследование: заполнять нечего</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="67"/>
+        <location filename="../../app/reading/ai_prefill.py" line="71"/>
         <source>Filled in from the AI pre-read as corrected by the reader (labels edited; the AI read %1)</source>
         <translation>Заполнено по предварительному заключению ИИ, исправленному врачом (разметка исправлена; ИИ: %1)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="71"/>
+        <location filename="../../app/reading/ai_prefill.py" line="75"/>
         <source>Filled in from the AI pre-read</source>
         <translation>Заполнено по предварительному заключению ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="75"/>
+        <location filename="../../app/reading/ai_prefill.py" line="79"/>
         <source>Corrected AI values filled in; check them</source>
         <translation>Исправленные значения ИИ внесены; проверьте их</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="76"/>
+        <location filename="../../app/reading/ai_prefill.py" line="80"/>
         <source>AI values filled in; check them</source>
         <translation>Значения ИИ подставлены; проверьте их</translation>
     </message>
@@ -1002,132 +1002,132 @@
 <context>
     <name>DictationPanel</name>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="149"/>
+        <location filename="../../app/panels/dictation_panel.py" line="156"/>
         <source>Dictate</source>
         <translation>Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="152"/>
+        <location filename="../../app/panels/dictation_panel.py" line="159"/>
         <source>Dictate (F9, or the record button of the microphone)</source>
         <translation>Диктовка (F9 или кнопка записи на микрофоне)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="215"/>
+        <location filename="../../app/panels/dictation_panel.py" line="222"/>
         <source>Dictation could not start: %s</source>
         <translation>Не удалось начать диктовку: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="263"/>
+        <location filename="../../app/panels/dictation_panel.py" line="270"/>
         <source>The speech recogniser had a fault and was restarted; dictation goes on and no audio was lost.</source>
         <translation>Распознаватель речи дал сбой и был перезапущен; диктовка продолжается, звук не потерян.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="266"/>
+        <location filename="../../app/panels/dictation_panel.py" line="273"/>
         <source>Whisper could not start (%1); dictating with %2 instead.</source>
         <translation>Whisper не запустился (%1); диктовку распознаёт %2.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="277"/>
+        <location filename="../../app/panels/dictation_panel.py" line="284"/>
         <source>A voice command was heard but dictation ended before it was confirmed, so it was not run: “%1”</source>
         <translation>Голосовая команда услышана, но диктовка закончилась раньше, чем она подтвердилась, поэтому команда не выполнена: «%1»</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="303"/>
+        <location filename="../../app/panels/dictation_panel.py" line="310"/>
         <source>Deleted “%1”: say “undo that” or press Ctrl+Z to bring it back</source>
         <translation>Удалено «%1»: скажите «отменить» или нажмите Ctrl+Z, чтобы вернуть</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="331"/>
+        <location filename="../../app/panels/dictation_panel.py" line="338"/>
         <source>Signing: say “sign” to sign, or “cancel” to go back to the report</source>
         <translation>Подписание: скажите «подписать», чтобы подписать, или «отмена», чтобы вернуться к протоколу</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="335"/>
+        <location filename="../../app/panels/dictation_panel.py" line="342"/>
         <source>The report is signed: start an addendum to dictate into it.</source>
         <translation>Протокол подписан: чтобы диктовать в него, начните дополнение.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="398"/>
+        <location filename="../../app/panels/dictation_panel.py" line="435"/>
         <source>Choose a field to dictate into</source>
         <translation>Выберите поле для диктовки</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="422"/>
+        <location filename="../../app/panels/dictation_panel.py" line="459"/>
         <source>“%1” could be any of: %2. Say the whole option.</source>
         <translation>«%1» может означать любой из вариантов: %2. Произнесите вариант полностью.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="424"/>
+        <location filename="../../app/panels/dictation_panel.py" line="461"/>
         <source>The words were added to “%1”.</source>
         <translation>Слова добавлены в «%1».</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="427"/>
+        <location filename="../../app/panels/dictation_panel.py" line="464"/>
         <source>“%s” does not fit this field</source>
         <translation>«%s» не подходит для этого поля</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="429"/>
-        <location filename="../../app/panels/dictation_panel.py" line="579"/>
+        <location filename="../../app/panels/dictation_panel.py" line="466"/>
+        <location filename="../../app/panels/dictation_panel.py" line="616"/>
         <source>“%1” does not fit this field: added to “%2”</source>
         <translation>«%1» не подходит к этому полю: добавлено в «%2»</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="587"/>
+        <location filename="../../app/panels/dictation_panel.py" line="624"/>
         <source>%1: set to “%2”</source>
         <translation>%1: записано «%2»</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="597"/>
-        <location filename="../../app/panels/dictation_panel.py" line="641"/>
+        <location filename="../../app/panels/dictation_panel.py" line="634"/>
+        <location filename="../../app/panels/dictation_panel.py" line="678"/>
         <source>Nothing to redo</source>
         <translation>Нечего повторять</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="598"/>
-        <location filename="../../app/panels/dictation_panel.py" line="642"/>
+        <location filename="../../app/panels/dictation_panel.py" line="635"/>
+        <location filename="../../app/panels/dictation_panel.py" line="679"/>
         <source>Nothing to undo in this field</source>
         <translation>В этом поле нечего отменять</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="618"/>
-        <location filename="../../app/panels/dictation_panel.py" line="654"/>
+        <location filename="../../app/panels/dictation_panel.py" line="655"/>
+        <location filename="../../app/panels/dictation_panel.py" line="691"/>
         <source>Redone: “%1”</source>
         <translation>Повторено: «%1»</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="618"/>
+        <location filename="../../app/panels/dictation_panel.py" line="655"/>
         <source>Undone: “%1” is back</source>
         <translation>Отменено: «%1» снова на месте</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="621"/>
+        <location filename="../../app/panels/dictation_panel.py" line="658"/>
         <source>Redone: “%1” taken out</source>
         <translation>Повторено: «%1» убрано</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="622"/>
-        <location filename="../../app/panels/dictation_panel.py" line="655"/>
+        <location filename="../../app/panels/dictation_panel.py" line="659"/>
+        <location filename="../../app/panels/dictation_panel.py" line="692"/>
         <source>Undone: “%1” taken out</source>
         <translation>Отменено: «%1» убрано</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="623"/>
+        <location filename="../../app/panels/dictation_panel.py" line="660"/>
         <source>Undone</source>
         <translation>Отменено</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="670"/>
+        <location filename="../../app/panels/dictation_panel.py" line="707"/>
         <source>Redone: %1 is “%2”</source>
         <translation>Повторено: %1 — «%2»</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="671"/>
+        <location filename="../../app/panels/dictation_panel.py" line="708"/>
         <source>Undone: %1 is “%2” again</source>
         <translation>Отменено: %1 снова «%2»</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="705"/>
+        <location filename="../../app/panels/dictation_panel.py" line="742"/>
         <source>No field called “%s”</source>
         <translation>Нет поля «%s»</translation>
     </message>
@@ -4784,28 +4784,28 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Отправка протоколов в архив</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="109"/>
+        <location filename="../../app/reading/worklist.py" line="111"/>
         <source>worklist</source>
         <translation>Загрузка рабочего списка</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="124"/>
+        <location filename="../../app/reading/worklist.py" line="126"/>
         <source>reading the AI model version</source>
         <translation>чтение версии модели ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="300"/>
-        <location filename="../../app/reading/worklist.py" line="395"/>
+        <location filename="../../app/reading/worklist.py" line="306"/>
+        <location filename="../../app/reading/worklist.py" line="401"/>
         <source>fetching the study</source>
         <translation>Загрузка исследования из архива</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="320"/>
+        <location filename="../../app/reading/worklist.py" line="326"/>
         <source>fetching the prior study</source>
         <translation>загрузка предыдущего исследования</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="465"/>
+        <location filename="../../app/reading/worklist.py" line="471"/>
         <source>tidying the image cache</source>
         <translation>очистка кэша снимков</translation>
     </message>
@@ -5480,77 +5480,77 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>WorklistFlow</name>
     <message>
-        <location filename="../../app/reading/worklist.py" line="155"/>
+        <location filename="../../app/reading/worklist.py" line="157"/>
         <source>Archive unreachable; working offline: %s</source>
         <translation>Архив недоступен; работа без связи: %s</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="189"/>
+        <location filename="../../app/reading/worklist.py" line="191"/>
         <source>Reviewed by %1: score %2</source>
         <translation>Рецензия %1: оценка %2</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="191"/>
+        <location filename="../../app/reading/worklist.py" line="193"/>
         <source> (answered)</source>
         <translation> (ответ дан)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="192"/>
+        <location filename="../../app/reading/worklist.py" line="194"/>
         <source> (not answered yet)</source>
         <translation> (ответа ещё нет)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="532"/>
+        <location filename="../../app/reading/worklist.py" line="538"/>
         <source>No more unread studies: every other study of the worklist as shown is signed (search and filters apply)</source>
         <translation>Непрочитанных исследований больше нет: все остальные исследования списка в текущем виде подписаны (с учётом поиска и фильтров)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="243"/>
+        <location filename="../../app/reading/worklist.py" line="249"/>
         <source>partly cached (%1 of %2 images)</source>
         <translation>загружено частично (%1 из %2 снимков)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="245"/>
+        <location filename="../../app/reading/worklist.py" line="251"/>
         <source>partly cached</source>
         <translation>загружено частично</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="288"/>
+        <location filename="../../app/reading/worklist.py" line="294"/>
         <source>This study is not on this station and the archive is not reachable</source>
         <translation>Этого исследования нет на станции, а архив недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="357"/>
+        <location filename="../../app/reading/worklist.py" line="363"/>
         <source>Fetching the study from the archive…</source>
         <translation>Загрузка исследования из архива…</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="310"/>
+        <location filename="../../app/reading/worklist.py" line="316"/>
         <source>The prior study is in the archive, which is not reachable now</source>
         <translation>Предыдущее исследование находится в архиве, который сейчас недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="317"/>
+        <location filename="../../app/reading/worklist.py" line="323"/>
         <source>Fetching the prior study from the archive…</source>
         <translation>Загрузка предыдущего исследования из архива…</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="425"/>
+        <location filename="../../app/reading/worklist.py" line="431"/>
         <source>Fetching stopped; what arrived stays cached for the next try</source>
         <translation>Загрузка остановлена; полученное сохранено для следующей попытки</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="529"/>
+        <location filename="../../app/reading/worklist.py" line="535"/>
         <source>The worklist shows no study</source>
         <translation>В рабочем списке нет исследований</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="556"/>
+        <location filename="../../app/reading/worklist.py" line="562"/>
         <source>End of the worklist: went on to the first unread study from the top</source>
         <translation>Конец списка: открыто первое непрочитанное исследование сверху</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="539"/>
+        <location filename="../../app/reading/worklist.py" line="545"/>
         <source>Every study of the worklist as shown is signed (search and filters apply)</source>
         <translation>Все исследования, показанные в рабочем списке, подписаны (с учётом поиска и фильтров)</translation>
     </message>

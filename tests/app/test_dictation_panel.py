@@ -720,8 +720,15 @@ def test_words_typed_between_dictated_sentences_stay(panel, qtbot):
         "final", text="No evidence of viral pneumonia. A small nodule. Follow up."))
     assert editor.toPlainText() == ("No evidence of bacterial pneumonia. A solid focus in the "
                                     "right lung. A tiny nodule. Follow up.")
+    # a sentence Whisper went on without a full stop starts one after the edit's
+    editor.setPlainText(editor.toPlainText() + " Typed.")
+    deliver(panel, qtbot, DictationEvent(
+        "final", text="No evidence of viral pneumonia. A small nodule. Follow up. it grows."))
+    assert editor.toPlainText().endswith("Follow up. Typed. It grows.")
+    deliver(panel, qtbot, DictationEvent(
+        "final", text="No evidence of viral pneumonia. A small nodule. Follow up."))
     # "scratch that" after an edit takes back only what was dictated after it
     deliver(panel, qtbot, DictationEvent(
         "final", text="No evidence of viral pneumonia. A small nodule."))
     assert editor.toPlainText() == ("No evidence of bacterial pneumonia. A solid focus in the "
-                                    "right lung. A tiny nodule.")
+                                    "right lung. A tiny nodule. Follow up. Typed.")
