@@ -526,10 +526,10 @@ class AiPanel(QWidget):
                              "reader grades it.")]
         else:  # nothing measured means anything: only why, and no values to accept
             lines = [self.tr("The AI could not assess this study; the reader grades it.")]
-        if corrected:
-            lines.insert(0, self.tr("Corrected by the reader: recomputed from the edited "
-                                    "labels (the AI read %1)").replace(
-                "%1", terms.grade(str(j.get("ai_grade", "")))))
+        if corrected:  # after the involvement, which stays the line shown folded
+            lines.insert(1 if self.assessable else 0, self.tr(
+                "Corrected by the reader: recomputed from the edited labels (the AI read %1)")
+                .replace("%1", terms.grade(str(j.get("ai_grade", "")))))
         # A stored result made elsewhere (an imported one) may lack the run's details.
         flags = [f for f in j.get("quality_flags", []) if not f.startswith("corrected")]
         if flags:

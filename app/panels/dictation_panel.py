@@ -509,7 +509,9 @@ class DictationPanel(QWidget):
     def _hear_values(self, session: DictationSession) -> None:
         """Let the session take a field's name and its value said as one utterance
         («Распределение двусторонние», "Dynamics worse") as a ``set_value`` command, not text;
-        the value's words as the session's normaliser writes them («КТ три» -> «КТ-3»)."""
+        the value's words as the session's normaliser writes them («КТ три» -> «КТ-3»); and a
+        free-text field's name said as a heading («Заключение. ...») as going there, the rest
+        of the utterance its text."""
         processor = getattr(session, "processor", None)
         commands = getattr(processor, "commands", None)
         normalizer = getattr(processor, "normalize", None)
@@ -525,6 +527,7 @@ class DictationPanel(QWidget):
             return Command(SET_VALUE, argument=found[1], field=found[0]) if found else None
 
         commands.field_value = value_said
+        commands.heading = self.form.heading
 
     def _set_by_voice(self, key: str | None, said: str) -> None:
         """A field's value said with its name: set it there, wherever dictation is, and say

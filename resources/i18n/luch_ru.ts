@@ -158,7 +158,7 @@
         <translation>ИИ не смог оценить это исследование; степень определяет врач.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="530"/>
+        <location filename="../../app/panels/ai_panel.py" line="531"/>
         <source>Corrected by the reader: recomputed from the edited labels (the AI read %1)</source>
         <translation>Исправлено врачом: пересчитано по исправленной разметке (ИИ: %1)</translation>
     </message>
@@ -1063,17 +1063,17 @@
     </message>
     <message>
         <location filename="../../app/panels/dictation_panel.py" line="395"/>
-        <location filename="../../app/panels/dictation_panel.py" line="540"/>
+        <location filename="../../app/panels/dictation_panel.py" line="543"/>
         <source>“%1” does not fit this field: added to “%2”</source>
         <translation>«%1» не подходит к этому полю: добавлено в «%2»</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="548"/>
+        <location filename="../../app/panels/dictation_panel.py" line="551"/>
         <source>%1: set to “%2”</source>
         <translation>%1: записано «%2»</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="562"/>
+        <location filename="../../app/panels/dictation_panel.py" line="565"/>
         <source>No field called “%s”</source>
         <translation>Нет поля «%s»</translation>
     </message>
@@ -3461,12 +3461,12 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>ProtocolForm</name>
     <message>
-        <location filename="../../app/panels/protocol_form.py" line="607"/>
+        <location filename="../../app/panels/protocol_form.py" line="618"/>
         <source>%1 was set by voice to “%2”: check this value, it sounds like its opposite %3. Click the field or press Enter in it to confirm.</source>
         <translation>%1: значение «%2» задано голосом — проверьте его: оно звучит похоже на противоположное %3. Щёлкните по полю или нажмите в нём Enter, чтобы подтвердить.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/protocol_form.py" line="611"/>
+        <location filename="../../app/panels/protocol_form.py" line="622"/>
         <source>%1 was set by voice to “%2”: check this value (its options include opposites that sound alike). Click the field or press Enter in it to confirm.</source>
         <translation>%1: значение «%2» задано голосом — проверьте его (среди вариантов есть похоже звучащие противоположные). Щёлкните по полю или нажмите в нём Enter, чтобы подтвердить.</translation>
     </message>
@@ -4735,28 +4735,28 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Отправка протоколов в архив</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="109"/>
+        <location filename="../../app/reading/worklist.py" line="112"/>
         <source>worklist</source>
         <translation>Загрузка рабочего списка</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="124"/>
+        <location filename="../../app/reading/worklist.py" line="127"/>
         <source>reading the AI model version</source>
         <translation>чтение версии модели ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="300"/>
-        <location filename="../../app/reading/worklist.py" line="395"/>
+        <location filename="../../app/reading/worklist.py" line="303"/>
+        <location filename="../../app/reading/worklist.py" line="398"/>
         <source>fetching the study</source>
         <translation>Загрузка исследования из архива</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="320"/>
+        <location filename="../../app/reading/worklist.py" line="323"/>
         <source>fetching the prior study</source>
         <translation>загрузка предыдущего исследования</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="465"/>
+        <location filename="../../app/reading/worklist.py" line="470"/>
         <source>tidying the image cache</source>
         <translation>очистка кэша снимков</translation>
     </message>
@@ -5431,77 +5431,77 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>WorklistFlow</name>
     <message>
-        <location filename="../../app/reading/worklist.py" line="155"/>
+        <location filename="../../app/reading/worklist.py" line="158"/>
         <source>Archive unreachable; working offline: %s</source>
         <translation>Архив недоступен; работа без связи: %s</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="189"/>
+        <location filename="../../app/reading/worklist.py" line="192"/>
         <source>Reviewed by %1: score %2</source>
         <translation>Рецензия %1: оценка %2</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="191"/>
+        <location filename="../../app/reading/worklist.py" line="194"/>
         <source> (answered)</source>
         <translation> (ответ дан)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="192"/>
+        <location filename="../../app/reading/worklist.py" line="195"/>
         <source> (not answered yet)</source>
         <translation> (ответа ещё нет)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="532"/>
+        <location filename="../../app/reading/worklist.py" line="537"/>
         <source>No more unread studies: every other study of the worklist as shown is signed (search and filters apply)</source>
         <translation>Непрочитанных исследований больше нет: все остальные исследования списка в текущем виде подписаны (с учётом поиска и фильтров)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="243"/>
+        <location filename="../../app/reading/worklist.py" line="246"/>
         <source>partly cached (%1 of %2 images)</source>
         <translation>загружено частично (%1 из %2 снимков)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="245"/>
+        <location filename="../../app/reading/worklist.py" line="248"/>
         <source>partly cached</source>
         <translation>загружено частично</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="288"/>
+        <location filename="../../app/reading/worklist.py" line="291"/>
         <source>This study is not on this station and the archive is not reachable</source>
         <translation>Этого исследования нет на станции, а архив недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="357"/>
+        <location filename="../../app/reading/worklist.py" line="360"/>
         <source>Fetching the study from the archive…</source>
         <translation>Загрузка исследования из архива…</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="310"/>
+        <location filename="../../app/reading/worklist.py" line="313"/>
         <source>The prior study is in the archive, which is not reachable now</source>
         <translation>Предыдущее исследование находится в архиве, который сейчас недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="317"/>
+        <location filename="../../app/reading/worklist.py" line="320"/>
         <source>Fetching the prior study from the archive…</source>
         <translation>Загрузка предыдущего исследования из архива…</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="425"/>
+        <location filename="../../app/reading/worklist.py" line="428"/>
         <source>Fetching stopped; what arrived stays cached for the next try</source>
         <translation>Загрузка остановлена; полученное сохранено для следующей попытки</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="529"/>
+        <location filename="../../app/reading/worklist.py" line="534"/>
         <source>The worklist shows no study</source>
         <translation>В рабочем списке нет исследований</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="556"/>
+        <location filename="../../app/reading/worklist.py" line="563"/>
         <source>End of the worklist: went on to the first unread study from the top</source>
         <translation>Конец списка: открыто первое непрочитанное исследование сверху</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="539"/>
+        <location filename="../../app/reading/worklist.py" line="544"/>
         <source>Every study of the worklist as shown is signed (search and filters apply)</source>
         <translation>Все исследования, показанные в рабочем списке, подписаны (с учётом поиска и фильтров)</translation>
     </message>
