@@ -211,27 +211,27 @@
 <context>
     <name>AiPrefill</name>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="46"/>
+        <location filename="../../app/reading/ai_prefill.py" line="47"/>
         <source>A new AI result of a study whose earlier result you rejected: its overlay is hidden (O shows it)</source>
         <translation>Новый результат ИИ по исследованию, прежний результат которого вы отклонили: его разметка скрыта (O показывает её)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="53"/>
+        <location filename="../../app/reading/ai_prefill.py" line="54"/>
         <source>The report is signed: add an addendum before filling in AI values</source>
         <translation>Протокол подписан: чтобы внести значения ИИ, начните дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="58"/>
+        <location filename="../../app/reading/ai_prefill.py" line="59"/>
         <source>The AI could not assess this study: nothing to pre-fill</source>
         <translation>ИИ не смог оценить исследование: заполнять нечего</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="67"/>
+        <location filename="../../app/reading/ai_prefill.py" line="68"/>
         <source>Filled in from the AI pre-read as corrected by the reader (labels edited; the AI read %1)</source>
         <translation>Заполнено по предварительному заключению ИИ, исправленному врачом (разметка исправлена; ИИ: %1)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="71"/>
+        <location filename="../../app/reading/ai_prefill.py" line="72"/>
         <source>Filled in from the AI pre-read</source>
         <translation>Заполнено по предварительному заключению ИИ</translation>
     </message>
