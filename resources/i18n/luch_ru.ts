@@ -113,97 +113,97 @@
         <translation>ИИ-анализ начнётся, когда исследование загрузится полностью</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="450"/>
+        <location filename="../../app/panels/ai_panel.py" line="454"/>
         <source>Read before this study was opened (stored); Run AI pre-read reads it again</source>
         <translation>Проанализировано до открытия исследования (сохранено); «Запустить ИИ-анализ» выполнит его заново</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="468"/>
+        <location filename="../../app/panels/ai_panel.py" line="472"/>
         <source>AI pre-read cancelled</source>
         <translation>Анализ ИИ отменён</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="507"/>
+        <location filename="../../app/panels/ai_panel.py" line="511"/>
         <source>%1 (corrected)</source>
         <translation>%1 (исправлено)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="512"/>
+        <location filename="../../app/panels/ai_panel.py" line="516"/>
         <source>Involvement: right %1%, left %2%, total %3%</source>
         <translation>Поражение: справа %1%, слева %2%, всего %3%</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="515"/>
+        <location filename="../../app/panels/ai_panel.py" line="519"/>
         <source>Grade by the worse lung %1, by both lungs %2</source>
         <translation>Степень по худшему лёгкому %1, по обоим лёгким %2</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="518"/>
+        <location filename="../../app/panels/ai_panel.py" line="522"/>
         <source>GGO %1 mL, consolidation %2 mL</source>
         <translation>«Матовое стекло» %1 мл, консолидация %2 мл</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="520"/>
+        <location filename="../../app/panels/ai_panel.py" line="524"/>
         <source>COVID-19 pattern: %s</source>
         <translation>Паттерн COVID-19: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="524"/>
+        <location filename="../../app/panels/ai_panel.py" line="528"/>
         <source>The AI could not assess this study: no lungs in view (not a chest CT, or too little of one; the AI reads chests only); the reader grades it.</source>
         <translation>ИИ не смог оценить это исследование: лёгкие не видны (это не КТ грудной клетки или в срез попала лишь малая её часть; ИИ анализирует только грудную клетку); оценку ставит врач.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="528"/>
+        <location filename="../../app/panels/ai_panel.py" line="532"/>
         <source>The AI could not assess this study; the reader grades it.</source>
         <translation>ИИ не смог оценить это исследование; степень определяет врач.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="531"/>
+        <location filename="../../app/panels/ai_panel.py" line="535"/>
         <source>Corrected by the reader: recomputed from the edited labels (the AI read %1)</source>
         <translation>Исправлено врачом: пересчитано по исправленной разметке (ИИ: %1)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="536"/>
+        <location filename="../../app/panels/ai_panel.py" line="540"/>
         <source>Quality: %s</source>
         <translation>Качество: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="538"/>
+        <location filename="../../app/panels/ai_panel.py" line="542"/>
         <source>%1 on %2 in %3 s</source>
         <translation>%1 на %2 за %3 с</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="630"/>
+        <location filename="../../app/panels/ai_panel.py" line="634"/>
         <source>You rejected the earlier AI result of this study (model %1); this result is new (model %2): accept or reject it</source>
         <translation>Вы отклонили прежний результат ИИ по этому исследованию (модель %1); этот результат новый (модель %2): примите или отклоните его</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="642"/>
+        <location filename="../../app/panels/ai_panel.py" line="646"/>
         <source>You accepted the AI values</source>
         <translation>Вы приняли значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="643"/>
+        <location filename="../../app/panels/ai_panel.py" line="647"/>
         <source>You accepted the AI values as corrected</source>
         <translation>Вы приняли значения ИИ с исправлениями</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="644"/>
+        <location filename="../../app/panels/ai_panel.py" line="648"/>
         <source>You rejected the AI result: its values are not used</source>
         <translation>Вы отклонили результат ИИ: его значения не используются</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="490"/>
+        <location filename="../../app/panels/ai_panel.py" line="494"/>
         <source>The result is kept, but its DICOM SEG and SR could not be written: %s</source>
         <translation>Результат сохранён, но его DICOM SEG и SR записать не удалось: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="562"/>
+        <location filename="../../app/panels/ai_panel.py" line="566"/>
         <source>Show the solid focus (slices %s)</source>
         <translation>Показать солидный очаг (срезы %s)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="565"/>
+        <location filename="../../app/panels/ai_panel.py" line="569"/>
         <source>Show lesion %1: %2, slices %3, %4 mL</source>
         <translation>Показать участок уплотнения %1: %2, срезы %3, %4 мл</translation>
     </message>
@@ -211,37 +211,37 @@
 <context>
     <name>AiPrefill</name>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="47"/>
+        <location filename="../../app/reading/ai_prefill.py" line="51"/>
         <source>A new AI result of a study whose earlier result you rejected: its overlay is hidden (O shows it)</source>
         <translation>Новый результат ИИ по исследованию, прежний результат которого вы отклонили: его разметка скрыта (O показывает её)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="54"/>
+        <location filename="../../app/reading/ai_prefill.py" line="58"/>
         <source>The report is signed: add an addendum before filling in AI values</source>
         <translation>Протокол подписан: чтобы внести значения ИИ, начните дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="59"/>
+        <location filename="../../app/reading/ai_prefill.py" line="63"/>
         <source>The AI could not assess this study: nothing to pre-fill</source>
         <translation>ИИ не смог оценить исследование: заполнять нечего</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="68"/>
+        <location filename="../../app/reading/ai_prefill.py" line="72"/>
         <source>Filled in from the AI pre-read as corrected by the reader (labels edited; the AI read %1)</source>
         <translation>Заполнено по предварительному заключению ИИ, исправленному врачом (разметка исправлена; ИИ: %1)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="72"/>
+        <location filename="../../app/reading/ai_prefill.py" line="76"/>
         <source>Filled in from the AI pre-read</source>
         <translation>Заполнено по предварительному заключению ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="75"/>
+        <location filename="../../app/reading/ai_prefill.py" line="79"/>
         <source>Corrected AI values filled in; check them</source>
         <translation>Исправленные значения ИИ внесены; проверьте их</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="76"/>
+        <location filename="../../app/reading/ai_prefill.py" line="80"/>
         <source>AI values filled in; check them</source>
         <translation>Значения ИИ подставлены; проверьте их</translation>
     </message>
@@ -1002,78 +1002,78 @@
 <context>
     <name>DictationPanel</name>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="134"/>
+        <location filename="../../app/panels/dictation_panel.py" line="141"/>
         <source>Dictate</source>
         <translation>Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="137"/>
+        <location filename="../../app/panels/dictation_panel.py" line="144"/>
         <source>Dictate (F9, or the record button of the microphone)</source>
         <translation>Диктовка (F9 или кнопка записи на микрофоне)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="198"/>
+        <location filename="../../app/panels/dictation_panel.py" line="205"/>
         <source>Dictation could not start: %s</source>
         <translation>Не удалось начать диктовку: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="244"/>
+        <location filename="../../app/panels/dictation_panel.py" line="251"/>
         <source>The speech recogniser had a fault and was restarted; dictation goes on and no audio was lost.</source>
         <translation>Распознаватель речи дал сбой и был перезапущен; диктовка продолжается, звук не потерян.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="247"/>
+        <location filename="../../app/panels/dictation_panel.py" line="254"/>
         <source>Whisper could not start (%1); dictating with %2 instead.</source>
         <translation>Whisper не запустился (%1); диктовку распознаёт %2.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="258"/>
+        <location filename="../../app/panels/dictation_panel.py" line="265"/>
         <source>A voice command was heard but dictation ended before it was confirmed, so it was not run: “%1”</source>
         <translation>Голосовая команда услышана, но диктовка закончилась раньше, чем она подтвердилась, поэтому команда не выполнена: «%1»</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="301"/>
+        <location filename="../../app/panels/dictation_panel.py" line="308"/>
         <source>Signing: say “sign” to sign, or “cancel” to go back to the report</source>
         <translation>Подписание: скажите «подписать», чтобы подписать, или «отмена», чтобы вернуться к протоколу</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="305"/>
+        <location filename="../../app/panels/dictation_panel.py" line="312"/>
         <source>The report is signed: start an addendum to dictate into it.</source>
         <translation>Протокол подписан: чтобы диктовать в него, начните дополнение.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="368"/>
+        <location filename="../../app/panels/dictation_panel.py" line="405"/>
         <source>Choose a field to dictate into</source>
         <translation>Выберите поле для диктовки</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="388"/>
+        <location filename="../../app/panels/dictation_panel.py" line="425"/>
         <source>“%1” could be any of: %2. Say the whole option.</source>
         <translation>«%1» может означать любой из вариантов: %2. Произнесите вариант полностью.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="390"/>
+        <location filename="../../app/panels/dictation_panel.py" line="427"/>
         <source>The words were added to “%1”.</source>
         <translation>Слова добавлены в «%1».</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="393"/>
+        <location filename="../../app/panels/dictation_panel.py" line="430"/>
         <source>“%s” does not fit this field</source>
         <translation>«%s» не подходит для этого поля</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="395"/>
-        <location filename="../../app/panels/dictation_panel.py" line="543"/>
+        <location filename="../../app/panels/dictation_panel.py" line="432"/>
+        <location filename="../../app/panels/dictation_panel.py" line="580"/>
         <source>“%1” does not fit this field: added to “%2”</source>
         <translation>«%1» не подходит к этому полю: добавлено в «%2»</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="551"/>
+        <location filename="../../app/panels/dictation_panel.py" line="588"/>
         <source>%1: set to “%2”</source>
         <translation>%1: записано «%2»</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="565"/>
+        <location filename="../../app/panels/dictation_panel.py" line="602"/>
         <source>No field called “%s”</source>
         <translation>Нет поля «%s»</translation>
     </message>
