@@ -86,6 +86,8 @@ class WorklistFlow(QObject):
         self.background.stored.connect(lambda _uid: self.refresh())
         self.prefetched.connect(lambda _uid: self._queue_background())
         self.prefetched.connect(lambda _uid: self.prune_cache())
+        # an entry makes the study's folder about twice its images: the size limit again
+        self.background.warmed.connect(lambda _uid: self.prune_cache())
         self._redraw = QTimer(window)  # a study arriving: its new slices drawn together
         self._redraw.setSingleShot(True)
         self._redraw.setInterval(250)
@@ -218,21 +220,25 @@ class WorklistFlow(QObject):
     def _queue_background(self) -> None:
         """Queue the prefetched studies that are unread and not pre-read yet, in worklist
         order (most urgent first), for the background pre-read; then, at low priority, those
-        whose grade an older model version computed (outdated)."""
+        whose grade an older model version computed (outdated). Before them, the sealed
+        ones with no decoded-volume entry yet are warmed up (their first open is then one
+        decryption)."""
         self.background.enabled = bool(self.window.settings.get(BACKGROUND_SETTING, True))
         if self.cache is None:
             return
-        studies, outdated = [], []
+        studies, outdated, warm = [], [], []
         for item in self._items:
             uid = item.study_instance_uid
             unread = self._details.get(uid, ("", "", None))[2] is None
             if not unread or uid == self._opened or not self.cache.has_study(uid):
                 continue
+            if self.cache.lacks_volume_entry(uid):
+                warm.append((uid, str(self.cache.study_dir(uid))))
             if item.ai_grade is None:
                 studies.append((uid, str(self.cache.study_dir(uid))))
             elif not item.ai_current:
                 outdated.append((uid, str(self.cache.study_dir(uid))))
-        self.background.set_queue(studies + outdated)
+        self.background.set_queue(studies + outdated, warm)
 
     def _cached_note(self, study_uid: str) -> str:
         """`` · partly cached (n of m)`` for a study a fetch left half done (a dropped VPN)."""
