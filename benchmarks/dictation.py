@@ -897,6 +897,14 @@ def prompt_without_commands(rec: Recognizer) -> None:
     rec.prompt = rec._fit_prompt([t for t in terms if " ".join(t.lower().split()) not in said])
 
 
+def _no_sentences(rec: Recognizer) -> None:
+    """The domain prompt without the templates' sentences that lead it (h18-neg)."""
+    from dictation.prompt import template_sentences  # deferred: Whisper recognisers only
+
+    said = set(template_sentences(rec.lang))
+    rec.prompt = rec._fit_prompt([t for t in rec.options.prompt_terms if t not in said])
+
+
 NOW: list[Callable[[Recognizer], None]] = []  # ``--prompt-without-commands``: the first arm
 
 
@@ -909,7 +917,7 @@ BEFORE: dict[str, Callable[[Recognizer], None]] = {
     "prompt-max": _prompt_every_length, "lead-in": _short_lead_in, "fusion": _no_fusion,
     "live": _no_live_levers, "early-encode": _no_early_encode,
     "greedy-prompt": _greedy_prompt, "partial-prompt": _partial_prompt,
-    "same": _same,
+    "same": _same, "sentences": _no_sentences,
 }
 SETTINGS: dict[str, object] = {}  # ``--set``: Whisper recogniser attributes, both arms
 
@@ -1073,7 +1081,8 @@ def main() -> int:
         "default margin, live = no early encode with the fast final off and "
         "partials decoded again when they loop, greedy-prompt = partials and fast "
         "finals with the domain prompt, partial-prompt = partials with it, same = "
-        "nothing changed (the pair's order and noise)"
+        "nothing changed (the pair's order and noise), sentences = the prompt without "
+        "the templates' sentences"
     )
     parser.add_argument(
         "--fusion", default="", help="shallow-fusion weights, e.g. en=0.25,ru=0.1 (Whisper "
@@ -1091,7 +1100,14 @@ def main() -> int:
     parser.add_argument("--prompt-without-commands", action="store_true", help="Whisper "
                         "rows (the first arm with --before) with the domain prompt less the "
                         "command phrases")
+    parser.add_argument("--sentences", default=None, help="languages whose prompt leads with "
+                        "the templates' sentences (prompt.SENTENCES_IN_PROMPT), e.g. ru,en; "
+                        "'' for none; default: as shipped")
     args = parser.parse_args()
+    if args.sentences is not None:
+        from dictation import prompt  # deferred: only with --sentences
+
+        prompt.SENTENCES_IN_PROMPT = frozenset(filter(None, args.sentences.split(",")))
     if args.prompt_without_commands:
         NOW.append(prompt_without_commands)
     global AS_ANNOTATED
