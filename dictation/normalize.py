@@ -98,8 +98,8 @@ class Normalizer:
 
 # «не» that Whisper writes onto a short participle, short adjective or verb ("неутолщены",
 # "несмещено", "неопределяется"): Russian writes it apart there, and apart the negation is
-# seen (h18-neg: 6 of the 24 negations Whisper base "dropped" on Festival's held-out
-# sentences were written so). The rest must be 5+ letters ending as such a form does; full
+# seen (h18-neg: 2 of the 21 negations Whisper base lost on Festival's held-out negation
+# sentences, streamed). The rest must be 5+ letters ending as such a form does; full
 # participles and adverbs ("неравномерно", "неоднородный") are left as written.
 _GLUED_NE = re.compile(
     r"^(не)(\w{3,}(?:ен|ена|ено|ены|ан|ана|ано|аны|ян|яна|яно|яны|ется|ются|ится|ятся)\W*)$",
