@@ -35,6 +35,7 @@ COMMANDS_FILE = RESOURCES / "dictation" / "commands.yaml"
 # transcript right after the utterance that held one, in order with the audio, so speech
 # that follows goes to the new field even when the app handles the command late.
 FIELD_MOVES = frozenset({"next_field", "previous_field", "go_to_field"})
+HEADING_WORDS = 3  # a free-text field's name said as a heading (CommandSet.heading)
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,9 @@ class CommandSet:
         # A field's name and its value said as one utterance («Динамика лучше»): the app's
         # form knows its fields and values; it returns the ``set_value`` command, or None.
         self.field_value: Callable[[str], Command | None] | None = None
+        # A free-text field's name said as the heading of what follows («Заключение. Без
+        # патологии.», "Conclusion: no pneumonia."): the app's form names the field, or None.
+        self.heading: Callable[[str], str | None] | None = None
         self._values = {k for k in (self.key(v.split()) for v in value_names(lang)) if k}
 
     @property
@@ -196,10 +200,26 @@ class CommandSet:
         if whole is not None:
             return [whole]
         written = is_written(words)
+        if written and self.heading is not None:
+            headed = self._headed(toks)
+            if headed is not None:
+                return headed
         trailing: list[Command] = []
         if written:
             toks, trailing = self._trailing(toks)
         return [*self._inline(toks, written), *trailing]
+
+    def _headed(self, toks: list[Token]) -> list[Command | Text] | None:
+        """Whisper's text that begins with a free-text field's name (up to
+        :data:`HEADING_WORDS` words) closed by a mark of its own: going to that field, then
+        the rest as its text; None when it does not begin so."""
+        end = next((i for i, t in enumerate(toks[: HEADING_WORDS + 1]) if t.is_punct), 0)
+        name = self.heading(" ".join(t.text for t in toks[:end])) if end else None
+        if name is None:
+            return None
+        rest, trailing = self._trailing(toks[end + 1 :])
+        said = self._inline(rest, True) if any(not t.is_punct for t in rest) else []
+        return [Command("go_to_field", argument=name), *said, *trailing]
 
     def match(self, words: Iterable[str]) -> Command | None:
         """The command that ``words``, said alone as one utterance, are; None for text."""

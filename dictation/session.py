@@ -349,8 +349,10 @@ class DictationSession:
         self._pending = _Pending(result, before, words, shown=True, replaces=revises)
         self._apply(result, revises)
 
-    def _apply(self, result: Result, revises: bool = False) -> None:
-        self.words.extend(result.words)
+    def _apply(self, result: Result, revises: bool = False, heard: bool = False) -> None:
+        """``heard``: ``result`` is the rest of an utterance whose words are counted."""
+        if not heard:
+            self.words.extend(result.words)
         done = self.processor.process(result)
         self.on_event(
             DictationEvent(
@@ -368,6 +370,8 @@ class DictationSession:
             # final's commands as its own new_field().
             self.processor.transcript = Transcript()
             self.on_event(DictationEvent("field"))
+            if done.rest is not None:  # «Заключение. Без патологии.»: the new field's text
+                self._apply(done.rest, heard=True)
 
     def _settle(self) -> None:
         """The tentative final stands as it is (a new field, a new recogniser)."""

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
-from dictation.commands import Command, CommandSet, Text
+from dictation.commands import FIELD_MOVES, Command, CommandSet, Text
 from dictation.normalize import Normalizer
 from dictation.results import Result
 
@@ -154,6 +154,9 @@ class Processed:
     """What one final result did: the commands in it for the app (field navigation etc.)."""
 
     commands: tuple[Command, ...]
+    # What was said after a field move in the same utterance («Заключение. Без патологии.»):
+    # the next field's, left for the session to give it once the field has changed.
+    rest: Result | None = None
 
 
 class DictationProcessor:
@@ -174,11 +177,17 @@ class DictationProcessor:
         spoken = [w.word for w in words] if words else result.text.split()
         pieces: list[Piece] = []
         found: list[Command] = []
-        for part in self.commands.parse(spoken):
+        parts = self.commands.parse(spoken)
+        rest = None
+        for n, part in enumerate(parts):
             if isinstance(part, Text):
                 pieces.extend(self._pieces(part, words))
                 continue
             found.append(part)
+            said = next((p for p in parts[n + 1 :] if isinstance(p, Text)), None)
+            if part.name in FIELD_MOVES and said is not None:
+                rest = _after(result, spoken, said.indices[0] if said.indices else None)
+                break
             if part.value is not None:
                 pieces.append(Piece(part.value))
             elif part.name in EDITS:  # on what was said before it, this utterance's too
@@ -188,7 +197,7 @@ class DictationProcessor:
         if SHORT_COMMAS.get(self.lang):
             pieces = _short_commas(pieces)
         self.transcript.add(_uncapitalise(pieces))
-        return Processed(tuple(found))
+        return Processed(tuple(found), rest)
 
     def _pieces(self, text: Text, words: list) -> list[Piece]:
         out = []
@@ -202,6 +211,16 @@ class DictationProcessor:
             else:
                 out.append(Piece(written))
         return out
+
+
+def _after(result: Result, spoken: list[str], start: int | None) -> Result | None:
+    """The words of ``result`` from the ``start``-th on, as a final result of their own."""
+    if start is None:
+        return None
+    said = spoken[start:]
+    spaced = any(w[:1].isspace() for w in said)
+    text = ("".join(said) if spaced else " ".join(said)).strip()
+    return Result(text, final=True, words=tuple(result.words[start:]) if result.words else ())
 
 
 # Whisper writes a comma after the first word or two of a short phrase ("Follow up, computed

@@ -42,6 +42,8 @@ from inference.preread import PreReadResult
 from studies import Volume
 
 CORRECTED_FLAG = "corrected-by-reader"
+# Quality flags measured from the label map (measures.coverage_flags), so from the corrected one.
+RECOMPUTED_FLAGS = ("not-assessable", "lungs-cut-off", "thick-slices", CORRECTED_FLAG)
 
 
 class CorrectionError(InferenceError):
@@ -98,6 +100,11 @@ def corrected_values(volume: Volume, corrected: np.ndarray, ai_values: dict,
     saying so."""
     rule = rule or ai_values.get("grade_rule") or GradeRule.WORST_LUNG
     m = measure(corrected, volume.spacing, Orientation.of(volume), rule, [CORRECTED_FLAG])
+    # The run's flags about the study, not about the label map, still hold (a solid focus
+    # set aside and named, no air in view, the classical fallback); those the map gives
+    # (coverage) are measured again.
+    kept = [f for f in ai_values.get("quality_flags", [])
+            if not f.startswith(RECOMPUTED_FLAGS) and f not in m.quality_flags]
     d = m.to_dict()
     lesions = largest_lesions(corrected, volume.spacing, k_head_up=head_up(volume.direction))
     return {**ai_values, "grade": m.grade, "lesions": [x.to_dict() for x in lesions],
@@ -105,7 +112,7 @@ def corrected_values(volume: Volume, corrected: np.ndarray, ai_values: dict,
             "grade_both_lungs": m.grade_both_lungs, "grade_rule": m.rule,
             "involvement_percent": m.involvement_percent, "volumes_ml": m.volumes_ml,
             "probability": m.probability, "pattern_features": d["features"],
-            "quality_flags": m.quality_flags, "corrected": True,
+            "quality_flags": [*m.quality_flags, *kept], "corrected": True,
             "ai_grade": ai_values.get("grade")}
 
 

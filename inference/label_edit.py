@@ -124,6 +124,21 @@ class LabelEditor(Observable):
         self._saved_state = self.state() if state is None else state
         self._emit("history", None)
 
+    def restore_saved(self, corrected: np.ndarray) -> int:
+        """Start from the reader's saved correction of this map (a study opened again): the
+        map becomes ``corrected``, as saved, with no undo history. Returns the voxels that
+        differ from the AI's map."""
+        if corrected.shape != self.labels.shape:
+            raise ValueError("the correction does not match the label map")
+        np.copyto(self.labels, corrected, casting="unsafe")
+        self._undo.clear()
+        self._redo.clear()
+        self._saved_state = self.state()
+        changed = self.changed_voxels()
+        self._emit("labels", changed)
+        self._emit("history", None)
+        return changed
+
     def changed_voxels(self) -> int:
         return int((self.labels != self.original).sum())
 

@@ -60,7 +60,9 @@ def aerated_lung(hu: np.ndarray, body: np.ndarray, spacing) -> np.ndarray:
 
 
 def _aerated_components(hu: np.ndarray, body: np.ndarray, spacing):
-    return lung_components((hu < AIR_HU) & body, spacing)
+    """:func:`lung_components` of the air inside the body, gas components (the colon, the
+    stomach: :func:`gas_components`) not kept, as the U-Net's lung since post 12."""
+    return lung_components((hu < AIR_HU) & body, spacing, hu)
 
 
 def keep_lung_components(mask: np.ndarray, spacing) -> np.ndarray:

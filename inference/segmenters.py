@@ -60,7 +60,9 @@ Progress = Callable[[float], None]
 # 12 (2026-12-07): a "lung" component with 15 % or more of its voxels below -980 HU is
 # bowel gas, not lung (:func:`inference.lungs.gas_components`): a volume of the lung bases
 # and the colon reads as what lung it has (not-assessable when under 400 mL).
-POSTPROCESS_VERSION = 12
+# 13 (2026-12-07, h18): the classical lungs drop gas components too: the thorax masks
+# (mediastinum, lung envelope) the post-processing reads leave the colon out.
+POSTPROCESS_VERSION = 13
 MIN_LESION_RADIUS_MM = 2.5  # lesions must hold a disk of this radius somewhere (not rims)
 MEDIASTINAL_SHARE = 0.9  # consolidation this much inside the mediastinum is the heart
 GGO_GROW_MM = 5.0  # ground-glass found by the network grows this far (in-plane) ...
@@ -213,8 +215,9 @@ class ClassicalSegmenter:
     name: str = "classical"
     # 1.0: densitometric lungs and lesions; 1.1: the isolated solid foci rule
     # (inference.foci, run by preread.analyze on every engine's labels) joined it; 1.2: flat
-    # partial-volume specks dropped as for the U-Net (the lung tips read as GGO: CT-1).
-    version: str = "1.2"
+    # partial-volume specks dropped as for the U-Net (the lung tips read as GGO: CT-1); 1.3:
+    # bowel gas is not lung (inference.lungs.gas_components, as the U-Net's post 12).
+    version: str = "1.3"
     device: str = "cpu"
 
     def segment(self, volume: Volume, progress: Progress | None = None,

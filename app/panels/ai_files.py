@@ -7,8 +7,9 @@ Used by the AI panel and by the background pre-read's worker process."""
 
 from __future__ import annotations
 
+import logging
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,9 @@ LABELS_SUFFIX = ".labels.nii.gz"
 GRID_TOL_MM = 0.01
 
 
+log = logging.getLogger(__name__)
+
+
 @dataclass
 class StoredPreRead:
     """A stored AI result placed on the series being read: what the panel shows and the
@@ -38,6 +42,10 @@ class StoredPreRead:
     values: dict
     ai_result_id: int
     files: list[Path] = field(default_factory=list)
+    # The reader's newest saved correction of it, if any: its id, recomputed values and map.
+    correction_id: int | None = None
+    corrected_values: dict | None = None
+    corrected: np.ndarray | None = None
 
     def to_json(self) -> dict:
         return dict(self.values)
@@ -162,5 +170,27 @@ def find_stored(store: Store, study_uid: str, volume: Volume,
                 continue
             labels = _labels_on(path, volume, bool(series))
             if labels is not None:
-                return StoredPreRead(labels, dict(result.values), result.id, files)
+                return _with_correction(store, StoredPreRead(labels, dict(result.values),
+                                                             result.id, files))
     return None
+
+
+def _with_correction(store: Store, stored: StoredPreRead) -> StoredPreRead:
+    """``stored`` with the reader's newest saved correction of it, where its map can be
+    read and lies on the result's grid (else as the AI left it, logged)."""
+    newest = store.ai_corrections(stored.ai_result_id, latest_only=True)
+    if not newest:
+        return stored
+    correction = newest[-1]
+    try:
+        # deferred: the corrections module loads with the first stored correction
+        from inference.corrections import load_label_maps
+
+        _original, corrected = load_label_maps(correction.labels_file)
+    except Exception as err:  # a missing or damaged file: the AI's map, the AI's values
+        log.warning("saved label correction not read: %s", type(err).__name__)
+        return stored
+    if corrected.shape != stored.labels.shape:
+        return stored
+    return replace(stored, correction_id=correction.id,
+                   corrected_values=dict(correction.values), corrected=corrected)

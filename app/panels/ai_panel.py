@@ -442,9 +442,13 @@ class AiPanel(QWidget):
         """Show a stored result of ``volume`` as if it had just been read (no model run)."""
         self.cancel()
         self._volume, self.study_uid = volume, study_uid
-        self.correction_id = None
         self.result, self.result_json = stored, stored.to_json()
         self.ai_json, self.ai_result_id = self.result_json, stored.ai_result_id
+        # the reader's saved correction of it counts, as when it was saved (ai_json stays the
+        # AI's own values; the overlay draws the corrected map, ``AiPrefill.show_result``)
+        self.correction_id = stored.correction_id
+        if stored.corrected_values is not None:
+            self.result_json = dict(stored.corrected_values)
         self.dicom_files = [f for f in stored.files if f.name.endswith(".dcm")]
         self._show_values(self.result_json, [self.tr(
             "Read before this study was opened (stored); Run AI pre-read reads it again")])
@@ -526,10 +530,10 @@ class AiPanel(QWidget):
                              "reader grades it.")]
         else:  # nothing measured means anything: only why, and no values to accept
             lines = [self.tr("The AI could not assess this study; the reader grades it.")]
-        if corrected:
-            lines.insert(0, self.tr("Corrected by the reader: recomputed from the edited "
-                                    "labels (the AI read %1)").replace(
-                "%1", terms.grade(str(j.get("ai_grade", "")))))
+        if corrected:  # after the involvement, which stays the line shown folded
+            lines.insert(1 if self.assessable else 0, self.tr(
+                "Corrected by the reader: recomputed from the edited labels (the AI read %1)")
+                .replace("%1", terms.grade(str(j.get("ai_grade", "")))))
         # A stored result made elsewhere (an imported one) may lack the run's details.
         flags = [f for f in j.get("quality_flags", []) if not f.startswith("corrected")]
         if flags:

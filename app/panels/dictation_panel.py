@@ -95,6 +95,13 @@ class _Target:
     settled: str = ""
     answering: bool = False  # speech answers a dialog (the signing preview), not a field
     spill: tuple[int, str] | None = None  # a tentative final's words put in the free text
+    # The field's text as dictation last wrote it, the dictated part shown then (the last
+    # characters of which, ``partial``, were a live preview), and the head of the transcript
+    # that an edit of the field (typing, an AI finding, a template) made part of its base.
+    written: str | None = None
+    shown: str = ""
+    partial: int = 0
+    absorbed: str = ""
 
 
 class DictationPanel(QWidget):
@@ -108,7 +115,7 @@ class DictationPanel(QWidget):
     # A final's transcript was written into a text field: the event, the field's key, and
     # where the transcript now sits in the field's text (offset, length). Emitted at once,
     # before anything else can change the field (the word links are placed from it).
-    written = Signal(object, str, int, int)
+    written = Signal(object, str, int, int, int)  # event, field, offset, length, skip
     _event = Signal(object)  # from the recogniser thread, delivered on the UI thread
 
     def __init__(self, form: ProtocolForm, session_factory: Callable[..., DictationSession],
@@ -315,20 +322,47 @@ class DictationPanel(QWidget):
             # heard again from its start (the engine's next final replaces the tentative
             # one), so the preview stands in its place; after the tentative text it doubled
             # the sentence on screen ("Nodule in the left lobe. Nodule in the left lobe, no...")
-            self._write(editor, target, " ".join(x for x in (target.settled, partial) if x))
+            shown = " ".join(x for x in (target.settled, partial) if x)
+            self._write(editor, target, shown, len(shown) - len(target.settled))
 
-    def _write(self, editor: QPlainTextEdit, target: _Target, dictated: str) -> int:
-        """Show ``dictated`` after the field's base text; returns where it starts."""
+    def _write(self, editor: QPlainTextEdit, target: _Target, dictated: str,
+               partial: int = 0) -> tuple[int, int]:
+        """Show ``dictated`` (the field's transcript; its last ``partial`` characters a live
+        preview) after the field's base text. Returns where the transcript's first character
+        stands in the text and how many of its first characters are not written again (see
+        :meth:`_rebase`)."""
         if target.base is None:
             target.base = editor.toPlainText()
-        base, joiner = target.base, _joiner(target.base, dictated)
-        editor.setPlainText(base + joiner + dictated)
+        elif target.written is not None and editor.toPlainText() != target.written:
+            self._rebase(editor, target)
+        skip = _kept_head(dictated, target.absorbed)
+        tail = dictated[skip:].lstrip()
+        skip = len(dictated) - len(tail)
+        base, joiner = target.base, _joiner(target.base, tail)
+        if skip and tail[:1].islower() and base.rstrip().endswith((".", "!", "?")):
+            tail = tail[0].upper() + tail[1:]  # a sentence after the edit's own full stop
+        editor.setPlainText(base + joiner + tail)
+        target.written, target.shown, target.partial = editor.toPlainText(), dictated, partial
         cursor = editor.textCursor()
         cursor.movePosition(cursor.MoveOperation.End)
         editor.setTextCursor(cursor)
-        return len(base) + len(joiner)
+        return len(base) + len(joiner) - skip, skip
 
-    def _confirm(self, transcript: str) -> tuple[str, int, int] | None:
+    @staticmethod
+    def _rebase(editor: QPlainTextEdit, target: _Target) -> None:
+        """The field was changed since dictation last wrote into it (words typed or put
+        right, an AI finding or a template inserted): its text stays as it is now, and the
+        dictation goes on after it, never writing its older words over the change. A live
+        preview still at the end is taken away (its final follows)."""
+        text, preview = editor.toPlainText(), target.shown[len(target.shown) - target.partial:]
+        if target.partial and text.endswith(preview):
+            text = text[: len(text) - len(preview)].rstrip(" ")
+            target.absorbed = target.shown[: len(target.shown) - target.partial].rstrip()
+        else:
+            target.absorbed = target.shown
+        target.base = text
+
+    def _confirm(self, transcript: str) -> tuple[str, int, int, int] | None:
         """The last early final stands as placed: it can no longer be revised. Returns
         where its text field holds the transcript (as :meth:`_place`), if it does."""
         target = self._targets[0]
@@ -339,11 +373,14 @@ class DictationPanel(QWidget):
         if not isinstance(editor, QPlainTextEdit) or target.base is None \
                 or _outside(target.key):  # no word links outside the report
             return None
-        return target.key, len(target.base) + len(_joiner(target.base, transcript)), \
-            len(transcript)
+        skip = len(transcript) - len(transcript[_kept_head(transcript, target.absorbed):]
+                                     .lstrip())
+        tail = transcript[skip:]
+        return target.key, len(target.base) + len(_joiner(target.base, tail)) - skip, \
+            len(transcript), skip
 
     def _place(self, transcript: str, revises: bool = False,
-               tentative: bool = False) -> tuple[str, int, int] | None:
+               tentative: bool = False) -> tuple[str, int, int, int] | None:
         """Put the new part of the field's transcript into the field it was dictated into
         (where the focus was when the words were spoken, even if it has moved since). A
         revising final replaces what the tentative one before it placed. Returns the text
@@ -369,9 +406,9 @@ class DictationPanel(QWidget):
             return None
         editor = self._editor(target.key)
         if isinstance(editor, QPlainTextEdit):  # the final text replaces the live preview
-            offset = self._write(editor, target, transcript)
+            offset, skip = self._write(editor, target, transcript)
             target.spoken, target.settled = transcript, settled if tentative else transcript
-            return None if outside else (target.key, offset, len(transcript))
+            return None if outside else (target.key, offset, len(transcript), skip)
         if outside:  # its dialog closed meanwhile
             return None
         new = transcript[len(target.spoken):].strip() \
@@ -509,7 +546,9 @@ class DictationPanel(QWidget):
     def _hear_values(self, session: DictationSession) -> None:
         """Let the session take a field's name and its value said as one utterance
         («Распределение двусторонние», "Dynamics worse") as a ``set_value`` command, not text;
-        the value's words as the session's normaliser writes them («КТ три» -> «КТ-3»)."""
+        the value's words as the session's normaliser writes them («КТ три» -> «КТ-3»); and a
+        free-text field's name said as a heading («Заключение. ...») as going there, the rest
+        of the utterance its text."""
         processor = getattr(session, "processor", None)
         commands = getattr(processor, "commands", None)
         normalizer = getattr(processor, "normalize", None)
@@ -525,6 +564,7 @@ class DictationPanel(QWidget):
             return Command(SET_VALUE, argument=found[1], field=found[0]) if found else None
 
         commands.field_value = value_said
+        commands.heading = self.form.heading
 
     def _set_by_voice(self, key: str | None, said: str) -> None:
         """A field's value said with its name: set it there, wherever dictation is, and say
@@ -563,6 +603,18 @@ class DictationPanel(QWidget):
         finally:
             self._voice_move = False
         self._retarget(chosen=True, voiced=True)
+
+
+def _kept_head(dictated: str, absorbed: str) -> int:
+    """How much of the head of ``dictated`` an edit of the field already holds: all of
+    ``absorbed`` when the transcript goes on from it, else up to the last word both share
+    (a revision or "scratch that" reaching back into it cannot change the edited text)."""
+    if not absorbed or dictated.startswith(absorbed):
+        return len(absorbed)
+    same = 0
+    while same < min(len(dictated), len(absorbed)) and dictated[same] == absorbed[same]:
+        same += 1
+    return dictated.rfind(" ", 0, same + 1) + 1 if same < len(dictated) else same
 
 
 def _joiner(base: str, dictated: str) -> str:

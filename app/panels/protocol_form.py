@@ -41,6 +41,7 @@ from records.protocol import Field, Protocol
 from records.spoken import (
     NO,
     YES,
+    heading,
     labelled_value,
     named_option,
     named_options,
@@ -515,6 +516,16 @@ class ProtocolForm(QWidget):
         field's key and the value's words (:func:`records.spoken.labelled_value`). Reads
         only the protocol, so the recogniser's thread may ask."""
         return labelled_value(self.protocol.fields, heard, normalize)
+
+    def heading(self, heard: str) -> str | None:
+        """The name of the free-text field that ``heard`` names as a heading («Заключение.»,
+        "Recommendations:"), for "go to field"; None if none (:func:`records.spoken.heading`).
+        Reads only the protocol and the names given when the form was built, so the
+        recogniser's thread may ask."""
+        names = {f.key: list(f.label.values()) for f in self.protocol.fields if f.type == "text"}
+        names.update(self._names)
+        key = heading(names, heard)
+        return self.label(key) if key else None
 
     def label(self, key: str) -> str:
         """The field's label as the form shows it."""

@@ -41,6 +41,10 @@ class AiPrefill(QObject):
         # as does a new one (a newer model) of a study whose earlier result they rejected.
         self.window.state.set_overlay(shown=not self.ai.overlay_hidden)
         self.window.show_labels(labels_volume(result.labels, volume))
+        corrected = getattr(result, "corrected", None)
+        editor = self.window.label_tools.editor
+        if corrected is not None and editor is not None and not editor.edited:
+            editor.restore_saved(corrected)  # the reader's saved correction, as saved
         if self.ai.earlier_rejection is not None and self.ai.overlay_hidden:
             self.window.statusBar().showMessage(self.tr(
                 "A new AI result of a study whose earlier result you rejected: its overlay "

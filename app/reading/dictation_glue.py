@@ -67,11 +67,12 @@ class DictationGlue(QObject):
 
         return make
 
-    def link_words(self, event, field: str, offset: int, length: int) -> bool:
+    def link_words(self, event, field: str, offset: int, length: int, skip: int = 0) -> bool:
         """The panel wrote ``event``'s transcript into ``field`` at ``offset`` (``length``
         characters), or it stands there confirmed: link its words there. Finals queued
         before it were not written into a text field and are dropped. False if the event's
-        words are not known here."""
+        words are not known here. ``skip``: the transcript's first characters the panel did
+        not write again (an edit of the field holds them): their words keep their links."""
         with self._lock:
             found = next((n for n, item in enumerate(self._spans) if item[0] is event), None)
             if found is None:
@@ -79,6 +80,9 @@ class DictationGlue(QObject):
             for _ in range(found):
                 self._spans.popleft()
             _event, key, spans = self._spans.popleft()
+        if skip:
+            spans = [(a - skip, b - skip, t0, t1) for a, b, t0, t1 in spans if a >= skip]
+            offset, length = offset + skip, length - skip
         self.words.placed(key, field, offset, length, spans)
         return True
 

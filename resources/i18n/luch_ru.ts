@@ -57,153 +57,153 @@
         <translation>Исследовательский ИИ-анализ, не медицинское изделие: каждый результат проверяет врач-рентгенолог.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="207"/>
-        <location filename="../../app/panels/ai_panel.py" line="270"/>
+        <location filename="../../app/panels/ai_panel.py" line="209"/>
+        <location filename="../../app/panels/ai_panel.py" line="272"/>
         <source>Details</source>
         <translation>Подробнее</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="209"/>
+        <location filename="../../app/panels/ai_panel.py" line="211"/>
         <source>Show or hide the AI&apos;s details</source>
         <translation>Показать или скрыть подробности анализа ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="218"/>
+        <location filename="../../app/panels/ai_panel.py" line="220"/>
         <source>Run AI</source>
         <translation>Запустить ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="219"/>
+        <location filename="../../app/panels/ai_panel.py" line="221"/>
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="220"/>
+        <location filename="../../app/panels/ai_panel.py" line="222"/>
         <source>Accept AI values</source>
         <translation>Принять значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="222"/>
+        <location filename="../../app/panels/ai_panel.py" line="224"/>
         <source>Reject</source>
         <translation>Отклонить</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="229"/>
+        <location filename="../../app/panels/ai_panel.py" line="231"/>
         <source>AI grade</source>
         <translation>Степень (ИИ)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="270"/>
+        <location filename="../../app/panels/ai_panel.py" line="272"/>
         <source>Less</source>
         <translation>Свернуть</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="326"/>
+        <location filename="../../app/panels/ai_panel.py" line="328"/>
         <source>AI pre-read running…</source>
         <translation>ИИ анализирует исследование…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="398"/>
+        <location filename="../../app/panels/ai_panel.py" line="400"/>
         <source>Not a chest CT by its description: the AI pre-read reads chests only, so it was not run (Run AI reads it anyway); the reader grades it.</source>
         <translation>Судя по описанию, это не КТ грудной клетки: ИИ анализирует только грудную клетку, поэтому он не запускался (кнопка «Запустить ИИ» всё же запустит его); оценку ставит врач.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="411"/>
+        <location filename="../../app/panels/ai_panel.py" line="413"/>
         <source>The AI pre-read starts when the whole study has arrived</source>
         <translation>ИИ-анализ начнётся, когда исследование загрузится полностью</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="448"/>
+        <location filename="../../app/panels/ai_panel.py" line="450"/>
         <source>Read before this study was opened (stored); Run AI pre-read reads it again</source>
         <translation>Проанализировано до открытия исследования (сохранено); «Запустить ИИ-анализ» выполнит его заново</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="466"/>
+        <location filename="../../app/panels/ai_panel.py" line="468"/>
         <source>AI pre-read cancelled</source>
         <translation>Анализ ИИ отменён</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="505"/>
+        <location filename="../../app/panels/ai_panel.py" line="507"/>
         <source>%1 (corrected)</source>
         <translation>%1 (исправлено)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="510"/>
+        <location filename="../../app/panels/ai_panel.py" line="512"/>
         <source>Involvement: right %1%, left %2%, total %3%</source>
         <translation>Поражение: справа %1%, слева %2%, всего %3%</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="513"/>
+        <location filename="../../app/panels/ai_panel.py" line="515"/>
         <source>Grade by the worse lung %1, by both lungs %2</source>
         <translation>Степень по худшему лёгкому %1, по обоим лёгким %2</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="516"/>
+        <location filename="../../app/panels/ai_panel.py" line="518"/>
         <source>GGO %1 mL, consolidation %2 mL</source>
         <translation>«Матовое стекло» %1 мл, консолидация %2 мл</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="518"/>
+        <location filename="../../app/panels/ai_panel.py" line="520"/>
         <source>COVID-19 pattern: %s</source>
         <translation>Паттерн COVID-19: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="522"/>
+        <location filename="../../app/panels/ai_panel.py" line="524"/>
         <source>The AI could not assess this study: no lungs in view (not a chest CT, or too little of one; the AI reads chests only); the reader grades it.</source>
         <translation>ИИ не смог оценить это исследование: лёгкие не видны (это не КТ грудной клетки или в срез попала лишь малая её часть; ИИ анализирует только грудную клетку); оценку ставит врач.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="526"/>
+        <location filename="../../app/panels/ai_panel.py" line="528"/>
         <source>The AI could not assess this study; the reader grades it.</source>
         <translation>ИИ не смог оценить это исследование; степень определяет врач.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="528"/>
+        <location filename="../../app/panels/ai_panel.py" line="531"/>
         <source>Corrected by the reader: recomputed from the edited labels (the AI read %1)</source>
         <translation>Исправлено врачом: пересчитано по исправленной разметке (ИИ: %1)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="534"/>
+        <location filename="../../app/panels/ai_panel.py" line="536"/>
         <source>Quality: %s</source>
         <translation>Качество: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="536"/>
+        <location filename="../../app/panels/ai_panel.py" line="538"/>
         <source>%1 on %2 in %3 s</source>
         <translation>%1 на %2 за %3 с</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="628"/>
+        <location filename="../../app/panels/ai_panel.py" line="630"/>
         <source>You rejected the earlier AI result of this study (model %1); this result is new (model %2): accept or reject it</source>
         <translation>Вы отклонили прежний результат ИИ по этому исследованию (модель %1); этот результат новый (модель %2): примите или отклоните его</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="640"/>
+        <location filename="../../app/panels/ai_panel.py" line="642"/>
         <source>You accepted the AI values</source>
         <translation>Вы приняли значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="641"/>
+        <location filename="../../app/panels/ai_panel.py" line="643"/>
         <source>You accepted the AI values as corrected</source>
         <translation>Вы приняли значения ИИ с исправлениями</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="642"/>
+        <location filename="../../app/panels/ai_panel.py" line="644"/>
         <source>You rejected the AI result: its values are not used</source>
         <translation>Вы отклонили результат ИИ: его значения не используются</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="488"/>
+        <location filename="../../app/panels/ai_panel.py" line="490"/>
         <source>The result is kept, but its DICOM SEG and SR could not be written: %s</source>
         <translation>Результат сохранён, но его DICOM SEG и SR записать не удалось: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="560"/>
+        <location filename="../../app/panels/ai_panel.py" line="562"/>
         <source>Show the solid focus (slices %s)</source>
         <translation>Показать солидный очаг (срезы %s)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="563"/>
+        <location filename="../../app/panels/ai_panel.py" line="565"/>
         <source>Show lesion %1: %2, slices %3, %4 mL</source>
         <translation>Показать участок уплотнения %1: %2, срезы %3, %4 мл</translation>
     </message>
@@ -1063,17 +1063,17 @@
     </message>
     <message>
         <location filename="../../app/panels/dictation_panel.py" line="395"/>
-        <location filename="../../app/panels/dictation_panel.py" line="540"/>
+        <location filename="../../app/panels/dictation_panel.py" line="543"/>
         <source>“%1” does not fit this field: added to “%2”</source>
         <translation>«%1» не подходит к этому полю: добавлено в «%2»</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="548"/>
+        <location filename="../../app/panels/dictation_panel.py" line="551"/>
         <source>%1: set to “%2”</source>
         <translation>%1: записано «%2»</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="562"/>
+        <location filename="../../app/panels/dictation_panel.py" line="565"/>
         <source>No field called “%s”</source>
         <translation>Нет поля «%s»</translation>
     </message>
@@ -3461,12 +3461,12 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>ProtocolForm</name>
     <message>
-        <location filename="../../app/panels/protocol_form.py" line="607"/>
+        <location filename="../../app/panels/protocol_form.py" line="618"/>
         <source>%1 was set by voice to “%2”: check this value, it sounds like its opposite %3. Click the field or press Enter in it to confirm.</source>
         <translation>%1: значение «%2» задано голосом — проверьте его: оно звучит похоже на противоположное %3. Щёлкните по полю или нажмите в нём Enter, чтобы подтвердить.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/protocol_form.py" line="611"/>
+        <location filename="../../app/panels/protocol_form.py" line="622"/>
         <source>%1 was set by voice to “%2”: check this value (its options include opposites that sound alike). Click the field or press Enter in it to confirm.</source>
         <translation>%1: значение «%2» задано голосом — проверьте его (среди вариантов есть похоже звучащие противоположные). Щёлкните по полю или нажмите в нём Enter, чтобы подтвердить.</translation>
     </message>
@@ -4666,32 +4666,32 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>StudyFlow</name>
     <message>
-        <location filename="../../app/reading/study.py" line="79"/>
+        <location filename="../../app/reading/study.py" line="80"/>
         <source>The AI result is of another series of this study: its labels are drawn on that series</source>
         <translation>Результат ИИ получен по другой серии этого исследования: его разметка показывается на той серии</translation>
     </message>
     <message>
-        <location filename="../../app/reading/study.py" line="107"/>
+        <location filename="../../app/reading/study.py" line="108"/>
         <source>Unsigned draft restored</source>
         <translation>Восстановлен неподписанный черновик</translation>
     </message>
     <message>
-        <location filename="../../app/reading/study.py" line="133"/>
+        <location filename="../../app/reading/study.py" line="134"/>
         <source>A prior study of this patient (%1) is here: Ctrl+P compares</source>
         <translation>Есть предыдущее исследование пациента (%1): Ctrl+P — сравнить</translation>
     </message>
     <message>
-        <location filename="../../app/reading/study.py" line="135"/>
+        <location filename="../../app/reading/study.py" line="136"/>
         <source>A prior study of this patient (%1) is in the archive: Ctrl+P fetches and compares</source>
         <translation>Предыдущее исследование этого пациента (%1) есть в архиве: Ctrl+P загрузит и сравнит</translation>
     </message>
     <message>
-        <location filename="../../app/reading/study.py" line="142"/>
+        <location filename="../../app/reading/study.py" line="143"/>
         <source>Open a study first: the prior is the same patient&apos;s earlier study.</source>
         <translation>Сначала откройте исследование: предыдущее — это более раннее исследование того же пациента.</translation>
     </message>
     <message>
-        <location filename="../../app/reading/study.py" line="151"/>
+        <location filename="../../app/reading/study.py" line="152"/>
         <source>No earlier study of this patient is on this station or in the archive&apos;s worklist.</source>
         <translation>Более ранних исследований этого пациента нет ни на этой станции, ни в рабочем списке архива.</translation>
     </message>
@@ -4704,12 +4704,12 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>%1: непредвиденный сбой (%2); подробности в журнале</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="350"/>
+        <location filename="../../app/panels/ai_panel.py" line="352"/>
         <source>AI pre-read</source>
         <translation>ИИ-анализ</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="405"/>
+        <location filename="../../app/panels/ai_panel.py" line="407"/>
         <source>reading the stored AI result</source>
         <translation>чтение сохранённого результата ИИ</translation>
     </message>

@@ -81,6 +81,26 @@ def test_erase_a_false_component_in_the_viewer_then_train_evaluate_gate_rollback
     assert workflow.report.form.values()["grade"] == "CT-0"
     assert "corrected" in workflow.report.prefill_note.text()
 
+    # the study opened again on the station started afresh: the correction counts, as saved
+    # (it showed the AI's own CT-1 and filled it in; the overlay drew the AI's map)
+    again = MainWindow(Settings())
+    again.setProperty("headless", True)
+    qtbot.addWidget(again)
+    flow = Workflow(again, store, reader="dr.edit", ui_lang="en", report_lang="en")
+    again.resize(1400, 900)
+    again.show()
+    with qtbot.waitSignal(flow.ai.result_ready, timeout=120_000):
+        again.open_path(ct, layout="mpr")
+    assert flow.ai.ai_result_id == rid and flow.ai.correction_id == saved.id
+    assert "corrected" in flow.ai.grade.text() and flow.ai.result_json["grade"] == "CT-0"
+    assert flow.ai.ai_json["grade"] == "CT-1"  # the AI's own values, for its feedback
+    shown = again.label_tools.editor
+    assert not np.isin(shown.labels, GGO + CONSOLIDATION).any() and not shown.unsaved
+    assert np.isin(shown.original, GGO + CONSOLIDATION).any()  # a new edit diffs the AI's
+    flow.ai.accept()
+    assert flow.report.form.values()["grade"] == "CT-0"
+    flow.ai.cancel()
+
     # train --site on that correction (tiny budget), gated by evaluate on held-apart studies
     hold = tf.mosmed_folder(tmp_path / "hold", crop, [(0, 31, "full"), (2, 32, "full")])
     out = tmp_path / "candidate.json"

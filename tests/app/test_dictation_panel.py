@@ -261,7 +261,7 @@ def test_the_panel_says_where_it_wrote_each_final(panel, qtbot):
     no field: nothing (no words to link)."""
     form = panel.form
     written = []
-    panel.written.connect(lambda event, key, offset, length:
+    panel.written.connect(lambda event, key, offset, length, _skip:
                           written.append((event.text, key, offset, length)))
     form.focus_field("conclusion")
     panel._retarget()
@@ -285,7 +285,7 @@ def test_a_confirmed_early_final_stands_and_says_where_it_is(panel, qtbot):
 
     form = panel.form
     written = []
-    panel.written.connect(lambda event, key, offset, length:
+    panel.written.connect(lambda event, key, offset, length, _skip:
                           written.append((event.kind, key, offset, length)))
     form.focus_field("conclusion")
     panel._retarget()
@@ -680,3 +680,51 @@ def test_the_start_of_two_options_is_said_and_kept(qtbot):
     form.focus_field("main_signs")
     assert form.insert_text("консолидация")
     assert form.values()["main_signs"] == ["consolidation"]
+
+
+def test_words_typed_between_dictated_sentences_stay(panel, qtbot):
+    """The reader puts a misheard word right by keyboard, or the AI's nodule sentence is
+    inserted, and dictation goes on: the next sentence comes after the change and writes
+    nothing over it (the dictated text used to be written again whole, undoing the change);
+    its words are linked where they stand, the earlier words keep theirs."""
+    form = panel.form
+    editor = form.editors["conclusion"]
+    written = []
+    panel.written.connect(lambda event, key, offset, length, skip:
+                          written.append((key, offset, length, skip)))
+    form.focus_field("conclusion")
+    panel._retarget()
+    deliver(panel, qtbot, DictationEvent("final", text="No evidence of viral pneumonia."))
+    editor.setPlainText(editor.toPlainText().replace("viral", "bacterial"))  # put right
+    editor.moveCursor(editor.textCursor().MoveOperation.End)
+    editor.insertPlainText(" A solid focus in the right lung.")  # inserted by the app
+    deliver(panel, qtbot, DictationEvent("partial", text="A small"))
+    assert editor.toPlainText() == ("No evidence of bacterial pneumonia. A solid focus in "
+                                    "the right lung. A small")
+    deliver(panel, qtbot, DictationEvent(
+        "final", text="No evidence of viral pneumonia. A small nodule."))
+    text = editor.toPlainText()
+    assert text == ("No evidence of bacterial pneumonia. A solid focus in the right lung. "
+                    "A small nodule.")
+    key, offset, length, skip = written[-1]
+    assert key == "conclusion"
+    assert text[offset + skip: offset + length] == "A small nodule."
+    # an edit while a preview stands: the preview goes, its final follows the edit
+    deliver(panel, qtbot, DictationEvent("partial", text="Follow"))
+    editor.setPlainText(editor.toPlainText().replace("small", "tiny"))
+    deliver(panel, qtbot, DictationEvent(
+        "final", text="No evidence of viral pneumonia. A small nodule. Follow up."))
+    assert editor.toPlainText() == ("No evidence of bacterial pneumonia. A solid focus in the "
+                                    "right lung. A tiny nodule. Follow up.")
+    # a sentence Whisper went on without a full stop starts one after the edit's
+    editor.setPlainText(editor.toPlainText() + " Typed.")
+    deliver(panel, qtbot, DictationEvent(
+        "final", text="No evidence of viral pneumonia. A small nodule. Follow up. it grows."))
+    assert editor.toPlainText().endswith("Follow up. Typed. It grows.")
+    deliver(panel, qtbot, DictationEvent(
+        "final", text="No evidence of viral pneumonia. A small nodule. Follow up."))
+    # "scratch that" after an edit takes back only what was dictated after it
+    deliver(panel, qtbot, DictationEvent(
+        "final", text="No evidence of viral pneumonia. A small nodule."))
+    assert editor.toPlainText() == ("No evidence of bacterial pneumonia. A solid focus in the "
+                                    "right lung. A tiny nodule. Follow up. Typed.")

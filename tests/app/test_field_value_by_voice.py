@@ -90,3 +90,36 @@ def test_a_field_named_without_its_letter_yo_is_found(dictating):
     say("Перейти к полю объем поражения левого легкого.",
         lambda: form.current_key() == "involvement_left_percent")
     say("Пятьдесят процентов.", lambda: form.values().get("involvement_left_percent") == 50.0)
+
+
+@pytest.mark.parametrize("lang, heading, text, then, key", [
+    ("ru", "Заключение.", "КТ-признаков вирусной пневмонии не выявлено.",
+     "Очаг в верхней доле левого легкого.", "conclusion"),
+    ("ru", "Рекомендация:", "консультация пульмонолога.", "Контроль через месяц.",
+     "recommendations"),
+    ("en", "Conclusion:", "No evidence of viral pneumonia.", "A nodule in the left upper lobe.",
+     "conclusion"),
+])
+def test_a_free_text_fields_name_said_as_a_heading_goes_there(dictating, lang, heading, text,
+                                                                then, key):
+    """«Заключение. КТ-признаков ... не выявлено.» said while in another field: the words
+    after the heading are the conclusion's, and so is what is said next; the heading itself
+    is not written."""
+    form, say, _ = dictating(lang)
+    form.focus_field("additional_findings" if key == "conclusion" else "conclusion")
+    other = form.current_key()
+    say(f"{heading} {text}", lambda: bool(form.values().get(key)))
+    assert form.current_key() == key
+    say(then, lambda: then.rstrip(".") in (form.values().get(key) or ""))
+    assert form.values().get(key) == f"{text[:1].upper()}{text[1:]} {then}"
+    assert not form.values().get(other)
+
+
+def test_a_heading_without_its_mark_or_alone_in_a_sentence_stays_text(dictating):
+    """Only the name closed by a mark of its own is a heading: «Заключение вирусная
+    пневмония.» and «Рекомендации выполнены, контроль.» are words of the current field."""
+    form, say, _ = dictating("ru")
+    say("Рекомендации выполнены, контроль.", lambda: bool(form.values().get("conclusion")))
+    assert form.current_key() == "conclusion"
+    assert form.values().get("conclusion") == "Рекомендации выполнены, контроль."
+    assert not form.values().get("recommendations")

@@ -540,3 +540,21 @@ def test_search_enter_opens_the_patients_newest_study_not_the_prior(worklist, qt
     with qtbot.waitSignal(worklist.open_requested, timeout=1000) as opened:
         qtbot.keyClick(worklist.search, Qt.Key.Key_Return)
     assert opened.args == ["7.2"]
+
+
+def test_a_corrected_result_still_shows_its_involvement_folded(qtbot, luch_home):
+    """After "save correction" the reader wants the new percentages at a glance (seen on the
+    Philips chest: the folded line became "Corrected by the reader ..." and the involvement
+    went behind "Details"); the set-aside focus stays a link."""
+    panel = AiPanel(open_store(), "dr.a")
+    qtbot.addWidget(panel)
+    values = {"grade": "CT-1", "ai_grade": "CT-1", "corrected": True,
+              "involvement_percent": {"right": 3.0, "left": 2.0, "total": 2.5},
+              "grade_worst_lung": "CT-1", "grade_both_lungs": "CT-1",
+              "volumes_ml": {"ggo": 120.0, "consolidation": 15.0}, "probability": "low",
+              "quality_flags": ["corrected-by-reader", "solid-focus-not-graded: side=right "
+                                "slices=58-68 ml=17.3 mm=23 at=200,210,63"], "lesions": []}
+    panel.show_corrected(values, correction_id=1)
+    assert panel.summary.text() == "Involvement: right 3.0%, left 2.0%, total 2.5%"
+    assert "Corrected by the reader" in panel.details.text().split("\n")[1]
+    assert "voxel:200,210,63" in panel.findings.text()

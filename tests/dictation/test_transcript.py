@@ -80,3 +80,23 @@ def test_a_range_of_numbers_keeps_its_hyphen():
     p = DictationProcessor("ru")
     _feed(p, "КТ-два, сорок-два.")
     assert p.transcript.text == "КТ-2, 42."
+
+
+def test_a_heading_moves_the_field_and_leaves_its_text_to_the_next():
+    """«Заключение. Без патологии.» with the app's heading hook: a field move, and the words
+    after it (with their times) left as the next field's result; the heading is not text."""
+    from dictation.results import Word
+
+    processor = DictationProcessor("ru")
+    processor.commands.heading = lambda said: "Заключение" if said == "Заключение" else None
+    spoken = ["Заключение.", "Без", "патологии."]
+    words = tuple(Word(w, n, n + 0.5, 1.0) for n, w in enumerate(spoken))
+    done = processor.process(Result(" ".join(spoken), True, words))
+    assert [c.name for c in done.commands] == ["go_to_field"]
+    assert done.commands[0].argument == "Заключение"
+    assert processor.transcript.text == ""
+    assert done.rest.text == "Без патологии." and done.rest.words == words[1:]
+    # no mark after the name: a sentence of the current field
+    done = processor.process(Result("Заключение без патологии.", True))
+    assert not done.commands and done.rest is None
+    assert processor.transcript.text == "Заключение без патологии."

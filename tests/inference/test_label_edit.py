@@ -155,3 +155,21 @@ def test_erase_component_follows_a_lesion_longer_than_its_first_box():
     ed = LabelEditor(volume, labels)
     assert ed.erase_component(lps(volume, 2, 7, 60)) == 110 + 57
     assert ed.labels[4, 10, 10] == Label.GGO_LEFT and (ed.labels[:4] == Label.LUNG_LEFT).all()
+
+
+def test_a_saved_correction_is_restored_as_saved(chest):
+    """A study opened again starts from the reader's saved correction: the AI's map stays
+    the original (a new edit is measured against it), nothing is unsaved, nothing to undo."""
+    volume, labels = chest
+    corrected = labels.copy()
+    corrected[labels == Label.GGO_LEFT] = Label.LUNG_LEFT
+    corrected[labels == Label.CONSOLIDATION_LEFT] = Label.LUNG_LEFT
+    ed = LabelEditor(volume, labels)
+    seen = []
+    ed.subscribe(lambda field, value: seen.append(field))
+    assert ed.restore_saved(corrected) == 3 * 4 * 4 + 1
+    assert (ed.labels == corrected).all() and (ed.original == labels).all()
+    assert ed.edited and not ed.unsaved and not ed.can_undo
+    assert "labels" in seen
+    with pytest.raises(ValueError):
+        ed.restore_saved(corrected[1:])

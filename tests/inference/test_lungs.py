@@ -137,3 +137,26 @@ def test_gas_components_are_not_lung():
     kept, (_, keep) = lung_components(mask, spacing, hu)
     assert kept[lung].all() and not kept[gas].any()
     assert keep.sum() == 1
+
+
+def test_classical_lungs_leave_bowel_gas_out():
+    """:func:`segment_lungs` (the classical engine and the simulator's truth) drops a gas
+    component under the lungs as the U-Net's post 12 does (h18): before, the colon of a lung
+    bases volume was lung there."""
+    from inference.geometry import Orientation
+    from inference.lungs import segment_lungs
+
+    rng = np.random.default_rng(1)
+    hu = np.full((30, 80, 100), -1000.0)
+    hu[:, 5:75, 5:95] = rng.normal(40, 10, (30, 70, 90))  # the body
+    right = np.zeros(hu.shape, bool)
+    right[14:28, 15:60, 12:45] = True
+    left = np.zeros(hu.shape, bool)
+    left[14:28, 15:60, 55:88] = True
+    gas = np.zeros(hu.shape, bool)
+    gas[1:9, 15:65, 20:80] = True  # below the lungs, larger than either: the colon
+    hu[right | left] = rng.normal(-860, 40, (right | left).sum())
+    hu[gas] = rng.normal(-965, 40, gas.sum())
+    r, lft = segment_lungs(hu, (1.5, 1.5, 2.5), Orientation(True, True, True), hull=False)
+    assert r[right].mean() > 0.95 and lft[left].mean() > 0.95
+    assert not (r | lft)[gas].any()

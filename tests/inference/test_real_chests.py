@@ -41,7 +41,7 @@ def test_clean_real_chest_reads_as_measured(chest):
     assert result.measures.grade == grade
     assert false <= false_max
     assert result.measures.probability == probability
-    assert result.model_version.endswith("+post12")
+    assert result.model_version.endswith("+post13")
 
 
 # Solid foci set aside and named (sides). The POPI tumour (right, 23 mm round core) is
@@ -162,4 +162,29 @@ def test_bowel_gas_is_not_lung_on_the_lung_bases_volume(shared_data):
     result = analyze(volume, PreReadOptions(engine="unet", device="cpu", fallback=False))
     lung_ml = (result.labels > 0).sum() * np.prod(volume.spacing) / 1000
     assert 100 <= lung_ml <= 160
+    assert result.measures.grade == NOT_ASSESSABLE
+
+
+def test_classical_lungs_and_simulated_truth_leave_the_colon_out(shared_data):
+    """The classical lungs (the classical engine, the simulator's lung truth) drop gas
+    components as the U-Net's post 12 does (h18): on ``chest-abdomen-3mm`` the truth was
+    594 mL with two colon components (153 mL of lung without them), so the simulated cases
+    4100-4104 put lesion into the colon, and the classical engine read CT-2 on 1,287 mL."""
+    import studies
+    from inference.grading import NOT_ASSESSABLE
+    from inference.lungs import GAS_HU
+    from inference.preread import PreReadOptions, analyze
+    from inference.training import data as sim_data
+
+    name = "ct/chest-abdomen-3mm.nii.gz"
+    series = sim_data.load_series(shared_data, name)
+    truth = series.right | series.left
+    ml = np.prod(series.volume.spacing) / 1000
+    assert 120 <= truth.sum() * ml <= 200
+    air = truth & (series.volume.voxels < -400)
+    assert (series.volume.voxels[air] < GAS_HU).mean() < 0.01  # no gas left in it
+    result = analyze(studies.open_volume(shared_data / name),
+                     PreReadOptions(engine="classical", device="cpu"))
+    assert result.engine == "classical" and result.model_version == "1.3"
+    assert (result.labels > 0).sum() * ml <= 600
     assert result.measures.grade == NOT_ASSESSABLE

@@ -162,3 +162,16 @@ def test_the_start_of_two_options_picks_neither():
     assert options_begun(signs, "участки уплотнения по типу матового стекла") == [
         "ggo_rounded", "ggo_irregular"]
     assert option_for(signs, "участки уплотнения по типу матового стекла") is None
+
+
+def test_a_heading_names_one_free_text_field():
+    from records.spoken import heading
+
+    names = {"conclusion": ["Заключение", "Conclusion"],
+             "recommendations": ["Рекомендации", "Recommendations"]}
+    assert heading(names, "Заключение") == "conclusion"
+    assert heading(names, "Рекомендация") == "recommendations"  # one letter off
+    assert heading(names, "recommendation") == "recommendations"
+    assert heading(names, "Заключение врача") is None
+    assert heading(names, "Заключено") is None
+    assert heading(names, "") is None
