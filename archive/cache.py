@@ -180,6 +180,13 @@ class ImageCache:
     def has_study(self, study_uid: str) -> bool:
         return (self.study_dir(study_uid) / COMPLETE).exists()
 
+    def lacks_volume_entry(self, study_uid: str) -> bool:
+        """A cached sealed study with no decoded-volume entry yet (``studies.volume_cache``;
+        two names looked at, no key needed): the background writes one before it is opened."""
+        folder = self.study_dir(study_uid)
+        return (self.has_study(study_uid) and (folder / vault.FOLDER_KEY).is_file()
+                and not (folder / vault.VOLUME_ENTRY).is_file())
+
     def touch(self, study_uid: str) -> None:
         marker = self.study_dir(study_uid) / COMPLETE
         if marker.exists():

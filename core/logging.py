@@ -55,6 +55,7 @@ UID_MARK = "uid:"
 # A DICOM person name: components joined by carets (``Family^Given^Middle``).
 _CARET_NAME_RE = re.compile(r"[^\s\^=:,;()'\"]*(?:\^[^\s\^,;()'\"]*)+")
 MASK = "***"
+_TRACEBACK = logging.Formatter()
 
 
 def masked(value: object) -> str:
@@ -82,6 +83,9 @@ class PhiFilter(logging.Filter):
         masked_text = mask_uids(masked_text)
         if masked_text != message:
             record.msg, record.args = masked_text, None
+        if record.exc_info:  # a traceback's message may name one (formatted once, kept)
+            record.exc_text = mask_uids(record.exc_text
+                                        or _TRACEBACK.formatException(record.exc_info))
         return True
 
 

@@ -15,7 +15,8 @@ Design (several processes, no coordinator):
   archive decides, so a new machine without the old state starts from the feed's beginning
   and re-checks, never re-reads. Two live owners of one shard waste work, but the fixed UIDs
   still leave one copy of each object in the archive.
-The log says, per study, its short hash, outcome, grade and seconds, and every
+The log says, per study, its keyed tag (``uid:`` and a keyed hash, as the station's logs
+name a study: :func:`prereads.shards.study_tag`), outcome, grade and seconds, and every
 ``REPORT_EVERY_S`` studies/hour, queue length and failures with reasons; no UIDs or PHI.
 """
 

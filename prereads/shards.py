@@ -1,11 +1,15 @@
 """Which studies a service process owns: shard ``K/N`` takes the studies whose UID hash is
-``K-1`` modulo ``N``; the same hash, cut short, names a study in the logs (no UID there)."""
+``K-1`` modulo ``N`` (unkeyed, so that every machine agrees). The logs name a study by
+:func:`study_tag`, a keyed hash (:func:`core.private_names.log_tag`, as the station's logs
+do): anyone can compute the unkeyed one from a UID and so confirm a study in a log."""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
 
+from core.logging import UID_MARK
+from core.private_names import log_tag
 from prereads.errors import PreReadServiceError
 
 
@@ -14,8 +18,9 @@ def _digest(study_uid: str) -> str:
 
 
 def study_tag(study_uid: str) -> str:
-    """What the logs call a study: a short hash of its UID, never the UID itself."""
-    return _digest(study_uid)[:10]
+    """What the logs call a study: ``uid:`` and a short keyed hash of its UID under this
+    home's naming key, never the UID itself nor an unkeyed hash of it."""
+    return UID_MARK + log_tag(study_uid)
 
 
 @dataclass(frozen=True)

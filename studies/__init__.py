@@ -26,6 +26,7 @@ _LAZY = {
     "ScanResult": "studies.scan",
     "scan": "studies.scan",
     "choose": "studies.loader",
+    "keep_decoded": "studies.loader",
     "load": "studies.loader",
     "open_volume": "studies.loader",
     "preview": "studies.loader",
@@ -33,7 +34,7 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:
-    from studies.loader import choose, load, open_volume, preview, warm_up
+    from studies.loader import choose, keep_decoded, load, open_volume, preview, warm_up
     from studies.registry import Candidate
     from studies.scan import ScanResult, scan
 
@@ -71,6 +72,7 @@ __all__ = [
     "UnsupportedData",
     "Volume",
     "choose",
+    "keep_decoded",
     "load",
     "open_volume",
     "preview",

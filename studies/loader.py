@@ -14,7 +14,7 @@ from studies.registry import Candidate
 from studies.scan import ScanResult, is_one_slice, scan_files, whole_series_of
 from studies.sources import list_files
 from studies.volume import Volume
-from studies.volume_cache import entry_for
+from studies.volume_cache import entry_for, wait_written
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +134,20 @@ def open_volume(
     if entry is not None:
         entry.write_later(volume)
     return volume
+
+
+def keep_decoded(path: str | Path, cancel: Cancel | None = None) -> bool:
+    """Write a sealed cached study's decoded-volume entry now, unless one of the same files is
+    there (the background's work on a prefetched study, so that the reader's first open is
+    one decryption); False for a folder that keeps none (plain, not the image cache's)."""
+    files = list_files(path)
+    entry = entry_for(Path(path), None, files)
+    if entry is None:
+        return False
+    if not entry.current():
+        open_volume(path, cancel=cancel)
+        wait_written(folder=entry.folder)
+    return True
 
 
 def warm_up() -> None:

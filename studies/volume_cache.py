@@ -8,11 +8,14 @@ key, the file's name as associated data. Its plaintext is ``MAGIC``, the length 
 head, the head (the fingerprint of the images it was read from, the array's type and shape,
 the rest of the volume) padded to whole chunks, then the voxel bytes, so that every voxel
 chunk is decrypted straight into the new array (no DICOM parse, no per-file handling).
+For a prefetched study the background's worker writes it before anyone opens it
+(:func:`studies.loader.keep_decoded`), so the reader's first open is one decryption too.
 
 An open with the same fingerprint (each listed file's relative path, size and change time,
-and this format's version) reads the entry instead of the images; any other (an image
-added, fetched again, re-sealed or removed) or a damaged entry (a failed tag: changed, cut
-short, another key) reads the images, and the entry is written again. Nothing plain is
+the loader's :data:`FORMAT` and the :data:`LAYOUT` derived from the volume's fields) reads
+the entry instead of the images; any other (an image added, fetched again, re-sealed or
+removed, another layout) or a damaged entry (a failed tag: changed, cut short, another
+key) reads the images, and the entry is written again. Nothing plain is
 written: without the study's key the entry is as unreadable as the images, and wiping or
 forgetting the study removes or destroys it with them.
 """
@@ -27,7 +30,7 @@ import mmap
 import os
 import tempfile
 import threading
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from pathlib import Path
 
 import numpy as np
@@ -41,8 +44,9 @@ log = logging.getLogger(__name__)
 
 NAME = vault.VOLUME_ENTRY
 MAGIC = b"LUCHVOL1"
-#: bumped when the loader reads the same files into another volume (an entry of before
-#: is then read again from the images)
+#: bumped by hand only when the loader reads the same files into another volume (an entry
+#: of before is then read again from the images); a change of the entry's layout needs no
+#: bump: :data:`LAYOUT` follows it
 FORMAT = 1
 EXP = 20  # 1 MiB chunks: few calls per volume; the head pads to one
 #: threads decrypting an entry (the AES releases the GIL; two were slower than one on the
@@ -50,6 +54,20 @@ EXP = 20  # 1 MiB chunks: few calls per volume; the head pads to one
 THREADS = 1
 _AAD = NAME.encode()
 _writing: dict[Path, threading.Thread] = {}
+
+
+def layout(*classes: type) -> str:
+    """A digest of what an entry's plaintext is made of: :data:`MAGIC`, the chunk size and
+    each field (name and type) of ``classes``, the dataclasses its head carries."""
+    parts = [MAGIC.decode(), str(EXP)]
+    for cls in classes:
+        parts += [cls.__name__] + [f"{f.name}:{f.type}" for f in fields(cls)]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
+
+
+#: in every entry's fingerprint: an entry written with another layout (a field added to
+#: :class:`Volume` or :class:`SeriesInfo`, or retyped) is of other files, read again
+LAYOUT = layout(Volume, SeriesInfo)
 _guard = threading.Lock()
 
 
@@ -63,6 +81,15 @@ class Entry:
     def read(self, threads: int = THREADS) -> Volume | None:
         """The volume, or None when there is no entry, it is of other files, or damaged
         (then it is removed: the images are read and it is written again)."""
+        return self._mapped(lambda data: self._read(data, threads))
+
+    def current(self) -> bool:
+        """Whether the entry is there, whole-headed and of these files (only its head is
+        decrypted: the background's check before it would read the images)."""
+        return bool(self._mapped(lambda data: self._head(data)[0]["fingerprint"]
+                                 == self.fingerprint))
+
+    def _mapped(self, use):
         try:
             with open(self.path, "rb") as f:
                 data = mmap.mmap(f.fileno(), 0, flags=mmap.MAP_SHARED | _POPULATE,
@@ -70,7 +97,7 @@ class Entry:
         except (OSError, ValueError):  # none yet (an empty file cannot be mapped)
             return None
         try:
-            return self._read(data, threads)
+            return use(data)
         except (crypto.SealError, ValueError, KeyError, TypeError) as err:
             log.warning("decoded volume entry damaged, read from the images: %s",
                         type(err).__name__)
@@ -80,7 +107,8 @@ class Entry:
         finally:
             data.close()
 
-    def _read(self, data: mmap.mmap, threads: int) -> Volume | None:
+    def _head(self, data: mmap.mmap) -> tuple[dict, crypto.Envelope, int]:
+        """The head's fields, the envelope and how many chunks the head fills."""
         envelope = crypto.envelope_of(data, NAME)
         first = bytearray(envelope.chunk_size(0))
         crypto.open_chunks_into(data, self._key, _AAD, envelope, 0, 1, first, name=NAME)
@@ -94,7 +122,10 @@ class Entry:
                                      - envelope.chunk)
             crypto.open_chunks_into(data, self._key, _AAD, envelope, 1, head_chunks,
                                     memoryview(head)[envelope.chunk:], name=NAME)
-        meta = json.loads(bytes(head[16:16 + length]))
+        return json.loads(bytes(head[16:16 + length])), envelope, head_chunks
+
+    def _read(self, data: mmap.mmap, threads: int) -> Volume | None:
+        meta, envelope, head_chunks = self._head(data)
         if meta["fingerprint"] != self.fingerprint:
             return None
         voxels = np.empty(tuple(meta["shape"]), np.dtype(meta["dtype"]))
@@ -161,8 +192,8 @@ def entry_for(path: Path, key: bytes | None, files: list[FileRef]) -> Entry | No
 
 def fingerprint(folder: Path, files: list[FileRef]) -> str:
     """What the volume was read from: each file's path under ``folder``, size and change
-    time, and :data:`FORMAT`."""
-    digest = hashlib.sha256(f"luch-volume:{FORMAT}".encode())
+    time, :data:`FORMAT` and :data:`LAYOUT`."""
+    digest = hashlib.sha256(f"luch-volume:{FORMAT}:{LAYOUT}".encode())
     for ref in files:
         st = os.stat(ref.path)
         digest.update(f"\0{ref.path.relative_to(folder)}\0{ref.member or ''}\0{st.st_size}"
@@ -170,10 +201,10 @@ def fingerprint(folder: Path, files: list[FileRef]) -> str:
     return digest.hexdigest()
 
 
-def wait_written(timeout: float = 30.0) -> None:
-    """Wait for the entries being written (tests, benchmarks)."""
+def wait_written(timeout: float = 30.0, folder: Path | None = None) -> None:
+    """Wait for the entries being written (or only ``folder``'s)."""
     with _guard:
-        threads = list(_writing.values())
+        threads = [t for f, t in _writing.items() if folder is None or f == Path(folder)]
     for thread in threads:
         thread.join(timeout)
 

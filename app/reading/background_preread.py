@@ -7,7 +7,13 @@ lowest OS priority with one torch thread: the viewer keeps its interpreter lock 
 cores. It gives way at once to the reader: while a study loads, while the panel's own
 pre-read runs, and for :data:`QUIET_MS` after each scroll, key or click the worker is
 stopped (SIGSTOP on POSIX; elsewhere it waits at its next checkpoint between slabs) and
-resumed after. The setting ``ai.background`` turns it off."""
+resumed after. The setting ``ai.background`` turns it off.
+
+Before any pre-read, the same worker writes the decoded-volume entry of each prefetched
+sealed study that has none (a *warm-up*, :func:`studies.keep_decoded`; not shown in the
+worklist, and done with the setting off too: no model is loaded for it), so that with
+encryption at rest the reader's first open of a prefetched study is one decryption, not a
+read of every sealed image."""
 
 from __future__ import annotations
 
@@ -20,6 +26,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
@@ -31,16 +38,18 @@ from records import Store
 log = logging.getLogger(__name__)
 QUIET_MS = 1500  # the reader's input holds the worker this long after the last event
 PENDING, RUNNING = "pending", "running"
+READ, WARM = "read", "warm"  # a job: a pre-read, or a prefetched study's volume entry
 SETTING = "ai.background"
 _ROOT = Path(__file__).resolve().parents[2]  # where ``app`` is importable from
 
 
 class BackgroundPreread(QObject):
     """``states``: study UID -> ``pending``/``running``; ``changed()`` when they change,
-    ``stored(study_uid)`` when a result was stored."""
+    ``stored(study_uid)`` when a result was stored, ``warmed(study_uid)`` after a warm-up."""
 
     changed = Signal()
     stored = Signal(str)
+    warmed = Signal(str)  # a study's decoded-volume entry is written (or was there)
     _message = Signal(dict)  # from the thread reading the worker's answers
 
     def __init__(self, store: Store, parent: QObject | None = None,
@@ -51,8 +60,10 @@ class BackgroundPreread(QObject):
         self.states: dict[str, str] = {}
         self.read_count = 0  # results stored by this queue (tests and the benchmark)
         self.progress: dict[str, float] = {}  # the running pre-read's last checkpoint
-        self._queue: list[tuple[str, str]] = []
+        self._queue: list[tuple[str, str, str]] = []  # (study UID, folder, READ or WARM)
         self._running: str | None = None
+        self._running_kind = READ
+        self.warm_count = 0  # volume entries the worker has seen to (tests, the benchmark)
         self._proc: subprocess.Popen | None = None
         self._holds: set[str] = set()
         self._paused = False
@@ -65,22 +76,31 @@ class BackgroundPreread(QObject):
         self.destroyed.connect(lambda *_: _end_all(started))
 
     # -- the queue ---------------------------------------------------------------------------
-    def set_queue(self, studies: list[tuple[str, str]]) -> None:
-        """Pre-read ``studies`` (UID, folder) in this order; replaces what waits (the running
-        one goes on)."""
+    def set_queue(self, studies: list[tuple[str, str]],
+                  warm: Sequence[tuple[str, str]] = ()) -> None:
+        """Warm up ``warm`` then pre-read ``studies`` (UID, folder), in this order; replaces
+        what waits (the running one goes on; with the AI pre-read off only warm-ups are
+        kept, and a pre-read running is cancelled)."""
         if not self.enabled:
-            self.stop()
-            return
-        self._queue = [(uid, path) for uid, path in studies if uid != self._running]
-        self.states = {uid: PENDING for uid, _ in self._queue}
-        if self._running is not None:
+            studies = []
+            if not warm:
+                self.stop()
+                return
+            if self._running is not None and self._running_kind == READ:
+                self._send({"cancel": self._running})  # turned off: the warm-ups go on
+        running = (self._running, self._running_kind)
+        self._queue = [job for job in [(uid, path, WARM) for uid, path in warm]
+                       + [(uid, path, READ) for uid, path in studies]
+                       if (job[0], job[2]) != running]
+        self.states = {uid: PENDING for uid, _, kind in self._queue if kind == READ}
+        if self._running is not None and self._running_kind == READ:
             self.states[self._running] = RUNNING
         self.changed.emit()
         self._next()
 
     def drop(self, study_uid: str) -> None:
         """The reader opened this study: it is read in the foreground, not here."""
-        self._queue = [(u, p) for u, p in self._queue if u != study_uid]
+        self._queue = [job for job in self._queue if job[0] != study_uid]
         if self._running == study_uid:
             self._send({"cancel": study_uid})
         if self.states.pop(study_uid, None) is not None:
@@ -183,15 +203,18 @@ class BackgroundPreread(QObject):
             pass
 
     def _next(self) -> None:
-        if self._running is not None or not self._queue or not self.enabled:
+        if not self.enabled:  # the AI pre-read off: only warm-ups
+            self._queue = [job for job in self._queue if job[2] == WARM]
+        if self._running is not None or not self._queue:
             return
         if self._proc is None or self._proc.poll() is not None:
             self._proc = self._start_worker()
-        uid, path = self._queue.pop(0)
-        self._running = uid
-        self.states[uid] = RUNNING
-        self.changed.emit()
-        self._send({"read": uid, "path": path})
+        uid, path, kind = self._queue.pop(0)
+        self._running, self._running_kind = uid, kind
+        if kind == READ:
+            self.states[uid] = RUNNING
+            self.changed.emit()
+        self._send({kind: uid, "path": path})
 
     @property
     def pid(self) -> int | None:
@@ -211,6 +234,10 @@ class BackgroundPreread(QObject):
             self.read_count += 1
             self._finished(uid)
             self.stored.emit(uid)
+        elif "warmed" in message:
+            self.warm_count += 1
+            self._finished(message["warmed"])
+            self.warmed.emit(message["warmed"])
         elif "failed" in message:
             log.warning("background pre-read failed: %s", message.get("error"))
             self._finished(message["failed"])
@@ -227,7 +254,7 @@ class BackgroundPreread(QObject):
         self.progress.pop(uid, None)
         if self._running == uid:
             self._running = None
-        if self.states.get(uid) == RUNNING:
+        if self.states.get(uid) == RUNNING and self._running_kind == READ:
             del self.states[uid]
         self.changed.emit()
         self._next()

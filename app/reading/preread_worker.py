@@ -6,7 +6,11 @@ torch thread, so the viewer's process keeps its cores and its interpreter lock.
 - ``{"read": UID, "path": P}``: pre-read the study at ``P``; answers ``{"progress": UID,
   "f": F}`` lines, then ``{"done": UID, "values": ..., "files": [...], "series": S,
   "engine": E, "model_version": V, "derived": B}`` or ``{"failed": UID, "error": NAME}``;
-- ``{"cancel": UID}``: stop that pre-read (``{"cancelled": UID}``);
+- ``{"warm": UID, "path": P}``: write the decoded-volume entry of a sealed cached study
+  unless one of the same files is there (:func:`studies.keep_decoded`), so that the
+  reader's first open of a prefetched study is one decryption; answers ``{"warmed": UID}``
+  or ``{"failed": UID, "error": NAME}``; no model is loaded for it;
+- ``{"cancel": UID}``: stop that pre-read or warm-up (``{"cancelled": UID}``);
 - ``{"pause": true}`` / ``{"pause": false}``: wait at the next checkpoint (between slabs)
   until resumed; on POSIX the station also stops the process outright (SIGSTOP).
 
@@ -68,7 +72,7 @@ class Worker:
                 running = self.cancels.get(command["cancel"])
                 if running is not None:  # one that has finished is not cancelled later
                     running.set()
-            elif "read" in command:
+            elif "read" in command or "warm" in command:
                 self.jobs.put(command)
         # stdin closed: the station has gone (also when it was killed); the pre-read
         # running is cancelled and those queued are dropped, so the process ends now
@@ -80,14 +84,35 @@ class Worker:
 
     def run(self) -> None:
         while (job := self.jobs.get()) is not None and not self.gone.is_set():
-            self.read(job["read"], job["path"])
+            if "warm" in job:
+                self.warm(job["warm"], job["path"])
+            else:
+                self.read(job["read"], job["path"])
+
+    def warm(self, uid: str, path: str) -> None:
+        from studies import keep_decoded  # deferred: the readers load on the first job
+
+        cancel = self.cancels[uid] = threading.Event()
+        if self.gone.is_set():
+            cancel.set()
+        try:
+            self.resumed.wait()
+            keep_decoded(path, cancel.is_set)
+            self.send({"warmed": uid})
+        except Exception as err:
+            self.send({"cancelled": uid} if cancel.is_set()
+                      else {"failed": uid, "error": type(err).__name__})
+        finally:
+            self.cancels.pop(uid, None)
 
     def read(self, uid: str, path: str) -> None:
         # deferred: the worker process loads the readers and the AI stack once, on its first job
         from app.panels.ai_files import write_dicom_outputs, write_label_map
         from inference.preread import analyze
         from studies import open_volume
+        from studies.volume_cache import wait_written
 
+        _one_torch_thread()
         cancel = self.cancels[uid] = threading.Event()
         if self.gone.is_set():  # the station went as this one was taken
             cancel.set()
@@ -108,6 +133,7 @@ class Worker:
                 with contextlib.suppress(Exception):  # the result stands without them
                     files += write_dicom_outputs(result, volume, Path(path))
             values = result.to_json()
+            wait_written(folder=Path(path))  # its decoded-volume entry, if a sealed study
             self.send({"done": uid, "values": values, "files": [str(f) for f in files],
                        "series": volume.info.series_instance_uid,
                        "engine": values["engine"], "model_version": values["model_version"],
@@ -119,6 +145,13 @@ class Worker:
                 self.send({"failed": uid, "error": type(err).__name__})
         finally:
             self.cancels.pop(uid, None)
+
+
+def _one_torch_thread() -> None:
+    """Torch loads with the first pre-read (a warm-up needs none), on one thread."""
+    import torch  # deferred: only this process needs it, and after lowering its priority
+
+    torch.set_num_threads(1)
 
 
 def die_with_the_station() -> None:
@@ -134,9 +167,6 @@ def die_with_the_station() -> None:
 def main() -> int:
     die_with_the_station()
     lower_priority()
-    import torch  # deferred: only this process needs it, and after lowering its priority
-
-    torch.set_num_threads(1)
     worker = Worker()
     threading.Thread(target=worker.listen, args=(sys.stdin,), daemon=True).start()
     worker.send({"ready": os.getpid()})

@@ -113,97 +113,97 @@
         <translation>ИИ-анализ начнётся, когда исследование загрузится полностью</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="450"/>
+        <location filename="../../app/panels/ai_panel.py" line="454"/>
         <source>Read before this study was opened (stored); Run AI pre-read reads it again</source>
         <translation>Проанализировано до открытия исследования (сохранено); «Запустить ИИ-анализ» выполнит его заново</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="468"/>
+        <location filename="../../app/panels/ai_panel.py" line="472"/>
         <source>AI pre-read cancelled</source>
         <translation>Анализ ИИ отменён</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="507"/>
+        <location filename="../../app/panels/ai_panel.py" line="511"/>
         <source>%1 (corrected)</source>
         <translation>%1 (исправлено)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="512"/>
+        <location filename="../../app/panels/ai_panel.py" line="516"/>
         <source>Involvement: right %1%, left %2%, total %3%</source>
         <translation>Поражение: справа %1%, слева %2%, всего %3%</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="515"/>
+        <location filename="../../app/panels/ai_panel.py" line="519"/>
         <source>Grade by the worse lung %1, by both lungs %2</source>
         <translation>Степень по худшему лёгкому %1, по обоим лёгким %2</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="518"/>
+        <location filename="../../app/panels/ai_panel.py" line="522"/>
         <source>GGO %1 mL, consolidation %2 mL</source>
         <translation>«Матовое стекло» %1 мл, консолидация %2 мл</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="520"/>
+        <location filename="../../app/panels/ai_panel.py" line="524"/>
         <source>COVID-19 pattern: %s</source>
         <translation>Паттерн COVID-19: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="524"/>
+        <location filename="../../app/panels/ai_panel.py" line="528"/>
         <source>The AI could not assess this study: no lungs in view (not a chest CT, or too little of one; the AI reads chests only); the reader grades it.</source>
         <translation>ИИ не смог оценить это исследование: лёгкие не видны (это не КТ грудной клетки или в срез попала лишь малая её часть; ИИ анализирует только грудную клетку); оценку ставит врач.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="528"/>
+        <location filename="../../app/panels/ai_panel.py" line="532"/>
         <source>The AI could not assess this study; the reader grades it.</source>
         <translation>ИИ не смог оценить это исследование; степень определяет врач.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="531"/>
+        <location filename="../../app/panels/ai_panel.py" line="535"/>
         <source>Corrected by the reader: recomputed from the edited labels (the AI read %1)</source>
         <translation>Исправлено врачом: пересчитано по исправленной разметке (ИИ: %1)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="536"/>
+        <location filename="../../app/panels/ai_panel.py" line="540"/>
         <source>Quality: %s</source>
         <translation>Качество: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="538"/>
+        <location filename="../../app/panels/ai_panel.py" line="542"/>
         <source>%1 on %2 in %3 s</source>
         <translation>%1 на %2 за %3 с</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="630"/>
+        <location filename="../../app/panels/ai_panel.py" line="634"/>
         <source>You rejected the earlier AI result of this study (model %1); this result is new (model %2): accept or reject it</source>
         <translation>Вы отклонили прежний результат ИИ по этому исследованию (модель %1); этот результат новый (модель %2): примите или отклоните его</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="642"/>
+        <location filename="../../app/panels/ai_panel.py" line="646"/>
         <source>You accepted the AI values</source>
         <translation>Вы приняли значения ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="643"/>
+        <location filename="../../app/panels/ai_panel.py" line="647"/>
         <source>You accepted the AI values as corrected</source>
         <translation>Вы приняли значения ИИ с исправлениями</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="644"/>
+        <location filename="../../app/panels/ai_panel.py" line="648"/>
         <source>You rejected the AI result: its values are not used</source>
         <translation>Вы отклонили результат ИИ: его значения не используются</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="490"/>
+        <location filename="../../app/panels/ai_panel.py" line="494"/>
         <source>The result is kept, but its DICOM SEG and SR could not be written: %s</source>
         <translation>Результат сохранён, но его DICOM SEG и SR записать не удалось: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="562"/>
+        <location filename="../../app/panels/ai_panel.py" line="566"/>
         <source>Show the solid focus (slices %s)</source>
         <translation>Показать солидный очаг (срезы %s)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/ai_panel.py" line="565"/>
+        <location filename="../../app/panels/ai_panel.py" line="569"/>
         <source>Show lesion %1: %2, slices %3, %4 mL</source>
         <translation>Показать участок уплотнения %1: %2, срезы %3, %4 мл</translation>
     </message>
@@ -211,37 +211,37 @@
 <context>
     <name>AiPrefill</name>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="46"/>
+        <location filename="../../app/reading/ai_prefill.py" line="51"/>
         <source>A new AI result of a study whose earlier result you rejected: its overlay is hidden (O shows it)</source>
         <translation>Новый результат ИИ по исследованию, прежний результат которого вы отклонили: его разметка скрыта (O показывает её)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="53"/>
+        <location filename="../../app/reading/ai_prefill.py" line="58"/>
         <source>The report is signed: add an addendum before filling in AI values</source>
         <translation>Протокол подписан: чтобы внести значения ИИ, начните дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="58"/>
+        <location filename="../../app/reading/ai_prefill.py" line="63"/>
         <source>The AI could not assess this study: nothing to pre-fill</source>
         <translation>ИИ не смог оценить исследование: заполнять нечего</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="67"/>
+        <location filename="../../app/reading/ai_prefill.py" line="72"/>
         <source>Filled in from the AI pre-read as corrected by the reader (labels edited; the AI read %1)</source>
         <translation>Заполнено по предварительному заключению ИИ, исправленному врачом (разметка исправлена; ИИ: %1)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="71"/>
+        <location filename="../../app/reading/ai_prefill.py" line="76"/>
         <source>Filled in from the AI pre-read</source>
         <translation>Заполнено по предварительному заключению ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="75"/>
+        <location filename="../../app/reading/ai_prefill.py" line="79"/>
         <source>Corrected AI values filled in; check them</source>
         <translation>Исправленные значения ИИ внесены; проверьте их</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="76"/>
+        <location filename="../../app/reading/ai_prefill.py" line="80"/>
         <source>AI values filled in; check them</source>
         <translation>Значения ИИ подставлены; проверьте их</translation>
     </message>
@@ -1002,78 +1002,78 @@
 <context>
     <name>DictationPanel</name>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="134"/>
+        <location filename="../../app/panels/dictation_panel.py" line="141"/>
         <source>Dictate</source>
         <translation>Диктовка</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="137"/>
+        <location filename="../../app/panels/dictation_panel.py" line="144"/>
         <source>Dictate (F9, or the record button of the microphone)</source>
         <translation>Диктовка (F9 или кнопка записи на микрофоне)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="198"/>
+        <location filename="../../app/panels/dictation_panel.py" line="205"/>
         <source>Dictation could not start: %s</source>
         <translation>Не удалось начать диктовку: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="244"/>
+        <location filename="../../app/panels/dictation_panel.py" line="251"/>
         <source>The speech recogniser had a fault and was restarted; dictation goes on and no audio was lost.</source>
         <translation>Распознаватель речи дал сбой и был перезапущен; диктовка продолжается, звук не потерян.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="247"/>
+        <location filename="../../app/panels/dictation_panel.py" line="254"/>
         <source>Whisper could not start (%1); dictating with %2 instead.</source>
         <translation>Whisper не запустился (%1); диктовку распознаёт %2.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="258"/>
+        <location filename="../../app/panels/dictation_panel.py" line="265"/>
         <source>A voice command was heard but dictation ended before it was confirmed, so it was not run: “%1”</source>
         <translation>Голосовая команда услышана, но диктовка закончилась раньше, чем она подтвердилась, поэтому команда не выполнена: «%1»</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="301"/>
+        <location filename="../../app/panels/dictation_panel.py" line="308"/>
         <source>Signing: say “sign” to sign, or “cancel” to go back to the report</source>
         <translation>Подписание: скажите «подписать», чтобы подписать, или «отмена», чтобы вернуться к протоколу</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="305"/>
+        <location filename="../../app/panels/dictation_panel.py" line="312"/>
         <source>The report is signed: start an addendum to dictate into it.</source>
         <translation>Протокол подписан: чтобы диктовать в него, начните дополнение.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="368"/>
+        <location filename="../../app/panels/dictation_panel.py" line="405"/>
         <source>Choose a field to dictate into</source>
         <translation>Выберите поле для диктовки</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="388"/>
+        <location filename="../../app/panels/dictation_panel.py" line="425"/>
         <source>“%1” could be any of: %2. Say the whole option.</source>
         <translation>«%1» может означать любой из вариантов: %2. Произнесите вариант полностью.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="390"/>
+        <location filename="../../app/panels/dictation_panel.py" line="427"/>
         <source>The words were added to “%1”.</source>
         <translation>Слова добавлены в «%1».</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="393"/>
+        <location filename="../../app/panels/dictation_panel.py" line="430"/>
         <source>“%s” does not fit this field</source>
         <translation>«%s» не подходит для этого поля</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="395"/>
-        <location filename="../../app/panels/dictation_panel.py" line="543"/>
+        <location filename="../../app/panels/dictation_panel.py" line="432"/>
+        <location filename="../../app/panels/dictation_panel.py" line="580"/>
         <source>“%1” does not fit this field: added to “%2”</source>
         <translation>«%1» не подходит к этому полю: добавлено в «%2»</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="551"/>
+        <location filename="../../app/panels/dictation_panel.py" line="588"/>
         <source>%1: set to “%2”</source>
         <translation>%1: записано «%2»</translation>
     </message>
     <message>
-        <location filename="../../app/panels/dictation_panel.py" line="565"/>
+        <location filename="../../app/panels/dictation_panel.py" line="602"/>
         <source>No field called “%s”</source>
         <translation>Нет поля «%s»</translation>
     </message>
@@ -3905,7 +3905,7 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
     </message>
     <message>
         <location filename="../../app/panels/report_panel.py" line="151"/>
-        <location filename="../../app/panels/report_panel.py" line="281"/>
+        <location filename="../../app/panels/report_panel.py" line="300"/>
         <source>Sign</source>
         <translation>Подписать</translation>
     </message>
@@ -3925,127 +3925,132 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Подписан: только чтение. Изменения вносятся дополнением.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="238"/>
+        <location filename="../../app/panels/report_panel.py" line="176"/>
+        <source>Not a chest CT: this form is the chest CT protocol (viral pneumonia) and its fields do not apply to this study. Write the report in the additional text and the conclusion; no CT grade is needed to sign.</source>
+        <translation>Исследование не органов грудной клетки: эта форма — протокол КТ органов грудной клетки (вирусная пневмония), её поля к этому исследованию не относятся. Опишите его в дополнительном тексте и заключении; степень (КТ) для подписи не требуется.</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/report_panel.py" line="257"/>
         <source>Addendum draft restored; reason: %s</source>
         <translation>Черновик дополнения восстановлен; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="240"/>
+        <location filename="../../app/panels/report_panel.py" line="259"/>
         <source>Draft restored</source>
         <translation>Черновик восстановлен</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="248"/>
+        <location filename="../../app/panels/report_panel.py" line="267"/>
         <source>Report %s, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Протокол: %s, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="251"/>
+        <location filename="../../app/panels/report_panel.py" line="270"/>
         <source>Report %s</source>
         <translation>Протокол: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="255"/>
+        <location filename="../../app/panels/report_panel.py" line="274"/>
         <source>New report</source>
         <translation>Новый протокол</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="279"/>
+        <location filename="../../app/panels/report_panel.py" line="298"/>
         <source>Add addendum…</source>
         <translation>Дополнение…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="280"/>
+        <location filename="../../app/panels/report_panel.py" line="299"/>
         <source>Sign addendum</source>
         <translation>Подписать дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="344"/>
+        <location filename="../../app/panels/report_panel.py" line="363"/>
         <source>Addendum; reason: %s</source>
         <translation>Дополнение; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="365"/>
+        <location filename="../../app/panels/report_panel.py" line="384"/>
         <source>Addendum cancelled; the signed report stands</source>
         <translation>Дополнение отменено; подписанный протокол без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="398"/>
+        <location filename="../../app/panels/report_panel.py" line="417"/>
         <source>The report is signed: add an addendum before inserting findings</source>
         <translation>Протокол подписан: чтобы вставить находки, начните дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="414"/>
+        <location filename="../../app/panels/report_panel.py" line="433"/>
         <source>AI findings inserted into the report</source>
         <translation>Находки ИИ вставлены в протокол</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="415"/>
+        <location filename="../../app/panels/report_panel.py" line="434"/>
         <source>No AI findings to insert</source>
         <translation>Нет находок ИИ для вставки</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="475"/>
+        <location filename="../../app/panels/report_panel.py" line="494"/>
         <source>The report is signed. To change it, add an addendum (%s).</source>
         <translation>Протокол подписан. Чтобы изменить его, добавьте дополнение (%s).</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="488"/>
+        <location filename="../../app/panels/report_panel.py" line="507"/>
         <source>Fill in before signing: %1</source>
         <translation>Заполните перед подписью: %1</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="500"/>
+        <location filename="../../app/panels/report_panel.py" line="519"/>
         <source>Not signed</source>
         <translation>Не подписано</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="534"/>
+        <location filename="../../app/panels/report_panel.py" line="553"/>
         <source>Addendum signed, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Дополнение подписано, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="536"/>
+        <location filename="../../app/panels/report_panel.py" line="555"/>
         <source>Signed, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Подписано, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="539"/>
+        <location filename="../../app/panels/report_panel.py" line="558"/>
         <source>Addendum signed, queued for the archive</source>
         <translation>Дополнение подписано, поставлено в очередь в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="540"/>
+        <location filename="../../app/panels/report_panel.py" line="559"/>
         <source>Signed, queued for the archive</source>
         <translation>Подписано, поставлено в очередь в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="549"/>
+        <location filename="../../app/panels/report_panel.py" line="568"/>
         <source>Addendum signed, sent to the archive</source>
         <translation>Дополнение подписано и отправлено в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="551"/>
+        <location filename="../../app/panels/report_panel.py" line="570"/>
         <source>Signed, sent to the archive</source>
         <translation>Подписано и отправлено в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="564"/>
+        <location filename="../../app/panels/report_panel.py" line="583"/>
         <source>Patient: %s</source>
         <translation>Пациент: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="565"/>
+        <location filename="../../app/panels/report_panel.py" line="584"/>
         <source>ID %s</source>
         <translation>ID %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="566"/>
+        <location filename="../../app/panels/report_panel.py" line="585"/>
         <source>study of %s</source>
         <translation>исследование от %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="606"/>
+        <location filename="../../app/panels/report_panel.py" line="625"/>
         <source>Not signed: a value set by voice is still marked “check this value” (%1). Go back to the report and confirm it (click the field), or click “Sign anyway”.</source>
         <translation>Не подписано: значение, заданное голосом, ещё отмечено «проверьте значение» (%1). Вернитесь к протоколу и подтвердите его (щёлкните по полю) или нажмите «Всё равно подписать».</translation>
     </message>
@@ -4666,32 +4671,32 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>StudyFlow</name>
     <message>
-        <location filename="../../app/reading/study.py" line="80"/>
+        <location filename="../../app/reading/study.py" line="81"/>
         <source>The AI result is of another series of this study: its labels are drawn on that series</source>
         <translation>Результат ИИ получен по другой серии этого исследования: его разметка показывается на той серии</translation>
     </message>
     <message>
-        <location filename="../../app/reading/study.py" line="108"/>
+        <location filename="../../app/reading/study.py" line="110"/>
         <source>Unsigned draft restored</source>
         <translation>Восстановлен неподписанный черновик</translation>
     </message>
     <message>
-        <location filename="../../app/reading/study.py" line="134"/>
+        <location filename="../../app/reading/study.py" line="137"/>
         <source>A prior study of this patient (%1) is here: Ctrl+P compares</source>
         <translation>Есть предыдущее исследование пациента (%1): Ctrl+P — сравнить</translation>
     </message>
     <message>
-        <location filename="../../app/reading/study.py" line="136"/>
+        <location filename="../../app/reading/study.py" line="139"/>
         <source>A prior study of this patient (%1) is in the archive: Ctrl+P fetches and compares</source>
         <translation>Предыдущее исследование этого пациента (%1) есть в архиве: Ctrl+P загрузит и сравнит</translation>
     </message>
     <message>
-        <location filename="../../app/reading/study.py" line="143"/>
+        <location filename="../../app/reading/study.py" line="146"/>
         <source>Open a study first: the prior is the same patient&apos;s earlier study.</source>
         <translation>Сначала откройте исследование: предыдущее — это более раннее исследование того же пациента.</translation>
     </message>
     <message>
-        <location filename="../../app/reading/study.py" line="152"/>
+        <location filename="../../app/reading/study.py" line="155"/>
         <source>No earlier study of this patient is on this station or in the archive&apos;s worklist.</source>
         <translation>Более ранних исследований этого пациента нет ни на этой станции, ни в рабочем списке архива.</translation>
     </message>
@@ -4730,28 +4735,28 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Отправка протоколов в архив</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="109"/>
+        <location filename="../../app/reading/worklist.py" line="114"/>
         <source>worklist</source>
         <translation>Загрузка рабочего списка</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="124"/>
+        <location filename="../../app/reading/worklist.py" line="129"/>
         <source>reading the AI model version</source>
         <translation>чтение версии модели ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="300"/>
-        <location filename="../../app/reading/worklist.py" line="395"/>
+        <location filename="../../app/reading/worklist.py" line="309"/>
+        <location filename="../../app/reading/worklist.py" line="404"/>
         <source>fetching the study</source>
         <translation>Загрузка исследования из архива</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="320"/>
+        <location filename="../../app/reading/worklist.py" line="329"/>
         <source>fetching the prior study</source>
         <translation>загрузка предыдущего исследования</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="465"/>
+        <location filename="../../app/reading/worklist.py" line="476"/>
         <source>tidying the image cache</source>
         <translation>очистка кэша снимков</translation>
     </message>
@@ -5426,77 +5431,77 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>WorklistFlow</name>
     <message>
-        <location filename="../../app/reading/worklist.py" line="155"/>
+        <location filename="../../app/reading/worklist.py" line="160"/>
         <source>Archive unreachable; working offline: %s</source>
         <translation>Архив недоступен; работа без связи: %s</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="189"/>
+        <location filename="../../app/reading/worklist.py" line="194"/>
         <source>Reviewed by %1: score %2</source>
         <translation>Рецензия %1: оценка %2</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="191"/>
+        <location filename="../../app/reading/worklist.py" line="196"/>
         <source> (answered)</source>
         <translation> (ответ дан)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="192"/>
+        <location filename="../../app/reading/worklist.py" line="197"/>
         <source> (not answered yet)</source>
         <translation> (ответа ещё нет)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="532"/>
+        <location filename="../../app/reading/worklist.py" line="543"/>
         <source>No more unread studies: every other study of the worklist as shown is signed (search and filters apply)</source>
         <translation>Непрочитанных исследований больше нет: все остальные исследования списка в текущем виде подписаны (с учётом поиска и фильтров)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="243"/>
+        <location filename="../../app/reading/worklist.py" line="252"/>
         <source>partly cached (%1 of %2 images)</source>
         <translation>загружено частично (%1 из %2 снимков)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="245"/>
+        <location filename="../../app/reading/worklist.py" line="254"/>
         <source>partly cached</source>
         <translation>загружено частично</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="288"/>
+        <location filename="../../app/reading/worklist.py" line="297"/>
         <source>This study is not on this station and the archive is not reachable</source>
         <translation>Этого исследования нет на станции, а архив недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="357"/>
+        <location filename="../../app/reading/worklist.py" line="366"/>
         <source>Fetching the study from the archive…</source>
         <translation>Загрузка исследования из архива…</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="310"/>
+        <location filename="../../app/reading/worklist.py" line="319"/>
         <source>The prior study is in the archive, which is not reachable now</source>
         <translation>Предыдущее исследование находится в архиве, который сейчас недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="317"/>
+        <location filename="../../app/reading/worklist.py" line="326"/>
         <source>Fetching the prior study from the archive…</source>
         <translation>Загрузка предыдущего исследования из архива…</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="425"/>
+        <location filename="../../app/reading/worklist.py" line="434"/>
         <source>Fetching stopped; what arrived stays cached for the next try</source>
         <translation>Загрузка остановлена; полученное сохранено для следующей попытки</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="529"/>
+        <location filename="../../app/reading/worklist.py" line="540"/>
         <source>The worklist shows no study</source>
         <translation>В рабочем списке нет исследований</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="556"/>
+        <location filename="../../app/reading/worklist.py" line="569"/>
         <source>End of the worklist: went on to the first unread study from the top</source>
         <translation>Конец списка: открыто первое непрочитанное исследование сверху</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="539"/>
+        <location filename="../../app/reading/worklist.py" line="550"/>
         <source>Every study of the worklist as shown is signed (search and filters apply)</source>
         <translation>Все исследования, показанные в рабочем списке, подписаны (с учётом поиска и фильтров)</translation>
     </message>
@@ -5569,12 +5574,12 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Статус</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="182"/>
+        <location filename="../../app/panels/worklist_panel.py" line="185"/>
         <source>Anonymized</source>
         <translation>Анонимизировано</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="183"/>
+        <location filename="../../app/panels/worklist_panel.py" line="186"/>
         <source>(no name)</source>
         <translation>(без имени)</translation>
     </message>

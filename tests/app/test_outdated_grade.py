@@ -28,6 +28,9 @@ class _Cache:
     def has_study(self, _uid: str) -> bool:
         return True
 
+    def lacks_volume_entry(self, _uid: str) -> bool:
+        return False  # plain: no warm-up queued
+
     def study_dir(self, uid: str) -> Path:
         return self.root / uid
 
@@ -55,7 +58,7 @@ def test_an_outdated_grade_is_marked_and_queued_after_the_ungraded(qtbot, luch_h
     _window, workflow = station(qtbot, "dr.old")
     flow = workflow.worklist_flow
     queued: list[list[str]] = []
-    flow.background.set_queue = lambda studies: queued.append([u for u, _p in studies])
+    flow.background.set_queue = lambda studies, warm=(): queued.append([u for u, _p in studies])
     flow.cache = _Cache(tmp_path)
     try:
         qtbot.waitUntil(lambda: flow.model_version == current, timeout=60_000)

@@ -98,6 +98,27 @@ def test_phi_filter_names_uids_by_a_short_hash_only():
     assert message.endswith("from 10.0.0.12, Qt 6.11.3, series 1.2.3")
 
 
+def test_a_traceback_logged_names_no_uid(luch_home):
+    """``log.exception`` of an error whose message holds a UID (the central pre-read
+    service logs its unexpected errors so): the traceback is masked too."""
+    from core.private_names import log_tag
+
+    uid = "1.2.826.0.1.3680043.8.498.5151515151"
+    handler = setup_logging()
+    try:
+        try:
+            raise KeyError(f"no series in {uid}")
+        except KeyError:
+            logging.getLogger("prereads.test").exception("study failed")
+        handler.flush()
+        text = (luch_home / "logs" / "luch.log").read_text()
+        assert "study failed" in text and "Traceback" in text and "KeyError" in text
+        assert uid not in text and f"uid:{log_tag(uid)}" in text
+    finally:
+        logging.getLogger().removeHandler(handler)
+        handler.close()
+
+
 def test_old_logs_are_masked_in_place_and_the_handler_keeps_writing(luch_home):
     from core.logging import mask_uids_in_logs
     from core.private_names import uid_name

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import subprocess
 import threading
 import time
@@ -12,7 +13,7 @@ import pydicom
 import pytest
 
 from archive.dicomweb import read_dataset
-from core import crypto
+from core import crypto, private_names
 from prereads.archived import PreReadIds, locate, present
 from prereads.service import PreReadService, ServiceOptions
 from prereads.shards import Shard
@@ -119,7 +120,7 @@ def test_a_second_process_with_another_shard_takes_only_its_own(archive, studies
         mine = [u for u in uids if owners[u] == k]
         assert f"pre-read {len(mine)}," in out, (out, err)
         assert "studies/h" in out
-        for uid in uids:  # no UID in the log: studies go by a short hash
+        for uid in uids:  # no UID in the log: studies go by a keyed tag
             assert uid not in err and "TEST-" not in err
     client = client_for(archive)
     version = _version_from_log(outputs[0][1])
@@ -309,3 +310,22 @@ def test_the_service_fetches_images_as_stored_unless_asked_to_compress(archive, 
         pixels[fetch] = np.stack([ds.pixel_array for ds in files])
     assert stored_syntax != pydicom.uid.JPEGLSLossless
     assert np.array_equal(pixels[FETCH_STORED], pixels[FETCH_COMPRESSED])
+
+
+def test_the_service_logs_name_studies_by_keyed_tags_only(archive, studies, tmp_path,
+                                                          luch_home, monkeypatch):
+    """Its stderr and its log file: no UID, nor the unkeyed hash of one that anyone can
+    compute from a UID (the tag of before); each study as the station's logs name it."""
+    luch_home.mkdir(parents=True, exist_ok=True)
+    uids = studies(archive, ["k1"])
+    archive.wait_stable(uids)
+    cmd, env = service_cmd(archive, tmp_path / "state", "--once")
+    result = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    logs = result.stderr + "".join(p.read_text() for p in (luch_home / "logs").glob("luch.log*"))
+    private_names.forget()  # the service's naming key, read from the same home
+    for uid in uids:
+        assert uid not in logs
+        assert hashlib.sha256(uid.encode()).hexdigest()[:10] not in logs
+        assert private_names.unkeyed_name(uid)[:12] not in logs
+        assert f"study uid:{private_names.log_tag(uid)}: pre-reading" in result.stderr

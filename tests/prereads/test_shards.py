@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
+from core.private_names import log_tag, unkeyed_name
 from prereads.errors import PreReadServiceError
 from prereads.shards import Shard, study_tag
 from records.uids import derived_uid
@@ -24,10 +27,13 @@ def test_a_bad_shard_is_refused_clearly(text):
         Shard.parse(text)
 
 
-def test_logs_name_a_study_by_a_short_hash_not_its_uid():
+def test_logs_name_a_study_by_a_keyed_hash_not_its_uid(luch_home):
     uid = derived_uid("study", "x")
     assert Shard.parse("2/3") == Shard(2, 3) and str(Shard(2, 3)) == "2/3"
-    assert len(study_tag(uid)) == 10 and study_tag(uid) not in uid
+    assert study_tag(uid) == "uid:" + log_tag(uid) and uid not in study_tag(uid)
+    # not the unkeyed hash anyone can compute from the UID (the tag of before)
+    assert hashlib.sha256(uid.encode()).hexdigest()[:10] not in study_tag(uid)
+    assert unkeyed_name(uid)[:12] not in study_tag(uid)
 
 
 def test_since_is_now_or_a_date():

@@ -94,6 +94,50 @@ def test_other_images_read_again_and_the_entry_follows(studies_pair, monkeypatch
     _same(open_volume(plain), _opened(sealed))
 
 
+def test_keep_decoded_writes_the_entry_once_and_follows_the_images(studies_pair, monkeypatch):
+    """The background's warm-up of a prefetched study: the entry written before any open,
+    the images not read again while it is of the same files, read again when one changed."""
+    plain, sealed = studies_pair
+    want = open_volume(plain)
+    assert loader.keep_decoded(sealed) is True
+    assert (sealed / volume_cache.NAME).is_file()
+    with monkeypatch.context() as m:
+        _no_scan(m)
+        _same(want, open_volume(sealed))  # the first open: one decryption
+        assert loader.keep_decoded(sealed) is True  # current: only its head decrypted
+    gone = sorted((sealed / "r1").glob("*.dcm"))[3]
+    gone.unlink()  # a series changed since (an image evicted, or refetched)
+    assert loader.keep_decoded(sealed) is True
+    with monkeypatch.context() as m:
+        _no_scan(m)
+        assert open_volume(sealed).shape[0] == 19
+    assert loader.keep_decoded(plain) is False  # nothing kept for plain folders
+    assert not (plain / volume_cache.NAME).exists()
+
+
+def test_an_entry_of_another_layout_is_read_again_without_a_hand_bump(studies_pair,
+                                                                      monkeypatch):
+    """The layout is derived from the volume's fields: one added (or retyped) to Volume or
+    SeriesInfo gives another digest, and an entry written before is not read."""
+    from dataclasses import dataclass, make_dataclass
+
+    from studies.volume import SeriesInfo, Volume
+
+    assert volume_cache.layout(Volume, SeriesInfo) == volume_cache.LAYOUT
+    wider = make_dataclass("SeriesInfo", [("new_field", str, "")], bases=(SeriesInfo,))
+    retyped = dataclass(type("Volume", (Volume,), {"__annotations__": {"padding_hu": "int"}}))
+    assert len({volume_cache.LAYOUT, volume_cache.layout(Volume, wider),
+                volume_cache.layout(retyped, SeriesInfo)}) == 3
+    _plain, sealed = studies_pair
+    _opened(sealed)
+    monkeypatch.setattr(volume_cache, "LAYOUT", volume_cache.layout(Volume, wider))
+    scanned = []
+    real = loader.scan_files
+    monkeypatch.setattr(loader, "scan_files", lambda *a, **k: scanned.append(1) or real(*a, **k))
+    _opened(sealed)
+    assert scanned, "an entry of the old layout was read"
+
+
 @pytest.mark.parametrize("damage", ["flip", "cut", "swap"])
 def test_a_damaged_entry_is_caught_and_the_images_read(studies_pair, monkeypatch, caplog,
                                                        damage):
