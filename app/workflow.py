@@ -410,6 +410,9 @@ class Workflow(QObject):
 
     def _signed(self, record) -> None:
         self.dictation.stop()  # the signed report is locked: its late words are not written
+        bar = self.window.statusBar()
+        if self.ai_prefill.said and bar.currentMessage() == self.ai_prefill.said:
+            bar.clearMessage()  # "AI values filled in; check them": nothing is left to check
         self.ai.record_correction(record.fields.get("grade"))
         # The pre-read and the verdicts on it go to the archive with the signed report.
         self.ai.queue_for_archive(record.study_instance_uid, also=self.report.ai_result_id)

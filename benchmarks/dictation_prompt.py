@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -45,7 +44,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("LUCH_HOME", tempfile.mkdtemp(prefix="luch-bench-"))
 
-from benchmarks.dictation import RADIOLOGY, _real, norm_words
+from benchmarks.dictation import RADIOLOGY, _real, norm_words, sox_variant
 from dictation.engines import create_recognizer
 from dictation.options import build_options
 from dictation.synth import FESTIVAL_RU, synthesize_many
@@ -115,17 +114,6 @@ LONG_RADIOLOGY_RU = [
     "стенки бронхов в нижних долях утолщены просветы бронхов умеренно расширены по типу "
     "цилиндрических бронхоэктазов",
 ]
-
-
-def sox_variant(speech: np.ndarray, tempo: float = 0.9, cents: int = 150) -> np.ndarray:
-    """Festival's voice changed by sox: tempo 0.9, pitch +150 cents (by default)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        src, out = Path(tmp, "in.raw"), Path(tmp, "out.raw")
-        src.write_bytes(speech.tobytes())
-        raw = ["-t", "raw", "-r", "16000", "-e", "signed", "-b", "16", "-c", "1"]
-        subprocess.run(["sox", *raw, str(src), *raw, str(out), "tempo", str(tempo),
-                        "pitch", str(cents)], check=True, capture_output=True)
-        return np.frombuffer(out.read_bytes(), dtype=np.int16)
 
 
 def variants(terms: list[str]) -> dict[str, list[str]]:

@@ -15,7 +15,7 @@ from dictation.engines import (
 )
 from dictation.errors import DictationError
 from dictation.normalize import UserDictionary
-from dictation.prompt import domain_terms
+from dictation.prompt import domain_terms, prompt_sentences
 
 log = logging.getLogger(__name__)
 GRAMMARS = ("commands",)
@@ -86,8 +86,9 @@ def prompt_terms(lang: str, dictionary: UserDictionary | None = None) -> list[st
     terms = domain_terms(lang, dictionary)
     mixed = [x for pair in zip(commands, terms, strict=False) for x in pair]
     n = min(len(commands), len(terms))
-    # Alternated, so a prompt cut to Whisper's length (Russian: about 30 phrases) keeps both.
-    return mixed + commands[n:] + terms[n:]
+    # Alternated, so a prompt cut to Whisper's length (Russian: about 30 phrases) keeps both;
+    # the templates' standard sentences first where they lead (prompt.SENTENCES_IN_PROMPT).
+    return prompt_sentences(lang) + mixed + commands[n:] + terms[n:]
 
 
 def open_recognizer(

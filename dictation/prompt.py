@@ -1,7 +1,9 @@
-"""A domain prompt for Whisper: the terms of the protocol templates and the user dictionary.
+"""A domain prompt for Whisper: the terms of the protocol templates and the user dictionary,
+led (:data:`SENTENCES_IN_PROMPT`) by the report templates' standard sentences.
 
-Terms, not sentences: a prompt of sentences is echoed back on short or unclear speech far
-more readily. :func:`echoes_prompt` tells text that merely repeats the prompt.
+Terms, not free sentences: a prompt of sentences is echoed back on short or unclear speech far
+more readily. :func:`echoes_prompt` tells text that merely repeats the prompt; a standard
+sentence said alone is dictation, as one term is.
 """
 
 from __future__ import annotations
@@ -15,6 +17,12 @@ import yaml
 from core.paths import RESOURCES
 
 PROTOCOLS = RESOURCES / "protocols"
+TEMPLATES = PROTOCOLS / "templates"
+# Languages whose prompt leads with the report templates' standard sentences (their
+# conclusions and recommendations, :func:`template_sentences`): a prompt of the report's own
+# sentences, negations among them («...не выявлено.»), keeps Whisper writing the «не» it
+# otherwise drops. Measured in benchmarks/dictation_negation.py (h18-neg).
+SENTENCES_IN_PROMPT: frozenset[str] = frozenset()
 # Languages whose prompt leads with the first spoken alias of each option in fields with
 # opposite pairs («отрицательная динамика», «без динамики»...). Measured on held-out sets
 # (benchmarks/dictation_alias_prompt.py): Russian real voices 44 -> 39 errors of 127;
@@ -24,6 +32,7 @@ ALIASES_IN_PROMPT = frozenset({"ru"})
 MAX_PROMPT_CHARS = 360  # Whisper keeps at most 223 prompt tokens; Cyrillic costs ~2 chars each
 _QUOTES = str.maketrans("", "", "«»\"“”")
 _WORD = re.compile(r"[\w%-]+", re.UNICODE)
+_PARTS = re.compile(r"[,.;:]")  # what separates the prompt's terms and sentences
 
 
 def _text(node, lang: str) -> str | None:
@@ -86,15 +95,44 @@ def domain_terms(lang: str, dictionary=None, paths: Sequence[Path] | None = None
     return out
 
 
+def template_sentences(lang: str, paths: Sequence[Path] | None = None) -> list[str]:
+    """The report templates' sentences in ``lang`` (their text values: conclusions,
+    recommendations), in the files' order, each once, each ending with a full stop."""
+    paths = paths if paths is not None else sorted(TEMPLATES.glob("*.yaml"))
+    out: list[str] = []
+    for path in paths:
+        try:
+            data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError):
+            continue
+        for template in (data.get("templates") or {}).values():
+            for value in ((template or {}).get("fields") or {}).values():
+                text = value.get(lang) if isinstance(value, dict) else None
+                if isinstance(text, str) and len(text.split()) > 2:
+                    text = " ".join(text.split()).rstrip(".") + "."
+                    if text not in out:
+                        out.append(text)
+    return out
+
+
+def prompt_sentences(lang: str) -> list[str]:
+    """The sentences that lead ``lang``'s prompt: the templates' (:data:`SENTENCES_IN_PROMPT`)."""
+    return template_sentences(lang) if lang in SENTENCES_IN_PROMPT else []
+
+
 def build_prompt(terms: Sequence[str], limit: int = MAX_PROMPT_CHARS) -> str:
-    """Comma-separated terms, as many as fit in ``limit`` characters."""
+    """Comma-separated terms, as many as fit in ``limit`` characters; an item that ends with
+    a full stop (a sentence) is followed by a space, not a comma."""
     prompt = ""
     for term in terms:
-        more = f"{prompt}, {term}" if prompt else term
+        more = term if not prompt else (
+            f"{prompt} {term}" if prompt.endswith(".") else f"{prompt}, {term}")
         if len(more) > limit:
             break
         prompt = more
-    return prompt + "." if prompt else ""  # ends a sentence: what follows starts one
+    if not prompt or prompt.endswith("."):
+        return prompt
+    return prompt + "."  # ends a sentence: what follows starts one
 
 
 def _words(text: str) -> list[str]:
@@ -103,12 +141,13 @@ def _words(text: str) -> list[str]:
 
 def echoes_prompt(text: str, prompt: str, min_words: int = 2) -> bool:
     """Whether ``text`` only repeats the prompt: its words, in order, run through at least
-    two of the prompt's terms (or it is a whole term list of ``min_words`` or more). One
-    term said alone ("consolidation") is dictation, not an echo."""
+    two of the prompt's terms or sentences (or it is a whole term list of ``min_words`` or
+    more). One term ("consolidation") or one standard sentence said alone is dictation, not
+    an echo."""
     words = _words(text)
     if not words or not prompt:
         return False
-    terms = [_words(t) for t in prompt.split(",")]
+    terms = [_words(t) for t in _PARTS.split(prompt)]
     flat = [w for t in terms for w in t]
     term_of = [i for i, t in enumerate(terms) for _ in t]
     n = len(words)

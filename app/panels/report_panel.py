@@ -169,6 +169,17 @@ class ReportPanel(QWidget):
         self.prefill_note.setWordWrap(True)
         self.prefill_note.setStyleSheet("color: #b35c00")
         self.prefill_note.hide()
+        # A study that is not a chest CT (an abdomen named): the form is the chest CT
+        # protocol, which does not fit it; said here, and its CT grade not asked for.
+        self.chest = True
+        self.region_note = QLabel(self.tr(
+            "Not a chest CT: this form is the chest CT protocol (viral pneumonia) and its "
+            "fields do not apply to this study. Write the report in the additional text and "
+            "the conclusion; no CT grade is needed to sign."))
+        self.region_note.setObjectName("report-not-chest")
+        self.region_note.setWordWrap(True)
+        self.region_note.setStyleSheet("color: #b35c00; font-weight: bold")
+        self.region_note.hide()
         QShortcut(QKeySequence("Ctrl+S"), self, self.save_now)
         QShortcut(QKeySequence("Ctrl+Return"), self, self.sign)
 
@@ -186,6 +197,7 @@ class ReportPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self.locked_note)
+        layout.addWidget(self.region_note)
         layout.addWidget(self.prefill_note)
         layout.addWidget(self.splitter, 1)
         layout.addLayout(buttons)
@@ -206,6 +218,13 @@ class ReportPanel(QWidget):
         return QSize(max(hint.width(), PREFERRED_WIDTH), hint.height())
 
     # -- study ------------------------------------------------------------------------------------
+    def set_chest(self, chest: bool) -> None:
+        """Whether the study being read is a chest CT, as far as its headers say (False: only
+        another region named): if not, the panel says the chest protocol does not fit it and
+        signing does not ask for the CT grade."""
+        self.chest = chest
+        self.region_note.setVisible(not chest)
+
     def begin(self, study_uid: str) -> bool:
         """Edit the report of ``study_uid``; returns True when a draft was restored."""
         self.save_now()
@@ -479,7 +498,7 @@ class ReportPanel(QWidget):
             return
         fields = self.form.values()
         try:
-            fields = self.protocol.validate(fields)
+            fields = self.protocol.validate(fields, complete=self.chest)
         except ProtocolError as err:
             text = error_text(err)
             if err.missing:  # name them as the form does, and go to the first

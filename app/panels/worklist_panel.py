@@ -172,8 +172,11 @@ class WorklistPanel(QWidget):
 
     def set_rows(self, rows: list[WorklistRow]) -> None:
         """Show ``rows`` in the order given (the triage order); the selected study stays
-        selected wherever its row moves (a new AI grade re-sorts the list)."""
+        selected wherever its row moves (a new AI grade re-sorts the list), and the reader's
+        place stays put: the study they were looking at (the selected one if in view, else
+        the top one in view) keeps its place in the view. The keyboard stays where it was."""
         selected = self.selected_study()
+        anchor = self._anchor()
         self.table.clearSelection()
         self.table.setCurrentCell(-1, -1)
         self.rows = list(rows)
@@ -218,8 +221,50 @@ class WorklistPanel(QWidget):
                     item.setToolTip(terms.preread_tooltip(row.preread))
                 self.table.setItem(r, c, item)
         self._filter(self.search.text())
-        if selected is not None:
-            self.select_study(selected)
+        self.table.setAutoScroll(False)  # selecting must not scroll: the anchor says where
+        try:
+            if selected is not None:
+                self.select_study(selected)
+        finally:
+            self.table.setAutoScroll(True)
+        self._scroll_to(anchor)
+
+    def _row_of(self, study_uid: str) -> int | None:
+        for r in range(self.table.rowCount()):
+            if self.table.item(r, 0).data(Qt.ItemDataRole.UserRole) == study_uid:
+                return r
+        return None
+
+    def _anchor(self) -> tuple[str, int] | None:
+        """The study the reader's eyes are on and how many shown rows are above it in the
+        view: the selected study when it is in view, else the top row in view."""
+        table = self.table
+        top = table.rowAt(0)
+        if top < 0:
+            return None
+        bottom = table.rowAt(table.viewport().height() - 1)
+        bottom = table.rowCount() - 1 if bottom < 0 else bottom
+        row = table.currentRow()
+        if self.selected_study() is None or not top <= row <= bottom \
+                or table.isRowHidden(row):
+            row = top
+        above = sum(1 for r in range(top, row) if not table.isRowHidden(r))
+        return table.item(row, 0).data(Qt.ItemDataRole.UserRole), above
+
+    def _scroll_to(self, anchor: tuple[str, int] | None) -> None:
+        """Scroll so the anchor's study has as many shown rows above it in the view as before
+        (as near as the list's ends allow); one that left the list or is hidden: no scroll."""
+        row = None if anchor is None else self._row_of(anchor[0])
+        if row is None or self.table.isRowHidden(row):
+            return
+        self.table.doItemsLayout()  # the scroll range for the new row count
+        shown_above = sum(1 for r in range(row) if not self.table.isRowHidden(r))
+        header = self.table.verticalHeader()
+        if self.table.verticalScrollMode() == QAbstractItemView.ScrollMode.ScrollPerItem:
+            value = shown_above - anchor[1]
+        else:  # pixels: the rows above it in the view as tall as the ones there now
+            value = header.sectionPosition(row) - anchor[1] * header.defaultSectionSize()
+        self.table.verticalScrollBar().setValue(value)
 
     def selected_study(self) -> str | None:
         """The Study Instance UID of the selected row, if any."""
@@ -298,7 +343,6 @@ class WorklistPanel(QWidget):
         self.open_requested.emit(item.data(Qt.ItemDataRole.UserRole))
 
     def select_study(self, study_uid: str) -> None:
-        for r in range(self.table.rowCount()):
-            if self.table.item(r, 0).data(Qt.ItemDataRole.UserRole) == study_uid:
-                self.table.selectRow(r)
-                return
+        row = self._row_of(study_uid)
+        if row is not None:
+            self.table.selectRow(row)

@@ -26,6 +26,7 @@ class AiPrefill(QObject):
     def __init__(self, window: MainWindow, ai: AiPanel, report: ReportPanel) -> None:
         super().__init__(window)
         self.window, self.ai, self.report = window, ai, report
+        self.said = ""  # the status bar's "AI values filled in; check them", once said
 
     def show_result(self, result) -> bool:
         """Draw the result's label map over the study it was made for; False if another
@@ -75,6 +76,6 @@ class AiPrefill(QObject):
             note = self.tr("Filled in from the AI pre-read")
         self.report.prefill_note.setText(note)
         self.report.prefill_note.show()
-        self.window.statusBar().showMessage(
-            self.tr("Corrected AI values filled in; check them") if ai_json.get("corrected")
-            else self.tr("AI values filled in; check them"))
+        self.said = (self.tr("Corrected AI values filled in; check them")
+                     if ai_json.get("corrected") else self.tr("AI values filled in; check them"))
+        self.window.statusBar().showMessage(self.said)

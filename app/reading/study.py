@@ -18,6 +18,7 @@ from core.names import dicom_date
 from records import Store
 from records.models import Study
 from studies import Volume
+from viewer.hanging import is_chest
 
 
 class StudyFlow(QObject):
@@ -55,7 +56,7 @@ class StudyFlow(QObject):
         self.select_study(uid)
         # Its images are on screen from now on, even if the reader stops the fetch: audited.
         self.store.audit(self.reader, "opened", uid)
-        self._begin_report(uid)
+        self._begin_report(uid, volume)
         self.ai.open_study(volume, uid, source=path, run=False, arriving=True)
 
     def opened(self, volume: Volume) -> None:
@@ -94,7 +95,7 @@ class StudyFlow(QObject):
         if not arrived:  # (a study shown while it arrived was audited then)
             self.store.audit(self.reader, "opened", self.study_uid)
         if not arrived:
-            self._begin_report(self.study_uid)
+            self._begin_report(self.study_uid, volume)
         # A stored pre-read is shown at once (no model run); else the model runs if set so.
         if arrived and self.ai.shows(volume):  # found while it arrived: shown already
             self.ai.arrived()
@@ -102,10 +103,12 @@ class StudyFlow(QObject):
         self.ai.open_study(volume, self.study_uid, source=path,
                            run=bool(self.window.settings.get("ai.autorun", True)))
 
-    def _begin_report(self, uid: str) -> None:
-        """Open the study's report (saying so when its unsigned draft came back)."""
+    def _begin_report(self, uid: str, volume: Volume) -> None:
+        """Open the study's report (saying so when its unsigned draft came back; a study
+        that is not a chest CT said so in the panel)."""
         if self.report.begin(uid):
             self.window.statusBar().showMessage(self.tr("Unsigned draft restored"))
+        self.report.set_chest(is_chest(volume.info) is not False)
 
     def _offer_prior(self, study_uid: str) -> None:
         """Find this patient's latest earlier study, on the station or else in the archive's

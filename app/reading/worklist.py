@@ -64,6 +64,9 @@ class WorklistFlow(QObject):
         self._notes: dict[str, str] = {}  # study UID -> " · partly cached …" (or "")
         self._reviews: dict = {}  # study UID -> the newest review of this station's report
         self._opened: str | None = None  # read in the foreground, not in the background
+        # The list shown (study UIDs) when the study being read was opened: the reader's
+        # place in it, which a re-sort since (an AI grade arriving) does not move.
+        self._read_order: tuple[str | None, list[str]] = (None, [])
         self._streamed: tuple = ()  # (progressive study, its task): the last one shown arriving
         self._prune_task: Task | None = None
         # Studies whose archived AI results are not this station's pre-read (by their flat
@@ -454,6 +457,8 @@ class WorklistFlow(QObject):
         self._opened = study_uid
         if study_uid is not None:
             self.background.drop(study_uid)
+            if study_uid != self._read_order[0]:
+                self._read_order = (study_uid, self.panel.visible_study_uids())
 
     def prune_cache(self) -> Task | None:
         """Apply ``cache.max_gb`` and ``cache.max_age_days`` off the UI thread (at start and
@@ -547,19 +552,29 @@ class WorklistFlow(QObject):
     def _open_unsigned(self, current: str | None, none_left: str) -> None:
         """Open the next study shown whose report is not signed below ``current`` (from the
         top when it is not shown), else the first such above it, saying that it went round;
-        ``none_left`` is said when no other is left."""
-        uids = self.panel.visible_study_uids()
+        ``none_left`` is said when no other is left. Below means as the list stood when
+        ``current`` was opened: an AI grade that re-sorted the list since (the study read
+        went down among the graded ones) neither sends the reader back to the studies above
+        it nor skips those that were below."""
         todo = [u for u in self.panel.unsigned_study_uids() if u != current]
         if not todo:
             self._say(none_left)
             return
-        here = uids.index(current) if current in uids else -1
-        after = [u for u in todo if uids.index(u) > here]
+        passed = self._passed(current)
+        after = [u for u in todo if u not in passed]
         if after:
             self.open_study(after[0])
         else:
             self.open_study(todo[0], note=self.tr(
                 "End of the worklist: went on to the first unread study from the top"))
+
+    def _passed(self, current: str | None) -> set[str]:
+        """The studies above ``current`` (and itself) in the list shown when it was opened,
+        else in the list shown now; none when it is in neither."""
+        opened, order = self._read_order
+        if opened != current or current not in order:
+            order = self.panel.visible_study_uids()
+        return set(order[:order.index(current) + 1]) if current in order else set()
 
 
 # -- hook: the central service's pre-reads (issue 19) ------------------------------------------

@@ -23,6 +23,12 @@ def place_window(window: QWidget, settings) -> None:
         before = window.geometry()
         if window.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii"))) and _on_screen(
                 window.geometry()):
+            if window.isMaximized():
+                # Qt gives a maximised window back its normal geometry moved by a guessed
+                # title bar (25 px lower, 26 px shorter), then asks the window manager to
+                # maximise it: without one (a kiosk X, Xvfb) none does, and the window stood
+                # lower. It asks for the whole screen itself.
+                _fill(window, QGuiApplication.screenAt(window.geometry().center()))
             return
         window.setGeometry(before)  # damaged, or on a monitor no longer there
     screen = window.screen() or QGuiApplication.primaryScreen()
@@ -35,6 +41,18 @@ def place_window(window: QWidget, settings) -> None:
         return
     window.resize(width, height)
     window.move(area.center() - window.rect().center())
+
+
+def _fill(window: QWidget, screen) -> None:
+    """Maximised over ``screen``'s available area (the window's or the primary screen's if
+    None), at that size and place already: what a window manager would make of it, and
+    what shows where there is none."""
+    screen = screen or window.screen() or QGuiApplication.primaryScreen()
+    if screen is not None:
+        area = screen.availableGeometry()
+        window.resize(area.size())
+        window.move(area.topLeft())
+    window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
 
 
 def remember_geometry(window: QWidget, settings) -> None:

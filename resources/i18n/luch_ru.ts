@@ -211,27 +211,27 @@
 <context>
     <name>AiPrefill</name>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="50"/>
+        <location filename="../../app/reading/ai_prefill.py" line="51"/>
         <source>A new AI result of a study whose earlier result you rejected: its overlay is hidden (O shows it)</source>
         <translation>Новый результат ИИ по исследованию, прежний результат которого вы отклонили: его разметка скрыта (O показывает её)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="57"/>
+        <location filename="../../app/reading/ai_prefill.py" line="58"/>
         <source>The report is signed: add an addendum before filling in AI values</source>
         <translation>Протокол подписан: чтобы внести значения ИИ, начните дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="62"/>
+        <location filename="../../app/reading/ai_prefill.py" line="63"/>
         <source>The AI could not assess this study: nothing to pre-fill</source>
         <translation>ИИ не смог оценить исследование: заполнять нечего</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="71"/>
+        <location filename="../../app/reading/ai_prefill.py" line="72"/>
         <source>Filled in from the AI pre-read as corrected by the reader (labels edited; the AI read %1)</source>
         <translation>Заполнено по предварительному заключению ИИ, исправленному врачом (разметка исправлена; ИИ: %1)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/ai_prefill.py" line="75"/>
+        <location filename="../../app/reading/ai_prefill.py" line="76"/>
         <source>Filled in from the AI pre-read</source>
         <translation>Заполнено по предварительному заключению ИИ</translation>
     </message>
@@ -3959,7 +3959,7 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
     </message>
     <message>
         <location filename="../../app/panels/report_panel.py" line="151"/>
-        <location filename="../../app/panels/report_panel.py" line="281"/>
+        <location filename="../../app/panels/report_panel.py" line="300"/>
         <source>Sign</source>
         <translation>Подписать</translation>
     </message>
@@ -3979,127 +3979,132 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Подписан: только чтение. Изменения вносятся дополнением.</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="238"/>
+        <location filename="../../app/panels/report_panel.py" line="176"/>
+        <source>Not a chest CT: this form is the chest CT protocol (viral pneumonia) and its fields do not apply to this study. Write the report in the additional text and the conclusion; no CT grade is needed to sign.</source>
+        <translation>Исследование не органов грудной клетки: эта форма — протокол КТ органов грудной клетки (вирусная пневмония), её поля к этому исследованию не относятся. Опишите его в дополнительном тексте и заключении; степень (КТ) для подписи не требуется.</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/report_panel.py" line="257"/>
         <source>Addendum draft restored; reason: %s</source>
         <translation>Черновик дополнения восстановлен; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="240"/>
+        <location filename="../../app/panels/report_panel.py" line="259"/>
         <source>Draft restored</source>
         <translation>Черновик восстановлен</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="248"/>
+        <location filename="../../app/panels/report_panel.py" line="267"/>
         <source>Report %s, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Протокол: %s, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="251"/>
+        <location filename="../../app/panels/report_panel.py" line="270"/>
         <source>Report %s</source>
         <translation>Протокол: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="255"/>
+        <location filename="../../app/panels/report_panel.py" line="274"/>
         <source>New report</source>
         <translation>Новый протокол</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="279"/>
+        <location filename="../../app/panels/report_panel.py" line="298"/>
         <source>Add addendum…</source>
         <translation>Дополнение…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="280"/>
+        <location filename="../../app/panels/report_panel.py" line="299"/>
         <source>Sign addendum</source>
         <translation>Подписать дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="344"/>
+        <location filename="../../app/panels/report_panel.py" line="363"/>
         <source>Addendum; reason: %s</source>
         <translation>Дополнение; причина: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="365"/>
+        <location filename="../../app/panels/report_panel.py" line="384"/>
         <source>Addendum cancelled; the signed report stands</source>
         <translation>Дополнение отменено; подписанный протокол без изменений</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="398"/>
+        <location filename="../../app/panels/report_panel.py" line="417"/>
         <source>The report is signed: add an addendum before inserting findings</source>
         <translation>Протокол подписан: чтобы вставить находки, начните дополнение</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="414"/>
+        <location filename="../../app/panels/report_panel.py" line="433"/>
         <source>AI findings inserted into the report</source>
         <translation>Находки ИИ вставлены в протокол</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="415"/>
+        <location filename="../../app/panels/report_panel.py" line="434"/>
         <source>No AI findings to insert</source>
         <translation>Нет находок ИИ для вставки</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="475"/>
+        <location filename="../../app/panels/report_panel.py" line="494"/>
         <source>The report is signed. To change it, add an addendum (%s).</source>
         <translation>Протокол подписан. Чтобы изменить его, добавьте дополнение (%s).</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="488"/>
+        <location filename="../../app/panels/report_panel.py" line="507"/>
         <source>Fill in before signing: %1</source>
         <translation>Заполните перед подписью: %1</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="500"/>
+        <location filename="../../app/panels/report_panel.py" line="519"/>
         <source>Not signed</source>
         <translation>Не подписано</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="534"/>
+        <location filename="../../app/panels/report_panel.py" line="553"/>
         <source>Addendum signed, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Дополнение подписано, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="536"/>
+        <location filename="../../app/panels/report_panel.py" line="555"/>
         <source>Signed, kept on this workstation: the study has no DICOM identity in the archive (opened from NIfTI or files without UIDs)</source>
         <translation>Подписано, хранится на этой рабочей станции: у исследования нет DICOM-идентификаторов в архиве (открыто из NIfTI или из файлов без UID)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="539"/>
+        <location filename="../../app/panels/report_panel.py" line="558"/>
         <source>Addendum signed, queued for the archive</source>
         <translation>Дополнение подписано, поставлено в очередь в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="540"/>
+        <location filename="../../app/panels/report_panel.py" line="559"/>
         <source>Signed, queued for the archive</source>
         <translation>Подписано, поставлено в очередь в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="549"/>
+        <location filename="../../app/panels/report_panel.py" line="568"/>
         <source>Addendum signed, sent to the archive</source>
         <translation>Дополнение подписано и отправлено в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="551"/>
+        <location filename="../../app/panels/report_panel.py" line="570"/>
         <source>Signed, sent to the archive</source>
         <translation>Подписано и отправлено в архив</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="564"/>
+        <location filename="../../app/panels/report_panel.py" line="583"/>
         <source>Patient: %s</source>
         <translation>Пациент: %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="565"/>
+        <location filename="../../app/panels/report_panel.py" line="584"/>
         <source>ID %s</source>
         <translation>ID %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="566"/>
+        <location filename="../../app/panels/report_panel.py" line="585"/>
         <source>study of %s</source>
         <translation>исследование от %s</translation>
     </message>
     <message>
-        <location filename="../../app/panels/report_panel.py" line="606"/>
+        <location filename="../../app/panels/report_panel.py" line="625"/>
         <source>Not signed: a value set by voice is still marked “check this value” (%1). Go back to the report and confirm it (click the field), or click “Sign anyway”.</source>
         <translation>Не подписано: значение, заданное голосом, ещё отмечено «проверьте значение» (%1). Вернитесь к протоколу и подтвердите его (щёлкните по полю) или нажмите «Всё равно подписать».</translation>
     </message>
@@ -4720,32 +4725,32 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>StudyFlow</name>
     <message>
-        <location filename="../../app/reading/study.py" line="80"/>
+        <location filename="../../app/reading/study.py" line="81"/>
         <source>The AI result is of another series of this study: its labels are drawn on that series</source>
         <translation>Результат ИИ получен по другой серии этого исследования: его разметка показывается на той серии</translation>
     </message>
     <message>
-        <location filename="../../app/reading/study.py" line="108"/>
+        <location filename="../../app/reading/study.py" line="110"/>
         <source>Unsigned draft restored</source>
         <translation>Восстановлен неподписанный черновик</translation>
     </message>
     <message>
-        <location filename="../../app/reading/study.py" line="134"/>
+        <location filename="../../app/reading/study.py" line="137"/>
         <source>A prior study of this patient (%1) is here: Ctrl+P compares</source>
         <translation>Есть предыдущее исследование пациента (%1): Ctrl+P — сравнить</translation>
     </message>
     <message>
-        <location filename="../../app/reading/study.py" line="136"/>
+        <location filename="../../app/reading/study.py" line="139"/>
         <source>A prior study of this patient (%1) is in the archive: Ctrl+P fetches and compares</source>
         <translation>Предыдущее исследование этого пациента (%1) есть в архиве: Ctrl+P загрузит и сравнит</translation>
     </message>
     <message>
-        <location filename="../../app/reading/study.py" line="143"/>
+        <location filename="../../app/reading/study.py" line="146"/>
         <source>Open a study first: the prior is the same patient&apos;s earlier study.</source>
         <translation>Сначала откройте исследование: предыдущее — это более раннее исследование того же пациента.</translation>
     </message>
     <message>
-        <location filename="../../app/reading/study.py" line="152"/>
+        <location filename="../../app/reading/study.py" line="155"/>
         <source>No earlier study of this patient is on this station or in the archive&apos;s worklist.</source>
         <translation>Более ранних исследований этого пациента нет ни на этой станции, ни в рабочем списке архива.</translation>
     </message>
@@ -4784,28 +4789,28 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Отправка протоколов в архив</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="111"/>
+        <location filename="../../app/reading/worklist.py" line="114"/>
         <source>worklist</source>
         <translation>Загрузка рабочего списка</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="126"/>
+        <location filename="../../app/reading/worklist.py" line="129"/>
         <source>reading the AI model version</source>
         <translation>чтение версии модели ИИ</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="306"/>
-        <location filename="../../app/reading/worklist.py" line="401"/>
+        <location filename="../../app/reading/worklist.py" line="309"/>
+        <location filename="../../app/reading/worklist.py" line="404"/>
         <source>fetching the study</source>
         <translation>Загрузка исследования из архива</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="326"/>
+        <location filename="../../app/reading/worklist.py" line="329"/>
         <source>fetching the prior study</source>
         <translation>загрузка предыдущего исследования</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="471"/>
+        <location filename="../../app/reading/worklist.py" line="476"/>
         <source>tidying the image cache</source>
         <translation>очистка кэша снимков</translation>
     </message>
@@ -5480,77 +5485,77 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
 <context>
     <name>WorklistFlow</name>
     <message>
-        <location filename="../../app/reading/worklist.py" line="157"/>
+        <location filename="../../app/reading/worklist.py" line="160"/>
         <source>Archive unreachable; working offline: %s</source>
         <translation>Архив недоступен; работа без связи: %s</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="191"/>
+        <location filename="../../app/reading/worklist.py" line="194"/>
         <source>Reviewed by %1: score %2</source>
         <translation>Рецензия %1: оценка %2</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="193"/>
+        <location filename="../../app/reading/worklist.py" line="196"/>
         <source> (answered)</source>
         <translation> (ответ дан)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="194"/>
+        <location filename="../../app/reading/worklist.py" line="197"/>
         <source> (not answered yet)</source>
         <translation> (ответа ещё нет)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="538"/>
+        <location filename="../../app/reading/worklist.py" line="543"/>
         <source>No more unread studies: every other study of the worklist as shown is signed (search and filters apply)</source>
         <translation>Непрочитанных исследований больше нет: все остальные исследования списка в текущем виде подписаны (с учётом поиска и фильтров)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="249"/>
+        <location filename="../../app/reading/worklist.py" line="252"/>
         <source>partly cached (%1 of %2 images)</source>
         <translation>загружено частично (%1 из %2 снимков)</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="251"/>
+        <location filename="../../app/reading/worklist.py" line="254"/>
         <source>partly cached</source>
         <translation>загружено частично</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="294"/>
+        <location filename="../../app/reading/worklist.py" line="297"/>
         <source>This study is not on this station and the archive is not reachable</source>
         <translation>Этого исследования нет на станции, а архив недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="363"/>
+        <location filename="../../app/reading/worklist.py" line="366"/>
         <source>Fetching the study from the archive…</source>
         <translation>Загрузка исследования из архива…</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="316"/>
+        <location filename="../../app/reading/worklist.py" line="319"/>
         <source>The prior study is in the archive, which is not reachable now</source>
         <translation>Предыдущее исследование находится в архиве, который сейчас недоступен</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="323"/>
+        <location filename="../../app/reading/worklist.py" line="326"/>
         <source>Fetching the prior study from the archive…</source>
         <translation>Загрузка предыдущего исследования из архива…</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="431"/>
+        <location filename="../../app/reading/worklist.py" line="434"/>
         <source>Fetching stopped; what arrived stays cached for the next try</source>
         <translation>Загрузка остановлена; полученное сохранено для следующей попытки</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="535"/>
+        <location filename="../../app/reading/worklist.py" line="540"/>
         <source>The worklist shows no study</source>
         <translation>В рабочем списке нет исследований</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="562"/>
+        <location filename="../../app/reading/worklist.py" line="569"/>
         <source>End of the worklist: went on to the first unread study from the top</source>
         <translation>Конец списка: открыто первое непрочитанное исследование сверху</translation>
     </message>
     <message>
-        <location filename="../../app/reading/worklist.py" line="545"/>
+        <location filename="../../app/reading/worklist.py" line="550"/>
         <source>Every study of the worklist as shown is signed (search and filters apply)</source>
         <translation>Все исследования, показанные в рабочем списке, подписаны (с учётом поиска и фильтров)</translation>
     </message>
@@ -5623,12 +5628,12 @@ or File &gt; Open DICOM folder (Ctrl+O).</source>
         <translation>Статус</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="182"/>
+        <location filename="../../app/panels/worklist_panel.py" line="185"/>
         <source>Anonymized</source>
         <translation>Анонимизировано</translation>
     </message>
     <message>
-        <location filename="../../app/panels/worklist_panel.py" line="183"/>
+        <location filename="../../app/panels/worklist_panel.py" line="186"/>
         <source>(no name)</source>
         <translation>(без имени)</translation>
     </message>

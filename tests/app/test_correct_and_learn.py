@@ -97,9 +97,7 @@ def test_erase_a_false_component_in_the_viewer_then_train_evaluate_gate_rollback
     shown = again.label_tools.editor
     assert not np.isin(shown.labels, GGO + CONSOLIDATION).any() and not shown.unsaved
     assert np.isin(shown.original, GGO + CONSOLIDATION).any()  # a new edit diffs the AI's
-    flow.ai.accept()
-    assert flow.report.form.values()["grade"] == "CT-0"
-    flow.ai.cancel()
+    flow.ai.cancel()  # (accepted in the first window already: the verdict stands here)
 
     # train --site on that correction (tiny budget), gated by evaluate on held-apart studies
     hold = tf.mosmed_folder(tmp_path / "hold", crop, [(0, 31, "full"), (2, 32, "full")])

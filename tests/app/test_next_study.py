@@ -207,3 +207,39 @@ def test_the_unread_status_is_a_key_like_the_others(qtbot, qapp, luch_home, monk
                 if table.item(r, 0).data(Qt.ItemDataRole.UserRole) == "5.1"] == ["не прочитано"]
     finally:
         remove_translators(qapp)
+
+
+def test_next_study_goes_on_from_where_the_study_read_stood_before_its_grade_moved_it(
+        qtbot, luch_home):
+    """Walkthrough (X, 6 studies): the reader went down the worklist with Ctrl+N; the AI's
+    CT-0 for the study open sorted it to the bottom, and the next Ctrl+N went round to the
+    top, to the study already looked at, skipping the one below. Next goes on from where
+    the study read stood when it was opened; a study that came from below to the top (a
+    CT-4) is still ahead, one already passed is not."""
+    window, workflow = windows.station(qtbot, "dr.smirnova")
+    flow = workflow.worklist_flow
+    flow.refresh = lambda: None  # the rows as set here
+    opened: list[str] = []
+
+    def open_study(uid: str, note: str = "") -> None:  # as the flow opens one, no loading
+        flow.opening(uid)
+        opened.append(uid)
+        workflow.study_uid = uid
+
+    flow.open_study = open_study
+    rows = {uid: WorklistRow(uid, "routine", f"P^{uid}", "20260101", "CT", "", "unread")
+            for uid in ("4.1", "4.2", "4.3", "4.4")}
+    flow.panel.set_rows(list(rows.values()))
+    open_study("4.1")
+    ctrl_n(qtbot, window)
+    assert opened[-1] == "4.2"
+    graded = WorklistRow("4.2", "routine", "P^4.2", "20260101", "CT", "CT-0", "unread")
+    flow.panel.set_rows([rows["4.1"], rows["4.3"], rows["4.4"], graded])  # CT-0: below
+    ctrl_n(qtbot, window)
+    assert opened[-1] == "4.3", "Ctrl+N went back to the top past the study below"
+    severe = WorklistRow("4.4", "routine", "P^4.4", "20260101", "CT", "CT-4", "unread")
+    flow.panel.set_rows([severe, rows["4.1"], rows["4.3"], graded])  # CT-4: on top
+    ctrl_n(qtbot, window)
+    assert opened[-1] == "4.4", "the study below, now on top, was skipped"
+    ctrl_n(qtbot, window)  # 4.4 was opened at the top: the next unsigned below it
+    assert opened[-1] == "4.1"

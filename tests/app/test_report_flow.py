@@ -610,3 +610,21 @@ def test_the_preview_names_whose_report_is_signed(station, qtbot):
     workflow.report.sign()
     assert dialogs[1].patient.text() == "study of 17.11.2020"
     assert workflow.store.reports_for_study(STUDY) == []
+
+
+def test_check_the_ai_values_is_not_said_of_a_signed_report(station, qtbot):
+    """Walkthrough (X): Ctrl+Shift+Y said "AI values filled in; check them" in the status
+    bar, and it stood there after the report was signed, as if something were left to do.
+    Signing takes it away."""
+    window, workflow = station
+    from tests.app.signing import confirm_signing
+    shown_ai_result(workflow)
+    report = workflow.report
+    report.form.focus_field("conclusion")
+    press(qtbot, Qt.Key.Key_Y, CTRL_SHIFT)  # accept the AI values
+    assert "check them" in window.statusBar().currentMessage()
+    report.form.set_value("conclusion", "Viral pneumonia, mild.")
+    confirm_signing(qtbot)
+    with qtbot.waitSignal(report.signed):
+        press(qtbot, Qt.Key.Key_S, CTRL_SHIFT)
+    assert "check them" not in window.statusBar().currentMessage()

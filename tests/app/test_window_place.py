@@ -56,3 +56,27 @@ def test_the_last_geometry_comes_back_and_a_lost_one_is_ignored(qtbot, luch_home
     qtbot.addWidget(broken)
     place_window(broken, settings)
     assert area.intersects(broken.geometry())
+
+
+def test_a_maximised_window_comes_back_over_the_whole_screen(qtbot, luch_home):
+    """Walkthrough (Xvfb, no window manager): the window maximised at the first start came
+    back at the next one at its normal geometry moved by a guessed title bar (1, 25 and
+    26 px short), since no window manager was there to maximise it. It asks for the whole
+    available screen itself, before any window manager has a say."""
+    settings = Settings()
+    first = QMainWindow()
+    qtbot.addWidget(first)
+    first.showMaximized()
+    qtbot.waitUntil(first.isMaximized, timeout=5000)
+    remember_geometry(first, settings)
+    area = _area()
+    for _start in range(3):
+        again = QMainWindow()
+        qtbot.addWidget(again)
+        place_window(again, Settings())
+        assert again.isMaximized()
+        assert again.frameGeometry().topLeft() == area.topLeft(), "it came back lower"
+        assert again.size() == area.size()
+        again.show()
+        remember_geometry(again, settings)
+        again.close()

@@ -41,3 +41,19 @@ def test_reference_fixes_name_clips_whose_annotation_differs(shared_data: Path):
 def test_a_unit_word_is_the_unit_even_where_its_number_was_misheard():
     assert bench.norm_words("a sick, millimeter nodule", "en") == ["a", "sick", "mm", "nodule"]
     assert bench.norm_words("несколько миллиметров", "ru") == ["несколько", "мм"]
+
+
+def test_negations_dropped_and_added_are_counted_per_sentence():
+    def errors(ref: str, hyp: str, lang: str) -> tuple[int, int]:
+        return bench.negation_errors(bench.norm_words(ref, lang), bench.norm_words(hyp, lang),
+                                     lang)
+
+    # The walkthrough's decodes (Festival, Whisper base, the shipped prompt): «не» lost.
+    assert errors("Лимфатические узлы не увеличены.", "Линф элотический узлыни увеличены.",
+                  "ru") == (1, 0)
+    assert errors("КТ признаки вирусной пневмонии не выявлены.",
+                  "К признаки вирусны бневомонений выявлены.", "ru") == (1, 0)
+    assert errors("плевра без утолщения", "Плевра без утолщения.", "ru") == (0, 0)
+    assert errors("the heart is enlarged", "The heart isn't enlarged.", "en") == (0, 1)
+    assert errors("no pleural effusion", "Not pleural effusion.", "en") == (1, 1)
+    assert errors("ни выпота ни пневмоторакса", "и выпота ни пневмоторакса", "ru") == (1, 0)

@@ -14,16 +14,17 @@ from dictation.options import prompt_terms
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def heldout() -> list[str]:
-    """``RADIOLOGY_HELDOUT_EN`` read from the benchmark's source (not imported: the benchmark
-    sets up its own environment on import)."""
+def heldout(name: str = "RADIOLOGY_HELDOUT_EN") -> list[str]:
+    """A held-out list (``RADIOLOGY_HELDOUT_EN``, ``NEGATION_RU``, ``NEGATION_EN``) read from
+    the benchmark's source (not imported: the benchmark sets up its own environment on
+    import)."""
     tree = ast.parse((ROOT / "benchmarks" / "dictation.py").read_text(encoding="utf-8"))
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(
-            getattr(t, "id", None) == "RADIOLOGY_HELDOUT_EN" for t in node.targets
+            getattr(t, "id", None) == name for t in node.targets
         ):
             return list(ast.literal_eval(node.value))
-    raise AssertionError("RADIOLOGY_HELDOUT_EN not found in benchmarks/dictation.py")
+    raise AssertionError(f"{name} not found in benchmarks/dictation.py")
 
 
 def _key(text: str) -> str:
@@ -40,6 +41,7 @@ def sources() -> dict[str, str]:
     out = {str(p.relative_to(ROOT)): _key(p.read_text(encoding="utf-8")) for p in files
            if p.is_file()}
     out["the English prompt terms"] = _key(", ".join(prompt_terms("en")))
+    out["the Russian prompt terms"] = _key(", ".join(prompt_terms("ru")))
     return out
 
 
@@ -64,3 +66,18 @@ def test_the_check_finds_a_phrase_that_is_there():
     text = sources()["resources/dictation/radiology-en.txt"]
     assert _key("emphysema in the upper lobes") in text
     assert _key("Emphysema, in the upper lobes.") in text
+
+
+def test_negation_sets_are_large_held_out_and_hold_both_kinds():
+    """The negation sets (h18-neg): >= 30 sentences with a negation and some without in
+    each language, none of them verbatim in a prompt, lexicon, protocol or table."""
+    negations = {"NEGATION_RU": (" не ", " нет ", " без ", " ни "),
+                 "NEGATION_EN": (" no ", " not ", " without ", " negative ")}
+    for name, words in negations.items():
+        sentences = heldout(name)
+        with_one = [s for s in sentences if any(w in _key(s) for w in words)]
+        assert len(with_one) >= 30 and len(sentences) - len(with_one) >= 10, name
+        assert len({_key(s) for s in sentences}) == len(sentences), name
+        found = [(s, src) for src, text in sources().items() for s in sentences
+                 if _key(s) in text]
+        assert found == [], name

@@ -86,3 +86,32 @@ def test_broken_dictionary_file_is_a_clear_error(tmp_path: Path):
     bad.write_text("substitutions: [unclosed", encoding="utf-8")
     with pytest.raises(DictationError, match=r"bad\.yaml"):
         UserDictionary.from_file(bad)
+
+
+@pytest.mark.parametrize(
+    ("whisper", "written"),
+    [
+        # h18-neg: Whisper base wrote these for Festival's «... не утолщены» and the like
+        ("Стенки бронхов неутолщены", "Стенки бронхов не утолщены"),
+        ("средостение несмещено", "средостение не смещено"),
+        ("пневмоторакс неопределяется", "пневмоторакс не определяется"),
+        ("Неувеличены", "Не увеличены"),
+        ("контуры неравномерен", "контуры не равномерен"),
+        # one word in Russian, or not a short form: left as written
+        ("неравномерно утолщены", "неравномерно утолщены"),
+        ("неоднородный участок", "неоднородный участок"),
+        ("небольшой выпот", "небольшой выпот"),
+        ("необходимо нервен", "необходимо нервен"),
+        ("нет", "нет"),
+    ],
+)
+def test_russian_ne_glued_to_a_short_form_is_written_apart(whisper, written):
+    assert normalize_words(whisper.split(), "ru") == written.split()
+
+
+def test_the_split_is_russian_only_and_keeps_the_spoken_word_range():
+    from dictation.normalize import Normalizer
+
+    assert normalize_words(["neutolshcheny"], "en") == ["neutolshcheny"]
+    spans = Normalizer("ru").spans(["бронхов", "неутолщены"])
+    assert spans == [("бронхов", 0, 1), ("не", 1, 2), ("утолщены", 1, 2)]
