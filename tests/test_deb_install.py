@@ -254,7 +254,8 @@ def test_deb_installs_runs_upgrades_and_removes_in_a_fresh_debian_root(shared_da
 
         speech = json.loads(luch(f"transcribe {wav} --json"))
         words = " ".join(w["word"] for w in speech["words"]).lower()
-        assert "three" in words and "eight" in words, words
+        # the human digits, as words or as digits (Whisper writes either: "... 01803")
+        assert ("three" in words or "3" in words) and ("eight" in words or "8" in words), words
 
         lap("the app's commands")
 
