@@ -31,13 +31,12 @@ from dictation.errors import AudioDeviceError, RecognizerFailedError
 from dictation.pcm import SAMPLE_RATE
 from dictation.recording import DictationRecording
 from dictation.results import APPEND, CONFIRM, REPLACE, Result, Word, revision
-from dictation.transcript import EDITS, DictationProcessor, Transcript
+from dictation.transcript import EDITS, REDO, UNDO, DictationProcessor, Transcript
 
 log = logging.getLogger(__name__)
 
 RECORD_START, RECORD_STOP = "record_start", "record_stop"
 NEW_FIELD = "new_field"
-UNDO, REDO = "undo", "redo"  # the keyboard's undo and redo in the field being dictated
 TEXT_EDITS = set(EDITS)  # commands that only edit the transcript
 PRE_ROLL_SECONDS = 0.3  # audio before a record press that is still recognised
 BYTES_PER_SECOND = SAMPLE_RATE * 2

@@ -67,7 +67,9 @@ class Step:
 
 
 MAX_UNDO = 200  # steps kept for undo in one field's transcript
-UNDO = "undo"  # the command; see DictationProcessor.process for what it carries
+# The commands (also the session's markers for the keyboard's undo and redo); see
+# DictationProcessor.process for what they carry.
+UNDO, REDO = "undo", "redo"
 UNDONE_TEXT, UNDONE_VALUE = "text", "value"  # its argument: what went back (None: nothing)
 
 
@@ -99,26 +101,22 @@ class Transcript:
     def undo(self) -> Step | None:
         """Take back the last change: the text as it was before it (for a value step, the
         app takes it back). The step undone, or None when there is none."""
-        if not self.history:
-            return None
-        step = self.history.pop()
-        if step.utterances is not None:
-            self.redo.append(Step(self.state()))
-            self.utterances = [list(u) for u in step.utterances]
-        else:
-            self.redo.append(step)
-        return step
+        return self._step_back(self.history, self.redo)
 
     def redo_step(self) -> Step | None:
         """Make again the change the last undo took back (as :meth:`undo` answers)."""
-        if not self.redo:
+        return self._step_back(self.redo, self.history)
+
+    def _step_back(self, steps: list[Step], other: list[Step]) -> Step | None:
+        """Go to the text the newest of ``steps`` holds, keeping how to return in ``other``."""
+        if not steps:
             return None
-        step = self.redo.pop()
+        step = steps.pop()
         if step.utterances is not None:
-            self.history.append(Step(self.state()))
+            other.append(Step(self.state()))
             self.utterances = [list(u) for u in step.utterances]
         else:
-            self.history.append(step)
+            other.append(step)
         return step
 
     def add(self, pieces: Iterable[Piece | str]) -> None:
@@ -285,7 +283,7 @@ class DictationProcessor:
 
     def redo(self) -> Command:
         """Make again what the last undo took back (answered as :meth:`undo`)."""
-        return _undone(self.transcript.redo_step(), "redo")
+        return _undone(self.transcript.redo_step(), REDO)
 
     def _pieces(self, text: Text, words: list) -> list[Piece]:
         out = []

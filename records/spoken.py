@@ -262,14 +262,9 @@ HEADING_SHARE = 0.15  # a heading heard within this share of its name's letters 
 def heading(names: dict[str, list[str]], heard: str) -> str | None:
     """The key of the free-text field whose name ``heard`` is, said as a heading before the
     field's text («Заключение.», "Recommendations:"); ``names``: key -> the field's names.
-    Within :data:`HEADING_SHARE` of the name's letters (one edit in «Рекомендация»), and
-    nearer to it than to any other field's name; None otherwise."""
+    Within :data:`HEADING_SHARE` of the heard letters (one edit in «Рекомендация»), and of
+    one field only; None otherwise."""
     said = norm(heard)
-    if not said:
-        return None
-    scored = sorted((edits(said, norm(name)), key) for key, many in names.items()
-                    for name in many if norm(name))
-    scored = [(d, key) for d, key in scored
-              if d <= HEADING_SHARE * len(said)]
-    keys = dict.fromkeys(key for _d, key in scored)
-    return next(iter(keys)) if len(keys) == 1 else None
+    near = {key for key, many in names.items() for name in map(norm, many)
+            if said and name and edits(said, name) <= HEADING_SHARE * len(said)}
+    return near.pop() if len(near) == 1 else None

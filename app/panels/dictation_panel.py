@@ -50,12 +50,11 @@ from app.shell.error_text import error_text, localize
 from app.shell.input_router import input_router
 from dictation.commands import FIELD_MOVES, Command, moves_field
 from dictation.session import DictationEvent, DictationSession
-from dictation.transcript import EDITS, UNDO, UNDONE_VALUE
+from dictation.transcript import EDITS, REDO, UNDO, UNDONE_VALUE
 from dictation.written import split_words
 
 log = logging.getLogger(__name__)
 SET_VALUE = "set_value"  # a field's name and value said as one utterance (records.spoken)
-REDO = "redo"  # the keyboard's redo in the field being dictated (DictationSession.redo)
 # A press on a field of an inactive window may come before the window's activation gives it
 # the focus (X11): an activation this soon after the press is the reader's pick.
 PRESS_THEN_ACTIVATION_S = 1.0
@@ -365,9 +364,7 @@ class DictationPanel(QWidget):
             target.base = editor.toPlainText()
         elif target.written is not None and editor.toPlainText() != target.written:
             self._rebase(editor, target)
-        skip = _kept_head(dictated, target.absorbed)
-        tail = dictated[skip:].lstrip()
-        skip = len(dictated) - len(tail)
+        skip, tail = _tail(dictated, target.absorbed)
         base, joiner = target.base, _joiner(target.base, tail)
         if skip and tail[:1].islower() and base.rstrip().endswith((".", "!", "?")):
             tail = tail[0].upper() + tail[1:]  # a sentence after the edit's own full stop
@@ -403,9 +400,7 @@ class DictationPanel(QWidget):
         if not isinstance(editor, QPlainTextEdit) or target.base is None \
                 or _outside(target.key):  # no word links outside the report
             return None
-        skip = len(transcript) - len(transcript[_kept_head(transcript, target.absorbed):]
-                                     .lstrip())
-        tail = transcript[skip:]
+        skip, tail = _tail(transcript, target.absorbed)
         return target.key, len(target.base) + len(_joiner(target.base, tail)) - skip, \
             len(transcript), skip
 
@@ -745,16 +740,27 @@ class DictationPanel(QWidget):
         self._retarget(chosen=True, voiced=True)
 
 
+def _common_start(a: str, b: str) -> int:
+    """How many first characters ``a`` and ``b`` share."""
+    pairs = enumerate(zip(a, b, strict=False))
+    return next((n for n, (x, y) in pairs if x != y), min(len(a), len(b)))
+
+
 def _changed(before: str, after: str) -> tuple[str, str]:
     """What changed from ``before`` to ``after``: the text taken out and the text put in
     (between their common start and end, stripped)."""
-    start = 0
-    while start < min(len(before), len(after)) and before[start] == after[start]:
-        start += 1
+    start = _common_start(before, after)
     end = 0
     while end < min(len(before), len(after)) - start and before[-1 - end] == after[-1 - end]:
         end += 1
     return before[start:len(before) - end].strip(), after[start:len(after) - end].strip()
+
+
+def _tail(dictated: str, absorbed: str) -> tuple[int, str]:
+    """The part of the transcript ``dictated`` still to write after an edit that holds
+    ``absorbed`` (:func:`_kept_head`), and how many characters before it are not written."""
+    tail = dictated[_kept_head(dictated, absorbed):].lstrip()
+    return len(dictated) - len(tail), tail
 
 
 def _kept_head(dictated: str, absorbed: str) -> int:
@@ -763,9 +769,7 @@ def _kept_head(dictated: str, absorbed: str) -> int:
     (a revision or "scratch that" reaching back into it cannot change the edited text)."""
     if not absorbed or dictated.startswith(absorbed):
         return len(absorbed)
-    same = 0
-    while same < min(len(dictated), len(absorbed)) and dictated[same] == absorbed[same]:
-        same += 1
+    same = _common_start(dictated, absorbed)
     return dictated.rfind(" ", 0, same + 1) + 1 if same < len(dictated) else same
 
 
