@@ -114,6 +114,21 @@ def _time(fn) -> tuple[float, float]:
     return time.perf_counter() - t, time.process_time() - cpu
 
 
+def bench_series(which: str) -> dict[str, list[Path]]:
+    """The series the encryption benchmarks open: "stack" (300 stacked real CT slices, made
+    once in the temp folder), "lidc" (lidc-idri-0001) or "both"."""
+    from benchmarks.vpn_study import build_study
+
+    stack = Path(tempfile.gettempdir()) / "luch-bench-crypt-300"
+    if not stack.exists():
+        build_study(SHARED, stack)
+    series = {"300 slices (stacked real CT)": sorted(stack.rglob("*.dcm")),
+              "lidc-idri-0001 (133 slices)": sorted((SHARED / "ct" / "lidc-idri-0001").glob(
+                  "*.dcm"))}
+    return {name: files for name, files in series.items()
+            if which == "both" or (which == "stack") == name.startswith("300")}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=5)
@@ -128,17 +143,9 @@ def main() -> None:
     import studies
     from archive.cache import ImageCache
     from archive.cache_policy import seal_cache
-    from benchmarks.vpn_study import build_study
     from core import vault
 
-    stack = Path(tempfile.gettempdir()) / "luch-bench-crypt-300"
-    if not stack.exists():
-        build_study(SHARED, stack)
-    series = {"300 slices (stacked real CT)": sorted(stack.rglob("*.dcm")),
-              "lidc-idri-0001 (133 slices)": sorted((SHARED / "ct" / "lidc-idri-0001").glob(
-                  "*.dcm"))}
-    series = {name: files for name, files in series.items()
-              if args.series == "both" or (args.series == "stack") == name.startswith("300")}
+    series = bench_series(args.series)
     (home / "settings.json").write_text(json.dumps({vault.SETTING: True}))
     keys = vault.current()
     studies.warm_up()

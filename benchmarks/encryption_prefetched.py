@@ -93,18 +93,10 @@ def main() -> None:
     import numpy as np
 
     import studies
-    from benchmarks.encryption import plain_and_sealed
-    from benchmarks.vpn_study import build_study
+    from benchmarks.encryption import bench_series, plain_and_sealed
     from studies import volume_cache
 
-    stack = Path(tempfile.gettempdir()) / "luch-bench-crypt-300"
-    if not stack.exists():
-        build_study(SHARED, stack)
-    series = {"300 slices (stacked real CT)": sorted(stack.rglob("*.dcm")),
-              "lidc-idri-0001 (133 slices)": sorted((SHARED / "ct" / "lidc-idri-0001").glob(
-                  "*.dcm"))}
-    series = {name: files for name, files in series.items()
-              if args.series == "both" or (args.series == "stack") == name.startswith("300")}
+    series = bench_series(args.series)
     from core import vault
 
     (home / "settings.json").write_text(json.dumps({vault.SETTING: True}))

@@ -26,7 +26,6 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -59,7 +58,7 @@ def main() -> None:
                         help="every open from disk: the files it reads dropped from the page "
                              "cache first")
     args = parser.parse_args()
-    from benchmarks.encryption import _drop, plain_and_sealed, private_home
+    from benchmarks.encryption import _drop, bench_series, plain_and_sealed, private_home
 
     home = private_home("luch-bench-volume-")
     import json
@@ -67,18 +66,10 @@ def main() -> None:
     import numpy as np
 
     import studies
-    from benchmarks.vpn_study import build_study
     from studies import loader, volume_cache
     from studies.sources import list_files
 
-    stack = Path(tempfile.gettempdir()) / "luch-bench-crypt-300"
-    if not stack.exists():
-        build_study(SHARED, stack)
-    series = {"300 slices (stacked real CT)": sorted(stack.rglob("*.dcm")),
-              "lidc-idri-0001 (133 slices)": sorted((SHARED / "ct" / "lidc-idri-0001").glob(
-                  "*.dcm"))}
-    series = {name: files for name, files in series.items()
-              if args.series == "both" or (args.series == "stack") == name.startswith("300")}
+    series = bench_series(args.series)
     from core import vault
 
     (home / "settings.json").write_text(json.dumps({vault.SETTING: True}))
