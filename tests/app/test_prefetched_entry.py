@@ -8,33 +8,18 @@ plain open: benchmarks/README.md)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from app.reading.background_preread import BackgroundPreread
 from archive.cache import COMPLETE, ImageCache
-from core import crypto, private_names, vault
+from core import crypto, vault
 from records import open_store
 from studies import loader, open_volume, volume_cache
 from studies.synthetic import write_ct_series
 
 UID = "1.2.826.0.1.3680043.8.498.77"
-
-
-@pytest.fixture
-def sealed_home(luch_home, shared_keyring):
-    """Encryption at rest on; the station key in a keyring the worker process shares."""
-    luch_home.mkdir(parents=True, exist_ok=True)
-    (luch_home / "settings.json").write_text(json.dumps({vault.SETTING: True}))
-    vault.clear_cache()
-    private_names.forget()
-    yield luch_home
-    volume_cache.wait_written()
-    vault.clear_cache()
-    private_names.forget()
 
 
 def _prefetched(cache: ImageCache, plain: Path) -> Path:
@@ -51,10 +36,10 @@ def _prefetched(cache: ImageCache, plain: Path) -> Path:
 
 
 def test_the_worker_writes_a_prefetched_studys_entry_before_the_first_open(
-        sealed_home, tmp_path, qapp, monkeypatch):
+        shared_encrypted_home, tmp_path, qapp, monkeypatch):
     plain = tmp_path / "plain"
     write_ct_series(plain, slices=16, patient_name="Petrov^Petr")
-    cache = ImageCache(sealed_home / "cache" / "images")
+    cache = ImageCache(shared_encrypted_home / "cache" / "images")
     folder = _prefetched(cache, plain)
     assert cache.lacks_volume_entry(UID)
     assert not ImageCache(tmp_path / "other").lacks_volume_entry(UID)  # not cached
@@ -87,7 +72,7 @@ def test_the_worker_writes_a_prefetched_studys_entry_before_the_first_open(
 
 
 def test_a_study_prefetched_from_the_archive_opens_from_its_entry_the_first_time(
-        qtbot, sealed_home, orthanc, orthanc_ct, monkeypatch):
+        qtbot, shared_encrypted_home, orthanc, orthanc_ct, monkeypatch):
     """The whole way with a real Orthanc: a study opened, the next one prefetched (sealed),
     queued for a warm-up by the worklist (the AI pre-read off), and the reader's first open
     of it reads no image."""
