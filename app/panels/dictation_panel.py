@@ -381,13 +381,11 @@ class DictationPanel(QWidget):
         right, an AI finding or a template inserted): its text stays as it is now, and the
         dictation goes on after it, never writing its older words over the change. A live
         preview still at the end is taken away (its final follows)."""
-        text, preview = editor.toPlainText(), target.shown[len(target.shown) - target.partial:]
-        if target.partial and text.endswith(preview):
-            text = text[: len(text) - len(preview)].rstrip(" ")
-            target.absorbed = target.shown[: len(target.shown) - target.partial].rstrip()
-        else:
-            target.absorbed = target.shown
-        target.base = text
+        text = editor.toPlainText()
+        settled = _without_preview(text, target)
+        target.absorbed = target.shown[: len(target.shown) - target.partial].rstrip() \
+            if settled != text else target.shown
+        target.base = settled
 
     def _confirm(self, transcript: str) -> tuple[str, int, int, int] | None:
         """The last early final stands as placed: it can no longer be revised. Returns
@@ -637,7 +635,7 @@ class DictationPanel(QWidget):
             target.spoken = target.settled = event.text
             self._value_back(target.key, redo)
             return
-        before = editor.toPlainText()
+        before = _without_preview(editor.toPlainText(), target)  # "undo that" heard live
         placed = self._place(event.text)
         if placed is not None:
             self.written.emit(event, *placed)
@@ -738,6 +736,15 @@ class DictationPanel(QWidget):
         finally:
             self._voice_move = False
         self._retarget(chosen=True, voiced=True)
+
+
+def _without_preview(text: str, target: _Target) -> str:
+    """A field's ``text`` without the live preview dictation last put at its end, if it is
+    still there."""
+    preview = target.shown[len(target.shown) - target.partial:]
+    if target.partial and text.endswith(preview):
+        return text[: len(text) - len(preview)].rstrip(" ")
+    return text
 
 
 def _common_start(a: str, b: str) -> int:

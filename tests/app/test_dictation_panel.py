@@ -732,3 +732,23 @@ def test_words_typed_between_dictated_sentences_stay(panel, qtbot):
         "final", text="No evidence of viral pneumonia. A small nodule."))
     assert editor.toPlainText() == ("No evidence of bacterial pneumonia. A solid focus in the "
                                     "right lung. A tiny nodule. Follow up. Typed.")
+
+
+def test_undo_heard_while_its_words_stand_as_a_preview_names_only_what_it_took(spilling,
+                                                                              qtbot):
+    """Seen in X: the live preview held "... left lung undo that" when the undo came, and
+    the status quoted "undo that" among the words taken out."""
+    from dictation.transcript import DictationProcessor
+
+    panel, form = spilling, spilling.form
+    processor = DictationProcessor("en")
+    messages: list[str] = []
+    panel.message.connect(messages.append)
+    form.focus_field("conclusion")
+    panel._retarget()
+    _said(panel, qtbot, processor, "No evidence of pneumonia.")
+    _said(panel, qtbot, processor, "A small nodule in the left lung.")
+    deliver(panel, qtbot, DictationEvent("partial", text="undo that"))
+    _said(panel, qtbot, processor, "Undo that.")
+    assert form.values()["conclusion"] == "No evidence of pneumonia."
+    assert messages[-1] == "Undone: “A small nodule in the left lung.” taken out", messages
